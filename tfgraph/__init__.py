@@ -1,0 +1,1 @@
+"""tfgraph: TensorFlow 1.x graph programs on numpy."""

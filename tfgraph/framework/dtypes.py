@@ -1,0 +1,315 @@
+"""Data types: `DType` <-> numpy dtype <-> the `DataType` enum of TensorFlow's protos.
+
+Every dtype exists once as a module-level singleton, so dtypes compare by identity
+on hot paths. Reference dtypes (`float32_ref`) are `base + 100` in the enum, as in
+TensorFlow; they describe the output of a `VariableV2` op.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+try:  # bfloat16 has no numpy dtype of its own; ml_dtypes provides one when present.
+    import ml_dtypes as _ml_dtypes
+
+    _BFLOAT16_NP = np.dtype(_ml_dtypes.bfloat16)
+except ImportError:  # pragma: no cover - depends on the environment
+    # Raw 16-bit storage: the upper half of a float32 bit pattern, kept distinct from uint16.
+    _BFLOAT16_NP = np.dtype([("bfloat16", "<u2")])
+
+__all__ = [
+    "DType",
+    "QUANTIZED_DTYPES",
+    "as_dtype",
+    "bfloat16",
+    "bool",
+    "complex64",
+    "complex128",
+    "double",
+    "float16",
+    "float32",
+    "float64",
+    "half",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "qint8",
+    "qint16",
+    "qint32",
+    "quint8",
+    "quint16",
+    "resource",
+    "string",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "variant",
+]
+
+_REF_OFFSET = 100
+
+
+class DType:
+    """A TensorFlow element type, e.g. `tf.float32` or the reference type `float32_ref`."""
+
+    __slots__ = ("_base", "_enum", "_name", "_np", "_ref")
+
+    def __init__(self, enum: int, name: str, np_dtype: np.dtype | None) -> None:
+        self._enum = enum
+        self._name = name
+        self._np = np_dtype
+        self._base: DType = self
+        self._ref: DType = self
+
+    # -- identity --------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def as_datatype_enum(self) -> int:
+        return self._enum
+
+    @property
+    def as_numpy_dtype(self) -> type:
+        if self._np is None:
+            return object
+        if self._name.startswith("bfloat16") and self._np.names:
+            return self._np  # structured stand-in (no ml_dtypes)
+        return self._np.type
+
+    @property
+    def np_dtype(self) -> np.dtype:
+        """The numpy dtype used to store values of this type (object for strings)."""
+        return self._np if self._np is not None else np.dtype(object)
+
+    @property
+    def base_dtype(self) -> DType:
+        return self._base
+
+    @property
+    def real_dtype(self) -> DType:
+        base = self._base
+        if base is complex64:
+            return float32
+        if base is complex128:
+            return float64
+        return self
+
+    @property
+    def _as_ref(self) -> DType:
+        return self._ref
+
+    @property
+    def is_ref_dtype(self) -> bool:
+        return self._enum > _REF_OFFSET
+
+    # -- classification ----------------------------------------------------------------
+    @property
+    def is_bool(self) -> bool:
+        return self._base is bool
+
+    @property
+    def is_floating(self) -> bool:
+        return self._base in _FLOATING
+
+    @property
+    def is_integer(self) -> bool:
+        return self._base in _INTEGER
+
+    @property
+    def is_complex(self) -> bool:
+        return self._base in (complex64, complex128)
+
+    @property
+    def is_unsigned(self) -> bool:
+        return self._base in (uint8, uint16, uint32, uint64)
+
+    @property
+    def is_quantized(self) -> bool:
+        return self._base in QUANTIZED_DTYPES
+
+    @property
+    def is_numpy_compatible(self) -> bool:
+        return self._base not in (resource, variant) and not self.is_quantized
+
+    @property
+    def size(self) -> int:
+        if self._np is None or self._base is string:
+            return 1 if self._base is not string else 0
+        return self._np.itemsize
+
+    @property
+    def min(self):
+        """Smallest representable value (TypeError for non-numeric types, as in TF)."""
+        base = self._base
+        if base in _FLOATING and base is not bfloat16:
+            return self._np.type(np.finfo(self._np).min)
+        if base is bfloat16:
+            return float(-3.3895313892515355e38)
+        if base in _INTEGER or base is bool:
+            return self._np.type(np.iinfo(self._np).min) if base is not bool else False
+        raise TypeError(f"Cannot find minimum value of {self}.")
+
+    @property
+    def max(self):
+        """Largest representable value (TypeError for non-numeric types, as in TF)."""
+        base = self._base
+        if base in _FLOATING and base is not bfloat16:
+            return self._np.type(np.finfo(self._np).max)
+        if base is bfloat16:
+            return float(3.3895313892515355e38)
+        if base in _INTEGER or base is bool:
+            return self._np.type(np.iinfo(self._np).max) if base is not bool else True
+        raise TypeError(f"Cannot find maximum value of {self}.")
+
+    @property
+    def limits(self):
+        return self.min, self.max
+
+    def is_compatible_with(self, other) -> bool:
+        """True if a value of `other` may be used where `self` is expected (TF's rule)."""
+        other = as_dtype(other)
+        return self._enum in (other._enum, other._base._enum)
+
+    # -- python protocol ---------------------------------------------------------------
+    def __eq__(self, other) -> bool:
+        if self is other:
+            return True
+        if other is None:
+            return False
+        try:
+            return as_dtype(other) is self
+        except TypeError:
+            return False
+
+    def __ne__(self, other) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return self._enum
+
+    def __reduce__(self):
+        return as_dtype, (self._name,)
+
+    def __repr__(self) -> str:
+        return f"tf.{self._name}"
+
+    def __str__(self) -> str:
+        return f"<dtype: '{self._name}'>"
+
+
+def _make(enum: int, name: str, np_dtype) -> DType:
+    base = DType(enum, name, None if np_dtype is None else np.dtype(np_dtype))
+    ref = DType(enum + _REF_OFFSET, name + "_ref", base._np)
+    base._ref = ref
+    ref._base = base
+    ref._ref = ref
+    _BY_ENUM[enum] = base
+    _BY_ENUM[enum + _REF_OFFSET] = ref
+    _BY_NAME[name] = base
+    _BY_NAME[name + "_ref"] = ref
+    return base
+
+
+_BY_ENUM: dict[int, DType] = {}
+_BY_NAME: dict[str, DType] = {}
+
+float32 = _make(1, "float32", np.float32)
+float64 = _make(2, "float64", np.float64)
+int32 = _make(3, "int32", np.int32)
+uint8 = _make(4, "uint8", np.uint8)
+int16 = _make(5, "int16", np.int16)
+int8 = _make(6, "int8", np.int8)
+string = _make(7, "string", None)
+complex64 = _make(8, "complex64", np.complex64)
+int64 = _make(9, "int64", np.int64)
+bool = _make(10, "bool", np.bool_)  # noqa: A001 - TensorFlow's public name
+qint8 = _make(11, "qint8", None)
+quint8 = _make(12, "quint8", None)
+qint32 = _make(13, "qint32", None)
+bfloat16 = _make(14, "bfloat16", _BFLOAT16_NP)
+qint16 = _make(15, "qint16", None)
+quint16 = _make(16, "quint16", None)
+uint16 = _make(17, "uint16", np.uint16)
+complex128 = _make(18, "complex128", np.complex128)
+float16 = _make(19, "float16", np.float16)
+resource = _make(20, "resource", None)
+variant = _make(21, "variant", None)
+uint32 = _make(22, "uint32", np.uint32)
+uint64 = _make(23, "uint64", np.uint64)
+
+half = float16
+double = float64
+
+_FLOATING = frozenset({float16, float32, float64, bfloat16})
+_INTEGER = frozenset({int8, int16, int32, int64, uint8, uint16, uint32, uint64})
+QUANTIZED_DTYPES = frozenset({qint8, quint8, qint16, quint16, qint32})
+
+# Aliases accepted by `as_dtype` for names TF also understands.
+_BY_NAME.update({"half": float16, "double": float64, "float": float32})
+
+_BY_NP: dict[np.dtype, DType] = {}
+for _dt in _BY_ENUM.values():
+    if _dt._np is not None and not _dt.is_ref_dtype and _dt._base is not bfloat16:
+        _BY_NP[_dt._np] = _dt
+_BY_NP[_BFLOAT16_NP] = bfloat16
+
+_BY_PYTYPE = {
+    np.float16: float16,
+    np.float32: float32,
+    np.float64: float64,
+    np.int8: int8,
+    np.int16: int16,
+    np.int32: int32,
+    np.int64: int64,
+    np.uint8: uint8,
+    np.uint16: uint16,
+    np.uint32: uint32,
+    np.uint64: uint64,
+    np.bool_: bool,
+    np.complex64: complex64,
+    np.complex128: complex128,
+    np.bytes_: string,
+    np.str_: string,
+    np.object_: string,
+}
+
+
+def as_dtype(type_value) -> DType:
+    """Converts `type_value` (DType, numpy dtype or type, name, or enum) to a `DType`.
+
+    Raises:
+        TypeError: if `type_value` names no TensorFlow type.
+    """
+    if type_value.__class__ is DType:
+        return type_value
+    try:
+        if isinstance(type_value, str):
+            return _BY_NAME[type_value]
+        if isinstance(type_value, int) and not isinstance(type_value, type):
+            return _BY_ENUM[type_value]
+        if isinstance(type_value, np.dtype):
+            if type_value.kind in "SUO":
+                return string
+            return _BY_NP[type_value]
+        if isinstance(type_value, type):
+            if type_value in _BY_PYTYPE:
+                return _BY_PYTYPE[type_value]
+            if _BFLOAT16_NP.names is None and type_value is _BFLOAT16_NP.type:
+                return bfloat16
+        as_np = getattr(type_value, "dtype", None)
+        if isinstance(as_np, np.dtype) and not isinstance(type_value, np.ndarray):
+            return as_dtype(as_np)
+    except (KeyError, TypeError):
+        pass
+    raise TypeError(
+        f"Cannot convert the argument `type_value`: {type_value!r} to a TensorFlow DType."
+    )
+
+
+def as_numpy(dtype: DType) -> np.dtype:
+    """The numpy storage dtype for `dtype` (object for strings)."""
+    return dtype._base.np_dtype
