@@ -1,1 +1,193 @@
-"""tfgraph: TensorFlow 1.x graph programs on numpy."""
+"""tfgraph: TensorFlow 1.x graph programs on numpy.
+
+`import tfgraph as tf` (or `import tfgraph.compat.v1 as tf`) and a TF1 script —
+graphs, sessions, variables, scopes, optimizers, savers, summaries — runs unchanged
+without TensorFlow installed. This module only re-exports; the implementation lives
+in the subpackages (see DESIGN.md).
+"""
+
+import warnings as _warnings
+
+# Kernels compute with numpy; TF returns inf/nan silently where numpy would warn.
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"tfgraph(\..*)?$")
+
+from tfgraph import errors
+from tfgraph.framework import dtypes
+from tfgraph.framework.dtypes import (
+    DType,
+    as_dtype,
+    bfloat16,
+    bool,
+    complex64,
+    complex128,
+    double,
+    float16,
+    float32,
+    float64,
+    half,
+    int8,
+    int16,
+    int32,
+    int64,
+    qint8,
+    qint16,
+    qint32,
+    quint8,
+    quint16,
+    resource,
+    string,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
+    variant,
+)
+from tfgraph.framework.tensor_shape import Dimension, TensorShape, dimension_at_index, dimension_value
+from tfgraph.framework.ops import Operation, Tensor, OperatorNotAllowedInGraphError
+from tfgraph.framework.graph import (
+    Graph,
+    GraphKeys,
+    add_to_collection,
+    add_to_collections,
+    colocate_with,
+    control_dependencies,
+    device,
+    get_collection,
+    get_collection_ref,
+    get_default_graph,
+    init_scope,
+    name_scope,
+    reset_default_graph,
+)
+from tfgraph.framework.device import DeviceSpec
+from tfgraph.framework.convert import (
+    convert_to_tensor,
+    register_tensor_conversion_function,
+)
+from tfgraph.framework.indexed_slices import IndexedSlices, IndexedSlicesValue
+from tfgraph.ops.array_ops import (
+    cast,
+    concat,
+    constant,
+    expand_dims,
+    fill,
+    identity,
+    ones,
+    ones_like,
+    placeholder,
+    placeholder_with_default,
+    rank,
+    reshape,
+    shape,
+    size,
+    squeeze,
+    stack,
+    transpose,
+    zeros,
+    zeros_like,
+)
+from tfgraph.ops.math_ops import (
+    abs,
+    acos,
+    add,
+    add_n,
+    asin,
+    atan,
+    atan2,
+    ceil,
+    conj,
+    cos,
+    cosh,
+    div,
+    div_no_nan,
+    divide,
+    equal,
+    exp,
+    expm1,
+    floor,
+    floordiv,
+    floormod,
+    greater,
+    greater_equal,
+    is_finite,
+    is_inf,
+    is_nan,
+    less,
+    less_equal,
+    log,
+    log1p,
+    logical_and,
+    logical_not,
+    logical_or,
+    logical_xor,
+    matmul,
+    maximum,
+    minimum,
+    mod,
+    multiply,
+    negative,
+    not_equal,
+    pow,
+    range,
+    reciprocal,
+    reduce_all,
+    reduce_any,
+    reduce_max,
+    reduce_mean,
+    reduce_min,
+    reduce_prod,
+    reduce_sum,
+    round,
+    rsqrt,
+    sigmoid,
+    sign,
+    sin,
+    sinh,
+    sqrt,
+    square,
+    squared_difference,
+    subtract,
+    tan,
+    tanh,
+    truediv,
+    truncatediv,
+)
+from tfgraph.ops.control_flow_ops import cond, group, no_op, tuple
+from tfgraph.ops.state_ops import (
+    assign,
+    assign_add,
+    assign_sub,
+    count_up_to,
+    is_variable_initialized,
+    scatter_add,
+    scatter_sub,
+    scatter_update,
+)
+from tfgraph.variables import (
+    Variable,
+    VariableAggregation,
+    VariableSynchronization,
+    all_variables,
+    assert_variables_initialized,
+    global_variables,
+    global_variables_initializer,
+    initialize_all_variables,
+    initialize_local_variables,
+    initialize_variables,
+    local_variables,
+    local_variables_initializer,
+    model_variables,
+    moving_average_variables,
+    report_uninitialized_variables,
+    trainable_variables,
+    variables_initializer,
+)
+from tfgraph.client.session import InteractiveSession, Session, get_default_session
+
+subtract = subtract
+multiply = multiply
+negative = negative
+
+__version__ = "0.1.0"
+
+from tfgraph import compat  # noqa: E402  (tfgraph.compat.v1 re-exports this module)

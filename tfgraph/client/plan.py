@@ -1,0 +1,419 @@
+"""`ExecutionPlan`: a pruned, ordered, slot-indexed program for one kind of `Session.run`.
+
+A plan is built once per (fetches, targets, fed tensors) and cached by the session.
+Building it prunes the graph to what the fetches need, orders the ops
+deterministically (creation order when that is topological, else Kahn's algorithm by
+op id), gives every live value a slot in a flat list, binds every kernel to its op's
+attrs and the session's resources, and records where each slot dies. Running it is a
+loop of pre-bound closures over that list: no graph walking, no name lookups.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+
+from tfgraph import errors
+from tfgraph.framework.ops import Operation, Tensor
+from tfgraph.framework.resources import DEAD, RefCell, ResourceStore
+
+__all__ = ["ExecutionPlan", "KernelContext"]
+
+# Python exceptions from kernels become these TF error classes.
+_ERROR_CLASSES = {
+    ValueError: errors.InvalidArgumentError,
+    IndexError: errors.InvalidArgumentError,
+    TypeError: errors.InvalidArgumentError,
+    KeyError: errors.InvalidArgumentError,
+    ZeroDivisionError: errors.InvalidArgumentError,
+    FloatingPointError: errors.InvalidArgumentError,
+    OverflowError: errors.InvalidArgumentError,
+    MemoryError: errors.ResourceExhaustedError,
+    NotImplementedError: errors.UnimplementedError,
+}
+
+
+class KernelContext:
+    """What a kernel factory may use: the session's resources, config and devices."""
+
+    __slots__ = ("config", "graph", "resources", "session")
+
+    def __init__(self, resources: ResourceStore, config, graph, session=None) -> None:
+        self.resources = resources
+        self.config = config
+        self.graph = graph
+        self.session = session
+
+
+def _order(needed: set[Operation]) -> list[Operation]:
+    """Deterministic topological order of `needed` (by op id, i.e. creation order)."""
+    ops = sorted(needed, key=lambda o: o._id)
+    for op in ops:
+        oid = op._id
+        for t in op._inputs:
+            if t._op._id >= oid and t._op in needed:
+                return _kahn(needed)
+        for c in op._control_inputs:
+            if c._id >= oid and c in needed:
+                return _kahn(needed)
+    return ops
+
+
+def _kahn(needed: set[Operation]) -> list[Operation]:
+    pending: dict[Operation, int] = {}
+    users: dict[Operation, list[Operation]] = {op: [] for op in needed}
+    for op in needed:
+        preds = {t._op for t in op._inputs if t._op in needed}
+        preds.update(c for c in op._control_inputs if c in needed)
+        pending[op] = len(preds)
+        for p in preds:
+            users[p].append(op)
+    ready = [(op._id, op) for op, n in pending.items() if n == 0]
+    heapq.heapify(ready)
+    out = []
+    while ready:
+        _, op = heapq.heappop(ready)
+        out.append(op)
+        for u in users[op]:
+            pending[u] -= 1
+            if pending[u] == 0:
+                heapq.heappush(ready, (u._id, u))
+    if len(out) != len(needed):
+        stuck = sorted((op for op in needed if pending[op] > 0), key=lambda o: o._id)
+        raise errors.InvalidArgumentError(
+            None,
+            stuck[0],
+            "Graph has a cycle through ops "
+            + ", ".join(o.name for o in stuck[:5])
+            + "; tfgraph cannot order them (TF1 while loops are not supported).",
+        )
+    return out
+
+
+def _deref_wrapper(fn, positions: tuple[int, ...], op_name: str):
+    """Wraps `fn` so the reference inputs at `positions` are read as values."""
+
+    def call(*args):
+        args = list(args)
+        for p in positions:
+            args[p] = args[p].read(op_name)
+        return fn(*args)
+
+    return call
+
+
+def _make_step(fn, ins: tuple[int, ...], outs: tuple[int, ...], single: bool):
+    """A closure running `fn` on slots `ins` and storing results in slots `outs`
+    (-1 = discard). `single`: `fn` returns one value rather than a sequence."""
+    n = len(ins)
+    if single:
+        o = outs[0] if outs else -1
+        if o < 0:
+            if n == 0:
+                return lambda v: fn()
+            if n == 1:
+                (a,) = ins
+                return lambda v: fn(v[a])
+            if n == 2:
+                a, b = ins
+                return lambda v: fn(v[a], v[b])
+            return lambda v: fn(*[v[i] for i in ins])
+        if n == 0:
+
+            def step(v):
+                v[o] = fn()
+
+        elif n == 1:
+            (a,) = ins
+
+            def step(v):
+                v[o] = fn(v[a])
+
+        elif n == 2:
+            a, b = ins
+
+            def step(v):
+                v[o] = fn(v[a], v[b])
+
+        elif n == 3:
+            a, b, c = ins
+
+            def step(v):
+                v[o] = fn(v[a], v[b], v[c])
+
+        else:
+
+            def step(v):
+                v[o] = fn(*[v[i] for i in ins])
+
+        return step
+    pairs = tuple((k, s) for k, s in enumerate(outs) if s >= 0)
+
+    def multi(v):
+        result = fn(*[v[i] for i in ins])
+        for k, s in pairs:
+            v[s] = result[k]
+
+    return multi
+
+
+_SWITCH_TYPES = frozenset({"Switch", "RefSwitch"})
+_MERGE_TYPES = frozenset({"Merge", "RefMerge"})
+
+
+def _make_dead_step(fn, ins, outs, single: bool, ctrl_live, live: int, is_merge: bool):
+    """A step for an op that may receive dead values (downstream of a Switch): it does
+    not run when an input or a control input is dead and then marks its outputs dead.
+    A Merge runs unless all its inputs are dead."""
+    out_slots = tuple(s for s in outs if s >= 0)
+
+    def step(v):
+        dead = False
+        for c in ctrl_live:
+            if v[c] is DEAD:
+                dead = True
+                break
+        if not dead:
+            args = [v[i] for i in ins]
+            if is_merge:
+                dead = all(a is DEAD for a in args)
+            else:
+                dead = any(a is DEAD for a in args)
+        if dead:
+            for s in out_slots:
+                v[s] = DEAD
+            v[live] = DEAD
+            return
+        result = fn(*args)
+        if single:
+            if outs and outs[0] >= 0:
+                v[outs[0]] = result
+        else:
+            for k, s in enumerate(outs):
+                if s >= 0:
+                    v[s] = result[k]
+        v[live] = True
+
+    return step
+
+
+def _make_free(slots: tuple[int, ...]):
+    def free(v):
+        for s in slots:
+            v[s] = None
+
+    return free
+
+
+class ExecutionPlan:
+    """The compiled form of one `Session.run` signature."""
+
+    __slots__ = (
+        "feed_slots",
+        "feed_tensors",
+        "fetch_slots",
+        "fetch_tensors",
+        "has_dead",
+        "mutation_count",
+        "n_slots",
+        "ops",
+        "step_ops",
+        "steps",
+    )
+
+    def __init__(
+        self,
+        graph,
+        fetch_tensors: list[Tensor],
+        target_ops: list[Operation],
+        feed_tensors: list[Tensor],
+        ctx: KernelContext,
+    ) -> None:
+        self.mutation_count = graph._mutation_count
+        self.fetch_tensors = fetch_tensors
+        self.feed_tensors = feed_tensors
+        fed = set(feed_tensors)
+
+        # 1. prune to what the fetches and targets need.
+        needed: set[Operation] = set()
+        stack = [t._op for t in fetch_tensors if t not in fed]
+        stack.extend(target_ops)
+        while stack:
+            op = stack.pop()
+            if op in needed:
+                continue
+            needed.add(op)
+            for t in op._inputs:
+                if t not in fed:
+                    stack.append(t._op)
+            stack.extend(op._control_inputs)
+        ordered = _order(needed)
+        self.ops = ordered
+
+        # 2. slots for every value that is fed, consumed or fetched.
+        slot_of: dict[Tensor, int] = {}
+
+        def slot(t: Tensor) -> int:
+            s = slot_of.get(t)
+            if s is None:
+                s = slot_of[t] = len(slot_of)
+            return s
+
+        self.feed_slots = tuple(slot(t) for t in feed_tensors)
+        for op in ordered:
+            for t in op._inputs:
+                slot(t)
+        self.fetch_slots = tuple(slot(t) for t in fetch_tensors)
+        self.n_slots = len(slot_of)
+
+        # 3. last use of every slot, so dead values are freed during the run.
+        keep = set(self.fetch_slots) | set(self.feed_slots)
+        last_use: dict[int, int] = {}
+        for i, op in enumerate(ordered):
+            for t in op._inputs:
+                last_use[slot_of[t]] = i
+        for op_index, op in enumerate(ordered):
+            for t in op._outputs:
+                s = slot_of.get(t)
+                if s is not None and s not in last_use and s not in keep:
+                    last_use[s] = op_index  # produced but never read: free at once
+        frees: dict[int, list[int]] = {}
+        for s, i in last_use.items():
+            if s not in keep:
+                frees.setdefault(i, []).append(s)
+
+        # 4. ops downstream of a Switch may see dead values: they get checking steps and a
+        # liveness slot (read by ops that have them as control inputs).
+        maybe_dead: dict[Operation, int] = {}
+        self.has_dead = any(op._type in _SWITCH_TYPES for op in ordered)
+        if self.has_dead:
+            producers: set[Operation] = set()
+            for op in ordered:
+                if any(t._op in producers for t in op._inputs) or any(
+                    c in producers for c in op._control_inputs
+                ):
+                    maybe_dead[op] = self.n_slots
+                    self.n_slots += 1
+                    producers.add(op)
+                if op._type in _SWITCH_TYPES:
+                    producers.add(op)
+            frees = {}  # keep dead markers readable; small graphs, no frees needed
+
+        # 5. bind kernels.
+        steps = []
+        step_ops = []
+        for i, op in enumerate(ordered):
+            fn = _bind_kernel(op, ctx)
+            deref = tuple(
+                k
+                for k, (t, arg_is_ref) in enumerate(zip(op._inputs, _input_is_ref(op)))
+                if t._dtype.is_ref_dtype and not arg_is_ref
+            )
+            if deref:
+                if op._type == "Identity" and len(op._inputs) == 1:
+                    name = op._name
+                    fn = lambda cell, name=name: cell.read(name)  # noqa: E731
+                else:
+                    fn = _deref_wrapper(fn, deref, op._name)
+            ins = tuple(slot_of[t] for t in op._inputs)
+            outs = tuple(slot_of.get(t, -1) for t in op._outputs)
+            while outs and outs[-1] < 0 and len(outs) > 1:
+                outs = outs[:-1]
+            single = len(op._outputs) <= 1
+            live = maybe_dead.get(op)
+            if live is not None:
+                ctrl_live = tuple(maybe_dead[c] for c in op._control_inputs if c in maybe_dead)
+                steps.append(
+                    _make_dead_step(fn, ins, outs, single, ctrl_live, live, op._type in _MERGE_TYPES)
+                )
+            else:
+                steps.append(_make_step(fn, ins, outs, single))
+            step_ops.append(op)
+            dead = frees.get(i)
+            if dead:
+                steps.append(_make_free(tuple(dead)))
+                step_ops.append(op)
+        self.steps = tuple(steps)
+        self.step_ops = tuple(step_ops)
+
+    def run(self, feed_values) -> list:
+        """Runs the plan; `feed_values` are already converted, in `feed_tensors` order.
+        Returns the raw values of `fetch_tensors`."""
+        vals = [None] * self.n_slots
+        for s, value in zip(self.feed_slots, feed_values):
+            vals[s] = value
+        i = 0
+        try:
+            for i, step in enumerate(self.steps):  # noqa: B007 - i names the failing op
+                step(vals)
+        except Exception as e:
+            raise _as_op_error(e, self.step_ops[i]) from e
+        out = [vals[s] for s in self.fetch_slots]
+        if self.has_dead:
+            for k, value in enumerate(out):
+                if value is DEAD:
+                    raise errors.InvalidArgumentError(
+                        None, self.fetch_tensors[k].op, f"Retval[{k}] does not have value"
+                    )
+        return out
+
+
+def _input_is_ref(op: Operation) -> list[bool]:
+    """For each flat input of `op`, whether its OpDef argument is a reference."""
+    out: list[bool] = []
+    attrs = op._attrs
+    for arg in op._op_def.inputs:
+        if arg.number_attr is not None:
+            out.extend([arg.is_ref] * attrs[arg.number_attr])
+        elif arg.type_list_attr is not None:
+            out.extend([arg.is_ref] * len(attrs[arg.type_list_attr]))
+        else:
+            out.append(arg.is_ref)
+    return out
+
+
+def _bind_kernel(op: Operation, ctx: KernelContext):
+    op_def = op._op_def
+    if op_def.make_kernel is not None:
+        return op_def.make_kernel(op, ctx)
+    if op_def.kernel is not None:
+        return op_def.kernel
+    raise errors.UnimplementedError(
+        None,
+        op,
+        f"tfgraph has no kernel for op type '{op._type}' (node {op._name}); it can be built "
+        "and exported but not run.",
+    )
+
+
+def _as_op_error(e: Exception, op: Operation) -> errors.OpError:
+    if isinstance(e, errors.OpError):
+        if e._op is None:
+            e._op = op
+            if "[[{{node" not in e._message:
+                e._message += f"\n\t [[{{{{node {op._name}}}}}]]"
+                e.args = (e._message,)
+        return e
+    cls = _ERROR_CLASSES.get(type(e))
+    if cls is None:
+        cls = next(
+            (c for base, c in _ERROR_CLASSES.items() if isinstance(e, base)), errors.UnknownError
+        )
+    message = f"{op._type} op '{op._name}' failed: {e}\n\t [[{{{{node {op._name}}}}}]]"
+    return cls(None, op, message)
+
+
+def fetch_value(value):
+    """A fetched value as TF returns it: numpy scalars for 0-d, a private copy for values
+    the session keeps (variables, constants)."""
+    cls = value.__class__
+    if cls is np.ndarray:
+        if value.ndim == 0:
+            return value[()]
+        if not value.flags.writeable:
+            return value.copy()
+        return value
+    if cls is RefCell:
+        return fetch_value(value.read(f"_retval_{value.name}_0_0"))
+    return value

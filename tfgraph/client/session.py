@@ -1,0 +1,386 @@
+"""`Session` and `InteractiveSession`: run graphs, holding all their state.
+
+`run` resolves fetches and feeds, looks up a cached `ExecutionPlan` by the fetches,
+targets and fed tensors (values never enter the key), converts and checks the feed
+values, runs the plan and rebuilds the caller's structure. Many threads may run one
+session at once: plans are immutable, per-run values live in a per-call list, and
+variable updates lock their cell.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from tfgraph import errors
+from tfgraph.client.fetch import FetchMapper
+from tfgraph.client.plan import ExecutionPlan, KernelContext, fetch_value
+from tfgraph.framework import graph as graph_mod
+from tfgraph.framework.ops import Operation, Tensor
+from tfgraph.framework.resources import ResourceStore
+
+__all__ = [
+    "InteractiveSession",
+    "Session",
+    "get_default_session",
+]
+
+
+class _DefaultSessionStack(threading.local):
+    def __init__(self) -> None:
+        self.stack: list[Session] = []
+
+
+_default_session_stack = _DefaultSessionStack()
+
+
+def get_default_session():
+    """The innermost session made default in this thread (`with sess:`), or None."""
+    stack = _default_session_stack.stack
+    return stack[-1] if stack else None
+
+
+class _DefaultSessionContext:
+    __slots__ = ("_graph_ctx", "_session")
+
+    def __init__(self, session: Session, enter_graph: bool) -> None:
+        self._session = session
+        self._graph_ctx = session.graph.as_default() if enter_graph else None
+
+    def __enter__(self):
+        _default_session_stack.stack.append(self._session)
+        if self._graph_ctx is not None:
+            self._graph_ctx.__enter__()
+        return self._session
+
+    def __exit__(self, *exc) -> None:
+        if self._graph_ctx is not None:
+            self._graph_ctx.__exit__(*exc)
+        stack = _default_session_stack.stack
+        if stack and stack[-1] is self._session:
+            stack.pop()
+        elif self._session in stack:
+            stack.remove(self._session)
+
+
+class _FeedConverter:
+    """Converts and checks the value fed for one tensor (dtype, shape, not a Tensor)."""
+
+    __slots__ = ("dims", "np_dtype", "shape", "tensor", "string")
+
+    def __init__(self, tensor: Tensor) -> None:
+        self.tensor = tensor
+        base = tensor.dtype._base
+        self.string = base.name == "string"
+        self.np_dtype = base.np_dtype
+        self.shape = tensor.shape
+        self.dims = tensor.shape._dims
+
+    def __call__(self, value, key):
+        if isinstance(value, Tensor) or hasattr(value, "_as_graph_element"):
+            raise TypeError(
+                "The value of a feed cannot be a tf.Tensor object. Acceptable feed values "
+                "include Python scalars, strings, lists, numpy ndarrays, or TensorHandles. "
+                f"For reference, the tensor object was {value} which was passed to the "
+                f"argument `feed_dict` with key {key}."
+            )
+        if self.string:
+            from tfgraph.framework.convert import numpy_value
+
+            arr = numpy_value(value, self.tensor.dtype._base)[0]
+        elif value.__class__ is np.ndarray and value.dtype == self.np_dtype:
+            arr = value
+        else:
+            if isinstance(value, int) and not isinstance(value, bool) and self.np_dtype.kind in "iu":
+                info = np.iinfo(self.np_dtype)
+                if not info.min <= value <= info.max:
+                    raise TypeError(
+                        f"Type of feed value {value} with type {type(value)} is not compatible "
+                        f"with Tensor type {self.np_dtype.type}. Try explicitly setting the "
+                        "type of the feed tensor to a larger type (e.g. int64)."
+                    )
+            arr = np.asarray(value, dtype=self.np_dtype)
+        dims = self.dims
+        if dims is not None:
+            shape = arr.shape
+            if len(shape) != len(dims) or any(
+                d is not None and d != s for d, s in zip(dims, shape)
+            ):
+                raise ValueError(
+                    f"Cannot feed value of shape {shape} for Tensor {self.tensor.name}, which "
+                    f"has shape {self.shape}"
+                )
+        return arr
+
+
+class _RunSignature:
+    """A cached plan plus how to rebuild results and convert feeds for it."""
+
+    __slots__ = ("build", "converters", "plan")
+
+    def __init__(self, plan: ExecutionPlan, build, converters) -> None:
+        self.plan = plan
+        self.build = build
+        self.converters = converters
+
+
+class BaseSession:
+    """Common implementation of `Session` and `InteractiveSession`."""
+
+    def __init__(self, target: str = "", graph=None, config=None) -> None:
+        if graph is None:
+            graph = graph_mod.get_default_graph()
+        elif not isinstance(graph, graph_mod.Graph):
+            raise TypeError(f"graph must be a tf.Graph, but got {type(graph)}")
+        if target not in ("", None, "local"):
+            raise errors.UnimplementedError(
+                None,
+                None,
+                f"tfgraph runs graphs in this process; Session target {target!r} is not "
+                "supported. Use Session() with no target.",
+            )
+        self._graph = graph
+        self._target = target
+        self._config = config
+        self._closed = False
+        self._resources = ResourceStore()
+        self._ctx = KernelContext(self._resources, config, graph, self)
+        self._cache: dict = {}
+        self._cache_lock = threading.Lock()
+        self._log_device_placement = bool(getattr(config, "log_device_placement", False))
+        self._placement = None  # set by the device-placement checker when it is loaded
+
+    # -- properties --------------------------------------------------------------------
+    @property
+    def graph(self):
+        return self._graph
+
+    @property
+    def graph_def(self):
+        return self._graph.as_graph_def()
+
+    @property
+    def sess_str(self) -> str:
+        return self._target or ""
+
+    def list_devices(self):
+        from tfgraph.client import device_placement
+
+        return device_placement.list_devices(self)
+
+    # -- default session ---------------------------------------------------------------
+    def as_default(self):
+        """A context manager making this the default session (graph unchanged)."""
+        return _DefaultSessionContext(self, enter_graph=False)
+
+    def __enter__(self):
+        self._default_ctx = _DefaultSessionContext(self, enter_graph=True)
+        return self._default_ctx.__enter__()
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self._default_ctx.__exit__(exc_type, exc, tb)
+        self.close()
+
+    def close(self) -> None:
+        """Frees all state (variable values) of this session."""
+        self._closed = True
+        self._cache = {}
+        self._resources.reset()
+
+    def __del__(self) -> None:
+        pass
+
+    # -- running -----------------------------------------------------------------------
+    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):  # noqa: ARG002
+        """Runs the ops and evaluates the tensors in `fetches` (any nesting of lists,
+        tuples, namedtuples and dicts), substituting `feed_dict` values."""
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        cls = fetches.__class__
+        if cls is list:
+            fetch_key = (list, *fetches)
+        elif cls is dict:
+            fetch_key = (dict, *fetches.items())
+        else:
+            fetch_key = fetches
+        if feed_dict:
+            feed_keys = tuple(feed_dict)
+            key = (fetch_key, feed_keys)
+        else:
+            feed_dict = None
+            key = fetch_key
+        cache = self._cache
+        try:
+            sig = cache.get(key)
+        except TypeError:  # unhashable structure (e.g. a list): key by its leaves
+            key = None
+            sig = None
+        if sig is None or sig.plan.mutation_count != self._graph._mutation_count:
+            sig = self._signature(fetches, feed_dict, key)
+        plan = sig.plan
+        if feed_dict is None:
+            values = plan.run(())
+        else:
+            values = plan.run(
+                [conv(v, k) for conv, k, v in zip(sig.converters, feed_keys, feed_dict.values())]
+            )
+        return sig.build([fetch_value(v) for v in values])
+
+    def _signature(self, fetches, feed_dict, key) -> _RunSignature:
+        graph = self._graph
+        mapper = FetchMapper(graph, fetches)
+        for t in mapper.tensors:
+            if not graph.is_fetchable(t):
+                raise errors.InvalidArgumentError(None, t.op, f"Tensor {t.name} may not be fetched.")
+        for op in mapper.ops:
+            if not graph.is_fetchable(op):
+                raise errors.InvalidArgumentError(None, op, f"Operation {op.name} may not be fetched.")
+        feed_tensors = []
+        converters = []
+        if feed_dict:
+            for k in feed_dict:
+                t = self._feed_tensor(k)
+                feed_tensors.append(t)
+                converters.append(_FeedConverter(t))
+        names_key = (
+            tuple(mapper.tensors),
+            tuple(mapper.ops),
+            tuple(feed_tensors),
+        )
+        plan_cache_key = ("plan", names_key)
+        plan = self._cache.get(plan_cache_key)
+        if plan is None or plan.mutation_count != graph._mutation_count:
+            self._check_placement(mapper, feed_tensors)
+            plan = ExecutionPlan(graph, mapper.tensors, mapper.ops, feed_tensors, self._ctx)
+            with self._cache_lock:
+                self._cache[plan_cache_key] = plan
+        sig = _RunSignature(plan, mapper.build, tuple(converters))
+        if key is not None:
+            with self._cache_lock:
+                self._cache[key] = sig
+        return sig
+
+    def _feed_tensor(self, key) -> Tensor:
+        try:
+            t = self._graph.as_graph_element(key, allow_tensor=True, allow_operation=False)
+        except (TypeError, ValueError, KeyError) as e:
+            msg = e.args[0] if e.args else str(e)
+            raise TypeError(f"Cannot interpret feed_dict key as Tensor: {msg}") from None
+        if not self._graph.is_feedable(t):
+            raise ValueError(f"Tensor {t.name} may not be fed.")
+        return t
+
+    def _check_placement(self, mapper, feed_tensors) -> None:
+        """Device checks and placement logging (see client/device_placement.py)."""
+        if self._placement is None:
+            from tfgraph.client import device_placement
+
+            self._placement = device_placement.PlacementChecker(self)
+        self._placement.check(mapper, feed_tensors)
+
+    def make_callable(self, fetches, feed_list=None, accept_options: bool = False):
+        """A function running `fetches` with positional feeds for `feed_list`."""
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        feed_list = list(feed_list or [])
+        feed_dict = {k: None for k in feed_list}
+        sig = self._signature(fetches, feed_dict or None, None)
+        plan = sig.plan
+        converters = sig.converters
+        build = sig.build
+        session = self
+
+        def call(*args, **kwargs):
+            if session._closed:
+                raise RuntimeError("Attempted to use a closed Session.")
+            if len(args) != len(feed_list):
+                raise TypeError(
+                    f"Expected {len(feed_list)} argument(s), got {len(args)}: feed_list is "
+                    f"{feed_list}"
+                )
+            if kwargs and not accept_options:
+                raise TypeError(f"Unexpected keyword arguments {sorted(kwargs)}")
+            values = plan.run([conv(v, k) for conv, k, v in zip(converters, feed_list, args)])
+            return build([fetch_value(v) for v in values])
+
+        return call
+
+    def partial_run_setup(self, fetches, feeds=None):
+        raise errors.UnimplementedError(None, None, "partial_run is not supported by tfgraph.")
+
+    def partial_run(self, handle, fetches, feed_dict=None):
+        raise errors.UnimplementedError(None, None, "partial_run is not supported by tfgraph.")
+
+
+class Session(BaseSession):
+    """A class for running TensorFlow operations (TF1 `tf.Session`)."""
+
+    def __init__(self, target: str = "", graph=None, config=None) -> None:
+        super().__init__(target, graph, config)
+
+    @staticmethod
+    def reset(target, containers=None, config=None) -> None:  # noqa: ARG004
+        """TF resets resource containers on a server; in-process sessions own theirs."""
+
+
+class InteractiveSession(BaseSession):
+    """A session that installs itself as the default session on construction."""
+
+    def __init__(self, target: str = "", graph=None, config=None) -> None:
+        super().__init__(target, graph, config)
+        self._default_session = _DefaultSessionContext(self, enter_graph=False)
+        self._default_session.__enter__()
+        self._explicitly_closed = False
+
+    def close(self) -> None:
+        super().close()
+        if not self._explicitly_closed:
+            self._explicitly_closed = True
+            self._default_session.__exit__(None, None, None)
+
+
+def _eval_using_default_session(tensors, feed_dict, graph, session=None):
+    if session is None:
+        session = get_default_session()
+        if session is None:
+            raise ValueError(
+                "Cannot evaluate tensor using `eval()`: No default session is registered. "
+                "Use `with sess.as_default()` or pass an explicit session to "
+                "`eval(session=sess)`"
+            )
+        if session.graph is not graph:
+            raise ValueError(
+                "Cannot use the default session to evaluate tensor: the tensor's graph is "
+                "different from the session's graph. Pass an explicit session to "
+                "`eval(session=sess)`."
+            )
+    elif session.graph is not graph:
+        raise ValueError(
+            "Cannot use the given session to evaluate tensor: the tensor's graph is different "
+            "from the session's graph."
+        )
+    return session.run(tensors, feed_dict)
+
+
+def _run_using_default_session(operation: Operation, feed_dict, graph, session=None) -> None:
+    if session is None:
+        session = get_default_session()
+        if session is None:
+            raise ValueError(
+                "Cannot execute operation using `run()`: No default session is registered. "
+                "Use `with sess.as_default():` or pass an explicit session to "
+                "`run(session=sess)`"
+            )
+        if session.graph is not graph:
+            raise ValueError(
+                "Cannot use the default session to execute operation: the operation's graph "
+                "is different from the session's graph. Pass an explicit session to "
+                "run(session=sess)."
+            )
+    elif session.graph is not graph:
+        raise ValueError(
+            "Cannot use the given session to execute operation: the operation's graph is "
+            "different from the session's graph."
+        )
+    session.run(operation, feed_dict)

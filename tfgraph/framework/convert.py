@@ -1,0 +1,309 @@
+"""`convert_to_tensor` and its conversion registry; Python/numpy values to `Const` ops.
+
+Python values get TensorFlow's dtypes: ints are int32 (int64 when out of range),
+floats float32, complex complex128, str/bytes string; numpy values keep their dtype.
+With a requested dtype, lossy Python conversions (1.5 -> int32) raise TypeError
+"Expected int32, but got 1.5 of type 'float'." as TF does.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from tfgraph.framework import dtypes
+from tfgraph.framework.ops import Tensor
+from tfgraph.framework.tensor_shape import TensorShape
+
+__all__ = [
+    "constant",
+    "convert_n_to_tensor",
+    "convert_to_tensor",
+    "numpy_value",
+    "register_tensor_conversion_function",
+]
+
+_INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
+
+# (type, function, priority), kept sorted by priority.
+_conversion_functions: list[tuple[type, object, int]] = []
+_conversion_cache: dict[type, list] = {}
+
+
+def register_tensor_conversion_function(base_type, conversion_func, priority: int = 100) -> None:
+    """Registers `conversion_func(value, dtype=None, name=None, as_ref=False) -> Tensor`."""
+    _conversion_functions.append((base_type, conversion_func, priority))
+    _conversion_functions.sort(key=lambda entry: entry[2])
+    _conversion_cache.clear()
+
+
+def _functions_for(cls: type) -> list:
+    funcs = _conversion_cache.get(cls)
+    if funcs is None:
+        funcs = [f for t, f, _ in _conversion_functions if issubclass(cls, t)]
+        _conversion_cache[cls] = funcs
+    return funcs
+
+
+def convert_to_tensor(
+    value,
+    dtype=None,
+    name: str | None = None,
+    preferred_dtype=None,
+    dtype_hint=None,
+    as_ref: bool = False,
+) -> Tensor:
+    """Converts `value` (Tensor, Variable, numpy or Python value) to a `Tensor`."""
+    if value.__class__ is Tensor:
+        if dtype is None:
+            return value
+        dtype = dtypes.as_dtype(dtype)
+        if not dtype.is_compatible_with(value._dtype):
+            raise ValueError(
+                f"Tensor conversion requested dtype {dtype.name} for Tensor with dtype "
+                f"{value._dtype.name}: {value!r}"
+            )
+        return value
+    if dtype is not None:
+        dtype = dtypes.as_dtype(dtype)
+    preferred = preferred_dtype if preferred_dtype is not None else dtype_hint
+    for func in _functions_for(value.__class__):
+        if dtype is None and preferred is not None:
+            try:
+                result = func(value, dtype=dtypes.as_dtype(preferred), name=name, as_ref=as_ref)
+            except (TypeError, ValueError):
+                result = NotImplemented
+            if result is not NotImplemented:
+                return result
+        result = func(value, dtype=dtype, name=name, as_ref=as_ref)
+        if result is NotImplemented:
+            continue
+        if not isinstance(result, Tensor):
+            raise RuntimeError(f"Conversion function {func!r} returned non-Tensor: {result!r}")
+        if dtype is not None and not dtype.is_compatible_with(result.dtype):
+            raise ValueError(
+                f"Tensor conversion requested dtype {dtype.name} for Tensor with dtype "
+                f"{result.dtype.name}: {result!r}"
+            )
+        return result
+    raise TypeError(
+        f"Attempt to convert a value ({value!r}) with an unsupported type ({type(value)}) "
+        "to a Tensor."
+    )
+
+
+def convert_n_to_tensor(values, dtype=None, name=None, preferred_dtype=None) -> list[Tensor]:
+    out = []
+    for i, v in enumerate(values):
+        n = None if name is None else f"{name}_{i}"
+        out.append(convert_to_tensor(v, dtype=dtype, name=n, preferred_dtype=preferred_dtype))
+    return out
+
+
+# -- Python and numpy values ------------------------------------------------------------------
+def _leaf_error(expected: dtypes.DType, leaf) -> TypeError:
+    return TypeError(f"Expected {expected.name}, but got {leaf} of type '{type(leaf).__name__}'.")
+
+
+def _python_leaves(value):
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _python_leaves(v)
+    else:
+        yield value
+
+
+def _check_python_compatible(value, dtype: dtypes.DType) -> None:
+    """TF refuses lossy conversion of Python scalars (1.5 -> int32, 1 -> bool, 'a' -> float)."""
+    base = dtype._base
+    for leaf in _python_leaves(value):
+        if isinstance(leaf, (np.ndarray, np.generic)):
+            continue
+        if isinstance(leaf, bool):
+            if base is dtypes.string:
+                raise _leaf_error(base, leaf)
+        elif isinstance(leaf, numbers.Integral):
+            if base is dtypes.bool or base is dtypes.string:
+                raise _leaf_error(base, leaf)
+        elif isinstance(leaf, numbers.Real):
+            if not (base.is_floating or base.is_complex):
+                raise _leaf_error(base, leaf)
+        elif isinstance(leaf, numbers.Complex):
+            if not base.is_complex:
+                raise _leaf_error(base, leaf)
+        elif isinstance(leaf, (str, bytes)):
+            if base is not dtypes.string:
+                raise _leaf_error(base, leaf)
+
+
+def _to_bytes_array(arr: np.ndarray) -> np.ndarray:
+    out = np.empty(arr.shape, dtype=object)
+    flat = out.reshape(-1)
+    for i, item in enumerate(arr.reshape(-1)):
+        if isinstance(item, bytes):
+            flat[i] = item
+        elif isinstance(item, str):
+            flat[i] = item.encode("utf-8")
+        elif isinstance(item, np.bytes_):
+            flat[i] = bytes(item)
+        else:
+            raise TypeError(f"Expected string, but got {item!r} of type '{type(item).__name__}'.")
+    return out
+
+
+def numpy_value(value, dtype: dtypes.DType | None = None) -> tuple[np.ndarray, dtypes.DType]:
+    """`value` as a numpy array with TF's dtype inference (or `dtype`), and its DType."""
+    if value is None:
+        raise ValueError("None values not supported.")
+    is_numpy = isinstance(value, (np.ndarray, np.generic))
+    if not is_numpy:
+        if isinstance(value, (list, tuple)):
+            for leaf in _python_leaves(value):
+                if isinstance(leaf, Tensor) or hasattr(leaf, "_as_graph_element"):
+                    raise TypeError("Expected any non-tensor type, but got a tensor instead.")
+                if leaf is None:
+                    raise TypeError(
+                        f"Failed to convert elements of {value} to Tensor. Consider casting "
+                        "elements to a supported type."
+                    )
+        if dtype is not None:
+            _check_python_compatible(value, dtype)
+        try:
+            arr = np.array(value)
+        except ValueError as e:
+            raise ValueError(str(e)) from None
+    else:
+        arr = np.asarray(value)
+    if dtype is None:
+        kind = arr.dtype.kind
+        if kind in "SUO":
+            dtype = dtypes.string
+        elif is_numpy:
+            dtype = dtypes.as_dtype(arr.dtype)
+        elif kind == "f":
+            dtype = dtypes.float32
+        elif kind in "iu":
+            if arr.size == 0 or (_INT32_MIN <= arr.min() and arr.max() <= _INT32_MAX):
+                dtype = dtypes.int32
+            else:
+                dtype = dtypes.int64
+        elif kind == "c":
+            dtype = dtypes.complex128
+        elif kind == "b":
+            dtype = dtypes.bool
+        else:
+            raise TypeError(f"Cannot infer a TensorFlow dtype for {value!r}")
+        if arr.size == 0 and not is_numpy:
+            dtype = dtypes.float32
+    base = dtype._base
+    if base is dtypes.string:
+        arr = _to_bytes_array(arr)
+    else:
+        np_dtype = base.np_dtype
+        if arr.dtype.kind in "SUO":
+            raise TypeError(f"Expected {base.name}, but got {value!r} of type 'str'.")
+        if arr.dtype != np_dtype:
+            if np_dtype.names:  # bfloat16 stand-in: round-to-nearest-even from float32
+                arr = _float_to_bfloat16_bits(arr)
+            else:
+                with np.errstate(all="ignore"):
+                    arr = arr.astype(np_dtype)
+    return arr, base
+
+
+def _float_to_bfloat16_bits(arr: np.ndarray) -> np.ndarray:
+    bits = np.ascontiguousarray(arr, dtype=np.float32).view(np.uint32)
+    rounded = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype(np.uint16)
+    return rounded.view(dtypes.bfloat16.np_dtype)
+
+
+def _frozen(arr: np.ndarray) -> np.ndarray:
+    arr = np.array(arr, copy=True)
+    arr.flags.writeable = False
+    return arr
+
+
+def constant(value, dtype=None, shape=None, name: str = "Const", verify_shape: bool = False):
+    """Creates a `Const` op (TF1 `tf.constant`): shape reshapes, fills from a scalar, or
+    pads with the last value as TensorFlow's TensorProto rules do."""
+    from tfgraph.framework.graph import get_default_graph
+
+    if dtype is not None:
+        dtype = dtypes.as_dtype(dtype)
+    if isinstance(value, Tensor):
+        raise TypeError("Expected any non-tensor type, but got a tensor instead.")
+    arr, dt = numpy_value(value, dtype)
+    attrs = {"dtype": dt}
+    if shape is not None:
+        shape = TensorShape(shape)
+        if not shape.is_fully_defined():
+            raise TypeError(f"Shape must be fully defined for tf.constant, got {shape}")
+        dims = tuple(shape.as_list())
+        n = shape.num_elements()
+        if verify_shape and arr.shape != dims:
+            raise TypeError(
+                f"Expected Tensor's shape: {_shape_str(dims)}, but got {_shape_str(arr.shape)}."
+            )
+        if arr.size == n:
+            full = arr.reshape(dims)
+        elif arr.size > n:
+            raise TypeError(f"Too many elements provided. Takes at most {n}, but got {arr.size}.")
+        elif arr.size == 0:
+            raise ValueError("Cannot create a tensor proto whose content is larger than zero "
+                             "elements from an empty value")
+        else:
+            flat = arr.reshape(-1)
+            full = np.concatenate([flat, np.repeat(flat[-1:], n - flat.size)]).reshape(dims)
+            attrs["__raw_value"] = _frozen(flat)
+        arr = full
+    attrs["value"] = _frozen(arr)
+    return get_default_graph()._create_op("Const", [], attrs, name or "Const")._outputs[0]
+
+
+def _shape_str(dims) -> str:
+    dims = tuple(dims)
+    return str(dims) if len(dims) != 1 else f"({dims[0]},)"
+
+
+def _constant_conversion(value, dtype=None, name=None, as_ref=False):  # noqa: ARG001
+    return constant(value, dtype=dtype, name=name or "Const")
+
+
+def _tensor_conversion(value, dtype=None, name=None, as_ref=False):  # noqa: ARG001
+    return value
+
+
+def _is_nested_with_tensors(value) -> bool:
+    if isinstance(value, (list, tuple)):
+        return any(_is_nested_with_tensors(v) for v in value)
+    return isinstance(value, Tensor) or hasattr(value, "_as_graph_element")
+
+
+def _list_conversion(value, dtype=None, name=None, as_ref=False):  # noqa: ARG001
+    """Lists holding tensors are packed with `Pack` ops (`packed`), as TF autopacks."""
+    if not _is_nested_with_tensors(value):
+        return constant(value, dtype=dtype, name=name or "Const")
+    from tfgraph.framework.graph import get_default_graph
+
+    g = get_default_graph()
+
+    def pack(items, scope_name):
+        with g.name_scope(scope_name) as scope:
+            elems = []
+            for item in items:
+                if isinstance(item, (list, tuple)) and _is_nested_with_tensors(item):
+                    elems.append(pack(item, "packed"))
+                else:
+                    elems.append(item)
+            ref = next(e for e in elems if isinstance(e, Tensor) or hasattr(e, "dtype"))
+            target = dtype or dtypes.as_dtype(ref.dtype)._base
+            tensors = [convert_to_tensor(e, dtype=target) for e in elems]
+            return g._create_op("Pack", tensors, {"axis": 0}, scope)._outputs[0]
+
+    return pack(value, name or "packed")
+
+
+register_tensor_conversion_function(Tensor, _tensor_conversion, 0)
+register_tensor_conversion_function((list, tuple), _list_conversion, 100)
+register_tensor_conversion_function(object, _constant_conversion, 200)

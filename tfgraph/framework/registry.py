@@ -1,0 +1,314 @@
+"""The op registry: one `OpDef` per op type, declaring everything about it in one place.
+
+An entry gives the op's inputs, outputs and attrs (in a compact signature language
+close to TensorFlow's op registrations), its static shape rule, its numpy kernel and
+its gradient. Graph construction, NodeDef export, GraphDef import, execution and
+autodiff all read the same entry:
+
+    register_op(
+        "MatMul",
+        inputs=["a: T", "b: T"],
+        outputs=["product: T"],
+        attrs=["transpose_a: bool = false", "transpose_b: bool = false",
+               "T: {bfloat16, half, float, double, int32, int64, complex64, complex128}"],
+        shape=_matmul_shape,
+        make_kernel=_matmul_kernel,
+        grad=_matmul_grad,
+    )
+
+Signature language:
+    input/output  "name: T"          type given by attr T
+                  "name: Ref(T)"     reference (variable) input/output
+                  "name: N * T"      a list of N tensors of type T
+                  "name: int32"      a fixed type
+                  "name: Tlist"      a list of tensors typed by a `list(type)` attr
+    attr          "name: type", "name: {float, double}" (allowed types),
+                  "name: int >= 1", "name: bool = false", "name: list(int) = [1, 1]",
+                  "name: string = 'NHWC'", "name: {'SAME', 'VALID'}", "name: shape",
+                  "name: tensor", "name: float = 0.5", "name: list(type) >= 0"
+
+Kernels:
+    kernel=fn           fn(*input_values) -> value (or tuple of values for several outputs)
+    make_kernel=f       f(op, ctx) -> fn, called once per op when a plan is built; use it to
+                        bind attrs and session resources (`ctx`), so the per-run call is lean.
+Kernels never modify their inputs in place.
+
+Shape rules: shape(op) -> list of TensorShape, one per output. Raise ValueError for
+impossible shapes (TF does so at graph-construction time).
+
+Gradients: grad(op, *output_grads) -> list with one entry (Tensor, IndexedSlices or
+None) per input; `NOT_DIFFERENTIABLE` marks ops with no gradient; leaving `grad` unset
+means "no gradient defined" (tf.gradients raises LookupError).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from tfgraph.framework import dtypes
+from tfgraph.framework.tensor_shape import TensorShape
+
+__all__ = [
+    "NOT_DIFFERENTIABLE",
+    "ArgDef",
+    "AttrDef",
+    "OpDef",
+    "get",
+    "lookup",
+    "register_op",
+    "registered_ops",
+]
+
+
+class _NotDifferentiable:
+    def __repr__(self) -> str:
+        return "NOT_DIFFERENTIABLE"
+
+
+NOT_DIFFERENTIABLE = _NotDifferentiable()
+
+# Named type sets usable in attr declarations (as TF's registrations use them).
+_TYPE_SETS: dict[str, tuple[str, ...]] = {
+    "numbertype": (
+        "float32 float64 int32 uint8 int16 int8 complex64 int64 bfloat16 uint16 "
+        "complex128 float16 uint32 uint64"
+    ).split(),
+    "realnumbertype": (
+        "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64"
+    ).split(),
+    "floatingpoint": "float16 bfloat16 float32 float64".split(),
+    "integral": "int8 int16 int32 int64 uint8 uint16 uint32 uint64".split(),
+    "complex": "complex64 complex128".split(),
+}
+_TYPE_ALIASES = {"float": "float32", "double": "float64", "half": "float16"}
+
+
+class ArgDef:
+    """One input or output argument of an op."""
+
+    __slots__ = ("dtype", "is_ref", "name", "number_attr", "type_attr", "type_list_attr")
+
+    def __init__(self, spec: str) -> None:
+        name, _, rest = spec.partition(":")
+        self.name = name.strip()
+        rest = rest.strip()
+        self.is_ref = False
+        self.number_attr: str | None = None
+        self.type_attr: str | None = None
+        self.type_list_attr: str | None = None
+        self.dtype: dtypes.DType | None = None
+        m = re.fullmatch(r"Ref\((\w+)\)", rest)
+        if m:
+            self.is_ref = True
+            rest = m.group(1)
+        if "*" in rest:
+            num, _, rest = rest.partition("*")
+            self.number_attr = num.strip()
+            rest = rest.strip()
+        try:
+            self.dtype = dtypes.as_dtype(_TYPE_ALIASES.get(rest, rest))
+        except TypeError:
+            self.type_attr = rest  # resolved to a list attr by OpDef if declared so
+
+    @property
+    def is_list(self) -> bool:
+        return self.number_attr is not None or self.type_list_attr is not None
+
+    def __repr__(self) -> str:
+        return f"ArgDef({self.name!r})"
+
+
+_ATTR_SPEC = re.compile(r"(?P<type>.*?)(?:\s*>=\s*(?P<min>-?\d+))?(?:\s*=\s*(?P<default>.+))?")
+
+
+class AttrDef:
+    """One attr of an op: its type (TF's attr type string), default and constraints."""
+
+    __slots__ = ("allowed", "default", "has_default", "minimum", "name", "type")
+
+    def __init__(self, spec: str) -> None:
+        name, _, rest = spec.partition(":")
+        self.name = name.strip()
+        rest = rest.strip()
+        self.has_default = False
+        self.default: Any = None
+        self.minimum: int | None = None
+        self.allowed: frozenset | None = None
+        m = _ATTR_SPEC.fullmatch(rest)
+        if m is None:
+            raise ValueError(f"cannot parse attr declaration {spec!r}")
+        type_part, minimum, default = m.group("type").strip(), m.group("min"), m.group("default")
+        if minimum is not None:
+            self.minimum = int(minimum)
+        if type_part.startswith("{"):
+            items = [s.strip() for s in type_part[1:-1].split(",") if s.strip()]
+            if items and items[0][0] in "'\"":
+                self.type = "string"
+                self.allowed = frozenset(s.strip("'\"").encode() for s in items)
+            else:
+                self.type = "type"
+                names: list[str] = []
+                for s in items:
+                    names.extend(_TYPE_SETS.get(s, [s]))
+                self.allowed = frozenset(dtypes.as_dtype(_TYPE_ALIASES.get(s, s)) for s in names)
+        elif type_part.startswith("list({"):
+            self.type = "list(type)"
+            inner = type_part[len("list({") : -2]
+            names = []
+            for s in inner.split(","):
+                names.extend(_TYPE_SETS.get(s.strip(), [s.strip()]))
+            self.allowed = frozenset(dtypes.as_dtype(_TYPE_ALIASES.get(s, s)) for s in names)
+        else:
+            self.type = type_part
+        if default is not None:
+            self.has_default = True
+            self.default = _parse_value(self.type, default.strip())
+
+    def __repr__(self) -> str:
+        return f"AttrDef({self.name!r}, {self.type!r})"
+
+
+def _parse_value(attr_type: str, text: str):
+    if attr_type.startswith("list("):
+        inner = attr_type[5:-1]
+        body = text.strip()[1:-1].strip()
+        if not body:
+            return []
+        return [_parse_value(inner, t.strip()) for t in body.split(",")]
+    if attr_type == "bool":
+        return text == "true"
+    if attr_type == "int":
+        return int(text)
+    if attr_type == "float":
+        return float(text)
+    if attr_type == "string":
+        return text.strip("'\"").encode()
+    if attr_type == "type":
+        return dtypes.as_dtype(_TYPE_ALIASES.get(text, text))
+    if attr_type == "shape":
+        return TensorShape(None) if text == "unknown" else TensorShape(_parse_int_list(text))
+    raise ValueError(f"cannot parse a default for attr type {attr_type}: {text}")
+
+
+def _parse_int_list(text: str) -> list:
+    body = text.strip()[1:-1].strip()
+    return [int(t) for t in body.split(",")] if body else []
+
+
+class OpDef:
+    """Everything tfgraph knows about one op type."""
+
+    __slots__ = (
+        "allows_uninitialized_input",
+        "attrs",
+        "grad",
+        "has_ref_inputs",
+        "input_names",
+        "inputs",
+        "is_stateful",
+        "kernel",
+        "make_kernel",
+        "name",
+        "outputs",
+        "shape",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        inputs,
+        outputs,
+        attrs,
+        shape,
+        kernel,
+        make_kernel,
+        grad,
+        is_stateful,
+        allows_uninitialized_input,
+    ) -> None:
+        self.name = name
+        self.attrs: dict[str, AttrDef] = {a.name: a for a in map(AttrDef, attrs)}
+        self.inputs: tuple[ArgDef, ...] = tuple(map(ArgDef, inputs))
+        self.outputs: tuple[ArgDef, ...] = tuple(map(ArgDef, outputs))
+        for arg in self.inputs + self.outputs:
+            decl = self.attrs.get(arg.type_attr) if arg.type_attr else None
+            if decl is not None and decl.type == "list(type)":
+                arg.type_list_attr, arg.type_attr = arg.type_attr, None
+            elif arg.type_attr is not None and decl is None:
+                raise ValueError(f"op {name}: argument {arg.name} uses undeclared attr")
+        self.input_names = tuple(a.name for a in self.inputs)
+        self.has_ref_inputs = any(a.is_ref for a in self.inputs)
+        self.shape: Callable | None = shape
+        self.kernel: Callable | None = kernel
+        self.make_kernel: Callable | None = make_kernel
+        self.grad = grad
+        self.is_stateful = is_stateful
+        self.allows_uninitialized_input = allows_uninitialized_input
+
+    def flat_ref_flags(self, attrs: dict) -> list[bool]:
+        """For each flat input (list arguments expanded), whether it is a reference."""
+        out: list[bool] = []
+        for arg in self.inputs:
+            if arg.number_attr is not None:
+                out.extend([arg.is_ref] * attrs.get(arg.number_attr, 1))
+            elif arg.type_list_attr is not None:
+                out.extend([arg.is_ref] * len(attrs.get(arg.type_list_attr, ())))
+            else:
+                out.append(arg.is_ref)
+        return out
+
+    def __repr__(self) -> str:
+        return f"<OpDef {self.name}>"
+
+
+_REGISTRY: dict[str, OpDef] = {}
+
+
+def register_op(
+    name: str,
+    *,
+    inputs=(),
+    outputs=(),
+    attrs=(),
+    shape: Callable | None = None,
+    kernel: Callable | None = None,
+    make_kernel: Callable | None = None,
+    grad=None,
+    stateful: bool = False,
+    allows_uninitialized_input: bool = False,
+) -> OpDef:
+    """Declares op type `name`; see the module docstring for the signature language."""
+    if name in _REGISTRY:
+        raise KeyError(f"Op type {name!r} is already registered")
+    if kernel is not None and make_kernel is not None:
+        raise ValueError(f"op {name}: give either kernel or make_kernel, not both")
+    op_def = OpDef(
+        name,
+        inputs,
+        outputs,
+        attrs,
+        shape,
+        kernel,
+        make_kernel,
+        grad,
+        stateful,
+        allows_uninitialized_input,
+    )
+    _REGISTRY[name] = op_def
+    return op_def
+
+
+def get(name: str) -> OpDef:
+    """The OpDef of op type `name` (KeyError if none)."""
+    return _REGISTRY[name]
+
+
+def lookup(name: str) -> OpDef | None:
+    return _REGISTRY.get(name)
+
+
+def registered_ops() -> dict[str, OpDef]:
+    """All registered op types (a copy)."""
+    return dict(_REGISTRY)

@@ -1,0 +1,104 @@
+"""Runtime state containers that a Session owns: reference cells and the resource store.
+
+Graph objects never hold values. A `VariableV2` op's kernel hands out a `RefCell` kept
+in the running session's `ResourceStore`, keyed by the op's (container, shared name);
+ops that take a reference input (Assign, ApplyAdam, ...) update the cell, and ops that
+take a value read it (raising FailedPreconditionError when it is uninitialized).
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from tfgraph import errors
+
+__all__ = ["DEAD", "RefCell", "ResourceStore"]
+
+
+class _Dead:
+    """The value of a tensor on the untaken side of a Switch (see client/plan.py)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "DEAD"
+
+
+DEAD = _Dead()
+
+
+class RefCell:
+    """The mutable storage behind a reference tensor (a TF1 variable).
+
+    `value` is a read-only numpy array, or None while uninitialized. Updates replace the
+    array instead of writing into it, so a value handed out earlier never changes.
+    """
+
+    __slots__ = ("dtype", "lock", "name", "value")
+
+    def __init__(self, name: str, dtype) -> None:
+        self.name = name
+        self.dtype = dtype
+        self.value: np.ndarray | None = None
+        self.lock = threading.Lock()
+
+    def read(self, op_name: str) -> np.ndarray:
+        value = self.value
+        if value is None:
+            raise errors.FailedPreconditionError(
+                None,
+                None,
+                f"Attempting to use uninitialized value {self.name}\n\t [[{{{{node {op_name}}}}}]]",
+            )
+        return value
+
+    def set(self, value: np.ndarray) -> None:
+        """Stores `value` (caller guarantees nobody else mutates it)."""
+        if value.__class__ is not np.ndarray:
+            value = np.asarray(value, dtype=self.dtype.np_dtype)
+        value.flags.writeable = False
+        self.value = value
+
+    def __repr__(self) -> str:
+        state = "uninitialized" if self.value is None else f"shape={self.value.shape}"
+        return f"<RefCell {self.name} {state}>"
+
+
+class ResourceStore:
+    """All state of one session: variable cells and per-op kernel state (RNG streams...)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.cells: dict[tuple[str, str], RefCell] = {}
+        self.kernel_state: dict[object, object] = {}
+
+    def cell(self, container: str, name: str, dtype) -> RefCell:
+        key = (container, name)
+        cell = self.cells.get(key)
+        if cell is None:
+            with self.lock:
+                cell = self.cells.get(key)
+                if cell is None:
+                    cell = self.cells[key] = RefCell(name, dtype)
+        return cell
+
+    def state(self, key, factory):
+        """Per-op kernel state, created once per session by `factory()`."""
+        value = self.kernel_state.get(key)
+        if value is None:
+            with self.lock:
+                value = self.kernel_state.get(key)
+                if value is None:
+                    value = self.kernel_state[key] = factory()
+        return value
+
+    def reset(self, containers=None) -> None:
+        with self.lock:
+            if containers is None:
+                self.cells.clear()
+                self.kernel_state.clear()
+            else:
+                for key in [k for k in self.cells if k[0] in containers]:
+                    del self.cells[key]

@@ -1,0 +1,141 @@
+"""`apply_op`: how a public function adds one registered op to the graph.
+
+It mirrors what TensorFlow's generated op wrappers do: open a name scope named after
+the op (or `name`), convert each input in argument order (a Python value takes the
+dtype already bound to its type attr, so `x + 1` makes a float constant for a float
+`x`), then create the op. When every input is already a tensor no scope is needed
+and the op name is uniquified directly (same result, less work).
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from tfgraph.framework import dtypes, registry
+from tfgraph.framework.convert import convert_to_tensor
+from tfgraph.framework.graph import get_default_graph
+from tfgraph.framework.ops import Operation, Tensor
+
+__all__ = ["apply_op", "graph_of", "op_output"]
+
+
+def graph_of(values):
+    """The graph of the first tensor-like value, else the default graph."""
+    for v in values:
+        if v.__class__ is Tensor:
+            return v._op._graph
+        g = getattr(v, "graph", None)
+        if g is not None and hasattr(g, "_create_op"):
+            return g
+    return get_default_graph()
+
+
+def _cheap_tensor(value, as_ref: bool):
+    """`value` as a Tensor if that needs no new op (a Tensor or a Variable), else None."""
+    if value.__class__ is Tensor:
+        return value
+    conv = getattr(type(value), "_as_input_tensor", None)
+    return None if conv is None else conv(value, as_ref)
+
+
+def apply_op(op_type: str, name, inputs, attrs=None) -> Operation:
+    """Adds an op of type `op_type` with `inputs` (one entry per input argument; a list
+    for list arguments) and `attrs` (a fresh dict the op may keep); returns the op."""
+    op_def = registry.get(op_type)
+    if attrs is None:
+        attrs = {}
+    args = op_def.inputs
+    if len(inputs) != len(args):
+        raise TypeError(
+            f"{op_type} takes {len(args)} inputs ({', '.join(a.name for a in args)}), "
+            f"got {len(inputs)}"
+        )
+    flat: list | None = []
+    for arg, value in zip(args, inputs):
+        if arg.is_list:
+            for v in value:
+                t = _cheap_tensor(v, arg.is_ref)
+                if t is None:
+                    flat = None
+                    break
+                flat.append(t)
+        else:
+            t = _cheap_tensor(value, arg.is_ref)
+            if t is None:
+                flat = None
+            else:
+                flat.append(t)
+        if flat is None:
+            break
+    if flat is not None:
+        g = flat[0]._op._graph if flat else get_default_graph()
+        return _create(g, op_def, flat, attrs, name or op_type)
+    g = graph_of(_flat_values(args, inputs))
+    with g.as_default(), g.name_scope(name or op_type) as scope:
+        flat = []
+        for arg, value in zip(args, inputs):
+            if arg.is_list:
+                flat.extend(_convert_list(arg, value, attrs))
+            else:
+                flat.append(_convert_one(arg, value, attrs))
+        return _create(g, op_def, flat, attrs, scope)
+
+
+def _create(g, op_def, flat, attrs, name) -> Operation:
+    """Creates the op; ops with reference inputs are colocated with those variables, as
+    TensorFlow's op library does."""
+    if op_def.has_ref_inputs:
+        refs = [t._op for t, is_ref in zip(flat, op_def.flat_ref_flags(attrs)) if is_ref]
+        if refs:
+            with contextlib.ExitStack() as stack:
+                for ref_op in refs:
+                    stack.enter_context(g.colocate_with(ref_op))
+                return g._create_op(op_def.name, flat, attrs, name)
+    return g._create_op(op_def.name, flat, attrs, name)
+
+
+def _flat_values(args, inputs):
+    out = []
+    for arg, value in zip(args, inputs):
+        if arg.is_list:
+            out.extend(value)
+        else:
+            out.append(value)
+    return out
+
+
+def _convert_one(arg, value, attrs) -> Tensor:
+    dtype = arg.dtype
+    if dtype is None and arg.type_attr is not None:
+        dtype = attrs.get(arg.type_attr)
+    t = convert_to_tensor(value, dtype=dtype, name=arg.name, as_ref=arg.is_ref)
+    if arg.type_attr is not None and arg.type_attr not in attrs:
+        attrs[arg.type_attr] = t.dtype._base
+    return t
+
+
+def _convert_list(arg, values, attrs) -> list[Tensor]:
+    if not isinstance(values, (list, tuple)):
+        raise TypeError(f"Expected list for '{arg.name}' argument, got {values!r}")
+    dtype = arg.dtype
+    if dtype is None and arg.type_attr is not None:
+        dtype = attrs.get(arg.type_attr)
+        if dtype is None:
+            for v in values:
+                if isinstance(v, Tensor) or hasattr(v, "_as_graph_element"):
+                    dtype = dtypes.as_dtype(v.dtype)._base
+                    break
+    out = []
+    for i, v in enumerate(values):
+        n = arg.name if len(values) == 1 else f"{arg.name}_{i}"
+        out.append(convert_to_tensor(v, dtype=dtype, name=n, as_ref=arg.is_ref))
+    if arg.type_attr is not None and arg.type_attr not in attrs and out:
+        attrs[arg.type_attr] = out[0].dtype._base
+    if arg.number_attr is not None:
+        attrs.setdefault(arg.number_attr, len(out))
+    return out
+
+
+def op_output(op_type: str, name, inputs, attrs=None) -> Tensor:
+    """`apply_op(...)` for single-output ops: returns the output tensor."""
+    return apply_op(op_type, name, inputs, attrs)._outputs[0]

@@ -1,0 +1,210 @@
+"""Shape rules shared by many ops, and static evaluation of small constant subgraphs.
+
+`constant_value(t)` returns the numpy value of `t` when it can be computed at graph
+construction time (a Const, the Shape of a fully defined tensor, and simple ops on
+those), as shape rules such as Reshape's need; otherwise None.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tfgraph.framework.tensor_shape import TensorShape
+
+__all__ = [
+    "broadcast_shape",
+    "constant_value",
+    "constant_value_as_shape",
+    "scalar_shape",
+    "unchanged_shape",
+]
+
+UNKNOWN = TensorShape(None)
+SCALAR = TensorShape._from_tuple(())
+
+
+def unchanged_shape(op) -> list[TensorShape]:
+    return [op._inputs[0]._shape]
+
+
+def scalar_shape(op) -> list[TensorShape]:  # noqa: ARG001
+    return [SCALAR]
+
+
+def unknown_shapes(op) -> list[TensorShape]:
+    return [UNKNOWN] * len(op._outputs)
+
+
+def broadcast_dims(a: tuple | None, b: tuple | None, op_name: str = "") -> tuple | None:
+    """numpy/TF broadcasting of two partial shapes (ValueError if impossible)."""
+    if a is None or b is None:
+        return None
+    if a == b:
+        return a
+    n = max(len(a), len(b))
+    a2 = (1,) * (n - len(a)) + a
+    b2 = (1,) * (n - len(b)) + b
+    out = []
+    for x, y in zip(a2, b2):
+        if x == 1:
+            out.append(y)
+        elif y == 1:
+            out.append(x)
+        elif x is None:
+            out.append(y)  # y is a known value > 1 (or None)
+        elif y is None or x == y:
+            out.append(x)
+        else:
+            raise ValueError(
+                f"Dimensions must be equal, but are {x} and {y} for '{op_name}' with input "
+                f"shapes: {_fmt(a)}, {_fmt(b)}."
+            )
+    return tuple(out)
+
+
+def _fmt(dims: tuple | None) -> str:
+    if dims is None:
+        return "?"
+    return "[" + ",".join("?" if d is None else str(d) for d in dims) + "]"
+
+
+def broadcast_shape(op) -> list[TensorShape]:
+    a, b = op._inputs[0]._shape._dims, op._inputs[1]._shape._dims
+    if a == b:
+        return [op._inputs[0]._shape]
+    return [TensorShape._from_tuple(broadcast_dims(a, b, op._name))]
+
+
+def fmt_shape(shape: TensorShape) -> str:
+    return _fmt(shape._dims)
+
+
+# -- static evaluation ------------------------------------------------------------------------
+_MAX_DEPTH = 16
+
+
+def constant_value(tensor, partial: bool = False, _depth: int = 0):  # noqa: ARG001
+    """The value of `tensor` if it can be computed statically, else None."""
+    if _depth > _MAX_DEPTH:
+        return None
+    op = tensor._op
+    t = op._type
+    if t == "Const":
+        return op._attrs["value"]
+    if t == "Shape":
+        dims = op._inputs[0]._shape._dims
+        if dims is not None and None not in dims:
+            return np.array(dims, dtype=op._attrs["out_type"].np_dtype)
+        return None
+    if t == "Size":
+        n = op._inputs[0]._shape.num_elements()
+        return None if n is None else np.array(n, dtype=op._attrs["out_type"].np_dtype)
+    if t == "Rank":
+        n = op._inputs[0]._shape.ndims
+        return None if n is None else np.array(n, dtype=np.int32)
+    if t in ("Identity", "StopGradient", "Snapshot"):
+        return constant_value(op._inputs[0], _depth=_depth + 1)
+    if t == "Cast":
+        v = constant_value(op._inputs[0], _depth=_depth + 1)
+        return None if v is None else v.astype(op._attrs["DstT"].np_dtype)
+    if t == "Pack":
+        vals = [constant_value(x, _depth=_depth + 1) for x in op._inputs]
+        if any(v is None for v in vals):
+            return None
+        return np.stack(vals, axis=op._attrs["axis"])
+    if t == "ConcatV2":
+        vals = [constant_value(x, _depth=_depth + 1) for x in op._inputs]
+        if any(v is None for v in vals):
+            return None
+        return np.concatenate(vals[:-1], axis=int(vals[-1]))
+    if t == "Range":
+        vals = [constant_value(x, _depth=_depth + 1) for x in op._inputs]
+        if any(v is None for v in vals):
+            return None
+        return np.arange(*[v.item() for v in vals], dtype=op._attrs["Tidx"].np_dtype)
+    if t == "Fill":
+        dims = constant_value(op._inputs[0], _depth=_depth + 1)
+        value = constant_value(op._inputs[1], _depth=_depth + 1)
+        if dims is None or value is None:
+            return None
+        return np.full(tuple(dims.tolist()), value)
+    if t in ("Add", "AddV2", "Sub", "Mul", "FloorDiv", "Maximum", "Minimum"):
+        a = constant_value(op._inputs[0], _depth=_depth + 1)
+        b = constant_value(op._inputs[1], _depth=_depth + 1)
+        if a is None or b is None:
+            return None
+        fn = {
+            "Add": np.add,
+            "AddV2": np.add,
+            "Sub": np.subtract,
+            "Mul": np.multiply,
+            "FloorDiv": np.floor_divide,
+            "Maximum": np.maximum,
+            "Minimum": np.minimum,
+        }[t]
+        return fn(a, b).astype(a.dtype)
+    if t == "StridedSlice" or t == "Slice" or t == "GatherV2" or t == "Reshape":
+        # Evaluate through the op's own kernel when all inputs are static and cheap.
+        vals = [constant_value(x, _depth=_depth + 1) for x in op._inputs]
+        if any(v is None for v in vals):
+            return None
+        kernel = op._op_def.kernel
+        if kernel is None and op._op_def.make_kernel is not None:
+            try:
+                kernel = op._op_def.make_kernel(op, None)
+            except Exception:  # noqa: BLE001 - a kernel needing session state
+                return None
+        try:
+            result = kernel(*vals)
+        except Exception:  # noqa: BLE001 - static evaluation is best effort
+            return None
+        return np.asarray(result)
+    return None
+
+
+def constant_value_as_shape(tensor) -> TensorShape:
+    """A (partial) shape from a 1-D int tensor used as a shape argument."""
+    shape = tensor._shape
+    if shape._dims == (0,):
+        return SCALAR
+    value = constant_value(tensor)
+    if value is not None:
+        return TensorShape._from_tuple(tuple(None if int(d) < 0 else int(d) for d in value.reshape(-1)))
+    op = tensor._op
+    if op._type == "Shape":
+        return op._inputs[0]._shape
+    if op._type == "Pack":
+        dims = []
+        for x in op._inputs:
+            v = constant_value(x)
+            dims.append(None if v is None or int(v) < 0 else int(v))
+        return TensorShape._from_tuple(tuple(dims))
+    if op._type == "ConcatV2":
+        out = TensorShape._from_tuple(())
+        for x in op._inputs[:-1]:
+            out = out.concatenate(constant_value_as_shape(x))
+        return out
+    if shape._dims is not None and len(shape._dims) == 1 and shape._dims[0] is not None:
+        return TensorShape._from_tuple((None,) * shape._dims[0])
+    return UNKNOWN
+
+
+def merge_shapes(a: TensorShape, b: TensorShape, op) -> TensorShape:
+    """`a.merge_with(b)` with TF's shape-inference error text naming `op`."""
+    da, db = a._dims, b._dims
+    if da is None:
+        return b
+    if db is None:
+        return a
+    suffix = f" for '{op.name}' (op: '{op.type}') with input shapes: {_fmt(da)}, {_fmt(db)}."
+    if len(da) != len(db):
+        raise ValueError(f"Shapes must be equal rank, but are {len(da)} and {len(db)}{suffix}")
+    out = []
+    for i, (x, y) in enumerate(zip(da, db)):
+        if x is not None and y is not None and x != y:
+            raise ValueError(
+                f"Dimension {i} in both shapes must be equal, but are {x} and {y}. Shapes are "
+                f"{_fmt(da)} and {_fmt(db)}.{suffix}"
+            )
+        out.append(x if x is not None else y)
+    return TensorShape._from_tuple(tuple(out))

@@ -1,0 +1,408 @@
+"""Control flow: NoOp, group, tuple, with_dependencies, and TF1 `cond` (Switch/Merge).
+
+`cond(pred, true_fn, false_fn)` builds what TF1 builds: a Switch on the predicate with
+`switch_t`/`switch_f` pivots and `pred_id`, each branch built inside a `CondContext`
+that routes every outside tensor a branch uses through a Switch (a RefSwitch for
+variables), and a Merge per output. At run time the untaken Switch output is *dead*:
+ops fed by dead values do not run, and Merge forwards the live input (see
+client/plan.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tfgraph.framework import dtypes
+from tfgraph.framework.convert import convert_to_tensor
+from tfgraph.framework.graph import GraphKeys, get_default_graph
+from tfgraph.framework.ops import Operation, Tensor
+from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
+from tfgraph.framework.resources import DEAD
+from tfgraph.ops import array_ops, common_shapes
+from tfgraph.ops.apply import apply_op, op_output
+
+__all__ = ["CondContext", "cond", "group", "merge", "no_op", "switch", "tuple", "with_dependencies"]
+
+_builtin_tuple = tuple
+
+# -- NoOp -----------------------------------------------------------------------------------
+register_op("NoOp", kernel=lambda: None, grad=NOT_DIFFERENTIABLE)
+
+
+def no_op(name: str | None = None) -> Operation:
+    """An op that does nothing; useful as a control-dependency anchor."""
+    return apply_op("NoOp", name, [])
+
+
+def group(*inputs, name: str | None = None) -> Operation:
+    """A NoOp that runs after all `inputs` (ops or tensors), as TF1 `tf.group`."""
+    g = get_default_graph()
+    with g.name_scope(name or "group_deps") as scope:
+        if not inputs:
+            return no_op(name=scope)
+        ops_by_device: dict[str, list[Operation]] = {}
+        for inp in _flatten(inputs):
+            op = inp if isinstance(inp, Operation) else _as_op(inp)
+            ops_by_device.setdefault(op.device, []).append(op)
+        if len(ops_by_device) == 1:
+            (device, deps), = ops_by_device.items()
+            return _group_on_device(deps, device, scope)
+        devices = []
+        for device in sorted(ops_by_device):
+            devices.append(_group_on_device(ops_by_device[device], device, None))
+        with g.control_dependencies(devices):
+            return no_op(name=scope)
+
+
+def _group_on_device(deps: list[Operation], device: str, name):
+    g = get_default_graph()
+    with g.device(device or None), g.control_dependencies(deps):
+        return no_op(name=name)
+
+
+def _flatten(items):
+    for item in items:
+        if isinstance(item, (list, _builtin_tuple, set)):
+            yield from _flatten(item)
+        elif isinstance(item, dict):
+            yield from _flatten(list(item.values()))
+        else:
+            yield item
+
+
+def _as_op(value) -> Operation:
+    if isinstance(value, Tensor):
+        return value.op
+    conv = getattr(value, "_as_graph_element", None)
+    if conv is not None:
+        element = conv()
+        return element.op if isinstance(element, Tensor) else element
+    op = getattr(value, "op", None)
+    if isinstance(op, Operation):
+        return op
+    raise TypeError(f"Expected an Operation or Tensor, got {value!r}")
+
+
+def with_dependencies(dependencies, output_tensor, name: str | None = None) -> Tensor:
+    """`output_tensor` passed through an Identity that runs after `dependencies`."""
+    g = get_default_graph()
+    with g.name_scope(name or "control_dependency") as scope:
+        with g.colocate_with(_as_op(output_tensor)), g.control_dependencies(dependencies):
+            output_tensor = convert_to_tensor(output_tensor)
+            return array_ops.identity(output_tensor, name=scope)
+
+
+def tuple(tensors, name: str | None = None, control_inputs=None) -> list:  # noqa: A001
+    """The `tensors`, each available only after all of them are computed."""
+    g = get_default_graph()
+    with g.name_scope(name or "tuple") as scope:
+        gating = [t.op if isinstance(t, Tensor) else t for t in tensors if t is not None]
+        if control_inputs:
+            gating.extend(control_inputs)
+        gate = group(*gating)
+        out = []
+        for t in tensors:
+            if t is None:
+                out.append(None)
+            elif isinstance(t, Tensor):
+                out.append(with_dependencies([gate], t))
+            else:
+                with g.control_dependencies([gate]):
+                    out.append(group(t))
+        del scope
+        return out
+
+
+# -- Switch and Merge -----------------------------------------------------------------------
+def _switch_shape(op):
+    s = op._inputs[0]._shape
+    pred = op._inputs[1]._shape
+    if pred._dims is not None and len(pred._dims) != 0:
+        raise ValueError(f"Shape must be rank 0 but is rank {len(pred._dims)} for '{op.name}'")
+    return [s, s]
+
+
+def _switch_kernel(data, pred):
+    return (DEAD, data) if pred else (data, DEAD)
+
+
+register_op(
+    "Switch",
+    inputs=["data: T", "pred: bool"],
+    outputs=["output_false: T", "output_true: T"],
+    attrs=["T: type"],
+    shape=_switch_shape,
+    kernel=_switch_kernel,
+)
+register_op(
+    "RefSwitch",
+    inputs=["data: Ref(T)", "pred: bool"],
+    outputs=["output_false: Ref(T)", "output_true: Ref(T)"],
+    attrs=["T: type"],
+    shape=_switch_shape,
+    kernel=_switch_kernel,
+    allows_uninitialized_input=True,
+)
+
+
+def _merge_shape(op):
+    shapes = [t._shape for t in op._inputs]
+    out = shapes[0]
+    for s in shapes[1:]:
+        out = out.most_specific_compatible_shape(s)
+    return [out, common_shapes.SCALAR]
+
+
+def _merge_kernel(*inputs):
+    for i, x in enumerate(inputs):
+        if x is not DEAD:
+            return x, np.int32(i)
+    return DEAD, DEAD
+
+
+register_op(
+    "Merge",
+    inputs=["inputs: N * T"],
+    outputs=["output: T", "value_index: int32"],
+    attrs=["T: type", "N: int >= 1"],
+    shape=_merge_shape,
+    kernel=_merge_kernel,
+)
+register_op(
+    "RefMerge",
+    inputs=["inputs: N * T"],
+    outputs=["output: T", "value_index: int32"],
+    attrs=["T: type", "N: int >= 1"],
+    shape=_merge_shape,
+    kernel=_merge_kernel,
+)
+
+# Op types at which the plan must track dead values.
+DEAD_SOURCES = frozenset({"Switch", "RefSwitch"})
+MERGE_TYPES = frozenset({"Merge", "RefMerge"})
+
+
+def switch(data, pred, name: str | None = None):
+    """(output_false, output_true): `data` on the side `pred` selects, dead on the other."""
+    g = get_default_graph()
+    with g.name_scope(name or "Switch") as scope:
+        data = convert_to_tensor(data, name="data")
+        pred = convert_to_tensor(pred, name="pred")
+        op_type = "RefSwitch" if data.dtype.is_ref_dtype else "Switch"
+        op = apply_op(op_type, scope, [data, pred])
+        return op._outputs[0], op._outputs[1]
+
+
+def _switch_ref_or_tensor(data, pred, name: str = "Switch"):
+    g = get_default_graph()
+    data = convert_to_tensor(data, name="data")
+    with g.colocate_with(data.op, ignore_existing=True):
+        return switch(data, pred, name=name)
+
+
+def merge(inputs, name: str | None = None):
+    """(output, value_index): the first live tensor of `inputs` and its index."""
+    g = get_default_graph()
+    with g.name_scope(name or "Merge") as scope:
+        inputs = [convert_to_tensor(t) for t in inputs]
+        op = apply_op("Merge", scope, [inputs])
+        return op._outputs[0], op._outputs[1]
+
+
+# -- cond -----------------------------------------------------------------------------------
+class CondContext:
+    """The context of one branch of a TF1 `cond`: which tensors live inside it and the
+    Switch outputs that bring outside tensors in."""
+
+    def __init__(self, pred: Tensor, pivot: Tensor, branch: int, name: str = "cond_text") -> None:
+        self._pred = pred
+        self._pivot = pivot
+        self._branch = branch
+        self._name = get_default_graph().unique_name(name)
+        self._values: set[str] = {pred.name, pivot.name}
+        self._external_values: dict[str, Tensor] = {pred.name: pred}
+        self._outer_context = None
+        self._graph = pred.graph
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def pred(self) -> Tensor:
+        return self._pred
+
+    @property
+    def pivot(self) -> Tensor:
+        return self._pivot
+
+    @property
+    def branch(self) -> int:
+        return self._branch
+
+    @property
+    def outer_context(self):
+        return self._outer_context
+
+    @property
+    def values(self) -> set[str]:
+        return self._values
+
+    @property
+    def external_values(self) -> dict[str, Tensor]:
+        return self._external_values
+
+    def enter(self) -> None:
+        state = self._graph._state
+        self._outer_context = state.cf_context
+        state.cf_context = self
+
+    def exit(self) -> None:
+        self._graph._state.cf_context = self._outer_context
+
+    def add_value(self, val: Tensor) -> Tensor:
+        """`val` as seen inside this branch: itself if produced inside, else a Switch."""
+        if val.name in self._values:
+            result = self._external_values.get(val.name)
+            return val if result is None else result
+        result = val
+        self._values.add(val.name)
+        if self._outer_context is not None:
+            result = self._outer_context.add_value(val)
+            self._values.add(result.name)
+            self._external_values[result.name] = result
+        g = self._graph
+        with g.control_dependencies(None):
+            result = _switch_ref_or_tensor(result, self._pred)[self._branch]
+        g.prevent_fetching(result.op)
+        ctx = self
+        while ctx is not None:
+            ctx._values.add(result.name)
+            ctx = ctx._outer_context
+        self._external_values[val.name] = result
+        return result
+
+    def add_op(self, op: Operation) -> None:
+        """Called for every op created in this branch (by Graph._create_op)."""
+        if not op._inputs:
+            if not any(c._outputs and c._outputs[0].name in self._values for c in op._control_inputs):
+                op._add_control_inputs([self._pivot.op])
+        else:
+            for index, x in enumerate(op._inputs):
+                real = self.add_value(x)
+                if real is not x:
+                    op._update_input(index, real)
+        ctx = self
+        while ctx is not None:
+            ctx._values.update(t.name for t in op._outputs)
+            ctx = ctx._outer_context
+
+    def _process_output(self, val: Tensor) -> Tensor:
+        if val.name not in self._values:
+            self._values.add(val.name)
+            real = val
+            if self._outer_context is not None:
+                real = self._outer_context.add_value(val)
+                self._values.add(real.name)
+                self._external_values[real.name] = real
+            real = _switch_ref_or_tensor(real, self._pred)[self._branch]
+            self._external_values[val.name] = real
+            return real
+        external = self._external_values.get(val.name)
+        return val if external is None else external
+
+    def build_branch(self, fn):
+        """Calls `fn` inside this context; returns (its result, flat branch outputs)."""
+        original = fn()
+        if original is None:
+            return None, None
+        flat = list(_flatten([original]))
+        out = []
+        for v in flat:
+            if isinstance(v, Operation):
+                out.append(with_dependencies([v], self._pivot))
+            else:
+                out.append(self._process_output(convert_to_tensor(v)))
+        return original, out
+
+
+def _pack_like(structure, flat: list):
+    it = iter(flat)
+
+    def build(s):
+        if isinstance(s, (list, _builtin_tuple)) and not hasattr(s, "_fields"):
+            return type(s)(build(x) for x in s)
+        if isinstance(s, dict):
+            return {k: build(v) for k, v in s.items()}
+        return next(it)
+
+    return build(structure)
+
+
+def cond(
+    pred,
+    true_fn=None,
+    false_fn=None,
+    strict: bool = False,
+    name: str | None = None,
+    fn1=None,
+    fn2=None,
+):
+    """`true_fn()` if `pred` else `false_fn()`, as a TF1 Switch/Merge subgraph."""
+    if fn1 is not None:
+        true_fn = fn1
+    if fn2 is not None:
+        false_fn = fn2
+    if not callable(true_fn):
+        raise TypeError("true_fn must be callable.")
+    if not callable(false_fn):
+        raise TypeError("false_fn must be callable.")
+    if isinstance(pred, bool):
+        raise TypeError("pred must not be a Python bool")
+    g = get_default_graph()
+    with g.name_scope(name or "cond"):
+        pred = convert_to_tensor(pred)
+        if pred.dtype._base is not dtypes.bool:
+            raise TypeError(f"pred must be a bool tensor, got {pred.dtype.name}")
+        p_2, p_1 = switch(pred, pred)
+        pivot_1 = array_ops.identity(p_1, name="switch_t")
+        pivot_2 = array_ops.identity(p_2, name="switch_f")
+        pred = array_ops.identity(pred, name="pred_id")
+        for t in (p_1, p_2, pivot_1, pivot_2, pred):
+            g.prevent_fetching(t.op)
+        context_t = CondContext(pred, pivot_1, branch=1)
+        context_t.enter()
+        try:
+            orig_res_t, res_t = context_t.build_branch(true_fn)
+            if orig_res_t is None:
+                raise ValueError("true_fn must have a return value.")
+        finally:
+            context_t.exit()
+        context_f = CondContext(pred, pivot_2, branch=0)
+        context_f.enter()
+        try:
+            orig_res_f, res_f = context_f.build_branch(false_fn)
+            if orig_res_f is None:
+                raise ValueError("false_fn must have a return value.")
+        finally:
+            context_f.exit()
+        if len(res_t) != len(res_f):
+            raise ValueError(
+                "true_fn and false_fn must return the same number of values: "
+                f"{len(res_t)} vs {len(res_f)}"
+            )
+        for x, y in zip(res_t, res_f):
+            if x.dtype._base is not y.dtype._base:
+                raise ValueError(
+                    f"Outputs of true_fn and false_fn must have the same type: "
+                    f"{x.dtype.name}, {y.dtype.name}"
+                )
+        merges = [merge([f, t])[0] for f, t in zip(res_f, res_t)]
+        if context_t.outer_context is None:
+            g.add_to_collection(GraphKeys.COND_CONTEXT, context_t)
+            g.add_to_collection(GraphKeys.COND_CONTEXT, context_f)
+        result = _pack_like(orig_res_t, merges)
+        if not strict and isinstance(result, (list, _builtin_tuple)) and len(result) == 1:
+            result = result[0]
+        return result
+

@@ -1,0 +1,305 @@
+"""State ops: TF1 reference variables and the ops that read and update them.
+
+`VariableV2` hands out the session's `RefCell` for the variable; `Assign`,
+`AssignAdd`, `AssignSub`, `Scatter*` and `CountUpTo` update it (under the cell's lock,
+so concurrent updates are never lost) and output the reference, which consumers read
+as a value. Reading an uninitialized cell raises FailedPreconditionError.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tfgraph import errors
+from tfgraph.framework import dtypes
+from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
+from tfgraph.framework.tensor_shape import TensorShape
+from tfgraph.ops import common_shapes
+from tfgraph.ops.apply import op_output
+
+__all__ = [
+    "assign",
+    "assign_add",
+    "assign_sub",
+    "count_up_to",
+    "is_variable_initialized",
+    "scatter_add",
+    "scatter_sub",
+    "scatter_update",
+    "variable_op_v2",
+]
+
+
+def _cell(op, ctx):
+    attrs = op._attrs
+    name = attrs.get("shared_name") or op._name.encode()
+    container = attrs.get("container", b"")
+    return ctx.resources.cell(container.decode(), name.decode(), attrs["dtype"])
+
+
+# -- VariableV2 ---------------------------------------------------------------------------
+def _variable_shape(op):
+    return [op._attrs["shape"]]
+
+
+def _variable_kernel(op, ctx):
+    cell = _cell(op, ctx)
+    return lambda: cell
+
+
+register_op(
+    "VariableV2",
+    outputs=["ref: Ref(dtype)"],
+    attrs=["shape: shape", "dtype: type", "container: string = ''", "shared_name: string = ''"],
+    shape=_variable_shape,
+    make_kernel=_variable_kernel,
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
+)
+
+
+def variable_op_v2(shape, dtype, name: str = "Variable", container: str = "", shared_name: str = ""):
+    """The raw `VariableV2` op's reference output."""
+    return op_output(
+        "VariableV2",
+        name,
+        [],
+        {
+            "shape": TensorShape(shape),
+            "dtype": dtypes.as_dtype(dtype)._base,
+            "container": container.encode(),
+            "shared_name": shared_name.encode(),
+        },
+    )
+
+
+# -- Assign ---------------------------------------------------------------------------------
+def _assign_shape(op):
+    ref, value = op._inputs[0]._shape, op._inputs[1]._shape
+    if op._attrs.get("validate_shape", True):
+        return [common_shapes.merge_shapes(ref, value, op)]
+    return [value]
+
+
+def _assign_kernel(op, ctx):  # noqa: ARG001
+    validate = op._attrs["validate_shape"]
+    np_dtype = op._attrs["T"].np_dtype
+
+    def assign(cell, value):
+        new = np.array(value, dtype=np_dtype, copy=True)
+        old = cell.value
+        if validate and old is not None and old.shape != new.shape:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                "Assign requires shapes of both tensors to match. lhs shape= "
+                f"{_dims(old.shape)} rhs shape= {_dims(new.shape)}",
+            )
+        new.flags.writeable = False
+        cell.value = new
+        return cell
+
+    return assign
+
+
+def _dims(shape) -> str:
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
+register_op(
+    "Assign",
+    inputs=["ref: Ref(T)", "value: T"],
+    outputs=["output_ref: Ref(T)"],
+    attrs=["T: type", "validate_shape: bool = true", "use_locking: bool = true"],
+    shape=_assign_shape,
+    make_kernel=_assign_kernel,
+    allows_uninitialized_input=True,
+    stateful=True,
+)
+
+
+def _update_kernel(np_fn, what: str):
+    def make(op, ctx):  # noqa: ARG001
+        name = op._name
+
+        def update(cell, delta):
+            with cell.lock:
+                old = cell.read(name)
+                if np.shape(delta) != old.shape:
+                    raise errors.InvalidArgumentError(
+                        None,
+                        op,
+                        f"{what} requires shapes of both tensors to match. lhs shape= "
+                        f"{_dims(old.shape)} rhs shape= {_dims(np.shape(delta))}",
+                    )
+                new = np_fn(old, delta)
+                new.flags.writeable = False
+                cell.value = new
+            return cell
+
+        return update
+
+    return make
+
+
+def _same_shape(op):
+    return [common_shapes.merge_shapes(op._inputs[0]._shape, op._inputs[1]._shape, op)]
+
+
+for _name, _fn in (("AssignAdd", np.add), ("AssignSub", np.subtract)):
+    register_op(
+        _name,
+        inputs=["ref: Ref(T)", "value: T"],
+        outputs=["output_ref: Ref(T)"],
+        attrs=[
+            "T: {bfloat16, half, float, double, uint8, int8, uint16, int16, int32, uint32, uint64, int64, complex64, complex128}",
+            "use_locking: bool = false",
+        ],
+        shape=_same_shape,
+        make_kernel=_update_kernel(_fn, _name),
+        stateful=True,
+    )
+
+
+def assign(ref, value, validate_shape=None, use_locking=None, name: str | None = None):
+    """Assigns `value` to the variable `ref`; returns the updated reference."""
+    attrs = {}
+    if validate_shape is not None:
+        attrs["validate_shape"] = bool(validate_shape)
+    if use_locking is not None:
+        attrs["use_locking"] = bool(use_locking)
+    return op_output("Assign", name, [ref, value], attrs)
+
+
+def assign_add(ref, value, use_locking=None, name: str | None = None):
+    attrs = {} if use_locking is None else {"use_locking": bool(use_locking)}
+    return op_output("AssignAdd", name, [ref, value], attrs)
+
+
+def assign_sub(ref, value, use_locking=None, name: str | None = None):
+    attrs = {} if use_locking is None else {"use_locking": bool(use_locking)}
+    return op_output("AssignSub", name, [ref, value], attrs)
+
+
+# -- scatter updates ----------------------------------------------------------------------
+def _scatter_shape(op):
+    ref, indices, updates = (t._shape for t in op._inputs)
+    if ref._dims is not None and indices._dims is not None and updates._dims is not None:
+        expected = TensorShape._from_tuple(indices._dims + ref._dims[1:])
+        if not expected.is_compatible_with(updates):
+            raise ValueError(
+                f"Shapes {updates} and {expected} are incompatible: updates must have shape "
+                f"indices.shape + ref.shape[1:] for '{op.name}' (op: '{op.type}')"
+            )
+    return [ref]
+
+
+def _scatter_kernel(mode: str):
+    def make(op, ctx):  # noqa: ARG001
+        name = op._name
+
+        def scatter(cell, indices, updates):
+            with cell.lock:
+                old = cell.read(name)
+                idx = np.asarray(indices)
+                if idx.size and (idx.min() < 0 or idx.max() >= old.shape[0]):
+                    bad = idx[(idx < 0) | (idx >= old.shape[0])].reshape(-1)[0]
+                    raise errors.InvalidArgumentError(
+                        None, op, f"indices[0] = {bad} is not in [0, {old.shape[0]})"
+                    )
+                new = old.copy()
+                if mode == "update":
+                    new[idx] = updates
+                elif mode == "add":
+                    np.add.at(new, idx, updates)
+                else:
+                    np.subtract.at(new, idx, updates)
+                new.flags.writeable = False
+                cell.value = new
+            return cell
+
+        return scatter
+
+    return make
+
+
+for _name, _mode in (("ScatterUpdate", "update"), ("ScatterAdd", "add"), ("ScatterSub", "sub")):
+    register_op(
+        _name,
+        inputs=["ref: Ref(T)", "indices: Tindices", "updates: T"],
+        outputs=["output_ref: Ref(T)"],
+        attrs=[
+            "T: type",
+            "Tindices: {int32, int64}",
+            f"use_locking: bool = {'true' if _mode == 'update' else 'false'}",
+        ],
+        shape=_scatter_shape,
+        make_kernel=_scatter_kernel(_mode),
+        stateful=True,
+    )
+
+
+def scatter_update(ref, indices, updates, use_locking: bool = True, name: str | None = None):
+    return op_output("ScatterUpdate", name, [ref, indices, updates], {"use_locking": use_locking})
+
+
+def scatter_add(ref, indices, updates, use_locking: bool = False, name: str | None = None):
+    return op_output("ScatterAdd", name, [ref, indices, updates], {"use_locking": use_locking})
+
+
+def scatter_sub(ref, indices, updates, use_locking: bool = False, name: str | None = None):
+    return op_output("ScatterSub", name, [ref, indices, updates], {"use_locking": use_locking})
+
+
+# -- CountUpTo, IsVariableInitialized -------------------------------------------------------
+def _count_up_to_kernel(op, ctx):  # noqa: ARG001
+    limit = op._attrs["limit"]
+    name = op._name
+
+    def count(cell):
+        with cell.lock:
+            old = cell.read(name)
+            if old >= limit:
+                raise errors.OutOfRangeError(None, op, f"Reached limit of {limit}")
+            new = np.array(old + 1, dtype=old.dtype)
+            new.flags.writeable = False
+            cell.value = new
+        return old
+
+    return count
+
+
+register_op(
+    "CountUpTo",
+    inputs=["ref: Ref(T)"],
+    outputs=["output: T"],
+    attrs=["limit: int", "T: {int32, int64}"],
+    shape=common_shapes.scalar_shape,
+    make_kernel=_count_up_to_kernel,
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
+)
+
+
+def count_up_to(ref, limit: int, name: str | None = None):
+    """Increments `ref` until it reaches `limit` (then OutOfRangeError); returns the old
+    value."""
+    return op_output("CountUpTo", name, [ref], {"limit": int(limit)})
+
+
+register_op(
+    "IsVariableInitialized",
+    inputs=["ref: Ref(dtype)"],
+    outputs=["is_initialized: bool"],
+    attrs=["dtype: type"],
+    shape=common_shapes.scalar_shape,
+    kernel=lambda cell: np.bool_(cell.value is not None),
+    grad=NOT_DIFFERENTIABLE,
+    allows_uninitialized_input=True,
+)
+
+
+def is_variable_initialized(ref, name: str | None = None):
+    """A bool scalar: whether the variable `ref` has been initialized in the session."""
+    return op_output("IsVariableInitialized", name, [ref])
+
