@@ -183,10 +183,8 @@ from tfgraph.variables import (
     variables_initializer,
 )
 from tfgraph.client.session import InteractiveSession, Session, get_default_session
-
-subtract = subtract
-multiply = multiply
-negative = negative
+from tfgraph.ops.random_ops import *
+from tfgraph import nn
 
 __version__ = "0.1.0"
 

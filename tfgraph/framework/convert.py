@@ -218,6 +218,31 @@ def _float_to_bfloat16_bits(arr: np.ndarray) -> np.ndarray:
     return rounded.view(dtypes.bfloat16.np_dtype)
 
 
+def _python_scalar(value, cls, dtype):
+    """Fast path of `numpy_value` for a Python float, int or bool (the common constant)."""
+    if dtype is None:
+        if cls is float:
+            dt = dtypes.float32
+        elif cls is bool:
+            dt = dtypes.bool
+        else:
+            dt = dtypes.int32 if _INT32_MIN <= value <= _INT32_MAX else dtypes.int64
+    else:
+        dt = dtype._base
+        if dt is dtypes.string or (cls is float and not (dt.is_floating or dt.is_complex)) or (
+            cls is int and dt is dtypes.bool
+        ):
+            raise _leaf_error(dt, value)
+        if dt.np_dtype.names:  # bfloat16 stand-in
+            return _frozen(_float_to_bfloat16_bits(np.array(value))), dt
+    try:
+        arr = np.array(value, dtype=dt.np_dtype)
+    except OverflowError:  # TF wraps out-of-range ints (300 -> uint8 44)
+        arr = np.array(value).astype(dt.np_dtype)
+    arr.flags.writeable = False
+    return arr, dt
+
+
 def _frozen(arr: np.ndarray) -> np.ndarray:
     arr = np.array(arr, copy=True)
     arr.flags.writeable = False
@@ -231,6 +256,12 @@ def constant(value, dtype=None, shape=None, name: str = "Const", verify_shape: b
 
     if dtype is not None:
         dtype = dtypes.as_dtype(dtype)
+    cls = value.__class__
+    if shape is None and (cls is float or cls is int or cls is bool):
+        arr, dt = _python_scalar(value, cls, dtype)
+        return get_default_graph()._create_op(
+            "Const", [], {"value": arr, "dtype": dt}, name or "Const"
+        )._outputs[0]
     if isinstance(value, Tensor):
         raise TypeError("Expected any non-tensor type, but got a tensor instead.")
     arr, dt = numpy_value(value, dtype)

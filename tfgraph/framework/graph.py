@@ -146,6 +146,43 @@ class _ControlDependenciesController:
             state.control_stack = self._old_stack
 
 
+class _NameScope:
+    """The context manager behind `Graph.name_scope` (a class: cheaper than a generator)."""
+
+    __slots__ = ("_graph", "_name", "_old")
+
+    def __init__(self, graph: Graph, name) -> None:
+        self._graph = graph
+        self._name = name
+
+    def __enter__(self) -> str:
+        name = self._name
+        graph = self._graph
+        state = graph._state
+        if name:
+            if name.__class__ is not str:
+                name = name.decode() if isinstance(name, bytes) else str(name)
+            pattern = _VALID_SCOPE_NAME if state.name_stack else _VALID_OP_NAME
+            if not pattern.match(name):
+                raise ValueError(
+                    f"'{name}' is not a valid scope name. A scope name has to match the "
+                    f"following pattern: {pattern.pattern}"
+                )
+        self._old = state.name_stack
+        if not name:
+            state.name_stack = ""
+            return ""
+        if name[-1] == "/":
+            state.name_stack = name[:-1]
+            return name
+        new = graph.unique_name(name)
+        state.name_stack = new
+        return new + "/"
+
+    def __exit__(self, *exc) -> None:
+        self._graph._state.name_stack = self._old
+
+
 class _ThreadState(threading.local):
     """Per-thread graph-building state (TF keeps these per thread as well)."""
 
@@ -255,32 +292,9 @@ class Graph:
     def _name_stack(self) -> str:
         return self._state.name_stack
 
-    @contextlib.contextmanager
-    def name_scope(self, name):
+    def name_scope(self, name) -> _NameScope:
         """Opens a name scope: nested, re-entered (`"a/"`) or reset (`None`, `""`)."""
-        if name:
-            if isinstance(name, bytes):
-                name = name.decode()
-            pattern = _VALID_SCOPE_NAME if self._state.name_stack else _VALID_OP_NAME
-            if not pattern.match(name):
-                raise ValueError(
-                    f"'{name}' is not a valid scope name. A scope name has to match the "
-                    f"following pattern: {pattern.pattern}"
-                )
-        state = self._state
-        old = state.name_stack
-        if not name:
-            new, returned = "", ""
-        elif name[-1] == "/":
-            new, returned = name[:-1], name
-        else:
-            new = self.unique_name(name)
-            returned = new + "/"
-        state.name_stack = new
-        try:
-            yield returned
-        finally:
-            state.name_stack = old
+        return _NameScope(self, name)
 
     # -- op creation -------------------------------------------------------------------
     def create_op(

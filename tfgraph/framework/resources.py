@@ -14,7 +14,15 @@ import numpy as np
 
 from tfgraph import errors
 
-__all__ = ["DEAD", "RefCell", "ResourceStore"]
+__all__ = ["DEAD", "RefCell", "ResourceStore", "freeze"]
+
+
+def freeze(value):
+    """Marks an array read-only (numpy scalars already are); returns it. Values a session
+    keeps are frozen, so fetching them hands out a copy and nobody mutates them."""
+    if value.__class__ is np.ndarray:
+        value.flags.writeable = False
+    return value
 
 
 class _Dead:
@@ -56,10 +64,9 @@ class RefCell:
 
     def set(self, value: np.ndarray) -> None:
         """Stores `value` (caller guarantees nobody else mutates it)."""
-        if value.__class__ is not np.ndarray:
+        if value.__class__ is not np.ndarray and not isinstance(value, np.generic):
             value = np.asarray(value, dtype=self.dtype.np_dtype)
-        value.flags.writeable = False
-        self.value = value
+        self.value = freeze(value)
 
     def __repr__(self) -> str:
         state = "uninitialized" if self.value is None else f"shape={self.value.shape}"

@@ -39,8 +39,10 @@ def broadcast_dims(a: tuple | None, b: tuple | None, op_name: str = "") -> tuple
     """numpy/TF broadcasting of two partial shapes (ValueError if impossible)."""
     if a is None or b is None:
         return None
-    if a == b:
+    if a == b or not b:
         return a
+    if not a:
+        return b
     n = max(len(a), len(b))
     a2 = (1,) * (n - len(a)) + a
     b2 = (1,) * (n - len(b)) + b

@@ -13,6 +13,7 @@ import numpy as np
 from tfgraph import errors
 from tfgraph.framework import dtypes
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
+from tfgraph.framework.resources import freeze
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import common_shapes
 from tfgraph.ops.apply import op_output
@@ -95,8 +96,7 @@ def _assign_kernel(op, ctx):  # noqa: ARG001
                 "Assign requires shapes of both tensors to match. lhs shape= "
                 f"{_dims(old.shape)} rhs shape= {_dims(new.shape)}",
             )
-        new.flags.writeable = False
-        cell.value = new
+        cell.value = freeze(new)
         return cell
 
     return assign
@@ -132,9 +132,7 @@ def _update_kernel(np_fn, what: str):
                         f"{what} requires shapes of both tensors to match. lhs shape= "
                         f"{_dims(old.shape)} rhs shape= {_dims(np.shape(delta))}",
                     )
-                new = np_fn(old, delta)
-                new.flags.writeable = False
-                cell.value = new
+                cell.value = freeze(np_fn(old, delta))
             return cell
 
         return update
@@ -214,8 +212,7 @@ def _scatter_kernel(mode: str):
                     np.add.at(new, idx, updates)
                 else:
                     np.subtract.at(new, idx, updates)
-                new.flags.writeable = False
-                cell.value = new
+                cell.value = freeze(new)
             return cell
 
         return scatter
@@ -261,9 +258,7 @@ def _count_up_to_kernel(op, ctx):  # noqa: ARG001
             old = cell.read(name)
             if old >= limit:
                 raise errors.OutOfRangeError(None, op, f"Reached limit of {limit}")
-            new = np.array(old + 1, dtype=old.dtype)
-            new.flags.writeable = False
-            cell.value = new
+            cell.value = freeze(np.array(old + 1, dtype=old.dtype))
         return old
 
     return count

@@ -1,0 +1,17 @@
+"""Shared fixtures: every test gets a fresh default graph and no default session."""
+
+from __future__ import annotations
+
+import pytest
+
+import tfgraph as tf
+from tfgraph.client import session as _session
+
+
+@pytest.fixture(autouse=True)
+def fresh_graph():
+    """A new, empty default graph for each test (and no leftover default session)."""
+    _session._default_session_stack.stack.clear()
+    tf.reset_default_graph()
+    yield tf.get_default_graph()
+    _session._default_session_stack.stack.clear()
