@@ -152,6 +152,36 @@ from tfgraph.ops.math_ops import (
     truediv,
     truncatediv,
 )
+from tfgraph.ops.array_ops import (
+    boolean_mask,
+    broadcast_to,
+    gather,
+    newaxis,
+    one_hot,
+    pad,
+    reverse,
+    reverse_v2,
+    sequence_mask,
+    shape_n,
+    slice,
+    split,
+    stop_gradient,
+    strided_slice,
+    tile,
+    unique,
+    unstack,
+    where,
+    where_v2,
+)
+from tfgraph.ops.math_ops import (
+    argmax,
+    argmin,
+    clip_by_value,
+    count_nonzero,
+    cumsum,
+    reduce_logsumexp,
+    tensordot,
+)
 from tfgraph.ops.control_flow_ops import cond, group, no_op, tuple
 from tfgraph.ops.state_ops import (
     assign,
