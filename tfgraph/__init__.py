@@ -182,6 +182,21 @@ from tfgraph.ops.math_ops import (
     reduce_logsumexp,
     tensordot,
 )
+from tfgraph.ops.check_ops import (
+    Assert,
+    Print,
+    assert_equal,
+    assert_greater,
+    assert_greater_equal,
+    assert_less,
+    assert_less_equal,
+    assert_negative,
+    assert_non_negative,
+    assert_non_positive,
+    assert_positive,
+    assert_rank,
+    assert_type,
+)
 from tfgraph.ops.control_flow_ops import cond, group, no_op, tuple
 from tfgraph.ops.state_ops import (
     assign,
@@ -214,7 +229,7 @@ from tfgraph.variables import (
 )
 from tfgraph.client.session import InteractiveSession, Session, get_default_session
 from tfgraph.ops.random_ops import *
-from tfgraph import nn
+from tfgraph import debugging, nn
 
 __version__ = "0.1.0"
 
