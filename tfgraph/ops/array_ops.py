@@ -1885,26 +1885,33 @@ def _shape_str(shape) -> str:
 
 
 def _select_kernel(op, ctx):
+    def fail(message: str):
+        raise errors.InvalidArgumentError(None, op, message)
+
     def kernel(cond, t, e):
         cond, t, e = np.asarray(cond), np.asarray(t), np.asarray(e)
-        if t.shape != e.shape:
-            raise errors.InvalidArgumentError(
-                None,
-                op,
-                f"'then' and 'else' must have the same size.  but received: "
-                f"{_shape_str(t.shape)} vs. {_shape_str(e.shape)}",
-            )
-        if cond.shape != t.shape:
-            if cond.ndim == 1 and t.ndim > 1 and cond.shape[0] == t.shape[0]:
-                cond = cond.reshape(cond.shape + (1,) * (t.ndim - 1))
-            elif cond.ndim != 0 or t.ndim != 0:
-                raise errors.InvalidArgumentError(
-                    None,
-                    op,
-                    "Inputs to operation Select of type Select must have the same size and "
-                    f"shape.  Input 0: {_shape_str(cond.shape)} != input 1: "
-                    f"{_shape_str(t.shape)}",
+        if cond.ndim == 0 or (cond.ndim == 1 and t.ndim != 1):
+            if t.shape != e.shape:
+                fail(
+                    "'then' and 'else' must have the same size.  but received: "
+                    f"{_shape_str(t.shape)} vs. {_shape_str(e.shape)}"
                 )
+            if cond.ndim == 0:
+                return t if cond else e
+            if t.ndim == 0 or cond.shape[0] != t.shape[0]:
+                fail(
+                    "Number of batches of 'then' must match size of 'cond', but saw: "
+                    f"{t.shape[0] if t.ndim else 0} vs. {cond.shape[0]}"
+                )
+            cond = cond.reshape(cond.shape + (1,) * (t.ndim - 1))
+        else:
+            for k, other in ((1, t), (2, e)):
+                if cond.shape != other.shape:
+                    fail(
+                        "Inputs to operation Select of type Select must have the same size and "
+                        f"shape.  Input 0: {_shape_str(cond.shape)} != input {k}: "
+                        f"{_shape_str(other.shape)}"
+                    )
         return np.where(cond, t, e)
 
     return kernel

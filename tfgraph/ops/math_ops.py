@@ -695,7 +695,10 @@ def _make_reduction(np_fn, keep_dtype: bool = True):
 
         def kernel(x, axes):
             axis = _axes_tuple(axes)
-            result = np_fn(x, axis=axis, keepdims=keep)
+            try:
+                result = np_fn(x, axis=axis, keepdims=keep)
+            except ValueError:
+                raise errors.InvalidArgumentError(None, op, _reduction_error(x, axis)) from None
             if out_dtype is not None and result.dtype != out_dtype:
                 result = np.asarray(result).astype(out_dtype)
             return result
@@ -703,6 +706,18 @@ def _make_reduction(np_fn, keep_dtype: bool = True):
         return kernel
 
     return make
+
+
+def _reduction_error(x, axis: tuple) -> str:
+    r = np.ndim(x)
+    seen = set()
+    for a in axis:
+        if not -r <= a < max(r, 1):
+            return f"Invalid reduction dimension ({a} for input with {r} dimension(s)"
+        if a % max(r, 1) in seen:
+            return f"Invalid reduction arguments: Axes contains duplicate dimension: {a % r}"
+        seen.add(a % max(r, 1))
+    return f"Invalid reduction arguments for axes {list(axis)}"
 
 
 def _sum(x, axis, keepdims):
