@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import warnings
 
 import numpy as np
 
@@ -93,7 +94,9 @@ def run_case_in_tfgraph(code: str) -> dict:
 
     ns: dict = {"tf": tfgraph, "np": np}
     exec(compile(RUNNER, "<opdiff runner>", "exec"), ns)
-    return ns["_run_case"](code)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # TF returns inf/nan silently
+        return ns["_run_case"](code)
 
 
 def _fmt_ops(ops) -> list[str]:

@@ -1024,6 +1024,82 @@ phrase = "assertion failed: [[1.5 2][1e-10 1e+20]] [1 0]"
 out = tf.assert_type(tf.constant(1.0), tf.int32)
 phrase = "must be of type"
 """,
+    # -- remaining public functions ----------------------------------------------------------
+    "identity_defaults": _P
+    + """
+d = tf.placeholder_with_default(tf.constant([[1.0, 2.0, 3.0]]), [None, 3], name="d")
+out = [tf.identity(p), tf.identity([1, 2], name="i"), d, tf.reverse_v2(p, [1])]
+""",
+    "print_passthrough": """
+a = tf.constant([1.0, 2.0])
+out = [tf.Print(a, [a, "tail"], message="value: ", first_n=1), tf.Print(a, [a], name="pr")]
+""",
+    "more_unary": """
+a = tf.constant([[0.25, -0.5], [0.75, 0.1]])
+out = [
+    tf.asin(a),
+    tf.acos(a),
+    tf.atan(a),
+    tf.tan(a),
+    tf.sinh(a),
+    tf.cosh(a),
+    tf.is_nan(a / 0.0),
+    tf.is_inf(a / 0.0),
+    tf.is_finite(a),
+    tf.negative(tf.constant([1, -2])),
+    tf.abs(tf.constant([-3, 4], tf.int64)),
+    tf.square(tf.constant([3], tf.int64)),
+]
+""",
+    "more_binary_dtypes": """
+a = tf.constant([1.5, -2.5], tf.float64)
+b = tf.constant([2, 3], tf.int64)
+out = [
+    a * 2,
+    a - a,
+    b * 2,
+    b // 2,
+    b % 2,
+    tf.squared_difference(b, b * 2),
+    tf.truncatediv(-b, 2),
+    tf.maximum(b, 2),
+    2 - b,
+    tf.pow(b, 2),
+    a / 4,
+]
+""",
+    "logical_python_values": """
+a = tf.constant([True, False])
+out = [tf.logical_and(a, True), tf.logical_or(a, [False, True]), True & a, a | False, a ^ True]
+""",
+    "matmul_reflected": """
+a = tf.constant(np.arange(6, dtype=np.float32).reshape(2, 3))
+out = [[[1.0, 2.0]] @ a, a @ [[1.0], [2.0], [3.0]], tf.matmul(a, tf.transpose(a))]
+""",
+    "reduce_variable": """
+v = tf.Variable([[1.0, 2.0], [3.0, 4.0]], name="v")
+out = [tf.reduce_sum(v), tf.reduce_mean(v, 1), tf.argmax(v, 1), v[1] * 2, tf.gather(v, [1])]
+init = v.initializer
+""",
+    "concat_partial_and_axis_tensor": _P
+    + """
+a = tf.placeholder(tf.int32, [], name="a")
+feed[a] = 0
+out = [tf.concat([p, p], 1), tf.concat([p, p], a), tf.concat([p, tf.ones([1, 3])], 0)]
+""",
+    "expand_squeeze_partial": _P
+    + """
+out = [tf.expand_dims(p, 1), tf.squeeze(tf.expand_dims(p, -1), [2]), tf.squeeze(p[:1])]
+""",
+    "cast_more": """
+a = tf.constant([1.7, -1.7, 0.0])
+out = [
+    tf.cast(a, tf.int64),
+    tf.cast(a, tf.bool),
+    tf.cast(tf.constant([True]), tf.int32),
+    tf.cast(a, tf.float16),
+]
+""",
 }
 
 

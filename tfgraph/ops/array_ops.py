@@ -1676,11 +1676,19 @@ def _check_paddings(op, x, paddings) -> list:
 
 
 def _pad_kernel(op, ctx):
-    def kernel(x, paddings, constant_values=None):
+    t = op._attrs["T"]
+    zero = b"" if t is dtypes.string else np.zeros((), dtype=t.np_dtype)[()]
+
+    def kernel(x, paddings, constant_values=zero):
         pads = _check_paddings(op, x, paddings)
-        if constant_values is None:
-            return np.pad(x, pads)
-        return np.pad(x, pads, constant_values=constant_values)
+        x = np.asarray(x)
+        out = np.full(
+            tuple(d + a + b for d, (a, b) in zip(x.shape, pads, strict=True)),
+            constant_values,
+            dtype=x.dtype,
+        )
+        out[tuple(builtins_slice(a, a + d) for d, (a, _) in zip(x.shape, pads, strict=True))] = x
+        return out
 
     return kernel
 

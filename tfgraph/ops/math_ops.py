@@ -693,8 +693,17 @@ def _make_reduction(np_fn, keep_dtype: bool = True):
         keep = op._attrs["keep_dims"]
         out_dtype = op._attrs["T"].np_dtype if keep_dtype else None
 
+        last = [
+            None,
+            (),
+        ]  # the axes array last seen (a constant's is the same object) and its tuple
+
         def kernel(x, axes):
-            axis = _axes_tuple(axes)
+            if axes is last[0]:
+                axis = last[1]
+            else:
+                axis = _axes_tuple(axes)
+                last[0], last[1] = axes, axis
             try:
                 result = np_fn(x, axis=axis, keepdims=keep)
             except ValueError:
