@@ -617,9 +617,8 @@ def assert_variables_initialized(var_list=None):
     g = get_default_graph()
     ranks = []
     for var in var_list:
-        with g.colocate_with(var.op), g.name_scope("Rank") as scope:
-            value = convert_to_tensor(var)
-            ranks.append(g._create_op("Rank", [value], {}, scope)._outputs[0])
+        with g.colocate_with(var.op):
+            ranks.append(array_ops.rank_internal(var, optimize=False))
     if len(ranks) == 1:
         return ranks[0]
     return array_ops.stack(ranks)

@@ -379,7 +379,8 @@ def _cast_nested(value, dtype):
         if value.dtype._base is not dtype:
             from tfgraph.framework.graph import get_default_graph
 
-            return get_default_graph()._create_op("Cast", [value], {"DstT": dtype}, "Cast")._outputs[0]
+            g = get_default_graph()
+            return g._create_op("Cast", [value], {"DstT": dtype}, "Cast")._outputs[0]
     return value
 
 

@@ -301,11 +301,16 @@ def shape_n(input, out_type=dtypes.int32, name: str | None = None) -> list[Tenso
 
 def rank(input, name: str | None = None) -> Tensor:
     """The rank of `input`: a constant when it is known statically, as in TF."""
+    return rank_internal(input, name)
+
+
+def rank_internal(input, name: str | None = None, optimize: bool = True) -> Tensor:
+    """TF's `rank_internal`: a constant for a known rank when `optimize`, else a Rank op."""
     g = get_default_graph()
     with g.name_scope(name or "Rank") as scope:
         input = convert_to_tensor(input)
         ndims = input.shape.ndims
-        if ndims is not None:
+        if optimize and ndims is not None:
             return constant(ndims, dtype=dtypes.int32, name=scope)
         return op_output("Rank", scope, [input])
 
@@ -360,7 +365,7 @@ def _filled(value, shape_arg, dtype, name: str, default: str) -> Tensor:
             if shape_t is None:
                 shape_t = convert_to_tensor(shape_arg, dtype=dtypes.int32)
             shape_arg = shape_t
-        if shape_arg._shape._dims == ():
+        if not shape_arg._shape._dims:  # a scalar or unknown rank: make it a vector
             shape_arg = reshape(shape_arg, [-1])
         return op_output("Fill", scope, [shape_arg, constant(value, dtype=dtype)])
 
@@ -822,7 +827,7 @@ def _int_values(t):
     return None if v is None else [int(x) for x in np.reshape(v, -1)]
 
 
-def _vector_length(t, op, what: str):
+def _vector_length(t, op):
     dims = t._shape._dims
     if dims is None:
         return None
@@ -833,8 +838,8 @@ def _vector_length(t, op, what: str):
 
 def _slice_shape(op):
     x, begin_t, size_t = op._inputs
-    n = _vector_length(begin_t, op, "begin")
-    m = _vector_length(size_t, op, "size")
+    n = _vector_length(begin_t, op)
+    m = _vector_length(size_t, op)
     if n is not None and m is not None and n != m:
         raise common_shapes.shape_error(
             op, f"Dimension 0 in both shapes must be equal, but are {n} and {m}"
@@ -1032,7 +1037,7 @@ def _strided_slice_masks(op) -> tuple:
 
 def _strided_slice_shape(op):
     x, begin_t, end_t, strides_t = op._inputs
-    lengths = {_vector_length(t, op, "") for t in (begin_t, end_t, strides_t)} - {None}
+    lengths = {_vector_length(t, op) for t in (begin_t, end_t, strides_t)} - {None}
     if len(lengths) > 1:
         raise common_shapes.shape_error(
             op, "Expected begin, end, and strides to be 1D equal size tensors"
@@ -1357,7 +1362,7 @@ def gather(
 # -- Tile -------------------------------------------------------------------------------
 def _tile_shape(op):
     x, multiples_t = op._inputs
-    n = _vector_length(multiples_t, op, "multiples")
+    n = _vector_length(multiples_t, op)
     dims = x._shape._dims
     if dims is not None and n is not None and len(dims) != n:
         raise common_shapes.shape_error(op, f"Shape must be rank {len(dims)} but is rank {n}")
@@ -2084,6 +2089,7 @@ register_op(
     attrs=["axis: int = -1", "T: type", "TI: {uint8, int8, int32, int64} = int64"],
     shape=_one_hot_shape,
     make_kernel=_one_hot_kernel,
+    grad=NOT_DIFFERENTIABLE,
 )
 
 

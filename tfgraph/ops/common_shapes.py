@@ -124,10 +124,13 @@ _MAX_DEPTH = 16
 # Pure, cheap ops that static evaluation runs through their own kernels when all their
 # inputs are static (TF's shape inference evaluates such constant subgraphs too).
 _FOLDABLE = frozenset(
-    "StridedSlice Slice GatherV2 Reshape ExpandDims Squeeze Transpose Max Min Sum Prod Neg Abs "
-    "RealDiv Div FloorMod Less LessEqual Greater GreaterEqual Equal NotEqual Select SelectV2 "
-    "ReverseV2 LogicalAnd LogicalOr LogicalNot".split()
-)
+    {
+        "StridedSlice", "Slice", "GatherV2", "Reshape", "ExpandDims", "Squeeze", "Transpose",
+        "Max", "Min", "Sum", "Prod", "Neg", "Abs", "RealDiv", "Div", "FloorMod", "Less",
+        "LessEqual", "Greater", "GreaterEqual", "Equal", "NotEqual", "Select", "SelectV2",
+        "ReverseV2", "LogicalAnd", "LogicalOr", "LogicalNot",
+    }
+)  # fmt: skip
 
 
 def constant_value(tensor, partial: bool = False, _depth: int = 0):  # noqa: ARG001
