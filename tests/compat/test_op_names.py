@@ -7,6 +7,8 @@ the fetched values, and errors (class, key phrase) must agree. See `opdiff.py`.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests import tfrun
@@ -407,6 +409,7 @@ out = [
     tf.squared_difference(x, y),
     tf.div_no_nan(x, y - 3),
     tf.atan2(x, y),
+    tf.atan2(1.0, y),
 ]
 """,
     "int_math": """
@@ -1116,3 +1119,90 @@ def test_parity_with_tf(case, tf_results):
     actual = opdiff.run_case_in_tfgraph(code)
     problems = opdiff.compare(case, code, tf_results[case], actual)
     assert not problems, f"case {case!r}:\n" + "\n".join(problems)
+
+
+def _our_op_defs() -> dict:
+    from tfgraph.framework import registry
+
+    out = {}
+    for name, op_def in registry.registered_ops().items():
+        attrs = []
+        for a in op_def.attrs.values():
+            default = a.default
+            if isinstance(default, bytes):
+                default = default.decode()
+            elif hasattr(default, "as_datatype_enum"):
+                default = default.name
+            attrs.append([a.name, a.type, default if a.has_default else None])
+        out[name] = {
+            "inputs": [a.name for a in op_def.inputs],
+            "outputs": [a.name for a in op_def.outputs],
+            "attrs": attrs,
+            "stateful": op_def.is_stateful,
+        }
+    return out
+
+
+_REF_UPDATES = frozenset(
+    {"Assign", "AssignAdd", "AssignSub", "CountUpTo", "ScatterAdd", "ScatterSub", "ScatterUpdate"}
+)
+
+_TF_OP_DEFS = """
+from tensorflow.python.framework import dtypes, op_def_registry
+
+def default(a):
+    if not a.HasField("default_value"):
+        return None
+    v = a.default_value
+    kind = v.WhichOneof("value")
+    if kind == "type":
+        return dtypes.as_dtype(v.type).name
+    if kind == "s":
+        return v.s.decode()
+    if kind == "list":
+        return list(v.list.i) or list(v.list.s) or []
+    if kind == "shape":
+        return None if v.shape.unknown_rank else [d.size for d in v.shape.dim]
+    return getattr(v, kind)
+
+out = {}
+for name in NAMES:
+    od = op_def_registry.get(name)
+    out[name] = None if od is None else {
+        "inputs": [a.name for a in od.input_arg],
+        "outputs": [a.name for a in od.output_arg],
+        "attrs": [[a.name, a.type, default(a)] for a in od.attr],
+        "stateful": od.is_stateful,
+    }
+print(json.dumps(out))
+"""
+
+
+@tfrun.requires_tf
+@pytest.mark.tf
+def test_op_defs_match_tf():
+    """Argument names, attr names/types/defaults and statefulness of every registered op
+    equal TF's OpDefs (what GraphDef export and import rely on)."""
+    ours = _our_op_defs()
+    theirs = json.loads(tfrun.run_tf(f"NAMES = {sorted(ours)!r}\n" + _TF_OP_DEFS))
+    problems = []
+    for name, mine in sorted(ours.items()):
+        tf_def = theirs[name]
+        if tf_def is None:
+            problems.append(f"{name}: not a TF op")
+            continue
+        tf_def["attrs"] = sorted(tf_def["attrs"])
+        mine = dict(mine, attrs=sorted(mine["attrs"]))
+        for a in mine["attrs"]:
+            if isinstance(a[2], float):
+                a[2] = round(a[2], 6)
+        for a in tf_def["attrs"]:
+            if isinstance(a[2], float):
+                a[2] = round(a[2], 6)
+        if mine["stateful"] and not tf_def["stateful"] and name in _REF_UPDATES:
+            # tfgraph marks ops that update a variable through a reference stateful; TF
+            # relies on the reference input instead.
+            mine["stateful"] = False
+        if mine != tf_def:
+            problems.append(f"{name}:\n  tfgraph {mine}\n  tf      {tf_def}")
+    assert not problems, "\n".join(problems)

@@ -306,7 +306,7 @@ def _add_kernel_for_strings(op, ctx):
 for _name, (_kernel, _types) in _BINARY.items():
     register_op(
         _name,
-        inputs=["x: T", "y: T"],
+        inputs=["y: T", "x: T"] if _name == "Atan2" else ["x: T", "y: T"],
         outputs=["z: T"],
         attrs=[f"T: {_types}"],
         shape=common_shapes.broadcast_shape,
@@ -408,7 +408,13 @@ floormod = _binary("FloorMod")
 mod = floormod
 squared_difference = _binary("SquaredDifference")
 truncatediv = _binary("TruncateDiv")
-atan2 = _binary("Atan2")
+
+
+def atan2(y, x, name: str | None = None) -> Tensor:
+    """Elementwise arctan(y / x) in the right quadrant (TF's argument order: y, x)."""
+    return op_output("Atan2", name, [y, x])
+
+
 div_no_nan = _binary("DivNoNan", "div_no_nan")
 equal = _binary("Equal")
 not_equal = _binary("NotEqual")
