@@ -1058,7 +1058,9 @@ def _strided_slice_shape(op):
 def _strided_slice_kernel(op, ctx):
     masks = _strided_slice_masks(op)
     begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask = masks
-    cache: list = [None, None, None, None]  # begin, end, strides, numpy index
+    # (begin, end, strides, numpy index) last seen: constant bounds are the same objects each
+    # run. One tuple, swapped whole, so concurrent runs never see a mismatched entry.
+    cache: list = [(None, None, None, None)]
 
     def numpy_index(begin, end, strides) -> tuple:
         index = []
@@ -1085,14 +1087,13 @@ def _strided_slice_kernel(op, ctx):
         return tuple(index)
 
     def kernel(x, begin, end, strides):
-        if begin is cache[0] and end is cache[1] and strides is cache[2]:
-            index = cache[3]
-        else:
+        b, e, s, index = cache[0]
+        if begin is not b or end is not e or strides is not s:
             try:
                 index = numpy_index(begin, end, strides)
             except ValueError:
                 index = None
-            cache[:] = [begin, end, strides, index]
+            cache[0] = (begin, end, strides, index)
         try:
             if index is None:
                 raise IndexError

@@ -699,17 +699,15 @@ def _make_reduction(np_fn, keep_dtype: bool = True):
         keep = op._attrs["keep_dims"]
         out_dtype = op._attrs["T"].np_dtype if keep_dtype else None
 
-        last = [
-            None,
-            (),
-        ]  # the axes array last seen (a constant's is the same object) and its tuple
+        # (axes array, its tuple) last seen: a constant's axes are the same object each run.
+        # One tuple, swapped whole, so concurrent runs never see a mismatched pair.
+        last = [(None, ())]
 
         def kernel(x, axes):
-            if axes is last[0]:
-                axis = last[1]
-            else:
+            seen, axis = last[0]
+            if axes is not seen:
                 axis = _axes_tuple(axes)
-                last[0], last[1] = axes, axis
+                last[0] = (axes, axis)
             try:
                 result = np_fn(x, axis=axis, keepdims=keep)
             except ValueError:
