@@ -1103,6 +1103,12 @@ out = [
     tf.cast(a, tf.float16),
 ]
 """,
+    "unknown_rank_masks": """
+u = tf.placeholder(tf.float32, name="u")
+m = tf.placeholder(tf.bool, [None], name="m")
+out = [tf.boolean_mask(u, m), tf.where(u > 2), tf.nn.relu(u), tf.reverse(u, [0])]
+feed = {u: np.arange(6, dtype=np.float32).reshape(3, 2), m: [True, False, True]}
+""",
 }
 
 
