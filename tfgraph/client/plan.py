@@ -97,7 +97,8 @@ def _deref_wrapper(fn, positions: tuple[int, ...], op_name: str):
     def call(*args):
         args = list(args)
         for p in positions:
-            args[p] = args[p].read(op_name)
+            if args[p] is not DEAD:
+                args[p] = args[p].read(op_name)
         return fn(*args)
 
     return call

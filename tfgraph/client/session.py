@@ -230,12 +230,14 @@ class BaseSession:
     def _signature(self, fetches, feed_dict, key) -> _RunSignature:
         graph = self._graph
         mapper = FetchMapper(graph, fetches)
-        for t in mapper.tensors:
-            if not graph.is_fetchable(t):
-                raise errors.InvalidArgumentError(None, t.op, f"Tensor {t.name} may not be fetched.")
-        for op in mapper.ops:
-            if not graph.is_fetchable(op):
-                raise errors.InvalidArgumentError(None, op, f"Operation {op.name} may not be fetched.")
+        for element in [*mapper.tensors, *mapper.ops]:
+            if not graph.is_fetchable(element):
+                op = element.op if isinstance(element, Tensor) else element
+                raise ValueError(
+                    f"Operation {op.name} has been marked as not fetchable. Typically this "
+                    "happens when it is defined in another function or code block. Use return "
+                    "values, explicit Python locals or TensorFlow collections"
+                )
         feed_tensors = []
         converters = []
         if feed_dict:

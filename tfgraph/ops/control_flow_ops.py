@@ -354,11 +354,11 @@ def cond(
     if fn2 is not None:
         false_fn = fn2
     if not callable(true_fn):
-        raise TypeError("true_fn must be callable.")
+        raise TypeError("'true_fn' must be callable.")
     if not callable(false_fn):
-        raise TypeError("false_fn must be callable.")
+        raise TypeError("'false_fn' must be callable.")
     if isinstance(pred, bool):
-        raise TypeError("pred must not be a Python bool")
+        raise TypeError("'pred' must not be a Python bool.")
     g = get_default_graph()
     with g.name_scope(name or "cond"):
         pred = convert_to_tensor(pred)
@@ -375,7 +375,7 @@ def cond(
         try:
             orig_res_t, res_t = context_t.build_branch(true_fn)
             if orig_res_t is None:
-                raise ValueError("true_fn must have a return value.")
+                raise ValueError("'true_fn' must have a return value.")
         finally:
             context_t.exit()
         context_f = CondContext(pred, pivot_2, branch=0)
@@ -383,7 +383,7 @@ def cond(
         try:
             orig_res_f, res_f = context_f.build_branch(false_fn)
             if orig_res_f is None:
-                raise ValueError("false_fn must have a return value.")
+                raise ValueError("'false_fn' must have a return value.")
         finally:
             context_f.exit()
         if len(res_t) != len(res_f):
@@ -394,8 +394,8 @@ def cond(
         for x, y in zip(res_t, res_f):
             if x.dtype._base is not y.dtype._base:
                 raise ValueError(
-                    f"Outputs of true_fn and false_fn must have the same type: "
-                    f"{x.dtype.name}, {y.dtype.name}"
+                    "Outputs of 'true_fn' and 'false_fn' must have the same type(s). Received "
+                    f"{x.dtype.name} from 'true_fn' and {y.dtype.name} from 'false_fn'."
                 )
         merges = [merge([f, t])[0] for f, t in zip(res_f, res_t)]
         if context_t.outer_context is None:
