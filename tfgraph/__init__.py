@@ -183,6 +183,7 @@ from tfgraph.variables import (
     variables_initializer,
 )
 from tfgraph.client.session import InteractiveSession, Session, get_default_session
+from tfgraph.module import Module
 from tfgraph.ops.random_ops import *
 from tfgraph import nn
 
