@@ -128,9 +128,10 @@ def test_seed_004_zeros_variable_and_reads():
     my_variable = tf.Variable(tf.zeros([1.0, 2.0, 3.0]))
     assert my_variable.shape == tf.TensorShape([1, 2, 3])
     assert my_variable.dtype.base_dtype is tf.float32
-    with tf.device("/device:GPU:1"):
-        v = tf.Variable(tf.zeros([10, 10]))
-    assert v.device == "/device:GPU:1"
+    with tf.Graph().as_default():  # TF checks placement for the whole graph when it runs
+        with tf.device("/device:GPU:1"):
+            v = tf.Variable(tf.zeros([10, 10]))
+        assert v.device == "/device:GPU:1"
     v = tf.Variable(0.0)
     w = v + 1  # w is a tf.Tensor which is computed based on the value of v.
     assert isinstance(w, tf.Tensor)
