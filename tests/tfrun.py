@@ -1,0 +1,93 @@
+"""Run code in real TensorFlow's interpreter, for differential and interop tests.
+
+TensorFlow is never imported by tfgraph or by the test process itself; tests that
+compare with it send a snippet to a separate interpreter named by the environment
+variable `TFGRAPH_TF_PYTHON` (e.g. `/work/venvs/tf/bin/python`) and skip when it is
+not set. The snippet sees `tf` (= `tensorflow.compat.v1`, v2 behaviour disabled) and
+`np`, and the repository root is on its `sys.path`, so it may import tfgraph too.
+
+    @pytest.mark.tf
+    @requires_tf
+    def test_something(tmp_path):
+        out = run_tf(f"print(tf.constant(1.).dtype.name)")
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+__all__ = ["REPO_ROOT", "TF_PYTHON", "requires_tf", "run_tf", "run_tf_json"]
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _find_tf_python() -> str | None:
+    path = os.environ.get("TFGRAPH_TF_PYTHON")
+    if path and Path(path).exists():
+        return path
+    return None
+
+
+TF_PYTHON: str | None = _find_tf_python()
+
+requires_tf = pytest.mark.skipif(
+    TF_PYTHON is None, reason="real TensorFlow not available (set TFGRAPH_TF_PYTHON)"
+)
+
+_PRELUDE = """\
+import logging, os, sys, warnings
+warnings.filterwarnings("ignore")
+sys.path.insert(0, {root!r})
+import numpy as np
+import tensorflow.compat.v1 as tf
+tf.get_logger().setLevel(logging.ERROR)
+tf.disable_v2_behavior()
+"""
+
+
+def run_tf(code: str, timeout: float = 300) -> str:
+    """Runs `code` in TensorFlow's interpreter and returns its stdout.
+
+    Raises:
+        RuntimeError: if the snippet fails; the message holds its stderr.
+    """
+    if TF_PYTHON is None:
+        pytest.skip("real TensorFlow not available (set TFGRAPH_TF_PYTHON)")
+    env = dict(os.environ)
+    env.update(
+        TF_CPP_MIN_LOG_LEVEL="3",
+        TF_ENABLE_ONEDNN_OPTS="0",
+        CUDA_VISIBLE_DEVICES="",
+        PYTHONHASHSEED="0",
+    )
+    env.pop("PYTHONPATH", None)
+    program = _PRELUDE.format(root=str(REPO_ROOT)) + code
+    proc = subprocess.run(
+        [TF_PYTHON, "-c", program],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        cwd=str(REPO_ROOT),
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"TensorFlow snippet failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
+    return proc.stdout
+
+
+def run_tf_json(code: str, timeout: float = 300) -> Any:
+    """Runs `code`, which must end by printing one JSON document, and decodes it."""
+    out = run_tf(code, timeout=timeout)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+if __name__ == "__main__":  # pragma: no cover - manual smoke test
+    print(run_tf("print(tf.__version__)"), file=sys.stderr)
