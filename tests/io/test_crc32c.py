@@ -70,7 +70,7 @@ def test_unmask_inverts_mask(value):
 # Sizes around every path boundary: tiny loop, row tables, folding (scales 1..8).
 _CHUNK = 8 * crc_mod._FOLD_A
 SIZES = [1, 3, 4, 5, 95, 96, 97, 255, 256, 257, 1000, 4096, 16385, 65536, 65537,
-         3 * _CHUNK + 7, 3 * _CHUNK + 8, 3 * _CHUNK + 9, 5 * _CHUNK + 3,
+         2 * _CHUNK + 7, 2 * _CHUNK + 9, 3 * _CHUNK + 8, 5 * _CHUNK + 3,
          16 * _CHUNK + 1, 33 * _CHUNK + 11]  # fmt: skip
 
 

@@ -145,11 +145,27 @@ def _level_table(level: int) -> np.ndarray:
         return table
 
 
+_local = threading.local()
+
+
+def _scratch(rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per-thread index/gather buffers for `rows` rows (reused: fresh allocations of
+    this size are several times slower than the gather itself)."""
+    index = getattr(_local, "index", None)
+    if index is None or index.shape[0] < rows:
+        size = max(rows, 256)
+        _local.index = index = np.empty((size, _ROW), dtype=np.uint16)
+        _local.gathered = np.empty((size, _ROW), dtype=np.uint32)
+    return index[:rows], _local.gathered[:rows]
+
+
 def _reduce_rows(buf: np.ndarray, table: np.ndarray) -> np.ndarray:
     """CRC contribution of each 256-byte row of `buf` (uint8, length a multiple of 256)."""
     rows = buf.reshape(-1, _ROW)
-    index = np.add(rows, _OFFSETS, dtype=np.uint16)
-    return np.bitwise_xor.reduce(table.take(index), axis=1)
+    index, gathered = _scratch(rows.shape[0])
+    np.add(rows, _OFFSETS, out=index)
+    table.take(index, out=gathered, mode="wrap")  # indices are always in range
+    return np.bitwise_xor.reduce(gathered, axis=1)
 
 
 def _padded(data: np.ndarray, reg: int) -> np.ndarray:
@@ -178,7 +194,7 @@ def _raw_tables(data: np.ndarray, reg: int) -> int:
 # --------------------------------------------------------------------------------------
 # Sparse-multiple folding: x^(8*a) = 1 + x^(8*b) + x^(8*c) (mod P), in 64-bit words.
 _FOLD_A, _FOLD_B, _FOLD_C = 6777, 100, 484  # found by a search over x^(64 i) mod P
-_FOLD_MIN_CHUNKS = 3
+_FOLD_MIN_CHUNKS = 2
 
 
 def _fold(acc: np.ndarray, rest: np.ndarray, a: int, b: int, c: int) -> np.ndarray:
