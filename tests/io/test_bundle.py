@@ -519,3 +519,8 @@ def test_we_read_tf_written_bundle(interop):
     for name in (index_filename, data_filename):
         assert Path(name(copy)).read_bytes() == Path(name(theirs)).read_bytes()
     shutil.rmtree(os.path.dirname(copy))
+
+
+def test_string_tensor_rejects_non_bytes(tmp_path):
+    with BundleWriter(str(tmp_path / "s")) as w, pytest.raises(TypeError):
+        w.add("s", np.array([b"a", 5], dtype=object), dtypes.string)

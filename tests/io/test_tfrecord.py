@@ -145,3 +145,11 @@ def test_interop_with_tf(tmp_path):
     assert out["records"] == [r.hex() for r in records]
     assert out["event"] == [3, "loss", 0.5]
     assert list(tf_record_iterator(theirs)) == [b"x", b"", b"\xff" * 5000]
+
+
+def test_huge_corrupt_length_without_crc_check(three, tmp_path):
+    data = bytearray(three.read_bytes())
+    data[7] = 0x7F  # length ~ 2**62
+    (tmp_path / "h").write_bytes(bytes(data))
+    with pytest.raises(errors.DataLossError, match="truncated record at 0"):
+        list(tf_record_iterator(tmp_path / "h", check_crc=False))

@@ -128,7 +128,11 @@ def _prepare(value: Any, dtype: Any) -> tuple[np.ndarray, dtypes.DType]:
         flat_in, flat_out = arr.reshape(-1), out.reshape(-1)
         for i in range(flat_in.size):
             item = flat_in[i]
-            flat_out[i] = item.encode("utf-8") if isinstance(item, str) else bytes(item)
+            if isinstance(item, str):
+                item = item.encode("utf-8")
+            elif not isinstance(item, (bytes, bytearray, memoryview)):
+                raise TypeError(f"Expected bytes or str in a string tensor, got {type(item)}")
+            flat_out[i] = bytes(item)
         return out, dtype
     if not dtype.is_numpy_compatible:
         raise TypeError(f"Cannot save tensors of dtype {dtype.name} in a checkpoint bundle.")

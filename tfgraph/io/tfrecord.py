@@ -103,6 +103,7 @@ def tf_record_iterator(path: str | os.PathLike, check_crc: bool = True) -> Itera
     except FileNotFoundError:
         raise errors.NotFoundError(None, None, f"{path}; No such file or directory") from None
     try:
+        size = os.fstat(f.fileno()).st_size
         offset = 0
         while True:
             header = f.read(_HEADER.size)
@@ -115,6 +116,8 @@ def tf_record_iterator(path: str | os.PathLike, check_crc: bool = True) -> Itera
                 raise errors.DataLossError(
                     None, None, f"{path}: corrupted record at {offset} (length checksum mismatch)"
                 )
+            if offset + _HEADER.size + length + _FOOTER.size > size:
+                raise _truncated(path, offset)
             payload = f.read(length)
             footer = f.read(_FOOTER.size)
             if len(payload) < length or len(footer) < _FOOTER.size:
