@@ -83,6 +83,19 @@ def test_all_paths_match_reference(size):
         assert crc32c(data[cut:], crc32c(data[:cut])) == expected
 
 
+_TREE = crc_mod._TREE_A
+TREE_SIZES = [crc_mod._TREE_MIN - 1, crc_mod._TREE_MIN, 4 * _TREE + 1, 8 * _TREE,
+              8 * _TREE + 1, 16 * _TREE, 16 * _TREE + 5, 2 * _CHUNK + 6,
+              crc_mod._TREE_MAX, crc_mod._TREE_MAX + 1]  # fmt: skip
+
+
+@pytest.mark.parametrize("size", TREE_SIZES)
+def test_tree_path_matches_reference(size):
+    data = np.random.default_rng(size + 1).integers(0, 256, size, dtype=np.uint8).tobytes()
+    assert crc32c(data) == reference(data)
+    assert crc32c(data[7:], crc32c(data[:7])) == reference(data)
+
+
 @pytest.mark.slow
 def test_largest_fold_scale_matches_reference():
     size = 66 * _CHUNK + 5  # enough words for an 8x folding step

@@ -326,6 +326,7 @@ class BundleReader:
             )
         self._files: dict[int, Any] = {}
         self._keys: list[str] | None = None
+        self._raw_entries: dict[bytes, bytes] = {}
 
     # -- helpers -------------------------------------------------------------------------
     def _loss(self, message: str) -> errors.DataLossError:
@@ -341,9 +342,9 @@ class BundleReader:
     def keys(self) -> list[str]:
         """The checkpoint keys, sorted (slice parts of partitioned tensors excluded)."""
         if self._keys is None:
-            self._keys = [
-                _key_text(k) for k, _ in self._table.items() if k and not k.startswith(b"\x00")
-            ]
+            raw = {k: v for k, v in self._table.items() if k and not k.startswith(b"\x00")}
+            self._raw_entries = raw  # later lookups of these keys skip the table search
+            self._keys = [_key_text(k) for k in raw]
         return list(self._keys)
 
     def __contains__(self, key: str | bytes) -> bool:
@@ -359,7 +360,9 @@ class BundleReader:
     def entry(self, key: str | bytes) -> Any:
         """The `BundleEntryProto` of `key` (NotFoundError if absent)."""
         kb = _key_bytes(key)
-        raw = self._table.get(kb) if kb else None
+        raw = self._raw_entries.get(kb)
+        if raw is None and kb:
+            raw = self._table.get(kb)
         if raw is None:
             name = _key_text(kb) if isinstance(key, bytes) else key
             raise errors.NotFoundError(None, None, f"Key {name} not found in checkpoint")

@@ -5,10 +5,10 @@ and final XOR 0xFFFFFFFF). `crc32c(more, crc=previous)` extends a CRC over more 
 so `crc32c(b, crc32c(a)) == crc32c(a + b)`. `mask`/`unmask` implement the rotation TF
 applies to every CRC it stores in a file.
 
-Speed comes from numpy alone, with three paths chosen by size:
+Speed comes from numpy alone, with four paths chosen by size:
 
 * tiny inputs: a byte-at-a-time loop over a 256-entry table (no numpy overhead);
-* medium inputs: *position tables*. A row of 256 bytes is looked up in one gather:
+* small inputs: *position tables*. A row of 256 bytes is looked up in one gather:
   entry ``[p, v]`` of a 65,536-entry table is the CRC contribution of byte value `v`
   at position `p` of the row, so a row's CRC is the XOR of 256 looked-up words. The
   row CRCs are combined the same way, 64 per row, with tables whose entries carry the
@@ -18,9 +18,12 @@ Speed comes from numpy alone, with three paths chosen by size:
   c below, all multiples of 8) is a multiple of P, so x^(8a) = 1 + x^(8b) + x^(8c)
   (mod P). Horner's rule over chunks of `a` bytes therefore needs only three
   word-aligned XORs of the running `a`-byte accumulator per chunk, which numpy runs
-  at memory speed; the final accumulator goes through the table path. Squaring the
+  at memory speed; the final accumulator goes through the tree path. Squaring the
   identity (GF(2) Frobenius) gives the same relation for 2a, 2b, 2c, used to take
   bigger steps on big inputs.
+* medium inputs (and the accumulator above): the same identity, square-rooted down
+  to byte counts, applied pairwise to up to eight chunks at once (a 3-level tree of
+  whole-array XORs), leaving one small residue for the position tables.
 
 A CRC register value `I` is carried into a segment by XOR-ing it into the segment's
 first four bytes (valid for reflected CRCs of at least four bytes), so segments are
@@ -192,9 +195,77 @@ def _raw_tables(data: np.ndarray, reg: int) -> int:
 
 
 # --------------------------------------------------------------------------------------
+# Pairwise tree folding for medium inputs. Taking square roots (the Frobenius map is
+# invertible modulo the square-free P) of the word-level identity below gives the
+# byte-level one x^(8*6777) = 1 + x^(8*100) + x^(8*484), and squaring it again gives
+# it for 2x, 4x, ... those byte counts.
+_TREE_A, _TREE_B, _TREE_C = 6777, 100, 484  # bytes
+_TREE_LEVELS = 3  # shifts grow 2x per level; 3 levels keep them well inside the frame
+_TREE_MIN = 40 * 1024  # below this the row tables alone are faster
+_TREE_MAX = 32 * _TREE_A  # above this Horner folding (below) is faster
+
+
+def _tree_scratch(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Two per-thread uint8 buffers of at least `size` bytes for the tree levels."""
+    pair = getattr(_local, "tree", None)
+    if pair is None or pair[0].size < size:
+        pair = (np.empty(size, dtype=np.uint8), np.empty(size, dtype=np.uint8))
+        _local.tree = pair
+    return pair
+
+
+def _raw_tree(data: np.ndarray, reg: int) -> int:
+    """Register after running `reg` over `data` (uint8, at most 8 * 2 * _TREE_A bytes).
+
+    The input is split into up to 8 equal chunks of `a` bytes (front-padded with
+    zeros); neighbours are combined pairwise, level by level, as
+    left * x^(8a 2^j) + right == right + left + left * x^(8b 2^j) + left * x^(8c 2^j),
+    leaving one `a`-byte residue with the same CRC.
+    """
+    scale = 1
+    while data.size > (1 << _TREE_LEVELS) * _TREE_A * scale:
+        scale *= 2
+    a, b, c = _TREE_A * scale, _TREE_B * scale, _TREE_C * scale
+    chunks = 1 << max(1, (-(-data.size // a) - 1).bit_length())
+    first, second = _tree_scratch(chunks * a)
+    buf = first[: chunks * a]
+    start = buf.size - data.size
+    buf[:start] = 0
+    buf[start:] = data
+    if reg:
+        buf[start : start + 4] ^= np.frombuffer(reg.to_bytes(4, "little"), dtype=np.uint8)
+    level = buf.reshape(chunks, a)
+    xor = np.bitwise_xor
+    shift_b, shift_c = b, c
+    while level.shape[0] > 1:
+        left, right = level[0::2], level[1::2]
+        out = second[: left.size].reshape(left.shape)
+        first, second = second, first  # ping-pong: the next level writes where this one read
+        xor(left, right, out=out)
+        xor(out[:, : a - shift_b], left[:, shift_b:], out=out[:, : a - shift_b])
+        xor(out[:, : a - shift_c], left[:, shift_c:], out=out[:, : a - shift_c])
+        # Bytes pushed above the frame (degree >= 8a) come back via the base identity.
+        over = left[:, :shift_c].copy()
+        xor(over[:, shift_c - shift_b :], left[:, :shift_b], out=over[:, shift_c - shift_b :])
+        n = shift_c
+        xor(out[:, a - n :], over, out=out[:, a - n :])
+        xor(out[:, a - n - b : a - b], over, out=out[:, a - n - b : a - b])
+        xor(out[:, a - n - c : a - c], over, out=out[:, a - n - c : a - c])
+        level = out
+        shift_b, shift_c = 2 * shift_b, 2 * shift_c
+    return _raw_tables(level.reshape(-1), 0)
+
+
+def _raw_medium(data: np.ndarray, reg: int) -> int:
+    """Row tables for smaller inputs, tree folding for larger ones."""
+    if data.size >= _TREE_MIN:
+        return _raw_tree(data, reg)
+    return _raw_tables(data, reg)
+
+
+# --------------------------------------------------------------------------------------
 # Sparse-multiple folding: x^(8*a) = 1 + x^(8*b) + x^(8*c) (mod P), in 64-bit words.
 _FOLD_A, _FOLD_B, _FOLD_C = 6777, 100, 484  # found by a search over x^(64 i) mod P
-_FOLD_MIN_CHUNKS = 2
 
 
 def _fold(acc: np.ndarray, rest: np.ndarray, a: int, b: int, c: int) -> np.ndarray:
@@ -236,7 +307,7 @@ def _raw_fold(words: np.ndarray, reg: int) -> int:
     if scale > 1:
         acc = _fold(acc[:a].copy(), acc[a:], a, b, c)
     acc = _fold(acc, words[big:], a, b, c)
-    return _raw_tables(acc.view(np.uint8), 0)
+    return _raw_tree(acc.view(np.uint8), 0)
 
 
 _SMALL = 96  # below this many bytes the plain table loop wins
@@ -261,9 +332,9 @@ def _run(data, reg: int) -> int:
             return _raw_py(view.tolist(), reg)
         return _raw_py(view, reg)
     arr = view if isinstance(view, np.ndarray) else np.frombuffer(view, dtype=np.uint8)
+    if n <= _TREE_MAX:
+        return _raw_medium(arr, reg)
     chunk = 8 * _FOLD_A
-    if n < _FOLD_MIN_CHUNKS * chunk + 8:
-        return _raw_tables(arr, reg)
     # head (aligns the words) | middle (whole chunks, folded) | tail (tables)
     head = (-arr.ctypes.data) % 8
     if head:
@@ -273,7 +344,7 @@ def _run(data, reg: int) -> int:
     reg = _raw_fold(words, reg)
     tail = arr[head + middle :]
     if tail.size >= 4:
-        return _raw_tables(tail, reg)
+        return _raw_medium(tail, reg)
     return _raw_py(tail.tolist(), reg)
 
 
