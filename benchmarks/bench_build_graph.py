@@ -51,7 +51,11 @@ def main() -> None:
     for key, o in ours.items():
         print(f"  {o['ops']} ops:")
         t = theirs[key] if theirs else None
-        for field, unit in (("build_us_per_op", "us/op"), ("first_run_s", "s"), ("later_run_s", "s")):
+        for field, unit in (
+            ("build_us_per_op", "us/op"),
+            ("first_run_s", "s"),
+            ("later_run_s", "s"),
+        ):
             line = f"    {field:<16} tfgraph {o[field]:9.4f} {unit}"
             if t:
                 line += f"   TF {t[field]:9.4f} {unit}   TF/tfgraph = {ratio(t[field], o[field])}"

@@ -41,9 +41,15 @@ def main() -> None:
     else:
         print("  (real TF not available: set TFGRAPH_TF_PYTHON to compare)")
     heavy = subprocess.run(
-        [sys.executable, "-c", "import sys, tfgraph; print(sorted(m for m in ('tensorflow', "
-         "'networkx', 'google.protobuf') if m in sys.modules))"],
-        capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(REPO)),
+        [
+            sys.executable,
+            "-c",
+            "import sys, tfgraph; print(sorted(m for m in ('tensorflow', "
+            "'networkx', 'google.protobuf') if m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
     ).stdout.strip()
     print(f"  heavy modules loaded by `import tfgraph`: {heavy}")
 

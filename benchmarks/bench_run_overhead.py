@@ -47,7 +47,9 @@ def main() -> None:
     for label in ours:
         line = f"  {label:<11} tfgraph {ours[label]:7.2f} us"
         if theirs:
-            line += f"   TF {theirs[label]:7.2f} us   TF/tfgraph = {ratio(theirs[label], ours[label])}"
+            line += (
+                f"   TF {theirs[label]:7.2f} us   TF/tfgraph = {ratio(theirs[label], ours[label])}"
+            )
         print(line)
 
 

@@ -28,7 +28,11 @@ def test_ops_built_as_tensorflow_builds_them():
 
 
 def test_default_names_are_uniquified():
-    assert [tf.Variable(1.0).name for _ in range(3)] == ["Variable:0", "Variable_1:0", "Variable_2:0"]
+    assert [tf.Variable(1.0).name for _ in range(3)] == [
+        "Variable:0",
+        "Variable_1:0",
+        "Variable_2:0",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -64,7 +68,9 @@ def test_callable_initial_value_is_built_under_initializer_scope():
 def test_constructor_errors():
     with pytest.raises(ValueError, match="initial_value must be specified."):
         tf.Variable()
-    with pytest.raises(ValueError, match="collections argument to Variable constructor must be a list"):
+    with pytest.raises(
+        ValueError, match="collections argument to Variable constructor must be a list"
+    ):
         tf.Variable(1.0, collections="abc")
     p = tf.placeholder(tf.float32)
     with pytest.raises(ValueError, match="initial_value must have a shape specified"):
@@ -82,8 +88,12 @@ def test_validate_shape_false_allows_unknown_shape_and_resize():
         sess.run(q.initializer, {p: [1.0, 2.0, 3.0]})
         np.testing.assert_array_equal(sess.run(q), [1.0, 2.0, 3.0])
         sess.run(r.initializer)
-        np.testing.assert_array_equal(sess.run(tf.assign(r, [1.0, 2.0, 3.0], validate_shape=False)), [1.0, 2.0, 3.0])
-        with pytest.raises(tf.errors.InvalidArgumentError, match="Assign requires shapes of both tensors to match"):
+        np.testing.assert_array_equal(
+            sess.run(tf.assign(r, [1.0, 2.0, 3.0], validate_shape=False)), [1.0, 2.0, 3.0]
+        )
+        with pytest.raises(
+            tf.errors.InvalidArgumentError, match="Assign requires shapes of both tensors to match"
+        ):
             sess.run(tf.assign(r, [1.0, 2.0, 3.0, 4.0]))
 
 
@@ -145,7 +155,9 @@ def test_uninitialized_read_is_failed_precondition():
             sess.run(v + 1)
         assert "Attempting to use uninitialized value v" in str(info.value)
         assert info.value.op.name == "v/read"
-        with pytest.raises(tf.errors.FailedPreconditionError, match="Attempting to use uninitialized value v"):
+        with pytest.raises(
+            tf.errors.FailedPreconditionError, match="Attempting to use uninitialized value v"
+        ):
             sess.run(v)
 
 
@@ -199,7 +211,9 @@ def test_assign_use_locking_attr():
 
 def test_assign_shape_mismatch_is_value_error():
     v = tf.Variable([2.0, 3.0])
-    with pytest.raises(ValueError, match="Dimension 0 in both shapes must be equal, but are 2 and 3"):
+    with pytest.raises(
+        ValueError, match="Dimension 0 in both shapes must be equal, but are 2 and 3"
+    ):
         v.assign([1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="Shapes must be equal rank, but are 1 and 2"):
         tf.assign(v, [[1.0, 2.0]])
@@ -208,7 +222,9 @@ def test_assign_shape_mismatch_is_value_error():
 def test_assign_add_on_uninitialized_variable():
     v = tf.Variable(5.0, name="u")
     with tf.Session() as sess:
-        with pytest.raises(tf.errors.FailedPreconditionError, match="Attempting to use uninitialized value u"):
+        with pytest.raises(
+            tf.errors.FailedPreconditionError, match="Attempting to use uninitialized value u"
+        ):
             sess.run(v.assign_add(1.0))
 
 
@@ -217,7 +233,11 @@ def test_scatter_updates_need_indexed_slices():
     sub = v.scatter_sub(tf.IndexedSlices(tf.constant([1.0, 1.0]), tf.constant([0, 2])))
     add = v.scatter_add(tf.IndexedSlices(tf.constant([10.0]), tf.constant([1])))
     upd = v.scatter_update(tf.IndexedSlices(tf.constant([0.0]), tf.constant([0])))
-    assert sub.op.type == "ScatterSub" and add.op.type == "ScatterAdd" and upd.op.type == "ScatterUpdate"
+    assert (
+        sub.op.type == "ScatterSub"
+        and add.op.type == "ScatterAdd"
+        and upd.op.type == "ScatterUpdate"
+    )
     with pytest.raises(TypeError, match="sparse_delta is not IndexedSlices"):
         v.scatter_sub([1.0])
     with tf.Session() as sess:
@@ -276,7 +296,18 @@ def test_properties_repr_and_operators():
     assert v.dtype == tf.float32._as_ref
     assert v.shape == v.get_shape() == tf.TensorShape([2])
     w = tf.Variable([3.0, 4.0], name="w")
-    expr = [v + w, v - 1, 2 * v, v * w, v / 2, -v, v**2, abs(v), v < w, v @ tf.ones([2, 1]) if False else v]
+    expr = [
+        v + w,
+        v - 1,
+        2 * v,
+        v * w,
+        v / 2,
+        -v,
+        v**2,
+        abs(v),
+        v < w,
+        v @ tf.ones([2, 1]) if False else v,
+    ]
     assert (v + w).op.inputs[0].name == "v/read:0"
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())

@@ -190,3 +190,39 @@ from tfgraph import nn
 __version__ = "0.1.0"
 
 from tfgraph import compat  # noqa: E402  (tfgraph.compat.v1 re-exports this module)
+
+# Protocol buffer classes TF exposes at top level, built lazily on first use so that
+# `import tfgraph` does not load protobuf.
+_PROTO_EXPORTS = frozenset(
+    {
+        "AttrValue",
+        "ConfigProto",
+        "Event",
+        "GPUOptions",
+        "GraphDef",
+        "GraphOptions",
+        "HistogramProto",
+        "LogMessage",
+        "MetaGraphDef",
+        "NameAttrList",
+        "NodeDef",
+        "OptimizerOptions",
+        "RunMetadata",
+        "RunOptions",
+        "SessionLog",
+        "Summary",
+        "SummaryMetadata",
+        "TensorInfo",
+        "TensorShapeProto",
+        "TensorProto",
+        "VariableDef",
+    }
+)
+
+
+def __getattr__(name):
+    if name in _PROTO_EXPORTS:
+        from tfgraph import proto
+
+        return getattr(proto, name)
+    raise AttributeError(f"module 'tfgraph' has no attribute {name!r}")

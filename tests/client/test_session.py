@@ -73,9 +73,8 @@ def test_fetch_op_by_name_returns_none():
     ],
 )
 def test_bad_fetches(fetch, cls, phrase):
-    with tf.Session() as sess:
-        with pytest.raises(cls) as info:
-            sess.run(fetch)
+    with tf.Session() as sess, pytest.raises(cls) as info:
+        sess.run(fetch)
     assert phrase in str(info.value)
 
 
@@ -125,9 +124,8 @@ def test_feed_any_tensor_replaces_its_producer():
 )
 def test_feed_wrong_shape(value, shape_text):
     x = tf.placeholder(tf.float32, [None, 2], name="x")
-    with tf.Session() as sess:
-        with pytest.raises(ValueError) as info:
-            sess.run(x * 2, {x: value})
+    with tf.Session() as sess, pytest.raises(ValueError) as info:
+        sess.run(x * 2, {x: value})
     assert str(info.value) == (
         f"Cannot feed value of shape {shape_text} for Tensor x:0, which has shape (?, 2)"
     )
@@ -155,7 +153,10 @@ def test_feed_values_are_converted_to_the_tensor_dtype():
         with pytest.raises(TypeError, match="is not compatible with Tensor type"):
             sess.run(xi, {xi: 2**40})
         with pytest.raises(ValueError):
-            sess.run(tf.placeholder(tf.float32) * 1, {tf.get_default_graph().get_tensor_by_name("Placeholder:0"): "abc"})
+            sess.run(
+                tf.placeholder(tf.float32) * 1,
+                {tf.get_default_graph().get_tensor_by_name("Placeholder:0"): "abc"},
+            )
 
 
 def test_unfed_placeholder_is_invalid_argument():
@@ -164,9 +165,13 @@ def test_unfed_placeholder_is_invalid_argument():
     with tf.Session() as sess:
         with pytest.raises(tf.errors.InvalidArgumentError) as info:
             sess.run(x * 2)
-        assert "You must feed a value for placeholder tensor 'x' with dtype float" in str(info.value)
+        assert "You must feed a value for placeholder tensor 'x' with dtype float" in str(
+            info.value
+        )
         assert info.value.op is x.op
-        with pytest.raises(tf.errors.InvalidArgumentError, match="with dtype float and shape \\[\\?,2\\]"):
+        with pytest.raises(
+            tf.errors.InvalidArgumentError, match="with dtype float and shape \\[\\?,2\\]"
+        ):
             sess.run(y)
 
 
@@ -209,16 +214,22 @@ def test_as_default_keeps_graph():
 
 def test_eval_and_run_without_default_session():
     c = tf.constant(1.0)
-    with pytest.raises(ValueError, match="Cannot evaluate tensor using `eval\\(\\)`: No default session"):
+    with pytest.raises(
+        ValueError, match="Cannot evaluate tensor using `eval\\(\\)`: No default session"
+    ):
         c.eval()
-    with pytest.raises(ValueError, match="Cannot execute operation using `run\\(\\)`: No default session"):
+    with pytest.raises(
+        ValueError, match="Cannot execute operation using `run\\(\\)`: No default session"
+    ):
         tf.no_op().run()
 
 
 def test_eval_in_session_of_other_graph():
     c = tf.constant(1.0)
     with tf.Session(graph=tf.Graph()):
-        with pytest.raises(ValueError, match="the tensor's graph is different from the session's graph"):
+        with pytest.raises(
+            ValueError, match="the tensor's graph is different from the session's graph"
+        ):
             c.eval()
 
 
@@ -238,7 +249,10 @@ def test_config_objects_are_accepted():
         intra_op_parallelism_threads=2, inter_op_parallelism_threads=2, allow_soft_placement=True
     )
     with tf.Session(config=config) as sess:
-        assert sess.run(tf.constant(1.0), options=tf.RunOptions(), run_metadata=tf.RunMetadata()) == 1.0
+        assert (
+            sess.run(tf.constant(1.0), options=tf.RunOptions(), run_metadata=tf.RunMetadata())
+            == 1.0
+        )
 
 
 # -- execution ----------------------------------------------------------------------------
@@ -303,9 +317,8 @@ def test_kernel_errors_become_op_errors_naming_the_node():
     a = tf.placeholder(tf.float32, [None, None], name="a")
     b = tf.placeholder(tf.float32, [None, None], name="b")
     c = tf.matmul(a, b, name="mm")
-    with tf.Session() as sess:
-        with pytest.raises(tf.errors.InvalidArgumentError) as info:
-            sess.run(c, {a: np.ones((2, 3)), b: np.ones((4, 5))})
+    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError) as info:
+        sess.run(c, {a: np.ones((2, 3)), b: np.ones((4, 5))})
     assert info.value.op is c.op
     assert "[[{{node mm}}]]" in str(info.value)
 
@@ -324,7 +337,7 @@ def test_many_threads_share_one_session_without_losing_updates():
                 for i in range(1000):
                     sess.run(inc)
                     assert sess.run(y, {x: float(k * i)}) == 2.0 * k * i
-            except Exception as e:  # noqa: BLE001
+            except Exception as e:
                 errors.append(e)
 
         threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
@@ -344,11 +357,22 @@ def test_error_classes_and_codes():
     assert tf.errors.exception_type_from_error_code(9) is tf.errors.FailedPreconditionError
     assert tf.errors.error_code_from_exception_type(tf.errors.OutOfRangeError) == 11
     codes = {
-        "CancelledError": 1, "UnknownError": 2, "InvalidArgumentError": 3,
-        "DeadlineExceededError": 4, "NotFoundError": 5, "AlreadyExistsError": 6,
-        "PermissionDeniedError": 7, "ResourceExhaustedError": 8, "FailedPreconditionError": 9,
-        "AbortedError": 10, "OutOfRangeError": 11, "UnimplementedError": 12, "InternalError": 13,
-        "UnavailableError": 14, "DataLossError": 15, "UnauthenticatedError": 16,
+        "CancelledError": 1,
+        "UnknownError": 2,
+        "InvalidArgumentError": 3,
+        "DeadlineExceededError": 4,
+        "NotFoundError": 5,
+        "AlreadyExistsError": 6,
+        "PermissionDeniedError": 7,
+        "ResourceExhaustedError": 8,
+        "FailedPreconditionError": 9,
+        "AbortedError": 10,
+        "OutOfRangeError": 11,
+        "UnimplementedError": 12,
+        "InternalError": 13,
+        "UnavailableError": 14,
+        "DataLossError": 15,
+        "UnauthenticatedError": 16,
     }
     for name, code in codes.items():
         assert getattr(tf.errors, name)(None, None, "m").error_code == code

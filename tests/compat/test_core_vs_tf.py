@@ -27,7 +27,8 @@ with tf.Session() as s:
     record("u_alone", s.run(u))
     s.run([init, linit])
     record("all", s.run([v, w, u, n, loc, fn]))
-    record("assign", s.run([v.assign([3., 4.]), v.assign_add([1., 1.]), v.assign_sub([2., 2.])]))
+    record("assign", [s.run(v.assign([3., 4.])), s.run(v.assign_add([1., 1.])),
+                      s.run(v.assign_sub([2., 2.]))])
 """,
     "names_scopes_devices": """
 with tf.name_scope("a") as s1:
@@ -51,9 +52,10 @@ with tf.colocate_with(g):
     k = tf.constant(5.)
 x = tf.placeholder(tf.float32, [None, 3], name="x")
 y = [x + 1, 1 + x, x - 1, 2 - x, x * 2, 2 * x, x / 2, 2 / x, x // 2, x % 2, x ** 2, -x, abs(x),
-     x < 1, x <= 1, x > 1, x >= 1, x @ tf.ones([3, 3]), tf.add(x, 1.), tf.matmul(x, tf.ones([3, 1])),
-     tf.constant([1, 2]) / 2, tf.reduce_sum(x), tf.reduce_mean(x, 1, keepdims=True),
-     tf.reduce_max(x, axis=[0]), tf.zeros([2, 3]), tf.ones_like(x), tf.zeros_like(x), tf.fill([2], 3.)]
+     x < 1, x <= 1, x > 1, x >= 1, x @ tf.ones([3, 3]), tf.add(x, 1.),
+     tf.matmul(x, tf.ones([3, 1])), tf.constant([1, 2]) / 2, tf.reduce_sum(x),
+     tf.reduce_mean(x, 1, keepdims=True), tf.reduce_max(x, axis=[0]), tf.zeros([2, 3]),
+     tf.ones_like(x), tf.zeros_like(x), tf.fill([2], 3.)]
 record("names", [t.name for t in y])
 """,
     "session_errors": """

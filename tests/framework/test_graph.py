@@ -192,9 +192,8 @@ def test_control_dependency_skipped_when_input_made_in_same_block():
 
 
 def test_control_dependencies_rejects_non_graph_elements():
-    with pytest.raises(TypeError):
-        with tf.control_dependencies([object()]):
-            pass
+    with pytest.raises(TypeError), tf.control_dependencies([object()]):
+        pass
 
 
 # -- devices and colocation ------------------------------------------------------------------

@@ -29,7 +29,9 @@ def test_set_shape_merges_and_rejects_incompatible():
     x = tf.placeholder(tf.float32, [None, 3])
     x.set_shape([5, None])
     assert x.shape.as_list() == [5, 3]
-    with pytest.raises(ValueError, match="Dimension 1 in both shapes must be equal, but are 3 and 4"):
+    with pytest.raises(
+        ValueError, match="Dimension 1 in both shapes must be equal, but are 3 and 4"
+    ):
         x.set_shape([5, 4])
 
 
@@ -147,7 +149,11 @@ def test_logical_operators():
 def test_mismatched_input_types_raise_type_error():
     x = tf.constant(1.0)
     i = tf.constant(1)
-    with pytest.raises(TypeError, match="Input 'y' of 'AddV2' Op has type int32 that does not match type float32 of argument 'x'"):
+    with pytest.raises(
+        TypeError,
+        match="Input 'y' of 'AddV2' Op has type int32 that does not match type float32 of "
+        "argument 'x'",
+    ):
         tf.add(x, i)
 
 

@@ -1,4 +1,3 @@
-import numpy as np
 import pytest
 
 import tfgraph as tf
@@ -82,7 +81,9 @@ def test_cond_errors():
         tf.cond(True, lambda: x, lambda: x)
     with pytest.raises(TypeError, match="'true_fn' must be callable."):
         tf.cond(p, 1, lambda: x)
-    with pytest.raises(ValueError, match="Received float32 from 'true_fn' and int32 from 'false_fn'"):
+    with pytest.raises(
+        ValueError, match="Received float32 from 'true_fn' and int32 from 'false_fn'"
+    ):
         tf.cond(p, lambda: x, lambda: tf.constant(1))
     with pytest.raises(ValueError, match="'true_fn' must have a return value."):
         tf.cond(p, lambda: None, lambda: x)

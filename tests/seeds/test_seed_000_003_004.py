@@ -57,7 +57,9 @@ def test_assign_keeps_dtype_and_refuses_resize():
     np.testing.assert_array_equal(_run(assigned)[0], [1.0, 2.0])
     # Not allowed as it resizes the variable. Eager TF says "Shapes (2,) and (3,) are
     # incompatible"; TF 2.21 graph mode raises ValueError with shape-inference wording.
-    with pytest.raises(ValueError, match="Dimension 0 in both shapes must be equal, but are 2 and 3"):
+    with pytest.raises(
+        ValueError, match="Dimension 0 in both shapes must be equal, but are 2 and 3"
+    ):
         a.assign([1.0, 2.0, 3.0])
 
 
@@ -120,7 +122,9 @@ def test_computation_on_another_device_with_soft_placement():
     # is `allow_soft_placement=True` in a TF1 session.
     config = tf.ConfigProto(allow_soft_placement=True)
     np.testing.assert_array_equal(_run(k, config=config)[0], [[1.0, 4.0, 9.0], [4.0, 10.0, 18.0]])
-    with pytest.raises(tf.errors.InvalidArgumentError, match="Cannot assign a device for operation mul"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match="Cannot assign a device for operation mul"
+    ):
         _run(k)
 
 

@@ -67,7 +67,7 @@ class _DefaultSessionContext:
 class _FeedConverter:
     """Converts and checks the value fed for one tensor (dtype, shape, not a Tensor)."""
 
-    __slots__ = ("dims", "np_dtype", "shape", "tensor", "string")
+    __slots__ = ("dims", "np_dtype", "shape", "string", "tensor")
 
     def __init__(self, tensor: Tensor) -> None:
         self.tensor = tensor
@@ -92,7 +92,11 @@ class _FeedConverter:
         elif value.__class__ is np.ndarray and value.dtype == self.np_dtype:
             arr = value
         else:
-            if isinstance(value, int) and not isinstance(value, bool) and self.np_dtype.kind in "iu":
+            if (
+                isinstance(value, int)
+                and not isinstance(value, bool)
+                and self.np_dtype.kind in "iu"
+            ):
                 info = np.iinfo(self.np_dtype)
                 if not info.min <= value <= info.max:
                     raise TypeError(
@@ -192,7 +196,7 @@ class BaseSession:
         pass
 
     # -- running -----------------------------------------------------------------------
-    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):  # noqa: ARG002
+    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
         """Runs the ops and evaluates the tensors in `fetches` (any nesting of lists,
         tuples, namedtuples and dicts), substituting `feed_dict` values."""
         if self._closed:
@@ -322,7 +326,7 @@ class Session(BaseSession):
         super().__init__(target, graph, config)
 
     @staticmethod
-    def reset(target, containers=None, config=None) -> None:  # noqa: ARG004
+    def reset(target, containers=None, config=None) -> None:
         """TF resets resource containers on a server; in-process sessions own theirs."""
 
 

@@ -65,7 +65,9 @@ def _attr_type(op, name: str, value) -> str:
 def _tensor_value_proto(op, value):
     raw = op._attrs.get("__raw_value") if op is not None else None
     if raw is not None:
-        return _tensor_proto().make_tensor_proto(raw, dtype=op._attrs.get("dtype"), shape=value.shape)
+        return _tensor_proto().make_tensor_proto(
+            raw, dtype=op._attrs.get("dtype"), shape=value.shape
+        )
     dtype = op._attrs.get("dtype") if op is not None else None
     if not isinstance(dtype, dtypes.DType):
         dtype = None
@@ -133,7 +135,11 @@ def attr_value_to_python(av, attr_type: str | None = None):
             inner = attr_type[5:-1]
         else:
             inner = next(
-                (k for k in ("s", "i", "f", "b", "type", "shape", "tensor") if len(getattr(lst, k))),
+                (
+                    k
+                    for k in ("s", "i", "f", "b", "type", "shape", "tensor")
+                    if len(getattr(lst, k))
+                ),
                 "s",
             )
             inner = {"s": "string", "i": "int", "f": "float", "b": "bool"}.get(inner, inner)
@@ -269,9 +275,7 @@ def to_op_def_proto(op_def):
             a.minimum = attr.minimum
         if attr.allowed is not None:
             if attr.type in ("type", "list(type)"):
-                a.allowed_values.list.type.extend(
-                    sorted(d.as_datatype_enum for d in attr.allowed)
-                )
+                a.allowed_values.list.type.extend(sorted(d.as_datatype_enum for d in attr.allowed))
             else:
                 a.allowed_values.list.s.extend(sorted(attr.allowed))
     if op_def.is_stateful:

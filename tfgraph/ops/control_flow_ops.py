@@ -19,7 +19,7 @@ from tfgraph.framework.ops import Operation, Tensor
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.resources import DEAD
 from tfgraph.ops import array_ops, common_shapes
-from tfgraph.ops.apply import apply_op, op_output
+from tfgraph.ops.apply import apply_op
 
 __all__ = ["CondContext", "cond", "group", "merge", "no_op", "switch", "tuple", "with_dependencies"]
 
@@ -45,7 +45,7 @@ def group(*inputs, name: str | None = None) -> Operation:
             op = inp if isinstance(inp, Operation) else _as_op(inp)
             ops_by_device.setdefault(op.device, []).append(op)
         if len(ops_by_device) == 1:
-            (device, deps), = ops_by_device.items()
+            ((device, deps),) = ops_by_device.items()
             return _group_on_device(deps, device, scope)
         devices = []
         for device in sorted(ops_by_device):
@@ -92,7 +92,7 @@ def with_dependencies(dependencies, output_tensor, name: str | None = None) -> T
             return array_ops.identity(output_tensor, name=scope)
 
 
-def tuple(tensors, name: str | None = None, control_inputs=None) -> list:  # noqa: A001
+def tuple(tensors, name: str | None = None, control_inputs=None) -> list:
     """The `tensors`, each available only after all of them are computed."""
     g = get_default_graph()
     with g.name_scope(name or "tuple") as scope:
@@ -285,7 +285,9 @@ class CondContext:
     def add_op(self, op: Operation) -> None:
         """Called for every op created in this branch (by Graph._create_op)."""
         if not op._inputs:
-            if not any(c._outputs and c._outputs[0].name in self._values for c in op._control_inputs):
+            if not any(
+                c._outputs and c._outputs[0].name in self._values for c in op._control_inputs
+            ):
                 op._add_control_inputs([self._pivot.op])
         else:
             for index, x in enumerate(op._inputs):
@@ -405,4 +407,3 @@ def cond(
         if not strict and isinstance(result, (list, _builtin_tuple)) and len(result) == 1:
             result = result[0]
         return result
-
