@@ -165,6 +165,8 @@ class AttrDef:
         type_part, minimum, default = m.group("type").strip(), m.group("min"), m.group("default")
         if minimum is not None:
             self.minimum = int(minimum)
+        if type_part in _TYPE_SETS:  # a bare named set, e.g. "T: numbertype"
+            type_part = "{" + type_part + "}"
         if type_part.startswith("{"):
             items = [s.strip() for s in type_part[1:-1].split(",") if s.strip()]
             if items and items[0][0] in "'\"":
