@@ -184,6 +184,7 @@ from tfgraph.variables import (
 )
 from tfgraph.client.session import InteractiveSession, Session, get_default_session
 from tfgraph.module import Module
+from tfgraph import train
 from tfgraph.ops.random_ops import *
 from tfgraph import nn
 
