@@ -349,6 +349,16 @@ def _filled(value, shape_arg, dtype, name: str, default: str) -> Tensor:
     g = get_default_graph()
     with g.name_scope(name or default) as scope:
         if not isinstance(shape_arg, Tensor):
+            if isinstance(shape_arg, TensorShape) and shape_arg.is_fully_defined():
+                shape_arg = shape_arg.as_list()
+            try:  # TF's _constant_if_small
+                dims = np.asarray(shape_arg)
+                small = dims.dtype.kind in "iuf" and np.prod(dims) < _SMALL_CONSTANT_LIMIT
+            except (NotImplementedError, TypeError, ValueError):
+                small = False
+            if small:
+                dims = [int(d) for d in dims.reshape(-1)]
+                return constant(value, dtype=dtype, shape=dims, name=scope)
             shape_t = None
             try:
                 static = TensorShape(shape_arg)
@@ -356,8 +366,6 @@ def _filled(value, shape_arg, dtype, name: str, default: str) -> Tensor:
                 static = None
             if static is not None and static.is_fully_defined():
                 dims = static.as_list()
-                if np.prod(dims) < _SMALL_CONSTANT_LIMIT:
-                    return constant(value, dtype=dtype, shape=dims, name=scope)
                 big = any(d >= 2**31 for d in dims)
                 shape_t = constant(
                     dims, dtype=dtypes.int64 if big else dtypes.int32, name="shape_as_tensor"

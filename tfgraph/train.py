@@ -1,0 +1,2 @@
+"""`tf.train`: training utilities — optimizers, savers, checkpoints, device setters
+(re-exports only)."""
