@@ -1212,3 +1212,56 @@ def test_op_defs_match_tf():
         if mine != tf_def:
             problems.append(f"{name}:\n  tfgraph {mine}\n  tf      {tf_def}")
     assert not problems, "\n".join(problems)
+
+
+_EXPORT_PROGRAM = """
+x = tf.placeholder(tf.float32, [2, 3, 4], name="x")
+outs = [
+    x[1:, ::2, 0], tf.slice(x, [0, 1, 0], [1, 2, -1]), tf.gather(x, [1, 0], axis=1),
+    tf.tile(x, [1, 2, 1]), tf.unstack(x)[1], tf.split(x, 2, axis=2)[1], tf.split(x, [1, 2], 1)[1],
+    tf.pad(x, [[0, 0], [1, 1], [1, 1]], constant_values=2.0),
+    tf.pad(x, [[0, 0], [1, 1], [1, 1]], "REFLECT"),
+    tf.reverse(x, [1]), tf.where(x > 0), tf.where(x > 0, x, -x), tf.where_v2(x > 0, x, 0.0),
+    tf.boolean_mask(x, [True, False]), tf.one_hot([0, 2], 3), tf.broadcast_to(x[0, 0], [2, 4]),
+    tf.unique([1, 1, 2])[1], tf.shape_n([x, x])[0], tf.sequence_mask([1, 2], 3), tf.argmax(x, 1),
+    tf.cumsum(x, 1, exclusive=True, reverse=True), tf.reduce_logsumexp(x, 1),
+    tf.nn.leaky_relu(x, 0.3), tf.nn.selu(x), tf.nn.softmax(x, axis=1), tf.nn.log_softmax(x),
+    tf.Print(x, [x], message="m", first_n=0),
+]
+guard = tf.Assert(x[0, 0, 0] < 0, [x], summarize=4)
+"""
+
+
+@tfrun.requires_tf
+@pytest.mark.tf
+def test_graph_def_with_new_ops_runs_in_tf(tmp_path):
+    """A GraphDef tfgraph writes with these ops imports into TF and computes the same."""
+    import numpy as np
+
+    import tfgraph
+
+    ns = {"tf": tfgraph}
+    exec(_EXPORT_PROGRAM, ns)
+    xv = (np.arange(24, dtype=np.float32).reshape(2, 3, 4) - 10) / 4
+    with tfgraph.Session() as sess:
+        ours = sess.run(ns["outs"] + [ns["guard"]], {ns["x"]: xv})[:-1]
+    (tmp_path / "graph.pb").write_bytes(
+        tfgraph.get_default_graph().as_graph_def().SerializeToString()
+    )
+    names = [t.name for t in ns["outs"]]
+    theirs = json.loads(
+        tfrun.run_tf(
+            f"""
+gd = tf.GraphDef()
+gd.ParseFromString(open("graph.pb", "rb").read())
+tf.import_graph_def(gd, name="")
+xv = (np.arange(24, dtype=np.float32).reshape(2, 3, 4) - 10) / 4
+with tf.Session() as sess:
+    vals = sess.run({names!r} + ["{ns["guard"].name}"], {{"x:0": xv}})[:-1]
+print(json.dumps([np.asarray(v).tolist() for v in vals]))
+""",
+            cwd=tmp_path,
+        )
+    )
+    for name, mine, tf_value in zip(names, ours, theirs, strict=True):
+        np.testing.assert_allclose(np.asarray(mine), np.asarray(tf_value), err_msg=name, rtol=1e-6)
