@@ -1103,14 +1103,13 @@ def clip_by_value(t, clip_value_min, clip_value_max, name: str | None = None) ->
 def tensordot(a, b, axes, name: str | None = None) -> Tensor:
     """Tensor contraction of `a` and `b` over `axes` (an int N: last N axes of `a` with
     first N of `b`; or a pair of axis lists), built from Transpose/Reshape/MatMul as TF."""
-    import builtins as _b
 
     def _reshape(x, axes, flipped=False):
         shape_x = x.shape
         if shape_x.is_fully_defined() and isinstance(axes, (list, tuple)):
             dims = shape_x.as_list()
             axes = [i if i >= 0 else i + len(dims) for i in axes]
-            free = [i for i in _b.range(len(dims)) if i not in axes]
+            free = [i for i in builtins.range(len(dims)) if i not in axes]
             free_dims = [dims[i] for i in free]
             prod_free = int(np.prod([dims[i] for i in free]))
             prod_axes = int(np.prod([dims[i] for i in axes]))
@@ -1128,7 +1127,7 @@ def tensordot(a, b, axes, name: str | None = None) -> Tensor:
         if shape_x.ndims is not None and isinstance(axes, (list, tuple)):
             dims = shape_x.as_list()
             axes = [i if i >= 0 else i + len(dims) for i in axes]
-            free = [i for i in _b.range(len(dims)) if i not in axes]
+            free = [i for i in builtins.range(len(dims)) if i not in axes]
             free_dims_static = [dims[i] for i in free]
             axes = convert_to_tensor(axes, dtype=dtypes.int32, name="axes")
             free = convert_to_tensor(free, dtype=dtypes.int32, name="free")
@@ -1162,8 +1161,8 @@ def tensordot(a, b, axes, name: str | None = None) -> Tensor:
                         f"{x}.  Received {axes}, vs tensor dimensions {shape_x.ndims}."
                     )
                 return (
-                    list(_b.range(shape_x.ndims - axes, shape_x.ndims)),
-                    list(_b.range(axes)),
+                    list(builtins.range(shape_x.ndims - axes, shape_x.ndims)),
+                    list(builtins.range(axes)),
                 )
             raise NotImplementedError("tfgraph's tensordot needs inputs of known rank")
         if isinstance(axes, (list, tuple)):
