@@ -277,8 +277,6 @@ def _shape_n_shape(op):
 
 def _shape_n_kernel(op, ctx):
     np_dtype = op._attrs["out_type"].np_dtype
-    if op._attrs["N"] == 1:  # a single output is returned bare (the plan's convention)
-        return lambda x: np.array(np.shape(x), dtype=np_dtype)
     return lambda *xs: tuple(np.array(np.shape(x), dtype=np_dtype) for x in xs)
 
 
@@ -1456,7 +1454,7 @@ def _unpack_kernel(op, ctx):
                 f"Input shape axis {a} must equal {num}, got shape [{','.join(map(str, x.shape))}]",
             )
         parts = tuple(np.moveaxis(x, a, 0)) if a else tuple(x)
-        return parts[0] if num == 1 else parts
+        return parts
 
     return kernel
 
@@ -1529,7 +1527,7 @@ def _split_kernel(op, ctx):
                 "Number of ways to split should evenly divide the split dimension, but got "
                 f"split_dim {axis} (size = {value.shape[a]}) and num_split {n}",
             )
-        return value if n == 1 else tuple(np.split(value, n, axis=a))
+        return tuple(np.split(value, n, axis=a))
 
     return kernel
 
