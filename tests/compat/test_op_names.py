@@ -1149,10 +1149,6 @@ def _our_op_defs() -> dict:
     return out
 
 
-_REF_UPDATES = frozenset(
-    {"Assign", "AssignAdd", "AssignSub", "CountUpTo", "ScatterAdd", "ScatterSub", "ScatterUpdate"}
-)
-
 _TF_OP_DEFS = """
 from tensorflow.python.framework import dtypes, op_def_registry
 
@@ -1205,10 +1201,6 @@ def test_op_defs_match_tf():
         for a in tf_def["attrs"]:
             if isinstance(a[2], float):
                 a[2] = round(a[2], 6)
-        if mine["stateful"] and not tf_def["stateful"] and name in _REF_UPDATES:
-            # tfgraph marks ops that update a variable through a reference stateful; TF
-            # relies on the reference input instead.
-            mine["stateful"] = False
         if mine != tf_def:
             problems.append(f"{name}:\n  tfgraph {mine}\n  tf      {tf_def}")
     assert not problems, "\n".join(problems)
