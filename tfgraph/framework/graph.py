@@ -94,25 +94,33 @@ class GraphKeys:
 
 
 class _DeviceEntry:
-    """One `tf.device(...)` on the device stack: a device function, or None (clear)."""
+    """One `tf.device(...)` on the device stack: a device function, or None (clear).
 
-    __slots__ = ("function", "spec")
+    A device name or DeviceSpec becomes a `MergeDevice` (`merger`), applied by string
+    merging; a user function's result is used as it returns it (a DeviceSpec is
+    printed), as TensorFlow does.
+    """
+
+    __slots__ = ("function", "is_null_merge", "merger", "spec")
 
     def __init__(self, device_name_or_function) -> None:
         self.spec = None
+        self.merger = None
+        self.is_null_merge = False
         if device_name_or_function is None:
             self.function = None
+        elif isinstance(device_name_or_function, pydev.MergeDevice):
+            self.merger = self.function = device_name_or_function
+            self.spec = device_name_or_function.spec
+            self.is_null_merge = device_name_or_function.is_null_merge
         elif callable(device_name_or_function) and not isinstance(
             device_name_or_function, (str, pydev.DeviceSpec)
         ):
             self.function = device_name_or_function
         else:
-            self.spec = (
-                device_name_or_function
-                if isinstance(device_name_or_function, pydev.DeviceSpec)
-                else pydev.DeviceSpec.from_string(device_name_or_function)
-            )
-            self.function = pydev.merge_device(self.spec)
+            self.merger = self.function = pydev.merge_device(device_name_or_function)
+            self.spec = self.merger.spec
+            self.is_null_merge = self.merger.is_null_merge
 
 
 class _ControlDependenciesController:
@@ -406,9 +414,19 @@ class Graph:
 
     def _apply_device_functions(self, op: Operation) -> None:
         for entry in reversed(self._state.device_stack):
+            if entry.is_null_merge:
+                continue
             if entry.function is None:
                 break
-            op._device = pydev.canonical_name(entry.function(op))
+            if entry.merger is not None:
+                op._device = entry.merger.merge_string(op._device)
+            else:
+                device = entry.function(op)
+                if device is None:
+                    device = ""
+                elif isinstance(device, pydev.DeviceSpec):
+                    device = device.to_string()
+                op._device = device
 
     # -- lookups -----------------------------------------------------------------------
     def get_operations(self) -> list[Operation]:
