@@ -53,7 +53,7 @@ class _DeviceAttributes:
         )
 
 
-def list_devices(session) -> list[_DeviceAttributes]:  # noqa: ARG001
+def list_devices(session) -> list[_DeviceAttributes]:
     return [_DeviceAttributes(LOCAL_CPU, "CPU", 268435456)]
 
 
@@ -143,7 +143,7 @@ class PlacementChecker:
             kind = self._cache[device] = _classify(device)
         return kind
 
-    def check(self, mapper, feed_tensors) -> None:  # noqa: ARG002
+    def check(self, mapper, feed_tensors) -> None:
         ops = self._session.graph._nodes
         start, end = self._checked, len(ops)
         if start == end:
