@@ -373,10 +373,28 @@ class _VariableScopeStore(threading.local):
     def __init__(self) -> None:
         self.current_scope = VariableScope(False)
         self.variable_scopes_count: dict[str, int] = {}
+        # scope name -> the names of all scopes below it ever opened (closing a scope
+        # resets their counts without scanning every scope name).
+        self._descendants: dict[str, list[str]] = {}
+        self._registered: set[str] = set()
 
     def open_variable_scope(self, scope_name: str) -> None:
         counts = self.variable_scopes_count
-        counts[scope_name] = counts.get(scope_name, 0) + 1
+        n = counts.get(scope_name)
+        if n is None:
+            self._register(scope_name)
+            n = 0
+        counts[scope_name] = n + 1
+
+    def _register(self, scope_name: str) -> None:
+        if scope_name in self._registered:
+            return
+        self._registered.add(scope_name)
+        descendants = self._descendants
+        parts = scope_name.split("/")
+        for i in range(1, len(parts)):
+            prefix = "/".join(parts[:i])
+            descendants.setdefault(prefix, []).append(scope_name)
 
     def close_variable_subscopes(self, scope_name: str | None) -> None:
         counts = self.variable_scopes_count
@@ -384,10 +402,8 @@ class _VariableScopeStore(threading.local):
             for k in counts:
                 counts[k] = 0
             return
-        prefix = scope_name + "/"
-        n = len(prefix)
-        for k in counts:
-            if k[:n] == prefix:
+        for k in self._descendants.get(scope_name, ()):
+            if k in counts:
                 counts[k] = 0
 
     def variable_scope_count(self, scope_name: str) -> int:

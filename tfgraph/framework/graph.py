@@ -364,12 +364,18 @@ class Graph:
             state = self._state
             # Control dependencies (not added when an input was made in the same block).
             if state.control_stack:
-                input_ops = [t._op for t in inputs]
+                input_ops = None
                 deps = []
                 for controller in state.control_stack:
+                    if not controller._control_inputs:
+                        continue  # e.g. control_dependencies(None): nothing to add or track
+                    if input_ops is None:
+                        input_ops = {t._op for t in inputs}
+                        seen = set(input_ops)  # inputs and deps so far (no duplicates)
                     if not any(o in controller._seen for o in input_ops):
                         for c in controller._control_inputs:
-                            if c not in input_ops and c not in deps:
+                            if c not in seen:
+                                seen.add(c)
                                 deps.append(c)
                     controller._seen.add(op)
                 if control_inputs:
@@ -731,13 +737,18 @@ def _type_error_allowed(op_def, arg, dtype: dtypes.DType, allowed) -> TypeError:
     )
 
 
+_FIXED_ARGS: dict = {}  # OpDef -> its number of non-list input arguments
+
+
 def _infer_attrs(op_def, inputs: list[Tensor], attrs: dict, op_name: str) -> list[dtypes.DType]:
     """Fills type/number attrs from `inputs` and defaults from the OpDef; checks input
     types; returns the output dtypes."""
     n_inputs = len(inputs)
     args = op_def.inputs
     if args:
-        fixed = sum(1 for a in args if not a.is_list)
+        fixed = _FIXED_ARGS.get(op_def)
+        if fixed is None:
+            fixed = _FIXED_ARGS[op_def] = sum(1 for a in args if not a.is_list)
         idx = 0
         for arg in args:
             if arg.number_attr is not None:

@@ -52,11 +52,14 @@ def _new_generator(seed: int, seed2: int) -> np.random.Generator:
 
 
 def _generator(op, ctx) -> np.random.Generator:
-    """The op's random stream in the running session (created on first use)."""
+    """The op's random stream in the running session (created on first use). Unseeded
+    ops (seed == seed2 == 0) share one entropy-seeded stream per session."""
     attrs = op._attrs
     seed, seed2 = attrs["seed"], attrs["seed2"]
     if ctx is None:
         return _new_generator(seed, seed2)
+    if seed == 0 and seed2 == 0:
+        return ctx.resources.state("rng", lambda: _new_generator(0, 0))
     return ctx.resources.state(("rng", op), lambda: _new_generator(seed, seed2))
 
 
@@ -262,17 +265,43 @@ register_op(
 
 
 # -- public functions -------------------------------------------------------------------------
+_INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
+_FAST_FLOATS = (dtypes.float16, dtypes.float32, dtypes.float64)
+
+
+def _const(g, value: np.ndarray, dtype: dtypes.DType, name: str) -> Tensor:
+    """A Const op holding `value` (already of `dtype`'s numpy type)."""
+    value.flags.writeable = False
+    return g._create_op("Const", [], {"value": value, "dtype": dtype}, name)._outputs[0]
+
+
 def _shape_tensor(shape) -> Tensor:
     """`shape` as the 1-D int tensor `shape` (TF's `shape_util.shape_tensor`)."""
     dtype = None
     if isinstance(shape, TensorShape):
         shape = shape.as_list()
     if isinstance(shape, (tuple, list)):
+        if all(d.__class__ is int and _INT32_MIN <= d <= _INT32_MAX for d in shape):
+            # The common case (static Python ints) without the general conversion.
+            return _const(get_default_graph(), np.array(shape, np.int32), dtypes.int32, "shape")
         if not shape:
             dtype = dtypes.int32
         else:
             shape = tuple(d.value if isinstance(d, Dimension) else d for d in shape)
     return convert_to_tensor(shape, dtype=dtype, name="shape")
+
+
+def _scalar(value, dtype: dtypes.DType, name: str) -> Tensor:
+    """`convert_to_tensor(value, dtype, name)`, direct for Python numbers and floats."""
+    cls = value.__class__
+    if (cls is float or cls is int) and dtype in _FAST_FLOATS:
+        return _const(get_default_graph(), np.array(value, dtype.np_dtype), dtype, name)
+    return convert_to_tensor(value, dtype=dtype, name=name)
+
+
+def _binary(op_type: str, x: Tensor, y: Tensor, name: str) -> Tensor:
+    """`x <op> y` for two tensors, named as the operator or math function names it."""
+    return x._op._graph._create_op(op_type, [x, y], {}, name)._outputs[0]
 
 
 def _seed_attrs(seed) -> dict:
@@ -319,8 +348,8 @@ def random_uniform(
         minval_is_zero = isinstance(minval, int) and minval == 0
         maxval_is_one = isinstance(maxval, int) and maxval == 1
         if not minval_is_zero or not maxval_is_one or dtype.is_integer:
-            minval = convert_to_tensor(minval, dtype=dtype, name="min")
-            maxval = convert_to_tensor(maxval, dtype=dtype, name="max")
+            minval = _scalar(minval, dtype, "min")
+            maxval = _scalar(maxval, dtype, "max")
         attrs = _seed_attrs(seed)
         if dtype.is_integer:
             attrs["Tout"] = dtype
@@ -331,7 +360,9 @@ def random_uniform(
             if not maxval_is_one:
                 result = math_ops.multiply(result, maxval)
             return result
-        return math_ops.add(result * (maxval - minval), minval, name=scope)
+        # result * (maxval - minval) + minval, named as TF's operators name them.
+        scaled = _binary("Mul", result, _binary("Sub", maxval, minval, "sub"), "mul")
+        return _binary("AddV2", scaled, minval, scope)
 
 
 def _scaled_normal(op_type, default_name, shape, mean, stddev, dtype, seed, name) -> Tensor:
@@ -339,12 +370,12 @@ def _scaled_normal(op_type, default_name, shape, mean, stddev, dtype, seed, name
     g = get_default_graph()
     with g.name_scope(name or default_name) as scope:
         shape_t = _shape_tensor(shape)
-        mean_t = convert_to_tensor(mean, dtype=dtype, name="mean")
-        stddev_t = convert_to_tensor(stddev, dtype=dtype, name="stddev")
+        mean_t = _scalar(mean, dtype, "mean")
+        stddev_t = _scalar(stddev, dtype, "stddev")
         attrs = _seed_attrs(seed)
         attrs["dtype"] = dtype
         rnd = op_output(op_type, None, [shape_t], attrs)
-        return math_ops.add(rnd * stddev_t, mean_t, name=scope)
+        return _binary("AddV2", _binary("Mul", rnd, stddev_t, "mul"), mean_t, scope)
 
 
 def random_normal(
