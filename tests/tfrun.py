@@ -1,63 +1,107 @@
-"""Run code in real TensorFlow (a separate interpreter) for differential tests.
+"""Run code in real TensorFlow's interpreter, for differential and interop tests.
 
-Set TFGRAPH_TF_PYTHON to a Python that has `tensorflow-cpu==2.21.0` installed (`.ci/run`
-does). Tests using `run_tf` are marked `requires_tf` and skipped when it is not set.
-The snippet sees `tf` (tensorflow.compat.v1 with v2 behaviour disabled), `np` and
-`json`; whatever it prints is returned. Importing TF takes seconds, so batch checks
-into few calls (e.g. one per module, cached in a fixture).
+TensorFlow is never imported by tfgraph or by the test process itself; tests that
+compare with it send a snippet to a separate interpreter named by the environment
+variable `TFGRAPH_TF_PYTHON` (e.g. `/work/venvs/tf/bin/python`) and skip when it is
+not set. The snippet sees `tf` (= `tensorflow.compat.v1`, v2 behaviour disabled) and
+`np`, and the repository root is on its `sys.path`, so it may import tfgraph too.
+
+    @pytest.mark.tf
+    @requires_tf
+    def test_something(tmp_path):
+        out = run_tf(f"print(tf.constant(1.).dtype.name)")
 """
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
-import textwrap
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-TF_PYTHON = os.environ.get("TFGRAPH_TF_PYTHON") or None
-if TF_PYTHON and not Path(TF_PYTHON).exists():
-    TF_PYTHON = None
+__all__ = [
+    "GOLDEN",
+    "REPO_ROOT",
+    "SHARED",
+    "TF_PYTHON",
+    "requires_golden",
+    "requires_tf",
+    "run_tf",
+    "run_tf_json",
+]
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED = (REPO_ROOT / ".." / "shared").resolve()
+GOLDEN = SHARED / "golden"
+
+
+def _find_tf_python() -> str | None:
+    path = os.environ.get("TFGRAPH_TF_PYTHON")
+    if path and Path(path).exists():
+        return path
+    return None
+
+
+TF_PYTHON: str | None = _find_tf_python()
 
 requires_tf = pytest.mark.skipif(
     TF_PYTHON is None, reason="real TensorFlow not available (set TFGRAPH_TF_PYTHON)"
 )
+requires_golden = pytest.mark.skipif(
+    not GOLDEN.is_dir(), reason="../shared/golden (files written by real TF) not present"
+)
 
-_PRELUDE = """
+_PRELUDE = """\
 import json, logging, os, sys, warnings
 warnings.filterwarnings("ignore")
+sys.path.insert(0, {root!r})
 import numpy as np
 import tensorflow.compat.v1 as tf
 tf.get_logger().setLevel(logging.ERROR)
 tf.disable_v2_behavior()
 """
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = (REPO / ".." / "shared").resolve()
-GOLDEN = SHARED / "golden"
-
 
 def run_tf(code: str, timeout: float = 600, cwd: str | os.PathLike | None = None) -> str:
-    """Runs `code` in the TF interpreter and returns its stdout (raises on failure)."""
+    """Runs `code` in TensorFlow's interpreter and returns its stdout.
+
+    Raises:
+        RuntimeError: if the snippet fails; the message holds its stderr.
+    """
     if TF_PYTHON is None:
         pytest.skip("real TensorFlow not available (set TFGRAPH_TF_PYTHON)")
     env = dict(os.environ)
-    env.update(TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="", TF_ENABLE_ONEDNN_OPTS="0")
+    env.update(
+        TF_CPP_MIN_LOG_LEVEL="3",
+        TF_ENABLE_ONEDNN_OPTS="0",
+        CUDA_VISIBLE_DEVICES="",
+        PYTHONHASHSEED="0",
+    )
     env.pop("PYTHONPATH", None)
+    program = _PRELUDE.format(root=str(REPO_ROOT)) + code
     proc = subprocess.run(
-        [TF_PYTHON, "-c", _PRELUDE + textwrap.dedent(code)],
+        [TF_PYTHON, "-c", program],
         capture_output=True,
         text=True,
         timeout=timeout,
         env=env,
-        cwd=cwd,
+        cwd=str(cwd or REPO_ROOT),
+        check=False,
     )
     if proc.returncode != 0:
-        raise RuntimeError(f"TensorFlow subprocess failed:\n{proc.stderr[-4000:]}")
+        raise RuntimeError(f"TensorFlow snippet failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
     return proc.stdout
 
 
-requires_golden = pytest.mark.skipif(
-    not GOLDEN.is_dir(), reason="../shared/golden (files written by real TF) not present"
-)
+def run_tf_json(code: str, timeout: float = 600) -> Any:
+    """Runs `code`, which must end by printing one JSON document, and decodes it."""
+    out = run_tf(code, timeout=timeout)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+if __name__ == "__main__":  # pragma: no cover - manual smoke test
+    print(run_tf("print(tf.__version__)"), file=sys.stderr)

@@ -183,6 +183,8 @@ from tfgraph.variables import (
     variables_initializer,
 )
 from tfgraph.client.session import InteractiveSession, Session, get_default_session
+from tfgraph.module import Module
+from tfgraph import train
 from tfgraph.ops.random_ops import *
 from tfgraph import nn
 from tfgraph.framework.random_seed import get_seed, set_random_seed
@@ -216,8 +218,44 @@ from tfgraph.variable_scope import (
     variable_op_scope,
     variable_scope,
 )
-from tfgraph import initializers, random, train
+from tfgraph import initializers, random
 
 __version__ = "0.1.0"
 
 from tfgraph import compat  # noqa: E402  (tfgraph.compat.v1 re-exports this module)
+
+# Protocol buffer classes TF exposes at top level, built lazily on first use so that
+# `import tfgraph` does not load protobuf.
+_PROTO_EXPORTS = frozenset(
+    {
+        "AttrValue",
+        "ConfigProto",
+        "Event",
+        "GPUOptions",
+        "GraphDef",
+        "GraphOptions",
+        "HistogramProto",
+        "LogMessage",
+        "MetaGraphDef",
+        "NameAttrList",
+        "NodeDef",
+        "OptimizerOptions",
+        "RunMetadata",
+        "RunOptions",
+        "SessionLog",
+        "Summary",
+        "SummaryMetadata",
+        "TensorInfo",
+        "TensorShapeProto",
+        "TensorProto",
+        "VariableDef",
+    }
+)
+
+
+def __getattr__(name):
+    if name in _PROTO_EXPORTS:
+        from tfgraph import proto
+
+        return getattr(proto, name)
+    raise AttributeError(f"module 'tfgraph' has no attribute {name!r}")

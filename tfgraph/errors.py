@@ -112,7 +112,7 @@ class OpError(Exception):
 
 
 def _subclass(name: str, code: int, doc: str) -> type[OpError]:
-    def __init__(self, node_def, op, message, *args):  # noqa: N807
+    def __init__(self, node_def, op, message, *args):
         OpError.__init__(self, node_def, op, message, code, *args)
 
     return type(name, (OpError,), {"__init__": __init__, "__doc__": doc})

@@ -1,8 +1,5 @@
-"""`tf.train`: training utilities (re-exports only).
-
-Device placement for distributed graphs lives here for now; optimizers, `Saver` and
-friends are added as they are implemented.
-"""
+"""`tf.train`: training utilities — optimizers, savers, checkpoints, device setters
+(re-exports only)."""
 
 from tfgraph.training.device_setter import (
     GreedyLoadBalancingStrategy,

@@ -88,7 +88,7 @@ class FetchMapper:
         self.build = node(fetches)
 
 
-def _none(vals):  # noqa: ARG001
+def _none(vals):
     return None
 
 

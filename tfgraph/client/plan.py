@@ -17,7 +17,7 @@ import numpy as np
 
 from tfgraph import errors
 from tfgraph.framework.ops import Operation, Tensor
-from tfgraph.framework.resources import DEAD, RefCell, ResourceStore
+from tfgraph.framework.resources import DEAD, ResourceStore
 
 __all__ = ["ExecutionPlan", "KernelContext"]
 
@@ -98,7 +98,8 @@ def _deref_wrapper(fn, positions: tuple[int, ...], op_name: str):
     def call(*args):
         args = list(args)
         for p in positions:
-            args[p] = args[p].read(op_name)
+            if args[p] is not DEAD:
+                args[p] = args[p].read(op_name)
         return fn(*args)
 
     return call
@@ -199,6 +200,17 @@ def _make_dead_step(fn, ins, outs, single: bool, ctrl_live, live: int, is_merge:
     return step
 
 
+def _make_snapshot(src: int, dst: int, tensor: Tensor):
+    """Reads the reference in slot `src` into slot `dst` (a fetched variable's value)."""
+    retval = f"_retval_{tensor.op.name}_{tensor.value_index}_0"
+
+    def snapshot(v):
+        ref = v[src]
+        v[dst] = ref if ref is DEAD else ref.read(retval)
+
+    return snapshot
+
+
 def _make_free(slots: tuple[int, ...]):
     def free(v):
         for s in slots:
@@ -284,6 +296,17 @@ class ExecutionPlan:
                 last_use[s] = i
         self.fetch_slots = tuple(slot(t) for t in fetch_tensors)
         self.n_slots = len(slot_of)
+        # A fetched reference (a variable, an Assign's output) is read right after its op
+        # runs, as TF does, into a slot of its own.
+        snapshot_of: dict[Tensor, int] = {}
+        for t in fetch_tensors:
+            if t._dtype.is_ref_dtype and t not in fed and t not in snapshot_of:
+                snapshot_of[t] = self.n_slots
+                self.n_slots += 1
+        if snapshot_of:
+            self.fetch_slots = tuple(
+                snapshot_of.get(t, s) for t, s in zip(fetch_tensors, self.fetch_slots)
+            )
         # (Every slot is fed, fetched or read, so each one not kept has a last use.)
         keep = set(self.fetch_slots) | set(self.feed_slots)
         frees: dict[int, list[int]] = {}
@@ -342,11 +365,18 @@ class ExecutionPlan:
             if live is not None:
                 ctrl_live = tuple(maybe_dead[c] for c in op._control_inputs if c in maybe_dead)
                 steps.append(
-                    _make_dead_step(fn, ins, outs, single, ctrl_live, live, op._type in _MERGE_TYPES)
+                    _make_dead_step(
+                        fn, ins, outs, single, ctrl_live, live, op._type in _MERGE_TYPES
+                    )
                 )
             else:
                 steps.append(_make_step(fn, ins, outs, single))
             step_ops.append(op)
+            for t in op._outputs:
+                snap = snapshot_of.get(t)
+                if snap is not None:
+                    steps.append(_make_snapshot(slot_of[t], snap, t))
+                    step_ops.append(None)
             dead = frees.get(i)
             if dead:
                 steps.append(_make_free(tuple(dead)))
@@ -404,7 +434,11 @@ def _bind_kernel(op: Operation, ctx: KernelContext):
     )
 
 
-def _as_op_error(e: Exception, op: Operation) -> errors.OpError:
+def _as_op_error(e: Exception, op: Operation | None) -> errors.OpError:
+    if isinstance(e, errors.OpError) and op is None:
+        return e
+    if op is None:
+        return errors.InternalError(None, None, f"{type(e).__name__}: {e}")
     if isinstance(e, errors.OpError):
         if e._op is None:
             e._op = op
@@ -431,6 +465,4 @@ def fetch_value(value):
         if not value.flags.writeable:
             return value.copy()
         return value
-    if cls is RefCell:
-        return fetch_value(value.read(f"_retval_{value.name}_0_0"))
     return value

@@ -67,7 +67,7 @@ class _DefaultSessionContext:
 class _FeedConverter:
     """Converts and checks the value fed for one tensor (dtype, shape, not a Tensor)."""
 
-    __slots__ = ("dims", "np_dtype", "shape", "tensor", "string")
+    __slots__ = ("dims", "np_dtype", "shape", "string", "tensor")
 
     def __init__(self, tensor: Tensor) -> None:
         self.tensor = tensor
@@ -92,7 +92,11 @@ class _FeedConverter:
         elif value.__class__ is np.ndarray and value.dtype == self.np_dtype:
             arr = value
         else:
-            if isinstance(value, int) and not isinstance(value, bool) and self.np_dtype.kind in "iu":
+            if (
+                isinstance(value, int)
+                and not isinstance(value, bool)
+                and self.np_dtype.kind in "iu"
+            ):
                 info = np.iinfo(self.np_dtype)
                 if not info.min <= value <= info.max:
                     raise TypeError(
@@ -196,7 +200,7 @@ class BaseSession:
         pass
 
     # -- running -----------------------------------------------------------------------
-    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):  # noqa: ARG002
+    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
         """Runs the ops and evaluates the tensors in `fetches` (any nesting of lists,
         tuples, namedtuples and dicts), substituting `feed_dict` values."""
         if self._closed:
@@ -234,12 +238,14 @@ class BaseSession:
     def _signature(self, fetches, feed_dict, key) -> _RunSignature:
         graph = self._graph
         mapper = FetchMapper(graph, fetches)
-        for t in mapper.tensors:
-            if not graph.is_fetchable(t):
-                raise errors.InvalidArgumentError(None, t.op, f"Tensor {t.name} may not be fetched.")
-        for op in mapper.ops:
-            if not graph.is_fetchable(op):
-                raise errors.InvalidArgumentError(None, op, f"Operation {op.name} may not be fetched.")
+        for element in [*mapper.tensors, *mapper.ops]:
+            if not graph.is_fetchable(element):
+                op = element.op if isinstance(element, Tensor) else element
+                raise ValueError(
+                    f"Operation {op.name} has been marked as not fetchable. Typically this "
+                    "happens when it is defined in another function or code block. Use return "
+                    "values, explicit Python locals or TensorFlow collections"
+                )
         feed_tensors = []
         converters = []
         if feed_dict:
@@ -324,7 +330,7 @@ class Session(BaseSession):
         super().__init__(target, graph, config)
 
     @staticmethod
-    def reset(target, containers=None, config=None) -> None:  # noqa: ARG004
+    def reset(target, containers=None, config=None) -> None:
         """TF resets resource containers on a server; in-process sessions own theirs."""
 
 

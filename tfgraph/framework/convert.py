@@ -184,7 +184,7 @@ def numpy_value(value, dtype: dtypes.DType | None = None) -> tuple[np.ndarray, d
         elif kind == "f":
             dtype = dtypes.float32
         elif kind in "iu":
-            if arr.size == 0 or (_INT32_MIN <= arr.min() and arr.max() <= _INT32_MAX):
+            if arr.size == 0 or (arr.min() >= _INT32_MIN and arr.max() <= _INT32_MAX):
                 dtype = dtypes.int32
             else:
                 dtype = dtypes.int64
@@ -229,8 +229,10 @@ def _python_scalar(value, cls, dtype):
             dt = dtypes.int32 if _INT32_MIN <= value <= _INT32_MAX else dtypes.int64
     else:
         dt = dtype._base
-        if dt is dtypes.string or (cls is float and not (dt.is_floating or dt.is_complex)) or (
-            cls is int and dt is dtypes.bool
+        if (
+            dt is dtypes.string
+            or (cls is float and not (dt.is_floating or dt.is_complex))
+            or (cls is int and dt is dtypes.bool)
         ):
             raise _leaf_error(dt, value)
         if dt.np_dtype.names:  # bfloat16 stand-in
@@ -259,9 +261,11 @@ def constant(value, dtype=None, shape=None, name: str = "Const", verify_shape: b
     cls = value.__class__
     if shape is None and (cls is float or cls is int or cls is bool):
         arr, dt = _python_scalar(value, cls, dtype)
-        return get_default_graph()._create_op(
-            "Const", [], {"value": arr, "dtype": dt}, name or "Const"
-        )._outputs[0]
+        return (
+            get_default_graph()
+            ._create_op("Const", [], {"value": arr, "dtype": dt}, name or "Const")
+            ._outputs[0]
+        )
     if isinstance(value, Tensor):
         raise TypeError("Expected any non-tensor type, but got a tensor instead.")
     arr, dt = numpy_value(value, dtype)
@@ -281,8 +285,10 @@ def constant(value, dtype=None, shape=None, name: str = "Const", verify_shape: b
         elif arr.size > n:
             raise TypeError(f"Too many elements provided. Takes at most {n}, but got {arr.size}.")
         elif arr.size == 0:
-            raise ValueError("Cannot create a tensor proto whose content is larger than zero "
-                             "elements from an empty value")
+            raise ValueError(
+                "Cannot create a tensor proto whose content is larger than zero "
+                "elements from an empty value"
+            )
         else:
             flat = arr.reshape(-1)
             full = np.concatenate([flat, np.repeat(flat[-1:], n - flat.size)]).reshape(dims)
@@ -297,11 +303,11 @@ def _shape_str(dims) -> str:
     return str(dims) if len(dims) != 1 else f"({dims[0]},)"
 
 
-def _constant_conversion(value, dtype=None, name=None, as_ref=False):  # noqa: ARG001
+def _constant_conversion(value, dtype=None, name=None, as_ref=False):
     return constant(value, dtype=dtype, name=name or "Const")
 
 
-def _tensor_conversion(value, dtype=None, name=None, as_ref=False):  # noqa: ARG001
+def _tensor_conversion(value, dtype=None, name=None, as_ref=False):
     return value
 
 
@@ -311,7 +317,7 @@ def _is_nested_with_tensors(value) -> bool:
     return isinstance(value, Tensor) or hasattr(value, "_as_graph_element")
 
 
-def _list_conversion(value, dtype=None, name=None, as_ref=False):  # noqa: ARG001
+def _list_conversion(value, dtype=None, name=None, as_ref=False):
     """Lists holding tensors are packed with `Pack` ops (`packed`), as TF autopacks."""
     if not _is_nested_with_tensors(value):
         return constant(value, dtype=dtype, name=name or "Const")

@@ -18,8 +18,8 @@ except ImportError:  # pragma: no cover - depends on the environment
     _BFLOAT16_NP = np.dtype([("bfloat16", "<u2")])
 
 __all__ = [
-    "DType",
     "QUANTIZED_DTYPES",
+    "DType",
     "as_dtype",
     "bfloat16",
     "bool",
@@ -148,7 +148,7 @@ class DType:
         if base in _FLOATING and base is not bfloat16:
             return self._np.type(np.finfo(self._np).min)
         if base is bfloat16:
-            return float(-3.3895313892515355e38)
+            return -3.3895313892515355e38
         if base in _INTEGER or base is bool:
             return self._np.type(np.iinfo(self._np).min) if base is not bool else False
         raise TypeError(f"Cannot find minimum value of {self}.")
@@ -160,7 +160,7 @@ class DType:
         if base in _FLOATING and base is not bfloat16:
             return self._np.type(np.finfo(self._np).max)
         if base is bfloat16:
-            return float(3.3895313892515355e38)
+            return 3.3895313892515355e38
         if base in _INTEGER or base is bool:
             return self._np.type(np.iinfo(self._np).max) if base is not bool else True
         raise TypeError(f"Cannot find maximum value of {self}.")
@@ -226,7 +226,7 @@ int8 = _make(6, "int8", np.int8)
 string = _make(7, "string", None)
 complex64 = _make(8, "complex64", np.complex64)
 int64 = _make(9, "int64", np.int64)
-bool = _make(10, "bool", np.bool_)  # noqa: A001 - TensorFlow's public name
+bool = _make(10, "bool", np.bool_)
 qint8 = _make(11, "qint8", None)
 quint8 = _make(12, "quint8", None)
 qint32 = _make(13, "qint32", None)

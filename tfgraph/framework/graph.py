@@ -126,7 +126,7 @@ class _DeviceEntry:
 class _ControlDependenciesController:
     """A `Graph.control_dependencies` block: its control inputs and the ops made in it."""
 
-    __slots__ = ("_control_inputs", "_graph", "_new_stack", "_old_stack", "_seen")
+    __slots__ = ("_control_inputs", "_graph", "_new_stack", "_old_context", "_old_stack", "_seen")
 
     def __init__(self, graph: Graph, control_inputs) -> None:
         self._graph = graph
@@ -134,6 +134,7 @@ class _ControlDependenciesController:
         self._control_inputs: list[Operation] = [] if control_inputs is None else control_inputs
         self._seen: set[Operation] = set()
         self._old_stack = None
+        self._old_context = None
 
     @property
     def control_inputs(self) -> list[Operation]:
@@ -142,8 +143,11 @@ class _ControlDependenciesController:
     def __enter__(self):
         state = self._graph._state
         if self._new_stack:
+            # `control_dependencies(None)` also leaves any cond context, as in TF.
             self._old_stack = state.control_stack
+            self._old_context = state.cf_context
             state.control_stack = []
+            state.cf_context = None
         state.control_stack.append(self)
         return None
 
@@ -152,6 +156,7 @@ class _ControlDependenciesController:
         state.control_stack.pop()
         if self._new_stack:
             state.control_stack = self._old_stack
+            state.cf_context = self._old_context
 
 
 class _NameScope:

@@ -8,7 +8,9 @@ from tfgraph.framework.ops import Tensor
 
 __all__ = ["IndexedSlices", "IndexedSlicesValue"]
 
-IndexedSlicesValue = collections.namedtuple("IndexedSlicesValue", ["values", "indices", "dense_shape"])
+IndexedSlicesValue = collections.namedtuple(
+    "IndexedSlicesValue", ["values", "indices", "dense_shape"]
+)
 
 
 class IndexedSlices:

@@ -310,9 +310,7 @@ class Operation:
         """The colocation groups (`loc:@name`) of this op: its `_class` attr or itself."""
         groups = self._attrs.get("_class")
         if groups:
-            return [g for g in groups if g.startswith(b"loc:@")] or [
-                f"loc:@{self._name}".encode()
-            ]
+            return [g for g in groups if g.startswith(b"loc:@")] or [f"loc:@{self._name}".encode()]
         return [f"loc:@{self._name}".encode()]
 
     # -- mutation TF allows after creation -----------------------------------------------

@@ -71,16 +71,39 @@ NOT_DIFFERENTIABLE = _NotDifferentiable()
 
 # Named type sets usable in attr declarations (as TF's registrations use them).
 _TYPE_SETS: dict[str, tuple[str, ...]] = {
-    "numbertype": (
-        "float32 float64 int32 uint8 int16 int8 complex64 int64 bfloat16 uint16 "
-        "complex128 float16 uint32 uint64"
-    ).split(),
-    "realnumbertype": (
-        "float32 float64 int32 uint8 int16 int8 int64 bfloat16 uint16 float16 uint32 uint64"
-    ).split(),
-    "floatingpoint": "float16 bfloat16 float32 float64".split(),
-    "integral": "int8 int16 int32 int64 uint8 uint16 uint32 uint64".split(),
-    "complex": "complex64 complex128".split(),
+    "numbertype": [
+        "float32",
+        "float64",
+        "int32",
+        "uint8",
+        "int16",
+        "int8",
+        "complex64",
+        "int64",
+        "bfloat16",
+        "uint16",
+        "complex128",
+        "float16",
+        "uint32",
+        "uint64",
+    ],
+    "realnumbertype": [
+        "float32",
+        "float64",
+        "int32",
+        "uint8",
+        "int16",
+        "int8",
+        "int64",
+        "bfloat16",
+        "uint16",
+        "float16",
+        "uint32",
+        "uint64",
+    ],
+    "floatingpoint": ["float16", "bfloat16", "float32", "float64"],
+    "integral": ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"],
+    "complex": ["complex64", "complex128"],
 }
 _TYPE_ALIASES = {"float": "float32", "double": "float64", "half": "float16"}
 
@@ -142,6 +165,8 @@ class AttrDef:
         type_part, minimum, default = m.group("type").strip(), m.group("min"), m.group("default")
         if minimum is not None:
             self.minimum = int(minimum)
+        if type_part in _TYPE_SETS:  # a bare named set, e.g. "T: numbertype"
+            type_part = "{" + type_part + "}"
         if type_part.startswith("{"):
             items = [s.strip() for s in type_part[1:-1].split(",") if s.strip()]
             if items and items[0][0] in "'\"":

@@ -19,7 +19,7 @@ from tfgraph.framework.ops import Operation, Tensor
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.resources import DEAD
 from tfgraph.ops import array_ops, common_shapes
-from tfgraph.ops.apply import apply_op, op_output
+from tfgraph.ops.apply import apply_op
 
 __all__ = ["CondContext", "cond", "group", "merge", "no_op", "switch", "tuple", "with_dependencies"]
 
@@ -45,7 +45,7 @@ def group(*inputs, name: str | None = None) -> Operation:
             op = inp if isinstance(inp, Operation) else _as_op(inp)
             ops_by_device.setdefault(op.device, []).append(op)
         if len(ops_by_device) == 1:
-            (device, deps), = ops_by_device.items()
+            ((device, deps),) = ops_by_device.items()
             return _group_on_device(deps, device, scope)
         devices = []
         for device in sorted(ops_by_device):
@@ -92,7 +92,7 @@ def with_dependencies(dependencies, output_tensor, name: str | None = None) -> T
             return array_ops.identity(output_tensor, name=scope)
 
 
-def tuple(tensors, name: str | None = None, control_inputs=None) -> list:  # noqa: A001
+def tuple(tensors, name: str | None = None, control_inputs=None) -> list:
     """The `tensors`, each available only after all of them are computed."""
     g = get_default_graph()
     with g.name_scope(name or "tuple") as scope:
@@ -285,7 +285,9 @@ class CondContext:
     def add_op(self, op: Operation) -> None:
         """Called for every op created in this branch (by Graph._create_op)."""
         if not op._inputs:
-            if not any(c._outputs and c._outputs[0].name in self._values for c in op._control_inputs):
+            if not any(
+                c._outputs and c._outputs[0].name in self._values for c in op._control_inputs
+            ):
                 op._add_control_inputs([self._pivot.op])
         else:
             for index, x in enumerate(op._inputs):
@@ -354,11 +356,11 @@ def cond(
     if fn2 is not None:
         false_fn = fn2
     if not callable(true_fn):
-        raise TypeError("true_fn must be callable.")
+        raise TypeError("'true_fn' must be callable.")
     if not callable(false_fn):
-        raise TypeError("false_fn must be callable.")
+        raise TypeError("'false_fn' must be callable.")
     if isinstance(pred, bool):
-        raise TypeError("pred must not be a Python bool")
+        raise TypeError("'pred' must not be a Python bool.")
     g = get_default_graph()
     with g.name_scope(name or "cond"):
         pred = convert_to_tensor(pred)
@@ -375,7 +377,7 @@ def cond(
         try:
             orig_res_t, res_t = context_t.build_branch(true_fn)
             if orig_res_t is None:
-                raise ValueError("true_fn must have a return value.")
+                raise ValueError("'true_fn' must have a return value.")
         finally:
             context_t.exit()
         context_f = CondContext(pred, pivot_2, branch=0)
@@ -383,7 +385,7 @@ def cond(
         try:
             orig_res_f, res_f = context_f.build_branch(false_fn)
             if orig_res_f is None:
-                raise ValueError("false_fn must have a return value.")
+                raise ValueError("'false_fn' must have a return value.")
         finally:
             context_f.exit()
         if len(res_t) != len(res_f):
@@ -394,8 +396,8 @@ def cond(
         for x, y in zip(res_t, res_f):
             if x.dtype._base is not y.dtype._base:
                 raise ValueError(
-                    f"Outputs of true_fn and false_fn must have the same type: "
-                    f"{x.dtype.name}, {y.dtype.name}"
+                    "Outputs of 'true_fn' and 'false_fn' must have the same type(s). Received "
+                    f"{x.dtype.name} from 'true_fn' and {y.dtype.name} from 'false_fn'."
                 )
         merges = [merge([f, t])[0] for f, t in zip(res_f, res_t)]
         if context_t.outer_context is None:
@@ -405,4 +407,3 @@ def cond(
         if not strict and isinstance(result, (list, _builtin_tuple)) and len(result) == 1:
             result = result[0]
         return result
-

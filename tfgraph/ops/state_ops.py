@@ -59,7 +59,9 @@ register_op(
 )
 
 
-def variable_op_v2(shape, dtype, name: str = "Variable", container: str = "", shared_name: str = ""):
+def variable_op_v2(
+    shape, dtype, name: str = "Variable", container: str = "", shared_name: str = ""
+):
     """The raw `VariableV2` op's reference output."""
     return op_output(
         "VariableV2",
@@ -82,7 +84,7 @@ def _assign_shape(op):
     return [value]
 
 
-def _assign_kernel(op, ctx):  # noqa: ARG001
+def _assign_kernel(op, ctx):
     validate = op._attrs["validate_shape"]
     np_dtype = op._attrs["T"].np_dtype
 
@@ -119,7 +121,7 @@ register_op(
 
 
 def _update_kernel(np_fn, what: str):
-    def make(op, ctx):  # noqa: ARG001
+    def make(op, ctx):
         name = op._name
 
         def update(cell, delta):
@@ -150,7 +152,7 @@ for _name, _fn in (("AssignAdd", np.add), ("AssignSub", np.subtract)):
         inputs=["ref: Ref(T)", "value: T"],
         outputs=["output_ref: Ref(T)"],
         attrs=[
-            "T: {bfloat16, half, float, double, uint8, int8, uint16, int16, int32, uint32, uint64, int64, complex64, complex128}",
+            "T: numbertype",
             "use_locking: bool = false",
         ],
         shape=_same_shape,
@@ -193,7 +195,7 @@ def _scatter_shape(op):
 
 
 def _scatter_kernel(mode: str):
-    def make(op, ctx):  # noqa: ARG001
+    def make(op, ctx):
         name = op._name
 
         def scatter(cell, indices, updates):
@@ -249,7 +251,7 @@ def scatter_sub(ref, indices, updates, use_locking: bool = False, name: str | No
 
 
 # -- CountUpTo, IsVariableInitialized -------------------------------------------------------
-def _count_up_to_kernel(op, ctx):  # noqa: ARG001
+def _count_up_to_kernel(op, ctx):
     limit = op._attrs["limit"]
     name = op._name
 
@@ -297,4 +299,3 @@ register_op(
 def is_variable_initialized(ref, name: str | None = None):
     """A bool scalar: whether the variable `ref` has been initialized in the session."""
     return op_output("IsVariableInitialized", name, [ref])
-

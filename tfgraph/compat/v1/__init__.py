@@ -25,3 +25,7 @@ def enable_v2_behavior() -> None:
 
 def executing_eagerly() -> bool:
     return False
+
+
+def __getattr__(name):
+    return getattr(_tfgraph, name)

@@ -1,0 +1,155 @@
+"""TFRecord framing (spec section 3.1) and TF event files."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.golden import golden
+from tests.tfrun import requires_tf, run_tf_json
+from tfgraph import errors, proto
+from tfgraph.io.tfrecord import TFRecordWriter, encode_record, tf_record_iterator, write_records
+
+VECTOR_PAYLOAD = bytes.fromhex("0900000040fc54d9411a0d") + b"brain.Event:2"
+
+
+def test_spec_vector():
+    framed = encode_record(VECTOR_PAYLOAD)
+    assert framed[:12].hex(" ") == "18 00 00 00 00 00 00 00 a3 7f 4b 22"
+    assert framed[12:-4] == VECTOR_PAYLOAD
+    assert framed[-4:].hex(" ") == "ec ed 8f 9d"
+    assert encode_record(b"x" * 62)[8:12].hex(" ") == "d9 d2 40 e7"
+
+
+def test_write_and_read(tmp_path):
+    path = tmp_path / "r.tfrecord"
+    records = [b"", b"a", b"\x00" * 1000, bytes(range(256)) * 300]
+    with TFRecordWriter(path) as w:
+        for r in records:
+            w.write(r)
+    assert list(tf_record_iterator(path)) == records
+    with TFRecordWriter(path, append=True) as w:
+        w.write(b"more")
+    assert list(tf_record_iterator(path)) == [*records, b"more"]
+    write_records(tmp_path / "atomic", records)
+    assert list(tf_record_iterator(tmp_path / "atomic")) == records
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["atomic", "r.tfrecord"]
+
+
+def test_empty_file(tmp_path):
+    (tmp_path / "e").write_bytes(b"")
+    assert list(tf_record_iterator(tmp_path / "e")) == []
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(errors.NotFoundError):
+        list(tf_record_iterator(tmp_path / "nope"))
+
+
+def test_golden_event_file():
+    path = next(golden("tf", "events").glob("events.out.tfevents.*"))
+    events = [proto.Event.FromString(r) for r in tf_record_iterator(path)]
+    first = events[0]
+    assert first.file_version == "brain.Event:2"
+    assert first.source_metadata.writer == "tensorflow.core.util.events_writer"
+    assert first.wall_time == int(first.wall_time)
+    assert [e.WhichOneof("what") for e in events] == [
+        "file_version", "graph_def", "meta_graph_def", "summary", "summary", "summary"
+    ]  # fmt: skip
+    graph = proto.GraphDef.FromString(events[1].graph_def)
+    assert "v/Assign" in {n.name for n in graph.node}
+    meta = proto.MetaGraphDef.FromString(events[2].meta_graph_def)
+    assert meta.graph_def.versions.producer == 2474
+    scalars = [(e.step, v.tag, v.simple_value) for e in events[3:] for v in e.summary.value]
+    assert scalars == [(0, "loss", 18.0), (1, "loss", 18.0), (2, "loss", 18.0)]
+    # Our writer frames the same payloads into the same bytes.
+    assert b"".join(encode_record(r) for r in tf_record_iterator(path)) == path.read_bytes()
+
+
+def _corrupt(src: Path, dst: Path, offset: int) -> Path:
+    data = bytearray(src.read_bytes())
+    data[offset] ^= 0x01
+    dst.write_bytes(bytes(data))
+    return dst
+
+
+@pytest.fixture()
+def three(tmp_path):
+    path = tmp_path / "three"
+    write_records(path, [b"first", b"second!", b"third"])
+    return path
+
+
+def test_corrupt_payload_names_file_and_offset(three, tmp_path):
+    second = 12 + 5 + 4  # start of the second record
+    bad = _corrupt(three, tmp_path / "bad", second + 12 + 2)
+    it = tf_record_iterator(bad)
+    assert next(it) == b"first"
+    with pytest.raises(errors.DataLossError, match=rf"bad: corrupted record at {second + 12}"):
+        next(it)
+
+
+def test_corrupt_length(three, tmp_path):
+    bad = _corrupt(three, tmp_path / "bad", 0)
+    with pytest.raises(errors.DataLossError, match=r"corrupted record at 0 \(length checksum"):
+        list(tf_record_iterator(bad))
+    bad = _corrupt(three, tmp_path / "bad2", 9)  # the stored length crc
+    with pytest.raises(errors.DataLossError, match="length checksum"):
+        list(tf_record_iterator(bad))
+
+
+def test_truncated_record(three, tmp_path):
+    data = three.read_bytes()
+    last = len(data) - (12 + 5 + 4)
+    for cut in (1, 4, 10, 20):
+        (tmp_path / "t").write_bytes(data[:-cut])
+        it = tf_record_iterator(tmp_path / "t")
+        assert [next(it), next(it)] == [b"first", b"second!"]
+        with pytest.raises(errors.DataLossError, match=rf"t: truncated record at {last}"):
+            next(it)
+
+
+def test_no_crc_check(three, tmp_path):
+    bad = _corrupt(three, tmp_path / "bad", 12 + 1)
+    assert next(tf_record_iterator(bad, check_crc=False)) == b"fhrst"
+
+
+@pytest.mark.tf
+@requires_tf
+def test_interop_with_tf(tmp_path):
+    ours, theirs = tmp_path / "ours.tfrecord", tmp_path / "theirs.tfrecord"
+    records = [b"", b"hello", bytes(range(256)) * 40]
+    write_records(ours, records)
+    event = proto.Event(wall_time=1.5, step=3)
+    event.summary.value.add(tag="loss", simple_value=0.5)
+    with TFRecordWriter(ours, append=True) as w:
+        w.write(event.SerializeToString())
+    out = run_tf_json(
+        textwrap.dedent(
+            f"""
+            import json
+            from tensorflow.core.util import event_pb2
+            got = list(tf.io.tf_record_iterator({str(ours)!r}))
+            e = event_pb2.Event.FromString(got[-1])
+            with tf.io.TFRecordWriter({str(theirs)!r}) as w:
+                for r in [b"x", b"", b"\\xff" * 5000]:
+                    w.write(r)
+            print(json.dumps({{"records": [r.hex() for r in got[:-1]],
+                               "event": [e.step, e.summary.value[0].tag,
+                                         e.summary.value[0].simple_value]}}))
+            """
+        )
+    )
+    assert out["records"] == [r.hex() for r in records]
+    assert out["event"] == [3, "loss", 0.5]
+    assert list(tf_record_iterator(theirs)) == [b"x", b"", b"\xff" * 5000]
+
+
+def test_huge_corrupt_length_without_crc_check(three, tmp_path):
+    data = bytearray(three.read_bytes())
+    data[7] = 0x7F  # length ~ 2**62
+    (tmp_path / "h").write_bytes(bytes(data))
+    with pytest.raises(errors.DataLossError, match="truncated record at 0"):
+        list(tf_record_iterator(tmp_path / "h", check_crc=False))

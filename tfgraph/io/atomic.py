@@ -1,0 +1,116 @@
+"""Write files so a reader never sees a half-written one: temp name, fsync, rename.
+
+Every tfgraph writer goes through `atomic_open` (or `atomic_write`): bytes go to a
+temporary file in the destination directory, which is flushed, fsync'ed and then
+renamed over the destination with `os.replace` (atomic on POSIX and Windows). On an
+exception the temporary file is removed and the destination is left untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from typing import BinaryIO
+
+__all__ = ["AtomicFile", "atomic_open", "atomic_write"]
+
+
+def _fsync_dir(dirname: str) -> None:
+    """Makes a rename durable (best effort; not possible on every platform)."""
+    try:
+        fd = os.open(dirname, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class AtomicFile:
+    """A binary file written at a temporary name and renamed over `path` by `commit`.
+
+    Use it when the writes span several calls (e.g. a checkpoint's data file, filled
+    tensor by tensor); `atomic_open` wraps it for a single `with` block.
+
+    Args:
+        path: the destination file. Its directory must exist.
+        fsync: flush the data (and the directory entry) to disk on commit.
+    """
+
+    def __init__(self, path: str | os.PathLike, fsync: bool = True) -> None:
+        self.path = os.fspath(path)
+        self._fsync = fsync
+        self._dir = os.path.dirname(os.path.abspath(self.path))
+        fd, self.temp_path = tempfile.mkstemp(
+            dir=self._dir, prefix=os.path.basename(self.path) + ".", suffix=".tmp"
+        )
+        self.file: BinaryIO = os.fdopen(fd, "wb")
+        self.closed = False
+
+    def write(self, data) -> int:
+        """Writes bytes-like `data`; returns the number of bytes written."""
+        return self.file.write(data)
+
+    def commit(self) -> None:
+        """Flushes, fsyncs and renames the temporary file to `path`."""
+        if self.closed:
+            raise ValueError(f"{self.path}: already committed or discarded")
+        try:
+            self.file.flush()
+            if self._fsync:
+                os.fsync(self.file.fileno())
+            self.file.close()
+            os.replace(self.temp_path, self.path)
+        except BaseException:
+            self.discard()
+            raise
+        self.closed = True
+        if self._fsync:
+            _fsync_dir(self._dir)
+
+    def discard(self) -> None:
+        """Closes and removes the temporary file; `path` is left untouched."""
+        if self.closed:
+            return
+        self.closed = True
+        with contextlib.suppress(OSError):
+            self.file.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.temp_path)
+
+
+@contextlib.contextmanager
+def atomic_open(path: str | os.PathLike, fsync: bool = True) -> Iterator[BinaryIO]:
+    """Context manager yielding a binary file that replaces `path` on success.
+
+    Args:
+        path: the destination file. Its directory must exist.
+        fsync: flush the data (and the directory entry) to disk before returning.
+
+    Yields:
+        A writable binary file object at a temporary name next to `path`.
+    """
+    target = AtomicFile(path, fsync=fsync)
+    try:
+        yield target.file
+    except BaseException:
+        target.discard()
+        raise
+    target.commit()
+
+
+def atomic_write(
+    path: str | os.PathLike, data: bytes | Iterable[bytes | memoryview], fsync: bool = True
+) -> None:
+    """Atomically replaces `path` with `data` (bytes, or an iterable of byte chunks)."""
+    with atomic_open(path, fsync=fsync) as f:
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            f.write(data)
+        else:
+            for chunk in data:
+                f.write(chunk)

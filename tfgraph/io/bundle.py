@@ -1,0 +1,546 @@
+"""TensorFlow's V2 checkpoint bundle: `PREFIX.index` + `PREFIX.data-00000-of-00001`.
+
+The data file holds the tensors' bytes back to back, in the order they were added.
+The index is an SSTable (see `sstable`) mapping each key to a `BundleEntryProto`
+(dtype, shape, offset, size, masked CRC-32C), plus a `BundleHeaderProto` under the
+empty key. `BundleWriter` writes the same bytes as TF's writer for the same tensors
+added in the same order (a TF1 `Saver` adds them sorted by name);
+`BundleReader` reads TF's bundles, checking sizes and checksums, and assembles
+partitioned variables from their slices.
+
+Fixed-size tensors are stored as their little-endian element bytes. A DT_STRING
+tensor of n elements is stored as n varint64 lengths, the masked CRC-32C of the
+lengths (each as fixed32, or fixed64 when it does not fit), then the bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from tfgraph import errors, proto
+from tfgraph.framework import dtypes
+from tfgraph.io.atomic import AtomicFile, atomic_open
+from tfgraph.io.crc32c import crc32c, mask, unmask
+from tfgraph.io.sstable import TableReader, TableWriter, decode_varint, encode_varint
+from tfgraph.io.tensor_proto import bfloat16_bits
+
+__all__ = [
+    "BundleReader",
+    "BundleWriter",
+    "data_filename",
+    "index_filename",
+    "slice_key",
+]
+
+HEADER_KEY = b""
+_FORMAT_VERSION = 1  # version.producer TF writes in bundle headers
+_FULL_EXTENT = -1
+
+
+def index_filename(prefix: str | os.PathLike) -> str:
+    """`PREFIX.index`."""
+    return f"{os.fspath(prefix)}.index"
+
+
+def data_filename(prefix: str | os.PathLike, shard: int = 0, num_shards: int = 1) -> str:
+    """`PREFIX.data-SSSSS-of-NNNNN`."""
+    return f"{os.fspath(prefix)}.data-{shard:05d}-of-{num_shards:05d}"
+
+
+def _key_bytes(key: str | bytes) -> bytes:
+    return key.encode("utf-8") if isinstance(key, str) else bytes(key)
+
+
+def _key_text(key: bytes) -> str:
+    return key.decode("utf-8", errors="surrogateescape")
+
+
+# --------------------------------------------------------------------------------------
+# Keys of partitioned-variable slices ("ordered code", order-preserving encoding).
+
+
+def _ordered_unsigned(value: int) -> bytes:
+    raw = value.to_bytes((value.bit_length() + 7) // 8, "big")
+    return bytes([len(raw)]) + raw
+
+
+def _ordered_string(value: bytes) -> bytes:
+    out = bytearray()
+    for c in value:  # 0x00 -> 00 ff, 0xff -> ff 00, then the terminator 00 01
+        if c == 0x00:
+            out += b"\x00\xff"
+        elif c == 0xFF:
+            out += b"\xff\x00"
+        else:
+            out.append(c)
+    return bytes(out) + b"\x00\x01"
+
+
+def _ordered_signed(value: int) -> bytes:
+    x = ~value if value < 0 else value
+    length = 1
+    while x >= 1 << (7 * length - 1):
+        length += 1
+    bits = 8 * length
+    header = ((1 << length) - 1) << (bits - length)
+    return ((value & ((1 << bits) - 1)) ^ header).to_bytes(length, "big")
+
+
+def slice_key(name: str | bytes, extents: Iterable[tuple[int, int]]) -> bytes:
+    """The index key of one slice of a partitioned variable.
+
+    Args:
+        name: the full variable's checkpoint key.
+        extents: (start, length) per dimension; length -1 means the whole dimension.
+    """
+    extents = list(extents)
+    parts = [_ordered_unsigned(0), _ordered_string(_key_bytes(name))]
+    parts.append(_ordered_unsigned(len(extents)))
+    for start, length in extents:
+        parts.append(_ordered_signed(start))
+        parts.append(_ordered_signed(length))
+    return b"".join(parts)
+
+
+# --------------------------------------------------------------------------------------
+# Writing
+
+
+def _prepare(value: Any, dtype: Any) -> tuple[np.ndarray, dtypes.DType]:
+    """The value as a C-contiguous little-endian array of `dtype` (object for strings)."""
+    is_array = isinstance(value, np.ndarray)
+    if dtype is None:
+        arr = value if is_array else np.asarray(value)
+        if arr.dtype.kind in "SUO":
+            dtype = dtypes.string
+        else:
+            dtype = dtypes.as_dtype(arr.dtype)
+    else:
+        dtype = dtypes.as_dtype(dtype).base_dtype
+    if dtype is dtypes.string:
+        arr = np.asarray(value, dtype=object)
+        out = np.empty(arr.shape, dtype=object)
+        flat_in, flat_out = arr.reshape(-1), out.reshape(-1)
+        for i in range(flat_in.size):
+            item = flat_in[i]
+            if isinstance(item, str):
+                item = item.encode("utf-8")
+            elif not isinstance(item, (bytes, bytearray, memoryview)):
+                raise TypeError(f"Expected bytes or str in a string tensor, got {type(item)}")
+            flat_out[i] = bytes(item)
+        return out, dtype
+    if not dtype.is_numpy_compatible:
+        raise TypeError(f"Cannot save tensors of dtype {dtype.name} in a checkpoint bundle.")
+    np_dt = dtype.np_dtype
+    arr = value if is_array else np.asarray(value)
+    if dtype is dtypes.bfloat16:
+        if arr.dtype != np_dt:
+            arr = bfloat16_bits(arr).view(np_dt)
+    elif arr.dtype != np_dt:
+        if arr.dtype.kind in "biufc" and np.can_cast(arr.dtype, np_dt, "same_kind"):
+            arr = arr.astype(np_dt)
+        elif not is_array:
+            arr = np.asarray(value, dtype=np_dt)
+        else:
+            raise TypeError(f"Cannot save a {arr.dtype} array as {dtype.name}.")
+    if arr.dtype.byteorder == ">" or (arr.dtype.byteorder == "=" and not np.little_endian):
+        arr = arr.astype(arr.dtype.newbyteorder("<"))
+    if not arr.flags.c_contiguous:
+        arr = arr.copy()  # (np.ascontiguousarray would turn a scalar into shape [1])
+    return arr, dtype
+
+
+def _length_crc(lengths: list[int]) -> int:
+    packed = b"".join(
+        struct.pack("<I", n) if n <= 0xFFFFFFFF else struct.pack("<Q", n) for n in lengths
+    )
+    return crc32c(packed)
+
+
+class BundleWriter:
+    """Writes a V2 checkpoint bundle.
+
+    Tensors are written to a temporary data file as they are added; `finish` renames
+    it to `PREFIX.data-00000-of-00001` and then writes `PREFIX.index` (also via a
+    temporary name), so neither file is ever seen half-written.
+
+    Args:
+        prefix: the checkpoint prefix, e.g. `/ckpt/model-7`. Its directory is
+            created if needed.
+        fsync: fsync both files before renaming them.
+
+    Example:
+        with BundleWriter("/tmp/ckpt/model") as writer:
+            writer.add("w", np.zeros([2, 3], np.float32))
+    """
+
+    def __init__(self, prefix: str | os.PathLike, fsync: bool = True) -> None:
+        self.prefix = os.fspath(prefix)
+        dirname = os.path.dirname(os.path.abspath(self.prefix))
+        os.makedirs(dirname, exist_ok=True)
+        self._fsync = fsync
+        self._data = AtomicFile(data_filename(self.prefix), fsync=fsync)
+        self._offset = 0
+        self._entries: dict[bytes, tuple[int, tuple[int, ...], int, int, int]] = {}
+        self._done = False
+
+    def add(self, key: str | bytes, value: Any, dtype: Any = None) -> None:
+        """Appends one tensor.
+
+        Args:
+            key: the checkpoint key (for a TF1 Saver, the variable's op name).
+            value: a numpy array or anything `np.asarray` accepts; strings as an
+                object array (or list) of `bytes`/`str`.
+            dtype: the tensor's DType (or anything `as_dtype` takes); inferred from
+                `value` when None. A `_ref` dtype is stored as its base type.
+
+        Raises:
+            InvalidArgumentError: for an empty or duplicate key.
+            TypeError: if `value` cannot be stored as `dtype`.
+        """
+        if self._done:
+            raise ValueError(f"BundleWriter for {self.prefix} is already finished")
+        kb = _key_bytes(key)
+        if kb == HEADER_KEY:
+            raise errors.InvalidArgumentError(None, None, "Adding an empty key is not allowed")
+        if kb in self._entries:
+            raise errors.InvalidArgumentError(None, None, f"Adding duplicate key: {key}")
+        arr, dtype = _prepare(value, dtype)
+        if dtype is dtypes.string:
+            size, crc = self._write_strings(arr)
+        else:
+            buf = arr.reshape(-1).view(np.uint8)
+            self._data.write(buf)
+            size, crc = buf.size, crc32c(buf)
+        self._entries[kb] = (dtype.as_datatype_enum, arr.shape, self._offset, size, mask(crc))
+        self._offset += size
+
+    def _write_strings(self, arr: np.ndarray) -> tuple[int, int]:
+        items = arr.reshape(-1).tolist()
+        lengths = [len(s) for s in items]
+        varints = b"".join(encode_varint(n) for n in lengths)
+        length_crc = _length_crc(lengths)
+        stored = struct.pack("<I", mask(length_crc))
+        payload = b"".join(items)
+        crc = crc32c(payload, crc32c(stored, length_crc))
+        self._data.write(varints)
+        self._data.write(stored)
+        self._data.write(payload)
+        return len(varints) + 4 + len(payload), crc
+
+    def finish(self) -> None:
+        """Renames the data file into place and writes the index."""
+        if self._done:
+            raise ValueError(f"BundleWriter for {self.prefix} is already finished")
+        self._done = True
+        self._data.commit()
+        header = proto.BundleHeaderProto(num_shards=1)
+        header.version.producer = _FORMAT_VERSION
+        with atomic_open(index_filename(self.prefix), fsync=self._fsync) as f:
+            table = TableWriter(f)
+            table.add(HEADER_KEY, header.SerializeToString())
+            entry = proto.BundleEntryProto()
+            for key in sorted(self._entries):
+                dtype_enum, shape, offset, size, crc = self._entries[key]
+                entry.Clear()
+                entry.dtype = dtype_enum
+                entry.shape.SetInParent()
+                for d in shape:
+                    entry.shape.dim.add().size = d
+                entry.offset = offset
+                entry.size = size
+                entry.crc32c = crc
+                table.add(key, entry.SerializeToString())
+            table.finish()
+
+    def abort(self) -> None:
+        """Discards everything written so far; no files are left behind."""
+        if not self._done:
+            self._done = True
+            self._data.discard()
+
+    def __enter__(self) -> BundleWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            if not self._done:
+                self.finish()
+        else:
+            self.abort()
+
+
+# --------------------------------------------------------------------------------------
+# Reading
+
+
+class BundleReader:
+    """Reads a V2 checkpoint bundle written by TensorFlow or `BundleWriter`.
+
+    Args:
+        prefix: the checkpoint prefix (the part before `.index`).
+
+    Raises:
+        NotFoundError: if `PREFIX.index` does not exist.
+        DataLossError: if the index is corrupt or has no header.
+        UnimplementedError: for a big-endian bundle.
+        InvalidArgumentError: if the bundle needs a newer reader.
+    """
+
+    def __init__(self, prefix: str | os.PathLike) -> None:
+        self.prefix = os.fspath(prefix)
+        self.index_path = index_filename(self.prefix)
+        if not os.path.exists(self.index_path):
+            raise errors.NotFoundError(
+                None,
+                None,
+                "Unsuccessful TensorSliceReader constructor: Failed to find any matching "
+                f"files for {self.prefix}",
+            )
+        self._table = TableReader.open(self.index_path)
+        raw = self._table.get(HEADER_KEY)
+        if raw is None:
+            raise self._loss("the index has no header entry")
+        self.header = self._parse(proto.BundleHeaderProto, raw, "header")
+        if self.header.num_shards < 1:
+            raise self._loss(f"bad num_shards {self.header.num_shards} in the header")
+        if self.header.endianness == proto.BundleHeaderProto.BIG:
+            raise errors.UnimplementedError(
+                None,
+                None,
+                f"{self.index_path}: the bundle was written big-endian; tfgraph reads "
+                "only little-endian checkpoints",
+            )
+        version = self.header.version
+        if version.min_consumer > _FORMAT_VERSION or _FORMAT_VERSION in version.bad_consumers:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"{self.index_path}: checkpoint min consumer version {version.min_consumer} "
+                f"above current version {_FORMAT_VERSION} for TensorFlow",
+            )
+        self._files: dict[int, Any] = {}
+        self._keys: list[str] | None = None
+        self._raw_entries: dict[bytes, bytes] = {}
+
+    # -- helpers -------------------------------------------------------------------------
+    def _loss(self, message: str) -> errors.DataLossError:
+        return errors.DataLossError(None, None, f"{self.index_path}: {message}")
+
+    def _parse(self, cls, raw: bytes, what: str):
+        try:
+            return cls.FromString(raw)
+        except Exception:  # protobuf's DecodeError
+            raise self._loss(f"cannot parse the {what}") from None
+
+    # -- metadata --------------------------------------------------------------------------
+    def keys(self) -> list[str]:
+        """The checkpoint keys, sorted (slice parts of partitioned tensors excluded)."""
+        if self._keys is None:
+            raw = {k: v for k, v in self._table.items() if k and not k.startswith(b"\x00")}
+            self._raw_entries = raw  # later lookups of these keys skip the table search
+            self._keys = [_key_text(k) for k in raw]
+        return list(self._keys)
+
+    def __contains__(self, key: str | bytes) -> bool:
+        kb = _key_bytes(key)
+        return bool(kb) and self._table.get(kb) is not None
+
+    def __iter__(self):
+        return iter(self.keys())
+
+    def __len__(self) -> int:
+        return len(self.keys())
+
+    def entry(self, key: str | bytes) -> Any:
+        """The `BundleEntryProto` of `key` (NotFoundError if absent)."""
+        kb = _key_bytes(key)
+        raw = self._raw_entries.get(kb)
+        if raw is None and kb:
+            raw = self._table.get(kb)
+        if raw is None:
+            name = _key_text(kb) if isinstance(key, bytes) else key
+            raise errors.NotFoundError(None, None, f"Key {name} not found in checkpoint")
+        return self._parse(proto.BundleEntryProto, raw, f"entry of {key!r}")
+
+    def dtype(self, key: str | bytes) -> dtypes.DType:
+        """The DType stored for `key`."""
+        return dtypes.as_dtype(self.entry(key).dtype)
+
+    def shape(self, key: str | bytes) -> list[int]:
+        """The shape stored for `key`."""
+        return [int(d.size) for d in self.entry(key).shape.dim]
+
+    def variable_to_shape_map(self) -> dict[str, list[int]]:
+        """{key: shape} for every key, like TF's `get_variable_to_shape_map`."""
+        return {k: self.shape(k) for k in self.keys()}
+
+    def variable_to_dtype_map(self) -> dict[str, dtypes.DType]:
+        """{key: DType} for every key, like TF's `get_variable_to_dtype_map`."""
+        return {k: self.dtype(k) for k in self.keys()}
+
+    # -- values --------------------------------------------------------------------------
+    def read(self, key: str | bytes) -> np.ndarray:
+        """The tensor stored under `key` (checksum verified).
+
+        Raises:
+            NotFoundError: if `key` is absent (or a data file is missing).
+            DataLossError: if the stored bytes are truncated or fail their checksum.
+        """
+        entry = self.entry(key)
+        if entry.slices:
+            return self._read_sliced(key, entry)
+        return self._read_entry(entry, key)
+
+    def read_all(self) -> dict[str, np.ndarray]:
+        """{key: tensor} for every key."""
+        return {k: self.read(k) for k in self.keys()}
+
+    def _shard(self, shard_id: int):
+        f = self._files.get(shard_id)
+        if f is None:
+            path = data_filename(self.prefix, shard_id, self.header.num_shards)
+            try:
+                f = open(path, "rb", buffering=0)  # noqa: SIM115 - cached until close()
+            except FileNotFoundError:
+                raise errors.NotFoundError(
+                    None, None, f"{path}; No such file or directory"
+                ) from None
+            self._files[shard_id] = f
+        return f
+
+    def _read_into(self, entry: Any, buf: np.ndarray, key: Any) -> None:
+        f = self._shard(entry.shard_id)
+        f.seek(entry.offset)
+        view = buf.reshape(-1).view(np.uint8)
+        got = 0
+        while got < view.size:
+            n = f.readinto(view[got:])
+            if not n:
+                break
+            got += n
+        if got != entry.size:
+            raise errors.DataLossError(
+                None,
+                None,
+                f"{data_filename(self.prefix, entry.shard_id, self.header.num_shards)}: "
+                f"read {got} bytes of tensor {key!r}, expected {entry.size} "
+                f"at offset {entry.offset} (file truncated?)",
+            )
+
+    def _checksum_error(self, entry: Any, key: Any, actual: int) -> errors.DataLossError:
+        return errors.DataLossError(
+            None,
+            None,
+            f"TensorBundle at {self.prefix} shard {entry.shard_id} ({entry.size} bytes): "
+            f"Checksum does not match: stored {unmask(entry.crc32c)} vs. calculated on the "
+            f"restored bytes {actual} (tensor {key!r} in "
+            f"{data_filename(self.prefix, entry.shard_id, self.header.num_shards)})",
+        )
+
+    def _read_entry(self, entry: Any, key: Any) -> np.ndarray:
+        dtype = dtypes.as_dtype(entry.dtype).base_dtype if entry.dtype else None
+        shape = [int(d.size) for d in entry.shape.dim]
+        if any(d < 0 for d in shape):
+            raise self._loss(f"entry {key!r} has an unknown dimension")
+        n = int(np.prod(shape, dtype=np.int64))
+        if dtype is dtypes.string:
+            return self._read_strings(entry, key, n).reshape(shape)
+        if dtype is None or not dtype.is_numpy_compatible:
+            raise errors.UnimplementedError(
+                None, None, f"{self.index_path}: cannot read tensor {key!r} of dtype {dtype}"
+            )
+        np_dt = dtype.np_dtype
+        if entry.size != n * np_dt.itemsize:
+            raise self._loss(
+                f"entry {key!r} has size {entry.size}, but {n} elements of {dtype.name} "
+                f"need {n * np_dt.itemsize} bytes"
+            )
+        if np_dt.names is None and np_dt.byteorder not in "<|=":
+            np_dt = np_dt.newbyteorder("<")
+        out = np.empty(n, dtype=np_dt)
+        self._read_into(entry, out, key)
+        actual = crc32c(out)
+        if actual != unmask(entry.crc32c):
+            raise self._checksum_error(entry, key, actual)
+        return out.reshape(shape)
+
+    def _read_strings(self, entry: Any, key: Any, n: int) -> np.ndarray:
+        raw = np.empty(entry.size, dtype=np.uint8)
+        self._read_into(entry, raw, key)
+        data = raw.tobytes()
+        pos, lengths = 0, []
+        try:
+            for _ in range(n):
+                length, pos = decode_varint(data, pos)
+                lengths.append(length)
+        except ValueError:
+            raise self._loss(f"corrupt string lengths in tensor {key!r}") from None
+        if pos + 4 > len(data):
+            raise self._loss(f"truncated string tensor {key!r}")
+        (stored,) = struct.unpack_from("<I", data, pos)
+        length_crc = _length_crc(lengths)
+        if unmask(stored) != length_crc:
+            raise errors.DataLossError(
+                None,
+                None,
+                f"The length checksum does not match: expected {unmask(stored)} but actual "
+                f"is {length_crc} (tensor {key!r} in {self.prefix})",
+            )
+        if pos + 4 + sum(lengths) != entry.size:
+            raise self._loss(f"string tensor {key!r} has inconsistent lengths")
+        actual = crc32c(data[pos + 4 :], crc32c(data[pos : pos + 4], length_crc))
+        if actual != unmask(entry.crc32c):
+            raise self._checksum_error(entry, key, actual)
+        out = np.empty(n, dtype=object)
+        start = pos + 4
+        for i, length in enumerate(lengths):
+            out[i] = data[start : start + length]
+            start += length
+        return out
+
+    def _read_sliced(self, key: Any, entry: Any) -> np.ndarray:
+        dtype = dtypes.as_dtype(entry.dtype).base_dtype
+        shape = [int(d.size) for d in entry.shape.dim]
+        out = np.zeros(shape, dtype=dtype.np_dtype)
+        if dtype is dtypes.string:
+            out[...] = b""
+        for piece in entry.slices:
+            extents, index = [], []
+            for dim, ext in enumerate(piece.extent):
+                if ext.HasField("length"):
+                    extents.append((ext.start, ext.length))
+                    index.append(slice(ext.start, ext.start + ext.length))
+                else:
+                    extents.append((0, _FULL_EXTENT))
+                    index.append(slice(0, shape[dim]))
+            part_key = slice_key(_key_bytes(key), extents)
+            raw = self._table.get(part_key)
+            if raw is None:
+                raise self._loss(f"slice {extents} of {key!r} is missing from the index")
+            part = self._read_entry(self._parse(proto.BundleEntryProto, raw, "slice"), key)
+            out[tuple(index)] = part
+        return out
+
+    def close(self) -> None:
+        """Closes the data files."""
+        for f in self._files.values():
+            f.close()
+        self._files.clear()
+
+    def __enter__(self) -> BundleReader:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
