@@ -22,7 +22,6 @@ Images are encoded as PNG and audio as 16-bit WAV with the standard library only
 from __future__ import annotations
 
 import contextlib
-import math
 import re
 import struct
 import zlib
@@ -159,7 +158,8 @@ def _scalar_summary_kernel(op, ctx):
                 message += f" (tag '{_as_bytes(tags).decode(errors='replace')}')"
             raise _invalid(message)
         arr = np.asarray(values)
-        f32 = _as_float64(arr).astype(np.float32) if arr.dtype.names else arr.astype("<f4")
+        with np.errstate(over="ignore"):  # float64 beyond float32's range becomes inf
+            f32 = _as_float64(arr).astype("<f4") if arr.dtype.names else arr.astype("<f4")
         if not t_shape:
             key = tags.item() if isinstance(tags, np.ndarray) else tags
             return _string_result(head(key) + f32.tobytes())
@@ -226,8 +226,9 @@ def histogram_proto_bytes(values) -> bytes:
         keep[:-1] |= nonzero[1:]  # the last bucket of each empty run
         keep[-1] = True
         lo, hi = float(x.min()), float(x.max())
-        total = float(np.cumsum(x)[-1]) + 0.0  # TF starts from +0.0: -0.0 sums to +0.0
-        squares = float(np.cumsum(x * x)[-1])
+        with np.errstate(over="ignore"):  # sums of huge values are inf, as in TF
+            total = float(np.cumsum(x)[-1]) + 0.0  # TF starts from +0.0: -0.0 sums to +0.0
+            squares = float(np.cumsum(x * x)[-1])
         bucket_limit, bucket = limits[keep], counts[keep]
     else:
         lo, hi, total, squares = _DBL_MAX, -_DBL_MAX, 0.0, 0.0
@@ -410,7 +411,8 @@ def encode_wav(samples: np.ndarray, sample_rate: float) -> bytes:
     """16-bit PCM WAV bytes of float samples in [-1, 1], shape [frames, channels].
 
     Samples are scaled by 32768, rounded half away from zero and clipped to int16; the
-    header's rate is `sample_rate` rounded half away from zero.
+    header's rate is `sample_rate` rounded to the nearest integer (ties to even), at
+    least 1.
     """
     samples = np.asarray(samples, dtype=np.float32)
     if samples.ndim == 1:
@@ -419,7 +421,7 @@ def encode_wav(samples: np.ndarray, sample_rate: float) -> bytes:
     scaled = samples * np.float32(32768.0)
     rounded = np.trunc(scaled + np.copysign(np.float32(0.5), scaled))
     pcm = np.clip(rounded, -32768, 32767).astype("<i2").tobytes()
-    rate = int(math.copysign(math.floor(abs(sample_rate) + 0.5), sample_rate))  # roundf
+    rate = max(1, round(sample_rate))  # as TF: nearest integer (ties to even), at least 1
     fmt = struct.pack("<HHIIHH", 1, channels, rate, rate * channels * 2, channels * 2, 16)
     return b"".join(
         (
