@@ -132,3 +132,15 @@ def test_reads_the_event_file_tf_wrote():
     assert "summaries" in meta.collection_def and len(meta.graph_def.node) == len(graph.node)
     scalars = [(e.step, v.tag, v.simple_value) for e in events[3:] for v in e.summary.value]
     assert scalars == [(0, "loss", 18.0), (1, "loss", 18.0), (2, "loss", 18.0)]
+
+
+def test_first_event_equals_tfs_but_for_the_time(tmp_path):
+    folder = golden("tf", "events")
+    (name,) = [n for n in os.listdir(folder) if "tfevents" in n]
+    tf_first = next(iter(read_events(folder / name)))
+    w = EventsWriter(tmp_path / "events")
+    w.init()
+    w.close()
+    ours = next(iter(read_events(w.filename)))
+    ours.wall_time = tf_first.wall_time
+    assert ours.SerializeToString() == tf_first.SerializeToString()

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import tfgraph as tf
+from tests.golden import golden
 from tests.tfrun import requires_tf, run_tf
 from tfgraph import errors, proto
 from tfgraph.io.tensor_proto import make_ndarray
@@ -521,3 +522,16 @@ def test_summary_ops_match_real_tensorflow():
     bad = {k: v for k, v in out.items() if not (v["bytes"] and v["graph"])}
     assert not bad, json.dumps(bad, indent=1)[:6000]
     assert len(out) > 30
+
+
+# -- against TF's golden files ------------------------------------------------------------
+def test_node_defs_equal_tf_golden_graph():
+    path = golden("tf", "graph.pbtxt")
+    tf_graph = proto.text_format.Parse(path.read_text(), proto.GraphDef())
+    tf_nodes = {n.name: n for n in tf_graph.node}
+    total = tf.add(tf.constant(1.0), tf.constant(2.0), name="add")
+    tf.summary.scalar("loss", total)
+    tf.summary.merge_all()
+    ours = {n.name: n for n in tf.get_default_graph().as_graph_def().node}
+    for name in ("loss/tags", "loss", "Merge/MergeSummary"):
+        assert ours[name] == tf_nodes[name], name
