@@ -10,13 +10,14 @@ import sys
 import textwrap
 import threading
 import time
+import warnings
 
 import pytest
 
 import tfgraph as tf
 import tfgraph.compat.v1 as tf_v1
 from tests.tfrun import REPO_ROOT
-from tfgraph import proto
+from tfgraph import proto, summary_writer
 from tfgraph.summary_writer import _event_bytes
 
 
@@ -192,7 +193,7 @@ def test_flush_writes_everything_added(tmp_path):
     writer.close()
 
 
-def test_background_thread_flushes_after_flush_secs_without_new_events(tmp_path):
+def test_events_become_visible_without_flush(tmp_path):
     writer = tf.summary.FileWriter(tmp_path, flush_secs=0.2)
     writer.add_summary(_scalar("a", 1.0), 1)  # the first event is flushed at once
     writer.add_summary(_scalar("a", 2.0), 2)  # this one when flush_secs have passed
@@ -254,6 +255,29 @@ def test_interpreter_exit_writes_every_added_event(tmp_path, ending, returncode)
     )
     assert proc.returncode == returncode, proc.stderr
     assert [e.step for e in _events(tmp_path)[1:]] == list(range(500))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_forked_child_neither_writes_nor_corrupts(tmp_path):
+    writer = tf.summary.FileWriter(tmp_path, flush_secs=1000)
+    writer.add_summary(_scalar("a", 1.0), 1)
+    pid = os.fork()
+    if pid == 0:  # the child: its copy is closed; its exit must not touch the file
+        code = 0
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                writer.add_summary(_scalar("a", 9.0), 9)
+                writer.flush()
+            summary_writer._close_open_writers()  # what the child's atexit runs
+        except BaseException:
+            code = 1
+        os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    writer.add_summary(_scalar("a", 2.0), 2)
+    writer.close()
+    assert [e.step for e in _events(tmp_path)] == [0, 1, 2]
 
 
 def test_file_writer_cache(tmp_path):

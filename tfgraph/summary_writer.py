@@ -7,13 +7,16 @@ a `meta_graph_def` event, and one event per `add_summary`, `add_session_log`,
 `add_run_metadata` or `add_event`.
 
 Events are serialized when they are added and written to the file by a background
-thread, which flushes the file after the first event, then at most every
-`flush_secs` seconds while events arrive, and also when events have been waiting
-`flush_secs` with nothing new (TF waits for the next event). `flush()` and `close()`
-return only once every event added before them is on disk, and every writer still
-open when the interpreter exits is closed by an `atexit` hook, so no added event is
-lost. At most `max_queue` events wait for the thread; `add_*` blocks when that many
-are pending.
+thread, in batches, straight to the OS (no buffering in this process, so readers
+such as TensorBoard see them at once and a crash of the process loses none that the
+thread wrote). The thread syncs the file to disk after the first event, then at
+most every `flush_secs` seconds while events arrive, and also when events have been
+waiting `flush_secs` with nothing new (TF waits for the next event). `flush()` and
+`close()` return only once every event added before them is written and synced, and
+every writer still open when the interpreter exits is closed by an `atexit` hook, so
+no added event is lost. At most `max_queue` events wait for the thread; `add_*`
+blocks when that many are pending. In a forked child, the copies of open writers
+are closed: adding to them does nothing.
 
 `FileWriterCache.get(logdir)` shares one writer per directory. `summary_iterator`
 reads event files back (TF's and ours), checking the record CRCs.
@@ -64,6 +67,20 @@ def _close_open_writers() -> None:
 
 
 atexit.register(_close_open_writers)
+
+
+def _after_fork_in_child() -> None:
+    """A forked child has no writer threads: its copies of open writers become closed
+    (adding is a no-op) and are not closed again at its exit."""
+    with _open_writers_lock:
+        writers = list(_open_writers)
+        _open_writers.clear()
+    for writer in writers:
+        writer._closed = True
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 class EventFileWriter:
@@ -195,8 +212,8 @@ class EventFileWriter:
                     stopping = self._stopping
                     flush_wanted = self._flush_wanted > self._flushed
                     cond.notify_all()  # room in the queue
-                for data in batch:
-                    writer.write_event(data)
+                if batch:
+                    writer.write_events(batch)
                 now = time.monotonic()
                 with cond:
                     self._written += len(batch)

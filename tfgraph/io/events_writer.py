@@ -88,34 +88,43 @@ class EventsWriter:
         while True:
             path = event_file_name(self._prefix, stamp, suffix=self._suffix)
             try:
-                f = open(path, "xb")  # noqa: SIM115 - kept open until close()
+                # Unbuffered: every write reaches the OS at once, so nothing waits in
+                # this process (nor is duplicated by a forked child).
+                f = open(path, "xb", buffering=0)  # noqa: SIM115 - kept open until close()
                 break
             except FileExistsError:
                 stamp += 1
         self._file = f
         self._filename = path
         self._outstanding = 0
-        self.write_event(_file_version_event(seconds))
+        self.write_events([_file_version_event(seconds)])
         self.flush()
 
     def write_event(self, serialized_event: bytes) -> None:
         """Writes one serialized `Event` (opening the file first if needed)."""
+        self.write_events([serialized_event])
+
+    def write_events(self, serialized_events) -> None:
+        """Writes serialized `Event`s with one system call (opening the file if needed)."""
         if self._file is None:
             self.init()
-        self._file.write(encode_record(serialized_event))
-        self._outstanding += 1
+        data = memoryview(b"".join(encode_record(e) for e in serialized_events))
+        while data:
+            written = self._file.write(data)
+            data = data[written:]
+        self._outstanding += len(serialized_events)
 
     def flush(self, sync: bool = True) -> None:
-        """Pushes written events to the OS and (with `sync`) to the disk."""
+        """Makes the written events durable (`fsync`); they are already visible to
+        readers, since every write goes straight to the OS."""
         if self._file is None or self._outstanding == 0:
             return
-        self._file.flush()
         if sync:
             os.fsync(self._file.fileno())
         self._outstanding = 0
 
     def close(self) -> None:
-        """Flushes and closes the file; a later event opens a new file."""
+        """Syncs and closes the file; a later event opens a new file."""
         if self._file is None:
             return
         try:
