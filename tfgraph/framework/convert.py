@@ -170,7 +170,12 @@ def numpy_value(value, dtype: dtypes.DType | None = None) -> tuple[np.ndarray, d
         if dtype is not None:
             _check_python_compatible(value, dtype)
         try:
-            arr = np.array(value)
+            if next(_python_leaves(value), None).__class__ in (bytes, str):
+                # numpy's fixed-width bytes dtype would drop trailing NUL bytes
+                # (serialized protos often end with them): keep the Python objects.
+                arr = np.array(value, dtype=object)
+            else:
+                arr = np.array(value)
         except ValueError as e:
             raise ValueError(str(e)) from None
     else:
