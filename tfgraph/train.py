@@ -1,6 +1,7 @@
 """`tf.train`: training utilities — optimizers, savers, checkpoints, device setters
 (re-exports only)."""
 
+from tfgraph.summary_writer import summary_iterator  # noqa: F401
 from tfgraph.training.device_setter import (
     GreedyLoadBalancingStrategy,
     byte_size_load_fn,
@@ -9,6 +10,7 @@ from tfgraph.training.device_setter import (
 from tfgraph.training.server_lib import ClusterSpec
 
 __all__ = [
+    "summary_iterator",
     "ClusterSpec",
     "GreedyLoadBalancingStrategy",
     "byte_size_load_fn",

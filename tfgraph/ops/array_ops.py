@@ -447,9 +447,19 @@ def _cast_kernel(op, ctx):
             raise errors.UnimplementedError(None, op, "Cast to string is not supported")
 
         return to_string
+    src = op._attrs["SrcT"]
+    if src is dtypes.bfloat16 and dst is not dtypes.bfloat16:
+        inner = _cast_kernel_for(dtypes.float32, dst, op)
+        return lambda x: inner(dtypes.from_bfloat16(x))
+    if dst is dtypes.bfloat16:
+        return lambda x: dtypes.to_bfloat16(np.real(x) if np.iscomplexobj(x) else x)
+    return _cast_kernel_for(src, dst, op)
+
+
+def _cast_kernel_for(src, dst, op):
+    np_dtype = dst.np_dtype
     if dst is dtypes.bool:
         return lambda x: np.asarray(x != 0)
-    src = op._attrs["SrcT"]
     if src.is_complex and not dst.is_complex:
         return lambda x: np.real(x).astype(np_dtype)
     if src.is_floating and dst.is_integer:
