@@ -9,6 +9,8 @@ is registered. Remove an entry here when `array_ops` owns it.
 
 from __future__ import annotations
 
+import builtins
+
 import numpy as np
 
 from tfgraph import errors
@@ -66,7 +68,7 @@ def _slice_kernel(op, ctx):
                     op,
                     f"Expected size[{d}] in [0, {x.shape[d] - b}], but got {s}",
                 )
-            index.append(slice(b, end))
+            index.append(builtins.slice(b, end))
         return x[tuple(index)]
 
     return kernel
