@@ -265,6 +265,8 @@ from tfgraph.variable_scope import (
 )
 from tfgraph import initializers, random
 
+from tfgraph import layers, metrics  # tf.layers, tf.metrics (issue 4)
+
 __version__ = "0.1.0"
 
 from tfgraph import compat  # noqa: E402  (tfgraph.compat.v1 re-exports this module)

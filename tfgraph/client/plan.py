@@ -161,6 +161,7 @@ def _make_step(fn, ins: tuple[int, ...], outs: tuple[int, ...], single: bool):
 
 
 _SWITCH_TYPES = frozenset({"Switch", "RefSwitch"})
+_PLACEHOLDER_TYPES = frozenset({"Placeholder", "PlaceholderV2"})
 _MERGE_TYPES = frozenset({"Merge", "RefMerge"})
 
 
@@ -272,7 +273,11 @@ class ExecutionPlan:
             for t in op._inputs:
                 if t not in fed:
                     stack.append(t._op)
-            stack.extend(op._control_inputs)
+            for c in op._control_inputs:
+                # As in TF, a control dependency on a fed placeholder is met by the feed.
+                if c._type in _PLACEHOLDER_TYPES and c._outputs[0] in fed:
+                    continue
+                stack.append(c)
         ordered = _order(needed)
         self.ops = ordered
 

@@ -1,0 +1,28 @@
+"""`tf.layers`: TF1 layers (re-exports only)."""
+
+from tfgraph.legacy_layers.base import InputSpec, Layer
+from tfgraph.legacy_layers.convolutional import Conv2D, conv2d
+from tfgraph.legacy_layers.core import Dense, Dropout, Flatten, dense, dropout, flatten
+from tfgraph.legacy_layers.pooling import (
+    AveragePooling2D,
+    MaxPooling2D,
+    average_pooling2d,
+    max_pooling2d,
+)
+
+__all__ = [
+    "AveragePooling2D",
+    "Conv2D",
+    "Dense",
+    "Dropout",
+    "Flatten",
+    "InputSpec",
+    "Layer",
+    "MaxPooling2D",
+    "average_pooling2d",
+    "conv2d",
+    "dense",
+    "dropout",
+    "flatten",
+    "max_pooling2d",
+]

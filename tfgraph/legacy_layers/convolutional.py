@@ -1,0 +1,202 @@
+"""`tf.layers.Conv2D` and `tf.layers.conv2d`."""
+
+from __future__ import annotations
+
+from tfgraph.framework.tensor_shape import TensorShape, dimension_value
+from tfgraph.legacy_layers import base
+from tfgraph.legacy_layers.core import get_activation
+from tfgraph.ops import init_ops
+
+_ZEROS = init_ops.zeros_initializer()
+
+__all__ = ["Conv2D", "conv2d"]
+
+
+def _conv_output_length(length, filter_size, padding, stride, dilation=1):
+    if length is None:
+        return None
+    dilated = filter_size + (filter_size - 1) * (dilation - 1)
+    if padding == "same":
+        out = length
+    elif padding == "valid":
+        out = length - dilated + 1
+    else:  # causal
+        out = length
+    return (out + stride - 1) // stride
+
+
+class Conv2D(base.Layer):
+    """2-D convolution: variables `kernel` [kh, kw, in, filters] and `bias` [filters];
+    the op `<scope>/Conv2D`, then `BiasAdd` and the activation."""
+
+    rank = 2
+
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=(1, 1),
+        padding="valid",
+        data_format="channels_last",
+        dilation_rate=(1, 1),
+        activation=None,
+        use_bias=True,
+        kernel_initializer=None,
+        bias_initializer=_ZEROS,
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        trainable=True,
+        name=None,
+        **kwargs,
+    ) -> None:
+        super().__init__(
+            trainable=trainable, name=name, activity_regularizer=activity_regularizer, **kwargs
+        )
+        if filters is not None and not isinstance(filters, int):
+            filters = int(filters)
+        if filters is not None and filters <= 0:
+            raise ValueError(
+                "Invalid value for argument `filters`. Expected a strictly positive value. "
+                f"Received filters={filters}."
+            )
+        self.filters = filters
+        self.kernel_size = base.normalize_tuple(kernel_size, 2, "kernel_size")
+        self.strides = base.normalize_tuple(strides, 2, "strides")
+        self.padding = base.normalize_padding(padding)
+        self.data_format = base.normalize_data_format(data_format)
+        self.dilation_rate = base.normalize_tuple(dilation_rate, 2, "dilation_rate")
+        self.activation = get_activation(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = kernel_initializer
+        self.bias_initializer = bias_initializer
+        self.kernel_regularizer = kernel_regularizer
+        self.bias_regularizer = bias_regularizer
+        self.kernel_constraint = kernel_constraint
+        self.bias_constraint = bias_constraint
+        self.input_spec = base.InputSpec(min_ndim=4)
+        self._tf_data_format = base.convert_data_format(self.data_format, 4)
+
+    def _channel_axis(self) -> int:
+        return 1 if self.data_format == "channels_first" else -1
+
+    def build(self, input_shape) -> None:
+        input_shape = base.shape_of(input_shape)
+        input_channel = dimension_value(input_shape[self._channel_axis()])
+        if input_channel is None:
+            raise ValueError("The channel dimension of the inputs should be defined. Found `None`.")
+        kernel_shape = (*self.kernel_size, input_channel, self.filters)
+        self.kernel = self.add_weight(
+            name="kernel",
+            shape=kernel_shape,
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+            trainable=True,
+            dtype=self.dtype,
+        )
+        if self.use_bias:
+            self.bias = self.add_weight(
+                name="bias",
+                shape=(self.filters,),
+                initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+                trainable=True,
+                dtype=self.dtype,
+            )
+        else:
+            self.bias = None
+        axis = 1 if self.data_format == "channels_first" else 3
+        self.input_spec = base.InputSpec(min_ndim=4, axes={axis: input_channel})
+        self.built = True
+
+    def call(self, inputs):
+        from tfgraph.ops import conv_ops
+
+        if self.data_format == "channels_first":
+            strides = [1, 1, *self.strides]
+            dilations = [1, 1, *self.dilation_rate]
+        else:
+            strides = [1, *self.strides, 1]
+            dilations = [1, *self.dilation_rate, 1]
+        padding = "VALID" if self.padding == "causal" else self.padding.upper()
+        outputs = conv_ops.conv2d(
+            inputs,
+            self.kernel,
+            strides=strides,
+            padding=padding,
+            data_format=self._tf_data_format,
+            dilations=dilations,
+            name="Conv2D",
+        )
+        if self.use_bias:
+            outputs = conv_ops.bias_add(outputs, self.bias, data_format=self._tf_data_format)
+        outputs.set_shape(self.compute_output_shape(inputs.shape))
+        if self.activation is not None:
+            return self.activation(outputs)
+        return outputs
+
+    def compute_output_shape(self, input_shape):
+        shape = base.shape_of(input_shape).as_list()
+        if self.data_format == "channels_last":
+            space = shape[1:-1]
+        else:
+            space = shape[2:]
+        new_space = [
+            _conv_output_length(space[i], self.kernel_size[i], self.padding, self.strides[i],
+                                self.dilation_rate[i])
+            for i in range(len(space))
+        ]  # fmt: skip
+        if self.data_format == "channels_last":
+            return TensorShape([shape[0], *new_space, self.filters])
+        return TensorShape([shape[0], self.filters, *new_space])
+
+
+def conv2d(
+    inputs,
+    filters,
+    kernel_size,
+    strides=(1, 1),
+    padding="valid",
+    data_format="channels_last",
+    dilation_rate=(1, 1),
+    activation=None,
+    use_bias=True,
+    kernel_initializer=None,
+    bias_initializer=_ZEROS,
+    kernel_regularizer=None,
+    bias_regularizer=None,
+    activity_regularizer=None,
+    kernel_constraint=None,
+    bias_constraint=None,
+    trainable=True,
+    name=None,
+    reuse=None,
+):
+    """Functional interface of the 2-D convolution layer (variables `conv2d/kernel`,
+    `conv2d/bias`)."""
+    layer = Conv2D(
+        filters=filters,
+        kernel_size=kernel_size,
+        strides=strides,
+        padding=padding,
+        data_format=data_format,
+        dilation_rate=dilation_rate,
+        activation=activation,
+        use_bias=use_bias,
+        kernel_initializer=kernel_initializer,
+        bias_initializer=bias_initializer,
+        kernel_regularizer=kernel_regularizer,
+        bias_regularizer=bias_regularizer,
+        activity_regularizer=activity_regularizer,
+        kernel_constraint=kernel_constraint,
+        bias_constraint=bias_constraint,
+        trainable=trainable,
+        name=name,
+        _reuse=reuse,
+        _scope=name,
+    )
+    return layer.apply(inputs)
