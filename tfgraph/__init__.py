@@ -232,6 +232,38 @@ from tfgraph.module import Module
 from tfgraph import train
 from tfgraph.ops.random_ops import *
 from tfgraph import debugging, nn
+from tfgraph.framework.random_seed import get_seed, set_random_seed
+from tfgraph.ops.init_ops import (
+    constant_initializer,
+    glorot_normal_initializer,
+    glorot_uniform_initializer,
+    ones_initializer,
+    orthogonal_initializer,
+    random_normal_initializer,
+    random_uniform_initializer,
+    tables_initializer,
+    truncated_normal_initializer,
+    uniform_unit_scaling_initializer,
+    variance_scaling_initializer,
+    zeros_initializer,
+)
+from tfgraph.partitioned_variables import (
+    create_partitioned_variables,
+    fixed_size_partitioner,
+    min_max_variable_partitioner,
+    variable_axis_size_partitioner,
+)
+from tfgraph.variable_scope import (
+    AUTO_REUSE,
+    VariableScope,
+    get_local_variable,
+    get_variable,
+    get_variable_scope,
+    no_regularizer,
+    variable_op_scope,
+    variable_scope,
+)
+from tfgraph import initializers, random
 
 __version__ = "0.1.0"
 

@@ -145,14 +145,17 @@ class Variable:
         g = get_default_graph()
         with init_scope():
             with g.name_scope(name or "Variable") as scope:
+                fresh = False
                 if init_from_fn:
                     true_name = scope[:-1]
                     with g._attr_scope({"_class": [f"loc:@{true_name}".encode()]}):
                         with g.name_scope("Initializer"), g.device(None):
+                            first_id = len(g._nodes)
                             value = initial_value()
                             self._initial_value = convert_to_tensor(
                                 value, name="initial_value", dtype=dtype
                             )
+                            fresh = _built_from_scratch(g, first_id, self._initial_value)
                         var_shape = self._variable_shape(validate_shape, shape)
                         self._variable = state_ops.variable_op_v2(
                             var_shape, self._initial_value.dtype._base, name=scope
@@ -169,7 +172,10 @@ class Variable:
                     raise ValueError(
                         f"initial_value must have a shape specified: {self._initial_value}"
                     )
-                guarded = _guard_against_uninitialized_dependencies(scope, self._initial_value)
+                if fresh:  # reads no variable: guarding would change nothing
+                    guarded = self._initial_value
+                else:
+                    guarded = _guard_against_uninitialized_dependencies(scope, self._initial_value)
                 self._initializer_op = state_ops.assign(
                     self._variable, guarded, validate_shape=validate_shape
                 ).op
@@ -496,6 +502,20 @@ def _guard_against_uninitialized_dependencies(name: str, initial_value: Tensor) 
     if not isinstance(initial_value, Tensor):
         raise TypeError(f"initial_value needs to be a Tensor: {initial_value}")
     return _safe_from_tensor(name, initial_value, {})
+
+
+def _built_from_scratch(graph, first_id: int, tensor: Tensor) -> bool:
+    """Whether `tensor` and everything it depends on are ops created since op id
+    `first_id`, none of them a variable (the common initializer: guarding is a no-op)."""
+    if tensor._op._id < first_id:
+        return False
+    for op in graph._nodes[first_id:]:
+        if op._type in ("Variable", "VariableV2", "VarHandleOp") or op._control_inputs:
+            return False
+        for t in op._inputs:
+            if t._op._id < first_id:
+                return False
+    return True
 
 
 def _safe_from_tensor(name: str, tensor: Tensor, cache: dict) -> Tensor:

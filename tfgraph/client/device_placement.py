@@ -1,21 +1,40 @@
 """Device placement: every op runs on this process's CPU; requested devices are checked.
 
-TF assigns every node of the graph to a device when a session first sees it. An op
-asking for a device this process does not have (a GPU, another job or task) fails with
-InvalidArgumentError unless `allow_soft_placement` is set, in which case it runs on the
-CPU and the graph keeps the requested device string.
+TensorFlow places the whole graph whenever a session runs it after it grew. Each op's
+requested device must name this process (`/job:localhost/replica:0/task:0`, any part
+may be omitted) and its CPU 0. Otherwise:
+
+* a different job, replica or task is an InvalidArgumentError, even with
+  `allow_soft_placement` (TF's soft placement only relaxes the device type/index);
+* another device type or index (`/gpu:1`, `/device:CPU:1`, `/device:TPU:0`) is an
+  InvalidArgumentError unless `allow_soft_placement` is set; then the op runs on the
+  CPU and the graph keeps the requested device string.
+
+Errors name the first offending op in TF's placement order: ops in creation order,
+except that "generators" (no inputs, one non-reference output, e.g. Const) come last.
+With `log_device_placement`, each placement pass prints `name: (Type): device` for
+every op to stdout, and the same line in TF's log format to stderr (unless
+TF_CPP_MIN_LOG_LEVEL hides INFO logs), as TensorFlow does.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
+import time
 
 from tfgraph import errors
 from tfgraph.framework.device import DeviceSpec
 
-__all__ = ["LOCAL_CPU", "PlacementChecker", "list_devices"]
+__all__ = ["LOCAL_CPU", "PlacementChecker", "list_devices", "log_device_mapping"]
 
 LOCAL_CPU = "/job:localhost/replica:0/task:0/device:CPU:0"
+
+_OK = 0
+_SOFT = 1  # runs on the CPU only with allow_soft_placement
+_BAD_TASK = 2  # another job/replica/task: never placeable here
+_MALFORMED = 3
 
 
 class _DeviceAttributes:
@@ -34,22 +53,81 @@ class _DeviceAttributes:
         )
 
 
-def list_devices(session) -> list[_DeviceAttributes]:  # noqa: ARG001
+def list_devices(session) -> list[_DeviceAttributes]:
     return [_DeviceAttributes(LOCAL_CPU, "CPU", 268435456)]
 
 
-def _is_local_cpu(spec: DeviceSpec) -> bool:
-    return (
-        spec.job in (None, "localhost")
-        and spec.replica in (None, 0)
-        and spec.task in (None, 0)
-        and spec.device_type in (None, "CPU")
-        and spec.device_index in (None, 0)
-    )
+def _classify(device: str) -> int:
+    if not device:
+        return _OK
+    try:
+        spec = DeviceSpec.from_string(device)
+    except ValueError:
+        return _MALFORMED
+    if (
+        spec.job not in (None, "localhost")
+        or spec.replica not in (None, 0)
+        or spec.task not in (None, 0)
+    ):
+        return _BAD_TASK
+    if spec.device_type in (None, "CPU") and spec.device_index in (None, 0):
+        return _OK
+    return _SOFT
+
+
+def _info_logging_enabled() -> bool:
+    try:
+        return int(os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0") or 0) < 1
+    except ValueError:
+        return True
+
+
+def _log_info(source: str, message: str) -> None:
+    """`message` on stderr in TensorFlow's C++ INFO log format."""
+    if _info_logging_enabled():
+        sys.stderr.write(
+            f"I0000 00:00:{time.time():.6f} {threading.get_native_id():8d} {source}] {message}\n"
+        )
+
+
+def log_device_mapping() -> None:
+    """What a TF session logs at creation when `log_device_placement` is set."""
+    _log_info("direct_session.cc:382", "Device mapping: no known devices.")
+
+
+def _is_generator(op) -> bool:
+    """TF's placer places these last, next to their consumers."""
+    outputs = op._outputs
+    return not op._inputs and len(outputs) == 1 and outputs[0]._dtype._base is outputs[0]._dtype
+
+
+def _placement_order(ops):
+    first, generators = [], []
+    for op in ops:
+        (generators if _is_generator(op) else first).append(op)
+    return first + generators
+
+
+def _error(op, device: str, kind: int) -> errors.InvalidArgumentError:
+    name = op.name
+    if kind == _MALFORMED:
+        message = (
+            f"Malformed device specification '{device}' in node: {{name:'{name}' op "
+            f"device:{{requested: '{device}', assigned: ''}}}}"
+        )
+    else:
+        message = (
+            f"Cannot assign a device for operation {name}: {{{{node {name}}}}} was explicitly "
+            f"assigned to {device} but available devices are [ {LOCAL_CPU} ]. Make sure the "
+            "device specification refers to a valid device."
+        )
+        if DeviceSpec.from_string(device).device_type == "GPU":
+            message += " The requested device appears to be a GPU, but CUDA is not enabled."
+    return errors.InvalidArgumentError(None, op, f"{message}\n\t [[{name}]]")
 
 
 class PlacementChecker:
-    """Checks the devices of the graph's ops once each, as a session first sees them."""
+    """Checks (and logs) device placement each time a session sees the graph grow."""
 
     def __init__(self, session) -> None:
         self._session = session
@@ -57,32 +135,45 @@ class PlacementChecker:
         config = session._config
         self._soft = bool(getattr(config, "allow_soft_placement", False))
         self._log = bool(getattr(config, "log_device_placement", False))
-        self._cache: dict[str, bool] = {"": True}
+        self._cache: dict[str, int] = {"": _OK}
 
-    def check(self, mapper, feed_tensors) -> None:  # noqa: ARG002
-        graph = self._session.graph
-        ops = graph._nodes
+    def _kind(self, device: str) -> int:
+        kind = self._cache.get(device)
+        if kind is None:
+            kind = self._cache[device] = _classify(device)
+        return kind
+
+    def check(self, mapper, feed_tensors) -> None:
+        ops = self._session.graph._nodes
         start, end = self._checked, len(ops)
-        for op in ops[start:end]:
-            device = op._device
-            ok = self._cache.get(device)
-            if ok is None:
-                ok = self._cache[device] = _is_local_cpu(DeviceSpec.from_string(device))
-            if not ok and not self._soft:
-                raise errors.InvalidArgumentError(
-                    None,
-                    None,
-                    f"Cannot assign a device for operation {op.name}: {{{{node {op.name}}}}} was "
-                    f"explicitly assigned to {device} but available devices are "
-                    f"[ {LOCAL_CPU} ]. Make sure the device specification refers to a valid "
-                    "device."
-                    + (
-                        " The requested device appears to be a GPU, but CUDA is not enabled."
-                        if "GPU" in device.upper()
-                        else ""
-                    ),
-                )
+        if start == end:
+            return
         if self._log:
+            # TF re-places (and logs) the whole graph when it grew.
+            for op in _placement_order(ops[:end]):
+                self._check_op(op)
+                line = f"{op.name}: ({op.type}): {LOCAL_CPU}"
+                print(line, flush=True)
+                _log_info("placer.cc:162", line)
+        else:
+            soft = self._soft
+            cache = self._cache
+            bad = False
             for op in ops[start:end]:
-                print(f"{op.name}: ({op.type}): {LOCAL_CPU}", file=sys.stderr)
+                kind = cache.get(op._device)
+                if kind is None:
+                    kind = self._kind(op._device)
+                if kind != _OK and (kind != _SOFT or not soft):
+                    bad = True
+                    break
+            if bad:
+                for op in _placement_order(ops[start:end]):
+                    self._check_op(op)
         self._checked = end
+
+    def _check_op(self, op) -> None:
+        device = op._device
+        kind = self._kind(device)
+        if kind == _OK or (kind == _SOFT and self._soft):
+            return
+        raise _error(op, device, kind)

@@ -10,6 +10,7 @@ loop of pre-bound closures over that list: no graph walking, no name lookups.
 
 from __future__ import annotations
 
+import gc
 import heapq
 
 import numpy as np
@@ -242,6 +243,18 @@ class ExecutionPlan:
         feed_tensors: list[Tensor],
         ctx: KernelContext,
     ) -> None:
+        # Building a plan allocates a burst of closures and tuples that all survive; the
+        # cyclic GC would rescan the whole graph over and over meanwhile (it doubled the
+        # time to initialize 5,000 variables), so it pauses, as `timeit` does.
+        gc_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._build(graph, fetch_tensors, target_ops, feed_tensors, ctx)
+        finally:
+            if gc_enabled:
+                gc.enable()
+
+    def _build(self, graph, fetch_tensors, target_ops, feed_tensors, ctx) -> None:
         self.mutation_count = graph._mutation_count
         self.fetch_tensors = fetch_tensors
         self.feed_tensors = feed_tensors
@@ -263,7 +276,8 @@ class ExecutionPlan:
         ordered = _order(needed)
         self.ops = ordered
 
-        # 2. slots for every value that is fed, consumed or fetched.
+        # 2. slots for every value that is fed, consumed or fetched, and (3.) the last use
+        # of every slot, so dead values are freed during the run.
         slot_of: dict[Tensor, int] = {}
 
         def slot(t: Tensor) -> int:
@@ -273,9 +287,13 @@ class ExecutionPlan:
             return s
 
         self.feed_slots = tuple(slot(t) for t in feed_tensors)
-        for op in ordered:
+        last_use: dict[int, int] = {}
+        for i, op in enumerate(ordered):
             for t in op._inputs:
-                slot(t)
+                s = slot_of.get(t)
+                if s is None:
+                    s = slot_of[t] = len(slot_of)
+                last_use[s] = i
         self.fetch_slots = tuple(slot(t) for t in fetch_tensors)
         self.n_slots = len(slot_of)
         # A fetched reference (a variable, an Assign's output) is read right after its op
@@ -289,18 +307,8 @@ class ExecutionPlan:
             self.fetch_slots = tuple(
                 snapshot_of.get(t, s) for t, s in zip(fetch_tensors, self.fetch_slots)
             )
-
-        # 3. last use of every slot, so dead values are freed during the run.
+        # (Every slot is fed, fetched or read, so each one not kept has a last use.)
         keep = set(self.fetch_slots) | set(self.feed_slots)
-        last_use: dict[int, int] = {}
-        for i, op in enumerate(ordered):
-            for t in op._inputs:
-                last_use[slot_of[t]] = i
-        for op_index, op in enumerate(ordered):
-            for t in op._outputs:
-                s = slot_of.get(t)
-                if s is not None and s not in last_use and s not in keep:
-                    last_use[s] = op_index  # produced but never read: free at once
         frees: dict[int, list[int]] = {}
         for s, i in last_use.items():
             if s not in keep:
@@ -328,23 +336,32 @@ class ExecutionPlan:
         step_ops = []
         for i, op in enumerate(ordered):
             fn = _bind_kernel(op, ctx)
-            deref = tuple(
-                k
-                for k, (t, arg_is_ref) in enumerate(zip(op._inputs, _input_is_ref(op)))
-                if t._dtype.is_ref_dtype and not arg_is_ref
-            )
-            if deref:
-                if op._type == "Identity" and len(op._inputs) == 1:
-                    name = op._name
-                    fn = lambda cell, name=name: cell.read(name)  # noqa: E731
-                else:
-                    fn = _deref_wrapper(fn, deref, op._name)
-            ins = tuple(slot_of[t] for t in op._inputs)
-            outs = tuple(slot_of.get(t, -1) for t in op._outputs)
-            while outs and outs[-1] < 0 and len(outs) > 1:
-                outs = outs[:-1]
-            single = op._op_def.single_output or not op._outputs
-            live = maybe_dead.get(op)
+            inputs = op._inputs
+            for t in inputs:
+                if t._dtype._base is not t._dtype:  # a reference input: maybe read it
+                    deref = tuple(
+                        k
+                        for k, (t, arg_is_ref) in enumerate(zip(inputs, _input_is_ref(op)))
+                        if t._dtype.is_ref_dtype and not arg_is_ref
+                    )
+                    if deref:
+                        if op._type == "Identity" and len(inputs) == 1:
+                            name = op._name
+                            fn = lambda cell, name=name: cell.read(name)  # noqa: E731
+                        else:
+                            fn = _deref_wrapper(fn, deref, op._name)
+                    break
+            ins = tuple([slot_of[t] for t in inputs])
+            outputs = op._outputs
+            if len(outputs) == 1:
+                out_slot = slot_of.get(outputs[0])
+                outs = (-1 if out_slot is None else out_slot,)
+            else:
+                outs = tuple(slot_of.get(t, -1) for t in outputs)
+                while outs and outs[-1] < 0 and len(outs) > 1:
+                    outs = outs[:-1]
+            single = op._op_def.single_output or not outputs
+            live = maybe_dead.get(op) if maybe_dead else None
             if live is not None:
                 ctrl_live = tuple(maybe_dead[c] for c in op._control_inputs if c in maybe_dead)
                 steps.append(

@@ -154,6 +154,10 @@ class BaseSession:
         self._cache_lock = threading.Lock()
         self._log_device_placement = bool(getattr(config, "log_device_placement", False))
         self._placement = None  # set by the device-placement checker when it is loaded
+        if self._log_device_placement:
+            from tfgraph.client import device_placement
+
+            device_placement.log_device_mapping()
 
     # -- properties --------------------------------------------------------------------
     @property

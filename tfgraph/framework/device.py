@@ -1,20 +1,122 @@
 """Device names: `DeviceSpec` parsing, printing and merging, and device functions.
 
 A device name is `/job:<j>/replica:<r>/task:<t>/device:<TYPE>:<index>`; every part is
-optional. Legacy short forms (`/gpu:1`, `CPU:0`) parse to the same spec. Merging
-fills the fields a spec leaves open from another spec, which is how nested
-`tf.device` blocks combine.
+optional. Legacy short forms (`/gpu:1`, `CPU:0`, `gpu`) parse to the same spec.
+Merging fills the fields a spec leaves open from another spec, which is how nested
+`tf.device` blocks combine: `tf.device("/job:ps")` around `tf.device("/gpu:1")`
+places ops on `/job:ps/device:GPU:1`.
+
+`DeviceSpec` follows TF1's `tf.DeviceSpec` (`DeviceSpecV1`): its fields can be set,
+`parse_from_string` and `merge_from` update it in place, and it hashes by its string.
 """
 
 from __future__ import annotations
 
-__all__ = ["DeviceSpec", "canonical_name", "check_valid", "merge_device"]
+__all__ = [
+    "DeviceSpec",
+    "MergeDevice",
+    "canonical_name",
+    "check_valid",
+    "is_device_spec",
+    "merge_device",
+]
+
+# Device types a bare "<TYPE>[:<index>]" component may name (TF's known types).
+_VALID_DEVICE_TYPES = frozenset({"CPU", "GPU", "TPU", "CUSTOM", "EPU"})
+
+_PARSE_CACHE: dict[str, tuple] = {}
+_PRINT_CACHE: dict[tuple, str] = {}
+
+
+def _str_or_none(value):
+    return None if value is None else str(value)
+
+
+def _int_or_none(value):
+    return None if value is None else int(value)
+
+
+def _device_type_or_none(device_type):
+    if device_type in ("cpu", "gpu"):
+        return device_type.upper()
+    return _str_or_none(device_type)
+
+
+def _parse(spec) -> tuple:
+    """(job, replica, task, device_type, device_index) of a device string."""
+    cached = _PARSE_CACHE.get(spec)
+    if cached is not None:
+        return cached
+    raw = spec
+    job = replica = task = device_type = device_index = None
+    spec = spec or ""
+    for part in spec.split("/"):
+        fields = part.split(":")
+        n = len(fields)
+        key = fields[0]
+        if n == 2 and key == "job":
+            job = fields[1]
+        elif n == 2 and key == "replica":
+            replica = int(fields[1])
+        elif n == 2 and key == "task":
+            task = int(fields[1])
+        elif n in (1, 2) and key.upper() in _VALID_DEVICE_TYPES:
+            if device_type is not None:
+                raise ValueError(
+                    f"Multiple device types are not allowed while parsing the device spec: {spec}."
+                )
+            device_type = key.upper()
+            if n == 2 and fields[1] != "*":
+                device_index = int(fields[1])
+        elif n == 3 and key == "device":
+            if device_type is not None:
+                raise ValueError(
+                    f"Multiple device types are not allowed while parsing the device spec: {spec}."
+                )
+            device_type = fields[1]
+            if fields[2] != "*":
+                device_index = int(fields[2])
+        elif key != "":
+            raise ValueError(
+                f"Unknown attribute '{key}' is encountered while parsing the device spec: '{spec}'."
+            )
+    out = (job, replica, task, device_type, device_index)
+    if isinstance(raw, str):
+        _PARSE_CACHE[raw] = out
+    return out
+
+
+def _to_string(job, replica, task, device_type, device_index) -> str:
+    key = (job, replica, task, device_type, device_index)
+    cached = _PRINT_CACHE.get(key)
+    if cached is not None:
+        return cached
+    out = ""
+    if job is not None:
+        out += "/job:" + job
+    if replica is not None:
+        out += f"/replica:{replica}"
+    if task is not None:
+        out += f"/task:{task}"
+    if device_type is not None:
+        index = "*" if device_index is None else str(device_index)
+        out += f"/device:{device_type}:{index}"
+    _PRINT_CACHE[key] = out
+    return out
 
 
 class DeviceSpec:
-    """A (possibly partial) device specification."""
+    """A (possibly partial) device specification (TF1 `tf.DeviceSpec`).
 
-    __slots__ = ("_device_index", "_device_type", "_job", "_replica", "_task")
+    Args:
+        job: the job name, e.g. "ps" or "worker".
+        replica: the replica index.
+        task: the task index.
+        device_type: "CPU", "GPU" (lower case "cpu"/"gpu" is accepted), or another type.
+        device_index: the device index; None means any ("*").
+    """
+
+    __slots__ = ("_as_string", "_device_index", "_device_type", "_job", "_replica", "_task")
 
     def __init__(
         self,
@@ -24,87 +126,90 @@ class DeviceSpec:
         device_type: str | None = None,
         device_index: int | None = None,
     ) -> None:
-        self._job = job
-        self._replica = None if replica is None else int(replica)
-        self._task = None if task is None else int(task)
-        if device_type is not None:
-            upper = device_type.upper()
-            device_type = upper if upper in ("CPU", "GPU") else device_type
-        self._device_type = device_type
-        self._device_index = None if device_index is None else int(device_index)
+        self._job = _str_or_none(job)
+        self._replica = _int_or_none(replica)
+        self._task = _int_or_none(task)
+        self._device_type = _device_type_or_none(device_type)
+        self._device_index = _int_or_none(device_index)
+        self._as_string: str | None = None
 
     # -- parsing -----------------------------------------------------------------------
     @classmethod
     def from_string(cls, spec: str) -> DeviceSpec:
         """Parses `spec` (e.g. "/job:ps/task:0/device:GPU:1", "/gpu:1", "CPU:0")."""
-        job = replica = task = device_type = device_index = None
-        parts = [p for p in (spec or "").split("/") if p]
-        for part in parts:
-            fields = part.split(":")
-            n = len(fields)
-            key = fields[0].lower()
-            if n == 2 and key == "job":
-                job = fields[1]
-            elif n == 2 and key == "replica":
-                replica = _int(fields[1], spec)
-            elif n == 2 and key == "task":
-                task = _int(fields[1], spec)
-            elif n == 3 and key == "device":
-                device_type = fields[1]
-                device_index = None if fields[2] == "*" else _int(fields[2], spec)
-            elif n == 2 and key == "device":
-                device_type = fields[1]
-            elif n == 2 and key in ("cpu", "gpu"):
-                device_type = key.upper()
-                device_index = None if fields[1] == "*" else _int(fields[1], spec)
-            elif n == 2 and fields[0] and fields[0][0].isalpha() and fields[0].isupper():
-                device_type = fields[0]  # e.g. "TPU:0"
-                device_index = None if fields[1] == "*" else _int(fields[1], spec)
-            else:
-                raise ValueError(f"Unknown attribute: '{part}' in '{spec}'")
-        return cls(job, replica, task, device_type, device_index)
+        return cls(*_parse(spec))
 
     def parse_from_string(self, spec: str) -> DeviceSpec:
-        return DeviceSpec.from_string(spec)
+        """Replaces every field of this spec by those parsed from `spec`; returns self."""
+        (self.job, self.replica, self.task, self.device_type, self.device_index) = _parse(spec)
+        return self
 
     # -- fields ------------------------------------------------------------------------
     @property
     def job(self) -> str | None:
         return self._job
 
+    @job.setter
+    def job(self, job) -> None:
+        self._job = _str_or_none(job)
+        self._as_string = None
+
     @property
     def replica(self) -> int | None:
         return self._replica
+
+    @replica.setter
+    def replica(self, replica) -> None:
+        self._replica = _int_or_none(replica)
+        self._as_string = None
 
     @property
     def task(self) -> int | None:
         return self._task
 
+    @task.setter
+    def task(self, task) -> None:
+        self._task = _int_or_none(task)
+        self._as_string = None
+
     @property
     def device_type(self) -> str | None:
         return self._device_type
+
+    @device_type.setter
+    def device_type(self, device_type) -> None:
+        self._device_type = _device_type_or_none(device_type)
+        self._as_string = None
 
     @property
     def device_index(self) -> int | None:
         return self._device_index
 
+    @device_index.setter
+    def device_index(self, device_index) -> None:
+        self._device_index = _int_or_none(device_index)
+        self._as_string = None
+
+    def _fields(self) -> tuple:
+        return (self._job, self._replica, self._task, self._device_type, self._device_index)
+
     def replace(self, **kwargs) -> DeviceSpec:
-        fields = {
-            "job": self._job,
-            "replica": self._replica,
-            "task": self._task,
-            "device_type": self._device_type,
-            "device_index": self._device_index,
-        }
+        """A copy of this spec with the given fields replaced."""
+        fields = dict(
+            job=self._job,
+            replica=self._replica,
+            task=self._task,
+            device_type=self._device_type,
+            device_index=self._device_index,
+        )
         unknown = set(kwargs) - set(fields)
         if unknown:
-            raise TypeError(f"DeviceSpec.replace() got unexpected arguments {sorted(unknown)}")
+            raise TypeError(f"__init__() got an unexpected keyword argument '{sorted(unknown)[0]}'")
         fields.update(kwargs)
-        return DeviceSpec(**fields)
+        return self.__class__(**fields)
 
-    def make_merged_spec(self, dev: DeviceSpec) -> DeviceSpec:
-        """A spec with this spec's fields, overridden by those `dev` sets."""
-        return DeviceSpec(
+    def _combined(self, dev: DeviceSpec) -> tuple:
+        return (
             dev._job if dev._job is not None else self._job,
             dev._replica if dev._replica is not None else self._replica,
             dev._task if dev._task is not None else self._task,
@@ -112,30 +217,32 @@ class DeviceSpec:
             dev._device_index if dev._device_index is not None else self._device_index,
         )
 
+    def make_merged_spec(self, dev: DeviceSpec) -> DeviceSpec:
+        """A new spec with this spec's fields, overridden by the fields `dev` sets."""
+        return self.__class__(*self._combined(dev))
+
     def merge_from(self, dev: DeviceSpec) -> None:
-        merged = self.make_merged_spec(dev)
-        self._job, self._replica, self._task = merged._job, merged._replica, merged._task
-        self._device_type, self._device_index = merged._device_type, merged._device_index
+        """Overrides this spec's fields by the fields `dev` sets (in place)."""
+        (self.job, self.replica, self.task, self.device_type, self.device_index) = self._combined(
+            dev
+        )
 
     # -- printing ----------------------------------------------------------------------
     def to_string(self) -> str:
-        out = ""
-        if self._job is not None:
-            out += f"/job:{self._job}"
-        if self._replica is not None:
-            out += f"/replica:{self._replica}"
-        if self._task is not None:
-            out += f"/task:{self._task}"
-        if self._device_type is not None:
-            index = "*" if self._device_index is None else str(self._device_index)
-            out += f"/device:{self._device_type}:{index}"
-        return out
+        """The canonical name, e.g. "/job:ps/replica:0/task:1/device:GPU:2"."""
+        s = self._as_string
+        if s is None:
+            s = self._as_string = _to_string(*self._fields())
+        return s
 
     def __str__(self) -> str:
         return self.to_string()
 
     def __repr__(self) -> str:
-        return f"<DeviceSpec {self.to_string()!r}>"
+        return (
+            f"<DeviceSpec(job={self._job}, replica={self._replica}, task={self._task}, "
+            f"device_type={self._device_type}, device_index={self._device_index})>"
+        )
 
     def __eq__(self, other) -> bool:
         return isinstance(other, DeviceSpec) and self.to_string() == other.to_string()
@@ -144,11 +251,8 @@ class DeviceSpec:
         return hash(self.to_string())
 
 
-def _int(text: str, spec: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError(f"Unknown attribute value '{text}' in device spec '{spec}'") from None
+def is_device_spec(obj) -> bool:
+    return isinstance(obj, DeviceSpec)
 
 
 def canonical_name(device) -> str:
@@ -157,21 +261,73 @@ def canonical_name(device) -> str:
         return ""
     if isinstance(device, DeviceSpec):
         return device.to_string()
-    return DeviceSpec.from_string(device).to_string()
+    return _to_string(*_parse(device))
 
 
 def check_valid(spec: str) -> None:
-    DeviceSpec.from_string(spec)
+    """Raises ValueError if `spec` is not a valid device name."""
+    _parse(spec)
 
 
-def merge_device(spec):
-    """A device function that fills an op's open device fields from `spec`."""
-    if not isinstance(spec, DeviceSpec):
-        spec = DeviceSpec.from_string(spec or "")
+class MergeDevice:
+    """The device function of `tf.device(<name or DeviceSpec>)`: fills the fields an
+    op's device leaves open from the spec (results are cached per input device)."""
 
-    def _device_function(node_or_op) -> str:
-        current = DeviceSpec.from_string(getattr(node_or_op, "device", "") or "")
-        return spec.make_merged_spec(current).to_string()
+    __slots__ = ("_cache", "_fields", "_spec")
 
-    _device_function.merge_spec = spec  # type: ignore[attr-defined]
-    return _device_function
+    def __init__(self, spec) -> None:
+        if isinstance(spec, DeviceSpec):
+            spec = DeviceSpec(*spec._fields())  # a private copy: the caller may mutate theirs
+        else:
+            spec = DeviceSpec.from_string(spec)
+        self._spec = spec
+        self._fields = spec._fields()
+        self._cache: dict[str, str] = {}
+
+    @property
+    def spec(self) -> DeviceSpec:
+        return self._spec
+
+    @property
+    def is_null_merge(self) -> bool:
+        """Whether merging changes nothing (`tf.device("")`)."""
+        return not self._spec.to_string()
+
+    def __call__(self, node_def) -> DeviceSpec:
+        current = DeviceSpec.from_string(getattr(node_def, "device", "") or "")
+        return self._spec.make_merged_spec(current)
+
+    def merge_string(self, device: str) -> str:
+        """The merged device string for an op currently on `device`."""
+        out = self._cache.get(device)
+        if out is None:
+            current = _parse(device)
+            out = _to_string(
+                *(
+                    cur if cur is not None else mine
+                    for cur, mine in zip(current, self._fields, strict=True)
+                )
+            )
+            self._cache[device] = out
+        return out
+
+    def shortcut_string_merge(self, node_def) -> str:
+        return self.merge_string(getattr(node_def, "device", "") or "")
+
+    def __repr__(self) -> str:
+        return f"<MergeDevice (spec: {self._spec.to_string()})>"
+
+
+_MERGERS: dict = {}
+
+
+def merge_device(spec) -> MergeDevice:
+    """The device function merging `spec` (a device string or DeviceSpec) into ops."""
+    if isinstance(spec, MergeDevice):
+        return spec
+    if isinstance(spec, str):
+        merger = _MERGERS.get(spec)
+        if merger is None:
+            merger = _MERGERS[spec] = MergeDevice(spec)
+        return merger
+    return MergeDevice(spec if spec is not None else "")

@@ -94,25 +94,33 @@ class GraphKeys:
 
 
 class _DeviceEntry:
-    """One `tf.device(...)` on the device stack: a device function, or None (clear)."""
+    """One `tf.device(...)` on the device stack: a device function, or None (clear).
 
-    __slots__ = ("function", "spec")
+    A device name or DeviceSpec becomes a `MergeDevice` (`merger`), applied by string
+    merging; a user function's result is used as it returns it (a DeviceSpec is
+    printed), as TensorFlow does.
+    """
+
+    __slots__ = ("function", "is_null_merge", "merger", "spec")
 
     def __init__(self, device_name_or_function) -> None:
         self.spec = None
+        self.merger = None
+        self.is_null_merge = False
         if device_name_or_function is None:
             self.function = None
+        elif isinstance(device_name_or_function, pydev.MergeDevice):
+            self.merger = self.function = device_name_or_function
+            self.spec = device_name_or_function.spec
+            self.is_null_merge = device_name_or_function.is_null_merge
         elif callable(device_name_or_function) and not isinstance(
             device_name_or_function, (str, pydev.DeviceSpec)
         ):
             self.function = device_name_or_function
         else:
-            self.spec = (
-                device_name_or_function
-                if isinstance(device_name_or_function, pydev.DeviceSpec)
-                else pydev.DeviceSpec.from_string(device_name_or_function)
-            )
-            self.function = pydev.merge_device(self.spec)
+            self.merger = self.function = pydev.merge_device(device_name_or_function)
+            self.spec = self.merger.spec
+            self.is_null_merge = self.merger.is_null_merge
 
 
 class _ControlDependenciesController:
@@ -361,12 +369,18 @@ class Graph:
             state = self._state
             # Control dependencies (not added when an input was made in the same block).
             if state.control_stack:
-                input_ops = [t._op for t in inputs]
+                input_ops = None
                 deps = []
                 for controller in state.control_stack:
+                    if not controller._control_inputs:
+                        continue  # e.g. control_dependencies(None): nothing to add or track
+                    if input_ops is None:
+                        input_ops = {t._op for t in inputs}
+                        seen = set(input_ops)  # inputs and deps so far (no duplicates)
                     if not any(o in controller._seen for o in input_ops):
                         for c in controller._control_inputs:
-                            if c not in input_ops and c not in deps:
+                            if c not in seen:
+                                seen.add(c)
                                 deps.append(c)
                     controller._seen.add(op)
                 if control_inputs:
@@ -411,9 +425,19 @@ class Graph:
 
     def _apply_device_functions(self, op: Operation) -> None:
         for entry in reversed(self._state.device_stack):
+            if entry.is_null_merge:
+                continue
             if entry.function is None:
                 break
-            op._device = pydev.canonical_name(entry.function(op))
+            if entry.merger is not None:
+                op._device = entry.merger.merge_string(op._device)
+            else:
+                device = entry.function(op)
+                if device is None:
+                    device = ""
+                elif isinstance(device, pydev.DeviceSpec):
+                    device = device.to_string()
+                op._device = device
 
     # -- lookups -----------------------------------------------------------------------
     def get_operations(self) -> list[Operation]:
@@ -718,13 +742,18 @@ def _type_error_allowed(op_def, arg, dtype: dtypes.DType, allowed) -> TypeError:
     )
 
 
+_FIXED_ARGS: dict = {}  # OpDef -> its number of non-list input arguments
+
+
 def _infer_attrs(op_def, inputs: list[Tensor], attrs: dict, op_name: str) -> list[dtypes.DType]:
     """Fills type/number attrs from `inputs` and defaults from the OpDef; checks input
     types; returns the output dtypes."""
     n_inputs = len(inputs)
     args = op_def.inputs
     if args:
-        fixed = sum(1 for a in args if not a.is_list)
+        fixed = _FIXED_ARGS.get(op_def)
+        if fixed is None:
+            fixed = _FIXED_ARGS[op_def] = sum(1 for a in args if not a.is_list)
         idx = 0
         for arg in args:
             if arg.number_attr is not None:

@@ -112,8 +112,8 @@ class Tensor:
     def __str__(self) -> str:
         return f'Tensor("{self.name}", shape={self._shape}, dtype={self._dtype.name})'
 
-    def __hash__(self) -> int:
-        return id(self)
+    # Identity hashing in C: tensors are hashed in every plan and control-flow set.
+    __hash__ = object.__hash__
 
     def __bool__(self) -> bool:
         raise OperatorNotAllowedInGraphError(
@@ -372,5 +372,4 @@ class Operation:
     def __str__(self) -> str:
         return str(self.node_def)
 
-    def __hash__(self) -> int:
-        return id(self)
+    __hash__ = object.__hash__  # identity hashing in C (ops key plans, sets, dicts)

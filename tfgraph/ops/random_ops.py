@@ -1,5 +1,444 @@
-"""Random ops (RandomUniform, RandomStandardNormal, TruncatedNormal, ...) and seeding."""
+"""Random ops (RandomUniform, RandomStandardNormal, TruncatedNormal, RandomUniformInt,
+RandomShuffle, Multinomial), their TF1 public functions, and seeding.
+
+Every random op keeps one random stream per session (in the session's resource
+store), created from its `seed`/`seed2` attrs the first time the op runs: runs of
+one session continue the stream, a new session restarts it (as in TensorFlow), and
+an op whose seeds are both 0 draws from fresh OS entropy. The streams are numpy
+Philox generators, so values differ from TensorFlow's bit for bit; the
+distributions are the same (a truncated normal redraws values more than two
+standard deviations from the mean).
+
+The public functions build TF's subgraphs with TF's names: `random_uniform/shape`,
+`random_uniform/min`, `random_uniform/max`, `random_uniform/RandomUniform`,
+`random_uniform/sub`, `random_uniform/mul` and the `random_uniform` AddV2.
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import numpy as np
+
+from tfgraph import errors
+from tfgraph.framework import dtypes
+from tfgraph.framework.convert import _float_to_bfloat16_bits, convert_to_tensor
+from tfgraph.framework.graph import get_default_graph
+from tfgraph.framework.ops import Tensor
+from tfgraph.framework.random_seed import get_seed, set_random_seed
+from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
+from tfgraph.framework.tensor_shape import Dimension, TensorShape
+from tfgraph.ops import math_ops
+from tfgraph.ops.apply import op_output
+from tfgraph.ops.common_shapes import constant_value, constant_value_as_shape
+
+__all__ = [
+    "get_seed",
+    "multinomial",
+    "random_normal",
+    "random_shuffle",
+    "random_uniform",
+    "set_random_seed",
+    "truncated_normal",
+]
+
+_SEED_ATTRS = ["seed: int = 0", "seed2: int = 0"]
+
+
+# -- random streams ---------------------------------------------------------------------------
+def _new_generator(seed: int, seed2: int) -> np.random.Generator:
+    if seed == 0 and seed2 == 0:
+        return np.random.Generator(np.random.Philox())
+    key = np.array([seed & 0xFFFFFFFFFFFFFFFF, seed2 & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64)
+    return np.random.Generator(np.random.Philox(key=key))
+
+
+def _generator(op, ctx) -> np.random.Generator:
+    """The op's random stream in the running session (created on first use). Unseeded
+    ops (seed == seed2 == 0) share one entropy-seeded stream per session."""
+    attrs = op._attrs
+    seed, seed2 = attrs["seed"], attrs["seed2"]
+    if ctx is None:
+        return _new_generator(seed, seed2)
+    if seed == 0 and seed2 == 0:
+        return ctx.resources.state("rng", lambda: _new_generator(0, 0))
+    return ctx.resources.state(("rng", op), lambda: _new_generator(seed, seed2))
+
+
+def _shape_of(op, value) -> tuple:
+    dims = tuple(int(d) for d in np.reshape(value, -1))
+    if any(d < 0 for d in dims):
+        raise errors.InvalidArgumentError(
+            None, op, f"Shape must be non-negative, got shape {list(dims)}"
+        )
+    return dims
+
+
+def _as_float(values: np.ndarray, dtype: dtypes.DType) -> np.ndarray:
+    """float32/float64 draws in `dtype` (half, bfloat16, float, double)."""
+    np_dtype = dtype.np_dtype
+    if values.dtype == np_dtype:
+        return values
+    if np_dtype.names:  # bfloat16 stand-in
+        return _float_to_bfloat16_bits(values)
+    return values.astype(np_dtype)
+
+
+def _draw_dtype(dtype: dtypes.DType):
+    return np.float64 if dtype is dtypes.float64 else np.float32
+
+
+def _random_shape(op):
+    return [constant_value_as_shape(op._inputs[0])]
+
+
+def _uniform_kernel(op, ctx):
+    rng = _generator(op, ctx)
+    dtype = op._attrs["dtype"]
+    draw = _draw_dtype(dtype)
+
+    def kernel(shape):
+        return _as_float(rng.random(_shape_of(op, shape), dtype=draw), dtype)
+
+    return kernel
+
+
+def _normal_kernel(op, ctx):
+    rng = _generator(op, ctx)
+    dtype = op._attrs["dtype"]
+    draw = _draw_dtype(dtype)
+
+    def kernel(shape):
+        return _as_float(rng.standard_normal(_shape_of(op, shape), dtype=draw), dtype)
+
+    return kernel
+
+
+def _truncated_normal_kernel(op, ctx):
+    rng = _generator(op, ctx)
+    dtype = op._attrs["dtype"]
+    draw = _draw_dtype(dtype)
+
+    def kernel(shape):
+        out = rng.standard_normal(_shape_of(op, shape), dtype=draw)
+        flat = out.reshape(-1)
+        bad = np.flatnonzero(np.abs(flat) > 2.0)
+        while bad.size:
+            redraw = rng.standard_normal(bad.size, dtype=draw)
+            flat[bad] = redraw
+            bad = bad[np.abs(redraw) > 2.0]
+        return _as_float(out, dtype)
+
+    return kernel
+
+
+_FLOAT_ATTRS = ["dtype: {half, bfloat16, float, double}", "T: {int32, int64}"]
+
+for _op_type, _make in (
+    ("RandomUniform", _uniform_kernel),
+    ("RandomStandardNormal", _normal_kernel),
+    ("TruncatedNormal", _truncated_normal_kernel),
+):
+    register_op(
+        _op_type,
+        inputs=["shape: T"],
+        outputs=["output: dtype"],
+        attrs=_SEED_ATTRS + _FLOAT_ATTRS,
+        shape=_random_shape,
+        make_kernel=_make,
+        grad=NOT_DIFFERENTIABLE,
+        stateful=True,
+    )
+
+
+def _uniform_int_shape(op):
+    for t, what in ((op._inputs[1], "minval"), (op._inputs[2], "maxval")):
+        dims = t._shape._dims
+        if dims is not None and len(dims) != 0:
+            raise ValueError(
+                f"Shape must be rank 0 but is rank {len(dims)} for '{op.name}' (op: "
+                f"'RandomUniformInt') ({what})"
+            )
+    return _random_shape(op)
+
+
+def _uniform_int_kernel(op, ctx):
+    rng = _generator(op, ctx)
+    np_dtype = op._attrs["Tout"].np_dtype
+
+    def kernel(shape, lo, hi):
+        dims = _shape_of(op, shape)
+        lo, hi = int(lo), int(hi)
+        if lo >= hi and int(np.prod(dims)) > 0:
+            raise errors.InvalidArgumentError(None, op, f"Need minval < maxval: {lo} >= {hi}")
+        if lo >= hi:
+            return np.zeros(dims, dtype=np_dtype)
+        return rng.integers(lo, hi, size=dims, dtype=np_dtype)
+
+    return kernel
+
+
+register_op(
+    "RandomUniformInt",
+    inputs=["shape: T", "minval: Tout", "maxval: Tout"],
+    outputs=["output: Tout"],
+    attrs=[*_SEED_ATTRS, "Tout: {int32, int64}", "T: {int32, int64}"],
+    shape=_uniform_int_shape,
+    make_kernel=_uniform_int_kernel,
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
+)
+
+
+def _shuffle_kernel(op, ctx):
+    rng = _generator(op, ctx)
+
+    def kernel(value):
+        value = np.asarray(value)
+        if value.ndim == 0:
+            return value
+        return value[rng.permutation(value.shape[0])]
+
+    return kernel
+
+
+register_op(
+    "RandomShuffle",
+    inputs=["value: T"],
+    outputs=["output: T"],
+    attrs=[*_SEED_ATTRS, "T: type"],
+    shape=lambda op: [op._inputs[0]._shape],
+    make_kernel=_shuffle_kernel,
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
+)
+
+
+def _multinomial_shape(op):
+    logits = op._inputs[0]._shape._dims
+    if logits is not None and len(logits) != 2:
+        raise ValueError(
+            f"Shape must be rank 2 but is rank {len(logits)} for '{op.name}' (op: 'Multinomial')"
+        )
+    num = constant_value(op._inputs[1])
+    batch = None if logits is None else logits[0]
+    return [TensorShape._from_tuple((batch, None if num is None else int(num)))]
+
+
+def _multinomial_kernel(op, ctx):
+    rng = _generator(op, ctx)
+    np_dtype = op._attrs["output_dtype"].np_dtype
+
+    def kernel(logits, num_samples):
+        logits = np.asarray(logits, dtype=np.float64)
+        n = int(num_samples)
+        if n < 0:
+            raise errors.InvalidArgumentError(
+                None, op, f"num_samples should be nonnegative, got {n}"
+            )
+        batch, classes = logits.shape
+        out = np.empty((batch, n), dtype=np_dtype)
+        for b in range(batch):
+            row = logits[b]
+            finite = np.isfinite(row)
+            p = np.zeros(classes)
+            if finite.any():
+                z = row[finite] - row[finite].max()
+                p[finite] = np.exp(z)
+                p /= p.sum()
+            else:
+                p[:] = 1.0 / classes
+            out[b] = rng.choice(classes, size=n, p=p)
+        return out
+
+    return kernel
+
+
+register_op(
+    "Multinomial",
+    inputs=["logits: T", "num_samples: int32"],
+    outputs=["output: output_dtype"],
+    attrs=[*_SEED_ATTRS, "T: realnumbertype", "output_dtype: {int32, int64} = int64"],
+    shape=_multinomial_shape,
+    make_kernel=_multinomial_kernel,
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
+)
+
+
+# -- public functions -------------------------------------------------------------------------
+_INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
+_FAST_FLOATS = (dtypes.float16, dtypes.float32, dtypes.float64)
+
+
+def _const(g, value: np.ndarray, dtype: dtypes.DType, name: str) -> Tensor:
+    """A Const op holding `value` (already of `dtype`'s numpy type)."""
+    value.flags.writeable = False
+    return g._create_op("Const", [], {"value": value, "dtype": dtype}, name)._outputs[0]
+
+
+def _shape_tensor(shape) -> Tensor:
+    """`shape` as the 1-D int tensor `shape` (TF's `shape_util.shape_tensor`)."""
+    dtype = None
+    if isinstance(shape, TensorShape):
+        shape = shape.as_list()
+    if isinstance(shape, (tuple, list)):
+        if all(d.__class__ is int and _INT32_MIN <= d <= _INT32_MAX for d in shape):
+            # The common case (static Python ints) without the general conversion.
+            return _const(get_default_graph(), np.array(shape, np.int32), dtypes.int32, "shape")
+        if not shape:
+            dtype = dtypes.int32
+        else:
+            shape = tuple(d.value if isinstance(d, Dimension) else d for d in shape)
+    return convert_to_tensor(shape, dtype=dtype, name="shape")
+
+
+def _scalar(value, dtype: dtypes.DType, name: str) -> Tensor:
+    """`convert_to_tensor(value, dtype, name)`, direct for Python numbers and floats."""
+    cls = value.__class__
+    if (cls is float or cls is int) and dtype in _FAST_FLOATS:
+        return _const(get_default_graph(), np.array(value, dtype.np_dtype), dtype, name)
+    return convert_to_tensor(value, dtype=dtype, name=name)
+
+
+def _binary(op_type: str, x: Tensor, y: Tensor, name: str) -> Tensor:
+    """`x <op> y` for two tensors, named as the operator or math function names it."""
+    return x._op._graph._create_op(op_type, [x, y], {}, name)._outputs[0]
+
+
+def _seed_attrs(seed) -> dict:
+    seed1, seed2 = get_seed(seed)
+    return {"seed": seed1 or 0, "seed2": seed2 or 0}
+
+
+def random_uniform(
+    shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name: str | None = None
+) -> Tensor:
+    """Values drawn uniformly from `[minval, maxval)` (TF1 `tf.random_uniform`).
+
+    Floats default to `[0, 1)`; integer dtypes need `maxval`.
+
+    Args:
+        shape: the output shape (a list, TensorShape or 1-D int tensor).
+        minval: the inclusive lower bound.
+        maxval: the exclusive upper bound (1 for floats when None).
+        dtype: float16, bfloat16, float32, float64, int32 or int64.
+        seed: the op-level seed (see `tf.set_random_seed`).
+        name: the name scope (default "random_uniform").
+    """
+    dtype = dtypes.as_dtype(dtype)
+    accepted = (
+        dtypes.float16,
+        dtypes.bfloat16,
+        dtypes.float32,
+        dtypes.float64,
+        dtypes.int32,
+        dtypes.int64,
+    )
+    if dtype not in accepted:
+        raise ValueError(
+            f"Argument `dtype` got invalid value {dtype}. Accepted dtypes are "
+            f"({', '.join(repr(d) for d in accepted)})."
+        )
+    if maxval is None:
+        if dtype.is_integer:
+            raise ValueError(f"Must specify maxval for integer dtype {dtype!r}")
+        maxval = 1
+    g = get_default_graph()
+    with g.name_scope(name or "random_uniform") as scope:
+        shape_t = _shape_tensor(shape)
+        minval_is_zero = isinstance(minval, int) and minval == 0
+        maxval_is_one = isinstance(maxval, int) and maxval == 1
+        if not minval_is_zero or not maxval_is_one or dtype.is_integer:
+            minval = _scalar(minval, dtype, "min")
+            maxval = _scalar(maxval, dtype, "max")
+        attrs = _seed_attrs(seed)
+        if dtype.is_integer:
+            attrs["Tout"] = dtype
+            return op_output("RandomUniformInt", scope, [shape_t, minval, maxval], attrs)
+        attrs["dtype"] = dtype
+        result = op_output("RandomUniform", None, [shape_t], attrs)
+        if minval_is_zero:
+            if not maxval_is_one:
+                result = math_ops.multiply(result, maxval)
+            return result
+        # result * (maxval - minval) + minval, named as TF's operators name them.
+        scaled = _binary("Mul", result, _binary("Sub", maxval, minval, "sub"), "mul")
+        return _binary("AddV2", scaled, minval, scope)
+
+
+def _scaled_normal(op_type, default_name, shape, mean, stddev, dtype, seed, name) -> Tensor:
+    dtype = dtypes.as_dtype(dtype)
+    g = get_default_graph()
+    with g.name_scope(name or default_name) as scope:
+        shape_t = _shape_tensor(shape)
+        mean_t = _scalar(mean, dtype, "mean")
+        stddev_t = _scalar(stddev, dtype, "stddev")
+        attrs = _seed_attrs(seed)
+        attrs["dtype"] = dtype
+        rnd = op_output(op_type, None, [shape_t], attrs)
+        return _binary("AddV2", _binary("Mul", rnd, stddev_t, "mul"), mean_t, scope)
+
+
+def random_normal(
+    shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name: str | None = None
+) -> Tensor:
+    """Values drawn from a normal distribution (TF1 `tf.random_normal`).
+
+    Args:
+        shape: the output shape.
+        mean: the mean of the distribution.
+        stddev: its standard deviation.
+        dtype: a floating dtype.
+        seed: the op-level seed.
+        name: the name scope (default "random_normal").
+    """
+    return _scaled_normal(
+        "RandomStandardNormal", "random_normal", shape, mean, stddev, dtype, seed, name
+    )
+
+
+def truncated_normal(
+    shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name: str | None = None
+) -> Tensor:
+    """Values from a normal distribution, redrawn when more than two standard deviations
+    from the mean (TF1 `tf.truncated_normal`)."""
+    return _scaled_normal(
+        "TruncatedNormal", "truncated_normal", shape, mean, stddev, dtype, seed, name
+    )
+
+
+def random_shuffle(value, seed=None, name: str | None = None) -> Tensor:
+    """`value` with its first dimension randomly permuted (TF1 `tf.random_shuffle`)."""
+    attrs = _seed_attrs(seed)
+    return op_output("RandomShuffle", name, [value], attrs)
+
+
+def _categorical(logits, num_samples, dtype, seed) -> Tensor:
+    logits = convert_to_tensor(logits, name="logits")
+    dtype = dtypes.as_dtype(dtype) if dtype else dtypes.int64
+    if dtype not in (dtypes.int32, dtypes.int64):
+        raise ValueError(
+            f"Argument `dtype` got invalid value {dtype}. Accepted dtypes are (tf.int32, tf.int64)."
+        )
+    attrs = _seed_attrs(seed)
+    attrs["output_dtype"] = dtype
+    return op_output("Multinomial", None, [logits, num_samples], attrs)
+
+
+def multinomial(logits, num_samples, seed=None, name=None, output_dtype=None) -> Tensor:
+    """Samples class indices from `logits` [batch, classes] (TF1 `tf.multinomial`)."""
+    g = get_default_graph()
+    with g.name_scope(name or "multinomial"):
+        return _categorical(logits, num_samples, output_dtype, seed)
+
+
+def categorical(logits, num_samples, dtype=None, seed=None, name=None) -> Tensor:
+    """Samples class indices from `logits` [batch, classes] (`tf.random.categorical`)."""
+    g = get_default_graph()
+    with g.name_scope(name or "categorical"):
+        return _categorical(logits, num_samples, dtype, seed)
+
+
+# Names kept for `tfgraph.random` and callers that import them from here.
+uniform = random_uniform
+normal = random_normal
+shuffle = random_shuffle

@@ -1,0 +1,28 @@
+"""`tf.random`: random tensors and seeding (re-exports only)."""
+
+from tfgraph.framework.random_seed import get_seed, set_random_seed
+from tfgraph.ops.random_ops import (
+    categorical,
+    multinomial,
+    normal,
+    random_normal,
+    random_shuffle,
+    random_uniform,
+    shuffle,
+    truncated_normal,
+    uniform,
+)
+
+__all__ = [
+    "categorical",
+    "get_seed",
+    "multinomial",
+    "normal",
+    "random_normal",
+    "random_shuffle",
+    "random_uniform",
+    "set_random_seed",
+    "shuffle",
+    "truncated_normal",
+    "uniform",
+]
