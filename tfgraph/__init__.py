@@ -264,6 +264,32 @@ from tfgraph.variable_scope import (
     variable_scope,
 )
 from tfgraph import initializers, random
+from tfgraph.gradients import (
+    AggregationMethod,
+    NotDifferentiable,
+    RegisterGradient,
+    UnconnectedGradients,
+    gradients,
+    no_gradient,
+)
+from tfgraph.ops.clip_ops import clip_by_global_norm, clip_by_norm, global_norm
+from tfgraph.ops.math_ops import (
+    complex,
+    cumprod,
+    imag,
+    real,
+    realdiv,
+    scalar_mul,
+    unsorted_segment_sum,
+)
+from tfgraph.ops.array_ops import (
+    dynamic_partition,
+    dynamic_stitch,
+    gather_nd,
+    invert_permutation,
+    scatter_nd,
+    setdiff1d,
+)
 
 from tfgraph import layers, metrics  # tf.layers, tf.metrics (issue 4)
 

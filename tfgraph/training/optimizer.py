@@ -26,7 +26,7 @@ from tfgraph.framework.graph import (
 )
 from tfgraph.framework.indexed_slices import IndexedSlices
 from tfgraph.framework.ops import Operation, Tensor
-from tfgraph.ops import array_ops, control_flow_ops, segment_ops, state_ops
+from tfgraph.ops import array_ops, control_flow_ops, math_ops, state_ops
 from tfgraph.training import slot_creator
 from tfgraph.variables import Variable, trainable_variables
 
@@ -36,7 +36,7 @@ __all__ = ["Optimizer"]
 def _deduplicate_indexed_slices(values, indices):
     """Sums the `values` rows that share an index: (summed values, unique indices)."""
     unique_indices, new_index_positions = array_ops.unique(indices)
-    summed_values = segment_ops.unsorted_segment_sum(
+    summed_values = math_ops.unsorted_segment_sum(
         values, new_index_positions, array_ops.shape(unique_indices)[0]
     )
     return summed_values, unique_indices
