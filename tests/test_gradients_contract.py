@@ -31,6 +31,14 @@ NO_GRADIENT_IN_TF = {
     "SoftsignGrad": "TF registers no gradient for SoftsignGrad",
     "Unique": "TF registers no gradient for Unique",
 }
+# Training ops (tfgraph/ops/training_ops.py): TF registers no gradient for them either.
+NO_GRADIENT_IN_TF.update(
+    {
+        name: "TF registers no gradient for training ops"
+        for name in registry.registered_ops()
+        if name.startswith(("Apply", "SparseApply"))
+    }
+)
 
 # Differentiable in TF, gradient not written here yet (the owner is named).
 PENDING = {
