@@ -45,7 +45,6 @@ PENDING = {
     "Conv2D": "conv_ops (conv/pool/bias_add gradients are another engineer's task)",
     "MaxPool": "conv_ops (conv/pool/bias_add gradients are another engineer's task)",
     "AvgPool": "conv_ops (conv/pool/bias_add gradients are another engineer's task)",
-    "BiasAdd": "conv_ops (conv/pool/bias_add gradients are another engineer's task)",
     "Qr": "linalg_ops (needs MatrixTriangularSolve and MatrixBandPart)",
     "FusedBatchNormGradV3": "second-order fused batch norm",
 }
@@ -374,6 +373,17 @@ CASES: dict[str, list[Case]] = {
     ],
     # -- nn -----------------------------------------------------------------------------------
     "Relu": [Case(tf.nn.relu, [away(3, 4)])],
+    "BiasAdd": [
+        Case(tf.nn.bias_add, [rnd(3, 4), rnd(4)]),
+        Case(lambda x, b: tf.nn.bias_add(x, b, data_format="NCHW"), [rnd(2, 3, 2, 2), rnd(3)]),
+    ],
+    "BiasAddGrad": [
+        Case(lambda g: op_output("BiasAddGrad", None, [g]), [rnd(3, 2, 4)]),
+        Case(
+            lambda g: op_output("BiasAddGrad", None, [g], {"data_format": b"NCHW"}),
+            [rnd(2, 3, 2, 2)],
+        ),
+    ],
     "Relu6": [Case(tf.nn.relu6, [away(3, 4) * 4])],
     "Elu": [Case(tf.nn.elu, [away(3, 4)])],
     "Selu": [Case(tf.nn.selu, [away(3, 4)])],

@@ -396,6 +396,16 @@ def _bias_add_kernel(op, ctx):
     return kernel
 
 
+def _bias_add_grad(op, received_grad):
+    """(received_grad, its sum over every dimension but the channel one)."""
+    return [
+        received_grad,
+        op_output(
+            "BiasAddGrad", None, [received_grad], {"data_format": op._attrs["data_format"]}
+        ),
+    ]
+
+
 register_op(
     "BiasAdd",
     inputs=["value: T", "bias: T"],
@@ -403,6 +413,64 @@ register_op(
     attrs=["T: numbertype", _FORMAT_4D],
     shape=_bias_add_shape,
     make_kernel=_bias_add_kernel,
+    grad=_bias_add_grad,
+)
+
+
+def _bias_add_grad_shape(op):
+    dims = op._inputs[0]._shape._dims
+    if dims is None:
+        return [TensorShape(None)]
+    if len(dims) < 2:
+        raise ValueError(f"Shape must be at least rank 2 but is rank {len(dims)}{_suffix(op)}")
+    c = 1 if op._attrs["data_format"] == b"NCHW" else len(dims) - 1
+    return [TensorShape._from_tuple((dims[c],))]
+
+
+def _bias_add_grad_kernel(op, ctx):
+    nchw = op._attrs["data_format"] == b"NCHW"
+
+    def kernel(out_backprop):
+        g = np.asarray(out_backprop)
+        if g.ndim == 2 or not nchw:
+            # Sum over all leading dimensions: a matrix-vector product with ones is one
+            # BLAS call (much faster than a reduction over axis 0 for large batches).
+            rows = g.reshape(-1, g.shape[-1])
+            if rows.dtype.kind == "f" and rows.flags.c_contiguous:
+                return np.ones(rows.shape[0], rows.dtype) @ rows
+            return rows.sum(axis=0, dtype=g.dtype)
+        axes = (0, *range(2, g.ndim))
+        return g.sum(axis=axes, dtype=g.dtype)
+
+    return kernel
+
+
+def _bias_add_grad_grad(op, received_grad):
+    """The bias gradient broadcast back over the input's shape (a Reshape and a Tile)."""
+    from tfgraph.ops import array_ops
+
+    shape = array_ops.shape(op._inputs[0])
+    bias_shape = array_ops.shape(received_grad)
+    if op._attrs["data_format"] == b"NCHW":
+        expanded_shape = array_ops.concat(
+            [array_ops.ones_like(shape[:1]), bias_shape, array_ops.ones_like(shape[2:])], 0
+        )
+        tile_mults = array_ops.concat([shape[:1], [1], shape[2:]], 0)
+    else:
+        expanded_shape = array_ops.concat([array_ops.ones_like(shape[:-1]), bias_shape], 0)
+        tile_mults = array_ops.concat([shape[:-1], [1]], 0)
+    expanded_grad = array_ops.reshape(received_grad, expanded_shape)
+    return [array_ops.tile(expanded_grad, tile_mults)]
+
+
+register_op(
+    "BiasAddGrad",
+    inputs=["out_backprop: T"],
+    outputs=["output: T"],
+    attrs=["T: numbertype", _FORMAT_4D],
+    shape=_bias_add_grad_shape,
+    make_kernel=_bias_add_grad_kernel,
+    grad=_bias_add_grad_grad,
 )
 
 
