@@ -72,8 +72,72 @@ out = [train, tf.constant([v.op.name for v in tf.global_variables()])]
 """
     )
 
+_MLP = """
+x = tf.placeholder(tf.float32, [None, 3], name="x")
+y = tf.placeholder(tf.int32, [None], name="y")
+w1 = tf.Variable(np.linspace(-1, 1, 12, dtype=np.float32).reshape(3, 4), name="w1")
+b1 = tf.Variable(np.zeros(4, np.float32), name="b1")
+w2 = tf.Variable(np.linspace(1, -1, 8, dtype=np.float32).reshape(4, 2), name="w2")
+h = tf.nn.relu(tf.matmul(x, w1) + b1)
+logits = tf.matmul(h, w2)
+loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+feed = {x: np.array([[1, 2, 3], [-1, 0.5, 2]], np.float32), y: [0, 1]}
+"""
+
+for _name, _make in _OPTIMIZERS.items():
+    CASES[f"minimize_{_name}"] = (
+        _MLP
+        + f"""
+gs = tf.train.get_or_create_global_step()
+opt = {_make}
+train = opt.minimize(loss, global_step=gs)
+init = tf.global_variables_initializer()
+with tf.control_dependencies([train]):
+    out = [w1.read_value(), b1.read_value(), w2.read_value(), loss]
+"""
+    )
+
 CASES.update(
     {
+        "minimize_gate_graph_var_list": _MLP
+        + """
+opt = tf.train.GradientDescentOptimizer(0.5)
+gv = opt.compute_gradients(loss, var_list=[w1, w2], gate_gradients=opt.GATE_GRAPH)
+train = opt.apply_gradients(gv, name="apply")
+init = tf.global_variables_initializer()
+with tf.control_dependencies([train]):
+    out = [w1.read_value(), w2.read_value()]
+""",
+        "minimize_sparse_embedding": """
+emb = tf.Variable(np.arange(12, dtype=np.float32).reshape(4, 3) / 10, name="emb")
+ids = tf.constant([1, 3, 1], name="ids")
+loss = tf.reduce_sum(tf.square(tf.nn.embedding_lookup(emb, ids)))
+opt = tf.train.AdamOptimizer(0.1)
+train = opt.minimize(loss)
+init = tf.global_variables_initializer()
+with tf.control_dependencies([train]):
+    out = [emb.read_value()]
+""",
+        "minimize_no_gradients": """
+v = tf.Variable(1, name="iv")
+w = tf.Variable(2.0, name="w")
+tf.train.GradientDescentOptimizer(0.1).minimize(tf.cast(v, tf.float32) * 2.0, var_list=[v])
+phrase = "No gradients provided for any variable, check your graph for ops that do not"
+""",
+        "minimize_int_loss": """
+w = tf.Variable(2.0, name="w")
+tf.train.GradientDescentOptimizer(0.1).minimize(tf.cast(w * 2.0, tf.int32))
+phrase = "Invalid type tf.int32 for Cast:0, expected: [tf.float32, tf.float64, tf.float16"
+""",
+        "minimize_no_variables": """
+tf.train.GradientDescentOptimizer(0.1).minimize(tf.constant(1.0))
+phrase = "No variables to optimize."
+""",
+        "compute_gradients_bad_gate": """
+w = tf.Variable(2.0, name="w")
+tf.train.GradientDescentOptimizer(0.1).compute_gradients(w * 2.0, gate_gradients=5)
+phrase = "gate_gradients must be one of"
+""",
         "adam_two_steps_values": _VARS
         + """
 opt = tf.train.AdamOptimizer(0.1)
