@@ -291,7 +291,7 @@ from tfgraph.ops.array_ops import (
     setdiff1d,
 )
 
-from tfgraph import layers, metrics  # tf.layers, tf.metrics (issue 4)
+from tfgraph import layers, losses, metrics  # tf.layers, tf.losses, tf.metrics (issue 4)
 
 __version__ = "0.1.0"
 
