@@ -202,12 +202,18 @@ def _make_dead_step(fn, ins, outs, single: bool, ctrl_live, live: int, is_merge:
 
 
 def _make_snapshot(src: int, dst: int, tensor: Tensor):
-    """Reads the reference in slot `src` into slot `dst` (a fetched variable's value)."""
+    """Checks the reference in slot `src` (a fetched variable) right after its op runs,
+    as TF's _Retval does (so fetching an uninitialized variable fails there), and keeps
+    the cell in slot `dst`: its value is read when the run ends. TF's fetched ref tensor
+    aliases the variable's buffer, so `sess.run([train_op, global_step])` returns the
+    value after the run's in-place updates; reading at the end gives the same."""
     retval = f"_retval_{tensor.op.name}_{tensor.value_index}_0"
 
     def snapshot(v):
         ref = v[src]
-        v[dst] = ref if ref is DEAD else ref.read(retval)
+        if ref is not DEAD:
+            ref.read(retval)
+        v[dst] = ref
 
     return snapshot
 
@@ -232,6 +238,7 @@ class ExecutionPlan:
         "mutation_count",
         "n_slots",
         "ops",
+        "ref_fetches",
         "step_ops",
         "steps",
     )
@@ -301,8 +308,8 @@ class ExecutionPlan:
                 last_use[s] = i
         self.fetch_slots = tuple(slot(t) for t in fetch_tensors)
         self.n_slots = len(slot_of)
-        # A fetched reference (a variable, an Assign's output) is read right after its op
-        # runs, as TF does, into a slot of its own.
+        # A fetched reference (a variable, an Assign's output) is checked right after its
+        # op runs, as TF does, into a slot of its own, and read when the run ends.
         snapshot_of: dict[Tensor, int] = {}
         for t in fetch_tensors:
             if t._dtype.is_ref_dtype and t not in fed and t not in snapshot_of:
@@ -312,6 +319,7 @@ class ExecutionPlan:
             self.fetch_slots = tuple(
                 snapshot_of.get(t, s) for t, s in zip(fetch_tensors, self.fetch_slots)
             )
+        self.ref_fetches = tuple(k for k, t in enumerate(fetch_tensors) if t in snapshot_of)
         # (Every slot is fed, fetched or read, so each one not kept has a last use.)
         keep = set(self.fetch_slots) | set(self.feed_slots)
         frees: dict[int, list[int]] = {}
@@ -402,6 +410,9 @@ class ExecutionPlan:
         except Exception as e:
             raise _as_op_error(e, self.step_ops[i]) from e
         out = [vals[s] for s in self.fetch_slots]
+        for k in self.ref_fetches:
+            if out[k] is not DEAD:
+                out[k] = out[k].value
         if self.has_dead:
             for k, value in enumerate(out):
                 if value is DEAD:
