@@ -92,6 +92,59 @@ def _kahn(needed: set[Operation]) -> list[Operation]:
     return out
 
 
+# Ops with effects that TF's OpDefs do not mark stateful: never dropped as unused.
+_EFFECT_TYPES = frozenset(
+    {"Assert", "Print", "PrintV2", "CheckNumerics", "CheckNumericsV2", "Placeholder",
+     "PlaceholderV2", "PlaceholderWithDefault"}
+)  # fmt: skip
+
+
+def _is_pure(op: Operation, cache: dict) -> bool:
+    """Whether running `op` only computes its outputs: not stateful, no reference inputs
+    or outputs (no variable updates), no other effects, and every control input pure
+    (a NoOp grouping pure ops is pure; one grouping updates is not)."""
+    pure = cache.get(op)
+    if pure is None:
+        cache[op] = False  # (graphs are acyclic; this only guards the recursion)
+        op_def = op._op_def
+        pure = not (
+            op_def.is_stateful
+            or op_def.has_ref_inputs
+            or op._type in _EFFECT_TYPES
+            or any(t._dtype.is_ref_dtype for t in op._outputs)
+        ) and all(_is_pure(c, cache) for c in op._control_inputs)
+        cache[op] = pure
+    return pure
+
+
+def _drop_unused_pure_ops(needed: set[Operation], keep: set[Operation]) -> set[Operation]:
+    """`needed` without the pure ops whose outputs nothing reads (reached only through
+    control dependencies), as TF's graph optimizer prunes them: e.g. the gradient with
+    respect to a placeholder that `tf.gradients` computes for a MatMul and groups with
+    the weights' gradient (gate_gradients). Running them could change nothing but time."""
+    consumers = dict.fromkeys(needed, 0)
+    for op in needed:
+        for t in op._inputs:
+            producer = t._op
+            if producer in consumers:
+                consumers[producer] += 1
+    cache: dict = {}
+    work = [op for op, n in consumers.items() if n == 0 and op not in keep]
+    removed: set[Operation] = set()
+    while work:
+        op = work.pop()
+        if op in removed or not _is_pure(op, cache):
+            continue
+        removed.add(op)
+        for t in op._inputs:
+            producer = t._op
+            if producer in consumers:
+                consumers[producer] -= 1
+                if consumers[producer] == 0 and producer not in keep:
+                    work.append(producer)
+    return needed - removed if removed else needed
+
+
 def _deref_wrapper(fn, positions: tuple[int, ...], op_name: str):
     """Wraps `fn` so the reference inputs at `positions` are read as values."""
 
@@ -285,6 +338,10 @@ class ExecutionPlan:
                 if c._type in _PLACEHOLDER_TYPES and c._outputs[0] in fed:
                     continue
                 stack.append(c)
+        if not any(op._type in _SWITCH_TYPES for op in needed):
+            keep = {t._op for t in fetch_tensors}
+            keep.update(target_ops)
+            needed = _drop_unused_pure_ops(needed, keep)
         ordered = _order(needed)
         self.ops = ordered
 

@@ -1,0 +1,179 @@
+"""Training step time of a 784-256-10 ReLU MLP (softmax cross-entropy, batch 128 fed
+through feed_dict) with GradientDescent and Adam: the same TF1 code on tfgraph and on
+real TF, and a hand-written numpy forward/backward/update step, in one invocation.
+
+    python benchmarks/bench_train_mlp.py            # TFGRAPH_TF_PYTHON=... adds TF
+
+Targets (issue 4): tfgraph's step no slower than TF's, and within 1.15x of the numpy
+step. Each framework runs in a fresh process; times are the median over repeated
+blocks of steps (best of 3 blocks' medians is noisy on shared machines: compare the
+ratios). Set BENCH_STEPS to change the number of timed steps per block.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import textwrap
+
+from _common import run_json, run_tf, run_tfgraph
+
+STEPS = int(os.environ.get("BENCH_STEPS", "200"))
+
+# The model and data, shared by all three programs (the numpy step uses the same init).
+SETUP = f"""
+STEPS = {STEPS}
+rng = np.random.RandomState(0)
+N_IN, N_HID, N_OUT, BATCH = 784, 256, 10, 128
+init = {{
+    "w1": (rng.standard_normal((N_IN, N_HID)) * np.sqrt(2.0 / N_IN)).astype(np.float32),
+    "b1": np.zeros(N_HID, np.float32),
+    "w2": (rng.standard_normal((N_HID, N_OUT)) * np.sqrt(2.0 / N_HID)).astype(np.float32),
+    "b2": np.zeros(N_OUT, np.float32),
+}}
+data_x = rng.random_sample((16 * BATCH, N_IN)).astype(np.float32)
+data_y = rng.randint(0, N_OUT, 16 * BATCH).astype(np.int64)
+batches = [(data_x[i * BATCH:(i + 1) * BATCH], data_y[i * BATCH:(i + 1) * BATCH])
+           for i in range(16)]
+
+
+def timed(step, n):
+    for i in range(20):  # warm up (plans, allocator, BLAS threads)
+        step(*batches[i % 16])
+    blocks = []
+    for _ in range(5):
+        t = time.perf_counter()
+        for i in range(n):
+            step(*batches[i % 16])
+        blocks.append((time.perf_counter() - t) / n)
+    blocks.sort()
+    return blocks[len(blocks) // 2] * 1e3  # median block, ms per step
+"""
+
+# TF1 code: runs unchanged as `tf` = tfgraph or tensorflow.compat.v1.
+TF1_CODE = (
+    SETUP
+    + """
+out = {}
+for name in ("GradientDescent", "Adam"):
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, N_IN], name="x")
+        y = tf.placeholder(tf.int64, [None], name="y")
+        w1 = tf.Variable(init["w1"], name="w1")
+        b1 = tf.Variable(init["b1"], name="b1")
+        w2 = tf.Variable(init["w2"], name="w2")
+        b2 = tf.Variable(init["b2"], name="b2")
+        hidden = tf.nn.relu(tf.matmul(x, w1) + b1)
+        logits = tf.matmul(hidden, w2) + b2
+        loss = tf.reduce_mean(
+            tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+        if name == "Adam":
+            opt = tf.train.AdamOptimizer(0.001)
+        else:
+            opt = tf.train.GradientDescentOptimizer(0.1)
+        train = opt.minimize(loss)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+
+            def step(bx, by):
+                sess.run(train, {x: bx, y: by})
+
+            for i in range(3):  # the same 3 first steps everywhere: losses must agree
+                step(*batches[i])
+            out[name + "_loss"] = float(sess.run(loss, {x: data_x, y: data_y}))
+            out[name] = timed(step, STEPS)
+print(json.dumps(out))
+"""
+)
+
+NUMPY_CODE = (
+    SETUP
+    + """
+def make_step(kind):
+    w1, b1, w2, b2 = (init[k].copy() for k in ("w1", "b1", "w2", "b2"))
+    params = [w1, b1, w2, b2]
+    lr = np.float32(0.1 if kind == "GradientDescent" else 0.001)
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    state = {"t": 0}
+    b1_, b2_, eps = np.float32(0.9), np.float32(0.999), np.float32(1e-8)
+    rows = np.arange(BATCH)
+
+    def step(bx, by):
+        # forward
+        h = bx @ w1
+        h += b1
+        np.maximum(h, 0, out=h)
+        logits = h @ w2
+        logits += b2
+        logits -= logits.max(axis=1, keepdims=True)
+        np.exp(logits, out=logits)
+        logits /= logits.sum(axis=1, keepdims=True)
+        # backward: d loss / d logits = (softmax - onehot) / batch
+        dlogits = logits
+        dlogits[rows, by] -= 1
+        dlogits *= np.float32(1.0 / len(by))
+        grads = [None, None, h.T @ dlogits, dlogits.sum(axis=0)]
+        dh = dlogits @ w2.T
+        dh *= h > 0
+        grads[0] = bx.T @ dh
+        grads[1] = dh.sum(axis=0)
+        # update (in place)
+        if kind == "GradientDescent":
+            for p, g in zip(params, grads):
+                g *= lr
+                p -= g
+        else:
+            state["t"] += 1
+            t = state["t"]
+            alpha = lr * np.sqrt(1 - b2_ ** t) / (1 - b1_ ** t)
+            for p, g, mi, vi in zip(params, grads, m, v):
+                mi *= b1_
+                mi += (1 - b1_) * g
+                vi *= b2_
+                vi += (1 - b2_) * (g * g)
+                p -= alpha * mi / (np.sqrt(vi) + eps)
+
+    return step
+
+out = {}
+for name in ("GradientDescent", "Adam"):
+    out[name] = timed(make_step(name), STEPS)
+print(json.dumps(out))
+"""
+)
+
+NUMPY_PRELUDE = """
+import json, sys, time
+import numpy as np
+"""
+
+
+def main() -> dict:
+    ours = run_tfgraph(TF1_CODE)
+    numpy_times = run_json(sys.executable, NUMPY_PRELUDE, textwrap.dedent(NUMPY_CODE))
+    theirs = run_tf(TF1_CODE)
+    print(
+        f"train_mlp: 784-256-10 ReLU MLP, softmax cross-entropy, batch 128 via feed_dict; "
+        f"ms per step (median of 5 blocks of {STEPS} steps)"
+    )
+    results = {}
+    for name in ("GradientDescent", "Adam"):
+        t_ours, t_np = ours[name], numpy_times[name]
+        line = f"  {name:<16} tfgraph {t_ours:6.3f}   numpy {t_np:6.3f}"
+        row = {"tfgraph": t_ours, "numpy": t_np, "tfgraph/numpy": t_ours / t_np}
+        if theirs:
+            line += f"   TF {theirs[name]:6.3f}   tfgraph/TF {t_ours / theirs[name]:5.2f}x"
+            row["TF"] = theirs[name]
+            row["tfgraph/TF"] = t_ours / theirs[name]
+            # the same training on both: losses after the timed steps agree
+            row["loss_tfgraph"], row["loss_TF"] = ours[name + "_loss"], theirs[name + "_loss"]
+        line += f"   tfgraph/numpy {t_ours / t_np:5.2f}x"
+        print(line)
+        results[name] = row
+    return results
+
+
+if __name__ == "__main__":
+    print(json.dumps(main()))
