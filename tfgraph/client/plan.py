@@ -215,6 +215,8 @@ def _make_step(fn, ins: tuple[int, ...], outs: tuple[int, ...], single: bool):
 
 _SWITCH_TYPES = frozenset({"Switch", "RefSwitch"})
 _PLACEHOLDER_TYPES = frozenset({"Placeholder", "PlaceholderV2"})
+# Ops with no inputs whose kernel returns the same object at every run of a session.
+_CONSTANT_TYPES = frozenset({"Const", "VariableV2"})
 _MERGE_TYPES = frozenset({"Merge", "RefMerge"})
 
 
@@ -294,6 +296,7 @@ class ExecutionPlan:
         "ref_fetches",
         "step_ops",
         "steps",
+        "template",
     )
 
     def __init__(
@@ -401,11 +404,26 @@ class ExecutionPlan:
                     producers.add(op)
             frees = {}  # keep dead markers readable; small graphs, no frees needed
 
-        # 5. bind kernels.
+        # 5. bind kernels. Ops whose output never changes within a session (constants, the
+        # variables' cells) are run once here: their values start every run's slot list.
+        template = [None] * self.n_slots
         steps = []
         step_ops = []
         for i, op in enumerate(ordered):
             fn = _bind_kernel(op, ctx)
+            if op._type in _CONSTANT_TYPES and op not in maybe_dead:
+                out_slot = slot_of.get(op._outputs[0])
+                if out_slot is not None:
+                    template[out_slot] = fn()
+                snap = snapshot_of.get(op._outputs[0])
+                if snap is not None:
+                    steps.append(_make_snapshot(out_slot, snap, op._outputs[0]))
+                    step_ops.append(None)
+                dead = frees.get(i)
+                if dead:
+                    steps.append(_make_free(tuple(dead)))
+                    step_ops.append(op)
+                continue
             inputs = op._inputs
             for t in inputs:
                 if t._dtype._base is not t._dtype:  # a reference input: maybe read it
@@ -453,11 +471,12 @@ class ExecutionPlan:
                 step_ops.append(op)
         self.steps = tuple(steps)
         self.step_ops = tuple(step_ops)
+        self.template = template
 
     def run(self, feed_values) -> list:
         """Runs the plan; `feed_values` are already converted, in `feed_tensors` order.
         Returns the raw values of `fetch_tensors`."""
-        vals = [None] * self.n_slots
+        vals = self.template.copy()
         for s, value in zip(self.feed_slots, feed_values):
             vals[s] = value
         i = 0

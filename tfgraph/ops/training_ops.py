@@ -298,24 +298,56 @@ def _store(cells, arrays) -> None:
 # (var first, then the slots in input order) in place.
 
 
+def _scalars(op, names, values) -> list:
+    """The hyper-parameter inputs as numpy scalars (0-d arrays take the fast path)."""
+    out = []
+    for name, value in zip(names, values):
+        if value.__class__ is _ndarray and not value.shape:
+            out.append(value[()])
+        else:
+            out.append(_scalar(op, name, value))
+    return out
+
+
 def _dense_kernel(slot_names, scalar_names, make_update):
-    """A kernel factory for a dense Apply op with inputs (var, *slots, *scalars, grad) in
-    the order `order` gives ('c' = cell, 's' = scalar, 'g' = grad)."""
+    """A kernel factory for a dense Apply op with inputs (var, *slots, *scalars, grad).
+    `make_update(op, T)` returns `update(arrays, scalars, grad)` writing `arrays` (var
+    first, then the slots) in place."""
     names = ("var", *slot_names)
 
     def make(op, ctx):
         _float_kernel(op)
         update = make_update(op, op._attrs["T"].np_dtype.type)
         n_cells = len(names)
+        op_name = op._name
+
+        if n_cells == 1:  # gradient descent and its proximal form: the lean path
+
+            def kernel(cell, *rest):
+                grad = rest[-1]
+                scalars = _scalars(op, scalar_names, rest[:-1])
+                with cell.lock:
+                    shape = cell.read(op_name).shape  # (keeps no reference to the array)
+                    if grad.__class__ is not _ndarray or grad.shape != shape:
+                        _check_grad(op, shape, grad)
+                    array = _writable(cell, op_name)
+                    try:
+                        update((array,), scalars, grad)
+                    finally:
+                        cell.value = freeze(array)
+                return cell
+
+            return kernel
 
         def kernel(*args):
             cells = args[:n_cells]
             grad = args[-1]
-            scalars = [_scalar(op, n, v) for n, v in zip(scalar_names, args[n_cells:-1])]
+            scalars = _scalars(op, scalar_names, args[n_cells:-1])
             with _Locked(cells):
                 shape = _common_shape(op, cells, names)
-                _check_grad(op, shape, grad)
-                arrays = [_writable(c, op._name) for c in cells]
+                if grad.__class__ is not _ndarray or grad.shape != shape:
+                    _check_grad(op, shape, grad)
+                arrays = [_writable(c, op_name) for c in cells]
                 try:
                     update(arrays, scalars, grad)
                 finally:
