@@ -332,7 +332,10 @@ def _dense_kernel(slot_names, scalar_names, make_update):
                         _check_grad(op, shape, grad)
                     array = _writable(cell, op_name)
                     try:
-                        update((array,), scalars, grad)
+                        if shape:
+                            update((array,), scalars, grad)
+                        else:  # 0-d: update a 1-element view (temporaries stay arrays)
+                            update((array.reshape(1),), scalars, np.reshape(grad, 1))
                     finally:
                         cell.value = freeze(array)
                 return cell
@@ -349,7 +352,10 @@ def _dense_kernel(slot_names, scalar_names, make_update):
                     _check_grad(op, shape, grad)
                 arrays = [_writable(c, op_name) for c in cells]
                 try:
-                    update(arrays, scalars, grad)
+                    if shape:
+                        update(arrays, scalars, grad)
+                    else:  # 0-d: update 1-element views (temporaries stay arrays)
+                        update([a.reshape(1) for a in arrays], scalars, np.reshape(grad, 1))
                 finally:
                     _store(cells, arrays)
             return cells[0]

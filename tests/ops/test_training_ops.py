@@ -1,0 +1,222 @@
+"""Training ops: formulas, in-place updates of exclusively owned cells (and copies
+otherwise), run-time checks, sparse rows, concurrency."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tfgraph import errors
+from tfgraph.ops import training_ops
+
+
+def _session_with(*variables):
+    sess = tf.Session()
+    sess.run(tf.variables_initializer(list(variables)))
+    return sess
+
+
+def _cell(sess, var):
+    return sess._resources.cells[("", var.op.name)]
+
+
+@pytest.fixture(params=[True, False], ids=["in_place", "copy"])
+def in_place(request, monkeypatch):
+    monkeypatch.setattr(training_ops, "IN_PLACE", request.param)
+    return request.param
+
+
+def test_gradient_descent_formula(in_place):
+    v = tf.Variable([1.0, 2.0, 3.0], name="v")
+    out = training_ops.apply_gradient_descent(v, 0.5, tf.constant([2.0, 2.0, -4.0]))
+    assert out.dtype.is_ref_dtype and out.dtype.base_dtype == tf.float32
+    assert out.shape.as_list() == [3]
+    with _session_with(v) as sess:
+        np.testing.assert_array_equal(sess.run(out), [0.0, 1.0, 5.0])
+        np.testing.assert_array_equal(sess.run(v), [0.0, 1.0, 5.0])
+
+
+def test_adam_formula_matches_numpy(in_place):
+    rng = np.random.RandomState(0)
+    var0, m0, v0, g = (rng.rand(3, 2).astype(np.float32) for _ in range(4))
+    var, m, v = tf.Variable(var0), tf.Variable(m0), tf.Variable(v0)
+    b1p, b2p, lr, b1, b2, eps = (np.float32(x) for x in (0.81, 0.998, 0.01, 0.9, 0.999, 1e-8))
+    op = training_ops.apply_adam(var, m, v, b1p, b2p, lr, b1, b2, eps, g)
+    with _session_with(var, m, v) as sess:
+        sess.run(op.op)
+        new_var, new_m, new_v = sess.run([var, m, v])
+    alpha = lr * np.sqrt(1 - b2p) / (1 - b1p)
+    exp_m = m0 + (g - m0) * (1 - b1)
+    exp_v = v0 + (g * g - v0) * (1 - b2)
+    np.testing.assert_allclose(new_m, exp_m, rtol=1e-6)
+    np.testing.assert_allclose(new_v, exp_v, rtol=1e-6)
+    np.testing.assert_allclose(new_var, var0 - exp_m * alpha / (np.sqrt(exp_v) + eps), rtol=1e-6)
+
+
+def test_update_is_in_place_only_when_the_cell_owns_the_array(monkeypatch):
+    monkeypatch.setattr(training_ops, "IN_PLACE", True)
+    v = tf.Variable(np.zeros((4, 4), np.float32), name="v")
+    step = training_ops.apply_gradient_descent(v, 1.0, tf.ones([4, 4])).op
+    with _session_with(v) as sess:
+        cell = _cell(sess, v)
+        before = cell.value
+        held = before  # someone else holds the array: the update must copy
+        sess.run(step)
+        assert cell.value is not held
+        np.testing.assert_array_equal(held, 0.0)  # a value handed out never changes
+        assert not held.flags.writeable
+        del held, before
+        owned = id(cell.value)
+        sess.run(step)
+        assert id(cell.value) == owned  # exclusively owned: updated in place...
+        assert not cell.value.flags.writeable  # ...and frozen again
+        np.testing.assert_array_equal(sess.run(v), -2.0)
+
+
+def test_fetched_values_do_not_change_after_later_updates(in_place):
+    v = tf.Variable([1.0, 1.0], name="v")
+    step = training_ops.apply_gradient_descent(v, 1.0, tf.constant([1.0, 1.0])).op
+    with _session_with(v) as sess:
+        first = sess.run(v)
+        read = sess.run(v.value())
+        sess.run(step)
+        sess.run(step)
+        np.testing.assert_array_equal(first, [1.0, 1.0])
+        np.testing.assert_array_equal(read, [1.0, 1.0])
+        np.testing.assert_array_equal(sess.run(v), [-1.0, -1.0])
+
+
+def test_a_view_of_the_variable_blocks_the_in_place_update(monkeypatch):
+    monkeypatch.setattr(training_ops, "IN_PLACE", True)
+    v = tf.Variable(np.arange(6, dtype=np.float32).reshape(2, 3), name="v")
+    step = training_ops.apply_gradient_descent(v, 1.0, tf.ones([2, 3])).op
+    with _session_with(v) as sess:
+        view = _cell(sess, v).value[0]  # a view references its base array
+        sess.run(step)
+        np.testing.assert_array_equal(view, [0.0, 1.0, 2.0])
+
+
+def test_uninitialized_slot_is_reported():
+    v = tf.Variable([1.0], name="v")
+    acc = tf.Variable([1.0], name="acc")
+    op = training_ops.apply_adagrad(v, acc, 0.1, tf.constant([1.0]))
+    with (
+        _session_with(v) as sess,
+        pytest.raises(
+            errors.FailedPreconditionError, match="Attempting to use uninitialized value acc"
+        ),
+    ):
+        sess.run(op)
+
+
+def test_run_time_shape_checks():
+    v = tf.Variable(tf.zeros([2, 3]), validate_shape=False, name="v")
+    g = tf.placeholder(tf.float32, name="g")
+    lr = tf.placeholder(tf.float32, name="lr")
+    op = training_ops.apply_gradient_descent(v, lr, g)
+    with _session_with(v) as sess:
+        with pytest.raises(errors.InvalidArgumentError, match=r"var and grad do not have the same"):
+            sess.run(op, {g: np.zeros((2, 4)), lr: 0.1})
+        with pytest.raises(errors.InvalidArgumentError, match=r"alpha is not a scalar: \[2\]"):
+            sess.run(op, {g: np.zeros((2, 3)), lr: [0.1, 0.2]})
+        sess.run(op, {g: np.ones((2, 3)), lr: [0.5]})  # a 1-element vector is a scalar
+        np.testing.assert_array_equal(sess.run(v), -0.5)
+
+
+def test_slot_shape_mismatch_at_run_time():
+    v = tf.Variable(tf.zeros([2]), validate_shape=False, name="v")
+    m = tf.Variable(tf.zeros([3]), validate_shape=False, name="m")
+    op = training_ops.apply_momentum(v, m, 0.1, tf.placeholder(tf.float32, name="g"), 0.9)
+    with (
+        _session_with(v, m) as sess,
+        pytest.raises(
+            errors.InvalidArgumentError,
+            match=r"var and accum do not have the same shape\[2\] \[3\]",
+        ),
+    ):
+        sess.run(op, {"g:0": [1.0, 1.0]})
+
+
+def test_build_time_shape_errors():
+    v = tf.Variable(tf.zeros([2, 3]), name="v")
+    with pytest.raises(ValueError, match="Shape must be rank 0 but is rank 1"):
+        training_ops.apply_gradient_descent(v, [0.1], tf.zeros([2, 3]))
+    with pytest.raises(ValueError, match="Dimension 1 in both shapes must be equal"):
+        training_ops.apply_gradient_descent(v, 0.1, tf.zeros([2, 4]))
+    with pytest.raises(ValueError, match="Shape must be rank 1 but is rank 2"):
+        training_ops.sparse_apply_adagrad(v, v, 0.1, tf.zeros([1, 3]), [[0]])
+
+
+def test_integer_variables_have_no_kernel():
+    v = tf.Variable([1, 2], name="v")
+    op = training_ops.apply_gradient_descent(v, 1, tf.constant([1, 1]))
+    with (
+        _session_with(v) as sess,
+        pytest.raises(
+            errors.InvalidArgumentError, match="No OpKernel was registered to support Op"
+        ),
+    ):
+        sess.run(op)
+
+
+def test_sparse_updates_only_touch_their_rows(in_place):
+    v = tf.Variable(np.ones((4, 2), np.float32), name="v")
+    acc = tf.Variable(np.ones((4, 2), np.float32), name="acc")
+    op = training_ops.sparse_apply_adagrad(v, acc, 1.0, tf.constant([[3.0, 0.0]]), [2])
+    with _session_with(v, acc) as sess:
+        sess.run(op)
+        new_v, new_acc = sess.run([v, acc])
+    np.testing.assert_array_equal(new_acc[[0, 1, 3]], 1.0)
+    np.testing.assert_allclose(new_acc[2], [10.0, 1.0])
+    np.testing.assert_allclose(new_v[2], [1 - 3 / np.sqrt(10), 1.0], rtol=1e-6)
+    np.testing.assert_array_equal(new_v[[0, 1, 3]], 1.0)
+
+
+def test_sparse_duplicate_indices_apply_one_after_another():
+    v = tf.Variable(np.zeros((2, 1), np.float32), name="v")
+    acc = tf.Variable(np.zeros((2, 1), np.float32), name="acc")
+    op = training_ops.sparse_apply_momentum(v, acc, 1.0, tf.constant([[1.0], [1.0]]), [0, 0], 0.5)
+    with _session_with(v, acc) as sess:
+        sess.run(op)
+        # accum: 0*0.5+1 = 1 then 1*0.5+1 = 1.5; var: -1 then -1-1.5
+        np.testing.assert_allclose(sess.run([v, acc]), [[[-2.5], [0.0]], [[1.5], [0.0]]])
+
+
+def test_sparse_index_out_of_range():
+    v = tf.Variable(np.zeros((2, 1), np.float32), name="v")
+    op = training_ops.sparse_apply_proximal_gradient_descent(v, 0.1, 0.0, 0.0, [[1.0]], [7])
+    with (
+        _session_with(v) as sess,
+        pytest.raises(
+            errors.InvalidArgumentError, match="Index 7 at offset 0 in indices is out of range"
+        ),
+    ):
+        sess.run(op)
+
+
+def test_same_variable_as_var_and_slot_does_not_deadlock():
+    v = tf.Variable([1.0, 2.0], name="v")
+    op = training_ops.apply_momentum(v, v, 0.1, tf.constant([1.0, 1.0]), 0.0)
+    with _session_with(v) as sess:
+        sess.run(op)  # lr * (0 * accum + grad) with accum == var: just runs
+
+
+def test_concurrent_training_steps_lose_no_update(in_place):
+    v = tf.Variable(np.zeros(1000, np.float32), name="v")
+    step = training_ops.apply_gradient_descent(v, 1.0, tf.fill([1000], -1.0)).op
+    with _session_with(v) as sess:
+        sess.run(step)
+
+        def work():
+            for _ in range(200):
+                sess.run(step)
+
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        np.testing.assert_array_equal(sess.run(v), 801.0)
