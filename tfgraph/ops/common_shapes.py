@@ -129,6 +129,8 @@ _FOLDABLE = frozenset(
         "Max", "Min", "Sum", "Prod", "Neg", "Abs", "RealDiv", "Div", "FloorMod", "Less",
         "LessEqual", "Greater", "GreaterEqual", "Equal", "NotEqual", "Select", "SelectV2",
         "ReverseV2", "LogicalAnd", "LogicalOr", "LogicalNot",
+        # index arithmetic of gradient subgraphs (TF's shape inference folds these too)
+        "ListDiff", "InvertPermutation", "DynamicPartition",
     }
 )  # fmt: skip
 
@@ -208,6 +210,8 @@ def constant_value(tensor, partial: bool = False, _depth: int = 0):  # noqa: ARG
             result = kernel(*vals)
         except Exception:  # noqa: BLE001 - static evaluation is best effort
             return None
+        if not op._op_def.single_output:
+            result = result[tensor._value_index]  # one output of a multi-output op
         return np.asarray(result)
     return None
 
