@@ -152,6 +152,51 @@ from tfgraph.ops.math_ops import (
     truediv,
     truncatediv,
 )
+from tfgraph.ops.array_ops import (
+    boolean_mask,
+    broadcast_to,
+    gather,
+    newaxis,
+    one_hot,
+    pad,
+    reverse,
+    reverse_v2,
+    sequence_mask,
+    shape_n,
+    slice,
+    split,
+    stop_gradient,
+    strided_slice,
+    tile,
+    unique,
+    unstack,
+    where,
+    where_v2,
+)
+from tfgraph.ops.math_ops import (
+    argmax,
+    argmin,
+    clip_by_value,
+    count_nonzero,
+    cumsum,
+    reduce_logsumexp,
+    tensordot,
+)
+from tfgraph.ops.check_ops import (
+    Assert,
+    Print,
+    assert_equal,
+    assert_greater,
+    assert_greater_equal,
+    assert_less,
+    assert_less_equal,
+    assert_negative,
+    assert_non_negative,
+    assert_non_positive,
+    assert_positive,
+    assert_rank,
+    assert_type,
+)
 from tfgraph.ops.control_flow_ops import cond, group, no_op, tuple
 from tfgraph.ops.state_ops import (
     assign,
@@ -186,7 +231,7 @@ from tfgraph.client.session import InteractiveSession, Session, get_default_sess
 from tfgraph.module import Module
 from tfgraph import train
 from tfgraph.ops.random_ops import *
-from tfgraph import nn
+from tfgraph import debugging, nn
 from tfgraph.framework.random_seed import get_seed, set_random_seed
 from tfgraph.ops.init_ops import (
     constant_initializer,
@@ -259,3 +304,6 @@ def __getattr__(name):
 
         return getattr(proto, name)
     raise AttributeError(f"module 'tfgraph' has no attribute {name!r}")
+
+# TensorBoard summaries: tf.summary (ops, FileWriter) and tf.train.summary_iterator.
+from tfgraph import summary  # noqa: E402

@@ -621,20 +621,27 @@ def is_variable_initialized(variable) -> Tensor:
 
 
 def assert_variables_initialized(var_list=None):
-    """An op that fails (FailedPreconditionError) if any variable is uninitialized."""
-    from tfgraph.ops import check_ops
-
+    """An op that fails (FailedPreconditionError) if any variable is uninitialized: as in
+    TF, the Rank of each variable's value (colocated with it), stacked; None if there are
+    no variables."""
     if var_list is None:
         var_list = global_variables() + local_variables()
+    if not var_list:
+        var_list = [
+            op.outputs[0]
+            for op in get_default_graph().get_operations()
+            if op.type in ("Variable", "VariableV2", "AutoReloadVariable")
+        ]
+    if not var_list:
+        return None
     g = get_default_graph()
-    with g.name_scope("assert_variables_initialized"):
-        if not var_list:
-            return None
-        ranks = [state_ops.is_variable_initialized(v) for v in var_list]
-        if len(ranks) == 1:
-            return check_ops.assert_initialized(ranks[0], var_list[0])
-        stacked = array_ops.stack(ranks)
-        return check_ops.assert_all_initialized(stacked, var_list)
+    ranks = []
+    for var in var_list:
+        with g.colocate_with(var.op):
+            ranks.append(array_ops.rank_internal(var, optimize=False))
+    if len(ranks) == 1:
+        return ranks[0]
+    return array_ops.stack(ranks)
 
 
 def report_uninitialized_variables(var_list=None, name: str = "report_uninitialized_variables"):

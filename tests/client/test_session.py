@@ -376,3 +376,18 @@ def test_error_classes_and_codes():
     }
     for name, code in codes.items():
         assert getattr(tf.errors, name)(None, None, "m").error_code == code
+
+
+def test_list_outputs_of_length_one():
+    # A list output with one element is still a list output (Split/Unpack/ShapeN, N=1).
+    x = tf.constant([[1.0, 2.0]])
+    (only,) = tf.split(x, 1, axis=0)
+    (row,) = tf.unstack(x)
+    (shape,) = tf.shape_n([tf.placeholder(tf.float32)])
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(only), [[1.0, 2.0]])
+        np.testing.assert_array_equal(sess.run(row), [1.0, 2.0])
+        np.testing.assert_array_equal(
+            sess.run(shape, {tf.get_default_graph().get_tensor_by_name("Placeholder:0"): [1, 2]}),
+            [2],
+        )

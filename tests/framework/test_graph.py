@@ -293,3 +293,11 @@ def test_get_collection_scope_filter_is_a_prefix_regex_on_names():
     assert tf.get_collection("ts", scope="layer1/") == [a]
     assert tf.get_collection("ts", scope="layer[12]$|layer2") == [c]
     assert len(tf.get_collection("ts")) == 4
+
+
+def test_empty_name_with_default_opens_the_root_scope():
+    with tf.name_scope("outer"):
+        with tf.name_scope("", "dflt") as s:
+            assert s == ""
+        with tf.name_scope(None, "dflt") as s:
+            assert s == "outer/dflt/"

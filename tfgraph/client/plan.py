@@ -360,7 +360,7 @@ class ExecutionPlan:
                 outs = tuple(slot_of.get(t, -1) for t in outputs)
                 while outs and outs[-1] < 0 and len(outs) > 1:
                     outs = outs[:-1]
-            single = len(outputs) <= 1
+            single = op._op_def.single_output or not outputs
             live = maybe_dead.get(op) if maybe_dead else None
             if live is not None:
                 ctrl_live = tuple(maybe_dead[c] for c in op._control_inputs if c in maybe_dead)

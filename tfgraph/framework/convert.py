@@ -170,7 +170,12 @@ def numpy_value(value, dtype: dtypes.DType | None = None) -> tuple[np.ndarray, d
         if dtype is not None:
             _check_python_compatible(value, dtype)
         try:
-            arr = np.array(value)
+            if next(_python_leaves(value), None).__class__ in (bytes, str):
+                # numpy's fixed-width bytes dtype would drop trailing NUL bytes
+                # (serialized protos often end with them): keep the Python objects.
+                arr = np.array(value, dtype=object)
+            else:
+                arr = np.array(value)
         except ValueError as e:
             raise ValueError(str(e)) from None
     else:
@@ -213,9 +218,7 @@ def numpy_value(value, dtype: dtypes.DType | None = None) -> tuple[np.ndarray, d
 
 
 def _float_to_bfloat16_bits(arr: np.ndarray) -> np.ndarray:
-    bits = np.ascontiguousarray(arr, dtype=np.float32).view(np.uint32)
-    rounded = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype(np.uint16)
-    return rounded.view(dtypes.bfloat16.np_dtype)
+    return dtypes.to_bfloat16(arr)
 
 
 def _python_scalar(value, cls, dtype):
@@ -282,6 +285,8 @@ def constant(value, dtype=None, shape=None, name: str = "Const", verify_shape: b
             )
         if arr.size == n:
             full = arr.reshape(dims)
+        elif n == 0:  # an empty shape takes no values (TF writes the shape only)
+            full = np.zeros(dims, dtype=arr.dtype)
         elif arr.size > n:
             raise TypeError(f"Too many elements provided. Takes at most {n}, but got {arr.size}.")
         elif arr.size == 0:
@@ -318,27 +323,76 @@ def _is_nested_with_tensors(value) -> bool:
 
 
 def _list_conversion(value, dtype=None, name=None, as_ref=False):
-    """Lists holding tensors are packed with `Pack` ops (`packed`), as TF autopacks."""
+    """Lists holding tensors are packed with `Pack` ops (`packed`), as TF autopacks: a
+    nested list is packed in a scope named by its index, a Python element becomes a
+    constant named by its index, and tensors of another dtype are cast first."""
     if not _is_nested_with_tensors(value):
         return constant(value, dtype=dtype, name=name or "Const")
     from tfgraph.framework.graph import get_default_graph
 
     g = get_default_graph()
+    inferred = _nested_tensor_dtype(value)
+    if dtype is None:
+        dtype = inferred
+    elif dtype._base is not inferred:
+        value = _cast_nested(value, dtype._base)
+    dtype = dtype._base
 
     def pack(items, scope_name):
         with g.name_scope(scope_name) as scope:
             elems = []
-            for item in items:
-                if isinstance(item, (list, tuple)) and _is_nested_with_tensors(item):
-                    elems.append(pack(item, "packed"))
+            for i, item in enumerate(items):
+                if isinstance(item, Tensor):
+                    if item.dtype._base is not dtype:
+                        raise TypeError(
+                            f"Cannot convert a list containing a tensor of dtype "
+                            f"{item.dtype.name} to {dtype.name} (Tensor is: {item!r})"
+                        )
+                    elems.append(item)
+                elif isinstance(item, (list, tuple)) and _is_nested_with_tensors(item):
+                    elems.append(pack(item, str(i)))
                 else:
                     elems.append(item)
-            ref = next(e for e in elems if isinstance(e, Tensor) or hasattr(e, "dtype"))
-            target = dtype or dtypes.as_dtype(ref.dtype)._base
-            tensors = [convert_to_tensor(e, dtype=target) for e in elems]
+            tensors = [
+                e if isinstance(e, Tensor) else constant(e, dtype=dtype, name=str(i))
+                for i, e in enumerate(elems)
+            ]
             return g._create_op("Pack", tensors, {"axis": 0}, scope)._outputs[0]
 
-    return pack(value, name or "packed")
+    return pack(_as_tensors(value), name or "packed")
+
+
+def _as_tensors(value):
+    """Nested lists with Variables (and other tensor-likes) replaced by their tensors."""
+    if isinstance(value, (list, tuple)):
+        return [_as_tensors(v) for v in value]
+    if not isinstance(value, Tensor) and hasattr(value, "_as_graph_element"):
+        return convert_to_tensor(value)
+    return value
+
+
+def _nested_tensor_dtype(value):
+    for v in value:
+        if isinstance(v, Tensor) or hasattr(v, "_as_graph_element"):
+            return dtypes.as_dtype(v.dtype)._base
+        if isinstance(v, (list, tuple)):
+            found = _nested_tensor_dtype(v)
+            if found is not None:
+                return found
+    return None
+
+
+def _cast_nested(value, dtype):
+    if isinstance(value, (list, tuple)):
+        return [_cast_nested(v, dtype) for v in value]
+    if isinstance(value, Tensor) or hasattr(value, "_as_graph_element"):
+        value = convert_to_tensor(value)
+        if value.dtype._base is not dtype:
+            from tfgraph.framework.graph import get_default_graph
+
+            g = get_default_graph()
+            return g._create_op("Cast", [value], {"DstT": dtype}, "Cast")._outputs[0]
+    return value
 
 
 register_tensor_conversion_function(Tensor, _tensor_conversion, 0)

@@ -945,7 +945,7 @@ def name_scope(name, default_name=None, values=None):
             f"`default_name` type ({type(default_name)}) is not a string type. You likely "
             "meant to pass this into the `values` kwarg."
         )
-    scope_name = name if name else default_name
+    scope_name = default_name if name is None else name
     g = _graph_of(values) if values else get_default_graph()
     if values and g is not get_default_graph():
         with g.as_default(), g.name_scope(scope_name) as scope:

@@ -238,6 +238,7 @@ class OpDef:
         "name",
         "outputs",
         "shape",
+        "single_output",
     )
 
     def __init__(
@@ -265,6 +266,9 @@ class OpDef:
                 raise ValueError(f"op {name}: argument {arg.name} uses undeclared attr")
         self.input_names = tuple(a.name for a in self.inputs)
         self.has_ref_inputs = any(a.is_ref for a in self.inputs)
+        # Kernels of ops with one non-list output return the value itself; all others
+        # return a sequence with one value per output (also a list output of length 1).
+        self.single_output = len(self.outputs) == 1 and not self.outputs[0].is_list
         self.shape: Callable | None = shape
         self.kernel: Callable | None = kernel
         self.make_kernel: Callable | None = make_kernel

@@ -7,6 +7,9 @@ does (same op names, same helper constants).
 
 from __future__ import annotations
 
+import builtins
+import numbers
+
 import numpy as np
 
 from tfgraph import errors
@@ -15,29 +18,48 @@ from tfgraph.framework.convert import constant, convert_to_tensor, numpy_value
 from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.ops import Tensor
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
-from tfgraph.framework.tensor_shape import TensorShape, as_shape
+from tfgraph.framework.tensor_shape import Dimension, TensorShape, as_shape
 from tfgraph.ops import common_shapes
-from tfgraph.ops.apply import apply_op, op_output
+from tfgraph.ops.apply import apply_op, graph_of, op_output
 from tfgraph.ops.common_shapes import SCALAR, UNKNOWN, constant_value, constant_value_as_shape
 
 __all__ = [
+    "boolean_mask",
+    "broadcast_to",
     "cast",
     "concat",
     "constant",
     "expand_dims",
     "fill",
+    "gather",
     "identity",
+    "newaxis",
+    "one_hot",
     "ones",
     "ones_like",
+    "pad",
     "placeholder",
     "placeholder_with_default",
     "rank",
     "reshape",
+    "reverse",
+    "reverse_v2",
+    "sequence_mask",
     "shape",
+    "shape_n",
     "size",
+    "slice",
+    "split",
     "squeeze",
     "stack",
+    "stop_gradient",
+    "strided_slice",
+    "tile",
     "transpose",
+    "unique",
+    "unstack",
+    "where",
+    "where_v2",
     "zeros",
     "zeros_like",
 ]
@@ -50,12 +72,15 @@ def _cpp_name(dtype: dtypes.DType) -> str:
     return _CPP_TYPE_NAMES.get(dtype.name, dtype.name)
 
 
+builtins_slice = builtins.slice
+
+
 # -- Const --------------------------------------------------------------------------------
 def _const_shape(op):
     return [TensorShape._from_tuple(op._attrs["value"].shape)]
 
 
-def _const_kernel(op, ctx):  # noqa: ARG001
+def _const_kernel(op, ctx):
     value = op._attrs["value"]
     return lambda: value
 
@@ -75,10 +100,12 @@ def _placeholder_shape(op):
     return [op._attrs["shape"]]
 
 
-def _placeholder_kernel(op, ctx):  # noqa: ARG001
+def _placeholder_kernel(op, ctx):
     dtype = op._attrs["dtype"]
     shape = op._attrs["shape"]
-    message = f"You must feed a value for placeholder tensor '{op.name}' with dtype {_cpp_name(dtype)}"
+    message = (
+        f"You must feed a value for placeholder tensor '{op.name}' with dtype {_cpp_name(dtype)}"
+    )
     if shape.ndims is not None:
         message += " and shape " + common_shapes.fmt_shape(shape)
 
@@ -124,9 +151,9 @@ register_op(
 )
 
 
-def placeholder_with_default(input, shape, name: str | None = None) -> Tensor:  # noqa: A002
+def placeholder_with_default(input, shape, name: str | None = None) -> Tensor:
     """A placeholder that returns `input` when not fed."""
-    input = convert_to_tensor(input)  # noqa: A001
+    input = convert_to_tensor(input)
     shape = as_shape(shape)
     if not input.shape.is_compatible_with(shape):
         raise ValueError(
@@ -148,7 +175,7 @@ register_op(
 )
 
 
-def identity(input, name: str | None = None) -> Tensor:  # noqa: A002
+def identity(input, name: str | None = None) -> Tensor:
     """Returns a tensor with the same value as `input` (a Variable reads its value)."""
     return op_output("Identity", name, [input])
 
@@ -159,7 +186,7 @@ def _shape_shape(op):
     return [TensorShape._from_tuple((None,) if dims is None else (len(dims),))]
 
 
-def _shape_kernel(op, ctx):  # noqa: ARG001
+def _shape_kernel(op, ctx):
     np_dtype = op._attrs["out_type"].np_dtype
     return lambda x: np.array(np.shape(x), dtype=np_dtype)
 
@@ -175,7 +202,7 @@ register_op(
 )
 
 
-def _size_kernel(op, ctx):  # noqa: ARG001
+def _size_kernel(op, ctx):
     np_dtype = op._attrs["out_type"].np_dtype
     return lambda x: np.array(np.size(x), dtype=np_dtype)
 
@@ -201,22 +228,87 @@ register_op(
 )
 
 
-def shape(input, name: str | None = None, out_type=dtypes.int32) -> Tensor:  # noqa: A002
-    """The shape of `input` as a 1-D int tensor (TF1 `tf.shape`)."""
-    return op_output("Shape", name, [input], {"out_type": dtypes.as_dtype(out_type)})
+def _shape_internal(input, name=None, optimize: bool = True, out_type=None) -> Tensor:
+    """TF's `shape_internal`: a constant when the shape is fully known (int64 only if a
+    dimension needs it and `out_type` is None), else a Shape op."""
+    g = graph_of((input,))
+    with g.as_default(), g.name_scope(name or "Shape") as scope:
+        input = convert_to_tensor(input)
+        dims = input._shape._dims
+        if optimize and dims is not None and None not in dims:
+            if out_type is None:
+                big = any(d >= 2**31 for d in dims)
+                return constant(
+                    list(dims), dtype=dtypes.int64 if big else dtypes.int32, name="shape_as_tensor"
+                )
+            return constant(list(dims), dtype=out_type, name=scope)
+        out_type = dtypes.int32 if out_type is None else dtypes.as_dtype(out_type)
+        return op_output("Shape", scope, [input], {"out_type": out_type})
 
 
-def size(input, name: str | None = None, out_type=dtypes.int32) -> Tensor:  # noqa: A002
-    return op_output("Size", name, [input], {"out_type": dtypes.as_dtype(out_type)})
+def shape(input, name: str | None = None, out_type=None) -> Tensor:
+    """The shape of `input` as a 1-D int tensor (TF1 `tf.shape`; a constant when the
+    shape is fully known)."""
+    out_type = dtypes.int32 if out_type is None else dtypes.as_dtype(out_type)
+    return _shape_internal(input, name, optimize=True, out_type=out_type)
 
 
-def rank(input, name: str | None = None) -> Tensor:  # noqa: A002
+def size(input, name: str | None = None, out_type=None) -> Tensor:
+    """The number of elements of `input` (a constant when the shape is known)."""
+    out_type = dtypes.int32 if out_type is None else dtypes.as_dtype(out_type)
+    g = graph_of((input,))
+    with g.as_default(), g.name_scope(name or "Size") as scope:
+        input = convert_to_tensor(input)
+        dims = input._shape._dims
+        if dims is not None and None not in dims:
+            return constant(int(np.prod(dims, dtype=np.int64)), dtype=out_type, name=scope)
+        if dims and 0 in dims:
+            return constant(0, dtype=out_type, name=scope)
+        return op_output("Size", scope, [input], {"out_type": out_type})
+
+
+def _shape_n_shape(op):
+    out = []
+    for t in op._inputs:
+        dims = t._shape._dims
+        out.append(TensorShape._from_tuple((None,) if dims is None else (len(dims),)))
+    return out
+
+
+def _shape_n_kernel(op, ctx):
+    np_dtype = op._attrs["out_type"].np_dtype
+    return lambda *xs: tuple(np.array(np.shape(x), dtype=np_dtype) for x in xs)
+
+
+register_op(
+    "ShapeN",
+    inputs=["input: N * T"],
+    outputs=["output: N * out_type"],
+    attrs=["N: int >= 1", "T: type", "out_type: {int32, int64} = int32"],
+    shape=_shape_n_shape,
+    make_kernel=_shape_n_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def shape_n(input, out_type=dtypes.int32, name: str | None = None) -> list[Tensor]:
+    """The shapes of a list of tensors (one `ShapeN` op)."""
+    op = apply_op("ShapeN", name, [list(input)], {"out_type": dtypes.as_dtype(out_type)})
+    return list(op._outputs)
+
+
+def rank(input, name: str | None = None) -> Tensor:
     """The rank of `input`: a constant when it is known statically, as in TF."""
+    return rank_internal(input, name)
+
+
+def rank_internal(input, name: str | None = None, optimize: bool = True) -> Tensor:
+    """TF's `rank_internal`: a constant for a known rank when `optimize`, else a Rank op."""
     g = get_default_graph()
     with g.name_scope(name or "Rank") as scope:
-        input = convert_to_tensor(input)  # noqa: A001
+        input = convert_to_tensor(input)
         ndims = input.shape.ndims
-        if ndims is not None:
+        if optimize and ndims is not None:
             return constant(ndims, dtype=dtypes.int32, name=scope)
         return op_output("Rank", scope, [input])
 
@@ -245,26 +337,43 @@ def fill(dims, value, name: str | None = None) -> Tensor:
     return op_output("Fill", name, [dims, value])
 
 
-# TF makes a constant instead of a Fill for shapes of at most this many elements.
+# TF makes a constant instead of a Fill for shapes of fewer than this many elements.
 _SMALL_CONSTANT_LIMIT = 1000
 
 
 def _filled(value, shape_arg, dtype, name: str, default: str) -> Tensor:
+    """TF's `zeros`/`ones`: a constant for small static shapes, else a Fill."""
     dtype = dtypes.as_dtype(dtype)._base
     g = get_default_graph()
     with g.name_scope(name or default) as scope:
-        if isinstance(shape_arg, TensorShape):
-            shape_arg = shape_arg.as_list()
-        if not isinstance(shape_arg, Tensor) and not hasattr(shape_arg, "_as_graph_element"):
+        if not isinstance(shape_arg, Tensor):
+            if isinstance(shape_arg, TensorShape) and shape_arg.is_fully_defined():
+                shape_arg = shape_arg.as_list()
+            try:  # TF's _constant_if_small
+                dims = np.asarray(shape_arg)
+                small = dims.dtype.kind in "iuf" and np.prod(dims) < _SMALL_CONSTANT_LIMIT
+            except (NotImplementedError, TypeError, ValueError):
+                small = False
+            if small:
+                dims = [int(d) for d in dims.reshape(-1)]
+                return constant(value, dtype=dtype, shape=dims, name=scope)
+            shape_t = None
             try:
-                dims = np.asarray(shape_arg, dtype=np.int64).reshape(-1)
+                static = TensorShape(shape_arg)
             except (TypeError, ValueError):
-                dims = None
-            if dims is not None and np.prod(dims) <= _SMALL_CONSTANT_LIMIT:
-                return constant(value, dtype=dtype, shape=dims.tolist(), name=scope)
-        shape_t = convert_to_tensor(shape_arg, dtype=dtypes.int32)
-        value_t = constant(value, dtype=dtype)
-        return op_output("Fill", scope, [shape_t, value_t])
+                static = None
+            if static is not None and static.is_fully_defined():
+                dims = static.as_list()
+                big = any(d >= 2**31 for d in dims)
+                shape_t = constant(
+                    dims, dtype=dtypes.int64 if big else dtypes.int32, name="shape_as_tensor"
+                )
+            if shape_t is None:
+                shape_t = convert_to_tensor(shape_arg, dtype=dtypes.int32)
+            shape_arg = shape_t
+        if not shape_arg._shape._dims:  # a scalar or unknown rank: make it a vector
+            shape_arg = reshape(shape_arg, [-1])
+        return op_output("Fill", scope, [shape_arg, constant(value, dtype=dtype)])
 
 
 def zeros(shape, dtype=dtypes.float32, name: str | None = None) -> Tensor:
@@ -306,11 +415,13 @@ def zeros_like(tensor, dtype=None, name: str | None = None, optimize: bool = Tru
     """A tensor of zeros with the shape (and dtype, unless given) of `tensor`."""
     g = get_default_graph()
     with g.name_scope(name or "zeros_like") as scope:
-        tensor = convert_to_tensor(tensor)
-        if dtype is not None and dtypes.as_dtype(dtype) != tensor.dtype._base:
-            return zeros(shape(tensor), dtype=dtype, name=scope)
-        if optimize and tensor.shape.is_fully_defined() and tensor.dtype._base != dtypes.variant:
-            return zeros(tensor.shape.as_list(), tensor.dtype._base, name=scope)
+        tensor = convert_to_tensor(tensor, name="tensor")
+        base = tensor.dtype._base
+        dtype = None if dtype is None else dtypes.as_dtype(dtype)._base
+        if optimize and tensor.shape.is_fully_defined() and base is not dtypes.variant:
+            return zeros(tensor.shape.as_list(), dtype or base, name=scope)
+        if dtype is not None and dtype is not base and dtype is not dtypes.variant:
+            return zeros(_shape_internal(tensor, optimize=optimize), dtype=dtype, name=scope)
         return op_output("ZerosLike", scope, [tensor])
 
 
@@ -318,20 +429,16 @@ def ones_like(tensor, dtype=None, name: str | None = None, optimize: bool = True
     """A tensor of ones with the shape (and dtype, unless given) of `tensor`."""
     g = get_default_graph()
     with g.name_scope(name or "ones_like") as scope:
-        tensor = convert_to_tensor(tensor)
+        tensor = convert_to_tensor(tensor, name="tensor")
+        ones_shape = _shape_internal(tensor, optimize=optimize)
         dtype = tensor.dtype._base if dtype is None else dtypes.as_dtype(dtype)
-        if optimize and tensor.shape.is_fully_defined():
-            return ones(tensor.shape.as_list(), dtype, name=scope)
-        return _filled_dynamic(1, shape(tensor), dtype, scope)
-
-
-def _filled_dynamic(value, shape_t, dtype, scope) -> Tensor:
-    value_t = constant(value, dtype=dtype)
-    return op_output("Fill", scope, [shape_t, value_t])
+        out = ones(ones_shape, dtype, name=scope)
+        out.set_shape(tensor.shape)
+        return out
 
 
 # -- Cast -------------------------------------------------------------------------------
-def _cast_kernel(op, ctx):  # noqa: ARG001
+def _cast_kernel(op, ctx):
     dst = op._attrs["DstT"]
     np_dtype = dst.np_dtype
     if dst is dtypes.string:
@@ -340,9 +447,19 @@ def _cast_kernel(op, ctx):  # noqa: ARG001
             raise errors.UnimplementedError(None, op, "Cast to string is not supported")
 
         return to_string
+    src = op._attrs["SrcT"]
+    if src is dtypes.bfloat16 and dst is not dtypes.bfloat16:
+        inner = _cast_kernel_for(dtypes.float32, dst, op)
+        return lambda x: inner(dtypes.from_bfloat16(x))
+    if dst is dtypes.bfloat16:
+        return lambda x: dtypes.to_bfloat16(np.real(x) if np.iscomplexobj(x) else x)
+    return _cast_kernel_for(src, dst, op)
+
+
+def _cast_kernel_for(src, dst, op):
+    np_dtype = dst.np_dtype
     if dst is dtypes.bool:
         return lambda x: np.asarray(x != 0)
-    src = op._attrs["SrcT"]
     if src.is_complex and not dst.is_complex:
         return lambda x: np.real(x).astype(np_dtype)
     if src.is_floating and dst.is_integer:
@@ -388,37 +505,51 @@ def _reshape_shape(op):
     dims = list(target._dims)
     if value is not None:
         dims = [int(d) for d in value.reshape(-1)]
+        if any(d < -1 for d in dims):
+            raise ValueError(f"Invalid value in tensor used for shape: {min(dims)}")
         if sum(1 for d in dims if d == -1) > 1:
-            raise ValueError(f"Cannot infer multiple unknown dimensions in shape {dims} ('{op.name}')")
+            return [TensorShape._from_tuple(tuple(None if d == -1 else d for d in dims))]
         n_in = x._shape.num_elements()
         if -1 in dims:
             known = int(np.prod([d for d in dims if d != -1])) if len(dims) > 1 else 1
             if n_in is not None:
-                if known == 0 or n_in % known:
-                    raise ValueError(
-                        f"Cannot reshape a tensor with {n_in} elements to shape "
-                        f"{dims} ({int(np.prod([d for d in dims]) * -1)} elements) for "
-                        f"'{op.name}' with input shapes: {common_shapes.fmt_shape(x._shape)}, "
-                        f"[{len(dims)}]."
+                if known == 0 and n_in != 0:
+                    partial = ",".join("?" if d == -1 else str(d) for d in dims)
+                    raise common_shapes.shape_error(
+                        op,
+                        f"Cannot reshape a tensor with {n_in} elements to shape [{partial}] "
+                        "(0 elements)",
                     )
-                dims = [n_in // known if d == -1 else d for d in dims]
+                if known and n_in % known:
+                    raise common_shapes.shape_error(
+                        op, f"Dimension size must be evenly divisible by {known} but is {n_in}"
+                    )
+                fill_in = n_in // known if known else None
+                dims = [fill_in if d == -1 else d for d in dims]
             else:
                 dims = [None if d == -1 else d for d in dims]
         elif n_in is not None and int(np.prod(dims)) != n_in:
-            raise ValueError(
-                f"Cannot reshape a tensor with {n_in} elements to shape {dims} "
-                f"({int(np.prod(dims))} elements) for '{op.name}' with input shapes: "
-                f"{common_shapes.fmt_shape(x._shape)}, [{len(dims)}]."
+            raise common_shapes.shape_error(
+                op,
+                f"Cannot reshape a tensor with {n_in} elements to shape {_shape_str(dims)} "
+                f"({int(np.prod(dims))} elements)",
             )
         return [TensorShape._from_tuple(tuple(dims))]
     return [target]
 
 
-def _reshape_kernel(op, ctx):  # noqa: ARG001
+def _reshape_kernel(op, ctx):
     def kernel(x, shape_value):
         try:
             return np.reshape(x, shape_value)
         except ValueError:
+            minus = [i for i, d in enumerate(shape_value.tolist()) if d == -1]
+            if len(minus) > 1:
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"Only one input size may be -1, not both {minus[0]} and {minus[1]}",
+                ) from None
             raise errors.InvalidArgumentError(
                 None,
                 op,
@@ -439,7 +570,7 @@ register_op(
 )
 
 
-def reshape(tensor, shape, name: str | None = None) -> Tensor:  # noqa: A002
+def reshape(tensor, shape, name: str | None = None) -> Tensor:
     """Reshapes `tensor` to `shape` (one dimension may be -1)."""
     if isinstance(shape, TensorShape):
         shape = shape.as_list()
@@ -474,7 +605,7 @@ register_op(
 )
 
 
-def expand_dims(input, axis=None, name: str | None = None, dim=None) -> Tensor:  # noqa: A002
+def expand_dims(input, axis=None, name: str | None = None, dim=None) -> Tensor:
     """Inserts a dimension of size 1 at `axis` (`dim` is the deprecated name)."""
     if axis is None:
         if dim is None:
@@ -497,7 +628,8 @@ def _squeeze_shape(op):
                 if d is not None and d != 1:
                     raise ValueError(
                         f"Can not squeeze dim[{i}], expected a dimension of 1, got {d} for "
-                        f"'{op.name}' with input shapes: {common_shapes.fmt_shape(op._inputs[0]._shape)}."
+                        f"'{op.name}' with input shapes: "
+                        f"{common_shapes.fmt_shape(op._inputs[0]._shape)}."
                     )
                 continue
             out.append(d)
@@ -508,7 +640,7 @@ def _squeeze_shape(op):
     return [TensorShape._from_tuple(tuple(out))]
 
 
-def _squeeze_kernel(op, ctx):  # noqa: ARG001
+def _squeeze_kernel(op, ctx):
     axes = tuple(op._attrs["squeeze_dims"])
     if axes:
         return lambda x: np.squeeze(x, axis=axes)
@@ -525,7 +657,7 @@ register_op(
 )
 
 
-def squeeze(input, axis=None, name: str | None = None, squeeze_dims=None) -> Tensor:  # noqa: A002
+def squeeze(input, axis=None, name: str | None = None, squeeze_dims=None) -> Tensor:
     """Removes dimensions of size 1 (all, or those in `axis`)."""
     if squeeze_dims is not None:
         if axis is not None:
@@ -573,12 +705,10 @@ def transpose(a, perm=None, name: str = "transpose", conjugate: bool = False) ->
         if perm is None:
             ndims = a.shape.ndims
             if ndims is not None:
-                perm = constant(list(range(ndims - 1, -1, -1)), dtype=dtypes.int32, name="perm")
+                perm = np.arange(ndims - 1, -1, -1, dtype=np.int32)
             else:
-                from tfgraph.ops import math_ops
-
-                r = rank(a)
-                perm = math_ops.subtract(math_ops.subtract(r, 1), math_ops.range(r))
+                r = op_output("Rank", None, [a])
+                perm = op_output("Range", None, [r - 1, -1, -1])
         out = op_output("Transpose", scope, [a, perm])
         if conjugate and a.dtype.is_complex:
             from tfgraph.ops import math_ops
@@ -608,7 +738,7 @@ def _pack_shape(op):
     return [TensorShape._from_tuple(d[:a] + (len(shapes),) + d[a:])]
 
 
-def _pack_kernel(op, ctx):  # noqa: ARG001
+def _pack_kernel(op, ctx):
     axis = op._attrs["axis"]
     return lambda *xs: np.stack(xs, axis=axis)
 
@@ -624,7 +754,18 @@ register_op(
 
 
 def stack(values, axis: int = 0, name: str = "stack") -> Tensor:
-    """Stacks a list of rank-R tensors into one rank-(R+1) tensor."""
+    """Stacks a list of rank-R tensors into one rank-(R+1) tensor (a constant when all
+    values are Python/numpy values and `axis` is 0, as in TF)."""
+    if axis == 0:
+        try:
+            return convert_to_tensor(values, name=name)
+        except (TypeError, ValueError, NotImplementedError):
+            pass
+    value_shape = convert_to_tensor(values[0], name=name)._shape._dims
+    if value_shape is not None:
+        n = len(value_shape) + 1
+        if axis < -n or axis >= n:
+            raise ValueError(f"Argument `axis` = {axis} not in range [{-n}, {n})")
     return op_output("Pack", name, [list(values)], {"axis": axis})
 
 
@@ -687,10 +828,1498 @@ def concat(values, axis, name: str = "concat") -> Tensor:
         values = [values]
     if len(values) == 1:
         g = get_default_graph()
-        with g.name_scope(name) as scope:
-            constant(axis, dtype=dtypes.int32, name="concat_dim")
-            return identity(values[0], name=scope)
+        with g.name_scope(name):
+            axis_t = convert_to_tensor(axis, dtype=dtypes.int32, name="concat_dim")
+            if axis_t._shape._dims is not None and axis_t._shape._dims != ():
+                raise ValueError(f"Shape {axis_t._shape} must have rank 0")
+            return identity(values[0], name=name)
     return op_output("ConcatV2", name, [list(values), axis])
+
+
+# -- Slice ------------------------------------------------------------------------------
+def _int_values(t):
+    """The static value of a 1-D int tensor as a list, or None."""
+    v = constant_value(t)
+    return None if v is None else [int(x) for x in np.reshape(v, -1)]
+
+
+def _vector_length(t, op):
+    dims = t._shape._dims
+    if dims is None:
+        return None
+    if len(dims) != 1:
+        raise common_shapes.shape_error(op, f"Shape must be rank 1 but is rank {len(dims)}")
+    return dims[0]
+
+
+def _slice_shape(op):
+    x, begin_t, size_t = op._inputs
+    n = _vector_length(begin_t, op)
+    m = _vector_length(size_t, op)
+    if n is not None and m is not None and n != m:
+        raise common_shapes.shape_error(
+            op, f"Dimension 0 in both shapes must be equal, but are {n} and {m}"
+        )
+    n = n if n is not None else m
+    dims = x._shape._dims
+    if n is not None and dims is not None and len(dims) != n:
+        raise common_shapes.shape_error(op, f"Shape must be rank {n} but is rank {len(dims)}")
+    if n is None:
+        return [UNKNOWN if dims is None else TensorShape._from_tuple((None,) * len(dims))]
+    begin, sizes = _int_values(begin_t), _int_values(size_t)
+    if sizes is None:
+        partial = constant_value_as_shape(size_t)._dims
+        return [TensorShape._from_tuple(partial if partial is not None else (None,) * n)]
+    out = []
+    for i, s in enumerate(sizes):
+        if s < -1:
+            raise ValueError(f"Invalid value in tensor used for shape: {s}")
+        d = None if dims is None else dims[i]
+        if s != -1:
+            out.append(s)
+        elif begin is None or d is None:
+            out.append(None)
+        else:
+            if d - begin[i] < 0:
+                raise common_shapes.shape_error(
+                    op, f"Negative dimension size caused by subtracting {begin[i]} from {d}"
+                )
+            out.append(d - begin[i])
+    return [TensorShape._from_tuple(tuple(out))]
+
+
+def _slice_kernel(op, ctx):
+    def kernel(x, begin, size):
+        shape = np.shape(x)
+        if len(begin) != len(shape) or len(size) != len(shape):
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"Expected begin and size arguments to be 1-D tensors of size {len(shape)}, "
+                f"but got shapes [{len(begin)}] and [{len(size)}] instead.",
+            )
+        index = []
+        for i, (b, s, d) in enumerate(zip(begin.tolist(), size.tolist(), shape, strict=True)):
+            if s == -1:
+                s = d - b
+            if not 0 <= b <= d:
+                raise errors.InvalidArgumentError(
+                    None, op, f"Expected begin[{i}] in [0, {d}], but got {b}"
+                )
+            if not 0 <= s <= d - b:
+                raise errors.InvalidArgumentError(
+                    None, op, f"Expected size[{i}] in [0, {d - b}], but got {s}"
+                )
+            index.append(builtins_slice(b, b + s))
+        return np.asarray(x)[tuple(index)]
+
+    return kernel
+
+
+register_op(
+    "Slice",
+    inputs=["input: T", "begin: Index", "size: Index"],
+    outputs=["output: T"],
+    attrs=["T: type", "Index: {int32, int64}"],
+    shape=_slice_shape,
+    make_kernel=_slice_kernel,
+)
+
+
+def slice(input_, begin, size, name: str | None = None) -> Tensor:
+    """Extracts the slice of `input_` of shape `size` starting at `begin` (-1 in `size`
+    means "all remaining elements")."""
+    return op_output("Slice", name, [input_, begin, size])
+
+
+# -- StridedSlice -----------------------------------------------------------------------
+_NEW_AXIS = -1
+_SHRINK_AXIS = -2
+
+
+def _strided_slice_dims(dims, begin, end, strides, masks) -> tuple:
+    """TF's ValidateStridedSliceOp on static values: the output dims (None = unknown) for
+    input `dims` (known rank, entries may be None) and `begin`/`end` (lists or None when
+    not known statically). Raises ValueError with TF's message for an invalid spec."""
+    begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask = masks
+    n_sparse = len(strides)
+    if (begin is not None and len(begin) != n_sparse) or (end is not None and len(end) != n_sparse):
+        raise ValueError(
+            f"Expected begin, end, and strides to be 1D equal size tensors, but got shapes "
+            f"[{len(begin or ())}], [{len(end or ())}], and [{n_sparse}] instead."
+        )
+    if ellipsis_mask & (ellipsis_mask - 1):
+        raise ValueError("Multiple ellipses in slice spec not allowed")
+    if not ellipsis_mask:
+        ellipsis_mask = 1 << n_sparse
+        n_sparse += 1
+    rank = len(dims)
+    after = 0
+    seen = False
+    for i in range(n_sparse):
+        if ellipsis_mask & (1 << i):
+            seen = True
+        elif seen and new_axis_mask & (1 << i):
+            after += 1
+    # Sparse spec -> dense spec: (begin, end, stride, begin masked, end masked, shrink).
+    dense: list[tuple] = []
+    gather: list[int] = []
+    for i in range(n_sparse):
+        bit = 1 << i
+        if ellipsis_mask & bit:
+            stop = min(rank - (n_sparse - i) + 1 + after, rank)
+            while len(dense) < stop:
+                gather.append(len(dense))
+                dense.append((0, 0, 1, True, True, False))
+        elif new_axis_mask & bit:
+            gather.append(_NEW_AXIS)
+        else:
+            if len(dense) == rank:
+                raise ValueError(
+                    f"Index out of range using input dim {len(dense)}; input has only {rank} dims"
+                )
+            shrink = bool(shrink_axis_mask & bit)
+            gather.append(_SHRINK_AXIS if shrink else len(dense))
+            dense.append(
+                (
+                    None if begin is None else begin[i],
+                    None if end is None else end[i],
+                    strides[i],
+                    bool(begin_mask & bit),
+                    bool(end_mask & bit),
+                    shrink,
+                )
+            )
+    processing = []
+    for i, (b, e, stride, b_masked, e_masked, shrink) in enumerate(dense):
+        if stride == 0:
+            raise ValueError(f"strides[{i}] must be non-zero")
+        d = dims[i]
+        if d is None:
+            processing.append(1 if shrink else None)
+            continue
+        if shrink and stride <= 0:
+            raise ValueError("only stride 1 allowed on non-range indexing.")
+        lo, hi = (0, d) if stride > 0 else (-1, d - 1)
+        length = None
+        if b is not None and e is not None:
+            if shrink:
+                fwd = b + d if b < 0 else b
+                if fwd < 0 or fwd >= d:
+                    raise ValueError(f"slice index {fwd} of dimension {i} out of bounds.")
+                length = 1
+            else:
+                b = (
+                    (lo if stride > 0 else hi)
+                    if b_masked
+                    else min(max(b + d if b < 0 else b, lo), hi)
+                )
+                e = (
+                    (hi if stride > 0 else lo)
+                    if e_masked
+                    else min(max(e + d if e < 0 else e, lo), hi)
+                )
+                length = e - b
+        elif shrink:
+            length = 1
+        elif b_masked and e_masked:
+            length = -d if stride < 0 else d
+        if length is None:
+            processing.append(None)
+        elif length == 0 or (length < 0) != (stride < 0):
+            processing.append(0)
+        else:
+            q, r = divmod(abs(length), abs(stride))
+            processing.append(q + (1 if r else 0))
+    out = []
+    for g in gather:
+        if g == _NEW_AXIS:
+            out.append(1)
+        elif g != _SHRINK_AXIS:
+            out.append(processing[g])
+    return tuple(out)
+
+
+def _strided_slice_masks(op) -> tuple:
+    a = op._attrs
+    return (
+        a["begin_mask"],
+        a["end_mask"],
+        a["ellipsis_mask"],
+        a["new_axis_mask"],
+        a["shrink_axis_mask"],
+    )
+
+
+def _strided_slice_shape(op):
+    x, begin_t, end_t, strides_t = op._inputs
+    lengths = {_vector_length(t, op) for t in (begin_t, end_t, strides_t)} - {None}
+    if len(lengths) > 1:
+        raise common_shapes.shape_error(
+            op, "Expected begin, end, and strides to be 1D equal size tensors"
+        )
+    strides = _int_values(strides_t)
+    dims = x._shape._dims
+    if dims is None or strides is None:
+        return [UNKNOWN]
+    try:
+        out = _strided_slice_dims(
+            dims, _int_values(begin_t), _int_values(end_t), strides, _strided_slice_masks(op)
+        )
+    except ValueError as e:
+        raise common_shapes.shape_error(op, str(e)) from None
+    return [TensorShape._from_tuple(out)]
+
+
+def _strided_slice_kernel(op, ctx):
+    masks = _strided_slice_masks(op)
+    begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask = masks
+    # (begin, end, strides, numpy index) last seen: constant bounds are the same objects each
+    # run. One tuple, swapped whole, so concurrent runs never see a mismatched entry.
+    cache: list = [(None, None, None, None)]
+
+    def numpy_index(begin, end, strides) -> tuple:
+        index = []
+        seen_ellipsis = False
+        for i, (b, e, s) in enumerate(
+            zip(begin.tolist(), end.tolist(), strides.tolist(), strict=True)
+        ):
+            bit = 1 << i
+            if ellipsis_mask & bit and not seen_ellipsis:
+                index.append(Ellipsis)
+                seen_ellipsis = True
+            elif new_axis_mask & bit:
+                index.append(None)
+            elif shrink_axis_mask & bit:
+                index.append(b)
+            else:
+                if s == 0:
+                    raise ValueError("zero stride")
+                index.append(
+                    builtins_slice(
+                        None if begin_mask & bit else b, None if end_mask & bit else e, s
+                    )
+                )
+        return tuple(index)
+
+    def kernel(x, begin, end, strides):
+        b, e, s, index = cache[0]
+        if begin is not b or end is not e or strides is not s:
+            try:
+                index = numpy_index(begin, end, strides)
+            except ValueError:
+                index = None
+            cache[0] = (begin, end, strides, index)
+        try:
+            if index is None:
+                raise IndexError
+            return np.asarray(x)[index]
+        except IndexError:
+            try:
+                _strided_slice_dims(
+                    np.shape(x), begin.tolist(), end.tolist(), strides.tolist(), masks
+                )
+            except ValueError as e:
+                raise errors.InvalidArgumentError(None, op, str(e)) from None
+            raise
+
+    return kernel
+
+
+register_op(
+    "StridedSlice",
+    inputs=["input: T", "begin: Index", "end: Index", "strides: Index"],
+    outputs=["output: T"],
+    attrs=[
+        "T: type",
+        "Index: {int16, int32, int64}",
+        "begin_mask: int = 0",
+        "end_mask: int = 0",
+        "ellipsis_mask: int = 0",
+        "new_axis_mask: int = 0",
+        "shrink_axis_mask: int = 0",
+    ],
+    shape=_strided_slice_shape,
+    make_kernel=_strided_slice_kernel,
+)
+
+
+def strided_slice(
+    input_,
+    begin,
+    end,
+    strides=None,
+    begin_mask: int = 0,
+    end_mask: int = 0,
+    ellipsis_mask: int = 0,
+    new_axis_mask: int = 0,
+    shrink_axis_mask: int = 0,
+    var=None,
+    name: str | None = None,
+) -> Tensor:
+    """Extracts a strided slice of `input_` (the op behind `tensor[...]`)."""
+    if strides is None:
+        strides = ones_like(begin)
+    return op_output(
+        "StridedSlice",
+        name,
+        [input_, begin, end, strides],
+        {
+            "begin_mask": begin_mask,
+            "end_mask": end_mask,
+            "ellipsis_mask": ellipsis_mask,
+            "new_axis_mask": new_axis_mask,
+            "shrink_axis_mask": shrink_axis_mask,
+        },
+    )
+
+
+# -- Tensor.__getitem__ -------------------------------------------------------------------
+newaxis = None
+
+_SLICE_TYPE_ERROR = (
+    "Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar "
+    "tf.int32/tf.int64 tensors are valid indices"
+)
+_SLICE_INDEX_DTYPES = (dtypes.int16, dtypes.int32, dtypes.int64)
+
+
+def _is_tensor(value) -> bool:
+    return isinstance(value, Tensor) or hasattr(value, "_as_graph_element")
+
+
+def _check_index(idx) -> None:
+    if isinstance(idx, (numbers.Integral, Dimension)):
+        return
+    dtype = getattr(idx, "dtype", None)
+    try:
+        ok = dtype is not None and dtypes.as_dtype(dtype)._base in _SLICE_INDEX_DTYPES
+    except TypeError:
+        ok = False
+    shape = getattr(idx, "shape", None)
+    if not ok or (shape is not None and len(shape) == 1):
+        raise TypeError(_SLICE_TYPE_ERROR + f", got {idx!r}")
+
+
+def _is_undefined_dimension(d) -> bool:
+    return isinstance(d, Dimension) and d.value is None
+
+
+def _slice_helper(tensor, slice_spec):
+    """`tensor[slice_spec]` as TF builds it: one StridedSlice whose begin/end/strides are
+    constants (`stack`, `stack_1`, `stack_2`) or packed from tensor indices."""
+    tensor = convert_to_tensor(tensor)
+    if (
+        isinstance(slice_spec, bool)
+        or (_is_tensor(slice_spec) and dtypes.as_dtype(slice_spec.dtype)._base is dtypes.bool)
+        or (isinstance(slice_spec, np.ndarray) and slice_spec.dtype == bool)
+    ):
+        return boolean_mask(tensor=tensor, mask=slice_spec)
+    if not isinstance(slice_spec, (list, tuple)):
+        slice_spec = [slice_spec]
+    begin, end, strides = [], [], []
+    new_axis_mask = shrink_axis_mask = begin_mask = end_mask = ellipsis_mask = 0
+    for index, s in enumerate(slice_spec):
+        if isinstance(s, builtins_slice):
+            dtype = None
+            for t in (s.start, s.stop, s.step):
+                if t is None or not isinstance(t, Tensor):
+                    continue
+                base = t.dtype._base
+                if base is dtypes.int64:
+                    dtype = dtypes.int64
+                elif base is dtypes.int32 and dtype is not dtypes.int64:
+                    dtype = dtypes.int32
+                elif base is dtypes.int16 and dtype is None:
+                    dtype = dtypes.int16
+            for value, out, default, mask_bit in (
+                (s.start, begin, 0, "begin"),
+                (s.stop, end, 0, "end"),
+                (s.step, strides, 1, None),
+            ):
+                if value is not None and not _is_undefined_dimension(value):
+                    _check_index(value)
+                    out.append(value)
+                else:
+                    out.append(default if dtype is None else constant(default, dtype=dtype))
+                    if mask_bit == "begin":
+                        begin_mask |= 1 << index
+                    elif mask_bit == "end":
+                        end_mask |= 1 << index
+        elif s is Ellipsis:
+            begin.append(0)
+            end.append(0)
+            strides.append(1)
+            ellipsis_mask |= 1 << index
+        elif s is newaxis:
+            begin.append(0)
+            end.append(0)
+            strides.append(1)
+            new_axis_mask |= 1 << index
+        else:
+            _check_index(s)
+            begin.append(s)
+            end.append(s + 1)
+            if isinstance(s, Tensor) and s.dtype._base in (dtypes.int16, dtypes.int64):
+                strides.append(constant(1, dtype=s.dtype._base))
+            else:
+                strides.append(1)
+            shrink_axis_mask |= 1 << index
+    g = tensor._op._graph
+    with g.as_default(), g.name_scope("strided_slice") as name:
+        if begin:
+            packed = [stack(begin), stack(end), stack(strides)]
+            if any(p.dtype._base is dtypes.int64 for p in packed):
+                packed = [
+                    p
+                    if p.dtype._base is dtypes.int64
+                    else op_output("Cast", None, [p], {"DstT": dtypes.int64})
+                    for p in packed
+                ]
+        else:
+            empty = constant([], dtype=dtypes.int32)
+            packed = [empty, empty, empty]
+        return strided_slice(
+            tensor,
+            packed[0],
+            packed[1],
+            packed[2],
+            begin_mask=begin_mask,
+            end_mask=end_mask,
+            shrink_axis_mask=shrink_axis_mask,
+            new_axis_mask=new_axis_mask,
+            ellipsis_mask=ellipsis_mask,
+            name=name,
+        )
+
+
+Tensor._override_operator("__getitem__", _slice_helper)
+
+
+# -- GatherV2 ---------------------------------------------------------------------------
+def _gather_shape(op):
+    params, indices, axis_t = op._inputs
+    pdims, idims = params._shape._dims, indices._shape._dims
+    axis = constant_value(axis_t)
+    if pdims is None or idims is None or axis is None:
+        return [UNKNOWN]
+    axis = int(axis)
+    r = len(pdims)
+    if axis < 0:
+        if axis < -r:
+            raise common_shapes.shape_error(
+                op, f"Expected axis in the range [{-r}, {r}), but got {axis}"
+            )
+        axis += r
+    if r < axis + 1:
+        raise common_shapes.shape_error(
+            op, f"Shape must be at least rank {axis + 1} but is rank {r}"
+        )
+    batch_dims = op._attrs["batch_dims"]
+    return [TensorShape._from_tuple(pdims[:axis] + idims[batch_dims:] + pdims[axis + 1 :])]
+
+
+def _bad_index_message(indices: np.ndarray, n: int) -> str:
+    bad = np.argwhere((indices < 0) | (indices >= n))[0]
+    where = ",".join(str(int(i)) for i in bad)
+    return f"indices[{where}] = {int(indices[tuple(bad)])} is not in [0, {n})"
+
+
+def _gather_kernel(op, ctx):
+    def kernel(params, indices, axis):
+        params = np.asarray(params)
+        axis = int(axis)
+        if axis < 0:
+            axis += params.ndim
+        if not 0 <= axis < max(params.ndim, 1):
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"Expected axis in the range [{-params.ndim}, {params.ndim}), but got {axis}",
+            )
+        n = params.shape[axis]
+        if indices.size and (indices.min() < 0 or indices.max() >= n):
+            raise errors.InvalidArgumentError(None, op, _bad_index_message(indices, n))
+        return np.take(params, indices, axis=axis)
+
+    return kernel
+
+
+register_op(
+    "GatherV2",
+    inputs=["params: Tparams", "indices: Tindices", "axis: Taxis"],
+    outputs=["output: Tparams"],
+    attrs=[
+        "batch_dims: int = 0",
+        "Tparams: type",
+        "Tindices: {int16, int32, int64}",
+        "Taxis: {int32, int64}",
+    ],
+    shape=_gather_shape,
+    make_kernel=_gather_kernel,
+)
+
+
+def gather(
+    params,
+    indices,
+    validate_indices=None,
+    name: str | None = None,
+    axis=None,
+    batch_dims: int = 0,
+) -> Tensor:
+    """Gathers slices of `params` along `axis` (default 0) at `indices`."""
+    if batch_dims != 0:
+        raise NotImplementedError("tfgraph's gather supports batch_dims=0 only")
+    if axis is None:
+        axis = batch_dims
+    return op_output("GatherV2", name, [params, indices, axis], {"batch_dims": batch_dims})
+
+
+# -- Tile -------------------------------------------------------------------------------
+def _tile_shape(op):
+    x, multiples_t = op._inputs
+    n = _vector_length(multiples_t, op)
+    dims = x._shape._dims
+    if dims is not None and n is not None and len(dims) != n:
+        raise common_shapes.shape_error(op, f"Shape must be rank {len(dims)} but is rank {n}")
+    rank_ = len(dims) if dims is not None else n
+    if rank_ is None:
+        return [UNKNOWN]
+    mult = constant_value_as_shape(multiples_t)._dims
+    if mult is None or len(mult) != rank_:
+        mult = (None,) * rank_
+    if dims is None:
+        dims = (None,) * rank_
+    return [
+        TensorShape._from_tuple(
+            tuple(
+                None if d is None or m is None else d * m for d, m in zip(dims, mult, strict=True)
+            )
+        )
+    ]
+
+
+def _tile_kernel(op, ctx):
+    def kernel(x, multiples):
+        x = np.asarray(x)
+        if multiples.shape != (x.ndim,):
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"Expected multiples argument to be a vector of length {x.ndim} but got "
+                f"length {multiples.size}",
+            )
+        for i, m in enumerate(multiples.tolist()):
+            if m < 0:
+                raise errors.InvalidArgumentError(
+                    None, op, f"Expected multiples[{i}] >= 0, but got {m}"
+                )
+        return np.tile(x, multiples)
+
+    return kernel
+
+
+register_op(
+    "Tile",
+    inputs=["input: T", "multiples: Tmultiples"],
+    outputs=["output: T"],
+    attrs=["T: type", "Tmultiples: {int32, int64} = int32"],
+    shape=_tile_shape,
+    make_kernel=_tile_kernel,
+)
+
+
+def tile(input, multiples, name: str | None = None) -> Tensor:
+    """Repeats `input` `multiples[i]` times along each dimension i."""
+    return op_output("Tile", name, [input, multiples])
+
+
+# -- Unpack (unstack) -------------------------------------------------------------------
+def _unpack_shape(op):
+    dims = op._inputs[0]._shape._dims
+    num = op._attrs["num"]
+    if dims is None:
+        return [UNKNOWN] * num
+    axis = op._attrs["axis"]
+    r = len(dims)
+    if not -r <= axis < r:
+        raise common_shapes.shape_error(op, f"Invalid axis: {axis}; must be in [{-r},{r})")
+    axis %= r
+    if dims[axis] is not None and dims[axis] != num:
+        raise common_shapes.shape_error(op, f"Dimension must be {num} but is {dims[axis]}")
+    return [TensorShape._from_tuple(dims[:axis] + dims[axis + 1 :])] * num
+
+
+def _unpack_kernel(op, ctx):
+    num, axis = op._attrs["num"], op._attrs["axis"]
+
+    def kernel(x):
+        x = np.asarray(x)
+        a = axis + x.ndim if axis < 0 else axis
+        if x.shape[a] != num:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"Input shape axis {a} must equal {num}, got shape [{','.join(map(str, x.shape))}]",
+            )
+        parts = tuple(np.moveaxis(x, a, 0)) if a else tuple(x)
+        return parts
+
+    return kernel
+
+
+register_op(
+    "Unpack",
+    inputs=["value: T"],
+    outputs=["output: num * T"],
+    attrs=["num: int >= 0", "T: type", "axis: int = 0"],
+    shape=_unpack_shape,
+    make_kernel=_unpack_kernel,
+)
+
+
+def unstack(value, num=None, axis: int = 0, name: str = "unstack") -> list[Tensor]:
+    """Splits `value` along `axis` into a list of rank-(R-1) tensors."""
+    if num is None:
+        value = convert_to_tensor(value)
+        dims = value._shape._dims
+        if dims is not None:
+            if axis < -len(dims) or axis >= len(dims):
+                raise ValueError(
+                    f"Argument `axis` = {axis} not in range [{-len(dims)}, {len(dims)})"
+                )
+            num = dims[axis]
+        if num is None:
+            raise ValueError(f"Cannot infer argument `num` from shape {value.shape}")
+    return list(apply_op("Unpack", name, [value], {"num": num, "axis": axis})._outputs)
+
+
+# -- Split, SplitV ----------------------------------------------------------------------
+def _split_shape(op):
+    axis_t, value = op._inputs
+    n = op._attrs["num_split"]
+    dims = value._shape._dims
+    axis = constant_value(axis_t)
+    if dims is None:
+        return [UNKNOWN] * n
+    if axis is None:
+        return [TensorShape._from_tuple((None,) * len(dims))] * n
+    r = len(dims)
+    axis = int(axis)
+    if not -r <= axis < r:
+        raise common_shapes.shape_error(op, f"Dimension {axis} must be in range [{-r}, {r})")
+    axis %= r
+    d = dims[axis]
+    if d is not None and d % n:
+        raise common_shapes.shape_error(
+            op, f"Dimension size must be evenly divisible by {n} but is {d}"
+        )
+    part = None if d is None else d // n
+    return [TensorShape._from_tuple(dims[:axis] + (part,) + dims[axis + 1 :])] * n
+
+
+def _split_kernel(op, ctx):
+    n = op._attrs["num_split"]
+
+    def kernel(axis, value):
+        value = np.asarray(value)
+        axis = int(axis)
+        a = axis + value.ndim if axis < 0 else axis
+        if not 0 <= a < value.ndim:
+            raise errors.InvalidArgumentError(
+                None, op, f"-input rank(-{value.ndim}) <= split_dim < input rank ({value.ndim})"
+            )
+        if value.shape[a] % n:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                "Number of ways to split should evenly divide the split dimension, but got "
+                f"split_dim {axis} (size = {value.shape[a]}) and num_split {n}",
+            )
+        return tuple(np.split(value, n, axis=a))
+
+    return kernel
+
+
+register_op(
+    "Split",
+    inputs=["split_dim: int32", "value: T"],
+    outputs=["output: num_split * T"],
+    attrs=["num_split: int >= 1", "T: type"],
+    shape=_split_shape,
+    make_kernel=_split_kernel,
+)
+
+
+def _resolve_size_splits(sizes: list, d):
+    """Sizes with the one -1 resolved (when `d` is known), or a ValueError message."""
+    if sizes.count(-1) > 1:
+        raise ValueError("size_splits can only have one -1")
+    if -1 in sizes:
+        if d is None:
+            return [None if s == -1 else s for s in sizes]
+        rest = d - sum(s for s in sizes if s != -1)
+        if rest < 0:
+            raise ValueError(
+                f"can't split axis of size {d} into pieces of size [{','.join(map(str, sizes))}]"
+            )
+        return [rest if s == -1 else s for s in sizes]
+    if d is not None and sum(sizes) != d:
+        raise ValueError(
+            f"can't split axis of size {d} into pieces of size [{','.join(map(str, sizes))}]"
+        )
+    return sizes
+
+
+def _split_v_shape(op):
+    value, sizes_t, axis_t = op._inputs
+    n = op._attrs["num_split"]
+    dims = value._shape._dims
+    if dims is None:
+        return [UNKNOWN] * n
+    axis = constant_value(axis_t)
+    sizes = _int_values(sizes_t)
+    if axis is None:
+        return [TensorShape._from_tuple((None,) * len(dims))] * n
+    r = len(dims)
+    axis = int(axis)
+    if not -r <= axis < r:
+        raise common_shapes.shape_error(op, f"Dimension {axis} must be in range [{-r}, {r})")
+    axis %= r
+    if sizes is None:
+        return [TensorShape._from_tuple(dims[:axis] + (None,) + dims[axis + 1 :])] * n
+    if len(sizes) != n:
+        raise common_shapes.shape_error(
+            op, f"Length of size_splits should be equal to num_split ({len(sizes)} vs {n})"
+        )
+    try:
+        sizes = _resolve_size_splits(sizes, dims[axis])
+    except ValueError as e:
+        raise common_shapes.shape_error(op, str(e)) from None
+    return [TensorShape._from_tuple(dims[:axis] + (s,) + dims[axis + 1 :]) for s in sizes]
+
+
+def _split_v_kernel(op, ctx):
+    def kernel(value, sizes, axis):
+        value = np.asarray(value)
+        axis = int(axis)
+        a = axis + value.ndim if axis < 0 else axis
+        try:
+            resolved = _resolve_size_splits(sizes.tolist(), value.shape[a])
+        except ValueError as e:
+            raise errors.InvalidArgumentError(None, op, str(e)) from None
+        if len(resolved) == 1:
+            return value
+        return tuple(np.split(value, np.cumsum(resolved[:-1]), axis=a))
+
+    return kernel
+
+
+register_op(
+    "SplitV",
+    inputs=["value: T", "size_splits: Tlen", "split_dim: int32"],
+    outputs=["output: num_split * T"],
+    attrs=["num_split: int >= 1", "T: type", "Tlen: {int8, int32, int64} = int64"],
+    shape=_split_v_shape,
+    make_kernel=_split_v_kernel,
+)
+
+
+def split(value, num_or_size_splits, axis=0, num=None, name: str = "split") -> list[Tensor]:
+    """Splits `value` along `axis` into `num_or_size_splits` equal parts, or into parts
+    of the given sizes (one size may be -1)."""
+    if isinstance(num_or_size_splits, (numbers.Integral, Dimension)):
+        op = apply_op("Split", name, [axis, value], {"num_split": int(num_or_size_splits)})
+        return list(op._outputs)
+    size_splits = convert_to_tensor(num_or_size_splits)
+    dims = size_splits._shape._dims
+    if dims == ():
+        raise ValueError(
+            "Rank-0 tensors are not supported as the num_or_size_splits argument to split. "
+            f"Argument provided: {num_or_size_splits}"
+        )
+    if num is None:
+        if dims:
+            num = dims[0]
+        if num is None:
+            raise ValueError(f"Cannot infer argument `num` from shape {num_or_size_splits}")
+    op = apply_op("SplitV", name, [value, size_splits, axis], {"num_split": num})
+    return list(op._outputs)
+
+
+# -- Pad, PadV2, MirrorPad --------------------------------------------------------------
+def _pad_shape(op):
+    x, paddings_t = op._inputs[0], op._inputs[1]
+    dims = x._shape._dims
+    pdims = paddings_t._shape._dims
+    n = None
+    if pdims is not None:
+        if len(pdims) != 2:
+            raise common_shapes.shape_error(op, f"Shape must be rank 2 but is rank {len(pdims)}")
+        if pdims[1] is not None and pdims[1] != 2:
+            raise common_shapes.shape_error(
+                op, f"Dimension 1 in both shapes must be equal, but are {pdims[1]} and 2"
+            )
+        n = pdims[0]
+    if dims is not None and n is not None and len(dims) != n:
+        raise common_shapes.shape_error(op, f"Shape must be rank {n} but is rank {len(dims)}")
+    r = len(dims) if dims is not None else n
+    if r is None:
+        return [UNKNOWN]
+    pads = constant_value(paddings_t)
+    if pads is None:
+        return [TensorShape._from_tuple((None,) * r)]
+    pads = pads.reshape(-1, 2).tolist()
+    if any(p < 0 for pair in pads for p in pair):
+        raise common_shapes.shape_error(op, "Paddings must be non-negative")
+    if dims is None:
+        dims = (None,) * r
+    return [
+        TensorShape._from_tuple(
+            tuple(None if d is None else d + a + b for d, (a, b) in zip(dims, pads, strict=True))
+        )
+    ]
+
+
+def _check_paddings(op, x, paddings) -> list:
+    if paddings.shape != (np.ndim(x), 2):
+        raise errors.InvalidArgumentError(
+            None,
+            op,
+            "The first dimension of paddings must be the rank of inputs"
+            f"[{','.join(map(str, paddings.shape))}], "
+            f"[{','.join(map(str, np.shape(x)))}]",
+        )
+    pads = paddings.tolist()
+    if any(p < 0 for pair in pads for p in pair):
+        raise errors.InvalidArgumentError(None, op, "Paddings must be non-negative: " + str(pads))
+    return pads
+
+
+def _pad_kernel(op, ctx):
+    t = op._attrs["T"]
+    zero = b"" if t is dtypes.string else np.zeros((), dtype=t.np_dtype)[()]
+
+    def kernel(x, paddings, constant_values=zero):
+        pads = _check_paddings(op, x, paddings)
+        x = np.asarray(x)
+        out = np.full(
+            tuple(d + a + b for d, (a, b) in zip(x.shape, pads, strict=True)),
+            constant_values,
+            dtype=x.dtype,
+        )
+        out[tuple(builtins_slice(a, a + d) for d, (a, _) in zip(x.shape, pads, strict=True))] = x
+        return out
+
+    return kernel
+
+
+def _mirror_pad_kernel(op, ctx):
+    reflect = op._attrs["mode"] == b"REFLECT"
+    mode = "reflect" if reflect else "symmetric"
+
+    def kernel(x, paddings):
+        pads = _check_paddings(op, x, paddings)
+        for d, (a, b) in zip(np.shape(x), pads, strict=True):
+            if reflect and (a >= d or b >= d):
+                bad = a if a >= d else b
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"paddings must be less than the dimension size: {a}, {b} not less than {d}"
+                    if bad is not None
+                    else "",
+                )
+            if not reflect and (a > d or b > d):
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"paddings must be no greater than the dimension size: {a}, {b} greater "
+                    f"than {d}",
+                )
+        return np.pad(x, pads, mode=mode)
+
+    return kernel
+
+
+register_op(
+    "Pad",
+    inputs=["input: T", "paddings: Tpaddings"],
+    outputs=["output: T"],
+    attrs=["T: type", "Tpaddings: {int32, int64} = int32"],
+    shape=_pad_shape,
+    make_kernel=_pad_kernel,
+)
+register_op(
+    "PadV2",
+    inputs=["input: T", "paddings: Tpaddings", "constant_values: T"],
+    outputs=["output: T"],
+    attrs=["T: type", "Tpaddings: {int32, int64} = int32"],
+    shape=_pad_shape,
+    make_kernel=_pad_kernel,
+)
+register_op(
+    "MirrorPad",
+    inputs=["input: T", "paddings: Tpaddings"],
+    outputs=["output: T"],
+    attrs=["T: type", "Tpaddings: {int32, int64} = int32", "mode: {'REFLECT', 'SYMMETRIC'}"],
+    shape=_pad_shape,
+    make_kernel=_mirror_pad_kernel,
+)
+
+
+def _paddings_constant(paddings):
+    if isinstance(paddings, Tensor):
+        v = constant_value(paddings)
+        return None if v is None else v.tolist()
+    if isinstance(paddings, (list, tuple)):
+        return [_paddings_constant(p) for p in paddings]
+    return paddings
+
+
+def pad(
+    tensor, paddings, mode: str = "CONSTANT", name: str | None = None, constant_values=0
+) -> Tensor:
+    """Pads `tensor` with `paddings[i] = [before, after]` elements along each dimension
+    (`mode` CONSTANT, REFLECT or SYMMETRIC)."""
+    mode = mode.upper()
+    if mode == "CONSTANT":
+        if (
+            not _is_tensor(constant_values)
+            and np.ndim(constant_values) == 0
+            and constant_values == np.zeros_like(constant_values)
+        ):
+            result = op_output("Pad", name, [tensor, paddings])
+        else:
+            result = op_output("PadV2", name, [tensor, paddings, constant_values])
+    elif mode in ("REFLECT", "SYMMETRIC"):
+        result = op_output("MirrorPad", name, [tensor, paddings], {"mode": mode.encode()})
+    else:
+        raise ValueError(
+            'Value of argument `mode` expected to be one of "CONSTANT", "REFLECT", or '
+            f'"SYMMETRIC". Received `mode` = {mode}'
+        )
+    pads = _paddings_constant(paddings)
+    input_shape = result._op._inputs[0]._shape
+    if input_shape.ndims is not None and not result.shape.is_fully_defined() and pads is not None:
+        new_shape = []
+        for padding, dim in zip(pads, input_shape.as_list(), strict=False):
+            if padding is None or dim is None or any(p is None for p in padding):
+                new_shape.append(None)
+            else:
+                new_shape.append(sum(padding) + dim)
+        result.set_shape(new_shape)
+    return result
+
+
+# -- ReverseV2 --------------------------------------------------------------------------
+def _reverse_shape(op):
+    x, axis_t = op._inputs
+    dims = x._shape._dims
+    axes = _int_values(axis_t)
+    if dims is not None and axes is not None:
+        r = len(dims)
+        seen = set()
+        for i, a in enumerate(axes):
+            if not -r <= a < r:
+                raise common_shapes.shape_error(
+                    op, f"'axis'[{i}] = {a} is out of valid range [0, {r - 1}"
+                )
+            a %= r
+            if a in seen:
+                raise common_shapes.shape_error(op, f"axis {a} specified more than once.")
+            seen.add(a)
+    return [x._shape]
+
+
+def _reverse_kernel(op, ctx):
+    def kernel(x, axis):
+        x = np.asarray(x)
+        axes = axis.tolist()
+        r = x.ndim
+        for i, a in enumerate(axes):
+            if not -r <= a < r:
+                raise errors.InvalidArgumentError(
+                    None, op, f"'axis'[{i}] = {a} is out of valid range [0, {r - 1}]"
+                )
+        if not axes:
+            return x
+        return np.flip(x, axis=tuple(axes))
+
+    return kernel
+
+
+register_op(
+    "ReverseV2",
+    inputs=["tensor: T", "axis: Tidx"],
+    outputs=["output: T"],
+    attrs=["Tidx: {int32, int64} = int32", "T: type"],
+    shape=_reverse_shape,
+    make_kernel=_reverse_kernel,
+)
+
+
+def reverse(tensor, axis, name: str | None = None) -> Tensor:
+    """Reverses `tensor` along the dimensions in `axis`."""
+    return op_output("ReverseV2", name, [tensor, axis])
+
+
+reverse_v2 = reverse
+
+
+# -- Where (1 argument), Select, SelectV2 ------------------------------------------------
+def _where_shape(op):
+    dims = op._inputs[0]._shape._dims
+    return [TensorShape._from_tuple((None, None if dims is None else len(dims)))]
+
+
+def _where_kernel(x):
+    return np.argwhere(x).astype(np.int64, copy=False)
+
+
+register_op(
+    "Where",
+    inputs=["input: T"],
+    outputs=["index: int64"],
+    attrs=["T: type = bool"],
+    shape=_where_shape,
+    kernel=_where_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def _select_shape(op):
+    cond, t, e = op._inputs
+    out = common_shapes.merge_shapes(t._shape, e._shape, op)
+    cdims, odims = cond._shape._dims, out._dims
+    if cdims is None or odims is None:
+        return [out]
+    if len(cdims) == len(odims):
+        return [common_shapes.merge_shapes(out, cond._shape, op)]
+    if len(cdims) == 1 and len(odims) > 1:
+        if cdims[0] is not None and odims[0] is not None and cdims[0] != odims[0]:
+            raise common_shapes.shape_error(
+                op, f"Dimensions must be equal, but are {cdims[0]} and {odims[0]}"
+            )
+        if odims[0] is None and cdims[0] is not None:
+            return [TensorShape._from_tuple((cdims[0],) + odims[1:])]
+        return [out]
+    raise common_shapes.shape_error(
+        op, f"Shapes must be equal rank, but are {len(odims)} and {len(cdims)}"
+    )
+
+
+def _shape_str(shape) -> str:
+    return "[" + ",".join(map(str, shape)) + "]"
+
+
+def _select_kernel(op, ctx):
+    def fail(message: str):
+        raise errors.InvalidArgumentError(None, op, message)
+
+    def kernel(cond, t, e):
+        cond, t, e = np.asarray(cond), np.asarray(t), np.asarray(e)
+        if cond.ndim == 0 or (cond.ndim == 1 and t.ndim != 1):
+            if t.shape != e.shape:
+                fail(
+                    "'then' and 'else' must have the same size.  but received: "
+                    f"{_shape_str(t.shape)} vs. {_shape_str(e.shape)}"
+                )
+            if cond.ndim == 0:
+                return t if cond else e
+            if t.ndim == 0 or cond.shape[0] != t.shape[0]:
+                fail(
+                    "Number of batches of 'then' must match size of 'cond', but saw: "
+                    f"{t.shape[0] if t.ndim else 0} vs. {cond.shape[0]}"
+                )
+            cond = cond.reshape(cond.shape + (1,) * (t.ndim - 1))
+        else:
+            for k, other in ((1, t), (2, e)):
+                if cond.shape != other.shape:
+                    fail(
+                        "Inputs to operation Select of type Select must have the same size and "
+                        f"shape.  Input 0: {_shape_str(cond.shape)} != input {k}: "
+                        f"{_shape_str(other.shape)}"
+                    )
+        return np.where(cond, t, e)
+
+    return kernel
+
+
+register_op(
+    "Select",
+    inputs=["condition: bool", "t: T", "e: T"],
+    outputs=["output: T"],
+    attrs=["T: type"],
+    shape=_select_shape,
+    make_kernel=_select_kernel,
+)
+
+
+def _select_v2_shape(op):
+    cond, t, e = op._inputs
+    dims = common_shapes.broadcast_dims(t._shape._dims, e._shape._dims, op.name)
+    dims = common_shapes.broadcast_dims(cond._shape._dims, dims, op.name)
+    return [UNKNOWN if dims is None else TensorShape._from_tuple(dims)]
+
+
+def _select_v2_kernel(op, ctx):
+    def kernel(cond, t, e):
+        try:
+            return np.where(cond, t, e)
+        except ValueError:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"condition [{','.join(map(str, np.shape(cond)))}], then "
+                f"[{','.join(map(str, np.shape(t)))}], and else "
+                f"[{','.join(map(str, np.shape(e)))}] must be broadcastable",
+            ) from None
+
+    return kernel
+
+
+register_op(
+    "SelectV2",
+    inputs=["condition: bool", "t: T", "e: T"],
+    outputs=["output: T"],
+    attrs=["T: type"],
+    shape=_select_v2_shape,
+    make_kernel=_select_v2_kernel,
+)
+
+
+def where(condition, x=None, y=None, name: str | None = None) -> Tensor:
+    """TF1 `tf.where`: the coordinates of true elements (one argument), or elements of
+    `x` where `condition` is true and of `y` elsewhere (`Select`; a vector condition
+    picks rows)."""
+    if x is None and y is None:
+        return _where_indices(condition, name)
+    if x is not None and y is not None:
+        return op_output("Select", name, [condition, x, y])
+    raise ValueError("x and y must both be non-None or both be None.")
+
+
+def where_v2(condition, x=None, y=None, name: str | None = None) -> Tensor:
+    """`tf.where_v2`: like `where`, but `condition`, `x` and `y` broadcast (`SelectV2`)."""
+    if x is None and y is None:
+        return _where_indices(condition, name)
+    if x is not None and y is not None:
+        return op_output("SelectV2", name, [condition, x, y])
+    raise ValueError("x and y must both be non-None or both be None.")
+
+
+def _where_indices(condition, name) -> Tensor:
+    g = graph_of((condition,))
+    with g.as_default(), g.name_scope(name or "Where") as scope:
+        condition = convert_to_tensor(condition, dtype_hint=dtypes.bool, name="condition")
+        return op_output("Where", scope, [condition])
+
+
+# -- boolean_mask -----------------------------------------------------------------------
+def boolean_mask(tensor, mask, name: str = "boolean_mask", axis=None) -> Tensor:
+    """The elements (or slices along `axis`) of `tensor` where `mask` is true, built as
+    TF builds it (reshape, Where, Squeeze, GatherV2)."""
+    g = graph_of((tensor, mask))
+    with g.as_default(), g.name_scope(name):
+        tensor = convert_to_tensor(tensor, name="tensor")
+        mask = convert_to_tensor(mask, name="mask")
+        shape_mask = mask.shape
+        ndims_mask = shape_mask.ndims
+        shape_tensor = tensor.shape
+        if ndims_mask == 0:
+            raise ValueError("mask cannot be scalar.")
+        if ndims_mask is None:
+            raise ValueError(
+                "Number of mask dimensions must be specified, even if some dimensions are "
+                "None.  E.g. shape=[None] is ok, but shape=None is not."
+            )
+        axis = 0 if axis is None else axis
+        axis_value = constant_value(axis) if isinstance(axis, Tensor) else axis
+        if axis_value is not None:
+            axis = int(axis_value)
+            shape_tensor[axis : axis + ndims_mask].assert_is_compatible_with(shape_mask)
+        leading_size = op_output(
+            "Prod", None, [shape(tensor)[axis : axis + ndims_mask], [0]], {"keep_dims": False}
+        )
+        tensor = reshape(
+            tensor,
+            concat([shape(tensor)[:axis], [leading_size], shape(tensor)[axis + ndims_mask :]], 0),
+        )
+        if axis_value is not None:
+            first_dim = shape_tensor[axis : axis + ndims_mask].num_elements()
+            tensor.set_shape(
+                as_shape(shape_tensor[:axis])
+                .concatenate([first_dim])
+                .concatenate(shape_tensor[axis + ndims_mask :])
+            )
+        mask = reshape(mask, [-1])
+        indices = squeeze(where_v2(mask), axis=[1])
+        return gather(tensor, indices, axis=axis)
+
+
+# -- OneHot -----------------------------------------------------------------------------
+def _one_hot_shape(op):
+    indices, depth_t = op._inputs[0], op._inputs[1]
+    dims = indices._shape._dims
+    axis = op._attrs["axis"]
+    if dims is None:
+        return [UNKNOWN]
+    r = len(dims)
+    if axis < -1 or axis > r:
+        raise common_shapes.shape_error(
+            op, f"Expected axis to be -1 or between [0, {r}).  But received: {axis}"
+        )
+    depth = constant_value(depth_t)
+    if depth is not None and int(depth) < 0:
+        raise common_shapes.shape_error(
+            op,
+            f"Dimension size, given by scalar input 1, must be non-negative but is {int(depth)}",
+        )
+    d = None if depth is None else int(depth)
+    a = r if axis == -1 else axis
+    return [TensorShape._from_tuple(dims[:a] + (d,) + dims[a:])]
+
+
+def _one_hot_kernel(op, ctx):
+    axis = op._attrs["axis"]
+
+    def kernel(indices, depth, on_value, off_value):
+        depth = int(depth)
+        if depth < 0:
+            raise errors.InvalidArgumentError(None, op, f"depth must be non-negative, got: {depth}")
+        indices = np.asarray(indices)
+        hot = indices[..., None] == np.arange(depth, dtype=indices.dtype)
+        out = np.where(hot, on_value, off_value)
+        if axis != -1 and axis != indices.ndim:
+            out = np.moveaxis(out, -1, axis)
+        return out
+
+    return kernel
+
+
+register_op(
+    "OneHot",
+    inputs=["indices: TI", "depth: int32", "on_value: T", "off_value: T"],
+    outputs=["output: T"],
+    attrs=["axis: int = -1", "T: type", "TI: {uint8, int8, int32, int64} = int64"],
+    shape=_one_hot_shape,
+    make_kernel=_one_hot_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def one_hot(
+    indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name: str | None = None
+) -> Tensor:
+    """One-hot encoding of `indices` with `depth` classes (`on_value`/`off_value`
+    default to 1/0 of `dtype`, float32 unless inferred from the values)."""
+    g = graph_of((indices, depth, on_value, off_value))
+    with g.as_default(), g.name_scope(name or "one_hot") as scope:
+        dtype = None if dtype is None else dtypes.as_dtype(dtype)._base
+        on_exists, off_exists = on_value is not None, off_value is not None
+        if on_exists:
+            on_value = convert_to_tensor(on_value, dtype_hint=dtype)
+        if off_exists:
+            off_value = convert_to_tensor(off_value, dtype_hint=dtype)
+        on_dtype = on_value.dtype._base if on_exists else None
+        off_dtype = off_value.dtype._base if off_exists else None
+        if on_exists or off_exists:
+            if dtype is not None:
+                if on_exists and on_dtype is not dtype:
+                    raise TypeError(
+                        f"dtype {on_dtype!r} of on_value does not match dtype parameter {dtype!r}"
+                    )
+                if off_exists and off_dtype is not dtype:
+                    raise TypeError(
+                        f"dtype {off_dtype!r} of off_value does not match dtype parameter {dtype!r}"
+                    )
+            else:
+                dtype = on_dtype if on_exists else off_dtype
+        elif dtype is None:
+            dtype = dtypes.float32
+        if not on_exists:
+            on_value = convert_to_tensor(1, dtype, name="on_value")
+            on_dtype = dtype
+        if not off_exists:
+            off_value = convert_to_tensor(0, dtype, name="off_value")
+            off_dtype = dtype
+        if on_dtype is not off_dtype:
+            raise TypeError(
+                f"dtype {on_dtype!r} of on_value does not match dtype {off_dtype!r} of off_value"
+            )
+        attrs = {} if axis is None else {"axis": axis}
+        return op_output("OneHot", scope, [indices, depth, on_value, off_value], attrs)
+
+
+# -- StopGradient -----------------------------------------------------------------------
+register_op(
+    "StopGradient",
+    inputs=["input: T"],
+    outputs=["output: T"],
+    attrs=["T: type"],
+    shape=common_shapes.unchanged_shape,
+    kernel=lambda x: x,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def stop_gradient(input, name: str | None = None) -> Tensor:
+    """`input` unchanged, but treated as a constant by `tf.gradients`."""
+    return op_output("StopGradient", name, [input])
+
+
+# -- BroadcastTo ------------------------------------------------------------------------
+def _broadcast_to_shape(op):
+    x, shape_t = op._inputs
+    target = constant_value_as_shape(shape_t)
+    dims, tdims = x._shape._dims, target._dims
+    if dims is None or tdims is None:
+        return [target]
+    if len(dims) > len(tdims):
+        raise common_shapes.shape_error(
+            op,
+            f"Rank of input ({len(dims)}) must be no greater than rank of output shape "
+            f"({len(tdims)}).",
+        )
+    out = list(tdims)
+    offset = len(tdims) - len(dims)
+    for i, d in enumerate(dims):
+        t = tdims[offset + i]
+        if d is None or d == 1:
+            continue
+        if t is None:
+            out[offset + i] = d
+        elif t != d:
+            raise common_shapes.shape_error(op, f"Dimensions must be equal, but are {t} and {d}")
+    return [TensorShape._from_tuple(tuple(out))]
+
+
+def _broadcast_to_kernel(op, ctx):
+    def kernel(x, shape_value):
+        try:
+            return np.broadcast_to(x, tuple(shape_value.tolist()))
+        except ValueError:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"Incompatible shapes: {_shape_str(np.shape(x))} vs. "
+                f"{_shape_str(shape_value.tolist())}",
+            ) from None
+
+    return kernel
+
+
+register_op(
+    "BroadcastTo",
+    inputs=["input: T", "shape: Tidx"],
+    outputs=["output: T"],
+    attrs=["T: type", "Tidx: {int32, int64} = int32"],
+    shape=_broadcast_to_shape,
+    make_kernel=_broadcast_to_kernel,
+)
+
+
+def broadcast_to(input, shape, name: str | None = None) -> Tensor:
+    """Broadcasts `input` to `shape` with numpy's broadcasting rules."""
+    if isinstance(shape, TensorShape):
+        shape = shape.as_list()
+    return op_output("BroadcastTo", name, [input, shape])
+
+
+# -- Unique -----------------------------------------------------------------------------
+def _unique_shape(op):
+    dims = op._inputs[0]._shape._dims
+    if dims is not None and len(dims) != 1:
+        raise common_shapes.shape_error(op, f"Shape must be rank 1 but is rank {len(dims)}")
+    return [TensorShape._from_tuple((None,)), op._inputs[0]._shape]
+
+
+def _unique_kernel(op, ctx):
+    idx_dtype = op._attrs["out_idx"].np_dtype
+
+    def kernel(x):
+        x = np.asarray(x)
+        if x.ndim != 1:
+            raise errors.InvalidArgumentError(None, op, "unique expects a 1D vector.")
+        _, first, inverse = np.unique(x, return_index=True, return_inverse=True)
+        order = np.argsort(first, kind="stable")
+        rank_of = np.empty_like(order)
+        rank_of[order] = np.arange(order.size)
+        return x[first[order]], rank_of[inverse.reshape(-1)].astype(idx_dtype)
+
+    return kernel
+
+
+register_op(
+    "Unique",
+    inputs=["x: T"],
+    outputs=["y: T", "idx: out_idx"],
+    attrs=["T: type", "out_idx: {int32, int64} = int32"],
+    shape=_unique_shape,
+    make_kernel=_unique_kernel,
+)
+
+
+class UniqueResult(tuple):
+    """`(y, idx)` as a named pair, as TF returns it."""
+
+    __slots__ = ()
+
+    @property
+    def y(self) -> Tensor:
+        return self[0]
+
+    @property
+    def idx(self) -> Tensor:
+        return self[1]
+
+
+def unique(x, out_idx=dtypes.int32, name: str | None = None):
+    """The unique elements `y` of 1-D `x` in order of first occurrence, and `idx` with
+    `x == y[idx]`."""
+    op = apply_op("Unique", name, [x], {"out_idx": dtypes.as_dtype(out_idx)})
+    return UniqueResult(op._outputs)
+
+
+# -- sequence_mask ----------------------------------------------------------------------
+def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool, name: str | None = None) -> Tensor:
+    """A mask `[..., maxlen]` with `mask[..., j] = j < lengths[...]`."""
+    from tfgraph.ops import math_ops
+
+    g = graph_of((lengths, maxlen))
+    with g.as_default(), g.name_scope(name or "SequenceMask"):
+        lengths = convert_to_tensor(lengths)
+        if maxlen is None:
+            maxlen = op_output(
+                "Max", None, [lengths, _all_dimensions(lengths)], {"keep_dims": False}
+            )
+            maxlen = op_output("Maximum", None, [constant(0, maxlen.dtype), maxlen])
+        else:
+            maxlen = convert_to_tensor(maxlen)
+        if maxlen.shape.ndims is not None and maxlen.shape.ndims != 0:
+            raise ValueError(
+                "Argument `maxlen` must be scalar for sequence_mask, received `maxlen` = "
+                f"{maxlen} with shape '{maxlen.shape}' instead"
+            )
+        row_vector = op_output(
+            "Range", None, [constant(0, maxlen.dtype), maxlen, constant(1, maxlen.dtype)]
+        )
+        matrix = op_output("Cast", None, [expand_dims(lengths, -1)], {"DstT": maxlen.dtype._base})
+        result = math_ops.less(row_vector, matrix)
+        dtype = dtypes.as_dtype(dtype) if dtype is not None else None
+        if dtype is None or result.dtype.is_compatible_with(dtype):
+            return result
+        return op_output("Cast", None, [result], {"DstT": dtype._base})
+
+
+def _all_dimensions(x: Tensor):
+    """TF's `_all_dimensions`: a constant range when the rank is known, else a Range op."""
+    dims = x._shape._dims
+    if dims is not None:
+        return constant(np.arange(len(dims)), dtype=dtypes.int32)
+    return op_output("Range", None, [0, rank(x), 1])
 
 
 # -- helpers used by other modules -------------------------------------------------------

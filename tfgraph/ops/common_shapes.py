@@ -16,6 +16,7 @@ __all__ = [
     "constant_value",
     "constant_value_as_shape",
     "scalar_shape",
+    "shape_error",
     "unchanged_shape",
 ]
 
@@ -81,8 +82,55 @@ def fmt_shape(shape: TensorShape) -> str:
     return _fmt(shape._dims)
 
 
+def _fmt_attr(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, bytes):
+        return '"' + value.decode("utf-8", "replace") + '"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_fmt_attr(v) for v in value) + "]"
+    if isinstance(value, TensorShape):
+        return fmt_shape(value)
+    enum = getattr(value, "as_datatype_enum", None)
+    if enum is not None:
+        return "DT_" + {"float32": "FLOAT", "float64": "DOUBLE", "float16": "HALF"}.get(
+            value.name, value.name.upper()
+        )
+    return str(value)
+
+
+def shape_error(op, message: str) -> ValueError:
+    """A build-time shape error worded as TensorFlow's shape inference words it:
+    "<message> for '{{node <name>}} = <Type>[<attrs>](<inputs>)' with input shapes: ..."."""
+    attrs = ", ".join(
+        f"{k}={_fmt_attr(v)}"
+        for k, v in sorted(op._attrs.items())
+        if not k.startswith("_") and k != "value"
+    )
+    inputs = ", ".join(
+        t._op._name if t._value_index == 0 else f"{t._op._name}:{t._value_index}"
+        for t in op._inputs
+    )
+    shapes = ", ".join(_fmt(t._shape._dims) for t in op._inputs)
+    return ValueError(
+        f"{message} for '{{{{node {op._name}}}}} = {op._type}[{attrs}]({inputs})' with input "
+        f"shapes: {shapes}."
+    )
+
+
 # -- static evaluation ------------------------------------------------------------------------
 _MAX_DEPTH = 16
+
+# Pure, cheap ops that static evaluation runs through their own kernels when all their
+# inputs are static (TF's shape inference evaluates such constant subgraphs too).
+_FOLDABLE = frozenset(
+    {
+        "StridedSlice", "Slice", "GatherV2", "Reshape", "ExpandDims", "Squeeze", "Transpose",
+        "Max", "Min", "Sum", "Prod", "Neg", "Abs", "RealDiv", "Div", "FloorMod", "Less",
+        "LessEqual", "Greater", "GreaterEqual", "Equal", "NotEqual", "Select", "SelectV2",
+        "ReverseV2", "LogicalAnd", "LogicalOr", "LogicalNot",
+    }
+)  # fmt: skip
 
 
 def constant_value(tensor, partial: bool = False, _depth: int = 0):  # noqa: ARG001
@@ -145,7 +193,7 @@ def constant_value(tensor, partial: bool = False, _depth: int = 0):  # noqa: ARG
             "Minimum": np.minimum,
         }[t]
         return fn(a, b).astype(a.dtype)
-    if t == "StridedSlice" or t == "Slice" or t == "GatherV2" or t == "Reshape":
+    if t in _FOLDABLE:
         # Evaluate through the op's own kernel when all inputs are static and cheap.
         vals = [constant_value(x, _depth=_depth + 1) for x in op._inputs]
         if any(v is None for v in vals):
@@ -186,6 +234,22 @@ def constant_value_as_shape(tensor) -> TensorShape:
         for x in op._inputs[:-1]:
             out = out.concatenate(constant_value_as_shape(x))
         return out
+    if op._type == "StridedSlice":
+        # A 1-D slice (e.g. of a Shape) keeps what is known of the sliced shape.
+        attrs = op._attrs
+        bounds = [constant_value(x) for x in op._inputs[1:]]
+        if (
+            all(b is not None and b.size == 1 for b in bounds)
+            and not (attrs["ellipsis_mask"] or attrs["new_axis_mask"] or attrs["shrink_axis_mask"])
+            and attrs["begin_mask"] in (0, 1)
+            and attrs["end_mask"] in (0, 1)
+        ):
+            prev = constant_value_as_shape(op._inputs[0])._dims
+            if prev is not None:
+                begin = None if attrs["begin_mask"] else int(bounds[0].reshape(-1)[0])
+                end = None if attrs["end_mask"] else int(bounds[1].reshape(-1)[0])
+                step = int(bounds[2].reshape(-1)[0])
+                return TensorShape._from_tuple(prev[begin:end:step])
     if shape._dims is not None and len(shape._dims) == 1 and shape._dims[0] is not None:
         return TensorShape._from_tuple((None,) * shape._dims[0])
     return UNKNOWN

@@ -7,10 +7,13 @@ casting integers to float first as TF does).
 
 from __future__ import annotations
 
+import builtins
 import functools
+import numbers
 
 import numpy as np
 
+from tfgraph import errors
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import constant, convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
@@ -25,7 +28,12 @@ __all__ = [
     "abs",
     "add",
     "add_n",
+    "argmax",
+    "argmin",
     "ceil",
+    "clip_by_value",
+    "count_nonzero",
+    "cumsum",
     "div",
     "divide",
     "equal",
@@ -52,6 +60,7 @@ __all__ = [
     "pow",
     "reduce_all",
     "reduce_any",
+    "reduce_logsumexp",
     "reduce_max",
     "reduce_mean",
     "reduce_min",
@@ -65,10 +74,14 @@ __all__ = [
     "square",
     "subtract",
     "tanh",
+    "tensordot",
     "truediv",
 ]
 
-_NUM = "{bfloat16, half, float, double, uint8, int8, uint16, int16, int32, uint32, uint64, int64, complex64, complex128}"
+_NUM = (
+    "{bfloat16, half, float, double, uint8, int8, uint16, int16, int32, uint32, uint64, int64, "
+    "complex64, complex128}"
+)
 _REAL = "{bfloat16, half, float, double, uint8, int8, uint16, int16, int32, uint32, uint64, int64}"
 _FLOAT_COMPLEX = "{bfloat16, half, float, double, complex64, complex128}"
 _FLOAT = "{bfloat16, half, float, double}"
@@ -179,7 +192,7 @@ is_inf = _unary("IsInf")
 is_finite = _unary("IsFinite")
 
 
-def abs(x, name: str | None = None) -> Tensor:  # noqa: A001
+def abs(x, name: str | None = None) -> Tensor:
     """Elementwise absolute value (`ComplexAbs` for complex inputs)."""
     x = convert_to_tensor(x, name="x") if not isinstance(x, Tensor) else x
     if x.dtype.is_complex:
@@ -195,7 +208,7 @@ def sigmoid(x, name: str | None = None) -> Tensor:
         return op_output("Sigmoid", scope, [x])
 
 
-def round(x, name: str | None = None) -> Tensor:  # noqa: A001
+def round(x, name: str | None = None) -> Tensor:
     """Rounds half to even, elementwise (integers are returned unchanged)."""
     x = convert_to_tensor(x, name="x")
     if x.dtype.is_integer:
@@ -203,7 +216,7 @@ def round(x, name: str | None = None) -> Tensor:  # noqa: A001
     return op_output("Round", name, [x])
 
 
-def _complex_abs_kernel(op, ctx):  # noqa: ARG001
+def _complex_abs_kernel(op, ctx):
     np_dtype = op._attrs["Tout"].np_dtype
     return lambda x: np.abs(x).astype(np_dtype)
 
@@ -284,7 +297,7 @@ _BINARY["TruncateDiv"] = (_truncate_div, _REAL)
 _BINARY["DivNoNan"] = (_div_no_nan, _FLOAT_COMPLEX)
 
 
-def _add_kernel_for_strings(op, ctx):  # noqa: ARG001
+def _add_kernel_for_strings(op, ctx):
     if op._attrs["T"] is dtypes.string:
         return lambda x, y: np.char.add(x.astype(bytes), y.astype(bytes)).astype(object)
     return np.add
@@ -293,7 +306,7 @@ def _add_kernel_for_strings(op, ctx):  # noqa: ARG001
 for _name, (_kernel, _types) in _BINARY.items():
     register_op(
         _name,
-        inputs=["x: T", "y: T"],
+        inputs=["y: T", "x: T"] if _name == "Atan2" else ["x: T", "y: T"],
         outputs=["z: T"],
         attrs=[f"T: {_types}"],
         shape=common_shapes.broadcast_shape,
@@ -320,7 +333,7 @@ for _name, _kernel in _COMPARE.items():
 
 
 def _equality_kernel(fn):
-    def make(op, ctx):  # noqa: ARG001
+    def make(op, ctx):
         return fn
 
     return make
@@ -395,7 +408,13 @@ floormod = _binary("FloorMod")
 mod = floormod
 squared_difference = _binary("SquaredDifference")
 truncatediv = _binary("TruncateDiv")
-atan2 = _binary("Atan2")
+
+
+def atan2(y, x, name: str | None = None) -> Tensor:
+    """Elementwise arctan(y / x) in the right quadrant (TF's argument order: y, x)."""
+    return op_output("Atan2", name, [y, x])
+
+
 div_no_nan = _binary("DivNoNan", "div_no_nan")
 equal = _binary("Equal")
 not_equal = _binary("NotEqual")
@@ -407,7 +426,7 @@ logical_and = _binary("LogicalAnd")
 logical_or = _binary("LogicalOr")
 
 
-def pow(x, y, name: str | None = None) -> Tensor:  # noqa: A001
+def pow(x, y, name: str | None = None) -> Tensor:
     """x ** y elementwise."""
     return _binary("Pow")(x, y, name)
 
@@ -502,7 +521,10 @@ register_op(
 def add_n(inputs, name: str | None = None) -> Tensor:
     """Sums a list of tensors of the same shape and dtype."""
     if not inputs or not isinstance(inputs, (list, tuple)):
-        raise ValueError("inputs must be a list of at least one Tensor/IndexedSlices with the same dtype and shape")
+        raise ValueError(
+            "inputs must be a list of at least one Tensor/IndexedSlices with the same dtype and "
+            "shape"
+        )
     if len(inputs) == 1:
         x = convert_to_tensor(inputs[0])
         if name:
@@ -528,7 +550,7 @@ def _matmul_shape(op):
     return [TensorShape._from_tuple((a0, b1))]
 
 
-def _matmul_kernel(op, ctx):  # noqa: ARG001
+def _matmul_kernel(op, ctx):
     ta, tb = op._attrs["transpose_a"], op._attrs["transpose_b"]
     if not ta and not tb:
         return np.matmul
@@ -546,7 +568,8 @@ register_op(
     attrs=[
         "transpose_a: bool = false",
         "transpose_b: bool = false",
-        "T: {bfloat16, half, float, double, int32, int64, uint8, uint16, uint32, uint64, int8, int16, complex64, complex128}",
+        "T: {bfloat16, half, float, double, int32, int64, uint8, uint16, uint32, uint64, int8, "
+        "int16, complex64, complex128}",
         "grad_a: bool = false",
         "grad_b: bool = false",
     ],
@@ -562,8 +585,8 @@ def matmul(
     transpose_b: bool = False,
     adjoint_a: bool = False,
     adjoint_b: bool = False,
-    a_is_sparse: bool = False,  # noqa: ARG001
-    b_is_sparse: bool = False,  # noqa: ARG001
+    a_is_sparse: bool = False,
+    b_is_sparse: bool = False,
     name: str | None = None,
 ) -> Tensor:
     """Matrix product of `a` and `b` (rank 2), optionally transposed."""
@@ -607,7 +630,7 @@ def _batch_matmul_shape(op):
     return [TensorShape._from_tuple(batch + (m, n))]
 
 
-def _batch_matmul_kernel(op, ctx):  # noqa: ARG001
+def _batch_matmul_kernel(op, ctx):
     ax, ay = op._attrs["adj_x"], op._attrs["adj_y"]
 
     def kernel(a, b):
@@ -661,7 +684,9 @@ def _reduction_shape(op):
             )
         axes_set.add(a % r if r else 0)
     if keep:
-        return [TensorShape._from_tuple(tuple(1 if i in axes_set else d for i, d in enumerate(dims)))]
+        return [
+            TensorShape._from_tuple(tuple(1 if i in axes_set else d for i, d in enumerate(dims)))
+        ]
     return [TensorShape._from_tuple(tuple(d for i, d in enumerate(dims) if i not in axes_set))]
 
 
@@ -670,13 +695,23 @@ def _axes_tuple(axes) -> tuple:
 
 
 def _make_reduction(np_fn, keep_dtype: bool = True):
-    def make(op, ctx):  # noqa: ARG001
+    def make(op, ctx):
         keep = op._attrs["keep_dims"]
         out_dtype = op._attrs["T"].np_dtype if keep_dtype else None
 
+        # (axes array, its tuple) last seen: a constant's axes are the same object each run.
+        # One tuple, swapped whole, so concurrent runs never see a mismatched pair.
+        last = [(None, ())]
+
         def kernel(x, axes):
-            axis = _axes_tuple(axes)
-            result = np_fn(x, axis=axis, keepdims=keep)
+            seen, axis = last[0]
+            if axes is not seen:
+                axis = _axes_tuple(axes)
+                last[0] = (axes, axis)
+            try:
+                result = np_fn(x, axis=axis, keepdims=keep)
+            except ValueError:
+                raise errors.InvalidArgumentError(None, op, _reduction_error(x, axis)) from None
             if out_dtype is not None and result.dtype != out_dtype:
                 result = np.asarray(result).astype(out_dtype)
             return result
@@ -684,6 +719,18 @@ def _make_reduction(np_fn, keep_dtype: bool = True):
         return kernel
 
     return make
+
+
+def _reduction_error(x, axis: tuple) -> str:
+    r = np.ndim(x)
+    seen = set()
+    for a in axis:
+        if not -r <= a < max(r, 1):
+            return f"Invalid reduction dimension ({a} for input with {r} dimension(s)"
+        if a % max(r, 1) in seen:
+            return f"Invalid reduction arguments: Axes contains duplicate dimension: {a % r}"
+        seen.add(a % max(r, 1))
+    return f"Invalid reduction arguments for axes {list(axis)}"
 
 
 def _sum(x, axis, keepdims):
@@ -778,14 +825,24 @@ def _resolve_axis(axis, reduction_indices):
     return axis
 
 
-def _reduction_dims(x: Tensor, axis):
-    """TF's `_ReductionDims`: all axes as a constant (or a Range when rank is unknown)."""
+def _reduction_dims(x, axis):
+    """TF's `_ReductionDims`: `axis`, else all axes as a constant when the rank is known and
+    nonzero, else a Range over the rank."""
     if axis is not None:
         return axis
-    ndims = x.shape.ndims
-    if ndims is not None:
-        return constant(np.arange(ndims, dtype=np.int32), name="Const")
-    return range(0, array_ops.rank(x), 1)
+    try:
+        ndims = x.shape.ndims
+    except AttributeError:
+        ndims = None
+    if ndims:
+        return constant(np.arange(ndims, dtype=np.int32))
+    return range(0, array_ops.rank(x))
+
+
+def _may_reduce_to_scalar(keepdims: bool, axis, output: Tensor) -> Tensor:
+    if not output.shape.is_fully_defined() and not keepdims and axis is None:
+        output.set_shape(())
+    return output
 
 
 def _reduce(op_type: str, default_name: str):
@@ -799,14 +856,16 @@ def _reduce(op_type: str, default_name: str):
     ) -> Tensor:
         keep = _resolve_keepdims(keepdims, keep_dims)
         axis = _resolve_axis(axis, reduction_indices)
-        x = convert_to_tensor(input_tensor)
-        dims = _reduction_dims(x, axis)
-        out = op_output(op_type, name or default_name, [x, dims], {"keep_dims": keep})
-        if not keep and axis is None and out.shape.ndims is None:
-            out.set_shape([])
-        return out
+        dims = _reduction_dims(input_tensor, axis)
+        out = op_output(op_type, name, [input_tensor, dims], {"keep_dims": keep})
+        return _may_reduce_to_scalar(keep, axis, out)
 
     fn.__name__ = f"reduce_{default_name.lower()}"
+    fn.__doc__ = (
+        f"Reduces `input_tensor` along `axis` (all axes when None) with `{op_type}`; "
+        "`keepdims` keeps reduced axes with length 1 (TF1 aliases: `reduction_indices`, "
+        "`keep_dims`)."
+    )
     return fn
 
 
@@ -817,6 +876,332 @@ reduce_max = _reduce("Max", "Max")
 reduce_min = _reduce("Min", "Min")
 reduce_all = _reduce("All", "All")
 reduce_any = _reduce("Any", "Any")
+
+
+def reduce_logsumexp(
+    input_tensor,
+    axis=None,
+    keepdims=None,
+    name: str | None = None,
+    reduction_indices=None,
+    keep_dims=None,
+) -> Tensor:
+    """log(sum(exp(input_tensor))) along `axis`, computed stably by subtracting the max."""
+    keep = _resolve_keepdims(keepdims, keep_dims)
+    axis = _resolve_axis(axis, reduction_indices)
+    g = get_default_graph()
+    with g.name_scope(name or "ReduceLogSumExp") as scope:
+        raw_max = reduce_max(input_tensor, axis=axis, keepdims=True)
+        my_max = array_ops.stop_gradient(
+            op_output("SelectV2", None, [is_finite(raw_max), raw_max, 0])
+        )
+        result = log(reduce_sum(exp(subtract(input_tensor, my_max)), axis=axis, keepdims=keep))
+        if not keep:
+            my_max = array_ops.reshape(my_max, op_output("Shape", None, [result]))
+        result = add(result, my_max, name=scope)
+        return _may_reduce_to_scalar(keep, axis, result)
+
+
+def count_nonzero(
+    input_tensor=None,
+    axis=None,
+    keepdims=None,
+    dtype=dtypes.int64,
+    name: str | None = None,
+    reduction_indices=None,
+    keep_dims=None,
+    input=None,
+) -> Tensor:
+    """The number of nonzero elements of `input_tensor` along `axis` (as `dtype`)."""
+    keep = _resolve_keepdims(keepdims, keep_dims)
+    if input is not None:
+        if input_tensor is not None:
+            raise ValueError("Cannot specify both 'input' and 'input_tensor'")
+        input_tensor = input
+    axis = _resolve_axis(axis, reduction_indices)
+    g = get_default_graph()
+    with g.name_scope(name or "count_nonzero"):
+        x = convert_to_tensor(input_tensor, name="input")
+        if x.dtype._base is dtypes.bool:
+            predicate = x
+        else:
+            zero = array_ops.zeros([], dtype=x.dtype._base)
+            predicate = op_output("NotEqual", None, [x, zero])
+        counts = reduce_sum(array_ops.cast(predicate, dtypes.int64), axis=axis, keepdims=keep)
+        return array_ops.cast(counts, dtype)
+
+
+# -- ArgMax, ArgMin -------------------------------------------------------------------------
+def _arg_reduce_shape(op):
+    dims = op._inputs[0]._shape._dims
+    axis = constant_value(op._inputs[1])
+    if dims is None:
+        return [UNKNOWN]
+    if axis is None:
+        return [TensorShape._from_tuple((None,) * max(len(dims) - 1, 0))]
+    axis = int(axis)
+    r = len(dims)
+    if not -r <= axis < r:
+        raise common_shapes.shape_error(
+            op,
+            f"Dimension ({axis}) must be in the range [{-r}, {r}), where {r} is the number of "
+            "dimensions in the input.",
+        )
+    axis %= r
+    return [TensorShape._from_tuple(dims[:axis] + dims[axis + 1 :])]
+
+
+def _make_arg_reduce(np_fn):
+    def make(op, ctx):
+        out_dtype = op._attrs["output_type"].np_dtype
+
+        def kernel(x, axis):
+            x = np.asarray(x)
+            axis = int(axis)
+            r = x.ndim
+            if not -r <= axis < r:
+                raise errors.InvalidArgumentError(
+                    None, op, f"Expected dimension in the range [{-r}, {r}), but got {axis}"
+                )
+            if x.shape[axis] == 0:
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"Reduction axis {axis} is empty in shape [{','.join(map(str, x.shape))}]",
+                )
+            return np_fn(x, axis=axis).astype(out_dtype, copy=False)
+
+        return kernel
+
+    return make
+
+
+for _name, _fn in (("ArgMax", np.argmax), ("ArgMin", np.argmin)):
+    register_op(
+        _name,
+        inputs=["input: T", "dimension: Tidx"],
+        outputs=["output: output_type"],
+        attrs=[
+            f"T: {_NUM.replace('}', ', bool}')}",
+            "Tidx: {int16, int32, int64} = int32",
+            "output_type: {int16, uint16, int32, int64} = int64",
+        ],
+        shape=_arg_reduce_shape,
+        make_kernel=_make_arg_reduce(_fn),
+        grad=NOT_DIFFERENTIABLE,
+    )
+
+_ARG_AXIS_DTYPES = frozenset(
+    {dtypes.int8, dtypes.uint8, dtypes.int16, dtypes.uint16, dtypes.int32, dtypes.int64}
+)
+_ARG_AXIS_CAST = frozenset({dtypes.int8, dtypes.int16, dtypes.uint8, dtypes.uint16})
+
+
+def _arg_reduce(op_type: str, input, axis, name, dimension, output_type):
+    if dimension is not None:
+        if axis is not None:
+            raise ValueError("Cannot specify both 'axis' and 'dimension'")
+        axis = dimension
+    if axis is None:
+        axis = 0
+    if hasattr(axis, "dtype"):
+        try:
+            axis_dtype = dtypes.as_dtype(axis.dtype)
+        except TypeError:
+            axis_dtype = None
+        if not isinstance(axis, (Tensor, np.ndarray)) and not hasattr(axis, "_as_graph_element"):
+            axis_dtype = None  # numpy scalars: TF compares their numpy dtype and rejects them
+        if axis_dtype not in _ARG_AXIS_DTYPES:
+            raise TypeError(f"axis tensor dtypes {axis.dtype} is not supported")
+        if axis_dtype in _ARG_AXIS_CAST:
+            axis = array_ops.cast(axis, dtypes.int32)
+    elif not isinstance(axis, int):
+        raise TypeError("axis must be int or Tensor with integer datatype")
+    return op_output(
+        op_type, name, [input, axis], {"output_type": dtypes.as_dtype(output_type)._base}
+    )
+
+
+def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64) -> Tensor:
+    """The index of the largest value along `axis` (default 0), as `output_type`."""
+    return _arg_reduce("ArgMax", input, axis, name, dimension, output_type)
+
+
+def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64) -> Tensor:
+    """The index of the smallest value along `axis` (default 0), as `output_type`."""
+    return _arg_reduce("ArgMin", input, axis, name, dimension, output_type)
+
+
+# -- Cumsum ---------------------------------------------------------------------------------
+def _cumsum_kernel(op, ctx):
+    exclusive, reverse = op._attrs["exclusive"], op._attrs["reverse"]
+    np_dtype = op._attrs["T"].np_dtype
+
+    def kernel(x, axis):
+        x = np.asarray(x)
+        axis = int(axis)
+        r = x.ndim
+        a = axis + r if axis < 0 else axis
+        if not 0 <= a < r:
+            raise errors.InvalidArgumentError(
+                None, op, f"ScanOp: Expected scan axis in the range [{-r}, {r}), but got {a}"
+            )
+        if reverse:
+            x = np.flip(x, a)
+        out = np.cumsum(x, axis=a, dtype=np_dtype)
+        if exclusive:
+            out = np.roll(out, 1, axis=a)
+            out[(builtins.slice(None),) * a + (0,)] = 0
+        if reverse:
+            out = np.flip(out, a)
+        return out
+
+    return kernel
+
+
+register_op(
+    "Cumsum",
+    inputs=["x: T", "axis: Tidx"],
+    outputs=["out: T"],
+    attrs=[
+        "exclusive: bool = false",
+        "reverse: bool = false",
+        f"T: {_NUM}",
+        "Tidx: {int32, int64} = int32",
+    ],
+    shape=common_shapes.unchanged_shape,
+    make_kernel=_cumsum_kernel,
+)
+
+
+def cumsum(
+    x, axis=0, exclusive: bool = False, reverse: bool = False, name: str | None = None
+) -> Tensor:
+    """Cumulative sum of `x` along `axis` (`exclusive` starts at 0; `reverse` sums from
+    the end)."""
+    g = get_default_graph()
+    with g.name_scope(name or "Cumsum") as scope:
+        x = convert_to_tensor(x, name="x")
+        return op_output("Cumsum", scope, [x, axis], {"exclusive": exclusive, "reverse": reverse})
+
+
+# -- clip_by_value --------------------------------------------------------------------------
+def clip_by_value(t, clip_value_min, clip_value_max, name: str | None = None) -> Tensor:
+    """`t` with values below `clip_value_min` / above `clip_value_max` clipped (TF's
+    Minimum-then-Maximum subgraph)."""
+    g = get_default_graph()
+    with g.name_scope(name or "clip_by_value") as scope:
+        values = convert_to_tensor(t, name="t")
+        t_min = minimum(values, clip_value_max)
+        values.shape.assert_is_compatible_with(t_min.shape)
+        t_max = maximum(t_min, clip_value_min, name=scope)
+        values.shape.assert_is_compatible_with(t_max.shape)
+        return t_max
+
+
+# -- tensordot ------------------------------------------------------------------------------
+def tensordot(a, b, axes, name: str | None = None) -> Tensor:
+    """Tensor contraction of `a` and `b` over `axes` (an int N: last N axes of `a` with
+    first N of `b`; or a pair of axis lists), built from Transpose/Reshape/MatMul as TF."""
+
+    def _reshape(x, axes, flipped=False):
+        shape_x = x.shape
+        if shape_x.is_fully_defined() and isinstance(axes, (list, tuple)):
+            dims = shape_x.as_list()
+            axes = [i if i >= 0 else i + len(dims) for i in axes]
+            free = [i for i in builtins.range(len(dims)) if i not in axes]
+            free_dims = [dims[i] for i in free]
+            prod_free = int(np.prod([dims[i] for i in free]))
+            prod_axes = int(np.prod([dims[i] for i in axes]))
+            perm = list(axes) + free if flipped else free + list(axes)
+            new_shape = [prod_axes, prod_free] if flipped else [prod_free, prod_axes]
+            if (perm != np.arange(len(dims))).any():
+                x_t = array_ops.transpose(x, perm)
+            else:
+                x_t = x
+            if x_t.shape.as_list() != new_shape:
+                x_r = array_ops.reshape(x_t, new_shape)
+            else:
+                x_r = x_t
+            return x_r, free_dims, free_dims
+        if shape_x.ndims is not None and isinstance(axes, (list, tuple)):
+            dims = shape_x.as_list()
+            axes = [i if i >= 0 else i + len(dims) for i in axes]
+            free = [i for i in builtins.range(len(dims)) if i not in axes]
+            free_dims_static = [dims[i] for i in free]
+            axes = convert_to_tensor(axes, dtype=dtypes.int32, name="axes")
+            free = convert_to_tensor(free, dtype=dtypes.int32, name="free")
+            shape_t = array_ops.shape(x)
+        else:
+            raise NotImplementedError(
+                "tfgraph's tensordot needs inputs of known rank and static axes"
+            )
+        free_dims = array_ops.gather(shape_t, free)
+        axes_dims = array_ops.gather(shape_t, axes)
+        prod_free_dims = reduce_prod(free_dims)
+        prod_axes_dims = reduce_prod(axes_dims)
+        if flipped:
+            perm = array_ops.concat([axes, free], 0)
+            new_shape = array_ops.stack([prod_axes_dims, prod_free_dims])
+        else:
+            perm = array_ops.concat([free, axes], 0)
+            new_shape = array_ops.stack([prod_free_dims, prod_axes_dims])
+        x_r = array_ops.reshape(array_ops.transpose(x, perm), new_shape)
+        return x_r, free_dims, free_dims_static
+
+    def _axes(x, axes):
+        shape_x = x.shape
+        if isinstance(axes, numbers.Integral):
+            if axes < 0:
+                raise ValueError(f"`axes` must be at least 0. Received: {axes}.")
+            if shape_x.ndims is not None:
+                if axes > shape_x.ndims:
+                    raise ValueError(
+                        f"`axes` must not be larger than the number of dimensions of tensor "
+                        f"{x}.  Received {axes}, vs tensor dimensions {shape_x.ndims}."
+                    )
+                return (
+                    list(builtins.range(shape_x.ndims - axes, shape_x.ndims)),
+                    list(builtins.range(axes)),
+                )
+            raise NotImplementedError("tfgraph's tensordot needs inputs of known rank")
+        if isinstance(axes, (list, tuple)):
+            if len(axes) != 2:
+                raise ValueError(f"`axes` must be an integer or have length 2. Received {axes}.")
+            a_axes, b_axes = axes
+            if isinstance(a_axes, numbers.Integral) and isinstance(b_axes, numbers.Integral):
+                a_axes, b_axes = [a_axes], [b_axes]
+            if len(a_axes) != len(b_axes):
+                raise ValueError(
+                    f"Different number of contraction axes `a` and `b`, {len(a_axes)} != "
+                    f"{len(b_axes)}."
+                )
+            return list(a_axes), list(b_axes)
+        raise NotImplementedError("tfgraph's tensordot needs static axes")
+
+    g = get_default_graph()
+    with g.name_scope(name or "Tensordot") as scope:
+        a = convert_to_tensor(a, name="a")
+        b = convert_to_tensor(b, name="b")
+        a_axes, b_axes = _axes(a, axes)
+        a_reshape, a_free_dims, a_free_static = _reshape(a, a_axes)
+        b_reshape, b_free_dims, b_free_static = _reshape(b, b_axes, True)
+        ab_matmul = matmul(a_reshape, b_reshape)
+        if isinstance(a_free_dims, list) and isinstance(b_free_dims, list):
+            if (
+                ab_matmul.shape.is_fully_defined()
+                and ab_matmul.shape.as_list() == a_free_dims + b_free_dims
+            ):
+                return ab_matmul
+            return array_ops.reshape(ab_matmul, a_free_dims + b_free_dims, name=scope)
+        a_free_dims = convert_to_tensor(a_free_dims, dtype=dtypes.int32)
+        b_free_dims = convert_to_tensor(b_free_dims, dtype=dtypes.int32)
+        product = array_ops.reshape(
+            ab_matmul, array_ops.concat([a_free_dims, b_free_dims], 0), name=scope
+        )
+        if a_free_static is not None and b_free_static is not None:
+            product.set_shape(a_free_static + b_free_static)
+        return product
 
 
 # -- Range ----------------------------------------------------------------------------------
@@ -831,7 +1216,7 @@ def _range_shape(op):
     return [TensorShape._from_tuple((n,))]
 
 
-def _range_kernel(op, ctx):  # noqa: ARG001
+def _range_kernel(op, ctx):
     np_dtype = op._attrs["Tidx"].np_dtype
 
     def kernel(start, limit, delta):
@@ -846,7 +1231,9 @@ register_op(
     "Range",
     inputs=["start: Tidx", "limit: Tidx", "delta: Tidx"],
     outputs=["output: Tidx"],
-    attrs=["Tidx: {bfloat16, half, float, double, int8, int16, int32, int64, uint16, uint32} = int32"],
+    attrs=[
+        "Tidx: {bfloat16, half, float, double, int8, int16, int32, int64, uint16, uint32} = int32"
+    ],
     shape=_range_shape,
     make_kernel=_range_kernel,
     grad=NOT_DIFFERENTIABLE,
@@ -855,7 +1242,7 @@ register_op(
 _RANGE_PRIORITY = [dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64]
 
 
-def range(start, limit=None, delta=1, dtype=None, name: str = "range") -> Tensor:  # noqa: A001
+def range(start, limit=None, delta=1, dtype=None, name: str = "range") -> Tensor:
     """Numbers from `start` up to (not including) `limit` by `delta` (TF's `tf.range`)."""
     if limit is None:
         start, limit = 0, start
@@ -884,7 +1271,8 @@ def _promote_reflected(y, x):
 
 
 def _overload(op_type_or_fn, scope_name: str):
-    if isinstance(op_type_or_fn, str):
+    simple = isinstance(op_type_or_fn, str)
+    if simple:
         op_type = op_type_or_fn
 
         def func(x, y, name):
@@ -894,7 +1282,7 @@ def _overload(op_type_or_fn, scope_name: str):
         func = op_type_or_fn
 
     def binary(self, other):
-        if other.__class__ is Tensor:
+        if simple and other.__class__ is Tensor:
             return func(self, other, scope_name)
         g = self._op._graph
         with g.name_scope(scope_name) as scope:
@@ -943,7 +1331,12 @@ for _dunder, _op, _scope in (
     Tensor._override_operator(f"__{_dunder}__", _fwd)
     Tensor._override_operator(f"__r{_dunder}__", _rev)
 
-for _dunder, _op_type in (("lt", "Less"), ("le", "LessEqual"), ("gt", "Greater"), ("ge", "GreaterEqual")):
+for _dunder, _op_type in (
+    ("lt", "Less"),
+    ("le", "LessEqual"),
+    ("gt", "Greater"),
+    ("ge", "GreaterEqual"),
+):
 
     def _cmp(self, other, _op_type=_op_type):
         return _binary(_op_type)(self, other)

@@ -116,7 +116,6 @@ register_op(
     shape=_assign_shape,
     make_kernel=_assign_kernel,
     allows_uninitialized_input=True,
-    stateful=True,
 )
 
 
@@ -157,7 +156,6 @@ for _name, _fn in (("AssignAdd", np.add), ("AssignSub", np.subtract)):
         ],
         shape=_same_shape,
         make_kernel=_update_kernel(_fn, _name),
-        stateful=True,
     )
 
 
@@ -234,7 +232,6 @@ for _name, _mode in (("ScatterUpdate", "update"), ("ScatterAdd", "add"), ("Scatt
         ],
         shape=_scatter_shape,
         make_kernel=_scatter_kernel(_mode),
-        stateful=True,
     )
 
 
@@ -274,7 +271,6 @@ register_op(
     shape=common_shapes.scalar_shape,
     make_kernel=_count_up_to_kernel,
     grad=NOT_DIFFERENTIABLE,
-    stateful=True,
 )
 
 

@@ -1,0 +1,364 @@
+"""Array ops: values against numpy, static shapes (incl. partially known), errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tfgraph import errors
+
+X = (np.arange(24, dtype=np.float32).reshape(2, 3, 4) - 10) / 4
+
+
+def run(fetches, feed=None):
+    with tf.Session() as sess:
+        return sess.run(fetches, feed_dict=feed)
+
+
+def dims(t):
+    return t.shape.as_list() if t.shape.ndims is not None else None
+
+
+@pytest.fixture
+def x():
+    return tf.placeholder(tf.float32, [2, 3, 4], name="x")
+
+
+@pytest.fixture
+def p():
+    return tf.placeholder(tf.float32, [None, 3], name="p")
+
+
+P = np.array([[1, -2, 3], [4, 5, -6]], np.float32)
+
+
+# -- slicing ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "index",
+    [
+        1,
+        -1,
+        (0, 1),
+        (1, 2, 3),
+        (slice(None), 1),
+        (Ellipsis, 2),
+        (0, Ellipsis, slice(1, 3)),
+        slice(1, None),
+        slice(None, None, -1),
+        (slice(None), slice(-2, None)),
+        (slice(None), slice(None), slice(3, 0, -2)),
+        slice(-5, 5),
+        (slice(None), slice(None, None, -2), slice(1, -1)),
+        None,
+        (slice(None), None),
+        (Ellipsis, None),
+        (None, 0, Ellipsis, None, 1),
+        (1, None, slice(None), None, -1),
+    ],
+)
+def test_getitem_matches_numpy(x, index):
+    y = x[index]
+    expected = X[index]
+    assert dims(y) == list(expected.shape)
+    np.testing.assert_array_equal(run(y, {x: X}), expected)
+
+
+def test_getitem_builds_one_strided_slice_with_stack_constants(x):
+    y = x[1:, ::2, 0]
+    op = y.op
+    assert op.type == "StridedSlice"
+    assert [t.op.name for t in op.inputs[1:]] == [
+        "strided_slice/stack",
+        "strided_slice/stack_1",
+        "strided_slice/stack_2",
+    ]
+    assert op._attrs["begin_mask"] == 2
+    assert op._attrs["end_mask"] == 3
+    assert op._attrs["shrink_axis_mask"] == 4
+
+
+def test_getitem_tensor_indices(x):
+    i = tf.constant(1)
+    j = tf.placeholder(tf.int32, [])
+    ys = [x[i], x[:, j], x[i:j], x[tf.constant(1, tf.int64)], x[0, i:, :j]]
+    assert dims(ys[0]) == [3, 4]
+    assert dims(ys[1]) == [2, 4]
+    assert ys[3].op.inputs[1].dtype == tf.int64
+    out = run(ys, {x: X, j: 2})
+    for got, want in zip(out, [X[1], X[:, 2], X[1:2], X[1], X[0, 1:, :2]], strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_getitem_partial_and_unknown_shapes(p):
+    assert dims(p[0]) == [3]
+    assert dims(p[:, 1]) == [None]
+    assert dims(p[1:, :2]) == [None, 2]
+    u = tf.placeholder(tf.float32)
+    assert u[0].shape.ndims is None
+    np.testing.assert_array_equal(run(p[..., ::-1], {p: P}), P[..., ::-1])
+
+
+def test_getitem_errors(x, p):
+    with pytest.raises(TypeError, match="Only integers, slices"):
+        x[1.5]
+    with pytest.raises(ValueError, match="slice index 5 of dimension 0 out of bounds"):
+        x[5]
+    with pytest.raises(ValueError, match="Index out of range using input dim 3"):
+        x[0, 0, 0, 0]
+    with pytest.raises(ValueError, match="Multiple ellipses in slice spec not allowed"):
+        x[..., ...]
+    with pytest.raises(errors.InvalidArgumentError, match="slice index 3 of dimension 0 out of"):
+        run(p[3], {p: P})
+
+
+def test_getitem_variable_and_bool_mask():
+    v = tf.Variable([[1.0, 2.0], [3.0, 4.0]])
+    m = tf.constant([True, False])
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        np.testing.assert_array_equal(sess.run(v[:, 1]), [2.0, 4.0])
+        np.testing.assert_array_equal(sess.run(v.value()[m]), [[1.0, 2.0]])
+
+
+def test_strided_slice_and_slice(x, p):
+    y = tf.strided_slice(x, [1, 0, 3], [2, 3, 0], [1, 1, -1], shrink_axis_mask=1)
+    assert dims(y) == [3, 3]
+    s = tf.slice(x, [0, 1, 0], [1, 2, -1])
+    assert dims(s) == [1, 2, 4]
+    b = tf.placeholder(tf.int32, [2])
+    assert dims(tf.slice(p, b, [1, -1])) == [1, None]
+    got = run([y, s, tf.slice(p, b, [1, 2])], {x: X, p: P, b: [1, 1]})
+    np.testing.assert_array_equal(got[0], X[1, 0:3, 3:0:-1])
+    np.testing.assert_array_equal(got[1], X[0:1, 1:3, :])
+    np.testing.assert_array_equal(got[2], P[1:2, 1:3])
+
+
+def test_slice_errors(x, p):
+    with pytest.raises(ValueError, match="Negative dimension size caused by subtracting 4"):
+        tf.slice(x, [0, 4, 0], [1, -1, 1])
+    with pytest.raises(ValueError, match="Shape must be rank 2 but is rank 3"):
+        tf.slice(x, [0, 0], [1, 1])
+    with pytest.raises(errors.InvalidArgumentError, match=r"Expected size\[0\] in \[0, 1\]"):
+        run(tf.slice(p, [1, 0], [5, 2]), {p: P})
+    with pytest.raises(ValueError, match=r"strides\[0\] must be non-zero"):
+        tf.strided_slice(x, [0], [1], [0])
+
+
+# -- gather, tile, unstack, split ---------------------------------------------------------
+def test_gather(x, p):
+    i = tf.placeholder(tf.int32, [None])
+    g = [tf.gather(x, [1, 0]), tf.gather(x, 2, axis=1), tf.gather(x, [[0, 1], [3, 3]], axis=-1)]
+    assert [dims(t) for t in g] == [[2, 3, 4], [2, 4], [2, 3, 2, 2]]
+    assert dims(tf.gather(p, i, axis=1)) == [None, None]
+    assert g[0].op.type == "GatherV2" and g[0].op.inputs[2].op.name == "GatherV2/axis"
+    out = run(g + [tf.gather(p, i, axis=1)], {x: X, p: P, i: [2, 0]})
+    np.testing.assert_array_equal(out[0], X[[1, 0]])
+    np.testing.assert_array_equal(out[1], X[:, 2])
+    np.testing.assert_array_equal(out[2], np.take(X, [[0, 1], [3, 3]], axis=-1))
+    np.testing.assert_array_equal(out[3], P[:, [2, 0]])
+
+
+def test_gather_errors(x):
+    with pytest.raises(ValueError, match="Shape must be at least rank 4 but is rank 3"):
+        tf.gather(x, [0], axis=3)
+    with pytest.raises(TypeError, match="not in list of allowed values"):
+        tf.gather(x, [0.5])
+    i = tf.placeholder(tf.int32, [2, 2])
+    with pytest.raises(errors.InvalidArgumentError, match=r"indices\[1,0\] = 7 is not in \[0, 2\)"):
+        run(tf.gather(x, i), {x: X, i: [[0, 1], [7, 0]]})
+    with pytest.raises(errors.InvalidArgumentError, match=r"indices\[0\] = -1 is not in \[0, 4\)"):
+        run(tf.gather(x, [-1], axis=2), {x: X})
+
+
+def test_tile(x, p):
+    m = tf.placeholder(tf.int32, [])
+    t = [tf.tile(x, [1, 2, 1]), tf.tile(p, [m, 2]), tf.tile([[1, 2]], [2, 2])]
+    assert [dims(v) for v in t] == [[2, 6, 4], [None, 6], [2, 4]]
+    out = run(t, {x: X, p: P, m: 2})
+    np.testing.assert_array_equal(out[0], np.tile(X, [1, 2, 1]))
+    np.testing.assert_array_equal(out[1], np.tile(P, [2, 2]))
+    with pytest.raises(ValueError, match="Shape must be rank 3 but is rank 2"):
+        tf.tile(x, [1, 2])
+
+
+def test_unstack(x, p):
+    parts = tf.unstack(x, axis=1)
+    assert len(parts) == 3 and dims(parts[0]) == [2, 4]
+    np.testing.assert_array_equal(run(parts, {x: X})[2], X[:, 2])
+    single = tf.unstack(tf.zeros([1, 2]))
+    assert len(single) == 1
+    np.testing.assert_array_equal(run(single[0]), [0.0, 0.0])
+    with pytest.raises(ValueError, match="Cannot infer argument `num` from shape"):
+        tf.unstack(p)
+    with pytest.raises(ValueError, match="Dimension must be 3 but is 2"):
+        tf.unstack(x, num=3)
+    with pytest.raises(errors.InvalidArgumentError, match="Input shape axis 0 must equal 3"):
+        run(tf.unstack(p, num=3), {p: P})
+
+
+def test_split(x, p):
+    a = tf.split(x, 2, axis=2)
+    b = tf.split(x, [1, -1], axis=1)
+    assert [dims(t) for t in a] == [[2, 3, 2]] * 2
+    assert [dims(t) for t in b] == [[2, 1, 4], [2, 2, 4]]
+    assert a[0].op.type == "Split" and b[0].op.type == "SplitV"
+    assert [dims(t) for t in tf.split(p, 2)] == [[None, 3]] * 2
+    out = run(a + b, {x: X})
+    for got, want in zip(out, np.split(X, 2, axis=2) + np.split(X, [1], axis=1), strict=True):
+        np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(run(tf.split(x, 1)[0], {x: X}), X)
+
+
+def test_split_errors(x, p):
+    with pytest.raises(ValueError, match="Dimension size must be evenly divisible by 5 but is 4"):
+        tf.split(x, 5, axis=2)
+    with pytest.raises(ValueError, match=r"can't split axis of size 3 into pieces of size \[1,1\]"):
+        tf.split(x, [1, 1], 1)
+    with pytest.raises(ValueError, match="size_splits can only have one -1"):
+        tf.split(x, [1, -1, -1], 1)
+    with pytest.raises(errors.InvalidArgumentError, match="should evenly divide the split dim"):
+        run(tf.split(p, 4), {p: P})
+
+
+# -- pad, reverse, where, masks -------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("mode", "np_mode"),
+    [("CONSTANT", "constant"), ("REFLECT", "reflect"), ("symmetric", "symmetric")],
+)
+def test_pad_modes(x, mode, np_mode):
+    pads = [[0, 0], [1, 2], [2, 1]]
+    y = tf.pad(x, pads, mode)
+    assert dims(y) == [2, 6, 7]
+    np.testing.assert_array_equal(run(y, {x: X}), np.pad(X, pads, mode=np_mode))
+
+
+def test_pad_constant_values_and_partial(p):
+    y = tf.pad(p, [[1, 1], [2, 0]], constant_values=2.5)
+    assert y.op.type == "PadV2" and dims(y) == [None, 5]
+    np.testing.assert_array_equal(run(y, {p: P}), np.pad(P, [[1, 1], [2, 0]], constant_values=2.5))
+    assert tf.pad(p, [[1, 1], [2, 0]]).op.type == "Pad"
+
+
+def test_pad_errors(x, p):
+    with pytest.raises(ValueError, match="Paddings must be non-negative"):
+        tf.pad(x, [[0, 0], [-1, 3], [0, 0]])
+    with pytest.raises(ValueError, match='expected to be one of "CONSTANT"'):
+        tf.pad(x, [[0, 0]] * 3, "WRAP")
+    with pytest.raises(errors.InvalidArgumentError, match="must be less than the dimension size"):
+        run(tf.pad(p, [[0, 0], [3, 3]], "REFLECT"), {p: P})
+    with pytest.raises(errors.InvalidArgumentError, match="no greater than the dimension size"):
+        run(tf.pad(p, [[0, 0], [4, 3]], "SYMMETRIC"), {p: P})
+
+
+def test_reverse(x):
+    y = tf.reverse(x, [1, -1])
+    np.testing.assert_array_equal(run(y, {x: X}), X[:, ::-1, ::-1])
+    with pytest.raises(ValueError, match=r"'axis'\[0\] = 3 is out of valid range"):
+        tf.reverse(x, [3])
+    with pytest.raises(ValueError, match="axis 1 specified more than once"):
+        tf.reverse(x, [1, 1])
+
+
+def test_where_forms(x, p):
+    idx = tf.where(x > 0)
+    assert idx.dtype == tf.int64 and dims(idx) == [None, 3]
+    sel = tf.where(x > 0, x, -x)
+    rows = tf.where(tf.constant([True, False]), x, tf.zeros_like(x))
+    v2 = tf.where_v2(x > 0, x, 0.0)
+    assert sel.op.type == "Select" and v2.op.type == "SelectV2"
+    out = run([idx, sel, rows, v2], {x: X})
+    np.testing.assert_array_equal(out[0], np.argwhere(X > 0))
+    np.testing.assert_array_equal(out[1], np.abs(X))
+    np.testing.assert_array_equal(out[2], np.where([True, False], X.T, 0).T)
+    np.testing.assert_array_equal(out[3], np.maximum(X, 0))
+    with pytest.raises(ValueError, match="x and y must both be non-None"):
+        tf.where(x > 0, x)
+    with pytest.raises(ValueError, match="Shapes must be equal rank, but are 3 and 1"):
+        tf.where(x > 0, x, tf.zeros([3]))
+    with pytest.raises(errors.InvalidArgumentError, match="must have the same size and shape"):
+        run(tf.where(p > 0, p, p[:1]), {p: P})
+
+
+def test_boolean_mask(x, p):
+    m = tf.placeholder(tf.bool, [3])
+    a = tf.boolean_mask(x, [True, False])
+    b = tf.boolean_mask(x, m, axis=1)
+    c = tf.boolean_mask(p, p[:, 0] > 1)
+    assert dims(a) == [None, 3, 4] and dims(b) == [2, None, 4] and dims(c) == [None, 3]
+    assert a.op.type == "GatherV2" and a.op.name == "boolean_mask/GatherV2"
+    out = run([a, b, c], {x: X, p: P, m: [True, False, True]})
+    np.testing.assert_array_equal(out[0], X[[True, False]])
+    np.testing.assert_array_equal(out[1], X[:, [True, False, True]])
+    np.testing.assert_array_equal(out[2], P[P[:, 0] > 1])
+    with pytest.raises(ValueError, match="mask cannot be scalar"):
+        tf.boolean_mask(x, True)
+
+
+def test_report_uninitialized_variables_uses_boolean_mask():
+    v = tf.Variable(1.0, name="v")
+    tf.Variable([1.0, 2.0], name="u")
+    report = tf.report_uninitialized_variables()
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        got = sess.run(report)
+    assert list(got) == [b"u"]
+
+
+def test_one_hot():
+    i = tf.constant([0, 2, -1, 1])
+    a = tf.one_hot(i, 3)
+    b = tf.one_hot(i, 4, on_value=5, off_value=-1, axis=0)
+    assert a.dtype == tf.float32 and dims(a) == [4, 3]
+    assert b.dtype == tf.int32 and dims(b) == [4, 4]
+    out = run([a, b])
+    np.testing.assert_array_equal(
+        out[0], np.eye(3, dtype=np.float32)[[0, 2, 1, 1]] * [[1], [1], [0], [1]]
+    )
+    want = np.where(np.arange(4)[:, None] == np.array([0, 2, -1, 1]), 5, -1)
+    np.testing.assert_array_equal(out[1], want)
+    with pytest.raises(TypeError, match="does not match dtype parameter"):
+        tf.one_hot(i, 3, on_value=1.0, dtype=tf.int32)
+
+
+def test_misc_array_ops(x, p):
+    s = tf.stop_gradient(x)
+    bt = tf.broadcast_to(x[0, 0], [2, 4])
+    y, idx = tf.unique([1, 1, 3, 2, 3])
+    sm = tf.sequence_mask([1, 3, 2], 4)
+    sn = tf.shape_n([x, p])
+    assert dims(bt) == [2, 4] and dims(sm) == [3, 4] and dims(y) == [None]
+    out = run([s, bt, y, idx, sm] + sn, {x: X, p: P})
+    np.testing.assert_array_equal(out[0], X)
+    np.testing.assert_array_equal(out[1], np.broadcast_to(X[0, 0], (2, 4)))
+    np.testing.assert_array_equal(out[2], [1, 3, 2])
+    np.testing.assert_array_equal(out[3], [0, 0, 1, 2, 1])
+    np.testing.assert_array_equal(out[4], np.arange(4) < np.array([[1], [3], [2]]))
+    np.testing.assert_array_equal(out[5], [2, 3, 4])
+    np.testing.assert_array_equal(out[6], [2, 3])
+    with pytest.raises(ValueError, match="Dimensions must be equal"):
+        tf.broadcast_to(x, [3, 3, 4])
+
+
+# -- existing ops checked against TF's graphs -------------------------------------------------
+def test_shape_size_are_constants_when_known(x, p):
+    assert tf.shape(x).op.type == "Const" and tf.size(x).op.type == "Const"
+    assert tf.shape(p).op.type == "Shape" and tf.size(p).op.type == "Size"
+    assert run([tf.shape(x), tf.size(p)], {p: P})[0].tolist() == [2, 3, 4]
+
+
+def test_zeros_switch_to_fill_at_1000_elements():
+    assert tf.zeros([999]).op.type == "Const"
+    big = tf.zeros([1000])
+    assert big.op.type == "Fill" and big.op.inputs[0].op.name == "zeros_1/shape_as_tensor"
+    assert run(big).shape == (1000,)
+
+
+def test_stack_of_python_values_is_constant_and_autopacking_names(x):
+    assert tf.stack([1, 2, 3]).op.type == "Const"
+    packed = tf.stack([x[0], 2.0 * x[1]])
+    assert packed.op.type == "Pack"
+    c = tf.concat([[1, 2], [tf.constant(3), 4]], 0)
+    assert [t.op.name for t in c.op.inputs] == ["concat/values_0", "concat/values_1", "concat/axis"]
+    assert c.op.inputs[1].op.inputs[1].op.name == "concat/values_1/1"
+    assert run(c).tolist() == [1, 2, 3, 4]

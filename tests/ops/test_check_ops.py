@@ -1,0 +1,145 @@
+"""Check ops: Assert/Print, tf.debugging.assert_*, assert_variables_initialized."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tfgraph import errors
+from tfgraph.ops.check_ops import summarize_value
+
+
+def run(fetches, feed=None):
+    with tf.Session() as sess:
+        return sess.run(fetches, feed_dict=feed)
+
+
+def test_assert_passes_and_fails_with_summarized_data():
+    c = tf.placeholder(tf.bool, [])
+    y = tf.placeholder(tf.int32, [None])
+    a = tf.Assert(c, ["bad", y], summarize=2)
+    assert a.type == "Assert" and a.name == "Assert/Assert"
+    assert run(a, {c: True, y: [1, 2, 3]}) is None
+    with pytest.raises(
+        errors.InvalidArgumentError, match=r"assertion failed: \[bad\] \[1 -2\.\.\.\]"
+    ):
+        run(a, {c: False, y: [1, -2, 3]})
+
+
+def test_assert_with_float_data_is_guarded_by_a_cond():
+    c = tf.placeholder(tf.bool, [])
+    v = tf.placeholder(tf.float32, [2])
+    a = tf.Assert(c, [v], name="A")
+    assert a.type == "Merge" and a.name == "A/AssertGuard/Merge"
+    run(a, {c: True, v: [1.5, 2.0]})
+    with pytest.raises(errors.InvalidArgumentError, match=r"assertion failed: \[1\.5 2\]"):
+        run(a, {c: False, v: [1.5, 2.0]})
+
+
+@pytest.mark.parametrize(
+    ("value", "limit", "text"),
+    [
+        ([True, False], 3, "1 0"),
+        (np.array([[1.5, 2.0], [1e-10, 1e20]], np.float32), 4, "[1.5 2][1e-10 1e+20]"),
+        (np.float64(0.1), 3, "0.1"),
+        (np.arange(1, 6), 4, "1 2 3 4..."),
+        (np.arange(6).reshape(2, 3), 4, "[0 1 2][3...]..."),
+        (np.array([], np.float32), 3, ""),
+        ([b"a", b"b"], 3, "a b"),
+        (np.float32(1) / 3, 3, "0.333333343"),
+        (np.float64(1) / 3, 3, "0.33333333333333331"),
+        (np.array([1e-5, 123456789.0, 0.1], np.float32), 3, "1e-05 123456792 0.1"),
+        (np.float16(0.1), 3, "0.0999755859"),
+    ],
+)
+def test_summarize_value_matches_tf_runtime(value, limit, text):
+    assert summarize_value(value, limit) == text
+
+
+def test_binary_asserts():
+    x = tf.placeholder(tf.float32, [3], name="x")
+    ok = [
+        tf.debugging.assert_equal(x, x + 0),
+        tf.debugging.assert_less(x, x + 1),
+        tf.debugging.assert_greater(x + 1, x, message="msg"),
+        tf.assert_less_equal(x, x),
+        tf.assert_greater_equal(x, x),
+    ]
+    run(ok, {x: [1.0, 2.0, 3.0]})
+    bad = tf.debugging.assert_equal(x, x + 1)
+    # As in TF, each assert_equal first opens a scope for its x-is-y check, then another.
+    assert bad.name.startswith("assert_equal_3/")
+    with pytest.raises(errors.InvalidArgumentError, match="Condition x == y did not hold"):
+        run(bad, {x: [1.0, 2.0, 3.0]})
+    same = tf.constant(1)
+    assert tf.assert_equal(same, same).type == "NoOp"
+
+
+def test_static_assert_fails_at_build_time():
+    with pytest.raises(errors.InvalidArgumentError, match="Condition x == y did not hold"):
+        tf.assert_equal(tf.constant([1, 2]), tf.constant([1, 3]))
+
+
+def test_sign_asserts():
+    i = tf.placeholder(tf.int32, [2], name="i")
+    pos = tf.debugging.assert_positive(i)
+    nonneg = tf.debugging.assert_non_negative(i, message="careful")
+    assert pos.name.startswith("assert_positive/assert_less/")
+    run([pos, nonneg], {i: [1, 2]})
+    with pytest.raises(errors.InvalidArgumentError, match="Condition x > 0 did not hold"):
+        run(pos, {i: [1, 0]})
+    with pytest.raises(errors.InvalidArgumentError, match=r"\[careful\.  \]"):
+        run(nonneg, {i: [1, -1]})
+    with pytest.raises(errors.InvalidArgumentError, match="assertion failed"):
+        run(tf.assert_negative(i), {i: [-1, 1]})
+
+
+def test_assert_rank():
+    x = tf.placeholder(tf.float32, [2, 3], name="x")
+    assert tf.assert_rank(x, 2).name == "assert_rank/static_checks_determined_all_ok"
+    with pytest.raises(ValueError, match=r"Tensor x:0 must have rank 3\.  Received rank 2"):
+        tf.assert_rank(x, 3)
+    u = tf.placeholder(tf.float32, name="u")
+    a = tf.assert_rank(u, 2)
+    run(a, {u: np.ones((2, 2), np.float32)})
+    with pytest.raises(errors.InvalidArgumentError, match="must have rank"):
+        run(a, {u: np.ones(3, np.float32)})
+
+
+def test_assert_type():
+    with pytest.raises(TypeError, match="must be of type"):
+        tf.assert_type(tf.constant(1.0), tf.int32)
+    assert tf.assert_type(tf.constant(1), tf.int32).type == "NoOp"
+
+
+def test_print_passes_its_input_through(capfd):
+    x = tf.constant([1.0, 2.0])
+    y = tf.Print(x, [x, "tail"], message="value: ", first_n=1)
+    assert y.op.type == "Print"
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(y), [1.0, 2.0])
+        sess.run(y)
+    err = capfd.readouterr().err
+    assert err.count("value: [1 2][tail]") == 1
+
+
+def test_assert_variables_initialized_raises_failed_precondition():
+    v = tf.Variable(1.0, name="v")
+    u = tf.Variable([1.0, 2.0], name="u")
+    check = tf.assert_variables_initialized()
+    assert check.op.type == "Pack"
+    assert [t.op.type for t in check.op.inputs] == ["Rank", "Rank"]
+    assert check.op.inputs[0].op.colocation_groups() == [b"loc:@v"]
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        with pytest.raises(errors.FailedPreconditionError, match="uninitialized value u"):
+            sess.run(check)
+        sess.run(u.initializer)
+        assert sess.run(check).tolist() == [0, 1]
+    assert tf.assert_variables_initialized([v]).op.type == "Rank"
+
+
+def test_debugging_namespace():
+    assert tf.debugging.assert_equal is tf.assert_equal
+    assert tf.debugging.Assert is tf.Assert

@@ -1,0 +1,202 @@
+"""Math ops: reductions, arg reductions, cumsum, clipping, logsumexp, tensordot."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tfgraph import errors
+
+X = (np.arange(24, dtype=np.float32).reshape(2, 3, 4) - 10) / 4
+P = np.array([[1, -2, 3], [4, 5, -6]], np.float32)
+
+
+def run(fetches, feed=None):
+    with tf.Session() as sess:
+        return sess.run(fetches, feed_dict=feed)
+
+
+def dims(t):
+    return t.shape.as_list() if t.shape.ndims is not None else None
+
+
+@pytest.fixture
+def x():
+    return tf.placeholder(tf.float32, [2, 3, 4], name="x")
+
+
+@pytest.fixture
+def p():
+    return tf.placeholder(tf.float32, [None, 3], name="p")
+
+
+# -- reductions -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("fn", "ref"),
+    [
+        (tf.reduce_sum, np.sum),
+        (tf.reduce_mean, np.mean),
+        (tf.reduce_max, np.max),
+        (tf.reduce_min, np.min),
+        (tf.reduce_prod, np.prod),
+    ],
+)
+@pytest.mark.parametrize(
+    ("axis", "keep"), [(None, False), (0, False), ([0, 2], False), (1, True), (-1, True)]
+)
+def test_reductions_match_numpy(x, fn, ref, axis, keep):
+    y = fn(x, axis=axis, keepdims=keep)
+    want = ref(X, axis=None if axis is None else tuple(np.atleast_1d(axis)), keepdims=keep)
+    assert dims(y) == list(np.shape(want))
+    assert y.dtype == tf.float32
+    np.testing.assert_allclose(run(y, {x: X}), want, rtol=1e-6)
+
+
+def test_reduction_legacy_argument_names(x):
+    a = tf.reduce_sum(x, reduction_indices=[1])
+    b = tf.reduce_mean(x, -1, keep_dims=True)
+    assert dims(a) == [2, 4] and dims(b) == [2, 3, 1]
+    assert a.op.inputs[1].op.name == "Sum/reduction_indices"
+    with pytest.raises(ValueError, match="Cannot specify both"):
+        tf.reduce_sum(x, axis=0, reduction_indices=0)
+
+
+def test_reductions_keep_integer_dtypes():
+    a = tf.constant([[1, 2, 4], [3, 3, 3]])
+    outs = [tf.reduce_mean(a), tf.reduce_mean(a, 1), tf.reduce_sum(a, 0), tf.reduce_prod(a)]
+    assert all(t.dtype == tf.int32 for t in outs)
+    got = run(outs)
+    assert got[0] == 2 and got[1].tolist() == [2, 3] and got[2].tolist() == [4, 5, 7]
+    assert got[3] == 216
+    assert got[0].dtype == np.int32
+
+
+def test_reductions_partial_and_unknown_shapes(p):
+    assert dims(tf.reduce_sum(p)) == []
+    assert dims(tf.reduce_mean(p, 0)) == [3]
+    assert dims(tf.reduce_max(p, 1, keepdims=True)) == [None, 1]
+    u = tf.placeholder(tf.float32)
+    assert dims(tf.reduce_sum(u)) == []
+    assert tf.reduce_sum(u).op.inputs[1].op.type == "Range"
+    assert tf.reduce_mean(u, keepdims=True).shape.ndims is None
+    assert run(tf.reduce_sum(u), {u: P}) == P.sum()
+
+
+def test_reduction_errors(x):
+    with pytest.raises(ValueError, match="Invalid reduction dimension 3 for input with 3"):
+        tf.reduce_sum(x, 3)
+    with pytest.raises(errors.InvalidArgumentError, match="Axes contains duplicate dimension: 0"):
+        run(tf.reduce_sum(x, [0, 0]), {x: X})
+
+
+def test_reduce_all_any_and_empty_inputs():
+    b = tf.constant([[True, False], [True, True]])
+    e = tf.placeholder(tf.float32, [None])
+    got = run(
+        [tf.reduce_all(b), tf.reduce_any(b, 1), tf.reduce_max(e), tf.reduce_sum(e)],
+        {e: np.zeros(0, np.float32)},
+    )
+    assert not got[0] and got[1].tolist() == [True, True]
+    assert got[2] == -np.inf and got[3] == 0
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_reduce_logsumexp_is_stable(x):
+    big = tf.constant([[1000.0, 1000.0], [-np.inf, -np.inf]])
+    a = tf.reduce_logsumexp(big, 1)
+    b = tf.reduce_logsumexp(x, [0, 2], keepdims=True)
+    assert dims(a) == [2] and dims(b) == [1, 3, 1]
+    got = run([a, b], {x: X})
+    np.testing.assert_allclose(got[0], [1000.0 + np.log(2.0), -np.inf])
+    want = np.log(np.sum(np.exp(X.astype(np.float64)), axis=(0, 2), keepdims=True))
+    np.testing.assert_allclose(got[1], want, rtol=1e-5)
+    assert a.op.name == "ReduceLogSumExp" and a.op.type == "AddV2"
+
+
+def test_count_nonzero(p):
+    a = tf.count_nonzero(p)
+    b = tf.count_nonzero(p > 1, 1, keepdims=True, dtype=tf.int32)
+    assert a.dtype == tf.int64 and b.dtype == tf.int32 and dims(b) == [None, 1]
+    got = run([a, b], {p: np.array([[0, 1, 2], [0, 0, 3]], np.float32)})
+    assert got[0] == 3 and got[1].tolist() == [[1], [1]]
+
+
+# -- arg reductions, cumsum, clip -------------------------------------------------------------
+def test_argmax_argmin(x, p):
+    a = tf.argmax(x, 1)
+    b = tf.argmin(x, axis=-1, output_type=tf.int32)
+    c = tf.argmax(x, dimension=2)
+    d = tf.argmax(p)
+    assert a.dtype == tf.int64 and b.dtype == tf.int32
+    assert a.op.inputs[1].op.name == "ArgMax/dimension"
+    assert [dims(t) for t in (a, b, c, d)] == [[2, 4], [2, 3], [2, 3], [3]]
+    got = run([a, b, c, d], {x: X, p: P})
+    np.testing.assert_array_equal(got[0], X.argmax(1))
+    np.testing.assert_array_equal(got[1], X.argmin(-1))
+    np.testing.assert_array_equal(got[2], X.argmax(2))
+    np.testing.assert_array_equal(got[3], P.argmax(0))
+
+
+def test_argmax_errors(x):
+    with pytest.raises(ValueError, match=r"Dimension \(3\) must be in the range \[-3, 3\)"):
+        tf.argmax(x, 3)
+    with pytest.raises(TypeError, match="axis must be int"):
+        tf.argmax(x, 1.0)
+    e = tf.placeholder(tf.float32, [None])
+    with pytest.raises(errors.InvalidArgumentError, match="Reduction axis 0 is empty in shape"):
+        run(tf.argmax(e), {e: np.zeros(0, np.float32)})
+
+
+@pytest.mark.parametrize("exclusive", [False, True])
+@pytest.mark.parametrize("reverse", [False, True])
+def test_cumsum(x, exclusive, reverse):
+    y = tf.cumsum(x, 1, exclusive=exclusive, reverse=reverse)
+    a = X[:, ::-1] if reverse else X
+    want = np.cumsum(a, 1)
+    if exclusive:
+        want = np.concatenate([np.zeros_like(want[:, :1]), want[:, :-1]], 1)
+    if reverse:
+        want = want[:, ::-1]
+    assert y.op.type == "Cumsum" and dims(y) == [2, 3, 4]
+    np.testing.assert_allclose(run(y, {x: X}), want, rtol=1e-6)
+
+
+def test_cumsum_int_dtype_and_bad_axis(x):
+    c = tf.cumsum(tf.constant([1, 2, 3]))
+    assert run(c).dtype == np.int32
+    with pytest.raises(errors.InvalidArgumentError, match="Expected scan axis in the range"):
+        run(tf.cumsum(x, 3), {x: X})
+
+
+def test_clip_by_value(x):
+    y = tf.clip_by_value(x, -1.0, 1.0)
+    assert y.op.type == "Maximum" and y.op.name == "clip_by_value"
+    assert y.op.inputs[0].op.name == "clip_by_value/Minimum"
+    np.testing.assert_array_equal(run(y, {x: X}), np.clip(X, -1, 1))
+    with pytest.raises(ValueError, match="Dimensions must be equal"):
+        tf.clip_by_value(x, 0.0, tf.zeros([3, 1, 1]))
+
+
+def test_tensordot():
+    a = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
+    b = np.arange(12, dtype=np.float32).reshape(4, 3)
+    cases = [(1, 1), ([[1, 2], [1, 0]], ([1, 2], [1, 0])), (0, 0)]
+    for axes, np_axes in cases:
+        y = tf.tensordot(tf.constant(a), tf.constant(b), axes)
+        want = np.tensordot(a, b, np_axes)
+        assert dims(y) == list(want.shape)
+        np.testing.assert_allclose(run(y), want)
+
+
+# -- operators keep TF's names ---------------------------------------------------------------
+def test_function_valued_operators_open_their_scope():
+    a = tf.constant([True, False])
+    b = tf.constant([True, True])
+    xor = a ^ b
+    assert xor.op.name == "xor"
+    assert xor.op.inputs[0].op.name == "xor/LogicalOr"
+    assert run(xor).tolist() == [False, True]
+    i = tf.constant([7, -7])
+    q = i / tf.constant([2, 2])
+    assert q.dtype == tf.float64 and q.op.inputs[0].op.name == "truediv/Cast"

@@ -1,0 +1,33 @@
+"""`tf.debugging`: runtime assertions (re-exports only)."""
+
+from tfgraph.ops.check_ops import (
+    Assert,
+    Print,
+    assert_equal,
+    assert_greater,
+    assert_greater_equal,
+    assert_less,
+    assert_less_equal,
+    assert_negative,
+    assert_non_negative,
+    assert_non_positive,
+    assert_positive,
+    assert_rank,
+    assert_type,
+)
+
+__all__ = [
+    "Assert",
+    "Print",
+    "assert_equal",
+    "assert_greater",
+    "assert_greater_equal",
+    "assert_less",
+    "assert_less_equal",
+    "assert_negative",
+    "assert_non_negative",
+    "assert_non_positive",
+    "assert_positive",
+    "assert_rank",
+    "assert_type",
+]

@@ -1,0 +1,405 @@
+"""Runtime checks: the `Assert` and `Print` ops, and TF1's `tf.debugging.assert_*` family.
+
+`Assert(condition, data)` fails with InvalidArgumentError "assertion failed: [...]" when
+`condition` is false at run time, summarizing each datum as TF's C++ runtime does. As in
+TF, it is guarded by a `cond` (`AssertGuard`) unless all data are strings or int32, so
+the data are only computed when the assertion fails. The `assert_*` functions build TF's
+subgraphs (and fail at graph-construction time when both sides are static).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+from tfgraph import errors
+from tfgraph.framework import dtypes
+from tfgraph.framework.convert import convert_n_to_tensor, convert_to_tensor
+from tfgraph.framework.graph import get_default_graph, name_scope
+from tfgraph.framework.ops import Operation, Tensor
+from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
+from tfgraph.ops import array_ops, common_shapes, control_flow_ops, math_ops
+from tfgraph.ops.apply import apply_op, op_output
+from tfgraph.ops.common_shapes import constant_value
+
+__all__ = [
+    "Assert",
+    "Print",
+    "assert_equal",
+    "assert_greater",
+    "assert_greater_equal",
+    "assert_less",
+    "assert_less_equal",
+    "assert_negative",
+    "assert_non_negative",
+    "assert_non_positive",
+    "assert_positive",
+    "assert_rank",
+    "assert_type",
+]
+
+
+# -- value summaries as TF's runtime prints them ---------------------------------------------
+def _format_float(v, digits: int, more: int, np_type) -> str:
+    if np.isnan(v):
+        return "nan"
+    if np.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    s = f"{v:.{digits}g}"
+    if np_type(float(s)) != np_type(v):
+        s = f"{v:.{more}g}"
+    return s
+
+
+def _format_element(v) -> str:
+    if isinstance(v, (bytes, np.bytes_)):
+        return bytes(v).decode("utf-8", "replace")
+    if isinstance(v, (bool, np.bool_)):
+        return "1" if v else "0"
+    if isinstance(v, (np.floating, float)):
+        if isinstance(v, np.float64) or type(v) is float:
+            return _format_float(float(v), 15, 17, np.float64)
+        return _format_float(float(v), 6, 9, np.float32)
+    if isinstance(v, (np.complexfloating, complex)):
+        return f"({_format_element(v.real)},{_format_element(v.imag)})"
+    return str(v)
+
+
+def summarize_value(value, limit: int) -> str:
+    """TF's `Tensor::SummarizeValue(limit)`: the first `limit` elements, nested in
+    brackets by dimension, then "..." if some were left out (all when `limit` < 0)."""
+    a = np.asarray(value)
+    if a.dtype.fields is not None:  # bfloat16 stand-in: print as float
+        a = a.astype(np.float32)
+    flat = a.reshape(-1)
+    n = flat.size
+    limit = n if limit < 0 else min(limit, n)
+    if a.ndim == 0:
+        out = " ".join(_format_element(flat[i]) for i in range(limit))
+        return out + ("..." if n > limit else "")
+    pieces: list[str] = []
+    index = [0]
+
+    def one_dim(d: int) -> None:
+        if index[0] >= limit:
+            return
+        count = a.shape[d]
+        if d == a.ndim - 1:
+            for i in range(count):
+                if index[0] >= limit:
+                    if d != 0:
+                        pieces.append("...")
+                    return
+                if i > 0:
+                    pieces.append(" ")
+                pieces.append(_format_element(flat[index[0]]))
+                index[0] += 1
+            return
+        for _ in range(count):
+            opened = index[0] < limit
+            if opened:
+                pieces.append("[")
+            one_dim(d + 1)
+            if index[0] < limit or opened:
+                pieces.append("]")
+
+    one_dim(0)
+    return "".join(pieces) + ("..." if n > limit else "")
+
+
+# -- Assert -----------------------------------------------------------------------------------
+def _assert_kernel(op, ctx):
+    summarize = op._attrs["summarize"]
+
+    def kernel(condition, *data):
+        if not condition:
+            summary = " ".join(f"[{summarize_value(d, summarize)}]" for d in data)
+            raise errors.InvalidArgumentError(None, op, f"assertion failed: {summary}")
+
+    return kernel
+
+
+def _assert_shape(op):
+    dims = op._inputs[0]._shape._dims
+    if dims is not None and len(dims) != 0:
+        raise common_shapes.shape_error(op, f"Shape must be rank 0 but is rank {len(dims)}")
+    return []
+
+
+register_op(
+    "Assert",
+    inputs=["condition: bool", "data: T"],
+    attrs=["T: list(type) >= 1", "summarize: int = 3"],
+    shape=_assert_shape,
+    make_kernel=_assert_kernel,
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
+)
+
+
+def _assert_op(condition, data, summarize, name: str) -> Operation:
+    attrs = {} if summarize is None else {"summarize": summarize}
+    return apply_op("Assert", name, [condition, list(data)], attrs)
+
+
+def Assert(condition, data, summarize=None, name: str | None = None):
+    """An op that raises InvalidArgumentError "assertion failed: [data...]" when run with
+    `condition` false; `summarize` elements of each datum are printed (default 3)."""
+    g = get_default_graph()
+    with g.name_scope(name or "Assert"):
+        xs = convert_n_to_tensor(data)
+        if all(x.dtype._base in (dtypes.string, dtypes.int32) for x in xs):
+            return _assert_op(condition, data, summarize, "Assert")
+        condition = convert_to_tensor(condition, name="Condition")
+
+        def true_assert():
+            return _assert_op(condition, data, summarize, "Assert")
+
+        guarded = control_flow_ops.cond(
+            condition, control_flow_ops.no_op, true_assert, name="AssertGuard"
+        )
+        return guarded.op
+
+
+# -- Print (TF1) ------------------------------------------------------------------------------
+def _print_kernel(op, ctx):
+    message = op._attrs["message"].decode("utf-8", "replace")
+    first_n = op._attrs["first_n"]
+    summarize = op._attrs["summarize"]
+    count = [0]
+
+    def kernel(x, *data):
+        if first_n < 0 or count[0] < first_n:
+            count[0] += 1
+            body = "".join(f"[{summarize_value(d, summarize)}]" for d in data)
+            print(message + body, file=sys.stderr)
+        return x
+
+    return kernel
+
+
+register_op(
+    "Print",
+    inputs=["input: T", "data: U"],
+    outputs=["output: T"],
+    attrs=[
+        "T: type",
+        "U: list(type) >= 0",
+        "message: string = ''",
+        "first_n: int = -1",
+        "summarize: int = 3",
+    ],
+    shape=common_shapes.unchanged_shape,
+    make_kernel=_print_kernel,
+    stateful=True,
+)
+
+
+def Print(input_, data, message=None, first_n=None, summarize=None, name=None) -> Tensor:
+    """TF1 `tf.Print`: `input_` unchanged; running it prints `message` and `data` to
+    stderr (the first `first_n` times)."""
+    attrs = {}
+    if message is not None:
+        attrs["message"] = message.encode() if isinstance(message, str) else message
+    if first_n is not None:
+        attrs["first_n"] = first_n
+    if summarize is not None:
+        attrs["summarize"] = summarize
+    return op_output("Print", name, [input_, list(data)], attrs)
+
+
+# -- assert_* ---------------------------------------------------------------------------------
+def _message_prefix(message) -> str:
+    return f"{message}.  " if message else ""
+
+
+def _static_string(t) -> str:
+    if not isinstance(t, Tensor):
+        return str(t)
+    value = constant_value(t)
+    return str(t) if value is None else str(value)
+
+
+def _assert_static(condition, data) -> None:
+    if not condition:
+        raise errors.InvalidArgumentError(None, None, "\n".join(_static_string(x) for x in data))
+
+
+def _binary_assert(sym, opname, op_func, static_func, x, y, data, summarize, message, name):
+    with name_scope(name, opname, [x, y, data]):
+        x = convert_to_tensor(x, name="x")
+        y = convert_to_tensor(y, name="y")
+        if data is None:
+            data = [
+                f"Condition x {sym} y did not hold element-wise:",
+                f"x ({x.name}) = ",
+                x,
+                f"y ({y.name}) = ",
+                y,
+            ]
+        if message is not None:
+            data = [message, *data]
+        condition = math_ops.reduce_all(op_func(x, y))
+        x_static, y_static = constant_value(x), constant_value(y)
+        if x_static is not None and y_static is not None:
+            _assert_static(np.all(static_func(x_static, y_static)), data)
+        return Assert(condition, data, summarize=summarize)
+
+
+def assert_equal(x, y, data=None, summarize=None, message=None, name=None):
+    """An op asserting `x == y` element-wise (InvalidArgumentError when run otherwise)."""
+    with name_scope(name, "assert_equal", [x, y, data]):
+        if x is y:
+            return control_flow_ops.no_op()
+    return _binary_assert(
+        "==", "assert_equal", math_ops.equal, np.equal, x, y, data, summarize, message, name
+    )
+
+
+def assert_less(x, y, data=None, summarize=None, message=None, name=None):
+    """An op asserting `x < y` element-wise."""
+    return _binary_assert(
+        "<", "assert_less", math_ops.less, np.less, x, y, data, summarize, message, name
+    )
+
+
+def assert_less_equal(x, y, data=None, summarize=None, message=None, name=None):
+    """An op asserting `x <= y` element-wise."""
+    return _binary_assert(
+        "<=",
+        "assert_less_equal",
+        math_ops.less_equal,
+        np.less_equal,
+        x,
+        y,
+        data,
+        summarize,
+        message,
+        name,
+    )
+
+
+def assert_greater(x, y, data=None, summarize=None, message=None, name=None):
+    """An op asserting `x > y` element-wise."""
+    return _binary_assert(
+        ">", "assert_greater", math_ops.greater, np.greater, x, y, data, summarize, message, name
+    )
+
+
+def assert_greater_equal(x, y, data=None, summarize=None, message=None, name=None):
+    """An op asserting `x >= y` element-wise."""
+    return _binary_assert(
+        ">=",
+        "assert_greater_equal",
+        math_ops.greater_equal,
+        np.greater_equal,
+        x,
+        y,
+        data,
+        summarize,
+        message,
+        name,
+    )
+
+
+def _sign_assert(opname, sym, zero_first, check, x, data, summarize, message, name):
+    message = _message_prefix(message)
+    with name_scope(name, opname, [x, data]):
+        x = convert_to_tensor(x, name="x")
+        if data is None:
+            data = [message, f"Condition x {sym} did not hold element-wise:", f"x ({x.name}) = ", x]
+        zero = convert_to_tensor(0, dtype=x.dtype._base)
+        if zero_first:
+            return check(zero, x, data=data, summarize=summarize)
+        return check(x, zero, data=data, summarize=summarize)
+
+
+def assert_positive(x, data=None, summarize=None, message=None, name=None):
+    """An op asserting `x > 0` element-wise."""
+    return _sign_assert(
+        "assert_positive", "> 0", True, assert_less, x, data, summarize, message, name
+    )
+
+
+def assert_non_negative(x, data=None, summarize=None, message=None, name=None):
+    """An op asserting `x >= 0` element-wise."""
+    return _sign_assert(
+        "assert_non_negative", ">= 0", True, assert_less_equal, x, data, summarize, message, name
+    )
+
+
+def assert_negative(x, data=None, summarize=None, message=None, name=None):
+    """An op asserting `x < 0` element-wise."""
+    return _sign_assert(
+        "assert_negative", "< 0", False, assert_less, x, data, summarize, message, name
+    )
+
+
+def assert_non_positive(x, data=None, summarize=None, message=None, name=None):
+    """An op asserting `x <= 0` element-wise."""
+    return _sign_assert(
+        "assert_non_positive", "<= 0", False, assert_less_equal, x, data, summarize, message, name
+    )
+
+
+def assert_type(tensor, tf_type, message=None, name=None):
+    """Raises TypeError now unless `tensor` has dtype `tf_type`; returns a NoOp."""
+    tf_type = dtypes.as_dtype(tf_type)
+    with name_scope(name, "assert_type", [tensor]):
+        tensor = convert_to_tensor(tensor, name="tensor")
+        if tensor.dtype != tf_type:
+            raise TypeError(
+                f"{_message_prefix(message)}{tensor.name} must be of type {tf_type!r}; got "
+                f"{tensor.dtype!r}"
+            )
+        return control_flow_ops.no_op("statically_determined_correct_type")
+
+
+_STATIC_RANK_FAILED = "Static rank condition failed"
+
+
+def _assert_rank_condition(x, rank, static_condition, dynamic_condition, data, summarize):
+    assert_type(rank, dtypes.int32)
+    rank_static = constant_value(rank)
+    if rank_static is not None:
+        if rank_static.ndim != 0:
+            raise ValueError("Rank must be a scalar.")
+        x_rank_static = x.shape.ndims
+        if x_rank_static is not None:
+            if not static_condition(x_rank_static, rank_static):
+                raise ValueError(_STATIC_RANK_FAILED, x_rank_static, rank_static)
+            return control_flow_ops.no_op(name="static_checks_determined_all_ok")
+    condition = dynamic_condition(array_ops.rank(x), rank)
+    if rank_static is None:
+        this_data = ["Rank must be a scalar. Received rank: ", rank]
+        rank_check = assert_rank(rank, 0, data=this_data)
+        condition = control_flow_ops.with_dependencies([rank_check], condition)
+    return Assert(condition, data, summarize=summarize)
+
+
+def assert_rank(x, rank, data=None, summarize=None, message=None, name=None):
+    """An op asserting that `x` has rank `rank` (ValueError now if statically wrong)."""
+    with name_scope(name, "assert_rank", (x, rank) + tuple(data or [])):
+        x = convert_to_tensor(x, name="x")
+        rank = convert_to_tensor(rank, name="rank")
+        message = _message_prefix(message)
+        if data is None:
+            data = [
+                message,
+                f"Tensor {x.name} must have rank",
+                rank,
+                "Received shape: ",
+                array_ops.shape(x),
+            ]
+        try:
+            return _assert_rank_condition(
+                x, rank, lambda actual, given: actual == given, math_ops.equal, data, summarize
+            )
+        except ValueError as e:
+            if e.args[0] == _STATIC_RANK_FAILED:
+                raise ValueError(
+                    f"{message}Tensor {x.name} must have rank {int(e.args[2])}.  Received rank "
+                    f"{e.args[1]}, shape {x.shape}"
+                ) from None
+            raise ValueError(e.args[0]) from None
