@@ -231,7 +231,7 @@ def test_lookups_on_partitioned_variable(fn):
     owner = tf.nn if fn.startswith("nn.") else tf
     lookup = getattr(owner, fn.split(".")[-1], None)
     if lookup is None:
-        pytest.skip(f"tf.{fn} comes from the ops-breadth branch (not merged here)")
+        pytest.skip(f"tf.{fn} is not implemented in tfgraph yet")
     p = tf.get_variable(
         "emb",
         initializer=tf.constant(np.arange(10, dtype=np.float32).reshape(5, 2)),
