@@ -330,3 +330,6 @@ def __getattr__(name):
 
         return getattr(proto, name)
     raise AttributeError(f"module 'tfgraph' has no attribute {name!r}")
+
+# TensorBoard summaries: tf.summary (ops, FileWriter) and tf.train.summary_iterator.
+from tfgraph import summary  # noqa: E402

@@ -1,6 +1,7 @@
 """`tf.train`: training utilities — optimizers, savers, checkpoints, device setters
 (re-exports only)."""
 
+from tfgraph.summary_writer import summary_iterator
 from tfgraph.training.device_setter import (
     GreedyLoadBalancingStrategy,
     byte_size_load_fn,
@@ -13,4 +14,5 @@ __all__ = [
     "GreedyLoadBalancingStrategy",
     "byte_size_load_fn",
     "replica_device_setter",
+    "summary_iterator",
 ]

@@ -1139,6 +1139,8 @@ def _our_op_defs() -> dict:
                 default = default.decode()
             elif hasattr(default, "as_datatype_enum"):
                 default = default.name
+            elif hasattr(default, "tolist"):
+                default = default.tolist()
             attrs.append([a.name, a.type, default if a.has_default else None])
         out[name] = {
             "inputs": [a.name for a in op_def.inputs],
@@ -1165,6 +1167,8 @@ def default(a):
         return list(v.list.i) or list(v.list.s) or []
     if kind == "shape":
         return None if v.shape.unknown_rank else [d.size for d in v.shape.dim]
+    if kind == "tensor":
+        return tf.make_ndarray(v.tensor).tolist()
     return getattr(v, kind)
 
 out = {}

@@ -227,8 +227,12 @@ def test_device_function():
     with tf.device(lambda op: "/cpu:0" if op.type == "Const" else ""):
         c = tf.constant(1.0)
         i = tf.identity(c)
-    assert c.op.device == "/cpu:0"  # TF keeps a device function's string as returned
+    # TF keeps a device function's string as returned (checked with TF 2.21: '/cpu:0');
+    # only specs merged by tf.device(<name>) are canonical.
+    assert c.op.device == "/cpu:0"
     assert i.op.device == ""
+    with tf.device("/job:a"), tf.device(lambda op: "/cpu:0"):
+        assert tf.constant(1.0).op.device == "/job:a/device:CPU:0"
 
 
 def test_colocate_with_sets_class_and_device():
@@ -289,3 +293,11 @@ def test_get_collection_scope_filter_is_a_prefix_regex_on_names():
     assert tf.get_collection("ts", scope="layer1/") == [a]
     assert tf.get_collection("ts", scope="layer[12]$|layer2") == [c]
     assert len(tf.get_collection("ts")) == 4
+
+
+def test_empty_name_with_default_opens_the_root_scope():
+    with tf.name_scope("outer"):
+        with tf.name_scope("", "dflt") as s:
+            assert s == ""
+        with tf.name_scope(None, "dflt") as s:
+            assert s == "outer/dflt/"

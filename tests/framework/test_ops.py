@@ -187,3 +187,21 @@ def test_static_shape_inference():
     assert tf.squeeze(tf.zeros([1, 2, 1])).shape.as_list() == [2]
     assert tf.shape(x).shape.as_list() == [2]
     assert tf.zeros(tf.shape(x)).shape.as_list() == [None, 3]
+
+
+def test_bfloat16_constants_and_casts():
+    c = tf.constant(1.5, dtype=tf.bfloat16)
+    assert c.shape == tf.TensorShape([])
+    x = tf.cast(tf.constant([1.5, -2.0, 3.0]), tf.bfloat16)
+    back = tf.cast(x, tf.float32)
+    with tf.Session() as sess:
+        bits = sess.run(x).view(np.uint16)
+        np.testing.assert_array_equal(bits, [0x3FC0, 0xC000, 0x4040])  # spec §1.3 patterns
+        np.testing.assert_array_equal(sess.run(back), [1.5, -2.0, 3.0])
+
+
+def test_constant_with_an_empty_shape():
+    z = tf.zeros([0, 2, 2, 1])
+    assert z.shape.as_list() == [0, 2, 2, 1]
+    with tf.Session() as sess:
+        assert sess.run(z).shape == (0, 2, 2, 1)

@@ -108,12 +108,12 @@ def _placement_order(ops):
     return first + generators
 
 
-def _error(op, device: str, kind: int) -> errors.InvalidArgumentError:
+def _explicit_error(op, device: str, kind: int) -> errors.InvalidArgumentError:
     name = op.name
     if kind == _MALFORMED:
         message = (
-            f"Malformed device specification '{device}' in node: {{name:'{name}' op "
-            f"device:{{requested: '{device}', assigned: ''}}}}"
+            f"Malformed device specification '{device}' in node: {{name:'{name}' "
+            f"id:{op._id + 2} op device:{{requested: '{device}', assigned: ''}}}}"
         )
     else:
         message = (
@@ -124,6 +124,70 @@ def _error(op, device: str, kind: int) -> errors.InvalidArgumentError:
         if DeviceSpec.from_string(device).device_type == "GPU":
             message += " The requested device appears to be a GPU, but CUDA is not enabled."
     return errors.InvalidArgumentError(None, op, f"{message}\n\t [[{name}]]")
+
+
+def _colocation_error(op, group_device: str, members) -> errors.InvalidArgumentError:
+    name = op.name
+    own = op._device
+    if own:
+        try:
+            own = DeviceSpec.from_string(own).to_string()
+        except ValueError:
+            pass
+    lines = "".join(f"  {m.name} ({m.type}) {m._device}\n" for m in members)
+    message = (
+        f"Cannot assign a device for operation {name}: Could not satisfy explicit device "
+        f"specification '{own}' because the node {{{{colocation_node {name}}}}} was colocated "
+        f"with a group of nodes that required incompatible device '{group_device}'. All "
+        f"available devices [{LOCAL_CPU}]. \nColocation Debug Info:\nColocation members, "
+        f"user-requested devices, and framework assigned devices, if any:\n{lines}"
+    )
+    return errors.InvalidArgumentError(None, op, f"{message}\n\t [[{{{{node {name}}}}}]]")
+
+
+class _ColocationGroups:
+    """Ops joined by their `loc:@` colocation groups (as TF's placer joins them), with
+    each group's requested device: the merge of its members' devices."""
+
+    def __init__(self, ops) -> None:
+        parent: dict[bytes, bytes] = {}
+
+        def find(x: bytes) -> bytes:
+            root = parent.setdefault(x, x)
+            while root != parent[root]:
+                root = parent[root]
+            while parent[x] != root:
+                parent[x], x = root, parent[x]
+            return root
+
+        first_group = []
+        for op in ops:
+            groups = op.colocation_groups()
+            root = find(groups[0])
+            for other in groups[1:]:
+                other_root = find(other)
+                if other_root != root:
+                    parent[other_root] = root
+            first_group.append(groups[0])
+        self.root_of = {op: find(g) for op, g in zip(ops, first_group, strict=True)}
+        self.members: dict[bytes, list] = {}
+        fields: dict[bytes, list] = {}
+        for op in ops:
+            root = self.root_of[op]
+            self.members.setdefault(root, []).append(op)
+            if not op._device:
+                continue
+            try:
+                spec = DeviceSpec.from_string(op._device)
+            except ValueError:
+                continue
+            merged = fields.setdefault(root, [None] * 5)
+            for i, value in enumerate(
+                (spec.job, spec.replica, spec.task, spec.device_type, spec.device_index)
+            ):
+                if merged[i] is None:
+                    merged[i] = value
+        self.device = {root: DeviceSpec(*f).to_string() for root, f in fields.items()}
 
 
 class PlacementChecker:
@@ -143,37 +207,37 @@ class PlacementChecker:
             kind = self._cache[device] = _classify(device)
         return kind
 
+    def _placeable(self, device: str) -> bool:
+        kind = self._kind(device)
+        return kind == _OK or (kind == _SOFT and self._soft)
+
     def check(self, mapper, feed_tensors) -> None:
         ops = self._session.graph._nodes
         start, end = self._checked, len(ops)
         if start == end:
             return
-        if self._log:
-            # TF re-places (and logs) the whole graph when it grew.
-            for op in _placement_order(ops[:end]):
-                self._check_op(op)
+        if not self._log:
+            # Every earlier op was placeable; if every new op's own device is too, so are
+            # the merged devices of their colocation groups.
+            if all(self._placeable(op._device) for op in ops[start:end]):
+                self._checked = end
+                return
+        # TF places (and logs) the whole graph whenever it grew.
+        graph_ops = ops[:end]
+        groups = _ColocationGroups(graph_ops)
+        for op in _placement_order(graph_ops):
+            self._check_op(op, groups)
+            if self._log:
                 line = f"{op.name}: ({op.type}): {LOCAL_CPU}"
                 print(line, flush=True)
                 _log_info("placer.cc:162", line)
-        else:
-            soft = self._soft
-            cache = self._cache
-            bad = False
-            for op in ops[start:end]:
-                kind = cache.get(op._device)
-                if kind is None:
-                    kind = self._kind(op._device)
-                if kind != _OK and (kind != _SOFT or not soft):
-                    bad = True
-                    break
-            if bad:
-                for op in _placement_order(ops[start:end]):
-                    self._check_op(op)
         self._checked = end
 
-    def _check_op(self, op) -> None:
+    def _check_op(self, op, groups: _ColocationGroups) -> None:
         device = op._device
-        kind = self._kind(device)
-        if kind == _OK or (kind == _SOFT and self._soft):
-            return
-        raise _error(op, device, kind)
+        if device and not self._placeable(device):
+            raise _explicit_error(op, device, self._kind(device))
+        root = groups.root_of[op]
+        group_device = groups.device.get(root, "")
+        if group_device and not self._placeable(group_device):
+            raise _colocation_error(op, group_device, groups.members[root])

@@ -170,7 +170,12 @@ def numpy_value(value, dtype: dtypes.DType | None = None) -> tuple[np.ndarray, d
         if dtype is not None:
             _check_python_compatible(value, dtype)
         try:
-            arr = np.array(value)
+            if next(_python_leaves(value), None).__class__ in (bytes, str):
+                # numpy's fixed-width bytes dtype would drop trailing NUL bytes
+                # (serialized protos often end with them): keep the Python objects.
+                arr = np.array(value, dtype=object)
+            else:
+                arr = np.array(value)
         except ValueError as e:
             raise ValueError(str(e)) from None
     else:
@@ -213,9 +218,7 @@ def numpy_value(value, dtype: dtypes.DType | None = None) -> tuple[np.ndarray, d
 
 
 def _float_to_bfloat16_bits(arr: np.ndarray) -> np.ndarray:
-    bits = np.ascontiguousarray(arr, dtype=np.float32).view(np.uint32)
-    rounded = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype(np.uint16)
-    return rounded.view(dtypes.bfloat16.np_dtype)
+    return dtypes.to_bfloat16(arr)
 
 
 def _python_scalar(value, cls, dtype):
@@ -282,6 +285,8 @@ def constant(value, dtype=None, shape=None, name: str = "Const", verify_shape: b
             )
         if arr.size == n:
             full = arr.reshape(dims)
+        elif n == 0:  # an empty shape takes no values (TF writes the shape only)
+            full = np.zeros(dims, dtype=arr.dtype)
         elif arr.size > n:
             raise TypeError(f"Too many elements provided. Takes at most {n}, but got {arr.size}.")
         elif arr.size == 0:

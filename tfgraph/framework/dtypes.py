@@ -310,6 +310,30 @@ def as_dtype(type_value) -> DType:
     )
 
 
+def to_bfloat16(values) -> np.ndarray:
+    """`values` rounded (to nearest even) to bfloat16, in bfloat16's numpy storage."""
+    arr = np.asarray(values)
+    if arr.dtype == _BFLOAT16_NP:
+        return arr
+    if _BFLOAT16_NP.names is None:  # ml_dtypes provides the conversion
+        return arr.astype(_BFLOAT16_NP)
+    bits = np.array(arr, dtype=np.float32, copy=True).view(np.uint32)
+    rounded = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype(np.uint16)
+    nan = np.isnan(arr)
+    if nan.any():
+        rounded[nan] = 0x7FC0
+    return rounded.view(_BFLOAT16_NP).reshape(arr.shape)
+
+
+def from_bfloat16(values) -> np.ndarray:
+    """bfloat16 values (in bfloat16's numpy storage) as float32."""
+    arr = np.asarray(values)
+    if _BFLOAT16_NP.names is None:
+        return arr.astype(np.float32)
+    bits = arr.view(np.uint16).astype(np.uint32) << 16
+    return bits.view(np.float32).reshape(arr.shape)
+
+
 def as_numpy(dtype: DType) -> np.dtype:
     """The numpy storage dtype for `dtype` (object for strings)."""
     return dtype._base.np_dtype

@@ -196,6 +196,84 @@ class _NameScope:
         self._graph._state.name_stack = self._old
 
 
+class _DeviceScope:
+    """The context manager behind `Graph.device` (a class: cheaper than a generator)."""
+
+    __slots__ = ("_graph", "_spec", "_stack")
+
+    def __init__(self, graph: Graph, device_name_or_function) -> None:
+        self._graph = graph
+        self._spec = device_name_or_function
+
+    def __enter__(self) -> None:
+        self._stack = self._graph._state.device_stack
+        self._stack.append(_DeviceEntry(self._spec))
+
+    def __exit__(self, *exc) -> None:
+        self._stack.pop()
+
+
+class _ColocationScope:
+    """The context manager behind `Graph.colocate_with`."""
+
+    __slots__ = ("_graph", "_ignore_existing", "_old_colo", "_old_devices", "_op")
+
+    def __init__(self, graph: Graph, op, ignore_existing: bool) -> None:
+        self._graph = graph
+        self._op = op
+        self._ignore_existing = ignore_existing
+
+    def __enter__(self) -> None:
+        op = self._op
+        if op is None and not self._ignore_existing:
+            raise ValueError(
+                "Trying to reset colocation (op is None) but ignore_existing is not True"
+            )
+        if op is not None:
+            op = self._op = _op_to_colocate_with(op, self._graph)
+        state = self._graph._state
+        self._old_devices = state.device_stack
+        state.device_stack = []
+        if self._ignore_existing:
+            self._old_colo = state.colocation_stack
+            state.colocation_stack = []
+        if op is not None:
+            state.colocation_stack.append(op)
+
+    def __exit__(self, *exc) -> None:
+        state = self._graph._state
+        state.device_stack = self._old_devices
+        if self._op is not None:
+            state.colocation_stack.pop()
+        if self._ignore_existing:
+            state.colocation_stack = self._old_colo
+
+
+class _AttrScope:
+    """The context manager behind `Graph._attr_scope` (attrs set on every new op)."""
+
+    __slots__ = ("_attr_map", "_graph", "_saved")
+
+    def __init__(self, graph: Graph, attr_map: dict) -> None:
+        self._graph = graph
+        self._attr_map = attr_map
+
+    def __enter__(self) -> None:
+        scope_map = self._graph._attr_scope_map
+        self._saved = saved = {}
+        for key, value in self._attr_map.items():
+            saved[key] = scope_map.get(key)
+            scope_map[key] = value
+
+    def __exit__(self, *exc) -> None:
+        scope_map = self._graph._attr_scope_map
+        for key, value in self._saved.items():
+            if value is None:
+                scope_map.pop(key, None)
+            else:
+                scope_map[key] = value
+
+
 class _ThreadState(threading.local):
     """Per-thread graph-building state (TF keeps these per thread as well)."""
 
@@ -389,7 +467,7 @@ class Graph:
             if control_inputs:
                 op._control_inputs = list(control_inputs)
                 for c in control_inputs:
-                    c._control_outputs.append(op)
+                    c._add_control_output(op)
             for t in inputs:
                 t._consumers.append(op)
             if self._attr_scope_map:
@@ -574,55 +652,16 @@ class Graph:
         return out
 
     # -- devices and colocation --------------------------------------------------------
-    @contextlib.contextmanager
-    def device(self, device_name_or_function):
+    def device(self, device_name_or_function) -> _DeviceScope:
         """Places ops created in the block on a device (string, DeviceSpec or function)."""
-        stack = self._state.device_stack
-        stack.append(_DeviceEntry(device_name_or_function))
-        try:
-            yield
-        finally:
-            stack.pop()
+        return _DeviceScope(self, device_name_or_function)
 
-    @contextlib.contextmanager
-    def colocate_with(self, op, ignore_existing: bool = False):
+    def colocate_with(self, op, ignore_existing: bool = False) -> _ColocationScope:
         """Places ops created in the block with `op` (and records `loc:@` groups)."""
-        if op is None and not ignore_existing:
-            raise ValueError("Trying to reset colocation (op is None) but ignore_existing is not True")
-        if op is not None:
-            op = _op_to_colocate_with(op, self)
-        state = self._state
-        old_devices = state.device_stack
-        state.device_stack = []
-        old_colo = None
-        if ignore_existing:
-            old_colo = state.colocation_stack
-            state.colocation_stack = []
-        if op is not None:
-            state.colocation_stack.append(op)
-        try:
-            yield
-        finally:
-            state.device_stack = old_devices
-            if op is not None:
-                state.colocation_stack.pop()
-            if ignore_existing:
-                state.colocation_stack = old_colo
+        return _ColocationScope(self, op, ignore_existing)
 
-    @contextlib.contextmanager
-    def _attr_scope(self, attr_map: dict):
-        saved = {}
-        for key, value in attr_map.items():
-            saved[key] = self._attr_scope_map.get(key)
-            self._attr_scope_map[key] = value
-        try:
-            yield
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    self._attr_scope_map.pop(key, None)
-                else:
-                    self._attr_scope_map[key] = value
+    def _attr_scope(self, attr_map: dict) -> _AttrScope:
+        return _AttrScope(self, attr_map)
 
     @contextlib.contextmanager
     def gradient_override_map(self, op_type_map: dict):
@@ -906,7 +945,7 @@ def name_scope(name, default_name=None, values=None):
             f"`default_name` type ({type(default_name)}) is not a string type. You likely "
             "meant to pass this into the `values` kwarg."
         )
-    scope_name = name if name else default_name
+    scope_name = default_name if name is None else name
     g = _graph_of(values) if values else get_default_graph()
     if values and g is not get_default_graph():
         with g.as_default(), g.name_scope(scope_name) as scope:
@@ -948,9 +987,6 @@ def get_collection_ref(key) -> list:
     return get_default_graph().get_collection_ref(key)
 
 
-@contextlib.contextmanager
 def init_scope():
     """Lifts creation out of control-dependency blocks (what TF does in graph mode)."""
-    g = get_default_graph()
-    with g.control_dependencies(None):
-        yield
+    return get_default_graph().control_dependencies(None)

@@ -225,8 +225,10 @@ class Operation:
         self._name = name
         self._inputs = inputs
         self._attrs = attrs
-        self._control_inputs: list[Operation] = []
-        self._control_outputs: list[Operation] = []
+        # Most ops have no control edges: both start as the shared empty tuple and become
+        # lists when an edge is added (fewer objects for the cyclic GC to scan).
+        self._control_inputs: list[Operation] | tuple = ()
+        self._control_outputs: list[Operation] | tuple = ()
         self._device = ""
         self._id = op_id
         self._node_def = None
@@ -266,7 +268,7 @@ class Operation:
 
     @property
     def _control_outputs_list(self) -> list[Operation]:
-        return self._control_outputs
+        return list(self._control_outputs)
 
     @property
     def num_inputs(self) -> int:
@@ -322,15 +324,23 @@ class Operation:
             if not isinstance(op, Operation):
                 raise TypeError(f"op must be an Operation: {op}")
             if op not in self._control_inputs:
+                if self._control_inputs.__class__ is tuple:
+                    self._control_inputs = list(self._control_inputs)
                 self._control_inputs.append(op)
-                op._control_outputs.append(self)
+                op._add_control_output(self)
         self._node_def = None
         self._graph._mutated()
+
+    def _add_control_output(self, op: Operation) -> None:
+        if self._control_outputs.__class__ is tuple:
+            self._control_outputs = [op]
+        else:
+            self._control_outputs.append(op)
 
     def _remove_all_control_inputs(self) -> None:
         for op in self._control_inputs:
             op._control_outputs.remove(self)
-        self._control_inputs = []
+        self._control_inputs = ()
         self._node_def = None
         self._graph._mutated()
 

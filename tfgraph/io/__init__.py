@@ -7,6 +7,7 @@ Modules (import them directly; this package imports nothing eagerly):
 * `sstable`: the LevelDB-style table of checkpoint `.index` files.
 * `bundle`: V2 checkpoints (`BundleWriter`, `BundleReader`).
 * `tfrecord`: TFRecord framing (TensorBoard event files).
+* `events_writer`: TensorBoard event files: TF's naming, first event, reading back.
 * `checkpoint_state`: the text `checkpoint` file of a checkpoint directory.
 * `atomic`: temp-file + fsync + rename writes used by every writer.
 """

@@ -86,6 +86,9 @@ def _create(g, op_def, flat, attrs, name) -> Operation:
     TensorFlow's op library does."""
     if op_def.has_ref_inputs:
         refs = [t._op for t, is_ref in zip(flat, op_def.flat_ref_flags(attrs)) if is_ref]
+        if len(refs) == 1:  # the common case (Assign, AssignAdd, ...): no ExitStack
+            with g.colocate_with(refs[0]):
+                return g._create_op(op_def.name, flat, attrs, name)
         if refs:
             with contextlib.ExitStack() as stack:
                 for ref_op in refs:

@@ -266,15 +266,20 @@ def merge_shapes(a: TensorShape, b: TensorShape, op) -> TensorShape:
         return b
     if db is None:
         return a
-    suffix = f" for '{op.name}' (op: '{op.type}') with input shapes: {_fmt(da)}, {_fmt(db)}."
+    if da == db:
+        return a
+
+    def suffix() -> str:
+        return f" for '{op.name}' (op: '{op.type}') with input shapes: {_fmt(da)}, {_fmt(db)}."
+
     if len(da) != len(db):
-        raise ValueError(f"Shapes must be equal rank, but are {len(da)} and {len(db)}{suffix}")
+        raise ValueError(f"Shapes must be equal rank, but are {len(da)} and {len(db)}{suffix()}")
     out = []
     for i, (x, y) in enumerate(zip(da, db)):
         if x is not None and y is not None and x != y:
             raise ValueError(
                 f"Dimension {i} in both shapes must be equal, but are {x} and {y}. Shapes are "
-                f"{_fmt(da)} and {_fmt(db)}.{suffix}"
+                f"{_fmt(da)} and {_fmt(db)}.{suffix()}"
             )
         out.append(x if x is not None else y)
     return TensorShape._from_tuple(tuple(out))

@@ -508,7 +508,7 @@ def conv2d(
         "explicit_paddings": explicit,
         "use_cudnn_on_gpu": bool(use_cudnn_on_gpu),
         "data_format": data_format.encode(),
-        "dilations": _get_sequence(list(dilations), 2, channel_index, "dilations"),
+        "dilations": _get_sequence(dilations, 2, channel_index, "dilations"),
     }
     return op_output("Conv2D", name, [input, filter], attrs)
 

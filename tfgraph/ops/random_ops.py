@@ -168,7 +168,7 @@ def _uniform_int_kernel(op, ctx):
         dims = _shape_of(op, shape)
         lo, hi = int(lo), int(hi)
         if lo >= hi and int(np.prod(dims)) > 0:
-            raise errors.InvalidArgumentError(None, op, f"Need minval < maxval: {lo} >= {hi}")
+            raise errors.InvalidArgumentError(None, op, f"Need minval < maxval, got {lo} >= {hi}")
         if lo >= hi:
             return np.zeros(dims, dtype=np_dtype)
         return rng.integers(lo, hi, size=dims, dtype=np_dtype)
