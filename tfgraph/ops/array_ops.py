@@ -653,13 +653,23 @@ def _expand_dims_grad(op, grad):
     return [_reshape_to_input(op, grad), None]
 
 
+def _expand_dims_kernel(x, d):
+    x = np.asarray(x)
+    axis = d.item() if d.size == 1 else int(np.reshape(d, -1)[0])
+    if axis < 0:
+        axis += x.ndim + 1
+    if not 0 <= axis <= x.ndim:
+        return np.expand_dims(x, axis)  # numpy's error for an out-of-range axis
+    return x.reshape(x.shape[:axis] + (1,) + x.shape[axis:])
+
+
 register_op(
     "ExpandDims",
     inputs=["input: T", "dim: Tdim"],
     outputs=["output: T"],
     attrs=["T: type", "Tdim: {int32, int64} = int32"],
     shape=_expand_dims_shape,
-    kernel=lambda x, d: np.expand_dims(x, int(np.reshape(d, -1)[0])),
+    kernel=_expand_dims_kernel,
     grad=_expand_dims_grad,
 )
 
@@ -805,7 +815,13 @@ def _pack_shape(op):
 
 def _pack_kernel(op, ctx):
     axis = op._attrs["axis"]
-    return lambda *xs: np.stack(xs, axis=axis)
+
+    def kernel(*xs):
+        if axis == 0 and xs[0].ndim == 0:  # packing scalars (shape arithmetic): cheaper
+            return np.array(xs, dtype=xs[0].dtype)
+        return np.stack(xs, axis=axis)
+
+    return kernel
 
 
 def _pack_grad(op, grad):
@@ -1661,6 +1677,10 @@ def _tile_kernel(op, ctx):
                 raise errors.InvalidArgumentError(
                     None, op, f"Expected multiples[{i}] >= 0, but got {m}"
                 )
+        reps = multiples.tolist()
+        if all(d == 1 or m == 1 for d, m in zip(x.shape, reps)):
+            # only size-1 dimensions are repeated: a broadcast (read-only view) is enough
+            return np.broadcast_to(x, tuple(d * m for d, m in zip(x.shape, reps)))
         return np.tile(x, multiples)
 
     return kernel

@@ -71,11 +71,12 @@ def _softsign(x):
 
 # -- activation gradients: (gradients, features or outputs) -> backprops ----------------------
 def _relu_grad_kernel(g, x):
-    return np.where(x > 0, g, np.zeros((), dtype=g.dtype))
+    # TF's kernel: gradients * (features > 0) (a NaN gradient stays NaN)
+    return np.multiply(g, x > 0, dtype=g.dtype)
 
 
 def _relu6_grad_kernel(g, x):
-    return np.where((x > 0) & (x < 6), g, np.zeros((), dtype=g.dtype))
+    return np.multiply(g, (x > 0) & (x < 6), dtype=g.dtype)
 
 
 def _elu_grad_kernel(g, y):
@@ -416,16 +417,19 @@ def _xent_shape(op):
 
 
 def _xent_kernel(features, labels):
-    """Loss and backprop in one pass, with the row maximum subtracted for stability."""
-    shifted = features - features.max(axis=1, keepdims=True)
+    """Loss and backprop in one pass, with the row maximum subtracted for stability:
+    loss = sum(labels * (log(sum(exp(shifted))) - shifted)), backprop = softmax - labels."""
+    if features.shape != labels.shape:  # the batch dimension broadcasts
+        features, labels = np.broadcast_arrays(features, labels)
+    shifted = features - np.maximum.reduce(features, axis=1, keepdims=True)
     e = np.exp(shifted)
-    s = e.sum(axis=1, keepdims=True)
-    log_s = np.log(s)
-    labels = np.broadcast_to(labels, shifted.shape)
-    loss = np.einsum("ij,ij->i", labels, log_s - shifted)
+    s = np.add.reduce(e, axis=1, keepdims=True)
+    shifted -= np.log(s)  # now log_softmax
+    shifted *= labels
+    loss = -np.add.reduce(shifted, axis=1)
     e /= s
     e -= labels
-    return loss.astype(features.dtype, copy=False), e
+    return loss, e
 
 
 def _broadcast_mul(vec, mat):
