@@ -1443,7 +1443,8 @@ def dropout_v2(x, rate, noise_shape=None, seed=None, name: str | None = None):
             ret = op_output("Mul", None, [x, scale])
         else:
             rate = convert_to_tensor(rate)
-            rate.shape.assert_has_rank(0)
+            if rate.shape.ndims not in (None, 0):
+                raise ValueError(f"Shape {rate.shape} must have rank 0")
             if rate.dtype._base is not x_dtype:
                 if not rate.dtype.is_compatible_with(x_dtype):
                     raise ValueError(
