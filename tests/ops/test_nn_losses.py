@@ -153,7 +153,7 @@ def test_moments_and_batch_normalization():
     m, v = run([mean, var])
     np.testing.assert_allclose(m, x.mean((0, 1)))
     np.testing.assert_allclose(v, x.var((0, 1)))
-    mk, vk = tf.nn.moments(tf.constant(x), [0], keep_dims=True)
+    mk, _ = tf.nn.moments(tf.constant(x), [0], keep_dims=True)
     assert mk.shape.as_list() == [1, 3, 2]
     scale, offset = RNG.rand(2), RNG.randn(2)
     y = tf.nn.batch_normalization(tf.constant(x), mean, var, offset, scale, 1e-3)
@@ -188,7 +188,7 @@ def test_fused_batch_norm_training_and_inference(fmt):
     np.testing.assert_allclose(y2v, want2, rtol=1e-5, atol=1e-6)
     np.testing.assert_array_equal(m2v, mean)
     np.testing.assert_array_equal(v2v, var)
-    y3, m3, v3 = tf.nn.fused_batch_norm(
+    _, m3, v3 = tf.nn.fused_batch_norm(
         x, scale, offset, mean, var, data_format=fmt, exponential_avg_factor=0.25
     )
     m3v, v3v = run([m3, v3])
