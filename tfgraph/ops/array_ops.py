@@ -529,6 +529,16 @@ def _reshape_shape(op):
         return [UNKNOWN]
     value = constant_value(shape_t)
     dims = list(target._dims)
+    if value is None:
+        # As TF's shape function: one unknown target dimension is implied by the number
+        # of input elements when that and the other target dimensions are known.
+        n_in = x._shape.num_elements()
+        unknown = [i for i, d in enumerate(dims) if d is None]
+        if n_in is not None and len(unknown) == 1:
+            known = int(np.prod([d for d in dims if d is not None]))
+            if known > 0 and n_in % known == 0:
+                dims[unknown[0]] = n_in // known
+                return [TensorShape._from_tuple(tuple(dims))]
     if value is not None:
         dims = [int(d) for d in value.reshape(-1)]
         if any(d < -1 for d in dims):

@@ -1238,7 +1238,7 @@ register_op(
 def in_top_k(predictions, targets, k, name: str | None = None) -> Tensor:
     """Whether each target is among the `k` largest predictions of its row."""
     g = get_default_graph()
-    with g.name_scope("in_top_k"):
+    with g.name_scope(name or "in_top_k"):
         return op_output("InTopKV2", name, [predictions, targets, k])
 
 
