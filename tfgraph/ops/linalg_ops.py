@@ -13,7 +13,15 @@ from tfgraph.ops import array_ops
 from tfgraph.ops.apply import apply_op, op_output
 from tfgraph.ops.common_shapes import UNKNOWN, constant_value
 
-__all__ = ["diag_part", "eye", "matrix_diag", "matrix_set_diag", "qr"]
+__all__ = [
+    "diag_part",
+    "eye",
+    "matrix_band_part",
+    "matrix_diag",
+    "matrix_set_diag",
+    "matrix_triangular_solve",
+    "qr",
+]
 
 
 def _qr_shape(op):
@@ -44,6 +52,68 @@ def _qr_kernel(op, ctx):
     return kernel
 
 
+def _adjoint(x):
+    """`tf.linalg.adjoint`: the conjugate transpose of the two innermost dimensions."""
+    g = get_default_graph()
+    with g.name_scope("adjoint"):
+        with g.name_scope("matrix_transpose"):
+            n = x._shape.ndims
+            perm = list(range(n - 2)) + [n - 1, n - 2]
+            return array_ops.transpose(x, perm, conjugate=True)
+
+
+def _triangular_solve_upper(x, r):
+    """matmul(x, adjoint(inverse(r))) for an upper-triangular r."""
+    return _adjoint(matrix_triangular_solve(r, _adjoint(x), lower=False, adjoint=False))
+
+
+def _qr_grad_square_and_deep(q, r, dq, dr):
+    from tfgraph.ops import math_ops
+
+    qdq = math_ops.matmul(q, dq, adjoint_a=True)
+    qdq_ = qdq - _adjoint(qdq)
+    rdr = math_ops.matmul(r, dr, adjoint_b=True)
+    rdr_ = rdr - _adjoint(rdr)
+    tril = matrix_band_part(qdq_ + rdr_, -1, 0)
+    grad_a = math_ops.matmul(q, dr + _triangular_solve_upper(tril, r))
+    grad_b = _triangular_solve_upper(dq - math_ops.matmul(q, qdq), r)
+    ret = grad_a + grad_b
+    if q.dtype.is_complex:
+        m = rdr - _adjoint(qdq)
+        eyem = matrix_set_diag(array_ops.zeros_like(m), diag_part_matrix(m))
+        correction = eyem - array_ops.cast(math_ops.real(eyem), q.dtype._base)
+        ret = ret + _triangular_solve_upper(math_ops.matmul(q, _adjoint(correction)), r)
+    return ret
+
+
+def _qr_grad(op, dq, dr):
+    """TF's QR backpropagation (https://arxiv.org/abs/2009.10071), for static shapes."""
+    from tfgraph.ops import math_ops
+
+    q, r = op._outputs
+    rd, qd = r._shape._dims, q._shape._dims
+    if rd is None or rd[-2] is None or rd[-1] is None:
+        raise NotImplementedError(
+            f"QrGrad not implemented with dynamic shapes. Received r.shape: {r.shape}"
+        )
+    if rd[-2] > rd[-1] and qd[-2] == qd[-1]:
+        raise NotImplementedError(
+            "QrGrad not implemented when nrows > ncols and full_matrices is true. Received "
+            f"r.shape={r.shape} with nrows={rd[-2]}and ncols={rd[-1]}."
+        )
+    num_rows, num_cols = qd[-2], rd[-1]
+    if num_rows >= num_cols:
+        return _qr_grad_square_and_deep(q, r, dq, dr)
+    a = op._inputs[0]
+    y = a[..., :, num_rows:]
+    u = r[..., :, :num_rows]
+    dv = dr[..., :, num_rows:]
+    du = dr[..., :, :num_rows]
+    dy = math_ops.matmul(q, dv)
+    dx = _qr_grad_square_and_deep(q, u, dq + math_ops.matmul(y, dv, adjoint_b=True), du)
+    return array_ops.concat([dx, dy], axis=-1)
+
+
 register_op(
     "Qr",
     inputs=["input: T"],
@@ -51,6 +121,7 @@ register_op(
     attrs=["full_matrices: bool = false", "T: {double, float, half, complex64, complex128}"],
     shape=_qr_shape,
     make_kernel=_qr_kernel,
+    grad=_qr_grad,
 )
 
 
@@ -309,3 +380,139 @@ register_op(
     make_kernel=_matrix_diag_part_kernel,
     grad=_matrix_diag_part_grad,
 )
+
+
+def diag_part_matrix(x):
+    """The main diagonals of a batch of matrices (op MatrixDiagPartV3, k = 0)."""
+    zero = np.zeros((), dtype=x.dtype._base.np_dtype)
+    return op_output("MatrixDiagPartV3", "diag_part", [x, 0, zero])
+
+
+# -- MatrixBandPart, MatrixTriangularSolve ------------------------------------------------------
+def _band_part_kernel(op, ctx):
+    def kernel(x, num_lower, num_upper):
+        x = np.asarray(x)
+        lo, up = int(num_lower), int(num_upper)
+        m, n = x.shape[-2:]
+        if lo > m or up > n:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"num_lower must be negative or less or equal to number of rows ({m}) got: {lo}"
+                if lo > m
+                else f"num_upper must be negative or less or equal to number of columns ({n}) "
+                f"got: {up}",
+            )
+        i = np.arange(m)[:, None]
+        j = np.arange(n)[None, :]
+        keep = ((lo < 0) | (i - j <= lo)) & ((up < 0) | (j - i <= up))
+        return np.where(keep, x, np.zeros((), dtype=x.dtype))
+
+    return kernel
+
+
+def _band_part_grad(op, grad):
+    return matrix_band_part(grad, op._inputs[1], op._inputs[2]), None, None
+
+
+register_op(
+    "MatrixBandPart",
+    inputs=["input: T", "num_lower: Tindex", "num_upper: Tindex"],
+    outputs=["band: T"],
+    attrs=["T: type", "Tindex: {int32, int64} = int64"],
+    shape=lambda op: [op._inputs[0]._shape],
+    make_kernel=_band_part_kernel,
+    grad=_band_part_grad,
+)
+
+
+def matrix_band_part(input, num_lower, num_upper, name: str | None = None):
+    """The band of each innermost matrix: `num_lower` subdiagonals and `num_upper`
+    superdiagonals kept (negative: all), the rest zero."""
+    return op_output("MatrixBandPart", name, [input, num_lower, num_upper])
+
+
+def _triangular_solve_shape(op):
+    a, b = op._inputs[0]._shape._dims, op._inputs[1]._shape._dims
+    if a is None or b is None:
+        return [UNKNOWN]
+    if len(a) < 2 or len(b) < 2:
+        raise ValueError(
+            f"Shape must be at least rank 2 for '{op.name}' (op: 'MatrixTriangularSolve')"
+        )
+    from tfgraph.ops import common_shapes
+
+    batch = common_shapes.broadcast_dims(a[:-2], b[:-2], op.name)
+    return [TensorShape._from_tuple(batch + b[-2:])]
+
+
+def _triangular_solve_kernel(op, ctx):
+    lower, adjoint = op._attrs["lower"], op._attrs["adjoint"]
+
+    def kernel(matrix, rhs):
+        tri = np.tril(matrix) if lower else np.triu(matrix)
+        if adjoint:
+            tri = np.conj(np.swapaxes(tri, -1, -2))
+        batch = np.broadcast_shapes(tri.shape[:-2], rhs.shape[:-2])
+        tri = np.broadcast_to(tri, batch + tri.shape[-2:])
+        rhs = np.broadcast_to(rhs, batch + rhs.shape[-2:])
+        try:
+            return np.linalg.solve(tri, rhs).astype(matrix.dtype, copy=False)
+        except np.linalg.LinAlgError:
+            raise errors.InvalidArgumentError(None, op, "Input matrix is not invertible.") from None
+
+    return kernel
+
+
+def _triangular_solve_grad(op, grad):
+    from tfgraph.ops import math_ops
+
+    a, b = op._inputs
+    adjoint_a, lower_a = op._attrs["adjoint"], op._attrs["lower"]
+    c = op._outputs[0]
+    grad_b = matrix_triangular_solve(a, grad, lower=lower_a, adjoint=not adjoint_a)
+    if adjoint_a:
+        grad_a = -math_ops.matmul(c, grad_b, adjoint_b=True)
+    else:
+        grad_a = -math_ops.matmul(grad_b, c, adjoint_b=True)
+    if lower_a:
+        grad_a = matrix_band_part(grad_a, -1, 0)
+    else:
+        grad_a = matrix_band_part(grad_a, 0, -1)
+    if (
+        a._shape.is_fully_defined()
+        and b._shape.is_fully_defined()
+        and a._shape[:-2] == b._shape[:-2]
+    ):
+        return grad_a, grad_b
+    a_shape = array_ops.shape(a)
+    b_shape = array_ops.shape(b)
+    ra, rb = array_ops.broadcast_gradient_args(a_shape[:-2], b_shape[:-2])
+    grad_a = array_ops.reshape(math_ops.reduce_sum(grad_a, axis=ra), a_shape)
+    grad_b = array_ops.reshape(math_ops.reduce_sum(grad_b, axis=rb), b_shape)
+    return grad_a, grad_b
+
+
+register_op(
+    "MatrixTriangularSolve",
+    inputs=["matrix: T", "rhs: T"],
+    outputs=["output: T"],
+    attrs=[
+        "lower: bool = true",
+        "adjoint: bool = false",
+        "T: {bfloat16, double, float, half, complex64, complex128}",
+    ],
+    shape=_triangular_solve_shape,
+    make_kernel=_triangular_solve_kernel,
+    grad=_triangular_solve_grad,
+)
+
+
+def matrix_triangular_solve(matrix, rhs, lower: bool = True, adjoint: bool = False, name=None):
+    """Solves `matrix @ x = rhs` for x, reading only the lower (or upper) triangle of
+    `matrix` (its adjoint when `adjoint`)."""
+    g = get_default_graph()
+    with g.name_scope(name or "triangular_solve"):
+        return op_output(
+            "MatrixTriangularSolve", None, [matrix, rhs], {"lower": lower, "adjoint": adjoint}
+        )

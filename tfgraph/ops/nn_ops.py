@@ -1025,6 +1025,71 @@ def _fused_batch_norm_grad_kernel(op, ctx):
     return kernel
 
 
+def _batch_norm_grad_composite(grad_y, x, scale, pop_mean, pop_var, epsilon, data_format, training):
+    """TF's _BatchNormGrad: FusedBatchNormGrad's outputs built from differentiable ops."""
+    x_dtype = x.dtype._base
+    if x_dtype in (dtypes.float16, dtypes.bfloat16):
+        x = array_ops.cast(x, dtypes.float32)
+        grad_y = array_ops.cast(grad_y, dtypes.float32)
+    channels_first = data_format in (b"NCHW", b"NCDHW")
+    ndim = 5 if data_format in (b"NDHWC", b"NCDHW") else 4
+    reduce_axis = [0] + list(range(2, ndim)) if channels_first else list(range(ndim - 1))
+    bshape = [1, array_ops.size(scale)] + [1] * (ndim - 2)
+    if training:
+        keepdims = channels_first
+        if channels_first:
+            scale = array_ops.reshape(scale, bshape)
+        mean_grad_y = math_ops.reduce_mean(grad_y, reduce_axis, keepdims=keepdims)
+        mean_x = math_ops.reduce_mean(x, reduce_axis, keepdims=keepdims)
+        var_x = math_ops.reduce_mean(
+            math_ops.squared_difference(x, array_ops.stop_gradient(mean_x)),
+            reduce_axis,
+            keepdims=keepdims,
+        )
+        grad_y_offset = grad_y - mean_grad_y
+        x_offset = x - mean_x
+        mean = math_ops.reduce_mean(grad_y * x_offset, axis=reduce_axis, keepdims=keepdims)
+        grad_x = (
+            scale
+            * math_ops.rsqrt(var_x + epsilon)
+            * (grad_y_offset - math_ops.reciprocal(var_x + epsilon) * mean * x_offset)
+        )
+        grad_scale = math_ops.rsqrt(var_x + epsilon) * math_ops.reduce_sum(
+            grad_y * x_offset, axis=reduce_axis, keepdims=keepdims
+        )
+        if channels_first:
+            grad_scale = array_ops.squeeze(grad_scale)
+        grad_offset = math_ops.reduce_sum(grad_y, axis=reduce_axis)
+        return array_ops.cast(grad_x, x_dtype), grad_scale, grad_offset
+    if channels_first:
+        pop_mean = array_ops.reshape(pop_mean, bshape)
+        pop_var = array_ops.reshape(pop_var, bshape)
+        scale = array_ops.reshape(scale, bshape)
+    grad_offset = math_ops.reduce_sum(grad_y, axis=reduce_axis)
+    var_rsqrt = math_ops.rsqrt(pop_var + epsilon)
+    grad_scale = math_ops.reduce_sum(grad_y * (x - pop_mean) * var_rsqrt, axis=reduce_axis)
+    grad_x = grad_y * scale * var_rsqrt
+    return array_ops.cast(grad_x, x_dtype), grad_scale, grad_offset
+
+
+def _fused_batch_norm_grad_grad(op, *grad):
+    """Differentiates TF's composite form of the batch norm gradient (TF records it on a
+    tape; here a nested gradient pass treats grad_y, x and scale as independent)."""
+    from tfgraph.gradients import gradients
+
+    grad_y, x, scale, pop_mean, pop_var = op._inputs[:5]
+    a = op._attrs
+    outs = _batch_norm_grad_composite(
+        grad_y, x, scale, pop_mean, pop_var, a["epsilon"], a["data_format"], a["is_training"]
+    )
+    wrt = [grad_y, x, scale]
+    pairs = [(o, g) for o, g in zip(outs, grad[:3]) if g is not None]
+    ggy, gx, gscale = gradients(
+        [o for o, _ in pairs], wrt, grad_ys=[g for _, g in pairs], stop_gradients=wrt
+    )
+    return ggy, gx, gscale, None, None, None
+
+
 register_op(
     "FusedBatchNormGradV3",
     inputs=[
@@ -1051,6 +1116,7 @@ register_op(
     ],
     shape=_fused_batch_norm_grad_shape,
     make_kernel=_fused_batch_norm_grad_kernel,
+    grad=_fused_batch_norm_grad_grad,
 )
 
 
