@@ -28,7 +28,7 @@ def unchanged_shape(op) -> list[TensorShape]:
     return [op._inputs[0]._shape]
 
 
-def scalar_shape(op) -> list[TensorShape]:  # noqa: ARG001
+def scalar_shape(op) -> list[TensorShape]:
     return [SCALAR]
 
 
@@ -135,7 +135,7 @@ _FOLDABLE = frozenset(
 )  # fmt: skip
 
 
-def constant_value(tensor, partial: bool = False, _depth: int = 0):  # noqa: ARG001
+def constant_value(tensor, partial: bool = False, _depth: int = 0):
     """The value of `tensor` if it can be computed statically, else None."""
     if _depth > _MAX_DEPTH:
         return None
@@ -204,11 +204,11 @@ def constant_value(tensor, partial: bool = False, _depth: int = 0):  # noqa: ARG
         if kernel is None and op._op_def.make_kernel is not None:
             try:
                 kernel = op._op_def.make_kernel(op, None)
-            except Exception:  # noqa: BLE001 - a kernel needing session state
+            except Exception:
                 return None
         try:
             result = kernel(*vals)
-        except Exception:  # noqa: BLE001 - static evaluation is best effort
+        except Exception:
             return None
         if not op._op_def.single_output:
             result = result[tensor._value_index]  # one output of a multi-output op
@@ -223,7 +223,9 @@ def constant_value_as_shape(tensor) -> TensorShape:
         return SCALAR
     value = constant_value(tensor)
     if value is not None:
-        return TensorShape._from_tuple(tuple(None if int(d) < 0 else int(d) for d in value.reshape(-1)))
+        return TensorShape._from_tuple(
+            tuple(None if int(d) < 0 else int(d) for d in value.reshape(-1))
+        )
     op = tensor._op
     if op._type == "Shape":
         return op._inputs[0]._shape
