@@ -227,3 +227,9 @@ def __getattr__(name):
 
         return getattr(proto, name)
     raise AttributeError(f"module 'tfgraph' has no attribute {name!r}")
+
+# Files TensorFlow reads and writes: GraphDef import, graph utilities, gfile, tf.io.
+from tfgraph.framework.importer import import_graph_def
+from tfgraph import graph_util
+from tfgraph import gfile
+from tfgraph import io

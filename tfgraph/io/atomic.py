@@ -56,20 +56,43 @@ class AtomicFile:
         """Writes bytes-like `data`; returns the number of bytes written."""
         return self.file.write(data)
 
-    def commit(self) -> None:
-        """Flushes, fsyncs and renames the temporary file to `path`."""
+    def sync(self) -> None:
+        """Flushes (and fsyncs) the temporary file and closes it, without renaming:
+        call this for several files first, then `commit` them back to back, to keep
+        the moment where some are renamed and others not as short as possible."""
         if self.closed:
             raise ValueError(f"{self.path}: already committed or discarded")
+        if self.file.closed:
+            return
         try:
             self.file.flush()
             if self._fsync:
                 os.fsync(self.file.fileno())
             self.file.close()
+        except BaseException:
+            self.discard()
+            raise
+
+    def commit(self, fsync_dir: bool = True) -> None:
+        """Flushes, fsyncs and renames the temporary file to `path`.
+
+        Args:
+            fsync_dir: also fsync the directory (when the file is fsync'ed); pass
+                False when committing several files in one directory and sync the
+                directory once after the last (`sync_directory`).
+        """
+        self.sync()
+        try:
             os.replace(self.temp_path, self.path)
         except BaseException:
             self.discard()
             raise
         self.closed = True
+        if self._fsync and fsync_dir:
+            _fsync_dir(self._dir)
+
+    def sync_directory(self) -> None:
+        """fsyncs the destination directory (makes committed renames durable)."""
         if self._fsync:
             _fsync_dir(self._dir)
 
