@@ -122,6 +122,11 @@ def _vector_shape_rule(op, first: int, n: int) -> None:
             )
 
 
+def _listed(value):
+    """Python sequences become lists (converted to one string tensor); tensors pass."""
+    return list(value) if isinstance(value, (list, tuple)) else value
+
+
 # -- SaveV2 ---------------------------------------------------------------------------------
 def _save_v2_shape(op):
     _vector_shape_rule(op, 1, len(op._attrs["dtypes"]))
@@ -194,7 +199,7 @@ def save_v2(prefix, tensor_names, shape_and_slices, tensors, name: str | None = 
     return apply_op(
         "SaveV2",
         name,
-        [prefix, list(tensor_names), list(shape_and_slices), list(tensors)],
+        [prefix, _listed(tensor_names), _listed(shape_and_slices), list(tensors)],
     )
 
 
@@ -243,7 +248,7 @@ def _restore_v2_kernel(op, ctx):
                 if parsed is not None:
                     value = _take_slice(op, name, value, *parsed)
                 out.append(value)
-        return out
+        return out[0] if len(out) == 1 else tuple(out)
 
     return restore
 
@@ -279,7 +284,7 @@ def restore_v2(prefix, tensor_names, shape_and_slices, dtypes_, name: str | None
     op = apply_op(
         "RestoreV2",
         name,
-        [prefix, list(tensor_names), list(shape_and_slices)],
+        [prefix, _listed(tensor_names), _listed(shape_and_slices)],
         {"dtypes": [dtypes.as_dtype(d).base_dtype for d in dtypes_]},
     )
     return list(op._outputs)

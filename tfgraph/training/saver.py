@@ -393,6 +393,15 @@ class BaseSaverBuilder:
 BulkSaverBuilder = BaseSaverBuilder
 
 
+def _nonempty(var_list) -> bool:
+    """`bool(var_list)` without asking a Variable for its truth value."""
+    if var_list is None:
+        return False
+    if isinstance(var_list, (list, tuple, set, dict, Mapping)):
+        return len(var_list) > 0
+    return True
+
+
 # -- Saver ------------------------------------------------------------------------------------
 def _is_session(sess) -> bool:
     from tfgraph.client.session import BaseSession
@@ -457,7 +466,7 @@ class Saver:
         save_relative_paths: bool = False,
         filename: str | None = None,
     ) -> None:
-        if defer_build and var_list:
+        if defer_build and _nonempty(var_list):
             raise ValueError(
                 "If `var_list` is provided then build cannot be deferred. Either set "
                 "defer_build=False or var_list=None."
@@ -505,7 +514,7 @@ class Saver:
                 self._builder = BaseSaverBuilder(self._write_version)
             if self._var_list is None:
                 self._var_list = _all_saveable_objects()
-            if not self._var_list:
+            if not _nonempty(self._var_list):
                 if self._allow_empty:
                     self._is_empty = True
                     return
