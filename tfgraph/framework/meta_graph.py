@@ -352,7 +352,9 @@ def _scoped_node_def(node, export_scope, unbound_inputs: list, clear_devices: bo
     out.name = strip_name_scope(node.name, export_scope)
     if "_class" in node.attr:
         groups = [
-            strip_name_scope(s, export_scope).encode()
+            strip_name_scope(s.decode("utf-8", "surrogateescape"), export_scope).encode(
+                "utf-8", "surrogateescape"
+            )
             for s in node.attr["_class"].list.s
             if not export_scope
             or s.decode("utf-8", "surrogateescape").split("@")[1].startswith(export_scope)

@@ -241,6 +241,13 @@ def graph_to_graph_def(graph, from_version: int | None = None, add_shapes: bool 
             gd.node.append(to_node_def(op, add_shapes=True))
         else:
             gd.node.append(op.node_def)
+        if len(op._control_inputs) > 1:
+            # TF's GraphDef serialization lists control inputs sorted by name.
+            nd = gd.node[-1]
+            n = len(op._inputs)
+            controls = sorted(nd.input[n:])
+            del nd.input[n:]
+            nd.input.extend(controls)
     return gd
 
 
