@@ -95,7 +95,10 @@ def test_input_map_and_return_element_errors(fresh_graph):
     cases = [
         (dict(input_map={"nope:0": p}), "Attempted to map inputs that were not found in graph_def"),
         (dict(input_map={"x:3": p}), r"not found in graph_def: \[x:3\]"),
-        (dict(return_elements=["nope:0"]), "Requested return tensor 'nope:0' not found in graph def"),
+        (
+            dict(return_elements=["nope:0"]),
+            "Requested return tensor 'nope:0' not found in graph def",
+        ),
         (dict(return_elements=["nope"]), "Requested return node 'nope' not found in graph def"),
         (dict(return_elements=["y:5"]), "Invalid return output 5 of node 'y', which has 1 output"),
         (
@@ -125,7 +128,11 @@ def test_input_map_and_return_element_errors(fresh_graph):
     ("text", "error", "message"),
     [
         (CONST + CONST, ValueError, "Node 'c' is not unique"),
-        (CONST + 'node { name: "x" op: "Foo" }', errors.NotFoundError, "Op type not registered 'Foo'"),
+        (
+            CONST + 'node { name: "x" op: "Foo" }',
+            errors.NotFoundError,
+            "Op type not registered 'Foo'",
+        ),
         (
             CONST + 'node { name: "x" op: "Identity" input: "nope" '
             'attr { key: "T" value { type: DT_FLOAT } } }',
@@ -272,7 +279,7 @@ def test_graph_def_from_real_tf_class_is_accepted(fresh_graph):
         class DESCRIPTOR:
             full_name = "tensorflow.GraphDef"
 
-        def SerializeToString(self):  # noqa: N802 - protobuf's name
+        def SerializeToString(self):
             return _graph_def(CONST).SerializeToString()
 
     tf.import_graph_def(Foreign(), name="")

@@ -92,7 +92,9 @@ def test_round_trip_through_a_file(tmp_path):
         path = saver.save(sess, str(tmp_path / "m"))
     original = [v.to_proto().SerializeToString() for v in tf.global_variables()]
     for fname, as_text in (("m.meta", False), ("m.pbtxt", True)):
-        tf.train.export_meta_graph(str(tmp_path / fname), as_text=as_text, saver_def=saver.saver_def)
+        tf.train.export_meta_graph(
+            str(tmp_path / fname), as_text=as_text, saver_def=saver.saver_def
+        )
         with tf.Graph().as_default() as g:
             restored = tf.train.import_meta_graph(str(tmp_path / fname))
             assert [v.to_proto().SerializeToString() for v in tf.global_variables()] == original
@@ -113,7 +115,9 @@ def test_import_scope_and_clear_devices(tmp_path):
         sess.run(tf.global_variables_initializer())
         path = saver.save(sess, str(tmp_path / "m"))
     with tf.Graph().as_default() as g:
-        restored = tf.train.import_meta_graph(path + ".meta", import_scope="imp", clear_devices=True)
+        restored = tf.train.import_meta_graph(
+            path + ".meta", import_scope="imp", clear_devices=True
+        )
         assert restored.saver_def.restore_op_name == "imp/save/restore_all"
         assert [v.name for v in tf.global_variables()] == ["imp/v:0", "imp/n:0"]
         assert all(op.device == "" for op in g.get_operations())
@@ -250,6 +254,6 @@ def test_golden_full_meta_graph_import_restore_run():
         for var in tf.global_variables():
             assert var.to_proto() == expected[var.name]
         with tf.Session() as sess:
-            saver.restore(sess, str(golden("tf", "ckpt", "model-7")))
+            saver.restore(sess, str(golden("tf", "ckpt") / "model-7"))
             assert sess.run("add:0") == pytest.approx(18.0)
             assert sess.run("global_step:0") == 0

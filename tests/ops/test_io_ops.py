@@ -62,7 +62,9 @@ def test_restore_v2_reads_the_bundle_once_per_call(tmp_path, monkeypatch):
 def test_save_of_uninitialized_variable_fails(tmp_path):
     v = tf.Variable([1.0], name="v")
     save = io_ops.save_v2(str(tmp_path / "ck"), ["v"], [""], [v._variable])
-    with pytest.raises(errors.FailedPreconditionError, match="Attempting to use uninitialized value v"):
+    with pytest.raises(
+        errors.FailedPreconditionError, match="Attempting to use uninitialized value v"
+    ):
         _run(save)
     assert not os.listdir(tmp_path)  # nothing half-written
 
@@ -97,7 +99,9 @@ def test_restore_errors(tmp_path):
 
 def test_name_count_mismatch_is_an_error(tmp_path):
     names = tf.placeholder(tf.string, [None])
-    save = io_ops.save_v2(str(tmp_path / "ck"), names, ["", ""], [tf.constant(1.0), tf.constant(2.0)])
+    save = io_ops.save_v2(
+        str(tmp_path / "ck"), names, ["", ""], [tf.constant(1.0), tf.constant(2.0)]
+    )
     with pytest.raises(errors.InvalidArgumentError, match="Expected tensor_names"):
         with tf.Session() as sess:
             sess.run(save, {names: ["a"]})
@@ -184,7 +188,9 @@ def test_merge_single_shard_equals_an_unsharded_save(tmp_path):
     src = str(tmp_path / "t_temp" / "part-00000-of-00001")
     _bundle(src, v=np.float32([1, 2]), w=np.arange(6, dtype=np.float32).reshape(2, 3))
     _run(io_ops.merge_v2_checkpoints([src], str(tmp_path / "t")))
-    _bundle(str(tmp_path / "u"), v=np.float32([1, 2]), w=np.arange(6, dtype=np.float32).reshape(2, 3))
+    _bundle(
+        str(tmp_path / "u"), v=np.float32([1, 2]), w=np.arange(6, dtype=np.float32).reshape(2, 3)
+    )
     for suffix in (".index", ".data-00000-of-00001"):
         assert (tmp_path / ("t" + suffix)).read_bytes() == (tmp_path / ("u" + suffix)).read_bytes()
 

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 import tfgraph as tf
-from tfgraph import errors
-from tfgraph.io import bundle
 from tests.requires import needs_select
 from tests.tfrun import GOLDEN
+from tfgraph import errors
+from tfgraph.io import bundle
 
 
 def _vw():
@@ -186,9 +186,7 @@ def test_global_step_as_tensor_and_padding(tmp_path):
     sess.run(step.assign(42))
     assert saver.save(sess, str(tmp_path / "m"), global_step=step).endswith("m-00000042")
     assert saver.save(sess, str(tmp_path / "m"), global_step="global_step:0").endswith("m-00000042")
-    assert tf.train.Saver().save(sess, str(tmp_path / "n"), global_step=np.int64(3)).endswith(
-        "n-3"
-    )
+    assert tf.train.Saver().save(sess, str(tmp_path / "n"), global_step=np.int64(3)).endswith("n-3")
 
 
 def test_max_to_keep_deletes_old_checkpoints(tmp_path):
@@ -342,7 +340,9 @@ def test_restore_errors_carry_tensorflow_texts(tmp_path):
         assert "Assign requires shapes of both tensors to match. lhs shape= [3] rhs shape= [2]" in (
             str(e.value)
         )
-        with pytest.raises(errors.InvalidArgumentError, match="expected dtype int32 does not equal"):
+        with pytest.raises(
+            errors.InvalidArgumentError, match="expected dtype int32 does not equal"
+        ):
             tf.train.Saver({"v": u}).restore(sess, path)
 
 
@@ -350,7 +350,9 @@ def test_save_errors(tmp_path):
     v, _ = _vw()
     saver = tf.train.Saver()
     sess = tf.Session()
-    with pytest.raises(errors.FailedPreconditionError, match="Attempting to use uninitialized value"):
+    with pytest.raises(
+        errors.FailedPreconditionError, match="Attempting to use uninitialized value"
+    ):
         saver.save(sess, str(tmp_path / "m"))
     sess.run(tf.global_variables_initializer())
     with pytest.raises(ValueError, match="Parent directory of .* doesn't exist, can't save."):
