@@ -24,7 +24,7 @@ def _model():
 
 
 def test_freeze_matches_tensorflows_structure():
-    sess, x, z = _model()
+    sess, _x, _z = _model()
     gd = sess.graph.as_graph_def()
     frozen = tf.graph_util.convert_variables_to_constants(sess, gd, ["z"])
     assert [(n.name, n.op) for n in frozen.node] == [

@@ -164,8 +164,10 @@ def test_input_map_and_return_element_errors(fresh_graph):
             "Control dependencies must come after regular dependencies",
         ),
         (
-            'node { name: "x" op: "Identity" input: "y" attr { key: "T" value { type: DT_FLOAT } } }'
-            'node { name: "y" op: "Identity" input: "x" attr { key: "T" value { type: DT_FLOAT } } }',
+            'node { name: "x" op: "Identity" input: "y" '
+            'attr { key: "T" value { type: DT_FLOAT } } }'
+            'node { name: "y" op: "Identity" input: "x" '
+            'attr { key: "T" value { type: DT_FLOAT } } }',
             ValueError,
             "2 nodes in a cycle",
         ),

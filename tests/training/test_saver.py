@@ -347,7 +347,7 @@ def test_restore_errors_carry_tensorflow_texts(tmp_path):
 
 
 def test_save_errors(tmp_path):
-    v, _ = _vw()
+    _v, _ = _vw()
     saver = tf.train.Saver()
     sess = tf.Session()
     with pytest.raises(
@@ -464,7 +464,7 @@ def test_export_meta_graph_writes_a_file(tmp_path):
 
 @needs_select
 def test_sharded_saver(tmp_path):
-    v, w = _vw()
+    v, _w = _vw()
     saver = tf.train.Saver(sharded=True)
     sd = saver.saver_def
     assert sd.sharded and sd.save_tensor_name == "save/Identity:0"
