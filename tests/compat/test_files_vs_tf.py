@@ -147,7 +147,8 @@ def spec_variables(zero):
     made = {}
     for k, v in values.items():
         if zero:
-            init = np.zeros_like(v) if v.dtype != object else np.array([b""] * v.size, dtype=object).reshape(v.shape)
+            init = (np.zeros_like(v) if v.dtype != object
+                    else np.array([b""] * v.size, dtype=object).reshape(v.shape))
         else:
             init = v
         made[k] = tf.Variable(tf.constant(init, dtype=tf.as_dtype(v.dtype)) if v.dtype != object
@@ -338,7 +339,8 @@ def interop(tmp_path_factory):
     root = str(tmp_path_factory.mktemp("files_vs_tf"))
     paths = _write_tfgraph_files(root)
     code = (
-        f"PATHS = {json.dumps(json.dumps({k: v for k, v in paths.items() if isinstance(v, str)}))}\n"
+        f"PATHS = {json.dumps(json.dumps({k: v for k, v in paths.items() if isinstance(v, str)}))}"
+        "\n"
         f"SPEC_JSON = {json.dumps(json.dumps({k: _enc(v) for k, v in SPEC.items()}))}\n"
         f"IMPORT_CASES = {json.dumps(json.dumps(IMPORT_CASES))}\n" + TF_CODE
     )
@@ -490,9 +492,8 @@ def test_tfgraph_imports_tf_adam_meta_graph(interop):
 
 def test_tfgraph_imports_tf_graph_pbtxt(interop):
     paths, _ = interop
-    gd = proto.text_format.Parse(
-        open(os.path.join(os.path.dirname(paths["tf_model"]), "graph.pbtxt")).read(), tf.GraphDef()
-    )
+    with open(os.path.join(os.path.dirname(paths["tf_model"]), "graph.pbtxt")) as f:
+        gd = proto.text_format.Parse(f.read(), tf.GraphDef())
     forward = tf.graph_util.extract_sub_graph(gd, ["y"])
     with tf.Graph().as_default() as g:
         tf.import_graph_def(forward, name="")
