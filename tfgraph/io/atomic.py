@@ -16,6 +16,18 @@ from typing import BinaryIO
 
 __all__ = ["AtomicFile", "atomic_open", "atomic_write"]
 
+_WRITEBACK_CHUNK = 8 << 20
+
+
+def _fadvise_writeback(fd: int, offset: int, length: int) -> None:
+    try:
+        os.posix_fadvise(fd, offset, length, os.POSIX_FADV_DONTNEED)
+    except OSError:
+        pass
+
+
+_START_WRITEBACK = _fadvise_writeback if hasattr(os, "posix_fadvise") else None
+
 
 def _fsync_dir(dirname: str) -> None:
     """Makes a rename durable (best effort; not possible on every platform)."""
@@ -51,10 +63,21 @@ class AtomicFile:
         )
         self.file: BinaryIO = os.fdopen(fd, "wb")
         self.closed = False
+        self._written = 0
+        self._kicked = 0
 
     def write(self, data) -> int:
         """Writes bytes-like `data`; returns the number of bytes written."""
-        return self.file.write(data)
+        n = self.file.write(data)
+        if self._fsync and _START_WRITEBACK is not None:
+            self._written += n
+            if self._written - self._kicked >= _WRITEBACK_CHUNK:
+                # Start writing this range to disk now, so the final fsync has less
+                # left to wait for (Linux starts the writeback asynchronously).
+                self.file.flush()
+                _START_WRITEBACK(self.file.fileno(), self._kicked, self._written - self._kicked)
+                self._kicked = self._written
+        return n
 
     def sync(self) -> None:
         """Flushes (and fsyncs) the temporary file and closes it, without renaming:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import struct
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -39,7 +40,25 @@ __all__ = [
 ]
 
 HEADER_KEY = b""
+
 _FORMAT_VERSION = 1  # version.producer TF writes in bundle headers
+_DT_STRING = 7
+# `read_many` of at least this many bytes checksums on a worker thread.
+_PIPELINE_BYTES = 8 << 20
+_crc_pool = None
+_crc_pool_lock = threading.Lock()
+
+
+def _crc_worker():
+    """One worker thread computing checksums (shared, created on first use)."""
+    global _crc_pool
+    if _crc_pool is None:
+        with _crc_pool_lock:
+            if _crc_pool is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                _crc_pool = ThreadPoolExecutor(1, thread_name_prefix="tfgraph-crc32c")
+    return _crc_pool
 _FULL_EXTENT = -1
 
 
@@ -221,11 +240,17 @@ class BundleWriter:
         arr, dtype = _prepare(value, dtype)
         if dtype is dtypes.string:
             size, crc = self._write_strings(arr)
+            crc = mask(crc)
         else:
             buf = arr.reshape(-1).view(np.uint8)
-            self._data.write(buf)
-            size, crc = buf.size, crc32c(buf)
-        self._entries[kb] = (dtype.as_datatype_enum, arr.shape, self._offset, size, mask(crc))
+            size = buf.size
+            if size >= _PIPELINE_BYTES // 8:
+                crc = _crc_worker().submit(crc32c, buf)  # overlaps the write below
+                self._data.write(buf)
+            else:
+                self._data.write(buf)
+                crc = mask(crc32c(buf))
+        self._entries[kb] = (dtype.as_datatype_enum, arr.shape, self._offset, size, crc)
         self._offset += size
         return arr, dtype
 
@@ -327,6 +352,8 @@ class BundleWriter:
                             ext.length = length
             else:
                 dtype_enum, shape, offset, size, crc = self._entries[key]
+                if not isinstance(crc, int):  # a Future from the checksum worker
+                    crc = mask(crc.result())
                 entry.dtype = dtype_enum
                 entry.shape.SetInParent()
                 for d in shape:
@@ -591,6 +618,38 @@ class BundleReader:
             return self._read_sliced(key, entry)
         return self._read_entry(entry, key)
 
+    def read_many(self, keys) -> list[np.ndarray]:
+        """`[read(k) for k in keys]`, every requested tensor from this open bundle.
+
+        For many megabytes, checksums are computed on a worker thread while the next
+        tensors are read (both release the GIL); every checksum is still verified
+        before this returns.
+        """
+        keys = list(keys)
+        entries = [self.entry(k) for k in keys]
+        plain = [not e.slices and e.dtype != _DT_STRING for e in entries]
+        if sum(e.size for e, p in zip(entries, plain) if p) < _PIPELINE_BYTES:
+            return [self.read(k) for k in keys]
+        worker = _crc_worker()
+        out, checks = [], []
+        try:
+            for key, entry, is_plain in zip(keys, entries, plain):
+                if not is_plain:
+                    out.append(self.read(key))
+                    continue
+                value = self._read_entry(entry, key, verify=False)
+                checks.append((worker.submit(crc32c, value), entry, key))
+                out.append(value)
+        except BaseException:
+            for future, _, _ in checks:
+                future.cancel()
+            raise
+        for future, entry, key in checks:
+            actual = future.result()
+            if actual != unmask(entry.crc32c):
+                raise self._checksum_error(entry, key, actual)
+        return out
+
     def read_all(self) -> dict[str, np.ndarray]:
         """{key: tensor} for every key."""
         return {k: self.read(k) for k in self.keys()}
@@ -610,9 +669,9 @@ class BundleReader:
 
     def _read_into(self, entry: Any, buf: np.ndarray, key: Any) -> None:
         f = self._shard(entry.shard_id)
-        f.seek(entry.offset)
         view = buf.reshape(-1).view(np.uint8)
         got = 0
+        f.seek(entry.offset)
         while got < view.size:
             n = f.readinto(view[got:])
             if not n:
@@ -637,7 +696,7 @@ class BundleReader:
             f"{data_filename(self.prefix, entry.shard_id, self.header.num_shards)})",
         )
 
-    def _read_entry(self, entry: Any, key: Any) -> np.ndarray:
+    def _read_entry(self, entry: Any, key: Any, verify: bool = True) -> np.ndarray:
         dtype = dtypes.as_dtype(entry.dtype).base_dtype if entry.dtype else None
         shape = [int(d.size) for d in entry.shape.dim]
         if any(d < 0 for d in shape):
@@ -659,10 +718,15 @@ class BundleReader:
             np_dt = np_dt.newbyteorder("<")
         out = np.empty(n, dtype=np_dt)
         self._read_into(entry, out, key)
-        actual = crc32c(out)
+        if verify:
+            self._verify(entry, key, out)
+        out.shape = shape  # in place: the result owns its memory (no view)
+        return out
+
+    def _verify(self, entry: Any, key: Any, data: np.ndarray) -> None:
+        actual = crc32c(data)
         if actual != unmask(entry.crc32c):
             raise self._checksum_error(entry, key, actual)
-        return out.reshape(shape)
 
     def _read_strings(self, entry: Any, key: Any, n: int) -> np.ndarray:
         raw = np.empty(entry.size, dtype=np.uint8)

@@ -232,10 +232,10 @@ def _restore_v2_kernel(op, ctx):
         _check_name_count(op, names, slices, len(types))
         path = _text(prefix)
         out = []
+        names, specs = _strings(names), _strings(slices)
         with BundleReader(path) as reader:
-            for name, spec, dtype in zip(_strings(names), _strings(slices), types):
-                entry = reader.entry(name)
-                stored = dtypes.as_dtype(entry.dtype)
+            for name, dtype in zip(names, types):
+                stored = dtypes.as_dtype(reader.entry(name).dtype)
                 if stored.base_dtype is not dtype.base_dtype:
                     raise errors.InvalidArgumentError(
                         None,
@@ -243,11 +243,16 @@ def _restore_v2_kernel(op, ctx):
                         f"tensor_name = {name}; expected dtype {_cpp(dtype)} does not equal "
                         f"original dtype {_cpp(stored)}",
                     )
-                value = reader.read(name)
-                parsed = parse_shape_and_slice(spec)
-                if parsed is not None:
-                    value = _take_slice(op, name, value, *parsed)
-                out.append(value)
+            values = reader.read_many(names)
+        out = []
+        for name, spec, value in zip(names, specs, values):
+            parsed = parse_shape_and_slice(spec)
+            if parsed is not None:
+                value = _take_slice(op, name, value, *parsed)
+            # Fresh, read-only and owning its memory: Assign can keep it without a copy.
+            if value.__class__ is np.ndarray and value.base is None:
+                value.flags.writeable = False
+            out.append(value)
         return out[0] if len(out) == 1 else tuple(out)
 
     return restore

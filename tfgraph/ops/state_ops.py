@@ -93,7 +93,15 @@ def _assign_kernel(op, ctx):
     declared = tuple(declared.as_list()) if declared.is_fully_defined() else None
 
     def assign(cell, value):
-        new = np.array(value, dtype=np_dtype, copy=True)
+        if (
+            value.__class__ is np.ndarray
+            and not value.flags.writeable
+            and value.base is None
+            and value.dtype == np_dtype
+        ):
+            new = value  # immutable and owned by nobody else: share it, no copy
+        else:
+            new = np.array(value, dtype=np_dtype, copy=True)
         old = cell.value
         lhs = old.shape if old is not None else declared
         if validate and lhs is not None and lhs != new.shape:
