@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[0]))
 
-from _common import ratio, run_tf, run_tfgraph  # noqa: E402
+from _common import ratio, run_tf, run_tfgraph
 
 CODE = """
 n_vars, n_elems, repeat, root, fsync = {n_vars}, {n_elems}, {repeat}, {root!r}, {fsync}

@@ -484,3 +484,15 @@ def test_sharded_saver(tmp_path):
     sess.run(v.assign([0.0, 0.0]))
     saver.restore(sess, path)
     np.testing.assert_array_equal(sess.run(v), [1.0, 2.0])
+
+
+def test_name_scope_argument(tmp_path):
+    v, _ = _vw()
+    saver = tf.train.Saver([v], name="my_saver", restore_sequentially=True)
+    assert saver.saver_def.filename_tensor_name == "my_saver/Const:0"
+    assert saver.saver_def.restore_op_name == "my_saver/restore_all"
+    sess = _session()
+    path = saver.save(sess, str(tmp_path / "m"))
+    sess.run(v.assign([5.0, 5.0]))
+    saver.restore(sess, path)
+    np.testing.assert_array_equal(sess.run(v), [1.0, 2.0])

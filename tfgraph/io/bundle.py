@@ -59,6 +59,15 @@ def _crc_worker():
 
                 _crc_pool = ThreadPoolExecutor(1, thread_name_prefix="tfgraph-crc32c")
     return _crc_pool
+
+
+def _forget_crc_pool() -> None:
+    global _crc_pool
+    _crc_pool = None  # a forked child has no worker thread: make a new pool when needed
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_crc_pool)
 _FULL_EXTENT = -1
 
 
