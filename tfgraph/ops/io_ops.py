@@ -223,6 +223,9 @@ def _restore_v2_shape(op):
 
 def _restore_v2_kernel(op, ctx):
     types = list(op._attrs["dtypes"])
+    # How the plan takes a kernel's result: one value for single-output ops, else a
+    # sequence (registries that know `single_output` treat list outputs as sequences).
+    single = getattr(op._op_def, "single_output", len(op._outputs) <= 1)
 
     def restore(prefix, names, slices):
         from tfgraph.io.bundle import BundleReader
@@ -253,7 +256,7 @@ def _restore_v2_kernel(op, ctx):
             if value.__class__ is np.ndarray and value.base is None:
                 value.flags.writeable = False
             out.append(value)
-        return out[0] if len(out) == 1 else tuple(out)
+        return out[0] if single else tuple(out)
 
     return restore
 
