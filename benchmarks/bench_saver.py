@@ -50,8 +50,8 @@ for _ in range(repeat):
     t0 = time.perf_counter()
     saver.restore(fresh, prefix)
     restore_times.append(time.perf_counter() - t0)
-check = fresh.run(variables[-1])
-fresh.close()
+    check = fresh.run(variables[-1])
+    fresh.close()
 assert np.array_equal(check, sess.run(variables[-1]))
 mb = n_vars * n_elems * 4 / 1e6
 print(json.dumps({{"mb": mb, "save": min(save_times), "restore": min(restore_times)}}))
