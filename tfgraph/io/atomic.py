@@ -16,6 +16,10 @@ from typing import BinaryIO
 
 __all__ = ["AtomicFile", "atomic_open", "atomic_write"]
 
+# Files written with fsync start their writeback every this many bytes, so the final
+# fsync finds most of the data already on its way to disk (a 100 MB checkpoint saves
+# markedly faster). POSIX_FADV_DONTNEED makes Linux start writing the dirty range
+# asynchronously; pages still dirty or under writeback stay cached.
 _WRITEBACK_CHUNK = 8 << 20
 
 
@@ -72,8 +76,7 @@ class AtomicFile:
         if self._fsync and _START_WRITEBACK is not None:
             self._written += n
             if self._written - self._kicked >= _WRITEBACK_CHUNK:
-                # Start writing this range to disk now, so the final fsync has less
-                # left to wait for (Linux starts the writeback asynchronously).
+                # Start writing this range to disk now (see _WRITEBACK_CHUNK).
                 self.file.flush()
                 _START_WRITEBACK(self.file.fileno(), self._kicked, self._written - self._kicked)
                 self._kicked = self._written
