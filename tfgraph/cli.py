@@ -32,13 +32,11 @@ class _CliError(Exception):
 
 # -- checkpoints ------------------------------------------------------------------------------
 def _format_value(value) -> str:
+    """The whole value, as numpy prints it (no "..." abbreviation)."""
     import numpy as np
 
-    with np.printoptions(threshold=sys.maxsize if _FULL else 1000, linewidth=100):
+    with np.printoptions(threshold=sys.maxsize, linewidth=100):
         return repr(value) if isinstance(value, bytes) else str(value)
-
-
-_FULL = False
 
 
 def _open_checkpoint(path: str):
@@ -223,12 +221,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     """Runs the command line; returns the exit status."""
-    global _FULL
     args = _parser().parse_args(argv)
     out = sys.stdout
     try:
         if args.command == "inspect-checkpoint":
-            _FULL = bool(args.all or args.tensor)
             inspect_checkpoint(args.path, args.tensor, args.all, out)
         else:
             inspect_graph(args.file, out)

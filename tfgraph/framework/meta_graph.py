@@ -192,9 +192,7 @@ def _should_include_node(node_or_name, export_scope, exclude_nodes) -> bool:
 def _kind_name(item) -> str:
     if isinstance(item, (str, bytes)):
         return "bytes_list"
-    if isinstance(item, bool):
-        return "int64_list"
-    if isinstance(item, int):
+    if isinstance(item, int):  # bools too, as in TF
         return "int64_list"
     if isinstance(item, float):
         return "float_list"

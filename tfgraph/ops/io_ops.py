@@ -23,6 +23,7 @@ from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import common_shapes
 from tfgraph.ops.apply import apply_op, op_output
+from tfgraph.ops.array_ops import _cpp_name as _cpp
 
 __all__ = [
     "merge_v2_checkpoints",
@@ -34,13 +35,6 @@ __all__ = [
     "static_regex_full_match",
     "string_join",
 ]
-
-# TF's C++ names of dtypes, as its runtime messages print them.
-_CPP_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
-
-
-def _cpp(dtype: dtypes.DType) -> str:
-    return _CPP_NAMES.get(dtype.name, dtype.name)
 
 
 def _text(value) -> str:

@@ -139,12 +139,7 @@ def get_checkpoint_state(checkpoint_dir, latest_filename=None):
     checkpoint_dir = _path(checkpoint_dir)
     try:
         return _state.read_state(checkpoint_dir, latest_filename or _state.DEFAULT_FILENAME)
-    except ValueError as e:
-        if "Invalid checkpoint state" in str(e):
-            raise
-        _log.warning("%s: Checkpoint ignored", os.path.join(checkpoint_dir, "checkpoint"))
-        return None
-    except (OSError, UnicodeDecodeError) as e:
+    except (OSError, UnicodeDecodeError) as e:  # unreadable: ignored, as TF does
         _log.warning("%s: %s", type(e).__name__, e)
         return None
 
