@@ -1,18 +1,77 @@
 """`tf.train`: training utilities — optimizers, savers, checkpoints, device setters
 (re-exports only)."""
 
+from tfgraph.framework.graph_io import write_graph
 from tfgraph.summary_writer import summary_iterator
+from tfgraph.training.checkpoint_management import (
+    checkpoint_exists,
+    generate_checkpoint_state_proto,
+    get_checkpoint_mtimes,
+    get_checkpoint_state,
+    latest_checkpoint,
+    remove_checkpoint,
+    update_checkpoint_state,
+)
+from tfgraph.training.checkpoint_utils import (
+    CheckpointReader,
+    NewCheckpointReader,
+    checkpoints_iterator,
+    init_from_checkpoint,
+    list_variables,
+    load_checkpoint,
+    load_variable,
+)
 from tfgraph.training.device_setter import (
     GreedyLoadBalancingStrategy,
     byte_size_load_fn,
     replica_device_setter,
 )
+from tfgraph.training.saver import Saver, export_meta_graph, import_meta_graph
 from tfgraph.training.server_lib import ClusterSpec
+from tfgraph.training.training_util import (
+    assert_global_step,
+    create_global_step,
+    get_global_step,
+    get_or_create_global_step,
+    global_step,
+)
 
 __all__ = [
+    "CheckpointReader",
     "ClusterSpec",
     "GreedyLoadBalancingStrategy",
+    "NewCheckpointReader",
+    "Saver",
+    "assert_global_step",
     "byte_size_load_fn",
+    "checkpoint_exists",
+    "checkpoints_iterator",
+    "create_global_step",
+    "export_meta_graph",
+    "generate_checkpoint_state_proto",
+    "get_checkpoint_mtimes",
+    "get_checkpoint_state",
+    "get_global_step",
+    "get_or_create_global_step",
+    "global_step",
+    "import_meta_graph",
+    "init_from_checkpoint",
+    "latest_checkpoint",
+    "list_variables",
+    "load_checkpoint",
+    "load_variable",
+    "remove_checkpoint",
     "replica_device_setter",
     "summary_iterator",
+    "update_checkpoint_state",
+    "write_graph",
 ]
+
+
+def __getattr__(name):
+    # Protocol buffer classes are built on first use (importing tfgraph loads no protobuf).
+    if name in ("SaverDef", "CheckpointState"):
+        from tfgraph import proto
+
+        return getattr(proto, name)
+    raise AttributeError(f"module 'tfgraph.train' has no attribute {name!r}")
