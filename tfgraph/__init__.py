@@ -264,6 +264,15 @@ from tfgraph.variable_scope import (
     variable_scope,
 )
 from tfgraph import initializers, random
+from tfgraph.gradients import (
+    AggregationMethod,
+    NotDifferentiable,
+    RegisterGradient,
+    UnconnectedGradients,
+    gradients,
+    no_gradient,
+)
+from tfgraph.ops.clip_ops import clip_by_global_norm, clip_by_norm, global_norm
 
 __version__ = "0.1.0"
 

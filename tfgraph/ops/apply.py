@@ -77,7 +77,7 @@ def apply_op(op_type: str, name, inputs, attrs=None) -> Operation:
             if arg.is_list:
                 flat.extend(_convert_list(arg, value, attrs))
             else:
-                flat.append(_convert_one(arg, value, attrs))
+                flat.append(_convert_one(arg, value, attrs, op_def))
         return _create(g, op_def, flat, attrs, scope)
 
 
@@ -107,11 +107,18 @@ def _flat_values(args, inputs):
     return out
 
 
-def _convert_one(arg, value, attrs) -> Tensor:
+def _convert_one(arg, value, attrs, op_def=None) -> Tensor:
     dtype = arg.dtype
+    hint = None
     if dtype is None and arg.type_attr is not None:
         dtype = attrs.get(arg.type_attr)
-    t = convert_to_tensor(value, dtype=dtype, name=arg.name, as_ref=arg.is_ref)
+        if dtype is None and op_def is not None:
+            # TF converts Python values with the type attr's default as preferred dtype
+            # (so `reduce_sum(x, [])` gets int32 reduction indices).
+            decl = op_def.attrs.get(arg.type_attr)
+            if decl is not None and decl.has_default:
+                hint = decl.default
+    t = convert_to_tensor(value, dtype=dtype, name=arg.name, as_ref=arg.is_ref, dtype_hint=hint)
     if arg.type_attr is not None and arg.type_attr not in attrs:
         attrs[arg.type_attr] = t.dtype._base
     return t

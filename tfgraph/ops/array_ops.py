@@ -322,6 +322,12 @@ def _fill_kernel(dims, value):
     return np.full(tuple(int(d) for d in dims), value, dtype=value.dtype)
 
 
+def _fill_grad(op, grad):
+    from tfgraph.ops import math_ops
+
+    return None, math_ops.reduce_sum(grad)
+
+
 register_op(
     "Fill",
     inputs=["dims: index_type", "value: T"],
@@ -329,6 +335,7 @@ register_op(
     attrs=["T: type", "index_type: {int32, int64} = int32"],
     shape=_fill_shape,
     kernel=_fill_kernel,
+    grad=_fill_grad,
 )
 
 
@@ -472,6 +479,25 @@ def _cast_kernel_for(src, dst, op):
     return lambda x: np.asarray(x).astype(np_dtype)
 
 
+_CAST_GRAD_TYPES = frozenset(
+    {
+        dtypes.float16,
+        dtypes.float32,
+        dtypes.float64,
+        dtypes.bfloat16,
+        dtypes.complex64,
+        dtypes.complex128,
+    }
+)
+
+
+def _cast_grad(op, grad):
+    src = op._inputs[0].dtype._base
+    if src in _CAST_GRAD_TYPES and grad.dtype._base in _CAST_GRAD_TYPES:
+        return cast(grad, src)
+    return None
+
+
 register_op(
     "Cast",
     inputs=["x: SrcT"],
@@ -479,6 +505,7 @@ register_op(
     attrs=["SrcT: type", "DstT: type", "Truncate: bool = false"],
     shape=common_shapes.unchanged_shape,
     make_kernel=_cast_kernel,
+    grad=_cast_grad,
 )
 
 
@@ -560,6 +587,33 @@ def _reshape_kernel(op, ctx):
     return kernel
 
 
+def _dense(grad):
+    """An IndexedSlices gradient as a dense tensor (TF's _IndexedSlicesToTensorNoWarning)."""
+    if isinstance(grad, _indexed_slices_type()):
+        from tfgraph.ops import math_ops
+
+        if grad.dense_shape is None:
+            raise ValueError(
+                f"Tensor conversion requested for IndexedSlices without dense_shape: {grad}"
+            )
+        return math_ops.unsorted_segment_sum(grad.values, grad.indices, grad.dense_shape[0])
+    return grad
+
+
+def _reshape_to_input(op, grad):
+    return reshape(_dense(grad), shape(op._inputs[0]))
+
+
+def _reshape_grad(op, grad):
+    dims = op._inputs[0]._shape._dims
+    if dims is not None and None in dims:
+        undefined = [i for i, d in enumerate(dims) if d is None]
+        if len(undefined) == 1 and 0 not in dims:
+            target = [-1 if d is None else d for d in dims]
+            return [reshape(_dense(grad), target), None]
+    return [_reshape_to_input(op, grad), None]
+
+
 register_op(
     "Reshape",
     inputs=["tensor: T", "shape: Tshape"],
@@ -567,6 +621,7 @@ register_op(
     attrs=["T: type", "Tshape: {int32, int64} = int32"],
     shape=_reshape_shape,
     make_kernel=_reshape_kernel,
+    grad=_reshape_grad,
 )
 
 
@@ -595,6 +650,10 @@ def _expand_dims_shape(op):
     return [TensorShape._from_tuple(dims[:a] + (1,) + dims[a:])]
 
 
+def _expand_dims_grad(op, grad):
+    return [_reshape_to_input(op, grad), None]
+
+
 register_op(
     "ExpandDims",
     inputs=["input: T", "dim: Tdim"],
@@ -602,6 +661,7 @@ register_op(
     attrs=["T: type", "Tdim: {int32, int64} = int32"],
     shape=_expand_dims_shape,
     kernel=lambda x, d: np.expand_dims(x, int(np.reshape(d, -1)[0])),
+    grad=_expand_dims_grad,
 )
 
 
@@ -654,6 +714,7 @@ register_op(
     attrs=["T: type", "squeeze_dims: list(int) >= 0 = []"],
     shape=_squeeze_shape,
     make_kernel=_squeeze_kernel,
+    grad=_reshape_to_input,
 )
 
 
@@ -687,6 +748,10 @@ def _transpose_shape(op):
     return [TensorShape._from_tuple(tuple(dims[p] for p in perm))]
 
 
+def _transpose_grad(op, grad):
+    return [transpose(grad, invert_permutation(op._inputs[1])), None]
+
+
 register_op(
     "Transpose",
     inputs=["x: T", "perm: Tperm"],
@@ -694,6 +759,7 @@ register_op(
     attrs=["T: type", "Tperm: {int32, int64} = int32"],
     shape=_transpose_shape,
     kernel=lambda x, perm: np.transpose(x, perm),
+    grad=_transpose_grad,
 )
 
 
@@ -743,6 +809,10 @@ def _pack_kernel(op, ctx):
     return lambda *xs: np.stack(xs, axis=axis)
 
 
+def _pack_grad(op, grad):
+    return unstack(grad, num=op._attrs["N"], axis=op._attrs["axis"])
+
+
 register_op(
     "Pack",
     inputs=["values: N * T"],
@@ -750,6 +820,7 @@ register_op(
     attrs=["N: int >= 1", "T: type", "axis: int = 0"],
     shape=_pack_shape,
     make_kernel=_pack_kernel,
+    grad=_pack_grad,
 )
 
 
@@ -812,6 +883,90 @@ def _concat_kernel(*args):
     return np.concatenate(args[:-1], axis=int(args[-1]))
 
 
+def _extract_input_shapes(inputs):
+    sizes = []
+    for x in inputs:
+        s = shape(x)
+        if s._op._type != "Const":
+            return shape_n(inputs)
+        sizes.append(s)
+    return sizes
+
+
+def _concat_grad(op, grad):
+    """Slices of the gradient for each input (IndexedSlices stay sparse)."""
+    from tfgraph.ops import math_ops
+
+    if len(op._inputs) == 2:
+        return [grad, None]
+    concat_dim = op._inputs[-1]
+    input_values = op._inputs[:-1]
+    out_grads = []
+    if isinstance(grad, Tensor):
+        non_neg_concat_dim = concat_dim % rank(input_values[0])
+        sizes = _extract_input_shapes(input_values)
+        if len(sizes) > 16:
+            sizes = squeeze(
+                slice(stack(sizes, axis=1), [non_neg_concat_dim, 0], [1, -1])
+            )
+            out_grads = split(grad, sizes, non_neg_concat_dim)
+        else:
+            offset = concat_offset(non_neg_concat_dim, sizes)
+            for begin, size_ in zip(offset, sizes):
+                out_grads.append(slice(grad, begin, size_))
+        return out_grads + [None]
+    IndexedSlices = _indexed_slices_type()
+    non_neg_concat_dim = concat_dim % rank(input_values[0])
+    concat_dim_static = constant_value(concat_dim)
+    if concat_dim_static is None:
+        raise ValueError(
+            "Can only compute IndexedSlices gradient with statically-known concat_dim"
+        )
+    concat_dim_static = int(concat_dim_static)
+    if concat_dim_static < 0:
+        r = input_values[0]._shape.ndims
+        if r is None:
+            raise ValueError(
+                "Can only compute IndexedSlices gradient with negative concat_dim when first "
+                "value rank is statically-known."
+            )
+        concat_dim_static %= r
+    sizes = [shape(x) for x in input_values]
+    if concat_dim_static > 0:
+        shape_of_shape = shape(sizes[0])
+        mask = concat(
+            [
+                zeros(expand_dims(non_neg_concat_dim, 0), dtype=dtypes.int32),
+                [1],
+                zeros(shape_of_shape - non_neg_concat_dim - 1, dtype=dtypes.int32),
+            ],
+            0,
+        )
+        begin = zeros(shape_of_shape, dtype=dtypes.int32)
+        for size_ in sizes:
+            new_values = slice(
+                grad.values, begin, concat([[-1], slice(size_, [1], [-1])], 0)
+            )
+            out_grads.append(IndexedSlices(new_values, grad.indices, size_))
+            begin = math_ops.add(begin, size_ * mask)
+    else:
+        start = constant(0, dtype=grad.indices.dtype._base)
+        for size_ in sizes:
+            size_concat_dim = gather(size_, non_neg_concat_dim)
+            if size_concat_dim.dtype._base is not grad.indices.dtype._base:
+                size_concat_dim = cast(size_concat_dim, grad.indices.dtype._base)
+            end = start + size_concat_dim
+            indices_to_select = squeeze(
+                where(math_ops.logical_and(grad.indices >= start, grad.indices < end)),
+                axis=[1],
+            )
+            new_indices = gather(grad.indices, indices_to_select) - start
+            new_values = gather(grad.values, indices_to_select)
+            out_grads.append(IndexedSlices(new_values, new_indices, size_))
+            start = end
+    return out_grads + [None]
+
+
 register_op(
     "ConcatV2",
     inputs=["values: N * T", "axis: Tidx"],
@@ -819,6 +974,7 @@ register_op(
     attrs=["N: int >= 2", "T: type", "Tidx: {int32, int64} = int32"],
     shape=_concat_shape,
     kernel=_concat_kernel,
+    grad=_concat_grad,
 )
 
 
@@ -916,6 +1072,18 @@ def _slice_kernel(op, ctx):
     return kernel
 
 
+def _slice_grad(op, grad):
+    input_vec, begin_vec = op._inputs[0], op._inputs[1]
+    input_rank = rank(input_vec)
+    index_dtype = begin_vec.dtype._base
+    slice_size = shape(op._outputs[0], out_type=index_dtype)
+    shape_ = stack([input_rank, 1])
+    before_pad = reshape(begin_vec, shape_)
+    after_pad = reshape(shape(input_vec, out_type=index_dtype) - slice_size - begin_vec, shape_)
+    paddings = concat([before_pad, after_pad], 1)
+    return pad(grad, paddings), None, None
+
+
 register_op(
     "Slice",
     inputs=["input: T", "begin: Index", "size: Index"],
@@ -923,6 +1091,7 @@ register_op(
     attrs=["T: type", "Index: {int32, int64}"],
     shape=_slice_shape,
     make_kernel=_slice_kernel,
+    grad=_slice_grad,
 )
 
 
@@ -1071,36 +1240,37 @@ def _strided_slice_shape(op):
     return [TensorShape._from_tuple(out)]
 
 
+def _strided_slice_numpy_index(begin, end, strides, masks) -> tuple:
+    """The numpy index equivalent to a strided slice spec (ValueError for a zero stride)."""
+    begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask = masks
+    index = []
+    seen_ellipsis = False
+    for i, (b, e, s) in enumerate(zip(begin.tolist(), end.tolist(), strides.tolist(), strict=True)):
+        bit = 1 << i
+        if ellipsis_mask & bit and not seen_ellipsis:
+            index.append(Ellipsis)
+            seen_ellipsis = True
+        elif new_axis_mask & bit:
+            index.append(None)
+        elif shrink_axis_mask & bit:
+            index.append(b)
+        else:
+            if s == 0:
+                raise ValueError("zero stride")
+            index.append(
+                builtins_slice(None if begin_mask & bit else b, None if end_mask & bit else e, s)
+            )
+    return tuple(index)
+
+
 def _strided_slice_kernel(op, ctx):
     masks = _strided_slice_masks(op)
-    begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask = masks
     # (begin, end, strides, numpy index) last seen: constant bounds are the same objects each
     # run. One tuple, swapped whole, so concurrent runs never see a mismatched entry.
     cache: list = [(None, None, None, None)]
 
     def numpy_index(begin, end, strides) -> tuple:
-        index = []
-        seen_ellipsis = False
-        for i, (b, e, s) in enumerate(
-            zip(begin.tolist(), end.tolist(), strides.tolist(), strict=True)
-        ):
-            bit = 1 << i
-            if ellipsis_mask & bit and not seen_ellipsis:
-                index.append(Ellipsis)
-                seen_ellipsis = True
-            elif new_axis_mask & bit:
-                index.append(None)
-            elif shrink_axis_mask & bit:
-                index.append(b)
-            else:
-                if s == 0:
-                    raise ValueError("zero stride")
-                index.append(
-                    builtins_slice(
-                        None if begin_mask & bit else b, None if end_mask & bit else e, s
-                    )
-                )
-        return tuple(index)
+        return _strided_slice_numpy_index(begin, end, strides, masks)
 
     def kernel(x, begin, end, strides):
         b, e, s, index = cache[0]
@@ -1126,6 +1296,31 @@ def _strided_slice_kernel(op, ctx):
     return kernel
 
 
+def _strided_slice_grad(op, grad):
+    begin, end, strides = op._inputs[1:4]
+    x = shape(op._inputs[0], out_type=begin.dtype._base)
+    static = [constant_value(t) for t in (x, begin, end, strides)]
+    x, begin, end, strides = (v if v is not None else t for v, t in zip(static, (x, begin, end, strides)))
+    a = op._attrs
+    return (
+        strided_slice_grad(
+            x,
+            begin,
+            end,
+            strides,
+            grad,
+            begin_mask=a["begin_mask"],
+            end_mask=a["end_mask"],
+            ellipsis_mask=a["ellipsis_mask"],
+            new_axis_mask=a["new_axis_mask"],
+            shrink_axis_mask=a["shrink_axis_mask"],
+        ),
+        None,
+        None,
+        None,
+    )
+
+
 register_op(
     "StridedSlice",
     inputs=["input: T", "begin: Index", "end: Index", "strides: Index"],
@@ -1141,6 +1336,7 @@ register_op(
     ],
     shape=_strided_slice_shape,
     make_kernel=_strided_slice_kernel,
+    grad=_strided_slice_grad,
 )
 
 
@@ -1345,6 +1541,60 @@ def _gather_kernel(op, ctx):
     return kernel
 
 
+def _batch_gather_grad(params_shape, values, indices, batch_dims, gather_dim_size):
+    from tfgraph.ops import math_ops
+
+    indices_size = expand_dims(size(indices), 0)
+    if batch_dims:
+        raise NotImplementedError("tfgraph's gather gradient supports batch_dims=0 only")
+    indices = reshape(indices, indices_size)
+    return math_ops.unsorted_segment_sum(values, indices, gather_dim_size)
+
+
+def _gather_v2_grad(op, grad):
+    """An IndexedSlices of the gathered rows for axis 0; a dense segment sum otherwise."""
+    from tfgraph.ops import math_ops
+
+    params = op._inputs[0]
+    g = get_default_graph()
+    with g.colocate_with(params._op):
+        params_shape = shape(params)
+    indices = op._inputs[1]
+    indices_size = expand_dims(size(indices), 0)
+    axis = op._inputs[2]
+    axis_static = constant_value(axis)
+    batch_dims = int(op._attrs["batch_dims"])
+    if axis_static is not None and int(axis_static) == 0:
+        params_tail_shape = params_shape[1:]
+        values_shape = concat([indices_size, params_tail_shape], 0)
+        values = reshape(_dense(grad), values_shape)
+        indices = reshape(indices, indices_size)
+        return [_indexed_slices_type()(values, indices, params_shape), None, None]
+    outer_shape = params_shape[:axis]
+    inner_shape = params_shape[axis:][1:]
+    values_shape = concat([outer_shape, [-1], inner_shape], 0)
+    values_dims = size(values_shape)
+    axis_dims = size(outer_shape)
+    outer_batches_indices = math_ops.range(batch_dims)
+    batch_axis_indices = math_ops.range(batch_dims, axis_dims)
+    inner_axes_indices = math_ops.range(axis_dims + 1, values_dims)
+    values = reshape(_dense(grad), values_shape)
+    transpose_dims = concat(
+        [outer_batches_indices, [axis_dims], batch_axis_indices, inner_axes_indices], 0
+    )
+    values_transpose = transpose(values, transpose_dims)
+    params_shape_transpose = gather(params_shape, transpose_dims)
+    params_grad = _batch_gather_grad(
+        params_shape_transpose, values_transpose, indices, batch_dims, params_shape[axis]
+    )
+    invert_transpose_dims = concat(
+        [outer_batches_indices, batch_axis_indices + 1, [batch_dims], inner_axes_indices], 0
+    )
+    params_grad = transpose(params_grad, invert_transpose_dims)
+    params_grad = reshape(params_grad, shape(params))
+    return [params_grad, None, None]
+
+
 register_op(
     "GatherV2",
     inputs=["params: Tparams", "indices: Tindices", "axis: Taxis"],
@@ -1357,6 +1607,7 @@ register_op(
     ],
     shape=_gather_shape,
     make_kernel=_gather_kernel,
+    grad=_gather_v2_grad,
 )
 
 
@@ -1420,6 +1671,23 @@ def _tile_kernel(op, ctx):
     return kernel
 
 
+def _tile_grad(op, grad):
+    from tfgraph.ops import math_ops
+
+    input_shape = shape(op._inputs[0], out_type=op._inputs[1].dtype._base)
+    split_shape = reshape(transpose(stack([op._inputs[1], input_shape])), [-1])
+    axes = math_ops.range(0, size(split_shape), 2)
+    if isinstance(grad, _indexed_slices_type()):
+        input_shape_0 = cast(input_shape[0], grad.indices.dtype._base)
+        grad = math_ops.unsorted_segment_sum(
+            grad.values, math_ops.mod(grad.indices, input_shape_0), input_shape_0
+        )
+        split_shape = concat([[1], split_shape[1:]], axis=0)
+    input_grad = math_ops.reduce_sum(reshape(grad, split_shape), axes)
+    input_grad.set_shape(op._inputs[0]._shape)
+    return [input_grad, None]
+
+
 register_op(
     "Tile",
     inputs=["input: T", "multiples: Tmultiples"],
@@ -1427,6 +1695,7 @@ register_op(
     attrs=["T: type", "Tmultiples: {int32, int64} = int32"],
     shape=_tile_shape,
     make_kernel=_tile_kernel,
+    grad=_tile_grad,
 )
 
 
@@ -1469,6 +1738,10 @@ def _unpack_kernel(op, ctx):
     return kernel
 
 
+def _unpack_grad(op, *grads):
+    return stack(list(grads), axis=op._attrs["axis"])
+
+
 register_op(
     "Unpack",
     inputs=["value: T"],
@@ -1476,6 +1749,7 @@ register_op(
     attrs=["num: int >= 0", "T: type", "axis: int = 0"],
     shape=_unpack_shape,
     make_kernel=_unpack_kernel,
+    grad=_unpack_grad,
 )
 
 
@@ -1542,6 +1816,10 @@ def _split_kernel(op, ctx):
     return kernel
 
 
+def _split_grad(op, *grads):
+    return None, concat(list(grads), op._inputs[0])
+
+
 register_op(
     "Split",
     inputs=["split_dim: int32", "value: T"],
@@ -1549,6 +1827,7 @@ register_op(
     attrs=["num_split: int >= 1", "T: type"],
     shape=_split_shape,
     make_kernel=_split_kernel,
+    grad=_split_grad,
 )
 
 
@@ -1616,6 +1895,10 @@ def _split_v_kernel(op, ctx):
     return kernel
 
 
+def _split_v_grad(op, *grads):
+    return [concat(list(grads), op._inputs[2])] + [None] * (len(op._inputs) - 1)
+
+
 register_op(
     "SplitV",
     inputs=["value: T", "size_splits: Tlen", "split_dim: int32"],
@@ -1623,6 +1906,7 @@ register_op(
     attrs=["num_split: int >= 1", "T: type", "Tlen: {int8, int32, int64} = int64"],
     shape=_split_v_shape,
     make_kernel=_split_v_kernel,
+    grad=_split_v_grad,
 )
 
 
@@ -1743,6 +2027,17 @@ def _mirror_pad_kernel(op, ctx):
     return kernel
 
 
+def _pad_grad(op, grad):
+    x, a = op._inputs[0], op._inputs[1]
+    pad_before = slice(a, [0, 0], stack([rank(x), 1]))
+    begin = reshape(pad_before, [-1])
+    sizes = shape(x, out_type=begin.dtype._base)
+    x_grad = slice(grad, begin, sizes)
+    if len(op._inputs) == 3:
+        return x_grad, None, None
+    return x_grad, None
+
+
 register_op(
     "Pad",
     inputs=["input: T", "paddings: Tpaddings"],
@@ -1750,6 +2045,7 @@ register_op(
     attrs=["T: type", "Tpaddings: {int32, int64} = int32"],
     shape=_pad_shape,
     make_kernel=_pad_kernel,
+    grad=_pad_grad,
 )
 register_op(
     "PadV2",
@@ -1758,7 +2054,15 @@ register_op(
     attrs=["T: type", "Tpaddings: {int32, int64} = int32"],
     shape=_pad_shape,
     make_kernel=_pad_kernel,
+    grad=_pad_grad,
 )
+def _mirror_pad_grad(op, grad):
+    return [
+        op_output("MirrorPadGrad", None, [grad, op._inputs[1]], {"mode": op._attrs["mode"]}),
+        None,
+    ]
+
+
 register_op(
     "MirrorPad",
     inputs=["input: T", "paddings: Tpaddings"],
@@ -1766,6 +2070,7 @@ register_op(
     attrs=["T: type", "Tpaddings: {int32, int64} = int32", "mode: {'REFLECT', 'SYMMETRIC'}"],
     shape=_pad_shape,
     make_kernel=_mirror_pad_kernel,
+    grad=_mirror_pad_grad,
 )
 
 
@@ -1850,6 +2155,10 @@ def _reverse_kernel(op, ctx):
     return kernel
 
 
+def _reverse_v2_grad(op, grad):
+    return reverse_v2(grad, op._inputs[1]), None
+
+
 register_op(
     "ReverseV2",
     inputs=["tensor: T", "axis: Tidx"],
@@ -1857,6 +2166,7 @@ register_op(
     attrs=["Tidx: {int32, int64} = int32", "T: type"],
     shape=_reverse_shape,
     make_kernel=_reverse_kernel,
+    grad=_reverse_v2_grad,
 )
 
 
@@ -1947,6 +2257,12 @@ def _select_kernel(op, ctx):
     return kernel
 
 
+def _select_grad(op, grad):
+    c, x = op._inputs[0], op._inputs[1]
+    zeros = zeros_like(x)
+    return None, where(c, grad, zeros), where(c, zeros, grad)
+
+
 register_op(
     "Select",
     inputs=["condition: bool", "t: T", "e: T"],
@@ -1954,6 +2270,7 @@ register_op(
     attrs=["T: type"],
     shape=_select_shape,
     make_kernel=_select_kernel,
+    grad=_select_grad,
 )
 
 
@@ -1980,6 +2297,19 @@ def _select_v2_kernel(op, ctx):
     return kernel
 
 
+def _select_v2_grad(op, grad):
+    from tfgraph.ops import math_ops
+
+    c, x, y = op._inputs
+    z = op._outputs[0]
+    zeros_ = zeros([], dtype=grad.dtype._base)
+    gx = where_v2(c, grad, zeros_)
+    gy = where_v2(c, zeros_, grad)
+    gx, _ = math_ops.reduce_gradient_args(x, z, gx, None)
+    gy, _ = math_ops.reduce_gradient_args(y, z, gy, None)
+    return None, gx, gy
+
+
 register_op(
     "SelectV2",
     inputs=["condition: bool", "t: T", "e: T"],
@@ -1987,6 +2317,7 @@ register_op(
     attrs=["T: type"],
     shape=_select_v2_shape,
     make_kernel=_select_v2_kernel,
+    grad=_select_v2_grad,
 )
 
 
@@ -2211,6 +2542,20 @@ def _broadcast_to_kernel(op, ctx):
     return kernel
 
 
+def _broadcast_to_grad(op, grad):
+    from tfgraph.ops import math_ops
+
+    input_value, broadcast_shape = op._inputs
+    shape_dtype = broadcast_shape.dtype._base
+    input_value_shape = shape(input_value, out_type=shape_dtype)
+    static = constant_value(broadcast_shape)
+    if static is not None:
+        broadcast_shape = constant(static.tolist(), dtype=shape_dtype)
+    _, reduction_axes = broadcast_gradient_args(broadcast_shape, input_value_shape)
+    updates_grad_reshaped = math_ops.reduce_sum(grad, axis=reduction_axes, keepdims=True)
+    return [reshape(updates_grad_reshaped, input_value_shape), None]
+
+
 register_op(
     "BroadcastTo",
     inputs=["input: T", "shape: Tidx"],
@@ -2218,6 +2563,7 @@ register_op(
     attrs=["T: type", "Tidx: {int32, int64} = int32"],
     shape=_broadcast_to_shape,
     make_kernel=_broadcast_to_kernel,
+    grad=_broadcast_to_grad,
 )
 
 
@@ -2322,6 +2668,760 @@ def _all_dimensions(x: Tensor):
     return op_output("Range", None, [0, rank(x), 1])
 
 
+# -- ops that gradients are built from -------------------------------------------------------
+def _broadcast_gradient_args_kernel(op, ctx):
+    def kernel(s0, s1):
+        a, b = s0.tolist(), s1.tolist()
+        np_dtype = s0.dtype
+        if a == b:
+            empty = np.zeros((0,), dtype=np_dtype)
+            return empty, empty.copy()
+        n = builtins.max(len(a), len(b))
+        a2 = [1] * (n - len(a)) + a
+        b2 = [1] * (n - len(b)) + b
+        r0, r1 = [], []
+        for i, (x, y) in enumerate(zip(a2, b2)):
+            if x == 1 and y == 1:
+                r0.append(i)
+                r1.append(i)
+            elif x == 1:
+                r0.append(i)
+            elif y == 1:
+                r1.append(i)
+            elif x != y:
+                raise errors.InvalidArgumentError(
+                    None, op, f"Incompatible shapes: {_shape_str(a)} vs. {_shape_str(b)}"
+                )
+        return np.array(r0, dtype=np_dtype), np.array(r1, dtype=np_dtype)
+
+    return kernel
+
+
+register_op(
+    "BroadcastGradientArgs",
+    inputs=["s0: T", "s1: T"],
+    outputs=["r0: T", "r1: T"],
+    attrs=["T: {int32, int64} = int32"],
+    shape=lambda op: [TensorShape._from_tuple((None,))] * 2,
+    make_kernel=_broadcast_gradient_args_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def broadcast_gradient_args(s0, s1, name: str | None = None) -> tuple[Tensor, Tensor]:
+    """(r0, r1): the axes along which shapes `s0` and `s1` were broadcast against each
+    other, over which their gradients must be summed."""
+    op = apply_op("BroadcastGradientArgs", name, [s0, s1])
+    return op._outputs[0], op._outputs[1]
+
+
+def _invert_permutation_kernel(op, ctx):
+    def kernel(x):
+        x = np.asarray(x)
+        n = x.size
+        if x.ndim != 1:
+            raise errors.InvalidArgumentError(None, op, "invert_permutation expects a 1D vector.")
+        out = np.full(n, -1, dtype=x.dtype)
+        for i, p in enumerate(x.tolist()):
+            if not 0 <= p < n:
+                raise errors.InvalidArgumentError(None, op, f"{p} is not between 0 and {n}")
+            if out[p] != -1:
+                raise errors.InvalidArgumentError(None, op, f"{p} is duplicated in the input.")
+            out[p] = i
+        return out
+
+    return kernel
+
+
+register_op(
+    "InvertPermutation",
+    inputs=["x: T"],
+    outputs=["y: T"],
+    attrs=["T: {int32, int64} = int32"],
+    shape=common_shapes.unchanged_shape,
+    make_kernel=_invert_permutation_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def invert_permutation(x, name: str | None = None) -> Tensor:
+    """The inverse permutation of the 1-D int tensor `x`."""
+    return op_output("InvertPermutation", name, [x])
+
+
+def _concat_offset_kernel(op, ctx):
+    def kernel(concat_dim, *shapes):
+        r = shapes[0].size
+        axis = int(concat_dim)
+        a = axis + r if axis < 0 else axis
+        if not 0 <= a < r:
+            raise errors.InvalidArgumentError(
+                None, op, f"Concat dim is out of range: {axis} vs. {r}"
+            )
+        out = []
+        offset = 0
+        for s in shapes:
+            o = np.zeros(r, dtype=s.dtype)
+            o[a] = offset
+            offset += int(s[a])
+            out.append(o)
+        return tuple(out)
+
+    return kernel
+
+
+register_op(
+    "ConcatOffset",
+    inputs=["concat_dim: int32", "shape: N * shape_type"],
+    outputs=["offset: N * shape_type"],
+    attrs=["N: int >= 2", "shape_type: {int32, int64} = int32"],
+    shape=lambda op: [t._shape for t in op._inputs[1:]],
+    make_kernel=_concat_offset_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def concat_offset(concat_dim, shape, name: str | None = None) -> list[Tensor]:
+    """The offsets of each of the concatenated `shape`s in the result of a concat."""
+    return list(apply_op("ConcatOffset", name, [concat_dim, list(shape)])._outputs)
+
+
+def _strided_slice_grad_shape(op):
+    return [constant_value_as_shape(op._inputs[0])]
+
+
+def _strided_slice_grad_kernel(op, ctx):
+    masks = _strided_slice_masks(op)
+
+    def kernel(shape, begin, end, strides, dy):
+        index = _strided_slice_numpy_index(begin, end, strides, masks)
+        out = np.zeros(tuple(shape.tolist()), dtype=np.asarray(dy).dtype)
+        out[index] = dy
+        return out
+
+    return kernel
+
+
+def _strided_slice_grad_grad(op, grad):
+    begin, end, strides = op._inputs[1:4]
+    a = op._attrs
+    return (
+        None,
+        None,
+        None,
+        None,
+        strided_slice(
+            grad,
+            begin,
+            end,
+            strides,
+            begin_mask=a["begin_mask"],
+            end_mask=a["end_mask"],
+            ellipsis_mask=a["ellipsis_mask"],
+            new_axis_mask=a["new_axis_mask"],
+            shrink_axis_mask=a["shrink_axis_mask"],
+        ),
+    )
+
+
+register_op(
+    "StridedSliceGrad",
+    inputs=["shape: Index", "begin: Index", "end: Index", "strides: Index", "dy: T"],
+    outputs=["output: T"],
+    attrs=[
+        "T: type",
+        "Index: {int32, int64}",
+        "begin_mask: int = 0",
+        "end_mask: int = 0",
+        "ellipsis_mask: int = 0",
+        "new_axis_mask: int = 0",
+        "shrink_axis_mask: int = 0",
+    ],
+    shape=_strided_slice_grad_shape,
+    make_kernel=_strided_slice_grad_kernel,
+    grad=_strided_slice_grad_grad,
+)
+
+
+def strided_slice_grad(
+    shape,
+    begin,
+    end,
+    strides,
+    dy,
+    begin_mask: int = 0,
+    end_mask: int = 0,
+    ellipsis_mask: int = 0,
+    new_axis_mask: int = 0,
+    shrink_axis_mask: int = 0,
+    name: str | None = None,
+) -> Tensor:
+    """`dy` scattered into zeros of `shape` at the positions a StridedSlice with these
+    arguments reads."""
+    return op_output(
+        "StridedSliceGrad",
+        name,
+        [shape, begin, end, strides, dy],
+        {
+            "begin_mask": begin_mask,
+            "end_mask": end_mask,
+            "ellipsis_mask": ellipsis_mask,
+            "new_axis_mask": new_axis_mask,
+            "shrink_axis_mask": shrink_axis_mask,
+        },
+    )
+
+
+def _mirror_pad_grad_shape(op):
+    x, paddings_t = op._inputs
+    dims = x._shape._dims
+    pads = constant_value(paddings_t)
+    if dims is None:
+        return [UNKNOWN]
+    if pads is None:
+        return [TensorShape._from_tuple((None,) * len(dims))]
+    pads = pads.reshape(-1, 2).tolist()
+    return [
+        TensorShape._from_tuple(
+            tuple(None if d is None else d - a - b for d, (a, b) in zip(dims, pads, strict=True))
+        )
+    ]
+
+
+def _mirror_pad_grad_kernel(op, ctx):
+    reflect = op._attrs["mode"] == b"REFLECT"
+    shift = 1 if reflect else 0
+
+    def kernel(g, paddings):
+        out = np.array(g, copy=True)
+        for axis, (a, b) in enumerate(paddings.tolist()):
+            n = out.shape[axis] - a - b
+            center = np.take(out, np.arange(a, a + n), axis=axis)
+            if a:
+                left = np.flip(np.take(out, np.arange(0, a), axis=axis), axis)
+                idx = [builtins_slice(None)] * out.ndim
+                idx[axis] = builtins_slice(shift, shift + a)
+                center[tuple(idx)] += left
+            if b:
+                right = np.flip(np.take(out, np.arange(a + n, a + n + b), axis=axis), axis)
+                idx = [builtins_slice(None)] * out.ndim
+                idx[axis] = builtins_slice(n - shift - b, n - shift)
+                center[tuple(idx)] += right
+            out = center
+        return out
+
+    return kernel
+
+
+def _mirror_pad_grad_grad(op, grad):
+    return [op_output("MirrorPad", None, [grad, op._inputs[1]], {"mode": op._attrs["mode"]}), None]
+
+
+register_op(
+    "MirrorPadGrad",
+    inputs=["input: T", "paddings: Tpaddings"],
+    outputs=["output: T"],
+    attrs=["T: type", "Tpaddings: {int32, int64} = int32", "mode: {'REFLECT', 'SYMMETRIC'}"],
+    shape=_mirror_pad_grad_shape,
+    make_kernel=_mirror_pad_grad_kernel,
+    grad=_mirror_pad_grad_grad,
+)
+
+
+def _list_diff_kernel(op, ctx):
+    idx_dtype = op._attrs["out_idx"].np_dtype
+
+    def kernel(x, y):
+        x = np.asarray(x)
+        keep = ~np.isin(x, np.asarray(y))
+        return x[keep], np.nonzero(keep)[0].astype(idx_dtype)
+
+    return kernel
+
+
+register_op(
+    "ListDiff",
+    inputs=["x: T", "y: T"],
+    outputs=["out: T", "idx: out_idx"],
+    attrs=["T: type", "out_idx: {int32, int64} = int32"],
+    shape=lambda op: [TensorShape._from_tuple((None,))] * 2,
+    make_kernel=_list_diff_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def list_diff(x, y, out_idx=dtypes.int32, name: str | None = None) -> tuple[Tensor, Tensor]:
+    """(out, idx): the elements of `x` not in `y`, and their positions in `x`."""
+    op = apply_op("ListDiff", name, [x, y], {"out_idx": dtypes.as_dtype(out_idx)._base})
+    return op._outputs[0], op._outputs[1]
+
+
+setdiff1d = list_diff
+
+
+def _dynamic_stitch_shape(op):
+    n = op._attrs["N"]
+    indices, data = op._inputs[:n], op._inputs[n:]
+    tail = None
+    for i, d in zip(indices, data):
+        if i._shape._dims is not None and d._shape._dims is not None:
+            tail = d._shape._dims[len(i._shape._dims) :]
+            break
+    if tail is None:
+        return [UNKNOWN]
+    values = [constant_value(i) for i in indices]
+    if all(v is not None for v in values):
+        m = builtins.max((int(v.max()) for v in values if v.size), default=-1)
+        return [TensorShape._from_tuple((m + 1,) + tail)]
+    return [TensorShape._from_tuple((None,) + tail)]
+
+
+def _dynamic_stitch_kernel(op, ctx):
+    n = op._attrs["N"]
+
+    def kernel(*args):
+        indices, data = args[:n], args[n:]
+        size = 1 + builtins.max((int(np.max(i)) for i in indices if np.size(i)), default=-1)
+        first = np.asarray(data[0])
+        tail = first.shape[np.ndim(indices[0]) :]
+        out = np.zeros((size,) + tail, dtype=first.dtype)
+        for i, d in zip(indices, data):
+            i = np.asarray(i)
+            out[i.reshape(-1)] = np.reshape(d, (i.size,) + tail)
+        return out
+
+    return kernel
+
+
+def _dynamic_stitch_grad(op, grad):
+    from tfgraph.ops import math_ops
+
+    n = op._attrs["N"]
+    inputs = [op._inputs[i] for i in builtins.range(n)]
+    if isinstance(grad, _indexed_slices_type()):
+        output_rows = shape(op._outputs[0])[0]
+        grad = math_ops.unsorted_segment_sum(grad.values, grad.indices, output_rows)
+    return [None] * n + [gather(grad, i) for i in inputs]
+
+
+register_op(
+    "DynamicStitch",
+    inputs=["indices: N * int32", "data: N * T"],
+    outputs=["merged: T"],
+    attrs=["N: int >= 1", "T: type"],
+    shape=_dynamic_stitch_shape,
+    make_kernel=_dynamic_stitch_kernel,
+    grad=_dynamic_stitch_grad,
+)
+
+
+def dynamic_stitch(indices, data, name: str | None = None) -> Tensor:
+    """Interleaves `data` into one tensor: `merged[indices[m][i]] = data[m][i]`."""
+    return op_output("DynamicStitch", name, [list(indices), list(data)], {"N": len(indices)})
+
+
+register_op(
+    "ParallelDynamicStitch",
+    inputs=["indices: N * int32", "data: N * T"],
+    outputs=["merged: T"],
+    attrs=["N: int >= 1", "T: type"],
+    shape=_dynamic_stitch_shape,
+    make_kernel=_dynamic_stitch_kernel,
+    grad=_dynamic_stitch_grad,
+)
+
+
+def parallel_dynamic_stitch(indices, data, name: str | None = None) -> Tensor:
+    """`dynamic_stitch` (TF's parallel kernel; the same result here)."""
+    return op_output(
+        "ParallelDynamicStitch", name, [list(indices), list(data)], {"N": len(indices)}
+    )
+
+
+def _dynamic_partition_shape(op):
+    data, partitions = op._inputs[0]._shape, op._inputs[1]._shape
+    n = op._attrs["num_partitions"]
+    if data._dims is None or partitions._dims is None:
+        return [UNKNOWN] * n
+    return [TensorShape._from_tuple((None,) + data._dims[len(partitions._dims) :])] * n
+
+
+def _dynamic_partition_kernel(op, ctx):
+    n = op._attrs["num_partitions"]
+
+    def kernel(data, partitions):
+        data = np.asarray(data)
+        partitions = np.asarray(partitions)
+        if data.shape[: partitions.ndim] != partitions.shape:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                "data.shape must start with partitions.shape, got data.shape = "
+                f"{_shape_str(data.shape)}, partitions.shape = {_shape_str(partitions.shape)}",
+            )
+        flat_p = partitions.reshape(-1)
+        bad = (flat_p < 0) | (flat_p >= n)
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise errors.InvalidArgumentError(
+                None, op, f"partitions[{i}] = {int(flat_p[i])} is not in [0, {n})"
+            )
+        flat = data.reshape((flat_p.size,) + data.shape[partitions.ndim :])
+        return tuple(flat[flat_p == k] for k in builtins.range(n))
+
+    return kernel
+
+
+def _dynamic_partition_grad(op, *grads):
+    from tfgraph.ops import math_ops
+
+    data, indices = op._inputs
+    n = op._attrs["num_partitions"]
+    prefix_shape = shape(indices)
+    original_indices = reshape(
+        math_ops.range(math_ops.reduce_prod(prefix_shape)), prefix_shape
+    )
+    partitioned_indices = dynamic_partition(original_indices, indices, n)
+    reconstructed = parallel_dynamic_stitch(partitioned_indices, grads)
+    return [reshape(reconstructed, shape(data)), None]
+
+
+register_op(
+    "DynamicPartition",
+    inputs=["data: T", "partitions: int32"],
+    outputs=["outputs: num_partitions * T"],
+    attrs=["num_partitions: int >= 1", "T: type"],
+    shape=_dynamic_partition_shape,
+    make_kernel=_dynamic_partition_kernel,
+    grad=_dynamic_partition_grad,
+)
+
+
+def dynamic_partition(data, partitions, num_partitions: int, name: str | None = None):
+    """`data` split into `num_partitions` tensors by the partition index of each row."""
+    op = apply_op("DynamicPartition", name, [data, partitions], {"num_partitions": num_partitions})
+    return list(op._outputs)
+
+
+def _indexed_slices_type():
+    from tfgraph.framework.indexed_slices import IndexedSlices
+
+    return IndexedSlices
+
+
+# -- Diag, DiagPart, MatrixDiagV3, MatrixDiagPartV3, MatrixSetDiagV3 (main diagonal) ------------
+# (array_fallbacks registers DiagPart/MatrixDiagV3/MatrixSetDiagV3 only when absent here.)
+_DIAG_TYPES = "{bfloat16, half, float, double, int32, int64, complex64, complex128}"
+_ALIGN = "align: {'LEFT_RIGHT', 'RIGHT_LEFT', 'LEFT_LEFT', 'RIGHT_RIGHT'} = 'RIGHT_LEFT'"
+
+
+def _diag_shape(op):
+    dims = op._inputs[0]._shape._dims
+    return [UNKNOWN if dims is None else TensorShape._from_tuple(dims + dims)]
+
+
+def _diag_kernel(d):
+    d = np.asarray(d)
+    n = d.size
+    out = np.zeros((n, n), dtype=d.dtype)
+    out[np.arange(n), np.arange(n)] = d.reshape(-1)
+    return out.reshape(d.shape + d.shape)
+
+
+def _diag_part_shape(op):
+    dims = op._inputs[0]._shape._dims
+    if dims is None:
+        return [UNKNOWN]
+    if len(dims) % 2:
+        raise ValueError(
+            f"Input must have even rank <= 6, input rank is {len(dims)} for '{op.name}' "
+            "(op: 'DiagPart')"
+        )
+    return [TensorShape._from_tuple(dims[: len(dims) // 2])]
+
+
+def _diag_part_kernel(x):
+    x = np.asarray(x)
+    half = x.ndim // 2
+    n = int(np.prod(x.shape[:half]))
+    return x.reshape(n, n).diagonal().reshape(x.shape[:half]).copy()
+
+
+register_op(
+    "Diag",
+    inputs=["diagonal: T"],
+    outputs=["output: T"],
+    attrs=[f"T: {_DIAG_TYPES}"],
+    shape=_diag_shape,
+    kernel=_diag_kernel,
+    grad=lambda op, grad: op_output("DiagPart", None, [grad]),
+)
+register_op(
+    "DiagPart",
+    inputs=["input: T"],
+    outputs=["diagonal: T"],
+    attrs=[f"T: {_DIAG_TYPES}"],
+    shape=_diag_part_shape,
+    kernel=_diag_part_kernel,
+    grad=lambda op, grad: op_output("Diag", None, [grad]),
+)
+
+
+def _check_main_diagonal(op, k) -> None:
+    if np.any(np.reshape(k, -1) != 0):
+        raise errors.UnimplementedError(
+            None, op, f"tfgraph supports {op.type} on the main diagonal (k=0) only"
+        )
+
+
+def _matrix_diag_shape(op):
+    diag = op._inputs[0]._shape._dims
+    rows = constant_value(op._inputs[2])
+    cols = constant_value(op._inputs[3])
+    if diag is None:
+        return [UNKNOWN]
+    n = diag[-1]
+    r = int(rows) if rows is not None and int(rows) > 0 else n
+    c = int(cols) if cols is not None and int(cols) > 0 else n
+    return [TensorShape._from_tuple((*diag[:-1], r, c))]
+
+
+def _matrix_diag_kernel(op, ctx):
+    def kernel(diag, k, num_rows, num_cols, padding):
+        _check_main_diagonal(op, k)
+        diag = np.asarray(diag)
+        n = diag.shape[-1]
+        rows = int(num_rows) if int(num_rows) > 0 else n
+        cols = int(num_cols) if int(num_cols) > 0 else n
+        out = np.full((*diag.shape[:-1], rows, cols), padding, dtype=diag.dtype)
+        m = builtins.min(rows, cols, n)
+        idx = np.arange(m)
+        out[..., idx, idx] = diag[..., :m]
+        return out
+
+    return kernel
+
+
+def _matrix_diag_part_op(x, k, align):
+    zero = np.zeros((), dtype=x.dtype._base.np_dtype)
+    return op_output("MatrixDiagPartV3", "diag_part", [x, k, zero], {"align": align})
+
+
+def _matrix_diag_grad(op, grad):
+    return _matrix_diag_part_op(grad, op._inputs[1], op._attrs["align"]), None, None, None, None
+
+
+register_op(
+    "MatrixDiagV3",
+    inputs=["diagonal: T", "k: int32", "num_rows: int32", "num_cols: int32", "padding_value: T"],
+    outputs=["output: T"],
+    attrs=["T: type", _ALIGN],
+    shape=_matrix_diag_shape,
+    make_kernel=_matrix_diag_kernel,
+    grad=_matrix_diag_grad,
+)
+
+
+def _matrix_diag_part_shape(op):
+    dims = op._inputs[0]._shape._dims
+    if dims is None:
+        return [UNKNOWN]
+    if len(dims) < 2:
+        raise common_shapes.shape_error(op, f"Shape must be at least rank 2 but is rank {len(dims)}")
+    m, n = dims[-2:]
+    d = None if m is None or n is None else builtins.min(m, n)
+    return [TensorShape._from_tuple(dims[:-2] + (d,))]
+
+
+def _matrix_diag_part_kernel(op, ctx):
+    def kernel(x, k, padding):
+        _check_main_diagonal(op, k)
+        return np.ascontiguousarray(np.diagonal(x, axis1=-2, axis2=-1))
+
+    return kernel
+
+
+def _matrix_diag_part_grad(op, grad):
+    x, k = op._inputs[0], op._inputs[1]
+    align = op._attrs["align"]
+    dims = x._shape._dims
+    if dims is not None and None not in dims[-2:]:
+        rows, cols = dims[-2:]
+        zero = np.zeros((), dtype=grad.dtype._base.np_dtype)
+        return (
+            op_output("MatrixDiagV3", "diag", [grad, k, rows, cols, zero], {"align": align}),
+            None,
+            None,
+        )
+    return (
+        op_output("MatrixSetDiagV3", "set_diag", [zeros_like(x), grad, k], {"align": align}),
+        None,
+        None,
+    )
+
+
+register_op(
+    "MatrixDiagPartV3",
+    inputs=["input: T", "k: int32", "padding_value: T"],
+    outputs=["diagonal: T"],
+    attrs=["T: type", _ALIGN],
+    shape=_matrix_diag_part_shape,
+    make_kernel=_matrix_diag_part_kernel,
+    grad=_matrix_diag_part_grad,
+)
+
+
+def _matrix_set_diag_kernel(op, ctx):
+    def kernel(x, diag, k):
+        _check_main_diagonal(op, k)
+        out = np.array(x, copy=True)
+        m = builtins.min(out.shape[-2], out.shape[-1])
+        idx = np.arange(m)
+        out[..., idx, idx] = np.asarray(diag)[..., :m]
+        return out
+
+    return kernel
+
+
+def _matrix_set_diag_grad(op, grad):
+    diag = op._inputs[1]
+    k = op._inputs[2]
+    align = op._attrs["align"]
+    if diag._shape.is_fully_defined():
+        diag_shape = diag._shape.as_list()
+    else:
+        grad_shape = shape(grad)
+        batch_shape = grad_shape[:-2]
+        matrix_shape = grad_shape[-2:]
+        diag_shape = concat([batch_shape, [op_output("Min", None, [matrix_shape, 0])]], 0)
+    grad_input = op_output(
+        "MatrixSetDiagV3",
+        "set_diag",
+        [grad, zeros(diag_shape, dtype=grad.dtype._base), k],
+        {"align": align},
+    )
+    grad_diag = _matrix_diag_part_op(grad, k, align)
+    return grad_input, grad_diag, None
+
+
+register_op(
+    "MatrixSetDiagV3",
+    inputs=["input: T", "diagonal: T", "k: int32"],
+    outputs=["output: T"],
+    attrs=["T: type", _ALIGN],
+    shape=lambda op: [op._inputs[0]._shape],
+    make_kernel=_matrix_set_diag_kernel,
+    grad=_matrix_set_diag_grad,
+)
+
+
+# -- GatherNd, ScatterNd ---------------------------------------------------------------------
+def _gather_nd_shape(op):
+    p, i = op._inputs[0]._shape._dims, op._inputs[1]._shape._dims
+    if p is None or i is None or i[-1] is None:
+        return [UNKNOWN]
+    return [TensorShape._from_tuple(i[:-1] + p[i[-1] :])]
+
+
+def _gather_nd_kernel(op, ctx):
+    def kernel(params, indices):
+        params = np.asarray(params)
+        indices = np.asarray(indices)
+        k = indices.shape[-1]
+        flat = indices.reshape(-1, k)
+        for j in builtins.range(k):
+            col = flat[:, j]
+            if col.size and (col.min() < 0 or col.max() >= params.shape[j]):
+                row = int(np.argmax((col < 0) | (col >= params.shape[j])))
+                where = ",".join(map(str, np.unravel_index(row, indices.shape[:-1])))
+                bad = ", ".join(map(str, flat[row].tolist()))
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"indices[{where}] = [{bad}] does not index into param shape "
+                    f"{_shape_str(params.shape)}, node name: {op.name}",
+                )
+        out = params[tuple(flat.T)] if k else np.broadcast_to(params, (flat.shape[0],) + params.shape)
+        return np.ascontiguousarray(out).reshape(indices.shape[:-1] + params.shape[k:])
+
+    return kernel
+
+
+def _gather_nd_grad(op, grad):
+    ref, indices = op._inputs
+    ref_shape = shape(ref, out_type=indices.dtype._base)
+    dims = indices._shape._dims
+    if dims is not None and len(dims) == 2 and dims[-1] == 1:
+        return [_indexed_slices_type()(grad, squeeze(indices, axis=-1), ref_shape), None]
+    return [scatter_nd(indices, grad, ref_shape), None]
+
+
+register_op(
+    "GatherNd",
+    inputs=["params: Tparams", "indices: Tindices"],
+    outputs=["output: Tparams"],
+    attrs=["Tparams: type", "Tindices: {int16, int32, int64}", "bad_indices_policy: string = ''"],
+    shape=_gather_nd_shape,
+    make_kernel=_gather_nd_kernel,
+    grad=_gather_nd_grad,
+)
+
+
+def gather_nd(params, indices, name: str | None = None, batch_dims: int = 0) -> Tensor:
+    """Slices of `params` at the index vectors in the last dimension of `indices`."""
+    if batch_dims != 0:
+        raise NotImplementedError("tfgraph's gather_nd supports batch_dims=0 only")
+    return op_output("GatherNd", name, [params, indices])
+
+
+def _scatter_nd_shape(op):
+    return [constant_value_as_shape(op._inputs[2])]
+
+
+def _scatter_nd_kernel(op, ctx):
+    def kernel(indices, updates, shape_value):
+        indices = np.asarray(indices)
+        k = indices.shape[-1]
+        out_shape = tuple(shape_value.tolist())
+        updates = np.asarray(updates)
+        out = np.zeros(out_shape, dtype=updates.dtype)
+        flat = indices.reshape(-1, k)
+        for j in builtins.range(k):
+            col = flat[:, j]
+            if col.size and (col.min() < 0 or col.max() >= out_shape[j]):
+                row = int(np.argmax((col < 0) | (col >= out_shape[j])))
+                bad = ", ".join(map(str, flat[row].tolist()))
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"indices[{row}] = [{bad}] does not index into shape {_shape_str(out_shape)}",
+                )
+        np.add.at(out, tuple(flat.T), updates.reshape((flat.shape[0],) + out_shape[k:]))
+        return out
+
+    return kernel
+
+
+def _scatter_nd_grad(op, grad):
+    return [None, gather_nd(grad, op._inputs[0]), None]
+
+
+register_op(
+    "ScatterNd",
+    inputs=["indices: Tindices", "updates: T", "shape: Tindices"],
+    outputs=["output: T"],
+    attrs=["T: type", "Tindices: {int16, int32, int64}", "bad_indices_policy: string = ''"],
+    shape=_scatter_nd_shape,
+    make_kernel=_scatter_nd_kernel,
+    grad=_scatter_nd_grad,
+)
+
+
+def scatter_nd(indices, updates, shape, name: str | None = None) -> Tensor:
+    """Zeros of `shape` with `updates` added at `indices` (duplicates are summed)."""
+    return op_output("ScatterNd", name, [indices, updates, shape])
+
+
 # -- helpers used by other modules -------------------------------------------------------
 def numpy_constant(value, dtype=None):
     """`numpy_value` re-exported for modules that only need the array."""
@@ -2329,3 +3429,16 @@ def numpy_constant(value, dtype=None):
 
 
 __all__ += ["SCALAR", "numpy_constant"]
+__all__ += [
+    "broadcast_gradient_args",
+    "concat_offset",
+    "dynamic_partition",
+    "dynamic_stitch",
+    "gather_nd",
+    "invert_permutation",
+    "list_diff",
+    "parallel_dynamic_stitch",
+    "scatter_nd",
+    "setdiff1d",
+    "strided_slice_grad",
+]

@@ -179,6 +179,10 @@ def _print_kernel(op, ctx):
     return kernel
 
 
+def _print_grad(op, *grad):
+    return list(grad) + [None] * (len(op._inputs) - 1)
+
+
 register_op(
     "Print",
     inputs=["input: T", "data: U"],
@@ -193,6 +197,7 @@ register_op(
     shape=common_shapes.unchanged_shape,
     make_kernel=_print_kernel,
     stateful=True,
+    grad=_print_grad,
 )
 
 

@@ -10,20 +10,42 @@ client/plan.py).
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import GraphKeys, get_default_graph
+from tfgraph.framework.indexed_slices import IndexedSlices
 from tfgraph.framework.ops import Operation, Tensor
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.resources import DEAD
 from tfgraph.ops import array_ops, common_shapes
 from tfgraph.ops.apply import apply_op
 
-__all__ = ["CondContext", "cond", "group", "merge", "no_op", "switch", "tuple", "with_dependencies"]
+__all__ = [
+    "CondContext",
+    "cond",
+    "group",
+    "merge",
+    "no_op",
+    "op_context",
+    "switch",
+    "tuple",
+    "with_dependencies",
+]
 
 _builtin_tuple = tuple
+
+# The CondContext each op was created in (TF keeps it on the op as _control_flow_context);
+# gradients of Switch and Merge need it.
+_op_contexts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def op_context(op: Operation):
+    """The `CondContext` `op` belongs to, or None."""
+    return _op_contexts.get(op)
 
 # -- NoOp -----------------------------------------------------------------------------------
 register_op("NoOp", kernel=lambda: None, grad=NOT_DIFFERENTIABLE)
@@ -88,6 +110,12 @@ def with_dependencies(dependencies, output_tensor, name: str | None = None) -> T
     g = get_default_graph()
     with g.name_scope(name or "control_dependency") as scope:
         with g.colocate_with(_as_op(output_tensor)), g.control_dependencies(dependencies):
+            if isinstance(output_tensor, IndexedSlices):
+                return IndexedSlices(
+                    array_ops.identity(output_tensor.values, name=scope),
+                    output_tensor.indices,
+                    output_tensor.dense_shape,
+                )
             output_tensor = convert_to_tensor(output_tensor)
             return array_ops.identity(output_tensor, name=scope)
 
@@ -96,7 +124,9 @@ def tuple(tensors, name: str | None = None, control_inputs=None) -> list:
     """The `tensors`, each available only after all of them are computed."""
     g = get_default_graph()
     with g.name_scope(name or "tuple") as scope:
-        gating = [t.op if isinstance(t, Tensor) else t for t in tensors if t is not None]
+        gating = [
+            t.op if isinstance(t, (Tensor, IndexedSlices)) else t for t in tensors if t is not None
+        ]
         if control_inputs:
             gating.extend(control_inputs)
         gate = group(*gating)
@@ -104,7 +134,7 @@ def tuple(tensors, name: str | None = None, control_inputs=None) -> list:
         for t in tensors:
             if t is None:
                 out.append(None)
-            elif isinstance(t, Tensor):
+            elif isinstance(t, (Tensor, IndexedSlices)):
                 out.append(with_dependencies([gate], t))
             else:
                 with g.control_dependencies([gate]):
@@ -126,6 +156,19 @@ def _switch_kernel(data, pred):
     return (DEAD, data) if pred else (data, DEAD)
 
 
+def _switch_grad(op, *grad):
+    """A Merge of the branch gradients. In a cond branch, the untaken side's gradient is
+    the zeros the gradient pass made for it (alive only when that side is taken)."""
+    ctxt = op_context(op)
+    if ctxt is not None:
+        if grad[1 - ctxt.branch] is None:
+            return None, None
+        return merge(list(grad), name="cond_grad")[0], None
+    false_grad = switch(grad[0], op._inputs[1])[0]
+    true_grad = switch(grad[1], op._inputs[1])[1]
+    return merge([false_grad, true_grad])[0], None
+
+
 register_op(
     "Switch",
     inputs=["data: T", "pred: bool"],
@@ -133,6 +176,7 @@ register_op(
     attrs=["T: type"],
     shape=_switch_shape,
     kernel=_switch_kernel,
+    grad=_switch_grad,
 )
 register_op(
     "RefSwitch",
@@ -141,6 +185,7 @@ register_op(
     attrs=["T: type"],
     shape=_switch_shape,
     kernel=_switch_kernel,
+    grad=_switch_grad,
     allows_uninitialized_input=True,
 )
 
@@ -160,6 +205,19 @@ def _merge_kernel(*inputs):
     return DEAD, DEAD
 
 
+def _merge_grad(op, grad, _):
+    """A Switch of the gradient: on the cond's predicate for a cond's Merge, else on which
+    input the Merge forwarded."""
+    ctxt = op_context(op._inputs[0]._op)
+    if ctxt is not None:
+        return list(_switch_ref_or_tensor(grad, ctxt.pred, name="cond_grad"))
+    from tfgraph.ops import math_ops
+
+    n = len(op._inputs)
+    conds = [math_ops.equal(op._outputs[1], i) for i in range(n)]
+    return [_switch_ref_or_tensor(grad, conds[i])[1] for i in range(n)]
+
+
 register_op(
     "Merge",
     inputs=["inputs: N * T"],
@@ -167,6 +225,7 @@ register_op(
     attrs=["T: type", "N: int >= 1"],
     shape=_merge_shape,
     kernel=_merge_kernel,
+    grad=_merge_grad,
 )
 register_op(
     "RefMerge",
@@ -175,6 +234,7 @@ register_op(
     attrs=["T: type", "N: int >= 1"],
     shape=_merge_shape,
     kernel=_merge_kernel,
+    grad=_merge_grad,
 )
 
 # Op types at which the plan must track dead values.
@@ -275,6 +335,7 @@ class CondContext:
         with g.control_dependencies(None):
             result = _switch_ref_or_tensor(result, self._pred)[self._branch]
         g.prevent_fetching(result.op)
+        _op_contexts[result.op] = self
         ctx = self
         while ctx is not None:
             ctx._values.add(result.name)
@@ -284,6 +345,7 @@ class CondContext:
 
     def add_op(self, op: Operation) -> None:
         """Called for every op created in this branch (by Graph._create_op)."""
+        _op_contexts[op] = self
         if not op._inputs:
             if not any(
                 c._outputs and c._outputs[0].name in self._values for c in op._control_inputs

@@ -32,7 +32,9 @@ __all__ = [
     "argmin",
     "ceil",
     "clip_by_value",
+    "complex",
     "count_nonzero",
+    "cumprod",
     "cumsum",
     "div",
     "divide",
@@ -43,6 +45,7 @@ __all__ = [
     "floormod",
     "greater",
     "greater_equal",
+    "imag",
     "less",
     "less_equal",
     "log",
@@ -66,8 +69,11 @@ __all__ = [
     "reduce_min",
     "reduce_prod",
     "reduce_sum",
+    "real",
+    "realdiv",
     "round",
     "rsqrt",
+    "scalar_mul",
     "sigmoid",
     "sign",
     "sqrt",
@@ -76,6 +82,7 @@ __all__ = [
     "tanh",
     "tensordot",
     "truediv",
+    "unsorted_segment_sum",
 ]
 
 _NUM = (
@@ -99,6 +106,172 @@ def _rsqrt(x):
 
 def _sign(x):
     return np.sign(x)
+
+
+# -- gradients of elementwise ops ---------------------------------------------------------------
+# Each builds TF's subgraph (same ops, same order) so graphs and numbers match TensorFlow.
+def _deps(grad):
+    """`control_dependencies([grad])`: the gradient ops run after `grad` is computed."""
+    return get_default_graph().control_dependencies([grad])
+
+
+def _grad_op(op_type: str, y, dy) -> Tensor:
+    return op_output(op_type, None, [y, dy])
+
+
+def _abs_grad(op, grad):
+    return grad * sign(op._inputs[0])
+
+
+def _neg_grad(op, grad):
+    return -grad
+
+
+def _reciprocal_grad(op, grad):
+    return _grad_op("ReciprocalGrad", op._outputs[0], grad)
+
+
+def _square_grad(op, grad):
+    x = op._inputs[0]
+    with _deps(grad):
+        x = conj(x)
+        y = constant(2.0, dtype=x.dtype._base)
+        return multiply(grad, multiply(x, y))
+
+
+def _sqrt_grad(op, grad):
+    return _grad_op("SqrtGrad", op._outputs[0], grad)
+
+
+def _rsqrt_grad(op, grad):
+    return _grad_op("RsqrtGrad", op._outputs[0], grad)
+
+
+def _exp_grad(op, grad):
+    y = op._outputs[0]
+    with _deps(grad):
+        return grad * conj(y)
+
+
+def _expm1_grad(op, grad):
+    x = op._inputs[0]
+    with _deps(grad):
+        return grad * exp(conj(x))
+
+
+def _log_grad(op, grad):
+    x = op._inputs[0]
+    with _deps(grad):
+        return grad * reciprocal(conj(x))
+
+
+def _log1p_grad(op, grad):
+    x = op._inputs[0]
+    with _deps(grad):
+        return grad * reciprocal(1 + conj(x))
+
+
+def _sinh_grad(op, grad):
+    x = op._inputs[0]
+    with _deps(grad):
+        return grad * cosh(conj(x))
+
+
+def _cosh_grad(op, grad):
+    x = op._inputs[0]
+    with _deps(grad):
+        return grad * sinh(conj(x))
+
+
+def _tanh_grad(op, grad):
+    y = op._outputs[0]
+    with _deps(grad):
+        return _grad_op("TanhGrad", conj(y), grad)
+
+
+def _sigmoid_grad(op, grad):
+    y = op._outputs[0]
+    with _deps(grad):
+        return _grad_op("SigmoidGrad", conj(y), grad)
+
+
+def _sign_grad(op, grad):
+    return array_ops.zeros_like(op._inputs[0])
+
+
+def _sin_grad(op, grad):
+    x = op._inputs[0]
+    with _deps(grad):
+        return grad * cos(conj(x))
+
+
+def _cos_grad(op, grad):
+    x = op._inputs[0]
+    with _deps(grad):
+        return -grad * sin(conj(x))
+
+
+def _tan_grad(op, grad):
+    x = op._inputs[0]
+    with _deps(grad):
+        secx = reciprocal(cos(conj(x)))
+        return square(secx) * grad
+
+
+def _asin_grad(op, grad):
+    x = op._inputs[0]
+    with _deps(grad):
+        x2 = square(conj(x))
+        one = constant(1, dtype=grad.dtype._base)
+        return grad * reciprocal(sqrt(subtract(one, x2)))
+
+
+def _acos_grad(op, grad):
+    x = op._inputs[0]
+    with _deps(grad):
+        x2 = square(conj(x))
+        one = constant(1, dtype=grad.dtype._base)
+        return -grad * reciprocal(sqrt(subtract(one, x2)))
+
+
+def _atan_grad(op, grad):
+    x = op._inputs[0]
+    with _deps(grad):
+        x2 = square(conj(x))
+        one = constant(1, dtype=grad.dtype._base)
+        return grad * reciprocal(add(one, x2))
+
+
+def _no_grad_1(op, grad):
+    return [None]
+
+
+_UNARY_GRADS = {
+    "Neg": _neg_grad,
+    "Abs": _abs_grad,
+    "Square": _square_grad,
+    "Sqrt": _sqrt_grad,
+    "Rsqrt": _rsqrt_grad,
+    "Exp": _exp_grad,
+    "Log": _log_grad,
+    "Log1p": _log1p_grad,
+    "Expm1": _expm1_grad,
+    "Sigmoid": _sigmoid_grad,
+    "Tanh": _tanh_grad,
+    "Sign": _sign_grad,
+    "Round": _no_grad_1,
+    "Floor": _no_grad_1,
+    "Ceil": _no_grad_1,
+    "Reciprocal": _reciprocal_grad,
+    "Sin": _sin_grad,
+    "Cos": _cos_grad,
+    "Tan": _tan_grad,
+    "Asin": _asin_grad,
+    "Acos": _acos_grad,
+    "Atan": _atan_grad,
+    "Sinh": _sinh_grad,
+    "Cosh": _cosh_grad,
+}
 
 
 _UNARY = {
@@ -143,6 +316,91 @@ for _name, _entry in _UNARY.items():
         attrs=[f"T: {_types}"],
         shape=common_shapes.unchanged_shape,
         kernel=_kernel,
+        grad=_UNARY_GRADS[_name],
+    )
+
+# -- SigmoidGrad, TanhGrad, SqrtGrad, RsqrtGrad, ReciprocalGrad ---------------------------------
+# (y, dy) -> the input gradient of the op whose output is y; each is differentiable again.
+def _grad_op_shape(op):
+    return [common_shapes.merge_shapes(op._inputs[0]._shape, op._inputs[1]._shape, op)]
+
+
+def _sigmoid_grad_kernel(y, dy):
+    return dy * y * (1 - y)
+
+
+def _tanh_grad_kernel(y, dy):
+    return dy * (1 - y * y)
+
+
+def _sqrt_grad_kernel(y, dy):
+    return dy * 0.5 / y
+
+
+def _rsqrt_grad_kernel(y, dy):
+    return dy * -0.5 * (y * y * y)
+
+
+def _reciprocal_grad_kernel(y, dy):
+    return -dy * (y * y)
+
+
+def _sigmoid_grad_grad(op, grad):
+    with _deps(grad):
+        a = conj(op._inputs[0])
+        b = conj(op._inputs[1])
+        gb = grad * b
+        return gb - 2.0 * gb * a, _grad_op("SigmoidGrad", a, grad)
+
+
+def _tanh_grad_grad(op, grad):
+    with _deps(grad):
+        a = conj(op._inputs[0])
+        b = conj(op._inputs[1])
+        return grad * -2.0 * b * a, _grad_op("TanhGrad", a, grad)
+
+
+def _sqrt_grad_grad(op, grad):
+    a = op._inputs[0]
+    y = op._outputs[0]
+    with _deps(grad):
+        ga = grad / a
+        return -conj(ga) * y, 0.5 * ga
+
+
+def _rsqrt_grad_grad(op, grad):
+    a, b = op._inputs
+    with _deps(grad):
+        ca = conj(a)
+        cg = conj(grad)
+        grad_a = -1.5 * cg * b * square(ca)
+        grad_b = _grad_op("RsqrtGrad", ca, grad)
+        return grad_a, grad_b
+
+
+def _reciprocal_grad_grad(op, grad):
+    b = op._inputs[1]
+    with _deps(grad):
+        ca = conj(op._inputs[0])
+        cg = conj(grad)
+        return cg * -2.0 * b * ca, _grad_op("ReciprocalGrad", ca, grad)
+
+
+for _name, _kernel, _grad in (
+    ("SigmoidGrad", _sigmoid_grad_kernel, _sigmoid_grad_grad),
+    ("TanhGrad", _tanh_grad_kernel, _tanh_grad_grad),
+    ("SqrtGrad", _sqrt_grad_kernel, _sqrt_grad_grad),
+    ("RsqrtGrad", _rsqrt_grad_kernel, _rsqrt_grad_grad),
+    ("ReciprocalGrad", _reciprocal_grad_kernel, _reciprocal_grad_grad),
+):
+    register_op(
+        _name,
+        inputs=["y: T", "dy: T"],
+        outputs=["z: T"],
+        attrs=[f"T: {_FLOAT_COMPLEX}"],
+        shape=_grad_op_shape,
+        kernel=_kernel,
+        grad=_grad,
     )
 
 for _name, _kernel in (("IsNan", np.isnan), ("IsInf", np.isinf), ("IsFinite", np.isfinite)):
@@ -221,6 +479,13 @@ def _complex_abs_kernel(op, ctx):
     return lambda x: np.abs(x).astype(np_dtype)
 
 
+def _complex_abs_grad(op, grad):
+    return div_no_nan(
+        complex(grad, array_ops.zeros_like(grad)) * op._inputs[0],
+        complex(op._outputs[0], array_ops.zeros_like(op._outputs[0])),
+    )
+
+
 register_op(
     "ComplexAbs",
     inputs=["x: T"],
@@ -228,6 +493,7 @@ register_op(
     attrs=["T: {complex64, complex128} = complex64", "Tout: {float, double} = float"],
     shape=common_shapes.unchanged_shape,
     make_kernel=_complex_abs_kernel,
+    grad=_complex_abs_grad,
 )
 
 
@@ -242,6 +508,7 @@ register_op(
     attrs=["T: {complex64, complex128, variant} = complex64"],
     shape=common_shapes.unchanged_shape,
     kernel=_conj_kernel,
+    grad=lambda op, grad: conj(grad),
 )
 
 
@@ -250,6 +517,106 @@ def conj(x, name: str | None = None) -> Tensor:
     if x.dtype.is_complex:
         return op_output("Conj", name, [x])
     return x
+
+
+# -- Complex, Real, Imag ----------------------------------------------------------------------
+def _complex_kernel(op, ctx):
+    np_dtype = op._attrs["Tout"].np_dtype
+
+    def kernel(real, imag):
+        out = np.empty(np.broadcast_shapes(np.shape(real), np.shape(imag)), dtype=np_dtype)
+        out.real = real
+        out.imag = imag
+        return out
+
+    return kernel
+
+
+def _complex_grad(op, grad):
+    x, y = op._inputs
+    sx = array_ops.shape(x)
+    sy = array_ops.shape(y)
+    rx, ry = array_ops.broadcast_gradient_args(sx, sy)
+    return (
+        array_ops.reshape(reduce_sum(real(grad), rx), sx),
+        array_ops.reshape(reduce_sum(imag(grad), ry), sy),
+    )
+
+
+register_op(
+    "Complex",
+    inputs=["real: T", "imag: T"],
+    outputs=["out: Tout"],
+    attrs=["T: {float, double} = float", "Tout: {complex64, complex128} = complex64"],
+    shape=common_shapes.broadcast_shape,
+    make_kernel=_complex_kernel,
+    grad=_complex_grad,
+)
+
+
+def _part_kernel(np_fn):
+    def make(op, ctx):
+        np_dtype = op._attrs["Tout"].np_dtype
+        return lambda x: np.ascontiguousarray(np_fn(x), dtype=np_dtype)
+
+    return make
+
+
+def _real_grad(op, grad):
+    zero = constant(0, dtype=grad.dtype._base)
+    return complex(grad, zero)
+
+
+def _imag_grad(op, grad):
+    zero = constant(0, dtype=grad.dtype._base)
+    return complex(zero, grad)
+
+
+for _name, _fn, _grad in (("Real", np.real, _real_grad), ("Imag", np.imag, _imag_grad)):
+    register_op(
+        _name,
+        inputs=["input: T"],
+        outputs=["output: Tout"],
+        attrs=["T: {complex64, complex128} = complex64", "Tout: {float, double} = float"],
+        shape=common_shapes.unchanged_shape,
+        make_kernel=_part_kernel(_fn),
+        grad=_grad,
+    )
+
+_COMPLEX_OF = {dtypes.float32: dtypes.complex64, dtypes.float64: dtypes.complex128}
+
+
+def complex(real, imag, name: str | None = None) -> Tensor:
+    """The complex tensor real + imag * 1j (float32 -> complex64, float64 -> complex128)."""
+    g = get_default_graph()
+    with g.name_scope(name or "Complex") as scope:
+        real = convert_to_tensor(real, name="real")
+        imag = convert_to_tensor(imag, name="imag")
+        tout = _COMPLEX_OF.get(real.dtype._base)
+        if tout is None or imag.dtype._base is not real.dtype._base:
+            raise TypeError(
+                f"Types of real and imag don't match: {real.dtype.name} {imag.dtype.name}"
+            )
+        return op_output("Complex", scope, [real, imag], {"Tout": tout})
+
+
+def _complex_part(op_type: str, default_name: str):
+    def fn(input, name: str | None = None) -> Tensor:
+        g = get_default_graph()
+        with g.name_scope(name or default_name) as scope:
+            input = convert_to_tensor(input, name="input")
+            if input.dtype.is_complex:
+                return op_output(op_type, scope, [input], {"Tout": input.dtype.real_dtype})
+            if op_type == "Real":
+                return input
+            return array_ops.zeros_like(input)
+
+    fn.__name__ = default_name.lower()
+    return fn
+
+
+real = _complex_part("Real", "Real")
+imag = _complex_part("Imag", "Imag")
 
 
 # -- elementwise binary ---------------------------------------------------------------------
@@ -303,6 +670,199 @@ def _add_kernel_for_strings(op, ctx):
     return np.add
 
 
+# -- broadcasting gradient reduction (written once, used by every broadcasting op) -------------
+def _infer_gradient_reduction_axes(x_shape, y_shape):
+    """The axes along which x and y were broadcast, when static shapes decide it; else
+    (None, None)."""
+    x_dims, y_dims = x_shape._dims, y_shape._dims
+    if x_dims is None or y_dims is None:
+        return None, None
+    x_rank, y_rank = len(x_dims), len(y_dims)
+    b_rank = builtins.max(x_rank, y_rank)
+    x_axes, y_axes = [], []
+    for axis in builtins.range(b_rank):
+        x_dim = 1 if axis < b_rank - x_rank else x_dims[axis - (b_rank - x_rank)]
+        y_dim = 1 if axis < b_rank - y_rank else y_dims[axis - (b_rank - y_rank)]
+        if x_dim == 1 and y_dim != 1:
+            x_axes.append(axis)
+        elif y_dim == 1 and x_dim != 1:
+            y_axes.append(axis)
+        elif x_dim is None or y_dim is None:
+            return None, None
+    return x_axes, y_axes
+
+
+def smart_broadcast_gradient_args(x, y):
+    """For each of x and y: (its shape tensor, the axes to reduce its gradient over, whether
+    to reduce). Static shapes give constant axes; otherwise a BroadcastGradientArgs op
+    computes them at run time (as TF's SmartBroadcastGradientArgs)."""
+    x_shape = array_ops.shape(x)
+    y_shape = array_ops.shape(y)
+    x_axes, y_axes = _infer_gradient_reduction_axes(x._shape, y._shape)
+    if x_axes is None or y_axes is None:
+        x_axes, y_axes = array_ops.broadcast_gradient_args(x_shape, y_shape)
+        x_must, y_must = True, True
+    else:
+        x_must = bool(x_axes) or x._shape.ndims < y._shape.ndims
+        y_must = bool(y_axes) or y._shape.ndims < x._shape.ndims
+    return (x_shape, x_axes, x_must), (y_shape, y_axes, y_must)
+
+
+def _reduce_gradient_arg(grad, shape_axes_must_reduce):
+    shape, axes, must_reduce = shape_axes_must_reduce
+    if grad is not None and must_reduce:
+        grad = reduce_sum(grad, axes, keepdims=True)
+        grad = array_ops.reshape(grad, shape)
+    return grad
+
+
+def reduce_gradient_args(x, y, gx, gy):
+    """Sums the gradients `gx`, `gy` of a broadcasting binary op over the broadcast axes
+    and reshapes them to the shapes of `x` and `y`."""
+    if gx is not None or gy is not None:
+        bx, by = smart_broadcast_gradient_args(x, y)
+        gx = _reduce_gradient_arg(gx, bx)
+        gy = _reduce_gradient_arg(gy, by)
+    return gx, gy
+
+
+def _shapes_fully_specified_and_equal(x, y, grad) -> bool:
+    xd, yd, gd = x._shape._dims, y._shape._dims, grad._shape._dims
+    return xd == yd and xd == gd and xd is not None and None not in xd
+
+
+def _add_grad(op, grad):
+    x, y = op._inputs
+    if isinstance(grad, Tensor) and _shapes_fully_specified_and_equal(x, y, grad):
+        return grad, grad
+    return reduce_gradient_args(x, y, grad, grad)
+
+
+def _sub_grad(op, grad):
+    x, y = op._inputs
+    if isinstance(grad, Tensor) and _shapes_fully_specified_and_equal(x, y, grad):
+        return grad, -grad
+    return reduce_gradient_args(x, y, grad, -grad)
+
+
+def _mul_grad(op, grad):
+    x, y = op._inputs
+    if (
+        isinstance(grad, Tensor)
+        and _shapes_fully_specified_and_equal(x, y, grad)
+        and grad.dtype._base in (dtypes.int32, dtypes.float32)
+    ):
+        return op_output("Mul", None, [grad, y]), op_output("Mul", None, [grad, x])
+    gx = op_output("Mul", None, [grad, conj(y)])
+    gy = op_output("Mul", None, [conj(x), grad])
+    return reduce_gradient_args(x, y, gx, gy)
+
+
+def _div_grad(op, grad):
+    x, y = op._inputs
+    cx, cy = conj(x), conj(y)
+    gx = divide(grad, cy)
+    gy = grad * divide(divide(-cx, cy), cy)
+    return reduce_gradient_args(x, y, gx, gy)
+
+
+def _real_div_grad(op, grad):
+    x, y = op._inputs
+    cx, cy = conj(x), conj(y)
+    gx = realdiv(grad, cy)
+    gy = grad * realdiv(realdiv(-cx, cy), cy)
+    return reduce_gradient_args(x, y, gx, gy)
+
+
+def _div_no_nan_grad(op, grad):
+    x = conj(op._inputs[0])
+    y = conj(op._inputs[1])
+    gx = div_no_nan(grad, y)
+    gy = grad * div_no_nan(div_no_nan(-x, y), y)
+    return reduce_gradient_args(x, y, gx, gy)
+
+
+def _no_grad_2(op, grad):
+    return None, None
+
+
+def _floor_mod_grad(op, grad):
+    x = conj(op._inputs[0])
+    y = conj(op._inputs[1])
+    floor_xy = op_output("FloorDiv", None, [x, y])
+    gx = grad
+    gy = grad * negative(floor_xy)
+    return reduce_gradient_args(x, y, gx, gy)
+
+
+def _pow_grad(op, grad):
+    x, y = op._inputs
+    cx, cy = conj(x), conj(y)
+    gx = grad * cy * pow(cx, cy - 1)
+    if x.dtype.is_complex:
+        mask = not_equal(cx, 0)
+    else:
+        mask = cx > 0
+    safe_x = array_ops.where(mask, cx, array_ops.ones_like(x))
+    log_x = array_ops.where(mask, log(safe_x), array_ops.zeros_like(x))
+    gy = grad * conj(op._outputs[0]) * log_x
+    return reduce_gradient_args(x, y, gx, gy)
+
+
+def _maximum_minimum_grad(op, grad, selector):
+    x, y = op._inputs
+    zeros = array_ops.zeros_like(grad)
+    xmask = selector(x, y)
+    gx = array_ops.where_v2(xmask, grad, zeros)
+    gy = array_ops.where_v2(xmask, zeros, grad)
+    return reduce_gradient_args(x, y, gx, gy)
+
+
+def _maximum_grad(op, grad):
+    return _maximum_minimum_grad(op, grad, greater_equal)
+
+
+def _minimum_grad(op, grad):
+    return _maximum_minimum_grad(op, grad, less_equal)
+
+
+def _squared_difference_grad(op, grad):
+    x, y = op._inputs
+    with _deps(grad):
+        x_grad = scalar_mul(2.0, grad) * (x - y)
+    if isinstance(grad, Tensor) and _shapes_fully_specified_and_equal(x, y, grad):
+        return x_grad, -x_grad
+    return reduce_gradient_args(x, y, x_grad, -x_grad)
+
+
+def _atan2_grad(op, grad):
+    y, x = op._inputs
+    with _deps(grad):
+        grad_inv = grad / (square(y) + square(x))
+        gy = x * grad_inv
+        gx = -y * grad_inv
+        return reduce_gradient_args(y, x, gy, gx)
+
+
+_BINARY_GRADS = {
+    "AddV2": _add_grad,
+    "Add": _add_grad,
+    "Sub": _sub_grad,
+    "Mul": _mul_grad,
+    "RealDiv": _real_div_grad,
+    "Div": _div_grad,
+    "FloorDiv": _no_grad_2,
+    "FloorMod": _floor_mod_grad,
+    "TruncateDiv": _no_grad_2,
+    "Pow": _pow_grad,
+    "Maximum": _maximum_grad,
+    "Minimum": _minimum_grad,
+    "SquaredDifference": _squared_difference_grad,
+    "Atan2": _atan2_grad,
+    "DivNoNan": _div_no_nan_grad,
+}
+
+
 for _name, (_kernel, _types) in _BINARY.items():
     register_op(
         _name,
@@ -312,6 +872,7 @@ for _name, (_kernel, _types) in _BINARY.items():
         shape=common_shapes.broadcast_shape,
         kernel=None if _name == "Add" else _kernel,
         make_kernel=_add_kernel_for_strings if _name == "Add" else None,
+        grad=_BINARY_GRADS[_name],
     )
 
 _COMPARE = {
@@ -440,6 +1001,23 @@ def logical_xor(x, y, name: str = "LogicalXor") -> Tensor:
     return logical_and(logical_or(x, y), logical_not(logical_and(x, y)), name=name)
 
 
+def realdiv(x, y, name: str | None = None) -> Tensor:
+    """x / y for real or complex types (the `RealDiv` op, named `RealDiv`)."""
+    return op_output("RealDiv", name, [x, y])
+
+
+def scalar_mul(scalar, x, name: str | None = None):
+    """`scalar * x` for a 0-D `scalar`; keeps `x` an IndexedSlices if it is one."""
+    from tfgraph.framework.indexed_slices import IndexedSlices
+
+    scalar = convert_to_tensor(scalar, dtype=x.dtype._base, name="scalar")
+    if scalar._shape.ndims != 0:
+        raise ValueError(f"The input scalar must be a 0-D value. Received shape {scalar.shape}.")
+    if isinstance(x, IndexedSlices):
+        return IndexedSlices(op_output("Mul", name, [scalar, x.values]), x.indices, x.dense_shape)
+    return op_output("Mul", name, [scalar, x])
+
+
 def floordiv(x, y, name: str | None = None) -> Tensor:
     """Floor division (`FloorDiv`, named `floordiv`)."""
     return _binary("FloorDiv", "floordiv")(x, y, name)
@@ -508,6 +1086,10 @@ def _add_n_kernel(*xs):
     return functools.reduce(np.add, xs)
 
 
+def _add_n_grad(op, grad):
+    return [grad] * len(op._inputs)
+
+
 register_op(
     "AddN",
     inputs=["inputs: N * T"],
@@ -515,6 +1097,7 @@ register_op(
     attrs=["N: int >= 1", f"T: {_NUM}"],
     shape=_add_n_shape,
     kernel=_add_n_kernel,
+    grad=_add_n_grad,
 )
 
 
@@ -561,6 +1144,34 @@ def _matmul_kernel(op, ctx):
     return lambda a, b: np.matmul(a.T, b.T)
 
 
+def _mat_mul(a, b, transpose_a=False, transpose_b=False, grad_a=False, grad_b=False):
+    attrs = {"transpose_a": transpose_a, "transpose_b": transpose_b}
+    if grad_a:
+        attrs["grad_a"] = True
+    if grad_b:
+        attrs["grad_b"] = True
+    return op_output("MatMul", None, [a, b], attrs)
+
+
+def _matmul_grad(op, grad):
+    t_a, t_b = op._attrs["transpose_a"], op._attrs["transpose_b"]
+    a = conj(op._inputs[0])
+    b = conj(op._inputs[1])
+    if not t_a and not t_b:
+        grad_a = _mat_mul(grad, b, transpose_b=True, grad_a=True)
+        grad_b = _mat_mul(a, grad, transpose_a=True, grad_b=True)
+    elif not t_a and t_b:
+        grad_a = _mat_mul(grad, b, grad_a=True)
+        grad_b = _mat_mul(grad, a, transpose_a=True, grad_b=True)
+    elif t_a and not t_b:
+        grad_a = _mat_mul(b, grad, transpose_b=True, grad_a=True)
+        grad_b = _mat_mul(a, grad, grad_b=True)
+    else:
+        grad_a = _mat_mul(b, grad, transpose_a=True, transpose_b=True, grad_a=True)
+        grad_b = _mat_mul(grad, a, transpose_a=True, transpose_b=True, grad_b=True)
+    return grad_a, grad_b
+
+
 register_op(
     "MatMul",
     inputs=["a: T", "b: T"],
@@ -575,6 +1186,7 @@ register_op(
     ],
     shape=_matmul_shape,
     make_kernel=_matmul_kernel,
+    grad=_matmul_grad,
 )
 
 
@@ -587,6 +1199,9 @@ def matmul(
     adjoint_b: bool = False,
     a_is_sparse: bool = False,
     b_is_sparse: bool = False,
+    output_type=None,
+    grad_a: bool = False,
+    grad_b: bool = False,
     name: str | None = None,
 ) -> Tensor:
     """Matrix product of `a` and `b` (rank 2), optionally transposed."""
@@ -604,12 +1219,18 @@ def matmul(
             b, transpose_b = conj(b), True
         ra, rb = a.shape.ndims, b.shape.ndims
         if (ra is not None and ra != 2) or (rb is not None and rb != 2):
-            return op_output(
-                "BatchMatMulV2", scope, [a, b], {"adj_x": transpose_a, "adj_y": transpose_b}
-            )
-        return op_output(
-            "MatMul", scope, [a, b], {"transpose_a": transpose_a, "transpose_b": transpose_b}
-        )
+            attrs = {"adj_x": transpose_a, "adj_y": transpose_b}
+            if grad_a:
+                attrs["grad_x"] = True
+            if grad_b:
+                attrs["grad_y"] = True
+            return op_output("BatchMatMulV2", scope, [a, b], attrs)
+        attrs = {"transpose_a": transpose_a, "transpose_b": transpose_b}
+        if grad_a:
+            attrs["grad_a"] = True
+        if grad_b:
+            attrs["grad_b"] = True
+        return op_output("MatMul", scope, [a, b], attrs)
 
 
 def _batch_matmul_shape(op):
@@ -643,6 +1264,43 @@ def _batch_matmul_kernel(op, ctx):
     return kernel
 
 
+def _batch_matmul_grad(op, grad):
+    x, y = op._inputs
+    adj_x, adj_y = op._attrs["adj_x"], op._attrs["adj_y"]
+    if not adj_x:
+        if not adj_y:
+            grad_x = matmul(grad, y, adjoint_a=False, adjoint_b=True, grad_a=True)
+            grad_y = matmul(x, grad, adjoint_a=True, adjoint_b=False, grad_b=True)
+        else:
+            grad_x = matmul(grad, y, adjoint_a=False, adjoint_b=False, grad_a=True)
+            grad_y = matmul(grad, x, adjoint_a=True, adjoint_b=False, grad_b=True)
+    elif not adj_y:
+        grad_x = matmul(y, grad, adjoint_a=False, adjoint_b=True, grad_a=True)
+        grad_y = matmul(x, grad, adjoint_a=False, adjoint_b=False, grad_b=True)
+    else:
+        grad_x = matmul(y, grad, adjoint_a=True, adjoint_b=True, grad_a=True)
+        grad_y = matmul(grad, x, adjoint_a=True, adjoint_b=True, grad_b=True)
+    sx_static, sy_static = x._shape, y._shape
+    may_have_batch = (sx_static.ndims is None or sx_static.ndims > 2) or (
+        sy_static.ndims is None or sy_static.ndims > 2
+    )
+    batch_match = (
+        sx_static.ndims is not None
+        and sy_static.ndims is not None
+        and sx_static[:-2].is_fully_defined()
+        and sy_static[:-2].is_fully_defined()
+        and sx_static[:-2] == sy_static[:-2]
+    )
+    if not may_have_batch or batch_match:
+        return grad_x, grad_y
+    sx = array_ops.shape(x)
+    sy = array_ops.shape(y)
+    rx, ry = array_ops.broadcast_gradient_args(sx[:-2], sy[:-2])
+    grad_x = array_ops.reshape(reduce_sum(grad_x, rx), sx)
+    grad_y = array_ops.reshape(reduce_sum(grad_y, ry), sy)
+    return grad_x, grad_y
+
+
 register_op(
     "BatchMatMulV2",
     inputs=["x: T", "y: T"],
@@ -656,6 +1314,7 @@ register_op(
     ],
     shape=_batch_matmul_shape,
     make_kernel=_batch_matmul_kernel,
+    grad=_batch_matmul_grad,
 )
 
 
@@ -787,6 +1446,130 @@ _REDUCTIONS = {
     "Max": (_max, _REAL),
     "Min": (_min, _REAL),
 }
+# -- reduction gradients --------------------------------------------------------------------
+def reduced_shape(input_shape, axes):
+    """The shape `input_shape` reduced over `axes` with kept dimensions (TF's helper: a
+    constant when both are static, else a DynamicStitch)."""
+    shape_value = constant_value(input_shape) if isinstance(input_shape, Tensor) else None
+    if shape_value is None and not isinstance(input_shape, Tensor):
+        shape_value = np.asarray(input_shape)
+    if shape_value is not None:
+        axes_value = constant_value(axes) if isinstance(axes, Tensor) else np.asarray(axes)
+        if axes_value is not None:
+            out = np.array(shape_value, dtype=np.int32)
+            out[np.array(axes_value, dtype=np.int32)] = 1
+            return out
+    axes = convert_to_tensor(axes)
+    input_rank = array_ops.size(input_shape, out_type=axes.dtype._base)
+    axes = (axes + input_rank) % input_rank
+    axes_shape = array_ops.shape(axes)
+    return array_ops.dynamic_stitch(
+        [range(input_rank), axes],
+        [input_shape, array_ops.ones(axes_shape, dtype=input_shape.dtype._base)],
+    )
+
+
+def _safe_shape_div(x, y):
+    return x // np.maximum(y, 1)
+
+
+def _sum_grad(op, grad):
+    x, axes_t = op._inputs
+    dims = x._shape._dims
+    if dims is not None:
+        axes = constant_value(axes_t)
+        if axes is not None:
+            rank = len(dims)
+            if np.array_equal(axes, np.arange(rank)):
+                grad = array_ops.reshape(grad, [1] * rank)
+                if None not in dims:
+                    input_shape = constant(list(dims), dtype=dtypes.int32)
+                else:
+                    input_shape = array_ops.shape(x)
+                return [array_ops.tile(grad, input_shape), None]
+            if None not in dims:
+                kept = reduced_shape(np.array(dims, dtype=np.int32), np.reshape(axes, -1))
+                tile_scaling = _safe_shape_div(np.array(dims, dtype=np.int32), kept)
+                grad = array_ops.reshape(grad, [int(d) for d in kept])
+                return [array_ops.tile(grad, [int(d) for d in tile_scaling]), None]
+    input_shape = array_ops.shape(x)
+    if not op._attrs["keep_dims"]:
+        with get_default_graph().colocate_with(input_shape.op):
+            output_shape_kept_dims = reduced_shape(input_shape, axes_t)
+        grad = array_ops.reshape(grad, output_shape_kept_dims)
+    return [array_ops.broadcast_to(grad, input_shape), None]
+
+
+def _min_or_max_grad(op, grad):
+    x, axes_t = op._inputs
+    input_shape = array_ops.shape(x)
+    y = op._outputs[0]
+    if not op._attrs["keep_dims"]:
+        output_shape_kept_dims = reduced_shape(input_shape, axes_t)
+        y = array_ops.reshape(y, output_shape_kept_dims)
+        grad = array_ops.reshape(grad, output_shape_kept_dims)
+    else:
+        output_shape_kept_dims = array_ops.shape(y)
+    indicators = array_ops.cast(equal(y, x), grad.dtype._base)
+    num_selected = array_ops.reshape(reduce_sum(indicators, axes_t), output_shape_kept_dims)
+    return [divide(indicators, num_selected) * grad, None]
+
+
+def _mean_grad(op, grad):
+    sum_grad = _sum_grad(op, grad)[0]
+    in_dims = op._inputs[0]._shape._dims
+    out_dims = op._outputs[0]._shape._dims
+    if in_dims is not None and out_dims is not None and None not in in_dims and None not in out_dims:
+        factor = int(np.prod(in_dims, dtype=np.int64)) // builtins.max(
+            int(np.prod(out_dims, dtype=np.int64)), 1
+        )
+        factor = constant(factor, dtype=sum_grad.dtype._base)
+    else:
+        input_shape = array_ops.shape(op._inputs[0])
+        input_rank = array_ops.size(input_shape)
+        axes = array_ops.cast(op._inputs[1], input_rank.dtype._base)
+        axes = (axes + input_rank) % input_rank
+        factor = reduce_prod(array_ops.gather(input_shape, axes))
+    return truediv(sum_grad, array_ops.cast(factor, sum_grad.dtype._base)), None
+
+
+def _prod_grad(op, grad):
+    x = op._inputs[0]
+    input_shape = array_ops.shape(x)
+    reduction_indices = array_ops.reshape(op._inputs[1], [-1])
+    if not op._attrs["keep_dims"]:
+        output_shape_kept_dims = reduced_shape(input_shape, op._inputs[1])
+        grad = array_ops.reshape(grad, output_shape_kept_dims)
+    grad = array_ops.broadcast_to(grad, input_shape)
+    g = get_default_graph()
+    with g.device("/cpu:0"):
+        rank = array_ops.rank(x)
+        reduction_indices = array_ops.cast(reduction_indices, rank.dtype._base)
+        reduced = (reduction_indices + rank) % rank
+        idx = range(0, rank)
+        other, _ = array_ops.list_diff(idx, reduced, reduced.dtype._base)
+        perm = array_ops.concat([reduced, other], 0)
+        reduced_num = reduce_prod(array_ops.gather(input_shape, reduced))
+        other_num = reduce_prod(array_ops.gather(input_shape, other))
+    permuted = array_ops.transpose(x, perm)
+    permuted_shape = array_ops.shape(permuted)
+    reshaped = array_ops.reshape(permuted, (reduced_num, other_num))
+    left = cumprod(reshaped, axis=0, exclusive=True)
+    right = cumprod(reshaped, axis=0, exclusive=True, reverse=True)
+    y = array_ops.reshape(conj(left) * conj(right), permuted_shape)
+    out = grad * array_ops.transpose(y, array_ops.invert_permutation(perm))
+    return array_ops.reshape(out, input_shape), None
+
+
+_REDUCTION_GRADS = {
+    "Sum": _sum_grad,
+    "Prod": _prod_grad,
+    "Mean": _mean_grad,
+    "Max": _min_or_max_grad,
+    "Min": _min_or_max_grad,
+}
+
+
 for _name, (_fn, _types) in _REDUCTIONS.items():
     register_op(
         _name,
@@ -795,6 +1578,7 @@ for _name, (_fn, _types) in _REDUCTIONS.items():
         attrs=["keep_dims: bool = false", f"T: {_types}", "Tidx: {int32, int64} = int32"],
         shape=_reduction_shape,
         make_kernel=_make_reduction(_fn),
+        grad=_REDUCTION_GRADS[_name],
     )
 
 for _name, _fn in (("All", np.all), ("Any", np.any)):
@@ -1032,46 +1816,68 @@ def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64
     return _arg_reduce("ArgMin", input, axis, name, dimension, output_type)
 
 
-# -- Cumsum ---------------------------------------------------------------------------------
-def _cumsum_kernel(op, ctx):
+# -- Cumsum, Cumprod ------------------------------------------------------------------------
+def _make_scan_kernel(np_fn, identity: int):
+    def make(op, ctx):
+        exclusive, reverse = op._attrs["exclusive"], op._attrs["reverse"]
+        np_dtype = op._attrs["T"].np_dtype
+
+        def kernel(x, axis):
+            x = np.asarray(x)
+            axis = int(axis)
+            r = x.ndim
+            a = axis + r if axis < 0 else axis
+            if not 0 <= a < r:
+                raise errors.InvalidArgumentError(
+                    None, op, f"ScanOp: Expected scan axis in the range [{-r}, {r}), but got {a}"
+                )
+            if reverse:
+                x = np.flip(x, a)
+            out = np_fn(x, axis=a, dtype=np_dtype)
+            if exclusive:
+                out = np.roll(out, 1, axis=a)
+                out[(builtins.slice(None),) * a + (0,)] = identity
+            if reverse:
+                out = np.flip(out, a)
+            return out
+
+        return kernel
+
+    return make
+
+
+def _cumsum_grad(op, grad):
+    axis = op._inputs[1]
     exclusive, reverse = op._attrs["exclusive"], op._attrs["reverse"]
-    np_dtype = op._attrs["T"].np_dtype
-
-    def kernel(x, axis):
-        x = np.asarray(x)
-        axis = int(axis)
-        r = x.ndim
-        a = axis + r if axis < 0 else axis
-        if not 0 <= a < r:
-            raise errors.InvalidArgumentError(
-                None, op, f"ScanOp: Expected scan axis in the range [{-r}, {r}), but got {a}"
-            )
-        if reverse:
-            x = np.flip(x, a)
-        out = np.cumsum(x, axis=a, dtype=np_dtype)
-        if exclusive:
-            out = np.roll(out, 1, axis=a)
-            out[(builtins.slice(None),) * a + (0,)] = 0
-        if reverse:
-            out = np.flip(out, a)
-        return out
-
-    return kernel
+    return [cumsum(grad, axis, exclusive=exclusive, reverse=not reverse), None]
 
 
-register_op(
-    "Cumsum",
-    inputs=["x: T", "axis: Tidx"],
-    outputs=["out: T"],
-    attrs=[
-        "exclusive: bool = false",
-        "reverse: bool = false",
-        f"T: {_NUM}",
-        "Tidx: {int32, int64} = int32",
-    ],
-    shape=common_shapes.unchanged_shape,
-    make_kernel=_cumsum_kernel,
-)
+def _cumprod_grad(op, grad):
+    x, axis = op._inputs
+    exclusive, reverse = op._attrs["exclusive"], op._attrs["reverse"]
+    prod = cumprod(x, axis, exclusive=exclusive, reverse=reverse)
+    out = cumsum(prod * grad, axis, exclusive=exclusive, reverse=not reverse)
+    return [div_no_nan(out, x), None]
+
+
+for _name, _fn, _identity, _grad in (
+    ("Cumsum", np.cumsum, 0, _cumsum_grad),
+    ("Cumprod", np.cumprod, 1, _cumprod_grad),
+):
+    register_op(
+        _name,
+        inputs=["x: T", "axis: Tidx"],
+        outputs=["out: T"],
+        attrs=[
+            "exclusive: bool = false",
+            "reverse: bool = false",
+            f"T: {_NUM}",
+            "Tidx: {int32, int64} = int32",
+        ],
+        shape=common_shapes.unchanged_shape,
+        make_kernel=_make_scan_kernel(_fn, _identity),
+        grad=_grad,
+    )
 
 
 def cumsum(
@@ -1083,6 +1889,129 @@ def cumsum(
     with g.name_scope(name or "Cumsum") as scope:
         x = convert_to_tensor(x, name="x")
         return op_output("Cumsum", scope, [x, axis], {"exclusive": exclusive, "reverse": reverse})
+
+
+def cumprod(
+    x, axis=0, exclusive: bool = False, reverse: bool = False, name: str | None = None
+) -> Tensor:
+    """Cumulative product of `x` along `axis` (`exclusive` starts at 1; `reverse` from
+    the end)."""
+    g = get_default_graph()
+    with g.name_scope(name or "Cumprod") as scope:
+        x = convert_to_tensor(x, name="x")
+        return op_output(
+            "Cumprod", scope, [x, axis], {"exclusive": exclusive, "reverse": reverse}
+        )
+
+
+# -- UnsortedSegmentSum; IndexedSlices as dense tensors ---------------------------------------
+def _unsorted_segment_sum_shape(op):
+    data, ids, num_t = (t._shape for t in op._inputs)
+    n = constant_value(op._inputs[2])
+    n = None if n is None else int(n)
+    if data._dims is None or ids._dims is None:
+        return [UNKNOWN]
+    return [TensorShape._from_tuple((n,) + data._dims[len(ids._dims) :])]
+
+
+def _unsorted_segment_sum_kernel(op, ctx):
+    def kernel(data, segment_ids, num_segments):
+        data = np.asarray(data)
+        ids = np.asarray(segment_ids)
+        n = int(num_segments)
+        if ids.shape != data.shape[: ids.ndim]:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                "data.shape = [" + ",".join(map(str, data.shape)) + "] does not start with "
+                "segment_ids.shape = [" + ",".join(map(str, ids.shape)) + "]",
+            )
+        tail = data.shape[ids.ndim :]
+        flat_ids = ids.reshape(-1)
+        flat = data.reshape((flat_ids.size,) + tail)
+        if flat_ids.size and flat_ids.max() >= n:
+            bad = int(np.argmax(flat_ids >= n))
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"segment_ids[{bad}] = {int(flat_ids[bad])} is out of range [0, {n})",
+            )
+        out = np.zeros((n,) + tail, dtype=data.dtype)
+        keep = flat_ids >= 0
+        if not keep.all():
+            flat_ids, flat = flat_ids[keep], flat[keep]
+        np.add.at(out, flat_ids, flat)
+        return out
+
+    return kernel
+
+
+def _gather_drop_negatives(params, ids, zero_clipped_indices=None, is_positive=None):
+    """`gather(params, ids)` with rows for negative ids set to zero (TF's helper)."""
+    if zero_clipped_indices is None:
+        zero_clipped_indices = maximum(ids, array_ops.zeros_like(ids))
+    gathered = array_ops.gather(params, zero_clipped_indices)
+    if is_positive is None:
+        is_positive = greater_equal(ids, 0)
+        is_positive_shape = array_ops.shape(is_positive)
+        broadcastable_shape = array_ops.concat(
+            [
+                is_positive_shape,
+                array_ops.ones(
+                    [array_ops.rank(gathered) - array_ops.rank(is_positive)],
+                    dtype=is_positive_shape.dtype._base,
+                ),
+            ],
+            axis=0,
+        )
+        is_positive = array_ops.reshape(is_positive, broadcastable_shape)
+        is_positive = logical_and(is_positive, array_ops.ones_like(gathered, dtype=dtypes.bool))
+    zero_slice = array_ops.zeros_like(gathered)
+    return array_ops.where(is_positive, gathered, zero_slice), zero_clipped_indices, is_positive
+
+
+def _unsorted_segment_sum_grad(op, grad):
+    return _gather_drop_negatives(grad, op._inputs[1])[0], None, None
+
+
+register_op(
+    "UnsortedSegmentSum",
+    inputs=["data: T", "segment_ids: Tindices", "num_segments: Tnumsegments"],
+    outputs=["output: T"],
+    attrs=[f"T: {_NUM}", "Tindices: {int16, int32, int64}", "Tnumsegments: {int32, int64} = int32"],
+    shape=_unsorted_segment_sum_shape,
+    make_kernel=_unsorted_segment_sum_kernel,
+    grad=_unsorted_segment_sum_grad,
+)
+
+
+def unsorted_segment_sum(data, segment_ids, num_segments, name: str | None = None) -> Tensor:
+    """`output[i] = sum(data[j] for j with segment_ids[j] == i)`; negative ids are dropped."""
+    return op_output("UnsortedSegmentSum", name, [data, segment_ids, num_segments])
+
+
+def _indexed_slices_to_tensor(value, dtype=None, name=None, as_ref=False):
+    """Densifies an IndexedSlices (TF's conversion: an UnsortedSegmentSum of its rows)."""
+    if dtype is not None and not dtypes.as_dtype(dtype).is_compatible_with(value.dtype):
+        raise ValueError(
+            f"Tensor conversion requested dtype {dtypes.as_dtype(dtype).name} for IndexedSlices "
+            f"with dtype {value.dtype.name}"
+        )
+    if value.dense_shape is None:
+        raise ValueError(
+            f"Tensor conversion requested for IndexedSlices without dense_shape: {value}"
+        )
+    return unsorted_segment_sum(value.values, value.indices, value.dense_shape[0], name=name)
+
+
+def _register_indexed_slices_conversion() -> None:
+    from tfgraph.framework.convert import register_tensor_conversion_function
+    from tfgraph.framework.indexed_slices import IndexedSlices
+
+    register_tensor_conversion_function(IndexedSlices, _indexed_slices_to_tensor)
+
+
+_register_indexed_slices_conversion()
 
 
 # -- clip_by_value --------------------------------------------------------------------------

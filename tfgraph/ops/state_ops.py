@@ -115,6 +115,7 @@ register_op(
     attrs=["T: type", "validate_shape: bool = true", "use_locking: bool = true"],
     shape=_assign_shape,
     make_kernel=_assign_kernel,
+    grad=NOT_DIFFERENTIABLE,
     allows_uninitialized_input=True,
 )
 
@@ -156,6 +157,7 @@ for _name, _fn in (("AssignAdd", np.add), ("AssignSub", np.subtract)):
         ],
         shape=_same_shape,
         make_kernel=_update_kernel(_fn, _name),
+        grad=NOT_DIFFERENTIABLE,
     )
 
 
@@ -232,6 +234,9 @@ for _name, _mode in (("ScatterUpdate", "update"), ("ScatterAdd", "add"), ("Scatt
         ],
         shape=_scatter_shape,
         make_kernel=_scatter_kernel(_mode),
+        # TF declares ScatterAdd/ScatterSub not differentiable and defines no gradient
+        # for ScatterUpdate (tf.gradients raises LookupError through it).
+        grad=None if _mode == "update" else NOT_DIFFERENTIABLE,
     )
 
 

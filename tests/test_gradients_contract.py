@@ -1,0 +1,540 @@
+"""The gradient contract over the whole op registry.
+
+Every registered op type is either declared NOT_DIFFERENTIABLE, listed below as having
+no gradient in TensorFlow either (or as owned elsewhere and pending), or has an entry in
+`CASES`: a small valid instance whose symbolic gradient (tf.gradients of a random linear
+function of the op's outputs) is compared with a central-difference numerical gradient
+computed in float64. A registered differentiable op without an entry fails the test, so
+every new op must add one. For each entry the op's shape rule is also checked against
+the shapes its kernel produces, and the kernel's output dtypes against the declared ones.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tfgraph.framework import registry
+from tfgraph.framework.registry import NOT_DIFFERENTIABLE
+from tfgraph.ops import array_fallbacks, array_ops, control_flow_ops, math_ops
+from tfgraph.ops.apply import apply_op, op_output
+
+# Ops whose gradient TensorFlow does not define either: tf.gradients raises LookupError
+# through them, as in TF.
+NO_GRADIENT_IN_TF = {
+    "LRNGrad": "TF registers no gradient for LRNGrad",
+    "ScatterUpdate": "TF registers no gradient for ScatterUpdate",
+    "SoftsignGrad": "TF registers no gradient for SoftsignGrad",
+    "Unique": "TF registers no gradient for Unique",
+}
+
+# Differentiable in TF, gradient not written here yet (the owner is named).
+PENDING = {
+    "Conv2D": "conv_ops (conv/pool/bias_add gradients are another engineer's task)",
+    "MaxPool": "conv_ops (conv/pool/bias_add gradients are another engineer's task)",
+    "AvgPool": "conv_ops (conv/pool/bias_add gradients are another engineer's task)",
+    "BiasAdd": "conv_ops (conv/pool/bias_add gradients are another engineer's task)",
+    "Qr": "linalg_ops (needs MatrixTriangularSolve and MatrixBandPart)",
+    "FusedBatchNormGradV3": "second-order fused batch norm",
+}
+
+
+@dataclasses.dataclass
+class Case:
+    """A small instance of one op: `build(*inputs)` returns the output(s) to
+    differentiate; `values` are the input values (placeholders of these dtypes/shapes, or
+    Variables when `variables` is set)."""
+
+    build: Callable
+    values: list
+    op: str | None = None  # the op type the case exercises (default: the CASES key)
+    rtol: float = 1e-6
+    atol: float = 1e-8
+    eps: float = 1e-6
+    variables: bool = False
+
+
+_rng = np.random.RandomState(1234)
+
+
+def rnd(*shape):
+    return _rng.randn(*shape)
+
+
+def pos(*shape):
+    return _rng.uniform(0.5, 2.0, shape)
+
+
+def away(*shape):
+    """Values with |x| in [0.3, 2] (away from kinks at zero)."""
+    return _rng.uniform(0.3, 2.0, shape) * _rng.choice([-1.0, 1.0], shape)
+
+
+def unit(*shape):
+    return _rng.uniform(-0.8, 0.8, shape)
+
+
+def distinct(*shape):
+    """A random permutation of well separated values (no ties for max/min/top_k)."""
+    n = int(np.prod(shape))
+    return (_rng.permutation(n) * 0.37 - n * 0.15).reshape(shape)
+
+
+def dist(*shape):
+    """Rows that are probability distributions (what the xent backprop assumes)."""
+    v = _rng.uniform(0.1, 1.0, shape)
+    return v / v.sum(axis=-1, keepdims=True)
+
+
+def f32(v):
+    return np.asarray(v, dtype=np.float32)
+
+
+LOOSE32 = {"rtol": 2e-2, "atol": 2e-3, "eps": 1e-2}
+
+
+def _pred(value: bool):
+    return tf.constant(value)
+
+
+def _cond(x, pred):
+    return tf.cond(_pred(pred), lambda: x * 2.0 + 1.0, lambda: tf.square(x))
+
+
+def _manual_merge(x, pred):
+    f, t = control_flow_ops.switch(x, _pred(pred))
+    return control_flow_ops.merge([f * 3.0, tf.square(t)])[0]
+
+
+def _ref_switch(v, pred):
+    f, t = control_flow_ops.switch(v._ref(), _pred(pred))
+    return control_flow_ops.merge([tf.identity(f) * 3.0, tf.square(t)])[0]
+
+
+def _ref_merge(x, pred):
+    f, t = control_flow_ops.switch(x, _pred(pred))
+    return apply_op("RefMerge", None, [[f * 3.0, tf.square(t)]])._outputs[0]
+
+
+def _fused_bn(x, scale, offset, training=True, fmt="NHWC"):
+    mean = variance = None
+    if not training:
+        mean, variance = f32([0.1, -0.2, 0.3]), f32([1.5, 0.7, 2.0])
+    y, m, v = tf.nn.fused_batch_norm(
+        x, scale, offset, mean, variance, is_training=training, data_format=fmt
+    )
+    return y
+
+
+def _binary(fn, a_shape=(3, 4), b_shape=(4,), gen=rnd):
+    return Case(lambda a, b: fn(a, b), [gen(*a_shape), gen(*b_shape)])
+
+
+CASES: dict[str, list[Case]] = {
+    # -- unary math -------------------------------------------------------------------------
+    "Abs": [Case(tf.abs, [away(3, 4)])],
+    "Neg": [Case(tf.negative, [rnd(3, 4)])],
+    "Square": [Case(tf.square, [rnd(3, 4)])],
+    "Sqrt": [Case(tf.sqrt, [pos(3, 4)])],
+    "Rsqrt": [Case(tf.rsqrt, [pos(3, 4)])],
+    "Exp": [Case(tf.exp, [rnd(3, 4)])],
+    "Log": [Case(tf.log, [pos(3, 4)])],
+    "Log1p": [Case(tf.log1p, [pos(3, 4)])],
+    "Expm1": [Case(tf.expm1, [rnd(3, 4)])],
+    "Sigmoid": [Case(tf.sigmoid, [rnd(3, 4)])],
+    "Tanh": [Case(tf.tanh, [rnd(3, 4)])],
+    "Sign": [Case(tf.sign, [away(3, 4)])],
+    "Round": [Case(tf.round, [away(3, 4)])],
+    "Floor": [Case(tf.floor, [away(3, 4)])],
+    "Ceil": [Case(tf.ceil, [away(3, 4)])],
+    "Reciprocal": [Case(tf.reciprocal, [away(3, 4)])],
+    "Sin": [Case(tf.sin, [rnd(3, 4)])],
+    "Cos": [Case(tf.cos, [rnd(3, 4)])],
+    "Tan": [Case(tf.tan, [unit(3, 4)])],
+    "Asin": [Case(tf.asin, [unit(3, 4)])],
+    "Acos": [Case(tf.acos, [unit(3, 4)])],
+    "Atan": [Case(tf.atan, [rnd(3, 4)])],
+    "Sinh": [Case(tf.sinh, [rnd(3, 4)])],
+    "Cosh": [Case(tf.cosh, [rnd(3, 4)])],
+    "SigmoidGrad": [Case(lambda y, dy: op_output("SigmoidGrad", None, [y, dy]), [unit(3, 4), rnd(3, 4)])],
+    "TanhGrad": [Case(lambda y, dy: op_output("TanhGrad", None, [y, dy]), [unit(3, 4), rnd(3, 4)])],
+    "SqrtGrad": [Case(lambda y, dy: op_output("SqrtGrad", None, [y, dy]), [pos(3, 4), rnd(3, 4)])],
+    "RsqrtGrad": [Case(lambda y, dy: op_output("RsqrtGrad", None, [y, dy]), [pos(3, 4), rnd(3, 4)])],
+    "ReciprocalGrad": [
+        Case(lambda y, dy: op_output("ReciprocalGrad", None, [y, dy]), [rnd(3, 4), rnd(3, 4)])
+    ],
+    "ComplexAbs": [Case(lambda a, b: tf.abs(math_ops.complex(a, b)), [away(3, 4), away(3, 4)])],
+    "Conj": [
+        Case(
+            lambda a, b: math_ops.imag(math_ops.conj(math_ops.complex(a, b)) * 2.0),
+            [rnd(3, 4), rnd(3, 4)],
+        )
+    ],
+    "Complex": [
+        Case(lambda a, b: math_ops.real(math_ops.complex(a, b) * math_ops.complex(b, a)), [rnd(3, 4), rnd(4)])
+    ],
+    "Real": [Case(lambda a, b: math_ops.real(math_ops.complex(a, b) ** 2), [rnd(3, 4), rnd(3, 4)])],
+    "Imag": [Case(lambda a, b: math_ops.imag(math_ops.complex(a, b) ** 2), [rnd(3, 4), rnd(3, 4)])],
+    # -- binary math (broadcasting) ---------------------------------------------------------
+    "AddV2": [
+        _binary(tf.add),
+        _binary(tf.add, (3, 4), (3, 4)),
+        _binary(tf.add, (2, 1, 3), (4, 1)),
+        _binary(tf.add, (), (2, 3)),
+    ],
+    "Add": [Case(lambda a, b: op_output("Add", None, [a, b]), [rnd(3, 1), rnd(1, 4)])],
+    "Sub": [_binary(tf.subtract), _binary(tf.subtract, (3, 4), (3, 4))],
+    "Mul": [_binary(tf.multiply), _binary(tf.multiply, (3, 4), (3, 4)), _binary(tf.multiply, (3, 1), ())],
+    "RealDiv": [_binary(tf.truediv, (3, 4), (3, 1), away)],
+    "Div": [Case(lambda a, b: op_output("Div", None, [a, b]), [rnd(3, 4), away(4)])],
+    "DivNoNan": [_binary(tf.div_no_nan, (3, 4), (4,), away)],
+    "FloorDiv": [_binary(tf.floordiv, (3, 4), (4,), away)],
+    "TruncateDiv": [_binary(tf.truncatediv, (3, 4), (4,), away)],
+    "FloorMod": [_binary(tf.floormod, (3, 4), (4,), pos)],
+    "Pow": [_binary(tf.pow, (3, 4), (4,), pos)],
+    "Maximum": [Case(tf.maximum, [distinct(3, 4), distinct(4)])],
+    "Minimum": [Case(tf.minimum, [distinct(3, 4), distinct(3, 1)])],
+    "SquaredDifference": [_binary(tf.squared_difference), _binary(tf.squared_difference, (3, 4), (3, 4))],
+    "Atan2": [_binary(tf.atan2, (3, 4), (4,), away)],
+    "AddN": [Case(lambda a, b, c: tf.add_n([a, b, c]), [rnd(3, 4), rnd(3, 4), rnd(3, 4)])],
+    # -- matmul, reductions, scans ------------------------------------------------------------
+    "MatMul": [
+        Case(tf.matmul, [rnd(3, 4), rnd(4, 2)]),
+        Case(lambda a, b: tf.matmul(a, b, transpose_a=True), [rnd(4, 3), rnd(4, 2)]),
+        Case(lambda a, b: tf.matmul(a, b, transpose_b=True), [rnd(3, 4), rnd(2, 4)]),
+        Case(lambda a, b: tf.matmul(a, b, True, True), [rnd(4, 3), rnd(2, 4)]),
+    ],
+    "BatchMatMulV2": [
+        Case(tf.matmul, [rnd(2, 3, 4), rnd(2, 4, 2)]),
+        Case(lambda a, b: tf.matmul(a, b, adjoint_a=True), [rnd(2, 4, 3), rnd(1, 4, 2)]),
+        Case(lambda a, b: tf.matmul(a, b, adjoint_b=True), [rnd(3, 4), rnd(2, 2, 4)]),
+        Case(lambda a, b: tf.matmul(a, b, adjoint_a=True, adjoint_b=True), [rnd(2, 4, 3), rnd(2, 4)]),
+    ],
+    "Sum": [
+        Case(lambda x: tf.reduce_sum(x, 1), [rnd(3, 4)]),
+        Case(lambda x: tf.reduce_sum(x), [rnd(3, 4)]),
+        Case(lambda x: tf.reduce_sum(x, [0, 2], keepdims=True), [rnd(2, 3, 2)]),
+        Case(lambda x: tf.reduce_sum(x, tf.placeholder_with_default(np.int32(1), [])), [rnd(3, 4)]),
+    ],
+    "Mean": [
+        Case(lambda x: tf.reduce_mean(x, -1), [rnd(3, 4)]),
+        Case(lambda x: tf.reduce_mean(x, tf.placeholder_with_default(np.int32(0), [])), [rnd(3, 4)]),
+    ],
+    "Prod": [Case(lambda x: tf.reduce_prod(x, 1), [pos(3, 4)]), Case(lambda x: tf.reduce_prod(x, [0, 1]), [pos(2, 3)])],
+    "Max": [Case(lambda x: tf.reduce_max(x, 0), [distinct(3, 4)])],
+    "Min": [Case(lambda x: tf.reduce_min(x, [1], keepdims=True), [distinct(3, 4)])],
+    "Cumsum": [
+        Case(lambda x: tf.cumsum(x, 1), [rnd(3, 4)]),
+        Case(lambda x: tf.cumsum(x, 0, exclusive=True, reverse=True), [rnd(3, 4)]),
+    ],
+    "Cumprod": [
+        Case(lambda x: math_ops.cumprod(x, 1), [pos(3, 4)]),
+        Case(lambda x: math_ops.cumprod(x, 0, exclusive=True, reverse=True), [pos(3, 4)]),
+    ],
+    "Cast": [Case(lambda x: tf.cast(x, tf.float32) * 2.0, [rnd(3, 4)], rtol=1e-3, atol=1e-3, eps=1e-2)],
+    "UnsortedSegmentSum": [
+        Case(lambda x: math_ops.unsorted_segment_sum(x, [0, 2, 0, -1, 1], 3), [rnd(5, 2)])
+    ],
+    # -- array ops --------------------------------------------------------------------------
+    "Identity": [Case(tf.identity, [rnd(3, 4)])],
+    "PlaceholderWithDefault": [Case(lambda x: tf.placeholder_with_default(x, [3, 4]), [rnd(3, 4)])],
+    "Fill": [Case(lambda v: tf.fill([2, 3], v), [np.array(0.7)])],
+    "Reshape": [
+        Case(lambda x: tf.reshape(x, [4, 3]), [rnd(3, 4)]),
+        Case(lambda x: tf.reshape(x, [-1]), [rnd(2, 3)]),
+    ],
+    "ExpandDims": [Case(lambda x: tf.expand_dims(x, 1), [rnd(3, 4)])],
+    "Squeeze": [Case(lambda x: tf.squeeze(x, [1]), [rnd(3, 1, 4)])],
+    "Transpose": [Case(lambda x: tf.transpose(x, [2, 0, 1]), [rnd(2, 3, 4)])],
+    "Pack": [Case(lambda a, b: tf.stack([a, b], axis=1), [rnd(3, 4), rnd(3, 4)])],
+    "Unpack": [Case(lambda x: tf.unstack(x, axis=1)[1], [rnd(3, 4)])],
+    "ConcatV2": [
+        Case(lambda a, b: tf.concat([a, b], 1), [rnd(3, 4), rnd(3, 2)]),
+        Case(lambda a, b, c: tf.concat([a, b, c], -2), [rnd(1, 2), rnd(3, 2), rnd(2, 2)]),
+    ],
+    "Split": [Case(lambda x: tf.split(x, 2, axis=1), [rnd(3, 4)])],
+    "SplitV": [Case(lambda x: tf.split(x, [1, 3], axis=1), [rnd(3, 4)])],
+    "Slice": [Case(lambda x: tf.slice(x, [1, 0], [2, -1]), [rnd(3, 4)])],
+    "StridedSlice": [
+        Case(lambda x: x[1:, ::2], [rnd(3, 4)]),
+        Case(lambda x: x[..., 1, tf.newaxis], [rnd(2, 3, 4)]),
+        Case(lambda x: x[::-1, 2], [rnd(3, 4)]),
+    ],
+    "StridedSliceGrad": [
+        Case(lambda dy: array_ops.strided_slice_grad([3, 4], [1, 0], [3, 4], [1, 2], dy), [rnd(2, 2)])
+    ],
+    "GatherV2": [
+        Case(lambda x: tf.gather(x, [0, 2, 2]), [rnd(3, 4)]),
+        Case(lambda x: tf.gather(x, [[1, 0], [2, 1]], axis=1), [rnd(2, 3, 2)]),
+    ],
+    "GatherNd": [
+        Case(lambda x: array_ops.gather_nd(x, [[0, 1], [2, 3], [0, 1]]), [rnd(3, 4)]),
+        Case(lambda x: array_ops.gather_nd(x, [[2], [0], [2]]), [rnd(3, 4)]),
+    ],
+    "ScatterNd": [Case(lambda u: array_ops.scatter_nd([[1], [3], [1]], u, [5, 2]), [rnd(3, 2)])],
+    "DynamicStitch": [
+        Case(lambda a, b: array_ops.dynamic_stitch([[0, 2], [1, 3]], [a, b]), [rnd(2, 3), rnd(2, 3)])
+    ],
+    "ParallelDynamicStitch": [
+        Case(
+            lambda a, b: array_ops.parallel_dynamic_stitch([[3, 1], [0, 2]], [a, b]),
+            [rnd(2, 3), rnd(2, 3)],
+        )
+    ],
+    "DynamicPartition": [
+        Case(lambda x: array_ops.dynamic_partition(x, [1, 0, 1, 1], 2), [rnd(4, 2)])
+    ],
+    "Tile": [Case(lambda x: tf.tile(x, [2, 3]), [rnd(2, 3)])],
+    "Pad": [Case(lambda x: tf.pad(x, [[1, 2], [0, 1]]), [rnd(3, 4)])],
+    "PadV2": [Case(lambda x: tf.pad(x, [[1, 0], [2, 1]], constant_values=1.5), [rnd(3, 4)])],
+    "MirrorPad": [
+        Case(lambda x: tf.pad(x, [[1, 2], [0, 1]], "REFLECT"), [rnd(3, 4)]),
+        Case(lambda x: tf.pad(x, [[2, 1], [3, 0]], "SYMMETRIC"), [rnd(3, 4)]),
+    ],
+    "MirrorPadGrad": [
+        Case(
+            lambda g: op_output("MirrorPadGrad", None, [g, [[1, 1], [0, 2]]], {"mode": b"REFLECT"}),
+            [rnd(5, 6)],
+        )
+    ],
+    "ReverseV2": [Case(lambda x: tf.reverse(x, [0, 1]), [rnd(3, 4)])],
+    "Select": [
+        Case(lambda a, b: tf.where([[True, False, True, False]] * 3, a, b), [rnd(3, 4), rnd(3, 4)]),
+        Case(lambda a, b: tf.where([True, False, True], a, b), [rnd(3, 4), rnd(3, 4)]),
+    ],
+    "SelectV2": [Case(lambda a, b: tf.where_v2([True, False, True, False], a, b), [rnd(3, 4), rnd(3, 1)])],
+    "BroadcastTo": [Case(lambda x: tf.broadcast_to(x, [2, 3, 4]), [rnd(3, 1)])],
+    "Diag": [Case(lambda d: op_output("Diag", None, [d]), [rnd(2, 3)])],
+    "DiagPart": [Case(lambda x: op_output("DiagPart", None, [x]), [rnd(2, 3, 2, 3)])],
+    "MatrixDiagV3": [
+        Case(lambda d: array_fallbacks.matrix_diag(d), [rnd(2, 3)]),
+        Case(lambda d: array_fallbacks.matrix_diag(d, num_rows=4, num_cols=3), [rnd(3)]),
+    ],
+    "MatrixDiagPartV3": [
+        Case(lambda x: op_output("MatrixDiagPartV3", None, [x, 0, np.float64(0)]), [rnd(2, 3, 4)])
+    ],
+    "MatrixSetDiagV3": [Case(array_fallbacks.matrix_set_diag, [rnd(2, 3, 4), rnd(2, 3)])],
+    "Print": [Case(lambda x: tf.Print(x, [x], message="contract: ", first_n=0), [rnd(3, 4)])],
+    # -- control flow -------------------------------------------------------------------------
+    "Switch": [
+        Case(lambda x: _cond(x, True), [rnd(3, 4)]),
+        Case(lambda x: _cond(x, False), [rnd(3, 4)]),
+        Case(lambda x: _manual_merge(x, True), [rnd(3, 4)]),
+        Case(lambda x: _manual_merge(x, False), [rnd(3, 4)]),
+    ],
+    "Merge": [Case(lambda x: _cond(x, True), [rnd(3, 4)]), Case(lambda x: _manual_merge(x, False), [rnd(3, 4)])],
+    "RefSwitch": [Case(lambda v: _ref_switch(v, True), [rnd(3, 4)], variables=True)],
+    "RefMerge": [Case(lambda x: _ref_merge(x, False), [rnd(3, 4)]), Case(lambda x: _ref_merge(x, True), [rnd(3, 4)])],
+    # -- nn -----------------------------------------------------------------------------------
+    "Relu": [Case(tf.nn.relu, [away(3, 4)])],
+    "Relu6": [Case(tf.nn.relu6, [away(3, 4) * 4])],
+    "Elu": [Case(tf.nn.elu, [away(3, 4)])],
+    "Selu": [Case(tf.nn.selu, [away(3, 4)])],
+    "Softplus": [Case(tf.nn.softplus, [rnd(3, 4)])],
+    "Softsign": [Case(tf.nn.softsign, [away(3, 4)])],
+    "LeakyRelu": [Case(lambda x: tf.nn.leaky_relu(x, 0.3), [away(3, 4)])],
+    "ReluGrad": [Case(lambda g, x: op_output("ReluGrad", None, [g, x]), [rnd(3, 4), away(3, 4)])],
+    "Relu6Grad": [Case(lambda g, x: op_output("Relu6Grad", None, [g, x]), [rnd(3, 4), away(3, 4) * 4])],
+    "EluGrad": [Case(lambda g, y: op_output("EluGrad", None, [g, y]), [rnd(3, 4), away(3, 4)])],
+    "SeluGrad": [Case(lambda g, y: op_output("SeluGrad", None, [g, y]), [rnd(3, 4), away(3, 4)])],
+    "LeakyReluGrad": [
+        Case(lambda g, x: op_output("LeakyReluGrad", None, [g, x], {"alpha": 0.3}), [rnd(3, 4), away(3, 4)])
+    ],
+    "Softmax": [Case(tf.nn.softmax, [rnd(3, 4)]), Case(lambda x: tf.nn.softmax(x, axis=0), [rnd(3, 4)])],
+    "LogSoftmax": [Case(tf.nn.log_softmax, [rnd(3, 4)])],
+    "SoftmaxCrossEntropyWithLogits": [
+        Case(
+            lambda x, y: tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=x),
+            [rnd(3, 4), dist(3, 4)],
+        ),
+        Case(
+            lambda x: apply_op(
+                "SoftmaxCrossEntropyWithLogits", None, [x, dist(3, 4)]
+            )._outputs,
+            [rnd(3, 4)],
+        ),
+    ],
+    "SparseSoftmaxCrossEntropyWithLogits": [
+        Case(
+            lambda x: tf.nn.sparse_softmax_cross_entropy_with_logits(labels=[1, 0, 3], logits=x),
+            [rnd(3, 4)],
+        ),
+        Case(
+            lambda x: apply_op(
+                "SparseSoftmaxCrossEntropyWithLogits", None, [x, np.int64([2, 2, 0])]
+            )._outputs,
+            [rnd(3, 4)],
+        ),
+    ],
+    "L2Loss": [Case(tf.nn.l2_loss, [rnd(3, 4)])],
+    "LRN": [
+        Case(
+            lambda x: tf.nn.lrn(x, depth_radius=1, bias=1.5, alpha=0.3, beta=0.75),
+            [f32(rnd(1, 2, 2, 5))],
+            **LOOSE32,
+        )
+    ],
+    "FusedBatchNormV3": [
+        Case(_fused_bn, [f32(rnd(2, 2, 2, 3)), f32(pos(3)), f32(rnd(3))], **LOOSE32),
+        Case(
+            lambda x, s, o: _fused_bn(x, s, o, fmt="NCHW"),
+            [f32(rnd(2, 3, 2, 2)), f32(pos(3)), f32(rnd(3))],
+            **LOOSE32,
+        ),
+        Case(
+            lambda x, s, o: _fused_bn(x, s, o, training=False),
+            [f32(rnd(2, 2, 2, 3)), f32(pos(3)), f32(rnd(3))],
+            **LOOSE32,
+        ),
+        Case(
+            lambda x, s, o: _fused_bn(x, s, o, training=False, fmt="NCHW"),
+            [f32(rnd(2, 3, 2, 2)), f32(pos(3)), f32(rnd(3))],
+            **LOOSE32,
+        ),
+    ],
+    "TopKV2": [Case(lambda x: tf.nn.top_k(x, 2).values, [distinct(3, 4)])],
+}
+
+
+def _all_cases():
+    for op_type, cases in sorted(CASES.items()):
+        for i, case in enumerate(cases):
+            yield pytest.param(op_type, case, id=f"{op_type}-{i}")
+
+
+def test_every_differentiable_op_has_a_case():
+    """Fails when a registered op is neither NOT_DIFFERENTIABLE, nor known to have no
+    gradient, nor checked here: a new differentiable op must add a CASES entry."""
+    missing = []
+    for name, op_def in sorted(registry.registered_ops().items()):
+        if op_def.grad is NOT_DIFFERENTIABLE:
+            assert name not in CASES, f"{name} is NOT_DIFFERENTIABLE but has a CASES entry"
+            continue
+        if name in NO_GRADIENT_IN_TF or name in PENDING:
+            assert op_def.grad is None, f"{name} has a gradient now: give it a CASES entry"
+            continue
+        if op_def.grad is None:
+            missing.append(f"{name}: no gradient declared (grad=...) and not NOT_DIFFERENTIABLE")
+        elif name not in CASES:
+            missing.append(f"{name}: has a gradient but no CASES entry")
+    assert not missing, "\n".join(missing)
+    assert set(CASES) <= set(registry.registered_ops()), set(CASES) - set(registry.registered_ops())
+
+
+def _as_dense(g):
+    if isinstance(g, tf.IndexedSlices):
+        return tf.convert_to_tensor(g)
+    return g
+
+
+def _float(t) -> bool:
+    return t.dtype._base in (tf.float16, tf.float32, tf.float64)
+
+
+def _weights(t, k: int):
+    """Fixed pseudo-random weights shaped like `t` (whose shape may be known only at run
+    time), so the loss is a generic linear function of every output element."""
+    n = tf.cast(tf.range(tf.size(t)), tf.float64)
+    return tf.reshape(tf.sin(n * 1.37 + 0.4 + k), tf.shape(t))
+
+
+def _build(case: Case, g: tf.Graph):
+    with g.as_default():
+        feeds, xs, assigns = [], [], []
+        for i, v in enumerate(case.values):
+            v = np.asarray(v)
+            dtype = tf.as_dtype(v.dtype)
+            if case.variables:
+                var = tf.Variable(v, name=f"v{i}")
+                ph = tf.placeholder(dtype, v.shape, name=f"assign{i}")
+                assigns.append((ph, tf.assign(var, ph)))
+                feeds.append(var)
+                xs.append(var)
+            else:
+                ph = tf.placeholder(dtype, v.shape, name=f"x{i}")
+                feeds.append(ph)
+                xs.append(ph)
+        outs = case.build(*feeds)
+        outs = list(outs) if isinstance(outs, (list, tuple)) else [outs]
+        outs = [o for o in outs if _float(o)]
+        loss = tf.add_n([tf.reduce_sum(tf.cast(o, tf.float64) * _weights(o, k)) for k, o in enumerate(outs)])
+        grads = tf.gradients(loss, xs)
+    return xs, assigns, loss, grads
+
+
+def _check_shapes_and_dtypes(g: tf.Graph, op_type: str, sess, feed) -> None:
+    ops = [op for op in g.get_operations() if op.type == op_type]
+    assert ops, f"the case does not create a {op_type} op"
+    for op in ops:
+        for t in op.outputs:
+            try:
+                v = np.asarray(sess.run(t, feed))
+            except (ValueError, tf.errors.InvalidArgumentError) as e:
+                if "not fetchable" in str(e) or "does not have value" in str(e):
+                    continue  # a cond's internal or untaken (dead) output
+                raise
+            assert t.shape.is_compatible_with(v.shape), (
+                f"{op.name}: static shape {t.shape} but the kernel produced {v.shape}"
+            )
+            assert v.dtype == t.dtype._base.as_numpy_dtype, (
+                f"{op.name}: declared {t.dtype.name} but the kernel produced {v.dtype}"
+            )
+
+
+@pytest.mark.parametrize(("op_type", "case"), list(_all_cases()))
+def test_gradient_matches_numerical(op_type, case):
+    g = tf.Graph()
+    xs, assigns, loss, grads = _build(case, g)
+    values = [np.asarray(v) for v in case.values]
+    with g.as_default(), tf.Session(graph=g) as sess:
+        if case.variables:
+            sess.run(tf.global_variables_initializer())
+
+        def load(vals):
+            if case.variables:
+                sess.run([a for _, a in assigns], {ph: v for (ph, _), v in zip(assigns, vals)})
+                return {}
+            return dict(zip(xs, vals))
+
+        feed = load(values)
+        _check_shapes_and_dtypes(g, case.op or op_type, sess, feed)
+        wanted = [(i, _as_dense(gr)) for i, gr in enumerate(grads) if gr is not None]
+        symbolic = dict(zip([i for i, _ in wanted], sess.run([gr for _, gr in wanted], feed)))
+
+        for i, v in enumerate(values):
+            if v.dtype.kind != "f":
+                continue
+            numeric = np.zeros(v.shape, dtype=np.float64)
+            flat = numeric.reshape(-1)
+            for k in range(v.size):
+                plus = [u.copy() for u in values]
+                minus = [u.copy() for u in values]
+                plus[i].reshape(-1)[k] += case.eps
+                minus[i].reshape(-1)[k] -= case.eps
+                f_plus = sess.run(loss, load(plus))
+                f_minus = sess.run(loss, load(minus))
+                flat[k] = (f_plus - f_minus) / (2 * case.eps)
+            got = symbolic.get(i)
+            if got is None:
+                got = np.zeros(v.shape)
+            np.testing.assert_allclose(
+                np.asarray(got, dtype=np.float64),
+                numeric,
+                rtol=case.rtol,
+                atol=case.atol,
+                err_msg=f"{op_type}: gradient of input {i}",
+            )
+            load(values)
+
+
+def test_no_gradient_ops_raise_lookup_error():
+    for name in NO_GRADIENT_IN_TF:
+        assert registry.get(name).grad is None
+    x = tf.placeholder(tf.float64, [2])
+    y = op_output("SoftsignGrad", None, [x, x])
+    with pytest.raises(LookupError, match="No gradient defined for operation"):
+        tf.gradients(y, x)

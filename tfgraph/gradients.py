@@ -1,0 +1,578 @@
+"""`tf.gradients`: symbolic reverse-mode differentiation of a graph, as TF1 builds it.
+
+The pass works as TensorFlow's: mark the ops reachable from `xs` through differentiable
+(floating or complex) tensors, keep those that also lead to `ys`, count for each how
+many of its consumers still owe it a gradient, then walk backwards from `ys` in
+breadth-first order. When every consumer of an op has contributed, the gradients of
+each of its outputs are summed (`AddN`, colocated with the first summand; IndexedSlices
+are concatenated, and densified when mixed with dense gradients), missing gradients of
+differentiable outputs are filled with zeros, and the op's gradient function (declared
+in its registry entry, or registered with `RegisterGradient` and selected through
+`Graph.gradient_override_map`) builds the input gradients under the name scope
+`gradients/<op name>_grad`.
+"""
+
+from __future__ import annotations
+
+import collections
+import enum
+from collections.abc import Callable
+
+from tfgraph.framework import dtypes, registry
+from tfgraph.framework.convert import convert_to_tensor
+from tfgraph.framework.graph import get_default_graph
+from tfgraph.framework.indexed_slices import IndexedSlices
+from tfgraph.framework.ops import Operation, Tensor
+from tfgraph.framework.registry import NOT_DIFFERENTIABLE
+
+__all__ = [
+    "AggregationMethod",
+    "NotDifferentiable",
+    "RegisterGradient",
+    "UnconnectedGradients",
+    "get_gradient_function",
+    "gradients",
+    "no_gradient",
+]
+
+
+class UnconnectedGradients(enum.Enum):
+    """What `gradients` returns for an x that the ys do not depend on."""
+
+    NONE = "none"
+    ZERO = "zero"
+
+
+class AggregationMethod:
+    """How gradient contributions to one tensor are summed."""
+
+    ADD_N = 0
+    DEFAULT = ADD_N
+    EXPERIMENTAL_TREE = 1
+    EXPERIMENTAL_ACCUMULATE_N = 2
+
+
+# -- the gradient function registry -------------------------------------------------------
+# Gradient functions registered by name with `RegisterGradient` / `NotDifferentiable`.
+# Op types' own gradients live in their registry entries (OpDef.grad).
+_user_gradients: dict[str, object] = {}
+
+
+def _location(fn) -> str:
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return "<unknown> <unknown>:0"
+    return f"{code.co_name} {code.co_filename}:{code.co_firstlineno}"
+
+
+def _register(op_type: str, fn) -> None:
+    previous = _user_gradients.get(op_type)
+    if previous is None:
+        op_def = registry.lookup(op_type)
+        if op_def is not None and op_def.grad is not None:
+            previous = op_def.grad
+    if previous is not None:
+        where = (
+            "NotDifferentiable registry.py:0" if previous is NOT_DIFFERENTIABLE else _location(previous)
+        )
+        raise KeyError(
+            f"Registering two gradient with name '{op_type}'! (Previous registration was in "
+            f"{where})"
+        )
+    _user_gradients[op_type] = fn
+
+
+class RegisterGradient:
+    """Decorator registering a gradient function under a name (an op type, or a name
+    used with `Graph.gradient_override_map`):
+
+        @tf.RegisterGradient("MySquare")
+        def _my_square_grad(op, grad):
+            return grad * 2.0 * op.inputs[0]
+    """
+
+    def __init__(self, op_type: str) -> None:
+        if not isinstance(op_type, str):
+            raise TypeError("op_type must be a string")
+        self._op_type = op_type
+
+    def __call__(self, f: Callable) -> Callable:
+        _register(self._op_type, f)
+        return f
+
+
+def NotDifferentiable(op_type: str) -> None:  # noqa: N802 - TF's public name
+    """Declares that ops of type `op_type` have no gradient (they stop backprop)."""
+    if not isinstance(op_type, str):
+        raise TypeError("op_type must be a string")
+    _register(op_type, NOT_DIFFERENTIABLE)
+
+
+no_gradient = NotDifferentiable
+
+
+def _no_gradient_error(op: Operation) -> LookupError:
+    return LookupError(
+        f"No gradient defined for operation'{op._name}' (op type: {op._type}). In general "
+        "every operation must have an associated `@tf.RegisterGradient` for correct autodiff, "
+        "which this op is lacking. If you want to pretend this operation is a constant in "
+        "your program, you may insert `tf.stop_gradient`. This can be useful to silence the "
+        "error in cases where you know gradients are not needed, e.g. the forward pass of "
+        "tf.custom_gradient. Please see more details in "
+        "https://www.tensorflow.org/api_docs/python/tf/custom_gradient."
+    )
+
+
+def get_gradient_function(op: Operation):
+    """The gradient function of `op` (None for ops without inputs or not differentiable).
+
+    Raises:
+        LookupError: if none is registered for the op's type (or its override name).
+    """
+    if not op._inputs:
+        return None
+    mapped = op._attrs.get("_gradient_op_type")
+    op_type = op._type if mapped is None else (
+        mapped.decode() if isinstance(mapped, bytes) else str(mapped)
+    )
+    fn = _user_gradients.get(op_type)
+    if fn is None:
+        op_def = registry.lookup(op_type)
+        fn = None if op_def is None else op_def.grad
+        if fn is None:
+            raise _no_gradient_error(op)
+    return None if fn is NOT_DIFFERENTIABLE else fn
+
+
+# -- helpers ----------------------------------------------------------------------------------
+_TRAINABLE = frozenset(
+    {
+        dtypes.float16,
+        dtypes.float32,
+        dtypes.float64,
+        dtypes.bfloat16,
+        dtypes.complex64,
+        dtypes.complex128,
+        dtypes.resource,
+        dtypes.variant,
+    }
+)
+
+
+def is_trainable(t) -> bool:
+    """Whether a tensor's dtype supports infinitesimal changes (TF's IsTrainable)."""
+    return t.dtype._base in _TRAINABLE
+
+
+def _as_list(x) -> list:
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def _as_grad_tensor(value, name: str, as_ref: bool = False):
+    if value is None or isinstance(value, (Tensor, IndexedSlices)):
+        return value
+    return convert_to_tensor(value, name=name, as_ref=as_ref)
+
+
+class _Colocate:
+    """`graph.colocate_with(op)` when enabled, else nothing."""
+
+    __slots__ = ("_cm", "_enabled", "_graph", "_op")
+
+    def __init__(self, graph, op, enabled: bool) -> None:
+        self._graph, self._op, self._enabled, self._cm = graph, op, enabled, None
+
+    def __enter__(self):
+        if self._enabled:
+            self._cm = self._graph.colocate_with(self._op)
+            self._cm.__enter__()
+
+    def __exit__(self, *exc):
+        if self._cm is not None:
+            self._cm.__exit__(*exc)
+
+
+def _default_grad_ys(grad_ys: list, ys: list, colocate: bool, graph) -> list:
+    from tfgraph.ops import array_ops
+
+    if len(grad_ys) != len(ys):
+        raise ValueError(f"Length mismatch. Passed {len(grad_ys)} grad_ys for {len(ys)} ys")
+    grad_ys = [_as_grad_tensor(g, "grad_y") for g in grad_ys]
+    out = []
+    for i, (y, grad_y) in enumerate(zip(ys, grad_ys)):
+        with _Colocate(graph, y.op, colocate):
+            if grad_y is None:
+                if y.dtype.is_complex:
+                    raise TypeError(
+                        f"Gradients of complex tensors ({y}) must set grad_ys (y.dtype = "
+                        f"{y.dtype._base.name})"
+                    )
+                out.append(array_ops.ones(array_ops.shape(y), dtype=y.dtype._base, name=f"grad_ys_{i}"))
+                continue
+            ydt, gdt = y.dtype._base, grad_y.dtype._base
+            if ydt.is_floating or ydt.is_integer:
+                if not gdt.is_floating and not gdt.is_integer:
+                    raise TypeError(
+                        f"Gradient type {gdt.name} generated for real or integer-valued tensor "
+                        f"{y} with type {ydt.name} must be real or integer"
+                    )
+            elif ydt.is_complex:
+                if not gdt.is_complex:
+                    raise TypeError(
+                        f"Gradient type {gdt.name} generated for complex-valued tensor {y} with "
+                        f"type {ydt.name} must be real"
+                    )
+            else:
+                raise TypeError(
+                    f"Tensor {y} with type {ydt.name} must be numeric to obtain a default gradient"
+                )
+            if isinstance(grad_y, IndexedSlices):
+                out.append(
+                    IndexedSlices(
+                        array_ops.identity(grad_y.values, name=f"grad_ys_{i}_values"),
+                        array_ops.identity(grad_y.indices, name=f"grad_ys_{i}_indices"),
+                        None
+                        if grad_y.dense_shape is None
+                        else array_ops.identity(grad_y.dense_shape, name=f"grad_ys_{i}_shape"),
+                    )
+                )
+            else:
+                out.append(array_ops.identity(grad_y, name=f"grad_ys_{i}"))
+    return out
+
+
+def _pending_count(to_ops: list, from_ops: list):
+    """(to_ops reachable from from_ops, pending counts of the ops between them)."""
+    reached: set = set()
+    queue = collections.deque(from_ops)
+    while queue:
+        op = queue.popleft()
+        if op not in reached:
+            reached.add(op)
+            for t in op._outputs:
+                if t._dtype._base in _TRAINABLE:
+                    queue.extend(t._consumers)
+    reachable_to_ops = {op for op in to_ops if op in reached}
+    between: set = set()
+    between_list = []
+    queue = collections.deque(to_ops)
+    while queue:
+        op = queue.popleft()
+        if op in reached:
+            between.add(op)
+            between_list.append(op)
+            reached.discard(op)
+            queue.extend(t._op for t in op._inputs)
+    pending: collections.defaultdict = collections.defaultdict(int)
+    for op in between_list:
+        for t in op._inputs:
+            if t._op in between:
+                pending[t._op] += 1
+    return reachable_to_ops, pending
+
+
+def _set_grad(grads: dict, t: Tensor, grad) -> None:
+    op = t._op
+    op_grads = grads.get(op)
+    if not op_grads:
+        op_grads = grads[op] = [[] for _ in op._outputs]
+    op_grads[t._value_index].append(grad)
+
+
+def _zeros_like_output(op: Operation, index: int):
+    """Zeros for output `index` of `op`, whose gradient nobody supplied (TF's ZerosLike:
+    for a Switch of a cond branch, zeros that exist only on the untaken side)."""
+    from tfgraph.ops import array_ops, control_flow_ops
+
+    val = op._outputs[index]
+    if op._type in ("Switch", "RefSwitch"):
+        ctxt = control_flow_ops.op_context(op)
+        if ctxt is not None:
+            g = op._graph
+            switch_val = control_flow_ops.switch(op._inputs[0], ctxt.pred)[1 - ctxt.branch]
+            pivot = array_ops.identity(switch_val)
+            zeros_shape = array_ops._shape_internal(switch_val, optimize=False)
+            with g.control_dependencies([pivot]):
+                return array_ops.zeros(zeros_shape, dtype=val.dtype._base)
+    return array_ops.zeros_like(val, optimize=False)
+
+
+def _accumulator_shape(inputs):
+    from tfgraph.framework.tensor_shape import TensorShape
+
+    shape = TensorShape(None)
+    for t in inputs:
+        if isinstance(t, Tensor):
+            shape = shape.merge_with(t._shape)
+    return shape
+
+
+def _multi_device_add_n(tensors: list, graph):
+    from tfgraph.ops import math_ops
+
+    by_device: dict[str, list] = {}
+    for t in tensors:
+        by_device.setdefault(t.device, []).append(t)
+    summands = []
+    for dev in sorted(by_device):
+        group = by_device[dev]
+        with graph.colocate_with(group[0].op, ignore_existing=True):
+            summands.append(math_ops.add_n(group))
+    return math_ops.add_n(summands)
+
+
+def _flatten_nested_indexed_slices(grad: IndexedSlices) -> IndexedSlices:
+    from tfgraph.ops import array_ops
+
+    if isinstance(grad.values, Tensor):
+        return grad
+    inner = _flatten_nested_indexed_slices(grad.values)
+    return IndexedSlices(
+        inner.values, array_ops.gather(grad.indices, inner.indices), inner.dense_shape
+    )
+
+
+def aggregate_indexed_slices_gradients(grads: list):
+    """Sums gradients some of which are IndexedSlices (TF's rules: dense if any is dense,
+    else one IndexedSlices of the concatenated values and indices)."""
+    from tfgraph.ops import array_ops, math_ops
+
+    if len(grads) < 1:
+        return None
+    if len(grads) == 1:
+        return grads[0]
+    grads = [g for g in grads if g is not None]
+    if any(isinstance(g, Tensor) for g in grads):
+        return math_ops.add_n(grads)
+    if any(g.indices.dtype._base is dtypes.int64 for g in grads):
+        grads = [
+            g
+            if g.indices.dtype._base is dtypes.int64
+            else IndexedSlices(g.values, array_ops.cast(g.indices, dtypes.int64), g.dense_shape)
+            for g in grads
+        ]
+    grads = [_flatten_nested_indexed_slices(g) for g in grads]
+    return IndexedSlices(
+        array_ops.concat([g.values for g in grads], axis=0),
+        array_ops.concat([g.indices for g in grads], axis=0),
+        grads[0].dense_shape,
+    )
+
+
+def _aggregated_grads(grads: dict, op: Operation, aggregation_method, graph) -> list:
+    from tfgraph.ops import math_ops
+
+    if aggregation_method is None:
+        aggregation_method = AggregationMethod.DEFAULT
+    valid = [
+        AggregationMethod.ADD_N,
+        AggregationMethod.EXPERIMENTAL_TREE,
+        AggregationMethod.EXPERIMENTAL_ACCUMULATE_N,
+    ]
+    if aggregation_method not in valid:
+        raise ValueError(
+            f"Invalid `aggregation_method` specified {aggregation_method}. Accepted values are "
+            f"{valid}."
+        )
+    out_grads = grads.get(op)
+    if out_grads is None:
+        return [None] * len(op._outputs)
+    for i, out_grad in enumerate(out_grads):
+        if not isinstance(out_grad, list):
+            continue
+        if not all(isinstance(g, (Tensor, IndexedSlices)) for g in out_grad if g is not None):
+            raise TypeError(
+                f"Invalid gradient {out_grad} [index = {i}]. Gradients have to be either all "
+                "Tensors or all IndexedSlices"
+            )
+        if not out_grad:
+            out_grads[i] = None
+        elif len(out_grad) < 2:
+            out_grads[i] = out_grad[0]
+        elif all(isinstance(g, Tensor) for g in out_grad if g is not None):
+            if aggregation_method in (
+                AggregationMethod.EXPERIMENTAL_TREE,
+                AggregationMethod.EXPERIMENTAL_ACCUMULATE_N,
+            ):
+                with graph.name_scope(op._name + "_gradient_sum"):
+                    running = out_grad[0]
+                    for g in out_grad[1:]:
+                        running = math_ops.add_n([running, g])
+                    out_grads[i] = running
+            else:
+                out_grads[i] = _multi_device_add_n(out_grad, graph)
+        else:
+            out_grads[i] = aggregate_indexed_slices_gradients(out_grad)
+    return out_grads
+
+
+def _gate(grads: list, graph) -> list:
+    """TF's gate_gradients: every gradient of an op is available only once all are."""
+    from tfgraph.ops import control_flow_ops
+
+    with graph.device(None), graph.colocate_with(None, ignore_existing=True):
+        return control_flow_ops.tuple(grads)
+
+
+def _unconnected(t: Tensor, unconnected_gradients: UnconnectedGradients):
+    from tfgraph.ops import array_ops
+
+    if unconnected_gradients is UnconnectedGradients.ZERO:
+        return array_ops.zeros_like(t, dtype=t.dtype._base)
+    return None
+
+
+# -- gradients ------------------------------------------------------------------------------
+def gradients(
+    ys,
+    xs,
+    grad_ys=None,
+    name: str | None = "gradients",
+    colocate_gradients_with_ops: bool = False,
+    gate_gradients: bool = False,
+    aggregation_method=None,
+    stop_gradients=None,
+    unconnected_gradients=UnconnectedGradients.NONE,
+) -> list:
+    """Symbolic derivatives of the sum of `ys` with respect to each of `xs`.
+
+    Args:
+        ys: a Tensor or list of tensors to differentiate.
+        xs: a Tensor, Variable or list of them to differentiate with respect to.
+        grad_ys: optional gradients for each y (default: ones shaped like y).
+        name: name scope of the gradient ops (default "gradients").
+        colocate_gradients_with_ops: place each gradient op with its forward op.
+        gate_gradients: make an op's input gradients available only together.
+        aggregation_method: an `AggregationMethod` value.
+        stop_gradients: tensors through which no gradient flows.
+        unconnected_gradients: "none" (None for xs the ys do not depend on) or "zero".
+
+    Returns:
+        One gradient (Tensor, IndexedSlices or None) per x.
+
+    Raises:
+        LookupError: an op on a path from xs to ys has no gradient defined.
+        ValueError: on mismatched `grad_ys` or invalid arguments.
+    """
+    ys = _as_list(ys)
+    xs = _as_list(xs)
+    if grad_ys is not None:
+        grad_ys = _as_list(grad_ys)
+    try:
+        unconnected_gradients = UnconnectedGradients(unconnected_gradients)
+    except ValueError:
+        raise ValueError(
+            f"Unknown value for unconnected_gradients: '{unconnected_gradients}'"
+        ) from None
+    stop_gradients = [] if stop_gradients is None else _as_list(stop_gradients)
+    if grad_ys is None:
+        grad_ys = [None] * len(ys)
+    graph = _graph_of(ys + xs + stop_gradients + grad_ys)
+    with graph.as_default(), graph.name_scope(name or "gradients"):
+        graph.unique_name("uid")  # TF reserves a uid name per call
+        ys = [_as_grad_tensor(y, "y") for y in ys]
+        xs = [_as_grad_tensor(x, "x", as_ref=True) for x in xs]
+        grad_ys = _default_grad_ys(grad_ys, ys, colocate_gradients_with_ops, graph)
+
+        to_ops = [t.op for t in ys]
+        from_ops = [t.op for t in xs]
+        stop_gradient_ops = [t.op for t in stop_gradients]
+        reachable_to_ops, pending = _pending_count(to_ops, from_ops)
+
+        grads: dict = {}
+        for y, grad_y in zip(ys, grad_ys):
+            _set_grad(grads, y, grad_y)
+
+        queue = collections.deque()
+        to_ops_set: set = set()
+        for op in to_ops:
+            if pending[op] == 0 and op not in to_ops_set and op in reachable_to_ops:
+                to_ops_set.add(op)
+                queue.append(op)
+
+        stop_ops = _stop_ops(from_ops, stop_gradient_ops, pending)
+        while queue:
+            op = queue.popleft()
+            with _Colocate(graph, op, colocate_gradients_with_ops):
+                out_grads = _aggregated_grads(grads, op, aggregation_method, graph)
+                grad_fn = None
+                has_out_grads = any(g is not None for g in out_grads)
+                if has_out_grads and op not in stop_ops:
+                    grad_fn = get_gradient_function(op)
+                if grad_fn is not None and has_out_grads:
+                    for i, out_grad in enumerate(out_grads):
+                        if out_grad is None and op._outputs[i]._dtype._base in _TRAINABLE:
+                            out_grads[i] = _zeros_like_output(op, i)
+                    with graph.name_scope(op._name + "_grad"):
+                        in_grads = _as_list(grad_fn(op, *out_grads))
+                        if len(in_grads) != len(op._inputs):
+                            raise ValueError(
+                                f"Num gradients {len(in_grads)} generated for op {op.node_def} "
+                                f"do not match num inputs {len(op._inputs)}"
+                            )
+                        if gate_gradients and sum(g is not None for g in in_grads) > 1:
+                            in_grads = _gate(in_grads, graph)
+                else:
+                    in_grads = [None] * len(op._inputs)
+                for i, (t_in, in_grad) in enumerate(zip(op._inputs, in_grads)):
+                    if in_grad is None:
+                        continue
+                    if isinstance(in_grad, Tensor) and t_in._dtype._base is not dtypes.resource:
+                        try:
+                            in_grad.set_shape(t_in._shape)
+                        except ValueError:
+                            raise ValueError(
+                                "Incompatible shapes between op input and calculated input "
+                                f"gradient. Forward operation: {op._name}. Input index: {i}. "
+                                f"Original input shape: {t_in._shape}. Calculated input "
+                                f"gradient shape: {in_grad._shape}"
+                            ) from None
+                    _set_grad(grads, t_in, in_grad)
+            for t in op._inputs:
+                x_op = t._op
+                pending[x_op] -= 1
+                if pending[x_op] == 0:
+                    queue.append(x_op)
+
+    out = []
+    for x in xs:
+        op_grads = grads.get(x.op)
+        if not op_grads:
+            out.append(_unconnected(x, unconnected_gradients))
+            continue
+        g = op_grads[x._value_index]
+        if isinstance(g, list):  # never aggregated (its op was not visited)
+            g = _aggregated_single(g, graph, aggregation_method)
+        if g is None:
+            g = _unconnected(x, unconnected_gradients)
+        out.append(g)
+    return out
+
+
+def _aggregated_single(grad_list: list, graph, aggregation_method):
+    if not grad_list:
+        return None
+    if len(grad_list) == 1:
+        return grad_list[0]
+    if all(isinstance(g, Tensor) for g in grad_list):
+        return _multi_device_add_n(grad_list, graph)
+    return aggregate_indexed_slices_gradients(grad_list)
+
+
+def _stop_ops(from_ops: list, stop_gradient_ops: list, pending) -> set:
+    stop = set()
+    for op in from_ops:
+        if all(pending[t._op] <= 0 for t in op._inputs):
+            stop.add(op)
+    stop.update(stop_gradient_ops)
+    return stop
+
+
+def _graph_of(values):
+    for v in values:
+        if isinstance(v, Tensor):
+            return v._op._graph
+        g = getattr(v, "graph", None)
+        if g is not None and hasattr(g, "_create_op"):
+            return g
+    return get_default_graph()
