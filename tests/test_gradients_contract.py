@@ -124,7 +124,7 @@ def _fused_bn(x, scale, offset, training=True, fmt="NHWC"):
     mean = variance = None
     if not training:
         mean, variance = f32([0.1, -0.2, 0.3]), f32([1.5, 0.7, 2.0])
-    y, m, v = tf.nn.fused_batch_norm(
+    y, _, _ = tf.nn.fused_batch_norm(
         x, scale, offset, mean, variance, is_training=training, data_format=fmt
     )
     return y
@@ -160,10 +160,14 @@ CASES: dict[str, list[Case]] = {
     "Atan": [Case(tf.atan, [rnd(3, 4)])],
     "Sinh": [Case(tf.sinh, [rnd(3, 4)])],
     "Cosh": [Case(tf.cosh, [rnd(3, 4)])],
-    "SigmoidGrad": [Case(lambda y, dy: op_output("SigmoidGrad", None, [y, dy]), [unit(3, 4), rnd(3, 4)])],
+    "SigmoidGrad": [
+        Case(lambda y, dy: op_output("SigmoidGrad", None, [y, dy]), [unit(3, 4), rnd(3, 4)])
+    ],
     "TanhGrad": [Case(lambda y, dy: op_output("TanhGrad", None, [y, dy]), [unit(3, 4), rnd(3, 4)])],
     "SqrtGrad": [Case(lambda y, dy: op_output("SqrtGrad", None, [y, dy]), [pos(3, 4), rnd(3, 4)])],
-    "RsqrtGrad": [Case(lambda y, dy: op_output("RsqrtGrad", None, [y, dy]), [pos(3, 4), rnd(3, 4)])],
+    "RsqrtGrad": [
+        Case(lambda y, dy: op_output("RsqrtGrad", None, [y, dy]), [pos(3, 4), rnd(3, 4)])
+    ],
     "ReciprocalGrad": [
         Case(lambda y, dy: op_output("ReciprocalGrad", None, [y, dy]), [rnd(3, 4), rnd(3, 4)])
     ],
@@ -175,7 +179,10 @@ CASES: dict[str, list[Case]] = {
         )
     ],
     "Complex": [
-        Case(lambda a, b: math_ops.real(math_ops.complex(a, b) * math_ops.complex(b, a)), [rnd(3, 4), rnd(4)])
+        Case(
+            lambda a, b: math_ops.real(math_ops.complex(a, b) * math_ops.complex(b, a)),
+            [rnd(3, 4), rnd(4)],
+        )
     ],
     "Real": [Case(lambda a, b: math_ops.real(math_ops.complex(a, b) ** 2), [rnd(3, 4), rnd(3, 4)])],
     "Imag": [Case(lambda a, b: math_ops.imag(math_ops.complex(a, b) ** 2), [rnd(3, 4), rnd(3, 4)])],
@@ -188,7 +195,11 @@ CASES: dict[str, list[Case]] = {
     ],
     "Add": [Case(lambda a, b: op_output("Add", None, [a, b]), [rnd(3, 1), rnd(1, 4)])],
     "Sub": [_binary(tf.subtract), _binary(tf.subtract, (3, 4), (3, 4))],
-    "Mul": [_binary(tf.multiply), _binary(tf.multiply, (3, 4), (3, 4)), _binary(tf.multiply, (3, 1), ())],
+    "Mul": [
+        _binary(tf.multiply),
+        _binary(tf.multiply, (3, 4), (3, 4)),
+        _binary(tf.multiply, (3, 1), ()),
+    ],
     "RealDiv": [_binary(tf.truediv, (3, 4), (3, 1), away)],
     "Div": [Case(lambda a, b: op_output("Div", None, [a, b]), [rnd(3, 4), away(4)])],
     "DivNoNan": [_binary(tf.div_no_nan, (3, 4), (4,), away)],
@@ -198,7 +209,10 @@ CASES: dict[str, list[Case]] = {
     "Pow": [_binary(tf.pow, (3, 4), (4,), pos)],
     "Maximum": [Case(tf.maximum, [distinct(3, 4), distinct(4)])],
     "Minimum": [Case(tf.minimum, [distinct(3, 4), distinct(3, 1)])],
-    "SquaredDifference": [_binary(tf.squared_difference), _binary(tf.squared_difference, (3, 4), (3, 4))],
+    "SquaredDifference": [
+        _binary(tf.squared_difference),
+        _binary(tf.squared_difference, (3, 4), (3, 4)),
+    ],
     "Atan2": [_binary(tf.atan2, (3, 4), (4,), away)],
     "AddN": [Case(lambda a, b, c: tf.add_n([a, b, c]), [rnd(3, 4), rnd(3, 4), rnd(3, 4)])],
     # -- matmul, reductions, scans ------------------------------------------------------------
@@ -212,7 +226,9 @@ CASES: dict[str, list[Case]] = {
         Case(tf.matmul, [rnd(2, 3, 4), rnd(2, 4, 2)]),
         Case(lambda a, b: tf.matmul(a, b, adjoint_a=True), [rnd(2, 4, 3), rnd(1, 4, 2)]),
         Case(lambda a, b: tf.matmul(a, b, adjoint_b=True), [rnd(3, 4), rnd(2, 2, 4)]),
-        Case(lambda a, b: tf.matmul(a, b, adjoint_a=True, adjoint_b=True), [rnd(2, 4, 3), rnd(2, 4)]),
+        Case(
+            lambda a, b: tf.matmul(a, b, adjoint_a=True, adjoint_b=True), [rnd(2, 4, 3), rnd(2, 4)]
+        ),
     ],
     "Sum": [
         Case(lambda x: tf.reduce_sum(x, 1), [rnd(3, 4)]),
@@ -222,9 +238,14 @@ CASES: dict[str, list[Case]] = {
     ],
     "Mean": [
         Case(lambda x: tf.reduce_mean(x, -1), [rnd(3, 4)]),
-        Case(lambda x: tf.reduce_mean(x, tf.placeholder_with_default(np.int32(0), [])), [rnd(3, 4)]),
+        Case(
+            lambda x: tf.reduce_mean(x, tf.placeholder_with_default(np.int32(0), [])), [rnd(3, 4)]
+        ),
     ],
-    "Prod": [Case(lambda x: tf.reduce_prod(x, 1), [pos(3, 4)]), Case(lambda x: tf.reduce_prod(x, [0, 1]), [pos(2, 3)])],
+    "Prod": [
+        Case(lambda x: tf.reduce_prod(x, 1), [pos(3, 4)]),
+        Case(lambda x: tf.reduce_prod(x, [0, 1]), [pos(2, 3)]),
+    ],
     "Max": [Case(lambda x: tf.reduce_max(x, 0), [distinct(3, 4)])],
     "Min": [Case(lambda x: tf.reduce_min(x, [1], keepdims=True), [distinct(3, 4)])],
     "Cumsum": [
@@ -235,7 +256,9 @@ CASES: dict[str, list[Case]] = {
         Case(lambda x: math_ops.cumprod(x, 1), [pos(3, 4)]),
         Case(lambda x: math_ops.cumprod(x, 0, exclusive=True, reverse=True), [pos(3, 4)]),
     ],
-    "Cast": [Case(lambda x: tf.cast(x, tf.float32) * 2.0, [rnd(3, 4)], rtol=1e-3, atol=1e-3, eps=1e-2)],
+    "Cast": [
+        Case(lambda x: tf.cast(x, tf.float32) * 2.0, [rnd(3, 4)], rtol=1e-3, atol=1e-3, eps=1e-2)
+    ],
     "UnsortedSegmentSum": [
         Case(lambda x: math_ops.unsorted_segment_sum(x, [0, 2, 0, -1, 1], 3), [rnd(5, 2)])
     ],
@@ -265,7 +288,9 @@ CASES: dict[str, list[Case]] = {
         Case(lambda x: x[::-1, 2], [rnd(3, 4)]),
     ],
     "StridedSliceGrad": [
-        Case(lambda dy: array_ops.strided_slice_grad([3, 4], [1, 0], [3, 4], [1, 2], dy), [rnd(2, 2)])
+        Case(
+            lambda dy: array_ops.strided_slice_grad([3, 4], [1, 0], [3, 4], [1, 2], dy), [rnd(2, 2)]
+        )
     ],
     "GatherV2": [
         Case(lambda x: tf.gather(x, [0, 2, 2]), [rnd(3, 4)]),
@@ -277,7 +302,9 @@ CASES: dict[str, list[Case]] = {
     ],
     "ScatterNd": [Case(lambda u: array_ops.scatter_nd([[1], [3], [1]], u, [5, 2]), [rnd(3, 2)])],
     "DynamicStitch": [
-        Case(lambda a, b: array_ops.dynamic_stitch([[0, 2], [1, 3]], [a, b]), [rnd(2, 3), rnd(2, 3)])
+        Case(
+            lambda a, b: array_ops.dynamic_stitch([[0, 2], [1, 3]], [a, b]), [rnd(2, 3), rnd(2, 3)]
+        )
     ],
     "ParallelDynamicStitch": [
         Case(
@@ -306,7 +333,9 @@ CASES: dict[str, list[Case]] = {
         Case(lambda a, b: tf.where([[True, False, True, False]] * 3, a, b), [rnd(3, 4), rnd(3, 4)]),
         Case(lambda a, b: tf.where([True, False, True], a, b), [rnd(3, 4), rnd(3, 4)]),
     ],
-    "SelectV2": [Case(lambda a, b: tf.where_v2([True, False, True, False], a, b), [rnd(3, 4), rnd(3, 1)])],
+    "SelectV2": [
+        Case(lambda a, b: tf.where_v2([True, False, True, False], a, b), [rnd(3, 4), rnd(3, 1)])
+    ],
     "BroadcastTo": [Case(lambda x: tf.broadcast_to(x, [2, 3, 4]), [rnd(3, 1)])],
     "Diag": [Case(lambda d: op_output("Diag", None, [d]), [rnd(2, 3)])],
     "DiagPart": [Case(lambda x: op_output("DiagPart", None, [x]), [rnd(2, 3, 2, 3)])],
@@ -326,9 +355,15 @@ CASES: dict[str, list[Case]] = {
         Case(lambda x: _manual_merge(x, True), [rnd(3, 4)]),
         Case(lambda x: _manual_merge(x, False), [rnd(3, 4)]),
     ],
-    "Merge": [Case(lambda x: _cond(x, True), [rnd(3, 4)]), Case(lambda x: _manual_merge(x, False), [rnd(3, 4)])],
+    "Merge": [
+        Case(lambda x: _cond(x, True), [rnd(3, 4)]),
+        Case(lambda x: _manual_merge(x, False), [rnd(3, 4)]),
+    ],
     "RefSwitch": [Case(lambda v: _ref_switch(v, True), [rnd(3, 4)], variables=True)],
-    "RefMerge": [Case(lambda x: _ref_merge(x, False), [rnd(3, 4)]), Case(lambda x: _ref_merge(x, True), [rnd(3, 4)])],
+    "RefMerge": [
+        Case(lambda x: _ref_merge(x, False), [rnd(3, 4)]),
+        Case(lambda x: _ref_merge(x, True), [rnd(3, 4)]),
+    ],
     # -- nn -----------------------------------------------------------------------------------
     "Relu": [Case(tf.nn.relu, [away(3, 4)])],
     "Relu6": [Case(tf.nn.relu6, [away(3, 4) * 4])],
@@ -338,13 +373,21 @@ CASES: dict[str, list[Case]] = {
     "Softsign": [Case(tf.nn.softsign, [away(3, 4)])],
     "LeakyRelu": [Case(lambda x: tf.nn.leaky_relu(x, 0.3), [away(3, 4)])],
     "ReluGrad": [Case(lambda g, x: op_output("ReluGrad", None, [g, x]), [rnd(3, 4), away(3, 4)])],
-    "Relu6Grad": [Case(lambda g, x: op_output("Relu6Grad", None, [g, x]), [rnd(3, 4), away(3, 4) * 4])],
+    "Relu6Grad": [
+        Case(lambda g, x: op_output("Relu6Grad", None, [g, x]), [rnd(3, 4), away(3, 4) * 4])
+    ],
     "EluGrad": [Case(lambda g, y: op_output("EluGrad", None, [g, y]), [rnd(3, 4), away(3, 4)])],
     "SeluGrad": [Case(lambda g, y: op_output("SeluGrad", None, [g, y]), [rnd(3, 4), away(3, 4)])],
     "LeakyReluGrad": [
-        Case(lambda g, x: op_output("LeakyReluGrad", None, [g, x], {"alpha": 0.3}), [rnd(3, 4), away(3, 4)])
+        Case(
+            lambda g, x: op_output("LeakyReluGrad", None, [g, x], {"alpha": 0.3}),
+            [rnd(3, 4), away(3, 4)],
+        )
     ],
-    "Softmax": [Case(tf.nn.softmax, [rnd(3, 4)]), Case(lambda x: tf.nn.softmax(x, axis=0), [rnd(3, 4)])],
+    "Softmax": [
+        Case(tf.nn.softmax, [rnd(3, 4)]),
+        Case(lambda x: tf.nn.softmax(x, axis=0), [rnd(3, 4)]),
+    ],
     "LogSoftmax": [Case(tf.nn.log_softmax, [rnd(3, 4)])],
     "SoftmaxCrossEntropyWithLogits": [
         Case(
@@ -352,9 +395,7 @@ CASES: dict[str, list[Case]] = {
             [rnd(3, 4), dist(3, 4)],
         ),
         Case(
-            lambda x: apply_op(
-                "SoftmaxCrossEntropyWithLogits", None, [x, dist(3, 4)]
-            )._outputs,
+            lambda x: apply_op("SoftmaxCrossEntropyWithLogits", None, [x, dist(3, 4)])._outputs,
             [rnd(3, 4)],
         ),
     ],
@@ -364,9 +405,11 @@ CASES: dict[str, list[Case]] = {
             [rnd(3, 4)],
         ),
         Case(
-            lambda x: apply_op(
-                "SparseSoftmaxCrossEntropyWithLogits", None, [x, np.int64([2, 2, 0])]
-            )._outputs,
+            lambda x: (
+                apply_op(
+                    "SparseSoftmaxCrossEntropyWithLogits", None, [x, np.int64([2, 2, 0])]
+                )._outputs
+            ),
             [rnd(3, 4)],
         ),
     ],
@@ -461,7 +504,9 @@ def _build(case: Case, g: tf.Graph):
         outs = case.build(*feeds)
         outs = list(outs) if isinstance(outs, (list, tuple)) else [outs]
         outs = [o for o in outs if _float(o)]
-        loss = tf.add_n([tf.reduce_sum(tf.cast(o, tf.float64) * _weights(o, k)) for k, o in enumerate(outs)])
+        loss = tf.add_n(
+            [tf.reduce_sum(tf.cast(o, tf.float64) * _weights(o, k)) for k, o in enumerate(outs)]
+        )
         grads = tf.gradients(loss, xs)
     return xs, assigns, loss, grads
 

@@ -273,6 +273,23 @@ from tfgraph.gradients import (
     no_gradient,
 )
 from tfgraph.ops.clip_ops import clip_by_global_norm, clip_by_norm, global_norm
+from tfgraph.ops.math_ops import (
+    complex,
+    cumprod,
+    imag,
+    real,
+    realdiv,
+    scalar_mul,
+    unsorted_segment_sum,
+)
+from tfgraph.ops.array_ops import (
+    dynamic_partition,
+    dynamic_stitch,
+    gather_nd,
+    invert_permutation,
+    scatter_nd,
+    setdiff1d,
+)
 
 __version__ = "0.1.0"
 

@@ -73,7 +73,9 @@ def _register(op_type: str, fn) -> None:
             previous = op_def.grad
     if previous is not None:
         where = (
-            "NotDifferentiable registry.py:0" if previous is NOT_DIFFERENTIABLE else _location(previous)
+            "NotDifferentiable registry.py:0"
+            if previous is NOT_DIFFERENTIABLE
+            else _location(previous)
         )
         raise KeyError(
             f"Registering two gradient with name '{op_type}'! (Previous registration was in "
@@ -101,7 +103,7 @@ class RegisterGradient:
         return f
 
 
-def NotDifferentiable(op_type: str) -> None:  # noqa: N802 - TF's public name
+def NotDifferentiable(op_type: str) -> None:
     """Declares that ops of type `op_type` have no gradient (they stop backprop)."""
     if not isinstance(op_type, str):
         raise TypeError("op_type must be a string")
@@ -132,8 +134,10 @@ def get_gradient_function(op: Operation):
     if not op._inputs:
         return None
     mapped = op._attrs.get("_gradient_op_type")
-    op_type = op._type if mapped is None else (
-        mapped.decode() if isinstance(mapped, bytes) else str(mapped)
+    op_type = (
+        op._type
+        if mapped is None
+        else (mapped.decode() if isinstance(mapped, bytes) else str(mapped))
     )
     fn = _user_gradients.get(op_type)
     if fn is None:
@@ -207,7 +211,9 @@ def _default_grad_ys(grad_ys: list, ys: list, colocate: bool, graph) -> list:
                         f"Gradients of complex tensors ({y}) must set grad_ys (y.dtype = "
                         f"{y.dtype._base.name})"
                     )
-                out.append(array_ops.ones(array_ops.shape(y), dtype=y.dtype._base, name=f"grad_ys_{i}"))
+                out.append(
+                    array_ops.ones(array_ops.shape(y), dtype=y.dtype._base, name=f"grad_ys_{i}")
+                )
                 continue
             ydt, gdt = y.dtype._base, grad_y.dtype._base
             if ydt.is_floating or ydt.is_integer:

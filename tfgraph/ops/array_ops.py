@@ -906,9 +906,7 @@ def _concat_grad(op, grad):
         non_neg_concat_dim = concat_dim % rank(input_values[0])
         sizes = _extract_input_shapes(input_values)
         if len(sizes) > 16:
-            sizes = squeeze(
-                slice(stack(sizes, axis=1), [non_neg_concat_dim, 0], [1, -1])
-            )
+            sizes = squeeze(slice(stack(sizes, axis=1), [non_neg_concat_dim, 0], [1, -1]))
             out_grads = split(grad, sizes, non_neg_concat_dim)
         else:
             offset = concat_offset(non_neg_concat_dim, sizes)
@@ -919,9 +917,7 @@ def _concat_grad(op, grad):
     non_neg_concat_dim = concat_dim % rank(input_values[0])
     concat_dim_static = constant_value(concat_dim)
     if concat_dim_static is None:
-        raise ValueError(
-            "Can only compute IndexedSlices gradient with statically-known concat_dim"
-        )
+        raise ValueError("Can only compute IndexedSlices gradient with statically-known concat_dim")
     concat_dim_static = int(concat_dim_static)
     if concat_dim_static < 0:
         r = input_values[0]._shape.ndims
@@ -944,9 +940,7 @@ def _concat_grad(op, grad):
         )
         begin = zeros(shape_of_shape, dtype=dtypes.int32)
         for size_ in sizes:
-            new_values = slice(
-                grad.values, begin, concat([[-1], slice(size_, [1], [-1])], 0)
-            )
+            new_values = slice(grad.values, begin, concat([[-1], slice(size_, [1], [-1])], 0))
             out_grads.append(IndexedSlices(new_values, grad.indices, size_))
             begin = math_ops.add(begin, size_ * mask)
     else:
@@ -1300,7 +1294,9 @@ def _strided_slice_grad(op, grad):
     begin, end, strides = op._inputs[1:4]
     x = shape(op._inputs[0], out_type=begin.dtype._base)
     static = [constant_value(t) for t in (x, begin, end, strides)]
-    x, begin, end, strides = (v if v is not None else t for v, t in zip(static, (x, begin, end, strides)))
+    x, begin, end, strides = (
+        v if v is not None else t for v, t in zip(static, (x, begin, end, strides))
+    )
     a = op._attrs
     return (
         strided_slice_grad(
@@ -2056,6 +2052,8 @@ register_op(
     make_kernel=_pad_kernel,
     grad=_pad_grad,
 )
+
+
 def _mirror_pad_grad(op, grad):
     return [
         op_output("MirrorPadGrad", None, [grad, op._inputs[1]], {"mode": op._attrs["mode"]}),
@@ -3078,9 +3076,7 @@ def _dynamic_partition_grad(op, *grads):
     data, indices = op._inputs
     n = op._attrs["num_partitions"]
     prefix_shape = shape(indices)
-    original_indices = reshape(
-        math_ops.range(math_ops.reduce_prod(prefix_shape)), prefix_shape
-    )
+    original_indices = reshape(math_ops.range(math_ops.reduce_prod(prefix_shape)), prefix_shape)
     partitioned_indices = dynamic_partition(original_indices, indices, n)
     reconstructed = parallel_dynamic_stitch(partitioned_indices, grads)
     return [reshape(reconstructed, shape(data)), None]
@@ -3227,7 +3223,9 @@ def _matrix_diag_part_shape(op):
     if dims is None:
         return [UNKNOWN]
     if len(dims) < 2:
-        raise common_shapes.shape_error(op, f"Shape must be at least rank 2 but is rank {len(dims)}")
+        raise common_shapes.shape_error(
+            op, f"Shape must be at least rank 2 but is rank {len(dims)}"
+        )
     m, n = dims[-2:]
     d = None if m is None or n is None else builtins.min(m, n)
     return [TensorShape._from_tuple(dims[:-2] + (d,))]
@@ -3341,7 +3339,9 @@ def _gather_nd_kernel(op, ctx):
                     f"indices[{where}] = [{bad}] does not index into param shape "
                     f"{_shape_str(params.shape)}, node name: {op.name}",
                 )
-        out = params[tuple(flat.T)] if k else np.broadcast_to(params, (flat.shape[0],) + params.shape)
+        out = (
+            params[tuple(flat.T)] if k else np.broadcast_to(params, (flat.shape[0],) + params.shape)
+        )
         return np.ascontiguousarray(out).reshape(indices.shape[:-1] + params.shape[k:])
 
     return kernel

@@ -108,4 +108,3 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name: str | None = Non
             for c, t in zip(clipped, t_list)
         ]
     return out, use_norm
-

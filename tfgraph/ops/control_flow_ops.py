@@ -47,6 +47,7 @@ def op_context(op: Operation):
     """The `CondContext` `op` belongs to, or None."""
     return _op_contexts.get(op)
 
+
 # -- NoOp -----------------------------------------------------------------------------------
 register_op("NoOp", kernel=lambda: None, grad=NOT_DIFFERENTIABLE)
 

@@ -61,6 +61,8 @@ __all__ = [
     "negative",
     "not_equal",
     "pow",
+    "real",
+    "realdiv",
     "reduce_all",
     "reduce_any",
     "reduce_logsumexp",
@@ -69,8 +71,6 @@ __all__ = [
     "reduce_min",
     "reduce_prod",
     "reduce_sum",
-    "real",
-    "realdiv",
     "round",
     "rsqrt",
     "scalar_mul",
@@ -318,6 +318,7 @@ for _name, _entry in _UNARY.items():
         kernel=_kernel,
         grad=_UNARY_GRADS[_name],
     )
+
 
 # -- SigmoidGrad, TanhGrad, SqrtGrad, RsqrtGrad, ReciprocalGrad ---------------------------------
 # (y, dy) -> the input gradient of the op whose output is y; each is differentiable again.
@@ -1446,6 +1447,8 @@ _REDUCTIONS = {
     "Max": (_max, _REAL),
     "Min": (_min, _REAL),
 }
+
+
 # -- reduction gradients --------------------------------------------------------------------
 def reduced_shape(input_shape, axes):
     """The shape `input_shape` reduced over `axes` with kept dimensions (TF's helper: a
@@ -1519,7 +1522,12 @@ def _mean_grad(op, grad):
     sum_grad = _sum_grad(op, grad)[0]
     in_dims = op._inputs[0]._shape._dims
     out_dims = op._outputs[0]._shape._dims
-    if in_dims is not None and out_dims is not None and None not in in_dims and None not in out_dims:
+    if (
+        in_dims is not None
+        and out_dims is not None
+        and None not in in_dims
+        and None not in out_dims
+    ):
         factor = int(np.prod(in_dims, dtype=np.int64)) // builtins.max(
             int(np.prod(out_dims, dtype=np.int64)), 1
         )
@@ -1899,14 +1907,12 @@ def cumprod(
     g = get_default_graph()
     with g.name_scope(name or "Cumprod") as scope:
         x = convert_to_tensor(x, name="x")
-        return op_output(
-            "Cumprod", scope, [x, axis], {"exclusive": exclusive, "reverse": reverse}
-        )
+        return op_output("Cumprod", scope, [x, axis], {"exclusive": exclusive, "reverse": reverse})
 
 
 # -- UnsortedSegmentSum; IndexedSlices as dense tensors ---------------------------------------
 def _unsorted_segment_sum_shape(op):
-    data, ids, num_t = (t._shape for t in op._inputs)
+    data, ids, _ = (t._shape for t in op._inputs)
     n = constant_value(op._inputs[2])
     n = None if n is None else int(n)
     if data._dims is None or ids._dims is None:

@@ -12,10 +12,9 @@ import numpy as np
 
 from tfgraph import errors
 from tfgraph.framework import dtypes
-from tfgraph.framework.convert import convert_to_tensor
+from tfgraph.framework.convert import constant, convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.ops import Tensor
-from tfgraph.framework.convert import constant
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import TensorShape, as_shape
 from tfgraph.ops import array_ops, common_shapes, math_ops
@@ -600,7 +599,9 @@ def _softmax_xent_v2(labels, logits, axis, name, default_name: str) -> Tensor:
         input_shape = array_ops.shape(precise_logits)
         precise_logits = _flatten_outer_dims(precise_logits)
         labels = _flatten_outer_dims(labels)
-        cost = apply_op("SoftmaxCrossEntropyWithLogits", scope, [precise_logits, labels])._outputs[0]
+        cost = apply_op("SoftmaxCrossEntropyWithLogits", scope, [precise_logits, labels])._outputs[
+            0
+        ]
         output_shape = array_ops.slice(input_shape, [0], [math_ops.subtract(input_rank, 1)])
         cost = array_ops.reshape(cost, output_shape)
         if shape._dims is not None:
@@ -1271,7 +1272,9 @@ def _top_k_kernel(op, ctx):
                 None, op, f"input must have at least k columns. Had {c}, needed {k}"
             )
         if k == 0:
-            return np.zeros(x.shape[:-1] + (0,), x.dtype), np.zeros(x.shape[:-1] + (0,), index_dtype)
+            return np.zeros(x.shape[:-1] + (0,), x.dtype), np.zeros(
+                x.shape[:-1] + (0,), index_dtype
+            )
         if np.issubdtype(x.dtype, np.floating):
             order = np.argsort(-x, axis=-1, kind="stable")[..., :k]
         else:
@@ -1380,9 +1383,7 @@ def _get_noise_shape(x, noise_shape):
     except (TypeError, ValueError):
         return noise_shape
     if x.shape._dims is not None and ns._dims is not None and len(x.shape._dims) == len(ns._dims):
-        dims = [
-            d if n is None and d is not None else n for d, n in zip(x.shape._dims, ns._dims)
-        ]
+        dims = [d if n is None and d is not None else n for d, n in zip(x.shape._dims, ns._dims)]
         return TensorShape(dims)
     return noise_shape
 
