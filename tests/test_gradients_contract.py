@@ -20,7 +20,7 @@ import pytest
 import tfgraph as tf
 from tfgraph.framework import registry
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE
-from tfgraph.ops import array_fallbacks, array_ops, control_flow_ops, math_ops
+from tfgraph.ops import array_ops, control_flow_ops, linalg_ops, math_ops
 from tfgraph.ops.apply import apply_op, op_output
 
 # Ops whose gradient TensorFlow does not define either: tf.gradients raises LookupError
@@ -340,13 +340,13 @@ CASES: dict[str, list[Case]] = {
     "Diag": [Case(lambda d: op_output("Diag", None, [d]), [rnd(2, 3)])],
     "DiagPart": [Case(lambda x: op_output("DiagPart", None, [x]), [rnd(2, 3, 2, 3)])],
     "MatrixDiagV3": [
-        Case(lambda d: array_fallbacks.matrix_diag(d), [rnd(2, 3)]),
-        Case(lambda d: array_fallbacks.matrix_diag(d, num_rows=4, num_cols=3), [rnd(3)]),
+        Case(lambda d: linalg_ops.matrix_diag(d), [rnd(2, 3)]),
+        Case(lambda d: linalg_ops.matrix_diag(d, num_rows=4, num_cols=3), [rnd(3)]),
     ],
     "MatrixDiagPartV3": [
         Case(lambda x: op_output("MatrixDiagPartV3", None, [x, 0, np.float64(0)]), [rnd(2, 3, 4)])
     ],
-    "MatrixSetDiagV3": [Case(array_fallbacks.matrix_set_diag, [rnd(2, 3, 4), rnd(2, 3)])],
+    "MatrixSetDiagV3": [Case(linalg_ops.matrix_set_diag, [rnd(2, 3, 4), rnd(2, 3)])],
     "Print": [Case(lambda x: tf.Print(x, [x], message="contract: ", first_n=0), [rnd(3, 4)])],
     # -- control flow -------------------------------------------------------------------------
     "Switch": [

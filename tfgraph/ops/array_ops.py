@@ -3106,7 +3106,6 @@ def _indexed_slices_type():
 
 
 # -- Diag, DiagPart, MatrixDiagV3, MatrixDiagPartV3, MatrixSetDiagV3 (main diagonal) ------------
-# (array_fallbacks registers DiagPart/MatrixDiagV3/MatrixSetDiagV3 only when absent here.)
 _DIAG_TYPES = "{bfloat16, half, float, double, int32, int64, complex64, complex128}"
 _ALIGN = "align: {'LEFT_RIGHT', 'RIGHT_LEFT', 'LEFT_LEFT', 'RIGHT_RIGHT'} = 'RIGHT_LEFT'"
 

@@ -1,17 +1,17 @@
-"""Linear-algebra ops: Qr, diagonals (DiagPart, MatrixDiagV3, MatrixSetDiagV3) and `eye`."""
+"""Linear-algebra ops: Qr, `eye` and the diagonal helpers (the diagonal op types DiagPart,
+MatrixDiagV3 and MatrixSetDiagV3 are declared, with their gradients, in array_ops)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from tfgraph import errors
 from tfgraph.framework import dtypes
 from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.registry import register_op
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import array_ops
 from tfgraph.ops.apply import apply_op, op_output
-from tfgraph.ops.common_shapes import UNKNOWN, constant_value
+from tfgraph.ops.common_shapes import UNKNOWN
 
 __all__ = ["diag_part", "eye", "matrix_diag", "matrix_set_diag", "qr"]
 
@@ -76,84 +76,12 @@ def eye(num_rows: int, num_columns: int | None = None, dtype=dtypes.float32, nam
         return matrix_set_diag(zeros, ones)
 
 
-def _diag_part_shape(op):
-    dims = op._inputs[0]._shape._dims
-    if dims is None:
-        return [UNKNOWN]
-    if len(dims) % 2:
-        raise ValueError(
-            f"Input must have even rank <= 6, input rank is {len(dims)} for '{op.name}' "
-            "(op: 'DiagPart')"
-        )
-    half = len(dims) // 2
-    return [TensorShape._from_tuple(dims[:half])]
-
-
-def _diag_part_kernel(x):
-    x = np.asarray(x)
-    half = x.ndim // 2
-    n = int(np.prod(x.shape[:half]))
-    return x.reshape(n, n).diagonal().reshape(x.shape[:half]).copy()
-
-
-register_op(
-    "DiagPart",
-    inputs=["input: T"],
-    outputs=["diagonal: T"],
-    attrs=["T: {bfloat16, half, float, double, int32, int64, complex64, complex128}"],
-    shape=_diag_part_shape,
-    kernel=_diag_part_kernel,
-)
-
-
 def diag_part(input, name: str = "DiagPart"):
     """The diagonal of a rank-2k tensor (`tf.linalg.tensor_diag_part`, op DiagPart)."""
     return op_output("DiagPart", name, [input])
 
 
 # -- MatrixDiagV3, MatrixSetDiagV3 (main diagonal, k = 0) --------------------------------------
-_ALIGN = "align: {'LEFT_RIGHT', 'RIGHT_LEFT', 'LEFT_LEFT', 'RIGHT_RIGHT'} = 'RIGHT_LEFT'"
-
-
-def _matrix_diag_shape(op):
-    diag = op._inputs[0]._shape._dims
-    rows = constant_value(op._inputs[2])
-    cols = constant_value(op._inputs[3])
-    if diag is None:
-        return [UNKNOWN]
-    n = diag[-1]
-    r = int(rows) if rows is not None and int(rows) > 0 else n
-    c = int(cols) if cols is not None and int(cols) > 0 else n
-    return [TensorShape._from_tuple((*diag[:-1], r, c))]
-
-
-def _matrix_diag_kernel(op, ctx):
-    def kernel(diag, k, num_rows, num_cols, padding):
-        if int(np.reshape(k, -1)[0]) != 0:
-            raise errors.UnimplementedError(None, op, "tfgraph supports MatrixDiagV3 with k=0 only")
-        diag = np.asarray(diag)
-        n = diag.shape[-1]
-        rows = int(num_rows) if int(num_rows) > 0 else n
-        cols = int(num_cols) if int(num_cols) > 0 else n
-        out = np.full((*diag.shape[:-1], rows, cols), padding, dtype=diag.dtype)
-        m = min(rows, cols, n)
-        idx = np.arange(m)
-        out[..., idx, idx] = diag[..., :m]
-        return out
-
-    return kernel
-
-
-register_op(
-    "MatrixDiagV3",
-    inputs=["diagonal: T", "k: int32", "num_rows: int32", "num_cols: int32", "padding_value: T"],
-    outputs=["output: T"],
-    attrs=["T: type", _ALIGN],
-    shape=_matrix_diag_shape,
-    make_kernel=_matrix_diag_kernel,
-)
-
-
 def matrix_diag(diagonal, name: str = "diag", num_rows=-1, num_cols=-1, padding_value=0):
     """A batch of matrices with `diagonal` on the main diagonal (op MatrixDiagV3)."""
     from tfgraph.framework.convert import convert_to_tensor
@@ -163,31 +91,6 @@ def matrix_diag(diagonal, name: str = "diag", num_rows=-1, num_cols=-1, padding_
     with g.name_scope(name) as scope:
         diagonal = convert_to_tensor(diagonal, name="diagonal")
         return op_output("MatrixDiagV3", scope, [diagonal, 0, num_rows, num_cols, padding_value])
-
-
-def _matrix_set_diag_kernel(op, ctx):
-    def kernel(x, diag, k):
-        if int(np.reshape(k, -1)[0]) != 0:
-            raise errors.UnimplementedError(
-                None, op, "tfgraph supports MatrixSetDiagV3 with k=0 only"
-            )
-        out = np.array(x, copy=True)
-        m = min(out.shape[-2], out.shape[-1])
-        idx = np.arange(m)
-        out[..., idx, idx] = np.asarray(diag)[..., :m]
-        return out
-
-    return kernel
-
-
-register_op(
-    "MatrixSetDiagV3",
-    inputs=["input: T", "diagonal: T", "k: int32"],
-    outputs=["output: T"],
-    attrs=["T: type", _ALIGN],
-    shape=lambda op: [op._inputs[0]._shape],
-    make_kernel=_matrix_set_diag_kernel,
-)
 
 
 def matrix_set_diag(input, diagonal, name: str = "set_diag"):
