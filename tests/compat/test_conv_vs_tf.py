@@ -66,6 +66,8 @@ for xs, fs in [((2, 7, 6, 3), (3, 3, 3, 4)), ((1, 8, 8, 2), (2, 3, 2, 3)),
             configs.append((xs, fs, stride, padding))
 configs.append(((1, 7, 7, 2), (3, 3, 2, 3), [2, 1], [[0, 0], [1, 2], [2, 0], [0, 0]]))
 configs.append(((2, 6, 9, 3), (2, 4, 3, 2), [1, 3], "SAME"))
+configs.append(((2, 6, 6, 20), (3, 3, 20, 5), 2, "SAME"))  # per-offset products (>= 16 ch.)
+configs.append(((1, 7, 6, 16), (2, 3, 16, 4), 1, "VALID"))
 for i, (xs, fs, stride, padding) in enumerate(configs):
     x, f = arr(*xs), arr(*fs)
     seeds = {}

@@ -11,13 +11,16 @@ matrix product per offset (per group for grouped convolution), plus a strided ad
     input grad     dx[k]  += dy @ filter[k].T                (scattered into the slice)
     filter grad    dw[k]   = slice_k.T @ dy
 
-This needs no im2col buffer (kh*kw times the input) and no Python loop over pixels.
-Pooling reduces or scatters one strided window offset at a time, the same way.
+This needs no im2col buffer (kh*kw times the input) and no Python loop over pixels. With
+few input channels those products would be thin, so the forward pass and the filter
+gradient then use one im2col product (`sliding_window_view` patches) instead. Pooling
+reduces or scatters one strided window offset at a time.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 __all__ = [
     "avg_pool",
@@ -85,6 +88,22 @@ def _window(i: int, j: int, oh: int, ow: int, strides, dilations) -> tuple:
 
 
 # -- Conv2D and its gradients -------------------------------------------------------------------
+# Below this many input channels (per group) the forward pass and the filter gradient use
+# one im2col matrix product instead of one thin product per filter offset.
+_SMALL_DEPTH = 16
+
+
+def _patches(xp, kh, kw, strides, dilations, out_hw) -> np.ndarray:
+    """im2col: the (pixels, kh * kw * c) matrix of the strided, dilated input patches, in
+    the filter's (row, column, channel) order."""
+    n, _, _, c = xp.shape
+    oh, ow = out_hw
+    (sh, sw), (dh, dw) = strides, dilations
+    win = sliding_window_view(xp, ((kh - 1) * dh + 1, (kw - 1) * dw + 1), axis=(1, 2))
+    win = win[:, : (oh - 1) * sh + 1 : sh, : (ow - 1) * sw + 1 : sw, :, ::dh, ::dw]
+    return np.ascontiguousarray(win.transpose(0, 1, 2, 4, 5, 3)).reshape(n * oh * ow, kh * kw * c)
+
+
 def conv2d(x, f, strides, dilations, pads, out_hw) -> np.ndarray:
     """Grouped 2-D convolution: x [n, h, w, c], f [kh, kw, c / groups, co]."""
     n, _, _, c = x.shape
@@ -96,6 +115,12 @@ def conv2d(x, f, strides, dilations, pads, out_hw) -> np.ndarray:
     if p == 0 or co == 0:
         return np.zeros((n, oh, ow, co), x.dtype)
     xp = _pad(x, *pads)
+    if groups == 1 and cg < _SMALL_DEPTH:
+        # Few input channels: per-offset products would be thin (k = cg); one im2col
+        # product is faster.
+        return (_patches(xp, kh, kw, strides, dilations, out_hw) @ f.reshape(-1, co)).reshape(
+            n, oh, ow, co
+        )
     acc = np.zeros((groups, p, og) if groups > 1 else (p, co), x.dtype)
     for i in range(kh):
         for j in range(kw):
@@ -148,6 +173,9 @@ def conv2d_backprop_filter(x, f_shape, dy, strides, dilations, pads) -> np.ndarr
         return df
     xp = _pad(x, *pads)
     dy2 = dy.reshape(p, co)
+    if groups == 1 and c < _SMALL_DEPTH:
+        cols = _patches(xp, kh, kw, strides, dilations, (oh, ow))
+        return (cols.T @ dy2).reshape(kh, kw, c, co)
     if groups > 1:
         dy2 = dy2.reshape(p, groups, og).transpose(1, 0, 2)
     for i in range(kh):
@@ -237,10 +265,8 @@ def _pad4(x: np.ndarray, pads, value=0) -> np.ndarray:
     return x
 
 
-def max_pool(x, ksize, strides, pads, out_shape) -> np.ndarray:
-    """Max over each window; NaN inputs are skipped (as TF's CPU kernel does)."""
-    xp = _pad4(x, pads, _lowest(x.dtype))
-    reduce = np.fmax if x.dtype.kind == "f" else np.maximum
+def _max_of_windows(xp, ksize, strides, out_shape) -> np.ndarray:
+    reduce = np.fmax if xp.dtype.kind == "f" else np.maximum
     out = None
     for offset in np.ndindex(*ksize):
         part = xp[_window_index(offset, out_shape, strides)]
@@ -251,41 +277,50 @@ def max_pool(x, ksize, strides, pads, out_shape) -> np.ndarray:
     return out
 
 
-def max_pool_argmax(x, ksize, strides, pads, out_shape) -> tuple[np.ndarray, np.ndarray]:
-    """(max of each window, index of the FIRST maximal element in window order), as TF's
-    CPU kernels pick it (NaN is never picked)."""
+def max_pool(x, ksize, strides, pads, out_shape) -> np.ndarray:
+    """Max over each window; NaN inputs are skipped (as TF's CPU kernel does)."""
+    return _max_of_windows(_pad4(x, pads, _lowest(x.dtype)), ksize, strides, out_shape)
+
+
+def _first_max_masks(x, ksize, strides, pads, out_shape):
+    """Yields (k, input slice of window offset k, mask): the mask marks the windows whose
+    FIRST maximal element, in window order, is at offset k. That is the element TF's CPU
+    kernels route the gradient to (NaN is never picked)."""
     xp = _pad4(x, pads, _lowest(x.dtype))
-    best = np.full(out_shape, _lowest(x.dtype), x.dtype)
-    which = np.zeros(out_shape, np.int32)
+    best = _max_of_windows(xp, ksize, strides, out_shape)
+    found = np.zeros(out_shape, bool)
     for k, offset in enumerate(np.ndindex(*ksize)):
-        part = xp[_window_index(offset, out_shape, strides)]
-        better = part > best
-        if k == 0:
-            best = np.where(better, part, best)
-        else:
-            np.copyto(best, part, where=better)
-        which[better] = k
-    return best, which
+        index = _window_index(offset, out_shape, strides)
+        first = np.equal(xp[index], best)
+        first &= ~found
+        found |= first
+        yield k, index, first
+
+
+def max_pool_argmax(x, ksize, strides, pads, out_shape) -> tuple[np.ndarray, np.ndarray]:
+    """(max of each window, offset index of its first maximum in window order)."""
+    which = np.zeros(out_shape, np.int32)
+    for k, _, first in _first_max_masks(x, ksize, strides, pads, out_shape):
+        if k:
+            which += first * np.int32(k)
+    return max_pool(x, ksize, strides, pads, out_shape), which
 
 
 def max_pool_grad(x, dy, ksize, strides, pads, out_shape) -> np.ndarray:
     """Routes each window's gradient to its first maximal input element."""
-    _, which = max_pool_argmax(x, ksize, strides, pads, out_shape)
     padded = [x.shape[d] + pads[d][0] + pads[d][1] for d in range(4)]
     dxp = np.zeros(padded, dy.dtype)
-    zero = np.zeros((), dy.dtype)
-    for k, offset in enumerate(np.ndindex(*ksize)):
-        dxp[_window_index(offset, out_shape, strides)] += np.where(which == k, dy, zero)
+    for _, index, first in _first_max_masks(x, ksize, strides, pads, out_shape):
+        dxp[index] += dy * first
     return dxp[tuple(slice(p[0], p[0] + n) for p, n in zip(pads, x.shape))]
 
 
 def max_pool_grad_grad(x, g, ksize, strides, pads, out_shape) -> np.ndarray:
     """For each window, the value of `g` (shaped like x) at the window's first maximum."""
-    _, which = max_pool_argmax(x, ksize, strides, pads, out_shape)
     gp = _pad4(g, pads)
     out = np.zeros(out_shape, g.dtype)
-    for k, offset in enumerate(np.ndindex(*ksize)):
-        np.copyto(out, gp[_window_index(offset, out_shape, strides)], where=which == k)
+    for _, index, first in _first_max_masks(x, ksize, strides, pads, out_shape):
+        out += gp[index] * first
     return out
 
 

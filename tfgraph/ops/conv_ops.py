@@ -236,9 +236,13 @@ class _ConvSpec:
         outs, pads = [], []
         for d in range(2):
             out, pair = ck.conv_output_size(
-                in_hw[d], k_hw[d], self.strides[d], self.dilations[d], self.padding,
+                in_hw[d],
+                k_hw[d],
+                self.strides[d],
+                self.dilations[d],
+                self.padding,
                 self.explicit[d],
-            )  # fmt: skip
+            )
             if out_hw is not None and out != out_hw[d]:
                 if what.startswith("Depthwise"):
                     raise _invalid(
