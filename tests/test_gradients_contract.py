@@ -34,10 +34,7 @@ NO_GRADIENT_IN_TF = {
 }
 
 # Differentiable in TF, gradient not written here yet (the owner is named).
-PENDING = {
-    "Qr": "linalg_ops (needs MatrixTriangularSolve and MatrixBandPart)",
-    "FusedBatchNormGradV3": "second-order fused batch norm",
-}
+PENDING: dict[str, str] = {}
 
 
 @dataclasses.dataclass
@@ -125,6 +122,18 @@ def _fused_bn(x, scale, offset, training=True, fmt="NHWC"):
         x, scale, offset, mean, variance, is_training=training, data_format=fmt
     )
     return y
+
+
+def _fused_bn_grad(x, scale, dy, training=True, fmt="NHWC"):
+    """The input gradients of a fused batch norm (a FusedBatchNormGradV3 op)."""
+    y = _fused_bn(x, scale, tf.constant(f32([0.3, -0.1, 0.2])), training, fmt)
+    return tf.gradients(y, [x, scale], grad_ys=dy)
+
+
+def _tri(n):
+    """A well conditioned lower-triangular matrix (with random upper junk the solve
+    must ignore)."""
+    return rnd(n, n) * 0.3 + np.eye(n) * 2.0
 
 
 def _binary(fn, a_shape=(3, 4), b_shape=(4,), gen=rnd):
@@ -470,6 +479,40 @@ CASES: dict[str, list[Case]] = {
             lambda x, s, o: _fused_bn(x, s, o, training=False, fmt="NCHW"),
             [f32(rnd(2, 3, 2, 2)), f32(pos(3)), f32(rnd(3))],
             **LOOSE32,
+        ),
+    ],
+    "FusedBatchNormGradV3": [
+        Case(
+            lambda x, s, dy: _fused_bn_grad(x, s, dy),
+            [f32(rnd(2, 2, 2, 3)), f32(pos(3)), f32(rnd(2, 2, 2, 3))],
+            **LOOSE32,
+        ),
+        Case(
+            lambda x, s, dy: _fused_bn_grad(x, s, dy, fmt="NCHW"),
+            [f32(rnd(2, 3, 2, 2)), f32(pos(3)), f32(rnd(2, 3, 2, 2))],
+            **LOOSE32,
+        ),
+        Case(
+            lambda x, s, dy: _fused_bn_grad(x, s, dy, training=False),
+            [f32(rnd(2, 2, 2, 3)), f32(pos(3)), f32(rnd(2, 2, 2, 3))],
+            **LOOSE32,
+        ),
+    ],
+    "Qr": [
+        Case(lambda a: linalg_ops.qr(a), [rnd(4, 3)]),
+        Case(lambda a: linalg_ops.qr(a), [rnd(2, 3, 3)]),
+        Case(lambda a: linalg_ops.qr(a), [rnd(2, 4)]),
+        Case(lambda a: linalg_ops.qr(a, full_matrices=True), [rnd(2, 4)]),
+    ],
+    "MatrixBandPart": [
+        Case(lambda a: linalg_ops.matrix_band_part(a, 1, 0), [rnd(3, 4)]),
+        Case(lambda a: linalg_ops.matrix_band_part(a, -1, 1), [rnd(2, 3, 3)]),
+    ],
+    "MatrixTriangularSolve": [
+        Case(lambda a, b: linalg_ops.matrix_triangular_solve(a, b), [_tri(3), rnd(3, 2)]),
+        Case(
+            lambda a, b: linalg_ops.matrix_triangular_solve(a, b, lower=False, adjoint=True),
+            [_tri(3).T.copy(), rnd(2, 3, 2)],
         ),
     ],
     "TopKV2": [Case(lambda x: tf.nn.top_k(x, 2).values, [distinct(3, 4)])],

@@ -239,9 +239,11 @@ def test_lookups_on_partitioned_variable(fn):
     )
     out = lookup(p, [0, 4, 2])
     (value,) = _init_and_run(out)
-    if fn == "gather":  # gathers rows of the concatenated partitions
+    if fn == "gather":
         assert value.tolist() == [[0, 1], [8, 9], [4, 5]]
-    else:  # embedding_lookup's default "mod" strategy (checked with TF 2.21)
+    else:
+        # embedding_lookup's default partition_strategy is "mod": id 4 is row 4 // 2 of
+        # partition 4 % 2 (what TF 2.21 returns for this program).
         assert value.tolist() == [[0, 1], [4, 5], [2, 3]]
 
 
