@@ -346,9 +346,57 @@ def _programs() -> dict:
     }
 
 
+def _interop_graph(directory) -> dict:
+    """Builds conv-family ops and their (second-order) gradients in tfgraph, writes the
+    GraphDef and the feed to `directory`, and returns the fetch names and tfgraph's
+    values; the "interop" program imports the file into TF and runs the same fetches."""
+    import tfgraph as tf
+
+    rng = np.random.RandomState(11)
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [2, 8, 8, 3], name="x")
+        w = tf.constant(rng.randn(3, 3, 3, 4).astype(np.float32), name="w")
+        dw = tf.constant(rng.randn(3, 3, 3, 2).astype(np.float32), name="dw")
+        y = tf.nn.conv2d(x, w, 2, "SAME")
+        d = tf.nn.depthwise_conv2d(x, dw, [1, 1, 1, 1], "SAME")
+        t = tf.nn.conv2d_transpose(x, tf.ones([3, 3, 5, 3]), [2, 16, 16, 5], 2)
+        mp, argmax = tf.nn.max_pool_with_argmax(x, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
+        pools = tf.nn.max_pool(x, 3, 2, "VALID") + 1.0
+        loss = sum(
+            tf.reduce_sum(v * v)
+            for v in (y, d, t, pools, tf.nn.avg_pool(x, 2, 2, "SAME"), tf.nn.bias_add(x, [1.0] * 3))
+        )
+        gx, gw, gdw = tf.gradients(loss, [x, w, dw])
+        ggx = tf.gradients(tf.reduce_sum(gx * gx), x)[0]
+        gmx = tf.gradients(tf.reduce_sum(mp * mp), x)[0]
+        c1 = tf.nn.conv1d(tf.reshape(x, [2, 64, 3]), tf.ones([3, 3, 4]), 2, "SAME")
+        fetches = [gx, gw, gdw, ggx, gmx, argmax, c1]
+        xv = rng.randn(2, 8, 8, 3).astype(np.float32)
+        with tf.Session(graph=g) as sess:
+            values = sess.run(fetches, {x: xv})
+    pb = directory / "conv_graph.pb"
+    pb.write_bytes(g.as_graph_def().SerializeToString())
+    np.save(directory / "x.npy", xv)
+    names = [t.name for t in fetches]
+    program = (
+        "gd = tf.GraphDef()\n"
+        f"gd.ParseFromString(open({str(pb)!r}, 'rb').read())\n"
+        "tf.import_graph_def(gd, name='')\n"
+        f"feed = {{'x:0': np.load({str(directory / 'x.npy')!r})}}\n"
+        f"attempt('values', lambda: tf.Session().run({names!r}, feed))\n"
+    )
+    return {"program": program, "values": values}
+
+
 @pytest.fixture(scope="module")
-def tf_results():
-    return harness.run_programs_in_tf(_programs())
+def interop(tmp_path_factory):
+    return _interop_graph(tmp_path_factory.mktemp("conv_interop"))
+
+
+@pytest.fixture(scope="module")
+def tf_results(interop):
+    return harness.run_programs_in_tf({**_programs(), "interop": interop["program"]})
 
 
 @pytest.fixture(scope="module")
@@ -470,3 +518,15 @@ def test_errors_match_tensorflow(tf_results, our_results):
             continue
         first = mine["message"].split("\n")[0].split(" for '")[0]
         assert first in value["message"], f"{key}: {first!r} not in {value['message']!r}"
+
+
+@pytest.mark.tf
+@tfrun.requires_tf
+def test_graph_def_runs_in_tensorflow(tf_results, interop):
+    """A GraphDef tfgraph writes with every conv-family op and gradient op (also second
+    order) imports into TF, which computes tfgraph's values."""
+    theirs = tf_results["interop"]["results"]["values"]
+    assert "ok" in theirs, theirs
+    for i, (mine, value) in enumerate(zip(interop["values"], _values(theirs))):
+        assert mine.dtype == value.dtype, i
+        np.testing.assert_allclose(mine, value, rtol=2e-5, atol=2e-4, err_msg=str(i))

@@ -114,12 +114,12 @@ def _explicit_pairs(op, data_format: bytes) -> tuple[tuple[int, int], tuple[int,
     return (pads[2 * h], pads[2 * h + 1]), (pads[2 * w], pads[2 * w + 1])
 
 
-def _dims(op, t, rank: int | None = 4):
-    """The static dims of `t` (a tuple of 4 Nones when unknown), checking its rank."""
+def _dims(op, t, rank: int = 4) -> tuple:
+    """The static dims of `t` (all None when unknown), checking that it has rank `rank`."""
     dims = t._shape._dims
     if dims is None:
-        return (None,) * (rank or 0) if rank else None
-    if rank is not None and len(dims) != rank:
+        return (None,) * rank
+    if len(dims) != rank:
         raise ValueError(f"Shape must be rank {rank} but is rank {len(dims)}{_suffix(op)}")
     return dims
 
