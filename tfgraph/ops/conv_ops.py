@@ -1058,10 +1058,16 @@ def _bias_add_grad_kernel(op, ctx):
 
     def kernel(dy):
         dy = np.asarray(dy)
-        c = 1 if nchw and dy.ndim > 2 else dy.ndim - 1
-        axes = tuple(d for d in range(dy.ndim) if d != c)
+        if nchw and dy.ndim > 2:
+            work = ck.work_dtype(dy.dtype) if dy.dtype.kind == "f" else dy.dtype
+            rows = dy.reshape(dy.shape[0], dy.shape[1], -1)
+            return rows.sum(axis=2, dtype=work).sum(axis=0).astype(dy.dtype, copy=False)
+        rows = dy.reshape(-1, dy.shape[-1])
+        if rows.dtype in (np.float32, np.float64) and rows.flags.c_contiguous:
+            # a sum over all leading dimensions as one BLAS vector-matrix product
+            return np.ones(rows.shape[0], rows.dtype) @ rows
         work = ck.work_dtype(dy.dtype) if dy.dtype.kind == "f" else dy.dtype
-        return np.sum(dy, axis=axes, dtype=work).astype(dy.dtype, copy=False)
+        return rows.sum(axis=0, dtype=work).astype(dy.dtype, copy=False)
 
     return kernel
 
