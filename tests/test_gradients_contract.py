@@ -20,13 +20,14 @@ import pytest
 import tfgraph as tf
 from tfgraph.framework import registry
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE
-from tfgraph.ops import array_fallbacks, array_ops, control_flow_ops, math_ops
+from tfgraph.ops import array_ops, control_flow_ops, linalg_ops, math_ops
 from tfgraph.ops.apply import apply_op, op_output
 
 # Ops whose gradient TensorFlow does not define either: tf.gradients raises LookupError
 # through them, as in TF.
 NO_GRADIENT_IN_TF = {
     "LRNGrad": "TF registers no gradient for LRNGrad",
+    "MaxPoolGradWithArgmax": "TF registers no gradient for MaxPoolGradWithArgmax",
     "ScatterUpdate": "TF registers no gradient for ScatterUpdate",
     "SoftsignGrad": "TF registers no gradient for SoftsignGrad",
     "Unique": "TF registers no gradient for Unique",
@@ -41,13 +42,7 @@ NO_GRADIENT_IN_TF.update(
 )
 
 # Differentiable in TF, gradient not written here yet (the owner is named).
-PENDING = {
-    "Conv2D": "conv_ops (conv/pool/bias_add gradients are another engineer's task)",
-    "MaxPool": "conv_ops (conv/pool/bias_add gradients are another engineer's task)",
-    "AvgPool": "conv_ops (conv/pool/bias_add gradients are another engineer's task)",
-    "Qr": "linalg_ops (needs MatrixTriangularSolve and MatrixBandPart)",
-    "FusedBatchNormGradV3": "second-order fused batch norm",
-}
+PENDING: dict[str, str] = {}
 
 
 @dataclasses.dataclass
@@ -137,8 +132,56 @@ def _fused_bn(x, scale, offset, training=True, fmt="NHWC"):
     return y
 
 
+def _fused_bn_grad(x, scale, dy, training=True, fmt="NHWC"):
+    """The input gradients of a fused batch norm (a FusedBatchNormGradV3 op)."""
+    y = _fused_bn(x, scale, tf.constant(f32([0.3, -0.1, 0.2])), training, fmt)
+    return tf.gradients(y, [x, scale], grad_ys=dy)
+
+
+def _tri(n):
+    """A well conditioned lower-triangular matrix (with random upper junk the solve
+    must ignore)."""
+    return rnd(n, n) * 0.3 + np.eye(n) * 2.0
+
+
 def _binary(fn, a_shape=(3, 4), b_shape=(4,), gen=rnd):
     return Case(lambda a, b: fn(a, b), [gen(*a_shape), gen(*b_shape)])
+
+
+# -- conv family helpers ----------------------------------------------------------------------
+def _conv_attrs(strides=(1, 1, 1, 1), padding="SAME", fmt="NHWC", dilations=(1, 1, 1, 1), pads=()):
+    return {
+        "strides": list(strides),
+        "padding": padding.encode(),
+        "explicit_paddings": list(pads),
+        "data_format": fmt.encode(),
+        "dilations": list(dilations),
+    }
+
+
+def _raw(op_type, inputs, **kw):
+    return op_output(op_type, None, inputs, _conv_attrs(**kw))
+
+
+def _pool_attrs(ksize, strides, padding="VALID", fmt="NHWC", pads=None):
+    attrs = {"ksize": list(ksize), "strides": list(strides), "padding": padding.encode()}
+    attrs["data_format"] = fmt.encode()
+    if pads is not None:
+        attrs["explicit_paddings"] = list(pads)
+    return attrs
+
+
+def _max_pool_grad(x, dy, op_type="MaxPoolGrad", **kw):
+    """MaxPoolGrad(x, max_pool(x), dy) (or MaxPoolGradGrad with dy shaped like x)."""
+    attrs = _pool_attrs(**kw)
+    y = op_output("MaxPool", None, [x], dict(attrs))
+    if op_type == "MaxPoolGradGrad":
+        attrs.pop("explicit_paddings", None)
+    return op_output(op_type, None, [x, y, dy], attrs)
+
+
+_NCHW_EXPLICIT = {"fmt": "NCHW", "padding": "EXPLICIT", "pads": (0, 0, 0, 0, 1, 0, 2, 1)}
+_NHWC_EXPLICIT = {"padding": "EXPLICIT", "pads": (0, 0, 1, 2, 0, 1, 0, 0)}
 
 
 CASES: dict[str, list[Case]] = {
@@ -347,13 +390,13 @@ CASES: dict[str, list[Case]] = {
     "Diag": [Case(lambda d: op_output("Diag", None, [d]), [rnd(2, 3)])],
     "DiagPart": [Case(lambda x: op_output("DiagPart", None, [x]), [rnd(2, 3, 2, 3)])],
     "MatrixDiagV3": [
-        Case(lambda d: array_fallbacks.matrix_diag(d), [rnd(2, 3)]),
-        Case(lambda d: array_fallbacks.matrix_diag(d, num_rows=4, num_cols=3), [rnd(3)]),
+        Case(lambda d: linalg_ops.matrix_diag(d), [rnd(2, 3)]),
+        Case(lambda d: linalg_ops.matrix_diag(d, num_rows=4, num_cols=3), [rnd(3)]),
     ],
     "MatrixDiagPartV3": [
         Case(lambda x: op_output("MatrixDiagPartV3", None, [x, 0, np.float64(0)]), [rnd(2, 3, 4)])
     ],
-    "MatrixSetDiagV3": [Case(array_fallbacks.matrix_set_diag, [rnd(2, 3, 4), rnd(2, 3)])],
+    "MatrixSetDiagV3": [Case(linalg_ops.matrix_set_diag, [rnd(2, 3, 4), rnd(2, 3)])],
     "Print": [Case(lambda x: tf.Print(x, [x], message="contract: ", first_n=0), [rnd(3, 4)])],
     # -- control flow -------------------------------------------------------------------------
     "Switch": [
@@ -373,17 +416,6 @@ CASES: dict[str, list[Case]] = {
     ],
     # -- nn -----------------------------------------------------------------------------------
     "Relu": [Case(tf.nn.relu, [away(3, 4)])],
-    "BiasAdd": [
-        Case(tf.nn.bias_add, [rnd(3, 4), rnd(4)]),
-        Case(lambda x, b: tf.nn.bias_add(x, b, data_format="NCHW"), [rnd(2, 3, 2, 2), rnd(3)]),
-    ],
-    "BiasAddGrad": [
-        Case(lambda g: op_output("BiasAddGrad", None, [g]), [rnd(3, 2, 4)]),
-        Case(
-            lambda g: op_output("BiasAddGrad", None, [g], {"data_format": b"NCHW"}),
-            [rnd(2, 3, 2, 2)],
-        ),
-    ],
     "Relu6": [Case(tf.nn.relu6, [away(3, 4) * 4])],
     "Elu": [Case(tf.nn.elu, [away(3, 4)])],
     "Selu": [Case(tf.nn.selu, [away(3, 4)])],
@@ -457,7 +489,242 @@ CASES: dict[str, list[Case]] = {
             **LOOSE32,
         ),
     ],
+    "FusedBatchNormGradV3": [
+        Case(
+            lambda x, s, dy: _fused_bn_grad(x, s, dy),
+            [f32(rnd(2, 2, 2, 3)), f32(pos(3)), f32(rnd(2, 2, 2, 3))],
+            **LOOSE32,
+        ),
+        Case(
+            lambda x, s, dy: _fused_bn_grad(x, s, dy, fmt="NCHW"),
+            [f32(rnd(2, 3, 2, 2)), f32(pos(3)), f32(rnd(2, 3, 2, 2))],
+            **LOOSE32,
+        ),
+        Case(
+            lambda x, s, dy: _fused_bn_grad(x, s, dy, training=False),
+            [f32(rnd(2, 2, 2, 3)), f32(pos(3)), f32(rnd(2, 2, 2, 3))],
+            **LOOSE32,
+        ),
+    ],
+    "Qr": [
+        Case(lambda a: linalg_ops.qr(a), [rnd(4, 3)]),
+        Case(lambda a: linalg_ops.qr(a), [rnd(2, 3, 3)]),
+        Case(lambda a: linalg_ops.qr(a), [rnd(2, 4)]),
+        Case(lambda a: linalg_ops.qr(a, full_matrices=True), [rnd(2, 4)]),
+    ],
+    "MatrixBandPart": [
+        Case(lambda a: linalg_ops.matrix_band_part(a, 1, 0), [rnd(3, 4)]),
+        Case(lambda a: linalg_ops.matrix_band_part(a, -1, 1), [rnd(2, 3, 3)]),
+    ],
+    "MatrixTriangularSolve": [
+        Case(lambda a, b: linalg_ops.matrix_triangular_solve(a, b), [_tri(3), rnd(3, 2)]),
+        Case(
+            lambda a, b: linalg_ops.matrix_triangular_solve(a, b, lower=False, adjoint=True),
+            [_tri(3).T.copy(), rnd(2, 3, 2)],
+        ),
+    ],
     "TopKV2": [Case(lambda x: tf.nn.top_k(x, 2).values, [distinct(3, 4)])],
+    # -- conv family --------------------------------------------------------------------------
+    "Conv2D": [
+        Case(lambda x, f: tf.nn.conv2d(x, f, 1, "SAME"), [rnd(2, 4, 4, 2), rnd(3, 3, 2, 3)]),
+        Case(
+            lambda x, f: tf.nn.conv2d(x, f, [1, 2, 1, 1], "VALID"),
+            [rnd(1, 5, 4, 2), rnd(2, 2, 2, 2)],
+        ),
+        Case(
+            lambda x, f: _raw(
+                "Conv2D", [x, f], strides=[1, 1, 2, 1], dilations=[1, 1, 1, 2], **_NCHW_EXPLICIT
+            ),
+            [rnd(1, 2, 4, 5), rnd(2, 2, 2, 2)],
+        ),
+        Case(
+            lambda x, f: tf.nn.conv2d(x, f, 2, "SAME", dilations=1),
+            [rnd(1, 5, 5, 4), rnd(3, 2, 2, 4)],
+        ),  # groups
+    ],
+    "Conv2DBackpropInput": [
+        Case(
+            lambda f, dy: tf.nn.conv2d_backprop_input([1, 5, 5, 2], f, dy, [1, 2, 2, 1], "SAME"),
+            [rnd(3, 3, 2, 3), rnd(1, 3, 3, 3)],
+        ),
+        Case(
+            lambda f, x: tf.nn.conv2d_transpose(x, f, [1, 2, 6, 5], 2, "VALID", data_format="NCHW"),
+            [rnd(2, 2, 2, 3), rnd(1, 3, 3, 2)],
+        ),
+        Case(
+            lambda f, dy: _raw(
+                "Conv2DBackpropInput",
+                [[1, 4, 5, 2], f, dy],
+                dilations=[1, 2, 1, 1],
+                **_NHWC_EXPLICIT,
+            ),
+            [rnd(2, 2, 2, 2), rnd(1, 5, 5, 2)],
+        ),
+        Case(
+            lambda f, dy: _raw("Conv2DBackpropInput", [[4, 4], f, dy], strides=[1, 2, 2, 1]),
+            [rnd(2, 2, 1, 4), rnd(1, 2, 2, 4)],
+        ),  # groups, 2 input sizes
+    ],
+    "Conv2DBackpropFilter": [
+        Case(
+            lambda x, dy: tf.nn.conv2d_backprop_filter(x, [3, 3, 2, 3], dy, [1, 2, 2, 1], "SAME"),
+            [rnd(1, 5, 5, 2), rnd(1, 3, 3, 3)],
+        ),
+        Case(
+            lambda x, dy: _raw(
+                "Conv2DBackpropFilter",
+                [x, [2, 2, 2, 2], dy],
+                strides=[1, 1, 1, 2],
+                dilations=[1, 1, 2, 1],
+                **_NCHW_EXPLICIT,
+            ),
+            [rnd(1, 2, 4, 5), rnd(1, 2, 3, 4)],
+        ),
+        Case(
+            lambda x, dy: _raw("Conv2DBackpropFilter", [x, [2, 2, 1, 4], dy], padding="VALID"),
+            [rnd(1, 3, 3, 2), rnd(1, 2, 2, 4)],
+        ),  # groups
+    ],
+    "DepthwiseConv2dNative": [
+        Case(
+            lambda x, f: tf.nn.depthwise_conv2d(x, f, [1, 1, 1, 1], "SAME"),
+            [rnd(2, 4, 4, 2), rnd(3, 3, 2, 2)],
+        ),
+        Case(
+            lambda x, f: tf.nn.depthwise_conv2d(x, f, [1, 2, 2, 1], "VALID"),
+            [rnd(1, 5, 5, 3), rnd(2, 2, 3, 1)],
+        ),
+        Case(
+            lambda x, f: _raw(
+                "DepthwiseConv2dNative", [x, f], dilations=[1, 1, 2, 1], **_NCHW_EXPLICIT
+            ),
+            [rnd(1, 2, 4, 4), rnd(2, 2, 2, 2)],
+        ),
+    ],
+    "DepthwiseConv2dNativeBackpropInput": [
+        Case(
+            lambda f, dy: tf.nn.depthwise_conv2d_native_backprop_input(
+                [1, 5, 5, 2], f, dy, [1, 2, 2, 1], "SAME"
+            ),
+            [rnd(3, 3, 2, 2), rnd(1, 3, 3, 4)],
+        ),
+        Case(
+            lambda f, dy: _raw(
+                "DepthwiseConv2dNativeBackpropInput",
+                [[1, 2, 4, 4], f, dy],
+                dilations=[1, 1, 2, 1],
+                **_NCHW_EXPLICIT,
+            ),
+            [rnd(2, 2, 2, 1), rnd(1, 2, 3, 6)],
+        ),
+    ],
+    "DepthwiseConv2dNativeBackpropFilter": [
+        Case(
+            lambda x, dy: tf.nn.depthwise_conv2d_native_backprop_filter(
+                x, [3, 3, 2, 2], dy, [1, 2, 2, 1], "SAME"
+            ),
+            [rnd(1, 5, 5, 2), rnd(1, 3, 3, 4)],
+        ),
+        Case(
+            lambda x, dy: _raw(
+                "DepthwiseConv2dNativeBackpropFilter",
+                [x, [2, 2, 2, 1], dy],
+                dilations=[1, 1, 2, 1],
+                **_NCHW_EXPLICIT,
+            ),
+            [rnd(1, 2, 4, 4), rnd(1, 2, 3, 6)],
+        ),
+    ],
+    "MaxPool": [
+        Case(lambda x: tf.nn.max_pool(x, 3, 2, "SAME"), [distinct(2, 5, 5, 2)]),
+        Case(
+            lambda x: tf.nn.max_pool(x, [1, 1, 2, 2], [1, 1, 2, 1], "VALID", data_format="NCHW"),
+            [distinct(1, 2, 4, 5)],
+        ),
+        Case(
+            lambda x: tf.nn.max_pool(x, 2, 2, [[0, 0], [1, 0], [0, 1], [0, 0]]),
+            [distinct(1, 3, 3, 2)],
+        ),
+    ],
+    "MaxPoolGrad": [
+        Case(
+            lambda x, dy: _max_pool_grad(
+                x, dy, ksize=[1, 3, 3, 1], strides=[1, 2, 2, 1], padding="SAME"
+            ),
+            [distinct(1, 5, 5, 2), rnd(1, 3, 3, 2)],
+        ),
+        Case(
+            lambda x, dy: _max_pool_grad(
+                x, dy, ksize=[1, 1, 2, 2], strides=[1, 1, 1, 2], fmt="NCHW"
+            ),
+            [distinct(1, 2, 4, 4), rnd(1, 2, 3, 2)],
+        ),
+    ],
+    "MaxPoolGradGrad": [
+        Case(
+            lambda x, g: _max_pool_grad(
+                x, g, "MaxPoolGradGrad", ksize=[1, 3, 3, 1], strides=[1, 2, 2, 1], padding="SAME"
+            ),
+            [distinct(1, 5, 5, 2), rnd(1, 5, 5, 2)],
+        ),
+        Case(
+            lambda x, g: _max_pool_grad(
+                x, g, "MaxPoolGradGrad", ksize=[1, 1, 2, 2], strides=[1, 1, 1, 2], fmt="NCHW"
+            ),
+            [distinct(1, 2, 4, 4), rnd(1, 2, 4, 4)],
+        ),
+    ],
+    "MaxPoolWithArgmax": [
+        Case(
+            lambda x: tf.nn.max_pool_with_argmax(x, [1, 3, 3, 1], [1, 2, 2, 1], "SAME")[0],
+            [distinct(2, 5, 5, 2)],
+        ),
+        Case(
+            lambda x: tf.nn.max_pool_with_argmax(
+                x, [1, 2, 2, 1], [1, 1, 2, 1], "VALID", include_batch_in_index=True
+            ),
+            [distinct(2, 3, 4, 2)],
+        ),
+    ],
+    "AvgPool": [
+        Case(lambda x: tf.nn.avg_pool(x, 3, 2, "SAME"), [rnd(2, 5, 5, 2)]),
+        Case(
+            lambda x: tf.nn.avg_pool(x, [1, 1, 2, 3], [1, 1, 1, 2], "VALID", data_format="NCHW"),
+            [rnd(1, 2, 3, 5)],
+        ),
+    ],
+    "AvgPoolGrad": [
+        Case(
+            lambda dy: op_output(
+                "AvgPoolGrad",
+                None,
+                [[1, 5, 5, 2], dy],
+                _pool_attrs([1, 3, 3, 1], [1, 2, 2, 1], "SAME"),
+            ),
+            [rnd(1, 3, 3, 2)],
+        ),
+        Case(
+            lambda dy: op_output(
+                "AvgPoolGrad",
+                None,
+                [[1, 2, 3, 5], dy],
+                _pool_attrs([1, 1, 2, 3], [1, 1, 1, 2], fmt="NCHW"),
+            ),
+            [rnd(1, 2, 2, 2)],
+        ),
+    ],
+    "BiasAdd": [
+        Case(tf.nn.bias_add, [rnd(3, 4), rnd(4)]),
+        Case(tf.nn.bias_add, [rnd(2, 3, 2, 4), rnd(4)]),
+        Case(lambda x, b: tf.nn.bias_add(x, b, data_format="NCHW"), [rnd(2, 3, 2, 2), rnd(3)]),
+    ],
+    "BiasAddGrad": [
+        Case(lambda dy: op_output("BiasAddGrad", None, [dy]), [rnd(2, 3, 4)]),
+        Case(
+            lambda dy: op_output("BiasAddGrad", None, [dy], {"data_format": b"NCHW"}),
+            [rnd(2, 3, 2, 2)],
+        ),
+    ],
 }
 
 

@@ -231,7 +231,7 @@ def test_lookups_on_partitioned_variable(fn):
     owner = tf.nn if fn.startswith("nn.") else tf
     lookup = getattr(owner, fn.split(".")[-1], None)
     if lookup is None:
-        pytest.skip(f"tf.{fn} comes from the ops-breadth branch (not merged here)")
+        pytest.skip(f"tf.{fn} is not implemented in tfgraph yet")
     p = tf.get_variable(
         "emb",
         initializer=tf.constant(np.arange(10, dtype=np.float32).reshape(5, 2)),
@@ -241,7 +241,9 @@ def test_lookups_on_partitioned_variable(fn):
     (value,) = _init_and_run(out)
     if fn == "gather":
         assert value.tolist() == [[0, 1], [8, 9], [4, 5]]
-    else:  # the shards as a list, "mod" partition strategy (checked with TF 2.21)
+    else:
+        # embedding_lookup's default partition_strategy is "mod": id 4 is row 4 // 2 of
+        # partition 4 % 2 (what TF 2.21 returns for this program).
         assert value.tolist() == [[0, 1], [4, 5], [2, 3]]
 
 

@@ -59,9 +59,12 @@ def test_file_writer_with_graph_writes_tf_event_sequence(tmp_path):
     assert kinds == ["file_version", "graph_def", "meta_graph_def"] + ["summary"] * 3
     graph = proto.GraphDef.FromString(events[1].graph_def)
     assert [n.name for n in graph.node] == [op.name for op in sess.graph.get_operations()]
-    assert all("_output_shapes" in n.attr for n in graph.node)
+    # TF adds `_output_shapes` to every node that has outputs (not to NoOps).
+    with_outputs = {op.name for op in sess.graph.get_operations() if op.outputs}
+    assert all(("_output_shapes" in n.attr) == (n.name in with_outputs) for n in graph.node)
     meta = proto.MetaGraphDef.FromString(events[2].meta_graph_def)
     assert meta.graph_def == graph
+    assert "variables" in meta.collection_def  # collections travel with the meta graph
     assert "ScalarSummary" in [op.name for op in meta.meta_info_def.stripped_op_list.op]
     assert [
         (e.step, e.summary.value[0].tag, e.summary.value[0].simple_value) for e in events[3:]

@@ -479,3 +479,18 @@ def test_partition_info_helpers():
         _PartitionInfo(4, [0])
     with pytest.raises(ValueError, match="would exceed"):
         info.single_slice_dim([3, 3])
+
+
+def test_constraint_from_argument_and_scope():
+    def clip(t):
+        return t
+
+    with tf.variable_scope("s", constraint=clip):
+        v = tf.get_variable("v", [1])
+        w = tf.get_variable("w", [1], constraint=None)
+    u = tf.get_variable("u", [1], constraint=clip)
+    assert v.constraint is clip and w.constraint is clip and u.constraint is clip
+    assert tf.get_variable("plain", [1]).constraint is None
+    with tf.variable_scope("r", use_resource=True):
+        with pytest.raises(ValueError, match="reference variables only"):
+            tf.get_variable("x", [1])

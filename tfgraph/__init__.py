@@ -335,3 +335,9 @@ def __getattr__(name):
 
 # TensorBoard summaries: tf.summary (ops, FileWriter) and tf.train.summary_iterator.
 from tfgraph import summary  # noqa: E402
+
+# Files TensorFlow reads and writes: GraphDef import, graph utilities, gfile, tf.io.
+from tfgraph.framework.importer import import_graph_def
+from tfgraph import graph_util
+from tfgraph import gfile
+from tfgraph import io

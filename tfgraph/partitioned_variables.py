@@ -18,7 +18,7 @@ from tfgraph.framework import dtypes
 from tfgraph.framework.convert import register_tensor_conversion_function
 from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.tensor_shape import TensorShape
-from tfgraph.ops import array_fallbacks, array_ops
+from tfgraph.ops import array_ops
 
 __all__ = [
     "PartitionedVariable",
@@ -152,7 +152,7 @@ class PartitionedVariable:
                 for v, n in zip(self._variable_list, sizes, strict=True):
                     begin = [0] * len(self._shape)
                     begin[axis] = offset
-                    values.append(array_fallbacks.slice(value, begin, v.shape.as_list()))
+                    values.append(array_ops.slice(value, begin, v.shape.as_list()))
                     offset += n
         return [assign_fn(v, values[i]) for i, v in enumerate(self._variable_list)]
 

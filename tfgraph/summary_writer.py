@@ -264,23 +264,6 @@ def _event_bytes(wall_time: float, step, field_key: int, payload: bytes) -> byte
     return bytes(out)
 
 
-def _meta_graph_def(graph_def):
-    """A MetaGraphDef for the FileWriter's `meta_graph_def` event: the graph and the
-    OpDefs of the op types it uses (TF also writes collections; TensorBoard does not
-    need them)."""
-    from tfgraph.framework import registry
-    from tfgraph.framework.node_def import to_op_def_proto
-
-    proto = _proto()
-    meta = proto.MetaGraphDef()
-    for op_type in sorted({node.op for node in graph_def.node}):
-        op_def = registry.lookup(op_type)
-        if op_def is not None:
-            meta.meta_info_def.stripped_op_list.op.append(to_op_def_proto(op_def))
-    meta.graph_def.CopyFrom(graph_def)
-    return meta
-
-
 class FileWriter:
     """Writes `Summary` protocol buffers and other events to event files (TF1 API).
 
@@ -317,10 +300,14 @@ class FileWriter:
         self._seen_summary_tags: set[str] = set()
         if graph is not None or graph_def is not None:
             self.add_graph(graph=graph, graph_def=graph_def)
+            # As TF: the graph's MetaGraphDef (op list and collections) follows the graph.
+            from tfgraph.framework import meta_graph
+
             source = graph_def if graph_def is not None else graph
+            owner = source if isinstance(source, Graph) else None
             if isinstance(source, Graph):
                 source = source.as_graph_def(add_shapes=True)
-            self.add_meta_graph(_meta_graph_def(source))
+            self.add_meta_graph(meta_graph.create_meta_graph_def(graph_def=source, graph=owner))
 
     def __enter__(self) -> FileWriter:
         return self

@@ -1,29 +1,89 @@
 """`tf.train`: training utilities — optimizers, savers, checkpoints, device setters
 (re-exports only)."""
 
-from tfgraph.summary_writer import summary_iterator  # noqa: F401
+from tfgraph.framework.graph_io import write_graph
+from tfgraph.summary_writer import summary_iterator
+from tfgraph.training.checkpoint_management import (
+    checkpoint_exists,
+    generate_checkpoint_state_proto,
+    get_checkpoint_mtimes,
+    get_checkpoint_state,
+    latest_checkpoint,
+    remove_checkpoint,
+    update_checkpoint_state,
+)
+from tfgraph.training.checkpoint_utils import (
+    CheckpointReader,
+    NewCheckpointReader,
+    checkpoints_iterator,
+    init_from_checkpoint,
+    list_variables,
+    load_checkpoint,
+    load_variable,
+)
 from tfgraph.training.device_setter import (
     GreedyLoadBalancingStrategy,
     byte_size_load_fn,
     replica_device_setter,
 )
+from tfgraph.training.saver import Saver, export_meta_graph, import_meta_graph
 from tfgraph.training.server_lib import ClusterSpec
+from tfgraph.training.training_util import (
+    assert_global_step,
+    create_global_step,
+    get_global_step,
+    get_or_create_global_step,
+    global_step,
+)
 
 __all__ = [
-    "summary_iterator",
+    "CheckpointReader",
     "ClusterSpec",
     "GreedyLoadBalancingStrategy",
+    "NewCheckpointReader",
+    "Saver",
+    "assert_global_step",
     "byte_size_load_fn",
+    "checkpoint_exists",
+    "checkpoints_iterator",
+    "create_global_step",
+    "export_meta_graph",
+    "generate_checkpoint_state_proto",
+    "get_checkpoint_mtimes",
+    "get_checkpoint_state",
+    "get_global_step",
+    "get_or_create_global_step",
+    "global_step",
+    "import_meta_graph",
+    "init_from_checkpoint",
+    "latest_checkpoint",
+    "list_variables",
+    "load_checkpoint",
+    "load_variable",
+    "remove_checkpoint",
     "replica_device_setter",
+    "summary_iterator",
+    "update_checkpoint_state",
+    "write_graph",
 ]
 
-# -- optimizers, learning-rate schedules, global step ------------------------------------------
-from tfgraph.training.adadelta import AdadeltaOptimizer
-from tfgraph.training.adagrad import AdagradOptimizer
-from tfgraph.training.adam import AdamOptimizer
-from tfgraph.training.ftrl import FtrlOptimizer
-from tfgraph.training.gradient_descent import GradientDescentOptimizer
-from tfgraph.training.learning_rate_decay import (
+
+def __getattr__(name):
+    # Protocol buffer classes are built on first use (importing tfgraph loads no protobuf).
+    if name in ("SaverDef", "CheckpointState"):
+        from tfgraph import proto
+
+        return getattr(proto, name)
+    raise AttributeError(f"module 'tfgraph.train' has no attribute {name!r}")
+
+
+# -- optimizers and learning-rate schedules -----------------------------------------------------
+from tfgraph.training.adadelta import AdadeltaOptimizer  # noqa: E402
+from tfgraph.training.adagrad import AdagradOptimizer  # noqa: E402
+from tfgraph.training.adam import AdamOptimizer  # noqa: E402
+from tfgraph.training.ftrl import FtrlOptimizer  # noqa: E402
+from tfgraph.training.gradient_descent import GradientDescentOptimizer  # noqa: E402
+from tfgraph.training.learning_rate_decay import (  # noqa: E402
     cosine_decay,
     cosine_decay_restarts,
     exponential_decay,
@@ -35,20 +95,13 @@ from tfgraph.training.learning_rate_decay import (
     piecewise_constant_decay,
     polynomial_decay,
 )
-from tfgraph.training.momentum import MomentumOptimizer
-from tfgraph.training.optimizer import Optimizer
-from tfgraph.training.proximal_gradient_descent import (
+from tfgraph.training.momentum import MomentumOptimizer  # noqa: E402
+from tfgraph.training.optimizer import Optimizer  # noqa: E402
+from tfgraph.training.proximal_gradient_descent import (  # noqa: E402
     ProximalAdagradOptimizer,
     ProximalGradientDescentOptimizer,
 )
-from tfgraph.training.rmsprop import RMSPropOptimizer
-from tfgraph.training.training_util import (
-    assert_global_step,
-    create_global_step,
-    get_global_step,
-    get_or_create_global_step,
-    global_step,
-)
+from tfgraph.training.rmsprop import RMSPropOptimizer  # noqa: E402
 
 __all__ += [
     "AdadeltaOptimizer",
@@ -61,14 +114,9 @@ __all__ += [
     "ProximalAdagradOptimizer",
     "ProximalGradientDescentOptimizer",
     "RMSPropOptimizer",
-    "assert_global_step",
     "cosine_decay",
     "cosine_decay_restarts",
-    "create_global_step",
     "exponential_decay",
-    "get_global_step",
-    "get_or_create_global_step",
-    "global_step",
     "inverse_time_decay",
     "linear_cosine_decay",
     "natural_exp_decay",

@@ -32,7 +32,7 @@ from tfgraph.framework.convert import convert_to_tensor, register_tensor_convers
 from tfgraph.framework.graph import GraphKeys, get_default_graph
 from tfgraph.framework.ops import Tensor
 from tfgraph.framework.tensor_shape import TensorShape, as_shape
-from tfgraph.ops import array_fallbacks, init_ops
+from tfgraph.ops import array_ops, init_ops
 from tfgraph.partitioned_variables import PartitionedVariable
 from tfgraph.variables import Variable, VariableAggregation, VariableSynchronization
 
@@ -602,12 +602,12 @@ class VariableStore:
                     init = initializer
                     init_shape = var_shape
                 elif isinstance(initializer, Tensor):
-                    init = array_fallbacks.slice(initializer, var_offset, var_shape)
+                    init = array_ops.slice(initializer, var_offset, var_shape)
                     dtype = init.dtype._base
                     init_shape = None
                 else:
                     init = convert_to_tensor(initializer, dtype=dtype)
-                    init = array_fallbacks.slice(init, var_offset, var_shape)
+                    init = array_ops.slice(init, var_offset, var_shape)
                     init_shape = None
             with g.name_scope(None):
                 var = self._get_single_variable(

@@ -665,3 +665,33 @@ def report_uninitialized_variables(var_list=None, name: str = "report_uninitiali
             mask = math_ops.logical_not(array_ops.stack(init_vars))
             names = array_ops.constant([v.op.name for v in var_list])
             return array_ops.boolean_mask(names, mask)
+
+
+# -- MetaGraphDef collections of variables (VariableDef protos) ----------------------------------
+def _register_variable_proto_functions() -> None:
+    from tfgraph.framework import meta_graph
+
+    def proto_type():
+        from tfgraph import proto
+
+        return proto.VariableDef
+
+    def to_proto(v, export_scope=None):
+        return v.to_proto(export_scope=export_scope)
+
+    def from_proto(p, import_scope=None):
+        return Variable.from_proto(p, import_scope=import_scope)
+
+    for key in (
+        GraphKeys.GLOBAL_VARIABLES,
+        GraphKeys.TRAINABLE_VARIABLES,
+        GraphKeys.MOVING_AVERAGE_VARIABLES,
+        GraphKeys.LOCAL_VARIABLES,
+        GraphKeys.MODEL_VARIABLES,
+        GraphKeys.GLOBAL_STEP,
+        GraphKeys.METRIC_VARIABLES,
+    ):
+        meta_graph.register_proto_function(key, proto_type, to_proto, from_proto)
+
+
+_register_variable_proto_functions()

@@ -217,7 +217,7 @@ def to_node_def(op, add_shapes: bool = False):
         if name.startswith("__"):
             continue
         nd.attr[name].CopyFrom(attr_value_from_python(value, _attr_type(op, name, value), op))
-    if add_shapes:
+    if add_shapes and op._outputs:
         nd.attr["_output_shapes"].CopyFrom(
             attr_value_from_python([t._shape for t in op._outputs], "list(shape)")
         )
@@ -225,19 +225,29 @@ def to_node_def(op, add_shapes: bool = False):
 
 
 def graph_to_graph_def(graph, from_version: int | None = None, add_shapes: bool = False):
-    """`Graph.as_graph_def`: ops added after `from_version` ops (all by default)."""
+    """`Graph.as_graph_def`: every op of `graph` as a `GraphDef`.
+
+    `from_version` is accepted and, as in TensorFlow 2.x (whose C API ignores it),
+    has no effect: the whole graph is returned. `add_shapes` adds an `_output_shapes`
+    attr to every op that has outputs.
+    """
     from tfgraph.framework.graph import GRAPH_DEF_VERSION
 
     proto = _proto()
     gd = proto.GraphDef()
     gd.versions.producer = GRAPH_DEF_VERSION
-    ops = graph._nodes
-    start = from_version or 0
-    for op in ops[start:]:
+    for op in graph._nodes:
         if add_shapes:
             gd.node.append(to_node_def(op, add_shapes=True))
         else:
             gd.node.append(op.node_def)
+        if len(op._control_inputs) > 1:
+            # TF's GraphDef serialization lists control inputs sorted by name.
+            nd = gd.node[-1]
+            n = len(op._inputs)
+            controls = sorted(nd.input[n:])
+            del nd.input[n:]
+            nd.input.extend(controls)
     return gd
 
 

@@ -1,13 +1,48 @@
-"""Bytes on disk: the file formats TensorFlow reads and writes.
+"""Bytes on disk: the file formats TensorFlow reads and writes, and the public `tf.io`.
 
-Modules (import them directly; this package imports nothing eagerly):
+This package is both tfgraph's file-format layer and the `tf.io` namespace users
+see (`import tfgraph as tf; tf.io.gfile.exists(...)`): one package, so `tf.io` and
+`tfgraph.io` can never disagree or shadow each other. The public names below are
+loaded on first use (PEP 562), so importing the package stays cheap and the
+format modules keep importing each other without cycles.
+
+Public `tf.io` names: `gfile` (module), `write_graph`, `TFRecordWriter`,
+`tf_record_iterator`.
+
+Implementation modules (import them directly):
 
 * `crc32c`: CRC-32C with TF's mask/unmask, fast with numpy alone.
 * `tensor_proto`: numpy <-> `TensorProto`, shapes <-> `TensorShapeProto`.
 * `sstable`: the LevelDB-style table of checkpoint `.index` files.
-* `bundle`: V2 checkpoints (`BundleWriter`, `BundleReader`).
+* `bundle`: V2 checkpoints (`BundleWriter`, `BundleReader`, `merge_bundles`).
 * `tfrecord`: TFRecord framing (TensorBoard event files).
 * `events_writer`: TensorBoard event files: TF's naming, first event, reading back.
 * `checkpoint_state`: the text `checkpoint` file of a checkpoint directory.
 * `atomic`: temp-file + fsync + rename writes used by every writer.
+* `gfile`: `tf.io.gfile` / `tf.gfile` file access.
 """
+
+import importlib as _importlib
+
+__all__ = ["TFRecordWriter", "gfile", "tf_record_iterator", "write_graph"]
+
+_PUBLIC = {
+    "TFRecordWriter": ("tfgraph.io.tfrecord", "TFRecordWriter"),
+    "tf_record_iterator": ("tfgraph.io.tfrecord", "tf_record_iterator"),
+    "write_graph": ("tfgraph.framework.graph_io", "write_graph"),
+}
+
+
+def __getattr__(name):
+    if name == "gfile":
+        return _importlib.import_module("tfgraph.io.gfile")
+    target = _PUBLIC.get(name)
+    if target is None:
+        raise AttributeError(f"module 'tfgraph.io' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(target[0]), target[1])
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -16,6 +16,22 @@ from typing import BinaryIO
 
 __all__ = ["AtomicFile", "atomic_open", "atomic_write"]
 
+# Files written with fsync start their writeback every this many bytes, so the final
+# fsync finds most of the data already on its way to disk (a 100 MB checkpoint saves
+# markedly faster). POSIX_FADV_DONTNEED makes Linux start writing the dirty range
+# asynchronously; pages still dirty or under writeback stay cached.
+_WRITEBACK_CHUNK = 8 << 20
+
+
+def _fadvise_writeback(fd: int, offset: int, length: int) -> None:
+    try:
+        os.posix_fadvise(fd, offset, length, os.POSIX_FADV_DONTNEED)
+    except OSError:
+        pass
+
+
+_START_WRITEBACK = _fadvise_writeback if hasattr(os, "posix_fadvise") else None
+
 
 def _fsync_dir(dirname: str) -> None:
     """Makes a rename durable (best effort; not possible on every platform)."""
@@ -51,25 +67,58 @@ class AtomicFile:
         )
         self.file: BinaryIO = os.fdopen(fd, "wb")
         self.closed = False
+        self._written = 0
+        self._kicked = 0
 
     def write(self, data) -> int:
         """Writes bytes-like `data`; returns the number of bytes written."""
-        return self.file.write(data)
+        n = self.file.write(data)
+        if self._fsync and _START_WRITEBACK is not None:
+            self._written += n
+            if self._written - self._kicked >= _WRITEBACK_CHUNK:
+                # Start writing this range to disk now (see _WRITEBACK_CHUNK).
+                self.file.flush()
+                _START_WRITEBACK(self.file.fileno(), self._kicked, self._written - self._kicked)
+                self._kicked = self._written
+        return n
 
-    def commit(self) -> None:
-        """Flushes, fsyncs and renames the temporary file to `path`."""
+    def sync(self) -> None:
+        """Flushes (and fsyncs) the temporary file and closes it, without renaming:
+        call this for several files first, then `commit` them back to back, to keep
+        the moment where some are renamed and others not as short as possible."""
         if self.closed:
             raise ValueError(f"{self.path}: already committed or discarded")
+        if self.file.closed:
+            return
         try:
             self.file.flush()
             if self._fsync:
                 os.fsync(self.file.fileno())
             self.file.close()
+        except BaseException:
+            self.discard()
+            raise
+
+    def commit(self, fsync_dir: bool = True) -> None:
+        """Flushes, fsyncs and renames the temporary file to `path`.
+
+        Args:
+            fsync_dir: also fsync the directory (when the file is fsync'ed); pass
+                False when committing several files in one directory and sync the
+                directory once after the last (`sync_directory`).
+        """
+        self.sync()
+        try:
             os.replace(self.temp_path, self.path)
         except BaseException:
             self.discard()
             raise
         self.closed = True
+        if self._fsync and fsync_dir:
+            _fsync_dir(self._dir)
+
+    def sync_directory(self) -> None:
+        """fsyncs the destination directory (makes committed renames durable)."""
         if self._fsync:
             _fsync_dir(self._dir)
 

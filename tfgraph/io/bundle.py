@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import struct
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,7 +25,7 @@ import numpy as np
 
 from tfgraph import errors, proto
 from tfgraph.framework import dtypes
-from tfgraph.io.atomic import AtomicFile, atomic_open
+from tfgraph.io.atomic import AtomicFile
 from tfgraph.io.crc32c import crc32c, mask, unmask
 from tfgraph.io.sstable import TableReader, TableWriter, decode_varint, encode_varint
 from tfgraph.io.tensor_proto import bfloat16_bits
@@ -34,11 +35,39 @@ __all__ = [
     "BundleWriter",
     "data_filename",
     "index_filename",
+    "merge_bundles",
     "slice_key",
 ]
 
 HEADER_KEY = b""
+
 _FORMAT_VERSION = 1  # version.producer TF writes in bundle headers
+_DT_STRING = 7
+# `read_many` of at least this many bytes checksums on a worker thread.
+_PIPELINE_BYTES = 8 << 20
+_crc_pool = None
+_crc_pool_lock = threading.Lock()
+
+
+def _crc_worker():
+    """One worker thread computing checksums (shared, created on first use)."""
+    global _crc_pool
+    if _crc_pool is None:
+        with _crc_pool_lock:
+            if _crc_pool is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                _crc_pool = ThreadPoolExecutor(1, thread_name_prefix="tfgraph-crc32c")
+    return _crc_pool
+
+
+def _forget_crc_pool() -> None:
+    global _crc_pool
+    _crc_pool = None  # a forked child has no worker thread: make a new pool when needed
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_crc_pool)
 _FULL_EXTENT = -1
 
 
@@ -165,9 +194,11 @@ def _length_crc(lengths: list[int]) -> int:
 class BundleWriter:
     """Writes a V2 checkpoint bundle.
 
-    Tensors are written to a temporary data file as they are added; `finish` renames
-    it to `PREFIX.data-00000-of-00001` and then writes `PREFIX.index` (also via a
-    temporary name), so neither file is ever seen half-written.
+    Tensors are written to a temporary data file as they are added; `finish` writes
+    the index to a temporary file too, fsyncs both and only then renames them to
+    `PREFIX.data-00000-of-00001` and `PREFIX.index`, back to back, so neither file
+    is ever seen half-written (and a process killed while saving leaves any older
+    checkpoint under another prefix untouched).
 
     Args:
         prefix: the checkpoint prefix, e.g. `/ckpt/model-7`. Its directory is
@@ -187,6 +218,8 @@ class BundleWriter:
         self._data = AtomicFile(data_filename(self.prefix), fsync=fsync)
         self._offset = 0
         self._entries: dict[bytes, tuple[int, tuple[int, ...], int, int, int]] = {}
+        # full tensor key -> (dtype enum, full shape, [extents of each slice added])
+        self._sliced: dict[bytes, tuple[int, tuple[int, ...], list]] = {}
         self._done = False
 
     def add(self, key: str | bytes, value: Any, dtype: Any = None) -> None:
@@ -208,17 +241,92 @@ class BundleWriter:
         kb = _key_bytes(key)
         if kb == HEADER_KEY:
             raise errors.InvalidArgumentError(None, None, "Adding an empty key is not allowed")
-        if kb in self._entries:
+        if kb in self._entries or kb in self._sliced:
             raise errors.InvalidArgumentError(None, None, f"Adding duplicate key: {key}")
+        self._append(kb, value, dtype)
+
+    def _append(self, kb: bytes, value: Any, dtype: Any) -> tuple[np.ndarray, dtypes.DType]:
         arr, dtype = _prepare(value, dtype)
         if dtype is dtypes.string:
             size, crc = self._write_strings(arr)
+            crc = mask(crc)
         else:
             buf = arr.reshape(-1).view(np.uint8)
-            self._data.write(buf)
-            size, crc = buf.size, crc32c(buf)
-        self._entries[kb] = (dtype.as_datatype_enum, arr.shape, self._offset, size, mask(crc))
+            size = buf.size
+            if size >= _PIPELINE_BYTES // 8:
+                crc = _crc_worker().submit(crc32c, buf)  # overlaps the write below
+                self._data.write(buf)
+            else:
+                self._data.write(buf)
+                crc = mask(crc32c(buf))
+        self._entries[kb] = (dtype.as_datatype_enum, arr.shape, self._offset, size, crc)
         self._offset += size
+        return arr, dtype
+
+    def add_slice(
+        self,
+        key: str | bytes,
+        full_shape: Iterable[int],
+        extents: Iterable[tuple[int, int]],
+        value: Any,
+        dtype: Any = None,
+    ) -> None:
+        """Appends one slice of a partitioned tensor, as TF's `SaveV2` does for a
+        shape-and-slice spec such as "4 3 0,2:0,3".
+
+        Args:
+            key: the full tensor's checkpoint key.
+            full_shape: the full tensor's shape.
+            extents: (start, length) per dimension; length -1 = the whole dimension.
+            value: the slice's values (shape: the extents' lengths).
+            dtype: as for `add`.
+
+        Raises:
+            InvalidArgumentError: if the slice does not fit the full shape, the key
+                is also used by a whole tensor, or the slice was already added.
+        """
+        if self._done:
+            raise ValueError(f"BundleWriter for {self.prefix} is already finished")
+        kb = _key_bytes(key)
+        full_shape = tuple(int(d) for d in full_shape)
+        extents = [(int(s), int(n)) for s, n in extents]
+        name = _key_text(kb)
+        if not kb or kb in self._entries:
+            raise errors.InvalidArgumentError(
+                None, None, f"Mixing slices and non-slices with the same name: {name}"
+            )
+        if len(extents) != len(full_shape):
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"Slice of {name} has {len(extents)} dimensions, the tensor {len(full_shape)}",
+            )
+        expected = []
+        for (start, length), dim in zip(extents, full_shape):
+            n = dim if length == _FULL_EXTENT else length
+            if start < 0 or n < 0 or start + n > dim:
+                raise errors.InvalidArgumentError(
+                    None,
+                    None,
+                    f"Slice {extents} does not fit in the shape {list(full_shape)} of {name}",
+                )
+            expected.append(n)
+        part = slice_key(kb, extents)
+        if part in self._entries:
+            raise errors.InvalidArgumentError(None, None, f"Adding duplicate slice of {name}")
+        arr, dtype = self._append(part, value, dtype)
+        if list(arr.shape) != expected:
+            raise errors.InvalidArgumentError(
+                None, None, f"Slice of {name} has shape {list(arr.shape)}, its spec {expected}"
+            )
+        meta = self._sliced.get(kb)
+        if meta is None:
+            meta = self._sliced[kb] = (dtype.as_datatype_enum, full_shape, [])
+        elif meta[0] != dtype.as_datatype_enum or meta[1] != full_shape:
+            raise errors.InvalidArgumentError(
+                None, None, f"Slices of {name} disagree on the dtype or full shape"
+            )
+        meta[2].append(extents)
 
     def _write_strings(self, arr: np.ndarray) -> tuple[int, int]:
         items = arr.reshape(-1).tolist()
@@ -233,21 +341,28 @@ class BundleWriter:
         self._data.write(payload)
         return len(varints) + 4 + len(payload), crc
 
-    def finish(self) -> None:
-        """Renames the data file into place and writes the index."""
-        if self._done:
-            raise ValueError(f"BundleWriter for {self.prefix} is already finished")
-        self._done = True
-        self._data.commit()
-        header = proto.BundleHeaderProto(num_shards=1)
-        header.version.producer = _FORMAT_VERSION
-        with atomic_open(index_filename(self.prefix), fsync=self._fsync) as f:
-            table = TableWriter(f)
-            table.add(HEADER_KEY, header.SerializeToString())
-            entry = proto.BundleEntryProto()
-            for key in sorted(self._entries):
+    def _index_entries(self) -> Iterable[tuple[bytes, bytes]]:
+        entry = proto.BundleEntryProto()
+        for key in sorted(self._entries.keys() | self._sliced.keys()):
+            entry.Clear()
+            sliced = self._sliced.get(key)
+            if sliced is not None:
+                dtype_enum, shape, pieces = sliced
+                entry.dtype = dtype_enum
+                entry.shape.SetInParent()
+                for d in shape:
+                    entry.shape.dim.add().size = d
+                for extents in pieces:
+                    piece = entry.slices.add()
+                    for start, length in extents:
+                        ext = piece.extent.add()
+                        if length != _FULL_EXTENT:
+                            ext.start = start
+                            ext.length = length
+            else:
                 dtype_enum, shape, offset, size, crc = self._entries[key]
-                entry.Clear()
+                if not isinstance(crc, int):  # a Future from the checksum worker
+                    crc = mask(crc.result())
                 entry.dtype = dtype_enum
                 entry.shape.SetInParent()
                 for d in shape:
@@ -255,8 +370,30 @@ class BundleWriter:
                 entry.offset = offset
                 entry.size = size
                 entry.crc32c = crc
-                table.add(key, entry.SerializeToString())
+            yield key, entry.SerializeToString()
+
+    def finish(self) -> None:
+        """Writes the index, then renames both files into place (data file first)."""
+        if self._done:
+            raise ValueError(f"BundleWriter for {self.prefix} is already finished")
+        self._done = True
+        index = AtomicFile(index_filename(self.prefix), fsync=self._fsync)
+        try:
+            header = proto.BundleHeaderProto(num_shards=1)
+            header.version.producer = _FORMAT_VERSION
+            table = TableWriter(index.file)
+            table.add(HEADER_KEY, header.SerializeToString())
+            for key, value in self._index_entries():
+                table.add(key, value)
             table.finish()
+            self._data.sync()
+            index.sync()
+        except BaseException:
+            index.discard()
+            self._data.discard()
+            raise
+        self._data.commit(fsync_dir=False)
+        index.commit()
 
     def abort(self) -> None:
         """Discards everything written so far; no files are left behind."""
@@ -273,6 +410,99 @@ class BundleWriter:
                 self.finish()
         else:
             self.abort()
+
+
+def merge_bundles(
+    prefixes: Iterable[str],
+    destination: str,
+    delete_old_dirs: bool = True,
+    allow_missing_files: bool = False,
+    fsync: bool = True,
+) -> None:
+    """Merges V2 bundles into one (TF's `MergeV2Checkpoints`).
+
+    The sources' data files are renamed to the destination's shards (source i's
+    shards follow those of the sources before it), their index entries are merged
+    (slice lists of a partitioned tensor are concatenated) into one index written
+    atomically, and the sources' index files are deleted.
+
+    Args:
+        prefixes: the source prefixes (e.g. `model_temp/part-00000-of-00002`, ...).
+        destination: the merged checkpoint's prefix.
+        delete_old_dirs: afterwards remove the sources' directories if empty.
+        allow_missing_files: skip sources without an index instead of failing.
+        fsync: fsync the merged index before renaming it.
+
+    Raises:
+        NotFoundError: a source's index is missing (and not allowed).
+        InvalidArgumentError: two sources hold the same key.
+    """
+    destination = os.fspath(destination)
+    merged: dict[bytes, Any] = {}
+    moves: list[tuple[str, str, int, int]] = []  # (source prefix, shard, num, new shard)
+    sources = []
+    total = 0
+    for prefix in prefixes:
+        prefix = os.fspath(prefix)
+        index = index_filename(prefix)
+        if not os.path.exists(index):
+            if allow_missing_files:
+                continue
+            raise errors.NotFoundError(None, None, f"{index}; No such file or directory")
+        table = TableReader.open(index)
+        raw = table.get(HEADER_KEY)
+        if raw is None:
+            raise errors.DataLossError(None, None, f"{index}: the index has no header entry")
+        header = proto.BundleHeaderProto.FromString(raw)
+        for key, value in table.items():
+            if key == HEADER_KEY:
+                continue
+            entry = proto.BundleEntryProto.FromString(value)
+            old = merged.get(key)
+            if entry.slices and old is not None and old.slices:
+                old.slices.extend(entry.slices)
+                continue
+            if old is not None:
+                raise errors.InvalidArgumentError(
+                    None, None, f"Duplicate tensor keys found: {_key_text(key)} (in {prefix})"
+                )
+            if not entry.slices:
+                entry.shard_id += total
+            merged[key] = entry
+        for shard in range(header.num_shards):
+            moves.append((prefix, shard, header.num_shards, total + shard))
+        total += header.num_shards
+        sources.append(prefix)
+    dest_dir = os.path.dirname(os.path.abspath(destination))
+    os.makedirs(dest_dir, exist_ok=True)
+    out = AtomicFile(index_filename(destination), fsync=fsync)
+    try:
+        header = proto.BundleHeaderProto(num_shards=max(total, 1))
+        header.version.producer = _FORMAT_VERSION
+        table_writer = TableWriter(out.file)
+        table_writer.add(HEADER_KEY, header.SerializeToString())
+        for key in sorted(merged):
+            table_writer.add(key, merged[key].SerializeToString())
+        table_writer.finish()
+        out.sync()
+    except BaseException:
+        out.discard()
+        raise
+    if total == 0:
+        AtomicFile(data_filename(destination), fsync=fsync).commit(fsync_dir=False)
+    for prefix, shard, num, new in moves:
+        os.replace(data_filename(prefix, shard, num), data_filename(destination, new, total))
+    out.commit()
+    for prefix in sources:
+        try:
+            os.unlink(index_filename(prefix))
+        except FileNotFoundError:
+            pass
+        if delete_old_dirs:
+            try:
+                os.rmdir(os.path.dirname(os.path.abspath(prefix)))
+            except OSError:
+                pass
 
 
 # --------------------------------------------------------------------------------------
@@ -397,6 +627,38 @@ class BundleReader:
             return self._read_sliced(key, entry)
         return self._read_entry(entry, key)
 
+    def read_many(self, keys) -> list[np.ndarray]:
+        """`[read(k) for k in keys]`, every requested tensor from this open bundle.
+
+        For many megabytes, checksums are computed on a worker thread while the next
+        tensors are read (both release the GIL); every checksum is still verified
+        before this returns.
+        """
+        keys = list(keys)
+        entries = [self.entry(k) for k in keys]
+        plain = [not e.slices and e.dtype != _DT_STRING for e in entries]
+        if sum(e.size for e, p in zip(entries, plain) if p) < _PIPELINE_BYTES:
+            return [self.read(k) for k in keys]
+        worker = _crc_worker()
+        out, checks = [], []
+        try:
+            for key, entry, is_plain in zip(keys, entries, plain):
+                if not is_plain:
+                    out.append(self.read(key))
+                    continue
+                value = self._read_entry(entry, key, verify=False)
+                checks.append((worker.submit(crc32c, value), entry, key))
+                out.append(value)
+        except BaseException:
+            for future, _, _ in checks:
+                future.cancel()
+            raise
+        for future, entry, key in checks:
+            actual = future.result()
+            if actual != unmask(entry.crc32c):
+                raise self._checksum_error(entry, key, actual)
+        return out
+
     def read_all(self) -> dict[str, np.ndarray]:
         """{key: tensor} for every key."""
         return {k: self.read(k) for k in self.keys()}
@@ -416,9 +678,9 @@ class BundleReader:
 
     def _read_into(self, entry: Any, buf: np.ndarray, key: Any) -> None:
         f = self._shard(entry.shard_id)
-        f.seek(entry.offset)
         view = buf.reshape(-1).view(np.uint8)
         got = 0
+        f.seek(entry.offset)
         while got < view.size:
             n = f.readinto(view[got:])
             if not n:
@@ -443,7 +705,7 @@ class BundleReader:
             f"{data_filename(self.prefix, entry.shard_id, self.header.num_shards)})",
         )
 
-    def _read_entry(self, entry: Any, key: Any) -> np.ndarray:
+    def _read_entry(self, entry: Any, key: Any, verify: bool = True) -> np.ndarray:
         dtype = dtypes.as_dtype(entry.dtype).base_dtype if entry.dtype else None
         shape = [int(d.size) for d in entry.shape.dim]
         if any(d < 0 for d in shape):
@@ -465,10 +727,15 @@ class BundleReader:
             np_dt = np_dt.newbyteorder("<")
         out = np.empty(n, dtype=np_dt)
         self._read_into(entry, out, key)
-        actual = crc32c(out)
+        if verify:
+            self._verify(entry, key, out)
+        out.shape = shape  # in place: the result owns its memory (no view)
+        return out
+
+    def _verify(self, entry: Any, key: Any, data: np.ndarray) -> None:
+        actual = crc32c(data)
         if actual != unmask(entry.crc32c):
             raise self._checksum_error(entry, key, actual)
-        return out.reshape(shape)
 
     def _read_strings(self, entry: Any, key: Any, n: int) -> np.ndarray:
         raw = np.empty(entry.size, dtype=np.uint8)

@@ -110,15 +110,24 @@ def _flat_values(args, inputs):
 def _convert_one(arg, value, attrs, op_def=None) -> Tensor:
     dtype = arg.dtype
     hint = None
+    t = None
     if dtype is None and arg.type_attr is not None:
         dtype = attrs.get(arg.type_attr)
-        if dtype is None and op_def is not None:
-            # TF converts Python values with the type attr's default as preferred dtype
-            # (so `reduce_sum(x, [])` gets int32 reduction indices).
-            decl = op_def.attrs.get(arg.type_attr)
-            if decl is not None and decl.has_default:
-                hint = decl.default
-    t = convert_to_tensor(value, dtype=dtype, name=arg.name, as_ref=arg.is_ref, dtype_hint=hint)
+        decl = op_def.attrs.get(arg.type_attr) if op_def is not None else None
+        if dtype is None and decl is not None:
+            # As TF's op_def_library: convert as inferred; if that type is not allowed,
+            # convert again preferring the attr's default (`reduce_sum(x, [])` leaves a
+            # float `reduction_indices` const behind and uses an int32 one).
+            hint = decl.default if decl.has_default else None
+            if decl.allowed is not None:
+                try:
+                    inferred = convert_to_tensor(value, name=arg.name, as_ref=arg.is_ref)
+                except TypeError:
+                    inferred = None
+                if inferred is not None and inferred.dtype._base in decl.allowed:
+                    t = inferred
+    if t is None:
+        t = convert_to_tensor(value, dtype=dtype, name=arg.name, as_ref=arg.is_ref, dtype_hint=hint)
     if arg.type_attr is not None and arg.type_attr not in attrs:
         attrs[arg.type_attr] = t.dtype._base
     return t

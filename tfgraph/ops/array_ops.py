@@ -447,7 +447,6 @@ def ones_like(tensor, dtype=None, name: str | None = None, optimize: bool = True
 # -- Cast -------------------------------------------------------------------------------
 def _cast_kernel(op, ctx):
     dst = op._attrs["DstT"]
-    np_dtype = dst.np_dtype
     if dst is dtypes.string:
 
         def to_string(x):
@@ -530,6 +529,16 @@ def _reshape_shape(op):
         return [UNKNOWN]
     value = constant_value(shape_t)
     dims = list(target._dims)
+    if value is None:
+        # As TF's shape function: one unknown target dimension is implied by the number
+        # of input elements when that and the other target dimensions are known.
+        n_in = x._shape.num_elements()
+        unknown = [i for i, d in enumerate(dims) if d is None]
+        if n_in is not None and len(unknown) == 1:
+            known = int(np.prod([d for d in dims if d is not None]))
+            if known > 0 and n_in % known == 0:
+                dims[unknown[0]] = n_in // known
+                return [TensorShape._from_tuple(tuple(dims))]
     if value is not None:
         dims = [int(d) for d in value.reshape(-1)]
         if any(d < -1 for d in dims):
@@ -654,13 +663,23 @@ def _expand_dims_grad(op, grad):
     return [_reshape_to_input(op, grad), None]
 
 
+def _expand_dims_kernel(x, d):
+    x = np.asarray(x)
+    axis = d.item() if d.size == 1 else int(np.reshape(d, -1)[0])
+    if axis < 0:
+        axis += x.ndim + 1
+    if not 0 <= axis <= x.ndim:
+        return np.expand_dims(x, axis)  # numpy's error for an out-of-range axis
+    return x.reshape(x.shape[:axis] + (1,) + x.shape[axis:])
+
+
 register_op(
     "ExpandDims",
     inputs=["input: T", "dim: Tdim"],
     outputs=["output: T"],
     attrs=["T: type", "Tdim: {int32, int64} = int32"],
     shape=_expand_dims_shape,
-    kernel=lambda x, d: np.expand_dims(x, int(np.reshape(d, -1)[0])),
+    kernel=_expand_dims_kernel,
     grad=_expand_dims_grad,
 )
 
@@ -806,7 +825,13 @@ def _pack_shape(op):
 
 def _pack_kernel(op, ctx):
     axis = op._attrs["axis"]
-    return lambda *xs: np.stack(xs, axis=axis)
+
+    def kernel(*xs):
+        if axis == 0 and xs[0].ndim == 0:  # packing scalars (shape arithmetic): cheaper
+            return np.array(xs, dtype=xs[0].dtype)
+        return np.stack(xs, axis=axis)
+
+    return kernel
 
 
 def _pack_grad(op, grad):
@@ -1662,6 +1687,10 @@ def _tile_kernel(op, ctx):
                 raise errors.InvalidArgumentError(
                     None, op, f"Expected multiples[{i}] >= 0, but got {m}"
                 )
+        reps = multiples.tolist()
+        if all(d == 1 or m == 1 for d, m in zip(x.shape, reps)):
+            # only size-1 dimensions are repeated: a broadcast (read-only view) is enough
+            return np.broadcast_to(x, tuple(d * m for d, m in zip(x.shape, reps)))
         return np.tile(x, multiples)
 
     return kernel
@@ -3103,214 +3132,6 @@ def _indexed_slices_type():
     from tfgraph.framework.indexed_slices import IndexedSlices
 
     return IndexedSlices
-
-
-# -- Diag, DiagPart, MatrixDiagV3, MatrixDiagPartV3, MatrixSetDiagV3 (main diagonal) ------------
-# (array_fallbacks registers DiagPart/MatrixDiagV3/MatrixSetDiagV3 only when absent here.)
-_DIAG_TYPES = "{bfloat16, half, float, double, int32, int64, complex64, complex128}"
-_ALIGN = "align: {'LEFT_RIGHT', 'RIGHT_LEFT', 'LEFT_LEFT', 'RIGHT_RIGHT'} = 'RIGHT_LEFT'"
-
-
-def _diag_shape(op):
-    dims = op._inputs[0]._shape._dims
-    return [UNKNOWN if dims is None else TensorShape._from_tuple(dims + dims)]
-
-
-def _diag_kernel(d):
-    d = np.asarray(d)
-    n = d.size
-    out = np.zeros((n, n), dtype=d.dtype)
-    out[np.arange(n), np.arange(n)] = d.reshape(-1)
-    return out.reshape(d.shape + d.shape)
-
-
-def _diag_part_shape(op):
-    dims = op._inputs[0]._shape._dims
-    if dims is None:
-        return [UNKNOWN]
-    if len(dims) % 2:
-        raise ValueError(
-            f"Input must have even rank <= 6, input rank is {len(dims)} for '{op.name}' "
-            "(op: 'DiagPart')"
-        )
-    return [TensorShape._from_tuple(dims[: len(dims) // 2])]
-
-
-def _diag_part_kernel(x):
-    x = np.asarray(x)
-    half = x.ndim // 2
-    n = int(np.prod(x.shape[:half]))
-    return x.reshape(n, n).diagonal().reshape(x.shape[:half]).copy()
-
-
-register_op(
-    "Diag",
-    inputs=["diagonal: T"],
-    outputs=["output: T"],
-    attrs=[f"T: {_DIAG_TYPES}"],
-    shape=_diag_shape,
-    kernel=_diag_kernel,
-    grad=lambda op, grad: op_output("DiagPart", None, [grad]),
-)
-register_op(
-    "DiagPart",
-    inputs=["input: T"],
-    outputs=["diagonal: T"],
-    attrs=[f"T: {_DIAG_TYPES}"],
-    shape=_diag_part_shape,
-    kernel=_diag_part_kernel,
-    grad=lambda op, grad: op_output("Diag", None, [grad]),
-)
-
-
-def _check_main_diagonal(op, k) -> None:
-    if np.any(np.reshape(k, -1) != 0):
-        raise errors.UnimplementedError(
-            None, op, f"tfgraph supports {op.type} on the main diagonal (k=0) only"
-        )
-
-
-def _matrix_diag_shape(op):
-    diag = op._inputs[0]._shape._dims
-    rows = constant_value(op._inputs[2])
-    cols = constant_value(op._inputs[3])
-    if diag is None:
-        return [UNKNOWN]
-    n = diag[-1]
-    r = int(rows) if rows is not None and int(rows) > 0 else n
-    c = int(cols) if cols is not None and int(cols) > 0 else n
-    return [TensorShape._from_tuple((*diag[:-1], r, c))]
-
-
-def _matrix_diag_kernel(op, ctx):
-    def kernel(diag, k, num_rows, num_cols, padding):
-        _check_main_diagonal(op, k)
-        diag = np.asarray(diag)
-        n = diag.shape[-1]
-        rows = int(num_rows) if int(num_rows) > 0 else n
-        cols = int(num_cols) if int(num_cols) > 0 else n
-        out = np.full((*diag.shape[:-1], rows, cols), padding, dtype=diag.dtype)
-        m = builtins.min(rows, cols, n)
-        idx = np.arange(m)
-        out[..., idx, idx] = diag[..., :m]
-        return out
-
-    return kernel
-
-
-def _matrix_diag_part_op(x, k, align):
-    zero = np.zeros((), dtype=x.dtype._base.np_dtype)
-    return op_output("MatrixDiagPartV3", "diag_part", [x, k, zero], {"align": align})
-
-
-def _matrix_diag_grad(op, grad):
-    return _matrix_diag_part_op(grad, op._inputs[1], op._attrs["align"]), None, None, None, None
-
-
-register_op(
-    "MatrixDiagV3",
-    inputs=["diagonal: T", "k: int32", "num_rows: int32", "num_cols: int32", "padding_value: T"],
-    outputs=["output: T"],
-    attrs=["T: type", _ALIGN],
-    shape=_matrix_diag_shape,
-    make_kernel=_matrix_diag_kernel,
-    grad=_matrix_diag_grad,
-)
-
-
-def _matrix_diag_part_shape(op):
-    dims = op._inputs[0]._shape._dims
-    if dims is None:
-        return [UNKNOWN]
-    if len(dims) < 2:
-        raise common_shapes.shape_error(
-            op, f"Shape must be at least rank 2 but is rank {len(dims)}"
-        )
-    m, n = dims[-2:]
-    d = None if m is None or n is None else builtins.min(m, n)
-    return [TensorShape._from_tuple(dims[:-2] + (d,))]
-
-
-def _matrix_diag_part_kernel(op, ctx):
-    def kernel(x, k, padding):
-        _check_main_diagonal(op, k)
-        return np.ascontiguousarray(np.diagonal(x, axis1=-2, axis2=-1))
-
-    return kernel
-
-
-def _matrix_diag_part_grad(op, grad):
-    x, k = op._inputs[0], op._inputs[1]
-    align = op._attrs["align"]
-    dims = x._shape._dims
-    if dims is not None and None not in dims[-2:]:
-        rows, cols = dims[-2:]
-        zero = np.zeros((), dtype=grad.dtype._base.np_dtype)
-        return (
-            op_output("MatrixDiagV3", "diag", [grad, k, rows, cols, zero], {"align": align}),
-            None,
-            None,
-        )
-    return (
-        op_output("MatrixSetDiagV3", "set_diag", [zeros_like(x), grad, k], {"align": align}),
-        None,
-        None,
-    )
-
-
-register_op(
-    "MatrixDiagPartV3",
-    inputs=["input: T", "k: int32", "padding_value: T"],
-    outputs=["diagonal: T"],
-    attrs=["T: type", _ALIGN],
-    shape=_matrix_diag_part_shape,
-    make_kernel=_matrix_diag_part_kernel,
-    grad=_matrix_diag_part_grad,
-)
-
-
-def _matrix_set_diag_kernel(op, ctx):
-    def kernel(x, diag, k):
-        _check_main_diagonal(op, k)
-        out = np.array(x, copy=True)
-        m = builtins.min(out.shape[-2], out.shape[-1])
-        idx = np.arange(m)
-        out[..., idx, idx] = np.asarray(diag)[..., :m]
-        return out
-
-    return kernel
-
-
-def _matrix_set_diag_grad(op, grad):
-    diag = op._inputs[1]
-    k = op._inputs[2]
-    align = op._attrs["align"]
-    if diag._shape.is_fully_defined():
-        diag_shape = diag._shape.as_list()
-    else:
-        grad_shape = shape(grad)
-        batch_shape = grad_shape[:-2]
-        matrix_shape = grad_shape[-2:]
-        diag_shape = concat([batch_shape, [op_output("Min", None, [matrix_shape, 0])]], 0)
-    grad_input = op_output(
-        "MatrixSetDiagV3",
-        "set_diag",
-        [grad, zeros(diag_shape, dtype=grad.dtype._base), k],
-        {"align": align},
-    )
-    grad_diag = _matrix_diag_part_op(grad, k, align)
-    return grad_input, grad_diag, None
-
-
-register_op(
-    "MatrixSetDiagV3",
-    inputs=["input: T", "diagonal: T", "k: int32"],
-    outputs=["output: T"],
-    attrs=["T: type", _ALIGN],
-    shape=lambda op: [op._inputs[0]._shape],
-    make_kernel=_matrix_set_diag_kernel,
-    grad=_matrix_set_diag_grad,
-)
 
 
 # -- GatherNd, ScatterNd ---------------------------------------------------------------------

@@ -28,7 +28,7 @@ def unchanged_shape(op) -> list[TensorShape]:
     return [op._inputs[0]._shape]
 
 
-def scalar_shape(op) -> list[TensorShape]:  # noqa: ARG001
+def scalar_shape(op) -> list[TensorShape]:
     return [SCALAR]
 
 
@@ -129,11 +129,13 @@ _FOLDABLE = frozenset(
         "Max", "Min", "Sum", "Prod", "Neg", "Abs", "RealDiv", "Div", "FloorMod", "Less",
         "LessEqual", "Greater", "GreaterEqual", "Equal", "NotEqual", "Select", "SelectV2",
         "ReverseV2", "LogicalAnd", "LogicalOr", "LogicalNot",
+        # index arithmetic of gradient subgraphs (TF's shape inference folds these too)
+        "ListDiff", "InvertPermutation", "DynamicPartition",
     }
 )  # fmt: skip
 
 
-def constant_value(tensor, partial: bool = False, _depth: int = 0):  # noqa: ARG001
+def constant_value(tensor, partial: bool = False, _depth: int = 0):
     """The value of `tensor` if it can be computed statically, else None."""
     if _depth > _MAX_DEPTH:
         return None
@@ -202,12 +204,14 @@ def constant_value(tensor, partial: bool = False, _depth: int = 0):  # noqa: ARG
         if kernel is None and op._op_def.make_kernel is not None:
             try:
                 kernel = op._op_def.make_kernel(op, None)
-            except Exception:  # noqa: BLE001 - a kernel needing session state
+            except Exception:
                 return None
         try:
             result = kernel(*vals)
-        except Exception:  # noqa: BLE001 - static evaluation is best effort
+        except Exception:
             return None
+        if not op._op_def.single_output:
+            result = result[tensor._value_index]  # one output of a multi-output op
         return np.asarray(result)
     return None
 
@@ -219,7 +223,9 @@ def constant_value_as_shape(tensor) -> TensorShape:
         return SCALAR
     value = constant_value(tensor)
     if value is not None:
-        return TensorShape._from_tuple(tuple(None if int(d) < 0 else int(d) for d in value.reshape(-1)))
+        return TensorShape._from_tuple(
+            tuple(None if int(d) < 0 else int(d) for d in value.reshape(-1))
+        )
     op = tensor._op
     if op._type == "Shape":
         return op._inputs[0]._shape
@@ -234,6 +240,14 @@ def constant_value_as_shape(tensor) -> TensorShape:
         for x in op._inputs[:-1]:
             out = out.concatenate(constant_value_as_shape(x))
         return out
+    if op._type == "Slice":
+        # A slice of a shape vector keeps what is known of those dimensions.
+        begin = constant_value(op._inputs[1])
+        size = constant_value(op._inputs[2])
+        prev = constant_value_as_shape(op._inputs[0])._dims
+        if prev is not None and begin is not None and size is not None and begin.size == 1:
+            b, n = int(begin.reshape(-1)[0]), int(size.reshape(-1)[0])
+            return TensorShape._from_tuple(prev[b:] if n == -1 else prev[b : b + n])
     if op._type == "StridedSlice":
         # A 1-D slice (e.g. of a Shape) keeps what is known of the sliced shape.
         attrs = op._attrs

@@ -18,7 +18,7 @@ from tfgraph.framework import dtypes
 from tfgraph.framework.convert import constant
 from tfgraph.framework.graph import GraphKeys, get_default_graph
 from tfgraph.framework.tensor_shape import TensorShape
-from tfgraph.ops import array_fallbacks, array_ops, linalg_ops, math_ops, random_ops
+from tfgraph.ops import array_ops, linalg_ops, math_ops, random_ops
 
 __all__ = [
     "Constant",
@@ -349,7 +349,7 @@ class Orthogonal(Initializer):
         flat_shape = (num_cols, num_rows) if num_rows < num_cols else (num_rows, num_cols)
         a = random_ops.random_normal(list(flat_shape), dtype=dtype, seed=self.seed)
         q, r = linalg_ops.qr(a, full_matrices=False)
-        d = array_fallbacks.diag_part(r)
+        d = linalg_ops.diag_part(r)
         q *= math_ops.sign(d)
         if num_rows < num_cols:
             g = get_default_graph()
@@ -380,7 +380,7 @@ class Identity(Initializer):
             dtype = self.dtype
         initializer = linalg_ops.eye(*full_shape, dtype=dtype)
         if partition_info is not None:
-            initializer = array_fallbacks.slice(initializer, list(partition_info.var_offset), shape)
+            initializer = array_ops.slice(initializer, list(partition_info.var_offset), shape)
         return self.gain * initializer
 
     def get_config(self) -> dict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import builtins
 import functools
 import numbers
+import weakref
 
 import numpy as np
 
@@ -1394,11 +1395,11 @@ def _reduction_error(x, axis: tuple) -> str:
 
 
 def _sum(x, axis, keepdims):
-    return np.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+    return np.add.reduce(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
 
 
 def _prod(x, axis, keepdims):
-    return np.prod(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+    return np.multiply.reduce(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
 
 
 def _mean(x, axis, keepdims):
@@ -1472,8 +1473,23 @@ def reduced_shape(input_shape, axes):
     )
 
 
-def _safe_shape_div(x, y):
-    return x // np.maximum(y, 1)
+# Per graph, (input dims, axes) -> (kept dims, tile multiples) of static Sum gradients. As TF,
+# the first computation leaves its shape arithmetic (Maximum, floordiv) in the graph.
+_reduced_shape_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _static_reduced_shape(dims: tuple, axes) -> tuple[tuple, tuple]:
+    cache = _reduced_shape_cache.setdefault(get_default_graph(), {})
+    key = (dims, tuple(np.reshape(axes, -1).tolist()))
+    hit = cache.get(key)
+    if hit is None:
+        kept = tuple(int(d) for d in reduced_shape(np.array(dims, dtype=np.int32), key[1]))
+        divisor = maximum(kept, 1)
+        tiles = dims // divisor  # built as TF builds it; the value is known statically
+        del tiles
+        scaling = tuple(d // builtins.max(k, 1) for d, k in zip(dims, kept))
+        hit = cache[key] = (kept, scaling)
+    return hit
 
 
 def _sum_grad(op, grad):
@@ -1491,10 +1507,9 @@ def _sum_grad(op, grad):
                     input_shape = array_ops.shape(x)
                 return [array_ops.tile(grad, input_shape), None]
             if None not in dims:
-                kept = reduced_shape(np.array(dims, dtype=np.int32), np.reshape(axes, -1))
-                tile_scaling = _safe_shape_div(np.array(dims, dtype=np.int32), kept)
-                grad = array_ops.reshape(grad, [int(d) for d in kept])
-                return [array_ops.tile(grad, [int(d) for d in tile_scaling]), None]
+                kept, tile_scaling = _static_reduced_shape(dims, axes)
+                grad = array_ops.reshape(grad, list(kept))
+                return [array_ops.tile(grad, list(tile_scaling)), None]
     input_shape = array_ops.shape(x)
     if not op._attrs["keep_dims"]:
         with get_default_graph().colocate_with(input_shape.op):

@@ -77,7 +77,7 @@ def _relu_grad_kernel(g, x):
 
 
 def _relu6_grad_kernel(g, x):
-    return np.where((x > 0) & (x < 6), g, np.zeros((), dtype=g.dtype))
+    return np.multiply(g, (x > 0) & (x < 6), dtype=g.dtype)
 
 
 def _elu_grad_kernel(g, y):
@@ -418,16 +418,19 @@ def _xent_shape(op):
 
 
 def _xent_kernel(features, labels):
-    """Loss and backprop in one pass, with the row maximum subtracted for stability."""
-    shifted = features - features.max(axis=1, keepdims=True)
+    """Loss and backprop in one pass, with the row maximum subtracted for stability:
+    loss = sum(labels * (log(sum(exp(shifted))) - shifted)), backprop = softmax - labels."""
+    if features.shape != labels.shape:  # the batch dimension broadcasts
+        features, labels = np.broadcast_arrays(features, labels)
+    shifted = features - np.maximum.reduce(features, axis=1, keepdims=True)
     e = np.exp(shifted)
-    s = e.sum(axis=1, keepdims=True)
-    log_s = np.log(s)
-    labels = np.broadcast_to(labels, shifted.shape)
-    loss = np.einsum("ij,ij->i", labels, log_s - shifted)
+    s = np.add.reduce(e, axis=1, keepdims=True)
+    shifted -= np.log(s)  # now log_softmax
+    shifted *= labels
+    loss = -np.add.reduce(shifted, axis=1)
     e /= s
     e -= labels
-    return loss.astype(features.dtype, copy=False), e
+    return loss, e
 
 
 def _broadcast_mul(vec, mat):
@@ -1023,6 +1026,71 @@ def _fused_batch_norm_grad_kernel(op, ctx):
     return kernel
 
 
+def _batch_norm_grad_composite(grad_y, x, scale, pop_mean, pop_var, epsilon, data_format, training):
+    """TF's _BatchNormGrad: FusedBatchNormGrad's outputs built from differentiable ops."""
+    x_dtype = x.dtype._base
+    if x_dtype in (dtypes.float16, dtypes.bfloat16):
+        x = array_ops.cast(x, dtypes.float32)
+        grad_y = array_ops.cast(grad_y, dtypes.float32)
+    channels_first = data_format in (b"NCHW", b"NCDHW")
+    ndim = 5 if data_format in (b"NDHWC", b"NCDHW") else 4
+    reduce_axis = [0] + list(range(2, ndim)) if channels_first else list(range(ndim - 1))
+    bshape = [1, array_ops.size(scale)] + [1] * (ndim - 2)
+    if training:
+        keepdims = channels_first
+        if channels_first:
+            scale = array_ops.reshape(scale, bshape)
+        mean_grad_y = math_ops.reduce_mean(grad_y, reduce_axis, keepdims=keepdims)
+        mean_x = math_ops.reduce_mean(x, reduce_axis, keepdims=keepdims)
+        var_x = math_ops.reduce_mean(
+            math_ops.squared_difference(x, array_ops.stop_gradient(mean_x)),
+            reduce_axis,
+            keepdims=keepdims,
+        )
+        grad_y_offset = grad_y - mean_grad_y
+        x_offset = x - mean_x
+        mean = math_ops.reduce_mean(grad_y * x_offset, axis=reduce_axis, keepdims=keepdims)
+        grad_x = (
+            scale
+            * math_ops.rsqrt(var_x + epsilon)
+            * (grad_y_offset - math_ops.reciprocal(var_x + epsilon) * mean * x_offset)
+        )
+        grad_scale = math_ops.rsqrt(var_x + epsilon) * math_ops.reduce_sum(
+            grad_y * x_offset, axis=reduce_axis, keepdims=keepdims
+        )
+        if channels_first:
+            grad_scale = array_ops.squeeze(grad_scale)
+        grad_offset = math_ops.reduce_sum(grad_y, axis=reduce_axis)
+        return array_ops.cast(grad_x, x_dtype), grad_scale, grad_offset
+    if channels_first:
+        pop_mean = array_ops.reshape(pop_mean, bshape)
+        pop_var = array_ops.reshape(pop_var, bshape)
+        scale = array_ops.reshape(scale, bshape)
+    grad_offset = math_ops.reduce_sum(grad_y, axis=reduce_axis)
+    var_rsqrt = math_ops.rsqrt(pop_var + epsilon)
+    grad_scale = math_ops.reduce_sum(grad_y * (x - pop_mean) * var_rsqrt, axis=reduce_axis)
+    grad_x = grad_y * scale * var_rsqrt
+    return array_ops.cast(grad_x, x_dtype), grad_scale, grad_offset
+
+
+def _fused_batch_norm_grad_grad(op, *grad):
+    """Differentiates TF's composite form of the batch norm gradient (TF records it on a
+    tape; here a nested gradient pass treats grad_y, x and scale as independent)."""
+    from tfgraph.gradients import gradients
+
+    grad_y, x, scale, pop_mean, pop_var = op._inputs[:5]
+    a = op._attrs
+    outs = _batch_norm_grad_composite(
+        grad_y, x, scale, pop_mean, pop_var, a["epsilon"], a["data_format"], a["is_training"]
+    )
+    wrt = [grad_y, x, scale]
+    pairs = [(o, g) for o, g in zip(outs, grad[:3]) if g is not None]
+    ggy, gx, gscale = gradients(
+        [o for o, _ in pairs], wrt, grad_ys=[g for _, g in pairs], stop_gradients=wrt
+    )
+    return ggy, gx, gscale, None, None, None
+
+
 register_op(
     "FusedBatchNormGradV3",
     inputs=[
@@ -1049,6 +1117,7 @@ register_op(
     ],
     shape=_fused_batch_norm_grad_shape,
     make_kernel=_fused_batch_norm_grad_kernel,
+    grad=_fused_batch_norm_grad_grad,
 )
 
 
@@ -1236,7 +1305,7 @@ register_op(
 def in_top_k(predictions, targets, k, name: str | None = None) -> Tensor:
     """Whether each target is among the `k` largest predictions of its row."""
     g = get_default_graph()
-    with g.name_scope("in_top_k"):
+    with g.name_scope(name or "in_top_k"):
         return op_output("InTopKV2", name, [predictions, targets, k])
 
 
@@ -1441,7 +1510,8 @@ def dropout_v2(x, rate, noise_shape=None, seed=None, name: str | None = None):
             ret = op_output("Mul", None, [x, scale])
         else:
             rate = convert_to_tensor(rate)
-            rate.shape.assert_has_rank(0)
+            if rate.shape.ndims not in (None, 0):
+                raise ValueError(f"Shape {rate.shape} must have rank 0")
             if rate.dtype._base is not x_dtype:
                 if not rate.dtype.is_compatible_with(x_dtype):
                     raise ValueError(

@@ -87,16 +87,29 @@ def _assign_shape(op):
 def _assign_kernel(op, ctx):
     validate = op._attrs["validate_shape"]
     np_dtype = op._attrs["T"].np_dtype
+    # TF allocates a variable of fully defined shape before its first assignment, so
+    # even the first Assign is checked against the declared shape.
+    declared = op._inputs[0]._shape
+    declared = tuple(declared.as_list()) if declared.is_fully_defined() else None
 
     def assign(cell, value):
-        new = np.array(value, dtype=np_dtype, copy=True)
+        if (
+            value.__class__ is np.ndarray
+            and not value.flags.writeable
+            and value.base is None
+            and value.dtype == np_dtype
+        ):
+            new = value  # immutable and owned by nobody else: share it, no copy
+        else:
+            new = np.array(value, dtype=np_dtype, copy=True)
         old = cell.value
-        if validate and old is not None and old.shape != new.shape:
+        lhs = old.shape if old is not None else declared
+        if validate and lhs is not None and lhs != new.shape:
             raise errors.InvalidArgumentError(
                 None,
                 op,
                 "Assign requires shapes of both tensors to match. lhs shape= "
-                f"{_dims(old.shape)} rhs shape= {_dims(new.shape)}",
+                f"{_dims(lhs)} rhs shape= {_dims(new.shape)}",
             )
         cell.value = freeze(new)
         return cell

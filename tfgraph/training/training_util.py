@@ -27,7 +27,10 @@ GLOBAL_STEP_READ_KEY = "global_step_read_op_cache"
 
 
 def global_step(sess, global_step_tensor) -> int:
-    """The value of `global_step_tensor` in `sess`, as a Python int."""
+    """The value of `global_step_tensor` (a tensor, variable or name) in `sess`, as a
+    Python int."""
+    if isinstance(global_step_tensor, str):
+        global_step_tensor = sess.graph.as_graph_element(global_step_tensor)
     return int(sess.run(global_step_tensor))
 
 
@@ -45,7 +48,7 @@ def get_global_step(graph=None):
     elif not tensors:
         try:
             step = graph.get_tensor_by_name("global_step:0")
-        except KeyError:
+        except (KeyError, ValueError):
             return None
     else:
         logging.getLogger("tfgraph").error("Multiple tensors in global_step collection.")
@@ -92,7 +95,10 @@ def assert_global_step(global_step_tensor) -> None:
     Raises:
         TypeError: if it is not.
     """
-    if not isinstance(global_step_tensor, (Variable, Tensor)):
+    if not (
+        isinstance(global_step_tensor, (Variable, Tensor))
+        or hasattr(global_step_tensor, "_as_graph_element")
+    ):
         raise TypeError(
             f'Existing "global_step" must be a Variable or Tensor: {global_step_tensor}.'
         )
