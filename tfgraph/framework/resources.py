@@ -41,7 +41,8 @@ class RefCell:
     """The mutable storage behind a reference tensor (a TF1 variable).
 
     `value` is a read-only numpy array, or None while uninitialized. Updates replace the
-    array instead of writing into it, so a value handed out earlier never changes.
+    array, or (training ops, see ops/training_ops.py) write into it under `lock` when
+    nothing else references it; either way a value handed out earlier never changes.
     """
 
     __slots__ = ("dtype", "lock", "name", "value")
