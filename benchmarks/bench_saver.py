@@ -8,8 +8,8 @@ Each side builds the variables, loads random values, then times `saver.save` (bu
 session). The two sides run alternately, `--rounds` processes each, `--repeat` timings
 per process; the best time per side is reported in MB/s with the tfgraph/TF ratio
 (> 1: tfgraph is faster). Machines shared with other jobs make single runs noisy.
-tfgraph fsyncs what it writes (TensorFlow does not); pass --no-fsync to compare
-without that.
+Neither side fsyncs by default (TF never does; tfgraph only with TFGRAPH_FSYNC=1);
+pass --fsync to time tfgraph with fsync.
 """
 
 from __future__ import annotations
@@ -26,13 +26,7 @@ from _common import ratio, run_tf, run_tfgraph
 
 CODE = """
 n_vars, n_elems, repeat, root, fsync = {n_vars}, {n_elems}, {repeat}, {root!r}, {fsync}
-if not fsync:
-    import tfgraph.io.atomic as _atomic
-    _atomic._fsync_dir = lambda d: None
-    _orig = _atomic.AtomicFile.__init__
-    def _init(self, path, fsync=True):
-        _orig(self, path, fsync=False)
-    _atomic.AtomicFile.__init__ = _init
+os.environ["TFGRAPH_FSYNC"] = "1" if fsync else "0"
 rng = np.random.default_rng(0)
 variables = [tf.Variable(tf.zeros([n_elems]), name="layer_%02d/kernel" % i) for i in range(n_vars)]
 saver = tf.train.Saver(max_to_keep=None)
@@ -65,7 +59,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--dir", default=None, help="where to write (default: a temp dir)")
-    parser.add_argument("--no-fsync", action="store_true", help="tfgraph skips fsync, as TF")
+    parser.add_argument("--fsync", action="store_true", help="tfgraph fsyncs (TF never does)")
     args = parser.parse_args()
     n_elems = int(args.mb * 1e6 / 4 / args.variables)
     root = Path(args.dir or tempfile.mkdtemp(prefix="bench_saver_"))
@@ -80,7 +74,7 @@ def main() -> None:
                     n_elems=n_elems,
                     repeat=args.repeat,
                     root=str(where),
-                    fsync=side != "tfgraph" or not args.no_fsync,
+                    fsync=side == "tfgraph" and args.fsync,
                 )
                 r = runner(code)
                 if r is None:
@@ -105,7 +99,7 @@ def main() -> None:
         print(
             f"ratio tfgraph/tf: save {ratio(theirs['save'], mine['save'])}, "
             f"restore {ratio(theirs['restore'], mine['restore'])}"
-            + (" (tfgraph without fsync)" if args.no_fsync else " (tfgraph fsyncs, TF does not)")
+            + (" (tfgraph fsyncs, TF does not)" if args.fsync else " (neither fsyncs)")
         )
 
 

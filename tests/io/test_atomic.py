@@ -41,3 +41,20 @@ def test_atomic_file_commit_and_discard(tmp_path):
     other.discard()
     other.discard()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x"]
+
+
+def test_fsync_policy_defaults_to_tensorflows_and_follows_the_environment(tmp_path, monkeypatch):
+    from tfgraph.io.atomic import AtomicFile, fsync_by_default
+
+    monkeypatch.delenv("TFGRAPH_FSYNC", raising=False)
+    assert not fsync_by_default()  # TF does not fsync what it writes
+    f = AtomicFile(tmp_path / "a")
+    assert f._fsync is False
+    f.discard()
+    monkeypatch.setenv("TFGRAPH_FSYNC", "1")
+    g = AtomicFile(tmp_path / "b")
+    assert g._fsync is True
+    g.write(b"x")
+    g.commit()
+    assert (tmp_path / "b").read_bytes() == b"x"
+    assert AtomicFile(tmp_path / "c", fsync=False)._fsync is False

@@ -14,7 +14,7 @@ import numpy as np
 
 from tfgraph.framework import dtypes
 from tfgraph.framework.ops import Tensor
-from tfgraph.framework.tensor_shape import TensorShape
+from tfgraph.framework.tensor_shape import Dimension, TensorShape
 
 __all__ = [
     "constant",
@@ -157,6 +157,8 @@ def numpy_value(value, dtype: dtypes.DType | None = None) -> tuple[np.ndarray, d
     if value is None:
         raise ValueError("None values not supported.")
     is_numpy = isinstance(value, (np.ndarray, np.generic))
+    if dtype is not None and isinstance(value, (list, tuple)):
+        value = _dimensions_to_ints(value)
     if not is_numpy:
         if isinstance(value, (list, tuple)):
             for leaf in _python_leaves(value):
@@ -182,6 +184,11 @@ def numpy_value(value, dtype: dtypes.DType | None = None) -> tuple[np.ndarray, d
         arr = np.asarray(value)
     if dtype is None:
         kind = arr.dtype.kind
+        if kind == "O" and not all(isinstance(v, (bytes, str)) for v in arr.reshape(-1)):
+            raise TypeError(
+                f"Failed to convert elements of {value} to Tensor. Consider casting elements "
+                "to a supported type."
+            )
         if kind in "SUO":
             dtype = dtypes.string
         elif is_numpy:
@@ -215,6 +222,19 @@ def numpy_value(value, dtype: dtypes.DType | None = None) -> tuple[np.ndarray, d
                 with np.errstate(all="ignore"):
                     arr = arr.astype(np_dtype)
     return arr, base
+
+
+def _dimensions_to_ints(value):
+    """`Dimension`s in a nested list, as ints (TF accepts them when a dtype is known)."""
+    if isinstance(value, (list, tuple)):
+        return [_dimensions_to_ints(v) for v in value]
+    if isinstance(value, Dimension):
+        if value.value is None:
+            raise TypeError(
+                f"Failed to convert elements of {value!r} to Tensor: the dimension is unknown."
+            )
+        return value.value
+    return value
 
 
 def _float_to_bfloat16_bits(arr: np.ndarray) -> np.ndarray:
@@ -395,6 +415,25 @@ def _cast_nested(value, dtype):
     return value
 
 
+def _shape_conversion(value, dtype=None, name=None, as_ref=False):  # noqa: ARG001
+    """A fully known TensorShape (or Dimension) as an int constant `shape_as_tensor`."""
+    if isinstance(value, Dimension):
+        if value.value is None:
+            raise ValueError(f"Cannot convert unknown Dimension {value} to a Tensor.")
+        dims = value.value
+    else:
+        if not value.is_fully_defined():
+            raise ValueError(f"Cannot convert a partially known TensorShape {value} to a Tensor.")
+        dims = value.as_list()
+    if dtype is None:
+        flat = dims if isinstance(dims, list) else [dims]
+        dtype = dtypes.int64 if any(d >= 2**31 for d in flat) else dtypes.int32
+    elif dtype._base not in (dtypes.int32, dtypes.int64):
+        raise TypeError(f"Cannot convert {value} to {dtype.name}")
+    return constant(dims, dtype=dtype, name=name or "shape_as_tensor")
+
+
 register_tensor_conversion_function(Tensor, _tensor_conversion, 0)
+register_tensor_conversion_function((TensorShape, Dimension), _shape_conversion, 100)
 register_tensor_conversion_function((list, tuple), _list_conversion, 100)
 register_tensor_conversion_function(object, _constant_conversion, 200)

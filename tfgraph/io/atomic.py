@@ -1,9 +1,15 @@
-"""Write files so a reader never sees a half-written one: temp name, fsync, rename.
+"""Write files so a reader never sees a half-written one: temp name, (fsync), rename.
 
 Every tfgraph writer goes through `atomic_open` (or `atomic_write`): bytes go to a
-temporary file in the destination directory, which is flushed, fsync'ed and then
-renamed over the destination with `os.replace` (atomic on POSIX and Windows). On an
-exception the temporary file is removed and the destination is left untouched.
+temporary file in the destination directory, which is flushed and then renamed over
+the destination with `os.replace` (atomic on POSIX and Windows). On an exception the
+temporary file is removed and the destination is left untouched. A process killed at
+any point therefore leaves either the old file or the new one.
+
+fsync: TensorFlow does not fsync the checkpoints and graphs it writes, and by default
+neither does tfgraph (the rename already makes a save crash-safe for the process). Set
+the environment variable TFGRAPH_FSYNC=1 to fsync every file (and its directory)
+before the rename, which also survives power loss, at the disk's write speed.
 """
 
 from __future__ import annotations
@@ -14,7 +20,12 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
-__all__ = ["AtomicFile", "atomic_open", "atomic_write"]
+__all__ = ["AtomicFile", "atomic_open", "atomic_write", "fsync_by_default"]
+
+
+def fsync_by_default() -> bool:
+    """Whether writers fsync when not told otherwise (TFGRAPH_FSYNC=1; off, as in TF)."""
+    return os.environ.get("TFGRAPH_FSYNC", "") not in ("", "0")
 
 # Files written with fsync start their writeback every this many bytes, so the final
 # fsync finds most of the data already on its way to disk (a 100 MB checkpoint saves
@@ -55,12 +66,13 @@ class AtomicFile:
 
     Args:
         path: the destination file. Its directory must exist.
-        fsync: flush the data (and the directory entry) to disk on commit.
+        fsync: flush the data (and the directory entry) to disk on commit; None: the
+            process-wide default (`fsync_by_default()`).
     """
 
-    def __init__(self, path: str | os.PathLike, fsync: bool = True) -> None:
+    def __init__(self, path: str | os.PathLike, fsync: bool | None = None) -> None:
         self.path = os.fspath(path)
-        self._fsync = fsync
+        self._fsync = fsync_by_default() if fsync is None else fsync
         self._dir = os.path.dirname(os.path.abspath(self.path))
         fd, self.temp_path = tempfile.mkstemp(
             dir=self._dir, prefix=os.path.basename(self.path) + ".", suffix=".tmp"
@@ -134,7 +146,7 @@ class AtomicFile:
 
 
 @contextlib.contextmanager
-def atomic_open(path: str | os.PathLike, fsync: bool = True) -> Iterator[BinaryIO]:
+def atomic_open(path: str | os.PathLike, fsync: bool | None = None) -> Iterator[BinaryIO]:
     """Context manager yielding a binary file that replaces `path` on success.
 
     Args:
@@ -154,7 +166,7 @@ def atomic_open(path: str | os.PathLike, fsync: bool = True) -> Iterator[BinaryI
 
 
 def atomic_write(
-    path: str | os.PathLike, data: bytes | Iterable[bytes | memoryview], fsync: bool = True
+    path: str | os.PathLike, data: bytes | Iterable[bytes | memoryview], fsync: bool | None = None
 ) -> None:
     """Atomically replaces `path` with `data` (bytes, or an iterable of byte chunks)."""
     with atomic_open(path, fsync=fsync) as f:

@@ -195,7 +195,7 @@ class BundleWriter:
     """Writes a V2 checkpoint bundle.
 
     Tensors are written to a temporary data file as they are added; `finish` writes
-    the index to a temporary file too, fsyncs both and only then renames them to
+    the index to a temporary file too (fsyncs both if asked) and only then renames them to
     `PREFIX.data-00000-of-00001` and `PREFIX.index`, back to back, so neither file
     is ever seen half-written (and a process killed while saving leaves any older
     checkpoint under another prefix untouched).
@@ -203,19 +203,20 @@ class BundleWriter:
     Args:
         prefix: the checkpoint prefix, e.g. `/ckpt/model-7`. Its directory is
             created if needed.
-        fsync: fsync both files before renaming them.
+        fsync: fsync both files before renaming them (None: `fsync_by_default()`, off
+            unless TFGRAPH_FSYNC=1, as TF does not fsync checkpoints).
 
     Example:
         with BundleWriter("/tmp/ckpt/model") as writer:
             writer.add("w", np.zeros([2, 3], np.float32))
     """
 
-    def __init__(self, prefix: str | os.PathLike, fsync: bool = True) -> None:
+    def __init__(self, prefix: str | os.PathLike, fsync: bool | None = None) -> None:
         self.prefix = os.fspath(prefix)
         dirname = os.path.dirname(os.path.abspath(self.prefix))
         os.makedirs(dirname, exist_ok=True)
-        self._fsync = fsync
         self._data = AtomicFile(data_filename(self.prefix), fsync=fsync)
+        self._fsync = self._data._fsync
         self._offset = 0
         self._entries: dict[bytes, tuple[int, tuple[int, ...], int, int, int]] = {}
         # full tensor key -> (dtype enum, full shape, [extents of each slice added])
@@ -417,7 +418,7 @@ def merge_bundles(
     destination: str,
     delete_old_dirs: bool = True,
     allow_missing_files: bool = False,
-    fsync: bool = True,
+    fsync: bool | None = None,
 ) -> None:
     """Merges V2 bundles into one (TF's `MergeV2Checkpoints`).
 

@@ -78,7 +78,9 @@ class TFRecordWriter:
         self.close()
 
 
-def write_records(path: str | os.PathLike, records: Iterable[bytes], fsync: bool = True) -> None:
+def write_records(
+    path: str | os.PathLike, records: Iterable[bytes], fsync: bool | None = None
+) -> None:
     """Atomically writes a complete TFRecord file holding `records`."""
     with atomic_open(path, fsync=fsync) as f:
         for record in records:
