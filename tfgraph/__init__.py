@@ -292,6 +292,7 @@ from tfgraph.ops.array_ops import (
 )
 
 from tfgraph import layers, losses, metrics  # tf.layers, tf.losses, tf.metrics (issue 4)
+from tfgraph.ops.control_flow_case import case
 
 __version__ = "0.1.0"
 

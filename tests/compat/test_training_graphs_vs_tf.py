@@ -203,6 +203,15 @@ pc = tf.train.piecewise_constant(x, [10, 20], [1.0, 0.5, 0.1])
 pc2 = tf.train.piecewise_constant(tf.cast(x, tf.int32), [5], [1.0, 2.0], name="pw")
 out = [pc, pc2]
 """,
+        "case": """
+x = tf.placeholder(tf.int32, [], name="x")
+o1 = tf.case([(x < 5, lambda: tf.constant(1)), (x < 8, lambda: tf.constant(2))], exclusive=True)
+o2 = tf.case([(x < 0, lambda: tf.constant(-1)), (x > 10, lambda: tf.constant(1))],
+             default=lambda: tf.constant(0), name="with_default")
+o3 = tf.case([(x < 0, lambda: tf.constant(-1)), (x > -10, lambda: tf.constant(1))])
+feed = {x: 1}
+out = [o1, o2, o3]
+""",
         "piecewise_constant_bad_dtype": """
 x = tf.placeholder(tf.float32, [], name="x")
 tf.train.piecewise_constant(x, [10, 20], [1.0, 0.5, 0.1])

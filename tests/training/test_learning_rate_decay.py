@@ -89,3 +89,21 @@ def test_cosine_decay_restarts_and_linear_cosine():
     np.testing.assert_allclose(vals, [1.0, 0.5, 1.0, 0.5], atol=1e-6)  # periods 10, 20, ...
     lc = _values(lambda s: tf.train.linear_cosine_decay(1.0, s, 10), [0, 10])
     np.testing.assert_allclose(lc, [1.001, 0.001], rtol=1e-5)
+
+
+def test_tf_case():
+    x = tf.placeholder(tf.int32, [], name="x")
+    out = tf.case(
+        [(x < 0, lambda: tf.constant(-1)), (x > 10, lambda: tf.constant(1))],
+        default=lambda: tf.constant(0),
+    )
+    exclusive = tf.case([(x < 5, lambda: tf.constant(1)), (x < 8, lambda: tf.constant(2))],
+                        exclusive=True)  # fmt: skip
+    with tf.Session() as sess:
+        assert [sess.run(out, {x: v}) for v in (-3, 4, 11)] == [-1, 0, 1]
+        assert sess.run(exclusive, {x: 6}) == 2
+        # TF 2.21 returns the first branch here too: the exclusivity Assert is a control
+        # input only of ops the branch functions create, and constants take none.
+        assert sess.run(exclusive, {x: 1}) == 1
+    with pytest.raises(TypeError, match="must be a Tensor"):
+        tf.case([(True, lambda: tf.constant(1))])
