@@ -9,7 +9,6 @@ import pytest
 
 import tfgraph as tf
 from tests.golden import golden
-from tests.requires import needs_random_uniform, needs_summary_ops
 from tfgraph import proto
 from tfgraph.framework import meta_graph
 
@@ -217,7 +216,6 @@ def test_variable_def_parity_with_tensorflow():
         assert var.to_proto().SerializeToString() == expected[var.name].SerializeToString()
 
 
-@needs_random_uniform
 def test_golden_min_meta_graph_import_restore_run():
     with tf.Graph().as_default():
         saver = tf.train.import_meta_graph(str(golden("tf_min", "meta.pb")))
@@ -229,7 +227,6 @@ def test_golden_min_meta_graph_import_restore_run():
     np.testing.assert_array_equal(w, np.arange(6).reshape(2, 3))
 
 
-@needs_random_uniform
 def test_golden_graph_pbtxt_round_trips():
     gd = proto.text_format.Parse(golden("tf_min", "graph.pbtxt").read_text(), proto.GraphDef())
     with tf.Graph().as_default() as g:
@@ -243,8 +240,6 @@ def test_golden_graph_pbtxt_round_trips():
             assert ref.attr[key] == value, (node.name, key)
 
 
-@needs_random_uniform
-@needs_summary_ops
 def test_golden_full_meta_graph_import_restore_run():
     with tf.Graph().as_default():
         saver = tf.train.import_meta_graph(str(golden("tf", "meta.meta")))

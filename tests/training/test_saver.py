@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 import tfgraph as tf
-from tests.requires import needs_select
 from tests.tfrun import GOLDEN
 from tfgraph import errors
 from tfgraph.io import bundle
@@ -462,7 +461,6 @@ def test_export_meta_graph_writes_a_file(tmp_path):
     assert (tmp_path / "g.pbtxt").read_text().startswith("meta_info_def {")
 
 
-@needs_select
 def test_sharded_saver(tmp_path):
     v, _w = _vw()
     saver = tf.train.Saver(sharded=True)
