@@ -11,8 +11,31 @@ import warnings as _warnings
 # Kernels compute with numpy; TF returns inf/nan silently where numpy would warn.
 _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"tfgraph(\..*)?$")
 
-from tfgraph import errors
+# Namespaces: tf.nn, tf.train, tf.losses, tf.layers, tf.metrics, tf.summary, tf.io, ...
+from tfgraph import (
+    debugging,
+    errors,
+    gfile,
+    graph_util,
+    initializers,
+    io,
+    layers,
+    losses,
+    metrics,
+    nn,
+    random,
+    summary,
+    train,
+)
+
+# Everything else at top level, as in TF1's `tf.*`.
+from tfgraph.client.session import InteractiveSession, Session, get_default_session
 from tfgraph.framework import dtypes
+from tfgraph.framework.convert import (
+    convert_to_tensor,
+    register_tensor_conversion_function,
+)
+from tfgraph.framework.device import DeviceSpec
 from tfgraph.framework.dtypes import (
     DType,
     as_dtype,
@@ -42,8 +65,6 @@ from tfgraph.framework.dtypes import (
     uint64,
     variant,
 )
-from tfgraph.framework.tensor_shape import Dimension, TensorShape, dimension_at_index, dimension_value
-from tfgraph.framework.ops import Operation, Tensor, OperatorNotAllowedInGraphError
 from tfgraph.framework.graph import (
     Graph,
     GraphKeys,
@@ -59,45 +80,122 @@ from tfgraph.framework.graph import (
     name_scope,
     reset_default_graph,
 )
-from tfgraph.framework.device import DeviceSpec
-from tfgraph.framework.convert import (
-    convert_to_tensor,
-    register_tensor_conversion_function,
-)
+from tfgraph.framework.importer import import_graph_def
 from tfgraph.framework.indexed_slices import IndexedSlices, IndexedSlicesValue
+from tfgraph.framework.ops import Operation, OperatorNotAllowedInGraphError, Tensor
+from tfgraph.framework.random_seed import get_seed, set_random_seed
+from tfgraph.framework.tensor_shape import (
+    Dimension,
+    TensorShape,
+    dimension_at_index,
+    dimension_value,
+)
+from tfgraph.gradients import (
+    AggregationMethod,
+    NotDifferentiable,
+    RegisterGradient,
+    UnconnectedGradients,
+    gradients,
+    no_gradient,
+)
+from tfgraph.module import Module
 from tfgraph.ops.array_ops import (
+    boolean_mask,
+    broadcast_to,
     cast,
     concat,
     constant,
+    dynamic_partition,
+    dynamic_stitch,
     expand_dims,
     fill,
+    gather,
+    gather_nd,
     identity,
+    invert_permutation,
+    newaxis,
+    one_hot,
     ones,
     ones_like,
+    pad,
     placeholder,
     placeholder_with_default,
     rank,
     reshape,
+    reverse,
+    reverse_v2,
+    scatter_nd,
+    sequence_mask,
+    setdiff1d,
     shape,
+    shape_n,
     size,
+    slice,
+    split,
     squeeze,
     stack,
+    stop_gradient,
+    strided_slice,
+    tile,
     transpose,
+    unique,
+    unstack,
+    where,
+    where_v2,
     zeros,
     zeros_like,
+)
+from tfgraph.ops.check_ops import (
+    Assert,
+    Print,
+    assert_equal,
+    assert_greater,
+    assert_greater_equal,
+    assert_less,
+    assert_less_equal,
+    assert_negative,
+    assert_non_negative,
+    assert_non_positive,
+    assert_positive,
+    assert_rank,
+    assert_type,
+)
+from tfgraph.ops.clip_ops import clip_by_global_norm, clip_by_norm, global_norm
+from tfgraph.ops.control_flow_case import case
+from tfgraph.ops.control_flow_ops import cond, group, no_op, tuple
+from tfgraph.ops.init_ops import (
+    constant_initializer,
+    glorot_normal_initializer,
+    glorot_uniform_initializer,
+    ones_initializer,
+    orthogonal_initializer,
+    random_normal_initializer,
+    random_uniform_initializer,
+    tables_initializer,
+    truncated_normal_initializer,
+    uniform_unit_scaling_initializer,
+    variance_scaling_initializer,
+    zeros_initializer,
 )
 from tfgraph.ops.math_ops import (
     abs,
     acos,
     add,
     add_n,
+    argmax,
+    argmin,
     asin,
     atan,
     atan2,
     ceil,
+    clip_by_value,
+    complex,
     conj,
     cos,
     cosh,
+    count_nonzero,
+    cumprod,
+    cumsum,
     div,
     div_no_nan,
     divide,
@@ -109,6 +207,7 @@ from tfgraph.ops.math_ops import (
     floormod,
     greater,
     greater_equal,
+    imag,
     is_finite,
     is_inf,
     is_nan,
@@ -129,9 +228,12 @@ from tfgraph.ops.math_ops import (
     not_equal,
     pow,
     range,
+    real,
+    realdiv,
     reciprocal,
     reduce_all,
     reduce_any,
+    reduce_logsumexp,
     reduce_max,
     reduce_mean,
     reduce_min,
@@ -139,6 +241,7 @@ from tfgraph.ops.math_ops import (
     reduce_sum,
     round,
     rsqrt,
+    scalar_mul,
     sigmoid,
     sign,
     sin,
@@ -149,55 +252,12 @@ from tfgraph.ops.math_ops import (
     subtract,
     tan,
     tanh,
+    tensordot,
     truediv,
     truncatediv,
+    unsorted_segment_sum,
 )
-from tfgraph.ops.array_ops import (
-    boolean_mask,
-    broadcast_to,
-    gather,
-    newaxis,
-    one_hot,
-    pad,
-    reverse,
-    reverse_v2,
-    sequence_mask,
-    shape_n,
-    slice,
-    split,
-    stop_gradient,
-    strided_slice,
-    tile,
-    unique,
-    unstack,
-    where,
-    where_v2,
-)
-from tfgraph.ops.math_ops import (
-    argmax,
-    argmin,
-    clip_by_value,
-    count_nonzero,
-    cumsum,
-    reduce_logsumexp,
-    tensordot,
-)
-from tfgraph.ops.check_ops import (
-    Assert,
-    Print,
-    assert_equal,
-    assert_greater,
-    assert_greater_equal,
-    assert_less,
-    assert_less_equal,
-    assert_negative,
-    assert_non_negative,
-    assert_non_positive,
-    assert_positive,
-    assert_rank,
-    assert_type,
-)
-from tfgraph.ops.control_flow_ops import cond, group, no_op, tuple
+from tfgraph.ops.random_ops import *
 from tfgraph.ops.state_ops import (
     assign,
     assign_add,
@@ -207,6 +267,22 @@ from tfgraph.ops.state_ops import (
     scatter_add,
     scatter_sub,
     scatter_update,
+)
+from tfgraph.partitioned_variables import (
+    create_partitioned_variables,
+    fixed_size_partitioner,
+    min_max_variable_partitioner,
+    variable_axis_size_partitioner,
+)
+from tfgraph.variable_scope import (
+    AUTO_REUSE,
+    VariableScope,
+    get_local_variable,
+    get_variable,
+    get_variable_scope,
+    no_regularizer,
+    variable_op_scope,
+    variable_scope,
 )
 from tfgraph.variables import (
     Variable,
@@ -227,76 +303,8 @@ from tfgraph.variables import (
     trainable_variables,
     variables_initializer,
 )
-from tfgraph.client.session import InteractiveSession, Session, get_default_session
-from tfgraph.module import Module
-from tfgraph import train
-from tfgraph.ops.random_ops import *
-from tfgraph import debugging, nn
-from tfgraph.framework.random_seed import get_seed, set_random_seed
-from tfgraph.ops.init_ops import (
-    constant_initializer,
-    glorot_normal_initializer,
-    glorot_uniform_initializer,
-    ones_initializer,
-    orthogonal_initializer,
-    random_normal_initializer,
-    random_uniform_initializer,
-    tables_initializer,
-    truncated_normal_initializer,
-    uniform_unit_scaling_initializer,
-    variance_scaling_initializer,
-    zeros_initializer,
-)
-from tfgraph.partitioned_variables import (
-    create_partitioned_variables,
-    fixed_size_partitioner,
-    min_max_variable_partitioner,
-    variable_axis_size_partitioner,
-)
-from tfgraph.variable_scope import (
-    AUTO_REUSE,
-    VariableScope,
-    get_local_variable,
-    get_variable,
-    get_variable_scope,
-    no_regularizer,
-    variable_op_scope,
-    variable_scope,
-)
-from tfgraph import initializers, random
-from tfgraph.gradients import (
-    AggregationMethod,
-    NotDifferentiable,
-    RegisterGradient,
-    UnconnectedGradients,
-    gradients,
-    no_gradient,
-)
-from tfgraph.ops.clip_ops import clip_by_global_norm, clip_by_norm, global_norm
-from tfgraph.ops.math_ops import (
-    complex,
-    cumprod,
-    imag,
-    real,
-    realdiv,
-    scalar_mul,
-    unsorted_segment_sum,
-)
-from tfgraph.ops.array_ops import (
-    dynamic_partition,
-    dynamic_stitch,
-    gather_nd,
-    invert_permutation,
-    scatter_nd,
-    setdiff1d,
-)
-
-from tfgraph import layers, losses, metrics  # tf.layers, tf.losses, tf.metrics (issue 4)
-from tfgraph.ops.control_flow_case import case
 
 __version__ = "0.1.0"
-
-from tfgraph import compat  # noqa: E402  (tfgraph.compat.v1 re-exports this module)
 
 # Protocol buffer classes TF exposes at top level, built lazily on first use so that
 # `import tfgraph` does not load protobuf.
@@ -334,11 +342,6 @@ def __getattr__(name):
         return getattr(proto, name)
     raise AttributeError(f"module 'tfgraph' has no attribute {name!r}")
 
-# TensorBoard summaries: tf.summary (ops, FileWriter) and tf.train.summary_iterator.
-from tfgraph import summary  # noqa: E402
 
-# Files TensorFlow reads and writes: GraphDef import, graph utilities, gfile, tf.io.
-from tfgraph.framework.importer import import_graph_def
-from tfgraph import graph_util
-from tfgraph import gfile
-from tfgraph import io
+# Last: tfgraph.compat.v1 re-exports everything above.
+from tfgraph import compat

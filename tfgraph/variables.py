@@ -84,7 +84,7 @@ class Variable:
         name: str | None = None,
         variable_def=None,
         dtype=None,
-        expected_shape=None,  # noqa: ARG002 - accepted and ignored, as TF does
+        expected_shape=None,
         import_scope: str | None = None,
         constraint=None,
         use_resource=None,
@@ -117,14 +117,27 @@ class Variable:
             self._init_from_proto(variable_def, import_scope)
         else:
             self._init_from_args(
-                initial_value, collections, validate_shape, caching_device, name, dtype,
-                constraint, shape,
+                initial_value,
+                collections,
+                validate_shape,
+                caching_device,
+                name,
+                dtype,
+                constraint,
+                shape,
             )
 
     # -- construction --------------------------------------------------------------------
     def _init_from_args(
-        self, initial_value, collections, validate_shape, caching_device, name, dtype,
-        constraint, shape,
+        self,
+        initial_value,
+        collections,
+        validate_shape,
+        caching_device,
+        name,
+        dtype,
+        constraint,
+        shape,
     ) -> None:
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
@@ -200,7 +213,9 @@ class Variable:
 
             variable_def = proto.VariableDef.FromString(bytes(variable_def))
         g = get_default_graph()
-        self._variable = g.as_graph_element(_prepend_scope(variable_def.variable_name, import_scope))
+        self._variable = g.as_graph_element(
+            _prepend_scope(variable_def.variable_name, import_scope)
+        )
         self._initializer_op = g.as_graph_element(
             _prepend_scope(variable_def.initializer_name, import_scope)
         )
@@ -213,7 +228,9 @@ class Variable:
         self._trainable = bool(variable_def.trainable)
         self._synchronization = VariableSynchronization(variable_def.synchronization)
         self._aggregation = VariableAggregation(variable_def.aggregation)
-        self._snapshot = g.as_graph_element(_prepend_scope(variable_def.snapshot_name, import_scope))
+        self._snapshot = g.as_graph_element(
+            _prepend_scope(variable_def.snapshot_name, import_scope)
+        )
         if variable_def.HasField("save_slice_info_def"):
             self._save_slice_info = Variable.SaveSliceInfo(
                 save_slice_info_def=variable_def.save_slice_info_def, import_scope=import_scope
@@ -371,8 +388,11 @@ class Variable:
         if not isinstance(sparse_delta, IndexedSlices):
             raise TypeError(f"sparse_delta is not IndexedSlices: {sparse_delta}")
         return fn(
-            self._variable, sparse_delta.indices, sparse_delta.values,
-            use_locking=use_locking, name=name,
+            self._variable,
+            sparse_delta.indices,
+            sparse_delta.values,
+            use_locking=use_locking,
+            name=name,
         )
 
     def scatter_sub(self, sparse_delta, use_locking: bool = False, name=None):
@@ -462,11 +482,37 @@ class Variable:
 def _overload_operators() -> None:
     """Variables support every Tensor operator, applied to their snapshot."""
     names = [
-        "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__",
-        "__rtruediv__", "__floordiv__", "__rfloordiv__", "__mod__", "__rmod__", "__pow__",
-        "__rpow__", "__matmul__", "__rmatmul__", "__and__", "__rand__", "__or__", "__ror__",
-        "__xor__", "__rxor__", "__lt__", "__le__", "__gt__", "__ge__", "__neg__", "__abs__",
-        "__invert__", "__div__", "__rdiv__",
+        "__add__",
+        "__radd__",
+        "__sub__",
+        "__rsub__",
+        "__mul__",
+        "__rmul__",
+        "__truediv__",
+        "__rtruediv__",
+        "__floordiv__",
+        "__rfloordiv__",
+        "__mod__",
+        "__rmod__",
+        "__pow__",
+        "__rpow__",
+        "__matmul__",
+        "__rmatmul__",
+        "__and__",
+        "__rand__",
+        "__or__",
+        "__ror__",
+        "__xor__",
+        "__rxor__",
+        "__lt__",
+        "__le__",
+        "__gt__",
+        "__ge__",
+        "__neg__",
+        "__abs__",
+        "__invert__",
+        "__div__",
+        "__rdiv__",
     ]
     for name in names:
         if not hasattr(Tensor, name):
@@ -482,7 +528,7 @@ def _overload_operators() -> None:
 _overload_operators()
 
 
-def _variable_conversion(value, dtype=None, name=None, as_ref=False):  # noqa: ARG001
+def _variable_conversion(value, dtype=None, name=None, as_ref=False):
     tensor = value._variable if as_ref else value._snapshot
     if dtype is not None and not dtypes.as_dtype(dtype).is_compatible_with(tensor.dtype):
         raise ValueError(
@@ -527,7 +573,9 @@ def _safe_from_tensor(name: str, tensor: Tensor, cache: dict) -> Tensor:
     return new_op.outputs[tensor.value_index]
 
 
-_UNGUARDED_TYPES = frozenset({"IsVariableInitialized", "VarIsInitializedOp", "ReadVariableOp", "If"})
+_UNGUARDED_TYPES = frozenset(
+    {"IsVariableInitialized", "VarIsInitializedOp", "ReadVariableOp", "If"}
+)
 
 
 def _safe_from_op(name: str, op: Operation, cache: dict) -> Operation:

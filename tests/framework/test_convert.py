@@ -82,7 +82,9 @@ def test_shapes_and_dimensions_convert_like_tensorflow():
     assert (s.name, s.dtype, d.name) == ("shape_as_tensor:0", tf.int32, "shape_as_tensor_1:0")
     assert tf.reshape(t, [t.shape[0], -1]).shape.as_list() == [3, 4]
     p = tf.placeholder(tf.float32, [None, 4])
-    with pytest.raises(ValueError, match="Cannot convert a partially known TensorShape \\(\\?, 4\\)"):
+    with pytest.raises(
+        ValueError, match="Cannot convert a partially known TensorShape \\(\\?, 4\\)"
+    ):
         tf.convert_to_tensor(p.shape)
     with pytest.raises(ValueError, match="Cannot convert unknown Dimension \\? to a Tensor."):
         tf.convert_to_tensor(p.shape[0])

@@ -415,7 +415,7 @@ def _cast_nested(value, dtype):
     return value
 
 
-def _shape_conversion(value, dtype=None, name=None, as_ref=False):  # noqa: ARG001
+def _shape_conversion(value, dtype=None, name=None, as_ref=False):
     """A fully known TensorShape (or Dimension) as an int constant `shape_as_tensor`."""
     if isinstance(value, Dimension):
         if value.value is None:

@@ -392,12 +392,12 @@ class Graph:
         self,
         op_type: str,
         inputs,
-        dtypes=None,  # noqa: ARG002 - TF signature; outputs come from the registry
-        input_types=None,  # noqa: ARG002
+        dtypes=None,
+        input_types=None,
         name: str | None = None,
         attrs: dict | None = None,
-        op_def=None,  # noqa: ARG002
-        compute_shapes: bool = True,  # noqa: ARG002
+        op_def=None,
+        compute_shapes: bool = True,
         compute_device: bool = True,
     ) -> Operation:
         """Adds an op of type `op_type` (a registered op) to the graph."""
@@ -853,9 +853,9 @@ def _infer_attrs(op_def, inputs: list[Tensor], attrs: dict, op_name: str) -> lis
             value = attrs[name]
             if attr.type == "type":
                 if value not in attr.allowed:
-                    arg = next(
-                        (a for a in args if a.type_attr == name), None
-                    ) or registry.ArgDef(f"{name}: {name}")
+                    arg = next((a for a in args if a.type_attr == name), None) or registry.ArgDef(
+                        f"{name}: {name}"
+                    )
                     raise _type_error_allowed(op_def, arg, value, attr.allowed)
             elif attr.type == "string" and value not in attr.allowed:
                 raise ValueError(

@@ -27,6 +27,7 @@ def fsync_by_default() -> bool:
     """Whether writers fsync when not told otherwise (TFGRAPH_FSYNC=1; off, as in TF)."""
     return os.environ.get("TFGRAPH_FSYNC", "") not in ("", "0")
 
+
 # Files written with fsync start their writeback every this many bytes, so the final
 # fsync finds most of the data already on its way to disk (a 100 MB checkpoint saves
 # markedly faster). POSIX_FADV_DONTNEED makes Linux start writing the dirty range
