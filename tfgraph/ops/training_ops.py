@@ -647,37 +647,8 @@ def _sparse_momentum_update(op, T):
     return update
 
 
-def _sparse_adagrad_update(op, T):
-    update_slots = op._attrs.get("update_slots", True)
-
-    def update(rows, scalars, grad):
-        var, accum = rows
-        (lr,) = scalars
-        if update_slots:
-            accum += np.square(grad)
-        step = lr * grad
-        step /= np.sqrt(accum)
-        var -= step
-
-    return update
-
-
-def _sparse_adadelta_update(op, T):
-    one = T(1)
-
-    def update(rows, scalars, grad):
-        var, accum, accum_update = rows
-        lr, rho, epsilon = scalars
-        accum *= rho
-        accum += np.square(grad) * (one - rho)
-        step = np.sqrt(accum_update + epsilon)
-        step /= np.sqrt(accum + epsilon)
-        step *= grad
-        var -= step * lr
-        accum_update *= rho
-        accum_update += np.square(step) * (one - rho)
-
-    return update
+# Sparse Adagrad and Adadelta use the dense rules on the gathered rows (the same float
+# operations as TF's sparse kernels); RMSProp's sparse kernel orders them differently.
 
 
 def _sparse_rmsprop_update(op, T):
@@ -880,7 +851,7 @@ _register(
     "SparseApplyAdagrad",
     ["var: Ref(T)", "accum: Ref(T)", "lr: T", "grad: T", "indices: Tindices"],
     "vvsGi",
-    _sparse_kernel(("accum",), ("lr",), (), _sparse_adagrad_update),
+    _sparse_kernel(("accum",), ("lr",), (), _adagrad_update),
     ["update_slots: bool = true"],
 )
 _register(
@@ -891,7 +862,7 @@ _register(
     ],
     "vvvsssGi",
     _sparse_kernel(
-        ("accum", "accum_update"), ("lr", "rho", "epsilon"), (), _sparse_adadelta_update
+        ("accum", "accum_update"), ("lr", "rho", "epsilon"), (), _adadelta_update
     ),
 )  # fmt: skip
 _register(
