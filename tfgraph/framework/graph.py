@@ -435,14 +435,14 @@ class Graph:
         with self._lock:
             if not name:
                 name = self.unique_name(op_type)
-            elif name[-1] == "/":
+            elif name[-1] == "/":  # a name scope opened for this op: validated already
                 name = name[:-1]
             else:
+                if not _VALID_OP_NAME.match(name):
+                    raise ValueError(f"'{name}' is not a valid node name")
                 name = self.unique_name(name)
             if name in self._nodes_by_name:
                 raise ValueError(f"Duplicate node name in graph: '{name}'")
-            if not _VALID_OP_NAME.match(name):
-                raise ValueError(f"'{name}' is not a valid node name")
             op = Operation(self, op_def, name, inputs, attrs, output_dtypes, len(self._nodes))
             state = self._state
             # Control dependencies (not added when an input was made in the same block).
@@ -887,17 +887,30 @@ class _DefaultGraphStack(threading.local):
     def __init__(self) -> None:
         self.stack: list[Graph] = []
 
-    @contextlib.contextmanager
-    def get_controller(self, graph: Graph):
-        self.stack.append(graph)
-        try:
-            yield graph
-        finally:
-            # A graph may have been pushed in another order by misuse; remove this one.
-            if self.stack and self.stack[-1] is graph:
-                self.stack.pop()
-            elif graph in self.stack:
-                self.stack.remove(graph)
+    def get_controller(self, graph: Graph) -> _DefaultGraphController:
+        return _DefaultGraphController(self, graph)
+
+
+class _DefaultGraphController:
+    """`Graph.as_default()`: pushes the graph on this thread's default-graph stack."""
+
+    __slots__ = ("_graph", "_owner")
+
+    def __init__(self, owner: _DefaultGraphStack, graph: Graph) -> None:
+        self._owner = owner
+        self._graph = graph
+
+    def __enter__(self) -> Graph:
+        self._owner.stack.append(self._graph)
+        return self._graph
+
+    def __exit__(self, *exc) -> None:
+        stack = self._owner.stack
+        # A graph may have been pushed in another order by misuse; remove this one.
+        if stack and stack[-1] is self._graph:
+            stack.pop()
+        elif self._graph in stack:
+            stack.remove(self._graph)
 
 
 _default_graph_stack = _DefaultGraphStack()

@@ -194,6 +194,10 @@ def _to_dim_value(d) -> int | None:
     return Dimension(d)._value
 
 
+_INTERNED: dict = {}
+_MAX_INTERNED = 4096
+
+
 class TensorShape:
     """The static shape of a tensor; may be partially or entirely unknown."""
 
@@ -219,9 +223,17 @@ class TensorShape:
 
     @classmethod
     def _from_tuple(cls, dims: tuple | None) -> TensorShape:
-        """Fast constructor for already-validated dims (ints >= 0 or None)."""
-        s = object.__new__(cls)
-        s._dims = dims
+        """Fast constructor for already-validated dims (ints >= 0 or None).
+
+        Shapes are immutable, so common ones are shared: a graph of thousands of ops
+        then holds a few shape objects instead of one per tensor.
+        """
+        s = _INTERNED.get(dims)
+        if s is None:
+            s = object.__new__(cls)
+            s._dims = dims
+            if len(_INTERNED) < _MAX_INTERNED:
+                _INTERNED[dims] = s
         return s
 
     # -- queries ---------------------------------------------------------------------

@@ -71,7 +71,14 @@ def apply_op(op_type: str, name, inputs, attrs=None) -> Operation:
         g = flat[0]._op._graph if flat else get_default_graph()
         return _create(g, op_def, flat, attrs, name or op_type)
     g = graph_of(_flat_values(args, inputs))
-    with g.as_default(), g.name_scope(name or op_type) as scope:
+    if g is get_default_graph():
+        return _convert_and_create(g, op_def, args, inputs, attrs, name)
+    with g.as_default():  # constants for Python inputs go into the inputs' graph
+        return _convert_and_create(g, op_def, args, inputs, attrs, name)
+
+
+def _convert_and_create(g, op_def, args, inputs, attrs, name) -> Operation:
+    with g.name_scope(name or op_def.name) as scope:
         flat = []
         for arg, value in zip(args, inputs):
             if arg.is_list:
