@@ -6,12 +6,14 @@ import pytest
 
 import tfgraph as tf
 from tfgraph.client import session as _session
+from tfgraph.framework import graph as _graph
 
 
 @pytest.fixture(autouse=True)
 def fresh_graph():
     """A new, empty default graph for each test (and no leftover default session)."""
     _session._default_session_stack.stack.clear()
+    _graph._default_graph_stack.stack.clear()
     tf.reset_default_graph()
     yield tf.get_default_graph()
     _session._default_session_stack.stack.clear()

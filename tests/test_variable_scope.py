@@ -439,6 +439,8 @@ def test_improper_nesting_raises():
     inner.__enter__()
     with pytest.raises(RuntimeError, match="Improper nesting of variable_scope."):
         outer.__exit__(None, None, None)
+    inner.__exit__(None, None, None)
+    outer.__exit__(None, None, None)
 
 
 def test_variable_scope_values_picks_graph():
