@@ -16,12 +16,7 @@ import time
 
 import numpy as np
 
-try:
-    import tfgraph as tf
-except ImportError:  # pragma: no cover - the same script on real TensorFlow (with Keras 2)
-    import tensorflow.compat.v1 as tf
-
-    tf.disable_v2_behavior()
+import tfgraph as tf  # on real TF: import tensorflow.compat.v1 as tf; tf.disable_v2_behavior()
 
 
 def load_data(test_fraction: float = 0.2, seed: int = 0):
@@ -54,11 +49,9 @@ def build_model(n_features: int, n_classes: int, hidden: int, learning_rate: flo
     predictions = tf.argmax(logits, axis=1, name="predictions")
     accuracy, accuracy_update = tf.metrics.accuracy(labels=y, predictions=predictions)
 
-    summaries = None
-    if hasattr(tf, "summary") and hasattr(tf.summary, "FileWriter"):
-        summaries = tf.summary.merge(
-            [tf.summary.scalar("loss", loss), tf.summary.histogram("logits", logits)]
-        )
+    summaries = tf.summary.merge(
+        [tf.summary.scalar("loss", loss), tf.summary.histogram("logits", logits)]
+    )
     return {
         "x": x,
         "y": y,
@@ -98,7 +91,7 @@ def main(argv=None) -> float:
         tf.set_random_seed(args.seed)
         m = build_model(x_train.shape[1], 10, args.hidden, args.learning_rate)
         writer = None
-        if args.logdir and m["summaries"] is not None:
+        if args.logdir:
             writer = tf.summary.FileWriter(args.logdir, graph)
         rng = np.random.RandomState(args.seed)
         with tf.Session(graph=graph) as sess:

@@ -13,12 +13,7 @@ import argparse
 
 import numpy as np
 
-try:
-    import tfgraph as tf
-except ImportError:  # pragma: no cover - the same script on real TensorFlow
-    import tensorflow.compat.v1 as tf
-
-    tf.disable_v2_behavior()
+import tfgraph as tf  # on real TF: import tensorflow.compat.v1 as tf; tf.disable_v2_behavior()
 
 TRUE_W = np.array([[2.0], [-3.0], [0.5]], dtype=np.float32)
 TRUE_B = 1.25

@@ -15,12 +15,7 @@ import argparse
 
 import numpy as np
 
-try:
-    import tfgraph as tf
-except ImportError:  # pragma: no cover - the same script on real TensorFlow
-    import tensorflow.compat.v1 as tf
-
-    tf.disable_v2_behavior()
+import tfgraph as tf  # on real TF: import tensorflow.compat.v1 as tf; tf.disable_v2_behavior()
 
 FEATURES = 5
 
