@@ -375,32 +375,33 @@ def _conv2d_grad(op, grad):
     ]
 
 
-def _conv2d_backprop_input_grad(op, grad):
-    _, f, dy = op._inputs
-    return [
-        None,
-        op_output(
-            "Conv2DBackpropFilter",
+def _backprop_grads(forward: str, input_op: str, filter_op: str, attr_names):
+    """The gradients of a convolution's two backprop ops (TF's second-order rules): the
+    backprop-input op's gradient is (None, filter backprop, forward conv), the
+    backprop-filter op's (input backprop, None, forward conv)."""
+
+    def input_grad(op, grad):
+        _, f, dy = op._inputs
+        return [
             None,
-            [grad, array_ops.shape(f), dy],
-            _attrs_of(op, _CONV_ATTRS),
-        ),
-        op_output("Conv2D", None, [grad, f], _attrs_of(op, _CONV_ATTRS)),
-    ]
+            op_output(filter_op, None, [grad, array_ops.shape(f), dy], _attrs_of(op, attr_names)),
+            op_output(forward, None, [grad, f], _attrs_of(op, attr_names)),
+        ]
+
+    def filter_grad(op, grad):
+        x, _, dy = op._inputs
+        return [
+            op_output(input_op, None, [array_ops.shape(x), grad, dy], _attrs_of(op, attr_names)),
+            None,
+            op_output(forward, None, [x, grad], _attrs_of(op, attr_names)),
+        ]
+
+    return input_grad, filter_grad
 
 
-def _conv2d_backprop_filter_grad(op, grad):
-    x, _, dy = op._inputs
-    return [
-        op_output(
-            "Conv2DBackpropInput",
-            None,
-            [array_ops.shape(x), grad, dy],
-            _attrs_of(op, _CONV_ATTRS),
-        ),
-        None,
-        op_output("Conv2D", None, [x, grad], _attrs_of(op, _CONV_ATTRS)),
-    ]
+_conv2d_backprop_input_grad, _conv2d_backprop_filter_grad = _backprop_grads(
+    "Conv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter", _CONV_ATTRS
+)
 
 
 def _depthwise_grad(op, grad):
@@ -421,32 +422,12 @@ def _depthwise_grad(op, grad):
     ]
 
 
-def _depthwise_backprop_input_grad(op, grad):
-    _, f, dy = op._inputs
-    return [
-        None,
-        op_output(
-            "DepthwiseConv2dNativeBackpropFilter",
-            None,
-            [grad, array_ops.shape(f), dy],
-            _attrs_of(op, _DEPTHWISE_ATTRS),
-        ),
-        op_output("DepthwiseConv2dNative", None, [grad, f], _attrs_of(op, _DEPTHWISE_ATTRS)),
-    ]
-
-
-def _depthwise_backprop_filter_grad(op, grad):
-    x, _, dy = op._inputs
-    return [
-        op_output(
-            "DepthwiseConv2dNativeBackpropInput",
-            None,
-            [array_ops.shape(x), grad, dy],
-            _attrs_of(op, _DEPTHWISE_ATTRS),
-        ),
-        None,
-        op_output("DepthwiseConv2dNative", None, [x, grad], _attrs_of(op, _DEPTHWISE_ATTRS)),
-    ]
+_depthwise_backprop_input_grad, _depthwise_backprop_filter_grad = _backprop_grads(
+    "DepthwiseConv2dNative",
+    "DepthwiseConv2dNativeBackpropInput",
+    "DepthwiseConv2dNativeBackpropFilter",
+    _DEPTHWISE_ATTRS,
+)
 
 
 # -- backprops: shape rules and kernels ---------------------------------------------------------
