@@ -647,7 +647,7 @@ def _sparse_momentum_update(op, T):
     return update
 
 
-# Sparse Adagrad and Adadelta use the dense rules on the gathered rows (the same float
+# Sparse Adagrad, Adadelta and Ftrl use the dense rules on the gathered rows (the same float
 # operations as TF's sparse kernels); RMSProp's sparse kernel orders them differently.
 
 
@@ -823,23 +823,6 @@ _register(
 )
 
 
-def _sparse_ftrl_update(v2: bool):
-    def make(op, T):
-        ftrl = _ftrl_math(T, op._attrs.get("multiply_linear_by_lr", False))
-
-        def update(rows, scalars, grad):
-            var, accum, linear = rows
-            if v2:
-                lr, l1, l2, l2_shrinkage, lr_power = scalars
-            else:
-                (lr, l1, l2, lr_power), l2_shrinkage = scalars, None
-            ftrl(var, accum, linear, grad, lr, l1, l2, l2_shrinkage, lr_power)
-
-        return update
-
-    return make
-
-
 _register(
     "SparseApplyMomentum",
     ["var: Ref(T)", "accum: Ref(T)", "lr: T", "grad: T", "indices: Tindices", "momentum: T"],
@@ -894,9 +877,7 @@ _register(
     "SparseApplyFtrl",
     [*_FTRL_INPUTS, "indices: Tindices", "lr: T", "l1: T", "l2: T", "lr_power: T"],
     "vvvGissss",
-    _sparse_kernel(
-        ("accum", "linear"), (), ("lr", "l1", "l2", "lr_power"), _sparse_ftrl_update(False)
-    ),
+    _sparse_kernel(("accum", "linear"), (), ("lr", "l1", "l2", "lr_power"), _ftrl_update(False)),
     ["multiply_linear_by_lr: bool = false"],
 )
 _register(
@@ -910,7 +891,7 @@ _register(
         ("accum", "linear"),
         (),
         ("lr", "l1", "l2", "l2_shrinkage", "lr_power"),
-        _sparse_ftrl_update(True),
+        _ftrl_update(True),
     ),
     ["multiply_linear_by_lr: bool = false"],
 )  # fmt: skip
