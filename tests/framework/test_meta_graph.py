@@ -252,3 +252,15 @@ def test_golden_full_meta_graph_import_restore_run():
             saver.restore(sess, str(golden("tf", "ckpt") / "model-7"))
             assert sess.run("add:0") == pytest.approx(18.0)
             assert sess.run("global_step:0") == 0
+
+
+def test_tf_variable_defs_round_trip_to_identical_bytes():
+    """Every VariableDef real TF wrote into its meta graph rebuilds a Variable whose
+    to_proto() serializes to the very same bytes (spec §1.8, §4.3)."""
+    meta = proto.MetaGraphDef.FromString(golden("tf", "meta.meta").read_bytes())
+    with tf.Graph().as_default():
+        tf.import_graph_def(meta.graph_def, name="")
+        for key in ("variables", "trainable_variables"):
+            for raw in meta.collection_def[key].bytes_list.value:
+                v = tf.Variable.from_proto(proto.VariableDef.FromString(raw))
+                assert v.to_proto().SerializeToString() == raw, v.name
