@@ -391,3 +391,21 @@ def test_list_outputs_of_length_one():
             sess.run(shape, {tf.get_default_graph().get_tensor_by_name("Placeholder:0"): [1, 2]}),
             [2],
         )
+
+
+def test_a_dropped_session_frees_its_state_at_once():
+    import weakref
+
+    v = tf.Variable(np.zeros(1000, np.float32))
+    sess = tf.Session()
+    sess.run(v.initializer)
+    sess.run(v + 1)
+    store = weakref.ref(sess._resources)
+    ref = weakref.ref(sess)
+    del sess  # no close(): reference counting alone must free it (no cycles), as in TF
+    assert ref() is None and store() is None
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+    ref = weakref.ref(sess)
+    del sess
+    assert ref() is None

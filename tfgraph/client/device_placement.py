@@ -194,7 +194,7 @@ class PlacementChecker:
     """Checks (and logs) device placement each time a session sees the graph grow."""
 
     def __init__(self, session) -> None:
-        self._session = session
+        self._graph = session.graph  # not the session: no reference cycle keeps it alive
         self._checked = 0
         config = session._config
         self._soft = bool(getattr(config, "allow_soft_placement", False))
@@ -212,7 +212,7 @@ class PlacementChecker:
         return kind == _OK or (kind == _SOFT and self._soft)
 
     def check(self, mapper, feed_tensors) -> None:
-        ops = self._session.graph._nodes
+        ops = self._graph._nodes
         start, end = self._checked, len(ops)
         if start == end:
             return

@@ -38,13 +38,12 @@ _ERROR_CLASSES = {
 class KernelContext:
     """What a kernel factory may use: the session's resources, config and devices."""
 
-    __slots__ = ("config", "graph", "resources", "session")
+    __slots__ = ("config", "graph", "resources")
 
-    def __init__(self, resources: ResourceStore, config, graph, session=None) -> None:
+    def __init__(self, resources: ResourceStore, config, graph) -> None:
         self.resources = resources
         self.config = config
         self.graph = graph
-        self.session = session
 
 
 def _order(needed: set[Operation]) -> list[Operation]:

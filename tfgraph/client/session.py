@@ -149,7 +149,7 @@ class BaseSession:
         self._config = config
         self._closed = False
         self._resources = ResourceStore()
-        self._ctx = KernelContext(self._resources, config, graph, self)
+        self._ctx = KernelContext(self._resources, config, graph)
         self._cache: dict = {}
         self._cache_lock = threading.Lock()
         self._log_device_placement = bool(getattr(config, "log_device_placement", False))
@@ -187,7 +187,8 @@ class BaseSession:
         return self._default_ctx.__enter__()
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        self._default_ctx.__exit__(exc_type, exc, tb)
+        ctx, self._default_ctx = self._default_ctx, None  # no session <-> context cycle
+        ctx.__exit__(exc_type, exc, tb)
         self.close()
 
     def close(self) -> None:
@@ -195,9 +196,6 @@ class BaseSession:
         self._closed = True
         self._cache = {}
         self._resources.reset()
-
-    def __del__(self) -> None:
-        pass
 
     # -- running -----------------------------------------------------------------------
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
