@@ -48,6 +48,13 @@ lab = tf.placeholder(tf.int32, [None], name="lab")
 feed[lab] = [0, 7, 1]
 out = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=lab, logits=x)
 """,
+    "sparse_xent_no_class": """
+phrase = "Must have at least one class, but got logits shape [3,0]"
+lab = tf.placeholder(tf.int64, [None], name="lab")
+logits = tf.placeholder(tf.float32, [None, None], name="logits")
+feed = {lab: [0, 0, 0], logits: np.zeros((3, 0), np.float32)}
+out = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=lab, logits=logits)
+""",
     "sparse_xent_rank_error": """
 phrase = "`labels.shape.rank` must equal `logits.shape.rank - 1`"
 tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tf.zeros([2, 3], tf.int32),

@@ -106,6 +106,33 @@ def test_sparse_softmax_xent_out_of_range_label():
         run(out, {labels: [-1, 0], logits: np.zeros((2, 3))})
 
 
+def test_sparse_softmax_xent_needs_a_class():
+    labels = tf.placeholder(tf.int64, [None])
+    logits = tf.placeholder(tf.float32, [None, None])
+    out = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+    message = r"Must have at least one class, but got logits shape \[3,0\]"
+    with pytest.raises(errors.InvalidArgumentError, match=message):
+        run(out, {labels: [0, 0, 0], logits: np.zeros((3, 0))})
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
+def test_softmax_xent_nan_and_inf_rows():
+    # A NaN logit makes its row NaN. A -inf logit is fine for the sparse loss; the dense
+    # loss multiplies its zero label by -inf and gives NaN, as TF's kernel does.
+    logits = np.array([[0.0, np.nan, 1.0], [1.0, 2.0, 3.0], [-np.inf, 0.0, 1.0]], np.float32)
+    out = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=[0, 2, 1], logits=logits)
+    loss = run(out)
+    assert np.isnan(loss[0])
+    want = -_log_softmax(logits[1:].astype(np.float64))[[0, 1], [2, 1]]
+    np.testing.assert_allclose(loss[1:], want, rtol=1e-6)
+    dense = tf.nn.softmax_cross_entropy_with_logits_v2(
+        labels=np.eye(3, dtype=np.float32)[[0, 2, 1]], logits=logits
+    )
+    d = run(dense)
+    assert np.isnan(d[0]) and np.isnan(d[2])
+    np.testing.assert_allclose(d[1], want[0], rtol=1e-6)
+
+
 def test_sparse_softmax_xent_static_errors():
     with pytest.raises(ValueError, match=r"`labels.shape.rank` must equal `logits.shape.rank - 1`"):
         tf.nn.sparse_softmax_cross_entropy_with_logits(
