@@ -575,9 +575,18 @@ def _reshape_shape(op):
 
 
 def _reshape_kernel(op, ctx):
+    # (shape array, its tuple) last seen: a constant shape is the same object each run.
+    last = [(None, ())]
+
     def kernel(x, shape_value):
+        seen, dims = last[0]
+        if shape_value is not seen:
+            dims = tuple(np.reshape(shape_value, -1).tolist())
+            last[0] = (shape_value, dims)
         try:
-            return np.reshape(x, shape_value)
+            if x.__class__ is np.ndarray:
+                return x.reshape(dims)
+            return np.reshape(x, dims)
         except ValueError:
             minus = [i for i, d in enumerate(shape_value.tolist()) if d == -1]
             if len(minus) > 1:
@@ -1682,12 +1691,14 @@ def _tile_kernel(op, ctx):
                 f"Expected multiples argument to be a vector of length {x.ndim} but got "
                 f"length {multiples.size}",
             )
-        for i, m in enumerate(multiples.tolist()):
-            if m < 0:
-                raise errors.InvalidArgumentError(
-                    None, op, f"Expected multiples[{i}] >= 0, but got {m}"
-                )
         reps = multiples.tolist()
+        if reps and min(reps) < 0:
+            i = next(i for i, m in enumerate(reps) if m < 0)
+            raise errors.InvalidArgumentError(
+                None, op, f"Expected multiples[{i}] >= 0, but got {reps[i]}"
+            )
+        if x.size == 1:  # (e.g. a mean's gradient): a filled array
+            return np.full([d * m for d, m in zip(x.shape, reps)], x.reshape(()), x.dtype)
         if all(d == 1 or m == 1 for d, m in zip(x.shape, reps)):
             # only size-1 dimensions are repeated: a broadcast (read-only view) is enough
             return np.broadcast_to(x, tuple(d * m for d, m in zip(x.shape, reps)))
