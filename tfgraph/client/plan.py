@@ -17,7 +17,7 @@ import numpy as np
 
 from tfgraph import errors
 from tfgraph.framework.ops import Operation, Tensor
-from tfgraph.framework.resources import DEAD, ResourceStore
+from tfgraph.framework.resources import DEAD, ResourceStore, freeze
 
 __all__ = ["ExecutionPlan", "KernelContext"]
 
@@ -142,6 +142,108 @@ def _drop_unused_pure_ops(needed: set[Operation], keep: set[Operation]) -> set[O
                 if consumers[producer] == 0 and producer not in keep:
                     work.append(producer)
     return needed - removed if removed else needed
+
+
+def _prune(fetch_tensors, target_ops, fed: set, anchors: dict) -> set[Operation]:
+    """The ops the fetches and targets need. The inputs of fed tensors' ops are not
+    needed; nor are those of folded ops (`anchors`, see `_fold_constants`), whose
+    anchors are needed instead."""
+    needed: set[Operation] = set()
+    stack = [t._op for t in fetch_tensors if t not in fed]
+    stack.extend(target_ops)
+    while stack:
+        op = stack.pop()
+        if op in needed:
+            continue
+        needed.add(op)
+        anchored = anchors.get(op)
+        if anchored is not None:
+            stack.extend(anchored)
+            continue
+        for t in op._inputs:
+            if t not in fed:
+                stack.append(t._op)
+        for c in op._control_inputs:
+            # As in TF, a control dependency on a fed placeholder is met by the feed.
+            if c._type in _PLACEHOLDER_TYPES and c._outputs[0] in fed:
+                continue
+            stack.append(c)
+    return needed
+
+
+# Constant folding, as TF's graph optimizer does it: the largest value folded (TF's
+# limit), and the ops whose value is their input's static shape once that is known.
+_FOLD_MAX_BYTES = 10 * 1024 * 1024
+_SHAPE_TYPES = frozenset({"Shape", "Size", "Rank"})
+
+
+def _static_shape_value(op: Operation):
+    """The value of a Shape, Size or Rank op whose input has a fully defined static
+    shape (shape inference guarantees it at run time, feeds included), else None."""
+    dims = op._inputs[0]._shape._dims
+    if dims is None or (op._type != "Rank" and None in dims):
+        return None
+    if op._type == "Rank":
+        return np.array(len(dims), np.int32)
+    np_dtype = op._attrs["out_type"].np_dtype
+    if op._type == "Shape":
+        return np.array(dims, np_dtype)
+    return np.array(int(np.prod(dims, dtype=np.int64)), np_dtype)
+
+
+def _fold_constants(needed: set[Operation], fed: set, ctx):
+    """The values of the outputs that are the same at every run, computed once here:
+    constants, the static shapes of tensors (`_SHAPE_TYPES`), and the outputs of pure
+    ops (`_is_pure`, no reference inputs, no control inputs) whose inputs are all such
+    values. A value over `_FOLD_MAX_BYTES`, or an op whose kernel fails, is left to run
+    (its error surfaces at run time). Folded values are frozen: runs share them.
+
+    Returns ({tensor: value}, {folded op: anchors}). As in TF, where a materialized
+    shape keeps a control dependency on the shaped tensor's op, a folded value's
+    anchors are the ops whose static shapes it used: they still run (reading an
+    uninitialized variable still fails), though their values are not needed for it."""
+    values: dict[Tensor, object] = {}
+    anchors: dict[Operation, tuple[Operation, ...]] = {}
+    cache: dict = {}
+    for op in _order(needed):
+        outputs = op._outputs
+        if not outputs or op._control_inputs or any(t in fed for t in outputs):
+            continue  # (a constant with control inputs too: what it waits for must run)
+        if op._type == "Const":
+            values[outputs[0]] = _bind_kernel(op, ctx)()
+            anchors[op] = ()
+            continue
+        if not op._inputs or not _is_pure(op, cache):
+            continue
+        if any(t._dtype.is_ref_dtype for t in op._inputs):
+            continue
+        if op._type in _SHAPE_TYPES:
+            value = _static_shape_value(op)
+            if value is None:
+                continue
+            results = [value]
+            shaped = op._inputs[0]._op
+            anchored = anchors.get(shaped, (shaped,))
+        else:
+            if not all(t in values for t in op._inputs):
+                continue
+            try:
+                result = _bind_kernel(op, ctx)(*[values[t] for t in op._inputs])
+            except Exception:  # the run will raise it, with its context
+                continue
+            results = [result] if op._op_def.single_output else list(result)
+            anchored = tuple({a: None for t in op._inputs for a in anchors[t._op]})
+        if len(results) != len(outputs) or any(
+            getattr(v, "nbytes", 0) > _FOLD_MAX_BYTES for v in results
+        ):
+            continue
+        for t, v in zip(outputs, results):
+            values[t] = freeze(v)
+        anchors[op] = anchored
+    for op in [op for op in anchors if op._type == "Const"]:
+        del anchors[op]  # constants are pre-filled anyway
+        del values[op._outputs[0]]
+    return values, anchors
 
 
 def _deref_wrapper(fn, positions: tuple[int, ...], op_name: str):
@@ -323,27 +425,21 @@ class ExecutionPlan:
         self.feed_tensors = feed_tensors
         fed = set(feed_tensors)
 
-        # 1. prune to what the fetches and targets need.
-        needed: set[Operation] = set()
-        stack = [t._op for t in fetch_tensors if t not in fed]
-        stack.extend(target_ops)
-        while stack:
-            op = stack.pop()
-            if op in needed:
-                continue
-            needed.add(op)
-            for t in op._inputs:
-                if t not in fed:
-                    stack.append(t._op)
-            for c in op._control_inputs:
-                # As in TF, a control dependency on a fed placeholder is met by the feed.
-                if c._type in _PLACEHOLDER_TYPES and c._outputs[0] in fed:
-                    continue
-                stack.append(c)
+        # 1. prune to what the fetches and targets need; then fold what is constant
+        # (values known when the plan is built) and prune again above the folded ops.
+        needed = _prune(fetch_tensors, target_ops, fed, {})
+        folded: dict[Tensor, object] = {}
+        anchors: dict[Operation, tuple] = {}
         if not any(op._type in _SWITCH_TYPES for op in needed):
             keep = {t._op for t in fetch_tensors}
             keep.update(target_ops)
             needed = _drop_unused_pure_ops(needed, keep)
+            folded, anchors = _fold_constants(needed, fed, ctx)
+            if folded:
+                needed = _prune(fetch_tensors, target_ops, fed, anchors)
+                for op in needed:
+                    keep.update(anchors.get(op, ()))
+                needed = _drop_unused_pure_ops(needed, keep)
         ordered = _order(needed)
         self.ops = ordered
 
@@ -360,6 +456,8 @@ class ExecutionPlan:
         self.feed_slots = tuple(slot(t) for t in feed_tensors)
         last_use: dict[int, int] = {}
         for i, op in enumerate(ordered):
+            if folded and op in anchors:
+                continue  # (its value is in the template: its inputs are not read)
             for t in op._inputs:
                 s = slot_of.get(t)
                 if s is None:
@@ -409,6 +507,12 @@ class ExecutionPlan:
         steps = []
         step_ops = []
         for i, op in enumerate(ordered):
+            if folded and op in anchors:
+                for t in op._outputs:
+                    out_slot = slot_of.get(t)
+                    if out_slot is not None:
+                        template[out_slot] = folded[t]
+                continue
             fn = _bind_kernel(op, ctx)
             if op._type in _CONSTANT_TYPES and op not in maybe_dead:
                 out_slot = slot_of.get(op._outputs[0])
@@ -440,11 +544,13 @@ class ExecutionPlan:
                     break
             ins = tuple([slot_of[t] for t in inputs])
             outputs = op._outputs
+            # (a fed output keeps its fed value: the op may run for its other outputs
+            # or for a control dependency)
             if len(outputs) == 1:
                 out_slot = slot_of.get(outputs[0])
-                outs = (-1 if out_slot is None else out_slot,)
+                outs = (-1 if out_slot is None or outputs[0] in fed else out_slot,)
             else:
-                outs = tuple(slot_of.get(t, -1) for t in outputs)
+                outs = tuple(-1 if t in fed else slot_of.get(t, -1) for t in outputs)
                 while outs and outs[-1] < 0 and len(outs) > 1:
                     outs = outs[:-1]
             single = op._op_def.single_output or not outputs
