@@ -39,9 +39,12 @@ def tf_python() -> str | None:
     return None
 
 
-def run_json(python: str, prelude: str, code: str, timeout: float = 3600) -> dict:
-    """Runs prelude+code in `python` (a fresh process); the code prints one JSON line."""
-    env = dict(os.environ)
+def run_json(
+    python: str, prelude: str, code: str, timeout: float = 3600, env: dict | None = None
+) -> dict:
+    """Runs prelude+code in `python` (a fresh process); the code prints one JSON line.
+    `env` changes environment variables for that process (None removes one)."""
+    env = _environ(env)
     env.update(TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="", TF_ENABLE_ONEDNN_OPTS="0")
     env["PYTHONPATH"] = str(REPO)
     proc = subprocess.run(
@@ -64,9 +67,60 @@ def run_tf(code: str, timeout: float = 3600) -> dict | None:
     return run_json(python, TF_PRELUDE, code, timeout)
 
 
-def run_tfgraph(code: str, timeout: float = 3600) -> dict:
-    return run_json(sys.executable, TFGRAPH_PRELUDE, code, timeout)
+def run_tfgraph(code: str, timeout: float = 3600, env: dict | None = None) -> dict:
+    return run_json(sys.executable, TFGRAPH_PRELUDE, code, timeout, env)
 
 
-def ratio(a: float, b: float) -> str:
-    return f"{a / b:.1f}x" if b else "n/a"
+# numpy's OpenBLAS picks its kernels for the CPU it detects, unless OPENBLAS_CORETYPE
+# names them. A machine may pin them (this project's development machines set
+# OPENBLAS_CORETYPE=Haswell: AVX2 kernels, where the CPU has AVX-512 and TF uses it), so
+# a benchmark can also run numpy and tfgraph with OpenBLAS's own choice, side by side.
+_CORENAME = """
+import ctypes, glob, os, numpy
+name = "unknown"
+libs = os.path.join(os.path.dirname(numpy.__file__), os.pardir, "numpy.libs", "*openblas*")
+for lib in glob.glob(libs):
+    for symbol in ("scipy_openblas_get_corename64_", "openblas_get_corename64_",
+                   "openblas_get_corename"):
+        fn = getattr(ctypes.CDLL(lib), symbol, None)
+        if fn is not None:
+            fn.restype = ctypes.c_char_p
+            name = fn().decode()
+            break
+print(name)
+"""
+
+
+def _environ(env: dict | None) -> dict:
+    """os.environ updated with `env`; a None value removes the variable."""
+    out = dict(os.environ)
+    for key, value in (env or {}).items():
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = value
+    return out
+
+
+def openblas_core(env: dict | None = None) -> str:
+    """The kernels numpy's OpenBLAS uses in a fresh process with `env` ("unknown" when
+    numpy's BLAS is not its bundled OpenBLAS)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _CORENAME], capture_output=True, text=True, env=_environ(env)
+    )
+    return proc.stdout.strip() or "unknown"
+
+
+def blas_configurations() -> list[tuple[str, dict]]:
+    """(label, environment changes): numpy's BLAS as this environment sets it and, when
+    OPENBLAS_CORETYPE pins other kernels than OpenBLAS would pick, OpenBLAS's own choice."""
+    pinned = os.environ.get("OPENBLAS_CORETYPE")
+    core = openblas_core()
+    if pinned is None:
+        return [(f"numpy's BLAS: OpenBLAS's choice for this CPU ({core} kernels)", {})]
+    configs = [(f"numpy's BLAS as this environment pins it (OPENBLAS_CORETYPE={pinned})", {})]
+    unset = {"OPENBLAS_CORETYPE": None}
+    own = openblas_core(unset)
+    if own not in ("unknown", core):
+        configs.append((f"numpy's BLAS: OpenBLAS's choice for this CPU ({own} kernels)", unset))
+    return configs

@@ -8,8 +8,11 @@ Targets (issue 4): tfgraph's step no slower than TF's, and within 1.15x of the n
 step. Each framework runs in a fresh process, BENCH_ROUNDS times, interleaved (tfgraph,
 numpy, TF, tfgraph, ...), so that load from other processes hits all of them alike;
 a step's time is the best block mean (blocks of BENCH_STEPS steps) over all rounds.
-numpy's BLAS threads follow the environment (e.g. OPENBLAS_NUM_THREADS), for both the
-numpy step and tfgraph; TF uses its own thread pool.
+numpy's BLAS follows the environment (e.g. OPENBLAS_NUM_THREADS), for both the numpy
+step and tfgraph; TF uses its own kernels and thread pool. Where the environment pins
+OpenBLAS to other kernels than it would pick for this CPU (OPENBLAS_CORETYPE; this
+project's machines pin AVX2 kernels on CPUs with AVX-512, which TF uses), numpy and
+tfgraph also run with OpenBLAS's own choice, and both sets of ratios are printed.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import os
 import sys
 import textwrap
 
-from _common import run_json, run_tf, run_tfgraph
+from _common import blas_configurations, run_json, run_tf, run_tfgraph
 
 STEPS = int(os.environ.get("BENCH_STEPS", "100"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
@@ -166,36 +169,48 @@ COPY_PRELUDE = "from tfgraph.ops import training_ops\ntraining_ops.IN_PLACE = Fa
 
 
 def main() -> dict:
-    ours_runs, copy_runs, numpy_runs, tf_runs = [], [], [], []
+    configs = blas_configurations()
+    runs = {label: {"ours": [], "copy": [], "numpy": []} for label, _ in configs}
+    tf_runs = []
     for _ in range(ROUNDS):
-        ours_runs.append(run_tfgraph(TF1_CODE))
-        copy_runs.append(run_tfgraph(COPY_PRELUDE + TF1_CODE))
-        numpy_runs.append(run_json(sys.executable, NUMPY_PRELUDE, textwrap.dedent(NUMPY_CODE)))
-        tf_run = run_tf(TF1_CODE)
+        for label, env in configs:
+            r = runs[label]
+            r["ours"].append(run_tfgraph(TF1_CODE, env=env))
+            r["copy"].append(run_tfgraph(COPY_PRELUDE + TF1_CODE, env=env))
+            r["numpy"].append(
+                run_json(sys.executable, NUMPY_PRELUDE, textwrap.dedent(NUMPY_CODE), env=env)
+            )
+        tf_run = run_tf(TF1_CODE)  # (TF's kernels do not use numpy's BLAS)
         if tf_run is not None:
             tf_runs.append(tf_run)
-    ours, numpy_times, copies = _best(ours_runs), _best(numpy_runs), _best(copy_runs)
     theirs = _best(tf_runs) if tf_runs else None
     print(
         f"train_mlp: 784-256-10 ReLU MLP, softmax cross-entropy, batch 128 via feed_dict; "
         f"ms per step (best block of {STEPS} steps over {ROUNDS} interleaved rounds)"
     )
     results = {}
-    for name in ("GradientDescent", "Adam"):
-        t_ours, t_np = ours[name], numpy_times[name]
-        line = f"  {name:<16} tfgraph {t_ours:6.3f}   numpy {t_np:6.3f}"
-        row = {"tfgraph": t_ours, "numpy": t_np, "tfgraph/numpy": t_ours / t_np}
-        if theirs:
-            line += f"   TF {theirs[name]:6.3f}   tfgraph/TF {t_ours / theirs[name]:5.2f}x"
-            row["TF"] = theirs[name]
-            row["tfgraph/TF"] = t_ours / theirs[name]
-            # the same training on both: losses after the timed steps agree
-            row["loss_tfgraph"], row["loss_TF"] = ours[name + "_loss"], theirs[name + "_loss"]
-        line += f"   tfgraph/numpy {t_ours / t_np:5.2f}x"
-        line += f"   (copying updates: tfgraph {copies[name]:6.3f})"
-        row["tfgraph_copy_updates"] = copies[name]
-        print(line)
-        results[name] = row
+    for label, _ in configs:
+        ours, numpy_times = _best(runs[label]["ours"]), _best(runs[label]["numpy"])
+        copies = _best(runs[label]["copy"])
+        print(f"  {label}:")
+        rows = {}
+        for name in ("GradientDescent", "Adam"):
+            t_ours, t_np = ours[name], numpy_times[name]
+            line = f"    {name:<16} tfgraph {t_ours:6.3f}   numpy {t_np:6.3f}"
+            row = {"tfgraph": t_ours, "numpy": t_np, "tfgraph/numpy": t_ours / t_np}
+            if theirs:
+                line += f"   TF {theirs[name]:6.3f}   tfgraph/TF {t_ours / theirs[name]:5.2f}x"
+                row["TF"] = theirs[name]
+                row["tfgraph/TF"] = t_ours / theirs[name]
+                row["numpy/TF"] = t_np / theirs[name]
+                # the same training on both: losses after the timed steps agree
+                row["loss_tfgraph"], row["loss_TF"] = ours[name + "_loss"], theirs[name + "_loss"]
+            line += f"   tfgraph/numpy {t_ours / t_np:5.2f}x"
+            line += f"   (copying updates: tfgraph {copies[name]:6.3f})"
+            row["tfgraph_copy_updates"] = copies[name]
+            print(line)
+            rows[name] = row
+        results[label] = rows
     return results
 
 

@@ -131,3 +131,30 @@ def test_multi_output_ops_fold_and_fed_values_win():
             z = tf.identity(x) * a
         sess.run(a.initializer)
         assert sess.run([z, c], {x: [1.0, 2.0], c: 7.0})[1] == 7.0
+
+
+def test_identities_of_values_and_noops_are_not_steps_but_still_order():
+    v = tf.Variable(0.0, name="v")
+    x = tf.placeholder(tf.float32, [], name="x")
+    with tf.control_dependencies([v.assign(5.0)]):
+        y = tf.identity(x)  # orders the read below after the assign (TF agrees: 6.0)
+    z = tf.add(y, v._ref())
+    done = tf.group(z)
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run([z, y], {x: 1.0}) == [6.0, 1.0]
+        assert _step_names(sess) == {"Assign", "Add"}
+        sess.run(v.assign(0.0))
+        sess.run(done, {x: 1.0})
+        assert sess.run(v) == 5.0
+
+
+def test_identity_of_a_variable_is_a_step_reading_it():
+    v = tf.Variable([1.0, 2.0], name="v")
+    r = tf.identity(v)
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.FailedPreconditionError, match="uninitialized value v"):
+            sess.run(r)
+        sess.run(v.initializer)
+        np.testing.assert_array_equal(sess.run(r), [1.0, 2.0])
+        assert "Identity" in _step_types(sess)

@@ -454,6 +454,11 @@ class ExecutionPlan:
             return s
 
         self.feed_slots = tuple(slot(t) for t in feed_tensors)
+        self.has_dead = any(op._type in _SWITCH_TYPES for op in ordered)
+        # An Identity of a value (not of a reference: reading a variable is a step) is no
+        # step: its output shares its input's slot. It keeps its place in the order, so
+        # what its control inputs order still comes after them.
+        aliased: set[Operation] = set()
         last_use: dict[int, int] = {}
         for i, op in enumerate(ordered):
             if folded and op in anchors:
@@ -463,6 +468,14 @@ class ExecutionPlan:
                 if s is None:
                     s = slot_of[t] = len(slot_of)
                 last_use[s] = i
+            if (
+                op._type == "Identity"
+                and not self.has_dead
+                and not op._inputs[0]._dtype.is_ref_dtype
+                and op._outputs[0] not in slot_of
+            ):
+                slot_of[op._outputs[0]] = slot_of[op._inputs[0]]
+                aliased.add(op)
         self.fetch_slots = tuple(slot(t) for t in fetch_tensors)
         self.n_slots = len(slot_of)
         # A fetched reference (a variable, an Assign's output) is checked right after its
@@ -487,7 +500,6 @@ class ExecutionPlan:
         # 4. ops downstream of a Switch may see dead values: they get checking steps and a
         # liveness slot (read by ops that have them as control inputs).
         maybe_dead: dict[Operation, int] = {}
-        self.has_dead = any(op._type in _SWITCH_TYPES for op in ordered)
         if self.has_dead:
             producers: set[Operation] = set()
             for op in ordered:
@@ -512,6 +524,13 @@ class ExecutionPlan:
                     out_slot = slot_of.get(t)
                     if out_slot is not None:
                         template[out_slot] = folded[t]
+                continue
+            if op in aliased or (op._type == "NoOp" and not self.has_dead):
+                # (a NoOp only orders: the order already holds it)
+                dead = frees.get(i)
+                if dead:
+                    steps.append(_make_free(tuple(dead)))
+                    step_ops.append(op)
                 continue
             fn = _bind_kernel(op, ctx)
             if op._type in _CONSTANT_TYPES and op not in maybe_dead:

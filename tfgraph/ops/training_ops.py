@@ -110,12 +110,7 @@ class _Locked:
 
     __slots__ = ("locks",)
 
-    def __init__(self, cells) -> None:
-        if len(cells) == 1:
-            locks = [cells[0].lock]
-        else:
-            unique = {id(c): c for c in cells}
-            locks = [unique[k].lock for k in sorted(unique)]
+    def __init__(self, locks: tuple) -> None:
         self.locks = locks
 
     def __enter__(self):
@@ -126,6 +121,24 @@ class _Locked:
     def __exit__(self, *exc) -> None:
         for lock in reversed(self.locks):
             lock.release()
+
+
+class _LockOrder:
+    """A kernel's `_Locked` factory: the order is worked out again only when the cells
+    change (a plan passes the same cells at every run)."""
+
+    __slots__ = ("last",)
+
+    def __init__(self) -> None:
+        self.last: tuple = ((), ())
+
+    def __call__(self, cells: tuple) -> _Locked:
+        seen, locks = self.last
+        if cells != seen:  # (cells compare by identity)
+            unique = {id(c): c for c in cells}
+            locks = tuple(unique[k].lock for k in sorted(unique))
+            self.last = (cells, locks)
+        return _Locked(locks)
 
 
 # -- checks ---------------------------------------------------------------------------------
@@ -342,11 +355,13 @@ def _dense_kernel(slot_names, scalar_names, make_update):
 
             return kernel
 
+        locked = _LockOrder()
+
         def kernel(*args):
             cells = args[:n_cells]
             grad = args[-1]
             scalars = _scalars(op, scalar_names, args[n_cells:-1])
-            with _Locked(cells):
+            with locked(cells):
                 shape = _common_shape(op, cells, names)
                 if grad.__class__ is not _ndarray or grad.shape != shape:
                     _check_grad(op, shape, grad)
@@ -596,6 +611,7 @@ def _sparse_kernel(slot_names, scalar_before, scalar_after, make_update):
         update = make_update(op, op._attrs["T"].np_dtype.type)
         n_cells = len(names)
         n_before = len(scalar_before)
+        locked = _LockOrder()
 
         def kernel(*args):
             cells = args[:n_cells]
@@ -603,7 +619,7 @@ def _sparse_kernel(slot_names, scalar_before, scalar_after, make_update):
             grad, indices = rest[n_before], rest[n_before + 1]
             raw_scalars = rest[:n_before] + rest[n_before + 2 :]
             scalars = [_scalar(op, n, v) for n, v in zip(scalar_names, raw_scalars)]
-            with _Locked(cells):
+            with locked(cells):
                 shape = _common_shape(op, cells, names)
                 idx = _check_sparse(op, shape, grad, indices)
                 arrays = [_writable(c, op._name) for c in cells]
