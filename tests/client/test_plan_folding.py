@@ -155,6 +155,7 @@ def test_identity_of_a_variable_is_a_step_reading_it():
     with tf.Session() as sess:
         with pytest.raises(tf.errors.FailedPreconditionError, match="uninitialized value v"):
             sess.run(r)
+    with tf.Session() as sess:
         sess.run(v.initializer)
         np.testing.assert_array_equal(sess.run(r), [1.0, 2.0])
         assert "Identity" in _step_types(sess)
