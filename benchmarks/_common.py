@@ -124,3 +124,7 @@ def blas_configurations() -> list[tuple[str, dict]]:
     if own not in ("unknown", core):
         configs.append((f"numpy's BLAS: OpenBLAS's choice for this CPU ({own} kernels)", unset))
     return configs
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.1f}x" if b else "n/a"

@@ -191,7 +191,7 @@ def _static_shape_value(op: Operation):
     return np.array(int(np.prod(dims, dtype=np.int64)), np_dtype)
 
 
-def _fold_constants(needed: set[Operation], fed: set, ctx):
+def _fold_constants(ordered: list[Operation], fed: set, ctx):
     """The values of the outputs that are the same at every run, computed once here:
     constants, the static shapes of tensors (`_SHAPE_TYPES`), and the outputs of pure
     ops (`_is_pure`, no reference inputs, no control inputs) whose inputs are all such
@@ -205,34 +205,40 @@ def _fold_constants(needed: set[Operation], fed: set, ctx):
     values: dict[Tensor, object] = {}
     anchors: dict[Operation, tuple[Operation, ...]] = {}
     cache: dict = {}
-    for op in _order(needed):
-        outputs = op._outputs
-        if not outputs or op._control_inputs or any(t in fed for t in outputs):
+    known = values.__contains__
+    for op in ordered:
+        # (cheap tests first: most ops of a big graph have an input that is not known)
+        if op._control_inputs:
             continue  # (a constant with control inputs too: what it waits for must run)
-        if op._type == "Const":
-            values[outputs[0]] = _bind_kernel(op, ctx)()
-            anchors[op] = ()
-            continue
-        if not op._inputs or not _is_pure(op, cache):
-            continue
-        if any(t._dtype.is_ref_dtype for t in op._inputs):
-            continue
-        if op._type in _SHAPE_TYPES:
+        op_type = op._type
+        inputs = op._inputs
+        value = None  # (a static shape's)
+        if op_type in _SHAPE_TYPES:
             value = _static_shape_value(op)
             if value is None:
                 continue
+        elif op_type != "Const" and not (inputs and all(map(known, inputs))):
+            continue
+        outputs = op._outputs
+        if not outputs or (fed and any(t in fed for t in outputs)):
+            continue
+        if op_type == "Const":
+            values[outputs[0]] = _bind_kernel(op, ctx)()
+            anchors[op] = ()
+            continue
+        if not _is_pure(op, cache) or any(t._dtype.is_ref_dtype for t in inputs):
+            continue
+        if value is not None:
             results = [value]
-            shaped = op._inputs[0]._op
+            shaped = inputs[0]._op
             anchored = anchors.get(shaped, (shaped,))
         else:
-            if not all(t in values for t in op._inputs):
-                continue
             try:
-                result = _bind_kernel(op, ctx)(*[values[t] for t in op._inputs])
+                result = _bind_kernel(op, ctx)(*[values[t] for t in inputs])
             except Exception:  # the run will raise it, with its context
                 continue
             results = [result] if op._op_def.single_output else list(result)
-            anchored = tuple({a: None for t in op._inputs for a in anchors[t._op]})
+            anchored = tuple({a: None for t in inputs for a in anchors[t._op]})
         if len(results) != len(outputs) or any(
             getattr(v, "nbytes", 0) > _FOLD_MAX_BYTES for v in results
         ):
@@ -430,17 +436,20 @@ class ExecutionPlan:
         needed = _prune(fetch_tensors, target_ops, fed, {})
         folded: dict[Tensor, object] = {}
         anchors: dict[Operation, tuple] = {}
-        if not any(op._type in _SWITCH_TYPES for op in needed):
+        self.has_dead = any(op._type in _SWITCH_TYPES for op in needed)
+        if not self.has_dead:
             keep = {t._op for t in fetch_tensors}
             keep.update(target_ops)
             needed = _drop_unused_pure_ops(needed, keep)
-            folded, anchors = _fold_constants(needed, fed, ctx)
+        ordered = _order(needed)
+        if not self.has_dead:
+            folded, anchors = _fold_constants(ordered, fed, ctx)
             if folded:
                 needed = _prune(fetch_tensors, target_ops, fed, anchors)
                 for op in needed:
                     keep.update(anchors.get(op, ()))
                 needed = _drop_unused_pure_ops(needed, keep)
-        ordered = _order(needed)
+                ordered = [op for op in ordered if op in needed]  # (still topological)
         self.ops = ordered
 
         # 2. slots for every value that is fed, consumed or fetched, and (3.) the last use
@@ -454,7 +463,6 @@ class ExecutionPlan:
             return s
 
         self.feed_slots = tuple(slot(t) for t in feed_tensors)
-        self.has_dead = any(op._type in _SWITCH_TYPES for op in ordered)
         # An Identity of a value (not of a reference: reading a variable is a step) is no
         # step: its output shares its input's slot. It keeps its place in the order, so
         # what its control inputs order still comes after them.
