@@ -159,3 +159,22 @@ def test_identity_of_a_variable_is_a_step_reading_it():
         sess.run(v.initializer)
         np.testing.assert_array_equal(sess.run(r), [1.0, 2.0])
         assert "Identity" in _step_types(sess)
+
+
+def test_values_are_freed_after_their_last_use():
+    x = tf.placeholder(tf.float32, [None], name="x")
+    c = tf.constant([1.0, 2.0])
+    a = x * 2.0
+    b = a + c  # a binary op whose inputs both end here (c stays: the template holds it)
+    out = tf.reduce_sum(b * b)
+    with tf.Session() as sess:
+        assert sess.run(out, {x: [1.0, 1.0]}) == 9.0 + 16.0
+        plan = _plan(sess)
+        vals = plan.template.copy()
+        vals[plan.feed_slots[0]] = np.array([1.0, 1.0], np.float32)
+        for step in plan.steps:
+            step(vals)
+        live = {k for k, value in enumerate(vals) if value is not None}
+        const_slots = {k for k, value in enumerate(plan.template) if value is not None}
+        assert live == {plan.feed_slots[0], plan.fetch_slots[0]} | const_slots
+        assert len(plan.steps) == 4  # Mul, AddV2, Mul, Sum: frees are part of the steps

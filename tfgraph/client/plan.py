@@ -265,23 +265,56 @@ def _deref_wrapper(fn, positions: tuple[int, ...], op_name: str):
     return call
 
 
-def _make_step(fn, ins: tuple[int, ...], outs: tuple[int, ...], single: bool):
+def _make_step(
+    fn, ins: tuple[int, ...], outs: tuple[int, ...], single: bool, dead: tuple[int, ...] = ()
+):
     """A closure running `fn` on slots `ins` and storing results in slots `outs`
-    (-1 = discard). `single`: `fn` returns one value rather than a sequence."""
+    (-1 = discard), then freeing the slots `dead` (values no later step reads). `single`:
+    `fn` returns one value rather than a sequence. The common shapes (one output, up to
+    three inputs, at most one slot to free) get closures of their own: a run is a loop
+    of these calls, and for small ops the call is most of the time."""
     n = len(ins)
-    if single:
-        o = outs[0] if outs else -1
-        if o < 0:
+    o = outs[0] if single and outs else -1
+    if single and o >= 0 and n == 2 and len(dead) == 2:  # a binary op on two temporaries
+        a, b = ins
+        d, e = dead
+
+        def step(v):
+            v[o] = fn(v[a], v[b])
+            v[d] = v[e] = None
+
+        return step
+    if single and o >= 0 and n <= 3 and len(dead) <= 1:
+        if dead:
+            (d,) = dead
             if n == 0:
-                return lambda v: fn()
-            if n == 1:
+
+                def step(v):
+                    v[o] = fn()
+                    v[d] = None
+
+            elif n == 1:
                 (a,) = ins
-                return lambda v: fn(v[a])
-            if n == 2:
+
+                def step(v):
+                    v[o] = fn(v[a])
+                    v[d] = None
+
+            elif n == 2:
                 a, b = ins
-                return lambda v: fn(v[a], v[b])
-            return lambda v: fn(*[v[i] for i in ins])
-        if n == 0:
+
+                def step(v):
+                    v[o] = fn(v[a], v[b])
+                    v[d] = None
+
+            else:
+                a, b, c = ins
+
+                def step(v):
+                    v[o] = fn(v[a], v[b], v[c])
+                    v[d] = None
+
+        elif n == 0:
 
             def step(v):
                 v[o] = fn()
@@ -298,24 +331,37 @@ def _make_step(fn, ins: tuple[int, ...], outs: tuple[int, ...], single: bool):
             def step(v):
                 v[o] = fn(v[a], v[b])
 
-        elif n == 3:
+        else:
             a, b, c = ins
 
             def step(v):
                 v[o] = fn(v[a], v[b], v[c])
 
+        return step
+    if single:
+        if o >= 0:
+
+            def general(v):
+                v[o] = fn(*[v[i] for i in ins])
+                for d in dead:
+                    v[d] = None
+
         else:
 
-            def step(v):
-                v[o] = fn(*[v[i] for i in ins])
+            def general(v):
+                fn(*[v[i] for i in ins])
+                for d in dead:
+                    v[d] = None
 
-        return step
+        return general
     pairs = tuple((k, s) for k, s in enumerate(outs) if s >= 0)
 
     def multi(v):
         result = fn(*[v[i] for i in ins])
         for k, s in pairs:
             v[s] = result[k]
+        for d in dead:
+            v[d] = None
 
     return multi
 
@@ -500,6 +546,11 @@ class ExecutionPlan:
         self.ref_fetches = tuple(k for k, t in enumerate(fetch_tensors) if t in snapshot_of)
         # (Every slot is fed, fetched or read, so each one not kept has a last use.)
         keep = set(self.fetch_slots) | set(self.feed_slots)
+        # Values the template holds for every run (constants, variables' cells, folded
+        # values) need no freeing: the template keeps them alive anyway.
+        for op in ordered:
+            if op._type in _CONSTANT_TYPES or op in anchors:
+                keep.update(slot_of[t] for t in op._outputs if t in slot_of)
         frees: dict[int, list[int]] = {}
         for s, i in last_use.items():
             if s not in keep:
@@ -590,7 +641,11 @@ class ExecutionPlan:
                     )
                 )
             else:
-                steps.append(_make_step(fn, ins, outs, single))
+                # (the op's dead inputs are freed in its step, unless a snapshot of its
+                # output comes between)
+                snapshots = [t for t in op._outputs if t in snapshot_of]
+                dead = () if snapshots else tuple(frees.pop(i, ()))
+                steps.append(_make_step(fn, ins, outs, single, dead))
             step_ops.append(op)
             for t in op._outputs:
                 snap = snapshot_of.get(t)
