@@ -362,3 +362,18 @@ def test_stack_of_python_values_is_constant_and_autopacking_names(x):
     assert [t.op.name for t in c.op.inputs] == ["concat/values_0", "concat/values_1", "concat/axis"]
     assert c.op.inputs[1].op.inputs[1].op.name == "concat/values_1/1"
     assert run(c).tolist() == [1, 2, 3, 4]
+
+
+def test_reshape_of_empty_tensors_infers_minus_one_as_tf():
+    # TF leaves zero dimensions out when it infers -1 (numpy finds it ambiguous).
+    p = tf.placeholder(tf.float32, [None, None])
+    empty = np.zeros((3, 0), np.float32)
+    shapes = [tf.reshape(p, [-1, 0]), tf.reshape(p, [0, -1]), tf.reshape(p, [-1, 2])]
+    with tf.Session() as sess:
+        assert [sess.run(t, {p: empty}).shape for t in shapes] == [(3, 0), (0, 3), (0, 2)]
+        assert sess.run(shapes[0], {p: np.zeros((0, 4), np.float32)}).shape == (4, 0)
+        with pytest.raises(
+            errors.InvalidArgumentError,
+            match="Input to reshape is a tensor with 15 values, but the requested shape has 0",
+        ):
+            sess.run(shapes[0], {p: np.zeros((3, 5), np.float32)})

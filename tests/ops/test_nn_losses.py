@@ -115,6 +115,18 @@ def test_sparse_softmax_xent_needs_a_class():
         run(out, {labels: [0, 0, 0], logits: np.zeros((3, 0))})
 
 
+@pytest.mark.filterwarnings("ignore:divide by zero encountered:RuntimeWarning")
+def test_softmax_xent_with_no_classes_is_zero_as_in_tf():
+    logits = tf.placeholder(tf.float32, [None, None])
+    labels = tf.placeholder(tf.float32, [None, None])
+    loss = tf.nn.softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits)
+    (grad,) = tf.gradients(loss, [logits])
+    empty = np.zeros((3, 0), np.float32)
+    value, g = run([loss, grad], {logits: empty, labels: empty})
+    assert value.tolist() == [0.0, 0.0, 0.0] and not np.signbit(value).any()
+    assert g.shape == (3, 0)
+
+
 @pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")
 def test_softmax_xent_nan_and_inf_rows():
     # A NaN logit makes its row NaN. A -inf logit is fine for the sparse loss; the dense

@@ -588,7 +588,13 @@ def _reshape_kernel(op, ctx):
                 return x.reshape(dims)
             return np.reshape(x, dims)
         except ValueError:
-            minus = [i for i, d in enumerate(shape_value.tolist()) if d == -1]
+            minus = [i for i, d in enumerate(dims) if d == -1]
+            if len(minus) == 1 and 0 in dims and np.size(x) == 0:
+                # TF infers the -1 leaving zero dimensions out on both sides: a [3, 0]
+                # input reshaped to [-1, 0] is [3, 0] (numpy finds -1 ambiguous there)
+                n_in = int(np.prod([d for d in np.shape(x) if d], dtype=np.int64))
+                known = int(np.prod([d for d in dims if d > 0], dtype=np.int64))
+                return np.reshape(x, [n_in // known if d == -1 else d for d in dims])
             if len(minus) > 1:
                 raise errors.InvalidArgumentError(
                     None,

@@ -425,8 +425,8 @@ def _row_max(x):
     """The maximum of each row of the matrix `x`, as a column. Picked through argmax
     (a NaN is its row's maximum, as with `max`): numpy's max over a short inner axis
     is several times slower."""
-    if not x.shape[1]:
-        return np.maximum.reduce(x, axis=1, keepdims=True)
+    if not x.shape[1]:  # no classes: nothing to shift (TF's loss is then 0)
+        return np.zeros((x.shape[0], 1), x.dtype)
     rows = np.arange(x.shape[0])
     return x[rows, x.argmax(axis=1)][:, None]
 
@@ -447,9 +447,9 @@ def _xent_kernel(features, labels):
     shifted = features - _row_max(features)
     e = np.exp(shifted)
     s = _row_sum(e)[:, None]
-    shifted -= np.log(s)  # now log_softmax
+    np.subtract(np.log(s), shifted, out=shifted)  # now -log_softmax
     shifted *= labels
-    loss = -np.add.reduce(shifted, axis=1)
+    loss = np.add.reduce(shifted, axis=1)
     e /= s
     e -= labels
     return loss, e
