@@ -484,17 +484,17 @@ class ExecutionPlan:
         anchors: dict[Operation, tuple] = {}
         self.has_dead = any(op._type in _SWITCH_TYPES for op in needed)
         if not self.has_dead:
-            keep = {t._op for t in fetch_tensors}
-            keep.update(target_ops)
-            needed = _drop_unused_pure_ops(needed, keep)
+            keep_ops = {t._op for t in fetch_tensors}
+            keep_ops.update(target_ops)
+            needed = _drop_unused_pure_ops(needed, keep_ops)
         ordered = _order(needed)
         if not self.has_dead:
             folded, anchors = _fold_constants(ordered, fed, ctx)
             if folded:
                 needed = _prune(fetch_tensors, target_ops, fed, anchors)
                 for op in needed:
-                    keep.update(anchors.get(op, ()))
-                needed = _drop_unused_pure_ops(needed, keep)
+                    keep_ops.update(anchors.get(op, ()))
+                needed = _drop_unused_pure_ops(needed, keep_ops)
                 ordered = [op for op in ordered if op in needed]  # (still topological)
         self.ops = ordered
 
