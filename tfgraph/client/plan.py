@@ -3,9 +3,12 @@
 A plan is built once per (fetches, targets, fed tensors) and cached by the session.
 Building it prunes the graph to what the fetches need, orders the ops
 deterministically (creation order when that is topological, else Kahn's algorithm by
-op id), gives every live value a slot in a flat list, binds every kernel to its op's
-attrs and the session's resources, and records where each slot dies. Running it is a
-loop of pre-bound closures over that list: no graph walking, no name lookups.
+op id), computes once what is the same at every run (constants, static shapes and pure
+ops on them, as TF's graph optimizer folds them), gives every live value a slot in a
+flat list (an Identity of a value shares its input's slot), binds every kernel to its
+op's attrs and the session's resources, and records where each slot dies. Running it
+is a loop of pre-bound closures over that list, one per op that computes something
+(each frees the values that die with it): no graph walking, no name lookups.
 """
 
 from __future__ import annotations
