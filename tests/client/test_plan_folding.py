@@ -178,3 +178,84 @@ def test_values_are_freed_after_their_last_use():
         const_slots = {k for k, value in enumerate(plan.template) if value is not None}
         assert live == {plan.feed_slots[0], plan.fetch_slots[0]} | const_slots
         assert len(plan.steps) == 4  # Mul, AddV2, Mul, Sum: frees are part of the steps
+
+
+# -- folding never changes what a run computes (random programs, folding on vs off) --------
+_UNARY = ("neg", "square", "shape_fill", "shape_sum", "identity", "reshape_flat", "reduce_sum")
+_BINARY = ("add", "mul", "sub", "maximum")
+
+
+def _random_program(draw_op, draw_pick, n_ops: int):
+    """Builds a random graph over a placeholder, constants and a variable; returns
+    (placeholder, variable, the tensors built)."""
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    v = tf.Variable(np.array([0.5, -1.0, 2.0], np.float32), name="v")
+    pool = [x, tf.constant([[1.0, 2.0, 3.0]]), tf.constant([-2.0, 0.5, 1.5]), v.value()]
+    for _ in range(n_ops):
+        kind = draw_op()
+        a = pool[draw_pick(len(pool))]
+        if kind in _BINARY:
+            b = pool[draw_pick(len(pool))]
+            out = {"add": tf.add, "mul": tf.multiply, "sub": tf.subtract,
+                   "maximum": tf.maximum}[kind](a, b)  # fmt: skip
+        elif kind == "neg":
+            out = tf.negative(a)
+        elif kind == "square":
+            out = tf.square(a)
+        elif kind == "shape_fill":
+            out = tf.fill(_shape_op(a), 0.25)
+        elif kind == "shape_sum":
+            out = tf.cast(tf.reduce_sum(_shape_op(a)) + tf.size(a), tf.float32)
+        elif kind == "identity":
+            out = tf.identity(a)
+        elif kind == "reshape_flat":
+            out = tf.reshape(a, [-1])
+        else:
+            out = tf.reduce_sum(a, axis=-1, keepdims=True)
+        pool.append(out)
+    return x, v, pool[4:]
+
+
+def test_folding_never_changes_results():
+    hypothesis = pytest.importorskip("hypothesis")
+    st = hypothesis.strategies
+    from tfgraph.client import plan as plan_module
+
+    fewer_steps = []
+
+    def run_program(fetches, v, feed):
+        with tf.Session() as sess:
+            sess.run(v.initializer)
+            values = sess.run(fetches, feed)
+            return values, len(_plan(sess).steps)
+
+    @hypothesis.settings(max_examples=60, deadline=None)
+    @hypothesis.given(st.data(), st.integers(1, 10))
+    def check(data, n_ops):
+        def draw_op():
+            return data.draw(st.sampled_from(_UNARY + _BINARY))
+
+        def draw_pick(n):
+            return data.draw(st.integers(0, n - 1))
+
+        with tf.Graph().as_default():
+            try:
+                x, v, outs = _random_program(draw_op, draw_pick, n_ops)
+            except ValueError:
+                return  # (shapes a random program combines may not fit: TF says so too)
+            fetches = [outs[-1], *outs[:-1][:3]]
+            feed = {x: np.array([[1.0, -2.0, 0.5], [3.0, 0.0, -1.0]], np.float32)}
+            try:
+                folded, n_folded = run_program(fetches, v, feed)
+            except tf.errors.InvalidArgumentError:
+                return  # (a random program may not broadcast at run time)
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setattr(plan_module, "_fold_constants", lambda ordered, fed, ctx: ({}, {}))
+                plain, n_plain = run_program(fetches, v, feed)
+        for a, b in zip(folded, plain):
+            np.testing.assert_array_equal(a, b)
+        assert n_folded <= n_plain
+        fewer_steps.append(n_folded < n_plain)
+
+    check()
+    assert any(fewer_steps)  # the programs do exercise folding
