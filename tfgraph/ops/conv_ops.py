@@ -1344,6 +1344,19 @@ def _require_list(value, arg: str, fn: str) -> list:
     return [int(v) for v in value]
 
 
+def _native_conv_attrs(
+    fn: str, strides, padding, data_format, dilations, use_cudnn_on_gpu=None
+) -> dict:
+    """The attrs of a Conv2D-family op built from a raw wrapper `fn` (TF's order)."""
+    attrs = {"strides": _require_list(strides, "strides", fn)}
+    if use_cudnn_on_gpu is not None:
+        attrs["use_cudnn_on_gpu"] = bool(use_cudnn_on_gpu)
+    attrs.update(_padding_attrs(padding))
+    attrs["data_format"] = _format(data_format).encode()
+    attrs["dilations"] = _require_list(dilations, "dilations", fn)
+    return attrs
+
+
 def conv2d_backprop_input(
     input_sizes,
     filter=None,
@@ -1369,13 +1382,9 @@ def conv2d_backprop_input(
     """
     if filters is not None:
         filter = filters
-    attrs = {
-        "strides": _require_list(strides, "strides", "conv2d_backprop_input"),
-        "use_cudnn_on_gpu": bool(use_cudnn_on_gpu),
-        **_padding_attrs(padding),
-        "data_format": _format(data_format).encode(),
-        "dilations": _require_list(dilations, "dilations", "conv2d_backprop_input"),
-    }
+    attrs = _native_conv_attrs(
+        "conv2d_backprop_input", strides, padding, data_format, dilations, use_cudnn_on_gpu
+    )
     return op_output("Conv2DBackpropInput", name, [input_sizes, filter, out_backprop], attrs)
 
 
@@ -1392,13 +1401,9 @@ def conv2d_backprop_filter(
 ):
     """The gradient of `conv2d` with respect to its filter (TF1
     `tf.nn.conv2d_backprop_filter`, op Conv2DBackpropFilter)."""
-    attrs = {
-        "strides": _require_list(strides, "strides", "conv2d_backprop_filter"),
-        "use_cudnn_on_gpu": bool(use_cudnn_on_gpu),
-        **_padding_attrs(padding),
-        "data_format": _format(data_format).encode(),
-        "dilations": _require_list(dilations, "dilations", "conv2d_backprop_filter"),
-    }
+    attrs = _native_conv_attrs(
+        "conv2d_backprop_filter", strides, padding, data_format, dilations, use_cudnn_on_gpu
+    )
     return op_output("Conv2DBackpropFilter", name, [input, filter_sizes, out_backprop], attrs)
 
 
@@ -1456,12 +1461,7 @@ def depthwise_conv2d_native(
 ):
     """Depthwise 2-D convolution (op DepthwiseConv2dNative): filter [f_h, f_w, in_c,
     multiplier] gives in_c * multiplier output channels."""
-    attrs = {
-        "strides": _require_list(strides, "strides", "depthwise_conv2d_native"),
-        **_padding_attrs(padding),
-        "data_format": _format(data_format).encode(),
-        "dilations": _require_list(dilations, "dilations", "depthwise_conv2d_native"),
-    }
+    attrs = _native_conv_attrs("depthwise_conv2d_native", strides, padding, data_format, dilations)
     return op_output("DepthwiseConv2dNative", name, [input, filter], attrs)
 
 
@@ -1476,13 +1476,9 @@ def depthwise_conv2d_native_backprop_input(
     name: str | None = None,
 ):
     """The gradient of `depthwise_conv2d_native` with respect to its input."""
-    fn = "depthwise_conv2d_native_backprop_input"
-    attrs = {
-        "strides": _require_list(strides, "strides", fn),
-        **_padding_attrs(padding),
-        "data_format": _format(data_format).encode(),
-        "dilations": _require_list(dilations, "dilations", fn),
-    }
+    attrs = _native_conv_attrs(
+        "depthwise_conv2d_native_backprop_input", strides, padding, data_format, dilations
+    )
     return op_output(
         "DepthwiseConv2dNativeBackpropInput", name, [input_sizes, filter, out_backprop], attrs
     )
@@ -1499,13 +1495,9 @@ def depthwise_conv2d_native_backprop_filter(
     name: str | None = None,
 ):
     """The gradient of `depthwise_conv2d_native` with respect to its filter."""
-    fn = "depthwise_conv2d_native_backprop_filter"
-    attrs = {
-        "strides": _require_list(strides, "strides", fn),
-        **_padding_attrs(padding),
-        "data_format": _format(data_format).encode(),
-        "dilations": _require_list(dilations, "dilations", fn),
-    }
+    attrs = _native_conv_attrs(
+        "depthwise_conv2d_native_backprop_filter", strides, padding, data_format, dilations
+    )
     return op_output(
         "DepthwiseConv2dNativeBackpropFilter", name, [input, filter_sizes, out_backprop], attrs
     )
@@ -1528,12 +1520,8 @@ def _depthwise(input, filter, strides, padding, rate, data_format, op_name):
     rate = _rate_pair(rate)
     constant(np.array(rate, np.int32), name="dilation_rate")
     nchw = data_format is not None and data_format.startswith("NC")
-    attrs = {
-        "strides": _require_list(strides, "strides", "depthwise_conv2d_native"),
-        **_padding_attrs(padding),
-        "data_format": _format(data_format).encode(),
-        "dilations": [1, 1, *rate] if nchw else [1, *rate, 1],
-    }
+    dilations = [1, 1, *rate] if nchw else [1, *rate, 1]
+    attrs = _native_conv_attrs("depthwise_conv2d_native", strides, padding, data_format, dilations)
     return op_output("DepthwiseConv2dNative", op_name, [input, filter], attrs)
 
 
