@@ -175,58 +175,45 @@ class RandomUniform(Initializer):
         }
 
 
-class RandomNormal(Initializer):
+class _NormalInitializer(Initializer):
+    """Values drawn by `_draw` (a random_ops function) with `mean` and `stddev`."""
+
+    _draw = None
+
+    def __init__(self, mean=0.0, stddev=1.0, seed=None, dtype=dtypes.float32) -> None:
+        self.mean = mean
+        self.stddev = stddev
+        self.seed = seed
+        self.dtype = _assert_float_dtype(dtypes.as_dtype(dtype))
+
+    def __call__(self, shape, dtype=None, partition_info=None):
+        return self._draw(
+            _as_list(shape),
+            self.mean,
+            self.stddev,
+            self.dtype if dtype is None else dtype,
+            seed=self.seed,
+        )
+
+    def get_config(self) -> dict:
+        return {
+            "mean": self.mean,
+            "stddev": self.stddev,
+            "seed": self.seed,
+            "dtype": self.dtype.name,
+        }
+
+
+class RandomNormal(_NormalInitializer):
     """Normal values with `mean` and `stddev`."""
 
-    def __init__(self, mean=0.0, stddev=1.0, seed=None, dtype=dtypes.float32) -> None:
-        self.mean = mean
-        self.stddev = stddev
-        self.seed = seed
-        self.dtype = _assert_float_dtype(dtypes.as_dtype(dtype))
-
-    def __call__(self, shape, dtype=None, partition_info=None):
-        return random_ops.random_normal(
-            _as_list(shape),
-            self.mean,
-            self.stddev,
-            self.dtype if dtype is None else dtype,
-            seed=self.seed,
-        )
-
-    def get_config(self) -> dict:
-        return {
-            "mean": self.mean,
-            "stddev": self.stddev,
-            "seed": self.seed,
-            "dtype": self.dtype.name,
-        }
+    _draw = staticmethod(random_ops.random_normal)
 
 
-class TruncatedNormal(Initializer):
+class TruncatedNormal(_NormalInitializer):
     """Normal values redrawn when more than two `stddev` away from `mean`."""
 
-    def __init__(self, mean=0.0, stddev=1.0, seed=None, dtype=dtypes.float32) -> None:
-        self.mean = mean
-        self.stddev = stddev
-        self.seed = seed
-        self.dtype = _assert_float_dtype(dtypes.as_dtype(dtype))
-
-    def __call__(self, shape, dtype=None, partition_info=None):
-        return random_ops.truncated_normal(
-            _as_list(shape),
-            self.mean,
-            self.stddev,
-            self.dtype if dtype is None else dtype,
-            seed=self.seed,
-        )
-
-    def get_config(self) -> dict:
-        return {
-            "mean": self.mean,
-            "stddev": self.stddev,
-            "seed": self.seed,
-            "dtype": self.dtype.name,
-        }
+    _draw = staticmethod(random_ops.truncated_normal)
 
 
 class UniformUnitScaling(Initializer):
