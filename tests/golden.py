@@ -1,20 +1,21 @@
-"""Location of the TF-written golden files shared by the project (skip when absent)."""
+"""Location of the TF-written golden files the tests read (copied into tests/data/golden).
+
+The files are TensorFlow's output (checkpoints, GraphDefs, event files written by real TF
+2.21), kept in the repository so that a fresh clone runs every test that reads them.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 __all__ = ["GOLDEN", "golden"]
 
-# The shared/ folder sits beside the repository checkout.
-GOLDEN = (Path(__file__).resolve().parents[1] / ".." / "shared" / "golden").resolve()
+GOLDEN = Path(__file__).resolve().parent / "data" / "golden"
 
 
 def golden(*parts: str) -> Path:
-    """Path of a golden file or folder; skips the calling test when it is missing."""
+    """Path of a golden file or folder; fails loudly when it is missing."""
     path = GOLDEN.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"golden file {path} not available")
+        raise FileNotFoundError(f"golden file {path} is missing from tests/data/golden")
     return path

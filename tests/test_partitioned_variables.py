@@ -1,10 +1,9 @@
 """Partitioned variables: partitioners, shard names and SaveSliceInfo (compared with the
-VariableDefs real TF wrote to ../shared/golden/tf_part), the concatenated value in ops,
+VariableDefs real TF wrote to tests/data/golden/tf_part), the concatenated value in ops,
 reuse, and TF's error messages."""
 
 from __future__ import annotations
 
-import importlib.util
 
 import numpy as np
 import pytest
@@ -13,7 +12,6 @@ import tfgraph as tf
 from tests.golden import golden
 from tfgraph.partitioned_variables import PartitionedVariable
 
-HAVE_PROTO = importlib.util.find_spec("tfgraph.proto") is not None
 
 
 def _init_and_run(*fetches):
@@ -45,7 +43,6 @@ def test_fixed_size_partitioner_shards_and_slice_info():
     ]  # fmt: skip
 
 
-@pytest.mark.skipif(not HAVE_PROTO, reason="tfgraph.proto is built on another branch")
 def test_variable_defs_match_tf_golden():
     from tfgraph import proto
 
@@ -229,9 +226,7 @@ def test_assign_to_partitioned_variable():
 @pytest.mark.parametrize("fn", ["gather", "nn.embedding_lookup"])
 def test_lookups_on_partitioned_variable(fn):
     owner = tf.nn if fn.startswith("nn.") else tf
-    lookup = getattr(owner, fn.split(".")[-1], None)
-    if lookup is None:
-        pytest.skip(f"tf.{fn} is not implemented in tfgraph yet")
+    lookup = getattr(owner, fn.split(".")[-1])
     p = tf.get_variable(
         "emb",
         initializer=tf.constant(np.arange(10, dtype=np.float32).reshape(5, 2)),

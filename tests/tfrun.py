@@ -26,17 +26,14 @@ import pytest
 __all__ = [
     "GOLDEN",
     "REPO_ROOT",
-    "SHARED",
     "TF_PYTHON",
-    "requires_golden",
     "requires_tf",
     "run_tf",
     "run_tf_json",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = (REPO_ROOT / ".." / "shared").resolve()
-GOLDEN = SHARED / "golden"
+GOLDEN = REPO_ROOT / "tests" / "data" / "golden"
 
 
 def _find_tf_python() -> str | None:
@@ -50,9 +47,6 @@ TF_PYTHON: str | None = _find_tf_python()
 
 requires_tf = pytest.mark.skipif(
     TF_PYTHON is None, reason="real TensorFlow not available (set TFGRAPH_TF_PYTHON)"
-)
-requires_golden = pytest.mark.skipif(
-    not GOLDEN.is_dir(), reason="../shared/golden (files written by real TF) not present"
 )
 
 _PRELUDE = """\

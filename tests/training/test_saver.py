@@ -106,7 +106,6 @@ def test_save_writes_bundle_state_and_meta(tmp_path):
         assert r.shape("w") == [2, 3]
 
 
-@pytest.mark.skipif(not (GOLDEN / "tf_min").is_dir(), reason="golden files not present")
 def test_bundle_is_byte_identical_to_tensorflows(tmp_path):
     _vw()
     saver = tf.train.Saver()
@@ -400,7 +399,6 @@ def test_partitioned_variable_slices(tmp_path):
     np.testing.assert_array_equal(fresh.run(parts[1]), np.full([2, 3], 2.0))
 
 
-@pytest.mark.skipif(not (GOLDEN / "tf_part").is_dir(), reason="golden files not present")
 def test_partitioned_bundle_is_byte_identical_to_tensorflows(tmp_path):
     for i in range(2):
         p = tf.Variable(np.ones([2, 3], np.float32), name=f"p/part_{i}")
