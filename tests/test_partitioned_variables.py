@@ -4,14 +4,12 @@ reuse, and TF's error messages."""
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 
 import tfgraph as tf
 from tests.golden import golden
 from tfgraph.partitioned_variables import PartitionedVariable
-
 
 
 def _init_and_run(*fetches):
