@@ -220,3 +220,79 @@ def test_concurrent_training_steps_lose_no_update(in_place):
         for t in threads:
             t.join()
         np.testing.assert_array_equal(sess.run(v), 801.0)
+
+
+def test_fetches_made_while_another_thread_trains_stay_the_callers_own():
+    # Issue 10, bug 1: an in-place update must never write into an array a fetch returned,
+    # even when the fetch lands while the update is under way (TF copies on fetch).
+    n = 1 << 18
+    v = tf.Variable(np.zeros(n, np.float32), name="v")
+    m = tf.Variable(np.zeros(n, np.float32), name="m")
+    s = tf.Variable(np.zeros(n, np.float32), name="s")
+    grad = tf.fill([n], 1.0)
+    step = training_ops.apply_adam(v, m, s, 0.5, 0.5, 0.01, 0.9, 0.999, 1e-8, grad).op
+    with _session_with(v, m, s) as sess:
+        stop = threading.Event()
+
+        def train():
+            while not stop.is_set():
+                sess.run(step)
+
+        trainer = threading.Thread(target=train)
+        trainer.start()
+        fetched = []
+        try:
+            for _ in range(60):
+                for value in sess.run([v, v.value(), m]):
+                    fetched.append((value, value.copy()))
+        finally:
+            stop.set()
+            trainer.join()
+        sess.run(step)  # one more update after every fetch returned
+        changed = sum(not np.array_equal(a, snapshot) for a, snapshot in fetched)
+        assert changed == 0, f"{changed} of {len(fetched)} fetched arrays changed afterwards"
+
+
+def test_the_variables_own_array_is_never_writeable(monkeypatch):
+    monkeypatch.setattr(training_ops, "IN_PLACE", True)
+    v = tf.Variable(np.zeros((4, 4), np.float32), name="v")
+    writable = training_ops._writable
+    seen = []
+
+    def spy(cell, op_name):  # the array the update will write, and the cell's meanwhile
+        array = writable(cell, op_name)
+        seen.append(cell.value.flags.writeable)
+        return array
+
+    monkeypatch.setattr(training_ops, "_writable", spy)
+    step = training_ops.apply_gradient_descent(v, 1.0, tf.ones([4, 4])).op
+    with _session_with(v) as sess:
+        sess.run(step)
+        address = _cell(sess, v).value.__array_interface__["data"][0]
+        sess.run(step)  # the cell owns its array now: this update is in place
+        assert _cell(sess, v).value.__array_interface__["data"][0] == address
+        assert seen == [False, False]
+        np.testing.assert_array_equal(sess.run(v), -2.0)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_an_optimizer_step_updates_its_variables_in_place(optimizer):
+    # The speed property behind IN_PLACE: a session's training step, with the variable
+    # read for the forward pass, still writes the same buffers once nothing else holds them.
+    x = tf.placeholder(tf.float32, [None, 3])
+    w = tf.Variable(np.ones((3, 2), np.float32), name="w")
+    loss = tf.reduce_sum(tf.square(tf.matmul(x, w)))
+    opt = (
+        tf.train.GradientDescentOptimizer(0.01)
+        if optimizer == "sgd"
+        else tf.train.AdamOptimizer(0.01)
+    )
+    train = opt.minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        feed = {x: np.ones((4, 3), np.float32)}
+        sess.run(train, feed)
+        sess.run(train, feed)
+        address = _cell(sess, w).value.__array_interface__["data"][0]
+        sess.run(train, feed)
+        assert _cell(sess, w).value.__array_interface__["data"][0] == address

@@ -40,17 +40,25 @@ DEAD = _Dead()
 class RefCell:
     """The mutable storage behind a reference tensor (a TF1 variable).
 
-    `value` is a read-only numpy array, or None while uninitialized. Updates replace the
-    array, or (training ops, see ops/training_ops.py) write into it under `lock` when
-    nothing else references it; either way a value handed out earlier never changes.
+    `value` is a read-only numpy array, or None while uninitialized; it is what reads see
+    and is never made writeable, so a value handed out (a fetch, a plan slot) never
+    changes afterwards, even while another thread updates the variable.
+
+    Stores go through `set` (a value others may share) or `own` (a fresh array nobody
+    else references). For an owned array the cell keeps two handles on one buffer: the
+    array itself (`writer`, writeable, private to the cell) and a read-only view of it
+    (`value`). A training op may write through `writer` in place, under `lock`, when
+    nothing but the cell references either handle (views of `value` reference `writer`
+    as their base); see ops/training_ops.py.
     """
 
-    __slots__ = ("dtype", "lock", "name", "value")
+    __slots__ = ("dtype", "lock", "name", "value", "writer")
 
     def __init__(self, name: str, dtype) -> None:
         self.name = name
         self.dtype = dtype
         self.value: np.ndarray | None = None
+        self.writer: np.ndarray | None = None
         self.lock = threading.Lock()
 
     def read(self, op_name: str) -> np.ndarray:
@@ -63,11 +71,26 @@ class RefCell:
             )
         return value
 
-    def set(self, value: np.ndarray) -> None:
-        """Stores `value` (caller guarantees nobody else mutates it)."""
+    def set(self, value) -> None:
+        """Stores `value`, which others may hold too (it is frozen, never written)."""
         if value.__class__ is not np.ndarray and not isinstance(value, np.generic):
             value = np.asarray(value, dtype=self.dtype.np_dtype)
+        self.writer = None
         self.value = freeze(value)
+
+    def own(self, array) -> None:
+        """Stores `array`, which the caller made and nobody else references: later
+        updates may write it in place. Storing the cell's own `writer` again (after an
+        in-place update) keeps both handles as they are."""
+        if array is self.writer:
+            return
+        if array.__class__ is np.ndarray and array.flags.owndata and array.flags.writeable:
+            view = array.view()
+            view.flags.writeable = False
+            self.writer = array
+            self.value = view
+        else:
+            self.set(array)
 
     def __repr__(self) -> str:
         state = "uninitialized" if self.value is None else f"shape={self.value.shape}"

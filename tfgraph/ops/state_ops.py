@@ -13,7 +13,6 @@ import numpy as np
 from tfgraph import errors
 from tfgraph.framework import dtypes
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
-from tfgraph.framework.resources import freeze
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import common_shapes
 from tfgraph.ops.apply import op_output
@@ -100,8 +99,10 @@ def _assign_kernel(op, ctx):
             and value.dtype == np_dtype
         ):
             new = value  # immutable and owned by nobody else: share it, no copy
+            store = cell.set
         else:
             new = np.array(value, dtype=np_dtype, copy=True)
+            store = cell.own
         old = cell.value
         lhs = old.shape if old is not None else declared
         if validate and lhs is not None and lhs != new.shape:
@@ -111,7 +112,7 @@ def _assign_kernel(op, ctx):
                 "Assign requires shapes of both tensors to match. lhs shape= "
                 f"{_dims(lhs)} rhs shape= {_dims(new.shape)}",
             )
-        cell.value = freeze(new)
+        store(new)
         return cell
 
     return assign
@@ -147,7 +148,7 @@ def _update_kernel(np_fn, what: str):
                         f"{what} requires shapes of both tensors to match. lhs shape= "
                         f"{_dims(old.shape)} rhs shape= {_dims(np.shape(delta))}",
                     )
-                cell.value = freeze(np_fn(old, delta))
+                cell.own(np_fn(old, delta))
             return cell
 
         return update
@@ -227,7 +228,7 @@ def _scatter_kernel(mode: str):
                     np.add.at(new, idx, updates)
                 else:
                     np.subtract.at(new, idx, updates)
-                cell.value = freeze(new)
+                cell.own(new)
             return cell
 
         return scatter
@@ -275,7 +276,7 @@ def _count_up_to_kernel(op, ctx):
             old = cell.read(name)
             if old >= limit:
                 raise errors.OutOfRangeError(None, op, f"Reached limit of {limit}")
-            cell.value = freeze(np.array(old + 1, dtype=old.dtype))
+            cell.own(np.array(old + 1, dtype=old.dtype))
         return old
 
     return count

@@ -9,20 +9,18 @@ CPU kernels, so results agree to rounding) and outputs the variable's reference.
 In-place updates
 ----------------
 TF's ref-variable training ops write into the variable's buffer. Here a variable's
-value is a frozen (read-only) numpy array owned by its `RefCell`, and values handed out
-(fetches, the `v/read` slot of a running plan) must never change afterwards. A kernel
-therefore updates an array in place only when the cell owns it exclusively, decided
-with every cell of the op locked (`cell.lock`, in a fixed order):
-
-* the array owns its memory (`flags.owndata`: it is not a view of another buffer), and
-* no other Python reference to it exists (`sys.getrefcount`): no plan slot, fetch or
-  view (a view references its base) holds it.
-
-The kernel then makes the array writeable, updates it and freezes it again before the
-locks are released. Otherwise it updates a fresh copy and stores that in the cell, as
-`Assign` does. Readers do not take the lock; like TF's ref variables read without
-`use_locking`, a run reading a variable at the very moment another thread's run updates
-it may see the update in progress (once a plan slot holds the array, updates copy).
+value is a read-only numpy array held by its `RefCell`, and values handed out (fetches,
+the `v/read` slot of a running plan) must never change afterwards. A cell that owns its
+buffer keeps a private writeable handle on it (`cell.writer`) beside the read-only view
+everyone reads (`cell.value`, never made writeable). A kernel writes through `writer`
+in place only when, with every cell of the op locked (`cell.lock`, in a fixed order),
+nothing but the cell references either handle (`sys.getrefcount`; a view of the value
+references `writer` as its base): no plan slot, fetch or view holds the buffer.
+Otherwise it updates a fresh copy and the cell takes that (`cell.own`), as `Assign`
+does. Readers do not take the lock; like TF's ref variables read without `use_locking`,
+a run reading a variable while another thread's run updates it in place may see the
+update in progress, but a fetch is always copied from the read-only view, so what
+`Session.run` returns is the caller's own and never changes later.
 Set `IN_PLACE = False` to always copy (benchmarks measure both).
 """
 
@@ -34,7 +32,7 @@ import numpy as np
 
 from tfgraph import errors
 from tfgraph.framework.registry import register_op
-from tfgraph.framework.resources import freeze
+from tfgraph.framework.resources import RefCell
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops.apply import op_output
 from tfgraph.ops.common_shapes import shape_error
@@ -68,40 +66,36 @@ _ndarray = np.ndarray
 _getrefcount = sys.getrefcount
 
 
-def _probe_refcount(cell) -> int:
-    value = cell.value
-    return _getrefcount(value)
+def _refcounts(cell) -> tuple[int, int]:
+    """Reference counts of the cell's writer and of its read-only view, as seen here."""
+    writer = cell.writer
+    return _getrefcount(writer), _getrefcount(cell.value)
 
 
-class _Probe:
-    __slots__ = ("value",)
+def _exclusive_refcounts() -> tuple[int, int]:
+    """What `_refcounts` sees for a cell whose arrays nothing but the cell references."""
+    probe = RefCell("probe", None)
+    probe.own(np.zeros(2))
+    return _refcounts(probe)
 
 
-def _exclusive_refcount() -> int:
-    """The reference count `_writable` sees for an array held by nothing but its cell."""
-    probe = _Probe()
-    probe.value = np.zeros(2)
-    return _probe_refcount(probe)
-
-
-_EXCLUSIVE = _exclusive_refcount()
+_EXCLUSIVE_WRITER, _EXCLUSIVE_VALUE = _exclusive_refcounts()
 
 
 def _writable(cell, op_name: str) -> np.ndarray:
-    """The cell's value as an array this kernel may write (call with the cell locked):
-    the cell's own array made writeable when the cell owns it exclusively, else a copy.
-    The caller stores the result back with `cell.value = freeze(array)`."""
+    """An array this kernel may write holding the cell's value (call with the cell
+    locked): the cell's private `writer` when nothing else references the cell's buffer,
+    else a copy. The caller stores the result back with `cell.own(array)`."""
     value = cell.value
     if value is None:
         cell.read(op_name)  # raises FailedPreconditionError
-    if (
-        IN_PLACE
-        and value.__class__ is _ndarray
-        and value.flags.owndata
-        and _getrefcount(value) <= _EXCLUSIVE
-    ):
-        value.flags.writeable = True
-        return value
+    writer = cell.writer
+    if IN_PLACE and writer is not None and value.base is writer:
+        del value, writer  # (references of this frame would spoil the counts)
+        writers, values = _refcounts(cell)
+        if writers <= _EXCLUSIVE_WRITER and values <= _EXCLUSIVE_VALUE:
+            return cell.writer
+        value = cell.value
     return np.array(value, copy=True)
 
 
@@ -303,7 +297,7 @@ def _register(name: str, inputs: list[str], kinds: str, make_kernel, extra_attrs
 
 def _store(cells, arrays) -> None:
     for cell, array in zip(cells, arrays):
-        cell.value = freeze(array)
+        cell.own(array)
 
 
 # -- dense kernels --------------------------------------------------------------------------
@@ -350,7 +344,7 @@ def _dense_kernel(slot_names, scalar_names, make_update):
                         else:  # 0-d: update a 1-element view (temporaries stay arrays)
                             update((array.reshape(1),), scalars, np.reshape(grad, 1))
                     finally:
-                        cell.value = freeze(array)
+                        cell.own(array)
                 return cell
 
             return kernel
