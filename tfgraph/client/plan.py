@@ -101,22 +101,38 @@ _EFFECT_TYPES = frozenset(
 )  # fmt: skip
 
 
+def _is_pure_alone(op: Operation) -> bool:
+    """Whether `op` itself only computes its outputs, ignoring its control inputs."""
+    op_def = op._op_def
+    return not (
+        op_def.is_stateful
+        or op_def.has_ref_inputs
+        or op._type in _EFFECT_TYPES
+        or any(t._dtype.is_ref_dtype for t in op._outputs)
+    )
+
+
 def _is_pure(op: Operation, cache: dict) -> bool:
     """Whether running `op` only computes its outputs: not stateful, no reference inputs
     or outputs (no variable updates), no other effects, and every control input pure
-    (a NoOp grouping pure ops is pure; one grouping updates is not)."""
+    (a NoOp grouping pure ops is pure; one grouping updates is not). Walks control
+    chains with an explicit stack: a chain thousands of ops long is no recursion."""
     pure = cache.get(op)
-    if pure is None:
-        cache[op] = False  # (graphs are acyclic; this only guards the recursion)
-        op_def = op._op_def
-        pure = not (
-            op_def.is_stateful
-            or op_def.has_ref_inputs
-            or op._type in _EFFECT_TYPES
-            or any(t._dtype.is_ref_dtype for t in op._outputs)
-        ) and all(_is_pure(c, cache) for c in op._control_inputs)
-        cache[op] = pure
-    return pure
+    if pure is not None:
+        return pure
+    stack = [op]
+    while stack:
+        top = stack[-1]
+        if top in cache:
+            stack.pop()
+            continue
+        pending = [c for c in top._control_inputs if c not in cache]
+        if pending:
+            stack.extend(pending)
+            continue
+        stack.pop()
+        cache[top] = _is_pure_alone(top) and all(cache[c] for c in top._control_inputs)
+    return cache[op]
 
 
 def _drop_unused_pure_ops(needed: set[Operation], keep: set[Operation]) -> set[Operation]:
