@@ -55,7 +55,7 @@ def test_gradients_of_a_deep_chain():
 
 
 def test_import_export_and_subgraph_of_a_deep_chain():
-    x, y = _data_chain(DEPTH)
+    _, y = _data_chain(DEPTH)
     graph_def = tf.get_default_graph().as_graph_def()
     sub = tf.graph_util.extract_sub_graph(graph_def, [y.op.name])
     assert len(sub.node) == len(graph_def.node)
