@@ -529,4 +529,10 @@ def test_graph_def_runs_in_tensorflow(tf_results, interop):
     assert "ok" in theirs, theirs
     for i, (mine, value) in enumerate(zip(interop["values"], _values(theirs))):
         assert mine.dtype == value.dtype, i
-        np.testing.assert_allclose(mine, value, rtol=2e-5, atol=2e-4, err_msg=str(i))
+        # float32 sums of many products round differently in TF's kernels; as TF's own
+        # conv tests do, bound the error by the magnitude of what is summed: here the
+        # largest value of the result (second-order gradients reach 3e5).
+        scale = float(np.abs(value).max()) if value.size else 0.0
+        np.testing.assert_allclose(
+            mine, value, rtol=2e-5, atol=max(2e-4, 1e-6 * scale), err_msg=str(i)
+        )

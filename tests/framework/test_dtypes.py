@@ -3,6 +3,7 @@ import pytest
 
 import tfgraph as tf
 from tfgraph.framework import dtypes
+from tfgraph.io.tensor_proto import make_ndarray
 
 
 def test_names_repr_and_str():
@@ -99,3 +100,36 @@ def test_numpy_types():
     assert tf.string.as_numpy_dtype is object
     assert tf.bool.as_numpy_dtype is np.bool_
     assert dtypes.as_numpy(tf.int16._as_ref) == np.dtype(np.int16)
+
+
+# Values near bfloat16 ties, subnormals and the top of the range, with the bit patterns
+# TF 2.21 writes for them (tf.constant(values, dtype=tf.bfloat16)): Python floats round
+# directly from double precision; float32 arrays round from float32.
+_BF16_CASES = [
+    # value, bits from float64, bits from float32
+    (1.00390625000001, 0x3F81, 0x3F80),
+    (1.00390625, 0x3F80, 0x3F80),
+    (1.01171875, 0x3F82, 0x3F82),
+    (1.0117187499999, 0x3F81, 0x3F82),
+    (3e-39, 0x0021, 0x0021),
+    (1.5e-40, 0x0002, 0x0002),
+    (9.18e-41, 0x0001, 0x0001),
+    (3.4e38, 0x7F80, 0x7F80),
+    (3.396177529230399e38, 0x7F7F, 0x7F80),
+    (float("nan"), 0x7FC0, 0x7FC0),
+    (-1.00390625000001, 0xBF81, 0xBF80),
+    (-0.0, 0x8000, 0x8000),
+]
+
+
+def _bf16_bits(value) -> list[int]:
+    """The bit patterns a bfloat16 constant's NodeDef holds."""
+    proto = tf.constant(value, dtype=tf.bfloat16).op.get_attr("value")
+    return make_ndarray(proto).view(np.uint16).reshape(-1).tolist()
+
+
+def test_bfloat16_rounds_from_the_precision_it_is_given():
+    values = [c[0] for c in _BF16_CASES]
+    assert _bf16_bits(values) == [c[1] for c in _BF16_CASES]
+    assert _bf16_bits(np.array(values, np.float32)) == [c[2] for c in _BF16_CASES]
+    assert _bf16_bits(1.00390625000001) == [0x3F81]

@@ -310,6 +310,35 @@ def as_dtype(type_value) -> DType:
     )
 
 
+def bfloat16_bits(values) -> np.ndarray:
+    """bfloat16 bit patterns (uint16) of `values`, rounded to nearest even as TF rounds.
+
+    float64 values (Python floats among them) round directly from double precision, as
+    TF's numpy bfloat16 type does, so no second rounding through float32 changes a value
+    just above a tie; narrower values round from float32. NaN becomes the quiet NaN
+    0x7FC0 with its sign kept.
+    """
+    arr = np.asarray(values)
+    if arr.dtype == _BFLOAT16_NP:
+        return arr.view(np.uint16)
+    if arr.dtype.kind in "fc" and arr.dtype.itemsize <= 4 or arr.dtype.kind == "b":
+        bits = np.asarray(arr, dtype=np.float32).view(np.uint32).astype(np.uint64)
+        rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
+    else:
+        with np.errstate(all="ignore"):
+            x = np.asarray(arr, dtype=np.float64)
+            # bfloat16 keeps 8 significant bits; below 2**-126 its step is 2**-133
+            step = np.maximum(np.frexp(x)[1] - 8, -133)
+            exact = np.ldexp(np.rint(np.ldexp(x, -step)), step)  # all exact in float64
+            bits = exact.astype(np.float32).view(np.uint32).astype(np.uint64)
+        rounded = bits >> 16
+    nan = np.isnan(arr) if arr.dtype.kind in "fc" else None
+    if nan is not None and nan.any():
+        sign = (np.asarray(arr, dtype=np.float32).view(np.uint32) >> 16) & 0x8000
+        rounded = np.where(nan, sign | 0x7FC0, rounded)
+    return rounded.astype(np.uint16).reshape(arr.shape)
+
+
 def to_bfloat16(values) -> np.ndarray:
     """`values` rounded (to nearest even) to bfloat16, in bfloat16's numpy storage."""
     arr = np.asarray(values)
@@ -317,12 +346,7 @@ def to_bfloat16(values) -> np.ndarray:
         return arr
     if _BFLOAT16_NP.names is None:  # ml_dtypes provides the conversion
         return arr.astype(_BFLOAT16_NP)
-    bits = np.array(arr, dtype=np.float32, copy=True).view(np.uint32)
-    rounded = ((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16).astype(np.uint16)
-    nan = np.isnan(arr)
-    if nan.any():
-        rounded[nan] = 0x7FC0
-    return rounded.view(_BFLOAT16_NP).reshape(arr.shape)
+    return bfloat16_bits(arr).view(_BFLOAT16_NP)
 
 
 def from_bfloat16(values) -> np.ndarray:

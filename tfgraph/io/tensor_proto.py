@@ -115,22 +115,9 @@ def shape_from_proto(shape_proto: Any) -> list[int | None] | None:
 
 
 def bfloat16_bits(values: Any) -> np.ndarray:
-    """bfloat16 bit patterns (uint16) of `values`, rounding to nearest-even like TF.
-
-    Values already of tfgraph's bfloat16 numpy dtype are taken as they are; anything
-    else goes through float32 first (as TF does), NaN becomes the quiet NaN 0x7FC0
-    (sign kept).
-    """
-    arr = np.asarray(values)
-    if arr.dtype == dtypes.bfloat16.np_dtype:
-        return arr.view(np.uint16)
-    f32 = np.asarray(arr, dtype=np.float32)
-    bits = f32.view(np.uint32).astype(np.uint64)
-    rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
-    nan = np.isnan(f32)
-    if nan.any():
-        rounded = np.where(nan, ((bits >> 16) & 0x8000) | 0x7FC0, rounded)
-    return rounded.astype(np.uint16)
+    """bfloat16 bit patterns (uint16) of `values`, rounding to nearest-even like TF
+    (see `dtypes.bfloat16_bits`)."""
+    return dtypes.bfloat16_bits(values)
 
 
 def _bits_to_bfloat16(bits: np.ndarray) -> np.ndarray:
