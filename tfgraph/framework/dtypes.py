@@ -321,7 +321,7 @@ def bfloat16_bits(values) -> np.ndarray:
     arr = np.asarray(values)
     if arr.dtype == _BFLOAT16_NP:
         return arr.view(np.uint16)
-    if arr.dtype.kind in "fc" and arr.dtype.itemsize <= 4 or arr.dtype.kind == "b":
+    if (arr.dtype.kind in "fc" and arr.dtype.itemsize <= 4) or arr.dtype.kind == "b":
         bits = np.asarray(arr, dtype=np.float32).view(np.uint32).astype(np.uint64)
         rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
     else:
