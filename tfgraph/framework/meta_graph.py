@@ -12,8 +12,9 @@ collection with a string key:
 * otherwise by the first item: str/bytes -> `bytes_list`, int -> `int64_list`,
   float -> `float_list`, ops and tensors -> `node_list` of their names.
 
-Items that cannot be serialized are skipped with a warning, as TF does; so are the
-`cond_context` / `while_context` collections (tfgraph's CondContext has no proto).
+Items that cannot be serialized are skipped with a warning, as TF does; the
+`cond_context` / `while_context` collections are left out without one (tfgraph's
+CondContext has no proto yet; TF writes them silently, so a warning would be noise).
 
 Import (`import_scoped_meta_graph`) imports the GraphDef through
 `import_graph_def` and rebuilds the collections: `VariableDef`s become `Variable`s
@@ -218,11 +219,8 @@ def add_collection_def(
         )
         return
     if key in _CONTEXT_COLLECTIONS:
-        _log.warning(
-            "Collection %s holds control-flow contexts, which tfgraph does not serialize; "
-            "it is left out of the MetaGraphDef.",
-            key,
-        )
+        # tfgraph's control-flow contexts have no proto yet: the collection is left out
+        # silently (TF serializes it without a word, and the graph itself is complete).
         return
     graph = graph or get_default_graph()
     items = override_contents if override_contents else graph.get_collection(key)
