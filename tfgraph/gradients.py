@@ -291,7 +291,7 @@ def _zeros_like_output(op: Operation, index: int):
     from tfgraph.ops import array_ops, control_flow_ops
 
     val = op._outputs[index]
-    if op._type in ("Switch", "RefSwitch"):
+    if op._op_def.control_flow == "switch":
         ctxt = control_flow_ops.op_context(op)
         if ctxt is not None:
             g = op._graph
@@ -501,58 +501,66 @@ def gradients(
             op = queue.popleft()
             with _Colocate(graph, op, colocate_gradients_with_ops):
                 out_grads = _aggregated_grads(grads, op, aggregation_method, graph)
-                grad_fn = None
-                has_out_grads = any(g is not None for g in out_grads)
-                if has_out_grads and op not in stop_ops:
-                    grad_fn = get_gradient_function(op)
-                if grad_fn is not None and has_out_grads:
-                    for i, out_grad in enumerate(out_grads):
-                        if out_grad is None and op._outputs[i]._dtype._base in _TRAINABLE:
-                            out_grads[i] = _zeros_like_output(op, i)
-                    with graph.name_scope(op._name + "_grad"):
-                        in_grads = _as_list(grad_fn(op, *out_grads))
-                        if len(in_grads) != len(op._inputs):
-                            raise ValueError(
-                                f"Num gradients {len(in_grads)} generated for op {op.node_def} "
-                                f"do not match num inputs {len(op._inputs)}"
-                            )
-                        if gate_gradients and sum(g is not None for g in in_grads) > 1:
-                            in_grads = _gate(in_grads, graph)
-                else:
-                    in_grads = [None] * len(op._inputs)
+                in_grads = _input_grads(op, out_grads, op not in stop_ops, gate_gradients, graph)
                 for i, (t_in, in_grad) in enumerate(zip(op._inputs, in_grads)):
-                    if in_grad is None:
-                        continue
-                    if isinstance(in_grad, Tensor) and t_in._dtype._base is not dtypes.resource:
-                        try:
-                            in_grad.set_shape(t_in._shape)
-                        except ValueError:
-                            raise ValueError(
-                                "Incompatible shapes between op input and calculated input "
-                                f"gradient. Forward operation: {op._name}. Input index: {i}. "
-                                f"Original input shape: {t_in._shape}. Calculated input "
-                                f"gradient shape: {in_grad._shape}"
-                            ) from None
-                    _set_grad(grads, t_in, in_grad)
+                    if in_grad is not None:
+                        _check_grad_shape(op, i, t_in, in_grad)
+                        _set_grad(grads, t_in, in_grad)
             for t in op._inputs:
                 x_op = t._op
                 pending[x_op] -= 1
                 if pending[x_op] == 0:
                     queue.append(x_op)
+    return [_x_grad(x, grads, graph, aggregation_method, unconnected_gradients) for x in xs]
 
-    out = []
-    for x in xs:
-        op_grads = grads.get(x.op)
-        if not op_grads:
-            out.append(_unconnected(x, unconnected_gradients))
-            continue
-        g = op_grads[x._value_index]
-        if isinstance(g, list):  # never aggregated (its op was not visited)
-            g = _aggregated_single(g, graph, aggregation_method)
-        if g is None:
-            g = _unconnected(x, unconnected_gradients)
-        out.append(g)
-    return out
+
+def _input_grads(op: Operation, out_grads: list, differentiate: bool, gate: bool, graph):
+    """The gradients of `op`'s inputs from its outputs' (`out_grads`): its registered
+    gradient function's, or None for every input when it has none to apply."""
+    has_out_grads = any(g is not None for g in out_grads)
+    grad_fn = get_gradient_function(op) if has_out_grads and differentiate else None
+    if grad_fn is None:
+        return [None] * len(op._inputs)
+    for i, out_grad in enumerate(out_grads):
+        if out_grad is None and op._outputs[i]._dtype._base in _TRAINABLE:
+            out_grads[i] = _zeros_like_output(op, i)
+    with graph.name_scope(op._name + "_grad"):
+        in_grads = _as_list(grad_fn(op, *out_grads))
+        if len(in_grads) != len(op._inputs):
+            raise ValueError(
+                f"Num gradients {len(in_grads)} generated for op {op.node_def} "
+                f"do not match num inputs {len(op._inputs)}"
+            )
+        if gate and sum(g is not None for g in in_grads) > 1:
+            in_grads = _gate(in_grads, graph)
+    return in_grads
+
+
+def _check_grad_shape(op: Operation, i: int, t_in: Tensor, in_grad) -> None:
+    """Gives a dense input gradient its input's static shape (ValueError if they clash)."""
+    if isinstance(in_grad, Tensor) and t_in._dtype._base is not dtypes.resource:
+        try:
+            in_grad.set_shape(t_in._shape)
+        except ValueError:
+            raise ValueError(
+                "Incompatible shapes between op input and calculated input "
+                f"gradient. Forward operation: {op._name}. Input index: {i}. "
+                f"Original input shape: {t_in._shape}. Calculated input "
+                f"gradient shape: {in_grad._shape}"
+            ) from None
+
+
+def _x_grad(x: Tensor, grads: dict, graph, aggregation_method, unconnected_gradients):
+    """The gradient collected for `x` (aggregated if its op was never visited)."""
+    op_grads = grads.get(x.op)
+    if not op_grads:
+        return _unconnected(x, unconnected_gradients)
+    g = op_grads[x._value_index]
+    if isinstance(g, list):  # never aggregated (its op was not visited)
+        g = _aggregated_single(g, graph, aggregation_method)
+    if g is None:
+        g = _unconnected(x, unconnected_gradients)
+    return g
 
 
 def _aggregated_single(grad_list: list, graph, aggregation_method):

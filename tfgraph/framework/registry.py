@@ -39,6 +39,26 @@ impossible shapes (TF does so at graph-construction time).
 Gradients: grad(op, *output_grads) -> list with one entry (Tensor, IndexedSlices or
 None) per input; `NOT_DIFFERENTIABLE` marks ops with no gradient; leaving `grad` unset
 means "no gradient defined" (tf.gradients raises LookupError).
+
+Traits: what the engine (plans, gradients, saver, graph_util) may assume about an op.
+They read these, never op-type names:
+    stateful=True       TF's OpDef flag: running the op twice may differ (random, I/O,
+                        variables); never folded, dropped or deduplicated
+    side_effect=True    not stateful in TF's OpDef, yet running it matters beyond its
+                        outputs (a check that raises, a print): never folded or dropped
+    placeholder=True    its value comes from a feed (running it unfed is an error)
+    variable=True       produces a variable's storage: one object per session, its state
+                        in the session's resource store for the op's device
+    constant=True       its output is fixed when the graph is built (Const)
+    forwards_input=True output 0 is input 0 unchanged (Identity): plans let them share
+                        one slot, and reading a reference input through it is a read
+    static_value=f      f(op) -> the output's value from its input's static shape, or None
+                        (Shape, Size, Rank): plans fold it when the shape is fully known
+    control_flow=role   "switch" (forwards to one output, the other is dead), "merge"
+                        (forwards the live input), "enter", "exit", "next_iteration",
+                        "loop_cond": ops whose liveness the plan tracks
+Pure ops (none of stateful, side_effect, placeholder, variable, no reference inputs or
+outputs) may be folded when their inputs are constant and dropped when unused.
 """
 
 from __future__ import annotations
@@ -222,23 +242,35 @@ def _parse_int_list(text: str) -> list:
     return [int(t) for t in body.split(",")] if body else []
 
 
+CONTROL_FLOW_ROLES = frozenset({"switch", "merge", "enter", "exit", "next_iteration", "loop_cond"})
+
+
 class OpDef:
     """Everything tfgraph knows about one op type."""
 
     __slots__ = (
         "allows_uninitialized_input",
         "attrs",
+        "constant",
+        "control_flow",
+        "forwards_input",
         "grad",
         "has_ref_inputs",
+        "has_ref_outputs",
         "input_names",
         "inputs",
+        "is_pure",
         "is_stateful",
         "kernel",
         "make_kernel",
         "name",
         "outputs",
+        "placeholder",
         "shape",
+        "side_effect",
         "single_output",
+        "static_value",
+        "variable",
     )
 
     def __init__(
@@ -253,6 +285,7 @@ class OpDef:
         grad,
         is_stateful,
         allows_uninitialized_input,
+        traits: dict | None = None,
     ) -> None:
         self.name = name
         self.attrs: dict[str, AttrDef] = {a.name: a for a in map(AttrDef, attrs)}
@@ -275,6 +308,26 @@ class OpDef:
         self.grad = grad
         self.is_stateful = is_stateful
         self.allows_uninitialized_input = allows_uninitialized_input
+        traits = traits or {}
+        self.side_effect: bool = traits.get("side_effect", False)
+        self.placeholder: bool = traits.get("placeholder", False)
+        self.variable: bool = traits.get("variable", False)
+        self.constant: bool = traits.get("constant", False)
+        self.forwards_input: bool = traits.get("forwards_input", False)
+        self.static_value: Callable | None = traits.get("static_value")
+        self.control_flow: str | None = traits.get("control_flow")
+        if self.control_flow is not None and self.control_flow not in CONTROL_FLOW_ROLES:
+            raise ValueError(f"op {name}: unknown control-flow role {self.control_flow!r}")
+        self.has_ref_outputs = any(a.is_ref for a in self.outputs)
+        # Running a pure op only computes its outputs (its control inputs aside).
+        self.is_pure = not (
+            is_stateful
+            or self.side_effect
+            or self.placeholder
+            or self.variable
+            or self.has_ref_inputs
+            or self.has_ref_outputs
+        )
 
     def flat_ref_flags(self, attrs: dict) -> list[bool]:
         """For each flat input (list arguments expanded), whether it is a reference."""
@@ -307,8 +360,16 @@ def register_op(
     grad=None,
     stateful: bool = False,
     allows_uninitialized_input: bool = False,
+    side_effect: bool = False,
+    placeholder: bool = False,
+    variable: bool = False,
+    constant: bool = False,
+    forwards_input: bool = False,
+    static_value: Callable | None = None,
+    control_flow: str | None = None,
 ) -> OpDef:
-    """Declares op type `name`; see the module docstring for the signature language."""
+    """Declares op type `name`; see the module docstring for the signature language
+    and the traits."""
     if name in _REGISTRY:
         raise KeyError(f"Op type {name!r} is already registered")
     if kernel is not None and make_kernel is not None:
@@ -324,6 +385,15 @@ def register_op(
         grad,
         stateful,
         allows_uninitialized_input,
+        {
+            "side_effect": side_effect,
+            "placeholder": placeholder,
+            "variable": variable,
+            "constant": constant,
+            "forwards_input": forwards_input,
+            "static_value": static_value,
+            "control_flow": control_flow,
+        },
     )
     _REGISTRY[name] = op_def
     return op_def

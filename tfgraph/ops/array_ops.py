@@ -92,6 +92,7 @@ register_op(
     shape=_const_shape,
     make_kernel=_const_kernel,
     grad=NOT_DIFFERENTIABLE,
+    constant=True,
 )
 
 
@@ -122,6 +123,7 @@ register_op(
     shape=_placeholder_shape,
     make_kernel=_placeholder_kernel,
     grad=NOT_DIFFERENTIABLE,
+    placeholder=True,
 )
 
 
@@ -148,6 +150,7 @@ register_op(
     shape=_placeholder_with_default_shape,
     kernel=lambda x: x,
     grad=lambda op, grad: [grad],
+    placeholder=True,
 )
 
 
@@ -172,6 +175,7 @@ register_op(
     shape=common_shapes.unchanged_shape,
     kernel=lambda x: x,
     grad=lambda op, grad: [grad],
+    forwards_input=True,
 )
 
 
@@ -191,6 +195,30 @@ def _shape_kernel(op, ctx):
     return lambda x: np.array(np.shape(x), dtype=np_dtype)
 
 
+def _known_dims(op):
+    """The input's static dims when fully known (shape inference guarantees them at run
+    time, feeds included), else None."""
+    dims = op._inputs[0]._shape._dims
+    return None if dims is None or None in dims else dims
+
+
+def _shape_static_value(op):
+    dims = _known_dims(op)
+    return None if dims is None else np.array(dims, op._attrs["out_type"].np_dtype)
+
+
+def _size_static_value(op):
+    dims = _known_dims(op)
+    if dims is None:
+        return None
+    return np.array(int(np.prod(dims, dtype=np.int64)), op._attrs["out_type"].np_dtype)
+
+
+def _rank_static_value(op):
+    dims = op._inputs[0]._shape._dims
+    return None if dims is None else np.array(len(dims), np.int32)
+
+
 register_op(
     "Shape",
     inputs=["input: T"],
@@ -199,6 +227,7 @@ register_op(
     shape=_shape_shape,
     make_kernel=_shape_kernel,
     grad=NOT_DIFFERENTIABLE,
+    static_value=_shape_static_value,
 )
 
 
@@ -215,6 +244,7 @@ register_op(
     shape=common_shapes.scalar_shape,
     make_kernel=_size_kernel,
     grad=NOT_DIFFERENTIABLE,
+    static_value=_size_static_value,
 )
 
 register_op(
@@ -225,6 +255,7 @@ register_op(
     shape=common_shapes.scalar_shape,
     kernel=lambda x: np.array(np.ndim(x), dtype=np.int32),
     grad=NOT_DIFFERENTIABLE,
+    static_value=_rank_static_value,
 )
 
 
@@ -2537,6 +2568,7 @@ register_op(
     shape=common_shapes.unchanged_shape,
     kernel=lambda x: x,
     grad=NOT_DIFFERENTIABLE,
+    forwards_input=True,
 )
 
 

@@ -178,6 +178,7 @@ register_op(
     shape=_switch_shape,
     kernel=_switch_kernel,
     grad=_switch_grad,
+    control_flow="switch",
 )
 register_op(
     "RefSwitch",
@@ -188,6 +189,7 @@ register_op(
     kernel=_switch_kernel,
     grad=_switch_grad,
     allows_uninitialized_input=True,
+    control_flow="switch",
 )
 
 
@@ -227,6 +229,7 @@ register_op(
     shape=_merge_shape,
     kernel=_merge_kernel,
     grad=_merge_grad,
+    control_flow="merge",
 )
 register_op(
     "RefMerge",
@@ -236,11 +239,8 @@ register_op(
     shape=_merge_shape,
     kernel=_merge_kernel,
     grad=_merge_grad,
+    control_flow="merge",
 )
-
-# Op types at which the plan must track dead values.
-DEAD_SOURCES = frozenset({"Switch", "RefSwitch"})
-MERGE_TYPES = frozenset({"Merge", "RefMerge"})
 
 
 def switch(data, pred, name: str | None = None):
