@@ -219,7 +219,7 @@ def _random_program(draw_op, draw_pick, n_ops: int):
 def test_folding_never_changes_results():
     hypothesis = pytest.importorskip("hypothesis")
     st = hypothesis.strategies
-    from tfgraph.client import plan as plan_module
+    from tfgraph.client import passes
 
     fewer_steps = []
 
@@ -250,7 +250,7 @@ def test_folding_never_changes_results():
             except tf.errors.InvalidArgumentError:
                 return  # (a random program may not broadcast at run time)
             with pytest.MonkeyPatch.context() as mp:
-                mp.setattr(plan_module, "_fold_constants", lambda ordered, fed, ctx: ({}, {}))
+                mp.setattr(passes, "fold_constants", lambda *args, **kwargs: ({}, {}))
                 plain, n_plain = run_program(fetches, v, feed)
         for a, b in zip(folded, plain):
             np.testing.assert_array_equal(a, b)

@@ -1,0 +1,227 @@
+"""Each plan pass on its own (tfgraph/client/passes), and the plan they build together:
+traits, not op-type names, decide what is folded, aliased, dropped or dead-checked."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tfgraph.client import passes
+from tfgraph.client.passes import KernelContext
+from tfgraph.framework.resources import DEAD, DeviceStores
+from tfgraph.ops import array_ops, control_flow_ops
+
+
+def _ctx():
+    return KernelContext(DeviceStores(), None, tf.get_default_graph())
+
+
+def _plan(sess):
+    return list(sess._cache.values())[-1].plan
+
+
+# -- prune ----------------------------------------------------------------------------
+def test_needed_ops_stop_at_feeds_and_skip_unrelated_ops():
+    x = tf.placeholder(tf.float32, [], name="x")
+    a = tf.add(x, 1.0, name="a")
+    b = tf.multiply(a, 2.0, name="b")
+    tf.negative(x, name="unrelated")
+    names = {op.name for op in passes.needed_ops([b], [], set(), {})}
+    assert names == {"x", "a", "a/y", "b", "b/y"}
+    fed = {op.name for op in passes.needed_ops([b], [], {a}, {})}
+    assert fed == {"b", "b/y"}
+
+
+def test_a_control_dependency_on_a_fed_placeholder_is_met_by_the_feed():
+    x = tf.placeholder(tf.float32, [], name="x")
+    with tf.control_dependencies([x.op]):
+        y = tf.constant(1.0, name="y")
+    assert {op.name for op in passes.needed_ops([y], [], {x}, {})} == {"y"}
+    assert {op.name for op in passes.needed_ops([y], [], set(), {})} == {"x", "y"}
+
+
+def test_anchors_replace_a_folded_ops_inputs():
+    x = tf.placeholder(tf.float32, [2], name="x")
+    s = array_ops._shape_internal(tf.square(x, name="sq"), optimize=False)
+    anchors = {s.op: (x.op,)}
+    assert {op.name for op in passes.needed_ops([s], [], set(), anchors)} == {s.op.name, "x"}
+
+
+def test_purity_reads_traits_and_control_inputs():
+    v = tf.Variable(1.0, name="v")
+    c = tf.constant(2.0)
+    pure = tf.add(c, c)
+    with tf.control_dependencies([v.assign(3.0)]):
+        guarded = tf.add(c, c)
+    cache: dict = {}
+    assert passes.is_pure(pure.op, cache)
+    assert not passes.is_pure(guarded.op, cache)  # an update among its control inputs
+    assert not passes.is_pure(v.op, cache)  # variable trait
+    assert not passes.is_pure(tf.placeholder(tf.float32).op, cache)  # placeholder trait
+    assert not passes.is_pure(tf.random_uniform([2]).op, cache)  # stateful
+
+
+def test_purity_of_a_long_control_chain_needs_no_recursion():
+    prev = tf.no_op()
+    for _ in range(5000):
+        with tf.control_dependencies([prev]):
+            prev = tf.no_op()
+    assert passes.is_pure(prev, {})
+
+
+def test_unused_pure_ops_are_dropped_unless_kept_or_effectful():
+    x = tf.placeholder(tf.float32, [], name="x")
+    y = tf.square(x, name="y")
+    side = tf.negative(x, name="side")  # pure, reached only through a control edge
+    check = tf.Assert(tf.greater(x, 0.0), [x], name="check")  # stateful: never dropped
+    with tf.control_dependencies([side.op, check]):
+        out = tf.identity(y, name="out")
+    needed = passes.needed_ops([out], [], set(), {})
+    kept = {op.name for op in passes.drop_unused_pure_ops(needed, {out.op})}
+    assert "side" not in kept and "y" in kept
+    assert "check/AssertGuard/Assert" in kept  # stateful
+    kept = passes.drop_unused_pure_ops(needed, {out.op, side.op})
+    assert side.op in kept
+
+
+# -- schedule -------------------------------------------------------------------------
+def test_order_is_creation_order_when_that_is_topological():
+    a = tf.constant(1.0, name="a")
+    b = tf.add(a, a, name="b")
+    c = tf.negative(b, name="c")
+    ordered = passes.order({c.op, a.op, b.op})
+    assert [op.name for op in ordered] == ["a", "b", "c"]
+
+
+def test_order_follows_edges_added_after_creation():
+    a = tf.constant(1.0, name="a")
+    b = tf.constant(2.0, name="b")
+    b.op._add_control_input(tf.negative(a, name="late").op)  # made after b, runs before
+    late = tf.get_default_graph().get_operation_by_name("late")
+    names = [op.name for op in passes.order({a.op, b.op, late})]
+    assert names.index("late") < names.index("b")
+
+
+# -- control --------------------------------------------------------------------------
+def test_the_dead_region_is_what_lies_downstream_of_a_switch():
+    x = tf.placeholder(tf.float32, [], name="x")
+    p = tf.placeholder(tf.bool, [], name="p")
+    before = tf.square(x, name="before")
+    f, t = control_flow_ops.switch(before, p)
+    after = tf.add(t, 1.0, name="after")
+    with tf.control_dependencies([f.op]):
+        guarded = tf.constant(0.0, name="guarded")
+    merged = control_flow_ops.merge([after, guarded])[0]
+    ordered = passes.order(passes.needed_ops([merged], [], set(), {}))
+    region = {op.name for op in passes.dead_region(ordered)}
+    assert {"after", "guarded", merged.op.name} <= region
+    assert "before" not in region and f.op.name not in region
+
+
+# -- fold -----------------------------------------------------------------------------
+def test_folding_computes_pure_ops_on_constants_and_known_shapes_once():
+    x = tf.placeholder(tf.float32, [2, 3], name="x")
+    c = tf.constant([1.0, 2.0], name="c")
+    doubled = tf.multiply(c, 2.0, name="doubled")
+    shape = array_ops._shape_internal(x, optimize=False)
+    rand = tf.random_uniform([2], name="rand")
+    mixed = tf.add(doubled, rand, name="mixed")
+    ordered = passes.order(passes.needed_ops([doubled, shape, mixed], [], set(), {}))
+    values, anchors = passes.fold_constants(ordered, set(), _ctx())
+    np.testing.assert_array_equal(values[doubled], [2.0, 4.0])
+    np.testing.assert_array_equal(values[shape], [2, 3])
+    assert anchors[shape.op] == (x.op,)  # the shaped op still runs
+    assert c not in values  # constants are pre-filled, not folded
+    assert mixed not in values and rand not in values  # stateful: computed every run
+    assert not values[doubled].flags.writeable
+
+
+def test_folding_leaves_excluded_ops_and_fed_outputs_alone():
+    c = tf.constant(3.0)
+    sq = tf.square(c, name="sq")
+    ordered = passes.order(passes.needed_ops([sq], [], set(), {}))
+    assert sq not in passes.fold_constants(ordered, set(), _ctx(), exclude=[sq.op])[0]
+    assert sq not in passes.fold_constants(ordered, {sq}, _ctx())[0]
+
+
+# -- slots and liveness ---------------------------------------------------------------
+def test_forwarding_ops_share_their_inputs_slot_but_reads_of_variables_do_not():
+    v = tf.Variable([1.0], name="v")
+    x = tf.placeholder(tf.float32, [1], name="x")
+    a = tf.identity(x, name="a")
+    s = tf.stop_gradient(a, name="s")
+    r = array_ops.identity(v.op.outputs[0], name="r")  # reads the variable: a step
+    out = tf.add(s, r, name="out")
+    ordered = passes.order(passes.needed_ops([out], [], {x}, {}))
+    slots = passes.assign_slots(ordered, [x], [out, v.op.outputs[0]], {x}, {}, [])
+    assert slots.slot_of[a] == slots.slot_of[x] == slots.slot_of[s]
+    assert {op.name for op in slots.aliased} == {"a", "s"}
+    assert slots.slot_of[r] != slots.slot_of[v.op.outputs[0]]
+    assert slots.ref_fetches == (1,) and slots.fetch_slots[1] in slots.snapshot_of.values()
+
+
+def test_ops_that_may_see_dead_values_get_liveness_slots_and_no_alias():
+    x = tf.placeholder(tf.float32, [], name="x")
+    _, t = control_flow_ops.switch(x, tf.constant(True))
+    i = tf.identity(t, name="i")
+    ordered = passes.order(passes.needed_ops([i], [], set(), {}))
+    region = passes.dead_region(ordered)
+    slots = passes.assign_slots(ordered, [], [i], set(), {}, region)
+    assert i.op in slots.live_of and i.op not in slots.aliased
+
+
+def test_each_value_dies_at_its_last_reader():
+    x = tf.placeholder(tf.float32, [None], name="x")
+    a = tf.multiply(x, 2.0, name="a")
+    b = tf.add(a, 1.0, name="b")
+    out = tf.reduce_sum(b, name="out")
+    ordered = passes.order(passes.needed_ops([out], [], {x}, {}))
+    slots = passes.assign_slots(ordered, [x], [out], {x}, {}, [])
+    dead = passes.frees(ordered, slots, {})
+    position = {op.name: i for i, op in enumerate(ordered)}
+    assert slots.slot_of[a] in dead[position["b"]]
+    assert slots.slot_of[b] in dead[position["out"]]
+    freed = {s for ss in dead.values() for s in ss}
+    assert slots.slot_of[x] not in freed and slots.slot_of[out] not in freed
+    assert slots.slot_of[ordered[position["a"] - 1]._outputs[0]] not in freed  # a constant
+
+
+# -- lower, and the passes together ---------------------------------------------------
+def test_lowering_makes_no_step_for_noops_constants_and_forwarding_ops():
+    x = tf.placeholder(tf.float32, [], name="x")
+    y = tf.identity(tf.add(x, 1.0, name="add"), name="y")
+    done = tf.group(y, name="done")
+    with tf.Session() as sess:
+        assert sess.run([y, done], {x: 1.0}) == [2.0, None]
+        assert [op.name for op in _plan(sess).step_ops] == ["add"]
+
+
+def test_a_cond_only_dead_checks_its_own_region():
+    """Dropout-style graphs: a tf.cond no longer turns folding, aliasing and frees off
+    for the whole plan."""
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    training = tf.placeholder_with_default(False, [], name="training")
+    h = tf.identity(tf.matmul(x, tf.ones([3, 3]) * 2.0), name="h")
+    y = tf.cond(training, lambda: h * 0.5, lambda: h)
+    out = tf.reduce_sum(y, name="out")
+    feed = {x: np.ones((2, 3), np.float32)}
+    with tf.Session() as sess:
+        assert sess.run(out, feed) == 36.0
+        assert sess.run(out, {**feed, training: True}) == 18.0
+        plan = _plan(sess)
+        names = [op.name if op is not None else None for op in plan.step_ops]
+        assert "h" not in names  # aliased
+        assert not any(n and n.startswith("mul") for n in names)  # ones * 2 is folded
+        assert plan.has_dead
+
+
+def test_a_switch_output_fetched_while_dead_raises_tfs_error():
+    x = tf.constant(1.0)
+    f, _ = control_flow_ops.switch(x, tf.constant(True))
+    with (
+        tf.Session() as sess,
+        pytest.raises(tf.errors.InvalidArgumentError, match="does not have value"),
+    ):
+        sess.run(f)
+    assert DEAD is not None

@@ -1,0 +1,38 @@
+"""The passes that turn one `Session.run` signature into an `ExecutionPlan`.
+
+Each pass is a small function over the ops it is given, reading op traits from the
+registry (`OpDef.is_pure`, `constant`, `variable`, `placeholder`, `forwards_input`,
+`static_value`, `control_flow`), never op-type names. In the order `ExecutionPlan`
+runs them:
+
+    prune      the ops the fetches and targets need; pure ops nothing reads are dropped
+    schedule   a deterministic topological order
+    control    the ops that may see dead values (downstream of a Switch)
+    fold       values that are the same at every run, computed once (with anchors)
+    slots      a slot per live value; forwarding ops share their input's slot
+    liveness   where each slot dies, so steps free it
+    lower      one pre-bound closure (step) per op that computes something
+"""
+
+from tfgraph.client.passes.control import dead_region
+from tfgraph.client.passes.fold import fold_constants
+from tfgraph.client.passes.liveness import frees
+from tfgraph.client.passes.lower import KernelContext, bind_kernel, lower
+from tfgraph.client.passes.prune import drop_unused_pure_ops, is_pure, needed_ops
+from tfgraph.client.passes.schedule import order
+from tfgraph.client.passes.slots import Slots, assign_slots
+
+__all__ = [
+    "KernelContext",
+    "Slots",
+    "assign_slots",
+    "bind_kernel",
+    "dead_region",
+    "drop_unused_pure_ops",
+    "fold_constants",
+    "frees",
+    "is_pure",
+    "lower",
+    "needed_ops",
+    "order",
+]

@@ -1,0 +1,32 @@
+"""Liveness: where each slot's value dies, so the step that last reads it frees it."""
+
+from __future__ import annotations
+
+from tfgraph.client.passes.slots import Slots
+from tfgraph.framework.ops import Operation
+
+__all__ = ["frees"]
+
+
+def frees(ordered: list[Operation], slots: Slots, anchors: dict) -> dict[int, list[int]]:
+    """{position in `ordered`: the slots no later op reads}. Fed and fetched slots are
+    kept, and so are values the plan's template holds for every run (constants, the
+    variables' cells, folded values): the template keeps them alive anyway."""
+    slot_of = slots.slot_of
+    last_use: dict[int, int] = {}
+    keep = set(slots.fetch_slots)
+    keep.update(slots.feed_slots)
+    for i, op in enumerate(ordered):
+        if op in anchors:
+            keep.update(slot_of[t] for t in op._outputs if t in slot_of)
+            continue  # (a folded op reads nothing)
+        op_def = op._op_def
+        if op_def.constant or op_def.variable:
+            keep.update(slot_of[t] for t in op._outputs if t in slot_of)
+        for t in op._inputs:
+            last_use[slot_of[t]] = i
+    out: dict[int, list[int]] = {}
+    for s, i in last_use.items():
+        if s not in keep:
+            out.setdefault(i, []).append(s)
+    return out

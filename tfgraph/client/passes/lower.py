@@ -1,0 +1,337 @@
+"""Lowering: one pre-bound closure (a step) per op that computes something.
+
+A run is a loop of these calls over a flat list of values (`v`), so for small ops the
+call is most of the time: the common shapes (one output, up to three inputs, at most
+one slot to free) get closures of their own.
+"""
+
+from __future__ import annotations
+
+from tfgraph import errors
+from tfgraph.client.passes.slots import Slots
+from tfgraph.framework.ops import Operation, Tensor
+from tfgraph.framework.resources import DEAD, DeviceStores, ResourceStore
+
+__all__ = ["KernelContext", "bind_kernel", "lower"]
+
+
+class KernelContext:
+    """What a kernel factory may use: the session's config, its graph, and the resource
+    store of the task each op is placed on (`resources_for`)."""
+
+    __slots__ = ("config", "graph", "stores")
+
+    def __init__(self, stores: DeviceStores, config, graph) -> None:
+        self.stores = stores
+        self.config = config
+        self.graph = graph
+
+    def resources_for(self, op) -> ResourceStore:
+        """The store holding `op`'s state (variables, random streams): its device's."""
+        return self.stores.for_device(op._device)
+
+
+def bind_kernel(op: Operation, ctx: KernelContext):
+    """The op's kernel with its attrs and the session's resources bound."""
+    op_def = op._op_def
+    if op_def.make_kernel is not None:
+        return op_def.make_kernel(op, ctx)
+    if op_def.kernel is not None:
+        return op_def.kernel
+    raise errors.UnimplementedError(
+        None,
+        op,
+        f"tfgraph has no kernel for op type '{op._type}' (node {op._name}); it can be built "
+        "and exported but not run.",
+    )
+
+
+def lower(
+    ordered: list[Operation],
+    slots: Slots,
+    dead_after: dict[int, list[int]],
+    folded: dict,
+    anchors: dict,
+    fed: set,
+    ctx: KernelContext,
+):
+    """(template, steps, step_ops): the value list every run starts from (constants,
+    the variables' cells, folded values), the steps, and the op of each step (None for
+    a fetch snapshot) that names it in errors."""
+    slot_of = slots.slot_of
+    template: list = [None] * slots.n_slots
+    steps: list = []
+    step_ops: list = []
+    for i, op in enumerate(ordered):
+        if op in anchors:  # folded: its values start every run
+            for t in op._outputs:
+                s = slot_of.get(t)
+                if s is not None:
+                    template[s] = folded[t]
+            continue
+        op_def = op._op_def
+        in_region = op in slots.live_of
+        dead = dead_after.get(i, ())
+        if not in_region and (op in slots.aliased or (not op._outputs and op_def.is_pure)):
+            pass  # shares its input's slot, or only orders (a NoOp): no step
+        elif (op_def.constant or op_def.variable) and not in_region:
+            # the same object at every run of a session: computed once, here (binding
+            # a variable's kernel makes its cell, even when only the op is run)
+            fn = bind_kernel(op, ctx)
+            s = slot_of.get(op._outputs[0])
+            if s is not None:
+                template[s] = fn()
+                _snapshot(op._outputs[0], slots, steps, step_ops)
+        elif in_region:
+            steps.append(_dead_step(op, _kernel(op, ctx), slots, fed))
+            step_ops.append(op)
+            for t in op._outputs:
+                _snapshot(t, slots, steps, step_ops)
+        else:
+            snapshots = [t for t in op._outputs if t in slots.snapshot_of]
+            # (the op's dead inputs are freed in its step, unless a snapshot of its
+            # output comes between)
+            frees_here = () if snapshots else tuple(dead)
+            steps.append(_step(op, _kernel(op, ctx), slots, fed, frees_here))
+            step_ops.append(op)
+            for t in snapshots:
+                _snapshot(t, slots, steps, step_ops)
+            if not snapshots:
+                continue
+        if dead:
+            steps.append(_make_free(tuple(dead)))
+            step_ops.append(op)
+    return template, tuple(steps), tuple(step_ops)
+
+
+def _kernel(op: Operation, ctx: KernelContext):
+    """The op's bound kernel, reading reference inputs its OpDef takes as values."""
+    fn = bind_kernel(op, ctx)
+    inputs = op._inputs
+    if not any(t._dtype._base is not t._dtype for t in inputs):
+        return fn
+    deref = tuple(
+        k
+        for k, (t, arg_is_ref) in enumerate(zip(inputs, op._op_def.flat_ref_flags(op._attrs)))
+        if t._dtype.is_ref_dtype and not arg_is_ref
+    )
+    if not deref:
+        return fn
+    if op._op_def.forwards_input and len(inputs) == 1:
+        name = op._name
+        return lambda cell: cell.read(name)
+    return _deref_wrapper(fn, deref, op._name)
+
+
+def _outs(op: Operation, slots: Slots, fed: set) -> tuple[int, ...]:
+    """The output slots (-1: discarded). A fed output keeps its fed value: the op may
+    run for its other outputs or for a control dependency."""
+    slot_of = slots.slot_of
+    outputs = op._outputs
+    if len(outputs) == 1:
+        s = slot_of.get(outputs[0])
+        return (-1 if s is None or outputs[0] in fed else s,)
+    outs = tuple(-1 if t in fed else slot_of.get(t, -1) for t in outputs)
+    while outs and outs[-1] < 0 and len(outs) > 1:
+        outs = outs[:-1]
+    return outs
+
+
+def _step(op, fn, slots: Slots, fed: set, dead: tuple[int, ...]):
+    ins = tuple([slots.slot_of[t] for t in op._inputs])
+    single = op._op_def.single_output or not op._outputs
+    return make_step(fn, ins, _outs(op, slots, fed), single, dead)
+
+
+def _dead_step(op, fn, slots: Slots, fed: set):
+    ins = tuple([slots.slot_of[t] for t in op._inputs])
+    live_of = slots.live_of
+    ctrl_live = tuple(live_of[c] for c in op._control_inputs if c in live_of)
+    single = op._op_def.single_output or not op._outputs
+    is_merge = op._op_def.control_flow == "merge"
+    return make_dead_step(fn, ins, _outs(op, slots, fed), single, ctrl_live, live_of[op], is_merge)
+
+
+def _snapshot(t: Tensor, slots: Slots, steps: list, step_ops: list) -> None:
+    snap = slots.snapshot_of.get(t)
+    if snap is not None:
+        steps.append(make_snapshot(slots.slot_of[t], snap, t))
+        step_ops.append(None)
+
+
+def _deref_wrapper(fn, positions: tuple[int, ...], op_name: str):
+    """Wraps `fn` so the reference inputs at `positions` are read as values."""
+
+    def call(*args):
+        args = list(args)
+        for p in positions:
+            if args[p] is not DEAD:
+                args[p] = args[p].read(op_name)
+        return fn(*args)
+
+    return call
+
+
+def make_step(
+    fn, ins: tuple[int, ...], outs: tuple[int, ...], single: bool, dead: tuple[int, ...] = ()
+):
+    """A closure running `fn` on slots `ins` and storing results in slots `outs`
+    (-1 = discard), then freeing the slots `dead` (values no later step reads). `single`:
+    `fn` returns one value rather than a sequence."""
+    n = len(ins)
+    o = outs[0] if single and outs else -1
+    if single and o >= 0 and n == 2 and len(dead) == 2:  # a binary op on two temporaries
+        a, b = ins
+        d, e = dead
+
+        def step(v):
+            v[o] = fn(v[a], v[b])
+            v[d] = v[e] = None
+
+        return step
+    if single and o >= 0 and n <= 3 and len(dead) <= 1:
+        return _small_step(fn, ins, o, dead[0] if dead else -1)
+    if single:
+        if o >= 0:
+
+            def general(v):
+                v[o] = fn(*[v[i] for i in ins])
+                for d in dead:
+                    v[d] = None
+
+        else:
+
+            def general(v):
+                fn(*[v[i] for i in ins])
+                for d in dead:
+                    v[d] = None
+
+        return general
+    pairs = tuple((k, s) for k, s in enumerate(outs) if s >= 0)
+
+    def multi(v):
+        result = fn(*[v[i] for i in ins])
+        for k, s in pairs:
+            v[s] = result[k]
+        for d in dead:
+            v[d] = None
+
+    return multi
+
+
+def _small_step(fn, ins: tuple[int, ...], o: int, d: int):
+    """A step for one output and up to three inputs, freeing slot `d` (-1: none)."""
+    n = len(ins)
+    if d >= 0:
+        if n == 0:
+
+            def step(v):
+                v[o] = fn()
+                v[d] = None
+
+        elif n == 1:
+            (a,) = ins
+
+            def step(v):
+                v[o] = fn(v[a])
+                v[d] = None
+
+        elif n == 2:
+            a, b = ins
+
+            def step(v):
+                v[o] = fn(v[a], v[b])
+                v[d] = None
+
+        else:
+            a, b, c = ins
+
+            def step(v):
+                v[o] = fn(v[a], v[b], v[c])
+                v[d] = None
+
+    elif n == 0:
+
+        def step(v):
+            v[o] = fn()
+
+    elif n == 1:
+        (a,) = ins
+
+        def step(v):
+            v[o] = fn(v[a])
+
+    elif n == 2:
+        a, b = ins
+
+        def step(v):
+            v[o] = fn(v[a], v[b])
+
+    else:
+        a, b, c = ins
+
+        def step(v):
+            v[o] = fn(v[a], v[b], v[c])
+
+    return step
+
+
+def make_dead_step(fn, ins, outs, single: bool, ctrl_live, live: int, is_merge: bool):
+    """A step for an op that may receive dead values (downstream of a Switch): it does
+    not run when an input or a control input is dead and then marks its outputs dead.
+    A Merge runs unless all its inputs are dead."""
+    out_slots = tuple(s for s in outs if s >= 0)
+
+    def step(v):
+        dead = False
+        for c in ctrl_live:
+            if v[c] is DEAD:
+                dead = True
+                break
+        if not dead:
+            args = [v[i] for i in ins]
+            if is_merge:
+                dead = all(a is DEAD for a in args)
+            else:
+                dead = any(a is DEAD for a in args)
+        if dead:
+            for s in out_slots:
+                v[s] = DEAD
+            v[live] = DEAD
+            return
+        result = fn(*args)
+        if single:
+            if outs and outs[0] >= 0:
+                v[outs[0]] = result
+        else:
+            for k, s in enumerate(outs):
+                if s >= 0:
+                    v[s] = result[k]
+        v[live] = True
+
+    return step
+
+
+def make_snapshot(src: int, dst: int, tensor: Tensor):
+    """Checks the reference in slot `src` (a fetched variable) right after its op runs,
+    as TF's _Retval does (so fetching an uninitialized variable fails there), and keeps
+    the cell in slot `dst`: its value is read when the run ends. TF's fetched ref tensor
+    aliases the variable's buffer, so `sess.run([train_op, global_step])` returns the
+    value after the run's in-place updates; reading at the end gives the same."""
+    retval = f"_retval_{tensor.op.name}_{tensor.value_index}_0"
+
+    def snapshot(v):
+        ref = v[src]
+        if ref is not DEAD:
+            ref.read(retval)
+        v[dst] = ref
+
+    return snapshot
+
+
+def _make_free(slots: tuple[int, ...]):
+    def free(v):
+        for s in slots:
+            v[s] = None
+
+    return free
