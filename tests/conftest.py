@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import tfgraph as tf
-from tfgraph.client import session as _session
+from tfgraph.framework import default_session as _session
 from tfgraph.framework import graph as _graph
 
 

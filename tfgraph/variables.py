@@ -361,7 +361,7 @@ class Variable:
     def load(self, value, session=None) -> None:
         """Sets the value in `session` by running the initializer with `value` fed."""
         if session is None:
-            from tfgraph.client.session import get_default_session
+            from tfgraph.framework.default_session import get_default_session
 
             session = get_default_session()
             if session is None:

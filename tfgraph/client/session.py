@@ -17,51 +17,15 @@ from tfgraph import errors
 from tfgraph.client.fetch import FetchMapper
 from tfgraph.client.plan import ExecutionPlan, KernelContext, fetch_value
 from tfgraph.framework import graph as graph_mod
-from tfgraph.framework.ops import Operation, Tensor
-from tfgraph.framework.resources import ResourceStore
+from tfgraph.framework.default_session import DefaultSessionContext, get_default_session
+from tfgraph.framework.ops import Tensor
+from tfgraph.framework.resources import DeviceStores
 
 __all__ = [
     "InteractiveSession",
     "Session",
     "get_default_session",
 ]
-
-
-class _DefaultSessionStack(threading.local):
-    def __init__(self) -> None:
-        self.stack: list[Session] = []
-
-
-_default_session_stack = _DefaultSessionStack()
-
-
-def get_default_session():
-    """The innermost session made default in this thread (`with sess:`), or None."""
-    stack = _default_session_stack.stack
-    return stack[-1] if stack else None
-
-
-class _DefaultSessionContext:
-    __slots__ = ("_graph_ctx", "_session")
-
-    def __init__(self, session: Session, enter_graph: bool) -> None:
-        self._session = session
-        self._graph_ctx = session.graph.as_default() if enter_graph else None
-
-    def __enter__(self):
-        _default_session_stack.stack.append(self._session)
-        if self._graph_ctx is not None:
-            self._graph_ctx.__enter__()
-        return self._session
-
-    def __exit__(self, *exc) -> None:
-        if self._graph_ctx is not None:
-            self._graph_ctx.__exit__(*exc)
-        stack = _default_session_stack.stack
-        if stack and stack[-1] is self._session:
-            stack.pop()
-        elif self._session in stack:
-            stack.remove(self._session)
 
 
 class _FeedConverter:
@@ -148,8 +112,9 @@ class BaseSession:
         self._target = target
         self._config = config
         self._closed = False
-        self._resources = ResourceStore()
-        self._ctx = KernelContext(self._resources, config, graph)
+        self._stores = DeviceStores()
+        self._resources = self._stores.local  # (the local task's state)
+        self._ctx = KernelContext(self._stores, config, graph)
         self._cache: dict = {}
         self._cache_lock = threading.Lock()
         self._log_device_placement = bool(getattr(config, "log_device_placement", False))
@@ -180,10 +145,10 @@ class BaseSession:
     # -- default session ---------------------------------------------------------------
     def as_default(self):
         """A context manager making this the default session (graph unchanged)."""
-        return _DefaultSessionContext(self, enter_graph=False)
+        return DefaultSessionContext(self, enter_graph=False)
 
     def __enter__(self):
-        self._default_ctx = _DefaultSessionContext(self, enter_graph=True)
+        self._default_ctx = DefaultSessionContext(self, enter_graph=True)
         return self._default_ctx.__enter__()
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -195,7 +160,7 @@ class BaseSession:
         """Frees all state (variable values) of this session."""
         self._closed = True
         self._cache = {}
-        self._resources.reset()
+        self._stores.reset()
 
     # -- running -----------------------------------------------------------------------
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
@@ -337,7 +302,7 @@ class InteractiveSession(BaseSession):
 
     def __init__(self, target: str = "", graph=None, config=None) -> None:
         super().__init__(target, graph, config)
-        self._default_session = _DefaultSessionContext(self, enter_graph=False)
+        self._default_session = DefaultSessionContext(self, enter_graph=False)
         self._default_session.__enter__()
         self._explicitly_closed = False
 
@@ -346,49 +311,3 @@ class InteractiveSession(BaseSession):
         if not self._explicitly_closed:
             self._explicitly_closed = True
             self._default_session.__exit__(None, None, None)
-
-
-def _eval_using_default_session(tensors, feed_dict, graph, session=None):
-    if session is None:
-        session = get_default_session()
-        if session is None:
-            raise ValueError(
-                "Cannot evaluate tensor using `eval()`: No default session is registered. "
-                "Use `with sess.as_default()` or pass an explicit session to "
-                "`eval(session=sess)`"
-            )
-        if session.graph is not graph:
-            raise ValueError(
-                "Cannot use the default session to evaluate tensor: the tensor's graph is "
-                "different from the session's graph. Pass an explicit session to "
-                "`eval(session=sess)`."
-            )
-    elif session.graph is not graph:
-        raise ValueError(
-            "Cannot use the given session to evaluate tensor: the tensor's graph is different "
-            "from the session's graph."
-        )
-    return session.run(tensors, feed_dict)
-
-
-def _run_using_default_session(operation: Operation, feed_dict, graph, session=None) -> None:
-    if session is None:
-        session = get_default_session()
-        if session is None:
-            raise ValueError(
-                "Cannot execute operation using `run()`: No default session is registered. "
-                "Use `with sess.as_default():` or pass an explicit session to "
-                "`run(session=sess)`"
-            )
-        if session.graph is not graph:
-            raise ValueError(
-                "Cannot use the default session to execute operation: the operation's graph "
-                "is different from the session's graph. Pass an explicit session to "
-                "run(session=sess)."
-            )
-    elif session.graph is not graph:
-        raise ValueError(
-            "Cannot use the given session to execute operation: the operation's graph is "
-            "different from the session's graph."
-        )
-    session.run(operation, feed_dict)

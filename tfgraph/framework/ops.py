@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from tfgraph.framework import dtypes
+from tfgraph.framework import default_session, dtypes
 from tfgraph.framework.tensor_shape import TensorShape, as_shape
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -96,9 +96,7 @@ class Tensor:
 
     def eval(self, feed_dict=None, session=None):
         """Evaluates this tensor in `session` (default: the default session)."""
-        from tfgraph.client.session import _eval_using_default_session
-
-        return _eval_using_default_session(self, feed_dict, self.graph, session)
+        return default_session.eval_using_default_session(self, feed_dict, self.graph, session)
 
     def ref(self):
         return _TensorRef(self)
@@ -371,9 +369,7 @@ class Operation:
     # -- running -----------------------------------------------------------------------
     def run(self, feed_dict=None, session=None) -> None:
         """Runs this op in `session` (default: the default session)."""
-        from tfgraph.client.session import _run_using_default_session
-
-        _run_using_default_session(self, feed_dict, self._graph, session)
+        default_session.run_using_default_session(self, feed_dict, self._graph, session)
 
     # -- python protocol -----------------------------------------------------------------
     def __repr__(self) -> str:

@@ -13,8 +13,9 @@ import threading
 import numpy as np
 
 from tfgraph import errors
+from tfgraph.framework.device import DeviceSpec
 
-__all__ = ["DEAD", "RefCell", "ResourceStore", "freeze"]
+__all__ = ["DEAD", "DeviceStores", "RefCell", "ResourceStore", "freeze"]
 
 
 def freeze(value):
@@ -133,3 +134,49 @@ class ResourceStore:
             else:
                 for key in [k for k in self.cells if k[0] in containers]:
                     del self.cells[key]
+
+
+def _task_of(device: str) -> tuple[str, int, int] | None:
+    """(job, replica, task) a device string names, or None for the local task (no job,
+    or job `localhost`, replica and task 0)."""
+    if not device:
+        return None
+    spec = DeviceSpec.from_string(device)
+    job, replica, task = spec.job, spec.replica or 0, spec.task or 0
+    if job in (None, "localhost") and replica == 0 and task == 0:
+        return None
+    return (job or "localhost", replica, task)
+
+
+class DeviceStores:
+    """The resource stores of one session, one per task its ops' devices name.
+
+    Ops placed on another task (`/job:ps/task:0`) keep their state apart from the local
+    task's, in that task's store: a distributed runtime hands each task's store to the
+    process that serves the task. Stores are made on first use; lookups happen when a
+    plan binds its kernels, never per run.
+    """
+
+    def __init__(self) -> None:
+        self.local = ResourceStore()
+        self._tasks: dict[tuple[str, int, int], ResourceStore] = {}
+        self._lock = threading.Lock()
+
+    def for_device(self, device: str) -> ResourceStore:
+        task = _task_of(device)
+        if task is None:
+            return self.local
+        with self._lock:
+            store = self._tasks.get(task)
+            if store is None:
+                store = self._tasks[task] = ResourceStore()
+        return store
+
+    def tasks(self) -> dict[tuple[str, int, int], ResourceStore]:
+        """The stores of tasks other than the local one, by (job, replica, task)."""
+        return dict(self._tasks)
+
+    def reset(self, containers=None) -> None:
+        self.local.reset(containers)
+        for store in self.tasks().values():
+            store.reset(containers)

@@ -58,9 +58,11 @@ def _generator(op, ctx) -> np.random.Generator:
     seed, seed2 = attrs["seed"], attrs["seed2"]
     if ctx is None:
         return _new_generator(seed, seed2)
+    store = ctx.resources_for(op)
     if seed == 0 and seed2 == 0:
-        return ctx.resources.state("rng", lambda: _new_generator(0, 0))
-    return ctx.resources.state(("rng", op), lambda: _new_generator(seed, seed2))
+        return store.state("rng", lambda: _new_generator(0, 0))
+    # (keyed by the op's name: a kernel made without a Graph, eagerly, finds it too)
+    return store.state(("rng", op._name), lambda: _new_generator(seed, seed2))
 
 
 def _shape_of(op, value) -> tuple:

@@ -34,7 +34,8 @@ def _cell(op, ctx):
     attrs = op._attrs
     name = attrs.get("shared_name") or op._name.encode()
     container = attrs.get("container", b"")
-    return ctx.resources.cell(container.decode(), name.decode(), attrs["dtype"])
+    store = ctx.resources_for(op)
+    return store.cell(container.decode(), name.decode(), attrs["dtype"])
 
 
 # -- VariableV2 ---------------------------------------------------------------------------
@@ -55,6 +56,7 @@ register_op(
     make_kernel=_variable_kernel,
     grad=NOT_DIFFERENTIABLE,
     stateful=True,
+    variable=True,
 )
 
 
