@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 
-from tfgraph.framework import dtypes
+from tfgraph.framework import dtypes, registry
 
 __all__ = [
     "convert_variables_to_constants",
@@ -22,7 +22,12 @@ __all__ = [
 
 _log = logging.getLogger("tfgraph")
 
-_REF_VARIABLE_OPS = frozenset({"Variable", "VariableV2", "AutoReloadVariable"})
+
+
+def _is_variable(op_type: str) -> bool:
+    """Whether ops of type `op_type` hold a variable's storage (registry trait)."""
+    op_def = registry.lookup(op_type)
+    return op_def is not None and op_def.variable
 
 
 def _proto():
@@ -136,7 +141,7 @@ def convert_variables_to_constants(
     to_convert = [
         node.name
         for node in graph_def.node
-        if node.op in _REF_VARIABLE_OPS
+        if _is_variable(node.op)
         and (allow is None or node.name in allow)
         and node.name not in deny
     ]

@@ -46,7 +46,6 @@ _log = logging.getLogger("tfgraph")
 
 _V1 = 1
 _V2 = 2
-_VARIABLE_OPS = frozenset({"Variable", "VariableV2", "AutoReloadVariable", "VarHandleOp"})
 
 
 def _saver_def_class():
@@ -131,7 +130,7 @@ def op_list_to_dict(op_list) -> dict:
                 out[name] = [var]
         else:
             t = _ref_tensor(var) if _is_variable(var) else var
-            if not isinstance(t, Tensor) or t.op.type not in _VARIABLE_OPS:
+            if not isinstance(t, Tensor) or not t.op._op_def.variable:
                 raise TypeError(f"Variable to save is not a Variable: {t}")
             name = t.op.name
             if name in out:
@@ -164,7 +163,7 @@ def _saveables_for(op, name: str):
             yield _Saveable(_ref_tensor(v), info.spec, name)
         return
     t = _ref_tensor(op) if _is_variable(op) else op
-    if not isinstance(t, Tensor) or t.op.type not in _VARIABLE_OPS:
+    if not isinstance(t, Tensor) or not t.op._op_def.variable:
         raise TypeError(
             "names_to_saveables must be a dict mapping string names to Tensors/Variables. "
             f"Not a variable: {t}"
