@@ -159,6 +159,7 @@ from tfgraph.ops.check_ops import (
     assert_positive,
     assert_rank,
     assert_type,
+    check_numerics,
 )
 from tfgraph.ops.clip_ops import clip_by_global_norm, clip_by_norm, global_norm
 from tfgraph.ops.control_flow_case import case

@@ -14,6 +14,7 @@ from tfgraph.ops.check_ops import (
     assert_positive,
     assert_rank,
     assert_type,
+    check_numerics,
 )
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "assert_positive",
     "assert_rank",
     "assert_type",
+    "check_numerics",
 ]

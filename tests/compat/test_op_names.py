@@ -659,6 +659,23 @@ with tf.control_dependencies([a]):
     y = tf.identity(x)
 out = [y]
 """,
+    "check_numerics": _X
+    + """
+y = tf.check_numerics(x * 2.0, "bad x")
+z = tf.debugging.check_numerics(tf.cast(x, tf.float64), "z", name="cz")
+g = tf.gradients(y * 3.0, x)[0]
+out = [y, z, g]
+""",
+    "check_numerics_nan": """
+v = tf.placeholder(tf.float32, [3], name="v")
+out = tf.check_numerics(v, "bad v")
+feed = {v: [1.0, float("nan"), float("inf")]}
+phrase = "bad v : Tensor had Inf and NaN values"
+""",
+    "check_numerics_int": """
+out = tf.check_numerics(tf.constant([1, 2]), "i")
+phrase = "has DataType int32 not in list of allowed values"
+""",
     "assert_equal_fail": _X
     + """
 out = [tf.debugging.assert_equal(x, x + 1)]

@@ -143,3 +143,56 @@ def test_assert_variables_initialized_raises_failed_precondition():
 def test_debugging_namespace():
     assert tf.debugging.assert_equal is tf.assert_equal
     assert tf.debugging.Assert is tf.Assert
+
+
+# -- CheckNumerics ----------------------------------------------------------------------
+def test_check_numerics_passes_finite_values_through():
+    x = tf.placeholder(tf.float32, [None], name="x")
+    y = tf.check_numerics(x, "bad x")
+    assert y.op.type == "CheckNumerics" and y.op.name == "CheckNumerics"
+    assert y.op.get_attr("message") == b"bad x" and y.shape.as_list() == [None]
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(y, {x: [1.0, -2.5]}), [1.0, -2.5])
+
+
+@pytest.mark.parametrize(
+    "values, what",
+    [
+        ([1.0, np.nan], "NaN"),
+        ([np.inf, 0.0], "Inf"),
+        ([-np.inf, 0.0], "Inf"),
+        ([np.nan, np.inf], "Inf and NaN"),
+    ],
+)
+def test_check_numerics_fails_as_tf_does(values, what):
+    x = tf.placeholder(tf.float64, [2], name="x")
+    y = tf.debugging.check_numerics(x, "bad x", name="check")
+    with tf.Session() as sess, pytest.raises(errors.InvalidArgumentError) as info:
+        sess.run(y, {x: values})
+    assert info.value.message.startswith(f"bad x : Tensor had {what} values")
+    assert info.value.op.name == "check"
+
+
+def test_check_numerics_always_runs_and_is_never_folded():
+    y = tf.check_numerics(tf.constant([1.0, np.inf]), "constant")  # stateful: not folded
+    with tf.Session() as sess, pytest.raises(errors.InvalidArgumentError, match="had Inf"):
+        sess.run(y)
+
+
+def test_check_numerics_gradient_checks_the_gradient():
+    x = tf.placeholder(tf.float32, [2], name="x")
+    y = tf.check_numerics(x, "bad x")
+    (g,) = tf.gradients(y * tf.constant([1.0, np.inf]), x)
+    assert (
+        g.op.type == "CheckNumerics" and g.op.name == "gradients/CheckNumerics_grad/CheckNumerics"
+    )
+    assert g.op.get_attr("message") == (
+        b"Not a number (NaN) or infinity (Inf) values detected in gradient. b'bad x'"
+    )
+    with tf.Session() as sess, pytest.raises(errors.InvalidArgumentError, match="in gradient"):
+        sess.run(g, {x: [1.0, 2.0]})
+
+
+def test_check_numerics_rejects_integer_tensors():
+    with pytest.raises(TypeError, match="not in list of allowed values"):
+        tf.check_numerics(tf.constant([1, 2]), "ints")

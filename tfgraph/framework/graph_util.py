@@ -23,7 +23,6 @@ __all__ = [
 _log = logging.getLogger("tfgraph")
 
 
-
 def _is_variable(op_type: str) -> bool:
     """Whether ops of type `op_type` hold a variable's storage (registry trait)."""
     op_def = registry.lookup(op_type)
@@ -141,9 +140,7 @@ def convert_variables_to_constants(
     to_convert = [
         node.name
         for node in graph_def.node
-        if _is_variable(node.op)
-        and (allow is None or node.name in allow)
-        and node.name not in deny
+        if _is_variable(node.op) and (allow is None or node.name in allow) and node.name not in deny
     ]
     values = dict(zip(to_convert, sess.run([n + ":0" for n in to_convert]))) if to_convert else {}
     out = proto.GraphDef()

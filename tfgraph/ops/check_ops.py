@@ -37,6 +37,7 @@ __all__ = [
     "assert_positive",
     "assert_rank",
     "assert_type",
+    "check_numerics",
 ]
 
 
@@ -212,6 +213,54 @@ def Print(input_, data, message=None, first_n=None, summarize=None, name=None) -
     if summarize is not None:
         attrs["summarize"] = summarize
     return op_output("Print", name, [input_, list(data)], attrs)
+
+
+# -- CheckNumerics ----------------------------------------------------------------------------
+def _check_numerics_kernel(op, ctx):
+    prefix = op._attrs["message"].decode("utf-8", "replace") + " : Tensor had "
+
+    def kernel(x):
+        values = np.asarray(x)
+        if values.dtype.fields is not None:  # bfloat16 stand-in: check as float32
+            values = dtypes.from_bfloat16(values)
+        if np.isfinite(values).all():
+            return x
+        nan, inf = bool(np.isnan(values).any()), bool(np.isinf(values).any())
+        what = "Inf and NaN" if nan and inf else ("NaN" if nan else "Inf")
+        raise errors.InvalidArgumentError(None, op, f"{prefix}{what} values")
+
+    return kernel
+
+
+def _check_numerics_grad(op, grad):
+    """The incoming gradient, checked too (TF's message, with its Python bytes repr)."""
+    message = op._attrs["message"]
+    return [
+        check_numerics(
+            grad,
+            "Not a number (NaN) or infinity (Inf) values detected in gradient. " + str(message),
+        )
+    ]
+
+
+register_op(
+    "CheckNumerics",
+    inputs=["tensor: T"],
+    outputs=["output: T"],
+    attrs=["T: {bfloat16, half, float, double}", "message: string"],
+    shape=common_shapes.unchanged_shape,
+    make_kernel=_check_numerics_kernel,
+    grad=_check_numerics_grad,
+    stateful=True,
+)
+
+
+def check_numerics(tensor, message, name=None) -> Tensor:
+    """`tensor`, checked at run time: InvalidArgumentError "<message> : Tensor had NaN
+    values" (or Inf) when it holds NaN or infinity (TF1 `tf.check_numerics`)."""
+    if isinstance(message, str):
+        message = message.encode()
+    return op_output("CheckNumerics", name, [tensor], {"message": message})
 
 
 # -- assert_* ---------------------------------------------------------------------------------
