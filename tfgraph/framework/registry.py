@@ -29,12 +29,17 @@ Signature language:
 
 Kernels:
     kernel=fn           fn(*input_values) -> value (or tuple of values for several outputs)
-    make_kernel=f       f(op, ctx) -> fn, called once per op when a plan is built; use it to
-                        bind attrs and session resources (`ctx`), so the per-run call is lean.
+    make_kernel=f       f(node, ctx) -> fn, called once per op when a plan is built; use it
+                        to bind attrs and session resources (`ctx.resources_for(node)`), so
+                        the per-run call is lean.
 Kernels never modify their inputs in place.
 
-Shape rules: shape(op) -> list of TensorShape, one per output. Raise ValueError for
+Shape rules: shape(node) -> list of TensorShape, one per output. Raise ValueError for
 impossible shapes (TF does so at graph-construction time).
+
+Shape rules and kernel factories read only the narrow node view (framework/node.py:
+type, name, attrs, device, typed inputs and outputs), never the Graph, so the same
+kernels run without one (tests/framework/test_node_view.py checks every kernel).
 
 Gradients: grad(op, *output_grads) -> list with one entry (Tensor, IndexedSlices or
 None) per input; `NOT_DIFFERENTIABLE` marks ops with no gradient; leaving `grad` unset

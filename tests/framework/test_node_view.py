@@ -1,0 +1,96 @@
+"""Shape rules and kernel factories read only the narrow node view (framework/node.py):
+every op of every gradient-contract case (forward and gradient ops) is run through a
+view detached from its Graph, and must give the shapes and values the op gives; and
+kernels run on concrete values with no Graph at all, as eager execution will call them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tests import test_gradients_contract as contract
+from tfgraph.client.passes import KernelContext, bind_kernel
+from tfgraph.framework.node import NodeView
+from tfgraph.framework.resources import DEAD, DeviceStores
+
+
+def _runnable(op) -> bool:
+    d = op._op_def
+    return (
+        (d.kernel is not None or d.make_kernel is not None)
+        and not (d.placeholder or d.variable or d.control_flow)
+        and not d.has_ref_inputs
+    )
+
+
+def _dims(shapes) -> list:
+    return [s.as_list() if s.ndims is not None else None for s in shapes]
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=np.asarray(a).dtype.kind in "fc")
+
+
+@pytest.mark.parametrize(("op_type", "case"), list(contract._all_cases()))
+def test_kernels_and_shape_rules_run_on_a_detached_view(op_type, case):
+    g = tf.Graph()
+    xs, assigns, _, _ = contract._build(case, g)
+    ops = [op for op in g.get_operations() if _runnable(op)]
+    memo: dict = {}
+    with g.as_default(), tf.Session(graph=g) as sess:
+        if case.variables:
+            sess.run(tf.global_variables_initializer())
+            sess.run([a for _, a in assigns], {ph: v for (ph, _), v in zip(assigns, case.values)})
+            feed = {}
+        else:
+            feed = dict(zip(xs, [np.asarray(v) for v in case.values]))
+        ctx = KernelContext(DeviceStores(), None, g)
+        checked = 0
+        for op in ops:
+            view = NodeView.from_operation(op, memo)
+            shape_rule = op._op_def.shape
+            if shape_rule is not None:
+                assert _dims(shape_rule(view)) == _dims(shape_rule(op)), op.name
+            try:
+                args = sess.run(list(op.inputs), feed)
+            except (ValueError, tf.errors.InvalidArgumentError):
+                continue  # a cond's untaken or unfetchable value
+            if any(a is DEAD for a in args):
+                continue
+            mine = bind_kernel(view, ctx)(*args)
+            theirs = bind_kernel(op, ctx)(*args)
+            if op._op_def.is_stateful:  # (a random op draws on: compare shapes only)
+                assert np.shape(mine) == np.shape(theirs), op.name
+            else:
+                assert _same(mine, theirs), op.name
+            checked += 1
+        assert checked or not ops
+
+
+def test_kernels_run_on_values_with_no_graph():
+    a = np.arange(6, dtype=np.float32).reshape(2, 3)
+    b = np.ones((3, 2), np.float32)
+    stores = DeviceStores()
+    ctx = KernelContext(stores, None, None)
+
+    matmul = NodeView.for_values(
+        "MatMul", {"transpose_a": False, "transpose_b": False, "T": tf.float32}, [a, b]
+    )
+    assert matmul.outputs[0].shape.as_list() == [2, 2] and matmul.outputs[0].dtype == tf.float32
+    np.testing.assert_array_equal(bind_kernel(matmul, ctx)(a, b), a @ b)
+
+    shape = np.array([3, -1], np.int32)
+    reshape = NodeView.for_values("Reshape", {"T": tf.float32, "Tshape": tf.int32}, [a, shape])
+    assert reshape.outputs[0].shape.as_list() == [3, 2]  # the shape rule folded the value
+    np.testing.assert_array_equal(bind_kernel(reshape, ctx)(a, shape), a.reshape(3, 2))
+
+    attrs = {"dtype": tf.float32, "seed": 1, "seed2": 2, "T": tf.int32}
+    dims = np.array([2, 2], np.int32)
+    draw = NodeView.for_values("RandomUniform", attrs, [dims], name="r")
+    first = bind_kernel(draw, ctx)(dims)
+    assert first.shape == (2, 2) and first.dtype == np.float32
+    assert not np.array_equal(bind_kernel(draw, ctx)(dims), first)  # one stream per name
