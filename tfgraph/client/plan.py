@@ -86,10 +86,12 @@ class ExecutionPlan:
         keep = {t._op for t in fetch_tensors}
         keep.update(target_ops)
 
-        ordered, region = _prune_and_order(fetch_tensors, target_ops, fed, {}, keep)
+        ordered, region = _prune_and_order(fetch_tensors, target_ops, fed, {}, keep, None)
         folded, anchors = passes.fold_constants(ordered, fed, ctx, exclude=region)
         if folded:  # prune again above the folded ops (their anchors stay)
-            ordered, region = _prune_and_order(fetch_tensors, target_ops, fed, anchors, keep)
+            ordered, region = _prune_and_order(
+                fetch_tensors, target_ops, fed, anchors, keep, ordered
+            )
         self.ops = ordered
         # (a fetch may be dead: a Switch's untaken output, or anything downstream of it)
         self.has_dead = bool(region) or any(op._op_def.control_flow for op in ordered)
@@ -129,20 +131,24 @@ class ExecutionPlan:
         return out
 
 
-def _prune_and_order(fetch_tensors, target_ops, fed: set, anchors: dict, keep: set):
+def _prune_and_order(fetch_tensors, target_ops, fed: set, anchors: dict, keep: set, previous):
     """The needed ops in order and the dead region (see passes). Pure ops nothing reads
     are dropped, except those in `keep`, the anchors of needed folded ops, and ops that
-    may see dead values (their deadness orders what they guard)."""
+    may see dead values (their deadness orders what they guard). Pruning again (after
+    folding) keeps the `previous` order of the ops that remain: still topological."""
     needed = passes.needed_ops(fetch_tensors, target_ops, fed, anchors)
-    ordered = passes.order(needed)
+    if previous is None:
+        ordered = passes.order(needed)
+    else:
+        ordered = [op for op in previous if op in needed]
     region = passes.dead_region(ordered)
-    keep = keep.union(region)
-    for op in needed:
-        keep.update(anchors.get(op, ()))
+    if region or anchors:
+        keep = keep.union(region)
+        for op in needed:
+            keep.update(anchors.get(op, ()))
     pruned = passes.drop_unused_pure_ops(needed, keep)
-    if pruned is not needed:
+    if pruned is not needed:  # (the region is kept whole, so it stays as it is)
         ordered = [op for op in ordered if op in pruned]  # (still topological)
-        region = passes.dead_region(ordered)
     return ordered, region
 
 

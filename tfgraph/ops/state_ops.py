@@ -101,10 +101,8 @@ def _assign_kernel(op, ctx):
             and value.dtype == np_dtype
         ):
             new = value  # immutable and owned by nobody else: share it, no copy
-            store = cell.set
         else:
             new = np.array(value, dtype=np_dtype, copy=True)
-            store = cell.own
         old = cell.value
         lhs = old.shape if old is not None else declared
         if validate and lhs is not None and lhs != new.shape:
@@ -114,7 +112,7 @@ def _assign_kernel(op, ctx):
                 "Assign requires shapes of both tensors to match. lhs shape= "
                 f"{_dims(lhs)} rhs shape= {_dims(new.shape)}",
             )
-        store(new)
+        cell.set(new)  # (a training op's first update copies it, then owns the copy)
         return cell
 
     return assign
@@ -150,7 +148,7 @@ def _update_kernel(np_fn, what: str):
                         f"{what} requires shapes of both tensors to match. lhs shape= "
                         f"{_dims(old.shape)} rhs shape= {_dims(np.shape(delta))}",
                     )
-                cell.own(np_fn(old, delta))
+                cell.set(np_fn(old, delta))
             return cell
 
         return update
@@ -230,7 +228,7 @@ def _scatter_kernel(mode: str):
                     np.add.at(new, idx, updates)
                 else:
                     np.subtract.at(new, idx, updates)
-                cell.own(new)
+                cell.set(new)
             return cell
 
         return scatter
@@ -278,7 +276,7 @@ def _count_up_to_kernel(op, ctx):
             old = cell.read(name)
             if old >= limit:
                 raise errors.OutOfRangeError(None, op, f"Reached limit of {limit}")
-            cell.own(np.array(old + 1, dtype=old.dtype))
+            cell.set(np.array(old + 1, dtype=old.dtype))
         return old
 
     return count

@@ -17,12 +17,13 @@ def frees(ordered: list[Operation], slots: Slots, anchors: dict) -> dict[int, li
     keep = set(slots.fetch_slots)
     keep.update(slots.feed_slots)
     for i, op in enumerate(ordered):
-        if op in anchors:
-            keep.update(slot_of[t] for t in op._outputs if t in slot_of)
-            continue  # (a folded op reads nothing)
-        op_def = op._op_def
-        if op_def.constant or op_def.variable:
-            keep.update(slot_of[t] for t in op._outputs if t in slot_of)
+        if op in anchors or op._op_def.constant or op._op_def.variable:
+            for t in op._outputs:
+                s = slot_of.get(t)
+                if s is not None:
+                    keep.add(s)
+            if op in anchors:
+                continue  # (a folded op reads nothing)
         for t in op._inputs:
             last_use[slot_of[t]] = i
     out: dict[int, list[int]] = {}

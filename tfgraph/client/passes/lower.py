@@ -59,6 +59,9 @@ def lower(
     the variables' cells, folded values), the steps, and the op of each step (None for
     a fetch snapshot) that names it in errors."""
     slot_of = slots.slot_of
+    live_of = slots.live_of
+    aliased = slots.aliased
+    snapshot_of = slots.snapshot_of
     template: list = [None] * slots.n_slots
     steps: list = []
     step_ops: list = []
@@ -70,34 +73,41 @@ def lower(
                     template[s] = folded[t]
             continue
         op_def = op._op_def
-        in_region = op in slots.live_of
+        outputs = op._outputs
         dead = dead_after.get(i, ())
-        if not in_region and (op in slots.aliased or (not op._outputs and op_def.is_pure)):
+        if live_of and op in live_of:  # may see dead values
+            steps.append(_dead_step(op, _kernel(op, ctx), slots, fed))
+            step_ops.append(op)
+            for t in outputs:
+                _snapshot(t, slots, steps, step_ops)
+        elif op in aliased or (not outputs and op_def.is_pure):
             pass  # shares its input's slot, or only orders (a NoOp): no step
-        elif (op_def.constant or op_def.variable) and not in_region:
+        elif op_def.constant or op_def.variable:
             # the same object at every run of a session: computed once, here (binding
             # a variable's kernel makes its cell, even when only the op is run)
             fn = bind_kernel(op, ctx)
-            s = slot_of.get(op._outputs[0])
+            s = slot_of.get(outputs[0])
             if s is not None:
                 template[s] = fn()
-                _snapshot(op._outputs[0], slots, steps, step_ops)
-        elif in_region:
-            steps.append(_dead_step(op, _kernel(op, ctx), slots, fed))
-            step_ops.append(op)
-            for t in op._outputs:
-                _snapshot(t, slots, steps, step_ops)
+                _snapshot(outputs[0], slots, steps, step_ops)
         else:
-            snapshots = [t for t in op._outputs if t in slots.snapshot_of]
-            # (the op's dead inputs are freed in its step, unless a snapshot of its
-            # output comes between)
-            frees_here = () if snapshots else tuple(dead)
-            steps.append(_step(op, _kernel(op, ctx), slots, fed, frees_here))
-            step_ops.append(op)
-            for t in snapshots:
-                _snapshot(t, slots, steps, step_ops)
-            if not snapshots:
+            fn = _kernel(op, ctx)
+            ins = tuple([slot_of[t] for t in op._inputs])
+            single = op_def.single_output or not outputs
+            if len(outputs) == 1:  # (the common case, inline)
+                s = slot_of.get(outputs[0])
+                outs = (-1 if s is None or outputs[0] in fed else s,)
+            else:
+                outs = _outs(op, slots, fed)
+            if not (snapshot_of and any(t in snapshot_of for t in outputs)):
+                # (the op's dead inputs are freed in its step)
+                steps.append(make_step(fn, ins, outs, single, tuple(dead)))
+                step_ops.append(op)
                 continue
+            steps.append(make_step(fn, ins, outs, single))
+            step_ops.append(op)
+            for t in outputs:  # (a snapshot of an output comes before the frees)
+                _snapshot(t, slots, steps, step_ops)
         if dead:
             steps.append(_make_free(tuple(dead)))
             step_ops.append(op)
@@ -108,8 +118,11 @@ def _kernel(op: Operation, ctx: KernelContext):
     """The op's bound kernel, reading reference inputs its OpDef takes as values."""
     fn = bind_kernel(op, ctx)
     inputs = op._inputs
-    if not any(t._dtype._base is not t._dtype for t in inputs):
-        return fn
+    for t in inputs:
+        if t._dtype._base is not t._dtype:
+            break
+    else:
+        return fn  # (no reference input: the common case)
     deref = tuple(
         k
         for k, (t, arg_is_ref) in enumerate(zip(inputs, op._op_def.flat_ref_flags(op._attrs)))
@@ -135,12 +148,6 @@ def _outs(op: Operation, slots: Slots, fed: set) -> tuple[int, ...]:
     while outs and outs[-1] < 0 and len(outs) > 1:
         outs = outs[:-1]
     return outs
-
-
-def _step(op, fn, slots: Slots, fed: set, dead: tuple[int, ...]):
-    ins = tuple([slots.slot_of[t] for t in op._inputs])
-    single = op._op_def.single_output or not op._outputs
-    return make_step(fn, ins, _outs(op, slots, fed), single, dead)
 
 
 def _dead_step(op, fn, slots: Slots, fed: set):
