@@ -210,6 +210,14 @@ def test_scalar_kernel_shape_mismatch_error():
         _run(vec)
 
 
+def _edge_values() -> np.ndarray:
+    limits = summary_ops.default_bucket_limits()[1:-1]
+    # (not the largest double itself: TF's upper_bound would index past its buckets)
+    extremes = [0.0, -0.0, 5e-324, 2.2e-308, np.nextafter(np.finfo(np.float64).max, 0)]
+    values = [limits, np.nextafter(limits, np.inf), np.nextafter(limits, -np.inf), extremes]
+    return np.concatenate([*values, -np.array(extremes)])
+
+
 def _reference_histogram(values) -> bytes:
     """TF's Histogram as documented: ascending limits, upper_bound bucketing, zero runs
     collapsed into their last bucket; written with protobuf for comparison."""
@@ -254,6 +262,10 @@ def _reference_histogram(values) -> bytes:
         [1e300, -1e300, 0.0, 5e-324],
         list(np.random.RandomState(0).randn(1000) * 50),
         list(np.random.RandomState(1).rand(300) * 1e-13),
+        # large inputs take the key-table path (_bucket_counts); values on and next to
+        # every bucket limit, signed zeros, subnormals and the largest doubles
+        list(np.random.RandomState(2).randn(6000) * 10.0 ** np.arange(-15, 25).repeat(150)),
+        list(_edge_values()),
     ],
 )
 def test_histogram_matches_tf_bucket_layout(values):
@@ -438,6 +450,7 @@ HIST = {
     "empty": (np.zeros(0), "float32"),
     "negzero": (np.array([-0.0]), "float64"),
     "huge": (np.array([1e300, -1e300, 1e-300]), "float64"),
+    "wide_large": (rng.randn(8000) * 10.0 ** rng.randint(-15, 25, 8000), "float64"),
 }
 TENSOR = rng.randn(2, 3)
 def programs(t):

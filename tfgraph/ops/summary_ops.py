@@ -206,6 +206,51 @@ def default_bucket_limits() -> np.ndarray:
     return _BUCKET_LIMITS
 
 
+# Bucket counts without a binary search per value: a double's sign, exponent and top 6
+# mantissa bits (its "key") pin it to a range of doubles at most 1/64 of an octave wide,
+# while bucket limits are 10% apart, so each key's range holds at most one limit. Keys
+# whose range holds none give the bucket through a table; only values of the other keys
+# (about a tenth) are searched.
+_KEY_SHIFT = 52 - 6
+_KEY_OFFSET = 1 << (63 - _KEY_SHIFT)
+_SEARCH_BELOW = 256  # smaller inputs: searching costs less than the table lookups
+_key_table: np.ndarray | None = None
+
+
+def _bucket_key_table() -> np.ndarray:
+    """For each key, the bucket of every value in its range, or -1 where the range
+    holds a limit (built once, on the first histogram that uses it: ~10 ms)."""
+    global _key_table
+    if _key_table is None:
+        keys = np.arange(-_KEY_OFFSET, _KEY_OFFSET, dtype=np.int64)
+        first = (keys << _KEY_SHIFT).view(np.float64)
+        last = ((keys << _KEY_SHIFT) | ((1 << _KEY_SHIFT) - 1)).view(np.float64)
+        top = _BUCKET_LIMITS.size - 1
+        with np.errstate(invalid="ignore"):
+            a = np.minimum(np.searchsorted(_BUCKET_LIMITS, first, side="right"), top)
+            b = np.minimum(np.searchsorted(_BUCKET_LIMITS, last, side="right"), top)
+        table = np.where(a == b, a, -1)
+        table[np.isnan(first) | np.isnan(last)] = -1  # (never finite values)
+        _key_table = table.astype(np.int16)
+    return _key_table
+
+
+def _bucket_counts(x: np.ndarray) -> np.ndarray:
+    """How many of the finite float64 values `x` fall in each of TF's buckets (a value
+    belongs to the first bucket whose right edge is above it; the last takes the rest)."""
+    top = _BUCKET_LIMITS.size - 1
+    if x.size < _SEARCH_BELOW:
+        buckets = np.searchsorted(_BUCKET_LIMITS, x, side="right")
+        np.minimum(buckets, top, out=buckets)
+    else:
+        buckets = _bucket_key_table()[(x.view(np.int64) >> _KEY_SHIFT) + _KEY_OFFSET]
+        searched = buckets < 0
+        if searched.any():
+            index = np.searchsorted(_BUCKET_LIMITS, x[searched], side="right")
+            buckets[searched] = np.minimum(index, top)
+    return np.bincount(buckets, minlength=_BUCKET_LIMITS.size).astype(np.float64)
+
+
 def histogram_proto_bytes(values) -> bytes:
     """A serialized `HistogramProto` of `values` with TF's bucket layout.
 
@@ -214,21 +259,21 @@ def histogram_proto_bytes(values) -> bytes:
     the run's last bucket, and the sums are accumulated in order in double precision.
     Values must be finite.
     """
-    x = _as_float64(values).reshape(-1)
+    x = np.ascontiguousarray(_as_float64(values).reshape(-1))
     limits = _BUCKET_LIMITS
     n = x.size
     if n:
-        index = np.searchsorted(limits, x, side="right")
-        np.minimum(index, limits.size - 1, out=index)
-        counts = np.bincount(index, minlength=limits.size).astype(np.float64)
+        counts = _bucket_counts(x)
         nonzero = counts > 0
         keep = nonzero.copy()
         keep[:-1] |= nonzero[1:]  # the last bucket of each empty run
         keep[-1] = True
         lo, hi = float(x.min()), float(x.max())
         with np.errstate(over="ignore"):  # sums of huge values are inf, as in TF
-            total = float(np.cumsum(x)[-1]) + 0.0  # TF starts from +0.0: -0.0 sums to +0.0
-            squares = float(np.cumsum(x * x)[-1])
+            # (in order, as TF adds them; one scratch array for both running sums)
+            scratch = np.multiply(x, x)
+            squares = float(np.cumsum(scratch, out=scratch)[-1])
+            total = float(np.cumsum(x, out=scratch)[-1]) + 0.0  # TF starts from +0.0
         bucket_limit, bucket = limits[keep], counts[keep]
     else:
         lo, hi, total, squares = _DBL_MAX, -_DBL_MAX, 0.0, 0.0
