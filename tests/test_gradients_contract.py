@@ -42,7 +42,13 @@ NO_GRADIENT_IN_TF.update(
 )
 
 # Differentiable in TF, gradient not written here yet (the owner is named).
-PENDING: dict[str, str] = {}
+PENDING: dict[str, str] = {
+    name: "gradients through while loops: issue 12 (control flow and RNNs)"
+    for name in (
+        "Enter", "RefEnter", "Exit", "RefExit", "NextIteration", "RefNextIteration",
+        "LoopCond",
+    )
+}  # fmt: skip
 
 
 @dataclasses.dataclass

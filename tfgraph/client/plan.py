@@ -22,23 +22,11 @@ import numpy as np
 from tfgraph import errors
 from tfgraph.client import passes
 from tfgraph.client.passes import KernelContext
+from tfgraph.client.passes.lower import as_op_error
 from tfgraph.framework.ops import Operation, Tensor
 from tfgraph.framework.resources import DEAD
 
 __all__ = ["ExecutionPlan", "KernelContext"]
-
-# Python exceptions from kernels become these TF error classes.
-_ERROR_CLASSES = {
-    ValueError: errors.InvalidArgumentError,
-    IndexError: errors.InvalidArgumentError,
-    TypeError: errors.InvalidArgumentError,
-    KeyError: errors.InvalidArgumentError,
-    ZeroDivisionError: errors.InvalidArgumentError,
-    FloatingPointError: errors.InvalidArgumentError,
-    OverflowError: errors.InvalidArgumentError,
-    MemoryError: errors.ResourceExhaustedError,
-    NotImplementedError: errors.UnimplementedError,
-}
 
 
 class ExecutionPlan:
@@ -86,10 +74,10 @@ class ExecutionPlan:
         keep = {t._op for t in fetch_tensors}
         keep.update(target_ops)
 
-        ordered, region = _prune_and_order(fetch_tensors, target_ops, fed, {}, keep, None)
+        ordered, region, frame_of = _prune_and_order(fetch_tensors, target_ops, fed, {}, keep, None)
         folded, anchors = passes.fold_constants(ordered, fed, ctx, exclude=region)
         if folded:  # prune again above the folded ops (their anchors stay)
-            ordered, region = _prune_and_order(
+            ordered, region, frame_of = _prune_and_order(
                 fetch_tensors, target_ops, fed, anchors, keep, ordered
             )
         self.ops = ordered
@@ -97,9 +85,9 @@ class ExecutionPlan:
         self.has_dead = bool(region) or any(op._op_def.control_flow for op in ordered)
 
         slots = passes.assign_slots(ordered, feed_tensors, fetch_tensors, fed, anchors, region)
-        dead_after = passes.frees(ordered, slots, anchors)
+        dead_after = passes.frees(ordered, slots, anchors, frame_of)
         self.template, self.steps, self.step_ops = passes.lower(
-            ordered, slots, dead_after, folded, anchors, fed, ctx
+            ordered, slots, dead_after, folded, anchors, fed, ctx, frame_of
         )
         self.feed_slots = slots.feed_slots
         self.fetch_slots = slots.fetch_slots
@@ -117,7 +105,7 @@ class ExecutionPlan:
             for i, step in enumerate(self.steps):  # noqa: B007 - i names the failing op
                 step(vals)
         except Exception as e:
-            raise _as_op_error(e, self.step_ops[i]) from e
+            raise as_op_error(e, self.step_ops[i]) from e
         out = [vals[s] for s in self.fetch_slots]
         for k in self.ref_fetches:
             if out[k] is not DEAD:
@@ -132,16 +120,21 @@ class ExecutionPlan:
 
 
 def _prune_and_order(fetch_tensors, target_ops, fed: set, anchors: dict, keep: set, previous):
-    """The needed ops in order and the dead region (see passes). Pure ops nothing reads
-    are dropped, except those in `keep`, the anchors of needed folded ops, and ops that
-    may see dead values (their deadness orders what they guard). Pruning again (after
-    folding) keeps the `previous` order of the ops that remain: still topological."""
+    """The needed ops in order, the ops that may see dead values (downstream of a
+    Switch, and every op of a loop) and each loop op's frame (see passes). Pure ops
+    nothing reads are dropped, except those in `keep`, the anchors of needed folded
+    ops, and ops that may see dead values (their deadness orders what they guard).
+    Pruning again (after folding) keeps the `previous` order of the ops that remain."""
     needed = passes.needed_ops(fetch_tensors, target_ops, fed, anchors)
+    frame_of = passes.assign_frames(needed)
     if previous is None:
-        ordered = passes.order(needed)
+        ordered = passes.order(needed, frame_of)
     else:
         ordered = [op for op in previous if op in needed]
     region = passes.dead_region(ordered)
+    if frame_of:
+        in_region = set(region).union(frame_of)
+        region = [op for op in ordered if op in in_region]
     if region or anchors:
         keep = keep.union(region)
         for op in needed:
@@ -149,28 +142,7 @@ def _prune_and_order(fetch_tensors, target_ops, fed: set, anchors: dict, keep: s
     pruned = passes.drop_unused_pure_ops(needed, keep)
     if pruned is not needed:  # (the region is kept whole, so it stays as it is)
         ordered = [op for op in ordered if op in pruned]  # (still topological)
-    return ordered, region
-
-
-def _as_op_error(e: Exception, op: Operation | None) -> errors.OpError:
-    if isinstance(e, errors.OpError) and op is None:
-        return e
-    if op is None:
-        return errors.InternalError(None, None, f"{type(e).__name__}: {e}")
-    if isinstance(e, errors.OpError):
-        if e._op is None:
-            e._op = op
-            if "[[{{node" not in e._message:
-                e._message += f"\n\t [[{{{{node {op._name}}}}}]]"
-                e.args = (e._message,)
-        return e
-    cls = _ERROR_CLASSES.get(type(e))
-    if cls is None:
-        cls = next(
-            (c for base, c in _ERROR_CLASSES.items() if isinstance(e, base)), errors.UnknownError
-        )
-    message = f"{op._type} op '{op._name}' failed: {e}\n\t [[{{{{node {op._name}}}}}]]"
-    return cls(None, op, message)
+    return ordered, region, frame_of
 
 
 def fetch_value(value):

@@ -103,6 +103,18 @@ def _expected_input_types(op_def, attrs: dict) -> list | None:
     return out
 
 
+def _is_back_edge(node, source) -> bool:
+    """Whether `source` -> `node` closes a TF1 while loop: a NextIteration feeding a
+    Merge (the edge a topological order leaves out)."""
+    merge, following = registry.lookup(node.op), registry.lookup(source.op)
+    return (
+        merge is not None
+        and following is not None
+        and merge.control_flow == "merge"
+        and following.control_flow == "next_iteration"
+    )
+
+
 class _Importer:
     """One `import_graph_def` call."""
 
@@ -184,6 +196,8 @@ class _Importer:
                 j = index.get(src)
                 if j is None:
                     raise ValueError(f"Node '{n.name}': Unknown input node '{inp}'")
+                if _is_back_edge(n, nodes[j]):
+                    continue  # (connected once the loop's nodes exist, see run)
                 deps.add(j)
             pending[i] = len(deps)
             for j in deps:
@@ -201,7 +215,7 @@ class _Importer:
         if len(out) != len(nodes):
             stuck = len(nodes) - len(out)
             raise ValueError(
-                f"{stuck} nodes in a cycle (tfgraph cannot import TF1 while loops)"
+                f"{stuck} nodes in a cycle (other than a while loop's NextIteration -> Merge)"
                 if stuck > 1
                 else "1 node in a cycle"
             )
@@ -312,7 +326,13 @@ class _Importer:
                 self.used_keys.add(key)
                 data.append(mapped)
                 continue
-            op = self.created[src]
+            op = self.created.get(src)
+            if op is None and data:  # a loop's back edge: the first input stands in
+                self.back_edges.append((node.name, len(data), src, idx))
+                data.append(data[0])
+                continue
+            if op is None:
+                op = self.created[src]  # (raises KeyError: never for a valid order)
             if idx >= len(op._outputs):
                 raise ValueError(
                     f"Node '{node.name}': Connecting to invalid output {idx} of source node "
@@ -426,9 +446,12 @@ class _Importer:
         for controller in self.graph._state.control_stack:
             outer_control.extend(c for c in controller._control_inputs if c not in outer_control)
         new_ops = []
+        self.back_edges: list[tuple[str, int, str, int]] = []
         with self.graph.control_dependencies(None):
             for node in ordered:
                 new_ops.append(self._import_node(node, outer_control))
+        for name, k, src, idx in self.back_edges:  # (a Merge's NextIteration input)
+            self.created[name]._update_input(k, self.created[src]._outputs[idx])
         self._place(new_ops)
         unused = [k for k in self.input_map if k not in self.used_keys]
         if unused:

@@ -21,6 +21,7 @@ from tfgraph.framework.indexed_slices import IndexedSlices
 from tfgraph.framework.ops import Operation, Tensor
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.resources import DEAD
+from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import array_ops, common_shapes
 from tfgraph.ops.apply import apply_op
 
@@ -259,6 +260,79 @@ def _switch_ref_or_tensor(data, pred, name: str = "Switch"):
     data = convert_to_tensor(data, name="data")
     with g.colocate_with(data.op, ignore_existing=True):
         return switch(data, pred, name=name)
+
+
+# -- loop ops (TF1 while loops: Enter/Merge/Switch/LoopCond/NextIteration/Exit) -----------
+# A loop's ops form a frame: `Enter` brings a value from the parent frame (once, or at
+# every iteration when `is_constant`), `Merge` takes it or the previous iteration's
+# `NextIteration`, `LoopCond` decides, `Switch` sends the value on to the body or to
+# `Exit`, which hands it back to the parent frame. Plans run a frame as one step that
+# iterates a sub-plan (client/passes/frames.py); the kernels here only forward values.
+def _enter_shape(op):
+    # (TF's shape function: unknown unless the value is the same at every iteration)
+    if op._attrs.get("is_constant", False):
+        return [op._inputs[0]._shape]
+    return [TensorShape(None)]
+
+
+def _loop_cond_shape(op):
+    dims = op._inputs[0]._shape._dims
+    if dims is not None and len(dims) != 0:
+        raise common_shapes.shape_error(op, f"Shape must be rank 0 but is rank {len(dims)}")
+    return [common_shapes.SCALAR]
+
+
+def _forward(x):
+    return x
+
+
+_ENTER_ATTRS = [
+    "T: type",
+    "frame_name: string",
+    "is_constant: bool = false",
+    "parallel_iterations: int = 10",
+]
+for _ref in (False, True):
+    _arg = "Ref(T)" if _ref else "T"
+    _prefix = "Ref" if _ref else ""
+    register_op(
+        f"{_prefix}Enter",
+        inputs=[f"data: {_arg}"],
+        outputs=[f"output: {_arg}"],
+        attrs=_ENTER_ATTRS,
+        shape=_enter_shape,
+        kernel=_forward,
+        control_flow="enter",
+        allows_uninitialized_input=_ref,
+    )
+    register_op(
+        f"{_prefix}Exit",
+        inputs=[f"data: {_arg}"],
+        outputs=[f"output: {_arg}"],
+        attrs=["T: type"],
+        shape=common_shapes.unchanged_shape,
+        kernel=_forward,
+        control_flow="exit",
+        allows_uninitialized_input=_ref,
+    )
+    register_op(
+        f"{_prefix}NextIteration",
+        inputs=[f"data: {_arg}"],
+        outputs=[f"output: {_arg}"],
+        attrs=["T: type"],
+        shape=common_shapes.unchanged_shape,
+        kernel=_forward,
+        control_flow="next_iteration",
+        allows_uninitialized_input=_ref,
+    )
+register_op(
+    "LoopCond",
+    inputs=["input: bool"],
+    outputs=["output: bool"],
+    shape=_loop_cond_shape,
+    kernel=_forward,
+    control_flow="loop_cond",
+)
 
 
 def merge(inputs, name: str | None = None):

@@ -7,6 +7,7 @@ runs them:
 
     prune      the ops the fetches and targets need; pure ops nothing reads are dropped
     schedule   a deterministic topological order
+    frames     the loops (TF1 while loops) and the frame each of their ops runs in
     control    the ops that may see dead values (downstream of a Switch)
     fold       values that are the same at every run, computed once (with anchors)
     slots      a slot per live value; forwarding ops share their input's slot
@@ -16,6 +17,7 @@ runs them:
 
 from tfgraph.client.passes.control import dead_region
 from tfgraph.client.passes.fold import fold_constants
+from tfgraph.client.passes.frames import assign_frames
 from tfgraph.client.passes.liveness import frees
 from tfgraph.client.passes.lower import KernelContext, bind_kernel, lower
 from tfgraph.client.passes.prune import drop_unused_pure_ops, is_pure, needed_ops
@@ -25,6 +27,7 @@ from tfgraph.client.passes.slots import Slots, assign_slots
 __all__ = [
     "KernelContext",
     "Slots",
+    "assign_frames",
     "assign_slots",
     "bind_kernel",
     "dead_region",

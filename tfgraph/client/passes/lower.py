@@ -54,10 +54,14 @@ def lower(
     anchors: dict,
     fed: set,
     ctx: KernelContext,
+    frame_of: dict | None = None,
 ):
     """(template, steps, step_ops): the value list every run starts from (constants,
     the variables' cells, folded values), the steps, and the op of each step (None for
-    a fetch snapshot) that names it in errors."""
+    a fetch snapshot) that names it in errors. The ops of loops (`frame_of`, see
+    frames.py) become frame steps."""
+    if frame_of:
+        return _lower_with_frames(ordered, slots, dead_after, folded, anchors, fed, ctx, frame_of)
     slot_of = slots.slot_of
     live_of = slots.live_of
     aliased = slots.aliased
@@ -112,6 +116,128 @@ def lower(
             steps.append(_make_free(tuple(dead)))
             step_ops.append(op)
     return template, tuple(steps), tuple(step_ops)
+
+
+class _Block:
+    """The steps of one frame being lowered (see `_lower_with_frames`)."""
+
+    __slots__ = ("cond", "enters", "frame", "next_slots", "step_ops", "steps")
+
+    def __init__(self, frame) -> None:
+        self.frame = frame
+        self.steps: list = []
+        self.step_ops: list = []
+        self.enters: list = []
+        self.next_slots: list = []
+        self.cond = -1
+
+
+def _lower_with_frames(ordered, slots, dead_after, folded, anchors, fed, ctx, frame_of):
+    """`lower` for a run with loops: the root's ops as `lower` makes them, each frame's
+    (a contiguous block of `ordered`) as dead-checking steps iterated by a frame step."""
+    from tfgraph.client.passes.frames import make_frame_step
+
+    root_ops = [op for op in ordered if op not in frame_of]
+    template, root_steps, root_step_ops = lower(root_ops, slots, {}, folded, anchors, fed, ctx)
+    # (lowered again below in `ordered`'s order, interleaved with the frames)
+    by_op = {}
+    for step, op in zip(root_steps, root_step_ops):
+        by_op.setdefault(op, []).append(step)
+    root = _Block(None)
+    stack = [root]
+
+    def close() -> None:
+        block = stack.pop()
+        if block.cond < 0:
+            raise errors.InvalidArgumentError(
+                None,
+                block.step_ops[0] if block.step_ops else None,
+                f"Loop frame {block.frame.name} has no LoopCond op",
+            )
+        parent = stack[-1]
+        parent.steps.append(
+            make_frame_step(
+                tuple(block.steps),
+                tuple(block.step_ops),
+                tuple(block.enters),
+                tuple(block.next_slots),
+                block.cond,
+            )
+        )
+        parent.step_ops.append(block.step_ops[0] if block.step_ops else None)
+
+    slot_of = slots.slot_of
+    for op in ordered:
+        frame = frame_of.get(op)
+        chain = list(frame.ancestors())[::-1] if frame is not None else []
+        while len(stack) - 1 > len(chain) or (
+            len(stack) > 1 and stack[len(stack) - 1].frame is not chain[len(stack) - 2]
+        ):
+            close()
+        for f in chain[len(stack) - 1 :]:
+            stack.append(_Block(f))
+        block = stack[-1]
+        if frame is None:
+            for step in by_op.get(op, ()):
+                block.steps.append(step)
+                block.step_ops.append(op)
+            continue
+        role = op._op_def.control_flow
+        if role == "enter":
+            out = slot_of.get(op._outputs[0], -1)
+            block.enters.append((slot_of[op._inputs[0]], out, bool(op._attrs["is_constant"])))
+            continue
+        block.steps.append(_dead_step(op, _kernel(op, ctx), slots, fed))
+        block.step_ops.append(op)
+        out = slot_of.get(op._outputs[0]) if op._outputs else None
+        if role == "next_iteration" and out is not None:
+            block.next_slots.append(out)
+        elif role == "loop_cond" and out is not None:
+            block.cond = out
+    while len(stack) > 1:
+        close()
+    # the root's fetch snapshots and frees of ops lowered with no position above
+    if None in by_op:
+        for step in by_op[None]:
+            root.steps.append(step)
+            root.step_ops.append(None)
+    return template, tuple(root.steps), tuple(root.step_ops)
+
+
+def as_op_error(e: Exception, op) -> errors.OpError:
+    """`e` as the TF error class naming `op` (OpErrors keep their class and message)."""
+    if isinstance(e, errors.OpError) and op is None:
+        return e
+    if op is None:
+        return errors.InternalError(None, None, f"{type(e).__name__}: {e}")
+    if isinstance(e, errors.OpError):
+        if e._op is None:
+            e._op = op
+            if "[[{{node" not in e._message:
+                e._message += f"\n\t [[{{{{node {op._name}}}}}]]"
+                e.args = (e._message,)
+        return e
+    cls = _ERROR_CLASSES.get(type(e))
+    if cls is None:
+        cls = next(
+            (c for base, c in _ERROR_CLASSES.items() if isinstance(e, base)), errors.UnknownError
+        )
+    message = f"{op._type} op '{op._name}' failed: {e}\n\t [[{{{{node {op._name}}}}}]]"
+    return cls(None, op, message)
+
+
+# Python exceptions from kernels become these TF error classes.
+_ERROR_CLASSES = {
+    ValueError: errors.InvalidArgumentError,
+    IndexError: errors.InvalidArgumentError,
+    TypeError: errors.InvalidArgumentError,
+    KeyError: errors.InvalidArgumentError,
+    ZeroDivisionError: errors.InvalidArgumentError,
+    FloatingPointError: errors.InvalidArgumentError,
+    OverflowError: errors.InvalidArgumentError,
+    MemoryError: errors.ResourceExhaustedError,
+    NotImplementedError: errors.UnimplementedError,
+}
 
 
 def _kernel(op: Operation, ctx: KernelContext):
