@@ -167,7 +167,7 @@ class _TensorRef:
 
 
 def _incompatible_set_shape_message(old: TensorShape, new: TensorShape) -> str:
-    if old.ndims is not None and new.ndims is not None and old.ndims == new.ndims:
+    if old._dims is not None and new._dims is not None and len(old._dims) == len(new._dims):
         for i, (a, b) in enumerate(zip(old._dims, new._dims)):
             if a is not None and b is not None and a != b:
                 return (
@@ -182,6 +182,7 @@ def _incompatible_set_shape_message(old: TensorShape, new: TensorShape) -> str:
 
 
 def _bracket(shape: TensorShape) -> str:
+    assert shape._dims is not None  # only called for shapes of known rank
     return "[" + ",".join("?" if d is None else str(d) for d in shape._dims) + "]"
 
 
@@ -322,7 +323,7 @@ class Operation:
             if not isinstance(op, Operation):
                 raise TypeError(f"op must be an Operation: {op}")
             if op not in self._control_inputs:
-                if self._control_inputs.__class__ is tuple:
+                if not isinstance(self._control_inputs, list):
                     self._control_inputs = list(self._control_inputs)
                 self._control_inputs.append(op)
                 op._add_control_output(self)
@@ -330,14 +331,16 @@ class Operation:
         self._graph._mutated()
 
     def _add_control_output(self, op: Operation) -> None:
-        if self._control_outputs.__class__ is tuple:
-            self._control_outputs = [op]
-        else:
+        if isinstance(self._control_outputs, list):
             self._control_outputs.append(op)
+        else:
+            self._control_outputs = [op]
 
     def _remove_all_control_inputs(self) -> None:
         for op in self._control_inputs:
-            op._control_outputs.remove(self)
+            outputs = op._control_outputs
+            assert isinstance(outputs, list)  # self is among them, so op holds a list
+            outputs.remove(self)
         self._control_inputs = ()
         self._node_def = None
         self._graph._mutated()
