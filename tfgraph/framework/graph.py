@@ -283,7 +283,7 @@ class _ThreadState(threading.local):
         self.control_stack: list[_ControlDependenciesController] = []
         self.device_stack: list[_DeviceEntry] = []
         self.colocation_stack: list[Operation] = []
-        self.cf_context = None  # the CondContext ops are being created in, if any
+        self.cf_context: Any = None  # the CondContext (an ops-layer type) ops are made in, if any
 
 
 class Graph:
