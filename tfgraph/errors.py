@@ -111,49 +111,117 @@ class OpError(Exception):
         return self._message
 
 
-def _subclass(name: str, code: int, doc: str) -> type[OpError]:
+class CancelledError(OpError):
+    """An operation or step was cancelled."""
+
     def __init__(self, node_def, op, message, *args):
-        OpError.__init__(self, node_def, op, message, code, *args)
-
-    return type(name, (OpError,), {"__init__": __init__, "__doc__": doc})
+        OpError.__init__(self, node_def, op, message, CANCELLED, *args)
 
 
-CancelledError = _subclass("CancelledError", CANCELLED, "An operation or step was cancelled.")
-UnknownError = _subclass("UnknownError", UNKNOWN, "An unknown error occurred.")
-InvalidArgumentError = _subclass(
-    "InvalidArgumentError", INVALID_ARGUMENT, "An operation received an invalid argument."
-)
-DeadlineExceededError = _subclass(
-    "DeadlineExceededError", DEADLINE_EXCEEDED, "A deadline expired before the operation."
-)
-NotFoundError = _subclass("NotFoundError", NOT_FOUND, "A requested entity was not found.")
-AlreadyExistsError = _subclass(
-    "AlreadyExistsError", ALREADY_EXISTS, "An entity that we attempted to create already exists."
-)
-PermissionDeniedError = _subclass(
-    "PermissionDeniedError", PERMISSION_DENIED, "The caller lacks permission for an operation."
-)
-ResourceExhaustedError = _subclass(
-    "ResourceExhaustedError", RESOURCE_EXHAUSTED, "Some resource has been exhausted."
-)
-FailedPreconditionError = _subclass(
-    "FailedPreconditionError",
-    FAILED_PRECONDITION,
-    "The system is not in a state to execute an operation (e.g. uninitialized variable).",
-)
-AbortedError = _subclass("AbortedError", ABORTED, "The operation was aborted.")
-OutOfRangeError = _subclass(
-    "OutOfRangeError", OUT_OF_RANGE, "An operation iterated past the valid input range."
-)
-UnimplementedError = _subclass(
-    "UnimplementedError", UNIMPLEMENTED, "The operation has not been implemented."
-)
-InternalError = _subclass("InternalError", INTERNAL, "An internal invariant was broken.")
-UnavailableError = _subclass("UnavailableError", UNAVAILABLE, "The runtime is unavailable.")
-DataLossError = _subclass("DataLossError", DATA_LOSS, "Unrecoverable data loss or corruption.")
-UnauthenticatedError = _subclass(
-    "UnauthenticatedError", UNAUTHENTICATED, "The request lacks valid credentials."
-)
+class UnknownError(OpError):
+    """An unknown error occurred."""
+
+    def __init__(self, node_def, op, message, *args):
+        OpError.__init__(self, node_def, op, message, UNKNOWN, *args)
+
+
+class InvalidArgumentError(OpError):
+    """An operation received an invalid argument."""
+
+    def __init__(self, node_def, op, message, *args):
+        OpError.__init__(self, node_def, op, message, INVALID_ARGUMENT, *args)
+
+
+class DeadlineExceededError(OpError):
+    """A deadline expired before the operation."""
+
+    def __init__(self, node_def, op, message, *args):
+        OpError.__init__(self, node_def, op, message, DEADLINE_EXCEEDED, *args)
+
+
+class NotFoundError(OpError):
+    """A requested entity was not found."""
+
+    def __init__(self, node_def, op, message, *args):
+        OpError.__init__(self, node_def, op, message, NOT_FOUND, *args)
+
+
+class AlreadyExistsError(OpError):
+    """An entity that we attempted to create already exists."""
+
+    def __init__(self, node_def, op, message, *args):
+        OpError.__init__(self, node_def, op, message, ALREADY_EXISTS, *args)
+
+
+class PermissionDeniedError(OpError):
+    """The caller lacks permission for an operation."""
+
+    def __init__(self, node_def, op, message, *args):
+        OpError.__init__(self, node_def, op, message, PERMISSION_DENIED, *args)
+
+
+class ResourceExhaustedError(OpError):
+    """Some resource has been exhausted."""
+
+    def __init__(self, node_def, op, message, *args):
+        OpError.__init__(self, node_def, op, message, RESOURCE_EXHAUSTED, *args)
+
+
+class FailedPreconditionError(OpError):
+    """The system is not in a state to execute an operation (e.g. uninitialized variable)."""
+
+    def __init__(self, node_def, op, message, *args):
+        OpError.__init__(self, node_def, op, message, FAILED_PRECONDITION, *args)
+
+
+class AbortedError(OpError):
+    """The operation was aborted."""
+
+    def __init__(self, node_def, op, message, *args):
+        OpError.__init__(self, node_def, op, message, ABORTED, *args)
+
+
+class OutOfRangeError(OpError):
+    """An operation iterated past the valid input range."""
+
+    def __init__(self, node_def, op, message, *args):
+        OpError.__init__(self, node_def, op, message, OUT_OF_RANGE, *args)
+
+
+class UnimplementedError(OpError):
+    """The operation has not been implemented."""
+
+    def __init__(self, node_def, op, message, *args):
+        OpError.__init__(self, node_def, op, message, UNIMPLEMENTED, *args)
+
+
+class InternalError(OpError):
+    """An internal invariant was broken."""
+
+    def __init__(self, node_def, op, message, *args):
+        OpError.__init__(self, node_def, op, message, INTERNAL, *args)
+
+
+class UnavailableError(OpError):
+    """The runtime is unavailable."""
+
+    def __init__(self, node_def, op, message, *args):
+        OpError.__init__(self, node_def, op, message, UNAVAILABLE, *args)
+
+
+class DataLossError(OpError):
+    """Unrecoverable data loss or corruption."""
+
+    def __init__(self, node_def, op, message, *args):
+        OpError.__init__(self, node_def, op, message, DATA_LOSS, *args)
+
+
+class UnauthenticatedError(OpError):
+    """The request lacks valid credentials."""
+
+    def __init__(self, node_def, op, message, *args):
+        OpError.__init__(self, node_def, op, message, UNAUTHENTICATED, *args)
+
 
 _CODE_TO_CLASS: dict[int, type[OpError]] = {
     CANCELLED: CancelledError,

@@ -202,7 +202,7 @@ def _default_grad_ys(grad_ys: list, ys: list, colocate: bool, graph) -> list:
     if len(grad_ys) != len(ys):
         raise ValueError(f"Length mismatch. Passed {len(grad_ys)} grad_ys for {len(ys)} ys")
     grad_ys = [_as_grad_tensor(g, "grad_y") for g in grad_ys]
-    out = []
+    out: list[Tensor | IndexedSlices] = []
     for i, (y, grad_y) in enumerate(zip(ys, grad_ys)):
         with _Colocate(graph, y.op, colocate):
             if grad_y is None:
@@ -489,7 +489,7 @@ def gradients(
         for y, grad_y in zip(ys, grad_ys):
             _set_grad(grads, y, grad_y)
 
-        queue = collections.deque()
+        queue: collections.deque[Operation] = collections.deque()
         to_ops_set: set = set()
         for op in to_ops:
             if pending[op] == 0 and op not in to_ops_set and op in reachable_to_ops:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from tfgraph.framework.graph import get_default_graph
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tfgraph.framework.graph import _NameScope
 
 __all__ = ["Module"]
 
@@ -21,13 +25,14 @@ class _ModuleNameScope:
 
     def __init__(self, scope_name: str) -> None:
         self.name = scope_name
-        self._ctx = None
+        self._ctx: _NameScope | None = None
 
     def __enter__(self) -> str:
-        self._ctx = get_default_graph().name_scope(self.name)
-        return self._ctx.__enter__()
+        self._ctx = ctx = get_default_graph().name_scope(self.name)
+        return ctx.__enter__()
 
     def __exit__(self, *exc) -> None:
+        assert self._ctx is not None  # set by __enter__
         self._ctx.__exit__(*exc)
 
 

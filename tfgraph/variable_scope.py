@@ -146,8 +146,8 @@ _TFGRAPH_DIR = os.path.dirname(os.path.abspath(__file__))
 
 def _creation_site(limit: int = 5) -> list[tuple[str, int, str]]:
     """The innermost `limit` caller frames outside tfgraph (for "Originally defined at")."""
-    frames = []
-    f = sys._getframe(2)
+    frames: list[tuple[str, int, str]] = []
+    f: types.FrameType | None = sys._getframe(2)
     while f is not None and len(frames) < limit:
         code = f.f_code
         if not code.co_filename.startswith(_TFGRAPH_DIR):
@@ -258,12 +258,13 @@ def _validate_sync_aggregation_trainable(synchronization, aggregation, trainable
     return synchronization, aggregation, trainable
 
 
-def _call_partitioner(partitioner, shape: TensorShape, dtype) -> list:
+def _call_partitioner(partitioner, shape: TensorShape, dtype) -> Sequence[int]:
     """Calls `partitioner(shape=, dtype=)` and checks its answer."""
     if not shape.is_fully_defined():
         raise ValueError(
             f"Shape of a new partitioned variable must be fully defined, but instead was {shape}."
         )
+    assert shape.ndims is not None  # a fully defined shape has a rank
     if shape.ndims < 1:
         raise ValueError(f"A partitioned Variable must have rank at least 1, shape: {shape}")
     slicing = partitioner(shape=shape, dtype=dtype)
@@ -1204,7 +1205,7 @@ class _pure_variable_scope:
         self._use_resource = use_resource
         self._constraint = constraint
         self._var_scope_store = get_variable_scope_store()
-        self._last_variable_scope_object = None
+        self._last_variable_scope_object: VariableScope | None = None
         if isinstance(name_or_scope, VariableScope):
             self._new_name = name_or_scope.name
             scope = VariableScope(
@@ -1338,7 +1339,7 @@ class variable_scope:
         if self._values is None:
             self._values = []
         self._graph = _graph_from_values(self._values)
-        self._cached_pure_variable_scope = None
+        self._cached_pure_variable_scope: _pure_variable_scope | None = None
         self._current_name_scope = None
         if not isinstance(auxiliary_name_scope, bool):
             raise TypeError(
@@ -1450,6 +1451,7 @@ class variable_scope:
         return entered
 
     def __exit__(self, exc_type, exc, tb) -> None:
+        assert self._cached_pure_variable_scope is not None  # set by __enter__
         try:
             self._cached_pure_variable_scope.__exit__(exc_type, exc, tb)
         finally:

@@ -106,7 +106,7 @@ class Variable:
         if trainable is None:
             trainable = self._synchronization is not VariableSynchronization.ON_READ
         self._trainable = bool(trainable)
-        self._save_slice_info = None
+        self._save_slice_info: Variable.SaveSliceInfo | None = None
         self._partition_info = None
         if variable_def is not None:
             if initial_value is not None:
@@ -165,7 +165,7 @@ class Variable:
                         with g.name_scope("Initializer"), g.device(None):
                             first_id = len(g._nodes)
                             value = initial_value()
-                            self._initial_value = convert_to_tensor(
+                            self._initial_value: Tensor | None = convert_to_tensor(
                                 value, name="initial_value", dtype=dtype
                             )
                             fresh = _built_from_scratch(g, first_id, self._initial_value)
@@ -205,6 +205,7 @@ class Variable:
     def _variable_shape(self, validate_shape: bool, shape) -> TensorShape:
         if shape is not None:
             return TensorShape(shape)
+        assert self._initial_value is not None  # made before the variable's shape is asked
         return self._initial_value.shape if validate_shape else unknown_shape()
 
     def _init_from_proto(self, variable_def, import_scope=None) -> None:
@@ -299,7 +300,7 @@ class Variable:
         return self._initializer_op
 
     @property
-    def initial_value(self) -> Tensor:
+    def initial_value(self) -> Tensor | None:
         return self._initial_value
 
     @property

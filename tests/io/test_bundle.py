@@ -271,6 +271,14 @@ def test_writer_errors(tmp_path):
     assert os.listdir(tmp_path) == []
 
 
+def test_writer_duplicate_bytes_key_is_named_as_text(tmp_path):
+    # TF's "Adding duplicate key: <key>" names the key itself, not a Python bytes repr.
+    w = BundleWriter(str(tmp_path / "e"))
+    w.add(b"scope/v", np.float32([1]))
+    with pytest.raises(errors.InvalidArgumentError, match=r"^Adding duplicate key: scope/v$"):
+        w.add(b"scope/v", np.float32([1]))
+
+
 def test_exception_inside_with_leaves_nothing(tmp_path):
     with pytest.raises(RuntimeError), BundleWriter(str(tmp_path / "x" / "m")) as w:
         w.add("a", np.float32([1]))

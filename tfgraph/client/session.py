@@ -10,6 +10,7 @@ variable updates lock their cell.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,6 +21,10 @@ from tfgraph.framework import graph as graph_mod
 from tfgraph.framework.default_session import DefaultSessionContext, get_default_session
 from tfgraph.framework.ops import Tensor
 from tfgraph.framework.resources import DeviceStores
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tfgraph.client.device_placement import PlacementChecker
+    from tfgraph.framework.ops import Operation
 
 __all__ = [
     "InteractiveSession",
@@ -118,7 +123,9 @@ class BaseSession:
         self._cache: dict = {}
         self._cache_lock = threading.Lock()
         self._log_device_placement = bool(getattr(config, "log_device_placement", False))
-        self._placement = None  # set by the device-placement checker when it is loaded
+        self._placement: PlacementChecker | None = (
+            None  # set by the device-placement checker when it is loaded
+        )
         if self._log_device_placement:
             from tfgraph.client import device_placement
 
@@ -201,7 +208,8 @@ class BaseSession:
     def _signature(self, fetches, feed_dict, key) -> _RunSignature:
         graph = self._graph
         mapper = FetchMapper(graph, fetches)
-        for element in [*mapper.tensors, *mapper.ops]:
+        elements: list[Tensor | Operation] = [*mapper.tensors, *mapper.ops]
+        for element in elements:
             if not graph.is_fetchable(element):
                 op = element.op if isinstance(element, Tensor) else element
                 raise ValueError(

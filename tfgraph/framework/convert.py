@@ -292,7 +292,7 @@ def constant(value, dtype=None, shape=None, name: str = "Const", verify_shape: b
     if isinstance(value, Tensor):
         raise TypeError("Expected any non-tensor type, but got a tensor instead.")
     arr, dt = numpy_value(value, dtype)
-    attrs = {"dtype": dt}
+    attrs: dict[str, object] = {"dtype": dt}
     if shape is not None:
         shape = TensorShape(shape)
         if not shape.is_fully_defined():

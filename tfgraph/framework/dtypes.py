@@ -7,6 +7,8 @@ TensorFlow; they describe the output of a `VariableV2` op.
 
 from __future__ import annotations
 
+import builtins  # `bool` below is the DType singleton; annotations use builtins.bool
+
 import numpy as np
 
 try:  # bfloat16 has no numpy dtype of its own; ml_dtypes provides one when present.
@@ -73,7 +75,7 @@ class DType:
         return self._enum
 
     @property
-    def as_numpy_dtype(self) -> type:
+    def as_numpy_dtype(self) -> type | np.dtype:
         if self._np is None:
             return object
         if self._name.startswith("bfloat16") and self._np.names:
@@ -103,36 +105,36 @@ class DType:
         return self._ref
 
     @property
-    def is_ref_dtype(self) -> bool:
+    def is_ref_dtype(self) -> builtins.bool:
         return self._enum > _REF_OFFSET
 
     # -- classification ----------------------------------------------------------------
     @property
-    def is_bool(self) -> bool:
+    def is_bool(self) -> builtins.bool:
         return self._base is bool
 
     @property
-    def is_floating(self) -> bool:
+    def is_floating(self) -> builtins.bool:
         return self._base in _FLOATING
 
     @property
-    def is_integer(self) -> bool:
+    def is_integer(self) -> builtins.bool:
         return self._base in _INTEGER
 
     @property
-    def is_complex(self) -> bool:
+    def is_complex(self) -> builtins.bool:
         return self._base in (complex64, complex128)
 
     @property
-    def is_unsigned(self) -> bool:
+    def is_unsigned(self) -> builtins.bool:
         return self._base in (uint8, uint16, uint32, uint64)
 
     @property
-    def is_quantized(self) -> bool:
+    def is_quantized(self) -> builtins.bool:
         return self._base in QUANTIZED_DTYPES
 
     @property
-    def is_numpy_compatible(self) -> bool:
+    def is_numpy_compatible(self) -> builtins.bool:
         return self._base not in (resource, variant) and not self.is_quantized
 
     @property
@@ -169,13 +171,13 @@ class DType:
     def limits(self):
         return self.min, self.max
 
-    def is_compatible_with(self, other) -> bool:
+    def is_compatible_with(self, other) -> builtins.bool:
         """True if a value of `other` may be used where `self` is expected (TF's rule)."""
         other = as_dtype(other)
         return self._enum in (other._enum, other._base._enum)
 
     # -- python protocol ---------------------------------------------------------------
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other) -> builtins.bool:
         if self is other:
             return True
         if other is None:
@@ -185,7 +187,7 @@ class DType:
         except TypeError:
             return False
 
-    def __ne__(self, other) -> bool:
+    def __ne__(self, other) -> builtins.bool:
         return not self.__eq__(other)
 
     def __hash__(self) -> int:

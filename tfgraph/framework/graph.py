@@ -133,7 +133,7 @@ class _ControlDependenciesController:
         self._new_stack = control_inputs is None
         self._control_inputs: list[Operation] = [] if control_inputs is None else control_inputs
         self._seen: set[Operation] = set()
-        self._old_stack = None
+        self._old_stack: list[_ControlDependenciesController] | None = None
         self._old_context = None
 
     @property
@@ -155,7 +155,7 @@ class _ControlDependenciesController:
         state = self._graph._state
         state.control_stack.pop()
         if self._new_stack:
-            state.control_stack = self._old_stack
+            state.control_stack = self._old_stack  # type: ignore[assignment]  # set by __enter__
             state.cf_context = self._old_context
 
 
@@ -253,6 +253,7 @@ class _AttrScope:
     """The context manager behind `Graph._attr_scope` (attrs set on every new op)."""
 
     __slots__ = ("_attr_map", "_graph", "_saved")
+    _saved: dict[str, Any]
 
     def __init__(self, graph: Graph, attr_map: dict) -> None:
         self._graph = graph
@@ -282,7 +283,7 @@ class _ThreadState(threading.local):
         self.control_stack: list[_ControlDependenciesController] = []
         self.device_stack: list[_DeviceEntry] = []
         self.colocation_stack: list[Operation] = []
-        self.cf_context = None  # the CondContext ops are being created in, if any
+        self.cf_context: Any = None  # the CondContext (an ops-layer type) ops are made in, if any
 
 
 class Graph:
@@ -510,7 +511,7 @@ class Graph:
             if entry.merger is not None:
                 op._device = entry.merger.merge_string(op._device)
             else:
-                device = entry.function(op)
+                device: str | pydev.DeviceSpec | None = entry.function(op)
                 if device is None:
                     device = ""
                 elif isinstance(device, pydev.DeviceSpec):
@@ -799,7 +800,7 @@ def _infer_attrs(op_def, inputs: list[Tensor], attrs: dict, op_name: str) -> lis
                 n = attrs.get(arg.number_attr)
                 if n is None:
                     n = attrs[arg.number_attr] = n_inputs - fixed
-                group = inputs[idx : idx + n]
+                group: list[Tensor] | tuple[Tensor, ...] = inputs[idx : idx + n]
             elif arg.type_list_attr is not None:
                 types = attrs.get(arg.type_list_attr)
                 n = len(types) if types is not None else n_inputs - fixed

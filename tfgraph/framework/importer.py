@@ -442,7 +442,7 @@ class _Importer:
         self._check_versions()
         self.node_names = {n.name for n in self.graph_def.node}
         ordered = self._order()
-        outer_control = []
+        outer_control: list[Operation] = []
         for controller in self.graph._state.control_stack:
             outer_control.extend(c for c in controller._control_inputs if c not in outer_control)
         new_ops = []
@@ -461,7 +461,7 @@ class _Importer:
         return new_ops
 
     def return_elements(self, names) -> list:
-        out = []
+        out: list[Tensor | Operation] = []
         for name in names:
             if ":" in name:
                 op_name, idx = _parse_tensor_name(name)
@@ -491,7 +491,7 @@ def _rollback(graph: Graph, start: int, names_in_use: dict) -> None:
                 t._consumers.remove(op)
         for c in op._control_inputs:
             if op in c._control_outputs:
-                c._control_outputs.remove(op)
+                c._control_outputs.remove(op)  # type: ignore[union-attr]  # a list: it holds op
         graph._nodes_by_name.pop(op._name, None)
     del graph._nodes[start:]
     graph._names_in_use.clear()

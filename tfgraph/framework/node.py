@@ -19,6 +19,7 @@ execution will call kernels.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -75,7 +76,7 @@ class NodeView:
         name: str,
         attrs: dict[str, Any],
         inputs: list[TensorView],
-        output_specs: list[tuple[Any, TensorShape]] = (),
+        output_specs: Sequence[tuple[Any, TensorShape]] = (),
         device: str = "",
     ) -> None:
         self._type = op_type
@@ -185,6 +186,7 @@ def _output_dtypes(node: NodeView) -> list:
         elif arg.type_list_attr is not None:
             base = list(attrs[arg.type_list_attr])
         else:
+            assert arg.type_attr is not None  # an output has a dtype, a type list or a type attr
             base = [attrs[arg.type_attr]]
         count = attrs[arg.number_attr] if arg.number_attr is not None else 1
         out.extend(base * count)

@@ -95,7 +95,7 @@ class _NotDifferentiable:
 NOT_DIFFERENTIABLE = _NotDifferentiable()
 
 # Named type sets usable in attr declarations (as TF's registrations use them).
-_TYPE_SETS: dict[str, tuple[str, ...]] = {
+_TYPE_SETS: dict[str, list[str]] = {
     "numbertype": [
         "float32",
         "float64",

@@ -252,10 +252,12 @@ class TensorShape:
         return self.ndims
 
     def num_elements(self) -> int | None:
-        if self._dims is None or None in self._dims:
+        if self._dims is None:
             return None
         n = 1
         for d in self._dims:
+            if d is None:
+                return None
             n *= d
         return n
 

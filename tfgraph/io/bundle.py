@@ -243,7 +243,7 @@ class BundleWriter:
         if kb == HEADER_KEY:
             raise errors.InvalidArgumentError(None, None, "Adding an empty key is not allowed")
         if kb in self._entries or kb in self._sliced:
-            raise errors.InvalidArgumentError(None, None, f"Adding duplicate key: {key}")
+            raise errors.InvalidArgumentError(None, None, f"Adding duplicate key: {_key_text(kb)}")
         self._append(kb, value, dtype)
 
     def _append(self, kb: bytes, value: Any, dtype: Any) -> tuple[np.ndarray, dtypes.DType]:
@@ -440,7 +440,7 @@ def merge_bundles(
     """
     destination = os.fspath(destination)
     merged: dict[bytes, Any] = {}
-    moves: list[tuple[str, str, int, int]] = []  # (source prefix, shard, num, new shard)
+    moves: list[tuple[str, int, int, int]] = []  # (source prefix, shard, num, new shard)
     sources = []
     total = 0
     for prefix in prefixes:

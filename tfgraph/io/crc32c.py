@@ -234,7 +234,7 @@ def _raw_tree(data: np.ndarray, reg: int) -> int:
     buf[start:] = data
     if reg:
         buf[start : start + 4] ^= np.frombuffer(reg.to_bytes(4, "little"), dtype=np.uint8)
-    level = buf.reshape(chunks, a)
+    level: np.ndarray = buf.reshape(chunks, a)
     xor = np.bitwise_xor
     shift_b, shift_c = b, c
     while level.shape[0] > 1:

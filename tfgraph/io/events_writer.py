@@ -110,7 +110,7 @@ class EventsWriter:
             self.init()
         data = memoryview(b"".join(encode_record(e) for e in serialized_events))
         while data:
-            written = self._file.write(data)
+            written = self._file.write(data)  # type: ignore[union-attr]  # init() opened it
             data = data[written:]
         self._outstanding += len(serialized_events)
 

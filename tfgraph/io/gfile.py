@@ -22,9 +22,12 @@ import glob as _glob
 import os
 import shutil
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from tfgraph import errors
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tfgraph.io.atomic import AtomicFile
 
 __all__ = [
     "GFile",
@@ -92,8 +95,8 @@ class GFile:
             )
         self._read_check = base.startswith("r") or "+" in base
         self._write_check = base[0] in "wa" or "+" in base
-        self._atomic = None
-        self._f = None
+        self._atomic: AtomicFile | None = None
+        self._f: BinaryIO | None = None
         self._base = base
 
     @property
@@ -222,10 +225,11 @@ class GFile:
         self.close()
 
     def __del__(self) -> None:
-        if getattr(self, "_atomic", None) is not None:
-            self._atomic.discard()
-        elif getattr(self, "_f", None) is not None:
-            self._f.close()
+        atomic, f = getattr(self, "_atomic", None), getattr(self, "_f", None)  # __init__ may fail
+        if atomic is not None:
+            atomic.discard()
+        elif f is not None:
+            f.close()
 
 
 FastGFile = GFile

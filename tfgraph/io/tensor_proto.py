@@ -365,7 +365,7 @@ def make_ndarray(tensor: Any) -> np.ndarray:
     dims = shape_from_proto(tensor.tensor_shape)
     if dims is None or any(d is None for d in dims):
         raise ValueError("Cannot make an ndarray for a tensor with an unknown shape.")
-    n = int(np.prod(dims, dtype=np.int64))
+    n = int(np.prod(dims, dtype=np.int64))  # type: ignore[arg-type]  # no None (checked above)
 
     if tensor.tensor_content and dtype is not dtypes.string:
         np_dt = dtype.np_dtype

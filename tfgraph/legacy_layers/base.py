@@ -101,11 +101,11 @@ class Layer:
         self._non_trainable_weights: list = []
         self._losses: list = []
         self._updates: list = []
-        self.input_spec = None
+        self.input_spec: InputSpec | None = None
         self._init_set_name(name)
         if scope:
             with variable_scope(scope) as captured_scope:
-                self._scope = captured_scope
+                self._scope: VariableScope | None = captured_scope
         else:
             self._scope = None
         self._current_scope = None

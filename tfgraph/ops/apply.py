@@ -58,13 +58,13 @@ def apply_op(op_type: str, name, inputs, attrs=None) -> Operation:
                 if t is None:
                     flat = None
                     break
-                flat.append(t)
+                flat.append(t)  # type: ignore[union-attr]  # not None: a None breaks out
         else:
             t = _cheap_tensor(value, arg.is_ref)
             if t is None:
                 flat = None
             else:
-                flat.append(t)
+                flat.append(t)  # type: ignore[union-attr]  # not None: a None breaks out
         if flat is None:
             break
     if flat is not None:

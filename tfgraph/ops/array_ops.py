@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import numbers
+from typing import Any
 
 import numpy as np
 
@@ -379,7 +380,7 @@ def fill(dims, value, name: str | None = None) -> Tensor:
 _SMALL_CONSTANT_LIMIT = 1000
 
 
-def _filled(value, shape_arg, dtype, name: str, default: str) -> Tensor:
+def _filled(value, shape_arg, dtype, name: str | None, default: str) -> Tensor:
     """TF's `zeros`/`ones`: a constant for small static shapes, else a Fill."""
     dtype = dtypes.as_dtype(dtype)._base
     g = get_default_graph()
@@ -388,7 +389,7 @@ def _filled(value, shape_arg, dtype, name: str, default: str) -> Tensor:
             if isinstance(shape_arg, TensorShape) and shape_arg.is_fully_defined():
                 shape_arg = shape_arg.as_list()
             try:  # TF's _constant_if_small
-                dims = np.asarray(shape_arg)
+                dims: Any = np.asarray(shape_arg)  # an array, later the list of dims
                 small = dims.dtype.kind in "iuf" and np.prod(dims) < _SMALL_CONSTANT_LIMIT
             except (NotImplementedError, TypeError, ValueError):
                 small = False
@@ -1265,7 +1266,7 @@ def _strided_slice_dims(dims, begin, end, strides, masks) -> tuple:
         else:
             q, r = divmod(abs(length), abs(stride))
             processing.append(q + (1 if r else 0))
-    out = []
+    out: list[int | None] = []
     for g in gather:
         if g == _NEW_AXIS:
             out.append(1)
@@ -1308,7 +1309,7 @@ def _strided_slice_shape(op):
 def _strided_slice_numpy_index(begin, end, strides, masks) -> tuple:
     """The numpy index equivalent to a strided slice spec (ValueError for a zero stride)."""
     begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask = masks
-    index = []
+    index: list[object] = []
     seen_ellipsis = False
     for i, (b, e, s) in enumerate(zip(begin.tolist(), end.tolist(), strides.tolist(), strict=True)):
         bit = 1 << i
@@ -2183,7 +2184,7 @@ def pad(
     pads = _paddings_constant(paddings)
     input_shape = result._op._inputs[0]._shape
     if input_shape.ndims is not None and not result.shape.is_fully_defined() and pads is not None:
-        new_shape = []
+        new_shape: list[int | None] = []
         for padding, dim in zip(pads, input_shape.as_list(), strict=False):
             if padding is None or dim is None or any(p is None for p in padding):
                 new_shape.append(None)

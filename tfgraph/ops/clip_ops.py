@@ -26,7 +26,7 @@ def clip_by_norm(t, clip_norm, axes=None, name: str | None = None):
     with g.name_scope(name or "clip_by_norm") as scope:
         values = convert_to_tensor(t.values if isinstance(t, IndexedSlices) else t, name="t")
         if np.isscalar(clip_norm):
-            if clip_norm < 0:
+            if clip_norm < 0:  # type: ignore[operator]  # a number (isscalar admits str too)
                 clip_norm = 0
         else:
             clip_norm = array_ops.cast(math_ops.maximum(clip_norm, 0), values.dtype._base)
@@ -92,7 +92,7 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name: str | None = Non
             else t
             for i, t in enumerate(t_list)
         ]
-        clipped = []
+        clipped: list = []  # a Tensor per value, None for a None
         for i, v in enumerate(values):
             if v is None:
                 clipped.append(None)

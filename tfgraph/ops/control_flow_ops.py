@@ -107,7 +107,9 @@ def _as_op(value) -> Operation:
     raise TypeError(f"Expected an Operation or Tensor, got {value!r}")
 
 
-def with_dependencies(dependencies, output_tensor, name: str | None = None) -> Tensor:
+def with_dependencies(
+    dependencies, output_tensor, name: str | None = None
+) -> Tensor | IndexedSlices:
     """`output_tensor` passed through an Identity that runs after `dependencies`."""
     g = get_default_graph()
     with g.name_scope(name or "control_dependency") as scope:
@@ -132,7 +134,7 @@ def tuple(tensors, name: str | None = None, control_inputs=None) -> list:
         if control_inputs:
             gating.extend(control_inputs)
         gate = group(*gating)
-        out = []
+        out: list = []
         for t in tensors:
             if t is None:
                 out.append(None)
@@ -411,7 +413,7 @@ class CondContext:
             result = _switch_ref_or_tensor(result, self._pred)[self._branch]
         g.prevent_fetching(result.op)
         _op_contexts[result.op] = self
-        ctx = self
+        ctx: CondContext | None = self
         while ctx is not None:
             ctx._values.add(result.name)
             ctx = ctx._outer_context
@@ -431,7 +433,7 @@ class CondContext:
                 real = self.add_value(x)
                 if real is not x:
                     op._update_input(index, real)
-        ctx = self
+        ctx: CondContext | None = self
         while ctx is not None:
             ctx._values.update(t.name for t in op._outputs)
             ctx = ctx._outer_context

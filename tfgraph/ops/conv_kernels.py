@@ -274,7 +274,7 @@ def _max_of_windows(xp, ksize, strides, out_shape) -> np.ndarray:
             out = part.copy()
         else:
             reduce(out, part, out=out)
-    return out
+    return out  # type: ignore[return-value]  # ksize has at least one element
 
 
 def max_pool(x, ksize, strides, pads, out_shape) -> np.ndarray:

@@ -1104,7 +1104,7 @@ def _get_sequence(value, n: int, channel_index: int, name: str) -> list:
     elif isinstance(value, int) or not isinstance(value, collections.abc.Sized):
         value = [value]
     else:
-        value = list(value)
+        value = list(value)  # type: ignore[call-overload]  # a sized sequence of ints
     length = len(value)
     if length == n + 2:
         return [int(v) for v in value]
@@ -1348,7 +1348,7 @@ def _native_conv_attrs(
     fn: str, strides, padding, data_format, dilations, use_cudnn_on_gpu=None
 ) -> dict:
     """The attrs of a Conv2D-family op built from a raw wrapper `fn` (TF's order)."""
-    attrs = {"strides": _require_list(strides, "strides", fn)}
+    attrs: dict[str, object] = {"strides": _require_list(strides, "strides", fn)}
     if use_cudnn_on_gpu is not None:
         attrs["use_cudnn_on_gpu"] = bool(use_cudnn_on_gpu)
     attrs.update(_padding_attrs(padding))

@@ -11,12 +11,14 @@ shape, as TensorFlow does.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import constant
 from tfgraph.framework.graph import GraphKeys, get_default_graph
+from tfgraph.framework.ops import Tensor
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import array_ops, linalg_ops, math_ops, random_ops
 
@@ -178,7 +180,7 @@ class RandomUniform(Initializer):
 class _NormalInitializer(Initializer):
     """Values drawn by `_draw` (a random_ops function) with `mean` and `stddev`."""
 
-    _draw = None
+    _draw: Callable[..., Tensor] | None = None
 
     def __init__(self, mean=0.0, stddev=1.0, seed=None, dtype=dtypes.float32) -> None:
         self.mean = mean

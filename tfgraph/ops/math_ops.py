@@ -11,6 +11,7 @@ import builtins
 import functools
 import numbers
 import weakref
+from typing import Any
 
 import numpy as np
 
@@ -305,6 +306,10 @@ _UNARY = {
     "IsInf": None,
     "IsFinite": None,
 }
+
+# The registration loops below rebind these to kernels of several types (ufuncs, functions).
+_kernel: Any
+_fn: Any
 
 for _name, _entry in _UNARY.items():
     if _entry is None:

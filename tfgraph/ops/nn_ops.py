@@ -8,6 +8,8 @@ subgraph around the op, as TF1 does.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from tfgraph import errors
@@ -152,6 +154,10 @@ def _selu_grad_grad(op, grad):
         array_ops.where(selu_x < 0.0, grad * op._inputs[0], array_ops.zeros_like(selu_x)),
     )
 
+
+# The registration loops below rebind these to functions of several signatures (or None).
+_kernel: Any
+_grad: Any
 
 for _name, _kernel, _types, _grad in (
     ("Relu", _relu, _REAL, _relu_grad),

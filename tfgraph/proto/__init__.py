@@ -136,6 +136,7 @@ def _enum_value(name: str) -> int | None:
 def __getattr__(name: str) -> typing.Any:
     if name.startswith("_"):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value: typing.Any
     if name == "text_format":
         value = importlib.import_module("tfgraph.proto.text_format")
     else:

@@ -194,7 +194,7 @@ def _store_variables() -> dict:
     found = getattr(store, "_vars", None)
     if isinstance(found, Mapping) and found:
         return dict(found)
-    out = {}
+    out: dict = {}
     for key in (GraphKeys.GLOBAL_VARIABLES, GraphKeys.LOCAL_VARIABLES):
         for v in g.get_collection(key):
             if _is_variable(v):
@@ -298,6 +298,7 @@ def init_from_checkpoint(ckpt_dir_or_file, assignment_map) -> None:
                 f"Assignment map with scope only name {scopes} should map to scope only "
                 f"{tensor_name_in_ckpt}. Should be 'scope/': 'other_scope/'."
             )
+        assert store_vars is not None  # looked up above: only a name can leave var None
         scope_variables = set()
         for var_name in store_vars:
             if not scopes or var_name.startswith(scopes + "/"):

@@ -486,7 +486,7 @@ class Saver:
         self._builder = builder
         self._is_built = False
         self._allow_empty = allow_empty
-        self._is_empty = None
+        self._is_empty: bool | None = None
         self._write_version = int(write_version)
         self._pad_step_number = pad_step_number
         self._filename = filename

@@ -77,7 +77,8 @@ class ClusterSpec:
     def __ne__(self, other) -> bool:
         return not self == other
 
-    __hash__ = None  # mutable-looking value type, as in TF
+    # Unhashable (a mutable-looking value type), as in TF; mypy flags the None override.
+    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         d = self.as_dict()
@@ -86,7 +87,7 @@ class ClusterSpec:
 
     def as_dict(self) -> dict:
         """{job: [addresses]} (or {job: {index: address}} when task indices have gaps)."""
-        out = {}
+        out: dict[str, list | dict[int, str]] = {}
         for job in self.jobs:
             indices = self.task_indices(job)
             if not indices:
@@ -137,7 +138,7 @@ class ClusterSpec:
     def job_tasks(self, job_name) -> list:
         """The addresses of `job_name`'s tasks by index (None where an index is missing)."""
         job = self._job(job_name)
-        out = [None] * (max(job) + 1)
+        out: list[str | None] = [None] * (max(job) + 1)
         for i, task in job.items():
             out[i] = task
         return out
