@@ -98,6 +98,7 @@ def lower(
             fn = _kernel(op, ctx)
             ins = tuple([slot_of[t] for t in op._inputs])
             single = op_def.single_output or not outputs
+            outs: tuple[int, ...]
             if len(outputs) == 1:  # (the common case, inline)
                 s = slot_of.get(outputs[0])
                 outs = (-1 if s is None or outputs[0] in fed else s,)
