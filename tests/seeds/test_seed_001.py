@@ -13,15 +13,6 @@ import numpy as np
 import pytest
 
 import tfgraph as tf
-from tfgraph.ops import array_ops
-
-needs_relu = pytest.mark.skipif(
-    not hasattr(tf.nn, "relu"), reason="tf.nn.relu comes from the ops-breadth branch"
-)
-needs_boolean_mask = pytest.mark.skipif(
-    not hasattr(array_ops, "boolean_mask"),
-    reason="report_uninitialized_variables needs boolean_mask (ops-breadth branch)",
-)
 
 
 # -- Creating a variable ----------------------------------------------------------------------
@@ -100,7 +91,6 @@ def test_initializing_variables():
         assert session.run(other).shape == (2,)
 
 
-@needs_boolean_mask
 def test_report_uninitialized_variables():
     tf.get_variable("my_variable", [1, 2, 3])
     other = tf.get_variable("other", [2])
@@ -183,7 +173,6 @@ MODEL_VARIABLES = [
 ]
 
 
-@needs_relu
 def test_conv_relu_twice_fails():
     input1 = tf.random_normal([1, 10, 10, 32])
     tf.random_normal([1, 20, 20, 32])
@@ -195,7 +184,6 @@ def test_conv_relu_twice_fails():
     assert [v.name for v in tf.global_variables()] == ["weights:0", "biases:0"]
 
 
-@needs_relu
 def test_my_image_filter_in_separate_scopes():
     input1 = tf.random_normal([1, 10, 10, 32])
     out = my_image_filter(input1)
@@ -220,7 +208,6 @@ def _check_shared(output1, output2):
     assert np.all(o1 >= 0) and np.all(o2 >= 0)
 
 
-@needs_relu
 def test_share_with_reuse_true():
     input1 = tf.random_normal([1, 10, 10, 32])
     input2 = tf.random_normal([1, 20, 20, 32])
@@ -232,7 +219,6 @@ def test_share_with_reuse_true():
     assert output2.op.name.startswith("model_1/conv2/")
 
 
-@needs_relu
 def test_share_with_reuse_variables():
     input1 = tf.random_normal([1, 10, 10, 32])
     input2 = tf.random_normal([1, 20, 20, 32])
@@ -244,7 +230,6 @@ def test_share_with_reuse_variables():
     assert output2.op.name.startswith("model/conv2_1/")
 
 
-@needs_relu
 def test_share_with_scope_object():
     input1 = tf.random_normal([1, 10, 10, 32])
     input2 = tf.random_normal([1, 20, 20, 32])

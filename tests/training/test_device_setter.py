@@ -3,8 +3,6 @@ balancing); expected devices were checked against TensorFlow 2.21."""
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
 import tfgraph as tf
@@ -41,10 +39,6 @@ def test_cluster_spec_errors():
         tf.train.ClusterSpec({"a": 3})
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("tfgraph.proto") is None,
-    reason="tfgraph.proto (ClusterDef) is built on another branch; not merged here yet",
-)
 def test_cluster_def_round_trip():
     cs = tf.train.ClusterSpec(SPEC)
     cluster_def = cs.as_cluster_def()
