@@ -622,39 +622,114 @@ imag = _complex_part("Imag", "Imag")
 
 
 # -- elementwise binary ---------------------------------------------------------------------
-def _floor_div(x, y):
-    return np.floor_divide(x, y)
-
-
 def _pow(x, y):
     return np.power(x, y)
 
 
-_BINARY = {
-    # op type: (kernel, allowed types)
-    "AddV2": (np.add, _NUM),
-    "Add": (np.add, _NUM.replace("}", ", string}")),
-    "Sub": (np.subtract, _NUM),
-    "Mul": (np.multiply, _NUM),
-    "RealDiv": (np.true_divide, _NUM),
-    "Div": (np.true_divide, _NUM),
-    "FloorDiv": (_floor_div, _NUM),
-    "FloorMod": (np.mod, _REAL),
-    "TruncateDiv": (None, _REAL),
-    "Pow": (_pow, _SIGNED),
-    "Maximum": (np.maximum, _REAL),
-    "Minimum": (np.minimum, _REAL),
-    "SquaredDifference": (lambda x, y: np.square(x - y), _NUM),
-    "Atan2": (np.arctan2, _FLOAT),
-    "DivNoNan": (None, _FLOAT_COMPLEX),
-}
+def _check_int_divisor(y) -> None:
+    """TF's integer Div/FloorDiv/FloorMod kernels fail on a zero divisor (numpy gives 0)."""
+    if not np.all(y):
+        raise errors.InvalidArgumentError(None, None, "Integer division by zero")
 
 
-def _truncate_div(x, y):
-    if np.issubdtype(np.asarray(x).dtype, np.integer):
-        q = np.abs(x) // np.abs(y)
-        return (q * np.sign(x) * np.sign(y)).astype(np.asarray(x).dtype)
-    return np.trunc(np.true_divide(x, y))
+def _check_int_divisor_truncate(y) -> None:
+    """TF's TruncateDiv/TruncateMod kernels report a zero integer divisor as this
+    InternalError (their functors are not marked as ones that can fail)."""
+    if not np.all(y):
+        raise errors.InternalError(
+            None,
+            None,
+            "Unexpected error in binary operator (only integer div and mod should have errors)",
+        )
+
+
+def _truncate_div_int(x, y):
+    """C-style integer division (rounds toward zero): -7 / 2 = -3."""
+    q = np.floor_divide(x, y)
+    fix = (np.remainder(x, y) != 0) & ((x < 0) != (y < 0))
+    if fix.any():
+        q = q + fix.astype(q.dtype)
+    return q
+
+
+def _is_int(dtype) -> bool:
+    return dtype.is_integer
+
+
+def _div_kernel(op, ctx):
+    """`Div`: C-style truncating division for integers, true division otherwise."""
+    if _is_int(op._attrs["T"]):
+
+        def div(x, y):
+            _check_int_divisor(y)
+            return _truncate_div_int(x, y)
+
+        return div
+    return np.true_divide
+
+
+def _real_div_kernel(op, ctx):
+    dtype = op._attrs["T"]
+    if not (dtype.is_floating or dtype.is_complex):
+        raise errors.InvalidArgumentError(
+            None,
+            op,
+            f"No OpKernel was registered to support Op '{op._type}' used by {{{{node "
+            f"{op._name}}}}} with these attrs: [T={_dt_enum_name(dtype)}]",
+        )
+    return np.true_divide
+
+
+def _floor_div_kernel(op, ctx):
+    if _is_int(op._attrs["T"]):
+
+        def floor_div(x, y):
+            _check_int_divisor(y)
+            return np.floor_divide(x, y)
+
+        return floor_div
+    return np.floor_divide
+
+
+def _floor_mod_kernel(op, ctx):
+    if _is_int(op._attrs["T"]):
+
+        def floor_mod(x, y):
+            _check_int_divisor(y)
+            return np.mod(x, y)
+
+        return floor_mod
+    return np.mod
+
+
+def _truncate_div_kernel(op, ctx):
+    if _is_int(op._attrs["T"]):
+
+        def truncate_div(x, y):
+            _check_int_divisor_truncate(y)
+            return _truncate_div_int(x, y)
+
+        return truncate_div
+    return lambda x, y: np.trunc(np.true_divide(x, y))
+
+
+def _truncate_mod_kernel(op, ctx):
+    if _is_int(op._attrs["T"]):
+
+        def truncate_mod(x, y):
+            _check_int_divisor_truncate(y)
+            return np.fmod(x, y)
+
+        return truncate_mod
+    return np.fmod
+
+
+_DT_ENUM_NAMES = {"float32": "FLOAT", "float64": "DOUBLE", "float16": "HALF"}
+
+
+def _dt_enum_name(dtype) -> str:
+    """The DataType enum name TF prints in kernel errors (DT_INT32, DT_FLOAT...)."""
+    return "DT_" + _DT_ENUM_NAMES.get(dtype.name, dtype.name.upper())
 
 
 def _div_no_nan(x, y):
@@ -662,8 +737,25 @@ def _div_no_nan(x, y):
     return np.where(y == 0, 0, np.true_divide(x, safe)).astype(np.result_type(x, y))
 
 
-_BINARY["TruncateDiv"] = (_truncate_div, _REAL)
-_BINARY["DivNoNan"] = (_div_no_nan, _FLOAT_COMPLEX)
+_BINARY = {
+    # op type: (kernel or kernel factory (make_kernel), allowed types)
+    "AddV2": (np.add, _NUM),
+    "Add": (None, _NUM.replace("}", ", string}")),
+    "Sub": (np.subtract, _NUM),
+    "Mul": (np.multiply, _NUM),
+    "RealDiv": (None, _NUM),
+    "Div": (None, _NUM),
+    "FloorDiv": (None, _NUM),
+    "FloorMod": (None, _REAL),
+    "TruncateDiv": (None, _REAL),
+    "TruncateMod": (None, _REAL),
+    "Pow": (_pow, _SIGNED),
+    "Maximum": (np.maximum, _REAL),
+    "Minimum": (np.minimum, _REAL),
+    "SquaredDifference": (lambda x, y: np.square(x - y), _NUM),
+    "Atan2": (np.arctan2, _FLOAT),
+    "DivNoNan": (_div_no_nan, _FLOAT_COMPLEX),
+}
 
 
 def _add_kernel_for_strings(op, ctx):
@@ -856,6 +948,7 @@ _BINARY_GRADS = {
     "FloorDiv": _no_grad_2,
     "FloorMod": _floor_mod_grad,
     "TruncateDiv": _no_grad_2,
+    "TruncateMod": None,  # TF registers no gradient for TruncateMod
     "Pow": _pow_grad,
     "Maximum": _maximum_grad,
     "Minimum": _minimum_grad,
@@ -865,6 +958,16 @@ _BINARY_GRADS = {
 }
 
 
+_BINARY_KERNEL_FACTORIES = {
+    "Add": _add_kernel_for_strings,
+    "RealDiv": _real_div_kernel,
+    "Div": _div_kernel,
+    "FloorDiv": _floor_div_kernel,
+    "FloorMod": _floor_mod_kernel,
+    "TruncateDiv": _truncate_div_kernel,
+    "TruncateMod": _truncate_mod_kernel,
+}
+
 for _name, (_kernel, _types) in _BINARY.items():
     register_op(
         _name,
@@ -872,8 +975,8 @@ for _name, (_kernel, _types) in _BINARY.items():
         outputs=["z: T"],
         attrs=[f"T: {_types}"],
         shape=common_shapes.broadcast_shape,
-        kernel=None if _name == "Add" else _kernel,
-        make_kernel=_add_kernel_for_strings if _name == "Add" else None,
+        kernel=_kernel,
+        make_kernel=None if _kernel is not None else _BINARY_KERNEL_FACTORIES[_name],
         grad=_BINARY_GRADS[_name],
     )
 
@@ -971,6 +1074,7 @@ floormod = _binary("FloorMod")
 mod = floormod
 squared_difference = _binary("SquaredDifference")
 truncatediv = _binary("TruncateDiv")
+truncatemod = _binary("TruncateMod")
 
 
 def atan2(y, x, name: str | None = None) -> Tensor:
@@ -978,7 +1082,26 @@ def atan2(y, x, name: str | None = None) -> Tensor:
     return op_output("Atan2", name, [y, x])
 
 
-div_no_nan = _binary("DivNoNan", "div_no_nan")
+def div_no_nan(x, y, name: str | None = None) -> Tensor:
+    """x / y, 0 where y is 0 (`DivNoNan`); integers are cast to float first, as TF does."""
+    if x.__class__ is Tensor and y.__class__ is Tensor and x._dtype._base is y._dtype._base:
+        if x._dtype._base not in _INT_TO_FLOAT:
+            return op_output("DivNoNan", name or "div_no_nan", [x, y])
+    g = get_default_graph()
+    with g.name_scope(name or "div_no_nan") as scope:
+        x = convert_to_tensor(x, name="x")
+        y = convert_to_tensor(y, dtype_hint=x.dtype._base, name="y")
+        if x.dtype._base is not y.dtype._base:
+            raise TypeError(
+                f"`x` and `y` must have the same dtype, got {x.dtype.name!r} != {y.dtype.name!r}."
+            )
+        target = _INT_TO_FLOAT.get(x.dtype._base)
+        if target is not None:
+            x = array_ops.cast(x, target)
+            y = array_ops.cast(y, target)
+        return op_output("DivNoNan", scope, [x, y])
+
+
 equal = _binary("Equal")
 not_equal = _binary("NotEqual")
 less = _binary("Less")
@@ -1409,7 +1532,8 @@ def _mean(x, axis, keepdims):
         for a in axis:
             n *= x.shape[a]
         total = np.sum(x, axis=axis, keepdims=keepdims, dtype=np.int64)
-        return (np.trunc(total / max(n, 1))).astype(x.dtype)
+        # TF's integer mean: a wide sum divided with truncation (exact, no float rounding)
+        return _truncate_div_int(total, np.int64(max(n, 1))).astype(x.dtype)
     if x.dtype == np.float16:
         return np.mean(x, axis=axis, keepdims=keepdims, dtype=np.float32).astype(np.float16)
     return np.mean(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
