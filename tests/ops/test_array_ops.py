@@ -377,3 +377,177 @@ def test_reshape_of_empty_tensors_infers_minus_one_as_tf():
             match="Input to reshape is a tensor with 15 values, but the requested shape has 0",
         ):
             sess.run(shapes[0], {p: np.zeros((3, 5), np.float32)})
+
+
+# -- run-time shape errors in TF's words (shapes known only when fed; TF 2.21's phrases) -------
+_M23 = np.ones([2, 3], np.float32)
+
+
+def _fed_error(build, feeds):
+    """The OpError running `build(u, v, i)` on placeholders of unknown shape raises."""
+    u = tf.placeholder(tf.float32, name="u")
+    v = tf.placeholder(tf.float32, name="v")
+    i = tf.placeholder(tf.int32, name="i")
+    out = build(u, v, i)
+    names = {"u": u, "v": v, "i": i}
+    with pytest.raises(errors.OpError) as info:
+        run(out, {names[k]: value for k, value in feeds.items()})
+    return info.value, out
+
+
+@pytest.mark.parametrize(
+    ("build", "feeds", "cls", "message"),
+    [
+        (
+            lambda u, v, i: tf.reshape(u, i),
+            {"u": _M23, "i": [-1, 4]},
+            errors.InvalidArgumentError,
+            "Input to reshape is a tensor with 6 values, but the requested shape requires a "
+            "multiple of 4",
+        ),
+        (
+            lambda u, v, i: tf.reshape(u, i),
+            {"u": _M23, "i": [2, 4]},
+            errors.InvalidArgumentError,
+            "Input to reshape is a tensor with 6 values, but the requested shape has 8",
+        ),
+        (
+            lambda u, v, i: tf.reshape(u, i),
+            {"u": _M23, "i": [0, -1]},
+            errors.InvalidArgumentError,
+            "Input to reshape is a tensor with 6 values, but the requested shape has 0",
+        ),
+        (
+            lambda u, v, i: tf.reshape(u, i),
+            {"u": _M23, "i": [-2, 3]},
+            errors.InvalidArgumentError,
+            "Size 0 must be non-negative, not -2",
+        ),
+        (
+            lambda u, v, i: tf.concat([u, v], 0),
+            {"u": _M23, "v": np.ones([2, 4])},
+            errors.InvalidArgumentError,
+            "ConcatOp : Dimension 1 in both shapes must be equal: shape[0] = [2,3] vs. "
+            "shape[1] = [2,4]",
+        ),
+        (
+            lambda u, v, i: tf.concat([u, v], 0),
+            {"u": _M23, "v": np.ones([2])},
+            errors.InvalidArgumentError,
+            "ConcatOp : Ranks of all input tensors should match: shape[0] = [2,3] vs. "
+            "shape[1] = [2]",
+        ),
+        (
+            lambda u, v, i: tf.concat([u, v], 3),
+            {"u": _M23, "v": _M23},
+            errors.InvalidArgumentError,
+            "ConcatOp : Expected concatenating dimensions in the range [-2, 2), but got 3",
+        ),
+        (
+            lambda u, v, i: tf.stack([u, v]),
+            {"u": _M23, "v": np.ones([2, 4])},
+            errors.InvalidArgumentError,
+            "Shapes of all inputs must match: values[0].shape = [2,3] != values[1].shape = [2,4]",
+        ),
+        (
+            lambda u, v, i: tf.transpose(u, i),
+            {"u": _M23, "i": [0, 1, 2]},
+            errors.InvalidArgumentError,
+            "transpose expects a vector of size 2. But input(1) is a vector of size 3",
+        ),
+        (
+            lambda u, v, i: tf.transpose(u, i),
+            {"u": _M23, "i": [0, 0]},
+            errors.InvalidArgumentError,
+            "1 is missing from {0,0}.",
+        ),
+        (
+            lambda u, v, i: tf.transpose(u, i),
+            {"u": _M23, "i": [0, 2]},
+            errors.InvalidArgumentError,
+            "2 is out of range [0 .. 2)",
+        ),
+        (
+            lambda u, v, i: tf.pad(u, i),
+            {"u": _M23, "i": [[1, 1]]},
+            errors.InvalidArgumentError,
+            "The first dimension of paddings must be the rank of inputs[1,2] [2,3]",
+        ),
+        (
+            lambda u, v, i: tf.pad(u, i),
+            {"u": _M23, "i": [[1, 1], [-1, 0]]},
+            errors.InvalidArgumentError,
+            "Paddings must be non-negative: -1 0",
+        ),
+        (
+            lambda u, v, i: tf.squeeze(u, [0]),
+            {"u": _M23},
+            errors.InvalidArgumentError,
+            "Can not squeeze dim[0], expected a dimension of 1, got 2",
+        ),
+        (
+            lambda u, v, i: tf.expand_dims(u, i),
+            {"u": _M23, "i": 5},
+            errors.InvalidArgumentError,
+            "Tried to expand dim index 5 for tensor with 2 dimensions.",
+        ),
+        (
+            lambda u, v, i: tf.fill(i, 1.0),
+            {"i": [2, -1]},
+            errors.InvalidArgumentError,
+            "Dimension -1 must be >= 0",
+        ),
+        (
+            lambda u, v, i: tf.zeros(i),
+            {"i": [2, -1]},
+            errors.InvalidArgumentError,
+            "Dimension -1 must be >= 0",
+        ),
+        (
+            lambda u, v, i: tf.fill(i, u),
+            {"i": [2], "u": np.ones([2])},
+            errors.InvalidArgumentError,
+            "value must represent a scalar, got shape [2]",
+        ),
+        (
+            lambda u, v, i: tf.fill(i, u),
+            {"i": [[2]], "u": 1.0},
+            errors.InvalidArgumentError,
+            "dims must represent a vector, got shape [1,1]",
+        ),
+    ],
+)
+def test_run_time_shape_errors_use_tf_words(build, feeds, cls, message):
+    error, out = _fed_error(build, feeds)
+    assert type(error) is cls
+    assert error.message.split("\n\t [[")[0] == message
+    assert error.op is out.op
+
+
+def test_transpose_perm_errors_at_build_time():
+    c = tf.ones([2, 3])
+    with pytest.raises(ValueError, match=r"Dimension must be 2 but is 3 for '\{\{node transpose"):
+        tf.transpose(c, [0, 1, 2])
+    with pytest.raises(ValueError, match="perm dim 2 is out of range of input rank 2"):
+        tf.transpose(c, [0, 2])
+    # as in TF: negative entries count from the end, and repeats are the kernel's to refuse
+    assert tf.transpose(c, [-1, 0]).shape.as_list() == [3, 2]
+    repeated = tf.transpose(c, [0, 0])
+    assert repeated.shape.as_list() == [2, 2]
+    with pytest.raises(errors.InvalidArgumentError, match=r"1 is missing from \{0,0\}\."):
+        run(repeated)
+    np.testing.assert_array_equal(run(tf.transpose(c, [-1, 0])), np.ones([3, 2]))
+
+
+def test_fill_value_must_be_a_scalar_at_build_time():
+    with pytest.raises(ValueError, match="Shape must be rank 0 but is rank 1 for '{{node Fill}}"):
+        tf.fill([2], [1.0, 2.0])
+
+
+def test_indexing_an_unknown_rank_tensor_with_an_unknown_rank_index():
+    u = tf.placeholder(tf.float32)
+    i = tf.placeholder(tf.int32)
+    y = u[i[0]]
+    with pytest.raises(errors.InvalidArgumentError, match="slice index 5 of dimension 0 out of"):
+        run(y, {u: _M23, i: [5]})
+    np.testing.assert_array_equal(run(y, {u: _M23, i: [1]}), np.ones(3))

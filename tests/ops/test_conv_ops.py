@@ -740,3 +740,46 @@ def test_negative_pool_window_leaves_the_size_unknown():
     ]
     assert tf.nn.avg_pool(x, [1, 0, 2, 1], [1, 1, 1, 1], "VALID").shape.as_list() == [1, 5, 3, 1]
     assert tf.nn.max_pool2d(x, [1, 0, 2, 1], [1, 1, 1, 1], "VALID").shape.as_list() == [1, 5, 3, 1]
+
+
+@pytest.mark.parametrize(
+    ("value_shape", "bias_shape", "message"),
+    [
+        (
+            [2, 3],
+            [4],
+            "Must provide as many biases as the last dimension of the input tensor: [4] vs. [2,3]",
+        ),
+        (
+            [2, 1],
+            [3],  # numpy would broadcast these into a [2, 3] result
+            "Must provide as many biases as the last dimension of the input tensor: [3] vs. [2,1]",
+        ),
+        ([3], [3], "Input tensor must be at least 2D: [3]"),
+        ([2, 3], [3, 1], "Biases must be 1D: [3,1]"),
+    ],
+)
+def test_bias_add_run_time_shape_errors(value_shape, bias_shape, message):
+    value = tf.placeholder(tf.float32)
+    bias = tf.placeholder(tf.float32)
+    out = tf.nn.bias_add(value, bias)
+    with pytest.raises(tf.errors.InvalidArgumentError) as info:
+        with tf.Session() as sess:
+            sess.run(out, {value: np.ones(value_shape), bias: np.ones(bias_shape)})
+    assert info.value.message.startswith(message)
+
+
+def test_conv2d_run_time_rank_errors():
+    x = tf.placeholder(tf.float32)
+    f = tf.placeholder(tf.float32)
+    out = tf.nn.conv2d(x, f, [1, 1, 1, 1], "VALID")
+    with tf.Session() as sess:
+        with pytest.raises(
+            tf.errors.InvalidArgumentError,
+            match=r"^convolution input must be 4-dimensional: \[4,4,2\]",
+        ):
+            sess.run(out, {x: np.ones([4, 4, 2]), f: np.ones([2, 2, 2, 1])})
+        with pytest.raises(
+            tf.errors.InvalidArgumentError, match=r"^filter must be 4-dimensional: \[2,2,2\]"
+        ):
+            sess.run(out, {x: np.ones([1, 4, 4, 2]), f: np.ones([2, 2, 2])})

@@ -354,3 +354,81 @@ def test_binary_ops_on_integers_keep_the_declared_dtype(op_type, dtype):
         assert "No OpKernel was registered" in e.message
         return
     assert np.asarray(got).dtype == out.dtype.as_numpy_dtype
+
+
+# -- run-time shape errors in TF's words (shapes known only when fed; TF 2.21's phrases) -------
+def _fed_error(build, a_value, b_value, dtype=tf.float32):
+    a = tf.placeholder(dtype, name="a")
+    b = tf.placeholder(dtype, name="b")
+    out = build(a, b)
+    with pytest.raises(errors.InvalidArgumentError) as info:
+        run(out, {a: a_value, b: b_value})
+    assert info.value.op is out.op
+    return info.value.message.split("\n\t [[")[0]
+
+
+@pytest.mark.parametrize(
+    ("a_shape", "b_shape", "message"),
+    [
+        ([2, 3], [4, 1], "Matrix size-incompatible: In[0]: [2,3], In[1]: [4,1]"),
+        ([2, 3, 2], [4, 1], "Matrix size-incompatible: In[0]: [2,3,2], In[1]: [4,1]"),
+        ([2, 2, 3], [2, 4, 1], "Matrix size-incompatible: In[0]: [2,2,3], In[1]: [2,4,1]"),
+        ([3], [3, 1], "In[0] ndims must be >= 2: 1"),
+        ([2, 3], [3], "In[1] ndims must be >= 2: 1"),
+        (
+            [2, 2, 3],
+            [3, 3, 1],
+            "In[0] and In[1] must have compatible batch dimensions: [2,2,3] vs. [3,3,1]",
+        ),
+    ],
+)
+def test_matmul_run_time_shape_errors(a_shape, b_shape, message):
+    got = _fed_error(tf.matmul, np.ones(a_shape), np.ones(b_shape))
+    assert got == message
+
+
+def test_matmul_of_unknown_rank_inputs_is_a_batch_matmul_as_in_tf():
+    a = tf.placeholder(tf.float32)
+    assert tf.matmul(a, a).op.type == "BatchMatMulV2"
+    assert tf.matmul(tf.placeholder(tf.float32, [None, None]), a).op.type == "BatchMatMulV2"
+    m = tf.placeholder(tf.float32, [None, None])
+    assert tf.matmul(m, m).op.type == "MatMul"
+    with pytest.raises(ValueError, match="Shape must be rank 2 but is rank 1"):
+        tf.matmul(tf.ones([3]), tf.ones([3, 1]))
+
+
+def test_matmul_of_partially_known_matrices_reports_the_fed_shapes():
+    m = tf.placeholder(tf.float32, [None, None], name="m")
+    n = tf.placeholder(tf.float32, [None, None], name="n")
+    out = tf.matmul(m, n, transpose_b=True)
+    assert out.op.type == "MatMul"
+    with pytest.raises(
+        errors.InvalidArgumentError, match=r"Matrix size-incompatible: In\[0\]: \[2,3\], In\[1\]"
+    ):
+        run(out, {m: np.ones([2, 3]), n: np.ones([1, 4])})
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        tf.add,
+        tf.subtract,
+        tf.multiply,
+        tf.maximum,
+        tf.equal,
+        tf.less,
+        tf.floordiv,
+        tf.truediv,
+        tf.squared_difference,
+        lambda a, b: a * b,
+    ],
+)
+def test_broadcasting_failure_says_incompatible_shapes(build):
+    assert _fed_error(build, np.ones([2, 3]), np.ones([4])) == "Incompatible shapes: [2,3] vs. [4]"
+
+
+def test_broadcasting_failure_of_integers_and_booleans():
+    got = _fed_error(tf.floormod, np.ones([2, 3]), np.ones([0]), tf.int32)
+    assert got == "Incompatible shapes: [2,3] vs. [0]"
+    got = _fed_error(tf.logical_and, np.ones([2, 3], bool), np.ones([4], bool), tf.bool)
+    assert got == "Incompatible shapes: [2,3] vs. [4]"

@@ -315,11 +315,48 @@ def rank_internal(input, name: str | None = None, optimize: bool = True) -> Tens
 
 # -- Fill, zeros, ones ------------------------------------------------------------------
 def _fill_shape(op):
+    value_dims = op._inputs[1]._shape._dims
+    if value_dims:  # (known and not a scalar)
+        raise common_shapes.shape_error(op, f"Shape must be rank 0 but is rank {len(value_dims)}")
     return [constant_value_as_shape(op._inputs[0])]
 
 
 def _fill_kernel(dims, value):
-    return np.full(tuple(int(d) for d in dims), value, dtype=value.dtype)
+    try:
+        return np.full(tuple(int(d) for d in dims), value, dtype=value.dtype)
+    except (ValueError, TypeError):
+        if np.ndim(dims) != 1:
+            raise errors.InvalidArgumentError(
+                None, None, f"dims must represent a vector, got shape {_shape_str(np.shape(dims))}"
+            ) from None
+        if np.ndim(value) != 0:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"value must represent a scalar, got shape {_shape_str(np.shape(value))}",
+            ) from None
+        for d in np.reshape(dims, -1):
+            if d < 0:
+                raise errors.InvalidArgumentError(
+                    None, None, f"Dimension {int(d)} must be >= 0"
+                ) from None
+        raise
+
+
+def _make_fill_kernel(op, ctx):
+    if op._inputs[1]._shape._dims == ():
+        return _fill_kernel  # a scalar value, as the shape rule knows
+
+    def kernel(dims, value):
+        if np.ndim(value) != 0:  # (np.full would broadcast it)
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"value must represent a scalar, got shape {_shape_str(np.shape(value))}",
+            )
+        return _fill_kernel(dims, value)
+
+    return kernel
 
 
 def _fill_grad(op, grad):
@@ -334,7 +371,7 @@ register_op(
     outputs=["output: T"],
     attrs=["T: type", "index_type: {int32, int64} = int32"],
     shape=_fill_shape,
-    kernel=_fill_kernel,
+    make_kernel=_make_fill_kernel,
     grad=_fill_grad,
 )
 
@@ -582,6 +619,11 @@ def _reshape_kernel(op, ctx):
         seen, dims = last[0]
         if shape_value is not seen:
             dims = tuple(np.reshape(shape_value, -1).tolist())
+            for i, d in enumerate(dims):
+                if d < -1:  # (numpy would take any negative size for -1)
+                    raise errors.InvalidArgumentError(
+                        None, op, f"Size {i} must be non-negative, not {d}"
+                    )
             last[0] = (shape_value, dims)
         try:
             if x.__class__ is np.ndarray:
@@ -601,11 +643,16 @@ def _reshape_kernel(op, ctx):
                     op,
                     f"Only one input size may be -1, not both {minus[0]} and {minus[1]}",
                 ) from None
+            known = int(np.prod([d for d in dims if d != -1], dtype=np.int64))
+            if minus and known:
+                wanted = f"requires a multiple of {known}"
+            else:
+                wanted = f"has {known}"
             raise errors.InvalidArgumentError(
                 None,
                 op,
                 f"Input to reshape is a tensor with {np.size(x)} values, but the requested "
-                f"shape has {int(np.prod(shape_value))}",
+                f"shape {wanted}",
             ) from None
 
     return kernel
@@ -681,10 +728,13 @@ def _expand_dims_grad(op, grad):
 def _expand_dims_kernel(x, d):
     x = np.asarray(x)
     axis = d.item() if d.size == 1 else int(np.reshape(d, -1)[0])
+    given = axis
     if axis < 0:
         axis += x.ndim + 1
     if not 0 <= axis <= x.ndim:
-        return np.expand_dims(x, axis)  # numpy's error for an out-of-range axis
+        raise errors.InvalidArgumentError(
+            None, None, f"Tried to expand dim index {given} for tensor with {x.ndim} dimensions."
+        )
     return x.reshape(x.shape[:axis] + (1,) + x.shape[axis:])
 
 
@@ -736,9 +786,31 @@ def _squeeze_shape(op):
 
 def _squeeze_kernel(op, ctx):
     axes = tuple(op._attrs["squeeze_dims"])
-    if axes:
-        return lambda x: np.squeeze(x, axis=axes)
-    return np.squeeze
+    if not axes:
+        return np.squeeze
+
+    def kernel(x):
+        try:
+            return np.squeeze(x, axis=axes)
+        except ValueError:
+            shape = np.shape(x)
+            for a in axes:
+                if not -len(shape) <= a < len(shape):
+                    raise errors.InvalidArgumentError(
+                        None,
+                        None,
+                        f"Tried to squeeze dim index {a} for tensor with {len(shape)} dimensions.",
+                    ) from None
+                if shape[a] != 1:
+                    raise errors.InvalidArgumentError(
+                        None,
+                        None,
+                        f"Can not squeeze dim[{a % len(shape)}], expected a dimension of 1, got "
+                        f"{shape[a]}",
+                    ) from None
+            raise
+
+    return kernel
 
 
 register_op(
@@ -771,15 +843,50 @@ def _transpose_shape(op):
         if dims is None:
             return [UNKNOWN]
         return [TensorShape._from_tuple((None,) * len(dims))]
-    perm = [int(p) for p in perm]
+    perm = [int(p) for p in np.reshape(perm, -1)]
     if dims is None:
         return [TensorShape._from_tuple((None,) * len(perm))]
-    if sorted(perm) != list(range(len(dims))):
-        raise ValueError(
-            f"Dimension must be {len(dims)} but is {len(perm)} for '{op.name}' (op: 'Transpose') "
-            f"with input shapes: {common_shapes.fmt_shape(op._inputs[0]._shape)}, [{len(perm)}]."
+    if len(perm) != len(dims):
+        raise common_shapes.shape_error(op, f"Dimension must be {len(dims)} but is {len(perm)}")
+    out = []
+    for p in perm:  # as TF's shape function: negative entries count from the end, and
+        # repeated ones are left for the kernel to refuse
+        if not -len(dims) <= p < len(dims):
+            raise common_shapes.shape_error(
+                op, f"perm dim {p} is out of range of input rank {len(dims)}"
+            )
+        out.append(dims[p])
+    return [TensorShape._from_tuple(tuple(out))]
+
+
+def _transpose_kernel(x, perm):
+    try:
+        return np.transpose(x, perm)
+    except (ValueError, IndexError, TypeError):
+        raise _transpose_error(np.ndim(x), perm) from None
+
+
+def _transpose_error(rank: int, perm) -> errors.InvalidArgumentError:
+    """TF's Transpose kernel errors, in its order (rank first, then range, then
+    repeats)."""
+    perm = np.asarray(perm)
+    if perm.ndim != 1 or perm.size != rank:
+        return errors.InvalidArgumentError(
+            None,
+            None,
+            f"transpose expects a vector of size {rank}. But input(1) is a vector of size "
+            f"{perm.size}",
         )
-    return [TensorShape._from_tuple(tuple(dims[p] for p in perm))]
+    values = [int(p) for p in perm]
+    seen = [False] * rank
+    for p in values:
+        d = p + rank if p < 0 else p
+        if not 0 <= d < rank:
+            return errors.InvalidArgumentError(None, None, f"{p} is out of range [0 .. {rank})")
+        seen[d] = True
+    missing = seen.index(False) if False in seen else 0
+    listed = ",".join(map(str, values))
+    return errors.InvalidArgumentError(None, None, f"{missing} is missing from {{{listed}}}.")
 
 
 def _transpose_grad(op, grad):
@@ -792,7 +899,7 @@ register_op(
     outputs=["y: T"],
     attrs=["T: type", "Tperm: {int32, int64} = int32"],
     shape=_transpose_shape,
-    kernel=lambda x, perm: np.transpose(x, perm),
+    kernel=_transpose_kernel,
     grad=_transpose_grad,
 )
 
@@ -843,8 +950,23 @@ def _pack_kernel(op, ctx):
 
     def kernel(*xs):
         if axis == 0 and xs[0].ndim == 0:  # packing scalars (shape arithmetic): cheaper
-            return np.array(xs, dtype=xs[0].dtype)
-        return np.stack(xs, axis=axis)
+            try:
+                return np.array(xs, dtype=xs[0].dtype)
+            except ValueError:
+                pass  # (not all scalars: np.stack below says what is wrong)
+        try:
+            return np.stack(xs, axis=axis)
+        except ValueError:
+            first = np.shape(xs[0])
+            for i, x in enumerate(xs):
+                if np.shape(x) != first:
+                    raise errors.InvalidArgumentError(
+                        None,
+                        None,
+                        f"Shapes of all inputs must match: values[0].shape = {_shape_str(first)} "
+                        f"!= values[{i}].shape = {_shape_str(np.shape(x))}",
+                    ) from None
+            raise
 
     return kernel
 
@@ -920,7 +1042,46 @@ def _concat_shape(op):
 
 
 def _concat_kernel(*args):
-    return np.concatenate(args[:-1], axis=int(args[-1]))
+    try:
+        return np.concatenate(args[:-1], axis=int(args[-1]))
+    except ValueError:
+        raise _concat_error(args[:-1], int(args[-1])) from None
+
+
+def _concat_error(values, axis: int) -> Exception:
+    """TF's ConcatOp errors for values numpy refused to concatenate along `axis`."""
+    shapes = [np.shape(v) for v in values]
+    rank_ = len(shapes[0])
+    if rank_ == 0:
+        return errors.InvalidArgumentError(
+            None, None, "ConcatOp : Can't concatenate scalars (use tf.stack instead)"
+        )
+    if not -rank_ <= axis < rank_:
+        return errors.InvalidArgumentError(
+            None,
+            None,
+            f"ConcatOp : Expected concatenating dimensions in the range [{-rank_}, {rank_}), "
+            f"but got {axis}",
+        )
+    a = axis + rank_ if axis < 0 else axis
+    first = _shape_str(shapes[0])
+    for i, s in enumerate(shapes[1:], 1):
+        if len(s) != rank_:
+            return errors.InvalidArgumentError(
+                None,
+                None,
+                "ConcatOp : Ranks of all input tensors should match: shape[0] = "
+                f"{first} vs. shape[{i}] = {_shape_str(s)}",
+            )
+        for d in range(rank_):
+            if d != a and s[d] != shapes[0][d]:
+                return errors.InvalidArgumentError(
+                    None,
+                    None,
+                    f"ConcatOp : Dimension {d} in both shapes must be equal: shape[0] = "
+                    f"{first} vs. shape[{i}] = {_shape_str(s)}",
+                )
+    return errors.InvalidArgumentError(None, None, "ConcatOp : cannot concatenate " + first)
 
 
 def _extract_input_shapes(inputs):
@@ -1429,7 +1590,10 @@ def _check_index(idx) -> None:
     except TypeError:
         ok = False
     shape = getattr(idx, "shape", None)
-    if not ok or (shape is not None and len(shape) == 1):
+    rank_ = getattr(shape, "ndims", None) if isinstance(shape, TensorShape) else None
+    if shape is not None and not isinstance(shape, TensorShape):
+        rank_ = len(shape)
+    if not ok or rank_ == 1:
         raise TypeError(_SLICE_TYPE_ERROR + f", got {idx!r}")
 
 
@@ -2014,12 +2178,15 @@ def _check_paddings(op, x, paddings) -> list:
             None,
             op,
             "The first dimension of paddings must be the rank of inputs"
-            f"[{','.join(map(str, paddings.shape))}], "
+            f"[{','.join(map(str, paddings.shape))}] "
             f"[{','.join(map(str, np.shape(x)))}]",
         )
     pads = paddings.tolist()
-    if any(p < 0 for pair in pads for p in pair):
-        raise errors.InvalidArgumentError(None, op, "Paddings must be non-negative: " + str(pads))
+    for before, after in pads:
+        if before < 0 or after < 0:
+            raise errors.InvalidArgumentError(
+                None, op, f"Paddings must be non-negative: {before} {after}"
+            )
     return pads
 
 

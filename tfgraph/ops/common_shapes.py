@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from tfgraph import errors
 from tfgraph.framework.tensor_shape import TensorShape
 
 __all__ = [
     "broadcast_shape",
+    "broadcasting_kernel",
     "constant_value",
     "constant_value_as_shape",
     "scalar_shape",
@@ -76,6 +78,45 @@ def broadcast_shape(op) -> list[TensorShape]:
     if a == b:
         return [op._inputs[0]._shape]
     return [TensorShape._from_tuple(broadcast_dims(a, b, op._name))]
+
+
+def _fully_defined(dims: tuple | None) -> bool:
+    return dims is not None and None not in dims
+
+
+def broadcasting_kernel(kernel=None, make_kernel=None):
+    """A `make_kernel` for an op broadcasting its two inputs (`kernel`, or the kernel
+    `make_kernel` builds): when the inputs' static shapes are fully defined the shape
+    rule has already checked them and the kernel is used as is; otherwise a numpy
+    broadcasting failure becomes TF's "Incompatible shapes: [2,3] vs. [4]"."""
+
+    def make(op, ctx):
+        fn = kernel if make_kernel is None else make_kernel(op, ctx)
+        if _fully_defined(op._inputs[0]._shape._dims) and _fully_defined(
+            op._inputs[1]._shape._dims
+        ):
+            return fn
+
+        def checked(x, y):
+            try:
+                return fn(x, y)
+            except ValueError:
+                raise_if_incompatible(np.shape(x), np.shape(y))
+                raise
+
+        return checked
+
+    return make
+
+
+def raise_if_incompatible(a: tuple, b: tuple) -> None:
+    """TF's run-time error for two shapes that do not broadcast."""
+    try:
+        np.broadcast_shapes(a, b)
+    except ValueError:
+        raise errors.InvalidArgumentError(
+            None, None, f"Incompatible shapes: {_fmt(a)} vs. {_fmt(b)}"
+        ) from None
 
 
 def fmt_shape(shape: TensorShape) -> str:

@@ -292,6 +292,9 @@ def _prepare(arrays, op):
 
 def _rank4(op, value: np.ndarray, what: str, label: str) -> None:
     if value.ndim != 4:
+        if label in ("Conv2D", "DepthwiseConv2dNative"):  # TF's forward kernels' words
+            what = "convolution input" if what == "input" and label == "Conv2D" else what
+            raise _invalid(op, f"{what} must be 4-dimensional: {_dims_str(value.shape)}")
         raise _invalid(op, f"{label}: {what} must be 4-dimensional")
 
 
@@ -1051,7 +1054,29 @@ def _bias_add_kernel(op, ctx):
             bias = np.reshape(bias, (-1,) + (1,) * (value.ndim - 2))
         return (value + bias).astype(value.dtype, copy=False)
 
-    return kernel
+    if all(t._shape.is_fully_defined() for t in op._inputs):
+        return kernel  # the shape rule has checked them
+
+    def checked(value, bias):
+        shape, bias_shape = np.shape(value), np.shape(bias)
+        if len(shape) < 2:
+            raise _invalid(op, f"Input tensor must be at least 2D: {_dims_str(shape)}")
+        if len(bias_shape) != 1:
+            raise _invalid(op, f"Biases must be 1D: {_dims_str(bias_shape)}")
+        channels = shape[1] if nchw and len(shape) > 2 else shape[-1]
+        if channels != bias_shape[0]:
+            raise _invalid(
+                op,
+                "Must provide as many biases as the last dimension of the input tensor: "
+                f"{_dims_str(bias_shape)} vs. {_dims_str(shape)}",
+            )
+        return kernel(value, bias)
+
+    return checked
+
+
+def _dims_str(shape) -> str:
+    return "[" + ",".join(map(str, shape)) + "]"
 
 
 def _bias_add_grad_shape(op):

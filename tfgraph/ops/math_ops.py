@@ -975,8 +975,7 @@ for _name, (_kernel, _types) in _BINARY.items():
         outputs=["z: T"],
         attrs=[f"T: {_types}"],
         shape=common_shapes.broadcast_shape,
-        kernel=_kernel,
-        make_kernel=None if _kernel is not None else _BINARY_KERNEL_FACTORIES[_name],
+        make_kernel=common_shapes.broadcasting_kernel(_kernel, _BINARY_KERNEL_FACTORIES.get(_name)),
         grad=_BINARY_GRADS[_name],
     )
 
@@ -993,7 +992,7 @@ for _name, _kernel in _COMPARE.items():
         outputs=["z: bool"],
         attrs=[f"T: {_REAL}"],
         shape=common_shapes.broadcast_shape,
-        kernel=_kernel,
+        make_kernel=common_shapes.broadcasting_kernel(_kernel),
         grad=NOT_DIFFERENTIABLE,
     )
 
@@ -1012,7 +1011,7 @@ for _name, _kernel in (("Equal", np.equal), ("NotEqual", np.not_equal)):
         outputs=["z: bool"],
         attrs=["T: type", "incompatible_shape_error: bool = true"],
         shape=common_shapes.broadcast_shape,
-        make_kernel=_equality_kernel(_kernel),
+        make_kernel=common_shapes.broadcasting_kernel(make_kernel=_equality_kernel(_kernel)),
         grad=NOT_DIFFERENTIABLE,
     )
 
@@ -1022,7 +1021,7 @@ for _name, _kernel in (("LogicalAnd", np.logical_and), ("LogicalOr", np.logical_
         inputs=["x: bool", "y: bool"],
         outputs=["z: bool"],
         shape=common_shapes.broadcast_shape,
-        kernel=_kernel,
+        make_kernel=common_shapes.broadcasting_kernel(_kernel),
         grad=NOT_DIFFERENTIABLE,
     )
 
@@ -1245,8 +1244,11 @@ def add_n(inputs, name: str | None = None) -> Tensor:
 def _matmul_shape(op):
     a, b = op._inputs[0]._shape, op._inputs[1]._shape
     ta, tb = op._attrs["transpose_a"], op._attrs["transpose_b"]
-    a = a.with_rank(2) if a._dims is not None else TensorShape._from_tuple((None, None))
-    b = b.with_rank(2) if b._dims is not None else TensorShape._from_tuple((None, None))
+    for t in (a, b):
+        if t._dims is not None and len(t._dims) != 2:
+            raise common_shapes.shape_error(op, f"Shape must be rank 2 but is rank {len(t._dims)}")
+    a = a if a._dims is not None else TensorShape._from_tuple((None, None))
+    b = b if b._dims is not None else TensorShape._from_tuple((None, None))
     a0, a1 = (a._dims[1], a._dims[0]) if ta else a._dims
     b0, b1 = (b._dims[1], b._dims[0]) if tb else b._dims
     if a1 is not None and b0 is not None and a1 != b0:
@@ -1261,12 +1263,49 @@ def _matmul_shape(op):
 def _matmul_kernel(op, ctx):
     ta, tb = op._attrs["transpose_a"], op._attrs["transpose_b"]
     if not ta and not tb:
-        return np.matmul
-    if ta and not tb:
-        return lambda a, b: np.matmul(a.T, b)
-    if not ta and tb:
-        return lambda a, b: np.matmul(a, b.T)
-    return lambda a, b: np.matmul(a.T, b.T)
+        fn = np.matmul
+    elif ta and not tb:
+        fn = lambda a, b: np.matmul(a.T, b)  # noqa: E731
+    elif not ta and tb:
+        fn = lambda a, b: np.matmul(a, b.T)  # noqa: E731
+    else:
+        fn = lambda a, b: np.matmul(a.T, b.T)  # noqa: E731
+    if _static_matrices(op):
+        return fn  # the shape rule has checked them
+
+    def checked(a, b):
+        if a.ndim != 2 or b.ndim != 2:
+            if a.ndim != b.ndim:
+                raise errors.InvalidArgumentError(
+                    None,
+                    None,
+                    f"In[0] and In[1] has different ndims: {_dims_str(a)} vs. {_dims_str(b)}",
+                )
+            raise errors.InvalidArgumentError(
+                None, None, f"In[0] is not a matrix. Instead it has shape {_dims_str(a)}"
+            )
+        try:
+            return fn(a, b)
+        except ValueError:
+            raise _matrix_size_incompatible(a, b) from None
+
+    return checked
+
+
+def _dims_str(value) -> str:
+    return "[" + ",".join(map(str, np.shape(value))) + "]"
+
+
+def _matrix_size_incompatible(a, b) -> errors.InvalidArgumentError:
+    return errors.InvalidArgumentError(
+        None, None, f"Matrix size-incompatible: In[0]: {_dims_str(a)}, In[1]: {_dims_str(b)}"
+    )
+
+
+def _static_matrices(op) -> bool:
+    """Whether both inputs' static shapes are fully defined (then the shape rule has
+    checked everything the kernel could find wrong)."""
+    return all(t._shape.is_fully_defined() for t in op._inputs)
 
 
 def _mat_mul(a, b, transpose_a=False, transpose_b=False, grad_a=False, grad_b=False):
@@ -1343,7 +1382,7 @@ def matmul(
         if adjoint_b:
             b, transpose_b = conj(b), True
         ra, rb = a.shape.ndims, b.shape.ndims
-        if (ra is not None and ra != 2) or (rb is not None and rb != 2):
+        if ra is None or ra > 2 or rb is None or rb > 2:  # TF's rule (unknown rank: batch)
             attrs = {"adj_x": transpose_a, "adj_y": transpose_b}
             if grad_a:
                 attrs["grad_x"] = True
@@ -1386,7 +1425,30 @@ def _batch_matmul_kernel(op, ctx):
             b = np.conj(np.swapaxes(b, -1, -2)) if np.iscomplexobj(b) else np.swapaxes(b, -1, -2)
         return np.matmul(a, b)
 
-    return kernel
+    if _static_matrices(op):
+        return kernel  # the shape rule has checked them
+
+    def checked(x, y):
+        for k, v in enumerate((x, y)):
+            if np.ndim(v) < 2:
+                raise errors.InvalidArgumentError(
+                    None, None, f"In[{k}] ndims must be >= 2: {np.ndim(v)}"
+                )
+        try:
+            np.broadcast_shapes(np.shape(x)[:-2], np.shape(y)[:-2])
+        except ValueError:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                "In[0] and In[1] must have compatible batch dimensions: "
+                f"{_dims_str(x)} vs. {_dims_str(y)}",
+            ) from None
+        try:
+            return kernel(x, y)
+        except ValueError:
+            raise _matrix_size_incompatible(x, y) from None
+
+    return checked
 
 
 def _batch_matmul_grad(op, grad):

@@ -443,7 +443,15 @@ def _xent_kernel(features, labels):
     """Loss and backprop in one pass, with the row maximum subtracted for stability:
     loss = sum(labels * (log(sum(exp(shifted))) - shifted)), backprop = softmax - labels."""
     if features.shape != labels.shape:  # the batch dimension broadcasts
-        features, labels = np.broadcast_arrays(features, labels)
+        try:
+            features, labels = np.broadcast_arrays(features, labels)
+        except ValueError:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                "logits and labels must be broadcastable: logits_size="
+                f"{_dims_str(features.shape)} labels_size={_dims_str(labels.shape)}",
+            ) from None
     shifted = features - _row_max(features)
     e = np.exp(shifted)
     s = _row_sum(e)[:, None]
@@ -453,6 +461,10 @@ def _xent_kernel(features, labels):
     e /= s
     e -= labels
     return loss, e
+
+
+def _dims_str(shape) -> str:
+    return "[" + ",".join(map(str, shape)) + "]"
 
 
 def _broadcast_mul(vec, mat):
