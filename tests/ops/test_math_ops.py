@@ -432,3 +432,43 @@ def test_broadcasting_failure_of_integers_and_booleans():
     assert got == "Incompatible shapes: [2,3] vs. [0]"
     got = _fed_error(tf.logical_and, np.ones([2, 3], bool), np.ones([4], bool), tf.bool)
     assert got == "Incompatible shapes: [2,3] vs. [4]"
+
+
+# -- Range bounds ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("bounds", "message"),
+    [
+        ((0, 5, -1), "Requires start >= limit when delta < 0: 0/5"),
+        ((5, 0, 1), "Requires start <= limit when delta > 0: 5/0"),
+        ((0, 5, 0), "Requires delta != 0"),
+        ((0.5, 5.0, -1.0), "Requires start >= limit when delta < 0: 0.5/5"),
+    ],
+)
+def test_range_with_bad_constant_bounds_fails_at_build_time(bounds, message):
+    with pytest.raises(ValueError, match=f"^{message} for '{{{{node range}}}} = Range"):
+        tf.range(*bounds)
+
+
+@pytest.mark.parametrize(
+    ("bounds", "message"),
+    [
+        ((0, 5, -1), "Requires start >= limit when delta < 0: 0/5"),
+        ((5, 0, 1), "Requires start <= limit when delta > 0: 5/0"),
+        ((0, 5, 0), "Requires delta != 0: 0"),
+        (([0, 1], 5, 1), "start must be a scalar, not shape [2]"),
+    ],
+)
+def test_range_with_bad_fed_bounds_fails_at_run_time(bounds, message):
+    start, limit, delta = (tf.placeholder(tf.int32) for _ in range(3))
+    out = tf.range(start, limit, delta)
+    with pytest.raises(errors.InvalidArgumentError) as info:
+        run(out, dict(zip((start, limit, delta), bounds)))
+    assert info.value.message.split("\n\t [[")[0] == message
+    assert info.value.op is out.op
+
+
+def test_range_with_good_fed_bounds():
+    start, limit, delta = (tf.placeholder(tf.int32) for _ in range(3))
+    out = tf.range(start, limit, delta)
+    np.testing.assert_array_equal(run(out, {start: 5, limit: 0, delta: -2}), [5, 3, 1])
+    assert run(out, {start: 5, limit: 5, delta: -2}).size == 0

@@ -2341,13 +2341,30 @@ def tensordot(a, b, axes, name: str | None = None) -> Tensor:
 
 
 # -- Range ----------------------------------------------------------------------------------
+def _range_problem(start, limit, delta) -> str | None:
+    """What TF's Range says is wrong with these bounds (None if nothing)."""
+    if delta == 0:
+        return "Requires delta != 0"
+    if delta > 0 and start > limit:
+        return f"Requires start <= limit when delta > 0: {_num(start)}/{_num(limit)}"
+    if delta < 0 and start < limit:
+        return f"Requires start >= limit when delta < 0: {_num(start)}/{_num(limit)}"
+    return None
+
+
+def _num(v) -> str:
+    """A number as TF's C++ stream prints it (2.0 -> 2, 0.5 -> 0.5)."""
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
 def _range_shape(op):
     vals = [constant_value(t) for t in op._inputs]
     if any(v is None for v in vals):
         return [TensorShape._from_tuple((None,))]
     start, limit, delta = (v.item() for v in vals)
-    if delta == 0:
-        raise ValueError(f"Requires delta != 0 for '{op.name}'")
+    problem = _range_problem(start, limit, delta)
+    if problem is not None:
+        raise common_shapes.shape_error(op, problem)
     n = max(0, int(np.ceil((limit - start) / delta)))
     return [TensorShape._from_tuple((n,))]
 
@@ -2357,8 +2374,27 @@ def _range_kernel(op, ctx):
 
     def kernel(start, limit, delta):
         if delta == 0:
-            raise ValueError("Requires delta != 0")
-        return np.arange(start, limit, delta, dtype=np_dtype)
+            raise errors.InvalidArgumentError(
+                None, None, f"Requires delta != 0: {_num(delta.item())}"
+            )
+        try:
+            out = np.arange(start, limit, delta, dtype=np_dtype)
+        except (TypeError, ValueError):
+            out = None
+        if out is None or (not out.size and start != limit):  # (a bad range, or no scalar)
+            for name, v in (("start", start), ("limit", limit), ("delta", delta)):
+                if np.ndim(v) != 0:
+                    raise errors.InvalidArgumentError(
+                        None,
+                        None,
+                        f"{name} must be a scalar, not shape {_dims_str(v)}",
+                    )
+            problem = _range_problem(start.item(), limit.item(), delta.item())
+            if problem is not None:
+                raise errors.InvalidArgumentError(None, None, problem)
+            if out is None:
+                out = np.arange(start, limit, delta, dtype=np_dtype)
+        return out
 
     return kernel
 
