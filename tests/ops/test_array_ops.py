@@ -551,3 +551,43 @@ def test_indexing_an_unknown_rank_tensor_with_an_unknown_rank_index():
     with pytest.raises(errors.InvalidArgumentError, match="slice index 5 of dimension 0 out of"):
         run(y, {u: _M23, i: [5]})
     np.testing.assert_array_equal(run(y, {u: _M23, i: [1]}), np.ones(3))
+
+
+# -- shapes beyond int64 (TF 2.21's words) -----------------------------------------------------
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda shape: tf.placeholder(tf.float32, shape),
+        lambda shape: tf.placeholder_with_default(tf.zeros([2, 2]), shape),
+        lambda shape: tf.get_variable("v", shape),
+    ],
+    ids=["placeholder", "placeholder_with_default", "variable"],
+)
+def test_shapes_of_more_than_int64_elements_are_refused(build):
+    with pytest.raises(
+        ValueError,
+        match=r"Shape \[4611686018427387904,4611686018427387904\] is too large \(more than "
+        r"2\*\*63 - 1 entries\) for '\{\{node ",
+    ):
+        build([2**62, 2**62])
+
+
+def test_huge_but_partial_or_empty_shapes_are_accepted_as_in_tf():
+    assert tf.placeholder(tf.float32, [None, 2**62, 2**62]).shape.as_list() == [
+        None,
+        2**62,
+        2**62,
+    ]
+    assert tf.placeholder(tf.float32, [0, 2**62, 2**62]).shape.num_elements() == 0
+    assert tf.placeholder(tf.float32, [2**63 - 1]).shape.as_list() == [2**63 - 1]
+
+
+def test_a_dimension_beyond_int64_is_refused():
+    with pytest.raises(TypeError, match=r"TensorShape: Value out of range: 9223372036854775808"):
+        tf.placeholder(tf.float32, [2**63])
+
+
+def test_zeros_of_a_huge_shape_is_not_mistaken_for_a_small_constant():
+    z = tf.zeros([2**62, 2**62])
+    assert z.op.type == "Fill"
+    assert z.shape.as_list() == [2**62, 2**62]

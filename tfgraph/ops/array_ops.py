@@ -97,7 +97,7 @@ register_op(
 
 # -- Placeholder, PlaceholderWithDefault ------------------------------------------------
 def _placeholder_shape(op):
-    return [op._attrs["shape"]]
+    return [common_shapes.checked_shape_attr(op)]
 
 
 def _placeholder_kernel(op, ctx):
@@ -137,7 +137,9 @@ def placeholder(dtype, shape=None, name: str | None = None) -> Tensor:
 
 
 def _placeholder_with_default_shape(op):
-    return [op._attrs["shape"]]
+    shape = common_shapes.checked_shape_attr(op)
+    common_shapes.merge_shapes(op._inputs[0]._shape, shape, op)  # the default must fit
+    return [shape]
 
 
 register_op(
@@ -155,11 +157,6 @@ def placeholder_with_default(input, shape, name: str | None = None) -> Tensor:
     """A placeholder that returns `input` when not fed."""
     input = convert_to_tensor(input)
     shape = as_shape(shape)
-    if not input.shape.is_compatible_with(shape):
-        raise ValueError(
-            f"Shapes {input.shape} and {shape} are incompatible (PlaceholderWithDefault "
-            f"{name or 'PlaceholderWithDefault'})"
-        )
     return op_output("PlaceholderWithDefault", name, [input], {"shape": shape})
 
 
@@ -385,6 +382,13 @@ def fill(dims, value, name: str | None = None) -> Tensor:
 _SMALL_CONSTANT_LIMIT = 1000
 
 
+def _python_prod(values) -> int | float:
+    n = 1
+    for v in values:
+        n *= v
+    return n
+
+
 def _filled(value, shape_arg, dtype, name: str, default: str) -> Tensor:
     """TF's `zeros`/`ones`: a constant for small static shapes, else a Fill."""
     dtype = dtypes.as_dtype(dtype)._base
@@ -395,7 +399,14 @@ def _filled(value, shape_arg, dtype, name: str, default: str) -> Tensor:
                 shape_arg = shape_arg.as_list()
             try:  # TF's _constant_if_small
                 dims = np.asarray(shape_arg)
-                small = dims.dtype.kind in "iuf" and np.prod(dims) < _SMALL_CONSTANT_LIMIT
+                # (the product in Python ints: numpy's int64 product would overflow to 0
+                # for huge shapes and call them small)
+                flat = dims.reshape(-1).tolist()
+                small = (
+                    dims.dtype.kind in "iuf"
+                    and _python_prod(flat) < _SMALL_CONSTANT_LIMIT
+                    and all(d < 2**31 for d in flat)
+                )
             except (NotImplementedError, TypeError, ValueError):
                 small = False
             if small:

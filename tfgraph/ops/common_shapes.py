@@ -119,6 +119,31 @@ def raise_if_incompatible(a: tuple, b: tuple) -> None:
         ) from None
 
 
+_INT64_MAX = 2**63 - 1
+
+
+def checked_shape_attr(op, name: str = "shape") -> TensorShape:
+    """The shape attr `name` of `op`, refused as TF refuses it: a dimension beyond int64,
+    or a fully known shape of more than 2**63 - 1 elements."""
+    shape = op._attrs[name]
+    dims = shape._dims
+    if dims is None:
+        return shape
+    for d in dims:
+        if d is not None and d > _INT64_MAX:
+            raise TypeError(
+                f"Error converting {list(dims)} (arg name = {name}) to a TensorShape: Value out "
+                f"of range: {d}"
+            )
+    if None not in dims and 0 not in dims:
+        n = 1
+        for d in dims:
+            n *= d
+        if n > _INT64_MAX:
+            raise shape_error(op, f"Shape {_fmt(dims)} is too large (more than 2**63 - 1 entries)")
+    return shape
+
+
 def fmt_shape(shape: TensorShape) -> str:
     return _fmt(shape._dims)
 
