@@ -702,6 +702,9 @@ class _PoolSpec:
             return errors.UnimplementedError(
                 None, op, "Pooling is not yet supported on the batch dimension."
             )
+        if min(ksize) < 1 and op._type == "AvgPool":  # (TF's AvgPool kernel words it so)
+            k = next(k for k in op._attrs["ksize"] if k < 1)
+            return _invalid(op, f"ksize must be a positive int32 value, got:{k}")
         if min(ksize) < 1:
             return _invalid(
                 op,
