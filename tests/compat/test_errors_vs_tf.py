@@ -24,6 +24,14 @@ b = tf.placeholder(tf.int32, name="b")
 x = tf.placeholder(tf.float32, [1, 4, 4, 1], name="x")
 w = tf.ones([2, 2, 1, 1])
 M = np.ones([2, 3])
+if hasattr(tf, "raw_ops"):
+    def raw_op(op_type, **inputs):
+        return getattr(tf.raw_ops, op_type)(**inputs)
+else:
+    from tfgraph.ops.apply import op_output
+
+    def raw_op(op_type, **inputs):
+        return op_output(op_type, None, list(inputs.values()))
 """
 
 CASES = {
@@ -122,6 +130,26 @@ CASES = {
     "tile": "s.run(tf.tile(u, i), {u: M, i: [1, 2, 3]})",
     "one_hot": "s.run(tf.one_hot(i, tf.placeholder_with_default(-1, [])), {i: [0, 1]})",
     "index_unknown_rank": "s.run(u[i[0]], {u: M, i: [5]})",
+    "argmax_axis_vector": "s.run(tf.argmax(u, i), {u: M, i: [0, 1]})",
+    "cumsum_axis_vector": "s.run(tf.cumsum(u, i), {u: M, i: [0, 1]})",
+    "gather_axis_vector": "s.run(tf.gather(u, [0], axis=i), {u: M, i: [0, 1]})",
+    "top_k_vector": "s.run(tf.nn.top_k(u, i), {u: M, i: [1, 2]})",
+    "softmax_scalar": "s.run(tf.nn.softmax(u), {u: 1.0})",
+    "softmax_empty": "s.run([tf.nn.softmax(u), tf.nn.log_softmax(u)], {u: np.ones([2, 0])})",
+    "relu_grad": "s.run(raw_op('ReluGrad', gradients=u, features=v), {u: M, v: np.ones([4])})",
+    "sigmoid_grad": "s.run(raw_op('SigmoidGrad', y=u, dy=v), {u: M, v: np.ones([4])})",
+    "reverse_axis_matrix": "s.run(tf.reverse(u, i), {u: M, i: [[0]]})",
+    "reverse_repeated_axis": "s.run(tf.reverse(u, i), {u: M, i: [0, 0]})",
+    "broadcast_to_matrix": "s.run(tf.broadcast_to(u, i), {u: M, i: [[2, 3]]})",
+    "expand_dims_empty": "s.run(tf.expand_dims(u, i), {u: M, i: np.zeros([0], np.int32)})",
+    "sparse_xent_labels": "s.run(raw_op('SparseSoftmaxCrossEntropyWithLogits', features=u, "
+    "labels=i), {u: M, i: [0, 1, 2]})",
+    "sparse_xent_rank": "s.run(raw_op('SparseSoftmaxCrossEntropyWithLogits', features=u, "
+    "labels=i), {u: np.ones([3]), i: [0]})",
+    "complex": "s.run(tf.complex(u, v), {u: M, v: np.ones([4])})",
+    "segment_count_vector": "s.run(tf.unsorted_segment_sum(u, i, "
+    "tf.placeholder_with_default([2], None)), {u: M, i: [0, 1]})",
+    "range_vector_delta": "s.run(tf.range(a, b, i), {a: 0, b: 5, i: [1, 2]})",
 }
 
 

@@ -515,6 +515,66 @@ def _fed_error(build, feeds):
             errors.InvalidArgumentError,
             "dims must represent a vector, got shape [1,1]",
         ),
+        (
+            lambda u, v, i: tf.reverse(u, i),
+            {"u": _M23, "i": [[0]]},
+            errors.InvalidArgumentError,
+            "'dims' must be 1-dimension, not 2",
+        ),
+        (
+            lambda u, v, i: tf.reverse(u, i),
+            {"u": _M23, "i": [0, -2]},
+            errors.InvalidArgumentError,
+            "axis 0 specified more than once.",
+        ),
+        (
+            lambda u, v, i: tf.broadcast_to(u, i),
+            {"u": _M23, "i": [[2, 3]]},
+            errors.InvalidArgumentError,
+            "shape must be a vector of {int32,int64}, got shape [1,2]",
+        ),
+        (
+            lambda u, v, i: tf.expand_dims(u, i),
+            {"u": _M23, "i": np.zeros([0], np.int32)},
+            errors.InvalidArgumentError,
+            "'dim' must be a tensor with a single value",
+        ),
+        (
+            lambda u, v, i: tf.gather(u, [0], axis=i),
+            {"u": _M23, "i": [0, 1]},
+            errors.InvalidArgumentError,
+            "axis must be scalar",
+        ),
+        (
+            lambda u, v, i: tf.argmax(u, i),
+            {"u": _M23, "i": [0, 1]},
+            errors.InvalidArgumentError,
+            "dim must be a scalar, but received tensor of shape: [2]",
+        ),
+        (
+            lambda u, v, i: tf.cumsum(u, i),
+            {"u": _M23, "i": [0, 1]},
+            errors.InvalidArgumentError,
+            "ScanOp: axis must be a scalar, not [2]",
+        ),
+        (
+            lambda u, v, i: tf.complex(u, v),
+            {"u": _M23, "v": np.ones([4])},
+            errors.InvalidArgumentError,
+            "Incompatible shapes: [2,3] vs. [4]",
+        ),
+        (
+            lambda u, v, i: tf.nn.top_k(u, i).values,
+            {"u": _M23, "i": [1, 2]},
+            errors.InvalidArgumentError,
+            "k must be scalar, got shape [2]",
+        ),
+        (
+            lambda u, v, i: tf.nn.softmax(u),
+            {"u": 1.0},
+            errors.InvalidArgumentError,
+            "logits must have >= 1 dimension, got []",
+        ),
     ],
 )
 def test_run_time_shape_errors_use_tf_words(build, feeds, cls, message):
@@ -591,3 +651,9 @@ def test_zeros_of_a_huge_shape_is_not_mistaken_for_a_small_constant():
     z = tf.zeros([2**62, 2**62])
     assert z.op.type == "Fill"
     assert z.shape.as_list() == [2**62, 2**62]
+
+
+def test_softmax_of_an_empty_fed_tensor_is_empty():
+    u = tf.placeholder(tf.float32)
+    got = run([tf.nn.softmax(u), tf.nn.log_softmax(u)], {u: np.ones([2, 0], np.float32)})
+    assert [g.shape for g in got] == [(2, 0), (2, 0)]

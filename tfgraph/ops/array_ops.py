@@ -738,7 +738,9 @@ def _expand_dims_grad(op, grad):
 
 def _expand_dims_kernel(x, d):
     x = np.asarray(x)
-    axis = d.item() if d.size == 1 else int(np.reshape(d, -1)[0])
+    if d.size != 1:
+        raise errors.InvalidArgumentError(None, None, "'dim' must be a tensor with a single value")
+    axis = d.item()
     given = axis
     if axis < 0:
         axis += x.ndim + 1
@@ -1735,7 +1737,10 @@ def _bad_index_message(indices: np.ndarray, n: int) -> str:
 def _gather_kernel(op, ctx):
     def kernel(params, indices, axis):
         params = np.asarray(params)
-        axis = int(axis)
+        try:
+            axis = int(axis)
+        except TypeError:
+            raise errors.InvalidArgumentError(None, None, "axis must be scalar") from None
         if axis < 0:
             axis += params.ndim
         if not 0 <= axis < max(params.ndim, 1):
@@ -2363,6 +2368,10 @@ def _reverse_shape(op):
 def _reverse_kernel(op, ctx):
     def kernel(x, axis):
         x = np.asarray(x)
+        if axis.ndim != 1:
+            raise errors.InvalidArgumentError(
+                None, None, f"'dims' must be 1-dimension, not {axis.ndim}"
+            )
         axes = axis.tolist()
         r = x.ndim
         for i, a in enumerate(axes):
@@ -2372,7 +2381,17 @@ def _reverse_kernel(op, ctx):
                 )
         if not axes:
             return x
-        return np.flip(x, axis=tuple(axes))
+        try:
+            return np.flip(x, axis=tuple(axes))
+        except ValueError:
+            seen = set()
+            for a in axes:
+                if a % r in seen:
+                    raise errors.InvalidArgumentError(
+                        None, None, f"axis {a % r} specified more than once."
+                    ) from None
+                seen.add(a % r)
+            raise
 
     return kernel
 
@@ -2753,6 +2772,13 @@ def _broadcast_to_kernel(op, ctx):
     def kernel(x, shape_value):
         try:
             return np.broadcast_to(x, tuple(shape_value.tolist()))
+        except TypeError:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                "shape must be a vector of {int32,int64}, got shape "
+                + _shape_str(np.shape(shape_value)),
+            ) from None
         except ValueError:
             raise errors.InvalidArgumentError(
                 None,

@@ -388,6 +388,28 @@ def _reciprocal_grad_grad(op, grad):
         return cg * -2.0 * b * ca, _grad_op("ReciprocalGrad", ca, grad)
 
 
+def _cwise_pair_kernel(kernel):
+    """A kernel of two same-sized inputs whose failure says what TF's cwise ops say."""
+
+    def make(op, ctx):
+        def checked(y, dy):
+            try:
+                return kernel(y, dy)
+            except ValueError:
+                if np.size(y) == np.size(dy):
+                    raise
+                raise errors.InvalidArgumentError(
+                    None,
+                    None,
+                    "The two arguments to a cwise op must have same number of elements, got "
+                    f"{np.size(y)} and {np.size(dy)}",
+                ) from None
+
+        return checked
+
+    return make
+
+
 for _name, _kernel, _grad in (
     ("SigmoidGrad", _sigmoid_grad_kernel, _sigmoid_grad_grad),
     ("TanhGrad", _tanh_grad_kernel, _tanh_grad_grad),
@@ -401,7 +423,7 @@ for _name, _kernel, _grad in (
         outputs=["z: T"],
         attrs=[f"T: {_FLOAT_COMPLEX}"],
         shape=_grad_op_shape,
-        kernel=_kernel,
+        make_kernel=_cwise_pair_kernel(_kernel),
         grad=_grad,
     )
 
@@ -551,7 +573,7 @@ register_op(
     outputs=["out: Tout"],
     attrs=["T: {float, double} = float", "Tout: {complex64, complex128} = complex64"],
     shape=common_shapes.broadcast_shape,
-    make_kernel=_complex_kernel,
+    make_kernel=common_shapes.broadcasting_kernel(make_kernel=_complex_kernel),
     grad=_complex_grad,
 )
 
@@ -1950,7 +1972,14 @@ def _make_arg_reduce(np_fn):
 
         def kernel(x, axis):
             x = np.asarray(x)
-            axis = int(axis)
+            try:
+                axis = int(axis)
+            except TypeError:
+                raise errors.InvalidArgumentError(
+                    None,
+                    None,
+                    "dim must be a scalar, but received tensor of shape: " + _dims_str(axis),
+                ) from None
             r = x.ndim
             if not -r <= axis < r:
                 raise errors.InvalidArgumentError(
@@ -2033,7 +2062,12 @@ def _make_scan_kernel(np_fn, identity: int):
 
         def kernel(x, axis):
             x = np.asarray(x)
-            axis = int(axis)
+            try:
+                axis = int(axis)
+            except TypeError:
+                raise errors.InvalidArgumentError(
+                    None, None, "ScanOp: axis must be a scalar, not " + _dims_str(axis)
+                ) from None
             r = x.ndim
             a = axis + r if axis < 0 else axis
             if not 0 <= a < r:
@@ -2125,6 +2159,12 @@ def _unsorted_segment_sum_kernel(op, ctx):
     def kernel(data, segment_ids, num_segments):
         data = np.asarray(data)
         ids = np.asarray(segment_ids)
+        if np.ndim(num_segments):
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"num_segments should be a scalar, not shape {_dims_str(num_segments)}",
+            )
         n = int(num_segments)
         if ids.shape != data.shape[: ids.ndim]:
             raise errors.InvalidArgumentError(
@@ -2373,13 +2413,9 @@ def _range_kernel(op, ctx):
     np_dtype = op._attrs["Tidx"].np_dtype
 
     def kernel(start, limit, delta):
-        if delta == 0:
-            raise errors.InvalidArgumentError(
-                None, None, f"Requires delta != 0: {_num(delta.item())}"
-            )
         try:
             out = np.arange(start, limit, delta, dtype=np_dtype)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, ZeroDivisionError):
             out = None
         if out is None or (not out.size and start != limit):  # (a bad range, or no scalar)
             for name, v in (("start", start), ("limit", limit), ("delta", delta)):
@@ -2389,6 +2425,10 @@ def _range_kernel(op, ctx):
                         None,
                         f"{name} must be a scalar, not shape {_dims_str(v)}",
                     )
+            if delta == 0:
+                raise errors.InvalidArgumentError(
+                    None, None, f"Requires delta != 0: {_num(delta.item())}"
+                )
             problem = _range_problem(start.item(), limit.item(), delta.item())
             if problem is not None:
                 raise errors.InvalidArgumentError(None, None, problem)
