@@ -80,21 +80,26 @@ def broadcast_shape(op) -> list[TensorShape]:
     return [TensorShape._from_tuple(broadcast_dims(a, b, op._name))]
 
 
-def _fully_defined(dims: tuple | None) -> bool:
-    return dims is not None and None not in dims
+def broadcast_is_safe(a: tuple | None, b: tuple | None) -> bool:
+    """Whether every pair of values with these static shapes broadcasts (the shape rule
+    has checked the known dimensions): an unknown dimension must face a 1 or nothing."""
+    if a is None or b is None:
+        return False
+    for x, y in zip(reversed(a), reversed(b)):
+        if (x is None and y != 1) or (y is None and x != 1):
+            return False
+    return True
 
 
 def broadcasting_kernel(kernel=None, make_kernel=None):
     """A `make_kernel` for an op broadcasting its two inputs (`kernel`, or the kernel
-    `make_kernel` builds): when the inputs' static shapes are fully defined the shape
-    rule has already checked them and the kernel is used as is; otherwise a numpy
-    broadcasting failure becomes TF's "Incompatible shapes: [2,3] vs. [4]"."""
+    `make_kernel` builds): when the inputs' static shapes guarantee that they broadcast
+    (`broadcast_is_safe`) the kernel is used as is; otherwise a numpy broadcasting
+    failure becomes TF's "Incompatible shapes: [2,3] vs. [4]"."""
 
     def make(op, ctx):
         fn = kernel if make_kernel is None else make_kernel(op, ctx)
-        if _fully_defined(op._inputs[0]._shape._dims) and _fully_defined(
-            op._inputs[1]._shape._dims
-        ):
+        if broadcast_is_safe(op._inputs[0]._shape._dims, op._inputs[1]._shape._dims):
             return fn
 
         def checked(x, y):

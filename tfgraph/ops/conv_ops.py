@@ -1057,8 +1057,11 @@ def _bias_add_kernel(op, ctx):
             bias = np.reshape(bias, (-1,) + (1,) * (value.ndim - 2))
         return (value + bias).astype(value.dtype, copy=False)
 
-    if all(t._shape.is_fully_defined() for t in op._inputs):
-        return kernel  # the shape rule has checked them
+    value_dims, bias_dims = op._inputs[0]._shape._dims, op._inputs[1]._shape._dims
+    if value_dims is not None and bias_dims is not None and len(value_dims) >= 2:
+        channel = value_dims[1] if nchw and len(value_dims) > 2 else value_dims[-1]
+        if channel is not None and bias_dims[0] is not None:
+            return kernel  # the shape rule has checked them
 
     def checked(value, bias):
         shape, bias_shape = np.shape(value), np.shape(bias)

@@ -1325,9 +1325,21 @@ def _matrix_size_incompatible(a, b) -> errors.InvalidArgumentError:
 
 
 def _static_matrices(op) -> bool:
-    """Whether both inputs' static shapes are fully defined (then the shape rule has
-    checked everything the kernel could find wrong)."""
-    return all(t._shape.is_fully_defined() for t in op._inputs)
+    """Whether the inputs' static shapes leave the kernel nothing to find wrong: known
+    ranks of at least 2, known contracted dimensions (the shape rule has compared them)
+    and batch dimensions that surely broadcast."""
+    a, b = op._inputs[0]._shape._dims, op._inputs[1]._shape._dims
+    if a is None or b is None or len(a) < 2 or len(b) < 2:
+        return False
+    if op._type == "MatMul":
+        if len(a) != 2 or len(b) != 2:
+            return False
+        ka = a[0] if op._attrs["transpose_a"] else a[1]
+        kb = b[1] if op._attrs["transpose_b"] else b[0]
+    else:
+        ka = a[-2] if op._attrs["adj_x"] else a[-1]
+        kb = b[-1] if op._attrs["adj_y"] else b[-2]
+    return ka is not None and kb is not None and common_shapes.broadcast_is_safe(a[:-2], b[:-2])
 
 
 def _mat_mul(a, b, transpose_a=False, transpose_b=False, grad_a=False, grad_b=False):
