@@ -30,6 +30,7 @@ NO_GRADIENT_IN_TF = {
     "MaxPoolGradWithArgmax": "TF registers no gradient for MaxPoolGradWithArgmax",
     "ScatterUpdate": "TF registers no gradient for ScatterUpdate",
     "SoftsignGrad": "TF registers no gradient for SoftsignGrad",
+    "TruncateMod": "TF registers no gradient for TruncateMod",
     "Unique": "TF registers no gradient for Unique",
 }
 # Training ops (tfgraph/ops/training_ops.py): TF registers no gradient for them either.

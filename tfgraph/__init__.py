@@ -256,6 +256,7 @@ from tfgraph.ops.math_ops import (
     tensordot,
     truediv,
     truncatediv,
+    truncatemod,
     unsorted_segment_sum,
 )
 from tfgraph.ops.random_ops import *

@@ -409,3 +409,42 @@ def test_a_dropped_session_frees_its_state_at_once():
     ref = weakref.ref(sess)
     del sess
     assert ref() is None
+
+
+# -- feed conversion as TF 2.21 does it ----------------------------------------------------------
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (np.nan, np.iinfo(np.int32).min),
+        (np.inf, np.iinfo(np.int32).min),
+        (np.array([np.nan, 1.5]), [np.iinfo(np.int32).min, 1]),
+        (1.5, 1),
+        ([1, 2**40], [1, 0]),  # ints in a list wrap, as numpy's cast does
+        (np.array([2**40]), [0]),
+    ],
+)
+def test_int32_feed_converts_like_tf(value, expected):
+    p = tf.placeholder(tf.int32)
+    with tf.Session() as sess:
+        got = sess.run(p, {p: value})
+    assert np.asarray(got).dtype == np.int32
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_python_int_feeds_the_dtype_cannot_hold():
+    i32 = tf.placeholder(tf.int32)
+    i64 = tf.placeholder(tf.int64)
+    flag = tf.placeholder(tf.bool)
+    f32 = tf.placeholder(tf.float32)
+    with tf.Session() as sess:
+        with pytest.raises(TypeError, match=r"Type of feed value 1099511627776 with type"):
+            sess.run(i32, {i32: 2**40})
+        with pytest.raises(
+            TypeError, match=r"Type of feed value 2 with type <class 'int'> is not compatible"
+        ):
+            sess.run(flag, {flag: 2})
+        assert sess.run(flag, {flag: 1})
+        with pytest.raises(OverflowError, match="Python int too large to convert to C long"):
+            sess.run(i64, {i64: 2**64})
+        with pytest.raises(ValueError, match="could not convert string to float"):
+            sess.run(f32, {f32: "a"})

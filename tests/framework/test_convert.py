@@ -20,6 +20,13 @@ import tfgraph as tf
         (np.array([1, 2]), tf.int64),
         ([], tf.float32),
         ([2**31, 1], tf.int64),
+        (2**63 - 1, tf.int64),
+        (-(2**63), tf.int64),
+        (2**63, tf.uint64),
+        (2**64 - 1, tf.uint64),
+        ([2**63], tf.uint64),
+        ([[2**63, 2**63 + 1]], tf.uint64),
+        ([1, 2**63], tf.float32),  # numpy makes it float64, TF then float32
     ],
 )
 def test_python_value_dtype_inference_matches_tensorflow(value, dtype):
@@ -97,3 +104,15 @@ def test_shapes_and_dimensions_convert_like_tensorflow():
 def test_unsupported_objects():
     with pytest.raises(TypeError):
         tf.convert_to_tensor(object())
+
+
+def test_python_int_beyond_int64_is_uint64_not_wrapped():
+    with tf.Session() as sess:
+        assert sess.run(tf.constant(2**63)) == 2**63
+        assert sess.run(tf.convert_to_tensor(2**64 - 1)) == 2**64 - 1
+
+
+@pytest.mark.parametrize("value", [2**64, -(2**63) - 1, [1, 2**64]])
+def test_python_int_beyond_uint64_fails_to_convert(value):
+    with pytest.raises(TypeError, match=r"Failed to convert elements of .* to Tensor\. Consider"):
+        tf.constant(value)

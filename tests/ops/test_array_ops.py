@@ -377,3 +377,283 @@ def test_reshape_of_empty_tensors_infers_minus_one_as_tf():
             match="Input to reshape is a tensor with 15 values, but the requested shape has 0",
         ):
             sess.run(shapes[0], {p: np.zeros((3, 5), np.float32)})
+
+
+# -- run-time shape errors in TF's words (shapes known only when fed; TF 2.21's phrases) -------
+_M23 = np.ones([2, 3], np.float32)
+
+
+def _fed_error(build, feeds):
+    """The OpError running `build(u, v, i)` on placeholders of unknown shape raises."""
+    u = tf.placeholder(tf.float32, name="u")
+    v = tf.placeholder(tf.float32, name="v")
+    i = tf.placeholder(tf.int32, name="i")
+    out = build(u, v, i)
+    names = {"u": u, "v": v, "i": i}
+    with pytest.raises(errors.OpError) as info:
+        run(out, {names[k]: value for k, value in feeds.items()})
+    return info.value, out
+
+
+@pytest.mark.parametrize(
+    ("build", "feeds", "cls", "message"),
+    [
+        (
+            lambda u, v, i: tf.reshape(u, i),
+            {"u": _M23, "i": [-1, 4]},
+            errors.InvalidArgumentError,
+            "Input to reshape is a tensor with 6 values, but the requested shape requires a "
+            "multiple of 4",
+        ),
+        (
+            lambda u, v, i: tf.reshape(u, i),
+            {"u": _M23, "i": [2, 4]},
+            errors.InvalidArgumentError,
+            "Input to reshape is a tensor with 6 values, but the requested shape has 8",
+        ),
+        (
+            lambda u, v, i: tf.reshape(u, i),
+            {"u": _M23, "i": [0, -1]},
+            errors.InvalidArgumentError,
+            "Input to reshape is a tensor with 6 values, but the requested shape has 0",
+        ),
+        (
+            lambda u, v, i: tf.reshape(u, i),
+            {"u": _M23, "i": [-2, 3]},
+            errors.InvalidArgumentError,
+            "Size 0 must be non-negative, not -2",
+        ),
+        (
+            lambda u, v, i: tf.concat([u, v], 0),
+            {"u": _M23, "v": np.ones([2, 4])},
+            errors.InvalidArgumentError,
+            "ConcatOp : Dimension 1 in both shapes must be equal: shape[0] = [2,3] vs. "
+            "shape[1] = [2,4]",
+        ),
+        (
+            lambda u, v, i: tf.concat([u, v], 0),
+            {"u": _M23, "v": np.ones([2])},
+            errors.InvalidArgumentError,
+            "ConcatOp : Ranks of all input tensors should match: shape[0] = [2,3] vs. "
+            "shape[1] = [2]",
+        ),
+        (
+            lambda u, v, i: tf.concat([u, v], 3),
+            {"u": _M23, "v": _M23},
+            errors.InvalidArgumentError,
+            "ConcatOp : Expected concatenating dimensions in the range [-2, 2), but got 3",
+        ),
+        (
+            lambda u, v, i: tf.stack([u, v]),
+            {"u": _M23, "v": np.ones([2, 4])},
+            errors.InvalidArgumentError,
+            "Shapes of all inputs must match: values[0].shape = [2,3] != values[1].shape = [2,4]",
+        ),
+        (
+            lambda u, v, i: tf.transpose(u, i),
+            {"u": _M23, "i": [0, 1, 2]},
+            errors.InvalidArgumentError,
+            "transpose expects a vector of size 2. But input(1) is a vector of size 3",
+        ),
+        (
+            lambda u, v, i: tf.transpose(u, i),
+            {"u": _M23, "i": [0, 0]},
+            errors.InvalidArgumentError,
+            "1 is missing from {0,0}.",
+        ),
+        (
+            lambda u, v, i: tf.transpose(u, i),
+            {"u": _M23, "i": [0, 2]},
+            errors.InvalidArgumentError,
+            "2 is out of range [0 .. 2)",
+        ),
+        (
+            lambda u, v, i: tf.pad(u, i),
+            {"u": _M23, "i": [[1, 1]]},
+            errors.InvalidArgumentError,
+            "The first dimension of paddings must be the rank of inputs[1,2] [2,3]",
+        ),
+        (
+            lambda u, v, i: tf.pad(u, i),
+            {"u": _M23, "i": [[1, 1], [-1, 0]]},
+            errors.InvalidArgumentError,
+            "Paddings must be non-negative: -1 0",
+        ),
+        (
+            lambda u, v, i: tf.squeeze(u, [0]),
+            {"u": _M23},
+            errors.InvalidArgumentError,
+            "Can not squeeze dim[0], expected a dimension of 1, got 2",
+        ),
+        (
+            lambda u, v, i: tf.expand_dims(u, i),
+            {"u": _M23, "i": 5},
+            errors.InvalidArgumentError,
+            "Tried to expand dim index 5 for tensor with 2 dimensions.",
+        ),
+        (
+            lambda u, v, i: tf.fill(i, 1.0),
+            {"i": [2, -1]},
+            errors.InvalidArgumentError,
+            "Dimension -1 must be >= 0",
+        ),
+        (
+            lambda u, v, i: tf.zeros(i),
+            {"i": [2, -1]},
+            errors.InvalidArgumentError,
+            "Dimension -1 must be >= 0",
+        ),
+        (
+            lambda u, v, i: tf.fill(i, u),
+            {"i": [2], "u": np.ones([2])},
+            errors.InvalidArgumentError,
+            "value must represent a scalar, got shape [2]",
+        ),
+        (
+            lambda u, v, i: tf.fill(i, u),
+            {"i": [[2]], "u": 1.0},
+            errors.InvalidArgumentError,
+            "dims must represent a vector, got shape [1,1]",
+        ),
+        (
+            lambda u, v, i: tf.reverse(u, i),
+            {"u": _M23, "i": [[0]]},
+            errors.InvalidArgumentError,
+            "'dims' must be 1-dimension, not 2",
+        ),
+        (
+            lambda u, v, i: tf.reverse(u, i),
+            {"u": _M23, "i": [0, -2]},
+            errors.InvalidArgumentError,
+            "axis 0 specified more than once.",
+        ),
+        (
+            lambda u, v, i: tf.broadcast_to(u, i),
+            {"u": _M23, "i": [[2, 3]]},
+            errors.InvalidArgumentError,
+            "shape must be a vector of {int32,int64}, got shape [1,2]",
+        ),
+        (
+            lambda u, v, i: tf.expand_dims(u, i),
+            {"u": _M23, "i": np.zeros([0], np.int32)},
+            errors.InvalidArgumentError,
+            "'dim' must be a tensor with a single value",
+        ),
+        (
+            lambda u, v, i: tf.gather(u, [0], axis=i),
+            {"u": _M23, "i": [0, 1]},
+            errors.InvalidArgumentError,
+            "axis must be scalar",
+        ),
+        (
+            lambda u, v, i: tf.argmax(u, i),
+            {"u": _M23, "i": [0, 1]},
+            errors.InvalidArgumentError,
+            "dim must be a scalar, but received tensor of shape: [2]",
+        ),
+        (
+            lambda u, v, i: tf.cumsum(u, i),
+            {"u": _M23, "i": [0, 1]},
+            errors.InvalidArgumentError,
+            "ScanOp: axis must be a scalar, not [2]",
+        ),
+        (
+            lambda u, v, i: tf.complex(u, v),
+            {"u": _M23, "v": np.ones([4])},
+            errors.InvalidArgumentError,
+            "Incompatible shapes: [2,3] vs. [4]",
+        ),
+        (
+            lambda u, v, i: tf.nn.top_k(u, i).values,
+            {"u": _M23, "i": [1, 2]},
+            errors.InvalidArgumentError,
+            "k must be scalar, got shape [2]",
+        ),
+        (
+            lambda u, v, i: tf.nn.softmax(u),
+            {"u": 1.0},
+            errors.InvalidArgumentError,
+            "logits must have >= 1 dimension, got []",
+        ),
+    ],
+)
+def test_run_time_shape_errors_use_tf_words(build, feeds, cls, message):
+    error, out = _fed_error(build, feeds)
+    assert type(error) is cls
+    assert error.message.split("\n\t [[")[0] == message
+    assert error.op is out.op
+
+
+def test_transpose_perm_errors_at_build_time():
+    c = tf.ones([2, 3])
+    with pytest.raises(ValueError, match=r"Dimension must be 2 but is 3 for '\{\{node transpose"):
+        tf.transpose(c, [0, 1, 2])
+    with pytest.raises(ValueError, match="perm dim 2 is out of range of input rank 2"):
+        tf.transpose(c, [0, 2])
+    # as in TF: negative entries count from the end, and repeats are the kernel's to refuse
+    assert tf.transpose(c, [-1, 0]).shape.as_list() == [3, 2]
+    repeated = tf.transpose(c, [0, 0])
+    assert repeated.shape.as_list() == [2, 2]
+    with pytest.raises(errors.InvalidArgumentError, match=r"1 is missing from \{0,0\}\."):
+        run(repeated)
+    np.testing.assert_array_equal(run(tf.transpose(c, [-1, 0])), np.ones([3, 2]))
+
+
+def test_fill_value_must_be_a_scalar_at_build_time():
+    with pytest.raises(ValueError, match="Shape must be rank 0 but is rank 1 for '{{node Fill}}"):
+        tf.fill([2], [1.0, 2.0])
+
+
+def test_indexing_an_unknown_rank_tensor_with_an_unknown_rank_index():
+    u = tf.placeholder(tf.float32)
+    i = tf.placeholder(tf.int32)
+    y = u[i[0]]
+    with pytest.raises(errors.InvalidArgumentError, match="slice index 5 of dimension 0 out of"):
+        run(y, {u: _M23, i: [5]})
+    np.testing.assert_array_equal(run(y, {u: _M23, i: [1]}), np.ones(3))
+
+
+# -- shapes beyond int64 (TF 2.21's words) -----------------------------------------------------
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda shape: tf.placeholder(tf.float32, shape),
+        lambda shape: tf.placeholder_with_default(tf.zeros([2, 2]), shape),
+        lambda shape: tf.get_variable("v", shape),
+    ],
+    ids=["placeholder", "placeholder_with_default", "variable"],
+)
+def test_shapes_of_more_than_int64_elements_are_refused(build):
+    with pytest.raises(
+        ValueError,
+        match=r"Shape \[4611686018427387904,4611686018427387904\] is too large \(more than "
+        r"2\*\*63 - 1 entries\) for '\{\{node ",
+    ):
+        build([2**62, 2**62])
+
+
+def test_huge_but_partial_or_empty_shapes_are_accepted_as_in_tf():
+    assert tf.placeholder(tf.float32, [None, 2**62, 2**62]).shape.as_list() == [
+        None,
+        2**62,
+        2**62,
+    ]
+    assert tf.placeholder(tf.float32, [0, 2**62, 2**62]).shape.num_elements() == 0
+    assert tf.placeholder(tf.float32, [2**63 - 1]).shape.as_list() == [2**63 - 1]
+
+
+def test_a_dimension_beyond_int64_is_refused():
+    with pytest.raises(TypeError, match=r"TensorShape: Value out of range: 9223372036854775808"):
+        tf.placeholder(tf.float32, [2**63])
+
+
+def test_zeros_of_a_huge_shape_is_not_mistaken_for_a_small_constant():
+    z = tf.zeros([2**62, 2**62])
+    assert z.op.type == "Fill"
+    assert z.shape.as_list() == [2**62, 2**62]
+
+
+def test_softmax_of_an_empty_fed_tensor_is_empty():
+    u = tf.placeholder(tf.float32)
+    got = run([tf.nn.softmax(u), tf.nn.log_softmax(u)], {u: np.ones([2, 0], np.float32)})
+    assert [g.shape for g in got] == [(2, 0), (2, 0)]

@@ -617,3 +617,169 @@ def test_bias_add_grad_errors():
     with pytest.raises(ValueError, match="Shape must be at least rank 2 but is rank 1"):
         op_output("BiasAddGrad", None, [tf.zeros([3])])
     assert op_output("BiasAddGrad", None, [tf.zeros([2, 5], tf.int32)]).dtype == tf.int32
+
+
+# -- strides and windows < 1 (TF 2.21's shape functions and kernels) ---------------------------
+_X4 = np.ones([1, 4, 4, 1], np.float32)
+_W = np.ones([2, 2, 1, 1], np.float32)
+
+
+@pytest.mark.parametrize("known", [True, False], ids=["known_shape", "unknown_shape"])
+@pytest.mark.parametrize(
+    ("build", "got"),
+    [
+        (lambda x: tf.nn.conv2d(x, _W, [1, 0, 1, 1], "VALID"), 0),
+        (lambda x: tf.nn.conv2d(x, _W, [1, -1, 0, 1], "VALID"), -1),
+        (lambda x: tf.nn.conv2d(x, _W, [1, 1, 0, 1], "SAME"), 0),
+        (lambda x: tf.nn.depthwise_conv2d_native(x, _W, [1, 0, 1, 1], "VALID"), 0),
+        (lambda x: tf.nn.depthwise_conv2d(x, _W, [1, 0, 1, 1], "VALID"), 0),
+        (lambda x: tf.nn.max_pool(x, [1, 2, 2, 1], [1, 0, 1, 1], "VALID"), 0),
+        (lambda x: tf.nn.max_pool(x, [1, 2, 2, 1], [1, -1, 1, 1], "VALID"), -1),
+        (lambda x: tf.nn.max_pool(x, [1, 2, 2, 1], [1, 1, 1, 0], "VALID"), 0),
+        (lambda x: tf.nn.avg_pool(x, [1, 2, 2, 1], [1, 0, 1, 1], "SAME"), 0),
+        (lambda x: tf.nn.max_pool_with_argmax(x, [1, 2, 2, 1], [1, 0, 1, 1], "VALID"), 0),
+    ],
+)
+def test_stride_below_one_is_rejected_at_build_time(build, got, known):
+    x = tf.placeholder(tf.float32, [1, 4, 4, 1] if known else None)
+    with pytest.raises(ValueError, match=f"Stride must be > 0, but got {got} for "):
+        build(x)
+
+
+def test_dilation_below_one_is_rejected_at_build_time():
+    x = tf.placeholder(tf.float32, [1, 4, 4, 1])
+    with pytest.raises(ValueError, match="Dilation rate must be >= 1, but got 0"):
+        tf.nn.conv2d(x, _W, [1, 1, 1, 1], "VALID", dilations=[1, 0, 1, 1])
+
+
+def test_zero_stride_in_an_imported_graph_def_is_a_value_error():
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [1, 4, 4, 1], name="x")
+        tf.nn.conv2d(x, _W, [1, 1, 1, 1], "VALID", name="conv")
+    graph_def = g.as_graph_def()
+    for node in graph_def.node:
+        if node.name == "conv":
+            node.attr["strides"].list.i[1] = 0
+    with pytest.raises(ValueError, match="Stride must be > 0, but got 0"):
+        tf.import_graph_def(graph_def, name="")
+
+
+@pytest.mark.parametrize(
+    ("build", "cls", "phrase"),
+    [
+        (
+            lambda x: tf.nn.conv2d(x, _W, [2, 1, 1, 1], "VALID"),
+            tf.errors.UnimplementedError,
+            "Current implementation does not yet support strides in the batch and depth "
+            "dimensions.",
+        ),
+        (
+            lambda x: tf.nn.conv2d(x, _W, [1, 1, 1, 0], "VALID"),
+            tf.errors.UnimplementedError,
+            "Current implementation does not yet support strides in the batch and depth",
+        ),
+        (
+            lambda x: tf.nn.depthwise_conv2d_native(x, _W, [2, 1, 1, 1], "VALID"),
+            tf.errors.UnimplementedError,
+            "Current implementation does not yet support strides in the batch and depth",
+        ),
+        (
+            lambda x: tf.nn.max_pool(x, [1, 2, 2, 1], [2, 1, 1, 1], "VALID"),
+            tf.errors.UnimplementedError,
+            "Pooling is not yet supported on the batch dimension.",
+        ),
+        (
+            lambda x: tf.nn.avg_pool(x, [2, 2, 2, 1], [1, 1, 1, 1], "VALID"),
+            tf.errors.UnimplementedError,
+            "Pooling is not yet supported on the batch dimension.",
+        ),
+        (
+            lambda x: tf.nn.max_pool(x, [1, -1, 2, 1], [1, 1, 1, 1], "VALID"),
+            tf.errors.InvalidArgumentError,
+            "Sliding window ksize must be positive. The specified or inferred ksize is: 1,-1,2,1",
+        ),
+        (
+            lambda x: tf.nn.avg_pool(x, [1, 0, 2, 1], [1, 1, 1, 1], "VALID"),
+            tf.errors.InvalidArgumentError,
+            "ksize must be a positive int32 value, got:0",
+        ),
+        (
+            lambda x: tf.nn.conv2d_backprop_input(
+                [1, 4, 4, 1], _W, tf.ones([1, 3, 3, 1]), [1, 0, 1, 1], "VALID"
+            ),
+            tf.errors.InvalidArgumentError,
+            "must be positive",
+        ),
+        (
+            lambda x: tf.nn.conv2d_backprop_filter(
+                x, [2, 2, 1, 1], tf.ones([1, 3, 3, 1]), [1, 0, 1, 1], "VALID"
+            ),
+            tf.errors.InvalidArgumentError,
+            "must be positive",
+        ),
+    ],
+)
+def test_windows_tf_accepts_at_build_time_fail_when_run(build, cls, phrase):
+    """TF builds these (its shape functions do not check them) and its kernels refuse
+    them (TF 2.21 even crashes on the backprop ones with a zero stride)."""
+    x = tf.placeholder(tf.float32, [1, 4, 4, 1])
+    y = build(x)
+    with pytest.raises(cls, match=phrase.replace(".", r"\.")):
+        with tf.Session() as sess:
+            sess.run(y, {x: _X4})
+
+
+def test_negative_pool_window_leaves_the_size_unknown():
+    x = tf.placeholder(tf.float32, [1, 4, 4, 1])
+    assert tf.nn.max_pool(x, [1, -1, 2, 1], [1, 1, 1, 1], "VALID").shape.as_list() == [
+        1,
+        None,
+        3,
+        1,
+    ]
+    assert tf.nn.avg_pool(x, [1, 0, 2, 1], [1, 1, 1, 1], "VALID").shape.as_list() == [1, 5, 3, 1]
+    assert tf.nn.max_pool2d(x, [1, 0, 2, 1], [1, 1, 1, 1], "VALID").shape.as_list() == [1, 5, 3, 1]
+
+
+@pytest.mark.parametrize(
+    ("value_shape", "bias_shape", "message"),
+    [
+        (
+            [2, 3],
+            [4],
+            "Must provide as many biases as the last dimension of the input tensor: [4] vs. [2,3]",
+        ),
+        (
+            [2, 1],
+            [3],  # numpy would broadcast these into a [2, 3] result
+            "Must provide as many biases as the last dimension of the input tensor: [3] vs. [2,1]",
+        ),
+        ([3], [3], "Input tensor must be at least 2D: [3]"),
+        ([2, 3], [3, 1], "Biases must be 1D: [3,1]"),
+    ],
+)
+def test_bias_add_run_time_shape_errors(value_shape, bias_shape, message):
+    value = tf.placeholder(tf.float32)
+    bias = tf.placeholder(tf.float32)
+    out = tf.nn.bias_add(value, bias)
+    with pytest.raises(tf.errors.InvalidArgumentError) as info:
+        with tf.Session() as sess:
+            sess.run(out, {value: np.ones(value_shape), bias: np.ones(bias_shape)})
+    assert info.value.message.startswith(message)
+
+
+def test_conv2d_run_time_rank_errors():
+    x = tf.placeholder(tf.float32)
+    f = tf.placeholder(tf.float32)
+    out = tf.nn.conv2d(x, f, [1, 1, 1, 1], "VALID")
+    with tf.Session() as sess:
+        with pytest.raises(
+            tf.errors.InvalidArgumentError,
+            match=r"^convolution input must be 4-dimensional: \[4,4,2\]",
+        ):
+            sess.run(out, {x: np.ones([4, 4, 2]), f: np.ones([2, 2, 2, 1])})
+        with pytest.raises(
+            tf.errors.InvalidArgumentError, match=r"^filter must be 4-dimensional: \[2,2,2\]"
+        ):
+            sess.run(out, {x: np.ones([1, 4, 4, 2]), f: np.ones([2, 2, 2])})

@@ -7,6 +7,7 @@ import pytest
 
 import tfgraph as tf
 from tfgraph import errors
+from tfgraph.ops.apply import op_output
 
 X = (np.arange(24, dtype=np.float32).reshape(2, 3, 4) - 10) / 4
 P = np.array([[1, -2, 3], [4, 5, -6]], np.float32)
@@ -200,3 +201,274 @@ def test_function_valued_operators_open_their_scope():
     i = tf.constant([7, -7])
     q = i / tf.constant([2, 2])
     assert q.dtype == tf.float64 and q.op.inputs[0].op.name == "truediv/Cast"
+
+
+# -- integer division (TF's kernels, verified with TF 2.21) ----------------------------------
+def _int_feeds(dtype=tf.int32):
+    a = tf.placeholder(dtype, name="a")
+    b = tf.placeholder(dtype, name="b")
+    return a, b
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda a, b: a // b,
+        lambda a, b: a % b,
+        lambda a, b: tf.floordiv(a, b),
+        lambda a, b: tf.floormod(a, b),
+        lambda a, b: tf.div(a, b),
+        lambda a, b: op_output("Div", None, [a, b]),
+    ],
+    ids=["floordiv_op", "mod_op", "floordiv", "floormod", "div", "Div"],
+)
+@pytest.mark.parametrize("dtype", [tf.int32, tf.int64, tf.uint8])
+def test_integer_division_by_zero_raises(build, dtype):
+    a, b = _int_feeds(dtype)
+    out = build(a, b)
+    with pytest.raises(errors.InvalidArgumentError, match="Integer division by zero") as info:
+        run(out, {a: [7, 3, 1], b: [2, 0, 1]})
+    assert info.value.op is out.op
+    assert f"[[{{{{node {out.op.name}}}}}]]" in info.value.message
+
+
+@pytest.mark.parametrize("fn", [tf.truncatediv, tf.truncatemod])
+def test_truncate_div_and_mod_by_zero_raise_tf_internal_error(fn):
+    a, b = _int_feeds()
+    with pytest.raises(errors.InternalError, match="only integer div and mod should have errors"):
+        run(fn(a, b), {a: [7, 3], b: [2, 0]})
+
+
+def test_integer_division_by_a_folded_zero_raises_at_run_time():
+    out = tf.constant(3) // tf.constant(0)
+    with pytest.raises(errors.InvalidArgumentError, match="Integer division by zero"):
+        run(out)
+
+
+def test_float_division_by_zero_gives_inf_and_nan():
+    x = tf.constant([1.0, -1.0, 0.0])
+    zero = tf.constant([0.0, 0.0, 0.0])
+    fdiv, fmod, tdiv, tmod, div = run(
+        [x // zero, x % zero, tf.truncatediv(x, zero), tf.truncatemod(x, zero), tf.div(x, zero)]
+    )
+    np.testing.assert_array_equal(fdiv, [np.inf, -np.inf, np.nan])
+    np.testing.assert_array_equal(div, [np.inf, -np.inf, np.nan])
+    np.testing.assert_array_equal(tdiv, [np.inf, -np.inf, np.nan])
+    assert np.isnan(fmod).all() and np.isnan(tmod).all()
+
+
+def test_div_op_on_integers_truncates_like_c():
+    x = tf.constant([7, -7, 7, -7])
+    y = tf.constant([2, 2, -2, -2])
+    out = op_output("Div", None, [x, y])
+    assert out.dtype == tf.int32
+    got = run(out)
+    assert got.dtype == np.int32
+    np.testing.assert_array_equal(got, [3, -3, -3, 3])
+
+
+def test_imported_div_node_on_integers_truncates():
+    g = tf.Graph()
+    with g.as_default():
+        op_output("Div", "d", [tf.constant([-7, 9], name="x"), tf.constant([2, 4], name="y")])
+    graph_def = g.as_graph_def()
+    (out,) = tf.import_graph_def(graph_def, return_elements=["d:0"], name="")
+    got = run(out)
+    assert got.dtype == np.int32
+    np.testing.assert_array_equal(got, [-3, 2])
+
+
+def test_truncatemod_and_truncatediv_values():
+    x = tf.constant([-7, 7, -7, 7])
+    y = tf.constant([2, -2, -2, 2])
+    mod, div = run([tf.truncatemod(x, y), tf.truncatediv(x, y)])
+    np.testing.assert_array_equal(mod, [-1, 1, -1, 1])
+    np.testing.assert_array_equal(div, [-3, -3, 3, 3])
+    low = np.iinfo(np.int32).min
+    np.testing.assert_array_equal(run(tf.truncatediv(tf.constant([low]), tf.constant([-1]))), [low])
+    fmod = run(tf.truncatemod(tf.constant([-7.5, 7.5]), tf.constant([2.0, -2.0])))
+    np.testing.assert_allclose(fmod, [-1.5, 1.5])
+    assert tf.truncatemod(x, y).op.type == "TruncateMod"
+
+
+def test_realdiv_has_no_integer_kernel():
+    a, b = _int_feeds()
+    out = tf.realdiv(a, b)
+    with pytest.raises(
+        errors.InvalidArgumentError,
+        match=r"No OpKernel was registered to support Op 'RealDiv' used by \{\{node RealDiv\}\} "
+        r"with these attrs: \[T=DT_INT32\]",
+    ):
+        run(out, {a: [1], b: [1]})
+
+
+def test_div_no_nan_casts_integers_to_float():
+    out = tf.div_no_nan(tf.constant([1, 2]), tf.constant([0, 4]))
+    assert out.dtype == tf.float64
+    assert [op.type for op in tf.get_default_graph().get_operations()][-3:] == [
+        "Cast",
+        "Cast",
+        "DivNoNan",
+    ]
+    np.testing.assert_array_equal(run(out), [0.0, 0.5])
+
+
+def test_integer_mean_truncates_without_overflow():
+    big = tf.constant([2**30, 2**30])
+    got = run(
+        [
+            tf.reduce_mean(tf.constant([-1, -2, -2])),
+            tf.reduce_mean(big),
+            tf.reduce_mean(tf.constant([200, 200], tf.uint8)),
+            tf.reduce_mean(tf.zeros([0], tf.int32)),
+        ]
+    )
+    assert [int(v) for v in got] == [-1, 2**30, 200, 0]
+
+
+def _binary_int_cases():
+    from tfgraph.framework import registry
+
+    for name, op_def in sorted(registry.registered_ops().items()):
+        ins, outs = op_def.inputs, op_def.outputs
+        if sorted(a.name for a in ins) != ["x", "y"] or [a.name for a in outs] != ["z"]:
+            continue  # the elementwise binary math ops: z = f(x, y)
+        if any(a.type_attr != "T" for a in ins + outs):
+            continue
+        allowed = op_def.attrs["T"].allowed
+        for dtype in (tf.int32, tf.int64, tf.uint8, tf.int16):
+            if not allowed or dtype in allowed:
+                yield pytest.param(name, dtype, id=f"{name}-{dtype.name}")
+
+
+@pytest.mark.parametrize(("op_type", "dtype"), list(_binary_int_cases()))
+def test_binary_ops_on_integers_keep_the_declared_dtype(op_type, dtype):
+    """Every binary math op fed integers returns values of the tensor's dtype (or has no
+    kernel for it, as RealDiv in TF), never a drifted float64."""
+    x = tf.constant(np.array([[7, 9], [4, 5]]), dtype)
+    y = tf.constant(np.array([[2, 3], [1, 5]]), dtype)
+    out = op_output(op_type, None, [x, y])
+    try:
+        got = run(out)
+    except errors.InvalidArgumentError as e:
+        assert "No OpKernel was registered" in e.message
+        return
+    assert np.asarray(got).dtype == out.dtype.as_numpy_dtype
+
+
+# -- run-time shape errors in TF's words (shapes known only when fed; TF 2.21's phrases) -------
+def _fed_error(build, a_value, b_value, dtype=tf.float32):
+    a = tf.placeholder(dtype, name="a")
+    b = tf.placeholder(dtype, name="b")
+    out = build(a, b)
+    with pytest.raises(errors.InvalidArgumentError) as info:
+        run(out, {a: a_value, b: b_value})
+    assert info.value.op is out.op
+    return info.value.message.split("\n\t [[")[0]
+
+
+@pytest.mark.parametrize(
+    ("a_shape", "b_shape", "message"),
+    [
+        ([2, 3], [4, 1], "Matrix size-incompatible: In[0]: [2,3], In[1]: [4,1]"),
+        ([2, 3, 2], [4, 1], "Matrix size-incompatible: In[0]: [2,3,2], In[1]: [4,1]"),
+        ([2, 2, 3], [2, 4, 1], "Matrix size-incompatible: In[0]: [2,2,3], In[1]: [2,4,1]"),
+        ([3], [3, 1], "In[0] ndims must be >= 2: 1"),
+        ([2, 3], [3], "In[1] ndims must be >= 2: 1"),
+        (
+            [2, 2, 3],
+            [3, 3, 1],
+            "In[0] and In[1] must have compatible batch dimensions: [2,2,3] vs. [3,3,1]",
+        ),
+    ],
+)
+def test_matmul_run_time_shape_errors(a_shape, b_shape, message):
+    got = _fed_error(tf.matmul, np.ones(a_shape), np.ones(b_shape))
+    assert got == message
+
+
+def test_matmul_of_unknown_rank_inputs_is_a_batch_matmul_as_in_tf():
+    a = tf.placeholder(tf.float32)
+    assert tf.matmul(a, a).op.type == "BatchMatMulV2"
+    assert tf.matmul(tf.placeholder(tf.float32, [None, None]), a).op.type == "BatchMatMulV2"
+    m = tf.placeholder(tf.float32, [None, None])
+    assert tf.matmul(m, m).op.type == "MatMul"
+    with pytest.raises(ValueError, match="Shape must be rank 2 but is rank 1"):
+        tf.matmul(tf.ones([3]), tf.ones([3, 1]))
+
+
+def test_matmul_of_partially_known_matrices_reports_the_fed_shapes():
+    m = tf.placeholder(tf.float32, [None, None], name="m")
+    n = tf.placeholder(tf.float32, [None, None], name="n")
+    out = tf.matmul(m, n, transpose_b=True)
+    assert out.op.type == "MatMul"
+    with pytest.raises(
+        errors.InvalidArgumentError, match=r"Matrix size-incompatible: In\[0\]: \[2,3\], In\[1\]"
+    ):
+        run(out, {m: np.ones([2, 3]), n: np.ones([1, 4])})
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        tf.add,
+        tf.subtract,
+        tf.multiply,
+        tf.maximum,
+        tf.equal,
+        tf.less,
+        tf.floordiv,
+        tf.truediv,
+        tf.squared_difference,
+        lambda a, b: a * b,
+    ],
+)
+def test_broadcasting_failure_says_incompatible_shapes(build):
+    assert _fed_error(build, np.ones([2, 3]), np.ones([4])) == "Incompatible shapes: [2,3] vs. [4]"
+
+
+def test_broadcasting_failure_of_integers_and_booleans():
+    got = _fed_error(tf.floormod, np.ones([2, 3]), np.ones([0]), tf.int32)
+    assert got == "Incompatible shapes: [2,3] vs. [0]"
+    got = _fed_error(tf.logical_and, np.ones([2, 3], bool), np.ones([4], bool), tf.bool)
+    assert got == "Incompatible shapes: [2,3] vs. [4]"
+
+
+# -- Range bounds ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("bounds", "message"),
+    [
+        ((0, 5, -1), "Requires start >= limit when delta < 0: 0/5"),
+        ((5, 0, 1), "Requires start <= limit when delta > 0: 5/0"),
+        ((0, 5, 0), "Requires delta != 0"),
+        ((0.5, 5.0, -1.0), "Requires start >= limit when delta < 0: 0.5/5"),
+    ],
+)
+def test_range_with_bad_constant_bounds_fails_at_build_time(bounds, message):
+    with pytest.raises(ValueError, match=f"^{message} for '{{{{node range}}}} = Range"):
+        tf.range(*bounds)
+
+
+@pytest.mark.parametrize(
+    ("bounds", "message"),
+    [
+        ((0, 5, -1), "Requires start >= limit when delta < 0: 0/5"),
+        ((5, 0, 1), "Requires start <= limit when delta > 0: 5/0"),
+        ((0, 5, 0), "Requires delta != 0: 0"),
+        (([0, 1], 5, 1), "start must be a scalar, not shape [2]"),
+    ],
+)
+def test_range_with_bad_fed_bounds_fails_at_run_time(bounds, message):
+    start, limit, delta = (tf.placeholder(tf.int32) for _ in range(3))
+    out = tf.range(start, limit, delta)
+    with pytest.raises(errors.InvalidArgumentError) as info:
+        run(out, dict(zip((start, limit, delta), bounds)))
+    assert info.value.message.split("\n\t [[")[0] == message
+    assert info.value.op is out.op
+
+
+def test_range_with_good_fed_bounds():
+    start, limit, delta = (tf.placeholder(tf.int32) for _ in range(3))
+    out = tf.range(start, limit, delta)
+    np.testing.assert_array_equal(run(out, {start: 5, limit: 0, delta: -2}), [5, 3, 1])
+    assert run(out, {start: 5, limit: 5, delta: -2}).size == 0

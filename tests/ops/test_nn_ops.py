@@ -112,3 +112,15 @@ def test_softmax_partial_shape():
     assert s.shape.as_list() == [None, 3]
     got = run(s, {p: np.zeros((2, 3), np.float32)})
     np.testing.assert_allclose(got, np.full((2, 3), -np.log(2.0)), rtol=1e-6)
+
+
+def test_softmax_cross_entropy_with_mismatched_fed_shapes_says_so_in_tf_words():
+    labels = tf.placeholder(tf.float32, name="labels")
+    logits = tf.placeholder(tf.float32, name="logits")
+    loss = tf.nn.softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits)
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.InvalidArgumentError) as info:
+            sess.run(loss, {labels: np.ones([2, 3]), logits: np.ones([2, 4])})
+    assert info.value.message.startswith(
+        "logits and labels must be broadcastable: logits_size=[2,4] labels_size=[2,3]"
+    )

@@ -64,16 +64,16 @@ class _FeedConverter:
             if (
                 isinstance(value, int)
                 and not isinstance(value, bool)
-                and self.np_dtype.kind in "iu"
+                and self.np_dtype.kind in "iub"
             ):
-                info = np.iinfo(self.np_dtype)
-                if not info.min <= value <= info.max:
-                    raise TypeError(
-                        f"Type of feed value {value} with type {type(value)} is not compatible "
-                        f"with Tensor type {self.np_dtype.type}. Try explicitly setting the "
-                        "type of the feed tensor to a larger type (e.g. int64)."
-                    )
-            arr = np.asarray(value, dtype=self.np_dtype)
+                self._check_python_int(value)
+            try:
+                arr = np.asarray(value, dtype=self.np_dtype)
+            except (OverflowError, ValueError):
+                # TF converts as numpy's casts do: out-of-range ints in lists wrap, NaN and
+                # inf become the integer minimum (and text that is no number still fails)
+                with np.errstate(all="ignore"):
+                    arr = np.asarray(value).astype(self.np_dtype)
         dims = self.dims
         if dims is not None:
             shape = arr.shape
@@ -85,6 +85,22 @@ class _FeedConverter:
                     f"has shape {self.shape}"
                 )
         return arr
+
+    def _check_python_int(self, value: int) -> None:
+        """TF refuses a Python int feed its tensor's dtype cannot hold."""
+        if not -(2**63) <= value < 2**64:
+            raise OverflowError("Python int too large to convert to C long")
+        if self.np_dtype.kind == "b":
+            fits = value in (0, 1)
+        else:
+            info = np.iinfo(self.np_dtype)
+            fits = info.min <= value <= info.max
+        if not fits:
+            raise TypeError(
+                f"Type of feed value {value} with type {type(value)} is not compatible "
+                f"with Tensor type {self.np_dtype.type}. Try explicitly setting the "
+                "type of the feed tensor to a larger type (e.g. int64)."
+            )
 
 
 class _RunSignature:

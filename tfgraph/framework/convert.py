@@ -25,6 +25,7 @@ __all__ = [
 ]
 
 _INT32_MIN, _INT32_MAX = -(2**31), 2**31 - 1
+_INT64_MIN, _INT64_MAX, _UINT64_MAX = -(2**63), 2**63 - 1, 2**64 - 1
 
 # (type, function, priority), kept sorted by priority.
 _conversion_functions: list[tuple[type, object, int]] = []
@@ -165,10 +166,7 @@ def numpy_value(value, dtype: dtypes.DType | None = None) -> tuple[np.ndarray, d
                 if isinstance(leaf, Tensor) or hasattr(leaf, "_as_graph_element"):
                     raise TypeError("Expected any non-tensor type, but got a tensor instead.")
                 if leaf is None:
-                    raise TypeError(
-                        f"Failed to convert elements of {value} to Tensor. Consider casting "
-                        "elements to a supported type."
-                    )
+                    raise TypeError(_failed_to_convert(value))
         if dtype is not None:
             _check_python_compatible(value, dtype)
         try:
@@ -185,10 +183,7 @@ def numpy_value(value, dtype: dtypes.DType | None = None) -> tuple[np.ndarray, d
     if dtype is None:
         kind = arr.dtype.kind
         if kind == "O" and not all(isinstance(v, (bytes, str)) for v in arr.reshape(-1)):
-            raise TypeError(
-                f"Failed to convert elements of {value} to Tensor. Consider casting elements "
-                "to a supported type."
-            )
+            raise TypeError(_failed_to_convert(value))
         if kind in "SUO":
             dtype = dtypes.string
         elif is_numpy:
@@ -198,6 +193,8 @@ def numpy_value(value, dtype: dtypes.DType | None = None) -> tuple[np.ndarray, d
         elif kind in "iu":
             if arr.size == 0 or (arr.min() >= _INT32_MIN and arr.max() <= _INT32_MAX):
                 dtype = dtypes.int32
+            elif arr.dtype == np.uint64:  # numpy's choice when a value exceeds int64
+                dtype = dtypes.uint64
             else:
                 dtype = dtypes.int64
         elif kind == "c":
@@ -241,6 +238,25 @@ def _float_to_bfloat16_bits(arr: np.ndarray) -> np.ndarray:
     return dtypes.to_bfloat16(arr)
 
 
+def _python_int_dtype(value: int) -> dtypes.DType:
+    """TF's dtype for a Python int: int32 if it fits, else int64, else uint64."""
+    if _INT32_MIN <= value <= _INT32_MAX:
+        return dtypes.int32
+    if _INT64_MIN <= value <= _INT64_MAX:
+        return dtypes.int64
+    if 0 <= value <= _UINT64_MAX:
+        return dtypes.uint64
+    raise TypeError(_failed_to_convert(value))
+
+
+def _failed_to_convert(value) -> str:
+    return (
+        f"Failed to convert elements of {value} to Tensor. Consider casting elements to a "
+        "supported type. See https://www.tensorflow.org/api_docs/python/tf/dtypes for "
+        "supported TF dtypes."
+    )
+
+
 def _python_scalar(value, cls, dtype):
     """Fast path of `numpy_value` for a Python float, int or bool (the common constant)."""
     if dtype is None:
@@ -249,7 +265,7 @@ def _python_scalar(value, cls, dtype):
         elif cls is bool:
             dt = dtypes.bool
         else:
-            dt = dtypes.int32 if _INT32_MIN <= value <= _INT32_MAX else dtypes.int64
+            dt = _python_int_dtype(value)
     else:
         dt = dtype._base
         if (

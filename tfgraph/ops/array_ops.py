@@ -99,7 +99,7 @@ register_op(
 
 # -- Placeholder, PlaceholderWithDefault ------------------------------------------------
 def _placeholder_shape(op):
-    return [op._attrs["shape"]]
+    return [common_shapes.checked_shape_attr(op)]
 
 
 def _placeholder_kernel(op, ctx):
@@ -140,7 +140,9 @@ def placeholder(dtype, shape=None, name: str | None = None) -> Tensor:
 
 
 def _placeholder_with_default_shape(op):
-    return [op._attrs["shape"]]
+    shape = common_shapes.checked_shape_attr(op)
+    common_shapes.merge_shapes(op._inputs[0]._shape, shape, op)  # the default must fit
+    return [shape]
 
 
 register_op(
@@ -159,11 +161,6 @@ def placeholder_with_default(input, shape, name: str | None = None) -> Tensor:
     """A placeholder that returns `input` when not fed."""
     input = convert_to_tensor(input)
     shape = as_shape(shape)
-    if not input.shape.is_compatible_with(shape):
-        raise ValueError(
-            f"Shapes {input.shape} and {shape} are incompatible (PlaceholderWithDefault "
-            f"{name or 'PlaceholderWithDefault'})"
-        )
     return op_output("PlaceholderWithDefault", name, [input], {"shape": shape})
 
 
@@ -347,11 +344,48 @@ def rank_internal(input, name: str | None = None, optimize: bool = True) -> Tens
 
 # -- Fill, zeros, ones ------------------------------------------------------------------
 def _fill_shape(op):
+    value_dims = op._inputs[1]._shape._dims
+    if value_dims:  # (known and not a scalar)
+        raise common_shapes.shape_error(op, f"Shape must be rank 0 but is rank {len(value_dims)}")
     return [constant_value_as_shape(op._inputs[0])]
 
 
 def _fill_kernel(dims, value):
-    return np.full(tuple(int(d) for d in dims), value, dtype=value.dtype)
+    try:
+        return np.full(tuple(int(d) for d in dims), value, dtype=value.dtype)
+    except (ValueError, TypeError):
+        if np.ndim(dims) != 1:
+            raise errors.InvalidArgumentError(
+                None, None, f"dims must represent a vector, got shape {_shape_str(np.shape(dims))}"
+            ) from None
+        if np.ndim(value) != 0:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"value must represent a scalar, got shape {_shape_str(np.shape(value))}",
+            ) from None
+        for d in np.reshape(dims, -1):
+            if d < 0:
+                raise errors.InvalidArgumentError(
+                    None, None, f"Dimension {int(d)} must be >= 0"
+                ) from None
+        raise
+
+
+def _make_fill_kernel(op, ctx):
+    if op._inputs[1]._shape._dims == ():
+        return _fill_kernel  # a scalar value, as the shape rule knows
+
+    def kernel(dims, value):
+        if np.ndim(value) != 0:  # (np.full would broadcast it)
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"value must represent a scalar, got shape {_shape_str(np.shape(value))}",
+            )
+        return _fill_kernel(dims, value)
+
+    return kernel
 
 
 def _fill_grad(op, grad):
@@ -366,7 +400,7 @@ register_op(
     outputs=["output: T"],
     attrs=["T: type", "index_type: {int32, int64} = int32"],
     shape=_fill_shape,
-    kernel=_fill_kernel,
+    make_kernel=_make_fill_kernel,
     grad=_fill_grad,
 )
 
@@ -380,6 +414,13 @@ def fill(dims, value, name: str | None = None) -> Tensor:
 _SMALL_CONSTANT_LIMIT = 1000
 
 
+def _python_prod(values) -> int | float:
+    n = 1
+    for v in values:
+        n *= v
+    return n
+
+
 def _filled(value, shape_arg, dtype, name: str | None, default: str) -> Tensor:
     """TF's `zeros`/`ones`: a constant for small static shapes, else a Fill."""
     dtype = dtypes.as_dtype(dtype)._base
@@ -390,7 +431,14 @@ def _filled(value, shape_arg, dtype, name: str | None, default: str) -> Tensor:
                 shape_arg = shape_arg.as_list()
             try:  # TF's _constant_if_small
                 dims: Any = np.asarray(shape_arg)  # an array, later the list of dims
-                small = dims.dtype.kind in "iuf" and np.prod(dims) < _SMALL_CONSTANT_LIMIT
+                # (the product in Python ints: numpy's int64 product would overflow to 0
+                # for huge shapes and call them small)
+                flat = dims.reshape(-1).tolist()
+                small = (
+                    dims.dtype.kind in "iuf"
+                    and _python_prod(flat) < _SMALL_CONSTANT_LIMIT
+                    and all(d < 2**31 for d in flat)
+                )
             except (NotImplementedError, TypeError, ValueError):
                 small = False
             if small:
@@ -614,6 +662,11 @@ def _reshape_kernel(op, ctx):
         seen, dims = last[0]
         if shape_value is not seen:
             dims = tuple(np.reshape(shape_value, -1).tolist())
+            for i, d in enumerate(dims):
+                if d < -1:  # (numpy would take any negative size for -1)
+                    raise errors.InvalidArgumentError(
+                        None, op, f"Size {i} must be non-negative, not {d}"
+                    )
             last[0] = (shape_value, dims)
         try:
             if x.__class__ is np.ndarray:
@@ -633,11 +686,16 @@ def _reshape_kernel(op, ctx):
                     op,
                     f"Only one input size may be -1, not both {minus[0]} and {minus[1]}",
                 ) from None
+            known = int(np.prod([d for d in dims if d != -1], dtype=np.int64))
+            if minus and known:
+                wanted = f"requires a multiple of {known}"
+            else:
+                wanted = f"has {known}"
             raise errors.InvalidArgumentError(
                 None,
                 op,
                 f"Input to reshape is a tensor with {np.size(x)} values, but the requested "
-                f"shape has {int(np.prod(shape_value))}",
+                f"shape {wanted}",
             ) from None
 
     return kernel
@@ -712,11 +770,16 @@ def _expand_dims_grad(op, grad):
 
 def _expand_dims_kernel(x, d):
     x = np.asarray(x)
-    axis = d.item() if d.size == 1 else int(np.reshape(d, -1)[0])
+    if d.size != 1:
+        raise errors.InvalidArgumentError(None, None, "'dim' must be a tensor with a single value")
+    axis = d.item()
+    given = axis
     if axis < 0:
         axis += x.ndim + 1
     if not 0 <= axis <= x.ndim:
-        return np.expand_dims(x, axis)  # numpy's error for an out-of-range axis
+        raise errors.InvalidArgumentError(
+            None, None, f"Tried to expand dim index {given} for tensor with {x.ndim} dimensions."
+        )
     return x.reshape(x.shape[:axis] + (1,) + x.shape[axis:])
 
 
@@ -768,9 +831,31 @@ def _squeeze_shape(op):
 
 def _squeeze_kernel(op, ctx):
     axes = tuple(op._attrs["squeeze_dims"])
-    if axes:
-        return lambda x: np.squeeze(x, axis=axes)
-    return np.squeeze
+    if not axes:
+        return np.squeeze
+
+    def kernel(x):
+        try:
+            return np.squeeze(x, axis=axes)
+        except ValueError:
+            shape = np.shape(x)
+            for a in axes:
+                if not -len(shape) <= a < len(shape):
+                    raise errors.InvalidArgumentError(
+                        None,
+                        None,
+                        f"Tried to squeeze dim index {a} for tensor with {len(shape)} dimensions.",
+                    ) from None
+                if shape[a] != 1:
+                    raise errors.InvalidArgumentError(
+                        None,
+                        None,
+                        f"Can not squeeze dim[{a % len(shape)}], expected a dimension of 1, got "
+                        f"{shape[a]}",
+                    ) from None
+            raise
+
+    return kernel
 
 
 register_op(
@@ -803,15 +888,50 @@ def _transpose_shape(op):
         if dims is None:
             return [UNKNOWN]
         return [TensorShape._from_tuple((None,) * len(dims))]
-    perm = [int(p) for p in perm]
+    perm = [int(p) for p in np.reshape(perm, -1)]
     if dims is None:
         return [TensorShape._from_tuple((None,) * len(perm))]
-    if sorted(perm) != list(range(len(dims))):
-        raise ValueError(
-            f"Dimension must be {len(dims)} but is {len(perm)} for '{op.name}' (op: 'Transpose') "
-            f"with input shapes: {common_shapes.fmt_shape(op._inputs[0]._shape)}, [{len(perm)}]."
+    if len(perm) != len(dims):
+        raise common_shapes.shape_error(op, f"Dimension must be {len(dims)} but is {len(perm)}")
+    out = []
+    for p in perm:  # as TF's shape function: negative entries count from the end, and
+        # repeated ones are left for the kernel to refuse
+        if not -len(dims) <= p < len(dims):
+            raise common_shapes.shape_error(
+                op, f"perm dim {p} is out of range of input rank {len(dims)}"
+            )
+        out.append(dims[p])
+    return [TensorShape._from_tuple(tuple(out))]
+
+
+def _transpose_kernel(x, perm):
+    try:
+        return np.transpose(x, perm)
+    except (ValueError, IndexError, TypeError):
+        raise _transpose_error(np.ndim(x), perm) from None
+
+
+def _transpose_error(rank: int, perm) -> errors.InvalidArgumentError:
+    """TF's Transpose kernel errors, in its order (rank first, then range, then
+    repeats)."""
+    perm = np.asarray(perm)
+    if perm.ndim != 1 or perm.size != rank:
+        return errors.InvalidArgumentError(
+            None,
+            None,
+            f"transpose expects a vector of size {rank}. But input(1) is a vector of size "
+            f"{perm.size}",
         )
-    return [TensorShape._from_tuple(tuple(dims[p] for p in perm))]
+    values = [int(p) for p in perm]
+    seen = [False] * rank
+    for p in values:
+        d = p + rank if p < 0 else p
+        if not 0 <= d < rank:
+            return errors.InvalidArgumentError(None, None, f"{p} is out of range [0 .. {rank})")
+        seen[d] = True
+    missing = seen.index(False) if False in seen else 0
+    listed = ",".join(map(str, values))
+    return errors.InvalidArgumentError(None, None, f"{missing} is missing from {{{listed}}}.")
 
 
 def _transpose_grad(op, grad):
@@ -824,7 +944,7 @@ register_op(
     outputs=["y: T"],
     attrs=["T: type", "Tperm: {int32, int64} = int32"],
     shape=_transpose_shape,
-    kernel=lambda x, perm: np.transpose(x, perm),
+    kernel=_transpose_kernel,
     grad=_transpose_grad,
 )
 
@@ -875,8 +995,23 @@ def _pack_kernel(op, ctx):
 
     def kernel(*xs):
         if axis == 0 and xs[0].ndim == 0:  # packing scalars (shape arithmetic): cheaper
-            return np.array(xs, dtype=xs[0].dtype)
-        return np.stack(xs, axis=axis)
+            try:
+                return np.array(xs, dtype=xs[0].dtype)
+            except ValueError:
+                pass  # (not all scalars: np.stack below says what is wrong)
+        try:
+            return np.stack(xs, axis=axis)
+        except ValueError:
+            first = np.shape(xs[0])
+            for i, x in enumerate(xs):
+                if np.shape(x) != first:
+                    raise errors.InvalidArgumentError(
+                        None,
+                        None,
+                        f"Shapes of all inputs must match: values[0].shape = {_shape_str(first)} "
+                        f"!= values[{i}].shape = {_shape_str(np.shape(x))}",
+                    ) from None
+            raise
 
     return kernel
 
@@ -952,7 +1087,46 @@ def _concat_shape(op):
 
 
 def _concat_kernel(*args):
-    return np.concatenate(args[:-1], axis=int(args[-1]))
+    try:
+        return np.concatenate(args[:-1], axis=int(args[-1]))
+    except ValueError:
+        raise _concat_error(args[:-1], int(args[-1])) from None
+
+
+def _concat_error(values, axis: int) -> Exception:
+    """TF's ConcatOp errors for values numpy refused to concatenate along `axis`."""
+    shapes = [np.shape(v) for v in values]
+    rank_ = len(shapes[0])
+    if rank_ == 0:
+        return errors.InvalidArgumentError(
+            None, None, "ConcatOp : Can't concatenate scalars (use tf.stack instead)"
+        )
+    if not -rank_ <= axis < rank_:
+        return errors.InvalidArgumentError(
+            None,
+            None,
+            f"ConcatOp : Expected concatenating dimensions in the range [{-rank_}, {rank_}), "
+            f"but got {axis}",
+        )
+    a = axis + rank_ if axis < 0 else axis
+    first = _shape_str(shapes[0])
+    for i, s in enumerate(shapes[1:], 1):
+        if len(s) != rank_:
+            return errors.InvalidArgumentError(
+                None,
+                None,
+                "ConcatOp : Ranks of all input tensors should match: shape[0] = "
+                f"{first} vs. shape[{i}] = {_shape_str(s)}",
+            )
+        for d in range(rank_):
+            if d != a and s[d] != shapes[0][d]:
+                return errors.InvalidArgumentError(
+                    None,
+                    None,
+                    f"ConcatOp : Dimension {d} in both shapes must be equal: shape[0] = "
+                    f"{first} vs. shape[{i}] = {_shape_str(s)}",
+                )
+    return errors.InvalidArgumentError(None, None, "ConcatOp : cannot concatenate " + first)
 
 
 def _extract_input_shapes(inputs):
@@ -1461,7 +1635,10 @@ def _check_index(idx) -> None:
     except TypeError:
         ok = False
     shape = getattr(idx, "shape", None)
-    if not ok or (shape is not None and len(shape) == 1):
+    rank_ = getattr(shape, "ndims", None) if isinstance(shape, TensorShape) else None
+    if shape is not None and not isinstance(shape, TensorShape):
+        rank_ = len(shape)
+    if not ok or rank_ == 1:
         raise TypeError(_SLICE_TYPE_ERROR + f", got {idx!r}")
 
 
@@ -1592,7 +1769,10 @@ def _bad_index_message(indices: np.ndarray, n: int) -> str:
 def _gather_kernel(op, ctx):
     def kernel(params, indices, axis):
         params = np.asarray(params)
-        axis = int(axis)
+        try:
+            axis = int(axis)
+        except TypeError:
+            raise errors.InvalidArgumentError(None, None, "axis must be scalar") from None
         if axis < 0:
             axis += params.ndim
         if not 0 <= axis < max(params.ndim, 1):
@@ -2046,12 +2226,15 @@ def _check_paddings(op, x, paddings) -> list:
             None,
             op,
             "The first dimension of paddings must be the rank of inputs"
-            f"[{','.join(map(str, paddings.shape))}], "
+            f"[{','.join(map(str, paddings.shape))}] "
             f"[{','.join(map(str, np.shape(x)))}]",
         )
     pads = paddings.tolist()
-    if any(p < 0 for pair in pads for p in pair):
-        raise errors.InvalidArgumentError(None, op, "Paddings must be non-negative: " + str(pads))
+    for before, after in pads:
+        if before < 0 or after < 0:
+            raise errors.InvalidArgumentError(
+                None, op, f"Paddings must be non-negative: {before} {after}"
+            )
     return pads
 
 
@@ -2217,6 +2400,10 @@ def _reverse_shape(op):
 def _reverse_kernel(op, ctx):
     def kernel(x, axis):
         x = np.asarray(x)
+        if axis.ndim != 1:
+            raise errors.InvalidArgumentError(
+                None, None, f"'dims' must be 1-dimension, not {axis.ndim}"
+            )
         axes = axis.tolist()
         r = x.ndim
         for i, a in enumerate(axes):
@@ -2226,7 +2413,17 @@ def _reverse_kernel(op, ctx):
                 )
         if not axes:
             return x
-        return np.flip(x, axis=tuple(axes))
+        try:
+            return np.flip(x, axis=tuple(axes))
+        except ValueError:
+            seen = set()
+            for a in axes:
+                if a % r in seen:
+                    raise errors.InvalidArgumentError(
+                        None, None, f"axis {a % r} specified more than once."
+                    ) from None
+                seen.add(a % r)
+            raise
 
     return kernel
 
@@ -2608,6 +2805,13 @@ def _broadcast_to_kernel(op, ctx):
     def kernel(x, shape_value):
         try:
             return np.broadcast_to(x, tuple(shape_value.tolist()))
+        except TypeError:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                "shape must be a vector of {int32,int64}, got shape "
+                + _shape_str(np.shape(shape_value)),
+            ) from None
         except ValueError:
             raise errors.InvalidArgumentError(
                 None,

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from tfgraph import errors
 from tfgraph.framework.tensor_shape import TensorShape
 
 __all__ = [
     "broadcast_shape",
+    "broadcasting_kernel",
     "constant_value",
     "constant_value_as_shape",
     "scalar_shape",
@@ -76,6 +78,75 @@ def broadcast_shape(op) -> list[TensorShape]:
     if a == b:
         return [op._inputs[0]._shape]
     return [TensorShape._from_tuple(broadcast_dims(a, b, op._name))]
+
+
+def broadcast_is_safe(a: tuple | None, b: tuple | None) -> bool:
+    """Whether every pair of values with these static shapes broadcasts (the shape rule
+    has checked the known dimensions): an unknown dimension must face a 1 or nothing."""
+    if a is None or b is None:
+        return False
+    for x, y in zip(reversed(a), reversed(b)):
+        if (x is None and y != 1) or (y is None and x != 1):
+            return False
+    return True
+
+
+def broadcasting_kernel(kernel=None, make_kernel=None):
+    """A `make_kernel` for an op broadcasting its two inputs (`kernel`, or the kernel
+    `make_kernel` builds): when the inputs' static shapes guarantee that they broadcast
+    (`broadcast_is_safe`) the kernel is used as is; otherwise a numpy broadcasting
+    failure becomes TF's "Incompatible shapes: [2,3] vs. [4]"."""
+
+    def make(op, ctx):
+        fn = kernel if make_kernel is None else make_kernel(op, ctx)
+        if broadcast_is_safe(op._inputs[0]._shape._dims, op._inputs[1]._shape._dims):
+            return fn
+
+        def checked(x, y):
+            try:
+                return fn(x, y)
+            except ValueError:
+                raise_if_incompatible(np.shape(x), np.shape(y))
+                raise
+
+        return checked
+
+    return make
+
+
+def raise_if_incompatible(a: tuple, b: tuple) -> None:
+    """TF's run-time error for two shapes that do not broadcast."""
+    try:
+        np.broadcast_shapes(a, b)
+    except ValueError:
+        raise errors.InvalidArgumentError(
+            None, None, f"Incompatible shapes: {_fmt(a)} vs. {_fmt(b)}"
+        ) from None
+
+
+_INT64_MAX = 2**63 - 1
+
+
+def checked_shape_attr(op, name: str = "shape") -> TensorShape:
+    """The shape attr `name` of `op`, refused as TF refuses it: a dimension beyond int64,
+    or a fully known shape of more than 2**63 - 1 elements."""
+    shape = op._attrs[name]
+    dims = shape._dims
+    if dims is None:
+        return shape
+    for d in dims:
+        if d is not None and d > _INT64_MAX:
+            raise TypeError(
+                f"Error converting {list(dims)} (arg name = {name}) to a TensorShape: Value out "
+                f"of range: {d}"
+            )
+    if None not in dims and 0 not in dims:
+        n = 1
+        for d in dims:
+            n *= d
+        if n > _INT64_MAX:
+            raise shape_error(op, f"Shape {_fmt(dims)} is too large (more than 2**63 - 1 entries)")
+    return shape
 
 
 def fmt_shape(shape: TensorShape) -> str:

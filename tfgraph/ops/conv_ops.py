@@ -97,6 +97,18 @@ def _check_list_attr(op, name: str, what: str, label: str | None = None) -> list
     return list(value)
 
 
+def _check_windows(op, strides, axes, dilations=None) -> None:
+    """TF's shape functions reject a stride < 1 (and a dilation < 1) along `axes`, even
+    when the input shape is unknown; other axes are the kernels' business."""
+    for a in axes:
+        if strides[a] < 1:
+            raise ValueError(f"Stride must be > 0, but got {strides[a]}{_suffix(op)}")
+    if dilations is not None:
+        for a in axes:
+            if dilations[a] < 1:
+                raise ValueError(f"Dilation rate must be >= 1, but got {dilations[a]}{_suffix(op)}")
+
+
 def _explicit_pairs(op, data_format: bytes) -> tuple[tuple[int, int], tuple[int, int]]:
     pads = list(op._attrs.get("explicit_paddings") or [])
     if op._attrs["padding"] != b"EXPLICIT":
@@ -280,6 +292,9 @@ def _prepare(arrays, op):
 
 def _rank4(op, value: np.ndarray, what: str, label: str) -> None:
     if value.ndim != 4:
+        if label in ("Conv2D", "DepthwiseConv2dNative"):  # TF's forward kernels' words
+            what = "convolution input" if what == "input" and label == "Conv2D" else what
+            raise _invalid(op, f"{what} must be 4-dimensional: {_dims_str(value.shape)}")
         raise _invalid(op, f"{label}: {what} must be 4-dimensional")
 
 
@@ -292,11 +307,8 @@ def _conv_shape(op, depthwise: bool = False):
     dilations = _check_list_attr(op, "dilations", "dilation", label)
     fmt = op._attrs["data_format"]
     h, w, c = _spatial_axes(fmt)
-    if not depthwise and (strides[0] != 1 or strides[c] != 1):
-        raise ValueError(
-            "Current implementation does not yet support strides in the batch and depth "
-            f"dimensions.{_suffix(op)}"
-        )
+    # (batch and depth strides other than 1 fail when the kernel runs, as in TF)
+    _check_windows(op, strides, (h, w), dilations)
     in_depth, f_in, f_out = x[c], f[2], f[3]
     if depthwise:
         in_depth = _merge_dim(op, in_depth, f_in)
@@ -329,7 +341,7 @@ def _conv_kernel(depthwise: bool):
     compute = ck.depthwise_conv2d if depthwise else ck.conv2d
 
     def make(op, ctx):
-        spec = _ConvSpec(op, label)
+        spec = _ConvSpec(op, label, errors.UnimplementedError)
         fmt = spec.fmt
 
         def kernel(x, f):
@@ -654,14 +666,14 @@ def _pool_shape(op):
     strides = _check_list_attr(op, "strides", "stride")
     fmt = op._attrs.get("data_format", b"NHWC")
     h, w, c = _spatial_axes(fmt)
-    if ksize[0] != 1 or strides[0] != 1:
-        raise ValueError(f"Pooling is not yet supported on the batch dimension.{_suffix(op)}")
+    # (pooling over the batch dimension, or a window < 1, fails when the kernel runs)
+    _check_windows(op, strides, (h, w, c))
     padding = op._attrs["padding"]
     pad_h, pad_w = _explicit_pairs(op, fmt) if "explicit_paddings" in op._attrs else ((0, 0),) * 2
     out = [x[0], None, None, None]
-    out[h] = _output_size(op, x[h], ksize[h], strides[h], 1, padding, pad_h)
-    out[w] = _output_size(op, x[w], ksize[w], strides[w], 1, padding, pad_w)
-    out[c] = _output_size(op, x[c], ksize[c], strides[c], 1, padding, (0, 0))
+    for axis, pair in ((h, pad_h), (w, pad_w), (c, (0, 0))):
+        if ksize[axis] >= 0:  # TF leaves the size unknown for a negative window
+            out[axis] = _output_size(op, x[axis], ksize[axis], strides[axis], 1, padding, pair)
     shape = TensorShape._from_tuple(tuple(out))
     return [shape] * len(op._outputs)
 
@@ -669,7 +681,7 @@ def _pool_shape(op):
 class _PoolSpec:
     """The attrs of one pooling op in NHWC order, and its geometry for an input shape."""
 
-    __slots__ = ("explicit", "fmt", "ksize", "op", "padding", "strides")
+    __slots__ = ("error", "explicit", "fmt", "ksize", "op", "padding", "strides")
 
     def __init__(self, op) -> None:
         self.op = op
@@ -678,11 +690,38 @@ class _PoolSpec:
         self.strides = _nhwc_list(op._attrs["strides"], self.fmt)
         self.padding = op._attrs["padding"]
         self.explicit = None
+        self.error = self._check(op, self.ksize, self.strides)
         if self.padding == b"EXPLICIT":
             (pt, pb), (pl, pr) = _explicit_pairs(op, self.fmt)
             self.explicit = [(0, 0), (pt, pb), (pl, pr), (0, 0)]
 
+    @staticmethod
+    def _check(op, ksize, strides) -> errors.OpError | None:
+        """The error TF's pooling kernels raise for these attrs, if any."""
+        if ksize[0] != 1 or strides[0] != 1:
+            return errors.UnimplementedError(
+                None, op, "Pooling is not yet supported on the batch dimension."
+            )
+        if min(ksize) < 1 and op._type == "AvgPool":  # (TF's AvgPool kernel words it so)
+            k = next(k for k in op._attrs["ksize"] if k < 1)
+            return _invalid(op, f"ksize must be a positive int32 value, got:{k}")
+        if min(ksize) < 1:
+            return _invalid(
+                op,
+                "Sliding window ksize must be positive. The specified or inferred ksize is: "
+                + ",".join(map(str, op._attrs["ksize"])),
+            )
+        if min(strides) < 1:
+            return _invalid(
+                op,
+                "Sliding window stride must be positive. The specified or inferred stride is: "
+                + ",".join(map(str, op._attrs["strides"])),
+            )
+        return None
+
     def geometry(self, in_shape) -> tuple:
+        if self.error is not None:
+            raise self.error
         pads, out = ck.pool_geometry(
             in_shape, self.ksize, self.strides, self.padding, self.explicit
         )
@@ -1018,7 +1057,32 @@ def _bias_add_kernel(op, ctx):
             bias = np.reshape(bias, (-1,) + (1,) * (value.ndim - 2))
         return (value + bias).astype(value.dtype, copy=False)
 
-    return kernel
+    value_dims, bias_dims = op._inputs[0]._shape._dims, op._inputs[1]._shape._dims
+    if value_dims is not None and bias_dims is not None and len(value_dims) >= 2:
+        channel = value_dims[1] if nchw and len(value_dims) > 2 else value_dims[-1]
+        if channel is not None and bias_dims[0] is not None:
+            return kernel  # the shape rule has checked them
+
+    def checked(value, bias):
+        shape, bias_shape = np.shape(value), np.shape(bias)
+        if len(shape) < 2:
+            raise _invalid(op, f"Input tensor must be at least 2D: {_dims_str(shape)}")
+        if len(bias_shape) != 1:
+            raise _invalid(op, f"Biases must be 1D: {_dims_str(bias_shape)}")
+        channels = shape[1] if nchw and len(shape) > 2 else shape[-1]
+        if channels != bias_shape[0]:
+            raise _invalid(
+                op,
+                "Must provide as many biases as the last dimension of the input tensor: "
+                f"{_dims_str(bias_shape)} vs. {_dims_str(shape)}",
+            )
+        return kernel(value, bias)
+
+    return checked
+
+
+def _dims_str(shape) -> str:
+    return "[" + ",".join(map(str, shape)) + "]"
 
 
 def _bias_add_grad_shape(op):
@@ -1248,10 +1312,8 @@ def _pool(op_type, default, value, ksize, strides, padding, data_format, name, e
         channel_index = 1 if data_format.startswith("NC") else 3
         ksize = _get_sequence(ksize, 2, channel_index, "ksize")
         strides = _get_sequence(strides, 2, channel_index, "strides")
-        if any(v == 0 for v in ksize):
+        if op_type == "MaxPool" and default == "MaxPool" and any(v == 0 for v in ksize):
             raise ValueError(f"`ksize` cannot be zero. Received: ksize={ksize}")
-        if any(v == 0 for v in strides):
-            raise ValueError(f"`strides` cannot be zero. Received: strides={strides}")
         value = convert_to_tensor(value, name="input")
         attrs = {"ksize": ksize, "strides": strides, "data_format": data_format.encode()}
         if explicit_ok:

@@ -393,6 +393,28 @@ def _reciprocal_grad_grad(op, grad):
         return cg * -2.0 * b * ca, _grad_op("ReciprocalGrad", ca, grad)
 
 
+def _cwise_pair_kernel(kernel):
+    """A kernel of two same-sized inputs whose failure says what TF's cwise ops say."""
+
+    def make(op, ctx):
+        def checked(y, dy):
+            try:
+                return kernel(y, dy)
+            except ValueError:
+                if np.size(y) == np.size(dy):
+                    raise
+                raise errors.InvalidArgumentError(
+                    None,
+                    None,
+                    "The two arguments to a cwise op must have same number of elements, got "
+                    f"{np.size(y)} and {np.size(dy)}",
+                ) from None
+
+        return checked
+
+    return make
+
+
 for _name, _kernel, _grad in (
     ("SigmoidGrad", _sigmoid_grad_kernel, _sigmoid_grad_grad),
     ("TanhGrad", _tanh_grad_kernel, _tanh_grad_grad),
@@ -406,7 +428,7 @@ for _name, _kernel, _grad in (
         outputs=["z: T"],
         attrs=[f"T: {_FLOAT_COMPLEX}"],
         shape=_grad_op_shape,
-        kernel=_kernel,
+        make_kernel=_cwise_pair_kernel(_kernel),
         grad=_grad,
     )
 
@@ -556,7 +578,7 @@ register_op(
     outputs=["out: Tout"],
     attrs=["T: {float, double} = float", "Tout: {complex64, complex128} = complex64"],
     shape=common_shapes.broadcast_shape,
-    make_kernel=_complex_kernel,
+    make_kernel=common_shapes.broadcasting_kernel(make_kernel=_complex_kernel),
     grad=_complex_grad,
 )
 
@@ -627,39 +649,114 @@ imag = _complex_part("Imag", "Imag")
 
 
 # -- elementwise binary ---------------------------------------------------------------------
-def _floor_div(x, y):
-    return np.floor_divide(x, y)
-
-
 def _pow(x, y):
     return np.power(x, y)
 
 
-_BINARY = {
-    # op type: (kernel, allowed types)
-    "AddV2": (np.add, _NUM),
-    "Add": (np.add, _NUM.replace("}", ", string}")),
-    "Sub": (np.subtract, _NUM),
-    "Mul": (np.multiply, _NUM),
-    "RealDiv": (np.true_divide, _NUM),
-    "Div": (np.true_divide, _NUM),
-    "FloorDiv": (_floor_div, _NUM),
-    "FloorMod": (np.mod, _REAL),
-    "TruncateDiv": (None, _REAL),
-    "Pow": (_pow, _SIGNED),
-    "Maximum": (np.maximum, _REAL),
-    "Minimum": (np.minimum, _REAL),
-    "SquaredDifference": (lambda x, y: np.square(x - y), _NUM),
-    "Atan2": (np.arctan2, _FLOAT),
-    "DivNoNan": (None, _FLOAT_COMPLEX),
-}
+def _check_int_divisor(y) -> None:
+    """TF's integer Div/FloorDiv/FloorMod kernels fail on a zero divisor (numpy gives 0)."""
+    if not np.all(y):
+        raise errors.InvalidArgumentError(None, None, "Integer division by zero")
 
 
-def _truncate_div(x, y):
-    if np.issubdtype(np.asarray(x).dtype, np.integer):
-        q = np.abs(x) // np.abs(y)
-        return (q * np.sign(x) * np.sign(y)).astype(np.asarray(x).dtype)
-    return np.trunc(np.true_divide(x, y))
+def _check_int_divisor_truncate(y) -> None:
+    """TF's TruncateDiv/TruncateMod kernels report a zero integer divisor as this
+    InternalError (their functors are not marked as ones that can fail)."""
+    if not np.all(y):
+        raise errors.InternalError(
+            None,
+            None,
+            "Unexpected error in binary operator (only integer div and mod should have errors)",
+        )
+
+
+def _truncate_div_int(x, y):
+    """C-style integer division (rounds toward zero): -7 / 2 = -3."""
+    q = np.floor_divide(x, y)
+    fix = (np.remainder(x, y) != 0) & ((x < 0) != (y < 0))
+    if fix.any():
+        q = q + fix.astype(q.dtype)
+    return q
+
+
+def _is_int(dtype) -> bool:
+    return dtype.is_integer
+
+
+def _div_kernel(op, ctx):
+    """`Div`: C-style truncating division for integers, true division otherwise."""
+    if _is_int(op._attrs["T"]):
+
+        def div(x, y):
+            _check_int_divisor(y)
+            return _truncate_div_int(x, y)
+
+        return div
+    return np.true_divide
+
+
+def _real_div_kernel(op, ctx):
+    dtype = op._attrs["T"]
+    if not (dtype.is_floating or dtype.is_complex):
+        raise errors.InvalidArgumentError(
+            None,
+            op,
+            f"No OpKernel was registered to support Op '{op._type}' used by {{{{node "
+            f"{op._name}}}}} with these attrs: [T={_dt_enum_name(dtype)}]",
+        )
+    return np.true_divide
+
+
+def _floor_div_kernel(op, ctx):
+    if _is_int(op._attrs["T"]):
+
+        def floor_div(x, y):
+            _check_int_divisor(y)
+            return np.floor_divide(x, y)
+
+        return floor_div
+    return np.floor_divide
+
+
+def _floor_mod_kernel(op, ctx):
+    if _is_int(op._attrs["T"]):
+
+        def floor_mod(x, y):
+            _check_int_divisor(y)
+            return np.mod(x, y)
+
+        return floor_mod
+    return np.mod
+
+
+def _truncate_div_kernel(op, ctx):
+    if _is_int(op._attrs["T"]):
+
+        def truncate_div(x, y):
+            _check_int_divisor_truncate(y)
+            return _truncate_div_int(x, y)
+
+        return truncate_div
+    return lambda x, y: np.trunc(np.true_divide(x, y))
+
+
+def _truncate_mod_kernel(op, ctx):
+    if _is_int(op._attrs["T"]):
+
+        def truncate_mod(x, y):
+            _check_int_divisor_truncate(y)
+            return np.fmod(x, y)
+
+        return truncate_mod
+    return np.fmod
+
+
+_DT_ENUM_NAMES = {"float32": "FLOAT", "float64": "DOUBLE", "float16": "HALF"}
+
+
+def _dt_enum_name(dtype) -> str:
+    """The DataType enum name TF prints in kernel errors (DT_INT32, DT_FLOAT...)."""
+    return "DT_" + _DT_ENUM_NAMES.get(dtype.name, dtype.name.upper())
 
 
 def _div_no_nan(x, y):
@@ -667,8 +764,25 @@ def _div_no_nan(x, y):
     return np.where(y == 0, 0, np.true_divide(x, safe)).astype(np.result_type(x, y))
 
 
-_BINARY["TruncateDiv"] = (_truncate_div, _REAL)
-_BINARY["DivNoNan"] = (_div_no_nan, _FLOAT_COMPLEX)
+_BINARY = {
+    # op type: (kernel or kernel factory (make_kernel), allowed types)
+    "AddV2": (np.add, _NUM),
+    "Add": (None, _NUM.replace("}", ", string}")),
+    "Sub": (np.subtract, _NUM),
+    "Mul": (np.multiply, _NUM),
+    "RealDiv": (None, _NUM),
+    "Div": (None, _NUM),
+    "FloorDiv": (None, _NUM),
+    "FloorMod": (None, _REAL),
+    "TruncateDiv": (None, _REAL),
+    "TruncateMod": (None, _REAL),
+    "Pow": (_pow, _SIGNED),
+    "Maximum": (np.maximum, _REAL),
+    "Minimum": (np.minimum, _REAL),
+    "SquaredDifference": (lambda x, y: np.square(x - y), _NUM),
+    "Atan2": (np.arctan2, _FLOAT),
+    "DivNoNan": (_div_no_nan, _FLOAT_COMPLEX),
+}
 
 
 def _add_kernel_for_strings(op, ctx):
@@ -861,6 +975,7 @@ _BINARY_GRADS = {
     "FloorDiv": _no_grad_2,
     "FloorMod": _floor_mod_grad,
     "TruncateDiv": _no_grad_2,
+    "TruncateMod": None,  # TF registers no gradient for TruncateMod
     "Pow": _pow_grad,
     "Maximum": _maximum_grad,
     "Minimum": _minimum_grad,
@@ -870,6 +985,16 @@ _BINARY_GRADS = {
 }
 
 
+_BINARY_KERNEL_FACTORIES = {
+    "Add": _add_kernel_for_strings,
+    "RealDiv": _real_div_kernel,
+    "Div": _div_kernel,
+    "FloorDiv": _floor_div_kernel,
+    "FloorMod": _floor_mod_kernel,
+    "TruncateDiv": _truncate_div_kernel,
+    "TruncateMod": _truncate_mod_kernel,
+}
+
 for _name, (_kernel, _types) in _BINARY.items():
     register_op(
         _name,
@@ -877,8 +1002,7 @@ for _name, (_kernel, _types) in _BINARY.items():
         outputs=["z: T"],
         attrs=[f"T: {_types}"],
         shape=common_shapes.broadcast_shape,
-        kernel=None if _name == "Add" else _kernel,
-        make_kernel=_add_kernel_for_strings if _name == "Add" else None,
+        make_kernel=common_shapes.broadcasting_kernel(_kernel, _BINARY_KERNEL_FACTORIES.get(_name)),
         grad=_BINARY_GRADS[_name],
     )
 
@@ -895,7 +1019,7 @@ for _name, _kernel in _COMPARE.items():
         outputs=["z: bool"],
         attrs=[f"T: {_REAL}"],
         shape=common_shapes.broadcast_shape,
-        kernel=_kernel,
+        make_kernel=common_shapes.broadcasting_kernel(_kernel),
         grad=NOT_DIFFERENTIABLE,
     )
 
@@ -914,7 +1038,7 @@ for _name, _kernel in (("Equal", np.equal), ("NotEqual", np.not_equal)):
         outputs=["z: bool"],
         attrs=["T: type", "incompatible_shape_error: bool = true"],
         shape=common_shapes.broadcast_shape,
-        make_kernel=_equality_kernel(_kernel),
+        make_kernel=common_shapes.broadcasting_kernel(make_kernel=_equality_kernel(_kernel)),
         grad=NOT_DIFFERENTIABLE,
     )
 
@@ -924,7 +1048,7 @@ for _name, _kernel in (("LogicalAnd", np.logical_and), ("LogicalOr", np.logical_
         inputs=["x: bool", "y: bool"],
         outputs=["z: bool"],
         shape=common_shapes.broadcast_shape,
-        kernel=_kernel,
+        make_kernel=common_shapes.broadcasting_kernel(_kernel),
         grad=NOT_DIFFERENTIABLE,
     )
 
@@ -976,6 +1100,7 @@ floormod = _binary("FloorMod")
 mod = floormod
 squared_difference = _binary("SquaredDifference")
 truncatediv = _binary("TruncateDiv")
+truncatemod = _binary("TruncateMod")
 
 
 def atan2(y, x, name: str | None = None) -> Tensor:
@@ -983,7 +1108,26 @@ def atan2(y, x, name: str | None = None) -> Tensor:
     return op_output("Atan2", name, [y, x])
 
 
-div_no_nan = _binary("DivNoNan", "div_no_nan")
+def div_no_nan(x, y, name: str | None = None) -> Tensor:
+    """x / y, 0 where y is 0 (`DivNoNan`); integers are cast to float first, as TF does."""
+    if x.__class__ is Tensor and y.__class__ is Tensor and x._dtype._base is y._dtype._base:
+        if x._dtype._base not in _INT_TO_FLOAT:
+            return op_output("DivNoNan", name or "div_no_nan", [x, y])
+    g = get_default_graph()
+    with g.name_scope(name or "div_no_nan") as scope:
+        x = convert_to_tensor(x, name="x")
+        y = convert_to_tensor(y, dtype_hint=x.dtype._base, name="y")
+        if x.dtype._base is not y.dtype._base:
+            raise TypeError(
+                f"`x` and `y` must have the same dtype, got {x.dtype.name!r} != {y.dtype.name!r}."
+            )
+        target = _INT_TO_FLOAT.get(x.dtype._base)
+        if target is not None:
+            x = array_ops.cast(x, target)
+            y = array_ops.cast(y, target)
+        return op_output("DivNoNan", scope, [x, y])
+
+
 equal = _binary("Equal")
 not_equal = _binary("NotEqual")
 less = _binary("Less")
@@ -1127,8 +1271,11 @@ def add_n(inputs, name: str | None = None) -> Tensor:
 def _matmul_shape(op):
     a, b = op._inputs[0]._shape, op._inputs[1]._shape
     ta, tb = op._attrs["transpose_a"], op._attrs["transpose_b"]
-    a = a.with_rank(2) if a._dims is not None else TensorShape._from_tuple((None, None))
-    b = b.with_rank(2) if b._dims is not None else TensorShape._from_tuple((None, None))
+    for t in (a, b):
+        if t._dims is not None and len(t._dims) != 2:
+            raise common_shapes.shape_error(op, f"Shape must be rank 2 but is rank {len(t._dims)}")
+    a = a if a._dims is not None else TensorShape._from_tuple((None, None))
+    b = b if b._dims is not None else TensorShape._from_tuple((None, None))
     a0, a1 = (a._dims[1], a._dims[0]) if ta else a._dims
     b0, b1 = (b._dims[1], b._dims[0]) if tb else b._dims
     if a1 is not None and b0 is not None and a1 != b0:
@@ -1143,12 +1290,61 @@ def _matmul_shape(op):
 def _matmul_kernel(op, ctx):
     ta, tb = op._attrs["transpose_a"], op._attrs["transpose_b"]
     if not ta and not tb:
-        return np.matmul
-    if ta and not tb:
-        return lambda a, b: np.matmul(a.T, b)
-    if not ta and tb:
-        return lambda a, b: np.matmul(a, b.T)
-    return lambda a, b: np.matmul(a.T, b.T)
+        fn = np.matmul
+    elif ta and not tb:
+        fn = lambda a, b: np.matmul(a.T, b)  # noqa: E731
+    elif not ta and tb:
+        fn = lambda a, b: np.matmul(a, b.T)  # noqa: E731
+    else:
+        fn = lambda a, b: np.matmul(a.T, b.T)  # noqa: E731
+    if _static_matrices(op):
+        return fn  # the shape rule has checked them
+
+    def checked(a, b):
+        if a.ndim != 2 or b.ndim != 2:
+            if a.ndim != b.ndim:
+                raise errors.InvalidArgumentError(
+                    None,
+                    None,
+                    f"In[0] and In[1] has different ndims: {_dims_str(a)} vs. {_dims_str(b)}",
+                )
+            raise errors.InvalidArgumentError(
+                None, None, f"In[0] is not a matrix. Instead it has shape {_dims_str(a)}"
+            )
+        try:
+            return fn(a, b)
+        except ValueError:
+            raise _matrix_size_incompatible(a, b) from None
+
+    return checked
+
+
+def _dims_str(value) -> str:
+    return "[" + ",".join(map(str, np.shape(value))) + "]"
+
+
+def _matrix_size_incompatible(a, b) -> errors.InvalidArgumentError:
+    return errors.InvalidArgumentError(
+        None, None, f"Matrix size-incompatible: In[0]: {_dims_str(a)}, In[1]: {_dims_str(b)}"
+    )
+
+
+def _static_matrices(op) -> bool:
+    """Whether the inputs' static shapes leave the kernel nothing to find wrong: known
+    ranks of at least 2, known contracted dimensions (the shape rule has compared them)
+    and batch dimensions that surely broadcast."""
+    a, b = op._inputs[0]._shape._dims, op._inputs[1]._shape._dims
+    if a is None or b is None or len(a) < 2 or len(b) < 2:
+        return False
+    if op._type == "MatMul":
+        if len(a) != 2 or len(b) != 2:
+            return False
+        ka = a[0] if op._attrs["transpose_a"] else a[1]
+        kb = b[1] if op._attrs["transpose_b"] else b[0]
+    else:
+        ka = a[-2] if op._attrs["adj_x"] else a[-1]
+        kb = b[-1] if op._attrs["adj_y"] else b[-2]
+    return ka is not None and kb is not None and common_shapes.broadcast_is_safe(a[:-2], b[:-2])
 
 
 def _mat_mul(a, b, transpose_a=False, transpose_b=False, grad_a=False, grad_b=False):
@@ -1225,7 +1421,7 @@ def matmul(
         if adjoint_b:
             b, transpose_b = conj(b), True
         ra, rb = a.shape.ndims, b.shape.ndims
-        if (ra is not None and ra != 2) or (rb is not None and rb != 2):
+        if ra is None or ra > 2 or rb is None or rb > 2:  # TF's rule (unknown rank: batch)
             attrs = {"adj_x": transpose_a, "adj_y": transpose_b}
             if grad_a:
                 attrs["grad_x"] = True
@@ -1268,7 +1464,30 @@ def _batch_matmul_kernel(op, ctx):
             b = np.conj(np.swapaxes(b, -1, -2)) if np.iscomplexobj(b) else np.swapaxes(b, -1, -2)
         return np.matmul(a, b)
 
-    return kernel
+    if _static_matrices(op):
+        return kernel  # the shape rule has checked them
+
+    def checked(x, y):
+        for k, v in enumerate((x, y)):
+            if np.ndim(v) < 2:
+                raise errors.InvalidArgumentError(
+                    None, None, f"In[{k}] ndims must be >= 2: {np.ndim(v)}"
+                )
+        try:
+            np.broadcast_shapes(np.shape(x)[:-2], np.shape(y)[:-2])
+        except ValueError:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                "In[0] and In[1] must have compatible batch dimensions: "
+                f"{_dims_str(x)} vs. {_dims_str(y)}",
+            ) from None
+        try:
+            return kernel(x, y)
+        except ValueError:
+            raise _matrix_size_incompatible(x, y) from None
+
+    return checked
 
 
 def _batch_matmul_grad(op, grad):
@@ -1414,7 +1633,8 @@ def _mean(x, axis, keepdims):
         for a in axis:
             n *= x.shape[a]
         total = np.sum(x, axis=axis, keepdims=keepdims, dtype=np.int64)
-        return (np.trunc(total / max(n, 1))).astype(x.dtype)
+        # TF's integer mean: a wide sum divided with truncation (exact, no float rounding)
+        return _truncate_div_int(total, np.int64(max(n, 1))).astype(x.dtype)
     if x.dtype == np.float16:
         return np.mean(x, axis=axis, keepdims=keepdims, dtype=np.float32).astype(np.float16)
     return np.mean(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
@@ -1769,7 +1989,14 @@ def _make_arg_reduce(np_fn):
 
         def kernel(x, axis):
             x = np.asarray(x)
-            axis = int(axis)
+            try:
+                axis = int(axis)
+            except TypeError:
+                raise errors.InvalidArgumentError(
+                    None,
+                    None,
+                    "dim must be a scalar, but received tensor of shape: " + _dims_str(axis),
+                ) from None
             r = x.ndim
             if not -r <= axis < r:
                 raise errors.InvalidArgumentError(
@@ -1852,7 +2079,12 @@ def _make_scan_kernel(np_fn, identity: int):
 
         def kernel(x, axis):
             x = np.asarray(x)
-            axis = int(axis)
+            try:
+                axis = int(axis)
+            except TypeError:
+                raise errors.InvalidArgumentError(
+                    None, None, "ScanOp: axis must be a scalar, not " + _dims_str(axis)
+                ) from None
             r = x.ndim
             a = axis + r if axis < 0 else axis
             if not 0 <= a < r:
@@ -1944,6 +2176,12 @@ def _unsorted_segment_sum_kernel(op, ctx):
     def kernel(data, segment_ids, num_segments):
         data = np.asarray(data)
         ids = np.asarray(segment_ids)
+        if np.ndim(num_segments):
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"num_segments should be a scalar, not shape {_dims_str(num_segments)}",
+            )
         n = int(num_segments)
         if ids.shape != data.shape[: ids.ndim]:
             raise errors.InvalidArgumentError(
@@ -2160,13 +2398,30 @@ def tensordot(a, b, axes, name: str | None = None) -> Tensor:
 
 
 # -- Range ----------------------------------------------------------------------------------
+def _range_problem(start, limit, delta) -> str | None:
+    """What TF's Range says is wrong with these bounds (None if nothing)."""
+    if delta == 0:
+        return "Requires delta != 0"
+    if delta > 0 and start > limit:
+        return f"Requires start <= limit when delta > 0: {_num(start)}/{_num(limit)}"
+    if delta < 0 and start < limit:
+        return f"Requires start >= limit when delta < 0: {_num(start)}/{_num(limit)}"
+    return None
+
+
+def _num(v) -> str:
+    """A number as TF's C++ stream prints it (2.0 -> 2, 0.5 -> 0.5)."""
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
 def _range_shape(op):
     vals = [constant_value(t) for t in op._inputs]
     if any(v is None for v in vals):
         return [TensorShape._from_tuple((None,))]
     start, limit, delta = (v.item() for v in vals)
-    if delta == 0:
-        raise ValueError(f"Requires delta != 0 for '{op.name}'")
+    problem = _range_problem(start, limit, delta)
+    if problem is not None:
+        raise common_shapes.shape_error(op, problem)
     n = max(0, int(np.ceil((limit - start) / delta)))
     return [TensorShape._from_tuple((n,))]
 
@@ -2175,9 +2430,28 @@ def _range_kernel(op, ctx):
     np_dtype = op._attrs["Tidx"].np_dtype
 
     def kernel(start, limit, delta):
-        if delta == 0:
-            raise ValueError("Requires delta != 0")
-        return np.arange(start, limit, delta, dtype=np_dtype)
+        try:
+            out = np.arange(start, limit, delta, dtype=np_dtype)
+        except (TypeError, ValueError, ZeroDivisionError):
+            out = None
+        if out is None or (not out.size and start != limit):  # (a bad range, or no scalar)
+            for name, v in (("start", start), ("limit", limit), ("delta", delta)):
+                if np.ndim(v) != 0:
+                    raise errors.InvalidArgumentError(
+                        None,
+                        None,
+                        f"{name} must be a scalar, not shape {_dims_str(v)}",
+                    )
+            if delta == 0:
+                raise errors.InvalidArgumentError(
+                    None, None, f"Requires delta != 0: {_num(delta.item())}"
+                )
+            problem = _range_problem(start.item(), limit.item(), delta.item())
+            if problem is not None:
+                raise errors.InvalidArgumentError(None, None, problem)
+            if out is None:
+                out = np.arange(start, limit, delta, dtype=np_dtype)
+        return out
 
     return kernel
 

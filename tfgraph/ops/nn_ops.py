@@ -178,6 +178,29 @@ for _name, _kernel, _types, _grad in (
     )
 
 
+def _same_shape_kernel(kernel):
+    """A kernel of two same-shaped inputs whose shape failure says what TF says."""
+
+    def make(op, ctx):
+        def checked(a, b):
+            try:
+                return kernel(a, b)
+            except ValueError:
+                if np.shape(a) == np.shape(b):
+                    raise
+                raise errors.InvalidArgumentError(
+                    None,
+                    None,
+                    f"Inputs to operation {op.name} of type {op.type} must have the same size "
+                    f"and shape.  Input 0: {_dims_str(np.shape(a))} != input 1: "
+                    f"{_dims_str(np.shape(b))}",
+                ) from None
+
+        return checked
+
+    return make
+
+
 def _pair_shape(op):
     return [common_shapes.merge_shapes(op._inputs[0]._shape, op._inputs[1]._shape, op)]
 
@@ -196,7 +219,7 @@ for _name, _second, _kernel, _types, _grad in (
         outputs=["backprops: T"],
         attrs=[f"T: {_types}"],
         shape=_pair_shape,
-        kernel=_kernel,
+        make_kernel=_same_shape_kernel(_kernel),
         grad=_grad,
     )
 
@@ -311,13 +334,41 @@ def _softmax_shape(op):
 
 
 def _softmax(x):
-    e = np.exp(x - np.max(x, axis=-1, keepdims=True))
+    try:
+        e = np.exp(x - np.max(x, axis=-1, keepdims=True))
+    except ValueError:
+        return _softmax_of_nothing(x)
     return e / np.sum(e, axis=-1, keepdims=True)
 
 
 def _log_softmax(x):
-    shifted = x - np.max(x, axis=-1, keepdims=True)
+    try:
+        shifted = x - np.max(x, axis=-1, keepdims=True)
+    except ValueError:
+        return _softmax_of_nothing(x)
     return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+
+
+def _softmax_kernel(kernel):
+    def make(op, ctx):
+        if op._inputs[0]._shape._dims is not None:
+            return kernel  # the shape rule has checked the rank
+
+        def checked(x):
+            if x.ndim == 0:  # (numpy would reduce a scalar over axis -1)
+                return _softmax_of_nothing(x)
+            return kernel(x)
+
+        return checked
+
+    return make
+
+
+def _softmax_of_nothing(x):
+    """Softmax of a scalar (TF refuses it) or of an empty tensor (TF returns it)."""
+    if np.ndim(x) == 0:
+        raise errors.InvalidArgumentError(None, None, "logits must have >= 1 dimension, got []")
+    return np.empty(np.shape(x), dtype=np.asarray(x).dtype)
 
 
 def _softmax_grad(op, grad_softmax):
@@ -341,7 +392,7 @@ for _name, _kernel, _grad in (
         outputs=[("softmax" if _name == "Softmax" else "logsoftmax") + ": T"],
         attrs=[f"T: {_FLOAT}"],
         shape=_softmax_shape,
-        kernel=_kernel,
+        make_kernel=_softmax_kernel(_kernel),
         grad=_grad,
     )
 
@@ -449,7 +500,15 @@ def _xent_kernel(features, labels):
     """Loss and backprop in one pass, with the row maximum subtracted for stability:
     loss = sum(labels * (log(sum(exp(shifted))) - shifted)), backprop = softmax - labels."""
     if features.shape != labels.shape:  # the batch dimension broadcasts
-        features, labels = np.broadcast_arrays(features, labels)
+        try:
+            features, labels = np.broadcast_arrays(features, labels)
+        except ValueError:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                "logits and labels must be broadcastable: logits_size="
+                f"{_dims_str(features.shape)} labels_size={_dims_str(labels.shape)}",
+            ) from None
     shifted = features - _row_max(features)
     e = np.exp(shifted)
     s = _row_sum(e)[:, None]
@@ -459,6 +518,10 @@ def _xent_kernel(features, labels):
     e /= s
     e -= labels
     return loss, e
+
+
+def _dims_str(shape) -> str:
+    return "[" + ",".join(map(str, shape)) + "]"
 
 
 def _broadcast_mul(vec, mat):
@@ -535,6 +598,17 @@ def _sparse_xent_shape(op):
 
 def _sparse_xent_kernel(op, ctx):
     def kernel(features, labels):
+        if features.ndim != 2 or np.shape(labels) != features.shape[:1]:
+            if features.ndim != 2:
+                raise errors.InvalidArgumentError(
+                    None, None, f"logits must be 2-D, but got shape {_dims_str(features.shape)}"
+                )
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                "logits and labels must have the same first dimension, got logits shape "
+                f"{_dims_str(features.shape)} and labels shape {_dims_str(np.shape(labels))}",
+            )
         n, c = features.shape
         if c == 0:
             raise errors.InvalidArgumentError(
@@ -1368,7 +1442,12 @@ def _top_k_kernel(op, ctx):
     index_dtype = op._attrs["index_type"].np_dtype
 
     def kernel(x, k):
-        k = int(k)
+        try:
+            k = int(k)
+        except TypeError:
+            raise errors.InvalidArgumentError(
+                None, None, f"k must be scalar, got shape {_dims_str(np.shape(k))}"
+            ) from None
         if k < 0:
             raise errors.InvalidArgumentError(None, op, f"Need k >= 0, got {k}")
         c = x.shape[-1]

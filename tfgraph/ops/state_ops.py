@@ -40,7 +40,7 @@ def _cell(op, ctx):
 
 # -- VariableV2 ---------------------------------------------------------------------------
 def _variable_shape(op):
-    return [op._attrs["shape"]]
+    return [common_shapes.checked_shape_attr(op)]
 
 
 def _variable_kernel(op, ctx):
