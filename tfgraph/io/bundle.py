@@ -26,7 +26,7 @@ import numpy as np
 
 from tfgraph import errors, proto
 from tfgraph.framework import dtypes
-from tfgraph.io.atomic import AtomicFile
+from tfgraph.io.atomic import AtomicFile, remove_stale_temp_files
 from tfgraph.io.crc32c import crc32c, mask, unmask
 from tfgraph.io.sstable import TableReader, TableWriter, decode_varint, encode_varint
 from tfgraph.io.tensor_proto import bfloat16_bits
@@ -200,6 +200,8 @@ class BundleWriter:
     `PREFIX.data-00000-of-00001` and `PREFIX.index`, back to back, so neither file
     is ever seen half-written (and a process killed while saving leaves any older
     checkpoint under another prefix untouched).
+    Temporary files that killed savers left in the directory are removed first
+    (`atomic.remove_stale_temp_files`: only those whose writing process is gone).
 
     Args:
         prefix: the checkpoint prefix, e.g. `/ckpt/model-7`. Its directory is
@@ -216,6 +218,7 @@ class BundleWriter:
         self.prefix = os.fspath(prefix)
         dirname = os.path.dirname(os.path.abspath(self.prefix))
         os.makedirs(dirname, exist_ok=True)
+        remove_stale_temp_files(dirname)  # left by earlier savers that were killed
         self._data = AtomicFile(data_filename(self.prefix), fsync=fsync)
         self._fsync = self._data._fsync
         self._offset = 0
