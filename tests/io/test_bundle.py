@@ -618,3 +618,16 @@ def test_crafted_inconsistent_slices(tmp_path, kwargs, phrase):
     entries, data = _sliced(**kwargs)
     msg = _crafted_error(tmp_path, entries, data)
     assert phrase in msg
+
+
+def test_directories_in_place_of_files(tmp_path):
+    (tmp_path / "a.index").mkdir()
+    with pytest.raises(errors.DataLossError, match="Unable to open table file .*Is a directory"):
+        BundleReader(str(tmp_path / "a"))
+    prefix = str(tmp_path / "b")
+    with BundleWriter(prefix) as w:
+        w.add("v", np.ones(2, np.float32))
+    os.unlink(data_filename(prefix))
+    os.mkdir(data_filename(prefix))
+    with BundleReader(prefix) as reader, pytest.raises(errors.FailedPreconditionError):
+        reader.read("v")

@@ -685,11 +685,12 @@ class BundleReader:
                     None, None, f"{path}; No such file or directory"
                 ) from None
             except OSError as e:
-                cls = (
-                    errors.PermissionDeniedError
-                    if isinstance(e, PermissionError)
-                    else errors.UnknownError
-                )
+                if isinstance(e, IsADirectoryError):
+                    cls = errors.FailedPreconditionError
+                elif isinstance(e, PermissionError):
+                    cls = errors.PermissionDeniedError
+                else:
+                    cls = errors.UnknownError
                 raise cls(None, None, f"{path}; {e.strerror}") from None
             f = self._files[shard_id] = (handle, os.fstat(handle.fileno()).st_size)
         return f
