@@ -631,3 +631,17 @@ def test_directories_in_place_of_files(tmp_path):
     os.mkdir(data_filename(prefix))
     with BundleReader(prefix) as reader, pytest.raises(errors.FailedPreconditionError):
         reader.read("v")
+
+
+def test_merge_rejects_a_corrupt_entry(tmp_path):
+    from tfgraph.io.bundle import merge_bundles
+
+    src = str(tmp_path / "src")
+    craft(src, {})
+    with open(index_filename(src), "wb") as f:  # an entry protobuf cannot parse
+        table = TableWriter(f)
+        table.add(b"", proto.BundleHeaderProto(num_shards=1).SerializeToString())
+        table.add(b"v", b"\xff\xff\xff")
+        table.finish()
+    with pytest.raises(errors.DataLossError, match="cannot parse the entry"):
+        merge_bundles([src], str(tmp_path / "dst"))

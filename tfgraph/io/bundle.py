@@ -417,6 +417,13 @@ class BundleWriter:
             self.abort()
 
 
+def _parse_in(path: str, cls, raw: bytes, what: str):
+    try:
+        return cls.FromString(raw)
+    except Exception:  # protobuf's DecodeError
+        raise errors.DataLossError(None, None, f"{path}: cannot parse the {what}") from None
+
+
 def merge_bundles(
     prefixes: Iterable[str],
     destination: str,
@@ -458,11 +465,11 @@ def merge_bundles(
         raw = table.get(HEADER_KEY)
         if raw is None:
             raise errors.DataLossError(None, None, f"{index}: the index has no header entry")
-        header = proto.BundleHeaderProto.FromString(raw)
+        header = _parse_in(index, proto.BundleHeaderProto, raw, "header")
         for key, value in table.items():
             if key == HEADER_KEY:
                 continue
-            entry = proto.BundleEntryProto.FromString(value)
+            entry = _parse_in(index, proto.BundleEntryProto, value, f"entry of {key!r}")
             old = merged.get(key)
             if entry.slices and old is not None and old.slices:
                 old.slices.extend(entry.slices)
@@ -568,10 +575,7 @@ class BundleReader:
         return errors.DataLossError(None, None, f"{self.index_path}: {message}")
 
     def _parse(self, cls, raw: bytes, what: str):
-        try:
-            return cls.FromString(raw)
-        except Exception:  # protobuf's DecodeError
-            raise self._loss(f"cannot parse the {what}") from None
+        return _parse_in(self.index_path, cls, raw, what)
 
     # -- metadata --------------------------------------------------------------------------
     def keys(self) -> list[str]:
