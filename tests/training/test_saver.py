@@ -555,3 +555,30 @@ def test_written_file_modes_match_tf(tmp_path):
     ours = _our_modes(tmp_path)
     theirs = run_tf_json(_MODES_SCRIPT.format(d=str(tmp_path / "tf")))
     assert ours == theirs
+
+
+def test_stale_checkpoint_state_file(tmp_path):
+    """`checkpoint` names a deleted checkpoint. TF 2.21: latest_checkpoint -> None,
+    restore(sess, that path) -> ValueError "The passed save_path is not a valid
+    checkpoint", NewCheckpointReader -> NotFoundError "Failed to find any matching
+    files for ...", restore(sess, None) -> ValueError "Can't load save_path when it is
+    None."."""
+    (tmp_path / "checkpoint").write_text(
+        'model_checkpoint_path: "model-5"\nall_model_checkpoint_paths: "model-5"\n'
+    )
+    stale = str(tmp_path / "model-5")
+    assert tf.train.latest_checkpoint(str(tmp_path)) is None
+    assert tf.train.get_checkpoint_state(str(tmp_path)).model_checkpoint_path == stale
+    tf.Variable(1.0, name="v")
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        with pytest.raises(ValueError, match="The passed save_path is not a valid checkpoint"):
+            saver.restore(sess, stale)
+        with pytest.raises(ValueError, match="Can't load save_path when it is None"):
+            saver.restore(sess, tf.train.latest_checkpoint(str(tmp_path)))
+    with pytest.raises(
+        errors.NotFoundError, match=f"Failed to find any matching files for {stale}"
+    ):
+        tf.train.NewCheckpointReader(stale)
+    with pytest.raises(ValueError, match="Couldn't find 'checkpoint' file or checkpoints"):
+        tf.train.load_checkpoint(str(tmp_path))
