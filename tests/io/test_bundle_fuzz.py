@@ -34,8 +34,9 @@ def _snapshot(prefix):
     """{key: (dtype name, value list)} of everything readable, or the OpError raised."""
     with BundleReader(prefix) as reader:
         out = {}
-        for key in reader:
-            value = reader.read(key)
+        keys = reader.keys()
+        for key, value in zip(keys, reader.read_many(keys)):  # RestoreV2's path
+            np.testing.assert_array_equal(reader.read(key), value)
             out[key] = (reader.dtype(key).name, value.shape, value.tolist())
         return out
 
@@ -59,21 +60,27 @@ def _read_everything(prefix):
         return None
 
 
-@pytest.fixture(scope="module")
-def saved(tmp_path_factory):
-    """A checkpoint written by a Saver (plain, string and partitioned variables)."""
-    base = tmp_path_factory.mktemp("fuzz_saver")
-    tf.reset_default_graph()
-    tf.Variable(np.arange(6, dtype=np.float32).reshape(2, 3), name="w")
-    tf.Variable(np.array([7, -8], dtype=np.int64), name="step")
-    tf.Variable(np.array([b"ab", b"", b"xyz"], dtype=object), name="words")
-    tf.get_variable(
+def _model():
+    """The variables of the fuzzed checkpoint (in the default graph); returns them."""
+    w = tf.Variable(np.arange(6, dtype=np.float32).reshape(2, 3), name="w")
+    step = tf.Variable(np.array([7, -8], dtype=np.int64), name="step")
+    words = tf.Variable(np.array([b"ab", b"", b"xyz"], dtype=object), name="words")
+    part = tf.get_variable(
         "part",
         shape=[5, 2],
         initializer=tf.random_uniform_initializer(seed=1),
         dtype=tf.float64,
         partitioner=tf.fixed_size_partitioner(2),
     )
+    return w, step, words, part
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    """A checkpoint written by a Saver (plain, string and partitioned variables)."""
+    base = tmp_path_factory.mktemp("fuzz_saver")
+    tf.reset_default_graph()
+    _model()
     saver = tf.train.Saver()
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
@@ -115,6 +122,47 @@ def test_mutated_bytes(saved, mutation):
         got = _read_everything(_write(d, mutated))
     if got is not None:  # only undetectable changes (e.g. footer padding) may pass
         assert got == expected
+
+
+@pytest.fixture(scope="module")
+def restorer():
+    """A session over a fresh copy of the model, and a Saver restoring into it."""
+    graph = tf.Graph()
+    with graph.as_default():
+        w, step, words, part = _model()
+        saver = tf.train.Saver()
+        fetches = [w, step, words, tf.convert_to_tensor(part)]
+        init = tf.global_variables_initializer()
+    sess = tf.Session(graph=graph)
+    yield sess, saver, fetches, init
+    sess.close()
+
+
+@settings(FUZZ, max_examples=100)
+@given(
+    which=st.sampled_from(["index", "data"]),
+    flips=st.lists(st.tuples(st.integers(0, 1 << 20), st.integers(1, 255)), max_size=3),
+    keep=st.one_of(st.none(), st.integers(0, 1 << 20)),
+)
+def test_saver_restore_of_damaged_checkpoint(saved, restorer, which, flips, keep):
+    """Saver.restore either restores exactly the saved values or raises an OpError."""
+    files, expected = saved
+    sess, saver, fetches, init = restorer
+    data = bytearray(files[which])
+    for pos, xor in flips:
+        data[pos % len(data)] ^= xor
+    if keep is not None:
+        data = data[: keep % len(files[which])]
+    sess.run(init)
+    with tempfile.TemporaryDirectory() as d:
+        prefix = _write(d, dict(files, **{which: bytes(data)}))
+        try:
+            saver.restore(sess, prefix)
+        except errors.OpError:
+            return
+    w, step, words, part = sess.run(fetches)
+    assert w.tolist() == expected["w"][2] and step.tolist() == expected["step"][2]
+    assert words.tolist() == expected["words"][2] and part.tolist() == expected["part"][2]
 
 
 @settings(FUZZ)
