@@ -154,3 +154,10 @@ def test_next_checkpoint_save_removes_a_killed_savers_temp_files(tmp_path):
         saver.save(sess, str(tmp_path / "model"), global_step=7)
     assert not [p for p in tmp_path.iterdir() if ".tfgraph-tmp-" in p.name]
     assert tf.train.latest_checkpoint(str(tmp_path)) == str(tmp_path / "model-7")
+
+
+def test_long_file_name(tmp_path):
+    name = "m" * 250  # the longest names the file system takes still work
+    atomic_write(tmp_path / name, b"x")
+    assert (tmp_path / name).read_bytes() == b"x"
+    assert [p.name for p in tmp_path.iterdir()] == [name]

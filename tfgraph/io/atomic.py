@@ -53,7 +53,12 @@ _OPEN_FLAGS |= getattr(os, "O_BINARY", 0)
 
 def _create_temp(path: str) -> tuple[int, str]:
     """(fd, name) of a new file next to `path`, mode 0o666 & ~umask (as TF's files)."""
-    base = f"{path}.tfgraph-tmp-{os.getpid()}-{_HOST}-"
+    dirname, name = os.path.split(path)
+    tag = f".tfgraph-tmp-{os.getpid()}-{_HOST}-"
+    # Keep the name within the usual 255-byte limit (the tag and random part take 48).
+    while len(os.fsencode(name)) > 255 - len(tag) - 12:
+        name = name[:-1]
+    base = os.path.join(dirname, name + tag)
     while True:
         name = f"{base}{secrets.token_hex(4)}.tmp"
         try:
