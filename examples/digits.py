@@ -3,6 +3,11 @@
     python examples/digits.py                  # about 5 seconds, ~97% test accuracy
     tensorboard --logdir /tmp/tfgraph_digits   # loss and accuracy curves, the graph
 
+Each run replaces the event files an earlier run left in `--logdir` (only the
+`events.out.tfevents.*` files directly in it), so running the example again shows one
+run in TensorBoard, not two identical ones; give each run its own `--logdir` to compare
+runs.
+
 Data: scikit-learn's bundled `load_digits` (1797 8x8 images, no download; install the
 `examples` extra). A two-layer network (`tf.layers.dense`, dropout while training) is
 trained with Adam on the sparse softmax cross-entropy (`tf.losses`), the global step
@@ -12,6 +17,8 @@ counts the updates, and `tf.metrics.accuracy` measures the held-out test set.
 from __future__ import annotations
 
 import argparse
+import glob
+import os
 import time
 
 import numpy as np
@@ -80,7 +87,12 @@ def main(argv=None) -> float:
     parser.add_argument("--batch_size", type=int, default=64)
     parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument("--learning_rate", type=float, default=0.003)
-    parser.add_argument("--logdir", default="/tmp/tfgraph_digits", help="'' to write nothing")
+    parser.add_argument(
+        "--logdir",
+        default="/tmp/tfgraph_digits",
+        help="TensorBoard directory; replaces an earlier run's event files in it ('' to "
+        "write nothing)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
 
@@ -92,6 +104,8 @@ def main(argv=None) -> float:
         m = build_model(x_train.shape[1], 10, args.hidden, args.learning_rate)
         writer = None
         if args.logdir:
+            for old in glob.glob(os.path.join(glob.escape(args.logdir), "events.out.tfevents.*")):
+                os.remove(old)  # an earlier run of this example: replaced, not duplicated
             writer = tf.summary.FileWriter(args.logdir, graph)
         rng = np.random.RandomState(args.seed)
         with tf.Session(graph=graph) as sess:

@@ -117,3 +117,34 @@ def test_python_dash_m(tmp_path):
         check=False,
     )
     assert proc.returncode == 1 and "No such file or directory" in proc.stderr
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out == f"tfgraph {tf.__version__}\n"
+
+
+def test_inspect_checkpoint_accepts_its_files(tmp_path, capsys):
+    path = _checkpoint(tmp_path)
+    _, expected, _ = _run("inspect-checkpoint", path, capsys=capsys)
+    for name in (path + ".index", path + ".data-00000-of-00001"):
+        code, out, err = _run("inspect-checkpoint", name, capsys=capsys)
+        assert (code, out, err) == (0, expected, "")
+        code, out, _ = _run("inspect-checkpoint", name, "--tensor", "v", capsys=capsys)
+        assert code == 0 and out == "tensor_name:  v (DT_FLOAT) [2]\n[1. 2.]\n"
+
+
+def test_inspect_checkpoint_stale_state_file(tmp_path, capsys):
+    """The `checkpoint` file names a deleted checkpoint: TF's latest_checkpoint gives
+    None and its reader "Failed to find any matching files for ..."; say so plainly."""
+    path = _checkpoint(tmp_path)
+    for f in tmp_path.iterdir():
+        if f.name.startswith("model-3."):
+            f.unlink()
+    assert tf.train.latest_checkpoint(str(tmp_path)) is None
+    code, out, err = _run("inspect-checkpoint", str(tmp_path), capsys=capsys)
+    assert code == 1 and out == ""
+    assert f"its 'checkpoint' state file names {path}, but no such checkpoint exists" in err
+    assert f"Failed to find any matching files for {path}" in err

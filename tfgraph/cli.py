@@ -1,11 +1,14 @@
 """`python -m tfgraph` / `tfgraph`: inspect checkpoints and graph files.
 
+    tfgraph --version
     tfgraph inspect-checkpoint PATH [--tensor NAME] [--all]
     tfgraph inspect-graph FILE
 
-`PATH` is a checkpoint prefix (`/ckpt/model-7`) or a directory with a `checkpoint`
-state file. Without options every tensor is listed with its dtype and shape (one
-`name (DT_FLOAT) [2,3]` line each, as TF's `inspect_checkpoint` tool prints them);
+`PATH` is a checkpoint prefix (`/ckpt/model-7`), one of its files (`model-7.index`,
+`model-7.data-00000-of-00001`: read as the prefix they belong to), or a directory
+with a `checkpoint` state file. Without options every
+tensor is listed with its dtype and shape (one `name (DT_FLOAT) [2,3]` line each, as
+TF's `inspect_checkpoint` tool prints them);
 `--tensor` prints one tensor's value, `--all` every value.
 
 `FILE` is a GraphDef (`.pb` binary, `.pbtxt` text) or a MetaGraphDef (`.meta`, binary
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import collections
 import os
+import re
 import sys
 
 __all__ = ["main"]
@@ -39,10 +43,49 @@ def _format_value(value) -> str:
         return repr(value) if isinstance(value, bytes) else str(value)
 
 
+_CHECKPOINT_FILE = re.compile(r"(.*)\.(?:index|data-\d{5}-of-\d{5})\Z", re.DOTALL)
+
+
+def _checkpoint_prefix(path: str) -> str:
+    """The checkpoint prefix meant by `path` (a `.index` / `.data-*` file names its
+    prefix when that is a checkpoint); a prefix or directory is returned unchanged."""
+    m = _CHECKPOINT_FILE.match(path)
+    if m and os.path.isfile(path) and os.path.isfile(m.group(1) + ".index"):
+        return m.group(1)
+    return path
+
+
+def _stale_state_error(path: str) -> _CliError | None:
+    """An explanation when directory `path`'s `checkpoint` file names a checkpoint
+    that no longer exists (TF's latest_checkpoint then returns None)."""
+    from tfgraph.training import checkpoint_management
+
+    if not os.path.isdir(path):
+        return None
+    try:
+        state = checkpoint_management.get_checkpoint_state(path)
+    except ValueError:
+        return None
+    if state is None or not state.model_checkpoint_path:
+        return None
+    missing = state.model_checkpoint_path
+    if checkpoint_management.checkpoint_exists(missing):
+        return None
+    return _CliError(
+        f"cannot read checkpoint {path}: its 'checkpoint' state file names {missing}, "
+        f"but no such checkpoint exists (Failed to find any matching files for {missing}); "
+        "the checkpoint was deleted or moved, or the state file is stale"
+    )
+
+
 def _open_checkpoint(path: str):
     from tfgraph import errors
     from tfgraph.training.checkpoint_utils import load_checkpoint
 
+    path = _checkpoint_prefix(path)
+    stale = _stale_state_error(path)
+    if stale is not None:
+        raise stale
     try:
         return load_checkpoint(path)
     except (errors.OpError, ValueError, OSError) as e:
@@ -202,14 +245,21 @@ def inspect_graph(path: str, out) -> None:
 
 # -- entry point -----------------------------------------------------------------------------
 def _parser() -> argparse.ArgumentParser:
+    from tfgraph import __version__
+
     parser = argparse.ArgumentParser(
         prog="tfgraph", description="Inspect TensorFlow checkpoints and graph files."
     )
+    parser.add_argument("--version", action="version", version=f"tfgraph {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     ck = sub.add_parser(
         "inspect-checkpoint", help="list the tensors of a checkpoint (names, dtypes, shapes)"
     )
-    ck.add_argument("path", help="checkpoint prefix, or a directory with a 'checkpoint' file")
+    ck.add_argument(
+        "path",
+        help="checkpoint prefix (or its .index / .data-* file), or a directory with a "
+        "'checkpoint' file",
+    )
     ck.add_argument("--tensor", help="print the value of this tensor")
     ck.add_argument("--all", action="store_true", help="print every tensor's value")
     gr = sub.add_parser(

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import subprocess
+import sys
+import time
 
 import numpy as np
 import pytest
@@ -57,3 +60,33 @@ def test_variable_sharing_has_one_set_of_variables(capsys):
     out = capsys.readouterr().out
     assert "trainable variables: ['tower/w1:0', 'tower/b1:0', 'tower/w2:0']" in out
     assert accuracy >= 0.9
+
+
+def test_digits_rerun_replaces_its_events(tmp_path, capsys):
+    """Running the example twice leaves one run for TensorBoard, not two identical."""
+    pytest.importorskip("sklearn")
+    digits = _load("digits")
+    logdir = tmp_path / "digits"
+    logdir.mkdir()
+    (logdir / "notes.txt").write_text("kept")
+    digits.main(["--logdir", str(logdir), "--epochs", "1"])
+    (first,) = [n for n in os.listdir(logdir) if n.startswith("events.")]
+    time.sleep(1.1)  # event file names carry the second
+    digits.main(["--logdir", str(logdir), "--epochs", "1"])
+    names = sorted(os.listdir(logdir))
+    assert len(names) == 2 and "notes.txt" in names and first not in names
+    (second,) = [n for n in names if n.startswith("events.")]
+    steps = [e.step for e in tf.train.summary_iterator(str(logdir / second)) if e.summary.value]
+    assert steps == list(range(1, 24))
+
+
+def test_digits_logdir_without_value_is_a_usage_error():
+    proc = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "examples" / "digits.py"), "--logdir"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO_ROOT)),
+    )
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith("usage: digits.py")
+    assert "error: argument --logdir: expected one argument" in proc.stderr

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from tests.golden import golden
+from tests.io.craft import craft, entry_proto
 from tests.tfrun import requires_tf, run_tf_json
 from tfgraph import errors, proto
 from tfgraph.framework import dtypes
@@ -532,3 +533,123 @@ def test_we_read_tf_written_bundle(interop):
 def test_string_tensor_rejects_non_bytes(tmp_path):
     with BundleWriter(str(tmp_path / "s")) as w, pytest.raises(TypeError):
         w.add("s", np.array([b"a", 5], dtype=object), dtypes.string)
+
+
+# --------------------------------------------------------------------------------------
+# Crafted index entries: every inconsistency is a DataLossError, raised before any
+# allocation of the declared size.
+
+
+def _crafted_error(tmp_path, entries, data=b"\0" * 64, key="v"):
+    prefix = str(tmp_path / "crafted")
+    craft(prefix, entries, data)
+    with BundleReader(prefix) as reader, pytest.raises(errors.DataLossError) as info:
+        reader.read(key)
+    return info.value.message
+
+
+@pytest.mark.parametrize(
+    "offset, size",
+    [(2**63 - 1, 4), (-8, 4), (60, 16), (0, -4)],
+    ids=["max", "neg", "past", "negsize"],
+)
+def test_crafted_offsets(tmp_path, offset, size):
+    msg = _crafted_error(
+        tmp_path, {b"v": entry_proto(shape=[max(size, 0) // 4], offset=offset, size=size)}
+    )
+    assert "v" in msg
+
+
+def test_crafted_huge_size_is_not_allocated(tmp_path):
+    # 4 TiB declared: must be refused against the 64-byte file, not allocated.
+    msg = _crafted_error(tmp_path, {b"v": entry_proto(dtype=4, shape=[2**42], size=2**42)})
+    assert "outside the file" in msg
+    msg = _crafted_error(tmp_path, {b"v": entry_proto(dtype=7, shape=[1], size=2**42)})
+    assert "outside the file" in msg
+
+
+def test_crafted_huge_string_count(tmp_path):
+    _crafted_error(tmp_path, {b"v": entry_proto(dtype=7, shape=[2**40, 2**20], size=8)})
+
+
+def test_crafted_invalid_dtype(tmp_path):
+    prefix = str(tmp_path / "crafted")
+    craft(prefix, {b"v": entry_proto(dtype=999, shape=[1], size=4)})
+    with BundleReader(prefix) as reader:
+        with pytest.raises(errors.DataLossError, match="invalid dtype"):
+            reader.read("v")
+        with pytest.raises(errors.DataLossError, match="invalid dtype"):
+            reader.dtype("v")
+
+
+def test_crafted_bad_shard(tmp_path):
+    _crafted_error(tmp_path, {b"v": entry_proto(shape=[1], size=4, shard_id=3)})
+    _crafted_error(tmp_path, {b"v": entry_proto(shape=[1], size=4, shard_id=-1)})
+
+
+def _sliced(full_dtype=1, part_dtype=1, full_shape=(4,), extents=((0, 2), (2, 2)), shapes=None):
+    data = np.arange(4, dtype=np.float32).tobytes()
+    entries = {b"v": entry_proto(dtype=full_dtype, shape=full_shape, slices=[[e] for e in extents])}
+    for i, ext in enumerate(extents):
+        shape = shapes[i] if shapes else [ext[1]]
+        n = int(np.prod(shape))
+        chunk = data[4 * ext[0] : 4 * ext[0] + 4 * n]
+        entries[slice_key(b"v", [ext])] = entry_proto(
+            dtype=part_dtype, shape=shape, offset=4 * ext[0], size=len(chunk),
+            crc=mask(crc32c(chunk)),
+        )  # fmt: skip
+    return entries, data
+
+
+def test_crafted_slices_consistent_reads(tmp_path):
+    entries, data = _sliced()
+    prefix = str(tmp_path / "crafted")
+    craft(prefix, entries, data)
+    with BundleReader(prefix) as reader:
+        np.testing.assert_array_equal(reader.read("v"), np.arange(4, dtype=np.float32))
+
+
+@pytest.mark.parametrize(
+    "kwargs, phrase",
+    [
+        (dict(part_dtype=7), "dtype"),  # the parts' dtype differs from the tensor's
+        (dict(full_dtype=7), "dtype"),
+        (dict(extents=((0, 2), (3, 2))), "does not fit"),
+        (dict(extents=((0, 2), (-1, 2))), "does not fit"),
+        (dict(extents=((0, 2),)), "hold 2 elements"),  # a hole
+        (dict(extents=((0, 2), (1, 2), (2, 1)), full_shape=(5,)), "overlap"),
+        (dict(full_shape=(2**50,)), "hold 4 elements"),  # no huge allocation
+        (dict(shapes=[[2], [1]]), "extents"),
+    ],
+)
+def test_crafted_inconsistent_slices(tmp_path, kwargs, phrase):
+    entries, data = _sliced(**kwargs)
+    msg = _crafted_error(tmp_path, entries, data)
+    assert phrase in msg
+
+
+def test_directories_in_place_of_files(tmp_path):
+    (tmp_path / "a.index").mkdir()
+    with pytest.raises(errors.DataLossError, match="Unable to open table file .*Is a directory"):
+        BundleReader(str(tmp_path / "a"))
+    prefix = str(tmp_path / "b")
+    with BundleWriter(prefix) as w:
+        w.add("v", np.ones(2, np.float32))
+    os.unlink(data_filename(prefix))
+    os.mkdir(data_filename(prefix))
+    with BundleReader(prefix) as reader, pytest.raises(errors.FailedPreconditionError):
+        reader.read("v")
+
+
+def test_merge_rejects_a_corrupt_entry(tmp_path):
+    from tfgraph.io.bundle import merge_bundles
+
+    src = str(tmp_path / "src")
+    craft(src, {})
+    with open(index_filename(src), "wb") as f:  # an entry protobuf cannot parse
+        table = TableWriter(f)
+        table.add(b"", proto.BundleHeaderProto(num_shards=1).SerializeToString())
+        table.add(b"v", b"\xff\xff\xff")
+        table.finish()
+    with pytest.raises(errors.DataLossError, match="cannot parse the entry"):
+        merge_bundles([src], str(tmp_path / "dst"))

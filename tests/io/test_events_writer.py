@@ -144,3 +144,16 @@ def test_first_event_equals_tfs_but_for_the_time(tmp_path):
     ours = next(iter(read_events(w.filename)))
     ours.wall_time = tf_first.wall_time
     assert ours.SerializeToString() == tf_first.SerializeToString()
+
+
+def test_record_that_is_not_an_event(tmp_path):
+    from tfgraph.io.tfrecord import write_records
+    from tfgraph.summary_writer import summary_iterator
+
+    path = tmp_path / "events.out.tfevents.1.host"
+    good = proto.Event(step=1).SerializeToString()
+    write_records(path, [good, b"\xff\xff\xff"])  # valid framing, not a proto
+    it = summary_iterator(str(path))
+    assert next(it).step == 1
+    with pytest.raises(errors.DataLossError, match="record 1 is not an Event proto"):
+        next(it)

@@ -153,3 +153,37 @@ def test_huge_corrupt_length_without_crc_check(three, tmp_path):
     (tmp_path / "h").write_bytes(bytes(data))
     with pytest.raises(errors.DataLossError, match="truncated record at 0"):
         list(tf_record_iterator(tmp_path / "h", check_crc=False))
+
+
+@pytest.mark.tf
+@requires_tf
+def test_truncated_last_record_matches_tf(tmp_path):
+    """TF yields the complete records, then raises DataLossError "truncated record at
+    N" (tf_record_iterator and summary_iterator alike); so do we."""
+    path = tmp_path / "cut.tfrecord"
+    write_records(path, [b"rec0" * 5, b"rec1" * 5, b"rec2" * 5])
+    full = path.read_bytes()
+    for cut in (1, 12, 13, 20):
+        path.write_bytes(full[:-cut])
+        theirs = run_tf_json(
+            textwrap.dedent(
+                f"""
+                got, err = [], None
+                try:
+                    for r in tf.python_io.tf_record_iterator({str(path)!r}):
+                        got.append(r.hex())
+                except Exception as e:
+                    err = [type(e).__name__, str(e)]
+                print(json.dumps({{"got": got, "err": err}}))
+                """
+            )
+        )
+        ours, err = [], None
+        try:
+            for r in tf_record_iterator(path):
+                ours.append(r.hex())
+        except errors.OpError as e:
+            err = [type(e).__name__, e.message]
+        assert ours == theirs["got"]
+        assert err[0] == theirs["err"][0] == "DataLossError"
+        assert "truncated record at 72" in err[1] and "truncated record at 72" in theirs["err"][1]

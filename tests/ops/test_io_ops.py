@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import time
 
 import numpy as np
 import pytest
 
 import tfgraph as tf
+from tests.tfrun import requires_tf, run_tf_json
 from tfgraph import errors
 from tfgraph.io import bundle
 from tfgraph.ops import io_ops
@@ -158,6 +160,81 @@ def test_static_regex_full_match():
     m = io_ops.static_regex_full_match(tf.constant(["s3://x", "/tmp/s3://"]), "^s3://.*")
     assert m.dtype == tf.bool
     assert list(_run(m)) == [True, False]
+
+
+_REGEX_INPUTS = ["abc", "aaa", "a\nb", "ab", "\u00e9", "\u00e9x", ""]
+_REGEX_CASES = [  # pattern, expected matches of _REGEX_INPUTS (as TF 2.21 gives them)
+    ("a.*", [1, 1, 0, 1, 0, 0, 0]),  # `.` does not match a newline
+    ("(?s)a.b", [0, 0, 1, 0, 0, 0, 0]),
+    ("(a+)+$", [0, 1, 0, 0, 0, 0, 0]),
+    (".", [0, 0, 0, 0, 1, 0, 0]),  # UTF-8: one character, two bytes
+    ("..", [0, 0, 0, 1, 0, 1, 0]),
+    ("\\w+", [1, 1, 0, 1, 0, 0, 0]),  # ASCII word characters only
+    ("(?P<n>a)bc", [1, 0, 0, 0, 0, 0, 0]),
+    ("", [0, 0, 0, 0, 0, 0, 1]),
+]
+
+
+@pytest.mark.parametrize("pattern, expected", _REGEX_CASES)
+def test_static_regex_full_match_is_re2(pattern, expected):
+    m = io_ops.static_regex_full_match(tf.constant(_REGEX_INPUTS), pattern)
+    assert _run(m).tolist() == [bool(e) for e in expected]
+
+
+@pytest.mark.parametrize(
+    "pattern, error",
+    [
+        ("(", "missing ): ("),
+        ("(a)\\1", "invalid escape sequence: \\1"),  # RE2 has no backreferences
+        ("(?=a)a", "invalid perl operator: (?="),  # nor lookaround
+        ("a{1001}", "invalid repetition size: {1001}"),
+        ("[z-a]", "invalid character class range: z-a"),
+        ("a**", "bad repetition operator: **"),
+    ],
+)
+def test_static_regex_full_match_invalid_pattern(pattern, error):
+    m = io_ops.static_regex_full_match(tf.constant(["a"]), pattern)
+    with pytest.raises(errors.InvalidArgumentError) as info:
+        _run(m)
+    assert f"Invalid pattern: {pattern}, error: {error}" in info.value.message
+
+
+def test_static_regex_full_match_is_linear_time():
+    # Python's re backtracks exponentially here (each extra "a" doubles the time).
+    m = io_ops.static_regex_full_match(tf.constant(["a" * 5000 + "b", "a" * 5000]), "(a+)+$")
+    start = time.perf_counter()
+    assert _run(m).tolist() == [False, True]
+    assert time.perf_counter() - start < 2.0
+
+
+@pytest.mark.tf
+@requires_tf
+def test_static_regex_full_match_matches_tf():
+    import json
+
+    patterns = [p for p, _ in _REGEX_CASES] + ["(", "(a)\\1", "a|b*", "[[:alpha:]]+", "\\pL+"]
+    theirs = run_tf_json(
+        f"""
+out = []
+x = tf.constant({_REGEX_INPUTS!r})
+for p in {patterns!r}:
+    try:
+        with tf.Session() as s:
+            out.append(s.run(tf.strings.regex_full_match(x, p)).tolist())
+    except tf.errors.InvalidArgumentError as e:
+        out.append(e.message.split("Invalid pattern: ")[1].split("\\n")[0])
+print(json.dumps(out))
+"""
+    )
+    ours = []
+    for p in patterns:
+        try:
+            ours.append(
+                _run(io_ops.static_regex_full_match(tf.constant(_REGEX_INPUTS), p)).tolist()
+            )
+        except errors.InvalidArgumentError as e:
+            ours.append(e.message.split("Invalid pattern: ")[1].split("\n")[0])
+    assert json.loads(json.dumps(ours)) == theirs
 
 
 def _bundle(prefix, **tensors):

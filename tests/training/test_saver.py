@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import tfgraph as tf
-from tests.tfrun import GOLDEN
+from tests.tfrun import GOLDEN, requires_tf, run_tf_json
 from tfgraph import errors
 from tfgraph.io import bundle
 
@@ -492,3 +492,93 @@ def test_name_scope_argument(tmp_path):
     sess.run(v.assign([5.0, 5.0]))
     saver.restore(sess, path)
     np.testing.assert_array_equal(sess.run(v), [1.0, 2.0])
+
+
+_MODES_SCRIPT = """
+import os, stat
+os.umask(0o027)
+d = {d!r}
+os.makedirs(d + "/ck", exist_ok=True)
+v = tf.Variable(1.0, name="v")
+saver = tf.train.Saver()
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    saver.save(sess, d + "/ck/model", global_step=1)
+    tf.train.write_graph(sess.graph_def, d, "g.pbtxt")
+    w = tf.summary.FileWriter(d + "/ev", sess.graph)
+    w.close()
+modes = {{}}
+for root, _, files in os.walk(d):
+    for f in files:
+        kind = "event" if "tfevents" in f else f
+        modes[kind] = oct(stat.S_IMODE(os.stat(os.path.join(root, f)).st_mode))
+print(json.dumps(modes))
+"""
+
+
+def _our_modes(tmp_path):
+    """Runs _MODES_SCRIPT with tfgraph in a subprocess (the umask is process-wide)."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.tfrun import REPO_ROOT
+
+    code = "import json\nimport tfgraph as tf\n" + _MODES_SCRIPT.format(d=str(tmp_path / "ours"))
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO_ROOT)),
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_written_files_follow_the_umask(tmp_path):
+    """Checkpoint, .meta, `checkpoint`, write_graph and event files: 0o666 & ~umask."""
+    ours = _our_modes(tmp_path)
+    assert set(ours) == {
+        "g.pbtxt",
+        "event",
+        "model-1.index",
+        "model-1.data-00000-of-00001",
+        "model-1.meta",
+        "checkpoint",
+    }
+    assert set(ours.values()) == {"0o640"}
+
+
+@pytest.mark.tf
+@requires_tf
+def test_written_file_modes_match_tf(tmp_path):
+    ours = _our_modes(tmp_path)
+    theirs = run_tf_json(_MODES_SCRIPT.format(d=str(tmp_path / "tf")))
+    assert ours == theirs
+
+
+def test_stale_checkpoint_state_file(tmp_path):
+    """`checkpoint` names a deleted checkpoint. TF 2.21: latest_checkpoint -> None,
+    restore(sess, that path) -> ValueError "The passed save_path is not a valid
+    checkpoint", NewCheckpointReader -> NotFoundError "Failed to find any matching
+    files for ...", restore(sess, None) -> ValueError "Can't load save_path when it is
+    None."."""
+    (tmp_path / "checkpoint").write_text(
+        'model_checkpoint_path: "model-5"\nall_model_checkpoint_paths: "model-5"\n'
+    )
+    stale = str(tmp_path / "model-5")
+    assert tf.train.latest_checkpoint(str(tmp_path)) is None
+    assert tf.train.get_checkpoint_state(str(tmp_path)).model_checkpoint_path == stale
+    tf.Variable(1.0, name="v")
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        with pytest.raises(ValueError, match="The passed save_path is not a valid checkpoint"):
+            saver.restore(sess, stale)
+        with pytest.raises(ValueError, match="Can't load save_path when it is None"):
+            saver.restore(sess, tf.train.latest_checkpoint(str(tmp_path)))
+    with pytest.raises(
+        errors.NotFoundError, match=f"Failed to find any matching files for {stale}"
+    ):
+        tf.train.NewCheckpointReader(stale)
+    with pytest.raises(ValueError, match="Couldn't find 'checkpoint' file or checkpoints"):
+        tf.train.load_checkpoint(str(tmp_path))

@@ -79,6 +79,7 @@ def test_kill_during_saves_leaves_a_loadable_checkpoint(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
     last_step = 0
     kills = 0
+    pids = []
     for _ in range(6):
         proc = subprocess.Popen(
             [sys.executable, "-c", _SAVER_LOOP, ckpt_dir],
@@ -94,6 +95,12 @@ def test_kill_during_saves_leaves_a_loadable_checkpoint(tmp_path):
             proc.send_signal(signal.SIGKILL)
             proc.wait()
         kills += 1
+        pids.append(proc.pid)
+        # Temp files of earlier killed savers are removed by the next saver's first
+        # save: what is left belongs to the last process (or the one before, if the
+        # last was killed before it began saving).
+        temps = [f for f in os.listdir(ckpt_dir) if ".tfgraph-tmp-" in f]
+        assert all(any(f".tfgraph-tmp-{p}-" in f for p in pids[-2:]) for f in temps), temps
         if tf.train.get_checkpoint_state(ckpt_dir) is None:
             continue  # killed before its first save finished
         step = _check_directory(ckpt_dir)

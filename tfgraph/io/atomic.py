@@ -6,6 +6,17 @@ the destination with `os.replace` (atomic on POSIX and Windows). On an exception
 temporary file is removed and the destination is left untouched. A process killed at
 any point therefore leaves either the old file or the new one.
 
+Permissions: the temporary file is created with mode 0o666 filtered by the process's
+umask, like every file TensorFlow writes (0644 under umask 022), so a checkpoint or event
+file is readable by whoever may read what TF writes (e.g. TensorBoard run by another
+user). The kernel applies the umask at creation; it is never read or changed here.
+
+Stale temporary files: a process killed while writing leaves its temporary file behind.
+Temporary names are `<name>.tfgraph-tmp-<pid>-<host>-<random>.tmp` (host: 8 hex digits
+naming the machine), and `remove_stale_temp_files(directory)` (called by every
+checkpoint save) deletes those whose writer is gone: written on this machine by a
+process that no longer exists, or on another machine and untouched for a day.
+
 fsync: TensorFlow does not fsync the checkpoints and graphs it writes, and by default
 neither does tfgraph (the rename already makes a save crash-safe for the process). Set
 the environment variable TFGRAPH_FSYNC=1 to fsync every file (and its directory)
@@ -16,11 +27,90 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import re
+import secrets
+import socket
+import time
+import zlib
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
-__all__ = ["AtomicFile", "atomic_open", "atomic_write", "fsync_by_default"]
+__all__ = [
+    "AtomicFile",
+    "atomic_open",
+    "atomic_write",
+    "fsync_by_default",
+    "remove_stale_temp_files",
+]
+
+_HOST = f"{zlib.crc32(socket.gethostname().encode('utf-8', 'replace')):08x}"
+_TEMP_NAME = re.compile(r"\.tfgraph-tmp-(\d+)-([0-9a-f]{8})-[0-9a-f]{8}\.tmp\Z")
+# A temporary file from another machine is stale when untouched this long (seconds).
+_FOREIGN_STALE_AGE = 24 * 3600
+_OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+_OPEN_FLAGS |= getattr(os, "O_BINARY", 0)
+
+
+def _create_temp(path: str) -> tuple[int, str]:
+    """(fd, name) of a new file next to `path`, mode 0o666 & ~umask (as TF's files)."""
+    dirname, name = os.path.split(path)
+    tag = f".tfgraph-tmp-{os.getpid()}-{_HOST}-"
+    # Keep the name within the usual 255-byte limit (the tag and random part take 48).
+    while len(os.fsencode(name)) > 255 - len(tag) - 12:
+        name = name[:-1]
+    base = os.path.join(dirname, name + tag)
+    while True:
+        name = f"{base}{secrets.token_hex(4)}.tmp"
+        try:
+            return os.open(name, _OPEN_FLAGS, 0o666), name
+        except FileExistsError:  # pragma: no cover - 32 random bits collided
+            continue
+
+
+def _process_exists(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError, OverflowError):
+        return True  # exists (another user's), or unknown: keep the file
+    return True
+
+
+def remove_stale_temp_files(directory: str | os.PathLike) -> list[str]:
+    """Deletes the temporary files of writers that died (see the module docstring).
+
+    A concurrent writer's file is never removed: its process still exists (same
+    machine) or it was modified within the last day (another machine).
+
+    Returns:
+        The paths removed.
+    """
+    removed = []
+    now = time.time()
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return removed
+    for entry in entries:
+        m = _TEMP_NAME.search(entry.name)
+        if m is None:
+            continue
+        try:
+            if m.group(2) == _HOST:
+                if _process_exists(int(m.group(1))):
+                    continue
+            elif now - entry.stat(follow_symlinks=False).st_mtime < _FOREIGN_STALE_AGE:
+                continue
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue
+        removed.append(entry.path)
+    return removed
 
 
 def fsync_by_default() -> bool:
@@ -75,9 +165,7 @@ class AtomicFile:
         self.path = os.fspath(path)
         self._fsync = fsync_by_default() if fsync is None else fsync
         self._dir = os.path.dirname(os.path.abspath(self.path))
-        fd, self.temp_path = tempfile.mkstemp(
-            dir=self._dir, prefix=os.path.basename(self.path) + ".", suffix=".tmp"
-        )
+        fd, self.temp_path = _create_temp(os.path.join(self._dir, os.path.basename(self.path)))
         self.file: BinaryIO = os.fdopen(fd, "wb")
         self.closed = False
         self._written = 0

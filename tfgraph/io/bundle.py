@@ -15,6 +15,7 @@ lengths (each as fixed32, or fixed64 when it does not fit), then the bytes.
 
 from __future__ import annotations
 
+import math
 import os
 import struct
 import threading
@@ -25,7 +26,7 @@ import numpy as np
 
 from tfgraph import errors, proto
 from tfgraph.framework import dtypes
-from tfgraph.io.atomic import AtomicFile
+from tfgraph.io.atomic import AtomicFile, remove_stale_temp_files
 from tfgraph.io.crc32c import crc32c, mask, unmask
 from tfgraph.io.sstable import TableReader, TableWriter, decode_varint, encode_varint
 from tfgraph.io.tensor_proto import bfloat16_bits
@@ -199,6 +200,8 @@ class BundleWriter:
     `PREFIX.data-00000-of-00001` and `PREFIX.index`, back to back, so neither file
     is ever seen half-written (and a process killed while saving leaves any older
     checkpoint under another prefix untouched).
+    Temporary files that killed savers left in the directory are removed first
+    (`atomic.remove_stale_temp_files`: only those whose writing process is gone).
 
     Args:
         prefix: the checkpoint prefix, e.g. `/ckpt/model-7`. Its directory is
@@ -215,6 +218,7 @@ class BundleWriter:
         self.prefix = os.fspath(prefix)
         dirname = os.path.dirname(os.path.abspath(self.prefix))
         os.makedirs(dirname, exist_ok=True)
+        remove_stale_temp_files(dirname)  # left by earlier savers that were killed
         self._data = AtomicFile(data_filename(self.prefix), fsync=fsync)
         self._fsync = self._data._fsync
         self._offset = 0
@@ -413,6 +417,13 @@ class BundleWriter:
             self.abort()
 
 
+def _parse_in(path: str, cls, raw: bytes, what: str):
+    try:
+        return cls.FromString(raw)
+    except Exception:  # protobuf's DecodeError
+        raise errors.DataLossError(None, None, f"{path}: cannot parse the {what}") from None
+
+
 def merge_bundles(
     prefixes: Iterable[str],
     destination: str,
@@ -454,11 +465,11 @@ def merge_bundles(
         raw = table.get(HEADER_KEY)
         if raw is None:
             raise errors.DataLossError(None, None, f"{index}: the index has no header entry")
-        header = proto.BundleHeaderProto.FromString(raw)
+        header = _parse_in(index, proto.BundleHeaderProto, raw, "header")
         for key, value in table.items():
             if key == HEADER_KEY:
                 continue
-            entry = proto.BundleEntryProto.FromString(value)
+            entry = _parse_in(index, proto.BundleEntryProto, value, f"entry of {key!r}")
             old = merged.get(key)
             if entry.slices and old is not None and old.slices:
                 old.slices.extend(entry.slices)
@@ -564,10 +575,7 @@ class BundleReader:
         return errors.DataLossError(None, None, f"{self.index_path}: {message}")
 
     def _parse(self, cls, raw: bytes, what: str):
-        try:
-            return cls.FromString(raw)
-        except Exception:  # protobuf's DecodeError
-            raise self._loss(f"cannot parse the {what}") from None
+        return _parse_in(self.index_path, cls, raw, what)
 
     # -- metadata --------------------------------------------------------------------------
     def keys(self) -> list[str]:
@@ -601,7 +609,7 @@ class BundleReader:
 
     def dtype(self, key: str | bytes) -> dtypes.DType:
         """The DType stored for `key`."""
-        return dtypes.as_dtype(self.entry(key).dtype)
+        return self._entry_dtype(self.entry(key), key)
 
     def shape(self, key: str | bytes) -> list[int]:
         """The shape stored for `key`."""
@@ -665,20 +673,48 @@ class BundleReader:
         return {k: self.read(k) for k in self.keys()}
 
     def _shard(self, shard_id: int):
+        """(open data file, its size) of shard `shard_id`."""
         f = self._files.get(shard_id)
         if f is None:
+            if not 0 <= shard_id < self.header.num_shards:
+                raise self._loss(
+                    f"shard_id {shard_id} is outside [0, {self.header.num_shards}) "
+                    "(corrupt index entry)"
+                )
             path = data_filename(self.prefix, shard_id, self.header.num_shards)
             try:
-                f = open(path, "rb", buffering=0)  # noqa: SIM115 - cached until close()
+                handle = open(path, "rb", buffering=0)  # noqa: SIM115 - cached until close()
             except FileNotFoundError:
                 raise errors.NotFoundError(
                     None, None, f"{path}; No such file or directory"
                 ) from None
-            self._files[shard_id] = f
+            except OSError as e:
+                if isinstance(e, IsADirectoryError):
+                    cls = errors.FailedPreconditionError
+                elif isinstance(e, PermissionError):
+                    cls = errors.PermissionDeniedError
+                else:
+                    cls = errors.UnknownError
+                raise cls(None, None, f"{path}; {e.strerror}") from None
+            f = self._files[shard_id] = (handle, os.fstat(handle.fileno()).st_size)
         return f
 
+    def _check_extent(self, entry: Any, key: Any) -> None:
+        """DataLossError unless the entry's bytes lie inside its data file (checked
+        before anything of the declared size is allocated)."""
+        _, file_size = self._shard(entry.shard_id)
+        if entry.offset < 0 or entry.size < 0 or entry.offset + entry.size > file_size:
+            raise errors.DataLossError(
+                None,
+                None,
+                f"{data_filename(self.prefix, entry.shard_id, self.header.num_shards)}: "
+                f"tensor {key!r} is declared at offset {entry.offset} with size "
+                f"{entry.size}, outside the file's {file_size} bytes (file truncated or "
+                "index corrupt?)",
+            )
+
     def _read_into(self, entry: Any, buf: np.ndarray, key: Any) -> None:
-        f = self._shard(entry.shard_id)
+        f, _ = self._shard(entry.shard_id)
         view = buf.reshape(-1).view(np.uint8)
         got = 0
         f.seek(entry.offset)
@@ -706,15 +742,27 @@ class BundleReader:
             f"{data_filename(self.prefix, entry.shard_id, self.header.num_shards)})",
         )
 
-    def _read_entry(self, entry: Any, key: Any, verify: bool = True) -> np.ndarray:
-        dtype = dtypes.as_dtype(entry.dtype).base_dtype if entry.dtype else None
+    def _entry_dtype(self, entry: Any, key: Any) -> dtypes.DType:
+        try:
+            return dtypes.as_dtype(entry.dtype).base_dtype
+        except (TypeError, ValueError, KeyError):
+            raise self._loss(f"entry {key!r} has an invalid dtype {entry.dtype}") from None
+
+    def _entry_shape(self, entry: Any, key: Any) -> list[int]:
         shape = [int(d.size) for d in entry.shape.dim]
         if any(d < 0 for d in shape):
             raise self._loss(f"entry {key!r} has an unknown dimension")
-        n = int(np.prod(shape, dtype=np.int64))
+        return shape
+
+    def _read_entry(self, entry: Any, key: Any, verify: bool = True) -> np.ndarray:
+        dtype = self._entry_dtype(entry, key)
+        shape = self._entry_shape(entry, key)
+        n = math.prod(shape)
         if dtype is dtypes.string:
+            if n > entry.size:  # every string takes at least one length byte
+                raise self._loss(f"entry {key!r} has {n} strings but only {entry.size} bytes")
             return self._read_strings(entry, key, n).reshape(shape)
-        if dtype is None or not dtype.is_numpy_compatible:
+        if not dtype.is_numpy_compatible:
             raise errors.UnimplementedError(
                 None, None, f"{self.index_path}: cannot read tensor {key!r} of dtype {dtype}"
             )
@@ -724,6 +772,7 @@ class BundleReader:
                 f"entry {key!r} has size {entry.size}, but {n} elements of {dtype.name} "
                 f"need {n * np_dt.itemsize} bytes"
             )
+        self._check_extent(entry, key)
         if np_dt.names is None and np_dt.byteorder not in "<|=":
             np_dt = np_dt.newbyteorder("<")
         out = np.empty(n, dtype=np_dt)
@@ -739,6 +788,7 @@ class BundleReader:
             raise self._checksum_error(entry, key, actual)
 
     def _read_strings(self, entry: Any, key: Any, n: int) -> np.ndarray:
+        self._check_extent(entry, key)
         raw = np.empty(entry.size, dtype=np.uint8)
         self._read_into(entry, raw, key)
         data = raw.tobytes()
@@ -773,31 +823,74 @@ class BundleReader:
         return out
 
     def _read_sliced(self, key: Any, entry: Any) -> np.ndarray:
-        dtype = dtypes.as_dtype(entry.dtype).base_dtype
-        shape = [int(d.size) for d in entry.shape.dim]
-        out = np.zeros(shape, dtype=dtype.np_dtype)
-        if dtype is dtypes.string:
-            out[...] = b""
+        dtype = self._entry_dtype(entry, key)
+        shape = self._entry_shape(entry, key)
+        if dtype is not dtypes.string and not dtype.is_numpy_compatible:
+            raise errors.UnimplementedError(
+                None, None, f"{self.index_path}: cannot read tensor {key!r} of dtype {dtype}"
+            )
+        # Validate every slice (bounds, dtype, shape, place in its file) and that the
+        # slices add up to the whole tensor before allocating it.
+        pieces, covered = [], 0
         for piece in entry.slices:
-            extents, index = [], []
+            if len(piece.extent) != len(shape):
+                raise self._loss(
+                    f"a slice of {key!r} has {len(piece.extent)} dimensions, the tensor "
+                    f"{len(shape)}"
+                )
+            extents, index, lengths = [], [], []
             for dim, ext in enumerate(piece.extent):
                 if ext.HasField("length"):
-                    extents.append((ext.start, ext.length))
-                    index.append(slice(ext.start, ext.start + ext.length))
+                    start, length = int(ext.start), int(ext.length)
+                    if start < 0 or length < 0 or start + length > shape[dim]:
+                        raise self._loss(
+                            f"slice extent ({start}, {length}) of {key!r} does not fit "
+                            f"dimension {dim} of its shape {shape}"
+                        )
+                    extents.append((start, length))
                 else:
+                    if ext.start != 0:
+                        raise self._loss(f"a full slice extent of {key!r} starts at {ext.start}")
+                    start, length = 0, shape[dim]
                     extents.append((0, _FULL_EXTENT))
-                    index.append(slice(0, shape[dim]))
+                index.append(slice(start, start + length))
+                lengths.append(length)
             part_key = slice_key(_key_bytes(key), extents)
             raw = self._table.get(part_key)
             if raw is None:
                 raise self._loss(f"slice {extents} of {key!r} is missing from the index")
-            part = self._read_entry(self._parse(proto.BundleEntryProto, raw, "slice"), key)
-            out[tuple(index)] = part
+            part = self._parse(proto.BundleEntryProto, raw, "slice")
+            if part.slices:
+                raise self._loss(f"slice {extents} of {key!r} is itself sliced")
+            if part.dtype != entry.dtype:
+                raise self._loss(
+                    f"slice {extents} of {key!r} has dtype {part.dtype}, the tensor {entry.dtype}"
+                )
+            if self._entry_shape(part, key) != lengths:
+                raise self._loss(
+                    f"slice {extents} of {key!r} has shape "
+                    f"{[int(d.size) for d in part.shape.dim]}, its extents {lengths}"
+                )
+            self._check_extent(part, key)
+            covered += math.prod(lengths)
+            pieces.append((tuple(index), part))
+        total = math.prod(shape)
+        if covered != total:
+            raise self._loss(
+                f"the slices of {key!r} hold {covered} elements, its shape {shape} {total}"
+            )
+        out = np.empty(shape, dtype=object if dtype is dtypes.string else dtype.np_dtype)
+        seen = np.zeros(shape, dtype=bool)
+        for index, part in pieces:
+            if seen[index].any():
+                raise self._loss(f"slices of {key!r} overlap")
+            seen[index] = True
+            out[index] = self._read_entry(part, key)
         return out
 
     def close(self) -> None:
         """Closes the data files."""
-        for f in self._files.values():
+        for f, _ in self._files.values():
             f.close()
         self._files.clear()
 

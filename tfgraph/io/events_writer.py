@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from tfgraph import errors
 from tfgraph.io.tfrecord import encode_record, tf_record_iterator
 
 __all__ = [
@@ -139,10 +140,16 @@ def read_events(path: str | os.PathLike) -> Iterator:
 
     Raises:
         NotFoundError: if the file does not exist.
-        DataLossError: on a corrupted or truncated record.
+        DataLossError: on a corrupted or truncated record, or one that is not an Event.
     """
     from tfgraph import proto
 
     event_cls = proto.Event
-    for record in tf_record_iterator(path):
-        yield event_cls.FromString(record)
+    for i, record in enumerate(tf_record_iterator(path)):
+        try:
+            event = event_cls.FromString(record)
+        except Exception:  # protobuf's DecodeError: a valid record, but not an Event
+            raise errors.DataLossError(
+                None, None, f"{os.fspath(path)}: record {i} is not an Event proto"
+            ) from None
+        yield event

@@ -326,6 +326,14 @@ class TableReader:
                 data = f.read()
         except FileNotFoundError:
             raise errors.NotFoundError(None, None, f"{path}; No such file or directory") from None
+        except IsADirectoryError:  # TF: DataLoss "Unable to open table file ..."
+            raise errors.DataLossError(
+                None, None, f"Unable to open table file {path}: {path}; Is a directory"
+            ) from None
+        except PermissionError as e:
+            raise errors.PermissionDeniedError(None, None, f"{path}; {e.strerror}") from None
+        except OSError as e:
+            raise errors.UnknownError(None, None, f"{path}; {e.strerror}") from None
         return cls(data, path)
 
     def _error(self, message: str) -> errors.DataLossError:

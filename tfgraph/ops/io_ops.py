@@ -13,7 +13,6 @@ dtype ... does not equal original dtype ...").
 from __future__ import annotations
 
 import os
-import re
 
 import numpy as np
 
@@ -443,16 +442,37 @@ def string_join(inputs, separator: str = "", name: str | None = None):
 
 
 # -- StaticRegexFullMatch ----------------------------------------------------------------------
+def _compile_re2(pattern: bytes, op):
+    """`pattern` compiled by RE2 with TF's options (UTF-8, `.` does not match a newline;
+    linear-time matching, no backreferences or lookaround)."""
+    import re2
+
+    options = re2.Options()
+    options.log_errors = False
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as e:
+        detail = e.args[0] if e.args else e
+        if isinstance(detail, bytes):
+            detail = detail.decode("utf-8", errors="replace")
+        shown = pattern.decode("utf-8", errors="replace")
+        raise errors.InvalidArgumentError(
+            None, op, f"Invalid pattern: {shown}, error: {detail}"
+        ) from None
+
+
 def _regex_kernel(op, ctx):
-    pattern = re.compile(op._attrs["pattern"], re.DOTALL)
+    pat = op._attrs["pattern"]
+    pattern = _compile_re2(pat.encode("utf-8") if isinstance(pat, str) else bytes(pat), op)
 
     def match(x):
         arr = np.asarray(x, dtype=object)
         out = np.fromiter(
-            (pattern.fullmatch(bytes(s)) is not None for s in arr.reshape(-1)),
+            (pattern.fullmatch(s if isinstance(s, bytes) else bytes(s)) is not None
+             for s in arr.reshape(-1)),
             dtype=bool,
             count=arr.size,
-        )
+        )  # fmt: skip
         return out.reshape(arr.shape)
 
     return match
