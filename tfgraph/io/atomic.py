@@ -88,14 +88,14 @@ def remove_stale_temp_files(directory: str | os.PathLike) -> list[str]:
     Returns:
         The paths removed.
     """
-    removed = []
+    removed: list[str] = []
     now = time.time()
     try:
-        entries = list(os.scandir(directory))
+        entries = list(os.scandir(os.fspath(directory)))
     except OSError:
         return removed
     for entry in entries:
-        m = _TEMP_NAME.search(entry.name)
+        m = _TEMP_NAME.search(str(entry.name))
         if m is None:
             continue
         try:
@@ -109,7 +109,7 @@ def remove_stale_temp_files(directory: str | os.PathLike) -> list[str]:
             os.unlink(entry.path)
         except OSError:
             continue
-        removed.append(entry.path)
+        removed.append(str(entry.path))
     return removed
 
 

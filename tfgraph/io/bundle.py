@@ -689,6 +689,7 @@ class BundleReader:
                     None, None, f"{path}; No such file or directory"
                 ) from None
             except OSError as e:
+                cls: type[errors.OpError]
                 if isinstance(e, IsADirectoryError):
                     cls = errors.FailedPreconditionError
                 elif isinstance(e, PermissionError):
@@ -831,7 +832,8 @@ class BundleReader:
             )
         # Validate every slice (bounds, dtype, shape, place in its file) and that the
         # slices add up to the whole tensor before allocating it.
-        pieces, covered = [], 0
+        pieces: list[tuple[tuple[slice, ...], Any]] = []
+        covered = 0
         for piece in entry.slices:
             if len(piece.extent) != len(shape):
                 raise self._loss(
@@ -881,11 +883,11 @@ class BundleReader:
             )
         out = np.empty(shape, dtype=object if dtype is dtypes.string else dtype.np_dtype)
         seen = np.zeros(shape, dtype=bool)
-        for index, part in pieces:
-            if seen[index].any():
+        for where, part in pieces:
+            if seen[where].any():
                 raise self._loss(f"slices of {key!r} overlap")
-            seen[index] = True
-            out[index] = self._read_entry(part, key)
+            seen[where] = True
+            out[where] = self._read_entry(part, key)
         return out
 
     def close(self) -> None:
