@@ -448,3 +448,18 @@ def test_python_int_feeds_the_dtype_cannot_hold():
             sess.run(i64, {i64: 2**64})
         with pytest.raises(ValueError, match="could not convert string to float"):
             sess.run(f32, {f32: "a"})
+
+
+def test_every_kernel_error_ends_with_the_node_as_tf_does():
+    # (kernels that name their op themselves get TF's "[[{{node ...}}]]" suffix too)
+    from tfgraph.ops import training_ops
+
+    v = tf.Variable([1.0, 2.0], name="v")
+    g = tf.placeholder(tf.float32, [None], name="g")
+    step = training_ops.apply_gradient_descent(v, 0.1, g, name="sgd")
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        with pytest.raises(tf.errors.InvalidArgumentError) as info:
+            sess.run(step, {g: [1.0, 2.0, 3.0]})
+    assert info.value.message.endswith("[[{{node sgd}}]]")
+    assert info.value.op.name == "sgd"

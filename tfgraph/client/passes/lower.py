@@ -214,9 +214,9 @@ def as_op_error(e: Exception, op) -> errors.OpError:
     if isinstance(e, errors.OpError):
         if e._op is None:
             e._op = op
-            if "[[{{node" not in e._message:
-                e._message += f"\n\t [[{{{{node {op._name}}}}}]]"
-                e.args = (e._message,)
+        if "[[{{node" not in e._message:  # (as TF ends a kernel's error message)
+            e._message += f"\n\t [[{{{{node {e._op._name}}}}}]]"
+            e.args = (e._message,)
         return e
     cls = _ERROR_CLASSES.get(type(e))
     if cls is None:
