@@ -103,6 +103,136 @@ def _expected_input_types(op_def, attrs: dict) -> list | None:
     return out
 
 
+# AttrValue oneof field -> TF's name of the attr kind; list fields -> list(kind).
+_KIND = {
+    "s": "string",
+    "i": "int",
+    "f": "float",
+    "b": "bool",
+    "type": "type",
+    "shape": "shape",
+    "tensor": "tensor",
+    "func": "func",
+    "placeholder": "placeholder",
+}
+_LIST_FIELDS = ("s", "i", "f", "b", "type", "shape", "tensor", "func")
+# TF's node names (and the op-name part of input names).
+_NODE_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_./>-]*$")
+
+
+def _attr_error(what: str, op_def, final: str) -> ValueError:
+    return ValueError(f"{what}\n\t; NodeDef: {{{{node {final}}}}}; {_op_summary(op_def)}")
+
+
+def _check_attr_value(av, decl, op_def, final: str) -> None:
+    """TF's `ValidateAttrValue`: the AttrValue's kind is the declared attr type, enums
+    are valid DataTypes, and the OpDef's allowed values and minimums hold."""
+    expected = decl.type
+    which = av.WhichOneof("value")
+    if which is None:
+        if not expected.startswith("list("):
+            raise _attr_error(
+                f"AttrValue missing value with expected type '{expected}'\n\t for attr "
+                f"'{decl.name}'",
+                op_def,
+                final,
+            )
+        kind = expected  # an empty AttrValue is an empty list
+    elif which == "list":
+        fields = [f for f in _LIST_FIELDS if len(getattr(av.list, f))]
+        if len(fields) > 1:
+            raise _attr_error(
+                f"AttrValue had value with type 'list' with more than one kind of value "
+                f"({', '.join(fields)})\n\t for attr '{decl.name}'",
+                op_def,
+                final,
+            )
+        kind = f"list({_KIND[fields[0]]})" if fields else expected
+    else:
+        kind = _KIND[which]
+    if kind != expected:
+        raise _attr_error(
+            f"AttrValue had value with type '{kind}' when '{expected}' expected\n\t for attr "
+            f"'{decl.name}'",
+            op_def,
+            final,
+        )
+    if expected in ("type", "list(type)"):
+        enums = [av.type] if expected == "type" else list(av.list.type)
+        for e in enums:
+            try:
+                dt = dtypes.as_dtype(e)
+            except TypeError:
+                raise _attr_error(
+                    f"AttrValue has invalid DataType enum: {e}\n\t for attr '{decl.name}'",
+                    op_def,
+                    final,
+                ) from None
+            if decl.allowed is not None and dt not in decl.allowed:
+                allowed = ", ".join(sorted(_cpp(a) for a in decl.allowed))
+                raise _attr_error(
+                    f"Value for attr '{decl.name}' of {_cpp(dt)} is not in the list of allowed "
+                    f"values: {allowed}",
+                    op_def,
+                    final,
+                )
+    elif expected == "string" and decl.allowed is not None and av.s not in decl.allowed:
+        allowed = ", ".join(f'"{a.decode()}"' for a in sorted(decl.allowed))
+        raise _attr_error(
+            f"Value for attr '{decl.name}' of \"{av.s.decode('utf-8', 'replace')}\" is not in "
+            f"the list of allowed values: {allowed}",
+            op_def,
+            final,
+        )
+    if decl.minimum is not None:
+        if expected == "int" and av.i < decl.minimum:
+            raise _attr_error(
+                f"Value for attr '{decl.name}' of {av.i} must be at least minimum {decl.minimum}",
+                op_def,
+                final,
+            )
+        if expected.startswith("list("):
+            n = max((len(getattr(av.list, f)) for f in _LIST_FIELDS), default=0)
+            if n < decl.minimum:
+                raise _attr_error(
+                    f"Length for attr '{decl.name}' of {n} must be at least minimum {decl.minimum}",
+                    op_def,
+                    final,
+                )
+
+
+def _tensor_attr(tensor, key: str, op_def, final: str, attrs: dict):
+    """A `tensor` attr's value. Protos TF rejects when building the graph (shapes that
+    are not fully defined or too large) raise ValueError; protos TF accepts but cannot
+    decode when the op runs (content of the wrong size, more memory than an array can
+    have) import as a placeholder of the right shape and dtype, and the reason is kept
+    in `__invalid_value` for the kernel to raise InvalidArgumentError."""
+    from tfgraph.io import tensor_proto as tp
+
+    problem = tp.check_tensor_proto(tensor)
+    if problem is None:
+        return node_def._frozen(tp.make_ndarray(tensor, truncate=True))
+    kind, message = problem
+    if kind == "graph":
+        raise ValueError(f"{message} for '{{{{node {final}}}}} = {op_def.name}[...]()'")
+    attrs["__invalid_value"] = f"Cannot parse tensor from proto: {message}"
+    return tp.placeholder_array(tensor)
+
+
+def _class_groups(av, node_name: str) -> list[bytes]:
+    """The `_class` colocation groups. TF reads them as a list of strings: an empty
+    AttrValue means none; any other kind is a TypeError (as in TF's importer)."""
+    which = av.WhichOneof("value")
+    if which is None:
+        return []
+    if which == "list" and not any(len(getattr(av.list, f)) for f in _LIST_FIELDS if f != "s"):
+        return list(av.list.s)
+    raise TypeError(
+        f"Node '{node_name}': the '_class' attr must be a list of strings (colocation "
+        f"groups), got an AttrValue with '{which}' set"
+    )
+
+
 class _Importer:
     """One `import_graph_def` call."""
 
@@ -154,6 +284,8 @@ class _Importer:
         nodes = list(self.graph_def.node)
         index: dict[str, int] = {}
         for i, n in enumerate(nodes):
+            if not _NODE_NAME.match(n.name):
+                raise ValueError(f"Node '{n.name}': Node name contains invalid characters")
             if n.name in index:
                 raise ValueError(f"Node '{n.name}' is not unique")
             index[n.name] = i
@@ -247,9 +379,18 @@ class _Importer:
                 default = strip.get(key)
                 if default is not None and av == default:
                     continue
+                if key == "_class":
+                    groups = _class_groups(av, node.name)
+                    if groups:
+                        attrs[key] = groups
+                    continue
                 value = node_def.attr_value_to_python(av)
             else:
-                value = node_def.attr_value_to_python(av, decl.type)
+                _check_attr_value(av, decl, op_def, final)
+                if decl.type == "tensor":
+                    value = _tensor_attr(av.tensor, key, op_def, final, attrs)
+                else:
+                    value = node_def.attr_value_to_python(av, decl.type)
                 if decl.type == "tensor" and key == "value":
                     self._keep_short_encoding(av.tensor, value, attrs)
             attrs[key] = value
@@ -265,7 +406,7 @@ class _Importer:
     def _keep_short_encoding(tensor_proto, value, attrs: dict) -> None:
         """A constant stored as fewer values than elements ("fill" constants) keeps
         that encoding when exported again (see node_def's `__raw_value`)."""
-        if tensor_proto.tensor_content or value.size <= 1:
+        if tensor_proto.tensor_content or value.size <= 1 or "__invalid_value" in attrs:
             return
         from tfgraph.io import tensor_proto as tp
 
@@ -459,18 +600,23 @@ class _Importer:
         return out
 
 
-def _rollback(graph: Graph, start: int, names_in_use: dict) -> None:
-    """Removes the ops added since `start` (a failed import leaves the graph as it was)."""
+def _rollback(graph: Graph, start: int, names_in_use: dict, consumers: dict) -> None:
+    """Removes the ops added since `start` (a failed import leaves the graph as it was:
+    ops, names, unique-name counters, consumers and control outputs of existing ops)."""
     added = graph._nodes[start:]
+    added_ids = {id(op) for op in added}
     for op in reversed(added):
         for t in op._inputs:
-            if op in t._consumers:
-                t._consumers.remove(op)
+            if t._op._id < start or id(t._op) not in added_ids:
+                t._consumers[:] = [c for c in t._consumers if id(c) not in added_ids]
         for c in op._control_inputs:
-            if op in c._control_outputs:
-                c._control_outputs.remove(op)
-        graph._nodes_by_name.pop(op._name, None)
+            if id(c) not in added_ids and c._control_outputs:
+                c._control_outputs = [o for o in c._control_outputs if id(o) not in added_ids]
+        if graph._nodes_by_name.get(op._name) is op:
+            del graph._nodes_by_name[op._name]
     del graph._nodes[start:]
+    for tensor, before in consumers.values():
+        tensor._consumers[:] = before
     graph._names_in_use.clear()
     graph._names_in_use.update(names_in_use)
 
@@ -495,6 +641,33 @@ def _normalize_input_map(input_map) -> dict:
             key = f"{src}:{idx}"
         out[key] = value
     return out
+
+
+def _import(graph, graph_def, input_map, return_elements, name, producer_op_list):
+    from tfgraph.framework.convert import convert_to_tensor
+
+    if name == "":
+        prefix = ""
+        if not all(isinstance(v, Tensor) for v in input_map.values()):
+            raise ValueError(
+                "tf.import_graph_def() requires a non-empty `name` if `input_map` contains "
+                "non-Tensor values. Try calling tf.convert_to_tensor() on `input_map` values "
+                "before calling tf.import_graph_def()."
+            )
+    else:
+        with graph.name_scope(name or "import") as scope:
+            prefix = scope[:-1]
+            if not all(isinstance(v, Tensor) for v in input_map.values()):
+                with graph.name_scope("_inputs"):
+                    input_map = {k: convert_to_tensor(v) for k, v in input_map.items()}
+    for key, value in input_map.items():
+        if key.startswith("^") and isinstance(value, Operation) and value.graph is graph:
+            continue
+        if not isinstance(value, Tensor) or value.graph is not graph:
+            raise ValueError(f"input_map value for {key!r} must be a Tensor of the default graph")
+    importer = _Importer(graph, graph_def, input_map, prefix, producer_op_list)
+    importer.run()
+    return None if return_elements is None else importer.return_elements(return_elements)
 
 
 def import_graph_def(
@@ -539,39 +712,19 @@ def import_graph_def(
             )
         return_elements = [x.decode() if isinstance(x, bytes) else x for x in return_elements]
     graph = get_default_graph()
-    from tfgraph.framework.convert import convert_to_tensor
-
-    if name == "":
-        prefix = ""
-        if not all(isinstance(v, Tensor) for v in input_map.values()):
-            raise ValueError(
-                "tf.import_graph_def() requires a non-empty `name` if `input_map` contains "
-                "non-Tensor values. Try calling tf.convert_to_tensor() on `input_map` values "
-                "before calling tf.import_graph_def()."
-            )
-    else:
-        with graph.name_scope(name or "import") as scope:
-            prefix = scope[:-1]
-            if not all(isinstance(v, Tensor) for v in input_map.values()):
-                with graph.name_scope("_inputs"):
-                    input_map = {k: convert_to_tensor(v) for k, v in input_map.items()}
-    for key, value in input_map.items():
-        if key.startswith("^") and isinstance(value, Operation) and value.graph is graph:
-            continue
-        if not isinstance(value, Tensor) or value.graph is not graph:
-            raise ValueError(f"input_map value for {key!r} must be a Tensor of the default graph")
-    importer = _Importer(graph, graph_def, input_map, prefix, producer_op_list)
-    start = len(graph._nodes)
-    names_in_use = dict(graph._names_in_use)
     with graph._lock:
+        # Snapshot for the rollback: ops, unique-name counters (before the import
+        # scope takes its name) and the consumers of the tensors input_map feeds in.
+        start = len(graph._nodes)
+        names_in_use = dict(graph._names_in_use)
+        consumers = {
+            id(v): (v, list(v._consumers)) for v in input_map.values() if isinstance(v, Tensor)
+        }
         try:
-            importer.run()
-            result = None if return_elements is None else importer.return_elements(return_elements)
-        except errors.OpError:
-            _rollback(graph, start, names_in_use)
-            raise
-        except (ValueError, TypeError, KeyError) as e:
-            _rollback(graph, start, names_in_use)
+            result = _import(graph, graph_def, input_map, return_elements, name, producer_op_list)
+        except BaseException as e:
+            # All or nothing, whatever the failure (MemoryError, KeyboardInterrupt too).
+            _rollback(graph, start, names_in_use, consumers)
             if isinstance(e, KeyError):
                 raise ValueError(str(e)) from None
             raise

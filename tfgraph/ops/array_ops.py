@@ -82,6 +82,15 @@ def _const_shape(op):
 
 def _const_kernel(op, ctx):
     value = op._attrs["value"]
+    invalid = op._attrs.get("__invalid_value")  # an imported proto TF cannot parse
+    if invalid is not None:
+
+        def kernel():
+            raise errors.InvalidArgumentError(
+                None, op, invalid + f"\n\t [[{{{{node {op.name}}}}}]]"
+            )
+
+        return kernel
     return lambda: value
 
 

@@ -142,7 +142,7 @@ def constant_value(tensor, partial: bool = False, _depth: int = 0):
     op = tensor._op
     t = op._type
     if t == "Const":
-        return op._attrs["value"]
+        return op._attrs["value"] if "__invalid_value" not in op._attrs else None
     if t == "Shape":
         dims = op._inputs[0]._shape._dims
         if dims is not None and None not in dims:
