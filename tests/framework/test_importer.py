@@ -528,3 +528,45 @@ def test_malformed_input_names_are_rejected(inp):
     gd = _base_graph_def()
     _node(gd, "y").input[0] = inp
     assert f"Node 'y': Unknown input node '{inp}'" in _import_error(gd)
+
+
+def _timed_import_error(gd):
+    import time
+
+    start = time.perf_counter()
+    message = _import_error(gd)
+    assert time.perf_counter() - start < 2.0
+    return message
+
+
+def test_huge_output_count_attrs_fail_fast():
+    # TF 2.21: ValueError from the shape function in well under a second.
+    gd = _base_graph_def()
+    _node(gd, "s").attr["num_split"].i = 10**7
+    assert "Dimension size must be evenly divisible by 10000000 but is 2" in (
+        _timed_import_error(gd)
+    )
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.zeros([2, 2], name="x")
+        tf.unstack(x, num=2, name="u")
+        v = tf.split(x, [1, 1], name="v")
+        assert v[0].op.type == "SplitV"
+    gd = g.as_graph_def()
+    _node(gd, "u").attr["num"].i = 10**7
+    assert "Dimension must be 10000000 but is 2" in _timed_import_error(gd)
+    gd = g.as_graph_def()
+    _node(gd, "v").attr["num_split"].i = 10**7
+    assert "Length of size_splits should be equal to num_split" in _timed_import_error(gd)
+
+
+def test_huge_input_count_attr_fails_fast():
+    g = tf.Graph()
+    with g.as_default():
+        a = tf.constant(1.0, name="a")
+        tf.add_n([a, a], name="n")
+    gd = g.as_graph_def()
+    _node(gd, "n").attr["N"].i = 10**9
+    assert "NodeDef expected inputs '1000000000' do not match 2 inputs specified" in (
+        _timed_import_error(gd)
+    )

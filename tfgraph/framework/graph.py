@@ -35,6 +35,8 @@ __all__ = [
     "reset_default_graph",
 ]
 
+# Ops with more outputs than this run their shape rule before their outputs are made.
+_LAZY_OUTPUTS = 1024
 _VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
 _VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")
 
@@ -443,7 +445,17 @@ class Graph:
                 name = self.unique_name(name)
             if name in self._nodes_by_name:
                 raise ValueError(f"Duplicate node name in graph: '{name}'")
-            op = Operation(self, op_def, name, inputs, attrs, output_dtypes, len(self._nodes))
+            if len(output_dtypes) > _LAZY_OUTPUTS:
+                # An attr asks for many outputs (Split num_split, Unpack num, ...): check
+                # the op's shape rule before making them, so a wrong count fails fast.
+                op = Operation(self, op_def, name, inputs, attrs, (), len(self._nodes))
+                shapes = op_def.shape(op) if op_def.shape is not None else ()
+                op._outputs = [Tensor(op, i, dt) for i, dt in enumerate(output_dtypes)]
+            else:
+                op = Operation(self, op_def, name, inputs, attrs, output_dtypes, len(self._nodes))
+                # The shape rule runs before the op is linked into the graph: when it
+                # raises, no consumer or control edge points at an op that is not there.
+                shapes = op_def.shape(op) if op_def.shape is not None else ()
             state = self._state
             # Control dependencies (not added when an input was made in the same block).
             if state.control_stack:
@@ -487,11 +499,9 @@ class Graph:
                     if colo._device:
                         op._device = colo._device
                 attrs["_class"] = sorted(set(groups))
-            if op_def.shape is not None:
-                shapes = op_def.shape(op)
-                for t, s in zip(op._outputs, shapes):
-                    if s is not None:
-                        t._shape = s if s.__class__ is TensorShape else TensorShape(s)
+            for t, s in zip(op._outputs, shapes):
+                if s is not None:
+                    t._shape = s if s.__class__ is TensorShape else TensorShape(s)
             self._nodes_by_name[name] = op
             self._nodes.append(op)
         if state.cf_context is not None:

@@ -85,22 +85,29 @@ def _op_summary(op_def) -> str:
     )
 
 
-def _expected_input_types(op_def, attrs: dict) -> list | None:
-    """The declared dtype of each flat input (None where it cannot be known yet)."""
+def _expected_input_types(op_def, attrs: dict, limit: int) -> list | int | None:
+    """The declared dtype of each flat input (None where it cannot be known yet), or
+    just the number of inputs the attrs declare when that is more than `limit` (an
+    attr such as N=10**9 does not build a list that long)."""
     out: list = []
+    count = 0
     for arg in op_def.inputs:
         if arg.type_list_attr is not None:
             types = attrs.get(arg.type_list_attr)
             if types is None:
                 return None
-            out.extend((t, arg.is_ref) for t in types)
+            count += len(types)
+            if count <= limit:
+                out.extend((t, arg.is_ref) for t in types)
             continue
         dt = arg.dtype if arg.dtype is not None else attrs.get(arg.type_attr)
         n = attrs.get(arg.number_attr) if arg.number_attr is not None else 1
         if n is None:
             return None
-        out.extend([(dt, arg.is_ref)] * n)
-    return out
+        count += n
+        if count <= limit:
+            out.extend([(dt, arg.is_ref)] * n)
+    return out if count <= limit else count
 
 
 # AttrValue oneof field -> TF's name of the attr kind; list fields -> list(kind).
@@ -463,12 +470,13 @@ class _Importer:
         return data, control
 
     def _check_input_types(self, op_def, attrs: dict, inputs: list[Tensor], final: str) -> None:
-        expected = _expected_input_types(op_def, attrs)
+        expected = _expected_input_types(op_def, attrs, len(inputs))
         if expected is None:
             return
-        if len(expected) != len(inputs):
+        n_expected = expected if isinstance(expected, int) else len(expected)
+        if n_expected != len(inputs):
             raise ValueError(
-                f"NodeDef expected inputs '{len(expected)}' do not match {len(inputs)} inputs "
+                f"NodeDef expected inputs '{n_expected}' do not match {len(inputs)} inputs "
                 f"specified; {_op_summary(op_def)}; NodeDef: {{{{node {final}}}}}"
             )
         for i, ((dt, is_ref), t) in enumerate(zip(expected, inputs)):
