@@ -570,3 +570,51 @@ def test_huge_input_count_attr_fails_fast():
     assert "NodeDef expected inputs '1000000000' do not match 2 inputs specified" in (
         _timed_import_error(gd)
     )
+
+
+def test_reference_types_in_type_attrs_are_rejected():
+    # TF 2.21: ValueError "AttrValue must not have reference type value of float_ref".
+    gd = _base_graph_def()
+    _node(gd, "y").attr["T"].type = tf.float32._as_ref.as_datatype_enum
+    message = _import_error(gd)
+    assert "AttrValue must not have reference type value of float_ref" in message
+    assert "for attr 'T'" in message
+
+
+def test_undeclared_attrs_are_kept_even_when_undecodable():
+    # TF 2.21 imports attrs the op does not declare without reading them.
+    gd = _base_graph_def()
+    _node(gd, "y").attr["foo"].type = 0  # DT_INVALID
+    _node(gd, "y").attr["_bar"].tensor.dtype = 21  # DT_VARIANT
+    g = tf.Graph()
+    with g.as_default():
+        tf.import_graph_def(gd, name="")
+        exported = _node(g.as_graph_def(), "y")
+        assert exported.attr["foo"] == _node(gd, "y").attr["foo"]
+        assert exported.attr["_bar"] == _node(gd, "y").attr["_bar"]
+
+
+def test_const_value_of_another_dtype_is_rejected():
+    # TF's Const kernel rejects this and TF's shape inference aborts the process when a
+    # consumer evaluates it; tfgraph refuses it at import.
+    gd = _base_graph_def()
+    _node(gd, "s/split_dim").attr["value"].tensor.dtype = tf.float32.as_datatype_enum
+    assert "Type mismatch between value (float) and dtype (int32)" in _import_error(gd)
+
+
+def test_shape_tensor_of_absurd_length_is_an_internal_error():
+    # TF 2.21: InternalError "Cannot create a tensor with 1000000000000 dimensions".
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.zeros([2, 2], name="x")
+        tf.reshape(x, [4], name="r")
+    gd = g.as_graph_def()
+    t = _node(gd, "r/shape").attr["value"].tensor
+    t.ClearField("tensor_content")
+    t.tensor_shape.dim[0].size = 10**12
+    t.int_val[:] = [4]
+    g = tf.Graph()
+    with g.as_default():
+        with pytest.raises(errors.InternalError, match="Cannot create a tensor with 1000000000000"):
+            tf.import_graph_def(gd, name="")
+        assert g.get_operations() == []

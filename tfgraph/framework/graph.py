@@ -886,10 +886,41 @@ def _infer_attrs(op_def, inputs: list[Tensor], attrs: dict, op_name: str) -> lis
         if arg.is_ref:
             dt = dt._ref
         if arg.number_attr is not None:
-            out.extend([dt] * attrs[arg.number_attr])
+            n = attrs[arg.number_attr]
+            if n > _LAZY_OUTPUTS:
+                # Described, not built: the shape rule checks such a count first.
+                return _OutputDtypes(op_def, attrs)
+            out.extend([dt] * n)
         else:
             out.append(dt)
     return out
+
+
+class _OutputDtypes:
+    """The output dtypes of an op with a huge output count from an attr (a sequence
+    made only when iterated, after the op's shape rule accepted the count)."""
+
+    __slots__ = ("_segments",)
+
+    def __init__(self, op_def, attrs: dict) -> None:
+        self._segments: list[tuple[dtypes.DType, int]] = []
+        for arg in op_def.outputs:
+            if arg.type_list_attr is not None:
+                self._segments.extend((t, 1) for t in attrs[arg.type_list_attr])
+                continue
+            dt = arg.dtype if arg.dtype is not None else attrs[arg.type_attr]
+            if arg.is_ref:
+                dt = dt._ref
+            n = attrs[arg.number_attr] if arg.number_attr is not None else 1
+            self._segments.append((dt, n))
+
+    def __len__(self) -> int:
+        return sum(n for _, n in self._segments)
+
+    def __iter__(self):
+        for dt, n in self._segments:
+            for _ in range(n):
+                yield dt
 
 
 # -- the default graph ---------------------------------------------------------------------

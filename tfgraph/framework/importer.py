@@ -175,6 +175,13 @@ def _check_attr_value(av, decl, op_def, final: str) -> None:
                     op_def,
                     final,
                 ) from None
+            if dt.is_ref_dtype:
+                raise _attr_error(
+                    f"AttrValue must not have reference type value of {_cpp(dt)}\n\t for attr "
+                    f"'{decl.name}'",
+                    op_def,
+                    final,
+                )
             if decl.allowed is not None and dt not in decl.allowed:
                 allowed = ", ".join(sorted(_cpp(a) for a in decl.allowed))
                 raise _attr_error(
@@ -391,7 +398,15 @@ class _Importer:
                     if groups:
                         attrs[key] = groups
                     continue
-                value = node_def.attr_value_to_python(av)
+                try:
+                    value = node_def.attr_value_to_python(av)
+                except (TypeError, ValueError):
+                    # An attr the op does not declare, which TF keeps without reading
+                    # it (e.g. an invalid DataType enum): kept as the AttrValue itself.
+                    from tfgraph import proto
+
+                    value = proto.AttrValue()
+                    value.CopyFrom(av)
             else:
                 _check_attr_value(av, decl, op_def, final)
                 if decl.type == "tensor":
@@ -407,6 +422,24 @@ class _Importer:
                     f"NodeDef missing attr '{decl.name}' from {_op_summary(op_def)}; NodeDef: "
                     f"{{{{node {final}}}}}"
                 )
+        dtype = attrs.get("dtype")
+        if (
+            "value" in op_def.attrs
+            and op_def.attrs["value"].type == "tensor"
+            and isinstance(dtype, dtypes.DType)
+            and node.attr["value"].tensor.dtype != dtype.as_datatype_enum
+        ):
+            # TF's Const kernel rejects this, and TF's shape inference aborts the
+            # process when a consumer evaluates such a constant: refuse it here.
+            got = node.attr["value"].tensor.dtype
+            try:
+                got = _cpp(dtypes.as_dtype(got))
+            except TypeError:
+                pass
+            raise ValueError(
+                f"Type mismatch between value ({got}) and dtype ({_cpp(dtype)}) for attr "
+                f"'value'; NodeDef: {{{{node {final}}}}}; {_op_summary(op_def)}"
+            )
         return attrs
 
     @staticmethod

@@ -50,6 +50,8 @@ def _infer_attr_type(value) -> str:
         return "shape"
     if isinstance(value, np.ndarray):
         return "tensor"
+    if isinstance(value, _proto().AttrValue):
+        return "raw"  # an undeclared attr imported as it was (see importer)
     if isinstance(value, (list, tuple)):
         if not value:
             return "list(string)"
@@ -78,6 +80,9 @@ def attr_value_from_python(value, attr_type: str, op=None):
     """An `AttrValue` proto for `value` of TF attr type `attr_type`."""
     proto = _proto()
     av = proto.AttrValue()
+    if attr_type == "raw":
+        av.CopyFrom(value)
+        return av
     if attr_type.startswith("list("):
         inner = attr_type[5:-1]
         lst = av.list

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tfgraph import errors
 from tfgraph.framework.tensor_shape import TensorShape
 
 __all__ = [
@@ -265,8 +266,18 @@ def constant_value_as_shape(tensor) -> TensorShape:
                 step = int(bounds[2].reshape(-1)[0])
                 return TensorShape._from_tuple(prev[begin:end:step])
     if shape._dims is not None and len(shape._dims) == 1 and shape._dims[0] is not None:
+        if shape._dims[0] > _MAX_RANK:  # e.g. an imported shape constant of 10**12 entries
+            raise errors.InternalError(
+                None,
+                None,
+                f"Cannot create a tensor with {shape._dims[0]} dimensions, as these would be "
+                f"more than maximum of {_MAX_RANK}",
+            )
         return TensorShape._from_tuple((None,) * shape._dims[0])
     return UNKNOWN
+
+
+_MAX_RANK = 33554432  # TF's shape inference limit on the rank a shape tensor may give
 
 
 def merge_shapes(a: TensorShape, b: TensorShape, op) -> TensorShape:
