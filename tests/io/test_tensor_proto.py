@@ -384,3 +384,10 @@ def test_make_ndarray_wraps_out_of_range_small_ints():
     t.tensor_shape.dim.add().size = 2
     t.int_val.extend([300, -1])
     np.testing.assert_array_equal(make_ndarray(t), np.array([44, -1], np.int8))
+
+
+def test_bfloat16_from_float64_rounds_once():
+    # TF 2.21 encodes 1.00390625000001 (float64) as bfloat16 0x3f81: rounded once,
+    # not via a float32 tie (which would give 0x3f80).
+    bits = bfloat16_bits(np.array([1.00390625000001, 1.00390625, -1.00390625000001, 1e300]))
+    assert [hex(b) for b in bits] == ["0x3f81", "0x3f80", "0xbf81", "0x7f80"]

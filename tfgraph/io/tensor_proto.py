@@ -120,19 +120,36 @@ def bfloat16_bits(values: Any) -> np.ndarray:
     """bfloat16 bit patterns (uint16) of `values`, rounding to nearest-even like TF.
 
     Values already of tfgraph's bfloat16 numpy dtype are taken as they are; anything
-    else goes through float32 first (as TF does), NaN becomes the quiet NaN 0x7FC0
+    else goes through float32 first (float64 rounded to odd there, so the result is
+    float64 rounded once to bfloat16, as TF gives), NaN becomes the quiet NaN 0x7FC0
     (sign kept).
     """
     arr = np.asarray(values)
     if arr.dtype == dtypes.bfloat16.np_dtype:
         return arr.view(np.uint16)
-    f32 = np.asarray(arr, dtype=np.float32)
+    if arr.dtype == np.float64:
+        f32 = _float32_round_to_odd(arr)
+    else:
+        f32 = np.asarray(arr, dtype=np.float32)
     bits = f32.view(np.uint32).astype(np.uint64)
     rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
     nan = np.isnan(f32)
     if nan.any():
         rounded = np.where(nan, ((bits >> 16) & 0x8000) | 0x7FC0, rounded)
     return rounded.astype(np.uint16)
+
+
+def _float32_round_to_odd(f64: np.ndarray) -> np.ndarray:
+    """float64 -> float32 truncated toward zero, with the lowest mantissa bit set when
+    inexact: rounding that to bfloat16 equals rounding the float64 directly."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        f32 = np.asarray(f64, dtype=np.float32)
+        finite = np.isfinite(f32)
+        away = finite & (np.abs(f32.astype(np.float64)) > np.abs(f64))
+        f32 = np.where(away, np.nextafter(f32, np.float32(0)), f32).astype(np.float32)
+        inexact = finite & (f32.astype(np.float64) != f64)
+    bits = np.ascontiguousarray(f32).view(np.uint32) | inexact.astype(np.uint32)
+    return bits.view(np.float32)
 
 
 def _bits_to_bfloat16(bits: np.ndarray) -> np.ndarray:
