@@ -37,7 +37,7 @@ IMPORT_ERRORS = (ValueError, TypeError, errors.OpError)
 
 # TFGRAPH_FUZZ_EXAMPLES=5000 (and TFGRAPH_FUZZ_RANDOM=1) for a longer hunt by hand.
 SETTINGS = settings(
-    max_examples=int(os.environ.get("TFGRAPH_FUZZ_EXAMPLES", "250")),
+    max_examples=int(os.environ.get("TFGRAPH_FUZZ_EXAMPLES", "800")),
     deadline=datetime.timedelta(seconds=3),
     derandomize=not os.environ.get("TFGRAPH_FUZZ_RANDOM"),
     database=None,
