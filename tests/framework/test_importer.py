@@ -618,3 +618,13 @@ def test_shape_tensor_of_absurd_length_is_an_internal_error():
         with pytest.raises(errors.InternalError, match="Cannot create a tensor with 1000000000000"):
             tf.import_graph_def(gd, name="")
         assert g.get_operations() == []
+
+
+@pytest.mark.parametrize("dim", [np.zeros([0], np.int32), np.zeros([2], np.int32)])
+def test_expand_dims_with_a_dim_that_is_not_one_value(dim):
+    # Found by the importer fuzz (an imported empty Const as ExpandDims' dim gave an
+    # IndexError). TF 2.21: ValueError "'dim' input must be a tensor with a single value".
+    g = tf.Graph()
+    with g.as_default():
+        with pytest.raises(ValueError, match="'dim' input must be a tensor with a single value"):
+            tf.expand_dims(tf.constant([1, 2]), dim)

@@ -677,6 +677,8 @@ def _normalize_axis(axis: int, rank: int, op_name: str) -> int:
 def _expand_dims_shape(op):
     dims = op._inputs[0]._shape._dims
     axis = constant_value(op._inputs[1])
+    if axis is not None and np.size(axis) != 1:
+        raise common_shapes.shape_error(op, "'dim' input must be a tensor with a single value")
     if dims is None or axis is None:
         return [UNKNOWN]
     a = _normalize_axis(int(np.reshape(axis, -1)[0]), len(dims) + 1, op.name)
