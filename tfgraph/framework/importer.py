@@ -10,8 +10,17 @@ tensors (and `^name` control inputs) of the GraphDef by tensors of this graph,
 graph's device functions, ops without inputs get the enclosing control
 dependencies, and `return_elements` picks ops ("name") and tensors ("name:0").
 
-Import is all-or-nothing: when any node cannot be imported, the ops already added
-are removed again before the error (ValueError, with TF's message) is raised.
+Nodes are checked as TF's importer checks them: node names (TF's node-name
+characters), input names, every attr value's kind against the OpDef's declared attr
+type (and the OpDef's allowed values and minimums), and constants' TensorProtos
+without decoding them first (shapes that are not fully defined or overflow are
+ValueErrors; protos TF only fails to parse at run time, content of the wrong size or
+too large to allocate, import and their Const raises InvalidArgumentError when run).
+
+Import is all-or-nothing: whatever the failure (ValueError or TypeError with TF's
+message, an OpError from a shape rule, but also MemoryError or KeyboardInterrupt),
+the ops already added are removed and the graph's unique-name counters and the
+consumers of `input_map` tensors are restored before the exception propagates.
 """
 
 from __future__ import annotations
@@ -79,7 +88,10 @@ def _op_summary(op_def) -> str:
 
     ins = ", ".join(arg(a) for a in op_def.inputs)
     outs = ", ".join(arg(a) for a in op_def.outputs)
-    attrs = "; ".join(f"attr={a.name}:{a.type}" for a in op_def.attrs.values())
+    attrs = "; ".join(
+        f"attr={a.name}:{a.type}" + (f",min={a.minimum}" if a.minimum is not None else "")
+        for a in op_def.attrs.values()
+    )
     return (
         f"Op<name={op_def.name}; signature={ins} -> {outs}" + (f"; {attrs}" if attrs else "") + ">"
     )
@@ -737,10 +749,15 @@ def import_graph_def(
         The list of `return_elements` objects, or None.
 
     Raises:
-        TypeError: bad argument types.
-        ValueError: a node cannot be imported (unknown op type, unknown input, type
-            mismatch, ...), or `input_map` / `return_elements` names nodes that do
-            not exist. Nothing is added to the graph then.
+        TypeError: bad argument types, or a `_class` attr that is not a list of
+            strings (as in TF).
+        ValueError: a node cannot be imported (unknown op type, invalid node or
+            input name, unknown input, attr of the wrong kind or not allowed, type
+            mismatch, shape error, ...), or `input_map` / `return_elements` names
+            nodes that do not exist.
+        OpError: what a shape rule raises as TF does (e.g. InternalError for a
+            shape tensor of absurd length).
+        In every case nothing is added to the graph.
     """
     graph_def = _as_graph_def(graph_def)
     input_map = _normalize_input_map(input_map)
