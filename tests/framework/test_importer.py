@@ -479,6 +479,8 @@ def test_undecodable_constants_import_and_fail_when_run(shape, content, float_va
             _const_graph_def(shape, content, float_val), name="", return_elements=["c:0"]
         )
         assert c.shape.as_list() == shape
+        # Exported (and read back) as the proto it was.
+        assert g.as_graph_def().node[0] == _const_graph_def(shape, content, float_val).node[0]
         with tf.Session() as sess:
             with pytest.raises(errors.InvalidArgumentError, match="Cannot parse tensor from proto"):
                 sess.run(c)
@@ -586,12 +588,14 @@ def test_undeclared_attrs_are_kept_even_when_undecodable():
     gd = _base_graph_def()
     _node(gd, "y").attr["foo"].type = 0  # DT_INVALID
     _node(gd, "y").attr["_bar"].tensor.dtype = 21  # DT_VARIANT
+    _node(gd, "y").attr["_empty"].Clear()
+    _node(gd, "y").attr["_f"].func.name = "f"
     g = tf.Graph()
     with g.as_default():
         tf.import_graph_def(gd, name="")
         exported = _node(g.as_graph_def(), "y")
-        assert exported.attr["foo"] == _node(gd, "y").attr["foo"]
-        assert exported.attr["_bar"] == _node(gd, "y").attr["_bar"]
+        for key in ("foo", "_bar", "_empty", "_f"):
+            assert exported.attr[key] == _node(gd, "y").attr[key]
 
 
 def test_const_value_of_another_dtype_is_rejected():

@@ -11,9 +11,10 @@ imported into a graph that already holds an op. Then:
   tfgraph does not know). Anything else (AttributeError, IndexError, MemoryError,
   numpy errors, ...) is a bug. A failed import must leave the graph exactly as it
   was: the same ops, unique-name counters and consumers.
-* A successful import is run (every output of the imported ops, in one `Session.run`,
-  when all their static shapes are known and small); running may only raise
-  `OpError` subclasses, as TF's session does.
+* A successful import can be exported again (`as_graph_def`) and is run (every
+  output of the imported ops, in one `Session.run`, when all their static shapes
+  are known and small); running may only raise `OpError` subclasses, as TF's
+  session does.
 * Bytes that do not parse as a GraphDef raise protobuf's DecodeError from
   `GraphDef.FromString`, as with TF's proto class; such cases are not imported.
 """
@@ -187,6 +188,8 @@ def _check_import(serialized: bytes) -> None:
             assert keep.consumers() == []
             return
         _count("imported")
+        exported = g.as_graph_def()  # an imported graph can always be exported again
+        assert len(exported.node) == len(g.get_operations())
         fetches = [t for op in g.get_operations()[len(ops_before) :] for t in op.outputs]
         fetches = [t for t in fetches if t.dtype.base_dtype not in (tf.resource, tf.variant)]
         if not fetches:

@@ -242,6 +242,9 @@ def _tensor_attr(tensor, key: str, op_def, final: str, attrs: dict):
     if kind == "graph":
         raise ValueError(f"{message} for '{{{{node {final}}}}} = {op_def.name}[...]()'")
     attrs["__invalid_value"] = f"Cannot parse tensor from proto: {message}"
+    original = tensor.__class__()
+    original.CopyFrom(tensor)
+    attrs["__tensor_proto"] = original  # exported and returned by get_attr as it was
     return tp.placeholder_array(tensor)
 
 
@@ -411,10 +414,17 @@ class _Importer:
                         attrs[key] = groups
                     continue
                 try:
-                    value = node_def.attr_value_to_python(av)
+                    value = (
+                        None
+                        if av.WhichOneof("value") in (None, "func", "placeholder")
+                        else node_def.attr_value_to_python(av)
+                    )
                 except (TypeError, ValueError):
+                    value = None
+                if value is None:
                     # An attr the op does not declare, which TF keeps without reading
-                    # it (e.g. an invalid DataType enum): kept as the AttrValue itself.
+                    # it (empty, a function, an invalid DataType enum, ...): kept as the
+                    # AttrValue itself, so that it is exported as it was.
                     from tfgraph import proto
 
                     value = proto.AttrValue()

@@ -65,6 +65,10 @@ def _attr_type(op, name: str, value) -> str:
 
 
 def _tensor_value_proto(op, value):
+    if op is not None and "__tensor_proto" in op._attrs:  # an imported proto kept as is
+        out = op._attrs["__tensor_proto"].__class__()
+        out.CopyFrom(op._attrs["__tensor_proto"])
+        return out
     raw = op._attrs.get("__raw_value") if op is not None else None
     if raw is not None:
         return _tensor_proto().make_tensor_proto(
