@@ -7,6 +7,7 @@ import pytest
 
 import tfgraph as tf
 from tfgraph import errors
+from tfgraph.io.tensor_proto import make_tensor_proto
 from tfgraph.proto import text_format
 
 CONST = """
@@ -590,12 +591,14 @@ def test_undeclared_attrs_are_kept_even_when_undecodable():
     _node(gd, "y").attr["_bar"].tensor.dtype = 21  # DT_VARIANT
     _node(gd, "y").attr["_empty"].Clear()
     _node(gd, "y").attr["_f"].func.name = "f"
+    _node(gd, "x").attr["T"].tensor.CopyFrom(make_tensor_proto(b""))  # not Const's dtype
     g = tf.Graph()
     with g.as_default():
         tf.import_graph_def(gd, name="")
         exported = _node(g.as_graph_def(), "y")
         for key in ("foo", "_bar", "_empty", "_f"):
             assert exported.attr[key] == _node(gd, "y").attr[key]
+        assert _node(g.as_graph_def(), "x").attr["T"] == _node(gd, "x").attr["T"]
 
 
 def test_const_value_of_another_dtype_is_rejected():

@@ -416,15 +416,16 @@ class _Importer:
                 try:
                     value = (
                         None
-                        if av.WhichOneof("value") in (None, "func", "placeholder")
+                        if av.WhichOneof("value") in (None, "func", "placeholder", "tensor")
+                        or len(av.list.tensor)
                         else node_def.attr_value_to_python(av)
                     )
                 except (TypeError, ValueError):
                     value = None
                 if value is None:
                     # An attr the op does not declare, which TF keeps without reading
-                    # it (empty, a function, an invalid DataType enum, ...): kept as the
-                    # AttrValue itself, so that it is exported as it was.
+                    # it (empty, a function, a tensor, an invalid DataType enum, ...):
+                    # kept as the AttrValue itself, so that it is exported as it was.
                     from tfgraph import proto
 
                     value = proto.AttrValue()
