@@ -301,3 +301,29 @@ def test_empty_name_with_default_opens_the_root_scope():
             assert s == ""
         with tf.name_scope(None, "dflt") as s:
             assert s == "outer/dflt/"
+
+
+@pytest.mark.parametrize(
+    ("build", "phrase"),
+    [
+        (lambda x: tf.split(x, 10**7), "Dimension size must be evenly divisible by 10000000"),
+        (lambda x: tf.unstack(x, num=10**7), "Dimension must be 10000000 but is 2"),
+        (lambda x: tf.split(x, 3), "Dimension size must be evenly divisible by 3 but is 2"),
+    ],
+)
+def test_failing_shape_rule_adds_nothing_and_fails_fast(build, phrase):
+    # A huge output count from an attr is checked before the outputs are made (TF:
+    # ValueError in well under a second), and a failed op leaves no consumer edge.
+    import time
+
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.zeros([2, 2])
+        before = g.get_operations()
+        start = time.perf_counter()
+        with pytest.raises(ValueError, match=phrase):
+            build(x)
+        assert time.perf_counter() - start < 2.0
+        assert x.consumers() == []
+        assert [op for op in g.get_operations() if op.type in ("Split", "Unpack")] == []
+        assert before == g.get_operations()[: len(before)]

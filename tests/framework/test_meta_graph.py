@@ -277,3 +277,25 @@ def test_tf_variable_defs_round_trip_to_identical_bytes():
             for raw in meta.collection_def[key].bytes_list.value:
                 v = tf.Variable.from_proto(proto.VariableDef.FromString(raw))
                 assert v.to_proto().SerializeToString() == raw, v.name
+
+
+def test_failed_meta_graph_import_leaves_the_graph_as_before():
+    # A collection naming a node the graph does not have fails after the graph was
+    # imported: the ops, names and collections are rolled back.
+    g = tf.Graph()
+    with g.as_default():
+        v = tf.Variable(1.0, name="v")
+        tf.add_to_collection("mine", v.op)
+    mgd = tf.train.export_meta_graph(graph=g)
+    mgd.collection_def["mine"].node_list.value.append("no_such_node")
+    target = tf.Graph()
+    with target.as_default():
+        a = tf.constant(1.0, name="a")
+        tf.add_to_collection("things", a)
+        names = dict(target._names_in_use)
+        with pytest.raises((KeyError, ValueError)):
+            tf.train.import_meta_graph(mgd, import_scope="imp")
+        assert target.get_operations() == [a.op]
+        assert target.get_all_collection_keys() == ["things"]
+        assert target.get_collection("things") == [a]
+        assert target._names_in_use == names

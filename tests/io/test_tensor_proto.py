@@ -336,3 +336,58 @@ def inspect_source(fn):
     import inspect
 
     return inspect.getsource(fn)
+
+
+# -- malformed protos: sizes are checked before anything is allocated ---------------------
+def _float_proto(shape, content=None, float_val=()):
+    t = proto.TensorProto(dtype=dtypes.float32.as_datatype_enum)
+    for d in shape:
+        t.tensor_shape.dim.add().size = d
+    if content is not None:
+        t.tensor_content = content
+    t.float_val.extend(float_val)
+    return t
+
+
+@pytest.mark.parametrize(
+    ("shape", "content", "float_val", "phrase"),
+    [
+        ([2**40, 2**40], None, (), "too large (more than 2**63 - 1 entries)"),
+        ([2**40, 2**40], None, (1.0,), "too large (more than 2**63 - 1 entries)"),
+        ([10**12], None, (1.0,), "more than the"),  # would need 4 TB
+        ([10**12], None, (), "more than the"),
+        ([2], b"abcde", (), "tensor_content of 5 bytes does not hold the 2 elements"),
+        ([3], b"abcdefgh", (), "tensor_content of 8 bytes does not hold the 3 elements"),
+        ([1], b"abcdefgh", (), "tensor_content of 8 bytes does not hold the 1 elements"),
+        ([2], None, (1.0, 2.0, 3.0), "holds 3 values for 2 elements"),
+        ([-1], None, (1.0,), "unknown shape"),
+    ],
+)
+def test_make_ndarray_rejects_malformed_protos_before_allocating(shape, content, float_val, phrase):
+    # TF's make_ndarray raises ValueError (or MemoryError / numpy errors) for these;
+    # tfgraph raises ValueError with a message saying what is wrong, without allocating.
+    with pytest.raises(ValueError) as info:
+        make_ndarray(_float_proto(shape, content, float_val))
+    assert phrase in str(info.value)
+
+
+def test_make_ndarray_unknown_dtype_enum_is_a_type_error():
+    # TF: TypeError "Cannot convert the argument `type_value`: 999 to a TensorFlow DType."
+    t = proto.TensorProto()
+    t.dtype = 999
+    with pytest.raises(TypeError, match="999"):
+        make_ndarray(t)
+
+
+def test_make_ndarray_wraps_out_of_range_small_ints():
+    t = proto.TensorProto(dtype=dtypes.int8.as_datatype_enum)
+    t.tensor_shape.dim.add().size = 2
+    t.int_val.extend([300, -1])
+    np.testing.assert_array_equal(make_ndarray(t), np.array([44, -1], np.int8))
+
+
+def test_bfloat16_from_float64_rounds_once():
+    # TF 2.21 encodes 1.00390625000001 (float64) as bfloat16 0x3f81: rounded once,
+    # not via a float32 tie (which would give 0x3f80).
+    bits = bfloat16_bits(np.array([1.00390625000001, 1.00390625, -1.00390625000001, 1e300]))
+    assert [hex(b) for b in bits] == ["0x3f81", "0x3f80", "0xbf81", "0x7f80"]

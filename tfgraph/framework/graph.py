@@ -35,6 +35,8 @@ __all__ = [
     "reset_default_graph",
 ]
 
+# Ops with more outputs than this run their shape rule before their outputs are made.
+_LAZY_OUTPUTS = 1024
 _VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
 _VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")
 
@@ -444,7 +446,17 @@ class Graph:
                 name = self.unique_name(name)
             if name in self._nodes_by_name:
                 raise ValueError(f"Duplicate node name in graph: '{name}'")
-            op = Operation(self, op_def, name, inputs, attrs, output_dtypes, len(self._nodes))
+            if len(output_dtypes) > _LAZY_OUTPUTS:
+                # An attr asks for many outputs (Split num_split, Unpack num, ...): check
+                # the op's shape rule before making them, so a wrong count fails fast.
+                op = Operation(self, op_def, name, inputs, attrs, (), len(self._nodes))
+                shapes = op_def.shape(op) if op_def.shape is not None else ()
+                op._outputs = [Tensor(op, i, dt) for i, dt in enumerate(output_dtypes)]
+            else:
+                op = Operation(self, op_def, name, inputs, attrs, output_dtypes, len(self._nodes))
+                # The shape rule runs before the op is linked into the graph: when it
+                # raises, no consumer or control edge points at an op that is not there.
+                shapes = op_def.shape(op) if op_def.shape is not None else ()
             state = self._state
             # Control dependencies (not added when an input was made in the same block).
             if state.control_stack:
@@ -488,11 +500,9 @@ class Graph:
                     if colo._device:
                         op._device = colo._device
                 attrs["_class"] = sorted(set(groups))
-            if op_def.shape is not None:
-                shapes = op_def.shape(op)
-                for t, s in zip(op._outputs, shapes):
-                    if s is not None:
-                        t._shape = s if s.__class__ is TensorShape else TensorShape(s)
+            for t, s in zip(op._outputs, shapes):
+                if s is not None:
+                    t._shape = s if s.__class__ is TensorShape else TensorShape(s)
             self._nodes_by_name[name] = op
             self._nodes.append(op)
         if state.cf_context is not None:
@@ -785,7 +795,9 @@ def _type_error_allowed(op_def, arg, dtype: dtypes.DType, allowed) -> TypeError:
 _FIXED_ARGS: dict = {}  # OpDef -> its number of non-list input arguments
 
 
-def _infer_attrs(op_def, inputs: list[Tensor], attrs: dict, op_name: str) -> list[dtypes.DType]:
+def _infer_attrs(
+    op_def, inputs: list[Tensor], attrs: dict, op_name: str
+) -> list[dtypes.DType] | _OutputDtypes:
     """Fills type/number attrs from `inputs` and defaults from the OpDef; checks input
     types; returns the output dtypes."""
     n_inputs = len(inputs)
@@ -877,10 +889,41 @@ def _infer_attrs(op_def, inputs: list[Tensor], attrs: dict, op_name: str) -> lis
         if arg.is_ref:
             dt = dt._ref
         if arg.number_attr is not None:
-            out.extend([dt] * attrs[arg.number_attr])
+            n = attrs[arg.number_attr]
+            if n > _LAZY_OUTPUTS:
+                # Described, not built: the shape rule checks such a count first.
+                return _OutputDtypes(op_def, attrs)
+            out.extend([dt] * n)
         else:
             out.append(dt)
     return out
+
+
+class _OutputDtypes:
+    """The output dtypes of an op with a huge output count from an attr (a sequence
+    made only when iterated, after the op's shape rule accepted the count)."""
+
+    __slots__ = ("_segments",)
+
+    def __init__(self, op_def, attrs: dict) -> None:
+        self._segments: list[tuple[dtypes.DType, int]] = []
+        for arg in op_def.outputs:
+            if arg.type_list_attr is not None:
+                self._segments.extend((t, 1) for t in attrs[arg.type_list_attr])
+                continue
+            dt = arg.dtype if arg.dtype is not None else attrs[arg.type_attr]
+            if arg.is_ref:
+                dt = dt._ref
+            n = attrs[arg.number_attr] if arg.number_attr is not None else 1
+            self._segments.append((dt, n))
+
+    def __len__(self) -> int:
+        return sum(n for _, n in self._segments)
+
+    def __iter__(self):
+        for dt, n in self._segments:
+            for _ in range(n):
+                yield dt
 
 
 # -- the default graph ---------------------------------------------------------------------

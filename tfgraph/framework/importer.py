@@ -10,8 +10,17 @@ tensors (and `^name` control inputs) of the GraphDef by tensors of this graph,
 graph's device functions, ops without inputs get the enclosing control
 dependencies, and `return_elements` picks ops ("name") and tensors ("name:0").
 
-Import is all-or-nothing: when any node cannot be imported, the ops already added
-are removed again before the error (ValueError, with TF's message) is raised.
+Nodes are checked as TF's importer checks them: node names (TF's node-name
+characters), input names, every attr value's kind against the OpDef's declared attr
+type (and the OpDef's allowed values and minimums), and constants' TensorProtos
+without decoding them first (shapes that are not fully defined or overflow are
+ValueErrors; protos TF only fails to parse at run time, content of the wrong size or
+too large to allocate, import and their Const raises InvalidArgumentError when run).
+
+Import is all-or-nothing: whatever the failure (ValueError or TypeError with TF's
+message, an OpError from a shape rule, but also MemoryError or KeyboardInterrupt),
+the ops already added are removed and the graph's unique-name counters and the
+consumers of `input_map` tensors are restored before the exception propagates.
 """
 
 from __future__ import annotations
@@ -79,28 +88,188 @@ def _op_summary(op_def) -> str:
 
     ins = ", ".join(arg(a) for a in op_def.inputs)
     outs = ", ".join(arg(a) for a in op_def.outputs)
-    attrs = "; ".join(f"attr={a.name}:{a.type}" for a in op_def.attrs.values())
+    attrs = "; ".join(
+        f"attr={a.name}:{a.type}" + (f",min={a.minimum}" if a.minimum is not None else "")
+        for a in op_def.attrs.values()
+    )
     return (
         f"Op<name={op_def.name}; signature={ins} -> {outs}" + (f"; {attrs}" if attrs else "") + ">"
     )
 
 
-def _expected_input_types(op_def, attrs: dict) -> list | None:
-    """The declared dtype of each flat input (None where it cannot be known yet)."""
+def _expected_input_types(op_def, attrs: dict, limit: int) -> list | int | None:
+    """The declared dtype of each flat input (None where it cannot be known yet), or
+    just the number of inputs the attrs declare when that is more than `limit` (an
+    attr such as N=10**9 does not build a list that long)."""
     out: list = []
+    count = 0
     for arg in op_def.inputs:
         if arg.type_list_attr is not None:
             types = attrs.get(arg.type_list_attr)
             if types is None:
                 return None
-            out.extend((t, arg.is_ref) for t in types)
+            count += len(types)
+            if count <= limit:
+                out.extend((t, arg.is_ref) for t in types)
             continue
         dt = arg.dtype if arg.dtype is not None else attrs.get(arg.type_attr)
         n = attrs.get(arg.number_attr) if arg.number_attr is not None else 1
         if n is None:
             return None
-        out.extend([(dt, arg.is_ref)] * n)
-    return out
+        count += n
+        if count <= limit:
+            out.extend([(dt, arg.is_ref)] * n)
+    return out if count <= limit else count
+
+
+# AttrValue oneof field -> TF's name of the attr kind; list fields -> list(kind).
+_KIND = {
+    "s": "string",
+    "i": "int",
+    "f": "float",
+    "b": "bool",
+    "type": "type",
+    "shape": "shape",
+    "tensor": "tensor",
+    "func": "func",
+    "placeholder": "placeholder",
+}
+_LIST_FIELDS = ("s", "i", "f", "b", "type", "shape", "tensor", "func")
+# TF's node names (and the op-name part of input names).
+_NODE_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_./>-]*$")
+
+
+def _attr_error(what: str, op_def, final: str) -> ValueError:
+    return ValueError(f"{what}\n\t; NodeDef: {{{{node {final}}}}}; {_op_summary(op_def)}")
+
+
+def _check_attr_value(av, decl, op_def, final: str) -> None:
+    """TF's `ValidateAttrValue`: the AttrValue's kind is the declared attr type, enums
+    are valid DataTypes, and the OpDef's allowed values and minimums hold."""
+    expected = decl.type
+    which = av.WhichOneof("value")
+    if which is None:
+        if not expected.startswith("list("):
+            raise _attr_error(
+                f"AttrValue missing value with expected type '{expected}'\n\t for attr "
+                f"'{decl.name}'",
+                op_def,
+                final,
+            )
+        kind = expected  # an empty AttrValue is an empty list
+    elif which == "list":
+        fields = [f for f in _LIST_FIELDS if len(getattr(av.list, f))]
+        if len(fields) > 1:
+            raise _attr_error(
+                f"AttrValue had value with type 'list' with more than one kind of value "
+                f"({', '.join(fields)})\n\t for attr '{decl.name}'",
+                op_def,
+                final,
+            )
+        if fields:
+            kind = f"list({_KIND[fields[0]]})"
+        elif expected.startswith("list("):
+            kind = expected  # (an empty list suits any list type)
+        else:  # (TF reads an empty list as no value at all)
+            raise _attr_error(
+                f"AttrValue missing value with expected type '{expected}'\n\t for attr "
+                f"'{decl.name}'",
+                op_def,
+                final,
+            )
+    else:
+        kind = _KIND[which]
+    if kind != expected:
+        raise _attr_error(
+            f"AttrValue had value with type '{kind}' when '{expected}' expected\n\t for attr "
+            f"'{decl.name}'",
+            op_def,
+            final,
+        )
+    if expected in ("type", "list(type)"):
+        enums = [av.type] if expected == "type" else list(av.list.type)
+        for e in enums:
+            try:
+                dt = dtypes.as_dtype(e)
+            except TypeError:
+                raise _attr_error(
+                    f"AttrValue has invalid DataType enum: {e}\n\t for attr '{decl.name}'",
+                    op_def,
+                    final,
+                ) from None
+            if dt.is_ref_dtype:
+                raise _attr_error(
+                    f"AttrValue must not have reference type value of {_cpp(dt)}\n\t for attr "
+                    f"'{decl.name}'",
+                    op_def,
+                    final,
+                )
+            if decl.allowed is not None and dt not in decl.allowed:
+                allowed = ", ".join(sorted(_cpp(a) for a in decl.allowed))
+                raise _attr_error(
+                    f"Value for attr '{decl.name}' of {_cpp(dt)} is not in the list of allowed "
+                    f"values: {allowed}",
+                    op_def,
+                    final,
+                )
+    elif expected == "string" and decl.allowed is not None and av.s not in decl.allowed:
+        allowed = ", ".join(f'"{a.decode()}"' for a in sorted(decl.allowed))
+        raise _attr_error(
+            f"Value for attr '{decl.name}' of \"{av.s.decode('utf-8', 'replace')}\" is not in "
+            f"the list of allowed values: {allowed}",
+            op_def,
+            final,
+        )
+    if decl.minimum is not None:
+        if expected == "int" and av.i < decl.minimum:
+            raise _attr_error(
+                f"Value for attr '{decl.name}' of {av.i} must be at least minimum {decl.minimum}",
+                op_def,
+                final,
+            )
+        if expected.startswith("list("):
+            n = max((len(getattr(av.list, f)) for f in _LIST_FIELDS), default=0)
+            if n < decl.minimum:
+                raise _attr_error(
+                    f"Length for attr '{decl.name}' of {n} must be at least minimum {decl.minimum}",
+                    op_def,
+                    final,
+                )
+
+
+def _tensor_attr(tensor, key: str, op_def, final: str, attrs: dict):
+    """A `tensor` attr's value. Protos TF rejects when building the graph (shapes that
+    are not fully defined or too large) raise ValueError; protos TF accepts but cannot
+    decode when the op runs (content of the wrong size, more memory than an array can
+    have) import as a placeholder of the right shape and dtype, and the reason is kept
+    in `__invalid_value` for the kernel to raise InvalidArgumentError."""
+    from tfgraph.io import tensor_proto as tp
+
+    problem = tp.check_tensor_proto(tensor)
+    if problem is None:
+        return node_def._frozen(tp.make_ndarray(tensor, truncate=True))
+    kind, message = problem
+    if kind == "graph":
+        raise ValueError(f"{message} for '{{{{node {final}}}}} = {op_def.name}[...]()'")
+    attrs["__invalid_value"] = f"Cannot parse tensor from proto: {message}"
+    original = tensor.__class__()
+    original.CopyFrom(tensor)
+    attrs["__tensor_proto"] = original  # exported and returned by get_attr as it was
+    return tp.placeholder_array(tensor)
+
+
+def _class_groups(av, node_name: str) -> list[bytes]:
+    """The `_class` colocation groups. TF reads them as a list of strings: an empty
+    AttrValue means none; any other kind is a TypeError (as in TF's importer)."""
+    which = av.WhichOneof("value")
+    if which is None:
+        return []
+    if which == "list" and not any(len(getattr(av.list, f)) for f in _LIST_FIELDS if f != "s"):
+        return list(av.list.s)
+    raise TypeError(
+        f"Node '{node_name}': the '_class' attr must be a list of strings (colocation "
+        f"groups), got an AttrValue with '{which}' set"
+    )
 
 
 def _is_back_edge(node, source) -> bool:
@@ -166,6 +335,8 @@ class _Importer:
         nodes = list(self.graph_def.node)
         index: dict[str, int] = {}
         for i, n in enumerate(nodes):
+            if not _NODE_NAME.match(n.name):
+                raise ValueError(f"Node '{n.name}': Node name contains invalid characters")
             if n.name in index:
                 raise ValueError(f"Node '{n.name}' is not unique")
             index[n.name] = i
@@ -261,9 +432,34 @@ class _Importer:
                 default = strip.get(key)
                 if default is not None and av == default:
                     continue
-                value = node_def.attr_value_to_python(av)
+                if key == "_class":
+                    groups = _class_groups(av, node.name)
+                    if groups:
+                        attrs[key] = groups
+                    continue
+                try:
+                    value = (
+                        None
+                        if av.WhichOneof("value") in (None, "func", "placeholder", "tensor")
+                        or len(av.list.tensor)
+                        else node_def.attr_value_to_python(av)
+                    )
+                except (TypeError, ValueError):
+                    value = None
+                if value is None:
+                    # An attr the op does not declare, which TF keeps without reading
+                    # it (empty, a function, a tensor, an invalid DataType enum, ...):
+                    # kept as the AttrValue itself, so that it is exported as it was.
+                    from tfgraph import proto
+
+                    value = proto.AttrValue()
+                    value.CopyFrom(av)
             else:
-                value = node_def.attr_value_to_python(av, decl.type)
+                _check_attr_value(av, decl, op_def, final)
+                if decl.type == "tensor":
+                    value = _tensor_attr(av.tensor, key, op_def, final, attrs)
+                else:
+                    value = node_def.attr_value_to_python(av, decl.type)
                 if decl.type == "tensor" and key == "value":
                     self._keep_short_encoding(av.tensor, value, attrs)
             attrs[key] = value
@@ -273,13 +469,31 @@ class _Importer:
                     f"NodeDef missing attr '{decl.name}' from {_op_summary(op_def)}; NodeDef: "
                     f"{{{{node {final}}}}}"
                 )
+        dtype = attrs.get("dtype")
+        if (
+            "value" in op_def.attrs
+            and op_def.attrs["value"].type == "tensor"
+            and isinstance(dtype, dtypes.DType)
+            and node.attr["value"].tensor.dtype != dtype.as_datatype_enum
+        ):
+            # TF's Const kernel rejects this, and TF's shape inference aborts the
+            # process when a consumer evaluates such a constant: refuse it here.
+            got = node.attr["value"].tensor.dtype
+            try:
+                got = _cpp(dtypes.as_dtype(got))
+            except TypeError:
+                pass
+            raise ValueError(
+                f"Type mismatch between value ({got}) and dtype ({_cpp(dtype)}) for attr "
+                f"'value'; NodeDef: {{{{node {final}}}}}; {_op_summary(op_def)}"
+            )
         return attrs
 
     @staticmethod
     def _keep_short_encoding(tensor_proto, value, attrs: dict) -> None:
         """A constant stored as fewer values than elements ("fill" constants) keeps
         that encoding when exported again (see node_def's `__raw_value`)."""
-        if tensor_proto.tensor_content or value.size <= 1:
+        if tensor_proto.tensor_content or value.size <= 1 or "__invalid_value" in attrs:
             return
         from tfgraph.io import tensor_proto as tp
 
@@ -342,12 +556,13 @@ class _Importer:
         return data, control
 
     def _check_input_types(self, op_def, attrs: dict, inputs: list[Tensor], final: str) -> None:
-        expected = _expected_input_types(op_def, attrs)
+        expected = _expected_input_types(op_def, attrs, len(inputs))
         if expected is None:
             return
-        if len(expected) != len(inputs):
+        n_expected = expected if isinstance(expected, int) else len(expected)
+        if isinstance(expected, int) or n_expected != len(inputs):
             raise ValueError(
-                f"NodeDef expected inputs '{len(expected)}' do not match {len(inputs)} inputs "
+                f"NodeDef expected inputs '{n_expected}' do not match {len(inputs)} inputs "
                 f"specified; {_op_summary(op_def)}; NodeDef: {{{{node {final}}}}}"
             )
         for i, ((dt, is_ref), t) in enumerate(zip(expected, inputs)):
@@ -482,18 +697,23 @@ class _Importer:
         return out
 
 
-def _rollback(graph: Graph, start: int, names_in_use: dict) -> None:
-    """Removes the ops added since `start` (a failed import leaves the graph as it was)."""
+def _rollback(graph: Graph, start: int, names_in_use: dict, consumers: dict) -> None:
+    """Removes the ops added since `start` (a failed import leaves the graph as it was:
+    ops, names, unique-name counters, consumers and control outputs of existing ops)."""
     added = graph._nodes[start:]
+    added_ids = {id(op) for op in added}
     for op in reversed(added):
         for t in op._inputs:
-            if op in t._consumers:
-                t._consumers.remove(op)
+            if t._op._id < start or id(t._op) not in added_ids:
+                t._consumers[:] = [c for c in t._consumers if id(c) not in added_ids]
         for c in op._control_inputs:
-            if op in c._control_outputs:
-                c._control_outputs.remove(op)  # type: ignore[union-attr]  # a list: it holds op
-        graph._nodes_by_name.pop(op._name, None)
+            if id(c) not in added_ids and c._control_outputs:
+                c._control_outputs = [o for o in c._control_outputs if id(o) not in added_ids]
+        if graph._nodes_by_name.get(op._name) is op:
+            del graph._nodes_by_name[op._name]
     del graph._nodes[start:]
+    for tensor, before in consumers.values():
+        tensor._consumers[:] = before
     graph._names_in_use.clear()
     graph._names_in_use.update(names_in_use)
 
@@ -518,6 +738,33 @@ def _normalize_input_map(input_map) -> dict:
             key = f"{src}:{idx}"
         out[key] = value
     return out
+
+
+def _import(graph, graph_def, input_map, return_elements, name, producer_op_list):
+    from tfgraph.framework.convert import convert_to_tensor
+
+    if name == "":
+        prefix = ""
+        if not all(isinstance(v, Tensor) for v in input_map.values()):
+            raise ValueError(
+                "tf.import_graph_def() requires a non-empty `name` if `input_map` contains "
+                "non-Tensor values. Try calling tf.convert_to_tensor() on `input_map` values "
+                "before calling tf.import_graph_def()."
+            )
+    else:
+        with graph.name_scope(name or "import") as scope:
+            prefix = scope[:-1]
+            if not all(isinstance(v, Tensor) for v in input_map.values()):
+                with graph.name_scope("_inputs"):
+                    input_map = {k: convert_to_tensor(v) for k, v in input_map.items()}
+    for key, value in input_map.items():
+        if key.startswith("^") and isinstance(value, Operation) and value.graph is graph:
+            continue
+        if not isinstance(value, Tensor) or value.graph is not graph:
+            raise ValueError(f"input_map value for {key!r} must be a Tensor of the default graph")
+    importer = _Importer(graph, graph_def, input_map, prefix, producer_op_list)
+    importer.run()
+    return None if return_elements is None else importer.return_elements(return_elements)
 
 
 def import_graph_def(
@@ -546,10 +793,15 @@ def import_graph_def(
         The list of `return_elements` objects, or None.
 
     Raises:
-        TypeError: bad argument types.
-        ValueError: a node cannot be imported (unknown op type, unknown input, type
-            mismatch, ...), or `input_map` / `return_elements` names nodes that do
-            not exist. Nothing is added to the graph then.
+        TypeError: bad argument types, or a `_class` attr that is not a list of
+            strings (as in TF).
+        ValueError: a node cannot be imported (unknown op type, invalid node or
+            input name, unknown input, attr of the wrong kind or not allowed, type
+            mismatch, shape error, ...), or `input_map` / `return_elements` names
+            nodes that do not exist.
+        OpError: what a shape rule raises as TF does (e.g. InternalError for a
+            shape tensor of absurd length).
+        In every case nothing is added to the graph.
     """
     graph_def = _as_graph_def(graph_def)
     input_map = _normalize_input_map(input_map)
@@ -562,39 +814,19 @@ def import_graph_def(
             )
         return_elements = [x.decode() if isinstance(x, bytes) else x for x in return_elements]
     graph = get_default_graph()
-    from tfgraph.framework.convert import convert_to_tensor
-
-    if name == "":
-        prefix = ""
-        if not all(isinstance(v, Tensor) for v in input_map.values()):
-            raise ValueError(
-                "tf.import_graph_def() requires a non-empty `name` if `input_map` contains "
-                "non-Tensor values. Try calling tf.convert_to_tensor() on `input_map` values "
-                "before calling tf.import_graph_def()."
-            )
-    else:
-        with graph.name_scope(name or "import") as scope:
-            prefix = scope[:-1]
-            if not all(isinstance(v, Tensor) for v in input_map.values()):
-                with graph.name_scope("_inputs"):
-                    input_map = {k: convert_to_tensor(v) for k, v in input_map.items()}
-    for key, value in input_map.items():
-        if key.startswith("^") and isinstance(value, Operation) and value.graph is graph:
-            continue
-        if not isinstance(value, Tensor) or value.graph is not graph:
-            raise ValueError(f"input_map value for {key!r} must be a Tensor of the default graph")
-    importer = _Importer(graph, graph_def, input_map, prefix, producer_op_list)
-    start = len(graph._nodes)
-    names_in_use = dict(graph._names_in_use)
     with graph._lock:
+        # Snapshot for the rollback: ops, unique-name counters (before the import
+        # scope takes its name) and the consumers of the tensors input_map feeds in.
+        start = len(graph._nodes)
+        names_in_use = dict(graph._names_in_use)
+        consumers = {
+            id(v): (v, list(v._consumers)) for v in input_map.values() if isinstance(v, Tensor)
+        }
         try:
-            importer.run()
-            result = None if return_elements is None else importer.return_elements(return_elements)
-        except errors.OpError:
-            _rollback(graph, start, names_in_use)
-            raise
-        except (ValueError, TypeError, KeyError) as e:
-            _rollback(graph, start, names_in_use)
+            result = _import(graph, graph_def, input_map, return_elements, name, producer_op_list)
+        except BaseException as e:
+            # All or nothing, whatever the failure (MemoryError, KeyboardInterrupt too).
+            _rollback(graph, start, names_in_use, consumers)
             if isinstance(e, KeyError):
                 raise ValueError(str(e)) from None
             raise

@@ -519,8 +519,6 @@ def import_scoped_meta_graph_with_return_elements(
     Raises:
         ValueError: if the graph has unbound inputs not given in `input_map`.
     """
-    from tfgraph.framework.importer import import_graph_def
-
     proto = _proto()
     if isinstance(meta_graph_or_file, proto.MetaGraphDef):
         mgd = meta_graph_or_file
@@ -552,31 +550,66 @@ def import_scoped_meta_graph_with_return_elements(
             for node in input_graph_def.node:
                 node.device = ""
         scope = graph.unique_name(import_scope or "", mark_as_used=False)
-        returned = import_graph_def(
-            input_graph_def,
-            name=import_scope or scope,
-            input_map=input_map,
-            producer_op_list=producer_op_list,
-            return_elements=return_elements,
+        # All or nothing: a collection that cannot be restored removes the imported ops
+        # again and leaves the collections and names as they were.
+        start = len(graph._nodes)
+        names_in_use = dict(graph._names_in_use)
+        saved_collections = {k: list(v) for k, v in graph._collections.items()}
+        try:
+            var_list, returned = _import_and_restore(
+                graph, mgd, input_graph_def, import_scope, scope, input_map,
+                producer_op_list, return_elements, unbound_inputs_col_name,
+                restore_collections_predicate,
+            )  # fmt: skip
+        except BaseException:
+            from tfgraph.framework.importer import _rollback
+
+            _rollback(graph, start, names_in_use, {})
+            graph._collections.clear()
+            graph._collections.update(saved_collections)
+            raise
+    return var_list, returned
+
+
+def _import_and_restore(
+    graph,
+    mgd,
+    input_graph_def,
+    import_scope,
+    scope,
+    input_map,
+    producer_op_list,
+    return_elements,
+    unbound_inputs_col_name,
+    restore_collections_predicate,
+):
+    from tfgraph.framework.importer import import_graph_def
+
+    returned = import_graph_def(
+        input_graph_def,
+        name=import_scope or scope,
+        input_map=input_map,
+        producer_op_list=producer_op_list,
+        return_elements=return_elements,
+    )
+    tf_version = mgd.meta_info_def.tensorflow_version
+    have_trainable = not tf_version or _version_at_least_1_9(tf_version)
+    collections = []
+    if GraphKeys.TRAINABLE_VARIABLES in mgd.collection_def:
+        collections.append(
+            (GraphKeys.TRAINABLE_VARIABLES, mgd.collection_def[GraphKeys.TRAINABLE_VARIABLES])
         )
-        tf_version = mgd.meta_info_def.tensorflow_version
-        have_trainable = not tf_version or _version_at_least_1_9(tf_version)
-        collections = []
-        if GraphKeys.TRAINABLE_VARIABLES in mgd.collection_def:
-            collections.append(
-                (GraphKeys.TRAINABLE_VARIABLES, mgd.collection_def[GraphKeys.TRAINABLE_VARIABLES])
-            )
-        for key, col in sorted(mgd.collection_def.items()):
-            if key != GraphKeys.TRAINABLE_VARIABLES:
-                collections.append((key, col))
-        variable_objects: dict[bytes, object] = {}
-        for key, col in collections:
-            if key == unbound_inputs_col_name or not restore_collections_predicate(key):
-                continue
-            _restore_collection(graph, key, col, scope, variable_objects, have_trainable)
-        var_list = {}
-        for v in graph.get_collection(GraphKeys.GLOBAL_VARIABLES, scope=scope):
-            var_list[strip_name_scope(v.name, scope)] = v
+    for key, col in sorted(mgd.collection_def.items()):
+        if key != GraphKeys.TRAINABLE_VARIABLES:
+            collections.append((key, col))
+    variable_objects: dict[bytes, object] = {}
+    for key, col in collections:
+        if key == unbound_inputs_col_name or not restore_collections_predicate(key):
+            continue
+        _restore_collection(graph, key, col, scope, variable_objects, have_trainable)
+    var_list = {}
+    for v in graph.get_collection(GraphKeys.GLOBAL_VARIABLES, scope=scope):
+        var_list[strip_name_scope(v.name, scope)] = v
     return var_list, returned
 
 

@@ -50,6 +50,8 @@ def _infer_attr_type(value) -> str:
         return "shape"
     if isinstance(value, np.ndarray):
         return "tensor"
+    if isinstance(value, _proto().AttrValue):
+        return "raw"  # an undeclared attr imported as it was (see importer)
     if isinstance(value, (list, tuple)):
         if not value:
             return "list(string)"
@@ -63,6 +65,10 @@ def _attr_type(op, name: str, value) -> str:
 
 
 def _tensor_value_proto(op, value):
+    if op is not None and "__tensor_proto" in op._attrs:  # an imported proto kept as is
+        out = op._attrs["__tensor_proto"].__class__()
+        out.CopyFrom(op._attrs["__tensor_proto"])
+        return out
     raw = op._attrs.get("__raw_value") if op is not None else None
     if raw is not None:
         return _tensor_proto().make_tensor_proto(
@@ -78,6 +84,9 @@ def attr_value_from_python(value, attr_type: str, op=None):
     """An `AttrValue` proto for `value` of TF attr type `attr_type`."""
     proto = _proto()
     av = proto.AttrValue()
+    if attr_type == "raw":
+        av.CopyFrom(value)
+        return av
     if attr_type.startswith("list("):
         inner = attr_type[5:-1]
         lst = av.list

@@ -7,6 +7,7 @@ operator overloads; the functions behind them are registered by `tfgraph.ops` mo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from tfgraph.framework import default_session, dtypes
@@ -249,7 +250,7 @@ class Operation:
         name: str,
         inputs: list[Tensor],
         attrs: dict[str, Any],
-        output_dtypes: list[dtypes.DType],
+        output_dtypes: Iterable[dtypes.DType],
         op_id: int,
     ) -> None:
         self._graph = graph

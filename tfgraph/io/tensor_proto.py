@@ -26,8 +26,10 @@ from tfgraph.framework import dtypes
 
 __all__ = [
     "bfloat16_bits",
+    "check_tensor_proto",
     "make_ndarray",
     "make_tensor_proto",
+    "placeholder_array",
     "shape_from_proto",
     "shape_to_proto",
 ]
@@ -351,37 +353,129 @@ def _append_values(tensor: Any, flat: np.ndarray, dtype: dtypes.DType) -> None:
 # Decoding
 
 
-def make_ndarray(tensor: Any) -> np.ndarray:
+# Decoding a proto that needs more bytes than this raises instead of allocating (a
+# GraphDef can declare any shape; TF fails such constants when it runs them).
+MAX_DECODE_BYTES = 1 << 34
+
+_INT64_MAX = (1 << 63) - 1
+
+
+def _dims_text(tensor: Any) -> str:
+    shape = tensor.tensor_shape
+    if shape.unknown_rank:
+        return "<unknown>"
+    return "[" + ",".join("?" if d.size == -1 else str(d.size) for d in shape.dim) + "]"
+
+
+def _element_count(tensor: Any) -> int:
+    n = 1
+    for d in tensor.tensor_shape.dim:
+        n *= d.size
+    return n
+
+
+def check_tensor_proto(tensor: Any) -> tuple[str, str] | None:
+    """What is wrong with a `TensorProto`, checked without decoding it.
+
+    Returns None when `make_ndarray(tensor, truncate=True)` can decode it, else
+    `(kind, message)`: kind "graph" for protos TF rejects when a graph is built
+    (unsupported dtype, shape not fully defined, more than 2**63 - 1 elements) and
+    "run" for protos TF only fails to parse when the op runs (`tensor_content` of the
+    wrong size, too large to allocate).
+    """
+    try:
+        dtype = dtypes.as_dtype(tensor.dtype).base_dtype if tensor.dtype else None
+    except TypeError:
+        dtype = None
+    if dtype not in _SUPPORTED:
+        name = (
+            proto.DataType.Name(tensor.dtype)
+            if tensor.dtype in proto.DataType.values()
+            else (str(tensor.dtype))
+        )
+        return "graph", f"Tensor of dtype {name} is not supported"
+    shape = tensor.tensor_shape
+    if shape.unknown_rank or any(d.size < 0 for d in shape.dim):
+        return "graph", f"Shape {_dims_text(tensor)} is not fully defined"
+    n = _element_count(tensor)
+    if n > _INT64_MAX:
+        return "graph", f"Shape {_dims_text(tensor)} is too large (more than 2**63 - 1 entries)"
+    itemsize = 8 if dtype is dtypes.string else dtype.np_dtype.itemsize
+    if n * itemsize > _INT64_MAX:
+        return "graph", f"Shape {_dims_text(tensor)} is too large to be represented"
+    content = tensor.tensor_content
+    if content and dtype is not dtypes.string and len(content) != n * itemsize:
+        return "run", (
+            f"tensor_content of {len(content)} bytes does not hold the {n} elements of "
+            f"{dtype.name} its shape {_dims_text(tensor)} needs ({n * itemsize} bytes)"
+        )
+    if n * itemsize > MAX_DECODE_BYTES:
+        return "run", (
+            f"a tensor of shape {_dims_text(tensor)} and dtype {dtype.name} needs "
+            f"{n * itemsize} bytes, more than the {MAX_DECODE_BYTES} bytes allowed"
+        )
+    return None
+
+
+def placeholder_array(tensor: Any) -> np.ndarray:
+    """A read-only zero array (no memory of its own) with the shape and dtype a proto
+    declares, for protos that `check_tensor_proto` says fail only at run time."""
+    dtype = dtypes.as_dtype(tensor.dtype).base_dtype
+    zero = np.array(b"" if dtype is dtypes.string else 0, dtype=dtype.np_dtype)
+    dims = [d.size for d in tensor.tensor_shape.dim]
+    return np.broadcast_to(zero, dims)
+
+
+def make_ndarray(tensor: Any, truncate: bool = False) -> np.ndarray:
     """Decodes a `TensorProto` into a numpy array (a fresh, writable copy).
+
+    Sizes are checked before anything is allocated.
+
+    Args:
+        tensor: the `TensorProto`.
+        truncate: ignore values beyond the element count (as TF's C++ decoder, used
+            for imported constants, does) instead of raising.
 
     Raises:
         TypeError: for dtypes tfgraph cannot represent (resource, variant, ...).
-        ValueError: for an unknown shape, content of the wrong size, or more
-            values than elements.
+        ValueError: for an unknown shape, an element count that overflows, content of
+            the wrong size, more values than elements, or a tensor too large to decode.
     """
-    dtype = dtypes.as_dtype(tensor.dtype).base_dtype if tensor.dtype else None
+    try:
+        dtype = dtypes.as_dtype(tensor.dtype).base_dtype if tensor.dtype else None
+    except TypeError:
+        dtype = None
     if dtype not in _SUPPORTED:
-        raise TypeError(f"Unsupported tensor dtype {proto.DataType.Name(tensor.dtype)}")
-    dims = shape_from_proto(tensor.tensor_shape)
-    if dims is None or any(d is None for d in dims):
-        raise ValueError("Cannot make an ndarray for a tensor with an unknown shape.")
-    n = int(np.prod(dims, dtype=np.int64))  # type: ignore[arg-type]  # no None (checked above)
+        name = (
+            proto.DataType.Name(tensor.dtype)
+            if tensor.dtype in proto.DataType.values()
+            else str(tensor.dtype)
+        )
+        raise TypeError(f"Unsupported tensor dtype {name}")
+    problem = check_tensor_proto(tensor)
+    if problem is not None:
+        message = problem[1]
+        if "not fully defined" in message:
+            message = "Cannot make an ndarray for a tensor with an unknown shape: " + message
+        raise ValueError(message)
+    dims = [int(d.size) for d in tensor.tensor_shape.dim]
+    n = _element_count(tensor)
 
     if tensor.tensor_content and dtype is not dtypes.string:
         np_dt = dtype.np_dtype
         if dtype is dtypes.bfloat16:
             raw = np.frombuffer(tensor.tensor_content, dtype="<u2")
-        else:
-            raw = np.frombuffer(tensor.tensor_content, dtype=np_dt.newbyteorder("<"))
-        if raw.size != n:
-            raise ValueError(
-                f"tensor_content holds {raw.size} elements, but the shape {dims} needs {n}."
-            )
-        if dtype is dtypes.bfloat16:
             return _bits_to_bfloat16(raw).reshape(dims)
+        raw = np.frombuffer(tensor.tensor_content, dtype=np_dt.newbyteorder("<"))
         return raw.astype(np_dt).reshape(dims)
 
     field = getattr(tensor, _VALUE_FIELD[dtype])
+    per = 2 if dtype.is_complex else 1
+    k = len(field) // per
+    if k > n:
+        if not truncate:
+            raise ValueError(f"Tensor proto holds {k} values for {n} elements.")
+        field = field[: n * per]
     if dtype is dtypes.string:
         values = np.empty(len(field), dtype=object)
         values[:] = list(field)
@@ -396,7 +490,11 @@ def make_ndarray(tensor: Any) -> np.ndarray:
     if dtype is dtypes.bfloat16:
         bits = _fill(np.asarray(field, dtype=np.int64).astype(np.uint16), n, 0)
         return _bits_to_bfloat16(bits).reshape(dims)
-    values = np.asarray(field, dtype=dtype.np_dtype)
+    if dtype.is_integer and dtype.np_dtype.itemsize < 8:
+        with np.errstate(over="ignore"):
+            values = np.asarray(field, dtype=np.int64).astype(dtype.np_dtype)  # wraps, as TF
+    else:
+        values = np.asarray(field, dtype=dtype.np_dtype)
     return _fill(values, n, 0).reshape(dims)
 
 

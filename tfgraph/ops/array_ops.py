@@ -83,6 +83,15 @@ def _const_shape(op):
 
 def _const_kernel(op, ctx):
     value = op._attrs["value"]
+    invalid = op._attrs.get("__invalid_value")  # an imported proto TF cannot parse
+    if invalid is not None:
+
+        def kernel():
+            raise errors.InvalidArgumentError(
+                None, op, invalid + f"\n\t [[{{{{node {op.name}}}}}]]"
+            )
+
+        return kernel
     return lambda: value
 
 
@@ -758,6 +767,8 @@ def _normalize_axis(axis: int, rank: int, op_name: str) -> int:
 def _expand_dims_shape(op):
     dims = op._inputs[0]._shape._dims
     axis = constant_value(op._inputs[1])
+    if axis is not None and np.size(axis) != 1:
+        raise common_shapes.shape_error(op, "'dim' input must be a tensor with a single value")
     if dims is None or axis is None:
         return [UNKNOWN]
     a = _normalize_axis(int(np.reshape(axis, -1)[0]), len(dims) + 1, op.name)

@@ -213,7 +213,7 @@ def constant_value(tensor, partial: bool = False, _depth: int = 0):
     op = tensor._op
     t = op._type
     if t == "Const":
-        return op._attrs["value"]
+        return op._attrs["value"] if "__invalid_value" not in op._attrs else None
     if t == "Shape":
         dims = op._inputs[0]._shape._dims
         if dims is not None and None not in dims:
@@ -336,8 +336,18 @@ def constant_value_as_shape(tensor) -> TensorShape:
                 step = int(bounds[2].reshape(-1)[0])
                 return TensorShape._from_tuple(prev[begin:end:step])
     if shape._dims is not None and len(shape._dims) == 1 and shape._dims[0] is not None:
+        if shape._dims[0] > _MAX_RANK:  # e.g. an imported shape constant of 10**12 entries
+            raise errors.InternalError(
+                None,
+                None,
+                f"Cannot create a tensor with {shape._dims[0]} dimensions, as these would be "
+                f"more than maximum of {_MAX_RANK}",
+            )
         return TensorShape._from_tuple((None,) * shape._dims[0])
     return UNKNOWN
+
+
+_MAX_RANK = 33554432  # TF's shape inference limit on the rank a shape tensor may give
 
 
 def merge_shapes(a: TensorShape, b: TensorShape, op) -> TensorShape:
