@@ -657,3 +657,20 @@ def test_softmax_of_an_empty_fed_tensor_is_empty():
     u = tf.placeholder(tf.float32)
     got = run([tf.nn.softmax(u), tf.nn.log_softmax(u)], {u: np.ones([2, 0], np.float32)})
     assert [g.shape for g in got] == [(2, 0), (2, 0)]
+
+
+def test_reshape_and_reductions_check_the_rank_of_their_shape_arguments():
+    # (found by the importer fuzz; TF's words)
+    x = tf.ones([2, 3])
+    with pytest.raises(ValueError, match="Shape must be rank 1 but is rank 2"):
+        tf.reshape(x, tf.constant([[6]]))
+    with pytest.raises(ValueError, match="Shape must be at most rank 1 but is rank 2"):
+        tf.reduce_sum(x, tf.constant([[0]]))
+    s = tf.placeholder(tf.int32)
+    with (
+        tf.Session() as sess,
+        pytest.raises(
+            tf.errors.InvalidArgumentError, match=r"sizes input must be 1-D, not \[1,1\]"
+        ),
+    ):
+        sess.run(tf.reshape(x, s), {s: [[6]]})

@@ -613,6 +613,9 @@ def cast(x, dtype, name: str | None = None) -> Tensor:
 # -- Reshape ----------------------------------------------------------------------------
 def _reshape_shape(op):
     x, shape_t = op._inputs
+    rank = shape_t._shape._dims
+    if rank is not None and len(rank) != 1:
+        raise common_shapes.shape_error(op, f"Shape must be rank 1 but is rank {len(rank)}")
     target = constant_value_as_shape(shape_t)
     if target._dims is None:
         return [UNKNOWN]
@@ -670,6 +673,10 @@ def _reshape_kernel(op, ctx):
     def kernel(x, shape_value):
         seen, dims = last[0]
         if shape_value is not seen:
+            if np.ndim(shape_value) != 1:
+                raise errors.InvalidArgumentError(
+                    None, op, f"sizes input must be 1-D, not {_shape_str(np.shape(shape_value))}"
+                )
             dims = tuple(np.reshape(shape_value, -1).tolist())
             for i, d in enumerate(dims):
                 if d < -1:  # (numpy would take any negative size for -1)

@@ -1549,6 +1549,11 @@ def _reduction_shape(op):
     dims = op._inputs[0]._shape._dims
     keep = op._attrs["keep_dims"]
     axes_t = op._inputs[1]
+    axes_rank = axes_t._shape._dims
+    if axes_rank is not None and len(axes_rank) > 1:
+        raise common_shapes.shape_error(
+            op, f"Shape must be at most rank 1 but is rank {len(axes_rank)}"
+        )
     axes = constant_value(axes_t)
     if dims is None:
         return [UNKNOWN]
