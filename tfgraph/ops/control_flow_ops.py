@@ -297,36 +297,21 @@ _ENTER_ATTRS = [
 for _ref in (False, True):
     _arg = "Ref(T)" if _ref else "T"
     _prefix = "Ref" if _ref else ""
-    register_op(
-        f"{_prefix}Enter",
-        inputs=[f"data: {_arg}"],
-        outputs=[f"output: {_arg}"],
-        attrs=_ENTER_ATTRS,
-        shape=_enter_shape,
-        kernel=_forward,
-        control_flow="enter",
-        allows_uninitialized_input=_ref,
-    )
-    register_op(
-        f"{_prefix}Exit",
-        inputs=[f"data: {_arg}"],
-        outputs=[f"output: {_arg}"],
-        attrs=["T: type"],
-        shape=common_shapes.unchanged_shape,
-        kernel=_forward,
-        control_flow="exit",
-        allows_uninitialized_input=_ref,
-    )
-    register_op(
-        f"{_prefix}NextIteration",
-        inputs=[f"data: {_arg}"],
-        outputs=[f"output: {_arg}"],
-        attrs=["T: type"],
-        shape=common_shapes.unchanged_shape,
-        kernel=_forward,
-        control_flow="next_iteration",
-        allows_uninitialized_input=_ref,
-    )
+    for _name, _role, _attrs, _shape in (
+        ("Enter", "enter", _ENTER_ATTRS, _enter_shape),
+        ("Exit", "exit", ["T: type"], common_shapes.unchanged_shape),
+        ("NextIteration", "next_iteration", ["T: type"], common_shapes.unchanged_shape),
+    ):
+        register_op(
+            _prefix + _name,
+            inputs=[f"data: {_arg}"],
+            outputs=[f"output: {_arg}"],
+            attrs=_attrs,
+            shape=_shape,
+            kernel=_forward,
+            control_flow=_role,
+            allows_uninitialized_input=_ref,
+        )
 register_op(
     "LoopCond",
     inputs=["input: bool"],

@@ -707,48 +707,31 @@ def _real_div_kernel(op, ctx):
     return np.true_divide
 
 
-def _floor_div_kernel(op, ctx):
-    if _is_int(op._attrs["T"]):
+def _integer_checked(int_fn, check, float_fn):
+    """A kernel factory for a division-like op: on integers, `int_fn` after `check` of
+    the divisor (TF raises on a zero integer divisor); else `float_fn`."""
 
-        def floor_div(x, y):
-            _check_int_divisor(y)
-            return np.floor_divide(x, y)
+    def make(op, ctx):
+        if not _is_int(op._attrs["T"]):
+            return float_fn
 
-        return floor_div
-    return np.floor_divide
+        def kernel(x, y):
+            check(y)
+            return int_fn(x, y)
 
+        return kernel
 
-def _floor_mod_kernel(op, ctx):
-    if _is_int(op._attrs["T"]):
-
-        def floor_mod(x, y):
-            _check_int_divisor(y)
-            return np.mod(x, y)
-
-        return floor_mod
-    return np.mod
+    return make
 
 
-def _truncate_div_kernel(op, ctx):
-    if _is_int(op._attrs["T"]):
-
-        def truncate_div(x, y):
-            _check_int_divisor_truncate(y)
-            return _truncate_div_int(x, y)
-
-        return truncate_div
-    return lambda x, y: np.trunc(np.true_divide(x, y))
-
-
-def _truncate_mod_kernel(op, ctx):
-    if _is_int(op._attrs["T"]):
-
-        def truncate_mod(x, y):
-            _check_int_divisor_truncate(y)
-            return np.fmod(x, y)
-
-        return truncate_mod
-    return np.fmod
+_floor_div_kernel = _integer_checked(np.floor_divide, _check_int_divisor, np.floor_divide)
+_floor_mod_kernel = _integer_checked(np.mod, _check_int_divisor, np.mod)
+_truncate_div_kernel = _integer_checked(
+    _truncate_div_int,
+    _check_int_divisor_truncate,
+    lambda x, y: np.trunc(np.true_divide(x, y)),
+)
+_truncate_mod_kernel = _integer_checked(np.fmod, _check_int_divisor_truncate, np.fmod)
 
 
 _DT_ENUM_NAMES = {"float32": "FLOAT", "float64": "DOUBLE", "float16": "HALF"}

@@ -16,7 +16,6 @@ of a frame runs as a dead-checking step; nested frames are steps of their parent
 
 from __future__ import annotations
 
-from tfgraph import errors
 from tfgraph.framework.ops import Operation
 from tfgraph.framework.resources import DEAD
 
@@ -99,35 +98,9 @@ def _output_context(producer: Operation, frame: Frame | None) -> Frame | None:
 
 def _forward_order(needed: set[Operation]) -> list[Operation]:
     """`needed` in a topological order of its edges without back edges (by op id)."""
-    import heapq
+    from tfgraph.client.passes.schedule import _kahn
 
-    users: dict[Operation, list[Operation]] = {op: [] for op in needed}
-    pending: dict[Operation, int] = {}
-    for op in needed:
-        preds = {t._op for t in op._inputs if t._op in needed and not is_back_edge(t._op, op)}
-        preds.update(c for c in op._control_inputs if c in needed)
-        pending[op] = len(preds)
-        for p in preds:
-            users[p].append(op)
-    ready = [(op._id, op) for op, n in pending.items() if n == 0]
-    heapq.heapify(ready)
-    out = []
-    while ready:
-        _, op = heapq.heappop(ready)
-        out.append(op)
-        for u in users[op]:
-            pending[u] -= 1
-            if pending[u] == 0:
-                heapq.heappush(ready, (u._id, u))
-    if len(out) != len(needed):
-        stuck = sorted((op for op in needed if pending[op] > 0), key=lambda o: o._id)
-        raise errors.InvalidArgumentError(
-            None,
-            stuck[0],
-            "Graph has a cycle through ops " + ", ".join(o.name for o in stuck[:5]) + " that "
-            "is not a while loop's (a NextIteration feeding a Merge).",
-        )
-    return out
+    return _kahn(needed, skip_edge=is_back_edge)
 
 
 def make_frame_step(

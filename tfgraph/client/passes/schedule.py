@@ -29,11 +29,17 @@ def order(needed: set[Operation], frame_of: dict | None = None) -> list[Operatio
     return ops
 
 
-def _kahn(needed: set[Operation]) -> list[Operation]:
+def _kahn(needed: set[Operation], skip_edge=None) -> list[Operation]:
+    """Kahn's algorithm over `needed`, ready ops by id; `skip_edge(producer, consumer)`
+    leaves data edges out (a loop's back edges)."""
     pending: dict[Operation, int] = {}
     users: dict[Operation, list[Operation]] = {op: [] for op in needed}
     for op in needed:
-        preds = {t._op for t in op._inputs if t._op in needed}
+        preds = {
+            t._op
+            for t in op._inputs
+            if t._op in needed and (skip_edge is None or not skip_edge(t._op, op))
+        }
         preds.update(c for c in op._control_inputs if c in needed)
         pending[op] = len(preds)
         for p in preds:
@@ -55,7 +61,7 @@ def _kahn(needed: set[Operation]) -> list[Operation]:
             stuck[0],
             "Graph has a cycle through ops "
             + ", ".join(o.name for o in stuck[:5])
-            + "; tfgraph cannot order them (TF1 while loops are not supported).",
+            + " that is not a while loop's (a NextIteration feeding a Merge).",
         )
     return out
 
