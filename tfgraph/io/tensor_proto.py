@@ -374,6 +374,18 @@ def _element_count(tensor: Any) -> int:
     return n
 
 
+def _proto_dtype(tensor: Any) -> tuple[dtypes.DType | None, str]:
+    """The tensor proto's dtype if tfgraph can decode it (else None), and its name."""
+    try:
+        dtype = dtypes.as_dtype(tensor.dtype).base_dtype if tensor.dtype else None
+    except TypeError:
+        dtype = None
+    if dtype in _SUPPORTED:
+        return dtype, dtype.name
+    values = proto.DataType.values()
+    return None, proto.DataType.Name(tensor.dtype) if tensor.dtype in values else str(tensor.dtype)
+
+
 def check_tensor_proto(tensor: Any) -> tuple[str, str] | None:
     """What is wrong with a `TensorProto`, checked without decoding it.
 
@@ -383,16 +395,8 @@ def check_tensor_proto(tensor: Any) -> tuple[str, str] | None:
     "run" for protos TF only fails to parse when the op runs (`tensor_content` of the
     wrong size, too large to allocate).
     """
-    try:
-        dtype = dtypes.as_dtype(tensor.dtype).base_dtype if tensor.dtype else None
-    except TypeError:
-        dtype = None
-    if dtype not in _SUPPORTED:
-        name = (
-            proto.DataType.Name(tensor.dtype)
-            if tensor.dtype in proto.DataType.values()
-            else (str(tensor.dtype))
-        )
+    dtype, name = _proto_dtype(tensor)
+    if dtype is None:
         return "graph", f"Tensor of dtype {name} is not supported"
     shape = tensor.tensor_shape
     if shape.unknown_rank or any(d.size < 0 for d in shape.dim):
@@ -441,16 +445,8 @@ def make_ndarray(tensor: Any, truncate: bool = False) -> np.ndarray:
         ValueError: for an unknown shape, an element count that overflows, content of
             the wrong size, more values than elements, or a tensor too large to decode.
     """
-    try:
-        dtype = dtypes.as_dtype(tensor.dtype).base_dtype if tensor.dtype else None
-    except TypeError:
-        dtype = None
-    if dtype not in _SUPPORTED:
-        name = (
-            proto.DataType.Name(tensor.dtype)
-            if tensor.dtype in proto.DataType.values()
-            else str(tensor.dtype)
-        )
+    dtype, name = _proto_dtype(tensor)
+    if dtype is None:
         raise TypeError(f"Unsupported tensor dtype {name}")
     problem = check_tensor_proto(tensor)
     if problem is not None:

@@ -1096,19 +1096,7 @@ def div_no_nan(x, y, name: str | None = None) -> Tensor:
     if x.__class__ is Tensor and y.__class__ is Tensor and x._dtype._base is y._dtype._base:
         if x._dtype._base not in _INT_TO_FLOAT:
             return op_output("DivNoNan", name or "div_no_nan", [x, y])
-    g = get_default_graph()
-    with g.name_scope(name or "div_no_nan") as scope:
-        x = convert_to_tensor(x, name="x")
-        y = convert_to_tensor(y, dtype_hint=x.dtype._base, name="y")
-        if x.dtype._base is not y.dtype._base:
-            raise TypeError(
-                f"`x` and `y` must have the same dtype, got {x.dtype.name!r} != {y.dtype.name!r}."
-            )
-        target = _INT_TO_FLOAT.get(x.dtype._base)
-        if target is not None:
-            x = array_ops.cast(x, target)
-            y = array_ops.cast(y, target)
-        return op_output("DivNoNan", scope, [x, y])
+    return _truediv_impl(x, y, name, "div_no_nan", "DivNoNan")
 
 
 equal = _binary("Equal")
@@ -1169,7 +1157,8 @@ _INT_TO_FLOAT = {
 }
 
 
-def _truediv_impl(x, y, name: str | None, default_name: str) -> Tensor:
+def _truediv_impl(x, y, name: str | None, default_name: str, op_type: str = "RealDiv") -> Tensor:
+    """`op_type` (a float division) of `x` and `y`, integers cast to float first."""
     g = get_default_graph()
     with g.name_scope(name or default_name) as scope:
         x = convert_to_tensor(x, name="x")
@@ -1182,7 +1171,7 @@ def _truediv_impl(x, y, name: str | None, default_name: str) -> Tensor:
         if target is not None:
             x = array_ops.cast(x, target)
             y = array_ops.cast(y, target)
-        return op_output("RealDiv", scope, [x, y])
+        return op_output(op_type, scope, [x, y])
 
 
 def truediv(x, y, name: str | None = None) -> Tensor:
