@@ -406,6 +406,7 @@ CASES: dict[str, list[Case]] = {
     "MatrixSetDiagV3": [Case(linalg_ops.matrix_set_diag, [rnd(2, 3, 4), rnd(2, 3)])],
     "Print": [Case(lambda x: tf.Print(x, [x], message="contract: ", first_n=0), [rnd(3, 4)])],
     "CheckNumerics": [Case(lambda x: tf.check_numerics(x, "contract"), [rnd(3, 4)])],
+    "IdentityN": [Case(lambda x, y: tf.identity_n([x * 2.0, y]), [rnd(3, 4), rnd(2)])],
     # -- control flow -------------------------------------------------------------------------
     "Switch": [
         Case(lambda x: _cond(x, True), [rnd(3, 4)]),

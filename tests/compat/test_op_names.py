@@ -659,6 +659,16 @@ with tf.control_dependencies([a]):
     y = tf.identity(x)
 out = [y]
 """,
+    "deprecated_casts_and_arg_reductions": """
+x = tf.placeholder(tf.int32, [2, 3], name="x")
+xv = np.array([[3, -1, 7], [0, 9, 2]], np.int32)
+feed = {x: xv}
+f = tf.to_float(x)
+b = tf.to_bfloat16(x, name="b")  # (built and compared, not fetched)
+out = [f, tf.to_int32(f), tf.to_int64(x), tf.to_double(x),
+       tf.arg_max(x, 1), tf.arg_min(x, 0, output_type=tf.int32, name="amin"),
+       *tf.identity_n([x, f])]
+""",
     "check_numerics": _X
     + """
 y = tf.check_numerics(x * 2.0, "bad x")

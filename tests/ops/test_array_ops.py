@@ -674,3 +674,17 @@ def test_reshape_and_reductions_check_the_rank_of_their_shape_arguments():
         ),
     ):
         sess.run(tf.reshape(x, s), {s: [[6]]})
+
+
+def test_tf1_deprecated_casts_and_identity_n():
+    x = tf.placeholder(tf.int32, [2, 3], name="x")
+    f = tf.to_float(x)
+    assert (f.op.type, f.op.name, f.dtype) == ("Cast", "ToFloat", tf.float32)
+    assert tf.to_int32(f).op.name == "ToInt32" and tf.to_double(x).dtype == tf.float64
+    a, b = tf.identity_n([x, f])
+    assert a.op is b.op and a.op.type == "IdentityN" and b.dtype == tf.float32
+    with tf.Session() as sess:
+        xv = np.arange(6, dtype=np.int32).reshape(2, 3)
+        av, bv = sess.run([a, b], {x: xv})
+    np.testing.assert_array_equal(av, xv)
+    np.testing.assert_array_equal(bv, xv.astype(np.float32))

@@ -472,3 +472,11 @@ def test_range_with_good_fed_bounds():
     out = tf.range(start, limit, delta)
     np.testing.assert_array_equal(run(out, {start: 5, limit: 0, delta: -2}), [5, 3, 1])
     assert run(out, {start: 5, limit: 5, delta: -2}).size == 0
+
+
+def test_tf1_arg_max_and_arg_min_take_the_dimension():
+    x = tf.constant([[3, -1, 7], [0, 9, 2]])
+    with tf.Session() as sess:
+        assert sess.run(tf.arg_max(x, 1)).tolist() == [2, 1]
+        assert sess.run(tf.arg_min(x, 0, output_type=tf.int32)).tolist() == [1, 0, 1]
+    assert tf.arg_max(x, 1).op.name.startswith("ArgMax")

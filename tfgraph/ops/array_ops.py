@@ -34,6 +34,7 @@ __all__ = [
     "fill",
     "gather",
     "identity",
+    "identity_n",
     "newaxis",
     "one_hot",
     "ones",
@@ -56,6 +57,11 @@ __all__ = [
     "stop_gradient",
     "strided_slice",
     "tile",
+    "to_bfloat16",
+    "to_double",
+    "to_float",
+    "to_int32",
+    "to_int64",
     "transpose",
     "unique",
     "unstack",
@@ -173,7 +179,7 @@ def placeholder_with_default(input, shape, name: str | None = None) -> Tensor:
     return op_output("PlaceholderWithDefault", name, [input], {"shape": shape})
 
 
-# -- Identity ---------------------------------------------------------------------------
+# -- Identity, IdentityN ----------------------------------------------------------------
 register_op(
     "Identity",
     inputs=["input: T"],
@@ -189,6 +195,22 @@ register_op(
 def identity(input, name: str | None = None) -> Tensor:
     """Returns a tensor with the same value as `input` (a Variable reads its value)."""
     return op_output("Identity", name, [input])
+
+
+register_op(
+    "IdentityN",
+    inputs=["input: T"],
+    outputs=["output: T"],
+    attrs=["T: list(type) >= 1"],
+    shape=lambda op: [t._shape for t in op._inputs],
+    kernel=lambda *values: values,
+    grad=lambda op, *grads: list(grads),
+)
+
+
+def identity_n(input, name: str | None = None) -> list[Tensor]:
+    """The tensors `input`, unchanged, as the outputs of one op (`IdentityN`)."""
+    return list(apply_op("IdentityN", name, [list(input)])._outputs)
 
 
 # -- Shape, Size, Rank ------------------------------------------------------------------
@@ -597,6 +619,15 @@ register_op(
 )
 
 
+def _to(dtype, default_name: str):
+    def to(x, name: str = default_name) -> Tensor:
+        return cast(x, dtype, name=name)
+
+    to.__name__ = f"to_{dtype.name}"
+    to.__doc__ = f"TF1's deprecated `tf.to_...`: `cast(x, {dtype.name})`, named {default_name}."
+    return to
+
+
 def cast(x, dtype, name: str | None = None) -> Tensor:
     """Casts `x` to `dtype` (returns `x` itself when it already has that dtype)."""
     base = dtypes.as_dtype(dtype)._base
@@ -608,6 +639,13 @@ def cast(x, dtype, name: str | None = None) -> Tensor:
         if x.dtype._base is base:
             return x
         return op_output("Cast", scope, [x], {"DstT": base})
+
+
+to_float = _to(dtypes.float32, "ToFloat")
+to_double = _to(dtypes.float64, "ToDouble")
+to_int32 = _to(dtypes.int32, "ToInt32")
+to_int64 = _to(dtypes.int64, "ToInt64")
+to_bfloat16 = _to(dtypes.bfloat16, "ToBFloat16")
 
 
 # -- Reshape ----------------------------------------------------------------------------

@@ -30,6 +30,8 @@ __all__ = [
     "abs",
     "add",
     "add_n",
+    "arg_max",
+    "arg_min",
     "argmax",
     "argmin",
     "ceil",
@@ -2046,6 +2048,17 @@ def argmax(input, axis=None, name=None, dimension=None, output_type=dtypes.int64
 def argmin(input, axis=None, name=None, dimension=None, output_type=dtypes.int64) -> Tensor:
     """The index of the smallest value along `axis` (default 0), as `output_type`."""
     return _arg_reduce("ArgMin", input, axis, name, dimension, output_type)
+
+
+def arg_max(input, dimension, output_type=dtypes.int64, name=None) -> Tensor:
+    """TF1's deprecated `tf.arg_max` (the raw op's signature): `argmax` along
+    `dimension`."""
+    return _arg_reduce("ArgMax", input, dimension, name, None, output_type)
+
+
+def arg_min(input, dimension, output_type=dtypes.int64, name=None) -> Tensor:
+    """TF1's deprecated `tf.arg_min`: `argmin` along `dimension`."""
+    return _arg_reduce("ArgMin", input, dimension, name, None, output_type)
 
 
 # -- Cumsum, Cumprod ------------------------------------------------------------------------
