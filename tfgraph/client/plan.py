@@ -85,7 +85,7 @@ class ExecutionPlan:
         self.has_dead = bool(region) or any(op._op_def.control_flow for op in ordered)
 
         slots = passes.assign_slots(ordered, feed_tensors, fetch_tensors, fed, anchors, region)
-        dead_after = passes.frees(ordered, slots, anchors, frame_of)
+        dead_after = {} if frame_of else passes.frees(ordered, slots, anchors)
         self.template, self.steps, self.step_ops = passes.lower(
             ordered, slots, dead_after, folded, anchors, fed, ctx, frame_of
         )

@@ -16,6 +16,7 @@ of a frame runs as a dead-checking step; nested frames are steps of their parent
 
 from __future__ import annotations
 
+from tfgraph.client.passes.schedule import kahn
 from tfgraph.framework.ops import Operation
 from tfgraph.framework.resources import DEAD
 
@@ -98,9 +99,7 @@ def _output_context(producer: Operation, frame: Frame | None) -> Frame | None:
 
 def _forward_order(needed: set[Operation]) -> list[Operation]:
     """`needed` in a topological order of its edges without back edges (by op id)."""
-    from tfgraph.client.passes.schedule import _kahn
-
-    return _kahn(needed, skip_edge=is_back_edge)
+    return kahn(needed, skip_edge=is_back_edge)
 
 
 def make_frame_step(

@@ -8,20 +8,15 @@ from tfgraph.framework.ops import Operation
 __all__ = ["frees"]
 
 
-def frees(
-    ordered: list[Operation], slots: Slots, anchors: dict, frame_of: dict | None = None
-) -> dict[int, list[int]]:
+def frees(ordered: list[Operation], slots: Slots, anchors: dict) -> dict[int, list[int]]:
     """{position in `ordered`: the slots no later op reads}. Fed and fetched slots are
     kept, and so are values the plan's template holds for every run (constants, the
-    variables' cells, folded values): the template keeps them alive anyway. So are the
-    values loops read or write (`frame_of`): an iteration reads them again."""
+    variables' cells, folded values): the template keeps them alive anyway. (Plans with
+    loops free nothing: an iteration reads its values again.)"""
     slot_of = slots.slot_of
     last_use: dict[int, int] = {}
     keep = set(slots.fetch_slots)
     keep.update(slots.feed_slots)
-    for op in frame_of or ():
-        keep.update(slot_of[t] for t in op._inputs)
-        keep.update(slot_of[t] for t in op._outputs if t in slot_of)
     for i, op in enumerate(ordered):
         if op in anchors or op._op_def.constant or op._op_def.variable:
             for t in op._outputs:

@@ -61,7 +61,7 @@ def lower(
     a fetch snapshot) that names it in errors. The ops of loops (`frame_of`, see
     frames.py) become frame steps."""
     if frame_of:
-        return _lower_with_frames(ordered, slots, dead_after, folded, anchors, fed, ctx, frame_of)
+        return _lower_with_frames(ordered, slots, folded, anchors, fed, ctx, frame_of)
     slot_of = slots.slot_of
     live_of = slots.live_of
     aliased = slots.aliased
@@ -133,14 +133,15 @@ class _Block:
         self.cond = -1
 
 
-def _lower_with_frames(ordered, slots, dead_after, folded, anchors, fed, ctx, frame_of):
+def _lower_with_frames(ordered, slots, folded, anchors, fed, ctx, frame_of):
     """`lower` for a run with loops: the root's ops as `lower` makes them, each frame's
     (a contiguous block of `ordered`) as dead-checking steps iterated by a frame step."""
     from tfgraph.client.passes.frames import make_frame_step
 
     root_ops = [op for op in ordered if op not in frame_of]
+    # (no frees: a value read in a loop may be read again by the next iteration)
     template, root_steps, root_step_ops = lower(root_ops, slots, {}, folded, anchors, fed, ctx)
-    # (lowered again below in `ordered`'s order, interleaved with the frames)
+    # (placed below in `ordered`'s order, interleaved with the frames)
     by_op = {}
     for step, op in zip(root_steps, root_step_ops):
         by_op.setdefault(op, []).append(step)
@@ -184,9 +185,11 @@ def _lower_with_frames(ordered, slots, dead_after, folded, anchors, fed, ctx, fr
                 block.step_ops.append(op)
             continue
         role = op._op_def.control_flow
-        if role == "enter":
-            out = slot_of.get(op._outputs[0], -1)
-            block.enters.append((slot_of[op._inputs[0]], out, bool(op._attrs["is_constant"])))
+        if role == "enter":  # (the frame step forwards its value)
+            out = slot_of.get(op._outputs[0])
+            if out is not None:
+                constant = bool(op._attrs["is_constant"])
+                block.enters.append((slot_of[op._inputs[0]], out, constant))
             continue
         block.steps.append(_dead_step(op, _kernel(op, ctx), slots, fed))
         block.step_ops.append(op)
@@ -197,7 +200,7 @@ def _lower_with_frames(ordered, slots, dead_after, folded, anchors, fed, ctx, fr
             block.cond = out
     while len(stack) > 1:
         close()
-    # the root's fetch snapshots and frees of ops lowered with no position above
+    # the fetch snapshots: fetched references are read when the run ends anyway
     if None in by_op:
         for step in by_op[None]:
             root.steps.append(step)

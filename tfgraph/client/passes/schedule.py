@@ -7,7 +7,7 @@ import heapq
 from tfgraph import errors
 from tfgraph.framework.ops import Operation
 
-__all__ = ["order"]
+__all__ = ["kahn", "order"]
 
 
 def order(needed: set[Operation], frame_of: dict | None = None) -> list[Operation]:
@@ -22,14 +22,14 @@ def order(needed: set[Operation], frame_of: dict | None = None) -> list[Operatio
         oid = op._id
         for t in op._inputs:
             if t._op._id >= oid and t._op in needed:
-                return _kahn(needed)
+                return kahn(needed)
         for c in op._control_inputs:
             if c._id >= oid and c in needed:
-                return _kahn(needed)
+                return kahn(needed)
     return ops
 
 
-def _kahn(needed: set[Operation], skip_edge=None) -> list[Operation]:
+def kahn(needed: set[Operation], skip_edge=None) -> list[Operation]:
     """Kahn's algorithm over `needed`, ready ops by id; `skip_edge(producer, consumer)`
     leaves data edges out (a loop's back edges)."""
     pending: dict[Operation, int] = {}
