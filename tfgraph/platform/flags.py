@@ -3,7 +3,8 @@
 * `FLAGS` parses `sys.argv` the first time a flag's value is read before any explicit
   parse (absl's own FLAGS raises UnparsedFlagAccessError there);
 * `DEFINE_string/boolean/bool/float/integer` also take TF's old keyword names
-  `flag_name`, `default_value`, `docstring` (logging a deprecation warning).
+  `flag_name`, `default_value`, `docstring` (logging a deprecation warning on the root
+  logger, as TF does).
 
 Everything else is absl's object itself, so flags defined through `absl.flags` and
 through `tf.flags` live in one registry. Imported lazily: `import tfgraph` does not
@@ -13,13 +14,12 @@ load absl.
 from __future__ import annotations
 
 import functools as _functools
+import logging as _logging
 import sys as _sys
 import typing as _typing
 
 import absl.flags as _absl_flags
 from absl.flags import *  # noqa: F403
-
-from tfgraph.platform import tf_logging as _tf_logging
 
 __all__ = list(_absl_flags.__all__)
 
@@ -37,7 +37,8 @@ def _accept_old_keywords(define):
         for key in old:
             kwargs[_OLD_KEYWORDS[key]] = kwargs.pop(key)
         if old:
-            _tf_logging.warning(
+            # On the root logger, as TensorFlow does.
+            _logging.warning(
                 "Use of the keyword argument names (flag_name, default_value, docstring) "
                 "is deprecated, please use (name, default, help) instead."
             )

@@ -61,3 +61,19 @@ def enable_control_flow_v2() -> None:
 
 def control_flow_v2_enabled() -> bool:
     return False
+
+
+def disable_v2_tensorshape() -> None:
+    """No-op: tfgraph's TensorShape indexes to Dimension objects, as TF1's does."""
+
+
+def enable_v2_tensorshape() -> None:
+    raise _unsupported("tf.enable_v2_tensorshape (TensorShape indexing to ints)")
+
+
+def disable_tensor_equality() -> None:
+    """No-op: tfgraph's Tensor `==` compares identity and tensors are hashable, as in TF1."""
+
+
+def enable_tensor_equality() -> None:
+    raise _unsupported("tf.enable_tensor_equality (element-wise Tensor ==)")
