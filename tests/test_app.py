@@ -150,3 +150,30 @@ def test_script_behaves_as_under_tensorflow(case, tmp_path):
     ours = _run(sys.executable, "tfgraph", source, args, tmp_path)
     theirs = _run(TF_PYTHON, "tf", source, args, tmp_path)
     assert ours == theirs
+
+
+def test_readme_scripts_example_logs_what_it_claims(tmp_path):
+    readme = (REPO_ROOT / "README.md").read_text()
+    section = readme.split("### Scripts: tf.app, tf.flags, tf.logging", 1)[1].split("\n## ", 1)[0]
+    source = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    command, claimed = re.search(
+        r"`python train.py (.*?)` logs `(.*?)` to stderr", section
+    ).groups()
+    script = tmp_path / "train.py"
+    script.write_text(source)
+    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    proc = subprocess.run(
+        [sys.executable, str(script), *command.split()],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    # TF prints the line twice under tf.app.run: its own handler, then absl's on the root
+    # logger ("I1204 12:00:00.000000 123 train.py:16] x after 10 steps: 0.5369").
+    ours, absls = proc.stderr.splitlines()
+    assert ours == claimed
+    assert re.fullmatch(
+        r"I\d{4} [\d:.]+ +\d+ train\.py:\d+\] " + re.escape(claimed.split(":", 2)[2]), absls
+    )

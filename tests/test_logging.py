@@ -115,6 +115,7 @@ if sys.argv[1] == "tf":
 else:
     import tfgraph as tf
 print("root handlers", len(logging.getLogger().handlers), file=sys.stderr)
+print("handlers at import", len(logging.getLogger("tensorflow").handlers), file=sys.stderr)
 tf.logging.info("info hidden")
 tf.logging.warning("warn %d", 1)
 tf.logging.warn("warn2")
@@ -154,6 +155,7 @@ def _stderr_of(python: str, which: str, tmp_path) -> list[str]:
 
 EXPECTED_STDERR = [
     "root handlers 0",
+    "handlers at import 1",
     "WARNING:tensorflow:warn 1",
     "WARNING:tensorflow:warn2",
     "verbosity 30",
@@ -172,7 +174,7 @@ EXPECTED_STDERR = [
 
 
 def test_script_output_without_logging_setup(tmp_path):
-    """Import configures nothing; first use gives the logger TF's stderr handler."""
+    """Import gives the "tensorflow" logger TF's stderr handler and leaves root alone."""
     assert _stderr_of(sys.executable, "tfgraph", tmp_path) == EXPECTED_STDERR
 
 

@@ -1,10 +1,11 @@
 """`tf.logging` and `tf.get_logger()`: TensorFlow's logger on the stdlib `logging` module.
 
-As in TensorFlow, every function logs through the logger named "tensorflow". Nothing is
-configured at import: the first use of the logger gives it a stderr handler (stdout and
-level INFO in an interactive shell) unless the root logger already has handlers, so that
-an application's own logging setup is not doubled. Records name the caller's file and
-line, not this module's.
+As in TensorFlow, every function logs through the logger named "tensorflow", which is
+set up when tfgraph is imported, as `import tensorflow` does: unless the root logger
+already has handlers, it gets a stderr handler (stdout and level INFO in an interactive
+shell) printing "LEVEL:tensorflow:message". The root logger is left alone. (So, as with
+TF, a root handler added later, e.g. absl's under `tf.app.run`, prints each message a
+second time.) Records name the caller's file and line, not this module's.
 """
 
 from __future__ import annotations
@@ -158,3 +159,7 @@ def flush() -> None:
         "tf.logging.flush is not implemented (TensorFlow's raises NotImplementedError too); "
         "flush the handlers of tf.get_logger() instead."
     )
+
+
+# `import tensorflow` sets its logger up at once; so does `import tfgraph`.
+get_logger()
