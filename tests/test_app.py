@@ -72,6 +72,8 @@ CASES = [
     (SCRIPT, ["--mode=c"]),
     (IMPLICIT_PARSE, ["--steps=4"]),
     (EXPLICIT, ["--who=ignored"]),
+    # Flags are listed under the script that defined them, not under tfgraph's wrappers.
+    (SCRIPT, ["--helpshort"]),
 ]
 
 
