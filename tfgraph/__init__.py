@@ -20,6 +20,7 @@ from tfgraph import (
     initializers,
     io,
     layers,
+    logging,
     losses,
     metrics,
     nn,
@@ -284,6 +285,25 @@ from tfgraph.partitioned_variables import (
     min_max_variable_partitioner,
     variable_axis_size_partitioner,
 )
+from tfgraph.platform.tf_logging import get_logger
+from tfgraph.platform.v2_toggles import (
+    control_flow_v2_enabled,
+    disable_control_flow_v2,
+    disable_eager_execution,
+    disable_resource_variables,
+    disable_tensor_equality,
+    disable_v2_behavior,
+    disable_v2_tensorshape,
+    enable_control_flow_v2,
+    enable_eager_execution,
+    enable_resource_variables,
+    enable_tensor_equality,
+    enable_v2_behavior,
+    enable_v2_tensorshape,
+    executing_eagerly,
+    executing_eagerly_outside_functions,
+    resource_variables_enabled,
+)
 from tfgraph.variable_scope import (
     AUTO_REUSE,
     VariableScope,
@@ -345,12 +365,28 @@ _PROTO_EXPORTS = frozenset(
 )
 
 
+# Namespaces that load absl, imported on first access to keep `import tfgraph` fast.
+_LAZY_NAMESPACES = frozenset({"app", "flags"})
+
+
 def __getattr__(name):
     if name in _PROTO_EXPORTS:
         from tfgraph import proto
 
         return getattr(proto, name)
-    raise AttributeError(f"module 'tfgraph' has no attribute {name!r}")
+    if name in _LAZY_NAMESPACES:
+        import importlib
+
+        return importlib.import_module(f"tfgraph.{name}")
+    if name.startswith("__"):
+        raise AttributeError(f"module 'tfgraph' has no attribute {name!r}")
+    # obj=None keeps Python from appending a "Did you mean" guess from tfgraph's names:
+    # the likelier case is a TF1 API tfgraph does not have.
+    raise AttributeError(
+        f"tfgraph does not implement tf.{name} yet (module 'tfgraph' has no attribute {name!r})",
+        name=name,
+        obj=None,
+    )
 
 
 # Last: tfgraph.compat.v1 re-exports everything above.

@@ -3,6 +3,25 @@
 import sys as _sys
 
 import tfgraph as _tfgraph
+from tfgraph.platform.tf_logging import get_logger
+from tfgraph.platform.v2_toggles import (
+    control_flow_v2_enabled,
+    disable_control_flow_v2,
+    disable_eager_execution,
+    disable_resource_variables,
+    disable_tensor_equality,
+    disable_v2_behavior,
+    disable_v2_tensorshape,
+    enable_control_flow_v2,
+    enable_eager_execution,
+    enable_resource_variables,
+    enable_tensor_equality,
+    enable_v2_behavior,
+    enable_v2_tensorshape,
+    executing_eagerly,
+    executing_eagerly_outside_functions,
+    resource_variables_enabled,
+)
 
 _self = _sys.modules[__name__]
 for _name in dir(_tfgraph):
@@ -11,21 +30,7 @@ for _name in dir(_tfgraph):
 compat = _sys.modules["tfgraph.compat"]
 
 
-def disable_v2_behavior() -> None:
-    """No-op: tfgraph always behaves as TF1 graph mode."""
-
-
-def disable_eager_execution() -> None:
-    """No-op: tfgraph has no eager mode."""
-
-
-def enable_v2_behavior() -> None:
-    raise NotImplementedError("tfgraph implements TensorFlow 1.x graph mode only.")
-
-
-def executing_eagerly() -> bool:
-    return False
-
-
 def __getattr__(name):
+    # Names tfgraph builds on first use (protos, tf.flags, tf.app) and its message for
+    # names it does not implement.
     return getattr(_tfgraph, name)
