@@ -1,27 +1,9 @@
-"""`import tfgraph.compat.v1 as tf`: the same TF1 API as `import tfgraph as tf`."""
+"""`import tfgraph.compat.v1 as tf`: the same TF1 API as `import tfgraph as tf` (every
+public name of `tfgraph`, the TF1 toggles such as `disable_v2_behavior` among them)."""
 
 import sys as _sys
 
 import tfgraph as _tfgraph
-from tfgraph.platform.tf_logging import get_logger
-from tfgraph.platform.v2_toggles import (
-    control_flow_v2_enabled,
-    disable_control_flow_v2,
-    disable_eager_execution,
-    disable_resource_variables,
-    disable_tensor_equality,
-    disable_v2_behavior,
-    disable_v2_tensorshape,
-    enable_control_flow_v2,
-    enable_eager_execution,
-    enable_resource_variables,
-    enable_tensor_equality,
-    enable_v2_behavior,
-    enable_v2_tensorshape,
-    executing_eagerly,
-    executing_eagerly_outside_functions,
-    resource_variables_enabled,
-)
 
 _self = _sys.modules[__name__]
 for _name in dir(_tfgraph):
