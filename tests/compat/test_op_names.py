@@ -669,6 +669,67 @@ out = [f, tf.to_int32(f), tf.to_int64(x), tf.to_double(x),
        tf.arg_max(x, 1), tf.arg_min(x, 0, output_type=tf.int32, name="amin"),
        *tf.identity_n([x, f])]
 """,
+    "while_loop_basic": """
+x = tf.placeholder(tf.float32, [2], name="x")
+r = tf.while_loop(
+    lambda i, a: i < 3, lambda i, a: (i + 1, a * 2.0 + x), [tf.constant(0), tf.zeros([2])]
+)
+out = list(r); feed = {x: [1.0, 2.0]}
+""",
+    "while_loop_single_var": """
+r = tf.while_loop(lambda i: i < 10, lambda i: i * 2 + 1, [tf.constant(1)])
+out = [r]; feed = {}
+""",
+    "while_loop_python_vars": """
+r = tf.while_loop(
+    lambda i, s: i < 4, lambda i, s: (i + 1, s + tf.cast(i, tf.float32)), (0, 0.0), name="loop"
+)
+out = list(r); feed = {}
+""",
+    "while_loop_nested": """
+n = tf.placeholder(tf.int32, [], name="n")
+def outer_body(i, total):
+    _, inner = tf.while_loop(
+        lambda j, s: j < i, lambda j, s: (j + 1, s + j), [tf.constant(0), tf.constant(0)]
+    )
+    return i + 1, total + inner
+r = tf.while_loop(lambda i, t: i < n, outer_body, [tf.constant(0), tf.constant(0)])
+out = list(r); feed = {n: 5}
+""",
+    "while_loop_cond_in_loop": """
+def body(i, acc):
+    step = tf.cond(tf.equal(i % 2, 0), lambda: acc + 1.0, lambda: acc * 3.0)
+    return i + 1, step
+r = tf.while_loop(lambda i, a: i < 4, body, [tf.constant(0), tf.constant(1.0)])
+out = list(r); feed = {}
+""",
+    "while_loop_loop_in_cond": """
+p = tf.placeholder(tf.bool, [], name="p")
+r = tf.cond(
+    p,
+    lambda: tf.while_loop(lambda i: i < 5, lambda i: i + 2, [tf.constant(0)]),
+    lambda: tf.constant(-1),
+)
+out = [r]; feed = {p: True}
+""",
+    "while_loop_max_iterations": """
+x = tf.placeholder(tf.float32, [None, 2], name="x")
+_, grown = tf.while_loop(
+    lambda i, m: tf.constant(True),
+    lambda i, m: (i + 1, tf.concat([m, m[-1:] + 1.0], 0)),
+    (tf.constant(0), x),
+    shape_invariants=(tf.TensorShape([]), tf.TensorShape([None, 2])),
+    maximum_iterations=3,
+)
+out = [grown]; feed = {x: [[0.0, 1.0]]}
+""",
+    "while_loop_variable": """
+v = tf.Variable([1.0, 2.0], name="v")
+r = tf.while_loop(
+    lambda i, s: i < 3, lambda i, s: (i + 1, s + tf.reduce_sum(v)), [0, tf.constant(0.0)]
+)
+out = list(r); feed = {}; init = tf.global_variables_initializer()
+""",
     "check_numerics": _X
     + """
 y = tf.check_numerics(x * 2.0, "bad x")
