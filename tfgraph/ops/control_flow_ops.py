@@ -11,6 +11,7 @@ client/plan.py).
 from __future__ import annotations
 
 import weakref
+from typing import Any
 
 import numpy as np
 
@@ -332,35 +333,20 @@ def merge(inputs, name: str | None = None):
 
 
 # -- cond -----------------------------------------------------------------------------------
-class CondContext:
-    """The context of one branch of a TF1 `cond`: which tensors live inside it and the
-    Switch outputs that bring outside tensors in."""
+class ControlFlowContext:
+    """What a cond branch and a while loop share: the tensors made inside (`_values`),
+    the stand-ins for outside tensors (`_external_values`), the enclosing context, and
+    the hook `Graph._create_op` calls (`add_op`) while the context is entered."""
 
-    def __init__(self, pred: Tensor, pivot: Tensor, branch: int, name: str = "cond_text") -> None:
-        self._pred = pred
-        self._pivot = pivot
-        self._branch = branch
-        self._name = get_default_graph().unique_name(name)
-        self._values: set[str] = {pred.name, pivot.name}
-        self._external_values: dict[str, Tensor] = {pred.name: pred}
-        self._outer_context = None
-        self._graph = pred.graph
+    _graph: Any
+    _name: str
+    _values: set[str]
+    _external_values: dict[str, Tensor]
+    _outer_context: Any
 
     @property
     def name(self) -> str:
         return self._name
-
-    @property
-    def pred(self) -> Tensor:
-        return self._pred
-
-    @property
-    def pivot(self) -> Tensor:
-        return self._pivot
-
-    @property
-    def branch(self) -> int:
-        return self._branch
 
     @property
     def outer_context(self):
@@ -382,11 +368,69 @@ class CondContext:
     def exit(self) -> None:
         self._graph._state.cf_context = self._outer_context
 
+    def _known(self, val: Tensor) -> Tensor | None:
+        """`val` as seen inside when it is known here already (made inside, or brought in
+        before), else None."""
+        if val.name not in self._values:
+            return None
+        result = self._external_values.get(val.name)
+        return val if result is None else result
+
+    def _bring_in_inputs(self, op: Operation) -> None:
+        """An op with no inputs waits for the context's pivot (unless a control input made
+        inside orders it already); an op's outside inputs are replaced by `add_value`'s."""
+        if not op._inputs:
+            if not any(
+                c._outputs and c._outputs[0].name in self._values for c in op._control_inputs
+            ):
+                op._add_control_inputs([self._control_pivot().op])
+            return
+        for index, x in enumerate(op._inputs):
+            real = self.add_value(x)
+            if real is not x:
+                op._update_input(index, real)
+
+    def add_value(self, val: Tensor) -> Tensor:
+        raise NotImplementedError
+
+    def _control_pivot(self) -> Tensor:
+        raise NotImplementedError
+
+
+class CondContext(ControlFlowContext):
+    """The context of one branch of a TF1 `cond`: which tensors live inside it and the
+    Switch outputs that bring outside tensors in."""
+
+    def __init__(self, pred: Tensor, pivot: Tensor, branch: int, name: str = "cond_text") -> None:
+        self._pred = pred
+        self._pivot = pivot
+        self._branch = branch
+        self._name = get_default_graph().unique_name(name)
+        self._values: set[str] = {pred.name, pivot.name}
+        self._external_values: dict[str, Tensor] = {pred.name: pred}
+        self._outer_context = None
+        self._graph = pred.graph
+
+    @property
+    def pred(self) -> Tensor:
+        return self._pred
+
+    @property
+    def pivot(self) -> Tensor:
+        return self._pivot
+
+    @property
+    def branch(self) -> int:
+        return self._branch
+
+    def _control_pivot(self) -> Tensor:
+        return self._pivot
+
     def add_value(self, val: Tensor) -> Tensor:
         """`val` as seen inside this branch: itself if produced inside, else a Switch."""
-        if val.name in self._values:
-            result = self._external_values.get(val.name)
-            return val if result is None else result
+        known = self._known(val)
+        if known is not None:
+            return known
         result = val
         self._values.add(val.name)
         if self._outer_context is not None:
@@ -408,16 +452,7 @@ class CondContext:
     def add_op(self, op: Operation) -> None:
         """Called for every op created in this branch (by Graph._create_op)."""
         _op_contexts[op] = self
-        if not op._inputs:
-            if not any(
-                c._outputs and c._outputs[0].name in self._values for c in op._control_inputs
-            ):
-                op._add_control_inputs([self._pivot.op])
-        else:
-            for index, x in enumerate(op._inputs):
-                real = self.add_value(x)
-                if real is not x:
-                    op._update_input(index, real)
+        self._bring_in_inputs(op)
         ctx: CondContext | None = self
         while ctx is not None:
             ctx._values.update(t.name for t in op._outputs)

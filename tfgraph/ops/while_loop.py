@@ -18,7 +18,13 @@ from tfgraph.framework.ops import Operation, Tensor
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import array_ops, math_ops
 from tfgraph.ops.apply import op_output
-from tfgraph.ops.control_flow_ops import _flatten, _pack_like, _switch_ref_or_tensor, merge
+from tfgraph.ops.control_flow_ops import (
+    ControlFlowContext,
+    _flatten,
+    _pack_like,
+    _switch_ref_or_tensor,
+    merge,
+)
 
 __all__ = ["WhileContext", "while_loop"]
 
@@ -37,7 +43,7 @@ def _enter(data: Tensor, frame_name: str, is_constant: bool, parallel_iterations
     )
 
 
-class WhileContext:
+class WhileContext(ControlFlowContext):
     """The context of one `while_loop`: the tensors made inside it, the Enters that bring
     outside tensors in, and the pivots new ops without inputs depend on."""
 
@@ -64,15 +70,6 @@ class WhileContext:
         self._loop_enters: list[Tensor] = []
         self._loop_exits: list[Tensor] = []
 
-    # -- the context protocol Graph._create_op and CondContext use ----------------------
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def outer_context(self):
-        return self._outer_context
-
     @property
     def parallel_iterations(self) -> int:
         return self._parallel_iterations
@@ -93,14 +90,6 @@ class WhileContext:
     def loop_exits(self) -> list[Tensor]:
         return list(self._loop_exits)
 
-    def enter(self) -> None:
-        state = self._graph._state
-        self._outer_context = state.cf_context
-        state.cf_context = self
-
-    def exit(self) -> None:
-        self._graph._state.cf_context = self._outer_context
-
     def _control_pivot(self) -> Tensor:
         pivot = self._pivot_for_body if self._pivot_for_body is not None else self._pivot_for_pred
         assert pivot is not None  # (set before the condition is built)
@@ -108,9 +97,9 @@ class WhileContext:
 
     def add_value(self, val: Tensor) -> Tensor:
         """`val` as seen inside the loop: itself if made inside, else a constant Enter."""
-        if val.name in self._values:
-            result = self._external_values.get(val.name)
-            return val if result is None else result
+        known = self._known(val)
+        if known is not None:
+            return known
         result = val
         self._values.add(val.name)
         if self._outer_context is not None:
@@ -127,18 +116,13 @@ class WhileContext:
 
     def add_op(self, op: Operation) -> None:
         """Called for every op created inside the loop (by Graph._create_op)."""
-        if not op._inputs:
-            if not any(
-                c._outputs and c._outputs[0].name in self._values for c in op._control_inputs
-            ):
-                op._add_control_inputs([self._control_pivot().op])
-        else:
-            for index, x in enumerate(op._inputs):
-                real = self.add_value(x)
-                if real is not x:
-                    op._update_input(index, real)
-            if not op._control_inputs and all(_is_loop_constant_enter(x._op) for x in op._inputs):
-                op._add_control_inputs([self._control_pivot().op])
+        self._bring_in_inputs(op)
+        if (
+            op._inputs
+            and not op._control_inputs
+            and all(_is_loop_constant_enter(x._op) for x in op._inputs)
+        ):  # (only loop invariants: it still runs once per iteration)
+            op._add_control_inputs([self._control_pivot().op])
         self._values.update(t.name for t in op._outputs)
 
     # -- building the loop --------------------------------------------------------------
