@@ -4,7 +4,7 @@ TensorFlow is never imported by tfgraph or by the test process itself; tests tha
 compare with it send a snippet to a separate interpreter named by the environment
 variable `TFGRAPH_TF_PYTHON` (e.g. `/work/venvs/tf/bin/python`) and skip when it is
 not set. The snippet sees `tf` (= `tensorflow.compat.v1`, v2 behaviour disabled) and
-`np`, and the repository root is on its `sys.path`, so it may import tfgraph too.
+`np`, `tf.keras` is Keras 2 (`tf_keras`, as TF1 programs expect), and the repository root is on its `sys.path`, so it may import tfgraph too.
 
     @pytest.mark.tf
     @requires_tf
@@ -74,6 +74,9 @@ def run_tf(code: str, timeout: float = 600, cwd: str | os.PathLike | None = None
         TF_ENABLE_ONEDNN_OPTS="0",
         CUDA_VISIBLE_DEVICES="",
         PYTHONHASHSEED="0",
+        # TF 2.21's own Keras is Keras 3, under which tf.compat.v1.layers and
+        # nn.rnn_cell fail; TF1 programs need tf_keras (Keras 2), installed beside it.
+        TF_USE_LEGACY_KERAS="1",
     )
     env.pop("PYTHONPATH", None)
     program = _PRELUDE.format(root=str(REPO_ROOT)) + code
