@@ -126,7 +126,7 @@ def test_dropout_training_flag():
 def test_dense_errors():
     with pytest.raises(ValueError, match="expected min_ndim=2, found ndim=1"):
         tf.layers.dense(tf.ones([3]), 2)
-    with pytest.raises(ValueError, match="should be defined. Found `None`."):
+    with pytest.raises(ValueError, match="should be defined. Found None."):
         tf.layers.dense(tf.placeholder(tf.float32, [None, None]), 2)
     with pytest.raises(TypeError, match="Unable to build `Dense` layer with non-floating"):
         tf.layers.dense(tf.ones([2, 2], tf.int32), 2)

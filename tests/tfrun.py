@@ -4,7 +4,8 @@ TensorFlow is never imported by tfgraph or by the test process itself; tests tha
 compare with it send a snippet to a separate interpreter named by the environment
 variable `TFGRAPH_TF_PYTHON` (e.g. `/work/venvs/tf/bin/python`) and skip when it is
 not set. The snippet sees `tf` (= `tensorflow.compat.v1`, v2 behaviour disabled) and
-`np`, `tf.keras` is Keras 2 (`tf_keras`, as TF1 programs expect), and the repository root is on its `sys.path`, so it may import tfgraph too.
+`np`, `tf.keras` is Keras 2 (`tf_keras`, as TF1 programs expect), and the repository
+root is on its `sys.path`, so it may import tfgraph too.
 
     @pytest.mark.tf
     @requires_tf

@@ -100,6 +100,7 @@ from tfgraph.gradients import (
     no_gradient,
 )
 from tfgraph.module import Module
+from tfgraph.ops import control_flow_io as _control_flow_io  # (context protos in meta graphs)
 from tfgraph.ops.array_ops import (
     boolean_mask,
     broadcast_to,

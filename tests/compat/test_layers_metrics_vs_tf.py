@@ -89,7 +89,7 @@ phrase = "expected min_ndim=2, found ndim=1"
     + """
 x = tf.placeholder(tf.float32, [None, None], name="x")
 L.dense(x, 2)
-phrase = "The last dimension of the inputs to `Dense` should be defined. Found `None`."
+phrase = "The last dimension of the inputs to a Dense layer should be defined. Found None."
 """,
     "conv_pool_flatten": _L
     + _IMG

@@ -723,6 +723,20 @@ _, grown = tf.while_loop(
 )
 out = [grown]; feed = {x: [[0.0, 1.0]]}
 """,
+    "while_loop_uses_its_initial_value": """
+x = tf.placeholder(tf.float32, [], name="x")
+def body(i, a):
+    b = tf.cond(a > 1.0, lambda: a * 2.0, lambda: a + x)  # x itself: a constant Enter
+    return [i + 1, b * x]
+r = tf.while_loop(lambda i, a: i < 3, body, [0, x], maximum_iterations=5)
+out = list(r); feed = {x: 0.75}
+""",
+    "while_loop_inner_uses_outer_var": """
+def outer(j):
+    return tf.while_loop(lambda k: k < 20, lambda k: k + j, [j]) + 1  # j enters the inner loop
+r = tf.while_loop(lambda j: j < 40, outer, [tf.constant(1)])
+out = [r]; feed = {}
+""",
     "while_loop_variable": """
 v = tf.Variable([1.0, 2.0], name="v")
 r = tf.while_loop(

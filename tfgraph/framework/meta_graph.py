@@ -12,9 +12,9 @@ collection with a string key:
 * otherwise by the first item: str/bytes -> `bytes_list`, int -> `int64_list`,
   float -> `float_list`, ops and tensors -> `node_list` of their names.
 
-Items that cannot be serialized are skipped with a warning, as TF does; the
-`cond_context` / `while_context` collections are left out without one (tfgraph's
-CondContext has no proto yet; TF writes them silently, so a warning would be noise).
+Items that cannot be serialized are skipped with a warning, as TF does. The
+`cond_context` / `while_context` collections hold `CondContextDef` / `WhileContextDef`
+protos (their proto functions live in ops/control_flow_io.py).
 
 Import (`import_scoped_meta_graph`) imports the GraphDef through
 `import_graph_def` and rebuilds the collections: `VariableDef`s become `Variable`s
@@ -57,7 +57,6 @@ _log = logging.getLogger("tfgraph")
 TENSORFLOW_VERSION = "2.21.0"  # the TF API tfgraph implements (TF checks >= 1.9 on import)
 PRODUCER = "tfgraph-0.1.0"
 _UNBOUND_INPUT_PREFIX = "$unbound_inputs_"
-_CONTEXT_COLLECTIONS = frozenset({GraphKeys.COND_CONTEXT, GraphKeys.WHILE_CONTEXT})
 _SAVE_AND_RESTORE_OPS = frozenset(
     {
         "SaveV2",
@@ -217,10 +216,6 @@ def add_collection_def(
             "Only collections with string type keys will be serialized. This key has %s",
             type(key),
         )
-        return
-    if key in _CONTEXT_COLLECTIONS:
-        # tfgraph's control-flow contexts have no proto yet: the collection is left out
-        # silently (TF serializes it without a word, and the graph itself is complete).
         return
     graph = graph or get_default_graph()
     items = override_contents if override_contents else graph.get_collection(key)

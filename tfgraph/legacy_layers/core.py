@@ -81,7 +81,8 @@ class Dense(base.Layer):
         last_dim = dimension_value(input_shape[-1])
         if last_dim is None:
             raise ValueError(
-                "The last dimension of the inputs to `Dense` should be defined. Found `None`."
+                "The last dimension of the inputs to a Dense layer should be defined. "
+                f"Found None. Full input shape received: {input_shape}"
             )
         self.input_spec = base.InputSpec(min_ndim=2, axes={-1: last_dim})
         self.kernel = self.add_weight(

@@ -343,6 +343,15 @@ class ControlFlowContext:
     _values: set[str]
     _external_values: dict[str, Tensor]
     _outer_context: Any
+    _nested_contexts: list
+
+    def _nest_in_current(self) -> None:
+        """Records this context among the nested contexts of the one it is made in (a
+        MetaGraphDef keeps nested contexts inside their outer context's proto)."""
+        self._nested_contexts = []
+        outer = self._graph._state.cf_context
+        if outer is not None:
+            outer._nested_contexts.append(self)
 
     @property
     def name(self) -> str:
@@ -410,6 +419,7 @@ class CondContext(ControlFlowContext):
         self._external_values: dict[str, Tensor] = {pred.name: pred}
         self._outer_context = None
         self._graph = pred.graph
+        self._nest_in_current()
 
     @property
     def pred(self) -> Tensor:

@@ -69,6 +69,7 @@ class WhileContext(ControlFlowContext):
         self._pivot: Tensor | None = None
         self._loop_enters: list[Tensor] = []
         self._loop_exits: list[Tensor] = []
+        self._nest_in_current()
 
     @property
     def parallel_iterations(self) -> int:
@@ -109,7 +110,6 @@ class WhileContext(ControlFlowContext):
         with g.control_dependencies(None):
             enter = _enter(result, self._name, True, self._parallel_iterations)
         g.prevent_feeding(enter)
-        self._loop_enters.append(enter)
         self._values.add(enter.name)
         self._external_values[val.name] = enter
         return enter
@@ -132,13 +132,20 @@ class WhileContext(ControlFlowContext):
         g = self._graph
         self.enter()
         try:
+            # The initial values are known while their Enters are made (so the Enters take
+            # them as they are); an enclosing context brings them in first. Afterwards only
+            # the Enters are: a body that uses an initial value itself gets a constant
+            # Enter for it, as in TF.
+            self._values = {x.name for x in flat}
+            outer = self._outer_context
+            real = flat if outer is None else [outer.add_value(x) for x in flat]
             with g.control_dependencies(None):
-                enters = [_enter(x, self._name, False, self._parallel_iterations) for x in flat]
+                enters = [_enter(x, self._name, False, self._parallel_iterations) for x in real]
             for i, (x, e) in enumerate(zip(flat, enters)):
                 g.prevent_feeding(e)
                 e.set_shape(x.shape if invariants is None else _invariant(x, invariants[i]))
-            self._values.update(x.name for x in flat)
-            self._values.update(e.name for e in enters)
+            self._values = {e.name for e in enters}
+            self._loop_enters = enters
             merges = [merge([e, e])[0] for e in enters]
             self._pivot_for_pred = merges[0]
             packed = _pack_like(loop_vars, merges)
@@ -300,7 +307,8 @@ def while_loop(
             if shape_invariants is not None:
                 shape_invariants = (TensorShape([]), shape_invariants)
         context = WhileContext(parallel_iterations, back_prop, swap_memory, maximum_iterations)
-        g.add_to_collection(GraphKeys.WHILE_CONTEXT, context)
+        if g._state.cf_context is None:  # (nested loops are kept inside their outer context)
+            g.add_to_collection(GraphKeys.WHILE_CONTEXT, context)
         result = context.build_loop(cond, body, loop_vars, shape_invariants, return_same_structure)
         if maximum_iterations is not None:
             return result[1]
