@@ -86,7 +86,8 @@ def main() -> None:
         t = theirs["wide_elementwise"]
         print(f"  TF             {med(t) * 1e3:8.2f}   tfgraph/TF {ratio(med(ours), med(t))}")
     for label, times in base.items():
-        print(f"  {label:14s} {med(times) * 1e3:8.2f}   tfgraph/{label} {ratio(med(ours), med(times))}")
+        r = ratio(med(ours), med(times))
+        print(f"  {label:14s} {med(times) * 1e3:8.2f}   tfgraph/{label} {r}")
 
 
 if __name__ == "__main__":

@@ -161,3 +161,43 @@ print(json.dumps(result))
     for name in names:
         for mine, theirs in zip(out[name], EXPECTED[name]["values"]):
             np.testing.assert_allclose(np.asarray(mine), np.asarray(theirs))
+
+
+def test_the_body_runs_once_per_iteration_and_not_after_the_last():
+    """Only the head (Merges, condition, Switches) runs at the last check; side effects
+    in the body happen once per iteration, as in TF."""
+    v = tf.Variable(0, name="count")
+    x = tf.placeholder(tf.float32, [], name="x")
+
+    def body(i, a):
+        with tf.control_dependencies([v.assign_add(1)]):
+            # a cond in the body: its ops check for dead values, the rest run plain
+            b = tf.cond(a > 4.0, lambda: a - 1.0, lambda: a * x)
+            return i + 1, b
+
+    r = tf.while_loop(lambda i, a: i < 5, body, [0, x])
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run(r, {x: 2.0}) == (5, 5.0)  # 2 -> 4 -> 8 -> 7 -> 6 -> 5
+        assert sess.run(v) == 5
+        assert sess.run(r, {x: 2.0})[1] == 5.0
+        assert sess.run(v) == 10
+
+
+def test_a_cond_ops_control_input_from_the_body_keeps_it_alive():
+    def body(i, a):
+        c = tf.identity(a * 2.0, name="plain")
+        with tf.control_dependencies([c]):
+            d = tf.cond(i > 1, lambda: c + 1.0, lambda: c - 1.0)
+        return i + 1, d
+
+    # run twice in one plan: the loop in an untaken branch, then in the taken one
+    p = tf.placeholder(tf.bool, [], name="p")
+    out = tf.cond(
+        p,
+        lambda: tf.while_loop(lambda i, a: i < 4, body, [0, 1.0])[1],
+        lambda: tf.constant(-1.0),
+    )
+    with tf.Session() as sess:
+        assert sess.run(out, {p: False}) == -1.0
+        assert sess.run(out, {p: True}) == 7.0  # 1 -> 1 -> 1 -> 3 -> 7

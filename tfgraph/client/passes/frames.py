@@ -10,8 +10,9 @@ A plan runs a frame as one step (`make_frame_step`) that iterates the frame's ow
 steps over the run's slot list: at the first iteration each Enter forwards its value
 (later only constant Enters do; the others are dead, so each Merge takes its
 NextIteration's value from the previous iteration), and the loop ends after the
-iteration whose LoopCond is false, in which the Exits receive their values. Every op
-of a frame runs as a dead-checking step; nested frames are steps of their parent's.
+iteration whose LoopCond is false, in which the Exits receive their values. The body
+runs only while the condition holds, so only Merges, Switches, Exits and ops under a
+cond inside the loop check for dead values; nested frames are steps of their parent's.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from tfgraph.client.passes.schedule import kahn
 from tfgraph.framework.ops import Operation
 from tfgraph.framework.resources import DEAD
 
-__all__ = ["Frame", "assign_frames", "is_back_edge", "make_frame_step"]
+__all__ = ["Frame", "FrameBlock", "assign_frames", "is_back_edge", "make_frame_step"]
 
 
 class Frame:
@@ -102,18 +103,127 @@ def _forward_order(needed: set[Operation]) -> list[Operation]:
     return kahn(needed, skip_edge=is_back_edge)
 
 
-def make_frame_step(
-    steps: tuple, step_ops: tuple, enters: tuple, next_slots: tuple, cond_slot: int
-):
-    """A step running a frame's `steps` until its LoopCond (slot `cond_slot`) is false.
+class FrameBlock:
+    """The steps of one frame as lowering makes them (lower.py): for each op, in order,
+    a dead-checking step and, where the op can run without checks, a plain one; nested
+    frames enter as one step each."""
 
-    `enters` are (input slot, output slot, is_constant) of the frame's Enters: each
-    forwards its value at the first iteration, constant ones at every iteration;
-    `next_slots` are the output slots of its NextIterations (dead before the first
-    iteration, so its Merges take their Enter's value)."""
+    __slots__ = ("cond", "enters", "entries", "frame", "next_slots", "ops")
+
+    def __init__(self, frame: Frame | None) -> None:
+        self.frame = frame
+        self.entries: list[tuple] = []  # (op or FrameBlock, checked step, plain step)
+        self.ops: list[Operation] = []  # every op of the frame and its nested frames
+        self.enters: list[tuple[int, int, bool]] = []
+        self.next_slots: list[int] = []
+        self.cond = -1
+
+    def step_op(self, entry) -> Operation | None:
+        """The op naming an entry in errors (a nested frame: its first op)."""
+        unit = entry[0]
+        if isinstance(unit, FrameBlock):
+            return unit.entries[0][0] if unit.entries else None
+        return unit
+
+
+# How an op of a frame depends on its loop's Switches (bits): through their false
+# outputs (it runs after the loop: the Exits), through their true outputs (the body),
+# or downstream of another Switch (a cond inside the loop: it may see dead values).
+_AFTER, _BODY, _IN_COND = 1, 2, 4
+
+
+def _sides(block: FrameBlock, loop_switches: set) -> dict:
+    """{op or nested FrameBlock: bits} for the block's entries (see above)."""
+    bits_of: dict = {}  # Tensor or Operation -> bits
+
+    def bits_in(op: Operation) -> int:
+        b = 0
+        for t in op._inputs:
+            b |= bits_of.get(t, 0)
+        for c in op._control_inputs:
+            b |= bits_of.get(c, 0)
+        return b
+
+    sides: dict = {}
+    for entry in block.entries:
+        unit = entry[0]
+        if isinstance(unit, FrameBlock):  # (as one op: its Enters' inputs decide)
+            b = 0
+            for op in unit.ops:
+                if op._op_def.control_flow == "enter":
+                    b |= bits_in(op)
+            members = unit.ops
+        else:
+            b = bits_in(unit)
+            members = [unit]
+        sides[unit] = b
+        for op in members:
+            bits_of[op] = b
+            outs: tuple[int, ...]
+            if op in loop_switches:
+                outs = (b | _AFTER, b | _BODY)
+                bits_of[op] = b | _AFTER | _BODY
+            elif op._op_def.control_flow == "switch":
+                outs = (b | _IN_COND,) * len(op._outputs)
+                bits_of[op] = b | _IN_COND
+            else:
+                outs = (b,) * len(op._outputs)
+            for t, tb in zip(op._outputs, outs):
+                bits_of[t] = tb
+    return sides
+
+
+def make_frame_step(block: FrameBlock, live_of: dict):
+    """A step running a frame until its LoopCond (slot `block.cond`) is false.
+
+    Each iteration runs the loop's head (Merges, the condition, LoopCond, its Switches)
+    and, while the condition holds, the body; after the last, the Exits. At the first
+    iteration each Enter forwards its value (later only constant Enters do; the others
+    are dead, so each Merge takes its NextIteration's value from the previous
+    iteration). Only Merges, Switches, Exits and ops under a cond inside the loop check
+    for dead values; the rest run plain. A loop whose inputs are dead (in an untaken
+    cond branch) runs every op checked, passing deadness on to its Exits."""
     from tfgraph.client.passes.lower import as_op_error
 
-    def frame(v):
+    enters = tuple(block.enters)
+    next_slots = tuple(block.next_slots)
+    cond_slot = block.cond
+    own = [e[0] for e in block.entries if not isinstance(e[0], FrameBlock)]
+    cond_ops = {op for op in own if op._op_def.control_flow == "loop_cond"}
+    loop_switches = {
+        op for op in own if op._op_def.control_flow == "switch" and op._inputs[1]._op in cond_ops
+    }
+    sides = _sides(block, loop_switches)
+    head: list = []
+    body: list = []
+    after: list = []
+    checked_ops: list = []
+    for entry in block.entries:
+        unit, checked, plain = entry
+        b = sides[unit]
+        needs_check = plain is None or b & _IN_COND
+        step = checked if needs_check else plain
+        if needs_check and not isinstance(unit, FrameBlock):
+            checked_ops.append(unit)
+        part = after if b & _AFTER else body if b & _BODY else head
+        part.append((step, block.step_op(entry)))
+    if any(sides[e[0]] & _AFTER and sides[e[0]] & _BODY for e in block.entries):
+        head, body, after = [(e[1], block.step_op(e)) for e in block.entries], [], []
+    reset_live = tuple(
+        {live_of[c] for op in checked_ops for c in op._control_inputs if c in live_of}
+    )
+    generic = tuple((e[1], block.step_op(e)) for e in block.entries)
+    head_t, body_t, after_t = tuple(head), tuple(body), tuple(after)
+
+    def run(v, part) -> None:
+        i = 0
+        try:
+            for i, (step, _) in enumerate(part):  # noqa: B007 - i names the failing op
+                step(v)
+        except Exception as e:
+            raise as_op_error(e, part[i][1]) from e
+
+    def iterate(v, head, body, after) -> None:
         for s in next_slots:
             v[s] = DEAD
         first = True
@@ -121,14 +231,20 @@ def make_frame_step(
             for src, dst, constant in enters:
                 v[dst] = v[src] if (first or constant) else DEAD
             first = False
-            i = 0
-            try:
-                for i, step in enumerate(steps):  # noqa: B007 - i names the failing op
-                    step(v)
-            except Exception as e:
-                raise as_op_error(e, step_ops[i]) from e
+            run(v, head)
             go = v[cond_slot]
             if go is DEAD or not go:
+                run(v, after)
                 return
+            run(v, body)
+
+    def frame(v) -> None:
+        for src, _, _ in enters:
+            if v[src] is DEAD:
+                iterate(v, generic, (), ())
+                return
+        for s in reset_live:  # (plain steps leave their liveness slots alone)
+            v[s] = True
+        iterate(v, head_t, body_t, after_t)
 
     return frame

@@ -119,93 +119,88 @@ def lower(
     return template, tuple(steps), tuple(step_ops)
 
 
-class _Block:
-    """The steps of one frame being lowered (see `_lower_with_frames`)."""
-
-    __slots__ = ("cond", "enters", "frame", "next_slots", "step_ops", "steps")
-
-    def __init__(self, frame) -> None:
-        self.frame = frame
-        self.steps: list = []
-        self.step_ops: list = []
-        self.enters: list = []
-        self.next_slots: list = []
-        self.cond = -1
-
-
 def _lower_with_frames(ordered, slots, folded, anchors, fed, ctx, frame_of):
     """`lower` for a run with loops: the root's ops as `lower` makes them, each frame's
-    (a contiguous block of `ordered`) as dead-checking steps iterated by a frame step."""
-    from tfgraph.client.passes.frames import make_frame_step
+    (a contiguous block of `ordered`) as a frame step (frames.py)."""
+    from tfgraph.client.passes.frames import FrameBlock
 
     root_ops = [op for op in ordered if op not in frame_of]
     # (no frees: a value read in a loop may be read again by the next iteration)
     template, root_steps, root_step_ops = lower(root_ops, slots, {}, folded, anchors, fed, ctx)
     # (placed below in `ordered`'s order, interleaved with the frames)
-    by_op = {}
+    by_op: dict = {}
     for step, op in zip(root_steps, root_step_ops):
         by_op.setdefault(op, []).append(step)
-    root = _Block(None)
-    stack = [root]
-
-    def close() -> None:
-        block = stack.pop()
-        if block.cond < 0:
-            raise errors.InvalidArgumentError(
-                None,
-                block.step_ops[0] if block.step_ops else None,
-                f"Loop frame {block.frame.name} has no LoopCond op",
-            )
-        parent = stack[-1]
-        parent.steps.append(
-            make_frame_step(
-                tuple(block.steps),
-                tuple(block.step_ops),
-                tuple(block.enters),
-                tuple(block.next_slots),
-                block.cond,
-            )
-        )
-        parent.step_ops.append(block.step_ops[0] if block.step_ops else None)
-
-    slot_of = slots.slot_of
+    stack = [FrameBlock(None)]
     for op in ordered:
         frame = frame_of.get(op)
         chain = list(frame.ancestors())[::-1] if frame is not None else []
         while len(stack) - 1 > len(chain) or (
             len(stack) > 1 and stack[len(stack) - 1].frame is not chain[len(stack) - 2]
         ):
-            close()
+            _close_frame(stack, slots)
         for f in chain[len(stack) - 1 :]:
-            stack.append(_Block(f))
+            stack.append(FrameBlock(f))
         block = stack[-1]
         if frame is None:
             for step in by_op.get(op, ()):
-                block.steps.append(step)
-                block.step_ops.append(op)
+                block.entries.append((op, step, step))
             continue
-        role = op._op_def.control_flow
-        if role == "enter":  # (the frame step forwards its value)
-            out = slot_of.get(op._outputs[0])
-            if out is not None:
-                constant = bool(op._attrs["is_constant"])
-                block.enters.append((slot_of[op._inputs[0]], out, constant))
-            continue
-        block.steps.append(_dead_step(op, _kernel(op, ctx), slots, fed))
-        block.step_ops.append(op)
-        out = slot_of.get(op._outputs[0]) if op._outputs else None
-        if role == "next_iteration" and out is not None:
-            block.next_slots.append(out)
-        elif role == "loop_cond" and out is not None:
-            block.cond = out
+        _add_frame_op(block, op, slots, fed, ctx)
     while len(stack) > 1:
-        close()
+        _close_frame(stack, slots)
+    root = stack[0]
+    steps = [e[1] for e in root.entries]
+    step_ops = [root.step_op(e) for e in root.entries]
     # the fetch snapshots: fetched references are read when the run ends anyway
-    if None in by_op:
-        for step in by_op[None]:
-            root.steps.append(step)
-            root.step_ops.append(None)
-    return template, tuple(root.steps), tuple(root.step_ops)
+    for step in by_op.get(None, ()):
+        steps.append(step)
+        step_ops.append(None)
+    return template, tuple(steps), tuple(step_ops)
+
+
+def _add_frame_op(block, op: Operation, slots: Slots, fed: set, ctx: KernelContext) -> None:
+    """Adds a loop's op to its frame's block: an Enter as a value the frame step forwards,
+    any other op as a dead-checking step and, unless it routes dead values (a Merge,
+    Switch or Exit), a plain one."""
+    slot_of = slots.slot_of
+    block.ops.append(op)
+    role = op._op_def.control_flow
+    if role == "enter":
+        out = slot_of.get(op._outputs[0])
+        if out is not None:
+            block.enters.append((slot_of[op._inputs[0]], out, bool(op._attrs["is_constant"])))
+        return
+    fn = _kernel(op, ctx)
+    plain = None
+    if role not in ("merge", "switch", "exit"):
+        ins = tuple([slot_of[t] for t in op._inputs])
+        plain = make_step(
+            fn, ins, _outs(op, slots, fed), op._op_def.single_output or not op._outputs
+        )
+    block.entries.append((op, _dead_step(op, fn, slots, fed), plain))
+    out = slot_of.get(op._outputs[0]) if op._outputs else None
+    if role == "next_iteration" and out is not None:
+        block.next_slots.append(out)
+    elif role == "loop_cond" and out is not None:
+        block.cond = out
+
+
+def _close_frame(stack: list, slots: Slots) -> None:
+    """Ends the innermost frame's block: it becomes one step of its parent's."""
+    from tfgraph.client.passes.frames import make_frame_step
+
+    block = stack.pop()
+    if block.cond < 0:
+        raise errors.InvalidArgumentError(
+            None,
+            block.entries[0][0] if block.entries else None,
+            f"Loop frame {block.frame.name} has no LoopCond op",
+        )
+    parent = stack[-1]
+    step = make_frame_step(block, slots.live_of)
+    parent.entries.append((block, step, step))
+    parent.ops.extend(block.ops)
 
 
 def as_op_error(e: Exception, op) -> errors.OpError:
