@@ -173,8 +173,8 @@ register_op(
 
 
 def placeholder_with_default(input, shape, name: str | None = None) -> Tensor:
-    """A placeholder that returns `input` when not fed."""
-    input = convert_to_tensor(input)
+    """A placeholder that returns `input` when not fed (a Python value becomes the
+    constant `<name>/input`, as in TF)."""
     shape = as_shape(shape)
     return op_output("PlaceholderWithDefault", name, [input], {"shape": shape})
 
