@@ -26,6 +26,7 @@ from tfgraph.training.device_setter import (
     byte_size_load_fn,
     replica_device_setter,
 )
+from tfgraph.training.moving_averages import ExponentialMovingAverage
 from tfgraph.training.saver import Saver, export_meta_graph, import_meta_graph
 from tfgraph.training.server_lib import ClusterSpec
 from tfgraph.training.training_util import (
@@ -39,6 +40,7 @@ from tfgraph.training.training_util import (
 __all__ = [
     "CheckpointReader",
     "ClusterSpec",
+    "ExponentialMovingAverage",
     "GreedyLoadBalancingStrategy",
     "NewCheckpointReader",
     "Saver",

@@ -154,11 +154,47 @@ def test_forwarding_ops_share_their_inputs_slot_but_reads_of_variables_do_not():
     r = array_ops.identity(v.op.outputs[0], name="r")  # reads the variable: a step
     out = tf.add(s, r, name="out")
     ordered = passes.order(passes.needed_ops([out], [], {x}, {}))
-    slots = passes.assign_slots(ordered, [x], [out, v.op.outputs[0]], {x}, {}, [])
+    slots = passes.assign_slots(ordered, [x], [out, v.op.outputs[0], r], {x}, {}, [])
     assert slots.slot_of[a] == slots.slot_of[x] == slots.slot_of[s]
     assert {op.name for op in slots.aliased} == {"a", "s"}
     assert slots.slot_of[r] != slots.slot_of[v.op.outputs[0]]
-    assert slots.ref_fetches == (1,) and slots.fetch_slots[1] in slots.snapshot_of.values()
+    assert slots.ref_fetches == (1, 2) and slots.fetch_slots[1] in slots.snapshot_of.values()
+    # a fetched read is the variable's value at the end of the run (its cell's slot)
+    assert slots.fetch_slots[2] == slots.slot_of[v.op.outputs[0]]
+    assert slots.lazy_inputs == {}  # (nothing updates v)
+
+
+def test_ops_ordered_after_an_update_read_the_variable_late():
+    v = tf.Variable(1.0, name="v")
+    update = v.assign_add(1.0)
+    early = tf.multiply(v, 3.0, name="early")
+    with tf.control_dependencies([update]):
+        late = tf.multiply(v, 10.0, name="late")
+    ordered = passes.order(passes.needed_ops([early, late], [], set(), {}))
+    slots = passes.assign_slots(ordered, [], [early, late], set(), {}, [])
+    assert slots.lazy_inputs == {late.op: {0: slots.slot_of[v.op.outputs[0]]}}
+
+
+def test_a_read_of_a_variable_sees_updates_made_before_its_consumer_runs():
+    """As in TF, where the read aliases the variable's buffer and updates are in place."""
+    w = tf.Variable(1.0, name="w")
+    step = w.assign_add(1.0)
+    with tf.control_dependencies([step]):
+        y = w * 10.0
+    ema = tf.train.ExponentialMovingAverage(0.5)
+    with tf.control_dependencies([step]):
+        track = ema.apply([w])
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        assert sess.run(y) == 20.0
+        assert sess.run([w.value(), step]) == [3.0, 3.0]  # (a fetched read: after the run)
+        sess.run(tf.variables_initializer([ema.average(w)]))  # = w's value: 3
+        sess.run(track)  # w: 4, average: 3 + (4 - 3) / 2
+        assert sess.run(ema.average(w)) == 3.5
+    fresh = tf.Variable(0.0, name="fresh")
+    with tf.Session() as sess, pytest.raises(tf.errors.FailedPreconditionError) as info:
+        sess.run(fresh * 2.0)
+    assert info.value.op.name == "fresh/read"
 
 
 def test_ops_that_may_see_dead_values_get_liveness_slots_and_no_alias():

@@ -20,11 +20,11 @@ from tfgraph.legacy_contrib.arg_scope import add_arg_scope
 from tfgraph.legacy_contrib.initializers import xavier_initializer
 from tfgraph.legacy_layers import convolutional, core, pooling
 from tfgraph.legacy_layers.core import _smart_cond as smart_cond
-from tfgraph.ops import array_ops, common_shapes, conv_ops, init_ops, nn_ops, state_ops
+from tfgraph.ops import array_ops, common_shapes, conv_ops, init_ops, nn_ops
+from tfgraph.training.moving_averages import assign_moving_average
 from tfgraph.variable_scope import get_variable_scope, variable_scope
 
 __all__ = [
-    "assign_moving_average",
     "avg_pool2d",
     "batch_norm",
     "bias_add",
@@ -427,21 +427,6 @@ def relu(inputs, num_outputs, **kwargs):
 
 
 # -- batch normalization ------------------------------------------------------------------
-def assign_moving_average(variable, value, decay, zero_debias=True, name=None):
-    """`variable -= (variable - value) * (1 - decay)` (TF's AssignMovingAvg). Only the
-    plain update: zero-debiasing is not supported by tfgraph yet."""
-    if zero_debias:
-        raise NotImplementedError(
-            "assign_moving_average(zero_debias=True) is not supported by tfgraph yet; "
-            "pass zero_debias=False"
-        )
-    with name_scope(name, "AssignMovingAvg", [variable, value, decay]) as scope:
-        decay = convert_to_tensor(1.0 - decay, name="decay")
-        if decay.dtype != variable.dtype.base_dtype:
-            decay = array_ops.cast(decay, variable.dtype.base_dtype)
-        return state_ops.assign_sub(variable, (variable - value) * decay, name=scope)
-
-
 def _bn_variable(name, shape, initializer, regularizer, collections, trainable):
     return slim_variables.model_variable(
         name,

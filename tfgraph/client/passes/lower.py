@@ -95,8 +95,11 @@ def lower(
                 template[s] = fn()
                 _snapshot(outputs[0], slots, steps, step_ops)
         else:
-            fn = _kernel(op, ctx)
+            lazy = slots.lazy_inputs.get(op)
+            fn = _kernel(op, ctx, lazy)
             ins = tuple([slot_of[t] for t in op._inputs])
+            if lazy:  # (reads of variables updated before it: their cells, read late)
+                ins = tuple([lazy.get(k, s) for k, s in enumerate(ins)])
             single = op_def.single_output or not outputs
             outs: tuple[int, ...]
             if len(outputs) == 1:  # (the common case, inline)
@@ -239,19 +242,21 @@ _ERROR_CLASSES = {
 }
 
 
-def _kernel(op: Operation, ctx: KernelContext):
-    """The op's bound kernel, reading reference inputs its OpDef takes as values."""
+def _kernel(op: Operation, ctx: KernelContext, lazy: dict | None = None):
+    """The op's bound kernel, reading reference inputs its OpDef takes as values (and
+    the variables' cells at `lazy` positions, see slots.py)."""
     fn = bind_kernel(op, ctx)
     inputs = op._inputs
     for t in inputs:
         if t._dtype._base is not t._dtype:
             break
     else:
-        return fn  # (no reference input: the common case)
+        if not lazy:
+            return fn  # (no reference input: the common case)
     deref = tuple(
         k
         for k, (t, arg_is_ref) in enumerate(zip(inputs, op._op_def.flat_ref_flags(op._attrs)))
-        if t._dtype.is_ref_dtype and not arg_is_ref
+        if (t._dtype.is_ref_dtype and not arg_is_ref) or (lazy and k in lazy)
     )
     if not deref:
         return fn
@@ -293,6 +298,12 @@ def _snapshot(t: Tensor, slots: Slots, steps: list, step_ops: list) -> None:
 
 def _deref_wrapper(fn, positions: tuple[int, ...], op_name: str):
     """Wraps `fn` so the reference inputs at `positions` are read as values."""
+    if positions == (1,):  # (a binary op on a variable, `x @ w`: the common case)
+
+        def second(a, b, *rest):
+            return fn(a, b if b is DEAD else b.read(op_name), *rest)
+
+        return second
 
     def call(*args):
         args = list(args)
