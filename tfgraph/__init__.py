@@ -24,6 +24,7 @@ from tfgraph import (
     losses,
     metrics,
     nn,
+    queue,
     random,
     summary,
     train,
@@ -171,6 +172,13 @@ from tfgraph.ops.check_ops import (
 from tfgraph.ops.clip_ops import clip_by_global_norm, clip_by_norm, global_norm
 from tfgraph.ops.control_flow_case import case
 from tfgraph.ops.control_flow_ops import cond, group, no_op, tuple
+from tfgraph.ops.data_flow_ops import (
+    FIFOQueue,
+    PaddingFIFOQueue,
+    PriorityQueue,
+    QueueBase,
+    RandomShuffleQueue,
+)
 from tfgraph.ops.init_ops import (
     constant_initializer,
     glorot_normal_initializer,
