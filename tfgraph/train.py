@@ -21,11 +21,25 @@ from tfgraph.training.checkpoint_utils import (
     load_checkpoint,
     load_variable,
 )
+from tfgraph.training.coordinator import Coordinator, LooperThread
 from tfgraph.training.device_setter import (
     GreedyLoadBalancingStrategy,
     byte_size_load_fn,
     replica_device_setter,
 )
+from tfgraph.training.input import (
+    batch,
+    batch_join,
+    input_producer,
+    limit_epochs,
+    maybe_batch,
+    range_input_producer,
+    shuffle_batch,
+    shuffle_batch_join,
+    slice_input_producer,
+    string_input_producer,
+)
+from tfgraph.training.queue_runner import QueueRunner, add_queue_runner, start_queue_runners
 from tfgraph.training.saver import Saver, export_meta_graph, import_meta_graph
 from tfgraph.training.server_lib import ClusterSpec
 from tfgraph.training.training_util import (
@@ -39,10 +53,16 @@ from tfgraph.training.training_util import (
 __all__ = [
     "CheckpointReader",
     "ClusterSpec",
+    "Coordinator",
     "GreedyLoadBalancingStrategy",
+    "LooperThread",
     "NewCheckpointReader",
+    "QueueRunner",
     "Saver",
+    "add_queue_runner",
     "assert_global_step",
+    "batch",
+    "batch_join",
     "byte_size_load_fn",
     "checkpoint_exists",
     "checkpoints_iterator",
@@ -56,12 +76,21 @@ __all__ = [
     "global_step",
     "import_meta_graph",
     "init_from_checkpoint",
+    "input_producer",
     "latest_checkpoint",
+    "limit_epochs",
     "list_variables",
     "load_checkpoint",
     "load_variable",
+    "maybe_batch",
+    "range_input_producer",
     "remove_checkpoint",
     "replica_device_setter",
+    "shuffle_batch",
+    "shuffle_batch_join",
+    "slice_input_producer",
+    "start_queue_runners",
+    "string_input_producer",
     "summary_iterator",
     "update_checkpoint_state",
     "write_graph",

@@ -1,0 +1,202 @@
+"""Input producers and batching (`tf.train.string_input_producer`, `batch`, ...), queue
+runners and the coordinator, compared with TensorFlow where deterministic."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tests.ops.test_data_flow_ops import run_both, run_here
+from tests.tfrun import requires_tf
+
+PIPELINE_PROGRAM = """
+def last_line(e):
+    line = [ln for ln in e.message.splitlines() if ln and "[[{{node" not in ln][-1]
+    return re.sub(r"'_[0-9]+_", "'_N_", line)
+import re
+result = {}
+tf.set_random_seed(7)
+fq = tf.train.string_input_producer(["a", "b", "c"], num_epochs=2, shuffle=False)
+rq = tf.train.range_input_producer(5, num_epochs=1, shuffle=False)
+sl = tf.train.slice_input_producer(
+    [tf.constant([1, 2, 3]), tf.constant([[1., 1.], [2., 2.], [3., 3.]])],
+    num_epochs=1, shuffle=False)
+x = tf.train.limit_epochs(tf.constant([1, 2]), 2)
+b = tf.train.batch([sl[0], sl[1]], 2, allow_smaller_final_batch=True)
+b1 = tf.train.batch([rq.dequeue()], 2)
+sb = tf.train.shuffle_batch({"k": tf.constant(1.0)}, 4, 20, 5)
+bj = tf.train.batch_join([[tf.constant([1, 2])], [tf.constant([3, 4])]], 2, dynamic_pad=True)
+sbj = tf.train.shuffle_batch_join([[tf.constant(1)], [tf.constant(2)]], 3, 10, 2)
+mb = tf.train.maybe_batch([tf.constant(1)], tf.constant(True), 2)
+result["names"] = sorted(
+    op.name + ":" + op.type for op in tf.get_default_graph().get_operations()
+    if "Assert" not in op.name)
+result["qr"] = [qr.name for qr in tf.get_collection(tf.GraphKeys.QUEUE_RUNNERS)]
+result["local"] = [v.op.name for v in tf.local_variables()]
+result["summaries"] = [s.op.name for s in tf.get_collection(tf.GraphKeys.SUMMARIES)]
+result["shapes"] = [str(t.shape) for t in [b[0], b[1], b1, sb["k"], bj, sbj, mb]]
+with tf.Session() as s:
+    s.run(tf.local_variables_initializer())
+    coord = tf.train.Coordinator()
+    threads = tf.train.start_queue_runners(s, coord)
+    out = []
+    try:
+        while True:
+            out.append(s.run(fq.dequeue()))
+    except tf.errors.OutOfRangeError as e:
+        result["fq_err"] = last_line(e)
+    result["fq"] = out
+    got = []
+    try:
+        while True:
+            got.append(s.run(b))
+    except tf.errors.OutOfRangeError as e:
+        result["b_err"] = last_line(e)
+    result["b"] = got
+    result["b1"] = [s.run(b1), s.run(b1)]
+    result["bj"] = [sorted(r) in ([1, 2], [3, 4]) for r in s.run(bj).tolist()]
+    result["x"] = [s.run(x), s.run(x)]
+    try:
+        s.run(x)
+    except tf.errors.OutOfRangeError as e:
+        result["x_err"] = last_line(e)
+    coord.request_stop()
+    coord.join(threads, stop_grace_period_secs=5)
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_producers_and_batching_match_tf():
+    here, theirs = run_both(PIPELINE_PROGRAM)
+    assert here == theirs
+
+
+def test_producers_and_batching():
+    r = run_here(PIPELINE_PROGRAM)
+    assert r["fq"] == ["a", "b", "c", "a", "b", "c"]
+    assert r["fq_err"] == (
+        "FIFOQueue '_N_input_producer' is closed and has insufficient elements (requested 1, "
+        "current size 0)"
+    )
+    assert r["b"] == [[[1, 2], [[1.0, 1.0], [2.0, 2.0]]], [[3], [[3.0, 3.0]]]]
+    assert r["b1"] == [[0, 1], [2, 3]]
+    assert r["x_err"] == "Reached limit of 2"
+    assert "input_producer/fraction_of_32_full" in r["summaries"]
+    assert "shuffle_batch/fraction_over_5_of_15_full" in r["summaries"]
+    assert r["local"][0] == "input_producer/limit_epochs/epochs"
+
+
+def test_shuffled_producer_covers_every_epoch():
+    tf.set_random_seed(3)
+    q = tf.train.string_input_producer(["a", "b", "c", "d"], num_epochs=3, seed=1)
+    d = q.dequeue()
+    with tf.Session() as s:
+        s.run(tf.local_variables_initializer())
+        coord = tf.train.Coordinator()
+        threads = tf.train.start_queue_runners(s, coord)
+        seen = []
+        with pytest.raises(tf.errors.OutOfRangeError):
+            for _ in range(20):
+                seen.append(s.run(d))
+        coord.request_stop()
+        coord.join(threads, stop_grace_period_secs=5)
+    assert len(seen) == 12
+    for k in range(3):
+        assert sorted(seen[4 * k : 4 * k + 4]) == [b"a", b"b", b"c", b"d"]
+
+
+def test_num_epochs_needs_local_variables_initialized():
+    q = tf.train.string_input_producer(["a"], num_epochs=1)
+    with tf.Session() as s:
+        coord = tf.train.Coordinator()
+        threads = tf.train.start_queue_runners(s, coord)
+        coord.wait_for_stop(5)
+        with pytest.raises(tf.errors.FailedPreconditionError, match="uninitialized value"):
+            coord.join(threads, stop_grace_period_secs=5)
+        with pytest.raises(tf.errors.OutOfRangeError):  # (cancelled when the coord stopped)
+            s.run(q.dequeue(), options=tf.RunOptions(timeout_in_ms=1000))
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="requires a non-null input tensor"):
+        tf.train.string_input_producer([])
+    with pytest.raises(ValueError, match="num_epochs must be > 0 not 0."):
+        tf.train.limit_epochs(tf.constant(1), 0)
+    with pytest.raises(ValueError, match="capacity 5 must be bigger than min_after_dequeue 5."):
+        tf.train.shuffle_batch([tf.constant(1)], 2, 5, 5)
+    with pytest.raises(ValueError, match="Cannot start queue runners: No default session"):
+        tf.train.start_queue_runners()
+
+
+def test_coordinator_reports_the_first_error_and_treats_out_of_range_as_clean():
+    coord = tf.train.Coordinator()
+
+    def fails():
+        with coord.stop_on_exception():
+            raise RuntimeError("boom")
+
+    def waits():
+        while not coord.should_stop():
+            time.sleep(0.01)
+
+    threads = [threading.Thread(target=fails), threading.Thread(target=waits)]
+    for t in threads:
+        t.start()
+    with pytest.raises(RuntimeError, match="boom"):
+        coord.join(threads, stop_grace_period_secs=5)
+    assert coord.joined
+
+    clean = tf.train.Coordinator()
+    clean.request_stop(tf.errors.OutOfRangeError(None, None, "done"))
+    assert clean.should_stop()
+    clean.join([])  # nothing re-raised
+    clean.clear_stop()
+    assert not clean.should_stop()
+
+
+def test_coordinator_join_names_threads_that_do_not_stop():
+    coord = tf.train.Coordinator()
+    release = threading.Event()
+    t = threading.Thread(target=release.wait, name="stuck")
+    t.start()
+    coord.request_stop()
+    try:
+        with pytest.raises(
+            RuntimeError, match="Coordinator stopped with threads still running: stuck"
+        ):
+            coord.join([t], stop_grace_period_secs=0.05)
+    finally:
+        release.set()
+        t.join(5)
+
+
+def test_queue_runner_reports_errors_through_the_coordinator():
+    q = tf.FIFOQueue(10, tf.float32, shapes=[[]])
+    bad = tf.check_numerics(tf.constant(np.nan, tf.float32), "bad value")
+    qr = tf.train.QueueRunner(q, [q.enqueue(bad)])
+    with tf.Session() as s:
+        coord = tf.train.Coordinator()
+        threads = qr.create_threads(s, coord=coord, start=True)
+        assert len(threads) == 2  # the enqueue thread and the one closing on stop
+        with pytest.raises(tf.errors.InvalidArgumentError, match="bad value"):
+            coord.join(threads, stop_grace_period_secs=5)
+        assert s.run(q.is_closed())  # cancelled when the coordinator stopped
+
+
+def _write_csv(tmp_path, n_files=2, rows=10):
+    names = []
+    rng = np.random.default_rng(0)
+    for f in range(n_files):
+        path = tmp_path / f"part{f}.csv"
+        lines = []
+        for _ in range(rows):
+            x1, x2 = rng.uniform(-1, 1, 2)
+            lines.append(f"{x1:.4f},{x2:.4f},{2 * x1 - 3 * x2 + 0.5:.4f}")
+        path.write_text("\n".join(lines) + "\n")
+        names.append(str(path))
+    return names
