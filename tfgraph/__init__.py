@@ -276,7 +276,17 @@ from tfgraph.ops.math_ops import (
     truncatemod,
     unsorted_segment_sum,
 )
+from tfgraph.ops.parsing_ops import decode_csv, decode_raw
 from tfgraph.ops.random_ops import *
+from tfgraph.ops.reader_ops import (
+    FixedLengthRecordReader,
+    ReaderBase,
+    TextLineReader,
+    TFRecordReader,
+    WholeFileReader,
+    read_file,
+    write_file,
+)
 from tfgraph.ops.state_ops import (
     assign,
     assign_add,

@@ -200,3 +200,48 @@ def _write_csv(tmp_path, n_files=2, rows=10):
         path.write_text("\n".join(lines) + "\n")
         names.append(str(path))
     return names
+
+
+def test_csv_pipeline_trains_to_the_end_of_its_epochs(tmp_path):
+    """string_input_producer -> TextLineReader -> decode_csv -> shuffle_batch -> SGD on
+    a linear model, until the epochs run out; every run bounded by a timeout."""
+    files = _write_csv(tmp_path, n_files=2, rows=50)
+    tf.set_random_seed(0)
+    filename_queue = tf.train.string_input_producer(files, num_epochs=40, seed=1)
+    _, line = tf.TextLineReader().read(filename_queue)
+    x1, x2, y = tf.decode_csv(line, [[0.0], [0.0], [0.0]])
+    features = tf.stack([x1, x2])
+    xb, yb = tf.train.shuffle_batch(
+        [features, y],
+        batch_size=10,
+        capacity=60,
+        min_after_dequeue=20,
+        num_threads=2,
+        seed=2,
+        allow_smaller_final_batch=True,
+    )
+    w = tf.Variable(tf.zeros([2, 1]))
+    b = tf.Variable(0.0)
+    pred = tf.squeeze(tf.matmul(xb, w), 1) + b
+    loss = tf.reduce_mean(tf.square(pred - yb))
+    step = tf.train.GradientDescentOptimizer(0.2).minimize(loss)
+    options = tf.RunOptions(timeout_in_ms=10000)
+    with tf.Session() as s:
+        s.run([tf.global_variables_initializer(), tf.local_variables_initializer()])
+        coord = tf.train.Coordinator()
+        threads = tf.train.start_queue_runners(s, coord)
+        examples = 0
+        try:
+            while not coord.should_stop():
+                _, n = s.run([step, tf.shape(yb)[0]], options=options)
+                examples += n
+        except tf.errors.OutOfRangeError:
+            pass
+        finally:
+            coord.request_stop()
+        coord.join(threads, stop_grace_period_secs=10)
+        w_val, b_val = s.run([w, b])
+    assert examples == 2 * 50 * 40
+    np.testing.assert_allclose(w_val.ravel(), [2.0, -3.0], atol=0.02)
+    assert abs(b_val - 0.5) < 0.02
+    assert not any(t.is_alive() for t in threads)
