@@ -3,6 +3,22 @@
 
 from tfgraph.framework.graph_io import write_graph
 from tfgraph.summary_writer import summary_iterator
+from tfgraph.training.basic_session_run_hooks import (
+    CheckpointSaverHook,
+    CheckpointSaverListener,
+    FeedFnHook,
+    FinalOpsHook,
+    GlobalStepWaiterHook,
+    LoggingTensorHook,
+    NanLossDuringTrainingError,
+    NanTensorHook,
+    ProfilerHook,
+    SecondOrStepTimer,
+    StepCounterHook,
+    StopAtStepHook,
+    SummarySaverHook,
+    SummaryWriterCache,
+)
 from tfgraph.training.checkpoint_management import (
     checkpoint_exists,
     generate_checkpoint_state_proto,
@@ -39,9 +55,24 @@ from tfgraph.training.input import (
     slice_input_producer,
     string_input_producer,
 )
+from tfgraph.training.monitored_session import (
+    ChiefSessionCreator,
+    MonitoredSession,
+    MonitoredTrainingSession,
+    Scaffold,
+    SessionCreator,
+    SingularMonitoredSession,
+    WorkerSessionCreator,
+)
 from tfgraph.training.queue_runner import QueueRunner, add_queue_runner, start_queue_runners
 from tfgraph.training.saver import Saver, export_meta_graph, import_meta_graph
 from tfgraph.training.server_lib import ClusterSpec
+from tfgraph.training.session_run_hook import (
+    SessionRunArgs,
+    SessionRunContext,
+    SessionRunHook,
+    SessionRunValues,
+)
 from tfgraph.training.training_util import (
     assert_global_step,
     create_global_step,
@@ -52,13 +83,38 @@ from tfgraph.training.training_util import (
 
 __all__ = [
     "CheckpointReader",
+    "CheckpointSaverHook",
+    "CheckpointSaverListener",
+    "ChiefSessionCreator",
     "ClusterSpec",
     "Coordinator",
+    "FeedFnHook",
+    "FinalOpsHook",
+    "GlobalStepWaiterHook",
     "GreedyLoadBalancingStrategy",
+    "LoggingTensorHook",
     "LooperThread",
+    "MonitoredSession",
+    "MonitoredTrainingSession",
+    "NanLossDuringTrainingError",
+    "NanTensorHook",
     "NewCheckpointReader",
+    "ProfilerHook",
     "QueueRunner",
     "Saver",
+    "Scaffold",
+    "SecondOrStepTimer",
+    "SessionCreator",
+    "SessionRunArgs",
+    "SessionRunContext",
+    "SessionRunHook",
+    "SessionRunValues",
+    "SingularMonitoredSession",
+    "StepCounterHook",
+    "StopAtStepHook",
+    "SummarySaverHook",
+    "SummaryWriterCache",
+    "WorkerSessionCreator",
     "add_queue_runner",
     "assert_global_step",
     "batch",
