@@ -153,9 +153,26 @@ __all__ = [
 ]
 
 
+_PROTO_EXPORTS = frozenset(
+    {
+        "BytesList",
+        "CheckpointState",
+        "Example",
+        "Feature",
+        "FeatureList",
+        "FeatureLists",
+        "Features",
+        "FloatList",
+        "Int64List",
+        "SaverDef",
+        "SequenceExample",
+    }
+)
+
+
 def __getattr__(name):
     # Protocol buffer classes are built on first use (importing tfgraph loads no protobuf).
-    if name in ("SaverDef", "CheckpointState"):
+    if name in _PROTO_EXPORTS:
         from tfgraph import proto
 
         return getattr(proto, name)

@@ -245,3 +245,46 @@ def test_csv_pipeline_trains_to_the_end_of_its_epochs(tmp_path):
     np.testing.assert_allclose(w_val.ravel(), [2.0, -3.0], atol=0.02)
     assert abs(b_val - 0.5) < 0.02
     assert not any(t.is_alive() for t in threads)
+
+
+QUEUE_RUNNER_PROTO_PROGRAM = """
+q = tf.FIFOQueue(3, tf.int32, shapes=[[]], name="q")
+qr = tf.train.QueueRunner(q, [q.enqueue(1)])
+tf.train.add_queue_runner(qr)
+mg = tf.train.export_meta_graph()
+result = {"def": str(qr.to_proto()),
+          "col": len(mg.collection_def["queue_runners"].bytes_list.value)}
+with tf.Graph().as_default():
+    tf.train.import_meta_graph(mg)
+    (qr2,) = tf.get_collection(tf.GraphKeys.QUEUE_RUNNERS)
+    result["imported"] = [qr2.queue.name, [o.name for o in qr2.enqueue_ops], qr2.close_op.name,
+                          qr2.cancel_op.name]
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_queue_runner_def_in_meta_graphs_matches_tf():
+    here, theirs = run_both(QUEUE_RUNNER_PROTO_PROGRAM)
+    assert here == theirs
+
+
+def test_queue_runner_round_trips_through_a_meta_graph():
+    r = run_here(QUEUE_RUNNER_PROTO_PROGRAM)
+    assert r["col"] == 1
+    assert r["imported"] == ["q", ["q_enqueue"], "q_Close", "q_Close_1"]
+    assert "queue_closed_exception_types: OUT_OF_RANGE" in r["def"]
+
+
+def test_example_protos_are_in_tf_train():
+    ex = tf.train.Example(
+        features=tf.train.Features(
+            feature={
+                "a": tf.train.Feature(int64_list=tf.train.Int64List(value=[1, 2])),
+                "b": tf.train.Feature(bytes_list=tf.train.BytesList(value=[b"x"])),
+                "c": tf.train.Feature(float_list=tf.train.FloatList(value=[0.5])),
+            }
+        )
+    )
+    again = tf.train.Example.FromString(ex.SerializeToString())
+    assert list(again.features.feature["a"].int64_list.value) == [1, 2]

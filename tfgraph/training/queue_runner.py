@@ -31,9 +31,10 @@ class QueueRunner:
         import_scope=None,
     ) -> None:
         if queue_runner_def is not None:
-            raise NotImplementedError(
-                "QueueRunner from a QueueRunnerDef is not supported by tfgraph."
-            )
+            if queue or enqueue_ops:
+                raise ValueError("queue_runner_def and queue are mutually exclusive.")
+            self._init_from_proto(queue_runner_def, import_scope)
+            return
         if not queue or not enqueue_ops:
             raise ValueError("Must provide queue and enqueue_ops.")
         self._queue = queue
@@ -56,6 +57,48 @@ class QueueRunner:
         self._lock = threading.Lock()
         self._runs_per_session: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._exceptions_raised: list = []
+
+    def _init_from_proto(self, queue_runner_def, import_scope=None) -> None:
+        from tfgraph.framework.graph import get_default_graph
+        from tfgraph.framework.meta_graph import prepend_name_scope
+
+        g = get_default_graph()
+
+        def element(name):
+            return g.as_graph_element(prepend_name_scope(name, import_scope))
+
+        self._queue = _QueueFromProto(element(queue_runner_def.queue_name))
+        self._enqueue_ops = [element(op) for op in queue_runner_def.enqueue_op_name]
+        self._close_op = element(queue_runner_def.close_op_name)
+        self._cancel_op = element(queue_runner_def.cancel_op_name)
+        self._queue_closed_exception_types = tuple(
+            errors.exception_type_from_error_code(code)
+            for code in queue_runner_def.queue_closed_exception_types
+        ) or (errors.OutOfRangeError,)
+        self._lock = threading.Lock()
+        self._runs_per_session = weakref.WeakKeyDictionary()
+        self._exceptions_raised = []
+
+    def to_proto(self, export_scope=None):
+        """This runner as a `QueueRunnerDef` (None if outside `export_scope`)."""
+        from tfgraph import proto
+        from tfgraph.framework.meta_graph import strip_name_scope
+
+        if export_scope is not None and not self.queue.name.startswith(export_scope):
+            return None
+        return proto.QueueRunnerDef(
+            queue_name=strip_name_scope(self.queue.name, export_scope),
+            enqueue_op_name=[strip_name_scope(op.name, export_scope) for op in self.enqueue_ops],
+            close_op_name=strip_name_scope(self.close_op.name, export_scope),
+            cancel_op_name=strip_name_scope(self.cancel_op.name, export_scope),
+            queue_closed_exception_types=[
+                errors.error_code_from_exception_type(t) for t in self._queue_closed_exception_types
+            ],
+        )
+
+    @staticmethod
+    def from_proto(queue_runner_def, import_scope=None):
+        return QueueRunner(queue_runner_def=queue_runner_def, import_scope=import_scope)
 
     @property
     def queue(self):
@@ -198,3 +241,30 @@ def start_queue_runners(
         for qr in queue_runners:
             threads.extend(qr.create_threads(sess, coord=coord, daemon=daemon, start=start))
     return threads
+
+
+class _QueueFromProto:
+    """The queue of a runner read from a MetaGraphDef: its handle op, by name."""
+
+    def __init__(self, queue_op) -> None:
+        self.queue_ref = queue_op.outputs[0] if hasattr(queue_op, "outputs") else queue_op
+        self.name = self.queue_ref.op.name
+
+
+def _register_proto_functions() -> None:
+    from tfgraph.framework import meta_graph
+
+    def proto_type():
+        from tfgraph import proto
+
+        return proto.QueueRunnerDef
+
+    meta_graph.register_proto_function(
+        GraphKeys.QUEUE_RUNNERS,
+        proto_type=proto_type,
+        to_proto=QueueRunner.to_proto,
+        from_proto=QueueRunner.from_proto,
+    )
+
+
+_register_proto_functions()
