@@ -86,6 +86,7 @@ from tfgraph.framework.importer import import_graph_def
 from tfgraph.framework.indexed_slices import IndexedSlices, IndexedSlicesValue
 from tfgraph.framework.ops import Operation, OperatorNotAllowedInGraphError, Tensor
 from tfgraph.framework.random_seed import get_seed, set_random_seed
+from tfgraph.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from tfgraph.framework.tensor_shape import (
     Dimension,
     TensorShape,
@@ -276,7 +277,15 @@ from tfgraph.ops.math_ops import (
     truncatemod,
     unsorted_segment_sum,
 )
-from tfgraph.ops.parsing_ops import decode_csv, decode_raw
+from tfgraph.ops.parsing_ops import (
+    FixedLenFeature,
+    FixedLenSequenceFeature,
+    VarLenFeature,
+    decode_csv,
+    decode_raw,
+    parse_example,
+    parse_single_example,
+)
 from tfgraph.ops.random_ops import *
 from tfgraph.ops.reader_ops import (
     FixedLengthRecordReader,

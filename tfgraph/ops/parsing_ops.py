@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import collections
+
 import numpy as np
 
 from tfgraph import errors
@@ -13,7 +15,15 @@ from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops.apply import apply_op, op_output
 
-__all__ = ["decode_csv", "decode_raw"]
+__all__ = [
+    "FixedLenFeature",
+    "FixedLenSequenceFeature",
+    "VarLenFeature",
+    "decode_csv",
+    "decode_raw",
+    "parse_example",
+    "parse_single_example",
+]
 
 
 def _split_record(op, record: bytes, delim: bytes, quotes: bool) -> list[bytes]:
@@ -272,3 +282,329 @@ def decode_raw(input_bytes=None, out_type=None, little_endian=True, name=None, b
         [input_bytes],
         {"out_type": dtypes.as_dtype(out_type), "little_endian": bool(little_endian)},
     )
+
+
+# -- ParseExampleV2: tf.train.Example protos ---------------------------------------------
+class FixedLenFeature(
+    collections.namedtuple("FixedLenFeature", ["shape", "dtype", "default_value"])
+):
+    """A feature of fixed shape in every example (its default fills a missing one)."""
+
+    def __new__(cls, shape, dtype, default_value=None):
+        return super().__new__(cls, shape, dtype, default_value)
+
+
+class FixedLenSequenceFeature(
+    collections.namedtuple(
+        "FixedLenSequenceFeature", ["shape", "dtype", "allow_missing", "default_value"]
+    )
+):
+    """A variable number of elements of fixed shape, padded to the longest in the batch."""
+
+    def __new__(cls, shape, dtype, allow_missing=False, default_value=None):
+        return super().__new__(cls, shape, dtype, allow_missing, default_value)
+
+
+class VarLenFeature(collections.namedtuple("VarLenFeature", ["dtype"])):
+    """A variable-length feature, parsed into a SparseTensor."""
+
+
+_KIND_TYPE = {"int64_list": "int64", "float_list": "float", "bytes_list": "string"}
+_DTYPE_WORD = {"int64": "int64", "float32": "float", "string": "string"}
+
+
+def _feature_values(op, feature, key, index, name, dtype):
+    """The values of one Feature proto, checked against `dtype`."""
+    kind = feature.WhichOneof("kind")
+    if kind is None:
+        values: list = []
+        found = _DTYPE_WORD[dtype.name]
+    else:
+        found = _KIND_TYPE[kind]
+        values = list(getattr(feature, kind).value)
+    expected = _DTYPE_WORD[dtype.name]
+    if kind is not None and found != expected:
+        raise errors.InvalidArgumentError(
+            None,
+            op,
+            f"Name: {name}, Key: {key}, Index: {index}.  Data types don't match. Data type: "
+            f"{found} but expected type: {expected}",
+        )
+    return values
+
+
+def _parse_examples(op, serialized):
+    from tfgraph import proto
+
+    examples = []
+    for value in serialized:
+        try:
+            example = proto.Example.FromString(bytes(value))
+        except Exception:
+            text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+            raise errors.InvalidArgumentError(
+                None, op, f"Could not parse example input, value: '{text}'"
+            ) from None
+        examples.append(example)
+    return examples
+
+
+def _dense_output(op, examples, names, key, dtype, shape, default):
+    np_dtype = dtype.np_dtype
+    variable = bool(shape) and shape[0] is None
+    inner = [d for d in (shape[1:] if variable else shape)]
+    size = int(np.prod(inner)) if inner else 1
+    rows = []
+    for i, example in enumerate(examples):
+        feature = example.features.feature.get(key)
+        values = None if feature is None else _feature_values(op, feature, key, i, names[i], dtype)
+        if values is None:
+            if variable:
+                rows.append(np.zeros((0, *inner), dtype=np_dtype))
+                continue
+            if np.size(default) == 0:
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"Name: {names[i]}, Feature: {key} (data type: {_DTYPE_WORD[dtype.name]}) is "
+                    "required but could not be found.",
+                )
+            rows.append(np.asarray(default, dtype=np_dtype).reshape(inner))
+            continue
+        arr = np.array(values, dtype=np_dtype) if values else np.zeros(0, dtype=np_dtype)
+        if variable:
+            if size == 0 or len(values) % size:
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"Name: {names[i]}, Key: {key}, Index: {i}.  Number of values is not a "
+                    f"multiple of stride length. Saw {len(values)} values but output shape is: "
+                    f"{_dims([None, *inner])}",
+                )
+            rows.append(arr.reshape(len(values) // size, *inner))
+        else:
+            if len(values) != size:
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"Name: {names[i]}, Key: {key}, Index: {i}.  Number of "
+                    f"{_DTYPE_WORD[dtype.name]} values != expected.  Values size: {len(values)} "
+                    f"but output shape: {_dims(inner)}",
+                )
+            rows.append(arr.reshape(inner))
+    if not variable:
+        if not rows:
+            return np.zeros((0, *inner), dtype=np_dtype)
+        return np.stack(rows)
+    longest = max((r.shape[0] for r in rows), default=0)
+    pad = np.asarray(default, dtype=np_dtype).reshape(-1)
+    out = np.empty((len(rows), longest, *inner), dtype=np_dtype)
+    out[...] = pad[0] if pad.size else (b"" if dtype is dtypes.string else 0)
+    for i, r in enumerate(rows):
+        out[i, : r.shape[0]] = r
+    return out
+
+
+def _dims(dims) -> str:
+    return "[" + ",".join("?" if d is None else str(d) for d in dims) + "]"
+
+
+def _sparse_output(op, examples, names, key, dtype, scalar):
+    indices, values = [], []
+    longest = 0
+    for i, example in enumerate(examples):
+        feature = example.features.feature.get(key)
+        vals = [] if feature is None else _feature_values(op, feature, key, i, names[i], dtype)
+        longest = max(longest, len(vals))
+        for j, v in enumerate(vals):
+            indices.append([j] if scalar else [i, j])
+            values.append(v)
+    rank = 1 if scalar else 2
+    idx = np.array(indices, dtype=np.int64).reshape(-1, rank)
+    if dtype is dtypes.string:
+        val = np.empty(len(values), dtype=object)
+        val[:] = values
+    else:
+        val = np.array(values, dtype=dtype.np_dtype).reshape(-1)
+    shape = [longest] if scalar else [len(examples), longest]
+    return idx, val, np.array(shape, dtype=np.int64)
+
+
+def _parse_example_kernel(op, ctx):
+    attrs = op._attrs
+    sparse_types = list(attrs["sparse_types"])
+    dense_types = list(attrs["Tdense"])
+    dense_shapes = [s.as_list() if s.rank is not None else [] for s in attrs["dense_shapes"]]
+
+    def parse(serialized, names, sparse_keys, dense_keys, ragged_keys, *dense_defaults):
+        serialized = np.asarray(serialized, dtype=object)
+        scalar = serialized.ndim == 0
+        flat = serialized.reshape(-1)
+        names = np.asarray(names, dtype=object).reshape(-1)
+        labels = (
+            [n.decode() if isinstance(n, bytes) else str(n) for n in names]
+            if names.size
+            else ["<unknown>"] * flat.size
+        )
+        examples = _parse_examples(op, flat)
+        sparse = [
+            _sparse_output(op, examples, labels, _text(k), t, scalar)
+            for k, t in zip(np.asarray(sparse_keys, dtype=object).reshape(-1), sparse_types)
+        ]
+        dense = []
+        for k, t, shape, default in zip(
+            np.asarray(dense_keys, dtype=object).reshape(-1),
+            dense_types,
+            dense_shapes,
+            dense_defaults,
+        ):
+            out = _dense_output(op, examples, labels, _text(k), t, shape, default)
+            dense.append(out[0] if scalar else out)
+        return [s[0] for s in sparse] + [s[1] for s in sparse] + [s[2] for s in sparse] + dense
+
+    return parse
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _parse_example_shape(op):
+    batch = op._inputs[0]._shape
+    lead = [] if batch.rank == 0 else ([None] if batch.rank is None else batch.as_list())
+    rank = len(lead) + 1
+    n = op._attrs["num_sparse"]
+    out = [TensorShape([None, rank]) for _ in range(n)]
+    out += [TensorShape([None]) for _ in range(n)]
+    out += [TensorShape([rank]) for _ in range(n)]
+    for shape in op._attrs["dense_shapes"]:
+        out.append(TensorShape(lead).concatenate(shape))
+    return out
+
+
+register_op(
+    "ParseExampleV2",
+    inputs=[
+        "serialized: string",
+        "names: string",
+        "sparse_keys: string",
+        "dense_keys: string",
+        "ragged_keys: string",
+        "dense_defaults: Tdense",
+    ],
+    outputs=[
+        "sparse_indices: num_sparse * int64",
+        "sparse_values: sparse_types",
+        "sparse_shapes: num_sparse * int64",
+        "dense_values: Tdense",
+        "ragged_values: ragged_value_types",
+        "ragged_row_splits: ragged_split_types",
+    ],
+    attrs=[
+        "Tdense: list({float, int64, string}) >= 0",
+        "num_sparse: int >= 0",
+        "sparse_types: list({float, int64, string}) >= 0",
+        "ragged_value_types: list({float, int64, string}) >= 0",
+        "ragged_split_types: list({int32, int64}) >= 0",
+        "dense_shapes: list(shape) >= 0",
+    ],
+    shape=_parse_example_shape,
+    make_kernel=_parse_example_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def _strings_array(values):
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = [v.encode() if isinstance(v, str) else v for v in values]
+    return arr
+
+
+def _dense_default(key, feature, shape):
+    import re
+
+    from tfgraph.ops import array_ops
+
+    dtype = dtypes.as_dtype(feature.dtype)
+    default = feature.default_value
+    safe = re.sub("[^A-Za-z0-9_.\\-/]", "_", key)
+    if shape.rank and shape.as_list()[0] is None:
+        if default is None:
+            return convert_to_tensor("" if dtype is dtypes.string else 0, dtype=dtype)
+        value = convert_to_tensor(default, dtype=dtype, name="padding_" + safe)
+        return array_ops.reshape(value, np.zeros(0, np.int32))
+    if default is None:
+        return convert_to_tensor(np.zeros(0, dtype=dtype.np_dtype), dtype=dtype, name="Const")
+    value = convert_to_tensor(default, dtype=dtype, name="key_" + safe)
+    return array_ops.reshape(value, np.array(shape.as_list(), np.int32))
+
+
+def parse_example(serialized, features, name=None, example_names=None):
+    """Parses a batch of serialized `tf.train.Example` protos: a dict of a Tensor per
+    FixedLen(Sequence)Feature and a SparseTensor per VarLenFeature."""
+    from tfgraph.framework.sparse_tensor import SparseTensor
+
+    if not features:
+        raise ValueError("Must provide at least one feature key.")
+    sparse_keys, sparse_types, dense_keys, dense_types, dense_shapes = [], [], [], [], []
+    specs = {}
+    for key in sorted(features):
+        feature = features[key]
+        if isinstance(feature, VarLenFeature):
+            sparse_keys.append(key)
+            sparse_types.append(dtypes.as_dtype(feature.dtype))
+        elif isinstance(feature, FixedLenSequenceFeature):
+            if not feature.allow_missing:
+                raise ValueError(
+                    "Unsupported: FixedLenSequenceFeature requires allow_missing to be True."
+                )
+            dense_keys.append(key)
+            dense_types.append(dtypes.as_dtype(feature.dtype))
+            dense_shapes.append(TensorShape([None]).concatenate(TensorShape(feature.shape)))
+        elif isinstance(feature, FixedLenFeature):
+            dense_keys.append(key)
+            dense_types.append(dtypes.as_dtype(feature.dtype))
+            dense_shapes.append(TensorShape(feature.shape))
+        else:
+            raise ValueError(f"Invalid feature {key}:{feature}.")
+        specs[key] = feature
+    with get_default_graph().name_scope(name or "ParseExample"):
+        serialized = convert_to_tensor(serialized, dtype=dtypes.string, name="serialized")
+        defaults = [_dense_default(k, specs[k], s) for k, s in zip(dense_keys, dense_shapes)]
+        op = apply_op(
+            "ParseExampleV2",
+            None,
+            [
+                serialized,
+                _strings_array(list(example_names or [])),
+                _strings_array(sparse_keys),
+                _strings_array(dense_keys),
+                _strings_array([]),
+                defaults,
+            ],
+            {
+                "Tdense": dense_types,
+                "num_sparse": len(sparse_keys),
+                "sparse_types": sparse_types,
+                "ragged_value_types": [],
+                "ragged_split_types": [],
+                "dense_shapes": dense_shapes,
+            },
+        )
+    outs = list(op._outputs)
+    n = len(sparse_keys)
+    result: dict = {}
+    for i, key in enumerate(sparse_keys):
+        result[key] = SparseTensor(outs[i], outs[n + i], outs[2 * n + i])
+    for i, key in enumerate(dense_keys):
+        result[key] = outs[3 * n + i]
+    return result
+
+
+def parse_single_example(serialized, features, name=None, example_names=None):
+    """`parse_example` for one serialized Example (a scalar): no batch dimension."""
+    with get_default_graph().name_scope(name or "ParseSingleExample"):
+        serialized = convert_to_tensor(serialized, dtype=dtypes.string, name="serialized")
+        if serialized.shape.rank not in (None, 0):
+            raise ValueError(f"Input serialized must be a scalar, got shape {serialized.shape}")
+        return parse_example(serialized, features, None, example_names)
