@@ -17,6 +17,7 @@ from tfgraph import (
     errors,
     gfile,
     graph_util,
+    image,
     initializers,
     io,
     layers,
