@@ -73,6 +73,7 @@ from tfgraph.training.session_run_hook import (
     SessionRunHook,
     SessionRunValues,
 )
+from tfgraph.training.supervisor import Supervisor
 from tfgraph.training.training_util import (
     assert_global_step,
     create_global_step,
@@ -114,6 +115,7 @@ __all__ = [
     "StopAtStepHook",
     "SummarySaverHook",
     "SummaryWriterCache",
+    "Supervisor",
     "WorkerSessionCreator",
     "add_queue_runner",
     "assert_global_step",
