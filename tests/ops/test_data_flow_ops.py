@@ -300,3 +300,59 @@ def test_build_time_shape_checks():
         q.enqueue([1, 2, 3])
     with pytest.raises(ValueError, match="fully defined"):
         tf.FIFOQueue(3, tf.int32, shapes=[[None]])
+
+
+def test_closing_the_queue_ends_a_blocked_dequeue_with_out_of_range():
+    q = tf.FIFOQueue(2, tf.int32, shapes=[[]])
+    d = q.dequeue_many(2)
+    with tf.Session() as s:
+        s.run(q.enqueue(7))
+        errs = []
+
+        def blocked():
+            try:
+                s.run(d, options=tf.RunOptions(timeout_in_ms=5000))
+            except tf.errors.OpError as err:
+                errs.append(err)
+
+        t = threading.Thread(target=blocked)
+        t.start()
+        time.sleep(0.05)
+        s.run(q.close())
+        t.join(5)
+        assert not t.is_alive()
+        assert isinstance(errs[0], tf.errors.OutOfRangeError)
+        # (as TF: the waiting dequeue held the element, and lacked one more)
+        assert "is closed and has insufficient elements (requested 1, current size 0)" in (
+            errs[0].message
+        )
+        assert s.run(q.dequeue_up_to(2)).tolist() == [7]
+
+
+def test_many_threads_share_one_queue():
+    q = tf.FIFOQueue(5, tf.int32, shapes=[[]])
+    value = tf.placeholder(tf.int32, [])
+    enqueue = q.enqueue(value)
+    dequeue = q.dequeue()
+    with tf.Session() as s:
+        got = []
+        lock = threading.Lock()
+
+        def producer(base):
+            for i in range(50):
+                s.run(enqueue, {value: base + i}, options=tf.RunOptions(timeout_in_ms=5000))
+
+        def consumer():
+            for _ in range(50):
+                v = s.run(dequeue, options=tf.RunOptions(timeout_in_ms=5000))
+                with lock:
+                    got.append(int(v))
+
+        threads = [threading.Thread(target=producer, args=(k * 100,)) for k in range(3)]
+        threads += [threading.Thread(target=consumer) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(20)
+        assert not any(t.is_alive() for t in threads)
+    assert sorted(got) == sorted(k * 100 + i for k in range(3) for i in range(50))

@@ -157,6 +157,7 @@ class _Queue:
         """`n` elements (one when `n` is None), blocking until there are enough."""
         deadline = self._deadline()
         want = 1 if n is None else n
+        waited = False
         with self.cond:
             while True:
                 if self.cancelled:
@@ -168,13 +169,17 @@ class _Queue:
                     self.cond.notify_all()
                     break
                 if self.closed:
+                    # (TF's waiting dequeue holds what had arrived when the queue closed,
+                    # and reports what it still lacked)
+                    requested, current = (want - size, 0) if waited else (want, size)
                     raise errors.OutOfRangeError(
                         None,
                         op,
                         f"{self.kind} '{self.name}' is closed and has insufficient elements "
-                        f"(requested {want}, current size {size})",
+                        f"(requested {requested}, current size {current})",
                     )
                 self._wait(deadline)
+                waited = True
         if n is None:
             return batch[0]
         return self._stack(op, batch)
