@@ -84,6 +84,8 @@ def test_monitored_training_session_trains_saves_and_recovers(tmp_path):
     assert r["checkpoints"] == ["model.ckpt-0", "model.ckpt-10", "model.ckpt-20", "model.ckpt-25"]
     assert "graph.pbtxt" in r["files"] and "checkpoint" in r["files"]
     assert not r["finalized"]  # (unfinalized again when the session closes)
+    # (the hooks' cached writer writes in the background: flush it before reading)
+    tf.summary.FileWriterCache.get(str(tmp_path)).flush()
     events = [f for f in os.listdir(tmp_path) if f.startswith("events.")]
     tags = set()
     for e in tf.train.summary_iterator(str(tmp_path / events[0])):
