@@ -3,6 +3,7 @@
 
 from tfgraph.framework.graph_io import write_graph
 from tfgraph.summary_writer import summary_iterator
+from tfgraph.training import queue_runner  # (tf.train.queue_runner.QueueRunner & co)
 from tfgraph.training.basic_session_run_hooks import (
     CheckpointSaverHook,
     CheckpointSaverListener,
@@ -141,6 +142,7 @@ __all__ = [
     "load_checkpoint",
     "load_variable",
     "maybe_batch",
+    "queue_runner",
     "range_input_producer",
     "remove_checkpoint",
     "replica_device_setter",
