@@ -288,3 +288,50 @@ def test_example_protos_are_in_tf_train():
     )
     again = tf.train.Example.FromString(ex.SerializeToString())
     assert list(again.features.feature["a"].int64_list.value) == [1, 2]
+
+
+_RUN_IMPORTED_PIPELINE = """
+with tf.Session() as s:
+    s.run(tf.local_variables_initializer())
+    coord = tf.train.Coordinator()
+    threads = tf.train.start_queue_runners(s, coord)
+    batches = []
+    try:
+        while True:
+            batches.append(s.run(b).tolist())
+    except tf.errors.OutOfRangeError:
+        pass
+    coord.request_stop()
+    coord.join(threads, stop_grace_period_secs=5)
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_pipeline_meta_graphs_run_in_both_directions(tmp_path):
+    from tests.tfrun import run_tf_json
+
+    # TF's pipeline (queues, queue runners, epochs) imported and run by tfgraph
+    name = run_tf_json(f"""
+q = tf.train.range_input_producer(6, num_epochs=1, shuffle=False)
+b = tf.train.batch([q.dequeue()], 2, name="out")
+tf.train.export_meta_graph({str(tmp_path / "tf.meta")!r})
+print(json.dumps(b.name))
+""")
+    with tf.Graph().as_default():
+        tf.train.import_meta_graph(str(tmp_path / "tf.meta"))
+        scope = {"tf": tf, "b": tf.get_default_graph().get_tensor_by_name(name)}
+        exec(_RUN_IMPORTED_PIPELINE, scope)
+    assert scope["batches"] == [[0, 1], [2, 3], [4, 5]]
+    # tfgraph's pipeline imported and run by TF
+    with tf.Graph().as_default():
+        q = tf.train.range_input_producer(6, num_epochs=1, shuffle=False)
+        b = tf.train.batch([q.dequeue()], 2, name="out")
+        tf.train.export_meta_graph(str(tmp_path / "ours.meta"))
+    out = run_tf_json(
+        f"tf.train.import_meta_graph({str(tmp_path / 'ours.meta')!r})\n"
+        f"b = tf.get_default_graph().get_tensor_by_name({b.name!r})\n"
+        + _RUN_IMPORTED_PIPELINE
+        + "print(json.dumps(batches))\n"
+    )
+    assert out == [[0, 1], [2, 3], [4, 5]]
