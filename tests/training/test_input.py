@@ -335,3 +335,36 @@ print(json.dumps(b.name))
         + "print(json.dumps(batches))\n"
     )
     assert out == [[0, 1], [2, 3], [4, 5]]
+
+
+MAYBE_BATCH_PROGRAM = """
+result = {}
+x = tf.constant([1, 2, 3, 4, 5, 6])
+keep = tf.constant([True, False, True, True, False, True])
+mb = tf.train.maybe_batch([x], keep, 2, enqueue_many=True)
+bm = tf.train.batch({"x": x, "y": tf.constant([[1.0]] * 6)}, 3, enqueue_many=True)
+tf.train.maybe_batch([tf.constant(5)], tf.constant(False), 1, capacity=4)
+result["names"] = sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations())
+result["shapes"] = [str(mb.shape), str(bm["x"].shape), str(bm["y"].shape)]
+with tf.Session() as s:
+    coord = tf.train.Coordinator()
+    threads = tf.train.start_queue_runners(s, coord)
+    result["mb"] = [s.run(mb), s.run(mb)]
+    result["bm"] = s.run(bm)
+    coord.request_stop()
+    coord.join(threads, stop_grace_period_secs=5)
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_maybe_batch_and_enqueue_many_match_tf():
+    here, theirs = run_both(MAYBE_BATCH_PROGRAM)
+    assert here == theirs
+
+
+def test_maybe_batch_keeps_the_selected_rows():
+    r = run_here(MAYBE_BATCH_PROGRAM)
+    assert r["mb"] == [[1, 3], [4, 6]]
+    assert r["bm"] == {"x": [1, 2, 3], "y": [[1.0], [1.0], [1.0]]}
+    assert "batch/DynamicPartition:DynamicPartition" in r["names"]

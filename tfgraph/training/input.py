@@ -258,8 +258,9 @@ def _enqueue_fn(queue, tensor_list, enqueue_many, keep_input):
     enqueue = queue.enqueue_many if enqueue_many else queue.enqueue
     static = constant_value(keep_input)
     if keep_input.shape.ndims == 1:
-        mask = keep_input
-        return enqueue([array_ops.boolean_mask(t, mask) for t in tensor_list])
+        # (as TF: the rows to keep are partition 1 of a DynamicPartition on keep_input)
+        select = array_ops.cast(keep_input, dtypes.int32)
+        return enqueue([array_ops.dynamic_partition(t, select, 2)[1] for t in tensor_list])
     if static is not None:
         if bool(static):
             return enqueue(tensor_list)
