@@ -27,6 +27,7 @@ from tfgraph import (
     nn,
     queue,
     random,
+    sparse,
     summary,
     train,
 )
@@ -297,6 +298,7 @@ from tfgraph.ops.reader_ops import (
     read_file,
     write_file,
 )
+from tfgraph.ops.sparse_ops import sparse_tensor_to_dense, sparse_to_dense
 from tfgraph.ops.state_ops import (
     assign,
     assign_add,

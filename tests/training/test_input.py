@@ -131,6 +131,9 @@ def test_bad_arguments():
         tf.train.shuffle_batch([tf.constant(1)], 2, 5, 5)
     with pytest.raises(ValueError, match="Cannot start queue runners: No default session"):
         tf.train.start_queue_runners()
+    sparse = tf.SparseTensor([[0, 0]], [1.0], [1, 2])
+    with pytest.raises(NotImplementedError, match="Batching SparseTensors"):
+        tf.train.batch([sparse], 2)
 
 
 def test_coordinator_reports_the_first_error_and_treats_out_of_range_as_clean():

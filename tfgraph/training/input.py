@@ -196,7 +196,18 @@ def _as_original_type(original_tensors, tensor_list):
     return tensor_list
 
 
+def _no_sparse(tensors) -> None:
+    from tfgraph.framework.sparse_tensor import SparseTensor
+
+    if any(isinstance(t, SparseTensor) for t in tensors):
+        raise NotImplementedError(
+            "Batching SparseTensors (TF's sparse tensor maps) is not supported by tfgraph; "
+            "convert them to dense tensors first."
+        )
+
+
 def _validate(tensor_list, what="batch()"):
+    _no_sparse(tensor_list)
     tensor_list = [convert_to_tensor(t) for t in tensor_list]
     if not tensor_list:
         raise ValueError(f"Expected at least one tensor in {what}.")
@@ -204,6 +215,8 @@ def _validate(tensor_list, what="batch()"):
 
 
 def _validate_join(tensor_list_list):
+    for tl in tensor_list_list:
+        _no_sparse(tl)
     tensor_list_list = [[convert_to_tensor(t) for t in tl] for tl in tensor_list_list]
     if not tensor_list_list:
         raise ValueError("Expected at least one input in batch_join().")
