@@ -353,6 +353,9 @@ CASES: dict[str, list[Case]] = {
         Case(lambda x: tf.gather(x, [0, 2, 2]), [rnd(3, 4)]),
         Case(lambda x: tf.gather(x, [[1, 0], [2, 1]], axis=1), [rnd(2, 3, 2)]),
     ],
+    "SparseToDense": [
+        Case(lambda v, d: tf.sparse_to_dense([[0, 1], [2, 0]], [3, 2], v, d), [rnd(2), rnd()])
+    ],
     "GatherNd": [
         Case(lambda x: array_ops.gather_nd(x, [[0, 1], [2, 3], [0, 1]]), [rnd(3, 4)]),
         Case(lambda x: array_ops.gather_nd(x, [[2], [0], [2]]), [rnd(3, 4)]),

@@ -18,6 +18,7 @@ from tfgraph import (
     errors,
     gfile,
     graph_util,
+    image,
     initializers,
     io,
     layers,
@@ -25,7 +26,9 @@ from tfgraph import (
     losses,
     metrics,
     nn,
+    queue,
     random,
+    sparse,
     summary,
     train,
 )
@@ -86,6 +89,7 @@ from tfgraph.framework.importer import import_graph_def
 from tfgraph.framework.indexed_slices import IndexedSlices, IndexedSlicesValue
 from tfgraph.framework.ops import Operation, OperatorNotAllowedInGraphError, Tensor
 from tfgraph.framework.random_seed import get_seed, set_random_seed
+from tfgraph.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from tfgraph.framework.tensor_shape import (
     Dimension,
     TensorShape,
@@ -173,6 +177,13 @@ from tfgraph.ops.check_ops import (
 from tfgraph.ops.clip_ops import clip_by_global_norm, clip_by_norm, global_norm
 from tfgraph.ops.control_flow_case import case
 from tfgraph.ops.control_flow_ops import cond, group, no_op, tuple
+from tfgraph.ops.data_flow_ops import (
+    FIFOQueue,
+    PaddingFIFOQueue,
+    PriorityQueue,
+    QueueBase,
+    RandomShuffleQueue,
+)
 from tfgraph.ops.init_ops import (
     constant_initializer,
     glorot_normal_initializer,
@@ -270,7 +281,26 @@ from tfgraph.ops.math_ops import (
     truncatemod,
     unsorted_segment_sum,
 )
+from tfgraph.ops.parsing_ops import (
+    FixedLenFeature,
+    FixedLenSequenceFeature,
+    VarLenFeature,
+    decode_csv,
+    decode_raw,
+    parse_example,
+    parse_single_example,
+)
 from tfgraph.ops.random_ops import *
+from tfgraph.ops.reader_ops import (
+    FixedLengthRecordReader,
+    ReaderBase,
+    TextLineReader,
+    TFRecordReader,
+    WholeFileReader,
+    read_file,
+    write_file,
+)
+from tfgraph.ops.sparse_ops import sparse_tensor_to_dense, sparse_to_dense
 from tfgraph.ops.state_ops import (
     assign,
     assign_add,

@@ -3,6 +3,23 @@
 
 from tfgraph.framework.graph_io import write_graph
 from tfgraph.summary_writer import summary_iterator
+from tfgraph.training import queue_runner  # (tf.train.queue_runner.QueueRunner & co)
+from tfgraph.training.basic_session_run_hooks import (
+    CheckpointSaverHook,
+    CheckpointSaverListener,
+    FeedFnHook,
+    FinalOpsHook,
+    GlobalStepWaiterHook,
+    LoggingTensorHook,
+    NanLossDuringTrainingError,
+    NanTensorHook,
+    ProfilerHook,
+    SecondOrStepTimer,
+    StepCounterHook,
+    StopAtStepHook,
+    SummarySaverHook,
+    SummaryWriterCache,
+)
 from tfgraph.training.checkpoint_management import (
     checkpoint_exists,
     generate_checkpoint_state_proto,
@@ -21,14 +38,44 @@ from tfgraph.training.checkpoint_utils import (
     load_checkpoint,
     load_variable,
 )
+from tfgraph.training.coordinator import Coordinator, LooperThread
 from tfgraph.training.device_setter import (
     GreedyLoadBalancingStrategy,
     byte_size_load_fn,
     replica_device_setter,
 )
+from tfgraph.training.input import (
+    batch,
+    batch_join,
+    input_producer,
+    limit_epochs,
+    maybe_batch,
+    range_input_producer,
+    shuffle_batch,
+    shuffle_batch_join,
+    slice_input_producer,
+    string_input_producer,
+)
+from tfgraph.training.monitored_session import (
+    ChiefSessionCreator,
+    MonitoredSession,
+    MonitoredTrainingSession,
+    Scaffold,
+    SessionCreator,
+    SingularMonitoredSession,
+    WorkerSessionCreator,
+)
 from tfgraph.training.moving_averages import ExponentialMovingAverage
+from tfgraph.training.queue_runner import QueueRunner, add_queue_runner, start_queue_runners
 from tfgraph.training.saver import Saver, export_meta_graph, import_meta_graph
 from tfgraph.training.server_lib import ClusterSpec
+from tfgraph.training.session_run_hook import (
+    SessionRunArgs,
+    SessionRunContext,
+    SessionRunHook,
+    SessionRunValues,
+)
+from tfgraph.training.supervisor import Supervisor
 from tfgraph.training.training_util import (
     assert_global_step,
     create_global_step,
@@ -39,12 +86,44 @@ from tfgraph.training.training_util import (
 
 __all__ = [
     "CheckpointReader",
+    "CheckpointSaverHook",
+    "CheckpointSaverListener",
+    "ChiefSessionCreator",
     "ClusterSpec",
+    "Coordinator",
     "ExponentialMovingAverage",
+    "FeedFnHook",
+    "FinalOpsHook",
+    "GlobalStepWaiterHook",
     "GreedyLoadBalancingStrategy",
+    "LoggingTensorHook",
+    "LooperThread",
+    "MonitoredSession",
+    "MonitoredTrainingSession",
+    "NanLossDuringTrainingError",
+    "NanTensorHook",
     "NewCheckpointReader",
+    "ProfilerHook",
+    "QueueRunner",
     "Saver",
+    "Scaffold",
+    "SecondOrStepTimer",
+    "SessionCreator",
+    "SessionRunArgs",
+    "SessionRunContext",
+    "SessionRunHook",
+    "SessionRunValues",
+    "SingularMonitoredSession",
+    "StepCounterHook",
+    "StopAtStepHook",
+    "SummarySaverHook",
+    "SummaryWriterCache",
+    "Supervisor",
+    "WorkerSessionCreator",
+    "add_queue_runner",
     "assert_global_step",
+    "batch",
+    "batch_join",
     "byte_size_load_fn",
     "checkpoint_exists",
     "checkpoints_iterator",
@@ -58,21 +137,48 @@ __all__ = [
     "global_step",
     "import_meta_graph",
     "init_from_checkpoint",
+    "input_producer",
     "latest_checkpoint",
+    "limit_epochs",
     "list_variables",
     "load_checkpoint",
     "load_variable",
+    "maybe_batch",
+    "queue_runner",
+    "range_input_producer",
     "remove_checkpoint",
     "replica_device_setter",
+    "shuffle_batch",
+    "shuffle_batch_join",
+    "slice_input_producer",
+    "start_queue_runners",
+    "string_input_producer",
     "summary_iterator",
     "update_checkpoint_state",
     "write_graph",
 ]
 
 
+_PROTO_EXPORTS = frozenset(
+    {
+        "BytesList",
+        "CheckpointState",
+        "Example",
+        "Feature",
+        "FeatureList",
+        "FeatureLists",
+        "Features",
+        "FloatList",
+        "Int64List",
+        "SaverDef",
+        "SequenceExample",
+    }
+)
+
+
 def __getattr__(name):
     # Protocol buffer classes are built on first use (importing tfgraph loads no protobuf).
-    if name in ("SaverDef", "CheckpointState"):
+    if name in _PROTO_EXPORTS:
         from tfgraph import proto
 
         return getattr(proto, name)

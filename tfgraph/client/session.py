@@ -21,6 +21,7 @@ from tfgraph.framework import graph as graph_mod
 from tfgraph.framework.default_session import DefaultSessionContext, get_default_session
 from tfgraph.framework.ops import Tensor
 from tfgraph.framework.resources import DeviceStores
+from tfgraph.framework.run_deadline import deadline_scope
 
 if TYPE_CHECKING:  # pragma: no cover
     from tfgraph.client.device_placement import PlacementChecker
@@ -191,6 +192,10 @@ class BaseSession:
         tuples, namedtuples and dicts), substituting `feed_dict` values."""
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
+        if options is not None and getattr(options, "timeout_in_ms", 0) > 0:
+            # (blocking kernels, such as queue dequeues, read this thread's deadline)
+            with deadline_scope(options.timeout_in_ms):
+                return self.run(fetches, feed_dict, None, run_metadata)
         cls = fetches.__class__
         if cls is list:
             fetch_key = (list, *fetches)

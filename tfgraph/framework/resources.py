@@ -129,6 +129,10 @@ class ResourceStore:
     def reset(self, containers=None) -> None:
         with self.lock:
             if containers is None:
+                for value in self.kernel_state.values():
+                    cancel = getattr(value, "cancel", None)
+                    if cancel is not None:  # (a queue: wakes its blocked callers)
+                        cancel()
                 self.cells.clear()
                 self.kernel_state.clear()
             else:

@@ -30,6 +30,16 @@ _PUBLIC = {
     "TFRecordWriter": ("tfgraph.io.tfrecord", "TFRecordWriter"),
     "tf_record_iterator": ("tfgraph.io.tfrecord", "tf_record_iterator"),
     "write_graph": ("tfgraph.framework.graph_io", "write_graph"),
+    # the input-pipeline ops TF also exposes under tf.io
+    "decode_csv": ("tfgraph.ops.parsing_ops", "decode_csv"),
+    "decode_raw": ("tfgraph.ops.parsing_ops", "decode_raw"),
+    "parse_example": ("tfgraph.ops.parsing_ops", "parse_example"),
+    "parse_single_example": ("tfgraph.ops.parsing_ops", "parse_single_example"),
+    "FixedLenFeature": ("tfgraph.ops.parsing_ops", "FixedLenFeature"),
+    "FixedLenSequenceFeature": ("tfgraph.ops.parsing_ops", "FixedLenSequenceFeature"),
+    "VarLenFeature": ("tfgraph.ops.parsing_ops", "VarLenFeature"),
+    "read_file": ("tfgraph.ops.reader_ops", "read_file"),
+    "write_file": ("tfgraph.ops.reader_ops", "write_file"),
 }
 
 

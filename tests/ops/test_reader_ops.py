@@ -1,0 +1,102 @@
+"""Readers (TextLineReader, TFRecordReader, WholeFileReader, FixedLengthRecordReader)
+and ReadFile/WriteFile, on files both tfgraph and TensorFlow read."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ops.test_data_flow_ops import run_both, run_here
+from tests.tfrun import requires_tf
+
+READER_PROGRAM = """
+import os
+d = DIRECTORY
+with open(d + "/a.txt", "w", newline="") as f:
+    f.write("h1\\nx,1\\ny,2\\r\\n\\nlast")
+open(d + "/b.bin", "wb").write(bytes(range(10)))
+with tf.io.TFRecordWriter(d + "/c.tfr") as w:
+    w.write(b"r1")
+    w.write(b"rec2")
+def short(key):
+    return key.decode().replace(d, "D")
+q = tf.train.string_input_producer([d + "/a.txt"], num_epochs=1, shuffle=False)
+r = tf.TextLineReader(skip_header_lines=1)
+k, v = r.read(q)
+q2 = tf.train.string_input_producer([d + "/b.bin", d + "/b.bin"], num_epochs=1, shuffle=False)
+fr = tf.FixedLengthRecordReader(record_bytes=3, header_bytes=1, footer_bytes=0)
+fk, fv = fr.read_up_to(q2, 5)
+q3 = tf.FIFOQueue(5, tf.string)
+tr = tf.TFRecordReader()
+tk, tv = tr.read(q3)
+wr = tf.WholeFileReader()
+wk, wv = wr.read(q3)
+result = {"types": [r.reader_ref.op.type, k.op.type, fk.op.type, tr.reader_ref.op.name,
+                    wr.reader_ref.op.name, str(fk.shape), str(k.shape)]}
+with tf.Session() as s:
+    s.run(tf.local_variables_initializer())
+    coord = tf.train.Coordinator()
+    th = tf.train.start_queue_runners(s, coord)
+    out = []
+    try:
+        while True:
+            key, value = s.run([k, v])
+            out.append([short(key), value.decode()])
+    except tf.errors.OutOfRangeError as e:
+        lines = [ln for ln in e.message.splitlines() if ln and "[[{{node" not in ln]
+        result["err"] = lines[-1].split("'")[2]
+    result["lines"] = out
+    result["nrp"] = s.run(r.num_records_produced())
+    result["nwu"] = s.run(r.num_work_units_completed())
+    out = []
+    try:
+        while True:
+            keys, values = s.run([fk, fv])
+            out.append([[short(x) for x in keys], [list(x) for x in values]])
+    except tf.errors.OutOfRangeError:
+        pass
+    result["fixed"] = out
+    s.run(q3.enqueue_many([[d + "/c.tfr", d + "/c.tfr"]]))
+    result["tfr"] = [[short(a), b.decode()] for a, b in [s.run([tk, tv]), s.run([tk, tv])]]
+    key, value = s.run([wk, wv])
+    result["whole"] = [short(key), list(value)]
+    s.run(tr.reset())
+    result["after_reset"] = s.run(tr.num_records_produced())
+    result["read_file"] = s.run(tf.read_file(d + "/b.bin")).hex()
+    s.run(tf.write_file(d + "/sub/w.txt", "written"))
+    result["write_file"] = open(d + "/sub/w.txt").read()
+    try:
+        s.run(tf.read_file(d + "/missing"))
+    except tf.errors.NotFoundError as e:
+        result["missing"] = "No such file or directory" in e.message
+    coord.request_stop()
+    coord.join(th, stop_grace_period_secs=5)
+"""
+
+
+def _program(path):
+    return READER_PROGRAM.replace("DIRECTORY", repr(str(path)))
+
+
+@pytest.mark.tf
+@requires_tf
+def test_readers_match_tf(tmp_path):
+    here, theirs = run_both(_program(tmp_path))
+    assert here == theirs
+
+
+def test_readers(tmp_path):
+    r = run_here(_program(tmp_path))
+    assert r["lines"] == [
+        ["D/a.txt:2", "x,1"],
+        ["D/a.txt:3", "y,2"],
+        ["D/a.txt:4", ""],
+        ["D/a.txt:5", "last"],
+    ]
+    assert r["err"] == " is closed and has insufficient elements (requested 1, current size 0)"
+    assert r["tfr"] == [["D/c.tfr:0", "r1"], ["D/c.tfr:18", "rec2"]]
+    assert r["fixed"][0] == [
+        ["D/b.bin:0", "D/b.bin:1", "D/b.bin:2"],
+        [[1, 2, 3], [4, 5, 6], [7, 8, 9]],
+    ]
+    assert r["nrp"] == 4 and r["nwu"] == 1 and r["after_reset"] == 0
+    assert r["write_file"] == "written" and r["missing"]

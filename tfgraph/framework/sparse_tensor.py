@@ -1,0 +1,105 @@
+"""`tf.SparseTensor` and `tf.SparseTensorValue` (minimal: what parsing ops return).
+
+A SparseTensor is three tensors: `indices` (int64 [N, rank]), `values` ([N]) and
+`dense_shape` (int64 [rank]). Fetching one returns a `SparseTensorValue`.
+"""
+
+from __future__ import annotations
+
+import collections
+
+from tfgraph.framework import dtypes
+from tfgraph.framework.convert import convert_to_tensor
+from tfgraph.framework.tensor_shape import TensorShape
+
+__all__ = ["SparseTensor", "SparseTensorValue"]
+
+
+class SparseTensorValue(
+    collections.namedtuple("SparseTensorValue", ["indices", "values", "dense_shape"])
+):
+    """The value of a fetched SparseTensor (numpy arrays)."""
+
+
+class SparseTensor:
+    """A sparse tensor: `values` at `indices` of a tensor of shape `dense_shape`."""
+
+    def __init__(self, indices, values, dense_shape) -> None:
+        from tfgraph.framework.graph import get_default_graph
+
+        with get_default_graph().name_scope("SparseTensor"):
+            self._indices = convert_to_tensor(indices, dtype=dtypes.int64, name="indices")
+            self._values = convert_to_tensor(values, name="values")
+            self._dense_shape = convert_to_tensor(
+                dense_shape, dtype=dtypes.int64, name="dense_shape"
+            )
+
+    @classmethod
+    def from_value(cls, sparse_tensor_value):
+        if isinstance(sparse_tensor_value, SparseTensor):
+            return sparse_tensor_value
+        return cls(
+            sparse_tensor_value.indices,
+            sparse_tensor_value.values,
+            sparse_tensor_value.dense_shape,
+        )
+
+    @property
+    def indices(self):
+        return self._indices
+
+    @property
+    def values(self):
+        return self._values
+
+    @property
+    def dense_shape(self):
+        return self._dense_shape
+
+    @property
+    def dtype(self):
+        return self._values.dtype
+
+    @property
+    def op(self):
+        return self._values.op
+
+    @property
+    def graph(self):
+        return self._values.graph
+
+    @property
+    def shape(self) -> TensorShape:
+        producer = self._dense_shape.op
+        if producer._op_def.constant:  # (a Const: its value is the shape)
+            return TensorShape([int(d) for d in producer._attrs["value"].reshape(-1)])
+        dims = self._dense_shape.shape
+        if dims.rank == 1 and dims[0] is not None:
+            n = dims.as_list()[0]
+            return TensorShape([None] * n)
+        return TensorShape(None)
+
+    def get_shape(self) -> TensorShape:
+        return self.shape
+
+    def eval(self, feed_dict=None, session=None):
+        from tfgraph.framework.default_session import get_default_session
+
+        session = session or get_default_session()
+        if session is None:
+            raise ValueError(
+                "Cannot evaluate tensor using `eval()`: No default session is registered."
+            )
+        return session.run(self, feed_dict=feed_dict)
+
+    def _tfgraph_fetch_components(self):
+        """How Session.run fetches it: three tensors, rebuilt as a SparseTensorValue."""
+        return [self._indices, self._values, self._dense_shape], lambda parts: SparseTensorValue(
+            *parts
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"SparseTensor(indices={self._indices}, values={self._values}, "
+            f"dense_shape={self._dense_shape})"
+        )

@@ -1,0 +1,5 @@
+"""`tf.image`: image decoding (re-exports only; needs the optional extra `images`)."""
+
+from tfgraph.ops.image_ops import decode_image, decode_jpeg, decode_png
+
+__all__ = ["decode_image", "decode_jpeg", "decode_png"]

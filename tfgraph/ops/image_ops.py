@@ -1,0 +1,187 @@
+"""Image decoding: DecodePng, DecodeJpeg and DecodeImage (`tf.image.decode_png`,
+`decode_jpeg`, `decode_image`), through Pillow (the optional extra `images`).
+
+As in TF 2, each op decodes any of the formats it knows (PNG, JPEG, GIF, BMP, WebP),
+whatever its name. `channels` converts as TF's decoders do: RGB to gray with TF's
+weights for PNGs and libjpeg's own grayscale output for JPEGs, gray to RGB by
+repetition, and an opaque alpha channel added for 4 channels. Without Pillow the
+kernels raise UnimplementedError naming the extra. JPEGs are decoded with libjpeg's
+accurate integer DCT: TF's `dct_method="INTEGER_ACCURATE"` values exactly; TF's default
+(fast) DCT gives values a few units apart.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+from tfgraph import errors
+from tfgraph.framework import dtypes
+from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
+from tfgraph.framework.tensor_shape import TensorShape
+from tfgraph.ops.apply import op_output
+
+__all__ = ["decode_image", "decode_jpeg", "decode_png"]
+
+_UNKNOWN_FORMAT = "Unknown image file format. One of JPEG, JPEG XL, PNG, GIF, BMP, WebP required."
+
+
+def _pillow(op):
+    try:
+        from PIL import Image  # type: ignore[import-not-found]
+    except ImportError:
+        raise errors.UnimplementedError(
+            None,
+            op,
+            f"{op._type} needs Pillow, which is not installed (pip install 'tfgraph[images]').",
+        ) from None
+    return Image
+
+
+def _to_channels(pixels: np.ndarray, channels: int, png: bool) -> np.ndarray:
+    """`pixels` (h, w, c) with `channels` channels (0: as stored)."""
+    have = pixels.shape[2]
+    if channels in (0, have):
+        return pixels
+    big = pixels.dtype == np.uint16
+    top = 65535 if big else 255
+    color = pixels[:, :, :3] if have >= 3 else None
+    gray = pixels[:, :, :1] if have <= 2 else None
+    alpha = pixels[:, :, have - 1 :] if have in (2, 4) else None
+    if channels in (1, 2):
+        if gray is None:
+            c = color.astype(np.uint64)  # type: ignore[union-attr]
+            # (TF's PNG decoder: libpng's rgb_to_gray with weights .299/.587, in 15-bit
+            # fixed point, truncated)
+            g = (c[:, :, 0] * 9797 + c[:, :, 1] * 19234 + c[:, :, 2] * 3737) >> 15
+            gray = g.astype(pixels.dtype)[:, :, None]
+        if channels == 1:
+            return gray
+        a = alpha if alpha is not None else np.full_like(gray, top)
+        return np.concatenate([gray, a], axis=2)
+    if color is None:
+        color = np.repeat(gray, 3, axis=2)  # type: ignore[arg-type]
+    if channels == 3:
+        return color
+    a = alpha if alpha is not None else np.full(color.shape[:2] + (1,), top, pixels.dtype)
+    return np.concatenate([color, a], axis=2)
+
+
+def _decode(op, Image, data: bytes, channels: int, want_uint16: bool):
+    try:
+        img = Image.open(io.BytesIO(data))
+        fmt = img.format
+        if fmt == "JPEG" and channels == 1:
+            img.draft("L", img.size)  # (libjpeg's own grayscale output, as TF's decoder)
+        img.load()
+    except Exception:
+        raise errors.InvalidArgumentError(None, op, _UNKNOWN_FORMAT) from None
+    mode = img.mode
+    if mode in ("1", "L", "P", "RGB", "RGBA", "LA"):
+        if mode == "P":
+            img = img.convert("RGBA" if "transparency" in img.info else "RGB")
+        elif mode == "1":
+            img = img.convert("L")
+        pixels = np.asarray(img)
+    elif mode.startswith("I;16") or mode == "I":
+        pixels = np.asarray(img).astype(np.uint16)
+    else:
+        pixels = np.asarray(img.convert("RGB"))
+    if pixels.ndim == 2:
+        pixels = pixels[:, :, None]
+    if want_uint16 and pixels.dtype == np.uint8:
+        pixels = pixels.astype(np.uint16) * 257
+    elif not want_uint16 and pixels.dtype == np.uint16:
+        pixels = (pixels // 257).astype(np.uint8)
+    return np.ascontiguousarray(_to_channels(pixels, channels, fmt == "PNG"))
+
+
+def _make_decoder(op, ctx):
+    image = _pillow(op)
+    channels = int(op._attrs.get("channels", 0))
+    dtype = op._attrs.get("dtype", dtypes.uint8)
+    want_uint16 = dtype is dtypes.uint16
+
+    def decode(contents):
+        data = contents[()] if isinstance(contents, np.ndarray) else contents
+        return _decode(op, image, bytes(data), channels, want_uint16)
+
+    return decode
+
+
+def _image_shape(op):
+    channels = int(op._attrs.get("channels", 0))
+    return [TensorShape([None, None, channels or None])]
+
+
+register_op(
+    "DecodePng",
+    inputs=["contents: string"],
+    outputs=["image: dtype"],
+    attrs=["channels: int = 0", "dtype: {uint8, uint16} = uint8"],
+    shape=_image_shape,
+    make_kernel=_make_decoder,
+    grad=NOT_DIFFERENTIABLE,
+)
+register_op(
+    "DecodeJpeg",
+    inputs=["contents: string"],
+    outputs=["image: uint8"],
+    attrs=[
+        "channels: int = 0",
+        "ratio: int = 1",
+        "fancy_upscaling: bool = true",
+        "try_recover_truncated: bool = false",
+        "acceptable_fraction: float = 1",
+        "dct_method: string = ''",
+    ],
+    shape=_image_shape,
+    make_kernel=_make_decoder,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def decode_png(contents, channels=0, dtype=dtypes.uint8, name=None):
+    """Decodes a PNG (or any known format) into a uint8/uint16 [height, width, channels]."""
+    return op_output(
+        "DecodePng",
+        name,
+        [contents],
+        {"channels": int(channels), "dtype": dtypes.as_dtype(dtype)},
+    )
+
+
+def decode_jpeg(
+    contents,
+    channels=0,
+    ratio=1,
+    fancy_upscaling=True,
+    try_recover_truncated=False,
+    acceptable_fraction=1,
+    dct_method="",
+    name=None,
+):
+    """Decodes a JPEG (or any known format) into a uint8 [height, width, channels]."""
+    if ratio != 1:
+        raise NotImplementedError("decode_jpeg: only ratio=1 is supported by tfgraph.")
+    return op_output(
+        "DecodeJpeg",
+        name,
+        [contents],
+        {
+            "channels": int(channels),
+            "ratio": 1,
+            "fancy_upscaling": bool(fancy_upscaling),
+            "try_recover_truncated": bool(try_recover_truncated),
+            "acceptable_fraction": float(acceptable_fraction),
+            "dct_method": dct_method.encode() if isinstance(dct_method, str) else dct_method,
+        },
+    )
+
+
+def decode_image(contents, channels=None, dtype=dtypes.uint8, name=None, expand_animations=True):
+    """Decodes PNG, JPEG, GIF or BMP data (a [height, width, channels] image).
+
+    tfgraph decodes the first frame of animated GIFs only."""
+    return decode_png(contents, channels or 0, dtype, name=name or "decode_image")

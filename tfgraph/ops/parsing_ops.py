@@ -1,0 +1,610 @@
+"""Parsing ops: DecodeCSV (`tf.decode_csv`, `tf.io.decode_csv`) and DecodeRaw
+(`tf.decode_raw`, `tf.io.decode_raw`), with TF's messages for bad records."""
+
+from __future__ import annotations
+
+import collections
+
+import numpy as np
+
+from tfgraph import errors
+from tfgraph.framework import dtypes
+from tfgraph.framework.convert import convert_to_tensor
+from tfgraph.framework.graph import get_default_graph
+from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
+from tfgraph.framework.tensor_shape import TensorShape
+from tfgraph.ops.apply import apply_op, op_output
+
+__all__ = [
+    "FixedLenFeature",
+    "FixedLenSequenceFeature",
+    "VarLenFeature",
+    "decode_csv",
+    "decode_raw",
+    "parse_example",
+    "parse_single_example",
+]
+
+
+def _split_record(op, record: bytes, delim: bytes, quotes: bool) -> list[bytes]:
+    """The fields of one CSV record (RFC 4180 quoting when `quotes`)."""
+    fields: list[bytes] = []
+    i, n = 0, len(record)
+    while True:
+        if quotes and i < n and record[i : i + 1] == b'"':
+            out = bytearray()
+            i += 1
+            while True:
+                if i >= n:
+                    raise errors.InvalidArgumentError(
+                        None, op, "Quoted field has to end with quote followed by delim or end"
+                    )
+                c = record[i : i + 1]
+                if c == b'"':
+                    if record[i + 1 : i + 2] == b'"':
+                        out += b'"'
+                        i += 2
+                        continue
+                    i += 1
+                    break
+                out += c
+                i += 1
+            if i < n and record[i : i + 1] != delim:
+                raise errors.InvalidArgumentError(
+                    None, op, "Quote inside a string has to be escaped by another quote"
+                )
+            fields.append(bytes(out))
+        else:
+            j = record.find(delim, i)
+            field = record[i:] if j < 0 else record[i:j]
+            if quotes and (b'"' in field or b"\n" in field or b"\r" in field):
+                raise errors.InvalidArgumentError(
+                    None, op, "Unquoted fields cannot have quotes/CRLFs inside"
+                )
+            fields.append(field)
+            i = n if j < 0 else j
+        if i >= n:
+            return fields
+        i += 1  # (past the delimiter)
+        if i == n:
+            fields.append(b"")
+            return fields
+
+
+def _number(text: bytes, kind: str):
+    s = text.strip()
+    if not s or b"_" in s:
+        raise ValueError(s)
+    if kind == "int":
+        return int(s)
+    return float(s)
+
+
+_TYPE_WORD = {"float32": "float", "float64": "double", "int32": "int32", "int64": "int64"}
+
+
+def _decode_csv_kernel(op, ctx):
+    attrs = op._attrs
+    types = list(attrs["OUT_TYPE"])
+    delim = attrs["field_delim"]
+    quotes = bool(attrs["use_quote_delim"])
+    na_value = attrs["na_value"]
+    select = list(attrs["select_cols"])
+    n_out = len(types)
+    columns = select or list(range(n_out))
+    wanted = {c: k for k, c in enumerate(columns)}
+
+    def decode(records, *defaults):
+        records = np.asarray(records, dtype=object)
+        flat = records.reshape(-1)
+        outs = [np.empty(flat.shape, dtype=t.np_dtype) for t in types]
+        for k, d in enumerate(defaults):
+            if np.size(d) > 1:
+                raise errors.InvalidArgumentError(
+                    None, op, f"Shape of a default must be a length-0 or length-1 vector: {k}"
+                )
+        for r, record in enumerate(flat):
+            record = record if isinstance(record, bytes) else str(record).encode()
+            fields = _split_record(op, record, delim, quotes)
+            if (not select and len(fields) != n_out) or (select and len(fields) <= columns[-1]):
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"Expect {n_out if not select else columns[-1] + 1} fields but have "
+                    f"{len(fields)} in record {r}",
+                )
+            for c, k in wanted.items():
+                field = fields[c]
+                dtype = types[k]
+                if field == b"" or field == na_value:
+                    d = defaults[k]
+                    if np.size(d) == 0:
+                        raise errors.InvalidArgumentError(
+                            None, op, f"Field {k} is required but missing in record {r}!"
+                        )
+                    outs[k][r] = np.reshape(d, -1)[0]
+                elif dtype is dtypes.string:
+                    outs[k][r] = field
+                else:
+                    kind = "int" if dtype in (dtypes.int32, dtypes.int64) else "float"
+                    try:
+                        value = _number(field, kind)
+                        if kind == "int":
+                            info = np.iinfo(dtype.np_dtype)
+                            if not info.min <= value <= info.max:
+                                raise ValueError(value)
+                    except ValueError:
+                        raise errors.InvalidArgumentError(
+                            None,
+                            op,
+                            f"Field {k} in record {r} is not a valid {_TYPE_WORD[dtype.name]}: "
+                            f"{field.decode('utf-8', 'replace')}",
+                        ) from None
+                    outs[k][r] = value
+        return [o.reshape(records.shape) for o in outs]
+
+    return decode
+
+
+def _decode_csv_shape(op):
+    records = op._inputs[0]._shape
+    for t in op._inputs[1:]:
+        dims = t._shape._dims
+        if dims is not None and (len(dims) > 1 or (len(dims) == 1 and (dims[0] or 0) > 1)):
+            raise ValueError(
+                "Shape of a default must be a length-0 or length-1 vector, or a scalar. for "
+                f"'{op.name}' (op: 'DecodeCSV') with input shapes: {records}, {t._shape}."
+            )
+    return [records for _ in op._attrs["OUT_TYPE"]]
+
+
+register_op(
+    "DecodeCSV",
+    inputs=["records: string", "record_defaults: OUT_TYPE"],
+    outputs=["output: OUT_TYPE"],
+    attrs=[
+        "OUT_TYPE: list({float, double, int32, int64, string}) >= 1",
+        "field_delim: string = ','",
+        "use_quote_delim: bool = true",
+        "na_value: string = ''",
+        "select_cols: list(int) = []",
+    ],
+    shape=_decode_csv_shape,
+    make_kernel=_decode_csv_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def decode_csv(
+    records,
+    record_defaults,
+    field_delim=",",
+    use_quote_delim=True,
+    name=None,
+    na_value="",
+    select_cols=None,
+):
+    """Converts CSV records to one tensor per column (each of `records`' shape); a
+    column's default (a 1-element list) fills empty fields, an empty default makes the
+    column required."""
+    if select_cols is not None:
+        if any(select_cols[i] >= select_cols[i + 1] for i in range(len(select_cols) - 1)):
+            raise ValueError("select_cols is not strictly increasing.")
+        if select_cols and select_cols[0] < 0:
+            raise ValueError("select_cols contains negative values.")
+        if len(select_cols) != len(record_defaults):
+            raise ValueError("Length of select_cols and record_defaults do not match.")
+    with get_default_graph().name_scope(name or "DecodeCSV") as scope:
+        records_t = convert_to_tensor(records, dtype=dtypes.string, name="records")
+        defaults = []
+        for i, d in enumerate(record_defaults):
+            defaults.append(convert_to_tensor(d, name=f"record_defaults_{i}"))
+        op = apply_op(
+            "DecodeCSV",
+            scope,
+            [records_t, defaults],
+            {
+                "OUT_TYPE": [t.dtype.base_dtype for t in defaults],
+                "field_delim": field_delim.encode()
+                if isinstance(field_delim, str)
+                else field_delim,
+                "use_quote_delim": bool(use_quote_delim),
+                "na_value": na_value.encode() if isinstance(na_value, str) else na_value,
+                "select_cols": list(select_cols or []),
+            },
+        )
+    return list(op._outputs)
+
+
+# -- DecodeRaw ---------------------------------------------------------------------------------
+def _decode_raw_kernel(op, ctx):
+    out_type = op._attrs["out_type"]
+    np_dtype = np.dtype(out_type.np_dtype)
+    little = bool(op._attrs["little_endian"])
+    if np_dtype.itemsize > 1:
+        np_dtype = np_dtype.newbyteorder("<" if little else ">")
+    size = np_dtype.itemsize
+
+    def decode(values):
+        values = np.asarray(values, dtype=object)
+        flat = values.reshape(-1)
+        if flat.size == 0:
+            return np.zeros((*values.shape, 0), dtype=out_type.np_dtype)
+        first = len(flat[0])
+        for i, v in enumerate(flat):
+            if len(v) != first:
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    "DecodeRaw requires input strings to all be the same size, but element "
+                    f"{i} has size {first} != {len(v)}",
+                )
+        if first % size:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"Input to DecodeRaw has length {first} that is not a multiple of {size}, the "
+                f"size of {out_type.name}",
+            )
+        data = b"".join(flat)
+        out = np.frombuffer(data, dtype=np_dtype).astype(out_type.np_dtype)
+        return out.reshape((*values.shape, first // size))
+
+    return decode
+
+
+def _decode_raw_shape(op):
+    return [op._inputs[0]._shape.concatenate(TensorShape([None]))]
+
+
+register_op(
+    "DecodeRaw",
+    inputs=["bytes: string"],
+    outputs=["output: out_type"],
+    attrs=[
+        "out_type: {half, float, double, int32, uint16, uint8, int16, int8, int64, "
+        "complex64, complex128, bool}",
+        "little_endian: bool = true",
+    ],
+    shape=_decode_raw_shape,
+    make_kernel=_decode_raw_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def decode_raw(input_bytes=None, out_type=None, little_endian=True, name=None, bytes=None):
+    """Reinterprets the bytes of each string as a vector of `out_type` numbers."""
+    if input_bytes is None:
+        input_bytes = bytes
+    return op_output(
+        "DecodeRaw",
+        name,
+        [input_bytes],
+        {"out_type": dtypes.as_dtype(out_type), "little_endian": bool(little_endian)},
+    )
+
+
+# -- ParseExampleV2: tf.train.Example protos ---------------------------------------------
+class FixedLenFeature(
+    collections.namedtuple("FixedLenFeature", ["shape", "dtype", "default_value"])
+):
+    """A feature of fixed shape in every example (its default fills a missing one)."""
+
+    def __new__(cls, shape, dtype, default_value=None):
+        return super().__new__(cls, shape, dtype, default_value)
+
+
+class FixedLenSequenceFeature(
+    collections.namedtuple(
+        "FixedLenSequenceFeature", ["shape", "dtype", "allow_missing", "default_value"]
+    )
+):
+    """A variable number of elements of fixed shape, padded to the longest in the batch."""
+
+    def __new__(cls, shape, dtype, allow_missing=False, default_value=None):
+        return super().__new__(cls, shape, dtype, allow_missing, default_value)
+
+
+class VarLenFeature(collections.namedtuple("VarLenFeature", ["dtype"])):
+    """A variable-length feature, parsed into a SparseTensor."""
+
+
+_KIND_TYPE = {"int64_list": "int64", "float_list": "float", "bytes_list": "string"}
+_DTYPE_WORD = {"int64": "int64", "float32": "float", "string": "string"}
+
+
+def _feature_values(op, feature, key, index, name, dtype):
+    """The values of one Feature proto, checked against `dtype`."""
+    kind = feature.WhichOneof("kind")
+    if kind is None:
+        values: list = []
+        found = _DTYPE_WORD[dtype.name]
+    else:
+        found = _KIND_TYPE[kind]
+        values = list(getattr(feature, kind).value)
+    expected = _DTYPE_WORD[dtype.name]
+    if kind is not None and found != expected:
+        raise errors.InvalidArgumentError(
+            None,
+            op,
+            f"Name: {name}, Key: {key}, Index: {index}.  Data types don't match. Data type: "
+            f"{found} but expected type: {expected}",
+        )
+    return values
+
+
+def _parse_examples(op, serialized):
+    from tfgraph import proto
+
+    examples = []
+    for value in serialized:
+        try:
+            example = proto.Example.FromString(bytes(value))
+        except Exception:
+            text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+            raise errors.InvalidArgumentError(
+                None, op, f"Could not parse example input, value: '{text}'"
+            ) from None
+        examples.append(example)
+    return examples
+
+
+def _dense_output(op, examples, names, key, dtype, shape, default):
+    np_dtype = dtype.np_dtype
+    variable = bool(shape) and shape[0] is None
+    inner = [d for d in (shape[1:] if variable else shape)]
+    size = int(np.prod(inner)) if inner else 1
+    rows = []
+    for i, example in enumerate(examples):
+        feature = example.features.feature.get(key)
+        values = None if feature is None else _feature_values(op, feature, key, i, names[i], dtype)
+        if values is None:
+            if variable:
+                rows.append(np.zeros((0, *inner), dtype=np_dtype))
+                continue
+            if np.size(default) == 0:
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"Name: {names[i]}, Feature: {key} (data type: {_DTYPE_WORD[dtype.name]}) is "
+                    "required but could not be found.",
+                )
+            rows.append(np.asarray(default, dtype=np_dtype).reshape(inner))
+            continue
+        arr = np.array(values, dtype=np_dtype) if values else np.zeros(0, dtype=np_dtype)
+        if variable:
+            if size == 0 or len(values) % size:
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"Name: {names[i]}, Key: {key}, Index: {i}.  Number of values is not a "
+                    f"multiple of stride length. Saw {len(values)} values but output shape is: "
+                    f"{_dims([None, *inner])}",
+                )
+            rows.append(arr.reshape(len(values) // size, *inner))
+        else:
+            if len(values) != size:
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"Name: {names[i]}, Key: {key}, Index: {i}.  Number of "
+                    f"{_DTYPE_WORD[dtype.name]} values != expected.  Values size: {len(values)} "
+                    f"but output shape: {_dims(inner)}",
+                )
+            rows.append(arr.reshape(inner))
+    if not variable:
+        if not rows:
+            return np.zeros((0, *inner), dtype=np_dtype)
+        return np.stack(rows)
+    longest = max((r.shape[0] for r in rows), default=0)
+    pad = np.asarray(default, dtype=np_dtype).reshape(-1)
+    out = np.empty((len(rows), longest, *inner), dtype=np_dtype)
+    out[...] = pad[0] if pad.size else (b"" if dtype is dtypes.string else 0)
+    for i, r in enumerate(rows):
+        out[i, : r.shape[0]] = r
+    return out
+
+
+def _dims(dims) -> str:
+    return "[" + ",".join("?" if d is None else str(d) for d in dims) + "]"
+
+
+def _sparse_output(op, examples, names, key, dtype, scalar):
+    indices, values = [], []
+    longest = 0
+    for i, example in enumerate(examples):
+        feature = example.features.feature.get(key)
+        vals = [] if feature is None else _feature_values(op, feature, key, i, names[i], dtype)
+        longest = max(longest, len(vals))
+        for j, v in enumerate(vals):
+            indices.append([j] if scalar else [i, j])
+            values.append(v)
+    rank = 1 if scalar else 2
+    idx = np.array(indices, dtype=np.int64).reshape(-1, rank)
+    if dtype is dtypes.string:
+        val = np.empty(len(values), dtype=object)
+        val[:] = values
+    else:
+        val = np.array(values, dtype=dtype.np_dtype).reshape(-1)
+    shape = [longest] if scalar else [len(examples), longest]
+    return idx, val, np.array(shape, dtype=np.int64)
+
+
+def _parse_example_kernel(op, ctx):
+    attrs = op._attrs
+    sparse_types = list(attrs["sparse_types"])
+    dense_types = list(attrs["Tdense"])
+    dense_shapes = [s.as_list() if s.rank is not None else [] for s in attrs["dense_shapes"]]
+
+    def parse(serialized, names, sparse_keys, dense_keys, ragged_keys, *dense_defaults):
+        serialized = np.asarray(serialized, dtype=object)
+        scalar = serialized.ndim == 0
+        flat = serialized.reshape(-1)
+        names = np.asarray(names, dtype=object).reshape(-1)
+        labels = (
+            [n.decode() if isinstance(n, bytes) else str(n) for n in names]
+            if names.size
+            else ["<unknown>"] * flat.size
+        )
+        examples = _parse_examples(op, flat)
+        sparse = [
+            _sparse_output(op, examples, labels, _text(k), t, scalar)
+            for k, t in zip(np.asarray(sparse_keys, dtype=object).reshape(-1), sparse_types)
+        ]
+        dense = []
+        for k, t, shape, default in zip(
+            np.asarray(dense_keys, dtype=object).reshape(-1),
+            dense_types,
+            dense_shapes,
+            dense_defaults,
+        ):
+            out = _dense_output(op, examples, labels, _text(k), t, shape, default)
+            dense.append(out[0] if scalar else out)
+        return [s[0] for s in sparse] + [s[1] for s in sparse] + [s[2] for s in sparse] + dense
+
+    return parse
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _parse_example_shape(op):
+    batch = op._inputs[0]._shape
+    lead = [] if batch.rank == 0 else ([None] if batch.rank is None else batch.as_list())
+    rank = len(lead) + 1
+    n = op._attrs["num_sparse"]
+    out = [TensorShape([None, rank]) for _ in range(n)]
+    out += [TensorShape([None]) for _ in range(n)]
+    out += [TensorShape([rank]) for _ in range(n)]
+    for shape in op._attrs["dense_shapes"]:
+        out.append(TensorShape(lead).concatenate(shape))
+    return out
+
+
+register_op(
+    "ParseExampleV2",
+    inputs=[
+        "serialized: string",
+        "names: string",
+        "sparse_keys: string",
+        "dense_keys: string",
+        "ragged_keys: string",
+        "dense_defaults: Tdense",
+    ],
+    outputs=[
+        "sparse_indices: num_sparse * int64",
+        "sparse_values: sparse_types",
+        "sparse_shapes: num_sparse * int64",
+        "dense_values: Tdense",
+        "ragged_values: ragged_value_types",
+        "ragged_row_splits: ragged_split_types",
+    ],
+    attrs=[
+        "Tdense: list({float, int64, string}) >= 0",
+        "num_sparse: int >= 0",
+        "sparse_types: list({float, int64, string}) >= 0",
+        "ragged_value_types: list({float, int64, string}) >= 0",
+        "ragged_split_types: list({int32, int64}) >= 0",
+        "dense_shapes: list(shape) >= 0",
+    ],
+    shape=_parse_example_shape,
+    make_kernel=_parse_example_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def _strings_array(values):
+    arr = np.empty(len(values), dtype=object)
+    arr[:] = [v.encode() if isinstance(v, str) else v for v in values]
+    return arr
+
+
+def _dense_default(key, feature, shape):
+    import re
+
+    from tfgraph.ops import array_ops
+
+    dtype = dtypes.as_dtype(feature.dtype)
+    default = feature.default_value
+    safe = re.sub("[^A-Za-z0-9_.\\-/]", "_", key)
+    if shape.rank and shape.as_list()[0] is None:
+        if default is None:
+            return convert_to_tensor("" if dtype is dtypes.string else 0, dtype=dtype)
+        value = convert_to_tensor(default, dtype=dtype, name="padding_" + safe)
+        return array_ops.reshape(value, np.zeros(0, np.int32))
+    if default is None:
+        return convert_to_tensor(np.zeros(0, dtype=dtype.np_dtype), dtype=dtype, name="Const")
+    value = convert_to_tensor(default, dtype=dtype, name="key_" + safe)
+    return array_ops.reshape(value, np.array(shape.as_list(), np.int32))
+
+
+def parse_example(serialized, features, name=None, example_names=None):
+    """Parses a batch of serialized `tf.train.Example` protos: a dict of a Tensor per
+    FixedLen(Sequence)Feature and a SparseTensor per VarLenFeature."""
+    from tfgraph.framework.sparse_tensor import SparseTensor
+
+    if not features:
+        raise ValueError("Must provide at least one feature key.")
+    sparse_keys, sparse_types, dense_keys, dense_types, dense_shapes = [], [], [], [], []
+    specs = {}
+    for key in sorted(features):
+        feature = features[key]
+        if isinstance(feature, VarLenFeature):
+            sparse_keys.append(key)
+            sparse_types.append(dtypes.as_dtype(feature.dtype))
+        elif isinstance(feature, FixedLenSequenceFeature):
+            if not feature.allow_missing:
+                raise ValueError(
+                    "Unsupported: FixedLenSequenceFeature requires allow_missing to be True."
+                )
+            dense_keys.append(key)
+            dense_types.append(dtypes.as_dtype(feature.dtype))
+            dense_shapes.append(TensorShape([None]).concatenate(TensorShape(feature.shape)))
+        elif isinstance(feature, FixedLenFeature):
+            dense_keys.append(key)
+            dense_types.append(dtypes.as_dtype(feature.dtype))
+            dense_shapes.append(TensorShape(feature.shape))
+        else:
+            raise ValueError(f"Invalid feature {key}:{feature}.")
+        specs[key] = feature
+    with get_default_graph().name_scope(name or "ParseExample"):
+        serialized = convert_to_tensor(serialized, dtype=dtypes.string, name="serialized")
+        defaults = [_dense_default(k, specs[k], s) for k, s in zip(dense_keys, dense_shapes)]
+        op = apply_op(
+            "ParseExampleV2",
+            None,
+            [
+                serialized,
+                _strings_array(list(example_names or [])),
+                _strings_array(sparse_keys),
+                _strings_array(dense_keys),
+                _strings_array([]),
+                defaults,
+            ],
+            {
+                "Tdense": dense_types,
+                "num_sparse": len(sparse_keys),
+                "sparse_types": sparse_types,
+                "ragged_value_types": [],
+                "ragged_split_types": [],
+                "dense_shapes": dense_shapes,
+            },
+        )
+    outs = list(op._outputs)
+    n = len(sparse_keys)
+    result: dict = {}
+    for i, key in enumerate(sparse_keys):
+        result[key] = SparseTensor(outs[i], outs[n + i], outs[2 * n + i])
+    for i, key in enumerate(dense_keys):
+        result[key] = outs[3 * n + i]
+    return result
+
+
+def parse_single_example(serialized, features, name=None, example_names=None):
+    """`parse_example` for one serialized Example (a scalar): no batch dimension."""
+    with get_default_graph().name_scope(name or "ParseSingleExample"):
+        serialized = convert_to_tensor(serialized, dtype=dtypes.string, name="serialized")
+        if serialized.shape.rank not in (None, 0):
+            raise ValueError(f"Input serialized must be a scalar, got shape {serialized.shape}")
+        return parse_example(serialized, features, None, example_names)

@@ -1,0 +1,432 @@
+"""Readers: TextLineReaderV2, TFRecordReaderV2, WholeFileReaderV2,
+FixedLengthRecordReaderV2, the ReaderRead/ReadUpTo/NumRecordsProduced/
+NumWorkUnitsCompleted/Reset ops on them, `tf.TextLineReader` & co; ReadFile and
+WriteFile (`tf.read_file`, `tf.write_file`).
+
+A reader's state lives in the running session's resource store. It takes work units
+(file names) from a string queue: `read` dequeues the next file when the current one
+is done (blocking like any dequeue; a closed, empty queue ends it with the queue's
+OutOfRangeError) and returns (key, value) with TF's keys: `file:line` (1-based) for
+text lines, `file:offset` for TFRecords, `file:index` for fixed-length records and the
+file name for whole files.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+import numpy as np
+
+from tfgraph import errors
+from tfgraph.framework import dtypes
+from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
+from tfgraph.framework.tensor_shape import TensorShape
+from tfgraph.ops import common_shapes
+from tfgraph.ops.apply import apply_op, op_output
+
+__all__ = [
+    "FixedLengthRecordReader",
+    "ReaderBase",
+    "TFRecordReader",
+    "TextLineReader",
+    "WholeFileReader",
+    "read_file",
+    "write_file",
+]
+
+
+def _read_bytes(op, path: str) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        raise errors.NotFoundError(None, op, f"{path}; No such file or directory") from None
+    except IsADirectoryError:
+        raise errors.FailedPreconditionError(None, op, f"{path}; Is a directory") from None
+    except PermissionError:
+        raise errors.PermissionDeniedError(None, op, f"{path}; Permission denied") from None
+
+
+# -- record formats: each yields (key, value) for one file ----------------------------------------
+def _text_lines(op, path, attrs):
+    data = _read_bytes(op, path)
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    skip = attrs["skip_header_lines"]
+    for number, line in enumerate(lines, start=1):
+        if number <= skip:
+            continue
+        if line.endswith(b"\r"):
+            line = line[:-1]
+        yield f"{path}:{number}".encode(), line
+
+
+def _tfrecords(op, path, attrs):
+    from tfgraph.io.tfrecord import tf_record_iterator
+
+    if attrs["compression_type"]:
+        raise errors.UnimplementedError(
+            None, op, f"compression_type {attrs['compression_type'].decode()!r} is not supported"
+        )
+    offset = 0
+    try:
+        for payload in tf_record_iterator(path):
+            yield f"{path}:{offset}".encode(), payload
+            offset += 16 + len(payload)
+    except errors.OpError as e:
+        e._op = op
+        raise
+
+
+def _whole_file(op, path, attrs):
+    yield path.encode(), _read_bytes(op, path)
+
+
+def _fixed_length(op, path, attrs):
+    if attrs["encoding"]:
+        raise errors.UnimplementedError(
+            None, op, f"encoding {attrs['encoding'].decode()!r} is not supported"
+        )
+    data = _read_bytes(op, path)
+    header, record, footer = attrs["header_bytes"], attrs["record_bytes"], attrs["footer_bytes"]
+    hop = attrs["hop_bytes"] or record
+    end = len(data) - footer
+    index = 0
+    pos = header
+    while pos + record <= end:
+        yield f"{path}:{index}".encode(), data[pos : pos + record]
+        index += 1
+        pos += hop
+
+
+class _ReaderState:
+    """One reader in one session: the file being read and its counters."""
+
+    def __init__(self, records, attrs) -> None:
+        self.records = records
+        self.attrs = attrs
+        self.lock = threading.Lock()
+        self.work: Any = None  # the iterator over the current file's records
+        self.produced = 0
+        self.completed = 0
+
+    def _next_work(self, op, queue):
+        element = queue.dequeue(op, None, False)
+        name = element[0]
+        if not (isinstance(name, np.ndarray) and name.dtype.kind == "O" and name.ndim == 0):
+            raise errors.InvalidArgumentError(
+                None, op, "Expected to dequeue a one-element string tensor"
+            )
+        path = name[()]
+        path = path.decode("utf-8", "surrogateescape") if isinstance(path, bytes) else str(path)
+        return self.records(op, path, self.attrs)
+
+    def read(self, op, queue, limit: int):
+        """Up to `limit` records from one work unit (one for `read`)."""
+        keys: list = []
+        values: list = []
+        with self.lock:
+            while not keys:
+                if self.work is None:
+                    self.work = self._next_work(op, queue)
+                for key, value in self.work:
+                    keys.append(key)
+                    values.append(value)
+                    if len(keys) >= limit:
+                        break
+                else:
+                    self.work = None
+                    self.completed += 1
+            self.produced += len(keys)
+        return keys, values
+
+    def reset(self) -> None:
+        with self.lock:
+            self.work = None
+            self.produced = 0
+            self.completed = 0
+
+
+def _reader_kernel(records):
+    def make_kernel(op, ctx):
+        store = ctx.resources_for(op)
+        attrs = dict(op._attrs)
+        shared = attrs.get("shared_name") or b""
+        key = ("reader", attrs.get("container", b""), shared.decode() or op._name)
+
+        def kernel():
+            return store.state(key, lambda: _ReaderState(records, attrs))
+
+        return kernel
+
+    return make_kernel
+
+
+_READER_ATTRS = ["container: string = ''", "shared_name: string = ''"]
+for _type, _records, _attrs in (
+    ("TextLineReaderV2", _text_lines, ["skip_header_lines: int = 0", *_READER_ATTRS]),
+    ("TFRecordReaderV2", _tfrecords, [*_READER_ATTRS, "compression_type: string = ''"]),
+    ("WholeFileReaderV2", _whole_file, _READER_ATTRS),
+    (
+        "FixedLengthRecordReaderV2",
+        _fixed_length,
+        [
+            "header_bytes: int = 0",
+            "record_bytes: int",
+            "footer_bytes: int = 0",
+            "hop_bytes: int = 0",
+            *_READER_ATTRS,
+            "encoding: string = ''",
+        ],
+    ),
+):
+    register_op(
+        _type,
+        outputs=["reader_handle: resource"],
+        attrs=_attrs,
+        shape=common_shapes.scalar_shape,
+        make_kernel=_reader_kernel(_records),
+        grad=NOT_DIFFERENTIABLE,
+        stateful=True,
+    )
+
+
+def _strings(values) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _read_kernel(op, ctx):
+    def read(reader, queue):
+        keys, values = reader.read(op, queue, 1)
+        return np.array(keys[0], dtype=object), np.array(values[0], dtype=object)
+
+    return read
+
+
+def _read_up_to_kernel(op, ctx):
+    def read_up_to(reader, queue, num_records):
+        n = int(num_records)
+        if n <= 0:
+            raise errors.InvalidArgumentError(None, op, f"num_records must be positive, got {n}")
+        keys, values = reader.read(op, queue, n)
+        return _strings(keys), _strings(values)
+
+    return read_up_to
+
+
+register_op(
+    "ReaderReadV2",
+    inputs=["reader_handle: resource", "queue_handle: resource"],
+    outputs=["key: string", "value: string"],
+    shape=lambda op: [TensorShape([]), TensorShape([])],
+    make_kernel=_read_kernel,
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
+)
+register_op(
+    "ReaderReadUpToV2",
+    inputs=["reader_handle: resource", "queue_handle: resource", "num_records: int64"],
+    outputs=["keys: string", "values: string"],
+    shape=lambda op: [TensorShape([None]), TensorShape([None])],
+    make_kernel=_read_up_to_kernel,
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
+)
+register_op(
+    "ReaderNumRecordsProducedV2",
+    inputs=["reader_handle: resource"],
+    outputs=["records_produced: int64"],
+    shape=common_shapes.scalar_shape,
+    kernel=lambda reader: np.int64(reader.produced),
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
+)
+register_op(
+    "ReaderNumWorkUnitsCompletedV2",
+    inputs=["reader_handle: resource"],
+    outputs=["units_completed: int64"],
+    shape=common_shapes.scalar_shape,
+    kernel=lambda reader: np.int64(reader.completed),
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
+)
+register_op(
+    "ReaderResetV2",
+    inputs=["reader_handle: resource"],
+    shape=lambda op: [],
+    kernel=lambda reader: reader.reset(),
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
+)
+
+
+class ReaderBase:
+    """Base class of the readers: reads (key, value) records from the files named by a
+    string queue."""
+
+    def __init__(self, reader_ref, supports_serialize: bool = False) -> None:
+        self._reader_ref = reader_ref
+        self._supports_serialize = supports_serialize
+
+    @property
+    def reader_ref(self):
+        return self._reader_ref
+
+    @property
+    def supports_serialize(self) -> bool:
+        return self._supports_serialize
+
+    @staticmethod
+    def _queue_ref(queue):
+        return queue.queue_ref if hasattr(queue, "queue_ref") else queue
+
+    def read(self, queue, name=None):
+        """The next (key, value) record, taking the next file from `queue` as needed."""
+        op = apply_op("ReaderReadV2", name, [self._reader_ref, self._queue_ref(queue)])
+        return op._outputs[0], op._outputs[1]
+
+    def read_up_to(self, queue, num_records, name=None):
+        """Up to `num_records` (keys, values) from the current file."""
+        from tfgraph.framework.convert import convert_to_tensor
+
+        n = convert_to_tensor(num_records, dtype=dtypes.int64, name="num_records")
+        op = apply_op("ReaderReadUpToV2", name, [self._reader_ref, self._queue_ref(queue), n])
+        return op._outputs[0], op._outputs[1]
+
+    def num_records_produced(self, name=None):
+        return op_output("ReaderNumRecordsProducedV2", name, [self._reader_ref])
+
+    def num_work_units_completed(self, name=None):
+        return op_output("ReaderNumWorkUnitsCompletedV2", name, [self._reader_ref])
+
+    def reset(self, name=None):
+        """An op returning the reader to its initial state (counters to zero)."""
+        return apply_op("ReaderResetV2", name, [self._reader_ref])
+
+    def serialize_state(self, name=None):
+        raise errors.UnimplementedError(
+            None, None, f"{type(self).__name__} does not support serializing its state."
+        )
+
+    def restore_state(self, state, name=None):
+        raise errors.UnimplementedError(
+            None, None, f"{type(self).__name__} does not support restoring its state."
+        )
+
+
+def _reader(op_type, name, attrs):
+    return op_output(op_type, name, [], {"container": b"", "shared_name": b"", **attrs})
+
+
+class TextLineReader(ReaderBase):
+    """Reads the lines of text files (without their line ends); key `file:line`."""
+
+    def __init__(self, skip_header_lines=None, name=None) -> None:
+        ref = _reader("TextLineReaderV2", name, {"skip_header_lines": int(skip_header_lines or 0)})
+        super().__init__(ref)
+
+
+class TFRecordReader(ReaderBase):
+    """Reads the records of TFRecord files; key `file:offset`."""
+
+    def __init__(self, name=None, options=None) -> None:
+        compression = b""
+        if options is not None:
+            kind = getattr(options, "compression_type", options) or ""
+            compression = str(getattr(kind, "name", kind)).encode() if kind else b""
+        ref = _reader("TFRecordReaderV2", name, {"compression_type": compression})
+        super().__init__(ref)
+
+
+class WholeFileReader(ReaderBase):
+    """Reads each file whole; the key is its name."""
+
+    def __init__(self, name=None) -> None:
+        super().__init__(_reader("WholeFileReaderV2", name, {}))
+
+
+class FixedLengthRecordReader(ReaderBase):
+    """Reads records of `record_bytes` bytes between a header and a footer; key
+    `file:index`."""
+
+    def __init__(
+        self,
+        record_bytes,
+        header_bytes=None,
+        footer_bytes=None,
+        hop_bytes=None,
+        name=None,
+        encoding=None,
+    ) -> None:
+        ref = _reader(
+            "FixedLengthRecordReaderV2",
+            name,
+            {
+                "record_bytes": int(record_bytes),
+                "header_bytes": int(header_bytes or 0),
+                "footer_bytes": int(footer_bytes or 0),
+                "hop_bytes": int(hop_bytes or 0),
+                "encoding": (encoding or "").encode(),
+            },
+        )
+        super().__init__(ref)
+
+
+# -- ReadFile, WriteFile ---------------------------------------------------------------------------
+def _read_file_kernel(op, ctx):
+    def read(filename):
+        path = filename[()] if isinstance(filename, np.ndarray) else filename
+        path = path.decode("utf-8", "surrogateescape") if isinstance(path, bytes) else str(path)
+        return np.array(_read_bytes(op, path), dtype=object)
+
+    return read
+
+
+def _write_file_kernel(op, ctx):
+    from tfgraph.io.atomic import atomic_open
+
+    def write(filename, contents):
+        path = filename[()] if isinstance(filename, np.ndarray) else filename
+        path = path.decode("utf-8", "surrogateescape") if isinstance(path, bytes) else str(path)
+        data = contents[()] if isinstance(contents, np.ndarray) else contents
+        parent = os.path.dirname(path)
+        if parent:
+            os.makedirs(parent, exist_ok=True)
+        with atomic_open(path) as f:
+            f.write(bytes(data))
+
+    return write
+
+
+register_op(
+    "ReadFile",
+    inputs=["filename: string"],
+    outputs=["contents: string"],
+    shape=common_shapes.scalar_shape,
+    make_kernel=_read_file_kernel,
+    grad=NOT_DIFFERENTIABLE,
+    side_effect=True,
+)
+register_op(
+    "WriteFile",
+    inputs=["filename: string", "contents: string"],
+    shape=lambda op: [],
+    make_kernel=_write_file_kernel,
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
+)
+
+
+def read_file(filename, name=None):
+    """The contents of the file `filename` (a string scalar)."""
+    return op_output("ReadFile", name, [filename])
+
+
+def write_file(filename, contents, name=None):
+    """An op writing `contents` to the file `filename` (creating its directories)."""
+    return apply_op("WriteFile", name, [filename, contents])
