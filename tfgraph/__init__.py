@@ -279,6 +279,7 @@ from tfgraph.ops.state_ops import (
     scatter_sub,
     scatter_update,
 )
+from tfgraph.ops.tensor_array_ops import TensorArray
 from tfgraph.ops.while_loop import while_loop
 from tfgraph.partitioned_variables import (
     create_partitioned_variables,
