@@ -140,7 +140,8 @@ class WhileContext(ControlFlowContext):
             for i, (x, e) in enumerate(zip(flat, enters)):
                 g.prevent_feeding(e)
                 e.set_shape(x.shape if invariants is None else _invariant(x, invariants[i]))
-            self._values.update(x.name for x in flat)
+            # (as TF: only the Enters are known; a loop variable's initial value used inside
+            # the loop comes in through a constant Enter)
             self._values.update(e.name for e in enters)
             merges = [merge([e, e])[0] for e in enters]
             self._pivot_for_pred = merges[0]
