@@ -91,6 +91,7 @@ from tfgraph.framework.tensor_shape import (
     dimension_at_index,
     dimension_value,
 )
+from tfgraph.functional_ops import foldl, foldr, map_fn, scan
 from tfgraph.gradients import (
     AggregationMethod,
     NotDifferentiable,
