@@ -130,7 +130,19 @@ def _grad_program(code: str) -> str:
     return code + "out = [loss, tf.gradients(loss, x)[0]]\n"
 
 
-_TF_RUNNER = """
+_GRAPH_OF = """
+def graph_of(g):
+    out = []
+    for o in g.get_operations():
+        cls = o.get_attr("_class") if "_class" in o.node_def.attr else []
+        out.append([o.name, o.type, [t.name for t in o.inputs],
+                    sorted(c.name for c in o.control_inputs), o.device,
+                    [c.decode() if isinstance(c, bytes) else c for c in cls]])
+    return out
+"""
+_TF_RUNNER = (
+    _GRAPH_OF
+    + """
 results = {}
 for name, code in PROGRAMS.items():
     g = tf.Graph()
@@ -140,8 +152,20 @@ for name, code in PROGRAMS.items():
         with tf.Session() as sess:
             values = sess.run(ns["out"], ns["feed"])
     results[name] = [[np.asarray(v).tolist(), np.asarray(v).dtype.name] for v in values]
+    results[name + "/graph"] = graph_of(g)
 print(json.dumps(results))
 """
+)
+_graph_ns: dict = {}
+exec(_GRAPH_OF, _graph_ns)
+
+
+def _graph(code: str) -> list:
+    """(name, type, inputs, control inputs, device, colocation) of each op, in order."""
+    g = tf.Graph()
+    with g.as_default():
+        _exec(code)
+    return _graph_ns["graph_of"](g)
 
 
 def _tf_values(programs: dict) -> dict:
@@ -161,6 +185,18 @@ def _assert_same(ours, theirs):
         mine = np.asarray(mine)
         assert mine.dtype.name == dtype
         np.testing.assert_allclose(mine, np.asarray(value, dtype=dtype), rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.tf
+@tfrun.requires_tf
+@pytest.mark.parametrize("name", sorted(PROGRAMS) + [f"grad_{k}" for k in sorted(GRAD_PROGRAMS)])
+def test_graph_equals_tfs_op_for_op(name, tf_results):
+    """Names, types, inputs, control inputs and colocation (first write, handle) as TF's."""
+    if name.startswith("grad_"):
+        code = _grad_program(GRAD_PROGRAMS[name[len("grad_") :]])
+    else:
+        code = PROGRAMS[name]
+    assert _graph(code) == tf_results[name + "/graph"]
 
 
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
@@ -420,7 +456,10 @@ def test_static_shapes_and_graph():
     assert w.element_shape.as_list() == [2] and ta.element_shape.as_list() == [2]
     assert w.read(0).shape.as_list() == [2]
     assert w.stack().shape.as_list() == [3, 2]
-    assert w.gather([1]).shape.as_list() == [None, 2]
+    assert w.gather([1]).shape.as_list() == [None, 2]  # (TF: [?, 2], [1, 2], [2, 2])
+    known = tf.TensorArray(tf.float32, 3, element_shape=[2])
+    assert known.gather([1]).shape.as_list() == [1, 2]
+    assert known.write(0, [1.0, 2.0]).gather([0, 1]).shape.as_list() == [2, 2]
     assert w.concat().shape.as_list() == [6]
     assert ta.size().op.type == "Const"
     dyn = tf.TensorArray(tf.float32, 3, dynamic_size=True)

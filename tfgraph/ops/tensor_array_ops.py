@@ -511,7 +511,7 @@ def _read_shape(op):
     _handle(op)
     _rank(op, 1, 0)
     _rank(op, 2, 0)
-    return [TensorShape(None)]
+    return [_handle_element_shape(op._inputs[0])]
 
 
 def _write_shape(op):
@@ -525,8 +525,33 @@ def _gather_shape(op):
     _handle(op)
     _rank(op, 1, 1)
     _rank(op, 2, 0)
-    element_shape = op._attrs.get("element_shape") or TensorShape(None)
-    return [TensorShape([None]).concatenate(element_shape)]  # (as TF: dim 0 unknown)
+    indices = op._inputs[1]._shape
+    dim0 = indices.as_list()[0] if indices.ndims == 1 else None
+    return [TensorShape([dim0]).concatenate(_handle_element_shape(op._inputs[0]))]
+
+
+_FORWARDING_ROLES = frozenset({"enter", "exit", "switch", "merge", "next_iteration"})
+
+
+def _handle_element_shape(handle) -> TensorShape:
+    """The element shape the array behind `handle` was made with (TF's handle data: the
+    TensorArrayV3's element_shape attr, through Identities, loop ops and gradient
+    arrays), else unknown."""
+    producer = handle._op
+    for _ in range(64):
+        if producer is None:
+            break
+        if producer._type == "TensorArrayV3":
+            return producer._attrs.get("element_shape") or TensorShape(None)
+        d = producer._op_def
+        if not (
+            producer._type == "TensorArrayGradV3"
+            or d.forwards_input
+            or d.control_flow in _FORWARDING_ROLES
+        ):
+            break
+        producer = producer._inputs[0]._op if producer._inputs else None
+    return TensorShape(None)
 
 
 def _scatter_shape(op):
