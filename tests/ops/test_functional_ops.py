@@ -185,3 +185,51 @@ def test_errors():
     with pytest.raises(TypeError, match="not callable"):
         tf.foldl(None, tf.ones([2]))
     assert tf.compat.v1.map_fn is tf.map_fn and tf.compat.v1.foldr is tf.foldr
+
+
+_TF_NODE_DEFS = """
+names = NAMES
+mismatched = []
+for name, code in PROGRAMS.items():
+    g = tf.Graph()
+    with g.as_default():
+        exec(code, {"tf": tf, "np": np, "feed": None})
+    ours = tf.GraphDef()
+    ours.ParseFromString(open(os.path.join(DIR, names[name] + ".pb"), "rb").read())
+
+    def nodes(gd):
+        out = {}
+        for n in gd.node:
+            m = tf.NodeDef()
+            m.CopyFrom(n)
+            m.attr.pop("_has_manual_control_dependencies", None)
+            m.ClearField("experimental_type")
+            out[m.name] = m.SerializeToString(deterministic=True)
+        return out
+
+    if nodes(g.as_graph_def()) != nodes(ours):
+        mismatched.append(name)
+print(json.dumps(mismatched))
+"""
+
+
+@pytest.mark.tf
+@tfrun.requires_tf
+def test_graph_defs_equal_tfs_node_for_node(tmp_path):
+    """Every map_fn/scan/fold and TensorArray program's NodeDefs (attrs, devices,
+    colocation included) equal TF's, read back by TF."""
+    from tests.ops import test_tensor_array_ops
+
+    programs = dict(PROGRAMS)
+    programs.update(test_tensor_array_ops.PROGRAMS)
+    names = {}
+    for i, (name, code) in enumerate(sorted(programs.items())):
+        g = tf.Graph()
+        with g.as_default():
+            exec(code, {"tf": tf, "np": np, "feed": None})
+        names[name] = f"p{i}"
+        (tmp_path / f"p{i}.pb").write_bytes(g.as_graph_def().SerializeToString())
+    mismatched = tfrun.run_tf_json(
+        f"PROGRAMS = {programs!r}\nNAMES = {names!r}\nDIR = {str(tmp_path)!r}\n" + _TF_NODE_DEFS
+    )
+    assert mismatched == []
