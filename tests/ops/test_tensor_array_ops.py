@@ -69,6 +69,17 @@ def body(i, ta):
 _, ta = tf.while_loop(lambda i, ta: i < 5, body, [0, ta])
 out = [ta.stack(), ta.size()]
 """,
+    # what a gradient loop does: TensorArrayGradV3 once per iteration, the forward handle
+    # entering the loop as an invariant, every call giving the one gradient array
+    "loop_calls_tensor_array_grad_per_iteration": """
+ta = tf.TensorArray(tf.float32, 3).unstack(tf.ones([3, 2]))
+def body(i, flow):
+    g = tf.TensorArray(tf.float32, handle=ta.handle, flow=flow).grad("gradients", flow)
+    g = g.write(i, tf.fill([2], tf.cast(i, tf.float32))).write(2 - i, tf.ones([2]))
+    return i + 1, g.flow
+_, flow = tf.while_loop(lambda i, f: i < 3, body, [0, ta.flow])
+out = [ta.grad("gradients", flow).stack()]
+""",
 }
 
 GRAD_PROGRAMS = {
