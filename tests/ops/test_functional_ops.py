@@ -57,6 +57,12 @@ r = tf.scan(lambda a, e: (a[0] + e[0], a[1] * 2. + e[1]), (x, y),
             initializer=(tf.constant(0.), tf.constant([1., 1.])))
 out = [r[0], r[1]]
 """,
+    "scan_and_fold_over_dicts": """
+e = {"b": tf.constant([1., 2., 3.]), "a": tf.constant([[1., 2.], [3., 4.], [5., 6.]])}
+s = tf.scan(lambda acc, v: {"b": acc["b"] + v["b"], "a": acc["a"] * v["a"]}, e)
+f = tf.foldl(lambda acc, v: acc + v["b"] * tf.reduce_sum(v["a"]), e, initializer=0.)
+out = [s["a"], s["b"], f]
+""",
     "foldl": """
 x = tf.constant([1., 2., 3., 4.])
 out = [tf.foldl(lambda a, v: a * 2. + v, x), tf.foldl(lambda a, v: a - v, x, initializer=10.)]
