@@ -537,3 +537,13 @@ print(json.dumps([a.tolist(), b.tolist()]))
     )
     np.testing.assert_allclose(a, values[0], rtol=1e-6)
     np.testing.assert_allclose(b, values[1], rtol=1e-6)
+
+
+def test_writing_another_dtype_is_logged_and_rejected(caplog):
+    ta = tf.TensorArray(tf.float32, 2)
+    with caplog.at_level("ERROR", logger="tfgraph"):
+        w = ta.write(0, tf.constant(1))
+    assert "has dtype <dtype: 'int32'>, but expected dtype <dtype: 'float32'>" in caplog.text
+    e = _error(w.flow)
+    assert isinstance(e, tf.errors.InvalidArgumentError)
+    assert "TensorArray dtype is float but Op is trying to write dtype int32." in str(e)

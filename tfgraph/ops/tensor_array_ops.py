@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
+import traceback
 
 import numpy as np
 
@@ -937,6 +939,7 @@ class TensorArray:
         g = get_default_graph()
         with g.name_scope(name or "TensorArrayWrite"):
             value = convert_to_tensor(value, preferred_dtype=self._dtype, name="value")
+            _check_dtypes(value, self._dtype)
             self._check_element_shape(value.shape)
             with self._maybe_colocate_with(value):
                 flow_out = op_output(
@@ -998,6 +1001,7 @@ class TensorArray:
         g = get_default_graph()
         with g.name_scope(name or "TensorArrayScatter"):
             value = convert_to_tensor(value, preferred_dtype=self._dtype, name="value")
+            _check_dtypes(value, self._dtype)
             self._check_element_shape(value.shape[1:])
             with self._maybe_colocate_with(value):
                 flow_out = op_output(
@@ -1033,6 +1037,20 @@ class TensorArray:
     def close(self, name=None):
         """Closes the array (an op to run)."""
         return apply_op("TensorArrayCloseV3", name, [self._handle])
+
+
+def _check_dtypes(value: Tensor, dtype) -> None:
+    """As TF: a value of another dtype is logged as an error here; the kernel rejects it."""
+    if value.dtype._base is not dtype:
+        logging.getLogger("tfgraph").error(
+            "Error: Input value %s has dtype %s, but expected dtype %s.  This leads to "
+            "undefined behavior and will be an error in future versions of TensorFlow.  "
+            "Traceback:\n%s",
+            value,
+            value.dtype,
+            dtype,
+            "".join(traceback.format_stack()),
+        )
 
 
 def _static_int(value) -> int | None:
