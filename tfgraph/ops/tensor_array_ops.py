@@ -334,11 +334,9 @@ def _make_gather(node, ctx):
         handle.check_open()
         indices = np.asarray(indices).reshape(-1)
         if indices.size == 0:
-            shape = (
-                attr_shape.merge_with(handle.element_shape)
-                if _compat(attr_shape, handle.element_shape)
-                else attr_shape
-            )
+            shape = attr_shape
+            if shape.is_compatible_with(handle.element_shape):
+                shape = shape.merge_with(handle.element_shape)
             if not shape.is_fully_defined():
                 raise errors.UnimplementedError(
                     None,
@@ -359,10 +357,6 @@ def _make_gather(node, ctx):
         return np.stack(values)
 
     return kernel
-
-
-def _compat(a: TensorShape, b: TensorShape) -> bool:
-    return a.is_compatible_with(b)
 
 
 def _scatter_kernel(handle, indices, value, flow):
