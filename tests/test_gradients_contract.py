@@ -740,6 +740,33 @@ CASES: dict[str, list[Case]] = {
 }
 
 
+def _ta(size, **kwargs):
+    return tf.TensorArray(tf.float64, size, **kwargs)
+
+
+# TensorArrays (outside loops): each case's gradient runs through the gradient array.
+CASES.update(
+    {
+        "TensorArrayWriteV3": [
+            Case(lambda x: _ta(2).write(0, x * 2.0).write(1, tf.sin(x)).stack(), [rnd(3)])
+        ],
+        "TensorArrayReadV3": [
+            Case(lambda x: (lambda ta: [ta.read(0) * ta.read(2)])(_ta(3).unstack(x)), [rnd(3, 2)])
+        ],
+        "TensorArrayScatterV3": [
+            Case(lambda x: _ta(4, element_shape=[2]).scatter([3, 0, 1], x).stack(), [rnd(3, 2)])
+        ],
+        "TensorArrayGatherV3": [Case(lambda x: _ta(3).unstack(x).gather([2, 0]), [rnd(3, 2)])],
+        "TensorArraySplitV3": [
+            Case(lambda x: _ta(3, infer_shape=False).split(x, [1, 2, 3]).read(2), [rnd(6)])
+        ],
+        "TensorArrayConcatV3": [
+            Case(lambda x: _ta(3, infer_shape=False).split(x, [1, 2, 3]).concat(), [rnd(6, 2)])
+        ],
+    }
+)
+
+
 def _all_cases():
     for op_type, cases in sorted(CASES.items()):
         for i, case in enumerate(cases):

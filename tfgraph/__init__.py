@@ -96,6 +96,7 @@ from tfgraph.framework.tensor_shape import (
     dimension_at_index,
     dimension_value,
 )
+from tfgraph.functional_ops import foldl, foldr, map_fn, scan
 from tfgraph.gradients import (
     AggregationMethod,
     NotDifferentiable,
@@ -311,6 +312,7 @@ from tfgraph.ops.state_ops import (
     scatter_sub,
     scatter_update,
 )
+from tfgraph.ops.tensor_array_ops import TensorArray
 from tfgraph.ops.while_loop import while_loop
 from tfgraph.partitioned_variables import (
     create_partitioned_variables,

@@ -105,3 +105,16 @@ def test_gradients_through_loops_are_not_there_yet():
     y = tf.while_loop(lambda i: i < 10.0, lambda i: i * 2.0, [x])
     with pytest.raises(LookupError, match="No gradient defined"):
         tf.gradients(y, x)
+
+
+def test_a_loop_variables_initial_value_used_inside_comes_through_a_constant_enter():
+    n = tf.constant(3, name="n")
+    r = tf.while_loop(lambda i: i > 0, lambda i: i - 1 + n * 0, [n])
+    enters = {
+        op.name: [t.name for t in op.inputs]
+        for op in tf.get_default_graph().get_operations()
+        if op.type == "Enter"
+    }
+    assert enters == {"while/Enter": ["n:0"], "while/mul/Enter": ["n:0"]}  # (as TF)
+    assert tf.get_default_graph().get_operation_by_name("while/mul/Enter").get_attr("is_constant")
+    assert _run(r) == 0

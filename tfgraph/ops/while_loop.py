@@ -7,7 +7,8 @@ loop-invariant ones) get a control input on the loop's pivot, so they run once p
 iteration. Plans run the loop as a frame (client/passes/frames.py).
 
 Not yet: gradients through loops (TF's grad loop with accumulator stacks), `swap_memory`
-(accepted, no effect, as on a CPU), TensorArrays.
+(accepted, no effect, as on a CPU). TensorArrays may be loop variables: their flows
+loop, their handles enter as loop invariants where the body uses them.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tfgraph.ops.control_flow_ops import (
     _switch_ref_or_tensor,
     merge,
 )
+from tfgraph.ops.tensor_array_ops import TensorArray, build_ta_with_new_flow
 
 __all__ = ["WhileContext", "while_loop"]
 
@@ -127,7 +129,8 @@ class WhileContext(ControlFlowContext):
 
     # -- building the loop --------------------------------------------------------------
     def build_loop(self, cond, body, loop_vars, shape_invariants, return_same_structure):
-        flat = [convert_to_tensor(v) for v in _flatten([loop_vars])]
+        originals = list(_flatten([loop_vars]))  # (TensorArrays loop through their flows)
+        flat = [_flow_or_tensor(v) for v in originals]
         invariants = None if shape_invariants is None else list(_flatten_shapes(shape_invariants))
         g = self._graph
         self.enter()
@@ -148,16 +151,16 @@ class WhileContext(ControlFlowContext):
             self._loop_enters = enters
             merges = [merge([e, e])[0] for e in enters]
             self._pivot_for_pred = merges[0]
-            packed = _pack_like(loop_vars, merges)
+            packed = _pack_like(loop_vars, _with_arrays(originals, merges))
             pred = convert_to_tensor(cond(*_as_args(packed)))
             self._pivot = op_output("LoopCond", "LoopCond", [pred])
             switches = [_switch_ref_or_tensor(m, self._pivot) for m in merges]
             body_vars = [array_ops.identity(s[1]) for s in switches]
             self._pivot_for_body = body_vars[0]
-            result = body(*_as_args(_pack_like(loop_vars, body_vars)))
+            result = body(*_as_args(_pack_like(loop_vars, _with_arrays(originals, body_vars))))
             if not isinstance(result, (list, tuple, dict)):
                 result = [result]
-            results = [convert_to_tensor(r) for r in _flatten([result])]
+            results = [_flow_or_tensor(r) for r in _flatten([result])]
             if len(results) != len(merges):
                 raise ValueError(
                     "The two structures don't have the same number of elements: loop_vars "
@@ -175,10 +178,23 @@ class WhileContext(ControlFlowContext):
         while outer is not None:  # (the exits live in the enclosing contexts)
             outer._values.update(e.name for e in exits)
             outer = outer._outer_context
+        exits = _with_arrays(originals, exits)
         packed_exits = _pack_like(result, exits)  # (as TF: the body result's structure)
         if len(exits) == 1 and not return_same_structure:
             return exits[0]
         return packed_exits
+
+
+def _flow_or_tensor(value) -> Tensor:
+    return value.flow if isinstance(value, TensorArray) else convert_to_tensor(value)
+
+
+def _with_arrays(originals: list, tensors: list) -> list:
+    """`tensors`, with a TensorArray (same handle, that flow) where `originals` has one."""
+    return [
+        build_ta_with_new_flow(o, t) if isinstance(o, TensorArray) else t
+        for o, t in zip(originals, tensors)
+    ]
 
 
 def _is_loop_constant_enter(op: Operation) -> bool:
