@@ -276,7 +276,7 @@ class Dataset:
         if len(out) != 1 or out[0].dtype != dtypes.bool or out[0].shape.rank not in (0, None):
             raise ValueError(
                 "Invalid `predicate`. `predicate` must return a `tf.bool` scalar tensor, "
-                f"but its return type was {f.structured_outputs!r}."
+                f"but its return type is {f.structured_outputs!r}."
             )
         captured = self._captured(f)
         return self._unary(
@@ -422,9 +422,10 @@ class Dataset:
     def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=None, name=None) -> Dataset:
         size = _int64(buffer_size, "buffer_size")
         seed1, seed2 = get_seed(seed)
-        if seed1 is None:
-            seed1, seed2 = 0, 0
-        inputs = [size, _int64(seed1, "seed"), _int64(seed2, "seed2")]
+        if seed1 is None:  # (0, 0): a fresh random pair for each session's iterator
+            inputs = [size, _int64(0, "seed"), _int64(0, "seed2")]
+        else:
+            inputs = [size, *_seed_tensors(seed1, seed2)]
         reshuffle = True if reshuffle_each_iteration is None else bool(reshuffle_each_iteration)
         return self._unary("ShuffleDataset", inputs, extra={"reshuffle_each_iteration": reshuffle})
 
@@ -469,6 +470,21 @@ class Dataset:
         from tfgraph.data.iterator_ops import make_initializable_iterator
 
         return make_initializable_iterator(self, shared_name)
+
+
+def _seed_tensors(seed1: int, seed2: int) -> list[Tensor]:
+    """The seed pair as TF's `random_seed.get_seed` tensors build it: `seed2` becomes
+    2**31 - 1 when both are 0 (the pair (0, 0) would mean nondeterministic)."""
+    from tfgraph.ops.array_ops import where_v2
+    from tfgraph.ops.math_ops import equal, logical_and
+
+    seed = _int64(seed1, "seed")
+    g = get_default_graph()
+    with g.name_scope("seed2") as scope:
+        second = convert_to_tensor(seed2, dtype=dtypes.int64, name="Const")
+        both_zero = logical_and(equal(seed, 0), equal(second, 0))
+        big = convert_to_tensor(2**31 - 1, dtype=dtypes.int64, name="Const")
+        return [seed, where_v2(both_zero, big, second, name=scope)]
 
 
 def _static_int(t: Tensor):

@@ -80,13 +80,14 @@ def _component(value, spec: TensorSpec):
             None,
             "TypeError: `generator` yielded an element that could not be converted to the "
             f"expected type. The expected type was {dtype.name}, but the yielded element "
-            f"was {value!r}.",
+            f"was {value}.",
         ) from None
     if not spec.shape.is_compatible_with(TensorShape(arr.shape)):
         raise errors.InvalidArgumentError(
             None,
             None,
-            f"`generator` yielded an element of shape {_shape_text(arr.shape)} where an "
+            f"TypeError: `generator` yielded an element of shape {_shape_text(arr.shape)} "
+            "where an "
             f"element of shape {_shape_text(_dims_of(spec.shape))} was expected.",
         )
     return arr

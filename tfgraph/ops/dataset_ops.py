@@ -679,14 +679,14 @@ register_op(
 
 def _stack(batch: list, component: int, op_name: str):
     first = batch[0][component]
-    for k, element in enumerate(batch[1:], 1):
+    for element in batch[1:]:
         if element[component].shape != first.shape:
             raise errors.InvalidArgumentError(
                 None,
                 None,
-                f"Cannot batch tensors with different shapes in component {component}. First "
-                f"element had shape {_dims(first.shape)} and element {k} had shape "
-                f"{_dims(element[component].shape)}.",
+                "Cannot add tensor to the batch: number of elements does not match. Shapes "
+                f"are: [tensor]: {_dims(first.shape)}, [batch]: "
+                f"{_dims(element[component].shape)}",
             )
     return np.stack([e[component] for e in batch])
 
