@@ -472,7 +472,7 @@ class Dataset:
         return make_initializable_iterator(self, shared_name)
 
 
-def _seed_tensors(seed1: int, seed2: int) -> list[Tensor]:
+def _seed_tensors(seed1: int, seed2: int | None) -> list[Tensor]:
     """The seed pair as TF's `random_seed.get_seed` tensors build it: `seed2` becomes
     2**31 - 1 when both are 0 (the pair (0, 0) would mean nondeterministic)."""
     from tfgraph.ops.array_ops import where_v2
