@@ -68,7 +68,7 @@ def input_fn(paths, batch_size: int, epochs: int):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description="A tf.data input pipeline, TF1 style.")
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--batch_size", type=int, default=32)
     parser.add_argument("--data_dir", default=None)

@@ -43,7 +43,8 @@ def test_trains_until_the_dataset_ends(capsys):
 def test_same_steps_and_fit_as_tf(tmp_path, capsys):
     """The script runs unchanged on TF: the same number of steps, the same fit."""
     source = (REPO_ROOT / "examples" / "tfdata_pipeline.py").read_text()
-    code = source.replace("import tfgraph as tf", "pass").replace(
+    code = source.replace("from __future__ import annotations", "")
+    code = code.replace("import tfgraph as tf", "pass").replace(
         'if __name__ == "__main__":\n    main()',
         'w, b, steps = main(["--epochs", "5"])\nprint("@@", json.dumps([w.tolist(), b, steps]))',
     )
