@@ -120,6 +120,25 @@ CASES = {
         with tf.Session() as s:
             out = [drain(s, tf.data.make_one_shot_iterator(x).get_next()) for x in sets]
     """,
+    "compressed_files": """
+        import gzip, os, zlib
+        plain = os.path.join(tmp, "p.tfrecord")
+        with tf.io.TFRecordWriter(plain) as w:
+            for r in [b"alpha", b"beta"]:
+                w.write(r)
+        data = open(plain, "rb").read()
+        gz, zl, txt = (os.path.join(tmp, n) for n in ("r.gz", "r.zlib", "t.gz"))
+        open(gz, "wb").write(gzip.compress(data))
+        open(zl, "wb").write(zlib.compress(data))
+        open(txt, "wb").write(gzip.compress(b"one\\ntwo\\n"))
+        sets = [
+            tf.data.TFRecordDataset(gz, compression_type="GZIP"),
+            tf.data.TFRecordDataset([zl], compression_type="ZLIB"),
+            tf.data.TextLineDataset(txt, compression_type="GZIP"),
+        ]
+        with tf.Session() as s:
+            out = [drain(s, tf.data.make_one_shot_iterator(x).get_next()) for x in sets]
+    """,
     "apply_and_experimental": """
         ds = tf.data.Dataset.range(10).apply(
             tf.data.experimental.map_and_batch(lambda x: x * 2, 4, drop_remainder=True))
