@@ -291,6 +291,10 @@ class _ThreadState(threading.local):
 class Graph:
     """A TensorFlow computation: a set of `Operation`s and the `Tensor`s between them."""
 
+    # How many function graphs (tfgraph.data) are being traced: while any is, new ops
+    # go into the default graph, which captures the outer tensors they are given.
+    _functions_building = 0
+
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._nodes_by_name: dict[str, Operation] = {}

@@ -13,14 +13,17 @@ import contextlib
 
 from tfgraph.framework import dtypes, registry
 from tfgraph.framework.convert import convert_to_tensor
-from tfgraph.framework.graph import get_default_graph
+from tfgraph.framework.graph import Graph, get_default_graph
 from tfgraph.framework.ops import Operation, Tensor
 
 __all__ = ["apply_op", "graph_of", "op_output"]
 
 
 def graph_of(values):
-    """The graph of the first tensor-like value, else the default graph."""
+    """The graph of the first tensor-like value, else the default graph (always the
+    default graph while a function is traced: it captures outer tensors)."""
+    if Graph._functions_building:
+        return get_default_graph()
     for v in values:
         if v.__class__ is Tensor:
             return v._op._graph
@@ -68,7 +71,10 @@ def apply_op(op_type: str, name, inputs, attrs=None) -> Operation:
         if flat is None:
             break
     if flat is not None:
-        g = flat[0]._op._graph if flat else get_default_graph()
+        if flat and not Graph._functions_building:
+            g = flat[0]._op._graph
+        else:  # (a function being traced captures the outer tensors it is given)
+            g = get_default_graph()
         return _create(g, op_def, flat, attrs, name or op_type)
     g = graph_of(_flat_values(args, inputs))
     if g is get_default_graph():

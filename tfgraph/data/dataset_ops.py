@@ -1,0 +1,627 @@
+"""`tf.data.Dataset` (TF1's DatasetV1): each dataset is a variant tensor made by one
+dataset op (ops/dataset_ops.py), with the structure of its elements."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tfgraph.data import structure as nest
+from tfgraph.data.function import trace
+from tfgraph.data.structure import TensorSpec
+from tfgraph.framework import dtypes
+from tfgraph.framework.convert import convert_to_tensor
+from tfgraph.framework.graph import get_default_graph
+from tfgraph.framework.ops import Tensor
+from tfgraph.framework.random_seed import get_seed
+from tfgraph.framework.tensor_shape import TensorShape
+from tfgraph.ops import dataset_ops as _ops  # noqa: F401 - registers the op types
+from tfgraph.ops.apply import op_output
+
+__all__ = [
+    "AUTOTUNE",
+    "Dataset",
+    "FixedLengthRecordDataset",
+    "TFRecordDataset",
+    "TextLineDataset",
+]
+
+AUTOTUNE = -1
+_DEFAULT_READ_BUFFER = 256 * 1024
+
+
+def _int64(value, name: str) -> Tensor:
+    return convert_to_tensor(value, dtype=dtypes.int64, name=name)
+
+
+def _normalize_element(element, name: str = "component"):
+    """A structure of tensors from `element`: tuples and dicts are structure, anything
+    else (lists included) one tensor."""
+    flat = nest.flatten(element)
+    g = get_default_graph()
+    with g.name_scope("normalize_element"):
+        tensors = [
+            v if isinstance(v, Tensor) else convert_to_tensor(v, name=f"{name}_{i}")
+            for i, v in enumerate(flat)
+        ]
+    return nest.pack_sequence_as(element, tensors), tensors
+
+
+class Dataset:
+    """A dataset: `_variant_tensor` and the `TensorSpec` structure of its elements."""
+
+    def __init__(self, variant_tensor: Tensor, element_spec) -> None:
+        self._variant_tensor = variant_tensor
+        self._element_spec = element_spec
+
+    # -- structure ---------------------------------------------------------------------
+    @property
+    def element_spec(self):
+        return self._element_spec
+
+    @property
+    def output_types(self):
+        return nest.map_structure(lambda s: s.dtype, self._element_spec)
+
+    @property
+    def output_shapes(self):
+        return nest.map_structure(lambda s: s.shape, self._element_spec)
+
+    @property
+    def output_classes(self):
+        return nest.map_structure(lambda s: Tensor, self._element_spec)
+
+    def _flat_specs(self) -> list[TensorSpec]:
+        return nest.flatten(self._element_spec)
+
+    def _flat_attrs(self) -> dict:
+        specs = self._flat_specs()
+        return {
+            "output_types": [s.dtype for s in specs],
+            "output_shapes": [s.shape for s in specs],
+        }
+
+    def _unary(self, op_type: str, inputs: list, spec=None, extra=None) -> Dataset:
+        spec = self._element_spec if spec is None else spec
+        attrs = _attrs_for(spec)
+        attrs.update(extra or {})
+        variant = op_output(op_type, None, [self._variant_tensor, *inputs], attrs)
+        return Dataset(variant, spec)
+
+    def __repr__(self) -> str:
+        return f"<DatasetV1Adapter element_spec={self._element_spec!r}>"
+
+    def __iter__(self):
+        raise RuntimeError(
+            "__iter__() is only supported inside of tf.function or when eager execution is enabled."
+        )
+
+    # -- sources -----------------------------------------------------------------------
+    @staticmethod
+    def from_tensor_slices(tensors, name=None) -> Dataset:
+        element, flat = _normalize_element(tensors)
+        if not flat:
+            raise ValueError("Invalid `tensors`. `tensors` should not be empty.")
+        for t in flat:
+            if t.shape.rank == 0:
+                raise ValueError(f"Unbatching a tensor is only supported for rank >= 1, got {t}")
+        first = None
+        for t in flat:
+            d = t.shape.dims[0].value if t.shape.rank else None
+            if d is not None:
+                if first is not None and d != first:
+                    raise ValueError(f"Dimensions {first} and {d} are not compatible")
+                first = d
+        spec = nest.map_structure(lambda t: TensorSpec(t.shape[1:], t.dtype._base), element)
+        specs = nest.flatten(spec)
+        variant = op_output(
+            "TensorSliceDataset",
+            None,
+            [flat],
+            {
+                "Toutput_types": [s.dtype for s in specs],
+                "output_shapes": [s.shape for s in specs],
+                "is_files": False,
+                "metadata": b"",
+                "replicate_on_split": False,
+            },
+        )
+        return Dataset(variant, spec)
+
+    @staticmethod
+    def from_tensors(tensors, name=None) -> Dataset:
+        element, flat = _normalize_element(tensors)
+        spec = nest.map_structure(lambda t: TensorSpec(t.shape, t.dtype._base), element)
+        specs = nest.flatten(spec)
+        variant = op_output(
+            "TensorDataset",
+            None,
+            [flat],
+            {
+                "Toutput_types": [s.dtype for s in specs],
+                "output_shapes": [s.shape for s in specs],
+                "metadata": b"",
+            },
+        )
+        return Dataset(variant, spec)
+
+    @staticmethod
+    def range(*args, output_type=dtypes.int64, name=None) -> Dataset:
+        if not 1 <= len(args) <= 3:
+            raise ValueError(
+                "Invalid `args`. The length of `args` should be between 1 and 3 but was "
+                f"{len(args)}."
+            )
+        start, stop, step = (0, args[0], 1) if len(args) == 1 else (*args, 1)[:3]
+        spec = TensorSpec([], dtypes.as_dtype(output_type))
+        variant = op_output(
+            "RangeDataset",
+            None,
+            [_int64(start, "start"), _int64(stop, "stop"), _int64(step, "step")],
+            _attrs_for(spec, replicate_on_split=False),
+        )
+        return Dataset(variant, spec)
+
+    @staticmethod
+    def zip(datasets, name=None) -> Dataset:
+        flat = nest.flatten(datasets)
+        for d in flat:
+            if not isinstance(d, Dataset):
+                raise TypeError(
+                    "Invalid `datasets`. `datasets` is expected to be a (nested) structure "
+                    f"of `tf.data.Dataset` objects. Python `list` is not supported and you "
+                    f"should use `tuple` instead. Got {type(d).__name__}."
+                )
+        spec = nest.pack_sequence_as(datasets, [d._element_spec for d in flat])
+        attrs = _attrs_for(spec)
+        attrs["N"] = len(flat)
+        variant = op_output("ZipDataset", None, [[d._variant_tensor for d in flat]], attrs)
+        return Dataset(variant, spec)
+
+    @staticmethod
+    def from_generator(
+        generator,
+        output_types=None,
+        output_shapes=None,
+        args=None,
+        output_signature=None,
+        name=None,
+    ) -> Dataset:
+        from tfgraph.data.generator import from_generator
+
+        return from_generator(generator, output_types, output_shapes, args, output_signature)
+
+    @staticmethod
+    def list_files(file_pattern, shuffle=None, seed=None, name=None) -> Dataset:
+        import glob
+
+        patterns = [file_pattern] if isinstance(file_pattern, (str, bytes)) else file_pattern
+        names = sorted(
+            {f for p in patterns for f in glob.glob(p.decode() if isinstance(p, bytes) else p)}
+        )
+        if not names:
+            from tfgraph import errors
+
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"Expected 'file_pattern' to be a non-empty list of strings: {file_pattern}",
+            )
+        ds = Dataset.from_tensor_slices(np.array(names, dtype=object))
+        if shuffle is None or shuffle:
+            ds = ds.shuffle(len(names), seed=seed)
+        return ds
+
+    # -- transformations ---------------------------------------------------------------
+    def concatenate(self, dataset, name=None) -> Dataset:
+        a, b = self._flat_specs(), dataset._flat_specs()
+        if nest.map_structure(lambda s: None, self._element_spec) != nest.map_structure(
+            lambda s: None, dataset._element_spec
+        ) or [s.dtype for s in a] != [s.dtype for s in b]:
+            raise TypeError(
+                f"Incompatible dataset elements:\n  {self._element_spec!r} vs.   "
+                f"{dataset._element_spec!r}"
+            )
+        merged = [
+            TensorSpec(x.shape.most_specific_compatible_shape(y.shape), x.dtype)
+            for x, y in zip(a, b)
+        ]
+        spec = nest.pack_sequence_as(self._element_spec, merged)
+        return self._unary("ConcatenateDataset", [dataset._variant_tensor], spec)
+
+    def _trace(self, fn, kind: str, to_outputs):
+        return trace(
+            fn,
+            kind,
+            self._flat_specs(),
+            lambda flat: nest.pack_sequence_as(self._element_spec, flat),
+            to_outputs,
+        )
+
+    def _captured(self, f) -> list:
+        from tfgraph.ops.array_ops import identity
+
+        return [identity(t) if t.dtype.is_ref_dtype else t for t in f.captured]
+
+    def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None) -> Dataset:
+        f = self._trace(map_func, "map", _element_outputs)
+        spec = f.structured_outputs
+        attrs = _attrs_for(spec)
+        captured = self._captured(f)
+        attrs.update(
+            {
+                "f": f,
+                "Targuments": [t.dtype._base for t in captured],
+                "use_inter_op_parallelism": True,
+                "preserve_cardinality": False,
+            }
+        )
+        if num_parallel_calls is None:
+            variant = op_output("MapDataset", None, [self._variant_tensor, captured], attrs)
+        else:
+            attrs["deterministic"] = (
+                b"default" if deterministic is None else (b"true" if deterministic else b"false")
+            )
+            attrs["use_unbounded_threadpool"] = False
+            variant = op_output(
+                "ParallelMapDatasetV2",
+                None,
+                [self._variant_tensor, captured, _int64(num_parallel_calls, "num_parallel_calls")],
+                attrs,
+            )
+        return Dataset(variant, spec)
+
+    def filter(self, predicate, name=None) -> Dataset:
+        f = self._trace(predicate, "filter", _element_outputs)
+        out = nest.flatten(f.structured_outputs)
+        if len(out) != 1 or out[0].dtype != dtypes.bool or out[0].shape.rank not in (0, None):
+            raise ValueError(
+                "Invalid `predicate`. `predicate` must return a `tf.bool` scalar tensor, "
+                f"but its return type is {f.structured_outputs!r}."
+            )
+        captured = self._captured(f)
+        return self._unary(
+            "FilterDataset",
+            [captured],
+            extra={"predicate": f, "Targuments": [t.dtype._base for t in captured]},
+        )
+
+    def _dataset_fn(self, fn, kind: str):
+        f = self._trace(fn, kind, _dataset_outputs)
+        return f, f.structured_outputs, self._captured(f)
+
+    def flat_map(self, map_func, name=None) -> Dataset:
+        f, spec, captured = self._dataset_fn(map_func, "flat_map")
+        attrs = _attrs_for(spec)
+        attrs.update({"f": f, "Targuments": [t.dtype._base for t in captured]})
+        variant = op_output("FlatMapDataset", None, [self._variant_tensor, captured], attrs)
+        return Dataset(variant, spec)
+
+    def interleave(
+        self,
+        map_func,
+        cycle_length=None,
+        block_length=None,
+        num_parallel_calls=None,
+        deterministic=None,
+        name=None,
+    ) -> Dataset:
+        f, spec, captured = self._dataset_fn(map_func, "interleave")
+        attrs = _attrs_for(spec)
+        attrs.update({"f": f, "Targuments": [t.dtype._base for t in captured]})
+        cycle = _int64(AUTOTUNE if cycle_length is None else cycle_length, "cycle_length")
+        block = _int64(1 if block_length is None else block_length, "block_length")
+        if num_parallel_calls is None:
+            inputs = [self._variant_tensor, captured, cycle, block]
+            variant = op_output("InterleaveDataset", None, inputs, attrs)
+        else:
+            attrs["deterministic"] = (
+                b"default" if deterministic is None else (b"true" if deterministic else b"false")
+            )
+            inputs = [
+                self._variant_tensor,
+                captured,
+                cycle,
+                block,
+                _int64(AUTOTUNE, "buffer_output_elements"),
+                _int64(AUTOTUNE, "prefetch_input_elements"),
+                _int64(num_parallel_calls, "num_parallel_calls"),
+            ]
+            variant = op_output("ParallelInterleaveDatasetV4", None, inputs, attrs)
+        return Dataset(variant, spec)
+
+    def batch(
+        self,
+        batch_size,
+        drop_remainder=False,
+        num_parallel_calls=None,
+        deterministic=None,
+        name=None,
+    ) -> Dataset:
+        size = _int64(batch_size, "batch_size")
+        drop = convert_to_tensor(drop_remainder, dtype=dtypes.bool, name="drop_remainder")
+        static = _static_int(size)
+        outer = static if drop_remainder is True and static is not None else None
+        spec = nest.map_structure(
+            lambda s: TensorSpec(TensorShape([outer]).concatenate(s.shape), s.dtype),
+            self._element_spec,
+        )
+        return self._unary("BatchDatasetV2", [size, drop], spec, {"parallel_copy": False})
+
+    def padded_batch(
+        self, batch_size, padded_shapes=None, padding_values=None, drop_remainder=False, name=None
+    ) -> Dataset:
+        specs = self._flat_specs()
+        if padded_shapes is None:
+            for s in specs:
+                if s.shape.rank is None:
+                    raise ValueError(
+                        "You must provide `padded_shapes` argument because component has "
+                        "unknown rank."
+                    )
+            shapes = [s.shape for s in specs]
+        else:
+            shapes = nest.flatten(nest.shapes_from(self._element_spec, padded_shapes))
+        shape_tensors, out_specs = [], []
+        for s, want in zip(specs, shapes):
+            if not want.is_compatible_with(s.shape) and not (
+                want.rank == s.shape.rank
+                and all(
+                    w is None or d is None or d <= w
+                    for w, d in zip(want.as_list(), s.shape.as_list())
+                )
+            ):
+                raise ValueError(
+                    f"The padded shape {want} is not compatible with the shape {s.shape} of "
+                    "the corresponding input component."
+                )
+            dims = [-1 if d is None else d for d in want.as_list()]
+            shape_tensors.append(convert_to_tensor(np.array(dims, np.int64), name="Const"))
+            out_specs.append(TensorSpec(TensorShape([None]).concatenate(want), s.dtype))
+        if padding_values is None:
+            values = [
+                convert_to_tensor(
+                    b"" if s.dtype == dtypes.string else np.zeros((), s.dtype.np_dtype),
+                    dtype=s.dtype,
+                    name="padding_value",
+                )
+                for s in specs
+            ]
+        else:
+            given = padding_values
+            if not isinstance(given, (tuple, dict)) and isinstance(
+                self._element_spec, (tuple, dict)
+            ):
+                given = nest.map_structure(lambda s: padding_values, self._element_spec)
+            values = [
+                convert_to_tensor(v, dtype=s.dtype, name="padding_value")
+                for v, s in zip(nest.flatten(given), specs)
+            ]
+        size = _int64(batch_size, "batch_size")
+        drop = convert_to_tensor(drop_remainder, dtype=dtypes.bool, name="drop_remainder")
+        if drop_remainder is True and _static_int(size) is not None:
+            out_specs = [
+                TensorSpec(TensorShape([_static_int(size)]).concatenate(s.shape[1:]), s.dtype)
+                for s in out_specs
+            ]
+        spec = nest.pack_sequence_as(self._element_spec, out_specs)
+        attrs = {
+            "parallel_copy": False,
+            "Toutput_types": [s.dtype for s in out_specs],
+            "output_shapes": [s.shape for s in out_specs],
+            "N": len(out_specs),
+            "metadata": b"",
+        }
+        variant = op_output(
+            "PaddedBatchDatasetV2",
+            None,
+            [self._variant_tensor, size, shape_tensors, values, drop],
+            attrs,
+        )
+        return Dataset(variant, spec)
+
+    def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=None, name=None) -> Dataset:
+        size = _int64(buffer_size, "buffer_size")
+        seed1, seed2 = get_seed(seed)
+        if seed1 is None:  # (0, 0): a fresh random pair for each session's iterator
+            inputs = [size, _int64(0, "seed"), _int64(0, "seed2")]
+        else:
+            inputs = [size, *_seed_tensors(seed1, seed2)]
+        reshuffle = True if reshuffle_each_iteration is None else bool(reshuffle_each_iteration)
+        return self._unary("ShuffleDataset", inputs, extra={"reshuffle_each_iteration": reshuffle})
+
+    def repeat(self, count=None, name=None) -> Dataset:
+        return self._unary("RepeatDataset", [_int64(-1 if count is None else count, "count")])
+
+    def take(self, count, name=None) -> Dataset:
+        return self._unary("TakeDataset", [_int64(count, "count")])
+
+    def skip(self, count, name=None) -> Dataset:
+        return self._unary("SkipDataset", [_int64(count, "count")])
+
+    def prefetch(self, buffer_size, name=None) -> Dataset:
+        return self._unary(
+            "PrefetchDataset",
+            [_int64(buffer_size, "buffer_size")],
+            extra={"slack_period": 0, "legacy_autotune": True, "buffer_size_min": 0},
+        )
+
+    def cache(self, filename="", name=None) -> Dataset:
+        fname = convert_to_tensor(filename, dtype=dtypes.string, name="filename")
+        return self._unary("CacheDataset", [fname])
+
+    def apply(self, transformation_func) -> Dataset:
+        result = transformation_func(self)
+        if not isinstance(result, Dataset):
+            raise TypeError(
+                f"`transformation_func` must return a `tf.data.Dataset` object. Got {type(result)}."
+            )
+        return result
+
+    def unbatch(self, name=None) -> Dataset:
+        return self.flat_map(lambda *x: Dataset.from_tensor_slices(x if len(x) > 1 else x[0]))
+
+    # -- iterators (TF1) ---------------------------------------------------------------
+    def make_one_shot_iterator(self):
+        from tfgraph.data.iterator_ops import make_one_shot_iterator
+
+        return make_one_shot_iterator(self)
+
+    def make_initializable_iterator(self, shared_name=None):
+        from tfgraph.data.iterator_ops import make_initializable_iterator
+
+        return make_initializable_iterator(self, shared_name)
+
+
+def _seed_tensors(seed1: int, seed2: int | None) -> list[Tensor]:
+    """The seed pair as TF's `random_seed.get_seed` tensors build it: `seed2` becomes
+    2**31 - 1 when both are 0 (the pair (0, 0) would mean nondeterministic)."""
+    from tfgraph.ops.array_ops import where_v2
+    from tfgraph.ops.math_ops import equal, logical_and
+
+    seed = _int64(seed1, "seed")
+    g = get_default_graph()
+    with g.name_scope("seed2") as scope:
+        second = convert_to_tensor(seed2, dtype=dtypes.int64, name="Const")
+        both_zero = logical_and(equal(seed, 0), equal(second, 0))
+        big = convert_to_tensor(2**31 - 1, dtype=dtypes.int64, name="Const")
+        return [seed, where_v2(both_zero, big, second, name=scope)]
+
+
+def _static_int(t: Tensor):
+    from tfgraph.ops.common_shapes import constant_value
+
+    v = constant_value(t)
+    return None if v is None else int(v)
+
+
+def _attrs_for(spec, **extra) -> dict:
+    specs = nest.flatten(spec)
+    attrs = {
+        "output_types": [s.dtype for s in specs],
+        "output_shapes": [s.shape for s in specs],
+        "metadata": b"",
+    }
+    attrs.update(extra)
+    return attrs
+
+
+def _element_outputs(result):
+    """A map function's result as (flat tensors, TensorSpec structure); lists become
+    tuples, as tf.data does."""
+    if isinstance(result, list):
+        result = tuple(result)
+    if isinstance(result, Dataset):
+        raise TypeError("A map function returning a Dataset: use flat_map or interleave.")
+    flat = [t if isinstance(t, Tensor) else convert_to_tensor(t) for t in nest.flatten(result)]
+    structure = nest.pack_sequence_as(result, [TensorSpec(t.shape, t.dtype._base) for t in flat])
+    return flat, structure
+
+
+def _dataset_outputs(result):
+    if not isinstance(result, Dataset):
+        raise TypeError(
+            f"The `map_func` argument must return a `Dataset` object. Got {type(result)}."
+        )
+    return [result._variant_tensor], result._element_spec
+
+
+# -- file datasets ---------------------------------------------------------------------
+
+
+def _file_dataset(filenames, read_one_file, kind: str) -> Dataset:
+    from tfgraph.ops.array_ops import reshape
+
+    names = convert_to_tensor(filenames, dtype=dtypes.string)
+    names = reshape(names, [-1], name="flat_filenames")
+    files = Dataset(
+        op_output(
+            "TensorSliceDataset",
+            None,
+            [[names]],
+            {
+                "Toutput_types": [dtypes.string],
+                "output_shapes": [TensorShape([])],
+                "is_files": True,
+                "metadata": b"",
+                "replicate_on_split": False,
+            },
+        ),
+        TensorSpec([], dtypes.string),
+    )
+    read_one_file.__name__ = "read_one_file"
+    return files.flat_map(read_one_file)
+
+
+def _reader(op_type: str, compression_type, buffer_size, *extra):
+    def read_one_file(filename):
+        inputs = [filename]
+        if op_type == "FixedLengthRecordDatasetV2":
+            header, record, footer = extra
+            inputs += [
+                _int64(header or 0, "header_bytes"),
+                _int64(record, "record_bytes"),
+                _int64(footer or 0, "footer_bytes"),
+                _int64(buffer_size or _DEFAULT_READ_BUFFER, "buffer_size"),
+                convert_to_tensor(
+                    compression_type or "", dtype=dtypes.string, name="compression_type"
+                ),
+            ]
+        else:
+            inputs += [
+                convert_to_tensor(
+                    compression_type or "", dtype=dtypes.string, name="compression_type"
+                ),
+                _int64(buffer_size or _DEFAULT_READ_BUFFER, "buffer_size"),
+            ]
+        variant = op_output(op_type, None, inputs, {"metadata": b""})
+        return Dataset(variant, TensorSpec([], dtypes.string))
+
+    return read_one_file
+
+
+def TFRecordDataset(
+    filenames,
+    compression_type=None,
+    buffer_size=None,
+    num_parallel_reads=None,
+    name=None,
+) -> Dataset:
+    """TF's `tf.data.TFRecordDataset`: the records of the files, in order."""
+    return _file_dataset(
+        filenames, _reader("TFRecordDataset", compression_type, buffer_size), "tfrecord"
+    )
+
+
+def TextLineDataset(
+    filenames,
+    compression_type=None,
+    buffer_size=None,
+    num_parallel_reads=None,
+    name=None,
+) -> Dataset:
+    """TF's `tf.data.TextLineDataset`: the lines of the files, without line ends."""
+    return _file_dataset(
+        filenames, _reader("TextLineDataset", compression_type, buffer_size), "text"
+    )
+
+
+def FixedLengthRecordDataset(
+    filenames,
+    record_bytes,
+    header_bytes=None,
+    footer_bytes=None,
+    buffer_size=None,
+    compression_type=None,
+    num_parallel_reads=None,
+    name=None,
+) -> Dataset:
+    """TF's `tf.data.FixedLengthRecordDataset`: fixed-size records of the files."""
+    read = _reader(
+        "FixedLengthRecordDatasetV2",
+        compression_type,
+        buffer_size,
+        header_bytes,
+        record_bytes,
+        footer_bytes,
+    )
+    return _file_dataset(filenames, read, "fixed")
