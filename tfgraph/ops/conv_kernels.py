@@ -2,25 +2,27 @@
 
 `conv_ops` binds these to its registry entries (transposing NCHW in and out).
 
-Convolutions work one filter offset at a time: for each (row, column) offset of the
-filter, the strided, dilated slice of the padded input is a (pixels x channels) matrix,
-so the forward pass, the input gradient and the filter gradient are each one BLAS
-matrix product per offset (per group for grouped convolution), plus a strided add:
+Convolutions (one group) are im2col matrix products done block by block: the patches of
+a few images (or of a few output rows of one image) are copied from a strided view of
+the padded input into a cache-sized buffer (with dilation 1 along the width each patch
+row is one contiguous run of the input, so the copy runs near memcpy speed) and
+multiplied by the (kh * kw * c, co) filter matrix:
 
-    forward        out    += slice_k @ filter[k]             (pixels x out_channels)
-    input grad     dx[k]  += dy @ filter[k].T                (scattered into the slice)
-    filter grad    dw[k]   = slice_k.T @ dy
+    forward        out[block]  = patches[block] @ filter
+    filter grad    dw         += patches[block].T @ dy[block]
+    input grad     stride 1:  the forward convolution of the padded output gradient with
+                              the rotated, transposed filter (when co < 2 c);
+                   else:      col2im, (dy[block] @ filter.T) added back into the input
+                              one filter offset at a time
 
-This needs no im2col buffer (kh*kw times the input) and no Python loop over pixels. With
-few input channels those products would be thin, so the forward pass and the filter
-gradient then use one im2col product (`sliding_window_view` patches) instead. Pooling
-reduces or scatters one strided window offset at a time.
+1x1 convolutions are one plain product. Grouped convolutions use one product per filter
+offset and group. Pooling reduces or scatters one strided window offset at a time.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided
 
 __all__ = [
     "avg_pool",
@@ -88,20 +90,80 @@ def _window(i: int, j: int, oh: int, ow: int, strides, dilations) -> tuple:
 
 
 # -- Conv2D and its gradients -------------------------------------------------------------------
-# Below this many input channels (per group) the forward pass and the filter gradient use
-# one im2col matrix product instead of one thin product per filter offset.
-_SMALL_DEPTH = 16
+# The im2col products work block by block: a block of patch rows is copied into a buffer of
+# about this many bytes (small enough to stay in cache while BLAS reads it back), then
+# multiplied. One product over the whole im2col matrix would first write and then re-read
+# kh * kw times the input through main memory.
+_BLOCK_BYTES = 4 << 20
 
 
-def _patches(xp, kh, kw, strides, dilations, out_hw) -> np.ndarray:
-    """im2col: the (pixels, kh * kw * c) matrix of the strided, dilated input patches, in
-    the filter's (row, column, channel) order."""
+def _patch_view(xp, kh, kw, strides, dilations, out_hw) -> np.ndarray:
+    """The (n, oh, ow, kh, kw * c) view of the padded input's patches (no copy), rows in the
+    filter's (row, column, channel) order. With dilation 1 along the width a patch row
+    (kw, c) of a C-contiguous `xp` is one contiguous run, which makes copying it fast."""
     n, _, _, c = xp.shape
-    oh, ow = out_hw
+    sn, sh_, sw_, sc = xp.strides
     (sh, sw), (dh, dw) = strides, dilations
-    win = sliding_window_view(xp, ((kh - 1) * dh + 1, (kw - 1) * dw + 1), axis=(1, 2))
-    win = win[:, : (oh - 1) * sh + 1 : sh, : (ow - 1) * sw + 1 : sw, :, ::dh, ::dw]
-    return np.ascontiguousarray(win.transpose(0, 1, 2, 4, 5, 3)).reshape(n * oh * ow, kh * kw * c)
+    oh, ow = out_hw
+    shape: tuple[int, ...] = (n, oh, ow, kh, kw, c)
+    tail: tuple[int, ...] = (sw_ * dw, sc)
+    if dw == 1 and sw_ == c * sc:
+        shape, tail = (n, oh, ow, kh, kw * c), (sc,)
+    return as_strided(
+        xp, shape=shape, strides=(sn, sh_ * sh, sw_ * sw, sh_ * dh, *tail), writeable=False
+    )
+
+
+def _blocks(n: int, oh: int, row_bytes: int):
+    """(image range, output-row range) blocks of about _BLOCK_BYTES of patches each: whole
+    images when one image's patches fit, else row ranges of one image."""
+    per_image = max(oh * row_bytes, 1)
+    if per_image <= _BLOCK_BYTES:
+        step = max(_BLOCK_BYTES // per_image, 1)
+        for b in range(0, n, step):
+            yield slice(b, min(b + step, n)), slice(0, oh)
+    else:
+        step = max(_BLOCK_BYTES // max(row_bytes, 1), 1)
+        for b in range(n):
+            for r in range(0, oh, step):
+                yield slice(b, b + 1), slice(r, min(r + step, oh))
+
+
+def _crop_pad(x: np.ndarray, top: int, bottom: int, left: int, right: int) -> np.ndarray:
+    """x padded with zeros (positive amounts) or cropped (negative) along height and width."""
+    x = x[
+        :, max(-top, 0) : x.shape[1] - max(-bottom, 0), max(-left, 0) : x.shape[2] - max(-right, 0)
+    ]
+    return _pad(x, max(top, 0), max(bottom, 0), max(left, 0), max(right, 0))
+
+
+def _im2col_matmul(xp, f2, kh, kw, strides, dilations, out_hw) -> np.ndarray:
+    """conv2d of the padded input `xp` with the (kh * kw * c, co) filter matrix `f2`: the
+    patches in blocks, each one product into the output."""
+    xp = np.ascontiguousarray(xp)
+    n = xp.shape[0]
+    oh, ow = out_hw
+    k, co = f2.shape
+    out = np.empty((n, oh, ow, co), np.result_type(xp.dtype, f2.dtype))
+    view = _patch_view(xp, kh, kw, strides, dilations, out_hw)
+    buf = None
+    for bs, rs in _blocks(n, oh, ow * k * xp.itemsize):
+        block = view[bs, rs]
+        if buf is None:
+            buf = np.empty(block.size, xp.dtype)
+        cols = buf[: block.size].reshape(block.shape)
+        np.copyto(cols, block)
+        np.matmul(cols.reshape(-1, k), f2, out=out[bs, rs].reshape(-1, co))
+    return out
+
+
+def _one_by_one(x, strides, out_hw) -> np.ndarray:
+    """The (pixels, c) matrix of a 1x1 convolution's inputs (a view when stride is 1)."""
+    sh, sw = strides
+    oh, ow = out_hw
+    if (sh, sw) != (1, 1):
+        x = x[:, : (oh - 1) * sh + 1 : sh, : (ow - 1) * sw + 1 : sw]
+    return np.ascontiguousarray(x).reshape(-1, x.shape[3])
 
 
 def conv2d(x, f, strides, dilations, pads, out_hw) -> np.ndarray:
@@ -114,29 +176,75 @@ def conv2d(x, f, strides, dilations, pads, out_hw) -> np.ndarray:
     p = n * oh * ow
     if p == 0 or co == 0:
         return np.zeros((n, oh, ow, co), x.dtype)
+    if groups == 1:
+        if (kh, kw) == (1, 1) and not any(pads):
+            return (_one_by_one(x, strides, out_hw) @ f.reshape(c, co)).reshape(n, oh, ow, co)
+        return _im2col_matmul(_pad(x, *pads), f.reshape(-1, co), kh, kw, strides, dilations, out_hw)
     xp = _pad(x, *pads)
-    if groups == 1 and cg < _SMALL_DEPTH:
-        # Few input channels: per-offset products would be thin (k = cg); one im2col
-        # product is faster.
-        return (_patches(xp, kh, kw, strides, dilations, out_hw) @ f.reshape(-1, co)).reshape(
-            n, oh, ow, co
-        )
-    acc = np.zeros((groups, p, og) if groups > 1 else (p, co), x.dtype)
+    acc = np.zeros((groups, p, og), x.dtype)
     for i in range(kh):
         for j in range(kw):
-            part = xp[_window(i, j, oh, ow, strides, dilations)].reshape(p, c)
-            if groups == 1:
-                acc += part @ f[i, j]
-            else:
-                part = part.reshape(p, groups, cg).transpose(1, 0, 2)
-                acc += part @ f[i, j].reshape(cg, groups, og).transpose(1, 0, 2)
-    if groups > 1:
-        acc = acc.transpose(1, 0, 2)
-    return acc.reshape(n, oh, ow, co)
+            part = xp[_window(i, j, oh, ow, strides, dilations)].reshape(p, groups, cg)
+            acc += part.transpose(1, 0, 2) @ f[i, j].reshape(cg, groups, og).transpose(1, 0, 2)
+    return acc.transpose(1, 0, 2).reshape(n, oh, ow, co)
 
 
 def conv2d_backprop_input(in_shape, f, dy, strides, dilations, pads) -> np.ndarray:
     """The gradient of `conv2d` with respect to its input (shape `in_shape`)."""
+    n, h, w, c = in_shape
+    kh, kw, cg, co = f.shape
+    _, oh, ow, _ = dy.shape
+    pt, _, pl, _ = pads
+    groups = c // cg
+    p = n * oh * ow
+    dtype = dy.dtype
+    if not (p and c and co):
+        return np.zeros((n, h, w, c), dtype)
+    if groups > 1:
+        return _grouped_backprop_input(in_shape, f, dy, strides, dilations, pads)
+    (sh, sw), (dh, dw) = strides, dilations
+    if (sh, sw) == (1, 1) and co < 2 * c:
+        # A stride-1 convolution's input gradient is the convolution of the (padded or
+        # cropped) output gradient with the filter rotated by 180 degrees, in and out
+        # channels swapped: one im2col product, no scatter. Its patches hold kh * kw * co
+        # values per input pixel, col2im's kh * kw * c (written, then added): with many
+        # more output than input channels col2im moves less memory.
+        top, left = (kh - 1) * dh - pt, (kw - 1) * dw - pl
+        dyp = _crop_pad(dy, top, h + pt - oh, left, w + pl - ow)
+        rot = f[::-1, ::-1].transpose(0, 1, 3, 2).reshape(-1, c)
+        return _im2col_matmul(dyp, rot, kh, kw, (1, 1), dilations, (h, w))
+    return _col2im_backprop_input(in_shape, f, dy, strides, dilations, pads)
+
+
+def _col2im_backprop_input(in_shape, f, dy, strides, dilations, pads) -> np.ndarray:
+    """col2im: each block of output-gradient rows times the filter matrix gives the
+    gradients of its patches, added back into the input one filter offset at a time."""
+    n, h, w, c = in_shape
+    kh, kw, _, co = f.shape
+    _, oh, ow, _ = dy.shape
+    pt, pb, pl, pr = pads
+    (sh, sw), (dh, dw) = strides, dilations
+    dtype = dy.dtype
+    dxp = np.zeros((n, h + pt + pb, w + pl + pr, c), dtype)
+    k = kh * kw * c
+    f2t = f.reshape(k, co).T
+    buf = None
+    for bs, rs in _blocks(n, oh, ow * k * dy.itemsize):
+        rows = dy[bs, rs].reshape(-1, co)
+        if buf is None:
+            buf = np.empty(rows.shape[0] * k, dtype)
+        cols = np.matmul(rows, f2t, out=buf[: rows.shape[0] * k].reshape(-1, k))
+        cols = cols.reshape(-1, rs.stop - rs.start, ow, kh, kw, c)
+        for i in range(kh):
+            top = rs.start * sh + i * dh
+            rr = slice(top, top + (rs.stop - rs.start - 1) * sh + 1, sh)
+            for j in range(kw):
+                cc = slice(j * dw, j * dw + (ow - 1) * sw + 1, sw)
+                dxp[bs, rr, cc] += cols[:, :, :, i, j]
+    return dxp[:, pt : pt + h, pl : pl + w, :]
+
+
+def _grouped_backprop_input(in_shape, f, dy, strides, dilations, pads) -> np.ndarray:
     n, h, w, c = in_shape
     kh, kw, cg, co = f.shape
     _, oh, ow, _ = dy.shape
@@ -145,18 +253,12 @@ def conv2d_backprop_input(in_shape, f, dy, strides, dilations, pads) -> np.ndarr
     og = co // groups
     p = n * oh * ow
     dxp = np.zeros((n, h + pt + pb, w + pl + pr, c), dy.dtype)
-    if p and c and co:
-        dy2 = dy.reshape(p, co)
-        if groups > 1:
-            dy2 = dy2.reshape(p, groups, og).transpose(1, 0, 2)
-        for i in range(kh):
-            for j in range(kw):
-                if groups == 1:
-                    part = dy2 @ f[i, j].T
-                else:
-                    fk = f[i, j].reshape(cg, groups, og).transpose(1, 2, 0)
-                    part = (dy2 @ fk).transpose(1, 0, 2)
-                dxp[_window(i, j, oh, ow, strides, dilations)] += part.reshape(n, oh, ow, c)
+    dy2 = dy.reshape(p, groups, og).transpose(1, 0, 2)
+    for i in range(kh):
+        for j in range(kw):
+            fk = f[i, j].reshape(cg, groups, og).transpose(1, 2, 0)
+            part = (dy2 @ fk).transpose(1, 0, 2)
+            dxp[_window(i, j, oh, ow, strides, dilations)] += part.reshape(n, oh, ow, c)
     return dxp[:, pt : pt + h, pl : pl + w, :]
 
 
@@ -168,25 +270,40 @@ def conv2d_backprop_filter(x, f_shape, dy, strides, dilations, pads) -> np.ndarr
     groups = c // cg
     og = co // groups
     p = n * oh * ow
-    df = np.zeros((kh, kw, cg, co), dy.dtype)
-    if p == 0:
-        return df
+    if p == 0 or co == 0 or c == 0:
+        return np.zeros((kh, kw, cg, co), dy.dtype)
+    if groups == 1:
+        if (kh, kw) == (1, 1) and not any(pads):
+            df = _one_by_one(x, strides, (oh, ow)).T @ dy.reshape(p, co)
+            return df.reshape(kh, kw, c, co)
+        return _im2col_filter_grad(_pad(x, *pads), dy, kh, kw, strides, dilations)
     xp = _pad(x, *pads)
-    dy2 = dy.reshape(p, co)
-    if groups == 1 and c < _SMALL_DEPTH:
-        cols = _patches(xp, kh, kw, strides, dilations, (oh, ow))
-        return (cols.T @ dy2).reshape(kh, kw, c, co)
-    if groups > 1:
-        dy2 = dy2.reshape(p, groups, og).transpose(1, 0, 2)
+    df = np.zeros((kh, kw, cg, co), dy.dtype)
+    dy2 = dy.reshape(p, groups, og).transpose(1, 0, 2)
     for i in range(kh):
         for j in range(kw):
-            part = xp[_window(i, j, oh, ow, strides, dilations)].reshape(p, c)
-            if groups == 1:
-                df[i, j] = part.T @ dy2
-            else:
-                part = part.reshape(p, groups, cg).transpose(1, 2, 0)
-                df[i, j] = (part @ dy2).transpose(1, 0, 2).reshape(cg, co)
+            part = xp[_window(i, j, oh, ow, strides, dilations)].reshape(p, groups, cg)
+            df[i, j] = (part.transpose(1, 2, 0) @ dy2).transpose(1, 0, 2).reshape(cg, co)
     return df
+
+
+def _im2col_filter_grad(xp, dy, kh, kw, strides, dilations) -> np.ndarray:
+    """sum over blocks of patch rows: patches.T @ output gradient rows."""
+    xp = np.ascontiguousarray(xp)
+    n, _, _, c = xp.shape
+    _, oh, ow, co = dy.shape
+    k = kh * kw * c
+    view = _patch_view(xp, kh, kw, strides, dilations, (oh, ow))
+    df = np.zeros((k, co), np.result_type(xp.dtype, dy.dtype))
+    buf = None
+    for bs, rs in _blocks(n, oh, ow * k * xp.itemsize):
+        block = view[bs, rs]
+        if buf is None:
+            buf = np.empty(block.size, xp.dtype)
+        cols = buf[: block.size].reshape(block.shape)
+        np.copyto(cols, block)
+        df += cols.reshape(-1, k).T @ dy[bs, rs].reshape(-1, co)
+    return df.reshape(kh, kw, c, co)
 
 
 # -- depthwise convolution ----------------------------------------------------------------------
