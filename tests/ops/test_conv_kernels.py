@@ -170,6 +170,7 @@ def _check(got, expected, fmt, transposed):
 def blocks(request, monkeypatch):
     if request.param == "tiny blocks":
         monkeypatch.setattr(ck, "_BLOCK_BYTES", 600)
+        monkeypatch.setattr(ck, "_DEPTHWISE_BLOCK_BYTES", 600)
     return request.param
 
 
@@ -203,7 +204,7 @@ def test_conv2d_and_gradients_match_tf(tf_values, case, fmt, blocks):
 @requires_tf
 @pytest.mark.parametrize("fmt", ["NHWC", "NCHW"])
 @pytest.mark.parametrize("case", DEPTHWISE_CASES, ids=[c[0] for c in DEPTHWISE_CASES])
-def test_depthwise_conv2d_and_gradients_match_tf(tf_values, case, fmt):
+def test_depthwise_conv2d_and_gradients_match_tf(tf_values, case, fmt, blocks):
     i = DEPTHWISE_CASES.index(case)
     name, xs, fs, st, pad = case
 

@@ -307,50 +307,143 @@ def _im2col_filter_grad(xp, dy, kh, kw, strides, dilations) -> np.ndarray:
 
 
 # -- depthwise convolution ----------------------------------------------------------------------
+# Depthwise convolution is elementwise work (a multiply and an add per filter offset), done
+# on blocks of images of about this many bytes so the running sums stay in cache. With
+# stride 1 along the width, a window's (width, channel) plane is contiguous: the products
+# then run on (rows, width * channels) arrays against the filter tiled along the width,
+# so numpy's inner loops are long.
+_DEPTHWISE_BLOCK_BYTES = 1 << 20
+
+
+def _depthwise_setup(x, f_shape, pads):
+    """(padded input with each channel repeated m times, c * m): a depth multiplier m is
+    a depthwise convolution over the repeated channels."""
+    m = f_shape[3]
+    xr = np.ascontiguousarray(x) if m == 1 else np.repeat(x, m, axis=3)
+    return _pad(xr, *pads), x.shape[3] * m
+
+
+def _depthwise_blocks(n: int, per_image: int):
+    step = max(_DEPTHWISE_BLOCK_BYTES // max(per_image, 1), 1)
+    for b in range(0, n, step):
+        yield slice(b, min(b + step, n))
+
+
+def _depthwise_taps(f, cm: int, ow: int, sw: int) -> np.ndarray:
+    """The filter as (kh, kw, c * m) taps, tiled along the width when stride is 1."""
+    taps = f.reshape(f.shape[0], f.shape[1], cm)
+    return np.tile(taps, (1, 1, ow)) if sw == 1 else taps
+
+
+def _planes(a: np.ndarray, sw: int) -> np.ndarray:
+    """a (n, h, w, c) as (n, h, w * c) when stride 1 makes that a view."""
+    return a.reshape(a.shape[0], a.shape[1], -1) if sw == 1 else a
+
+
+def _depthwise_rows(xp, taps, strides, dilations, out_hw, out) -> None:
+    """Stride 1 along the width: out (n, oh, ow * cm) = one einsum over the (n, oh, kh,
+    kw, ow * cm) view of the padded input's window planes (no copy) and the tiled taps."""
+    n = xp.shape[0]
+    kh, kw, _ = taps.shape
+    oh, _ = out_hw
+    sn, sh_, sw_, sc = xp.strides
+    (sh, _), (dh, dw) = strides, dilations
+    for bs in _depthwise_blocks(n, out[0].nbytes):
+        part = xp[bs]
+        view = as_strided(
+            part,
+            shape=(part.shape[0], oh, kh, kw, taps.shape[2]),
+            strides=(sn, sh_ * sh, sh_ * dh, sw_ * dw, sc),
+            writeable=False,
+        )
+        np.einsum("nhijw,ijw->nhw", view, taps, out=out[bs])
+
+
 def depthwise_conv2d(x, f, strides, dilations, pads, out_hw) -> np.ndarray:
     """Depthwise convolution: x [n, h, w, c], f [kh, kw, c, m] -> [n, oh, ow, c * m]."""
-    n, _, _, c = x.shape
-    kh, kw, _, m = f.shape
+    n = x.shape[0]
+    kh, kw = f.shape[:2]
     oh, ow = out_hw
-    xp = _pad(x, *pads)
-    acc = np.zeros((n, oh, ow, c, m), x.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            part = xp[_window(i, j, oh, ow, strides, dilations)]
-            acc += part[..., None] * f[i, j]
-    return acc.reshape(n, oh, ow, c * m)
+    xp, cm = _depthwise_setup(x, f.shape, pads)
+    sw = strides[1]
+    taps = _depthwise_taps(f, cm, ow, sw)
+    out = np.empty((n, oh, ow, cm), np.result_type(x.dtype, f.dtype))
+    if sw == 1:
+        _depthwise_rows(xp, taps, strides, dilations, out_hw, out.reshape(n, oh, ow * cm))
+        return out
+    tmp = None
+    for bs in _depthwise_blocks(n, oh * ow * cm * out.itemsize):
+        acc = out[bs]
+        if tmp is None:
+            tmp = np.empty_like(acc)
+        part_tmp = tmp[: acc.shape[0]]
+        for i in range(kh):
+            for j in range(kw):
+                part = xp[bs][_window(i, j, oh, ow, strides, dilations)]
+                if i == 0 and j == 0:
+                    np.multiply(part, taps[i, j], out=acc)
+                else:
+                    np.multiply(part, taps[i, j], out=part_tmp)
+                    acc += part_tmp
+    return out
 
 
 def depthwise_conv2d_backprop_input(in_shape, f, dy, strides, dilations, pads) -> np.ndarray:
     n, h, w, c = in_shape
     kh, kw, _, m = f.shape
-    _, oh, ow, _ = dy.shape
+    _, oh, ow, cm = dy.shape
     pt, pb, pl, pr = pads
-    dxp = np.zeros((n, h + pt + pb, w + pl + pr, c), dy.dtype)
-    dy5 = dy.reshape(n, oh, ow, c, m)
-    for i in range(kh):
-        for j in range(kw):
-            if m == 1:
-                part = dy5[..., 0] * f[i, j, :, 0]
-            else:
-                part = np.einsum("nhwcm,cm->nhwc", dy5, f[i, j])
-            dxp[_window(i, j, oh, ow, strides, dilations)] += part
-    return dxp[:, pt : pt + h, pl : pl + w, :]
+    (sh, sw), (dh, dw) = strides, dilations
+    dy = np.ascontiguousarray(dy)
+    if (sh, sw) == (1, 1):
+        # the depthwise convolution of the padded (or cropped) output gradient with the
+        # filter rotated by 180 degrees
+        top, left = (kh - 1) * dh - pt, (kw - 1) * dw - pl
+        dyp = np.ascontiguousarray(_crop_pad(dy, top, h + pt - oh, left, w + pl - ow))
+        taps = _depthwise_taps(f[::-1, ::-1], cm, w, 1)
+        dx = np.empty((n, h, w, cm), dy.dtype)
+        _depthwise_rows(dyp, taps, (1, 1), dilations, (h, w), dx.reshape(n, h, w * cm))
+    else:
+        taps = _depthwise_taps(f, cm, ow, sw)
+        dxp = np.zeros((n, h + pt + pb, w + pl + pr, cm), dy.dtype)
+        tmp = None
+        for bs in _depthwise_blocks(n, oh * ow * cm * dy.itemsize):
+            rows = _planes(dy[bs], sw)
+            if tmp is None:
+                tmp = np.empty_like(rows)
+            part = tmp[: rows.shape[0]]
+            for i in range(kh):
+                for j in range(kw):
+                    np.multiply(rows, taps[i, j], out=part)
+                    target = _planes(dxp[bs][_window(i, j, oh, ow, strides, dilations)], sw)
+                    target += part
+        dx = dxp[:, pt : pt + h, pl : pl + w, :]
+    if m > 1:
+        dx = dx.reshape(n, h, w, c, m).sum(axis=4)
+    return dx
 
 
 def depthwise_conv2d_backprop_filter(x, f_shape, dy, strides, dilations, pads) -> np.ndarray:
-    n, _, _, c = x.shape
-    kh, kw, _, m = f_shape
+    n = x.shape[0]
+    kh, kw, c, m = f_shape
     _, oh, ow, _ = dy.shape
-    p = n * oh * ow
-    xp = _pad(x, *pads)
-    dy3 = dy.reshape(p, c, m)
-    df = np.zeros((kh, kw, c, m), dy.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            part = xp[_window(i, j, oh, ow, strides, dilations)].reshape(p, c)
-            df[i, j] = np.einsum("pc,pcm->cm", part, dy3)
-    return df
+    xp, cm = _depthwise_setup(x, f_shape, pads)
+    sw = strides[1]
+    dy = np.ascontiguousarray(dy)
+    # per offset, the sum over images and rows of input * gradient (per width position
+    # and channel when stride 1, folded over the width at the end)
+    width = ow * cm if sw == 1 else cm
+    spec = "nhw,nhw->w" if sw == 1 else "nhwc,nhwc->c"
+    df = np.zeros((kh, kw, width), np.result_type(x.dtype, dy.dtype))
+    for bs in _depthwise_blocks(n, oh * ow * cm * dy.itemsize):
+        rows = _planes(dy[bs], sw)
+        for i in range(kh):
+            for j in range(kw):
+                part = _planes(xp[bs][_window(i, j, oh, ow, strides, dilations)], sw)
+                df[i, j] += np.einsum(spec, part, rows)
+    if sw == 1:
+        df = df.reshape(kh, kw, ow, cm).sum(axis=2)
+    return df.reshape(kh, kw, c, m)
 
 
 # -- pooling ------------------------------------------------------------------------------------
