@@ -11,7 +11,7 @@ multiplied by the (kh * kw * c, co) filter matrix:
     forward        out[block]  = patches[block] @ filter
     filter grad    dw         += patches[block].T @ dy[block]
     input grad     stride 1:  the forward convolution of the padded output gradient with
-                              the rotated, transposed filter (when co < 2 c);
+                              the rotated, transposed filter (when co <= 4 c);
                    else:      col2im, (dy[block] @ filter.T) added back into the input
                               one filter offset at a time
 
@@ -203,12 +203,12 @@ def conv2d_backprop_input(in_shape, f, dy, strides, dilations, pads) -> np.ndarr
     if groups > 1:
         return _grouped_backprop_input(in_shape, f, dy, strides, dilations, pads)
     (sh, sw), (dh, dw) = strides, dilations
-    if (sh, sw) == (1, 1) and co < 2 * c:
+    if (sh, sw) == (1, 1) and co <= 4 * c:
         # A stride-1 convolution's input gradient is the convolution of the (padded or
         # cropped) output gradient with the filter rotated by 180 degrees, in and out
         # channels swapped: one im2col product, no scatter. Its patches hold kh * kw * co
-        # values per input pixel, col2im's kh * kw * c (written, then added): with many
-        # more output than input channels col2im moves less memory.
+        # values per input pixel, col2im's kh * kw * c (written, then added with short
+        # inner loops): with many more output than input channels col2im moves less.
         top, left = (kh - 1) * dh - pt, (kw - 1) * dw - pl
         dyp = _crop_pad(dy, top, h + pt - oh, left, w + pl - ow)
         rot = f[::-1, ::-1].transpose(0, 1, 3, 2).reshape(-1, c)
@@ -475,8 +475,37 @@ def _pad4(x: np.ndarray, pads, value=0) -> np.ndarray:
     return x
 
 
+def _separable(ksize) -> bool:
+    """Whether reducing a window one dimension at a time (sum(ksize) passes, the first
+    over whole rows) beats one pass per window offset (prod(ksize) passes)."""
+    return int(np.prod(ksize)) > sum(ksize)
+
+
+def _axis_index(d: int, offset: int, n: int, stride: int) -> tuple:
+    index = [slice(None)] * 4
+    index[d] = slice(offset, offset + (n - 1) * stride + 1, stride)
+    return tuple(index)
+
+
+def _reduce_separably(xp, ksize, strides, out_shape, combine) -> np.ndarray:
+    """combine-reduction of every window, one dimension at a time (max and sum are
+    separable: the reduction of a box is the reduction of its rows' reductions)."""
+    a = xp
+    copied = False
+    for d in range(4):
+        if ksize[d] == 1 and (strides[d] == 1 or out_shape[d] == 1) and a.shape[d] == out_shape[d]:
+            continue
+        acc = a[_axis_index(d, 0, out_shape[d], strides[d])].copy()
+        for o in range(1, ksize[d]):
+            combine(acc, a[_axis_index(d, o, out_shape[d], strides[d])], out=acc)
+        a, copied = acc, True
+    return a if copied else a.copy()
+
+
 def _max_of_windows(xp, ksize, strides, out_shape) -> np.ndarray:
     reduce = np.fmax if xp.dtype.kind == "f" else np.maximum
+    if _separable(ksize):
+        return _reduce_separably(xp, ksize, strides, out_shape, reduce)
     out = None
     for offset in np.ndindex(*ksize):
         part = xp[_window_index(offset, out_shape, strides)]
@@ -551,16 +580,21 @@ def avg_pool(x, ksize, strides, pads, out_shape) -> np.ndarray:
     """Mean over each window's input (non-padding) values."""
     padded = any(p != (0, 0) for p in pads)
     xp = _pad4(x, pads)
-    total = None
-    for offset in np.ndindex(*ksize):
-        part = xp[_window_index(offset, out_shape, strides)]
-        if total is None:
-            total = part.copy()
-        else:
-            total += part
+    if _separable(ksize):
+        total = _reduce_separably(xp, ksize, strides, out_shape, np.add)
+    else:
+        total = None
+        for offset in np.ndindex(*ksize):
+            part = xp[_window_index(offset, out_shape, strides)]
+            if total is None:
+                total = part.copy()
+            else:
+                total += part
     if padded:
-        return total / valid_counts(x.shape, out_shape, ksize, strides, pads).astype(x.dtype)
-    return total / x.dtype.type(np.prod(ksize))
+        total /= valid_counts(x.shape, out_shape, ksize, strides, pads).astype(x.dtype)
+    else:
+        total /= x.dtype.type(np.prod(ksize))
+    return total
 
 
 def avg_pool_grad(in_shape, dy, ksize, strides, pads, out_shape) -> np.ndarray:
@@ -570,9 +604,24 @@ def avg_pool_grad(in_shape, dy, ksize, strides, pads, out_shape) -> np.ndarray:
     else:
         dy = dy / dy.dtype.type(np.prod(ksize))
     padded = [in_shape[d] + pads[d][0] + pads[d][1] for d in range(4)]
-    dxp = np.zeros(padded, dy.dtype)
-    for offset in np.ndindex(*ksize):
-        dxp[_window_index(offset, out_shape, strides)] += dy
+    if _separable(ksize):
+        # spread along one dimension at a time (the last first), the reverse of a
+        # separable sum
+        a = dy
+        for d in reversed(range(4)):
+            if ksize[d] == 1 and strides[d] == 1 and a.shape[d] == padded[d]:
+                continue
+            shape = list(a.shape)
+            shape[d] = padded[d]
+            spread = np.zeros(shape, dy.dtype)
+            for o in range(ksize[d]):
+                spread[_axis_index(d, o, out_shape[d], strides[d])] += a
+            a = spread
+        dxp = a
+    else:
+        dxp = np.zeros(padded, dy.dtype)
+        for offset in np.ndindex(*ksize):
+            dxp[_window_index(offset, out_shape, strides)] += dy
     return dxp[tuple(slice(p[0], p[0] + n) for p, n in zip(pads, in_shape))]
 
 
