@@ -8,9 +8,9 @@ MNIST convnet's (batch 128: 28x28x1 -> 32 filters 5x5 SAME, 14x14x32 -> 64 filte
 SAME, 2x2 stride-2 max-pools) and stride-2, VALID, 3x3, 1x1 and odd-size variants.
 
 Run: python benchmarks/bench_conv.py [substring ...] (only the cases whose names hold
-one of the substrings). Prints the median milliseconds per call and tfgraph/TF; the
-machine may be shared, so compare the ratios, and repeat to see the noise
-(BENCH_REPEAT sets the number of timed calls, default 15).
+one of the substrings). Prints the best milliseconds per call of BENCH_REPEAT calls
+(default 15; on a shared machine other processes only add time) and tfgraph/TF;
+compare the ratios, and repeat to see the noise.
 """
 
 from __future__ import annotations
@@ -37,17 +37,17 @@ CASES = [
 ]
 
 CODE = """
-def median_ms(fn, repeat=int(os.environ.get("BENCH_REPEAT", "15"))):
+def best_ms(fn, repeat=int(os.environ.get("BENCH_REPEAT", "15"))):
     fn()
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t)
-    return sorted(times)[len(times) // 2] * 1e3
+    return min(times) * 1e3
 
 def timed(sess, fetch, feed):
-    return median_ms(lambda: sess.run(fetch, feed))
+    return best_ms(lambda: sess.run(fetch, feed))
 
 out = {}
 rng = np.random.RandomState(0)
@@ -105,7 +105,7 @@ def main() -> None:
     code = f"CASES = {cases!r}\n" + CODE
     ours = run_tfgraph(code)
     theirs = run_tf(code) or {}
-    print("conv family, NHWC float32: median ms per sess.run, tfgraph/TF")
+    print("conv family, NHWC float32: best ms per sess.run, tfgraph/TF")
     for label, ms in ours.items():
         tf_ms = theirs.get(label)
         tail = f"   TF {tf_ms:8.3f} ms   tfgraph/TF = {ms / tf_ms:.2f}x" if tf_ms else ""

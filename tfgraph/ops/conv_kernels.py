@@ -203,6 +203,13 @@ def conv2d_backprop_input(in_shape, f, dy, strides, dilations, pads) -> np.ndarr
     if groups > 1:
         return _grouped_backprop_input(in_shape, f, dy, strides, dilations, pads)
     (sh, sw), (dh, dw) = strides, dilations
+    if (kh, kw) == (1, 1) and not any(pads):
+        grad = (dy.reshape(p, co) @ f.reshape(c, co).T).reshape(n, oh, ow, c)
+        if (sh, sw) == (1, 1):
+            return grad
+        dx = np.zeros((n, h, w, c), dtype)
+        dx[:, : (oh - 1) * sh + 1 : sh, : (ow - 1) * sw + 1 : sw] = grad
+        return dx
     if (sh, sw) == (1, 1) and co <= 4 * c:
         # A stride-1 convolution's input gradient is the convolution of the (padded or
         # cropped) output gradient with the filter rotated by 180 degrees, in and out
