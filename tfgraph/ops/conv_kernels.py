@@ -2,25 +2,27 @@
 
 `conv_ops` binds these to its registry entries (transposing NCHW in and out).
 
-Convolutions work one filter offset at a time: for each (row, column) offset of the
-filter, the strided, dilated slice of the padded input is a (pixels x channels) matrix,
-so the forward pass, the input gradient and the filter gradient are each one BLAS
-matrix product per offset (per group for grouped convolution), plus a strided add:
+Convolutions (one group) are im2col matrix products done block by block: the patches of
+a few images (or of a few output rows of one image) are copied from a strided view of
+the padded input into a cache-sized buffer (with dilation 1 along the width each patch
+row is one contiguous run of the input, so the copy runs near memcpy speed) and
+multiplied by the (kh * kw * c, co) filter matrix:
 
-    forward        out    += slice_k @ filter[k]             (pixels x out_channels)
-    input grad     dx[k]  += dy @ filter[k].T                (scattered into the slice)
-    filter grad    dw[k]   = slice_k.T @ dy
+    forward        out[block]  = patches[block] @ filter
+    filter grad    dw         += patches[block].T @ dy[block]
+    input grad     stride 1:  the forward convolution of the padded output gradient with
+                              the rotated, transposed filter (when co <= 4 c);
+                   else:      col2im, (dy[block] @ filter.T) added back into the input
+                              one filter offset at a time
 
-This needs no im2col buffer (kh*kw times the input) and no Python loop over pixels. With
-few input channels those products would be thin, so the forward pass and the filter
-gradient then use one im2col product (`sliding_window_view` patches) instead. Pooling
-reduces or scatters one strided window offset at a time.
+1x1 convolutions are one plain product. Grouped convolutions use one product per filter
+offset and group. Pooling reduces or scatters one strided window offset at a time.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided
 
 __all__ = [
     "avg_pool",
@@ -88,20 +90,83 @@ def _window(i: int, j: int, oh: int, ow: int, strides, dilations) -> tuple:
 
 
 # -- Conv2D and its gradients -------------------------------------------------------------------
-# Below this many input channels (per group) the forward pass and the filter gradient use
-# one im2col matrix product instead of one thin product per filter offset.
-_SMALL_DEPTH = 16
+# The im2col products work block by block: a block of patch rows is copied into a buffer of
+# about this many bytes, then multiplied. One product over the whole im2col matrix would
+# first write and then re-read kh * kw times the input through main memory (MNIST's
+# second convolution: about 1.7x slower on an idle machine than 4 MB blocks); but each
+# product wakes BLAS's threads, and on a busy machine many small products wait on the
+# scheduler (4 MB blocks: about 2x slower there than 16 MB ones, which are within ~10% of
+# 4 MB ones when idle).
+_BLOCK_BYTES = 16 << 20
 
 
-def _patches(xp, kh, kw, strides, dilations, out_hw) -> np.ndarray:
-    """im2col: the (pixels, kh * kw * c) matrix of the strided, dilated input patches, in
-    the filter's (row, column, channel) order."""
+def _patch_view(xp, kh, kw, strides, dilations, out_hw) -> np.ndarray:
+    """The (n, oh, ow, kh, kw * c) view of the padded input's patches (no copy), rows in the
+    filter's (row, column, channel) order. With dilation 1 along the width a patch row
+    (kw, c) of a C-contiguous `xp` is one contiguous run, which makes copying it fast."""
     n, _, _, c = xp.shape
-    oh, ow = out_hw
+    sn, sh_, sw_, sc = xp.strides
     (sh, sw), (dh, dw) = strides, dilations
-    win = sliding_window_view(xp, ((kh - 1) * dh + 1, (kw - 1) * dw + 1), axis=(1, 2))
-    win = win[:, : (oh - 1) * sh + 1 : sh, : (ow - 1) * sw + 1 : sw, :, ::dh, ::dw]
-    return np.ascontiguousarray(win.transpose(0, 1, 2, 4, 5, 3)).reshape(n * oh * ow, kh * kw * c)
+    oh, ow = out_hw
+    shape: tuple[int, ...] = (n, oh, ow, kh, kw, c)
+    tail: tuple[int, ...] = (sw_ * dw, sc)
+    if dw == 1 and sw_ == c * sc:
+        shape, tail = (n, oh, ow, kh, kw * c), (sc,)
+    return as_strided(
+        xp, shape=shape, strides=(sn, sh_ * sh, sw_ * sw, sh_ * dh, *tail), writeable=False
+    )
+
+
+def _blocks(n: int, oh: int, row_bytes: int):
+    """(image range, output-row range) blocks of about _BLOCK_BYTES of patches each: whole
+    images when one image's patches fit, else row ranges of one image."""
+    per_image = max(oh * row_bytes, 1)
+    if per_image <= _BLOCK_BYTES:
+        step = max(_BLOCK_BYTES // per_image, 1)
+        for b in range(0, n, step):
+            yield slice(b, min(b + step, n)), slice(0, oh)
+    else:
+        step = max(_BLOCK_BYTES // max(row_bytes, 1), 1)
+        for b in range(n):
+            for r in range(0, oh, step):
+                yield slice(b, b + 1), slice(r, min(r + step, oh))
+
+
+def _crop_pad(x: np.ndarray, top: int, bottom: int, left: int, right: int) -> np.ndarray:
+    """x padded with zeros (positive amounts) or cropped (negative) along height and width."""
+    x = x[
+        :, max(-top, 0) : x.shape[1] - max(-bottom, 0), max(-left, 0) : x.shape[2] - max(-right, 0)
+    ]
+    return _pad(x, max(top, 0), max(bottom, 0), max(left, 0), max(right, 0))
+
+
+def _im2col_matmul(xp, f2, kh, kw, strides, dilations, out_hw) -> np.ndarray:
+    """conv2d of the padded input `xp` with the (kh * kw * c, co) filter matrix `f2`: the
+    patches in blocks, each one product into the output."""
+    xp = np.ascontiguousarray(xp)
+    n = xp.shape[0]
+    oh, ow = out_hw
+    k, co = f2.shape
+    out = np.empty((n, oh, ow, co), np.result_type(xp.dtype, f2.dtype))
+    view = _patch_view(xp, kh, kw, strides, dilations, out_hw)
+    buf = None
+    for bs, rs in _blocks(n, oh, ow * k * xp.itemsize):
+        block = view[bs, rs]
+        if buf is None:
+            buf = np.empty(block.size, xp.dtype)
+        cols = buf[: block.size].reshape(block.shape)
+        np.copyto(cols, block)
+        np.matmul(cols.reshape(-1, k), f2, out=out[bs, rs].reshape(-1, co))
+    return out
+
+
+def _one_by_one(x, strides, out_hw) -> np.ndarray:
+    """The (pixels, c) matrix of a 1x1 convolution's inputs (a view when stride is 1)."""
+    sh, sw = strides
+    oh, ow = out_hw
+    if (sh, sw) != (1, 1):
+        x = x[:, : (oh - 1) * sh + 1 : sh, : (ow - 1) * sw + 1 : sw]
+    return np.ascontiguousarray(x).reshape(-1, x.shape[3])
 
 
 def conv2d(x, f, strides, dilations, pads, out_hw) -> np.ndarray:
@@ -114,29 +179,82 @@ def conv2d(x, f, strides, dilations, pads, out_hw) -> np.ndarray:
     p = n * oh * ow
     if p == 0 or co == 0:
         return np.zeros((n, oh, ow, co), x.dtype)
+    if groups == 1:
+        if (kh, kw) == (1, 1) and not any(pads):
+            return (_one_by_one(x, strides, out_hw) @ f.reshape(c, co)).reshape(n, oh, ow, co)
+        return _im2col_matmul(_pad(x, *pads), f.reshape(-1, co), kh, kw, strides, dilations, out_hw)
     xp = _pad(x, *pads)
-    if groups == 1 and cg < _SMALL_DEPTH:
-        # Few input channels: per-offset products would be thin (k = cg); one im2col
-        # product is faster.
-        return (_patches(xp, kh, kw, strides, dilations, out_hw) @ f.reshape(-1, co)).reshape(
-            n, oh, ow, co
-        )
-    acc = np.zeros((groups, p, og) if groups > 1 else (p, co), x.dtype)
+    acc = np.zeros((groups, p, og), x.dtype)
     for i in range(kh):
         for j in range(kw):
-            part = xp[_window(i, j, oh, ow, strides, dilations)].reshape(p, c)
-            if groups == 1:
-                acc += part @ f[i, j]
-            else:
-                part = part.reshape(p, groups, cg).transpose(1, 0, 2)
-                acc += part @ f[i, j].reshape(cg, groups, og).transpose(1, 0, 2)
-    if groups > 1:
-        acc = acc.transpose(1, 0, 2)
-    return acc.reshape(n, oh, ow, co)
+            part = xp[_window(i, j, oh, ow, strides, dilations)].reshape(p, groups, cg)
+            acc += part.transpose(1, 0, 2) @ f[i, j].reshape(cg, groups, og).transpose(1, 0, 2)
+    return acc.transpose(1, 0, 2).reshape(n, oh, ow, co)
 
 
 def conv2d_backprop_input(in_shape, f, dy, strides, dilations, pads) -> np.ndarray:
     """The gradient of `conv2d` with respect to its input (shape `in_shape`)."""
+    n, h, w, c = in_shape
+    kh, kw, cg, co = f.shape
+    _, oh, ow, _ = dy.shape
+    pt, _, pl, _ = pads
+    groups = c // cg
+    p = n * oh * ow
+    dtype = dy.dtype
+    if not (p and c and co):
+        return np.zeros((n, h, w, c), dtype)
+    if groups > 1:
+        return _grouped_backprop_input(in_shape, f, dy, strides, dilations, pads)
+    (sh, sw), (dh, dw) = strides, dilations
+    if (kh, kw) == (1, 1) and not any(pads):
+        grad = (dy.reshape(p, co) @ f.reshape(c, co).T).reshape(n, oh, ow, c)
+        if (sh, sw) == (1, 1):
+            return grad
+        dx = np.zeros((n, h, w, c), dtype)
+        dx[:, : (oh - 1) * sh + 1 : sh, : (ow - 1) * sw + 1 : sw] = grad
+        return dx
+    if (sh, sw) == (1, 1) and co <= 4 * c:
+        # A stride-1 convolution's input gradient is the convolution of the (padded or
+        # cropped) output gradient with the filter rotated by 180 degrees, in and out
+        # channels swapped: one im2col product, no scatter. Its patches hold kh * kw * co
+        # values per input pixel, col2im's kh * kw * c (written, then added with short
+        # inner loops): with many more output than input channels col2im moves less.
+        top, left = (kh - 1) * dh - pt, (kw - 1) * dw - pl
+        dyp = _crop_pad(dy, top, h + pt - oh, left, w + pl - ow)
+        rot = f[::-1, ::-1].transpose(0, 1, 3, 2).reshape(-1, c)
+        return _im2col_matmul(dyp, rot, kh, kw, (1, 1), dilations, (h, w))
+    return _col2im_backprop_input(in_shape, f, dy, strides, dilations, pads)
+
+
+def _col2im_backprop_input(in_shape, f, dy, strides, dilations, pads) -> np.ndarray:
+    """col2im: each block of output-gradient rows times the filter matrix gives the
+    gradients of its patches, added back into the input one filter offset at a time."""
+    n, h, w, c = in_shape
+    kh, kw, _, co = f.shape
+    _, oh, ow, _ = dy.shape
+    pt, pb, pl, pr = pads
+    (sh, sw), (dh, dw) = strides, dilations
+    dtype = dy.dtype
+    dxp = np.zeros((n, h + pt + pb, w + pl + pr, c), dtype)
+    k = kh * kw * c
+    f2t = f.reshape(k, co).T
+    buf = None
+    for bs, rs in _blocks(n, oh, ow * k * dy.itemsize):
+        rows = dy[bs, rs].reshape(-1, co)
+        if buf is None:
+            buf = np.empty(rows.shape[0] * k, dtype)
+        cols = np.matmul(rows, f2t, out=buf[: rows.shape[0] * k].reshape(-1, k))
+        cols = cols.reshape(-1, rs.stop - rs.start, ow, kh, kw, c)
+        for i in range(kh):
+            top = rs.start * sh + i * dh
+            rr = slice(top, top + (rs.stop - rs.start - 1) * sh + 1, sh)
+            for j in range(kw):
+                cc = slice(j * dw, j * dw + (ow - 1) * sw + 1, sw)
+                dxp[bs, rr, cc] += cols[:, :, :, i, j]
+    return dxp[:, pt : pt + h, pl : pl + w, :]
+
+
+def _grouped_backprop_input(in_shape, f, dy, strides, dilations, pads) -> np.ndarray:
     n, h, w, c = in_shape
     kh, kw, cg, co = f.shape
     _, oh, ow, _ = dy.shape
@@ -145,18 +263,12 @@ def conv2d_backprop_input(in_shape, f, dy, strides, dilations, pads) -> np.ndarr
     og = co // groups
     p = n * oh * ow
     dxp = np.zeros((n, h + pt + pb, w + pl + pr, c), dy.dtype)
-    if p and c and co:
-        dy2 = dy.reshape(p, co)
-        if groups > 1:
-            dy2 = dy2.reshape(p, groups, og).transpose(1, 0, 2)
-        for i in range(kh):
-            for j in range(kw):
-                if groups == 1:
-                    part = dy2 @ f[i, j].T
-                else:
-                    fk = f[i, j].reshape(cg, groups, og).transpose(1, 2, 0)
-                    part = (dy2 @ fk).transpose(1, 0, 2)
-                dxp[_window(i, j, oh, ow, strides, dilations)] += part.reshape(n, oh, ow, c)
+    dy2 = dy.reshape(p, groups, og).transpose(1, 0, 2)
+    for i in range(kh):
+        for j in range(kw):
+            fk = f[i, j].reshape(cg, groups, og).transpose(1, 2, 0)
+            part = (dy2 @ fk).transpose(1, 0, 2)
+            dxp[_window(i, j, oh, ow, strides, dilations)] += part.reshape(n, oh, ow, c)
     return dxp[:, pt : pt + h, pl : pl + w, :]
 
 
@@ -168,72 +280,180 @@ def conv2d_backprop_filter(x, f_shape, dy, strides, dilations, pads) -> np.ndarr
     groups = c // cg
     og = co // groups
     p = n * oh * ow
-    df = np.zeros((kh, kw, cg, co), dy.dtype)
-    if p == 0:
-        return df
+    if p == 0 or co == 0 or c == 0:
+        return np.zeros((kh, kw, cg, co), dy.dtype)
+    if groups == 1:
+        if (kh, kw) == (1, 1) and not any(pads):
+            df = _one_by_one(x, strides, (oh, ow)).T @ dy.reshape(p, co)
+            return df.reshape(kh, kw, c, co)
+        return _im2col_filter_grad(_pad(x, *pads), dy, kh, kw, strides, dilations)
     xp = _pad(x, *pads)
-    dy2 = dy.reshape(p, co)
-    if groups == 1 and c < _SMALL_DEPTH:
-        cols = _patches(xp, kh, kw, strides, dilations, (oh, ow))
-        return (cols.T @ dy2).reshape(kh, kw, c, co)
-    if groups > 1:
-        dy2 = dy2.reshape(p, groups, og).transpose(1, 0, 2)
+    df = np.zeros((kh, kw, cg, co), dy.dtype)
+    dy2 = dy.reshape(p, groups, og).transpose(1, 0, 2)
     for i in range(kh):
         for j in range(kw):
-            part = xp[_window(i, j, oh, ow, strides, dilations)].reshape(p, c)
-            if groups == 1:
-                df[i, j] = part.T @ dy2
-            else:
-                part = part.reshape(p, groups, cg).transpose(1, 2, 0)
-                df[i, j] = (part @ dy2).transpose(1, 0, 2).reshape(cg, co)
+            part = xp[_window(i, j, oh, ow, strides, dilations)].reshape(p, groups, cg)
+            df[i, j] = (part.transpose(1, 2, 0) @ dy2).transpose(1, 0, 2).reshape(cg, co)
     return df
 
 
+def _im2col_filter_grad(xp, dy, kh, kw, strides, dilations) -> np.ndarray:
+    """sum over blocks of patch rows: patches.T @ output gradient rows."""
+    xp = np.ascontiguousarray(xp)
+    n, _, _, c = xp.shape
+    _, oh, ow, co = dy.shape
+    k = kh * kw * c
+    view = _patch_view(xp, kh, kw, strides, dilations, (oh, ow))
+    df = np.zeros((k, co), np.result_type(xp.dtype, dy.dtype))
+    buf = None
+    for bs, rs in _blocks(n, oh, ow * k * xp.itemsize):
+        block = view[bs, rs]
+        if buf is None:
+            buf = np.empty(block.size, xp.dtype)
+        cols = buf[: block.size].reshape(block.shape)
+        np.copyto(cols, block)
+        df += cols.reshape(-1, k).T @ dy[bs, rs].reshape(-1, co)
+    return df.reshape(kh, kw, c, co)
+
+
 # -- depthwise convolution ----------------------------------------------------------------------
+# Depthwise convolution is elementwise work (a multiply and an add per filter offset), done
+# on blocks of images of about this many bytes so the running sums stay in cache. With
+# stride 1 along the width, a window's (width, channel) plane is contiguous: the products
+# then run on (rows, width * channels) arrays against the filter tiled along the width,
+# so numpy's inner loops are long.
+_DEPTHWISE_BLOCK_BYTES = 1 << 20
+
+
+def _depthwise_setup(x, f_shape, pads):
+    """(padded input with each channel repeated m times, c * m): a depth multiplier m is
+    a depthwise convolution over the repeated channels."""
+    m = f_shape[3]
+    xr = np.ascontiguousarray(x) if m == 1 else np.repeat(x, m, axis=3)
+    return _pad(xr, *pads), x.shape[3] * m
+
+
+def _depthwise_blocks(n: int, per_image: int):
+    step = max(_DEPTHWISE_BLOCK_BYTES // max(per_image, 1), 1)
+    for b in range(0, n, step):
+        yield slice(b, min(b + step, n))
+
+
+def _depthwise_taps(f, cm: int, ow: int, sw: int) -> np.ndarray:
+    """The filter as (kh, kw, c * m) taps, tiled along the width when stride is 1."""
+    taps = f.reshape(f.shape[0], f.shape[1], cm)
+    return np.tile(taps, (1, 1, ow)) if sw == 1 else taps
+
+
+def _planes(a: np.ndarray, sw: int) -> np.ndarray:
+    """a (n, h, w, c) as (n, h, w * c) when stride 1 makes that a view."""
+    return a.reshape(a.shape[0], a.shape[1], -1) if sw == 1 else a
+
+
+def _depthwise_rows(xp, taps, strides, dilations, out_hw, out) -> None:
+    """Stride 1 along the width: out (n, oh, ow * cm) = one einsum over the (n, oh, kh,
+    kw, ow * cm) view of the padded input's window planes (no copy) and the tiled taps."""
+    n = xp.shape[0]
+    kh, kw, _ = taps.shape
+    oh, _ = out_hw
+    sn, sh_, sw_, sc = xp.strides
+    (sh, _), (dh, dw) = strides, dilations
+    for bs in _depthwise_blocks(n, out[0].nbytes):
+        part = xp[bs]
+        view = as_strided(
+            part,
+            shape=(part.shape[0], oh, kh, kw, taps.shape[2]),
+            strides=(sn, sh_ * sh, sh_ * dh, sw_ * dw, sc),
+            writeable=False,
+        )
+        np.einsum("nhijw,ijw->nhw", view, taps, out=out[bs])
+
+
 def depthwise_conv2d(x, f, strides, dilations, pads, out_hw) -> np.ndarray:
     """Depthwise convolution: x [n, h, w, c], f [kh, kw, c, m] -> [n, oh, ow, c * m]."""
-    n, _, _, c = x.shape
-    kh, kw, _, m = f.shape
+    n = x.shape[0]
+    kh, kw = f.shape[:2]
     oh, ow = out_hw
-    xp = _pad(x, *pads)
-    acc = np.zeros((n, oh, ow, c, m), x.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            part = xp[_window(i, j, oh, ow, strides, dilations)]
-            acc += part[..., None] * f[i, j]
-    return acc.reshape(n, oh, ow, c * m)
+    xp, cm = _depthwise_setup(x, f.shape, pads)
+    sw = strides[1]
+    taps = _depthwise_taps(f, cm, ow, sw)
+    out = np.empty((n, oh, ow, cm), np.result_type(x.dtype, f.dtype))
+    if sw == 1:
+        _depthwise_rows(xp, taps, strides, dilations, out_hw, out.reshape(n, oh, ow * cm))
+        return out
+    tmp = None
+    for bs in _depthwise_blocks(n, oh * ow * cm * out.itemsize):
+        acc = out[bs]
+        if tmp is None:
+            tmp = np.empty_like(acc)
+        part_tmp = tmp[: acc.shape[0]]
+        for i in range(kh):
+            for j in range(kw):
+                part = xp[bs][_window(i, j, oh, ow, strides, dilations)]
+                if i == 0 and j == 0:
+                    np.multiply(part, taps[i, j], out=acc)
+                else:
+                    np.multiply(part, taps[i, j], out=part_tmp)
+                    acc += part_tmp
+    return out
 
 
 def depthwise_conv2d_backprop_input(in_shape, f, dy, strides, dilations, pads) -> np.ndarray:
     n, h, w, c = in_shape
     kh, kw, _, m = f.shape
-    _, oh, ow, _ = dy.shape
+    _, oh, ow, cm = dy.shape
     pt, pb, pl, pr = pads
-    dxp = np.zeros((n, h + pt + pb, w + pl + pr, c), dy.dtype)
-    dy5 = dy.reshape(n, oh, ow, c, m)
-    for i in range(kh):
-        for j in range(kw):
-            if m == 1:
-                part = dy5[..., 0] * f[i, j, :, 0]
-            else:
-                part = np.einsum("nhwcm,cm->nhwc", dy5, f[i, j])
-            dxp[_window(i, j, oh, ow, strides, dilations)] += part
-    return dxp[:, pt : pt + h, pl : pl + w, :]
+    (sh, sw), (dh, dw) = strides, dilations
+    dy = np.ascontiguousarray(dy)
+    if (sh, sw) == (1, 1):
+        # the depthwise convolution of the padded (or cropped) output gradient with the
+        # filter rotated by 180 degrees
+        top, left = (kh - 1) * dh - pt, (kw - 1) * dw - pl
+        dyp = np.ascontiguousarray(_crop_pad(dy, top, h + pt - oh, left, w + pl - ow))
+        taps = _depthwise_taps(f[::-1, ::-1], cm, w, 1)
+        dx = np.empty((n, h, w, cm), dy.dtype)
+        _depthwise_rows(dyp, taps, (1, 1), dilations, (h, w), dx.reshape(n, h, w * cm))
+    else:
+        taps = _depthwise_taps(f, cm, ow, sw)
+        dxp = np.zeros((n, h + pt + pb, w + pl + pr, cm), dy.dtype)
+        tmp = None
+        for bs in _depthwise_blocks(n, oh * ow * cm * dy.itemsize):
+            rows = _planes(dy[bs], sw)
+            if tmp is None:
+                tmp = np.empty_like(rows)
+            part = tmp[: rows.shape[0]]
+            for i in range(kh):
+                for j in range(kw):
+                    np.multiply(rows, taps[i, j], out=part)
+                    target = _planes(dxp[bs][_window(i, j, oh, ow, strides, dilations)], sw)
+                    target += part
+        dx = dxp[:, pt : pt + h, pl : pl + w, :]
+    if m > 1:
+        dx = dx.reshape(n, h, w, c, m).sum(axis=4)
+    return dx
 
 
 def depthwise_conv2d_backprop_filter(x, f_shape, dy, strides, dilations, pads) -> np.ndarray:
-    n, _, _, c = x.shape
-    kh, kw, _, m = f_shape
+    n = x.shape[0]
+    kh, kw, c, m = f_shape
     _, oh, ow, _ = dy.shape
-    p = n * oh * ow
-    xp = _pad(x, *pads)
-    dy3 = dy.reshape(p, c, m)
-    df = np.zeros((kh, kw, c, m), dy.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            part = xp[_window(i, j, oh, ow, strides, dilations)].reshape(p, c)
-            df[i, j] = np.einsum("pc,pcm->cm", part, dy3)
-    return df
+    xp, cm = _depthwise_setup(x, f_shape, pads)
+    sw = strides[1]
+    dy = np.ascontiguousarray(dy)
+    # per offset, the sum over images and rows of input * gradient (per width position
+    # and channel when stride 1, folded over the width at the end)
+    width = ow * cm if sw == 1 else cm
+    spec = "nhw,nhw->w" if sw == 1 else "nhwc,nhwc->c"
+    df = np.zeros((kh, kw, width), np.result_type(x.dtype, dy.dtype))
+    for bs in _depthwise_blocks(n, oh * ow * cm * dy.itemsize):
+        rows = _planes(dy[bs], sw)
+        for i in range(kh):
+            for j in range(kw):
+                part = _planes(xp[bs][_window(i, j, oh, ow, strides, dilations)], sw)
+                df[i, j] += np.einsum(spec, part, rows)
+    if sw == 1:
+        df = df.reshape(kh, kw, ow, cm).sum(axis=2)
+    return df.reshape(kh, kw, c, m)
 
 
 # -- pooling ------------------------------------------------------------------------------------
@@ -265,8 +485,37 @@ def _pad4(x: np.ndarray, pads, value=0) -> np.ndarray:
     return x
 
 
+def _separable(ksize) -> bool:
+    """Whether reducing a window one dimension at a time (sum(ksize) passes, the first
+    over whole rows) beats one pass per window offset (prod(ksize) passes)."""
+    return int(np.prod(ksize)) > sum(ksize)
+
+
+def _axis_index(d: int, offset: int, n: int, stride: int) -> tuple:
+    index = [slice(None)] * 4
+    index[d] = slice(offset, offset + (n - 1) * stride + 1, stride)
+    return tuple(index)
+
+
+def _reduce_separably(xp, ksize, strides, out_shape, combine) -> np.ndarray:
+    """combine-reduction of every window, one dimension at a time (max and sum are
+    separable: the reduction of a box is the reduction of its rows' reductions)."""
+    a = xp
+    copied = False
+    for d in range(4):
+        if ksize[d] == 1 and (strides[d] == 1 or out_shape[d] == 1) and a.shape[d] == out_shape[d]:
+            continue
+        acc = a[_axis_index(d, 0, out_shape[d], strides[d])].copy()
+        for o in range(1, ksize[d]):
+            combine(acc, a[_axis_index(d, o, out_shape[d], strides[d])], out=acc)
+        a, copied = acc, True
+    return a if copied else a.copy()
+
+
 def _max_of_windows(xp, ksize, strides, out_shape) -> np.ndarray:
     reduce = np.fmax if xp.dtype.kind == "f" else np.maximum
+    if _separable(ksize):
+        return _reduce_separably(xp, ksize, strides, out_shape, reduce)
     out = None
     for offset in np.ndindex(*ksize):
         part = xp[_window_index(offset, out_shape, strides)]
@@ -341,16 +590,21 @@ def avg_pool(x, ksize, strides, pads, out_shape) -> np.ndarray:
     """Mean over each window's input (non-padding) values."""
     padded = any(p != (0, 0) for p in pads)
     xp = _pad4(x, pads)
-    total = None
-    for offset in np.ndindex(*ksize):
-        part = xp[_window_index(offset, out_shape, strides)]
-        if total is None:
-            total = part.copy()
-        else:
-            total += part
+    if _separable(ksize):
+        total = _reduce_separably(xp, ksize, strides, out_shape, np.add)
+    else:
+        total = None
+        for offset in np.ndindex(*ksize):
+            part = xp[_window_index(offset, out_shape, strides)]
+            if total is None:
+                total = part.copy()
+            else:
+                total += part
     if padded:
-        return total / valid_counts(x.shape, out_shape, ksize, strides, pads).astype(x.dtype)
-    return total / x.dtype.type(np.prod(ksize))
+        total /= valid_counts(x.shape, out_shape, ksize, strides, pads).astype(x.dtype)
+    else:
+        total /= x.dtype.type(np.prod(ksize))
+    return total
 
 
 def avg_pool_grad(in_shape, dy, ksize, strides, pads, out_shape) -> np.ndarray:
@@ -360,9 +614,24 @@ def avg_pool_grad(in_shape, dy, ksize, strides, pads, out_shape) -> np.ndarray:
     else:
         dy = dy / dy.dtype.type(np.prod(ksize))
     padded = [in_shape[d] + pads[d][0] + pads[d][1] for d in range(4)]
-    dxp = np.zeros(padded, dy.dtype)
-    for offset in np.ndindex(*ksize):
-        dxp[_window_index(offset, out_shape, strides)] += dy
+    if _separable(ksize):
+        # spread along one dimension at a time (the last first), the reverse of a
+        # separable sum
+        a = dy
+        for d in reversed(range(4)):
+            if ksize[d] == 1 and strides[d] == 1 and a.shape[d] == padded[d]:
+                continue
+            shape = list(a.shape)
+            shape[d] = padded[d]
+            spread = np.zeros(shape, dy.dtype)
+            for o in range(ksize[d]):
+                spread[_axis_index(d, o, out_shape[d], strides[d])] += a
+            a = spread
+        dxp = a
+    else:
+        dxp = np.zeros(padded, dy.dtype)
+        for offset in np.ndindex(*ksize):
+            dxp[_window_index(offset, out_shape, strides)] += dy
     return dxp[tuple(slice(p[0], p[0] + n) for p, n in zip(pads, in_shape))]
 
 

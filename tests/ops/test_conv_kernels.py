@@ -1,0 +1,251 @@
+"""The conv family's numpy kernels against real TF on a grid of shapes, strides, paddings,
+dilations and data formats: Conv2D, DepthwiseConv2dNative, MaxPool and AvgPool values
+and the gradients (Conv2DBackpropInput/Filter, the depthwise backprops, MaxPoolGrad
+including ties, AvgPoolGrad), each computed both with the kernels' default block size
+and with tiny blocks (many partial-image blocks)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tests.tfrun import requires_tf, run_tf
+from tfgraph.ops import conv_kernels as ck
+
+# (name, input NHWC, filter, strides, padding, dilations)
+CONV_CASES = [
+    ("5x5 1->4 SAME", (2, 9, 9, 1), (5, 5, 1, 4), (1, 1), "SAME", (1, 1)),
+    ("5x5 8->16 SAME", (2, 7, 7, 8), (5, 5, 8, 16), (1, 1), "SAME", (1, 1)),
+    ("3x3 16->8 SAME", (2, 7, 7, 16), (3, 3, 16, 8), (1, 1), "SAME", (1, 1)),
+    ("3x3 s2 VALID odd", (2, 9, 8, 5), (3, 3, 5, 6), (2, 2), "VALID", (1, 1)),
+    ("5x5 s2 SAME odd", (2, 10, 11, 3), (5, 5, 3, 7), (2, 2), "SAME", (1, 1)),
+    ("3x2 s3x2 SAME", (2, 5, 6, 4), (3, 2, 4, 4), (3, 2), "SAME", (1, 1)),
+    ("2x2 s3 VALID", (2, 10, 11, 3), (2, 2, 3, 4), (3, 3), "VALID", (1, 1)),
+    ("2x3 s3x2 SAME", (2, 10, 9, 3), (2, 3, 3, 4), (3, 2), "SAME", (1, 1)),
+    ("1x1 VALID", (2, 6, 6, 8), (1, 1, 8, 4), (1, 1), "VALID", (1, 1)),
+    ("1x1 s2 SAME", (2, 7, 7, 8), (1, 1, 8, 4), (2, 2), "SAME", (1, 1)),
+    ("3x3 dilated 2", (2, 9, 9, 4), (3, 3, 4, 5), (1, 1), "SAME", (2, 2)),
+    ("3x2 dilated 2x3 VALID", (2, 9, 10, 4), (3, 2, 4, 5), (1, 1), "VALID", (2, 3)),
+    ("3x3 explicit", (1, 8, 8, 3), (3, 3, 3, 4), (1, 1), [[0, 0], [2, 1], [0, 3], [0, 0]], (1, 1)),
+    (
+        "3x3 explicit wide",
+        (1, 6, 7, 6),
+        (3, 3, 6, 2),
+        (1, 1),
+        [[0, 0], [4, 0], [1, 5], [0, 0]],
+        (1, 1),
+    ),
+    (
+        "3x3 s2 explicit",
+        (2, 7, 8, 3),
+        (3, 3, 3, 4),
+        (2, 2),
+        [[0, 0], [1, 2], [3, 0], [0, 0]],
+        (1, 1),
+    ),
+]
+# (name, input NHWC, filter [kh, kw, c, m], strides, padding)
+DEPTHWISE_CASES = [
+    ("3x3 m1 SAME", (2, 7, 7, 4), (3, 3, 4, 1), (1, 1), "SAME"),
+    ("5x5 m2 s2 VALID", (2, 9, 9, 3), (5, 5, 3, 2), (2, 2), "VALID"),
+    ("2x3 m3 s2 SAME odd", (2, 7, 6, 2), (2, 3, 2, 3), (2, 2), "SAME"),
+]
+# (name, input NHWC, window, strides, padding, ties)
+POOL_CASES = [
+    ("2x2 s2 VALID", (2, 8, 8, 3), (2, 2), (2, 2), "VALID", False),
+    ("2x2 s2 SAME odd", (2, 7, 9, 3), (2, 2), (2, 2), "SAME", False),
+    ("3x3 s2 SAME", (2, 7, 9, 4), (3, 3), (2, 2), "SAME", False),
+    ("3x3 s1 SAME", (2, 6, 6, 2), (3, 3), (1, 1), "SAME", False),
+    ("2x3 s2x1 VALID", (2, 7, 7, 3), (2, 3), (2, 1), "VALID", False),
+    ("2x2 s2 ties", (2, 6, 6, 3), (2, 2), (2, 2), "VALID", True),
+    ("3x3 s2 SAME ties", (2, 7, 7, 3), (3, 3), (2, 2), "SAME", True),
+    ("3x3 s1 VALID ties", (2, 6, 5, 2), (3, 3), (1, 1), "VALID", True),
+]
+
+
+def _inputs(seed, shape, ties=False):
+    rng = np.random.RandomState(seed)
+    if ties:  # few distinct values, many equal maxima in a window (zeros among them)
+        return rng.randint(-1, 2, size=shape).astype(np.float32)
+    return rng.randn(*shape).astype(np.float32)
+
+
+_TF_CODE = """
+def inputs(seed, shape, ties=False):
+    rng = np.random.RandomState(seed)
+    if ties:
+        return rng.randint(-1, 2, size=shape).astype(np.float32)
+    return rng.randn(*shape).astype(np.float32)
+
+def graph_values(build):
+    g = tf.Graph()
+    with g.as_default():
+        fetches = build()
+        with tf.Session() as sess:
+            return sess.run(fetches)
+
+out = {}
+for i, (name, xs, fs, st, pad, dil) in enumerate(CONV_CASES):
+    def build():
+        x = tf.constant(inputs(i, xs))
+        f = tf.constant(inputs(100 + i, fs))
+        if dil == (1, 1):
+            y = tf.nn.conv2d(x, f, [1, *st, 1], pad)
+        else:
+            # (TF's own CPU filter gradient rejects dilations without oneDNN: the same
+            # convolution with zeros inserted between the filter taps)
+            big = f
+            for axis, d in ((0, dil[0]), (1, dil[1])):
+                shape = big.shape.as_list()
+                gap = tf.zeros(shape[: axis + 1] + [d - 1] + shape[axis + 1 :])
+                big = tf.concat([tf.expand_dims(big, axis + 1), gap], axis=axis + 1)
+                shape[axis] *= d
+                big = tf.reshape(big, shape)[: (fs[0] - 1) * dil[0] + 1, : (fs[1] - 1) * dil[1] + 1]
+            y = tf.nn.conv2d(x, big, [1, *st, 1], pad)
+        r = tf.constant(inputs(200 + i, y.shape.as_list()))
+        return [y, *tf.gradients(tf.reduce_sum(y * r), [x, f])]
+    out["conv " + name] = graph_values(build)
+for i, (name, xs, fs, st, pad) in enumerate(DEPTHWISE_CASES):
+    def build():
+        x = tf.constant(inputs(i, xs))
+        f = tf.constant(inputs(100 + i, fs))
+        y = tf.nn.depthwise_conv2d_native(x, f, [1, *st, 1], pad)
+        r = tf.constant(inputs(200 + i, y.shape.as_list()))
+        return [y, *tf.gradients(tf.reduce_sum(y * r), [x, f])]
+    out["depthwise " + name] = graph_values(build)
+for i, (name, xs, k, st, pad, ties) in enumerate(POOL_CASES):
+    for kind, pool in (("max", tf.nn.max_pool), ("avg", tf.nn.avg_pool)):
+        def build():
+            x = tf.constant(inputs(i, xs, ties))
+            y = pool(x, [1, *k, 1], [1, *st, 1], pad)
+            r = tf.constant(inputs(200 + i, y.shape.as_list()))
+            return [y, tf.gradients(tf.reduce_sum(y * r), x)[0]]
+        out[kind + " pool " + name] = graph_values(build)
+np.savez(OUT, **{f"{key}|{j}": v for key, vals in out.items() for j, v in enumerate(vals)})
+"""
+
+
+@pytest.fixture(scope="module")
+def tf_values(tmp_path_factory):
+    path = tmp_path_factory.mktemp("conv_tf") / "values.npz"
+    code = (
+        f"CONV_CASES = {CONV_CASES!r}\nDEPTHWISE_CASES = {DEPTHWISE_CASES!r}\n"
+        f"POOL_CASES = {POOL_CASES!r}\nOUT = {str(path)!r}\n" + _TF_CODE
+    )
+    run_tf(code)
+    with np.load(path) as data:
+        values: dict = {}
+        for key in data.files:
+            name, j = key.rsplit("|", 1)
+            values.setdefault(name, {})[int(j)] = data[key]
+    return {name: [v[j] for j in sorted(v)] for name, v in values.items()}
+
+
+def _nchw(a):
+    return np.transpose(a, (0, 3, 1, 2))
+
+
+def _nhwc(a):
+    return np.transpose(a, (0, 2, 3, 1))
+
+
+def _ours(build, fmt):
+    """Runs build(to_format) in tfgraph; returns its NHWC values."""
+    with tf.Graph().as_default():
+        fetches = build(_nchw if fmt == "NCHW" else (lambda a: a))
+        with tf.Session() as sess:
+            got = sess.run(fetches)
+    # gradients of 4-D inputs in NCHW come back in NCHW; filters stay HWIO
+    return got
+
+
+def _check(got, expected, fmt, transposed):
+    for j, (g, e) in enumerate(zip(got, expected, strict=True)):
+        if fmt == "NCHW" and j in transposed:
+            g = _nhwc(g)
+        scale = max(float(np.max(np.abs(e))), 1.0)
+        np.testing.assert_allclose(g, e, rtol=1e-4, atol=1e-5 * scale, err_msg=f"output {j}")
+
+
+@pytest.fixture(params=["default blocks", "tiny blocks"])
+def blocks(request, monkeypatch):
+    if request.param == "tiny blocks":
+        monkeypatch.setattr(ck, "_BLOCK_BYTES", 600)
+        monkeypatch.setattr(ck, "_DEPTHWISE_BLOCK_BYTES", 600)
+    return request.param
+
+
+def _explicit(pad, fmt):
+    if isinstance(pad, str) or fmt == "NHWC":
+        return pad
+    return [pad[0], pad[3], pad[1], pad[2]]
+
+
+@pytest.mark.tf
+@requires_tf
+@pytest.mark.parametrize("fmt", ["NHWC", "NCHW"])
+@pytest.mark.parametrize("case", CONV_CASES, ids=[c[0] for c in CONV_CASES])
+def test_conv2d_and_gradients_match_tf(tf_values, case, fmt, blocks):
+    i = CONV_CASES.index(case)
+    name, xs, fs, st, pad, dil = case
+
+    def build(to):
+        x = tf.constant(to(_inputs(i, xs)))
+        f = tf.constant(_inputs(100 + i, fs))
+        spatial = [1, *st, 1] if fmt == "NHWC" else [1, 1, *st]
+        dils = [1, *dil, 1] if fmt == "NHWC" else [1, 1, *dil]
+        y = tf.nn.conv2d(x, f, spatial, _explicit(pad, fmt), data_format=fmt, dilations=dils)
+        r = tf.constant(to(_inputs(200 + i, tf_values["conv " + name][0].shape)))
+        return [y, *tf.gradients(tf.reduce_sum(y * r), [x, f])]
+
+    _check(_ours(build, fmt), tf_values["conv " + name], fmt, transposed=(0, 1))
+
+
+@pytest.mark.tf
+@requires_tf
+@pytest.mark.parametrize("fmt", ["NHWC", "NCHW"])
+@pytest.mark.parametrize("case", DEPTHWISE_CASES, ids=[c[0] for c in DEPTHWISE_CASES])
+def test_depthwise_conv2d_and_gradients_match_tf(tf_values, case, fmt, blocks):
+    i = DEPTHWISE_CASES.index(case)
+    name, xs, fs, st, pad = case
+
+    def build(to):
+        x = tf.constant(to(_inputs(i, xs)))
+        f = tf.constant(_inputs(100 + i, fs))
+        spatial = [1, *st, 1] if fmt == "NHWC" else [1, 1, *st]
+        y = tf.nn.depthwise_conv2d_native(x, f, spatial, pad, data_format=fmt)
+        r = tf.constant(to(_inputs(200 + i, tf_values["depthwise " + name][0].shape)))
+        return [y, *tf.gradients(tf.reduce_sum(y * r), [x, f])]
+
+    _check(_ours(build, fmt), tf_values["depthwise " + name], fmt, transposed=(0, 1))
+
+
+@pytest.mark.tf
+@requires_tf
+@pytest.mark.parametrize("kind", ["max", "avg"])
+@pytest.mark.parametrize("fmt", ["NHWC", "NCHW"])
+@pytest.mark.parametrize("case", POOL_CASES, ids=[c[0] for c in POOL_CASES])
+def test_pooling_and_gradients_match_tf(tf_values, case, fmt, kind):
+    """Ties: TF's CPU MaxPoolGrad routes a window's gradient to its first maximum in
+    window order (a wrong choice moves a whole O(1) value to another element)."""
+    i = POOL_CASES.index(case)
+    name, xs, k, st, pad, ties = case
+    pool = tf.nn.max_pool if kind == "max" else tf.nn.avg_pool
+
+    def build(to):
+        x = tf.constant(to(_inputs(i, xs, ties)))
+        window = [1, *k, 1] if fmt == "NHWC" else [1, 1, *k]
+        spatial = [1, *st, 1] if fmt == "NHWC" else [1, 1, *st]
+        y = pool(x, window, spatial, pad, data_format=fmt)
+        r = tf.constant(to(_inputs(200 + i, tf_values[f"{kind} pool {name}"][0].shape)))
+        return [y, tf.gradients(tf.reduce_sum(y * r), x)[0]]
+
+    got = _ours(build, fmt)
+    expected = tf_values[f"{kind} pool {name}"]
+    _check(got, expected, fmt, transposed=(0, 1))
+    if ties and kind == "max" and st[0] >= k[0] and st[1] >= k[1]:
+        # windows do not overlap: each input gets at most one value, exactly TF's
+        np.testing.assert_array_equal(
+            got[1] if fmt == "NHWC" else _nhwc(got[1]), expected[1], err_msg="tie routing"
+        )
