@@ -13,6 +13,7 @@ _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"tfgraph(\..
 
 # Namespaces: tf.nn, tf.train, tf.losses, tf.layers, tf.metrics, tf.summary, tf.io, ...
 from tfgraph import (
+    contrib,
     debugging,
     errors,
     gfile,
@@ -125,6 +126,7 @@ from tfgraph.ops.array_ops import (
     rank,
     reshape,
     reverse,
+    reverse_sequence,
     reverse_v2,
     scatter_nd,
     sequence_mask,
