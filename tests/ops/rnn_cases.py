@@ -137,3 +137,29 @@ def basic_lstm_step_ops(tf):
         cell(x, tf.nn.rnn_cell.LSTMStateTuple(c, h))
         cell(x, tf.nn.rnn_cell.LSTMStateTuple(c, h))
         return [(op.name, op.type) for op in graph.get_operations()]
+
+
+_CKPT_PROGRAM = """
+rng = np.random.RandomState(3)
+xs = rng.randn(5, 2, 3).astype(np.float32)
+inputs = [tf.constant(x) for x in xs]
+cell = tf.nn.rnn_cell.MultiRNNCell(
+    [tf.nn.rnn_cell.BasicLSTMCell(4), tf.nn.rnn_cell.LSTMCell(3, use_peepholes=True)])
+outputs, state = tf.nn.static_rnn(cell, inputs, dtype=tf.float32, sequence_length=[5, 3])
+saver = tf.train.Saver()
+"""
+
+
+def run_ckpt_program(tf_module, np, path, save):
+    """Builds a static_rnn of two LSTMs; saves fresh variables to `path` or restores
+    them, and returns the last output and final state."""
+    env = {"tf": tf_module, "np": np}
+    with tf_module.Graph().as_default():
+        exec(_CKPT_PROGRAM, env)
+        with tf_module.Session() as sess:
+            if save:
+                sess.run(tf_module.global_variables_initializer())
+                env["saver"].save(sess, path)
+            else:
+                env["saver"].restore(sess, path)
+            return [sess.run(env["outputs"][-1]).tolist(), sess.run(env["state"][1].h).tolist()]

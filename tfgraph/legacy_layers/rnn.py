@@ -114,8 +114,8 @@ def _batch_size(inputs):
             for i, size in enumerate(input_shape[1:].dims):
                 if dimension_value(size) is None:
                     raise ValueError(
-                        f"Input size (dimension {i} of inputs) must be accessible via shape "
-                        "inference, but saw value None."
+                        f"Input size (dimension {i} of input {flat_input}) must be accessible "
+                        "via shape inference, but saw value None."
                     )
     else:
         fixed_batch_size = first_input.shape.with_rank_at_least(1)[0]
@@ -128,9 +128,9 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
     """Runs `cell` over the list `inputs`; returns `(outputs, final state)`."""
     rnn_cell_impl.assert_like_rnncell("cell", cell)
     if not nest.is_nested(inputs):
-        raise TypeError("inputs must be a sequence")
+        raise TypeError(f"Argument `inputs` must be a sequence. Received: {inputs}")
     if not inputs:
-        raise ValueError("inputs must not be empty")
+        raise ValueError("Argument `inputs` must not be empty.")
     outputs = []
     with variable_scope(scope or "rnn") as varscope:
         fixed_batch_size, batch_size = _batch_size(inputs)
@@ -138,7 +138,9 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
             state = initial_state
         else:
             if not dtype:
-                raise ValueError("If no initial_state is provided, dtype must be specified")
+                raise ValueError(
+                    "If no initial_state is provided, argument `dtype` must be specified"
+                )
             if getattr(cell, "get_initial_state", None) is not None:
                 state = cell.get_initial_state(inputs=None, batch_size=batch_size, dtype=dtype)
             else:
@@ -146,7 +148,10 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
         if sequence_length is not None:
             sequence_length = convert_to_tensor(sequence_length, name="sequence_length")
             if sequence_length.shape.ndims not in (None, 1):
-                raise ValueError("sequence_length must be a vector of length batch_size")
+                raise ValueError(
+                    f"Argument `sequence_length` must be a vector of length {batch_size}. "
+                    f"Received sequence_length={sequence_length}."
+                )
 
             def create_zero_output(output_size):
                 size = rnn_cell_impl._concat(batch_size, output_size)
@@ -228,9 +233,9 @@ def static_bidirectional_rnn(
     rnn_cell_impl.assert_like_rnncell("cell_fw", cell_fw)
     rnn_cell_impl.assert_like_rnncell("cell_bw", cell_bw)
     if not nest.is_nested(inputs):
-        raise TypeError("inputs must be a sequence")
+        raise TypeError(f"Argument `inputs` must be a sequence. Received: {inputs}")
     if not inputs:
-        raise ValueError("inputs must not be empty")
+        raise ValueError("Argument `inputs` must not be empty.")
     with variable_scope(scope or "bidirectional_rnn"):
         with variable_scope("fw") as fw_scope:
             output_fw, output_state_fw = static_rnn(
