@@ -133,6 +133,7 @@ from tfgraph.ops.array_ops import (
     rank,
     reshape,
     reverse,
+    reverse_sequence,
     reverse_v2,
     scatter_nd,
     sequence_mask,

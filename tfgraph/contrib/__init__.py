@@ -1,4 +1,7 @@
-"""`tf.contrib`: the parts TF1 scripts used most, which TF 2.x no longer has
-(re-exports only; see tfgraph/legacy_contrib)."""
+"""`tf.contrib`: the parts of TF1's contrib that TF1 programs commonly use, which
+TF 2.x no longer has (re-exports only; implementations in tfgraph/legacy_contrib and
+tfgraph/ops)."""
 
-from tfgraph.contrib import framework, layers, slim
+from tfgraph.contrib import framework, layers, rnn, seq2seq, slim
+
+__all__ = ["framework", "layers", "rnn", "seq2seq", "slim"]

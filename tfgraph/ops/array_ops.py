@@ -3573,3 +3573,111 @@ __all__ += [
     "setdiff1d",
     "strided_slice_grad",
 ]
+
+
+# -- ReverseSequence ----------------------------------------------------------------------
+def _reverse_sequence_shape(op):
+    x, lengths = op._inputs[0]._shape, op._inputs[1]._shape
+    seq_dim, batch_dim = op._attrs["seq_dim"], op._attrs["batch_dim"]
+    if lengths._dims is not None and len(lengths._dims) != 1:
+        raise common_shapes.shape_error(
+            op, f"Shape must be rank 1 but is rank {len(lengths._dims)}"
+        )
+    if x._dims is not None:
+        r = len(x._dims)
+        if seq_dim >= r or batch_dim >= r or seq_dim < 0 or batch_dim < 0:
+            raise common_shapes.shape_error(
+                op, f"Invalid seq_dim {seq_dim} or batch_dim {batch_dim} for input of rank {r}"
+            )
+        if seq_dim == batch_dim:
+            raise common_shapes.shape_error(
+                op, f"seq_dim and batch_dim must not be equal, both are {seq_dim}"
+            )
+        if lengths._dims is not None:
+            b, n = x._dims[batch_dim], lengths._dims[0]
+            if b is not None and n is not None and b != n:
+                raise common_shapes.shape_error(
+                    op, f"Dimensions must be equal, but are {b} and {n}"
+                )
+            b = n if b is None else b
+            dims = list(x._dims)
+            dims[batch_dim] = b
+            return [TensorShape(dims)]
+    return [x]
+
+
+def _reverse_sequence_kernel(op, ctx):
+    seq_dim, batch_dim = op._attrs["seq_dim"], op._attrs["batch_dim"]
+
+    def kernel(x, lengths):
+        x = np.asarray(x)
+        if lengths.shape[0] != x.shape[batch_dim]:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"Length of seq_lengths != input.dims({batch_dim}), ({lengths.shape[0]} vs. "
+                f"{x.shape[batch_dim]})",
+            )
+        out = x.copy()
+        for b, n in enumerate(lengths.tolist()):
+            if n < 0 or n > x.shape[seq_dim]:
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"seq_lens({b}) > input.dims({seq_dim})" if n > 0 else f"seq_lens({b}) < 0",
+                )
+            src = [builtins.slice(None)] * x.ndim
+            src[batch_dim] = b
+            src[seq_dim] = builtins.slice(0, n)
+            out[tuple(src)] = np.flip(x[tuple(src)], axis=seq_dim - (batch_dim < seq_dim))
+        return out
+
+    return kernel
+
+
+def _reverse_sequence_grad(op, grad):
+    return (
+        reverse_sequence(
+            grad,
+            op._inputs[1],
+            seq_axis=op._attrs["seq_dim"],
+            batch_axis=op._attrs["batch_dim"],
+        ),
+        None,
+    )
+
+
+register_op(
+    "ReverseSequence",
+    inputs=["input: T", "seq_lengths: Tlen"],
+    outputs=["output: T"],
+    attrs=["seq_dim: int", "batch_dim: int = 0", "T: type", "Tlen: {int32, int64} = int64"],
+    shape=_reverse_sequence_shape,
+    make_kernel=_reverse_sequence_kernel,
+    grad=_reverse_sequence_grad,
+)
+
+
+def reverse_sequence(
+    input,
+    seq_lengths,
+    seq_axis=None,
+    batch_axis=None,
+    name: str | None = None,
+    seq_dim=None,
+    batch_dim=None,
+) -> Tensor:
+    """Reverses the first `seq_lengths[b]` entries along `seq_axis` of each batch entry."""
+    seq_axis = seq_dim if seq_axis is None else seq_axis
+    batch_axis = (batch_dim if batch_dim is not None else 0) if batch_axis is None else batch_axis
+    if seq_axis is None:
+        raise ValueError("seq_axis (seq_dim) must be given")
+    return op_output(
+        "ReverseSequence",
+        name,
+        [input, seq_lengths],
+        {"seq_dim": int(seq_axis), "batch_dim": int(batch_axis)},
+    )
+
+
+__all__ += ["reverse_sequence"]

@@ -1,0 +1,128 @@
+"""Nested structures of tensors (TF's `nest`, reduced to what the RNN code uses).
+
+Lists, tuples, namedtuples and dicts (by sorted key) are structures; anything else,
+including None, is a leaf.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+__all__ = [
+    "assert_same_structure",
+    "flatten",
+    "flatten_up_to",
+    "is_nested",
+    "map_structure",
+    "map_structure_up_to",
+    "pack_sequence_as",
+]
+
+
+def is_nested(x) -> bool:
+    return isinstance(x, (list, tuple, dict))
+
+
+def _children(x) -> list:
+    if isinstance(x, dict):
+        return [x[k] for k in sorted(x)]
+    return list(x)
+
+
+def _rebuild(template, children: list):
+    if isinstance(template, dict):
+        return type(template)(zip(sorted(template), children))
+    if isinstance(template, tuple) and hasattr(template, "_fields"):
+        return type(template)(*children)
+    return type(template)(children)
+
+
+def flatten(structure) -> list:
+    if not is_nested(structure):
+        return [structure]
+    out: list = []
+    for child in _children(structure):
+        out.extend(flatten(child))
+    return out
+
+
+def pack_sequence_as(structure, flat_sequence):
+    flat = list(flat_sequence)
+    if not is_nested(structure):
+        if len(flat) != 1:
+            raise ValueError(f"Structure is a scalar but len(flat_sequence) == {len(flat)} > 1")
+        return flat[0]
+    n = len(flatten(structure))
+    if n != len(flat):
+        raise ValueError(
+            f"Could not pack sequence. Structure had {n} atoms, but flat_sequence had "
+            f"{len(flat)} items.  Structure: {structure}, flat_sequence: {flat}."
+        )
+    it = iter(flat)
+
+    def build(s):
+        if not is_nested(s):
+            return next(it)
+        return _rebuild(s, [build(c) for c in _children(s)])
+
+    return build(structure)
+
+
+def assert_same_structure(nest1, nest2, check_types: bool = True) -> None:
+    def check(a, b):
+        if is_nested(a) != is_nested(b):
+            raise ValueError(
+                "The two structures don't have the same nested structure.\n\nFirst structure: "
+                f"{nest1}\n\nSecond structure: {nest2}"
+            )
+        if not is_nested(a):
+            return
+        if check_types and type(a) is not type(b):
+            raise TypeError(
+                "The two structures don't have the same sequence type. Input structure has "
+                f"type {type(a)}, while shallow structure has type {type(b)}."
+            )
+        ca, cb = _children(a), _children(b)
+        if len(ca) != len(cb):
+            raise ValueError(
+                "The two structures don't have the same nested structure.\n\nFirst structure: "
+                f"{nest1}\n\nSecond structure: {nest2}"
+            )
+        for x, y in zip(ca, cb):
+            check(x, y)
+
+    check(nest1, nest2)
+
+
+def map_structure(func: Callable, *structures) -> Any:
+    for other in structures[1:]:
+        assert_same_structure(structures[0], other)
+    flats = [flatten(s) for s in structures]
+    return pack_sequence_as(structures[0], [func(*xs) for xs in zip(*flats)])
+
+
+def flatten_up_to(shallow, structure) -> list:
+    """The parts of `structure` at the leaves of `shallow`."""
+    if not is_nested(shallow):
+        return [structure]
+    if not is_nested(structure):
+        raise TypeError(
+            "If shallow structure is a sequence, input must also be a sequence. Input has "
+            f"type: {type(structure)}."
+        )
+    sc, ic = _children(shallow), _children(structure)
+    if len(sc) != len(ic):
+        raise ValueError(
+            "The two structures don't have the same sequence length. Input structure has "
+            f"length {len(ic)}, while shallow structure has length {len(sc)}."
+        )
+    out: list = []
+    for s, i in zip(sc, ic):
+        out.extend(flatten_up_to(s, i))
+    return out
+
+
+def map_structure_up_to(shallow, func: Callable, *structures) -> Any:
+    flats = [flatten_up_to(shallow, s) for s in structures]
+    return pack_sequence_as(shallow, [func(*xs) for xs in zip(*flats)])
