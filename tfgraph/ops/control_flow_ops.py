@@ -501,7 +501,9 @@ def _pack_like(structure, flat: list):
     it = iter(flat)
 
     def build(s):
-        if isinstance(s, (list, _builtin_tuple)) and not hasattr(s, "_fields"):
+        if isinstance(s, (list, _builtin_tuple)):
+            if hasattr(s, "_fields"):  # (a namedtuple, LSTMStateTuple say)
+                return type(s)(*[build(x) for x in s])
             return type(s)(build(x) for x in s)
         if isinstance(s, dict):
             return {k: build(v) for k, v in s.items()}
