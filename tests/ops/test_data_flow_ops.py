@@ -356,3 +356,52 @@ def test_many_threads_share_one_queue():
             t.join(20)
         assert not any(t.is_alive() for t in threads)
     assert sorted(got) == sorted(k * 100 + i for k in range(3) for i in range(50))
+
+
+CLOSE_WAITS_PROGRAM = """
+import threading, time
+q = tf.FIFOQueue(1, tf.int32, shapes=[[]])
+e = q.enqueue(2)
+close = q.close()
+result = {}
+with tf.Session() as s:
+    s.run(q.enqueue(1))
+    log = []
+    def enqueuer():
+        s.run(e)
+        log.append("enqueued")
+    def closer():
+        s.run(close)
+        log.append("closed")
+    a = threading.Thread(target=enqueuer)
+    a.start()
+    time.sleep(0.3)
+    b = threading.Thread(target=closer)
+    b.start()
+    time.sleep(0.3)
+    result["while_pending"] = [list(log), bool(s.run(q.is_closed()))]
+    result["first"] = int(s.run(q.dequeue()))
+    a.join(10)
+    b.join(10)
+    result["after"] = [sorted(log), bool(s.run(q.is_closed()))]
+    result["second"] = int(s.run(q.dequeue()))
+    try:
+        s.run(e)
+    except tf.errors.CancelledError as err:
+        result["new"] = [l for l in err.message.splitlines() if "closed" in l][0].split("'")[2]
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_close_waits_for_pending_enqueues_as_tf():
+    here, theirs = run_both(CLOSE_WAITS_PROGRAM)
+    assert here == theirs
+
+
+def test_close_waits_for_pending_enqueues():
+    r = run_here(CLOSE_WAITS_PROGRAM)
+    # the close took effect once the enqueue waiting before it was done
+    assert r["while_pending"] == [[], False]
+    assert r["after"] == [["closed", "enqueued"], True]
+    assert (r["first"], r["second"], r["new"]) == (1, 2, " is closed.")

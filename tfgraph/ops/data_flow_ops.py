@@ -66,6 +66,8 @@ class _Queue:
         self.cond = threading.Condition()
         self.items: Any = collections.deque()
         self.closed = False
+        self.closing = False  # close() waits for the enqueues pending before it
+        self.waiting_enqueues = 0
         self.cancel_enqueues = False
         self.cancelled = False
         self.timeout_ms = timeout_ms
@@ -141,17 +143,28 @@ class _Queue:
         deadline = self._deadline()
         with self.cond:
             pending = collections.deque(elements)
-            while pending:
-                if self.cancelled or (self.cancel_enqueues and self.closed):
-                    raise errors.CancelledError(None, op, "Enqueue operation was cancelled")
-                if self.closed:
-                    raise errors.CancelledError(None, op, f"{self.kind} '{self.name}' is closed.")
-                if self.capacity is None or len(self) < self.capacity:
-                    while pending and (self.capacity is None or len(self) < self.capacity):
-                        self._put(pending.popleft())
+            waited = False
+            try:
+                while pending:
+                    if self.cancelled or (waited and self.cancel_enqueues):
+                        raise errors.CancelledError(None, op, "Enqueue operation was cancelled")
+                    if (self.closed or self.closing) and not waited:
+                        raise errors.CancelledError(
+                            None, op, f"{self.kind} '{self.name}' is closed."
+                        )
+                    if self.capacity is None or len(self) < self.capacity:
+                        while pending and (self.capacity is None or len(self) < self.capacity):
+                            self._put(pending.popleft())
+                        self.cond.notify_all()
+                        continue
+                    if not waited:
+                        waited = True
+                        self.waiting_enqueues += 1
+                    self._wait(deadline)
+            finally:
+                if waited:
+                    self.waiting_enqueues -= 1
                     self.cond.notify_all()
-                    continue
-                self._wait(deadline)
 
     def dequeue(self, op, n: int, up_to: bool):
         """`n` elements (one when `n` is None), blocking until there are enough."""
@@ -184,11 +197,24 @@ class _Queue:
             return batch[0]
         return self._stack(op, batch)
 
-    def close(self, cancel_pending_enqueues: bool) -> None:
+    def close(self, op, cancel_pending_enqueues: bool) -> None:
+        """Closes the queue. As TF's, a close that does not cancel pending enqueues
+        takes effect once the enqueues waiting before it have completed."""
         with self.cond:
+            if cancel_pending_enqueues or self.closed:
+                self.closed = True
+                self.cancel_enqueues = self.cancel_enqueues or cancel_pending_enqueues
+                self.cond.notify_all()
+                return
+            self.closing = True
+            deadline = self._deadline()
+            try:
+                while self.waiting_enqueues and not self.cancelled and not self.cancel_enqueues:
+                    self._wait(deadline)
+            except errors.OpError:
+                self.closing = False  # (a close that timed out did not happen)
+                raise
             self.closed = True
-            if cancel_pending_enqueues:
-                self.cancel_enqueues = True
             self.cond.notify_all()
 
 
@@ -459,7 +485,7 @@ def _close_kernel(op, ctx):
     cancel = bool(op._attrs["cancel_pending_enqueues"])
 
     def close(queue):
-        queue.close(cancel)
+        queue.close(op, cancel)
 
     return close
 
