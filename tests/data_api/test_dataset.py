@@ -230,3 +230,21 @@ def test_graph_def_export_names_the_functions():
     )
     assert nodes["OneShotIterator"].attr["dataset_factory"].func.name.startswith("_make_dataset_")
     assert isinstance(gd, proto.GraphDef)
+
+
+@pytest.mark.parametrize(
+    "key, counter, expected",
+    [  # Random123's known-answer vectors for Philox4x32-10
+        ((0, 0), [0, 0, 0, 0], [0x6627E8D5, 0xE169C58D, 0xBC57AC4C, 0x9B00DBD8]),
+        ((0xFFFFFFFF,) * 2, [0xFFFFFFFF] * 4, [0x408F276D, 0x41C83B0E, 0xA20BC7C6, 0x6D5451FD]),
+        (
+            (0xA4093822, 0x299F31D0),
+            [0x243F6A88, 0x85A308D3, 0x13198A2E, 0x03707344],
+            [0xD16CFE09, 0x94FDCCEB, 0x5001E420, 0x24126EA1],
+        ),
+    ],
+)
+def test_shuffle_draws_philox4x32_10(key, counter, expected):
+    from tfgraph.ops.dataset_ops import _philox4x32
+
+    assert _philox4x32(*key, counter) == expected
