@@ -248,3 +248,34 @@ def test_shuffle_draws_philox4x32_10(key, counter, expected):
     from tfgraph.ops.dataset_ops import _philox4x32
 
     assert _philox4x32(*key, counter) == expected
+
+
+def test_threads_share_one_iterator_without_losing_or_repeating_elements():
+    import threading
+
+    n = _next(tf.data.Dataset.range(400).map(lambda x: x + 1))
+    got, lock = [], threading.Lock()
+    with tf.Session() as s:
+
+        def worker():
+            while True:
+                try:
+                    v = s.run(n)
+                except tf.errors.OutOfRangeError:
+                    return
+                with lock:
+                    got.append(int(v))
+
+        threads = [threading.Thread(target=worker) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert sorted(got) == list(range(1, 401))
+
+
+def test_compat_v1_data_is_tf_data():
+    import tfgraph.compat.v1 as v1
+
+    assert v1.data.Dataset is tf.data.Dataset
+    assert v1.data.experimental.AUTOTUNE == -1

@@ -58,13 +58,14 @@ class DatasetValue:
 class IteratorResource:
     """An iterator's state in a session: the Python iterator it is at, if any."""
 
-    __slots__ = ("handle", "it", "lock", "name", "output_types")
+    __slots__ = ("handle", "init_lock", "it", "lock", "name", "output_types")
 
     def __init__(self, name: str, output_types) -> None:
         self.name = name
         self.output_types = list(output_types)
         self.it = None
         self.lock = threading.Lock()
+        self.init_lock = threading.Lock()
         self.handle: bytes | None = None
 
     def start(self, dataset: DatasetValue) -> None:
@@ -1088,11 +1089,10 @@ def _one_shot_kernel(op, ctx):
 
     def kernel():
         if resource.it is None:
-            with resource.lock:
-                first = resource.it is None
-            if first:
-                (dataset,) = make_dataset()
-                resource.start(dataset)
+            with resource.init_lock:  # (one thread makes the dataset; the others wait)
+                if resource.it is None:
+                    (dataset,) = make_dataset()
+                    resource.start(dataset)
         return resource
 
     return kernel
