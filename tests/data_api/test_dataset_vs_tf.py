@@ -157,6 +157,17 @@ CASES = {
             with tf.Session() as s:
                 out.append(drain(s, tf.data.make_one_shot_iterator(d).get_next()))
     """,
+    "list_files": """
+        import os
+        for name in ["b.txt", "a.txt", "c.txt", "d.csv", "e.txt"]:
+            open(os.path.join(tmp, name), "w").close()
+        pattern = os.path.join(tmp, "*.txt")
+        a = tf.data.Dataset.list_files(pattern, shuffle=False)
+        b = tf.data.Dataset.list_files(pattern, seed=4)
+        with tf.Session() as s:
+            out = [[os.path.basename(f) for f in drain(s, tf.data.make_one_shot_iterator(x).get_next())]
+                   for x in (a, b)]
+    """,
     "apply_and_experimental": """
         ds = tf.data.Dataset.range(10).apply(
             tf.data.experimental.map_and_batch(lambda x: x * 2, 4, drop_remainder=True))
