@@ -165,8 +165,8 @@ CASES = {
         a = tf.data.Dataset.list_files(pattern, shuffle=False)
         b = tf.data.Dataset.list_files(pattern, seed=4)
         with tf.Session() as s:
-            out = [[os.path.basename(f) for f in drain(s, tf.data.make_one_shot_iterator(x).get_next())]
-                   for x in (a, b)]
+            runs = [drain(s, tf.data.make_one_shot_iterator(x).get_next()) for x in (a, b)]
+            out = [[os.path.basename(f) for f in run] for run in runs]
     """,
     "apply_and_experimental": """
         ds = tf.data.Dataset.range(10).apply(
