@@ -168,6 +168,24 @@ CASES = {
             runs = [drain(s, tf.data.make_one_shot_iterator(x).get_next()) for x in (a, b)]
             out = [[os.path.basename(f) for f in run] for run in runs]
     """,
+    "graph_of_a_chain": """
+        ds = tf.data.Dataset.from_tensor_slices((np.arange(10), np.arange(10.0)))
+        ds = ds.map(lambda a, b: (a * 2, b), num_parallel_calls=2)
+        ds = ds.filter(lambda a, b: a > 2).shuffle(5, seed=3).batch(3).repeat(2)
+        ds = ds.take(5).skip(1).prefetch(1).cache()
+        ds = tf.data.Dataset.zip((ds, ds)).concatenate(tf.data.Dataset.zip((ds, ds)))
+        ds = ds.flat_map(lambda x, y: tf.data.Dataset.from_tensors(x))
+        it = tf.data.make_initializable_iterator(ds)
+        n = it.get_next()
+        g = tf.get_default_graph()
+        out = [[op.name, op.type, [t.name for t in op.inputs]] for op in g.get_operations()]
+        out.append([str(t.shape) for t in n])
+    """,
+    "unbatch": """
+        ds = tf.data.Dataset.from_tensor_slices(np.arange(12).reshape(3, 2, 2)).unbatch()
+        with tf.Session() as s:
+            out = [str(ds.output_shapes), drain(s, tf.data.make_one_shot_iterator(ds).get_next())]
+    """,
     "apply_and_experimental": """
         ds = tf.data.Dataset.range(10).apply(
             tf.data.experimental.map_and_batch(lambda x: x * 2, 4, drop_remainder=True))
