@@ -186,6 +186,26 @@ CASES = {
         with tf.Session() as s:
             out = [str(ds.output_shapes), drain(s, tf.data.make_one_shot_iterator(ds).get_next())]
     """,
+    "node_attrs": """
+        ds = tf.data.Dataset.range(10).map(lambda a: a * 2).map(lambda a: a, num_parallel_calls=2)
+        ds = ds.filter(lambda a: a > 2).shuffle(5, seed=3).batch(3, drop_remainder=True)
+        ds = ds.padded_batch(2, padded_shapes=[4]).repeat(2).prefetch(1).cache()
+        ds = ds.interleave(lambda x: tf.data.Dataset.from_tensors(x), cycle_length=2)
+        it = tf.data.make_initializable_iterator(ds)
+        n = it.get_next()
+        one = tf.data.make_one_shot_iterator(ds)
+        out = []
+        for node in tf.get_default_graph().as_graph_def().node:
+            if node.op == "Const":
+                continue
+            attrs = {}
+            for key in sorted(node.attr):
+                value = node.attr[key]
+                if key == "_class" or value.WhichOneof("value") == "func":
+                    continue
+                attrs[key] = str(value).replace("\\n", " ")
+            out.append([node.name, node.op, attrs])
+    """,
     "apply_and_experimental": """
         ds = tf.data.Dataset.range(10).apply(
             tf.data.experimental.map_and_batch(lambda x: x * 2, 4, drop_remainder=True))
