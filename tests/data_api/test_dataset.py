@@ -279,3 +279,10 @@ def test_compat_v1_data_is_tf_data():
 
     assert v1.data.Dataset is tf.data.Dataset
     assert v1.data.experimental.AUTOTUNE == -1
+
+
+def test_fetching_a_dataset_is_tfs_internal_error():
+    ds = tf.data.Dataset.range(3)
+    with tf.Session() as s:
+        with pytest.raises(tf.errors.InternalError, match="type 21 not convertible to numpy"):
+            s.run(ds._variant_tensor)
