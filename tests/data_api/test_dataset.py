@@ -230,6 +230,19 @@ def test_graph_def_export_names_the_functions():
     )
     assert nodes["OneShotIterator"].attr["dataset_factory"].func.name.startswith("_make_dataset_")
     assert isinstance(gd, proto.GraphDef)
+    library = {f.signature.name: f for f in gd.library.function}
+    assert sorted(library) == sorted(
+        [
+            nodes["MapDataset"].attr["f"].func.name,
+            nodes["FilterDataset"].attr["predicate"].func.name,
+            nodes["OneShotIterator"].attr["dataset_factory"].func.name,
+        ]
+    )
+    mapped = library[nodes["MapDataset"].attr["f"].func.name]
+    assert [a.name for a in mapped.signature.input_arg] == ["args_0"]
+    assert [n.op for n in mapped.node_def] == ["Const", "Mul"]
+    assert list(mapped.node_def[1].input) == ["args_0", "mul/y:output:0"]
+    assert dict(mapped.ret) == {"output_0": "mul:z:0"}
 
 
 @pytest.mark.parametrize(

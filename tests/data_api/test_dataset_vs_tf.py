@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.data_api.common import run_both
-from tests.tfrun import requires_tf
+from tests.tfrun import requires_tf, run_tf
 
 CASES = {
     "slices_tuple_batch": """
@@ -308,3 +308,43 @@ def test_typical_pipeline_as_tf(tmp_path):
     batches in TF's order (the seeded shuffle draws TF's Philox stream), TF's op types."""
     mine, theirs = run_both(PIPELINE, tmp_path)
     assert mine == theirs
+
+
+@pytest.mark.tf
+@requires_tf
+def test_exported_pipeline_runs_in_tf(tmp_path):
+    """A GraphDef exported by tfgraph carries the dataset functions (map, filter, a
+    nested flat_map, captured tensors, the one-shot iterator's dataset factory) in its
+    library: TF imports it and yields tfgraph's elements."""
+    import json
+
+    import tfgraph as tf
+
+    with tf.Graph().as_default() as g:
+        w = tf.constant(10, tf.int64)
+        ds = tf.data.Dataset.range(8).map(lambda x: x * w).filter(lambda x: x > 10)
+        ds = ds.flat_map(lambda x: tf.data.Dataset.range(2).map(lambda y: y + x))
+        ds = ds.shuffle(3, seed=2).batch(2)
+        it = tf.data.make_initializable_iterator(ds)
+        n = it.get_next()
+        m = tf.data.make_one_shot_iterator(ds).get_next()
+        path = tmp_path / "graph.pb"
+        path.write_bytes(g.as_graph_def().SerializeToString())
+        with tf.Session() as s:
+            s.run(it.initializer)
+            mine = [[int(v) for v in s.run(n)] for _ in range(5)]
+            mine.append([int(v) for v in s.run(m)])
+    out = run_tf(
+        f"""
+gd = tf.GraphDef.FromString(open({str(path)!r}, "rb").read())
+tf.import_graph_def(gd, name="")
+g = tf.get_default_graph()
+with tf.Session() as s:
+    s.run(g.get_operation_by_name("MakeIterator"))
+    n = g.get_tensor_by_name("IteratorGetNext:0")
+    got = [s.run(n).tolist() for _ in range(5)]
+    got.append(s.run(g.get_tensor_by_name("IteratorGetNext_1:0")).tolist())
+print("@@" + json.dumps(got))
+"""
+    )
+    assert json.loads(out.split("@@", 1)[1]) == mine
