@@ -230,3 +230,72 @@ def test_graph_def_export_names_the_functions():
     )
     assert nodes["OneShotIterator"].attr["dataset_factory"].func.name.startswith("_make_dataset_")
     assert isinstance(gd, proto.GraphDef)
+    library = {f.signature.name: f for f in gd.library.function}
+    assert sorted(library) == sorted(
+        [
+            nodes["MapDataset"].attr["f"].func.name,
+            nodes["FilterDataset"].attr["predicate"].func.name,
+            nodes["OneShotIterator"].attr["dataset_factory"].func.name,
+        ]
+    )
+    mapped = library[nodes["MapDataset"].attr["f"].func.name]
+    assert [a.name for a in mapped.signature.input_arg] == ["args_0"]
+    assert [n.op for n in mapped.node_def] == ["Const", "Mul"]
+    assert list(mapped.node_def[1].input) == ["args_0", "mul/y:output:0"]
+    assert dict(mapped.ret) == {"output_0": "mul:z:0"}
+
+
+@pytest.mark.parametrize(
+    "key, counter, expected",
+    [  # Random123's known-answer vectors for Philox4x32-10
+        ((0, 0), [0, 0, 0, 0], [0x6627E8D5, 0xE169C58D, 0xBC57AC4C, 0x9B00DBD8]),
+        ((0xFFFFFFFF,) * 2, [0xFFFFFFFF] * 4, [0x408F276D, 0x41C83B0E, 0xA20BC7C6, 0x6D5451FD]),
+        (
+            (0xA4093822, 0x299F31D0),
+            [0x243F6A88, 0x85A308D3, 0x13198A2E, 0x03707344],
+            [0xD16CFE09, 0x94FDCCEB, 0x5001E420, 0x24126EA1],
+        ),
+    ],
+)
+def test_shuffle_draws_philox4x32_10(key, counter, expected):
+    from tfgraph.ops.dataset_ops import _philox4x32
+
+    assert _philox4x32(*key, counter) == expected
+
+
+def test_threads_share_one_iterator_without_losing_or_repeating_elements():
+    import threading
+
+    n = _next(tf.data.Dataset.range(400).map(lambda x: x + 1))
+    got, lock = [], threading.Lock()
+    with tf.Session() as s:
+
+        def worker():
+            while True:
+                try:
+                    v = s.run(n)
+                except tf.errors.OutOfRangeError:
+                    return
+                with lock:
+                    got.append(int(v))
+
+        threads = [threading.Thread(target=worker) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert sorted(got) == list(range(1, 401))
+
+
+def test_compat_v1_data_is_tf_data():
+    import tfgraph.compat.v1 as v1
+
+    assert v1.data.Dataset is tf.data.Dataset
+    assert v1.data.experimental.AUTOTUNE == -1
+
+
+def test_fetching_a_dataset_is_tfs_internal_error():
+    ds = tf.data.Dataset.range(3)
+    with tf.Session() as s:
+        with pytest.raises(tf.errors.InternalError, match="type 21 not convertible to numpy"):
+            s.run(ds._variant_tensor)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.data_api.common import run_both
-from tests.tfrun import requires_tf
+from tests.tfrun import requires_tf, run_tf
 
 CASES = {
     "slices_tuple_batch": """
@@ -139,6 +139,73 @@ CASES = {
         with tf.Session() as s:
             out = [drain(s, tf.data.make_one_shot_iterator(x).get_next()) for x in sets]
     """,
+    "shuffle_order": """
+        a = tf.data.Dataset.range(30).shuffle(7, seed=3).repeat(3)
+        b = tf.data.Dataset.range(30).shuffle(50, seed=11, reshuffle_each_iteration=False).repeat(2)
+        c = tf.data.Dataset.range(25).map(lambda x: x * 2).shuffle(4, seed=5).batch(4).repeat(2)
+        it = tf.data.make_initializable_iterator(tf.data.Dataset.range(12).shuffle(5, seed=9))
+        n = it.get_next()
+        with tf.Session() as s:
+            out = [drain(s, tf.data.make_one_shot_iterator(x).get_next()) for x in (a, b, c)]
+            s.run(it.initializer)
+            first = drain(s, n)
+            s.run(it.initializer)  # a new pass: TF's order on re-initializing
+            out += [first, drain(s, n)]
+        with tf.Graph().as_default():
+            tf.set_random_seed(1234)
+            d = tf.data.Dataset.range(20).shuffle(6).shuffle(3, seed=8)
+            with tf.Session() as s:
+                out.append(drain(s, tf.data.make_one_shot_iterator(d).get_next()))
+    """,
+    "list_files": """
+        import os
+        for name in ["b.txt", "a.txt", "c.txt", "d.csv", "e.txt"]:
+            open(os.path.join(tmp, name), "w").close()
+        pattern = os.path.join(tmp, "*.txt")
+        a = tf.data.Dataset.list_files(pattern, shuffle=False)
+        b = tf.data.Dataset.list_files(pattern, seed=4)
+        with tf.Session() as s:
+            runs = [drain(s, tf.data.make_one_shot_iterator(x).get_next()) for x in (a, b)]
+            out = [[os.path.basename(f) for f in run] for run in runs]
+    """,
+    "graph_of_a_chain": """
+        ds = tf.data.Dataset.from_tensor_slices((np.arange(10), np.arange(10.0)))
+        ds = ds.map(lambda a, b: (a * 2, b), num_parallel_calls=2)
+        ds = ds.filter(lambda a, b: a > 2).shuffle(5, seed=3).batch(3).repeat(2)
+        ds = ds.take(5).skip(1).prefetch(1).cache()
+        ds = tf.data.Dataset.zip((ds, ds)).concatenate(tf.data.Dataset.zip((ds, ds)))
+        ds = ds.flat_map(lambda x, y: tf.data.Dataset.from_tensors(x))
+        it = tf.data.make_initializable_iterator(ds)
+        n = it.get_next()
+        g = tf.get_default_graph()
+        out = [[op.name, op.type, [t.name for t in op.inputs]] for op in g.get_operations()]
+        out.append([str(t.shape) for t in n])
+    """,
+    "unbatch": """
+        ds = tf.data.Dataset.from_tensor_slices(np.arange(12).reshape(3, 2, 2)).unbatch()
+        with tf.Session() as s:
+            out = [str(ds.output_shapes), drain(s, tf.data.make_one_shot_iterator(ds).get_next())]
+    """,
+    "node_attrs": """
+        ds = tf.data.Dataset.range(10).map(lambda a: a * 2).map(lambda a: a, num_parallel_calls=2)
+        ds = ds.filter(lambda a: a > 2).shuffle(5, seed=3).batch(3, drop_remainder=True)
+        ds = ds.padded_batch(2, padded_shapes=[4]).repeat(2).prefetch(1).cache()
+        ds = ds.interleave(lambda x: tf.data.Dataset.from_tensors(x), cycle_length=2)
+        it = tf.data.make_initializable_iterator(ds)
+        n = it.get_next()
+        one = tf.data.make_one_shot_iterator(ds)
+        out = []
+        for node in tf.get_default_graph().as_graph_def().node:
+            if node.op == "Const":
+                continue
+            attrs = {}
+            for key in sorted(node.attr):
+                value = node.attr[key]
+                if key == "_class" or value.WhichOneof("value") == "func":
+                    continue
+                attrs[key] = str(value).replace("\\n", " ")
+            out.append([node.name, node.op, attrs])
+    """,
     "apply_and_experimental": """
         ds = tf.data.Dataset.range(10).apply(
             tf.data.experimental.map_and_batch(lambda x: x * 2, 4, drop_remainder=True))
@@ -229,12 +296,7 @@ PIPELINE = """
     n = tf.data.make_one_shot_iterator(ds).get_next()
     with tf.Session() as s:
         batches = drain(s, n)
-    sizes = [len(b["x"]) for b in batches]
-    epochs = [batches[:5], batches[5:]]
-    out = [str(ds.output_shapes), sizes]
-    for e in epochs:
-        pairs = sorted((r.decode(), float(x)) for b in e for r, x in zip(b["raw"], b["x"]))
-        out.append(pairs)
+    out = [str(ds.output_shapes), batches]
     out.append(sorted({op.type for op in tf.get_default_graph().get_operations()}))
 """
 
@@ -242,8 +304,47 @@ PIPELINE = """
 @pytest.mark.tf
 @requires_tf
 def test_typical_pipeline_as_tf(tmp_path):
-    """TFRecordDataset -> map -> shuffle(seed) -> batch -> repeat -> prefetch: the same
-    batch sizes, the same elements in each epoch, the same op types. (The order within
-    an epoch is a seeded buffer shuffle too, but not TF's Philox stream: see README.)"""
+    """TFRecordDataset -> map -> shuffle(seed) -> batch -> repeat -> prefetch: TF's
+    batches in TF's order (the seeded shuffle draws TF's Philox stream), TF's op types."""
     mine, theirs = run_both(PIPELINE, tmp_path)
     assert mine == theirs
+
+
+@pytest.mark.tf
+@requires_tf
+def test_exported_pipeline_runs_in_tf(tmp_path):
+    """A GraphDef exported by tfgraph carries the dataset functions (map, filter, a
+    nested flat_map, captured tensors, the one-shot iterator's dataset factory) in its
+    library: TF imports it and yields tfgraph's elements."""
+    import json
+
+    import tfgraph as tf
+
+    with tf.Graph().as_default() as g:
+        w = tf.constant(10, tf.int64)
+        ds = tf.data.Dataset.range(8).map(lambda x: x * w).filter(lambda x: x > 10)
+        ds = ds.flat_map(lambda x: tf.data.Dataset.range(2).map(lambda y: y + x))
+        ds = ds.shuffle(3, seed=2).batch(2)
+        it = tf.data.make_initializable_iterator(ds)
+        n = it.get_next()
+        m = tf.data.make_one_shot_iterator(ds).get_next()
+        path = tmp_path / "graph.pb"
+        path.write_bytes(g.as_graph_def().SerializeToString())
+        with tf.Session() as s:
+            s.run(it.initializer)
+            mine = [[int(v) for v in s.run(n)] for _ in range(5)]
+            mine.append([int(v) for v in s.run(m)])
+    out = run_tf(
+        f"""
+gd = tf.GraphDef.FromString(open({str(path)!r}, "rb").read())
+tf.import_graph_def(gd, name="")
+g = tf.get_default_graph()
+with tf.Session() as s:
+    s.run(g.get_operation_by_name("MakeIterator"))
+    n = g.get_tensor_by_name("IteratorGetNext:0")
+    got = [s.run(n).tolist() for _ in range(5)]
+    got.append(s.run(g.get_tensor_by_name("IteratorGetNext_1:0")).tolist())
+print("@@" + json.dumps(got))
+"""
+    )
+    assert json.loads(out.split("@@", 1)[1]) == mine

@@ -17,6 +17,7 @@ import numpy as np
 from tfgraph import errors
 from tfgraph.client.fetch import FetchMapper
 from tfgraph.client.plan import ExecutionPlan, KernelContext, fetch_value
+from tfgraph.framework import dtypes
 from tfgraph.framework import graph as graph_mod
 from tfgraph.framework.default_session import DefaultSessionContext, get_default_session
 from tfgraph.framework.ops import Tensor
@@ -231,6 +232,10 @@ class BaseSession:
         mapper = FetchMapper(graph, fetches)
         elements: list[Tensor | Operation] = [*mapper.tensors, *mapper.ops]
         for element in elements:
+            if isinstance(element, Tensor) and element._dtype._base is dtypes.variant:
+                raise errors.InternalError(  # (a dataset: TF cannot fetch it either)
+                    None, None, "Tensorflow type 21 not convertible to numpy dtype."
+                )
             if not graph.is_fetchable(element):
                 op = element.op if isinstance(element, Tensor) else element
                 raise ValueError(

@@ -442,7 +442,7 @@ class Dataset:
         return self._unary(
             "PrefetchDataset",
             [_int64(buffer_size, "buffer_size")],
-            extra={"slack_period": 0, "legacy_autotune": True, "buffer_size_min": 0},
+            extra={"slack_period": 0, "legacy_autotune": False, "buffer_size_min": 0},
         )
 
     def cache(self, filename="", name=None) -> Dataset:

@@ -97,6 +97,13 @@ class DatasetFunction(str):
 
         return run
 
+    def function_defs(self) -> list:
+        """This function (and those its body names) as FunctionDefs."""
+        from tfgraph.data.function_def import function_defs
+
+        args = self.inputs + self.placeholders
+        return function_defs(str(self), self.graph._nodes, args, self.outputs)
+
     @property
     def placeholders(self) -> list:
         return [self.graph.captures[t] for t in self.captured]

@@ -132,6 +132,13 @@ class _DatasetFactory(str):
         self.variant = variant
         return self
 
+    def function_defs(self) -> list:
+        """The dataset's ops (as TF captures them by value) as a FunctionDef with no
+        arguments returning the dataset."""
+        from tfgraph.data.function_def import ancestors, function_defs
+
+        return function_defs(str(self), ancestors(self.variant), [], [self.variant])
+
     def make_runner(self, ctx):
         from tfgraph.client.plan import ExecutionPlan
 

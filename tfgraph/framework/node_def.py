@@ -257,7 +257,25 @@ def graph_to_graph_def(graph, from_version: int | None = None, add_shapes: bool 
             controls = sorted(nd.input[n:])
             del nd.input[n:]
             nd.input.extend(controls)
+    _add_functions(gd, graph)
     return gd
+
+
+def _add_functions(gd, graph) -> None:
+    """The functions ops name in attrs (tf.data's traced functions, which offer
+    `function_defs()`) into the GraphDef's library, each once."""
+    seen: set[str] = set()
+    for op in graph._nodes:
+        for value in op._attrs.values():
+            if value.__class__ is str or not isinstance(value, str):
+                continue  # (functions are str subclasses: cheap to rule out the rest)
+            make = getattr(value, "function_defs", None)
+            if make is None or not callable(make) or str(value) in seen:
+                continue
+            for fdef in make():
+                if fdef.signature.name not in seen:
+                    seen.add(fdef.signature.name)
+                    gd.library.function.append(fdef)
 
 
 def to_op_def_proto(op_def):

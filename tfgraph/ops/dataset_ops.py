@@ -58,13 +58,14 @@ class DatasetValue:
 class IteratorResource:
     """An iterator's state in a session: the Python iterator it is at, if any."""
 
-    __slots__ = ("handle", "it", "lock", "name", "output_types")
+    __slots__ = ("handle", "init_lock", "it", "lock", "name", "output_types")
 
     def __init__(self, name: str, output_types) -> None:
         self.name = name
         self.output_types = list(output_types)
         self.it = None
         self.lock = threading.Lock()
+        self.init_lock = threading.Lock()
         self.handle: bytes | None = None
 
     def start(self, dataset: DatasetValue) -> None:
@@ -810,39 +811,96 @@ register_op(
 )
 
 
+_U32 = 0xFFFFFFFF
+
+
+def _philox4x32(key0: int, key1: int, counter: list) -> list:
+    """One block of the Philox4x32-10 generator (TF's `random::PhiloxRandom`)."""
+    c0, c1, c2, c3 = counter
+    for _ in range(10):
+        p0 = 0xD2511F53 * c0
+        p1 = 0xCD9E8D57 * c2
+        c0, c1, c2, c3 = (
+            ((p1 >> 32) ^ c1 ^ key0) & _U32,
+            p1 & _U32,
+            ((p0 >> 32) ^ c3 ^ key1) & _U32,
+            p0 & _U32,
+        )
+        key0 = (key0 + 0x9E3779B9) & _U32
+        key1 = (key1 + 0xBB67AE85) & _U32
+    return [c0, c1, c2, c3]
+
+
+class PhiloxStream:
+    """32-bit samples one at a time from Philox seeded with (seed, seed2), as TF's
+    `SingleSampleAdapter<PhiloxRandom>(PhiloxRandom(seed, seed2))` draws them."""
+
+    __slots__ = ("_block", "_counter", "_key")
+
+    def __init__(self, seed: int, seed2: int) -> None:
+        seed &= (1 << 64) - 1
+        seed2 &= (1 << 64) - 1
+        self._key = (seed & _U32, seed >> 32)
+        self._counter = [0, 0, seed2 & _U32, seed2 >> 32]
+        self._block: list[int] = []
+
+    def __call__(self) -> int:
+        if not self._block:
+            block = _philox4x32(*self._key, self._counter)
+            block.reverse()
+            self._block = block
+            c = self._counter
+            for i in range(4):
+                c[i] = (c[i] + 1) & _U32
+                if c[i]:
+                    break
+        return self._block.pop()
+
+
+def _shuffled(elements, size: int, draw):
+    """TF's shuffle buffer: fill to `size`, take the element at a random offset from
+    the front, move the front element into its place, and refill."""
+    buffer: list = [None] * size
+    start = end = 0
+    live = True
+    while True:
+        while live and end - start < size:
+            try:
+                buffer[end % size] = next(elements)
+            except StopIteration:
+                live = False
+            else:
+                end += 1
+        if end == start:
+            return
+        index = (start + draw() % (end - start)) % size
+        element = buffer[index]
+        buffer[index] = buffer[start % size]
+        buffer[start % size] = None
+        start += 1
+        yield element
+
+
 def _shuffle_kernel(op, ctx):
     reshuffle = op._attrs.get("reshuffle_each_iteration", True)
 
     def kernel(dataset, buffer_size, seed, seed2):
         size, s1, s2 = _scalar(buffer_size), _scalar(seed), _scalar(seed2)
-        if size <= 0 and size != -2:
+        if size <= 0:
             raise errors.InvalidArgumentError(None, None, "buffer_size must be greater than zero.")
-        if s1 == 0 and s2 == 0:
-            s1, s2 = (int(x) for x in np.random.SeedSequence().generate_state(2))
+        if s1 == 0 and s2 == 0:  # (TF's convention: nondeterministic)
+            s1, s2 = (int(x) for x in np.random.SeedSequence().generate_state(2, np.uint64))
         token = object()
 
         def iterate(state):
-            epoch = state.get(token, 0)
-            state[token] = epoch + 1
-            key = [s1 & 0xFFFFFFFFFFFFFFFF, s2 & 0xFFFFFFFFFFFFFFFF]
-            rng = np.random.Generator(
-                np.random.Philox(key=key, counter=[epoch if reshuffle else 0, 0, 0, 0])
-            )
-            it = dataset.iterate(state)
-            buffer = []
-            for element in it:
-                buffer.append(element)
-                if len(buffer) == size:
-                    break
-            while buffer:
-                i = int(rng.integers(len(buffer)))
-                element = buffer[i]
-                try:
-                    buffer[i] = next(it)
-                except StopIteration:
-                    buffer[i] = buffer[-1]
-                    buffer.pop()
-                yield element
+            if reshuffle:  # each pass draws its seeds from one generator per iterator
+                seeds = state.get(token)
+                if seeds is None:
+                    seeds = state[token] = PhiloxStream(s1, s2)
+                draw = PhiloxStream(seeds(), seeds())
+            else:
+                draw = PhiloxStream(s1, s2)
+            return _shuffled(dataset.iterate(state), size, draw)
 
         return DatasetValue(iterate)
 
@@ -1031,11 +1089,10 @@ def _one_shot_kernel(op, ctx):
 
     def kernel():
         if resource.it is None:
-            with resource.lock:
-                first = resource.it is None
-            if first:
-                (dataset,) = make_dataset()
-                resource.start(dataset)
+            with resource.init_lock:  # (one thread makes the dataset; the others wait)
+                if resource.it is None:
+                    (dataset,) = make_dataset()
+                    resource.start(dataset)
         return resource
 
     return kernel
