@@ -159,7 +159,7 @@ def _convert_list(arg, values, attrs) -> list[Tensor]:
                     break
     out = []
     for i, v in enumerate(values):
-        n = arg.name if len(values) == 1 else f"{arg.name}_{i}"
+        n = f"{arg.name}_{i}"  # (as TF, even for one element: `data_0`)
         out.append(convert_to_tensor(v, dtype=dtype, name=n, as_ref=arg.is_ref))
     if arg.type_attr is not None and arg.type_attr not in attrs and out:
         attrs[arg.type_attr] = out[0].dtype._base

@@ -158,6 +158,7 @@ register_op(
     shape=_variant_shape,
     make_kernel=_tensor_slice_kernel,
     grad=NOT_DIFFERENTIABLE,
+    stateful=True,  # (as TF's source datasets: never constant-folded)
 )
 
 
@@ -177,6 +178,7 @@ register_op(
     shape=_variant_shape,
     make_kernel=_tensor_dataset_kernel,
     grad=NOT_DIFFERENTIABLE,
+    stateful=True,  # (as TF's source datasets: never constant-folded)
 )
 
 
@@ -205,6 +207,7 @@ register_op(
     shape=_variant_shape,
     make_kernel=_range_kernel,
     grad=NOT_DIFFERENTIABLE,
+    stateful=True,  # (as TF's source datasets: never constant-folded)
 )
 
 
