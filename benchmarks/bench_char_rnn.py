@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 
-from _common import run_tf, run_tfgraph
+from _common import TF_PRELUDE, run_json, run_tfgraph, tf_python
 
 STEPS = int(os.environ.get("BENCH_STEPS", "10"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
@@ -72,11 +72,21 @@ print(json.dumps(out))
 """
 
 
+def _run_tf(code: str) -> dict | None:
+    """TF's run; nn.rnn_cell needs Keras 2 (tf_keras) there, as TF1 programs do."""
+    python = tf_python()
+    if python is None:
+        return None
+    return run_json(python, TF_PRELUDE, code, env={"TF_USE_LEGACY_KERAS": "1"})
+
+
 def main() -> dict:
     ours_runs, tf_runs = [], []
+    if tf_python() is None:
+        print("  (real TF not available: set TFGRAPH_TF_PYTHON to compare)")
     for _ in range(ROUNDS):
         ours_runs.append(run_tfgraph(CODE))
-        theirs = run_tf(CODE)
+        theirs = _run_tf(CODE)
         if theirs is not None:
             tf_runs.append(theirs)
     print(
