@@ -163,3 +163,24 @@ def run_ckpt_program(tf_module, np, path, save):
             else:
                 env["saver"].restore(sess, path)
             return [sess.run(env["outputs"][-1]).tolist(), sess.run(env["state"][1].h).tolist()]
+
+
+def static_rnn_graph_ops(tf):
+    """(name, type) of every op of a static_rnn (MultiRNNCell with a DropoutWrapper,
+    sequence_length) and a static_bidirectional_rnn with sequence_length."""
+    graph = tf.Graph()
+    with graph.as_default():
+        x = [tf.placeholder(tf.float32, [3, 4]) for _ in range(3)]
+        rc = tf.nn.rnn_cell
+        cell = rc.MultiRNNCell(
+            [rc.BasicLSTMCell(5), rc.DropoutWrapper(rc.GRUCell(2), output_keep_prob=0.9)]
+        )
+        tf.nn.static_rnn(cell, x, dtype=tf.float32, sequence_length=[1, 2, 3])
+        tf.nn.static_bidirectional_rnn(
+            rc.LSTMCell(3, num_proj=2, use_peepholes=True),
+            rc.BasicRNNCell(2),
+            x,
+            dtype=tf.float32,
+            sequence_length=[3, 1, 2],
+        )
+        return [(op.name, op.type) for op in graph.get_operations()]
