@@ -165,9 +165,10 @@ def run_ckpt_program(tf_module, np, path, save):
             return [sess.run(env["outputs"][-1]).tolist(), sess.run(env["state"][1].h).tolist()]
 
 
-def static_rnn_graph_ops(tf):
+def static_rnn_graph_ops(tf, with_gradients=False):
     """(name, type) of every op of a static_rnn (MultiRNNCell with a DropoutWrapper,
-    sequence_length) and a static_bidirectional_rnn with sequence_length."""
+    sequence_length) and a static_bidirectional_rnn with sequence_length (and, with
+    `with_gradients`, of the gradients of a loss w.r.t. every variable)."""
     graph = tf.Graph()
     with graph.as_default():
         x = [tf.placeholder(tf.float32, [3, 4]) for _ in range(3)]
@@ -175,12 +176,15 @@ def static_rnn_graph_ops(tf):
         cell = rc.MultiRNNCell(
             [rc.BasicLSTMCell(5), rc.DropoutWrapper(rc.GRUCell(2), output_keep_prob=0.9)]
         )
-        tf.nn.static_rnn(cell, x, dtype=tf.float32, sequence_length=[1, 2, 3])
-        tf.nn.static_bidirectional_rnn(
+        outs, _ = tf.nn.static_rnn(cell, x, dtype=tf.float32, sequence_length=[1, 2, 3])
+        outs_bi, _, _ = tf.nn.static_bidirectional_rnn(
             rc.LSTMCell(3, num_proj=2, use_peepholes=True),
             rc.BasicRNNCell(2),
             x,
             dtype=tf.float32,
             sequence_length=[3, 1, 2],
         )
+        if with_gradients:
+            loss = tf.reduce_sum(outs[-1]) + tf.reduce_sum(outs_bi[0])
+            tf.gradients(loss, tf.trainable_variables())
         return [(op.name, op.type) for op in graph.get_operations()]

@@ -115,7 +115,12 @@ print(json.dumps([run_ckpt_program(tf, np, {tf_ckpt!r}, True),
 
 @pytest.mark.tf
 @requires_tf
-def test_static_rnn_graphs_have_tensorflows_ops():
-    code = "from tests.ops import rnn_cases\nprint(json.dumps(rnn_cases.static_rnn_graph_ops(tf)))"
+@pytest.mark.parametrize("with_gradients", [False, True])
+def test_static_rnn_graphs_have_tensorflows_ops(with_gradients):
+    code = (
+        "from tests.ops import rnn_cases\n"
+        f"print(json.dumps(rnn_cases.static_rnn_graph_ops(tf, {with_gradients})))"
+    )
     ref = json.loads(run_tf(code).strip().splitlines()[-1])
-    assert [list(x) for x in rnn_cases.static_rnn_graph_ops(tf)] == ref
+    mine = rnn_cases.static_rnn_graph_ops(tf, with_gradients)
+    assert [list(x) for x in mine] == ref
