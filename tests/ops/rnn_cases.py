@@ -23,6 +23,7 @@ CASES = {
         "forget_bias=0.5)"
     ),
     "lstm_proj_concat_state": "cell = rc.LSTMCell(6, num_proj=4, state_is_tuple=False)",
+    "lstm_sharded": "cell = rc.LSTMCell(6, num_unit_shards=2, num_proj=4, num_proj_shards=2)",
     "gru": "cell = rc.GRUCell(6)",
     "gru_initializers": (
         "cell = rc.GRUCell(6, kernel_initializer=tf.constant_initializer(0.1), "
