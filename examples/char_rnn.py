@@ -2,7 +2,7 @@
 
     python examples/char_rnn.py               # ~25 s: the loss falls from 3.9, then a sampled line
 
-Data: `examples/data/lighthouse.txt`, a few tens of KB of original prose written for
+Data: `examples/data/lighthouse.txt`, two short stories (25 KB) written for
 this repository; the vocabulary is the set of characters in it. The model: one-hot
 characters, a two-layer `tf.nn.rnn_cell.MultiRNNCell` of `BasicLSTMCell`s (hidden 128)
 unrolled over 50 steps with `tf.nn.static_rnn`, a dense softmax layer, the loss from

@@ -389,6 +389,10 @@ CASES: dict[str, list[Case]] = {
         )
     ],
     "ReverseV2": [Case(lambda x: tf.reverse(x, [0, 1]), [rnd(3, 4)])],
+    "ReverseSequence": [
+        Case(lambda x: tf.reverse_sequence(x, [3, 1, 0], seq_axis=1, batch_axis=0), [rnd(3, 4)]),
+        Case(lambda x: tf.reverse_sequence(x, [2, 4, 3], seq_axis=0, batch_axis=1), [rnd(4, 3)]),
+    ],
     "Select": [
         Case(lambda a, b: tf.where([[True, False, True, False]] * 3, a, b), [rnd(3, 4), rnd(3, 4)]),
         Case(lambda a, b: tf.where([True, False, True], a, b), [rnd(3, 4), rnd(3, 4)]),

@@ -23,6 +23,7 @@ CASES = {
         "forget_bias=0.5)"
     ),
     "lstm_proj_concat_state": "cell = rc.LSTMCell(6, num_proj=4, state_is_tuple=False)",
+    "lstm_sharded": "cell = rc.LSTMCell(6, num_unit_shards=2, num_proj=4, num_proj_shards=2)",
     "gru": "cell = rc.GRUCell(6)",
     "gru_initializers": (
         "cell = rc.GRUCell(6, kernel_initializer=tf.constant_initializer(0.1), "
@@ -163,3 +164,28 @@ def run_ckpt_program(tf_module, np, path, save):
             else:
                 env["saver"].restore(sess, path)
             return [sess.run(env["outputs"][-1]).tolist(), sess.run(env["state"][1].h).tolist()]
+
+
+def static_rnn_graph_ops(tf, with_gradients=False):
+    """(name, type) of every op of a static_rnn (MultiRNNCell with a DropoutWrapper,
+    sequence_length) and a static_bidirectional_rnn with sequence_length (and, with
+    `with_gradients`, of the gradients of a loss w.r.t. every variable)."""
+    graph = tf.Graph()
+    with graph.as_default():
+        x = [tf.placeholder(tf.float32, [3, 4]) for _ in range(3)]
+        rc = tf.nn.rnn_cell
+        cell = rc.MultiRNNCell(
+            [rc.BasicLSTMCell(5), rc.DropoutWrapper(rc.GRUCell(2), output_keep_prob=0.9)]
+        )
+        outs, _ = tf.nn.static_rnn(cell, x, dtype=tf.float32, sequence_length=[1, 2, 3])
+        outs_bi, _, _ = tf.nn.static_bidirectional_rnn(
+            rc.LSTMCell(3, num_proj=2, use_peepholes=True),
+            rc.BasicRNNCell(2),
+            x,
+            dtype=tf.float32,
+            sequence_length=[3, 1, 2],
+        )
+        if with_gradients:
+            loss = tf.reduce_sum(outs[-1]) + tf.reduce_sum(outs_bi[0])
+            tf.gradients(loss, tf.trainable_variables())
+        return [(op.name, op.type) for op in graph.get_operations()]

@@ -111,3 +111,16 @@ print(json.dumps([run_ckpt_program(tf, np, {tf_ckpt!r}, True),
     np.testing.assert_allclose(tf_restored_mine, mine_saved, rtol=1e-5, atol=1e-6)
     mine_restored_tf = rnn_cases.run_ckpt_program(tf, np, tf_ckpt, save=False)
     np.testing.assert_allclose(mine_restored_tf, tf_saved, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.tf
+@requires_tf
+@pytest.mark.parametrize("with_gradients", [False, True])
+def test_static_rnn_graphs_have_tensorflows_ops(with_gradients):
+    code = (
+        "from tests.ops import rnn_cases\n"
+        f"print(json.dumps(rnn_cases.static_rnn_graph_ops(tf, {with_gradients})))"
+    )
+    ref = json.loads(run_tf(code).strip().splitlines()[-1])
+    mine = rnn_cases.static_rnn_graph_ops(tf, with_gradients)
+    assert [list(x) for x in mine] == ref

@@ -1204,6 +1204,14 @@ def _concat_grad(op, grad):
     concat_dim = op._inputs[-1]
     input_values = op._inputs[:-1]
     out_grads = []
+    if concat_dim.op._op_def.constant:
+        from tfgraph.ops.control_flow_ops import op_context
+
+        grad_op = getattr(grad, "op", None) or getattr(grad.values, "op", None)
+        if op_context(concat_dim.op) is not op_context(grad_op):
+            # A constant axis from another cond branch is copied here, as TF does,
+            # rather than brought in through a Switch.
+            concat_dim = constant(constant_value(concat_dim), dtype=concat_dim.dtype)
     if isinstance(grad, Tensor):
         non_neg_concat_dim = concat_dim % rank(input_values[0])
         sizes = _extract_input_shapes(input_values)
