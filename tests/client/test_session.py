@@ -463,3 +463,20 @@ def test_every_kernel_error_ends_with_the_node_as_tf_does():
             sess.run(step, {g: [1.0, 2.0, 3.0]})
     assert info.value.message.endswith("[[{{node sgd}}]]")
     assert info.value.op.name == "sgd"
+
+
+def test_a_structure_of_tensors_is_fed_leaf_by_leaf():
+    """As TF's `nest.flatten_dict_items`: an RNN state tuple as one feed_dict key."""
+    cell = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.BasicLSTMCell(3) for _ in range(2)])
+    x = tf.placeholder(tf.float32, [1, 2])
+    state = cell.zero_state(1, tf.float32)
+    _, new_state = cell(x, state)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        first = sess.run(new_state, {x: np.ones((1, 2))})
+        again = sess.run(new_state, {x: np.ones((1, 2)), state: first})
+        zeros = sess.run(new_state, {x: np.ones((1, 2)), state: first})
+        assert not np.allclose(again[1].h, first[1].h)
+        np.testing.assert_array_equal(again[1].h, zeros[1].h)
+        with pytest.raises(ValueError, match="Key had 4 elements, but value had 3 elements"):
+            sess.run(new_state, {x: np.ones((1, 2)), state: (1, 2, 3)})

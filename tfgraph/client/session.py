@@ -108,12 +108,36 @@ class _FeedConverter:
 class _RunSignature:
     """A cached plan plus how to rebuild results and convert feeds for it."""
 
-    __slots__ = ("build", "converters", "plan")
+    __slots__ = ("build", "converters", "flat_feeds", "plan")
 
-    def __init__(self, plan: ExecutionPlan, build, converters) -> None:
+    def __init__(self, plan: ExecutionPlan, build, converters, flat_feeds=None) -> None:
         self.plan = plan
         self.build = build
         self.converters = converters
+        # (feed keys that are structures of tensors, an LSTMStateTuple say: a function
+        # giving the fed values leaf by leaf, else None)
+        self.flat_feeds = flat_feeds
+
+
+def _flat_feed_items(feed_dict) -> list:
+    """(key, value) pairs of `feed_dict` with structured keys (tuples of tensors)
+    flattened along with their values, as TF's `nest.flatten_dict_items`."""
+    from tfgraph.framework import nest
+
+    items = []
+    for k, v in feed_dict.items():
+        if isinstance(k, tuple):
+            keys, values = nest.flatten(k), nest.flatten(v) if nest.is_nested(v) else [v]
+            if len(keys) != len(values):
+                raise ValueError(
+                    "Could not flatten dictionary. Key had "
+                    f"{len(keys)} elements, but value had {len(values)} elements. "
+                    f"Key: {k}, value: {v}."
+                )
+            items.extend(zip(keys, values))
+        else:
+            items.append((k, v))
+    return items
 
 
 class BaseSession:
@@ -221,9 +245,13 @@ class BaseSession:
         plan = sig.plan
         if feed_dict is None:
             values = plan.run(())
-        else:
+        elif sig.flat_feeds is None:
             values = plan.run(
                 [conv(v, k) for conv, k, v in zip(sig.converters, feed_keys, feed_dict.values())]
+            )
+        else:
+            values = plan.run(
+                [conv(v, k) for conv, (k, v) in zip(sig.converters, sig.flat_feeds(feed_dict))]
             )
         return sig.build([fetch_value(v) for v in values])
 
@@ -245,8 +273,13 @@ class BaseSession:
                 )
         feed_tensors = []
         converters = []
+        flat_feeds = None
         if feed_dict:
-            for k in feed_dict:
+            keys = list(feed_dict)
+            if any(isinstance(k, tuple) for k in keys):
+                flat_feeds = _flat_feed_items
+                keys = [k for k, _ in _flat_feed_items(feed_dict)]
+            for k in keys:
                 t = self._feed_tensor(k)
                 feed_tensors.append(t)
                 converters.append(_FeedConverter(t))
@@ -262,7 +295,7 @@ class BaseSession:
             plan = ExecutionPlan(graph, mapper.tensors, mapper.ops, feed_tensors, self._ctx)
             with self._cache_lock:
                 self._cache[plan_cache_key] = plan
-        sig = _RunSignature(plan, mapper.build, tuple(converters))
+        sig = _RunSignature(plan, mapper.build, tuple(converters), flat_feeds)
         if key is not None:
             with self._cache_lock:
                 self._cache[key] = sig
