@@ -124,7 +124,7 @@ def _flat_feed_items(feed_dict) -> list:
     flattened along with their values, as TF's `nest.flatten_dict_items`."""
     from tfgraph.framework import nest
 
-    items = []
+    items: list = []
     for k, v in feed_dict.items():
         if isinstance(k, tuple):
             keys, values = nest.flatten(k), nest.flatten(v) if nest.is_nested(v) else [v]
