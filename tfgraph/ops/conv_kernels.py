@@ -413,6 +413,8 @@ def depthwise_conv2d_backprop_input(in_shape, f, dy, strides, dilations, pads) -
         taps = _depthwise_taps(f[::-1, ::-1], cm, w, 1)
         dx = np.empty((n, h, w, cm), dy.dtype)
         _depthwise_rows(dyp, taps, (1, 1), dilations, (h, w), dx.reshape(n, h, w * cm))
+    elif (dh, dw) == (1, 1):
+        dx = _depthwise_phases(in_shape, f, dy, strides, pads)
     else:
         taps = _depthwise_taps(f, cm, ow, sw)
         dxp = np.zeros((n, h + pt + pb, w + pl + pr, cm), dy.dtype)
@@ -428,9 +430,36 @@ def depthwise_conv2d_backprop_input(in_shape, f, dy, strides, dilations, pads) -
                     target = _planes(dxp[bs][_window(i, j, oh, ow, strides, dilations)], sw)
                     target += part
         dx = dxp[:, pt : pt + h, pl : pl + w, :]
-    if m > 1:
-        dx = dx.reshape(n, h, w, c, m).sum(axis=4)
+    if m > 1:  # (a sum over a short last axis is slow in numpy: add the m slices)
+        parts = dx.reshape(n, h, w, c, m)
+        dx = parts[..., 0].copy()
+        for k in range(1, m):
+            dx += parts[..., k]
     return dx
+
+
+def _depthwise_phases(in_shape, f, dy, strides, pads) -> np.ndarray:
+    """Strided input gradient (over c * m channels), one phase at a time: the padded
+    input's pixels (ry + sh u, rx + sw v) receive dy only through the taps
+    f[ry::sh, rx::sw], so each phase is the stride-1 depthwise convolution of the padded
+    output gradient with that rotated sub-filter, written once (no scatter)."""
+    n, h, w, _ = in_shape
+    kh, kw = f.shape[:2]
+    _, oh, ow, cm = dy.shape
+    pt, pb, pl, pr = pads
+    sh, sw = strides
+    hp, wp = h + pt + pb, w + pl + pr
+    dxp = np.zeros((n, hp, wp, cm), dy.dtype)
+    for ry in range(min(sh, kh, hp)):
+        a, u = -(-(kh - ry) // sh), -(-(hp - ry) // sh)
+        for rx in range(min(sw, kw, wp)):
+            b, v = -(-(kw - rx) // sw), -(-(wp - rx) // sw)
+            dyp = np.ascontiguousarray(_crop_pad(dy, a - 1, u - oh, b - 1, v - ow))
+            taps = _depthwise_taps(f[ry::sh, rx::sw][::-1, ::-1], cm, v, 1)
+            phase = np.empty((n, u, v, cm), dy.dtype)
+            _depthwise_rows(dyp, taps, (1, 1), (1, 1), (u, v), phase.reshape(n, u, v * cm))
+            dxp[:, ry::sh, rx::sw] = phase
+    return dxp[:, pt : pt + h, pl : pl + w, :]
 
 
 def depthwise_conv2d_backprop_filter(x, f_shape, dy, strides, dilations, pads) -> np.ndarray:
