@@ -381,6 +381,32 @@ def depthwise_conv2d(x, f, strides, dilations, pads, out_hw) -> np.ndarray:
     if sw == 1:
         _depthwise_rows(xp, taps, strides, dilations, out_hw, out.reshape(n, oh, ow * cm))
         return out
+    if tuple(dilations) == (1, 1):
+        # Strided, one input phase at a time: the pixels (ry + sh t, rx + sw u) meet only
+        # the taps f[ry::sh, rx::sw], so the output is the sum over phases of stride-1
+        # depthwise convolutions of the (contiguous) phase with its sub-filter.
+        sh = strides[0]
+        phase_out = np.empty_like(out)
+        for ry in range(min(sh, kh)):
+            for rx in range(min(sw, kw)):
+                sub = f[ry::sh, rx::sw]
+                a, b = sub.shape[:2]
+                rows = slice(ry, ry + (oh + a - 2) * sh + 1, sh)
+                cols = slice(rx, rx + (ow + b - 2) * sw + 1, sw)
+                phase = np.ascontiguousarray(xp[:, rows, cols])
+                first = ry == 0 and rx == 0
+                target = out if first else phase_out
+                _depthwise_rows(
+                    phase,
+                    _depthwise_taps(sub, cm, ow, 1),
+                    (1, 1),
+                    (1, 1),
+                    out_hw,
+                    target.reshape(n, oh, ow * cm),
+                )
+                if not first:
+                    out += phase_out
+        return out
     tmp = None
     for bs in _depthwise_blocks(n, oh * ow * cm * out.itemsize):
         acc = out[bs]
