@@ -4,7 +4,7 @@
 
 Convolutions (one group) are im2col matrix products done block by block: the patches of
 a few images (or of a few output rows of one image) are copied from a strided view of
-the padded input into a cache-sized buffer (with dilation 1 along the width each patch
+the padded input into a buffer of _BLOCK_BYTES (with dilation 1 along the width each patch
 row is one contiguous run of the input, so the copy runs near memcpy speed) and
 multiplied by the (kh * kw * c, co) filter matrix:
 
@@ -16,7 +16,9 @@ multiplied by the (kh * kw * c, co) filter matrix:
                               one filter offset at a time
 
 1x1 convolutions are one plain product. Grouped convolutions use one product per filter
-offset and group. Pooling reduces or scatters one strided window offset at a time.
+offset and group. Depthwise convolutions are einsums over strided views of window planes
+(strided ones split into stride phases). Pooling reduces or scatters one window offset at
+a time, or one dimension at a time for windows larger than 2x2.
 """
 
 from __future__ import annotations
