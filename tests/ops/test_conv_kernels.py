@@ -50,6 +50,8 @@ DEPTHWISE_CASES = [
     ("3x3 m1 SAME", (2, 7, 7, 4), (3, 3, 4, 1), (1, 1), "SAME"),
     ("5x5 m2 s2 VALID", (2, 9, 9, 3), (5, 5, 3, 2), (2, 2), "VALID"),
     ("2x3 m3 s2 SAME odd", (2, 7, 6, 2), (2, 3, 2, 3), (2, 2), "SAME"),
+    ("2x2 m1 s3 VALID", (2, 10, 11, 3), (2, 2, 3, 1), (3, 3), "VALID"),
+    ("3x3 m2 s3 SAME", (2, 10, 11, 3), (3, 3, 3, 2), (3, 3), "SAME"),
 ]
 # (name, input NHWC, window, strides, padding, ties)
 POOL_CASES = [

@@ -4,7 +4,7 @@
 
 Convolutions (one group) are im2col matrix products done block by block: the patches of
 a few images (or of a few output rows of one image) are copied from a strided view of
-the padded input into a cache-sized buffer (with dilation 1 along the width each patch
+the padded input into a buffer of _BLOCK_BYTES (with dilation 1 along the width each patch
 row is one contiguous run of the input, so the copy runs near memcpy speed) and
 multiplied by the (kh * kw * c, co) filter matrix:
 
@@ -16,7 +16,9 @@ multiplied by the (kh * kw * c, co) filter matrix:
                               one filter offset at a time
 
 1x1 convolutions are one plain product. Grouped convolutions use one product per filter
-offset and group. Pooling reduces or scatters one strided window offset at a time.
+offset and group. Depthwise convolutions are einsums over strided views of window planes
+(strided ones split into stride phases). Pooling reduces or scatters one window offset at
+a time, or one dimension at a time for windows larger than 2x2.
 """
 
 from __future__ import annotations
@@ -381,6 +383,32 @@ def depthwise_conv2d(x, f, strides, dilations, pads, out_hw) -> np.ndarray:
     if sw == 1:
         _depthwise_rows(xp, taps, strides, dilations, out_hw, out.reshape(n, oh, ow * cm))
         return out
+    if tuple(dilations) == (1, 1):
+        # Strided, one input phase at a time: the pixels (ry + sh t, rx + sw u) meet only
+        # the taps f[ry::sh, rx::sw], so the output is the sum over phases of stride-1
+        # depthwise convolutions of the (contiguous) phase with its sub-filter.
+        sh = strides[0]
+        phase_out = np.empty_like(out)
+        for ry in range(min(sh, kh)):
+            for rx in range(min(sw, kw)):
+                sub = f[ry::sh, rx::sw]
+                a, b = sub.shape[:2]
+                rows = slice(ry, ry + (oh + a - 2) * sh + 1, sh)
+                cols = slice(rx, rx + (ow + b - 2) * sw + 1, sw)
+                phase = np.ascontiguousarray(xp[:, rows, cols])
+                first = ry == 0 and rx == 0
+                target = out if first else phase_out
+                _depthwise_rows(
+                    phase,
+                    _depthwise_taps(sub, cm, ow, 1),
+                    (1, 1),
+                    (1, 1),
+                    out_hw,
+                    target.reshape(n, oh, ow * cm),
+                )
+                if not first:
+                    out += phase_out
+        return out
     tmp = None
     for bs in _depthwise_blocks(n, oh * ow * cm * out.itemsize):
         acc = out[bs]
@@ -413,6 +441,8 @@ def depthwise_conv2d_backprop_input(in_shape, f, dy, strides, dilations, pads) -
         taps = _depthwise_taps(f[::-1, ::-1], cm, w, 1)
         dx = np.empty((n, h, w, cm), dy.dtype)
         _depthwise_rows(dyp, taps, (1, 1), dilations, (h, w), dx.reshape(n, h, w * cm))
+    elif (dh, dw) == (1, 1):
+        dx = _depthwise_phases(in_shape, f, dy, strides, pads)
     else:
         taps = _depthwise_taps(f, cm, ow, sw)
         dxp = np.zeros((n, h + pt + pb, w + pl + pr, cm), dy.dtype)
@@ -428,9 +458,36 @@ def depthwise_conv2d_backprop_input(in_shape, f, dy, strides, dilations, pads) -
                     target = _planes(dxp[bs][_window(i, j, oh, ow, strides, dilations)], sw)
                     target += part
         dx = dxp[:, pt : pt + h, pl : pl + w, :]
-    if m > 1:
-        dx = dx.reshape(n, h, w, c, m).sum(axis=4)
+    if m > 1:  # (a sum over a short last axis is slow in numpy: add the m slices)
+        parts = dx.reshape(n, h, w, c, m)
+        dx = parts[..., 0].copy()
+        for k in range(1, m):
+            dx += parts[..., k]
     return dx
+
+
+def _depthwise_phases(in_shape, f, dy, strides, pads) -> np.ndarray:
+    """Strided input gradient (over c * m channels), one phase at a time: the padded
+    input's pixels (ry + sh u, rx + sw v) receive dy only through the taps
+    f[ry::sh, rx::sw], so each phase is the stride-1 depthwise convolution of the padded
+    output gradient with that rotated sub-filter, written once (no scatter)."""
+    n, h, w, _ = in_shape
+    kh, kw = f.shape[:2]
+    _, oh, ow, cm = dy.shape
+    pt, pb, pl, pr = pads
+    sh, sw = strides
+    hp, wp = h + pt + pb, w + pl + pr
+    dxp = np.zeros((n, hp, wp, cm), dy.dtype)
+    for ry in range(min(sh, kh, hp)):
+        a, u = -(-(kh - ry) // sh), -(-(hp - ry) // sh)
+        for rx in range(min(sw, kw, wp)):
+            b, v = -(-(kw - rx) // sw), -(-(wp - rx) // sw)
+            dyp = np.ascontiguousarray(_crop_pad(dy, a - 1, u - oh, b - 1, v - ow))
+            taps = _depthwise_taps(f[ry::sh, rx::sw][::-1, ::-1], cm, v, 1)
+            phase = np.empty((n, u, v, cm), dy.dtype)
+            _depthwise_rows(dyp, taps, (1, 1), (1, 1), (u, v), phase.reshape(n, u, v * cm))
+            dxp[:, ry::sh, rx::sw] = phase
+    return dxp[:, pt : pt + h, pl : pl + w, :]
 
 
 def depthwise_conv2d_backprop_filter(x, f_shape, dy, strides, dilations, pads) -> np.ndarray:
