@@ -26,6 +26,7 @@ from tfgraph.ops.apply import apply_op, op_output
 # Ops whose gradient TensorFlow does not define either: tf.gradients raises LookupError
 # through them, as in TF.
 NO_GRADIENT_IN_TF = {
+    "IgammaGradA": "TF registers no gradient for IgammaGradA",
     "LRNGrad": "TF registers no gradient for LRNGrad",
     "MaxPoolGradWithArgmax": "TF registers no gradient for MaxPoolGradWithArgmax",
     "ScatterUpdate": "TF registers no gradient for ScatterUpdate",
@@ -217,6 +218,34 @@ CASES: dict[str, list[Case]] = {
     "Atan": [Case(tf.atan, [rnd(3, 4)])],
     "Sinh": [Case(tf.sinh, [rnd(3, 4)])],
     "Cosh": [Case(tf.cosh, [rnd(3, 4)])],
+    # special functions (tfgraph/ops/special_math_ops.py)
+    "Erf": [Case(tf.erf, [rnd(3, 4)])],
+    "Rint": [Case(tf.rint, [away(3, 4)])],
+    "Erfc": [Case(tf.erfc, [rnd(3, 4)])],
+    "Lgamma": [Case(tf.lgamma, [pos(3, 4)])],
+    "Digamma": [Case(tf.digamma, [pos(3, 4)])],
+    "Asinh": [Case(tf.asinh, [rnd(3, 4)])],
+    "Acosh": [Case(lambda x: tf.acosh(x + 1.5), [pos(3, 4)])],
+    "Atanh": [Case(tf.atanh, [unit(3, 4)])],
+    "Polygamma": [
+        Case(lambda x: tf.polygamma(tf.constant([[0.0], [1.0], [2.0]], tf.float64), x), [pos(3, 4)])
+    ],
+    "Zeta": [Case(lambda q: tf.zeta(tf.constant([[2.0], [3.0], [4.5]], tf.float64), q), [pos(4)])],
+    "Igamma": [_binary(tf.igamma, (3, 4), (4,), pos)],
+    "Igammac": [_binary(tf.igammac, (3, 4), (4,), pos)],
+    "Betainc": [
+        Case(
+            lambda x: tf.betainc(
+                tf.constant([0.5, 2.0, 3.0], tf.float64),
+                tf.constant([1.5, 2.0, 0.7], tf.float64),
+                x,
+            ),
+            [np.array([0.2, 0.5, 0.8])],
+        )
+    ],
+    "Xlogy": [_binary(tf.math.xlogy, (3, 4), (4,), pos)],
+    "Xlog1py": [_binary(tf.math.xlog1py, (3, 4), (4,), pos)],
+    "Xdivy": [_binary(tf.math.xdivy, (3, 4), (4,), pos)],
     "SigmoidGrad": [
         Case(lambda y, dy: op_output("SigmoidGrad", None, [y, dy]), [unit(3, 4), rnd(3, 4)])
     ],

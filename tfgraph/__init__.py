@@ -22,6 +22,7 @@ from tfgraph import (
     layers,
     logging,
     losses,
+    math,
     metrics,
     nn,
     random,
@@ -270,6 +271,23 @@ from tfgraph.ops.math_ops import (
     unsorted_segment_sum,
 )
 from tfgraph.ops.random_ops import *
+from tfgraph.ops.special_math_ops import (
+    acosh,
+    asinh,
+    atanh,
+    betainc,
+    digamma,
+    erf,
+    erfc,
+    igamma,
+    igammac,
+    lbeta,
+    lgamma,
+    log_sigmoid,
+    polygamma,
+    rint,
+    zeta,
+)
 from tfgraph.ops.state_ops import (
     assign,
     assign_add,
