@@ -218,6 +218,15 @@ CASES: dict[str, list[Case]] = {
     "Atan": [Case(tf.atan, [rnd(3, 4)])],
     "Sinh": [Case(tf.sinh, [rnd(3, 4)])],
     "Cosh": [Case(tf.cosh, [rnd(3, 4)])],
+    "Einsum": [
+        _binary(lambda a, b: tf.einsum("ij,jk->ik", a, b), (3, 4), (4, 2)),
+        _binary(lambda a, b: tf.einsum("bij,bjk->bk", a, b), (2, 3, 4), (2, 4, 5)),
+        _binary(lambda a, b: tf.einsum("...ij,jk->...ik", a, b), (5, 2, 3), (3, 4)),
+        _binary(lambda a, b: tf.einsum("ij,kj->", a, b), (3, 4), (2, 4)),
+        Case(lambda a: tf.einsum("iij->ji", a), [rnd(3, 3, 2)]),
+        Case(lambda a: tf.einsum("ij->j", a), [rnd(3, 4)]),
+        Case(lambda a: tf.einsum("ij->ji", a), [rnd(3, 4)]),
+    ],
     # special functions (tfgraph/ops/special_math_ops.py)
     "Erf": [Case(tf.erf, [rnd(3, 4)])],
     "Rint": [Case(tf.rint, [away(3, 4)])],

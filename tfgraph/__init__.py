@@ -173,6 +173,7 @@ from tfgraph.ops.check_ops import (
 from tfgraph.ops.clip_ops import clip_by_global_norm, clip_by_norm, global_norm
 from tfgraph.ops.control_flow_case import case
 from tfgraph.ops.control_flow_ops import cond, group, no_op, tuple
+from tfgraph.ops.einsum_ops import einsum
 from tfgraph.ops.init_ops import (
     constant_initializer,
     glorot_normal_initializer,

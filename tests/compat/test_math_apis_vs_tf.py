@@ -84,6 +84,60 @@ out = [y, tf.log_sigmoid(tf.constant([-100.0, 100.0]), name="ls")] + tf.gradient
     "erf_int_rejected": """
 out = tf.erf(tf.constant([1, 2]))
 """,
+    # -- einsum: TF's op and equation, gradients, errors ---------------------------------------
+    "einsum_matmul": """
+x = tf.placeholder(tf.float32, [2, 3], name="x")
+y = tf.placeholder(tf.float32, [3, 4], name="y")
+z = tf.einsum("ij,jk->ik", x, y)
+out = [z, tf.einsum("ij,jk", x, y, name="implicit")] + tf.gradients(z, [x, y])
+feed = {x: np.arange(6.0).reshape(2, 3), y: np.arange(12.0).reshape(3, 4) / 7}
+""",
+    "einsum_unary": """
+x = tf.placeholder(tf.float64, [3, 3], name="x")
+y = [tf.einsum("ij->ji", x), tf.einsum("ij->i", x), tf.einsum("ii->i", x), tf.einsum("ii", x)]
+out = y + tf.gradients(y[0], x) + tf.gradients(y[1], x) + tf.gradients(y[2], x)
+feed = {x: np.arange(9.0).reshape(3, 3)}
+""",
+    "einsum_batch_and_reduce": """
+a = tf.placeholder(tf.float32, [2, 3, 4], name="a")
+b = tf.placeholder(tf.float32, [2, 4, 5], name="b")
+z = tf.einsum("bij,bjk->bik", a, b)
+w = tf.einsum("bij,bjk->bk", a, b)
+out = [z, w] + tf.gradients(z, [a, b]) + tf.gradients(w, [a, b])
+rng = np.random.RandomState(0)
+feed = {a: rng.randn(2, 3, 4), b: rng.randn(2, 4, 5)}
+""",
+    "einsum_ellipsis_broadcast": """
+a = tf.placeholder(tf.float32, [5, 2, 3], name="a")
+b = tf.placeholder(tf.float32, [3, 4], name="b")
+z = tf.einsum("...ij,jk->...ik", a, b)
+out = [z] + tf.gradients(z, [a, b])
+rng = np.random.RandomState(1)
+feed = {a: rng.randn(5, 2, 3), b: rng.randn(3, 4)}
+""",
+    "einsum_outer_dtypes": """
+out = [tf.einsum("i,j->ij", tf.constant([1, 2, 3]), tf.constant([4, 5])),
+       tf.einsum("i,i->", tf.zeros([0]), tf.zeros([0]))]
+""",
+    "einsum_static_mismatch": """
+out = tf.einsum("ij,jk->ik", tf.ones([2, 3]), tf.ones([4, 5]))
+phrase = "Dimensions must be equal, but are 3 and 4"
+""",
+    "einsum_bad_output_label": """
+out = tf.einsum("ij,jk->ikz", tf.ones([2, 3]), tf.ones([3, 4]))
+phrase = "Output subscripts contain the label z not present in the input subscripts."
+""",
+    "einsum_wrong_input_count": """
+out = tf.einsum("ij->ij", tf.ones([2, 3]), tf.ones([3, 4]))
+phrase = 'Got 2 inputs for equation "ij->ij", expecting 1'
+""",
+    "einsum_runtime_mismatch": """
+p = tf.placeholder(tf.float32, [None, 3])
+q = tf.placeholder(tf.float32, [None, 4])
+out = tf.einsum("ij,jk->ik", p, q)
+feed = {p: np.ones((2, 3)), q: np.ones((4, 4))}
+phrase = "Expected dimension 3 at axis 0 of the input shaped [4,4] but got dimension 4"
+""",
 }
 
 
