@@ -51,6 +51,12 @@ PENDING: dict[str, str] = {
         "LoopCond",
     )
 }  # fmt: skip
+PENDING.update(
+    {
+        "Svd": "gradient of Svd not written yet (issue 14)",
+        "MatrixSquareRoot": "gradient of MatrixSquareRoot not written yet (issue 14)",
+    }
+)
 
 
 @dataclasses.dataclass
@@ -144,6 +150,16 @@ def _fused_bn_grad(x, scale, dy, training=True, fmt="NHWC"):
     """The input gradients of a fused batch norm (a FusedBatchNormGradV3 op)."""
     y = _fused_bn(x, scale, tf.constant(f32([0.3, -0.1, 0.2])), training, fmt)
     return tf.gradients(y, [x, scale], grad_ys=dy)
+
+
+def _spd(n):
+    """A well conditioned symmetric positive definite matrix."""
+    m = rnd(n, n)
+    return m @ m.T + np.eye(n) * n
+
+
+def _sym(a):
+    return (a + tf.transpose(a)) * 0.5
 
 
 def _tri(n):
@@ -569,6 +585,27 @@ CASES: dict[str, list[Case]] = {
             lambda a, b: linalg_ops.matrix_triangular_solve(a, b, lower=False, adjoint=True),
             [_tri(3).T.copy(), rnd(2, 3, 2)],
         ),
+    ],
+    "MatrixDeterminant": [
+        Case(tf.matrix_determinant, [_spd(3)]),
+        Case(tf.matrix_determinant, [rnd(2, 3, 3)]),
+    ],
+    "LogMatrixDeterminant": [Case(lambda a: tf.linalg.slogdet(a)[1], [_spd(3)])],
+    "MatrixInverse": [
+        Case(tf.matrix_inverse, [_spd(3)]),
+        Case(lambda a: tf.matrix_inverse(a, adjoint=True), [_tri(3)]),
+    ],
+    "MatrixSolve": [
+        Case(tf.matrix_solve, [_tri(3), rnd(3, 2)]),
+        Case(lambda a, b: tf.matrix_solve(a, b, adjoint=True), [_tri(3), rnd(3, 2)]),
+    ],
+    "Cholesky": [Case(lambda a: tf.cholesky(_sym(a)), [_spd(3)])],
+    "SelfAdjointEigV2": [
+        Case(
+            lambda a: [tf.self_adjoint_eig(_sym(a))[0], tf.square(tf.self_adjoint_eig(_sym(a))[1])],
+            [_spd(3)],
+        ),
+        Case(lambda a: tf.self_adjoint_eigvals(_sym(a)), [_spd(3)]),
     ],
     "TopKV2": [Case(lambda x: tf.nn.top_k(x, 2).values, [distinct(3, 4)])],
     # -- conv family --------------------------------------------------------------------------

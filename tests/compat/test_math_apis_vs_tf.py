@@ -20,6 +20,12 @@ x = tf.placeholder(tf.float64, [2, 3], name="x")
 xv = np.array([[0.25, 0.5, 1.0], [1.5, 2.5, 4.0]])
 feed = {x: xv}
 """
+_SPD = """
+rng = np.random.RandomState(3)
+m = rng.randn(2, 3, 3)
+x = tf.placeholder(tf.float64, [2, 3, 3], name="x")
+feed = {x: m @ m.transpose(0, 2, 1) + 3 * np.eye(3)}
+"""
 
 CASES: dict[str, str] = {
     # -- special functions: values and TF's gradient graphs --------------------------------
@@ -137,6 +143,67 @@ q = tf.placeholder(tf.float32, [None, 4])
 out = tf.einsum("ij,jk->ik", p, q)
 feed = {p: np.ones((2, 3)), q: np.ones((4, 4))}
 phrase = "Expected dimension 3 at axis 0 of the input shaped [4,4] but got dimension 4"
+""",
+    # -- linalg: ops, composites, gradients, errors -------------------------------------------
+    "linalg_square_ops": _SPD
+    + """
+y = [tf.matrix_determinant(x), tf.matrix_inverse(x), tf.matrix_inverse(x, adjoint=True),
+     tf.linalg.slogdet(x)[1], tf.cholesky(x)]
+out = y + tf.gradients(y[0], x) + tf.gradients(y[1], x) + tf.gradients(y[2], x)
+out += tf.gradients(y[3], x) + tf.gradients(y[4], x)
+""",
+    "linalg_solves": _SPD
+    + """
+b = tf.constant(np.arange(12.0).reshape(2, 3, 2) / 5)
+y = [tf.matrix_solve(x, b), tf.matrix_solve(x, b, adjoint=True),
+     tf.cholesky_solve(tf.cholesky(x), b)]
+out = y + tf.gradients(y[0], [x, b]) + tf.gradients(y[1], [x, b]) + tf.gradients(y[2], [x, b])
+""",
+    "linalg_eig": _SPD
+    + """
+e, v = tf.self_adjoint_eig(x)
+ev = tf.self_adjoint_eigvals(x)
+out = [e, tf.abs(v), ev] + tf.gradients(e, x) + tf.gradients(ev, x)
+out += tf.gradients(tf.reduce_sum(tf.square(v)) + tf.reduce_sum(e * e), x)
+""",
+    "linalg_svd_sqrtm": _SPD
+    + """
+s, u, v = tf.svd(x)
+s2 = tf.svd(tf.constant(np.arange(6.0).reshape(2, 3)), compute_uv=False)
+s3, u3, v3 = tf.svd(tf.ones([2, 4, 3]), full_matrices=True)
+out = [s, tf.abs(u), tf.abs(v), s2, tf.matrix_square_root(x), s3, tf.shape(u3), tf.shape(v3)]
+""",
+    "linalg_composites": _SPD
+    + """
+out = [tf.trace(x), tf.matrix_transpose(x), tf.linalg.adjoint(x), tf.matrix_diag_part(x),
+       tf.diag([1.0, 2.0]), tf.diag_part(tf.diag([1.0, 2.0])), tf.linalg.tensor_diag([3, 4]),
+       tf.linalg.diag([[1.0, 2.0]]), tf.linalg.band_part(x, 0, -1), tf.eye(2, 3),
+       tf.matrix_set_diag(x, tf.zeros([2, 3], tf.float64)), tf.linalg.transpose(x)]
+out += tf.gradients(tf.trace(x), x)
+""",
+    "linalg_inverse_singular": """
+out = tf.matrix_inverse(tf.zeros([2, 2]))
+phrase = "Input is not invertible."
+""",
+    "linalg_solve_singular": """
+out = tf.matrix_solve(tf.zeros([2, 2]), tf.ones([2, 1]))
+phrase = "Input matrix is not invertible."
+""",
+    "linalg_determinant_not_square": """
+out = tf.matrix_determinant(tf.ones([2, 3]))
+phrase = "Dimensions must be equal, but are 3 and 2"
+""",
+    "linalg_inverse_rank1": """
+out = tf.matrix_inverse(tf.ones([3]))
+phrase = "Shape must be at least rank 2 but is rank 1"
+""",
+    "linalg_solve_rows_mismatch": """
+out = tf.matrix_solve(tf.ones([2, 2]), tf.ones([3, 1]))
+phrase = "Dimensions must be equal, but are 2 and 3"
+""",
+    "linalg_empty": """
+out = [tf.matrix_determinant(tf.ones([0, 0])), tf.matrix_inverse(tf.ones([2, 0, 0])),
+       tf.matrix_determinant(tf.ones([0, 2, 2]))]
 """,
 }
 
