@@ -33,7 +33,21 @@ from tfgraph import (
 
 # Everything else at top level, as in TF1's `tf.*`.
 from tfgraph.client.session import InteractiveSession, Session, get_default_session
+from tfgraph.errors import OpError
 from tfgraph.framework import dtypes
+from tfgraph.framework.api_utils import (
+    GIT_VERSION,
+    GRAPH_DEF_VERSION,
+    GRAPH_DEF_VERSION_MIN_CONSUMER,
+    GRAPH_DEF_VERSION_MIN_PRODUCER,
+    QUANTIZED_DTYPES,
+    VERSION,
+    broadcast_static_shape,
+    container,
+    get_static_value,
+    is_tensor,
+    op_scope,
+)
 from tfgraph.framework.convert import (
     convert_to_tensor,
     register_tensor_conversion_function,
@@ -101,6 +115,8 @@ from tfgraph.gradients import (
     gradients,
     no_gradient,
 )
+from tfgraph.gradients import no_gradient as NoGradient
+from tfgraph.io.tensor_proto import make_ndarray, make_tensor_proto
 from tfgraph.module import Module
 from tfgraph.ops import control_flow_io as _control_flow_io  # (context protos in meta graphs)
 from tfgraph.ops.array_ops import (
@@ -143,6 +159,8 @@ from tfgraph.ops.array_ops import (
     strided_slice,
     tile,
     to_bfloat16,
+    to_complex64,
+    to_complex128,
     to_double,
     to_float,
     to_int32,
@@ -239,6 +257,7 @@ from tfgraph.ops.math_ops import (
     exp,
     expm1,
     floor,
+    floor_div,
     floordiv,
     floormod,
     greater,

@@ -45,6 +45,7 @@ __all__ = [
     "equal",
     "exp",
     "floor",
+    "floor_div",
     "floordiv",
     "floormod",
     "greater",
@@ -1082,6 +1083,7 @@ multiply = _binary("Mul")
 maximum = _binary("Maximum")
 minimum = _binary("Minimum")
 floormod = _binary("FloorMod")
+floor_div = _binary("FloorDiv")
 mod = floormod
 squared_difference = _binary("SquaredDifference")
 truncatediv = _binary("TruncateDiv")
