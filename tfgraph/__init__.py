@@ -314,6 +314,7 @@ from tfgraph.ops.math_ops import (
     unsorted_segment_sum,
 )
 from tfgraph.ops.random_ops import *
+from tfgraph.ops.script_ops import numpy_function, py_func, py_function
 from tfgraph.ops.special_math_ops import (
     acosh,
     asinh,
