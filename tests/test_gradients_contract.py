@@ -608,6 +608,20 @@ CASES: dict[str, list[Case]] = {
         ),
         Case(lambda a: tf.self_adjoint_eigvals(_sym(a)), [_spd(3)]),
     ],
+    "SegmentSum": [Case(lambda d: tf.segment_sum(d, [0, 0, 2, 3]), [rnd(4, 2)])],
+    "SegmentMean": [Case(lambda d: tf.segment_mean(d, [0, 0, 2, 3]), [rnd(4, 2)])],
+    "SegmentMax": [Case(lambda d: tf.segment_max(d, [0, 0, 2, 3]), [distinct(4, 2)])],
+    "SegmentMin": [Case(lambda d: tf.segment_min(d, [0, 0, 2, 3]), [distinct(4, 2)])],
+    "SegmentProd": [Case(lambda d: tf.segment_prod(d, [0, 0, 2, 3]), [away(4, 2)])],
+    "UnsortedSegmentMax": [
+        Case(lambda d: tf.unsorted_segment_max(d, [2, 0, -1, 1, 2], 3), [distinct(5, 2)])
+    ],
+    "UnsortedSegmentMin": [
+        Case(lambda d: tf.unsorted_segment_min(d, [2, 0, -1, 1, 2], 3), [distinct(5, 2)])
+    ],
+    "UnsortedSegmentProd": [
+        Case(lambda d: tf.unsorted_segment_prod(d, [2, 0, -1, 2], 4), [away(4, 2)])
+    ],
     "TopKV2": [Case(lambda x: tf.nn.top_k(x, 2).values, [distinct(3, 4)])],
     # -- conv family --------------------------------------------------------------------------
     "Conv2D": [

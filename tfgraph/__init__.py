@@ -315,6 +315,18 @@ from tfgraph.ops.math_ops import (
 )
 from tfgraph.ops.random_ops import *
 from tfgraph.ops.script_ops import numpy_function, py_func, py_function
+from tfgraph.ops.segment_ops import (
+    segment_max,
+    segment_mean,
+    segment_min,
+    segment_prod,
+    segment_sum,
+    unsorted_segment_max,
+    unsorted_segment_mean,
+    unsorted_segment_min,
+    unsorted_segment_prod,
+    unsorted_segment_sqrt_n,
+)
 from tfgraph.ops.special_math_ops import (
     acosh,
     asinh,

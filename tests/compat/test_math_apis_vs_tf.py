@@ -205,6 +205,39 @@ phrase = "Dimensions must be equal, but are 2 and 3"
 out = [tf.matrix_determinant(tf.ones([0, 0])), tf.matrix_inverse(tf.ones([2, 0, 0])),
        tf.matrix_determinant(tf.ones([0, 2, 2]))]
 """,
+    # -- segment reductions ------------------------------------------------------------------
+    "segment_sorted": """
+d = tf.placeholder(tf.float64, [5, 2], name="d")
+ids = tf.constant([0, 0, 2, 2, 3])
+y = [tf.segment_sum(d, ids), tf.segment_mean(d, ids), tf.segment_max(d, ids),
+     tf.segment_min(d, ids), tf.segment_prod(d, ids)]
+out = y + [tf.gradients(t, d)[0] for t in y]
+feed = {d: [[1.0, -2.0], [3.0, 0.0], [0.5, 0.0], [2.0, 0.0], [-1.0, 4.0]]}
+""",
+    "segment_unsorted": """
+d = tf.placeholder(tf.float64, [5, 2], name="d")
+ids = tf.constant([2, 0, -1, 2, 0])
+y = [tf.unsorted_segment_max(d, ids, 4), tf.unsorted_segment_min(d, ids, 4),
+     tf.unsorted_segment_prod(d, ids, 4), tf.unsorted_segment_mean(d, ids, 4),
+     tf.unsorted_segment_sqrt_n(d, ids, 4)]
+out = y + [tf.gradients(t, d)[0] for t in y]
+feed = {d: [[1.0, -2.0], [3.0, 0.0], [0.5, 0.0], [2.0, 0.0], [-1.0, 4.0]]}
+""",
+    "segment_int_and_empty": """
+out = [tf.segment_max(tf.constant([3, 1, 2]), [0, 0, 1]),
+       tf.unsorted_segment_max(tf.constant([3, 1]), [0, 0], 2),
+       tf.segment_sum(tf.zeros([0, 2]), tf.zeros([0], tf.int32))]
+""",
+    "segment_not_increasing": """
+ids = tf.placeholder(tf.int32, [3])
+out = tf.segment_sum(tf.ones([3]), ids)
+feed = {ids: [0, 2, 1]}
+phrase = "segment ids are not increasing"
+""",
+    "segment_out_of_range": """
+out = tf.unsorted_segment_max(tf.ones([3]), [0, 5, 1], 3)
+phrase = "is out of range [0, 3)"
+""",
 }
 
 
