@@ -622,6 +622,10 @@ CASES: dict[str, list[Case]] = {
     "UnsortedSegmentProd": [
         Case(lambda d: tf.unsorted_segment_prod(d, [2, 0, -1, 2], 4), [away(4, 2)])
     ],
+    "Roll": [Case(lambda x: tf.roll(x, [1, -2], [0, 1]), [rnd(3, 4)])],
+    "EnsureShape": [Case(lambda x: tf.ensure_shape(x, [3, None]), [rnd(3, 4)])],
+    "Cross": [_binary(tf.cross, (2, 3), (2, 3))],
+    "Angle": [Case(lambda a, b: tf.angle(math_ops.complex(a, b)), [away(3, 4), away(3, 4)])],
     "TopKV2": [Case(lambda x: tf.nn.top_k(x, 2).values, [distinct(3, 4)])],
     # -- conv family --------------------------------------------------------------------------
     "Conv2D": [

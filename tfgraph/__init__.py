@@ -229,6 +229,17 @@ from tfgraph.ops.linalg_ops import (
     svd,
     trace,
 )
+from tfgraph.ops.manip_ops import (
+    accumulate_n,
+    angle,
+    argsort,
+    cross,
+    ensure_shape,
+    lin_space,
+    linspace,
+    roll,
+    sort,
+)
 from tfgraph.ops.math_ops import (
     abs,
     acos,

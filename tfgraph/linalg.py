@@ -28,6 +28,7 @@ from tfgraph.ops.linalg_ops import matrix_transpose as transpose
 from tfgraph.ops.linalg_ops import matrix_triangular_solve as triangular_solve
 from tfgraph.ops.linalg_ops import self_adjoint_eig as eigh
 from tfgraph.ops.linalg_ops import self_adjoint_eigvals as eigvalsh
+from tfgraph.ops.manip_ops import cross
 from tfgraph.ops.math_ops import matmul, tensordot
 from tfgraph.ops.nn_ops import l2_normalize
 
@@ -36,6 +37,7 @@ __all__ = [
     "band_part",
     "cholesky",
     "cholesky_solve",
+    "cross",
     "det",
     "diag",
     "diag_part",

@@ -3,6 +3,7 @@
 docs/api_exclusions.md."""
 
 from tfgraph.ops.array_ops import invert_permutation
+from tfgraph.ops.manip_ops import accumulate_n, angle
 from tfgraph.ops.math_ops import (
     abs,
     acos,
@@ -121,10 +122,12 @@ divide_no_nan = div_no_nan
 
 __all__ = [
     "abs",
+    "accumulate_n",
     "acos",
     "acosh",
     "add",
     "add_n",
+    "angle",
     "argmax",
     "argmin",
     "asin",

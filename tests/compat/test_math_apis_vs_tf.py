@@ -5,6 +5,8 @@ through `opdiff` (ops by name/type/inputs, static shapes, values, error class+ph
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests import tfrun
@@ -238,6 +240,51 @@ phrase = "segment ids are not increasing"
 out = tf.unsorted_segment_max(tf.ones([3]), [0, 5, 1], 3)
 phrase = "is out of range [0, 3)"
 """,
+    # -- manipulation: roll, sort, cross, angle, ensure_shape, linspace, accumulate_n ----------
+    "roll": _D
+    + """
+y = [tf.roll(x, 1, 0), tf.roll(x, [1, -1], [0, 1]), tf.roll(x, 4, -1)]
+out = y + tf.gradients(y[1], x)
+""",
+    "sort_argsort": """
+x = tf.constant([[3.0, 1.0, 2.0, 1.0], [0.5, -1.0, 7.0, 0.5]])
+i = tf.constant([[3, 1, 2, 1]], tf.int32)
+u = tf.constant([[3, 1, 200]], tf.uint8)
+out = [tf.sort(x), tf.argsort(x), tf.sort(x, direction="DESCENDING"), tf.sort(x, axis=0),
+       tf.argsort(x, axis=0, name="a0"), tf.sort(i), tf.argsort(i, direction="DESCENDING"),
+       tf.sort(u)]
+out += tf.gradients(tf.sort(x) * tf.constant([1.0, 2.0, 3.0, 4.0]), x)
+""",
+    "sort_bad_direction": """
+out = tf.sort(tf.ones([3]), direction="UP")
+phrase = "Argument `direction` should be one of ASCENDING, DESCENDING"
+""",
+    "cross_angle": """
+a = tf.placeholder(tf.float64, [2, 3], name="a")
+b = tf.constant([[0.0, 1.0, 2.0], [3.0, -1.0, 0.5]], tf.float64)
+c = tf.cross(a, b)
+z = tf.constant([1 + 1j, -2 + 0.5j, -1 + 0j], tf.complex128)
+out = [c, tf.angle(z), tf.angle(tf.constant([-2.0, 3.0]))] + tf.gradients(c, [a, b])
+out += tf.gradients(tf.angle(z), z)
+feed = {a: [[1.0, 2.0, 3.0], [0.0, 0.5, -1.0]]}
+""",
+    "cross_bad_dim": """
+out = tf.cross(tf.ones([2, 4]), tf.ones([2, 4]))
+phrase = "Dimension must be 3 but is 4"
+""",
+    "ensure_shape": """
+p = tf.placeholder(tf.float32, [None, 3], name="p")
+e = tf.ensure_shape(p, [2, None])
+out = [e, tf.gradients(e, p)[0]]
+feed = {p: np.ones((2, 3))}
+""",
+    "ensure_shape_run_time": """
+p = tf.placeholder(tf.float32, [None, 3], name="p")
+out = tf.ensure_shape(p, [2, 3])
+feed = {p: np.ones((4, 3))}
+phrase = "is not compatible with expected shape [2,3]"
+""",
+    "accumulate_n": _D + "out = [tf.accumulate_n([x, x, 2 * x])]",
 }
 
 
@@ -254,3 +301,42 @@ def test_parity_with_tf(case, tf_results):
     actual = opdiff.run_case_in_tfgraph(code)
     problems = opdiff.compare(case, code, tf_results[case], actual)
     assert not problems, f"case {case!r}:\n" + "\n".join(problems)
+
+
+_LINSPACE = """
+import json
+outs = [tf.linspace(0.0, 1.0, 5), tf.lin_space(-2.0, 3.0, 1), tf.linspace(1.0, 0.0, 2),
+        tf.linspace(tf.constant(0.0, tf.float64), 10.0, 11), tf.linspace(3.0, 4.0, 0),
+        tf.linspace(0.0, 1.0, tf.constant(7)), tf.linspace(-1.0, 1.0, 3, name="ls")]
+with tf.Session() as s:
+    values = s.run(outs)
+print(json.dumps({
+    "types": [t.op.type for t in outs],
+    "static": [t.shape.as_list() for t in outs],
+    "dtypes": [t.dtype.name for t in outs],
+    "values": [v.tolist() for v in values],
+}))
+"""
+
+
+@tfrun.requires_tf
+@pytest.mark.tf
+def test_linspace_values_shapes_and_result_op_type_as_tf():
+    """tfgraph's linspace is a smaller composite than TF 2.21's (about 20 ops, not 60),
+    ending in the same op type (Slice) with the same values and static shapes."""
+    import contextlib
+    import io
+
+    import numpy as np
+
+    import tfgraph
+
+    want = json.loads(tfrun.run_tf(_LINSPACE))
+    buf = io.StringIO()
+    with tfgraph.Graph().as_default(), contextlib.redirect_stdout(buf):
+        exec(_LINSPACE, {"tf": tfgraph, "np": np})
+    got = json.loads(buf.getvalue())
+    assert got["types"] == want["types"] == ["Slice"] * 7
+    assert got["static"] == want["static"] and got["dtypes"] == want["dtypes"]
+    for a, b in zip(got["values"], want["values"]):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
