@@ -28,6 +28,7 @@ from tfgraph import (
     nn,
     random,
     summary,
+    test,
     train,
 )
 
