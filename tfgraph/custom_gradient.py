@@ -109,7 +109,7 @@ def hessians(
 
     del colocate_gradients_with_ops, gate_gradients
     xs = list(xs) if isinstance(xs, (list, tuple)) else [xs]
-    out = []
+    out: list = []
     with get_default_graph().name_scope(name):
         for i, x in enumerate(xs):
             dims = x.shape.as_list() if x.shape.ndims is not None else None
