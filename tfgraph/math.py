@@ -3,6 +3,7 @@
 docs/api_exclusions.md."""
 
 from tfgraph.ops.array_ops import invert_permutation
+from tfgraph.ops.check_ops import is_non_decreasing, is_strictly_increasing
 from tfgraph.ops.manip_ops import accumulate_n, angle
 from tfgraph.ops.math_ops import (
     abs,
@@ -164,6 +165,8 @@ __all__ = [
     "is_finite",
     "is_inf",
     "is_nan",
+    "is_non_decreasing",
+    "is_strictly_increasing",
     "l2_normalize",
     "lbeta",
     "less",

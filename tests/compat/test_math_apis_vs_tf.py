@@ -285,6 +285,60 @@ feed = {p: np.ones((4, 3))}
 phrase = "is not compatible with expected shape [2,3]"
 """,
     "accumulate_n": _D + "out = [tf.accumulate_n([x, x, 2 * x])]",
+    # -- assertions and monotonicity ----------------------------------------------------------
+    "assert_near_none_equal": """
+x = tf.placeholder(tf.float32, [3], name="x")
+a = tf.assert_near(x, x + 1e-7)
+b = tf.assert_none_equal(x, x + 1.0)
+c = tf.assert_rank_at_least(x, 1)
+with tf.control_dependencies([a, b, c]):
+    out = tf.identity(x)
+feed = {x: [1.0, 2.0, 3.0]}
+""",
+    "assert_near_fails": """
+x = tf.placeholder(tf.float32, [2], name="x")
+with tf.control_dependencies([tf.assert_near(x, x + 1.0)]):
+    out = tf.identity(x)
+feed = {x: [1.0, 2.0]}
+phrase = "x and y not equal to tolerance"
+""",
+    "assert_none_equal_fails": """
+x = tf.placeholder(tf.int32, [2], name="x")
+with tf.control_dependencies([tf.assert_none_equal(x, [1, 5])]):
+    out = tf.identity(x)
+feed = {x: [1, 2]}
+phrase = "Condition x != y did not hold"
+""",
+    "assert_rank_at_least_static": """
+out = tf.assert_rank_at_least(tf.ones([2]), 2)
+phrase = "must have rank at least 2.  Received rank 1"
+""",
+    "assert_scalar_and_integer": """
+s = tf.assert_scalar(tf.constant(1.0))
+i = tf.assert_integer(tf.constant([1, 2]))
+out = [s]
+""",
+    "assert_integer_fails": """
+out = tf.assert_integer(tf.constant([1.0]))
+phrase = "to be integer"
+""",
+    "verify_finite": """
+x = tf.placeholder(tf.float32, [2], name="x")
+out = [tf.verify_tensor_all_finite(x, "bad x")]
+feed = {x: [1.0, 2.0]}
+""",
+    "verify_finite_fails": """
+x = tf.placeholder(tf.float32, [2], name="x")
+out = tf.verify_tensor_all_finite(x, "bad x")
+feed = {x: [1.0, np.nan]}
+phrase = "bad x : Tensor had NaN values"
+""",
+    "monotonic": """
+x = tf.placeholder(tf.float32, [None], name="x")
+out = [tf.is_non_decreasing(x), tf.is_strictly_increasing(x), tf.is_non_decreasing([1]),
+       tf.is_strictly_increasing([[1, 2], [2, 3]])]
+feed = {x: [1.0, 2.0, 2.0]}
+""",
 }
 
 
