@@ -27,6 +27,7 @@ from tfgraph.ops.apply import apply_op, op_output
 # through them, as in TF.
 NO_GRADIENT_IN_TF = {
     "IgammaGradA": "TF registers no gradient for IgammaGradA",
+    "UniqueWithCounts": "TF registers no gradient for UniqueWithCounts",
     "LRNGrad": "TF registers no gradient for LRNGrad",
     "MaxPoolGradWithArgmax": "TF registers no gradient for MaxPoolGradWithArgmax",
     "ScatterUpdate": "TF registers no gradient for ScatterUpdate",
@@ -625,6 +626,11 @@ CASES: dict[str, list[Case]] = {
     "Roll": [Case(lambda x: tf.roll(x, [1, -2], [0, 1]), [rnd(3, 4)])],
     "EnsureShape": [Case(lambda x: tf.ensure_shape(x, [3, None]), [rnd(3, 4)])],
     "Cross": [_binary(tf.cross, (2, 3), (2, 3))],
+    "SpaceToDepth": [Case(lambda x: tf.space_to_depth(x, 2), [rnd(1, 4, 2, 3)])],
+    "DepthToSpace": [Case(lambda x: tf.depth_to_space(x, 2), [rnd(1, 2, 1, 8)])],
+    "ReverseSequence": [
+        Case(lambda x: tf.reverse_sequence(x, [1, 3], seq_axis=1, batch_axis=0), [rnd(2, 3, 2)])
+    ],
     "Angle": [Case(lambda a, b: tf.angle(math_ops.complex(a, b)), [away(3, 4), away(3, 4)])],
     "TopKV2": [Case(lambda x: tf.nn.top_k(x, 2).values, [distinct(3, 4)])],
     # -- conv family --------------------------------------------------------------------------

@@ -245,12 +245,17 @@ from tfgraph.ops.manip_ops import (
     accumulate_n,
     angle,
     argsort,
+    broadcast_dynamic_shape,
     cross,
+    depth_to_space,
     ensure_shape,
     lin_space,
     linspace,
+    reverse_sequence,
     roll,
     sort,
+    space_to_depth,
+    unique_with_counts,
 )
 from tfgraph.ops.math_ops import (
     abs,

@@ -339,6 +339,44 @@ out = [tf.is_non_decreasing(x), tf.is_strictly_increasing(x), tf.is_non_decreasi
        tf.is_strictly_increasing([[1, 2], [2, 3]])]
 feed = {x: [1.0, 2.0, 2.0]}
 """,
+    # -- space_to_depth, reverse_sequence, unique_with_counts, broadcast_dynamic_shape --------
+    "space_depth": """
+x = tf.placeholder(tf.float32, [2, 4, 6, 3], name="x")
+a = tf.space_to_depth(x, 2)
+b = tf.depth_to_space(a, 2, name="back")
+d = tf.placeholder(tf.float32, [1, 2, 2, 8], name="d")
+c = tf.depth_to_space(d, 2)
+out = [a, b, c] + tf.gradients(a * a, x) + tf.gradients(tf.reduce_sum(c * c), d)
+rng = np.random.RandomState(5)
+feed = {x: rng.randn(2, 4, 6, 3), d: rng.randn(1, 2, 2, 8)}
+""",
+    "space_depth_errors": """
+out = tf.space_to_depth(tf.ones([1, 3, 4, 1]), 2)
+phrase = "Dimension size must be evenly divisible by 2 but is 3"
+""",
+    "reverse_sequence": """
+x = tf.placeholder(tf.float32, [3, 4, 2], name="x")
+r = tf.reverse_sequence(x, [1, 4, 2], seq_axis=1, batch_axis=0)
+r2 = tf.reverse_sequence(x, tf.constant([0, 2], tf.int32), seq_axis=0, batch_axis=2)
+out = [r, r2] + tf.gradients(r * r, x) + tf.gradients(r2 * tf.range(24.0)[:2], x)
+feed = {x: np.arange(24.0).reshape(3, 4, 2)}
+""",
+    "reverse_sequence_too_long": """
+out = tf.reverse_sequence(tf.ones([2, 3]), [1, 5], seq_axis=1, batch_axis=0)
+phrase = "seq_lens(1) > input.dims(1)"
+""",
+    "unique_with_counts_broadcast_args": """
+u = tf.unique_with_counts(tf.constant([4, 1, 4, 2, 1, 4]))
+out = [u.y, u.idx, u.count, tf.unique_with_counts([1.5, 1.5], out_idx=tf.int64).count,
+       tf.broadcast_dynamic_shape([2, 1], [3, 1, 4]),
+       tf.broadcast_dynamic_shape(tf.constant([5], tf.int64), tf.constant([1], tf.int64))]
+""",
+    "broadcast_args_incompatible": """
+s = tf.placeholder(tf.int32, [2])
+out = tf.broadcast_dynamic_shape(s, [3, 4])
+feed = {s: [2, 3]}
+phrase = "Incompatible shapes: [2,3] vs. [3,4]"
+""",
 }
 
 

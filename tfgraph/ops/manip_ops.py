@@ -11,7 +11,7 @@ from tfgraph.framework import dtypes
 from tfgraph.framework.convert import constant, convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.ops import Tensor
-from tfgraph.framework.registry import register_op
+from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import TensorShape, as_shape
 from tfgraph.ops import array_ops, common_shapes, math_ops, nn_ops
 from tfgraph.ops.apply import op_output
@@ -21,12 +21,17 @@ __all__ = [
     "accumulate_n",
     "angle",
     "argsort",
+    "broadcast_dynamic_shape",
     "cross",
+    "depth_to_space",
     "ensure_shape",
     "lin_space",
     "linspace",
+    "reverse_sequence",
     "roll",
     "sort",
+    "space_to_depth",
+    "unique_with_counts",
 ]
 
 
@@ -332,3 +337,290 @@ def accumulate_n(inputs, shape=None, tensor_dtype=None, name: str | None = None)
     """TF1's deprecated `tf.accumulate_n`: the sum of `inputs` (an AddN op, as TF 2.21)."""
     del shape, tensor_dtype
     return math_ops.add_n(inputs, name=name)
+
+
+# -- SpaceToDepth / DepthToSpace (NHWC) ------------------------------------------------------------
+def _s2d_shape(op):
+    dims = op._inputs[0]._shape._dims
+    b = op._attrs["block_size"]
+    if dims is None:
+        return [TensorShape(None)]
+    if len(dims) != 4:
+        raise ValueError(
+            f"Shape must be rank 4 but is rank {len(dims)} for '{op.name}' (op: '{op.type}')"
+        )
+    n, h, w, c = dims
+    shapes = _dims(dims)
+    to_depth = op.type == "SpaceToDepth"
+    for d, need in ((h, b), (w, b)) if to_depth else ((c, b * b),):
+        if d is not None and d % need:
+            raise ValueError(
+                f"Dimension size must be evenly divisible by {need} but is {d} for "
+                f"'{op.name}' (op: '{op.type}') with input shapes: {shapes}."
+            )
+    if to_depth:
+        out = (n, None if h is None else h // b, None if w is None else w // b,
+               None if c is None else c * b * b)  # fmt: skip
+    else:
+        out = (n, None if h is None else h * b, None if w is None else w * b,
+               None if c is None else c // (b * b))  # fmt: skip
+    return [TensorShape._from_tuple(out)]
+
+
+def _s2d_kernel(op, ctx):
+    b = op._attrs["block_size"]
+    fmt = op._attrs.get("data_format", b"NHWC")
+    fmt = fmt.decode() if isinstance(fmt, bytes) else fmt
+    to_depth = op.type == "SpaceToDepth"
+
+    def kernel(x):
+        if fmt != "NHWC":
+            raise errors.InvalidArgumentError(
+                None, op, f"Only NHWC data_format supported on CPU. Got {fmt}"
+            )
+        if x.ndim != 4:
+            raise errors.InvalidArgumentError(
+                None, op, f"Input rank should be: 4 instead of: {x.ndim}"
+            )
+        n, h, w, c = x.shape
+        if to_depth:
+            if h % b or w % b:
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"Image width {w} and height {h} should be divisible by block_size: {b}",
+                )
+            y = x.reshape(n, h // b, b, w // b, b, c).transpose(0, 1, 3, 2, 4, 5)
+            return y.reshape(n, h // b, w // b, b * b * c)
+        if c % (b * b):
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"Input depth dimension {c} should be divisible by: {b * b}",
+            )
+        y = x.reshape(n, h, w, b, b, c // (b * b)).transpose(0, 1, 3, 2, 4, 5)
+        return y.reshape(n, h * b, w * b, c // (b * b))
+
+    return kernel
+
+
+def _s2d_grad(op, grad):
+    fmt = op._attrs.get("data_format", b"NHWC")
+    fmt = fmt.decode() if isinstance(fmt, bytes) else fmt
+    inverse = depth_to_space if op.type == "SpaceToDepth" else space_to_depth
+    return inverse(grad, op._attrs["block_size"], data_format=fmt)
+
+
+for _name in ("SpaceToDepth", "DepthToSpace"):
+    register_op(
+        _name,
+        inputs=["input: T"],
+        outputs=["output: T"],
+        attrs=[
+            "T: type",
+            "block_size: int >= 2",
+            "data_format: {'NHWC', 'NCHW', 'NCHW_VECT_C'} = 'NHWC'",
+        ],
+        shape=_s2d_shape,
+        make_kernel=_s2d_kernel,
+        grad=_s2d_grad,
+    )
+
+
+def _check_block_size(op_type: str, block_size) -> int:
+    if int(block_size) < 2:
+        raise ValueError(
+            f"Attr 'block_size' of '{op_type}' Op passed {int(block_size)} less than minimum 2."
+        )
+    return int(block_size)
+
+
+def space_to_depth(input, block_size, name=None, data_format="NHWC") -> Tensor:
+    """Moves `block_size` x `block_size` spatial blocks into the depth dimension."""
+    b = _check_block_size("SpaceToDepth", block_size)
+    return op_output(
+        "SpaceToDepth", name, [input], {"block_size": b, "data_format": data_format.encode()}
+    )
+
+
+def depth_to_space(input, block_size, name=None, data_format="NHWC") -> Tensor:
+    """Moves depth into `block_size` x `block_size` spatial blocks (inverse of
+    space_to_depth)."""
+    b = _check_block_size("DepthToSpace", block_size)
+    return op_output(
+        "DepthToSpace", name, [input], {"block_size": b, "data_format": data_format.encode()}
+    )
+
+
+# -- ReverseSequence ----------------------------------------------------------------------------
+def _reverse_sequence_kernel(op, ctx):
+    seq_axis, batch_axis = op._attrs["seq_dim"], op._attrs.get("batch_dim", 0)
+
+    def kernel(x, seq_lengths):
+        lengths = np.asarray(seq_lengths)
+        if lengths.ndim != 1 or lengths.shape[0] != x.shape[batch_axis]:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"Length of seq_lengths != input.dims({batch_axis}), "
+                f"({lengths.size} vs. {x.shape[batch_axis]})",
+            )
+        if lengths.size and lengths.max() > x.shape[seq_axis]:
+            raise errors.InvalidArgumentError(
+                None, op, f"seq_lens({seq_axis}) > input.dims({seq_axis})"
+            )
+        if lengths.size and lengths.min() < 0:
+            raise errors.InvalidArgumentError(None, op, "seq_lens(0) < 0")
+        out = np.array(x, copy=True)
+        axis_in_piece = seq_axis - (1 if batch_axis < seq_axis else 0)
+        for i, n in enumerate(lengths.tolist()):
+            if n > 1:
+                index = [slice(None)] * x.ndim
+                index[batch_axis] = i
+                index[seq_axis] = slice(0, n)
+                out[tuple(index)] = np.flip(x[tuple(index)], axis=axis_in_piece)
+        return out
+
+    return kernel
+
+
+def _reverse_sequence_grad(op, grad):
+    return (
+        reverse_sequence(
+            grad,
+            op._inputs[1],
+            seq_axis=op._attrs["seq_dim"],
+            batch_axis=op._attrs.get("batch_dim", 0),
+        ),
+        None,
+    )
+
+
+register_op(
+    "ReverseSequence",
+    inputs=["input: T", "seq_lengths: Tlen"],
+    outputs=["output: T"],
+    attrs=["seq_dim: int", "batch_dim: int = 0", "T: type", "Tlen: {int32, int64} = int64"],
+    shape=common_shapes.unchanged_shape,
+    make_kernel=_reverse_sequence_kernel,
+    grad=_reverse_sequence_grad,
+)
+
+
+def reverse_sequence(
+    input, seq_lengths, seq_axis=None, batch_axis=None, name=None, seq_dim=None, batch_dim=None
+) -> Tensor:
+    """Reverses the first `seq_lengths[i]` elements along `seq_axis` of each batch entry."""
+    seq_axis = seq_dim if seq_axis is None else seq_axis
+    batch_axis = (0 if batch_dim is None else batch_dim) if batch_axis is None else batch_axis
+    if seq_axis is None:
+        raise ValueError("reverse_sequence needs seq_axis")
+    return op_output(
+        "ReverseSequence",
+        name,
+        [input, seq_lengths],
+        {"seq_dim": int(seq_axis), "batch_dim": int(batch_axis)},
+    )
+
+
+# -- UniqueWithCounts, BroadcastArgs -----------------------------------------------------------
+def _unique_with_counts_kernel(op, ctx):
+    idx_dtype = op._attrs["out_idx"].np_dtype
+
+    def kernel(x):
+        if x.ndim != 1:
+            raise errors.InvalidArgumentError(None, op, "unique expects a 1D vector.")
+        _, first, inverse, counts = np.unique(
+            x, return_index=True, return_inverse=True, return_counts=True
+        )
+        order = np.argsort(first, kind="stable")
+        rank_of = np.empty_like(order)
+        rank_of[order] = np.arange(order.size)
+        return (
+            x[first[order]],
+            rank_of[inverse.reshape(-1)].astype(idx_dtype),
+            counts[order].astype(idx_dtype),
+        )
+
+    return kernel
+
+
+def _unique_with_counts_shape(op):
+    dims = op._inputs[0]._shape._dims
+    if dims is not None and len(dims) != 1:
+        raise ValueError(f"Shape must be rank 1 but is rank {len(dims)} for '{op.name}'")
+    unknown = TensorShape._from_tuple((None,))
+    return [unknown, op._inputs[0]._shape, unknown]
+
+
+register_op(
+    "UniqueWithCounts",
+    inputs=["x: T"],
+    outputs=["y: T", "idx: out_idx", "count: out_idx"],
+    attrs=["T: type", "out_idx: {int32, int64} = int32"],
+    shape=_unique_with_counts_shape,
+    make_kernel=_unique_with_counts_kernel,
+)
+
+
+class UniqueWithCountsResult(tuple):
+    """`(y, idx, count)` as a named triple, as TF returns it."""
+
+    @property
+    def y(self):
+        return self[0]
+
+    @property
+    def idx(self):
+        return self[1]
+
+    @property
+    def count(self):
+        return self[2]
+
+
+def unique_with_counts(x, out_idx=dtypes.int32, name: str | None = None):
+    """`unique(x)` and the number of occurrences of each unique element."""
+    from tfgraph.ops.apply import apply_op
+
+    op = apply_op("UniqueWithCounts", name, [x], {"out_idx": dtypes.as_dtype(out_idx)})
+    return UniqueWithCountsResult(op._outputs)
+
+
+def _broadcast_args_shape(op):
+    a, b = op._inputs[0]._shape._dims, op._inputs[1]._shape._dims
+    if a is None or b is None or None in a or None in b:
+        return [TensorShape._from_tuple((None,))]
+    return [TensorShape._from_tuple((max(a[0], b[0]),))]
+
+
+def _broadcast_args_kernel(op, ctx):
+    def kernel(s0, s1):
+        try:
+            out = np.broadcast_shapes(tuple(np.reshape(s0, -1)), tuple(np.reshape(s1, -1)))
+        except ValueError:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"Incompatible shapes: [{','.join(map(str, np.reshape(s0, -1)))}] vs. "
+                f"[{','.join(map(str, np.reshape(s1, -1)))}]",
+            ) from None
+        return np.asarray(out, dtype=np.result_type(s0, s1))
+
+    return kernel
+
+
+register_op(
+    "BroadcastArgs",
+    inputs=["s0: T", "s1: T"],
+    outputs=["r0: T"],
+    attrs=["T: {int32, int64} = int32"],
+    shape=_broadcast_args_shape,
+    make_kernel=_broadcast_args_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def broadcast_dynamic_shape(shape_x, shape_y) -> Tensor:
+    """The broadcast of two shapes given as 1-D int tensors (op BroadcastArgs)."""
+    return op_output("BroadcastArgs", None, [shape_x, shape_y])
