@@ -379,6 +379,13 @@ from tfgraph.ops.state_ops import (
     count_up_to,
     is_variable_initialized,
     scatter_add,
+    scatter_div,
+    scatter_max,
+    scatter_min,
+    scatter_mul,
+    scatter_nd_add,
+    scatter_nd_sub,
+    scatter_nd_update,
     scatter_sub,
     scatter_update,
 )

@@ -377,6 +377,40 @@ out = tf.broadcast_dynamic_shape(s, [3, 4])
 feed = {s: [2, 3]}
 phrase = "Incompatible shapes: [2,3] vs. [3,4]"
 """,
+    # -- variable scatters ---------------------------------------------------------------------
+    "scatter_ufuncs": """
+v = tf.Variable([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], name="v")
+init = tf.global_variables_initializer()
+a = tf.scatter_mul(v, [0, 2], [[2.0, 2.0], [0.5, 3.0]])
+with tf.control_dependencies([a]):
+    b = tf.scatter_div(v, [1], [[2.0, 4.0]])
+with tf.control_dependencies([b]):
+    c = tf.scatter_min(v, [0, 0], [[1.5, 9.0], [3.0, 0.5]])
+with tf.control_dependencies([c]):
+    d = tf.scatter_max(v, [2], [[7.0, 0.0]])
+with tf.control_dependencies([d]):
+    out = [v.read_value()]
+""",
+    "scatter_nd": """
+v = tf.Variable(np.arange(12.0).reshape(3, 4), name="v")
+init = tf.global_variables_initializer()
+u = tf.scatter_nd_update(v, [[0, 1], [2, 3]], [-1.0, -2.0])
+with tf.control_dependencies([u]):
+    a = tf.scatter_nd_add(v, [[1]], [[10.0, 10.0, 10.0, 10.0]])
+with tf.control_dependencies([a]):
+    out = [tf.identity(tf.scatter_nd_sub(v, [[0, 0], [0, 0]], [1.0, 2.0]))]
+""",
+    "scatter_nd_bad_index": """
+v = tf.Variable(np.zeros((2, 2)), name="v")
+init = tf.global_variables_initializer()
+out = [tf.identity(tf.scatter_nd_update(v, [[0, 5]], [1.0]))]
+phrase = "does not index into shape [2,2]"
+""",
+    "scatter_int_div": """
+v = tf.Variable([7, -7, 9], name="v")
+init = tf.global_variables_initializer()
+out = [tf.identity(tf.scatter_div(v, [0, 1], [2, 2]))]
+""",
 }
 
 
