@@ -235,6 +235,7 @@ from tfgraph.ops.linalg_ops import (
     matrix_square_root,
     matrix_transpose,
     matrix_triangular_solve,
+    norm,
     qr,
     self_adjoint_eig,
     self_adjoint_eigvals,

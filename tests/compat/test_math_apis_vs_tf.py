@@ -411,6 +411,18 @@ v = tf.Variable([7, -7, 9], name="v")
 init = tf.global_variables_initializer()
 out = [tf.identity(tf.scatter_div(v, [0, 1], [2, 2]))]
 """,
+    # -- tf.norm ---------------------------------------------------------------------------------
+    "norm": _D
+    + """
+y = [tf.norm(x), tf.norm(x, axis=1), tf.norm(x, ord=1, axis=0, keepdims=True),
+     tf.norm(x, ord=np.inf), tf.norm(x, ord=3, axis=-1), tf.norm(x, ord="fro", axis=(0, 1)),
+     tf.norm(x, ord=1, axis=[0, 1]), tf.norm(x, ord=np.inf, axis=(0, 1), keep_dims=True)]
+out = y + tf.gradients(y[0], x) + tf.gradients(y[4], x)
+""",
+    "norm_bad_ord": """
+out = tf.norm(tf.ones([2]), ord=-1)
+phrase = "'ord' must be a supported vector norm, got -1"
+""",
 }
 
 

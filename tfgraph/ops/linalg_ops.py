@@ -34,6 +34,7 @@ __all__ = [
     "matrix_square_root",
     "matrix_transpose",
     "matrix_triangular_solve",
+    "norm",
     "qr",
     "self_adjoint_eig",
     "self_adjoint_eigvals",
@@ -1038,3 +1039,61 @@ def matrix_diag_part(input, name: str = "diag_part"):
         input = convert_to_tensor(input, name="input")
         zero = np.zeros((), dtype=input.dtype._base.np_dtype)
         return op_output("MatrixDiagPartV3", scope, [input, 0, zero])
+
+
+def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None, keep_dims=None):
+    """Vector and matrix norms, as TF's composite (`ord` 'euclidean'/'fro'/2, 1, inf or
+    any p > 0; a tuple `axis` of two for matrix norms). The matrix 2-norm (TF: a map_fn
+    over singular values) is not supported."""
+    from tfgraph.framework.convert import convert_to_tensor
+    from tfgraph.ops import math_ops
+
+    keepdims = keep_dims if keepdims is None else keepdims
+    keepdims = bool(keepdims) if keepdims is not None else False
+    is_matrix_norm = isinstance(axis, (tuple, list)) and len(axis) == 2
+    if is_matrix_norm:
+        axis = tuple(axis)
+        if not isinstance(axis[0], int) or not isinstance(axis[1], int) or axis[0] == axis[1]:
+            raise ValueError(
+                f"'axis' must be None, an integer, or a tuple of 2 unique integers, got {axis}"
+            )
+        supported = ["euclidean", "fro", 1, 2, np.inf]
+        if ord not in supported:
+            raise ValueError(f"'ord' must be a supported matrix norm in {supported}, got {ord}")
+        if ord in (2, 2.0):
+            raise NotImplementedError("tfgraph's tf.norm has no matrix 2-norm (ord=2, 2 axes)")
+    else:
+        if not (isinstance(axis, int) or axis is None):
+            raise ValueError(
+                f"'axis' must be None, an integer, or a tuple of 2 unique integers, got {axis}"
+            )
+        if (not np.isreal(ord) or ord <= 0) and ord not in ["euclidean", 1, 2, np.inf]:
+            raise ValueError(f"'ord' must be a supported vector norm, got {ord}")
+        if axis is not None:
+            axis = (axis,)
+    with get_default_graph().name_scope(name or "norm"):
+        tensor = convert_to_tensor(tensor)
+        if ord in ["fro", "euclidean", 2, 2.0]:
+            result = math_ops.sqrt(
+                math_ops.reduce_sum(tensor * math_ops.conj(tensor), axis, keepdims=True)
+            )
+        else:
+            result = math_ops.abs(tensor)
+            if ord == 1:
+                sum_axis = None if axis is None else axis[0]
+                result = math_ops.reduce_sum(result, sum_axis, keepdims=True)
+                if is_matrix_norm:
+                    result = math_ops.reduce_max(result, axis[-1], keepdims=True)
+            elif ord == np.inf:
+                if is_matrix_norm:
+                    result = math_ops.reduce_sum(result, axis[1], keepdims=True)
+                max_axis = None if axis is None else axis[0]
+                result = math_ops.reduce_max(result, max_axis, keepdims=True)
+            else:
+                result = math_ops.pow(
+                    math_ops.reduce_sum(math_ops.pow(result, ord), axis, keepdims=True),
+                    1.0 / ord,
+                )
+        if not keepdims:
+            result = array_ops.squeeze(result, axis)
+        return result
