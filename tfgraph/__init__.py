@@ -252,6 +252,7 @@ from tfgraph.ops.manip_ops import (
     ensure_shape,
     lin_space,
     linspace,
+    meshgrid,
     reverse_sequence,
     roll,
     sort,

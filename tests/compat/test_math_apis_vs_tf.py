@@ -423,6 +423,13 @@ out = y + tf.gradients(y[0], x) + tf.gradients(y[4], x)
 out = tf.norm(tf.ones([2]), ord=-1)
 phrase = "'ord' must be a supported vector norm, got -1"
 """,
+    "meshgrid": """
+x = tf.placeholder(tf.float32, [3], name="x")
+out = tf.meshgrid([1, 2], [3, 4, 5]) + tf.meshgrid(x, [0.5, 1.5], indexing="ij")
+out += tf.meshgrid([1.0], [2.0], [3.0, 4.0], name="m3")
+out += tf.gradients(tf.meshgrid(x, [0.5, 1.5])[0], x)
+feed = {x: [1.0, 2.0, 3.0]}
+""",
 }
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "ensure_shape",
     "lin_space",
     "linspace",
+    "meshgrid",
     "reverse_sequence",
     "roll",
     "sort",
@@ -624,3 +625,36 @@ register_op(
 def broadcast_dynamic_shape(shape_x, shape_y) -> Tensor:
     """The broadcast of two shapes given as 1-D int tensors (op BroadcastArgs)."""
     return op_output("BroadcastArgs", None, [shape_x, shape_y])
+
+
+def meshgrid(*args, **kwargs) -> list:
+    """N-D coordinate grids from 1-D coordinate vectors, as TF's composite ('xy' or 'ij'
+    indexing)."""
+    indexing = kwargs.pop("indexing", "xy")
+    name = kwargs.pop("name", "meshgrid")
+    if kwargs:
+        key = next(iter(kwargs))
+        raise TypeError(f"'{key}' is an invalid keyword argument for this function")
+    if indexing not in ("xy", "ij"):
+        raise ValueError(
+            f"Argument `indexing` parameter must be either 'xy' or 'ij', got '{indexing}'"
+        )
+    from tfgraph.framework.graph import name_scope
+
+    with name_scope(name, "meshgrid", list(args)):
+        ndim = len(args)
+        s0 = (1,) * ndim
+        if not ndim:
+            return []
+        output = [
+            array_ops.reshape(array_ops.stack(x), list(s0[:i] + (-1,) + s0[i + 1 :]))
+            for i, x in enumerate(args)
+        ]
+        shapes = [array_ops.size(x) for x in args]
+        output_dtype = convert_to_tensor(args[0]).dtype._base
+        if indexing == "xy" and ndim > 1:
+            output[0] = array_ops.reshape(output[0], [1, -1] + [1] * (ndim - 2))
+            output[1] = array_ops.reshape(output[1], [-1, 1] + [1] * (ndim - 2))
+            shapes[0], shapes[1] = shapes[1], shapes[0]
+        mult_fact = array_ops.ones(shapes, output_dtype)
+        return [x * mult_fact for x in output]
