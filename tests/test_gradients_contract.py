@@ -628,6 +628,21 @@ CASES: dict[str, list[Case]] = {
     "Roll": [Case(lambda x: tf.roll(x, [1, -2], [0, 1]), [rnd(3, 4)])],
     "EnsureShape": [Case(lambda x: tf.ensure_shape(x, [3, None]), [rnd(3, 4)])],
     "Cross": [_binary(tf.cross, (2, 3), (2, 3))],
+    "TensorScatterUpdate": [
+        Case(lambda t, u: tf.tensor_scatter_nd_update(t, [[1], [3]], u), [rnd(4, 2), rnd(2, 2)])
+    ],
+    "TensorScatterAdd": [
+        Case(lambda t, u: tf.tensor_scatter_nd_add(t, [[1], [1]], u), [rnd(4, 2), rnd(2, 2)])
+    ],
+    "TensorScatterSub": [
+        Case(lambda t, u: tf.tensor_scatter_nd_sub(t, [[0, 1]], u), [rnd(4, 2), rnd(1)])
+    ],
+    "TensorScatterMin": [
+        Case(lambda t, u: tf.tensor_scatter_nd_min(t, [[1], [3]], u), [distinct(4, 2), rnd(2, 2)])
+    ],
+    "TensorScatterMax": [
+        Case(lambda t, u: tf.tensor_scatter_nd_max(t, [[1], [3]], u), [distinct(4, 2), rnd(2, 2)])
+    ],
     "SpaceToDepth": [Case(lambda x: tf.space_to_depth(x, 2), [rnd(1, 4, 2, 3)])],
     "DepthToSpace": [Case(lambda x: tf.depth_to_space(x, 2), [rnd(1, 2, 1, 8)])],
     "ReverseSequence": [

@@ -257,6 +257,14 @@ from tfgraph.ops.manip_ops import (
     roll,
     sort,
     space_to_depth,
+    tensor_scatter_add,
+    tensor_scatter_nd_add,
+    tensor_scatter_nd_max,
+    tensor_scatter_nd_min,
+    tensor_scatter_nd_sub,
+    tensor_scatter_nd_update,
+    tensor_scatter_sub,
+    tensor_scatter_update,
     unique_with_counts,
 )
 from tfgraph.ops.math_ops import (

@@ -430,6 +430,23 @@ out += tf.meshgrid([1.0], [2.0], [3.0, 4.0], name="m3")
 out += tf.gradients(tf.meshgrid(x, [0.5, 1.5])[0], x)
 feed = {x: [1.0, 2.0, 3.0]}
 """,
+    "tensor_scatter": """
+t = tf.placeholder(tf.float64, [4, 2], name="t")
+u = tf.placeholder(tf.float64, [2, 2], name="u")
+idx = tf.constant([[1], [3]])
+y = [tf.tensor_scatter_nd_update(t, idx, u), tf.tensor_scatter_nd_add(t, idx, u),
+     tf.tensor_scatter_nd_sub(t, idx, u), tf.tensor_scatter_nd_min(t, idx, u),
+     tf.tensor_scatter_nd_max(t, idx, u), tf.tensor_scatter_update(t, [[0, 0]], [9.0]),
+     tf.tensor_scatter_add(t, [[0, 1], [0, 1]], [1.0, 2.0])]
+out = y
+for v in y[:5]:
+    out = out + tf.gradients(v * v, [t, u])
+feed = {t: np.arange(8.0).reshape(4, 2), u: [[-1.0, 5.0], [6.0, 6.0]]}
+""",
+    "tensor_scatter_bad_index": """
+out = tf.tensor_scatter_nd_update(tf.zeros([2, 2]), [[5]], [[1.0, 1.0]])
+phrase = "does not index into shape [2,2]"
+""",
 }
 
 

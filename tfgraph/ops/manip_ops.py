@@ -32,6 +32,14 @@ __all__ = [
     "roll",
     "sort",
     "space_to_depth",
+    "tensor_scatter_add",
+    "tensor_scatter_nd_add",
+    "tensor_scatter_nd_max",
+    "tensor_scatter_nd_min",
+    "tensor_scatter_nd_sub",
+    "tensor_scatter_nd_update",
+    "tensor_scatter_sub",
+    "tensor_scatter_update",
     "unique_with_counts",
 ]
 
@@ -658,3 +666,127 @@ def meshgrid(*args, **kwargs) -> list:
             shapes[0], shapes[1] = shapes[1], shapes[0]
         mult_fact = array_ops.ones(shapes, output_dtype)
         return [x * mult_fact for x in output]
+
+
+# -- TensorScatter{Update,Add,Sub,Min,Max} -------------------------------------------------------
+def _tensor_scatter_shape(op):
+    tensor, indices, updates = (t._shape._dims for t in op._inputs)
+    if tensor is not None and indices is not None and updates is not None and indices:
+        depth = indices[-1]
+        if depth is not None:
+            expected = TensorShape._from_tuple(tuple(indices[:-1]) + tuple(tensor[depth:]))
+            if not expected.is_compatible_with(op._inputs[2]._shape):
+                raise ValueError(
+                    f"Dimensions [{len(indices) - 1},{len(updates)}) of input[shape="
+                    f"{_dims(tensor)}] = {_dims(tensor[depth:])} must match dimensions "
+                    f"[{len(indices) - 1},{len(updates)}) of updates[shape={_dims(updates)}] "
+                    f"= {_dims(updates[len(indices) - 1 :])} for '{op.name}' (op: '{op.type}')"
+                )
+    return [op._inputs[0]._shape]
+
+
+def _tensor_scatter_kernel(mode: str):
+    def make(op, ctx):
+        def kernel(tensor, indices, updates):
+            idx = np.asarray(indices)
+            depth = idx.shape[-1] if idx.ndim else 0
+            flat = idx.reshape(-1, depth)
+            limits = np.asarray(tensor.shape[:depth])
+            bad = np.any((flat < 0) | (flat >= limits), axis=1)
+            if bad.any():
+                i = int(np.argmax(bad))
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"indices[{i}] = [{', '.join(map(str, flat[i]))}] does not index into "
+                    f"shape [{','.join(map(str, tensor.shape))}]",
+                )
+            out = np.array(tensor, copy=True)
+            key = tuple(flat.T)
+            upd = np.reshape(updates, (flat.shape[0],) + tensor.shape[depth:])
+            if mode == "update":
+                out[key] = upd
+            else:
+                ufunc = {"add": np.add, "sub": np.subtract, "min": np.minimum, "max": np.maximum}
+                ufunc[mode].at(out, key, upd)
+            return out
+
+        return kernel
+
+    return make
+
+
+def _tensor_scatter_update_grad(op, grad):
+    indices = op._inputs[1]
+    updates_grad = array_ops.gather_nd(grad, indices)
+    tensor_grad = tensor_scatter_nd_update(
+        array_ops.identity(grad),
+        indices,
+        array_ops.zeros_like(op._inputs[2], dtype=grad.dtype._base),
+    )
+    return [tensor_grad, None, updates_grad]
+
+
+def _tensor_scatter_add_grad(op, grad):
+    updates_grad = array_ops.gather_nd(grad, op._inputs[1])
+    return [array_ops.identity(grad), None, updates_grad]
+
+
+def _tensor_scatter_sub_grad(op, grad):
+    updates_grad = array_ops.gather_nd(grad, op._inputs[1])
+    return [array_ops.identity(grad), None, -updates_grad]
+
+
+def _tensor_scatter_min_or_max_grad(op, grad):
+    indices, x, y, output = op._inputs[1], op._inputs[0], op._inputs[2], op._outputs[0]
+    x_indicators = array_ops.cast(math_ops.equal(x, output), grad.dtype._base)
+    y_output = array_ops.gather_nd(output, indices)
+    y_indicators = array_ops.cast(math_ops.equal(y, y_output), grad.dtype._base)
+    ys_indicators = array_ops.scatter_nd(
+        indices, y_indicators, array_ops.shape(x, out_type=indices.dtype._base)
+    )
+    indicators = x_indicators + ys_indicators
+    x_grad = grad * x_indicators / indicators
+    y_grad = array_ops.gather_nd(grad / indicators, indices) * y_indicators
+    return [x_grad, None, y_grad]
+
+
+for _name, _mode, _grad in (
+    ("TensorScatterUpdate", "update", _tensor_scatter_update_grad),
+    ("TensorScatterAdd", "add", _tensor_scatter_add_grad),
+    ("TensorScatterSub", "sub", _tensor_scatter_sub_grad),
+    ("TensorScatterMin", "min", _tensor_scatter_min_or_max_grad),
+    ("TensorScatterMax", "max", _tensor_scatter_min_or_max_grad),
+):
+    register_op(
+        _name,
+        inputs=["tensor: T", "indices: Tindices", "updates: T"],
+        outputs=["output: T"],
+        attrs=[
+            "T: type",
+            "Tindices: {int16, int32, int64, uint16}",
+            "bad_indices_policy: string = ''",
+        ],
+        shape=_tensor_scatter_shape,
+        make_kernel=_tensor_scatter_kernel(_mode),
+        grad=_grad,
+    )
+
+
+def _tensor_scatter(op_type: str, public: str):
+    def fn(tensor, indices, updates, name: str | None = None) -> Tensor:
+        return op_output(op_type, name, [tensor, indices, updates])
+
+    fn.__name__ = public
+    fn.__doc__ = f"A copy of `tensor` with `updates` scattered in at `indices` (op {op_type})."
+    return fn
+
+
+tensor_scatter_nd_update = _tensor_scatter("TensorScatterUpdate", "tensor_scatter_nd_update")
+tensor_scatter_nd_add = _tensor_scatter("TensorScatterAdd", "tensor_scatter_nd_add")
+tensor_scatter_nd_sub = _tensor_scatter("TensorScatterSub", "tensor_scatter_nd_sub")
+tensor_scatter_nd_min = _tensor_scatter("TensorScatterMin", "tensor_scatter_nd_min")
+tensor_scatter_nd_max = _tensor_scatter("TensorScatterMax", "tensor_scatter_nd_max")
+tensor_scatter_update = tensor_scatter_nd_update
+tensor_scatter_add = tensor_scatter_nd_add
+tensor_scatter_sub = tensor_scatter_nd_sub
