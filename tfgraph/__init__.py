@@ -247,9 +247,11 @@ from tfgraph.ops.manip_ops import (
     angle,
     argsort,
     broadcast_dynamic_shape,
+    clip_by_average_norm,
     cross,
     depth_to_space,
     ensure_shape,
+    histogram_fixed_width,
     lin_space,
     linspace,
     meshgrid,
@@ -266,6 +268,7 @@ from tfgraph.ops.manip_ops import (
     tensor_scatter_sub,
     tensor_scatter_update,
     unique_with_counts,
+    unravel_index,
 )
 from tfgraph.ops.math_ops import (
     abs,

@@ -447,6 +447,23 @@ feed = {t: np.arange(8.0).reshape(4, 2), u: [[-1.0, 5.0], [6.0, 6.0]]}
 out = tf.tensor_scatter_nd_update(tf.zeros([2, 2]), [[5]], [[1.0, 1.0]])
 phrase = "does not index into shape [2,2]"
 """,
+    "unravel_histogram_clip": """
+x = tf.placeholder(tf.float32, [2, 2], name="x")
+c = tf.clip_by_average_norm(x, 0.5)
+out = [tf.unravel_index([1, 5, 7], [2, 4]), tf.unravel_index(tf.constant(6, tf.int64), [2, 4]),
+       tf.histogram_fixed_width([-1.0, 0.0, 1.5, 2.0, 5.0, 15], [0.0, 5.0], nbins=5),
+       tf.histogram_fixed_width(tf.constant([1, 2, 9]), [0, 5], nbins=3, dtype=tf.int64),
+       c] + tf.gradients(c, x)
+feed = {x: [[1.0, 2.0], [3.0, 4.0]]}
+""",
+    "unravel_out_of_bound": """
+out = tf.unravel_index([1, 9], [2, 4])
+phrase = "index is out of bound as with dims"
+""",
+    "histogram_bad_range": """
+out = tf.histogram_fixed_width([1.0], [5.0, 0.0], nbins=3)
+phrase = "value_range should satisfy value_range[0] < value_range[1]"
+""",
 }
 
 

@@ -22,9 +22,11 @@ __all__ = [
     "angle",
     "argsort",
     "broadcast_dynamic_shape",
+    "clip_by_average_norm",
     "cross",
     "depth_to_space",
     "ensure_shape",
+    "histogram_fixed_width",
     "lin_space",
     "linspace",
     "meshgrid",
@@ -41,6 +43,7 @@ __all__ = [
     "tensor_scatter_sub",
     "tensor_scatter_update",
     "unique_with_counts",
+    "unravel_index",
 ]
 
 
@@ -790,3 +793,114 @@ tensor_scatter_nd_max = _tensor_scatter("TensorScatterMax", "tensor_scatter_nd_m
 tensor_scatter_update = tensor_scatter_nd_update
 tensor_scatter_add = tensor_scatter_nd_add
 tensor_scatter_sub = tensor_scatter_nd_sub
+
+
+# -- UnravelIndex, HistogramFixedWidth, clip_by_average_norm --------------------------------------
+def _unravel_shape(op):
+    idx, dims = op._inputs[0]._shape._dims, op._inputs[1]._shape._dims
+    if idx is None or dims is None:
+        return [TensorShape(None)]
+    return [TensorShape._from_tuple((dims[0],) if not idx else (dims[0], *idx))]
+
+
+def _unravel_kernel(op, ctx):
+    def kernel(indices, dims):
+        dims = np.asarray(dims)
+        if np.any(dims <= 0) if dims.size else False:
+            raise errors.InvalidArgumentError(None, op, "All dimensions must be positive")
+        idx = np.asarray(indices)
+        total = int(np.prod(dims))
+        if idx.size and (idx.min() < 0 or idx.max() >= total):
+            raise errors.InvalidArgumentError(None, op, "index is out of bound as with dims")
+        out = np.stack(np.unravel_index(idx.reshape(-1), tuple(dims)), axis=0)
+        return out.reshape((len(dims),) + idx.shape).astype(idx.dtype)
+
+    return kernel
+
+
+register_op(
+    "UnravelIndex",
+    inputs=["indices: Tidx", "dims: Tidx"],
+    outputs=["output: Tidx"],
+    attrs=["Tidx: {int32, int64} = int32"],
+    shape=_unravel_shape,
+    make_kernel=_unravel_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def unravel_index(indices, dims, name: str | None = None) -> Tensor:
+    """The coordinates in an array of shape `dims` of flat `indices` (one row per dim)."""
+    return op_output("UnravelIndex", name, [indices, dims])
+
+
+def _histogram_shape(op):
+    n = constant_value(op._inputs[2])
+    if n is not None and int(n) <= 0:
+        raise ValueError(f"Requires nbins > 0: {int(n)} for '{op.name}' (op: '{op.type}')")
+    return [TensorShape._from_tuple((None if n is None else int(n),))]
+
+
+def _histogram_kernel(op, ctx):
+    out_dtype = op._outputs[0].dtype.as_numpy_dtype
+
+    def kernel(values, value_range, nbins):
+        n = int(nbins)
+        if n <= 0:
+            raise errors.InvalidArgumentError(
+                None, op, f"nbins should be a positive number, but got '{n}'"
+            )
+        low, high = np.asarray(value_range, np.float64).reshape(-1)[:2]
+        if not low < high:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                "value_range should satisfy value_range[0] < value_range[1], but got "
+                f"'[{np.asarray(value_range).reshape(-1)[0]}, "
+                f"{np.asarray(value_range).reshape(-1)[1]}]'",
+            )
+        v = np.asarray(values, np.float64).reshape(-1)
+        index = np.floor((v - low) / (high - low) * n)
+        index = np.clip(index, 0, n - 1).astype(np.int64)
+        return np.bincount(index, minlength=n).astype(out_dtype)
+
+    return kernel
+
+
+register_op(
+    "HistogramFixedWidth",
+    inputs=["values: T", "value_range: T", "nbins: int32"],
+    outputs=["out: dtype"],
+    attrs=["T: {int32, int64, float, double, half}", "dtype: {int32, int64} = int32"],
+    shape=_histogram_shape,
+    make_kernel=_histogram_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def histogram_fixed_width(values, value_range, nbins=100, dtype=dtypes.int32, name=None):
+    """Counts of `values` in `nbins` equal bins over `value_range` (values outside go to
+    the first or last bin)."""
+    from tfgraph.framework.graph import name_scope
+
+    with name_scope(name, "histogram_fixed_width", [values, value_range, nbins]) as scope:
+        return op_output(
+            "HistogramFixedWidth",
+            scope,
+            [values, value_range, nbins],
+            {"dtype": dtypes.as_dtype(dtype)},
+        )
+
+
+def clip_by_average_norm(t, clip_norm, name: str | None = None) -> Tensor:
+    """`t * clip_norm / max(l2norm(t) / size(t), clip_norm)`, as TF's composite."""
+    from tfgraph.framework.graph import name_scope
+
+    with name_scope(name, "clip_by_average_norm", [t, clip_norm]) as scope:
+        t = convert_to_tensor(t, name="t")
+        n_element = array_ops.cast(array_ops.size(t), dtypes.float32)
+        l2norm_inv = math_ops.rsqrt(math_ops.reduce_sum(t * t, math_ops.range(array_ops.rank(t))))
+        return array_ops.identity(
+            t * clip_norm * math_ops.minimum(l2norm_inv * n_element, constant(1.0) / clip_norm),
+            name=scope,
+        )
