@@ -464,6 +464,22 @@ phrase = "index is out of bound as with dims"
 out = tf.histogram_fixed_width([1.0], [5.0, 0.0], nbins=3)
 phrase = "value_range should satisfy value_range[0] < value_range[1]"
 """,
+    # -- make_template ----------------------------------------------------------------------
+    "make_template": """
+def dense(x, units):
+    w = tf.get_variable("w", [2, units], initializer=tf.constant_initializer(0.5))
+    return tf.matmul(x, w)
+t = tf.make_template("layer", dense, units=3)
+x = tf.placeholder(tf.float32, [None, 2], name="x")
+a = t(x)
+b = t(x * 2.0)
+t2 = tf.make_template("layer", dense, create_scope_now_=True, units=1)
+c = t2(x)
+d = t2(x)
+init = tf.global_variables_initializer()
+out = [a, b, c, d, tf.constant([v.name for v in tf.global_variables()])]
+feed = {x: [[1.0, 2.0]]}
+""",
 }
 
 
