@@ -246,6 +246,7 @@ from tfgraph.ops.manip_ops import (
     accumulate_n,
     angle,
     argsort,
+    bincount,
     broadcast_dynamic_shape,
     clip_by_average_norm,
     cross,

@@ -4,7 +4,7 @@ docs/api_exclusions.md."""
 
 from tfgraph.ops.array_ops import invert_permutation
 from tfgraph.ops.check_ops import is_non_decreasing, is_strictly_increasing
-from tfgraph.ops.manip_ops import accumulate_n, angle
+from tfgraph.ops.manip_ops import accumulate_n, angle, bincount
 from tfgraph.ops.math_ops import (
     abs,
     acos,
@@ -137,6 +137,7 @@ __all__ = [
     "atan2",
     "atanh",
     "betainc",
+    "bincount",
     "ceil",
     "conj",
     "cos",

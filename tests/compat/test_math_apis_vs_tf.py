@@ -480,6 +480,17 @@ init = tf.global_variables_initializer()
 out = [a, b, c, d, tf.constant([v.name for v in tf.global_variables()])]
 feed = {x: [[1.0, 2.0]]}
 """,
+    "bincount": """
+a = tf.placeholder(tf.int32, [None], name="a")
+out = [tf.bincount([1, 1, 3]), tf.bincount(a, minlength=6), tf.bincount(a, maxlength=2),
+       tf.bincount(a, weights=[0.5, 1.0, 2.0, 0.25], dtype=tf.float32),
+       tf.bincount(tf.zeros([0], tf.int32)), tf.math.bincount([[0, 2], [2, 2]])]
+feed = {a: [0, 4, 4, 1]}
+""",
+    "bincount_negative": """
+out = tf.bincount([1, -1])
+phrase = "must be non-negative"
+""",
 }
 
 

@@ -21,6 +21,7 @@ __all__ = [
     "accumulate_n",
     "angle",
     "argsort",
+    "bincount",
     "broadcast_dynamic_shape",
     "clip_by_average_norm",
     "cross",
@@ -904,3 +905,86 @@ def clip_by_average_norm(t, clip_norm, name: str | None = None) -> Tensor:
             t * clip_norm * math_ops.minimum(l2norm_inv * n_element, constant(1.0) / clip_norm),
             name=scope,
         )
+
+
+# -- DenseBincount / tf.bincount -------------------------------------------------------------------
+def _dense_bincount_shape(op):
+    n = constant_value(op._inputs[1])
+    dims = op._inputs[0]._shape._dims
+    size = None if n is None else int(n)
+    if dims is not None and len(dims) == 2:
+        return [TensorShape._from_tuple((dims[0], size))]
+    return [TensorShape._from_tuple((size,))]
+
+
+def _dense_bincount_kernel(op, ctx):
+    binary = op._attrs.get("binary_output", False)
+    out_dtype = op._outputs[0].dtype.as_numpy_dtype
+
+    def kernel(arr, size, weights):
+        n = int(size)
+        if n < 0:
+            raise errors.InvalidArgumentError(None, op, f"size ({n}) must be non-negative")
+        arr = np.asarray(arr).reshape(-1)
+        if arr.size and arr.min() < 0:
+            raise errors.InvalidArgumentError(None, op, "Input arr must be non-negative!")
+        keep = arr < n
+        w = np.asarray(weights).reshape(-1)
+        if w.size:
+            if w.size != arr.size:
+                raise errors.InvalidArgumentError(
+                    None, op, "Input and weights must have the same shape"
+                )
+            out = np.bincount(arr[keep], weights=w[keep], minlength=n)[:n]
+        else:
+            out = np.bincount(arr[keep], minlength=n)[:n]
+        if binary:
+            out = out > 0
+        return out.astype(out_dtype)
+
+    return kernel
+
+
+register_op(
+    "DenseBincount",
+    inputs=["input: Tidx", "size: Tidx", "weights: T"],
+    outputs=["output: T"],
+    attrs=[
+        "Tidx: {int32, int64}",
+        "T: {int32, int64, float, double}",
+        "binary_output: bool = false",
+    ],
+    shape=_dense_bincount_shape,
+    make_kernel=_dense_bincount_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int32, name=None):
+    """Counts of each value in the non-negative ints `arr` (weighted sums with `weights`),
+    as TF's composite around DenseBincount."""
+    from tfgraph.framework.graph import name_scope
+
+    dtype = dtypes.as_dtype(dtype)
+    with name_scope(name or "bincount", None, []):
+        arr = convert_to_tensor(arr, name="arr")
+        if weights is not None:
+            weights = convert_to_tensor(weights, name="weights")
+        if not arr.dtype.is_integer:
+            arr = array_ops.cast(arr, dtypes.int32)
+        array_is_nonempty = array_ops.size(arr) > 0
+        output_size = array_ops.cast(array_is_nonempty, arr.dtype._base) * (
+            math_ops.reduce_max(arr) + 1
+        )
+        if minlength is not None:
+            minlength = convert_to_tensor(minlength, name="minlength", dtype=arr.dtype._base)
+            output_size = op_output("Maximum", None, [minlength, output_size])
+        if maxlength is not None:
+            maxlength = convert_to_tensor(maxlength, name="maxlength", dtype=arr.dtype._base)
+            output_size = op_output("Minimum", None, [maxlength, output_size])
+        if weights is not None:
+            weights = array_ops.reshape(weights, [-1])
+        arr = array_ops.reshape(arr, [-1])
+        if weights is None:
+            weights = constant([], dtype=dtype)
+        return op_output("DenseBincount", None, [arr, output_size, weights])
