@@ -258,6 +258,7 @@ from tfgraph.ops.manip_ops import (
     meshgrid,
     reverse_sequence,
     roll,
+    searchsorted,
     sort,
     space_to_depth,
     tensor_scatter_add,

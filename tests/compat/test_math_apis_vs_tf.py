@@ -491,6 +491,17 @@ feed = {a: [0, 4, 4, 1]}
 out = tf.bincount([1, -1])
 phrase = "must be non-negative"
 """,
+    "searchsorted": """
+s = tf.placeholder(tf.float32, [2, 4], name="s")
+v = tf.constant([[2.5, 0.5, 9.0], [3.0, 3.0, -1.0]])
+out = [tf.searchsorted(s, v), tf.searchsorted(s, v, side="right", out_type=tf.int64),
+       tf.searchsorted([1.0, 2.0, 3.0], [2.0, 2.5])]
+feed = {s: [[1.0, 2.0, 3.0, 4.0], [3.0, 3.0, 3.0, 5.0]]}
+""",
+    "searchsorted_bad_side": """
+out = tf.searchsorted([1.0], [1.0], side="middle")
+phrase = "Argument `side` must be either 'right' or 'left'"
+""",
 }
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "meshgrid",
     "reverse_sequence",
     "roll",
+    "searchsorted",
     "sort",
     "space_to_depth",
     "tensor_scatter_add",
@@ -988,3 +989,62 @@ def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int
         if weights is None:
             weights = constant([], dtype=dtype)
         return op_output("DenseBincount", None, [arr, output_size, weights])
+
+
+# -- LowerBound / UpperBound / tf.searchsorted ----------------------------------------------------
+def _bound_kernel(side: str):
+    def make(op, ctx):
+        out_dtype = op._outputs[0].dtype.as_numpy_dtype
+
+        def kernel(sorted_inputs, values):
+            if sorted_inputs.shape[0] != values.shape[0]:
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    "Leading dim_size of both tensors must match.",
+                )
+            out = np.empty(values.shape, dtype=np.int64)
+            for i in range(values.shape[0]):
+                out[i] = np.searchsorted(sorted_inputs[i], values[i], side=side)
+            return out.astype(out_dtype)
+
+        return kernel
+
+    return make
+
+
+def _bound_shape(op):
+    return [op._inputs[1]._shape]
+
+
+for _name, _side in (("LowerBound", "left"), ("UpperBound", "right")):
+    register_op(
+        _name,
+        inputs=["sorted_inputs: T", "values: T"],
+        outputs=["output: out_type"],
+        attrs=["T: type", "out_type: {int32, int64} = int32"],
+        shape=_bound_shape,
+        make_kernel=_bound_kernel(_side),
+        grad=NOT_DIFFERENTIABLE,
+    )
+
+
+def searchsorted(sorted_sequence, values, side="left", out_type=dtypes.int32, name=None):
+    """Where `values` would go in each innermost row of `sorted_sequence` to keep it sorted
+    ('left': first such index, 'right': last), as TF's composite."""
+    sequence_size = array_ops._shape_internal(sorted_sequence)[-1]
+    values_size = array_ops._shape_internal(values)[-1]
+    sorted_sequence_2d = array_ops.reshape(sorted_sequence, [-1, sequence_size])
+    values_2d = array_ops.reshape(values, [-1, values_size])
+    if side == "right":
+        op_type = "UpperBound"
+    elif side == "left":
+        op_type = "LowerBound"
+    else:
+        raise ValueError(
+            f"Argument `side` must be either 'right' or 'left'. Received: `side` = {side}."
+        )
+    output = op_output(
+        op_type, name, [sorted_sequence_2d, values_2d], {"out_type": dtypes.as_dtype(out_type)}
+    )
+    return array_ops.reshape(output, array_ops._shape_internal(values))
