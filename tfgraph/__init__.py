@@ -256,6 +256,7 @@ from tfgraph.ops.manip_ops import (
     lin_space,
     linspace,
     meshgrid,
+    parallel_stack,
     reverse_sequence,
     roll,
     searchsorted,

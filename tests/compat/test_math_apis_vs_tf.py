@@ -502,6 +502,11 @@ feed = {s: [[1.0, 2.0, 3.0, 4.0], [3.0, 3.0, 3.0, 5.0]]}
 out = tf.searchsorted([1.0], [1.0], side="middle")
 phrase = "Argument `side` must be either 'right' or 'left'"
 """,
+    "parallel_stack": """
+x = tf.placeholder(tf.float32, [2, 3], name="x")
+out = [tf.parallel_stack([x, x * 2.0, x + 1.0]), tf.parallel_stack([1, 2], name="ps")]
+feed = {x: np.arange(6.0).reshape(2, 3)}
+""",
 }
 
 

@@ -173,3 +173,10 @@ def test_counting_and_searching():
     np.testing.assert_allclose(clipped, x * 0.5 / max(np.linalg.norm(x) / 4, 0.5), rtol=1e-6)
     with pytest.raises(errors.InvalidArgumentError, match="out of bound"):
         run(tf.unravel_index([9], [2, 4]))
+
+
+def test_parallel_stack():
+    x = np.arange(6.0).reshape(2, 3)
+    out = tf.parallel_stack([tf.constant(x), tf.constant(2 * x)])
+    assert out.op.type == "ParallelConcat" and out.shape.as_list() == [2, 2, 3]
+    np.testing.assert_array_equal(run(out), np.stack([x, 2 * x]))

@@ -31,6 +31,7 @@ __all__ = [
     "lin_space",
     "linspace",
     "meshgrid",
+    "parallel_stack",
     "reverse_sequence",
     "roll",
     "searchsorted",
@@ -1048,3 +1049,41 @@ def searchsorted(sorted_sequence, values, side="left", out_type=dtypes.int32, na
         op_type, name, [sorted_sequence_2d, values_2d], {"out_type": dtypes.as_dtype(out_type)}
     )
     return array_ops.reshape(output, array_ops._shape_internal(values))
+
+
+# -- ParallelConcat / tf.parallel_stack ---------------------------------------------------------
+def _parallel_concat_kernel(op, ctx):
+    shape = op._attrs["shape"]
+
+    def kernel(*values):
+        out = np.concatenate(values, axis=0)
+        if not TensorShape(out.shape).is_compatible_with(shape):
+            raise errors.InvalidArgumentError(
+                None, op, f"Output shape {_dims(out.shape)} does not match the shape attr"
+            )
+        return out
+
+    return kernel
+
+
+register_op(
+    "ParallelConcat",
+    inputs=["values: N * T"],
+    outputs=["output: T"],
+    attrs=["N: int >= 1", "T: type", "shape: shape"],
+    shape=lambda op: [op._attrs["shape"]],
+    make_kernel=_parallel_concat_kernel,
+)
+
+
+def parallel_stack(values, name: str = "parallel_stack") -> Tensor:
+    """Stacks `values` (of one shape) along a new first axis (op ParallelConcat)."""
+    with get_default_graph().name_scope(name):
+        value_t = convert_to_tensor(values[0])
+        output_shape = TensorShape([len(values)]).concatenate(value_t.shape)
+        return op_output(
+            "ParallelConcat",
+            None,
+            [[array_ops.expand_dims(v, 0) for v in values]],
+            {"shape": output_shape},
+        )
