@@ -27,6 +27,7 @@ from tfgraph.ops.apply import apply_op, op_output
 # through them, as in TF.
 NO_GRADIENT_IN_TF = {
     "IgammaGradA": "TF registers no gradient for IgammaGradA",
+    "GuaranteeConst": "TF registers no gradient for GuaranteeConst",
     "ParallelConcat": "TF registers no gradient for ParallelConcat",
     "ScatterMin": "TF registers no gradient for ScatterMin",
     "ScatterMax": "TF registers no gradient for ScatterMax",

@@ -46,7 +46,10 @@ from tfgraph.framework.api_utils import (
     VERSION,
     broadcast_static_shape,
     container,
+    convert_to_tensor_or_indexed_slices,
     get_static_value,
+    is_numeric_tensor,
+    is_symbolic_tensor,
     is_tensor,
     op_scope,
 )
@@ -252,6 +255,7 @@ from tfgraph.ops.manip_ops import (
     cross,
     depth_to_space,
     ensure_shape,
+    guarantee_const,
     histogram_fixed_width,
     lin_space,
     linspace,
@@ -270,6 +274,7 @@ from tfgraph.ops.manip_ops import (
     tensor_scatter_nd_update,
     tensor_scatter_sub,
     tensor_scatter_update,
+    timestamp,
     unique_with_counts,
     unravel_index,
 )

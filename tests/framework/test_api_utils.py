@@ -90,3 +90,27 @@ def test_against_tf():
     with contextlib.redirect_stdout(buf):
         exec(_PROGRAM, ns)
     assert json.loads(buf.getvalue()) == want
+
+
+def test_tensor_predicates_timestamp_guarantee_const():
+    import time
+
+    x = tf.constant([1.0, 2.0])
+    s = tf.placeholder(tf.string)
+    assert tf.is_numeric_tensor(x) and not tf.is_numeric_tensor(s)
+    assert not tf.is_numeric_tensor(1.0)
+    assert tf.is_symbolic_tensor(x) and not tf.is_symbolic_tensor(1.0)
+    slices = tf.IndexedSlices(x, tf.constant([0, 1]))
+    assert tf.convert_to_tensor_or_indexed_slices(slices) is slices
+    assert isinstance(tf.convert_to_tensor_or_indexed_slices([1, 2]), tf.Tensor)
+    t = tf.timestamp()
+    assert t.dtype == tf.float64 and t.op.op_def.is_stateful
+    g = tf.guarantee_const(x)
+    assert g.op.type == "GuaranteeConst"
+    with tf.Session() as sess:
+        before = time.time()
+        stamp, value = sess.run([t, g])
+        assert before - 1 <= stamp <= time.time() + 1
+        np.testing.assert_array_equal(value, [1.0, 2.0])
+    with pytest.raises(LookupError, match="No gradient defined"):
+        tf.gradients(g, x)

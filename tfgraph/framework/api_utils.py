@@ -26,7 +26,10 @@ __all__ = [
     "VERSION",
     "broadcast_static_shape",
     "container",
+    "convert_to_tensor_or_indexed_slices",
     "get_static_value",
+    "is_numeric_tensor",
+    "is_symbolic_tensor",
     "is_tensor",
     "op_scope",
 ]
@@ -99,3 +102,33 @@ def container(container_name: str):
 def op_scope(values, name, default_name=None):
     """Deprecated TF1 alias: `name_scope(name, default_name, values)`."""
     return name_scope(name, default_name, values)
+
+
+def is_numeric_tensor(tensor) -> bool:
+    """Whether `tensor` is a Tensor of a numeric (integer, float or complex) dtype."""
+    if not isinstance(tensor, Tensor):
+        return False
+    dtype = tensor.dtype._base
+    return bool(
+        (dtype.is_integer or dtype.is_floating or dtype.is_complex or dtype.is_quantized)
+        and dtype != dtypes.bool
+    )
+
+
+def is_symbolic_tensor(tensor) -> bool:
+    """Whether `tensor` is a graph tensor (every tfgraph Tensor is)."""
+    return isinstance(tensor, Tensor)
+
+
+def convert_to_tensor_or_indexed_slices(value, dtype=None, name=None):
+    """`value` itself if it is IndexedSlices, else `convert_to_tensor(value)`."""
+    from tfgraph.framework.convert import convert_to_tensor
+
+    if isinstance(value, IndexedSlices):
+        if dtype is not None and not dtypes.as_dtype(dtype).is_compatible_with(value.dtype):
+            raise ValueError(
+                f"Incompatible tensor conversion requested to `dtype` {dtypes.as_dtype(dtype).name}"
+                f" for IndexedSlices ({value}) with dtype {value.dtype.name}"
+            )
+        return value
+    return convert_to_tensor(value, dtype=dtype, name=name)

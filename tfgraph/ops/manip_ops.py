@@ -27,6 +27,7 @@ __all__ = [
     "cross",
     "depth_to_space",
     "ensure_shape",
+    "guarantee_const",
     "histogram_fixed_width",
     "lin_space",
     "linspace",
@@ -45,6 +46,7 @@ __all__ = [
     "tensor_scatter_nd_update",
     "tensor_scatter_sub",
     "tensor_scatter_update",
+    "timestamp",
     "unique_with_counts",
     "unravel_index",
 ]
@@ -1087,3 +1089,41 @@ def parallel_stack(values, name: str = "parallel_stack") -> Tensor:
             [[array_ops.expand_dims(v, 0) for v in values]],
             {"shape": output_shape},
         )
+
+
+# -- Timestamp, GuaranteeConst ------------------------------------------------------------------
+def _timestamp_kernel():
+    import time
+
+    return np.float64(time.time())
+
+
+register_op(
+    "Timestamp",
+    inputs=[],
+    outputs=["ts: float64"],
+    shape=lambda op: [TensorShape(())],
+    kernel=_timestamp_kernel,
+    stateful=True,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def timestamp(name: str | None = None) -> Tensor:
+    """The time of running the op, in seconds since the epoch (float64)."""
+    return op_output("Timestamp", name, [])
+
+
+register_op(
+    "GuaranteeConst",
+    inputs=["input: T"],
+    outputs=["output: T"],
+    attrs=["T: type"],
+    shape=common_shapes.unchanged_shape,
+    kernel=lambda x: x,
+)
+
+
+def guarantee_const(input, name: str | None = None) -> Tensor:
+    """`input`, promised constant for the session's lifetime (no gradient, as TF)."""
+    return op_output("GuaranteeConst", name, [input])
