@@ -1121,6 +1121,7 @@ register_op(
     attrs=["T: type"],
     shape=common_shapes.unchanged_shape,
     kernel=lambda x: x,
+    stateful=True,  # as TF's OpDef
 )
 
 
