@@ -26,6 +26,12 @@ from tfgraph.ops.apply import apply_op, op_output
 # Ops whose gradient TensorFlow does not define either: tf.gradients raises LookupError
 # through them, as in TF.
 NO_GRADIENT_IN_TF = {
+    "IgammaGradA": "TF registers no gradient for IgammaGradA",
+    "GuaranteeConst": "TF registers no gradient for GuaranteeConst",
+    "ParallelConcat": "TF registers no gradient for ParallelConcat",
+    "ScatterMin": "TF registers no gradient for ScatterMin",
+    "ScatterMax": "TF registers no gradient for ScatterMax",
+    "UniqueWithCounts": "TF registers no gradient for UniqueWithCounts",
     "LRNGrad": "TF registers no gradient for LRNGrad",
     "MaxPoolGradWithArgmax": "TF registers no gradient for MaxPoolGradWithArgmax",
     "ScatterUpdate": "TF registers no gradient for ScatterUpdate",
@@ -50,6 +56,13 @@ PENDING: dict[str, str] = {
         "LoopCond",
     )
 }  # fmt: skip
+PENDING.update(
+    {
+        "Svd": "gradient of Svd not written yet (issue 14)",
+        "MatrixSquareRoot": "gradient of MatrixSquareRoot not written yet (issue 14)",
+        "EagerPyFunc": "gradient of tf.py_function not written yet (issue 14)",
+    }
+)
 
 
 @dataclasses.dataclass
@@ -145,6 +158,16 @@ def _fused_bn_grad(x, scale, dy, training=True, fmt="NHWC"):
     return tf.gradients(y, [x, scale], grad_ys=dy)
 
 
+def _spd(n):
+    """A well conditioned symmetric positive definite matrix."""
+    m = rnd(n, n)
+    return m @ m.T + np.eye(n) * n
+
+
+def _sym(a):
+    return (a + tf.transpose(a)) * 0.5
+
+
 def _tri(n):
     """A well conditioned lower-triangular matrix (with random upper junk the solve
     must ignore)."""
@@ -217,6 +240,43 @@ CASES: dict[str, list[Case]] = {
     "Atan": [Case(tf.atan, [rnd(3, 4)])],
     "Sinh": [Case(tf.sinh, [rnd(3, 4)])],
     "Cosh": [Case(tf.cosh, [rnd(3, 4)])],
+    "Einsum": [
+        _binary(lambda a, b: tf.einsum("ij,jk->ik", a, b), (3, 4), (4, 2)),
+        _binary(lambda a, b: tf.einsum("bij,bjk->bk", a, b), (2, 3, 4), (2, 4, 5)),
+        _binary(lambda a, b: tf.einsum("...ij,jk->...ik", a, b), (5, 2, 3), (3, 4)),
+        _binary(lambda a, b: tf.einsum("ij,kj->", a, b), (3, 4), (2, 4)),
+        Case(lambda a: tf.einsum("iij->ji", a), [rnd(3, 3, 2)]),
+        Case(lambda a: tf.einsum("ij->j", a), [rnd(3, 4)]),
+        Case(lambda a: tf.einsum("ij->ji", a), [rnd(3, 4)]),
+    ],
+    # special functions (tfgraph/ops/special_math_ops.py)
+    "Erf": [Case(tf.erf, [rnd(3, 4)])],
+    "Rint": [Case(tf.rint, [away(3, 4)])],
+    "Erfc": [Case(tf.erfc, [rnd(3, 4)])],
+    "Lgamma": [Case(tf.lgamma, [pos(3, 4)])],
+    "Digamma": [Case(tf.digamma, [pos(3, 4)])],
+    "Asinh": [Case(tf.asinh, [rnd(3, 4)])],
+    "Acosh": [Case(lambda x: tf.acosh(x + 1.5), [pos(3, 4)])],
+    "Atanh": [Case(tf.atanh, [unit(3, 4)])],
+    "Polygamma": [
+        Case(lambda x: tf.polygamma(tf.constant([[0.0], [1.0], [2.0]], tf.float64), x), [pos(3, 4)])
+    ],
+    "Zeta": [Case(lambda q: tf.zeta(tf.constant([[2.0], [3.0], [4.5]], tf.float64), q), [pos(4)])],
+    "Igamma": [_binary(tf.igamma, (3, 4), (4,), pos)],
+    "Igammac": [_binary(tf.igammac, (3, 4), (4,), pos)],
+    "Betainc": [
+        Case(
+            lambda x: tf.betainc(
+                tf.constant([0.5, 2.0, 3.0], tf.float64),
+                tf.constant([1.5, 2.0, 0.7], tf.float64),
+                x,
+            ),
+            [np.array([0.2, 0.5, 0.8])],
+        )
+    ],
+    "Xlogy": [_binary(tf.math.xlogy, (3, 4), (4,), pos)],
+    "Xlog1py": [_binary(tf.math.xlog1py, (3, 4), (4,), pos)],
+    "Xdivy": [_binary(tf.math.xdivy, (3, 4), (4,), pos)],
     "SigmoidGrad": [
         Case(lambda y, dy: op_output("SigmoidGrad", None, [y, dy]), [unit(3, 4), rnd(3, 4)])
     ],
@@ -392,6 +452,7 @@ CASES: dict[str, list[Case]] = {
     "ReverseSequence": [
         Case(lambda x: tf.reverse_sequence(x, [3, 1, 0], seq_axis=1, batch_axis=0), [rnd(3, 4)]),
         Case(lambda x: tf.reverse_sequence(x, [2, 4, 3], seq_axis=0, batch_axis=1), [rnd(4, 3)]),
+        Case(lambda x: tf.reverse_sequence(x, [1, 3], seq_axis=1, batch_axis=0), [rnd(2, 3, 2)]),
     ],
     "Select": [
         Case(lambda a, b: tf.where([[True, False, True, False]] * 3, a, b), [rnd(3, 4), rnd(3, 4)]),
@@ -539,6 +600,62 @@ CASES: dict[str, list[Case]] = {
             [_tri(3).T.copy(), rnd(2, 3, 2)],
         ),
     ],
+    "MatrixDeterminant": [
+        Case(tf.matrix_determinant, [_spd(3)]),
+        Case(tf.matrix_determinant, [rnd(2, 3, 3)]),
+    ],
+    "LogMatrixDeterminant": [Case(lambda a: tf.linalg.slogdet(a)[1], [_spd(3)])],
+    "MatrixInverse": [
+        Case(tf.matrix_inverse, [_spd(3)]),
+        Case(lambda a: tf.matrix_inverse(a, adjoint=True), [_tri(3)]),
+    ],
+    "MatrixSolve": [
+        Case(tf.matrix_solve, [_tri(3), rnd(3, 2)]),
+        Case(lambda a, b: tf.matrix_solve(a, b, adjoint=True), [_tri(3), rnd(3, 2)]),
+    ],
+    "Cholesky": [Case(lambda a: tf.cholesky(_sym(a)), [_spd(3)])],
+    "SelfAdjointEigV2": [
+        Case(
+            lambda a: [tf.self_adjoint_eig(_sym(a))[0], tf.square(tf.self_adjoint_eig(_sym(a))[1])],
+            [_spd(3)],
+        ),
+        Case(lambda a: tf.self_adjoint_eigvals(_sym(a)), [_spd(3)]),
+    ],
+    "SegmentSum": [Case(lambda d: tf.segment_sum(d, [0, 0, 2, 3]), [rnd(4, 2)])],
+    "SegmentMean": [Case(lambda d: tf.segment_mean(d, [0, 0, 2, 3]), [rnd(4, 2)])],
+    "SegmentMax": [Case(lambda d: tf.segment_max(d, [0, 0, 2, 3]), [distinct(4, 2)])],
+    "SegmentMin": [Case(lambda d: tf.segment_min(d, [0, 0, 2, 3]), [distinct(4, 2)])],
+    "SegmentProd": [Case(lambda d: tf.segment_prod(d, [0, 0, 2, 3]), [away(4, 2)])],
+    "UnsortedSegmentMax": [
+        Case(lambda d: tf.unsorted_segment_max(d, [2, 0, -1, 1, 2], 3), [distinct(5, 2)])
+    ],
+    "UnsortedSegmentMin": [
+        Case(lambda d: tf.unsorted_segment_min(d, [2, 0, -1, 1, 2], 3), [distinct(5, 2)])
+    ],
+    "UnsortedSegmentProd": [
+        Case(lambda d: tf.unsorted_segment_prod(d, [2, 0, -1, 2], 4), [away(4, 2)])
+    ],
+    "Roll": [Case(lambda x: tf.roll(x, [1, -2], [0, 1]), [rnd(3, 4)])],
+    "EnsureShape": [Case(lambda x: tf.ensure_shape(x, [3, None]), [rnd(3, 4)])],
+    "Cross": [_binary(tf.cross, (2, 3), (2, 3))],
+    "TensorScatterUpdate": [
+        Case(lambda t, u: tf.tensor_scatter_nd_update(t, [[1], [3]], u), [rnd(4, 2), rnd(2, 2)])
+    ],
+    "TensorScatterAdd": [
+        Case(lambda t, u: tf.tensor_scatter_nd_add(t, [[1], [1]], u), [rnd(4, 2), rnd(2, 2)])
+    ],
+    "TensorScatterSub": [
+        Case(lambda t, u: tf.tensor_scatter_nd_sub(t, [[0, 1]], u), [rnd(4, 2), rnd(1)])
+    ],
+    "TensorScatterMin": [
+        Case(lambda t, u: tf.tensor_scatter_nd_min(t, [[1], [3]], u), [distinct(4, 2), rnd(2, 2)])
+    ],
+    "TensorScatterMax": [
+        Case(lambda t, u: tf.tensor_scatter_nd_max(t, [[1], [3]], u), [distinct(4, 2), rnd(2, 2)])
+    ],
+    "SpaceToDepth": [Case(lambda x: tf.space_to_depth(x, 2), [rnd(1, 4, 2, 3)])],
+    "DepthToSpace": [Case(lambda x: tf.depth_to_space(x, 2), [rnd(1, 2, 1, 8)])],
+    "Angle": [Case(lambda a, b: tf.angle(math_ops.complex(a, b)), [away(3, 4), away(3, 4)])],
     "TopKV2": [Case(lambda x: tf.nn.top_k(x, 2).values, [distinct(3, 4)])],
     # -- conv family --------------------------------------------------------------------------
     "Conv2D": [

@@ -23,20 +23,41 @@ from tfgraph import (
     initializers,
     io,
     layers,
+    linalg,
     logging,
     losses,
+    math,
     metrics,
     nn,
     queue,
     random,
     sparse,
     summary,
+    test,
     train,
 )
 
 # Everything else at top level, as in TF1's `tf.*`.
 from tfgraph.client.session import InteractiveSession, Session, get_default_session
+from tfgraph.custom_gradient import custom_gradient, hessians, recompute_grad
+from tfgraph.errors import OpError
 from tfgraph.framework import dtypes
+from tfgraph.framework.api_utils import (
+    GIT_VERSION,
+    GRAPH_DEF_VERSION,
+    GRAPH_DEF_VERSION_MIN_CONSUMER,
+    GRAPH_DEF_VERSION_MIN_PRODUCER,
+    QUANTIZED_DTYPES,
+    VERSION,
+    broadcast_static_shape,
+    container,
+    convert_to_tensor_or_indexed_slices,
+    get_static_value,
+    is_numeric_tensor,
+    is_symbolic_tensor,
+    is_tensor,
+    op_scope,
+)
 from tfgraph.framework.convert import (
     convert_to_tensor,
     register_tensor_conversion_function,
@@ -106,6 +127,8 @@ from tfgraph.gradients import (
     gradients,
     no_gradient,
 )
+from tfgraph.gradients import no_gradient as NoGradient
+from tfgraph.io.tensor_proto import make_ndarray, make_tensor_proto
 from tfgraph.module import Module
 from tfgraph.ops import control_flow_io as _control_flow_io  # (context protos in meta graphs)
 from tfgraph.ops.array_ops import (
@@ -149,6 +172,8 @@ from tfgraph.ops.array_ops import (
     strided_slice,
     tile,
     to_bfloat16,
+    to_complex64,
+    to_complex128,
     to_double,
     to_float,
     to_int32,
@@ -167,15 +192,25 @@ from tfgraph.ops.check_ops import (
     assert_equal,
     assert_greater,
     assert_greater_equal,
+    assert_integer,
     assert_less,
     assert_less_equal,
+    assert_near,
     assert_negative,
     assert_non_negative,
     assert_non_positive,
+    assert_none_equal,
     assert_positive,
     assert_rank,
+    assert_rank_at_least,
+    assert_rank_in,
+    assert_same_float_dtype,
+    assert_scalar,
     assert_type,
     check_numerics,
+    is_non_decreasing,
+    is_strictly_increasing,
+    verify_tensor_all_finite,
 )
 from tfgraph.ops.clip_ops import clip_by_global_norm, clip_by_norm, global_norm
 from tfgraph.ops.control_flow_case import case
@@ -187,6 +222,7 @@ from tfgraph.ops.data_flow_ops import (
     QueueBase,
     RandomShuffleQueue,
 )
+from tfgraph.ops.einsum_ops import einsum
 from tfgraph.ops.init_ops import (
     constant_initializer,
     glorot_normal_initializer,
@@ -200,6 +236,61 @@ from tfgraph.ops.init_ops import (
     uniform_unit_scaling_initializer,
     variance_scaling_initializer,
     zeros_initializer,
+)
+from tfgraph.ops.linalg_ops import (
+    cholesky,
+    cholesky_solve,
+    diag,
+    diag_part,
+    eye,
+    matrix_band_part,
+    matrix_determinant,
+    matrix_diag,
+    matrix_diag_part,
+    matrix_inverse,
+    matrix_set_diag,
+    matrix_solve,
+    matrix_square_root,
+    matrix_transpose,
+    matrix_triangular_solve,
+    norm,
+    qr,
+    self_adjoint_eig,
+    self_adjoint_eigvals,
+    svd,
+    trace,
+)
+from tfgraph.ops.manip_ops import (
+    accumulate_n,
+    angle,
+    argsort,
+    bincount,
+    broadcast_dynamic_shape,
+    clip_by_average_norm,
+    cross,
+    depth_to_space,
+    ensure_shape,
+    guarantee_const,
+    histogram_fixed_width,
+    lin_space,
+    linspace,
+    meshgrid,
+    parallel_stack,
+    roll,
+    searchsorted,
+    sort,
+    space_to_depth,
+    tensor_scatter_add,
+    tensor_scatter_nd_add,
+    tensor_scatter_nd_max,
+    tensor_scatter_nd_min,
+    tensor_scatter_nd_sub,
+    tensor_scatter_nd_update,
+    tensor_scatter_sub,
+    tensor_scatter_update,
+    timestamp,
+    unique_with_counts,
+    unravel_index,
 )
 from tfgraph.ops.math_ops import (
     abs,
@@ -229,6 +320,7 @@ from tfgraph.ops.math_ops import (
     exp,
     expm1,
     floor,
+    floor_div,
     floordiv,
     floormod,
     greater,
@@ -303,7 +395,37 @@ from tfgraph.ops.reader_ops import (
     read_file,
     write_file,
 )
+from tfgraph.ops.script_ops import numpy_function, py_func, py_function
+from tfgraph.ops.segment_ops import (
+    segment_max,
+    segment_mean,
+    segment_min,
+    segment_prod,
+    segment_sum,
+    unsorted_segment_max,
+    unsorted_segment_mean,
+    unsorted_segment_min,
+    unsorted_segment_prod,
+    unsorted_segment_sqrt_n,
+)
 from tfgraph.ops.sparse_ops import sparse_tensor_to_dense, sparse_to_dense
+from tfgraph.ops.special_math_ops import (
+    acosh,
+    asinh,
+    atanh,
+    betainc,
+    digamma,
+    erf,
+    erfc,
+    igamma,
+    igammac,
+    lbeta,
+    lgamma,
+    log_sigmoid,
+    polygamma,
+    rint,
+    zeta,
+)
 from tfgraph.ops.state_ops import (
     assign,
     assign_add,
@@ -311,6 +433,13 @@ from tfgraph.ops.state_ops import (
     count_up_to,
     is_variable_initialized,
     scatter_add,
+    scatter_div,
+    scatter_max,
+    scatter_min,
+    scatter_mul,
+    scatter_nd_add,
+    scatter_nd_sub,
+    scatter_nd_update,
     scatter_sub,
     scatter_update,
 )
@@ -341,6 +470,7 @@ from tfgraph.platform.v2_toggles import (
     executing_eagerly_outside_functions,
     resource_variables_enabled,
 )
+from tfgraph.template import make_template
 from tfgraph.variable_scope import (
     AUTO_REUSE,
     VariableScope,

@@ -74,6 +74,8 @@ def _strip_scope(name: str, export_scope: str | None) -> str:
 class Variable:
     """A TF1 variable: state that persists across `Session.run` calls in a session."""
 
+    _is_tensor_like = True  # tf.is_tensor(variable) is True, as in TF
+
     def __init__(
         self,
         initial_value=None,

@@ -196,3 +196,50 @@ def test_check_numerics_gradient_checks_the_gradient():
 def test_check_numerics_rejects_integer_tensors():
     with pytest.raises(TypeError, match="not in list of allowed values"):
         tf.check_numerics(tf.constant([1, 2]), "ints")
+
+
+# -- assert_near, assert_none_equal, rank/dtype checks, monotonicity, verify_tensor_all_finite --
+def test_assert_near_and_none_equal_at_run_time():
+    x = tf.placeholder(tf.float32, [2])
+    near = tf.assert_near(x, x + 1e-7)
+    far = tf.assert_near(x, x + 1.0, message="too far")
+    none_eq = tf.assert_none_equal(x, [5.0, 6.0])
+    with tf.Session() as sess:
+        sess.run([near, none_eq], {x: [1.0, 2.0]})
+        with pytest.raises(tf.errors.InvalidArgumentError, match="not equal to tolerance"):
+            sess.run(far, {x: [1.0, 2.0]})
+        with pytest.raises(tf.errors.InvalidArgumentError, match="Condition x != y"):
+            sess.run(none_eq, {x: [5.0, 2.0]})
+
+
+def test_static_rank_and_dtype_checks():
+    assert tf.assert_rank_at_least(tf.ones([2, 3]), 1).type == "NoOp"
+    with pytest.raises(ValueError, match="must have rank at least 3.  Received rank 2"):
+        tf.assert_rank_at_least(tf.ones([2, 3]), 3)
+    assert tf.assert_rank_in(tf.ones([2]), [1, 2]).type == "NoOp"
+    with pytest.raises(ValueError, match=r"must have rank in \(0, 2\)"):
+        tf.assert_rank_in(tf.ones([2]), [0, 2])
+    assert tf.assert_integer(tf.constant([1])).type == "NoOp"
+    with pytest.raises(TypeError, match="to be integer"):
+        tf.assert_integer(tf.constant([1.0]))
+    s = tf.constant(2.0)
+    assert tf.assert_scalar(s) is s
+    with pytest.raises(ValueError, match="Expected scalar shape"):
+        tf.assert_scalar(tf.ones([2]))
+    assert tf.assert_same_float_dtype([tf.ones([1]), tf.zeros([2])]) == tf.float32
+    assert tf.assert_same_float_dtype(None, tf.float64) == tf.float64
+    with pytest.raises(ValueError, match="must be"):
+        tf.assert_same_float_dtype([tf.ones([1]), tf.ones([1], tf.float64)])
+
+
+def test_monotonicity_and_verify_finite():
+    x = tf.placeholder(tf.float32, [None])
+    nd, si = tf.is_non_decreasing(x), tf.is_strictly_increasing(x)
+    v = tf.verify_tensor_all_finite(x, "bad x")
+    with tf.Session() as sess:
+        assert sess.run([nd, si], {x: [1.0, 2.0, 2.0]}) == [True, False]
+        assert sess.run([nd, si], {x: [3.0]}) == [True, True]
+        assert sess.run([nd, si], {x: [2.0, 1.0]}) == [False, False]
+        np.testing.assert_array_equal(sess.run(v, {x: [1.0]}), [1.0])
+        with pytest.raises(tf.errors.InvalidArgumentError, match="bad x : Tensor had NaN"):
+            sess.run(v, {x: [np.nan]})

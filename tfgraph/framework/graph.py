@@ -439,6 +439,8 @@ class Graph:
                     f"('{op_type}')."
                 )
         output_dtypes = _infer_attrs(op_def, inputs, attrs, name or op_type)
+        if self._container and op_def.is_stateful and not attrs.get("container", True):
+            attrs["container"] = self._container.encode()  # tf.container(...)
         with self._lock:
             if not name:
                 name = self.unique_name(op_type)

@@ -58,6 +58,8 @@ __all__ = [
     "strided_slice",
     "tile",
     "to_bfloat16",
+    "to_complex64",
+    "to_complex128",
     "to_double",
     "to_float",
     "to_int32",
@@ -646,6 +648,8 @@ to_double = _to(dtypes.float64, "ToDouble")
 to_int32 = _to(dtypes.int32, "ToInt32")
 to_int64 = _to(dtypes.int64, "ToInt64")
 to_bfloat16 = _to(dtypes.bfloat16, "ToBFloat16")
+to_complex64 = _to(dtypes.complex64, "ToComplex64")
+to_complex128 = _to(dtypes.complex128, "ToComplex128")
 
 
 # -- Reshape ----------------------------------------------------------------------------

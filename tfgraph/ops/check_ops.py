@@ -457,3 +457,179 @@ def assert_rank(x, rank, data=None, summarize=None, message=None, name=None):
                     f"{e.args[1]}, shape {x.shape}"
                 ) from None
             raise ValueError(e.args[0]) from None
+
+
+# -- more TF1 assertions -------------------------------------------------------------------------
+def assert_none_equal(x, y, data=None, summarize=None, message=None, name=None):
+    """An op asserting `x != y` for every element."""
+    return _binary_assert(
+        "!=", "assert_none_equal", math_ops.not_equal, np.not_equal, x, y, data, summarize,
+        message, name,
+    )  # fmt: skip
+
+
+def assert_near(x, y, rtol=None, atol=None, data=None, summarize=None, message=None, name=None):
+    """An op asserting `|x - y| < atol + rtol * |y|` element-wise (default tolerances
+    10 * eps of the dtype)."""
+    with name_scope(name, "assert_near", [x, y, rtol, atol, data]):
+        x = convert_to_tensor(x, name="x")
+        y = convert_to_tensor(y, name="y", dtype=x.dtype._base)
+        dtype = x.dtype._base
+        if dtype.is_complex:
+            dtype = dtype.real_dtype
+        eps = np.finfo(dtype.as_numpy_dtype).eps
+        rtol = 10 * eps if rtol is None else rtol
+        atol = 10 * eps if atol is None else atol
+        rtol = convert_to_tensor(rtol, name="rtol", dtype=dtype)
+        atol = convert_to_tensor(atol, name="atol", dtype=dtype)
+        if data is None:
+            data = [
+                "" if message is None else message,  # TF prints a missing message as []
+                f"x and y not equal to tolerance rtol = {rtol}, atol = {atol}",
+                f"x ({x.name}) = ",
+                x,
+                f"y ({y.name}) = ",
+                y,
+            ]
+        tol = atol + rtol * math_ops.abs(y)
+        diff = math_ops.abs(x - y)
+        condition = math_ops.reduce_all(math_ops.less(diff, tol))
+        return Assert(condition, data, summarize=summarize)
+
+
+def assert_rank_at_least(x, rank, data=None, summarize=None, message=None, name=None):
+    """An op asserting that `x` has rank `rank` or more (ValueError now if statically
+    not)."""
+    with name_scope(name, "assert_rank_at_least", (x, rank) + tuple(data or [])):
+        x = convert_to_tensor(x, name="x")
+        rank = convert_to_tensor(rank, name="rank")
+        message = _message_prefix(message)
+        if data is None:
+            data = [
+                message,
+                f"Tensor {x.name} must have rank at least",
+                rank,
+                "Received shape: ",
+                array_ops.shape(x),
+            ]
+        try:
+            return _assert_rank_condition(
+                x, rank, lambda actual, given: actual >= given, math_ops.greater_equal, data,
+                summarize,
+            )  # fmt: skip
+        except ValueError as e:
+            if e.args[0] == _STATIC_RANK_FAILED:
+                raise ValueError(
+                    f"{message}Tensor {x.name} must have rank at least {int(e.args[2])}.  "
+                    f"Received rank {e.args[1]}, shape {x.shape}"
+                ) from None
+            raise ValueError(e.args[0]) from None
+
+
+def assert_rank_in(x, ranks, data=None, summarize=None, message=None, name=None):
+    """Checks that `x` has one of `ranks` (static ranks only: ValueError now if not)."""
+    with name_scope(name, "assert_rank_in", (x, *ranks) + tuple(data or [])):
+        x = convert_to_tensor(x, name="x")
+        ranks = [int(r) for r in ranks]
+        message = _message_prefix(message)
+        if x.shape.ndims is None:
+            raise NotImplementedError(
+                "tfgraph's assert_rank_in checks static ranks only; the rank of "
+                f"{x.name} is unknown"
+            )
+        if x.shape.ndims not in ranks:
+            raise ValueError(
+                f"{message}Tensor {x.name} must have rank in {tuple(ranks)}.  Received rank "
+                f"{x.shape.ndims}, shape {x.shape}"
+            )
+        return control_flow_ops.no_op(name="static_checks_determined_all_ok")
+
+
+def assert_integer(x, message=None, name=None):
+    """Raises TypeError now unless `x` has an integer dtype; returns a NoOp."""
+    with name_scope(name, "assert_integer", [x]):
+        x = convert_to_tensor(x, name="x")
+        if not x.dtype.is_integer:
+            raise TypeError(
+                f"{_message_prefix(message)}Expected Tensor {x.name} to be integer; found "
+                f"{x.dtype!r}."
+            )
+        return control_flow_ops.no_op("statically_determined_was_integer")
+
+
+def assert_scalar(tensor, name=None, message=None):
+    """`tensor`, after checking now that its static shape is a scalar's."""
+    with name_scope(name, "assert_scalar", [tensor]) as scope:
+        tensor = convert_to_tensor(tensor, name=scope)
+        shape = tensor.shape
+        if shape.ndims != 0:
+            if shape.ndims is None:
+                raise ValueError(f"{_message_prefix(message)}Expected scalar shape, saw "
+                                 f"unknown shape.")  # fmt: skip
+            raise ValueError(
+                f"{_message_prefix(message)}Expected scalar shape for {tensor.name}, saw "
+                f"shape: {shape}."
+            )
+        return tensor
+
+
+def assert_same_float_dtype(tensors=None, dtype=None):
+    """The common floating dtype of `tensors` (and `dtype`); ValueError if they differ
+    or are not floating."""
+    expected = None if dtype is None else dtypes.as_dtype(dtype)._base
+    if expected is not None and not expected.is_floating:
+        raise ValueError(f"Expected floating point type, got {expected}.")
+    for t in tensors or []:
+        if t is None:
+            continue
+        actual = t.dtype._base
+        if expected is None:
+            expected = actual
+            if not expected.is_floating:
+                raise ValueError(f"Expected floating point type, got {expected}.")
+        elif actual != expected:
+            raise ValueError(f"{t.name}, type={actual} must be {expected}.")
+    return dtypes.float32 if expected is None else expected
+
+
+def verify_tensor_all_finite(t=None, msg=None, name=None, x=None, message=None):
+    """`t`, with a CheckNumerics of it (message `msg`) run first."""
+    t = x if t is None else t
+    msg = message if msg is None else msg
+    with name_scope(name, "VerifyFinite", [t]):
+        t = convert_to_tensor(t, name="t")
+        with get_default_graph().colocate_with(t):
+            verify_input = check_numerics(t, message=msg)
+            return control_flow_ops.with_dependencies([verify_input], t)
+
+
+def _monotonic(x, compare):
+    """Whether `compare(x[i + 1], x[i])` holds for all i of the flattened `x` (TF 2.21's
+    composite: a cond for fewer than two elements, then All)."""
+    x = array_ops.reshape(x, [-1])
+    if not (x.dtype.is_floating or x.dtype.is_integer or x.dtype.is_complex):
+        raise TypeError(f"Expected x to be numeric, instead found: {x.dtype!r}")
+    is_shorter_than_two = math_ops.less(array_ops.size(x), 2)
+    s_len = array_ops.shape(x) - 1
+
+    def short_result():
+        return convert_to_tensor([], dtype=dtypes.bool)
+
+    def pairs():
+        return compare(
+            array_ops.strided_slice(x, [1], [1] + s_len), array_ops.strided_slice(x, [0], s_len)
+        )
+
+    return math_ops.reduce_all(control_flow_ops.cond(is_shorter_than_two, short_result, pairs))
+
+
+def is_non_decreasing(x, name=None):
+    """A scalar bool tensor: whether the elements of `x` (flattened) never decrease."""
+    with name_scope(name, "is_non_decreasing", [x]):
+        return _monotonic(x, math_ops.greater_equal)
+
+
+def is_strictly_increasing(x, name=None):
+    """A scalar bool tensor: whether the elements of `x` (flattened) strictly increase."""
+    with name_scope(name, "is_strictly_increasing", [x]):
+        return _monotonic(x, math_ops.greater)

@@ -1,6 +1,10 @@
-"""Linear-algebra ops: Qr, diagonals (DiagPart, MatrixDiagV3, MatrixSetDiagV3) and `eye`."""
+"""Linear-algebra ops: Qr, diagonals (Diag, DiagPart, MatrixDiagV3, MatrixSetDiagV3), `eye`,
+triangular and general solves, inverses, determinants, Cholesky, eigen and singular value
+decompositions, matrix square roots; gradients as TF's linalg_grad.py builds them."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -14,13 +18,29 @@ from tfgraph.ops.apply import apply_op, op_output
 from tfgraph.ops.common_shapes import UNKNOWN, constant_value
 
 __all__ = [
+    "adjoint",
+    "cholesky",
+    "cholesky_solve",
+    "diag",
     "diag_part",
     "eye",
     "matrix_band_part",
+    "matrix_determinant",
     "matrix_diag",
+    "matrix_diag_part",
+    "matrix_inverse",
     "matrix_set_diag",
+    "matrix_solve",
+    "matrix_square_root",
+    "matrix_transpose",
     "matrix_triangular_solve",
+    "norm",
     "qr",
+    "self_adjoint_eig",
+    "self_adjoint_eigvals",
+    "slogdet",
+    "svd",
+    "trace",
 ]
 
 
@@ -516,3 +536,564 @@ def matrix_triangular_solve(matrix, rhs, lower: bool = True, adjoint: bool = Fal
         return op_output(
             "MatrixTriangularSolve", None, [matrix, rhs], {"lower": lower, "adjoint": adjoint}
         )
+
+
+# -- square-matrix ops: MatrixDeterminant, LogMatrixDeterminant, MatrixInverse, MatrixSolve,
+#    Cholesky, SelfAdjointEigV2, Svd, MatrixSquareRoot -------------------------------------------
+_LINALG_TYPES = "{half, float, double, complex64, complex128}"
+
+
+def _fmt_dims(dims) -> str:
+    return "[" + ",".join("?" if d is None else str(d) for d in dims) + "]"
+
+
+def _square_dims(op, index: int = 0):
+    """The static dims of input `index`, checked to be a batch of square matrices."""
+    dims = op._inputs[index]._shape._dims
+    if dims is None:
+        return None
+    shapes = ", ".join(
+        "?" if t._shape._dims is None else _fmt_dims(t._shape._dims) for t in op._inputs
+    )
+    if len(dims) < 2:
+        raise ValueError(
+            f"Shape must be at least rank 2 but is rank {len(dims)} for '{op.name}' "
+            f"(op: '{op.type}') with input shapes: {shapes}."
+        )
+    rows, cols = dims[-2], dims[-1]
+    if rows is not None and cols is not None and rows != cols:
+        raise ValueError(
+            f"Dimensions must be equal, but are {cols} and {rows} for '{op.name}' "
+            f"(op: '{op.type}') with input shapes: {shapes}."
+        )
+    return dims
+
+
+def _determinant_shape(op):
+    dims = _square_dims(op)
+    return [UNKNOWN if dims is None else TensorShape._from_tuple(dims[:-2])]
+
+
+def _log_determinant_shape(op):
+    shape = _determinant_shape(op)[0]
+    return [shape, shape]
+
+
+def _same_square_shape(op):
+    dims = _square_dims(op)
+    return [UNKNOWN if dims is None else TensorShape._from_tuple(dims)]
+
+
+def _solve_shape(op):
+    a = _square_dims(op, 0)
+    b = op._inputs[1]._shape._dims
+    if a is None or b is None:
+        return [UNKNOWN]
+    shapes = f"{_fmt_dims(a)}, {_fmt_dims(b)}"
+    if len(b) < 2:
+        raise ValueError(
+            f"Shape must be at least rank 2 but is rank {len(b)} for '{op.name}' "
+            f"(op: '{op.type}') with input shapes: {shapes}."
+        )
+    if a[-1] is not None and b[-2] is not None and a[-1] != b[-2]:
+        raise ValueError(
+            f"Dimensions must be equal, but are {a[-1]} and {b[-2]} for '{op.name}' "
+            f"(op: '{op.type}') with input shapes: {shapes}."
+        )
+    if len(a) != len(b):
+        raise ValueError(
+            f"Shapes must be equal rank, but are {len(a)} and {len(b)} for '{op.name}' "
+            f"(op: '{op.type}') with input shapes: {shapes}."
+        )
+    from tfgraph.ops import common_shapes
+
+    batch = common_shapes.merge_shapes(
+        TensorShape._from_tuple(a[:-2]), TensorShape._from_tuple(b[:-2]), op
+    )._dims
+    return [TensorShape._from_tuple(tuple(batch) + (a[-1], b[-1]))]
+
+
+def _adjoint_np(x):
+    return np.conj(np.swapaxes(x, -1, -2))
+
+
+def _det_kernel(x):
+    return np.asarray(np.linalg.det(x) if x.size else np.ones(x.shape[:-2]), dtype=x.dtype)
+
+
+def _log_det_kernel(x):
+    if not x.size:
+        return np.ones(x.shape[:-2], x.dtype), np.zeros(x.shape[:-2], x.real.dtype).astype(x.dtype)
+    sign, logdet = np.linalg.slogdet(x)
+    return sign.astype(x.dtype), logdet.astype(x.dtype)
+
+
+def _inverse_kernel(op, ctx):
+    adjoint = op._attrs.get("adjoint", False)
+
+    def kernel(x):
+        if adjoint:
+            x = _adjoint_np(x)
+        try:
+            return np.linalg.inv(x).astype(x.dtype, copy=False)
+        except np.linalg.LinAlgError:
+            raise errors.InvalidArgumentError(None, op, "Input is not invertible.") from None
+
+    return kernel
+
+
+def _solve_kernel(op, ctx):
+    adjoint = op._attrs.get("adjoint", False)
+
+    def kernel(matrix, rhs):
+        if adjoint:
+            matrix = _adjoint_np(matrix)
+        if matrix.shape[:-2] != rhs.shape[:-2] or matrix.shape[-1] != rhs.shape[-2]:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"Input matrix and right-hand side must have the same number of rows: "
+                f"{_fmt_dims(matrix.shape)} vs. {_fmt_dims(rhs.shape)}",
+            )
+        try:
+            return np.linalg.solve(matrix, rhs).astype(matrix.dtype, copy=False)
+        except np.linalg.LinAlgError:
+            raise errors.InvalidArgumentError(None, op, "Input matrix is not invertible.") from None
+
+    return kernel
+
+
+def _cholesky_kernel(x):
+    # As TF's CPU kernel, a matrix that is not positive definite gives no error; its
+    # factor is not meaningful (here: nan).
+    try:
+        return np.linalg.cholesky(x).astype(x.dtype, copy=False)
+    except np.linalg.LinAlgError:
+        flat = x.reshape((-1,) + x.shape[-2:])
+        out = np.empty_like(flat)
+        for i, m in enumerate(flat):
+            try:
+                out[i] = np.linalg.cholesky(m)
+            except np.linalg.LinAlgError:
+                out[i] = np.nan
+        return out.reshape(x.shape)
+
+
+def _eig_shape(op):
+    dims = _square_dims(op)
+    if dims is None:
+        return [UNKNOWN, UNKNOWN]
+    n = dims[-1] if dims[-1] is not None else dims[-2]
+    e = TensorShape._from_tuple(dims[:-2] + (n,))
+    v = TensorShape._from_tuple(dims[:-2] + (n, n)) if op._attrs["compute_v"] else UNKNOWN
+    if not op._attrs["compute_v"]:
+        v = TensorShape._from_tuple((0,))
+    return [e, v]
+
+
+def _eig_kernel(op, ctx):
+    compute_v = op._attrs["compute_v"]
+
+    def kernel(x):
+        if compute_v:
+            e, v = np.linalg.eigh(x, UPLO="L")
+            return e.astype(x.real.dtype, copy=False), v.astype(x.dtype, copy=False)
+        e = np.linalg.eigvalsh(x, UPLO="L")
+        return e.astype(x.real.dtype, copy=False), np.zeros((0,), x.dtype)
+
+    return kernel
+
+
+def _svd_shape(op):
+    dims = op._inputs[0]._shape._dims
+    if dims is None:
+        return [UNKNOWN, UNKNOWN, UNKNOWN]
+    if len(dims) < 2:
+        raise ValueError(
+            f"Shape must be at least rank 2 but is rank {len(dims)} for '{op.name}' "
+            f"(op: 'Svd') with input shapes: {_fmt_dims(dims)}."
+        )
+    m, n = dims[-2], dims[-1]
+    batch = dims[:-2]
+    p = None if m is None or n is None else min(m, n)
+    s = TensorShape._from_tuple(batch + (p,))
+    if not op._attrs["compute_uv"]:
+        return [s, TensorShape._from_tuple((0,)), TensorShape._from_tuple((0,))]
+    full = op._attrs["full_matrices"]
+    u = TensorShape._from_tuple(batch + (m, m if full else p))
+    v = TensorShape._from_tuple(batch + (n, n if full else p))
+    return [s, u, v]
+
+
+def _svd_kernel(op, ctx):
+    compute_uv, full = op._attrs["compute_uv"], op._attrs["full_matrices"]
+
+    def kernel(x):
+        real = x.real.dtype
+        if not compute_uv:
+            s = np.linalg.svd(x, compute_uv=False)
+            return s.astype(real), np.zeros((0,), x.dtype), np.zeros((0,), x.dtype)
+        u, s, vh = np.linalg.svd(x, full_matrices=full)
+        return s.astype(real), u.astype(x.dtype), _adjoint_np(vh).astype(x.dtype)
+
+    return kernel
+
+
+def _sqrtm_kernel(op, ctx):
+    def kernel(x):
+        import scipy.linalg
+
+        flat = x.reshape((-1,) + x.shape[-2:])
+        out = np.empty_like(flat)
+        for i, m in enumerate(flat):
+            out[i] = np.asarray(scipy.linalg.sqrtm(m)).astype(x.dtype)
+        return out.reshape(x.shape)
+
+    return kernel
+
+
+# -- gradients (TF's linalg_grad.py) -------------------------------------------------------------
+def _concat_shape_11(c):
+    return array_ops.concat([array_ops.shape(c), [1, 1]], 0)
+
+
+def _determinant_grad(op, grad):
+    a, c = op._inputs[0], op._outputs[0]
+    a_adj_inv = matrix_inverse(a, adjoint=True)
+    multipliers = array_ops.reshape(grad * c, _concat_shape_11(c))
+    return multipliers * a_adj_inv
+
+
+def _log_determinant_grad(op, _, grad_b):
+    a, c = op._inputs[0], op._outputs[1]
+    a_adj_inv = matrix_inverse(a, adjoint=True)
+    multipliers = array_ops.reshape(grad_b, _concat_shape_11(c))
+    return multipliers * a_adj_inv
+
+
+def _inverse_grad(op, grad):
+    from tfgraph.ops import math_ops
+
+    ainv = op._outputs[0]
+    adj = bool(op._attrs.get("adjoint", False))
+    inner = math_ops.matmul(grad, ainv, adjoint_a=adj, adjoint_b=not adj)
+    return -math_ops.matmul(ainv, inner, adjoint_a=not adj)
+
+
+def _solve_grad(op, grad):
+    from tfgraph.ops import math_ops
+
+    a, c = op._inputs[0], op._outputs[0]
+    adj = bool(op._attrs.get("adjoint", False))
+    grad_b = matrix_solve(a, grad, adjoint=not adj)
+    if adj:
+        grad_a = -math_ops.matmul(c, grad_b, adjoint_b=True)
+    else:
+        grad_a = -math_ops.matmul(grad_b, c, adjoint_b=True)
+    return grad_a, grad_b
+
+
+def _eye_like(lower):
+    """An identity batch shaped as `lower`, built from its shape as TF's Cholesky
+    gradient builds it (`eye(num_rows, batch_shape=...)`)."""
+    from tfgraph.ops import math_ops
+
+    num_rows = array_ops.shape(lower)[-1]
+    batch_shape = array_ops.shape(lower)[:-2]
+    with get_default_graph().name_scope("eye"):
+        diag_size = math_ops.minimum(num_rows, num_rows)
+        diag_shape = array_ops.concat([batch_shape, [diag_size]], 0)
+        ones = array_ops.ones(diag_shape, dtype=lower.dtype._base)
+        return matrix_diag(ones)
+
+
+def _cholesky_grad(op, grad):
+    from tfgraph.ops import math_ops
+
+    lower = op._outputs[0]
+    l_inverse = matrix_triangular_solve(lower, _eye_like(lower))
+    middle = math_ops.matmul(lower, grad, adjoint_a=True)
+    middle = matrix_set_diag(middle, 0.5 * diag_part_matrix(middle))
+    middle = matrix_band_part(middle, -1, 0)
+    grad_a = math_ops.matmul(math_ops.matmul(l_inverse, middle, adjoint_a=True), l_inverse)
+    grad_a += adjoint(grad_a)
+    return grad_a * 0.5
+
+
+def _safe_reciprocal(x, epsilon=1e-20):
+    from tfgraph.ops import math_ops
+
+    return x * math_ops.reciprocal(x * x + epsilon)
+
+
+def _eig_grad(op, grad_e, grad_v):
+    from tfgraph.ops import math_ops
+
+    e = op._outputs[0]
+    deps = [g for g in (grad_e, grad_v) if g is not None]
+    with get_default_graph().control_dependencies(deps):
+        if grad_e is None:
+            grad_e = array_ops.zeros_like(e)
+        if op._attrs["compute_v"]:
+            v = op._outputs[1]
+            f = matrix_set_diag(
+                _safe_reciprocal(array_ops.expand_dims(e, -2) - array_ops.expand_dims(e, -1)),
+                array_ops.zeros_like(e),
+            )
+            if grad_v is None:
+                grad_v = array_ops.zeros_like(v)
+            grad_a = math_ops.matmul(
+                v,
+                math_ops.matmul(
+                    matrix_diag(grad_e) + f * math_ops.matmul(v, grad_v, adjoint_a=True),
+                    v,
+                    adjoint_b=True,
+                ),
+            )
+        else:
+            _, v = self_adjoint_eig(op._inputs[0])
+            grad_a = math_ops.matmul(v, math_ops.matmul(matrix_diag(grad_e), v, adjoint_b=True))
+        grad_a = matrix_band_part(grad_a + adjoint(grad_a), -1, 0)
+        return matrix_set_diag(grad_a, 0.5 * diag_part_matrix(grad_a))
+
+
+for _name, _shape, _kernel, _grad, _attrs, _outs in (
+    ("MatrixDeterminant", _determinant_shape, _det_kernel, _determinant_grad, [], ["output: T"]),
+    (
+        "LogMatrixDeterminant",
+        _log_determinant_shape,
+        _log_det_kernel,
+        _log_determinant_grad,
+        [],
+        ["sign: T", "log_abs_determinant: T"],
+    ),
+    ("Cholesky", _same_square_shape, _cholesky_kernel, _cholesky_grad, [], ["output: T"]),
+):
+    register_op(
+        _name,
+        inputs=["input: T"],
+        outputs=_outs,
+        attrs=[*_attrs, f"T: {_LINALG_TYPES}"],
+        shape=_shape,
+        kernel=_kernel,
+        grad=_grad,
+    )
+
+register_op(
+    "MatrixInverse",
+    inputs=["input: T"],
+    outputs=["output: T"],
+    attrs=["adjoint: bool = false", f"T: {_LINALG_TYPES}"],
+    shape=_same_square_shape,
+    make_kernel=_inverse_kernel,
+    grad=_inverse_grad,
+)
+register_op(
+    "MatrixSolve",
+    inputs=["matrix: T", "rhs: T"],
+    outputs=["output: T"],
+    attrs=["adjoint: bool = false", f"T: {_LINALG_TYPES}"],
+    shape=_solve_shape,
+    make_kernel=_solve_kernel,
+    grad=_solve_grad,
+)
+register_op(
+    "SelfAdjointEigV2",
+    inputs=["input: T"],
+    outputs=["e: T", "v: T"],
+    attrs=["compute_v: bool = true", f"T: {_LINALG_TYPES}"],
+    shape=_eig_shape,
+    make_kernel=_eig_kernel,
+    grad=_eig_grad,
+)
+register_op(
+    "Svd",
+    inputs=["input: T"],
+    outputs=["s: T", "u: T", "v: T"],
+    attrs=["compute_uv: bool = true", "full_matrices: bool = false", f"T: {_LINALG_TYPES}"],
+    shape=_svd_shape,
+    make_kernel=_svd_kernel,
+)
+register_op(
+    "MatrixSquareRoot",
+    inputs=["input: T"],
+    outputs=["output: T"],
+    attrs=[f"T: {_LINALG_TYPES}"],
+    shape=_same_square_shape,
+    make_kernel=_sqrtm_kernel,
+)
+
+
+# -- public functions --------------------------------------------------------------------------
+def matrix_determinant(input, name: str | None = None):
+    """The determinant of each innermost square matrix."""
+    return op_output("MatrixDeterminant", name, [input])
+
+
+def slogdet(input, name: str | None = None):
+    """(sign, log |det|) of each innermost square matrix."""
+    op = apply_op("LogMatrixDeterminant", name, [input])
+    return op._outputs[0], op._outputs[1]
+
+
+def matrix_inverse(input, adjoint: bool = False, name: str | None = None):
+    """The inverse of each innermost square matrix (of its adjoint when `adjoint`)."""
+    return op_output("MatrixInverse", name, [input], {"adjoint": bool(adjoint)})
+
+
+def matrix_solve(matrix, rhs, adjoint: bool = False, name: str | None = None):
+    """Solves `matrix @ x = rhs` (`adjoint(matrix) @ x = rhs` when `adjoint`)."""
+    return op_output("MatrixSolve", name, [matrix, rhs], {"adjoint": bool(adjoint)})
+
+
+def cholesky(input, name: str | None = None):
+    """The lower-triangular Cholesky factor of each innermost Hermitian PD matrix."""
+    return op_output("Cholesky", name, [input])
+
+
+def cholesky_solve(chol, rhs, name: str | None = None):
+    """Solves `A x = rhs` given `chol`, the Cholesky factor of A (two triangular solves)."""
+    with get_default_graph().name_scope(name or "cholesky_solve"):
+        y = op_output("MatrixTriangularSolve", None, [chol, rhs], {"lower": True, "adjoint": False})
+        return op_output("MatrixTriangularSolve", None, [chol, y], {"lower": True, "adjoint": True})
+
+
+def self_adjoint_eig(tensor, name: str | None = None):
+    """(eigenvalues, eigenvectors) of each innermost self-adjoint matrix (lower triangle)."""
+    op = apply_op("SelfAdjointEigV2", name, [tensor], {"compute_v": True})
+    return op._outputs[0], op._outputs[1]
+
+
+def self_adjoint_eigvals(tensor, name: str | None = None):
+    """The eigenvalues of each innermost self-adjoint matrix (lower triangle)."""
+    op = apply_op("SelfAdjointEigV2", name, [tensor], {"compute_v": False})
+    return op._outputs[0]
+
+
+def svd(tensor, full_matrices: bool = False, compute_uv: bool = True, name: str | None = None):
+    """The singular values (and, with `compute_uv`, u and v) of each innermost matrix:
+    `s` when `compute_uv` is false, else `(s, u, v)` as TF returns them."""
+    op = apply_op(
+        "Svd",
+        name,
+        [tensor],
+        {"compute_uv": bool(compute_uv), "full_matrices": bool(full_matrices)},
+    )
+    if compute_uv:
+        return op._outputs[0], op._outputs[1], op._outputs[2]
+    return op._outputs[0]
+
+
+def matrix_square_root(input, name: str | None = None):
+    """The principal square root of each innermost square matrix."""
+    return op_output("MatrixSquareRoot", name, [input])
+
+
+def matrix_transpose(a, name: str = "matrix_transpose", conjugate: bool = False):
+    """Transposes the two innermost dimensions (TF's Transpose with a full permutation)."""
+    from tfgraph.framework.convert import convert_to_tensor
+
+    with get_default_graph().name_scope(name):
+        a = convert_to_tensor(a, name="a")
+        ndims = a._shape.ndims
+        perm: Any
+        if ndims is None:
+            from tfgraph.ops import math_ops
+
+            rank = array_ops.rank(a)
+            perm = array_ops.concat([math_ops.range(rank - 2), [rank - 1, rank - 2]], 0)
+        else:
+            if ndims < 2:
+                raise ValueError(
+                    f"Argument `a` should be a (batch) matrix with rank >= 2.  Received `a` = "
+                    f"{a} with shape: {a.shape}"
+                )
+            perm = list(range(ndims - 2)) + [ndims - 1, ndims - 2]
+        return array_ops.transpose(a, perm=perm, conjugate=conjugate)
+
+
+def adjoint(matrix, name: str | None = None):
+    """The conjugate transpose of the two innermost dimensions."""
+    with get_default_graph().name_scope(name or "adjoint"):
+        return matrix_transpose(matrix, conjugate=True)
+
+
+def trace(x, name: str | None = None):
+    """The sum of each innermost matrix's main diagonal."""
+    from tfgraph.ops import math_ops
+
+    with get_default_graph().name_scope(name or "Trace") as scope:
+        return math_ops.reduce_sum(diag_part_matrix(x), [-1], name=scope)
+
+
+def diag(diagonal, name: str | None = None):
+    """A tensor with `diagonal` on its diagonal (rank doubles; op Diag)."""
+    return op_output("Diag", name, [diagonal])
+
+
+def matrix_diag_part(input, name: str = "diag_part"):
+    """The main diagonals of a batch of matrices (op MatrixDiagPartV3)."""
+    from tfgraph.framework.convert import convert_to_tensor
+
+    with get_default_graph().name_scope(name) as scope:
+        input = convert_to_tensor(input, name="input")
+        zero = np.zeros((), dtype=input.dtype._base.np_dtype)
+        return op_output("MatrixDiagPartV3", scope, [input, 0, zero])
+
+
+def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None, keep_dims=None):
+    """Vector and matrix norms, as TF's composite (`ord` 'euclidean'/'fro'/2, 1, inf or
+    any p > 0; a tuple `axis` of two for matrix norms). The matrix 2-norm (TF: a map_fn
+    over singular values) is not supported."""
+    from tfgraph.framework.convert import convert_to_tensor
+    from tfgraph.ops import math_ops
+
+    keepdims = keep_dims if keepdims is None else keepdims
+    keepdims = bool(keepdims) if keepdims is not None else False
+    is_matrix_norm = isinstance(axis, (tuple, list)) and len(axis) == 2
+    if is_matrix_norm:
+        axis = tuple(axis)
+        if not isinstance(axis[0], int) or not isinstance(axis[1], int) or axis[0] == axis[1]:
+            raise ValueError(
+                f"'axis' must be None, an integer, or a tuple of 2 unique integers, got {axis}"
+            )
+        supported = ["euclidean", "fro", 1, 2, np.inf]
+        if ord not in supported:
+            raise ValueError(f"'ord' must be a supported matrix norm in {supported}, got {ord}")
+        if ord in (2, 2.0):
+            raise NotImplementedError("tfgraph's tf.norm has no matrix 2-norm (ord=2, 2 axes)")
+    else:
+        if not (isinstance(axis, int) or axis is None):
+            raise ValueError(
+                f"'axis' must be None, an integer, or a tuple of 2 unique integers, got {axis}"
+            )
+        if (not np.isreal(ord) or ord <= 0) and ord not in ["euclidean", 1, 2, np.inf]:
+            raise ValueError(f"'ord' must be a supported vector norm, got {ord}")
+        if axis is not None:
+            axis = (axis,)
+    with get_default_graph().name_scope(name or "norm"):
+        tensor = convert_to_tensor(tensor)
+        if ord in ["fro", "euclidean", 2, 2.0]:
+            result = math_ops.sqrt(
+                math_ops.reduce_sum(tensor * math_ops.conj(tensor), axis, keepdims=True)
+            )
+        else:
+            result = math_ops.abs(tensor)
+            if ord == 1:
+                sum_axis = None if axis is None else axis[0]
+                result = math_ops.reduce_sum(result, sum_axis, keepdims=True)
+                if is_matrix_norm:
+                    result = math_ops.reduce_max(result, axis[-1], keepdims=True)
+            elif ord == np.inf:
+                if is_matrix_norm:
+                    result = math_ops.reduce_sum(result, axis[1], keepdims=True)
+                max_axis = None if axis is None else axis[0]
+                result = math_ops.reduce_max(result, max_axis, keepdims=True)
+            else:
+                result = math_ops.pow(
+                    math_ops.reduce_sum(math_ops.pow(result, ord), axis, keepdims=True),
+                    1.0 / ord,
+                )
+        if not keepdims:
+            result = array_ops.squeeze(result, axis)
+        return result

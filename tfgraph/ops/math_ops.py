@@ -45,6 +45,7 @@ __all__ = [
     "equal",
     "exp",
     "floor",
+    "floor_div",
     "floordiv",
     "floormod",
     "greater",
@@ -1082,6 +1083,7 @@ multiply = _binary("Mul")
 maximum = _binary("Maximum")
 minimum = _binary("Minimum")
 floormod = _binary("FloorMod")
+floor_div = _binary("FloorDiv")
 mod = floormod
 squared_difference = _binary("SquaredDifference")
 truncatediv = _binary("TruncateDiv")
@@ -2219,9 +2221,9 @@ def _gather_drop_negatives(params, ids, zero_clipped_indices=None, is_positive=N
             axis=0,
         )
         is_positive = array_ops.reshape(is_positive, broadcastable_shape)
-        is_positive = logical_and(is_positive, array_ops.ones_like(gathered, dtype=dtypes.bool))
+        is_positive = is_positive & array_ops.ones_like(gathered, dtype=dtypes.bool)  # 'and'
     zero_slice = array_ops.zeros_like(gathered)
-    return array_ops.where(is_positive, gathered, zero_slice), zero_clipped_indices, is_positive
+    return array_ops.where_v2(is_positive, gathered, zero_slice), zero_clipped_indices, is_positive
 
 
 def _unsorted_segment_sum_grad(op, grad):

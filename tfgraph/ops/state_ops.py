@@ -314,3 +314,161 @@ register_op(
 def is_variable_initialized(ref, name: str | None = None):
     """A bool scalar: whether the variable `ref` has been initialized in the session."""
     return op_output("IsVariableInitialized", name, [ref])
+
+
+# -- ScatterMul/Div/Min/Max and ScatterNd{Update,Add,Sub} -----------------------------------
+_SCATTER_NUM = (
+    "{float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, "
+    "bfloat16, qint16, quint16, uint16, complex128, half, uint32, uint64}"
+)
+_SCATTER_UFUNCS = {
+    "ScatterMul": (np.multiply, _SCATTER_NUM, NOT_DIFFERENTIABLE),
+    "ScatterDiv": (np.divide, _SCATTER_NUM, NOT_DIFFERENTIABLE),
+    "ScatterMin": (np.minimum, "{half, bfloat16, float, double, int32, int64}", None),
+    "ScatterMax": (np.maximum, "{half, bfloat16, float, double, int32, int64}", None),
+}
+
+
+def _scatter_ufunc_kernel(ufunc):
+    def make(op, ctx):
+        name = op._name
+
+        def scatter(cell, indices, updates):
+            with cell.lock:
+                old = cell.read(name)
+                idx = np.asarray(indices)
+                if idx.size and (idx.min() < 0 or idx.max() >= old.shape[0]):
+                    bad = idx[(idx < 0) | (idx >= old.shape[0])].reshape(-1)[0]
+                    raise errors.InvalidArgumentError(
+                        None, op, f"indices[0] = {bad} is not in [0, {old.shape[0]})"
+                    )
+                new = old.copy()
+                if ufunc is np.divide and new.dtype.kind in "iu":
+                    # integer division truncates toward zero, as TF's C++ kernel
+                    upd = np.broadcast_to(updates, idx.shape + old.shape[1:])
+                    for i, u in zip(idx.reshape(-1), upd.reshape((-1,) + old.shape[1:])):
+                        q = np.abs(new[i]) // np.abs(u)
+                        new[i] = np.where((new[i] < 0) != (u < 0), -q, q)
+                else:
+                    ufunc.at(new, idx, np.broadcast_to(updates, idx.shape + old.shape[1:]))
+                cell.set(new)
+            return cell
+
+        return scatter
+
+    return make
+
+
+for _name, (_ufunc, _types, _grad) in _SCATTER_UFUNCS.items():
+    register_op(
+        _name,
+        inputs=["ref: Ref(T)", "indices: Tindices", "updates: T"],
+        outputs=["output_ref: Ref(T)"],
+        attrs=[f"T: {_types}", "Tindices: {int32, int64}", "use_locking: bool = false"],
+        shape=_scatter_shape,
+        make_kernel=_scatter_ufunc_kernel(_ufunc),
+        grad=_grad,  # TF: Mul/Div not differentiable, Min/Max without a gradient
+    )
+
+
+def _scatter_fn(op_type: str):
+    def fn(ref, indices, updates, use_locking: bool = False, name: str | None = None):
+        return op_output(op_type, name, [ref, indices, updates], {"use_locking": use_locking})
+
+    fn.__name__ = "scatter_" + op_type[len("Scatter") :].lower()
+    fn.__doc__ = f"`ref[indices] {op_type[7:].lower()}= updates` on a variable (op {op_type})."
+    return fn
+
+
+scatter_mul = _scatter_fn("ScatterMul")
+scatter_div = _scatter_fn("ScatterDiv")
+scatter_min = _scatter_fn("ScatterMin")
+scatter_max = _scatter_fn("ScatterMax")
+
+
+def _scatter_nd_shape(op):
+    ref, indices, updates = (t._shape for t in op._inputs)
+    if ref._dims is not None and indices._dims is not None and updates._dims is not None:
+        depth = indices._dims[-1] if indices._dims else None
+        if depth is not None:
+            expected = TensorShape._from_tuple(indices._dims[:-1] + ref._dims[depth:])
+            if not expected.is_compatible_with(updates):
+                raise ValueError(
+                    f"Dimensions [{len(indices._dims) - 1},{len(updates._dims)}) of updates"
+                    f"[shape={updates}] = {updates} must match dimensions ... of ref: "
+                    f"updates must have shape {expected} for '{op.name}' (op: '{op.type}')"
+                )
+    return [ref]
+
+
+def _scatter_nd_kernel(mode: str):
+    def make(op, ctx):
+        name = op._name
+
+        def scatter(cell, indices, updates):
+            with cell.lock:
+                old = cell.read(name)
+                idx = np.asarray(indices)
+                depth = idx.shape[-1]
+                flat = idx.reshape(-1, depth)
+                limits = np.asarray(old.shape[:depth])
+                bad = np.any((flat < 0) | (flat >= limits), axis=1)
+                if bad.any():
+                    i = int(np.argmax(bad))
+                    raise errors.InvalidArgumentError(
+                        None,
+                        op,
+                        f"indices[{i}] = [{', '.join(map(str, flat[i]))}] does not index into "
+                        f"shape [{','.join(map(str, old.shape))}]",
+                    )
+                new = old.copy()
+                key = tuple(flat.T)
+                upd = np.reshape(updates, (flat.shape[0],) + old.shape[depth:])
+                if mode == "update":
+                    new[key] = upd
+                elif mode == "add":
+                    np.add.at(new, key, upd)
+                else:
+                    np.subtract.at(new, key, upd)
+                cell.set(new)
+            return cell
+
+        return scatter
+
+    return make
+
+
+for _name, _mode in (
+    ("ScatterNdUpdate", "update"),
+    ("ScatterNdAdd", "add"),
+    ("ScatterNdSub", "sub"),
+):
+    register_op(
+        _name,
+        inputs=["ref: Ref(T)", "indices: Tindices", "updates: T"],
+        outputs=["output_ref: Ref(T)"],
+        attrs=[
+            "T: type" if _mode == "update" else f"T: {_SCATTER_NUM}",
+            "Tindices: {int32, int64}",
+            f"use_locking: bool = {'true' if _mode == 'update' else 'false'}",
+            "bad_indices_policy: string = ''",
+        ],
+        shape=_scatter_nd_shape,
+        make_kernel=_scatter_nd_kernel(_mode),
+        grad=NOT_DIFFERENTIABLE,
+    )
+
+
+def scatter_nd_update(ref, indices, updates, use_locking: bool = True, name: str | None = None):
+    """`ref[indices] = updates` with index tuples (op ScatterNdUpdate)."""
+    return op_output("ScatterNdUpdate", name, [ref, indices, updates], {"use_locking": use_locking})
+
+
+def scatter_nd_add(ref, indices, updates, use_locking: bool = False, name: str | None = None):
+    """`ref[indices] += updates` with index tuples (op ScatterNdAdd)."""
+    return op_output("ScatterNdAdd", name, [ref, indices, updates], {"use_locking": use_locking})
+
+
+def scatter_nd_sub(ref, indices, updates, use_locking: bool = False, name: str | None = None):
+    """`ref[indices] -= updates` with index tuples (op ScatterNdSub)."""
+    return op_output("ScatterNdSub", name, [ref, indices, updates], {"use_locking": use_locking})

@@ -1,0 +1,67 @@
+"""`tf.linalg`: matrix functions and decompositions (re-exports only). Names TF 2.21's
+compat.v1 has here that tfgraph lacks are listed in docs/api_exclusions.md."""
+
+from tfgraph.ops.clip_ops import global_norm
+from tfgraph.ops.einsum_ops import einsum
+from tfgraph.ops.linalg_ops import (
+    adjoint,
+    cholesky,
+    cholesky_solve,
+    eye,
+    matrix_transpose,
+    norm,
+    qr,
+    slogdet,
+    svd,
+    trace,
+)
+from tfgraph.ops.linalg_ops import diag as tensor_diag
+from tfgraph.ops.linalg_ops import diag_part as tensor_diag_part
+from tfgraph.ops.linalg_ops import matrix_band_part as band_part
+from tfgraph.ops.linalg_ops import matrix_determinant as det
+from tfgraph.ops.linalg_ops import matrix_diag as diag
+from tfgraph.ops.linalg_ops import matrix_diag_part as diag_part
+from tfgraph.ops.linalg_ops import matrix_inverse as inv
+from tfgraph.ops.linalg_ops import matrix_set_diag as set_diag
+from tfgraph.ops.linalg_ops import matrix_solve as solve
+from tfgraph.ops.linalg_ops import matrix_square_root as sqrtm
+from tfgraph.ops.linalg_ops import matrix_transpose as transpose
+from tfgraph.ops.linalg_ops import matrix_triangular_solve as triangular_solve
+from tfgraph.ops.linalg_ops import self_adjoint_eig as eigh
+from tfgraph.ops.linalg_ops import self_adjoint_eigvals as eigvalsh
+from tfgraph.ops.manip_ops import cross
+from tfgraph.ops.math_ops import matmul, tensordot
+from tfgraph.ops.nn_ops import l2_normalize
+
+__all__ = [
+    "adjoint",
+    "band_part",
+    "cholesky",
+    "cholesky_solve",
+    "cross",
+    "det",
+    "diag",
+    "diag_part",
+    "eigh",
+    "eigvalsh",
+    "einsum",
+    "eye",
+    "global_norm",
+    "inv",
+    "l2_normalize",
+    "matmul",
+    "matrix_transpose",
+    "norm",
+    "qr",
+    "set_diag",
+    "slogdet",
+    "solve",
+    "sqrtm",
+    "svd",
+    "tensor_diag",
+    "tensor_diag_part",
+    "tensordot",
+    "trace",
+    "transpose",
+    "triangular_solve",
+]
