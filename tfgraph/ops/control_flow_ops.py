@@ -397,7 +397,14 @@ register_op(
     grad=lambda op, grad: _loop_cond_grad(op, grad),
     control_flow="loop_cond",
 )
-register_op("ControlTrigger", kernel=lambda: None, grad=NOT_DIFFERENTIABLE)
+# (runs once its control inputs have run, dead or not: it orders a loop's stack pushes
+# and pops made inside conds before the next iteration)
+register_op(
+    "ControlTrigger",
+    kernel=lambda: None,
+    grad=NOT_DIFFERENTIABLE,
+    control_flow="control_trigger",
+)
 
 
 def _next_iteration(data, name: str | None = None):

@@ -308,8 +308,9 @@ class WhileContext(ControlFlowContext):
                 g.prevent_feeding(e)
                 set_cf_context(e.op, self)
                 e.set_shape(x.shape if invariants is None else _invariant(x, invariants[i]))
-            self._values.update(x.name for x in flat)
-            self._values.update(e.name for e in enters)
+            # (as TF: the loop knows its Enters, not the initial values, so a body
+            # using an initial value gets it through a constant Enter)
+            self._values = {e.name for e in enters}
             merges = [merge([e, e])[0] for e in enters]
             self._pivot_for_pred = merges[0]
             packed = _pack_like(loop_vars, merges)
