@@ -302,8 +302,14 @@ class WhileContext(ControlFlowContext):
         g = self._graph
         self.enter()
         try:
+            self._values = {x.name for x in flat}
+            real_vars = flat
+            if self._outer_context is not None:  # (brought into the enclosing context)
+                real_vars = [self._outer_context.add_value(x) for x in flat]
             with g.control_dependencies(None):
-                enters = [_enter(x, self._name, False, self._parallel_iterations) for x in flat]
+                enters = [
+                    _enter(x, self._name, False, self._parallel_iterations) for x in real_vars
+                ]
             for i, (x, e) in enumerate(zip(flat, enters)):
                 g.prevent_feeding(e)
                 set_cf_context(e.op, self)
@@ -311,6 +317,7 @@ class WhileContext(ControlFlowContext):
             # (as TF: the loop knows its Enters, not the initial values, so a body
             # using an initial value gets it through a constant Enter)
             self._values = {e.name for e in enters}
+            self._loop_enters = list(enters) + self._loop_enters
             merges = [merge([e, e])[0] for e in enters]
             self._pivot_for_pred = merges[0]
             packed = _pack_like(loop_vars, merges)
