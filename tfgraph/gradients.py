@@ -247,8 +247,9 @@ def _default_grad_ys(grad_ys: list, ys: list, colocate: bool, graph) -> list:
     return out
 
 
-def _pending_count(to_ops: list, from_ops: list):
-    """(to_ops reachable from from_ops, pending counts of the ops between them)."""
+def _pending_count(to_ops: list, from_ops: list, colocate: bool = False):
+    """(to_ops reachable from from_ops, pending counts of the ops between them, the
+    loops' ControlFlowState or None)."""
     reached: set = set()
     queue = collections.deque(from_ops)
     while queue:
@@ -269,12 +270,17 @@ def _pending_count(to_ops: list, from_ops: list):
             between_list.append(op)
             reached.discard(op)
             queue.extend(t._op for t in op._inputs)
+    loop_state = None
+    if any(op._op_def.control_flow == "exit" for op in between_list):
+        from tfgraph.ops.control_flow_state import maybe_create_control_flow_state
+
+        loop_state = maybe_create_control_flow_state(between_list, between, colocate)
     pending: collections.defaultdict = collections.defaultdict(int)
     for op in between_list:
         for t in op._inputs:
             if t._op in between:
                 pending[t._op] += 1
-    return reachable_to_ops, pending
+    return reachable_to_ops, pending, loop_state
 
 
 def _set_grad(grads: dict, t: Tensor, grad) -> None:
@@ -282,7 +288,11 @@ def _set_grad(grads: dict, t: Tensor, grad) -> None:
     op_grads = grads.get(op)
     if not op_grads:
         op_grads = grads[op] = [[] for _ in op._outputs]
-    op_grads[t._value_index].append(grad)
+    t_grads = op_grads[t._value_index]
+    if isinstance(t_grads, list):
+        t_grads.append(grad)
+    else:  # (a loop Switch, visited a second time: its body gradient)
+        op_grads[t._value_index] = grad
 
 
 def _zeros_like_output(op: Operation, index: int):
@@ -483,7 +493,9 @@ def gradients(
         to_ops = [t.op for t in ys]
         from_ops = [t.op for t in xs]
         stop_gradient_ops = [t.op for t in stop_gradients]
-        reachable_to_ops, pending = _pending_count(to_ops, from_ops)
+        reachable_to_ops, pending, loop_state = _pending_count(
+            to_ops, from_ops, colocate_gradients_with_ops
+        )
 
         grads: dict = {}
         for y, grad_y in zip(ys, grad_ys):
@@ -496,25 +508,86 @@ def gradients(
                 to_ops_set.add(op)
                 queue.append(op)
 
+        if loop_state is not None:
+            for y in loop_state.process_unused_loop_exits(pending, to_ops_set):
+                if is_trainable(y):
+                    _set_grad(grads, y, loop_state.zeros_like_for_exit(y))
+                queue.append(y.op)
         stop_ops = _stop_ops(from_ops, stop_gradient_ops, pending)
         while queue:
             op = queue.popleft()
             with _Colocate(graph, op, colocate_gradients_with_ops):
+                if loop_state is not None:
+                    loop_state.enter_grad_while_context(op, before=True)
                 out_grads = _aggregated_grads(grads, op, aggregation_method, graph)
-                in_grads = _input_grads(op, out_grads, op not in stop_ops, gate_gradients, graph)
+                if loop_state is not None:
+                    loop_state.exit_grad_while_context(op, before=True)
+                    loop_state.enter_grad_while_context(op, before=False)
+                in_grads = _input_grads(
+                    op, out_grads, op not in stop_ops, gate_gradients, graph, loop_state
+                )
                 for i, (t_in, in_grad) in enumerate(zip(op._inputs, in_grads)):
                     if in_grad is not None:
                         _check_grad_shape(op, i, t_in, in_grad)
                         _set_grad(grads, t_in, in_grad)
-            for t in op._inputs:
-                x_op = t._op
-                pending[x_op] -= 1
-                if pending[x_op] == 0:
-                    queue.append(x_op)
+                if loop_state is not None:
+                    loop_state.exit_grad_while_context(op, before=False)
+            _update_pending(grads, op, queue, pending, loop_state)
+        if loop_state is not None:
+            loop_state.post_processing()
     return [_x_grad(x, grads, graph, aggregation_method, unconnected_gradients) for x in xs]
 
 
-def _input_grads(op: Operation, out_grads: list, differentiate: bool, gate: bool, graph):
+def _update_pending(grads: dict, op: Operation, queue, pending, loop_state) -> None:
+    """Counts `op`'s contribution to its inputs' ops and queues those now ready (a loop
+    Switch as soon as its Exit's gradient came; a loop's Exits together, once all of
+    them are ready)."""
+    from tfgraph.ops.control_flow_ops import is_loop_switch
+
+    for t in op._inputs:
+        x_op = t._op
+        pending[x_op] -= 1
+        ready = pending[x_op] == 0
+        if loop_state is not None and not ready:
+            ready = pending[x_op] > 0 and is_loop_switch(x_op)
+        if not ready:
+            continue
+        if loop_state is None or x_op._op_def.control_flow != "exit":
+            queue.append(x_op)
+            continue
+        grad_state = loop_state.get_grad_state(x_op, before=False)
+        grad_state.deferred_exits.append(t)
+        grad_state.pending_exits_count -= 1
+        if grad_state.pending_exits_count == 0:
+            _queue_exits(grads, grad_state, queue, loop_state)
+
+
+def _has_any_grad(out_grads: list) -> bool:
+    for g in out_grads:
+        if isinstance(g, (Tensor, IndexedSlices)):
+            return True
+        if isinstance(g, list) and any(x is not None for x in g):
+            return True
+    return False
+
+
+def _queue_exits(grads: dict, grad_state, queue, loop_state) -> None:
+    has_grad = False
+    for y in grad_state.deferred_exits:
+        if _has_any_grad(grads.get(y.op) or []):
+            has_grad = True
+            queue.append(y.op)
+        else:
+            grad_state.unused_exits.append(y)
+    for y in grad_state.unused_exits:
+        if has_grad and is_trainable(y):
+            _set_grad(grads, y, loop_state.zeros_like_for_exit(y))
+        queue.append(y.op)
+
+
+def _input_grads(
+    op: Operation, out_grads: list, differentiate: bool, gate: bool, graph, loop_state=None
+):
     """The gradients of `op`'s inputs from its outputs' (`out_grads`): its registered
     gradient function's, or None for every input when it has none to apply."""
     has_out_grads = any(g is not None for g in out_grads)
@@ -523,7 +596,11 @@ def _input_grads(op: Operation, out_grads: list, differentiate: bool, gate: bool
         return [None] * len(op._inputs)
     for i, out_grad in enumerate(out_grads):
         if out_grad is None and op._outputs[i]._dtype._base in _TRAINABLE:
-            out_grads[i] = _zeros_like_output(op, i)
+            out_grads[i] = (
+                _zeros_like_output(op, i)
+                if loop_state is None
+                else loop_state.zeros_like(op, i, _zeros_like_output)
+            )
     with graph.name_scope(op._name + "_grad"):
         in_grads = _as_list(grad_fn(op, *out_grads))
         if len(in_grads) != len(op._inputs):

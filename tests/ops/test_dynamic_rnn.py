@@ -52,7 +52,6 @@ def test_graphs_outputs_and_states_equal_tensorflows():
 
 @pytest.mark.tf
 @requires_tf
-@pytest.mark.xfail(reason="needs gradients through while_loop (loopgrad branch)", strict=True)
 def test_gradients_equal_tensorflows():
     theirs = run_tf_json("GRADS = True\n" + PROGRAM)
     _compare(_ours(grads=True), theirs, ("grads",))

@@ -3,8 +3,7 @@ loop runs the TensorArray gradients once per iteration (TensorArrayGradV3 with t
 forward array's handle as a loop invariant). Each program's gradient is checked against
 a numerical gradient (forward runs only) and against real TF's values.
 
-These need gradients through while_loop (the loopgrad branch): every test is a strict
-xfail until they land, then the marker comes off.
+They go through gradients of while loops (ops/control_flow_state.py).
 """
 
 from __future__ import annotations
@@ -14,10 +13,6 @@ import pytest
 
 import tfgraph as tf
 from tests import tfrun
-
-_NEEDS_LOOP_GRADIENTS = pytest.mark.xfail(
-    reason="needs gradients through while_loop (loopgrad branch)", strict=True
-)
 
 # Each program defines `xs` (placeholders), `loss` and `feed`.
 PROGRAMS = {
@@ -129,7 +124,6 @@ def tf_results():
     return tfrun.run_tf_json(f"PROGRAMS = {PROGRAMS!r}\n" + _TF_RUNNER)
 
 
-@_NEEDS_LOOP_GRADIENTS
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
 def test_gradient_matches_numerical(name):
     ours = _gradients(PROGRAMS[name])
@@ -139,7 +133,6 @@ def test_gradient_matches_numerical(name):
 
 @pytest.mark.tf
 @tfrun.requires_tf
-@_NEEDS_LOOP_GRADIENTS
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
 def test_gradient_equals_tf(name, tf_results):
     ours = _gradients(PROGRAMS[name])

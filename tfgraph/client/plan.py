@@ -108,8 +108,13 @@ class ExecutionPlan:
             raise as_op_error(e, self.step_ops[i]) from e
         out = [vals[s] for s in self.fetch_slots]
         for k in self.ref_fetches:
-            if out[k] is not DEAD:
-                out[k] = out[k].value
+            ref = out[k]
+            if ref is None:  # (a reference made inside a loop: no value once it ends)
+                raise errors.InvalidArgumentError(
+                    None, self.fetch_tensors[k].op, f"Retval[{k}] does not have value"
+                )
+            if ref is not DEAD:
+                out[k] = ref.value
         if self.has_dead:
             for k, value in enumerate(out):
                 if value is DEAD:

@@ -123,28 +123,36 @@ class NodeView:
         view = memo.get(op)
         if view is not None:
             return view
-        # producers first, iteratively (a chain thousands of ops long is no recursion)
+        # producers first, iteratively (a chain thousands of ops long is no recursion); a
+        # loop's back edge (NextIteration -> Merge) leads to an op being detached: that
+        # input's producer is left out (None)
         stack = [op]
+        on_path = {op}
         while stack:
             top = stack[-1]
-            pending = [t._op for t in top._inputs if t._op not in memo]
-            if pending:
-                stack.extend(pending)
-                continue
-            stack.pop()
-            if top in memo:
-                continue
-            inputs = [
-                TensorView(t._dtype, t._shape, memo[t._op], t._value_index) for t in top._inputs
-            ]
-            memo[top] = cls(
-                top._type,
-                top._name,
-                top._attrs,
-                inputs,
-                [(t._dtype, t._shape) for t in top._outputs],
-                top._device,
-            )
+            for t in top._inputs:
+                producer = t._op
+                if producer not in memo and producer not in on_path:
+                    stack.append(producer)
+                    on_path.add(producer)
+                    break
+            else:
+                stack.pop()
+                on_path.discard(top)
+                if top in memo:
+                    continue
+                inputs = [
+                    TensorView(t._dtype, t._shape, memo.get(t._op), t._value_index)
+                    for t in top._inputs
+                ]
+                memo[top] = cls(
+                    top._type,
+                    top._name,
+                    top._attrs,
+                    inputs,
+                    [(t._dtype, t._shape) for t in top._outputs],
+                    top._device,
+                )
         return memo[op]
 
     @classmethod

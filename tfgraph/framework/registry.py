@@ -247,7 +247,9 @@ def _parse_int_list(text: str) -> list:
     return [int(t) for t in body.split(",")] if body else []
 
 
-CONTROL_FLOW_ROLES = frozenset({"switch", "merge", "enter", "exit", "next_iteration", "loop_cond"})
+CONTROL_FLOW_ROLES = frozenset(
+    {"switch", "merge", "enter", "exit", "next_iteration", "loop_cond", "control_trigger"}
+)
 
 
 class OpDef:

@@ -68,7 +68,9 @@ def _while_to_proto(ctx: WhileContext, export_scope=None):
         pivot_for_pred_name=strip(ctx._pivot_for_pred),
         pivot_for_body_name=strip(ctx._pivot_for_body),
         loop_exit_names=[strip(t) for t in ctx._loop_exits],
-        loop_enter_names=[strip(t) for t in ctx._loop_enters],
+        # (the loop variables' Enters and those gradients add; constant Enters are not
+        # listed, as in TF)
+        loop_enter_names=[strip(t) for t in ctx._loop_enters if not t.op._attrs.get("is_constant")],
     )
     if ctx._maximum_iterations is not None:
         context_def.maximum_iterations_name = strip(ctx._maximum_iterations)
@@ -100,6 +102,7 @@ def _init_values(ctx: ControlFlowContext, values_def, import_scope, graph) -> se
         for k, v in values_def.external_values.items()
     }
     ctx._outer_context = graph._state.cf_context
+    ctx._outer_fixed = True
     ctx._nest_in_current()
     return {name.split(":")[0] for name in ctx._values - set(ctx._external_values)}
 
@@ -137,6 +140,7 @@ def _while_from_proto(context_def, import_scope=None) -> WhileContext:
     ctx._parallel_iterations = context_def.parallel_iterations
     ctx._back_prop = context_def.back_prop
     ctx._swap_memory = context_def.swap_memory
+    ctx._grad_state = None
     ctx._maximum_iterations = (
         _element(graph, context_def.maximum_iterations_name, import_scope)
         if context_def.maximum_iterations_name
@@ -147,7 +151,8 @@ def _while_from_proto(context_def, import_scope=None) -> WhileContext:
     ctx._pivot_for_body = _element(graph, context_def.pivot_for_body_name, import_scope)
     ctx._loop_exits = [_element(graph, n, import_scope) for n in context_def.loop_exit_names]
     ctx._loop_enters = [_element(graph, n, import_scope) for n in context_def.loop_enter_names]
-    _init_values(ctx, context_def.values_def, import_scope, graph)
+    for op_name in _init_values(ctx, context_def.values_def, import_scope, graph):
+        control_flow_ops.set_cf_context(graph.as_graph_element(op_name), ctx)
     return _with_nested(ctx, context_def, import_scope)
 
 

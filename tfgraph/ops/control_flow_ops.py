@@ -24,7 +24,7 @@ from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.resources import DEAD
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import array_ops, common_shapes
-from tfgraph.ops.apply import apply_op
+from tfgraph.ops.apply import apply_op, op_output
 
 __all__ = [
     "CondContext",
@@ -45,9 +45,53 @@ _builtin_tuple = tuple
 _op_contexts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+# The innermost control-flow context (cond branch or while loop) of every op made in one.
+_op_cf_contexts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def op_context(op: Operation):
     """The `CondContext` `op` belongs to, or None."""
     return _op_contexts.get(op)
+
+
+def set_cf_context(op: Operation, ctxt) -> None:
+    """Records `ctxt` as the control-flow context `op` belongs to."""
+    _op_cf_contexts[op] = ctxt
+
+
+def cf_context(op: Operation):
+    """The innermost control-flow context (CondContext or WhileContext) of `op`, or None."""
+    ctxt = _op_contexts.get(op)
+    return _op_cf_contexts.get(op) if ctxt is None else ctxt
+
+
+def while_context_of(op: Operation):
+    """The innermost WhileContext `op` is in, or None."""
+    ctxt = cf_context(op)
+    while ctxt is not None and not getattr(ctxt, "is_while_context", False):
+        ctxt = ctxt.outer_context
+    return ctxt
+
+
+def is_loop_exit(op: Operation) -> bool:
+    return op._op_def.control_flow == "exit"
+
+
+def is_loop_switch(op: Operation) -> bool:
+    """A Switch of a while loop (not one bringing a value into a cond branch)."""
+    return (
+        op._op_def.control_flow == "switch"
+        and _op_contexts.get(op) is None
+        and getattr(_op_cf_contexts.get(op), "is_while_context", False)
+    )
+
+
+def output_context(op: Operation):
+    """The context `op`'s outputs live in (a loop's Exit: the loop's outer context)."""
+    ctxt = cf_context(op)
+    if ctxt is not None and is_loop_exit(op):
+        ctxt = ctxt.outer_context
+    return ctxt
 
 
 # -- NoOp -----------------------------------------------------------------------------------
@@ -163,7 +207,23 @@ def _switch_kernel(data, pred):
 
 def _switch_grad(op, *grad):
     """A Merge of the branch gradients. In a cond branch, the untaken side's gradient is
-    the zeros the gradient pass made for it (alive only when that side is taken)."""
+    the zeros the gradient pass made for it (alive only when that side is taken). A while
+    loop's Switch is visited twice: first with the Exit's gradient (a `b_switch` Merge
+    starts the grad loop's variable), then with the body's (its back edge)."""
+    if is_loop_switch(op):
+        grad_ctxt = op._graph._state.cf_context
+        switch_map = grad_ctxt.grad_state.switch_map
+        merge_grad = switch_map.get(op)
+        if merge_grad is not None:
+            if grad[1] is not None:
+                nxt = _next_iteration(grad[1])
+                merge_grad.op._update_input(1, nxt)
+            return None, None
+        if grad[0] is not None:
+            merge_grad = merge([grad[0], grad[0]], name="b_switch")[0]
+            switch_map[op] = merge_grad
+            return merge_grad, None
+        return None, None
     ctxt = op_context(op)
     if ctxt is not None:
         if grad[1 - ctxt.branch] is None:
@@ -215,9 +275,18 @@ def _merge_kernel(*inputs):
 def _merge_grad(op, grad, _):
     """A Switch of the gradient: on the cond's predicate for a cond's Merge, else on which
     input the Merge forwarded."""
-    ctxt = op_context(op._inputs[0]._op)
+    input_op = op._inputs[0]._op
+    if getattr(output_context(input_op), "is_while_context", False):
+        grad_ctxt = op._graph._state.cf_context
+        return list(_switch_ref_or_tensor(grad, grad_ctxt.pivot))
+    ctxt = op_context(input_op)
     if ctxt is not None:
-        return list(_switch_ref_or_tensor(grad, ctxt.pred, name="cond_grad"))
+        pred = ctxt.pred
+        grad_ctxt = op._graph._state.cf_context
+        grad_state = getattr(grad_ctxt, "grad_state", None)
+        if grad_state is not None:  # (a cond in a loop: the predicate of each iteration)
+            pred = grad_state.real_pred(pred)
+        return list(_switch_ref_or_tensor(grad, pred, name="cond_grad"))
     from tfgraph.ops import math_ops
 
     n = len(op._inputs)
@@ -295,6 +364,11 @@ _ENTER_ATTRS = [
     "is_constant: bool = false",
     "parallel_iterations: int = 10",
 ]
+_LOOP_GRADS = {
+    "Enter": lambda op, grad: _enter_grad(op, grad),
+    "Exit": lambda op, grad: _exit_grad(op, grad),
+    "NextIteration": lambda op, grad: _next_iteration_grad(op, grad),
+}
 for _ref in (False, True):
     _arg = "Ref(T)" if _ref else "T"
     _prefix = "Ref" if _ref else ""
@@ -310,6 +384,7 @@ for _ref in (False, True):
             attrs=_attrs,
             shape=_shape,
             kernel=_forward,
+            grad=_LOOP_GRADS[_name] if not _ref or _name == "Enter" else None,
             control_flow=_role,
             allows_uninitialized_input=_ref,
         )
@@ -319,8 +394,61 @@ register_op(
     outputs=["output: bool"],
     shape=_loop_cond_shape,
     kernel=_forward,
+    grad=lambda op, grad: _loop_cond_grad(op, grad),
     control_flow="loop_cond",
 )
+# (runs once its control inputs have run, dead or not: it orders a loop's stack pushes
+# and pops made inside conds before the next iteration)
+register_op(
+    "ControlTrigger",
+    kernel=lambda: None,
+    grad=NOT_DIFFERENTIABLE,
+    control_flow="control_trigger",
+)
+
+
+def _next_iteration(data, name: str | None = None):
+    return op_output("NextIteration", name or "NextIteration", [data])
+
+
+def _enter_grad(op, grad):
+    """In a grad loop: a loop variable's gradient leaves it through an Exit; a loop
+    invariant's is summed over the iterations (an accumulator loop variable)."""
+    grad_ctxt = op._graph._state.cf_context
+    if (
+        grad_ctxt is None
+        or not getattr(grad_ctxt, "back_prop", True)
+        or getattr(grad_ctxt, "grad_state", None) is None
+    ):
+        return grad
+    if op._attrs.get("is_constant"):
+        if isinstance(grad, IndexedSlices):
+            grad = convert_to_tensor(grad)
+        return grad_ctxt.add_backprop_accumulator(op, grad)
+    result = op_output("Exit", "Exit", [grad])
+    grad_ctxt.add_loop_exit(result)
+    return result
+
+
+def _exit_grad(op, grad):
+    """The gradient enters the grad loop (`b_exit`)."""
+    grad_ctxt = op._graph._state.cf_context
+    op_ctxt = cf_context(op)
+    if not op_ctxt.back_prop:
+        return None
+    if op_ctxt.grad_state is not None:
+        raise TypeError("Second-order gradient for while loops not supported.")
+    if isinstance(grad, IndexedSlices):
+        grad = convert_to_tensor(grad)
+    return grad_ctxt.add_grad_enter(grad)
+
+
+def _next_iteration_grad(op, grad):
+    return grad
+
+
+def _loop_cond_grad(op, grad):
+    return None
 
 
 def merge(inputs, name: str | None = None):
@@ -343,6 +471,7 @@ class ControlFlowContext:
     _values: set[str]
     _external_values: dict[str, Tensor]
     _outer_context: Any
+    _context_stack: list
     _nested_contexts: list
 
     def _nest_in_current(self) -> None:
@@ -370,12 +499,24 @@ class ControlFlowContext:
         return self._external_values
 
     def enter(self) -> None:
+        """Makes this the current context (the first enter fixes the outer context)."""
         state = self._graph._state
-        self._outer_context = state.cf_context
+        stack = self.__dict__.setdefault("_context_stack", [])
+        if not self.__dict__.get("_outer_fixed"):
+            self._outer_context = state.cf_context
+            self._outer_fixed = True
+        stack.append(state.cf_context)
         state.cf_context = self
 
     def exit(self) -> None:
-        self._graph._state.cf_context = self._outer_context
+        """Goes back to the context that was current at the matching `enter`."""
+        self._graph._state.cf_context = self._context_stack.pop()
+
+    def get_while_context(self):
+        ctxt = self
+        while ctxt is not None and not getattr(ctxt, "is_while_context", False):
+            ctxt = ctxt._outer_context
+        return ctxt
 
     def _known(self, val: Tensor) -> Tensor | None:
         """`val` as seen inside when it is known here already (made inside, or brought in
@@ -462,6 +603,7 @@ class CondContext(ControlFlowContext):
     def add_op(self, op: Operation) -> None:
         """Called for every op created in this branch (by Graph._create_op)."""
         _op_contexts[op] = self
+        _op_cf_contexts[op] = self
         self._bring_in_inputs(op)
         ctx: CondContext | None = self
         while ctx is not None:

@@ -6,9 +6,11 @@ Tensors the condition or body use from outside the loop come in through constant
 loop-invariant ones) get a control input on the loop's pivot, so they run once per
 iteration. Plans run the loop as a frame (client/passes/frames.py).
 
-Not yet: gradients through loops (TF's grad loop with accumulator stacks), `swap_memory`
-(accepted, no effect, as on a CPU). TensorArrays may be loop variables: their flows
-loop, their handles enter as loop invariants where the body uses them.
+Gradients: `tf.gradients` builds a grad loop for each loop on its path (the counters
+and accumulators here, the state in ops/control_flow_state.py). `swap_memory` is
+accepted and has no effect (as on a CPU).
+TensorArrays may be loop variables: their flows loop, their handles enter as loop
+invariants where the body uses them.
 """
 
 from __future__ import annotations
@@ -24,18 +26,27 @@ from tfgraph.ops.control_flow_ops import (
     _flatten,
     _pack_like,
     _switch_ref_or_tensor,
+    is_loop_exit,
     merge,
+    set_cf_context,
+    while_context_of,
 )
 from tfgraph.ops.tensor_array_ops import TensorArray, build_ta_with_new_flow
 
 __all__ = ["WhileContext", "while_loop"]
 
 
-def _enter(data: Tensor, frame_name: str, is_constant: bool, parallel_iterations: int):
+def _enter(
+    data: Tensor,
+    frame_name: str,
+    is_constant: bool,
+    parallel_iterations: int,
+    name: str | None = None,
+):
     op_type = "RefEnter" if data.dtype.is_ref_dtype else "Enter"
     return op_output(
         op_type,
-        None if op_type == "Enter" else "RefEnter",
+        name or (None if op_type == "Enter" else "RefEnter"),
         [data],
         {
             "frame_name": frame_name.encode(),
@@ -47,7 +58,11 @@ def _enter(data: Tensor, frame_name: str, is_constant: bool, parallel_iterations
 
 class WhileContext(ControlFlowContext):
     """The context of one `while_loop`: the tensors made inside it, the Enters that bring
-    outside tensors in, and the pivots new ops without inputs depend on."""
+    outside tensors in, and the pivots new ops without inputs depend on. A grad loop (the
+    gradient of a forward loop, built by ops/control_flow_state.py) is one too, with its
+    `grad_state` set."""
+
+    is_while_context = True
 
     def __init__(
         self,
@@ -56,16 +71,19 @@ class WhileContext(ControlFlowContext):
         swap_memory: bool,
         maximum_iterations=None,
         name: str = "while_context",
+        grad_state=None,
     ) -> None:
         self._graph = get_default_graph()
         self._name = self._graph.unique_name(name)
+        self._grad_state = grad_state
+        self._outer_context = self._graph._state.cf_context
+        self._outer_fixed = True
         self._parallel_iterations = parallel_iterations
         self._back_prop = back_prop
         self._swap_memory = swap_memory
         self._maximum_iterations = maximum_iterations
         self._values: set[str] = set()
         self._external_values: dict[str, Tensor] = {}
-        self._outer_context = None
         self._pivot_for_pred: Tensor | None = None
         self._pivot_for_body: Tensor | None = None
         self._pivot: Tensor | None = None
@@ -80,6 +98,18 @@ class WhileContext(ControlFlowContext):
     @property
     def back_prop(self) -> bool:
         return self._back_prop
+
+    @property
+    def swap_memory(self) -> bool:
+        return self._swap_memory
+
+    @property
+    def maximum_iterations(self):
+        return self._maximum_iterations
+
+    @property
+    def grad_state(self):
+        return self._grad_state
 
     @property
     def pivot(self) -> Tensor | None:
@@ -105,6 +135,10 @@ class WhileContext(ControlFlowContext):
             return known
         result = val
         self._values.add(val.name)
+        real = self._grad_real_value(val)
+        if real is not None:
+            self._external_values[val.name] = real
+            return real
         if self._outer_context is not None:
             result = self._outer_context.add_value(val)
             self._values.add(result.name)
@@ -112,12 +146,150 @@ class WhileContext(ControlFlowContext):
         with g.control_dependencies(None):
             enter = _enter(result, self._name, True, self._parallel_iterations)
         g.prevent_feeding(enter)
+        set_cf_context(enter.op, self)
+        self._loop_enters.append(enter)
         self._values.add(enter.name)
         self._external_values[val.name] = enter
         return enter
 
+    def _grad_real_value(self, val: Tensor):
+        """In a grad loop, a value of its forward loop as the grad loop sees it (popped
+        from the stack its history was pushed on), else None."""
+        grad_ctxt = self._graph._state.cf_context
+        grad_ctxt = None if grad_ctxt is None else grad_ctxt.get_while_context()
+        if grad_ctxt is None or grad_ctxt.grad_state is None:
+            return None
+        forward_ctxt = while_context_of(val.op)
+        if forward_ctxt is not None and is_loop_exit(val.op):
+            forward_ctxt = forward_ctxt.outer_context
+            if forward_ctxt is not None:
+                forward_ctxt = forward_ctxt.get_while_context()
+        if forward_ctxt is not grad_ctxt.grad_state.forward_context:
+            return None
+        return grad_ctxt.grad_state.get_real_value(val)
+
+    def add_name(self, name: str) -> None:
+        self._values.add(name)
+
+    def add_loop_exit(self, exit_: Tensor) -> None:
+        """Records a new Exit of this loop; its value lives in the enclosing contexts."""
+        self._loop_exits.append(exit_)
+        outer = self._outer_context
+        while outer is not None:
+            outer._values.add(exit_.name)
+            outer = outer._outer_context
+
+    def add_grad_enter(self, grad: Tensor) -> Tensor:
+        """A gradient coming into this grad loop (the `b_exit` Enter of an Exit's)."""
+        self._values.add(grad.name)
+        self.enter()
+        try:
+            result = _enter(grad, self._name, False, self._parallel_iterations, "b_exit")
+        finally:
+            self.exit()
+        self._loop_enters.append(result)
+        return result
+
+    def add_forward_loop_counter(self, outer_grad_state):
+        """Counts the forward loop's iterations: (the count's Exit, its NextIteration)."""
+        from tfgraph.ops.control_flow_ops import switch
+
+        n = array_ops.constant(0, name="f_count")
+        if outer_grad_state is not None:  # (inner loops' pushes in execution order)
+            n.op._add_control_inputs([outer_grad_state.forward_index.op._inputs[0]._op])
+        self.enter()
+        try:
+            self._values.add(n.name)
+            enter_n = _enter(n, self._name, False, self._parallel_iterations, "f_count")
+            self._loop_enters.append(enter_n)
+            merge_n = merge([enter_n, enter_n])[0]
+            switch_n = switch(merge_n, self._pivot)
+            index = math_ops.add(switch_n[1], 1)
+            next_n = op_output("NextIteration", "NextIteration", [index])
+            merge_n.op._update_input(1, next_n)
+            total = op_output("Exit", "f_count", [switch_n[0]])
+            self.add_loop_exit(total)
+        finally:
+            self.exit()
+        return total, next_n
+
+    def add_backprop_loop_counter(self, count: Tensor, outer_grad_state) -> Tensor:
+        """The grad loop's counter: from the forward count down to 0; its NextIteration."""
+        from tfgraph.ops.control_flow_ops import switch
+
+        one = array_ops.constant(1, name="b_count")
+        self.enter()
+        try:
+            self._values.add(count.name)
+            enter_count = _enter(count, self._name, False, self._parallel_iterations, "b_count")
+            self._loop_enters.append(enter_count)
+            merge_count = merge([enter_count, enter_count])[0]
+            self._pivot_for_pred = merge_count
+            pred = math_ops.greater_equal(merge_count, one)
+            self._pivot = op_output("LoopCond", "b_count", [pred])
+            switch_count = switch(merge_count, self._pivot)
+            index = math_ops.subtract(switch_count[1], one)
+            self._pivot_for_body = index
+            next_count = op_output("NextIteration", "NextIteration", [index])
+            merge_count.op._update_input(1, next_count)
+            final_zero = op_output("Exit", "b_count", [switch_count[0]])
+            self.add_loop_exit(final_zero)
+            if outer_grad_state is not None:
+                outer_grad_state.grad_sync._add_control_inputs([final_zero.op])
+        finally:
+            self.exit()
+        return next_count
+
+    def add_backprop_accumulator(self, op: Operation, grad: Tensor) -> Tensor:
+        """Sums a loop invariant's gradient over the grad loop's iterations (`b_acc`).
+        Called with this (grad) context entered; it is entered again on return."""
+        self.exit()
+        shape = grad.shape
+        outer = self._outer_context
+        if shape.is_fully_defined():
+            if outer is not None:
+                outer.enter()
+            acc = array_ops.constant(0, grad.dtype._base, shape=shape.as_list(), name="b_acc")
+            if outer is not None:
+                outer.exit()
+        else:
+            value = op._inputs[0]
+            if getattr(outer, "is_while_context", False) and outer.grad_state is not None:
+                forward_ctxt = self._grad_state.forward_context
+                forward_ctxt.outer_context.enter()
+                zeros_shape = array_ops._shape_internal(value, optimize=False)
+                forward_ctxt.outer_context.exit()
+                outer_grad_state = self._grad_state.outer_grad_state
+                history = outer_grad_state.add_forward_accumulator(zeros_shape)
+                outer.enter()
+                real_shape = outer_grad_state.add_backprop_accumulated_value(history, zeros_shape)
+                acc = array_ops.zeros(real_shape, grad.dtype._base)
+                outer.exit()
+            else:
+                if outer is not None:
+                    outer.enter()
+                zeros_shape = array_ops._shape_internal(value, optimize=False)
+                acc = array_ops.zeros(zeros_shape, grad.dtype._base)
+                if outer is not None:
+                    outer.exit()
+        from tfgraph.ops.control_flow_ops import switch
+
+        self.enter()
+        self._values.add(acc.name)
+        enter_acc = _enter(acc, self._name, False, self._parallel_iterations, "b_acc")
+        self._loop_enters.append(enter_acc)
+        merge_acc = merge([enter_acc, enter_acc], name="b_acc")[0]
+        switch_false, switch_true = switch(merge_acc, self._pivot)
+        add_acc = math_ops.add(switch_true, grad)
+        next_acc = op_output("NextIteration", "NextIteration", [add_acc])
+        merge_acc.op._update_input(1, next_acc)
+        result = op_output("Exit", "b_acc", [switch_false])
+        self.add_loop_exit(result)
+        return result
+
     def add_op(self, op: Operation) -> None:
         """Called for every op created inside the loop (by Graph._create_op)."""
+        set_cf_context(op, self)
         self._bring_in_inputs(op)
         if (
             op._inputs
@@ -135,20 +307,22 @@ class WhileContext(ControlFlowContext):
         g = self._graph
         self.enter()
         try:
-            # The initial values are known while their Enters are made (so the Enters take
-            # them as they are); an enclosing context brings them in first. Afterwards only
-            # the Enters are: a body that uses an initial value itself gets a constant
-            # Enter for it, as in TF.
             self._values = {x.name for x in flat}
-            outer = self._outer_context
-            real = flat if outer is None else [outer.add_value(x) for x in flat]
+            real_vars = flat
+            if self._outer_context is not None:  # (brought into the enclosing context)
+                real_vars = [self._outer_context.add_value(x) for x in flat]
             with g.control_dependencies(None):
-                enters = [_enter(x, self._name, False, self._parallel_iterations) for x in real]
+                enters = [
+                    _enter(x, self._name, False, self._parallel_iterations) for x in real_vars
+                ]
             for i, (x, e) in enumerate(zip(flat, enters)):
                 g.prevent_feeding(e)
+                set_cf_context(e.op, self)
                 e.set_shape(x.shape if invariants is None else _invariant(x, invariants[i]))
+            # (as TF: the loop knows its Enters, not the initial values, so a body
+            # using an initial value gets it through a constant Enter)
             self._values = {e.name for e in enters}
-            self._loop_enters = enters
+            self._loop_enters = list(enters) + self._loop_enters
             merges = [merge([e, e])[0] for e in enters]
             self._pivot_for_pred = merges[0]
             packed = _pack_like(loop_vars, _with_arrays(originals, merges))
@@ -171,13 +345,10 @@ class WhileContext(ControlFlowContext):
                 nxt = op_output("NextIteration", "NextIteration", [r])
                 m.op._update_input(1, nxt)
             exits = [op_output("Exit", "Exit", [s[0]]) for s in switches]
-            self._loop_exits = exits
+            for e in exits:  # (the exits live in the enclosing contexts)
+                self.add_loop_exit(e)
         finally:
             self.exit()
-        outer = self._outer_context
-        while outer is not None:  # (the exits live in the enclosing contexts)
-            outer._values.update(e.name for e in exits)
-            outer = outer._outer_context
         exits = _with_arrays(originals, exits)
         packed_exits = _pack_like(result, exits)  # (as TF: the body result's structure)
         if len(exits) == 1 and not return_same_structure:
@@ -269,8 +440,8 @@ def while_loop(
         loop_vars: a tensor or a (nested) list/tuple of tensors.
         shape_invariants: the shapes each loop variable may take (default: its shape).
         parallel_iterations: kept on the Enter ops (iterations run one at a time here).
-        back_prop, swap_memory: accepted as in TF (gradients through loops are not
-            implemented yet).
+        back_prop: False: no gradient flows through the loop.
+        swap_memory: accepted as in TF (no effect).
         name: the name scope (default "while").
         maximum_iterations: at most this many iterations.
         return_same_structure: return a list of one element for one loop variable.

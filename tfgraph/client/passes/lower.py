@@ -283,7 +283,11 @@ def _outs(op: Operation, slots: Slots, fed: set) -> tuple[int, ...]:
 def _dead_step(op, fn, slots: Slots, fed: set):
     ins = tuple([slots.slot_of[t] for t in op._inputs])
     live_of = slots.live_of
-    ctrl_live = tuple(live_of[c] for c in op._control_inputs if c in live_of)
+    ctrl_live = (
+        ()  # (a control trigger runs even when its control inputs are dead)
+        if op._op_def.control_flow == "control_trigger"
+        else tuple(live_of[c] for c in op._control_inputs if c in live_of)
+    )
     single = op._op_def.single_output or not op._outputs
     is_merge = op._op_def.control_flow == "merge"
     return make_dead_step(fn, ins, _outs(op, slots, fed), single, ctrl_live, live_of[op], is_merge)
