@@ -12,6 +12,8 @@ import pytest
 
 import tfgraph as tf
 from tests.tfrun import requires_tf, run_tf_json
+from tfgraph import proto
+from tfgraph.ops import summary_ops
 from tfgraph.platform import denormal
 
 pytestmark = pytest.mark.skipif(
@@ -151,3 +153,31 @@ def test_folded_constants_flushed():
 @requires_tf
 def test_folded_constants_flushed_like_tf():
     assert _run_here(FOLDED) == run_tf_json(FOLDED)
+
+
+HISTOGRAM = """
+import numpy as np
+arr = np.array([1e300, -1e300, 0.0, 5e-324, 1e-310, -2e-310, 2.2e-308, 1e-160], np.float64)
+with tf.Session() as s:
+    print(json.dumps(s.run(tf.summary.histogram("h", tf.constant(arr))).hex()))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_histogram_of_subnormals_like_tf():
+    # TF's kernel buckets subnormals as zeros and flushes tiny squares in sum_squares
+    code = "import json\n" + HISTOGRAM
+    assert _run_here(code) == run_tf_json(code)
+
+
+def test_large_histogram_buckets_subnormals_as_zeros_in_session():
+    # (the bucket table of large inputs is built outside a session here, first)
+    arr = np.concatenate([np.linspace(-1, 1, 500), [5e-324, -5e-324, -2e-310, 0.0]])
+    summary_ops.histogram_proto_bytes(arr)
+    with tf.Session() as sess:
+        got = proto.Summary.FromString(sess.run(tf.summary.histogram("h", tf.constant(arr))))
+    flushed = np.where(np.abs(arr) < 1e-300, 0.0, arr)
+    with tf.Session() as sess:
+        want = proto.Summary.FromString(sess.run(tf.summary.histogram("h", tf.constant(flushed))))
+    assert list(got.value[0].histo.bucket) == list(want.value[0].histo.bucket)
