@@ -3,6 +3,10 @@
 Real TF runs in a separate interpreter (never in tfgraph's): set TFGRAPH_TF_PYTHON to a
 Python with tensorflow-cpu installed. Without it, the TF columns are skipped. Timings
 are wall-clock on shared machines: compare the ratios printed, not absolute numbers.
+
+Any benchmark takes `--load N` (or BENCH_LOAD=N): each measured process (tfgraph, numpy
+or TF alike) then runs beside N competing busy-loop processes, started before it and
+killed after it, to see how each keeps its speed on a shared machine.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -32,6 +37,39 @@ import tfgraph as tf
 """
 
 
+def _take_load(argv: list) -> int:
+    """The `--load N` / `--load=N` argument (removed from argv), else BENCH_LOAD, else 0."""
+    load = int(os.environ.get("BENCH_LOAD", "0"))
+    for i, arg in enumerate(argv):
+        if arg == "--load" and i + 1 < len(argv):
+            load = int(argv[i + 1])
+            del argv[i : i + 2]
+            break
+        if arg.startswith("--load="):
+            load = int(arg.split("=", 1)[1])
+            del argv[i]
+            break
+    return load
+
+
+LOAD = _take_load(sys.argv)
+
+_BUSY = "while True:\n    pass\n"
+
+
+@contextmanager
+def competing_load(n: int):
+    """`n` busy-loop processes running for the duration of the block."""
+    procs = [subprocess.Popen([sys.executable, "-c", _BUSY]) for _ in range(n)]
+    try:
+        yield
+    finally:
+        for proc in procs:
+            proc.kill()
+        for proc in procs:
+            proc.wait()
+
+
 def tf_python() -> str | None:
     path = os.environ.get("TFGRAPH_TF_PYTHON")
     if path and Path(path).exists():
@@ -47,13 +85,14 @@ def run_json(
     env = _environ(env)
     env.update(TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="", TF_ENABLE_ONEDNN_OPTS="0")
     env["PYTHONPATH"] = str(REPO)
-    proc = subprocess.run(
-        [python, "-c", prelude + textwrap.dedent(code)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-    )
+    with competing_load(LOAD):
+        proc = subprocess.run(
+            [python, "-c", prelude + textwrap.dedent(code)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+        )
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-3000:])
     return json.loads(proc.stdout.strip().splitlines()[-1])

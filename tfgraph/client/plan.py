@@ -25,6 +25,7 @@ from tfgraph.client.passes import KernelContext
 from tfgraph.client.passes.lower import as_op_error
 from tfgraph.framework.ops import Operation, Tensor
 from tfgraph.framework.resources import DEAD
+from tfgraph.platform import denormal
 
 __all__ = ["ExecutionPlan", "KernelContext"]
 
@@ -37,6 +38,8 @@ class ExecutionPlan:
         "feed_tensors",
         "fetch_slots",
         "fetch_tensors",
+        "fp_enter",
+        "fp_exit",
         "has_dead",
         "mutation_count",
         "n_slots",
@@ -93,6 +96,7 @@ class ExecutionPlan:
         self.fetch_slots = slots.fetch_slots
         self.ref_fetches = slots.ref_fetches
         self.n_slots = slots.n_slots
+        self.fp_enter, self.fp_exit = denormal.run_hooks({op.type for op in ordered})
 
     def run(self, feed_values) -> list:
         """Runs the plan; `feed_values` are already converted, in `feed_tensors` order.
@@ -101,11 +105,14 @@ class ExecutionPlan:
         for s, value in zip(self.feed_slots, feed_values):
             vals[s] = value
         i = 0
+        fp = self.fp_enter()  # TF's FTZ/DAZ while the kernels run (platform/denormal.py)
         try:
             for i, step in enumerate(self.steps):  # noqa: B007 - i names the failing op
                 step(vals)
         except Exception as e:
             raise as_op_error(e, self.step_ops[i]) from e
+        finally:
+            self.fp_exit(fp)
         out = [vals[s] for s in self.fetch_slots]
         for k in self.ref_fetches:
             ref = out[k]

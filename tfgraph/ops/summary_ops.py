@@ -231,6 +231,9 @@ def _bucket_key_table() -> np.ndarray:
             b = np.minimum(np.searchsorted(_BUCKET_LIMITS, last, side="right"), top)
         table = np.where(a == b, a, -1)
         table[np.isnan(first) | np.isnan(last)] = -1  # (never finite values)
+        # zeros and subnormals are searched: where they go depends on the caller's
+        # floating-point mode (TF's kernels treat subnormals as zeros)
+        table[(keys << _KEY_SHIFT) & 0x7FF0000000000000 == 0] = -1
         _key_table = table.astype(np.int16)
     return _key_table
 

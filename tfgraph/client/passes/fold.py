@@ -6,6 +6,7 @@ from tfgraph.client.passes.lower import bind_kernel
 from tfgraph.client.passes.prune import is_pure
 from tfgraph.framework.ops import Operation, Tensor
 from tfgraph.framework.resources import freeze
+from tfgraph.platform import denormal
 
 __all__ = ["FOLD_MAX_BYTES", "fold_constants"]
 
@@ -25,7 +26,16 @@ def fold_constants(ordered: list[Operation], fed: set, ctx, exclude=()):
     of both (plans pre-fill them anyway). As in TF, where a materialized shape keeps a
     control dependency on the shaped tensor's op, a folded value's anchors are the ops
     whose static shapes it used: they still run (reading an uninitialized variable
-    still fails), though their values are not needed for it."""
+    still fails), though their values are not needed for it.
+    Kernels run with TF's FTZ/DAZ, as at run time (platform/denormal.py)."""
+    fp = denormal.enter()
+    try:
+        return _fold(ordered, fed, ctx, exclude)
+    finally:
+        denormal.exit(fp)
+
+
+def _fold(ordered: list[Operation], fed: set, ctx, exclude):
     values: dict[Tensor, object] = {}
     anchors: dict[Operation, tuple[Operation, ...]] = {}
     constants: list[Operation] = []
