@@ -3,7 +3,9 @@ runners and standard services, and ends cleanly when the input runs out."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 
 import pytest
 
@@ -44,7 +46,13 @@ def test_supervisor_matches_tf(tmp_path):
     theirs = run_tf_json(
         _JSONABLE_SRC + _program(tmp_path / "theirs") + "\nprint(json.dumps(_jsonable(result)))"
     )
-    assert here == theirs
+
+    # The chief's checkpoint thread saves when it first gets to run: at step 0 or a few
+    # steps in, in TF as here (a race in TF itself), so the step in names is left out.
+    def steps_left_out(result):
+        return json.loads(re.sub(r"model\.ckpt-\d+", "model.ckpt-N", json.dumps(result)))
+
+    assert steps_left_out(here) == steps_left_out(theirs)
 
 
 def test_supervisor_managed_session(tmp_path):
