@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import tfgraph as tf
+from tfgraph.eager import context as _context
 from tfgraph.framework import default_session as _session
 from tfgraph.framework import graph as _graph
 
@@ -14,6 +15,7 @@ def fresh_graph():
     """A new, empty default graph for each test (and no leftover default session)."""
     _session._default_session_stack.stack.clear()
     _graph._default_graph_stack.stack.clear()
+    _context.disable_eager_execution()  # (a test may have turned TF2 behaviour on)
     tf.reset_default_graph()
     yield tf.get_default_graph()
     _session._default_session_stack.stack.clear()

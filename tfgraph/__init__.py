@@ -40,6 +40,7 @@ from tfgraph import (
 # Everything else at top level, as in TF1's `tf.*`.
 from tfgraph.client.session import InteractiveSession, Session, get_default_session
 from tfgraph.custom_gradient import custom_gradient, hessians, recompute_grad
+from tfgraph.eager import execute as _eager_execute  # (eager tensors convert to tensors)
 from tfgraph.errors import OpError
 from tfgraph.framework import dtypes
 from tfgraph.framework.api_utils import (

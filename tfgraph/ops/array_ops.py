@@ -2432,6 +2432,8 @@ def pad(
             'Value of argument `mode` expected to be one of "CONSTANT", "REFLECT", or '
             f'"SYMMETRIC". Received `mode` = {mode}'
         )
+    if result.shape.is_fully_defined():  # (always so for an eager result)
+        return result
     pads = _paddings_constant(paddings)
     input_shape = result._op._inputs[0]._shape
     if input_shape.ndims is not None and not result.shape.is_fully_defined() and pads is not None:

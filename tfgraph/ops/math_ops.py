@@ -1718,7 +1718,7 @@ def _sum_grad(op, grad):
                 return [array_ops.tile(grad, list(tile_scaling)), None]
     input_shape = array_ops.shape(x)
     if not op._attrs["keep_dims"]:
-        with get_default_graph().colocate_with(input_shape.op):
+        with get_default_graph().colocate_with(input_shape._op):
             output_shape_kept_dims = reduced_shape(input_shape, axes_t)
         grad = array_ops.reshape(grad, output_shape_kept_dims)
     return [array_ops.broadcast_to(grad, input_shape), None]
