@@ -41,6 +41,8 @@ from tfgraph import (
 from tfgraph.client.session import InteractiveSession, Session, get_default_session
 from tfgraph.custom_gradient import custom_gradient, hessians, recompute_grad
 from tfgraph.eager import execute as _eager_execute  # (eager tensors convert to tensors)
+from tfgraph.eager.function import function, init_scope
+from tfgraph.eager.tape import GradientTape
 from tfgraph.errors import OpError
 from tfgraph.framework import dtypes
 from tfgraph.framework.api_utils import (
@@ -104,7 +106,6 @@ from tfgraph.framework.graph import (
     get_collection,
     get_collection_ref,
     get_default_graph,
-    init_scope,
     name_scope,
     reset_default_graph,
 )
@@ -119,6 +120,7 @@ from tfgraph.framework.tensor_shape import (
     dimension_at_index,
     dimension_value,
 )
+from tfgraph.framework.tensor_spec import TensorSpec
 from tfgraph.functional_ops import foldl, foldr, map_fn, scan
 from tfgraph.gradients import (
     AggregationMethod,

@@ -92,12 +92,9 @@ class GradientTape:
 
     # -- recording ------------------------------------------------------------------------
     def __enter__(self) -> GradientTape:
-        if not context.executing_eagerly():
-            raise RuntimeError(
-                "tfgraph's GradientTape records eager operations: enable eager execution "
-                "(tf.enable_eager_execution() or import tfgraph.compat.v2), or use "
-                "tf.gradients in graph mode."
-            )
+        self._symbolic = not context.executing_eagerly()
+        if self._symbolic:  # building a graph (a tf.function trace): tf.gradients serves
+            return self
         _tapes.stack.append(self)
         self._recording = True
         _update_hook()
@@ -128,6 +125,8 @@ class GradientTape:
 
     def watch(self, tensor) -> None:
         """Makes the tape track `tensor` (a tensor, a variable, or a structure of them)."""
+        if getattr(self, "_symbolic", False):
+            return  # the graph's own edges say what depends on what
         for x in nest.flatten(tensor):
             t = _source_tensor(x)
             if t._dtype._base not in _DIFFERENTIABLE:
@@ -167,6 +166,8 @@ class GradientTape:
                 "gradients (or jacobians)"
             )
         self._used = True
+        if getattr(self, "_symbolic", False):
+            return _symbolic_gradient(target, sources, output_gradients, unconnected_gradients)
         flat_targets = [_source_tensor(t) for t in nest.flatten(target)]
         flat_sources = nest.flatten(sources)
         source_tensors = [_source_tensor(s) for s in flat_sources]
@@ -276,6 +277,33 @@ class GradientTape:
             shape = list(t.shape.as_list()) + list(src.shape.as_list())
             out.append(array_ops.reshape(stacked, shape))
         return nest.pack_sequence_as(sources, out)
+
+
+def _symbolic_gradient(target, sources, output_gradients, unconnected_gradients):
+    """`tape.gradient` while a graph is built: `tf.gradients` on the graph (variables
+    are differentiated through the handle the graph reads them from)."""
+    from tfgraph.framework.graph import get_default_graph
+    from tfgraph.gradients import UnconnectedGradients, gradients
+
+    g = get_default_graph()
+    flat_sources = nest.flatten(sources)
+    xs = []
+    for s in flat_sources:
+        handle = getattr(s, "handle", None)
+        if isinstance(handle, EagerTensor) and hasattr(g, "capture"):
+            xs.append(g.capture(handle))
+        elif handle is not None and not isinstance(s, EagerTensor):
+            xs.append(handle)
+        else:
+            xs.append(s)
+    mode = getattr(unconnected_gradients, "value", unconnected_gradients)
+    grads = gradients(
+        nest.flatten(target),
+        xs,
+        grad_ys=None if output_gradients is None else nest.flatten(output_gradients),
+        unconnected_gradients=UnconnectedGradients(mode),
+    )
+    return nest.pack_sequence_as(sources, grads)
 
 
 def _one_hot_like(t: EagerTensor, i: int) -> EagerTensor:
