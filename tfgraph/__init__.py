@@ -263,6 +263,7 @@ from tfgraph.ops.linalg_ops import (
     svd,
     trace,
 )
+from tfgraph.ops.logging_ops import print_v2 as print
 from tfgraph.ops.manip_ops import (
     accumulate_n,
     angle,

@@ -196,7 +196,9 @@ def execute(op_def, inputs: list, attrs: dict, name: str | None) -> EagerOp:
         raise _error(op_def, name, attrs, values, e) from e
     if context._log_placement:
         context.log_placement(op_def.name, context.CPU_DEVICE)
-    if op_def.single_output or len(output_dtypes) == 1:
+    if not output_dtypes:
+        outputs = []
+    elif op_def.single_output or len(output_dtypes) == 1:
         outputs = [EagerTensor(result, output_dtypes[0])]
     else:
         outputs = [EagerTensor(v, dt) for v, dt in zip(result, output_dtypes)]
