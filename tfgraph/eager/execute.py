@@ -198,7 +198,7 @@ def execute(op_def, inputs: list, attrs: dict, name: str | None) -> EagerOp:
         context.log_placement(op_def.name, context.CPU_DEVICE)
     if not output_dtypes:
         outputs = []
-    elif op_def.single_output or len(output_dtypes) == 1:
+    elif op_def.single_output:
         outputs = [EagerTensor(result, output_dtypes[0])]
     else:
         outputs = [EagerTensor(v, dt) for v, dt in zip(result, output_dtypes)]

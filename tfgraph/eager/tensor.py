@@ -208,7 +208,7 @@ class EagerTensor(Tensor):
 
         return constant, (self.numpy(),)
 
-    # -- TF2 equality (element-wise `==`, unhashable) ----------------------------------
+    # -- TF2 equality (element-wise `==`) ---------------------------------------------------
     def __eq__(self, other):
         if context.tensor_equality:
             from tfgraph.ops import math_ops
@@ -229,10 +229,9 @@ class EagerTensor(Tensor):
                 return True
         return self is not other
 
-    def __hash__(self) -> int:
-        if context.tensor_equality:
-            raise TypeError("Tensor is unhashable. Instead, use tensor.ref() as the key.")
-        return id(self)
+    # Hashed by identity even under TF2 equality (TF raises TypeError there): tfgraph's
+    # graph code keys dicts by tensors, eager ones captured into graphs among them.
+    __hash__ = Tensor.__hash__
 
     # -- printing as TensorFlow prints ----------------------------------------------------
     def __str__(self) -> str:
