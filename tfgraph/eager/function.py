@@ -221,7 +221,9 @@ class Function:
 
     # -- calls ---------------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
-        if not context.executing_eagerly():
+        from tfgraph.eager.config import functions_run_eagerly
+
+        if not context.executing_eagerly() or functions_run_eagerly():
             # Building a graph (TF1 graph mode or another trace): the body's ops go into
             # it directly (TF would add one call op; the values are the same).
             return self._python_function(*args, **kwargs)
