@@ -31,6 +31,7 @@ from tfgraph import (
     metrics,
     nest,
     nn,
+    python_io,
     queue,
     random,
     sparse,
