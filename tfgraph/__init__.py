@@ -35,6 +35,7 @@ from tfgraph import (
     queue,
     random,
     sparse,
+    strings,
     summary,
     test,
     train,
@@ -243,6 +244,7 @@ from tfgraph.ops.init_ops import (
     variance_scaling_initializer,
     zeros_initializer,
 )
+from tfgraph.ops.io_ops import string_join
 from tfgraph.ops.linalg_ops import (
     cholesky,
     cholesky_solve,
@@ -450,6 +452,15 @@ from tfgraph.ops.state_ops import (
     scatter_sub,
     scatter_update,
 )
+from tfgraph.ops.string_ops import (
+    as_string,
+    reduce_join,
+    regex_replace,
+    string_split,
+    string_to_number,
+    substr,
+)
+from tfgraph.ops.string_ops import strip as string_strip
 from tfgraph.ops.tensor_array_ops import TensorArray
 from tfgraph.ops.while_loop import while_loop
 from tfgraph.partitioned_variables import (
