@@ -114,13 +114,21 @@ def _freeze(value):
     raise _Unhashable
 
 
-def _kernel_key(op_type, attrs, values):
+def _call_key(op_def, attrs, inputs, values):
+    """What decides an eager call's inferred attrs, output dtypes and bound kernel: the
+    caller's attrs, the inputs' dtypes and shapes (None: not cacheable)."""
+    if op_def.is_stateful and "shared_name" in op_def.attrs:
+        return None  # each call makes a new resource
     try:
-        items = tuple((k, _freeze(v)) for k, v in attrs.items())
+        items = tuple([(k, _freeze(v)) for k, v in attrs.items()])
     except _Unhashable:
         return None
-    shapes = tuple(np.shape(v) for v in values)
-    return (op_type, items, shapes)
+    return (
+        op_def,
+        items,
+        tuple([t._dtype for t in inputs]),
+        tuple([getattr(v, "shape", None) for v in values]),
+    )
 
 
 def _bind(op_def, name, attrs, inputs, output_dtypes):
@@ -143,23 +151,25 @@ def _bind(op_def, name, attrs, inputs, output_dtypes):
     )
 
 
-def _kernel_for(op_def, name, attrs, inputs, values, output_dtypes):
-    cacheable = not (op_def.is_stateful and ("shared_name" in op_def.attrs))
-    key = _kernel_key(op_def.name, attrs, values) if cacheable else None
+def _prepare(op_def, name, attrs, inputs, values):
+    """(attrs with inferred types and defaults, output dtypes, bound kernel), cached."""
+    key = _call_key(op_def, attrs, inputs, values)
     if key is not None:
-        kernel = _kernels.get(key)
-        if kernel is not None:
-            return kernel
-    kernel = _bind(op_def, name, attrs, inputs, output_dtypes)
+        hit = _kernels.get(key)
+        if hit is not None:
+            return hit
+    full = dict(attrs)
+    output_dtypes = list(_infer_attrs(op_def, inputs, full, name))
+    prepared = (full, output_dtypes, _bind(op_def, name, full, inputs, output_dtypes))
     if key is not None:
         with _kernels_lock:
             if len(_kernels) >= _MAX_KERNELS:
                 _kernels.clear()
-            _kernels[key] = kernel
-    return kernel
+            _kernels[key] = prepared
+    return prepared
 
 
-def _error(op_def, name, attrs, values, exc: BaseException) -> errors.OpError:
+def _error(op_def, name, attrs, inputs, values, exc: BaseException) -> errors.OpError:
     """The TF error an eager op raises: the kernel's, or the shape rule's complaint as
     InvalidArgumentError, ending in `[Op:<type>]` as TF's messages do."""
     suffix = f" [Op:{op_def.name}]" + (f" name: {name}" if name != op_def.name else "")
@@ -168,7 +178,9 @@ def _error(op_def, name, attrs, values, exc: BaseException) -> errors.OpError:
     message = str(exc)
     if op_def.shape is not None:
         try:
-            NodeView.for_values(op_def.name, attrs, values, name)
+            full = dict(attrs)
+            _infer_attrs(op_def, inputs, full, name)
+            NodeView.for_values(op_def.name, full, values, name)
         except (ValueError, TypeError) as shape_exc:
             message = str(shape_exc)
         except Exception:
@@ -184,16 +196,15 @@ def execute(op_def, inputs: list, attrs: dict, name: str | None) -> EagerOp:
         if t.__class__ is not EagerTensor:
             inputs[i] = _as_eager(t, op_def.name)
     name = name or op_def.name
-    output_dtypes = list(_infer_attrs(op_def, inputs, attrs, name))
     if op_def.constant:
-        value = attrs["value"]
-        return EagerOp(op_def, name, attrs, inputs, [EagerTensor(value, output_dtypes[0])])
+        _infer_attrs(op_def, inputs, attrs, name)
+        return EagerOp(op_def, name, attrs, inputs, [EagerTensor(attrs["value"], attrs["dtype"])])
     values = [t._value for t in inputs]
     try:
-        kernel = _kernel_for(op_def, name, attrs, inputs, values, output_dtypes)
+        attrs, output_dtypes, kernel = _prepare(op_def, name, attrs, inputs, values)
         result = kernel(*values)
     except (errors.OpError, ValueError, TypeError, IndexError, ArithmeticError, KeyError) as e:
-        raise _error(op_def, name, attrs, values, e) from e
+        raise _error(op_def, name, attrs, inputs, values, e) from e
     if context._log_placement:
         context.log_placement(op_def.name, context.CPU_DEVICE)
     if not output_dtypes:
