@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import tfgraph as tf
+from tests.tfrun import requires_tf, run_tf
 
 X = np.arange(24, dtype=np.float32).reshape(2, 3, 4) / 7.0
 # Each expression runs twice per mode with different constant arguments (the kernel
@@ -149,3 +150,28 @@ def test_devices_soft_place_on_the_cpu(capfd):
     assert k.device == "/job:localhost/replica:0/task:0/device:CPU:0"
     err = capfd.readouterr().err
     assert "Executing op Mul in device /job:localhost/replica:0/task:0/device:CPU:0" in err
+
+
+SUBNORMAL = """
+x = tf.constant(np.full(3, 1e-39, np.float32))
+m = tf.constant(np.full((3, 3), 1e-20, np.float32))
+result = [(x * 1.0).numpy().tolist(), tf.multiply(x, 2.0).numpy().tolist(),
+          tf.matmul(m, m).numpy().tolist()]
+"""
+
+
+def test_eager_kernels_flush_subnormals_as_tensorflow():
+    scope = {"tf": tf, "np": np}
+    exec(SUBNORMAL, scope)
+    assert scope["result"] == [[0.0] * 3, [0.0] * 3, [[0.0] * 3] * 3]
+
+
+@pytest.mark.tf
+@requires_tf
+def test_eager_subnormals_match_tensorflow():
+    import json
+
+    theirs = json.loads(run_tf(SUBNORMAL + "print(json.dumps(result))\n", v1=False))
+    scope = {"tf": tf, "np": np}
+    exec(SUBNORMAL, scope)
+    assert scope["result"] == theirs

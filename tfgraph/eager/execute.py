@@ -26,6 +26,7 @@ from tfgraph.framework.node import NodeView, TensorView
 from tfgraph.framework.ops import Tensor
 from tfgraph.framework.resources import DeviceStores
 from tfgraph.framework.tensor_shape import TensorShape
+from tfgraph.platform import denormal
 
 __all__ = ["EagerGraph", "EagerOp", "execute"]
 
@@ -151,6 +152,20 @@ def _bind(op_def, name, attrs, inputs, output_dtypes):
     )
 
 
+def _flushing(kernel, enter, leave):
+    """`kernel` run with subnormals flushed to zero (and single-threaded BLAS), as TF's
+    CPU kernels run and as session runs do."""
+
+    def run(*values):
+        token = enter()
+        try:
+            return kernel(*values)
+        finally:
+            leave(token)
+
+    return run
+
+
 def _prepare(op_def, name, attrs, inputs, values):
     """(attrs with inferred types and defaults, output dtypes, bound kernel), cached."""
     key = _call_key(op_def, attrs, inputs, values)
@@ -160,7 +175,9 @@ def _prepare(op_def, name, attrs, inputs, values):
             return hit
     full = dict(attrs)
     output_dtypes = list(_infer_attrs(op_def, inputs, full, name))
-    prepared = (full, output_dtypes, _bind(op_def, name, full, inputs, output_dtypes))
+    enter, leave = denormal.run_hooks([op_def.name])
+    kernel = _bind(op_def, name, full, inputs, output_dtypes)
+    prepared = (full, output_dtypes, _flushing(kernel, enter, leave))
     if key is not None:
         with _kernels_lock:
             if len(_kernels) >= _MAX_KERNELS:
@@ -311,7 +328,8 @@ def _fast_operator(dunder: str, op_type: str, reflected: bool, floats_only: bool
             attrs = {"T": dt}
             inputs = [EagerTensor(x, dt), EagerTensor(y, dt)]
             _infer_attrs(op_def, inputs, attrs, op_type)
-            kernel = _fast_kernels[key] = _bind(op_def, op_type, attrs, inputs, [dt])
+            kernel = _bind(op_def, op_type, attrs, inputs, [dt])
+            kernel = _fast_kernels[key] = _flushing(kernel, *denormal.run_hooks([op_type]))
         try:
             return EagerTensor(kernel(x, y), dt)
         except Exception:
