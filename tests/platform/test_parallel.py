@@ -60,3 +60,15 @@ def test_pool_threads_flush_subnormals(two_threads, monkeypatch):
     with tf.Session() as sess:
         out = sess.run(y, {x: tiny})
     assert not np.any(out)  # 8e-40 is subnormal in float32: TF's CPU kernels give 0
+
+
+def test_split_max_pool_grad_equals_one_thread(two_threads, monkeypatch):
+    rng = np.random.RandomState(1)
+    x = rng.rand(16, 28, 28, 8).astype(np.float32)
+    x[:, ::3] = x[:, 1::3][:, : x[:, ::3].shape[1]]  # ties: the first maximum gets it
+    dy = rng.rand(16, 14, 14, 8).astype(np.float32)
+    geometry = ((1, 2, 2, 1), (1, 2, 2, 1), ((0, 0), (0, 0), (0, 0), (0, 0)), dy.shape)
+    monkeypatch.setattr(conv_kernels, "_PARALLEL_POOL_ELEMENTS", 1)
+    threaded = conv_kernels.max_pool_grad(x, dy, *geometry)
+    monkeypatch.setattr(parallel, "_THREADS", 1)
+    np.testing.assert_array_equal(threaded, conv_kernels.max_pool_grad(x, dy, *geometry))

@@ -635,7 +635,32 @@ def max_pool_argmax(x, ksize, strides, pads, out_shape) -> tuple[np.ndarray, np.
 
 
 def max_pool_grad(x, dy, ksize, strides, pads, out_shape) -> np.ndarray:
-    """Routes each window's gradient to its first maximal input element."""
+    """Routes each window's gradient to its first maximal input element (images in
+    blocks over the kernel threads when the batch is big)."""
+    n = x.shape[0]
+    if (
+        parallel.num_threads() > 1
+        and n > 1
+        and x.size >= _PARALLEL_POOL_ELEMENTS
+        and (ksize[0], strides[0], pads[0]) == (1, 1, (0, 0))
+    ):
+        out = np.empty(x.shape, dy.dtype)
+        step = -(-n // 8)
+        blocks = [slice(b, min(b + step, n)) for b in range(0, n, step)]
+
+        def work(b, _):
+            shape = (b.stop - b.start, *out_shape[1:])
+            out[b] = _max_pool_grad(x[b], dy[b], ksize, strides, pads, shape)
+
+        parallel.run_blocks(blocks, work)
+        return out
+    return _max_pool_grad(x, dy, ksize, strides, pads, out_shape)
+
+
+_PARALLEL_POOL_ELEMENTS = 1 << 18
+
+
+def _max_pool_grad(x, dy, ksize, strides, pads, out_shape) -> np.ndarray:
     padded = [x.shape[d] + pads[d][0] + pads[d][1] for d in range(4)]
     dxp = np.zeros(padded, dy.dtype)
     for _, index, first in _first_max_masks(x, ksize, strides, pads, out_shape):
