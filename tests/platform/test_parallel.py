@@ -65,7 +65,7 @@ def test_pool_threads_flush_subnormals(two_threads, monkeypatch):
 def test_split_max_pool_grad_equals_one_thread(two_threads, monkeypatch):
     rng = np.random.RandomState(1)
     x = rng.rand(16, 28, 28, 8).astype(np.float32)
-    x[:, ::3] = x[:, 1::3][:, : x[:, ::3].shape[1]]  # ties: the first maximum gets it
+    x[:, 1::2] = x[:, ::2]  # ties in every window: the first maximum gets the gradient
     dy = rng.rand(16, 14, 14, 8).astype(np.float32)
     geometry = ((1, 2, 2, 1), (1, 2, 2, 1), ((0, 0), (0, 0), (0, 0), (0, 0)), dy.shape)
     monkeypatch.setattr(conv_kernels, "_PARALLEL_POOL_ELEMENTS", 1)
