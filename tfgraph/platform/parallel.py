@@ -120,7 +120,9 @@ def matmul(a, b):
     if _THREADS == 1 or m * n * k < _MIN_PARALLEL_MACS or m < 2 * _THREADS:
         return np.matmul(a, b)
     out = np.empty((m, n), np.result_type(a.dtype, b.dtype))
-    pieces = 2 * _THREADS
+    # one piece per thread for mid-sized products (smaller pieces lose BLAS efficiency);
+    # two per thread for big ones, so a descheduled thread delays less of the work
+    pieces = _THREADS if m * n * k < 8 * _MIN_PARALLEL_MACS else 2 * _THREADS
     step = -(-m // pieces)
     rows = [slice(r, min(r + step, m)) for r in range(0, m, step)]
     run_blocks(rows, lambda r, _: np.matmul(a[r], b, out=out[r]))
