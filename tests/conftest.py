@@ -16,6 +16,7 @@ def fresh_graph():
     _session._default_session_stack.stack.clear()
     _graph._default_graph_stack.stack.clear()
     _context.disable_eager_execution()  # (a test may have turned TF2 behaviour on)
+    _context.resource_variables = False
     tf.reset_default_graph()
     yield tf.get_default_graph()
     _session._default_session_stack.stack.clear()

@@ -27,9 +27,13 @@ QUERIES = [
     "resource_variables_enabled",
     "control_flow_v2_enabled",
 ]
-EAGER_SWITCHES = ["enable_v2_behavior", "enable_eager_execution", "enable_tensor_equality"]
-UNSUPPORTED = [
+EAGER_SWITCHES = [
+    "enable_v2_behavior",
+    "enable_eager_execution",
+    "enable_tensor_equality",
     "enable_resource_variables",
+]
+UNSUPPORTED = [
     "enable_control_flow_v2",
     "enable_v2_tensorshape",
 ]

@@ -488,6 +488,7 @@ from tfgraph.platform.v2_toggles import (
     executing_eagerly_outside_functions,
     resource_variables_enabled,
 )
+from tfgraph.resource_variables import ResourceVariable as _ResourceVariable  # (registers)
 from tfgraph.template import make_template
 from tfgraph.variable_scope import (
     AUTO_REUSE,

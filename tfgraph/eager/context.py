@@ -31,8 +31,10 @@ CPU_DEVICE = "/job:localhost/replica:0/task:0/device:CPU:0"
 
 _eager_enabled = False
 _log_placement = False
-# TF2 behaviour: `==` on tensors is element-wise and tensors are unhashable.
+# TF2 behaviour: `==` on tensors is element-wise.
 tensor_equality = False
+# `tf.Variable` makes resource variables (TF2, `tf.enable_resource_variables()`).
+resource_variables = False
 
 
 def executing_eagerly() -> bool:

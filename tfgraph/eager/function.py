@@ -33,6 +33,8 @@ __all__ = ["ConcreteFunction", "FuncGraph", "Function", "function", "init_scope"
 class FuncGraph(Graph):
     """The graph a `tf.function` traces into; eager tensors it meets become inputs."""
 
+    _traces_function = True  # (variables made while tracing are resource variables)
+
     def __init__(self, name: str) -> None:
         super().__init__()
         self.name = name

@@ -31,6 +31,8 @@ import sys
 import numpy as np
 
 from tfgraph import errors
+from tfgraph.framework import registry
+from tfgraph.framework.ops import Operation
 from tfgraph.framework.registry import register_op
 from tfgraph.framework.resources import RefCell
 from tfgraph.framework.tensor_shape import TensorShape
@@ -293,6 +295,31 @@ def _register(name: str, inputs: list[str], kinds: str, make_kernel, extra_attrs
         shape=_shape_rule(kinds),
         make_kernel=make_kernel,
     )
+    # The same update on resource variables: the handles' cells, no output.
+    n_cells = sum(1 for spec in inputs if "Ref(" in spec)
+    register_op(
+        "Resource" + name,
+        inputs=[spec.replace("Ref(T)", "resource") for spec in inputs],
+        outputs=[],
+        attrs=attrs,
+        shape=lambda op: [],
+        make_kernel=_on_handles(make_kernel, n_cells),
+        stateful=True,
+    )
+
+
+def _on_handles(make_kernel, n_cells: int):
+    """An Apply kernel factory run on the cells of its first `n_cells` resource handles."""
+
+    def make(op, ctx):
+        kernel = make_kernel(op, ctx)
+
+        def run(*args):
+            kernel(*[handle.cell for handle in args[:n_cells]], *args[n_cells:])
+
+        return run
+
+    return make
 
 
 def _store(cells, arrays) -> None:
@@ -920,9 +947,21 @@ _register(
 
 
 # -- public wrappers (as TF's generated `gen_training_ops` functions) ---------------------------
+def op_of(update):
+    """The op of an update: an Apply op's output's op, or a ResourceApply op itself."""
+    return update if isinstance(update, Operation) else update.op
+
+
 def _apply(op_type: str, name, inputs, use_locking, **attrs):
     attrs = {k: bool(v) for k, v in attrs.items() if v is not None}
     attrs["use_locking"] = bool(use_locking)
+    if getattr(inputs[0], "handle", None) is not None:
+        # a resource variable (slots alike): ResourceApply* on the handles, no output
+        from tfgraph.ops.apply import apply_op
+
+        n_cells = sum(1 for a in registry.get(op_type).inputs if a.is_ref)
+        handles = [v.handle for v in inputs[:n_cells]]
+        return apply_op("Resource" + op_type, name, handles + list(inputs[n_cells:]), attrs)
     return op_output(op_type, name, inputs, attrs)
 
 

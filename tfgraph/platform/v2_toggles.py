@@ -20,11 +20,13 @@ def _unsupported(what: str):
 def disable_v2_behavior() -> None:
     """TensorFlow 1.x behaviour: graph mode, reference variables, identity `==`."""
     context.disable_eager_execution()
+    context.resource_variables = False
 
 
 def enable_v2_behavior() -> None:
     """TensorFlow 2 behaviour: eager execution, resource variables, element-wise `==`."""
     context.enable_eager_execution(equality=True)
+    context.resource_variables = True
 
 
 def disable_eager_execution() -> None:
@@ -47,15 +49,17 @@ def executing_eagerly_outside_functions() -> bool:
 
 
 def disable_resource_variables() -> None:
-    """No-op: tfgraph's variables are reference variables (VariableV2)."""
+    """`tf.Variable` makes TF1 reference variables (VariableV2) again."""
+    context.resource_variables = False
 
 
 def enable_resource_variables() -> None:
-    raise _unsupported("tf.enable_resource_variables (resource variables)")
+    """`tf.Variable` and `tf.get_variable` make resource variables (VarHandleOp)."""
+    context.resource_variables = True
 
 
 def resource_variables_enabled() -> bool:
-    return False
+    return context.resource_variables
 
 
 def disable_control_flow_v2() -> None:
