@@ -309,7 +309,10 @@ class ResourceVariable(Variable):
     # -- reads ----------------------------------------------------------------------------
     def value(self) -> Tensor:
         """The variable's current value (a new ReadVariableOp in a graph)."""
-        return rv.read_variable_op(self._handle, self._dtype)
+        t = rv.read_variable_op(self._handle, self._dtype)
+        if not context.executing_eagerly():
+            t.set_shape(self._shape)  # (TF knows it from the handle's data)
+        return t
 
     def read_value(self) -> Tensor:
         """A read of the value (in a graph: `Read/ReadVariableOp` and an Identity)."""
@@ -514,11 +517,13 @@ class _UnreadVariable(ResourceVariable):
         self._handle_name = "UnreadVariable" if self._eager else f"{op.name}"
 
     def value(self) -> Tensor:
-        if self._eager:
+        if context.executing_eagerly():
             return rv.read_variable_op(self._handle, self._dtype)
         g = get_default_graph()
         with g.control_dependencies([self._update_op]):
-            return rv.read_variable_op(self._handle, self._dtype)
+            t = rv.read_variable_op(self._handle, self._dtype)
+        t.set_shape(self._shape)
+        return t
 
     def _as_graph_element(self):
         return self.read_value()
