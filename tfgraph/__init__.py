@@ -23,6 +23,7 @@ from tfgraph import (
     image,
     initializers,
     io,
+    keras,
     layers,
     linalg,
     logging,
