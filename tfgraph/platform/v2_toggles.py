@@ -8,6 +8,7 @@ again; v1 control flow is what tfgraph builds in every mode.
 from __future__ import annotations
 
 from tfgraph.eager import context
+from tfgraph.framework import tensor_shape
 
 
 def _unsupported(what: str):
@@ -21,12 +22,14 @@ def disable_v2_behavior() -> None:
     """TensorFlow 1.x behaviour: graph mode, reference variables, identity `==`."""
     context.disable_eager_execution()
     context.resource_variables = False
+    tensor_shape.V2_REPR[0] = False
 
 
 def enable_v2_behavior() -> None:
     """TensorFlow 2 behaviour: eager execution, resource variables, element-wise `==`."""
     context.enable_eager_execution(equality=True)
     context.resource_variables = True
+    tensor_shape.V2_REPR[0] = True
 
 
 def disable_eager_execution() -> None:
