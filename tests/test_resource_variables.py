@@ -156,3 +156,62 @@ def test_checkpoints_cross_read_with_tensorflow(tmp_path):
     run_tf(_save_program(theirs))
     tf.reset_default_graph()
     assert _run(_restore_program(theirs)) == got
+
+
+# -- behaviours checked one by one with TF 2.21 (compat.v1 graph mode) --------------------------
+def test_updates_chained_on_an_assign_run_after_it():
+    tf.reset_default_graph()
+    v = tf.Variable([1.0, 2.0], use_resource=True)
+    a = v.assign([3.0, 4.0]).assign_add([1.0, 1.0])
+    b = v.assign([0.0, 0.0]).scatter_add(tf.IndexedSlices(tf.constant([2.0]), tf.constant([1])))
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        np.testing.assert_array_equal(sess.run(a), [4.0, 5.0])  # TF: [4, 5]
+        np.testing.assert_array_equal(sess.run(v), [4.0, 5.0])
+        np.testing.assert_array_equal(sess.run(b), [0.0, 2.0])
+
+
+def test_on_read_variables_may_be_trainable():
+    tf.reset_default_graph()
+    sync = tf.VariableSynchronization.ON_READ
+    assert tf.Variable(1.0, use_resource=True, trainable=True, synchronization=sync).trainable
+    assert not tf.Variable(1.0, use_resource=True, synchronization=sync).trainable
+
+
+def test_invalid_synchronization_and_aggregation_messages():
+    tf.reset_default_graph()
+    with pytest.raises(
+        ValueError, match="Invalid variable synchronization mode: 5 for variable: None"
+    ):
+        tf.Variable(1.0, use_resource=True, synchronization=5)
+    with pytest.raises(ValueError, match="Invalid variable aggregation mode: x for variable: None"):
+        tf.Variable(1.0, use_resource=True, aggregation="x")
+
+
+def test_conversion_to_another_dtype_fails_as_tf():
+    tf.reset_default_graph()
+    v = tf.Variable([1.0, 2.0], use_resource=True)
+    with pytest.raises(ValueError) as err:
+        tf.convert_to_tensor(v, dtype=tf.int32)
+    assert str(err.value) == (
+        "Incompatible type conversion requested to type int32 for `tf.Variable of type "
+        "float32. (Variable: <tf.Variable 'Variable:0' shape=(2,) dtype=float32>)"
+    )
+
+
+def test_handle_debug_name_and_caching_device_read():
+    tf.reset_default_graph()
+    v = tf.Variable([1.0, 2.0], use_resource=True, name="a/b")
+    assert v.handle.op.get_attr("debug_name") == b"a/b/"
+    w = tf.Variable(1.0, use_resource=True, caching_device="/cpu:0")
+    ops = [
+        (o.name, o.type) for o in tf.get_default_graph().get_operations() if "Variable" in o.name
+    ]
+    assert ops[-2:] == [
+        ("Variable/Read/ReadVariableOp", "ReadVariableOp"),
+        ("Variable/Read/Identity", "Identity"),
+    ]
+    assert w.to_proto().snapshot_name == "Variable/Read/Identity:0"
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        assert sess.run(w) == 1.0

@@ -33,6 +33,15 @@ from tfgraph.variables import (
 __all__ = ["ResourceVariable", "is_resource_variable"]
 
 
+def _enum_arg(cls, value, name):
+    """`value` as a VariableSynchronization/VariableAggregation, with TF's message."""
+    what = "synchronization" if cls is VariableSynchronization else "aggregation"
+    try:
+        return cls(getattr(value, "value", value))
+    except ValueError:
+        raise ValueError(f"Invalid variable {what} mode: {value} for variable: {name}") from None
+
+
 def is_resource_variable(value) -> bool:
     return isinstance(value, ResourceVariable)
 
@@ -64,19 +73,12 @@ class ResourceVariable(Variable):
         handle=None,
         experimental_enable_variable_lifting=True,
     ) -> None:
-        sync = getattr(synchronization, "value", synchronization)
-        self._synchronization = VariableSynchronization(sync)
-        agg = getattr(aggregation, "value", aggregation)
-        self._aggregation = VariableAggregation(agg)
-        if trainable is None:
+        self._synchronization = _enum_arg(VariableSynchronization, synchronization, name)
+        self._aggregation = _enum_arg(VariableAggregation, aggregation, name)
+        if trainable is None:  # (TF accepts trainable=True with ON_READ)
             trainable = self._synchronization is not VariableSynchronization.ON_READ
-        elif trainable and self._synchronization is VariableSynchronization.ON_READ:
-            raise ValueError(
-                "Synchronization value can be set to VariableSynchronization.ON_READ only "
-                "for non-trainable variables. You have specified trainable=True and "
-                "synchronization=VariableSynchronization.ON_READ."
-            )
         self._trainable = bool(trainable)
+        self._cached_value: Tensor | None = None
         self._save_slice_info = None
         self._partition_info = None
         self._constraint = constraint
@@ -162,7 +164,11 @@ class ResourceVariable(Variable):
                 else:
                     self._shape = TensorShape(None)
                 self._handle = rv.var_handle_op(
-                    self._dtype, self._shape, name=scope, shared_name=handle_name
+                    self._dtype,
+                    self._shape,
+                    name=scope,
+                    shared_name=handle_name,
+                    debug_name=scope,
                 )
             with g.name_scope("IsInitialized"):
                 self._is_initialized_op = rv.var_is_initialized_op(self._handle)
@@ -173,6 +179,11 @@ class ResourceVariable(Variable):
                     )
             with g.name_scope("Read"):
                 self._graph_element = rv.read_variable_op(self._handle, self._dtype)
+                if self._caching_device is not None:
+                    from tfgraph.ops import array_ops
+
+                    with g.device(self._caching_device):
+                        self._cached_value = array_ops.identity(self._graph_element)
             g.add_to_collections(collections, self)
         self._handle_name = self._handle.name
 
@@ -224,8 +235,9 @@ class ResourceVariable(Variable):
         if self._initial_value is not None:
             var_def.initial_value_name = _strip_scope(self._initial_value.name, export_scope)
         var_def.initializer_name = _strip_scope(self._initializer_op.name, export_scope)
-        if self._graph_element is not None:
-            var_def.snapshot_name = _strip_scope(self._graph_element.name, export_scope)
+        snapshot = self._cached_value if self._cached_value is not None else self._graph_element
+        if snapshot is not None:
+            var_def.snapshot_name = _strip_scope(snapshot.name, export_scope)
         var_def.is_resource = True
         var_def.trainable = self._trainable
         var_def.synchronization = self._synchronization.value
@@ -308,7 +320,10 @@ class ResourceVariable(Variable):
 
     # -- reads ----------------------------------------------------------------------------
     def value(self) -> Tensor:
-        """The variable's current value (a new ReadVariableOp in a graph)."""
+        """The variable's current value (a new ReadVariableOp in a graph; the cached
+        read when the variable has a caching device)."""
+        if self._cached_value is not None:
+            return self._cached_value
         t = rv.read_variable_op(self._handle, self._dtype)
         if not context.executing_eagerly():
             t.set_shape(self._shape)  # (TF knows it from the handle's data)
@@ -331,8 +346,11 @@ class ResourceVariable(Variable):
         return self.value().numpy()
 
     def sparse_read(self, indices, name=None):
-        """The rows `indices` of the variable (ResourceGather)."""
-        return rv.resource_gather(self._handle, indices, self._dtype, name=name)
+        """The rows `indices` of the variable (ResourceGather, named `Gather` as TF's)."""
+        if self._eager:
+            return rv.resource_gather(self._handle, indices, self._dtype, name=name)
+        with get_default_graph().name_scope("Gather" if name is None else name) as scope:
+            return rv.resource_gather(self._handle, indices, self._dtype, name=scope)
 
     def gather_nd(self, indices, name=None):
         from tfgraph.ops import array_ops
@@ -422,7 +440,9 @@ class ResourceVariable(Variable):
         super().load(value, session)
 
     def count_up_to(self, limit: int):
-        raise NotImplementedError("count_up_to is not supported for resource variables.")
+        """Increments the variable until it reaches `limit` (ResourceCountUpTo); returns
+        the value before the increment."""
+        return rv.resource_count_up_to(self._handle, limit, self._dtype)
 
     # -- python protocol --------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -509,6 +529,7 @@ class _UnreadVariable(ResourceVariable):
         self._aggregation = parent._aggregation
         self._constraint = parent._constraint
         self._caching_device = None
+        self._cached_value = None
         self._save_slice_info = None
         self._partition_info = None
         self._initial_value = None
@@ -532,17 +553,36 @@ class _UnreadVariable(ResourceVariable):
     def op(self):
         return self._update_op
 
+    def _after_update(self, method, *args, **kwargs):
+        """Runs `method` of the variable with its ops after this update (TF's
+        `_UnreadVariable` orders chained updates and reads after its parent op)."""
+        if context.executing_eagerly():
+            return method(*args, **kwargs)
+        with get_default_graph().control_dependencies([self._update_op]):
+            return method(*args, **kwargs)
+
+    def _update(self, make_op, value, name, read_value):
+        return self._after_update(super()._update, make_op, value, name, read_value)
+
+    def _scatter(self, op_type, sparse_delta, use_locking=False, name=None):
+        return self._after_update(super()._scatter, op_type, sparse_delta, use_locking, name)
+
+    def sparse_read(self, indices, name=None):
+        return self._after_update(super().sparse_read, indices, name)
+
+    def count_up_to(self, limit: int):
+        return self._after_update(super().count_up_to, limit)
+
 
 def _resource_conversion(value, dtype=None, name=None, as_ref=False):
-    tensor = value._handle if as_ref else value.value()
     if dtype is not None and not as_ref:
         wanted = dtypes.as_dtype(dtype)
-        if not wanted.is_compatible_with(tensor.dtype):
+        if not wanted.is_compatible_with(value._dtype):
             raise ValueError(
-                f"Incompatible type conversion requested to type '{wanted.name}' for "
-                f"variable of type '{tensor.dtype.name}' (Variable: {value})"
+                f"Incompatible type conversion requested to type {wanted.name} for "
+                f"`tf.Variable of type {value._dtype.name}. (Variable: {value})"
             )
-    return tensor
+    return value._handle if as_ref else value.value()
 
 
 register_tensor_conversion_function(ResourceVariable, _resource_conversion, -1)

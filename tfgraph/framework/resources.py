@@ -194,14 +194,26 @@ class ResourceHandle:
     anonymous name); resource ops read and update the cell through it.
     """
 
-    __slots__ = ("cell", "container", "dtype", "name", "shape")
+    __slots__ = ("cell", "container", "dtype", "name", "shape", "store")
 
-    def __init__(self, cell: RefCell, container: str, name: str, dtype, shape) -> None:
+    def __init__(self, cell: RefCell, container: str, name: str, dtype, shape, store=None) -> None:
         self.cell = cell
         self.container = container
         self.name = name
         self.dtype = dtype
         self.shape = shape
+        self.store = store  # the ResourceStore holding `cell` (None: the handle owns it)
+
+    def container_exists(self) -> bool:
+        """Whether the handle's container holds an initialized resource (TF makes a
+        container when its first resource is created)."""
+        store = self.store
+        if store is None:
+            return False
+        return any(
+            key[0] == self.container and cell.value is not None
+            for key, cell in list(store.cells.items())
+        )
 
     def __repr__(self) -> str:
         return f"<ResourceHandle {self.container or 'localhost'}/{self.name}>"

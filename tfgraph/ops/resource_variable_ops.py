@@ -25,6 +25,7 @@ __all__ = [
     "assign_sub_variable_op",
     "assign_variable_op",
     "read_variable_op",
+    "resource_count_up_to",
     "resource_gather",
     "resource_scatter",
     "var_handle_op",
@@ -45,8 +46,9 @@ def _var_handle_kernel(op, ctx):
 
         return fresh
     name = shared or op._name
-    cell = ctx.resources_for(op).cell(container, name, dtype)
-    handle = ResourceHandle(cell, container, name, dtype, shape)
+    store = ctx.resources_for(op)
+    cell = store.cell(container, name, dtype)
+    handle = ResourceHandle(cell, container, name, dtype, shape, store)
     return lambda: handle
 
 
@@ -86,13 +88,18 @@ def var_handle_op(dtype, shape, name="VarHandleOp", container="", shared_name=""
 def uninitialized_error(handle: ResourceHandle) -> errors.FailedPreconditionError:
     name = handle.name
     container = handle.container or "localhost"
+    if handle.container_exists():
+        status = f"Resource {container}/{name}/N10tensorflow3VarE does not exist."
+    else:
+        status = (
+            f"Container {container} does not exist. (Could not find resource: {container}/{name})"
+        )
     return errors.FailedPreconditionError(
         None,
         None,
         f"Could not find variable {name}. This could mean that the variable has been "
         "deleted. In TF1, it can also mean the variable is uninitialized. Debug info: "
-        f"container={container}, status error message=Container {container} does not "
-        f"exist. (Could not find resource: {container}/{name})",
+        f"container={container}, status error message={status}",
     )
 
 
@@ -238,15 +245,21 @@ def assign_sub_variable_op(resource, value, name=None):
 
 
 # -- gather and scatter -----------------------------------------------------------------------
+def _index_error(idx: np.ndarray, n: int) -> errors.InvalidArgumentError:
+    """TF's message for the first index outside [0, n): `indices[i,j] = k is not in ...`."""
+    bad = np.argwhere((idx < 0) | (idx >= n))[0]
+    where = ",".join(str(int(i)) for i in bad)
+    return errors.InvalidArgumentError(
+        None, None, f"indices[{where}] = {int(idx[tuple(bad)])} is not in [0, {n})"
+    )
+
+
 def _gather_kernel(op, ctx):
     def gather(handle, indices):
         value = _read(handle)
         idx = np.asarray(indices)
         if idx.size and (idx.min() < 0 or idx.max() >= value.shape[0]):
-            bad = idx[(idx < 0) | (idx >= value.shape[0])].reshape(-1)[0]
-            raise errors.InvalidArgumentError(
-                None, None, f"indices = {bad} is not in [0, {value.shape[0]})"
-            )
+            raise _index_error(idx, value.shape[0])
         return value[idx]
 
     return gather
@@ -302,11 +315,12 @@ def _scatter_kernel(combine):
             with cell.lock:
                 new = np.array(_read(handle), copy=True)
                 idx = np.asarray(indices).reshape(-1)
-                rows = np.asarray(updates, dtype=new.dtype).reshape((idx.size, *new.shape[1:]))
                 if idx.size and (idx.min() < 0 or idx.max() >= new.shape[0]):
-                    raise errors.InvalidArgumentError(
-                        None, None, f"indices[0] = {idx.max()} is not in [0, {new.shape[0]})"
-                    )
+                    raise _index_error(idx, new.shape[0])
+                rows = np.asarray(updates, dtype=new.dtype)
+                if rows.ndim == 0:  # a scalar update applies to every indexed element
+                    rows = np.broadcast_to(rows, (idx.size, *new.shape[1:]))
+                rows = rows.reshape((idx.size, *new.shape[1:]))
                 combine(new, idx, rows)
                 cell.own(new)
 
@@ -345,3 +359,41 @@ def resource_scatter(op_type: str, resource, indices, updates, name=None):
     from tfgraph.ops.apply import apply_op
 
     return apply_op(op_type, name, [resource, indices, updates], {"dtype": updates.dtype._base})
+
+
+# -- ResourceCountUpTo ------------------------------------------------------------------------
+def _count_up_to_kernel(op, ctx):
+    limit = op._attrs["limit"]
+
+    def count(handle):
+        cell = handle.cell
+        with cell.lock:
+            old = _read(handle)
+            if old >= limit:
+                raise errors.OutOfRangeError(None, None, f"Reached limit of {limit}")
+            cell.set(np.array(old + 1, dtype=old.dtype))
+        return old
+
+    return count
+
+
+register_op(
+    "ResourceCountUpTo",
+    inputs=["resource: resource"],
+    outputs=["output: T"],
+    attrs=["limit: int", "T: {int32, int64}"],
+    shape=lambda op: [TensorShape([])],
+    make_kernel=_count_up_to_kernel,
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
+)
+
+
+def resource_count_up_to(resource, limit: int, T, name=None):
+    """Increments the variable until it reaches `limit` (then OutOfRangeError); returns
+    the value before the increment."""
+    from tfgraph.ops.apply import op_output
+
+    return op_output(
+        "ResourceCountUpTo", name, [resource], {"limit": int(limit), "T": dtypes.as_dtype(T)._base}
+    )

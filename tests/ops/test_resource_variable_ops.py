@@ -1,0 +1,88 @@
+"""Resource variable ops' kernels against TF 2.21's behaviour: error messages of
+out-of-range indices and uninitialized reads, scalar scatter updates, ResourceCountUpTo."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tfgraph.ops import resource_variable_ops as rv
+
+
+@pytest.fixture(autouse=True)
+def _fresh_graph():
+    tf.reset_default_graph()
+    yield
+    tf.reset_default_graph()
+
+
+def _var(value, **kw):
+    return tf.Variable(value, use_resource=True, **kw)
+
+
+def test_uninitialized_read_names_the_missing_resource_once_the_container_exists():
+    # TF: "Container localhost does not exist" before any resource, then the resource.
+    v, w = _var([1.0, 2.0]), _var(1.0)
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.FailedPreconditionError, match="Container localhost does"):
+            sess.run(v.value())
+        sess.run(w.initializer)
+        with pytest.raises(tf.errors.FailedPreconditionError) as err:
+            sess.run(v.value())
+    assert (
+        "Could not find variable Variable. This could mean that the variable has been "
+        "deleted. In TF1, it can also mean the variable is uninitialized. Debug info: "
+        "container=localhost, status error message=Resource "
+        "localhost/Variable/N10tensorflow3VarE does not exist." in err.value.message
+    )
+
+
+def test_gather_is_named_gather_and_reports_the_bad_index_position():
+    v = _var([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    g = tf.gather(v, [[0, 5], [1, 2]])
+    assert (g.op.type, g.op.name) == ("ResourceGather", "Gather")
+    assert v.sparse_read([1]).op.name == "Gather_1"
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        with pytest.raises(
+            tf.errors.InvalidArgumentError, match=r"indices\[0,1\] = 5 is not in \[0, 3\)"
+        ):
+            sess.run(g)
+
+
+def test_scatter_reports_the_first_bad_index_position():
+    v = _var([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    op = v.scatter_add(tf.IndexedSlices(tf.constant([[1.0, 1.0], [1.0, 1.0]]), tf.constant([0, 7])))
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        with pytest.raises(
+            tf.errors.InvalidArgumentError, match=r"indices\[1\] = 7 is not in \[0, 3\)"
+        ):
+            sess.run(op)
+
+
+def test_scatter_broadcasts_a_scalar_update():
+    v = _var([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    op = rv.resource_scatter("ResourceScatterAdd", v.handle, tf.constant([0, 2]), tf.constant(5.0))
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        sess.run(op)
+        np.testing.assert_array_equal(sess.run(v), [[6.0, 7.0], [3.0, 4.0], [10.0, 11.0]])
+
+
+def test_count_up_to_on_a_resource_variable():
+    v = _var(0)
+    c = v.count_up_to(2)
+    assert (c.op.type, c.dtype, c.op.inputs[0].name) == (
+        "ResourceCountUpTo",
+        tf.int32,
+        "Variable:0",
+    )
+    assert c.op.get_attr("limit") == 2
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert [sess.run(c), sess.run(c)] == [0, 1]
+        with pytest.raises(tf.errors.OutOfRangeError, match="Reached limit of 2"):
+            sess.run(c)
+        assert sess.run(v) == 2
