@@ -215,3 +215,75 @@ def test_handle_debug_name_and_caching_device_read():
     with tf.Session() as sess:
         sess.run(w.initializer)
         assert sess.run(w) == 1.0
+
+
+def test_saver_saves_the_graph_element_and_restores_through_identity(tmp_path):
+    tf.reset_default_graph()
+    v = tf.Variable([1.0, 2.0], use_resource=True, name="v")
+    saver = tf.train.Saver()
+    g = tf.get_default_graph()
+    save = g.get_operation_by_name("save/SaveV2")
+    assert save.inputs[3].name == "v/Read/ReadVariableOp:0"  # as TF
+    assign = g.get_operation_by_name("save/AssignVariableOp")
+    assert [i.name for i in assign.inputs] == ["v:0", "save/Identity:0"]
+    assert g.get_operation_by_name("save/Identity").inputs[0].name == "save/RestoreV2:0"
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        path = saver.save(sess, str(tmp_path / "m"))
+        sess.run(v.assign([0.0, 0.0]))
+        saver.restore(sess, path)
+        np.testing.assert_array_equal(sess.run(v), [1.0, 2.0])
+
+
+def test_init_from_checkpoint_into_a_resource_variable(tmp_path):
+    tf.reset_default_graph()
+    v = tf.Variable([1.0, 2.0], use_resource=True, name="v")
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        saver.save(sess, str(tmp_path / "m"))
+    tf.reset_default_graph()
+    w = tf.get_variable("w", [2], use_resource=True)
+    tf.train.init_from_checkpoint(str(tmp_path), {"v": "w"})
+    assert w.initializer.type == "AssignVariableOp"  # as TF
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        np.testing.assert_array_equal(sess.run(w), [1.0, 2.0])
+
+
+def test_minimize_with_a_resource_global_step_returns_the_increment_op():
+    tf.reset_default_graph()
+    with tf.variable_scope("", use_resource=True):
+        step = tf.train.get_or_create_global_step()
+    v = tf.Variable(1.0, use_resource=True)
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(v * v, global_step=step)
+    assert isinstance(train, tf.Operation)
+    assert (train.type, train.name) == ("AssignAddVariableOp", "GradientDescent")  # as TF
+    assert train in tf.get_collection(tf.GraphKeys.TRAIN_OP)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train)
+        assert sess.run(step) == 1
+        assert sess.run(v) == pytest.approx(0.8)
+
+
+def test_convert_variables_to_constants_freezes_resource_variables():
+    tf.reset_default_graph()
+    v = tf.Variable([1.0, 2.0], use_resource=True, name="v")
+    y = tf.identity(v * 3.0, name="y")
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        frozen = tf.graph_util.convert_variables_to_constants(sess, sess.graph_def, ["y"])
+    # TF: the handle becomes a Const named v, its read an Identity
+    assert sorted((n.name, n.op) for n in frozen.node) == [
+        ("ReadVariableOp", "Identity"),
+        ("mul", "Mul"),
+        ("mul/y", "Const"),
+        ("v", "Const"),
+        ("y", "Identity"),
+    ]
+    with tf.Graph().as_default():
+        tf.import_graph_def(frozen, name="")
+        with tf.Session() as sess:
+            np.testing.assert_array_equal(sess.run("y:0"), [3.0, 6.0])
+    del y

@@ -137,15 +137,26 @@ def convert_variables_to_constants(
     graph_def = extract_sub_graph(input_graph_def, output_node_names)
     allow = None if variable_names_whitelist is None else set(variable_names_whitelist)
     deny = set(variable_names_blacklist or ())
-    to_convert = [
-        node.name
+    wanted = [
+        node
         for node in graph_def.node
-        if _is_variable(node.op) and (allow is None or node.name in allow) and node.name not in deny
+        if (_is_variable(node.op) or node.op == "VarHandleOp")
+        and (allow is None or node.name in allow)
+        and node.name not in deny
     ]
-    values = dict(zip(to_convert, sess.run([n + ":0" for n in to_convert]))) if to_convert else {}
+    to_convert = [node.name for node in wanted]
+    fetches = [_value_tensor(sess.graph, node) for node in wanted]
+    values = dict(zip(to_convert, sess.run(fetches))) if to_convert else {}
     out = proto.GraphDef()
     for node in graph_def.node:
-        if node.name in values:
+        if node.op == "ReadVariableOp" and node.input and node.input[0] in values:
+            # a read of a frozen resource variable: an Identity of its Const (as TF)
+            read = out.node.add()
+            read.CopyFrom(node)
+            read.op = "Identity"
+            read.attr["T"].type = node.attr["dtype"].type
+            del read.attr["dtype"]
+        elif node.name in values:
             const = out.node.add()
             const.name = node.name
             const.op = "Const"
@@ -160,6 +171,23 @@ def convert_variables_to_constants(
     out.versions.CopyFrom(graph_def.versions)
     _log.info("Froze %d variables.", len(values))
     return out
+
+
+def _value_tensor(graph, node) -> str:
+    """The tensor holding a variable node's value: the variable itself, or for a
+    resource variable's handle a read of it (`v/Read/ReadVariableOp:0` as TF fetches)."""
+    if node.op != "VarHandleOp":
+        return node.name + ":0"
+    handle = graph.get_operation_by_name(node.name)._outputs[0]
+    reads = [
+        op
+        for op in graph.get_operations()
+        if op.type == "ReadVariableOp" and op.inputs[0] is handle
+    ]
+    reads.sort(key=lambda op: op.name != node.name + "/Read/ReadVariableOp")
+    if not reads:
+        raise ValueError(f"Cannot find a read of resource variable {node.name} to freeze it.")
+    return reads[0].name + ":0"
 
 
 def remove_training_nodes(input_graph, protected_nodes=None):

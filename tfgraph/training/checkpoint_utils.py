@@ -15,6 +15,7 @@ import time
 from collections.abc import Mapping
 
 from tfgraph import errors
+from tfgraph.framework import dtypes
 from tfgraph.framework.graph import GraphKeys, get_default_graph
 from tfgraph.training import checkpoint_management
 
@@ -224,8 +225,15 @@ def _set_checkpoint_initializer(variable, ckpt_file: str, tensor_name: str, slic
             ckpt_file, [tensor_name], [slice_spec], [base], name="checkpoint_initializer"
         )[0]
     ref = variable._variable
-    init = state_ops.assign(ref, restored, validate_shape=ref.shape.is_fully_defined())
-    variable._initializer_op = init.op
+    if ref.dtype._base is dtypes.resource:  # a resource variable: as its saver restores
+        from tfgraph.ops import array_ops, resource_variable_ops
+
+        with g.device(ref.device):
+            value = array_ops.identity(restored)
+        variable._initializer_op = resource_variable_ops.assign_variable_op(ref, value)
+    else:
+        init = state_ops.assign(ref, restored, validate_shape=ref.shape.is_fully_defined())
+        variable._initializer_op = init.op
     restored.set_shape(variable.shape)
     variable._initial_value = restored
 

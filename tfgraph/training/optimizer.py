@@ -301,7 +301,7 @@ class Optimizer:
                 with g.control_dependencies([self._finish(update_ops, "update")]):
                     with g.colocate_with(global_step):
                         apply_updates = state_ops.assign_add(global_step, 1, name=name)
-            if isinstance(apply_updates, Tensor):
+            if not isinstance(apply_updates, Operation):  # (a Tensor or an _UnreadVariable)
                 apply_updates = apply_updates.op
             train_op = get_collection_ref(GraphKeys.TRAIN_OP)
             if apply_updates not in train_op:

@@ -90,8 +90,11 @@ class _ResourceSaveable(_Saveable):
     def __init__(self, var, slice_spec: str, name: str) -> None:
         self.handle = var.handle
         g = get_default_graph()
-        with g.device(var.device):
-            self.tensor = var.value()
+        element = var._as_graph_element()  # TF saves the `v/Read/ReadVariableOp` read
+        if element is None or element.graph is not g:
+            with g.device(var.device):
+                element = var.value()
+        self.tensor = element
         self.op = var.handle
         self.slice_spec = slice_spec
         self.name = name
@@ -106,6 +109,8 @@ class _ResourceSaveable(_Saveable):
 
         if shape is not None:
             restored = array_ops.reshape(restored, shape)
+        with get_default_graph().device(self.handle.device):
+            restored = array_ops.identity(restored)  # (as TF's ResourceVariableSaveable)
         return rv.assign_variable_op(self.handle, restored)
 
 
