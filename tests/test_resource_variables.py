@@ -287,3 +287,113 @@ def test_convert_variables_to_constants_freezes_resource_variables():
         with tf.Session() as sess:
             np.testing.assert_array_equal(sess.run("y:0"), [3.0, 6.0])
     del y
+
+
+OPTIMIZERS = {
+    "gd": "tf.train.GradientDescentOptimizer(0.1)",
+    "momentum": "tf.train.MomentumOptimizer(0.1, 0.9)",
+    "nesterov": "tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True)",
+    "adam": "tf.train.AdamOptimizer(0.1)",
+    "adagrad": "tf.train.AdagradOptimizer(0.1)",
+    "adadelta": "tf.train.AdadeltaOptimizer(1.0)",
+    "rmsprop": "tf.train.RMSPropOptimizer(0.1)",
+    "centered_rmsprop": "tf.train.RMSPropOptimizer(0.1, momentum=0.5, centered=True)",
+    "ftrl": "tf.train.FtrlOptimizer(0.1)",
+    "ftrl_v2": "tf.train.FtrlOptimizer(0.1, l2_shrinkage_regularization_strength=0.1)",
+    "proximal_gd": "tf.train.ProximalGradientDescentOptimizer(0.1, l1_regularization_strength=.01)",
+    "proximal_adagrad": "tf.train.ProximalAdagradOptimizer(0.1, l1_regularization_strength=0.01)",
+}
+
+OPTIMIZER_PROGRAM = """
+v = tf.Variable([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], use_resource=True, name="v")
+dense = tf.reduce_sum(v * v)
+sparse = tf.reduce_sum(tf.gather(v, [0, 2, 0]) ** 2)
+train = {optimizer}.minimize(dense if {dense} else sparse)
+types = sorted({{o.type for o in tf.get_default_graph().get_operations()
+                 if o.type.startswith("Resource")}})
+slots = sorted((x.name, type(x).__name__) for x in tf.global_variables())
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    for _ in range(3):
+        sess.run(train)
+    value = sess.run(v).tolist()
+result = [types, slots, value]
+"""
+
+
+def _all_optimizer_programs() -> dict:
+    return {
+        f"{name}-{'dense' if dense else 'sparse'}": OPTIMIZER_PROGRAM.format(
+            optimizer=OPTIMIZERS[name], dense=dense
+        )
+        for name in sorted(OPTIMIZERS)
+        for dense in (True, False)
+    }
+
+
+@pytest.mark.tf
+@requires_tf
+def test_every_optimizer_applies_resource_ops_as_tensorflow():
+    programs = _all_optimizer_programs()
+    driver = (
+        f"programs = {programs!r}\nresults = {{}}\n"
+        "for key, program in programs.items():\n"
+        "    tf.reset_default_graph()\n"
+        "    scope = {'tf': tf, 'np': np}\n"
+        "    exec(program, scope)\n"
+        "    results[key] = scope['result']\n"
+        "print(json.dumps(results))\n"
+    )
+    theirs = json.loads(run_tf(driver).strip().splitlines()[-1])
+    for key, program in programs.items():
+        tf.reset_default_graph()
+        ours = json.loads(json.dumps(_run(program)))
+        # the ResourceApply*/ResourceSparseApply* ops, the slots, the values
+        assert ours[:2] == theirs[key][:2], key
+        np.testing.assert_allclose(ours[2], theirs[key][2], rtol=1e-5, atol=1e-6, err_msg=key)
+
+
+TF_WRITES_META_GRAPH = """
+v = tf.Variable([1.0, 2.0], use_resource=True, name="v")
+w = tf.get_variable("w", [2, 2], use_resource=True, initializer=tf.ones_initializer())
+y = tf.identity(tf.reduce_sum(v * v) + tf.reduce_sum(w), name="y")
+train = tf.train.AdamOptimizer(0.1).minimize(y, name="train")
+tf.add_to_collection("train", train)
+saver = tf.train.Saver()
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    sess.run(train)
+    saver.save(sess, {path!r})
+tf.io.write_graph(tf.get_default_graph().as_graph_def(), {folder!r}, "graph.pb", as_text=False)
+with tf.Session() as sess:
+    saver.restore(sess, {path!r})
+    sess.run(train)
+    print(json.dumps([sess.run(v).tolist(), sess.run(w).tolist()]))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_tensorflow_written_meta_graph_and_graph_def_run(tmp_path):
+    path = str(tmp_path / "model")
+    out = run_tf(TF_WRITES_META_GRAPH.format(path=path, folder=str(tmp_path)))
+    theirs = json.loads(out.strip().splitlines()[-1])
+    tf.reset_default_graph()
+    saver = tf.train.import_meta_graph(path + ".meta")
+    variables = tf.global_variables()
+    assert [(x.name, type(x).__name__) for x in variables][:2] == [
+        ("v:0", "ResourceVariable"),
+        ("w:0", "ResourceVariable"),
+    ]
+    with tf.Session() as sess:
+        saver.restore(sess, path)
+        sess.run(tf.get_collection("train"))
+        np.testing.assert_allclose(sess.run(variables[0]), theirs[0], rtol=1e-6)
+        np.testing.assert_allclose(sess.run(variables[1]), theirs[1], rtol=1e-6)
+    graph_def = tf.GraphDef()
+    graph_def.ParseFromString((tmp_path / "graph.pb").read_bytes())
+    with tf.Graph().as_default():
+        tf.import_graph_def(graph_def, name="")
+        with tf.Session() as sess:
+            sess.run(["v/Assign", "w/Assign"])
+            assert sess.run("y:0") == pytest.approx(9.0)
