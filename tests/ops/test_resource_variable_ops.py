@@ -86,3 +86,37 @@ def test_count_up_to_on_a_resource_variable():
         with pytest.raises(tf.errors.OutOfRangeError, match="Reached limit of 2"):
             sess.run(c)
         assert sess.run(v) == 2
+
+
+def _slice_assign(handle, value, begin, end, strides, **masks):
+    from tfgraph.ops.apply import apply_op
+
+    attrs = {k: v for k, v in masks.items()}
+    return apply_op(
+        "ResourceStridedSliceAssign",
+        None,
+        [handle, tf.constant(begin), tf.constant(end), tf.constant(strides), value],
+        attrs,
+    )
+
+
+def test_resource_strided_slice_assign_writes_the_slice():
+    # what TF builds for `v[0].assign(...)` and `v[:, 1:].assign(...)` on a resource variable
+    v = _var([[1.0, 2.0], [3.0, 4.0]])
+    row = _slice_assign(v.handle, tf.constant([9.0, 9.0]), [0], [1], [1], shrink_axis_mask=1)
+    col = _slice_assign(
+        v.handle, tf.constant([[7.0], [8.0]]), [0, 1], [0, 0], [1, 1], begin_mask=1, end_mask=3
+    )
+    bad = _slice_assign(v.handle, tf.constant([1.0, 2.0, 3.0]), [0], [1], [1], shrink_axis_mask=1)
+    assert row.outputs == [] and row.get_attr("T") == tf.float32
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        sess.run(row)
+        sess.run(col)
+        np.testing.assert_array_equal(sess.run(v), [[9.0, 7.0], [3.0, 8.0]])
+        with pytest.raises(
+            tf.errors.InvalidArgumentError,
+            match=r"Cannot broadcast input shape \[3\] into final shape \[2\]",
+        ):
+            sess.run(bad)
+        np.testing.assert_array_equal(sess.run(v), [[9.0, 7.0], [3.0, 8.0]])

@@ -397,3 +397,55 @@ def resource_count_up_to(resource, limit: int, T, name=None):
     return op_output(
         "ResourceCountUpTo", name, [resource], {"limit": int(limit), "T": dtypes.as_dtype(T)._base}
     )
+
+
+# -- ResourceStridedSliceAssign ---------------------------------------------------------------
+def _strided_slice_assign_kernel(op, ctx):
+    from tfgraph.ops.array_ops import _strided_slice_masks, _strided_slice_numpy_index
+
+    masks = _strided_slice_masks(op)
+
+    def assign(handle, begin, end, strides, value):
+        cell = handle.cell
+        with cell.lock:
+            new = np.array(_read(handle), copy=True)
+            try:
+                index = _strided_slice_numpy_index(begin, end, strides, masks)
+                target = new[index]
+            except (ValueError, IndexError):
+                raise errors.InvalidArgumentError(
+                    None, None, "Invalid strided slice for the variable's shape"
+                ) from None
+            value = np.asarray(value, dtype=new.dtype)
+            try:
+                new[index] = np.broadcast_to(value, np.shape(target))
+            except ValueError:
+                raise errors.InvalidArgumentError(
+                    None,
+                    None,
+                    f"Cannot broadcast input shape {list(value.shape)} into final shape "
+                    f"{list(np.shape(target))}".replace(", ", ","),
+                ) from None
+            cell.own(new)
+
+    return assign
+
+
+register_op(
+    "ResourceStridedSliceAssign",
+    inputs=["ref: resource", "begin: Index", "end: Index", "strides: Index", "value: T"],
+    outputs=[],
+    attrs=[
+        "T: type",
+        "Index: {int32, int64}",
+        "begin_mask: int = 0",
+        "end_mask: int = 0",
+        "ellipsis_mask: int = 0",
+        "new_axis_mask: int = 0",
+        "shrink_axis_mask: int = 0",
+    ],
+    shape=lambda op: [],
+    make_kernel=_strided_slice_assign_kernel,
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
+)
