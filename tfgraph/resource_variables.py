@@ -580,7 +580,7 @@ def _resource_conversion(value, dtype=None, name=None, as_ref=False):
         if not wanted.is_compatible_with(value._dtype):
             raise ValueError(
                 f"Incompatible type conversion requested to type {wanted.name} for "
-                f"`tf.Variable of type {value._dtype.name}. (Variable: {value})"
+                f"`tf.Variable of type {value._dtype.name}. (Variable: {value!r})"
             )
     return value._handle if as_ref else value.value()
 

@@ -124,3 +124,15 @@ def test_training_step_in_a_tf_function_equals_eager():
         np.testing.assert_allclose(a.numpy(), c.numpy(), rtol=1e-6)
     np.testing.assert_allclose(eager_w.numpy(), graph_w.numpy(), rtol=1e-6)
     assert traced.experimental_get_tracing_count() == 1
+
+
+def test_eager_handle_is_a_scalar_and_conversion_errors_print_the_variable():
+    v = tf.Variable([1.0, 2.0])
+    assert v.handle.shape == () and v.handle.dtype == tf.resource  # TF: shape=()
+    with pytest.raises(ValueError) as err:
+        tf.convert_to_tensor(v, dtype=tf.int32)
+    assert str(err.value) == (  # as TF 2.21 eager
+        "Incompatible type conversion requested to type int32 for `tf.Variable of type "
+        "float32. (Variable: <tf.Variable 'Variable:0' shape=(2,) dtype=float32, "
+        "numpy=array([1., 2.], dtype=float32)>)"
+    )

@@ -86,7 +86,10 @@ class EagerTensor(Tensor):
     def _shape(self) -> TensorShape:
         s = self._shape_cache
         if s is None:
-            s = self._shape_cache = TensorShape(np.shape(self._value))
+            if self._dtype._base is dtypes.resource:  # (a handle's `shape` is its variable's)
+                s = self._shape_cache = TensorShape(())
+            else:
+                s = self._shape_cache = TensorShape(np.shape(self._value))
         return s
 
     @_shape.setter
