@@ -397,3 +397,36 @@ def test_tensorflow_written_meta_graph_and_graph_def_run(tmp_path):
         with tf.Session() as sess:
             sess.run(["v/Assign", "w/Assign"])
             assert sess.run("y:0") == pytest.approx(9.0)
+
+
+def test_sliced_assign_on_resource_and_reference_variables():
+    tf.reset_default_graph()
+    v = tf.Variable([[1.0, 2.0], [3.0, 4.0]], use_resource=True)
+    a = v[0].assign([9.0, 9.0])
+    b = v[:, 1:].assign([[7.0], [8.0]], name="foo")
+    assert (a.op.type, a.op.name, b.op.name) == (
+        "ResourceStridedSliceAssign",
+        "strided_slice/_assign",
+        "foo",
+    )  # as TF
+    assert [i.name for i in a.op.inputs][:4] == [
+        "Variable:0",
+        "strided_slice/stack:0",
+        "strided_slice/stack_1:0",
+        "strided_slice/stack_2:0",
+    ]
+    w = tf.Variable([[1.0, 2.0], [3.0, 4.0]], name="w")
+    c = w[0].assign([5.0, 6.0])
+    d = w[1, 1:].assign([9.0])
+    assert (c.op.type, c.op.name, c.dtype) == (
+        "StridedSliceAssign",
+        "strided_slice_2/_assign",
+        tf.float32._as_ref,
+    )
+    assert not hasattr(tf.constant([1.0])[0], "assign")
+    with tf.Session() as sess:
+        sess.run([v.initializer, w.initializer])
+        np.testing.assert_array_equal(sess.run(a), [[9.0, 9.0], [3.0, 4.0]])
+        np.testing.assert_array_equal(sess.run(b), [[9.0, 7.0], [3.0, 8.0]])
+        np.testing.assert_array_equal(sess.run(c), [[5.0, 6.0], [3.0, 4.0]])
+        np.testing.assert_array_equal(sess.run(d), [[5.0, 6.0], [3.0, 9.0]])

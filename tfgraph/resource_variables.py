@@ -470,7 +470,17 @@ class ResourceVariable(Variable):
         return len(self.value())
 
     def __getitem__(self, key):
-        return self.value()[key]
+        from tfgraph.ops import array_ops
+
+        return array_ops._slice_helper(self.value(), key, var=self)  # (has `assign`)
+
+    def _strided_slice_assign(self, begin, end, strides, value, name, **masks):
+        """`self[...] = value` for the slice (ResourceStridedSliceAssign), as TF."""
+        value = convert_to_tensor(value, dtype=self._dtype)
+        op = rv.resource_strided_slice_assign(
+            self._handle, begin, end, strides, value, name=name, **masks
+        )
+        return _UnreadVariable(self, op)
 
     def __int__(self) -> int:
         return int(self.value())

@@ -504,7 +504,13 @@ class Variable(metaclass=_VariableMeta):
         return self._snapshot.__array__(dtype)
 
     def __getitem__(self, key):
-        return self._snapshot[key]
+        return array_ops._slice_helper(self._snapshot, key, var=self)  # (has `assign`)
+
+    def _strided_slice_assign(self, begin, end, strides, value, name, **masks):
+        """`self[...] = value` for the slice `begin:end:strides` (StridedSliceAssign)."""
+        return state_ops.strided_slice_assign(
+            self._variable, begin, end, strides, value, name=name, **masks
+        )
 
     __array_priority__ = 100
 

@@ -31,6 +31,24 @@ _GRAPH_MODE_HINT = (
 )
 
 
+# `variable[...]` slices that may be assigned (`v[0].assign(x)`, TF's _SliceHelperVar):
+# id(slice tensor) -> (weak reference to it, its `assign` function).
+_SLICE_ASSIGNERS: dict[int, tuple[Any, Any]] = {}
+
+
+def register_slice_assign(tensor: Tensor, assign) -> None:
+    """Gives `tensor` (a slice of a variable) an `assign(value, name=None)` method."""
+    import weakref
+
+    key = id(tensor)
+    store = _SLICE_ASSIGNERS  # (bound here: module globals are gone at interpreter exit)
+
+    def forget(_ref) -> None:
+        store.pop(key, None)
+
+    store[key] = (weakref.ref(tensor, forget), assign)
+
+
 class Tensor:
     """A symbolic handle to one output of an `Operation`; its value exists only inside
     `Session.run`."""
@@ -47,6 +65,16 @@ class Tensor:
         self._shape = _UNKNOWN_SHAPE
         self._consumers: list[Operation] = []
         self._name: str | None = None
+
+    def __getattr__(self, name: str):
+        # (only for missing attributes: a variable's slice has `assign`)
+        if name == "assign":
+            entry = _SLICE_ASSIGNERS.get(id(self))
+            if entry is not None and entry[0]() is self:
+                return entry[1]
+        if hasattr(type(self), name):  # a property that raised: its own message
+            return object.__getattribute__(self, name)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     # -- identity ----------------------------------------------------------------------
     @property

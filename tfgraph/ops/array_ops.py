@@ -1724,9 +1724,11 @@ def _is_undefined_dimension(d) -> bool:
     return isinstance(d, Dimension) and d.value is None
 
 
-def _slice_helper(tensor, slice_spec):
+def _slice_helper(tensor, slice_spec, var=None):
     """`tensor[slice_spec]` as TF builds it: one StridedSlice whose begin/end/strides are
-    constants (`stack`, `stack_1`, `stack_2`) or packed from tensor indices."""
+    constants (`stack`, `stack_1`, `stack_2`) or packed from tensor indices. With `var`
+    (the variable `tensor` reads), the slice gets `assign(value, name=None)`, which
+    calls `var._strided_slice_assign` (TF's _SliceHelperVar)."""
     tensor = convert_to_tensor(tensor)
     if (
         isinstance(slice_spec, bool)
@@ -1798,18 +1800,26 @@ def _slice_helper(tensor, slice_spec):
         else:
             empty = constant([], dtype=dtypes.int32)
             packed = [empty, empty, empty]
-        return strided_slice(
-            tensor,
-            packed[0],
-            packed[1],
-            packed[2],
-            begin_mask=begin_mask,
-            end_mask=end_mask,
-            shrink_axis_mask=shrink_axis_mask,
-            new_axis_mask=new_axis_mask,
-            ellipsis_mask=ellipsis_mask,
-            name=name,
-        )
+        masks = {
+            "begin_mask": begin_mask,
+            "end_mask": end_mask,
+            "shrink_axis_mask": shrink_axis_mask,
+            "new_axis_mask": new_axis_mask,
+            "ellipsis_mask": ellipsis_mask,
+        }
+        out = strided_slice(tensor, packed[0], packed[1], packed[2], name=name, **masks)
+    if var is not None:
+
+        def assign(value, name=None):
+            with g.as_default():
+                return var._strided_slice_assign(
+                    *packed, value, name=name or f"{out.op.name}/_assign", **masks
+                )
+
+        from tfgraph.framework.ops import register_slice_assign
+
+        register_slice_assign(out, assign)
+    return out
 
 
 Tensor._override_operator("__getitem__", _slice_helper)

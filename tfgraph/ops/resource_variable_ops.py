@@ -449,3 +449,12 @@ register_op(
     grad=NOT_DIFFERENTIABLE,
     stateful=True,
 )
+
+
+def resource_strided_slice_assign(ref, begin, end, strides, value, name=None, **masks):
+    """`ref[begin:end:strides] = value` on a resource variable (no output)."""
+    from tfgraph.ops.apply import apply_op
+
+    return apply_op(
+        "ResourceStridedSliceAssign", name, [ref, begin, end, strides, value], dict(masks)
+    )

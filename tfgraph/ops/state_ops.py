@@ -26,6 +26,7 @@ __all__ = [
     "scatter_add",
     "scatter_sub",
     "scatter_update",
+    "strided_slice_assign",
     "variable_op_v2",
 ]
 
@@ -500,3 +501,66 @@ def scatter_nd_add(ref, indices, updates, use_locking: bool = False, name: str |
 def scatter_nd_sub(ref, indices, updates, use_locking: bool = False, name: str | None = None):
     """`ref[indices] -= updates` with index tuples (op ScatterNdSub)."""
     return op_output("ScatterNdSub", name, [ref, indices, updates], {"use_locking": use_locking})
+
+
+# -- StridedSliceAssign (`v[...].assign(x)` on a reference variable) --------------------------
+def _strided_slice_assign_kernel(op, ctx):
+    from tfgraph.ops.array_ops import _strided_slice_masks, _strided_slice_numpy_index
+
+    masks = _strided_slice_masks(op)
+    name = op._name
+
+    def assign(cell, begin, end, strides, value):
+        with cell.lock:
+            new = np.array(cell.read(name), copy=True)
+            try:
+                index = _strided_slice_numpy_index(begin, end, strides, masks)
+                target_shape = np.shape(new[index])
+            except (ValueError, IndexError):
+                raise errors.InvalidArgumentError(
+                    None, op, "Invalid strided slice for the variable's shape"
+                ) from None
+            value = np.asarray(value, dtype=new.dtype)
+            try:
+                new[index] = np.broadcast_to(value, target_shape)
+            except ValueError:
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"Cannot broadcast input shape {_dims(value.shape)} into final shape "
+                    f"{_dims(target_shape)}",
+                ) from None
+            cell.set(new)
+        return cell
+
+    return assign
+
+
+register_op(
+    "StridedSliceAssign",
+    inputs=["ref: Ref(T)", "begin: Index", "end: Index", "strides: Index", "value: T"],
+    outputs=["output_ref: Ref(T)"],
+    attrs=[
+        "T: type",
+        "Index: {int32, int64}",
+        "begin_mask: int = 0",
+        "end_mask: int = 0",
+        "ellipsis_mask: int = 0",
+        "new_axis_mask: int = 0",
+        "shrink_axis_mask: int = 0",
+    ],
+    shape=lambda op: [op._inputs[0]._shape],
+    make_kernel=_strided_slice_assign_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def strided_slice_assign(ref, begin, end, strides, value, name=None, **masks):
+    """`ref[begin:end:strides] = value` on a reference variable; returns the reference."""
+    if ref.dtype._base is dtypes.resource:
+        from tfgraph.ops import resource_variable_ops
+
+        return resource_variable_ops.resource_strided_slice_assign(
+            ref, begin, end, strides, value, name=name, **masks
+        )
+    return op_output("StridedSliceAssign", name, [ref, begin, end, strides, value], dict(masks))
