@@ -120,3 +120,41 @@ def test_resource_strided_slice_assign_writes_the_slice():
         ):
             sess.run(bad)
         np.testing.assert_array_equal(sess.run(v), [[9.0, 7.0], [3.0, 8.0]])
+
+
+def test_variable_shape_and_destroy_resource_op():
+    v = _var([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    from tfgraph.ops.apply import op_output
+
+    shape = op_output("VariableShape", None, [v.handle])  # (the raw op, as TF's gen op)
+    shape64 = op_output("VariableShape", None, [v.handle], {"out_type": tf.int64})
+    assert (shape.op.type, shape.dtype, shape.shape.as_list()) == ("VariableShape", tf.int32, [2])
+    assert rv.variable_shape(v.handle).op.type == "Const"  # a known shape folds, as TF's
+    destroy = rv.destroy_resource_op(v.handle)
+    strict = rv.destroy_resource_op(v.handle, ignore_lookup_error=False)
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run(shape).tolist() == [3, 2] and sess.run(shape64).dtype == np.int64
+        sess.run(destroy)
+        sess.run(destroy)  # ignore_lookup_error (the default): nothing to destroy is fine
+        with pytest.raises(tf.errors.FailedPreconditionError, match="Could not find variable"):
+            sess.run(v.value())  # TF: the resource is gone
+        with pytest.raises(tf.errors.NotFoundError):
+            sess.run(strict)
+        sess.run(v.initializer)
+        assert sess.run(v).tolist() == [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
+
+
+def test_gather_gradient_dense_shape_is_the_variable_shape():
+    v = _var([[1.0, 2.0], [3.0, 4.0]])
+    (grad,) = tf.gradients(tf.reduce_sum(tf.gather(v, [1, 1])), v)
+    assert grad.dense_shape.op.type == "Const"  # TF folds the known shape
+    p = tf.placeholder(tf.float32, [None, 2])
+    u = tf.Variable(p, use_resource=True, validate_shape=False)
+    (ugrad,) = tf.gradients(tf.reduce_sum(tf.gather(u, [0])), u)
+    assert ugrad.dense_shape.op.type == "VariableShape"  # as TF's _GatherGrad
+    with tf.Session() as sess:
+        sess.run([v.initializer, u.initializer], {p: np.ones((3, 2), np.float32)})
+        _, indices, dense_shape = sess.run([ugrad.values, ugrad.indices, ugrad.dense_shape])
+        assert dense_shape.tolist() == [3, 2] and indices.tolist() == [0]
+        assert sess.run(tf.convert_to_tensor(grad)).tolist() == [[0.0, 0.0], [2.0, 2.0]]

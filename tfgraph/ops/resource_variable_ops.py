@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from tfgraph import errors
-from tfgraph.eager.context import ANONYMOUS_NAME
+from tfgraph.eager.context import ANONYMOUS_NAME, executing_eagerly
 from tfgraph.framework import dtypes
 from tfgraph.framework.indexed_slices import IndexedSlices
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
@@ -24,12 +24,14 @@ __all__ = [
     "assign_add_variable_op",
     "assign_sub_variable_op",
     "assign_variable_op",
+    "destroy_resource_op",
     "read_variable_op",
     "resource_count_up_to",
     "resource_gather",
     "resource_scatter",
     "var_handle_op",
     "var_is_initialized_op",
+    "variable_shape",
 ]
 
 
@@ -276,7 +278,7 @@ def _gather_shape(op):
 def _gather_grad(op, grad):
     """IndexedSlices of `grad`'s rows at the gathered indices (as TF's)."""
     handle, indices = op._inputs
-    params_shape = array_ops.shape(read_variable_op(handle, op._attrs["dtype"]))
+    params_shape = variable_shape(handle)
     size = array_ops.expand_dims(array_ops.size(indices), 0)
     values_shape = array_ops.concat([size, params_shape[1:]], 0)
     values = array_ops.reshape(grad, values_shape)
@@ -457,4 +459,93 @@ def resource_strided_slice_assign(ref, begin, end, strides, value, name=None, **
 
     return apply_op(
         "ResourceStridedSliceAssign", name, [ref, begin, end, strides, value], dict(masks)
+    )
+
+
+# -- VariableShape, DestroyResourceOp ---------------------------------------------------------
+def _missing(handle: ResourceHandle, what: str = "N10tensorflow3VarE") -> errors.NotFoundError:
+    container = handle.container or "localhost"
+    return errors.NotFoundError(
+        None, None, f"Resource {container}/{handle.name}/{what} does not exist."
+    )
+
+
+def _variable_shape_kernel(op, ctx):
+    np_type = op._attrs["out_type"].np_dtype
+
+    def shape(handle):
+        value = handle.cell.value
+        if value is None:
+            raise _missing(handle)
+        return np.array(value.shape, dtype=np_type)
+
+    return shape
+
+
+def _variable_shape_rule(op):
+    dims = _handle_shape(op)._dims
+    return [TensorShape([None if dims is None else len(dims)])]
+
+
+register_op(
+    "VariableShape",
+    inputs=["input: resource"],
+    outputs=["output: out_type"],
+    attrs=["out_type: {int32, int64} = int32"],
+    shape=_variable_shape_rule,
+    make_kernel=_variable_shape_kernel,
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
+)
+
+
+def variable_shape(handle, out_type=dtypes.int32, name=None):
+    """The shape of the variable `handle` names: a constant when the handle's
+    VarHandleOp declares a fully defined shape, else a `VariableShape` op (as TF's)."""
+    from tfgraph.framework.convert import constant
+    from tfgraph.ops.apply import op_output
+
+    out_type = dtypes.as_dtype(out_type)._base
+    if not executing_eagerly() and handle._op._type == "VarHandleOp":
+        producer = handle._op
+        declared = producer._attrs["shape"]
+        if declared.is_fully_defined():
+            return constant(declared.as_list(), dtype=out_type, name=name or "Const")
+    return op_output("VariableShape", name, [handle], {"out_type": out_type})
+
+
+def _destroy_kernel(op, ctx):
+    ignore = op._attrs["ignore_lookup_error"]
+
+    def destroy(handle):
+        cell = handle.cell
+        with cell.lock:
+            if cell.value is None:
+                if not ignore:
+                    raise _missing(handle, "<unknown>")
+                return
+            cell.value = None
+            cell.writer = None
+
+    return destroy
+
+
+register_op(
+    "DestroyResourceOp",
+    inputs=["resource: resource"],
+    outputs=[],
+    attrs=["ignore_lookup_error: bool = true"],
+    shape=lambda op: [],
+    make_kernel=_destroy_kernel,
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
+)
+
+
+def destroy_resource_op(resource, ignore_lookup_error: bool = True, name=None):
+    """Deletes the resource `resource` names (a later read fails as uninitialized)."""
+    from tfgraph.ops.apply import apply_op
+
+    return apply_op(
+        "DestroyResourceOp", name, [resource], {"ignore_lookup_error": bool(ignore_lookup_error)}
     )
