@@ -136,3 +136,34 @@ def test_output_gradients_and_jacobian():
     assert g.numpy().tolist() == [2.0, 40.0]
     jac = tape.jacobian(y, x)
     assert jac.numpy().tolist() == [[2.0, 0.0], [0.0, 4.0]]
+
+
+SECOND_ORDER = """
+x = tf.constant([0.5, -1.5, 2.0])
+with tf.GradientTape() as outer:
+    outer.watch(x)
+    with tf.GradientTape() as inner:
+        inner.watch(x)
+        y = tf.reduce_sum(tf.tanh(x) * x * x + tf.exp(0.3 * x))
+    dy = inner.gradient(y, x)
+d2y = outer.gradient(dy, x)
+w = tf.Variable([[0.5, -1.0], [2.0, 0.25]])
+with tf.GradientTape(persistent=True) as t2:
+    with tf.GradientTape() as t1:
+        z = tf.reduce_sum(tf.nn.softmax(tf.matmul(w, w)) ** 2)
+    g = t1.gradient(z, w)
+    s = tf.reduce_sum(g * g)
+h = t2.gradient(s, w)
+result = [dy.numpy().tolist(), d2y.numpy().tolist(), g.numpy().tolist(), h.numpy().tolist()]
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_second_order_matches_tensorflow():
+    tf.enable_v2_behavior()
+    theirs = json.loads(run_tf(SECOND_ORDER + "print(json.dumps(result))\n", v1=False))
+    scope = {"tf": tf}
+    exec(SECOND_ORDER, scope)
+    for a, b in zip(scope["result"], theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)

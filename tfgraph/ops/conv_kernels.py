@@ -330,7 +330,7 @@ def _im2col_filter_grad(xp, dy, kh, kw, strides, dilations) -> np.ndarray:
         cols = state[0][: block.size].reshape(block.shape)
         np.copyto(cols, block)
         target = parts[i] if parts is not None else df
-        np.matmul(cols.reshape(-1, k).T, dy[bs, rs].reshape(-1, co), out=target)
+        np.dot(cols.reshape(-1, k).T, dy[bs, rs].reshape(-1, co), out=target)
 
     df = np.zeros((k, co), dtype)
     parallel.run_blocks(list(enumerate(blocks)), work, lambda: [None])

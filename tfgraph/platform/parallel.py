@@ -118,12 +118,12 @@ def matmul(a, b):
     m, k = a.shape
     n = b.shape[1]
     if _THREADS == 1 or m * n * k < _MIN_PARALLEL_MACS or m < 2 * _THREADS:
-        return np.matmul(a, b)
+        return np.dot(a, b)  # (np.dot: transposed operands go to BLAS as flags)
     out = np.empty((m, n), np.result_type(a.dtype, b.dtype))
     # one piece per thread for mid-sized products (smaller pieces lose BLAS efficiency);
     # two per thread for big ones, so a descheduled thread delays less of the work
     pieces = _THREADS if m * n * k < 8 * _MIN_PARALLEL_MACS else 2 * _THREADS
     step = -(-m // pieces)
     rows = [slice(r, min(r + step, m)) for r in range(0, m, step)]
-    run_blocks(rows, lambda r, _: np.matmul(a[r], b, out=out[r]))
+    run_blocks(rows, lambda r, _: np.dot(a[r], b, out=out[r]))
     return out
