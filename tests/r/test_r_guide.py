@@ -84,3 +84,11 @@ def test_r_arithmetic_and_conversions(r_library):
     )
     assert "[1] 2 3" in out
     assert "tf.Tensor(\n[[False False  True]\n [False  True  True]], shape=(2, 3)" in out
+
+
+def test_the_r_packages_own_tests(r_library):
+    """r/tests/test-tfgraph.R: conversions as TensorFlow's R package makes them (doubles
+    float64, integers int32, shape= row-major with NA/-1 and scalar fill, NA doubles
+    refused for integer dtypes), dim(), R operators, variables and printing."""
+    out = _run_r(str(REPO_ROOT / "r" / "tests" / "test-tfgraph.R"), r_library)
+    assert out.rstrip().endswith("tfgraph R package tests: OK"), out
