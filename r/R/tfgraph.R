@@ -19,7 +19,8 @@ tf <- NULL
       !inherits(value, "tfgraph.framework.dtypes.DType")) {
     return(function(...) {
       args <- lapply(list(...), function(a) if (is.array(a)) .to_numpy(a) else a)
-      do.call(reticulate::py_call, c(list(value), args))
+      result <- do.call(reticulate::py_call, c(list(value), args))
+      if (inherits(result, "python.builtin.NoneType")) invisible(NULL) else result  # (as reticulate)
     })
   }
   value

@@ -80,4 +80,6 @@ stopifnot(identical(out, "tf.Tensor([1 2], shape=(2), dtype=int32)"))
 out <- capture.output(print(v))
 stopifnot(grepl("^<tf.Variable 'Variable:0' shape=\\(2,\\) dtype=float32", out[1]))
 stopifnot(identical(capture.output(print(v$shape)), "TensorShape([2])"))
+# A Python function returning None returns NULL invisibly, as reticulate's functions do.
+stopifnot(identical(capture.output(tf$debugging$set_log_device_placement(FALSE)), character(0)))
 cat("tfgraph R package tests: OK\n")
