@@ -13,7 +13,7 @@ import numpy as np
 
 from tfgraph import errors
 from tfgraph.eager import context
-from tfgraph.framework import nest
+from tfgraph.framework import nest, registry
 from tfgraph.framework.ops import Tensor
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.ops.apply import apply_op, op_output
@@ -154,12 +154,16 @@ register_op(
     "PrintV2",
     inputs=["input: string"],
     outputs=[],
-    attrs=["output_stream: string = 'stderr'", "end: string = '\\n'"],
+    attrs=["output_stream: string = 'stderr'", "end: string = ''"],
     shape=lambda op: [],
     make_kernel=_print_v2_kernel,
     grad=NOT_DIFFERENTIABLE,
     stateful=True,
 )
+
+
+# TF's default `end` is a newline, which the attr declaration language cannot spell.
+registry.get("PrintV2").attrs["end"].default = b"\n"
 
 
 def string_format(template: str, inputs, placeholder: str = "{}", summarize: int = 3, name=None):

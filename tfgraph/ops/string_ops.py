@@ -167,11 +167,14 @@ def _to_number_kernel(op, ctx):
     return _map_strings(convert, np_type)
 
 
-_unary(
+register_op(
     "StringToNumber",
-    ["out_type: {float, double, int32, int64, uint32, uint64} = float"],
-    _to_number_kernel,
-    out="output: out_type",
+    inputs=["string_tensor: string"],
+    outputs=["output: out_type"],
+    attrs=["out_type: {float, double, int32, int64, uint32, uint64} = float"],
+    shape=common_shapes.unchanged_shape,
+    make_kernel=_to_number_kernel,
+    grad=NOT_DIFFERENTIABLE,
 )
 
 

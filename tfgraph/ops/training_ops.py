@@ -38,6 +38,7 @@ from tfgraph.framework.resources import RefCell
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops.apply import op_output
 from tfgraph.ops.common_shapes import shape_error
+from tfgraph.platform import parallel
 
 __all__ = [
     "apply_adadelta",
@@ -343,6 +344,28 @@ def _scalars(op, names, values) -> list:
     return out
 
 
+# Dense updates of at least this many elements are split over the kernel threads: the
+# formulas are elementwise, so each thread updates its own range of the flat arrays.
+_PARALLEL_UPDATE_ELEMENTS = 1 << 16
+
+
+def _split_update(update, arrays, scalars, grad) -> None:
+    size = arrays[0].size
+    threads = parallel.num_threads()
+    if (
+        threads == 1
+        or size < _PARALLEL_UPDATE_ELEMENTS
+        or not all(a.flags.c_contiguous for a in arrays)
+    ):
+        update(arrays, scalars, grad)
+        return
+    flat = [a.reshape(-1) for a in arrays]
+    g = np.ascontiguousarray(grad).reshape(-1)
+    step = -(-size // (2 * threads))
+    ranges = [slice(i, min(i + step, size)) for i in range(0, size, step)]
+    parallel.run_blocks(ranges, lambda r, _: update([f[r] for f in flat], scalars, g[r]))
+
+
 def _dense_kernel(slot_names, scalar_names, make_update):
     """A kernel factory for a dense Apply op with inputs (var, *slots, *scalars, grad).
     `make_update(op, T)` returns `update(arrays, scalars, grad)` writing `arrays` (var
@@ -389,7 +412,7 @@ def _dense_kernel(slot_names, scalar_names, make_update):
                 arrays = [_writable(c, op_name) for c in cells]
                 try:
                     if shape:
-                        update(arrays, scalars, grad)
+                        _split_update(update, arrays, scalars, grad)
                     else:  # 0-d: update 1-element views (temporaries stay arrays)
                         update([a.reshape(1) for a in arrays], scalars, np.reshape(grad, 1))
                 finally:
