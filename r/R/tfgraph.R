@@ -63,6 +63,7 @@ as_tensor <- function(x, dtype = NULL, ..., shape = NULL) {
   }
   if (!is.null(dtype)) t <- tf$cast(t, dtype)
   if (!is.null(shape)) {
+    if (inherits(shape, "tfgraph.framework.tensor_shape.TensorShape")) shape <- .dims(shape)
     shape <- as.integer(shape)
     unknown <- is.na(shape) | shape == -1L
     if (sum(unknown) > 1) stop("as_tensor: a shape has at most one unknown dimension (NA or -1)")
@@ -81,10 +82,20 @@ as_tensor <- function(x, dtype = NULL, ..., shape = NULL) {
   reticulate::py_to_r(reticulate::py_get_attr(tf$as_dtype(dtype), "is_integer"))
 }
 
-#' The shape of a tensor or variable as an R integer vector (NA for unknown dimensions).
-dim.tfgraph.framework.ops.Tensor <- function(x) {
-  dims <- reticulate::py_to_r(x$shape$as_list())
+# A TensorShape's dimensions as an R integer vector (NA for unknown dimensions).
+.dims <- function(shape) {
+  dims <- reticulate::py_to_r(shape$as_list())
   as.integer(vapply(dims, function(d) if (is.null(d)) NA_integer_ else as.integer(d), 1L))
+}
+
+#' The shape of a tensor or variable as an R integer vector (NA for unknown dimensions).
+dim.tfgraph.framework.ops.Tensor <- function(x) .dims(x$shape)
+
+#' A TensorShape from dimensions (`NA` or `NULL` for an unknown one), as
+#' TensorFlow's R package's `shape()`: `shape(2, NA)` is `TensorShape([2, None])`.
+shape <- function(...) {
+  dims <- unlist(lapply(list(...), function(d) if (is.null(d)) NA_integer_ else as.integer(d)))
+  tf$TensorShape(lapply(dims, function(d) if (is.na(d)) NULL else d))
 }
 
 dim.tfgraph.variables.Variable <- dim.tfgraph.framework.ops.Tensor

@@ -80,6 +80,13 @@ stopifnot(identical(out, "tf.Tensor([1 2], shape=(2), dtype=int32)"))
 out <- capture.output(print(v))
 stopifnot(grepl("^<tf.Variable 'Variable:0' shape=\\(2,\\) dtype=float32", out[1]))
 stopifnot(identical(capture.output(print(v$shape)), "TensorShape([2])"))
+# shape() makes TensorShapes; as_tensor takes them too.
+stopifnot(
+  identical(capture.output(print(shape(2, NA))), "TensorShape([2, None])"),
+  identical(capture.output(print(shape(c(2, 3), NULL))), "TensorShape([2, 3, None])"),
+  identical(dim(as_tensor(1:12, shape = shape(NA, 4))), c(3L, 4L))
+)
+
 # A Python function returning None returns NULL invisibly, as reticulate's functions do.
 stopifnot(identical(capture.output(tf$debugging$set_log_device_placement(FALSE)), character(0)))
 cat("tfgraph R package tests: OK\n")
