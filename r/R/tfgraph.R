@@ -19,7 +19,8 @@ tf <- NULL
       !inherits(value, "tfgraph.framework.dtypes.DType")) {
     return(function(...) {
       args <- lapply(list(...), function(a) if (is.array(a)) .to_numpy(a) else a)
-      do.call(reticulate::py_call, c(list(value), args))
+      result <- do.call(reticulate::py_call, c(list(value), args))
+      if (inherits(result, "python.builtin.NoneType")) invisible(NULL) else result  # (as reticulate)
     })
   }
   value
@@ -33,25 +34,71 @@ print.tfgraph_proxy <- function(x, ...) {
 }
 
 # TensorFlow's R package prints shapes R-style: "(2)" rather than Python's "(2,)".
-.r_shapes <- function(text) gsub("shape=\\((\\d+),\\)", "shape=(\\1)", text)
+.r_shapes <- function(text) gsub("shape=\\((None|\\d+),\\)", "shape=(\\1)", text)
 
 #' A tensor from an R value (vector, matrix, array, tensor or variable).
 #'
+#' As TensorFlow's R package: R integers give int32 tensors, R doubles float64 (vectors
+#' and scalars too), logicals bool, complex complex128, unless `dtype` is given.
+#'
 #' @param x the value.
 #' @param dtype the tensor's dtype ("float32", tf$int64, ...); by default as converted.
-#' @param shape a shape to fill in row-major order, as TensorFlow's R package does.
-as_tensor <- function(x, dtype = NULL, shape = NULL) {
+#'   Doubles with NA cannot become integer tensors.
+#' @param shape a shape to fill in row-major order, as TensorFlow's R package does: up to
+#'   one unknown dimension (`NA` or `-1`); a scalar `x` is recycled to fill a fully
+#'   defined shape.
+as_tensor <- function(x, dtype = NULL, ..., shape = NULL) {
+  if (!is.null(dtype) && is.double(x) && .is_integer_dtype(dtype)) {
+    if (anyNA(x)) stop("converting R numerics with NA values to integer dtypes not supported")
+    storage.mode(x) <- "integer"
+  }
   if (inherits(x, "python.builtin.object")) {
     t <- tf$convert_to_tensor(x)
-    if (!is.null(dtype)) t <- tf$cast(t, dtype)
+  } else if (is.array(x) && length(dim(x)) > 1) {
+    t <- tf$constant(.to_numpy(x))
+  } else if (is.double(x)) {
+    t <- tf$constant(x, dtype = "float64")
   } else {
-    if (is.array(x) && length(dim(x)) > 1) x <- .to_numpy(x)
     t <- tf$constant(x)
-    if (!is.null(dtype)) t <- tf$cast(t, dtype)
   }
-  if (!is.null(shape)) t <- tf$reshape(t, as.integer(shape))
+  if (!is.null(dtype)) t <- tf$cast(t, dtype)
+  if (!is.null(shape)) {
+    if (inherits(shape, "tfgraph.framework.tensor_shape.TensorShape")) shape <- .dims(shape)
+    shape <- as.integer(shape)
+    unknown <- is.na(shape) | shape == -1L
+    if (sum(unknown) > 1) stop("as_tensor: a shape has at most one unknown dimension (NA or -1)")
+    shape[unknown] <- -1L
+    shape <- as.list(shape)
+    if (!any(unknown) && length(x) == 1 && !inherits(x, "python.builtin.object")) {
+      t <- tf$fill(shape, t)
+    } else {
+      t <- tf$reshape(t, shape)
+    }
+  }
   t
 }
+
+.is_integer_dtype <- function(dtype) {
+  reticulate::py_to_r(reticulate::py_get_attr(tf$as_dtype(dtype), "is_integer"))
+}
+
+# A TensorShape's dimensions as an R integer vector (NA for unknown dimensions).
+.dims <- function(shape) {
+  dims <- reticulate::py_to_r(shape$as_list())
+  as.integer(vapply(dims, function(d) if (is.null(d)) NA_integer_ else as.integer(d), 1L))
+}
+
+#' The shape of a tensor or variable as an R integer vector (NA for unknown dimensions).
+dim.tfgraph.framework.ops.Tensor <- function(x) .dims(x$shape)
+
+#' A TensorShape from dimensions (`NA` or `NULL` for an unknown one), as
+#' TensorFlow's R package's `shape()`: `shape(2, NA)` is `TensorShape([2, None])`.
+shape <- function(...) {
+  dims <- unlist(lapply(list(...), function(d) if (is.null(d)) NA_integer_ else as.integer(d)))
+  tf$TensorShape(lapply(dims, function(d) if (is.na(d)) NULL else d))
+}
+
+dim.tfgraph.variables.Variable <- dim.tfgraph.framework.ops.Tensor
 
 print.tfgraph.framework.ops.Tensor <- function(x, ...) {
   cat(.r_shapes(reticulate::py_str(x)), "\n", sep = "")
