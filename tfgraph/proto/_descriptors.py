@@ -439,21 +439,43 @@ FILE_DESCRIPTOR_SET = (
     b'*\n\x05dtype\x18\x01 \x01(\x0e2\x14.tensorflow.DataTypeR\x05dtype\x122\n\x05shape\x18\x02 \x01(\x0b2\x1c.tensorflow.'
     b'TensorShapeProtoR\x05shape\x12\x19\n\x08shard_id\x18\x03 \x01(\x05R\x07shardId\x12\x16\n\x06offset\x18\x04 \x01(\x03R\x06offs'
     b'et\x12\x12\n\x04size\x18\x05 \x01(\x03R\x04size\x12\x16\n\x06crc32c\x18\x06 \x01(\x07R\x06crc32c\x124\n\x06slices\x18\x07 \x03(\x0b2\x1c.tensorf'
-    b'low.TensorSliceProtoR\x06slicesb\x06proto3\n\xd2\x07\n\x0evariable.proto\x12\ntensorflow"\xce\x03\n\x0b'
-    b'VariableDef\x12#\n\rvariable_name\x18\x01 \x01(\tR\x0cvariableName\x12)\n\x10initializer_name\x18\x02 \x01'
-    b'(\tR\x0finitializerName\x12#\n\rsnapshot_name\x18\x03 \x01(\tR\x0csnapshotName\x12K\n\x13save_slice_i'
-    b'nfo_def\x18\x04 \x01(\x0b2\x1c.tensorflow.SaveSliceInfoDefR\x10saveSliceInfoDef\x12\x1f\n\x0bis_reso'
-    b'urce\x18\x05 \x01(\x08R\nisResource\x12,\n\x12initial_value_name\x18\x06 \x01(\tR\x10initialValueName\x12\x1c\n\t'
-    b'trainable\x18\x07 \x01(\x08R\ttrainable\x12M\n\x0fsynchronization\x18\x08 \x01(\x0e2#.tensorflow.Variabl'
-    b'eSynchronizationR\x0fsynchronization\x12A\n\x0baggregation\x18\t \x01(\x0e2\x1f.tensorflow.Vari'
-    b'ableAggregationR\x0baggregation"\x8a\x01\n\x10SaveSliceInfoDef\x12\x1b\n\tfull_name\x18\x01 \x01(\tR\x08fu'
-    b'llName\x12\x1d\n\nfull_shape\x18\x02 \x03(\x03R\tfullShape\x12\x1d\n\nvar_offset\x18\x03 \x03(\x03R\tvarOffset\x12\x1b\n\t'
-    b'var_shape\x18\x04 \x03(\x03R\x08varShape*\xac\x01\n\x17VariableSynchronization\x12!\n\x1dVARIABLE_SYNCHR'
-    b'ONIZATION_AUTO\x10\x00\x12!\n\x1dVARIABLE_SYNCHRONIZATION_NONE\x10\x01\x12%\n!VARIABLE_SYNCHRON'
-    b'IZATION_ON_WRITE\x10\x02\x12$\n VARIABLE_SYNCHRONIZATION_ON_READ\x10\x03*\x9e\x01\n\x13VariableAgg'
-    b'regation\x12\x1d\n\x19VARIABLE_AGGREGATION_NONE\x10\x00\x12\x1c\n\x18VARIABLE_AGGREGATION_SUM\x10\x01\x12\x1d\n'
-    b"\x19VARIABLE_AGGREGATION_MEAN\x10\x02\x12+\n'VARIABLE_AGGREGATION_ONLY_FIRST_REPLICA\x10"
-    b'\x03b\x06proto3'
+    b'low.TensorSliceProtoR\x06slicesb\x06proto3\n\x86\x04\n\x1egoogle/protobuf/wrappers.proto\x12'
+    b'\x0fgoogle.protobuf"#\n\x0bDoubleValue\x12\x14\n\x05value\x18\x01 \x01(\x01R\x05value""\n\nFloatValue\x12\x14\n\x05v'
+    b'alue\x18\x01 \x01(\x02R\x05value""\n\nInt64Value\x12\x14\n\x05value\x18\x01 \x01(\x03R\x05value"#\n\x0bUInt64Value\x12\x14\n\x05'
+    b'value\x18\x01 \x01(\x04R\x05value""\n\nInt32Value\x12\x14\n\x05value\x18\x01 \x01(\x05R\x05value"#\n\x0bUInt32Value\x12\x14\n'
+    b'\x05value\x18\x01 \x01(\rR\x05value"!\n\tBoolValue\x12\x14\n\x05value\x18\x01 \x01(\x08R\x05value"#\n\x0bStringValue\x12\x14\n'
+    b'\x05value\x18\x01 \x01(\tR\x05value""\n\nBytesValue\x12\x14\n\x05value\x18\x01 \x01(\x0cR\x05valueB\x83\x01\n\x13com.google.p'
+    b'rotobufB\rWrappersProtoP\x01Z1google.golang.org/protobuf/types/known/wrapper'
+    b'spb\xf8\x01\x01\xa2\x02\x03GPB\xaa\x02\x1eGoogle.Protobuf.WellKnownTypesb\x06proto3\n\xcc\x08\n\x1ctrackable_obje'
+    b'ct_graph.proto\x12\ntensorflow\x1a\x1egoogle/protobuf/wrappers.proto"\xaf\x07\n\x14Trackable'
+    b'ObjectGraph\x12F\n\x05nodes\x18\x01 \x03(\x0b20.tensorflow.TrackableObjectGraph.TrackableOb'
+    b'jectR\x05nodes\x1a\xce\x06\n\x0fTrackableObject\x12\\\n\x08children\x18\x01 \x03(\x0b2@.tensorflow.Trackable'
+    b'ObjectGraph.TrackableObject.ObjectReferenceR\x08children\x12a\n\nattributes\x18\x02 \x03('
+    b'\x0b2A.tensorflow.TrackableObjectGraph.TrackableObject.SerializedTensorR\nat'
+    b'tributes\x12m\n\x0eslot_variables\x18\x03 \x03(\x0b2F.tensorflow.TrackableObjectGraph.Track'
+    b'ableObject.SlotVariableReferenceR\rslotVariables\x12F\n\x10registered_saver\x18\x04 \x01('
+    b'\x0b2\x1b.tensorflow.RegisteredSaverR\x0fregisteredSaver\x12N\n\x15has_checkpoint_values'
+    b'\x18\x05 \x01(\x0b2\x1a.google.protobuf.BoolValueR\x13hasCheckpointValues\x1aI\n\x0fObjectReferen'
+    b'ce\x12\x17\n\x07node_id\x18\x01 \x01(\x05R\x06nodeId\x12\x1d\n\nlocal_name\x18\x02 \x01(\tR\tlocalName\x1a\x82\x01\n\x10Serialize'
+    b'dTensor\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x1b\n\tfull_name\x18\x02 \x01(\tR\x08fullName\x12%\n\x0echeckpoint_k'
+    b'ey\x18\x03 \x01(\tR\rcheckpointKeyJ\x04\x08\x04\x10\x05R\x10optional_restore\x1a\xa2\x01\n\x15SlotVariableReferenc'
+    b'e\x129\n\x19original_variable_node_id\x18\x01 \x01(\x05R\x16originalVariableNodeId\x12\x1b\n\tslot_nam'
+    b'e\x18\x02 \x01(\tR\x08slotName\x121\n\x15slot_variable_node_id\x18\x03 \x01(\x05R\x12slotVariableNodeId"F\n\x0f'
+    b'RegisteredSaver\x12\x12\n\x04name\x18\x01 \x01(\tR\x04name\x12\x1f\n\x0bobject_name\x18\x02 \x01(\tR\nobjectNameb\x06pr'
+    b'oto3\n\xd2\x07\n\x0evariable.proto\x12\ntensorflow"\xce\x03\n\x0bVariableDef\x12#\n\rvariable_name\x18\x01 \x01'
+    b'(\tR\x0cvariableName\x12)\n\x10initializer_name\x18\x02 \x01(\tR\x0finitializerName\x12#\n\rsnapshot_'
+    b'name\x18\x03 \x01(\tR\x0csnapshotName\x12K\n\x13save_slice_info_def\x18\x04 \x01(\x0b2\x1c.tensorflow.SaveS'
+    b'liceInfoDefR\x10saveSliceInfoDef\x12\x1f\n\x0bis_resource\x18\x05 \x01(\x08R\nisResource\x12,\n\x12initia'
+    b'l_value_name\x18\x06 \x01(\tR\x10initialValueName\x12\x1c\n\ttrainable\x18\x07 \x01(\x08R\ttrainable\x12M\n\x0fsy'
+    b'nchronization\x18\x08 \x01(\x0e2#.tensorflow.VariableSynchronizationR\x0fsynchronizatio'
+    b'n\x12A\n\x0baggregation\x18\t \x01(\x0e2\x1f.tensorflow.VariableAggregationR\x0baggregation"\x8a\x01\n'
+    b'\x10SaveSliceInfoDef\x12\x1b\n\tfull_name\x18\x01 \x01(\tR\x08fullName\x12\x1d\n\nfull_shape\x18\x02 \x03(\x03R\tfull'
+    b'Shape\x12\x1d\n\nvar_offset\x18\x03 \x03(\x03R\tvarOffset\x12\x1b\n\tvar_shape\x18\x04 \x03(\x03R\x08varShape*\xac\x01\n\x17Va'
+    b'riableSynchronization\x12!\n\x1dVARIABLE_SYNCHRONIZATION_AUTO\x10\x00\x12!\n\x1dVARIABLE_SYN'
+    b'CHRONIZATION_NONE\x10\x01\x12%\n!VARIABLE_SYNCHRONIZATION_ON_WRITE\x10\x02\x12$\n VARIABLE_S'
+    b'YNCHRONIZATION_ON_READ\x10\x03*\x9e\x01\n\x13VariableAggregation\x12\x1d\n\x19VARIABLE_AGGREGATION'
+    b"_NONE\x10\x00\x12\x1c\n\x18VARIABLE_AGGREGATION_SUM\x10\x01\x12\x1d\n\x19VARIABLE_AGGREGATION_MEAN\x10\x02\x12+\n'"
+    b'VARIABLE_AGGREGATION_ONLY_FIRST_REPLICA\x10\x03b\x06proto3'
 )
 
 # Top-level messages and enums of package tensorflow, by full name.
@@ -509,6 +531,7 @@ MESSAGES = (
     'tensorflow.QueueRunnerDef',
     'tensorflow.RPCOptions',
     'tensorflow.RegisteredGradient',
+    'tensorflow.RegisteredSaver',
     'tensorflow.ResourceHandleProto',
     'tensorflow.RewriterConfig',
     'tensorflow.RunMetadata',
@@ -533,6 +556,7 @@ MESSAGES = (
     'tensorflow.TensorShapeProto',
     'tensorflow.TensorSliceProto',
     'tensorflow.ThreadPoolOptionProto',
+    'tensorflow.TrackableObjectGraph',
     'tensorflow.TypeSpecProto',
     'tensorflow.ValuesDef',
     'tensorflow.VariableDef',
