@@ -1,6 +1,7 @@
 """Object-based checkpoints (`tf.train.Checkpoint`) in graph mode, and interchange with TF."""
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -162,3 +163,51 @@ def test_tfgraph_writes_tf_restores(tmp_path):
     )
     p, counter, values = json.loads(out.strip().splitlines()[-1])
     assert p == path and counter == 2 and values == expected
+
+
+def _manager_run(directory):
+    with tf.Graph().as_default() as g:
+        v = tf.Variable(1.0)
+        ckpt = tf.train.Checkpoint(v=v)
+        with tf.Session(graph=g) as sess:
+            sess.run(v.initializer)
+            manager = tf.train.CheckpointManager(ckpt, directory, max_to_keep=2)
+            saved = [manager.save(session=sess) for _ in range(3)]
+            saved.append(manager.save(checkpoint_number=10, session=sess))
+            return saved, manager.checkpoints, manager.latest_checkpoint
+
+
+def test_checkpoint_manager_keeps_newest(tmp_path):
+    d = str(tmp_path)
+    saved, kept, latest = _manager_run(d)
+    assert [s[len(d) + 1 :] for s in saved] == ["ckpt-1", "ckpt-2", "ckpt-3", "ckpt-10"]
+    assert [k[len(d) + 1 :] for k in kept] == ["ckpt-3", "ckpt-10"]
+    assert latest == tf.train.latest_checkpoint(d) == saved[-1]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".index")) == [
+        "ckpt-10.index",
+        "ckpt-3.index",
+    ]
+    with tf.Graph().as_default():
+        again = tf.train.CheckpointManager(tf.train.Checkpoint(v=tf.Variable(0.0)), d, 2)
+        assert again.checkpoints == kept
+
+
+def test_checkpoint_manager_max_to_keep_validation(tmp_path):
+    with pytest.raises(ValueError, match="Expected a positive integer or `None` for `max_to_keep`"):
+        tf.train.CheckpointManager(tf.train.Checkpoint(), str(tmp_path), max_to_keep=0)
+
+
+@pytest.mark.tf
+@requires_tf
+def test_checkpoint_manager_state_file_read_by_tf(tmp_path):
+    _manager_run(str(tmp_path))
+    out = run_tf(
+        "tf.enable_v2_behavior()\nimport tensorflow as tf, json\n"
+        "c = tf.train.Checkpoint(v=tf.Variable(0.0))\n"
+        f"m = tf.train.CheckpointManager(c, {str(tmp_path)!r}, max_to_keep=2)\n"
+        "c.restore(m.latest_checkpoint).assert_consumed()\n"
+        "print(json.dumps([m.checkpoints, int(c.save_counter.numpy()), float(c.v.numpy())]))\n"
+    )
+    kept, counter, value = json.loads(out.strip().splitlines()[-1])
+    assert [os.path.basename(k) for k in kept] == ["ckpt-3", "ckpt-10"]
+    assert counter == 4 and value == 1.0

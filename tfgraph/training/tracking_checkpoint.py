@@ -13,6 +13,7 @@ The only difference between graph and eager mode is `_read_values` / `_assign`.
 from __future__ import annotations
 
 import os
+import time
 
 import numpy as np
 
@@ -23,7 +24,7 @@ from tfgraph.module import Module
 from tfgraph.training import checkpoint_management
 from tfgraph.variables import Variable
 
-__all__ = ["Checkpoint", "CheckpointLoadStatus", "InitializationOnlyStatus"]
+__all__ = ["Checkpoint", "CheckpointLoadStatus", "CheckpointManager", "InitializationOnlyStatus"]
 
 OBJECT_GRAPH_KEY = "_CHECKPOINTABLE_OBJECT_GRAPH"
 _VALUE_ATTR = "VARIABLE_VALUE"
@@ -327,3 +328,95 @@ class InitializationOnlyStatus:
         inits = [o.initializer for o in objects if isinstance(o, Variable)]
         if inits:
             _session(session).run(inits)
+
+
+class CheckpointManager:
+    """`tf.train.CheckpointManager`: numbered saves of a `Checkpoint` in `directory`,
+    keeping the newest `max_to_keep` (plus one every `keep_checkpoint_every_n_hours`),
+    recorded in the `checkpoint` state file as TF writes it. Graph mode saves in the
+    default session.
+    """
+
+    def __init__(
+        self,
+        checkpoint,
+        directory,
+        max_to_keep,
+        keep_checkpoint_every_n_hours=None,
+        checkpoint_name="ckpt",
+    ) -> None:
+        if max_to_keep is not None and max_to_keep <= 0:
+            raise ValueError(
+                f"Expected a positive integer or `None` for `max_to_keep`, got {max_to_keep}."
+            )
+        self._checkpoint = checkpoint
+        self._directory = os.fspath(directory)
+        self._max_to_keep = max_to_keep
+        self._keep_hours = keep_checkpoint_every_n_hours
+        self._prefix = os.path.join(self._directory, checkpoint_name)
+        self._last_preserved = time.time()
+        self._maybe: list[tuple[str, float]] = []
+        state = checkpoint_management.get_checkpoint_state(self._directory)
+        if state is not None:
+            stamps = list(state.all_model_checkpoint_timestamps)
+            paths = list(state.all_model_checkpoint_paths)
+            if len(stamps) != len(paths):
+                stamps = [self._last_preserved] * len(paths)
+            self._maybe = [(p, t) for p, t in zip(paths, stamps) if _checkpoint_file_exists(p)]
+            if state.last_preserved_timestamp:
+                self._last_preserved = state.last_preserved_timestamp
+
+    @property
+    def directory(self) -> str:
+        return self._directory
+
+    @property
+    def checkpoints(self) -> list[str]:
+        """The retained checkpoint prefixes, oldest first."""
+        return [p for p, _ in self._maybe]
+
+    @property
+    def latest_checkpoint(self) -> str | None:
+        return self._maybe[-1][0] if self._maybe else None
+
+    def save(self, checkpoint_number=None, session=None) -> str:
+        """Saves `prefix-N` (N: `checkpoint_number`, else the incremented save counter)."""
+        sess = _session(session)
+        ckpt = self._checkpoint
+        created = ckpt._save_counter is None
+        counter = ckpt._make_save_counter(sess.graph)
+        if created:
+            sess.run(counter.initializer)
+        number = sess.run(ckpt._save_assign)
+        if checkpoint_number is not None:
+            number = checkpoint_number
+        path = ckpt.write(f"{self._prefix}-{int(number)}", session=sess)
+        now = time.time()
+        self._maybe = [(p, t) for p, t in self._maybe if p != path] + [(path, now)]
+        self._sweep()
+        checkpoint_management.update_checkpoint_state(
+            self._directory,
+            path,
+            all_model_checkpoint_paths=self.checkpoints,
+            all_model_checkpoint_timestamps=[t for _, t in self._maybe],
+            last_preserved_timestamp=self._last_preserved,
+            save_relative_paths=True,
+        )
+        return path
+
+    def _sweep(self) -> None:
+        if self._max_to_keep is None:
+            return
+        while len(self._maybe) > self._max_to_keep:
+            path, stamp = self._maybe.pop(0)
+            if self._keep_hours and stamp - self._keep_hours * 3600.0 >= self._last_preserved:
+                self._last_preserved = stamp
+                continue
+            checkpoint_management.remove_checkpoint(path)
+
+    def restore_or_initialize(self, session=None):
+        """Restores the latest checkpoint (returning its path) or initializes; None then."""
+        latest = self.latest_checkpoint
+        status = self._checkpoint.restore(latest)
+        status.initialize_or_restore(session)
+        return latest
