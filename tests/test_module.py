@@ -41,3 +41,18 @@ def test_order_matches_tf():
     )
     with tf.Graph().as_default():
         assert names(L("r", 2)) == json.loads(out.strip().splitlines()[-1])  # noqa: F821
+
+
+def test_with_name_scope_keeps_the_method_and_scopes_ops():
+    class M(tf.Module):
+        @tf.Module.with_name_scope
+        def __call__(self, x):
+            """Doc."""
+            return tf.identity(x, name="out")
+
+    assert M.__call__.__name__ == "__call__" and M.__call__.__doc__ == "Doc."
+    with tf.Graph().as_default():
+        m, m2 = M(), M()
+        assert (m.name_scope.name, m2.name_scope.name) == ("m/", "m_1/")
+        outs = [m(tf.constant(1.0)), m(tf.constant(1.0)), m2(tf.constant(1.0))]
+        assert [t.name for t in outs] == ["m/out:0", "m/out_1:0", "m_1/out:0"]

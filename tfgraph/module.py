@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -103,6 +104,7 @@ class Module:
 
     @classmethod
     def with_name_scope(cls, method):
+        @functools.wraps(method)
         def wrapped(self, *args, **kwargs):
             with self.name_scope:
                 return method(self, *args, **kwargs)
