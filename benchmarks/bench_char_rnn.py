@@ -5,8 +5,8 @@ in one invocation, and the ratio.
     python benchmarks/bench_char_rnn.py            # TFGRAPH_TF_PYTHON=... adds TF
 
 The RNN is built by `tf.nn.static_rnn` (TF's op graph: 50 copies of the cell's ops and
-their gradients). `RNN_BUILDERS` lists the ways of building it; a `dynamic_rnn` case
-goes there once tfgraph has it. Each framework runs in a fresh process, BENCH_ROUNDS
+their gradients) and by `tf.nn.dynamic_rnn` (a while_loop over TensorArrays, and TF1's
+gradient loop with stacks). Each framework runs in a fresh process, BENCH_ROUNDS
 times, interleaved; a step's time is the best block mean (blocks of BENCH_STEPS
 steps). numpy's BLAS follows the environment (e.g. OPENBLAS_NUM_THREADS).
 """
@@ -24,7 +24,10 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 # name -> code turning `cell`, `inputs` (a list of [batch, vocab] tensors) into `outputs`.
 RNN_BUILDERS = {
     "static_rnn": "outputs, _ = tf.nn.static_rnn(cell, inputs, dtype=tf.float32)",
-    # "dynamic_rnn": (the lead adds it with tf.nn.dynamic_rnn, time-major or not)
+    "dynamic_rnn": (
+        "seq, _ = tf.nn.dynamic_rnn(cell, tf.stack(inputs, 1), dtype=tf.float32)\n"
+        "outputs = tf.unstack(seq, axis=1)"
+    ),
 }
 
 CODE = f"""

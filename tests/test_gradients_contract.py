@@ -44,7 +44,7 @@ NO_GRADIENT_IN_TF.update(
     {
         name: "TF registers no gradient for training ops"
         for name in registry.registered_ops()
-        if name.startswith(("Apply", "SparseApply"))
+        if name.startswith(("Apply", "SparseApply", "ResourceApply", "ResourceSparseApply"))
     }
 )
 
@@ -78,6 +78,7 @@ class Case:
     atol: float = 1e-8
     eps: float = 1e-6
     variables: bool = False
+    resource: bool = False  # the variables are resource variables
 
 
 _rng = np.random.RandomState(1234)
@@ -423,6 +424,10 @@ CASES: dict[str, list[Case]] = {
         Case(
             lambda dy: array_ops.strided_slice_grad([3, 4], [1, 0], [3, 4], [1, 2], dy), [rnd(2, 2)]
         )
+    ],
+    "ReadVariableOp": [Case(lambda v: v * v + 1.0, [rnd(3, 2)], variables=True, resource=True)],
+    "ResourceGather": [
+        Case(lambda v: tf.gather(v, [2, 0, 2]) * 2.0, [rnd(3, 2)], variables=True, resource=True)
     ],
     "GatherV2": [
         Case(lambda x: tf.gather(x, [0, 2, 2]), [rnd(3, 4)]),
@@ -957,9 +962,10 @@ def _build(case: Case, g: tf.Graph):
             v = np.asarray(v)
             dtype = tf.as_dtype(v.dtype)
             if case.variables:
-                var = tf.Variable(v, name=f"v{i}")
+                var = tf.Variable(v, name=f"v{i}", use_resource=case.resource or None)
                 ph = tf.placeholder(dtype, v.shape, name=f"assign{i}")
-                assigns.append((ph, tf.assign(var, ph)))
+                assign = var.assign(ph, read_value=False) if case.resource else tf.assign(var, ph)
+                assigns.append((ph, assign))
                 feeds.append(var)
                 xs.append(var)
             else:

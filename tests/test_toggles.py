@@ -27,17 +27,19 @@ QUERIES = [
     "resource_variables_enabled",
     "control_flow_v2_enabled",
 ]
-UNSUPPORTED = [
+EAGER_SWITCHES = [
     "enable_v2_behavior",
     "enable_eager_execution",
+    "enable_tensor_equality",
     "enable_resource_variables",
+]
+UNSUPPORTED = [
     "enable_control_flow_v2",
     "enable_v2_tensorshape",
-    "enable_tensor_equality",
 ]
 
 
-@pytest.mark.parametrize("name", NO_OPS + QUERIES + UNSUPPORTED)
+@pytest.mark.parametrize("name", NO_OPS + QUERIES + UNSUPPORTED + EAGER_SWITCHES)
 def test_same_function_at_top_level_and_in_compat_v1(name):
     assert getattr(tf, name) is getattr(v1, name)
 
@@ -53,6 +55,22 @@ def test_disable_switches_leave_graph_mode_working():
 @pytest.mark.parametrize("name", QUERIES)
 def test_queries_answer_false(name):
     assert getattr(tf, name)() is False
+
+
+def test_eager_switches_turn_eager_execution_on_and_off():
+    tf.enable_eager_execution()
+    assert tf.executing_eagerly() and tf.executing_eagerly_outside_functions()
+    assert (tf.constant(2.0) * 3.0).numpy() == 6.0
+    with tf.Graph().as_default():  # a graph being built: not eager inside
+        assert not tf.executing_eagerly()
+    tf.disable_eager_execution()
+    assert not tf.executing_eagerly()
+    tf.enable_v2_behavior()
+    assert tf.executing_eagerly()
+    assert (tf.constant([1, 2]) == tf.constant([1, 3])).numpy().tolist() == [True, False]
+    tf.disable_v2_behavior()
+    assert not tf.executing_eagerly()
+    test_disable_switches_leave_graph_mode_working()
 
 
 @pytest.mark.parametrize("name", UNSUPPORTED)

@@ -151,9 +151,11 @@ def test_get_local_variable_appends_to_collections():
     assert v not in tf.trainable_variables()
 
 
-def test_use_resource_true_is_rejected():
-    with pytest.raises(ValueError, match="reference variables only"):
-        tf.get_variable("r", [1], use_resource=True)
+def test_use_resource_true_makes_a_resource_variable():
+    r = tf.get_variable("r", [1], use_resource=True)
+    assert r.op.type == "VarHandleOp" and r.name == "r:0"
+    with tf.variable_scope(tf.get_variable_scope(), reuse=True):
+        assert tf.get_variable("r", [1]) is r
 
 
 def test_validate_shape_false_and_caching_device():
@@ -494,5 +496,4 @@ def test_constraint_from_argument_and_scope():
     assert v.constraint is clip and w.constraint is clip and u.constraint is clip
     assert tf.get_variable("plain", [1]).constraint is None
     with tf.variable_scope("r", use_resource=True):
-        with pytest.raises(ValueError, match="reference variables only"):
-            tf.get_variable("x", [1])
+        assert tf.get_variable("x", [1]).op.type == "VarHandleOp"

@@ -60,9 +60,22 @@ tf.get_logger().setLevel(logging.ERROR)
 tf.disable_v2_behavior()
 """
 
+# TF2 behaviour (eager execution, resource variables): `tf` is TensorFlow itself.
+_PRELUDE_V2 = """\
+import json, logging, os, sys, warnings
+warnings.filterwarnings("ignore")
+sys.path.insert(0, {root!r})
+import numpy as np
+import tensorflow as tf
+tf.get_logger().setLevel(logging.ERROR)
+"""
 
-def run_tf(code: str, timeout: float = 600, cwd: str | os.PathLike | None = None) -> str:
-    """Runs `code` in TensorFlow's interpreter and returns its stdout.
+
+def run_tf(
+    code: str, timeout: float = 600, cwd: str | os.PathLike | None = None, v1: bool = True
+) -> str:
+    """Runs `code` in TensorFlow's interpreter and returns its stdout (`tf` is
+    `tensorflow.compat.v1` in graph mode, or with `v1=False` TensorFlow 2 as it starts).
 
     Raises:
         RuntimeError: if the snippet fails; the message holds its stderr.
@@ -80,7 +93,7 @@ def run_tf(code: str, timeout: float = 600, cwd: str | os.PathLike | None = None
         TF_USE_LEGACY_KERAS="1",
     )
     env.pop("PYTHONPATH", None)
-    program = _PRELUDE.format(root=str(REPO_ROOT)) + code
+    program = (_PRELUDE if v1 else _PRELUDE_V2).format(root=str(REPO_ROOT)) + code
     proc = subprocess.run(
         [TF_PYTHON, "-c", program],
         capture_output=True,
@@ -95,9 +108,9 @@ def run_tf(code: str, timeout: float = 600, cwd: str | os.PathLike | None = None
     return proc.stdout
 
 
-def run_tf_json(code: str, timeout: float = 600) -> Any:
+def run_tf_json(code: str, timeout: float = 600, v1: bool = True) -> Any:
     """Runs `code`, which must end by printing one JSON document, and decodes it."""
-    out = run_tf(code, timeout=timeout)
+    out = run_tf(code, timeout=timeout, v1=v1)
     return json.loads(out.strip().splitlines()[-1])
 
 

@@ -13,6 +13,7 @@ _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"tfgraph(\..
 
 # Namespaces: tf.nn, tf.train, tf.losses, tf.layers, tf.metrics, tf.summary, tf.io, ...
 from tfgraph import (
+    config,
     contrib,
     data,
     debugging,
@@ -22,16 +23,20 @@ from tfgraph import (
     image,
     initializers,
     io,
+    keras,
     layers,
     linalg,
     logging,
     losses,
     math,
     metrics,
+    nest,
     nn,
+    python_io,
     queue,
     random,
     sparse,
+    strings,
     summary,
     test,
     train,
@@ -40,6 +45,9 @@ from tfgraph import (
 # Everything else at top level, as in TF1's `tf.*`.
 from tfgraph.client.session import InteractiveSession, Session, get_default_session
 from tfgraph.custom_gradient import custom_gradient, hessians, recompute_grad
+from tfgraph.eager import execute as _eager_execute  # (eager tensors convert to tensors)
+from tfgraph.eager.function import function, init_scope
+from tfgraph.eager.tape import GradientTape
 from tfgraph.errors import OpError
 from tfgraph.framework import dtypes
 from tfgraph.framework.api_utils import (
@@ -103,7 +111,6 @@ from tfgraph.framework.graph import (
     get_collection,
     get_collection_ref,
     get_default_graph,
-    init_scope,
     name_scope,
     reset_default_graph,
 )
@@ -118,6 +125,7 @@ from tfgraph.framework.tensor_shape import (
     dimension_at_index,
     dimension_value,
 )
+from tfgraph.framework.tensor_spec import TensorSpec
 from tfgraph.functional_ops import foldl, foldr, map_fn, scan
 from tfgraph.gradients import (
     AggregationMethod,
@@ -237,6 +245,7 @@ from tfgraph.ops.init_ops import (
     variance_scaling_initializer,
     zeros_initializer,
 )
+from tfgraph.ops.io_ops import string_join
 from tfgraph.ops.linalg_ops import (
     cholesky,
     cholesky_solve,
@@ -260,6 +269,7 @@ from tfgraph.ops.linalg_ops import (
     svd,
     trace,
 )
+from tfgraph.ops.logging_ops import print_v2 as print
 from tfgraph.ops.manip_ops import (
     accumulate_n,
     angle,
@@ -443,6 +453,15 @@ from tfgraph.ops.state_ops import (
     scatter_sub,
     scatter_update,
 )
+from tfgraph.ops.string_ops import (
+    as_string,
+    reduce_join,
+    regex_replace,
+    string_split,
+    string_to_number,
+    substr,
+)
+from tfgraph.ops.string_ops import strip as string_strip
 from tfgraph.ops.tensor_array_ops import TensorArray
 from tfgraph.ops.while_loop import while_loop
 from tfgraph.partitioned_variables import (
@@ -470,6 +489,7 @@ from tfgraph.platform.v2_toggles import (
     executing_eagerly_outside_functions,
     resource_variables_enabled,
 )
+from tfgraph.resource_variables import ResourceVariable as _ResourceVariable  # (registers)
 from tfgraph.template import make_template
 from tfgraph.variable_scope import (
     AUTO_REUSE,

@@ -1,5 +1,6 @@
-"""`tf.debugging`: runtime assertions (re-exports only)."""
+"""`tf.debugging`: runtime assertions and eager placement logging (re-exports only)."""
 
+from tfgraph.eager.context import set_log_device_placement
 from tfgraph.ops.check_ops import (
     Assert,
     Print,
@@ -32,4 +33,5 @@ __all__ = [
     "assert_rank",
     "assert_type",
     "check_numerics",
+    "set_log_device_placement",
 ]

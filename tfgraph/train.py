@@ -76,7 +76,7 @@ from tfgraph.training.session_run_hook import (
     SessionRunValues,
 )
 from tfgraph.training.supervisor import Supervisor
-from tfgraph.training.tracking_checkpoint import Checkpoint, CheckpointManager
+from tfgraph.training.tracking import Checkpoint, CheckpointManager
 from tfgraph.training.training_util import (
     assert_global_step,
     create_global_step,

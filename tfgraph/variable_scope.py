@@ -667,12 +667,6 @@ class VariableStore:
                 f"Variable {name} does not exist, or was not created with tf.get_variable(). "
                 "Did you mean to set reuse=tf.AUTO_REUSE in VarScope?"
             )
-        if use_resource:
-            raise ValueError(
-                "tfgraph implements TF1 reference variables only; use_resource=True is not "
-                f"supported (variable {name})."
-            )
-
         if initializer is None:
             if shape is None:
                 raise ValueError(
@@ -716,6 +710,7 @@ class VariableStore:
             synchronization=synchronization,
             aggregation=aggregation,
             shape=shape,
+            use_resource=use_resource,
         )
         self._vars[name] = v
         self._origins[name] = _creation_site()

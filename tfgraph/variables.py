@@ -71,7 +71,35 @@ def _strip_scope(name: str, export_scope: str | None) -> str:
     return name[len(prefix) :] if name.startswith(prefix) else name
 
 
-class Variable:
+class _VariableMeta(type):
+    """`tf.Variable(...)` makes a `ResourceVariable` where TF does: `use_resource=True`,
+    eager execution, a `tf.function` trace, or `tf.enable_resource_variables()`."""
+
+    def __call__(cls, *args, **kwargs):
+        if cls is Variable and _wants_resource(kwargs.get("use_resource")):
+            import inspect
+
+            from tfgraph.resource_variables import ResourceVariable
+
+            bound = inspect.signature(Variable.__init__).bind(None, *args, **kwargs)
+            params = dict(bound.arguments)
+            params.pop("self")
+            params.pop("expected_shape", None)
+            return ResourceVariable(**params)
+        return super().__call__(*args, **kwargs)
+
+
+def _wants_resource(use_resource) -> bool:
+    from tfgraph.eager import context
+
+    if use_resource is not None:
+        return bool(use_resource)
+    if context.resource_variables or context.executing_eagerly():
+        return True
+    return context.eager_enabled() and getattr(get_default_graph(), "_traces_function", False)
+
+
+class Variable(metaclass=_VariableMeta):
     """A TF1 variable: state that persists across `Session.run` calls in a session."""
 
     _is_tensor_like = True  # tf.is_tensor(variable) is True, as in TF
@@ -94,11 +122,6 @@ class Variable:
         aggregation=VariableAggregation.NONE,
         shape=None,
     ) -> None:
-        if use_resource:
-            raise ValueError(
-                "tfgraph implements TF1 reference variables only; use_resource=True is not "
-                "supported."
-            )
         self._synchronization = VariableSynchronization(
             synchronization.value if isinstance(synchronization, enum.Enum) else synchronization
         )
@@ -244,7 +267,11 @@ class Variable:
     @staticmethod
     def from_proto(variable_def, import_scope: str | None = None) -> Variable:
         """Rebuilds a Variable from a `VariableDef` whose ops exist in the default graph."""
-        return Variable(variable_def=variable_def, import_scope=import_scope)
+        return Variable(
+            variable_def=variable_def,
+            import_scope=import_scope,
+            use_resource=bool(variable_def.is_resource),
+        )
 
     def to_proto(self, export_scope: str | None = None):
         """This variable as a `VariableDef` protocol buffer (None if outside export_scope)."""
@@ -731,6 +758,10 @@ def _register_variable_proto_functions() -> None:
         return v.to_proto(export_scope=export_scope)
 
     def from_proto(p, import_scope=None):
+        if p.is_resource:
+            from tfgraph.resource_variables import ResourceVariable
+
+            return ResourceVariable.from_proto(p, import_scope=import_scope)
         return Variable.from_proto(p, import_scope=import_scope)
 
     for key in (

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from tests.golden import golden
-from tests.tfrun import requires_tf, run_tf_json
+from tests.tfrun import requires_tf, run_tf, run_tf_json
 from tfgraph import errors, proto
 from tfgraph.io.tfrecord import TFRecordWriter, encode_record, tf_record_iterator, write_records
 
@@ -187,3 +188,76 @@ def test_truncated_last_record_matches_tf(tmp_path):
         assert ours == theirs["got"]
         assert err[0] == theirs["err"][0] == "DataLossError"
         assert "truncated record at 72" in err[1] and "truncated record at 72" in theirs["err"][1]
+
+
+# -- compressed files (TFRecordOptions: GZIP, ZLIB) ----------------------------------------
+@pytest.mark.parametrize("kind", ["GZIP", "ZLIB"])
+def test_compressed_files_round_trip(tmp_path, kind):
+    import tfgraph as tf
+
+    path = tmp_path / f"r.{kind}"
+    records = [b"a", b"", b"x" * 10000]
+    with tf.io.TFRecordWriter(str(path), options=tf.io.TFRecordOptions(kind)) as w:
+        for r in records:
+            w.write(r)
+    raw = path.read_bytes()
+    assert raw[:2] == (b"\x1f\x8b" if kind == "GZIP" else b"\x78\x9c")
+    assert list(tf.io.tf_record_iterator(str(path), options=kind)) == records
+    typed = getattr(tf.python_io.TFRecordCompressionType, kind)
+    assert list(tf.python_io.tf_record_iterator(str(path), typed)) == records
+    with pytest.raises(tf.errors.DataLossError):
+        list(tf.io.tf_record_iterator(str(path), options="GZIP" if kind == "ZLIB" else "ZLIB"))
+
+
+def test_queue_reader_and_dataset_read_compressed_files(tmp_path):
+    import tfgraph as tf
+
+    path = str(tmp_path / "c.tfr.gz")
+    with tf.io.TFRecordWriter(path, "GZIP") as w:
+        for r in (b"one", b"two"):
+            w.write(r)
+    queue = tf.train.string_input_producer([path], num_epochs=1, shuffle=False)
+    reader = tf.TFRecordReader(options=tf.io.TFRecordOptions(tf.io.TFRecordCompressionType.GZIP))
+    _, value = reader.read(queue)
+    ds = tf.data.TFRecordDataset([path], compression_type="GZIP")
+    nxt = tf.data.make_one_shot_iterator(ds).get_next()
+    with tf.Session() as sess:
+        sess.run(tf.local_variables_initializer())
+        coord = tf.train.Coordinator()
+        threads = tf.train.start_queue_runners(sess, coord)
+        assert [sess.run(value), sess.run(value)] == [b"one", b"two"]
+        assert [sess.run(nxt), sess.run(nxt)] == [b"one", b"two"]
+        coord.request_stop()
+        coord.join(threads)
+
+
+def test_bad_compression_type_is_a_value_error():
+    import tfgraph as tf
+
+    with pytest.raises(ValueError, match='Not a valid compression_type: "BZ2"'):
+        tf.io.TFRecordOptions("BZ2")
+
+
+@pytest.mark.tf
+@requires_tf
+@pytest.mark.parametrize("kind", ["GZIP", "ZLIB"])
+def test_compressed_files_cross_read_with_tensorflow(tmp_path, kind):
+    from tfgraph.io.tfrecord import TFRecordWriter as Writer
+
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    with Writer(ours, options=kind) as w:
+        for r in (b"x", b"", b"y" * 3000):
+            w.write(r)
+    out = run_tf(
+        textwrap.dedent(
+            f"""
+            got = list(tf.io.tf_record_iterator({str(ours)!r}, {kind!r}))
+            with tf.io.TFRecordWriter({str(theirs)!r}, {kind!r}) as w:
+                for r in (b"p", b"q" * 100):
+                    w.write(r)
+            print(json.dumps([g.decode() for g in got]))
+            """
+        )
+    )
+    assert json.loads(out) == ["x", "", "y" * 3000]
+    assert list(tf_record_iterator(theirs, kind)) == [b"p", b"q" * 100]

@@ -91,9 +91,21 @@ class Dataset:
         return f"<DatasetV1Adapter element_spec={self._element_spec!r}>"
 
     def __iter__(self):
-        raise RuntimeError(
-            "__iter__() is only supported inside of tf.function or when eager execution is enabled."
-        )
+        from tfgraph.eager import context
+
+        if not context.executing_eagerly():
+            raise RuntimeError(
+                "__iter__() is only supported inside of tf.function or when eager execution "
+                "is enabled."
+            )
+        from tfgraph.data.iterator_ops import EagerIterator
+
+        return EagerIterator(self)
+
+    def as_numpy_iterator(self):
+        """The elements as numpy values (eager mode), nested as the dataset's elements."""
+        for element in self:
+            yield nest.map_structure(lambda t: t.numpy(), element)
 
     # -- sources -----------------------------------------------------------------------
     @staticmethod

@@ -116,6 +116,32 @@ class Iterator:
         return nest.map_structure(lambda s: Tensor, self._element_spec)
 
 
+class EagerIterator:
+    """`iter(dataset)` while executing eagerly: an iterator resource made and initialized
+    at once; `next()` runs IteratorGetNext and ends at the dataset's end."""
+
+    _ids = __import__("itertools").count(1)
+
+    def __init__(self, dataset) -> None:
+        shared_name = f"_eager_iterator_{next(EagerIterator._ids)}"
+        self._iterator = make_initializable_iterator(dataset, shared_name=shared_name)
+        self.element_spec = dataset.element_spec
+
+    def __iter__(self) -> EagerIterator:
+        return self
+
+    def __next__(self):
+        from tfgraph import errors
+
+        try:
+            return self._iterator.get_next()
+        except errors.OutOfRangeError:
+            raise StopIteration from None
+
+    def get_next(self):
+        return self._iterator.get_next()
+
+
 def _flat(spec) -> dict:
     specs = nest.flatten(spec)
     return {"output_types": [s.dtype for s in specs], "output_shapes": [s.shape for s in specs]}

@@ -294,6 +294,8 @@ class Graph:
     # How many function graphs (tfgraph.data) are being traced: while any is, new ops
     # go into the default graph, which captures the outer tensors they are given.
     _functions_building = 0
+    # True for the graph of eager execution (tfgraph/eager/execute.py): making an op runs it.
+    _executes_eagerly = False
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
@@ -989,7 +991,9 @@ def reset_default_graph() -> None:
             "cleared graph, exit the nesting and create a new graph."
         )
     global _global_default_graph
-    _global_default_graph = Graph()
+    # (in eager mode the default graph is an EagerGraph: it stays one)
+    kind = Graph if _global_default_graph is None else type(_global_default_graph)
+    _global_default_graph = kind()
 
 
 def _graph_of(values) -> Graph:

@@ -15,7 +15,7 @@ import numpy as np
 from tfgraph import errors
 from tfgraph.framework.device import DeviceSpec
 
-__all__ = ["DEAD", "DeviceStores", "RefCell", "ResourceStore", "freeze"]
+__all__ = ["DEAD", "DeviceStores", "RefCell", "ResourceHandle", "ResourceStore", "freeze"]
 
 
 def freeze(value):
@@ -184,3 +184,31 @@ class DeviceStores:
         self.local.reset(containers)
         for store in self.tasks().values():
             store.reset(containers)
+
+
+class ResourceHandle:
+    """The value of a `resource` tensor naming a variable: the cell holding its value.
+
+    `VarHandleOp`'s kernel returns one per (container, shared name) of its device's store
+    in graph mode, or a new one per call for eager variables (whose shared name is TF's
+    anonymous name); resource ops read and update the cell through it.
+    """
+
+    __slots__ = ("cell", "container", "dtype", "name", "shape")
+
+    def __init__(self, cell: RefCell, container: str, name: str, dtype, shape) -> None:
+        self.cell = cell
+        self.container = container
+        self.name = name
+        self.dtype = dtype
+        self.shape = shape
+
+    def __repr__(self) -> str:
+        return f"<ResourceHandle {self.container or 'localhost'}/{self.name}>"
+
+    def __deepcopy__(self, memo) -> ResourceHandle:
+        """A handle to a new cell holding a copy of this one's value."""
+        cell = RefCell(self.cell.name, self.cell.dtype)
+        if self.cell.value is not None:
+            cell.own(np.array(self.cell.value, copy=True))
+        return ResourceHandle(cell, self.container, self.name, self.dtype, self.shape)

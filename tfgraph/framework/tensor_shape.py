@@ -396,6 +396,8 @@ class TensorShape:
     def __repr__(self) -> str:
         if self._dims is None:
             return "TensorShape(None)"
+        if V2_REPR[0]:  # TF2 behaviour: dimensions print as ints
+            return "TensorShape([" + ", ".join(repr(d) for d in self._dims) + "])"
         return "TensorShape([" + ", ".join(f"Dimension({d!r})" for d in self._dims) + "])"
 
     def __str__(self) -> str:
@@ -404,6 +406,10 @@ class TensorShape:
         if len(self._dims) == 1:
             return f"({_dstr(self._dims[0])},)"
         return "(" + ", ".join(_dstr(d) for d in self._dims) + ")"
+
+
+# Set by tf.enable_v2_behavior(): TensorShape's repr as TF2 prints it.
+V2_REPR = [False]
 
 
 def _dstr(d) -> str:

@@ -7,7 +7,7 @@ loaded on first use (PEP 562), so importing the package stays cheap and the
 format modules keep importing each other without cycles.
 
 Public `tf.io` names: `gfile` (module), `write_graph`, `TFRecordWriter`,
-`tf_record_iterator`.
+`TFRecordOptions`, `TFRecordCompressionType`, `tf_record_iterator`.
 
 Implementation modules (import them directly):
 
@@ -24,10 +24,19 @@ Implementation modules (import them directly):
 
 import importlib as _importlib
 
-__all__ = ["TFRecordWriter", "gfile", "tf_record_iterator", "write_graph"]
+__all__ = [
+    "TFRecordCompressionType",
+    "TFRecordOptions",
+    "TFRecordWriter",
+    "gfile",
+    "tf_record_iterator",
+    "write_graph",
+]
 
 _PUBLIC = {
     "TFRecordWriter": ("tfgraph.io.tfrecord", "TFRecordWriter"),
+    "TFRecordOptions": ("tfgraph.io.tfrecord", "TFRecordOptions"),
+    "TFRecordCompressionType": ("tfgraph.io.tfrecord", "TFRecordCompressionType"),
     "tf_record_iterator": ("tfgraph.io.tfrecord", "tf_record_iterator"),
     "write_graph": ("tfgraph.framework.graph_io", "write_graph"),
     # the input-pipeline ops TF also exposes under tf.io

@@ -2,7 +2,8 @@
 
 Each record is `fixed64 length | fixed32 masked_crc32c(length bytes) | payload |
 fixed32 masked_crc32c(payload)`, all little-endian, with nothing between records and
-no file header or trailer (uncompressed files only).
+no file header or trailer. A file may be compressed as a whole (`TFRecordOptions`:
+GZIP, or ZLIB: a zlib stream), as TF's writers and readers do.
 
 `TFRecordWriter` appends to its file as it goes (like TF's writer, so TensorBoard can
 read an event file while it grows); `write_records` writes a whole file atomically.
@@ -12,8 +13,11 @@ read an event file while it grows); `write_records` writes a whole file atomical
 
 from __future__ import annotations
 
+import enum
+import io
 import os
 import struct
+import zlib
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
@@ -21,7 +25,115 @@ from tfgraph import errors
 from tfgraph.io.atomic import atomic_open
 from tfgraph.io.crc32c import crc32c, mask, unmask
 
-__all__ = ["TFRecordWriter", "encode_record", "tf_record_iterator", "write_records"]
+__all__ = [
+    "TFRecordCompressionType",
+    "TFRecordOptions",
+    "TFRecordWriter",
+    "compression_kind",
+    "decompress",
+    "encode_record",
+    "tf_record_iterator",
+    "write_records",
+]
+
+
+class TFRecordCompressionType(enum.IntEnum):
+    """How a TFRecord file is compressed as a whole."""
+
+    NONE = 0
+    ZLIB = 1
+    GZIP = 2
+
+
+_KINDS = {"": "", "NONE": "", "ZLIB": "ZLIB", "GZIP": "GZIP"}
+
+
+class TFRecordOptions:
+    """Options of a TFRecord file: its compression (and zlib tuning values, kept)."""
+
+    compression_type_map = {
+        TFRecordCompressionType.ZLIB: "ZLIB",
+        TFRecordCompressionType.GZIP: "GZIP",
+        TFRecordCompressionType.NONE: "",
+    }
+
+    def __init__(
+        self,
+        compression_type=None,
+        flush_mode=None,
+        input_buffer_size=None,
+        output_buffer_size=None,
+        window_bits=None,
+        compression_level=None,
+        compression_method=None,
+        mem_level=None,
+        compression_strategy=None,
+    ) -> None:
+        if isinstance(compression_type, str) and compression_type not in _KINDS:
+            raise ValueError(f'Not a valid compression_type: "{compression_type}"')
+        self.compression_type = compression_type
+        self.flush_mode = flush_mode
+        self.input_buffer_size = input_buffer_size
+        self.output_buffer_size = output_buffer_size
+        self.window_bits = window_bits
+        self.compression_level = compression_level
+        self.compression_method = compression_method
+        self.mem_level = mem_level
+        self.compression_strategy = compression_strategy
+
+    @classmethod
+    def get_compression_type_string(cls, options) -> str:
+        """ "GZIP", "ZLIB" or "" for options, a compression type or its name."""
+        return compression_kind(options)
+
+
+def compression_kind(options) -> str:
+    """ "GZIP", "ZLIB" or "" from TFRecordOptions, a TFRecordCompressionType, a name or None."""
+    if options is None:
+        return ""
+    if isinstance(options, TFRecordOptions):
+        options = options.compression_type
+        if options is None:
+            return ""
+    if isinstance(options, bytes):
+        options = options.decode()
+    if isinstance(options, (TFRecordCompressionType, int)):
+        return TFRecordOptions.compression_type_map[TFRecordCompressionType(options)]
+    kind = _KINDS.get(str(options))
+    if kind is None:
+        raise ValueError(f'Not a valid compression_type: "{options}"')
+    return kind
+
+
+def decompress(data: bytes, kind: str, path: str = "") -> bytes:
+    """The bytes of a whole GZIP or ZLIB compressed file, uncompressed."""
+    if not kind:
+        return data
+    try:
+        return zlib.decompress(data, 16 + zlib.MAX_WBITS if kind == "GZIP" else zlib.MAX_WBITS)
+    except zlib.error as e:
+        raise errors.DataLossError(None, None, f"{path}: {kind} stream is corrupted: {e}") from None
+
+
+class _Compressing:
+    """A binary file that writes a GZIP or ZLIB stream of what is written to it."""
+
+    def __init__(self, f: BinaryIO, kind: str, level: int | None) -> None:
+        self._f = f
+        wbits = 16 + zlib.MAX_WBITS if kind == "GZIP" else zlib.MAX_WBITS
+        self._z = zlib.compressobj(-1 if level is None else level, zlib.DEFLATED, wbits)
+
+    def write(self, data: bytes) -> None:
+        self._f.write(self._z.compress(data))
+
+    def flush(self) -> None:
+        self._f.write(self._z.flush(zlib.Z_SYNC_FLUSH))
+        self._f.flush()
+
+    def close(self) -> None:
+        self._f.write(self._z.flush())
+        self._f.close()
+
 
 _HEADER = struct.Struct("<QI")
 _FOOTER = struct.Struct("<I")
@@ -43,16 +155,22 @@ class TFRecordWriter:
 
     Args:
         path: the file to write.
-        append: keep existing contents and add records after them.
+        options: `TFRecordOptions`, a `TFRecordCompressionType` or "GZIP"/"ZLIB"/"".
+        append: keep existing contents and add records after them (uncompressed only).
 
     Example:
         with TFRecordWriter(path) as writer:
             writer.write(event.SerializeToString())
     """
 
-    def __init__(self, path: str | os.PathLike, append: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike, options=None, append: bool = False) -> None:
         self.path = os.fspath(path)
-        self._file: BinaryIO | None = open(self.path, "ab" if append else "wb")  # noqa: SIM115
+        kind = compression_kind(options)
+        if kind and append:
+            raise ValueError("TFRecordWriter cannot append to a compressed file")
+        f = open(self.path, "ab" if append else "wb")  # noqa: SIM115
+        level = getattr(options, "compression_level", None)
+        self._file: BinaryIO | _Compressing | None = _Compressing(f, kind, level) if kind else f
 
     def write(self, record: bytes) -> None:
         """Writes one record (the payload bytes; framing is added here)."""
@@ -87,11 +205,14 @@ def write_records(
             f.write(encode_record(record))
 
 
-def tf_record_iterator(path: str | os.PathLike, check_crc: bool = True) -> Iterator[bytes]:
+def tf_record_iterator(
+    path: str | os.PathLike, options=None, check_crc: bool = True
+) -> Iterator[bytes]:
     """Yields the payload of every record in the file at `path`.
 
     Args:
         path: the TFRecord file.
+        options: its compression (`TFRecordOptions`, a type or "GZIP"/"ZLIB"/"").
         check_crc: verify the masked CRC-32C of each length and payload.
 
     Raises:
@@ -100,12 +221,19 @@ def tf_record_iterator(path: str | os.PathLike, check_crc: bool = True) -> Itera
             the file and the byte offset of the bad record.
     """
     path = os.fspath(path)
+    kind = compression_kind(options)
     try:
-        f = open(path, "rb")  # noqa: SIM115 - closed by the generator's finally
+        f: BinaryIO = open(path, "rb")  # noqa: SIM115 - closed by the generator's finally
     except FileNotFoundError:
         raise errors.NotFoundError(None, None, f"{path}; No such file or directory") from None
     try:
-        size = os.fstat(f.fileno()).st_size
+        if kind:
+            with f:
+                data = decompress(f.read(), kind, path)
+            f = io.BytesIO(data)
+            size = len(data)
+        else:
+            size = os.fstat(f.fileno()).st_size
         offset = 0
         while True:
             header = f.read(_HEADER.size)

@@ -240,7 +240,7 @@ def _rnn_step_skipping_conditionals(time, sequence_length, zero_output, state, c
     def copy_one_through(output, new_output):
         if output.shape.ndims == 0:
             return new_output
-        with get_default_graph().colocate_with(new_output.op):
+        with get_default_graph().colocate_with(new_output._op):
             return array_ops.where(copy_cond, output, new_output)
 
     new_output, new_state = call_cell()

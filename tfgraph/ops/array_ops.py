@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from tfgraph import errors
+from tfgraph.eager.context import executing_eagerly
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import constant, convert_to_tensor, numpy_value
 from tfgraph.framework.graph import get_default_graph
@@ -454,6 +455,12 @@ def _python_prod(values) -> int | float:
     return n
 
 
+def _has_python_floats(value) -> bool:
+    if isinstance(value, float):
+        return True
+    return isinstance(value, (list, tuple)) and any(_has_python_floats(v) for v in value)
+
+
 def _filled(value, shape_arg, dtype, name: str | None, default: str) -> Tensor:
     """TF's `zeros`/`ones`: a constant for small static shapes, else a Fill."""
     dtype = dtypes.as_dtype(dtype)._base
@@ -462,6 +469,9 @@ def _filled(value, shape_arg, dtype, name: str | None, default: str) -> Tensor:
         if not isinstance(shape_arg, Tensor):
             if isinstance(shape_arg, TensorShape) and shape_arg.is_fully_defined():
                 shape_arg = shape_arg.as_list()
+            if executing_eagerly() and _has_python_floats(shape_arg):
+                # TF2 converts the shape to an int32 eager tensor first
+                raise TypeError(f"Cannot convert {shape_arg!r} to EagerTensor of dtype int32")
             try:  # TF's _constant_if_small
                 dims: Any = np.asarray(shape_arg)  # an array, later the list of dims
                 # (the product in Python ints: numpy's int64 product would overflow to 0
@@ -1940,6 +1950,8 @@ def gather(
         raise NotImplementedError("tfgraph's gather supports batch_dims=0 only")
     if axis is None:
         axis = batch_dims
+    if hasattr(params, "sparse_read") and isinstance(axis, int) and axis == 0:
+        return params.sparse_read(indices, name=name)  # a resource variable: ResourceGather
     return op_output("GatherV2", name, [params, indices, axis], {"batch_dims": batch_dims})
 
 
@@ -2432,6 +2444,8 @@ def pad(
             'Value of argument `mode` expected to be one of "CONSTANT", "REFLECT", or '
             f'"SYMMETRIC". Received `mode` = {mode}'
         )
+    if result.shape.is_fully_defined():  # (always so for an eager result)
+        return result
     pads = _paddings_constant(paddings)
     input_shape = result._op._inputs[0]._shape
     if input_shape.ndims is not None and not result.shape.is_fully_defined() and pads is not None:

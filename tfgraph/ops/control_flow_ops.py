@@ -330,7 +330,7 @@ def switch(data, pred, name: str | None = None):
 def _switch_ref_or_tensor(data, pred, name: str = "Switch"):
     g = get_default_graph()
     data = convert_to_tensor(data, name="data")
-    with g.colocate_with(data.op, ignore_existing=True):
+    with g.colocate_with(data._op, ignore_existing=True):
         return switch(data, pred, name=name)
 
 

@@ -26,6 +26,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from tfgraph.platform import parallel
+
 __all__ = [
     "avg_pool",
     "avg_pool_grad",
@@ -100,6 +102,7 @@ def _window(i: int, j: int, oh: int, ow: int, strides, dilations) -> tuple:
 # scheduler (4 MB blocks: about 2x slower there than 16 MB ones, which are within ~10% of
 # 4 MB ones when idle).
 _BLOCK_BYTES = 16 << 20
+_MIN_BLOCK_BYTES = 1 << 20
 
 
 def _patch_view(xp, kh, kw, strides, dilations, out_hw) -> np.ndarray:
@@ -119,19 +122,24 @@ def _patch_view(xp, kh, kw, strides, dilations, out_hw) -> np.ndarray:
     )
 
 
-def _blocks(n: int, oh: int, row_bytes: int):
-    """(image range, output-row range) blocks of about _BLOCK_BYTES of patches each: whole
-    images when one image's patches fit, else row ranges of one image."""
+def _blocks(n: int, oh: int, row_bytes: int) -> list:
+    """(image range, output-row range) blocks of patches: whole images when one image's
+    patches fit, else row ranges of one image. A block is at most _BLOCK_BYTES and at
+    most an eighth of the work, so kernel threads share it (parallel.run_blocks); the
+    blocks do not depend on the thread count, so neither do the sums over them."""
     per_image = max(oh * row_bytes, 1)
-    if per_image <= _BLOCK_BYTES:
-        step = max(_BLOCK_BYTES // per_image, 1)
+    target = max(min(_BLOCK_BYTES, n * per_image // 8), _MIN_BLOCK_BYTES)
+    out = []
+    if per_image <= target:
+        step = max(target // per_image, 1)
         for b in range(0, n, step):
-            yield slice(b, min(b + step, n)), slice(0, oh)
+            out.append((slice(b, min(b + step, n)), slice(0, oh)))
     else:
-        step = max(_BLOCK_BYTES // max(row_bytes, 1), 1)
+        step = max(target // max(row_bytes, 1), 1)
         for b in range(n):
             for r in range(0, oh, step):
-                yield slice(b, b + 1), slice(r, min(r + step, oh))
+                out.append((slice(b, b + 1), slice(r, min(r + step, oh))))
+    return out
 
 
 def _crop_pad(x: np.ndarray, top: int, bottom: int, left: int, right: int) -> np.ndarray:
@@ -151,14 +159,18 @@ def _im2col_matmul(xp, f2, kh, kw, strides, dilations, out_hw) -> np.ndarray:
     k, co = f2.shape
     out = np.empty((n, oh, ow, co), np.result_type(xp.dtype, f2.dtype))
     view = _patch_view(xp, kh, kw, strides, dilations, out_hw)
-    buf = None
-    for bs, rs in _blocks(n, oh, ow * k * xp.itemsize):
+    blocks = _blocks(n, oh, ow * k * xp.itemsize)
+
+    def work(block_range, state):
+        bs, rs = block_range
         block = view[bs, rs]
-        if buf is None:
-            buf = np.empty(block.size, xp.dtype)
-        cols = buf[: block.size].reshape(block.shape)
+        if state[0] is None:  # this thread's patch buffer
+            state[0] = np.empty(block.size, xp.dtype)
+        cols = state[0][: block.size].reshape(block.shape)
         np.copyto(cols, block)
         np.matmul(cols.reshape(-1, k), f2, out=out[bs, rs].reshape(-1, co))
+
+    parallel.run_blocks(blocks, work, lambda: [None])
     return out
 
 
@@ -306,15 +318,25 @@ def _im2col_filter_grad(xp, dy, kh, kw, strides, dilations) -> np.ndarray:
     _, oh, ow, co = dy.shape
     k = kh * kw * c
     view = _patch_view(xp, kh, kw, strides, dilations, (oh, ow))
-    df = np.zeros((k, co), np.result_type(xp.dtype, dy.dtype))
-    buf = None
-    for bs, rs in _blocks(n, oh, ow * k * xp.itemsize):
+    dtype = np.result_type(xp.dtype, dy.dtype)
+    blocks = _blocks(n, oh, ow * k * xp.itemsize)
+    parts = np.empty((len(blocks), k, co), dtype) if len(blocks) > 1 else None
+
+    def work(i_block, state):
+        i, (bs, rs) = i_block
         block = view[bs, rs]
-        if buf is None:
-            buf = np.empty(block.size, xp.dtype)
-        cols = buf[: block.size].reshape(block.shape)
+        if state[0] is None:  # this thread's patch buffer
+            state[0] = np.empty(block.size, xp.dtype)
+        cols = state[0][: block.size].reshape(block.shape)
         np.copyto(cols, block)
-        df += cols.reshape(-1, k).T @ dy[bs, rs].reshape(-1, co)
+        target = parts[i] if parts is not None else df
+        np.dot(cols.reshape(-1, k).T, dy[bs, rs].reshape(-1, co), out=target)
+
+    df = np.zeros((k, co), dtype)
+    parallel.run_blocks(list(enumerate(blocks)), work, lambda: [None])
+    if parts is not None:  # summed in block order: the same sums whichever thread ran them
+        for part in parts:
+            df += part
     return df.reshape(kh, kw, c, co)
 
 
@@ -613,7 +635,32 @@ def max_pool_argmax(x, ksize, strides, pads, out_shape) -> tuple[np.ndarray, np.
 
 
 def max_pool_grad(x, dy, ksize, strides, pads, out_shape) -> np.ndarray:
-    """Routes each window's gradient to its first maximal input element."""
+    """Routes each window's gradient to its first maximal input element (images in
+    blocks over the kernel threads when the batch is big)."""
+    n = x.shape[0]
+    if (
+        parallel.num_threads() > 1
+        and n > 1
+        and x.size >= _PARALLEL_POOL_ELEMENTS
+        and (ksize[0], strides[0], pads[0]) == (1, 1, (0, 0))
+    ):
+        out = np.empty(x.shape, dy.dtype)
+        step = -(-n // 8)
+        blocks = [slice(b, min(b + step, n)) for b in range(0, n, step)]
+
+        def work(b, _):
+            shape = (b.stop - b.start, *out_shape[1:])
+            out[b] = _max_pool_grad(x[b], dy[b], ksize, strides, pads, shape)
+
+        parallel.run_blocks(blocks, work)
+        return out
+    return _max_pool_grad(x, dy, ksize, strides, pads, out_shape)
+
+
+_PARALLEL_POOL_ELEMENTS = 1 << 18
+
+
+def _max_pool_grad(x, dy, ksize, strides, pads, out_shape) -> np.ndarray:
     padded = [x.shape[d] + pads[d][0] + pads[d][1] for d in range(4)]
     dxp = np.zeros(padded, dy.dtype)
     for _, index, first in _first_max_masks(x, ksize, strides, pads, out_shape):

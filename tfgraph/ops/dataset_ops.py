@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import threading
-import zlib
 
 import numpy as np
 
@@ -27,7 +26,7 @@ from tfgraph import errors
 from tfgraph.framework import dtypes
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import TensorShape
-from tfgraph.io.tfrecord import tf_record_iterator
+from tfgraph.io.tfrecord import decompress, tf_record_iterator
 
 __all__ = ["DatasetValue", "IteratorResource"]
 
@@ -274,11 +273,7 @@ def _read_file(path: str, kind: str) -> bytes:
         raise errors.NotFoundError(None, None, f"{path}; No such file or directory") from None
     except IsADirectoryError:
         raise errors.FailedPreconditionError(None, None, f"{path}; Is a directory") from None
-    if kind == "GZIP":
-        return zlib.decompress(data, 16 + zlib.MAX_WBITS)
-    if kind == "ZLIB":
-        return zlib.decompress(data)
-    return data
+    return decompress(data, kind, path)
 
 
 def _tfrecord_kernel(op, ctx):
@@ -288,26 +283,12 @@ def _tfrecord_kernel(op, ctx):
 
         def iterate(state):
             for name in names:
-                if kind:
-                    yield from _records_from_bytes(name, _read_file(name, kind))
-                else:
-                    for record in tf_record_iterator(name):
-                        yield (np.array(record, dtype=object),)
+                for record in tf_record_iterator(name, kind):
+                    yield (np.array(record, dtype=object),)
 
         return DatasetValue(iterate)
 
     return kernel
-
-
-def _records_from_bytes(name: str, data: bytes):
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, os.path.basename(name))
-        with open(path, "wb") as f:
-            f.write(data)
-        for record in tf_record_iterator(path):
-            yield (np.array(record, dtype=object),)
 
 
 register_op(

@@ -67,13 +67,9 @@ def _text_lines(op, path, attrs):
 def _tfrecords(op, path, attrs):
     from tfgraph.io.tfrecord import tf_record_iterator
 
-    if attrs["compression_type"]:
-        raise errors.UnimplementedError(
-            None, op, f"compression_type {attrs['compression_type'].decode()!r} is not supported"
-        )
     offset = 0
     try:
-        for payload in tf_record_iterator(path):
+        for payload in tf_record_iterator(path, attrs["compression_type"]):
             yield f"{path}:{offset}".encode(), payload
             offset += 16 + len(payload)
     except errors.OpError as e:
@@ -335,10 +331,9 @@ class TFRecordReader(ReaderBase):
     """Reads the records of TFRecord files; key `file:offset`."""
 
     def __init__(self, name=None, options=None) -> None:
-        compression = b""
-        if options is not None:
-            kind = getattr(options, "compression_type", options) or ""
-            compression = str(getattr(kind, "name", kind)).encode() if kind else b""
+        from tfgraph.io.tfrecord import compression_kind
+
+        compression = compression_kind(options).encode()
         ref = _reader("TFRecordReaderV2", name, {"compression_type": compression})
         super().__init__(ref)
 

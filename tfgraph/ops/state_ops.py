@@ -175,8 +175,14 @@ for _name, _fn in (("AssignAdd", np.add), ("AssignSub", np.subtract)):
     )
 
 
+def _is_resource(ref) -> bool:
+    return getattr(ref, "handle", None) is not None
+
+
 def assign(ref, value, validate_shape=None, use_locking=None, name: str | None = None):
     """Assigns `value` to the variable `ref`; returns the updated reference."""
+    if _is_resource(ref):  # a resource variable: its own assign (AssignVariableOp)
+        return ref.assign(value, name=name)
     attrs = {}
     if validate_shape is not None:
         attrs["validate_shape"] = bool(validate_shape)
@@ -186,11 +192,15 @@ def assign(ref, value, validate_shape=None, use_locking=None, name: str | None =
 
 
 def assign_add(ref, value, use_locking=None, name: str | None = None):
+    if _is_resource(ref):
+        return ref.assign_add(value, name=name)
     attrs = {} if use_locking is None else {"use_locking": bool(use_locking)}
     return op_output("AssignAdd", name, [ref, value], attrs)
 
 
 def assign_sub(ref, value, use_locking=None, name: str | None = None):
+    if _is_resource(ref):
+        return ref.assign_sub(value, name=name)
     attrs = {} if use_locking is None else {"use_locking": bool(use_locking)}
     return op_output("AssignSub", name, [ref, value], attrs)
 
@@ -254,15 +264,27 @@ for _name, _mode in (("ScatterUpdate", "update"), ("ScatterAdd", "add"), ("Scatt
     )
 
 
+def _resource_scatter(ref, method: str, indices, updates, name):
+    from tfgraph.framework.indexed_slices import IndexedSlices
+
+    return getattr(ref, method)(IndexedSlices(updates, indices), name=name)
+
+
 def scatter_update(ref, indices, updates, use_locking: bool = True, name: str | None = None):
+    if _is_resource(ref):
+        return _resource_scatter(ref, "scatter_update", indices, updates, name)
     return op_output("ScatterUpdate", name, [ref, indices, updates], {"use_locking": use_locking})
 
 
 def scatter_add(ref, indices, updates, use_locking: bool = False, name: str | None = None):
+    if _is_resource(ref):
+        return _resource_scatter(ref, "scatter_add", indices, updates, name)
     return op_output("ScatterAdd", name, [ref, indices, updates], {"use_locking": use_locking})
 
 
 def scatter_sub(ref, indices, updates, use_locking: bool = False, name: str | None = None):
+    if _is_resource(ref):
+        return _resource_scatter(ref, "scatter_sub", indices, updates, name)
     return op_output("ScatterSub", name, [ref, indices, updates], {"use_locking": use_locking})
 
 
@@ -313,6 +335,8 @@ register_op(
 
 def is_variable_initialized(ref, name: str | None = None):
     """A bool scalar: whether the variable `ref` has been initialized in the session."""
+    if _is_resource(ref):
+        return ref.is_initialized(name=name)
     return op_output("IsVariableInitialized", name, [ref])
 
 
@@ -372,7 +396,11 @@ for _name, (_ufunc, _types, _grad) in _SCATTER_UFUNCS.items():
 
 
 def _scatter_fn(op_type: str):
+    method = "scatter_" + op_type[len("Scatter") :].lower()
+
     def fn(ref, indices, updates, use_locking: bool = False, name: str | None = None):
+        if _is_resource(ref) and hasattr(ref, method):
+            return _resource_scatter(ref, method, indices, updates, name)
         return op_output(op_type, name, [ref, indices, updates], {"use_locking": use_locking})
 
     fn.__name__ = "scatter_" + op_type[len("Scatter") :].lower()

@@ -31,11 +31,14 @@ import sys
 import numpy as np
 
 from tfgraph import errors
+from tfgraph.framework import registry
+from tfgraph.framework.ops import Operation
 from tfgraph.framework.registry import register_op
 from tfgraph.framework.resources import RefCell
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops.apply import op_output
 from tfgraph.ops.common_shapes import shape_error
+from tfgraph.platform import parallel
 
 __all__ = [
     "apply_adadelta",
@@ -293,6 +296,31 @@ def _register(name: str, inputs: list[str], kinds: str, make_kernel, extra_attrs
         shape=_shape_rule(kinds),
         make_kernel=make_kernel,
     )
+    # The same update on resource variables: the handles' cells, no output.
+    n_cells = sum(1 for spec in inputs if "Ref(" in spec)
+    register_op(
+        "Resource" + name,
+        inputs=[spec.replace("Ref(T)", "resource") for spec in inputs],
+        outputs=[],
+        attrs=attrs,
+        shape=lambda op: [],
+        make_kernel=_on_handles(make_kernel, n_cells),
+        stateful=True,
+    )
+
+
+def _on_handles(make_kernel, n_cells: int):
+    """An Apply kernel factory run on the cells of its first `n_cells` resource handles."""
+
+    def make(op, ctx):
+        kernel = make_kernel(op, ctx)
+
+        def run(*args):
+            kernel(*[handle.cell for handle in args[:n_cells]], *args[n_cells:])
+
+        return run
+
+    return make
 
 
 def _store(cells, arrays) -> None:
@@ -314,6 +342,28 @@ def _scalars(op, names, values) -> list:
         else:
             out.append(_scalar(op, name, value))
     return out
+
+
+# Dense updates of at least this many elements are split over the kernel threads: the
+# formulas are elementwise, so each thread updates its own range of the flat arrays.
+_PARALLEL_UPDATE_ELEMENTS = 1 << 16
+
+
+def _split_update(update, arrays, scalars, grad) -> None:
+    size = arrays[0].size
+    threads = parallel.num_threads()
+    if (
+        threads == 1
+        or size < _PARALLEL_UPDATE_ELEMENTS
+        or not all(a.flags.c_contiguous for a in arrays)
+    ):
+        update(arrays, scalars, grad)
+        return
+    flat = [a.reshape(-1) for a in arrays]
+    g = np.ascontiguousarray(grad).reshape(-1)
+    step = -(-size // (2 * threads))
+    ranges = [slice(i, min(i + step, size)) for i in range(0, size, step)]
+    parallel.run_blocks(ranges, lambda r, _: update([f[r] for f in flat], scalars, g[r]))
 
 
 def _dense_kernel(slot_names, scalar_names, make_update):
@@ -362,7 +412,7 @@ def _dense_kernel(slot_names, scalar_names, make_update):
                 arrays = [_writable(c, op_name) for c in cells]
                 try:
                     if shape:
-                        update(arrays, scalars, grad)
+                        _split_update(update, arrays, scalars, grad)
                     else:  # 0-d: update 1-element views (temporaries stay arrays)
                         update([a.reshape(1) for a in arrays], scalars, np.reshape(grad, 1))
                 finally:
@@ -920,9 +970,21 @@ _register(
 
 
 # -- public wrappers (as TF's generated `gen_training_ops` functions) ---------------------------
+def op_of(update):
+    """The op of an update: an Apply op's output's op, or a ResourceApply op itself."""
+    return update if isinstance(update, Operation) else update.op
+
+
 def _apply(op_type: str, name, inputs, use_locking, **attrs):
     attrs = {k: bool(v) for k, v in attrs.items() if v is not None}
     attrs["use_locking"] = bool(use_locking)
+    if getattr(inputs[0], "handle", None) is not None:
+        # a resource variable (slots alike): ResourceApply* on the handles, no output
+        from tfgraph.ops.apply import apply_op
+
+        n_cells = sum(1 for a in registry.get(op_type).inputs if a.is_ref)
+        handles = [v.handle for v in inputs[:n_cells]]
+        return apply_op("Resource" + op_type, name, handles + list(inputs[n_cells:]), attrs)
     return op_output(op_type, name, inputs, attrs)
 
 

@@ -4,11 +4,15 @@ TF sets FTZ (flush results to zero) and DAZ (treat subnormal inputs as zero) in 
 compute thread, so subnormal float32/float64 values never appear in its results; they
 are also 10x slower in OpenBLAS and several times slower in numpy's ufuncs.
 `enter()` / `exit(token)` bracket one plan run (not each op): on entry the calling
-thread's MXCSR gets FTZ|DAZ and OpenBLAS is told to run this thread's BLAS calls in the
-thread itself (`openblas_set_num_threads_local(1)`), because OpenBLAS's worker threads
-were created before and keep their own (non-flushing) mode; on exit both are restored,
-so code outside tfgraph's kernels keeps its floating-point mode. MXCSR and the
-OpenBLAS local thread count are per thread, so concurrent runs do not interfere.
+thread's MXCSR gets FTZ|DAZ and OpenBLAS is told to run BLAS calls in the calling
+thread (`openblas_set_num_threads_local(1)`), because OpenBLAS's worker threads were
+created before and keep their own (non-flushing) mode; on exit both are restored, so
+code outside tfgraph's kernels keeps its floating-point mode. MXCSR is per thread. The
+OpenBLAS count is not (numpy's OpenBLAS keeps one count for the process, whatever the
+function's name says), so it is held at 1 while any run is active (a count of active
+runs under a lock) and restored when the last one ends: concurrent runs never see
+another run's restore. tfgraph splits big products over its own threads instead
+(platform/parallel.py).
 
 Where this is unavailable (not x86-64, no glibc `fegetenv`/`fesetenv`, or a BLAS other
 than OpenBLAS >= 0.3.27), the parts that cannot be done are skipped: without the MXCSR
@@ -24,6 +28,7 @@ import ctypes.util
 import mmap
 import platform
 import sys
+import threading
 
 _FTZ = 0x8000  # MXCSR flush-to-zero
 _DAZ = 0x0040  # MXCSR denormals-are-zero
@@ -109,9 +114,31 @@ _blas_local = _load_openblas_local()
 MODE = ("ftz+daz" if _fenv else "none") + (", openblas-local-threads" if _blas_local else "")
 
 
+_blas_lock = threading.Lock()
+_blas_users = 0
+_blas_saved = 1
+
+
+def _blas_hold() -> None:
+    """OpenBLAS single-threaded while any tfgraph run is active."""
+    global _blas_users, _blas_saved
+    with _blas_lock:
+        if _blas_users == 0 and _blas_local is not None:
+            _blas_saved = _blas_local(1)
+        _blas_users += 1
+
+
+def _blas_release(_token=None) -> None:
+    global _blas_users
+    with _blas_lock:
+        _blas_users -= 1
+        if _blas_users == 0 and _blas_local is not None:
+            _blas_local(_blas_saved)
+
+
 def _make():
     byref = ctypes.byref
-    set_local = _blas_local or (lambda n: n)
+    set_local = (lambda n: _blas_hold()) if _blas_local else (lambda n: n)
     if _code is not None:
         _, swap, put_mxcsr = _code
         if _blas_local is None:
@@ -122,7 +149,7 @@ def _make():
 
         def exit(token) -> None:
             put_mxcsr(token[0])
-            set_local(token[1])
+            _blas_release()
 
         return enter, exit
     if _fenv is None:
@@ -140,7 +167,7 @@ def _make():
             return (None, set_local(1))
 
         def exit(token) -> None:
-            set_local(token[1])
+            _blas_release()
 
         return enter, exit
     get, put = _fenv
@@ -157,10 +184,11 @@ def _make():
         return (saved, set_local(1))
 
     def exit(token) -> None:
-        saved, threads = token
+        saved, _ = token
         if saved is not None:
             put(byref(saved))
-        set_local(threads)
+        if _blas_local is not None:
+            _blas_release()
 
     return enter, exit
 

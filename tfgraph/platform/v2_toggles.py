@@ -1,11 +1,14 @@
 """The TF1/TF2 behaviour switches scripts call at startup.
 
-tfgraph is always TensorFlow 1.x graph mode with reference variables and v1 control flow,
-so the `disable_*` switches are no-ops, the queries answer False, and the `enable_*`
-switches say plainly that the TF2 behaviour is not implemented.
+tfgraph starts in TensorFlow 1.x graph mode. `enable_eager_execution()` and
+`enable_v2_behavior()` turn eager execution on (tfgraph/eager/), `disable_*` turn it off
+again; v1 control flow is what tfgraph builds in every mode.
 """
 
 from __future__ import annotations
+
+from tfgraph.eager import context
+from tfgraph.framework import tensor_shape
 
 
 def _unsupported(what: str):
@@ -16,39 +19,50 @@ def _unsupported(what: str):
 
 
 def disable_v2_behavior() -> None:
-    """No-op: tfgraph always behaves as TensorFlow 1.x."""
+    """TensorFlow 1.x behaviour: graph mode, reference variables, identity `==`."""
+    context.disable_eager_execution()
+    context.resource_variables = False
+    tensor_shape.V2_REPR[0] = False
 
 
 def enable_v2_behavior() -> None:
-    raise _unsupported("tf.enable_v2_behavior (TensorFlow 2 behaviour)")
+    """TensorFlow 2 behaviour: eager execution, resource variables, element-wise `==`."""
+    context.enable_eager_execution(equality=True)
+    context.resource_variables = True
+    tensor_shape.V2_REPR[0] = True
 
 
 def disable_eager_execution() -> None:
-    """No-op: tfgraph always builds graphs."""
+    """Ops build graphs again (TF1 graph mode)."""
+    context.disable_eager_execution()
 
 
 def enable_eager_execution(config=None, device_policy=None, execution_mode=None) -> None:
-    raise _unsupported("tf.enable_eager_execution (eager execution)")
+    """Ops run as they are called (TF1's way into eager mode; `==` stays identity)."""
+    context.enable_eager_execution()
 
 
 def executing_eagerly() -> bool:
-    return False
+    """True when ops run at once: eager mode on and no graph being built."""
+    return context.executing_eagerly()
 
 
 def executing_eagerly_outside_functions() -> bool:
-    return False
+    return context.eager_enabled()
 
 
 def disable_resource_variables() -> None:
-    """No-op: tfgraph's variables are reference variables (VariableV2)."""
+    """`tf.Variable` makes TF1 reference variables (VariableV2) again."""
+    context.resource_variables = False
 
 
 def enable_resource_variables() -> None:
-    raise _unsupported("tf.enable_resource_variables (resource variables)")
+    """`tf.Variable` and `tf.get_variable` make resource variables (VarHandleOp)."""
+    context.resource_variables = True
 
 
 def resource_variables_enabled() -> bool:
-    return False
+    return context.resource_variables
 
 
 def disable_control_flow_v2() -> None:
@@ -72,8 +86,11 @@ def enable_v2_tensorshape() -> None:
 
 
 def disable_tensor_equality() -> None:
-    """No-op: tfgraph's Tensor `==` compares identity and tensors are hashable, as in TF1."""
+    """Tensor `==` compares identity and tensors are hashable, as in TF1."""
+    context.tensor_equality = False
 
 
 def enable_tensor_equality() -> None:
-    raise _unsupported("tf.enable_tensor_equality (element-wise Tensor ==)")
+    """`==` on eager tensors is element-wise and they are unhashable, as in TF2 (graph
+    tensors keep identity equality: tfgraph's graph code hashes them)."""
+    context.tensor_equality = True

@@ -84,19 +84,21 @@ class AdamOptimizer(optimizer.Optimizer):
         v = self.get_slot(var, "v")
         beta1_power, beta2_power = self._get_beta_accumulators()
         dtype = var.dtype.base_dtype
-        return training_ops.apply_adam(
-            var,
-            m,
-            v,
-            array_ops.cast(beta1_power, dtype),
-            array_ops.cast(beta2_power, dtype),
-            array_ops.cast(self._lr_t, dtype),
-            array_ops.cast(self._beta1_t, dtype),
-            array_ops.cast(self._beta2_t, dtype),
-            array_ops.cast(self._epsilon_t, dtype),
-            grad,
-            use_locking=self._use_locking,
-        ).op
+        return training_ops.op_of(
+            training_ops.apply_adam(
+                var,
+                m,
+                v,
+                array_ops.cast(beta1_power, dtype),
+                array_ops.cast(beta2_power, dtype),
+                array_ops.cast(self._lr_t, dtype),
+                array_ops.cast(self._beta1_t, dtype),
+                array_ops.cast(self._beta2_t, dtype),
+                array_ops.cast(self._epsilon_t, dtype),
+                grad,
+                use_locking=self._use_locking,
+            )
+        )
 
     def _apply_sparse_shared(self, grad, var, indices, scatter_add):
         beta1_power, beta2_power = self._get_beta_accumulators()

@@ -24,15 +24,20 @@ class GradientDescentOptimizer(optimizer.Optimizer):
         self._learning_rate_tensor = None
 
     def _apply_dense(self, grad, var):
-        return training_ops.apply_gradient_descent(
-            var,
-            array_ops.cast(self._learning_rate_tensor, var.dtype.base_dtype),
-            grad,
-            use_locking=self._use_locking,
-        ).op
+        return training_ops.op_of(
+            training_ops.apply_gradient_descent(
+                var,
+                array_ops.cast(self._learning_rate_tensor, var.dtype.base_dtype),
+                grad,
+                use_locking=self._use_locking,
+            )
+        )
 
     def _apply_sparse_duplicate_indices(self, grad, var):
         lr = array_ops.cast(self._learning_rate_tensor, var.dtype.base_dtype)
+        if getattr(var, "handle", None) is not None:  # TF: ResourceScatterAdd of -lr * grad
+            delta = IndexedSlices(-grad.values * lr, grad.indices, grad.dense_shape)
+            return var.scatter_add(delta, use_locking=self._use_locking).op
         delta = IndexedSlices(grad.values * lr, grad.indices, grad.dense_shape)
         return var.scatter_sub(delta, use_locking=self._use_locking)
 

@@ -47,26 +47,30 @@ class MomentumOptimizer(optimizer.Optimizer):
     def _apply_dense(self, grad, var):
         mom = self.get_slot(var, "momentum")
         dtype = var.dtype.base_dtype
-        return training_ops.apply_momentum(
-            var,
-            mom,
-            array_ops.cast(self._learning_rate_tensor, dtype),
-            grad,
-            array_ops.cast(self._momentum_tensor, dtype),
-            use_locking=self._use_locking,
-            use_nesterov=self._use_nesterov,
-        ).op
+        return training_ops.op_of(
+            training_ops.apply_momentum(
+                var,
+                mom,
+                array_ops.cast(self._learning_rate_tensor, dtype),
+                grad,
+                array_ops.cast(self._momentum_tensor, dtype),
+                use_locking=self._use_locking,
+                use_nesterov=self._use_nesterov,
+            )
+        )
 
     def _apply_sparse(self, grad, var):
         mom = self.get_slot(var, "momentum")
         dtype = var.dtype.base_dtype
-        return training_ops.sparse_apply_momentum(
-            var,
-            mom,
-            array_ops.cast(self._learning_rate_tensor, dtype),
-            grad.values,
-            grad.indices,
-            array_ops.cast(self._momentum_tensor, dtype),
-            use_locking=self._use_locking,
-            use_nesterov=self._use_nesterov,
-        ).op
+        return training_ops.op_of(
+            training_ops.sparse_apply_momentum(
+                var,
+                mom,
+                array_ops.cast(self._learning_rate_tensor, dtype),
+                grad.values,
+                grad.indices,
+                array_ops.cast(self._momentum_tensor, dtype),
+                use_locking=self._use_locking,
+                use_nesterov=self._use_nesterov,
+            )
+        )

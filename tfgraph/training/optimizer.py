@@ -105,8 +105,17 @@ class _TensorProcessor:
         raise NotImplementedError("Trying to update a Tensor ", self._v)
 
 
+class _ResourceVariableProcessor(_RefVariableProcessor):
+    """Updates a resource variable: gradients are taken at its handle."""
+
+    def target(self):
+        return self._v.handle
+
+
 def _get_processor(v):
     if isinstance(v, Variable):
+        if getattr(v, "handle", None) is not None:
+            return _ResourceVariableProcessor(v)
         return _RefVariableProcessor(v)
     if isinstance(v, Tensor):
         return _TensorProcessor(v)
@@ -385,6 +394,7 @@ class Optimizer:
         graph = colocate_with.graph
         key = (name, graph)
         v = self._non_slot_dict.get(key)
+        resource = True if getattr(colocate_with, "handle", None) is not None else None
         if v is None:
             with graph.colocate_with(colocate_with):
                 if self._use_own_namescope_for_non_slot_vars:
@@ -392,9 +402,14 @@ class Optimizer:
 
                     with graph.name_scope(""):
                         with variable_scope(self._non_slot_variable_scope):
-                            v = get_variable(name=name, initializer=initial_value, trainable=False)
+                            v = get_variable(
+                                name=name,
+                                initializer=initial_value,
+                                trainable=False,
+                                use_resource=resource,
+                            )
                 else:
-                    v = Variable(initial_value, name=name, trainable=False)
+                    v = Variable(initial_value, name=name, trainable=False, use_resource=resource)
             self._non_slot_dict[key] = v
         return v
 

@@ -81,6 +81,38 @@ class _Saveable:
         )
 
 
+class _ResourceSaveable(_Saveable):
+    """A resource variable in the checkpoint: saved from a read of its handle, restored
+    with an AssignVariableOp."""
+
+    __slots__ = ("handle",)
+
+    def __init__(self, var, slice_spec: str, name: str) -> None:
+        self.handle = var.handle
+        g = get_default_graph()
+        with g.device(var.device):
+            self.tensor = var.value()
+        self.op = var.handle
+        self.slice_spec = slice_spec
+        self.name = name
+        self.dtype = var.dtype._base
+
+    @property
+    def device(self) -> str:
+        return self.handle.device
+
+    def restore(self, restored: Tensor, shape):
+        from tfgraph.ops import resource_variable_ops as rv
+
+        if shape is not None:
+            restored = array_ops.reshape(restored, shape)
+        return rv.assign_variable_op(self.handle, restored)
+
+
+def _is_resource_variable(x) -> bool:
+    return _is_variable(x) and getattr(x, "handle", None) is not None
+
+
 def _is_variable(x) -> bool:
     from tfgraph.variables import Variable
 
@@ -128,6 +160,11 @@ def op_list_to_dict(op_list) -> dict:
                 out[name].append(var)
             else:
                 out[name] = [var]
+        elif _is_resource_variable(var):
+            name = var.op.name
+            if name in out:
+                raise ValueError(f"At least two variables have the same name: {name}")
+            out[name] = var
         else:
             t = _ref_tensor(var) if _is_variable(var) else var
             if not isinstance(t, Tensor) or not t.op._op_def.variable:
@@ -160,7 +197,13 @@ def _saveables_for(op, name: str):
                 raise ValueError(
                     f"Slices must all be from the same tensor: {slice_name} != {info.full_name}"
                 )
-            yield _Saveable(_ref_tensor(v), info.spec, name)
+            if _is_resource_variable(v):
+                yield _ResourceSaveable(v, info.spec, name)
+            else:
+                yield _Saveable(_ref_tensor(v), info.spec, name)
+        return
+    if _is_resource_variable(op):
+        yield _ResourceSaveable(op, "", name)
         return
     t = _ref_tensor(op) if _is_variable(op) else op
     if not isinstance(t, Tensor) or not t.op._op_def.variable:

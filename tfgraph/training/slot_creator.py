@@ -26,7 +26,7 @@ def _create_slot_var(primary, val, scope, validate_shape, shape, dtype):
             scope,
             initializer=val,
             trainable=False,
-            use_resource=False,
+            use_resource=getattr(primary, "handle", None) is not None,  # as its primary
             shape=shape if callable(val) else None,
             dtype=dtype,
             validate_shape=validate_shape,

@@ -1,0 +1,74 @@
+"""Kernels split over threads: same results as one thread, subnormals flushed in every
+thread, errors propagate."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tfgraph.ops import conv_kernels
+from tfgraph.platform import parallel
+
+
+@pytest.fixture
+def two_threads(monkeypatch):
+    monkeypatch.setattr(parallel, "_THREADS", 2)
+    monkeypatch.setattr(parallel, "_pool", None)
+
+
+def test_run_blocks_runs_every_block_once_across_threads(two_threads):
+    seen = []
+    states = parallel.run_blocks(list(range(50)), lambda b, s: (seen.append(b), s.append(b)), list)
+    assert sorted(seen) == list(range(50))
+    assert sorted(b for s in states for b in s) == list(range(50))
+
+
+def test_errors_in_any_thread_propagate(two_threads):
+    def work(b, _):
+        if b == 7:
+            raise ValueError("block 7")
+
+    with pytest.raises(ValueError, match="block 7"):
+        parallel.run_blocks(list(range(20)), work)
+
+
+def test_split_products_equal_one_thread(two_threads, monkeypatch):
+    rng = np.random.RandomState(0)
+    a, b = rng.rand(700, 300).astype(np.float32), rng.rand(300, 90).astype(np.float32)
+    monkeypatch.setattr(parallel, "_MIN_PARALLEL_MACS", 1)
+    np.testing.assert_array_equal(parallel.matmul(a, b), a @ b)
+    x = rng.rand(16, 14, 14, 8).astype(np.float32)
+    f = rng.rand(5, 5, 8, 12).astype(np.float32)
+    dy = rng.rand(16, 14, 14, 12).astype(np.float32)
+    monkeypatch.setattr(conv_kernels, "_MIN_BLOCK_BYTES", 1 << 12)
+    args = ((1, 1), (1, 1), (2, 2, 2, 2), (14, 14))
+    threaded = conv_kernels.conv2d(x, f, *args)
+    dfilter = conv_kernels.conv2d_backprop_filter(x, f.shape, dy, *args[:3])
+    monkeypatch.setattr(parallel, "_THREADS", 1)
+    np.testing.assert_array_equal(threaded, conv_kernels.conv2d(x, f, *args))
+    np.testing.assert_array_equal(
+        dfilter, conv_kernels.conv2d_backprop_filter(x, f.shape, dy, *args[:3])
+    )
+
+
+def test_pool_threads_flush_subnormals(two_threads, monkeypatch):
+    monkeypatch.setattr(parallel, "_MIN_PARALLEL_MACS", 1)
+    tiny = np.full((64, 8), 1e-20, np.float32)
+    x = tf.placeholder(tf.float32, [64, 8])
+    y = tf.matmul(x, tf.constant(np.full((8, 8), 1e-20, np.float32)))
+    with tf.Session() as sess:
+        out = sess.run(y, {x: tiny})
+    assert not np.any(out)  # 8e-40 is subnormal in float32: TF's CPU kernels give 0
+
+
+def test_split_max_pool_grad_equals_one_thread(two_threads, monkeypatch):
+    rng = np.random.RandomState(1)
+    x = rng.rand(16, 28, 28, 8).astype(np.float32)
+    x[:, 1::2] = x[:, ::2]  # ties in every window: the first maximum gets the gradient
+    dy = rng.rand(16, 14, 14, 8).astype(np.float32)
+    geometry = ((1, 2, 2, 1), (1, 2, 2, 1), ((0, 0), (0, 0), (0, 0), (0, 0)), dy.shape)
+    monkeypatch.setattr(conv_kernels, "_PARALLEL_POOL_ELEMENTS", 1)
+    threaded = conv_kernels.max_pool_grad(x, dy, *geometry)
+    monkeypatch.setattr(parallel, "_THREADS", 1)
+    np.testing.assert_array_equal(threaded, conv_kernels.max_pool_grad(x, dy, *geometry))

@@ -1,0 +1,275 @@
+"""`tf.keras.optimizers` as TF 2.21's Keras 2 (tf_keras) defines them: SGD, Adam, RMSprop
+and Adagrad with its update formulas and defaults (epsilon 1e-7), for gradients from a
+`tf.GradientTape` (`apply_gradients`, `minimize` with a callable loss) eagerly or in a
+`tf.function`, and for graph-mode losses in a session (`minimize(loss_tensor, var_list)`).
+
+Slot variables (`m`, `v`, `momentum`, ...) are made on a variable's first update, and
+`iterations` counts the steps. Sparse (IndexedSlices) gradients are applied densely.
+"""
+
+from __future__ import annotations
+
+from tfgraph.eager import context
+from tfgraph.framework import dtypes
+from tfgraph.framework.convert import convert_to_tensor
+from tfgraph.framework.indexed_slices import IndexedSlices
+
+__all__ = ["SGD", "Adagrad", "Adam", "Optimizer", "RMSprop"]
+
+
+def _variable(value, name: str, dtype=None):
+    from tfgraph.eager.function import init_scope
+    from tfgraph.variables import Variable
+
+    with init_scope():
+        return Variable(value, name=name, dtype=dtype, trainable=False, use_resource=True)
+
+
+class Optimizer:
+    """The base of the Keras optimizers: slots per variable, `iterations`, updates."""
+
+    _slot_names: tuple[str, ...] = ()
+
+    def __init__(self, learning_rate=0.001, name: str = "Optimizer", **kwargs) -> None:
+        self.name = name
+        self._learning_rate = learning_rate
+        self._lr_variable = None
+        self._iterations = None
+        self._slots: dict[int, dict[str, object]] = {}
+        self._built_vars: list = []
+
+    # -- state ------------------------------------------------------------------------------
+    @property
+    def iterations(self):
+        if self._iterations is None:
+            self._iterations = _variable(0, "iteration", dtypes.int64)
+        return self._iterations
+
+    @property
+    def learning_rate(self):
+        if self._lr_variable is None:
+            self._lr_variable = _variable(float(self._learning_rate), "learning_rate")
+        return self._lr_variable
+
+    @learning_rate.setter
+    def learning_rate(self, value) -> None:
+        self.learning_rate.assign(value)
+
+    lr = learning_rate
+
+    @property
+    def variables(self) -> list:
+        out = [self.iterations]
+        for var in self._built_vars:
+            out.extend(self._slots[id(var)].values())
+        return out
+
+    def _slot(self, var, name: str, initial=0.0):
+        slots = self._slots.setdefault(id(var), {})
+        slot = slots.get(name)
+        if slot is None:
+            from tfgraph.ops import array_ops
+
+            shape, dtype = var.shape.as_list(), var.dtype
+
+            def value():  # (made where the slot is: eagerly, out of a function trace)
+                return array_ops.fill(shape, array_ops.constant(initial, dtype))
+
+            slot = slots[name] = _variable(value, f"{self.name}/{name}/{var.name[:-2]}")
+        return slot
+
+    def build(self, var_list) -> None:
+        for var in var_list:
+            if id(var) not in self._slots:
+                for slot in self._slot_names:
+                    self._slot(var, slot, self._slot_initial(slot))
+                self._slots.setdefault(id(var), {})
+                self._built_vars.append(var)
+
+    def _slot_initial(self, slot: str) -> float:
+        return 0.0
+
+    # -- updates ----------------------------------------------------------------------------
+    def apply_gradients(self, grads_and_vars, name=None, skip_gradients_aggregation=False):
+        """Applies one step: each (gradient, variable) pair, then `iterations` += 1."""
+        pairs = [(g, v) for g, v in grads_and_vars if g is not None]
+        if not pairs:
+            raise ValueError("No gradients provided for any variable.")
+        self.build([v for _, v in pairs])
+        lr = self.learning_rate
+        updates = []
+        for grad, var in pairs:
+            if isinstance(grad, IndexedSlices):
+                grad = convert_to_tensor(grad)
+            grad = convert_to_tensor(grad, dtype=var.dtype)
+            updates.append(self.update_step(grad, var, lr.value()))
+        step = self.iterations.assign_add(1, read_value=False)
+        if context.executing_eagerly():
+            return self.iterations
+        from tfgraph.ops import control_flow_ops
+
+        ops = [u for u in updates if u is not None]
+        return control_flow_ops.group(*ops, *([step] if step is not None else []))
+
+    def minimize(self, loss, var_list, tape=None):
+        """Computes the gradients of `loss` (a callable when executing eagerly, else a
+        tensor) for `var_list` and applies them."""
+        grads_and_vars = self.compute_gradients(loss, var_list, tape)
+        return self.apply_gradients(grads_and_vars)
+
+    def compute_gradients(self, loss, var_list, tape=None):
+        if callable(var_list):
+            var_list = var_list()
+        var_list = list(var_list)
+        if callable(loss):
+            from tfgraph.eager.tape import GradientTape
+
+            with GradientTape() if tape is None else tape as t:
+                value = loss()
+            grads = t.gradient(value, var_list)
+        else:
+            if context.executing_eagerly():
+                raise TypeError(
+                    "`loss` must be a callable (a function returning the loss) when "
+                    "executing eagerly, or pass the `tape` that recorded it."
+                )
+            from tfgraph.gradients import gradients
+
+            grads = gradients(loss, var_list)
+        return list(zip(grads, var_list))
+
+    def update_step(self, grad, var, lr):  # pragma: no cover - every optimizer defines it
+        raise NotImplementedError
+
+    def _hyper(self, value, var):
+        return convert_to_tensor(value, dtype=var.dtype)
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "learning_rate": float(self._learning_rate)}
+
+
+class SGD(Optimizer):
+    """Gradient descent, with momentum and Nesterov momentum."""
+
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name="SGD", **kwargs):
+        super().__init__(learning_rate, name, **kwargs)
+        if not 0.0 <= momentum <= 1.0:
+            raise ValueError("`momentum` must be between [0, 1].")
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self._slot_names = ("m",) if momentum else ()
+
+    def update_step(self, grad, var, lr):
+        lr = self._hyper(lr, var)
+        if not self.momentum:
+            return var.assign_add(-grad * lr, read_value=False)
+        m = self._slot(var, "m")
+        momentum = self._hyper(self.momentum, var)
+        m.assign(-grad * lr + m * momentum, read_value=False)
+        if self.nesterov:
+            return var.assign_add(-grad * lr + m * momentum, read_value=False)
+        return var.assign_add(m, read_value=False)
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba), Keras's formulation (epsilon 1e-7)."""
+
+    _slot_names = ("m", "v")
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 amsgrad=False, name="Adam", **kwargs):  # fmt: skip
+        super().__init__(learning_rate, name, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon, self.amsgrad = beta_1, beta_2, epsilon, amsgrad
+        if amsgrad:
+            self._slot_names = ("m", "v", "vhat")
+
+    def update_step(self, grad, var, lr):
+        from tfgraph.ops import array_ops, math_ops
+
+        lr = self._hyper(lr, var)
+        step = array_ops.cast(self.iterations.value() + 1, var.dtype)
+        beta_1 = self._hyper(self.beta_1, var)
+        beta_2 = self._hyper(self.beta_2, var)
+        beta_1_power = math_ops.pow(beta_1, step)
+        beta_2_power = math_ops.pow(beta_2, step)
+        m, v = self._slot(var, "m"), self._slot(var, "v")
+        alpha = lr * math_ops.sqrt(1 - beta_2_power) / (1 - beta_1_power)
+        m.assign_add((grad - m) * (1 - beta_1), read_value=False)
+        v.assign_add((math_ops.square(grad) - v) * (1 - beta_2), read_value=False)
+        if self.amsgrad:
+            vhat = self._slot(var, "vhat")
+            vhat.assign(math_ops.maximum(vhat, v), read_value=False)
+            v = vhat
+        eps = self._hyper(self.epsilon, var)
+        return var.assign_sub((m * alpha) / (math_ops.sqrt(v) + eps), read_value=False)
+
+
+class RMSprop(Optimizer):
+    """RMSprop with optional momentum and centering (Keras's formulation)."""
+
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
+                 centered=False, name="RMSprop", **kwargs):  # fmt: skip
+        super().__init__(learning_rate, name, **kwargs)
+        self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, centered
+        names = ["velocity"]
+        if momentum:
+            names.append("momentum")
+        if centered:
+            names.append("average_gradient")
+        self._slot_names = tuple(names)
+
+    def update_step(self, grad, var, lr):
+        from tfgraph.ops import math_ops
+
+        lr = self._hyper(lr, var)
+        rho = self._hyper(self.rho, var)
+        velocity = self._slot(var, "velocity")
+        velocity.assign(rho * velocity + (1 - rho) * math_ops.square(grad), read_value=False)
+        eps = self._hyper(self.epsilon, var)
+        if self.centered:
+            average = self._slot(var, "average_gradient")
+            average.assign(rho * average + (1 - rho) * grad, read_value=False)
+            denominator = velocity - math_ops.square(average) + eps
+        else:
+            denominator = velocity + eps
+        increment = lr * grad * math_ops.rsqrt(denominator)
+        if self.momentum:
+            momentum = self._slot(var, "momentum")
+            momentum.assign(self._hyper(self.momentum, var) * momentum + increment, False)
+            return var.assign_add(-momentum, read_value=False)
+        return var.assign_add(-increment, read_value=False)
+
+
+class Adagrad(Optimizer):
+    """Adagrad: per-element learning rates from accumulated squared gradients."""
+
+    _slot_names = ("accumulator",)
+
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
+                 name="Adagrad", **kwargs):  # fmt: skip
+        super().__init__(learning_rate, name, **kwargs)
+        self.initial_accumulator_value = initial_accumulator_value
+        self.epsilon = epsilon
+
+    def _slot_initial(self, slot: str) -> float:
+        return self.initial_accumulator_value
+
+    def update_step(self, grad, var, lr):
+        from tfgraph.ops import math_ops
+
+        lr = self._hyper(lr, var)
+        acc = self._slot(var, "accumulator", self.initial_accumulator_value)
+        acc.assign_add(grad * grad, read_value=False)
+        eps = self._hyper(self.epsilon, var)
+        return var.assign_sub(lr * grad / math_ops.sqrt(acc + eps), read_value=False)
+
+
+def get(identifier):
+    """An optimizer from its name ("adam", "sgd", ...) or itself."""
+    if isinstance(identifier, Optimizer):
+        return identifier
+    names = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad}
+    try:
+        return names[str(identifier).lower()]()
+    except KeyError:
+        raise ValueError(f"Could not interpret optimizer identifier: {identifier}") from None

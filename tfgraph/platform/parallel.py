@@ -1,0 +1,129 @@
+"""One big kernel over the machine's cores: blocks of work shared by the calling thread
+and a small pool of tfgraph's own threads.
+
+tfgraph runs BLAS single-threaded inside its calling thread (platform/denormal.py: so
+that flush-to-zero applies to every product, and so that OpenBLAS's spinning workers do
+not fight other processes). Kernels whose work splits into independent blocks (im2col
+convolutions) hand the blocks to `run_blocks`: every participating thread takes the next
+block when it is done with one, so a thread that the OS deschedules on a busy machine
+delays at most the block it holds, and on a quiet machine all cores work. Pool threads
+run each task with FTZ|DAZ and single-threaded BLAS, like the calling thread in a run.
+
+`TFGRAPH_NUM_THREADS` sets how many threads a kernel may use (default: the CPUs this
+process may run on; 1 turns the pool off).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from tfgraph.platform import denormal
+
+__all__ = ["num_threads", "run_blocks"]
+
+
+def _default_threads() -> int:
+    env = os.environ.get("TFGRAPH_NUM_THREADS")
+    if env:
+        return max(int(env), 1)
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+_THREADS = _default_threads()
+_pool: ThreadPoolExecutor | None = None
+_pool_lock = threading.Lock()
+
+
+def num_threads() -> int:
+    """How many threads (the caller's included) a kernel may use."""
+    return _THREADS
+
+
+def _get_pool() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None:
+        with _pool_lock:
+            if _pool is None:
+                _pool = ThreadPoolExecutor(
+                    max_workers=_THREADS - 1,
+                    thread_name_prefix="tfgraph-kernel",
+                )
+    return _pool
+
+
+def run_blocks(blocks: Sequence, work: Callable[[Any, Any], None], make_state=None) -> list:
+    """Calls `work(block, state)` for every block, on this thread and pool threads;
+    `state` is each thread's own (`make_state()`, or None). Returns the states of the
+    threads that took part (this thread's first). Exceptions propagate."""
+    make = make_state or (lambda: None)
+    helpers = min(_THREADS - 1, len(blocks) - 1)
+    if helpers <= 0:
+        state = make()
+        for block in blocks:
+            work(block, state)
+        return [state]
+    remaining = iter(blocks)
+    lock = threading.Lock()
+    failed: list[BaseException] = []
+
+    def loop():
+        state = make()
+        while not failed:
+            with lock:
+                block = next(remaining, None)
+            if block is None:
+                break
+            try:
+                work(block, state)
+            except BaseException as e:
+                failed.append(e)
+                raise
+        return state
+
+    def helper():
+        # FTZ|DAZ and single-threaded BLAS for this task (OpenBLAS may reset a new
+        # thread's count on its first call, so the pool's initializer is not enough)
+        token = denormal.enter()
+        try:
+            return loop()
+        finally:
+            denormal.exit(token)
+
+    futures = [_get_pool().submit(helper) for _ in range(helpers)]
+    try:
+        states = [loop()]
+    finally:
+        others = [f.result() if not f.exception() else None for f in futures]
+    if failed:
+        raise failed[0]
+    return states + others
+
+
+# A product of at least this many multiply-adds is split over the kernel threads.
+_MIN_PARALLEL_MACS = 8 << 20
+
+
+def matmul(a, b):
+    """`a @ b` for 2-D `a` and `b`, split by rows of `a` over the kernel threads when it
+    is big enough to pay for it (each thread runs single-threaded BLAS on its rows)."""
+    import numpy as np
+
+    m, k = a.shape
+    n = b.shape[1]
+    if _THREADS == 1 or m * n * k < _MIN_PARALLEL_MACS or m < 2 * _THREADS:
+        return np.dot(a, b)  # (np.dot: transposed operands go to BLAS as flags)
+    out = np.empty((m, n), np.result_type(a.dtype, b.dtype))
+    # one piece per thread for mid-sized products (smaller pieces lose BLAS efficiency);
+    # two per thread for big ones, so a descheduled thread delays less of the work
+    pieces = _THREADS if m * n * k < 8 * _MIN_PARALLEL_MACS else 2 * _THREADS
+    step = -(-m // pieces)
+    rows = [slice(r, min(r + step, m)) for r in range(0, m, step)]
+    run_blocks(rows, lambda r, _: np.dot(a[r], b, out=out[r]))
+    return out

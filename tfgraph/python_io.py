@@ -1,0 +1,10 @@
+"""`tf.python_io`: TFRecord files (re-exports only)."""
+
+from tfgraph.io.tfrecord import (
+    TFRecordCompressionType,
+    TFRecordOptions,
+    TFRecordWriter,
+    tf_record_iterator,
+)
+
+__all__ = ["TFRecordCompressionType", "TFRecordOptions", "TFRecordWriter", "tf_record_iterator"]

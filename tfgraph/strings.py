@@ -1,0 +1,33 @@
+"""`tf.strings` (re-exports only)."""
+
+from tfgraph.ops.io_ops import string_join as join
+from tfgraph.ops.logging_ops import string_format as format
+from tfgraph.ops.string_ops import (
+    as_string,
+    length,
+    lower,
+    reduce_join,
+    regex_full_match,
+    regex_replace,
+    split,
+    strip,
+    substr,
+    upper,
+)
+from tfgraph.ops.string_ops import string_to_number as to_number
+
+__all__ = [
+    "as_string",
+    "format",
+    "join",
+    "length",
+    "lower",
+    "reduce_join",
+    "regex_full_match",
+    "regex_replace",
+    "split",
+    "strip",
+    "substr",
+    "to_number",
+    "upper",
+]
