@@ -172,8 +172,8 @@ def _manager_run(directory):
         with tf.Session(graph=g) as sess:
             sess.run(v.initializer)
             manager = tf.train.CheckpointManager(ckpt, directory, max_to_keep=2)
-            saved = [manager.save(session=sess) for _ in range(3)]
-            saved.append(manager.save(checkpoint_number=10, session=sess))
+            saved = [manager.save() for _ in range(3)]
+            saved.append(manager.save(checkpoint_number=10))
             return saved, manager.checkpoints, manager.latest_checkpoint
 
 
