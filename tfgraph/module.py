@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -77,11 +78,13 @@ class Module:
         return tuple(self._flatten(lambda v: isinstance(v, Module)))
 
     def _flatten(self, predicate) -> list:
-        seen: set[int] = set()
+        """TF's walk: a module's own leaves (attributes sorted by name), then each
+        sub-module met there, recursively; every object once (cycles included)."""
+        seen: set[int] = {id(self)}
         out: list = []
-        queue = [self]
-        while queue:
-            module = queue.pop(0)
+
+        def walk(module) -> None:
+            submodules = []
             for key in sorted(vars(module)):
                 if key in ("_scope",):
                     continue
@@ -92,11 +95,16 @@ class Module:
                     if predicate(leaf):
                         out.append(leaf)
                     if isinstance(leaf, Module):
-                        queue.append(leaf)
+                        submodules.append(leaf)
+            for sub in submodules:
+                walk(sub)
+
+        walk(self)
         return out
 
     @classmethod
     def with_name_scope(cls, method):
+        @functools.wraps(method)
         def wrapped(self, *args, **kwargs):
             with self.name_scope:
                 return method(self, *args, **kwargs)

@@ -201,7 +201,11 @@ class CheckpointLoadStatus:
         self._restore(session)
 
     def initialize_or_restore(self, session=None) -> None:
+        """Restores the matched variables; in a graph, also initializes the others."""
         self._restore(session)
+        rest = [v for v in self._unmatched_objects if not getattr(v, "_eager", False)]
+        if rest:
+            _session(session).run([v.initializer for v in rest])
 
 
 class _InitializationOnlyStatus:
@@ -439,9 +443,19 @@ class CheckpointManager:
         self._checkpoint_interval = checkpoint_interval
         self._last_preserved = time.time()
         state = checkpoint_management.get_checkpoint_state(self._directory)
-        self._checkpoints: list[str] = (
-            [p for p in state.all_model_checkpoint_paths if _exists(p)] if state else []
-        )
+        self._checkpoints: list[str] = []
+        self._stamps: dict[str, float] = {}
+        if state is not None:  # as TF: only files newer than the last preserved one count
+            now = self._last_preserved
+            self._last_preserved = min(state.last_preserved_timestamp, now)
+            paths = list(state.all_model_checkpoint_paths)
+            stamps = list(state.all_model_checkpoint_timestamps) or [self._last_preserved] * len(
+                paths
+            )
+            for p, t in zip(paths, stamps):
+                if min(t, now) > self._last_preserved and _exists(p):
+                    self._checkpoints.append(p)
+                    self._stamps[p] = min(t, now)
 
     @property
     def directory(self) -> str:
@@ -465,22 +479,29 @@ class CheckpointManager:
         from tfgraph.training import checkpoint_management
 
         ckpt = self._checkpoint
-        if checkpoint_number is None:
-            ckpt._maybe_create_save_counter()
-            counter = ckpt._save_counter
+        ckpt._maybe_create_save_counter()
+        counter = ckpt._save_counter
+        if getattr(counter, "_eager", False):  # TF counts every save, numbered or not
             counter.assign_add(1)
-            number = int(counter.numpy()) if getattr(counter, "_eager", False) else None
-            if number is None:
-                raise NotImplementedError(
-                    "CheckpointManager.save in graph mode needs checkpoint_number=."
-                )
-        else:
+            number = int(counter.numpy())
+        else:  # graph mode: the default session, as TF's
+            sess = _session(None)
+            if not sess.run(_var_initialized(counter)):
+                sess.run(counter.initializer)
+            number = int(sess.run(counter.assign_add(1)))
+        if checkpoint_number is not None:
             number = int(checkpoint_number)
         path = ckpt.write(f"{self._prefix}-{number}", options)
         self._checkpoints = [p for p in self._checkpoints if p != path] + [path]
+        self._stamps[path] = time.time()
         self._sweep()
         checkpoint_management.update_checkpoint_state(
-            self._directory, path, all_model_checkpoint_paths=self._checkpoints
+            self._directory,
+            path,
+            all_model_checkpoint_paths=self._checkpoints,
+            all_model_checkpoint_timestamps=[self._stamps[p] for p in self._checkpoints],
+            last_preserved_timestamp=self._last_preserved,
+            save_relative_paths=True,
         )
         return path
 
@@ -491,11 +512,10 @@ class CheckpointManager:
             return
         while len(self._checkpoints) > self._max_to_keep:
             oldest = self._checkpoints.pop(0)
-            if self._keep_every is not None:
-                now = time.time()
-                if now - self._last_preserved >= self._keep_every * 3600:
-                    self._last_preserved = now
-                    continue
+            stamp = self._stamps.pop(oldest, self._last_preserved)
+            if self._keep_every and stamp - self._keep_every * 3600.0 >= self._last_preserved:
+                self._last_preserved = stamp
+                continue
             checkpoint_management.remove_checkpoint(oldest)
 
     def restore_or_initialize(self):
