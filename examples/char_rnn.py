@@ -1,11 +1,13 @@
 """Character-level LSTM language model in classic TF1 style (runs unchanged on tfgraph).
 
     python examples/char_rnn.py               # ~25 s: the loss falls from 3.9, then a sampled line
+    python examples/char_rnn.py --dynamic     # the same model unrolled by tf.nn.dynamic_rnn
 
 Data: `examples/data/lighthouse.txt`, two short stories (25 KB) written for
 this repository; the vocabulary is the set of characters in it. The model: one-hot
 characters, a two-layer `tf.nn.rnn_cell.MultiRNNCell` of `BasicLSTMCell`s (hidden 128)
-unrolled over 50 steps with `tf.nn.static_rnn`, a dense softmax layer, the loss from
+unrolled over 50 steps with `tf.nn.static_rnn` (or, with `--dynamic`, run by
+`tf.nn.dynamic_rnn`'s while_loop: the same variables), a dense softmax layer, the loss from
 `tf.contrib.seq2seq.sequence_loss`, trained with Adam and gradient clipping. A second,
 one-step graph shares the variables (`reuse=True`) and samples text character by
 character, carrying the LSTM state between `Session.run` calls.
@@ -39,15 +41,21 @@ def make_cell(hidden: int, layers: int):
     )
 
 
-def build_model(vocab: int, hidden: int, layers: int, steps: int, learning_rate: float):
+def build_model(
+    vocab: int, hidden: int, layers: int, steps: int, learning_rate: float, dynamic=False
+):
     """The training graph and the one-step sampling graph, sharing variables."""
     x = tf.placeholder(tf.int32, [None, steps], name="x")
     y = tf.placeholder(tf.int32, [None, steps], name="y")
     cell = make_cell(hidden, layers)
     with tf.variable_scope("model"):
-        inputs = tf.unstack(tf.one_hot(x, vocab), axis=1)
-        outputs, _ = tf.nn.static_rnn(cell, inputs, dtype=tf.float32)
-        flat = tf.reshape(tf.stack(outputs, axis=1), [-1, hidden])
+        if dynamic:
+            sequence, _ = tf.nn.dynamic_rnn(cell, tf.one_hot(x, vocab), dtype=tf.float32)
+        else:
+            inputs = tf.unstack(tf.one_hot(x, vocab), axis=1)
+            outputs, _ = tf.nn.static_rnn(cell, inputs, dtype=tf.float32)
+            sequence = tf.stack(outputs, axis=1)
+        flat = tf.reshape(sequence, [-1, hidden])
         logits = tf.layers.dense(flat, vocab, name="softmax")
         logits = tf.reshape(logits, [-1, steps, vocab])
         loss = tf.contrib.seq2seq.sequence_loss(logits, y, tf.ones_like(y, dtype=tf.float32))
@@ -116,6 +124,7 @@ def main(argv=None) -> list[float]:
     parser.add_argument("--sample_length", type=int, default=120)
     parser.add_argument("--print_every", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--dynamic", action="store_true", help="unroll with tf.nn.dynamic_rnn")
     args = parser.parse_args(argv)
 
     ids, chars = load_text()
@@ -125,7 +134,9 @@ def main(argv=None) -> list[float]:
     losses = []
     with tf.Graph().as_default() as graph:
         tf.set_random_seed(args.seed)
-        m = build_model(len(chars), args.hidden, args.layers, args.steps, args.learning_rate)
+        m = build_model(
+            len(chars), args.hidden, args.layers, args.steps, args.learning_rate, args.dynamic
+        )
         with tf.Session(graph=graph) as sess:
             sess.run(tf.global_variables_initializer())
             for it in range(1, args.iterations + 1):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 
+import pytest
+
 import tfgraph as tf
 from tests.tfrun import REPO_ROOT
 
@@ -18,10 +20,12 @@ def _load():
     return module
 
 
-def test_char_rnn_loss_decreases_and_it_samples(capsys):
+@pytest.mark.parametrize("dynamic", [False, True], ids=["static_rnn", "dynamic_rnn"])
+def test_char_rnn_loss_decreases_and_it_samples(capsys, dynamic):
     example = _load()
     losses = example.main(
-        [
+        ["--dynamic"] * dynamic
+        + [
             "--iterations",
             "15",
             "--batch_size",
