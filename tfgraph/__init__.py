@@ -418,7 +418,21 @@ from tfgraph.ops.segment_ops import (
     unsorted_segment_prod,
     unsorted_segment_sqrt_n,
 )
-from tfgraph.ops.sparse_ops import sparse_tensor_to_dense, sparse_to_dense
+from tfgraph.ops.sparse_ops import (
+    sparse_add,
+    sparse_placeholder,
+    sparse_reduce_max,
+    sparse_reduce_max_sparse,
+    sparse_reduce_sum,
+    sparse_reduce_sum_sparse,
+    sparse_reorder,
+    sparse_reshape,
+    sparse_retain,
+    sparse_tensor_dense_matmul,
+    sparse_tensor_to_dense,
+    sparse_to_dense,
+    sparse_transpose,
+)
 from tfgraph.ops.special_math_ops import (
     acosh,
     asinh,

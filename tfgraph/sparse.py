@@ -1,6 +1,33 @@
-"""`tf.sparse` (the little tfgraph has): SparseTensor and to_dense (re-exports only)."""
+"""`tf.sparse`: SparseTensor and the sparse ops tfgraph has (re-exports only)."""
 
 from tfgraph.framework.sparse_tensor import SparseTensor
+from tfgraph.ops.sparse_ops import sparse_add as add
+from tfgraph.ops.sparse_ops import sparse_placeholder as placeholder
+from tfgraph.ops.sparse_ops import sparse_reduce_max as reduce_max
+from tfgraph.ops.sparse_ops import sparse_reduce_max_sparse as reduce_max_sparse
+from tfgraph.ops.sparse_ops import sparse_reduce_sum as reduce_sum
+from tfgraph.ops.sparse_ops import sparse_reduce_sum_sparse as reduce_sum_sparse
+from tfgraph.ops.sparse_ops import sparse_reorder as reorder
+from tfgraph.ops.sparse_ops import sparse_reshape as reshape
+from tfgraph.ops.sparse_ops import sparse_retain as retain
+from tfgraph.ops.sparse_ops import sparse_tensor_dense_matmul
+from tfgraph.ops.sparse_ops import sparse_tensor_dense_matmul as matmul
 from tfgraph.ops.sparse_ops import sparse_tensor_to_dense as to_dense
+from tfgraph.ops.sparse_ops import sparse_transpose as transpose
 
-__all__ = ["SparseTensor", "to_dense"]
+__all__ = [
+    "SparseTensor",
+    "add",
+    "matmul",
+    "placeholder",
+    "reduce_max",
+    "reduce_max_sparse",
+    "reduce_sum",
+    "reduce_sum_sparse",
+    "reorder",
+    "reshape",
+    "retain",
+    "sparse_tensor_dense_matmul",
+    "to_dense",
+    "transpose",
+]

@@ -126,7 +126,17 @@ def _flat_feed_items(feed_dict) -> list:
 
     items: list = []
     for k, v in feed_dict.items():
-        if isinstance(k, tuple):
+        composite = getattr(k, "_tfgraph_fetch_components", None)
+        if composite is not None:  # a SparseTensor: fed (indices, values, dense_shape)
+            keys = composite()[0]
+            values = list(v) if isinstance(v, (tuple, list)) else None
+            if values is None or len(values) != len(keys):
+                raise TypeError(
+                    f"The value of a {type(k).__name__} feed must be a "
+                    f"{type(k).__name__}Value or a tuple of {len(keys)} values, got {v!r}"
+                )
+            items.extend(zip(keys, values))
+        elif isinstance(k, tuple):
             keys, values = nest.flatten(k), nest.flatten(v) if nest.is_nested(v) else [v]
             if len(keys) != len(values):
                 raise ValueError(
@@ -276,7 +286,7 @@ class BaseSession:
         flat_feeds = None
         if feed_dict:
             keys = list(feed_dict)
-            if any(isinstance(k, tuple) for k in keys):
+            if any(isinstance(k, tuple) or hasattr(k, "_tfgraph_fetch_components") for k in keys):
                 flat_feeds = _flat_feed_items
                 keys = [k for k, _ in _flat_feed_items(feed_dict)]
             for k in keys:

@@ -24,6 +24,8 @@ class SparseTensorValue(
 class SparseTensor:
     """A sparse tensor: `values` at `indices` of a tensor of shape `dense_shape`."""
 
+    _static_shape: TensorShape | None = None
+
     def __init__(self, indices, values, dense_shape) -> None:
         from tfgraph.framework.graph import get_default_graph
 
@@ -70,13 +72,14 @@ class SparseTensor:
 
     @property
     def shape(self) -> TensorShape:
+        if self._static_shape is not None:  # (sparse_placeholder's declared shape)
+            return self._static_shape
         producer = self._dense_shape.op
         if producer._op_def.constant:  # (a Const: its value is the shape)
             return TensorShape([int(d) for d in producer._attrs["value"].reshape(-1)])
         dims = self._dense_shape.shape
-        if dims.rank == 1 and dims[0] is not None:
-            n = dims.as_list()[0]
-            return TensorShape([None] * n)
+        if dims.rank == 1 and dims.as_list()[0] is not None:
+            return TensorShape([None] * dims.as_list()[0])
         return TensorShape(None)
 
     def get_shape(self) -> TensorShape:

@@ -1,0 +1,133 @@
+"""Sparse ops beyond SparseToDense (sparse_placeholder, matmul, reorder, reshape,
+transpose, retain, reductions, add), compared with TF: op types, static shapes, values,
+gradients and errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tests.ops.test_data_flow_ops import run_both, run_here
+from tests.tfrun import requires_tf
+
+PRELUDE = """
+def run(s, t, feed=None):
+    try:
+        return s.run(t, feed)
+    except tf.errors.OpError as e:
+        lines = [ln for ln in e.message.splitlines()
+                 if ln.strip() and "[[{{node" not in ln and not ln.startswith(("Node:", "  "))]
+        return [type(e).__name__, lines[-1]]
+def core_ops():
+    return sorted(o.type for o in tf.get_default_graph().get_operations()
+                  if o.type.startswith("Sparse"))
+"""
+
+PROGRAM = (
+    PRELUDE
+    + """
+st = tf.SparseTensor([[2, 0], [0, 1], [1, 1]], [5., 6., 7.], [3, 2])
+dense = tf.constant([[1., 2., 3.], [4., 5., 6.]])
+m = tf.sparse_tensor_dense_matmul(st, dense)
+ma = tf.sparse.matmul(st, dense, adjoint_a=True, adjoint_b=True)
+ro = tf.sparse_reorder(st)
+rs = tf.sparse_reshape(ro, [-1, 3])
+tr = tf.sparse_transpose(ro)
+rt = tf.sparse_retain(ro, [True, False, True])
+s1 = tf.sparse_reduce_sum(ro, 1)
+s2 = tf.sparse.reduce_sum(ro, axis=0, keepdims=True)
+s3 = tf.sparse_reduce_sum(ro)
+mx = tf.sparse_reduce_max(ro, 1)
+ss = tf.sparse_reduce_sum_sparse(ro, 0)
+ms = tf.sparse.reduce_max_sparse(ro, 1, keepdims=True)
+ad = tf.sparse_add(ro, tf.SparseTensor([[0, 1], [1, 0]], [-6., 1.], [3, 2]), threshold=0.5)
+add_dense = tf.sparse_add(tf.ones([3, 2]), ro)
+ph = tf.sparse_placeholder(tf.float32, name="sp")
+ph2 = tf.sparse.placeholder(tf.float32, shape=[4, None])
+pm = tf.sparse_reduce_sum(ph, 1)
+pd = tf.sparse.to_dense(ph2)
+g = tf.gradients(tf.reduce_sum(m * m) + tf.reduce_sum(ma), [st.values, dense])
+g2 = tf.gradients(tf.reduce_sum(s1 * s1) + tf.reduce_sum(ro.values * [1., 2., 3.]), [st.values])
+g3 = tf.gradients(tf.reduce_sum(ad.values * ad.values) + tf.reduce_sum(add_dense * add_dense),
+                  [st.values])
+try:
+    tf.sparse_reshape(st, [4, -1])
+except ValueError as e:
+    reshape_error = str(e).rstrip(".")
+result = {
+    "reshape_error": reshape_error,
+    "ops": core_ops(),
+    "shapes": [str(t.shape) for t in (m, ma, ro.indices, rs.indices, s1, s2, s3, mx,
+                                       ss.indices, ad.indices, add_dense, ph.indices,
+                                       ph2.indices, ph2.dense_shape)],
+    "sp_shapes": [str(x.shape) for x in (ro, rs, tr, rt, ad, ph, ph2)],
+    "names": [t.name for t in (ph.indices, ph.values, ph.dense_shape)],
+}
+with tf.Session() as s:
+    result["values"] = s.run([m, ma, ro, rs, tr, rt, s1, s2, s3, mx, ss, ms, ad, add_dense])
+    result["grads"] = s.run([g, g2, g3])
+    feed = {ph: tf.SparseTensorValue([[0, 0], [1, 2], [1, 0]], [1., 2., 3.], [2, 3])}
+    result["fed"] = s.run([pm, ph], feed)
+    result["fed_tuple"] = s.run(pd, {ph2: ([[3, 1]], [4.], [4, 2])})
+    result["errors"] = [
+        run(s, tf.sparse_tensor_dense_matmul(st, tf.placeholder_with_default(tf.ones([3, 3]),
+                                                                             [None, 3]))),
+        run(s, tf.sparse_reshape(tf.SparseTensor(
+            st.indices, st.values, tf.placeholder_with_default(st.dense_shape, [2])),
+            [4, -1]).indices),
+        run(s, tf.sparse_reduce_sum(st, 2)),
+        run(s, tf.sparse_add(st, tf.SparseTensor(
+            [[0, 0]], [1.], tf.placeholder_with_default(np.array([2, 2], np.int64), [2]))).values),
+    ]
+"""
+)
+
+
+@pytest.mark.tf
+@requires_tf
+def test_sparse_ops_match_tf():
+    here, theirs = run_both(PROGRAM)
+    for key in theirs:
+        assert here[key] == theirs[key], key
+
+
+def test_sparse_ops():
+    r = run_here(PROGRAM)
+    assert r["values"][0] == [[24.0, 30.0, 36.0], [28.0, 35.0, 42.0], [5.0, 10.0, 15.0]]
+    assert r["values"][6] == [6.0, 7.0, 5.0]
+    assert r["fed"][0] == [1.0, 5.0]
+
+
+@pytest.mark.parametrize("adjoint", [(False, False), (True, False), (False, True), (True, True)])
+def test_sparse_dense_matmul_numerical_gradient(adjoint):
+    adj_a, adj_b = adjoint
+    rng = np.random.RandomState(0)
+    a_shape = (4, 3) if adj_a else (3, 4)
+    idx = np.array([[0, 1], [1, 3], [2, 0], [2, 2]]) if not adj_a else None
+    if adj_a:
+        idx = np.array([[1, 0], [3, 1], [0, 2], [2, 2]])
+    vals = rng.randn(4)
+    b_np = rng.randn(5, 4) if adj_b else rng.randn(4, 5)
+    with tf.Graph().as_default():
+        v = tf.placeholder(tf.float64, [4])
+        b = tf.placeholder(tf.float64, b_np.shape)
+        sp = tf.SparseTensor(idx, v, a_shape)
+        out = tf.sparse_tensor_dense_matmul(sp, b, adjoint_a=adj_a, adjoint_b=adj_b)
+        w = tf.constant(rng.randn(3, 5))
+        loss = tf.reduce_sum(out * w)
+        gv, gb = tf.gradients(loss, [v, b])
+        with tf.Session() as s:
+            f = lambda vv, bb: s.run(loss, {v: vv, b: bb})  # noqa: E731
+            got_v, got_b = s.run([gv, gb], {v: vals, b: b_np})
+            eps = 1e-6
+            num_v = np.array(
+                [(f(vals + eps * e, b_np) - f(vals - eps * e, b_np)) / (2 * eps) for e in np.eye(4)]
+            )
+            num_b = np.zeros_like(b_np)
+            for i in np.ndindex(*b_np.shape):
+                e = np.zeros_like(b_np)
+                e[i] = eps
+                num_b[i] = (f(vals, b_np + e) - f(vals, b_np - e)) / (2 * eps)
+    np.testing.assert_allclose(got_v, num_v, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(got_b, num_b, rtol=1e-6, atol=1e-8)
