@@ -1,6 +1,9 @@
 """`tf.sparse`: SparseTensor and the sparse ops tfgraph has (re-exports only)."""
 
 from tfgraph.framework.sparse_tensor import SparseTensor
+from tfgraph.ops.segment_ops import sparse_segment_mean as segment_mean
+from tfgraph.ops.segment_ops import sparse_segment_sqrt_n as segment_sqrt_n
+from tfgraph.ops.segment_ops import sparse_segment_sum as segment_sum
 from tfgraph.ops.sparse_ops import sparse_add as add
 from tfgraph.ops.sparse_ops import sparse_placeholder as placeholder
 from tfgraph.ops.sparse_ops import sparse_reduce_max as reduce_max
@@ -10,8 +13,8 @@ from tfgraph.ops.sparse_ops import sparse_reduce_sum_sparse as reduce_sum_sparse
 from tfgraph.ops.sparse_ops import sparse_reorder as reorder
 from tfgraph.ops.sparse_ops import sparse_reshape as reshape
 from tfgraph.ops.sparse_ops import sparse_retain as retain
-from tfgraph.ops.sparse_ops import sparse_tensor_dense_matmul
 from tfgraph.ops.sparse_ops import sparse_tensor_dense_matmul as matmul
+from tfgraph.ops.sparse_ops import sparse_tensor_dense_matmul as sparse_dense_matmul
 from tfgraph.ops.sparse_ops import sparse_tensor_to_dense as to_dense
 from tfgraph.ops.sparse_ops import sparse_transpose as transpose
 
@@ -27,7 +30,10 @@ __all__ = [
     "reorder",
     "reshape",
     "retain",
-    "sparse_tensor_dense_matmul",
+    "segment_mean",
+    "segment_sqrt_n",
+    "segment_sum",
+    "sparse_dense_matmul",
     "to_dense",
     "transpose",
 ]

@@ -131,3 +131,66 @@ def test_sparse_dense_matmul_numerical_gradient(adjoint):
                 num_b[i] = (f(vals, b_np + e) - f(vals, b_np - e)) / (2 * eps)
     np.testing.assert_allclose(got_v, num_v, rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(got_b, num_b, rtol=1e-6, atol=1e-8)
+
+
+SEGMENT_PROGRAM = (
+    PRELUDE
+    + """
+data = tf.constant([[1., 2.], [3., 4.], [5., 6.], [7., 9.]])
+idx = tf.constant([0, 2, 3, 1, 1])
+seg = tf.constant([0, 0, 1, 3, 3])
+outs = [tf.sparse_segment_sum(data, idx, seg), tf.sparse.segment_mean(data, idx, seg),
+        tf.sparse.segment_sqrt_n(data, idx, seg),
+        tf.sparse_segment_sum(data, idx, seg, num_segments=5),
+        tf.sparse_segment_mean(data, idx, seg, num_segments=5),
+        tf.sparse_segment_sqrt_n(data, idx, seg, num_segments=6),
+        tf.sparse_segment_sum(tf.constant([1, 2, 3]), [2, 0], [0, 1])]
+w = tf.constant(np.arange(12.).reshape(6, 2).astype(np.float32))
+grads = [tf.gradients(tf.reduce_sum(o * w[:tf.shape(o)[0]]), [data])[0] for o in outs[:6]]
+result = {"ops": sorted(o.type for o in tf.get_default_graph().get_operations()
+                        if o.type.startswith("SparseSegment")),
+          "shapes": [str(o.shape) for o in outs]}
+with tf.Session() as s:
+    result["values"] = s.run(outs)
+    result["grads"] = s.run(grads)
+    result["errors"] = [
+        run(s, tf.sparse_segment_sum(data, [0, 7], [0, 0])),
+        run(s, tf.sparse_segment_sum(data, [0, 1], [1, 0])),
+        run(s, tf.sparse_segment_mean(data, [0, 1], [0, 3], num_segments=2)),
+    ]
+"""
+)
+
+
+@pytest.mark.tf
+@requires_tf
+def test_sparse_segment_ops_match_tf():
+    here, theirs = run_both(SEGMENT_PROGRAM)
+    for key in theirs:
+        assert here[key] == theirs[key], key
+
+
+def test_sparse_segment_ops():
+    r = run_here(SEGMENT_PROGRAM)
+    assert r["values"][0] == [[6.0, 8.0], [7.0, 9.0], [0.0, 0.0], [6.0, 8.0]]
+    assert r["values"][1][0] == [3.0, 4.0]
+
+
+@pytest.mark.parametrize("kind", ["sum", "mean", "sqrt_n"])
+def test_sparse_segment_numerical_gradient(kind):
+    rng = np.random.RandomState(1)
+    x = rng.randn(5, 3)
+    with tf.Graph().as_default():
+        d = tf.placeholder(tf.float64, [5, 3])
+        fn = getattr(tf, f"sparse_segment_{kind}")
+        out = fn(d, [4, 0, 0, 2, 3], [0, 0, 2, 2, 2], num_segments=4)
+        loss = tf.reduce_sum(out * tf.constant(rng.randn(4, 3)))
+        (g,) = tf.gradients(loss, [d])
+        with tf.Session() as s:
+            got = s.run(g, {d: x})
+            num = np.zeros_like(x)
+            for i in np.ndindex(*x.shape):
+                e = np.zeros_like(x)
+                e[i] = 1e-6
+                num[i] = (s.run(loss, {d: x + e}) - s.run(loss, {d: x - e})) / 2e-6
+    np.testing.assert_allclose(got, num, rtol=1e-6, atol=1e-8)

@@ -11,7 +11,7 @@ from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.ops import Tensor
-from tfgraph.framework.registry import register_op
+from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import array_ops, math_ops
 from tfgraph.ops.apply import op_output
@@ -23,6 +23,9 @@ __all__ = [
     "segment_min",
     "segment_prod",
     "segment_sum",
+    "sparse_segment_mean",
+    "sparse_segment_sqrt_n",
+    "sparse_segment_sum",
     "unsorted_segment_max",
     "unsorted_segment_mean",
     "unsorted_segment_min",
@@ -336,3 +339,182 @@ def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name: str | None = 
         n = _unsorted_segment_n(data, segment_ids, num_segments)
         summed = math_ops.unsorted_segment_sum(data, segment_ids, num_segments)
         return summed / math_ops.sqrt(n)
+
+
+# -- SparseSegment{Sum,Mean,SqrtN}[WithNumSegments] and their gradient ops --------------
+_SPARSE_SEGMENT_T = "{bfloat16, half, float, double, int32, int64, int16, int8, uint8, uint16}"
+_SPARSE_SEGMENT_ATTRS = [
+    "T: " + _SPARSE_SEGMENT_T,
+    "Tidx: {int32, int64} = int32",
+    "Tsegmentids: {int32, int64} = int32",
+]
+
+
+def _sparse_segment_shape(op):
+    data = op._inputs[0]._shape._dims
+    for at in (1, 2):
+        dims = op._inputs[at]._shape._dims
+        if dims is not None and len(dims) != 1:
+            raise ValueError(
+                f"Shape must be rank 1 but is rank {len(dims)} for '{op.name}' (op: '{op.type}')"
+            )
+    if data is None:
+        return [UNKNOWN]
+    rows = None
+    if len(op._inputs) == 4:
+        from tfgraph.ops.common_shapes import constant_value
+
+        n = constant_value(op._inputs[3])
+        if n is not None:
+            rows = int(n)
+    return [TensorShape._from_tuple((rows,) + data[1:])]
+
+
+def _segment_weights(kind, counts):
+    counts = counts.astype(np.float64)
+    if kind == "sum":
+        return np.ones_like(counts)
+    safe = np.maximum(counts, 1)
+    return 1.0 / (safe if kind == "mean" else np.sqrt(safe))
+
+
+def _check_sparse_segments(op, data_rows, indices, ids, num_segments):
+    for i, x in enumerate(indices):
+        if not 0 <= x < data_rows:
+            raise errors.InvalidArgumentError(
+                None, op, f"Bad: indices[{i}] == {x} out of range [0, {data_rows})"
+            )
+    if ids.size and np.any(np.diff(ids) < 0):
+        raise errors.InvalidArgumentError(None, op, "segment ids are not increasing")
+    if ids.size and num_segments is not None and ids[-1] >= num_segments:
+        raise errors.InvalidArgumentError(None, op, "segment ids must be < num_segments")
+    if ids.size and ids[0] < 0:
+        raise errors.InvalidArgumentError(None, op, "segment ids must be >= 0")
+
+
+def _sparse_segment_kernel(kind: str):
+    def make(op, ctx):
+        def kernel(data, indices, segment_ids, num_segments=None):
+            data = np.asarray(data)
+            indices = np.asarray(indices).reshape(-1)
+            ids = np.asarray(segment_ids).reshape(-1)
+            if indices.size != ids.size:
+                raise errors.InvalidArgumentError(
+                    None, op, "segment_ids and indices should have same size."
+                )
+            n = None if num_segments is None else int(num_segments)
+            _check_sparse_segments(op, data.shape[0], indices, ids, n)
+            rows = n if n is not None else (int(ids[-1]) + 1 if ids.size else 0)
+            acc = np.zeros((rows,) + data.shape[1:], np.float64 if kind != "sum" else data.dtype)
+            np.add.at(acc, ids, data[indices])
+            if kind != "sum":
+                counts = np.bincount(ids, minlength=rows)[:rows]
+                acc = acc * _segment_weights(kind, counts).reshape((-1,) + (1,) * (data.ndim - 1))
+            return acc.astype(data.dtype)
+
+        return kernel
+
+    return make
+
+
+def _sparse_segment_grad(kind: str, grad_type: str):
+    def grad_fn(op, grad):
+        dim0 = array_ops.shape(op.inputs[0])[0]
+        g = op_output(grad_type, None, [grad, op.inputs[1], op.inputs[2], dim0])
+        return [g] + [None] * (len(op.inputs) - 1)
+
+    return grad_fn
+
+
+def _sparse_segment_grad_kernel(kind: str):
+    def make(op, ctx):
+        def kernel(grad, indices, segment_ids, output_dim0):
+            grad = np.asarray(grad)
+            indices = np.asarray(indices).reshape(-1)
+            ids = np.asarray(segment_ids).reshape(-1)
+            rows = int(output_dim0)
+            for x in indices:
+                if not 0 <= x < rows:
+                    raise errors.InvalidArgumentError(
+                        None, op, f"Index {x} out of range [0, {rows})."
+                    )
+            counts = np.bincount(ids, minlength=grad.shape[0]) if ids.size else np.zeros(0)
+            weights = _segment_weights(kind, counts)[ids] if ids.size else np.zeros(0)
+            out = np.zeros((rows,) + grad.shape[1:], np.float64)
+            contrib = grad[ids].astype(np.float64) * weights.reshape((-1,) + (1,) * (grad.ndim - 1))
+            np.add.at(out, indices, contrib)
+            return out.astype(grad.dtype)
+
+        return kernel
+
+    return make
+
+
+for _kind, _name in (("sum", "Sum"), ("mean", "Mean"), ("sqrtn", "SqrtN")):
+    _grad_type = f"SparseSegment{_name}Grad"
+    register_op(
+        f"SparseSegment{_name}",
+        inputs=["data: T", "indices: Tidx", "segment_ids: Tsegmentids"],
+        outputs=["output: T"],
+        attrs=_SPARSE_SEGMENT_ATTRS + ["sparse_gradient: bool = false"],
+        shape=_sparse_segment_shape,
+        make_kernel=_sparse_segment_kernel(_kind),
+        grad=_sparse_segment_grad(_kind, _grad_type),
+    )
+    register_op(
+        f"SparseSegment{_name}WithNumSegments",
+        inputs=[
+            "data: T",
+            "indices: Tidx",
+            "segment_ids: Tsegmentids",
+            "num_segments: Tnumsegments",
+        ],
+        outputs=["output: T"],
+        attrs=_SPARSE_SEGMENT_ATTRS
+        + ["Tnumsegments: {int32, int64} = int32", "sparse_gradient: bool = false"],
+        shape=_sparse_segment_shape,
+        make_kernel=_sparse_segment_kernel(_kind),
+        grad=_sparse_segment_grad(_kind, _grad_type),
+    )
+    register_op(
+        _grad_type,
+        inputs=["grad: T", "indices: Tidx", "segment_ids: Tsegmentids", "output_dim0: int32"],
+        outputs=["output: T"],
+        attrs=_SPARSE_SEGMENT_ATTRS,
+        shape=lambda op: [
+            TensorShape._from_tuple(
+                (None,)
+                + (op._inputs[0]._shape._dims[1:] if op._inputs[0]._shape._dims is not None else ())
+            )
+            if op._inputs[0]._shape._dims is not None
+            else UNKNOWN
+        ],
+        make_kernel=_sparse_segment_grad_kernel(_kind),
+        grad=NOT_DIFFERENTIABLE,
+    )
+
+
+def _sparse_segment(kind_name: str, data, indices, segment_ids, name, num_segments):
+    if num_segments is not None:
+        return op_output(
+            f"SparseSegment{kind_name}WithNumSegments",
+            name,
+            [data, indices, segment_ids, num_segments],
+        )
+    return op_output(f"SparseSegment{kind_name}", name, [data, indices, segment_ids])
+
+
+def sparse_segment_sum(data, indices, segment_ids, name=None, num_segments=None):
+    """Sums of `data[indices]` rows over sorted `segment_ids`."""
+    return _sparse_segment("Sum", data, indices, segment_ids, name, num_segments)
+
+
+def sparse_segment_mean(data, indices, segment_ids, name=None, num_segments=None):
+    """Means of `data[indices]` rows over sorted `segment_ids` (0 for empty segments)."""
+    return _sparse_segment("Mean", data, indices, segment_ids, name, num_segments)
+
+
+def sparse_segment_sqrt_n(data, indices, segment_ids, name=None, num_segments=None):
+    """Sums of `data[indices]` rows over sorted `segment_ids`, divided by the square
+    root of each segment's size."""
+    return _sparse_segment("SqrtN", data, indices, segment_ids, name, num_segments)
