@@ -423,6 +423,10 @@ from tfgraph.ops.segment_ops import (
 )
 from tfgraph.ops.sparse_ops import (
     sparse_add,
+    sparse_concat,
+    sparse_fill_empty_rows,
+    sparse_maximum,
+    sparse_minimum,
     sparse_placeholder,
     sparse_reduce_max,
     sparse_reduce_max_sparse,
@@ -431,6 +435,9 @@ from tfgraph.ops.sparse_ops import (
     sparse_reorder,
     sparse_reshape,
     sparse_retain,
+    sparse_slice,
+    sparse_softmax,
+    sparse_split,
     sparse_tensor_dense_matmul,
     sparse_tensor_to_dense,
     sparse_to_dense,

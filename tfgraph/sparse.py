@@ -5,6 +5,10 @@ from tfgraph.ops.segment_ops import sparse_segment_mean as segment_mean
 from tfgraph.ops.segment_ops import sparse_segment_sqrt_n as segment_sqrt_n
 from tfgraph.ops.segment_ops import sparse_segment_sum as segment_sum
 from tfgraph.ops.sparse_ops import sparse_add as add
+from tfgraph.ops.sparse_ops import sparse_concat as concat
+from tfgraph.ops.sparse_ops import sparse_fill_empty_rows as fill_empty_rows
+from tfgraph.ops.sparse_ops import sparse_maximum as maximum
+from tfgraph.ops.sparse_ops import sparse_minimum as minimum
 from tfgraph.ops.sparse_ops import sparse_placeholder as placeholder
 from tfgraph.ops.sparse_ops import sparse_reduce_max as reduce_max
 from tfgraph.ops.sparse_ops import sparse_reduce_max_sparse as reduce_max_sparse
@@ -13,6 +17,9 @@ from tfgraph.ops.sparse_ops import sparse_reduce_sum_sparse as reduce_sum_sparse
 from tfgraph.ops.sparse_ops import sparse_reorder as reorder
 from tfgraph.ops.sparse_ops import sparse_reshape as reshape
 from tfgraph.ops.sparse_ops import sparse_retain as retain
+from tfgraph.ops.sparse_ops import sparse_slice as slice
+from tfgraph.ops.sparse_ops import sparse_softmax as softmax
+from tfgraph.ops.sparse_ops import sparse_split as split
 from tfgraph.ops.sparse_ops import sparse_tensor_dense_matmul as matmul
 from tfgraph.ops.sparse_ops import sparse_tensor_dense_matmul as sparse_dense_matmul
 from tfgraph.ops.sparse_ops import sparse_tensor_to_dense as to_dense
@@ -21,7 +28,11 @@ from tfgraph.ops.sparse_ops import sparse_transpose as transpose
 __all__ = [
     "SparseTensor",
     "add",
+    "concat",
+    "fill_empty_rows",
     "matmul",
+    "maximum",
+    "minimum",
     "placeholder",
     "reduce_max",
     "reduce_max_sparse",
@@ -33,7 +44,10 @@ __all__ = [
     "segment_mean",
     "segment_sqrt_n",
     "segment_sum",
+    "slice",
+    "softmax",
     "sparse_dense_matmul",
+    "split",
     "to_dense",
     "transpose",
 ]

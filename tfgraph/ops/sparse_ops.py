@@ -176,6 +176,11 @@ def _nnz(op, at: int):
     return dims.as_list()[0] if dims.rank is not None and dims.rank >= 1 else None
 
 
+def _dense_dim0(op, at: int):
+    value = common_shapes.constant_value(op._inputs[at])
+    return None if value is None or len(value) == 0 else int(value[0])
+
+
 def _indices2(indices) -> np.ndarray:
     indices = np.asarray(indices, dtype=np.int64)
     return indices.reshape(indices.shape[0] if indices.ndim else 0, -1)
@@ -877,3 +882,596 @@ def sparse_placeholder(dtype, shape=None, name=None):
 
 def _sub(name, part):
     return None if name is None else f"{name}/{part}"
+
+
+def _fmt_list(values) -> str:
+    return "[" + ",".join(str(int(v)) for v in values) + "]"
+
+
+# -- SparseConcat -------------------------------------------------------------------------
+def _sparse_concat_shape(op):
+    n = int(op._attrs["N"])
+    rank = None
+    for i in range(n):
+        rank = rank or _rank_of(op, i, 2 * n + i)
+    nnz = [_nnz(op, i) for i in range(n)]
+    total = None if any(x is None for x in nnz) else sum(nnz)  # type: ignore[misc]
+    return [TensorShape([total, rank]), TensorShape([total]), TensorShape([rank])]
+
+
+def _sparse_concat_kernel(op, ctx):
+    n = int(op._attrs["N"])
+    concat_dim = int(op._attrs["concat_dim"])
+
+    def kernel(*args):
+        indices = [_indices2(x) for x in args[:n]]
+        values = [np.asarray(x) for x in args[n : 2 * n]]
+        shapes = [np.asarray(x, np.int64) for x in args[2 * n :]]
+        rank = len(shapes[0])
+        if not -rank <= concat_dim < rank:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"Concat dimension must be in range [{-rank}, {rank}), got {concat_dim}",
+            )
+        dim = concat_dim % rank
+        for i, s in enumerate(shapes[1:], 1):
+            if len(s) != rank:
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"Ranks of all input tensors must match: expected {rank} but got "
+                    f"{len(s)} at position {i}",
+                )
+            for d in range(rank):
+                if d != dim and s[d] != shapes[0][d]:
+                    raise errors.InvalidArgumentError(
+                        None,
+                        op,
+                        f"Input shapes must match: expected {shapes[0][d]} for dimension "
+                        f"{d} but got {s[d]} at position {i}",
+                    )
+        offset = 0
+        parts = []
+        for ind, s in zip(indices, shapes):
+            ind = ind.copy()
+            ind[:, dim] += offset
+            offset += int(s[dim])
+            parts.append(ind)
+        all_indices = np.concatenate(parts, axis=0) if parts else np.zeros((0, rank), np.int64)
+        all_values = np.concatenate(values)
+        if dim != 0:
+            order = _order(all_indices)
+            all_indices, all_values = all_indices[order], all_values[order]
+        out_shape = shapes[0].copy()
+        out_shape[dim] = offset
+        return all_indices, all_values, out_shape
+
+    return kernel
+
+
+register_op(
+    "SparseConcat",
+    inputs=["indices: N * int64", "values: N * T", "shapes: N * int64"],
+    outputs=["output_indices: int64", "output_values: T", "output_shape: int64"],
+    attrs=["concat_dim: int", "N: int >= 2", "T: type"],
+    shape=_sparse_concat_shape,
+    make_kernel=_sparse_concat_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def sparse_concat(
+    axis,
+    sp_inputs,
+    name=None,
+    expand_nonconcat_dim=False,
+    concat_dim=None,
+    expand_nonconcat_dims=None,
+):
+    """Concatenates SparseTensors along `axis` (their other dimensions must match)."""
+    if expand_nonconcat_dims is not None:
+        expand_nonconcat_dim = expand_nonconcat_dims
+    if concat_dim is not None:
+        axis = concat_dim
+    if expand_nonconcat_dim:
+        raise NotImplementedError(
+            "tfgraph's sparse_concat does not support expand_nonconcat_dim=True yet"
+        )
+    sp_inputs = [_sparse(sp, "sp_inputs") for sp in sp_inputs]
+    if len(sp_inputs) == 1:
+        return sp_inputs[0]
+    axis = int(axis)
+    op = apply_op(
+        "SparseConcat",
+        name,
+        [
+            [sp.indices for sp in sp_inputs],
+            [sp.values for sp in sp_inputs],
+            [sp.dense_shape for sp in sp_inputs],
+        ],
+        {"concat_dim": axis, "N": len(sp_inputs)},
+    )
+    static = [common_shapes.constant_value(sp.dense_shape) for sp in sp_inputs]
+    if all(s is not None for s in static):
+        rank = len(static[0])
+        shape = np.asarray(static[0], np.int64).copy()
+        shape[axis % rank] = sum(int(s[axis % rank]) for s in static)
+        dense_shape = shape
+    else:
+        dense_shape = op._outputs[2]
+    return _make_sparse(op._outputs[0], op._outputs[1], dense_shape)
+
+
+# -- SparseSlice, SparseSliceGrad ---------------------------------------------------------
+def _slice_entries(indices, shape, start, size):
+    start = np.asarray(start, np.int64)
+    size = np.asarray(size, np.int64)
+    shape = np.asarray(shape, np.int64)
+    end = np.minimum(start + size, shape)
+    keep = np.all((indices >= start) & (indices < end), axis=1)
+    out_shape = np.maximum(end - start, 0)
+    return keep, out_shape
+
+
+def _sparse_slice_kernel(op, ctx):
+    def kernel(indices, values, shape, start, size):
+        indices = _indices2(indices)
+        rank = len(shape)
+        if len(start) != rank or len(size) != rank:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"Expected start and size to have length {rank} but got {len(start)} and "
+                f"{len(size)}",
+            )
+        keep, out_shape = _slice_entries(indices, shape, start, size)
+        return (
+            indices[keep] - np.asarray(start, np.int64),
+            np.asarray(values)[keep],
+            out_shape.astype(np.int64),
+        )
+
+    return kernel
+
+
+def _sparse_slice_grad(op, *grads):
+    val_grad = op_output(
+        "SparseSliceGrad", None, [grads[1], op.inputs[0], op.inputs[3], op.outputs[0]]
+    )
+    val_grad.set_shape(op.inputs[1].shape)
+    return [None, val_grad, None, None, None]
+
+
+register_op(
+    "SparseSlice",
+    inputs=["indices: int64", "values: T", "shape: int64", "start: int64", "size: int64"],
+    outputs=["output_indices: int64", "output_values: T", "output_shape: int64"],
+    attrs=["T: type"],
+    shape=lambda op: [
+        TensorShape([None, _rank_of(op, 0, 2)]),
+        TensorShape([None]),
+        TensorShape([_rank_of(op, 0, 2)]),
+    ],
+    make_kernel=_sparse_slice_kernel,
+    grad=_sparse_slice_grad,
+)
+
+
+def _sparse_slice_grad_kernel(op, ctx):
+    def kernel(grad, input_indices, input_start, output_indices):
+        input_indices = _indices2(input_indices)
+        output_indices = _indices2(output_indices)
+        grad = np.asarray(grad)
+        where = {tuple(ix): i for i, ix in enumerate(output_indices.tolist())}
+        shifted = (input_indices - np.asarray(input_start, np.int64)).tolist()
+        out = np.zeros(input_indices.shape[0], grad.dtype)
+        for i, ix in enumerate(shifted):
+            j = where.get(tuple(ix))
+            if j is not None:
+                out[i] = grad[j]
+        return out
+
+    return kernel
+
+
+register_op(
+    "SparseSliceGrad",
+    inputs=[
+        "backprop_val_grad: T",
+        "input_indices: int64",
+        "input_start: int64",
+        "output_indices: int64",
+    ],
+    outputs=["val_grad: T"],
+    attrs=["T: type"],
+    shape=lambda op: [TensorShape([_nnz(op, 1)])],
+    make_kernel=_sparse_slice_grad_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def sparse_slice(sp_input, start, size, name=None):
+    """The part of `sp_input` in the box at `start` of `size` (clipped to its shape)."""
+    sp_input = _sparse(sp_input)
+    start = convert_to_tensor(start, dtypes.int64)
+    size = convert_to_tensor(size, dtypes.int64)
+    op = apply_op(
+        "SparseSlice", name, [sp_input.indices, sp_input.values, sp_input.dense_shape, start, size]
+    )
+    return _make_sparse(*op._outputs)
+
+
+# -- SparseSplit -----------------------------------------------------------------------
+def _split_bounds(dim: int, num_split: int) -> list[tuple[int, int]]:
+    size, extra = divmod(dim, num_split)
+    bounds, lo = [], 0
+    for i in range(num_split):
+        hi = lo + size + (1 if i < extra else 0)
+        bounds.append((lo, hi))
+        lo = hi
+    return bounds
+
+
+def _sparse_split_kernel(op, ctx):
+    num_split = int(op._attrs["num_split"])
+
+    def kernel(split_dim, indices, values, shape):
+        indices = _indices2(indices)
+        values = np.asarray(values)
+        shape = np.asarray(shape, np.int64)
+        rank = len(shape)
+        axis = int(split_dim)
+        if not -rank <= axis < rank:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"Input split_dim should be between -{rank} and {rank}, got {axis}",
+            )
+        axis %= rank
+        if num_split > shape[axis]:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                "Input num_split should be between 1 and the splitting dimension size "
+                f"({shape[axis]}), got {num_split}",
+            )
+        out_i, out_v, out_s = [], [], []
+        for lo, hi in _split_bounds(int(shape[axis]), num_split):
+            keep = (indices[:, axis] >= lo) & (indices[:, axis] < hi)
+            ind = indices[keep].copy()
+            ind[:, axis] -= lo
+            out_i.append(ind)
+            out_v.append(values[keep])
+            s = shape.copy()
+            s[axis] = hi - lo
+            out_s.append(s)
+        return tuple(out_i + out_v + out_s)
+
+    return kernel
+
+
+def _sparse_split_shape(op):
+    n = int(op._attrs["num_split"])
+    rank = _rank_of(op, 1, 3)
+    return [TensorShape([None, rank])] * n + [TensorShape([None])] * n + [TensorShape([rank])] * n
+
+
+register_op(
+    "SparseSplit",
+    inputs=["split_dim: int64", "indices: int64", "values: T", "shape: int64"],
+    outputs=[
+        "output_indices: num_split * int64",
+        "output_values: num_split * T",
+        "output_shape: num_split * int64",
+    ],
+    attrs=["num_split: int >= 1", "T: type"],
+    shape=_sparse_split_shape,
+    make_kernel=_sparse_split_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def sparse_split(
+    keyword_required=None, sp_input=None, num_split=None, axis=None, name=None, split_dim=None
+):
+    """Splits `sp_input` into `num_split` SparseTensors along `axis` (the first
+    `shape[axis] % num_split` pieces one larger)."""
+    if keyword_required is not None:
+        raise ValueError("Keyword arguments are required for this function.")
+    if sp_input is None:
+        raise ValueError("sp_input is required")
+    if num_split is None:
+        raise ValueError("num_split is required")
+    if axis is None:
+        axis = split_dim
+    if axis is None:
+        raise ValueError("axis is required")
+    sp_input = _sparse(sp_input)
+    n = int(num_split)
+    op = apply_op(
+        "SparseSplit",
+        name,
+        [
+            convert_to_tensor(axis, dtypes.int64),
+            sp_input.indices,
+            sp_input.values,
+            sp_input.dense_shape,
+        ],
+        {"num_split": n},
+    )
+    outs = op._outputs
+    return [_make_sparse(outs[i], outs[n + i], outs[2 * n + i]) for i in range(n)]
+
+
+# -- SparseSparseMaximum / Minimum --------------------------------------------------------
+def _sparse_sparse_cwise_kernel(fn):
+    def make(op, ctx):
+        def kernel(a_indices, a_values, a_shape, b_indices, b_values, b_shape):
+            if not np.array_equal(np.asarray(a_shape), np.asarray(b_shape)):
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    "Operands do not have the same ranks; got shapes: "
+                    f"{_fmt_list(a_shape)} and {_fmt_list(b_shape)}"
+                    if len(a_shape) != len(b_shape)
+                    else f"Operands' shapes do not match: got {_fmt_list(a_shape)} and "
+                    f"{_fmt_list(b_shape)}",
+                )
+            a_indices, b_indices = _indices2(a_indices), _indices2(b_indices)
+            a_values, b_values = np.asarray(a_values), np.asarray(b_values)
+            zero = a_values.dtype.type(0)
+            a = {tuple(ix): v for ix, v in zip(a_indices.tolist(), a_values)}
+            b = {tuple(ix): v for ix, v in zip(b_indices.tolist(), b_values)}
+            keys = sorted(set(a) | set(b))
+            out = [fn(a.get(k, zero), b.get(k, zero)) for k in keys]
+            rank = len(a_shape)
+            return (
+                np.asarray(keys, np.int64).reshape(len(keys), rank),
+                np.asarray(out, a_values.dtype).reshape(len(keys)),
+            )
+
+        return kernel
+
+    return make
+
+
+def _no_grad(kind):
+    def grad(op, *grads):
+        raise NotImplementedError(f"Gradient for SparseSparse{kind} is not implemented.")
+
+    return grad
+
+
+for _kind, _fn in (("Maximum", np.maximum), ("Minimum", np.minimum)):
+    register_op(
+        f"SparseSparse{_kind}",
+        inputs=[
+            "a_indices: int64",
+            "a_values: T",
+            "a_shape: int64",
+            "b_indices: int64",
+            "b_values: T",
+            "b_shape: int64",
+        ],
+        outputs=["output_indices: int64", "output_values: T"],
+        attrs=["T: {float, double, int32, int64, uint8, int16, int8, uint16, half, bfloat16}"],
+        shape=lambda op: [TensorShape([None, None]), TensorShape([None])],
+        make_kernel=_sparse_sparse_cwise_kernel(_fn),
+        grad=_no_grad(_kind),
+    )
+
+
+def _sparse_sparse(op_type, sp_a, sp_b, name):
+    sp_a, sp_b = _sparse(sp_a, "sp_a"), _sparse(sp_b, "sp_b")
+    op = apply_op(
+        op_type,
+        name,
+        [sp_a.indices, sp_a.values, sp_a.dense_shape, sp_b.indices, sp_b.values, sp_b.dense_shape],
+    )
+    return _make_sparse(op._outputs[0], op._outputs[1], sp_a.dense_shape)
+
+
+def sparse_maximum(sp_a, sp_b, name=None):
+    """The elementwise maximum of two SparseTensors of one shape (an entry missing on one
+    side counts as 0)."""
+    return _sparse_sparse("SparseSparseMaximum", sp_a, sp_b, name)
+
+
+def sparse_minimum(sp_a, sp_b, name=None):
+    """The elementwise minimum of two SparseTensors of one shape (an entry missing on one
+    side counts as 0)."""
+    return _sparse_sparse("SparseSparseMinimum", sp_a, sp_b, name)
+
+
+# -- SparseFillEmptyRows, SparseFillEmptyRowsGrad ----------------------------------------
+def _sparse_fill_empty_rows_kernel(op, ctx):
+    def kernel(indices, values, dense_shape, default_value):
+        indices = _indices2(indices)
+        values = np.asarray(values)
+        dense_shape = np.asarray(dense_shape, np.int64)
+        if dense_shape.size == 0:
+            raise errors.InvalidArgumentError(None, op, "dense_shape must not be empty")
+        rows = int(dense_shape[0])
+        n = indices.shape[0]
+        for i in range(n):
+            r = indices[i, 0]
+            if not 0 <= r < rows:
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"indices({i}, 0) is invalid: {r} >= {rows}"
+                    if r >= rows
+                    else f"indices({i}, 0) is invalid: {r} < 0",
+                )
+        empty = np.ones(rows, bool)
+        empty[indices[:, 0]] = False
+        empty_rows = np.nonzero(empty)[0]
+        filler = np.zeros((empty_rows.size, indices.shape[1]), np.int64)
+        filler[:, 0] = empty_rows
+        all_indices = np.concatenate([indices, filler])
+        default = np.asarray(default_value).reshape(())
+        all_values = np.concatenate([values, np.full(empty_rows.size, default, values.dtype)])
+        order = np.argsort(all_indices[:, 0], kind="stable")
+        reverse = np.empty(n, np.int64)
+        position = np.empty(order.size, np.int64)
+        position[order] = np.arange(order.size)
+        reverse[:] = position[:n]
+        return all_indices[order], all_values[order], empty, reverse
+
+    return kernel
+
+
+def _sparse_fill_empty_rows_grad(op, *grads):
+    d_values, d_default = apply_op(
+        "SparseFillEmptyRowsGrad", None, [op.outputs[3], grads[1]]
+    )._outputs
+    return [None, d_values, None, d_default]
+
+
+register_op(
+    "SparseFillEmptyRows",
+    inputs=["indices: int64", "values: T", "dense_shape: int64", "default_value: T"],
+    outputs=[
+        "output_indices: int64",
+        "output_values: T",
+        "empty_row_indicator: bool",
+        "reverse_index_map: int64",
+    ],
+    attrs=["T: type"],
+    shape=lambda op: [
+        TensorShape([None, _rank_of(op, 0, 2)]),
+        TensorShape([None]),
+        TensorShape([_dense_dim0(op, 2)]),
+        TensorShape([_nnz(op, 0)]),
+    ],
+    make_kernel=_sparse_fill_empty_rows_kernel,
+    grad=_sparse_fill_empty_rows_grad,
+)
+
+
+def _sparse_fill_empty_rows_grad_kernel(reverse_index_map, grad_values):
+    grad_values = np.asarray(grad_values)
+    reverse = np.asarray(reverse_index_map, np.int64)
+    d_values = grad_values[reverse]
+    visited = np.zeros(grad_values.shape[0], bool)
+    visited[reverse] = True
+    d_default = grad_values[~visited].sum(dtype=grad_values.dtype)
+    return d_values, np.asarray(d_default, grad_values.dtype)
+
+
+register_op(
+    "SparseFillEmptyRowsGrad",
+    inputs=["reverse_index_map: int64", "grad_values: T"],
+    outputs=["d_values: T", "d_default_value: T"],
+    attrs=["T: type"],
+    shape=lambda op: [TensorShape([_nnz(op, 0)]), TensorShape([])],
+    kernel=_sparse_fill_empty_rows_grad_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def sparse_fill_empty_rows(sp_input, default_value, name=None):
+    """`sp_input` with a `default_value` entry at column 0 of every empty row, and the
+    boolean vector of which rows were empty."""
+    from tfgraph.framework.graph import get_default_graph
+
+    sp_input = _sparse(sp_input)
+    with get_default_graph().name_scope(name or "SparseFillEmptyRows"):
+        default_value = convert_to_tensor(default_value, dtype=sp_input.values.dtype)
+        op = apply_op(
+            "SparseFillEmptyRows",
+            "SparseFillEmptyRows",
+            [sp_input.indices, sp_input.values, sp_input.dense_shape, default_value],
+        )
+        return _make_sparse(op._outputs[0], op._outputs[1], sp_input.dense_shape), op._outputs[2]
+
+
+# -- SparseDenseCwiseAdd, SparseSoftmax -----------------------------------------------------
+def _sparse_dense_cwise_add_kernel(op, ctx):
+    def kernel(sp_indices, sp_values, sp_shape, dense):
+        indices = _indices2(sp_indices)
+        dense = np.asarray(dense)
+        shape = tuple(int(d) for d in sp_shape)
+        try:
+            full = np.broadcast_to(dense, shape)
+        except ValueError:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"SparseDenseBinaryOpShared broadcasts dense to sparse only; got incompatible "
+                f"shapes: {_fmt_list(dense.shape)} vs. {_fmt_list(shape)}",
+            ) from None
+        return np.asarray(sp_values) + full[tuple(indices.T)]
+
+    return kernel
+
+
+def _sparse_dense_cwise_add_grad(op, grad):
+    raise NotImplementedError("Gradient for SparseDenseCwiseAdd is currently not implemented yet.")
+
+
+register_op(
+    "SparseDenseCwiseAdd",
+    inputs=["sp_indices: int64", "sp_values: T", "sp_shape: int64", "dense: T"],
+    outputs=["output: T"],
+    attrs=["T: numbertype"],
+    shape=lambda op: [TensorShape([_nnz(op, 0)])],
+    make_kernel=_sparse_dense_cwise_add_kernel,
+    grad=_sparse_dense_cwise_add_grad,
+)
+
+
+def _sparse_softmax_kernel(op, ctx):
+    def kernel(sp_indices, sp_values, sp_shape):
+        indices = _indices2(sp_indices)
+        values = np.asarray(sp_values)
+        if len(sp_shape) < 2:
+            raise errors.InvalidArgumentError(
+                None, op, f"Input should have rank >= 2, but received shape: {_fmt_list(sp_shape)}"
+            )
+        out = np.empty_like(values)
+        groups: dict = {}
+        for i, key in enumerate(map(tuple, indices[:, :-1].tolist())):
+            groups.setdefault(key, []).append(i)
+        for rows in groups.values():
+            v = values[rows]
+            e = np.exp(v - v.max())
+            out[rows] = e / e.sum()
+        return out
+
+    return kernel
+
+
+def _sparse_softmax_grad(op, grad):
+    indices, shape = op.inputs[0], op.inputs[2]
+    out_vals = op.outputs[0]
+    sp_product = _make_sparse(indices, out_vals * grad, shape)
+    sum_reduced = -sparse_reduce_sum(sp_product, [-1], keepdims=True)
+    sp_sum = op_output("SparseDenseCwiseAdd", None, [indices, grad, shape, sum_reduced])
+    return [None, sp_sum * out_vals, None]
+
+
+register_op(
+    "SparseSoftmax",
+    inputs=["sp_indices: int64", "sp_values: T", "sp_shape: int64"],
+    outputs=["output: T"],
+    attrs=["T: {half, float, double}"],
+    shape=lambda op: [TensorShape([_nnz(op, 1)])],
+    make_kernel=_sparse_softmax_kernel,
+    grad=_sparse_softmax_grad,
+)
+
+
+def sparse_softmax(sp_input, name=None):
+    """Softmax over the last dimension of `sp_input`, among its present entries only."""
+    from tfgraph.framework.graph import get_default_graph
+
+    sp_input = _sparse(sp_input)
+    with get_default_graph().name_scope(name or "SparseSoftmax"):
+        out = op_output(
+            "SparseSoftmax",
+            "SparseSoftmax",
+            [sp_input.indices, sp_input.values, sp_input.dense_shape],
+        )
+        return _make_sparse(sp_input.indices, out, sp_input.dense_shape)
