@@ -895,7 +895,7 @@ def _sparse_concat_shape(op):
     for i in range(n):
         rank = rank or _rank_of(op, i, 2 * n + i)
     nnz = [_nnz(op, i) for i in range(n)]
-    total = None if any(x is None for x in nnz) else sum(nnz)  # type: ignore[misc]
+    total = None if any(x is None for x in nnz) else sum(nnz)
     return [TensorShape([total, rank]), TensorShape([total]), TensorShape([rank])]
 
 
