@@ -374,6 +374,7 @@ from tfgraph.ops.math_ops import (
     sign,
     sin,
     sinh,
+    sparse_matmul,
     sqrt,
     square,
     squared_difference,
@@ -422,10 +423,16 @@ from tfgraph.ops.segment_ops import (
     unsorted_segment_sqrt_n,
 )
 from tfgraph.ops.sparse_ops import (
+    convert_to_tensor_or_sparse_tensor,
+    deserialize_many_sparse,
+    serialize_many_sparse,
+    serialize_sparse,
     sparse_add,
     sparse_concat,
     sparse_fill_empty_rows,
+    sparse_mask,
     sparse_maximum,
+    sparse_merge,
     sparse_minimum,
     sparse_placeholder,
     sparse_reduce_max,
@@ -433,6 +440,7 @@ from tfgraph.ops.sparse_ops import (
     sparse_reduce_sum,
     sparse_reduce_sum_sparse,
     sparse_reorder,
+    sparse_reset_shape,
     sparse_reshape,
     sparse_retain,
     sparse_slice,
@@ -441,6 +449,7 @@ from tfgraph.ops.sparse_ops import (
     sparse_tensor_dense_matmul,
     sparse_tensor_to_dense,
     sparse_to_dense,
+    sparse_to_indicator,
     sparse_transpose,
 )
 from tfgraph.ops.special_math_ops import (

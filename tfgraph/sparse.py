@@ -7,7 +7,9 @@ from tfgraph.ops.segment_ops import sparse_segment_sum as segment_sum
 from tfgraph.ops.sparse_ops import sparse_add as add
 from tfgraph.ops.sparse_ops import sparse_concat as concat
 from tfgraph.ops.sparse_ops import sparse_fill_empty_rows as fill_empty_rows
+from tfgraph.ops.sparse_ops import sparse_mask as mask
 from tfgraph.ops.sparse_ops import sparse_maximum as maximum
+from tfgraph.ops.sparse_ops import sparse_merge as merge
 from tfgraph.ops.sparse_ops import sparse_minimum as minimum
 from tfgraph.ops.sparse_ops import sparse_placeholder as placeholder
 from tfgraph.ops.sparse_ops import sparse_reduce_max as reduce_max
@@ -15,6 +17,7 @@ from tfgraph.ops.sparse_ops import sparse_reduce_max_sparse as reduce_max_sparse
 from tfgraph.ops.sparse_ops import sparse_reduce_sum as reduce_sum
 from tfgraph.ops.sparse_ops import sparse_reduce_sum_sparse as reduce_sum_sparse
 from tfgraph.ops.sparse_ops import sparse_reorder as reorder
+from tfgraph.ops.sparse_ops import sparse_reset_shape as reset_shape
 from tfgraph.ops.sparse_ops import sparse_reshape as reshape
 from tfgraph.ops.sparse_ops import sparse_retain as retain
 from tfgraph.ops.sparse_ops import sparse_slice as slice
@@ -23,6 +26,7 @@ from tfgraph.ops.sparse_ops import sparse_split as split
 from tfgraph.ops.sparse_ops import sparse_tensor_dense_matmul as matmul
 from tfgraph.ops.sparse_ops import sparse_tensor_dense_matmul as sparse_dense_matmul
 from tfgraph.ops.sparse_ops import sparse_tensor_to_dense as to_dense
+from tfgraph.ops.sparse_ops import sparse_to_indicator as to_indicator
 from tfgraph.ops.sparse_ops import sparse_transpose as transpose
 
 __all__ = [
@@ -30,8 +34,10 @@ __all__ = [
     "add",
     "concat",
     "fill_empty_rows",
+    "mask",
     "matmul",
     "maximum",
+    "merge",
     "minimum",
     "placeholder",
     "reduce_max",
@@ -39,6 +45,7 @@ __all__ = [
     "reduce_sum",
     "reduce_sum_sparse",
     "reorder",
+    "reset_shape",
     "reshape",
     "retain",
     "segment_mean",
@@ -49,5 +56,6 @@ __all__ = [
     "sparse_dense_matmul",
     "split",
     "to_dense",
+    "to_indicator",
     "transpose",
 ]

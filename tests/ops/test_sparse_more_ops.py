@@ -260,3 +260,71 @@ def test_sparse_ops_2_match_tf():
 def test_sparse_ops_2():
     r = run_here(SPARSE2_PROGRAM)
     assert r["values"][8] == [True, False, True, False, True]
+
+
+SPARSE3_PROGRAM = (
+    PRELUDE
+    + """
+a = tf.SparseTensor([[0, 1], [1, 0], [2, 2]], [1., -2., 3.], [3, 3])
+r1 = tf.sparse_reset_shape(a, [4, 5])
+r2 = tf.sparse.reset_shape(a)
+r3 = tf.sparse_reset_shape(a, tf.placeholder_with_default(np.array([3, 4], np.int64), [2]))
+ids = tf.SparseTensor([[0, 0], [0, 1], [2, 0]], tf.constant([3, 1, 0], tf.int64), [3, 2])
+vals = tf.SparseTensor([[0, 0], [0, 1], [2, 0]], [10., 20., 30.], [3, 2])
+mg = tf.sparse_merge(ids, vals, 4)
+ind = tf.sparse_to_indicator(tf.SparseTensor([[0, 0], [0, 1], [2, 0]], [3, 1, 0], [3, 2]), 4)
+mk = tf.sparse_mask(tf.IndexedSlices(tf.reshape(tf.range(8.), [4, 2]), tf.constant([0, 2, 5, 7])),
+                    [2, 7])
+x = tf.constant([[1., 0.], [0., 2.], [3., 0.]])
+y = tf.constant([[1., 2., 3.], [4., 5., 6.]])
+smm = tf.sparse_matmul(x, y, a_is_sparse=True)
+smm2 = tf.matmul(y, x, b_is_sparse=True)
+g_smm = tf.gradients(tf.reduce_sum(smm * smm) + tf.reduce_sum(smm2), [x, y])
+cv = tf.convert_to_tensor_or_sparse_tensor(tf.SparseTensorValue([[0, 1]], [1.], [2, 2]))
+cd = tf.convert_to_tensor_or_sparse_tensor([1, 2])
+ser = tf.serialize_sparse(a)
+sm = tf.serialize_many_sparse(a)
+de = tf.deserialize_many_sparse(sm, tf.float32)
+two = tf.stack([tf.serialize_sparse(tf.SparseTensor([[1]], [5], [3])),
+                tf.serialize_sparse(tf.SparseTensor([[0], [4]], [6, 7], [5]))])
+de2 = tf.deserialize_many_sparse(two, tf.int32, rank=2)
+result = {
+    "ops": sorted(o.type for o in tf.get_default_graph().get_operations()),
+    "shapes": [str(t.shape) for t in (ind, mk.values, smm, smm2, ser, sm, de.indices,
+                                       de2.indices, de2.dense_shape, cd)],
+    "sp_shapes": [str(t.shape) for t in (r1, r2, r3, mg, cv, de)],
+    "dtypes": [t.dtype.name for t in (smm, smm2, cd)],
+}
+with tf.Session() as s:
+    result["values"] = s.run([r1, r2, r3, mg, ind, mk.values, mk.indices, smm, smm2, cv, cd,
+                              de, de2])
+    result["grads"] = s.run(g_smm)
+    result["serialized"] = [[b.hex() for b in v] for v in s.run([ser, sm[1]])]
+    result["errors"] = [
+        run(s, tf.sparse_reset_shape(a, tf.placeholder_with_default(
+            np.array([2, 4], np.int64), [2])).dense_shape)[0],
+        run(s, tf.deserialize_many_sparse(sm, tf.int32).values),
+    ]
+try:
+    tf.sparse_reset_shape(a, [2, 5])
+except ValueError as e:
+    result["reset_error"] = str(e)
+"""
+)
+
+
+@pytest.mark.tf
+@requires_tf
+def test_sparse_ops_3_match_tf():
+    here, theirs = run_both(SPARSE3_PROGRAM)
+    for key in theirs:
+        assert here[key] == theirs[key], key
+
+
+def test_sparse_ops_3():
+    r = run_here(SPARSE3_PROGRAM)
+    assert r["values"][4] == [
+        [False, True, False, True],
+        [False, False, False, False],
+        [True, False, False, False],
+    ]

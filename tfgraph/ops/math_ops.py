@@ -1381,6 +1381,102 @@ register_op(
 )
 
 
+# -- SparseMatMul: MatMul with sparsity hints (float32 or bfloat16 in, float32 out) ------
+def _sparse_matmul_kernel(op, ctx):
+    ta, tb = bool(op._attrs["transpose_a"]), bool(op._attrs["transpose_b"])
+
+    def kernel(a, b):
+        a = np.asarray(a, np.float32)
+        b = np.asarray(b, np.float32)
+        a = a.T if ta else a
+        b = b.T if tb else b
+        if a.shape[1] != b.shape[0]:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"Matrix size incompatible: a: {list(a.shape)}, b: {list(b.shape)}",
+            )
+        return np.matmul(a, b)
+
+    return kernel
+
+
+def _sparse_matmul_grad(op, grad):
+    t_a, t_b = op._attrs["transpose_a"], op._attrs["transpose_b"]
+    a, b = op._inputs
+    hints = {id(a): op._attrs["a_is_sparse"], id(b): op._attrs["b_is_sparse"]}
+    hints[id(grad)] = grad.op.type == "ReluGrad"
+
+    def product(t1, t2, out_dtype, transpose_a=False, transpose_b=False):
+        t1_sparse, t2_sparse = hints.get(id(t1), False), hints.get(id(t2), False)
+        if transpose_b:
+            t2 = array_ops.transpose(t2)
+            transpose_b = False
+        prod = matmul(
+            t1,
+            t2,
+            transpose_a=transpose_a,
+            transpose_b=transpose_b,
+            a_is_sparse=t1_sparse,
+            b_is_sparse=t2_sparse,
+        )
+        return prod if prod.dtype == out_dtype else array_ops.cast(prod, out_dtype)
+
+    da, db = a.dtype, b.dtype
+    if not t_a and not t_b:
+        return product(grad, b, da, transpose_b=True), product(a, grad, db, transpose_a=True)
+    if not t_a and t_b:
+        return product(grad, b, da), product(grad, a, db, transpose_a=True)
+    if t_a and not t_b:
+        return product(b, grad, da, transpose_b=True), product(a, grad, db)
+    return (
+        product(b, grad, da, transpose_a=True, transpose_b=True),
+        product(grad, a, db, transpose_a=True, transpose_b=True),
+    )
+
+
+register_op(
+    "SparseMatMul",
+    inputs=["a: Ta", "b: Tb"],
+    outputs=["product: float"],
+    attrs=[
+        "transpose_a: bool = false",
+        "transpose_b: bool = false",
+        "a_is_sparse: bool = false",
+        "b_is_sparse: bool = false",
+        "Ta: {float, bfloat16} = float",
+        "Tb: {float, bfloat16} = float",
+    ],
+    shape=_matmul_shape,
+    make_kernel=_sparse_matmul_kernel,
+    grad=_sparse_matmul_grad,
+)
+
+
+def sparse_matmul(
+    a,
+    b,
+    transpose_a: bool = False,
+    transpose_b: bool = False,
+    a_is_sparse: bool = False,
+    b_is_sparse: bool = False,
+    name: str | None = None,
+) -> Tensor:
+    """`a @ b` of float32 or bfloat16 matrices as a float32 SparseMatMul (the sparsity
+    hints only choose TF's kernel; the product is the same)."""
+    return op_output(
+        "SparseMatMul",
+        name,
+        [a, b],
+        {
+            "transpose_a": bool(transpose_a),
+            "transpose_b": bool(transpose_b),
+            "a_is_sparse": bool(a_is_sparse),
+            "b_is_sparse": bool(b_is_sparse),
+        },
+    )
+
+
 def matmul(
     a,
     b,
@@ -1416,6 +1512,15 @@ def matmul(
             if grad_b:
                 attrs["grad_y"] = True
             return op_output("BatchMatMulV2", scope, [a, b], attrs)
+        sparse_types = (dtypes.float32, dtypes.bfloat16)
+        if (a_is_sparse or b_is_sparse) and a.dtype in sparse_types and b.dtype in sparse_types:
+            # (TF's rule: the sparsity hints pick SparseMatMul for these types)
+            out = sparse_matmul(
+                a, b, transpose_a, transpose_b, a_is_sparse, b_is_sparse, name=scope
+            )
+            if a.dtype == dtypes.bfloat16 and b.dtype == dtypes.bfloat16:
+                out = array_ops.cast(out, dtypes.bfloat16)
+            return out
         attrs = {"transpose_a": transpose_a, "transpose_b": transpose_b}
         if grad_a:
             attrs["grad_a"] = True

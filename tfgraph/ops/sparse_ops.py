@@ -153,9 +153,13 @@ def _sparse(sp_input, what: str = "Input"):
 
 
 def _make_sparse(indices, values, dense_shape):
+    """A SparseTensor whose static shape is what TF infers from `dense_shape`'s value."""
     from tfgraph.framework.sparse_tensor import SparseTensor
 
-    return SparseTensor(indices, values, dense_shape)
+    sp = SparseTensor(indices, values, dense_shape)
+    if not sp.dense_shape.op._op_def.constant:
+        sp._static_shape = common_shapes.constant_value_as_shape(sp.dense_shape)
+    return sp
 
 
 def _rank_of(op, indices_at: int | None, shape_at: int | None):
@@ -1475,3 +1479,347 @@ def sparse_softmax(sp_input, name=None):
             [sp_input.indices, sp_input.values, sp_input.dense_shape],
         )
         return _make_sparse(sp_input.indices, out, sp_input.dense_shape)
+
+
+# -- Python-level composites: reset_shape, merge, to_indicator, mask ----------------------
+def sparse_reset_shape(sp_input, new_shape=None):
+    """`sp_input` with dense shape `new_shape` (no smaller than its own), or, without it,
+    the tight bounding box of its indices."""
+    from tfgraph.ops import check_ops, control_flow_ops
+
+    sp_input = _sparse(sp_input)
+    in_indices = array_ops.identity(sp_input.indices)
+    in_values = array_ops.identity(sp_input.values)
+    in_shape = array_ops.identity(sp_input.dense_shape)
+    if new_shape is None:
+        low = math_ops.reduce_max(in_indices, axis=0)
+        out_shape = math_ops.maximum(
+            constant(0, dtype=dtypes.int64), math_ops.add(low, array_ops.ones_like(in_shape))
+        )
+        out = _make_sparse(in_indices, in_values, out_shape)
+        n = out_shape.shape.as_list()[0] if out_shape.shape.rank == 1 else None
+        # (TF's constant folding for static shapes stops at Max: a bounding box is only
+        # known when the graph runs)
+        out._static_shape = TensorShape(None if n is None else [None] * n)
+        return out
+    out_shape = convert_to_tensor(new_shape)
+    out_shape.shape.with_rank(1)
+    out_shape = array_ops.cast(out_shape, dtypes.int64)
+    if out_shape.shape.rank is not None:
+        a, b = out_shape.shape.as_list()[0], in_shape.shape.as_list()[0]
+        if a is not None and b is not None and a != b:
+            raise ValueError(f"Dimensions {a} and {b} are not compatible")
+    const = common_shapes.constant_value(out_shape)
+    in_static = sp_input.shape
+    if const is not None and in_static.is_fully_defined():
+        in_const = np.array(in_static.as_list())
+        if not np.all(in_const <= const):
+            raise ValueError(
+                "Requested new_shape should have dimension sizes >= sp_input.shape.  Found "
+                f"new_shape ({in_const}), sp_input.shape ({const})."
+            )
+        return _make_sparse(in_indices, in_values, np.asarray(const, np.int64))
+    out_shape = control_flow_ops.with_dependencies(
+        [check_ops.assert_equal(array_ops.shape(in_shape), array_ops.shape(out_shape))],
+        out_shape,
+    )
+    out_shape = control_flow_ops.with_dependencies(
+        [check_ops.assert_less_equal(in_shape, out_shape)], out_shape
+    )
+    return _make_sparse(in_indices, in_values, out_shape)
+
+
+def _sparse_merge_impl(sp_ids, sp_values, vocab_size, name=None, already_sorted=False):
+    from tfgraph.framework.graph import get_default_graph
+    from tfgraph.framework.ops import Tensor
+
+    if isinstance(sp_ids, (list, tuple)):
+        if not isinstance(vocab_size, (list, tuple)):
+            raise TypeError(
+                f"vocab_size has to be a list of Tensors or Python ints. Found {type(vocab_size)}"
+            )
+    else:
+        sp_ids, vocab_size = [sp_ids], [vocab_size]
+    for dim in vocab_size:
+        if not isinstance(dim, (Tensor, int, np.integer)):
+            raise TypeError(
+                f"vocab_size has to be a list of Tensors or Python ints. Found {type(dim)}"
+            )
+    if len(sp_ids) != len(vocab_size):
+        raise ValueError("sp_ids and vocab_size have to have equal lengths.")
+    with get_default_graph().name_scope(name or "SparseMerge"):
+        sp_ids = [_sparse(s, "sp_ids") for s in sp_ids]
+        sp_values = _sparse(sp_values, "sp_values")
+        ids = []
+        for s in sp_ids:
+            ids_dim = s.values
+            if ids_dim.dtype != dtypes.int64:
+                ids_dim = array_ops.cast(ids_dim, dtypes.int64)
+            ids.append(array_ops.expand_dims(ids_dim, axis=1))
+        vocab = [array_ops.cast(x, dtypes.int64) for x in vocab_size]
+        keep = sp_ids[0].indices[:, :-1]
+        new_indices = array_ops.concat([keep] + ids, 1)
+        new_shape = array_ops.concat([sp_ids[0].dense_shape[:-1], vocab], 0)
+        result = _make_sparse(new_indices, sp_values.values, new_shape)
+        if already_sorted:
+            return result
+        ordered = sparse_reorder(result)
+        return _make_sparse(ordered.indices, ordered.values, new_shape)
+
+
+def sparse_merge(sp_ids, sp_values, vocab_size, name=None, already_sorted=False):
+    """A SparseTensor whose last dimension is indexed by the ids `sp_ids` (of size
+    `vocab_size`), holding `sp_values`' values (deprecated in TF, still in its API)."""
+    return _sparse_merge_impl(sp_ids, sp_values, vocab_size, name, already_sorted)
+
+
+def sparse_to_indicator(sp_input, vocab_size, name=None):
+    """A dense bool tensor, true at `[..., id]` for each id in the last dimension of the
+    integer SparseTensor `sp_input`."""
+    from tfgraph.framework.graph import get_default_graph
+
+    sp_input = _sparse(sp_input)
+    with get_default_graph().name_scope(name or "SparseToIndicator") as scope:
+        num_entries = array_ops.shape(sp_input.indices)[0]
+        new_values = array_ops.fill(array_ops.expand_dims(num_entries, 0), True)
+        sp_values = _make_sparse(sp_input.indices, new_values, sp_input.dense_shape)
+        sp_new = _sparse_merge_impl(sp_input, sp_values, vocab_size, scope)
+        return sparse_tensor_to_dense(
+            sp_new, default_value=False, validate_indices=False, name=scope
+        )
+
+
+def sparse_mask(a, mask_indices, name=None):
+    """The IndexedSlices `a` without the slices whose index is in `mask_indices`."""
+    from tfgraph.framework.graph import get_default_graph
+    from tfgraph.framework.indexed_slices import IndexedSlices
+
+    with get_default_graph().name_scope(name or "sparse_mask") as scope:
+        indices = a.indices
+        out_indices, to_gather = array_ops.setdiff1d(indices, mask_indices)
+        out_values = array_ops.gather(a.values, to_gather, name=scope)
+        return IndexedSlices(out_values, out_indices, a.dense_shape)
+
+
+def convert_to_tensor_or_sparse_tensor(value, dtype=None, name=None):
+    """A SparseTensor for a SparseTensor or SparseTensorValue, else `convert_to_tensor`."""
+    from tfgraph.framework.sparse_tensor import SparseTensor, SparseTensorValue
+
+    if dtype is not None:
+        dtype = dtypes.as_dtype(dtype)
+    if isinstance(value, SparseTensorValue):
+        value = SparseTensor.from_value(value)
+    if isinstance(value, SparseTensor):
+        if dtype and not dtype.is_compatible_with(value.dtype):
+            raise RuntimeError(
+                f"Sparse dtype mismatch. Requested: {dtype.name},  Actual: {value.dtype.name}"
+            )
+        return value
+    return convert_to_tensor(value, dtype=dtype, name=name)
+
+
+# -- SerializeSparse, SerializeManySparse, DeserializeManySparse ------------------------------
+def _tensor_bytes(array, dtype) -> bytes:
+    """A serialized TensorProto as TF's `Tensor::AsProtoTensorContent` writes it: raw
+    little-endian `tensor_content` (strings as `string_val`)."""
+    from tfgraph import proto
+    from tfgraph.io.tensor_proto import shape_to_proto
+
+    array = np.asarray(array)
+    tensor = proto.TensorProto()
+    tensor.dtype = dtype.as_datatype_enum
+    tensor.tensor_shape.CopyFrom(shape_to_proto(list(array.shape)))
+    if dtype == dtypes.string:
+        tensor.string_val.extend(
+            v if isinstance(v, bytes) else str(v).encode() for v in array.reshape(-1)
+        )
+    else:
+        little = np.ascontiguousarray(array, dtype=dtype.np_dtype).astype(
+            np.dtype(dtype.np_dtype).newbyteorder("<"), copy=False
+        )
+        tensor.tensor_content = little.tobytes()
+    return tensor.SerializeToString()
+
+
+_TF_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
+
+
+def _tf_type_name(dtype) -> str:
+    name = dtypes.as_dtype(dtype).name
+    return _TF_TYPE_NAMES.get(name, name)
+
+
+def _parse_tensor(data: bytes, op):
+    from tfgraph.io.tensor_proto import make_ndarray
+    from tfgraph.proto import TensorProto
+
+    proto = TensorProto()
+    try:
+        proto.ParseFromString(data)
+    except Exception:
+        raise errors.InvalidArgumentError(None, op, "Could not parse serialized proto") from None
+    return make_ndarray(proto)
+
+
+def _serialize_sparse_kernel(op, ctx):
+    dtype = op._attrs["T"]
+
+    def kernel(indices, values, shape):
+        parts = [
+            _tensor_bytes(_indices2(indices), dtypes.int64),
+            _tensor_bytes(values, dtype),
+            _tensor_bytes(np.asarray(shape, np.int64), dtypes.int64),
+        ]
+        return np.array(parts, dtype=object)
+
+    return kernel
+
+
+def _serialize_many_sparse_kernel(op, ctx):
+    dtype = op._attrs["T"]
+
+    def kernel(indices, values, shape):
+        indices = _indices2(indices)
+        values = np.asarray(values)
+        shape = np.asarray(shape, np.int64)
+        if len(shape) < 2:
+            raise errors.InvalidArgumentError(
+                None, op, f"Rank of input SparseTensor should be > 1, but saw rank: {len(shape)}"
+            )
+        rows = []
+        for b in range(int(shape[0])):
+            keep = indices[:, 0] == b
+            rows.append(
+                [
+                    _tensor_bytes(indices[keep][:, 1:], dtypes.int64),
+                    _tensor_bytes(values[keep], dtype),
+                    _tensor_bytes(shape[1:], dtypes.int64),
+                ]
+            )
+        return np.array(rows, dtype=object).reshape(int(shape[0]), 3)
+
+    return kernel
+
+
+_SERIALIZE_ARGS = {
+    "inputs": ["sparse_indices: int64", "sparse_values: T", "sparse_shape: int64"],
+    "outputs": ["serialized_sparse: out_type"],
+}
+register_op(
+    "SerializeSparse",
+    inputs=_SERIALIZE_ARGS["inputs"],
+    outputs=_SERIALIZE_ARGS["outputs"],
+    attrs=["T: type", "out_type: {string, variant} = string"],
+    shape=lambda op: [TensorShape([3])],
+    make_kernel=_serialize_sparse_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+register_op(
+    "SerializeManySparse",
+    inputs=_SERIALIZE_ARGS["inputs"],
+    outputs=_SERIALIZE_ARGS["outputs"],
+    attrs=["T: type", "out_type: {string, variant} = string"],
+    shape=lambda op: [TensorShape([None, 3])],
+    make_kernel=_serialize_many_sparse_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def _deserialize_many_sparse_kernel(op, ctx):
+    dtype = op._attrs["dtype"]
+
+    def kernel(serialized):
+        serialized = np.asarray(serialized, dtype=object)
+        if serialized.ndim != 2 or serialized.shape[1] != 3:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                "Serialized sparse should be a matrix with 3 columns, got shape "
+                f"{list(serialized.shape)}",
+            )
+        all_i, all_v, shapes = [], [], []
+        for b, (si, sv, ss) in enumerate(serialized):
+            ind = np.asarray(_parse_tensor(si, op), np.int64)
+            val = _parse_tensor(sv, op)
+            shp = np.asarray(_parse_tensor(ss, op), np.int64)
+            if val.dtype != dtype.np_dtype and not (dtype == dtypes.string and val.dtype == object):
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"Requested SparseTensor of type {_tf_type_name(dtype)} but SparseTensor[{b}]"
+                    f".values.dtype() == {_tf_type_name(val.dtype)}",
+                )
+            if shapes and len(shp) != len(shapes[0]):
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"Inconsistent shape across SparseTensors: rank prior to SparseTensor[{b}] "
+                    f"was: {len(shapes[0])} but rank of SparseTensor[{b}] is: {len(shp)}",
+                )
+            ind = ind.reshape(ind.shape[0] if ind.ndim else 0, len(shp))
+            all_i.append(np.concatenate([np.full((ind.shape[0], 1), b, np.int64), ind], 1))
+            all_v.append(val.reshape(-1))
+            shapes.append(shp)
+        if not shapes:
+            raise errors.InvalidArgumentError(
+                None, op, "Serialized sparse should have non-zero rows"
+            )
+        shape = np.max(np.stack(shapes), axis=0)
+        return (
+            np.concatenate(all_i),
+            np.concatenate(all_v).astype(dtype.np_dtype),
+            np.concatenate([[len(shapes)], shape]).astype(np.int64),
+        )
+
+    return kernel
+
+
+register_op(
+    "DeserializeManySparse",
+    inputs=["serialized_sparse: string"],
+    outputs=["sparse_indices: int64", "sparse_values: dtype", "sparse_shape: int64"],
+    attrs=["dtype: type"],
+    shape=lambda op: [TensorShape([None, None]), TensorShape([None]), TensorShape([None])],
+    make_kernel=_deserialize_many_sparse_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def serialize_sparse(sp_input, name=None, out_type=dtypes.string):
+    """The three parts of a SparseTensor as serialized TensorProtos (a string [3])."""
+    sp_input = _sparse(sp_input)
+    if dtypes.as_dtype(out_type) != dtypes.string:
+        raise NotImplementedError("tfgraph serializes sparse tensors to strings only")
+    return op_output(
+        "SerializeSparse",
+        name,
+        [sp_input.indices, sp_input.values, sp_input.dense_shape],
+        {"out_type": dtypes.string},
+    )
+
+
+def serialize_many_sparse(sp_input, name=None, out_type=dtypes.string):
+    """Each minibatch entry (along dimension 0) of a SparseTensor serialized (a string
+    [N, 3])."""
+    sp_input = _sparse(sp_input)
+    if dtypes.as_dtype(out_type) != dtypes.string:
+        raise NotImplementedError("tfgraph serializes sparse tensors to strings only")
+    return op_output(
+        "SerializeManySparse",
+        name,
+        [sp_input.indices, sp_input.values, sp_input.dense_shape],
+        {"out_type": dtypes.string},
+    )
+
+
+def deserialize_many_sparse(serialized_sparse, dtype, rank=None, name=None):
+    """The SparseTensor of rank `rank` + 1 from `serialize_many_sparse` rows (its dense
+    shape the largest of theirs)."""
+    op = apply_op(
+        "DeserializeManySparse", name, [serialized_sparse], {"dtype": dtypes.as_dtype(dtype)}
+    )
+    indices, values, shape = op._outputs
+    if rank is not None:
+        indices.set_shape([None, rank])
+        shape.set_shape([rank])
+    return _make_sparse(indices, values, shape)
