@@ -328,3 +328,73 @@ def test_sparse_ops_3():
         [False, False, False, False],
         [True, False, False, False],
     ]
+
+
+def _numeric_check(build, x0):
+    """`build(x)` -> scalar loss of a float64 placeholder `x`; compares tf.gradients with
+    central differences."""
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float64, x0.shape)
+        loss = build(x)
+        (g,) = tf.gradients(loss, [x])
+        with tf.Session() as s:
+            got = s.run(g, {x: x0})
+            num = np.zeros_like(x0)
+            for i in np.ndindex(*x0.shape):
+                e = np.zeros_like(x0)
+                e[i] = 1e-6
+                num[i] = (s.run(loss, {x: x0 + e}) - s.run(loss, {x: x0 - e})) / 2e-6
+    np.testing.assert_allclose(got, num, rtol=1e-5, atol=1e-7)
+
+
+_IDX = [[2, 1], [0, 1], [1, 0], [0, 0]]
+_W = np.array([0.3, -1.2, 2.0, 0.7])
+GRAD_CASES = {
+    "reorder": lambda v: tf.reduce_sum(
+        tf.sparse_reorder(tf.SparseTensor(_IDX, v, [3, 2])).values * _W
+    ),
+    "reduce_sum": lambda v: tf.reduce_sum(
+        tf.sparse_reduce_sum(tf.SparseTensor(_IDX, v, [3, 2]), 1) ** 2
+    ),
+    "add": lambda v: tf.reduce_sum(
+        tf.sparse_add(
+            tf.sparse_reorder(tf.SparseTensor(_IDX, v, [3, 2])),
+            tf.SparseTensor([[0, 1], [2, 0]], tf.constant([1.0, 2.0], tf.float64), [3, 2]),
+        ).values
+        ** 2
+    ),
+    "dense_add": lambda v: tf.reduce_sum(
+        tf.sparse_add(tf.constant(np.ones((3, 2))), tf.SparseTensor(_IDX, v, [3, 2])) ** 2
+    ),
+    "slice": lambda v: tf.reduce_sum(
+        tf.sparse_slice(tf.SparseTensor(_IDX, v, [3, 2]), [0, 1], [3, 1]).values ** 2
+    ),
+    "fill_empty_rows": lambda v: tf.reduce_sum(
+        tf.sparse_fill_empty_rows(tf.SparseTensor([[0, 0], [2, 1]], v[:2], [4, 2]), v[2])[0].values
+        ** 2
+    ),
+    "softmax": lambda v: tf.reduce_sum(
+        tf.sparse_softmax(tf.sparse_reorder(tf.SparseTensor(_IDX, v, [3, 2]))).values * _W
+    ),
+    "to_dense": lambda v: tf.reduce_sum(
+        tf.sparse.to_dense(tf.sparse_reorder(tf.SparseTensor(_IDX, v, [3, 2]))) ** 3
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(GRAD_CASES))
+def test_sparse_numerical_gradients(case):
+    _numeric_check(GRAD_CASES[case], np.array([0.5, -1.0, 2.0, 1.5]))
+
+
+def test_sparse_matmul_numerical_gradient():
+    b = np.array([[1.0, 2.0], [0.5, -1.0], [3.0, 0.0]], np.float32)
+    with tf.Graph().as_default():
+        a = tf.placeholder(tf.float32, [2, 3])
+        loss = tf.reduce_sum(tf.sparse_matmul(a, b, transpose_a=False, a_is_sparse=True) ** 2)
+        (g,) = tf.gradients(loss, [a])
+        a0 = np.array([[1.0, 0.0, 2.0], [0.0, -1.0, 0.0]], np.float32)
+        with tf.Session() as s:
+            got = s.run(g, {a: a0})
+    expected = 2 * (a0 @ b) @ b.T
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
