@@ -194,6 +194,13 @@ from tfgraph.ops.array_ops import (
     zeros,
     zeros_like,
 )
+from tfgraph.ops.batch_space_ops import (
+    batch_to_space,
+    batch_to_space_nd,
+    required_space_to_batch_paddings,
+    space_to_batch,
+    space_to_batch_nd,
+)
 from tfgraph.ops.check_ops import (
     Assert,
     Print,
