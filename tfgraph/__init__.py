@@ -228,6 +228,7 @@ from tfgraph.ops.check_ops import (
     verify_tensor_all_finite,
 )
 from tfgraph.ops.clip_ops import clip_by_global_norm, clip_by_norm, global_norm
+from tfgraph.ops.confusion_matrix import confusion_matrix
 from tfgraph.ops.control_flow_case import case
 from tfgraph.ops.control_flow_ops import cond, group, no_op, tuple
 from tfgraph.ops.data_flow_ops import (
@@ -376,6 +377,7 @@ from tfgraph.ops.math_ops import (
     reduce_sum,
     round,
     rsqrt,
+    saturate_cast,
     scalar_mul,
     sigmoid,
     sign,

@@ -4,6 +4,7 @@ docs/api_exclusions.md."""
 
 from tfgraph.ops.array_ops import invert_permutation
 from tfgraph.ops.check_ops import is_non_decreasing, is_strictly_increasing
+from tfgraph.ops.confusion_matrix import confusion_matrix
 from tfgraph.ops.manip_ops import accumulate_n, angle, bincount
 from tfgraph.ops.math_ops import (
     abs,
@@ -139,6 +140,7 @@ __all__ = [
     "betainc",
     "bincount",
     "ceil",
+    "confusion_matrix",
     "conj",
     "cos",
     "cosh",

@@ -7,7 +7,7 @@ from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
 from tfgraph.ops import array_ops, control_flow_ops, math_ops
 
-__all__ = ["remove_squeezable_dimensions"]
+__all__ = ["confusion_matrix", "remove_squeezable_dimensions"]
 
 
 def remove_squeezable_dimensions(labels, predictions, expected_rank_diff=0, name=None):
@@ -48,3 +48,59 @@ def remove_squeezable_dimensions(labels, predictions, expected_rank_diff=0, name
                 lambda: lab,
             )
         return labels, predictions
+
+
+def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=None, name=None):
+    """The [num_classes, num_classes] matrix counting (or summing `weights` of) each
+    (label, prediction) pair; `num_classes` defaults to the largest value + 1."""
+    from tfgraph.framework import dtypes
+    from tfgraph.ops import check_ops
+
+    dtype = dtypes.int32 if dtype is None else dtypes.as_dtype(dtype)
+    with get_default_graph().name_scope(name or "confusion_matrix"):
+        labels, predictions = remove_squeezable_dimensions(
+            convert_to_tensor(labels, name="labels"),
+            convert_to_tensor(predictions, name="predictions"),
+        )
+        predictions = array_ops.cast(predictions, dtypes.int64)
+        labels = array_ops.cast(labels, dtypes.int64)
+        labels = control_flow_ops.with_dependencies(
+            [check_ops.assert_non_negative(labels, message="`labels` contains negative values")],
+            labels,
+        )
+        predictions = control_flow_ops.with_dependencies(
+            [
+                check_ops.assert_non_negative(
+                    predictions, message="`predictions` contains negative values"
+                )
+            ],
+            predictions,
+        )
+        if num_classes is None:
+            num_classes = (
+                math_ops.maximum(math_ops.reduce_max(predictions), math_ops.reduce_max(labels)) + 1
+            )
+        else:
+            num_classes_int64 = array_ops.cast(num_classes, dtypes.int64)
+            labels = control_flow_ops.with_dependencies(
+                [check_ops.assert_less(labels, num_classes_int64, message="`labels` out of bound")],
+                labels,
+            )
+            predictions = control_flow_ops.with_dependencies(
+                [
+                    check_ops.assert_less(
+                        predictions, num_classes_int64, message="`predictions` out of bound"
+                    )
+                ],
+                predictions,
+            )
+        if weights is not None:
+            weights = convert_to_tensor(weights, name="weights")
+            predictions.shape.assert_is_compatible_with(weights.shape)
+            weights = array_ops.cast(weights, dtype)
+        shape = array_ops.stack([num_classes, num_classes])
+        indices = array_ops.stack([labels, predictions], axis=1)
+        values = array_ops.ones_like(predictions, dtype) if weights is None else weights
+        return array_ops.scatter_nd(
+            indices=indices, updates=values, shape=array_ops.cast(shape, dtypes.int64)
+        )

@@ -2684,3 +2684,97 @@ for _dunder, _op_type in (
 Tensor._override_operator("__neg__", lambda self: negative(self))
 Tensor._override_operator("__abs__", lambda self: abs(self))
 Tensor._override_operator("__invert__", lambda self: logical_not(self))
+
+
+# -- ClipByValue (the op; tf.clip_by_value builds TF's Minimum/Maximum subgraph) ----------
+def _clip_by_value_kernel(op, ctx):
+    def kernel(t, lo, hi):
+        t, lo, hi = np.asarray(t), np.asarray(lo), np.asarray(hi)
+        for bound, name in ((lo, "clip_value_min"), (hi, "clip_value_max")):
+            if bound.ndim and bound.shape != t.shape:
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"{name} and t must have the same shape or {name} must be a scalar. "
+                    f"t shape: [{','.join(map(str, t.shape))}] {name} shape: "
+                    f"[{','.join(map(str, bound.shape))}]",
+                )
+        return np.minimum(np.maximum(t, lo), hi).astype(t.dtype, copy=False)
+
+    return kernel
+
+
+def _clip_by_value_grad(op, grad):
+    x, y, z = op.inputs
+    sx, sy, sz = array_ops.shape(x), array_ops.shape(y), array_ops.shape(z)
+    zeros = array_ops.zeros(array_ops.shape(grad), grad.dtype)
+    xymask = less(x, y)
+    xzmask = greater(x, z)
+    _, ry = array_ops.broadcast_gradient_args(sx, sy)
+    _, rz = array_ops.broadcast_gradient_args(sx, sz)
+    xgrad = array_ops.where(logical_or(xymask, xzmask), zeros, grad)
+    ygrad = array_ops.where(xymask, grad, zeros)
+    zgrad = array_ops.where(xzmask, grad, zeros)
+    gy = array_ops.reshape(reduce_sum(ygrad, ry), sy)
+    gz = array_ops.reshape(reduce_sum(zgrad, rz), sz)
+    return xgrad, gy, gz
+
+
+register_op(
+    "ClipByValue",
+    inputs=["t: T", "clip_value_min: T", "clip_value_max: T"],
+    outputs=["output: T"],
+    attrs=["T: numbertype"],
+    shape=lambda op: [op._inputs[0]._shape],
+    make_kernel=_clip_by_value_kernel,
+    grad=_clip_by_value_grad,
+)
+
+
+def saturate_cast(value, dtype, name=None) -> Tensor:
+    """`value` cast to `dtype`, clamped first to the range `dtype` can hold."""
+    g = get_default_graph()
+    with g.name_scope(name or "saturate_cast") as scope:
+        value = convert_to_tensor(value, name="value")
+        dtype = dtypes.as_dtype(dtype)._base
+        in_dtype = value.dtype._base
+        if in_dtype.is_complex:
+            if dtype.is_complex:
+                rin, rout = in_dtype.real_dtype, dtype.real_dtype
+                if rin.min < rout.min or rin.max > rout.max:
+                    value = op_output(
+                        "ClipByValue",
+                        "clamp",
+                        [
+                            value,
+                            convert_to_tensor(complex(rout.min, rout.min), dtype=in_dtype),
+                            convert_to_tensor(complex(rout.max, rout.max), dtype=in_dtype),
+                        ],
+                    )
+                return array_ops.cast(value, dtype, name=scope)
+            value = real(value)
+            in_dtype = in_dtype.real_dtype
+        out_real = dtype.real_dtype
+        np_dtype = in_dtype.np_dtype.type
+        try:
+            promoted_type = np.promote_types(in_dtype.np_dtype, out_real.np_dtype)
+        except TypeError:
+            promoted_type = np.dtype(float)
+        min_limit = np_dtype(np.maximum(in_dtype.min, out_real.min))
+        promoted = np.array([min_limit, out_real.min], dtype=promoted_type)
+        if promoted[0] < promoted[1]:
+            min_limit = np.nextafter(min_limit, np_dtype(0), dtype=np_dtype)
+        max_limit = np_dtype(np.minimum(float(in_dtype.max), float(out_real.max)))
+        promoted = np.array([max_limit, out_real.max], dtype=promoted_type)
+        if promoted[0] > promoted[1]:
+            max_limit = np.nextafter(max_limit, np_dtype(0), dtype=np_dtype)
+        value = op_output(
+            "ClipByValue",
+            "clamp",
+            [
+                value,
+                convert_to_tensor(min_limit, dtype=in_dtype),
+                convert_to_tensor(max_limit, dtype=in_dtype),
+            ],
+        )
+        return array_ops.cast(value, dtype, name=scope)

@@ -1,0 +1,77 @@
+"""tf.saturate_cast (ClipByValue + Cast) and tf.confusion_matrix, compared with TF."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tests.ops.test_data_flow_ops import run_both, run_here
+from tests.tfrun import requires_tf
+
+PROGRAM = """
+def run(s, t):
+    try:
+        return s.run(t)
+    except tf.errors.OpError as e:
+        lines = [ln for ln in e.message.splitlines()
+                 if ln.strip() and "[[{{node" not in ln and not ln.startswith(("Node:", "  "))]
+        return [type(e).__name__, [ln for ln in lines if "assertion failed" in ln][:1]]
+casts = [
+    tf.saturate_cast(tf.constant([1.5, 300., -7., np.nan]), tf.uint8),
+    tf.saturate_cast(tf.constant([70000, -70000, 5]), tf.int16),
+    tf.saturate_cast(tf.constant([1e10, -1e10], tf.float64), tf.int32),
+    tf.saturate_cast(tf.constant([3, -2], tf.int64), tf.float32),
+    tf.saturate_cast(tf.constant([1e40, -2.5], tf.float64), tf.float32),
+]
+cm = tf.confusion_matrix([0, 1, 2, 2], [0, 2, 2, 1])
+cm2 = tf.math.confusion_matrix([1, 3], [1, 0], num_classes=5, weights=[0.5, 2.], dtype=tf.float32)
+x = tf.constant([-2., 0.5, 3.])
+lo = tf.constant(-1.)
+hi = tf.constant([1., 1., 2.])
+result = {
+    "ops": sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations()),
+    "dtypes": [c.dtype.name for c in casts + [cm, cm2]],
+    "shapes": [str(c.shape) for c in casts + [cm, cm2]],
+}
+with tf.Session() as s:
+    result["values"] = s.run(casts[1:] + [cm, cm2])
+    result["nan_cast"] = s.run(casts[0])[:3]
+    bad = tf.placeholder_with_default([0, -1], [2])
+    big = tf.placeholder_with_default([0, 4], [2])
+    result["errors"] = [run(s, tf.confusion_matrix(bad, [0, 1])),
+                        run(s, tf.confusion_matrix(big, [0, 1], num_classes=3))]
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_misc_names_match_tf():
+    here, theirs = run_both(PROGRAM)
+    for key in theirs:
+        assert here[key] == theirs[key], key
+
+
+def test_misc_names():
+    r = run_here(PROGRAM)
+    assert r["values"][0] == [32767, -32768, 5]
+    assert r["values"][4] == [[1, 0, 0], [0, 0, 1], [0, 1, 1]]
+
+
+def test_clip_by_value_op_gradient():
+    from tfgraph.ops.apply import op_output
+
+    x0 = np.array([-2.0, 0.5, 3.0, 0.9])
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float64, [4])
+        lo = tf.placeholder(tf.float64, [])
+        hi = tf.placeholder(tf.float64, [4])
+        y = op_output("ClipByValue", None, [x, lo, hi])
+        loss = tf.reduce_sum(y * tf.constant([1.0, 2.0, 3.0, 4.0], tf.float64))
+        grads = tf.gradients(loss, [x, lo, hi])
+        with tf.Session() as s:
+            feed = {x: x0, lo: -1.0, hi: np.array([1.0, 1.0, 2.0, 1.0])}
+            gx, glo, ghi = s.run(grads, feed)
+    assert gx.tolist() == [0.0, 2.0, 0.0, 4.0]
+    assert glo == 1.0
+    assert ghi.tolist() == [0.0, 0.0, 3.0, 0.0]
