@@ -140,6 +140,7 @@ from tfgraph.io.tensor_proto import make_ndarray, make_tensor_proto
 from tfgraph.module import Module
 from tfgraph.ops import control_flow_io as _control_flow_io  # (context protos in meta graphs)
 from tfgraph.ops.array_ops import (
+    bitcast,
     boolean_mask,
     broadcast_to,
     cast,
@@ -497,6 +498,8 @@ from tfgraph.ops.state_ops import (
 )
 from tfgraph.ops.string_ops import (
     as_string,
+    decode_base64,
+    encode_base64,
     reduce_join,
     regex_replace,
     string_split,

@@ -4,6 +4,8 @@ from tfgraph.ops.io_ops import string_join as join
 from tfgraph.ops.logging_ops import string_format as format
 from tfgraph.ops.string_ops import (
     as_string,
+    decode_base64,
+    encode_base64,
     length,
     lower,
     reduce_join,
@@ -18,6 +20,8 @@ from tfgraph.ops.string_ops import string_to_number as to_number
 
 __all__ = [
     "as_string",
+    "decode_base64",
+    "encode_base64",
     "format",
     "join",
     "length",

@@ -75,3 +75,53 @@ def test_clip_by_value_op_gradient():
     assert gx.tolist() == [0.0, 2.0, 0.0, 4.0]
     assert glo == 1.0
     assert ghi.tolist() == [0.0, 0.0, 3.0, 0.0]
+
+
+BYTES_PROGRAM = """
+def run(s, t):
+    try:
+        return s.run(t)
+    except tf.errors.OpError as e:
+        lines = [ln for ln in e.message.splitlines()
+                 if ln.strip() and "[[{{node" not in ln and not ln.startswith(("Node:", "  "))]
+        return [type(e).__name__, lines[-1]]
+words = tf.constant(["hello", "ab?>", "", "\\xff\\xfe~"])
+enc = tf.encode_base64(words)
+enc_pad = tf.io.encode_base64(words, pad=True) if hasattr(tf, "io") and hasattr(
+    tf.io, "encode_base64") else tf.encode_base64(words, pad=True)
+dec = tf.decode_base64(enc)
+dec_pad = tf.decode_base64(enc_pad)
+f = tf.constant([1.0, -2.5], tf.float32)
+b1 = tf.bitcast(f, tf.int32)
+b2 = tf.bitcast(f, tf.uint8)
+b3 = tf.bitcast(tf.constant([[1, 0, 0, 0], [0, 0, 128, 63]], tf.uint8), tf.float32)
+b4 = tf.bitcast(tf.constant([1.5], tf.float64), tf.int32)
+result = {
+    "ops": sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations()),
+    "shapes": [str(t.shape) for t in (enc, dec, b1, b2, b3, b4)],
+}
+try:
+    tf.bitcast(tf.constant([1, 2, 3], tf.uint8), tf.int32)
+except ValueError as e:
+    result["bitcast_error"] = str(e).split(" for '")[0]
+with tf.Session() as s:
+    out = s.run([enc, enc_pad, dec, dec_pad])
+    result["base64"] = [[v.hex() for v in vs] for vs in out]
+    result["bitcast"] = s.run([b1, b2, b3, b4])
+    result["errors"] = [run(s, tf.decode_base64(tf.constant(["a$b"]))),
+                        run(s, tf.decode_base64(tf.constant(["abcde"])))]
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_base64_bitcast_match_tf():
+    here, theirs = run_both(BYTES_PROGRAM)
+    for key in theirs:
+        assert here[key] == theirs[key], key
+
+
+def test_base64_bitcast():
+    r = run_here(BYTES_PROGRAM)
+    assert bytes.fromhex(r["base64"][0][0]) == b"aGVsbG8"
+    assert r["bitcast"][0] == [1065353216, -1071644672]

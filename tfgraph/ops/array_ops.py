@@ -3717,3 +3717,78 @@ def reverse_sequence(
 
 
 __all__ += ["reverse_sequence"]
+
+
+# -- Bitcast ------------------------------------------------------------------------------
+_BITCAST_TYPES = (
+    "{bfloat16, half, float, double, int64, int32, uint8, uint16, uint32, uint64, int8, "
+    "int16, complex64, complex128, qint8, quint8, qint16, quint16, qint32}"
+)
+
+
+def _bitcast_sizes(op):
+    src = np.dtype(op._attrs["T"].np_dtype).itemsize
+    dst = np.dtype(op._attrs["type"].np_dtype).itemsize
+    return src, dst
+
+
+def _bitcast_shape(op):
+    src, dst = _bitcast_sizes(op)
+    dims = op._inputs[0]._shape._dims
+    if dims is None:
+        return [UNKNOWN]
+    if src == dst:
+        return [TensorShape._from_tuple(dims)]
+    if src > dst:
+        return [TensorShape._from_tuple(tuple(dims) + (src // dst,))]
+    codes = f"{op._attrs['T'].as_datatype_enum} to {op._attrs['type'].as_datatype_enum}"
+    if not dims:
+        raise common_shapes.shape_error(
+            op, f"Cannot bitcast from {codes} due to shape. A scalar input"
+        )
+    last = dims[-1]
+    if last is not None and last != dst // src:
+        raise common_shapes.shape_error(
+            op, f"Cannot bitcast from {codes} due to shape. {last} does not match {dst // src}"
+        )
+    return [TensorShape._from_tuple(tuple(dims[:-1]))]
+
+
+def _bitcast_kernel(op, ctx):
+    src, dst = _bitcast_sizes(op)
+    out_dtype = np.dtype(op._attrs["type"].np_dtype)
+
+    def kernel(x):
+        x = np.ascontiguousarray(x)
+        if src < dst and (x.ndim == 0 or x.shape[-1] != dst // src):
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"Cannot bitcast from {op._attrs['T'].as_datatype_enum} to "
+                f"{op._attrs['type'].as_datatype_enum}: shape "
+                f"[{','.join(map(str, x.shape))}] does not match {dst // src}",
+            )
+        out = x.view(out_dtype)
+        if src > dst:
+            return out.reshape(x.shape + (src // dst,))
+        if src < dst:
+            return out.reshape(x.shape[:-1])
+        return out.reshape(x.shape)
+
+    return kernel
+
+
+register_op(
+    "Bitcast",
+    inputs=["input: T"],
+    outputs=["output: type"],
+    attrs=["T: " + _BITCAST_TYPES, "type: " + _BITCAST_TYPES],
+    shape=_bitcast_shape,
+    make_kernel=_bitcast_kernel,
+)
+
+
+def bitcast(input, type, name=None) -> Tensor:
+    """`input`'s bytes reinterpreted as `type` (a last dimension is added or removed
+    when the element sizes differ)."""
+    return op_output("Bitcast", name, [input], {"type": dtypes.as_dtype(type)._base})

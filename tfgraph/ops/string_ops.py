@@ -21,6 +21,8 @@ from tfgraph.ops.io_ops import _compile_re2, static_regex_full_match
 
 __all__ = [
     "as_string",
+    "decode_base64",
+    "encode_base64",
     "length",
     "lower",
     "reduce_join",
@@ -543,3 +545,54 @@ def reduce_join(inputs, axis=None, keep_dims=None, separator: str = "", name=Non
             [inputs, convert_to_tensor(axis, dtype=dtypes.int32, name="reduction_indices")],
             {"keep_dims": keep, "separator": separator.encode()},
         )
+
+
+# -- EncodeBase64 / DecodeBase64 (web-safe alphabet, as TF) ---------------------------------
+def _encode_base64_kernel(op, ctx):
+    import base64
+
+    pad = bool(op._attrs["pad"])
+
+    def encode(s: bytes) -> bytes:
+        out = base64.urlsafe_b64encode(s)
+        return out if pad else out.rstrip(b"=")
+
+    return _map_strings(encode)
+
+
+def _decode_base64_kernel(op, ctx):
+    import base64
+    import re
+
+    valid = re.compile(rb"^[A-Za-z0-9_-]*={0,2}$")
+
+    def decode(s: bytes) -> bytes:
+        body = s.rstrip(b"=")
+        if not valid.match(s) or (len(s) != len(body) and len(s) % 4 != 0):
+            raise errors.InvalidArgumentError(None, op, "Invalid character found in base64.")
+        if len(body) % 4 == 1:
+            raise errors.InvalidArgumentError(
+                None, op, "Base64 string length cannot be 1 modulo 4."
+            )
+        try:
+            return base64.urlsafe_b64decode(body + b"=" * (-len(body) % 4))
+        except ValueError:
+            raise errors.InvalidArgumentError(
+                None, op, "Invalid character found in base64."
+            ) from None
+
+    return _map_strings(decode)
+
+
+_unary("EncodeBase64", ["pad: bool = false"], _encode_base64_kernel)
+_unary("DecodeBase64", make_kernel=_decode_base64_kernel)
+
+
+def encode_base64(input, pad=False, name=None):
+    """Each string encoded in web-safe base64 (`-` and `_`), padded with `=` if `pad`."""
+    return op_output("EncodeBase64", name, [input], {"pad": bool(pad)})
+
+
+def decode_base64(input, name=None):
+    """Each web-safe base64 string decoded."""
+    return op_output("DecodeBase64", name, [input])
