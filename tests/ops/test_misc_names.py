@@ -125,3 +125,38 @@ def test_base64_bitcast():
     r = run_here(BYTES_PROGRAM)
     assert bytes.fromhex(r["base64"][0][0]) == b"aGVsbG8"
     assert r["bitcast"][0] == [1065353216, -1071644672]
+
+
+HIST_PROGRAM = """
+v = tf.constant([[0.5, 1.5, 9.], [-3., 4.99, 5.]])
+h = tf.histogram_fixed_width_bins(v, [0., 5.], nbins=5)
+h2 = tf.histogram_fixed_width_bins(tf.constant([1., 7., 3., 8.]), [0., 8.], nbins=4)
+proper = []
+for value in ([1, 2], (3,), {"a": 1}, tf.constant([1]), np.array([1]), "ab", b"ab", 3):
+    try:
+        tf.debugging.assert_proper_iterable(value)
+        proper.append(None)
+    except TypeError as e:
+        proper.append(str(e).replace(str(type(value)), "<type>"))
+result = {
+    "ops": sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations()),
+    "shapes": [str(h.shape), str(h2.shape)],
+    "proper": proper,
+}
+with tf.Session() as s:
+    result["values"] = s.run([h, h2])
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_histogram_bins_and_proper_iterable_match_tf():
+    here, theirs = run_both(HIST_PROGRAM)
+    for key in theirs:
+        assert here[key] == theirs[key], key
+
+
+def test_histogram_bins():
+    r = run_here(HIST_PROGRAM)
+    assert r["values"][0] == [[0, 1, 4], [0, 4, 4]]
+    assert r["proper"][:3] == [None, None, None]

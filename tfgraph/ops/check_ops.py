@@ -35,6 +35,7 @@ __all__ = [
     "assert_non_negative",
     "assert_non_positive",
     "assert_positive",
+    "assert_proper_iterable",
     "assert_rank",
     "assert_type",
     "check_numerics",
@@ -633,3 +634,16 @@ def is_strictly_increasing(x, name=None):
     """A scalar bool tensor: whether the elements of `x` (flattened) strictly increase."""
     with name_scope(name, "is_strictly_increasing", [x]):
         return _monotonic(x, math_ops.greater)
+
+
+def assert_proper_iterable(values):
+    """Raises TypeError unless `values` is an iterable other than a Tensor, SparseTensor,
+    numpy array or string (which iterate, but rarely intentionally)."""
+    from tfgraph.framework.sparse_tensor import SparseTensor
+
+    if isinstance(values, (Tensor, SparseTensor, np.ndarray, bytes, str)):
+        raise TypeError(
+            f'Expected argument "values" to be a "proper" iterable.  Found: {type(values)}'
+        )
+    if not hasattr(values, "__iter__"):
+        raise TypeError(f'Expected argument "values" to be iterable.  Found: {type(values)}')

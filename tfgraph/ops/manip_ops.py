@@ -29,6 +29,7 @@ __all__ = [
     "ensure_shape",
     "guarantee_const",
     "histogram_fixed_width",
+    "histogram_fixed_width_bins",
     "lin_space",
     "linspace",
     "meshgrid",
@@ -1059,3 +1060,28 @@ register_op(
 def guarantee_const(input, name: str | None = None) -> Tensor:
     """`input`, promised constant for the session's lifetime (no gradient, as TF)."""
     return op_output("GuaranteeConst", name, [input])
+
+
+def histogram_fixed_width_bins(
+    values, value_range, nbins=100, dtype=dtypes.int32, name=None
+) -> Tensor:
+    """The bin (of `nbins` equal bins over `value_range`) each value falls in, as TF's
+    composite: values below the range go to bin 0, above it to the last bin."""
+    from tfgraph.framework.graph import name_scope
+    from tfgraph.ops import check_ops, control_flow_ops
+
+    with name_scope(name, "histogram_fixed_width_bins", [values, value_range, nbins]):
+        values = convert_to_tensor(values, name="values")
+        shape = array_ops.shape(values)
+        values = array_ops.reshape(values, [-1])
+        value_range = convert_to_tensor(value_range, name="value_range")
+        nbins_t = convert_to_tensor(nbins, dtype=dtypes.int32, name="nbins")
+        check = check_ops.Assert(math_ops.greater(nbins_t, 0), [f"nbins {nbins_t} must > 0"])
+        nbins_t = control_flow_ops.with_dependencies([check], nbins_t)
+        nbins_float = array_ops.cast(nbins_t, values.dtype)
+        scaled_values = math_ops.truediv(
+            values - value_range[0], value_range[1] - value_range[0], name="scaled_values"
+        )
+        indices = math_ops.floor(nbins_float * scaled_values, name="indices")
+        indices = array_ops.cast(math_ops.clip_by_value(indices, 0, nbins_float - 1), dtypes.int32)
+        return array_ops.reshape(indices, shape)
