@@ -1077,8 +1077,8 @@ def histogram_fixed_width_bins(
         value_range = convert_to_tensor(value_range, name="value_range")
         nbins_t = convert_to_tensor(nbins, dtype=dtypes.int32, name="nbins")
         check = check_ops.Assert(math_ops.greater(nbins_t, 0), [f"nbins {nbins_t} must > 0"])
-        nbins_t = control_flow_ops.with_dependencies([check], nbins_t)
-        nbins_float = array_ops.cast(nbins_t, values.dtype)
+        checked = control_flow_ops.with_dependencies([check], nbins_t)
+        nbins_float = array_ops.cast(checked, values.dtype)
         scaled_values = math_ops.truediv(
             values - value_range[0], value_range[1] - value_range[0], name="scaled_values"
         )
