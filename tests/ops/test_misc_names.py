@@ -160,3 +160,33 @@ def test_histogram_bins():
     r = run_here(HIST_PROGRAM)
     assert r["values"][0] == [[0, 1, 4], [0, 4, 4]]
     assert r["proper"][:3] == [None, None, None]
+
+
+GATHER_PROGRAM = """
+p = tf.reshape(tf.range(24.), [2, 3, 4])
+bg = tf.batch_gather(p, tf.constant([[0, 2], [1, 1]]))
+bg3 = tf.batch_gather(tf.reshape(tf.range(24), [2, 3, 4]), tf.constant([[[3], [0], [1]],
+                                                                         [[2], [2], [0]]]))
+ph = tf.placeholder_with_default(p, [None, None, 4])
+bg_dyn = tf.batch_gather(ph, tf.placeholder_with_default(tf.constant([[2], [0]]), [None, 1]))
+g = tf.gradients(tf.reduce_sum(bg * bg), [p])
+result = {
+    "ops": sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations()),
+    "shapes": [str(t.shape) for t in (bg, bg3, bg_dyn)],
+}
+with tf.Session() as s:
+    result["values"] = s.run([bg, bg3, bg_dyn, g])
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_batch_gather_matches_tf():
+    here, theirs = run_both(GATHER_PROGRAM)
+    for key in theirs:
+        assert here[key] == theirs[key], key
+
+
+def test_batch_gather():
+    r = run_here(GATHER_PROGRAM)
+    assert r["values"][0][1] == [[16.0, 17.0, 18.0, 19.0], [16.0, 17.0, 18.0, 19.0]]

@@ -3792,3 +3792,59 @@ def bitcast(input, type, name=None) -> Tensor:
     """`input`'s bytes reinterpreted as `type` (a last dimension is added or removed
     when the element sizes differ)."""
     return op_output("Bitcast", name, [input], {"type": dtypes.as_dtype(type)._base})
+
+
+# -- batch_gather (TF's composite: offsets per batch row, then one flat gather) -------------
+def _batch_gather(params, indices, batch_dims: int) -> Tensor:
+    from tfgraph.ops import math_ops
+
+    indices_ndims = indices.shape.ndims
+    if batch_dims < 0:
+        batch_dims += indices_ndims
+    if batch_dims < 0 or batch_dims >= indices_ndims:
+        raise ValueError(
+            f"Argument `batch_dims` = {batch_dims} must be less than rank(`indices`) = "
+            f"{indices_ndims}"
+        )
+    if params.shape.ndims is not None and batch_dims >= params.shape.ndims:
+        raise ValueError(
+            f"Argument `batch_dims` = {batch_dims} must be less than rank(`params`) = "
+            f"{params.shape.ndims}"
+        )
+    indices_shape = shape(indices)
+    params_shape = shape(params)
+    batch_indices = indices
+    indices_dtype = indices.dtype._base
+    accum_dim_value = ones((), dtype=indices_dtype)
+    casted_params_shape = op_output("Cast", None, [params_shape], {"DstT": indices_dtype})
+    for dim in builtins.range(batch_dims, 0, -1):
+        dim_value = casted_params_shape[dim - 1]
+        accum_dim_value *= casted_params_shape[dim]
+        start = zeros((), dtype=indices_dtype)
+        step = ones((), dtype=indices_dtype)
+        dim_indices = math_ops.range(start, dim_value, step, name="Range")
+        dim_indices *= accum_dim_value
+        dim_shape = stack([1] * (dim - 1) + [dim_value] + [1] * (indices_ndims - dim), axis=0)
+        batch_indices += reshape(dim_indices, dim_shape)
+    flat_indices = reshape(batch_indices, [-1])
+    outer_shape = params_shape[batch_dims + 1 :]
+    flat_inner_shape = math_ops.reduce_prod(params_shape[: batch_dims + 1], [0], False)
+    flat_params = reshape(params, concat([[flat_inner_shape], outer_shape], axis=0))
+    flat_result = gather(flat_params, flat_indices)
+    result = reshape(flat_result, concat([indices_shape, outer_shape], axis=0))
+    final_shape = indices.shape[:batch_dims].merge_with(params.shape[:batch_dims])
+    final_shape = final_shape.concatenate(indices.shape[batch_dims:])
+    final_shape = final_shape.concatenate(params.shape[batch_dims + 1 :])
+    result.set_shape(final_shape)
+    return result
+
+
+def batch_gather(params, indices, name=None) -> Tensor:
+    """`gather` within each batch: the leading `rank(indices) - 1` dimensions of `params`
+    and `indices` are batch dimensions."""
+    with get_default_graph().name_scope(name or "BatchGather"):
+        indices = convert_to_tensor(indices, name="indices")
+        params = convert_to_tensor(params, name="params")
+        if indices.shape.ndims is None:
+            raise ValueError("batch_gather does not allow indices with unknown shape.")
+        return _batch_gather(params, indices, batch_dims=indices.shape.ndims - 1)
