@@ -206,6 +206,7 @@ from tfgraph.ops.batch_space_ops import (
 from tfgraph.ops.check_ops import (
     Assert,
     Print,
+    add_check_numerics_ops,
     assert_equal,
     assert_greater,
     assert_greater_equal,

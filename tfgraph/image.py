@@ -1,5 +1,6 @@
 """`tf.image`: image decoding (re-exports only; needs the optional extra `images`)."""
 
 from tfgraph.ops.image_ops import decode_image, decode_jpeg, decode_png
+from tfgraph.ops.random_ops import random_crop
 
-__all__ = ["decode_image", "decode_jpeg", "decode_png"]
+__all__ = ["decode_image", "decode_jpeg", "decode_png", "random_crop"]

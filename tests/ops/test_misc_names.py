@@ -190,3 +190,56 @@ def test_batch_gather_matches_tf():
 def test_batch_gather():
     r = run_here(GATHER_PROGRAM)
     assert r["values"][0][1] == [[16.0, 17.0, 18.0, 19.0], [16.0, 17.0, 18.0, 19.0]]
+
+
+CHECKS_PROGRAM = """
+def run(s, t, feed=None):
+    try:
+        s.run(t, feed)
+        return None
+    except tf.errors.OpError as e:
+        lines = [ln for ln in e.message.splitlines()
+                 if ln.strip() and "[[{{node" not in ln and not ln.startswith(("Node:", "  "))]
+        return [type(e).__name__,
+                [ln for ln in lines if "Tensor had" in ln or "assertion failed" in ln][:1]]
+x = tf.placeholder(tf.float32, [2])
+y = tf.log(x) * 2.0
+n = tf.constant([1, 2])
+check = tf.add_check_numerics_ops()
+img = tf.reshape(tf.range(60.), [3, 4, 5])
+crop = tf.random_crop(img, [2, 2, 5], seed=3)
+crop2 = tf.image.random_crop(tf.reshape(tf.range(12), [3, 4]), [3, 1])
+result = {
+    "ops": sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations()),
+    "check_inputs": sorted(i.name for i in check.control_inputs),
+    "shapes": [str(crop.shape), str(crop2.shape)],
+}
+with tf.Session() as s:
+    result["ok"] = run(s, check, {x: [1., 2.]})
+    result["bad"] = run(s, check, {x: [1., -2.]})
+    crops = [s.run(crop) for _ in range(20)]
+    result["crops_valid"] = all(
+        c[0, 0, 0] % 5 == 0 and int(c[0, 0, 0]) // 20 <= 1 and (int(c[0, 0, 0]) % 20) // 5 <= 2
+        and (c[1, 1] - c[0, 0] == 25).all() for c in crops)
+    result["crop2"] = [int(v) for v in s.run(crop2)[:, 0] - np.array([0, 4, 8])][:1]
+    result["crop_error"] = run(s, tf.random_crop(
+        tf.placeholder_with_default(img, [None, 4, 5]), [4, 2, 5]))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_check_numerics_ops_and_random_crop_match_tf():
+    here, theirs = run_both(CHECKS_PROGRAM)
+    for key in theirs:
+        if key == "crop2":
+            assert 0 <= here[key][0] <= 3
+            continue
+        assert here[key] == theirs[key], key
+
+
+def test_check_numerics_ops_and_random_crop():
+    r = run_here(CHECKS_PROGRAM)
+    assert r["ok"] is None
+    assert r["bad"] == ["InvalidArgumentError", ["Log:0 : Tensor had NaN values"]]
+    assert r["crops_valid"]

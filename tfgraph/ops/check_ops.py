@@ -26,6 +26,7 @@ from tfgraph.ops.common_shapes import constant_value
 __all__ = [
     "Assert",
     "Print",
+    "add_check_numerics_ops",
     "assert_equal",
     "assert_greater",
     "assert_greater_equal",
@@ -647,3 +648,24 @@ def assert_proper_iterable(values):
         )
     if not hasattr(values, "__iter__"):
         raise TypeError(f'Expected argument "values" to be iterable.  Found: {type(values)}')
+
+
+def add_check_numerics_ops():
+    """A group of CheckNumerics ops, one per half/float/double tensor of the default graph,
+    chained by control dependencies (not allowed in graphs with cond or while_loop)."""
+    from tfgraph.ops.control_flow_ops import cf_context, group
+
+    graph = get_default_graph()
+    check_op: list = []
+    for op in graph.get_operations():
+        for output in op.outputs:
+            if output.dtype in (dtypes.float16, dtypes.float32, dtypes.float64):
+                if cf_context(op) is not None:
+                    raise ValueError(
+                        "`tf.add_check_numerics_ops() is not compatible with TensorFlow "
+                        "control flow operations such as `tf.cond()` or `tf.while_loop()`."
+                    )
+                message = op.name + ":" + str(output.value_index)
+                with graph.control_dependencies(check_op):
+                    check_op = [check_numerics(output, message=message)]
+    return group(*check_op)

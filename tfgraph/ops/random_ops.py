@@ -33,6 +33,7 @@ from tfgraph.ops.common_shapes import constant_value, constant_value_as_shape
 __all__ = [
     "get_seed",
     "multinomial",
+    "random_crop",
     "random_normal",
     "random_shuffle",
     "random_uniform",
@@ -444,3 +445,28 @@ def categorical(logits, num_samples, dtype=None, seed=None, name=None) -> Tensor
 uniform = random_uniform
 normal = random_normal
 shuffle = random_shuffle
+
+
+def random_crop(value, size, seed=None, name=None) -> Tensor:
+    """A random `size` slice of `value` (every offset equally likely), as TF builds it:
+    an Assert that `size` fits, a RandomUniformInt offset, a Slice."""
+    from tfgraph.ops import array_ops, check_ops, control_flow_ops
+
+    with get_default_graph().name_scope(name or "random_crop") as scope:
+        value = convert_to_tensor(value, name="value")
+        size = convert_to_tensor(size, dtype=dtypes.int32, name="size")
+        shape = array_ops.shape(value)
+        check = check_ops.Assert(
+            math_ops.reduce_all(math_ops.greater_equal(shape, size)),
+            ["Need value.shape >= size, got ", shape, size],
+            summarize=1000,
+        )
+        checked = control_flow_ops.with_dependencies([check], shape)
+        limit = checked - size + 1
+        offset = (
+            random_uniform(
+                array_ops.shape(checked), dtype=size.dtype, maxval=size.dtype.max, seed=seed
+            )
+            % limit
+        )
+        return array_ops.slice(value, offset, size, name=scope)
