@@ -13,7 +13,7 @@ from tfgraph.framework.graph import get_default_graph
 from tfgraph.gradients import RegisterGradient
 from tfgraph.ops import array_ops
 
-__all__ = ["custom_gradient", "hessians", "recompute_grad"]
+__all__ = ["custom_gradient", "grad_pass_through", "hessians", "recompute_grad"]
 
 _uids = itertools.count(1)
 
@@ -132,3 +132,20 @@ def hessians(
                 rows.append(array_ops.zeros_like(x) if row is None else row)
             out.append(array_ops.reshape(array_ops.stack(rows), dims + dims))
     return out
+
+
+def grad_pass_through(f):
+    """`f` with an identity gradient: the gradients of its results pass to its arguments
+    unchanged (e.g. through an assignment, which has no gradient of its own)."""
+
+    @custom_gradient
+    def _grad_pass_through_op(*args, **kwargs):
+        def grad(*args, **kwargs):
+            variables = kwargs.get("variables")
+            if variables is not None:
+                return args, [None] * len(variables)
+            return args
+
+        return f(*args, **kwargs), grad
+
+    return functools.wraps(f)(_grad_pass_through_op)

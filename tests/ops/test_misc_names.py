@@ -243,3 +243,34 @@ def test_check_numerics_ops_and_random_crop():
     assert r["ok"] is None
     assert r["bad"] == ["InvalidArgumentError", ["Log:0 : Tensor had NaN values"]]
     assert r["crops_valid"]
+
+
+PASS_THROUGH_PROGRAM = """
+x = tf.Variable(1.0, name="x")
+y = tf.constant(3.0)
+z = tf.grad_pass_through(x.assign)(y)
+w = tf.grad_pass_through(lambda a, b: (a * a, tf.floor(b)))(y, tf.constant(2.5))
+g = tf.gradients(z * 2.0, [y])
+g2 = tf.gradients(w[0] + 3.0 * w[1], [y])
+result = {
+    "ops": sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations()),
+}
+with tf.Session() as s:
+    s.run(x.initializer)
+    result["values"] = s.run([g, g2, z, w])
+    result["x"] = s.run(x)
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_grad_pass_through_matches_tf():
+    here, theirs = run_both(PASS_THROUGH_PROGRAM)
+    for key in theirs:
+        assert here[key] == theirs[key], key
+
+
+def test_grad_pass_through():
+    r = run_here(PASS_THROUGH_PROGRAM)
+    assert r["values"][0] == [2.0]
+    assert r["values"][1] == [1.0]
