@@ -483,6 +483,7 @@ from tfgraph.ops.special_math_ops import (
     rint,
     zeta,
 )
+from tfgraph.ops.spectral_ops import fft, fft2d, fft3d, ifft, ifft2d, ifft3d
 from tfgraph.ops.state_ops import (
     assign,
     assign_add,
