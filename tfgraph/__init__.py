@@ -439,6 +439,7 @@ from tfgraph.ops.segment_ops import (
 from tfgraph.ops.sparse_ops import (
     convert_to_tensor_or_sparse_tensor,
     deserialize_many_sparse,
+    edit_distance,
     serialize_many_sparse,
     serialize_sparse,
     sparse_add,

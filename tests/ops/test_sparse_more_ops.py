@@ -398,3 +398,33 @@ def test_sparse_matmul_numerical_gradient():
             got = s.run(g, {a: a0})
     expected = 2 * (a0 @ b) @ b.T
     np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+EDIT_PROGRAM = """
+h = tf.SparseTensor([[0, 0, 0], [1, 0, 0], [1, 1, 0], [1, 1, 1]], ["a", "b", "k", "x"],
+                    [2, 2, 2])
+t = tf.SparseTensor([[0, 1, 0], [1, 0, 0], [1, 0, 1], [1, 1, 0], [1, 1, 1], [1, 1, 2]],
+                    ["a", "b", "c", "k", "i", "t"], [2, 2, 3])
+d = tf.edit_distance(h, t)
+d2 = tf.edit_distance(h, t, normalize=False)
+ints = tf.edit_distance(tf.SparseTensor([[0, 0], [0, 1], [0, 2]], [1, 2, 3], [1, 3]),
+                        tf.SparseTensor([[0, 0], [0, 1]], [2, 3], [1, 2]))
+result = {"ops": sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations()),
+          "shapes": [str(x.shape) for x in (d, d2, ints)]}
+with tf.Session() as s:
+    result["values"] = s.run([d, d2, ints])
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_edit_distance_matches_tf():
+    here, theirs = run_both(EDIT_PROGRAM)
+    for key in theirs:
+        assert here[key] == theirs[key], key
+
+
+def test_edit_distance():
+    r = run_here(EDIT_PROGRAM)
+    assert r["values"][1] == [[1.0, 1.0], [1.0, 2.0]]
+    assert r["values"][2] == [1 / 2]

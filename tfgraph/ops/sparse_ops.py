@@ -1823,3 +1823,112 @@ def deserialize_many_sparse(serialized_sparse, dtype, rank=None, name=None):
         indices.set_shape([None, rank])
         shape.set_shape([rank])
     return _make_sparse(indices, values, shape)
+
+
+# -- EditDistance ---------------------------------------------------------------------------
+def _levenshtein(a: list, b: list) -> int:
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, y in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
+        previous = current
+    return previous[-1]
+
+
+def _groups(indices, values) -> dict:
+    out: dict = {}
+    for ix, v in zip(indices.tolist(), list(values)):
+        out.setdefault(tuple(ix[:-1]), []).append(v)
+    return out
+
+
+def _edit_distance_kernel(op, ctx):
+    normalize = bool(op._attrs["normalize"])
+
+    def kernel(h_indices, h_values, h_shape, t_indices, t_values, t_shape):
+        h_indices, t_indices = _indices2(h_indices), _indices2(t_indices)
+        h_shape = np.asarray(h_shape, np.int64)
+        t_shape = np.asarray(t_shape, np.int64)
+        if (
+            len(h_shape) != len(t_shape)
+            or h_indices.shape[1] != len(h_shape)
+            or (t_indices.shape[1] != len(t_shape))
+        ):
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                "hypothesis_shape and truth_shape must have the same rank (and match their "
+                f"indices): got {_fmt_list(h_shape)} and {_fmt_list(t_shape)}",
+            )
+        out_shape = np.maximum(h_shape[:-1], t_shape[:-1])
+        out = np.zeros(out_shape, np.float32)
+        hyp = _groups(h_indices, np.asarray(h_values).reshape(-1))
+        truth = _groups(t_indices, np.asarray(t_values).reshape(-1))
+        for loc in set(hyp) | set(truth):
+            h, t = hyp.get(loc, []), truth.get(loc, [])
+            if not t:
+                value = np.inf if normalize else float(len(h))
+            elif not h:
+                value = 1.0 if normalize else float(len(t))
+            else:
+                value = float(_levenshtein(h, t))
+                if normalize:
+                    value /= len(t)
+            out[loc] = value
+        return out
+
+    return kernel
+
+
+def _edit_distance_shape(op):
+    h = common_shapes.constant_value(op._inputs[2])
+    t = common_shapes.constant_value(op._inputs[5])
+    if h is not None and t is not None and len(h) == len(t):
+        return [TensorShape([int(d) for d in np.maximum(h[:-1], t[:-1])])]
+    rank = _rank_of(op, 0, 2) or _rank_of(op, 3, 5)
+    return [TensorShape(None if rank is None else [None] * (rank - 1))]
+
+
+register_op(
+    "EditDistance",
+    inputs=[
+        "hypothesis_indices: int64",
+        "hypothesis_values: T",
+        "hypothesis_shape: int64",
+        "truth_indices: int64",
+        "truth_values: T",
+        "truth_shape: int64",
+    ],
+    outputs=["output: float"],
+    attrs=["normalize: bool = true", "T: type"],
+    shape=_edit_distance_shape,
+    make_kernel=_edit_distance_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def edit_distance(hypothesis, truth, normalize=True, name="edit_distance"):
+    """Levenshtein distances between the sequences (along the last dimension) of two
+    SparseTensors, per position of the other dimensions; divided by the truth's length
+    if `normalize`."""
+    from tfgraph.framework.sparse_tensor import SparseTensor, SparseTensorValue
+
+    if not isinstance(hypothesis, (SparseTensor, SparseTensorValue)):
+        raise TypeError("Hypothesis must be a SparseTensor.")
+    if not isinstance(truth, (SparseTensor, SparseTensorValue)):
+        raise TypeError("Truth must be a SparseTensor.")
+    hypothesis, truth = _sparse(hypothesis), _sparse(truth)
+    return op_output(
+        "EditDistance",
+        name,
+        [
+            hypothesis.indices,
+            hypothesis.values,
+            hypothesis.dense_shape,
+            truth.indices,
+            truth.values,
+            truth.dense_shape,
+        ],
+        {"normalize": bool(normalize)},
+    )
