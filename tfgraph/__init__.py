@@ -243,6 +243,11 @@ from tfgraph.ops.data_flow_ops import (
     RandomShuffleQueue,
 )
 from tfgraph.ops.einsum_ops import einsum
+from tfgraph.ops.hash_ops import (
+    string_to_hash_bucket,
+    string_to_hash_bucket_fast,
+    string_to_hash_bucket_strong,
+)
 from tfgraph.ops.init_ops import (
     constant_initializer,
     glorot_normal_initializer,

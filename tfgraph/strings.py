@@ -1,5 +1,8 @@
 """`tf.strings` (re-exports only)."""
 
+from tfgraph.ops.hash_ops import string_to_hash_bucket as to_hash_bucket
+from tfgraph.ops.hash_ops import string_to_hash_bucket_fast as to_hash_bucket_fast
+from tfgraph.ops.hash_ops import string_to_hash_bucket_strong as to_hash_bucket_strong
 from tfgraph.ops.io_ops import string_join as join
 from tfgraph.ops.logging_ops import string_format as format
 from tfgraph.ops.string_ops import (
@@ -32,6 +35,9 @@ __all__ = [
     "split",
     "strip",
     "substr",
+    "to_hash_bucket",
+    "to_hash_bucket_fast",
+    "to_hash_bucket_strong",
     "to_number",
     "upper",
 ]
