@@ -244,6 +244,7 @@ from tfgraph.ops.data_flow_ops import (
 )
 from tfgraph.ops.einsum_ops import einsum
 from tfgraph.ops.hash_ops import (
+    fingerprint,
     string_to_hash_bucket,
     string_to_hash_bucket_fast,
     string_to_hash_bucket_strong,

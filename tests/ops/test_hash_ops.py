@@ -43,3 +43,28 @@ def test_hash_buckets():
     assert r["values"][0][:3] == [1936946117179621456, 3694432073954588132, 2640714258260161385]
     assert r["values"][2][:2] == [598820, 789371]
     assert r["values"][4][:2] == [383377, 332029]
+
+
+FINGERPRINT_PROGRAM = """
+fps = [
+    tf.fingerprint(tf.constant([[1, 2], [3, 4], [5, 6]], tf.int32)),
+    tf.fingerprint(tf.constant([1.5, -2.0], tf.float64)),
+    tf.fingerprint(tf.constant(["hello", "", "a" * 70])),
+    tf.fingerprint(tf.constant([["ab", "cd"], ["ef", "gh"]])),
+    tf.fingerprint(tf.zeros([2, 0], tf.int64)),
+]
+result = {
+    "ops": sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations()),
+    "shapes": [str(f.shape) for f in fps],
+}
+with tf.Session() as s:
+    result["values"] = s.run(fps)
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_fingerprint_matches_tf():
+    here, theirs = run_both(FINGERPRINT_PROGRAM)
+    for key in theirs:
+        assert here[key] == theirs[key], key

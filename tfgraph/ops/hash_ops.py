@@ -8,10 +8,13 @@ import struct
 
 import numpy as np
 
+from tfgraph import errors
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
+from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops.apply import op_output
 
 __all__ = [
+    "fingerprint",
     "fingerprint64",
     "string_to_hash_bucket",
     "string_to_hash_bucket_fast",
@@ -309,3 +312,63 @@ def string_to_hash_bucket_strong(input, num_buckets, key, name=None):
         [input],
         {"num_buckets": int(num_buckets), "key": key},
     )
+
+
+# -- Fingerprint ------------------------------------------------------------------------------
+def _fingerprint_kernel(op, ctx):
+    def kernel(data, method):
+        method = bytes(np.asarray(method, dtype=object).reshape(())[()])
+        if method != b"farmhash64":
+            raise errors.InvalidArgumentError(
+                None, op, f"Unsupported fingerprint method: {method.decode(errors='replace')}"
+            )
+        data = np.asarray(data)
+        if data.ndim < 1:
+            raise errors.InvalidArgumentError(
+                None, op, "`data` should have at least one dimension: []"
+            )
+        rows = data.shape[0]
+        out = np.zeros((rows, 8), np.uint8)
+        if data.dtype == object:
+            flat = data.reshape(rows, -1)
+            for r in range(rows):
+                items = [bytes(s) for s in flat[r]]
+                if len(items) == 1:
+                    value = fingerprint64(items[0])
+                else:
+                    value = fingerprint64(
+                        b"".join(struct.pack("<Q", fingerprint64(s)) for s in items)
+                    )
+                out[r] = np.frombuffer(struct.pack("<Q", value), np.uint8)
+            return out
+        little = np.ascontiguousarray(data, dtype=data.dtype.newbyteorder("<")).reshape(rows, -1)
+        for r in range(rows):
+            value = fingerprint64(little[r].tobytes())
+            out[r] = np.frombuffer(struct.pack("<Q", value), np.uint8)
+        return out
+
+    return kernel
+
+
+def _fingerprint_shape(op):
+    dims = op._inputs[0]._shape._dims
+    if dims is not None and len(dims) < 1:
+        raise ValueError("`data` should have at least one dimension")
+    return [TensorShape([None if dims is None else dims[0], 8])]
+
+
+register_op(
+    "Fingerprint",
+    inputs=["data: T", "method: string"],
+    outputs=["fingerprint: uint8"],
+    attrs=["T: type"],
+    shape=_fingerprint_shape,
+    make_kernel=_fingerprint_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def fingerprint(data, method="farmhash64", name=None):
+    """A uint8 [rows, 8] fingerprint of each row (along dimension 0) of `data`: FarmHash
+    Fingerprint64 of the row's bytes, little-endian."""
+    return op_output("Fingerprint", name, [data, method])
