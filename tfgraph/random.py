@@ -12,12 +12,14 @@ from tfgraph.ops.random_ops import (
     truncated_normal,
     uniform,
 )
+from tfgraph.ops.random_ops import random_poisson as poisson
 
 __all__ = [
     "categorical",
     "get_seed",
     "multinomial",
     "normal",
+    "poisson",
     "random_normal",
     "random_shuffle",
     "random_uniform",

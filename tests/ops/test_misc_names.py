@@ -274,3 +274,37 @@ def test_grad_pass_through():
     r = run_here(PASS_THROUGH_PROGRAM)
     assert r["values"][0] == [2.0]
     assert r["values"][1] == [1.0]
+
+
+POISSON_PROGRAM = """
+p = tf.random_poisson([1.5, 3.0], [4, 2], seed=3)
+p2 = tf.random.poisson(tf.constant([[2.0]], tf.float64), [3], dtype=tf.int32)
+big = tf.random_poisson([0.5, 20.0], [20000], seed=7)
+means = tf.reduce_mean(big, axis=0)
+result = {
+    "ops": sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations()),
+    "attrs": [sorted((k, str(v)) for k, v in (("S", o.get_attr("S")), ("R", o.get_attr("R")),
+                                              ("dtype", o.get_attr("dtype"))))
+              for o in (p.op, p2.op)],
+    "shapes": [str(p.shape), str(p2.shape)],
+    "dtypes": [p.dtype.name, p2.dtype.name],
+}
+with tf.Session() as s:
+    a, b, m = s.run([p, p2, means])
+    result["integral"] = bool((a == np.round(a)).all() and (a >= 0).all() and (b >= 0).all())
+    result["means_close"] = bool(abs(m[0] - 0.5) < 0.05 and abs(m[1] - 20.0) < 0.3)
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_random_poisson_matches_tf():
+    here, theirs = run_both(POISSON_PROGRAM)
+    for key in theirs:
+        assert here[key] == theirs[key], key
+
+
+def test_random_poisson():
+    r = run_here(POISSON_PROGRAM)
+    assert r["shapes"] == ["(4, 2, 2)", "(3, 1, 1)"]
+    assert r["integral"] and r["means_close"]

@@ -35,6 +35,7 @@ __all__ = [
     "multinomial",
     "random_crop",
     "random_normal",
+    "random_poisson",
     "random_shuffle",
     "random_uniform",
     "set_random_seed",
@@ -470,3 +471,53 @@ def random_crop(value, size, seed=None, name=None) -> Tensor:
             % limit
         )
         return array_ops.slice(value, offset, size, name=scope)
+
+
+# -- RandomPoissonV2 ------------------------------------------------------------------------
+def _poisson_shape(op):
+    sample = constant_value_as_shape(op._inputs[0])
+    return [sample.concatenate(op._inputs[1]._shape)]
+
+
+def _poisson_kernel(op, ctx):
+    rng = _generator(op, ctx)
+    out_dtype = op._attrs["dtype"]
+
+    def kernel(shape, rate):
+        dims = _shape_of(op, shape)
+        rate = np.asarray(rate, np.float64)
+        lam = np.broadcast_to(rate, dims + rate.shape)
+        draws = rng.poisson(np.where(np.isfinite(lam) & (lam > 0), lam, 0.0)).astype(np.float64)
+        draws[~(lam >= 0)] = np.nan  # (TF: a negative or NaN rate gives NaN)
+        if out_dtype.is_integer:
+            return np.nan_to_num(draws, nan=0).astype(out_dtype.np_dtype)
+        return draws.astype(out_dtype.np_dtype)
+
+    return kernel
+
+
+register_op(
+    "RandomPoissonV2",
+    inputs=["shape: S", "rate: R"],
+    outputs=["output: dtype"],
+    attrs=_SEED_ATTRS
+    + [
+        "S: {int32, int64}",
+        "R: {half, float, double, int32, int64} = double",
+        "dtype: {half, float, double, int32, int64} = int64",
+    ],
+    shape=_poisson_shape,
+    make_kernel=_poisson_kernel,
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
+)
+
+
+def random_poisson(lam, shape, dtype=dtypes.float32, seed=None, name=None) -> Tensor:
+    """`shape` Poisson samples for each rate in `lam` (result shape `shape + lam.shape`).
+    Values come from tfgraph's own random stream, not TF's."""
+    with get_default_graph().name_scope(name or "random_poisson"):
+        shape = convert_to_tensor(shape, name="shape", dtype=dtypes.int32)
+        attrs = _seed_attrs(seed)
+        attrs["dtype"] = dtypes.as_dtype(dtype)._base
+        return op_output("RandomPoissonV2", "RandomPoissonV2", [shape, lam], attrs)
