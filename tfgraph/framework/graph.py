@@ -792,8 +792,8 @@ def _op_to_colocate_with(v, graph: Graph) -> Operation:
     return graph.as_graph_element(v).op
 
 
-def _type_error_allowed(op_def, arg, dtype: dtypes.DType, allowed) -> TypeError:
-    names = ", ".join(sorted(d.name for d in allowed))
+def _type_error_allowed(op_def, arg, dtype: dtypes.DType, attr) -> TypeError:
+    names = ", ".join(d.name for d in attr.allowed_order or sorted(attr.allowed, key=str))
     return TypeError(
         f"Value passed to parameter '{arg.name}' has DataType {dtype.name} not in list of "
         f"allowed values: {names}"
@@ -877,7 +877,7 @@ def _infer_attrs(
                     arg = next((a for a in args if a.type_attr == name), None) or registry.ArgDef(
                         f"{name}: {name}"
                     )
-                    raise _type_error_allowed(op_def, arg, value, attr.allowed)
+                    raise _type_error_allowed(op_def, arg, value, attr)
             elif attr.type == "string" and value not in attr.allowed:
                 raise ValueError(
                     f"Value for attr '{name}' of {value!r} is not in the list of allowed "

@@ -22,7 +22,7 @@ from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.ops import Tensor
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import TensorShape
-from tfgraph.ops import array_ops, common_shapes
+from tfgraph.ops import array_ops, bitwise_ops, common_shapes
 from tfgraph.ops.apply import op_output
 from tfgraph.ops.common_shapes import UNKNOWN, constant_value
 from tfgraph.platform import parallel
@@ -2546,6 +2546,24 @@ def _logical_xor_func(x, y, name):
     return logical_xor(x, y, name=name)
 
 
+def _boolean_or_bitwise(logical, bitwise):
+    """`&`, `|`, `^` as TF dispatches them: logical ops on bools, bitwise on integers."""
+
+    def func(x, y, name):
+        if x.dtype._base is dtypes.bool:
+            return logical(x, y, name=name)
+        return bitwise(x, y)
+
+    return func
+
+
+def _invert(x):
+    """`~x`: LogicalNot on bools, bitwise Invert on integers, as TF."""
+    if x.dtype._base is dtypes.bool:
+        return logical_not(x)
+    return bitwise_ops.invert(x)
+
+
 for _dunder, _op, _scope in (
     ("add", _add_func, "add"),
     ("sub", "Sub", "sub"),
@@ -2556,9 +2574,9 @@ for _dunder, _op, _scope in (
     ("mod", "FloorMod", "mod"),
     ("pow", "Pow", "pow"),
     ("matmul", _matmul_func, "matmul"),
-    ("and", "LogicalAnd", "and"),
-    ("or", "LogicalOr", "or"),
-    ("xor", _logical_xor_func, "xor"),
+    ("and", _boolean_or_bitwise(logical_and, bitwise_ops.bitwise_and), "and"),
+    ("or", _boolean_or_bitwise(logical_or, bitwise_ops.bitwise_or), "or"),
+    ("xor", _boolean_or_bitwise(_logical_xor_func, bitwise_ops.bitwise_xor), "xor"),
 ):
     _fwd, _rev = _overload(_op, _scope)
     Tensor._override_operator(f"__{_dunder}__", _fwd)
@@ -2578,4 +2596,4 @@ for _dunder, _op_type in (
 
 Tensor._override_operator("__neg__", lambda self: negative(self))
 Tensor._override_operator("__abs__", lambda self: abs(self))
-Tensor._override_operator("__invert__", lambda self: logical_not(self))
+Tensor._override_operator("__invert__", _invert)
