@@ -60,7 +60,8 @@ def test_shifts_clamp_the_amount_as_tf_kernels_do():
 def test_floats_are_rejected_with_tf_type_error(expr):
     with tf.Graph().as_default():
         x = tf.constant([1.0])  # noqa: F841 (used by eval)
-        with pytest.raises(TypeError, match="DataType float32 not in list of allowed values: int8, int16"):
+        allowed = "DataType float32 not in list of allowed values: int8, int16"
+        with pytest.raises(TypeError, match=allowed):
             eval(expr)
 
 

@@ -2483,17 +2483,20 @@ def range(start, limit=None, delta=1, dtype=None, name: str = "range") -> Tensor
     with g.name_scope(name or "range") as scope:
         if dtype is not None:
             dtype = dtypes.as_dtype(dtype)
-        start = convert_to_tensor(start, dtype=dtype, name="start")
-        limit = convert_to_tensor(limit, dtype=dtype, name="limit")
-        delta = convert_to_tensor(delta, dtype=dtype, name="delta")
-        if dtype is None:
-            inferred = max(
-                (start.dtype._base, limit.dtype._base, delta.dtype._base),
-                key=lambda d: _RANGE_PRIORITY.index(d) if d in _RANGE_PRIORITY else -1,
-            )
-            start = array_ops.cast(start, inferred)
-            limit = array_ops.cast(limit, inferred)
-            delta = array_ops.cast(delta, inferred)
+        # As TF: Python values convert with `dtype`, tensors keep theirs and are cast.
+        if not isinstance(start, Tensor):
+            start = convert_to_tensor(start, dtype=dtype, name="start")
+        if not isinstance(limit, Tensor):
+            limit = convert_to_tensor(limit, dtype=dtype, name="limit")
+        if not isinstance(delta, Tensor):
+            delta = convert_to_tensor(delta, dtype=dtype, name="delta")
+        inferred = dtype or max(
+            (start.dtype._base, limit.dtype._base, delta.dtype._base),
+            key=lambda d: _RANGE_PRIORITY.index(d) if d in _RANGE_PRIORITY else -1,
+        )
+        start = array_ops.cast(start, inferred)
+        limit = array_ops.cast(limit, inferred)
+        delta = array_ops.cast(delta, inferred)
         return op_output("Range", scope, [start, limit, delta])
 
 
