@@ -148,6 +148,10 @@ class BaseSession:
             graph = graph_mod.get_default_graph()
         elif not isinstance(graph, graph_mod.Graph):
             raise TypeError(f"graph must be a tf.Graph, but got {type(graph)}")
+        if target is not None and not isinstance(target, (str, bytes)):
+            raise TypeError(
+                f'Argument `target` must be a string, but got "{type(target).__name__}"'
+            )
         if target not in ("", None, "local"):
             raise errors.UnimplementedError(
                 None,
@@ -159,6 +163,7 @@ class BaseSession:
         self._target = target
         self._config = config
         self._closed = False
+        self._default_ctx: DefaultSessionContext | None = None
         self._stores = DeviceStores()
         self._resources = self._stores.local  # (the local task's state)
         self._ctx = KernelContext(self._stores, config, graph)
@@ -197,6 +202,11 @@ class BaseSession:
         return DefaultSessionContext(self, enter_graph=False)
 
     def __enter__(self):
+        if self._default_ctx is not None:
+            raise RuntimeError(
+                "Session context managers are not re-entrant. Use `Session.as_default()` if "
+                "you want to enter a session multiple times."
+            )
         self._default_ctx = DefaultSessionContext(self, enter_graph=True)
         return self._default_ctx.__enter__()
 
@@ -257,6 +267,10 @@ class BaseSession:
 
     def _signature(self, fetches, feed_dict, key) -> _RunSignature:
         graph = self._graph
+        if not graph._nodes:
+            raise RuntimeError(
+                "The Session graph is empty. Add operations to the graph before calling run()."
+            )
         mapper = FetchMapper(graph, fetches)
         elements: list[Tensor | Operation] = [*mapper.tensors, *mapper.ops]
         for element in elements:
@@ -368,6 +382,12 @@ class InteractiveSession(BaseSession):
     """A session that installs itself as the default session on construction."""
 
     def __init__(self, target: str = "", graph=None, config=None) -> None:
+        # As TF: an interactive session places only what each run needs.
+        if config is None:
+            from tfgraph.proto import ConfigProto
+
+            config = ConfigProto()
+        config.graph_options.place_pruned_graph = True
         super().__init__(target, graph, config)
         self._default_session = DefaultSessionContext(self, enter_graph=False)
         self._default_session.__enter__()
