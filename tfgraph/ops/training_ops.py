@@ -32,7 +32,7 @@ import numpy as np
 
 from tfgraph import errors
 from tfgraph.framework import registry
-from tfgraph.framework.ops import Operation, Tensor
+from tfgraph.framework.ops import Tensor
 from tfgraph.framework.registry import register_op
 from tfgraph.framework.resources import RefCell
 from tfgraph.framework.tensor_shape import TensorShape
