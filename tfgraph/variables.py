@@ -368,7 +368,7 @@ class Variable(metaclass=_VariableMeta):
         """A hashable reference to this variable (TF 2.x's: `deref()` gives the variable
         back), which also reads as TF1's reference tensor `v:0`: its name, dtype and op
         are the tensor's, and it converts to it where an op takes the variable."""
-        return _VariableRef(self)
+        return _VariableRef(self)  # type: ignore[arg-type]  # (wraps the variable)
 
     def _as_graph_element(self) -> Tensor:
         return self._variable
@@ -693,7 +693,7 @@ def moving_average_variables(scope: str | None = None) -> list:
     return get_default_graph().get_collection(GraphKeys.MOVING_AVERAGE_VARIABLES, scope)
 
 
-def variables_initializer(var_list, name: str = "init") -> Operation:
+def variables_initializer(var_list, name: str = "init") -> Operation | None:
     """An op that runs the initializers of `var_list` (a NoOp if the list is empty)."""
     if var_list:
         return control_flow_ops.group(*[v.initializer for v in var_list], name=name)

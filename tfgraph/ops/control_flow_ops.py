@@ -103,7 +103,7 @@ def no_op(name: str | None = None) -> Operation:
     return apply_op("NoOp", name, [])
 
 
-def group(*inputs, name: str | None = None) -> Operation:
+def group(*inputs, name: str | None = None) -> Operation | None:
     """A NoOp that runs after all `inputs` (ops or tensors), as TF1 `tf.group`; None
     when executing eagerly (the inputs have run already), as TF."""
     g = get_default_graph()

@@ -72,7 +72,7 @@ def _as_list(var_list) -> list:
 def _resource_variables_read(graph, first_op: int) -> list:
     """The trainable resource variables whose handles ops from `first_op` on read, in
     order of first read (what TF's tape watches while a callable loss runs)."""
-    by_handle = {}
+    by_handle: dict = {}
     for v in trainable_variables() + get_collection(GraphKeys.TRAINABLE_RESOURCE_VARIABLES):
         handle = getattr(v, "handle", None)
         if handle is not None:

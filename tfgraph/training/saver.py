@@ -735,6 +735,8 @@ class Saver:
                 )
         if not _is_session(sess):
             raise TypeError(f"'sess' must be a Session; {sess}")
+        from tfgraph.io.gfile import local_path
+
         save_path_parent = os.path.dirname(save_path)
         model_checkpoint_path = None
         if not self._is_empty:
@@ -744,7 +746,7 @@ class Saver:
                     {self.saver_def.filename_tensor_name: checkpoint_file},
                 )
             except (errors.FailedPreconditionError, errors.NotFoundError) as exc:
-                if save_path_parent and not os.path.isdir(save_path_parent):
+                if save_path_parent and not os.path.isdir(local_path(save_path_parent)):
                     raise ValueError(
                         f"Parent directory of {save_path} doesn't exist, can't save."
                     ) from exc
