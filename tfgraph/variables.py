@@ -693,7 +693,7 @@ def moving_average_variables(scope: str | None = None) -> list:
     return get_default_graph().get_collection(GraphKeys.MOVING_AVERAGE_VARIABLES, scope)
 
 
-def variables_initializer(var_list, name: str = "init") -> Operation | None:
+def variables_initializer(var_list, name: str = "init") -> Operation:
     """An op that runs the initializers of `var_list` (a NoOp if the list is empty)."""
     if var_list:
         return control_flow_ops.group(*[v.initializer for v in var_list], name=name)
