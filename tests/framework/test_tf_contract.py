@@ -110,7 +110,28 @@ def minimize(var_list_of, loss_of, resource):
     return run
 
 
+def constraint_applies_to_new_value():
+    v = tf.Variable([1.0, 2.0], constraint=lambda x: tf.clip_by_value(x, 0.0, 1.5))
+    step = tf.train.GradientDescentOptimizer(1.0).minimize(
+        tf.reduce_sum(v * tf.constant([-1.0, 1.0])))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(step)
+        return sess.run(v).tolist()
+
+
+def unknown_shape_takes_new_shape():
+    v = tf.Variable(tf.placeholder_with_default([1.0, 2.0], shape=None), validate_shape=False)
+    grow = tf.assign(v, [1.0, 2.0, 3.0], validate_shape=False)
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        sess.run(grow)
+        return [sess.run(v).tolist(), str(v.shape)]
+
+
 out = {
+    "constraint": outcome(in_graph(constraint_applies_to_new_value)),
+    "unknown_shape_assign": outcome(in_graph(unknown_shape_takes_new_shape)),
     "bytes_names": outcome(in_graph(bytes_names)),
     "root_underscore_variable_scope": outcome(in_graph(root_scope(tf.variable_scope, "_"))),
     "root_underscore_name_scope": outcome(in_graph(root_scope(tf.name_scope, "_x"))),
@@ -148,6 +169,8 @@ ROOT_PATTERN = r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$"
 
 def test_outcomes():
     out = _run_here()
+    assert out["constraint"] == ["ok", [1.5, 1.0]]
+    assert out["unknown_shape_assign"] == ["ok", [[1.0, 2.0, 3.0], "<unknown>"]]
     assert out["bytes_names"] == ["ok", ["foo:0", "p:0", "v:0", "scope/add:0"]]
     assert out["root_underscore_variable_scope"] == [
         "ValueError",
