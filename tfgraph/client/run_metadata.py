@@ -53,7 +53,8 @@ def fill_step_stats(run_metadata, records: list, fetch_tensors, start_ns: int) -
 
     add("_SOURCE", "_SOURCE = NoOp()", start_ns, start_ns)
     for op, start, end in records:
-        add(op.name, _label(op), start, end)
+        if op is not None:  # (a step of the plan's own, not an op)
+            add(op.name, _label(op), start, end)
     for k, t in enumerate(fetch_tensors):
         add(_retval_name(t, k), f"{_retval_name(t, k)} = _Retval({t.op.name})", end_ns, end_ns)
 
