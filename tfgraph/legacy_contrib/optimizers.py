@@ -4,6 +4,8 @@ clipping, summaries), as TF 1.x contrib built it (tf-slim keeps it: the oracle).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import GraphKeys, get_collection
@@ -35,7 +37,7 @@ from tfgraph.variables import trainable_variables
 
 __all__ = ["OPTIMIZER_CLS_NAMES", "OPTIMIZER_SUMMARIES", "adaptive_clipping_fn", "optimize_loss"]
 
-OPTIMIZER_CLS_NAMES = {
+OPTIMIZER_CLS_NAMES: dict[str, Callable[..., Optimizer]] = {
     "Adagrad": adagrad.AdagradOptimizer,
     "Adam": adam.AdamOptimizer,
     "Ftrl": ftrl.FtrlOptimizer,
@@ -95,7 +97,7 @@ def _make_optimizer(optimizer, learning_rate, lr) -> Optimizer:
                 f"Learning rate is None, but should be specified if optimizer is class "
                 f"({optimizer})."
             )
-        return optimizer(learning_rate=lr)
+        return optimizer(learning_rate=lr)  # type: ignore[call-arg]  # (its subclasses take it)
     if isinstance(optimizer, Optimizer):
         return optimizer
     if callable(optimizer):
