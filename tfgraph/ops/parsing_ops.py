@@ -317,11 +317,9 @@ def _feature_values(op, feature, key, index, name, dtype):
     """The values of one Feature proto, checked against `dtype`."""
     kind = feature.WhichOneof("kind")
     if kind is None:
-        values: list = []
-        found = _DTYPE_WORD[dtype.name]
-    else:
-        found = _KIND_TYPE[kind]
-        values = list(getattr(feature, kind).value)
+        return []
+    found = _KIND_TYPE[kind]
+    values = getattr(feature, kind).value  # (the repeated field: numpy reads it directly)
     expected = _DTYPE_WORD[dtype.name]
     if kind is not None and found != expected:
         raise errors.InvalidArgumentError(
@@ -371,7 +369,7 @@ def _dense_output(op, examples, names, key, dtype, shape, default):
                 )
             rows.append(np.asarray(default, dtype=np_dtype).reshape(inner))
             continue
-        arr = np.array(values, dtype=np_dtype) if values else np.zeros(0, dtype=np_dtype)
+        arr = np.array(values, dtype=np_dtype) if len(values) else np.zeros(0, dtype=np_dtype)
         if variable:
             if size == 0 or len(values) % size:
                 raise errors.InvalidArgumentError(
@@ -393,6 +391,8 @@ def _dense_output(op, examples, names, key, dtype, shape, default):
                 )
             rows.append(arr.reshape(inner))
     if not variable:
+        if len(rows) == 1:
+            return rows[0].reshape(1, *inner)
         if not rows:
             return np.zeros((0, *inner), dtype=np_dtype)
         return np.stack(rows)
