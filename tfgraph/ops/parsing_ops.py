@@ -310,6 +310,7 @@ class VarLenFeature(collections.namedtuple("VarLenFeature", ["dtype"])):
 
 
 _KIND_TYPE = {"int64_list": "int64", "float_list": "float", "bytes_list": "string"}
+_KIND_OF = {"int64": "int64_list", "float32": "float_list", "string": "bytes_list"}
 _DTYPE_WORD = {"int64": "int64", "float32": "float", "string": "string"}
 
 
@@ -436,7 +437,40 @@ def _parse_example_kernel(op, ctx):
     dense_types = list(attrs["Tdense"])
     dense_shapes = [s.as_list() if s.rank is not None else [] for s in attrs["dense_shapes"]]
 
+    # One example, fixed-shape dense features only (what input pipelines parse per
+    # record): a direct path; anything unusual takes the general one (and its errors).
+    fixed = [
+        (t.np_dtype, _KIND_OF[t.name], tuple(shape), int(np.prod(shape)) if shape else 1)
+        for t, shape in zip(dense_types, dense_shapes)
+        if t.name in _KIND_OF and None not in shape
+    ]
+    fast_ok = not sparse_types and len(fixed) == len(dense_types)
+
+    def parse_one(value, dense_keys):
+        from tfgraph import proto
+
+        try:
+            features = proto.Example.FromString(value).features.feature
+        except Exception:
+            return None
+        out = []
+        for key, (np_dtype, kind, shape, size) in zip(dense_keys, fixed):
+            feature = features.get(key.decode() if key.__class__ is bytes else str(key))
+            if feature is None or feature.WhichOneof("kind") != kind:
+                return None
+            values = getattr(feature, kind).value
+            if len(values) != size:
+                return None
+            out.append(np.array(values, dtype=np_dtype).reshape(shape))
+        return out
+
     def parse(serialized, names, sparse_keys, dense_keys, ragged_keys, *dense_defaults):
+        if fast_ok and serialized.__class__ is np.ndarray and serialized.ndim == 0:
+            value = serialized[()]
+            if value.__class__ is bytes:
+                out = parse_one(value, np.asarray(dense_keys, dtype=object).reshape(-1))
+                if out is not None:
+                    return out
         serialized = np.asarray(serialized, dtype=object)
         scalar = serialized.ndim == 0
         flat = serialized.reshape(-1)
