@@ -446,7 +446,7 @@ def _parse_example_kernel(op, ctx):
     ]
     fast_ok = not sparse_types and len(fixed) == len(dense_types)
 
-    def parse_one(value, dense_keys):
+    def parse_one(value, dense_keys, batched: bool):
         from tfgraph import proto
 
         try:
@@ -461,14 +461,17 @@ def _parse_example_kernel(op, ctx):
             values = getattr(feature, kind).value
             if len(values) != size:
                 return None
-            out.append(np.array(values, dtype=np_dtype).reshape(shape))
+            arr = np.array(values, dtype=np_dtype)
+            out.append(arr.reshape((1, *shape) if batched else shape))
         return out
 
     def parse(serialized, names, sparse_keys, dense_keys, ragged_keys, *dense_defaults):
-        if fast_ok and serialized.__class__ is np.ndarray and serialized.ndim == 0:
-            value = serialized[()]
-            if value.__class__ is bytes:
-                out = parse_one(value, np.asarray(dense_keys, dtype=object).reshape(-1))
+        if fast_ok and serialized.__class__ is np.ndarray and serialized.size == 1:
+            batched = serialized.ndim == 1
+            value = serialized.reshape(())[()] if batched else serialized[()]
+            if value.__class__ is bytes and (batched or serialized.ndim == 0):
+                keys = np.asarray(dense_keys, dtype=object).reshape(-1)
+                out = parse_one(value, keys, batched)
                 if out is not None:
                     return out
         serialized = np.asarray(serialized, dtype=object)
