@@ -68,6 +68,7 @@ from tfgraph.training.monitored_session import (
 from tfgraph.training.moving_averages import ExponentialMovingAverage
 from tfgraph.training.queue_runner import QueueRunner, add_queue_runner, start_queue_runners
 from tfgraph.training.saver import Saver, export_meta_graph, import_meta_graph
+from tfgraph.distributed.server import Server
 from tfgraph.training.server_lib import ClusterSpec
 from tfgraph.training.session_run_hook import (
     SessionRunArgs,
@@ -93,6 +94,7 @@ __all__ = [
     "CheckpointSaverListener",
     "ChiefSessionCreator",
     "ClusterSpec",
+    "Server",
     "Coordinator",
     "ExponentialMovingAverage",
     "FeedFnHook",

@@ -177,7 +177,7 @@ def _flat_feed_items(feed_dict) -> list:
 class BaseSession:
     """Common implementation of `Session` and `InteractiveSession`."""
 
-    def __init__(self, target: str = "", graph=None, config=None) -> None:
+    def __init__(self, target: str = "", graph=None, config=None, *, _stores=None) -> None:
         if graph is None:
             graph = graph_mod.get_default_graph()
         elif not isinstance(graph, graph_mod.Graph):
@@ -186,7 +186,8 @@ class BaseSession:
             raise TypeError(
                 f'Argument `target` must be a string, but got "{type(target).__name__}"'
             )
-        if target not in ("", None, "local"):
+        remote = isinstance(target, str) and target.startswith("grpc://")
+        if target not in ("", None, "local") and not remote:
             raise errors.UnimplementedError(
                 None,
                 None,
@@ -198,7 +199,7 @@ class BaseSession:
         self._config = config
         self._closed = False
         self._default_ctx: DefaultSessionContext | None = None
-        self._stores = DeviceStores()
+        self._stores = _stores if _stores is not None else DeviceStores()
         self._resources = self._stores.local  # (the local task's state)
         self._ctx = KernelContext(self._stores, config, graph)
         self._cache: dict = {}
@@ -211,6 +212,11 @@ class BaseSession:
             from tfgraph.client import device_placement
 
             device_placement.log_device_mapping()
+        self._remote = None
+        if remote:  # (a server's target: the run is split across the cluster's tasks)
+            from tfgraph.distributed.runtime import DistributedRunner
+
+            self._remote = DistributedRunner(target, graph, self._stores)
 
     # -- properties --------------------------------------------------------------------
     @property
@@ -266,6 +272,8 @@ class BaseSession:
             # (blocking kernels, such as queue dequeues, read this thread's deadline)
             with deadline_scope(options.timeout_in_ms):
                 return self.run(fetches, feed_dict, _without_timeout(options), run_metadata)
+        if self._remote is not None:
+            return self._run_distributed(fetches, feed_dict)
         if run_metadata is not None and options is not None:
             if options.trace_level or getattr(options, "output_partition_graphs", False):
                 return self._run_traced(fetches, feed_dict, options, run_metadata)
@@ -302,6 +310,21 @@ class BaseSession:
                 [conv(v, k) for conv, (k, v) in zip(sig.converters, sig.flat_feeds(feed_dict))]
             )
         return sig.build([fetch_value(v) for v in values])
+
+    def _run_distributed(self, fetches, feed_dict):
+        """`run` on a cluster: the ops go to the tasks their devices name."""
+        if not self._graph._nodes:
+            raise RuntimeError(
+                "The Session graph is empty. Add operations to the graph before calling run()."
+            )
+        mapper = FetchMapper(self._graph, fetches)
+        feed_tensors, feed_values = [], []
+        for key, value in _flat_feed_items(feed_dict or {}):
+            t = self._feed_tensor(key)
+            feed_tensors.append(t)
+            feed_values.append(_FeedConverter(t)(value, key))
+        values = self._remote.run(mapper.tensors, mapper.ops, feed_tensors, feed_values)
+        return mapper.build([fetch_value(v) for v in values])
 
     def _run_traced(self, fetches, feed_dict, options, run_metadata):
         """`run` filling `run_metadata` as `options` ask (see client/run_metadata.py)."""
@@ -400,6 +423,8 @@ class BaseSession:
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
         feed_list = list(feed_list or [])
+        if self._remote is not None:
+            return lambda *args, **kwargs: self.run(fetches, dict(zip(feed_list, args)))
         feed_dict = {k: None for k in feed_list}
         sig = self._signature(fetches, feed_dict or None, None)
         plan = sig.plan
@@ -542,8 +567,8 @@ class _PartialRun:
 class Session(BaseSession):
     """A class for running TensorFlow operations (TF1 `tf.Session`)."""
 
-    def __init__(self, target: str = "", graph=None, config=None) -> None:
-        super().__init__(target, graph, config)
+    def __init__(self, target: str = "", graph=None, config=None, *, _stores=None) -> None:
+        super().__init__(target, graph, config, _stores=_stores)
 
     @staticmethod
     def reset(target, containers=None, config=None) -> None:
