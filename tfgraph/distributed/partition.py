@@ -137,6 +137,23 @@ def partition(fetch_tensors, target_ops, feed_tensors, default: Task, known: set
     ops = _needed(fetch_tensors, target_ops, fed)
     task = {op: task_of(op, default, known) for op in ops}
     sources = {op for op in ops if _is_handle_source(op)}
+    consumers: dict = {op: [] for op in ops}
+    for op in ops:
+        for t in op._inputs:
+            if t not in fed and t.op in consumers:
+                consumers[t.op].append(op)
+        for c in op._control_inputs:
+            if c in consumers:
+                consumers[c].append(op)
+    # A join (no data in or out: a NoOp grouping updates) does nothing itself: it runs
+    # on the task of what waits for it, saving a round trip to its own task.
+    targets = set(target_ops)
+    for op in reversed(ops):
+        if op._inputs or op._outputs or op in targets:
+            continue
+        waiting = {task[c] for c in consumers[op]}
+        if len(waiting) == 1:
+            task[op] = waiting.pop()
     wave: dict = {}
     for op in ops:
         if op in sources:
@@ -155,6 +172,19 @@ def partition(fetch_tensors, target_ops, feed_tensors, default: Task, known: set
                 f"/job:{task[op][0]}/task:{task[op][1]} takes inputs from another task. "
                 "Place a loop or cond and what it reads on one task.",
             )
+    # As late as its consumers allow (a constant joins the group that uses it, or the
+    # last group of its task before a use elsewhere), if its task has a group there.
+    fetched = {t.op for t in fetch_tensors} | targets
+    present = {(wave[o], task[o]) for o in wave}
+    for op in reversed(ops):
+        if op in sources or op in fetched:
+            continue
+        users = [c for c in consumers[op] if c in wave]
+        if not users or len(users) != len(consumers[op]):
+            continue
+        latest = min(wave[c] - (task[c] != task[op]) for c in users)
+        if latest > wave[op] and (latest, task[op]) in present:
+            wave[op] = latest
     groups: dict = {}
     for op in ops:
         if op not in sources:
