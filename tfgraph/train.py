@@ -1,6 +1,7 @@
 """`tf.train`: training utilities — optimizers, savers, checkpoints, device setters
 (re-exports only)."""
 
+from tfgraph.distributed.server import Server
 from tfgraph.framework.graph_io import write_graph
 from tfgraph.summary_writer import summary_iterator
 from tfgraph.training import queue_runner  # (tf.train.queue_runner.QueueRunner & co)
@@ -68,7 +69,6 @@ from tfgraph.training.monitored_session import (
 from tfgraph.training.moving_averages import ExponentialMovingAverage
 from tfgraph.training.queue_runner import QueueRunner, add_queue_runner, start_queue_runners
 from tfgraph.training.saver import Saver, export_meta_graph, import_meta_graph
-from tfgraph.distributed.server import Server
 from tfgraph.training.server_lib import ClusterSpec
 from tfgraph.training.session_run_hook import (
     SessionRunArgs,
@@ -94,7 +94,6 @@ __all__ = [
     "CheckpointSaverListener",
     "ChiefSessionCreator",
     "ClusterSpec",
-    "Server",
     "Coordinator",
     "ExponentialMovingAverage",
     "FeedFnHook",
@@ -113,6 +112,7 @@ __all__ = [
     "Saver",
     "Scaffold",
     "SecondOrStepTimer",
+    "Server",
     "SessionCreator",
     "SessionRunArgs",
     "SessionRunContext",
