@@ -39,7 +39,7 @@ def task_of(op: Operation, default: Task, known: set) -> Task:
     if not device or "job:" not in device:
         return default
     spec = DeviceSpec.from_string(device)
-    task = (spec.job, spec.task or 0)
+    task = (str(spec.job), spec.task or 0)
     if task not in known:
         raise errors.InvalidArgumentError(
             None,
@@ -107,9 +107,9 @@ def _subgraph_def(group: Group):
             del node.attr["_class"]
         del node.input[:]
         for t in op._inputs:
-            k = index.get(t)
-            if k is not None:
-                node.input.append(_placeholder_name(k))
+            k_in = index.get(t)
+            if k_in is not None:
+                node.input.append(_placeholder_name(k_in))
             else:
                 node.input.append(t.op.name if t.value_index == 0 else t.name)
         for c in op._control_inputs:

@@ -130,10 +130,11 @@ class Server:
                 f"{self._server_def.task_index}: a server already serves {self._address}.",
             )
         service = ray.remote(runtime.TaskService)
-        self._actor = service.options(
+        actor = service.options(
             name=name, namespace=runtime.NAMESPACE, num_cpus=0, max_restarts=0
         ).remote(self._server_def.SerializeToString())
-        ray.get(self._actor.ping.remote(), timeout=120)
+        ray.get(actor.ping.remote(), timeout=120)
+        self._actor = actor
         with _servers_lock:
             _servers[self.target] = self
 
