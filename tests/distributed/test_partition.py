@@ -89,3 +89,20 @@ def test_with_one_ps_a_training_step_is_two_calls_to_it():
         [WORKER],
         [("ps", 0)],
     ]
+
+
+def test_import_tfgraph_does_not_import_ray():
+    import subprocess
+    import sys
+
+    code = "import sys, tfgraph as tf; tf.train.Server; print('ray' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_without_ray_a_server_says_which_extra_to_install(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "ray", None)
+    with pytest.raises(ImportError, match=r"pip install 'tfgraph-numpy\[distributed\]'"):
+        tf.train.Server({"local": ["localhost:1"]})
