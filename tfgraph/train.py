@@ -77,6 +77,7 @@ from tfgraph.training.session_run_hook import (
     SessionRunValues,
 )
 from tfgraph.training.supervisor import Supervisor
+from tfgraph.training.sync_replicas_optimizer import SyncReplicasOptimizer
 from tfgraph.training.tracking import Checkpoint, CheckpointManager
 from tfgraph.training.training_util import (
     assert_global_step,
@@ -124,6 +125,7 @@ __all__ = [
     "SummarySaverHook",
     "SummaryWriterCache",
     "Supervisor",
+    "SyncReplicasOptimizer",
     "WorkerSessionCreator",
     "add_queue_runner",
     "assert_global_step",

@@ -259,6 +259,8 @@ class BaseSession:
     def close(self) -> None:
         """Frees all state (variable values) of this session."""
         self._closed = True
+        if self._remote is not None:
+            self._remote.close()
         self._cache = {}
         self._stores.reset()
 

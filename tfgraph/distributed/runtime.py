@@ -5,9 +5,10 @@ Each task of a cluster (`/job:ps/task:0`, `/job:worker/task:1`) is a named Ray a
 `tfgraph:<host:port>` in namespace "tfgraph", created by that task's `tf.train.Server`
 and owned by its process (if the process dies, Ray ends the actor, and the state on it
 goes, as with a TF server). The actor keeps one resource store (variables, queues,
-random streams) and runs the subgraphs sessions send it, one call at a time: updates
-from several workers to one parameter server are serialized, which is one of the
-orders TF's `use_locking=False` allows and exactly what `use_locking=True` asks for.
+random streams) and runs the subgraphs sessions send it, concurrently (a threaded
+actor), as a TF server runs its sessions' ops: a dequeue blocked on an empty queue does
+not hold up the other workers, and updates lock their variables as `use_locking`
+says, as in one process.
 
 A session whose target is a server's runs each group of its partitioned run (see
 partition.py) where the group's task lives: in this process for the session's own task
@@ -29,6 +30,7 @@ from tfgraph import errors
 __all__ = ["DistributedRunner", "actor_name", "connect"]
 
 NAMESPACE = "tfgraph"
+MAX_CONCURRENT_CALLS = 64  # (calls a task runs at once: blocked dequeues included)
 _connect_lock = threading.Lock()
 
 
@@ -133,7 +135,7 @@ class TaskService:
                     fn = self._callables[key] = _subgraph_callable(
                         graph_def, len(feeds), n_outputs, targets, self._stores
                     )
-                return ("ok", fn(*feeds))
+            return ("ok", fn(*feeds))  # (calls run concurrently, as ops on a TF server)
         except Exception as e:  # (returned, not raised: see _error_payload)
             return _error_payload(e)
 
@@ -189,10 +191,23 @@ class _LocalExecutor:
 class _ActorExecutor:
     """Runs groups on another task's actor (the subgraph goes with the first call)."""
 
-    def __init__(self, actor, task) -> None:
+    def __init__(self, actor, task, closed: threading.Event) -> None:
         self._actor = actor
         self._task = task
         self._sent: set = set()
+        self._closed = closed
+
+    def _wait(self, ray, ref):
+        """The call's result; a run still waiting when its session closes (a blocked
+        dequeue, say) ends with CancelledError, as TF's session close cancels it."""
+        while True:
+            try:
+                return ray.get(ref, timeout=0.5)
+            except ray.exceptions.GetTimeoutError:
+                if self._closed.is_set():
+                    raise errors.CancelledError(
+                        None, None, "Session was closed while a run was waiting on a task."
+                    ) from None
 
     def submit(self, group, feeds):
         first = group.key not in self._sent
@@ -209,9 +224,9 @@ class _ActorExecutor:
         ray = _ray()
         group, feeds, ref = pending
         try:
-            out = ray.get(ref)
+            out = self._wait(ray, ref)
             if out[0] == "missing":  # (the task restarted: send the subgraph again)
-                out = ray.get(self._call(group, group.graph_def, feeds))
+                out = self._wait(ray, self._call(group, group.graph_def, feeds))
         except (ray.exceptions.RayActorError, ray.exceptions.ActorUnavailableError) as e:
             job, task = self._task
             raise errors.UnavailableError(
@@ -261,6 +276,11 @@ class DistributedRunner:
         self._stores = stores
         self._executors: dict = {}
         self._partitions: dict = {}
+        self._closed = threading.Event()
+
+    def close(self) -> None:
+        """Runs still waiting on other tasks end with CancelledError."""
+        self._closed.set()
 
     def _executor(self, task):
         executor = self._executors.get(task)
@@ -279,7 +299,7 @@ class DistributedRunner:
                         f"/job:{job}/replica:0/task:{index} is unavailable: no server runs "
                         f"at {self._cluster[task]} (start it with tf.train.Server).",
                     ) from None
-                executor = _ActorExecutor(actor, task)
+                executor = _ActorExecutor(actor, task, self._closed)
             self._executors[task] = executor
         return executor
 

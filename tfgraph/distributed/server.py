@@ -131,7 +131,11 @@ class Server:
             )
         service = ray.remote(runtime.TaskService)
         actor = service.options(
-            name=name, namespace=runtime.NAMESPACE, num_cpus=0, max_restarts=0
+            name=name,
+            namespace=runtime.NAMESPACE,
+            num_cpus=0,
+            max_restarts=0,
+            max_concurrency=runtime.MAX_CONCURRENT_CALLS,
         ).remote(self._server_def.SerializeToString())
         ray.get(actor.ping.remote(), timeout=120)
         self._actor = actor
