@@ -36,7 +36,7 @@ class _Accumulator:
         self.shape = shape
         self.mean = reduction == "MEAN"
         self.cond = threading.Condition()
-        self.total = None
+        self.total: np.ndarray | None = None
         self.count = 0
         self.global_step = 0
         self.cancelled = False
@@ -90,7 +90,9 @@ class _Accumulator:
                         None, None, "Timed out waiting for notification"
                     )
                 self.cond.wait(wait)
-            out = self.total / self.count if self.mean else self.total
+            total = self.total
+            assert total is not None  # (count >= 1)
+            out = total / self.count if self.mean else total
             self.total, self.count = None, 0
             self.global_step += 1
             return np.asarray(out, dtype=self.dtype.np_dtype)

@@ -12,6 +12,8 @@ initialisation, the first tokens and the chief's queue runner.
 
 from __future__ import annotations
 
+from typing import Any
+
 from tfgraph.framework.graph import GraphKeys, get_default_graph
 from tfgraph.framework.indexed_slices import IndexedSlices
 from tfgraph.ops import array_ops, control_flow_ops, state_ops
@@ -57,8 +59,8 @@ class SyncReplicasOptimizer(Optimizer):
         self._total_num_replicas = total_num_replicas
         self._tokens_per_step = max(total_num_replicas, replicas_to_aggregate)
         self._gradients_applied = False
-        self._global_step = None
-        self._sync_token_queue = None
+        self._global_step: Any = None
+        self._sync_token_queue: Any = None
         self._chief_queue_runner = None
         self._accumulator_list: list = []
 
