@@ -1,0 +1,382 @@
+"""`tf.keras.Model`: a functional model (`Model(inputs, outputs)`, traced back from the
+outputs through the layer calls that made them) or a subclassed model (`call`), and
+`tf.keras.Sequential`.
+
+Calling a model on new tensors replays its layers in the model's name scope
+(`model/dense/MatMul`), sharing their weights."""
+
+from __future__ import annotations
+
+from tfgraph.keras import backend
+from tfgraph.keras.engine import keras_tensor
+from tfgraph.keras.engine.base_layer import Layer, _flatten
+from tfgraph.keras.engine.input_layer import Input, InputLayer
+from tfgraph.keras.engine.training import TrainingMixin
+
+__all__ = ["Model", "Sequential"]
+
+
+def _nest_like(structure, flat: list):
+    it = iter(flat)
+
+    def rebuild(x):
+        if isinstance(x, (list, tuple)):
+            return type(x)(rebuild(item) for item in x)
+        return next(it)
+
+    return rebuild(structure)
+
+
+class Model(TrainingMixin, Layer):
+    """A model: `Model(inputs, outputs)` (functional) or a subclass defining `call`."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        inputs = kwargs.pop("inputs", args[0] if len(args) > 0 else None)
+        outputs = kwargs.pop("outputs", args[1] if len(args) > 1 else None)
+        name = kwargs.pop("name", None)
+        trainable = kwargs.pop("trainable", True)
+        if not name:
+            name = backend.unique_object_name(
+                "model" if type(self) in (Model,) else _snake(type(self).__name__)
+            )
+        super().__init__(name=name, trainable=trainable, **kwargs)
+        self._is_graph_network = False
+        self._layers: list = []
+        self._network_nodes: list = []
+        self.inputs: list = []
+        self.outputs: list = []
+        self._init_training()
+        if inputs is not None and outputs is not None:
+            self._init_graph_network(inputs, outputs)
+
+    # -- the functional graph ---------------------------------------------------------
+    def _init_graph_network(self, inputs, outputs) -> None:
+        self._nested_inputs = inputs
+        self._nested_outputs = outputs
+        self.inputs = _flatten(inputs)
+        self.outputs = _flatten(outputs)
+        for t in self.inputs:
+            hist = keras_tensor.history(t)
+            if hist is None or not isinstance(hist[0], InputLayer):
+                raise ValueError(
+                    "Input tensors to a Functional must come from `tf.keras.Input`. "
+                    f"Received: {t} (missing previous layer metadata)."
+                )
+        nodes: list = []
+        seen: set = set()
+
+        def visit(t) -> None:
+            hist = keras_tensor.history(t)
+            if hist is None:
+                raise ValueError(
+                    "Output tensors of a Functional model must be the output of a TensorFlow "
+                    f"`Layer` (thus holding past layer metadata). Found: {t}"
+                )
+            layer, node_index, _ = hist
+            key = (id(layer), node_index)
+            if key in seen:
+                return
+            seen.add(key)
+            node = layer._inbound_nodes[node_index]
+            if not isinstance(layer, InputLayer):
+                for x in _flatten(node.inputs):
+                    visit(x)
+            nodes.append((layer, node_index, node))
+
+        for t in self.outputs:
+            visit(t)
+        input_ids = {id(t) for t in self.inputs}
+        for layer, _, node in nodes:
+            if isinstance(layer, InputLayer) and id(node.outputs) not in input_ids:
+                raise ValueError(
+                    f"Graph disconnected: cannot obtain value for tensor {node.outputs} at "
+                    f'layer "{layer.name}". The following previous layers were accessed '
+                    "without issue: []"
+                )
+        self._network_nodes = nodes
+        layers: list = []
+        for layer, _, _ in nodes:
+            if layer not in layers:
+                layers.append(layer)
+        # inputs first, in the order given
+        input_layers = [keras_tensor.history(t)[0] for t in self.inputs]
+        self._layers = input_layers + [la for la in layers if la not in input_layers]
+        self._is_graph_network = True
+        self.built = True
+
+    @property
+    def layers(self) -> list:
+        return list(self._layers)
+
+    def get_layer(self, name=None, index=None):
+        if index is not None:
+            if len(self.layers) <= index:
+                raise ValueError(
+                    f"Was asked to retrieve layer at index {index} but model only has "
+                    f"{len(self.layers)} layers."
+                )
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(
+            f"No such layer: {name}. Existing layers are: {[la.name for la in self.layers]}."
+        )
+
+    def call(self, inputs, training=None, mask=None):
+        if not self._is_graph_network:
+            raise NotImplementedError(
+                "Unimplemented `tf.keras.Model.call()`: if you intend to create a `Model` "
+                "with the Functional API, please provide `inputs` and `outputs` arguments. "
+                "Otherwise, subclass `Model` with an overridden `call()` method."
+            )
+        flat = _flatten(inputs)
+        if len(flat) != len(self.inputs):
+            raise ValueError(
+                f'Layer "{self.name}" expects {len(self.inputs)} input(s), but it received '
+                f"{len(flat)} input tensors. Inputs received: {flat}"
+            )
+        values = {id(t): v for t, v in zip(self.inputs, flat, strict=True)}
+        for layer, _, node in self._network_nodes:
+            if isinstance(layer, InputLayer):
+                continue
+            args = _nest_like(node.inputs, [values[id(t)] for t in _flatten(node.inputs)])
+            kwargs = {k: v for k, v in node.kwargs.items() if k != "training"}
+            if layer._expects_training_arg and training is not None:
+                kwargs["training"] = training
+            out = layer(args, **kwargs)
+            for t, v in zip(_flatten(node.outputs), _flatten(out), strict=True):
+                values[id(t)] = v
+        return _nest_like(self._nested_outputs, [values[id(t)] for t in self.outputs])
+
+    def build(self, input_shape) -> None:
+        self.built = True
+
+    def _maybe_build(self, input_shapes) -> None:
+        self.built = True  # called on tensors: the layers build as they are called
+
+    # -- weights ---------------------------------------------------------------------
+    def _sublayers(self) -> list:
+        out = list(self._layers)
+        for value in vars(self).values():  # layers set as attributes of subclassed models
+            if isinstance(value, Layer) and value is not self and value not in out:
+                out.append(value)
+        return out
+
+    @staticmethod
+    def _dedup(weights) -> list:
+        out, seen = [], set()
+        for w in weights:
+            if id(w) not in seen:
+                seen.add(id(w))
+                out.append(w)
+        return out
+
+    @property
+    def trainable_weights(self) -> list:
+        if not self.trainable:
+            return []
+        found = list(self._trainable_weights)
+        for layer in self._sublayers():
+            found += layer.trainable_weights
+        return self._dedup(found)
+
+    @property
+    def non_trainable_weights(self) -> list:
+        found = list(self._non_trainable_weights)
+        for layer in self._sublayers():
+            found += layer.non_trainable_weights
+        if not self.trainable:
+            found = self._dedup(self._all_weights()) if found is not None else found
+        return self._dedup(found)
+
+    def _all_weights(self) -> list:
+        found: list = []
+        for layer in self._sublayers():
+            found += layer.weights
+        return found + self._trainable_weights + self._non_trainable_weights
+
+    @property
+    def weights(self) -> list:
+        """Every weight, layer by layer (each layer's trainable weights first)."""
+        return self._dedup(self._all_weights())
+
+    variables = weights
+
+    @property
+    def trainable_variables(self) -> list:
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self) -> list:
+        return self.non_trainable_weights
+
+    @property
+    def losses(self) -> list:
+        found = list(self._losses)
+        for layer in self._sublayers():
+            found += layer.losses
+        return found
+
+    @property
+    def updates(self) -> list:
+        if not self.trainable:
+            return []
+        found = [u for u, _ in self._updates]
+        for layer in self._sublayers():
+            found += layer.updates
+        return found
+
+    def _network_updates(self) -> list:
+        """The update ops of the layer calls that make up this functional model."""
+        found = []
+        for layer, _, node in self._network_nodes:
+            if isinstance(layer, Model) and layer.trainable:
+                found += layer._network_updates()
+            elif layer.trainable:
+                found += layer.get_updates_for([node])
+        return found
+
+    def summary(self, line_length=None, positions=None, print_fn=None) -> None:
+        """Prints the layers, their output shapes and parameter counts."""
+        print_fn = print_fn or print
+        line_length = line_length or 65
+        positions = positions or [0.45, 0.85, 1.0]
+        cols = [int(line_length * p) for p in positions]
+
+        def row(fields) -> str:
+            line = ""
+            for field, end in zip(fields, cols, strict=True):
+                line = (line + str(field))[: end - 1].ljust(end)
+            return line.rstrip()
+
+        print_fn(f'Model: "{self.name}"')
+        print_fn("_" * line_length)
+        print_fn(row(["Layer (type)", "Output Shape", "Param #"]))
+        print_fn("=" * line_length)
+        layers = self.layers
+        if isinstance(self, Sequential) and not self._is_graph_network and not self.built:
+            raise ValueError(
+                "This model has not yet been built. Build the model first by calling `build()`"
+                " or by calling the model on a batch of data."
+            )
+        for i, layer in enumerate(layers):
+            try:
+                shape = layer.output_shape
+            except AttributeError:
+                shape = "multiple"
+            if isinstance(shape, tuple):
+                shape = str(shape).replace("None", "None")
+            print_fn(row([f"{layer.name} ({type(layer).__name__})", shape, layer.count_params()]))
+            print_fn(("=" if i == len(layers) - 1 else "_") * line_length)
+        trainable = sum(_count(w) for w in self.trainable_weights)
+        total = sum(_count(w) for w in self.weights)
+        print_fn(f"Total params: {total:,}")
+        print_fn(f"Trainable params: {trainable:,}")
+        print_fn(f"Non-trainable params: {total - trainable:,}")
+        print_fn("_" * line_length)
+
+
+def _count(w) -> int:
+    n = 1
+    for d in w.shape.as_list():
+        n *= d
+    return n
+
+
+def _snake(name: str) -> str:
+    from tfgraph.legacy_layers.base import to_snake_case
+
+    return to_snake_case(name)
+
+
+class Sequential(Model):
+    """A stack of layers, each called on the previous one's output."""
+
+    def __init__(self, layers=None, name=None) -> None:
+        super().__init__(name=name or backend.unique_object_name("sequential"))
+        self._stack: list = []
+        self._input_layer = None
+        for layer in layers or ():
+            self.add(layer)
+
+    @property
+    def layers(self) -> list:
+        return list(self._stack)
+
+    def _sublayers(self) -> list:
+        return list(self._stack)
+
+    def add(self, layer) -> None:
+        """Appends `layer`; with a known input shape the model is built as it grows."""
+        if isinstance(layer, InputLayer) or keras_tensor.history(layer) is not None:
+            if isinstance(layer, InputLayer):
+                tensor = layer._inbound_nodes[0].outputs
+            else:
+                tensor = layer
+            if self._stack or self._input_layer is not None:
+                raise ValueError("An InputLayer must be the first layer of a Sequential model.")
+            self._input_layer = keras_tensor.history(tensor)[0]
+            self._init_graph_network(tensor, tensor)
+            return
+        if not isinstance(layer, Layer):
+            raise TypeError(
+                "The added layer must be an instance of class Layer. "
+                f"Received: layer={layer} of type {type(layer)}."
+            )
+        if any(existing.name == layer.name for existing in self._stack):
+            raise ValueError(
+                f"All layers added to a Sequential model should have unique names. Name "
+                f'"{layer.name}" is already the name of a layer in this model. Update the '
+                "`name` argument to pass a unique name."
+            )
+        self._stack.append(layer)
+        if self._is_graph_network:
+            output = layer(self.outputs[0])
+            self._init_graph_network(self.inputs[0], output)
+        elif len(self._stack) == 1 and layer._batch_input_shape is not None:
+            dtype = layer._dtype.name if layer._dtype is not None else None
+            tensor = Input(
+                batch_shape=layer._batch_input_shape, dtype=dtype, name=f"{layer.name}_input"
+            )
+            self._input_layer = keras_tensor.history(tensor)[0]
+            self._init_graph_network(tensor, layer(tensor))
+
+    def pop(self) -> None:
+        if not self._stack:
+            raise TypeError("There are no layers in the model.")
+        self._stack.pop()
+        if self._is_graph_network:
+            if self._stack:
+                last = self._stack[-1]._inbound_nodes[0].outputs
+                self._init_graph_network(self.inputs[0], last)
+            else:
+                self._init_graph_network(self.inputs[0], self.inputs[0])
+
+    def build(self, input_shape=None) -> None:
+        if not self._is_graph_network and input_shape is not None:
+            from tfgraph.framework.tensor_shape import TensorShape
+
+            shape = tuple(TensorShape(input_shape).as_list())
+            tensor = Input(batch_shape=shape, name=f"{self._stack[0].name}_input")
+            self._input_layer = keras_tensor.history(tensor)[0]
+            out = tensor
+            for layer in self._stack:
+                out = layer(out)
+            self._init_graph_network(tensor, out)
+        self.built = True
+
+    def _init_graph_network(self, inputs, outputs) -> None:
+        super()._init_graph_network(inputs, outputs)
+        self._layers = list(self._stack)
+
+    def call(self, inputs, training=None, mask=None):
+        if self._is_graph_network:
+            return super().call(inputs, training=training, mask=mask)
+        outputs = inputs
+        for layer in self._stack:
+            kwargs = {}
+            if layer._expects_training_arg and training is not None:
+                kwargs["training"] = training
+            outputs = layer(outputs, **kwargs)
+        return outputs

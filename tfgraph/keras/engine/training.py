@@ -1,0 +1,362 @@
+"""`Model.compile`, `fit`, `evaluate` and `predict` as Keras 2 runs them in TF1 graph
+mode: one target placeholder per output, the loss averaged over the batch (plus the
+layers' regularization losses), an optimizer step and the layers' update ops (batch
+normalization statistics) run together with the learning phase fed True, batches in
+order (or shuffled each epoch), and per-epoch values averaged over the samples."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tfgraph.keras import backend
+
+__all__ = ["History", "TrainingMixin"]
+
+
+class History:
+    """What `fit` returns: `history.history['loss']`, one value per epoch."""
+
+    def __init__(self) -> None:
+        self.history: dict[str, list] = {}
+        self.epoch: list[int] = []
+        self.params: dict = {}
+        self.model = None
+
+
+def _as_list(x) -> list:
+    if x is None:
+        return []
+    if isinstance(x, (list, tuple)):
+        return list(x)
+    if isinstance(x, dict):
+        return list(x.values())
+    return [x]
+
+
+def _accuracy_fn(loss_fn, output):
+    """The accuracy Keras picks for 'accuracy' from the loss and the output shape."""
+    from tfgraph.framework import dtypes
+    from tfgraph.keras import losses
+    from tfgraph.ops import array_ops, math_ops
+
+    name = getattr(loss_fn, "__name__", "")
+    if isinstance(loss_fn, losses.LossFunctionWrapper):
+        name = loss_fn.fn.__name__
+    last = output.shape.as_list()[-1] if output.shape.ndims else None
+    if name == "sparse_categorical_crossentropy":
+
+        def sparse(y_true, y_pred):
+            y_true = array_ops.reshape(y_true, [-1]) if y_true.shape.ndims != 1 else y_true
+            pred = array_ops.cast(math_ops.argmax(y_pred, -1), dtypes.float32)
+            return array_ops.cast(
+                math_ops.equal(array_ops.cast(y_true, dtypes.float32), pred), dtypes.float32
+            )
+
+        return sparse
+    if name == "binary_crossentropy" or last == 1:
+
+        def binary(y_true, y_pred):
+            pred = array_ops.cast(y_pred > 0.5, y_pred.dtype)
+            return math_ops.reduce_mean(
+                array_ops.cast(math_ops.equal(y_true, pred), dtypes.float32), -1
+            )
+
+        return binary
+
+    def categorical(y_true, y_pred):
+        return array_ops.cast(
+            math_ops.equal(math_ops.argmax(y_true, -1), math_ops.argmax(y_pred, -1)),
+            dtypes.float32,
+        )
+
+    return categorical
+
+
+class TrainingMixin:
+    """compile / fit / evaluate / predict for graph-mode Keras models."""
+
+    def _init_training(self) -> None:
+        self.optimizer = None
+        self._compiled = False
+        self._train_op = None
+        self.history: History | None = None
+
+    def compile(
+        self,
+        optimizer="rmsprop",
+        loss=None,
+        metrics=None,
+        loss_weights=None,
+        sample_weight_mode=None,
+        weighted_metrics=None,
+        **kwargs,
+    ) -> None:
+        """Chooses the optimizer, the loss (a name, function or Loss) and the metrics
+        ('accuracy', or a loss name)."""
+        from tfgraph.keras import losses, optimizers
+
+        if isinstance(optimizer, str):
+            optimizer = optimizers.get(optimizer)
+        self.optimizer = optimizer
+        self._loss_fn = loss if isinstance(loss, losses.Loss) else losses.get(loss)
+        if self._loss_fn is None:
+            raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
+        self._metric_names = [m if isinstance(m, str) else m.__name__ for m in metrics or []]
+        self._metric_specs = list(metrics or [])
+        self._compiled = True
+        self._graph_built = False
+
+    # -- the graph -----------------------------------------------------------------------
+    def _ensure_inputs(self, x) -> None:
+        if getattr(self, "_is_graph_network", False):
+            return
+        shapes = [(None, *np.asarray(a).shape[1:]) for a in _as_list(x)]
+        if len(shapes) != 1:
+            raise ValueError("A model without inputs can only be built from one input array.")
+        self.build(shapes[0])
+        if not self._is_graph_network:
+            raise ValueError(
+                "This model has not yet been built. Build the model first by calling `build()`"
+                " or by calling the model on a batch of data."
+            )
+
+    def _build_training_graph(self) -> None:
+        if self._graph_built:
+            return
+        from tfgraph.framework import dtypes
+        from tfgraph.framework.graph import get_default_graph
+        from tfgraph.keras import losses
+        from tfgraph.ops import array_ops, control_flow_ops, math_ops
+
+        g = get_default_graph()
+        output = self.outputs[0]
+        if len(self.outputs) != 1:
+            raise NotImplementedError("tfgraph's Model.fit supports one output")
+        out_layer = _history_layer(output)
+        name = out_layer.name if out_layer is not None else "output"
+        loss_fn = self._loss_fn
+        sparse = getattr(loss_fn, "__name__", "") == "sparse_categorical_crossentropy" or (
+            isinstance(loss_fn, losses.LossFunctionWrapper)
+            and loss_fn.fn is losses.sparse_categorical_crossentropy
+        )
+        rank = output.shape.ndims
+        target_shape = [None] * rank
+        self._target = array_ops.placeholder(
+            output.dtype.base_dtype, shape=target_shape, name=f"{name}_target"
+        )
+        self._sample_weights = array_ops.placeholder_with_default(
+            array_ops.ones([array_ops.shape(output)[0]], dtype=output.dtype.base_dtype),
+            shape=[None],
+            name=f"{name}_sample_weights",
+        )
+        target = self._target
+        if sparse and rank is not None:
+            target = target  # labels keep their rank; the loss flattens them
+        with g.name_scope("loss"):
+            if isinstance(loss_fn, losses.Loss):
+                loss = loss_fn(target, output, sample_weight=self._sample_weights)
+            else:
+                wrapper = losses.LossFunctionWrapper(loss_fn, name=loss_fn.__name__)
+                if sparse:
+                    wrapper.call = lambda yt, yp: loss_fn(yt, yp)  # type: ignore[method-assign]
+                loss = wrapper(target, output, sample_weight=self._sample_weights)
+            if self.losses:
+                loss = math_ops.add_n([loss, *self.losses])
+        self.total_loss = loss
+        self._metric_tensors = []
+        for spec in self._metric_specs:
+            if spec in ("accuracy", "acc"):
+                fn = _accuracy_fn(loss_fn, output)
+            elif isinstance(spec, str):
+                fn = losses.get(spec)
+            else:
+                fn = spec
+            with g.name_scope("metrics"):
+                values = fn(target, output)
+                self._metric_tensors.append(array_ops.cast(values, dtypes.float32))
+        var_list = self.trainable_weights
+        with g.name_scope("training"):
+            step = self.optimizer.minimize(loss, var_list=var_list)
+            updates = self._network_updates()
+            self._train_op = control_flow_ops.group(step, *updates)
+        self._graph_built = True
+
+    def _feed(self, xs, y=None, training=False) -> dict:
+        feed = dict(zip(self.inputs, xs, strict=True))
+        if y is not None:
+            feed[self._target] = y
+        phase = backend.learning_phase()
+        if not isinstance(phase, int):
+            feed[phase] = training
+        return feed
+
+    def _standardize(self, x, y=None):
+        xs = [np.asarray(a) for a in _as_list(x)]
+        if len(xs) != len(self.inputs):
+            raise ValueError(
+                f"Error when checking model input: the list of Numpy arrays that you are "
+                f"passing to your model is not the size the model expected. Expected to see "
+                f"{len(self.inputs)} array(s), but instead got {len(xs)} arrays."
+            )
+        for arr, t in zip(xs, self.inputs, strict=True):
+            want = t.shape.as_list()
+            if arr.ndim != len(want) or any(
+                w is not None and w != s for w, s in zip(want[1:], arr.shape[1:], strict=True)
+            ):
+                raise ValueError(
+                    f"Error when checking input: expected {t.name.split(':')[0]} to have shape "
+                    f"{tuple(want[1:])} but got array with shape {arr.shape[1:]}"
+                )
+        if y is None:
+            return xs, None
+        y = np.asarray(y)
+        out_rank = self.outputs[0].shape.ndims
+        if y.ndim == out_rank - 1:
+            y = y.reshape((*y.shape, 1))
+        n = xs[0].shape[0]
+        if y.shape[0] != n:
+            raise ValueError(
+                "Input arrays should have the same number of samples as target arrays. Found "
+                f"{n} input samples and {y.shape[0]} target samples."
+            )
+        return xs, y.astype(self.outputs[0].dtype.as_numpy_dtype)
+
+    # -- the loops -----------------------------------------------------------------------
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        epochs=1,
+        verbose=1,
+        callbacks=None,
+        validation_split=0.0,
+        validation_data=None,
+        shuffle=True,
+        class_weight=None,
+        sample_weight=None,
+        initial_epoch=0,
+        steps_per_epoch=None,
+        **kwargs,
+    ) -> History:
+        """Trains for `epochs` passes over (x, y) in batches of `batch_size` (32)."""
+        if not self._compiled:
+            raise RuntimeError(
+                "You must compile your model before training/testing. "
+                "Use `model.compile(optimizer, loss)`."
+            )
+        self._ensure_inputs(x)
+        self._build_training_graph()
+        xs, y = self._standardize(x, y)
+        if validation_split and validation_data is None:
+            split = int(xs[0].shape[0] * (1.0 - validation_split))
+            validation_data = ([a[split:] for a in xs], y[split:])
+            xs, y = [a[:split] for a in xs], y[:split]
+        batch_size = batch_size or 32
+        session = backend.get_session()
+        history = History()
+        history.model = self
+        history.params = {"verbose": verbose, "epochs": epochs, "steps": None}
+        n = xs[0].shape[0]
+        for epoch in range(initial_epoch, epochs):
+            index = np.arange(n)
+            if shuffle:
+                np.random.shuffle(index)
+            totals = np.zeros(1 + len(self._metric_tensors))
+            for start in range(0, n, batch_size):
+                idx = index[start : start + batch_size]
+                feed = self._feed([a[idx] for a in xs], y[idx], training=True)
+                if sample_weight is not None:
+                    feed[self._sample_weights] = np.asarray(sample_weight)[idx]
+                loss, metrics, _ = session.run(
+                    [self.total_loss, self._metric_tensors, self._train_op], feed
+                )
+                totals[0] += float(loss) * len(idx)
+                for i, m in enumerate(metrics):
+                    totals[1 + i] += float(np.sum(m))
+            logs = {"loss": totals[0] / n}
+            for i, name in enumerate(self._metric_names):
+                logs[name] = totals[1 + i] / n
+            if validation_data is not None:
+                val = self.evaluate(*validation_data[:2], batch_size=batch_size, verbose=0)
+                for key, value in zip(["loss", *self._metric_names], _as_list(val), strict=True):
+                    logs["val_" + key] = value
+            history.epoch.append(epoch)
+            for key, value in logs.items():
+                history.history.setdefault(key, []).append(float(value))
+            if verbose:
+                print(
+                    f"Epoch {epoch + 1}/{epochs} - "
+                    + " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
+                )
+        self.history = history
+        return history
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None, **kw):
+        """The loss (and metrics) over (x, y), averaged over the samples."""
+        if not self._compiled:
+            raise RuntimeError(
+                "You must compile your model before training/testing. "
+                "Use `model.compile(optimizer, loss)`."
+            )
+        self._ensure_inputs(x)
+        self._build_training_graph()
+        xs, y = self._standardize(x, y)
+        batch_size = batch_size or 32
+        session = backend.get_session()
+        n = xs[0].shape[0]
+        totals = np.zeros(1 + len(self._metric_tensors))
+        for start in range(0, n, batch_size):
+            sl = slice(start, start + batch_size)
+            feed = self._feed([a[sl] for a in xs], y[sl], training=False)
+            if sample_weight is not None:
+                feed[self._sample_weights] = np.asarray(sample_weight)[sl]
+            loss, metrics = session.run([self.total_loss, self._metric_tensors], feed)
+            count = xs[0][sl].shape[0]
+            totals[0] += float(loss) * count
+            for i, m in enumerate(metrics):
+                totals[1 + i] += float(np.sum(m))
+        results = [float(v / n) for v in totals]
+        if verbose:
+            print(
+                " - ".join(
+                    f"{k}: {v:.4f}"
+                    for k, v in zip(["loss", *self._metric_names], results, strict=True)
+                )
+            )
+        return results[0] if len(results) == 1 else results
+
+    def predict(self, x, batch_size=None, verbose=0, steps=None, **kwargs):
+        """The model's outputs for `x`, computed in batches (learning phase False)."""
+        self._ensure_inputs(x)
+        xs, _ = self._standardize(x)
+        batch_size = batch_size or 32
+        session = backend.get_session()
+        n = xs[0].shape[0]
+        outs = []
+        for start in range(0, n, batch_size):
+            sl = slice(start, start + batch_size)
+            outs.append(session.run(self.outputs, self._feed([a[sl] for a in xs])))
+        results = [np.concatenate([o[i] for o in outs]) for i in range(len(self.outputs))]
+        return results[0] if len(results) == 1 else results
+
+    def train_on_batch(self, x, y, sample_weight=None, **kwargs):
+        """One optimizer step on (x, y); returns the loss (and metrics) before it."""
+        self._ensure_inputs(x)
+        self._build_training_graph()
+        xs, y = self._standardize(x, y)
+        feed = self._feed(xs, y, training=True)
+        if sample_weight is not None:
+            feed[self._sample_weights] = np.asarray(sample_weight)
+        loss, metrics, _ = backend.get_session().run(
+            [self.total_loss, self._metric_tensors, self._train_op], feed
+        )
+        values = [float(loss)] + [float(np.mean(m)) for m in metrics]
+        return values[0] if len(values) == 1 else values
+
+
+def _history_layer(tensor):
+    from tfgraph.keras.engine import keras_tensor
+
+    hist = keras_tensor.history(tensor)
+    return None if hist is None else hist[0]

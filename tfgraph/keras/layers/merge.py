@@ -1,0 +1,114 @@
+"""Keras 2's merge layers: Add and Concatenate (and their functional forms)."""
+
+from __future__ import annotations
+
+from tfgraph.framework.tensor_shape import TensorShape
+from tfgraph.keras.engine.base_layer import Layer
+from tfgraph.ops import array_ops
+
+__all__ = ["Add", "Concatenate", "add", "concatenate"]
+
+
+def _shape_list(shape) -> list | None:
+    return None if shape.ndims is None else shape.as_list()
+
+
+class _Merge(Layer):
+    def _check_list(self, input_shape) -> list:
+        if not isinstance(input_shape, (list, tuple)):
+            raise ValueError(
+                "A merge layer should be called on a list of inputs. "
+                f"Received: input_shape={input_shape} (not a list of shapes)"
+            )
+        if len(input_shape) < 1:
+            raise ValueError(
+                "A merge layer should be called on a list of at least 1 input. "
+                f"Got {len(input_shape)} inputs. Full input_shape received: {input_shape}"
+            )
+        return [_shape_list(TensorShape(s)) for s in input_shape]
+
+
+class Add(_Merge):
+    """The elementwise sum of its inputs (shapes must match)."""
+
+    def build(self, input_shape) -> None:
+        shapes = self._check_list(input_shape)
+        first = shapes[0]
+        for other in shapes[1:]:
+            if first is None or other is None:
+                continue
+            if len(first) == len(other):
+                for a, b in zip(first[1:], other[1:], strict=True):
+                    if a is not None and b is not None and a != b and a != 1 and b != 1:
+                        raise ValueError(
+                            "Inputs have incompatible shapes. Received shapes "
+                            f"{tuple(first)} and {tuple(other)}"
+                        )
+        self.built = True
+
+    def call(self, inputs):
+        output = inputs[0]
+        for x in inputs[1:]:
+            output = output + x
+        return output
+
+    def compute_output_shape(self, input_shape):
+        return input_shape[0]
+
+
+class Concatenate(_Merge):
+    """Concatenates its inputs along `axis` (the other dimensions must match)."""
+
+    def __init__(self, axis=-1, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.axis = axis
+        self.supports_masking = True
+
+    def build(self, input_shape) -> None:
+        shapes = self._check_list(input_shape)
+        known = [s for s in shapes if s is not None]
+        if len(known) > 1:
+            ranks = {len(s) for s in known}
+            if len(ranks) > 1:
+                raise ValueError(
+                    "A `Concatenate` layer should be called on a list of inputs with matching "
+                    "shapes except for the concatenation axis. Received: input_shape="
+                    f"{[tuple(s) for s in known]}"
+                )
+            rank = ranks.pop()
+            axis = self.axis % rank
+            for i in range(rank):
+                if i == axis:
+                    continue
+                dims = {s[i] for s in known if s[i] is not None}
+                if len(dims) > 1:
+                    raise ValueError(
+                        "A `Concatenate` layer requires inputs with matching shapes except for "
+                        f"the concatenation axis. Received: input_shape="
+                        f"{[tuple(s) for s in known]}"
+                    )
+        self.built = True
+
+    def call(self, inputs):
+        return array_ops.concat(list(inputs), axis=self.axis)
+
+    def compute_output_shape(self, input_shape):
+        shapes = [TensorShape(s).as_list() for s in input_shape]
+        out = list(shapes[0])
+        axis = self.axis % len(out)
+        for s in shapes[1:]:
+            if out[axis] is None or s[axis] is None:
+                out[axis] = None
+                break
+            out[axis] += s[axis]
+        return TensorShape(out)
+
+
+def add(inputs, **kwargs):
+    """`Add()(inputs)`."""
+    return Add(**kwargs)(inputs)
+
+
+def concatenate(inputs, axis=-1, **kwargs):
+    """`Concatenate(axis)(inputs)`."""
+    return Concatenate(axis=axis, **kwargs)(inputs)
