@@ -11,7 +11,7 @@ from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
 from tfgraph.keras.engine.base_layer import InputSpec, Layer
 from tfgraph.legacy_layers.core import _smart_cond
-from tfgraph.ops import array_ops, nn_ops
+from tfgraph.ops import array_ops, nn_ops, resource_variable_ops
 
 __all__ = ["BatchNormalization"]
 
@@ -115,19 +115,69 @@ class BatchNormalization(Layer):
         )
         self.built = True
 
-    def _assign_moving_average(self, variable, value):
+    def _assign_moving_average(self, variable, value, momentum=None):
         g = get_default_graph()
-        with g.name_scope("AssignMovingAvg") as scope:
+        with g.name_scope("AssignMovingAvg"):
             with g.colocate_with(variable.op):
-                decay = convert_to_tensor(1.0 - self.momentum, name="decay")
+                if momentum is None:
+                    decay = convert_to_tensor(1.0 - self.momentum, name="decay")
+                else:
+                    decay = 1.0 - momentum
                 if decay.dtype != variable.dtype.base_dtype:
                     decay = array_ops.cast(decay, variable.dtype.base_dtype)
                 delta = (variable - array_ops.cast(value, variable.dtype.base_dtype)) * decay
-                return variable.assign_sub(delta, name=scope)
+                assign = resource_variable_ops.assign_sub_variable_op(variable.handle, delta)
+                with g.control_dependencies([assign]):
+                    read = resource_variable_ops.read_variable_op(
+                        variable.handle, variable.dtype.base_dtype
+                    )
+        return assign, read
+
+    def _fused(self, inputs, training):
+        """FusedBatchNormV3 in a cond on `training`; the moving averages move toward the
+        batch mean and the unbiased batch variance (by `momentum` in training, not at all
+        at test time), as Keras 2's fused path in graph mode."""
+        data_format = "NCHW" if self._axes[0] == 1 else "NHWC"
+        channels = inputs.shape.as_list()[self._axes[0]]
+        gamma = self.gamma if self.gamma is not None else array_ops.ones([channels])
+        beta = self.beta if self.beta is not None else array_ops.zeros([channels])
+
+        def run(is_training):
+            def fn():
+                return nn_ops.fused_batch_norm(
+                    inputs,
+                    gamma,
+                    beta,
+                    mean=self.moving_mean,
+                    variance=self.moving_variance,
+                    epsilon=self.epsilon,
+                    is_training=is_training,
+                    data_format=data_format,
+                )
+
+            return fn
+
+        output, mean, variance = _smart_cond(training, run(True), run(False))
+        if training is not False:
+            if training is True:
+                momentum = convert_to_tensor(self.momentum)
+            else:
+                momentum = _smart_cond(
+                    training,
+                    lambda: array_ops.constant(self.momentum),
+                    lambda: array_ops.constant(1.0),
+                )
+            self.add_update(self._assign_moving_average(self.moving_mean, mean, momentum)[0])
+            self.add_update(
+                self._assign_moving_average(self.moving_variance, variance, momentum)[0]
+            )
+        return output
 
     def call(self, inputs, training=None):
         ndims = inputs.shape.ndims
         axis = self._axes[0]
+        if ndims == 4 and axis in (1, 3) and inputs.dtype.base_dtype.name == "float32":
+            return self._fused(inputs, training)
         reduction_axes = [i for i in range(ndims) if i != axis]
         needs_broadcast = axis != ndims - 1
         broadcast_shape = [1] * ndims
@@ -158,14 +208,14 @@ class BatchNormalization(Layer):
             def mean_update():
                 return _smart_cond(
                     training,
-                    lambda: self._assign_moving_average(self.moving_mean, new_mean),
+                    lambda: self._assign_moving_average(self.moving_mean, new_mean)[1],
                     lambda: convert_to_tensor(self.moving_mean),
                 )
 
             def variance_update():
                 return _smart_cond(
                     training,
-                    lambda: self._assign_moving_average(self.moving_variance, new_variance),
+                    lambda: self._assign_moving_average(self.moving_variance, new_variance)[1],
                     lambda: convert_to_tensor(self.moving_variance),
                 )
 
