@@ -138,6 +138,19 @@ class Optimizer:
             grads = gradients(loss, var_list)
         return list(zip(grads, var_list))
 
+    @staticmethod
+    def _after(*updates):
+        """In a graph, the reads built in this block see `updates` (slot assignments):
+        they run first. Eagerly they already ran."""
+        import contextlib
+
+        ops = [u for u in updates if u is not None]
+        if context.executing_eagerly() or not ops:
+            return contextlib.nullcontext()
+        from tfgraph.framework.graph import get_default_graph
+
+        return get_default_graph().control_dependencies(ops)
+
     def update_step(self, grad, var, lr):  # pragma: no cover - every optimizer defines it
         raise NotImplementedError
 
@@ -165,10 +178,11 @@ class SGD(Optimizer):
             return var.assign_add(-grad * lr, read_value=False)
         m = self._slot(var, "m")
         momentum = self._hyper(self.momentum, var)
-        m.assign(-grad * lr + m * momentum, read_value=False)
-        if self.nesterov:
-            return var.assign_add(-grad * lr + m * momentum, read_value=False)
-        return var.assign_add(m, read_value=False)
+        update = m.assign(-grad * lr + m * momentum, read_value=False)
+        with self._after(update):
+            if self.nesterov:
+                return var.assign_add(-grad * lr + m * momentum, read_value=False)
+            return var.assign_add(m.read_value(), read_value=False)
 
 
 class Adam(Optimizer):
@@ -202,14 +216,17 @@ class Adam(Optimizer):
         beta_2_power = math_ops.pow(beta_2, step)
         m, v = self._slot(var, "m"), self._slot(var, "v")
         alpha = lr * math_ops.sqrt(1 - beta_2_power) / (1 - beta_1_power)
-        m.assign_add((grad - m) * (1 - beta_1), read_value=False)
-        v.assign_add((math_ops.square(grad) - v) * (1 - beta_2), read_value=False)
+        m_update = m.assign_add((grad - m) * (1 - beta_1), read_value=False)
+        v_update = v.assign_add((math_ops.square(grad) - v) * (1 - beta_2), read_value=False)
         if self.amsgrad:
             vhat = self._slot(var, "vhat")
-            vhat.assign(math_ops.maximum(vhat, v), read_value=False)
+            with self._after(v_update):
+                v_update = vhat.assign(math_ops.maximum(vhat, v.read_value()), read_value=False)
             v = vhat
         eps = self._hyper(self.epsilon, var)
-        return var.assign_sub((m * alpha) / (math_ops.sqrt(v) + eps), read_value=False)
+        with self._after(m_update, v_update):
+            m_t, v_t = m.read_value(), v.read_value()
+            return var.assign_sub((m_t * alpha) / (math_ops.sqrt(v_t) + eps), read_value=False)
 
 
 class RMSprop(Optimizer):
@@ -240,19 +257,29 @@ class RMSprop(Optimizer):
         lr = self._hyper(lr, var)
         rho = self._hyper(self.rho, var)
         velocity = self._slot(var, "velocity")
-        velocity.assign(rho * velocity + (1 - rho) * math_ops.square(grad), read_value=False)
+        updates = [
+            velocity.assign(rho * velocity + (1 - rho) * math_ops.square(grad), read_value=False)
+        ]
         eps = self._hyper(self.epsilon, var)
         if self.centered:
             average = self._slot(var, "average_gradient")
-            average.assign(rho * average + (1 - rho) * grad, read_value=False)
-            denominator = velocity - math_ops.square(average) + eps
+            updates.append(average.assign(rho * average + (1 - rho) * grad, read_value=False))
+            with self._after(*updates):
+                denominator = velocity.read_value() - math_ops.square(average.read_value())
         else:
-            denominator = velocity + eps
+            with self._after(*updates):
+                denominator = velocity.read_value()
+        if _legacy_graph() and not self.momentum:
+            # TF1 graph mode runs Keras 2's legacy RMSprop: epsilon outside the root
+            step = lr * grad / (math_ops.sqrt(denominator) + eps)
+            return var.assign_sub(step, read_value=False)
+        denominator = denominator + eps
         increment = lr * grad * math_ops.rsqrt(denominator)
         if self.momentum:
             momentum = self._slot(var, "momentum")
-            momentum.assign(self._hyper(self.momentum, var) * momentum + increment, False)
-            return var.assign_add(-momentum, read_value=False)
+            update = momentum.assign(self._hyper(self.momentum, var) * momentum + increment, False)
+            with self._after(update):
+                return var.assign_add(-momentum.read_value(), read_value=False)
         return var.assign_add(-increment, read_value=False)
 
 
@@ -281,9 +308,23 @@ class Adagrad(Optimizer):
 
         lr = self._hyper(lr, var)
         acc = self._slot(var, "accumulator", self.initial_accumulator_value)
-        acc.assign_add(grad * grad, read_value=False)
+        update = acc.assign_add(grad * grad, read_value=False)
         eps = self._hyper(self.epsilon, var)
-        return var.assign_sub(lr * grad / math_ops.sqrt(acc + eps), read_value=False)
+        with self._after(update):
+            if _legacy_graph():  # Keras 2's legacy Adagrad (TF1 graph mode)
+                return var.assign_sub(lr * grad / (math_ops.sqrt(acc.read_value()) + eps), False)
+            return var.assign_sub(lr * grad / math_ops.sqrt(acc.read_value() + eps), False)
+
+
+def _legacy_graph() -> bool:
+    """True when building a TF1 graph (not eagerly, not tracing a tf.function): there
+    `tf.keras.optimizers` are Keras 2's legacy optimizers, whose RMSprop (without
+    momentum) and Adagrad add epsilon after the square root."""
+    if context.executing_eagerly():
+        return False
+    from tfgraph.framework.graph import get_default_graph
+
+    return not getattr(get_default_graph(), "_traces_function", False)
 
 
 def get(identifier):

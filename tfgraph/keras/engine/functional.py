@@ -269,12 +269,24 @@ class Model(TrainingMixin, Layer):
                 shape = str(shape).replace("None", "None")
             print_fn(row([f"{layer.name} ({type(layer).__name__})", shape, layer.count_params()]))
             print_fn(("=" if i == len(layers) - 1 else "_") * line_length)
-        trainable = sum(_count(w) for w in self.trainable_weights)
-        total = sum(_count(w) for w in self.weights)
-        print_fn(f"Total params: {total:,}")
-        print_fn(f"Trainable params: {trainable:,}")
-        print_fn(f"Non-trainable params: {total - trainable:,}")
+        trainable = self.trainable_weights
+        ids = {id(w) for w in trainable}
+        rest = [w for w in self.weights if id(w) not in ids]
+        counts = [sum(_count(w) for w in ws) for ws in (self.weights, trainable, rest)]
+        sizes = [
+            sum(_count(w) * w.dtype.size for w in ws) for ws in (self.weights, trainable, rest)
+        ]
+        for label, count, size in zip(("Total", "Trainable", "Non-trainable"), counts, sizes):
+            print_fn(f"{label} params: {count} ({_readable_size(size)})")
         print_fn("_" * line_length)
+
+
+def _readable_size(size: float) -> str:
+    for unit in ("Byte", "KB", "MB", "GB", "TB"):
+        if size / 1024 < 1:
+            return f"{size:.2f} {unit}"
+        size /= 1024
+    return f"{size:.2f} PB"
 
 
 def _count(w) -> int:

@@ -101,7 +101,7 @@ class TrainingMixin:
         self._loss_fn = loss if isinstance(loss, losses.Loss) else losses.get(loss)
         if self._loss_fn is None:
             raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
-        self._metric_names = [m if isinstance(m, str) else m.__name__ for m in metrics or []]
+        self._metric_names = [_metric_name(m) for m in metrics or []]
         self._metric_specs = list(metrics or [])
         self._compiled = True
         self._graph_built = False
@@ -353,6 +353,18 @@ class TrainingMixin:
         )
         values = [float(loss)] + [float(np.mean(m)) for m in metrics]
         return values[0] if len(values) == 1 else values
+
+
+def _metric_name(metric) -> str:
+    """The history key Keras 2 (v1 graph training) gives a metric: 'acc' for
+    'accuracy', the function's name for a loss name ('mae' -> 'mean_absolute_error')."""
+    from tfgraph.keras import losses
+
+    if metric in ("accuracy", "acc"):
+        return "acc"
+    if isinstance(metric, str):
+        return losses.get(metric).__name__
+    return getattr(metric, "name", None) or metric.__name__
 
 
 def _history_layer(tensor):
