@@ -1,0 +1,311 @@
+"""tf.keras.Sequential and functional models in graph mode: names, weights, calling on
+placeholders, get/set_weights in the Keras session, training steps, compile/fit/
+evaluate/predict and checkpoints, compared with TensorFlow's Keras 2."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tests.keras.dual import assert_same, ours, theirs
+from tests.tfrun import requires_tf
+
+K = tf.keras
+L = tf.keras.layers
+
+MODELS = """
+rng = np.random.RandomState(1)
+K = tf.keras
+L = tf.keras.layers
+result = {}
+
+
+def fill(model):
+    model.set_weights([rng.standard_normal(w.shape.as_list()).astype("float32") * 0.5
+                       for w in model.weights])
+
+
+x = tf.placeholder(tf.float32, [None, 4], name="x")
+xv = rng.standard_normal((6, 4)).astype("float32")
+yv = np.eye(3, dtype="float32")[[0, 1, 2, 1, 0, 2]]
+
+# Sequential with an input shape
+seq = K.Sequential([L.Dense(8, activation="relu", input_shape=(4,)), L.Dropout(0.5),
+                    L.BatchNormalization(), L.Dense(3, activation="softmax")])
+out = seq(x)
+fill(seq)
+sess = K.backend.get_session()
+result["seq"] = {
+    "name": seq.name,
+    "out_name": out.name,
+    "weights": [w.name for w in seq.weights],
+    "trainable": [w.name for w in seq.trainable_variables],
+    "non_trainable": [w.name for w in seq.non_trainable_weights],
+    "layers": [la.name for la in seq.layers],
+    "inputs": [t.name for t in seq.inputs],
+    "outputs": [t.name for t in seq.outputs],
+    "value": sess.run(out, {x: xv}),
+    "get_weights": [w.shape for w in seq.get_weights()],
+    "n_updates": len(seq.updates),
+    "count_params": seq.count_params(),
+}
+lines = []
+seq.summary(print_fn=lines.append)
+result["seq"]["summary_params"] = [ln for ln in lines if "params" in ln]
+
+# one training step of the TF1 optimizer on the keras variables
+y = tf.placeholder(tf.float32, [None, 3])
+loss = tf.reduce_mean(K.losses.categorical_crossentropy(y, out))
+train = tf.train.GradientDescentOptimizer(0.1).minimize(loss, var_list=seq.trainable_weights)
+sess.run(train, {x: xv, y: yv})
+result["after_gd"] = sess.run(seq.trainable_weights)
+result["loss_after_gd"] = sess.run(loss, {x: xv, y: yv})
+
+# a step of a Keras optimizer with the BN updates, learning phase on
+opt = K.optimizers.Adam(0.01)
+params = seq.trainable_variables
+step = opt.apply_gradients(zip(tf.gradients(loss, params), params))
+sess = K.backend.get_session()  # initializes the optimizer's variables
+sess.run([step, seq.updates], {x: xv, y: yv, seq.inputs[0]: xv, K.backend.learning_phase(): 1})
+result["after_adam"] = [sess.run(w) for w in seq.weights]
+
+# deferred Sequential, built when first called
+seq2 = K.Sequential([L.Dense(5), L.Dense(2)])
+out2 = seq2(x)
+result["seq2"] = [seq2.name, out2.name, [w.name for w in seq2.weights]]
+
+# functional model, called again on another tensor
+inp = K.Input(shape=(4,))
+h = L.Dense(6, activation="tanh", name="hidden")(inp)
+a = L.Dense(3)(h)
+b = L.Dense(3)(inp)
+merged = L.Add()([a, b])
+c = L.Concatenate()([merged, h])
+fo = L.Dense(2)(c)
+fm = K.Model(inp, fo)
+fill(fm)
+f2 = fm(x)
+sess = K.backend.get_session()
+result["func"] = {
+    "input": inp.name,
+    "name": fm.name,
+    "layers": [la.name for la in fm.layers],
+    "weights": [w.name for w in fm.weights],
+    "out": fo.name,
+    "call_out": f2.name,
+    "value": sess.run(fm.outputs[0], {inp: xv}),
+    "value_called": sess.run(f2, {x: xv}),
+}
+
+# model inside a model
+outer_in = K.Input(shape=(4,), name="outer_in")
+nested = K.Model(outer_in, L.Dense(1)(fm(outer_in)))
+result["nested"] = [nested.name, [la.name for la in nested.layers],
+                    [w.name for w in nested.weights]]
+"""
+
+FIT = """
+rng = np.random.RandomState(2)
+K = tf.keras
+L = tf.keras.layers
+result = {}
+xv = rng.standard_normal((20, 4)).astype("float32")
+labels = (xv[:, 0] + xv[:, 1] > 0).astype("int64") + (xv[:, 2] > 0.5)
+yv = np.eye(3, dtype="float32")[labels]
+
+
+def fill(model):
+    model.set_weights([rng.standard_normal(w.shape.as_list()).astype("float32") * 0.5
+                       for w in model.weights])
+
+
+for loss, metric, opt, target in [
+    ("categorical_crossentropy", "accuracy", lambda: K.optimizers.SGD(0.1), yv),
+    ("sparse_categorical_crossentropy", "acc", lambda: "adam", labels),
+    (K.losses.CategoricalCrossentropy(from_logits=True), "accuracy",
+     lambda: tf.train.GradientDescentOptimizer(0.05), yv),
+    ("mse", "mae", lambda: K.optimizers.RMSprop(0.01), yv),
+]:
+    act = None if not isinstance(loss, str) else "softmax"
+    model = K.Sequential([L.Dense(6, activation="relu", input_shape=(4,)),
+                          L.BatchNormalization(), L.Dense(3, activation=act)])
+    fill(model)
+    model.compile(optimizer=opt(), loss=loss, metrics=[metric])
+    hist = model.fit(xv, target, epochs=3, batch_size=8, verbose=0, shuffle=False)
+    key = loss if isinstance(loss, str) else type(loss).__name__
+    result[key] = {
+        "history": hist.history,
+        "evaluate": model.evaluate(xv, target, batch_size=7, verbose=0),
+        "predict": model.predict(xv[:5]),
+        "weights": model.get_weights(),
+    }
+
+# binary classification on a functional model, validation data
+inp = K.Input(shape=(4,))
+out = L.Dense(1, activation="sigmoid")(L.Dense(4, activation="tanh")(inp))
+model = K.Model(inp, out)
+fill(model)
+model.compile(K.optimizers.SGD(0.5), "binary_crossentropy", metrics=["accuracy"])
+yb = (xv[:, 0] > 0).astype("float32")
+hist = model.fit(xv[:16], yb[:16], epochs=2, batch_size=5, verbose=0, shuffle=False,
+                 validation_data=(xv[16:], yb[16:]))
+result["binary"] = {"history": hist.history, "predict": model.predict(xv[:3])}
+result["train_on_batch"] = model.train_on_batch(xv[:4], yb[:4])
+"""
+
+CHECKPOINT = """
+K = tf.keras
+L = tf.keras.layers
+model = K.Sequential([L.Conv2D(3, 3, activation="relu", input_shape=(6, 6, 2)),
+                      L.MaxPooling2D(), L.BatchNormalization(), L.Flatten(), L.Dense(2)])
+x = np.linspace(-1, 1, 2 * 6 * 6 * 2).reshape(2, 6, 6, 2).astype("float32")
+sess = K.backend.get_session()
+saver = tf.train.Saver()
+if MODE == "save":
+    rng = np.random.RandomState(3)
+    model.set_weights([rng.standard_normal(w.shape.as_list()).astype("float32")
+                       for w in model.weights])
+    saver.save(sess, PATH)
+else:
+    saver.restore(sess, PATH)
+result = {"names": [w.name for w in model.weights], "predict": model.predict(x)}
+"""
+
+
+def test_sequential_names_and_weights():
+    out = ours(MODELS)
+    seq = out["seq"]
+    assert seq["name"] == "sequential"
+    assert seq["out_name"] == "sequential/dense_1/Softmax:0"
+    assert seq["weights"] == [
+        "dense/kernel:0",
+        "dense/bias:0",
+        "batch_normalization/gamma:0",
+        "batch_normalization/beta:0",
+        "batch_normalization/moving_mean:0",
+        "batch_normalization/moving_variance:0",
+        "dense_1/kernel:0",
+        "dense_1/bias:0",
+    ]
+    assert seq["non_trainable"] == seq["weights"][4:6]
+    assert seq["inputs"] == ["dense_input:0"]
+    assert seq["count_params"] == 4 * 8 + 8 + 4 * 8 + 8 * 3 + 3
+    assert out["seq2"][2] == [
+        "sequential_1/dense_2/kernel:0",
+        "sequential_1/dense_2/bias:0",
+        "sequential_1/dense_3/kernel:0",
+        "sequential_1/dense_3/bias:0",
+    ]
+    func = out["func"]
+    assert func["input"] == "input_1:0"
+    assert func["layers"][:2] == ["input_1", "hidden"]
+    np.testing.assert_allclose(func["value"], func["value_called"], rtol=1e-6)
+    assert func["call_out"].startswith("model/")
+
+
+@pytest.mark.tf
+@requires_tf
+def test_models_match_tensorflow():
+    expected = theirs(MODELS)
+    tf.reset_default_graph()
+    assert_same(ours(MODELS), expected)
+
+
+@pytest.mark.tf
+@requires_tf
+def test_fit_evaluate_predict_match_tensorflow():
+    expected = theirs(FIT)
+    tf.reset_default_graph()
+    assert_same(ours(FIT), expected, rtol=2e-5)
+
+
+def test_fit_reduces_the_loss():
+    out = ours(FIT)
+    for key in ("categorical_crossentropy", "sparse_categorical_crossentropy"):
+        loss = out[key]["history"]["loss"]
+        assert len(loss) == 3 and loss[2] < loss[0]
+    assert sorted(out["binary"]["history"]) == ["acc", "loss", "val_acc", "val_loss"]
+
+
+@pytest.mark.tf
+@requires_tf
+@pytest.mark.parametrize("writer", ["tfgraph", "tensorflow"])
+def test_checkpoints_interchange_with_tensorflow(tmp_path, writer):
+    path = str(tmp_path / "model.ckpt")
+    save = f"MODE = 'save'\nPATH = {path!r}\n" + CHECKPOINT
+    restore = f"MODE = 'restore'\nPATH = {path!r}\n" + CHECKPOINT
+    if writer == "tfgraph":
+        written, read = ours(save), theirs(restore)
+    else:
+        written = theirs(save)
+        read = ours(restore)
+    assert written["names"][:2] == ["conv2d/kernel:0", "conv2d/bias:0"]
+    assert_same(read, written)
+
+
+def test_get_weights_initializes_in_the_keras_session():
+    d = L.Dense(2, kernel_initializer="ones", bias_initializer=K.initializers.Constant(0.5))
+    d(tf.placeholder(tf.float32, [None, 3]))
+    kernel, bias = d.get_weights()
+    np.testing.assert_array_equal(kernel, np.ones((3, 2)))
+    np.testing.assert_array_equal(bias, [0.5, 0.5])
+
+
+def test_get_weights_uses_the_default_session():
+    d = L.Dense(1, kernel_initializer="zeros")
+    d(tf.placeholder(tf.float32, [None, 1]))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(d.kernel.assign([[3.0]]))
+        assert K.backend.get_session() is sess
+        assert d.get_weights()[0][0, 0] == 3.0
+    # As in Keras 2, a variable is initialized once per graph: the new Keras session
+    # does not initialize it again.
+    assert K.backend.get_session() is not sess
+    with pytest.raises(tf.errors.FailedPreconditionError):
+        d.get_weights()
+
+
+def test_clear_session_resets_names():
+    L.Dense(1)
+    K.backend.clear_session()
+    assert L.Dense(1).name == "dense"
+
+
+def test_functional_model_errors():
+    inp = K.Input(shape=(3,))
+    other = K.Input(shape=(3,))
+    out = L.Dense(1)(L.Add()([inp, other]))
+    with pytest.raises(ValueError, match="Graph disconnected"):
+        K.Model(inp, out)
+    with pytest.raises(ValueError, match="must come from `tf.keras.Input`"):
+        K.Model(tf.placeholder(tf.float32, [None, 3]), out)
+    model = K.Model([inp, other], out)
+    with pytest.raises(ValueError, match="expects 2 input"):
+        model(tf.placeholder(tf.float32, [None, 3]))
+
+
+def test_fit_needs_compile_and_matching_samples():
+    model = K.Sequential([L.Dense(1, input_shape=(2,))])
+    with pytest.raises(RuntimeError, match="You must compile your model before training"):
+        model.fit(np.zeros((4, 2)), np.zeros(4), verbose=0)
+    model.compile("sgd", "mse")
+    with pytest.raises(ValueError, match="same number of samples"):
+        model.fit(np.zeros((4, 2)), np.zeros(3), verbose=0)
+    with pytest.raises(ValueError, match="expected dense_input to have shape"):
+        model.fit(np.zeros((4, 3)), np.zeros(4), verbose=0)
+
+
+def test_sequential_duplicate_names():
+    with pytest.raises(ValueError, match="should have unique names"):
+        K.Sequential([L.Dense(1, name="a"), L.Dense(1, name="a")])
+
+
+def test_summary_lists_layers():
+    model = K.Sequential([L.Dense(3, input_shape=(2,)), L.Dense(1)])
+    lines = []
+    model.summary(print_fn=lines.append)
+    assert lines[0] == 'Model: "sequential"'
+    assert any(line.startswith("dense (Dense)") and line.endswith("9") for line in lines)
+    assert "Total params: 13 (52.00 Byte)" in lines
