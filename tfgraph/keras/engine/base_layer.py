@@ -363,9 +363,6 @@ class Layer(legacy_base.Layer):
     def build(self, input_shape) -> None:
         self.built = True
 
-    def call(self, inputs, **kwargs):
-        return inputs
-
     def compute_output_shape(self, input_shape):
         raise NotImplementedError(
             f"Please run in eager mode or implement the compute_output_shape method on your "

@@ -15,7 +15,7 @@ def set_history(tensor, layer, node_index: int, tensor_index: int) -> None:
     _HISTORY[tensor] = (layer, node_index, tensor_index)
 
 
-def history(tensor) -> tuple[Any, int, int] | None:
+def history(tensor) -> Any:
     """(layer, node index, tensor index) of a Keras symbolic tensor, else None."""
     try:
         return _HISTORY.get(tensor)

@@ -6,6 +6,8 @@ order (or shuffled each epoch), and per-epoch values averaged over the samples."
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from tfgraph.keras import backend
@@ -20,7 +22,7 @@ class History:
         self.history: dict[str, list] = {}
         self.epoch: list[int] = []
         self.params: dict = {}
-        self.model = None
+        self.model: Any = None
 
 
 def _as_list(x) -> list:
@@ -74,6 +76,16 @@ def _accuracy_fn(loss_fn, output):
 
 class TrainingMixin:
     """compile / fit / evaluate / predict for graph-mode Keras models."""
+
+    # (provided by the model)
+    inputs: Any
+    outputs: Any
+    build: Any
+    _is_graph_network: Any
+    _network_updates: Any
+    optimizer: Any
+    _train_op: Any
+    history: Any
 
     def _init_training(self) -> None:
         self.optimizer = None
@@ -160,8 +172,9 @@ class TrainingMixin:
                 if sparse:
                     wrapper.call = lambda yt, yp: loss_fn(yt, yp)  # type: ignore[method-assign]
                 loss = wrapper(target, output, sample_weight=self._sample_weights)
-            if self.losses:
-                loss = math_ops.add_n([loss, *self.losses])
+            extra = getattr(self, "losses", [])
+            if extra:
+                loss = math_ops.add_n([loss, *extra])
         self.total_loss = loss
         self._metric_tensors = []
         for spec in self._metric_specs:
@@ -174,7 +187,7 @@ class TrainingMixin:
             with g.name_scope("metrics"):
                 values = fn(target, output)
                 self._metric_tensors.append(array_ops.cast(values, dtypes.float32))
-        var_list = self.trainable_weights
+        var_list = getattr(self, "trainable_weights")  # noqa: B009
         with g.name_scope("training"):
             step = self.optimizer.minimize(loss, var_list=var_list)
             updates = self._network_updates()
@@ -278,7 +291,8 @@ class TrainingMixin:
             for i, name in enumerate(self._metric_names):
                 logs[name] = totals[1 + i] / n
             if validation_data is not None:
-                val = self.evaluate(*validation_data[:2], batch_size=batch_size, verbose=0)
+                val_x, val_y = validation_data[0], validation_data[1]
+                val = self.evaluate(val_x, val_y, batch_size=batch_size, verbose=0)
                 for key, value in zip(["loss", *self._metric_names], _as_list(val), strict=True):
                     logs["val_" + key] = value
             history.epoch.append(epoch)
