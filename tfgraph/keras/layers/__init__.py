@@ -20,6 +20,7 @@ from tfgraph.keras.layers.core import (
 )
 from tfgraph.keras.layers.merge import Add, Concatenate, add, concatenate
 from tfgraph.keras.layers.normalization import BatchNormalization
+from tfgraph.keras.layers.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell
 
 AvgPool2D = AveragePooling2D
 MaxPool2D = MaxPooling2D
@@ -27,6 +28,9 @@ MaxPool1D = MaxPooling1D
 Convolution2D = Conv2D
 
 __all__ = [
+    "GRU",
+    "LSTM",
+    "RNN",
     "Activation",
     "Add",
     "AveragePooling2D",
@@ -40,10 +44,12 @@ __all__ = [
     "Dropout",
     "Embedding",
     "Flatten",
+    "GRUCell",
     "GlobalAveragePooling2D",
     "Input",
     "InputLayer",
     "InputSpec",
+    "LSTMCell",
     "Layer",
     "MaxPool1D",
     "MaxPool2D",

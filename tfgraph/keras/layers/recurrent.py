@@ -1,0 +1,373 @@
+"""Keras 2's LSTM and GRU as TF1 graph mode builds them (`lstm_v1` / `gru_v1`): the
+cell's weights under the layer and cell scopes (`lstm/lstm_cell/kernel:0`), the
+recurrent activation `hard_sigmoid`, a `tf.while_loop` over the time steps reading the
+inputs from a TensorArray and writing the outputs into another."""
+
+from __future__ import annotations
+
+from tfgraph.framework.tensor_shape import TensorShape
+from tfgraph.keras import activations, backend, initializers
+from tfgraph.keras.engine.base_layer import Layer, as_shape
+from tfgraph.ops import array_ops, conv_ops, math_ops
+from tfgraph.ops.tensor_array_ops import TensorArray
+from tfgraph.ops.while_loop import while_loop
+
+__all__ = ["GRU", "LSTM", "RNN", "GRUCell", "LSTMCell"]
+
+
+def _dot(x, kernel):
+    return math_ops.matmul(x, kernel)
+
+
+class _Cell(Layer):
+    n_gates = 1
+
+    def __init__(
+        self,
+        units,
+        activation="tanh",
+        recurrent_activation="hard_sigmoid",
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        recurrent_initializer="orthogonal",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        recurrent_regularizer=None,
+        bias_regularizer=None,
+        kernel_constraint=None,
+        recurrent_constraint=None,
+        bias_constraint=None,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        **kwargs,
+    ) -> None:
+        if dropout or recurrent_dropout:
+            raise NotImplementedError("tfgraph's recurrent cells have no dropout yet")
+        kwargs.pop("implementation", None)
+        super().__init__(**kwargs)
+        if units <= 0:
+            raise ValueError(
+                f"Received an invalid value for argument `units`, expected a positive integer, "
+                f"got {units}."
+            )
+        self.units = int(units)
+        self.activation = activations.get(activation)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = kernel_initializer
+        self.recurrent_initializer = recurrent_initializer
+        self.bias_initializer = bias_initializer
+        self.kernel_regularizer = kernel_regularizer
+        self.recurrent_regularizer = recurrent_regularizer
+        self.bias_regularizer = bias_regularizer
+        self.kernel_constraint = kernel_constraint
+        self.recurrent_constraint = recurrent_constraint
+        self.bias_constraint = bias_constraint
+
+    def _bias_shape(self) -> tuple:
+        return (self.n_gates * self.units,)
+
+    def _bias_initializer(self):
+        return self.bias_initializer
+
+    def build(self, input_shape) -> None:
+        input_dim = as_shape(input_shape).as_list()[-1]
+        width = self.n_gates * self.units
+        self.kernel = self.add_weight(
+            shape=(input_dim, width),
+            name="kernel",
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
+        self.recurrent_kernel = self.add_weight(
+            shape=(self.units, width),
+            name="recurrent_kernel",
+            initializer=self.recurrent_initializer,
+            regularizer=self.recurrent_regularizer,
+            constraint=self.recurrent_constraint,
+        )
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                shape=self._bias_shape(),
+                name="bias",
+                initializer=self._bias_initializer(),
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
+        self.built = True
+
+
+class LSTMCell(_Cell):
+    """One LSTM step: gates i, f, c, o in the kernels' columns (in that order)."""
+
+    n_gates = 4
+
+    def __init__(self, units, unit_forget_bias=True, **kwargs) -> None:
+        super().__init__(units, **kwargs)
+        self.unit_forget_bias = unit_forget_bias
+        self.state_size = [self.units, self.units]
+        self.output_size = self.units
+
+    def _bias_initializer(self):
+        if not self.unit_forget_bias:
+            return self.bias_initializer
+        base = initializers.get(self.bias_initializer)
+        units = self.units
+
+        def init(shape, dtype=None, **kwargs):
+            return array_ops.concat(
+                [
+                    base((units,), dtype=dtype),
+                    initializers.get("ones")((units,), dtype=dtype),
+                    base((units * 2,), dtype=dtype),
+                ],
+                axis=0,
+            )
+
+        return init
+
+    def call(self, inputs, states):
+        h_tm1, c_tm1 = states[0], states[1]
+        u = self.units
+        k_i, k_f, k_c, k_o = array_ops.split(self.kernel, num_or_size_splits=4, axis=1)
+        x_i, x_f, x_c, x_o = (_dot(inputs, k) for k in (k_i, k_f, k_c, k_o))
+        if self.bias is not None:
+            b_i, b_f, b_c, b_o = array_ops.split(self.bias, num_or_size_splits=4, axis=0)
+            x_i = conv_ops.bias_add(x_i, b_i)
+            x_f = conv_ops.bias_add(x_f, b_f)
+            x_c = conv_ops.bias_add(x_c, b_c)
+            x_o = conv_ops.bias_add(x_o, b_o)
+        rk = self.recurrent_kernel
+        i = self.recurrent_activation(x_i + _dot(h_tm1, rk[:, :u]))
+        f = self.recurrent_activation(x_f + _dot(h_tm1, rk[:, u : 2 * u]))
+        c = f * c_tm1 + i * self.activation(x_c + _dot(h_tm1, rk[:, 2 * u : 3 * u]))
+        o = self.recurrent_activation(x_o + _dot(h_tm1, rk[:, 3 * u :]))
+        h = o * self.activation(c)
+        return h, [h, c]
+
+
+class GRUCell(_Cell):
+    """One GRU step: gates z (update), r (reset) and the candidate h, in that order;
+    with `reset_after` the reset gate applies after the recurrent product (and the bias
+    has an input row and a recurrent row)."""
+
+    n_gates = 3
+
+    def __init__(self, units, reset_after=False, **kwargs) -> None:
+        super().__init__(units, **kwargs)
+        self.reset_after = reset_after
+        self.state_size = self.units
+        self.output_size = self.units
+
+    def _bias_shape(self) -> tuple:
+        width = 3 * self.units
+        return (2, width) if self.reset_after else (width,)
+
+    def call(self, inputs, states):
+        h_tm1 = states[0] if isinstance(states, (list, tuple)) else states
+        u = self.units
+        input_bias = recurrent_bias = None
+        if self.bias is not None:
+            if self.reset_after:
+                input_bias, recurrent_bias = array_ops.unstack(self.bias)
+            else:
+                input_bias = self.bias
+        k = self.kernel
+        x_z = _dot(inputs, k[:, :u])
+        x_r = _dot(inputs, k[:, u : 2 * u])
+        x_h = _dot(inputs, k[:, 2 * u :])
+        if input_bias is not None:
+            x_z = conv_ops.bias_add(x_z, input_bias[:u])
+            x_r = conv_ops.bias_add(x_r, input_bias[u : 2 * u])
+            x_h = conv_ops.bias_add(x_h, input_bias[2 * u :])
+        rk = self.recurrent_kernel
+        recurrent_z = _dot(h_tm1, rk[:, :u])
+        recurrent_r = _dot(h_tm1, rk[:, u : 2 * u])
+        if recurrent_bias is not None:
+            recurrent_z = conv_ops.bias_add(recurrent_z, recurrent_bias[:u])
+            recurrent_r = conv_ops.bias_add(recurrent_r, recurrent_bias[u : 2 * u])
+        z = self.recurrent_activation(x_z + recurrent_z)
+        r = self.recurrent_activation(x_r + recurrent_r)
+        if self.reset_after:
+            recurrent_h = _dot(h_tm1, rk[:, 2 * u :])
+            if recurrent_bias is not None:
+                recurrent_h = conv_ops.bias_add(recurrent_h, recurrent_bias[2 * u :])
+            recurrent_h = r * recurrent_h
+        else:
+            recurrent_h = _dot(r * h_tm1, rk[:, 2 * u :])
+        hh = self.activation(x_h + recurrent_h)
+        h = z * h_tm1 + (1 - z) * hh
+        return h, [h]
+
+
+class RNN(Layer):
+    """Runs `cell` over the time axis of [batch, time, features] inputs in a
+    `tf.while_loop`; returns the last output (or every output with `return_sequences`,
+    and the final states with `return_state`)."""
+
+    def __init__(
+        self,
+        cell,
+        return_sequences=False,
+        return_state=False,
+        go_backwards=False,
+        stateful=False,
+        unroll=False,
+        time_major=False,
+        **kwargs,
+    ) -> None:
+        if stateful or unroll or time_major:
+            raise NotImplementedError(
+                "tfgraph's RNN layers are not stateful, unrolled or time-major"
+            )
+        super().__init__(**kwargs)
+        self.cell = cell
+        self.return_sequences = return_sequences
+        self.return_state = return_state
+        self.go_backwards = go_backwards
+        self._expects_training_arg = False
+
+    @property
+    def trainable_weights(self) -> list:
+        return self.cell.trainable_weights if self.trainable else []
+
+    @property
+    def non_trainable_weights(self) -> list:
+        if self.trainable:
+            return self.cell.non_trainable_weights
+        return self.cell.weights
+
+    @property
+    def losses(self) -> list:
+        return self.cell.losses
+
+    def build(self, input_shape) -> None:
+        shape = as_shape(input_shape)
+        if shape.ndims is not None and shape.ndims < 3:
+            raise ValueError(
+                f'Input 0 of layer "{self.name}" is incompatible with the layer: expected '
+                f"ndim=3, found ndim={shape.ndims}. Full shape received: "
+                f"{tuple(shape.as_list())}"
+            )
+        if not self.cell.built:
+            from tfgraph.framework.graph import get_default_graph
+
+            with get_default_graph().name_scope(self.cell.name):
+                self.cell.build(TensorShape([shape.as_list()[0], shape.as_list()[-1]]))
+                self.cell.built = True
+        self.built = True
+
+    def _state_sizes(self) -> list:
+        size = self.cell.state_size
+        return list(size) if isinstance(size, (list, tuple)) else [size]
+
+    def call(self, inputs, initial_state=None, mask=None):
+        if mask is not None:
+            raise NotImplementedError("tfgraph's RNN layers take no mask")
+        batch = array_ops.shape(inputs)[0]
+        if initial_state is None:
+            states = [
+                array_ops.zeros(array_ops.stack([batch, n]), dtype=inputs.dtype)
+                for n in self._state_sizes()
+            ]
+        else:
+            states = (
+                list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+            )
+        time_major = array_ops.transpose(inputs, [1, 0, 2])
+        steps = array_ops.shape(time_major)[0]
+        input_ta = TensorArray(dtype=inputs.dtype, size=steps, tensor_array_name="input_ta")
+        input_ta = input_ta.unstack(
+            array_ops.reverse(time_major, [0]) if self.go_backwards else time_major
+        )
+        output_ta = TensorArray(dtype=inputs.dtype, size=steps, tensor_array_name="output_ta")
+        cell = self.cell
+        n_states = len(states)
+
+        def cond(t, *_):
+            return t < steps
+
+        def body(t, out_ta, *state):
+            x_t = input_ta.read(t)
+            output, new_states = cell.call(x_t, list(state))
+            new_states = list(new_states) if isinstance(new_states, (list, tuple)) else [new_states]
+            for new, old in zip(new_states, state, strict=True):
+                new.set_shape(old.shape)
+            return (t + 1, out_ta.write(t, output), *new_states)
+
+        time = array_ops.constant(0, name="time")
+        final = while_loop(cond, body, [time, output_ta, *states], parallel_iterations=32)
+        final_states = list(final[2 : 2 + n_states])
+        outputs = final[1].stack()
+        last = outputs[-1]
+        outputs = array_ops.transpose(outputs, [1, 0, 2])
+        static = inputs.shape.as_list()
+        outputs.set_shape([static[0], static[1], cell.output_size])
+        last.set_shape([static[0], cell.output_size])
+        result = outputs if self.return_sequences else last
+        if self.return_state:
+            return [result, *final_states]
+        return result
+
+    def compute_output_shape(self, input_shape):
+        shape = as_shape(input_shape).as_list()
+        if self.return_sequences:
+            return TensorShape([shape[0], shape[1], self.cell.output_size])
+        return TensorShape([shape[0], self.cell.output_size])
+
+
+_CELL_ARGS = (
+    "activation",
+    "recurrent_activation",
+    "use_bias",
+    "kernel_initializer",
+    "recurrent_initializer",
+    "bias_initializer",
+    "kernel_regularizer",
+    "recurrent_regularizer",
+    "bias_regularizer",
+    "kernel_constraint",
+    "recurrent_constraint",
+    "bias_constraint",
+    "dropout",
+    "recurrent_dropout",
+    "implementation",
+)
+
+
+def _split_kwargs(kwargs) -> dict:
+    cell_kwargs = {k: kwargs.pop(k) for k in list(kwargs) if k in _CELL_ARGS}
+    kwargs.pop("activity_regularizer", None)
+    cell_kwargs["dtype"] = kwargs.get("dtype")
+    cell_kwargs["trainable"] = kwargs.get("trainable", True)
+    return cell_kwargs
+
+
+class LSTM(RNN):
+    """Long short-term memory over [batch, time, features]: weights
+    `lstm/lstm_cell/{kernel, recurrent_kernel, bias}`."""
+
+    def __init__(self, units, unit_forget_bias=True, **kwargs) -> None:
+        cell_kwargs = _split_kwargs(kwargs)
+        cell = LSTMCell(units, unit_forget_bias=unit_forget_bias, name="lstm_cell", **cell_kwargs)
+        rnn_kwargs = {k: kwargs.pop(k) for k in list(kwargs) if k in _RNN_ARGS}
+        super().__init__(cell, **rnn_kwargs, **kwargs)
+        self.units = units
+
+
+class GRU(RNN):
+    """Gated recurrent unit over [batch, time, features]: weights
+    `gru/gru_cell/{kernel, recurrent_kernel, bias}`."""
+
+    def __init__(self, units, reset_after=False, **kwargs) -> None:
+        cell_kwargs = _split_kwargs(kwargs)
+        cell = GRUCell(units, reset_after=reset_after, name="gru_cell", **cell_kwargs)
+        rnn_kwargs = {k: kwargs.pop(k) for k in list(kwargs) if k in _RNN_ARGS}
+        super().__init__(cell, **rnn_kwargs, **kwargs)
+        self.units = units
+
+
+_RNN_ARGS = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll", "time_major")
+_ = backend
