@@ -8,6 +8,8 @@ from tfgraph.keras import (
     losses,
     models,
     optimizers,
+    regularizers,
+    utils,
 )
 from tfgraph.keras.engine.functional import Model, Sequential
 from tfgraph.keras.engine.input_layer import Input
@@ -23,4 +25,6 @@ __all__ = [
     "losses",
     "models",
     "optimizers",
+    "regularizers",
+    "utils",
 ]

@@ -85,6 +85,7 @@ class Layer(legacy_base.Layer):
         self._trainable_weights: list = []
         self._non_trainable_weights: list = []
         self._losses: list = []
+        self._weight_losses: list = []  # the weights' regularization, after the others
         self._updates: list = []
         self._inbound_nodes: list[Node] = []
         self._current_node: Node | None = None
@@ -168,10 +169,13 @@ class Layer(legacy_base.Layer):
             use_resource=True,
         )
         if regularizer is not None:
+            from tfgraph.keras import regularizers
+
+            regularizer = regularizers.get(regularizer)
             with get_default_graph().name_scope(name + "/Regularizer"):
                 loss = regularizer(variable)
             if loss is not None:
-                self._losses.append(loss)
+                self._weight_losses.append(loss)
         if trainable:
             self._trainable_weights.append(variable)
         else:
@@ -221,7 +225,9 @@ class Layer(legacy_base.Layer):
     # -- losses and updates -------------------------------------------------------------
     @property
     def losses(self) -> list:
-        return list(self._losses)
+        """Losses added by `add_loss` and activity regularizers, then the weights'
+        regularization losses."""
+        return list(self._losses) + list(self._weight_losses)
 
     def add_loss(self, losses, inputs=None) -> None:
         new = list(losses) if isinstance(losses, (list, tuple)) else [losses]
@@ -342,8 +348,16 @@ class Layer(legacy_base.Layer):
                 flat_in = {id(t) for t in _flatten(inputs)}
                 outputs = _map(lambda t: array_ops.identity(t) if id(t) in flat_in else t, outputs)
                 if self._activity_regularizer is not None:
-                    with g.name_scope("ActivityRegularizer"):
-                        self.add_loss(self._activity_regularizer(outputs))
+                    from tfgraph.keras import regularizers
+
+                    regularizer = regularizers.get(self._activity_regularizer)
+                    for output in _flatten(outputs):
+                        with g.name_scope("ActivityRegularizer"):
+                            activity_loss = regularizer(output)
+                            batch_size = array_ops.cast(
+                                array_ops.shape(output)[0], activity_loss.dtype
+                            )
+                            self.add_loss(activity_loss / batch_size)
         finally:
             self._current_node = None
         node.outputs = outputs

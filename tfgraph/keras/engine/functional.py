@@ -106,7 +106,23 @@ class Model(TrainingMixin, Layer):
 
     @property
     def layers(self) -> list:
-        return list(self._layers)
+        if self._is_graph_network:
+            return list(self._layers)
+        return self._sublayers()
+
+    @property
+    def input(self):
+        """The input tensor (or list of tensors) of a functional model."""
+        if self._is_graph_network:
+            return self._nested_inputs
+        return super().input
+
+    @property
+    def output(self):
+        """The output tensor (or list of tensors) of a functional model."""
+        if self._is_graph_network:
+            return self._nested_outputs
+        return super().output
 
     def get_layer(self, name=None, index=None):
         if index is not None:
@@ -213,7 +229,7 @@ class Model(TrainingMixin, Layer):
 
     @property
     def losses(self) -> list:
-        found = list(self._losses)
+        found = list(self._losses) + list(self._weight_losses)
         for layer in self._sublayers():
             found += layer.losses
         return found

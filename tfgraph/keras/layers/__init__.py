@@ -2,6 +2,20 @@
 
 from tfgraph.keras.engine.base_layer import InputSpec, Layer
 from tfgraph.keras.engine.input_layer import Input, InputLayer
+from tfgraph.keras.layers.advanced import (
+    AveragePooling1D,
+    GlobalAveragePooling1D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    Lambda,
+    LeakyReLU,
+    Permute,
+    ReLU,
+    RepeatVector,
+    Softmax,
+    UpSampling2D,
+    ZeroPadding2D,
+)
 from tfgraph.keras.layers.convolutional import (
     AveragePooling2D,
     Conv1D,
@@ -18,11 +32,24 @@ from tfgraph.keras.layers.core import (
     Flatten,
     Reshape,
 )
-from tfgraph.keras.layers.merge import Add, Concatenate, add, concatenate
+from tfgraph.keras.layers.merge import (
+    Add,
+    Average,
+    Concatenate,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    concatenate,
+)
 from tfgraph.keras.layers.normalization import BatchNormalization
 from tfgraph.keras.layers.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell
 
 AvgPool2D = AveragePooling2D
+AvgPool1D = AveragePooling1D
+GlobalAvgPool2D = GlobalAveragePooling2D
+GlobalMaxPool2D = GlobalMaxPooling2D
 MaxPool2D = MaxPooling2D
 MaxPool1D = MaxPooling1D
 Convolution2D = Conv2D
@@ -33,7 +60,10 @@ __all__ = [
     "RNN",
     "Activation",
     "Add",
+    "Average",
+    "AveragePooling1D",
     "AveragePooling2D",
+    "AvgPool1D",
     "AvgPool2D",
     "BatchNormalization",
     "Concatenate",
@@ -45,17 +75,34 @@ __all__ = [
     "Embedding",
     "Flatten",
     "GRUCell",
+    "GlobalAveragePooling1D",
     "GlobalAveragePooling2D",
+    "GlobalAvgPool2D",
+    "GlobalMaxPool2D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
     "Input",
     "InputLayer",
     "InputSpec",
     "LSTMCell",
+    "Lambda",
     "Layer",
+    "LeakyReLU",
     "MaxPool1D",
     "MaxPool2D",
     "MaxPooling1D",
     "MaxPooling2D",
+    "Maximum",
+    "Minimum",
+    "Multiply",
+    "Permute",
+    "ReLU",
+    "RepeatVector",
     "Reshape",
+    "Softmax",
+    "Subtract",
+    "UpSampling2D",
+    "ZeroPadding2D",
     "add",
     "concatenate",
 ]

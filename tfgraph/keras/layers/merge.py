@@ -6,7 +6,17 @@ from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.keras.engine.base_layer import Layer
 from tfgraph.ops import array_ops
 
-__all__ = ["Add", "Concatenate", "add", "concatenate"]
+__all__ = [
+    "Add",
+    "Average",
+    "Concatenate",
+    "Maximum",
+    "Minimum",
+    "Multiply",
+    "Subtract",
+    "add",
+    "concatenate",
+]
 
 
 def _shape_list(shape) -> list | None:
@@ -54,6 +64,65 @@ class Add(_Merge):
 
     def compute_output_shape(self, input_shape):
         return input_shape[0]
+
+
+class Subtract(Add):
+    """The difference of exactly two inputs."""
+
+    def build(self, input_shape) -> None:
+        if not isinstance(input_shape, (list, tuple)) or len(input_shape) != 2:
+            raise ValueError(
+                "A `Subtract` layer should be called on exactly 2 inputs. "
+                f"Received: input_shape={input_shape}"
+            )
+        super().build(input_shape)
+
+    def call(self, inputs):
+        return inputs[0] - inputs[1]
+
+
+class Multiply(Add):
+    """The elementwise product of its inputs."""
+
+    def call(self, inputs):
+        output = inputs[0]
+        for x in inputs[1:]:
+            output = output * x
+        return output
+
+
+class Average(Add):
+    """The elementwise mean of its inputs."""
+
+    def call(self, inputs):
+        output = inputs[0]
+        for x in inputs[1:]:
+            output = output + x
+        return output / len(inputs)
+
+
+class Maximum(Add):
+    """The elementwise maximum of its inputs."""
+
+    def call(self, inputs):
+        from tfgraph.ops import math_ops
+
+        output = inputs[0]
+        for x in inputs[1:]:
+            output = math_ops.maximum(output, x)
+        return output
+
+
+class Minimum(Add):
+    """The elementwise minimum of its inputs."""
+
+    def call(self, inputs):
+        from tfgraph.ops import math_ops
+
+        output = inputs[0]
+        for x in inputs[1:]:
+            output = math_ops.minimum(output, x)
+        return output
 
 
 class Concatenate(_Merge):
