@@ -111,7 +111,9 @@ for name, make in [("SGD", lambda: tf.keras.optimizers.SGD(0.1)),
                    ("RMSprop", lambda: tf.keras.optimizers.RMSprop(0.1)),
                    ("RMSpropm", lambda: tf.keras.optimizers.RMSprop(0.1, momentum=0.5)),
                    ("RMSpropc", lambda: tf.keras.optimizers.RMSprop(0.1, centered=True)),
-                   ("Adagrad", lambda: tf.keras.optimizers.Adagrad(0.1))]:
+                   ("Adagrad", lambda: tf.keras.optimizers.Adagrad(0.1)),
+                   ("SGD_lr", lambda: tf.keras.optimizers.SGD(lr=0.2)),
+                   ("Adam_decay", lambda: tf.keras.optimizers.Adam(0.1, decay=0.5))]:
     with tf.Graph().as_default():
         w = tf.Variable([1.0, -2.0, 3.0], use_resource=True)
         loss = tf.reduce_sum(w * w * [1.0, 2.0, 3.0])
@@ -136,6 +138,15 @@ def test_graph_mode_slots_feed_the_update():
         m = 0.9 * m - 0.1 * 2 * w * [1.0, 2.0, 3.0]
         w = w + m
     np.testing.assert_allclose(out["SGDm"], w, rtol=1e-5)
+    w = np.array([1.0, -2.0, 3.0])
+    for _ in range(3):
+        w = w - 0.2 * 2 * w * [1.0, 2.0, 3.0]
+    np.testing.assert_allclose(out["SGD_lr"], w, rtol=1e-5)
+
+
+def test_unknown_optimizer_argument():
+    with pytest.raises(TypeError, match="Unexpected keyword argument passed to optimizer"):
+        tf.keras.optimizers.SGD(0.1, bogus=1)
 
 
 @pytest.mark.tf

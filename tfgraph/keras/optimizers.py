@@ -31,6 +31,19 @@ class Optimizer:
     _slot_names: tuple[str, ...] = ()
 
     def __init__(self, learning_rate=0.001, name: str = "Optimizer", **kwargs) -> None:
+        allowed = {"lr", "decay", "clipnorm", "clipvalue", "global_clipnorm"}
+        for key in kwargs:
+            if key not in allowed:
+                raise TypeError(
+                    f"Unexpected keyword argument passed to optimizer: {key}. Allowed kwargs "
+                    f"are {sorted(allowed)}."
+                )
+        for key in ("clipnorm", "clipvalue", "global_clipnorm"):
+            if kwargs.get(key) is not None:
+                raise NotImplementedError(f"tfgraph's Keras optimizers have no `{key}` yet")
+        if "lr" in kwargs:  # Keras 2's deprecated alias
+            learning_rate = kwargs["lr"]
+        self._initial_decay = float(kwargs.get("decay", 0.0))
         self.name = name
         self._learning_rate = learning_rate
         self._lr_variable = None
@@ -96,19 +109,25 @@ class Optimizer:
         if not pairs:
             raise ValueError("No gradients provided for any variable.")
         self.build([v for _, v in pairs])
-        lr = self.learning_rate
+        lr = self.learning_rate.value()
+        if self._initial_decay > 0:  # Keras 2's time-based decay: lr / (1 + decay * t)
+            from tfgraph.ops import array_ops
+
+            t = array_ops.cast(self.iterations.value(), lr.dtype)
+            lr = lr / (1.0 + self._initial_decay * t)
         updates = []
         for grad, var in pairs:
             if isinstance(grad, IndexedSlices):
                 grad = convert_to_tensor(grad)
             grad = convert_to_tensor(grad, dtype=var.dtype)
-            updates.append(self.update_step(grad, var, lr.value()))
-        step = self.iterations.assign_add(1, read_value=False)
+            updates.append(self.update_step(grad, var, lr))
+        ops = [u for u in updates if u is not None]
+        with self._after(*ops):  # (in a graph: counted after the updates read the count)
+            step = self.iterations.assign_add(1, read_value=False)
         if context.executing_eagerly():
             return self.iterations
         from tfgraph.ops import control_flow_ops
 
-        ops = [u for u in updates if u is not None]
         return control_flow_ops.group(*ops, *([step] if step is not None else []))
 
     def minimize(self, loss, var_list, tape=None):
