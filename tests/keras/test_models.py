@@ -152,6 +152,18 @@ hist = model.fit(xv[:16], yb[:16], epochs=2, batch_size=5, verbose=0, shuffle=Fa
                  validation_data=(xv[16:], yb[16:]))
 result["binary"] = {"history": hist.history, "predict": model.predict(xv[:3])}
 result["train_on_batch"] = model.train_on_batch(xv[:4], yb[:4])
+
+# callbacks: early stopping on a validation loss that rises, and a lambda callback
+seen = []
+model = K.Sequential([L.Dense(3, input_shape=(4,))])
+fill(model)
+model.compile(K.optimizers.SGD(0.5), "mse")
+stop = K.callbacks.EarlyStopping(monitor="val_loss", patience=1, restore_best_weights=True)
+log = K.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: seen.append(epoch))
+hist = model.fit(xv[:10], yv[:10], epochs=20, batch_size=10, verbose=0, shuffle=False,
+                 validation_data=(xv[10:], -yv[10:] * 5), callbacks=[stop, log])
+result["early_stopping"] = [hist.history, hist.epoch, seen, stop.stopped_epoch, stop.best,
+                            model.get_weights()]
 """
 
 CHECKPOINT = """
@@ -218,6 +230,14 @@ def test_fit_evaluate_predict_match_tensorflow():
     expected = theirs(FIT)
     tf.reset_default_graph()
     assert_same(ours(FIT), expected, rtol=2e-5)
+
+
+def test_early_stopping_stops():
+    out = ours(FIT)
+    history, epochs, seen, stopped = out["early_stopping"][:4]
+    assert epochs == seen and len(epochs) < 20
+    assert stopped == epochs[-1]
+    assert len(history["val_loss"]) == len(epochs)
 
 
 def test_fit_reduces_the_loss():

@@ -3,6 +3,7 @@
 from tfgraph.keras import (
     activations,
     backend,
+    callbacks,
     initializers,
     layers,
     losses,
@@ -20,6 +21,7 @@ __all__ = [
     "Sequential",
     "activations",
     "backend",
+    "callbacks",
     "initializers",
     "layers",
     "losses",

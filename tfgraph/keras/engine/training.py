@@ -11,18 +11,9 @@ from typing import Any
 import numpy as np
 
 from tfgraph.keras import backend
+from tfgraph.keras.callbacks import History
 
 __all__ = ["History", "TrainingMixin"]
-
-
-class History:
-    """What `fit` returns: `history.history['loss']`, one value per epoch."""
-
-    def __init__(self) -> None:
-        self.history: dict[str, list] = {}
-        self.epoch: list[int] = []
-        self.params: dict = {}
-        self.model: Any = None
 
 
 def _as_list(x) -> list:
@@ -86,6 +77,7 @@ class TrainingMixin:
     optimizer: Any
     _train_op: Any
     history: Any
+    stop_training: bool
 
     def _init_training(self) -> None:
         self.optimizer = None
@@ -265,19 +257,33 @@ class TrainingMixin:
             split = int(xs[0].shape[0] * (1.0 - validation_split))
             validation_data = ([a[split:] for a in xs], y[split:])
             xs, y = [a[:split] for a in xs], y[:split]
+        if class_weight is not None or steps_per_epoch is not None:
+            raise NotImplementedError(
+                "tfgraph's Model.fit takes no class_weight or steps_per_epoch yet"
+            )
         batch_size = batch_size or 32
         session = backend.get_session()
         history = History()
-        history.model = self
-        history.params = {"verbose": verbose, "epochs": epochs, "steps": None}
+        callback_list = [history, *(callbacks or [])]
+        params = {"verbose": verbose, "epochs": epochs, "steps": None}
+        for callback in callback_list:
+            callback.set_model(self)
+            callback.set_params(params)
+        self.stop_training = False
+        for callback in callback_list:
+            callback.on_train_begin({})
         n = xs[0].shape[0]
         for epoch in range(initial_epoch, epochs):
+            for callback in callback_list:
+                callback.on_epoch_begin(epoch, {})
             index = np.arange(n)
             if shuffle:
                 np.random.shuffle(index)
             totals = np.zeros(1 + len(self._metric_tensors))
-            for start in range(0, n, batch_size):
+            for batch, start in enumerate(range(0, n, batch_size)):
                 idx = index[start : start + batch_size]
+                for callback in callback_list:
+                    callback.on_train_batch_begin(batch, {"batch": batch, "size": len(idx)})
                 feed = self._feed([a[idx] for a in xs], y[idx], training=True)
                 if sample_weight is not None:
                     feed[self._sample_weights] = np.asarray(sample_weight)[idx]
@@ -285,24 +291,35 @@ class TrainingMixin:
                     [self.total_loss, self._metric_tensors, self._train_op], feed
                 )
                 totals[0] += float(loss) * len(idx)
+                batch_logs = {"batch": batch, "size": len(idx), "loss": float(loss)}
                 for i, m in enumerate(metrics):
                     totals[1 + i] += float(np.sum(m))
-            logs = {"loss": totals[0] / n}
+                    batch_logs[self._metric_names[i]] = float(np.mean(m))
+                for callback in callback_list:
+                    callback.on_train_batch_end(batch, batch_logs)
+                if self.stop_training:
+                    break
+            logs = {"loss": float(totals[0] / n)}
             for i, name in enumerate(self._metric_names):
-                logs[name] = totals[1 + i] / n
+                logs[name] = float(totals[1 + i] / n)
             if validation_data is not None:
                 val_x, val_y = validation_data[0], validation_data[1]
                 val = self.evaluate(val_x, val_y, batch_size=batch_size, verbose=0)
                 for key, value in zip(["loss", *self._metric_names], _as_list(val), strict=True):
                     logs["val_" + key] = value
-            history.epoch.append(epoch)
-            for key, value in logs.items():
-                history.history.setdefault(key, []).append(float(value))
             if verbose:
                 print(
                     f"Epoch {epoch + 1}/{epochs} - "
                     + " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
                 )
+            for callback in callback_list:
+                callback.on_epoch_end(epoch, logs)
+            if self.stop_training:
+                break
+        for callback in callback_list:
+            callback.on_train_end({})
+        history.model = self
+        history.params = params
         self.history = history
         return history
 
