@@ -1,5 +1,6 @@
 """tf.keras.layers.LSTM and GRU in graph mode (Keras 2's v1 layers: hard_sigmoid gates,
-a while loop over time) against TensorFlow, with the same weights."""
+a while loop over time), Bidirectional and TimeDistributed, against TensorFlow with the
+same weights."""
 
 from __future__ import annotations
 
@@ -49,6 +50,22 @@ model.set_weights([rng.standard_normal(w.shape.as_list()).astype("float32") * 0.
 model.compile(K.optimizers.SGD(0.1), "mse")
 hist = model.fit(xv, np.array([[1.0], [-1.0]], "float32"), epochs=2, verbose=0, shuffle=False)
 result["fit"] = [hist.history["loss"], model.get_weights()]
+
+wrapped = {
+    "bi_concat": L.Bidirectional(L.LSTM(2, return_sequences=True)),
+    "bi_sum": L.Bidirectional(L.GRU(2), merge_mode="sum"),
+    "bi_ave_state": L.Bidirectional(L.GRU(2, return_state=True), merge_mode="ave"),
+    "td_dense": L.TimeDistributed(L.Dense(4, activation="relu")),
+}
+wouts = {k: la(x) for k, la in wrapped.items()}
+for la in wrapped.values():
+    la.set_weights([rng.standard_normal(w.shape.as_list()).astype("float32") * 0.5
+                    for w in la.weights])
+sess = K.backend.get_session()
+result["wrapped"] = sess.run(wouts, {x: xv})
+result["wrapped_names"] = {k: [la.name, [w.name for w in la.weights]] for k, la in wrapped.items()}
+result["wrapped_shapes"] = {k: str(v.shape) if not isinstance(v, list) else
+                            [str(t.shape) for t in v] for k, v in wouts.items()}
 """
 
 
@@ -97,3 +114,18 @@ def test_lstm_default_bias_has_unit_forget_bias():
 def test_recurrent_layers_need_rank_3():
     with pytest.raises(ValueError, match="expected ndim=3, found ndim=2"):
         L.GRU(2)(tf.placeholder(tf.float32, [None, 3]))
+
+
+def test_wrapper_names():
+    x = tf.placeholder(tf.float32, [None, 4, 3])
+    bi = L.Bidirectional(L.LSTM(2))
+    td = L.TimeDistributed(L.Dense(5))
+    assert str(bi(x).shape) == "(?, 4)"
+    assert str(td(x).shape) == "(?, 4, 5)"
+    assert [w.name for w in bi.weights][::3] == [
+        "bidirectional/forward_lstm/lstm_cell/kernel:0",
+        "bidirectional/backward_lstm/lstm_cell/kernel:0",
+    ]
+    assert [w.name for w in td.weights] == ["time_distributed/kernel:0", "time_distributed/bias:0"]
+    with pytest.raises(ValueError, match="Invalid merge mode"):
+        L.Bidirectional(L.LSTM(2), merge_mode="max")

@@ -45,6 +45,7 @@ from tfgraph.keras.layers.merge import (
 )
 from tfgraph.keras.layers.normalization import BatchNormalization
 from tfgraph.keras.layers.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell
+from tfgraph.keras.layers.wrappers import Bidirectional, TimeDistributed
 
 AvgPool2D = AveragePooling2D
 AvgPool1D = AveragePooling1D
@@ -66,6 +67,7 @@ __all__ = [
     "AvgPool1D",
     "AvgPool2D",
     "BatchNormalization",
+    "Bidirectional",
     "Concatenate",
     "Conv1D",
     "Conv2D",
@@ -101,6 +103,7 @@ __all__ = [
     "Reshape",
     "Softmax",
     "Subtract",
+    "TimeDistributed",
     "UpSampling2D",
     "ZeroPadding2D",
     "add",

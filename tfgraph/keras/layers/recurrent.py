@@ -259,6 +259,14 @@ class RNN(Layer):
                 self.cell.built = True
         self.built = True
 
+    def _copy(self, **changes):
+        """A new layer of this class and configuration, with `changes` (Bidirectional)."""
+        config = dict(getattr(self, "_config", {}))
+        if not config:
+            raise NotImplementedError(f"{type(self).__name__} cannot be copied")
+        config.update(changes)
+        return type(self)(**config)
+
     def _state_sizes(self) -> list:
         size = self.cell.state_size
         return list(size) if isinstance(size, (list, tuple)) else [size]
@@ -350,6 +358,7 @@ class LSTM(RNN):
     `lstm/lstm_cell/{kernel, recurrent_kernel, bias}`."""
 
     def __init__(self, units, unit_forget_bias=True, **kwargs) -> None:
+        self._config = {"units": units, "unit_forget_bias": unit_forget_bias, **kwargs}
         cell_kwargs = _split_kwargs(kwargs)
         cell = LSTMCell(units, unit_forget_bias=unit_forget_bias, name="lstm_cell", **cell_kwargs)
         rnn_kwargs = {k: kwargs.pop(k) for k in list(kwargs) if k in _RNN_ARGS}
@@ -362,6 +371,7 @@ class GRU(RNN):
     `gru/gru_cell/{kernel, recurrent_kernel, bias}`."""
 
     def __init__(self, units, reset_after=False, **kwargs) -> None:
+        self._config = {"units": units, "reset_after": reset_after, **kwargs}
         cell_kwargs = _split_kwargs(kwargs)
         cell = GRUCell(units, reset_after=reset_after, name="gru_cell", **cell_kwargs)
         rnn_kwargs = {k: kwargs.pop(k) for k in list(kwargs) if k in _RNN_ARGS}
