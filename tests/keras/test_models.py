@@ -185,6 +185,63 @@ result = {"names": [w.name for w in model.weights], "predict": model.predict(x)}
 """
 
 
+SAVE_WEIGHTS = """
+import os
+K = tf.keras
+L = tf.keras.layers
+inp = K.Input((4,))
+h = L.Dense(3, activation="relu")(inp)
+h = L.BatchNormalization()(h)
+h = L.Dropout(0.2)(h)
+out = L.Dense(2)(L.Concatenate()([h, inp]))
+model = K.Model(inp, out)
+seq = K.Sequential([L.LSTM(3, input_shape=(5, 2)), L.Dense(1)])
+x = np.linspace(-1, 1, 12).reshape(3, 4).astype("float32")
+xs = np.linspace(-1, 1, 30).reshape(3, 5, 2).astype("float32")
+if MODE == "save":
+    rng = np.random.RandomState(7)
+    for m in (model, seq):
+        m.set_weights([rng.standard_normal(w.shape.as_list()).astype("float32")
+                       for w in m.weights])
+    model.compile("adam", "mse")
+    model.fit(x, np.ones((3, 2), "float32"), verbose=0)
+    model.save_weights(os.path.join(DIR, "functional", "ckpt"))
+    seq.save_weights(os.path.join(DIR, "seq", "weights"))
+else:
+    model.load_weights(os.path.join(DIR, "functional", "ckpt"))
+    seq.load_weights(os.path.join(DIR, "seq", "weights"))
+result = {"functional": model.predict(x), "seq": seq.predict(xs),
+          "files": sorted(os.listdir(os.path.join(DIR, "functional")))}
+"""
+
+
+def _save_weights_program(mode: str, directory) -> str:
+    return f"MODE = {mode!r}\nDIR = {str(directory)!r}\n" + SAVE_WEIGHTS
+
+
+def test_save_weights_round_trip(tmp_path):
+    saved = ours(_save_weights_program("save", tmp_path))
+    assert saved["files"] == ["checkpoint", "ckpt.data-00000-of-00001", "ckpt.index"]
+    tf.reset_default_graph()
+    K.backend.clear_session()
+    assert_same(ours(_save_weights_program("load", tmp_path)), saved)
+
+
+@pytest.mark.tf
+@requires_tf
+@pytest.mark.parametrize("writer", ["tfgraph", "tensorflow"])
+def test_save_weights_interchange_with_tensorflow(tmp_path, writer):
+    """Object-based checkpoints (layer_with_weights-0/kernel/.ATTRIBUTES/...), a
+    functional model with batch normalization and a Sequential LSTM."""
+    if writer == "tfgraph":
+        written = ours(_save_weights_program("save", tmp_path))
+        read = theirs(_save_weights_program("load", tmp_path))
+    else:
+        written = theirs(_save_weights_program("save", tmp_path))
+        read = ours(_save_weights_program("load", tmp_path))
+    assert_same(read, written)
+
+
 def test_sequential_names_and_weights():
     out = ours(MODELS)
     seq = out["seq"]
@@ -311,6 +368,8 @@ def test_fit_needs_compile_and_matching_samples():
     with pytest.raises(RuntimeError, match="You must compile your model before training"):
         model.fit(np.zeros((4, 2)), np.zeros(4), verbose=0)
     model.compile("sgd", "mse")
+    with pytest.raises(NotImplementedError, match="TensorFlow checkpoint format"):
+        model.save_weights("weights.h5")
     with pytest.raises(ValueError, match="same number of samples"):
         model.fit(np.zeros((4, 2)), np.zeros(3), verbose=0)
     with pytest.raises(ValueError, match="expected dense_input to have shape"):

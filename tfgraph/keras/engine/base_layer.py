@@ -86,6 +86,7 @@ class Layer(legacy_base.Layer):
         self._non_trainable_weights: list = []
         self._losses: list = []
         self._weight_losses: list = []  # the weights' regularization, after the others
+        self._named_weights: dict = {}  # add_weight's names: what checkpoints call them
         self._updates: list = []
         self._inbound_nodes: list[Node] = []
         self._current_node: Node | None = None
@@ -176,6 +177,7 @@ class Layer(legacy_base.Layer):
                 loss = regularizer(variable)
             if loss is not None:
                 self._weight_losses.append(loss)
+        self._named_weights.setdefault(name, variable)
         if trainable:
             self._trainable_weights.append(variable)
         else:
@@ -185,6 +187,20 @@ class Layer(legacy_base.Layer):
     @property
     def weights(self) -> list:
         return self.trainable_weights + self.non_trainable_weights
+
+    def _trackable_children(self) -> dict:
+        """What object-based checkpoints save under this layer, as Keras 2 tracks it:
+        its weights by their `add_weight` names, then the layers and variables it holds
+        as (public) attributes."""
+        from tfgraph.variables import Variable
+
+        children = dict(self._named_weights)
+        for key, value in vars(self).items():
+            if key.startswith("_") or key in children:
+                continue
+            if isinstance(value, (Layer, Variable)) and value is not self:
+                children[key] = value
+        return children
 
     variables = weights
 

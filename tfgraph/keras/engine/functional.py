@@ -171,6 +171,60 @@ class Model(TrainingMixin, Layer):
     def _maybe_build(self, input_shapes) -> None:
         self.built = True  # called on tensors: the layers build as they are called
 
+    # -- checkpoints ------------------------------------------------------------------
+    def _trackable_children(self) -> dict:
+        """A functional model's layers as Keras 2 names them in checkpoints:
+        `layer_with_weights-<k>` (those with weights, first) and `layer-<i>`."""
+        children: dict = {}
+        if self._is_graph_network:
+            with_weights = 0
+            for i, layer in enumerate(self.layers):
+                if layer.weights:
+                    children[f"layer_with_weights-{with_weights}"] = layer
+                    with_weights += 1
+                children[f"layer-{i}"] = layer
+        for key, value in super()._trackable_children().items():
+            children.setdefault(key, value)
+        return children
+
+    def save_weights(self, filepath, overwrite=True, save_format=None, options=None) -> None:
+        """Writes the weights as an object-based TensorFlow checkpoint at `filepath`
+        (`filepath.index`, `filepath.data-00000-of-00001`, and the directory's
+        `checkpoint` file), readable by TF's `load_weights`."""
+        import os
+
+        from tfgraph.training import checkpoint_management
+        from tfgraph.training.tracking import Checkpoint
+
+        filepath = os.fspath(filepath)
+        if save_format == "h5" or filepath.endswith((".h5", ".keras", ".hdf5")):
+            raise NotImplementedError(
+                "tfgraph saves weights in the TensorFlow checkpoint format only (HDF5 needs "
+                "h5py): use a path without .h5"
+            )
+        directory = os.path.dirname(filepath) or "."
+        os.makedirs(directory, exist_ok=True)
+        Checkpoint(root=self).write(filepath, session=backend.get_session())
+        checkpoint_management.update_checkpoint_state(
+            directory, filepath, all_model_checkpoint_paths=[filepath], save_relative_paths=True
+        )
+
+    def load_weights(self, filepath, by_name=False, skip_mismatch=False, options=None):
+        """Restores weights written by `save_weights` (here or in TensorFlow) into the
+        Keras session."""
+        import os
+
+        from tfgraph.training.tracking import Checkpoint
+
+        if by_name or skip_mismatch:
+            raise NotImplementedError("tfgraph's load_weights matches by structure only")
+        filepath = os.fspath(filepath)
+        if filepath.endswith((".h5", ".keras", ".hdf5")):
+            raise NotImplementedError("tfgraph reads TensorFlow-format weights only (no HDF5)")
+        status = Checkpoint(root=self).restore(filepath)
+        status.run_restore_ops(backend.get_session())
+        return status
+
     # -- weights ---------------------------------------------------------------------
     def _sublayers(self) -> list:
         out = list(self._layers)
