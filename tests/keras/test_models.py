@@ -153,6 +153,15 @@ hist = model.fit(xv[:16], yb[:16], epochs=2, batch_size=5, verbose=0, shuffle=Fa
 result["binary"] = {"history": hist.history, "predict": model.predict(xv[:3])}
 result["train_on_batch"] = model.train_on_batch(xv[:4], yb[:4])
 
+# a convolutional model: fused batch normalization differentiated through its cond
+ximg = rng.standard_normal((12, 5, 5, 1)).astype("float32")
+conv = K.Sequential([L.Conv2D(2, 3, activation="relu", input_shape=(5, 5, 1)),
+                     L.BatchNormalization(), L.Flatten(), L.Dense(3, activation="softmax")])
+fill(conv)
+conv.compile(K.optimizers.SGD(0.1), "categorical_crossentropy", metrics=["accuracy"])
+hist = conv.fit(ximg, yv[:12], epochs=2, batch_size=4, verbose=0, shuffle=False)
+result["conv_bn"] = [hist.history, conv.get_weights()]
+
 # callbacks: early stopping on a validation loss that rises, and a lambda callback
 seen = []
 model = K.Sequential([L.Dense(3, input_shape=(4,))])
