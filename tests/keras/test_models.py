@@ -224,6 +224,84 @@ result = {"functional": model.predict(x), "seq": seq.predict(xs),
 """
 
 
+MISC = """
+K = tf.keras
+L = tf.keras.layers
+result = {}
+x = tf.placeholder(tf.float32, [None, 4])
+# tf.layers and keras layers share the name counters
+a = tf.layers.dense(x, 2)
+b = L.Dense(2)(x)
+c = tf.layers.Dense(2)(x)
+result["shared_names"] = [a.name, b.name, c.name]
+frozen = L.Dense(3, trainable=False)
+frozen(x)
+result["frozen"] = [[w.name for w in frozen.trainable_weights],
+                    [w.name for w in frozen.non_trainable_weights],
+                    len(tf.trainable_variables())]
+seq = K.Sequential([L.InputLayer(input_shape=(4,)), L.Dense(2)])
+result["input_layer_seq"] = [seq.inputs[0].name, [la.name for la in seq.layers],
+                             seq.outputs[0].name]
+deferred = K.Sequential([L.Dense(2), L.Dense(1)])
+deferred.compile("sgd", "mse")
+h = deferred.fit(np.ones((4, 3), "float32"), np.ones((4, 1), "float32"), verbose=0)
+result["deferred"] = [deferred.inputs[0].name if deferred.inputs else None,
+                      [w.name for w in deferred.weights], str(deferred.outputs[0].shape)]
+ints = K.Input(shape=(3,), dtype="int32")
+emb = L.Embedding(5, 2)
+e = emb(ints)
+result["embedding"] = [ints.name, str(ints.dtype), e.name, str(e.shape), str(e.dtype)]
+with tf.variable_scope("outer"):
+    d = L.Dense(1)
+    out = d(x)
+result["variable_scope"] = [w.name for w in d.weights] + [out.name]
+m = K.Model(ints, L.Flatten()(e))
+result["call_numpy"] = str(m(np.zeros((2, 3), "int32")).shape)
+
+
+class Sub(K.Model):
+    def __init__(self):
+        super().__init__()
+        self.d = L.Dense(2)
+        self.bn = L.BatchNormalization(momentum=0.5)
+
+    def call(self, inputs, training=None):
+        return self.bn(self.d(inputs), training=training)
+
+
+sub = Sub()
+sub.compile("sgd", "mse")
+sub.fit(np.ones((2, 3), "float32"), np.ones((2, 2), "float32"), verbose=0)
+sub_sess = K.backend.get_session()
+result["subclass_fit"] = [[w.name for w in sub.weights], [t.name for t in sub.inputs],
+                          [t.name for t in sub.outputs], sub_sess.run(sub.bn.moving_variance)]
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_naming_details_match_tensorflow():
+    """Counters shared with tf.layers, frozen layers, InputLayer in a Sequential, the
+    placeholders fit makes for a model without inputs (deferred Sequential, subclassed
+    model, whose batch normalization updates run), variable scopes, int inputs."""
+    expected = theirs(MISC)
+    tf.reset_default_graph()
+    assert_same(ours(MISC), expected)
+
+
+def test_fit_on_a_subclassed_model_runs_its_updates():
+    out = ours(MISC)
+    names, inputs, outputs, moving_variance = out["subclass_fit"]
+    assert names == ["sub/dense_8/kernel:0", "sub/dense_8/bias:0"] + [
+        f"sub/batch_normalization/{n}:0"
+        for n in ("gamma", "beta", "moving_mean", "moving_variance")
+    ]
+    assert inputs[0].startswith("input_1")
+    assert outputs[0].startswith("sub/")
+    # the batch of two identical rows has variance 0: 1 -> 0.5 after one step
+    np.testing.assert_allclose(moving_variance, [0.5, 0.5], rtol=1e-6)
+
+
 def _save_weights_program(mode: str, directory) -> str:
     return f"MODE = {mode!r}\nDIR = {str(directory)!r}\n" + SAVE_WEIGHTS
 

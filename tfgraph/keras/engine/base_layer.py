@@ -164,7 +164,7 @@ class Layer(legacy_base.Layer):
         variable = Variable(
             initial_value,
             name=name,
-            trainable=bool(trainable and self.trainable),
+            trainable=bool(trainable),  # (a frozen layer's weights stay in the collection)
             dtype=dtype,
             constraint=constraint,
             use_resource=True,

@@ -43,6 +43,7 @@ class Model(TrainingMixin, Layer):
         self._is_graph_network = False
         self._layers: list = []
         self._network_nodes: list = []
+        self._call_updates: list = []
         self.inputs: list = []
         self.outputs: list = []
         self._init_training()
@@ -297,8 +298,20 @@ class Model(TrainingMixin, Layer):
             found += layer.updates
         return found
 
+    def _all_layers(self) -> list:
+        """This model's layers and those of the models among them, recursively."""
+        found: list = []
+        for layer in self._sublayers():
+            found.append(layer)
+            if isinstance(layer, Model):
+                found += layer._all_layers()
+        return found
+
     def _network_updates(self) -> list:
-        """The update ops of the layer calls that make up this functional model."""
+        """The update ops of the layer calls that make up this functional model (or of
+        the call `fit` made on a model without a functional graph)."""
+        if not self._is_graph_network:
+            return list(getattr(self, "_call_updates", []))
         found = []
         for layer, _, node in self._network_nodes:
             if isinstance(layer, Model) and layer.trainable:

@@ -74,6 +74,9 @@ class TrainingMixin:
     build: Any
     _is_graph_network: Any
     _network_updates: Any
+    _all_layers: Any
+    _call_updates: Any
+    __call__: Any
     optimizer: Any
     _train_op: Any
     history: Any
@@ -112,17 +115,30 @@ class TrainingMixin:
 
     # -- the graph -----------------------------------------------------------------------
     def _ensure_inputs(self, x) -> None:
-        if getattr(self, "_is_graph_network", False):
+        """A model without a graph of Keras inputs (a subclassed model, a Sequential with
+        no input shape) is called, in its name scope, on placeholders `input_1`, ...
+        shaped like the arrays, as Keras 2's v1 training does."""
+        if getattr(self, "_is_graph_network", False) or self.inputs:
             return
-        shapes = [(None, *np.asarray(a).shape[1:]) for a in _as_list(x)]
-        if len(shapes) != 1:
-            raise ValueError("A model without inputs can only be built from one input array.")
-        self.build(shapes[0])
-        if not self._is_graph_network:
-            raise ValueError(
-                "This model has not yet been built. Build the model first by calling `build()`"
-                " or by calling the model on a batch of data."
+        from tfgraph.ops import array_ops
+
+        arrays = [np.asarray(a) for a in _as_list(x)]
+        placeholders = []
+        for i, a in enumerate(arrays):
+            dtype = backend.floatx() if a.dtype.kind == "f" else a.dtype.name
+            placeholders.append(
+                array_ops.placeholder(dtype, shape=(None, *a.shape[1:]), name=f"input_{i + 1}")
             )
+        before = {id(la): len(la._updates) for la in self._all_layers()}
+        outputs = self(placeholders[0] if len(placeholders) == 1 else placeholders)
+        self._call_updates = [
+            update
+            for la in self._all_layers()
+            if la.trainable
+            for update, _ in la._updates[before.get(id(la), 0) :]
+        ]
+        self.inputs = placeholders
+        self.outputs = _as_list(outputs)
 
     def _build_training_graph(self) -> None:
         if self._graph_built:

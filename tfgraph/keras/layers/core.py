@@ -168,6 +168,11 @@ class Embedding(Layer):
                 "Both `input_dim` and `output_dim` should be positive, "
                 f"Received input_dim = {input_dim} and output_dim = {output_dim}"
             )
+        if mask_zero:
+            raise NotImplementedError(
+                "tfgraph's Keras layers do not propagate masks yet: Embedding(mask_zero=True) "
+                "would silently be ignored by the layers after it"
+            )
         kwargs.setdefault("dtype", "float32")
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.input_dim = int(input_dim)
