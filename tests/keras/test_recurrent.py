@@ -28,6 +28,8 @@ layers = {
     "gru": L.GRU(4),
     "gru_seq": L.GRU(2, return_sequences=True),
     "gru_after": L.GRU(3, reset_after=True, recurrent_activation="sigmoid"),
+    "lstm_dropout": L.LSTM(3, dropout=0.3, recurrent_dropout=0.2),  # (test phase: no-op)
+    "gru_dropout": L.GRU(3, dropout=0.5, return_sequences=True),
 }
 outs = {k: la(x) for k, la in layers.items()}
 for la in layers.values():
@@ -129,3 +131,16 @@ def test_wrapper_names():
     assert [w.name for w in td.weights] == ["time_distributed/kernel:0", "time_distributed/bias:0"]
     with pytest.raises(ValueError, match="Invalid merge mode"):
         L.Bidirectional(L.LSTM(2), merge_mode="max")
+
+
+def test_recurrent_dropout_in_training_only():
+    x = tf.placeholder(tf.float32, [None, 4, 3])
+    plain, dropped = L.LSTM(3), L.LSTM(3, dropout=0.5, recurrent_dropout=0.5)
+    y_plain, y_test = plain(x), dropped(x)
+    y_train = dropped(x, training=True)
+    dropped.set_weights(plain.get_weights())
+    xv = np.random.RandomState(0).standard_normal((50, 4, 3)).astype("float32")
+    sess = K.backend.get_session()
+    a, b, c = sess.run([y_plain, y_test, y_train], {x: xv})
+    np.testing.assert_allclose(a, b, rtol=1e-6)
+    assert np.abs(a - c).max() > 1e-3

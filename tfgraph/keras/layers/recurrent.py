@@ -41,8 +41,6 @@ class _Cell(Layer):
         recurrent_dropout=0.0,
         **kwargs,
     ) -> None:
-        if dropout or recurrent_dropout:
-            raise NotImplementedError("tfgraph's recurrent cells have no dropout yet")
         kwargs.pop("implementation", None)
         super().__init__(**kwargs)
         if units <= 0:
@@ -63,6 +61,42 @@ class _Cell(Layer):
         self.kernel_constraint = kernel_constraint
         self.recurrent_constraint = recurrent_constraint
         self.bias_constraint = bias_constraint
+        self.dropout = min(1.0, max(0.0, dropout))
+        self.recurrent_dropout = min(1.0, max(0.0, recurrent_dropout))
+        self._dropout_masks: list | None = None
+        self._recurrent_dropout_masks: list | None = None
+
+    def _prepare_dropout(self, first_input, first_state, training) -> None:
+        """Keras 2's dropout masks for one call over a sequence (the same mask at every
+        step): one per gate, for the inputs and for the recurrent state, made in training
+        only (ones otherwise)."""
+        from tfgraph.legacy_layers.core import _smart_cond
+        from tfgraph.ops import nn_ops
+
+        def masks(like, rate):
+            if not 0 < rate < 1:
+                return None
+            ones = array_ops.ones_like(like)
+            return [
+                _smart_cond(training, lambda: nn_ops.dropout(ones, rate=rate), lambda: ones)
+                for _ in range(self.n_gates)
+            ]
+
+        self._dropout_masks = masks(first_input, self.dropout)
+        self._recurrent_dropout_masks = masks(first_state, self.recurrent_dropout)
+
+    def _clear_dropout(self) -> None:
+        self._dropout_masks = self._recurrent_dropout_masks = None
+
+    def _gate_inputs(self, inputs, h_tm1) -> tuple[list, list]:
+        """The inputs and the previous state as each gate sees them (after dropout)."""
+        xs = [inputs] * self.n_gates
+        hs = [h_tm1] * self.n_gates
+        if self._dropout_masks is not None:
+            xs = [inputs * m for m in self._dropout_masks]
+        if self._recurrent_dropout_masks is not None:
+            hs = [h_tm1 * m for m in self._recurrent_dropout_masks]
+        return xs, hs
 
     def _bias_shape(self) -> tuple:
         return (self.n_gates * self.units,)
@@ -131,8 +165,9 @@ class LSTMCell(_Cell):
     def call(self, inputs, states):
         h_tm1, c_tm1 = states[0], states[1]
         u = self.units
+        xs, hs = self._gate_inputs(inputs, h_tm1)
         k_i, k_f, k_c, k_o = array_ops.split(self.kernel, num_or_size_splits=4, axis=1)
-        x_i, x_f, x_c, x_o = (_dot(inputs, k) for k in (k_i, k_f, k_c, k_o))
+        x_i, x_f, x_c, x_o = (_dot(x, k) for x, k in zip(xs, (k_i, k_f, k_c, k_o), strict=True))
         if self.bias is not None:
             b_i, b_f, b_c, b_o = array_ops.split(self.bias, num_or_size_splits=4, axis=0)
             x_i = conv_ops.bias_add(x_i, b_i)
@@ -140,10 +175,10 @@ class LSTMCell(_Cell):
             x_c = conv_ops.bias_add(x_c, b_c)
             x_o = conv_ops.bias_add(x_o, b_o)
         rk = self.recurrent_kernel
-        i = self.recurrent_activation(x_i + _dot(h_tm1, rk[:, :u]))
-        f = self.recurrent_activation(x_f + _dot(h_tm1, rk[:, u : 2 * u]))
-        c = f * c_tm1 + i * self.activation(x_c + _dot(h_tm1, rk[:, 2 * u : 3 * u]))
-        o = self.recurrent_activation(x_o + _dot(h_tm1, rk[:, 3 * u :]))
+        i = self.recurrent_activation(x_i + _dot(hs[0], rk[:, :u]))
+        f = self.recurrent_activation(x_f + _dot(hs[1], rk[:, u : 2 * u]))
+        c = f * c_tm1 + i * self.activation(x_c + _dot(hs[2], rk[:, 2 * u : 3 * u]))
+        o = self.recurrent_activation(x_o + _dot(hs[3], rk[:, 3 * u :]))
         h = o * self.activation(c)
         return h, [h, c]
 
@@ -174,29 +209,30 @@ class GRUCell(_Cell):
                 input_bias, recurrent_bias = array_ops.unstack(self.bias)
             else:
                 input_bias = self.bias
+        xs, hs = self._gate_inputs(inputs, h_tm1)
         k = self.kernel
-        x_z = _dot(inputs, k[:, :u])
-        x_r = _dot(inputs, k[:, u : 2 * u])
-        x_h = _dot(inputs, k[:, 2 * u :])
+        x_z = _dot(xs[0], k[:, :u])
+        x_r = _dot(xs[1], k[:, u : 2 * u])
+        x_h = _dot(xs[2], k[:, 2 * u :])
         if input_bias is not None:
             x_z = conv_ops.bias_add(x_z, input_bias[:u])
             x_r = conv_ops.bias_add(x_r, input_bias[u : 2 * u])
             x_h = conv_ops.bias_add(x_h, input_bias[2 * u :])
         rk = self.recurrent_kernel
-        recurrent_z = _dot(h_tm1, rk[:, :u])
-        recurrent_r = _dot(h_tm1, rk[:, u : 2 * u])
+        recurrent_z = _dot(hs[0], rk[:, :u])
+        recurrent_r = _dot(hs[1], rk[:, u : 2 * u])
         if recurrent_bias is not None:
             recurrent_z = conv_ops.bias_add(recurrent_z, recurrent_bias[:u])
             recurrent_r = conv_ops.bias_add(recurrent_r, recurrent_bias[u : 2 * u])
         z = self.recurrent_activation(x_z + recurrent_z)
         r = self.recurrent_activation(x_r + recurrent_r)
         if self.reset_after:
-            recurrent_h = _dot(h_tm1, rk[:, 2 * u :])
+            recurrent_h = _dot(hs[2], rk[:, 2 * u :])
             if recurrent_bias is not None:
                 recurrent_h = conv_ops.bias_add(recurrent_h, recurrent_bias[2 * u :])
             recurrent_h = r * recurrent_h
         else:
-            recurrent_h = _dot(r * h_tm1, rk[:, 2 * u :])
+            recurrent_h = _dot(r * hs[2], rk[:, 2 * u :])
         hh = self.activation(x_h + recurrent_h)
         h = z * h_tm1 + (1 - z) * hh
         return h, [h]
@@ -227,7 +263,6 @@ class RNN(Layer):
         self.return_sequences = return_sequences
         self.return_state = return_state
         self.go_backwards = go_backwards
-        self._expects_training_arg = False
 
     @property
     def trainable_weights(self) -> list:
@@ -271,7 +306,7 @@ class RNN(Layer):
         size = self.cell.state_size
         return list(size) if isinstance(size, (list, tuple)) else [size]
 
-    def call(self, inputs, initial_state=None, mask=None):
+    def call(self, inputs, mask=None, training=None, initial_state=None):
         if mask is not None:
             raise NotImplementedError("tfgraph's RNN layers take no mask")
         batch = array_ops.shape(inputs)[0]
@@ -293,6 +328,8 @@ class RNN(Layer):
         output_ta = TensorArray(dtype=inputs.dtype, size=steps, tensor_array_name="output_ta")
         cell = self.cell
         n_states = len(states)
+        if getattr(cell, "dropout", 0) or getattr(cell, "recurrent_dropout", 0):
+            cell._prepare_dropout(time_major[0], states[0], training)
 
         def cond(t, *_):
             return t < steps
@@ -306,7 +343,11 @@ class RNN(Layer):
             return (t + 1, out_ta.write(t, output), *new_states)
 
         time = array_ops.constant(0, name="time")
-        final = while_loop(cond, body, [time, output_ta, *states], parallel_iterations=32)
+        try:
+            final = while_loop(cond, body, [time, output_ta, *states], parallel_iterations=32)
+        finally:
+            if hasattr(cell, "_clear_dropout"):
+                cell._clear_dropout()
         final_states = list(final[2 : 2 + n_states])
         outputs = final[1].stack()
         last = outputs[-1]

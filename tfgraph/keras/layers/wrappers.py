@@ -58,8 +58,9 @@ class Bidirectional(Layer):
         return self.forward_layer.losses + self.backward_layer.losses
 
     def call(self, inputs, training=None, mask=None, initial_state=None):
-        y = self.forward_layer(inputs)
-        y_rev = self.backward_layer(inputs)
+        kwargs = {} if training is None else {"training": training}
+        y = self.forward_layer(inputs, **kwargs)
+        y_rev = self.backward_layer(inputs, **kwargs)
         states: list = []
         if self.return_state:
             states = list(y[1:]) + list(y_rev[1:])
