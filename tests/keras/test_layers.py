@@ -114,6 +114,11 @@ sess = K.backend.get_session()
 sess.run(bn4b.updates, {x4p: x4v})
 result["bn4b"] = [sess.run(y4b, {x4p: x4v}), sess.run(bn4b.moving_variance),
                   [w.name for w in bn4b.weights]]
+
+run(L.Conv2DTranspose(2, 3), x4, "conv2d_transpose")
+run(L.Conv2DTranspose(3, (2, 3), strides=2, padding="same", activation="relu"), x4,
+    "conv2d_transpose_same")
+run(L.Cropping2D(((1, 0), (2, 1))), x4, "cropping")
 """
 
 

@@ -20,6 +20,8 @@ from tfgraph.keras.layers.convolutional import (
     AveragePooling2D,
     Conv1D,
     Conv2D,
+    Conv2DTranspose,
+    Cropping2D,
     GlobalAveragePooling2D,
     MaxPooling1D,
     MaxPooling2D,
@@ -54,6 +56,7 @@ GlobalMaxPool2D = GlobalMaxPooling2D
 MaxPool2D = MaxPooling2D
 MaxPool1D = MaxPooling1D
 Convolution2D = Conv2D
+Convolution2DTranspose = Conv2DTranspose
 
 __all__ = [
     "GRU",
@@ -71,7 +74,10 @@ __all__ = [
     "Concatenate",
     "Conv1D",
     "Conv2D",
+    "Conv2DTranspose",
     "Convolution2D",
+    "Convolution2DTranspose",
+    "Cropping2D",
     "Dense",
     "Dropout",
     "Embedding",

@@ -15,6 +15,8 @@ __all__ = [
     "AveragePooling2D",
     "Conv1D",
     "Conv2D",
+    "Conv2DTranspose",
+    "Cropping2D",
     "GlobalAveragePooling2D",
     "MaxPooling1D",
     "MaxPooling2D",
@@ -244,3 +246,130 @@ class GlobalAveragePooling2D(Layer):
         if self.data_format == "channels_last":
             return TensorShape([shape[0], shape[3]])
         return TensorShape([shape[0], shape[1]])
+
+
+def _deconv_output_length(length, filter_size, padding, stride, dilation=1):
+    if length is None:
+        return None
+    filter_size = filter_size + (filter_size - 1) * (dilation - 1)
+    if padding == "valid":
+        return length * stride + max(filter_size - stride, 0)
+    return length * stride
+
+
+class Conv2DTranspose(Conv2D):
+    """The transpose of a 2-D convolution (channels last): weights `kernel`
+    [kh, kw, filters, in] and `bias` [filters]."""
+
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=(1, 1),
+        padding="valid",
+        output_padding=None,
+        data_format=None,
+        dilation_rate=(1, 1),
+        **kwargs,
+    ) -> None:
+        if output_padding is not None:
+            raise NotImplementedError("tfgraph's Conv2DTranspose has no output_padding")
+        if data_format not in (None, "channels_last"):
+            raise NotImplementedError("tfgraph's Conv2DTranspose supports channels_last only")
+        super().__init__(
+            filters,
+            kernel_size,
+            strides=strides,
+            padding=padding,
+            dilation_rate=dilation_rate,
+            **kwargs,
+        )
+
+    def build(self, input_shape) -> None:
+        shape = as_shape(input_shape)
+        if shape.ndims != 4:
+            raise ValueError(
+                f"Inputs should have rank 4. Received input_shape={tuple(shape.as_list())}."
+            )
+        channels = dimension_value(shape[-1])
+        if channels is None:
+            raise ValueError(
+                "The channel dimension of the inputs to `Conv2DTranspose` should be defined. "
+                "The input_shape received is "
+                f"{input_shape}, where axis -1 (0-based) is the channel dimension, which found "
+                "to be `None`."
+            )
+        self.input_spec = InputSpec(ndim=4, axes={3: channels})
+        self.kernel = self.add_weight(
+            name="kernel",
+            shape=(*self.kernel_size, self.filters, channels),
+            initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                name="bias",
+                shape=(self.filters,),
+                initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
+        self.built = True
+
+    def call(self, inputs):
+        dynamic = array_ops.shape(inputs)
+        static = inputs.shape.as_list()
+        height = static[1] if static[1] is not None else dynamic[1]
+        width = static[2] if static[2] is not None else dynamic[2]
+        out_h = _deconv_output_length(
+            height, self.kernel_size[0], self.padding, self.strides[0], self.dilation_rate[0]
+        )
+        out_w = _deconv_output_length(
+            width, self.kernel_size[1], self.padding, self.strides[1], self.dilation_rate[1]
+        )
+        output_shape = array_ops.stack([dynamic[0], out_h, out_w, self.filters])
+        outputs = conv_ops.conv2d_transpose(
+            inputs,
+            self.kernel,
+            output_shape,
+            strides=[1, *self.strides, 1],
+            padding=self.padding.upper(),
+            dilations=[1, *self.dilation_rate, 1],
+        )
+        outputs.set_shape(self.compute_output_shape(inputs.shape))
+        if self.bias is not None:
+            outputs = conv_ops.bias_add(outputs, self.bias)
+        return self.activation(outputs)
+
+    def compute_output_shape(self, input_shape):
+        shape = as_shape(input_shape).as_list()
+        out_h = _deconv_output_length(
+            shape[1], self.kernel_size[0], self.padding, self.strides[0], self.dilation_rate[0]
+        )
+        out_w = _deconv_output_length(
+            shape[2], self.kernel_size[1], self.padding, self.strides[1], self.dilation_rate[1]
+        )
+        return TensorShape([shape[0], out_h, out_w, self.filters])
+
+
+class Cropping2D(Layer):
+    """Crops rows and columns: an int, ((top, bottom), (left, right)) or (rows, cols)."""
+
+    def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        if data_format not in (None, "channels_last"):
+            raise NotImplementedError("tfgraph's Cropping2D supports channels_last only")
+        if isinstance(cropping, int):
+            cropping = ((cropping, cropping), (cropping, cropping))
+        elif all(isinstance(c, int) for c in cropping):
+            cropping = ((cropping[0], cropping[0]), (cropping[1], cropping[1]))
+        self.cropping = tuple(tuple(c) for c in cropping)
+        self.input_spec = InputSpec(ndim=4)
+
+    def call(self, inputs):
+        (top, bottom), (left, right) = self.cropping
+        rows = slice(top, -bottom if bottom else None)
+        cols = slice(left, -right if right else None)
+        return inputs[:, rows, cols, :]
