@@ -158,3 +158,31 @@ def test_regularizer_and_layer_errors():
     with pytest.raises(ValueError, match="exactly 2 inputs"):
         x = tf.placeholder(tf.float32, [None, 2])
         L.Subtract()([x, x, x])
+
+
+def test_training_may_be_positional():
+    x = tf.placeholder(tf.float32, [None, 4])
+    y = L.Dropout(0.5)(x, True)
+    values = set(np.unique(K.backend.get_session().run(y, {x: np.ones((20, 4))})))
+    assert values == {0.0, 2.0}
+    with pytest.raises(TypeError, match="positional arguments"):
+        L.Dense(1)(x, True)
+
+
+def test_merge_functions_and_metrics_names():
+    x = tf.placeholder(tf.float32, [None, 2])
+    outs = [
+        L.multiply([x, x]),
+        L.subtract([x, x]),
+        L.average([x, x * 3]),
+        L.maximum([x, -x]),
+        L.minimum([x, -x]),
+    ]
+    xv = np.array([[1.0, -2.0]], "float32")
+    got = K.backend.get_session().run(outs, {x: xv})
+    expected = [xv * xv, 0 * xv, 2 * xv, np.abs(xv), -np.abs(xv)]
+    for a, b in zip(got, expected, strict=True):
+        np.testing.assert_allclose(a, b)
+    model = K.Sequential([L.Dense(1, input_shape=(2,))])
+    model.compile("sgd", "mse", metrics=["accuracy", "mae"])
+    assert model.metrics_names == ["loss", "acc", "mean_absolute_error"]

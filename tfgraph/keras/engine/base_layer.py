@@ -111,6 +111,11 @@ class Layer(legacy_base.Layer):
         self._initial_weights = kwargs.get("weights")
         params = inspect.signature(self.call).parameters
         self._expects_training_arg = "training" in params
+        self._call_arg_names = [
+            name
+            for name, p in params.items()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ][1:]
         self._call_takes_kwargs = any(p.kind is p.VAR_KEYWORD for p in params.values())
 
     # -- weights ------------------------------------------------------------------------
@@ -343,6 +348,14 @@ class Layer(legacy_base.Layer):
             return convert_to_tensor(x, dtype=self._dtype if self._dtype else None)
 
         inputs = _map(convert, inputs)
+        if args:  # (positional arguments after the inputs, e.g. `layer(x, True)`)
+            if len(args) > len(self._call_arg_names):
+                raise TypeError(
+                    f"{type(self).__name__}.call() takes {len(self._call_arg_names) + 1} "
+                    f"positional arguments but {len(args) + 1} were given"
+                )
+            kwargs.update(zip(self._call_arg_names, args, strict=False))
+            args = ()
         self._training_value(kwargs)
         g = get_default_graph()
         node = Node(self, inputs, None, dict(kwargs))

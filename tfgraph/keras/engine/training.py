@@ -113,6 +113,13 @@ class TrainingMixin:
         self._compiled = True
         self._graph_built = False
 
+    @property
+    def metrics_names(self) -> list:
+        """'loss' and the compiled metrics' history keys."""
+        if not getattr(self, "_compiled", False):
+            return []
+        return ["loss", *self._metric_names]
+
     # -- the graph -----------------------------------------------------------------------
     def _ensure_inputs(self, x) -> None:
         """A model without a graph of Keras inputs (a subclassed model, a Sequential with

@@ -43,7 +43,12 @@ from tfgraph.keras.layers.merge import (
     Multiply,
     Subtract,
     add,
+    average,
     concatenate,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
 )
 from tfgraph.keras.layers.normalization import BatchNormalization
 from tfgraph.keras.layers.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell
@@ -113,5 +118,10 @@ __all__ = [
     "UpSampling2D",
     "ZeroPadding2D",
     "add",
+    "average",
     "concatenate",
+    "maximum",
+    "minimum",
+    "multiply",
+    "subtract",
 ]

@@ -15,7 +15,12 @@ __all__ = [
     "Multiply",
     "Subtract",
     "add",
+    "average",
     "concatenate",
+    "maximum",
+    "minimum",
+    "multiply",
+    "subtract",
 ]
 
 
@@ -181,3 +186,28 @@ def add(inputs, **kwargs):
 def concatenate(inputs, axis=-1, **kwargs):
     """`Concatenate(axis)(inputs)`."""
     return Concatenate(axis=axis, **kwargs)(inputs)
+
+
+def subtract(inputs, **kwargs):
+    """`Subtract()(inputs)`."""
+    return Subtract(**kwargs)(inputs)
+
+
+def multiply(inputs, **kwargs):
+    """`Multiply()(inputs)`."""
+    return Multiply(**kwargs)(inputs)
+
+
+def average(inputs, **kwargs):
+    """`Average()(inputs)`."""
+    return Average(**kwargs)(inputs)
+
+
+def maximum(inputs, **kwargs):
+    """`Maximum()(inputs)`."""
+    return Maximum(**kwargs)(inputs)
+
+
+def minimum(inputs, **kwargs):
+    """`Minimum()(inputs)`."""
+    return Minimum(**kwargs)(inputs)
