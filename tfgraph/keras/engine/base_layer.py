@@ -111,6 +111,7 @@ class Layer(legacy_base.Layer):
         self._initial_weights = kwargs.get("weights")
         params = inspect.signature(self.call).parameters
         self._expects_training_arg = "training" in params
+        self._expects_mask_arg = "mask" in params
         self._call_arg_names = [
             name
             for name, p in params.items()
@@ -357,6 +358,11 @@ class Layer(legacy_base.Layer):
             kwargs.update(zip(self._call_arg_names, args, strict=False))
             args = ()
         self._training_value(kwargs)
+        masks = _map(keras_tensor.mask, inputs)
+        if all(m is None for m in _flatten(masks)):
+            masks = None
+        if masks is not None and self._expects_mask_arg and kwargs.get("mask") is None:
+            kwargs["mask"] = masks
         g = get_default_graph()
         node = Node(self, inputs, None, dict(kwargs))
         self._current_node = node
@@ -376,6 +382,17 @@ class Layer(legacy_base.Layer):
                 outputs = self.call(inputs, *args, **kwargs)
                 flat_in = {id(t) for t in _flatten(inputs)}
                 outputs = _map(lambda t: array_ops.identity(t) if id(t) in flat_in else t, outputs)
+                out_mask = self.compute_mask(inputs, masks)
+                if out_mask is not None:
+                    flat_out = _flatten(outputs)
+                    flat_masks = (
+                        _flatten(out_mask)
+                        if isinstance(out_mask, (list, tuple))
+                        else [out_mask] * len(flat_out)
+                    )
+                    for t, m in zip(flat_out, flat_masks, strict=False):
+                        if m is not None:
+                            keras_tensor.set_mask(t, m)
                 if self._activity_regularizer is not None:
                     from tfgraph.keras import regularizers
 
@@ -398,6 +415,18 @@ class Layer(legacy_base.Layer):
         return outputs
 
     apply = __call__
+
+    def compute_mask(self, inputs, mask=None):
+        """The mask of the outputs: the input mask passed on by layers that support
+        masking; a layer that does not refuses a mask (TypeError, as Keras 2)."""
+        if not self.supports_masking:
+            if mask is not None and any(m is not None for m in _flatten(mask)):
+                raise TypeError(
+                    f"Layer {self.name} does not support masking, but was passed an "
+                    f"input_mask: {mask}"
+                )
+            return None
+        return mask
 
     def _maybe_build(self, input_shapes) -> None:
         self.build(input_shapes)

@@ -172,6 +172,12 @@ class Model(TrainingMixin, Layer):
     def _maybe_build(self, input_shapes) -> None:
         self.built = True  # called on tensors: the layers build as they are called
 
+    def compute_mask(self, inputs, mask=None):
+        """A functional model's output masks are those its layers set while replayed."""
+        if self._is_graph_network:
+            return None
+        return super().compute_mask(inputs, mask)
+
     # -- checkpoints ------------------------------------------------------------------
     def _trackable_children(self) -> dict:
         """A functional model's layers as Keras 2 names them in checkpoints:

@@ -177,16 +177,22 @@ class TrainingMixin:
             name=f"{name}_sample_weights",
         )
         target = self._target
-        if sparse and rank is not None:
-            target = target  # labels keep their rank; the loss flattens them
+        weights = self._sample_weights
+        from tfgraph.keras.engine import keras_tensor
+
+        out_mask = keras_tensor.mask(output)
+        mask_weights = None
+        if out_mask is not None:  # masked steps weigh nothing in the loss and metrics
+            mask_weights = array_ops.cast(out_mask, output.dtype.base_dtype)
+            weights = array_ops.expand_dims(weights, -1) * mask_weights
         with g.name_scope("loss"):
             if isinstance(loss_fn, losses.Loss):
-                loss = loss_fn(target, output, sample_weight=self._sample_weights)
+                loss = loss_fn(target, output, sample_weight=weights)
             else:
                 wrapper = losses.LossFunctionWrapper(loss_fn, name=loss_fn.__name__)
                 if sparse:
                     wrapper.call = lambda yt, yp: loss_fn(yt, yp)  # type: ignore[method-assign]
-                loss = wrapper(target, output, sample_weight=self._sample_weights)
+                loss = wrapper(target, output, sample_weight=weights)
             extra = getattr(self, "losses", [])
             if extra:
                 loss = math_ops.add_n([loss, *extra])
@@ -200,8 +206,14 @@ class TrainingMixin:
             else:
                 fn = spec
             with g.name_scope("metrics"):
-                values = fn(target, output)
-                self._metric_tensors.append(array_ops.cast(values, dtypes.float32))
+                values = array_ops.cast(fn(target, output), dtypes.float32)
+                w = array_ops.ones_like(values)
+                if mask_weights is not None:
+                    w = w * array_ops.cast(mask_weights, dtypes.float32)
+                # (the weighted sum and the weight of this batch: means over the epoch)
+                self._metric_tensors.append(
+                    array_ops.stack([math_ops.reduce_sum(values * w), math_ops.reduce_sum(w)])
+                )
         var_list = getattr(self, "trainable_weights")  # noqa: B009
         with g.name_scope("training"):
             step = self.optimizer.minimize(loss, var_list=var_list)
@@ -303,6 +315,7 @@ class TrainingMixin:
             if shuffle:
                 np.random.shuffle(index)
             totals = np.zeros(1 + len(self._metric_tensors))
+            counts = np.zeros(len(self._metric_tensors))
             for batch, start in enumerate(range(0, n, batch_size)):
                 idx = index[start : start + batch_size]
                 for callback in callback_list:
@@ -316,15 +329,16 @@ class TrainingMixin:
                 totals[0] += float(loss) * len(idx)
                 batch_logs = {"batch": batch, "size": len(idx), "loss": float(loss)}
                 for i, m in enumerate(metrics):
-                    totals[1 + i] += float(np.sum(m))
-                    batch_logs[self._metric_names[i]] = float(np.mean(m))
+                    totals[1 + i] += float(m[0])
+                    counts[i] += float(m[1])
+                    batch_logs[self._metric_names[i]] = float(m[0] / m[1])
                 for callback in callback_list:
                     callback.on_train_batch_end(batch, batch_logs)
                 if self.stop_training:
                     break
             logs = {"loss": float(totals[0] / n)}
             for i, name in enumerate(self._metric_names):
-                logs[name] = float(totals[1 + i] / n)
+                logs[name] = float(totals[1 + i] / counts[i])
             if validation_data is not None:
                 val_x, val_y = validation_data[0], validation_data[1]
                 val = self.evaluate(val_x, val_y, batch_size=batch_size, verbose=0)
@@ -360,6 +374,8 @@ class TrainingMixin:
         session = backend.get_session()
         n = xs[0].shape[0]
         totals = np.zeros(1 + len(self._metric_tensors))
+        counts = np.ones(1 + len(self._metric_tensors)) * n
+        counts[1:] = 0
         for start in range(0, n, batch_size):
             sl = slice(start, start + batch_size)
             feed = self._feed([a[sl] for a in xs], y[sl], training=False)
@@ -369,8 +385,9 @@ class TrainingMixin:
             count = xs[0][sl].shape[0]
             totals[0] += float(loss) * count
             for i, m in enumerate(metrics):
-                totals[1 + i] += float(np.sum(m))
-        results = [float(v / n) for v in totals]
+                totals[1 + i] += float(m[0])
+                counts[1 + i] += float(m[1])
+        results = [float(v / c) for v, c in zip(totals, counts, strict=True)]
         if verbose:
             print(
                 " - ".join(
@@ -405,7 +422,7 @@ class TrainingMixin:
         loss, metrics, _ = backend.get_session().run(
             [self.total_loss, self._metric_tensors, self._train_op], feed
         )
-        values = [float(loss)] + [float(np.mean(m)) for m in metrics]
+        values = [float(loss)] + [float(m[0] / m[1]) for m in metrics]
         return values[0] if len(values) == 1 else values
 
 

@@ -32,6 +32,7 @@ from tfgraph.keras.layers.core import (
     Dropout,
     Embedding,
     Flatten,
+    Masking,
     Reshape,
 )
 from tfgraph.keras.layers.merge import (
@@ -101,6 +102,7 @@ __all__ = [
     "Lambda",
     "Layer",
     "LeakyReLU",
+    "Masking",
     "MaxPool1D",
     "MaxPool2D",
     "MaxPooling1D",

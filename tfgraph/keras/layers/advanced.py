@@ -55,6 +55,7 @@ class LeakyReLU(Layer):
                 f"The alpha value of a Leaky ReLU layer cannot be None. Received: {alpha}"
             )
         self.alpha = float(alpha)
+        self.supports_masking = True
 
     def call(self, inputs):
         return nn_ops.leaky_relu(inputs, alpha=self.alpha)
@@ -72,6 +73,7 @@ class ReLU(Layer):
             raise ValueError(
                 f"max_value of a ReLU layer cannot be a negative value. Received: {max_value}"
             )
+        self.supports_masking = True
         self.max_value = max_value
         self.negative_slope = negative_slope
         self.threshold = threshold
@@ -90,9 +92,13 @@ class Softmax(Layer):
 
     def __init__(self, axis=-1, **kwargs) -> None:
         super().__init__(**kwargs)
+        self.supports_masking = True
         self.axis = axis
 
     def call(self, inputs, mask=None):
+        if mask is not None:  # masked positions get a large negative logit
+            adder = (1.0 - array_ops.cast(mask, inputs.dtype)) * -1e9
+            inputs = inputs + adder
         return activations.softmax(inputs, axis=self.axis)
 
     def compute_output_shape(self, input_shape):
@@ -244,9 +250,28 @@ class GlobalMaxPooling2D(_GlobalPooling):
 
 
 class GlobalAveragePooling1D(_GlobalPooling):
-    """The mean over the steps: [batch, steps, c] -> [batch, c]."""
+    """The mean over the steps: [batch, steps, c] -> [batch, c] (over the unmasked steps
+    only, given a mask)."""
 
     _rank = 1
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs) -> None:
+        super().__init__(data_format=data_format, keepdims=keepdims, **kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        steps_axis = 1 if self.data_format == "channels_last" else 2
+        if mask is None:
+            return math_ops.reduce_mean(inputs, steps_axis, keepdims=self.keepdims)
+        mask = array_ops.cast(mask, inputs.dtype)
+        mask = array_ops.expand_dims(mask, 2 if self.data_format == "channels_last" else 1)
+        inputs = inputs * mask
+        return math_ops.reduce_sum(inputs, steps_axis, keepdims=self.keepdims) / (
+            math_ops.reduce_sum(mask, steps_axis, keepdims=self.keepdims)
+        )
+
+    def compute_mask(self, inputs, mask=None):
+        return None
 
 
 class GlobalMaxPooling1D(_GlobalPooling):

@@ -11,9 +11,9 @@ from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.keras import activations
 from tfgraph.keras.engine.base_layer import InputSpec, Layer, as_shape
 from tfgraph.legacy_layers import core as legacy_core
-from tfgraph.ops import array_ops, nn_ops
+from tfgraph.ops import array_ops, math_ops, nn_ops
 
-__all__ = ["Activation", "Dense", "Dropout", "Embedding", "Flatten", "Reshape"]
+__all__ = ["Activation", "Dense", "Dropout", "Embedding", "Flatten", "Masking", "Reshape"]
 
 
 class Dense(legacy_core.Dense, Layer):
@@ -47,6 +47,7 @@ class Dense(legacy_core.Dense, Layer):
             **kwargs,
         )
         self.activation = activations.get(activation)
+        self.supports_masking = True
 
     def compute_output_shape(self, input_shape):
         input_shape = as_shape(input_shape)
@@ -83,6 +84,7 @@ class Dropout(legacy_core.Dropout, Layer):
                 f"Invalid value {rate} received for `rate`, expected a value between 0 and 1."
             )
         super().__init__(rate=rate, noise_shape=noise_shape, seed=seed, **kwargs)
+        self.supports_masking = True
 
     def call(self, inputs, training=None):
         if isinstance(self.rate, (int, float)) and self.rate == 0:
@@ -168,11 +170,6 @@ class Embedding(Layer):
                 "Both `input_dim` and `output_dim` should be positive, "
                 f"Received input_dim = {input_dim} and output_dim = {output_dim}"
             )
-        if mask_zero:
-            raise NotImplementedError(
-                "tfgraph's Keras layers do not propagate masks yet: Embedding(mask_zero=True) "
-                "would silently be ignored by the layers after it"
-            )
         kwargs.setdefault("dtype", "float32")
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.input_dim = int(input_dim)
@@ -200,6 +197,34 @@ class Embedding(Layer):
 
     def compute_output_shape(self, input_shape):
         return as_shape(input_shape).concatenate(self.output_dim)
+
+    def compute_mask(self, inputs, mask=None):
+        """With `mask_zero`, the positions whose id is not 0."""
+        if not self.mask_zero:
+            return None
+        return math_ops.not_equal(inputs, 0)
+
+
+class Masking(Layer):
+    """Masks the time steps whose features all equal `mask_value` (and zeroes them)."""
+
+    def __init__(self, mask_value=0.0, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.supports_masking = True
+        self.mask_value = mask_value
+
+    def compute_mask(self, inputs, mask=None):
+        return math_ops.reduce_any(math_ops.not_equal(inputs, self.mask_value), axis=-1)
+
+    def call(self, inputs):
+        boolean_mask = math_ops.reduce_any(
+            math_ops.not_equal(inputs, self.mask_value), axis=-1, keepdims=True
+        )
+        outputs = inputs * array_ops.cast(boolean_mask, inputs.dtype)
+        return outputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
 
 
 _ = InputSpec

@@ -29,6 +29,19 @@ def _shape_list(shape) -> list | None:
 
 
 class _Merge(Layer):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def compute_mask(self, inputs, mask=None):
+        """The positions unmasked in every input."""
+        if mask is None or all(m is None for m in mask):
+            return None
+        from tfgraph.ops import math_ops
+
+        masks = [array_ops.expand_dims(m, 0) for m in mask if m is not None]
+        return math_ops.reduce_all(array_ops.concat(masks, axis=0), axis=0)
+
     def _check_list(self, input_shape) -> list:
         if not isinstance(input_shape, (list, tuple)):
             raise ValueError(
@@ -165,6 +178,21 @@ class Concatenate(_Merge):
 
     def call(self, inputs):
         return array_ops.concat(list(inputs), axis=self.axis)
+
+    def compute_mask(self, inputs, mask=None):
+        if mask is None or all(m is None for m in mask):
+            return None
+        from tfgraph.ops import math_ops
+
+        masks = []
+        for x, m in zip(inputs, mask, strict=True):
+            if m is None:
+                masks.append(array_ops.ones_like(x, dtype="bool"))
+            elif m.shape.ndims < x.shape.ndims:
+                masks.append(array_ops.expand_dims(m, -1))
+            else:
+                masks.append(m)
+        return math_ops.reduce_all(array_ops.concat(masks, axis=self.axis), axis=-1)
 
     def compute_output_shape(self, input_shape):
         shapes = [TensorShape(s).as_list() for s in input_shape]

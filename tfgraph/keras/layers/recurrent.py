@@ -263,6 +263,7 @@ class RNN(Layer):
         self.return_sequences = return_sequences
         self.return_state = return_state
         self.go_backwards = go_backwards
+        self.supports_masking = True
 
     @property
     def trainable_weights(self) -> list:
@@ -307,8 +308,8 @@ class RNN(Layer):
         return list(size) if isinstance(size, (list, tuple)) else [size]
 
     def call(self, inputs, mask=None, training=None, initial_state=None):
-        if mask is not None:
-            raise NotImplementedError("tfgraph's RNN layers take no mask")
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
         batch = array_ops.shape(inputs)[0]
         if initial_state is None:
             states = [
@@ -331,26 +332,52 @@ class RNN(Layer):
         if getattr(cell, "dropout", 0) or getattr(cell, "recurrent_dropout", 0):
             cell._prepare_dropout(time_major[0], states[0], training)
 
+        mask_ta = None
+        if mask is not None:  # time-major [time, batch, 1] booleans, reversed with the inputs
+            from tfgraph.framework import dtypes
+
+            mask_tm = array_ops.transpose(
+                array_ops.expand_dims(array_ops.cast(mask, dtypes.bool), -1), [1, 0, 2]
+            )
+            if self.go_backwards:
+                mask_tm = array_ops.reverse(mask_tm, [0])
+            mask_ta = TensorArray(dtype=dtypes.bool, size=steps, tensor_array_name="mask_ta")
+            mask_ta = mask_ta.unstack(mask_tm)
+
+        def masked(mask_t, new, old):
+            tiled = array_ops.tile(mask_t, [1, new.shape.as_list()[-1]])
+            return array_ops.where(tiled, new, old)
+
         def cond(t, *_):
             return t < steps
 
-        def body(t, out_ta, *state):
+        def body(t, out_ta, prev_output, *state):
             x_t = input_ta.read(t)
             output, new_states = cell.call(x_t, list(state))
             new_states = list(new_states) if isinstance(new_states, (list, tuple)) else [new_states]
             for new, old in zip(new_states, state, strict=True):
                 new.set_shape(old.shape)
-            return (t + 1, out_ta.write(t, output), *new_states)
+            if mask_ta is not None:
+                # masked steps keep the previous output and states (Keras 2's rnn)
+                mask_t = mask_ta.read(t)
+                output = masked(mask_t, output, prev_output)
+                new_states = [masked(mask_t, n, o) for n, o in zip(new_states, state, strict=True)]
+            return (t + 1, out_ta.write(t, output), output, *new_states)
 
         time = array_ops.constant(0, name="time")
+        zero_output = array_ops.zeros(
+            array_ops.stack([batch, cell.output_size]), dtype=inputs.dtype
+        )
         try:
-            final = while_loop(cond, body, [time, output_ta, *states], parallel_iterations=32)
+            final = while_loop(
+                cond, body, [time, output_ta, zero_output, *states], parallel_iterations=32
+            )
         finally:
             if hasattr(cell, "_clear_dropout"):
                 cell._clear_dropout()
-        final_states = list(final[2 : 2 + n_states])
+        final_states = list(final[3 : 3 + n_states])
         outputs = final[1].stack()
-        last = outputs[-1]
+        last = final[2] if mask is not None else outputs[-1]
         outputs = array_ops.transpose(outputs, [1, 0, 2])
         static = inputs.shape.as_list()
         outputs.set_shape([static[0], static[1], cell.output_size])
@@ -365,6 +392,15 @@ class RNN(Layer):
         if self.return_sequences:
             return TensorShape([shape[0], shape[1], self.cell.output_size])
         return TensorShape([shape[0], self.cell.output_size])
+
+    def compute_mask(self, inputs, mask=None):
+        """The input mask for the sequence output (return_sequences), else none."""
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
+        output_mask = mask if self.return_sequences else None
+        if self.return_state:
+            return [output_mask] + [None] * len(self._state_sizes())
+        return output_mask
 
 
 _CELL_ARGS = (

@@ -40,6 +40,18 @@ class Bidirectional(Layer):
         self.return_sequences = layer.return_sequences
         self.return_state = layer.return_state
         self._initial_weights = weights
+        self.supports_masking = True
+
+    def compute_mask(self, inputs, mask=None):
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
+        output_mask = mask if self.return_sequences else None
+        if self.merge_mode is None:
+            output_mask = [output_mask, output_mask]
+        if self.return_state:
+            n = 2 * len(self.forward_layer._state_sizes())
+            return [*(output_mask if isinstance(output_mask, list) else [output_mask])] + [None] * n
+        return output_mask
 
     @property
     def trainable_weights(self) -> list:
@@ -59,6 +71,8 @@ class Bidirectional(Layer):
 
     def call(self, inputs, training=None, mask=None, initial_state=None):
         kwargs = {} if training is None else {"training": training}
+        if mask is not None:
+            kwargs["mask"] = mask
         y = self.forward_layer(inputs, **kwargs)
         y_rev = self.backward_layer(inputs, **kwargs)
         states: list = []
@@ -96,6 +110,7 @@ class TimeDistributed(Layer):
             )
         super().__init__(**kwargs)
         self.layer = layer
+        self.supports_masking = True
 
     @property
     def trainable_weights(self) -> list:
