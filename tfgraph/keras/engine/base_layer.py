@@ -382,7 +382,13 @@ class Layer(legacy_base.Layer):
                 outputs = self.call(inputs, *args, **kwargs)
                 flat_in = {id(t) for t in _flatten(inputs)}
                 outputs = _map(lambda t: array_ops.identity(t) if id(t) in flat_in else t, outputs)
-                out_mask = self.compute_mask(inputs, masks)
+                # as Keras 2: masks the outputs already have stay; a layer computes output
+                # masks if it supports masking or defines compute_mask, else drops them
+                already = all(keras_tensor.mask(t) is not None for t in _flatten(outputs))
+                should = self.supports_masking or (
+                    type(self).compute_mask is not Layer.compute_mask
+                )
+                out_mask = self.compute_mask(inputs, masks) if should and not already else None
                 if out_mask is not None:
                     flat_out = _flatten(outputs)
                     flat_masks = (

@@ -39,11 +39,11 @@ def _accuracy_fn(loss_fn, output):
     if name == "sparse_categorical_crossentropy":
 
         def sparse(y_true, y_pred):
-            y_true = array_ops.reshape(y_true, [-1]) if y_true.shape.ndims != 1 else y_true
-            pred = array_ops.cast(math_ops.argmax(y_pred, -1), dtypes.float32)
-            return array_ops.cast(
-                math_ops.equal(array_ops.cast(y_true, dtypes.float32), pred), dtypes.float32
-            )
+            # labels [n, ..., 1] lose their last axis, as Keras's sparse accuracy does
+            if y_true.shape.ndims is not None and y_true.shape.ndims == y_pred.shape.ndims:
+                y_true = array_ops.squeeze(y_true, [-1])
+            pred = array_ops.cast(math_ops.argmax(y_pred, -1), y_true.dtype.base_dtype)
+            return array_ops.cast(math_ops.equal(y_true, pred), dtypes.float32)
 
         return sparse
     if name == "binary_crossentropy" or last == 1:
@@ -184,7 +184,11 @@ class TrainingMixin:
         mask_weights = None
         if out_mask is not None:  # masked steps weigh nothing in the loss and metrics
             mask_weights = array_ops.cast(out_mask, output.dtype.base_dtype)
-            weights = array_ops.expand_dims(weights, -1) * mask_weights
+            # the valid entries weigh total / valid, so the mean is over them (Keras 2's
+            # apply_valid_mask)
+            total = array_ops.cast(array_ops.size(mask_weights), mask_weights.dtype)
+            scale = total / math_ops.reduce_sum(mask_weights)
+            weights = array_ops.expand_dims(weights, -1) * (mask_weights * scale)
         with g.name_scope("loss"):
             if isinstance(loss_fn, losses.Loss):
                 loss = loss_fn(target, output, sample_weight=weights)

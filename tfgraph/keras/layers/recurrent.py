@@ -252,6 +252,7 @@ class RNN(Layer):
         stateful=False,
         unroll=False,
         time_major=False,
+        zero_output_for_mask=False,
         **kwargs,
     ) -> None:
         if stateful or unroll or time_major:
@@ -264,6 +265,7 @@ class RNN(Layer):
         self.return_state = return_state
         self.go_backwards = go_backwards
         self.supports_masking = True
+        self.zero_output_for_mask = zero_output_for_mask
 
     @property
     def trainable_weights(self) -> list:
@@ -360,7 +362,8 @@ class RNN(Layer):
             if mask_ta is not None:
                 # masked steps keep the previous output and states (Keras 2's rnn)
                 mask_t = mask_ta.read(t)
-                output = masked(mask_t, output, prev_output)
+                kept = array_ops.zeros_like(output) if self.zero_output_for_mask else prev_output
+                output = masked(mask_t, output, kept)
                 new_states = [masked(mask_t, n, o) for n, o in zip(new_states, state, strict=True)]
             return (t + 1, out_ta.write(t, output), output, *new_states)
 

@@ -36,6 +36,9 @@ class Bidirectional(Layer):
             )
         else:
             self.backward_layer = backward_layer
+        # (masked steps of the two directions give zeros, as Keras 2's Bidirectional sets)
+        self.forward_layer.zero_output_for_mask = layer.return_sequences
+        self.backward_layer.zero_output_for_mask = layer.return_sequences
         self.merge_mode = merge_mode
         self.return_sequences = layer.return_sequences
         self.return_state = layer.return_state
