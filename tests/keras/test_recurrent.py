@@ -116,6 +116,10 @@ def test_lstm_default_bias_has_unit_forget_bias():
 def test_recurrent_layers_need_rank_3():
     with pytest.raises(ValueError, match="expected ndim=3, found ndim=2"):
         L.GRU(2)(tf.placeholder(tf.float32, [None, 3]))
+    lstm = L.LSTM(2)
+    lstm(tf.placeholder(tf.float32, [None, 5, 3]))
+    with pytest.raises(ValueError, match='Input 0 of layer "lstm" is incompatible'):
+        lstm(tf.placeholder(tf.float32, [None, 5, 4]))
 
 
 def test_wrapper_names():

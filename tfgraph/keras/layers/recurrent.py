@@ -289,6 +289,9 @@ class RNN(Layer):
                 f"ndim=3, found ndim={shape.ndims}. Full shape received: "
                 f"{tuple(shape.as_list())}"
             )
+        from tfgraph.keras.engine.base_layer import InputSpec
+
+        self.input_spec = InputSpec(ndim=3, axes={-1: shape.as_list()[-1]})
         if not self.cell.built:
             from tfgraph.framework.graph import get_default_graph
 
