@@ -7,8 +7,10 @@ from tfgraph.keras import (
     initializers,
     layers,
     losses,
+    metrics,
     models,
     optimizers,
+    preprocessing,
     regularizers,
     utils,
 )
@@ -25,8 +27,10 @@ __all__ = [
     "initializers",
     "layers",
     "losses",
+    "metrics",
     "models",
     "optimizers",
+    "preprocessing",
     "regularizers",
     "utils",
 ]

@@ -28,41 +28,17 @@ def _as_list(x) -> list:
 
 def _accuracy_fn(loss_fn, output):
     """The accuracy Keras picks for 'accuracy' from the loss and the output shape."""
-    from tfgraph.framework import dtypes
-    from tfgraph.keras import losses
-    from tfgraph.ops import array_ops, math_ops
+    from tfgraph.keras import losses, metrics
 
     name = getattr(loss_fn, "__name__", "")
     if isinstance(loss_fn, losses.LossFunctionWrapper):
         name = loss_fn.fn.__name__
     last = output.shape.as_list()[-1] if output.shape.ndims else None
     if name == "sparse_categorical_crossentropy":
-
-        def sparse(y_true, y_pred):
-            # labels [n, ..., 1] lose their last axis, as Keras's sparse accuracy does
-            if y_true.shape.ndims is not None and y_true.shape.ndims == y_pred.shape.ndims:
-                y_true = array_ops.squeeze(y_true, [-1])
-            pred = array_ops.cast(math_ops.argmax(y_pred, -1), y_true.dtype.base_dtype)
-            return array_ops.cast(math_ops.equal(y_true, pred), dtypes.float32)
-
-        return sparse
+        return metrics.sparse_categorical_accuracy
     if name == "binary_crossentropy" or last == 1:
-
-        def binary(y_true, y_pred):
-            pred = array_ops.cast(y_pred > 0.5, y_pred.dtype)
-            return math_ops.reduce_mean(
-                array_ops.cast(math_ops.equal(y_true, pred), dtypes.float32), -1
-            )
-
-        return binary
-
-    def categorical(y_true, y_pred):
-        return array_ops.cast(
-            math_ops.equal(math_ops.argmax(y_true, -1), math_ops.argmax(y_pred, -1)),
-            dtypes.float32,
-        )
-
-    return categorical
+        return metrics.binary_accuracy
+    return metrics.categorical_accuracy
 
 
 class TrainingMixin:
@@ -108,8 +84,13 @@ class TrainingMixin:
         self._loss_fn = loss if isinstance(loss, losses.Loss) else losses.get(loss)
         if self._loss_fn is None:
             raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
-        self._metric_names = [_metric_name(m) for m in metrics or []]
-        self._metric_specs = list(metrics or [])
+        self._metric_names: list[str] = []
+        self._metric_specs: list = []
+        for metric in metrics or []:
+            name = _metric_name(metric)
+            if name not in self._metric_names:  # (Keras 2 keeps one metric per name)
+                self._metric_names.append(name)
+                self._metric_specs.append(metric)
         self._compiled = True
         self._graph_built = False
 
@@ -153,6 +134,7 @@ class TrainingMixin:
         from tfgraph.framework import dtypes
         from tfgraph.framework.graph import get_default_graph
         from tfgraph.keras import losses
+        from tfgraph.keras import metrics as metrics_module
         from tfgraph.ops import array_ops, control_flow_ops, math_ops
 
         g = get_default_graph()
@@ -206,7 +188,7 @@ class TrainingMixin:
             if spec in ("accuracy", "acc"):
                 fn = _accuracy_fn(loss_fn, output)
             elif isinstance(spec, str):
-                fn = losses.get(spec)
+                fn = metrics_module.get(spec)
             else:
                 fn = spec
             with g.name_scope("metrics"):
@@ -433,12 +415,12 @@ class TrainingMixin:
 def _metric_name(metric) -> str:
     """The history key Keras 2 (v1 graph training) gives a metric: 'acc' for
     'accuracy', the function's name for a loss name ('mae' -> 'mean_absolute_error')."""
-    from tfgraph.keras import losses
+    from tfgraph.keras import metrics
 
     if metric in ("accuracy", "acc"):
         return "acc"
     if isinstance(metric, str):
-        return losses.get(metric).__name__
+        return metrics.get(metric).__name__
     return getattr(metric, "name", None) or metric.__name__
 
 
