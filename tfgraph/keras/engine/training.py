@@ -278,14 +278,16 @@ class TrainingMixin:
             split = int(xs[0].shape[0] * (1.0 - validation_split))
             validation_data = ([a[split:] for a in xs], y[split:])
             xs, y = [a[:split] for a in xs], y[:split]
-        if class_weight is not None or steps_per_epoch is not None:
-            raise NotImplementedError(
-                "tfgraph's Model.fit takes no class_weight or steps_per_epoch yet"
-            )
+            if sample_weight is not None:
+                sample_weight = np.asarray(sample_weight)[:split]
+        if steps_per_epoch is not None:
+            raise NotImplementedError("tfgraph's Model.fit takes no steps_per_epoch yet")
+        if class_weight is not None:
+            sample_weight = _class_sample_weight(y, class_weight, sample_weight)
         batch_size = batch_size or 32
         session = backend.get_session()
         history = History()
-        callback_list = [history, *(callbacks or [])]
+        callback_list = [*(callbacks or []), history]  # (history last: it sees their logs)
         params = {"verbose": verbose, "epochs": epochs, "steps": None}
         for callback in callback_list:
             callback.set_model(self)
@@ -410,6 +412,30 @@ class TrainingMixin:
         )
         values = [float(loss)] + [float(m[0] / m[1]) for m in metrics]
         return values[0] if len(values) == 1 else values
+
+
+def _class_sample_weight(y, class_weight: dict, sample_weight):
+    """Per-sample weights from `class_weight` (class -> weight) for one-hot, [n, 1] or
+    [n] targets, times `sample_weight` if given (Keras 2's standardize_weights)."""
+    y = np.asarray(y)
+    if y.ndim > 2:
+        raise ValueError("`class_weight` not supported for 3+ dimensional targets.")
+    if y.ndim == 2 and y.shape[1] > 1:
+        classes = np.argmax(y, axis=1)
+    elif y.ndim == 2:
+        classes = y.reshape(y.shape[0])
+    else:
+        classes = y
+    missing = {c.item() for c in np.unique(classes)} - set(class_weight)
+    if missing:
+        raise ValueError(
+            "`class_weight` must contain all classes in the data. The classes "
+            f"{missing} exist in the data but not in `class_weight`."
+        )
+    weights = np.asarray([class_weight[c.item()] for c in classes], dtype=np.float64)
+    if sample_weight is not None:
+        weights = weights * np.asarray(sample_weight)
+    return weights
 
 
 def _metric_name(metric) -> str:
