@@ -6,6 +6,7 @@ order (or shuffled each epoch), and per-epoch values averaged over the samples."
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -74,32 +75,36 @@ class TrainingMixin:
         weighted_metrics=None,
         **kwargs,
     ) -> None:
-        """Chooses the optimizer, the loss (a name, function or Loss) and the metrics
-        ('accuracy', or a loss name)."""
-        from tfgraph.keras import losses, optimizers
+        """Chooses the optimizer, the loss (a name, function or Loss; a list or a dict by
+        output name for several outputs, weighed by `loss_weights`) and the metrics
+        ('accuracy', metric or loss names; a dict by output name)."""
+        from tfgraph.keras import optimizers
 
+        if weighted_metrics or sample_weight_mode:
+            raise NotImplementedError(
+                "tfgraph's compile takes no weighted_metrics or sample_weight_mode yet"
+            )
         if isinstance(optimizer, str):
             optimizer = optimizers.get(optimizer)
-        self.optimizer = optimizer
-        self._loss_fn = loss if isinstance(loss, losses.Loss) else losses.get(loss)
-        if self._loss_fn is None:
+        if loss is None:
             raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
-        self._metric_names: list[str] = []
-        self._metric_specs: list = []
-        for metric in metrics or []:
-            name = _metric_name(metric)
-            if name not in self._metric_names:  # (Keras 2 keeps one metric per name)
-                self._metric_names.append(name)
-                self._metric_specs.append(metric)
+        self.optimizer = optimizer
+        self._loss_spec = loss
+        self._loss_weights_spec = loss_weights
+        self._metrics_spec = metrics
         self._compiled = True
         self._graph_built = False
 
     @property
     def metrics_names(self) -> list:
-        """'loss' and the compiled metrics' history keys."""
+        """'loss', each output's loss (with several outputs), then the metrics' history
+        keys."""
         if not getattr(self, "_compiled", False):
             return []
-        return ["loss", *self._metric_names]
+        if getattr(self, "_graph_built", False):
+            return ["loss", *self._log_names]
+        names = [_metric_name(m) for m in _as_list(self._metrics_spec)]
+        return ["loss", *dict.fromkeys(names)]
 
     # -- the graph -----------------------------------------------------------------------
     def _ensure_inputs(self, x) -> None:
@@ -128,6 +133,34 @@ class TrainingMixin:
         self.inputs = placeholders
         self.outputs = _as_list(outputs)
 
+    def _output_names(self) -> list[str]:
+        names = []
+        for i, output in enumerate(self.outputs):
+            layer = _history_layer(output)
+            names.append(layer.name if layer is not None else f"output_{i + 1}")
+        return names
+
+    def _per_output(self, spec, names, what: str, default=None) -> list:
+        """`spec` for each output: a dict by output name, a list in output order, or
+        one value for all."""
+        if isinstance(spec, dict):
+            unknown = set(spec) - set(names)
+            if unknown:
+                raise ValueError(
+                    f"Unknown entries in {what} dictionary: {sorted(unknown)}. Only expected "
+                    f"following keys: {names}"
+                )
+            return [spec.get(n, default) for n in names]
+        if isinstance(spec, (list, tuple)) and what != "metrics":
+            if len(spec) != len(names):
+                raise ValueError(
+                    f"When passing a list as {what}, it should have one entry per model "
+                    f"outputs. The model has {len(names)} outputs, but you passed "
+                    f"{what}={spec}"
+                )
+            return list(spec)
+        return [spec if spec is not None else default] * len(names)
+
     def _build_training_graph(self) -> None:
         if self._graph_built:
             return
@@ -135,88 +168,122 @@ class TrainingMixin:
         from tfgraph.framework.graph import get_default_graph
         from tfgraph.keras import losses
         from tfgraph.keras import metrics as metrics_module
+        from tfgraph.keras.engine import keras_tensor
         from tfgraph.ops import array_ops, control_flow_ops, math_ops
 
         g = get_default_graph()
-        output = self.outputs[0]
-        if len(self.outputs) != 1:
-            raise NotImplementedError("tfgraph's Model.fit supports one output")
-        out_layer = _history_layer(output)
-        name = out_layer.name if out_layer is not None else "output"
-        loss_fn = self._loss_fn
-        sparse = getattr(loss_fn, "__name__", "") == "sparse_categorical_crossentropy" or (
-            isinstance(loss_fn, losses.LossFunctionWrapper)
-            and loss_fn.fn is losses.sparse_categorical_crossentropy
-        )
-        rank = output.shape.ndims
-        target_shape = [None] * rank
-        self._target = array_ops.placeholder(
-            output.dtype.base_dtype, shape=target_shape, name=f"{name}_target"
-        )
-        self._sample_weights = array_ops.placeholder_with_default(
-            array_ops.ones([array_ops.shape(output)[0]], dtype=output.dtype.base_dtype),
-            shape=[None],
-            name=f"{name}_sample_weights",
-        )
-        target = self._target
-        weights = self._sample_weights
-        from tfgraph.keras.engine import keras_tensor
-
-        out_mask = keras_tensor.mask(output)
-        mask_weights = None
-        if out_mask is not None:  # masked steps weigh nothing in the loss and metrics
-            mask_weights = array_ops.cast(out_mask, output.dtype.base_dtype)
-            # the valid entries weigh total / valid, so the mean is over them (Keras 2's
-            # apply_valid_mask)
-            total = array_ops.cast(array_ops.size(mask_weights), mask_weights.dtype)
-            scale = total / math_ops.reduce_sum(mask_weights)
-            weights = array_ops.expand_dims(weights, -1) * (mask_weights * scale)
+        names = self._output_names()
+        multi = len(self.outputs) > 1
+        loss_specs = self._per_output(self._loss_spec, names, "loss")
+        loss_weights = self._per_output(self._loss_weights_spec, names, "loss_weights", 1.0)
+        metric_specs = self._per_output(self._metrics_spec, names, "metrics", [])
+        self._targets, self._sample_weights_list = [], []
+        output_losses, output_masks, loss_fns = [], [], []
+        for output, name, spec in zip(self.outputs, names, loss_specs, strict=True):
+            if spec is None:
+                raise ValueError(f"No loss for output {name}: give one in `compile()`.")
+            loss_fn = spec if isinstance(spec, losses.Loss) else losses.get(spec)
+            loss_fns.append(loss_fn)
+            sparse = getattr(loss_fn, "__name__", "") == "sparse_categorical_crossentropy" or (
+                isinstance(loss_fn, losses.LossFunctionWrapper)
+                and loss_fn.fn is losses.sparse_categorical_crossentropy
+            )
+            target = array_ops.placeholder(
+                output.dtype.base_dtype, shape=[None] * output.shape.ndims, name=f"{name}_target"
+            )
+            weights = array_ops.placeholder_with_default(
+                array_ops.ones([array_ops.shape(output)[0]], dtype=output.dtype.base_dtype),
+                shape=[None],
+                name=f"{name}_sample_weights",
+            )
+            self._targets.append(target)
+            self._sample_weights_list.append(weights)
+            out_mask = keras_tensor.mask(output)
+            mask_weights = None
+            if out_mask is not None:  # masked steps weigh nothing in the loss and metrics
+                mask_weights = array_ops.cast(out_mask, output.dtype.base_dtype)
+                # the valid entries weigh total / valid, so the mean is over them (Keras
+                # 2's apply_valid_mask)
+                total = array_ops.cast(array_ops.size(mask_weights), mask_weights.dtype)
+                scale = total / math_ops.reduce_sum(mask_weights)
+                weights = array_ops.expand_dims(weights, -1) * (mask_weights * scale)
+            output_masks.append(mask_weights)
+            with g.name_scope("loss"):
+                if isinstance(loss_fn, losses.Loss):
+                    output_losses.append(loss_fn(target, output, sample_weight=weights))
+                else:
+                    wrapper = losses.LossFunctionWrapper(loss_fn, name=loss_fn.__name__)
+                    if sparse:
+                        fn = loss_fn
+                        wrapper.call = functools.partial(_call_loss, fn)  # type: ignore[method-assign]
+                    output_losses.append(wrapper(target, output, sample_weight=weights))
         with g.name_scope("loss"):
-            if isinstance(loss_fn, losses.Loss):
-                loss = loss_fn(target, output, sample_weight=weights)
-            else:
-                wrapper = losses.LossFunctionWrapper(loss_fn, name=loss_fn.__name__)
-                if sparse:
-                    wrapper.call = lambda yt, yp: loss_fn(yt, yp)  # type: ignore[method-assign]
-                loss = wrapper(target, output, sample_weight=weights)
+            terms = [
+                loss if not multi and w == 1.0 else loss * float(w)
+                for loss, w in zip(output_losses, loss_weights, strict=True)
+            ]
+            total_loss = terms[0] if len(terms) == 1 else math_ops.add_n(terms)
             extra = getattr(self, "losses", [])
             if extra:
-                loss = math_ops.add_n([loss, *extra])
-        self.total_loss = loss
-        self._metric_tensors = []
-        for spec in self._metric_specs:
-            if spec in ("accuracy", "acc"):
-                fn = _accuracy_fn(loss_fn, output)
-            elif isinstance(spec, str):
-                fn = metrics_module.get(spec)
-            else:
-                fn = spec
-            with g.name_scope("metrics"):
-                values = array_ops.cast(fn(target, output), dtypes.float32)
-                w = array_ops.ones_like(values)
-                if mask_weights is not None:
-                    w = w * array_ops.cast(mask_weights, dtypes.float32)
-                # (the weighted sum and the weight of this batch: means over the epoch)
-                self._metric_tensors.append(
-                    array_ops.stack([math_ops.reduce_sum(values * w), math_ops.reduce_sum(w)])
-                )
+                total_loss = math_ops.add_n([total_loss, *extra])
+        self.total_loss = total_loss
+        # what the loops report: each output's loss (several outputs), then the metrics
+        self._log_names, self._log_tensors, self._log_pairs = [], [], []
+        if multi:
+            for name, loss in zip(names, output_losses, strict=True):
+                self._log_names.append(f"{name}_loss")
+                self._log_tensors.append(loss)
+                self._log_pairs.append(False)
+        for output, name, target, loss_fn, specs, mask_weights in zip(
+            self.outputs, names, self._targets, loss_fns, metric_specs, output_masks, strict=True
+        ):
+            seen: set = set()
+            for spec in _as_list(specs):
+                metric_name = _metric_name(spec)
+                if metric_name in seen:  # (Keras 2 keeps one metric per name)
+                    continue
+                seen.add(metric_name)
+                if spec in ("accuracy", "acc"):
+                    fn = _accuracy_fn(loss_fn, output)
+                elif isinstance(spec, str):
+                    fn = metrics_module.get(spec)
+                else:
+                    fn = spec
+                with g.name_scope("metrics"):
+                    values = array_ops.cast(fn(target, output), dtypes.float32)
+                    w = array_ops.ones_like(values)
+                    if mask_weights is not None:
+                        w = w * array_ops.cast(mask_weights, dtypes.float32)
+                    # (the weighted sum and the weight of this batch: means over the epoch)
+                    pair = array_ops.stack(
+                        [math_ops.reduce_sum(values * w), math_ops.reduce_sum(w)]
+                    )
+                self._log_names.append(f"{name}_{metric_name}" if multi else metric_name)
+                self._log_tensors.append(pair)
+                self._log_pairs.append(True)
         var_list = getattr(self, "trainable_weights")  # noqa: B009
         with g.name_scope("training"):
-            step = self.optimizer.minimize(loss, var_list=var_list)
+            step = self.optimizer.minimize(total_loss, var_list=var_list)
             updates = self._network_updates()
             self._train_op = control_flow_ops.group(step, *updates)
         self._graph_built = True
 
-    def _feed(self, xs, y=None, training=False) -> dict:
+    def _feed(self, xs, ys=None, training=False, sample_weight=None) -> dict:
         feed = dict(zip(self.inputs, xs, strict=True))
-        if y is not None:
-            feed[self._target] = y
+        if ys is not None:
+            feed.update(zip(self._targets, ys, strict=True))
+        if sample_weight is not None:
+            for placeholder in self._sample_weights_list:
+                feed[placeholder] = sample_weight
         phase = backend.learning_phase()
         if not isinstance(phase, int):
             feed[phase] = training
         return feed
 
     def _standardize(self, x, y=None):
+        """Input arrays checked against the inputs; targets as a list, one per output
+        (a dict by output name, a list, or one array), with a trailing axis added when
+        the output has one more dimension."""
         xs = [np.asarray(a) for a in _as_list(x)]
         if len(xs) != len(self.inputs):
             raise ValueError(
@@ -235,17 +302,61 @@ class TrainingMixin:
                 )
         if y is None:
             return xs, None
-        y = np.asarray(y)
-        out_rank = self.outputs[0].shape.ndims
-        if y.ndim == out_rank - 1:
-            y = y.reshape((*y.shape, 1))
-        n = xs[0].shape[0]
-        if y.shape[0] != n:
+        if isinstance(y, dict):
+            ys = [y[name] for name in self._output_names()]
+        elif isinstance(y, (list, tuple)) and len(self.outputs) > 1:
+            ys = list(y)
+        else:
+            ys = [y]
+        if len(ys) != len(self.outputs):
             raise ValueError(
-                "Input arrays should have the same number of samples as target arrays. Found "
-                f"{n} input samples and {y.shape[0]} target samples."
+                f"Error when checking model target: expected {len(self.outputs)} arrays but "
+                f"got {len(ys)}."
             )
-        return xs, y.astype(self.outputs[0].dtype.as_numpy_dtype)
+        n = xs[0].shape[0]
+        out = []
+        for arr, output in zip(ys, self.outputs, strict=True):
+            arr = np.asarray(arr)
+            if arr.ndim == output.shape.ndims - 1:
+                arr = arr.reshape((*arr.shape, 1))
+            if arr.shape[0] != n:
+                raise ValueError(
+                    "Input arrays should have the same number of samples as target arrays. "
+                    f"Found {n} input samples and {arr.shape[0]} target samples."
+                )
+            out.append(arr.astype(output.dtype.as_numpy_dtype))
+        return xs, out
+
+    def _run_batches(self, session, xs, ys, sample_weight, batches, training, on_batch=None):
+        """Runs the batches (index arrays); returns the logs averaged over the samples
+        (losses) or the metrics' weights."""
+        fetches = [self.total_loss, self._log_tensors]
+        if training:
+            fetches.append(self._train_op)
+        totals = np.zeros(1 + len(self._log_tensors))
+        counts = np.zeros(1 + len(self._log_tensors))
+        for batch, idx in enumerate(batches):
+            weights = None if sample_weight is None else np.asarray(sample_weight)[idx]
+            feed = self._feed([a[idx] for a in xs], [a[idx] for a in ys], training, weights)
+            results = session.run(fetches, feed)
+            loss, logs = results[0], results[1]
+            size = len(idx)
+            totals[0] += float(loss) * size
+            counts[0] += size
+            batch_logs = {"batch": batch, "size": size, "loss": float(loss)}
+            for i, (value, pair) in enumerate(zip(logs, self._log_pairs, strict=True)):
+                if pair:
+                    totals[1 + i] += float(value[0])
+                    counts[1 + i] += float(value[1])
+                    batch_logs[self._log_names[i]] = float(value[0] / value[1])
+                else:
+                    totals[1 + i] += float(value) * size
+                    counts[1 + i] += size
+                    batch_logs[self._log_names[i]] = float(value)
+            if on_batch is not None and on_batch(batch, batch_logs):
+                break
+        names = ["loss", *self._log_names]
+        return {k: float(t / c) for k, t, c in zip(names, totals, counts, strict=True)}
 
     # -- the loops -----------------------------------------------------------------------
     def fit(
@@ -266,24 +377,23 @@ class TrainingMixin:
         **kwargs,
     ) -> History:
         """Trains for `epochs` passes over (x, y) in batches of `batch_size` (32)."""
-        if not self._compiled:
-            raise RuntimeError(
-                "You must compile your model before training/testing. "
-                "Use `model.compile(optimizer, loss)`."
-            )
+        self._check_compiled()
         self._ensure_inputs(x)
         self._build_training_graph()
-        xs, y = self._standardize(x, y)
+        xs, ys = self._standardize(x, y)
         if validation_split and validation_data is None:
             split = int(xs[0].shape[0] * (1.0 - validation_split))
-            validation_data = ([a[split:] for a in xs], y[split:])
-            xs, y = [a[:split] for a in xs], y[:split]
+            val_ys = [a[split:] for a in ys]
+            validation_data = ([a[split:] for a in xs], val_ys if len(val_ys) > 1 else val_ys[0])
+            xs, ys = [a[:split] for a in xs], [a[:split] for a in ys]
             if sample_weight is not None:
                 sample_weight = np.asarray(sample_weight)[:split]
         if steps_per_epoch is not None:
             raise NotImplementedError("tfgraph's Model.fit takes no steps_per_epoch yet")
         if class_weight is not None:
-            sample_weight = _class_sample_weight(y, class_weight, sample_weight)
+            if len(ys) > 1:
+                raise NotImplementedError("tfgraph's class_weight is for one output")
+            sample_weight = _class_sample_weight(ys[0], class_weight, sample_weight)
         batch_size = batch_size or 32
         session = backend.get_session()
         history = History()
@@ -296,41 +406,24 @@ class TrainingMixin:
         for callback in callback_list:
             callback.on_train_begin({})
         n = xs[0].shape[0]
+
+        def on_batch(batch, logs) -> bool:
+            for callback in callback_list:
+                callback.on_train_batch_end(batch, logs)
+            return self.stop_training
+
         for epoch in range(initial_epoch, epochs):
             for callback in callback_list:
                 callback.on_epoch_begin(epoch, {})
             index = np.arange(n)
             if shuffle:
                 np.random.shuffle(index)
-            totals = np.zeros(1 + len(self._metric_tensors))
-            counts = np.zeros(len(self._metric_tensors))
-            for batch, start in enumerate(range(0, n, batch_size)):
-                idx = index[start : start + batch_size]
-                for callback in callback_list:
-                    callback.on_train_batch_begin(batch, {"batch": batch, "size": len(idx)})
-                feed = self._feed([a[idx] for a in xs], y[idx], training=True)
-                if sample_weight is not None:
-                    feed[self._sample_weights] = np.asarray(sample_weight)[idx]
-                loss, metrics, _ = session.run(
-                    [self.total_loss, self._metric_tensors, self._train_op], feed
-                )
-                totals[0] += float(loss) * len(idx)
-                batch_logs = {"batch": batch, "size": len(idx), "loss": float(loss)}
-                for i, m in enumerate(metrics):
-                    totals[1 + i] += float(m[0])
-                    counts[i] += float(m[1])
-                    batch_logs[self._metric_names[i]] = float(m[0] / m[1])
-                for callback in callback_list:
-                    callback.on_train_batch_end(batch, batch_logs)
-                if self.stop_training:
-                    break
-            logs = {"loss": float(totals[0] / n)}
-            for i, name in enumerate(self._metric_names):
-                logs[name] = float(totals[1 + i] / counts[i])
+            batches = [index[start : start + batch_size] for start in range(0, n, batch_size)]
+            logs = self._run_batches(session, xs, ys, sample_weight, batches, True, on_batch)
             if validation_data is not None:
                 val_x, val_y = validation_data[0], validation_data[1]
                 val = self.evaluate(val_x, val_y, batch_size=batch_size, verbose=0)
-                for key, value in zip(["loss", *self._metric_names], _as_list(val), strict=True):
+                for key, value in zip(self.metrics_names, _as_list(val), strict=True):
                     logs["val_" + key] = value
             if verbose:
                 print(
@@ -348,41 +441,29 @@ class TrainingMixin:
         self.history = history
         return history
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None, **kw):
-        """The loss (and metrics) over (x, y), averaged over the samples."""
+    def _check_compiled(self) -> None:
         if not self._compiled:
             raise RuntimeError(
                 "You must compile your model before training/testing. "
                 "Use `model.compile(optimizer, loss)`."
             )
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None, **kw):
+        """The loss (and the outputs' losses and metrics) over (x, y), averaged over the
+        samples."""
+        self._check_compiled()
         self._ensure_inputs(x)
         self._build_training_graph()
-        xs, y = self._standardize(x, y)
+        xs, ys = self._standardize(x, y)
         batch_size = batch_size or 32
-        session = backend.get_session()
         n = xs[0].shape[0]
-        totals = np.zeros(1 + len(self._metric_tensors))
-        counts = np.ones(1 + len(self._metric_tensors)) * n
-        counts[1:] = 0
-        for start in range(0, n, batch_size):
-            sl = slice(start, start + batch_size)
-            feed = self._feed([a[sl] for a in xs], y[sl], training=False)
-            if sample_weight is not None:
-                feed[self._sample_weights] = np.asarray(sample_weight)[sl]
-            loss, metrics = session.run([self.total_loss, self._metric_tensors], feed)
-            count = xs[0][sl].shape[0]
-            totals[0] += float(loss) * count
-            for i, m in enumerate(metrics):
-                totals[1 + i] += float(m[0])
-                counts[1 + i] += float(m[1])
-        results = [float(v / c) for v, c in zip(totals, counts, strict=True)]
+        batches = [
+            np.arange(start, min(start + batch_size, n)) for start in range(0, n, batch_size)
+        ]
+        logs = self._run_batches(backend.get_session(), xs, ys, sample_weight, batches, False)
+        results = list(logs.values())
         if verbose:
-            print(
-                " - ".join(
-                    f"{k}: {v:.4f}"
-                    for k, v in zip(["loss", *self._metric_names], results, strict=True)
-                )
-            )
+            print(" - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
         return results[0] if len(results) == 1 else results
 
     def predict(self, x, batch_size=None, verbose=0, steps=None, **kwargs):
@@ -401,17 +482,27 @@ class TrainingMixin:
 
     def train_on_batch(self, x, y, sample_weight=None, **kwargs):
         """One optimizer step on (x, y); returns the loss (and metrics) before it."""
+        self._check_compiled()
         self._ensure_inputs(x)
         self._build_training_graph()
-        xs, y = self._standardize(x, y)
-        feed = self._feed(xs, y, training=True)
-        if sample_weight is not None:
-            feed[self._sample_weights] = np.asarray(sample_weight)
-        loss, metrics, _ = backend.get_session().run(
-            [self.total_loss, self._metric_tensors, self._train_op], feed
-        )
-        values = [float(loss)] + [float(m[0] / m[1]) for m in metrics]
+        xs, ys = self._standardize(x, y)
+        batch = [np.arange(xs[0].shape[0])]
+        logs = self._run_batches(backend.get_session(), xs, ys, sample_weight, batch, True)
+        values = list(logs.values())
         return values[0] if len(values) == 1 else values
+
+    def test_on_batch(self, x, y, sample_weight=None, **kwargs):
+        """The loss (and metrics) on one batch, without training."""
+        return self.evaluate(
+            x, y, batch_size=len(np.asarray(_as_list(x)[0])), verbose=0, sample_weight=sample_weight
+        )
+
+    def predict_on_batch(self, x):
+        return self.predict(x, batch_size=len(np.asarray(_as_list(x)[0])))
+
+
+def _call_loss(fn, y_true, y_pred):
+    return fn(y_true, y_pred)
 
 
 def _class_sample_weight(y, class_weight: dict, sample_weight):
