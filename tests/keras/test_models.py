@@ -302,6 +302,63 @@ def test_fit_on_a_subclassed_model_runs_its_updates():
     np.testing.assert_allclose(moving_variance, [0.5, 0.5], rtol=1e-6)
 
 
+MULTI = """
+rng = np.random.RandomState(11)
+K = tf.keras
+L = tf.keras.layers
+result = {}
+inp = K.Input((4,), name="features")
+aux = K.Input((2,), name="aux")
+h = L.Dense(5, activation="relu", name="shared")(L.Concatenate()([inp, aux]))
+cls = L.Dense(3, activation="softmax", name="cls")(h)
+reg = L.Dense(1, name="reg")(h)
+model = K.Model([inp, aux], [cls, reg])
+model.set_weights([rng.standard_normal(w.shape.as_list()).astype("float32") * 0.5
+                   for w in model.weights])
+model.compile(K.optimizers.SGD(0.1), loss={"cls": "sparse_categorical_crossentropy",
+                                           "reg": "mse"},
+              loss_weights={"cls": 1.0, "reg": 0.5}, metrics={"cls": ["acc"], "reg": ["mae"]})
+xa = rng.standard_normal((10, 4)).astype("float32")
+xb = rng.standard_normal((10, 2)).astype("float32")
+ycls = rng.randint(0, 3, 10)
+yreg = rng.standard_normal(10).astype("float32")
+hist = model.fit([xa, xb], {"cls": ycls, "reg": yreg}, epochs=2, batch_size=4, verbose=0,
+                 shuffle=False, validation_split=0.2)
+result["history"] = hist.history
+result["metrics_names"] = model.metrics_names
+result["evaluate"] = model.evaluate([xa, xb], [ycls, yreg], batch_size=3, verbose=0)
+result["predict"] = model.predict([xa[:2], xb[:2]])
+result["weights"] = model.get_weights()
+m2 = K.Model([inp, aux], [cls, reg])
+m2.compile("sgd", ["sparse_categorical_crossentropy", "mae"], metrics=["accuracy"])
+result["list_losses"] = [m2.metrics_names, m2.train_on_batch([xa, xb], [ycls, yreg])]
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_several_outputs_match_tensorflow():
+    """Losses and metrics by output name, loss weights, per-output history keys, the
+    per-output losses averaged over batches (evaluate with uneven batches)."""
+    expected = theirs(MULTI)
+    tf.reset_default_graph()
+    assert_same(ours(MULTI), expected)
+
+
+def test_several_outputs_names():
+    out = ours(MULTI)
+    assert out["metrics_names"] == [
+        "loss",
+        "cls_loss",
+        "reg_loss",
+        "cls_acc",
+        "reg_mean_absolute_error",
+    ]
+    assert sorted(out["history"]) == sorted(
+        out["metrics_names"] + ["val_" + n for n in out["metrics_names"]]
+    )
+
+
 def _save_weights_program(mode: str, directory) -> str:
     return f"MODE = {mode!r}\nDIR = {str(directory)!r}\n" + SAVE_WEIGHTS
 

@@ -94,6 +94,8 @@ class TrainingMixin:
         self._metrics_spec = metrics
         self._compiled = True
         self._graph_built = False
+        if getattr(self, "_is_graph_network", False):
+            self._build_training_graph()  # (a functional model: its loss and metrics now)
 
     @property
     def metrics_names(self) -> list:
@@ -349,9 +351,9 @@ class TrainingMixin:
                     totals[1 + i] += float(value[0])
                     counts[1 + i] += float(value[1])
                     batch_logs[self._log_names[i]] = float(value[0] / value[1])
-                else:
-                    totals[1 + i] += float(value) * size
-                    counts[1 + i] += size
+                else:  # an output's loss: the mean over the batches (a Keras Mean metric)
+                    totals[1 + i] += float(value)
+                    counts[1 + i] += 1
                     batch_logs[self._log_names[i]] = float(value)
             if on_batch is not None and on_batch(batch, batch_logs):
                 break
