@@ -1,5 +1,5 @@
 """`tf.keras.preprocessing` (re-exports only)."""
 
-from tfgraph.keras.preprocessing import sequence
+from tfgraph.keras.preprocessing import sequence, text
 
-__all__ = ["sequence"]
+__all__ = ["sequence", "text"]
