@@ -62,22 +62,34 @@ class TruncatedNormal(init_ops.TruncatedNormal):
 
 
 class LecunNormal(init_ops.VarianceScaling):
-    def __init__(self, seed=None) -> None:
+    def get_config(self) -> dict:
+        return {"seed": self.seed}
+
+    def __init__(self, seed=None, **kwargs) -> None:
         super().__init__(scale=1.0, mode="fan_in", distribution="truncated_normal", seed=seed)
 
 
 class LecunUniform(init_ops.VarianceScaling):
-    def __init__(self, seed=None) -> None:
+    def get_config(self) -> dict:
+        return {"seed": self.seed}
+
+    def __init__(self, seed=None, **kwargs) -> None:
         super().__init__(scale=1.0, mode="fan_in", distribution="uniform", seed=seed)
 
 
 class HeNormal(init_ops.VarianceScaling):
-    def __init__(self, seed=None) -> None:
+    def get_config(self) -> dict:
+        return {"seed": self.seed}
+
+    def __init__(self, seed=None, **kwargs) -> None:
         super().__init__(scale=2.0, mode="fan_in", distribution="truncated_normal", seed=seed)
 
 
 class HeUniform(init_ops.VarianceScaling):
-    def __init__(self, seed=None) -> None:
+    def get_config(self) -> dict:
+        return {"seed": self.seed}
+
+    def __init__(self, seed=None, **kwargs) -> None:
         super().__init__(scale=2.0, mode="fan_in", distribution="uniform", seed=seed)
 
 

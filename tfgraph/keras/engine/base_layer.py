@@ -12,6 +12,7 @@ default False, `tf.keras.backend.learning_phase()`) unless it is given.
 
 from __future__ import annotations
 
+import functools
 import inspect
 
 from tfgraph.framework import dtypes
@@ -73,6 +74,35 @@ class Node:
 class Layer(legacy_base.Layer):
     """Base class of Keras layers: `build(input_shape)` makes weights with `add_weight`,
     `call(inputs, ...)` builds the computation."""
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        """Each layer class records the arguments it is made with (its config)."""
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is None or getattr(init, "_records_arguments", False):
+            return
+
+        @functools.wraps(init)
+        def recording_init(self, *args, **kw):
+            if "_init_args" not in self.__dict__:
+                signature = inspect.signature(init)
+                bound = signature.bind(self, *args, **kw)
+                bound.apply_defaults()
+                arguments = dict(bound.arguments)
+                arguments.pop(next(iter(signature.parameters)))
+                for name, p in signature.parameters.items():
+                    if p.kind is p.VAR_KEYWORD:
+                        arguments.update(arguments.pop(name, {}))
+                    elif p.kind is p.VAR_POSITIONAL:
+                        arguments.pop(name, None)
+                self.__dict__["_init_args"] = arguments
+                self.__dict__["_init_named"] = {
+                    n for n, p in signature.parameters.items() if p.kind is p.POSITIONAL_OR_KEYWORD
+                }
+            init(self, *args, **kw)
+
+        recording_init._records_arguments = True  # type: ignore[attr-defined]
+        cls.__init__ = recording_init  # type: ignore[method-assign]
 
     def __init__(self, trainable=True, name=None, dtype=None, dynamic=False, **kwargs) -> None:
         for kwarg in kwargs:
@@ -457,11 +487,29 @@ class Layer(legacy_base.Layer):
         return total
 
     def get_config(self) -> dict:
-        config = {"name": self.name, "trainable": self.trainable}
+        """The layer's config (Keras 2's keys): name, trainable, batch_input_shape, dtype,
+        then the arguments it was made with."""
+        from tfgraph.keras.engine import serialization
+
+        config: dict = {"name": self.name, "trainable": self.trainable}
         if self._batch_input_shape is not None:
-            config["batch_input_shape"] = self._batch_input_shape
-        config["dtype"] = self.dtype
+            config["batch_input_shape"] = list(self._batch_input_shape)
+        config["dtype"] = self.dtype or backend.floatx()
+        named = self.__dict__.get("_init_named", set())
+        for key, value in self.__dict__.get("_init_args", {}).items():
+            if key in serialization._BASE_KEYS and key not in named:
+                continue
+            if key == "activation" and value is None:
+                value = "linear"
+            config[key] = serialization.serialize_value(value)
         return config
+
+    @classmethod
+    def from_config(cls, config: dict):
+        """A new layer from `get_config()` output (here or in Keras 2)."""
+        from tfgraph.keras.engine import serialization
+
+        return serialization.layer_from_config(cls, config)
 
     def __repr__(self) -> str:
         return f"<{type(self).__module__}.{type(self).__name__} object at {hex(id(self))}>"

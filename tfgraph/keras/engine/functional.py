@@ -13,7 +13,7 @@ from tfgraph.keras.engine.base_layer import Layer, _flatten
 from tfgraph.keras.engine.input_layer import Input, InputLayer
 from tfgraph.keras.engine.training import TrainingMixin
 
-__all__ = ["Model", "Sequential"]
+__all__ = ["Model", "Sequential", "clone_model", "model_from_config", "model_from_json"]
 
 
 def _nest_like(structure, flat: list):
@@ -65,6 +65,7 @@ class Model(TrainingMixin, Layer):
                 )
         nodes: list = []
         seen: set = set()
+        layer_indices: dict = {}
 
         def visit(t) -> None:
             hist = keras_tensor.history(t)
@@ -78,6 +79,7 @@ class Model(TrainingMixin, Layer):
             if key in seen:
                 return
             seen.add(key)
+            layer_indices.setdefault(id(layer), len(layer_indices))  # (pre-order, as Keras)
             node = layer._inbound_nodes[node_index]
             if not isinstance(layer, InputLayer):
                 for x in _flatten(node.inputs):
@@ -95,13 +97,25 @@ class Model(TrainingMixin, Layer):
                     "without issue: []"
                 )
         self._network_nodes = nodes
-        layers: list = []
-        for layer, _, _ in nodes:
-            if layer not in layers:
-                layers.append(layer)
-        # inputs first, in the order given
-        input_layers = [keras_tensor.history(t)[0] for t in self.inputs]
-        self._layers = input_layers + [la for la in layers if la not in input_layers]
+        # Keras 2's layer order: by decreasing depth (the outputs at depth 0, a node one
+        # deeper than the nodes it feeds, a layer as deep as its deepest node), ties in
+        # the order the traversal from the outputs first met them
+        node_depth: dict = {}
+        layer_depth: dict = {}
+        by_key = {(id(la), i): (la, i, node) for la, i, node in nodes}
+        for layer, index, node in reversed(nodes):
+            depth = max(node_depth.get((id(layer), index), 0), layer_depth.get(id(layer), 0))
+            layer_depth[id(layer)] = depth
+            node_depth[(id(layer), index)] = depth
+            if isinstance(layer, InputLayer):
+                continue
+            for x in _flatten(node.inputs):
+                parent_layer, parent_index, _ = keras_tensor.history(x)
+                key = (id(parent_layer), parent_index)
+                node_depth[key] = max(depth + 1, node_depth.get(key, 0))
+        layers_by_id = {id(la): la for la, _, _ in by_key.values()}
+        order = sorted(layers_by_id, key=lambda i: (-layer_depth[i], layer_indices[i]))
+        self._layers = [layers_by_id[i] for i in order]
         self._is_graph_network = True
         self.built = True
 
@@ -177,6 +191,108 @@ class Model(TrainingMixin, Layer):
         if self._is_graph_network:
             return None
         return super().compute_mask(inputs, mask)
+
+    # -- configs ----------------------------------------------------------------------
+    def get_config(self) -> dict:
+        """A functional model's config as Keras 2 writes it: its layers with their
+        inbound nodes ([layer name, node index, tensor index, kwargs]), the input and
+        output layers."""
+        if not self._is_graph_network:
+            raise NotImplementedError(
+                "Subclassed models have no config: implement get_config in your model"
+            )
+        node_index: dict = {}  # (layer id, node index in the layer) -> index in this model
+        counters: dict = {}
+        for layer, index, _ in self._network_nodes:
+            counters.setdefault(id(layer), 0)
+            node_index[(id(layer), index)] = counters[id(layer)]
+            counters[id(layer)] += 1
+
+        def ref(tensor) -> list:
+            layer, index, tensor_index = keras_tensor.history(tensor)
+            return [layer.name, node_index[(id(layer), index)], tensor_index]
+
+        layers = []
+        for layer in self.layers:
+            nodes = [
+                [[*ref(t), {}] for t in _flatten(node.inputs)]
+                for la, _, node in self._network_nodes
+                if la is layer and not isinstance(la, InputLayer)
+            ]
+            layers.append(
+                {
+                    "class_name": _class_name(layer),
+                    "config": layer.get_config(),
+                    "name": layer.name,
+                    "inbound_nodes": nodes,
+                }
+            )
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "layers": layers,
+            "input_layers": [ref(t) for t in self.inputs],
+            "output_layers": [ref(t) for t in self.outputs],
+        }
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects=None):
+        """A functional model rebuilt from its config: its layers made and called in
+        order on the tensors their inbound nodes name."""
+        from tfgraph.keras.engine import serialization
+
+        if "layers" not in config:
+            raise NotImplementedError("tfgraph rebuilds functional models and Sequential only")
+        created: dict = {}
+        tensors: dict = {}  # (layer name, node index, tensor index) -> tensor
+        pending: list = []
+        for entry in config["layers"]:
+            layer = serialization.deserialize_layer(
+                {"class_name": entry["class_name"], "config": entry["config"]}, custom_objects
+            )
+            created[entry["name"]] = layer
+            if isinstance(layer, InputLayer):
+                tensors[(entry["name"], 0, 0)] = layer._inbound_nodes[0].outputs
+            pending.extend((entry["name"], node) for node in entry["inbound_nodes"])
+        counts: dict = {}
+        while pending:
+            progress = False
+            for item in list(pending):
+                name, node = item
+                refs = [tuple(r[:3]) for r in node]
+                if not all(r in tensors for r in refs):
+                    continue
+                inputs = [tensors[r] for r in refs]
+                outputs = created[name](inputs if len(inputs) > 1 else inputs[0])
+                index = counts.get(name, 0)
+                counts[name] = index + 1
+                for i, t in enumerate(_flatten(outputs)):
+                    tensors[(name, index, i)] = t
+                pending.remove(item)
+                progress = True
+            if not progress:
+                raise ValueError("Could not rebuild the model: some layer inputs never appear")
+        inputs = [tensors[tuple(r)] for r in config["input_layers"]]
+        outputs = [tensors[tuple(r)] for r in config["output_layers"]]
+        return cls(
+            inputs if len(inputs) > 1 else inputs[0],
+            outputs if len(outputs) > 1 else outputs[0],
+            name=config.get("name"),
+        )
+
+    def to_json(self, **kwargs) -> str:
+        """The model's architecture as Keras 2's JSON (no weights)."""
+        import json
+
+        return json.dumps(
+            {
+                "class_name": _class_name(self),
+                "config": self.get_config(),
+                "keras_version": "2.21.0",
+                "backend": "tensorflow",
+            },
+            **kwargs,
+        )
 
     # -- checkpoints ------------------------------------------------------------------
     def _trackable_children(self) -> dict:
@@ -370,6 +486,12 @@ class Model(TrainingMixin, Layer):
         print_fn("_" * line_length)
 
 
+def _class_name(layer) -> str:
+    if type(layer) is Model:
+        return "Functional"
+    return type(layer).__name__
+
+
 def _readable_size(size: float) -> str:
     for unit in ("Byte", "KB", "MB", "GB", "TB"):
         if size / 1024 < 1:
@@ -443,6 +565,23 @@ class Sequential(Model):
             self._input_layer = keras_tensor.history(tensor)[0]
             self._init_graph_network(tensor, layer(tensor))
 
+    def get_config(self) -> dict:
+        layers = []
+        if self._input_layer is not None:
+            layers.append({"class_name": "InputLayer", "config": self._input_layer.get_config()})
+        for layer in self._stack:
+            layers.append({"class_name": _class_name(layer), "config": layer.get_config()})
+        return {"name": self.name, "layers": layers}
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects=None):
+        from tfgraph.keras.engine import serialization
+
+        model = cls(name=config.get("name"))
+        for entry in config["layers"]:
+            model.add(serialization.deserialize_layer(entry, custom_objects))
+        return model
+
     def pop(self) -> None:
         if not self._stack:
             raise TypeError("There are no layers in the model.")
@@ -481,3 +620,24 @@ class Sequential(Model):
                 kwargs["training"] = training
             outputs = layer(outputs, **kwargs)
         return outputs
+
+
+def model_from_config(config: dict, custom_objects=None):
+    """A model (or layer) from {"class_name", "config"}."""
+    from tfgraph.keras.engine import serialization
+
+    return serialization.deserialize_layer(config, custom_objects)
+
+
+def model_from_json(json_string: str, custom_objects=None):
+    """A model from `to_json()` output (here or in Keras 2): new layers, fresh weights."""
+    import json
+
+    return model_from_config(json.loads(json_string), custom_objects)
+
+
+def clone_model(model, input_tensors=None, clone_function=None):
+    """A new model with the same architecture (new layers and weights)."""
+    if input_tensors is not None or clone_function is not None:
+        raise NotImplementedError("tfgraph's clone_model takes no input_tensors/clone_function")
+    return model_from_config({"class_name": _class_name(model), "config": model.get_config()})

@@ -51,10 +51,17 @@ class InputLayer(Layer):
 
     def get_config(self) -> dict:
         return {
-            "batch_input_shape": self._batch_input_shape,
+            "batch_input_shape": list(self._batch_input_shape or ()),
             "dtype": self.dtype,
+            "sparse": False,
+            "ragged": False,
             "name": self.name,
         }
+
+    @classmethod
+    def from_config(cls, config: dict):
+        config = {k: v for k, v in config.items() if k not in ("optional",)}
+        return cls(**config)
 
 
 def Input(

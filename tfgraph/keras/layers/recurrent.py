@@ -440,6 +440,8 @@ class LSTM(RNN):
     """Long short-term memory over [batch, time, features]: weights
     `lstm/lstm_cell/{kernel, recurrent_kernel, bias}`."""
 
+    _config_extra_arguments = (*_CELL_ARGS, "zero_output_for_mask")
+
     def __init__(self, units, unit_forget_bias=True, **kwargs) -> None:
         self._config = {"units": units, "unit_forget_bias": unit_forget_bias, **kwargs}
         cell_kwargs = _split_kwargs(kwargs)
@@ -452,6 +454,8 @@ class LSTM(RNN):
 class GRU(RNN):
     """Gated recurrent unit over [batch, time, features]: weights
     `gru/gru_cell/{kernel, recurrent_kernel, bias}`."""
+
+    _config_extra_arguments = (*_CELL_ARGS, "zero_output_for_mask")
 
     def __init__(self, units, reset_after=False, **kwargs) -> None:
         self._config = {"units": units, "reset_after": reset_after, **kwargs}
