@@ -120,7 +120,11 @@ class Optimizer:
             if isinstance(grad, IndexedSlices):
                 grad = convert_to_tensor(grad)
             grad = convert_to_tensor(grad, dtype=var.dtype)
-            updates.append(self.update_step(grad, var, lr))
+            update = self.update_step(grad, var, lr)
+            if getattr(var, "constraint", None) is not None:  # projected after the step
+                with self._after(update):
+                    update = var.assign(var.constraint(var.read_value()), read_value=False)
+            updates.append(update)
         ops = [u for u in updates if u is not None]
         with self._after(*ops):  # (in a graph: counted after the updates read the count)
             step = self.iterations.assign_add(1, read_value=False)

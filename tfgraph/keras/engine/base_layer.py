@@ -197,6 +197,10 @@ class Layer(legacy_base.Layer):
             except TypeError:
                 return initializer(shape, dtype=dtype)
 
+        if constraint is not None:
+            from tfgraph.keras import constraints
+
+            constraint = constraints.get(constraint)
         variable = Variable(
             initial_value,
             name=name,

@@ -57,7 +57,9 @@ def deserialize_value(key: str, value):
 
         return regularizers.get(value)
     if key.endswith("constraint"):
-        raise NotImplementedError("tfgraph's Keras layers have no constraints from configs yet")
+        from tfgraph.keras import constraints
+
+        return constraints.get(value)
     if key in ("layer", "backward_layer", "cell"):
         return deserialize_layer(value)
     return value
