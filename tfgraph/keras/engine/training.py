@@ -329,22 +329,22 @@ class TrainingMixin:
             out.append(arr.astype(output.dtype.as_numpy_dtype))
         return xs, out
 
-    def _run_batches(self, session, xs, ys, sample_weight, batches, training, on_batch=None):
-        """Runs the batches (index arrays); returns the logs averaged over the samples
-        (losses) or the metrics' weights."""
+    def _run_batches(self, session, batches, training, on_batch=None, use_steps=False):
+        """Runs the batches ((inputs, targets, sample weights) each); returns the logs:
+        the loss averaged over the samples (over the steps with `use_steps`, as Keras 2's
+        generator loops), each output's loss over the batches, metrics over their
+        weights."""
         fetches = [self.total_loss, self._log_tensors]
         if training:
             fetches.append(self._train_op)
         totals = np.zeros(1 + len(self._log_tensors))
         counts = np.zeros(1 + len(self._log_tensors))
-        for batch, idx in enumerate(batches):
-            weights = None if sample_weight is None else np.asarray(sample_weight)[idx]
-            feed = self._feed([a[idx] for a in xs], [a[idx] for a in ys], training, weights)
-            results = session.run(fetches, feed)
+        for batch, (bx, by, weights) in enumerate(batches):
+            results = session.run(fetches, self._feed(bx, by, training, weights))
             loss, logs = results[0], results[1]
-            size = len(idx)
-            totals[0] += float(loss) * size
-            counts[0] += size
+            size = len(bx[0])
+            totals[0] += float(loss) * (1 if use_steps else size)
+            counts[0] += 1 if use_steps else size
             batch_logs = {"batch": batch, "size": size, "loss": float(loss)}
             for i, (value, pair) in enumerate(zip(logs, self._log_pairs, strict=True)):
                 if pair:
@@ -359,6 +359,56 @@ class TrainingMixin:
                 break
         names = ["loss", *self._log_names]
         return {k: float(t / c) for k, t, c in zip(names, totals, counts, strict=True)}
+
+    @staticmethod
+    def _array_batches(xs, ys, sample_weight, index, batch_size):
+        for start in range(0, len(index), batch_size):
+            idx = index[start : start + batch_size]
+            weights = None if sample_weight is None else np.asarray(sample_weight)[idx]
+            yield [a[idx] for a in xs], [a[idx] for a in ys], weights
+
+    def _train(
+        self, epoch_batches, epochs, initial_epoch, callbacks, verbose, validate, use_steps=False
+    ) -> History:
+        """The epoch loop shared by fit and fit_generator: callbacks, batches, logs."""
+        session = backend.get_session()
+        history = History()
+        callback_list = [*(callbacks or []), history]  # (history last: it sees their logs)
+        params = {"verbose": verbose, "epochs": epochs, "steps": None}
+        for callback in callback_list:
+            callback.set_model(self)
+            callback.set_params(params)
+        self.stop_training = False
+        for callback in callback_list:
+            callback.on_train_begin({})
+
+        def on_batch(batch, logs) -> bool:
+            for callback in callback_list:
+                callback.on_train_batch_end(batch, logs)
+            return self.stop_training
+
+        for epoch in range(initial_epoch, epochs):
+            for callback in callback_list:
+                callback.on_epoch_begin(epoch, {})
+            logs = self._run_batches(session, epoch_batches(), True, on_batch, use_steps)
+            if validate is not None:
+                for key, value in zip(self.metrics_names, _as_list(validate()), strict=True):
+                    logs["val_" + key] = value
+            if verbose:
+                print(
+                    f"Epoch {epoch + 1}/{epochs} - "
+                    + " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
+                )
+            for callback in callback_list:
+                callback.on_epoch_end(epoch, logs)
+            if self.stop_training:
+                break
+        for callback in callback_list:
+            callback.on_train_end({})
+        history.model = self
+        history.params = params
+        self.history = history
+        return history
 
     # -- the loops -----------------------------------------------------------------------
     def fit(
@@ -397,51 +447,22 @@ class TrainingMixin:
                 raise NotImplementedError("tfgraph's class_weight is for one output")
             sample_weight = _class_sample_weight(ys[0], class_weight, sample_weight)
         batch_size = batch_size or 32
-        session = backend.get_session()
-        history = History()
-        callback_list = [*(callbacks or []), history]  # (history last: it sees their logs)
-        params = {"verbose": verbose, "epochs": epochs, "steps": None}
-        for callback in callback_list:
-            callback.set_model(self)
-            callback.set_params(params)
-        self.stop_training = False
-        for callback in callback_list:
-            callback.on_train_begin({})
         n = xs[0].shape[0]
 
-        def on_batch(batch, logs) -> bool:
-            for callback in callback_list:
-                callback.on_train_batch_end(batch, logs)
-            return self.stop_training
-
-        for epoch in range(initial_epoch, epochs):
-            for callback in callback_list:
-                callback.on_epoch_begin(epoch, {})
+        def epoch_batches():
             index = np.arange(n)
             if shuffle:
                 np.random.shuffle(index)
-            batches = [index[start : start + batch_size] for start in range(0, n, batch_size)]
-            logs = self._run_batches(session, xs, ys, sample_weight, batches, True, on_batch)
-            if validation_data is not None:
-                val_x, val_y = validation_data[0], validation_data[1]
-                val = self.evaluate(val_x, val_y, batch_size=batch_size, verbose=0)
-                for key, value in zip(self.metrics_names, _as_list(val), strict=True):
-                    logs["val_" + key] = value
-            if verbose:
-                print(
-                    f"Epoch {epoch + 1}/{epochs} - "
-                    + " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
-                )
-            for callback in callback_list:
-                callback.on_epoch_end(epoch, logs)
-            if self.stop_training:
-                break
-        for callback in callback_list:
-            callback.on_train_end({})
-        history.model = self
-        history.params = params
-        self.history = history
-        return history
+            return self._array_batches(xs, ys, sample_weight, index, batch_size)
+
+        validate = None
+        if validation_data is not None:
+            val_x, val_y = validation_data[0], validation_data[1]
+
+            def validate():
+                return self.evaluate(val_x, val_y, batch_size=batch_size, verbose=0)
+
+        return self._train(epoch_batches, epochs, initial_epoch, callbacks, verbose, validate)
 
     def _check_compiled(self) -> None:
         if not self._compiled:
@@ -458,11 +479,8 @@ class TrainingMixin:
         self._build_training_graph()
         xs, ys = self._standardize(x, y)
         batch_size = batch_size or 32
-        n = xs[0].shape[0]
-        batches = [
-            np.arange(start, min(start + batch_size, n)) for start in range(0, n, batch_size)
-        ]
-        logs = self._run_batches(backend.get_session(), xs, ys, sample_weight, batches, False)
+        batches = self._array_batches(xs, ys, sample_weight, np.arange(len(xs[0])), batch_size)
+        logs = self._run_batches(backend.get_session(), batches, False)
         results = list(logs.values())
         if verbose:
             print(" - ".join(f"{k}: {v:.4f}" for k, v in logs.items()))
@@ -488,10 +506,125 @@ class TrainingMixin:
         self._ensure_inputs(x)
         self._build_training_graph()
         xs, ys = self._standardize(x, y)
-        batch = [np.arange(xs[0].shape[0])]
-        logs = self._run_batches(backend.get_session(), xs, ys, sample_weight, batch, True)
+        weights = None if sample_weight is None else np.asarray(sample_weight)
+        logs = self._run_batches(backend.get_session(), [(xs, ys, weights)], True)
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
+
+    # -- generators ----------------------------------------------------------------------
+    def _generator_batches(self, generator, steps):
+        """`steps` batches (x, y[, sample_weight]) from a generator or a Sequence."""
+        indexable = hasattr(generator, "__getitem__") and hasattr(generator, "__len__")
+        iterator = None if indexable else iter(generator)
+        for step in range(steps):
+            item = generator[step] if indexable else next(iterator)
+            if not isinstance(item, tuple) or len(item) not in (2, 3):
+                raise ValueError(
+                    "Output of generator should be a tuple `(x, y, sample_weight)` or "
+                    f"`(x, y)`. Found: {item}"
+                )
+            x, y = item[0], item[1]
+            self._ensure_inputs(x)
+            self._build_training_graph()
+            xs, ys = self._standardize(x, y)
+            yield xs, ys, (None if len(item) == 2 else np.asarray(item[2]))
+
+    @staticmethod
+    def _steps(generator, steps, what: str) -> int:
+        if steps is not None:
+            return int(steps)
+        if hasattr(generator, "__len__"):
+            return len(generator)
+        raise ValueError(
+            f"`{what}=None` is only valid for a generator based on the "
+            f"`keras.utils.Sequence` class. Please specify `{what}` or use the "
+            "`keras.utils.Sequence` class."
+        )
+
+    def fit_generator(
+        self,
+        generator,
+        steps_per_epoch=None,
+        epochs=1,
+        verbose=1,
+        callbacks=None,
+        validation_data=None,
+        validation_steps=None,
+        class_weight=None,
+        max_queue_size=10,
+        workers=1,
+        use_multiprocessing=False,
+        shuffle=True,
+        initial_epoch=0,
+    ) -> History:
+        """Trains on batches a generator yields, `steps_per_epoch` per epoch (an epoch's
+        loss is averaged over the samples; evaluate_generator's over the steps, as
+        Keras 2)."""
+        self._check_compiled()
+        if class_weight is not None:
+            raise NotImplementedError("tfgraph's fit_generator takes no class_weight yet")
+        steps = self._steps(generator, steps_per_epoch, "steps_per_epoch")
+        validate = None
+        if isinstance(validation_data, tuple):
+            val_x, val_y = validation_data[0], validation_data[1]
+
+            def validate():
+                return self.evaluate(val_x, val_y, verbose=0)
+
+        elif validation_data is not None:
+            val_steps = self._steps(validation_data, validation_steps, "validation_steps")
+
+            def validate():
+                return self.evaluate_generator(validation_data, val_steps)
+
+        return self._train(
+            lambda: self._generator_batches(generator, steps),
+            epochs,
+            initial_epoch,
+            callbacks,
+            verbose,
+            validate,
+        )
+
+    def evaluate_generator(
+        self,
+        generator,
+        steps=None,
+        callbacks=None,
+        max_queue_size=10,
+        workers=1,
+        use_multiprocessing=False,
+        verbose=0,
+    ):
+        """The loss (and metrics) over `steps` generated batches (mean over the steps)."""
+        self._check_compiled()
+        steps = self._steps(generator, steps, "steps")
+        batches = self._generator_batches(generator, steps)
+        logs = self._run_batches(backend.get_session(), batches, False, use_steps=True)
+        results = list(logs.values())
+        return results[0] if len(results) == 1 else results
+
+    def predict_generator(
+        self,
+        generator,
+        steps=None,
+        callbacks=None,
+        max_queue_size=10,
+        workers=1,
+        use_multiprocessing=False,
+        verbose=0,
+    ):
+        """The outputs for `steps` generated batches (x, or (x, ...))."""
+        steps = self._steps(generator, steps, "steps")
+        indexable = hasattr(generator, "__getitem__") and hasattr(generator, "__len__")
+        iterator = None if indexable else iter(generator)
+        outs = []
+        for step in range(steps):
+            item = generator[step] if indexable else next(iterator)
+            x = item[0] if isinstance(item, tuple) else item
+            outs.append(_as_list(self.predict(x, batch_size=len(np.asarray(_as_list(x)[0])))))
+        results = [np.concatenate([o[i] for o in outs]) for i in range(len(outs[0]))]
+        return results[0] if len(results) == 1 else results
 
     def test_on_batch(self, x, y, sample_weight=None, **kwargs):
         """The loss (and metrics) on one batch, without training."""
