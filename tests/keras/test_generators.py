@@ -63,3 +63,27 @@ def test_generator_epoch_loss_by_hand():
     model.compile("sgd", "mse")
     with pytest.raises(ValueError, match="only valid for a generator based on"):
         model.fit_generator(iter([]), verbose=0)
+
+
+def test_sequence_epochs():
+    class Batches(K.utils.Sequence):
+        def __init__(self):
+            self.epochs_ended = 0
+
+        def __len__(self):
+            return 2
+
+        def __getitem__(self, i):
+            x = np.full((3, 2), float(i), "float32")
+            return x, x.sum(1, keepdims=True)
+
+        def on_epoch_end(self):
+            self.epochs_ended += 1
+
+    batches = Batches()
+    model = K.Sequential([L.Dense(1, input_shape=(2,))])
+    model.compile(K.optimizers.SGD(0.05), "mse")
+    history = model.fit_generator(batches, epochs=3, verbose=0)
+    assert batches.epochs_ended == 3
+    assert len(history.history["loss"]) == 3
+    assert model.predict_generator(batches).shape == (6, 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["normalize", "to_categorical"]
+__all__ = ["Sequence", "normalize", "to_categorical"]
 
 
 def to_categorical(y, num_classes=None, dtype="float32"):
@@ -27,3 +27,21 @@ def normalize(x, axis=-1, order=2):
     norm = np.atleast_1d(np.linalg.norm(x, order, axis))
     norm[norm == 0] = 1
     return x / np.expand_dims(norm, axis)
+
+
+class Sequence:
+    """Base of indexable batch sources for `fit_generator`: define `__getitem__(index)`
+    (a batch) and `__len__` (batches per epoch); `on_epoch_end` runs after each epoch."""
+
+    def __getitem__(self, index):
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def on_epoch_end(self) -> None:
+        """Called after each epoch (e.g. to shuffle)."""
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]

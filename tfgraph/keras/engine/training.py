@@ -577,8 +577,13 @@ class TrainingMixin:
             def validate():
                 return self.evaluate_generator(validation_data, val_steps)
 
+        def epoch_batches():
+            yield from self._generator_batches(generator, steps)
+            if hasattr(generator, "on_epoch_end"):  # a Sequence: e.g. reshuffles
+                generator.on_epoch_end()
+
         return self._train(
-            lambda: self._generator_batches(generator, steps),
+            epoch_batches,
             epochs,
             initial_epoch,
             callbacks,
