@@ -9,7 +9,7 @@ import operator
 from tfgraph.framework import dtypes
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.keras import activations
-from tfgraph.keras.engine.base_layer import InputSpec, Layer, as_shape
+from tfgraph.keras.engine.base_layer import Layer, as_shape
 from tfgraph.legacy_layers import core as legacy_core
 from tfgraph.ops import array_ops, math_ops, nn_ops
 
@@ -225,6 +225,3 @@ class Masking(Layer):
 
     def compute_output_shape(self, input_shape):
         return input_shape
-
-
-_ = InputSpec

@@ -4,7 +4,6 @@ upsampling, ActivityRegularization, DepthwiseConv2D and SeparableConv2D."""
 
 from __future__ import annotations
 
-from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.keras import activations, initializers
 from tfgraph.keras.engine.base_layer import InputSpec, Layer, as_shape
 from tfgraph.legacy_layers import base as legacy_base
@@ -515,6 +514,3 @@ class SeparableConv2D(Layer):
         if self.bias is not None:
             outputs = conv_ops.bias_add(outputs, self.bias)
         return self.activation(outputs)
-
-
-_ = TensorShape

@@ -6,7 +6,7 @@ inputs from a TensorArray and writing the outputs into another."""
 from __future__ import annotations
 
 from tfgraph.framework.tensor_shape import TensorShape
-from tfgraph.keras import activations, backend, initializers
+from tfgraph.keras import activations, initializers
 from tfgraph.keras.engine.base_layer import Layer, as_shape
 from tfgraph.ops import array_ops, conv_ops, math_ops
 from tfgraph.ops.tensor_array_ops import TensorArray
@@ -467,4 +467,3 @@ class GRU(RNN):
 
 
 _RNN_ARGS = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll", "time_major")
-_ = backend
