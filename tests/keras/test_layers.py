@@ -223,3 +223,15 @@ def test_unknown_activation_and_initializer():
 def test_unknown_keyword_argument():
     with pytest.raises(TypeError, match="Keyword argument not understood"):
         L.Dense(2, bogus=1)
+
+
+def test_layers_run_eagerly_in_test_mode():
+    """With TF2 behaviour the layers run eagerly; the learning phase is 0 (no
+    placeholder), so Dropout is the identity unless `training=True`."""
+    tf.enable_v2_behavior()
+    dense = L.Dense(2, kernel_initializer="ones")
+    np.testing.assert_array_equal(dense(np.ones((1, 3), "float32")).numpy(), [[3.0, 3.0]])
+    dropout = L.Dropout(0.5)
+    np.testing.assert_array_equal(dropout(np.ones((1, 4), "float32")).numpy(), np.ones((1, 4)))
+    dropped = dropout(np.ones((1, 100), "float32"), training=True).numpy()
+    assert set(np.unique(dropped)) <= {0.0, 2.0}

@@ -82,6 +82,7 @@ _UIDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _ASSIGNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _INITIALIZED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _SESSION: list = [None]
+_EAGER_LEARNING_PHASE: list = [0]
 
 
 def floatx() -> str:
@@ -156,6 +157,10 @@ def learning_phase():
     """The learning phase of the default graph: a bool placeholder named
     `keras_learning_phase` defaulting to False (test), or the value given to
     `set_learning_phase`."""
+    from tfgraph.eager import context
+
+    if context.executing_eagerly():  # (eagerly there is no placeholder: 0, test mode)
+        return _EAGER_LEARNING_PHASE[0]
     g = get_default_graph()
     phase = _LEARNING_PHASES.get(g)
     if phase is None:
@@ -171,11 +176,20 @@ def set_learning_phase(value) -> None:
     """Fixes the learning phase of the default graph: 0 (test) or 1 (train)."""
     if value not in {0, 1}:
         raise ValueError("Expected learning phase to be 0 or 1.")
+    from tfgraph.eager import context
+
+    if context.executing_eagerly():
+        _EAGER_LEARNING_PHASE[0] = value
+        return
     _LEARNING_PHASES[get_default_graph()] = value
 
 
 def _fixed_learning_phase():
-    """The learning phase if `set_learning_phase` fixed it, else None."""
+    """The learning phase if `set_learning_phase` fixed it (or eagerly), else None."""
+    from tfgraph.eager import context
+
+    if context.executing_eagerly():
+        return _EAGER_LEARNING_PHASE[0]
     phase = _LEARNING_PHASES.get(get_default_graph())
     return phase if isinstance(phase, int) else None
 
