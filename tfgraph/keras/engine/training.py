@@ -428,8 +428,16 @@ class TrainingMixin:
         steps_per_epoch=None,
         **kwargs,
     ) -> History:
-        """Trains for `epochs` passes over (x, y) in batches of `batch_size` (32)."""
+        """Trains for `epochs` passes over (x, y) in batches of `batch_size` (32), or over
+        a tf.data dataset of (x, y) batches (`steps_per_epoch` of them per epoch, else to
+        its end)."""
         self._check_compiled()
+        if _is_dataset(x):
+            if class_weight is not None or sample_weight is not None:
+                raise NotImplementedError("with a dataset, give sample weights in it")
+            return self._fit_dataset(
+                x, epochs, steps_per_epoch, callbacks, verbose, initial_epoch, validation_data
+            )
         self._ensure_inputs(x)
         self._build_training_graph()
         xs, ys = self._standardize(x, y)
@@ -473,8 +481,16 @@ class TrainingMixin:
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None, **kw):
         """The loss (and the outputs' losses and metrics) over (x, y), averaged over the
-        samples."""
+        samples (or over a tf.data dataset of (x, y) batches)."""
         self._check_compiled()
+        if _is_dataset(x):
+            steps = kw.get("steps")
+            items = self._dataset_batches(x, steps, reinitialize=True)
+            logs = self._run_batches(
+                backend.get_session(), self._standardized(items), False, use_steps=True
+            )
+            values = list(logs.values())
+            return values[0] if len(values) == 1 else values
         self._ensure_inputs(x)
         self._build_training_graph()
         xs, ys = self._standardize(x, y)
@@ -487,7 +503,15 @@ class TrainingMixin:
         return results[0] if len(results) == 1 else results
 
     def predict(self, x, batch_size=None, verbose=0, steps=None, **kwargs):
-        """The model's outputs for `x`, computed in batches (learning phase False)."""
+        """The model's outputs for `x`, computed in batches (learning phase False); `x`
+        may be a tf.data dataset of input batches."""
+        if _is_dataset(x):
+            outs = []
+            for item in self._dataset_batches(x, steps, reinitialize=True):
+                batch = item[0] if isinstance(item, tuple) else item
+                outs.append(_as_list(self.predict(batch, batch_size=len(_as_list(batch)[0]))))
+            results = [np.concatenate([o[i] for o in outs]) for i in range(len(outs[0]))]
+            return results[0] if len(results) == 1 else results
         self._ensure_inputs(x)
         xs, _ = self._standardize(x)
         batch_size = batch_size or 32
@@ -510,6 +534,67 @@ class TrainingMixin:
         logs = self._run_batches(backend.get_session(), [(xs, ys, weights)], True)
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
+
+    # -- datasets ------------------------------------------------------------------------
+    def _dataset_batches(self, dataset, steps, reinitialize: bool):
+        """Batches (x, y[, sample_weight]) fetched from a tf.data dataset in the Keras
+        session: to its end (the iterator restarted, `reinitialize`) or `steps` of them
+        (the iterator continuing across epochs)."""
+        from tfgraph import errors
+        from tfgraph.data.iterator_ops import make_initializable_iterator
+
+        cache = self.__dict__.setdefault("_dataset_iterators", {})
+        entry = cache.get(id(dataset))
+        if entry is None or entry[0] is not dataset:
+            iterator = make_initializable_iterator(dataset)
+            entry = cache[id(dataset)] = [dataset, iterator, iterator.get_next(), False]
+        session = backend.get_session()
+        if reinitialize or not entry[3]:
+            session.run(entry[1].initializer)
+            entry[3] = True
+        count = 0
+        while steps is None or count < steps:
+            try:
+                item = session.run(entry[2])
+            except errors.OutOfRangeError:
+                entry[3] = False
+                return
+            count += 1
+            yield item
+
+    def _standardized(self, items):
+        for item in items:
+            if not isinstance(item, tuple) or len(item) not in (2, 3):
+                raise ValueError(
+                    "Please provide model inputs as a dataset of `(x, y)` or "
+                    f"`(x, y, sample_weight)` tuples. Received: {item}"
+                )
+            self._ensure_inputs(item[0])
+            self._build_training_graph()
+            xs, ys = self._standardize(item[0], item[1])
+            yield xs, ys, (None if len(item) == 2 else np.asarray(item[2]))
+
+    def _fit_dataset(
+        self, dataset, epochs, steps_per_epoch, callbacks, verbose, initial_epoch, validation_data
+    ) -> History:
+        def epoch_batches():
+            items = self._dataset_batches(
+                dataset, steps_per_epoch, reinitialize=steps_per_epoch is None
+            )
+            return self._standardized(items)
+
+        validate = None
+        if validation_data is not None:
+
+            def validate():
+                if _is_dataset(validation_data):
+                    return self.evaluate(validation_data, verbose=0)
+                return self.evaluate(validation_data[0], validation_data[1], verbose=0)
+
+        # (an epoch's values are means over its steps, as Keras 2's loops over datasets)
+        return self._train(
+            epoch_batches, epochs, initial_epoch, callbacks, verbose, validate, use_steps=True
+        )
 
     # -- generators ----------------------------------------------------------------------
     def _generator_batches(self, generator, steps):
@@ -639,6 +724,12 @@ class TrainingMixin:
 
     def predict_on_batch(self, x):
         return self.predict(x, batch_size=len(np.asarray(_as_list(x)[0])))
+
+
+def _is_dataset(x) -> bool:
+    from tfgraph.data.dataset_ops import Dataset
+
+    return isinstance(x, Dataset)
 
 
 def _call_loss(fn, y_true, y_pred):
