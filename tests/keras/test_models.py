@@ -359,6 +359,51 @@ def test_several_outputs_names():
     )
 
 
+OPTIMIZER_CHECKPOINT = """
+K = tf.keras
+L = tf.keras.layers
+model = K.Sequential([L.Dense(3, activation="relu", input_shape=(4,)),
+                      L.BatchNormalization(), L.Dense(1)])
+model.compile(K.optimizers.Adam(0.05, decay=0.01), "mse")
+x = np.linspace(-1, 1, 32).reshape(8, 4).astype("float32")
+y = np.linspace(0, 1, 8).reshape(8, 1).astype("float32")
+sess = K.backend.get_session()
+saver = None
+if MODE == "save":
+    rng = np.random.RandomState(16)
+    model.set_weights([rng.standard_normal(w.shape.as_list()).astype("float32")
+                       for w in model.weights])
+    model.fit(x, y, epochs=2, batch_size=4, verbose=0, shuffle=False)
+    tf.train.Saver().save(K.backend.get_session(), PATH)
+else:
+    model.fit(x * 0, y, epochs=1, verbose=0)  # (makes the optimizer's variables)
+    tf.train.Saver().restore(K.backend.get_session(), PATH)
+sess = K.backend.get_session()
+names = sorted(v.name for v in tf.global_variables())
+values = dict(zip([v.name for v in tf.global_variables()], sess.run(tf.global_variables())))
+result = {"names": names, "values": {k: values[k] for k in names},
+          "predict": model.predict(x)}
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+@pytest.mark.parametrize("writer", ["tfgraph", "tensorflow"])
+def test_saver_checkpoints_with_optimizer_state_interchange(tmp_path, writer):
+    """After fit, tf.train.Saver checkpoints hold the optimizer's variables under Keras
+    2's legacy names (training/Adam/iter, training/Adam/dense/kernel/m, ...)."""
+    path = str(tmp_path / "ckpt")
+    save = f"MODE = 'save'\nPATH = {path!r}\n" + OPTIMIZER_CHECKPOINT
+    load = f"MODE = 'load'\nPATH = {path!r}\n" + OPTIMIZER_CHECKPOINT
+    if writer == "tfgraph":
+        written, read = ours(save), theirs(load)
+    else:
+        written = theirs(save)
+        read = ours(load)
+    assert "training/Adam/dense/kernel/m:0" in written["names"]
+    assert_same(read, written)
+
+
 def _save_weights_program(mode: str, directory) -> str:
     return f"MODE = {mode!r}\nDIR = {str(directory)!r}\n" + SAVE_WEIGHTS
 

@@ -50,18 +50,52 @@ class Optimizer:
         self._iterations = None
         self._slots: dict[int, dict[str, object]] = {}
         self._built_vars: list = []
+        self._hyper_variables: dict | None = None
+
+    # hyperparameters Keras 2's legacy optimizers keep as variables (TF1 graph mode)
+    def _legacy_hyper_values(self) -> dict:
+        return {"decay": self._initial_decay, "learning_rate": float(self._learning_rate)}
+
+    def _legacy_hypers(self) -> dict:
+        """In a TF1 graph, Keras 2's legacy optimizer variables: `<scope>/<name>/iter`,
+        then the hyperparameters sorted by name (`beta_1`, `decay`, `learning_rate`...),
+        so that checkpoints name them as TF does."""
+        if self._hyper_variables is None:
+            from tfgraph.eager.function import init_scope
+            from tfgraph.framework.graph import get_default_graph
+
+            with init_scope(), get_default_graph().name_scope(self.name):
+                self._iterations = _variable(0, "iter", dtypes.int64)
+                self._hyper_variables = {
+                    key: _variable(float(value), key)
+                    for key, value in sorted(self._legacy_hyper_values().items())
+                }
+            self._lr_variable = self._hyper_variables["learning_rate"]
+        return self._hyper_variables
+
+    def _hyper_value(self, name: str, value, var):
+        """A hyperparameter for an update: its variable in a TF1 graph, else the value."""
+        if _legacy_graph():
+            return array_ops_cast(self._legacy_hypers()[name].value(), var.dtype)
+        return self._hyper(value, var)
 
     # -- state ------------------------------------------------------------------------------
     @property
     def iterations(self):
         if self._iterations is None:
-            self._iterations = _variable(0, "iteration", dtypes.int64)
+            if _legacy_graph():
+                self._legacy_hypers()
+            else:
+                self._iterations = _variable(0, "iteration", dtypes.int64)
         return self._iterations
 
     @property
     def learning_rate(self):
         if self._lr_variable is None:
-            self._lr_variable = _variable(float(self._learning_rate), "learning_rate")
+            if _legacy_graph():
+                self._legacy_hypers()
+            else:
+                self._lr_variable = _variable(float(self._learning_rate), "learning_rate")
         return self._lr_variable
 
     @learning_rate.setter
@@ -88,7 +122,11 @@ class Optimizer:
             def value():  # (made where the slot is: eagerly, out of a function trace)
                 return array_ops.fill(shape, array_ops.constant(initial, dtype))
 
-            slot = slots[name] = _variable(value, f"{self.name}/{name}/{var.name[:-2]}")
+            if _legacy_graph():  # (TF1 graph: Keras 2's legacy `<name>/<var>/<slot>`)
+                slot_name = f"{self.name}/{var.name[:-2]}/{self._legacy_slot_name(name)}"
+            else:
+                slot_name = f"{self.name}/{name}/{var.name[:-2]}"
+            slot = slots[name] = _variable(value, slot_name)
         return slot
 
     def build(self, var_list) -> None:
@@ -102,6 +140,9 @@ class Optimizer:
     def _slot_initial(self, slot: str) -> float:
         return 0.0
 
+    def _legacy_slot_name(self, name: str) -> str:
+        return name
+
     # -- updates ----------------------------------------------------------------------------
     def apply_gradients(self, grads_and_vars, name=None, skip_gradients_aggregation=False):
         """Applies one step: each (gradient, variable) pair, then `iterations` += 1."""
@@ -114,7 +155,8 @@ class Optimizer:
             from tfgraph.ops import array_ops
 
             t = array_ops.cast(self.iterations.value(), lr.dtype)
-            lr = lr / (1.0 + self._initial_decay * t)
+            decay = self._hyper_value("decay", self._initial_decay, self.learning_rate)
+            lr = lr / (1.0 + decay * t)
         updates = []
         for grad, var in pairs:
             if isinstance(grad, IndexedSlices):
@@ -195,12 +237,18 @@ class SGD(Optimizer):
         self.nesterov = nesterov
         self._slot_names = ("m",) if momentum else ()
 
+    def _legacy_hyper_values(self) -> dict:
+        return {**super()._legacy_hyper_values(), "momentum": float(self.momentum)}
+
+    def _legacy_slot_name(self, name: str) -> str:
+        return "momentum"
+
     def update_step(self, grad, var, lr):
         lr = self._hyper(lr, var)
         if not self.momentum:
             return var.assign_add(-grad * lr, read_value=False)
         m = self._slot(var, "m")
-        momentum = self._hyper(self.momentum, var)
+        momentum = self._hyper_value("momentum", self.momentum, var)
         update = m.assign(-grad * lr + m * momentum, read_value=False)
         with self._after(update):
             if self.nesterov:
@@ -228,13 +276,20 @@ class Adam(Optimizer):
         if amsgrad:
             self._slot_names = ("m", "v", "vhat")
 
+    def _legacy_hyper_values(self) -> dict:
+        return {
+            **super()._legacy_hyper_values(),
+            "beta_1": float(self.beta_1),
+            "beta_2": float(self.beta_2),
+        }
+
     def update_step(self, grad, var, lr):
         from tfgraph.ops import array_ops, math_ops
 
         lr = self._hyper(lr, var)
         step = array_ops.cast(self.iterations.value() + 1, var.dtype)
-        beta_1 = self._hyper(self.beta_1, var)
-        beta_2 = self._hyper(self.beta_2, var)
+        beta_1 = self._hyper_value("beta_1", self.beta_1, var)
+        beta_2 = self._hyper_value("beta_2", self.beta_2, var)
         beta_1_power = math_ops.pow(beta_1, step)
         beta_2_power = math_ops.pow(beta_2, step)
         m, v = self._slot(var, "m"), self._slot(var, "v")
@@ -274,11 +329,21 @@ class RMSprop(Optimizer):
             names.append("average_gradient")
         self._slot_names = tuple(names)
 
+    def _legacy_hyper_values(self) -> dict:
+        return {
+            **super()._legacy_hyper_values(),
+            "momentum": float(self.momentum),
+            "rho": float(self.rho),
+        }
+
+    def _legacy_slot_name(self, name: str) -> str:
+        return {"velocity": "rms", "average_gradient": "mg"}.get(name, name)
+
     def update_step(self, grad, var, lr):
         from tfgraph.ops import math_ops
 
         lr = self._hyper(lr, var)
-        rho = self._hyper(self.rho, var)
+        rho = self._hyper_value("rho", self.rho, var)
         velocity = self._slot(var, "velocity")
         updates = [
             velocity.assign(rho * velocity + (1 - rho) * math_ops.square(grad), read_value=False)
@@ -337,6 +402,12 @@ class Adagrad(Optimizer):
             if _legacy_graph():  # Keras 2's legacy Adagrad (TF1 graph mode)
                 return var.assign_sub(lr * grad / (math_ops.sqrt(acc.read_value()) + eps), False)
             return var.assign_sub(lr * grad / math_ops.sqrt(acc.read_value() + eps), False)
+
+
+def array_ops_cast(value, dtype):
+    from tfgraph.ops import array_ops
+
+    return array_ops.cast(value, dtype) if value.dtype.base_dtype != dtype.base_dtype else value
 
 
 def _legacy_graph() -> bool:
