@@ -5,6 +5,13 @@ and Adagrad with its update formulas and defaults (epsilon 1e-7), for gradients 
 
 Slot variables (`m`, `v`, `momentum`, ...) are made on a variable's first update, and
 `iterations` counts the steps. Sparse (IndexedSlices) gradients are applied densely.
+
+Building a TF1 graph (not eagerly, not in a tf.function), `tf.keras.optimizers` are Keras
+2's legacy optimizers, and so are these: the variables are named as theirs
+(`<scope>/Adam/iter`, `beta_1`, `decay`, `learning_rate`, `<scope>/Adam/<var>/m`), the
+hyperparameters are read from them, RMSprop without momentum and Adagrad add epsilon
+after the square root, and slot updates run before the variable's update reads them.
+Unlike TF there, `minimize` also takes a loss tensor (TF asks for a tape).
 """
 
 from __future__ import annotations
