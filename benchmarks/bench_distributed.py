@@ -3,7 +3,7 @@
 * per-step time of a worker step whose variables live on a parameter server (a small
   linear model: the step is all overhead), one ps and one worker, each a process;
 * examples/sec of a data-parallel MLP (784-256-10, batch 128 per worker, plain SGD)
-  with 1 and 2 workers and one ps on this machine.
+  with 1, 2 and 4 workers and one ps on this machine.
 
     python benchmarks/bench_distributed.py     # TFGRAPH_TF_PYTHON=... adds TF
 
@@ -150,7 +150,7 @@ def main() -> None:
             else None
         )
         rows.append(("step, variables on the ps (ms)", ours, theirs))
-        for n in (1, 2):
+        for n in (1, 2, 4):
             ours_r = _cluster_run(script, n, "mlp", 60, False, address)
             ours = sum(r["per_sec"] for r in ours_r) * 128
             theirs = None
