@@ -309,6 +309,18 @@ with tf.Session() as s:
 """
 
 
+def test_queue_runners_restored_from_a_meta_graph_run(tmp_path):
+    with tf.Graph().as_default():
+        q = tf.train.range_input_producer(6, num_epochs=1, shuffle=False)
+        b = tf.train.batch([q.dequeue()], 2, name="out")
+        tf.train.export_meta_graph(str(tmp_path / "ours.meta"))
+    with tf.Graph().as_default():
+        tf.train.import_meta_graph(str(tmp_path / "ours.meta"))
+        scope = {"tf": tf, "b": tf.get_default_graph().get_tensor_by_name(b.name)}
+        exec(_RUN_IMPORTED_PIPELINE, scope)
+    assert scope["batches"] == [[0, 1], [2, 3], [4, 5]]
+
+
 @pytest.mark.tf
 @requires_tf
 def test_pipeline_meta_graphs_run_in_both_directions(tmp_path):

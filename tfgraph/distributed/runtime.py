@@ -20,6 +20,7 @@ raise `UnavailableError`.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 
@@ -54,8 +55,9 @@ def connect():
     `RAY_ADDRESS` if set, else a cluster running on this machine (`ray start --head`),
     else a new local head node started for the purpose (it outlives this process, so
     the other tasks' processes find it; `ray stop` ends it)."""
-    ray = _ray()
     with _connect_lock:
+        _use_token_if_present()  # (before Ray reads its configuration)
+        ray = _ray()
         if ray.is_initialized():
             return ray
         address = os.environ.get("TFGRAPH_RAY_ADDRESS") or os.environ.get("RAY_ADDRESS")
@@ -70,10 +72,29 @@ def connect():
         return ray
 
 
+def _use_token_if_present() -> None:
+    """Ray (2.5x and newer) enables token authentication on a head node started where a
+    token exists (`~/.ray/auth_token`, `$RAY_AUTH_TOKEN_PATH`, `$RAY_AUTH_TOKEN`), but its
+    clients send the token only when `RAY_AUTH_MODE=token`: without it, connecting to
+    such a cluster fails. Where a token exists and no mode was chosen, choose token mode
+    (a cluster without authentication accepts such clients too)."""
+    if "RAY_AUTH_MODE" in os.environ:
+        return
+    path = os.environ.get("RAY_AUTH_TOKEN_PATH") or os.path.expanduser("~/.ray/auth_token")
+    if os.environ.get("RAY_AUTH_TOKEN") or os.path.isfile(path):
+        os.environ["RAY_AUTH_MODE"] = "token"
+        if "ray" in sys.modules:  # (Ray read its configuration on import: read it again)
+            try:
+                from ray._raylet import Config
+
+                Config.initialize("")
+            except (ImportError, AttributeError):
+                pass
+
+
 def _start_local_head() -> None:
     import fcntl
     import subprocess
-    import sys
     import tempfile
 
     lock_path = os.path.join(tempfile.gettempdir(), "tfgraph-ray-start.lock")

@@ -67,7 +67,6 @@ class QueueRunner:
             raise ValueError("Must provide queue and enqueue_ops.")
         self._queue = queue
         self._enqueue_ops = list(enqueue_ops)
-        self._gates: dict = {}
         self._close_op = close_op if close_op is not None else queue.close()
         self._cancel_op = (
             cancel_op if cancel_op is not None else queue.close(cancel_pending_enqueues=True)
@@ -83,9 +82,13 @@ class QueueRunner:
                         f"types, but saw: {queue_closed_exception_types}"
                     )
         self._queue_closed_exception_types = queue_closed_exception_types
+        self._init_run_state()
+
+    def _init_run_state(self) -> None:
         self._lock = threading.Lock()
         self._runs_per_session: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self._exceptions_raised: list = []
+        self._gates: dict = {}
 
     def _init_from_proto(self, queue_runner_def, import_scope=None) -> None:
         from tfgraph.framework.graph import get_default_graph
@@ -104,9 +107,7 @@ class QueueRunner:
             errors.exception_type_from_error_code(code)
             for code in queue_runner_def.queue_closed_exception_types
         ) or (errors.OutOfRangeError,)
-        self._lock = threading.Lock()
-        self._runs_per_session = weakref.WeakKeyDictionary()
-        self._exceptions_raised = []
+        self._init_run_state()
 
     def to_proto(self, export_scope=None):
         """This runner as a `QueueRunnerDef` (None if outside `export_scope`)."""
