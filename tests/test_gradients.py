@@ -365,3 +365,20 @@ def test_gradient_through_manual_switch_merge():
     with tf.Session() as sess:
         assert sess.run(g, {x: 1.0, p: True}) == pytest.approx(7.0)
         assert sess.run(g, {x: 1.0, p: False}) == pytest.approx(2.0)
+
+
+def test_gradient_of_a_resource_variable_read_in_a_cond_branch():
+    """The untaken side's zeros have the variable's shape and dtype (not a resource), so
+    a variable read in one branch or both differentiates as in TF."""
+    v = tf.Variable([2.0, 1.0], use_resource=True)
+    w = tf.Variable(5.0, use_resource=True)
+    p = tf.placeholder(tf.bool, [])
+    y = tf.cond(p, lambda: tf.reduce_sum(v * 3.0), lambda: tf.constant(1.0))
+    z = tf.cond(p, lambda: w * 3.0, lambda: w * w)
+    g, gz = tf.gradients(y, v)[0], tf.gradients(z, w)[0]
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        np.testing.assert_array_equal(sess.run(g, {p: True}), [3.0, 3.0])
+        np.testing.assert_array_equal(sess.run(g, {p: False}), [0.0, 0.0])
+        assert sess.run(gz, {p: True}) == 3.0
+        assert sess.run(gz, {p: False}) == 10.0

@@ -307,10 +307,33 @@ def _zeros_like_output(op: Operation, index: int):
             g = op._graph
             switch_val = control_flow_ops.switch(op._inputs[0], ctxt.pred)[1 - ctxt.branch]
             pivot = array_ops.identity(switch_val)
+            if val.dtype._base is dtypes.resource:
+                # a variable read in the branch: zeros of the variable's shape and dtype
+                from tfgraph.ops import resource_variable_ops
+
+                with g.control_dependencies([pivot]):
+                    return array_ops.zeros(
+                        resource_variable_ops.variable_shape(switch_val),
+                        dtype=_handle_dtype(op._inputs[0]),
+                    )
             zeros_shape = array_ops._shape_internal(switch_val, optimize=False)
             with g.control_dependencies([pivot]):
                 return array_ops.zeros(zeros_shape, dtype=val.dtype._base)
     return array_ops.zeros_like(val, optimize=False)
+
+
+def _handle_dtype(handle):
+    """The dtype of the variable a resource handle refers to (float32 if unknown, as
+    TF's get_zeros_dtype without handle data): the `dtype` attr of the op that made it,
+    followed back through the ops forwarding the handle."""
+    seen = 0
+    while handle is not None and seen < 100:
+        dtype = handle.op._attrs.get("dtype")
+        if dtype is not None and dtype._base is not dtypes.resource:
+            return dtype._base
+        handle = handle.op._inputs[0] if handle.op._inputs else None
+        seen += 1
+    return dtypes.float32
 
 
 def _accumulator_shape(inputs):

@@ -102,7 +102,9 @@ class EventFileWriter:
         flush_secs: float = 120,
         filename_suffix: str | None = None,
     ) -> None:
-        self._logdir = str(os.fspath(logdir))
+        from tfgraph.io.gfile import local_path
+
+        self._logdir = local_path(logdir)
         os.makedirs(self._logdir, exist_ok=True)
         self._max_queue = max_queue
         self._flush_secs = flush_secs

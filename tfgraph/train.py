@@ -1,6 +1,7 @@
 """`tf.train`: training utilities — optimizers, savers, checkpoints, device setters
 (re-exports only)."""
 
+from tfgraph.distributed.server import Server
 from tfgraph.framework.graph_io import write_graph
 from tfgraph.summary_writer import summary_iterator
 from tfgraph.training import queue_runner  # (tf.train.queue_runner.QueueRunner & co)
@@ -76,6 +77,7 @@ from tfgraph.training.session_run_hook import (
     SessionRunValues,
 )
 from tfgraph.training.supervisor import Supervisor
+from tfgraph.training.sync_replicas_optimizer import SyncReplicasOptimizer
 from tfgraph.training.tracking import Checkpoint, CheckpointManager
 from tfgraph.training.training_util import (
     assert_global_step,
@@ -111,6 +113,7 @@ __all__ = [
     "Saver",
     "Scaffold",
     "SecondOrStepTimer",
+    "Server",
     "SessionCreator",
     "SessionRunArgs",
     "SessionRunContext",
@@ -122,6 +125,7 @@ __all__ = [
     "SummarySaverHook",
     "SummaryWriterCache",
     "Supervisor",
+    "SyncReplicasOptimizer",
     "WorkerSessionCreator",
     "add_queue_runner",
     "assert_global_step",

@@ -15,7 +15,7 @@ from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor, register_tensor_conversion_function
 from tfgraph.framework.graph import GraphKeys, get_default_graph, init_scope
 from tfgraph.framework.indexed_slices import IndexedSlices
-from tfgraph.framework.ops import Operation, Tensor
+from tfgraph.framework.ops import Operation, Tensor, _TensorRef
 from tfgraph.framework.tensor_shape import TensorShape, unknown_shape
 from tfgraph.ops import array_ops, control_flow_ops, state_ops
 
@@ -364,9 +364,11 @@ class Variable(metaclass=_VariableMeta):
     def _ref(self) -> Tensor:
         return self._variable
 
-    def ref(self) -> Tensor:
-        """The reference tensor `v:0` (what Assign-like ops take)."""
-        return self._variable
+    def ref(self) -> _VariableRef:
+        """A hashable reference to this variable (TF 2.x's: `deref()` gives the variable
+        back), which also reads as TF1's reference tensor `v:0`: its name, dtype and op
+        are the tensor's, and it converts to it where an op takes the variable."""
+        return _VariableRef(self)  # type: ignore[arg-type]  # (wraps the variable)
 
     def _as_graph_element(self) -> Tensor:
         return self._variable
@@ -575,6 +577,26 @@ def _variable_conversion(value, dtype=None, name=None, as_ref=False):
 
 
 register_tensor_conversion_function(Variable, _variable_conversion, 0)
+
+
+class _VariableRef(_TensorRef):
+    """`Variable.ref()`: hashable by the variable's identity, `deref()` gives it back;
+    other attributes are the reference tensor's (the TF1 meaning of `ref()`)."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str):
+        return getattr(self._tensor._variable, name)
+
+    def _as_graph_element(self) -> Tensor:
+        return self._tensor._variable
+
+
+def _variable_ref_conversion(value, dtype=None, name=None, as_ref=False):
+    return convert_to_tensor(value._tensor._variable, dtype=dtype, name=name, as_ref=as_ref)
+
+
+register_tensor_conversion_function(_VariableRef, _variable_ref_conversion, 0)
 
 
 # -- guarding initial values that read other variables ------------------------------------------

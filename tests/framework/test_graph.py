@@ -112,9 +112,15 @@ def test_name_scope_default_name_and_invalid_names():
         assert s == "default/"
     with tf.name_scope("given", "default") as s:
         assert s == "given/"
-    with pytest.raises(ValueError, match="is not a valid scope name"):
+    with pytest.raises(ValueError, match="'bad name!' is not a valid root scope name. A root"):
         with tf.name_scope("bad name!"):
             pass
+    with tf.name_scope("outer"):
+        with pytest.raises(ValueError, match="'bad!' is not a valid scope name. A scope name"):
+            with tf.name_scope("bad!"):
+                pass
+        with tf.name_scope("_inner") as s:  # (leading underscores are fine below the root)
+            assert s == "outer/_inner/"
 
 
 # -- lookups --------------------------------------------------------------------------------

@@ -67,6 +67,16 @@ def test_unmask_inverts_mask(value):
     assert 0 <= mask(value) <= 0xFFFFFFFF
 
 
+@pytest.fixture(autouse=True, params=["c", "numpy"])
+def implementation(request, monkeypatch):
+    """Every test runs against google-crc32c's C extension and the numpy paths."""
+    if request.param == "numpy":
+        monkeypatch.setattr(crc_mod, "_c_extend", None)
+    elif crc_mod._c_extend is None:
+        pytest.skip("google-crc32c's C extension is not installed")
+    return request.param
+
+
 # Sizes around every path boundary: tiny loop, row tables, folding (scales 1..8).
 _CHUNK = 8 * crc_mod._FOLD_A
 SIZES = [1, 3, 4, 5, 95, 96, 97, 255, 256, 257, 1000, 4096, 16385, 65536, 65537,

@@ -100,3 +100,61 @@ def test_graph_mode_minimize_in_a_session():
         sess.run(train)
         assert np.allclose(sess.run(w), [0.8, -1.6])
         assert sess.run(opt.iterations) == 1
+
+
+GRAPH_PROGRAM = """
+result = {}
+for name, make in [("SGD", lambda: tf.keras.optimizers.SGD(0.1)),
+                   ("SGDm", lambda: tf.keras.optimizers.SGD(0.1, momentum=0.9)),
+                   ("SGDn", lambda: tf.keras.optimizers.SGD(0.1, momentum=0.9, nesterov=True)),
+                   ("Adam", lambda: tf.keras.optimizers.Adam(0.1)),
+                   ("RMSprop", lambda: tf.keras.optimizers.RMSprop(0.1)),
+                   ("RMSpropm", lambda: tf.keras.optimizers.RMSprop(0.1, momentum=0.5)),
+                   ("RMSpropc", lambda: tf.keras.optimizers.RMSprop(0.1, centered=True)),
+                   ("Adagrad", lambda: tf.keras.optimizers.Adagrad(0.1)),
+                   ("SGD_lr", lambda: tf.keras.optimizers.SGD(lr=0.2)),
+                   ("Adam_decay", lambda: tf.keras.optimizers.Adam(0.1, decay=0.5))]:
+    with tf.Graph().as_default():
+        w = tf.Variable([1.0, -2.0, 3.0], use_resource=True)
+        loss = tf.reduce_sum(w * w * [1.0, 2.0, 3.0])
+        opt = make()
+        step = opt.apply_gradients(zip(tf.gradients(loss, [w]), [w]))
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            for _ in range(3):
+                sess.run(step)
+            result[name] = sess.run(w).tolist()
+"""
+
+
+def test_graph_mode_slots_feed_the_update():
+    """In a session, the slot updates (momentum, Adam's moments) run before the
+    variable's update reads them."""
+    from tests.keras.dual import ours
+
+    out = ours(GRAPH_PROGRAM)
+    w, m = np.array([1.0, -2.0, 3.0]), np.zeros(3)
+    for _ in range(3):
+        m = 0.9 * m - 0.1 * 2 * w * [1.0, 2.0, 3.0]
+        w = w + m
+    np.testing.assert_allclose(out["SGDm"], w, rtol=1e-5)
+    w = np.array([1.0, -2.0, 3.0])
+    for _ in range(3):
+        w = w - 0.2 * 2 * w * [1.0, 2.0, 3.0]
+    np.testing.assert_allclose(out["SGD_lr"], w, rtol=1e-5)
+
+
+def test_unknown_optimizer_argument():
+    with pytest.raises(TypeError, match="Unexpected keyword argument passed to optimizer"):
+        tf.keras.optimizers.SGD(0.1, bogus=1)
+
+
+@pytest.mark.tf
+@requires_tf
+def test_graph_mode_trajectories_match_tensorflow():
+    """TF1 graph mode: Keras 2's legacy optimizers (RMSprop without momentum and Adagrad
+    add epsilon after the square root)."""
+    from tests.keras.dual import assert_same, ours, theirs
+
+    expected = theirs(GRAPH_PROGRAM)
+    assert_same(ours(GRAPH_PROGRAM), expected)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import tfgraph as tf
+from tests.tfrun import requires_tf, run_tf_json
 from tfgraph import errors
 from tfgraph.ops.apply import op_output
 
@@ -472,6 +473,38 @@ def test_range_with_good_fed_bounds():
     out = tf.range(start, limit, delta)
     np.testing.assert_array_equal(run(out, {start: 5, limit: 0, delta: -2}), [5, 3, 1])
     assert run(out, {start: 5, limit: 5, delta: -2}).size == 0
+
+
+RANGE_OF_TENSORS = """
+g = tf.Graph()
+with g.as_default():
+    n = tf.constant(4, tf.int32)
+    results = [tf.range(n, dtype=tf.int64), tf.range(n, 10, 3, dtype=tf.float32),
+               tf.range(tf.constant(1, tf.int64), n), tf.range(2, n)]
+    with tf.Session() as sess:
+        values = sess.run(results)
+out = [[r.dtype.name, v.tolist()] for r, v in zip(results, values)]
+out.append(sorted(op.name + ":" + op.type for op in g.get_operations()))
+"""
+
+
+def test_range_casts_tensor_bounds_to_the_requested_dtype():
+    scope = {"tf": tf}
+    exec(RANGE_OF_TENSORS, scope)
+    assert scope["out"][:4] == [
+        ["int64", [0, 1, 2, 3]],
+        ["float32", [4.0, 7.0]],
+        ["int64", [1, 2, 3]],
+        ["int32", [2, 3]],
+    ]
+
+
+@pytest.mark.tf
+@requires_tf
+def test_range_of_tensors_matches_tensorflow():
+    scope = {"tf": tf}
+    exec(RANGE_OF_TENSORS, scope)
+    assert scope["out"] == run_tf_json(RANGE_OF_TENSORS + "print(json.dumps(out))")
 
 
 def test_tf1_arg_max_and_arg_min_take_the_dimension():

@@ -225,7 +225,10 @@ STUBS = {
     "tensorflow.RewriterConfig", "tensorflow.DebugOptions",
     "tensorflow.CoordinationServiceConfig",
 }  # fmt: skip
-OMITTED_FIELDS = {("tensorflow.GPUOptions", "experimental")}
+OMITTED_FIELDS = {
+    ("tensorflow.GPUOptions", "experimental"),
+    ("tensorflow.ServerDef", "cluster_device_filters"),
+}
 
 
 @pytest.mark.tf

@@ -309,6 +309,18 @@ with tf.Session() as s:
 """
 
 
+def test_queue_runners_restored_from_a_meta_graph_run(tmp_path):
+    with tf.Graph().as_default():
+        q = tf.train.range_input_producer(6, num_epochs=1, shuffle=False)
+        b = tf.train.batch([q.dequeue()], 2, name="out")
+        tf.train.export_meta_graph(str(tmp_path / "ours.meta"))
+    with tf.Graph().as_default():
+        tf.train.import_meta_graph(str(tmp_path / "ours.meta"))
+        scope = {"tf": tf, "b": tf.get_default_graph().get_tensor_by_name(b.name)}
+        exec(_RUN_IMPORTED_PIPELINE, scope)
+    assert scope["batches"] == [[0, 1], [2, 3], [4, 5]]
+
+
 @pytest.mark.tf
 @requires_tf
 def test_pipeline_meta_graphs_run_in_both_directions(tmp_path):
@@ -371,3 +383,43 @@ def test_maybe_batch_keeps_the_selected_rows():
     assert r["mb"] == [[1, 3], [4, 6]]
     assert r["bm"] == {"x": [1, 2, 3], "y": [[1.0], [1.0], [1.0]]}
     assert "batch/DynamicPartition:DynamicPartition" in r["names"]
+
+
+def _max_concurrency_of_enqueues(work_seconds: float, num_threads: int = 2) -> int:
+    """The most enqueue runs of one op that overlapped, with `work_seconds` of
+    GIL-holding CPU work per run."""
+    active, peak = [0], [0]
+    lock = threading.Lock()
+
+    def step(x):
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        end = time.thread_time() + work_seconds
+        while time.thread_time() < end:
+            pass
+        with lock:
+            active[0] -= 1
+        return x
+
+    value = tf.py_func(step, [tf.constant(1.0)], tf.float32, stateful=True)
+    value.set_shape([])
+    batch = tf.train.batch([value], batch_size=2, capacity=4, num_threads=num_threads)
+    with tf.Session() as sess:
+        coord = tf.train.Coordinator()
+        threads = tf.train.start_queue_runners(sess, coord)
+        for _ in range(12):
+            sess.run(batch)
+        coord.request_stop()
+        coord.join(threads, stop_grace_period_secs=10)
+    return peak[0]
+
+
+def test_short_enqueue_runs_of_one_op_take_turns():
+    """Python-bound runs cannot overlap under the GIL: the threads take turns, which
+    saves contending for the queue's locks (see training/queue_runner.py)."""
+    assert _max_concurrency_of_enqueues(0.0) == 1
+
+
+def test_long_enqueue_runs_of_one_op_run_concurrently():
+    assert _max_concurrency_of_enqueues(0.03) == 2  # (longer than a GIL switch interval)

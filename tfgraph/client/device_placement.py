@@ -200,6 +200,11 @@ class PlacementChecker:
         self._soft = bool(getattr(config, "allow_soft_placement", False))
         self._log = bool(getattr(config, "log_device_placement", False))
         self._cache: dict[str, int] = {"": _OK}
+        # (InteractiveSession sets `place_pruned_graph`: TF then places only the ops each
+        # run needs, so an unplaceable op elsewhere in the graph does no harm)
+        graph_options = getattr(config, "graph_options", None)
+        self._pruned = bool(getattr(graph_options, "place_pruned_graph", False))
+        self._placed: set = set()
 
     def _kind(self, device: str) -> int:
         kind = self._cache.get(device)
@@ -212,6 +217,9 @@ class PlacementChecker:
         return kind == _OK or (kind == _SOFT and self._soft)
 
     def check(self, mapper, feed_tensors) -> None:
+        if self._pruned:
+            self._check_pruned(mapper, feed_tensors)
+            return
         ops = self._graph._nodes
         start, end = self._checked, len(ops)
         if start == end:
@@ -241,3 +249,28 @@ class PlacementChecker:
         group_device = groups.device.get(root, "")
         if group_device and not self._placeable(group_device):
             raise _colocation_error(op, group_device, groups.members[root])
+
+    def _check_pruned(self, mapper, feed_tensors) -> None:
+        """Places the ops this run needs (from the fetches back to the feeds)."""
+        fed = set(feed_tensors)
+        needed: dict = {}
+        stack = [t.op for t in mapper.tensors if t not in fed] + list(mapper.ops)
+        while stack:
+            op = stack.pop()
+            if op in needed:
+                continue
+            needed[op] = None
+            stack.extend(t.op for t in op._inputs if t not in fed)
+            stack.extend(op._control_inputs)
+        new_ops = [op for op in self._graph._nodes if op in needed and op not in self._placed]
+        if not new_ops:
+            return
+        if self._log or not all(self._placeable(op._device) for op in new_ops):
+            groups = _ColocationGroups(new_ops)
+            for op in _placement_order(new_ops):
+                self._check_op(op, groups)
+                if self._log:
+                    line = f"{op.name}: ({op.type}): {LOCAL_CPU}"
+                    print(line, flush=True)
+                    _log_info("placer.cc:162", line)
+        self._placed.update(new_ops)

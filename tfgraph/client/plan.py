@@ -16,6 +16,7 @@ plan is unaffected by them.
 from __future__ import annotations
 
 import gc
+import time
 
 import numpy as np
 
@@ -113,6 +114,30 @@ class ExecutionPlan:
             raise as_op_error(e, self.step_ops[i]) from e
         finally:
             self.fp_exit(fp)
+        return self._outputs(vals)
+
+    def run_traced(self, feed_values, records: list) -> list:
+        """`run`, timing each step: appends (op, start ns, end ns) to `records` (for
+        `RunMetadata.step_stats`; a loop's step times the whole loop)."""
+        vals = self.template.copy()
+        for s, value in zip(self.feed_slots, feed_values):
+            vals[s] = value
+        clock = time.perf_counter_ns
+        offset = time.time_ns() - clock()
+        i = 0
+        fp = self.fp_enter()
+        try:
+            for i, step in enumerate(self.steps):
+                start = clock()
+                step(vals)
+                records.append((self.step_ops[i], start + offset, clock() + offset))
+        except Exception as e:
+            raise as_op_error(e, self.step_ops[i]) from e
+        finally:
+            self.fp_exit(fp)
+        return self._outputs(vals)
+
+    def _outputs(self, vals: list) -> list:
         out = [vals[s] for s in self.fetch_slots]
         for k in self.ref_fetches:
             ref = out[k]

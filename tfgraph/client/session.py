@@ -10,6 +10,7 @@ variable updates lock their cell.
 from __future__ import annotations
 
 import threading
+import time
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,9 +21,11 @@ from tfgraph.client.plan import ExecutionPlan, KernelContext, fetch_value
 from tfgraph.framework import dtypes
 from tfgraph.framework import graph as graph_mod
 from tfgraph.framework.default_session import DefaultSessionContext, get_default_session
+from tfgraph.framework.indexed_slices import IndexedSlices
 from tfgraph.framework.ops import Tensor
-from tfgraph.framework.resources import DeviceStores
+from tfgraph.framework.resources import DeviceStores, RefCell
 from tfgraph.framework.run_deadline import deadline_scope
+from tfgraph.framework.sparse_tensor import SparseTensor
 
 if TYPE_CHECKING:  # pragma: no cover
     from tfgraph.client.device_placement import PlacementChecker
@@ -38,11 +41,12 @@ __all__ = [
 class _FeedConverter:
     """Converts and checks the value fed for one tensor (dtype, shape, not a Tensor)."""
 
-    __slots__ = ("dims", "np_dtype", "shape", "string", "tensor")
+    __slots__ = ("dims", "np_dtype", "ref", "shape", "string", "tensor")
 
     def __init__(self, tensor: Tensor) -> None:
         self.tensor = tensor
         base = tensor.dtype._base
+        self.ref = tensor.dtype is not base  # (a fed reference: its readers see the value)
         self.string = base.name == "string"
         self.np_dtype = base.np_dtype
         self.shape = tensor.shape
@@ -86,6 +90,10 @@ class _FeedConverter:
                     f"Cannot feed value of shape {shape} for Tensor {self.tensor.name}, which "
                     f"has shape {self.shape}"
                 )
+        if self.ref:
+            cell = RefCell(self.tensor.name, self.tensor.dtype._base)
+            cell.set(arr)
+            return cell
         return arr
 
     def _check_python_int(self, value: int) -> None:
@@ -119,6 +127,29 @@ class _RunSignature:
         self.flat_feeds = flat_feeds
 
 
+def _without_timeout(options):
+    """A copy of `options` with no timeout (the deadline scope holds it)."""
+    rest = type(options)()
+    rest.CopyFrom(options)
+    rest.timeout_in_ms = 0
+    return rest
+
+
+def _composite_components(key) -> list | None:
+    """The tensors an IndexedSlices or SparseTensor feed key stands for, in the order
+    their fed values (an IndexedSlicesValue / SparseTensorValue or a tuple) give them."""
+    if isinstance(key, IndexedSlices):
+        shape = [] if key.dense_shape is None else [key.dense_shape]
+        return [key.values, key.indices, *shape]
+    if isinstance(key, SparseTensor):
+        return [key.indices, key.values, key.dense_shape]
+    return None
+
+
+def _is_structured_key(key) -> bool:
+    return isinstance(key, (tuple, IndexedSlices, SparseTensor))
+
+
 def _flat_feed_items(feed_dict) -> list:
     """(key, value) pairs of `feed_dict` with structured keys (tuples of tensors)
     flattened along with their values, as TF's `nest.flatten_dict_items`."""
@@ -126,16 +157,9 @@ def _flat_feed_items(feed_dict) -> list:
 
     items: list = []
     for k, v in feed_dict.items():
-        composite = getattr(k, "_tfgraph_fetch_components", None)
-        if composite is not None:  # a SparseTensor: fed (indices, values, dense_shape)
-            keys = composite()[0]
-            values = list(v) if isinstance(v, (tuple, list)) else None
-            if values is None or len(values) != len(keys):
-                raise TypeError(
-                    f"The value of a {type(k).__name__} feed must be a "
-                    f"{type(k).__name__}Value or a tuple of {len(keys)} values, got {v!r}"
-                )
-            items.extend(zip(keys, values))
+        components = _composite_components(k)
+        if components is not None:  # (as TF's feed expansions: zip, so extras are dropped)
+            items.extend(zip(components, v))
         elif isinstance(k, tuple):
             keys, values = nest.flatten(k), nest.flatten(v) if nest.is_nested(v) else [v]
             if len(keys) != len(values):
@@ -153,12 +177,17 @@ def _flat_feed_items(feed_dict) -> list:
 class BaseSession:
     """Common implementation of `Session` and `InteractiveSession`."""
 
-    def __init__(self, target: str = "", graph=None, config=None) -> None:
+    def __init__(self, target: str = "", graph=None, config=None, *, _stores=None) -> None:
         if graph is None:
             graph = graph_mod.get_default_graph()
         elif not isinstance(graph, graph_mod.Graph):
             raise TypeError(f"graph must be a tf.Graph, but got {type(graph)}")
-        if target not in ("", None, "local"):
+        if target is not None and not isinstance(target, (str, bytes)):
+            raise TypeError(
+                f'Argument `target` must be a string, but got "{type(target).__name__}"'
+            )
+        remote = isinstance(target, str) and target.startswith("grpc://")
+        if target not in ("", None, "local") and not remote:
             raise errors.UnimplementedError(
                 None,
                 None,
@@ -169,7 +198,8 @@ class BaseSession:
         self._target = target
         self._config = config
         self._closed = False
-        self._stores = DeviceStores()
+        self._default_ctx: DefaultSessionContext | None = None
+        self._stores = _stores if _stores is not None else DeviceStores()
         self._resources = self._stores.local  # (the local task's state)
         self._ctx = KernelContext(self._stores, config, graph)
         self._cache: dict = {}
@@ -182,6 +212,11 @@ class BaseSession:
             from tfgraph.client import device_placement
 
             device_placement.log_device_mapping()
+        self._remote = None
+        if remote:  # (a server's target: the run is split across the cluster's tasks)
+            from tfgraph.distributed.runtime import DistributedRunner
+
+            self._remote = DistributedRunner(target, graph, self._stores)
 
     # -- properties --------------------------------------------------------------------
     @property
@@ -207,17 +242,25 @@ class BaseSession:
         return DefaultSessionContext(self, enter_graph=False)
 
     def __enter__(self):
+        if self._default_ctx is not None:
+            raise RuntimeError(
+                "Session context managers are not re-entrant. Use `Session.as_default()` if "
+                "you want to enter a session multiple times."
+            )
         self._default_ctx = DefaultSessionContext(self, enter_graph=True)
         return self._default_ctx.__enter__()
 
     def __exit__(self, exc_type, exc, tb) -> None:
         ctx, self._default_ctx = self._default_ctx, None  # no session <-> context cycle
-        ctx.__exit__(exc_type, exc, tb)
+        if ctx is not None:
+            ctx.__exit__(exc_type, exc, tb)
         self.close()
 
     def close(self) -> None:
         """Frees all state (variable values) of this session."""
         self._closed = True
+        if self._remote is not None:
+            self._remote.close()
         self._cache = {}
         self._stores.reset()
 
@@ -230,7 +273,12 @@ class BaseSession:
         if options is not None and getattr(options, "timeout_in_ms", 0) > 0:
             # (blocking kernels, such as queue dequeues, read this thread's deadline)
             with deadline_scope(options.timeout_in_ms):
-                return self.run(fetches, feed_dict, None, run_metadata)
+                return self.run(fetches, feed_dict, _without_timeout(options), run_metadata)
+        if self._remote is not None:
+            return self._run_distributed(fetches, feed_dict)
+        if run_metadata is not None and options is not None:
+            if options.trace_level or getattr(options, "output_partition_graphs", False):
+                return self._run_traced(fetches, feed_dict, options, run_metadata)
         cls = fetches.__class__
         if cls is list:
             fetch_key = (list, *fetches)
@@ -265,8 +313,51 @@ class BaseSession:
             )
         return sig.build([fetch_value(v) for v in values])
 
+    def _run_distributed(self, fetches, feed_dict):
+        """`run` on a cluster: the ops go to the tasks their devices name."""
+        if not self._graph._nodes:
+            raise RuntimeError(
+                "The Session graph is empty. Add operations to the graph before calling run()."
+            )
+        mapper = FetchMapper(self._graph, fetches)
+        feed_tensors, feed_values = [], []
+        for key, value in _flat_feed_items(feed_dict or {}):
+            t = self._feed_tensor(key)
+            feed_tensors.append(t)
+            feed_values.append(_FeedConverter(t)(value, key))
+        values = self._remote.run(mapper.tensors, mapper.ops, feed_tensors, feed_values)
+        return mapper.build([fetch_value(v) for v in values])
+
+    def _run_traced(self, fetches, feed_dict, options, run_metadata):
+        """`run` filling `run_metadata` as `options` ask (see client/run_metadata.py)."""
+        from tfgraph.client import run_metadata as metadata
+
+        sig = self._signature(fetches, feed_dict or None, None)
+        if not feed_dict:
+            feed_values: list = []
+        elif sig.flat_feeds is None:
+            feed_values = [conv(v, k) for conv, (k, v) in zip(sig.converters, feed_dict.items())]
+        else:
+            feed_values = [
+                conv(v, k) for conv, (k, v) in zip(sig.converters, sig.flat_feeds(feed_dict))
+            ]
+        records: list = []
+        start = time.time_ns()
+        if options.trace_level:
+            values = sig.plan.run_traced(feed_values, records)
+            metadata.fill_step_stats(run_metadata, records, sig.plan.fetch_tensors, start)
+        else:
+            values = sig.plan.run(feed_values)
+        if options.output_partition_graphs:
+            metadata.fill_partition_graphs(run_metadata, sig.plan)
+        return sig.build([fetch_value(v) for v in values])
+
     def _signature(self, fetches, feed_dict, key) -> _RunSignature:
         graph = self._graph
+        if not graph._nodes:
+            raise RuntimeError(
+                "The Session graph is empty. Add operations to the graph before calling run()."
+            )
         mapper = FetchMapper(graph, fetches)
         elements: list[Tensor | Operation] = [*mapper.tensors, *mapper.ops]
         for element in elements:
@@ -286,7 +377,7 @@ class BaseSession:
         flat_feeds = None
         if feed_dict:
             keys = list(feed_dict)
-            if any(isinstance(k, tuple) or hasattr(k, "_tfgraph_fetch_components") for k in keys):
+            if any(_is_structured_key(k) for k in keys):
                 flat_feeds = _flat_feed_items
                 keys = [k for k, _ in _flat_feed_items(feed_dict)]
             for k in keys:
@@ -334,6 +425,8 @@ class BaseSession:
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
         feed_list = list(feed_list or [])
+        if self._remote is not None:
+            return lambda *args, **kwargs: self.run(fetches, dict(zip(feed_list, args)))
         feed_dict = {k: None for k in feed_list}
         sig = self._signature(fetches, feed_dict or None, None)
         plan = sig.plan
@@ -357,17 +450,127 @@ class BaseSession:
         return call
 
     def partial_run_setup(self, fetches, feeds=None):
-        raise errors.UnimplementedError(None, None, "partial_run is not supported by tfgraph.")
+        """Starts a partial run that will fetch `fetches` and feed `feeds` over several
+        `partial_run` calls; returns its handle."""
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        mapper = FetchMapper(self._graph, fetches)
+        feed_tensors = [self._feed_tensor(k) for k in nest_flatten(feeds or [])]
+        state = _PartialRun(mapper.tensors, mapper.ops, feed_tensors)
+        self._partial_run_count = getattr(self, "_partial_run_count", 0) + 1
+        handle = (
+            ",".join(t.name for t in feed_tensors)
+            + "->"
+            + ",".join([t.name for t in mapper.tensors] + [op.name for op in mapper.ops])
+            + f"//{self._partial_run_count}"
+        )
+        self._partial_runs = getattr(self, "_partial_runs", {})
+        self._partial_runs[handle] = state
+        return handle
 
     def partial_run(self, handle, fetches, feed_dict=None):
-        raise errors.UnimplementedError(None, None, "partial_run is not supported by tfgraph.")
+        """Feeds more of the partial run `handle` and fetches more of it. Every op runs
+        at most once over the whole partial run, as in TF."""
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        state = getattr(self, "_partial_runs", {}).get(handle)
+        if state is None:
+            raise errors.InvalidArgumentError(
+                None, None, f"Must run 'setup' before performing partial runs! ({handle})"
+            )
+        new_feeds = {}
+        for key, value in (feed_dict or {}).items():
+            t = self._feed_tensor(key)
+            if t not in state.feeds:
+                raise errors.InvalidArgumentError(
+                    None, None, f"The feed {t.name} was not specified in partial_run_setup."
+                )
+            if t in state.known:
+                raise errors.InvalidArgumentError(
+                    None, None, f"The feed {t.name} has already been fed."
+                )
+            new_feeds[t] = _FeedConverter(t)(value, key)
+        mapper = FetchMapper(self._graph, fetches)
+        for element in [*mapper.tensors, *mapper.ops]:
+            name = element.name
+            if element not in state.fetches:
+                raise errors.InvalidArgumentError(
+                    None, None, f"The fetch {name} was not specified in partial_run_setup."
+                )
+            if element in state.fetched:
+                raise errors.InvalidArgumentError(
+                    None, None, f"The fetch {name} has already been fetched."
+                )
+        state.known.update(new_feeds)
+        extra = state.outputs_to_keep(mapper.tensors, mapper.ops)
+        wanted = [*mapper.tensors, *extra]
+        values = self.run([wanted, list(mapper.ops)], feed_dict=dict(state.known))[0]
+        state.known.update(zip(wanted, values))
+        state.fetched.update(mapper.tensors)
+        state.fetched.update(mapper.ops)
+        return mapper.build(values[: len(mapper.tensors)])
+
+
+def nest_flatten(structure) -> list:
+    from tfgraph.framework import nest
+
+    return nest.flatten(structure)
+
+
+_NOT_KEPT = (dtypes.resource, dtypes.variant)
+
+
+class _PartialRun:
+    """A partial run's state: what it may feed and fetch, and the values it has (fed,
+    or computed by an earlier step: fed back to later steps, so no op runs twice)."""
+
+    def __init__(self, fetch_tensors, fetch_ops, feeds) -> None:
+        self.fetches = {*fetch_tensors, *fetch_ops}
+        self.feeds = set(feeds)
+        self.known: dict = {}
+        self.fetched: set = set()
+
+    def outputs_to_keep(self, fetch_tensors, target_ops) -> list:
+        """The values of the ops this step runs that later steps may need (every
+        output that can be fed back); raises if a needed feed is missing."""
+        stack = [t.op for t in fetch_tensors if t not in self.known] + list(target_ops)
+        seen: set = set()
+        keep = []
+        while stack:
+            op = stack.pop()
+            if op in seen:
+                continue
+            seen.add(op)
+            for t in op._outputs:
+                if t in self.known or t in fetch_tensors:
+                    continue
+                # (not a variable itself, a reference with no inputs: ops that assign to
+                # it need the variable; nor handles or variants)
+                base = t._dtype._base
+                if (t._dtype is not base and not op._inputs) or base in _NOT_KEPT:
+                    continue
+                if op._graph.is_feedable(t):
+                    keep.append(t)
+            for t in op._inputs:
+                if t in self.known:
+                    continue
+                if t in self.feeds:
+                    raise errors.InvalidArgumentError(
+                        None,
+                        None,
+                        f"Fetch {t.name} can't be computed from the feeds that have been fed "
+                        "so far.",
+                    )
+                stack.append(t.op)
+            stack.extend(op._control_inputs)
+        return keep
 
 
 class Session(BaseSession):
     """A class for running TensorFlow operations (TF1 `tf.Session`)."""
 
-    def __init__(self, target: str = "", graph=None, config=None) -> None:
-        super().__init__(target, graph, config)
+    def __init__(self, target: str = "", graph=None, config=None, *, _stores=None) -> None:
+        super().__init__(target, graph, config, _stores=_stores)
 
     @staticmethod
     def reset(target, containers=None, config=None) -> None:
@@ -378,6 +581,12 @@ class InteractiveSession(BaseSession):
     """A session that installs itself as the default session on construction."""
 
     def __init__(self, target: str = "", graph=None, config=None) -> None:
+        # As TF: an interactive session places only what each run needs.
+        if config is None:
+            from tfgraph.proto import ConfigProto
+
+            config = ConfigProto()
+        config.graph_options.place_pruned_graph = True
         super().__init__(target, graph, config)
         self._default_session = DefaultSessionContext(self, enter_graph=False)
         self._default_session.__enter__()

@@ -23,6 +23,12 @@ from tfgraph.legacy_contrib.layers import (
     softmax,
     stack,
 )
+from tfgraph.legacy_contrib.optimizers import (
+    OPTIMIZER_CLS_NAMES,
+    OPTIMIZER_SUMMARIES,
+    adaptive_clipping_fn,
+    optimize_loss,
+)
 from tfgraph.legacy_contrib.regularizers import (
     apply_regularization,
     l1_l2_regularizer,

@@ -43,6 +43,8 @@ def _functions_for(cls: type) -> list:
     funcs = _conversion_cache.get(cls)
     if funcs is None:
         funcs = [f for t, f, _ in _conversion_functions if issubclass(cls, t)]
+        if hasattr(cls, "__tf_tensor__"):  # (TF's TensorProtocol, before any function)
+            funcs.insert(0, _protocol_conversion)
         _conversion_cache[cls] = funcs
     return funcs
 
@@ -100,6 +102,11 @@ def convert_n_to_tensor(values, dtype=None, name=None, preferred_dtype=None) -> 
         n = None if name is None else f"{name}_{i}"
         out.append(convert_to_tensor(v, dtype=dtype, name=n, preferred_dtype=preferred_dtype))
     return out
+
+
+def _protocol_conversion(value, dtype=None, name=None, as_ref=False):
+    """Objects with `__tf_tensor__(dtype, name)` convert themselves, as in TF."""
+    return value.__tf_tensor__(dtype, name)
 
 
 # -- Python and numpy values ------------------------------------------------------------------
@@ -324,7 +331,7 @@ def constant(value, dtype=None, shape=None, name: str = "Const", verify_shape: b
         elif n == 0:  # an empty shape takes no values (TF writes the shape only)
             full = np.zeros(dims, dtype=arr.dtype)
         elif arr.size > n:
-            raise TypeError(f"Too many elements provided. Takes at most {n}, but got {arr.size}.")
+            raise ValueError(f"Too many elements provided. Takes at most {n}, but got {arr.size}.")
         elif arr.size == 0:
             raise ValueError(
                 "Cannot create a tensor proto whose content is larger than zero "

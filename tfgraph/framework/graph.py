@@ -174,16 +174,19 @@ class _NameScope:
         name = self._name
         graph = self._graph
         state = graph._state
+        self._old = state.name_stack
         if name:
             if name.__class__ is not str:
                 name = name.decode() if isinstance(name, bytes) else str(name)
-            pattern = _VALID_SCOPE_NAME if state.name_stack else _VALID_OP_NAME
+            if state.name_stack:
+                pattern, kind = _VALID_SCOPE_NAME, "scope name"
+            else:
+                pattern, kind = _VALID_OP_NAME, "root scope name"
             if not pattern.match(name):
                 raise ValueError(
-                    f"'{name}' is not a valid scope name. A scope name has to match the "
+                    f"'{name}' is not a valid {kind}. A {kind} has to match the "
                     f"following pattern: {pattern.pattern}"
                 )
-        self._old = state.name_stack
         if not name:
             state.name_stack = ""
             return ""
@@ -201,7 +204,7 @@ class _NameScope:
 class _DeviceScope:
     """The context manager behind `Graph.device` (a class: cheaper than a generator)."""
 
-    __slots__ = ("_graph", "_spec", "_stack")
+    __slots__ = ("_entry", "_graph", "_spec", "_stack")
 
     def __init__(self, graph: Graph, device_name_or_function) -> None:
         self._graph = graph
@@ -209,10 +212,14 @@ class _DeviceScope:
 
     def __enter__(self) -> None:
         self._stack = self._graph._state.device_stack
-        self._stack.append(_DeviceEntry(self._spec))
+        self._entry = _DeviceEntry(self._spec)
+        self._stack.append(self._entry)
 
     def __exit__(self, *exc) -> None:
-        self._stack.pop()
+        stack = self._stack
+        if not stack or stack[-1] is not self._entry:
+            raise RuntimeError("Exiting device scope without proper scope nesting.")
+        stack.pop()
 
 
 class _ColocationScope:
@@ -449,6 +456,8 @@ class Graph:
             elif name[-1] == "/":  # a name scope opened for this op: validated already
                 name = name[:-1]
             else:
+                if name.__class__ is bytes:
+                    name = name.decode()
                 if not _VALID_OP_NAME.match(name):
                     raise ValueError(f"'{name}' is not a valid node name")
                 name = self.unique_name(name)
@@ -792,8 +801,8 @@ def _op_to_colocate_with(v, graph: Graph) -> Operation:
     return graph.as_graph_element(v).op
 
 
-def _type_error_allowed(op_def, arg, dtype: dtypes.DType, allowed) -> TypeError:
-    names = ", ".join(sorted(d.name for d in allowed))
+def _type_error_allowed(op_def, arg, dtype: dtypes.DType, attr) -> TypeError:
+    names = ", ".join(d.name for d in attr.allowed_order or sorted(attr.allowed, key=str))
     return TypeError(
         f"Value passed to parameter '{arg.name}' has DataType {dtype.name} not in list of "
         f"allowed values: {names}"
@@ -877,7 +886,7 @@ def _infer_attrs(
                     arg = next((a for a in args if a.type_attr == name), None) or registry.ArgDef(
                         f"{name}: {name}"
                     )
-                    raise _type_error_allowed(op_def, arg, value, attr.allowed)
+                    raise _type_error_allowed(op_def, arg, value, attr)
             elif attr.type == "string" and value not in attr.allowed:
                 raise ValueError(
                     f"Value for attr '{name}' of {value!r} is not in the list of allowed "

@@ -24,12 +24,13 @@ def write_graph(graph_or_graph_def, logdir, name, as_text: bool = True) -> str:
     """
     from tfgraph import proto
     from tfgraph.io.atomic import atomic_write
+    from tfgraph.io.gfile import local_path
 
     if isinstance(graph_or_graph_def, Graph):
         message = graph_or_graph_def.as_graph_def()
     else:
         message = graph_or_graph_def
-    logdir = os.fspath(logdir)
+    logdir = local_path(logdir)
     name = os.fspath(name)
     if logdir:
         os.makedirs(logdir, exist_ok=True)

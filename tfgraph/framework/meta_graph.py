@@ -448,7 +448,9 @@ def read_meta_graph_file(filename):
         IOError: if the file does not exist or cannot be parsed.
     """
     proto = _proto()
-    filename = os.fspath(filename)
+    from tfgraph.io.gfile import local_path
+
+    filename = local_path(filename)
     if not os.path.exists(filename):
         raise OSError(f"File does not exist. Received: {filename}.")
     with open(filename, "rb") as f:

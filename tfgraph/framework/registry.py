@@ -174,7 +174,7 @@ _ATTR_SPEC = re.compile(r"(?P<type>.*?)(?:\s*>=\s*(?P<min>-?\d+))?(?:\s*=\s*(?P<
 class AttrDef:
     """One attr of an op: its type (TF's attr type string), default and constraints."""
 
-    __slots__ = ("allowed", "default", "has_default", "minimum", "name", "type")
+    __slots__ = ("allowed", "allowed_order", "default", "has_default", "minimum", "name", "type")
 
     def __init__(self, spec: str) -> None:
         name, _, rest = spec.partition(":")
@@ -184,6 +184,7 @@ class AttrDef:
         self.default: Any = None
         self.minimum: int | None = None
         self.allowed: frozenset | None = None
+        self.allowed_order: tuple = ()  # (as declared: TF's error messages list them so)
         m = _ATTR_SPEC.fullmatch(rest)
         if m is None:
             raise ValueError(f"cannot parse attr declaration {spec!r}")
@@ -202,7 +203,10 @@ class AttrDef:
                 names: list[str] = []
                 for s in items:
                     names.extend(_TYPE_SETS.get(s, [s]))
-                self.allowed = frozenset(dtypes.as_dtype(_TYPE_ALIASES.get(s, s)) for s in names)
+                self.allowed_order = tuple(
+                    dict.fromkeys(dtypes.as_dtype(_TYPE_ALIASES.get(s, s)) for s in names)
+                )
+                self.allowed = frozenset(self.allowed_order)
         elif type_part.startswith("list({"):
             self.type = "list(type)"
             inner = type_part[len("list({") : -2]

@@ -19,6 +19,7 @@ from typing import Any
 
 from tfgraph import proto
 from tfgraph.io.atomic import atomic_write
+from tfgraph.io.gfile import local_path
 
 __all__ = ["checkpoint_exists", "latest_checkpoint", "read_state", "write_state"]
 
@@ -39,8 +40,8 @@ def read_state(dirname: str | os.PathLike, latest_filename: str = DEFAULT_FILENA
     Raises:
         ValueError: if the file names no `model_checkpoint_path`.
     """
-    dirname = os.fspath(dirname)
-    path = os.path.join(dirname, latest_filename or DEFAULT_FILENAME)
+    dirname = os.fsdecode(dirname)  # (a file:// URL stays one in the paths returned)
+    path = os.path.join(local_path(dirname), latest_filename or DEFAULT_FILENAME)
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
@@ -95,7 +96,7 @@ def write_state(
         ValueError: if the timestamps do not match the paths one to one, or the
             state file would be the checkpoint itself.
     """
-    save_dir = os.fspath(save_dir)
+    save_dir = os.fsdecode(save_dir)  # (as TF: a file:// URL is no absolute path)
     paths = list(all_model_checkpoint_paths or [])
     if not paths or paths[-1] != model_checkpoint_path:
         paths.append(model_checkpoint_path)
@@ -106,7 +107,7 @@ def write_state(
             f"Checkpoint timestamps, if provided, must match checkpoint paths "
             f"({len(all_model_checkpoint_timestamps)} vs {len(paths)})"
         )
-    filename = os.path.join(save_dir, latest_filename or DEFAULT_FILENAME)
+    filename = os.path.join(local_path(save_dir), latest_filename or DEFAULT_FILENAME)
     if os.path.abspath(filename) == os.path.abspath(model_checkpoint_path):
         raise ValueError(
             f"Save path '{model_checkpoint_path}' conflicts with the checkpoint state file "
@@ -120,14 +121,14 @@ def write_state(
         state.all_model_checkpoint_timestamps.extend(all_model_checkpoint_timestamps)
     if last_preserved_timestamp is not None:
         state.last_preserved_timestamp = last_preserved_timestamp
-    os.makedirs(save_dir or ".", exist_ok=True)
+    os.makedirs(local_path(save_dir) or ".", exist_ok=True)
     atomic_write(filename, proto.text_format.MessageToString(state).encode("utf-8"))
     return state
 
 
 def checkpoint_exists(prefix: str | os.PathLike) -> bool:
     """True when the V2 checkpoint `prefix` exists (its `.index` file does)."""
-    return os.path.isfile(f"{os.fspath(prefix)}.index")
+    return os.path.isfile(f"{local_path(prefix)}.index")
 
 
 def latest_checkpoint(

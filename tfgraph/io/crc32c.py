@@ -5,7 +5,9 @@ and final XOR 0xFFFFFFFF). `crc32c(more, crc=previous)` extends a CRC over more 
 so `crc32c(b, crc32c(a)) == crc32c(a + b)`. `mask`/`unmask` implement the rotation TF
 applies to every CRC it stores in a file.
 
-Speed comes from numpy alone, with four paths chosen by size:
+With google-crc32c's C extension installed (a dependency), bytes are handed to it.
+Otherwise, and for large non-bytes buffers, speed comes from numpy, with four paths
+chosen by size:
 
 * tiny inputs: a byte-at-a-time loop over a 256-entry table (no numpy overhead);
 * small inputs: *position tables*. A row of 256 bytes is looked up in one gather:
@@ -37,6 +39,16 @@ import threading
 import numpy as np
 
 __all__ = ["crc32c", "extend", "mask", "masked_crc32c", "unmask"]
+
+# google-crc32c's C extension (hardware CRC instructions) when it is installed: a TFRecord
+# record's CRC in well under a microsecond where the numpy paths below need ~25 us.
+try:
+    import google_crc32c as _google_crc32c
+
+    _c_extend = _google_crc32c.extend if _google_crc32c.implementation == "c" else None
+except ImportError:  # pragma: no cover - the numpy paths serve
+    _c_extend = None
+_COPY_MAX = 1 << 16
 
 _POLY = 0x82F63B78  # CRC-32C polynomial, bit-reflected
 _MASK_DELTA = 0xA282EAD8
@@ -359,6 +371,13 @@ def crc32c(data, crc: int = 0) -> int:
     Returns:
         The unmasked CRC-32C as an int in [0, 2**32).
     """
+    if _c_extend is not None:
+        if data.__class__ is bytes:
+            return _c_extend(crc, data)
+        view = _as_uint8(data)
+        if len(view) < _COPY_MAX:  # (copying a small buffer costs less than numpy)
+            return _c_extend(crc, bytes(view))
+        return _run(view, (crc ^ _U32) & _U32) ^ _U32
     return _run(data, (crc ^ _U32) & _U32) ^ _U32
 
 

@@ -50,6 +50,12 @@ __all__ = [
 _MODES = frozenset({"r", "w", "a", "r+", "w+", "a+"})
 
 
+def local_path(name) -> str:
+    """`name` as a local file system path: text, without a `file://` scheme; other
+    schemes (gs://, hdfs://, ...) raise UnimplementedError, as TF without their plugin."""
+    return _path(name)
+
+
 def _path(name) -> str:
     name = os.fspath(name)
     if isinstance(name, bytes):

@@ -1,5 +1,38 @@
-"""`tf.keras`: the parts of Keras 2 tfgraph has (the optimizers)."""
+"""`tf.keras`: Keras 2 as TF1 graph-mode programs use it (re-exports only)."""
 
-from tfgraph.keras import optimizers
+from tfgraph.keras import (
+    activations,
+    backend,
+    callbacks,
+    constraints,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    optimizers,
+    preprocessing,
+    regularizers,
+    utils,
+)
+from tfgraph.keras.engine.functional import Model, Sequential
+from tfgraph.keras.engine.input_layer import Input
 
-__all__ = ["optimizers"]
+__all__ = [
+    "Input",
+    "Model",
+    "Sequential",
+    "activations",
+    "backend",
+    "callbacks",
+    "constraints",
+    "initializers",
+    "layers",
+    "losses",
+    "metrics",
+    "models",
+    "optimizers",
+    "preprocessing",
+    "regularizers",
+    "utils",
+]

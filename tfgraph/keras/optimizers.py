@@ -5,6 +5,13 @@ and Adagrad with its update formulas and defaults (epsilon 1e-7), for gradients 
 
 Slot variables (`m`, `v`, `momentum`, ...) are made on a variable's first update, and
 `iterations` counts the steps. Sparse (IndexedSlices) gradients are applied densely.
+
+Building a TF1 graph (not eagerly, not in a tf.function), `tf.keras.optimizers` are Keras
+2's legacy optimizers, and so are these: the variables are named as theirs
+(`<scope>/Adam/iter`, `beta_1`, `decay`, `learning_rate`, `<scope>/Adam/<var>/m`), the
+hyperparameters are read from them, RMSprop without momentum and Adagrad add epsilon
+after the square root, and slot updates run before the variable's update reads them.
+Unlike TF there, `minimize` also takes a loss tensor (TF asks for a tape).
 """
 
 from __future__ import annotations
@@ -31,24 +38,71 @@ class Optimizer:
     _slot_names: tuple[str, ...] = ()
 
     def __init__(self, learning_rate=0.001, name: str = "Optimizer", **kwargs) -> None:
+        allowed = {"lr", "decay", "clipnorm", "clipvalue", "global_clipnorm"}
+        for key in kwargs:
+            if key not in allowed:
+                raise TypeError(
+                    f"Unexpected keyword argument passed to optimizer: {key}. Allowed kwargs "
+                    f"are {sorted(allowed)}."
+                )
+        for key in ("clipnorm", "clipvalue", "global_clipnorm"):
+            if kwargs.get(key) is not None:
+                raise NotImplementedError(f"tfgraph's Keras optimizers have no `{key}` yet")
+        if "lr" in kwargs:  # Keras 2's deprecated alias
+            learning_rate = kwargs["lr"]
+        self._initial_decay = float(kwargs.get("decay", 0.0))
         self.name = name
         self._learning_rate = learning_rate
         self._lr_variable = None
         self._iterations = None
         self._slots: dict[int, dict[str, object]] = {}
         self._built_vars: list = []
+        self._hyper_variables: dict | None = None
+
+    # hyperparameters Keras 2's legacy optimizers keep as variables (TF1 graph mode)
+    def _legacy_hyper_values(self) -> dict:
+        return {"decay": self._initial_decay, "learning_rate": float(self._learning_rate)}
+
+    def _legacy_hypers(self) -> dict:
+        """In a TF1 graph, Keras 2's legacy optimizer variables: `<scope>/<name>/iter`,
+        then the hyperparameters sorted by name (`beta_1`, `decay`, `learning_rate`...),
+        so that checkpoints name them as TF does."""
+        if self._hyper_variables is None:
+            from tfgraph.eager.function import init_scope
+            from tfgraph.framework.graph import get_default_graph
+
+            with init_scope(), get_default_graph().name_scope(self.name):
+                self._iterations = _variable(0, "iter", dtypes.int64)
+                self._hyper_variables = {
+                    key: _variable(float(value), key)
+                    for key, value in sorted(self._legacy_hyper_values().items())
+                }
+            self._lr_variable = self._hyper_variables["learning_rate"]
+        return self._hyper_variables
+
+    def _hyper_value(self, name: str, value, var):
+        """A hyperparameter for an update: its variable in a TF1 graph, else the value."""
+        if _legacy_graph():
+            return array_ops_cast(self._legacy_hypers()[name].value(), var.dtype)
+        return self._hyper(value, var)
 
     # -- state ------------------------------------------------------------------------------
     @property
     def iterations(self):
         if self._iterations is None:
-            self._iterations = _variable(0, "iteration", dtypes.int64)
+            if _legacy_graph():
+                self._legacy_hypers()
+            else:
+                self._iterations = _variable(0, "iteration", dtypes.int64)
         return self._iterations
 
     @property
     def learning_rate(self):
         if self._lr_variable is None:
-            self._lr_variable = _variable(float(self._learning_rate), "learning_rate")
+            if _legacy_graph():
+                self._legacy_hypers()
+            else:
+                self._lr_variable = _variable(float(self._learning_rate), "learning_rate")
         return self._lr_variable
 
     @learning_rate.setter
@@ -75,7 +129,11 @@ class Optimizer:
             def value():  # (made where the slot is: eagerly, out of a function trace)
                 return array_ops.fill(shape, array_ops.constant(initial, dtype))
 
-            slot = slots[name] = _variable(value, f"{self.name}/{name}/{var.name[:-2]}")
+            if _legacy_graph():  # (TF1 graph: Keras 2's legacy `<name>/<var>/<slot>`)
+                slot_name = f"{self.name}/{var.name[:-2]}/{self._legacy_slot_name(name)}"
+            else:
+                slot_name = f"{self.name}/{name}/{var.name[:-2]}"
+            slot = slots[name] = _variable(value, slot_name)
         return slot
 
     def build(self, var_list) -> None:
@@ -89,6 +147,9 @@ class Optimizer:
     def _slot_initial(self, slot: str) -> float:
         return 0.0
 
+    def _legacy_slot_name(self, name: str) -> str:
+        return name
+
     # -- updates ----------------------------------------------------------------------------
     def apply_gradients(self, grads_and_vars, name=None, skip_gradients_aggregation=False):
         """Applies one step: each (gradient, variable) pair, then `iterations` += 1."""
@@ -96,19 +157,30 @@ class Optimizer:
         if not pairs:
             raise ValueError("No gradients provided for any variable.")
         self.build([v for _, v in pairs])
-        lr = self.learning_rate
+        lr = self.learning_rate.value()
+        if self._initial_decay > 0:  # Keras 2's time-based decay: lr / (1 + decay * t)
+            from tfgraph.ops import array_ops
+
+            t = array_ops.cast(self.iterations.value(), lr.dtype)
+            decay = self._hyper_value("decay", self._initial_decay, self.learning_rate)
+            lr = lr / (1.0 + decay * t)
         updates = []
         for grad, var in pairs:
             if isinstance(grad, IndexedSlices):
                 grad = convert_to_tensor(grad)
             grad = convert_to_tensor(grad, dtype=var.dtype)
-            updates.append(self.update_step(grad, var, lr.value()))
-        step = self.iterations.assign_add(1, read_value=False)
+            update = self.update_step(grad, var, lr)
+            if getattr(var, "constraint", None) is not None:  # projected after the step
+                with self._after(update):
+                    update = var.assign(var.constraint(var.read_value()), read_value=False)
+            updates.append(update)
+        ops = [u for u in updates if u is not None]
+        with self._after(*ops):  # (in a graph: counted after the updates read the count)
+            step = self.iterations.assign_add(1, read_value=False)
         if context.executing_eagerly():
             return self.iterations
         from tfgraph.ops import control_flow_ops
 
-        ops = [u for u in updates if u is not None]
         return control_flow_ops.group(*ops, *([step] if step is not None else []))
 
     def minimize(self, loss, var_list, tape=None):
@@ -138,6 +210,19 @@ class Optimizer:
             grads = gradients(loss, var_list)
         return list(zip(grads, var_list))
 
+    @staticmethod
+    def _after(*updates):
+        """In a graph, the reads built in this block see `updates` (slot assignments):
+        they run first. Eagerly they already ran."""
+        import contextlib
+
+        ops = [u for u in updates if u is not None]
+        if context.executing_eagerly() or not ops:
+            return contextlib.nullcontext()
+        from tfgraph.framework.graph import get_default_graph
+
+        return get_default_graph().control_dependencies(ops)
+
     def update_step(self, grad, var, lr):  # pragma: no cover - every optimizer defines it
         raise NotImplementedError
 
@@ -159,16 +244,23 @@ class SGD(Optimizer):
         self.nesterov = nesterov
         self._slot_names = ("m",) if momentum else ()
 
+    def _legacy_hyper_values(self) -> dict:
+        return {**super()._legacy_hyper_values(), "momentum": float(self.momentum)}
+
+    def _legacy_slot_name(self, name: str) -> str:
+        return "momentum"
+
     def update_step(self, grad, var, lr):
         lr = self._hyper(lr, var)
         if not self.momentum:
             return var.assign_add(-grad * lr, read_value=False)
         m = self._slot(var, "m")
-        momentum = self._hyper(self.momentum, var)
-        m.assign(-grad * lr + m * momentum, read_value=False)
-        if self.nesterov:
-            return var.assign_add(-grad * lr + m * momentum, read_value=False)
-        return var.assign_add(m, read_value=False)
+        momentum = self._hyper_value("momentum", self.momentum, var)
+        update = m.assign(-grad * lr + m * momentum, read_value=False)
+        with self._after(update):
+            if self.nesterov:
+                return var.assign_add(-grad * lr + m * momentum, read_value=False)
+            return var.assign_add(m.read_value(), read_value=False)
 
 
 class Adam(Optimizer):
@@ -176,39 +268,65 @@ class Adam(Optimizer):
 
     _slot_names = ("m", "v")
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
-                 amsgrad=False, name="Adam", **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        learning_rate=0.001,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        amsgrad=False,
+        name="Adam",
+        **kwargs,
+    ):
         super().__init__(learning_rate, name, **kwargs)
         self.beta_1, self.beta_2, self.epsilon, self.amsgrad = beta_1, beta_2, epsilon, amsgrad
         if amsgrad:
             self._slot_names = ("m", "v", "vhat")
+
+    def _legacy_hyper_values(self) -> dict:
+        return {
+            **super()._legacy_hyper_values(),
+            "beta_1": float(self.beta_1),
+            "beta_2": float(self.beta_2),
+        }
 
     def update_step(self, grad, var, lr):
         from tfgraph.ops import array_ops, math_ops
 
         lr = self._hyper(lr, var)
         step = array_ops.cast(self.iterations.value() + 1, var.dtype)
-        beta_1 = self._hyper(self.beta_1, var)
-        beta_2 = self._hyper(self.beta_2, var)
+        beta_1 = self._hyper_value("beta_1", self.beta_1, var)
+        beta_2 = self._hyper_value("beta_2", self.beta_2, var)
         beta_1_power = math_ops.pow(beta_1, step)
         beta_2_power = math_ops.pow(beta_2, step)
         m, v = self._slot(var, "m"), self._slot(var, "v")
         alpha = lr * math_ops.sqrt(1 - beta_2_power) / (1 - beta_1_power)
-        m.assign_add((grad - m) * (1 - beta_1), read_value=False)
-        v.assign_add((math_ops.square(grad) - v) * (1 - beta_2), read_value=False)
+        m_update = m.assign_add((grad - m) * (1 - beta_1), read_value=False)
+        v_update = v.assign_add((math_ops.square(grad) - v) * (1 - beta_2), read_value=False)
         if self.amsgrad:
             vhat = self._slot(var, "vhat")
-            vhat.assign(math_ops.maximum(vhat, v), read_value=False)
+            with self._after(v_update):
+                v_update = vhat.assign(math_ops.maximum(vhat, v.read_value()), read_value=False)
             v = vhat
         eps = self._hyper(self.epsilon, var)
-        return var.assign_sub((m * alpha) / (math_ops.sqrt(v) + eps), read_value=False)
+        with self._after(m_update, v_update):
+            m_t, v_t = m.read_value(), v.read_value()
+            return var.assign_sub((m_t * alpha) / (math_ops.sqrt(v_t) + eps), read_value=False)
 
 
 class RMSprop(Optimizer):
     """RMSprop with optional momentum and centering (Keras's formulation)."""
 
-    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
-                 centered=False, name="RMSprop", **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        learning_rate=0.001,
+        rho=0.9,
+        momentum=0.0,
+        epsilon=1e-7,
+        centered=False,
+        name="RMSprop",
+        **kwargs,
+    ):
         super().__init__(learning_rate, name, **kwargs)
         self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, centered
         names = ["velocity"]
@@ -218,25 +336,45 @@ class RMSprop(Optimizer):
             names.append("average_gradient")
         self._slot_names = tuple(names)
 
+    def _legacy_hyper_values(self) -> dict:
+        return {
+            **super()._legacy_hyper_values(),
+            "momentum": float(self.momentum),
+            "rho": float(self.rho),
+        }
+
+    def _legacy_slot_name(self, name: str) -> str:
+        return {"velocity": "rms", "average_gradient": "mg"}.get(name, name)
+
     def update_step(self, grad, var, lr):
         from tfgraph.ops import math_ops
 
         lr = self._hyper(lr, var)
-        rho = self._hyper(self.rho, var)
+        rho = self._hyper_value("rho", self.rho, var)
         velocity = self._slot(var, "velocity")
-        velocity.assign(rho * velocity + (1 - rho) * math_ops.square(grad), read_value=False)
+        updates = [
+            velocity.assign(rho * velocity + (1 - rho) * math_ops.square(grad), read_value=False)
+        ]
         eps = self._hyper(self.epsilon, var)
         if self.centered:
             average = self._slot(var, "average_gradient")
-            average.assign(rho * average + (1 - rho) * grad, read_value=False)
-            denominator = velocity - math_ops.square(average) + eps
+            updates.append(average.assign(rho * average + (1 - rho) * grad, read_value=False))
+            with self._after(*updates):
+                denominator = velocity.read_value() - math_ops.square(average.read_value())
         else:
-            denominator = velocity + eps
+            with self._after(*updates):
+                denominator = velocity.read_value()
+        if _legacy_graph() and not self.momentum:
+            # TF1 graph mode runs Keras 2's legacy RMSprop: epsilon outside the root
+            step = lr * grad / (math_ops.sqrt(denominator) + eps)
+            return var.assign_sub(step, read_value=False)
+        denominator = denominator + eps
         increment = lr * grad * math_ops.rsqrt(denominator)
         if self.momentum:
             momentum = self._slot(var, "momentum")
-            momentum.assign(self._hyper(self.momentum, var) * momentum + increment, False)
-            return var.assign_add(-momentum, read_value=False)
+            update = momentum.assign(self._hyper(self.momentum, var) * momentum + increment, False)
+            with self._after(update):
+                return var.assign_add(-momentum.read_value(), read_value=False)
         return var.assign_add(-increment, read_value=False)
 
 
@@ -245,8 +383,14 @@ class Adagrad(Optimizer):
 
     _slot_names = ("accumulator",)
 
-    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
-                 name="Adagrad", **kwargs):  # fmt: skip
+    def __init__(
+        self,
+        learning_rate=0.001,
+        initial_accumulator_value=0.1,
+        epsilon=1e-7,
+        name="Adagrad",
+        **kwargs,
+    ):
         super().__init__(learning_rate, name, **kwargs)
         self.initial_accumulator_value = initial_accumulator_value
         self.epsilon = epsilon
@@ -259,9 +403,29 @@ class Adagrad(Optimizer):
 
         lr = self._hyper(lr, var)
         acc = self._slot(var, "accumulator", self.initial_accumulator_value)
-        acc.assign_add(grad * grad, read_value=False)
+        update = acc.assign_add(grad * grad, read_value=False)
         eps = self._hyper(self.epsilon, var)
-        return var.assign_sub(lr * grad / math_ops.sqrt(acc + eps), read_value=False)
+        with self._after(update):
+            if _legacy_graph():  # Keras 2's legacy Adagrad (TF1 graph mode)
+                return var.assign_sub(lr * grad / (math_ops.sqrt(acc.read_value()) + eps), False)
+            return var.assign_sub(lr * grad / math_ops.sqrt(acc.read_value() + eps), False)
+
+
+def array_ops_cast(value, dtype):
+    from tfgraph.ops import array_ops
+
+    return array_ops.cast(value, dtype) if value.dtype.base_dtype != dtype.base_dtype else value
+
+
+def _legacy_graph() -> bool:
+    """True when building a TF1 graph (not eagerly, not tracing a tf.function): there
+    `tf.keras.optimizers` are Keras 2's legacy optimizers, whose RMSprop (without
+    momentum) and Adagrad add epsilon after the square root."""
+    if context.executing_eagerly():
+        return False
+    from tfgraph.framework.graph import get_default_graph
+
+    return not getattr(get_default_graph(), "_traces_function", False)
 
 
 def get(identifier):

@@ -104,8 +104,11 @@ def no_op(name: str | None = None) -> Operation:
 
 
 def group(*inputs, name: str | None = None) -> Operation:
-    """A NoOp that runs after all `inputs` (ops or tensors), as TF1 `tf.group`."""
+    """A NoOp that runs after all `inputs` (ops or tensors), as TF1 `tf.group`; None
+    when executing eagerly (the inputs have run already), as TF."""
     g = get_default_graph()
+    if g._executes_eagerly:
+        return None  # type: ignore[return-value]  # (only ever eagerly)
     with g.name_scope(name or "group_deps") as scope:
         if not inputs:
             return no_op(name=scope)

@@ -63,7 +63,13 @@ class _Queue:
         self.dtypes = dtypes
         self.shapes = shapes  # a tuple of dims (None for an unknown dim) per component, or None
         self.capacity = capacity if capacity >= 0 else None
-        self.cond = threading.Condition()
+        # One lock, two conditions: enqueues (and a closing close) wait on `cond`,
+        # dequeues on `readable`, and each side wakes the other only when that can help
+        # (a dequeue of 128 is not woken by each of the 127 enqueues before it is ready).
+        lock = threading.Lock()
+        self.cond = threading.Condition(lock)
+        self.readable = threading.Condition(lock)
+        self.wants: list[int] = []  # the counts waiting dequeues need
         self.items: Any = collections.deque()
         self.closed = False
         self.closing = False  # close() waits for the enqueues pending before it
@@ -109,12 +115,13 @@ class _Queue:
         left = remaining(self.timeout_ms)
         return None if left is None else time.monotonic() + left
 
-    def _wait(self, deadline) -> None:
+    def _wait(self, deadline, cond=None) -> None:
+        cond = cond or self.cond
         if deadline is None:
-            self.cond.wait()
+            cond.wait()
             return
         left = deadline - time.monotonic()
-        if left <= 0 or not self.cond.wait(left):
+        if left <= 0 or not cond.wait(left):
             if deadline - time.monotonic() <= 0:
                 raise errors.DeadlineExceededError(None, None, "Timed out waiting for notification")
 
@@ -123,6 +130,7 @@ class _Queue:
         with self.cond:
             self.cancelled = True
             self.cond.notify_all()
+            self.readable.notify_all()
 
     # -- operations --------------------------------------------------------------------
     def check_shapes(self, op, components, many: bool) -> None:
@@ -155,7 +163,8 @@ class _Queue:
                     if self.capacity is None or len(self) < self.capacity:
                         while pending and (self.capacity is None or len(self) < self.capacity):
                             self._put(pending.popleft())
-                        self.cond.notify_all()
+                        if self.wants and self._available() >= min(self.wants):
+                            self.readable.notify_all()
                         continue
                     if not waited:
                         waited = True
@@ -179,7 +188,8 @@ class _Queue:
                 available = size if self.closed else self._available()
                 if available >= want or (self.closed and up_to and size > 0):
                     batch = [self._pop() for _ in range(min(want, size))]
-                    self.cond.notify_all()
+                    if self.waiting_enqueues:
+                        self.cond.notify_all()
                     break
                 if self.closed:
                     # (TF's waiting dequeue holds what had arrived when the queue closed,
@@ -191,7 +201,11 @@ class _Queue:
                         f"{self.kind} '{self.name}' is closed and has insufficient elements "
                         f"(requested {requested}, current size {current})",
                     )
-                self._wait(deadline)
+                self.wants.append(want)
+                try:
+                    self._wait(deadline, self.readable)
+                finally:
+                    self.wants.remove(want)
                 waited = True
         if n is None:
             return batch[0]
@@ -205,6 +219,7 @@ class _Queue:
                 self.closed = True
                 self.cancel_enqueues = self.cancel_enqueues or cancel_pending_enqueues
                 self.cond.notify_all()
+                self.readable.notify_all()
                 return
             self.closing = True
             deadline = self._deadline()
@@ -216,6 +231,7 @@ class _Queue:
                 raise
             self.closed = True
             self.cond.notify_all()
+            self.readable.notify_all()
 
 
 class _RandomShuffleQueue(_Queue):

@@ -53,6 +53,13 @@ def _strings(value) -> list[str]:
     return [_text(v) for v in np.asarray(value, dtype=object).reshape(-1)]
 
 
+def _file_path(value) -> str:
+    """A scalar string tensor value naming a file (a `file://` URL or a path)."""
+    from tfgraph.io.gfile import local_path
+
+    return local_path(_text(value))
+
+
 def parse_shape_and_slice(spec: str):
     """Parses a SaveV2/RestoreV2 shape-and-slice string such as "4 3 0,2:0,3".
 
@@ -150,7 +157,7 @@ def _save_v2_kernel(op, ctx):
         names = np.asarray(names, dtype=object)
         slices = np.asarray(slices, dtype=object)
         _check_name_count(op, names, slices, len(tensors))
-        path = _text(prefix)
+        path = _file_path(prefix)
         _ensure_directory(op, path)
         try:
             writer = BundleWriter(path)
@@ -226,7 +233,7 @@ def _restore_v2_kernel(op, ctx):
         names = np.asarray(names, dtype=object)
         slices = np.asarray(slices, dtype=object)
         _check_name_count(op, names, slices, len(types))
-        path = _text(prefix)
+        path = _file_path(prefix)
         out = []
         names, specs = _strings(names), _strings(slices)
         with BundleReader(path) as reader:
@@ -300,8 +307,8 @@ def _merge_kernel(op, ctx):
         from tfgraph.io.bundle import merge_bundles
 
         merge_bundles(
-            _strings(prefixes),
-            _text(destination),
+            [_file_path(p) for p in _strings(prefixes)],
+            _file_path(destination),
             delete_old_dirs=delete_old_dirs,
             allow_missing_files=allow_missing,
         )

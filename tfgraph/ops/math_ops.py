@@ -22,7 +22,7 @@ from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.ops import Tensor
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import TensorShape
-from tfgraph.ops import array_ops, common_shapes
+from tfgraph.ops import array_ops, bitwise_ops, common_shapes
 from tfgraph.ops.apply import op_output
 from tfgraph.ops.common_shapes import UNKNOWN, constant_value
 from tfgraph.platform import parallel
@@ -2588,17 +2588,20 @@ def range(start, limit=None, delta=1, dtype=None, name: str = "range") -> Tensor
     with g.name_scope(name or "range") as scope:
         if dtype is not None:
             dtype = dtypes.as_dtype(dtype)
-        start = convert_to_tensor(start, dtype=dtype, name="start")
-        limit = convert_to_tensor(limit, dtype=dtype, name="limit")
-        delta = convert_to_tensor(delta, dtype=dtype, name="delta")
-        if dtype is None:
-            inferred = max(
-                (start.dtype._base, limit.dtype._base, delta.dtype._base),
-                key=lambda d: _RANGE_PRIORITY.index(d) if d in _RANGE_PRIORITY else -1,
-            )
-            start = array_ops.cast(start, inferred)
-            limit = array_ops.cast(limit, inferred)
-            delta = array_ops.cast(delta, inferred)
+        # As TF: Python values convert with `dtype`, tensors keep theirs and are cast.
+        if not isinstance(start, Tensor):
+            start = convert_to_tensor(start, dtype=dtype, name="start")
+        if not isinstance(limit, Tensor):
+            limit = convert_to_tensor(limit, dtype=dtype, name="limit")
+        if not isinstance(delta, Tensor):
+            delta = convert_to_tensor(delta, dtype=dtype, name="delta")
+        inferred = dtype or max(
+            (start.dtype._base, limit.dtype._base, delta.dtype._base),
+            key=lambda d: _RANGE_PRIORITY.index(d) if d in _RANGE_PRIORITY else -1,
+        )
+        start = array_ops.cast(start, inferred)
+        limit = array_ops.cast(limit, inferred)
+        delta = array_ops.cast(delta, inferred)
         return op_output("Range", scope, [start, limit, delta])
 
 
@@ -2651,6 +2654,24 @@ def _logical_xor_func(x, y, name):
     return logical_xor(x, y, name=name)
 
 
+def _boolean_or_bitwise(logical, bitwise):
+    """`&`, `|`, `^` as TF dispatches them: logical ops on bools, bitwise on integers."""
+
+    def func(x, y, name):
+        if x.dtype._base is dtypes.bool:
+            return logical(x, y, name=name)
+        return bitwise(x, y)
+
+    return func
+
+
+def _invert(x):
+    """`~x`: LogicalNot on bools, bitwise Invert on integers, as TF."""
+    if x.dtype._base is dtypes.bool:
+        return logical_not(x)
+    return bitwise_ops.invert(x)
+
+
 for _dunder, _op, _scope in (
     ("add", _add_func, "add"),
     ("sub", "Sub", "sub"),
@@ -2661,9 +2682,9 @@ for _dunder, _op, _scope in (
     ("mod", "FloorMod", "mod"),
     ("pow", "Pow", "pow"),
     ("matmul", _matmul_func, "matmul"),
-    ("and", "LogicalAnd", "and"),
-    ("or", "LogicalOr", "or"),
-    ("xor", _logical_xor_func, "xor"),
+    ("and", _boolean_or_bitwise(logical_and, bitwise_ops.bitwise_and), "and"),
+    ("or", _boolean_or_bitwise(logical_or, bitwise_ops.bitwise_or), "or"),
+    ("xor", _boolean_or_bitwise(_logical_xor_func, bitwise_ops.bitwise_xor), "xor"),
 ):
     _fwd, _rev = _overload(_op, _scope)
     Tensor._override_operator(f"__{_dunder}__", _fwd)
@@ -2683,7 +2704,7 @@ for _dunder, _op_type in (
 
 Tensor._override_operator("__neg__", lambda self: negative(self))
 Tensor._override_operator("__abs__", lambda self: abs(self))
-Tensor._override_operator("__invert__", lambda self: logical_not(self))
+Tensor._override_operator("__invert__", _invert)
 
 
 # -- ClipByValue (the op; tf.clip_by_value builds TF's Minimum/Maximum subgraph) ----------

@@ -310,6 +310,7 @@ class VarLenFeature(collections.namedtuple("VarLenFeature", ["dtype"])):
 
 
 _KIND_TYPE = {"int64_list": "int64", "float_list": "float", "bytes_list": "string"}
+_KIND_OF = {"int64": "int64_list", "float32": "float_list", "string": "bytes_list"}
 _DTYPE_WORD = {"int64": "int64", "float32": "float", "string": "string"}
 
 
@@ -317,11 +318,9 @@ def _feature_values(op, feature, key, index, name, dtype):
     """The values of one Feature proto, checked against `dtype`."""
     kind = feature.WhichOneof("kind")
     if kind is None:
-        values: list = []
-        found = _DTYPE_WORD[dtype.name]
-    else:
-        found = _KIND_TYPE[kind]
-        values = list(getattr(feature, kind).value)
+        return []
+    found = _KIND_TYPE[kind]
+    values = getattr(feature, kind).value  # (the repeated field: numpy reads it directly)
     expected = _DTYPE_WORD[dtype.name]
     if kind is not None and found != expected:
         raise errors.InvalidArgumentError(
@@ -371,7 +370,7 @@ def _dense_output(op, examples, names, key, dtype, shape, default):
                 )
             rows.append(np.asarray(default, dtype=np_dtype).reshape(inner))
             continue
-        arr = np.array(values, dtype=np_dtype) if values else np.zeros(0, dtype=np_dtype)
+        arr = np.array(values, dtype=np_dtype) if len(values) else np.zeros(0, dtype=np_dtype)
         if variable:
             if size == 0 or len(values) % size:
                 raise errors.InvalidArgumentError(
@@ -393,6 +392,8 @@ def _dense_output(op, examples, names, key, dtype, shape, default):
                 )
             rows.append(arr.reshape(inner))
     if not variable:
+        if len(rows) == 1:
+            return rows[0].reshape(1, *inner)
         if not rows:
             return np.zeros((0, *inner), dtype=np_dtype)
         return np.stack(rows)
@@ -436,7 +437,43 @@ def _parse_example_kernel(op, ctx):
     dense_types = list(attrs["Tdense"])
     dense_shapes = [s.as_list() if s.rank is not None else [] for s in attrs["dense_shapes"]]
 
+    # One example, fixed-shape dense features only (what input pipelines parse per
+    # record): a direct path; anything unusual takes the general one (and its errors).
+    fixed = [
+        (t.np_dtype, _KIND_OF[t.name], tuple(shape), int(np.prod(shape)) if shape else 1)
+        for t, shape in zip(dense_types, dense_shapes)
+        if t.name in _KIND_OF and None not in shape
+    ]
+    fast_ok = not sparse_types and len(fixed) == len(dense_types)
+
+    def parse_one(value, dense_keys, batched: bool):
+        from tfgraph import proto
+
+        try:
+            features = proto.Example.FromString(value).features.feature
+        except Exception:
+            return None
+        out = []
+        for key, (np_dtype, kind, shape, size) in zip(dense_keys, fixed):
+            feature = features.get(key.decode() if key.__class__ is bytes else str(key))
+            if feature is None or feature.WhichOneof("kind") != kind:
+                return None
+            values = getattr(feature, kind).value
+            if len(values) != size:
+                return None
+            arr = np.array(values, dtype=np_dtype)
+            out.append(arr.reshape((1, *shape) if batched else shape))
+        return out
+
     def parse(serialized, names, sparse_keys, dense_keys, ragged_keys, *dense_defaults):
+        if fast_ok and serialized.__class__ is np.ndarray and serialized.size == 1:
+            batched = serialized.ndim == 1
+            value = serialized.reshape(())[()] if batched else serialized[()]
+            if value.__class__ is bytes and (batched or serialized.ndim == 0):
+                keys = np.asarray(dense_keys, dtype=object).reshape(-1)
+                out = parse_one(value, keys, batched)
+                if out is not None:
+                    return out
         serialized = np.asarray(serialized, dtype=object)
         scalar = serialized.ndim == 0
         flat = serialized.reshape(-1)

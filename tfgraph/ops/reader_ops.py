@@ -23,6 +23,7 @@ from tfgraph import errors
 from tfgraph.framework import dtypes
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import TensorShape
+from tfgraph.io.gfile import local_path
 from tfgraph.ops import common_shapes
 from tfgraph.ops.apply import apply_op, op_output
 
@@ -117,7 +118,7 @@ class _ReaderState:
                 None, op, "Expected to dequeue a one-element string tensor"
             )
         path = name[()]
-        path = path.decode("utf-8", "surrogateescape") if isinstance(path, bytes) else str(path)
+        path = local_path(path)
         return self.records(op, path, self.attrs)
 
     def read(self, op, queue, limit: int):
@@ -376,7 +377,7 @@ class FixedLengthRecordReader(ReaderBase):
 def _read_file_kernel(op, ctx):
     def read(filename):
         path = filename[()] if isinstance(filename, np.ndarray) else filename
-        path = path.decode("utf-8", "surrogateescape") if isinstance(path, bytes) else str(path)
+        path = local_path(path)
         return np.array(_read_bytes(op, path), dtype=object)
 
     return read
@@ -387,7 +388,7 @@ def _write_file_kernel(op, ctx):
 
     def write(filename, contents):
         path = filename[()] if isinstance(filename, np.ndarray) else filename
-        path = path.decode("utf-8", "surrogateescape") if isinstance(path, bytes) else str(path)
+        path = local_path(path)
         data = contents[()] if isinstance(contents, np.ndarray) else contents
         parent = os.path.dirname(path)
         if parent:

@@ -32,7 +32,7 @@ import numpy as np
 
 from tfgraph import errors
 from tfgraph.framework import registry
-from tfgraph.framework.ops import Operation
+from tfgraph.framework.ops import Tensor
 from tfgraph.framework.registry import register_op
 from tfgraph.framework.resources import RefCell
 from tfgraph.framework.tensor_shape import TensorShape
@@ -971,8 +971,9 @@ _register(
 
 # -- public wrappers (as TF's generated `gen_training_ops` functions) ---------------------------
 def op_of(update):
-    """The op of an update: an Apply op's output's op, or a ResourceApply op itself."""
-    return update if isinstance(update, Operation) else update.op
+    """The op of an update: an Apply op's output's op, or a ResourceApply op itself
+    (an `Operation`, or what running it eagerly left behind)."""
+    return update.op if isinstance(update, Tensor) else update
 
 
 def _apply(op_type: str, name, inputs, use_locking, **attrs):

@@ -38,6 +38,10 @@ def _path(p) -> str:
 
 
 def _matching(pattern: str) -> list[str]:
+    """The files `pattern` (a path or glob, maybe a file:// URL) names on disk."""
+    from tfgraph.io.gfile import local_path
+
+    pattern = local_path(pattern)
     if glob.has_magic(pattern):
         return sorted(glob.glob(pattern))
     return [pattern] if os.path.exists(pattern) else []

@@ -15,6 +15,8 @@ variables' references) + `apply_gradients`, which builds, as TensorFlow does:
 
 from __future__ import annotations
 
+import collections.abc
+
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import (
@@ -55,6 +57,33 @@ def _flatten(values) -> list:
         else:
             out.append(v)
     return out
+
+
+def _as_list(var_list) -> list:
+    """`var_list` as a list: a list or tuple, a dict view (`dict.values()`, as TF's
+    `nest.flatten` takes) or one variable."""
+    if isinstance(var_list, (list, tuple)):
+        return list(var_list)
+    if isinstance(var_list, (collections.abc.ValuesView, collections.abc.KeysView)):
+        return list(var_list)
+    return [var_list]
+
+
+def _resource_variables_read(graph, first_op: int) -> list:
+    """The trainable resource variables whose handles ops from `first_op` on read, in
+    order of first read (what TF's tape watches while a callable loss runs)."""
+    by_handle: dict = {}
+    for v in trainable_variables() + get_collection(GraphKeys.TRAINABLE_RESOURCE_VARIABLES):
+        handle = getattr(v, "handle", None)
+        if handle is not None:
+            by_handle.setdefault(handle, v)
+    found: dict = {}
+    for op in graph._nodes[first_op:]:
+        for t in op._inputs:
+            v = by_handle.get(t)
+            if v is not None:
+                found.setdefault(id(v), v)
+    return list(found.values())
 
 
 def _convert_gradient(g):
@@ -221,9 +250,11 @@ class Optimizer:
                 floating point, or no variables.
         """
         if callable(loss):
+            return self._compute_gradients_of_function(loss, var_list, grad_loss)
+        if get_default_graph()._executes_eagerly:
             raise RuntimeError(
-                "tfgraph runs TF1 graph mode: pass the loss tensor to compute_gradients, not "
-                "a function."
+                "`loss` passed to Optimizer.compute_gradients should be a function when eager "
+                "execution is enabled."
             )
         if gate_gradients not in (Optimizer.GATE_NONE, Optimizer.GATE_OP, Optimizer.GATE_GRAPH):
             raise ValueError(
@@ -238,7 +269,7 @@ class Optimizer:
                 GraphKeys.TRAINABLE_RESOURCE_VARIABLES
             )
         else:
-            var_list = _flatten(var_list if isinstance(var_list, (list, tuple)) else [var_list])
+            var_list = _flatten(_as_list(var_list))
         var_list += get_collection(GraphKeys._STREAMING_MODEL_PORTS)
         processors = [_get_processor(v) for v in var_list]
         if not var_list:
@@ -259,6 +290,35 @@ class Optimizer:
         grads_and_vars = list(zip(grads, var_list))
         self._assert_valid_dtypes([v for g, v in grads_and_vars if g is not None])
         return grads_and_vars
+
+    def _compute_gradients_of_function(self, loss, var_list, grad_loss) -> list:
+        """`compute_gradients` of a callable loss, as TF: the loss is computed under a
+        gradient tape, and without `var_list` the variables are the trainable resource
+        variables it reads, in the order it reads them (TF's tape does not see
+        reference variables: with none read, the list is empty)."""
+        from tfgraph.eager import context
+        from tfgraph.eager.tape import GradientTape
+
+        if var_list is not None:
+            var_list = _flatten(_as_list(var_list))
+        if context.executing_eagerly():
+            with GradientTape() as tape:
+                if var_list is not None:
+                    tape.watch(var_list)
+                loss_value = loss()
+            if var_list is None:
+                var_list = list(tape.watched_variables())
+            grads = tape.gradient(loss_value, var_list, grad_loss)
+            return list(zip(grads, var_list))
+        g = get_default_graph()
+        first_new_op = len(g._nodes)
+        loss_value = loss()
+        if var_list is None:
+            var_list = _resource_variables_read(g, first_new_op)
+        if not var_list:
+            return []
+        with g.control_dependencies([loss_value]):
+            return self.compute_gradients(loss_value, var_list, grad_loss=grad_loss)
 
     def apply_gradients(self, grads_and_vars, global_step=None, name: str | None = None):
         """Adds the ops that apply `grads_and_vars` ((gradient, variable) pairs, as from
@@ -301,6 +361,8 @@ class Optimizer:
                 with g.control_dependencies([self._finish(update_ops, "update")]):
                     with g.colocate_with(global_step):
                         apply_updates = state_ops.assign_add(global_step, 1, name=name)
+            if g._executes_eagerly:  # (the updates have run: TF returns what is left)
+                return apply_updates
             if not isinstance(apply_updates, Operation):  # (a Tensor or an _UnreadVariable)
                 apply_updates = apply_updates.op
             train_op = get_collection_ref(GraphKeys.TRAIN_OP)

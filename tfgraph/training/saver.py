@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Mapping
 
@@ -513,6 +514,9 @@ class Saver:
         save_relative_paths: bool = False,
         filename: str | None = None,
     ) -> None:
+        # Saves from several threads (a Supervisor's checkpoint thread and the training
+        # loop) run one at a time: the state file names the last save to start.
+        self._save_lock = threading.Lock()
         if defer_build and _nonempty(var_list):
             raise ValueError(
                 "If `var_list` is provided then build cannot be deferred. Either set "
@@ -719,6 +723,16 @@ class Saver:
         save_path = os.fspath(save_path)
         if isinstance(save_path, bytes):
             save_path = save_path.decode()
+        with self._save_lock:
+            return self._save(
+                sess, save_path, global_step, latest_filename, meta_graph_suffix,
+                write_meta_graph, write_state, strip_default_attrs,
+            )  # fmt: skip
+
+    def _save(
+        self, sess, save_path, global_step, latest_filename, meta_graph_suffix,
+        write_meta_graph, write_state, strip_default_attrs,
+    ):  # fmt: skip
         if global_step is not None:
             if not isinstance(global_step, (int, np.integer)):
                 global_step = _global_step_value(sess, global_step)
@@ -735,6 +749,8 @@ class Saver:
                 )
         if not _is_session(sess):
             raise TypeError(f"'sess' must be a Session; {sess}")
+        from tfgraph.io.gfile import local_path
+
         save_path_parent = os.path.dirname(save_path)
         model_checkpoint_path = None
         if not self._is_empty:
@@ -744,7 +760,7 @@ class Saver:
                     {self.saver_def.filename_tensor_name: checkpoint_file},
                 )
             except (errors.FailedPreconditionError, errors.NotFoundError) as exc:
-                if save_path_parent and not os.path.isdir(save_path_parent):
+                if save_path_parent and not os.path.isdir(local_path(save_path_parent)):
                     raise ValueError(
                         f"Parent directory of {save_path} doesn't exist, can't save."
                     ) from exc
