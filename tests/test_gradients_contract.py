@@ -886,6 +886,154 @@ CASES: dict[str, list[Case]] = {
 }
 
 
+def _sp(indices, values, shape):
+    return tf.SparseTensor(indices, values, shape)
+
+
+_IDX3 = [[0, 1], [2, 0], [2, 2]]
+_IDX_3D = [[0, 0, 1], [0, 2, 0], [1, 1, 1], [1, 2, 0]]
+_W = np.asarray([0.3 - 1.1j, 0.7 + 0.2j, -0.5 + 0.9j, 1.2 + 0.4j])
+
+
+def _fft_case(fn, shape):
+    """real(fft(a + ib) * w): every output element weighted, a real result."""
+    w = np.resize(_W, shape)
+    return Case(
+        lambda a, b: math_ops.real(fn(math_ops.complex(a, b)) * w), [rnd(*shape), rnd(*shape)]
+    )
+
+
+# Sparse ops (tfgraph/ops/sparse_ops.py): the values (and dense operands) are the inputs.
+CASES.update(
+    {
+        "SparseTensorDenseMatMul": [
+            Case(
+                lambda v, b: tf.sparse_tensor_dense_matmul(_sp(_IDX3, v, [3, 3]), b),
+                [rnd(3), rnd(3, 2)],
+            ),
+            Case(
+                lambda v, b: tf.sparse_tensor_dense_matmul(
+                    _sp(_IDX3, v, [3, 4]), b, adjoint_a=True, adjoint_b=True
+                ),
+                [rnd(3), rnd(2, 3)],
+            ),
+        ],
+        "SparseAdd": [
+            Case(
+                lambda a, b: (
+                    tf.sparse_add(_sp(_IDX3, a, [3, 3]), _sp([[0, 1], [1, 1]], b, [3, 3])).values
+                ),
+                [rnd(3), rnd(2)],
+            )
+        ],
+        "SparseTensorDenseAdd": [
+            Case(
+                lambda v, d: tf.sparse_add(d, _sp([[0, 1], [2, 0]], v, [3, 2])), [rnd(2), rnd(3, 2)]
+            )
+        ],
+        "SparseReorder": [
+            Case(
+                lambda v: tf.sparse_reorder(_sp([[2, 0], [0, 1], [1, 1]], v, [3, 2])).values,
+                [rnd(3)],
+            )
+        ],
+        "SparseSlice": [
+            Case(
+                lambda v: tf.sparse_slice(_sp(_IDX_3D, v, [2, 3, 2]), [0, 1, 0], [2, 2, 2]).values,
+                [rnd(4)],
+            )
+        ],
+        "SparseFillEmptyRows": [
+            Case(
+                lambda v, d: (
+                    tf.sparse_fill_empty_rows(_sp([[1, 0], [3, 1]], v, [5, 2]), d)[0].values
+                ),
+                [rnd(2), np.asarray(0.3)],
+            )
+        ],
+        "SparseReduceSum": [
+            Case(lambda v: tf.sparse_reduce_sum(_sp(_IDX_3D, v, [2, 3, 2]), 1), [rnd(4)]),
+            Case(
+                lambda v: tf.sparse_reduce_sum(_sp(_IDX_3D, v, [2, 3, 2]), [0, 2], keepdims=True),
+                [rnd(4)],
+            ),
+        ],
+        "SparseSoftmax": [
+            Case(lambda v: tf.sparse_softmax(_sp(_IDX_3D, v, [2, 3, 2])).values, [rnd(4)]),
+            Case(
+                lambda v: tf.sparse_softmax(_sp([[0, 0], [0, 2], [1, 1]], v, [2, 3])).values,
+                [rnd(3)],
+            ),
+        ],
+        "SparseMatMul": [
+            Case(
+                lambda a, b: tf.sparse_matmul(a, b, transpose_b=True, a_is_sparse=True),
+                [f32(rnd(3, 4)), f32(rnd(2, 4))],
+                **LOOSE32,
+            ),
+            Case(
+                lambda a, b: tf.sparse_matmul(a, b, transpose_a=True),
+                [f32(rnd(4, 3)), f32(rnd(4, 2))],
+                **LOOSE32,
+            ),
+        ],
+        "ClipByValue": [
+            Case(
+                lambda x, lo, hi: op_output("ClipByValue", None, [x, lo, hi]),
+                [distinct(3, 4), np.asarray(-0.5), np.asarray(0.6)],
+            )
+        ],
+        "SpaceToBatchND": [
+            Case(lambda x: tf.space_to_batch_nd(x, [2, 2], [[0, 0], [1, 1]]), [rnd(1, 4, 2, 2)])
+        ],
+        "BatchToSpaceND": [
+            Case(lambda x: tf.batch_to_space_nd(x, [2, 2], [[0, 1], [1, 0]]), [rnd(4, 2, 2, 1)])
+        ],
+        "FFT": [_fft_case(tf.fft, (4,)), _fft_case(tf.fft, (2, 4))],
+        "IFFT": [_fft_case(tf.ifft, (4,)), _fft_case(tf.ifft, (3, 4))],
+        "FFT2D": [_fft_case(tf.fft2d, (2, 4)), _fft_case(tf.fft2d, (2, 3, 4))],
+        "IFFT2D": [_fft_case(tf.ifft2d, (2, 4))],
+        "FFT3D": [_fft_case(tf.fft3d, (2, 2, 4))],
+        "IFFT3D": [_fft_case(tf.ifft3d, (2, 3, 4))],
+    }
+)
+for _kind, _fn in (
+    ("Sum", tf.sparse_segment_sum),
+    ("Mean", tf.sparse_segment_mean),
+    ("SqrtN", tf.sparse_segment_sqrt_n),
+):
+    CASES[f"SparseSegment{_kind}"] = [
+        Case(lambda d, fn=_fn: fn(d, [0, 2, 2, 3], [0, 0, 1, 3]), [rnd(4, 2)]),
+        Case(lambda d, fn=_fn: fn(d, [1, 3], [0, 2]), [rnd(4, 2)]),
+    ]
+    CASES[f"SparseSegment{_kind}WithNumSegments"] = [
+        Case(lambda d, fn=_fn: fn(d, [3, 0, 0], [1, 1, 2], num_segments=5), [rnd(4, 3)])
+    ]
+
+# TF registers gradients for these that raise NotImplementedError; so do tfgraph's.
+GRADIENT_RAISES_IN_TF: dict[str, Callable] = {
+    "SparseDenseCwiseAdd": lambda v: op_output(
+        "SparseDenseCwiseAdd", None, [_IDX3, v, [3, 4], np.ones(4)]
+    ),
+    "SparseSparseMaximum": lambda v: (
+        tf.sparse_maximum(_sp(_IDX3, v, [3, 3]), _sp(_IDX3, v * 2.0, [3, 3])).values
+    ),
+    "SparseSparseMinimum": lambda v: (
+        tf.sparse_minimum(_sp(_IDX3, v, [3, 3]), _sp(_IDX3, v * 2.0, [3, 3])).values
+    ),
+}
+
+
+@pytest.mark.parametrize("op_type", sorted(GRADIENT_RAISES_IN_TF))
+def test_gradients_tf_leaves_unimplemented_raise(op_type):
+    with tf.Graph().as_default():
+        v = tf.placeholder(tf.float64, [3])
+        out = GRADIENT_RAISES_IN_TF[op_type](v)
+        assert op_type in {op.type for op in tf.get_default_graph().get_operations()}
+        with pytest.raises(NotImplementedError, match=op_type):
+            tf.gradients(out, v)
+
+
 def _ta(size, **kwargs):
     return tf.TensorArray(tf.float64, size, **kwargs)
 
@@ -926,6 +1074,9 @@ def test_every_differentiable_op_has_a_case():
     for name, op_def in sorted(registry.registered_ops().items()):
         if op_def.grad is NOT_DIFFERENTIABLE:
             assert name not in CASES, f"{name} is NOT_DIFFERENTIABLE but has a CASES entry"
+            continue
+        if name in GRADIENT_RAISES_IN_TF:
+            assert op_def.grad is not None, f"{name}: TF's gradient raises; so must ours"
             continue
         if name in NO_GRADIENT_IN_TF or name in PENDING:
             assert op_def.grad is None, f"{name} has a gradient now: give it a CASES entry"

@@ -3785,6 +3785,7 @@ register_op(
     attrs=["T: " + _BITCAST_TYPES, "type: " + _BITCAST_TYPES],
     shape=_bitcast_shape,
     make_kernel=_bitcast_kernel,
+    grad=NOT_DIFFERENTIABLE,
 )
 
 
