@@ -85,7 +85,7 @@ def _use_token_if_present() -> None:
         os.environ["RAY_AUTH_MODE"] = "token"
         if "ray" in sys.modules:  # (Ray read its configuration on import: read it again)
             try:
-                from ray._raylet import Config
+                from ray._raylet import Config  # type: ignore[attr-defined]
 
                 Config.initialize("")
             except (ImportError, AttributeError):
