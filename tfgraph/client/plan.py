@@ -130,7 +130,10 @@ class ExecutionPlan:
             for i, step in enumerate(self.steps):
                 start = clock()
                 step(vals)
-                records.append((self.step_ops[i], start + offset, clock() + offset))
+                end = clock() + offset
+                fused = getattr(step, "fused_ops", None)  # (a fused chain: each of its ops)
+                for op in fused or (self.step_ops[i],):
+                    records.append((op, start + offset, end))
         except Exception as e:
             raise as_op_error(e, self.step_ops[i]) from e
         finally:

@@ -8,6 +8,7 @@ one slot to free) get closures of their own.
 from __future__ import annotations
 
 from tfgraph import errors
+from tfgraph.client.passes import fuse
 from tfgraph.client.passes.slots import Slots
 from tfgraph.framework.ops import Operation, Tensor
 from tfgraph.framework.resources import DEAD, DeviceStores, ResourceStore
@@ -69,7 +70,13 @@ def lower(
     template: list = [None] * slots.n_slots
     steps: list = []
     step_ops: list = []
+    group_at, ufuncs = fuse.elementwise_groups(ordered, slots, anchors, fed, ctx)
     for i, op in enumerate(ordered):
+        if i in group_at:  # a chain of elementwise ops: one step, at its last op
+            if i == group_at[i][-1]:
+                steps.append(_fused_step(ordered, group_at[i], ufuncs, slots, dead_after))
+                step_ops.append(op)
+            continue
         if op in anchors:  # folded: its values start every run
             for t in op._outputs:
                 s = slot_of.get(t)
@@ -120,6 +127,15 @@ def lower(
             steps.append(_make_free(tuple(dead)))
             step_ops.append(op)
     return template, tuple(steps), tuple(step_ops)
+
+
+def _fused_step(ordered, group: list[int], ufuncs: dict, slots: Slots, dead_after: dict):
+    members = [ordered[p] for p in group]
+    s = slots.slot_of.get(members[-1]._outputs[0])
+    dead = tuple(sorted({d for p in group for d in dead_after.get(p, ())}))
+    return fuse.FusedChain(
+        members, [ufuncs[m] for m in members], slots, -1 if s is None else s, dead
+    )
 
 
 def _lower_with_frames(ordered, slots, folded, anchors, fed, ctx, frame_of):

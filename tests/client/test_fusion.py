@@ -1,0 +1,174 @@
+"""The fusion pass (client/passes/fuse.py): chains of elementwise ops run chunk by
+chunk in one step, with exactly the values op-by-op execution gives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import tfgraph as tf
+from tfgraph.client.passes import fuse
+
+N = 3 * fuse.MIN_ELEMENTS + 17  # (big enough to take the chunked path; ragged last chunk)
+
+_BINARY = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+    "maximum": tf.maximum,
+    "minimum": tf.minimum,
+}
+_UNARY = {"neg": lambda a: -a}
+
+
+@pytest.fixture
+def fused_steps(monkeypatch):
+    """The chain lengths of the fused steps plans make (recorded as they are made)."""
+    made: list[int] = []
+    make = fuse.FusedChain
+
+    def spy(members, *args):
+        made.append(len(members))
+        return make(members, *args)
+
+    monkeypatch.setattr(fuse, "FusedChain", spy)
+    return made
+
+
+def _run(build, feeds: dict, fused: bool, monkeypatch, fetch_all=False):
+    monkeypatch.setattr(fuse, "ENABLED", fused)
+    with tf.Graph().as_default():
+        placeholders = {k: tf.placeholder(v.dtype, v.shape, name=k) for k, v in feeds.items()}
+        out = build(placeholders)
+        with tf.Session() as sess:
+            return sess.run(out, {placeholders[k]: v for k, v in feeds.items()})
+
+
+def _program(steps):
+    """A chain: each step applies one op to the running value and an operand (a
+    scalar constant, the second input, or nothing)."""
+
+    def build(p):
+        y = p["x"]
+        for name, operand in steps:
+            if name in _UNARY:
+                y = _UNARY[name](y)
+            else:
+                other = p["z"] if operand is None else tf.constant(operand, y.dtype)
+                y = _BINARY[name](y, other)
+        return y
+
+    return build
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    steps=st.lists(
+        st.tuples(
+            st.sampled_from(sorted(_BINARY) + sorted(_UNARY)),
+            st.one_of(st.none(), st.floats(-3, 3, width=32)),
+        ),
+        min_size=2,
+        max_size=12,
+    ),
+    dtype=st.sampled_from([np.float32, np.float64]),
+)
+def test_random_chains_give_the_unfused_values(steps, dtype, fused_steps, monkeypatch):
+    rng = np.random.RandomState(len(steps))
+    feeds = {
+        "x": rng.standard_normal(N).astype(dtype),
+        "z": (rng.standard_normal(N) + 2.5).astype(dtype),
+    }
+    build = _program(steps)
+    fused_steps.clear()
+    with np.errstate(all="ignore"):
+        expected = _run(build, feeds, False, monkeypatch)
+        got = _run(build, feeds, True, monkeypatch)
+    assert fused_steps == [len(steps)]  # (the whole chain, one step)
+    assert got.dtype == expected.dtype and got.shape == expected.shape
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_the_benchmark_chain_is_one_step(fused_steps, monkeypatch):
+    def build(p):
+        y = p["x"]
+        for _ in range(25):
+            y = y * 0.999 + 0.001
+            y = tf.maximum(y - 0.5, -2.0)
+        return y
+
+    x = np.random.RandomState(0).standard_normal(N).astype(np.float32)
+    got = _run(build, {"x": x}, True, monkeypatch)
+    assert fused_steps == [100]
+    np.testing.assert_array_equal(got, _run(build, {"x": x}, False, monkeypatch))
+
+
+def test_a_fetched_or_shared_intermediate_ends_a_chain(fused_steps, monkeypatch):
+    x = np.linspace(-2, 2, N).astype(np.float32)
+
+    def build(p):
+        a = p["x"] * 2.0 + 1.0  # (a fused pair; `a` is fetched)
+        b = a - 3.0
+        c = tf.maximum(b, 0.0)  # (b is read twice)
+        d = c * b + 1.0
+        return [a, d]
+
+    a, d = _run(build, {"x": x}, True, monkeypatch)
+    np.testing.assert_array_equal(a, x * np.float32(2) + np.float32(1))
+    b = a - np.float32(3)
+    np.testing.assert_array_equal(d, np.maximum(b, 0) * b + np.float32(1))
+    assert sorted(fused_steps) == [2, 3]  # (x*2+1, and max(b,0)*b+1; b = a-3 stands alone)
+
+
+def test_small_or_broadcast_values_run_op_by_op(monkeypatch):
+    def build(p):
+        return (p["x"] * p["w"] + 1.0) * 0.5
+
+    for x, w in (
+        (np.arange(6, dtype=np.float32), np.float32(3)),  # small
+        (np.ones((N, 2), np.float32), np.arange(2, dtype=np.float32)),  # broadcast row
+    ):
+        got = _run(build, {"x": x, "w": np.asarray(w)}, True, monkeypatch)
+        np.testing.assert_array_equal(got, (x * w + np.float32(1)) * np.float32(0.5))
+
+
+def test_mixed_dtypes_are_never_fused(fused_steps, monkeypatch):
+    def build(p):
+        return tf.cast(p["x"] * 2.0, tf.float64) + 1.0
+
+    got = _run(build, {"x": np.ones(N, np.float32)}, True, monkeypatch)
+    assert got.dtype == np.float64 and fused_steps == []
+
+
+def test_subnormal_results_flush_to_zero_as_unfused(monkeypatch):
+    # TF's kernels flush subnormals (platform/denormal.py); pool threads do too
+    x = np.full(N, 1e-20, np.float32)
+
+    def build(p):
+        return (p["x"] * 1e-19) * 1.0 + 0.0
+
+    got = _run(build, {"x": x}, True, monkeypatch)
+    expected = _run(build, {"x": x}, False, monkeypatch)
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_step_stats_name_every_op_of_a_chain(monkeypatch):
+    monkeypatch.setattr(fuse, "ENABLED", True)
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [N], name="x")
+        y = tf.maximum(x * 2.0 + 1.0, 0.0, name="out")
+        meta = tf.RunMetadata()
+        with tf.Session() as sess:
+            sess.run(
+                y,
+                {x: np.ones(N, np.float32)},
+                options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE),
+                run_metadata=meta,
+            )
+    names = {n.node_name for d in meta.step_stats.dev_stats for n in d.node_stats}
+    assert {"mul", "add", "out"} <= names

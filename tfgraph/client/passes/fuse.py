@@ -1,0 +1,245 @@
+"""Fusion: chains of elementwise ops become one step that runs them chunk by chunk.
+
+A chain of ops whose kernels are numpy ufuncs (`y * 0.999 + 0.001`, a hand-written
+activation) costs one pass over memory and one new array per op when run op by op. As
+TF's grappler fuses such chains, this pass groups them: each run, if the chain's values
+are big float arrays of one shape (and 0-d operands), the step runs every op of the
+chain on a cache-sized chunk before going to the next chunk, into a few reused chunk
+buffers, with chunks shared by the kernel threads (platform/parallel.py). Each element
+goes through the same ufuncs in the same order as op by op, so results are identical;
+otherwise (small or mixed values) the step runs the ops one by one as before.
+
+A group is a run of consecutive steps of the plan's order (only constants and folded
+ops between them), each reading the one before it, whose intermediate values nothing else reads or
+fetches: deferring its ops to the group's step therefore changes no value any other
+step sees. `TFGRAPH_FUSE=0` turns the pass off.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import numpy as np
+
+from tfgraph.framework.ops import Operation
+from tfgraph.platform import parallel
+
+__all__ = ["ENABLED", "MIN_ELEMENTS", "FusedChain", "elementwise_groups"]
+
+ENABLED = os.environ.get("TFGRAPH_FUSE", "1") != "0"
+# Below this many elements a chain runs op by op (a chunked pass does not pay).
+MIN_ELEMENTS = 1 << 16
+# A chunk per kernel thread, up to this size: measured, each ufunc call costs more (a few
+# microseconds, and the GIL) than cache-sized chunks save; the values fit in L3 anyway.
+_MAX_CHUNK_BYTES = 1 << 22
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+# ufuncs whose loops are several times slower with a 0-d operand than with a full one
+# (numpy 2.x: no SIMD path for a broadcast scalar; measured 4x for maximum)
+_SLOW_WITH_0D = frozenset({np.maximum, np.minimum, np.fmax, np.fmin})
+
+
+def _ufunc_of(op: Operation, ctx, anchors: dict, fed: set, excluded) -> np.ufunc | None:
+    """The op's bound kernel if it is a one-output numpy ufunc on float values (an
+    elementwise op whose operands' static shapes broadcast safely), else None."""
+    op_def = op._op_def
+    if (
+        not op_def.is_pure
+        or op_def.constant
+        or op in anchors
+        or op in excluded
+        or len(op._outputs) != 1
+        or op._outputs[0] in fed
+        or op._outputs[0]._dtype._base.as_numpy_dtype not in _FLOATS
+        or not 1 <= len(op._inputs) <= 2
+    ):
+        return None
+    for t in op._inputs:
+        if t._dtype._base is not t._dtype:  # (a reference input)
+            return None
+    if op_def.kernel is None and op_def.make_kernel is None:
+        return None
+    from tfgraph.client.passes.lower import bind_kernel
+
+    fn = bind_kernel(op, ctx)  # (a pure op's kernel: binding it has no effect)
+    if isinstance(fn, np.ufunc) and fn.nout == 1 and fn.nin == len(op._inputs):
+        return fn
+    return None
+
+
+def elementwise_groups(ordered, slots, anchors: dict, fed: set, ctx) -> tuple[dict, dict]:
+    """The fusable chains of `ordered` ({position: its chain, a list of at least two
+    positions}), and the ufunc of each of their ops."""
+    ufuncs: dict = {}
+    if not ENABLED:
+        return {}, ufuncs
+    slot_of = slots.slot_of
+    excluded = set(slots.aliased) | set(slots.live_of) | set(slots.lazy_inputs)
+    keep = set(slots.fetch_slots) | set(slots.snapshot_of)
+    uses: dict = {}
+    for op in ordered:
+        if op in anchors:
+            continue
+        for t in op._inputs:
+            uses[t] = uses.get(t, 0) + 1
+    groups: list[list[int]] = []
+    current: list[int] = []
+    previous = -1  # position of the last op that makes a step
+    for i, op in enumerate(ordered):
+        if op in anchors or op._op_def.constant:  # (no step: its value is in the template)
+            continue
+        fn = _ufunc_of(op, ctx, anchors, fed, excluded)
+        if fn is None:
+            if len(current) > 1:
+                groups.append(current)
+            current, previous = [], i
+            continue
+        joins = False
+        if current and current[-1] == previous:
+            last = ordered[previous]._outputs[0]
+            joins = (
+                last in op._inputs
+                and uses.get(last) == 1
+                and slot_of.get(last) not in keep
+                and last not in slots.snapshot_of
+            )
+        ufuncs[op] = fn
+        if joins:
+            current.append(i)
+        else:
+            if len(current) > 1:
+                groups.append(current)
+            current = [i]
+        previous = i
+    if len(current) > 1:
+        groups.append(current)
+    return {p: g for g in groups for p in g}, ufuncs
+
+
+class FusedChain:
+    """The step running the chain `members` (in order; each reads the one before it),
+    whose kernels are the ufuncs `fns`; `fused_ops` names them for step stats."""
+
+    def __init__(self, members: list[Operation], fns: list, slots, out_slot: int, dead) -> None:
+        slot_of = slots.slot_of
+        self.fused_ops = tuple(members)
+        self.fns = fns
+        self.ext_slots: list[int] = []
+        # each member's arguments: ("e", k) external value k, or ("p",) the previous result
+        args: list[tuple] = []
+        for k, m in enumerate(members):
+            spec: list[tuple] = []
+            for t in m._inputs:
+                if k and t is members[k - 1]._outputs[0]:
+                    spec.append(("p",))
+                else:
+                    s = slot_of[t]
+                    if s not in self.ext_slots:
+                        self.ext_slots.append(s)
+                    spec.append(("e", self.ext_slots.index(s)))
+            args.append(tuple(spec))
+        self.args = args
+        self.dtype = np.dtype(members[-1]._outputs[0]._dtype._base.as_numpy_dtype)
+        self.max_chunk = _MAX_CHUNK_BYTES // self.dtype.itemsize
+        self.out_slot = out_slot
+        self.dead = tuple(dead)
+
+    def __call__(self, v) -> None:
+        ext = [v[s] for s in self.ext_slots]
+        shape = self._chunkable(ext)
+        result = self._one_by_one(ext) if shape is None else self._chunked(ext, shape)
+        if self.out_slot >= 0:
+            v[self.out_slot] = result
+        for d in self.dead:
+            v[d] = None
+
+    def _one_by_one(self, ext):
+        prev = None
+        for k, fn in enumerate(self.fns):
+            vals = [prev if a[0] == "p" else ext[a[1]] for a in self.args[k]]
+            try:
+                prev = fn(*vals)
+            except Exception as e:
+                raise _op_error(e, self.fused_ops[k]) from e
+        return prev
+
+    def _chunkable(self, ext) -> tuple | None:
+        """The shape of the chain's values if every external value is a C-contiguous
+        array of the chain's dtype, of that shape or 0-d, and the first op reads one of
+        that shape, with at least MIN_ELEMENTS elements; else None."""
+        shape = None
+        for x in ext:
+            if type(x) is not np.ndarray or x.dtype != self.dtype:
+                return None
+            if x.ndim:
+                if (shape is not None and x.shape != shape) or not x.flags.c_contiguous:
+                    return None
+                shape = x.shape
+        if shape is None or int(np.prod(shape)) < MIN_ELEMENTS:
+            return None
+        if not any(a[0] == "e" and ext[a[1]].ndim for a in self.args[0]):
+            return None
+        return shape
+
+    def _chunked(self, ext, shape):
+        size = int(np.prod(shape))
+        out = np.empty(shape, self.dtype)
+        flat_out = out.reshape(-1)
+        flat = [x.reshape(-1) if x.ndim else x for x in ext]
+        fns, args = self.fns, self.args
+        chunk = min(-(-size // parallel.num_threads()), self.max_chunk)
+        blocks = [(lo, min(lo + chunk, size)) for lo in range(0, size, chunk)]
+        # 0-d operands of ufuncs that are slow with them: read from a filled buffer
+        slow = [
+            {j for j, a in enumerate(args[k]) if a[0] == "e" and not ext[a[1]].ndim}
+            if fn in _SLOW_WITH_0D
+            else None
+            for k, fn in enumerate(fns)
+        ]
+
+        def work(block, _state):
+            lo, hi = block
+            dst = flat_out[lo:hi]  # (every op writes the output's chunk: it stays in cache)
+            parts = [x[lo:hi] if x.ndim else x for x in flat]
+            for k, fn in enumerate(fns):
+                vals = [dst if a[0] == "p" else parts[a[1]] for a in args[k]]
+                if slow[k]:
+                    _with_filled(fn, vals, slow[k], dst)
+                else:
+                    fn(*vals, out=dst)
+
+        try:
+            parallel.run_blocks(blocks, work)
+        except Exception as e:
+            raise _op_error(e, self.fused_ops[-1]) from e
+        return out
+
+
+_FILL = 1 << 15  # elements of a filled buffer
+_fills = threading.local()
+
+
+def _with_filled(fn, vals: list, zero_d: set, dst) -> None:
+    """`fn(*vals, out=dst)`, the 0-d operands at positions `zero_d` read from buffers
+    filled with their value (this thread's, cached by value), piece by piece."""
+    cache = getattr(_fills, "cache", None)
+    if cache is None:
+        cache = _fills.cache = {}
+    for j in zero_d:
+        key = (vals[j].dtype.char, vals[j].item())
+        buf = cache.get(key)
+        if buf is None or buf.shape[0] < _FILL:
+            if len(cache) >= 64:
+                cache.clear()
+            buf = cache[key] = np.full(_FILL, vals[j])
+        vals[j] = buf
+    n = dst.shape[0]
+    for lo in range(0, n, _FILL):
+        hi = min(lo + _FILL, n)
+        fn(*[v[: hi - lo] if j in zero_d else v[lo:hi] for j, v in enumerate(vals)], out=dst[lo:hi])
+
+
+def _op_error(e: Exception, op: Operation):
+    from tfgraph.client.passes.lower import as_op_error  # (lower imports this module)
+
+    return as_op_error(e, op)
