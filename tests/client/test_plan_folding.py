@@ -15,12 +15,21 @@ def _plan(sess):
     return list(sess._cache.values())[-1].plan
 
 
+def _step_op_list(sess) -> list:
+    """The ops the plan's steps run (each op of a fused chain, see passes/fuse.py)."""
+    plan = _plan(sess)
+    ops = []
+    for step, op in zip(plan.steps, plan.step_ops):
+        ops.extend(getattr(step, "fused_ops", None) or ([op] if op is not None else []))
+    return ops
+
+
 def _step_types(sess) -> set[str]:
-    return {op.type for op in _plan(sess).step_ops if op is not None}
+    return {op.type for op in _step_op_list(sess)}
 
 
 def _step_names(sess) -> set[str]:
-    return {op.name for op in _plan(sess).step_ops if op is not None}
+    return {op.name for op in _step_op_list(sess)}
 
 
 def _shape_op(x):

@@ -444,6 +444,9 @@ def make_dead_step(fn, ins, outs, single: bool, ctrl_live, live: int, is_merge: 
     not run when an input or a control input is dead and then marks its outputs dead.
     A Merge runs unless all its inputs are dead."""
     out_slots = tuple(s for s in outs if s >= 0)
+    if single and len(ctrl_live) <= 1 and not is_merge and len(ins) <= 2:
+        c = ctrl_live[0] if ctrl_live else -1
+        return _simple_dead_step(fn, ins, outs[0] if outs else -1, live, c)
 
     def step(v):
         dead = False
@@ -470,6 +473,38 @@ def make_dead_step(fn, ins, outs, single: bool, ctrl_live, live: int, is_merge: 
             for k, s in enumerate(outs):
                 if s >= 0:
                     v[s] = result[k]
+        v[live] = True
+
+    return step
+
+
+def _simple_dead_step(fn, ins: tuple[int, ...], o: int, live: int, c: int):
+    """`make_dead_step` for one output, up to two inputs and at most one control input
+    that may be dead (`c`, -1: none): most ops of a loop body, inline."""
+    n = len(ins)
+    a = ins[0] if n else -1
+    b = ins[1] if n == 2 else -1
+
+    def step(v):
+        if c >= 0 and v[c] is DEAD:
+            dead = True
+        elif n == 0:
+            dead = False
+        elif n == 1:
+            x = v[a]
+            dead = x is DEAD
+        else:
+            x = v[a]
+            y = v[b]
+            dead = x is DEAD or y is DEAD
+        if dead:
+            if o >= 0:
+                v[o] = DEAD
+            v[live] = DEAD
+            return
+        result = fn() if n == 0 else fn(x) if n == 1 else fn(x, y)
+        if o >= 0:
+            v[o] = result
         v[live] = True
 
     return step
