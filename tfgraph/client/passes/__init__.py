@@ -12,7 +12,8 @@ runs them:
     fold       values that are the same at every run, computed once (with anchors)
     slots      a slot per live value; forwarding ops share their input's slot
     liveness   where each slot dies, so steps free it
-    lower      one pre-bound closure (step) per op that computes something
+    lower      one pre-bound closure (step) per op that computes something; chains of
+               elementwise ops on big float arrays become one chunked step (fuse)
 """
 
 from tfgraph.client.passes.control import dead_region
