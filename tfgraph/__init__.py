@@ -577,6 +577,7 @@ from tfgraph.variables import (
     moving_average_variables,
     report_uninitialized_variables,
     trainable_variables,
+    variable_creator_scope,
     variables_initializer,
 )
 

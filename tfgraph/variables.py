@@ -9,6 +9,7 @@ only graph references; its value lives in each session.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 
 from tfgraph.framework import dtypes
@@ -37,6 +38,7 @@ __all__ = [
     "moving_average_variables",
     "report_uninitialized_variables",
     "trainable_variables",
+    "variable_creator_scope",
     "variables_initializer",
 ]
 
@@ -76,6 +78,13 @@ class _VariableMeta(type):
     eager execution, a `tf.function` trace, or `tf.enable_resource_variables()`."""
 
     def __call__(cls, *args, **kwargs):
+        if cls is Variable:
+            creators = get_default_graph()._state.variable_creators
+            if creators:
+                return _through_creators(creators, args, kwargs)
+        return cls._create(*args, **kwargs)
+
+    def _create(cls, *args, **kwargs):
         if cls is Variable and _wants_resource(kwargs.get("use_resource")):
             import inspect
 
@@ -87,6 +96,43 @@ class _VariableMeta(type):
             params.pop("expected_shape", None)
             return ResourceVariable(**params)
         return super().__call__(*args, **kwargs)
+
+
+def _through_creators(creators: list, args, kwargs):
+    """`tf.Variable(*args, **kwargs)` through the creators of the enclosing
+    `variable_creator_scope`s: each is called as `creator(next_creator, **kwargs)` with
+    every argument by name, the innermost first; the last `next_creator` makes it."""
+    import functools
+    import inspect
+
+    bound = inspect.signature(Variable.__init__).bind(None, *args, **kwargs)
+    bound.apply_defaults()
+    params = dict(bound.arguments)
+    params.pop("self")
+    params["experimental_enable_variable_lifting"] = True
+
+    def default_creator(**kw):
+        kw.pop("experimental_enable_variable_lifting", None)
+        return _VariableMeta._create(Variable, **kw)
+
+    make = default_creator
+    for creator in creators:
+        make = functools.partial(creator, make)
+    return make(**params)
+
+
+@contextlib.contextmanager
+def variable_creator_scope(variable_creator):
+    """Within it, every `tf.Variable(...)` (and so `tf.get_variable`) is made by
+    `variable_creator(next_creator, **kwargs)`, which may change the arguments, wrap the
+    variable or make something else; `next_creator(**kwargs)` makes it as usual (or
+    calls the next enclosing scope's creator)."""
+    stack = get_default_graph()._state.variable_creators
+    stack.append(variable_creator)
+    try:
+        yield
+    finally:
+        stack.pop()
 
 
 def _wants_resource(use_resource) -> bool:
@@ -462,6 +508,31 @@ class Variable(metaclass=_VariableMeta):
             self.var_offset = var_offset
             self.var_shape = var_shape
 
+        @classmethod
+        def from_spec(cls, spec: str):
+            """The SaveSliceInfo a slice spec string describes: the full shape's dims,
+            a space, then `offset,length` pairs joined by ':' ("4 3 5 0,4:1,1:3,2").
+            An empty spec gives an empty SaveSliceInfo; a malformed one ValueError."""
+            if not spec:
+                return cls()
+            full, sep, slices = spec.rpartition(" ")
+            if not sep:
+                raise ValueError("Spec string must contain space-separated full_shape info.")
+            full_shape = [
+                _spec_int(d, "Spec string full_shape must be a sequence of integers")
+                for d in full.split()
+            ]
+            var_offset, var_shape = [], []
+            for pair in slices.split(":"):
+                parts = pair.split(",")
+                if len(parts) != 2:
+                    raise ValueError(
+                        "Spec string must contain comma-separated pairs of offsets and shapes."
+                    )
+                var_offset.append(_spec_int(parts[0], "Spec string var_offset must be an integer"))
+                var_shape.append(_spec_int(parts[1], "Spec string var_shape must be an integer"))
+            return cls(full_shape=full_shape, var_offset=var_offset, var_shape=var_shape)
+
         @property
         def spec(self) -> str:
             """The slice spec string TF's savers use ("4 3 0,2:0,3")."""
@@ -515,6 +586,13 @@ class Variable(metaclass=_VariableMeta):
         )
 
     __array_priority__ = 100
+
+
+def _spec_int(text: str, what: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{what}. Found '{text}', which is not an integer.") from None
 
 
 def _overload_operators() -> None:

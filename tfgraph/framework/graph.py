@@ -293,6 +293,7 @@ class _ThreadState(threading.local):
         self.device_stack: list[_DeviceEntry] = []
         self.colocation_stack: list[Operation] = []
         self.cf_context: Any = None  # the CondContext (an ops-layer type) ops are made in, if any
+        self.variable_creators: list = []  # tf.variable_creator_scope, outermost first
 
 
 class Graph:
