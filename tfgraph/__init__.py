@@ -29,6 +29,7 @@ from tfgraph import (
     linalg,
     logging,
     losses,
+    manip,
     math,
     metrics,
     nest,
@@ -41,6 +42,7 @@ from tfgraph import (
     summary,
     test,
     train,
+    version,
 )
 
 # Everything else at top level, as in TF1's `tf.*`.
