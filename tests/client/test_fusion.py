@@ -108,6 +108,18 @@ def test_the_benchmark_chain_is_one_step(fused_steps, monkeypatch):
     np.testing.assert_array_equal(got, _run(build, {"x": x}, False, monkeypatch))
 
 
+def test_big_chains_split_over_the_kernel_threads_give_the_same_values(monkeypatch):
+    n = fuse._PARALLEL_ELEMENTS + 12_345  # (chunks for every thread; a ragged last one)
+    x = np.random.RandomState(1).standard_normal(n).astype(np.float32) * 1e-36  # subnormals
+
+    def build(p):
+        y = tf.minimum(p["x"] * 0.5 + 1e-38, 3.0)
+        return tf.maximum(y - 0.25, -2.0) / 3.0
+
+    got = _run(build, {"x": x}, True, monkeypatch)
+    np.testing.assert_array_equal(got, _run(build, {"x": x}, False, monkeypatch))
+
+
 def test_a_fetched_or_shared_intermediate_ends_a_chain(fused_steps, monkeypatch):
     x = np.linspace(-2, 2, N).astype(np.float32)
 

@@ -224,6 +224,11 @@ def _mxcsr_only():
 _enter_nb, _exit_nb = _mxcsr_only()
 
 
+def fp_hooks() -> tuple:
+    """(enter, exit) setting and restoring only FTZ|DAZ (no OpenBLAS calls)."""
+    return _enter_nb, _exit_nb
+
+
 def run_hooks(op_types) -> tuple:
     """(enter, exit) for a plan running ops of `op_types`: FTZ|DAZ always, the OpenBLAS
     per-thread count only when one of the ops calls BLAS."""

@@ -58,10 +58,15 @@ def _get_pool() -> ThreadPoolExecutor:
     return _pool
 
 
-def run_blocks(blocks: Sequence, work: Callable[[Any, Any], None], make_state=None) -> list:
+def run_blocks(
+    blocks: Sequence, work: Callable[[Any, Any], None], make_state=None, blas: bool = True
+) -> list:
     """Calls `work(block, state)` for every block, on this thread and pool threads;
     `state` is each thread's own (`make_state()`, or None). Returns the states of the
-    threads that took part (this thread's first). Exceptions propagate."""
+    threads that took part (this thread's first). Exceptions propagate. `blas=False`:
+    the work calls no BLAS, so pool threads set only FTZ|DAZ (setting OpenBLAS's
+    per-thread count from a pool thread was measured to slow the caller's later
+    products)."""
     make = make_state or (lambda: None)
     helpers = min(_THREADS - 1, len(blocks) - 1)
     if helpers <= 0:
@@ -90,11 +95,12 @@ def run_blocks(blocks: Sequence, work: Callable[[Any, Any], None], make_state=No
     def helper():
         # FTZ|DAZ and single-threaded BLAS for this task (OpenBLAS may reset a new
         # thread's count on its first call, so the pool's initializer is not enough)
-        token = denormal.enter()
+        enter, exit_ = (denormal.enter, denormal.exit) if blas else denormal.fp_hooks()
+        token = enter()
         try:
             return loop()
         finally:
-            denormal.exit(token)
+            exit_(token)
 
     futures = [_get_pool().submit(helper) for _ in range(helpers)]
     try:

@@ -17,6 +17,7 @@ step sees. `TFGRAPH_FUSE=0` turns the pass off.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 
@@ -33,6 +34,8 @@ MIN_ELEMENTS = 1 << 16
 # A chunk per kernel thread, up to this size: measured, each ufunc call costs more (a few
 # microseconds, and the GIL) than cache-sized chunks save; the values fit in L3 anyway.
 _MAX_CHUNK_BYTES = 1 << 22
+# From this many elements a chain's chunks are shared by the kernel threads.
+_PARALLEL_ELEMENTS = 1 << 19
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 # ufuncs whose loops are several times slower with a 0-d operand than with a full one
 # (numpy 2.x: no SIMD path for a broadcast scalar; measured 4x for maximum)
@@ -57,6 +60,9 @@ def _ufunc_of(op: Operation, ctx, anchors: dict, fed: set, excluded) -> np.ufunc
     for t in op._inputs:
         if t._dtype._base is not t._dtype:  # (a reference input)
             return None
+    dims = op._outputs[0]._shape._dims
+    if dims is not None and None not in dims and math.prod(dims) < MIN_ELEMENTS:
+        return None  # (known to be small: it would run op by op anyway)
     if op_def.kernel is None and op_def.make_kernel is None:
         return None
     from tfgraph.client.passes.lower import bind_kernel
@@ -187,7 +193,8 @@ class FusedChain:
         flat_out = out.reshape(-1)
         flat = [x.reshape(-1) if x.ndim else x for x in ext]
         fns, args = self.fns, self.args
-        chunk = min(-(-size // parallel.num_threads()), self.max_chunk)
+        threads = parallel.num_threads() if size >= _PARALLEL_ELEMENTS else 1
+        chunk = min(-(-size // threads), self.max_chunk)
         blocks = [(lo, min(lo + chunk, size)) for lo in range(0, size, chunk)]
         # 0-d operands of ufuncs that are slow with them: read from a filled buffer
         slow = [
@@ -209,7 +216,7 @@ class FusedChain:
                     fn(*vals, out=dst)
 
         try:
-            parallel.run_blocks(blocks, work)
+            parallel.run_blocks(blocks, work, blas=False)
         except Exception as e:
             raise _op_error(e, self.fused_ops[-1]) from e
         return out
