@@ -61,7 +61,11 @@ def _ufunc_of(op: Operation, ctx, anchors: dict, fed: set, excluded) -> np.ufunc
         if t._dtype._base is not t._dtype:  # (a reference input)
             return None
     dims = op._outputs[0]._shape._dims
-    if dims is not None and None not in dims and math.prod(dims) < MIN_ELEMENTS:
+    if (
+        dims is not None
+        and None not in dims
+        and math.prod(int(d or 0) for d in dims) < MIN_ELEMENTS
+    ):
         return None  # (known to be small: it would run op by op anyway)
     if op_def.kernel is None and op_def.make_kernel is None:
         return None
