@@ -3,6 +3,7 @@
 from tfgraph.legacy_layers.base import InputSpec, Layer
 from tfgraph.legacy_layers.convolutional import Conv2D, conv2d
 from tfgraph.legacy_layers.core import Dense, Dropout, Flatten, dense, dropout, flatten
+from tfgraph.legacy_layers.normalization import BatchNormalization, batch_normalization
 from tfgraph.legacy_layers.pooling import (
     AveragePooling2D,
     MaxPooling2D,
@@ -12,6 +13,7 @@ from tfgraph.legacy_layers.pooling import (
 
 __all__ = [
     "AveragePooling2D",
+    "BatchNormalization",
     "Conv2D",
     "Dense",
     "Dropout",
@@ -20,6 +22,7 @@ __all__ = [
     "Layer",
     "MaxPooling2D",
     "average_pooling2d",
+    "batch_normalization",
     "conv2d",
     "dense",
     "dropout",
