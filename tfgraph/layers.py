@@ -1,7 +1,7 @@
 """`tf.layers`: TF1 layers (re-exports only)."""
 
 from tfgraph.legacy_layers.base import InputSpec, Layer
-from tfgraph.legacy_layers.convolutional import Conv2D, conv2d
+from tfgraph.legacy_layers.convolutional import Conv2D, Conv2DTranspose, conv2d, conv2d_transpose
 from tfgraph.legacy_layers.core import Dense, Dropout, Flatten, dense, dropout, flatten
 from tfgraph.legacy_layers.normalization import BatchNormalization, batch_normalization
 from tfgraph.legacy_layers.pooling import (
@@ -15,6 +15,7 @@ __all__ = [
     "AveragePooling2D",
     "BatchNormalization",
     "Conv2D",
+    "Conv2DTranspose",
     "Dense",
     "Dropout",
     "Flatten",
@@ -24,6 +25,7 @@ __all__ = [
     "average_pooling2d",
     "batch_normalization",
     "conv2d",
+    "conv2d_transpose",
     "dense",
     "dropout",
     "flatten",

@@ -9,7 +9,7 @@ from tfgraph.ops import init_ops
 
 _ZEROS = init_ops.zeros_initializer()
 
-__all__ = ["Conv2D", "conv2d"]
+__all__ = ["Conv2D", "Conv2DTranspose", "conv2d", "conv2d_transpose"]
 
 
 def _conv_output_length(length, filter_size, padding, stride, dilation=1):
@@ -199,4 +199,132 @@ def conv2d(
         _reuse=reuse,
         _scope=name,
     )
+    return layer.apply(inputs)
+
+
+def _deconv_output_length(length, filter_size, padding, stride, dilation=1):
+    """The spatial length a transposed convolution gives (an int, or a tensor when
+    `length` is one)."""
+    if length is None:
+        return None
+    filter_size = filter_size + (filter_size - 1) * (dilation - 1)
+    if padding == "valid":
+        return length * stride + max(filter_size - stride, 0)
+    if padding == "full":
+        return length * stride - (stride + filter_size - 2)
+    return length * stride  # same
+
+
+class Conv2DTranspose(Conv2D):
+    """Transposed 2-D convolution: variables `kernel` [kh, kw, filters, in] and `bias`
+    [filters]; one Conv2DBackpropInput (`<scope>/conv2d_transpose`) whose output shape
+    is stacked from the input's batch size, then `BiasAdd` and the activation."""
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", **kwargs) -> None:
+        if kwargs.get("dilation_rate", (1, 1)) not in ((1, 1), 1, [1, 1]):
+            raise NotImplementedError("tfgraph's Conv2DTranspose has no dilation_rate")
+        super().__init__(filters, kernel_size, strides=strides, padding=padding, **kwargs)
+        if self.padding == "causal":
+            raise ValueError("Causal padding is only supported for `Conv1D` and `SeparableConv1D`.")
+
+    def build(self, input_shape) -> None:
+        input_shape = base.shape_of(input_shape)
+        if input_shape.ndims is not None and input_shape.ndims != 4:
+            raise ValueError(f"Inputs should have rank 4. Received input_shape={input_shape}.")
+        channels = dimension_value(input_shape[self._channel_axis()])
+        if channels is None:
+            raise ValueError(
+                "The channel dimension of the inputs to `Conv2DTranspose` should be defined. "
+                "Found `None`."
+            )
+        self.kernel = self.add_weight(
+            name="kernel", shape=(*self.kernel_size, self.filters, channels),
+            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint, trainable=True, dtype=self.dtype,
+        )  # fmt: skip
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                name="bias", shape=(self.filters,), initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer, constraint=self.bias_constraint,
+                trainable=True, dtype=self.dtype,
+            )  # fmt: skip
+        axis = 1 if self.data_format == "channels_first" else 3
+        self.input_spec = base.InputSpec(ndim=4, axes={axis: channels})
+        self.built = True
+
+    def call(self, inputs):
+        from tfgraph.ops import array_ops, conv_ops
+
+        shape = array_ops.shape(inputs)
+        batch = shape[0]
+        h_axis, w_axis = (2, 3) if self.data_format == "channels_first" else (1, 2)
+        dims = inputs.shape.as_list()
+        height = dims[h_axis] if dims[h_axis] is not None else shape[h_axis]
+        width = dims[w_axis] if dims[w_axis] is not None else shape[w_axis]
+        (kh, kw), (sh, sw) = self.kernel_size, self.strides
+        out_h = _deconv_output_length(height, kh, self.padding, sh)
+        out_w = _deconv_output_length(width, kw, self.padding, sw)
+        if self.data_format == "channels_first":
+            output_shape = array_ops.stack((batch, self.filters, out_h, out_w))
+            strides = [1, 1, sh, sw]
+        else:
+            output_shape = array_ops.stack((batch, out_h, out_w, self.filters))
+            strides = [1, sh, sw, 1]
+        output_shape[0]  # (TF's Keras backend reads it, leaving this op)
+        outputs = conv_ops.conv2d_transpose(
+            inputs, self.kernel, output_shape, strides, padding=self.padding.upper(),
+            data_format=self._tf_data_format,
+        )  # fmt: skip
+        outputs.set_shape(self.compute_output_shape(inputs.shape))
+        if self.use_bias:
+            outputs = conv_ops.bias_add(outputs, self.bias, data_format=self._tf_data_format)
+        if self.activation is not None:
+            return self.activation(outputs)
+        return outputs
+
+    def compute_output_shape(self, input_shape):
+        shape = base.shape_of(input_shape).as_list()
+        c, h, w = (1, 2, 3) if self.data_format == "channels_first" else (3, 1, 2)
+        shape[c] = self.filters
+        shape[h] = _deconv_output_length(
+            shape[h], self.kernel_size[0], self.padding, self.strides[0]
+        )
+        shape[w] = _deconv_output_length(
+            shape[w], self.kernel_size[1], self.padding, self.strides[1]
+        )
+        return TensorShape(shape)
+
+
+def conv2d_transpose(
+    inputs,
+    filters,
+    kernel_size,
+    strides=(1, 1),
+    padding="valid",
+    data_format="channels_last",
+    activation=None,
+    use_bias=True,
+    kernel_initializer=None,
+    bias_initializer=_ZEROS,
+    kernel_regularizer=None,
+    bias_regularizer=None,
+    activity_regularizer=None,
+    kernel_constraint=None,
+    bias_constraint=None,
+    trainable=True,
+    name=None,
+    reuse=None,
+):
+    """Functional interface of the transposed 2-D convolution layer (variables
+    `conv2d_transpose/kernel`, `conv2d_transpose/bias`)."""
+    layer = Conv2DTranspose(
+        filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
+        data_format=data_format, activation=activation, use_bias=use_bias,
+        kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
+        kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+        activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
+        bias_constraint=bias_constraint, trainable=trainable, name=name, _reuse=reuse,
+        _scope=name,
+    )  # fmt: skip
     return layer.apply(inputs)
