@@ -1,5 +1,49 @@
 """`tf.metrics`: streaming metrics (re-exports only)."""
 
-from tfgraph.metrics_impl import accuracy, mean
+from tfgraph.metrics_impl import (
+    accuracy,
+    auc,
+    false_negatives,
+    false_negatives_at_thresholds,
+    false_positives,
+    false_positives_at_thresholds,
+    mean,
+    mean_absolute_error,
+    mean_cosine_distance,
+    mean_relative_error,
+    mean_squared_error,
+    percentage_below,
+    precision,
+    precision_at_thresholds,
+    recall,
+    recall_at_thresholds,
+    root_mean_squared_error,
+    true_negatives,
+    true_negatives_at_thresholds,
+    true_positives,
+    true_positives_at_thresholds,
+)
 
-__all__ = ["accuracy", "mean"]
+__all__ = [
+    "accuracy",
+    "auc",
+    "false_negatives",
+    "false_negatives_at_thresholds",
+    "false_positives",
+    "false_positives_at_thresholds",
+    "mean",
+    "mean_absolute_error",
+    "mean_cosine_distance",
+    "mean_relative_error",
+    "mean_squared_error",
+    "percentage_below",
+    "precision",
+    "precision_at_thresholds",
+    "recall",
+    "recall_at_thresholds",
+    "root_mean_squared_error",
+    "true_negatives",
+    "true_negatives_at_thresholds",
+    "true_positives",
+    "true_positives_at_thresholds",
+]

@@ -9,6 +9,7 @@ from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import GraphKeys, add_to_collections, get_default_graph
 from tfgraph.ops import (
     array_ops,
+    check_ops,
     confusion_matrix,
     control_flow_ops,
     math_ops,
@@ -18,7 +19,30 @@ from tfgraph.ops import (
 from tfgraph.variable_scope import variable_scope
 from tfgraph.variables import Variable, VariableAggregation, VariableSynchronization
 
-__all__ = ["accuracy", "mean", "metric_variable"]
+__all__ = [
+    "accuracy",
+    "auc",
+    "false_negatives",
+    "false_negatives_at_thresholds",
+    "false_positives",
+    "false_positives_at_thresholds",
+    "mean",
+    "mean_absolute_error",
+    "mean_cosine_distance",
+    "mean_relative_error",
+    "mean_squared_error",
+    "metric_variable",
+    "percentage_below",
+    "precision",
+    "precision_at_thresholds",
+    "recall",
+    "recall_at_thresholds",
+    "root_mean_squared_error",
+    "true_negatives",
+    "true_negatives_at_thresholds",
+    "true_positives",
+    "true_positives_at_thresholds",
+]
 
 
 def metric_variable(shape, dtype, validate_shape=True, name=None):
@@ -139,3 +163,381 @@ def accuracy(
         predictions = array_ops.cast(predictions, labels.dtype)
     is_correct = array_ops.cast(math_ops.equal(predictions, labels), dtypes.float32)
     return mean(is_correct, weights, metrics_collections, updates_collections, name or "accuracy")
+
+
+# -- counts, precision and recall --------------------------------------------------------------
+def _read(variable, collections):
+    """The value tensor of a metric variable (TF reads it through an Identity)."""
+    value = array_ops.identity(variable)
+    if collections:
+        add_to_collections(collections, value)
+    return value
+
+
+def _finish(value, update_op, metrics_collections, updates_collections):
+    if metrics_collections:
+        add_to_collections(metrics_collections, value)
+    if updates_collections:
+        add_to_collections(updates_collections, update_op)
+    return value, update_op
+
+
+def _count_condition(values, weights, metrics_collections, updates_collections):
+    """The (weighted) number of True `values` over all batches: variable `count`."""
+    check_ops.assert_type(values, dtypes.bool)
+    count = metric_variable([], dtypes.float32, name="count")
+    values = array_ops.cast(values, dtypes.float32)
+    if weights is not None:
+        rank = check_ops.assert_rank_in(weights, (0, array_ops.rank(values)))
+        with get_default_graph().control_dependencies((rank,)):
+            weights = array_ops.cast(weights, dtypes.float32)
+            values = math_ops.multiply(values, weights)
+    value = _read(count, metrics_collections)
+    update_op = state_ops.assign_add(count, math_ops.reduce_sum(values))
+    if updates_collections:
+        add_to_collections(updates_collections, update_op)
+    return value, update_op
+
+
+def _as_bools(labels, predictions, weights):
+    return _remove_squeezable_dimensions(
+        predictions=array_ops.cast(predictions, dtypes.bool),
+        labels=array_ops.cast(labels, dtypes.bool),
+        weights=weights,
+    )
+
+
+def _counter(default_name: str, label_value: bool, prediction_value: bool):
+    def metric(
+        labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
+        name=None,
+    ):  # fmt: skip
+        with variable_scope(name, default_name, (predictions, labels, weights)):
+            predictions, labels, weights = _as_bools(labels, predictions, weights)
+            condition = math_ops.logical_and(
+                math_ops.equal(labels, label_value), math_ops.equal(predictions, prediction_value)
+            )
+            return _count_condition(condition, weights, metrics_collections, updates_collections)
+
+    metric.__name__ = default_name
+    metric.__doc__ = (
+        f"The (weighted) number of {default_name.replace('_', ' ')} over all batches "
+        "seen (`labels` and `predictions` cast to bool): (value, update_op)."
+    )
+    return metric
+
+
+true_positives = _counter("true_positives", True, True)
+false_positives = _counter("false_positives", False, True)
+true_negatives = _counter("true_negatives", False, False)
+false_negatives = _counter("false_negatives", True, False)
+
+
+def _ratio(default_name: str, other):
+    """precision (tp / (tp + fp)) or recall (tp / (tp + fn)), 0 while nothing counted."""
+
+    def metric(
+        labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
+        name=None,
+    ):  # fmt: skip
+        with variable_scope(name, default_name, (predictions, labels, weights)):
+            predictions, labels, weights = _as_bools(labels, predictions, weights)
+            tp, tp_update = true_positives(labels, predictions, weights)
+            o, o_update = other(labels, predictions, weights)
+
+            def compute(a, b, op_name):
+                return array_ops.where(
+                    math_ops.greater(a + b, 0), math_ops.truediv(a, a + b), 0, op_name
+                )
+
+            value = compute(tp, o, "value")
+            update_op = compute(tp_update, o_update, "update_op")
+            return _finish(value, update_op, metrics_collections, updates_collections)
+
+    metric.__name__ = default_name
+    metric.__doc__ = f"The {default_name} of `predictions` (bools) over all batches seen."
+    return metric
+
+
+precision = _ratio("precision", false_positives)
+recall = _ratio("recall", false_negatives)
+
+
+# -- errors ------------------------------------------------------------------------------------
+def mean_squared_error(
+    labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
+    name=None,
+):  # fmt: skip
+    """The (weighted) mean of (labels - predictions)**2 over all batches seen."""
+    predictions, labels, weights = _remove_squeezable_dimensions(predictions, labels, weights)
+    squared = math_ops.squared_difference(labels, predictions)
+    return mean(
+        squared, weights, metrics_collections, updates_collections, name or "mean_squared_error"
+    )
+
+
+def mean_absolute_error(
+    labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
+    name=None,
+):  # fmt: skip
+    """The (weighted) mean of |predictions - labels| over all batches seen."""
+    predictions, labels, weights = _remove_squeezable_dimensions(predictions, labels, weights)
+    errors = math_ops.abs(predictions - labels)
+    return mean(
+        errors, weights, metrics_collections, updates_collections, name or "mean_absolute_error"
+    )
+
+
+def root_mean_squared_error(
+    labels, predictions, weights=None, metrics_collections=None, updates_collections=None,
+    name=None,
+):  # fmt: skip
+    """The square root of `mean_squared_error`."""
+    predictions, labels, weights = _remove_squeezable_dimensions(predictions, labels, weights)
+    mse, update_mse = mean_squared_error(
+        labels, predictions, weights, None, None, name or "root_mean_squared_error"
+    )
+    value = math_ops.sqrt(mse)
+    return _finish(value, math_ops.sqrt(update_mse), metrics_collections, updates_collections)
+
+
+def mean_relative_error(
+    labels, predictions, normalizer, weights=None, metrics_collections=None,
+    updates_collections=None, name=None,
+):  # fmt: skip
+    """The (weighted) mean of |labels - predictions| / normalizer (0 where the
+    normalizer is 0) over all batches seen."""
+    predictions, labels, weights = _remove_squeezable_dimensions(predictions, labels, weights)
+    predictions, normalizer = confusion_matrix.remove_squeezable_dimensions(predictions, normalizer)
+    predictions.get_shape().assert_is_compatible_with(normalizer.get_shape())
+    relative = array_ops.where(
+        math_ops.equal(normalizer, 0.0),
+        array_ops.zeros_like(labels),
+        math_ops.divide(math_ops.abs(labels - predictions), normalizer),
+    )
+    return mean(
+        relative, weights, metrics_collections, updates_collections, name or "mean_relative_error"
+    )
+
+
+def percentage_below(
+    values, threshold, weights=None, metrics_collections=None, updates_collections=None,
+    name=None,
+):  # fmt: skip
+    """The (weighted) fraction of `values` below `threshold` over all batches seen."""
+    below = array_ops.cast(math_ops.less(values, threshold), dtypes.float32)
+    return mean(
+        below,
+        weights,
+        metrics_collections,
+        updates_collections,
+        name or "percentage_below_threshold",
+    )
+
+
+def mean_cosine_distance(
+    labels, predictions, dim, weights=None, metrics_collections=None, updates_collections=None,
+    name=None,
+):  # fmt: skip
+    """1 - the (weighted) mean of the dot products of unit-normalized `labels` and
+    `predictions` along `dim`, over all batches seen."""
+    predictions, labels, weights = _remove_squeezable_dimensions(predictions, labels, weights)
+    radial = math_ops.reduce_sum(math_ops.multiply(predictions, labels), axis=[dim], keepdims=True)
+    mean_distance, update_op = mean(radial, weights, None, None, name or "mean_cosine_distance")
+    value = math_ops.subtract(1.0, mean_distance)
+    return _finish(
+        value, math_ops.subtract(1.0, update_op), metrics_collections, updates_collections
+    )
+
+
+# -- at thresholds, and AUC ------------------------------------------------------------------
+def _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights, includes=None):
+    """Variables `true_positives`, `false_negatives`, `true_negatives`,
+    `false_positives` (those in `includes`), each [len(thresholds)], counting the
+    (weighted) predictions above each threshold; ({key: variable}, {key: update op})."""
+    includes = ("tp", "fn", "tn", "fp") if includes is None else includes
+    for include in includes:
+        if include not in ("tp", "fn", "tn", "fp"):
+            raise ValueError(f"Invalid key: {include}")
+    g = get_default_graph()
+    predictions = convert_to_tensor(predictions)
+    checks = [
+        check_ops.assert_greater_equal(
+            predictions, array_ops.cast(0.0, predictions.dtype),
+            message="predictions must be in [0, 1]",
+        ),
+        check_ops.assert_less_equal(
+            predictions, array_ops.cast(1.0, predictions.dtype),
+            message="predictions must be in [0, 1]",
+        ),
+    ]  # fmt: skip
+    with g.control_dependencies(checks):
+        predictions, labels, weights = _remove_squeezable_dimensions(
+            predictions=array_ops.cast(predictions, dtypes.float32),
+            labels=array_ops.cast(labels, dtypes.bool),
+            weights=weights,
+        )
+    n = len(thresholds)
+    predictions_2d = array_ops.reshape(predictions, [-1, 1])
+    labels_2d = array_ops.reshape(array_ops.cast(labels, dtypes.bool), [1, -1])
+    num_predictions = predictions_2d.get_shape().as_list()[0]
+    if num_predictions is None:
+        num_predictions = array_ops.shape(predictions_2d)[0]
+    thresh_tiled = array_ops.tile(
+        array_ops.expand_dims(array_ops.constant(thresholds), [1]),
+        array_ops.stack([1, num_predictions]),
+    )
+    pred_is_pos = math_ops.greater(
+        array_ops.tile(array_ops.transpose(predictions_2d), [n, 1]), thresh_tiled
+    )
+    pred_is_neg = math_ops.logical_not(pred_is_pos) if {"fn", "tn"} & set(includes) else None
+    label_is_pos = array_ops.tile(labels_2d, [n, 1])
+    label_is_neg = math_ops.logical_not(label_is_pos) if {"fp", "tn"} & set(includes) else None
+    weights_tiled = None
+    if weights is not None:
+        weights = weights_broadcast_ops.broadcast_weights(
+            array_ops.cast(weights, dtypes.float32), predictions
+        )
+        weights_tiled = array_ops.tile(array_ops.reshape(weights, [1, -1]), [n, 1])
+        thresh_tiled.get_shape().assert_is_compatible_with(weights_tiled.get_shape())
+    values, updates = {}, {}
+    for key, var_name, label, pred in (
+        ("tp", "true_positives", label_is_pos, pred_is_pos),
+        ("fn", "false_negatives", label_is_pos, pred_is_neg),
+        ("tn", "true_negatives", label_is_neg, pred_is_neg),
+        ("fp", "false_positives", label_is_neg, pred_is_pos),
+    ):
+        if key not in includes:
+            continue
+        variable = metric_variable([n], dtypes.float32, name=var_name)
+        hits = array_ops.cast(math_ops.logical_and(label, pred), dtypes.float32)
+        if weights_tiled is not None:
+            hits *= weights_tiled
+        updates[key] = state_ops.assign_add(variable, math_ops.reduce_sum(hits, 1))
+        values[key] = variable
+    return values, updates
+
+
+def _count_at_thresholds(default_name: str, key: str):
+    def metric(
+        labels, predictions, thresholds, weights=None, metrics_collections=None,
+        updates_collections=None, name=None,
+    ):  # fmt: skip
+        with variable_scope(name, default_name, (predictions, labels, weights)):
+            values, updates = _confusion_matrix_at_thresholds(
+                labels, predictions, thresholds, weights, includes=(key,)
+            )
+            value = _read(values[key], metrics_collections)
+            if updates_collections:
+                add_to_collections(updates_collections, updates[key])
+            return value, updates[key]
+
+    metric.__name__ = f"{default_name}_at_thresholds"
+    metric.__doc__ = (
+        f"The (weighted) {default_name.replace('_', ' ')} at each of `thresholds` (a "
+        "prediction above a threshold counts as positive): (value, update_op)."
+    )
+    return metric
+
+
+true_positives_at_thresholds = _count_at_thresholds("true_positives", "tp")
+false_positives_at_thresholds = _count_at_thresholds("false_positives", "fp")
+true_negatives_at_thresholds = _count_at_thresholds("true_negatives", "tn")
+false_negatives_at_thresholds = _count_at_thresholds("false_negatives", "fn")
+
+
+def _ratio_at_thresholds(default_name: str, other: str):
+    def metric(
+        labels, predictions, thresholds, weights=None, metrics_collections=None,
+        updates_collections=None, name=None,
+    ):  # fmt: skip
+        with variable_scope(name, f"{default_name}_at_thresholds", (predictions, labels, weights)):
+            values, updates = _confusion_matrix_at_thresholds(
+                labels, predictions, thresholds, weights, includes=("tp", other)
+            )
+
+            def compute(tp, o, suffix):
+                return math_ops.divide(tp, 1e-7 + tp + o, name=f"{default_name}_{suffix}")
+
+            value = compute(values["tp"], values[other], "value")
+            update_op = compute(updates["tp"], updates[other], "update_op")
+            return _finish(value, update_op, metrics_collections, updates_collections)
+
+    metric.__name__ = f"{default_name}_at_thresholds"
+    metric.__doc__ = f"The {default_name} at each of `thresholds`: (value, update_op)."
+    return metric
+
+
+precision_at_thresholds = _ratio_at_thresholds("precision", "fp")
+recall_at_thresholds = _ratio_at_thresholds("recall", "fn")
+
+
+def _interpolate_pr_auc(tp, fp, fn, n: int):
+    """PR-AUC with careful interpolation (Davis & Goadrich) between thresholds."""
+    dtp = tp[: n - 1] - tp[1:]
+    p = tp + fp
+    prec_slope = math_ops.div_no_nan(
+        dtp, math_ops.maximum(p[: n - 1] - p[1:], 0), name="prec_slope"
+    )
+    intercept = tp[1:] - math_ops.multiply(prec_slope, p[1:])
+    safe_p_ratio = array_ops.where(
+        math_ops.logical_and(p[: n - 1] > 0, p[1:] > 0),
+        math_ops.div_no_nan(p[: n - 1], math_ops.maximum(p[1:], 0), name="recall_relative_ratio"),
+        array_ops.ones_like(p[1:]),
+    )
+    return math_ops.reduce_sum(
+        math_ops.div_no_nan(
+            prec_slope * (dtp + intercept * math_ops.log(safe_p_ratio)),
+            math_ops.maximum(tp[1:] + fn[1:], 0),
+            name="pr_auc_increment",
+        ),
+        name="interpolate_pr_auc",
+    )
+
+
+def auc(
+    labels, predictions, weights=None, num_thresholds=200, metrics_collections=None,
+    updates_collections=None, curve="ROC", name=None, summation_method="trapezoidal",
+    thresholds=None,
+):  # fmt: skip
+    """The area under the ROC or PR curve, by a Riemann sum over `num_thresholds`
+    thresholds in [0, 1] (or the given `thresholds`), from the confusion-matrix counts
+    accumulated over all batches: (auc, update_op)."""
+    with variable_scope(name, "auc", (labels, predictions, weights)):
+        if curve not in ("ROC", "PR"):
+            raise ValueError(f"Curve must be either ROC or PR. Curve {curve} is unknown.")
+        kepsilon = 1e-7
+        if thresholds is not None:
+            thresholds = sorted(thresholds)
+            num_thresholds = len(thresholds) + 2
+        else:
+            thresholds = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+        thresholds = [0.0 - kepsilon, *thresholds, 1.0 + kepsilon]
+        values, updates = _confusion_matrix_at_thresholds(labels, predictions, thresholds, weights)
+        epsilon = 1.0e-6
+        n = num_thresholds
+
+        def compute(tp, fn, tn, fp, op_name):
+            if curve == "PR" and summation_method == "careful_interpolation":
+                return _interpolate_pr_auc(tp, fp, fn, n)  # (named as TF: not `op_name`)
+            rec = math_ops.divide(tp + epsilon, tp + fn + epsilon)
+            if curve == "ROC":
+                x, y = math_ops.divide(fp, fp + tn + epsilon), rec
+            else:
+                x, y = rec, math_ops.divide(tp + epsilon, tp + fp + epsilon)
+            if summation_method in ("trapezoidal", "careful_interpolation"):
+                heights = (y[: n - 1] + y[1:]) / 2.0
+            elif summation_method == "minoring":
+                heights = math_ops.minimum(y[: n - 1], y[1:])
+            elif summation_method == "majoring":
+                heights = math_ops.maximum(y[: n - 1], y[1:])
+            else:
+                raise ValueError(
+                    f"Invalid summation_method: {summation_method} summation_method should be "
+                    "'trapezoidal', 'careful_interpolation', 'minoring', or 'majoring'."
+                )
+            return math_ops.reduce_sum(math_ops.multiply(x[: n - 1] - x[1:], heights), name=op_name)
+
+        value = compute(values["tp"], values["fn"], values["tn"], values["fp"], "value")
+        update_op = compute(updates["tp"], updates["fn"], updates["tn"], updates["fp"], "update_op")
+        return _finish(value, update_op, metrics_collections, updates_collections)

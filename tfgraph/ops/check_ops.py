@@ -529,16 +529,24 @@ def assert_rank_at_least(x, rank, data=None, summarize=None, message=None, name=
 
 
 def assert_rank_in(x, ranks, data=None, summarize=None, message=None, name=None):
-    """Checks that `x` has one of `ranks` (static ranks only: ValueError now if not)."""
+    """Checks that `x` has one of `ranks` (ints, or tensors whose value is known when
+    the graph is built, such as `tf.rank` of a tensor of known rank): ValueError now if
+    not. Unknown ranks are not supported (NotImplementedError)."""
     with name_scope(name, "assert_rank_in", (x, *ranks) + tuple(data or [])):
         x = convert_to_tensor(x, name="x")
-        ranks = [int(r) for r in ranks]
+        rank_tensors = [convert_to_tensor(r, name="rank") for r in ranks]
         message = _message_prefix(message)
-        if x.shape.ndims is None:
+        if data is None:  # (TF's message data, built as TF builds it)
+            array_ops.shape(x)
+        for r in rank_tensors:
+            assert_type(r, dtypes.int32)
+        static = [constant_value(r) for r in rank_tensors]
+        if x.shape.ndims is None or any(v is None for v in static):
             raise NotImplementedError(
                 "tfgraph's assert_rank_in checks static ranks only; the rank of "
-                f"{x.name} is unknown"
+                f"{x.name} or one of {ranks} is unknown"
             )
+        ranks = [int(v) for v in static]
         if x.shape.ndims not in ranks:
             raise ValueError(
                 f"{message}Tensor {x.name} must have rank in {tuple(ranks)}.  Received rank "
