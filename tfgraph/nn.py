@@ -3,5 +3,11 @@
 from tfgraph import rnn_cell  # noqa: F401
 from tfgraph.legacy_layers.dynamic_rnn import bidirectional_dynamic_rnn, dynamic_rnn  # noqa: F401
 from tfgraph.legacy_layers.rnn import static_bidirectional_rnn, static_rnn  # noqa: F401
+from tfgraph.ops.candidate_sampling_ops import (  # noqa: F401
+    compute_accidental_hits,
+    log_uniform_candidate_sampler,
+    uniform_candidate_sampler,
+)
 from tfgraph.ops.conv_ops import *
 from tfgraph.ops.nn_ops import *
+from tfgraph.ops.sampled_loss_ops import nce_loss, sampled_softmax_loss  # noqa: F401

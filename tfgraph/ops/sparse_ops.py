@@ -26,7 +26,11 @@ def _sparse_to_dense_kernel(op, ctx):
 
     def kernel(indices, output_shape, values, default_value):
         shape = tuple(int(d) for d in np.reshape(output_shape, -1))
-        indices = np.asarray(indices).reshape(len(indices) if np.ndim(indices) else 1, -1)
+        indices = np.asarray(indices)
+        if indices.ndim < 2:  # (a vector of 1-D indices, or one scalar index)
+            indices = indices.reshape(
+                indices.size if indices.ndim else 1, -1 if indices.size else 1
+            )
         if np.ndim(indices) == 2 and indices.shape[1] != len(shape):
             raise errors.InvalidArgumentError(
                 None,
