@@ -1,19 +1,32 @@
 """`tf.layers`: TF1 layers (re-exports only)."""
 
 from tfgraph.legacy_layers.base import InputSpec, Layer
-from tfgraph.legacy_layers.convolutional import Conv2D, Conv2DTranspose, conv2d, conv2d_transpose
+from tfgraph.legacy_layers.convolutional import (
+    Conv1D,
+    Conv2D,
+    Conv2DTranspose,
+    conv1d,
+    conv2d,
+    conv2d_transpose,
+)
 from tfgraph.legacy_layers.core import Dense, Dropout, Flatten, dense, dropout, flatten
 from tfgraph.legacy_layers.normalization import BatchNormalization, batch_normalization
 from tfgraph.legacy_layers.pooling import (
+    AveragePooling1D,
     AveragePooling2D,
+    MaxPooling1D,
     MaxPooling2D,
+    average_pooling1d,
     average_pooling2d,
+    max_pooling1d,
     max_pooling2d,
 )
 
 __all__ = [
+    "AveragePooling1D",
     "AveragePooling2D",
     "BatchNormalization",
+    "Conv1D",
     "Conv2D",
     "Conv2DTranspose",
     "Dense",
@@ -21,13 +34,17 @@ __all__ = [
     "Flatten",
     "InputSpec",
     "Layer",
+    "MaxPooling1D",
     "MaxPooling2D",
+    "average_pooling1d",
     "average_pooling2d",
     "batch_normalization",
+    "conv1d",
     "conv2d",
     "conv2d_transpose",
     "dense",
     "dropout",
     "flatten",
+    "max_pooling1d",
     "max_pooling2d",
 ]

@@ -9,7 +9,7 @@ from tfgraph.ops import init_ops
 
 _ZEROS = init_ops.zeros_initializer()
 
-__all__ = ["Conv2D", "Conv2DTranspose", "conv2d", "conv2d_transpose"]
+__all__ = ["Conv1D", "Conv2D", "Conv2DTranspose", "conv1d", "conv2d", "conv2d_transpose"]
 
 
 def _conv_output_length(length, filter_size, padding, stride, dilation=1):
@@ -326,5 +326,113 @@ def conv2d_transpose(
         activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
         bias_constraint=bias_constraint, trainable=trainable, name=name, _reuse=reuse,
         _scope=name,
+    )  # fmt: skip
+    return layer.apply(inputs)
+
+
+class Conv1D(Conv2D):
+    """1-D convolution: variables `kernel` [kw, in, filters] and `bias` [filters]; TF's
+    conv1d (ExpandDims, a Conv2D named `<scope>/Conv1D`, Squeeze), then `BiasAdd` and the
+    activation. A dilation rate runs as the Conv2D's dilations (TF builds a
+    SpaceToBatchND pair instead: same values, another graph)."""
+
+    rank = 1
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid",
+                 data_format="channels_last", dilation_rate=1, **kwargs) -> None:  # fmt: skip
+        super().__init__(filters, (1, 1), padding=padding, data_format=data_format, **kwargs)
+        self.kernel_size = base.normalize_tuple(kernel_size, 1, "kernel_size")
+        self.strides = base.normalize_tuple(strides, 1, "strides")
+        self.dilation_rate = base.normalize_tuple(dilation_rate, 1, "dilation_rate")
+        self.input_spec = base.InputSpec(ndim=3)
+        self._tf_data_format = "NCW" if self.data_format == "channels_first" else "NWC"
+
+    def build(self, input_shape) -> None:
+        input_shape = base.shape_of(input_shape)
+        channels = dimension_value(input_shape[self._channel_axis()])
+        if channels is None:
+            raise ValueError("The channel dimension of the inputs should be defined. Found `None`.")
+        self.kernel = self.add_weight(
+            name="kernel", shape=(*self.kernel_size, channels, self.filters),
+            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint, trainable=True, dtype=self.dtype,
+        )  # fmt: skip
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                name="bias", shape=(self.filters,), initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer, constraint=self.bias_constraint,
+                trainable=True, dtype=self.dtype,
+            )  # fmt: skip
+        axis = 1 if self.data_format == "channels_first" else 2
+        self.input_spec = base.InputSpec(ndim=3, axes={axis: channels})
+        self.built = True
+
+    def call(self, inputs):
+        from tfgraph.ops import array_ops, conv_ops
+
+        if self.padding == "causal":
+            left = self.dilation_rate[0] * (self.kernel_size[0] - 1)
+            pad = [[0, 0], [left, 0], [0, 0]]
+            if self.data_format == "channels_first":
+                pad = [[0, 0], [0, 0], [left, 0]]
+            inputs = array_ops.pad(inputs, pad)
+        padding = "VALID" if self.padding == "causal" else self.padding.upper()
+        outputs = conv_ops.conv1d(
+            inputs, self.kernel, stride=self.strides[0], padding=padding,
+            data_format=self._tf_data_format, dilations=self.dilation_rate[0], name="Conv1D",
+        )  # fmt: skip
+        if self.use_bias:
+            fmt = "NCHW" if self.data_format == "channels_first" else "NHWC"
+            outputs = conv_ops.bias_add(outputs, self.bias, data_format=fmt)
+        if self.activation is not None:
+            return self.activation(outputs)
+        return outputs
+
+    def compute_output_shape(self, input_shape):
+        shape = base.shape_of(input_shape).as_list()
+        w = 2 if self.data_format == "channels_first" else 1
+        padding = "valid" if self.padding == "causal" else self.padding
+        length = shape[w]
+        if self.padding == "causal" and length is not None:
+            length += self.dilation_rate[0] * (self.kernel_size[0] - 1)
+        shape[w] = _conv_output_length(
+            length, self.kernel_size[0], padding, self.strides[0], self.dilation_rate[0]
+        )
+        shape[1 if self.data_format == "channels_first" else 2] = self.filters
+        return TensorShape(shape)
+
+
+def conv1d(
+    inputs,
+    filters,
+    kernel_size,
+    strides=1,
+    padding="valid",
+    data_format="channels_last",
+    dilation_rate=1,
+    activation=None,
+    use_bias=True,
+    kernel_initializer=None,
+    bias_initializer=_ZEROS,
+    kernel_regularizer=None,
+    bias_regularizer=None,
+    activity_regularizer=None,
+    kernel_constraint=None,
+    bias_constraint=None,
+    trainable=True,
+    name=None,
+    reuse=None,
+):
+    """Functional interface of the 1-D convolution layer (variables `conv1d/kernel`,
+    `conv1d/bias`)."""
+    layer = Conv1D(
+        filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
+        data_format=data_format, dilation_rate=dilation_rate, activation=activation,
+        use_bias=use_bias, kernel_initializer=kernel_initializer,
+        bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+        bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
+        kernel_constraint=kernel_constraint, bias_constraint=bias_constraint,
+        trainable=trainable, name=name, _reuse=reuse, _scope=name,
     )  # fmt: skip
     return layer.apply(inputs)
