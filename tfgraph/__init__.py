@@ -28,6 +28,7 @@ from tfgraph import (
     layers,
     linalg,
     logging,
+    lookup,
     losses,
     manip,
     math,
@@ -292,6 +293,7 @@ from tfgraph.ops.linalg_ops import (
     trace,
 )
 from tfgraph.ops.logging_ops import print_v2 as print
+from tfgraph.ops.lookup_ops import initialize_all_tables
 from tfgraph.ops.manip_ops import (
     accumulate_n,
     angle,
