@@ -449,6 +449,12 @@ from tfgraph.ops.segment_ops import (
     unsorted_segment_prod,
     unsorted_segment_sqrt_n,
 )
+from tfgraph.ops.serialize_ops import (
+    decode_compressed,
+    matching_files,
+    parse_tensor,
+    serialize_tensor,
+)
 from tfgraph.ops.sparse_ops import (
     convert_to_tensor_or_sparse_tensor,
     deserialize_many_sparse,

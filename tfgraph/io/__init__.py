@@ -49,6 +49,10 @@ _PUBLIC = {
     "VarLenFeature": ("tfgraph.ops.parsing_ops", "VarLenFeature"),
     "read_file": ("tfgraph.ops.reader_ops", "read_file"),
     "write_file": ("tfgraph.ops.reader_ops", "write_file"),
+    "serialize_tensor": ("tfgraph.ops.serialize_ops", "serialize_tensor"),
+    "parse_tensor": ("tfgraph.ops.serialize_ops", "parse_tensor"),
+    "decode_compressed": ("tfgraph.ops.serialize_ops", "decode_compressed"),
+    "matching_files": ("tfgraph.ops.serialize_ops", "matching_files"),
 }
 
 
