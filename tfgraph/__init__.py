@@ -433,6 +433,7 @@ from tfgraph.ops.reader_ops import (
     read_file,
     write_file,
 )
+from tfgraph.ops.repeat_ops import repeat
 from tfgraph.ops.script_ops import numpy_function, py_func, py_function
 from tfgraph.ops.segment_ops import (
     segment_max,

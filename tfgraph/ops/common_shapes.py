@@ -202,6 +202,8 @@ _FOLDABLE = frozenset(
         "ReverseV2", "LogicalAnd", "LogicalOr", "LogicalNot",
         # index arithmetic of gradient subgraphs (TF's shape inference folds these too)
         "ListDiff", "InvertPermutation", "DynamicPartition",
+        # (tf.repeat broadcasts its repeats: TF folds that too)
+        "BroadcastTo",
     }
 )  # fmt: skip
 
