@@ -989,6 +989,20 @@ CASES.update(
         "BatchToSpaceND": [
             Case(lambda x: tf.batch_to_space_nd(x, [2, 2], [[0, 1], [1, 0]]), [rnd(4, 2, 2, 1)])
         ],
+        "ExtractImagePatches": [
+            Case(
+                lambda x: tf.extract_image_patches(
+                    x, [1, 2, 2, 1], [1, 2, 1, 1], [1, 1, 1, 1], "SAME"
+                ),
+                [rnd(2, 4, 3, 2)],
+            ),
+            Case(
+                lambda x: tf.image.extract_patches(
+                    x, [1, 2, 3, 1], [1, 1, 2, 1], [1, 2, 1, 1], "VALID"
+                ),
+                [rnd(1, 5, 6, 2)],
+            ),
+        ],
         "FFT": [_fft_case(tf.fft, (4,)), _fft_case(tf.fft, (2, 4))],
         "IFFT": [_fft_case(tf.ifft, (4,)), _fft_case(tf.ifft, (3, 4))],
         "FFT2D": [_fft_case(tf.fft2d, (2, 4)), _fft_case(tf.fft2d, (2, 3, 4))],

@@ -255,6 +255,7 @@ from tfgraph.ops.hash_ops import (
     string_to_hash_bucket_fast,
     string_to_hash_bucket_strong,
 )
+from tfgraph.ops.image_patch_ops import extract_image_patches
 from tfgraph.ops.init_ops import (
     constant_initializer,
     glorot_normal_initializer,
