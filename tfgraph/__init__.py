@@ -284,6 +284,7 @@ from tfgraph.ops.linalg_ops import (
     matrix_inverse,
     matrix_set_diag,
     matrix_solve,
+    matrix_solve_ls,
     matrix_square_root,
     matrix_transpose,
     matrix_triangular_solve,

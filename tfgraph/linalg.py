@@ -24,6 +24,7 @@ from tfgraph.ops.linalg_ops import matrix_diag_part as diag_part
 from tfgraph.ops.linalg_ops import matrix_inverse as inv
 from tfgraph.ops.linalg_ops import matrix_set_diag as set_diag
 from tfgraph.ops.linalg_ops import matrix_solve as solve
+from tfgraph.ops.linalg_ops import matrix_solve_ls as lstsq
 from tfgraph.ops.linalg_ops import matrix_square_root as sqrtm
 from tfgraph.ops.linalg_ops import matrix_transpose as transpose
 from tfgraph.ops.linalg_ops import matrix_triangular_solve as triangular_solve
@@ -49,6 +50,7 @@ __all__ = [
     "global_norm",
     "inv",
     "l2_normalize",
+    "lstsq",
     "matmul",
     "matrix_transpose",
     "norm",

@@ -31,6 +31,7 @@ __all__ = [
     "matrix_inverse",
     "matrix_set_diag",
     "matrix_solve",
+    "matrix_solve_ls",
     "matrix_square_root",
     "matrix_transpose",
     "matrix_triangular_solve",
@@ -1097,3 +1098,89 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None, keep_dims
         if not keepdims:
             result = array_ops.squeeze(result, axis)
         return result
+
+
+# -- matrix_solve_ls --------------------------------------------------------------------------
+def _regularized_gramian_cholesky(matrix, l2_regularizer, first_kind: bool):
+    """cholesky(A^H A + l2 I) (`first_kind`) or cholesky(A A^H + l2 I)."""
+    from tfgraph.framework.ops import Tensor
+    from tfgraph.ops import math_ops
+
+    gramian = math_ops.matmul(matrix, matrix, adjoint_a=first_kind, adjoint_b=not first_kind)
+    if isinstance(l2_regularizer, Tensor) or l2_regularizer != 0:
+        dims = matrix.shape.as_list()
+        small = dims[-1] if first_kind else dims[-2]
+        if small is None:
+            raise NotImplementedError("tfgraph's matrix_solve_ls needs static matrix dims")
+        identity = eye(small, dtype=matrix.dtype)
+        gramian += l2_regularizer * identity
+    return cholesky(gramian)
+
+
+def matrix_solve_ls(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
+    """The least-squares solutions x of `matrix @ x = rhs` (minimizing
+    ||A x - b||^2 + l2_regularizer ||x||^2) for each innermost matrix: with `fast`, by
+    the Cholesky factor of the regularized Gramian (TF's composite, differentiable);
+    otherwise by a complete orthogonal decomposition (numpy's lstsq; no gradient)."""
+    from tfgraph.framework.convert import convert_to_tensor
+    from tfgraph.ops import math_ops
+
+    matrix = convert_to_tensor(matrix, name="matrix")
+    if matrix.dtype == dtypes.complex128 and l2_regularizer != 0:
+        raise ValueError("complex128 with l2_regularizer != 0 not yet supported")
+    if not fast:
+        return op_output(
+            "MatrixSolveLs", name, [matrix, rhs, convert_to_tensor(l2_regularizer, dtypes.float64)],
+            {"fast": False},
+        )  # fmt: skip
+    with get_default_graph().name_scope(name or "matrix_solve_ls"):
+        rhs = convert_to_tensor(rhs, name="rhs")
+        rows, cols = matrix.shape.as_list()[-2:]
+        if rows is None or cols is None:
+            raise NotImplementedError("tfgraph's matrix_solve_ls needs static matrix dims")
+        if rows >= cols:  # overdetermined
+            chol = _regularized_gramian_cholesky(matrix, l2_regularizer, first_kind=True)
+            return cholesky_solve(chol, math_ops.matmul(matrix, rhs, adjoint_a=True))
+        chol = _regularized_gramian_cholesky(matrix, l2_regularizer, first_kind=False)
+        return math_ops.matmul(matrix, cholesky_solve(chol, rhs), adjoint_a=True)
+
+
+def _solve_ls_kernel(op, ctx):
+    def kernel(matrix, rhs, l2):
+        matrix, rhs = np.asarray(matrix), np.asarray(rhs)
+        l2 = float(l2)
+        flat_a = matrix.reshape(-1, *matrix.shape[-2:])
+        flat_b = rhs.reshape(-1, *rhs.shape[-2:])
+        out = []
+        for a, b in zip(flat_a, flat_b):
+            if l2:
+                a = np.concatenate([a, np.sqrt(l2) * np.eye(a.shape[1], dtype=a.dtype)])
+                b = np.concatenate([b, np.zeros((a.shape[1], b.shape[1]), b.dtype)])
+            out.append(np.linalg.lstsq(a, b, rcond=None)[0])
+        return np.asarray(out, dtype=matrix.dtype).reshape(
+            *matrix.shape[:-2], matrix.shape[-1], rhs.shape[-1]
+        )
+
+    return kernel
+
+
+def _solve_ls_shape(op):
+    a, b = op._inputs[0]._shape, op._inputs[1]._shape
+    if a._dims is None or b._dims is None:
+        return [TensorShape(None)]
+    return [TensorShape([*a._dims[:-2], a._dims[-1], b._dims[-1]])]
+
+
+def _solve_ls_grad(op, grad):
+    raise NotImplementedError("Gradient not defined for fast=False")
+
+
+register_op(
+    "MatrixSolveLs",
+    inputs=["matrix: T", "rhs: T", "l2_regularizer: double"],
+    outputs=["output: T"],
+    attrs=["T: {double, float, half, complex64, complex128}", "fast: bool = true"],
+    shape=_solve_ls_shape,
+    make_kernel=_solve_ls_kernel,
+    grad=_solve_ls_grad,
+)
