@@ -511,6 +511,7 @@ from tfgraph.ops.state_ops import (
     assign,
     assign_add,
     assign_sub,
+    batch_scatter_update,
     count_up_to,
     is_variable_initialized,
     scatter_add,

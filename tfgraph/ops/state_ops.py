@@ -564,3 +564,37 @@ def strided_slice_assign(ref, begin, end, strides, value, name=None, **masks):
             ref, begin, end, strides, value, name=name, **masks
         )
     return op_output("StridedSliceAssign", name, [ref, begin, end, strides, value], dict(masks))
+
+
+def batch_scatter_update(ref, indices, updates, use_locking=True, name=None):
+    """`ref[i..., indices[i..., j], ...] = updates[i..., j, ...]`: a scatter per leading
+    batch index (all but the last dimension of `indices`), as TF builds it (one
+    ScatterNdUpdate with the batch coordinates prepended; a name scope only when
+    `name` is given)."""
+    import contextlib
+
+    from tfgraph.framework.convert import convert_to_tensor
+    from tfgraph.framework.graph import get_default_graph
+    from tfgraph.ops import array_ops
+    from tfgraph.ops.apply import op_output
+
+    scope = get_default_graph().name_scope(name) if name else contextlib.nullcontext()
+    with scope:
+        indices = convert_to_tensor(indices, name="indices")
+        indices_shape = array_ops.shape(indices)
+        ndims = indices.get_shape().ndims
+        if ndims is None:
+            raise ValueError("batch_gather does not allow indices with unknown shape.")
+        nd_indices = array_ops.expand_dims(indices, axis=-1)
+        parts = []
+        for dimension in range(ndims - 1):
+            size = indices_shape[dimension]
+            shape = [1] * (ndims + 1)
+            shape[dimension] = size
+            dimension_range = array_ops.reshape(op_output("Range", None, [0, size, 1]), shape)
+            if dimension_range.dtype._base != nd_indices.dtype._base:
+                dimension_range = array_ops.cast(dimension_range, nd_indices.dtype)
+            parts.append(dimension_range * array_ops.ones_like(nd_indices))
+        parts.append(nd_indices)
+        final_indices = array_ops.concat(parts, axis=-1)
+        return scatter_nd_update(ref, final_indices, updates, use_locking=use_locking)
