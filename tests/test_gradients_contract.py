@@ -26,6 +26,7 @@ from tfgraph.ops.apply import apply_op, op_output
 # Ops whose gradient TensorFlow does not define either: tf.gradients raises LookupError
 # through them, as in TF.
 NO_GRADIENT_IN_TF = {
+    "AdjustContrastv2": "TF registers no gradient for AdjustContrastv2",
     "IgammaGradA": "TF registers no gradient for IgammaGradA",
     "GuaranteeConst": "TF registers no gradient for GuaranteeConst",
     "ParallelConcat": "TF registers no gradient for ParallelConcat",

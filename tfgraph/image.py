@@ -1,14 +1,37 @@
-"""`tf.image`: image decoding (re-exports only; needs the optional extra `images`)."""
+"""`tf.image`: decoding (needs the optional extra `images`), flips, brightness and
+contrast, standardization, dtype conversion, patches (re-exports only)."""
 
+from tfgraph.ops.image_adjust_ops import (
+    adjust_brightness,
+    adjust_contrast,
+    convert_image_dtype,
+    flip_left_right,
+    flip_up_down,
+    per_image_standardization,
+    random_brightness,
+    random_contrast,
+    random_flip_left_right,
+    random_flip_up_down,
+)
 from tfgraph.ops.image_ops import decode_image, decode_jpeg, decode_png
 from tfgraph.ops.image_patch_ops import extract_image_patches, extract_patches
 from tfgraph.ops.random_ops import random_crop
 
 __all__ = [
+    "adjust_brightness",
+    "adjust_contrast",
+    "convert_image_dtype",
     "decode_image",
     "decode_jpeg",
     "decode_png",
     "extract_image_patches",
     "extract_patches",
+    "flip_left_right",
+    "flip_up_down",
+    "per_image_standardization",
+    "random_brightness",
+    "random_contrast",
     "random_crop",
+    "random_flip_left_right",
+    "random_flip_up_down",
 ]

@@ -2799,3 +2799,27 @@ def saturate_cast(value, dtype, name=None) -> Tensor:
             ],
         )
         return array_ops.cast(value, dtype, name=scope)
+
+
+def reduce_variance(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    """The variance of `input_tensor`'s elements along `axis` (mean squared deviation)."""
+    with get_default_graph().name_scope(name or "reduce_variance"):
+        input_tensor = convert_to_tensor(input_tensor)
+        means = reduce_mean(input_tensor, axis=axis, keepdims=True)
+        if means.dtype.is_integer:
+            raise TypeError(
+                f"Input must be either real or complex. Received integer type {means.dtype}."
+            )
+        diff = input_tensor - means
+        if diff.dtype.is_complex:
+            squared = real(multiply(conj(diff), diff))
+        else:
+            squared = square(diff)
+        return reduce_mean(squared, axis=axis, keepdims=keepdims)
+
+
+def reduce_std(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
+    """The standard deviation of `input_tensor`'s elements along `axis`."""
+    with get_default_graph().name_scope(name or "reduce_std"):
+        input_tensor = convert_to_tensor(input_tensor)
+        return sqrt(reduce_variance(input_tensor, axis=axis, keepdims=keepdims))

@@ -1,0 +1,223 @@
+"""`tf.image` flips, brightness/contrast adjustments, standardization and dtype
+conversion, as TF builds them (the random ones draw from tfgraph's own streams)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tfgraph.framework import dtypes
+from tfgraph.framework.convert import convert_to_tensor
+from tfgraph.framework.graph import get_default_graph
+from tfgraph.framework.registry import register_op
+from tfgraph.ops import array_ops, control_flow_ops, math_ops, random_ops
+from tfgraph.ops.apply import op_output
+
+__all__ = [
+    "adjust_brightness",
+    "adjust_contrast",
+    "convert_image_dtype",
+    "flip_left_right",
+    "flip_up_down",
+    "per_image_standardization",
+    "random_brightness",
+    "random_contrast",
+    "random_flip_left_right",
+    "random_flip_up_down",
+]
+
+
+def _scope(name):
+    return get_default_graph().name_scope(name)
+
+
+def _at_least_3d(image):
+    """`image` after TF's rank check (a static check: an Identity under the control
+    dependencies, as `with_dependencies([])` gives)."""
+    shape = image.get_shape()
+    if shape.ndims is not None and shape.ndims < 3:
+        raise ValueError(f"'image' (shape {shape}) must be at least three-dimensional.")
+    if shape.ndims is not None and any(d == 0 for d in shape.as_list()[-3:]):
+        raise ValueError(f"inner 3 dims of 'image.shape' must be > 0: {shape}")
+    return array_ops.identity(image, name="control_dependency")
+
+
+def _flip(image, flip_index: int, scope_name: str):
+    with _scope(scope_name):
+        image = convert_to_tensor(image, name="image")
+        image = _at_least_3d(image)
+        ndims = image.get_shape().ndims
+        if ndims == 3:
+            return array_ops.reverse(image, [flip_index])
+        if ndims == 4:
+            return array_ops.reverse(image, [flip_index + 1])
+        raise ValueError("'image' must have either 3 or 4 dimensions.")
+
+
+def flip_left_right(image):
+    """`image` ([h, w, c] or [n, h, w, c]) mirrored left to right."""
+    return _flip(image, 1, "flip_left_right")
+
+
+def flip_up_down(image):
+    """`image` ([h, w, c] or [n, h, w, c]) mirrored top to bottom."""
+    return _flip(image, 0, "flip_up_down")
+
+
+def _random_flip(image, flip_index: int, seed, scope_name: str):
+    g = get_default_graph()
+    with g.name_scope(scope_name) as scope:
+        image = convert_to_tensor(image, name="image")
+        image = _at_least_3d(image)
+        ndims = image.get_shape().ndims
+        if ndims == 3:
+            uniform = random_ops.random_uniform([], 0, 1.0, seed=seed)
+            mirror = math_ops.less(uniform, 0.5)
+            result = control_flow_ops.cond(
+                mirror, lambda: array_ops.reverse(image, [flip_index]), lambda: image, name=scope
+            )
+            result.set_shape(image.get_shape())
+            return result
+        if ndims == 4:
+            batch = array_ops.shape(image)[0]
+            uniform = random_ops.random_uniform([batch], 0, 1.0, seed=seed)
+            flips = math_ops.round(array_ops.reshape(uniform, [batch, 1, 1, 1]))
+            flips = array_ops.cast(flips, image.dtype)
+            flipped = array_ops.reverse(image, [flip_index + 1])
+            return flips * flipped + (1 - flips) * image
+        raise ValueError("'image' must have either 3 or 4 dimensions.")
+
+
+def random_flip_left_right(image, seed=None):
+    """`image` mirrored left to right with probability 1/2 (each image of a batch on
+    its own)."""
+    return _random_flip(image, 1, seed, "random_flip_left_right")
+
+
+def random_flip_up_down(image, seed=None):
+    """`image` mirrored top to bottom with probability 1/2."""
+    return _random_flip(image, 0, seed, "random_flip_up_down")
+
+
+def convert_image_dtype(image, dtype, saturate=False, name=None):
+    """`image` converted to `dtype`, rescaled as TF does: floats are in [0, 1),
+    integers in [0, MAX]."""
+    image = convert_to_tensor(image, name="image")
+    dtype = dtypes.as_dtype(dtype)
+    if not dtype.is_floating and not dtype.is_integer:
+        raise AttributeError(f"dtype must be either floating point or integer, got {dtype}")
+    if not image.dtype.is_floating and not image.dtype.is_integer:
+        raise AttributeError(
+            f"image dtype must be either floating point or integer, got {image.dtype}"
+        )
+    if dtype._base == image.dtype._base:
+        return array_ops.identity(image, name=name)
+    g = get_default_graph()
+    with g.name_scope(name or "convert_image") as scope:
+        if image.dtype.is_integer and dtype.is_integer:
+            scale_in, scale_out = int(image.dtype.max), int(dtype.max)
+            if scale_in > scale_out:
+                scale = (scale_in + 1) // (scale_out + 1)
+                scaled = math_ops.floordiv(image, scale)
+                if saturate:
+                    return math_ops.saturate_cast(scaled, dtype, name=scope)
+                return array_ops.cast(scaled, dtype, name=scope)
+            if saturate:
+                cast = math_ops.saturate_cast(image, dtype)
+            else:
+                cast = array_ops.cast(image, dtype)
+            scale = (scale_out + 1) // (scale_in + 1)
+            return math_ops.multiply(cast, scale, name=scope)
+        if image.dtype.is_floating and dtype.is_floating:
+            return array_ops.cast(image, dtype, name=scope)
+        if image.dtype.is_integer:  # int -> float
+            cast = array_ops.cast(image, dtype)
+            scale = 1.0 / float(image.dtype.max)
+            return math_ops.multiply(cast, scale, name=scope)
+        scale = float(dtype.max) + 0.5  # float -> int
+        scaled = math_ops.multiply(image, scale)
+        if saturate:
+            return math_ops.saturate_cast(scaled, dtype, name=scope)
+        return array_ops.cast(scaled, dtype, name=scope)
+
+
+def adjust_brightness(image, delta):
+    """`image` + `delta` (in [0, 1) float units; integer images are converted and back)."""
+    g = get_default_graph()
+    with g.name_scope("adjust_brightness") as name:
+        image = convert_to_tensor(image, name="image")
+        orig = image.dtype._base
+        flt = (
+            image
+            if orig in (dtypes.float16, dtypes.float32)
+            else convert_image_dtype(image, dtypes.float32)
+        )
+        adjusted = math_ops.add(flt, array_ops.cast(delta, flt.dtype), name=name)
+        return convert_image_dtype(adjusted, orig, saturate=True)
+
+
+def random_brightness(image, max_delta, seed=None):
+    """`adjust_brightness` by a delta drawn uniformly from [-max_delta, max_delta)."""
+    if max_delta < 0:
+        raise ValueError("max_delta must be non-negative.")
+    delta = random_ops.random_uniform([], -max_delta, max_delta, seed=seed)
+    return adjust_brightness(image, delta)
+
+
+def _adjust_contrast_kernel(images, factor):
+    images = np.asarray(images)
+    mean = images.mean(axis=(-3, -2), keepdims=True, dtype=np.float64).astype(images.dtype)
+    return ((images - mean) * np.asarray(factor, images.dtype) + mean).astype(images.dtype)
+
+
+register_op(
+    "AdjustContrastv2",
+    inputs=["images: T", "contrast_factor: float"],
+    outputs=["output: T"],
+    attrs=["T: {half, float} = float"],
+    shape=lambda op: [op._inputs[0]._shape],
+    kernel=_adjust_contrast_kernel,
+)
+
+
+def adjust_contrast(images, contrast_factor):
+    """Per image and channel: (x - mean) * contrast_factor + mean (integer images are
+    converted to float and back)."""
+    g = get_default_graph()
+    with g.name_scope("adjust_contrast") as name:
+        images = convert_to_tensor(images, name="images")
+        orig = images.dtype._base
+        flt = (
+            images
+            if orig in (dtypes.float16, dtypes.float32)
+            else convert_image_dtype(images, dtypes.float32)
+        )
+        factor = convert_to_tensor(contrast_factor, dtypes.float32, name="contrast_factor")
+        adjusted = op_output("AdjustContrastv2", name, [flt, factor])
+        return convert_image_dtype(adjusted, orig, saturate=True)
+
+
+def random_contrast(image, lower, upper, seed=None):
+    """`adjust_contrast` by a factor drawn uniformly from [lower, upper)."""
+    if upper <= lower:
+        raise ValueError("upper must be > lower.")
+    if lower < 0:
+        raise ValueError("lower must be non-negative.")
+    factor = random_ops.random_uniform([], lower, upper, seed=seed)
+    return adjust_contrast(image, factor)
+
+
+def per_image_standardization(image):
+    """Each image scaled to mean 0 and variance 1: (x - mean) / max(stddev,
+    1/sqrt(num_pixels))."""
+    g = get_default_graph()
+    with g.name_scope("per_image_standardization") as scope:
+        image = convert_to_tensor(image, name="image")
+        image = _at_least_3d(image)
+        image = array_ops.cast(image, dtypes.float32)
+        num_pixels = math_ops.reduce_prod(array_ops.shape(image)[-3:])
+        mean = math_ops.reduce_mean(image, axis=[-1, -2, -3], keepdims=True)
+        stddev = math_ops.reduce_std(image, axis=[-1, -2, -3], keepdims=True)
+        min_stddev = math_ops.rsqrt(array_ops.cast(num_pixels, dtypes.float32))
+        adjusted = math_ops.maximum(stddev, min_stddev)
+        image -= mean
+        return math_ops.divide(image, adjusted, name=scope)
