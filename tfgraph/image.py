@@ -4,23 +4,31 @@ contrast, standardization, dtype conversion, patches (re-exports only)."""
 from tfgraph.ops.image_adjust_ops import (
     adjust_brightness,
     adjust_contrast,
+    central_crop,
     convert_image_dtype,
+    crop_to_bounding_box,
     flip_left_right,
     flip_up_down,
+    pad_to_bounding_box,
     per_image_standardization,
     random_brightness,
     random_contrast,
     random_flip_left_right,
     random_flip_up_down,
+    resize_image_with_crop_or_pad,
 )
 from tfgraph.ops.image_ops import decode_image, decode_jpeg, decode_png
 from tfgraph.ops.image_patch_ops import extract_image_patches, extract_patches
 from tfgraph.ops.random_ops import random_crop
 
+resize_with_crop_or_pad = resize_image_with_crop_or_pad
+
 __all__ = [
     "adjust_brightness",
     "adjust_contrast",
+    "central_crop",
     "convert_image_dtype",
+    "crop_to_bounding_box",
     "decode_image",
     "decode_jpeg",
     "decode_png",
@@ -28,10 +36,13 @@ __all__ = [
     "extract_patches",
     "flip_left_right",
     "flip_up_down",
+    "pad_to_bounding_box",
     "per_image_standardization",
     "random_brightness",
     "random_contrast",
     "random_crop",
     "random_flip_left_right",
     "random_flip_up_down",
+    "resize_image_with_crop_or_pad",
+    "resize_with_crop_or_pad",
 ]

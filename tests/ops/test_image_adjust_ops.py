@@ -124,3 +124,50 @@ def test_matches_tf():
             atol=1e-6,
             err_msg=key,
         )
+
+
+CROPS = """
+rng = np.random.RandomState(0)
+img = rng.uniform(0, 1, (5, 6, 2)).astype(np.float32)
+batch = rng.uniform(0, 1, (2, 5, 6, 2)).astype(np.float32)
+out = {}
+cases = {
+    "crop": lambda: tf.image.crop_to_bounding_box(img, 1, 2, 3, 3),
+    "pad": lambda: tf.image.pad_to_bounding_box(img, 1, 0, 8, 7),
+    "rcp_smaller": lambda: tf.image.resize_image_with_crop_or_pad(img, 3, 4),
+    "rcp_bigger": lambda: tf.image.resize_image_with_crop_or_pad(batch, 8, 9),
+    "rcp_mixed": lambda: tf.image.resize_image_with_crop_or_pad(img, 8, 3),
+    "rcp_dynamic": lambda: tf.image.resize_image_with_crop_or_pad(
+        tf.placeholder_with_default(img, [None, None, 2]), 4, 8),
+    "central": lambda: tf.image.central_crop(img, 0.5),
+    "central_batch": lambda: tf.image.central_crop(batch, 0.7),
+}
+for k, f in cases.items():
+    with tf.Graph().as_default():
+        y = f()
+        with tf.Session() as sess:
+            out[k] = {"value": sess.run(y).tolist(), "shape": str(y.shape)}
+"""
+
+
+def test_crops_and_pads():
+    scope = {"tf": tf, "np": np}
+    exec(CROPS, scope)
+    out = scope["out"]
+    img = np.random.RandomState(0).uniform(0, 1, (5, 6, 2)).astype(np.float32)
+    np.testing.assert_array_equal(out["crop"]["value"], img[1:4, 2:5])
+    padded = np.asarray(out["pad"]["value"])
+    np.testing.assert_array_equal(padded[1:6, 0:6], img)
+    assert padded.sum() == pytest.approx(img.sum(), rel=1e-5)
+    assert out["rcp_dynamic"]["shape"] == "(4, 8, 2)"
+    with pytest.raises(ValueError, match="central_fraction"):
+        tf.image.central_crop(img, 0.0)
+
+
+@pytest.mark.tf
+@requires_tf
+def test_crops_match_tf():
+    theirs = run_tf_json(CROPS + "\nprint(json.dumps(out))\n")
+    scope = {"tf": tf, "np": np}
+    exec(CROPS, scope)
+    assert json.loads(json.dumps(scope["out"])) == theirs

@@ -15,14 +15,18 @@ from tfgraph.ops.apply import op_output
 __all__ = [
     "adjust_brightness",
     "adjust_contrast",
+    "central_crop",
     "convert_image_dtype",
+    "crop_to_bounding_box",
     "flip_left_right",
     "flip_up_down",
+    "pad_to_bounding_box",
     "per_image_standardization",
     "random_brightness",
     "random_contrast",
     "random_flip_left_right",
     "random_flip_up_down",
+    "resize_image_with_crop_or_pad",
 ]
 
 
@@ -221,3 +225,135 @@ def per_image_standardization(image):
         adjusted = math_ops.maximum(stddev, min_stddev)
         image -= mean
         return math_ops.divide(image, adjusted, name=scope)
+
+
+# -- cropping and padding ----------------------------------------------------------------------
+def _as_batch(image):
+    image = convert_to_tensor(image, name="image")
+    ndims = image.get_shape().ndims
+    if ndims not in (3, 4):
+        raise ValueError(f"'image' (shape {image.shape}) must have either 3 or 4 dimensions.")
+    return (image, False) if ndims == 4 else (array_ops.expand_dims(image, 0), True)
+
+
+def _dims(image):
+    """(height, width) of a batch: static ints where known, else tensors."""
+    static = image.get_shape().as_list()
+    dynamic = array_ops.shape(image)
+    return [static[i] if static[i] is not None else dynamic[i] for i in (1, 2)]
+
+
+def crop_to_bounding_box(image, offset_height, offset_width, target_height, target_width):
+    """The `target_height` x `target_width` window of `image` whose top-left corner is at
+    (`offset_height`, `offset_width`)."""
+    with _scope("crop_to_bounding_box"):
+        image, single = _as_batch(image)
+        for value, what in ((offset_height, "offset_height"), (offset_width, "offset_width")):
+            if isinstance(value, int) and value < 0:
+                raise ValueError(f"{what} must be >= 0.")
+        for value, what in ((target_height, "target_height"), (target_width, "target_width")):
+            if isinstance(value, int) and value <= 0:
+                raise ValueError(f"{what} must be > 0.")
+        height, width = _dims(image)
+        if (
+            isinstance(height, int)
+            and isinstance(offset_height, int)
+            and isinstance(target_height, int)
+            and height < target_height + offset_height
+        ):
+            raise ValueError("height must be >= target + offset.")
+        if (
+            isinstance(width, int)
+            and isinstance(offset_width, int)
+            and isinstance(target_width, int)
+            and width < target_width + offset_width
+        ):
+            raise ValueError("width must be >= target + offset.")
+        cropped = array_ops.slice(
+            image,
+            array_ops.stack([0, offset_height, offset_width, 0]),
+            array_ops.stack([-1, target_height, target_width, -1]),
+        )
+        shape = image.get_shape().as_list()
+        cropped.set_shape([shape[0],
+                           target_height if isinstance(target_height, int) else None,
+                           target_width if isinstance(target_width, int) else None,
+                           shape[3]])  # fmt: skip
+        return array_ops.squeeze(cropped, [0]) if single else cropped
+
+
+def pad_to_bounding_box(image, offset_height, offset_width, target_height, target_width):
+    """`image` placed at (`offset_height`, `offset_width`) in a zero image of
+    `target_height` x `target_width`."""
+    with _scope("pad_to_bounding_box"):
+        image, single = _as_batch(image)
+        height, width = _dims(image)
+        after_h = target_height - offset_height - height
+        after_w = target_width - offset_width - width
+        for value, what in (
+            (offset_height, "offset_height must be >= 0"),
+            (offset_width, "offset_width must be >= 0"),
+            (after_h, "height must be <= target - offset"),
+            (after_w, "width must be <= target - offset"),
+        ):
+            if isinstance(value, int) and value < 0:
+                raise ValueError(what)
+        paddings = array_ops.reshape(
+            array_ops.stack([0, 0, offset_height, after_h, offset_width, after_w, 0, 0]), [4, 2]
+        )
+        padded = array_ops.pad(image, paddings)
+        shape = image.get_shape().as_list()
+        padded.set_shape([shape[0],
+                          target_height if isinstance(target_height, int) else None,
+                          target_width if isinstance(target_width, int) else None,
+                          shape[3]])  # fmt: skip
+        return array_ops.squeeze(padded, [0]) if single else padded
+
+
+def resize_image_with_crop_or_pad(image, target_height, target_width):
+    """`image` centrally cropped and/or zero-padded to `target_height` x `target_width`."""
+    with _scope("resize_image_with_crop_or_pad"):
+        image, single = _as_batch(image)
+        height, width = _dims(image)
+
+        def max_(x, y):
+            return (
+                max(x, y) if isinstance(x, int) and isinstance(y, int) else math_ops.maximum(x, y)
+            )
+
+        def min_(x, y):
+            return (
+                min(x, y) if isinstance(x, int) and isinstance(y, int) else math_ops.minimum(x, y)
+            )
+
+        width_diff = target_width - width
+        height_diff = target_height - height
+        cropped = crop_to_bounding_box(
+            image, max_(-height_diff // 2, 0), max_(-width_diff // 2, 0),
+            min_(target_height, height), min_(target_width, width),
+        )  # fmt: skip
+        resized = pad_to_bounding_box(
+            cropped, max_(height_diff // 2, 0), max_(width_diff // 2, 0), target_height,
+            target_width,
+        )  # fmt: skip
+        return array_ops.squeeze(resized, [0]) if single else resized
+
+
+def central_crop(image, central_fraction):
+    """The central `central_fraction` (in (0, 1]) of each image's height and width."""
+    if central_fraction <= 0.0 or central_fraction > 1.0:
+        raise ValueError("central_fraction must be within (0, 1]")
+    with _scope("central_crop"):
+        image = convert_to_tensor(image, name="image")
+        if central_fraction == 1.0:
+            return image
+        batch, single = _as_batch(image)
+        height, width = _dims(batch)
+        if not isinstance(height, int) or not isinstance(width, int):
+            raise NotImplementedError("tfgraph's central_crop needs static height and width")
+        top = int((height - height * central_fraction) / 2)
+        left = int((width - width * central_fraction) / 2)
+        cropped = array_ops.slice(
+            batch, [0, top, left, 0], [-1, height - 2 * top, width - 2 * left, -1]
+        )
+        return array_ops.squeeze(cropped, [0]) if single else cropped
