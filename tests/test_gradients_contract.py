@@ -39,6 +39,8 @@ NO_GRADIENT_IN_TF = {
     "SoftsignGrad": "TF registers no gradient for SoftsignGrad",
     "TruncateMod": "TF registers no gradient for TruncateMod",
     "Unique": "TF registers no gradient for Unique",
+    "Conv2DBackpropInputV2": "TF registers no gradient for Conv2DBackpropInputV2",
+    "Conv2DBackpropFilterV2": "TF registers no gradient for Conv2DBackpropFilterV2",
 }
 # Training ops (tfgraph/ops/training_ops.py): TF registers no gradient for them either.
 NO_GRADIENT_IN_TF.update(

@@ -630,6 +630,51 @@ register_op(
     make_kernel=_backprop_filter_kernel(depthwise=False),
     grad=_conv2d_backprop_filter_grad,
 )
+
+
+# -- the V2 backprops: the conv's input (or filter) tensor in place of its sizes ------------------
+def _v2_kernel(make_v1, sizes_at: int):
+    """A V2 backprop kernel: the V1 kernel given the shape of input `sizes_at` (TF itself
+    registers these ops for GPUs only; tfgraph computes them on the CPU)."""
+
+    def make(op, ctx):
+        v1 = make_v1(op, ctx)
+
+        def kernel(*args):
+            args = list(args)
+            args[sizes_at] = np.asarray(np.shape(args[sizes_at]), np.int32)
+            return v1(*args)
+
+        return kernel
+
+    return make
+
+
+def _v2_shape(at: int):
+    def shape(op):
+        _dims(op, op._inputs[at])
+        return [op._inputs[at]._shape]
+
+    return shape
+
+
+register_op(
+    "Conv2DBackpropInputV2",
+    inputs=["input: T", "filter: T", "out_backprop: T"],
+    outputs=["output: T"],
+    attrs=[_CONV_TYPES, *_CONV_ATTR_DECLS],
+    shape=_v2_shape(0),
+    make_kernel=_v2_kernel(_backprop_input_kernel(depthwise=False), 0),
+)
+register_op(
+    "Conv2DBackpropFilterV2",
+    inputs=["input: T", "filter: T", "out_backprop: T"],
+    outputs=["output: T"],
+    attrs=["T: {half, bfloat16, float, double}", *_CONV_ATTR_DECLS],
+    shape=_v2_shape(1),
+    make_kernel=_v2_kernel(_backprop_filter_kernel(depthwise=False), 1),
+)
+
 register_op(
     "DepthwiseConv2dNative",
     inputs=["input: T", "filter: T"],
@@ -1467,6 +1512,71 @@ def conv2d_backprop_filter(
         "conv2d_backprop_filter", strides, padding, data_format, dilations, use_cudnn_on_gpu
     )
     return op_output("Conv2DBackpropFilter", name, [input, filter_sizes, out_backprop], attrs)
+
+
+def _v2_attrs(fn, strides, padding, use_cudnn_on_gpu, explicit_paddings, data_format, dilations):
+    return {
+        "strides": _require_list(strides, "strides", fn),
+        "use_cudnn_on_gpu": bool(use_cudnn_on_gpu),
+        "padding": padding.encode() if isinstance(padding, str) else padding,
+        "explicit_paddings": _require_list(explicit_paddings, "explicit_paddings", fn),
+        "data_format": data_format.encode() if isinstance(data_format, str) else data_format,
+        "dilations": _require_list(dilations, "dilations", fn),
+    }
+
+
+def conv2d_backprop_input_v2(
+    input,
+    filter,
+    out_backprop,
+    strides,
+    padding,
+    use_cudnn_on_gpu: bool = True,
+    explicit_paddings=(),
+    data_format: str = "NHWC",
+    dilations=(1, 1, 1, 1),
+    name: str | None = None,
+):
+    """The gradient of `conv2d` with respect to its input, given the input tensor itself
+    rather than its shape (TF1 `tf.conv2d_backprop_input_v2`, op Conv2DBackpropInputV2).
+    TF has no gradient for it."""
+    attrs = _v2_attrs(
+        "conv2d_backprop_input_v2",
+        strides,
+        padding,
+        use_cudnn_on_gpu,
+        list(explicit_paddings),
+        data_format,
+        dilations,
+    )
+    return op_output("Conv2DBackpropInputV2", name, [input, filter, out_backprop], attrs)
+
+
+def conv2d_backprop_filter_v2(
+    input,
+    filter,
+    out_backprop,
+    strides,
+    padding,
+    use_cudnn_on_gpu: bool = True,
+    explicit_paddings=(),
+    data_format: str = "NHWC",
+    dilations=(1, 1, 1, 1),
+    name: str | None = None,
+):
+    """The gradient of `conv2d` with respect to its filter, given the filter tensor itself
+    rather than its shape (TF1 `tf.conv2d_backprop_filter_v2`, op Conv2DBackpropFilterV2).
+    TF has no gradient for it."""
+    attrs = _v2_attrs(
+        "conv2d_backprop_filter_v2",
+        strides,
+        padding,
+        use_cudnn_on_gpu,
+        list(explicit_paddings),
+        data_format,
+        dilations,
+    )
+    return op_output("Conv2DBackpropFilterV2", name, [input, filter, out_backprop], attrs)
 
 
 def conv2d_transpose(
