@@ -41,6 +41,10 @@ NO_GRADIENT_IN_TF = {
     "Unique": "TF registers no gradient for Unique",
     "Conv2DBackpropInputV2": "TF registers no gradient for Conv2DBackpropInputV2",
     "Conv2DBackpropFilterV2": "TF registers no gradient for Conv2DBackpropFilterV2",
+    "FFTND": "TF registers no gradient for FFTND",
+    "IFFTND": "TF registers no gradient for IFFTND",
+    "RFFTND": "TF registers no gradient for RFFTND",
+    "IRFFTND": "TF registers no gradient for IRFFTND",
 }
 # Training ops (tfgraph/ops/training_ops.py): TF registers no gradient for them either.
 NO_GRADIENT_IN_TF.update(

@@ -507,7 +507,18 @@ from tfgraph.ops.special_math_ops import (
     rint,
     zeta,
 )
-from tfgraph.ops.spectral_ops import fft, fft2d, fft3d, ifft, ifft2d, ifft3d
+from tfgraph.ops.spectral_ops import (
+    fft,
+    fft2d,
+    fft3d,
+    fftnd,
+    ifft,
+    ifft2d,
+    ifft3d,
+    ifftnd,
+    irfftnd,
+    rfftnd,
+)
 from tfgraph.ops.state_ops import (
     assign,
     assign_add,
