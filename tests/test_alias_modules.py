@@ -27,6 +27,11 @@ def test_members_are_the_top_level_names(module):
         assert getattr(getattr(v1, module), name) is getattr(tf, name)
 
 
+def test_spectral_has_the_complex_transforms():
+    for name in ("fft", "ifft", "fft2d", "ifft2d", "fft3d", "ifft3d"):
+        assert getattr(tf.spectral, name) is getattr(tf, name)
+
+
 def test_manip_roll_in_a_graph():
     with tf.Graph().as_default():
         y = tf.manip.roll(tf.constant([1, 2, 3, 4]), 1, 0)

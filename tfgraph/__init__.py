@@ -40,6 +40,7 @@ from tfgraph import (
     random,
     sets,
     sparse,
+    spectral,
     strings,
     summary,
     test,
