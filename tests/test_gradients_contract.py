@@ -26,6 +26,7 @@ from tfgraph.ops.apply import apply_op, op_output
 # Ops whose gradient TensorFlow does not define either: tf.gradients raises LookupError
 # through them, as in TF.
 NO_GRADIENT_IN_TF = {
+    "ResizeNearestNeighborGrad": "TF registers no gradient for ResizeNearestNeighborGrad",
     "AdjustContrastv2": "TF registers no gradient for AdjustContrastv2",
     "IgammaGradA": "TF registers no gradient for IgammaGradA",
     "GuaranteeConst": "TF registers no gradient for GuaranteeConst",
@@ -1008,6 +1009,21 @@ CASES.update(
                     x, [1, 2, 3, 1], [1, 1, 2, 1], [1, 2, 1, 1], "VALID"
                 ),
                 [rnd(1, 5, 6, 2)],
+            ),
+        ],
+        "ResizeBilinear": [
+            Case(lambda x: tf.image.resize_bilinear(x, [5, 3]), [f32(rnd(1, 3, 4, 2))], **LOOSE32),
+            Case(
+                lambda x: tf.image.resize_bilinear(x, [2, 7], half_pixel_centers=True),
+                [f32(rnd(2, 4, 3, 1))],
+                **LOOSE32,
+            ),
+        ],
+        "ResizeNearestNeighbor": [
+            Case(lambda x: tf.image.resize_nearest_neighbor(x, [5, 7]), [rnd(1, 3, 4, 2)]),
+            Case(
+                lambda x: tf.image.resize_nearest_neighbor(x, [2, 3], align_corners=True),
+                [rnd(2, 4, 5, 1)],
             ),
         ],
         "FFT": [_fft_case(tf.fft, (4,)), _fft_case(tf.fft, (2, 4))],

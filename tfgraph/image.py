@@ -20,10 +20,18 @@ from tfgraph.ops.image_adjust_ops import (
 from tfgraph.ops.image_ops import decode_image, decode_jpeg, decode_png
 from tfgraph.ops.image_patch_ops import extract_image_patches, extract_patches
 from tfgraph.ops.random_ops import random_crop
+from tfgraph.ops.resize_ops import (
+    ResizeMethod,
+    resize_bilinear,
+    resize_images,
+    resize_nearest_neighbor,
+)
 
 resize_with_crop_or_pad = resize_image_with_crop_or_pad
+resize = resize_images
 
 __all__ = [
+    "ResizeMethod",
     "adjust_brightness",
     "adjust_contrast",
     "central_crop",
@@ -43,6 +51,10 @@ __all__ = [
     "random_crop",
     "random_flip_left_right",
     "random_flip_up_down",
+    "resize",
+    "resize_bilinear",
     "resize_image_with_crop_or_pad",
+    "resize_images",
+    "resize_nearest_neighbor",
     "resize_with_crop_or_pad",
 ]

@@ -1,0 +1,311 @@
+"""Image resizing: ResizeBilinear and ResizeNearestNeighbor (with `align_corners` and
+`half_pixel_centers`, TF's coordinate rules) and their gradients;
+`tf.image.resize_images`, `resize_bilinear`, `resize_nearest_neighbor`."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tfgraph import errors
+from tfgraph.framework import dtypes
+from tfgraph.framework.convert import convert_to_tensor
+from tfgraph.framework.graph import get_default_graph
+from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
+from tfgraph.framework.tensor_shape import TensorShape
+from tfgraph.ops import array_ops, common_shapes
+from tfgraph.ops.apply import op_output
+
+__all__ = ["ResizeMethod", "resize_bilinear", "resize_images", "resize_nearest_neighbor"]
+
+
+def _scale(in_size: int, out_size: int, align_corners: bool) -> np.float32:
+    """TF's CalculateResizeScale, in float32."""
+    if align_corners and out_size > 1:
+        return np.float32(in_size - 1) / np.float32(out_size - 1)
+    return np.float32(in_size) / np.float32(out_size)
+
+
+def _bilinear_weights(in_size, out_size, align_corners, half_pixel):
+    """(lower index, upper index, upper weight) for each output position, computed in
+    float32 as TF's compute_interpolation_weights does."""
+    scale = _scale(in_size, out_size, align_corners)
+    pos = np.arange(out_size, dtype=np.float32)
+    if half_pixel:
+        src = (pos + np.float32(0.5)) * scale - np.float32(0.5)
+    else:
+        src = pos * scale
+    floor = np.floor(src)
+    lo = np.maximum(floor, 0).astype(np.int64)
+    hi = np.minimum(np.ceil(src), in_size - 1).astype(np.int64)
+    return lo, hi, (src - floor).astype(np.float32)
+
+
+def _nearest_index(in_size, out_size, align_corners, half_pixel):
+    """The source index of each output position (float32, as TF; `roundf` rounds halves
+    away from zero)."""
+    scale = _scale(in_size, out_size, align_corners)
+    pos = np.arange(out_size, dtype=np.float32)
+    if half_pixel:
+        src = np.floor((pos + np.float32(0.5)) * scale)
+    elif align_corners:
+        src = np.floor(pos * scale + np.float32(0.5))
+    else:
+        src = np.floor(pos * scale)
+    return np.minimum(src.astype(np.int64), in_size - 1)
+
+
+def _size_of(op, size):
+    size = np.asarray(size).reshape(-1)
+    if size.shape != (2,):
+        raise errors.InvalidArgumentError(
+            None, op, f"shape_t must have two elements {list(size.shape)}"
+        )
+    h, w = int(size[0]), int(size[1])
+    if h <= 0 or w <= 0:
+        raise errors.InvalidArgumentError(None, op, "output dimensions must be positive")
+    return h, w
+
+
+def _resize_shape(op):
+    x = op._inputs[0]._shape
+    size = common_shapes.constant_value(op._inputs[1])
+    h, w = (None, None) if size is None else (int(size[0]), int(size[1]))
+    if x._dims is None:
+        return [TensorShape([None, h, w, None])]
+    if len(x._dims) != 4:
+        raise common_shapes.shape_error(op, f"Shape must be rank 4 but is rank {len(x._dims)}")
+    return [TensorShape([x._dims[0], h, w, x._dims[3]])]
+
+
+def _bilinear_kernel(op, ctx):
+    align, half = op._attrs["align_corners"], op._attrs["half_pixel_centers"]
+
+    def kernel(images, size):
+        images = np.asarray(images)
+        if images.ndim != 4:
+            raise errors.InvalidArgumentError(None, op, "input must be 4-dimensional")
+        h, w = _size_of(op, size)
+        y0, y1, dy = _bilinear_weights(images.shape[1], h, align, half)
+        x0, x1, dx = _bilinear_weights(images.shape[2], w, align, half)
+        x = images.astype(np.float32, copy=False)
+        top = (
+            x[:, y0][:, :, x0] + (x[:, y0][:, :, x1] - x[:, y0][:, :, x0]) * dx[None, None, :, None]
+        )
+        bottom = (
+            x[:, y1][:, :, x0] + (x[:, y1][:, :, x1] - x[:, y1][:, :, x0]) * dx[None, None, :, None]
+        )
+        return (top + (bottom - top) * dy[None, :, None, None]).astype(np.float32)
+
+    return kernel
+
+
+def _bilinear_grad(op, grad):
+    g = op_output(
+        "ResizeBilinearGrad",
+        None,
+        [grad, op._inputs[0]],
+        {
+            "align_corners": op._attrs["align_corners"],
+            "half_pixel_centers": op._attrs["half_pixel_centers"],
+        },
+    )
+    return g, None
+
+
+register_op(
+    "ResizeBilinear",
+    inputs=["images: T", "size: int32"],
+    outputs=["resized_images: float"],
+    attrs=[
+        "T: {int8, uint8, int16, uint16, int32, int64, bfloat16, half, float, double}",
+        "align_corners: bool = false",
+        "half_pixel_centers: bool = false",
+    ],
+    shape=_resize_shape,
+    make_kernel=_bilinear_kernel,
+    grad=_bilinear_grad,
+)
+
+
+def _bilinear_grad_kernel(op, ctx):
+    align, half = op._attrs["align_corners"], op._attrs["half_pixel_centers"]
+
+    def kernel(grads, original):
+        grads = np.asarray(grads, np.float32)
+        original = np.asarray(original)
+        n, in_h, in_w, c = original.shape
+        out_h, out_w = grads.shape[1:3]
+        y0, y1, dy = _bilinear_weights(in_h, out_h, align, half)
+        x0, x1, dx = _bilinear_weights(in_w, out_w, align, half)
+        out = np.zeros((n, in_h, in_w, c), np.float32)
+        wy = [(y0, 1 - dy), (y1, dy)]
+        wx = [(x0, 1 - dx), (x1, dx)]
+        for ys, wys in wy:
+            for xs, wxs in wx:
+                weight = (wys[:, None] * wxs[None, :]).astype(np.float32)
+                contrib = grads * weight[None, :, :, None]
+                np.add.at(out, (slice(None), ys[:, None], xs[None, :]), contrib)
+        return out.astype(original.dtype)
+
+    return kernel
+
+
+register_op(
+    "ResizeBilinearGrad",
+    inputs=["grads: float", "original_image: T"],
+    outputs=["output: T"],
+    attrs=[
+        "T: {float, bfloat16, half, double}",
+        "align_corners: bool = false",
+        "half_pixel_centers: bool = false",
+    ],
+    shape=lambda op: [op._inputs[1]._shape],
+    make_kernel=_bilinear_grad_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def _nearest_kernel(op, ctx):
+    align, half = op._attrs["align_corners"], op._attrs["half_pixel_centers"]
+
+    def kernel(images, size):
+        images = np.asarray(images)
+        if images.ndim != 4:
+            raise errors.InvalidArgumentError(None, op, "input must be 4-dimensional")
+        h, w = _size_of(op, size)
+        ys = _nearest_index(images.shape[1], h, align, half)
+        xs = _nearest_index(images.shape[2], w, align, half)
+        return images[:, ys][:, :, xs]
+
+    return kernel
+
+
+def _nearest_grad(op, grad):
+    size = array_ops.shape(op._inputs[0])[1:3]
+    g = op_output(
+        "ResizeNearestNeighborGrad",
+        None,
+        [grad, size],
+        {
+            "align_corners": op._attrs["align_corners"],
+            "half_pixel_centers": op._attrs["half_pixel_centers"],
+        },
+    )
+    return g, None
+
+
+register_op(
+    "ResizeNearestNeighbor",
+    inputs=["images: T", "size: int32"],
+    outputs=["resized_images: T"],
+    attrs=[
+        "T: {int8, uint8, int16, uint16, int32, int64, half, float, double, bfloat16}",
+        "align_corners: bool = false",
+        "half_pixel_centers: bool = false",
+    ],
+    shape=_resize_shape,
+    make_kernel=_nearest_kernel,
+    grad=_nearest_grad,
+)
+
+
+def _nearest_grad_kernel(op, ctx):
+    align, half = op._attrs["align_corners"], op._attrs["half_pixel_centers"]
+
+    def kernel(grads, size):
+        grads = np.asarray(grads)
+        in_h, in_w = (int(v) for v in np.asarray(size).reshape(-1))
+        ys = _nearest_index(in_h, grads.shape[1], align, half)
+        xs = _nearest_index(in_w, grads.shape[2], align, half)
+        out = np.zeros((grads.shape[0], in_h, in_w, grads.shape[3]), grads.dtype)
+        np.add.at(out, (slice(None), ys[:, None], xs[None, :]), grads)
+        return out
+
+    return kernel
+
+
+def _nearest_grad_shape(op):
+    g = op._inputs[0]._shape
+    size = common_shapes.constant_value(op._inputs[1])
+    h, w = (None, None) if size is None else (int(size[0]), int(size[1]))
+    batch, channels = (None, None) if g._dims is None else (g._dims[0], g._dims[3])
+    return [TensorShape([batch, h, w, channels])]
+
+
+register_op(
+    "ResizeNearestNeighborGrad",
+    inputs=["grads: T", "size: int32"],
+    outputs=["output: T"],
+    attrs=[
+        "T: {uint8, int8, int32, half, float, double, bfloat16}",
+        "align_corners: bool = false",
+        "half_pixel_centers: bool = false",
+    ],
+    shape=_nearest_grad_shape,
+    make_kernel=_nearest_grad_kernel,
+)
+
+
+class ResizeMethod:
+    """TF1's resize methods (`tf.image.ResizeMethod`)."""
+
+    BILINEAR = 0
+    NEAREST_NEIGHBOR = 1
+    BICUBIC = 2
+    AREA = 3
+
+
+def resize_bilinear(images, size, align_corners=False, name=None, half_pixel_centers=False):
+    """Bilinear resize of [batch, h, w, c] `images` to `size` (float32 output)."""
+    return op_output(
+        "ResizeBilinear", name, [images, convert_to_tensor(size, dtypes.int32, name="size")],
+        {"align_corners": bool(align_corners), "half_pixel_centers": bool(half_pixel_centers)},
+    )  # fmt: skip
+
+
+def resize_nearest_neighbor(images, size, align_corners=False, name=None, half_pixel_centers=False):
+    """Nearest-neighbor resize of [batch, h, w, c] `images` to `size`."""
+    return op_output(
+        "ResizeNearestNeighbor", name, [images, convert_to_tensor(size, dtypes.int32, name="size")],
+        {"align_corners": bool(align_corners), "half_pixel_centers": bool(half_pixel_centers)},
+    )  # fmt: skip
+
+
+def resize_images(
+    images, size, method=ResizeMethod.BILINEAR, align_corners=False, preserve_aspect_ratio=False,
+    name=None,
+):  # fmt: skip
+    """`images` ([h, w, c] or [n, h, w, c]) resized to `size` = [new_height, new_width]
+    (TF1's `tf.image.resize_images`; bilinear and nearest neighbor)."""
+    if method not in (ResizeMethod.BILINEAR, ResizeMethod.NEAREST_NEIGHBOR):
+        raise NotImplementedError("tfgraph resizes with BILINEAR or NEAREST_NEIGHBOR only")
+    if preserve_aspect_ratio:
+        raise NotImplementedError("tfgraph's resize_images has no preserve_aspect_ratio")
+    g = get_default_graph()
+    with g.name_scope(name or "resize"):
+        images = convert_to_tensor(images, name="images")
+        ndims = images.get_shape().ndims
+        if ndims is None:
+            raise ValueError("'images' contains no shape.")
+        single = ndims == 3
+        if single:
+            images = array_ops.expand_dims(images, 0)
+        elif ndims != 4:
+            raise ValueError("'images' must have either 3 or 4 dimensions.")
+        _, height, width, _ = images.get_shape().as_list()
+        try:
+            size = convert_to_tensor(size, dtypes.int32, name="size")
+        except (TypeError, ValueError):
+            raise ValueError("'size' must be a 1-D int32 Tensor") from None
+        if not size.get_shape().is_compatible_with([2]):
+            raise ValueError("'size' must be a 1-D Tensor of 2 elements: new_height, new_width")
+        static = common_shapes.constant_value(size)
+        new_h, new_w = (None, None) if static is None else (int(static[0]), int(static[1]))
+        if new_h is not None and (new_h, new_w) == (height, width):
+            return array_ops.squeeze(images, axis=[0]) if single else images
+        if method == ResizeMethod.BILINEAR:
+            out = resize_bilinear(images, size, align_corners=align_corners)
+        else:
+            out = resize_nearest_neighbor(images, size, align_corners=align_corners)
+        out.set_shape([None, new_h, new_w, None])
+        return array_ops.squeeze(out, axis=[0]) if single else out
