@@ -38,6 +38,7 @@ from tfgraph import (
     python_io,
     queue,
     random,
+    resource_loader,
     sets,
     sparse,
     spectral,
