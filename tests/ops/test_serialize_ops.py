@@ -74,3 +74,12 @@ def test_round_trips_and_errors():
 def test_matches_tf():
     theirs = run_tf_json(PROGRAM + "\nprint(json.dumps(out))\n")
     assert _here() == theirs
+
+
+def test_matching_files_sees_new_files(tmp_path):
+    with tf.Graph().as_default():
+        files = tf.matching_files(str(tmp_path / "*.txt"))
+        with tf.Session() as sess:
+            assert sess.run(files).tolist() == []
+            (tmp_path / "a.txt").write_text("x")
+            assert sess.run(files).tolist() == [str(tmp_path / "a.txt").encode()]

@@ -95,11 +95,14 @@ def _import_kernel(op, ctx):
     return kernel
 
 
-for _op_type in ("LookupTableImportV2", "InitializeTableV2"):
+for _op_type, _k, _v in (
+    ("LookupTableImportV2", "Tin", "Tout"),
+    ("InitializeTableV2", "Tkey", "Tval"),
+):
     register_op(
         _op_type,
-        inputs=["table_handle: resource", "keys: Tin", "values: Tout"],
-        attrs=["Tin: type", "Tout: type"],
+        inputs=["table_handle: resource", f"keys: {_k}", f"values: {_v}"],
+        attrs=[f"{_k}: type", f"{_v}: type"],
         shape=lambda op: [],
         make_kernel=_import_kernel,
         grad=NOT_DIFFERENTIABLE,
@@ -296,7 +299,7 @@ register_op(
         "key_index: int >= -2",
         "value_index: int >= -2",
         "vocab_size: int >= -1 = -1",
-        "delimiter: string = '\\t'",
+        "delimiter: string = '\t'",
         "offset: int = 0",
     ],
     shape=lambda op: [],

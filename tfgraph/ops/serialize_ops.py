@@ -156,7 +156,7 @@ register_op(
     shape=lambda op: [TensorShape([None])],
     make_kernel=_matching_kernel,
     grad=NOT_DIFFERENTIABLE,
-    stateful=True,
+    side_effect=True,  # (reads the file system at each run: never folded)
 )
 
 
