@@ -4,8 +4,8 @@ reticulate, with only its library line changed, and prints what the guide shows.
 tests/data/r_guide_output.txt is the expected output; it differs from the guide's text
 only in the lines JUSTIFIED lists (TF 2.21 prints all of the guide's tensors and
 variables as its TF 2.11 did) and in whitespace the web page collapsed; a test checks
-this against the guide's page when ../shared/seeds holds it. Skipped when R or
-reticulate is missing, unless TFGRAPH_REQUIRE_R is set (.ci/run installs Debian's
+this against the guide's page (tests/data/r_guide_page_003.txt, a copy of seed 003).
+Skipped when R or reticulate is missing, unless TFGRAPH_REQUIRE_R is set (.ci/run installs Debian's
 r-base-core and r-cran-reticulate and sets it): then a missing R fails.
 """
 
@@ -99,15 +99,8 @@ def test_the_r_packages_own_tests(r_library):
     assert out.rstrip().endswith("tfgraph R package tests: OK"), out
 
 
-# The guide's page as scraped: ../shared beside the checkout (or beside a worktree's dir).
-GUIDE = next(
-    (
-        d / "shared" / "seeds" / "003_664394fdafddc94f.txt"
-        for d in (REPO_ROOT.parent, REPO_ROOT.parent.parent)
-        if (d / "shared" / "seeds" / "003_664394fdafddc94f.txt").exists()
-    ),
-    REPO_ROOT.parent / "shared" / "seeds" / "003_664394fdafddc94f.txt",
-)
+# The guide's page as scraped (seed 003, copied from ../shared/seeds into tests/data).
+GUIDE = REPO_ROOT / "tests" / "data" / "r_guide_page_003.txt"
 
 # Output lines that differ from the guide's page, each with its reason (none is a number
 # or a TF printout: TF 2.21 prints every tensor and variable here as the guide's TF 2.11):
@@ -120,7 +113,6 @@ JUSTIFIED = {
 }
 
 
-@pytest.mark.skipif(not GUIDE.exists(), reason="the guide's page (../shared/seeds) is absent")
 def test_the_output_is_the_guides_page_output():
     """Every line the guide prints appears in the guide's page, in order, whitespace
     ignored (the page collapsed runs of spaces and split `cat()` + autoprint lines)."""
