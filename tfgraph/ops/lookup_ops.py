@@ -146,7 +146,7 @@ register_op(
 
 def _size_kernel(op, ctx):
     def kernel(table):
-        return np.int64(len(_initialized(op, table)) if table.data is not None else 0)
+        return np.int64(0 if table.data is None else len(table.data))  # (0 before init)
 
     return kernel
 
