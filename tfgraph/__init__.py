@@ -39,6 +39,7 @@ from tfgraph import (
     queue,
     random,
     resource_loader,
+    saved_model,
     sets,
     sparse,
     spectral,

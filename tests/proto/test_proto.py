@@ -245,6 +245,7 @@ def test_descriptors_match_tensorflow():
             from google.protobuf import descriptor_pool
             import tensorflow as tf2  # registers TF's protos in the default pool
             from tensorflow.core.protobuf import config_pb2, meta_graph_pb2, tensor_bundle_pb2
+            from tensorflow.core.protobuf import saved_model_pb2
             from tensorflow.core.util import event_pb2
             from tensorflow.python.training import checkpoint_state_pb2
             pool = descriptor_pool.Default()

@@ -10,7 +10,8 @@ collection with a string key:
 * collections with registered proto functions (variables -> `VariableDef`, savers ->
   `SaverDef`, see `register_proto_function`) -> `bytes_list` of serialized protos;
 * otherwise by the first item: str/bytes -> `bytes_list`, int -> `int64_list`,
-  float -> `float_list`, ops and tensors -> `node_list` of their names.
+  float -> `float_list`, `google.protobuf.Any` protos -> `any_list` (a SavedModel's
+  assets), ops and tensors -> `node_list` of their names.
 
 Items that cannot be serialized are skipped with a warning, as TF does. The
 `cond_context` / `while_context` collections hold `CondContextDef` / `WhileContextDef`
@@ -196,6 +197,8 @@ def _kind_name(item) -> str:
         return "int64_list"
     if isinstance(item, float):
         return "float_list"
+    if getattr(getattr(item, "DESCRIPTOR", None), "full_name", None) == "google.protobuf.Any":
+        return "any_list"
     return "node_list"
 
 
@@ -244,6 +247,9 @@ def add_collection_def(
                     if not export_scope or name.startswith(export_scope):
                         col_def.node_list.value.append(strip_name_scope(name, export_scope))
                 col_def.node_list.SetInParent()
+            elif kind == "any_list":
+                for x in items:
+                    col_def.any_list.value.add().CopyFrom(x)
             elif kind == "bytes_list":
                 col_def.bytes_list.value.extend(
                     [x.encode("utf-8") if isinstance(x, str) else bytes(x) for x in items]
@@ -651,5 +657,8 @@ def _restore_collection(graph, key, col, scope, variable_objects, have_trainable
     elif kind == "bytes_list":
         for value in field.value:
             graph.add_to_collection(key, prepend_name_scope(value, scope) if scope else value)
+    elif kind == "any_list":
+        for value in field.value:
+            graph.add_to_collection(key, value)
     else:
         _log.warning("Collection %s of kind %s is not restored by tfgraph.", key, kind)

@@ -59,6 +59,7 @@ __all__ = [
     "RunMetadata",
     "RunOptions",
     "SaveSliceInfoDef",
+    "SavedModel",
     "SaverDef",
     "SessionLog",
     "SignatureDef",
