@@ -10,11 +10,12 @@ from tfgraph import errors
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
+from tfgraph.framework.indexed_slices import IndexedSlices
 from tfgraph.framework.ops import Tensor
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import array_ops, math_ops
-from tfgraph.ops.apply import op_output
+from tfgraph.ops.apply import apply_op, op_output
 from tfgraph.ops.common_shapes import UNKNOWN
 
 __all__ = [
@@ -419,8 +420,16 @@ def _sparse_segment_kernel(kind: str):
 
 def _sparse_segment_grad(kind: str, grad_type: str):
     def grad_fn(op, grad):
-        dim0 = array_ops.shape(op.inputs[0])[0]
-        g = op_output(grad_type, None, [grad, op.inputs[1], op.inputs[2], dim0])
+        if op.get_attr("sparse_gradient"):
+            # TF's sparse form: only the rows `indices` name, as IndexedSlices.
+            data_shape = array_ops.shape(op.inputs[0])
+            values, rows = apply_op(
+                grad_type + "V2", None, [grad, op.inputs[1], op.inputs[2], data_shape[0]]
+            ).outputs
+            g = IndexedSlices(values, rows, data_shape)
+        else:
+            dim0 = array_ops.shape(op.inputs[0])[0]
+            g = op_output(grad_type, None, [grad, op.inputs[1], op.inputs[2], dim0])
         return [g] + [None] * (len(op.inputs) - 1)
 
     return grad_fn
@@ -444,6 +453,20 @@ def _sparse_segment_grad_kernel(kind: str):
             contrib = grad[ids].astype(np.float64) * weights.reshape((-1,) + (1,) * (grad.ndim - 1))
             np.add.at(out, indices, contrib)
             return out.astype(grad.dtype)
+
+        return kernel
+
+    return make
+
+
+def _sparse_segment_grad_v2_kernel(kind: str):
+    def make(op, ctx):
+        dense = _sparse_segment_grad_kernel(kind)(op, ctx)
+
+        def kernel(grad, indices, segment_ids, dense_output_dim0):
+            full = dense(grad, indices, segment_ids, dense_output_dim0)
+            rows = np.unique(np.asarray(indices).reshape(-1))
+            return full[rows], rows.astype(np.asarray(indices).dtype)
 
         return kernel
 
@@ -492,29 +515,57 @@ for _kind, _name in (("sum", "Sum"), ("mean", "Mean"), ("sqrtn", "SqrtN")):
         make_kernel=_sparse_segment_grad_kernel(_kind),
         grad=NOT_DIFFERENTIABLE,
     )
+    register_op(
+        _grad_type + "V2",
+        inputs=["grad: T", "indices: Tidx", "segment_ids: Tsegmentids", "dense_output_dim0: int32"],
+        outputs=["output: T", "sorted_unique_indices: Tidx"],
+        attrs=_SPARSE_SEGMENT_ATTRS,
+        shape=lambda op: [
+            TensorShape._from_tuple(
+                (None,)
+                + (op._inputs[0]._shape._dims[1:] if op._inputs[0]._shape._dims is not None else ())
+            )
+            if op._inputs[0]._shape._dims is not None
+            else UNKNOWN,
+            TensorShape._from_tuple((None,)),
+        ],
+        make_kernel=_sparse_segment_grad_v2_kernel(_kind),
+        grad=NOT_DIFFERENTIABLE,
+    )
 
 
-def _sparse_segment(kind_name: str, data, indices, segment_ids, name, num_segments):
+def _sparse_segment(
+    kind_name: str, data, indices, segment_ids, name, num_segments, sparse_gradient
+):
+    attrs = {"sparse_gradient": bool(sparse_gradient)}
     if num_segments is not None:
         return op_output(
             f"SparseSegment{kind_name}WithNumSegments",
             name,
             [data, indices, segment_ids, num_segments],
+            attrs,
         )
-    return op_output(f"SparseSegment{kind_name}", name, [data, indices, segment_ids])
+    return op_output(f"SparseSegment{kind_name}", name, [data, indices, segment_ids], attrs)
 
 
-def sparse_segment_sum(data, indices, segment_ids, name=None, num_segments=None):
-    """Sums of `data[indices]` rows over sorted `segment_ids`."""
-    return _sparse_segment("Sum", data, indices, segment_ids, name, num_segments)
+def sparse_segment_sum(
+    data, indices, segment_ids, name=None, num_segments=None, sparse_gradient=False
+):
+    """Sums of `data[indices]` rows over sorted `segment_ids` (`sparse_gradient`: the
+    gradient w.r.t. `data` is IndexedSlices of the rows used)."""
+    return _sparse_segment("Sum", data, indices, segment_ids, name, num_segments, sparse_gradient)
 
 
-def sparse_segment_mean(data, indices, segment_ids, name=None, num_segments=None):
+def sparse_segment_mean(
+    data, indices, segment_ids, name=None, num_segments=None, sparse_gradient=False
+):
     """Means of `data[indices]` rows over sorted `segment_ids` (0 for empty segments)."""
-    return _sparse_segment("Mean", data, indices, segment_ids, name, num_segments)
+    return _sparse_segment("Mean", data, indices, segment_ids, name, num_segments, sparse_gradient)
 
 
-def sparse_segment_sqrt_n(data, indices, segment_ids, name=None, num_segments=None):
+def sparse_segment_sqrt_n(
+    data, indices, segment_ids, name=None, num_segments=None, sparse_gradient=False
+):
     """Sums of `data[indices]` rows over sorted `segment_ids`, divided by the square
     root of each segment's size."""
-    return _sparse_segment("SqrtN", data, indices, segment_ids, name, num_segments)
+    return _sparse_segment("SqrtN", data, indices, segment_ids, name, num_segments, sparse_gradient)
