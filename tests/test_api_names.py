@@ -16,7 +16,11 @@ import tfgraph.compat.v1 as v1
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = json.loads((ROOT / "tests" / "data" / "tf_v1_names.json").read_text())
 _ENTRY = re.compile(r"^- `([A-Za-z_][A-Za-z0-9_]*)`: (.+)$")
-_REASON = re.compile(r"^(not meaningful without TF's C\+\+ runtime|pending: issue \d+)\b")
+_REASON = re.compile(
+    r"^(not meaningful without TF's C\+\+ runtime|pending: issue \d+|deliberately absent)\b"
+)
+SUBMODULE_NAMES = json.loads((ROOT / "tests" / "data" / "tf_v1_submodule_names.json").read_text())
+_SUB_ENTRY = re.compile(r"^- `([a-z_0-9]+)` — (.+) — (`.+`)$")
 
 
 def _exclusions() -> dict[str, str]:
@@ -72,3 +76,43 @@ def test_excluded_names_say_they_are_not_implemented():
     for name in EXCLUDED:
         with pytest.raises(AttributeError, match=f"tfgraph does not implement tf.{name}"):
             getattr(tfgraph, name)
+
+
+def _submodule_exclusions() -> dict[str, dict[str, str]]:
+    text = (ROOT / "docs" / "api_exclusions.md").read_text()
+    section = text.split("## Submodule names", 1)[1].split("\n## ", 1)[0]
+    out: dict[str, dict[str, str]] = {}
+    for line in section.splitlines():
+        m = _SUB_ENTRY.match(line)
+        if m:
+            for name in re.findall(r"`([A-Za-z_][A-Za-z0-9_]*)`", m.group(3)):
+                assert name not in out.get(m.group(1), {}), f"{m.group(1)}.{name} listed twice"
+                out.setdefault(m.group(1), {})[name] = m.group(2)
+        else:
+            assert not line.startswith("- "), f"malformed submodule exclusion: {line}"
+    return out
+
+
+SUB_EXCLUDED = _submodule_exclusions()
+
+
+def test_every_name_of_a_tf_namespace_is_provided_or_excluded():
+    missing, stale, bad = [], [], []
+    for sub, names in SUBMODULE_NAMES.items():
+        if not _has(tfgraph, sub):
+            assert sub in EXCLUDED, f"tf.{sub} is neither provided nor excluded"
+            continue
+        module = getattr(tfgraph, sub)
+        excluded = SUB_EXCLUDED.get(sub, {})
+        for name in names:
+            present = _has(module, name)
+            if not present and name not in excluded:
+                missing.append(f"{sub}.{name}")
+            if present and name in excluded:
+                stale.append(f"{sub}.{name}")
+        bad += [f"{sub}.{n}" for n, r in excluded.items() if not _REASON.match(r)]
+        bad += [f"{sub}.{n}" for n in excluded if n not in names]
+    hint = "run tools/api_gaps.py to regenerate docs/api_exclusions.md's submodule section"
+    assert not missing, f"missing and not excluded ({hint}): {missing}"
+    assert not stale, f"provided now, still excluded ({hint}): {stale}"
+    assert not bad, f"exclusions without a valid reason or unknown to TF: {bad}"

@@ -939,6 +939,16 @@ CASES.update(
                 lambda v, d: tf.sparse_add(d, _sp([[0, 1], [2, 0]], v, [3, 2])), [rnd(2), rnd(3, 2)]
             )
         ],
+        "SparseDenseCwiseMul": [
+            Case(lambda v, d: (_sp([[0, 1], [2, 0]], v, [3, 2]) * d).values, [rnd(2), rnd(3, 2)]),
+            Case(lambda v, d: (_sp([[0, 1], [2, 0]], v, [3, 2]) * d).values, [rnd(2), rnd(2)]),
+        ],
+        "SparseDenseCwiseDiv": [
+            Case(
+                lambda v, d: (_sp([[0, 1], [2, 0]], v, [3, 2]) / (d * d + 1.0)).values,
+                [rnd(2), rnd(1, 2)],
+            )
+        ],
         "SparseReorder": [
             Case(
                 lambda v: tf.sparse_reorder(_sp([[2, 0], [0, 1], [1, 1]], v, [3, 2])).values,

@@ -1,23 +1,34 @@
 """`tf.debugging`: runtime assertions and eager placement logging (re-exports only)."""
 
 from tfgraph.eager.context import set_log_device_placement
+from tfgraph.framework.api_utils import is_numeric_tensor
 from tfgraph.ops.check_ops import (
     Assert,
     Print,
     assert_equal,
     assert_greater,
     assert_greater_equal,
+    assert_integer,
     assert_less,
     assert_less_equal,
+    assert_near,
     assert_negative,
     assert_non_negative,
     assert_non_positive,
+    assert_none_equal,
     assert_positive,
     assert_proper_iterable,
     assert_rank,
+    assert_rank_at_least,
+    assert_rank_in,
+    assert_same_float_dtype,
+    assert_scalar,
     assert_type,
     check_numerics,
+    is_non_decreasing,
+    is_strictly_increasing,
 )
+from tfgraph.ops.math_ops import is_finite, is_inf, is_nan
 
 __all__ = [
     "Assert",
@@ -25,15 +36,28 @@ __all__ = [
     "assert_equal",
     "assert_greater",
     "assert_greater_equal",
+    "assert_integer",
     "assert_less",
     "assert_less_equal",
+    "assert_near",
     "assert_negative",
     "assert_non_negative",
     "assert_non_positive",
+    "assert_none_equal",
     "assert_positive",
     "assert_proper_iterable",
     "assert_rank",
+    "assert_rank_at_least",
+    "assert_rank_in",
+    "assert_same_float_dtype",
+    "assert_scalar",
     "assert_type",
     "check_numerics",
+    "is_finite",
+    "is_inf",
+    "is_nan",
+    "is_non_decreasing",
+    "is_numeric_tensor",
+    "is_strictly_increasing",
     "set_log_device_placement",
 ]

@@ -124,6 +124,8 @@ from tfgraph.ops.special_math_ops import (
 
 divide_no_nan = div_no_nan
 
+from tfgraph.ops.nn_extra_ops import zero_fraction  # noqa: E402
+
 __all__ = [
     "abs",
     "accumulate_n",
@@ -238,5 +240,6 @@ __all__ = [
     "xdivy",
     "xlog1py",
     "xlogy",
+    "zero_fraction",
     "zeta",
 ]

@@ -3,6 +3,7 @@
 from tfgraph import rnn_cell  # noqa: F401
 from tfgraph.legacy_layers.dynamic_rnn import bidirectional_dynamic_rnn, dynamic_rnn  # noqa: F401
 from tfgraph.legacy_layers.rnn import static_bidirectional_rnn, static_rnn  # noqa: F401
+from tfgraph.ops.batch_space_ops import space_to_batch  # noqa: F401
 from tfgraph.ops.candidate_sampling_ops import (  # noqa: F401
     compute_accidental_hits,
     log_uniform_candidate_sampler,

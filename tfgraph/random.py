@@ -1,6 +1,10 @@
 """`tf.random`: random tensors and seeding (re-exports only)."""
 
 from tfgraph.framework.random_seed import get_seed, set_random_seed
+from tfgraph.ops.candidate_sampling_ops import (
+    log_uniform_candidate_sampler,
+    uniform_candidate_sampler,
+)
 from tfgraph.ops.random_ops import (
     categorical,
     multinomial,
@@ -17,6 +21,7 @@ from tfgraph.ops.random_ops import random_poisson as poisson
 __all__ = [
     "categorical",
     "get_seed",
+    "log_uniform_candidate_sampler",
     "multinomial",
     "normal",
     "poisson",
@@ -27,4 +32,5 @@ __all__ = [
     "shuffle",
     "truncated_normal",
     "uniform",
+    "uniform_candidate_sampler",
 ]

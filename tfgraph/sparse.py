@@ -4,8 +4,11 @@ from tfgraph.framework.sparse_tensor import SparseTensor
 from tfgraph.ops.segment_ops import sparse_segment_mean as segment_mean
 from tfgraph.ops.segment_ops import sparse_segment_sqrt_n as segment_sqrt_n
 from tfgraph.ops.segment_ops import sparse_segment_sum as segment_sum
+from tfgraph.ops.sparse_ops import from_dense
 from tfgraph.ops.sparse_ops import sparse_add as add
 from tfgraph.ops.sparse_ops import sparse_concat as concat
+from tfgraph.ops.sparse_ops import sparse_expand_dims as expand_dims
+from tfgraph.ops.sparse_ops import sparse_eye as eye
 from tfgraph.ops.sparse_ops import sparse_fill_empty_rows as fill_empty_rows
 from tfgraph.ops.sparse_ops import sparse_mask as mask
 from tfgraph.ops.sparse_ops import sparse_maximum as maximum
@@ -33,7 +36,10 @@ __all__ = [
     "SparseTensor",
     "add",
     "concat",
+    "expand_dims",
+    "eye",
     "fill_empty_rows",
+    "from_dense",
     "mask",
     "matmul",
     "maximum",

@@ -428,3 +428,58 @@ def test_edit_distance():
     r = run_here(EDIT_PROGRAM)
     assert r["values"][1] == [[1.0, 1.0], [1.0, 2.0]]
     assert r["values"][2] == [1 / 2]
+
+
+OPERATORS = """
+def last_line(e):
+    lines = [ln for ln in e.message.splitlines()
+             if ln.strip() and "[[{{node" not in ln and not ln.startswith(("Node:", "  "))]
+    return lines[-1]
+st = tf.SparseTensor([[0, 1], [2, 0], [2, 1]], [5., 6., -3.], [3, 2])
+ist = tf.SparseTensor([[0, 1], [2, 0]], tf.constant([5, 7], tf.int32), [3, 2])
+neg = tf.SparseTensor([[0, 0], [0, 1]], tf.constant([-7, 7], tf.int32), [1, 2])
+a = st * tf.constant([2., 3.])
+b = st / 2.
+c = st.__div__(tf.constant([[1.], [2.], [4.]]))
+d = ist / 2
+e = st * tf.constant([[1., 2.], [3., 4.], [5., 6.]])
+f = tf.constant([[1., 2.], [3., 4.], [5., 6.]]) * st
+h = neg.__div__(tf.constant([2, -2]))
+g = tf.gradients(tf.reduce_sum(a.values * c.values) + tf.reduce_sum(e.values), [st.values])
+dy = tf.gradients(tf.reduce_sum(a.values) + tf.reduce_sum(c.values * c.values),
+                  [a.values.op.inputs[3], c.values.op.inputs[3]])
+result = {"ops": sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations()
+                        if "gradients" not in o.name),
+          "types": [type(x).__name__ for x in (a, b, c, d, f)],
+          "dtypes": [x.dtype.name for x in (a, d)],
+          "shapes": [str(x.values.shape) for x in (a, f)]}
+with tf.Session() as s:
+    result["values"] = s.run([a, b, c, d, e, f, h, g, dy])
+    try:
+        s.run(neg.__div__(tf.constant([0, 1])).values)
+    except tf.errors.InvalidArgumentError as err:
+        result["error"] = last_line(err)
+    try:
+        s.run((st * tf.constant([1., 2., 3.])).values)
+    except tf.errors.InvalidArgumentError as err:
+        result["error2"] = last_line(err)
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_sparse_tensor_mul_div_operators_match_tf():
+    here, theirs = run_both(OPERATORS)
+    assert here == theirs
+
+
+def test_sparse_tensor_mul_div_operators():
+    r = run_here(OPERATORS)
+    a, b, c, d, e, f, h, g, dy = r["values"]
+    assert a[1] == [15.0, 12.0, -9.0] and b[1] == [2.5, 3.0, -1.5] and c[1] == [5.0, 1.5, -0.75]
+    assert d[1] == [2.5, 3.5] and r["dtypes"] == ["float32", "float64"]  # int / -> float64
+    assert e[1] == [10.0, 30.0, -18.0] and f[1] == e[1] and h[1] == [-3, -3]  # truncating
+    assert g == [[32.0, 11.0, 1.5]]
+    assert dy[0] == [6.0, 2.0]  # d/dy of sum(values * y): the values per column
+    assert r["types"] == ["SparseTensor"] * 5
+    assert "cannot divide by zero" in r["error"]

@@ -363,3 +363,22 @@ def from_bfloat16(values) -> np.ndarray:
 def as_numpy(dtype: DType) -> np.dtype:
     """The numpy storage dtype for `dtype` (object for strings)."""
     return dtype._base.np_dtype
+
+
+# `tf.dtypes` is this module; TF's namespace also holds these functions (PEP 562, so
+# that this module, which the ops import, does not import them back).
+_FUNCTIONS = {
+    "as_string": "tfgraph.ops.string_ops",
+    "cast": "tfgraph.ops.array_ops",
+    "complex": "tfgraph.ops.math_ops",
+    "saturate_cast": "tfgraph.ops.math_ops",
+}
+
+
+def __getattr__(name: str):
+    module = _FUNCTIONS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}", name=name)
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

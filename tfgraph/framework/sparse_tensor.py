@@ -101,6 +101,22 @@ class SparseTensor:
             *parts
         )
 
+    def _binary(self, y, op_name: str):
+        from tfgraph.ops.sparse_ops import sparse_dense_binary_operator
+
+        return sparse_dense_binary_operator(self, y, op_name)
+
+    def __mul__(self, y):
+        """Values times the dense `y` broadcast to this tensor's shape (a SparseTensor)."""
+        return self._binary(y, "mul")
+
+    def __truediv__(self, y):
+        """Values divided by the dense `y` (integers converted to floats, as TF)."""
+        return self._binary(y, "truediv")
+
+    def __div__(self, y):
+        return self._binary(y, "div")
+
     def __repr__(self) -> str:
         return (
             f"SparseTensor(indices={self._indices}, values={self._values}, "

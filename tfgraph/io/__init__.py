@@ -53,6 +53,18 @@ _PUBLIC = {
     "parse_tensor": ("tfgraph.ops.serialize_ops", "parse_tensor"),
     "decode_compressed": ("tfgraph.ops.serialize_ops", "decode_compressed"),
     "matching_files": ("tfgraph.ops.serialize_ops", "matching_files"),
+    "PaddingFIFOQueue": ("tfgraph.ops.data_flow_ops", "PaddingFIFOQueue"),
+    "PriorityQueue": ("tfgraph.ops.data_flow_ops", "PriorityQueue"),
+    "QueueBase": ("tfgraph.ops.data_flow_ops", "QueueBase"),
+    "RandomShuffleQueue": ("tfgraph.ops.data_flow_ops", "RandomShuffleQueue"),
+    "decode_base64": ("tfgraph.ops.string_ops", "decode_base64"),
+    "encode_base64": ("tfgraph.ops.string_ops", "encode_base64"),
+    "decode_image": ("tfgraph.ops.image_ops", "decode_image"),
+    "decode_jpeg": ("tfgraph.ops.image_ops", "decode_jpeg"),
+    "decode_png": ("tfgraph.ops.image_ops", "decode_png"),
+    "serialize_sparse": ("tfgraph.ops.sparse_ops", "serialize_sparse"),
+    "serialize_many_sparse": ("tfgraph.ops.sparse_ops", "serialize_many_sparse"),
+    "deserialize_many_sparse": ("tfgraph.ops.sparse_ops", "deserialize_many_sparse"),
 }
 
 

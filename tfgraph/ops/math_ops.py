@@ -2611,7 +2611,10 @@ def _promote_reflected(y, x):
     return convert_to_tensor(x, dtype=y.dtype._base, name="x")
 
 
-def _overload(op_type_or_fn, scope_name: str):
+def _overload(op_type_or_fn, scope_name: str, general=None):
+    """The forward and reflected operator methods: a plain op type builds that op
+    directly when both sides are Tensors, else through `general` (when given) or a
+    converting call; a function is called within the operator's name scope."""
     simple = isinstance(op_type_or_fn, str)
     if simple:
         op_type = op_type_or_fn
@@ -2619,12 +2622,14 @@ def _overload(op_type_or_fn, scope_name: str):
         def func(x, y, name):
             return op_output(op_type, name, [x, y])
 
+        if general is not None:
+            func = general
     else:
         func = op_type_or_fn
 
     def binary(self, other):
         if simple and other.__class__ is Tensor:
-            return func(self, other, scope_name)
+            return op_output(op_type, scope_name, [self, other])
         g = self._op._graph
         with g.name_scope(scope_name) as scope:
             return func(self, other, scope)
@@ -2672,6 +2677,19 @@ def _invert(x):
     return bitwise_ops.invert(x)
 
 
+def _mul_func(x, y, name):
+    """`x * y`; a SparseTensor `y` gives a SparseTensor (TF's _mul_dispatch)."""
+    from tfgraph.framework.sparse_tensor import SparseTensor
+
+    if isinstance(y, SparseTensor):
+        from tfgraph.ops.sparse_ops import dense_times_sparse
+
+        return dense_times_sparse(x, y, name)
+    return op_output("Mul", name, [x, y])
+
+
+_GENERAL = {"mul": _mul_func}
+
 for _dunder, _op, _scope in (
     ("add", _add_func, "add"),
     ("sub", "Sub", "sub"),
@@ -2686,7 +2704,7 @@ for _dunder, _op, _scope in (
     ("or", _boolean_or_bitwise(logical_or, bitwise_ops.bitwise_or), "or"),
     ("xor", _boolean_or_bitwise(_logical_xor_func, bitwise_ops.bitwise_xor), "xor"),
 ):
-    _fwd, _rev = _overload(_op, _scope)
+    _fwd, _rev = _overload(_op, _scope, _GENERAL.get(_dunder))
     Tensor._override_operator(f"__{_dunder}__", _fwd)
     Tensor._override_operator(f"__r{_dunder}__", _rev)
 

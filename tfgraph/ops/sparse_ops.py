@@ -3,6 +3,8 @@ values scattered into a dense tensor, with TF's index checks and gradient."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from tfgraph import errors
@@ -1395,39 +1397,154 @@ def sparse_fill_empty_rows(sp_input, default_value, name=None):
         return _make_sparse(op._outputs[0], op._outputs[1], sp_input.dense_shape), op._outputs[2]
 
 
-# -- SparseDenseCwiseAdd, SparseSoftmax -----------------------------------------------------
-def _sparse_dense_cwise_add_kernel(op, ctx):
-    def kernel(sp_indices, sp_values, sp_shape, dense):
-        indices = _indices2(sp_indices)
-        dense = np.asarray(dense)
-        shape = tuple(int(d) for d in sp_shape)
-        try:
-            full = np.broadcast_to(dense, shape)
-        except ValueError:
-            raise errors.InvalidArgumentError(
-                None,
-                op,
-                f"SparseDenseBinaryOpShared broadcasts dense to sparse only; got incompatible "
-                f"shapes: {_fmt_list(dense.shape)} vs. {_fmt_list(shape)}",
-            ) from None
-        return np.asarray(sp_values) + full[tuple(indices.T)]
+# -- SparseDenseCwiseAdd/Mul/Div (and SparseTensor's * and /), SparseSoftmax ----------------
+def _truncating_div(x, y):
+    if np.issubdtype(x.dtype, np.integer):  # C++ integer division truncates toward zero
+        q = np.abs(x) // np.abs(y)
+        return np.where((x < 0) != (y < 0), -q, q).astype(x.dtype)
+    return np.true_divide(x, y).astype(x.dtype)
 
-    return kernel
+
+def _sparse_dense_cwise_kernel(fn, divides: bool):
+    def make(op, ctx):
+        def kernel(sp_indices, sp_values, sp_shape, dense):
+            indices = _indices2(sp_indices)
+            dense = np.asarray(dense)
+            shape = tuple(int(d) for d in sp_shape)
+            try:
+                full = np.broadcast_to(dense, shape)
+            except ValueError:
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"SparseDenseBinaryOpShared broadcasts dense to sparse only; got "
+                    f"incompatible shapes: {_fmt_list(shape)} vs. {_fmt_list(dense.shape)}",
+                ) from None
+            if divides and np.issubdtype(dense.dtype, np.integer) and not dense.all():
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    "SparseDenseCwiseDiv cannot divide by zero,but input dense tensor "
+                    "contains zero ",
+                )
+            return fn(np.asarray(sp_values), full[tuple(indices.T)])
+
+        return kernel
+
+    return make
 
 
 def _sparse_dense_cwise_add_grad(op, grad):
     raise NotImplementedError("Gradient for SparseDenseCwiseAdd is currently not implemented yet.")
 
 
-register_op(
-    "SparseDenseCwiseAdd",
-    inputs=["sp_indices: int64", "sp_values: T", "sp_shape: int64", "dense: T"],
-    outputs=["output: T"],
-    attrs=["T: numbertype"],
-    shape=lambda op: [TensorShape([_nnz(op, 0)])],
-    make_kernel=_sparse_dense_cwise_add_kernel,
-    grad=_sparse_dense_cwise_add_grad,
+def _sparse_dense_cwise_mul_or_div_grad(is_mul: bool):
+    """TF's gradient: d/dvalues at the dense values' broadcast positions, and d/ddense
+    scattered back onto the dense operand's shape."""
+
+    def grad_fn(op, grad):
+        x_indices, x_shape, y = op.inputs[0], op.inputs[2], op.inputs[3]
+        y_shape = array_ops.cast(array_ops.shape(y), dtypes.int64)
+        num_added_dims = array_ops.expand_dims(array_ops.size(x_shape) - array_ops.size(y_shape), 0)
+        augmented_y_shape = array_ops.concat(
+            [array_ops.ones(num_added_dims, dtypes.int64), y_shape], 0
+        )
+        scaling = x_shape // augmented_y_shape
+        scaled_indices = x_indices // scaling
+        scaled_indices = array_ops.slice(
+            scaled_indices, array_ops.concat([[0], num_added_dims], 0), [-1, -1]
+        )
+        dense_vals = array_ops.gather_nd(y, scaled_indices)
+        if is_mul:
+            dx = grad * dense_vals
+            dy_val = grad * op.inputs[1]
+        else:
+            dx = grad / dense_vals
+            dy_val = grad * (-op.inputs[1] / math_ops.square(dense_vals))
+        dy = sparse_add(array_ops.zeros_like(y), _make_sparse(scaled_indices, dy_val, y_shape))
+        return [None, dx, None, dy]
+
+    return grad_fn
+
+
+_CWISE: tuple[tuple[str, Any, Any], ...] = (
+    ("Add", np.add, _sparse_dense_cwise_add_grad),
+    ("Mul", np.multiply, _sparse_dense_cwise_mul_or_div_grad(True)),
+    ("Div", _truncating_div, _sparse_dense_cwise_mul_or_div_grad(False)),
 )
+for _name, _fn, _grad in _CWISE:
+    register_op(
+        f"SparseDenseCwise{_name}",
+        inputs=["sp_indices: int64", "sp_values: T", "sp_shape: int64", "dense: T"],
+        outputs=["output: T"],
+        attrs=["T: numbertype"],
+        shape=lambda op: [TensorShape([_nnz(op, 0)])],
+        make_kernel=_sparse_dense_cwise_kernel(_fn, divides=_name == "Div"),
+        grad=_grad,
+    )
+
+# Conversions of `sp / dense` for integer values (None: no conversion), as TF's.
+_TRUEDIV_TABLE = {
+    "uint8": dtypes.float32,
+    "int8": dtypes.float32,
+    "uint16": dtypes.float32,
+    "int16": dtypes.float32,
+    "uint32": dtypes.float64,
+    "int32": dtypes.float64,
+    "uint64": dtypes.float64,
+    "int64": dtypes.float64,
+    "bfloat16": None,
+    "float16": None,
+    "float32": None,
+    "float64": None,
+    "complex64": None,
+    "complex128": None,
+}
+
+
+def _cwise(kind: str):
+    def build(sp_indices, sp_values, sp_shape, y, name=None):
+        return op_output(f"SparseDenseCwise{kind}", name, [sp_indices, sp_values, sp_shape, y])
+
+    return build
+
+
+def _sparse_dense_truediv(sp_indices, sp_values, sp_shape, y, name=None):
+    from tfgraph.framework.graph import get_default_graph
+
+    with get_default_graph().name_scope(name or "truediv") as scope:
+        sp_values = convert_to_tensor(sp_values, name="sp_values")
+        y = convert_to_tensor(y, name="y")
+        x_dtype, y_dtype = sp_values.dtype.base_dtype, y.dtype.base_dtype
+        if x_dtype != y_dtype:
+            raise TypeError(
+                f"`x` and `y` must have the same dtype, got {x_dtype!r} != {y_dtype!r}."
+            )
+        if x_dtype.name not in _TRUEDIV_TABLE:
+            raise TypeError(f"Invalid dtype {x_dtype!r} in __truediv__.")
+        dtype = _TRUEDIV_TABLE[x_dtype.name]
+        if dtype is not None:
+            sp_values = op_output("Cast", None, [sp_values], {"DstT": dtype})
+            y = op_output("Cast", None, [y], {"DstT": dtype})
+        return _cwise("Div")(sp_indices, sp_values, sp_shape, y, name=scope)
+
+
+def sparse_dense_binary_operator(sp_x, y, op_name: str):
+    """`sp_x <op> y` for the operators TF gives SparseTensor ("mul", "div",
+    "truediv"): its values combined with `y` broadcast to its dense shape."""
+    from tfgraph.framework.graph import get_default_graph
+
+    build = {"mul": _cwise("Mul"), "div": _cwise("Div"), "truediv": _sparse_dense_truediv}[op_name]
+    with get_default_graph().name_scope(op_name) as scope:
+        y = convert_to_tensor(y, dtype=sp_x.dtype.base_dtype, name="y")
+        values = build(sp_x.indices, sp_x.values, sp_x.dense_shape, y, name=scope)
+        return _make_sparse(sp_x.indices, values, sp_x.dense_shape)
+
+
+def dense_times_sparse(x, sp_y, name=None):
+    """`dense * sparse` (TF's _mul_dispatch): a SparseTensor of sp_y's values times x."""
+    values = _cwise("Mul")(sp_y.indices, sp_y.values, sp_y.dense_shape, x, name)
+    return _make_sparse(sp_y.indices, values, sp_y.dense_shape)
 
 
 def _sparse_softmax_kernel(op, ctx):
@@ -1936,3 +2053,76 @@ def edit_distance(hypothesis, truth, normalize=True, name="edit_distance"):
         ],
         {"normalize": bool(normalize)},
     )
+
+
+# -- tf.sparse.from_dense / eye / expand_dims ---------------------------------------------
+def from_dense(tensor, name=None):
+    """The SparseTensor of `tensor`'s nonzero entries."""
+    from tfgraph.framework.graph import get_default_graph
+
+    with get_default_graph().name_scope(name or "dense_to_sparse"):
+        tensor = convert_to_tensor(tensor)
+        indices = array_ops.where_v2(math_ops.not_equal(tensor, array_ops.zeros_like(tensor)))
+        values = array_ops.gather_nd(tensor, indices)
+        shape = array_ops.shape(tensor, out_type=dtypes.int64)
+        return _make_sparse(indices, values, shape)
+
+
+def _make_int64_tensor(value, name):
+    from tfgraph.framework.ops import Tensor
+
+    if isinstance(value, int):
+        return convert_to_tensor(value, name=name, dtype=dtypes.int64)
+    if not isinstance(value, Tensor):
+        raise TypeError(f"{name} must be an integer value")
+    if value.dtype == dtypes.int64:
+        return value
+    return array_ops.cast(value, dtypes.int64)
+
+
+def sparse_eye(num_rows, num_columns=None, dtype=dtypes.float32, name=None):
+    """A sparse `num_rows` x `num_columns` identity matrix (square by default)."""
+    from tfgraph.framework.graph import get_default_graph
+
+    with get_default_graph().name_scope(name or "eye"):
+        num_rows = _make_int64_tensor(num_rows, "num_rows")
+        num_columns = (
+            num_rows if num_columns is None else _make_int64_tensor(num_columns, "num_columns")
+        )
+        diag_size = math_ops.minimum(num_rows, num_columns)
+        diag_range = math_ops.range(diag_size, dtype=dtypes.int64)
+        return _make_sparse(
+            array_ops.stack([diag_range, diag_range], axis=1),
+            array_ops.ones(diag_size, dtype=dtype),
+            [num_rows, num_columns],
+        )
+
+
+def sparse_expand_dims(sp_input, axis=None, name=None):
+    """`sp_input` with a dimension of size 1 inserted at `axis` (default: last)."""
+    from tfgraph.framework.graph import get_default_graph
+    from tfgraph.framework.ops import Tensor
+
+    sp_input = _sparse(sp_input)
+    rank = sp_input.dense_shape.get_shape().as_list()[0]
+    if rank is None:
+        rank = array_ops.shape(sp_input.dense_shape)[0]
+    axis = -1 if axis is None else axis
+    with get_default_graph().name_scope(name or "expand_dims"):
+        if isinstance(axis, (int, np.integer)):
+            axis = convert_to_tensor(axis, name="axis", dtype=dtypes.int32)
+        elif not isinstance(axis, Tensor):
+            raise TypeError(
+                "axis must be an integer value in range [-rank(sp_input) - 1, rank(sp_input)]"
+            )
+        axis = array_ops.where_v2(axis >= 0, axis, axis + rank + 1)
+        column_size = array_ops.shape(sp_input.indices)[0]
+        new_index = array_ops.zeros([column_size, 1], dtype=dtypes.int64)
+        indices_before = array_ops.slice(sp_input.indices, [0, 0], [-1, axis])
+        indices_after = array_ops.slice(sp_input.indices, [0, axis], [-1, -1])
+        indices = array_ops.concat([indices_before, new_index, indices_after], axis=1)
+        shape_before = array_ops.slice(sp_input.dense_shape, [0], [axis])
+        shape_after = array_ops.slice(sp_input.dense_shape, [axis], [-1])
+        new_shape = convert_to_tensor([1], name="new_shape", dtype=dtypes.int64)
+        shape = array_ops.concat([shape_before, new_shape, shape_after], axis=0)
+        return _make_sparse(indices, sp_input.values, shape)
