@@ -26,6 +26,8 @@ from tfgraph.ops.apply import apply_op, op_output
 # Ops whose gradient TensorFlow does not define either: tf.gradients raises LookupError
 # through them, as in TF.
 NO_GRADIENT_IN_TF = {
+    "Dilation2DBackpropInput": "TF registers no gradient for Dilation2DBackpropInput",
+    "Dilation2DBackpropFilter": "TF registers no gradient for Dilation2DBackpropFilter",
     "ResizeNearestNeighborGrad": "TF registers no gradient for ResizeNearestNeighborGrad",
     "AdjustContrastv2": "TF registers no gradient for AdjustContrastv2",
     "IgammaGradA": "TF registers no gradient for IgammaGradA",
@@ -938,6 +940,16 @@ CASES.update(
             Case(
                 lambda v, d: tf.sparse_add(d, _sp([[0, 1], [2, 0]], v, [3, 2])), [rnd(2), rnd(3, 2)]
             )
+        ],
+        "Dilation2D": [
+            Case(
+                lambda x, f: tf.nn.dilation2d(x, f, [1, 1, 1, 1], [1, 1, 1, 1], "SAME"),
+                [rnd(1, 4, 3, 2), rnd(2, 2, 2)],
+            ),
+            Case(
+                lambda x, f: tf.nn.dilation2d(x, f, [1, 2, 1, 1], [1, 1, 2, 1], "VALID"),
+                [rnd(2, 5, 5, 1), rnd(2, 2, 1)],
+            ),
         ],
         "SparseDenseCwiseMul": [
             Case(lambda v, d: (_sp([[0, 1], [2, 0]], v, [3, 2]) * d).values, [rnd(2), rnd(3, 2)]),
