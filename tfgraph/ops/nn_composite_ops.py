@@ -5,6 +5,8 @@ scalers (one replica in a tfgraph program). Built op for op as TF builds them.""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from tfgraph import errors
@@ -67,8 +69,8 @@ def _pool_v2(kind: str, input, ksize, strides, padding, data_format, name):
         pool = nn_extra_ops.max_pool1d if kind == "MAX" else nn_extra_ops.avg_pool1d
         return pool(input, ksize, strides, padding, data_format or "NWC", name=name)
     if n == 2:
-        pool = conv_ops.max_pool2d if kind == "MAX" else conv_ops.avg_pool
-        return pool(input, ksize, strides, padding, data_format=data_format or "NHWC", name=name)
+        pool2d: Any = conv_ops.max_pool2d if kind == "MAX" else conv_ops.avg_pool
+        return pool2d(input, ksize, strides, padding, data_format=data_format or "NHWC", name=name)
     op_type = "MaxPool3D" if kind == "MAX" else "AvgPool3D"
     return op_output(
         op_type,
