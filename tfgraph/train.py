@@ -50,7 +50,11 @@ from tfgraph.training.input import (
     batch_join,
     input_producer,
     limit_epochs,
+    match_filenames_once,
     maybe_batch,
+    maybe_batch_join,
+    maybe_shuffle_batch,
+    maybe_shuffle_batch_join,
     range_input_producer,
     shuffle_batch,
     shuffle_batch_join,
@@ -150,7 +154,11 @@ __all__ = [
     "list_variables",
     "load_checkpoint",
     "load_variable",
+    "match_filenames_once",
     "maybe_batch",
+    "maybe_batch_join",
+    "maybe_shuffle_batch",
+    "maybe_shuffle_batch_join",
     "queue_runner",
     "range_input_producer",
     "remove_checkpoint",
@@ -170,6 +178,7 @@ _PROTO_EXPORTS = frozenset(
     {
         "BytesList",
         "CheckpointState",
+        "ClusterDef",
         "Example",
         "Feature",
         "FeatureList",
@@ -177,8 +186,10 @@ _PROTO_EXPORTS = frozenset(
         "Features",
         "FloatList",
         "Int64List",
+        "JobDef",
         "SaverDef",
         "SequenceExample",
+        "ServerDef",
     }
 )
 
