@@ -8,6 +8,7 @@ import numpy as np
 from tfgraph.data import structure as nest
 from tfgraph.data.function import trace
 from tfgraph.data.structure import TensorSpec
+from tfgraph.data.transformations import DatasetTransformations
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
@@ -46,7 +47,7 @@ def _normalize_element(element, name: str = "component"):
     return nest.pack_sequence_as(element, tensors), tensors
 
 
-class Dataset:
+class Dataset(DatasetTransformations):
     """A dataset: `_variant_tensor` and the `TensorSpec` structure of its elements."""
 
     def __init__(self, variant_tensor: Tensor, element_spec) -> None:

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from tfgraph.data.dataset_ops import AUTOTUNE
 
-__all__ = ["AUTOTUNE", "map_and_batch", "shuffle_and_repeat"]
+__all__ = [
+    "AUTOTUNE",
+    "Counter",
+    "bucket_by_sequence_length",
+    "choose_from_datasets",
+    "enumerate_dataset",
+    "get_single_element",
+    "group_by_window",
+    "map_and_batch",
+    "scan",
+    "shuffle_and_repeat",
+    "take_while",
+    "unique",
+]
 
 
 def shuffle_and_repeat(buffer_size, count=None, seed=None):
@@ -29,3 +42,79 @@ def map_and_batch(
         )
 
     return _apply
+
+
+def _transformation(method: str, *args, **kwargs):
+    def _apply(dataset):
+        return getattr(dataset, method)(*args, **kwargs)
+
+    return _apply
+
+
+def scan(initial_state, scan_func):
+    """The transformation `dataset.scan(initial_state, scan_func)`."""
+    return _transformation("scan", initial_state, scan_func)
+
+
+def take_while(predicate):
+    """The transformation `dataset.take_while(predicate)`."""
+    return _transformation("take_while", predicate)
+
+
+def unique():
+    """The transformation `dataset.unique()`."""
+    return _transformation("unique")
+
+
+def enumerate_dataset(start=0):
+    """The transformation `dataset.enumerate(start)`."""
+    return _transformation("enumerate", start)
+
+
+def group_by_window(key_func, reduce_func, window_size=None, window_size_func=None):
+    """The transformation `dataset.group_by_window(...)`."""
+    return _transformation("group_by_window", key_func, reduce_func, window_size, window_size_func)
+
+
+def bucket_by_sequence_length(
+    element_length_func,
+    bucket_boundaries,
+    bucket_batch_sizes,
+    padded_shapes=None,
+    padding_values=None,
+    pad_to_bucket_boundary=False,
+    no_padding=False,
+    drop_remainder=False,
+):
+    """The transformation `dataset.bucket_by_sequence_length(...)`."""
+    return _transformation(
+        "bucket_by_sequence_length",
+        element_length_func,
+        bucket_boundaries,
+        bucket_batch_sizes,
+        padded_shapes,
+        padding_values,
+        pad_to_bucket_boundary,
+        no_padding,
+        drop_remainder,
+    )
+
+
+def get_single_element(dataset):
+    """`dataset.get_single_element()`."""
+    return dataset.get_single_element()
+
+
+def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=True):
+    """Elements of `datasets[i]` for each i of `choice_dataset`."""
+    from tfgraph.data.transformations import choose_from_datasets as choose
+
+    return choose(datasets, choice_dataset, stop_on_empty_dataset)
+
+
+def Counter(start=0, step=1, dtype=None):
+    """The dataset start, start + step, ... (int64 unless `dtype`)."""
+    from tfgraph.data.transformations import counter
+    from tfgraph.framework import dtypes
+
+    return counter(start, step, dtype or dtypes.int64)

@@ -17,7 +17,7 @@ from tfgraph import errors
 from tfgraph.eager.context import executing_eagerly
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import constant, convert_to_tensor, numpy_value
-from tfgraph.framework.graph import get_default_graph
+from tfgraph.framework.graph import Graph, get_default_graph
 from tfgraph.framework.ops import Tensor
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import Dimension, TensorShape, as_shape
@@ -1786,7 +1786,8 @@ def _slice_helper(tensor, slice_spec, var=None):
             else:
                 strides.append(1)
             shrink_axis_mask |= 1 << index
-    g = tensor._op._graph
+    # (inside a function being traced, an outer tensor is captured: slice it there)
+    g = get_default_graph() if Graph._functions_building else tensor._op._graph
     with g.as_default(), g.name_scope("strided_slice") as name:
         if begin:
             packed = [stack(begin), stack(end), stack(strides)]
