@@ -106,3 +106,65 @@ def test_more_transformations(tmp_path):
     ]
     assert int(out["reduce"][0]) == 45
     assert out["errors"][0][0] == "InvalidArgumentError"
+
+
+CARDINALITY = """
+out = {}
+r = tf.data.Dataset.range(10)
+cases = {"range": r, "take": r.take(3), "skip": r.skip(3), "skip_big": r.skip(20),
+         "repeat": r.repeat(), "repeat3": r.repeat(3), "batch": r.batch(3),
+         "batch_drop": r.batch(3, drop_remainder=True), "filter": r.filter(lambda x: x > 3),
+         "map": r.map(lambda x: x), "zip": tf.data.Dataset.zip((r, r.take(4))),
+         "concat": r.concatenate(r.repeat()), "shard": r.shard(3, 1), "shard0": r.shard(3, 0),
+         "slices": tf.data.Dataset.from_tensor_slices([1, 2, 3]),
+         "tensors": tf.data.Dataset.from_tensors(1), "shuffle": r.shuffle(4),
+         "prefetch": r.prefetch(2), "cache": r.cache(),
+         "flat_map": r.flat_map(lambda x: tf.data.Dataset.range(2)),
+         "take_inf": r.repeat().take(5), "padded": r.padded_batch(4),
+         "empty_rep": r.take(0).repeat(), "unknown_rep": r.filter(lambda x: x > 1).repeat(),
+         "scan": r.scan(tf.constant(0, tf.int64), lambda s, x: (s, x)),
+         "range_neg": tf.data.Dataset.range(5, 1), "range_step": tf.data.Dataset.range(0, 10, 3),
+         "enumerate": r.enumerate(), "asserted": r.filter(lambda x: x > 1).apply(
+             tf.data.experimental.assert_cardinality(8)),
+         "unknown_zip": tf.data.Dataset.zip((r.repeat(), r.filter(lambda x: x > 2)))}
+card = {k: tf.data.experimental.cardinality(v) for k, v in cases.items()}
+out["consts"] = [tf.data.experimental.INFINITE_CARDINALITY,
+                 tf.data.experimental.UNKNOWN_CARDINALITY]
+with tf.Session() as sess:
+    out["card"] = sess.run(card)
+    out["asserted"] = drain(sess, tf.data.make_one_shot_iterator(cases["asserted"]).get_next())
+    errors = []
+    for n in (12, 5, 1, -1):
+        nxt = tf.data.make_one_shot_iterator(
+            r.apply(tf.data.experimental.assert_cardinality(n))).get_next()
+        try:
+            drain(sess, nxt)
+            errors.append(None)
+        except tf.errors.OpError as e:
+            errors.append([type(e).__name__,
+                           [ln for ln in e.message.splitlines() if "expected" in ln]])
+    out["errors"] = errors
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_cardinality_matches_tf(tmp_path):
+    mine, theirs = run_both(CARDINALITY, tmp_path)
+    assert mine == theirs
+
+
+def test_cardinality(tmp_path):
+    import numpy as np
+
+    import tfgraph
+    from tests.data_api.common import HELPERS
+
+    scope: dict = {"tf": tfgraph, "np": np, "tmp": str(tmp_path)}
+    exec(HELPERS, scope)
+    with tfgraph.Graph().as_default():
+        exec(CARDINALITY, scope)
+    card = {k: int(v) for k, v in scope["out"]["card"].items()}
+    assert card["range"] == 10 and card["repeat"] == -1 and card["filter"] == -2
+    assert card["batch"] == 4 and card["shard"] == 3 and card["shard0"] == 4
+    assert scope["out"]["errors"][0][0] == "FailedPreconditionError"

@@ -1,6 +1,7 @@
 """`tf.data` (TF1 graph mode): datasets as variant tensors, iterators as resources."""
 
 from tfgraph.data import experimental
+from tfgraph.data.experimental import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY
 from tfgraph.data.dataset_ops import (
     AUTOTUNE,
     Dataset,
@@ -28,10 +29,12 @@ __all__ = [
     "AUTOTUNE",
     "Dataset",
     "FixedLengthRecordDataset",
+    "INFINITE_CARDINALITY",
     "Iterator",
     "TFRecordDataset",
     "TensorSpec",
     "TextLineDataset",
+    "UNKNOWN_CARDINALITY",
     "experimental",
     "get_output_classes",
     "get_output_shapes",

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from tfgraph.data.dataset_ops import AUTOTUNE
 
+INFINITE_CARDINALITY = -1
+UNKNOWN_CARDINALITY = -2
+
 __all__ = [
     "AUTOTUNE",
+    "INFINITE_CARDINALITY",
+    "UNKNOWN_CARDINALITY",
+    "assert_cardinality",
+    "cardinality",
     "Counter",
     "bucket_by_sequence_length",
     "choose_from_datasets",
@@ -118,3 +125,22 @@ def Counter(start=0, step=1, dtype=None):
     from tfgraph.framework import dtypes
 
     return counter(start, step, dtype or dtypes.int64)
+
+
+def cardinality(dataset):
+    """`dataset.cardinality()`: its number of elements, -1 (infinite) or -2 (unknown)."""
+    return dataset.cardinality()
+
+
+def assert_cardinality(expected_cardinality):
+    """A transformation that fails (FailedPreconditionError) when the dataset has more
+    or fewer elements than `expected_cardinality`; its cardinality becomes that."""
+
+    def _apply(dataset):
+        from tfgraph.data.dataset_ops import _int64
+
+        return dataset._unary(
+            "AssertCardinalityDataset", [_int64(expected_cardinality, "cardinality")]
+        )
+
+    return _apply

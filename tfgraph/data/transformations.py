@@ -212,6 +212,13 @@ class DatasetTransformations:
             drop_remainder,
         )
 
+    def cardinality(self):
+        """The number of elements as an int64 scalar tensor: INFINITE_CARDINALITY (-1)
+        or UNKNOWN_CARDINALITY (-2) where TF's rules cannot tell."""
+        return op_output(
+            "DatasetCardinality", None, [self._variant_tensor], {"cardinality_options": b""}
+        )
+
     @staticmethod
     def counter(start=0, step=1, dtype=dtypes.int64, name=None):
         return counter(start, step, dtype)

@@ -65,7 +65,8 @@ def _shard_kernel(op, ctx):
                 if k % n == i:
                     yield element
 
-        return DatasetValue(iterate)
+        card = dataset.cardinality
+        return DatasetValue(iterate, card if card < 0 else card // n + (i < card % n))
 
     return kernel
 
@@ -117,7 +118,7 @@ def _scan_kernel(op, ctx):
                 carry = tuple(out[:n_state])
                 yield tuple(out[n_state:])
 
-        return DatasetValue(iterate)
+        return DatasetValue(iterate, dataset.cardinality)
 
     return kernel
 
@@ -329,4 +330,63 @@ _register(
         _META,
     ],
     _group_by_window_kernel,
+)
+
+
+# -- cardinality -----------------------------------------------------------------------
+def _cardinality_kernel(op, ctx):
+    def kernel(dataset):
+        return np.int64(dataset.cardinality)
+
+    return kernel
+
+
+_register(
+    "DatasetCardinality",
+    ["input_dataset: variant"],
+    ["cardinality_options: string = ''"],
+    _cardinality_kernel,
+    outputs=["cardinality: int64"],
+    shape=lambda op: [TensorShape([])],
+)
+
+
+def _assert_cardinality_kernel(op, ctx):
+    def kernel(dataset, cardinality):
+        expected = _scalar(cardinality)
+
+        def fail(what: str):
+            raise errors.FailedPreconditionError(
+                None,
+                op,
+                f"Input dataset was expected to contain {_elements(expected)} but contained "
+                f"{what}.",
+            )
+
+        def iterate(state):
+            count = 0
+            for element in dataset.iterate(state):
+                count += 1
+                if expected >= 0 and count > expected:
+                    fail(f"at least {_elements(count)}")
+                yield element
+            if expected == -1 or (expected >= 0 and count < expected):
+                fail(f"only {_elements(count)}")
+
+        return DatasetValue(iterate, expected)
+
+    return kernel
+
+
+def _elements(n: int) -> str:
+    if n == -1:
+        return "an infinite number of elements"
+    return f"{n} element{'' if n == 1 else 's'}"
+
+
+_register(
+    "AssertCardinalityDataset",
+    ["input_dataset: variant", "cardinality: int64"],
+    [_TYPES, _SHAPES],
+    _assert_cardinality_kernel,
 )
