@@ -1,7 +1,6 @@
 """`tf.data` (TF1 graph mode): datasets as variant tensors, iterators as resources."""
 
 from tfgraph.data import experimental
-from tfgraph.data.experimental import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY
 from tfgraph.data.dataset_ops import (
     AUTOTUNE,
     Dataset,
@@ -9,6 +8,7 @@ from tfgraph.data.dataset_ops import (
     TextLineDataset,
     TFRecordDataset,
 )
+from tfgraph.data.experimental import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY
 from tfgraph.data.iterator_ops import Iterator, make_initializable_iterator, make_one_shot_iterator
 from tfgraph.data.structure import TensorSpec
 
@@ -27,14 +27,14 @@ def get_output_classes(dataset_or_iterator):
 
 __all__ = [
     "AUTOTUNE",
+    "INFINITE_CARDINALITY",
+    "UNKNOWN_CARDINALITY",
     "Dataset",
     "FixedLengthRecordDataset",
-    "INFINITE_CARDINALITY",
     "Iterator",
     "TFRecordDataset",
     "TensorSpec",
     "TextLineDataset",
-    "UNKNOWN_CARDINALITY",
     "experimental",
     "get_output_classes",
     "get_output_shapes",
