@@ -168,3 +168,59 @@ def test_cardinality(tmp_path):
     assert card["range"] == 10 and card["repeat"] == -1 and card["filter"] == -2
     assert card["batch"] == 4 and card["shard"] == 3 and card["shard0"] == 4
     assert scope["out"]["errors"][0][0] == "FailedPreconditionError"
+
+
+INTERLEAVE = """
+out = {}
+r = tf.data.Dataset.range(4)
+d = r.apply(tf.data.experimental.parallel_interleave(
+    lambda x: tf.data.Dataset.range(x + 1), cycle_length=2, block_length=2))
+u = tf.data.Dataset.from_tensors([[1, 2], [3, 4]]).apply(tf.data.experimental.unbatch())
+out["ops"] = sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations())
+with tf.Session() as sess:
+    out["values"] = drain(sess, tf.data.make_one_shot_iterator(d).get_next())
+    out["unbatch"] = drain(sess, tf.data.make_one_shot_iterator(u).get_next())
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_parallel_interleave_matches_tf(tmp_path):
+    mine, theirs = run_both(INTERLEAVE, tmp_path)
+    assert mine == theirs
+
+
+def test_contrib_data_transformations():
+    """tf.contrib.data (no TF 2.x oracle): the same elements as the core forms."""
+    import tfgraph as tf
+
+    def elements(ds):
+        nxt = tf.data.make_one_shot_iterator(ds).get_next()
+        out = []
+        with tf.Session() as sess:
+            try:
+                while True:
+                    out.append(sess.run(nxt).tolist())
+            except tf.errors.OutOfRangeError:
+                return out
+
+    with tf.Graph().as_default():
+        r = tf.data.Dataset.range(7)
+        cd = tf.contrib.data
+        assert elements(r.apply(cd.batch_and_drop_remainder(3))) == [[0, 1, 2], [3, 4, 5]]
+        assert elements(
+            r.map(lambda x: tf.fill([x % 3], x)).apply(cd.padded_batch_and_drop_remainder(2, [3]))
+        ) == [[[0, 0, 0], [1, 0, 0]], [[2, 2, 0], [0, 0, 0]], [[4, 0, 0], [5, 5, 0]]]
+        assert sorted(
+            elements(r.apply(cd.sloppy_interleave(lambda x: tf.data.Dataset.range(x), 2)))
+        ) == sorted(v for x in range(7) for v in range(x))
+        assert elements(r.batch(2).apply(cd.unbatch())) == list(range(7))
+        assert elements(r.apply(cd.scan(tf.constant(0, tf.int64), lambda s, x: (s + x, s)))) == [
+            0,
+            0,
+            1,
+            3,
+            6,
+            10,
+            15,
+        ]

@@ -20,9 +20,11 @@ __all__ = [
     "get_single_element",
     "group_by_window",
     "map_and_batch",
+    "parallel_interleave",
     "scan",
     "shuffle_and_repeat",
     "take_while",
+    "unbatch",
     "unique",
 ]
 
@@ -144,3 +146,52 @@ def assert_cardinality(expected_cardinality):
         )
 
     return _apply
+
+
+def parallel_interleave(
+    map_func,
+    cycle_length,
+    block_length=1,
+    sloppy=False,
+    buffer_output_elements=None,
+    prefetch_input_elements=None,
+):
+    """The TF1 transformation interleaving the datasets map_func makes of each element
+    (one LegacyParallelInterleaveDatasetV2 op; elements in the deterministic order)."""
+
+    def _apply(dataset):
+        from tfgraph.data.dataset_ops import Dataset, _attrs_for, _int64
+
+        f, spec, captured = dataset._dataset_fn(map_func, "parallel_interleave")
+        attrs = _attrs_for(spec)
+        deterministic = b"default" if sloppy is None else (b"false" if sloppy else b"true")
+        attrs.update(
+            {
+                "f": f,
+                "Targuments": [t.dtype._base for t in captured],
+                "deterministic": deterministic,
+            }
+        )
+        buffered = 2 * block_length if buffer_output_elements is None else buffer_output_elements
+        prefetched = (
+            2 * cycle_length if prefetch_input_elements is None else prefetch_input_elements
+        )
+        inputs = [
+            dataset._variant_tensor,
+            captured,
+            _int64(cycle_length, "cycle_length"),
+            _int64(block_length, "block_length"),
+            _int64(buffered, "buffer_output_elements"),
+            _int64(prefetched, "prefetch_input_elements"),
+        ]
+        from tfgraph.ops.apply import op_output
+
+        variant = op_output("LegacyParallelInterleaveDatasetV2", None, inputs, attrs)
+        return Dataset(variant, spec)
+
+    return _apply
+
+
+def unbatch():
+    """The transformation `dataset.unbatch()`."""
+    return _transformation("unbatch")

@@ -11,10 +11,13 @@ from tfgraph import errors
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops.dataset_ops import (
+    _FN_ATTRS,
     _META,
     _SHAPES,
     _TYPES,
     DatasetValue,
+    _check_interleave_args,
+    _interleave,
     _runner,
     _scalar,
     _variant_shape,
@@ -390,3 +393,61 @@ _register(
     [_TYPES, _SHAPES],
     _assert_cardinality_kernel,
 )
+
+
+# -- tf.data.experimental.parallel_interleave --------------------------------------------
+def _legacy_parallel_interleave_kernel(op, ctx):
+    run = _runner(op, ctx, "f")
+
+    def kernel(dataset, *args):
+        captured, (cycle_length, block_length) = args[:-4], args[-4:-2]
+        cycle, block = _check_interleave_args(cycle_length, block_length)
+        # (deterministic order; "sloppy" ordering is one of the orders TF may give)
+        return DatasetValue(lambda state: _interleave(dataset, run, captured, cycle, block, state))
+
+    return kernel
+
+
+_register(
+    "LegacyParallelInterleaveDatasetV2",
+    [
+        "input_dataset: variant",
+        "other_arguments: Targuments",
+        "cycle_length: int64",
+        "block_length: int64",
+        "buffer_output_elements: int64",
+        "prefetch_input_elements: int64",
+    ],
+    [*_FN_ATTRS, "deterministic: string = 'default'", _META],
+    _legacy_parallel_interleave_kernel,
+)
+
+
+# -- unbatch ---------------------------------------------------------------------------
+def _unbatch_kernel(op, ctx):
+    def kernel(dataset):
+        def iterate(state):
+            for element in dataset.iterate(state):
+                parts = [np.asarray(c) for c in element]
+                sizes = [p.shape[0] if p.ndim else None for p in parts]
+                if None in sizes:
+                    raise errors.InvalidArgumentError(
+                        None, op, "Input element must have a non-scalar value in each component."
+                    )
+                for k, n in enumerate(sizes[1:], 1):
+                    if n != sizes[0]:
+                        raise errors.InvalidArgumentError(
+                            None,
+                            op,
+                            "Input element must have the same batch size in each component. "
+                            f"Component 0 had size {sizes[0]} but component {k} had size {n}.",
+                        )
+                for i in range(sizes[0]):
+                    yield tuple(p[i] for p in parts)
+
+        return DatasetValue(iterate)
+
+    return kernel
+
+
+_register("UnbatchDataset", ["input_dataset: variant"], [_TYPES, _SHAPES, _META], _unbatch_kernel)
