@@ -277,6 +277,27 @@ CASES: dict[str, list[Case]] = {
     ],
     # special functions (tfgraph/ops/special_math_ops.py)
     "Erf": [Case(tf.erf, [rnd(3, 4)])],
+    "BesselI0": [Case(tf.math.bessel_i0, [rnd(3, 4)])],
+    "BesselI0e": [Case(tf.math.bessel_i0e, [away(3, 4)])],
+    "BesselI1": [Case(tf.math.bessel_i1, [away(3, 4)])],
+    "BesselI1e": [Case(tf.math.bessel_i1e, [away(3, 4)])],
+    "Erfinv": [Case(lambda x: tf.math.erfinv(tf.tanh(x) * 0.9), [rnd(3, 4)])],
+    "Ndtri": [Case(lambda x: tf.math.ndtri(tf.sigmoid(x)), [rnd(3, 4)])],
+    "MulNoNan": [
+        Case(tf.math.multiply_no_nan, [rnd(3, 4), rnd(3, 4)]),
+        Case(tf.math.multiply_no_nan, [rnd(3, 4), rnd(4)]),
+    ],
+    "EuclideanNorm": [
+        Case(lambda x: tf.math.reduce_euclidean_norm(x, 1), [away(3, 4)]),
+        Case(lambda x: tf.math.reduce_euclidean_norm(x, 0, keepdims=True), [away(3, 4)]),
+    ],
+    "CumulativeLogsumexp": [
+        Case(lambda x: tf.math.cumulative_logsumexp(x, 1), [rnd(3, 4)]),
+        # (exclusive outputs start at -inf, where central differences are nan; that
+        # gradient is compared with TF's in tests/ops/test_math_more_ops.py)
+        Case(lambda x: tf.math.cumulative_logsumexp(x, 0, reverse=True), [rnd(3, 4)]),
+    ],
+    "NextAfter": [Case(tf.math.nextafter, [rnd(3, 4), rnd(3, 4)])],
     "Rint": [Case(tf.rint, [away(3, 4)])],
     "Erfc": [Case(tf.erfc, [rnd(3, 4)])],
     "Lgamma": [Case(tf.lgamma, [pos(3, 4)])],
