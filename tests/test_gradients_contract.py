@@ -26,6 +26,8 @@ from tfgraph.ops.apply import apply_op, op_output
 # Ops whose gradient TensorFlow does not define either: tf.gradients raises LookupError
 # through them, as in TF.
 NO_GRADIENT_IN_TF = {
+    "Lu": "TF registers no gradient for Lu",
+    "MatrixLogarithm": "TF registers no gradient for MatrixLogarithm",
     "Dilation2DBackpropInput": "TF registers no gradient for Dilation2DBackpropInput",
     "Dilation2DBackpropFilter": "TF registers no gradient for Dilation2DBackpropFilter",
     "ResizeNearestNeighborGrad": "TF registers no gradient for ResizeNearestNeighborGrad",
@@ -68,7 +70,6 @@ PENDING: dict[str, str] = {
 }  # fmt: skip
 PENDING.update(
     {
-        "Svd": "gradient of Svd not written yet (issue 14)",
         "MatrixSquareRoot": "gradient of MatrixSquareRoot not written yet (issue 14)",
         "EagerPyFunc": "gradient of tf.py_function not written yet (issue 14)",
     }
@@ -644,6 +645,13 @@ CASES: dict[str, list[Case]] = {
         Case(lambda a: linalg_ops.qr(a), [rnd(2, 3, 3)]),
         Case(lambda a: linalg_ops.qr(a), [rnd(2, 4)]),
         Case(lambda a: linalg_ops.qr(a, full_matrices=True), [rnd(2, 4)]),
+    ],
+    "Svd": [
+        Case(lambda a: linalg_ops.svd(a, compute_uv=False), [rnd(3, 4)]),
+        Case(lambda a: linalg_ops.svd(a), [rnd(3, 3)]),
+        Case(lambda a: linalg_ops.svd(a), [rnd(2, 4)]),
+        Case(lambda a: linalg_ops.svd(a), [rnd(2, 4, 3)]),
+        Case(lambda a: linalg_ops.svd(a, full_matrices=True), [rnd(3, 4)]),
     ],
     "MatrixBandPart": [
         Case(lambda a: linalg_ops.matrix_band_part(a, 1, 0), [rnd(3, 4)]),
