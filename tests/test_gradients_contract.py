@@ -26,6 +26,8 @@ from tfgraph.ops.apply import apply_op, op_output
 # Ops whose gradient TensorFlow does not define either: tf.gradients raises LookupError
 # through them, as in TF.
 NO_GRADIENT_IN_TF = {
+    "DecodeWav": "TF registers no gradient for DecodeWav",
+    "EncodeWav": "TF registers no gradient for EncodeWav",
     "Lu": "TF registers no gradient for Lu",
     "MatrixLogarithm": "TF registers no gradient for MatrixLogarithm",
     "Dilation2DBackpropInput": "TF registers no gradient for Dilation2DBackpropInput",
