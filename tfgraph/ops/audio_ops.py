@@ -15,7 +15,7 @@ from tfgraph.ops.apply import apply_op, op_output
 __all__ = ["decode_wav", "encode_wav"]
 
 # What TF's generated decode_wav returns: a namedtuple named after the op.
-DecodeWavOutput = collections.namedtuple("DecodeWav", ["audio", "sample_rate"])
+DecodeWavOutput = collections.namedtuple("DecodeWav", ["audio", "sample_rate"])  # type: ignore[name-match]
 
 
 class _Reader:
