@@ -135,7 +135,7 @@ from tfgraph.framework.tensor_shape import (
     dimension_value,
 )
 from tfgraph.framework.tensor_spec import TensorSpec
-from tfgraph.functional_ops import foldl, foldr, map_fn, scan
+from tfgraph.functional_ops import foldl, foldr, map_fn, scan, vectorized_map
 from tfgraph.gradients import (
     AggregationMethod,
     NotDifferentiable,
