@@ -26,6 +26,7 @@ from tfgraph.ops.apply import apply_op, op_output
 # Ops whose gradient TensorFlow does not define either: tf.gradients raises LookupError
 # through them, as in TF.
 NO_GRADIENT_IN_TF = {
+    "Bucketize": "TF registers no gradient for Bucketize",
     "DecodeWav": "TF registers no gradient for DecodeWav",
     "EncodeWav": "TF registers no gradient for EncodeWav",
     "Lu": "TF registers no gradient for Lu",

@@ -20,6 +20,7 @@ from tfgraph import (
     data,
     debugging,
     errors,
+    feature_column,
     gfile,
     graph_util,
     image,

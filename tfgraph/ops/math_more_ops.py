@@ -23,6 +23,7 @@ __all__ = [
     "bessel_i0e",
     "bessel_i1",
     "bessel_i1e",
+    "bucketize",
     "cumulative_logsumexp",
     "erfcinv",
     "erfinv",
@@ -353,3 +354,28 @@ def polyval(coeffs, x, name=None) -> Tensor:
         for c in coeffs[1:]:
             p = c + p * x
         return p
+
+
+# -- Bucketize ------------------------------------------------------------------------------
+def _bucketize_kernel(op, ctx):
+    boundaries = np.asarray(op._attrs["boundaries"], np.float64)
+
+    def kernel(x):
+        return np.searchsorted(boundaries, np.asarray(x), side="right").astype(np.int32)
+
+    return kernel
+
+
+register_op(
+    "Bucketize",
+    inputs=["input: T"],
+    outputs=["output: int32"],
+    attrs=["T: {int32, int64, float, double}", "boundaries: list(float)"],
+    shape=common_shapes.unchanged_shape,
+    make_kernel=_bucketize_kernel,
+)
+
+
+def bucketize(input, boundaries, name=None) -> Tensor:
+    """The index of the bucket of each value: i with boundaries[i-1] <= x < boundaries[i]."""
+    return op_output("Bucketize", name, [input], {"boundaries": [float(b) for b in boundaries]})
