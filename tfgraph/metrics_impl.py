@@ -12,6 +12,7 @@ from tfgraph.ops import (
     check_ops,
     confusion_matrix,
     control_flow_ops,
+    linalg_ops,
     math_ops,
     state_ops,
     weights_broadcast_ops,
@@ -29,8 +30,11 @@ __all__ = [
     "mean",
     "mean_absolute_error",
     "mean_cosine_distance",
+    "mean_iou",
+    "mean_per_class_accuracy",
     "mean_relative_error",
     "mean_squared_error",
+    "mean_tensor",
     "metric_variable",
     "percentage_below",
     "precision",
@@ -540,4 +544,117 @@ def auc(
 
         value = compute(values["tp"], values["fn"], values["tn"], values["fp"], "value")
         update_op = compute(updates["tp"], updates["fn"], updates["tn"], updates["fp"], "update_op")
+        return _finish(value, update_op, metrics_collections, updates_collections)
+
+
+# -- element-wise mean, per-class accuracy and IoU -------------------------------------------
+def mean_tensor(
+    values, weights=None, metrics_collections=None, updates_collections=None, name=None
+):
+    """The element-wise (weighted) mean of `values` over all batches seen, kept in
+    variables `total_tensor` and `count_tensor` of `values`' shape: (mean, update_op)."""
+    with variable_scope(name, "mean", (values, weights)):
+        values = array_ops.cast(values, dtypes.float32)
+        total = metric_variable(values.get_shape(), dtypes.float32, name="total_tensor")
+        count = metric_variable(values.get_shape(), dtypes.float32, name="count_tensor")
+        num_values = array_ops.ones_like(values)
+        if weights is not None:
+            values, _, weights = _remove_squeezable_dimensions(
+                predictions=values, labels=None, weights=weights
+            )
+            weights = weights_broadcast_ops.broadcast_weights(
+                array_ops.cast(weights, dtypes.float32), values
+            )
+            values = math_ops.multiply(values, weights)
+            num_values = math_ops.multiply(num_values, weights)
+        update_total_op = state_ops.assign_add(total, values)
+        with get_default_graph().control_dependencies([values]):
+            update_count_op = state_ops.assign_add(count, num_values)
+        mean_t = math_ops.div_no_nan(total, math_ops.maximum(count, 0), name="value")
+        update_op = math_ops.div_no_nan(
+            update_total_op, math_ops.maximum(update_count_op, 0), name="update_op"
+        )
+        return _finish(mean_t, update_op, metrics_collections, updates_collections)
+
+
+def _flat(tensor):
+    return array_ops.reshape(tensor, [-1]) if tensor.get_shape().ndims > 1 else tensor
+
+
+def mean_per_class_accuracy(
+    labels, predictions, num_classes, weights=None, metrics_collections=None,
+    updates_collections=None, name=None,
+):  # fmt: skip
+    """The mean over classes of each class's (weighted) accuracy, from variables
+    `total` and `count` ([num_classes]) accumulated over all batches: (value, update_op)."""
+    with variable_scope(name, "mean_accuracy", (predictions, labels, weights)):
+        labels = _flat(array_ops.cast(labels, dtypes.int64))
+        predictions = _flat(convert_to_tensor(predictions))
+        predictions.get_shape().assert_is_compatible_with(labels.get_shape())
+        total = metric_variable([num_classes], dtypes.float32, name="total")
+        count = metric_variable([num_classes], dtypes.float32, name="count")
+        ones = array_ops.ones([array_ops.size(labels)], dtypes.float32)
+        if labels.dtype != predictions.dtype:
+            predictions = array_ops.cast(predictions, labels.dtype)
+        is_correct = array_ops.cast(math_ops.equal(predictions, labels), dtypes.float32)
+        if weights is not None:
+            weights = array_ops.cast(_flat(convert_to_tensor(weights)), dtypes.float32)
+            is_correct *= weights
+            ones *= weights
+        update_total_op = state_ops.scatter_add(total, labels, ones)
+        update_count_op = state_ops.scatter_add(count, labels, is_correct)
+        per_class = math_ops.div_no_nan(count, math_ops.maximum(total, 0))
+        value = math_ops.reduce_mean(per_class, name="mean_accuracy")
+        update_op = math_ops.div_no_nan(
+            update_count_op, math_ops.maximum(update_total_op, 0), name="update_op"
+        )
+        return _finish(value, update_op, metrics_collections, updates_collections)
+
+
+def _streaming_confusion_matrix(labels, predictions, num_classes, weights=None):
+    """Variable `total_confusion_matrix` (float64 [num_classes, num_classes]) and the op
+    adding a batch's (weighted) confusion matrix to it."""
+    total_cm = metric_variable(
+        [num_classes, num_classes], dtypes.float64, name="total_confusion_matrix"
+    )
+    predictions = _flat(array_ops.cast(predictions, dtypes.int64))
+    labels = _flat(array_ops.cast(labels, dtypes.int64))
+    num_classes = array_ops.cast(num_classes, dtypes.int64)
+    if weights is not None and weights.get_shape().ndims > 1:
+        weights = array_ops.reshape(weights, [-1])
+    current_cm = confusion_matrix.confusion_matrix(
+        labels, predictions, num_classes, weights=weights, dtype=dtypes.float64
+    )
+    return total_cm, state_ops.assign_add(total_cm, current_cm)
+
+
+def mean_iou(
+    labels, predictions, num_classes, weights=None, metrics_collections=None,
+    updates_collections=None, name=None,
+):  # fmt: skip
+    """The mean over classes (those seen) of intersection-over-union, from the
+    confusion matrix accumulated over all batches: (mean_iou, update_op); the update
+    op returns the matrix."""
+    with variable_scope(name, "mean_iou", (predictions, labels, weights)):
+        labels, predictions = convert_to_tensor(labels), convert_to_tensor(predictions)
+        predictions.get_shape().assert_is_compatible_with(labels.get_shape())
+        if weights is not None:
+            weights = convert_to_tensor(weights)
+        total_cm, update_op = _streaming_confusion_matrix(labels, predictions, num_classes, weights)
+        sum_over_row = array_ops.cast(math_ops.reduce_sum(total_cm, 0), dtypes.float32)
+        sum_over_col = array_ops.cast(math_ops.reduce_sum(total_cm, 1), dtypes.float32)
+        cm_diag = array_ops.cast(linalg_ops.diag_part(total_cm), dtypes.float32)
+        denominator = sum_over_row + sum_over_col - cm_diag
+        num_valid_entries = math_ops.reduce_sum(
+            array_ops.cast(math_ops.not_equal(denominator, 0), dtype=dtypes.float32)
+        )
+        denominator = array_ops.where(
+            math_ops.greater(denominator, 0), denominator, array_ops.ones_like(denominator)
+        )
+        iou = math_ops.divide(cm_diag, denominator)
+        value = array_ops.where(
+            math_ops.greater(num_valid_entries, 0),
+            math_ops.reduce_sum(iou, name="mean_iou") / num_valid_entries,
+            0,
+        )
         return _finish(value, update_op, metrics_collections, updates_collections)
