@@ -42,6 +42,8 @@ __all__ = [
     "recall",
     "recall_at_thresholds",
     "root_mean_squared_error",
+    "sensitivity_at_specificity",
+    "specificity_at_sensitivity",
     "true_negatives",
     "true_negatives_at_thresholds",
     "true_positives",
@@ -658,3 +660,74 @@ def mean_iou(
             0,
         )
         return _finish(value, update_op, metrics_collections, updates_collections)
+
+
+# -- sensitivity and specificity -------------------------------------------------------------
+def _at_operating_point(default_name, target_name, target, last_threshold, pick):
+    """Shared body of sensitivity_at_specificity / specificity_at_sensitivity."""
+
+    def build(labels, predictions, weights, num_thresholds, name):
+        if target < 0 or target > 1:
+            verb = "got" if target_name == "specificity" else "is"
+            raise ValueError(
+                f"`{target_name}` must be in the range [0, 1]. Currently, "
+                f"`{target_name}` {verb} {target}."
+            )
+        with variable_scope(name, default_name, (predictions, labels, weights)):
+            kepsilon = 1e-7
+            thresholds = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+            thresholds = [0.0 - kepsilon, *thresholds, last_threshold]
+            values, updates = _confusion_matrix_at_thresholds(
+                labels, predictions, thresholds, weights
+            )
+            value = pick(values["tp"], values["tn"], values["fp"], values["fn"], "value")
+            update_op = pick(
+                updates["tp"], updates["tn"], updates["fp"], updates["fn"], "update_op"
+            )
+            return value, update_op
+
+    return build
+
+
+def sensitivity_at_specificity(
+    labels, predictions, specificity, weights=None, num_thresholds=200,
+    metrics_collections=None, updates_collections=None, name=None,
+):  # fmt: skip
+    """The sensitivity at the threshold (of `num_thresholds`) whose specificity is
+    nearest `specificity`, from counts over all batches: (sensitivity, update_op)."""
+    kepsilon = 1e-7
+
+    def pick(tp, tn, fp, fn, op_name):
+        specificities = math_ops.divide(tn, tn + fp + kepsilon)
+        index = math_ops.argmin(math_ops.abs(specificities - specificity), 0)
+        index = array_ops.cast(index, dtypes.int32)
+        return math_ops.divide(tp[index], tp[index] + fn[index] + kepsilon, op_name)
+
+    build = _at_operating_point(
+        "sensitivity_at_specificity", "specificity", specificity, 1.0 + kepsilon, pick
+    )
+    value, update_op = build(labels, predictions, weights, num_thresholds, name)
+    return _finish(value, update_op, metrics_collections, updates_collections)
+
+
+def specificity_at_sensitivity(
+    labels, predictions, sensitivity, weights=None, num_thresholds=200,
+    metrics_collections=None, updates_collections=None, name=None,
+):  # fmt: skip
+    """The specificity at the (last) threshold whose sensitivity is nearest
+    `sensitivity`, from counts over all batches: (specificity, update_op)."""
+    kepsilon = 1e-7
+
+    def pick(tp, tn, fp, fn, op_name):
+        sensitivities = math_ops.divide(tp, tp + fn + kepsilon)
+        min_val = math_ops.reduce_min(math_ops.abs(sensitivities - sensitivity))
+        at_min = math_ops.equal(math_ops.abs(sensitivities - sensitivity), min_val)
+        at_min = math_ops.cumsum(array_ops.cast(at_min, dtypes.int64))
+        index = array_ops.cast(math_ops.argmax(at_min, 0), dtypes.int32)
+        return math_ops.divide(tn[index], tn[index] + fp[index] + kepsilon, op_name)
+
+    build = _at_operating_point(
+        "specificity_at_sensitivity", "sensitivity", sensitivity, 1.0 - kepsilon, pick
+    )
+    value, update_op = build(labels, predictions, weights, num_thresholds, name)
+    return _finish(value, update_op, metrics_collections, updates_collections)
