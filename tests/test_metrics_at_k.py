@@ -27,8 +27,10 @@ with tf.Graph().as_default():
     l = tf.placeholder(tf.int64, [6])
     ml = tf.placeholder(tf.int64, [6, 2])
     w = tf.placeholder(tf.float32, [6])
-    sp = tf.SparseTensor([[0, 0], [1, 0], [1, 1], [3, 0], [4, 0], [5, 1]],
-                         tf.gather(tf.reshape(ml, [-1]), [0, 2, 3, 6, 8, 11]), [6, 2])
+    sp = tf.SparseTensor([[0, 0], [1, 0], [1, 1], [2, 1], [3, 0], [4, 0], [5, 1]],
+                         tf.gather(tf.reshape(tf.minimum(ml, 4), [-1]), [0, 2, 3, 5, 6, 8, 11]),
+                         [6, 2])
+    sp_gap = tf.SparseTensor([[0, 0], [1, 0], [3, 1]], tf.gather(l, [0, 1, 3]), [6, 2])
     _, idx = tf.nn.top_k(s, 3)
     m = tf.metrics
     metrics = {
@@ -42,6 +44,9 @@ with tf.Graph().as_default():
         "r_at_3_sparse": m.recall_at_k(sp, s, 3),
         "r_top_k_class": m.recall_at_top_k(ml, idx, class_id=1),
         "ap_at_3": m.average_precision_at_k(ml, s, 3, metrics_collections=["mc"]),
+        "ap_at_3_in_range": m.average_precision_at_k(tf.minimum(ml, 4), s, 3),
+        "ap_at_2_gap": m.average_precision_at_k(sp_gap, s, 2),
+        "r_at_2_gap": m.recall_at_k(sp_gap, s, 2),
         "ap_at_2_w": m.average_precision_at_k(l, s, 2, weights=w),
         "ap_at_4_sparse": m.average_precision_at_k(sp, s, 4),
         "sp_at_2": m.sparse_precision_at_k(l, s, 2),
@@ -107,3 +112,29 @@ def test_matches_tf():
     missing = sorted(set(theirs["ops"]) - set(ours["ops"]))
     extra = sorted(set(ours["ops"]) - set(theirs["ops"]))
     assert (missing, extra) == ([], [])
+
+
+COND_PROGRAM = """
+out = {}
+with tf.Graph().as_default():
+    x = tf.placeholder(tf.bool, [])
+    a = tf.SparseTensor([[0, 1], [2, 0]], tf.constant([5, 7], tf.int64), [3, 2])
+    b = tf.SparseTensor([[1, 1]], tf.constant([9], tf.int64), [3, 2])
+    r = tf.cond(x, lambda: a, lambda: b)
+    out["type"] = type(r).__name__
+    out["names"] = [r.indices.name, r.values.name, r.dense_shape.name]
+    with tf.Session() as sess:
+        out["values"] = [
+            [np.asarray(v).tolist() for v in sess.run([r.indices, r.values, r.dense_shape], {x: f})]
+            for f in (True, False)
+        ]
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_cond_returns_sparse_tensor_as_tf():
+    scope = {"tf": tf, "np": np}
+    exec(COND_PROGRAM, scope)
+    ours = json.loads(json.dumps(scope["out"]))
+    assert ours == run_tf_json(COND_PROGRAM + "\nprint(json.dumps(out))\n")
