@@ -103,3 +103,50 @@ def test_matches_tf():
     missing = sorted(set(theirs["ops"]) - set(ours["ops"]))
     extra = sorted(set(ours["ops"]) - set(theirs["ops"]))
     assert (missing, extra) == ([], [])
+
+
+EDGE_PROGRAM = """
+out = {}
+with tf.Graph().as_default():
+    l = tf.constant([[0, 1, 2], [2, 2, 1]], tf.int64)
+    p = tf.constant([[0, 2, 2], [2, 1, 1]], tf.int32)
+    s = tf.constant([[.1, .9, .4], [.6, .3, .8]])
+    ms = {
+      "pca": tf.metrics.mean_per_class_accuracy(l, p, 3),
+      "mt_scalar_w": tf.metrics.mean_tensor(s, weights=3.0),
+      "sens2d": tf.metrics.sensitivity_at_specificity(
+          l > 1, s, 0.5, weights=tf.constant([[1.], [2.]])),
+      "pk_3d": tf.metrics.precision_at_k(
+          tf.constant([[[1], [2]]], tf.int64), tf.reshape(tf.tile(s, [1, 2]), [1, 2, 6]), 2),
+      "rk_top": tf.metrics.recall_at_top_k(
+          tf.constant([[1, 2], [0, -1]], tf.int64), tf.constant([[1, 0], [0, 2]])),
+    }
+    try:
+        tf.metrics.mean_iou(l, tf.cast(p, tf.int64), 3, weights=tf.constant(2.0))
+    except Exception as e:
+        out["err"] = [type(e).__name__, str(e)]
+    out["ops"] = sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations())
+    out["locals"] = [v.name for v in tf.local_variables()]
+    with tf.Session() as sess:
+        sess.run(tf.local_variables_initializer())
+        out["u"] = {k: np.asarray(sess.run(v[1])).tolist() for k, v in ms.items()}
+        out["u2"] = {k: np.asarray(sess.run(v[1])).tolist() for k, v in ms.items()}
+        out["v"] = {k: np.asarray(sess.run(v[0])).tolist() for k, v in ms.items()}
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_edge_cases_match_tf():
+    """Mixed label/prediction dtypes, scalar and 2-D weights, rank-3 predictions,
+    -1 padded labels, and mean_iou's error for scalar weights."""
+    scope = {"tf": tf, "np": np}
+    exec(EDGE_PROGRAM, scope)
+    ours = json.loads(json.dumps(scope["out"]))
+    theirs = run_tf_json(EDGE_PROGRAM + "\nprint(json.dumps(out))\n")
+    assert ours["err"] == theirs["err"]
+    assert ours["locals"] == theirs["locals"]
+    assert ours["ops"] == theirs["ops"]
+    for key in ("u", "u2", "v"):
+        for name in theirs[key]:
+            np.testing.assert_allclose(ours[key][name], theirs[key][name], rtol=1e-6, err_msg=name)
