@@ -73,7 +73,6 @@ PENDING: dict[str, str] = {
 }  # fmt: skip
 PENDING.update(
     {
-        "MatrixSquareRoot": "gradient of MatrixSquareRoot not written yet (issue 14)",
         "EagerPyFunc": "gradient of tf.py_function not written yet (issue 14)",
     }
 )
@@ -648,6 +647,20 @@ CASES: dict[str, list[Case]] = {
         Case(lambda a: linalg_ops.qr(a), [rnd(2, 3, 3)]),
         Case(lambda a: linalg_ops.qr(a), [rnd(2, 4)]),
         Case(lambda a: linalg_ops.qr(a, full_matrices=True), [rnd(2, 4)]),
+    ],
+    "MatrixSquareRoot": [
+        Case(
+            lambda a: linalg_ops.matrix_square_root(
+                tf.matmul(a, a, transpose_b=True) + 3.0 * tf.eye(3, dtype=a.dtype)
+            ),
+            [rnd(3, 3)],
+        ),
+        Case(
+            lambda a: linalg_ops.matrix_square_root(
+                tf.matmul(a, a, transpose_b=True) + 3.0 * tf.eye(2, dtype=a.dtype)
+            ),
+            [rnd(2, 2, 2)],
+        ),
     ],
     "Svd": [
         Case(lambda a: linalg_ops.svd(a, compute_uv=False), [rnd(3, 4)]),

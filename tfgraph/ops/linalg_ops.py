@@ -993,6 +993,44 @@ register_op(
     make_kernel=_svd_kernel,
     grad=_svd_grad,
 )
+
+
+def _kronecker_product(b1, b2):
+    """The Kronecker product of two batches of square matrices."""
+    from tfgraph.ops import math_ops
+
+    b1_shape, b2_shape = array_ops.shape(b1), array_ops.shape(b2)
+    b1_order, b2_order = b1_shape[-1], b2_shape[-1]
+    batch = array_ops.slice(b1_shape, [0], [math_ops.subtract(array_ops.size(b1_shape), 2)])
+    b1 = array_ops.reshape(b1, array_ops.concat([batch, [b1_order], [1], [b1_order], [1]], 0))
+    b2 = array_ops.reshape(b2, array_ops.concat([batch, [1], [b2_order], [1], [b2_order]], 0))
+    order_prod = b1_order * b2_order
+    return array_ops.reshape(b1 * b2, array_ops.concat([batch, [order_prod], [order_prod]], 0))
+
+
+def _matrix_square_root_grad(op, grad):
+    """TF's gradient: solve the Sylvester equation R dX + dX R = grad, written as a
+    linear system with Kronecker products."""
+    from tfgraph.ops import math_ops
+
+    sqrtm = op._outputs[0]
+    shape = array_ops.shape(sqrtm)
+    order = shape[-1]
+    matrix_count = math_ops.reduce_prod(shape[0:-2])
+    eye = matrix_diag(array_ops.ones(array_ops.reshape(order, [1]), dtype=sqrtm.dtype._base))
+    eye_batch = array_ops.reshape(
+        array_ops.tile(array_ops.reshape(eye, [-1]), array_ops.reshape(matrix_count, [1])), shape
+    )
+    sqrtm_t = matrix_transpose(sqrtm)
+    ksum = _kronecker_product(eye_batch, sqrtm_t) + _kronecker_product(sqrtm, eye_batch)
+    batch = array_ops.slice(shape, [0], [math_ops.subtract(array_ops.size(shape), 2)])
+    vec_da = array_ops.reshape(
+        matrix_transpose(grad), array_ops.concat([batch, [order * order], [1]], 0)
+    )
+    vec_dsqrtm = matrix_solve(ksum, vec_da)
+    return matrix_transpose(array_ops.reshape(vec_dsqrtm, shape))
+
+
 register_op(
     "MatrixSquareRoot",
     inputs=["input: T"],
@@ -1000,6 +1038,7 @@ register_op(
     attrs=[f"T: {_LINALG_TYPES}"],
     shape=_same_square_shape,
     make_kernel=_sqrtm_kernel,
+    grad=_matrix_square_root_grad,
 )
 
 
