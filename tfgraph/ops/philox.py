@@ -24,32 +24,46 @@ def blocks(key: tuple[int, int], counter: int, n: int) -> np.ndarray:
     return blocks_at(key, counter, np.arange(n, dtype=np.uint64))
 
 
+_CHUNK = 16384  # blocks per pass: the working arrays (128 KB each) stay in cache
+_S32 = np.uint64(32)
+
+
 def blocks_at(key: tuple[int, int], counter: int, offsets: np.ndarray) -> np.ndarray:
     """Philox4x32-10 outputs for the counters counter + offsets (uint64 offsets, the
     128-bit addition carried): (len(offsets), 4) uint32."""
-    idx = np.asarray(offsets, np.uint64)
-    lo_base = np.uint64(counter & 0xFFFFFFFFFFFFFFFF)
+    idx = np.asarray(offsets, np.uint64).reshape(-1)
+    out = np.empty((idx.size, 4), np.uint32)
+    for start in range(0, idx.size, _CHUNK):
+        _rounds(key, counter, idx[start : start + _CHUNK], out[start : start + _CHUNK])
+    return out
+
+
+def _rounds(key, counter: int, idx: np.ndarray, out: np.ndarray) -> None:
+    n = idx.size
     with np.errstate(over="ignore"):
-        lo = lo_base + idx
-    carry = (lo < idx).astype(np.uint64)  # (the low 64 bits wrapped)
-    hi_base = (counter >> 64) & 0xFFFFFFFFFFFFFFFF
-    with np.errstate(over="ignore"):
-        hi = np.uint64(hi_base) + carry
-    c0, c1 = lo & _M, lo >> np.uint64(32)
-    c2, c3 = hi & _M, hi >> np.uint64(32)
+        lo = idx + np.uint64(counter & 0xFFFFFFFFFFFFFFFF)
+    hi = np.full(n, np.uint64((counter >> 64) & 0xFFFFFFFFFFFFFFFF))
+    carry = lo < idx  # (the low 64 bits wrapped)
+    if carry.any():
+        with np.errstate(over="ignore"):
+            hi += carry
+    c0, c1, c2, c3 = lo & _M, lo >> _S32, hi & _M, hi >> _S32
+    p0, p1 = np.empty(n, np.uint64), np.empty(n, np.uint64)
     k0, k1 = key[0] & 0xFFFFFFFF, key[1] & 0xFFFFFFFF
     for round_ in range(10):
-        p0 = _MULT_A * c0
-        p1 = _MULT_B * c2
-        c0, c1, c2, c3 = (
-            (p1 >> np.uint64(32)) ^ c1 ^ np.uint64(k0),
-            p1 & _M,
-            (p0 >> np.uint64(32)) ^ c3 ^ np.uint64(k1),
-            p0 & _M,
-        )
+        np.multiply(c0, _MULT_A, out=p0)
+        np.multiply(c2, _MULT_B, out=p1)
+        np.right_shift(p1, _S32, out=c0)  # c0 = hi(B * c2) ^ c1 ^ k0
+        np.bitwise_xor(c0, c1, out=c0)
+        np.bitwise_xor(c0, np.uint64(k0), out=c0)
+        np.bitwise_and(p1, _M, out=c1)  # c1 = lo(B * c2)
+        np.right_shift(p0, _S32, out=c2)  # c2 = hi(A * c0) ^ c3 ^ k1
+        np.bitwise_xor(c2, c3, out=c2)
+        np.bitwise_xor(c2, np.uint64(k1), out=c2)
+        np.bitwise_and(p0, _M, out=c3)  # c3 = lo(A * c0)
         if round_ < 9:
             k0, k1 = (k0 + _W0) & 0xFFFFFFFF, (k1 + _W1) & 0xFFFFFFFF
-    return np.stack([c0, c1, c2, c3], axis=1).astype(np.uint32)
+    out[:, 0], out[:, 1], out[:, 2], out[:, 3] = c0, c1, c2, c3
 
 
 class PhiloxState:
