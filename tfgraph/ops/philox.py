@@ -10,7 +10,15 @@ import threading
 
 import numpy as np
 
-__all__ = ["PhiloxState", "blocks", "normal", "truncated_normal", "uniform", "uniform_int"]
+__all__ = [
+    "PhiloxState",
+    "blocks",
+    "normal",
+    "shuffle_permutation",
+    "truncated_normal",
+    "uniform",
+    "uniform_int",
+]
 
 _M = np.uint64(0xFFFFFFFF)
 _MULT_A = np.uint64(0xD2511F53)
@@ -231,3 +239,16 @@ def uniform_16bit(key, counter: int, n: int, half: bool) -> np.ndarray:
         return bits.view(np.float16).astype(np.float32) - np.float32(1.0)
     bits = ((x & np.uint32(0x7F)) | np.uint32(127 << 7)) << np.uint32(16)
     return bits.astype(np.uint32).view(np.float32) - np.float32(1.0)
+
+
+def shuffle_permutation(key, counter: int, size: int) -> np.ndarray:
+    """TF's RandomShuffle order of `size` rows: for i = 0 .. size - 2, swap i with
+    i + (next 32-bit sample) % (size - i)."""
+    n_samples = max(size - 1, 0)
+    samples = blocks(key, counter, -(-n_samples // 4)).reshape(-1)[:n_samples]
+    perm = np.arange(size)
+    spans = np.arange(size, 1, -1, dtype=np.uint64)
+    targets = np.arange(n_samples) + (samples.astype(np.uint64) % spans).astype(np.int64)
+    for i, j in enumerate(targets.tolist()):
+        perm[i], perm[j] = perm[j], perm[i]
+    return perm

@@ -8,8 +8,8 @@ an op whose seeds are both 0 draws from fresh OS entropy. RandomUniform,
 RandomStandardNormal, TruncatedNormal and RandomUniformInt draw TensorFlow's values
 bit for bit (TF's Philox4x32 streams and conversions, tfgraph/ops/philox.py): a seeded
 TF1 program initializes its variables, drops out and samples exactly as TF does. The
-other random ops (RandomShuffle, Multinomial, RandomGamma, RandomPoisson) use numpy's
-Philox generator: the same distributions, not TF's values.
+other random ops (Multinomial, RandomGamma, RandomPoisson) use numpy's Philox
+generator: the same distributions, not TF's values. RandomShuffle gives TF's order.
 
 The public functions build TF's subgraphs with TF's names: `random_uniform/shape`,
 `random_uniform/min`, `random_uniform/max`, `random_uniform/RandomUniform`,
@@ -217,13 +217,18 @@ register_op(
 
 
 def _shuffle_kernel(op, ctx):
-    rng = _generator(op, ctx)
+    from tfgraph.ops import philox
+
+    stream = _tf_stream(op, ctx)
 
     def kernel(value):
         value = np.asarray(value)
         if value.ndim == 0:
             return value
-        return value[rng.permutation(value.shape[0])]
+        size = value.shape[0]
+        # TF: size - 1 32-bit samples reserved (in 128-bit steps), then its swap loop.
+        counter = stream.reserve((size - 1 + 3) // 4, multiplier=1)
+        return value[philox.shuffle_permutation(stream.key, counter, size)]
 
     return kernel
 
