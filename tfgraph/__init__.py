@@ -36,6 +36,7 @@ from tfgraph import (
     nest,
     nn,
     python_io,
+    quantization,
     queue,
     random,
     resource_loader,
@@ -253,6 +254,14 @@ from tfgraph.ops.data_flow_ops import (
     RandomShuffleQueue,
 )
 from tfgraph.ops.einsum_ops import einsum
+from tfgraph.ops.fake_quant_ops import (
+    fake_quant_with_min_max_args,
+    fake_quant_with_min_max_args_gradient,
+    fake_quant_with_min_max_vars,
+    fake_quant_with_min_max_vars_gradient,
+    fake_quant_with_min_max_vars_per_channel,
+    fake_quant_with_min_max_vars_per_channel_gradient,
+)
 from tfgraph.ops.hash_ops import (
     fingerprint,
     string_to_hash_bucket,
