@@ -997,6 +997,16 @@ CASES.update(
         "BatchToSpaceND": [
             Case(lambda x: tf.batch_to_space_nd(x, [2, 2], [[0, 1], [1, 0]]), [rnd(4, 2, 2, 1)])
         ],
+        "ExtractVolumePatches": [
+            Case(
+                lambda x: tf.extract_volume_patches(x, [1, 2, 2, 2, 1], [1, 2, 1, 2, 1], "SAME"),
+                [rnd(2, 3, 3, 4, 2)],
+            ),
+            Case(
+                lambda x: tf.extract_volume_patches(x, [1, 1, 2, 3, 1], [1, 1, 2, 1, 1], "VALID"),
+                [rnd(1, 2, 4, 3, 1)],
+            ),
+        ],
         "ExtractImagePatches": [
             Case(
                 lambda x: tf.extract_image_patches(
