@@ -46,6 +46,8 @@ NO_GRADIENT_IN_TF = {
     "IFFTND": "TF registers no gradient for IFFTND",
     "RFFTND": "TF registers no gradient for RFFTND",
     "IRFFTND": "TF registers no gradient for IRFFTND",
+    "QuantizeV2": "TF registers no gradient for QuantizeV2",
+    "Dequantize": "TF registers no gradient for Dequantize",
 }
 # Training ops (tfgraph/ops/training_ops.py): TF registers no gradient for them either.
 NO_GRADIENT_IN_TF.update(
