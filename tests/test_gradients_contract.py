@@ -48,6 +48,7 @@ NO_GRADIENT_IN_TF = {
     "IRFFTND": "TF registers no gradient for IRFFTND",
     "QuantizeV2": "TF registers no gradient for QuantizeV2",
     "Dequantize": "TF registers no gradient for Dequantize",
+    "QuantizedConcat": "TF registers no gradient for QuantizedConcat",
 }
 # Training ops (tfgraph/ops/training_ops.py): TF registers no gradient for them either.
 NO_GRADIENT_IN_TF.update(

@@ -438,7 +438,7 @@ from tfgraph.ops.parsing_ops import (
     parse_example,
     parse_single_example,
 )
-from tfgraph.ops.quantize_ops import dequantize, quantize, quantize_v2
+from tfgraph.ops.quantize_ops import dequantize, quantize, quantize_v2, quantized_concat
 from tfgraph.ops.random_ops import *
 from tfgraph.ops.reader_ops import (
     FixedLengthRecordReader,

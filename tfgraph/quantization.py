@@ -8,7 +8,7 @@ from tfgraph.ops.fake_quant_ops import (
     fake_quant_with_min_max_vars_per_channel,
     fake_quant_with_min_max_vars_per_channel_gradient,
 )
-from tfgraph.ops.quantize_ops import dequantize, quantize
+from tfgraph.ops.quantize_ops import dequantize, quantize, quantized_concat
 
 __all__ = [
     "dequantize",
@@ -19,4 +19,5 @@ __all__ = [
     "fake_quant_with_min_max_vars_per_channel",
     "fake_quant_with_min_max_vars_per_channel_gradient",
     "quantize",
+    "quantized_concat",
 ]

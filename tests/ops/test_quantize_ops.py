@@ -52,6 +52,33 @@ with tf.Session() as s:
     result["values"] = [[enc(v) for v in vs] for vs in s.run(fetch)]
 """
 
+CONCAT = """
+rng = np.random.RandomState(3)
+fetch, shapes = [], []
+for T, mode in ((tf.quint8, "MIN_FIRST"), (tf.quint8, "MIN_COMBINED"), (tf.qint32, "MIN_FIRST"),
+                (tf.qint32, "SCALED")):
+    qs = [tf.quantization.quantize((rng.randn(2, k, 3) * 4).astype(np.float32), mn, mx, T,
+                                   mode=mode)
+          for k, (mn, mx) in zip((1, 3, 2), ((-1.0, 2.0), (-6.0, 1.5), (-1.0, 2.0)))]
+    for axis in (0, 1, 2):
+        vals = qs if axis == 1 else [q.output[:, :1] for q in qs] and [
+            tf.slice(q.output, [0, 0, 0], [2, 1, 3]) for q in qs]
+        c = tf.quantization.quantized_concat(axis, [v if axis != 1 else v.output for v in vals],
+                                             [q.output_min for q in qs],
+                                             [q.output_max for q in qs])
+        fetch.append(list(c))
+        shapes.append([str(t.shape) for t in c] + [str(c.output.dtype)])
+    same = tf.quantized_concat(1, [qs[0].output, qs[2].output], [qs[0].output_min] * 2,
+                               [qs[0].output_max] * 2, name="same")
+    fetch.append(list(same))
+def enc(v):
+    v = np.asarray(v)
+    return [v.dtype.name, v.view(np.uint32).tolist() if v.dtype == np.float32 else v.tolist()]
+result = {"shapes": shapes}
+with tf.Session() as s:
+    result["values"] = [[enc(v) for v in vs] for vs in s.run(fetch)]
+"""
+
 ERRORS = """
 x = np.linspace(-3, 3, 6).astype(np.float32).reshape(2, 3)
 def run(f):
@@ -79,6 +106,16 @@ result = [
     run(lambda: tf.quantization.dequantize(
         tf.quantization.quantize(x, 0.0, 1.0, tf.qint8).output, [0.0] * 3, [1.0] * 3,
         axis=1, mode="MIN_FIRST")),
+    run(lambda: tf.quantization.quantized_concat(
+        0, [tf.quantization.quantize(x, 0.0, 1.0, tf.qint8).output] * 2, [0.0] * 2,
+        [1.0] * 2).output),
+    run(lambda: tf.quantization.quantized_concat(
+        0, [tf.quantization.quantize(x, 0.0, 1.0, tf.quint8).output] * 2, [[0.0]] * 2,
+        [1.0] * 2).output),
+    run(lambda: tf.quantization.quantized_concat(
+        tf.placeholder_with_default(5, []),
+        [tf.quantization.quantize(x, 0.0, 1.0, tf.quint8).output] * 2, [0.0] * 2,
+        [1.0] * 2).output),
 ]
 """
 
@@ -93,6 +130,15 @@ def test_quantize_dequantize_match_tf():
     assert len(here["values"]) == len(theirs["values"])
     for i, (a, b) in enumerate(zip(here["values"], theirs["values"])):
         assert a == b, (i, here["desc"][i])
+
+
+@pytest.mark.tf
+@requires_tf
+def test_quantized_concat_matches_tf():
+    here, theirs = run_both(CONCAT)
+    assert here["shapes"] == theirs["shapes"]
+    for i, (a, b) in enumerate(zip(here["values"], theirs["values"])):
+        assert a == b, i
 
 
 @pytest.mark.tf

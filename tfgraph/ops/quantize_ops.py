@@ -16,7 +16,7 @@ from tfgraph.framework.registry import register_op
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops.apply import apply_op
 
-__all__ = ["dequantize", "quantize", "quantize_v2"]
+__all__ = ["dequantize", "quantize", "quantize_v2", "quantized_concat"]
 
 _F = np.float32
 _QTYPES = "{qint8, quint8, qint32, qint16, quint16}"
@@ -327,3 +327,95 @@ def dequantize(
     }
     op = apply_op("Dequantize", name, [input, min_range, max_range], attrs)
     return op.outputs[0]
+
+
+# -- QuantizedConcat ---------------------------------------------------------------------
+def _requantize(q, in_min, in_max, out_min, out_max, dtype):
+    """TF's RequantizeCopier: DEQUANTIZE_WITH_EIGEN then QUANTIZE_WITH_EIGEN (float32)."""
+    if in_min == out_min and in_max == out_max:
+        return q
+    lo, hi = _limits(dtype)
+    steps = float(1 << (8 * dtype.np_dtype.itemsize))
+    with np.errstate(all="ignore"):
+        q_scale = _F(float(_F(in_max - in_min)) / (steps - 1.0))
+        rounded = in_min if in_max == in_min else _F(_round_away(_F(in_min / q_scale)) * q_scale)
+        f = _F(rounded - _F(lo) * q_scale) + q.astype(_F) * q_scale
+        f_scale = _F(0.0 if out_max == out_min else (steps - 1.0) / float(_F(out_max - out_min)))
+        min_scaled = _round_away(_F(out_min * f_scale))
+        v = _round_away(f * f_scale) - (min_scaled - _F(lo))
+        v = np.minimum(
+            np.maximum(v, max(_F(lo), _F(-2.147483648e09))), min(_F(hi), _F(2.147483520e09))
+        )
+    return _cast(v, dtype.np_dtype)
+
+
+def _qconcat_kernel(op, ctx):
+    dtype, n = op._attrs["T"], op._attrs["N"]
+    if dtype not in (dtypes.quint8, dtypes.qint32):
+        message = (
+            f"No OpKernel was registered to support Op 'QuantizedConcat' used by {{{{node "
+            f"{op.name}}}}} with these attrs: [T=DT_{dtype.name.upper()}, N={n}]\n"
+            "Registered devices: [CPU]\nRegistered kernels:\n"
+            "  device='CPU'; T in [DT_QINT32]\n  device='CPU'; T in [DT_QUINT8]\n"
+        )
+        raise errors.InvalidArgumentError(None, op, message + f"\n\t [[{op.name}]]")
+
+    def kernel(axis, *args):
+        values, mins, maxes = args[:n], args[n : 2 * n], args[2 * n :]
+        pairs = [(_F(np.ravel(a)[0]), _F(np.ravel(b)[0])) for a, b in zip(mins, maxes)]
+        lo = min([_F(np.finfo(_F).max)] + [p[0] for p in pairs])
+        hi = max([_F(np.finfo(_F).min)] + [p[1] for p in pairs])
+        if dtype is dtypes.qint32:  # signed: symmetric around zero
+            hi = max(abs(lo), abs(hi))
+            lo = -hi
+        axis = int(axis)
+        rank = np.ndim(values[0])
+        if not 0 <= axis < max(rank, 1):
+            _raise(op, errors.InvalidArgumentError,
+                   f"ConcatOp : Expected concatenating dimensions in the range [0, {rank}), "
+                   f"but got {axis}")  # fmt: skip
+        parts = [
+            _requantize(np.asarray(v), a, b, lo, hi, dtype) for v, (a, b) in zip(values, pairs)
+        ]
+        out = np.concatenate([np.atleast_1d(p) for p in parts], axis=axis)
+        return out, _F(lo), _F(hi)
+
+    return kernel
+
+
+def _qconcat_shape(op):
+    from types import SimpleNamespace
+
+    from tfgraph.ops.array_ops import _concat_shape
+
+    n = op._attrs["N"]
+    for t in op._inputs[1 + n :]:
+        if t._shape.rank not in (None, 0):
+            raise ValueError(f"Shape must be rank 0 but is rank {t._shape.rank}")
+    view = SimpleNamespace(_inputs=[*op._inputs[1 : 1 + n], op._inputs[0]], name=op.name)
+    return [_concat_shape(view)[0], TensorShape([]), TensorShape([])]
+
+
+register_op(
+    "QuantizedConcat",
+    inputs=[
+        "concat_dim: int32",
+        "values: N * T",
+        "input_mins: N * float32",
+        "input_maxes: N * float32",
+    ],
+    outputs=["output: T", "output_min: float", "output_max: float"],
+    attrs=["N: int >= 2", "T: type"],
+    shape=_qconcat_shape,
+    make_kernel=_qconcat_kernel,
+)
+
+_QuantizedConcat = collections.namedtuple("QuantizedConcat", ["output", "output_min", "output_max"])
+
+
+def quantized_concat(concat_dim, values, input_mins, input_maxes, name=None):
+    """Concatenates quantized `values` along `concat_dim`, requantized into one range."""
+    op = apply_op(
+        "QuantizedConcat", name, [concat_dim, list(values), list(input_mins), list(input_maxes)]
+    )
+    return _QuantizedConcat(*op.outputs)
