@@ -162,3 +162,24 @@ def test_quantize_round_trip():
     assert out.tolist() == [0, 85, 128, 255] and (lo, hi) == (-1.0, 2.0)
     assert np.allclose(d, x, atol=3 / 255)
     assert run_here(ERRORS)[0].startswith("InvalidArgumentError: input_max_range must be")
+
+
+QUANTIZED_CONST = """
+consts = [tf.constant(np.array([1, 2, 250], np.uint8), dtype=tf.quint8),
+          tf.constant(np.array([7], np.int32), dtype=tf.qint32),
+          tf.constant(np.array([[-3, 4]], np.int8), dtype=tf.qint8)]
+gd = tf.get_default_graph().as_graph_def()
+result = {"protos": [str(n.attr["value"].tensor) for n in gd.node]}
+with tf.Graph().as_default():
+    tf.import_graph_def(gd, name="")
+    with tf.Session() as s:
+        vals = s.run([c.name for c in consts])
+result["values"] = [[v.dtype.name, v.tolist()] for v in vals]
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_quantized_constants_match_tf():
+    here, theirs = run_both(QUANTIZED_CONST)
+    assert here == theirs
