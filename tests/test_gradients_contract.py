@@ -53,6 +53,9 @@ NO_GRADIENT_IN_TF = {
     "IFFTND": "TF registers no gradient for IFFTND",
     "RFFTND": "TF registers no gradient for RFFTND",
     "IRFFTND": "TF registers no gradient for IRFFTND",
+    "QuantizeV2": "TF registers no gradient for QuantizeV2",
+    "Dequantize": "TF registers no gradient for Dequantize",
+    "QuantizedConcat": "TF registers no gradient for QuantizedConcat",
 }
 # Training ops (tfgraph/ops/training_ops.py): TF registers no gradient for them either.
 NO_GRADIENT_IN_TF.update(
@@ -1064,6 +1067,16 @@ CASES.update(
         "BatchToSpaceND": [
             Case(lambda x: tf.batch_to_space_nd(x, [2, 2], [[0, 1], [1, 0]]), [rnd(4, 2, 2, 1)])
         ],
+        "ExtractVolumePatches": [
+            Case(
+                lambda x: tf.extract_volume_patches(x, [1, 2, 2, 2, 1], [1, 2, 1, 2, 1], "SAME"),
+                [rnd(2, 3, 3, 4, 2)],
+            ),
+            Case(
+                lambda x: tf.extract_volume_patches(x, [1, 1, 2, 3, 1], [1, 1, 2, 1, 1], "VALID"),
+                [rnd(1, 2, 4, 3, 1)],
+            ),
+        ],
         "ExtractImagePatches": [
             Case(
                 lambda x: tf.extract_image_patches(
@@ -1145,6 +1158,49 @@ def test_gradients_tf_leaves_unimplemented_raise(op_type):
 
 def _ta(size, **kwargs):
     return tf.TensorArray(tf.float64, size, **kwargs)
+
+
+# FakeQuant*: TF's gradient passes the incoming gradient straight through inside
+# [min, max] and sums it into min / max outside: the derivative of clip(x, min, max).
+# The cases add stop_gradient(clip - fake_quant) so the numerical gradient is clip's
+# (min, max chosen so that TF's nudged range is exactly [min, max]).
+def _fq_ste(y, x, lo, hi):
+    return y + tf.stop_gradient(tf.clip_by_value(x, lo, hi) - y)
+
+
+_FQ_X = f32([[-1.7, -0.4, 0.3], [1.2, 2.6, -1.3], [0.9, 1.96, 3.1], [-2.2, 0.05, 1.1]])
+
+CASES.update(
+    {
+        "FakeQuantWithMinMaxArgs": [
+            Case(
+                lambda x: _fq_ste(tf.fake_quant_with_min_max_args(x, -1.0, 2.0), x, -1.0, 2.0),
+                [_FQ_X],
+                **LOOSE32,
+            )
+        ],
+        "FakeQuantWithMinMaxVars": [
+            Case(
+                lambda x, lo, hi: _fq_ste(tf.fake_quant_with_min_max_vars(x, lo, hi), x, lo, hi),
+                [_FQ_X, f32(-1.0), f32(2.0)],
+                **LOOSE32,
+            )
+        ],
+        "FakeQuantWithMinMaxVarsPerChannel": [
+            Case(
+                lambda x, lo, hi: _fq_ste(
+                    tf.fake_quant_with_min_max_vars_per_channel(x, lo, hi, num_bits=4),
+                    x,
+                    lo,
+                    hi,
+                ),
+                # 4 bits: 15 steps; nudged exactly: [-1, 2] (zero point 5), [-3, 0], [0, 1.5]
+                [_FQ_X, f32([-1.0, -3.0, 0.0]), f32([2.0, 0.0, 1.5])],
+                **LOOSE32,
+            )
+        ],
+    }
+)
 
 
 # TensorArrays (outside loops): each case's gradient runs through the gradient array.

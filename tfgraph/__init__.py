@@ -38,6 +38,7 @@ from tfgraph import (
     nest,
     nn,
     python_io,
+    quantization,
     queue,
     random,
     resource_loader,
@@ -255,6 +256,14 @@ from tfgraph.ops.data_flow_ops import (
     RandomShuffleQueue,
 )
 from tfgraph.ops.einsum_ops import einsum
+from tfgraph.ops.fake_quant_ops import (
+    fake_quant_with_min_max_args,
+    fake_quant_with_min_max_args_gradient,
+    fake_quant_with_min_max_vars,
+    fake_quant_with_min_max_vars_gradient,
+    fake_quant_with_min_max_vars_per_channel,
+    fake_quant_with_min_max_vars_per_channel_gradient,
+)
 from tfgraph.ops.hash_ops import (
     fingerprint,
     string_to_hash_bucket,
@@ -431,6 +440,7 @@ from tfgraph.ops.parsing_ops import (
     parse_example,
     parse_single_example,
 )
+from tfgraph.ops.quantize_ops import dequantize, quantize, quantize_v2, quantized_concat
 from tfgraph.ops.random_ops import *
 from tfgraph.ops.reader_ops import (
     FixedLengthRecordReader,
@@ -554,6 +564,7 @@ from tfgraph.ops.string_ops import (
 )
 from tfgraph.ops.string_ops import strip as string_strip
 from tfgraph.ops.tensor_array_ops import TensorArray
+from tfgraph.ops.volume_patch_ops import extract_volume_patches
 from tfgraph.ops.while_loop import while_loop
 from tfgraph.partitioned_variables import (
     create_partitioned_variables,

@@ -1,6 +1,6 @@
 """Seeded random ops draw TensorFlow's values: RandomUniform, RandomUniformInt and
-RandomShuffle bit for bit, RandomStandardNormal and TruncatedNormal within 2 ulp (about 99% identical),
-run after run, for op seeds, graph seeds, initializers and dropout."""
+RandomShuffle bit for bit, RandomStandardNormal and TruncatedNormal within 2 ulp (about
+99% identical), run after run, for op seeds, graph seeds, initializers and dropout."""
 
 from __future__ import annotations
 
