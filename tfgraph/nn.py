@@ -10,7 +10,7 @@ from tfgraph.ops.candidate_sampling_ops import (  # noqa: F401
     uniform_candidate_sampler,
 )
 from tfgraph.ops.conv_ops import *
-from tfgraph.ops.ctc_ops import ctc_loss  # noqa: F401
+from tfgraph.ops.ctc_ops import *
 from tfgraph.ops.embedding_ops import embedding_lookup_sparse, safe_embedding_lookup_sparse  # noqa: F401
 from tfgraph.ops.manip_ops import depth_to_space, space_to_depth  # noqa: F401
 from tfgraph.ops.nn_extra_ops import *

@@ -68,6 +68,53 @@ for key, c in CASES.items():
 print(json.dumps(out))
 """
 
+DEC_PROGRAM = """
+rng = np.random.RandomState(3)
+x = rng.randn(7, 4, 5).astype(np.float32)
+x[2, 1] = x[1, 1]  # a repeat
+x[:, 3] *= 0.3
+big = rng.randn(20, 6, 8).astype(np.float32)
+cases = {
+    "greedy": lambda: tf.nn.ctc_greedy_decoder(x, [7, 5, 0, 6]),
+    "greedy_nomerge": lambda: tf.nn.ctc_greedy_decoder(x, [7, 5, 3, 6], merge_repeated=False),
+    "greedy_blank0": lambda: tf.nn.ctc_greedy_decoder(x, [7, 5, 3, 6], blank_index=0),
+    "greedy_blankneg": lambda: tf.nn.ctc_greedy_decoder(x.astype(np.float64), [7, 5, 3, 6],
+                                                        blank_index=-3),
+    "beam": lambda: tf.nn.ctc_beam_search_decoder(x, [7, 5, 1, 6]),
+    "beam_top3": lambda: tf.nn.ctc_beam_search_decoder(x, [7, 5, 2, 6], beam_width=4, top_paths=3),
+    "beam_nomerge": lambda: tf.nn.ctc_beam_search_decoder(x, [7, 5, 3, 6], beam_width=3,
+                                                          top_paths=2, merge_repeated=False),
+    "beam_w1": lambda: tf.nn.ctc_beam_search_decoder(x.astype(np.float64), [7, 5, 3, 6],
+                                                     beam_width=1),
+    "beam_v2": lambda: tf.nn.ctc_beam_search_decoder_v2(x, [7, 4, 3, 6], beam_width=5, top_paths=2),
+    "beam_too_many": lambda: tf.nn.ctc_beam_search_decoder(x, [7, 5, 0, 6], beam_width=4,
+                                                           top_paths=2),
+    "greedy_bad_blank": lambda: tf.nn.ctc_greedy_decoder(x, [7, 5, 3, 6], blank_index=5),
+    "greedy_long_seq": lambda: tf.nn.ctc_greedy_decoder(x, [8, 5, 3, 6]),
+    "beam_long": lambda: tf.nn.ctc_beam_search_decoder(
+        big, [20, 17, 9, 20, 1, 12], beam_width=6, top_paths=4),
+    "beam_long_nomerge": lambda: tf.nn.ctc_beam_search_decoder(
+        big, [20, 17, 9, 20, 1, 12], beam_width=10, top_paths=2, merge_repeated=False),
+    "beam_peaked": lambda: tf.nn.ctc_beam_search_decoder(big * 4, [20, 17, 9, 20, 1, 12],
+                                                        beam_width=3, top_paths=3),
+    "greedy_long": lambda: tf.nn.ctc_greedy_decoder(big, [20, 17, 9, 20, 1, 12]),
+}
+out = {}
+for key, f in cases.items():
+    with tf.Graph().as_default():
+        decoded, logp = f()
+        ops = sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations())
+        with tf.Session() as sess:
+            try:
+                d, l = sess.run([decoded, logp])
+                dec = [[s.indices.tolist(), s.values.tolist(), s.dense_shape.tolist()] for s in d]
+                out[key] = {"decoded": dec, "logp": l.tolist(), "ops": ops,
+                            "shapes": [str(s.indices.shape) for s in decoded] + [str(logp.shape)]}
+            except tf.errors.OpError as e:
+                out[key] = {"error": type(e).__name__, "message": e.message}
+print(json.dumps(out))
+"""
+
 
 def _run_here(program):
     scope = {"tf": tf, "np": np, "json": json}
@@ -121,3 +168,45 @@ def test_ctc_loss_second_derivative_prevented():
 def test_ctc_loss_labels_must_be_sparse():
     with pytest.raises(TypeError, match="Expected argument `labels` to be a SparseTensor"):
         tf.nn.ctc_loss(np.zeros((1, 1), np.int32), np.zeros((2, 1, 3), np.float32), [2])
+
+
+def _compare_decoded(ours, theirs):
+    assert ours.keys() == theirs.keys()
+    for key, want in theirs.items():
+        got = ours[key]
+        if "error" in want:
+            assert got.get("error") == want["error"], (key, got)
+            msg = [line for line in want["message"].split("\n") if line.strip()]
+            msg = next(line for line in reversed(msg) if not line.startswith("\t"))
+            assert msg in got["message"], (key, got["message"], msg)
+            continue
+        assert "error" not in got, (key, got)
+        assert got["ops"] == want["ops"], key
+        assert got["shapes"] == want["shapes"], key
+        assert got["decoded"] == want["decoded"], key
+        np.testing.assert_allclose(got["logp"], want["logp"], rtol=1e-5, atol=1e-5, err_msg=key)
+
+
+@pytest.mark.tf
+@requires_tf
+def test_ctc_decoders_against_tf():
+    _compare_decoded(_run_here(DEC_PROGRAM), run_tf_json(DEC_PROGRAM))
+
+
+def test_ctc_greedy_decoder_known_values():
+    inf = float("inf")
+    logits = np.array(
+        [
+            [[0.0, -inf, -inf], [-2.3, -inf, -0.1]],
+            [[-inf, -0.5, -inf], [-inf, -inf, -0.1]],
+            [[-inf, -inf, -inf], [-0.1, -inf, -2.3]],
+        ],
+        np.float32,
+    )
+    (decoded,), neg = tf.nn.ctc_greedy_decoder(logits, [2, 3], blank_index=1)
+    with tf.Session() as sess:
+        d, n = sess.run([decoded, neg])
+    np.testing.assert_array_equal(d.indices, [[0, 0], [1, 0], [1, 1]])
+    np.testing.assert_array_equal(d.values, [0, 2, 0])
+    np.testing.assert_array_equal(d.dense_shape, [2, 2])
+    np.testing.assert_allclose(n, [[0.5], [0.3]], rtol=1e-6)

@@ -17,13 +17,18 @@ import numpy as np
 from tfgraph import errors
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
-from tfgraph.framework.registry import register_op
+from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.sparse_tensor import SparseTensor
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import array_ops, common_shapes, math_ops
 from tfgraph.ops.apply import apply_op
 
-__all__ = ["ctc_loss"]
+__all__ = [
+    "ctc_beam_search_decoder",
+    "ctc_beam_search_decoder_v2",
+    "ctc_greedy_decoder",
+    "ctc_loss",
+]
 
 _NEG_INF = -np.inf
 
@@ -323,3 +328,301 @@ def ctc_loss(
     if orig_dtype in (dtypes.float16, dtypes.bfloat16):
         loss = math_ops.cast(loss, orig_dtype)
     return loss
+
+
+# -- decoders -----------------------------------------------------------------------------
+def _decoder_shape(op):
+    inputs, seq_len = op._inputs[0]._shape, op._inputs[1]._shape
+    for t, rank in ((inputs, 3), (seq_len, 1)):
+        if t._dims is not None and len(t._dims) != rank:
+            raise common_shapes.shape_error(
+                op, f"Shape must be rank {rank} but is rank {len(t._dims)}"
+            )
+    batch = (inputs._dims or (None, None, None))[1]
+    if seq_len._dims is not None:
+        other = seq_len._dims[0]
+        if batch is not None and other is not None and batch != other:
+            raise common_shapes.shape_error(
+                op, f"Dimensions must be equal, but are {batch} and {other}"
+            )
+        if batch is None:
+            batch = other
+    n = int(op._attrs.get("top_paths", 1))
+    return (
+        [TensorShape._from_tuple((None, 2))] * n
+        + [TensorShape._from_tuple((None,))] * n
+        + [TensorShape._from_tuple((2,))] * n
+        + [TensorShape._from_tuple((batch, n))]
+    )
+
+
+def _check_decoder_inputs(inputs, seq_len):
+    """TF's CTCDecodeHelper::ValidateInputsGenerateOutputs."""
+    if inputs.ndim != 3:
+        raise _invalid("inputs is not a 3-Tensor")
+    if inputs.size == 0:
+        raise _invalid("inputs must not be empty")
+    max_time, batch, _ = inputs.shape
+    if seq_len.ndim != 1:
+        raise _invalid("sequence_length is not a vector")
+    if batch != seq_len.shape[0]:
+        raise errors.FailedPreconditionError(
+            None,
+            None,
+            f"len(sequence_length) != batch_size.  len(sequence_length):  {seq_len.shape[0]}"
+            f" batch_size: {batch}",
+        )
+    for b in range(batch):
+        if not seq_len[b] <= max_time:
+            raise errors.FailedPreconditionError(None, None, f"sequence_length({b}) <= {max_time}")
+
+
+def _store_sequences(sequences, batch, top_paths):
+    """TF's StoreAllDecodedSequences: per path, (indices, values, dense_shape)."""
+    out_i, out_v, out_s = [], [], []
+    for p in range(top_paths):
+        seqs = [sequences[b][p] for b in range(batch)]
+        lens = [len(s) for s in seqs]
+        rows = np.repeat(np.arange(batch, dtype=np.int64), lens)
+        cols = np.concatenate([np.arange(n, dtype=np.int64) for n in lens]) if batch else rows
+        out_i.append(np.stack([rows, cols], axis=1).reshape(-1, 2))
+        out_v.append(np.asarray([v for s in seqs for v in s], np.int64))
+        out_s.append(np.array([batch, max(lens, default=0)], np.int64))
+    return out_i, out_v, out_s
+
+
+def _greedy_kernel(op, ctx):
+    merge = bool(op._attrs.get("merge_repeated", False))
+    blank_attr = int(op._attrs.get("blank_index", -1))
+
+    def kernel(inputs, seq_len):
+        inputs, seq_len = np.asarray(inputs), np.asarray(seq_len)
+        _check_decoder_inputs(inputs, seq_len)
+        max_time, batch, num_classes = inputs.shape
+        blank = num_classes + blank_attr if blank_attr < 0 else blank_attr
+        if not 0 <= blank < num_classes:
+            raise _invalid(
+                f"blank_index expected to be between {-num_classes} and {num_classes - 1} "
+                f"but was {blank_attr}"
+            )
+        best = inputs.argmax(axis=2)  # [T, B] (the first maximum, as TF's RowMax)
+        top = np.take_along_axis(inputs, best[:, :, None], 2)[:, :, 0]
+        valid = np.arange(max_time)[:, None] < seq_len[None, :]
+        log_prob = -np.where(valid, top, 0).sum(axis=0, dtype=inputs.dtype)
+        prev = np.full_like(best, -1)
+        prev[1:] = best[:-1]
+        keep = valid & (best != blank)
+        if merge:
+            keep &= best != prev
+        sequences = [[best[keep[:, b], b].tolist()] for b in range(batch)]
+        out_i, out_v, out_s = _store_sequences(sequences, batch, 1)
+        log_prob = log_prob.reshape(batch, 1).astype(inputs.dtype, copy=False)
+        return out_i[0], out_v[0], out_s[0], log_prob
+
+    return kernel
+
+
+register_op(
+    "CTCGreedyDecoder",
+    inputs=["inputs: T", "sequence_length: int32"],
+    outputs=[
+        "decoded_indices: int64",
+        "decoded_values: int64",
+        "decoded_shape: int64",
+        "log_probability: T",
+    ],
+    attrs=["merge_repeated: bool = false", "blank_index: int = -1", "T: {float, double} = float"],
+    shape=_decoder_shape,
+    make_kernel=_greedy_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+class _Beam:
+    """A beam entry of TF's CTC beam search tree (ctc_beam_entry.h): probabilities in
+    float32 log space, [total, blank, label] now (new) and at the previous step (old)."""
+
+    __slots__ = ("children", "label", "new", "old", "parent")
+
+    def __init__(self, parent, label):
+        self.parent, self.label, self.children = parent, label, {}
+        self.new = [_NEG_INF, _NEG_INF, _NEG_INF]
+        self.old = [_NEG_INF, _NEG_INF, _NEG_INF]
+
+    def active(self):
+        return self.new[0] != _NEG_INF
+
+    def child(self, label):
+        c = self.children.get(label)
+        if c is None:
+            c = self.children[label] = _Beam(self, label)
+        return c
+
+    def label_seq(self, merge):
+        labels, prev, c = [], -1, self
+        while c.parent is not None:
+            if not merge or c.label != prev:
+                labels.append(c.label)
+            prev, c = c.label, c.parent
+        return labels[::-1]
+
+
+def _lse(a, b, dt):
+    if a == _NEG_INF:
+        return b
+    if b == _NEG_INF:
+        return a
+    return float(np.logaddexp(dt(a), dt(b)))
+
+
+class _Leaves:
+    """gtl::TopN of beam entries by their new total probability."""
+
+    def __init__(self, width):
+        self.width, self.items = width, []
+
+    def push(self, e):
+        if len(self.items) < self.width:
+            self.items.append(e)
+            return
+        worst = self.bottom()
+        if e.new[0] > worst.new[0]:
+            self.items[self.items.index(worst)] = e
+
+    def bottom(self):
+        return min(self.items, key=lambda e: e.new[0])
+
+    def extract(self):
+        items, self.items = sorted(self.items, key=lambda e: -e.new[0]), []
+        return items
+
+
+def _beam_step(leaves, row, blank):
+    """One step of TF's CTCBeamSearchDecoder::Step with the default scorer: the inputs
+    normalised to log-probabilities (offset max + log(sum(exp(x - max)))), in the inputs'
+    precision."""
+    dt = row.dtype.type
+    max_coeff = row.max()
+    logp = (row - (max_coeff + np.log(np.exp(row - max_coeff).sum()))).tolist()
+    branches = leaves.extract()
+    for b in branches:
+        b.old = list(b.new)
+    for b in branches:
+        if b.parent is not None:
+            if b.parent.active():
+                prev = b.parent.old[1] if b.label == b.parent.label else b.parent.old[0]
+                b.new[2] = _lse(b.new[2], prev, dt)
+            b.new[2] = float(dt(b.new[2] + logp[b.label]))
+        b.new[1] = float(dt(b.old[0] + logp[blank]))
+        b.new[0] = _lse(b.new[1], b.new[2], dt)
+        leaves.push(b)
+
+    def candidate(total):
+        return total > _NEG_INF and (
+            len(leaves.items) < leaves.width or total > leaves.bottom().new[0]
+        )
+
+    for b in branches:
+        if not candidate(b.old[0]):
+            continue
+        for label in range(blank):
+            c = b.child(label)
+            if c.active():
+                continue
+            prev = b.old[1] if label == b.label else b.old[0]
+            total = float(dt(logp[label] + prev))
+            c.new = [total, _NEG_INF, total]
+            if candidate(total):
+                if len(leaves.items) == leaves.width:
+                    leaves.bottom().new = [_NEG_INF, _NEG_INF, _NEG_INF]
+                leaves.push(c)
+            else:
+                c.old = [_NEG_INF, _NEG_INF, _NEG_INF]
+                c.new = [_NEG_INF, _NEG_INF, _NEG_INF]
+
+
+def _beam_search_kernel(op, ctx):
+    width = int(op._attrs["beam_width"])
+    top_paths = int(op._attrs["top_paths"])
+    merge = bool(op._attrs.get("merge_repeated", True))
+
+    def kernel(inputs, seq_len):
+        inputs, seq_len = np.asarray(inputs), np.asarray(seq_len)
+        _check_decoder_inputs(inputs, seq_len)
+        _, batch, num_classes = inputs.shape
+        log_prob = np.zeros((batch, top_paths), inputs.dtype)
+        sequences = []
+        for b in range(batch):
+            root = _Beam(None, -1)
+            root.new = [0.0, 0.0, _NEG_INF]
+            leaves = _Leaves(width)
+            leaves.push(root)
+            for t in range(int(seq_len[b])):
+                _beam_step(leaves, inputs[t, b], num_classes - 1)
+            if top_paths > width:
+                raise _invalid("requested more paths than the beam width.")
+            if top_paths > len(leaves.items):
+                raise _invalid("Less leaves in the beam search than requested.")
+            best = sorted(leaves.items, key=lambda e: -e.new[0])[:top_paths]
+            sequences.append([e.label_seq(merge) for e in best])
+            log_prob[b] = [e.new[0] for e in best]
+        out_i, out_v, out_s = _store_sequences(sequences, batch, top_paths)
+        return (*out_i, *out_v, *out_s, log_prob)
+
+    return kernel
+
+
+register_op(
+    "CTCBeamSearchDecoder",
+    inputs=["inputs: T", "sequence_length: int32"],
+    outputs=[
+        "decoded_indices: top_paths * int64",
+        "decoded_values: top_paths * int64",
+        "decoded_shape: top_paths * int64",
+        "log_probability: T",
+    ],
+    attrs=[
+        "beam_width: int >= 1",
+        "top_paths: int >= 1",
+        "merge_repeated: bool = true",
+        "T: {float, double} = float",
+    ],
+    shape=_decoder_shape,
+    make_kernel=_beam_search_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def ctc_greedy_decoder(inputs, sequence_length, merge_repeated=True, blank_index=None):
+    """Greedy (best path) decoding, as TF's `tf.nn.ctc_greedy_decoder`: ([decoded
+    SparseTensor], neg_sum_logits [batch, 1])."""
+    attrs = {"merge_repeated": bool(merge_repeated)}
+    attrs["blank_index"] = -1 if blank_index is None else int(blank_index)
+    outs = apply_op("CTCGreedyDecoder", None, [inputs, sequence_length], attrs)._outputs
+    return [SparseTensor(outs[0], outs[1], outs[2])], outs[3]
+
+
+def ctc_beam_search_decoder(
+    inputs, sequence_length, beam_width=100, top_paths=1, merge_repeated=True
+):
+    """Beam search decoding, as TF1's `tf.nn.ctc_beam_search_decoder`: ([top_paths
+    decoded SparseTensors], log_probabilities [batch, top_paths])."""
+    attrs = {
+        "beam_width": int(beam_width),
+        "top_paths": int(top_paths),
+        "merge_repeated": bool(merge_repeated),
+    }
+    outs = apply_op("CTCBeamSearchDecoder", None, [inputs, sequence_length], attrs)._outputs
+    n = int(top_paths)
+    return [SparseTensor(outs[i], outs[n + i], outs[2 * n + i]) for i in range(n)], outs[3 * n]
+
+
+def ctc_beam_search_decoder_v2(inputs, sequence_length, beam_width=100, top_paths=1):
+    """TF's `tf.nn.ctc_beam_search_decoder_v2`: the v1 decoder with merge_repeated=False."""
+    return ctc_beam_search_decoder(
+        inputs,
+        sequence_length=sequence_length,
+        beam_width=beam_width,
+        top_paths=top_paths,
+        merge_repeated=False,
+    )
