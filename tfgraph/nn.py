@@ -1,6 +1,7 @@
 """`tf.nn`: neural-network functions (re-exports only)."""
 
 from tfgraph import rnn_cell  # noqa: F401
+from tfgraph.ctc_impl import ctc_unique_labels  # noqa: F401
 from tfgraph.legacy_layers.dynamic_rnn import bidirectional_dynamic_rnn, dynamic_rnn  # noqa: F401
 from tfgraph.legacy_layers.rnn import static_bidirectional_rnn, static_rnn  # noqa: F401
 from tfgraph.ops.batch_space_ops import space_to_batch  # noqa: F401

@@ -1,5 +1,6 @@
 """CTC: tf.nn.ctc_loss (CTCLoss: values, gradients through its gradient output, graphs
-and errors), against TF."""
+and errors), the greedy and beam search decoders, collapse_repeated and ctc_unique_labels,
+against TF."""
 
 from __future__ import annotations
 
@@ -115,6 +116,43 @@ for key, f in cases.items():
 print(json.dumps(out))
 """
 
+COL_PROGRAM = """
+out = {}
+cases = {
+    "basic": lambda: tf.nn.collapse_repeated([[1, 1, 2, 2, 1], [1, 2, 3, 4, 5], [3, 3, 3, 0, 0]],
+                                             [5, 4, 2]),
+    "placeholder": lambda: tf.nn.collapse_repeated(
+        tf.placeholder_with_default(np.array([[4, 4, 4, 1], [2, 2, 3, 3]], np.int64), [None, None]),
+        tf.constant([4, 3], tf.int64), name="col"),
+}
+for key, f in cases.items():
+    with tf.Graph().as_default():
+        a, b = f()
+        ops = sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations())
+        with tf.Session() as sess:
+            va, vb = sess.run([a, b])
+        out[key] = {"labels": va.tolist(), "len": vb.tolist(), "ops": ops,
+                    "shapes": [str(a.shape), str(b.shape)], "dtypes": [a.dtype.name, b.dtype.name]}
+print(json.dumps(out))
+"""
+
+UNIQUE_PROGRAM = """
+out = {}
+cases = {
+    "basic": lambda: tf.nn.ctc_unique_labels([[3, 4, 4, 3], [1, 1, 1, 1], [5, 6, 7, 0]]),
+    "int64": lambda: tf.nn.ctc_unique_labels(np.array([[2, 0, 2, 0, 9]], np.int64), name="u"),
+}
+for key, f in cases.items():
+    with tf.Graph().as_default():
+        a, b = f()
+        ops = sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations())
+        with tf.Session() as sess:
+            va, vb = sess.run([a, b])
+        out[key] = {"y": va.tolist(), "idx": vb.tolist(), "ops": ops,
+                    "shapes": [str(a.shape), str(b.shape)], "dtypes": [a.dtype.name, b.dtype.name]}
+print(json.dumps(out))
+"""
+
 
 def _run_here(program):
     scope = {"tf": tf, "np": np, "json": json}
@@ -210,3 +248,27 @@ def test_ctc_greedy_decoder_known_values():
     np.testing.assert_array_equal(d.values, [0, 2, 0])
     np.testing.assert_array_equal(d.dense_shape, [2, 2])
     np.testing.assert_allclose(n, [[0.5], [0.3]], rtol=1e-6)
+
+
+@pytest.mark.tf
+@requires_tf
+@pytest.mark.parametrize("program", ["COL_PROGRAM", "UNIQUE_PROGRAM"])
+def test_label_helpers_against_tf(program):
+    program = globals()[program]
+    assert _run_here(program) == run_tf_json(program)
+
+
+def test_collapse_repeated_known_values():
+    labels, lengths = tf.nn.collapse_repeated([[1, 1, 2, 2, 1], [1, 2, 3, 4, 5]], [5, 5])
+    with tf.Session() as sess:
+        a, b = sess.run([labels, lengths])
+    np.testing.assert_array_equal(a, [[1, 2, 1, 0, 0], [1, 2, 3, 4, 5]])
+    np.testing.assert_array_equal(b, [3, 5])
+
+
+def test_ctc_unique_labels_known_values():
+    y, idx = tf.nn.ctc_unique_labels([[3, 4, 4, 3]])
+    with tf.Session() as sess:
+        a, b = sess.run([y, idx])
+    np.testing.assert_array_equal(a, [[3, 4, 0, 0]])
+    np.testing.assert_array_equal(b, [[0, 1, 1, 0]])

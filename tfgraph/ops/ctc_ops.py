@@ -17,6 +17,7 @@ import numpy as np
 from tfgraph import errors
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
+from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.sparse_tensor import SparseTensor
 from tfgraph.framework.tensor_shape import TensorShape
@@ -24,6 +25,7 @@ from tfgraph.ops import array_ops, common_shapes, math_ops
 from tfgraph.ops.apply import apply_op
 
 __all__ = [
+    "collapse_repeated",
     "ctc_beam_search_decoder",
     "ctc_beam_search_decoder_v2",
     "ctc_greedy_decoder",
@@ -626,3 +628,49 @@ def ctc_beam_search_decoder_v2(inputs, sequence_length, beam_width=100, top_path
         top_paths=top_paths,
         merge_repeated=False,
     )
+
+
+# -- label helpers ------------------------------------------------------------------------
+def _get_dim(tensor, i):
+    """tensor's dimension i: its static value when known, else from its shape."""
+    dims = tensor._shape._dims
+    if dims is not None and dims[i] is not None:
+        return dims[i]
+    return array_ops.shape(tensor)[i]
+
+
+def collapse_repeated(labels, seq_length, name=None):
+    """Merges repeated labels into one, as TF's `tf.nn.collapse_repeated`:
+    (collapsed labels padded with 0 [batch, new max length], new lengths)."""
+    g = get_default_graph()
+    with g.name_scope(name or "collapse_repeated_labels"):
+        labels = convert_to_tensor(labels, name="labels")
+        seq_length = convert_to_tensor(seq_length, name="seq_length")
+        label_mask = array_ops.concat(
+            [
+                array_ops.ones_like(labels[:, :1], dtypes.bool),
+                math_ops.not_equal(labels[:, 1:], labels[:, :-1]),
+            ],
+            axis=1,
+        )
+        maxlen = _get_dim(labels, 1)
+        seq_mask = array_ops.sequence_mask(seq_length, maxlen=maxlen)
+        label_mask = math_ops.logical_and(label_mask, seq_mask)
+        new_seq_len = math_ops.reduce_sum(array_ops.cast(label_mask, dtypes.int32), axis=1)
+        new_maxlen = math_ops.reduce_max(new_seq_len)
+        idx_mask = array_ops.sequence_mask(new_seq_len, maxlen=new_maxlen)
+        flat_labels = array_ops.reshape(labels, [-1])
+        flat_label_mask = array_ops.reshape(label_mask, [-1])
+        flat_idx_mask = array_ops.reshape(idx_mask, [-1])
+        idx = math_ops.range(_get_dim(flat_idx_mask, 0))
+        flat = array_ops.scatter_nd(
+            indices=array_ops.expand_dims(array_ops.boolean_mask(idx, flat_idx_mask), axis=1),
+            updates=array_ops.boolean_mask(flat_labels, flat_label_mask),
+            shape=array_ops.shape(flat_idx_mask),
+        )
+        batch_size = _get_dim(labels, 0)
+        new_shape = [batch_size, new_maxlen]
+        return (
+            array_ops.reshape(flat, new_shape),
+            array_ops.cast(new_seq_len, seq_length.dtype),
+        )
