@@ -153,6 +153,40 @@ for key, f in cases.items():
 print(json.dumps(out))
 """
 
+V2_PROGRAM = """
+rng = np.random.RandomState(5)
+x = rng.randn(8, 3, 6).astype(np.float32)
+dense = np.array([[1, 2, 2, 0], [3, 4, 0, 0], [5, 1, 3, 2]], np.int32)
+lens = np.array([3, 2, 4], np.int32)
+sp_idx = [[b, i] for b in range(3) for i in range(lens[b])]
+sp_val = [dense[b, i] for b in range(3) for i in range(lens[b])]
+out = {}
+cases = {
+    "sparse_last": lambda xt: tf.nn.ctc_loss_v2(
+        tf.SparseTensor(sp_idx, np.array(sp_val, np.int32) - 1, [3, 4]), xt, None, [8, 6, 7],
+        blank_index=-1),
+    "sparse_blank2": lambda xt: tf.nn.ctc_loss_v2(
+        tf.SparseTensor(sp_idx, np.array(sp_val, np.int32), [3, 4]), xt, None, [8, 6, 7],
+        blank_index=2),
+    "sparse_batch_major": lambda xt: tf.nn.ctc_loss_v2(
+        tf.SparseTensor(sp_idx, np.array(sp_val, np.int32), [3, 4]),
+        tf.transpose(xt, [1, 0, 2]), None, [8, 6, 7], logits_time_major=False, blank_index=0),
+    "dense": lambda xt: tf.nn.ctc_loss_v2(dense, xt, lens, [8, 6, 7]),
+    "dense_blank3": lambda xt: tf.nn.ctc_loss_v2(np.where(dense >= 3, dense - 1, dense), xt,
+                                                 lens, [8, 8, 5], blank_index=3),
+}
+for key, f in cases.items():
+    with tf.Graph().as_default():
+        xt = tf.constant(x)
+        loss = f(xt)
+        g = tf.gradients(loss * np.array([1.0, 2.0, 3.0], np.float32), xt)[0]
+        ops = sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations())
+        with tf.Session() as sess:
+            lv, gv = sess.run([loss, g])
+        out[key] = {"loss": lv.tolist(), "grad": gv.tolist(), "ops": ops, "shape": str(loss.shape)}
+print(json.dumps(out))
+"""
+
 
 def _run_here(program):
     scope = {"tf": tf, "np": np, "json": json}
@@ -272,3 +306,25 @@ def test_ctc_unique_labels_known_values():
         a, b = sess.run([y, idx])
     np.testing.assert_array_equal(a, [[3, 4, 0, 0]])
     np.testing.assert_array_equal(b, [[0, 1, 1, 0]])
+
+
+@pytest.mark.tf
+@requires_tf
+def test_ctc_loss_v2_against_tf():
+    """Sparse labels: TF's graph; dense labels (TF: its own forward-backward graph, here
+    through CTCLoss): values and gradients."""
+    ours, theirs = _run_here(V2_PROGRAM), run_tf_json(V2_PROGRAM)
+    assert ours.keys() == theirs.keys()
+    for key, want in theirs.items():
+        got = ours[key]
+        if key.startswith("sparse"):
+            assert got["ops"] == want["ops"], key
+        assert got["shape"] == want["shape"], key
+        np.testing.assert_allclose(got["loss"], want["loss"], rtol=1e-5, err_msg=key)
+        np.testing.assert_allclose(got["grad"], want["grad"], rtol=1e-5, atol=1e-5, err_msg=key)
+
+
+def test_ctc_loss_v2_sparse_needs_blank_index():
+    labels = tf.SparseTensor([[0, 0]], tf.constant([1], tf.int32), [1, 1])
+    with pytest.raises(ValueError, match="`blank_index` must be provided"):
+        tf.nn.ctc_loss_v2(labels, np.zeros((2, 1, 3), np.float32), None, [2])

@@ -21,7 +21,7 @@ from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.sparse_tensor import SparseTensor
 from tfgraph.framework.tensor_shape import TensorShape
-from tfgraph.ops import array_ops, common_shapes, math_ops
+from tfgraph.ops import array_ops, common_shapes, math_ops, sparse_ops
 from tfgraph.ops.apply import apply_op
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "ctc_beam_search_decoder_v2",
     "ctc_greedy_decoder",
     "ctc_loss",
+    "ctc_loss_v2",
 ]
 
 _NEG_INF = -np.inf
@@ -674,3 +675,86 @@ def collapse_repeated(labels, seq_length, name=None):
             array_ops.reshape(flat, new_shape),
             array_ops.cast(new_seq_len, seq_length.dtype),
         )
+
+
+def _dense_labels_to_sparse(dense, length):
+    """TF's dense_labels_to_sparse: the first length[b] labels of each row, as an int32
+    SparseTensor [batch, max(length)]."""
+    flat_values = array_ops.reshape(dense, [-1])
+    flat_indices = math_ops.range(array_ops.shape(flat_values, out_type=dtypes.int64)[0])
+    mask = array_ops.sequence_mask(length, maxlen=array_ops.shape(dense)[1])
+    flat_mask = array_ops.reshape(mask, [-1])
+    indices = array_ops.expand_dims(array_ops.boolean_mask(flat_indices, flat_mask), 1)
+    values = array_ops.boolean_mask(flat_values, flat_mask)
+    sparse = SparseTensor(
+        indices=indices,
+        values=array_ops.cast(values, dtypes.int32),
+        dense_shape=array_ops.shape(flat_values, out_type=dtypes.int64),
+    )
+    reshaped = sparse_ops.sparse_reshape(sparse, array_ops.shape(dense))
+    max_length = math_ops.reduce_max(length)
+    return SparseTensor(
+        indices=reshaped.indices,
+        values=reshaped.values,
+        dense_shape=[
+            array_ops.cast(reshaped.dense_shape[0], dtypes.int64),
+            array_ops.cast(max_length, dtypes.int64),
+        ],
+    )
+
+
+def _ctc_loss_v2_sparse(labels, logits, logit_length, logits_time_major, blank_index):
+    if blank_index < 0:
+        blank_index += _get_dim(logits, 2)
+    if blank_index != _get_dim(logits, 2) - 1:
+        logits = array_ops.concat(
+            [
+                logits[:, :, :blank_index],
+                logits[:, :, blank_index + 1 :],
+                logits[:, :, blank_index : blank_index + 1],
+            ],
+            axis=2,
+        )
+        labels = SparseTensor(
+            labels.indices,
+            array_ops.where(labels.values < blank_index, labels.values, labels.values - 1),
+            labels.dense_shape,
+        )
+    return ctc_loss(
+        labels=labels, inputs=logits, sequence_length=logit_length, time_major=logits_time_major
+    )
+
+
+def ctc_loss_v2(
+    labels,
+    logits,
+    label_length,
+    logit_length,
+    logits_time_major=True,
+    unique=None,
+    blank_index=None,
+    name=None,
+):
+    """TF1's `tf.nn.ctc_loss_v2`. Sparse labels: as TF builds it (the blank rotated to
+    the last class, then CTCLoss). Dense labels: TF computes them with its own log-space
+    forward-backward graph (ctc_loss_dense); here they are made sparse (as TF's
+    dense_labels_to_sparse does) and go through CTCLoss, whose values and gradients are
+    the same, except that labels longer than their logits raise (TF: an infinite loss)
+    and empty labels raise (TF: the all-blank path's loss). `unique` only speeds TF up
+    and is not needed here."""
+    if isinstance(labels, SparseTensor):
+        if blank_index is None:
+            raise ValueError(
+                "Argument `blank_index` must be provided when labels is a SparseTensor."
+            )
+        return _ctc_loss_v2_sparse(labels, logits, logit_length, logits_time_major, blank_index)
+    if blank_index is None:
+        blank_index = 0
+    g = get_default_graph()
+    with g.name_scope(name or "ctc_loss_dense"):
+        logits = convert_to_tensor(logits, name="logits")
+        labels = convert_to_tensor(labels, name="labels")
+        label_length = convert_to_tensor(label_length, name="label_length")
+        logit_length = convert_to_tensor(logit_length, name="logit_length")
+        sparse = _dense_labels_to_sparse(labels, label_length)
+        return _ctc_loss_v2_sparse(sparse, logits, logit_length, logits_time_major, blank_index)
