@@ -479,24 +479,30 @@ def _lse(a, b, dt):
 
 
 class _Leaves:
-    """gtl::TopN of beam entries by their new total probability."""
+    """gtl::TopN of beam entries by their new total probability (its bottom cached until
+    the leaves or an entry's probability change)."""
 
     def __init__(self, width):
-        self.width, self.items = width, []
+        self.width, self.items, self._bottom = width, [], None
 
     def push(self, e):
+        self._bottom = None
         if len(self.items) < self.width:
             self.items.append(e)
             return
         worst = self.bottom()
+        self._bottom = None
         if e.new[0] > worst.new[0]:
             self.items[self.items.index(worst)] = e
 
     def bottom(self):
-        return min(self.items, key=lambda e: e.new[0])
+        if self._bottom is None:
+            self._bottom = min(self.items, key=lambda e: e.new[0])
+        return self._bottom
 
     def extract(self):
         items, self.items = sorted(self.items, key=lambda e: -e.new[0]), []
+        self._bottom = None
         return items
 
 
@@ -528,18 +534,22 @@ def _beam_step(leaves, row, blank):
     for b in branches:
         if not candidate(b.old[0]):
             continue
+        children, old_total, old_blank = b.children, b.old[0], b.old[1]
         for label in range(blank):
-            c = b.child(label)
-            if c.active():
-                continue
-            prev = b.old[1] if label == b.label else b.old[0]
-            total = float(dt(logp[label] + prev))
-            c.new = [total, _NEG_INF, total]
+            c = children.get(label)
+            if c is not None and c.new[0] != _NEG_INF:
+                continue  # (active: already updated as a branch)
+            total = float(dt(logp[label] + (old_blank if label == b.label else old_total)))
+            if c is not None and c is leaves._bottom:
+                leaves._bottom = None
             if candidate(total):
+                if c is None:  # (TF makes every child; one never a candidate stays unset)
+                    c = children[label] = _Beam(b, label)
+                c.new = [total, _NEG_INF, total]
                 if len(leaves.items) == leaves.width:
                     leaves.bottom().new = [_NEG_INF, _NEG_INF, _NEG_INF]
                 leaves.push(c)
-            else:
+            elif c is not None:
                 c.old = [_NEG_INF, _NEG_INF, _NEG_INF]
                 c.new = [_NEG_INF, _NEG_INF, _NEG_INF]
 
