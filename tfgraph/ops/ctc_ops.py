@@ -749,8 +749,8 @@ def ctc_loss_v2(
     the last class, then CTCLoss). Dense labels: TF computes them with its own log-space
     forward-backward graph (ctc_loss_dense); here they are made sparse (as TF's
     dense_labels_to_sparse does) and go through CTCLoss, whose values and gradients are
-    the same, except that labels longer than their logits raise (TF: an infinite loss)
-    and empty labels raise (TF: the all-blank path's loss). `unique` only speeds TF up
+    the same, except that labels longer than their logits raise (TF: a huge finite loss,
+    ~709) and empty labels raise (TF: the all-blank path's loss). `unique` only speeds TF up
     and is not needed here."""
     if isinstance(labels, SparseTensor):
         if blank_index is None:
