@@ -602,6 +602,29 @@ CASES: dict[str, list[Case]] = {
             [rnd(3, 4)],
         ),
     ],
+    # (TF defines CTCLoss's gradient through the op's gradient output, behind a
+    # PreventGradient; the case differentiates the loss output only)
+    "CTCLoss": [
+        Case(
+            lambda x: tf.nn.ctc_loss(
+                tf.SparseTensor([[0, 0], [0, 1], [1, 0]], tf.constant([1, 1, 0]), [2, 2]), x, [4, 3]
+            ),
+            [rnd(4, 2, 3)],
+            rtol=1e-5,
+        ),
+        Case(
+            lambda x: tf.nn.ctc_loss(
+                tf.SparseTensor([[0, 0], [0, 1], [1, 0]], tf.constant([1, 0, 1]), [2, 2]),
+                x,
+                [3, 4],
+                preprocess_collapse_repeated=True,
+                ctc_merge_repeated=False,
+                time_major=False,
+            ),
+            [rnd(2, 4, 3)],
+            rtol=1e-5,
+        ),
+    ],
     "L2Loss": [Case(tf.nn.l2_loss, [rnd(3, 4)])],
     "LRN": [
         Case(
@@ -1143,7 +1166,13 @@ GRADIENT_RAISES_IN_TF: dict[str, Callable] = {
         tf.reshape(v, [3, 1]), tf.ones([3, 1], tf.float64), fast=False
     ),
 }
-_RAISES_MATCH = {"MatrixSolveLs": "fast=False"}
+# (TF: PreventGradient's gradient raises LookupError, "Gradient explicitly disabled")
+GRADIENT_RAISES_IN_TF["PreventGradient"] = lambda v: array_ops.prevent_gradient(v, "why")
+_RAISES_MATCH = {
+    "MatrixSolveLs": "fast=False",
+    "PreventGradient": "explicitly disabled. Reason: why",
+}
+_RAISES_ERROR = {"PreventGradient": LookupError}
 
 
 @pytest.mark.parametrize("op_type", sorted(GRADIENT_RAISES_IN_TF))
@@ -1152,7 +1181,8 @@ def test_gradients_tf_leaves_unimplemented_raise(op_type):
         v = tf.placeholder(tf.float64, [3])
         out = GRADIENT_RAISES_IN_TF[op_type](v)
         assert op_type in {op.type for op in tf.get_default_graph().get_operations()}
-        with pytest.raises(NotImplementedError, match=_RAISES_MATCH.get(op_type, op_type)):
+        error = _RAISES_ERROR.get(op_type, NotImplementedError)
+        with pytest.raises(error, match=_RAISES_MATCH.get(op_type, op_type)):
             tf.gradients(out, v)
 
 

@@ -1,6 +1,7 @@
 """`tf.nn`: neural-network functions (re-exports only)."""
 
 from tfgraph import rnn_cell  # noqa: F401
+from tfgraph.ctc_impl import ctc_unique_labels  # noqa: F401
 from tfgraph.legacy_layers.dynamic_rnn import bidirectional_dynamic_rnn, dynamic_rnn  # noqa: F401
 from tfgraph.legacy_layers.rnn import static_bidirectional_rnn, static_rnn  # noqa: F401
 from tfgraph.ops.batch_space_ops import space_to_batch  # noqa: F401
@@ -16,6 +17,7 @@ from tfgraph.ops.conv_ops import (  # noqa: F401
 from tfgraph.ops.conv_ops import (  # noqa: F401
     depthwise_conv2d_native_backprop_input as depthwise_conv2d_backprop_input,
 )
+from tfgraph.ops.ctc_ops import *
 from tfgraph.ops.embedding_ops import embedding_lookup_sparse, safe_embedding_lookup_sparse  # noqa: F401
 from tfgraph.ops.manip_ops import depth_to_space, space_to_depth  # noqa: F401
 from tfgraph.ops.nn_composite_ops import *

@@ -2868,6 +2868,30 @@ def stop_gradient(input, name: str | None = None) -> Tensor:
     return op_output("StopGradient", name, [input])
 
 
+def _prevent_gradient_grad(op, _):
+    message = op._attrs.get("message", b"")
+    if isinstance(message, bytes):
+        message = message.decode()
+    raise LookupError(f"Gradient explicitly disabled. Reason: {message}")
+
+
+register_op(
+    "PreventGradient",
+    inputs=["input: T"],
+    outputs=["output: T"],
+    attrs=["T: type", "message: string = ''"],
+    shape=common_shapes.unchanged_shape,
+    kernel=lambda x: x,
+    grad=_prevent_gradient_grad,
+    forwards_input=True,
+)
+
+
+def prevent_gradient(input, message: str = "", name: str | None = None) -> Tensor:
+    """`input` unchanged; `tf.gradients` through it raises LookupError (`message`)."""
+    return op_output("PreventGradient", name, [input], {"message": message})
+
+
 # -- BroadcastTo ------------------------------------------------------------------------
 def _broadcast_to_shape(op):
     x, shape_t = op._inputs
