@@ -74,6 +74,7 @@ from tfgraph.training.moving_averages import ExponentialMovingAverage
 from tfgraph.training.queue_runner import QueueRunner, add_queue_runner, start_queue_runners
 from tfgraph.training.saver import Saver, export_meta_graph, import_meta_graph
 from tfgraph.training.server_lib import ClusterSpec
+from tfgraph.training.session_manager import SessionManager, basic_train_loop
 from tfgraph.training.session_run_hook import (
     SessionRunArgs,
     SessionRunContext,
@@ -119,6 +120,7 @@ __all__ = [
     "SecondOrStepTimer",
     "Server",
     "SessionCreator",
+    "SessionManager",
     "SessionRunArgs",
     "SessionRunContext",
     "SessionRunHook",
@@ -133,6 +135,7 @@ __all__ = [
     "WorkerSessionCreator",
     "add_queue_runner",
     "assert_global_step",
+    "basic_train_loop",
     "batch",
     "batch_join",
     "byte_size_load_fn",
