@@ -40,6 +40,7 @@ from tfgraph import (
     random,
     resource_loader,
     sets,
+    signal,
     sparse,
     spectral,
     strings,

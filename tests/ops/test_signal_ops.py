@@ -1,0 +1,110 @@
+"""tf.signal: frame, overlap_and_add, windows and the real FFTs against TF (values, static
+shapes, dtypes, the ops built, and gradients of sum(out * w))."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tests.tfrun import requires_tf, run_tf_json
+
+PROGRAM = """
+rng = np.random.RandomState(0)
+sig = rng.randn(2, 11).astype(np.float32)
+sig3 = rng.randn(7, 3).astype(np.float32)
+fr = rng.randn(2, 4, 6).astype(np.float32)
+img = rng.randn(3, 5, 6).astype(np.float32)
+spec = (rng.randn(2, 5) + 1j * rng.randn(2, 5)).astype(np.complex64)
+spec2 = (rng.randn(3, 4, 3) + 1j * rng.randn(3, 4, 3)).astype(np.complex64)
+S = tf.signal
+cases = {
+    "frame": lambda: S.frame(sig, 4, 3),
+    "frame_pad": lambda: S.frame(sig, 4, 3, pad_end=True, pad_value=-1.0),
+    "frame_axis0": lambda: S.frame(sig3, 3, 2, axis=0),
+    "frame_gcd": lambda: S.frame(sig, 6, 4, pad_end=True),
+    "frame_ph": lambda: S.frame(tf.placeholder_with_default(sig, [None, None]), 4, 2),
+    "ola": lambda: S.overlap_and_add(fr, 4),
+    "ola_fast": lambda: S.overlap_and_add(fr, 6),
+    "ola_big_step": lambda: S.overlap_and_add(fr, 7),
+    "ola_ph": lambda: S.overlap_and_add(tf.placeholder_with_default(fr, None), 2),
+    "hann": lambda: S.hann_window(8),
+    "hann_sym": lambda: S.hann_window(7, periodic=False),
+    "hann_1": lambda: S.hann_window(1),
+    "hann_f64": lambda: S.hann_window(6, dtype=tf.float64),
+    "hamming": lambda: S.hamming_window(9),
+    "hamming_sym": lambda: S.hamming_window(10, periodic=False),
+    "hann_ph": lambda: S.hann_window(tf.placeholder_with_default(5, [])),
+    "vorbis": lambda: S.vorbis_window(6),
+    "rfft": lambda: S.rfft(sig),
+    "rfft_len": lambda: S.rfft(sig, [16]),
+    "rfft_crop": lambda: S.rfft(sig, [6]),
+    "irfft": lambda: S.irfft(spec),
+    "irfft_odd": lambda: S.irfft(spec, [9]),
+    "rfft2d": lambda: S.rfft2d(img),
+    "rfft2d_len": lambda: S.rfft2d(img, [8, 4]),
+    "irfft2d": lambda: S.irfft2d(spec2),
+    "irfft2d_len": lambda: S.irfft2d(spec2, [5, 5]),
+    "rfft3d": lambda: S.rfft3d(img),
+    "irfft3d": lambda: S.irfft3d(spec2, [3, 4, 5]),
+    "fft": lambda: S.fft(spec),
+}
+GRADS = {
+    "frame": lambda x: S.frame(x, 4, 3),
+    "frame_pad": lambda x: S.frame(x, 5, 2, pad_end=True),
+    "ola": lambda x: S.overlap_and_add(S.frame(x, 4, 3), 3),
+    "ola2": lambda x: S.overlap_and_add(S.frame(x, 4, 2), 2),
+    "rfft": lambda x: tf.real(S.rfft(x)) + tf.imag(S.rfft(x)),
+    "rfft_odd": lambda x: tf.abs(S.rfft(x, [13])),
+    "irfft": lambda x: S.irfft(tf.complex(x, x * 0.5)),
+    "irfft_odd": lambda x: S.irfft(tf.complex(x, -x), [21]),
+    "rfft2d": lambda x: tf.real(S.rfft2d(tf.reshape(x, [2, 11]))) * 2.0
+        + tf.imag(S.rfft2d(tf.reshape(x, [2, 11]))),
+}
+out = {}
+def record(k, y):
+    ops = sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations())
+    with tf.Session() as sess:
+        v = sess.run(y)
+    if np.iscomplexobj(v):
+        v = np.stack([v.real, v.imag])
+    out[k] = {"value": np.asarray(v, np.float64).tolist(), "dtype": y.dtype.name,
+              "shape": str(y.shape), "ops": ops}
+for k, f in cases.items():
+    with tf.Graph().as_default():
+        record(k, f())
+for k, f in GRADS.items():
+    with tf.Graph().as_default():
+        x = tf.constant(sig)
+        y = f(x)
+        w = tf.constant(np.random.RandomState(1).randn(*y.shape.as_list()).astype(np.float32))
+        g, = tf.gradients(tf.reduce_sum(y * w), x)
+        record("grad_" + k, g)
+"""
+
+
+def _here():
+    scope = {"tf": tf, "np": np}
+    exec(PROGRAM, scope)
+    return json.loads(json.dumps(scope["out"]))
+
+
+@pytest.fixture(scope="module")
+def both():
+    return _here(), run_tf_json(PROGRAM + "\nprint(json.dumps(out))")
+
+
+@pytest.mark.tf
+@requires_tf
+def test_values_shapes_and_ops_equal_tf(both):
+    mine, theirs = both
+    assert sorted(mine) == sorted(theirs)
+    for k in theirs:
+        a, b = mine[k], theirs[k]
+        assert a["dtype"] == b["dtype"], k
+        assert a["shape"] == b["shape"], k
+        np.testing.assert_allclose(a["value"], b["value"], rtol=1e-4, atol=2e-4, err_msg=k)
+        if not k.startswith("grad_"):
+            assert a["ops"] == b["ops"], k

@@ -1,0 +1,270 @@
+"""`tf.signal` (TF1 `tf.compat.v1.signal`): framing, overlap-add, windows, STFTs, mel
+matrices, MFCCs and DCTs, built from existing ops as TF's Python builds them
+(tensorflow/python/ops/signal), so graphs and gradients follow TF's."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from tfgraph.framework import dtypes
+from tfgraph.framework.convert import convert_to_tensor
+from tfgraph.framework.graph import name_scope
+from tfgraph.ops import array_ops, common_shapes, control_flow_ops, math_ops
+from tfgraph.ops.while_loop import while_loop
+
+__all__ = [
+    "frame",
+    "hamming_window",
+    "hann_window",
+    "overlap_and_add",
+    "vorbis_window",
+]
+
+
+def _static(t):
+    return common_shapes.constant_value(t)
+
+
+def _gcd(a, b, name=None):
+    """The greatest common divisor of two integer scalars (TF's util_ops.gcd)."""
+    with name_scope(name, "gcd", [a, b]):
+        a = convert_to_tensor(a)
+        b = convert_to_tensor(b)
+        a.shape.with_rank(0)
+        b.shape.with_rank(0)
+        if not a.dtype.is_integer:
+            raise ValueError(f"a must be an integer type. Got: {a.dtype}")
+        if not b.dtype.is_integer:
+            raise ValueError(f"b must be an integer type. Got: {b.dtype}")
+        const_a, const_b = _static(a), _static(b)
+        if const_a is not None and const_b is not None:
+            return convert_to_tensor(math.gcd(int(const_a), int(const_b)))
+        a, b = while_loop(
+            lambda _, b: math_ops.greater(b, array_ops.zeros_like(b)),
+            lambda a, b: [b, math_ops.mod(a, b)],
+            [a, b],
+            back_prop=False,
+        )
+        return a
+
+
+# -- frame -----------------------------------------------------------------------------------
+def _infer_frame_shape(signal, frame_length, frame_step, pad_end, axis):
+    frame_length, frame_step, axis = _static(frame_length), _static(frame_step), _static(axis)
+    if signal.shape.ndims is None:
+        return None
+    if axis is None:
+        return [None] * (signal.shape.ndims + 1)
+    axis = int(axis)
+    frame_length = None if frame_length is None else int(frame_length)
+    frame_step = None if frame_step is None else int(frame_step)
+    signal_shape = signal.shape.as_list()
+    num_frames = None
+    frame_axis = signal_shape[axis]
+    outer_dimensions = signal_shape[:axis]
+    inner_dimensions = signal_shape[axis:][1:]
+    if signal_shape and frame_axis is not None:
+        if frame_step is not None and pad_end:
+            num_frames = max(0, -(-frame_axis // frame_step))
+        elif frame_step is not None and frame_length is not None:
+            num_frames = max(0, (frame_axis - frame_length + frame_step) // frame_step)
+    return outer_dimensions + [num_frames, frame_length] + inner_dimensions
+
+
+def _maybe_constant(val):
+    static = _static(val)
+    return (static, True) if static is not None else (val, False)
+
+
+def _split_signal_shape(signal, axis):
+    signal_shape, shape_static = _maybe_constant(array_ops.shape(signal))
+    axis, axis_static = _maybe_constant(axis)
+    if shape_static and axis_static:
+        axis = range(len(signal_shape))[int(axis)]
+        outer, length, inner = np.split(signal_shape, indices_or_sections=[axis, axis + 1])
+        return signal_shape, axis, outer, length.item(), inner
+    signal_rank = array_ops.rank(signal)
+    axis = math_ops.range(signal_rank)[axis]
+    outer, length, inner = array_ops.split(signal_shape, [axis, 1, signal_rank - 1 - axis])
+    return signal_shape, axis, outer, array_ops.reshape(length, []), inner
+
+
+def frame(signal, frame_length, frame_step, pad_end=False, pad_value=0, axis=-1, name=None):
+    """Expands `signal`'s `axis` dimension into frames of `frame_length` samples taken every
+    `frame_step` samples (`[..., num_frames, frame_length, ...]`); with `pad_end` the last
+    frames are padded with `pad_value`."""
+    with name_scope(name, "frame", [signal, frame_length, frame_step, pad_value]):
+        signal = convert_to_tensor(signal, name="signal")
+        frame_length = convert_to_tensor(frame_length, name="frame_length")
+        frame_step = convert_to_tensor(frame_step, name="frame_step")
+        axis = convert_to_tensor(axis, name="axis")
+        signal.shape.with_rank_at_least(1)
+        frame_length.shape.with_rank(0)
+        frame_step.shape.with_rank(0)
+        axis.shape.with_rank(0)
+        result_shape = _infer_frame_shape(signal, frame_length, frame_step, pad_end, axis)
+        signal_shape, axis, outer, length_samples, inner = _split_signal_shape(signal, axis)
+        num_outer = array_ops.size(outer)
+        num_inner = array_ops.size(inner)
+        if pad_end:
+            pad_value = convert_to_tensor(pad_value, signal.dtype)
+            pad_value.shape.with_rank(0)
+            num_frames = -(-length_samples // frame_step)
+            pad_samples = math_ops.maximum(
+                0, frame_length + frame_step * (num_frames - 1) - length_samples
+            )
+            paddings = array_ops.concat(
+                [
+                    array_ops.zeros([num_outer, 2], dtype=pad_samples.dtype),
+                    convert_to_tensor([[0, pad_samples]]),
+                    array_ops.zeros([num_inner, 2], dtype=pad_samples.dtype),
+                ],
+                0,
+            )
+            signal = array_ops.pad(signal, paddings, constant_values=pad_value)
+            signal_shape = array_ops.shape(signal)
+            length_samples = signal_shape[axis]
+        else:
+            num_frames = math_ops.maximum(
+                convert_to_tensor(0, dtype=frame_length.dtype),
+                1 + (length_samples - frame_length) // frame_step,
+            )
+        frames = _gather_frames(
+            signal, signal_shape, axis, outer, inner, length_samples, num_frames,
+            frame_length, frame_step,
+        )  # fmt: skip
+        if result_shape:
+            frames.set_shape(result_shape)
+        return frames
+
+
+def _gather_frames(
+    signal, signal_shape, axis, outer, inner, length_samples, num_frames, frame_length, step
+):
+    subframe_length, _ = _maybe_constant(_gcd(frame_length, step))
+    subframes_per_frame = frame_length // subframe_length
+    subframes_per_hop = step // subframe_length
+    num_subframes = length_samples // subframe_length
+    slice_shape = array_ops.concat([outer, [num_subframes * subframe_length], inner], 0)
+    subframe_shape = array_ops.concat([outer, [num_subframes, subframe_length], inner], 0)
+    subframes = array_ops.reshape(
+        array_ops.strided_slice(signal, array_ops.zeros_like(signal_shape), slice_shape),
+        subframe_shape,
+    )
+    frame_selector = array_ops.reshape(
+        math_ops.range(num_frames, dtype=frame_length.dtype) * subframes_per_hop,
+        [num_frames, 1],
+    )
+    subframe_selector = array_ops.reshape(
+        math_ops.range(subframes_per_frame, dtype=frame_length.dtype), [1, subframes_per_frame]
+    )
+    selector = frame_selector + subframe_selector
+    outer = convert_to_tensor(outer)
+    inner = convert_to_tensor(inner, dtype=outer.dtype)
+    mid = convert_to_tensor([num_frames, frame_length], dtype=outer.dtype)
+    return array_ops.reshape(
+        array_ops.gather(subframes, selector, axis=axis),
+        array_ops.concat([outer, mid, inner], 0),
+    )
+
+
+# -- overlap_and_add -------------------------------------------------------------------------
+def overlap_and_add(signal, frame_step, name=None):
+    """Sums `[..., frames, frame_length]` frames placed `frame_step` samples apart into a
+    `[..., output_size]` signal, output_size = (frames - 1) * frame_step + frame_length."""
+    with name_scope(name, "overlap_and_add", [signal, frame_step]):
+        signal = convert_to_tensor(signal, name="signal")
+        signal.shape.with_rank_at_least(2)
+        frame_step = convert_to_tensor(frame_step, name="frame_step")
+        frame_step.shape.with_rank(0)
+        if not frame_step.dtype.is_integer:
+            raise ValueError(f"frame_step must be an integer. Got {frame_step.dtype}")
+        frame_step, frame_step_is_static = _maybe_constant(frame_step)
+        signal_shape, _ = _maybe_constant(array_ops.shape(signal))
+        outer_dimensions = signal_shape[:-2]
+        outer_rank, _ = _maybe_constant(array_ops.size(outer_dimensions))
+
+        def full_shape(inner_shape):
+            return array_ops.concat([outer_dimensions, inner_shape], 0)
+
+        frame_length = signal_shape[-1]
+        frames = signal_shape[-2]
+        output_length = frame_length + frame_step * (frames - 1)
+        dims = signal.shape.as_list() if signal.shape.ndims is not None else None
+        if frame_step_is_static and dims is not None and frame_step == dims[-1]:
+            return array_ops.reshape(signal, full_shape([output_length]), name="fast_path")
+        segments = -(-frame_length // frame_step)
+        paddings = [[0, segments], [0, segments * frame_step - frame_length]]
+        outer_paddings = array_ops.zeros([outer_rank, 2], dtypes.int32)
+        signal = array_ops.pad(signal, array_ops.concat([outer_paddings, paddings], 0))
+        signal = array_ops.reshape(signal, full_shape([frames + segments, segments, frame_step]))
+        perm = array_ops.concat([math_ops.range(outer_rank), outer_rank + [1, 0, 2]], 0)
+        perm_static = _static(perm)
+        signal = array_ops.transpose(signal, perm if perm_static is None else perm_static)
+        signal = array_ops.reshape(signal, full_shape([(frames + segments) * segments, frame_step]))
+        signal = signal[..., : (frames + segments - 1) * segments, :]
+        signal = array_ops.reshape(
+            signal, full_shape([segments, frames + segments - 1, frame_step])
+        )
+        signal = math_ops.reduce_sum(signal, -3)
+        signal = array_ops.reshape(signal, full_shape([(frames + segments - 1) * frame_step]))
+        return signal[..., :output_length]
+
+
+# -- windows ---------------------------------------------------------------------------------
+def _raised_cosine_window(name, default_name, window_length, periodic, dtype, a, b):
+    dtype = dtypes.as_dtype(dtype)
+    if not dtype.is_floating:
+        raise ValueError(f"dtype must be a floating point type. Found {dtype}")
+    with name_scope(name, default_name, [window_length, periodic]):
+        window_length = convert_to_tensor(window_length, dtype=dtypes.int32, name="window_length")
+        window_length.shape.with_rank(0)
+        window_length_const = _static(window_length)
+        if window_length_const is not None and int(window_length_const) == 1:
+            return array_ops.ones([1], dtype=dtype)
+        periodic = array_ops.cast(
+            convert_to_tensor(periodic, dtype=dtypes.bool, name="periodic"), dtypes.int32
+        )
+        periodic.shape.with_rank(0)
+        even = 1 - math_ops.mod(window_length, 2)
+        n = array_ops.cast(window_length + periodic * even - 1, dtype=dtype)
+        count = array_ops.cast(math_ops.range(window_length), dtype)
+        cos_arg = convert_to_tensor(2 * np.pi, dtype=dtype) * count / n
+        if window_length_const is not None:
+            return array_ops.cast(a - b * math_ops.cos(cos_arg), dtype=dtype)
+        return control_flow_ops.cond(
+            math_ops.equal(window_length, 1),
+            lambda: array_ops.ones([window_length], dtype=dtype),
+            lambda: array_ops.cast(a - b * math_ops.cos(cos_arg), dtype=dtype),
+        )
+
+
+def hann_window(window_length, periodic=True, dtype=dtypes.float32, name=None):
+    """A Hann window, 0.5 - 0.5 cos(2 pi n / N) (N = window_length when `periodic`, else
+    window_length - 1)."""
+    return _raised_cosine_window(name, "hann_window", window_length, periodic, dtype, 0.5, 0.5)
+
+
+def hamming_window(window_length, periodic=True, dtype=dtypes.float32, name=None):
+    """A Hamming window, 0.54 - 0.46 cos(2 pi n / N)."""
+    return _raised_cosine_window(name, "hamming_window", window_length, periodic, dtype, 0.54, 0.46)
+
+
+def _check_params(window_length, dtype):
+    if not dtype.is_floating:
+        raise ValueError(f"dtype must be a floating point type. Found {dtype}")
+    window_length = convert_to_tensor(window_length, dtype=dtypes.int32)
+    window_length.shape.with_rank(0)
+    return window_length
+
+
+def vorbis_window(window_length, dtype=dtypes.float32, name=None):
+    """The Vorbis power-complementary window, sin(pi/2 sin^2(pi (n + 0.5) / N))."""
+    dtype = dtypes.as_dtype(dtype)
+    with name_scope(name, "vorbis_window"):
+        window_length = _check_params(window_length, dtype)
+        arg = array_ops.cast(math_ops.range(window_length), dtype=dtype)
+        inner = math_ops.sin(np.pi / array_ops.cast(window_length, dtype=dtype) * (arg + 0.5))
+        return math_ops.sin(np.pi / 2.0 * math_ops.pow(inner, 2.0))
