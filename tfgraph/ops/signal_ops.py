@@ -228,7 +228,7 @@ def _raised_cosine_window(name, default_name, window_length, periodic, dtype, a,
             convert_to_tensor(periodic, dtype=dtypes.bool, name="periodic"), dtypes.int32
         )
         periodic.shape.with_rank(0)
-        even = 1 - math_ops.mod(window_length, 2)
+        even = 1 - math_ops.mod(window_length, 2, name="mod")
         n = array_ops.cast(window_length + periodic * even - 1, dtype=dtype)
         count = array_ops.cast(math_ops.range(window_length), dtype)
         cos_arg = convert_to_tensor(2 * np.pi, dtype=dtype) * count / n

@@ -284,7 +284,7 @@ def _irfft_grad(rank: int):
             fft_length = static
         real_dtype = grad.dtype
         complex_dtype = dtypes.complex64 if real_dtype == dtypes.float32 else dtypes.complex128
-        is_odd = math_ops.mod(fft_length[-1], 2)
+        is_odd = math_ops.mod(fft_length[-1], 2, name="mod")
         last = array_ops.shape(op._inputs[0])[-1]
         mask = array_ops.concat(
             [
@@ -388,6 +388,9 @@ def _real_transform(rank: int, inverse: bool):
             else:
                 fft_length = convert_to_tensor(fft_length, dtypes.int32)
             x = _maybe_pad_for_rfft(x, rank, fft_length, inverse)
+            static = common_shapes.constant_value(fft_length)
+            if static is not None:  # TF hands the gen op a constant named after its input
+                fft_length = convert_to_tensor(static, dtypes.int32, name="fft_length")
             return op_output(op_type, scope, [x, fft_length], attrs)
 
     transform.__name__ = default_name
