@@ -5,7 +5,10 @@ from tfgraph.ops.signal_ops import (
     frame,
     hamming_window,
     hann_window,
+    inverse_stft,
+    inverse_stft_window_fn,
     overlap_and_add,
+    stft,
     vorbis_window,
 )
 from tfgraph.ops.spectral_ops import (
@@ -39,6 +42,8 @@ __all__ = [
     "ifft2d",
     "ifft3d",
     "ifftnd",
+    "inverse_stft",
+    "inverse_stft_window_fn",
     "irfft",
     "irfft2d",
     "irfft3d",
@@ -48,5 +53,6 @@ __all__ = [
     "rfft2d",
     "rfft3d",
     "rfftnd",
+    "stft",
     "vorbis_window",
 ]

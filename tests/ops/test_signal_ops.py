@@ -50,6 +50,18 @@ cases = {
     "rfft3d": lambda: S.rfft3d(img),
     "irfft3d": lambda: S.irfft3d(spec2, [3, 4, 5]),
     "fft": lambda: S.fft(spec),
+    "stft": lambda: S.stft(sig, 5, 2),
+    "stft_pad_len": lambda: S.stft(sig, 4, 3, fft_length=6, pad_end=True),
+    "stft_hamming": lambda: S.stft(sig, 6, 3, window_fn=S.hamming_window),
+    "stft_nowin": lambda: S.stft(sig, 4, 4, window_fn=None),
+    "stft_ph": lambda: S.stft(tf.placeholder_with_default(sig, [None, None]), 5, 2),
+    "istft": lambda: S.inverse_stft(S.stft(sig, 5, 2), 5, 2),
+    "istft_inv": lambda: S.inverse_stft(
+        S.stft(sig, 6, 2), 6, 2, window_fn=S.inverse_stft_window_fn(2)),
+    "istft_crop": lambda: S.inverse_stft(S.stft(sig, 4, 2, fft_length=3), 4, 2, fft_length=3),
+    "istft_pad": lambda: S.inverse_stft(spec2, 9, 3, fft_length=4),
+    "istft_ph": lambda: S.inverse_stft(tf.placeholder_with_default(spec2, None), 5, 2),
+    "inv_win": lambda: S.inverse_stft_window_fn(3, S.hamming_window)(7, tf.float32),
 }
 GRADS = {
     "frame": lambda x: S.frame(x, 4, 3),
@@ -60,6 +72,9 @@ GRADS = {
     "rfft_odd": lambda x: tf.abs(S.rfft(x, [13])),
     "irfft": lambda x: S.irfft(tf.complex(x, x * 0.5)),
     "irfft_odd": lambda x: S.irfft(tf.complex(x, -x), [21]),
+    "stft": lambda x: tf.real(S.stft(x, 5, 2)) - 2.0 * tf.imag(S.stft(x, 5, 2)),
+    "stft_pad": lambda x: tf.abs(S.stft(x, 4, 3, fft_length=8, pad_end=True)),
+    "istft": lambda x: S.inverse_stft(S.stft(x, 6, 2), 6, 2),
     "rfft2d": lambda x: tf.real(S.rfft2d(tf.reshape(x, [2, 11]))) * 2.0
         + tf.imag(S.rfft2d(tf.reshape(x, [2, 11]))),
 }

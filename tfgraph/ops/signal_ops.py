@@ -11,14 +11,17 @@ import numpy as np
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import name_scope
-from tfgraph.ops import array_ops, common_shapes, control_flow_ops, math_ops
+from tfgraph.ops import array_ops, common_shapes, control_flow_ops, math_ops, spectral_ops
 from tfgraph.ops.while_loop import while_loop
 
 __all__ = [
     "frame",
     "hamming_window",
     "hann_window",
+    "inverse_stft",
+    "inverse_stft_window_fn",
     "overlap_and_add",
+    "stft",
     "vorbis_window",
 ]
 
@@ -268,3 +271,124 @@ def vorbis_window(window_length, dtype=dtypes.float32, name=None):
         arg = array_ops.cast(math_ops.range(window_length), dtype=dtype)
         inner = math_ops.sin(np.pi / array_ops.cast(window_length, dtype=dtype) * (arg + 0.5))
         return math_ops.sin(np.pi / 2.0 * math_ops.pow(inner, 2.0))
+
+
+# -- stft, inverse_stft ----------------------------------------------------------------------
+def _enclosing_power_of_two(value):
+    """The smallest power of 2 >= `value` (static when `value` is)."""
+    value_static = _static(value)
+    if value_static is not None:
+        return convert_to_tensor(int(2 ** np.ceil(np.log(value_static) / np.log(2.0))), value.dtype)
+    return array_ops.cast(
+        math_ops.pow(
+            2.0,
+            math_ops.ceil(math_ops.log(array_ops.cast(value, dtypes.float32)) / math_ops.log(2.0)),
+        ),
+        value.dtype,
+    )
+
+
+def _scalar_args(frame_length, frame_step):
+    frame_length = convert_to_tensor(frame_length, name="frame_length")
+    frame_length.shape.with_rank(0)
+    frame_step = convert_to_tensor(frame_step, name="frame_step")
+    frame_step.shape.with_rank(0)
+    return frame_length, frame_step
+
+
+def stft(
+    signals, frame_length, frame_step, fft_length=None, window_fn=hann_window, pad_end=False,
+    name=None,
+):  # fmt: skip
+    """The short-time Fourier transform of `signals` `[..., samples]`: windowed frames
+    transformed by `rfft` (fft_length defaults to the enclosing power of 2 of
+    frame_length), `[..., frames, fft_length // 2 + 1]`."""
+    with name_scope(name, "stft", [signals, frame_length, frame_step]):
+        signals = convert_to_tensor(signals, name="signals")
+        signals.shape.with_rank_at_least(1)
+        frame_length, frame_step = _scalar_args(frame_length, frame_step)
+        if fft_length is None:
+            fft_length = _enclosing_power_of_two(frame_length)
+        else:
+            fft_length = convert_to_tensor(fft_length, name="fft_length")
+        framed_signals = frame(signals, frame_length, frame_step, pad_end=pad_end)
+        if window_fn is not None:
+            window = window_fn(frame_length, dtype=framed_signals.dtype)
+            framed_signals *= window
+        return spectral_ops.rfft(framed_signals, [fft_length])
+
+
+def inverse_stft_window_fn(frame_step, forward_window_fn=hann_window, name=None):
+    """A window function for `inverse_stft` that makes it invert `stft` with
+    `forward_window_fn`: the forward window divided by the overlapped sum of its squares."""
+
+    def inverse_stft_window_fn_inner(frame_length, dtype):
+        with name_scope(name, "inverse_stft_window_fn", [forward_window_fn]):
+            frame_step_ = convert_to_tensor(frame_step, name="frame_step")
+            frame_step_.shape.with_rank(0)
+            frame_length = convert_to_tensor(frame_length, name="frame_length")
+            frame_length.shape.with_rank(0)
+            forward_window = forward_window_fn(frame_length, dtype=dtype)
+            denom = math_ops.square(forward_window)
+            overlaps = -(-frame_length // frame_step_)
+            denom = array_ops.pad(denom, [(0, overlaps * frame_step_ - frame_length)])
+            denom = array_ops.reshape(denom, [overlaps, frame_step_])
+            denom = math_ops.reduce_sum(denom, 0, keepdims=True)
+            denom = array_ops.tile(denom, [overlaps, 1])
+            denom = array_ops.reshape(denom, [overlaps * frame_step_])
+            denom = denom[:frame_length]
+            return array_ops.where(
+                math_ops.equal(denom, 0.0),
+                array_ops.zeros_like(forward_window),
+                forward_window / denom,
+            )
+
+    return inverse_stft_window_fn_inner
+
+
+def _fit_frame_length(real_frames, frame_length):
+    """Crops or zero-pads the innermost dimension of `real_frames` to frame_length."""
+    static = _static(frame_length)
+    dims = real_frames.shape.as_list() if real_frames.shape.ndims is not None else None
+    if static is None or dims is None or dims[-1] is None:
+        real_frames = real_frames[..., :frame_length]
+        rank = array_ops.rank(real_frames)
+        shape = array_ops.shape(real_frames)
+        paddings = array_ops.concat(
+            [
+                array_ops.zeros([rank - 1, 2], dtype=frame_length.dtype),
+                [[0, math_ops.maximum(0, frame_length - shape[-1])]],
+            ],
+            0,
+        )
+        real_frames = array_ops.pad(real_frames, paddings)
+    elif dims[-1] > static:
+        real_frames = real_frames[..., : int(static)]
+    elif dims[-1] < static:
+        pad = int(static) - dims[-1]
+        real_frames = array_ops.pad(real_frames, [[0, 0]] * (len(dims) - 1) + [[0, pad]])
+    if static is not None and real_frames.shape.ndims is not None:
+        real_frames.set_shape([None] * (real_frames.shape.ndims - 1) + [int(static)])
+    return real_frames
+
+
+def inverse_stft(
+    stfts, frame_length, frame_step, fft_length=None, window_fn=hann_window, name=None
+):
+    """The inverse of `stft` (with `inverse_stft_window_fn` as `window_fn`): `irfft` of each
+    frame, cut or padded to frame_length, windowed and overlap-added."""
+    with name_scope(name, "inverse_stft", [stfts]):
+        stfts = convert_to_tensor(stfts, name="stfts")
+        stfts.shape.with_rank_at_least(2)
+        frame_length, frame_step = _scalar_args(frame_length, frame_step)
+        if fft_length is None:
+            fft_length = _enclosing_power_of_two(frame_length)
+        else:
+            fft_length = convert_to_tensor(fft_length, name="fft_length")
+            fft_length.shape.with_rank(0)
+        real_frames = spectral_ops.irfft(stfts, [fft_length])
+        real_frames = _fit_frame_length(real_frames, frame_length)
+        if window_fn is not None:
+            window = window_fn(frame_length, dtype=stfts.dtype.real_dtype)
+            real_frames *= window
+        return overlap_and_add(real_frames, frame_step)
