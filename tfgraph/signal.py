@@ -2,11 +2,15 @@
 and the real-input FFTs."""
 
 from tfgraph.ops.signal_ops import (
+    dct,
     frame,
     hamming_window,
     hann_window,
+    idct,
     inverse_stft,
     inverse_stft_window_fn,
+    linear_to_mel_weight_matrix,
+    mfccs_from_log_mel_spectrograms,
     overlap_and_add,
     stft,
     vorbis_window,
@@ -31,6 +35,7 @@ from tfgraph.ops.spectral_ops import (
 )
 
 __all__ = [
+    "dct",
     "fft",
     "fft2d",
     "fft3d",
@@ -38,6 +43,7 @@ __all__ = [
     "frame",
     "hamming_window",
     "hann_window",
+    "idct",
     "ifft",
     "ifft2d",
     "ifft3d",
@@ -48,6 +54,8 @@ __all__ = [
     "irfft2d",
     "irfft3d",
     "irfftnd",
+    "linear_to_mel_weight_matrix",
+    "mfccs_from_log_mel_spectrograms",
     "overlap_and_add",
     "rfft",
     "rfft2d",

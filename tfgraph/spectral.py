@@ -1,6 +1,7 @@
 """`tf.spectral` (re-exports only): TF1's alias of the FFT ops (the complex and the
-real-input transforms; tfgraph has no DCT yet)."""
+real-input transforms and the DCT)."""
 
+from tfgraph.ops.signal_ops import dct, idct
 from tfgraph.ops.spectral_ops import (
     fft,
     fft2d,
@@ -17,9 +18,11 @@ from tfgraph.ops.spectral_ops import (
 )
 
 __all__ = [
+    "dct",
     "fft",
     "fft2d",
     "fft3d",
+    "idct",
     "ifft",
     "ifft2d",
     "ifft3d",

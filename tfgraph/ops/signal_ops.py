@@ -11,15 +11,26 @@ import numpy as np
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import name_scope
-from tfgraph.ops import array_ops, common_shapes, control_flow_ops, math_ops, spectral_ops
+from tfgraph.ops import (
+    array_ops,
+    common_shapes,
+    control_flow_ops,
+    manip_ops,
+    math_ops,
+    spectral_ops,
+)
 from tfgraph.ops.while_loop import while_loop
 
 __all__ = [
+    "dct",
     "frame",
     "hamming_window",
     "hann_window",
+    "idct",
     "inverse_stft",
     "inverse_stft_window_fn",
+    "linear_to_mel_weight_matrix",
+    "mfccs_from_log_mel_spectrograms",
     "overlap_and_add",
     "stft",
     "vorbis_window",
@@ -392,3 +403,197 @@ def inverse_stft(
             window = window_fn(frame_length, dtype=stfts.dtype.real_dtype)
             real_frames *= window
         return overlap_and_add(real_frames, frame_step)
+
+
+# -- dct, idct -------------------------------------------------------------------------------
+def _validate_dct_arguments(input_tensor, dct_type, n, axis, norm):
+    if axis != -1:
+        raise NotImplementedError(f"axis must be -1. Got: {axis}")
+    if n is not None and n < 1:
+        raise ValueError("n should be a positive integer or None")
+    if dct_type not in (1, 2, 3, 4):
+        raise ValueError("Types I, II, III and IV (I)DCT are supported.")
+    if dct_type == 1:
+        if norm == "ortho":
+            raise ValueError("Normalization is not supported for the Type-I DCT.")
+        shape = getattr(input_tensor, "shape", None)
+        if shape is not None and not isinstance(shape, tuple):
+            shape = shape.as_list() if shape.ndims else None
+        last = shape[-1] if shape else None
+        if last is not None and last < 2:
+            raise ValueError("Type-I DCT requires the dimension to be greater than one.")
+    if norm not in (None, "ortho"):
+        raise ValueError(f"Unknown normalization. Expected None or 'ortho', got: {norm}")
+
+
+def _smart_cond(pred, true_fn, false_fn):
+    if not hasattr(pred, "dtype"):
+        return true_fn() if pred else false_fn()
+    static = _static(pred)
+    if static is not None:
+        return true_fn() if bool(static) else false_fn()
+    return control_flow_ops.cond(pred, true_fn, false_fn)
+
+
+def _last_dim(x):
+    dims = x.shape.as_list() if x.shape.ndims is not None else None
+    return (dims[-1] if dims else None) or array_ops.shape(x)[-1]
+
+
+def _resize_last(x, n, seq_len):
+    def pad_input():
+        rank = x.shape.ndims
+        padding = [[0, 0] for _ in range(rank)]
+        padding[rank - 1][1] = n - seq_len
+        return array_ops.pad(x, paddings=convert_to_tensor(padding, dtype=dtypes.int32))
+
+    return _smart_cond(n <= seq_len, lambda: x[..., 0:n], pad_input)
+
+
+def _ortho_weights(first, rest, axis_dim):
+    return array_ops.pad(array_ops.expand_dims(first, 0), [[0, axis_dim - 1]], constant_values=rest)
+
+
+def _dct_internal(input, type=2, n=None, axis=-1, norm=None, name=None):
+    with name_scope(name, "dct", [input]):
+        input = convert_to_tensor(input)
+        zero = convert_to_tensor(0.0, dtype=input.dtype)
+        seq_len = _last_dim(input)  # (TF builds it whether or not n is given)
+        if n is not None:
+            input = _resize_last(input, n, seq_len)
+        axis_dim = _last_dim(input)
+        axis_dim_float = array_ops.cast(axis_dim, input.dtype)
+        if type == 1:
+            dct1_input = array_ops.concat([input, input[..., -2:0:-1]], axis=-1)
+            return math_ops.real(spectral_ops.rfft(dct1_input))
+        if type == 2:
+            arg = -math_ops.range(axis_dim_float) * math.pi * 0.5 / axis_dim_float
+            scale = 2.0 * math_ops.exp(math_ops.complex(zero, arg))
+            spectrum = spectral_ops.rfft(input, fft_length=[2 * axis_dim])
+            dct2 = math_ops.real(spectrum[..., :axis_dim] * scale)
+            if norm == "ortho":
+                n1 = 0.5 * math_ops.rsqrt(axis_dim_float)
+                dct2 *= _ortho_weights(n1, n1 * math.sqrt(2.0), axis_dim)
+            return dct2
+        if type == 3:
+            if norm == "ortho":
+                n1 = math_ops.sqrt(axis_dim_float)
+                input *= _ortho_weights(n1, n1 * math.sqrt(0.5), axis_dim)
+            else:
+                input *= axis_dim_float
+            arg = math_ops.range(axis_dim_float) * math.pi * 0.5 / axis_dim_float
+            scale = 2.0 * math_ops.exp(math_ops.complex(zero, arg))
+            frames = spectral_ops.irfft(
+                scale * math_ops.complex(input, zero), fft_length=[2 * axis_dim]
+            )
+            return math_ops.real(frames)[..., :axis_dim]
+        dct2 = _dct_internal(input, type=2, n=2 * axis_dim, axis=axis, norm=None)
+        dct4 = dct2[..., 1::2]
+        if norm == "ortho":
+            dct4 *= math.sqrt(0.5) * math_ops.rsqrt(axis_dim_float)
+        return dct4
+
+
+def dct(input, type=2, n=None, axis=-1, norm=None, name=None):
+    """The discrete cosine transform (types I-IV, `norm=None` or `"ortho"`) of the
+    innermost dimension, computed through `rfft`/`irfft` as TF's is."""
+    _validate_dct_arguments(input, type, n, axis, norm)
+    return _dct_internal(input, type, n, axis, norm, name)
+
+
+def idct(input, type=2, n=None, axis=-1, norm=None, name=None):
+    """The inverse DCT: the DCT of the inverse type (II <-> III; I and IV are their own)."""
+    _validate_dct_arguments(input, type, n, axis, norm)
+    inverse_type = {1: 1, 2: 3, 3: 2, 4: 4}[type]
+    return _dct_internal(input, type=inverse_type, n=n, axis=axis, norm=norm, name=name)
+
+
+# -- mel, mfcc -------------------------------------------------------------------------------
+_MEL_BREAK_FREQUENCY_HERTZ = 700.0
+_MEL_HIGH_FREQUENCY_Q = 1127.0
+
+
+def _hertz_to_mel(frequencies_hertz, name=None):
+    with name_scope(name, "hertz_to_mel", [frequencies_hertz]):
+        frequencies_hertz = convert_to_tensor(frequencies_hertz)
+        return _MEL_HIGH_FREQUENCY_Q * math_ops.log(
+            1.0 + frequencies_hertz / _MEL_BREAK_FREQUENCY_HERTZ
+        )
+
+
+def _validate_mel_arguments(num_mel_bins, sample_rate, lower_edge_hertz, upper_edge_hertz, dtype):
+    if num_mel_bins <= 0:
+        raise ValueError(f"num_mel_bins must be positive. Got: {num_mel_bins}")
+    if lower_edge_hertz < 0.0:
+        raise ValueError(f"lower_edge_hertz must be non-negative. Got: {lower_edge_hertz}")
+    if lower_edge_hertz >= upper_edge_hertz:
+        raise ValueError(
+            f"lower_edge_hertz {lower_edge_hertz:.1f} >= upper_edge_hertz {upper_edge_hertz:.1f}"
+        )
+    if not hasattr(sample_rate, "op"):
+        if sample_rate <= 0.0:
+            raise ValueError(f"sample_rate must be positive. Got: {sample_rate}")
+        if upper_edge_hertz > sample_rate / 2:
+            raise ValueError(
+                "upper_edge_hertz must not be larger than the Nyquist frequency (sample_rate / "
+                f"2). Got {upper_edge_hertz} for sample_rate: {sample_rate}"
+            )
+    if not dtype.is_floating:
+        raise ValueError(f"dtype must be a floating point type. Got: {dtype}")
+
+
+def linear_to_mel_weight_matrix(
+    num_mel_bins=20, num_spectrogram_bins=129, sample_rate=8000, lower_edge_hertz=125.0,
+    upper_edge_hertz=3800.0, dtype=dtypes.float32, name=None,
+):  # fmt: skip
+    """A `[num_spectrogram_bins, num_mel_bins]` matrix of triangular mel filters (HTK mel
+    scale) that maps linear-frequency spectrogram bins to mel bins; the DC bin is zero."""
+    dtype = dtypes.as_dtype(dtype)
+    with name_scope(name, "linear_to_mel_weight_matrix") as scope:
+        if hasattr(sample_rate, "op"):
+            const = _static(sample_rate)
+            if const is not None:
+                sample_rate = const
+        _validate_mel_arguments(
+            num_mel_bins, sample_rate, lower_edge_hertz, upper_edge_hertz, dtype
+        )
+        sample_rate = array_ops.cast(sample_rate, dtype, name="sample_rate")
+        lower_edge_hertz = convert_to_tensor(lower_edge_hertz, dtype, name="lower_edge_hertz")
+        upper_edge_hertz = convert_to_tensor(upper_edge_hertz, dtype, name="upper_edge_hertz")
+        zero = convert_to_tensor(0.0, dtype)
+        bands_to_zero = 1
+        nyquist_hertz = sample_rate / 2.0
+        linear_frequencies = manip_ops.linspace(zero, nyquist_hertz, num_spectrogram_bins)[
+            bands_to_zero:
+        ]
+        spectrogram_bins_mel = array_ops.expand_dims(_hertz_to_mel(linear_frequencies), 1)
+        band_edges_mel = frame(
+            manip_ops.linspace(
+                _hertz_to_mel(lower_edge_hertz), _hertz_to_mel(upper_edge_hertz), num_mel_bins + 2
+            ),
+            frame_length=3,
+            frame_step=1,
+        )
+        lower_edge_mel, center_mel, upper_edge_mel = (
+            array_ops.reshape(t, [1, num_mel_bins])
+            for t in array_ops.split(band_edges_mel, 3, axis=1)
+        )
+        lower_slopes = (spectrogram_bins_mel - lower_edge_mel) / (center_mel - lower_edge_mel)
+        upper_slopes = (upper_edge_mel - spectrogram_bins_mel) / (upper_edge_mel - center_mel)
+        weights = math_ops.maximum(zero, math_ops.minimum(lower_slopes, upper_slopes))
+        return array_ops.pad(weights, [[bands_to_zero, 0], [0, 0]], name=scope)
+
+
+def mfccs_from_log_mel_spectrograms(log_mel_spectrograms, name=None):
+    """MFCCs: the orthonormal type-II DCT of log-mel spectrograms `[..., num_mel_bins]`."""
+    with name_scope(name, "mfccs_from_log_mel_spectrograms", [log_mel_spectrograms]):
+        log_mel_spectrograms = convert_to_tensor(log_mel_spectrograms)
+        dims = log_mel_spectrograms.shape.as_list() if log_mel_spectrograms.shape.ndims else None
+        if dims and dims[-1] is not None:
+            num_mel_bins = dims[-1]
+            if num_mel_bins == 0:
+                raise ValueError(f"num_mel_bins must be positive. Got: {log_mel_spectrograms}")
+        else:
+            num_mel_bins = array_ops.shape(log_mel_spectrograms)[-1]
+        dct2 = dct(log_mel_spectrograms, type=2)
+        return dct2 * math_ops.rsqrt(array_ops.cast(num_mel_bins, dct2.dtype) * 2.0)
