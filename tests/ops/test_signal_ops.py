@@ -78,6 +78,13 @@ cases = {
     "mfcc": lambda: S.mfccs_from_log_mel_spectrograms(img),
     "mfcc_ph": lambda: S.mfccs_from_log_mel_spectrograms(
         tf.placeholder_with_default(img, [None, None, None])),
+    "mdct": lambda: S.mdct(sig, 4),
+    "mdct_pad_ortho": lambda: S.mdct(sig, 8, pad_end=True, norm="ortho"),
+    "mdct_nowin": lambda: S.mdct(sig, 4, window_fn=None),
+    "imdct": lambda: S.inverse_mdct(S.mdct(sig, 8)),
+    "imdct_ortho": lambda: S.inverse_mdct(S.mdct(sig, 4, norm="ortho"), norm="ortho"),
+    "imdct_nowin": lambda: S.inverse_mdct(img[..., :4], window_fn=None),
+    "vorbis_f64": lambda: S.vorbis_window(5, dtype=tf.float64),
     "inv_win": lambda: S.inverse_stft_window_fn(3, S.hamming_window)(7, tf.float32),
 }
 GRADS = {
@@ -96,6 +103,8 @@ GRADS = {
     "dct3": lambda x: S.dct(x, type=3),
     "dct1": lambda x: S.idct(x, type=1),
     "mfcc": lambda x: S.mfccs_from_log_mel_spectrograms(x),
+    "mdct": lambda x: S.mdct(tf.concat([x, x], 1), 8),
+    "imdct": lambda x: S.inverse_mdct(tf.reshape(x[:, :10], [2, 5, 2])),
     "rfft2d": lambda x: tf.real(S.rfft2d(tf.reshape(x, [2, 11]))) * 2.0
         + tf.imag(S.rfft2d(tf.reshape(x, [2, 11]))),
 }

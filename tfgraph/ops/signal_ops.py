@@ -27,9 +27,11 @@ __all__ = [
     "hamming_window",
     "hann_window",
     "idct",
+    "inverse_mdct",
     "inverse_stft",
     "inverse_stft_window_fn",
     "linear_to_mel_weight_matrix",
+    "mdct",
     "mfccs_from_log_mel_spectrograms",
     "overlap_and_add",
     "stft",
@@ -597,3 +599,61 @@ def mfccs_from_log_mel_spectrograms(log_mel_spectrograms, name=None):
             num_mel_bins = array_ops.shape(log_mel_spectrograms)[-1]
         dct2 = dct(log_mel_spectrograms, type=2)
         return dct2 * math_ops.rsqrt(array_ops.cast(num_mel_bins, dct2.dtype) * 2.0)
+
+
+# -- mdct, inverse_mdct ----------------------------------------------------------------------
+def mdct(signals, frame_length, window_fn=vorbis_window, pad_end=False, norm=None, name=None):
+    """The modified discrete cosine transform of `signals` `[..., samples]`: frames of
+    frame_length (a multiple of 4) every frame_length / 2 samples, windowed, folded and
+    transformed by a type-IV DCT, `[..., frames, frame_length / 2]`."""
+    with name_scope(name, "mdct", [signals, frame_length]):
+        signals = convert_to_tensor(signals, name="signals")
+        signals.shape.with_rank_at_least(1)
+        frame_length = convert_to_tensor(frame_length, name="frame_length")
+        frame_length.shape.with_rank(0)
+        frame_length_static = _static(frame_length)
+        if frame_length_static is not None:
+            if int(frame_length_static) % 4 != 0:
+                raise ValueError("The frame length must be a multiple of 4.")
+            frame_step = convert_to_tensor(int(frame_length_static) // 2, dtype=frame_length.dtype)
+        else:
+            frame_step = frame_length // 2
+        framed_signals = frame(signals, frame_length, frame_step, pad_end=pad_end)
+        if window_fn is not None:
+            framed_signals *= window_fn(frame_length, dtype=framed_signals.dtype)
+        else:
+            framed_signals *= 1.0 / np.sqrt(2)
+        split_frames = array_ops.split(framed_signals, 4, axis=-1)
+        frame_firsthalf = -array_ops.reverse(split_frames[2], [-1]) - split_frames[3]
+        frame_secondhalf = split_frames[0] - array_ops.reverse(split_frames[1], [-1])
+        frames_rearranged = array_ops.concat((frame_firsthalf, frame_secondhalf), axis=-1)
+        return dct(frames_rearranged, type=4, norm=norm)
+
+
+def inverse_mdct(mdcts, window_fn=vorbis_window, norm=None, name=None):
+    """The inverse of `mdct`: type-IV DCT of each frame, unfolded, windowed and
+    overlap-added."""
+    with name_scope(name, "inverse_mdct", [mdcts]):
+        mdcts = convert_to_tensor(mdcts, name="mdcts")
+        mdcts.shape.with_rank_at_least(2)
+        half_len = array_ops.cast(mdcts.shape[-1], dtype=dtypes.int32)
+        if norm is None:
+            half_len_float = array_ops.cast(half_len, dtype=mdcts.dtype)
+            result_idct4 = 0.5 / half_len_float * dct(mdcts, type=4)
+        elif norm == "ortho":
+            result_idct4 = dct(mdcts, type=4, norm="ortho")
+        split_result = array_ops.split(result_idct4, 2, axis=-1)
+        real_frames = array_ops.concat(
+            (
+                split_result[1],
+                -array_ops.reverse(split_result[1], [-1]),
+                -array_ops.reverse(split_result[0], [-1]),
+                -split_result[0],
+            ),
+            axis=-1,
+        )
+        if window_fn is not None:
+            real_frames *= window_fn(2 * half_len, dtype=mdcts.dtype)
+        else:
+            real_frames *= 1.0 / np.sqrt(2)
+        return overlap_and_add(real_frames, half_len)
