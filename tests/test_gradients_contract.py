@@ -281,6 +281,8 @@ CASES: dict[str, list[Case]] = {
     "Erfc": [Case(tf.erfc, [rnd(3, 4)])],
     "Lgamma": [Case(tf.lgamma, [pos(3, 4)])],
     "Digamma": [Case(tf.digamma, [pos(3, 4)])],
+    "BesselI0e": [Case(tf.math.bessel_i0e, [rnd(3, 4)])],
+    "BesselI1e": [Case(tf.math.bessel_i1e, [rnd(3, 4)])],
     "Asinh": [Case(tf.asinh, [rnd(3, 4)])],
     "Acosh": [Case(lambda x: tf.acosh(x + 1.5), [pos(3, 4)])],
     "Atanh": [Case(tf.atanh, [unit(3, 4)])],

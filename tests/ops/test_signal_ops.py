@@ -85,6 +85,13 @@ cases = {
     "imdct_ortho": lambda: S.inverse_mdct(S.mdct(sig, 4, norm="ortho"), norm="ortho"),
     "imdct_nowin": lambda: S.inverse_mdct(img[..., :4], window_fn=None),
     "vorbis_f64": lambda: S.vorbis_window(5, dtype=tf.float64),
+    "kaiser": lambda: S.kaiser_window(9),
+    "kaiser_even_beta": lambda: S.kaiser_window(8, beta=3.5),
+    "kaiser_1": lambda: S.kaiser_window(1),
+    "kaiser_f64": lambda: S.kaiser_window(6, beta=20.0, dtype=tf.float64),
+    "kbd": lambda: S.kaiser_bessel_derived_window(10),
+    "kbd_f64": lambda: S.kaiser_bessel_derived_window(7, 4.0, dtype=tf.float64),
+    "mdct_kbd": lambda: S.mdct(sig, 8, window_fn=S.kaiser_bessel_derived_window),
     "inv_win": lambda: S.inverse_stft_window_fn(3, S.hamming_window)(7, tf.float32),
 }
 GRADS = {
@@ -105,6 +112,8 @@ GRADS = {
     "mfcc": lambda x: S.mfccs_from_log_mel_spectrograms(x),
     "mdct": lambda x: S.mdct(tf.concat([x, x], 1), 8),
     "imdct": lambda x: S.inverse_mdct(tf.reshape(x[:, :10], [2, 5, 2])),
+    "i0e": lambda x: tf.math.bessel_i0e(x * 3.0),
+    "i1e": lambda x: tf.math.bessel_i1e(tf.concat([x * 3.0, [[0.0], [0.0]]], 1)),
     "rfft2d": lambda x: tf.real(S.rfft2d(tf.reshape(x, [2, 11]))) * 2.0
         + tf.imag(S.rfft2d(tf.reshape(x, [2, 11]))),
 }

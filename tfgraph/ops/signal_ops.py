@@ -17,6 +17,8 @@ from tfgraph.ops import (
     control_flow_ops,
     manip_ops,
     math_ops,
+    nn_ops,
+    special_math_ops,
     spectral_ops,
 )
 from tfgraph.ops.while_loop import while_loop
@@ -30,6 +32,8 @@ __all__ = [
     "inverse_mdct",
     "inverse_stft",
     "inverse_stft_window_fn",
+    "kaiser_bessel_derived_window",
+    "kaiser_window",
     "linear_to_mel_weight_matrix",
     "mdct",
     "mfccs_from_log_mel_spectrograms",
@@ -657,3 +661,38 @@ def inverse_mdct(mdcts, window_fn=vorbis_window, norm=None, name=None):
         else:
             real_frames *= 1.0 / np.sqrt(2)
         return overlap_and_add(real_frames, half_len)
+
+
+# -- kaiser windows --------------------------------------------------------------------------
+def kaiser_window(window_length, beta=12.0, dtype=dtypes.float32, name=None):
+    """A Kaiser window, I0(beta sqrt(1 - (2n / (N - 1) - 1)^2)) / I0(beta), computed with
+    the exponentially scaled Bessel function as TF's is."""
+    dtype = dtypes.as_dtype(dtype)
+    with name_scope(name, "kaiser_window"):
+        window_length = _check_params(window_length, dtype)
+        window_length_const = _static(window_length)
+        if window_length_const is not None and int(window_length_const) == 1:
+            return array_ops.ones([1], dtype=dtype)
+        halflen_float = (array_ops.cast(window_length, dtype=dtypes.float32) - 1.0) / 2.0
+        arg = math_ops.range(-halflen_float, halflen_float + 0.1, dtype=dtypes.float32)
+        arg = array_ops.cast(arg, dtype=dtype)
+        beta = array_ops.cast(beta, dtype=dtype)
+        one = array_ops.cast(1.0, dtype=dtype)
+        halflen_float = array_ops.cast(halflen_float, dtype=dtype)
+        num = beta * math_ops.sqrt(nn_ops.relu(one - math_ops.square(arg / halflen_float)))
+        return math_ops.exp(num - beta) * (
+            special_math_ops.bessel_i0e(num) / special_math_ops.bessel_i0e(beta)
+        )
+
+
+def kaiser_bessel_derived_window(window_length, beta=12.0, dtype=dtypes.float32, name=None):
+    """A Kaiser-Bessel-derived window: square roots of the normalized cumulative sums of a
+    Kaiser window of window_length // 2 + 1, mirrored."""
+    dtype = dtypes.as_dtype(dtype)
+    with name_scope(name, "kaiser_bessel_derived_window"):
+        window_length = _check_params(window_length, dtype)
+        halflen = window_length // 2
+        kaiserw = kaiser_window(halflen + 1, beta, dtype=dtype)
+        kaiserw_csum = math_ops.cumsum(kaiserw)
+        halfw = math_ops.sqrt(kaiserw_csum[:-1] / kaiserw_csum[-1])
+        return array_ops.concat((halfw, halfw[::-1]), axis=0)

@@ -13,7 +13,7 @@ import numpy as np
 
 from tfgraph import errors
 from tfgraph.framework.convert import constant, convert_to_tensor
-from tfgraph.framework.graph import get_default_graph
+from tfgraph.framework.graph import get_default_graph, name_scope
 from tfgraph.framework.ops import Tensor
 from tfgraph.framework.registry import register_op
 from tfgraph.ops import array_ops, common_shapes, math_ops, nn_ops
@@ -23,6 +23,8 @@ __all__ = [
     "acosh",
     "asinh",
     "atanh",
+    "bessel_i0e",
+    "bessel_i1e",
     "betainc",
     "digamma",
     "erf",
@@ -289,8 +291,28 @@ def _xdivy_kernel(x, y):
         return np.where(x == 0, np.zeros_like(x * y), x / y).astype(np.result_type(x, y))
 
 
+def _bessel_i0e_grad(op, grad):
+    x, y = op._inputs[0], op._outputs[0]
+    with get_default_graph().control_dependencies([grad]):
+        return [grad * (bessel_i1e(x) - math_ops.sign(x) * y)]
+
+
+def _bessel_i1e_grad(op, grad):
+    x, y = op._inputs[0], op._outputs[0]
+    with get_default_graph().control_dependencies([grad]):
+        # 0.5 at x = 0, where the main branch divides by zero.
+        dy_dx = array_ops.where_v2(
+            math_ops.equal(x, 0.0),
+            array_ops.cast(0.5, x.dtype),
+            bessel_i0e(x) - y * (math_ops.sign(x) + math_ops.reciprocal(x)),
+        )
+        return [grad * dy_dx]
+
+
 _UNARY = {
     # op type: (kernel, allowed types, gradient)
+    "BesselI0e": (_sp("i0e"), _FLOAT, _bessel_i0e_grad),
+    "BesselI1e": (_sp("i1e"), _FLOAT, _bessel_i1e_grad),
     "Erf": (_sp("erf"), _FLOAT, _erf_grad),
     "Erfc": (_sp("erfc"), _FLOAT, _erfc_grad),
     "Lgamma": (_sp("gammaln"), _FLOAT, _lgamma_grad),
@@ -469,3 +491,17 @@ def log_sigmoid(x, name: str | None = None) -> Tensor:
     with g.name_scope(name or "LogSigmoid") as scope:
         x = convert_to_tensor(x, name="x")
         return math_ops.negative(nn_ops.softplus(-x), name=scope)
+
+
+def bessel_i0e(x, name=None) -> Tensor:
+    """The exponentially scaled modified Bessel function of order 0, exp(-|x|) I0(x)
+    (`tf.math.bessel_i0e`, op BesselI0e)."""
+    with name_scope(name, "bessel_i0e", [x]):
+        return op_output("BesselI0e", None, [x])
+
+
+def bessel_i1e(x, name=None) -> Tensor:
+    """The exponentially scaled modified Bessel function of order 1, exp(-|x|) I1(x)
+    (`tf.math.bessel_i1e`, op BesselI1e)."""
+    with name_scope(name, "bessel_i1e", [x]):
+        return op_output("BesselI1e", None, [x])
