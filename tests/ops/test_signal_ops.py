@@ -92,6 +92,11 @@ cases = {
     "kbd": lambda: S.kaiser_bessel_derived_window(10),
     "kbd_f64": lambda: S.kaiser_bessel_derived_window(7, 4.0, dtype=tf.float64),
     "mdct_kbd": lambda: S.mdct(sig, 8, window_fn=S.kaiser_bessel_derived_window),
+    "fftshift": lambda: S.fftshift(img),
+    "fftshift_int": lambda: S.fftshift(sig, axes=1),
+    "fftshift_list": lambda: S.fftshift(img, axes=[0, -1]),
+    "ifftshift": lambda: S.ifftshift(img),
+    "ifftshift_list": lambda: S.ifftshift(spec2, axes=[-2, 1]),
     "inv_win": lambda: S.inverse_stft_window_fn(3, S.hamming_window)(7, tf.float32),
 }
 GRADS = {

@@ -11,7 +11,7 @@ from tfgraph.framework.graph import name_scope
 from tfgraph.framework.ops import Tensor
 from tfgraph.framework.registry import register_op
 from tfgraph.framework.tensor_shape import TensorShape
-from tfgraph.ops import array_ops, common_shapes, math_ops
+from tfgraph.ops import array_ops, common_shapes, manip_ops, math_ops
 from tfgraph.ops.apply import op_output
 
 __all__ = [
@@ -19,10 +19,12 @@ __all__ = [
     "fft2d",
     "fft3d",
     "fftnd",
+    "fftshift",
     "ifft",
     "ifft2d",
     "ifft3d",
     "ifftnd",
+    "ifftshift",
     "irfft",
     "irfft2d",
     "irfft3d",
@@ -409,3 +411,31 @@ rfft3d = _real_transform(3, False)
 irfft3d = _real_transform(3, True)
 _RFFT = {1: rfft, 2: rfft2d, 3: rfft3d}
 _IRFFT = {1: irfft, 2: irfft2d, 3: irfft3d}
+
+
+# -- fftshift, ifftshift ---------------------------------------------------------------------
+def _shift(x, axes, name, default_name, sign):
+    with name_scope(name, default_name) as scope:
+        x = convert_to_tensor(x)
+        if axes is None:
+            axes = tuple(range(x.shape.ndims))
+            shift = array_ops.shape(x) // 2
+        elif isinstance(axes, int):
+            shift = array_ops.shape(x)[axes] // 2
+        else:
+            rank = array_ops.rank(x)
+            axes = array_ops.where(math_ops.less(axes, 0), axes + rank, axes)
+            shift = array_ops.gather(array_ops.shape(x), axes) // 2
+        if sign < 0:
+            shift = -shift
+        return manip_ops.roll(x, shift, axes, scope)
+
+
+def fftshift(x, axes=None, name=None) -> Tensor:
+    """Rolls the zero-frequency term of `x` to the centre of `axes` (all by default)."""
+    return _shift(x, axes, name, "fftshift", 1)
+
+
+def ifftshift(x, axes=None, name=None) -> Tensor:
+    """The inverse of `fftshift`."""
+    return _shift(x, axes, name, "ifftshift", -1)
