@@ -23,22 +23,22 @@ from tfgraph.ops.spectral_ops import (
     fft,
     fft2d,
     fft3d,
-    fftnd,
     fftshift,
     ifft,
     ifft2d,
     ifft3d,
-    ifftnd,
     ifftshift,
     irfft,
     irfft2d,
     irfft3d,
-    irfftnd,
     rfft,
     rfft2d,
     rfft3d,
-    rfftnd,
 )
+from tfgraph.ops.spectral_ops import signal_fftnd as fftnd
+from tfgraph.ops.spectral_ops import signal_ifftnd as ifftnd
+from tfgraph.ops.spectral_ops import signal_irfftnd as irfftnd
+from tfgraph.ops.spectral_ops import signal_rfftnd as rfftnd
 
 __all__ = [
     "dct",

@@ -439,3 +439,77 @@ def fftshift(x, axes=None, name=None) -> Tensor:
 def ifftshift(x, axes=None, name=None) -> Tensor:
     """The inverse of `fftshift`."""
     return _shift(x, axes, name, "ifftshift", -1)
+
+
+# -- tf.signal.fftnd, ifftnd, rfftnd, irfftnd: TF's wrappers (default axes, fft_length, norm) --
+def _nd_setup(input_tensor, fft_length, axes, preferred, inverse_real: bool):
+    if axes is None:
+        axes = convert_to_tensor(np.arange(len(input_tensor.shape)), dtypes.int32)
+    else:
+        axes = convert_to_tensor(axes, dtypes.int32)
+    fft_rank = axes.shape.as_list()[0]
+    x = convert_to_tensor(input_tensor, preferred_dtype=preferred)
+    return x, axes, fft_rank
+
+
+def _nd_length(x, fft_length, inverse_real: bool):
+    if fft_length is not None:
+        return convert_to_tensor(fft_length, dtypes.int32)
+    if not inverse_real:
+        return array_ops.shape(x)[-len(x.shape) :]
+    lengths = x.shape[-len(x.shape) :].as_list()
+    lengths[-1] = max(0, 2 * (lengths[-1] - 1))
+    return convert_to_tensor(lengths, dtypes.int32)
+
+
+def _nd_normalize(x, fft_length, norm, forward: bool):
+    norm = "backward" if norm is None else norm
+    if norm == "backward":
+        return x
+    n = 1
+    for length in fft_length:
+        n *= length
+    scale = n if norm == "forward" else np.sqrt(n)
+    return x / scale if forward else x * scale
+
+
+def _nd_wrapper(op_fn, default_name: str, real_in: bool, real_out: bool, forward: bool):
+    def transform(input_tensor, fft_length=None, axes=None, norm=None, name=None) -> Tensor:
+        with name_scope(name, default_name, [input_tensor, fft_length, axes]) as scope:
+            preferred = dtypes.float32 if real_in else dtypes.complex64
+            x, axes, fft_rank = _nd_setup(input_tensor, fft_length, axes, preferred, real_out)
+            attrs = {}
+            if real_in:
+                if x.dtype not in (dtypes.float32, dtypes.float64):
+                    raise ValueError(f"RFFT requires tf.float32 or tf.float64 inputs, got: {x}")
+                complex_dtype = dtypes.complex64 if x.dtype == dtypes.float32 else dtypes.complex128
+                attrs = {"Tcomplex": complex_dtype}
+            x.shape.with_rank_at_least(fft_rank)
+            if real_out:
+                if x.dtype not in (dtypes.complex64, dtypes.complex128):
+                    raise ValueError(
+                        f"IRFFT requires tf.complex64 or tf.complex128 inputs, got: {x}"
+                    )
+                attrs = {"Treal": x.dtype.real_dtype}
+            given = fft_length is not None or real_out
+            fft_length = _nd_length(x, fft_length, real_out)
+            x = _maybe_pad_for_rfft(x, fft_rank, fft_length, real_out)
+            # TF cannot fold the default (a slice of the input's Shape) into a constant
+            static = common_shapes.constant_value(fft_length) if given else None
+            if static is not None:
+                fft_length = static
+            x = _nd_normalize(x, fft_length, norm, forward)
+            return op_fn(x, fft_length, axes, name=scope, **attrs)
+
+    transform.__name__ = default_name
+    transform.__doc__ = (
+        f"TF's `tf.signal.{default_name}`: the op over `axes` (all by default), fft_length "
+        "defaulting to the input's shape, `norm` 'backward' (default), 'forward' or 'ortho'."
+    )
+    return transform
+
+
+signal_fftnd = _nd_wrapper(fftnd, "fftnd", False, False, True)
+signal_ifftnd = _nd_wrapper(ifftnd, "ifftnd", False, False, False)
+signal_rfftnd = _nd_wrapper(rfftnd, "rfftnd", True, False, True)
+signal_irfftnd = _nd_wrapper(irfftnd, "irfftnd", False, True, False)
