@@ -206,3 +206,47 @@ def test_nd_transforms_values_against_numpy():
     ]
     for g, w in zip(got, want):
         np.testing.assert_allclose(g, w, rtol=1e-4, atol=1e-4)
+
+
+ERRORS = """
+S = tf.signal
+x = np.zeros((2, 8), np.float32)
+cases = {
+    "frame_rank": lambda: S.frame(x, [4], 2),
+    "ola_float_step": lambda: S.overlap_and_add(np.zeros((2, 3, 4), np.float32), 2.0),
+    "ola_rank1": lambda: S.overlap_and_add(np.zeros(4, np.float32), 2),
+    "mdct_len": lambda: S.mdct(x, 6),
+    "dct_type": lambda: S.dct(x, type=5),
+    "dct1_ortho": lambda: S.dct(x, type=1, norm="ortho"),
+    "dct_norm": lambda: S.dct(x, norm="forward"),
+    "dct_axis": lambda: S.dct(x, axis=0),
+    "mel_edges": lambda: S.linear_to_mel_weight_matrix(lower_edge_hertz=4000.0),
+    "mel_nyquist": lambda: S.linear_to_mel_weight_matrix(upper_edge_hertz=5000.0),
+    "window_int": lambda: S.hann_window(4, dtype=tf.int32),
+    "rfft_int": lambda: S.rfft(np.zeros(4, np.int32)),
+}
+out = {}
+for k, f in cases.items():
+    with tf.Graph().as_default():
+        try:
+            f()
+            out[k] = None
+        except Exception as e:
+            out[k] = [type(e).__name__, str(e).split("\\n")[0][:60]]
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_errors_equal_tf():
+    scope = {"tf": tf, "np": np}
+    exec(ERRORS, scope)
+    theirs = run_tf_json(ERRORS + "\nprint(json.dumps(out))")
+    mine = json.loads(json.dumps(scope["out"]))
+    for k in theirs:
+        if theirs[k] is None:
+            assert mine[k] is None, k
+            continue
+        assert mine[k] is not None and mine[k][0] == theirs[k][0], (k, mine[k], theirs[k])
+        if not k.startswith(("frame_rank", "ola_rank1")):
+            assert mine[k][1] == theirs[k][1], (k, mine[k], theirs[k])
