@@ -56,6 +56,8 @@ NO_GRADIENT_IN_TF = {
     "QuantizeV2": "TF registers no gradient for QuantizeV2",
     "Dequantize": "TF registers no gradient for Dequantize",
     "QuantizedConcat": "TF registers no gradient for QuantizedConcat",
+    "RFFT3D": "TF registers no gradient for RFFT3D",
+    "IRFFT3D": "TF registers no gradient for IRFFT3D",
 }
 # Training ops (tfgraph/ops/training_ops.py): TF registers no gradient for them either.
 NO_GRADIENT_IN_TF.update(
@@ -984,6 +986,26 @@ def _fft_case(fn, shape):
     )
 
 
+def _rfft_case(fn, shape, fft_length=None):
+    """real(rfft(x) * w): every output bin weighted, a real result."""
+
+    def f(x):
+        y = fn(x, fft_length)
+        return math_ops.real(y * np.resize(_W, y.shape.as_list()).astype(np.complex64))
+
+    return Case(f, [rnd(*shape)])
+
+
+def _irfft_case(fn, shape, fft_length=None):
+    """irfft(a + ib) * w."""
+
+    def f(a, b):
+        y = fn(math_ops.complex(a, b), fft_length)
+        return y * np.resize(_W.real, y.shape.as_list()).astype(np.float32)
+
+    return Case(f, [rnd(*shape), rnd(*shape)])
+
+
 # Sparse ops (tfgraph/ops/sparse_ops.py): the values (and dense operands) are the inputs.
 CASES.update(
     {
@@ -1135,6 +1157,10 @@ CASES.update(
         "IFFT2D": [_fft_case(tf.ifft2d, (2, 4))],
         "FFT3D": [_fft_case(tf.fft3d, (2, 2, 4))],
         "IFFT3D": [_fft_case(tf.ifft3d, (2, 3, 4))],
+        "RFFT": [_rfft_case(tf.signal.rfft, (2, 5)), _rfft_case(tf.signal.rfft, (6,), [9])],
+        "RFFT2D": [_rfft_case(tf.signal.rfft2d, (3, 4)), _rfft_case(tf.signal.rfft2d, (2, 3, 5))],
+        "IRFFT": [_irfft_case(tf.signal.irfft, (2, 4)), _irfft_case(tf.signal.irfft, (5,), [9])],
+        "IRFFT2D": [_irfft_case(tf.signal.irfft2d, (3, 4)), _irfft_case(tf.signal.irfft2d, (2, 3))],
     }
 )
 for _kind, _fn in (

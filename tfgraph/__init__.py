@@ -44,6 +44,7 @@ from tfgraph import (
     resource_loader,
     saved_model,
     sets,
+    signal,
     sparse,
     spectral,
     strings,
