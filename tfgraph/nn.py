@@ -9,6 +9,7 @@ from tfgraph.ops.candidate_sampling_ops import (  # noqa: F401
     log_uniform_candidate_sampler,
     uniform_candidate_sampler,
 )
+from tfgraph.ops.conv3d_ops import *
 from tfgraph.ops.conv_ops import *
 from tfgraph.ops.embedding_ops import embedding_lookup_sparse, safe_embedding_lookup_sparse  # noqa: F401
 from tfgraph.ops.manip_ops import depth_to_space, space_to_depth  # noqa: F401
