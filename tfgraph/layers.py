@@ -31,6 +31,12 @@ from tfgraph.legacy_layers.pooling import (
     max_pooling1d,
     max_pooling2d,
 )
+from tfgraph.legacy_layers.separable import (
+    SeparableConv1D,
+    SeparableConv2D,
+    separable_conv1d,
+    separable_conv2d,
+)
 
 __all__ = [
     "AveragePooling1D",
@@ -50,6 +56,8 @@ __all__ = [
     "MaxPooling1D",
     "MaxPooling2D",
     "MaxPooling3D",
+    "SeparableConv1D",
+    "SeparableConv2D",
     "average_pooling1d",
     "average_pooling2d",
     "average_pooling3d",
@@ -65,4 +73,6 @@ __all__ = [
     "max_pooling1d",
     "max_pooling2d",
     "max_pooling3d",
+    "separable_conv1d",
+    "separable_conv2d",
 ]
