@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 import tfgraph as tf
 from tests.tfrun import requires_tf, run_tf_json
@@ -118,3 +119,44 @@ def test_matches_tf():
         for i, (a, b) in enumerate(zip(ours[key]["values"], theirs[key]["values"])):
             scale = max(np.abs(np.asarray(b)).max(), 1.0)  # (float32 sums of large terms)
             np.testing.assert_allclose(a, b, rtol=2e-4, atol=2e-5 * scale, err_msg=f"{key}[{i}]")
+
+
+def test_shape_errors_as_tf():
+    with tf.Graph().as_default():
+        with pytest.raises(
+            ValueError, match="Negative dimension size caused by subtracting 3 from 2"
+        ):
+            tf.nn.conv3d(tf.zeros((1, 2, 5, 5, 3)), tf.zeros((3, 2, 2, 3, 4)), [1] * 5, "VALID")
+        with pytest.raises(ValueError, match=r"Depth of input \(3\) is not a multiple"):
+            tf.nn.conv3d(tf.zeros((1, 4, 5, 5, 3)), tf.zeros((3, 2, 2, 2, 4)), [1] * 5, "VALID")
+        with pytest.raises(ValueError, match="Negative dimension size caused by subtracting 3"):
+            tf.nn.max_pool3d(tf.zeros((1, 2, 5, 5, 3)), 3, 1, "VALID")
+        with pytest.raises(ValueError, match="Shape must be rank 5 but is rank 4"):
+            tf.nn.conv3d(tf.zeros((1, 4, 5, 5)), tf.zeros((3, 2, 2, 2, 4)), [1] * 5, "VALID")
+
+
+def test_ncdhw_equals_transposed_ndhwc():
+    rng = np.random.RandomState(2)
+    x = rng.randn(2, 5, 4, 6, 3).astype(np.float32)
+    f = rng.randn(2, 3, 2, 3, 4).astype(np.float32)
+    to_first, to_last = (0, 4, 1, 2, 3), (0, 2, 3, 4, 1)
+    with tf.Graph().as_default():
+        st = [1, 2, 1, 2, 1]
+        f = tf.constant(f)
+        a = tf.nn.conv3d(x, f, st, "SAME")
+        b = tf.transpose(
+            tf.nn.conv3d(x.transpose(to_first), f, [1, 1, 2, 1, 2], "SAME", data_format="NCDHW"),
+            to_last,
+        )
+        pa = tf.nn.avg_pool3d(x, 2, [1, 2, 1, 2, 1], "SAME")
+        pb = tf.transpose(
+            tf.nn.avg_pool3d(x.transpose(to_first), [1, 1, 2, 2, 2], [1, 1, 2, 1, 2], "SAME",
+                             data_format="NCDHW"),
+            to_last,
+        )  # fmt: skip
+        ga, gb = tf.gradients(a * a, f)[0], tf.gradients(b * b, f)[0]
+        with tf.Session() as sess:
+            va, vb, vpa, vpb, vga, vgb = sess.run([a, b, pa, pb, ga, gb])
+    np.testing.assert_allclose(va, vb, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(vpa, vpb, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(vga, vgb, rtol=1e-4, atol=1e-3)

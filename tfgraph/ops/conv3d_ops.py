@@ -19,7 +19,7 @@ from tfgraph.ops import conv3d_kernels as k3
 from tfgraph.ops.apply import op_output
 from tfgraph.ops.common_shapes import constant_value
 from tfgraph.ops.conv_kernels import work_dtype
-from tfgraph.ops.conv_ops import _attrs_of, _dims, _get_sequence, _suffix
+from tfgraph.ops.conv_ops import _attrs_of, _dims, _get_sequence, _output_size, _suffix
 
 __all__ = [
     "avg_pool3d",
@@ -51,13 +51,6 @@ def _spatial(op, name: str) -> tuple:
     return tuple(int(values[a]) for a in axes)
 
 
-def _out_size(size, k, s, d, padding):
-    if size is None or k is None:
-        return None
-    eff = (k - 1) * d + 1
-    return -(-size // s) if padding == b"SAME" else max(-(-(size - eff + 1) // s), 0)
-
-
 def _layout(fmt: bytes, n, spatial, c) -> TensorShape:
     dims = (n, c, *spatial) if fmt == b"NCDHW" else (n, *spatial, c)
     return TensorShape._from_tuple(tuple(dims))
@@ -77,8 +70,15 @@ def _conv3d_shape(op):
     dilations = (dilations[0], dilations[2], dilations[1])
     padding = op._attrs["padding"]
     sizes = tuple(
-        _out_size(x[a], f[i], strides[i], dilations[i], padding) for i, a in enumerate(axes)
+        _output_size(op, x[a], f[i], strides[i], dilations[i], padding, (0, 0))
+        for i, a in enumerate(axes)
     )
+    in_depth = x[1 if fmt == b"NCDHW" else 4]
+    if in_depth is not None and f[3] is not None and (f[3] == 0 or in_depth % f[3]):
+        raise ValueError(
+            f"Depth of input ({in_depth}) is not a multiple of input depth of filter "
+            f"({f[3]}){_suffix(op)}"
+        )
     return [_layout(fmt, x[0], sizes, f[4])]
 
 
@@ -230,7 +230,9 @@ def _pool3d_shape(op):
     axes = _SPATIAL[fmt]
     ksize, strides = _spatial(op, "ksize"), _spatial(op, "strides")
     padding = op._attrs["padding"]
-    sizes = tuple(_out_size(x[a], ksize[i], strides[i], 1, padding) for i, a in enumerate(axes))
+    sizes = tuple(
+        _output_size(op, x[a], ksize[i], strides[i], 1, padding, (0, 0)) for i, a in enumerate(axes)
+    )
     return [_layout(fmt, x[0], sizes, x[4 if fmt == b"NDHWC" else 1])]
 
 
