@@ -160,3 +160,12 @@ def test_ncdhw_equals_transposed_ndhwc():
     np.testing.assert_allclose(va, vb, rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(vpa, vpb, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(vga, vgb, rtol=1e-4, atol=1e-3)
+
+
+def test_run_time_depth_error_as_tf():
+    with tf.Graph().as_default():
+        x, f = tf.placeholder(tf.float32), tf.placeholder(tf.float32)
+        y = tf.nn.conv3d(x, f, [1] * 5, "VALID")
+        with tf.Session() as sess:
+            with pytest.raises(tf.errors.InvalidArgumentError, match="same depth: 3 vs 2"):
+                sess.run(y, {x: np.zeros((1, 4, 5, 5, 3)), f: np.zeros((2, 2, 2, 2, 4))})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tfgraph import errors
 from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.registry import register_op
 from tfgraph.framework.tensor_shape import TensorShape
@@ -90,8 +91,16 @@ def _conv3d_kernel(op, ctx):
     work = work_dtype(out_dtype)
 
     def kernel(x, f):
-        x = _channels_last(np.asarray(x, work), fmt)
-        f = np.asarray(f, work)
+        x, f = np.asarray(x, work), np.asarray(f, work)
+        if x.ndim != 5 or f.ndim != 5:
+            raise errors.InvalidArgumentError(
+                None, op, "input and filter must be 5-dimensional tensors"
+            )
+        x = _channels_last(x, fmt)
+        if x.shape[4] != f.shape[3]:
+            raise errors.InvalidArgumentError(
+                None, op, f"input and filter must have the same depth: {x.shape[4]} vs {f.shape[3]}"
+            )
         out, pads = k3.geometry(x.shape[1:4], f.shape[:3], strides, dilations, padding)
         y = k3.conv3d(x, f, strides, dilations, pads, out)
         return _channels_first(y.astype(out_dtype, copy=False), fmt)
