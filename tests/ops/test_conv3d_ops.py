@@ -169,3 +169,26 @@ def test_run_time_depth_error_as_tf():
         with tf.Session() as sess:
             with pytest.raises(tf.errors.InvalidArgumentError, match="same depth: 3 vs 2"):
                 sess.run(y, {x: np.zeros((1, 4, 5, 5, 3)), f: np.zeros((2, 2, 2, 2, 4))})
+
+
+def test_plane_blocks_give_the_same_results(monkeypatch):
+    from tfgraph.ops import conv3d_kernels as k3
+
+    rng = np.random.RandomState(3)
+    x, f = rng.randn(2, 7, 6, 5, 3), rng.randn(2, 3, 2, 3, 4)
+    st, dl = (2, 1, 2), (1, 1, 1)
+    out, pads = k3.geometry(x.shape[1:4], f.shape[:3], st, dl, b"SAME")
+
+    def run():
+        y = k3.conv3d(x, f, st, dl, pads, out)
+        dy = np.cos(np.arange(y.size)).reshape(y.shape)
+        dx = k3.conv3d_backprop_input(x.shape, f, dy, st, dl, pads)
+        return y, dx, k3.conv3d_backprop_filter(x, f.shape, dy, st, dl, pads), dy
+
+    whole = run()
+    monkeypatch.setattr(k3, "_BLOCK_BYTES", 1)  # one output plane a block
+    for a, b in zip(whole, run()):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    y, dx, df, dy = whole  # (the backprops are the forward's adjoints)
+    np.testing.assert_allclose(np.sum(y * dy), np.sum(x * dx), rtol=1e-10)
+    np.testing.assert_allclose(np.sum(y * dy), np.sum(f * df), rtol=1e-10)

@@ -69,40 +69,58 @@ def _window(offset, out, strides, dilations) -> tuple:
     )
 
 
+# Patches are copied and multiplied a block of output planes at a time, each block's
+# im2col matrix at most about this many bytes.
+_BLOCK_BYTES = 16 << 20
+
+
+def _plane_blocks(out, k_elems: int, itemsize: int) -> list:
+    """(first, last) output-plane ranges whose patch matrices fit _BLOCK_BYTES."""
+    per_plane = max(out[1] * out[2] * k_elems * itemsize, 1)
+    step = max(_BLOCK_BYTES // per_plane, 1)
+    return [(d0, min(d0 + step, out[0])) for d0 in range(0, out[0], step)]
+
+
 def conv3d(x, f, strides, dilations, pads, out) -> np.ndarray:
     n, co = x.shape[0], f.shape[4]
-    xp = _pad(x, pads)
-    view = _patches(xp, f.shape[:3], strides, dilations, out)
+    view = _patches(_pad(x, pads), f.shape[:3], strides, dilations, out)
     f2 = f.reshape(-1, co)
     y = np.empty((n, *out, co), np.result_type(x, f))
-    rows = int(np.prod(out))
     for b in range(n):
-        y[b] = (view[b].reshape(rows, -1) @ f2).reshape(*out, co)
+        for d0, d1 in _plane_blocks(out, f2.shape[0], x.itemsize):
+            cols = view[b, d0:d1].reshape(-1, f2.shape[0])
+            y[b, d0:d1] = (cols @ f2).reshape(d1 - d0, *out[1:], co)
     return y
 
 
 def conv3d_backprop_filter(x, f_shape, dy, strides, dilations, pads) -> np.ndarray:
-    out = dy.shape[1:4]
+    out, co = dy.shape[1:4], f_shape[4]
     view = _patches(_pad(x, pads), f_shape[:3], strides, dilations, out)
-    rows = int(np.prod(out))
-    df = np.zeros((int(np.prod(f_shape[:4])), f_shape[4]), np.result_type(x, dy))
+    k_elems = int(np.prod(f_shape[:4]))
+    df = np.zeros((k_elems, co), np.result_type(x, dy))
     for b in range(x.shape[0]):
-        df += view[b].reshape(rows, -1).T @ dy[b].reshape(rows, -1)
+        for d0, d1 in _plane_blocks(out, k_elems, x.itemsize):
+            cols = view[b, d0:d1].reshape(-1, k_elems)
+            df += cols.T @ dy[b, d0:d1].reshape(-1, co)
     return df.reshape(f_shape)
 
 
 def conv3d_backprop_input(in_shape, f, dy, strides, dilations, pads) -> np.ndarray:
+    """col2im: each block's (dy @ filter.T) patches added back one filter offset at a time."""
     n, out, co = dy.shape[0], dy.shape[1:4], dy.shape[4]
     ksize, c = f.shape[:3], f.shape[3]
     padded = (n, *(s + a + b for s, (a, b) in zip(in_shape[1:4], pads)), c)
     dxp = np.zeros(padded, np.result_type(f, dy))
     f2 = f.reshape(-1, co).T
     for b in range(n):
-        cols = (dy[b].reshape(-1, co) @ f2).reshape(*out, *ksize, c)
-        for offset in itertools.product(*(range(k) for k in ksize)):
-            dxp[(b, *_window(offset, out, strides, dilations)[1:])] += cols[
-                (slice(None),) * 3 + offset
-            ]
+        for d0, d1 in _plane_blocks(out, f2.shape[1], dy.itemsize):
+            block = (d1 - d0, *out[1:])
+            cols = (dy[b, d0:d1].reshape(-1, co) @ f2).reshape(*block, *ksize, c)
+            for offset in _offsets(ksize):
+                idx = _window(offset, block, strides, dilations)[1:]
+                idx = (slice(idx[0].start + d0 * strides[0], idx[0].stop + d0 * strides[0],
+                             strides[0]), *idx[1:])  # fmt: skip
+                dxp[(b, *idx)] += cols[(slice(None),) * 3 + offset]
     crop = tuple(slice(a, a + s) for s, (a, _) in zip(in_shape[1:4], pads))
     return dxp[(slice(None), *crop)]
 
