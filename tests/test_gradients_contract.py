@@ -244,6 +244,13 @@ def _max_pool_grad(x, dy, op_type="MaxPoolGrad", **kw):
     return op_output(op_type, None, [x, y, dy], attrs)
 
 
+def _max_pool3d_grad(x, dy, op_type):
+    """MaxPool3DGrad(x, max_pool3d(x), dy) (or MaxPool3DGradGrad, dy shaped like x)."""
+    attrs = _pool_attrs([1, 2, 2, 2, 1], [1, 2, 2, 2, 1], "SAME", "NDHWC")
+    y = op_output("MaxPool3D", None, [x], dict(attrs))
+    return op_output(op_type, None, [x, y, dy], attrs)
+
+
 _NCHW_EXPLICIT = {"fmt": "NCHW", "padding": "EXPLICIT", "pads": (0, 0, 0, 0, 1, 0, 2, 1)}
 _NHWC_EXPLICIT = {"padding": "EXPLICIT", "pads": (0, 0, 1, 2, 0, 1, 0, 0)}
 
@@ -913,6 +920,72 @@ CASES: dict[str, list[Case]] = {
                 x, g, "MaxPoolGradGrad", ksize=[1, 1, 2, 2], strides=[1, 1, 1, 2], fmt="NCHW"
             ),
             [distinct(1, 2, 4, 4), rnd(1, 2, 4, 4)],
+        ),
+    ],
+    "Conv3D": [
+        Case(
+            lambda x, f: tf.nn.conv3d(x, f, [1, 1, 2, 1, 1], "SAME"),
+            [rnd(1, 3, 4, 3, 2), rnd(2, 2, 2, 2, 3)],
+        ),
+        Case(
+            lambda x, f: tf.nn.conv3d(x, f, [1, 1, 1, 2, 1], "VALID", data_format="NCDHW"),
+            [rnd(1, 2, 3, 4, 4), rnd(2, 1, 2, 2, 2)],
+        ),
+    ],
+    "Conv3DBackpropInputV2": [
+        Case(
+            lambda f, dy: tf.nn.conv3d_transpose(dy, f, [1, 3, 4, 3, 2], [1, 1, 2, 1, 1]),
+            [rnd(2, 2, 2, 2, 3), rnd(1, 3, 2, 3, 3)],
+        ),
+    ],
+    "Conv3DBackpropFilterV2": [
+        Case(
+            lambda x, dy: tf.nn.conv3d_backprop_filter_v2(
+                x, [2, 2, 2, 2, 3], dy, [1, 2, 1, 1, 1], "VALID"
+            ),
+            [rnd(1, 4, 3, 3, 2), rnd(1, 2, 2, 2, 3)],
+        ),
+    ],
+    "MaxPool3D": [
+        Case(
+            lambda x: tf.nn.max_pool3d(x, 2, 2, "SAME"), [f32(distinct(1, 3, 4, 3, 2))], **LOOSE32
+        ),
+        Case(
+            lambda x: tf.nn.max_pool3d(x, [1, 1, 2, 2, 2], 1, "VALID", data_format="NCDHW"),
+            [f32(distinct(1, 2, 3, 3, 3))],
+            **LOOSE32,
+        ),
+    ],
+    "MaxPool3DGrad": [
+        Case(
+            lambda x, dy: _max_pool3d_grad(x, dy, "MaxPool3DGrad"),
+            [f32(distinct(1, 3, 4, 3, 2)), f32(rnd(1, 2, 2, 2, 2))],
+            **LOOSE32,
+        ),
+    ],
+    "MaxPool3DGradGrad": [
+        Case(
+            lambda x, g: _max_pool3d_grad(x, g, "MaxPool3DGradGrad"),
+            [f32(distinct(1, 3, 4, 3, 2)), f32(rnd(1, 3, 4, 3, 2))],
+            **LOOSE32,
+        ),
+    ],
+    "AvgPool3D": [
+        Case(lambda x: tf.nn.avg_pool3d(x, 2, 2, "SAME"), [rnd(1, 3, 4, 3, 2)]),
+        Case(
+            lambda x: tf.nn.avg_pool3d(x, [1, 1, 2, 2, 1], 1, "VALID", data_format="NCDHW"),
+            [rnd(1, 2, 3, 3, 3)],
+        ),
+    ],
+    "AvgPool3DGrad": [
+        Case(
+            lambda dy: op_output(
+                "AvgPool3DGrad",
+                None,
+                [[1, 3, 4, 3, 2], dy],
+                _pool_attrs([1, 2, 2, 2, 1], [1, 2, 2, 2, 1], "SAME", "NDHWC"),
+            ),
+            [rnd(1, 2, 2, 2, 2)],
         ),
     ],
     "MaxPoolWithArgmax": [

@@ -10,6 +10,7 @@ from tfgraph.ops.candidate_sampling_ops import (  # noqa: F401
     log_uniform_candidate_sampler,
     uniform_candidate_sampler,
 )
+from tfgraph.ops.conv3d_ops import *
 from tfgraph.ops.conv_ops import *
 from tfgraph.ops.conv_ops import (  # noqa: F401
     depthwise_conv2d_native_backprop_filter as depthwise_conv2d_backprop_filter,
