@@ -28,6 +28,8 @@ from tfgraph.ops.apply import apply_op, op_output
 NO_GRADIENT_IN_TF = {
     "ResizeNearestNeighborGrad": "TF registers no gradient for ResizeNearestNeighborGrad",
     "AdjustContrastv2": "TF registers no gradient for AdjustContrastv2",
+    "AdjustHue": "TF registers no gradient for AdjustHue",
+    "AdjustSaturation": "TF registers no gradient for AdjustSaturation",
     "IgammaGradA": "TF registers no gradient for IgammaGradA",
     "GuaranteeConst": "TF registers no gradient for GuaranteeConst",
     "ParallelConcat": "TF registers no gradient for ParallelConcat",
@@ -1028,6 +1030,15 @@ CASES.update(
                 [f32(rnd(2, 4, 3, 1))],
                 **LOOSE32,
             ),
+        ],
+        "RGBToHSV": [
+            # (distinct channels in (0.1, 1): away from the max/min ties where it has kinks)
+            Case(
+                tf.image.rgb_to_hsv,
+                [np.array([0.9, 0.5, 0.2, 0.3, 0.8, 0.4, 0.2, 0.35, 0.7]).reshape(3, 3)],
+                rtol=1e-5,
+                atol=1e-7,
+            )
         ],
         "ResizeNearestNeighbor": [
             Case(lambda x: tf.image.resize_nearest_neighbor(x, [5, 7]), [rnd(1, 3, 4, 2)]),

@@ -1,5 +1,6 @@
 """`tf.image`: decoding (needs the optional extra `images`), flips, brightness and
-contrast, standardization, dtype conversion, patches (re-exports only)."""
+contrast, colour spaces and hue/saturation/gamma, standardization, dtype conversion,
+patches (re-exports only)."""
 
 from tfgraph.ops.image_adjust_ops import (
     adjust_brightness,
@@ -16,6 +17,17 @@ from tfgraph.ops.image_adjust_ops import (
     random_flip_left_right,
     random_flip_up_down,
     resize_image_with_crop_or_pad,
+)
+from tfgraph.ops.image_color_ops import (
+    adjust_gamma,
+    adjust_hue,
+    adjust_saturation,
+    grayscale_to_rgb,
+    hsv_to_rgb,
+    random_hue,
+    random_saturation,
+    rgb_to_grayscale,
+    rgb_to_hsv,
 )
 from tfgraph.ops.image_ops import decode_image, decode_jpeg, decode_png
 from tfgraph.ops.image_patch_ops import extract_image_patches, extract_patches
@@ -34,6 +46,9 @@ __all__ = [
     "ResizeMethod",
     "adjust_brightness",
     "adjust_contrast",
+    "adjust_gamma",
+    "adjust_hue",
+    "adjust_saturation",
     "central_crop",
     "convert_image_dtype",
     "crop_to_bounding_box",
@@ -44,6 +59,8 @@ __all__ = [
     "extract_patches",
     "flip_left_right",
     "flip_up_down",
+    "grayscale_to_rgb",
+    "hsv_to_rgb",
     "pad_to_bounding_box",
     "per_image_standardization",
     "random_brightness",
@@ -51,10 +68,14 @@ __all__ = [
     "random_crop",
     "random_flip_left_right",
     "random_flip_up_down",
+    "random_hue",
+    "random_saturation",
     "resize",
     "resize_bilinear",
     "resize_image_with_crop_or_pad",
     "resize_images",
     "resize_nearest_neighbor",
     "resize_with_crop_or_pad",
+    "rgb_to_grayscale",
+    "rgb_to_hsv",
 ]
