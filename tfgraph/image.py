@@ -29,6 +29,18 @@ from tfgraph.ops.image_color_ops import (
     rgb_to_grayscale,
     rgb_to_hsv,
 )
+from tfgraph.ops.image_composite_ops import (
+    image_gradients,
+    psnr,
+    rgb_to_yiq,
+    rgb_to_yuv,
+    rot90,
+    sobel_edges,
+    total_variation,
+    transpose,
+    yiq_to_rgb,
+    yuv_to_rgb,
+)
 from tfgraph.ops.image_ops import decode_image, decode_jpeg, decode_png
 from tfgraph.ops.image_patch_ops import extract_image_patches, extract_patches
 from tfgraph.ops.random_ops import random_crop
@@ -41,6 +53,7 @@ from tfgraph.ops.resize_ops import (
 
 resize_with_crop_or_pad = resize_image_with_crop_or_pad
 resize = resize_images
+transpose_image = transpose
 
 __all__ = [
     "ResizeMethod",
@@ -61,8 +74,10 @@ __all__ = [
     "flip_up_down",
     "grayscale_to_rgb",
     "hsv_to_rgb",
+    "image_gradients",
     "pad_to_bounding_box",
     "per_image_standardization",
+    "psnr",
     "random_brightness",
     "random_contrast",
     "random_crop",
@@ -78,4 +93,13 @@ __all__ = [
     "resize_with_crop_or_pad",
     "rgb_to_grayscale",
     "rgb_to_hsv",
+    "rgb_to_yiq",
+    "rgb_to_yuv",
+    "rot90",
+    "sobel_edges",
+    "total_variation",
+    "transpose",
+    "transpose_image",
+    "yiq_to_rgb",
+    "yuv_to_rgb",
 ]

@@ -1,0 +1,117 @@
+"""tf.image functions TF writes in Python (tfgraph/ops/image_composite_ops.py): rot90,
+transpose, total_variation, image_gradients, sobel_edges, psnr and the YIQ/YUV
+conversions: graphs, dtypes, static shapes, values and gradients against TF."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tests.tfrun import requires_tf, run_tf_json
+
+PROGRAM = """
+rng = np.random.RandomState(0)
+img = rng.uniform(0, 1, (4, 5, 3)).astype(np.float32)
+batch = rng.uniform(0, 1, (2, 4, 5, 3)).astype(np.float32)
+other = rng.uniform(0, 1, (2, 4, 5, 3)).astype(np.float32)
+u8 = (rng.uniform(0, 255, (2, 4, 5, 3))).astype(np.uint8)
+out = {}
+cases = {
+    "rot1": lambda: tf.image.rot90(img),
+    "rot2": lambda: tf.image.rot90(batch, 2),
+    "rot3": lambda: tf.image.rot90(img, k=tf.constant(3), name="r"),
+    "rot0": lambda: tf.image.rot90(batch, -4),
+    "tr": lambda: tf.image.transpose(img),
+    "tr4": lambda: tf.image.transpose_image(batch, name="t"),
+    "tv": lambda: tf.image.total_variation(tf.constant(img)),
+    "tv4": lambda: tf.image.total_variation(tf.constant(batch)),
+    "grads": lambda: tf.stack(tf.image.image_gradients(tf.constant(batch))),
+    "sobel": lambda: tf.image.sobel_edges(tf.constant(batch)),
+    "psnr": lambda: tf.image.psnr(batch, other, 1.0),
+    "psnr_u8": lambda: tf.image.psnr(u8, u8[::-1], 255),
+    "yiq": lambda: tf.image.rgb_to_yiq(img),
+    "yiq_back": lambda: tf.image.yiq_to_rgb(batch),
+    "yuv": lambda: tf.image.rgb_to_yuv(batch),
+    "yuv_back": lambda: tf.image.yuv_to_rgb(img.astype(np.float64)),
+}
+def _grad(f):
+    x = tf.constant(batch)
+    y = f(x)
+    return tf.gradients(tf.reduce_sum(y * y), x)[0]
+cases.update({
+    "g_rot": lambda: _grad(lambda x: tf.image.rot90(x, 1)),
+    "g_tv": lambda: _grad(tf.image.total_variation),
+    "g_sobel": lambda: _grad(tf.image.sobel_edges),
+    "g_psnr": lambda: _grad(lambda x: tf.image.psnr(x, other, 1.0)),
+    "g_yuv": lambda: _grad(tf.image.rgb_to_yuv),
+})
+for k, f in cases.items():
+    with tf.Graph().as_default():
+        y = f()
+        ops = sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations())
+        with tf.Session() as sess:
+            out[k] = {"value": sess.run(y).tolist(), "dtype": y.dtype.name, "ops": ops,
+                      "shape": str(y.shape)}
+"""
+
+
+def _ours():
+    scope = {"tf": tf, "np": np}
+    exec(PROGRAM, scope)
+    return json.loads(json.dumps(scope["out"]))
+
+
+def test_values_by_definition():
+    out = _ours()
+    rng = np.random.RandomState(0)
+    img = rng.uniform(0, 1, (4, 5, 3)).astype(np.float32)
+    batch = rng.uniform(0, 1, (2, 4, 5, 3)).astype(np.float32)
+    np.testing.assert_array_equal(out["rot1"]["value"], np.rot90(img))
+    np.testing.assert_array_equal(out["rot2"]["value"], np.rot90(batch, 2, axes=(1, 2)))
+    np.testing.assert_array_equal(out["rot3"]["value"], np.rot90(img, 3))
+    np.testing.assert_array_equal(out["rot0"]["value"], batch)
+    np.testing.assert_array_equal(out["tr4"]["value"], batch.transpose(0, 2, 1, 3))
+    tv = np.abs(np.diff(img, axis=0)).sum() + np.abs(np.diff(img, axis=1)).sum()
+    assert out["tv"]["value"] == pytest.approx(tv, rel=1e-6)
+    dy, dx = np.asarray(out["grads"]["value"])
+    np.testing.assert_allclose(dy[:, :-1], np.diff(batch, axis=1), rtol=1e-6)
+    assert (dy[:, -1] == 0).all() and (dx[:, :, -1] == 0).all()
+    yiq = np.asarray(out["yiq"]["value"])
+    np.testing.assert_allclose(yiq[..., 0], img @ [0.299, 0.587, 0.114], rtol=1e-5)
+
+
+def test_errors():
+    with pytest.raises(ValueError, match="must have either 3 or 4 dimensions"):
+        tf.image.rot90(tf.zeros([2, 2, 2, 2, 2]))
+    with pytest.raises(ValueError, match="at least three-dimensional"):
+        tf.image.transpose(tf.zeros([2, 2]))
+    with pytest.raises(ValueError, match="either 3 or 4-dimensional"):
+        tf.image.total_variation(tf.zeros([2, 2]))
+    with pytest.raises(ValueError, match="image_gradients expects a 4D tensor"):
+        tf.image.image_gradients(tf.zeros([2, 2, 2]))
+    with pytest.raises(ValueError):
+        tf.image.psnr(tf.zeros([2, 3, 3]), tf.zeros([2, 2, 3]), 1.0)
+
+
+@pytest.mark.tf
+@requires_tf
+def test_matches_tf():
+    theirs = run_tf_json(PROGRAM + "\nprint(json.dumps(out))\n")
+    ours = _ours()
+    assert ours.keys() == theirs.keys()
+    for key in theirs:
+        assert ours[key]["ops"] == theirs[key]["ops"], key
+        assert (ours[key]["dtype"], ours[key]["shape"]) == (
+            theirs[key]["dtype"],
+            theirs[key]["shape"],
+        ), key
+        np.testing.assert_allclose(
+            np.asarray(ours[key]["value"], float),
+            np.asarray(theirs[key]["value"], float),
+            rtol=1e-6,
+            atol=1e-6 * max(1.0, np.abs(np.asarray(theirs[key]["value"], float)).max()),
+            err_msg=key,
+        )
