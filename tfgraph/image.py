@@ -43,6 +43,7 @@ from tfgraph.ops.image_composite_ops import (
 )
 from tfgraph.ops.image_ops import decode_image, decode_jpeg, decode_png
 from tfgraph.ops.image_patch_ops import extract_image_patches, extract_patches
+from tfgraph.ops.image_ssim_ops import ssim, ssim_multiscale
 from tfgraph.ops.random_ops import random_crop
 from tfgraph.ops.resize_ops import (
     ResizeMethod,
@@ -97,6 +98,8 @@ __all__ = [
     "rgb_to_yuv",
     "rot90",
     "sobel_edges",
+    "ssim",
+    "ssim_multiscale",
     "total_variation",
     "transpose",
     "transpose_image",

@@ -57,11 +57,49 @@ for k, f in cases.items():
                       "shape": str(y.shape)}
 """
 
+SSIM = """
+rng = np.random.RandomState(0)
+a = rng.uniform(0, 1, (2, 24, 27, 3)).astype(np.float32)
+b = np.clip(a + rng.normal(0, 0.1, a.shape), 0, 1).astype(np.float32)
+a8 = (a * 255).astype(np.uint8)
+b8 = (b * 255).astype(np.uint8)
+big = rng.uniform(0, 1, (1, 180, 177, 1)).astype(np.float32)
+big2 = np.clip(big + rng.normal(0, 0.05, big.shape), 0, 1).astype(np.float32)
+out = {}
+cases = {
+    "ssim": lambda: tf.image.ssim(a, b, 1.0),
+    "ssim_u8": lambda: tf.image.ssim(a8, b8, 255, filter_size=7, filter_sigma=1.2),
+    "ssim_map": lambda: tf.image.ssim(a, b, 1.0, return_index_map=True),
+    "ms": lambda: tf.image.ssim_multiscale(big, big2, 1.0),
+    "ms3": lambda: tf.image.ssim_multiscale(
+        a, b, 1.0, power_factors=(0.3, 0.3, 0.4), filter_size=5),
+    "g_ssim": lambda: (lambda x: tf.gradients(tf.image.ssim(x, b, 1.0), x)[0])(tf.constant(a)),
+}
+for k, f in cases.items():
+    with tf.Graph().as_default():
+        y = f()
+        ops = sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations())
+        with tf.Session() as sess:
+            out[k] = {"value": sess.run(y).tolist(), "dtype": y.dtype.name, "ops": ops,
+                      "shape": str(y.shape)}
+"""
 
-def _ours():
+
+def _ours(program=PROGRAM):
     scope = {"tf": tf, "np": np}
-    exec(PROGRAM, scope)
+    exec(program, scope)
     return json.loads(json.dumps(scope["out"]))
+
+
+def test_ssim_of_an_image_with_itself_is_one():
+    img = np.random.RandomState(2).uniform(0, 1, (1, 16, 16, 2)).astype(np.float32)
+    with tf.Graph().as_default(), tf.Session() as sess:
+        same = sess.run(tf.image.ssim(img, img, 1.0))
+        ms = sess.run(
+            tf.image.ssim_multiscale(img, img, 1.0, power_factors=(0.5, 0.5), filter_size=3)
+        )
+    np.testing.assert_allclose(same, [1.0], rtol=1e-6)
+    np.testing.assert_allclose(ms, [1.0], rtol=1e-6)
 
 
 def test_values_by_definition():
@@ -98,9 +136,10 @@ def test_errors():
 
 @pytest.mark.tf
 @requires_tf
-def test_matches_tf():
-    theirs = run_tf_json(PROGRAM + "\nprint(json.dumps(out))\n")
-    ours = _ours()
+@pytest.mark.parametrize("program", [PROGRAM, SSIM], ids=["composites", "ssim"])
+def test_matches_tf(program):
+    theirs = run_tf_json(program + "\nprint(json.dumps(out))\n")
+    ours = _ours(program)
     assert ours.keys() == theirs.keys()
     for key in theirs:
         assert ours[key]["ops"] == theirs[key]["ops"], key
@@ -111,7 +150,7 @@ def test_matches_tf():
         np.testing.assert_allclose(
             np.asarray(ours[key]["value"], float),
             np.asarray(theirs[key]["value"], float),
-            rtol=1e-6,
-            atol=1e-6 * max(1.0, np.abs(np.asarray(theirs[key]["value"], float)).max()),
+            rtol=1e-5,
+            atol=1e-5 * np.abs(np.asarray(theirs[key]["value"], float)).max(),
             err_msg=key,
         )

@@ -221,6 +221,11 @@ def constant_value(tensor, partial: bool = False, _depth: int = 0):
         if dims is not None and None not in dims:
             return np.array(dims, dtype=op._attrs["out_type"].np_dtype)
         return None
+    if t == "ShapeN":  # (one output per input, as TF's shape refiner folds it)
+        dims = op._inputs[tensor._value_index]._shape._dims
+        if dims is not None and None not in dims:
+            return np.array(dims, dtype=op._attrs["out_type"].np_dtype)
+        return None
     if t == "Size":
         n = op._inputs[0]._shape.num_elements()
         return None if n is None else np.array(n, dtype=op._attrs["out_type"].np_dtype)

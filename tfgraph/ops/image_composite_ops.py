@@ -148,16 +148,20 @@ def _compatible_image_checks(img1, img2):
             if not (d1 == 1 or d2 == 1 or d1.is_compatible_with(d2)):
                 raise ValueError(f"Two images are not compatible: {shape1} and {shape2}")
     shape1, shape2 = array_ops.shape_n([img1, img2])
-    return [
-        check_ops.Assert(
-            math_ops.greater_equal(array_ops.size(shape1), 3), [shape1, shape2], summarize=10
-        ),
-        check_ops.Assert(
-            math_ops.reduce_all(math_ops.equal(shape1[-3:], shape2[-3:])),
-            [shape1, shape2],
-            summarize=10,
-        ),
-    ]
+    return (
+        shape1,
+        shape2,
+        [
+            check_ops.Assert(
+                math_ops.greater_equal(array_ops.size(shape1), 3), [shape1, shape2], summarize=10
+            ),
+            check_ops.Assert(
+                math_ops.reduce_all(math_ops.equal(shape1[-3:], shape2[-3:])),
+                [shape1, shape2],
+                summarize=10,
+            ),
+        ],
+    )
 
 
 def psnr(a, b, max_val, name=None):
@@ -174,7 +178,7 @@ def psnr(a, b, max_val, name=None):
             np.float32(10 / np.log(10)) * math_ops.log(mse),
             name="psnr",
         )
-        checks = _compatible_image_checks(a, b)
+        _, _, checks = _compatible_image_checks(a, b)
         with g.control_dependencies(checks):
             return array_ops.identity(value)
 
