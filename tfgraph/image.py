@@ -32,6 +32,7 @@ from tfgraph.ops.image_color_ops import (
 from tfgraph.ops.image_composite_ops import (
     image_gradients,
     psnr,
+    resize_image_with_pad,
     rgb_to_yiq,
     rgb_to_yuv,
     rot90,
@@ -89,6 +90,7 @@ __all__ = [
     "resize",
     "resize_bilinear",
     "resize_image_with_crop_or_pad",
+    "resize_image_with_pad",
     "resize_images",
     "resize_nearest_neighbor",
     "resize_with_crop_or_pad",

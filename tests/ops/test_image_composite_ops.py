@@ -84,6 +84,27 @@ for k, f in cases.items():
                       "shape": str(y.shape)}
 """
 
+PAD = """
+rng = np.random.RandomState(0)
+img = rng.uniform(0, 1, (4, 6, 3)).astype(np.float32)
+batch = rng.uniform(0, 1, (2, 5, 3, 2)).astype(np.float32)
+out = {}
+cases = {
+    "pad_wide": lambda: tf.image.resize_image_with_pad(img, 8, 8),
+    "pad_tall": lambda: tf.image.resize_image_with_pad(batch, 7, 9),
+    "pad_small": lambda: tf.image.resize_image_with_pad(img, 3, 5, method=1),
+    "pad_ac": lambda: tf.image.resize_image_with_pad(batch, 4, 4, align_corners=True),
+    "pad_to_box": lambda: tf.image.pad_to_bounding_box(img, 1, 0, 8, 7),
+}
+for k, f in cases.items():
+    with tf.Graph().as_default():
+        y = f()
+        ops = sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations())
+        with tf.Session() as sess:
+            out[k] = {"value": sess.run(y).tolist(), "dtype": y.dtype.name, "ops": ops,
+                      "shape": str(y.shape)}
+"""
+
 
 def _ours(program=PROGRAM):
     scope = {"tf": tf, "np": np}
@@ -121,6 +142,13 @@ def test_values_by_definition():
     np.testing.assert_allclose(yiq[..., 0], img @ [0.299, 0.587, 0.114], rtol=1e-5)
 
 
+def test_resize_image_with_pad_keeps_the_aspect_ratio():
+    out = _ours(PAD)
+    wide = np.asarray(out["pad_wide"]["value"])  # 4x6 in 8x8: 5x8 resized, rows 1..5
+    assert wide.shape == (8, 8, 3) and (wide[0] == 0).all() and (wide[6:] == 0).all()
+    assert (wide[1:6] != 0).all()
+
+
 def test_errors():
     with pytest.raises(ValueError, match="must have either 3 or 4 dimensions"):
         tf.image.rot90(tf.zeros([2, 2, 2, 2, 2]))
@@ -136,7 +164,9 @@ def test_errors():
 
 @pytest.mark.tf
 @requires_tf
-@pytest.mark.parametrize("program", [PROGRAM, SSIM], ids=["composites", "ssim"])
+@pytest.mark.parametrize(
+    "program", [PROGRAM, SSIM, PAD], ids=["composites", "ssim", "resize_with_pad"]
+)
 def test_matches_tf(program):
     theirs = run_tf_json(program + "\nprint(json.dumps(out))\n")
     ours = _ours(program)

@@ -198,7 +198,7 @@ _FOLDABLE = frozenset(
     {
         "StridedSlice", "Slice", "GatherV2", "Reshape", "ExpandDims", "Squeeze", "Transpose",
         "Max", "Min", "Sum", "Prod", "Neg", "Abs", "RealDiv", "Div", "FloorMod", "Less",
-        "LessEqual", "Greater", "GreaterEqual", "Equal", "NotEqual", "Select", "SelectV2",
+        "LessEqual", "Greater", "GreaterEqual", "Equal", "NotEqual", "Select", "SelectV2", "Floor",
         "ReverseV2", "LogicalAnd", "LogicalOr", "LogicalNot",
         # index arithmetic of gradient subgraphs (TF's shape inference folds these too)
         "ListDiff", "InvertPermutation", "DynamicPartition",

@@ -9,13 +9,15 @@ import numpy as np
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
-from tfgraph.ops import array_ops, check_ops, conv_ops, math_ops
+from tfgraph.framework.ops import Tensor
+from tfgraph.ops import array_ops, check_ops, control_flow_ops, conv_ops, math_ops
 from tfgraph.ops.control_flow_case import case
 from tfgraph.ops.image_adjust_ops import _at_least_3d, convert_image_dtype
 
 __all__ = [
     "image_gradients",
     "psnr",
+    "resize_image_with_pad",
     "rgb_to_yiq",
     "rgb_to_yuv",
     "rot90",
@@ -222,3 +224,51 @@ def yuv_to_rgb(images):
     return _color_matrix(
         images, [[1, 1, 1], [0, -0.394642334, 2.03206185], [1.13988303, -0.58062185, 0]]
     )
+
+
+def resize_image_with_pad(image, target_height, target_width, method=0, align_corners=False):
+    """`image` resized (keeping its aspect ratio) to fit in `target_height` x
+    `target_width`, then zero-padded to that size (TF1's form)."""
+    from tfgraph.ops.image_adjust_ops import pad_to_bounding_box
+    from tfgraph.ops.resize_ops import resize_images
+
+    g = get_default_graph()
+    with g.name_scope("resize_image_with_pad"):
+        image = convert_to_tensor(image, name="image")
+        ndims = image.get_shape().ndims
+        is_batch = ndims == 4
+        if ndims == 3:
+            image = array_ops.expand_dims(image, 0)
+        elif ndims != 4:
+            raise ValueError(
+                f"'image' (shape {image.get_shape()}) must have either 3 or 4 dimensions."
+            )
+        if not image.get_shape().is_fully_defined():
+            raise NotImplementedError("tfgraph's resize_image_with_pad needs a static shape")
+        for value, what in ((target_width, "target_width"), (target_height, "target_height")):
+            if isinstance(value, Tensor):
+                raise NotImplementedError(f"tfgraph's resize_image_with_pad needs an int {what}")
+            if not value > 0:
+                raise ValueError(f"{what} must be > 0.")
+        image = control_flow_ops.with_dependencies([], image)
+        _, height, width, _ = image.get_shape().as_list()
+        f_height = array_ops.cast(height, dtype=dtypes.float32)
+        f_width = array_ops.cast(width, dtype=dtypes.float32)
+        f_target_height = array_ops.cast(target_height, dtype=dtypes.float32)
+        f_target_width = array_ops.cast(target_width, dtype=dtypes.float32)
+        ratio = math_ops.maximum(f_width / f_target_width, f_height / f_target_height)
+        resized_height_float = f_height / ratio
+        resized_width_float = f_width / ratio
+        resized_height = array_ops.cast(math_ops.floor(resized_height_float), dtype=dtypes.int32)
+        resized_width = array_ops.cast(math_ops.floor(resized_width_float), dtype=dtypes.int32)
+        padding_height = (f_target_height - resized_height_float) / 2
+        padding_width = (f_target_width - resized_width_float) / 2
+        p_height = math_ops.maximum(0, array_ops.cast(math_ops.floor(padding_height), dtypes.int32))
+        p_width = math_ops.maximum(0, array_ops.cast(math_ops.floor(padding_width), dtypes.int32))
+        resized = resize_images(
+            image, [resized_height, resized_width], method, align_corners=align_corners
+        )
+        padded = pad_to_bounding_box(resized, p_height, p_width, target_height, target_width)
+        if not is_batch:
+            padded = array_ops.squeeze(padded, axis=[0])
+        return padded
