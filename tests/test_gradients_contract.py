@@ -29,6 +29,7 @@ NO_GRADIENT_IN_TF = {
     "ResizeNearestNeighborGrad": "TF registers no gradient for ResizeNearestNeighborGrad",
     "AdjustContrastv2": "TF registers no gradient for AdjustContrastv2",
     "AdjustHue": "TF registers no gradient for AdjustHue",
+    "ResizeArea": "TF registers no gradient for ResizeArea",
     "AdjustSaturation": "TF registers no gradient for AdjustSaturation",
     "IgammaGradA": "TF registers no gradient for IgammaGradA",
     "GuaranteeConst": "TF registers no gradient for GuaranteeConst",

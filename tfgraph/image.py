@@ -48,6 +48,7 @@ from tfgraph.ops.image_ssim_ops import ssim, ssim_multiscale
 from tfgraph.ops.random_ops import random_crop
 from tfgraph.ops.resize_ops import (
     ResizeMethod,
+    resize_area,
     resize_bilinear,
     resize_images,
     resize_nearest_neighbor,
@@ -88,6 +89,7 @@ __all__ = [
     "random_hue",
     "random_saturation",
     "resize",
+    "resize_area",
     "resize_bilinear",
     "resize_image_with_crop_or_pad",
     "resize_image_with_pad",

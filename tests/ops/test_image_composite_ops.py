@@ -105,6 +105,27 @@ for k, f in cases.items():
                       "shape": str(y.shape)}
 """
 
+AREA = """
+rng = np.random.RandomState(0)
+batch = rng.uniform(0, 1, (2, 7, 9, 3)).astype(np.float32)
+u8 = (rng.uniform(0, 255, (1, 5, 4, 2))).astype(np.uint8)
+out = {}
+cases = {
+    "down": lambda: tf.image.resize_area(batch, [3, 4]),
+    "up": lambda: tf.image.resize_area(batch, [10, 13]),
+    "mixed": lambda: tf.image.resize_area(batch, [5, 11], align_corners=True),
+    "u8": lambda: tf.image.resize_area(u8, [3, 3], name="ra"),
+    "same": lambda: tf.image.resize_area(batch, [7, 9]),
+}
+for k, f in cases.items():
+    with tf.Graph().as_default():
+        y = f()
+        ops = sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations())
+        with tf.Session() as sess:
+            out[k] = {"value": sess.run(y).tolist(), "dtype": y.dtype.name, "ops": ops,
+                      "shape": str(y.shape)}
+"""
+
 
 def _ours(program=PROGRAM):
     scope = {"tf": tf, "np": np}
@@ -149,6 +170,15 @@ def test_resize_image_with_pad_keeps_the_aspect_ratio():
     assert (wide[1:6] != 0).all()
 
 
+def test_resize_area_averages_blocks():
+    x = np.random.RandomState(4).uniform(0, 1, (1, 4, 6, 2)).astype(np.float32)
+    with tf.Graph().as_default(), tf.Session() as sess:
+        half = sess.run(tf.image.resize_area(x, [2, 3]))
+        same = sess.run(tf.image.resize_area(x, [4, 6]))
+    np.testing.assert_allclose(half, x.reshape(1, 2, 2, 3, 2, 2).mean(axis=(2, 4)), rtol=1e-6)
+    np.testing.assert_array_equal(same, x)
+
+
 def test_errors():
     with pytest.raises(ValueError, match="must have either 3 or 4 dimensions"):
         tf.image.rot90(tf.zeros([2, 2, 2, 2, 2]))
@@ -165,7 +195,9 @@ def test_errors():
 @pytest.mark.tf
 @requires_tf
 @pytest.mark.parametrize(
-    "program", [PROGRAM, SSIM, PAD], ids=["composites", "ssim", "resize_with_pad"]
+    "program",
+    [PROGRAM, SSIM, PAD, AREA],
+    ids=["composites", "ssim", "resize_with_pad", "resize_area"],
 )
 def test_matches_tf(program):
     theirs = run_tf_json(program + "\nprint(json.dumps(out))\n")

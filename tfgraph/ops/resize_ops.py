@@ -15,7 +15,13 @@ from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import array_ops, common_shapes
 from tfgraph.ops.apply import op_output
 
-__all__ = ["ResizeMethod", "resize_bilinear", "resize_images", "resize_nearest_neighbor"]
+__all__ = [
+    "ResizeMethod",
+    "resize_area",
+    "resize_bilinear",
+    "resize_images",
+    "resize_nearest_neighbor",
+]
 
 
 def _scale(in_size: int, out_size: int, align_corners: bool) -> np.float32:
@@ -309,3 +315,73 @@ def resize_images(
             out = resize_nearest_neighbor(images, size, align_corners=align_corners)
         out.set_shape([None, new_h, new_w, None])
         return array_ops.squeeze(out, axis=[0]) if single else out
+
+
+# -- ResizeArea ---------------------------------------------------------------------------------
+def _area_weights(in_size: int, out_size: int, align_corners: bool):
+    """Per output position: (source indices, float32 weights), as TF's ResizeArea
+    computes each cell's overlap with the source pixels (in float32)."""
+    scale = _scale(in_size, out_size, align_corners)
+    out = []
+    for o in range(out_size):
+        lo = np.float32(o) * scale
+        hi = np.float32(o + 1) * scale
+        idx, wts = [], []
+        for i in range(int(np.floor(lo)), int(np.ceil(hi))):
+            if i < lo:
+                w = scale if np.float32(i + 1) > hi else np.float32(i + 1) - lo
+            else:
+                w = hi - np.float32(i) if np.float32(i + 1) > hi else np.float32(1.0)
+            idx.append(min(i, in_size - 1))
+            wts.append(np.float32(w))
+        out.append((idx, wts))
+    return out, scale
+
+
+def _area_kernel(op, ctx):
+    align = op._attrs["align_corners"]
+
+    def kernel(images, size):
+        images = np.asarray(images)
+        if images.ndim != 4:
+            raise errors.InvalidArgumentError(None, op, "input must be 4-dimensional")
+        h, w = _size_of(op, size)
+        x = images.astype(np.float32)
+        ys, hs = _area_weights(x.shape[1], h, align)
+        xs, ws = _area_weights(x.shape[2], w, align)
+        scale = np.float32(1.0) / (hs * ws)
+        result = np.zeros((x.shape[0], h, w, x.shape[3]), np.float32)
+        for oy, (yi, yw) in enumerate(ys):
+            for ox, (xi, xw) in enumerate(xs):
+                total = np.zeros((x.shape[0], x.shape[3]), np.float32)
+                for iy, wy in zip(yi, yw):
+                    row = x[:, iy]
+                    sum_y = row[:, xi[0]] * xw[0]
+                    for ix in xi[1:-1]:
+                        sum_y = sum_y + row[:, ix]
+                    if len(xi) > 1:
+                        sum_y = sum_y + row[:, xi[-1]] * xw[-1]
+                    total = total + sum_y * wy
+                result[:, oy, ox] = total * scale
+        return result
+
+    return kernel
+
+
+register_op(
+    "ResizeArea",
+    inputs=["images: T", "size: int32"],
+    outputs=["resized_images: float"],
+    attrs=[
+        "T: {int8, uint8, int16, uint16, int32, int64, half, float, double, bfloat16}",
+        "align_corners: bool = false",
+    ],
+    shape=_resize_shape,
+    make_kernel=_area_kernel,
+)
+
+
+def resize_area(images, size, align_corners=False, name=None):
+    """`images` [n, h, w, c] resized to `size` by area averaging (TF1's
+    `tf.image.resize_area`)."""
+    return op_output("ResizeArea", name, [images, size], {"align_corners": align_corners})
