@@ -1041,6 +1041,14 @@ CASES.update(
                 atol=1e-7,
             )
         ],
+        "ResizeBicubic": [
+            Case(lambda x: tf.image.resize_bicubic(x, [5, 3]), [f32(rnd(1, 3, 4, 2))], **LOOSE32),
+            Case(
+                lambda x: tf.image.resize_bicubic(x, [2, 7], half_pixel_centers=True),
+                [f32(rnd(2, 4, 3, 1))],
+                **LOOSE32,
+            ),
+        ],
         "ResizeNearestNeighbor": [
             Case(lambda x: tf.image.resize_nearest_neighbor(x, [5, 7]), [rnd(1, 3, 4, 2)]),
             Case(

@@ -49,6 +49,7 @@ from tfgraph.ops.random_ops import random_crop
 from tfgraph.ops.resize_ops import (
     ResizeMethod,
     resize_area,
+    resize_bicubic,
     resize_bilinear,
     resize_images,
     resize_nearest_neighbor,
@@ -90,6 +91,7 @@ __all__ = [
     "random_saturation",
     "resize",
     "resize_area",
+    "resize_bicubic",
     "resize_bilinear",
     "resize_image_with_crop_or_pad",
     "resize_image_with_pad",

@@ -126,6 +126,32 @@ for k, f in cases.items():
                       "shape": str(y.shape)}
 """
 
+BICUBIC = """
+rng = np.random.RandomState(0)
+batch = rng.uniform(0, 1, (2, 7, 9, 3)).astype(np.float32)
+u8 = (rng.uniform(0, 255, (1, 5, 4, 2))).astype(np.uint8)
+out = {}
+def _grad(x, size, half):
+    y = tf.image.resize_bicubic(x, size, half_pixel_centers=half)
+    return tf.gradients(tf.reduce_sum(y ** 2), x)[0]
+cases = {
+    "down": lambda: tf.image.resize_bicubic(batch, [3, 4]),
+    "up": lambda: tf.image.resize_bicubic(batch, [10, 13]),
+    "ac": lambda: tf.image.resize_bicubic(batch, [5, 11], align_corners=True),
+    "hp": lambda: tf.image.resize_bicubic(batch, [12, 5], half_pixel_centers=True),
+    "u8": lambda: tf.image.resize_bicubic(u8, [3, 7], name="rb"),
+    "g": lambda: _grad(tf.constant(batch), [10, 4], False),
+    "g_hp": lambda: _grad(tf.constant(batch.astype(np.float64)), [4, 13], True),
+}
+for k, f in cases.items():
+    with tf.Graph().as_default():
+        y = f()
+        ops = sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations())
+        with tf.Session() as sess:
+            out[k] = {"value": sess.run(y).tolist(), "dtype": y.dtype.name, "ops": ops,
+                      "shape": str(y.shape)}
+"""
+
 
 def _ours(program=PROGRAM):
     scope = {"tf": tf, "np": np}
@@ -179,6 +205,16 @@ def test_resize_area_averages_blocks():
     np.testing.assert_array_equal(same, x)
 
 
+def test_resize_bicubic_keeps_constants_and_corners():
+    x = np.random.RandomState(5).uniform(0, 1, (1, 4, 5, 1)).astype(np.float32)
+    with tf.Graph().as_default(), tf.Session() as sess:
+        flat = sess.run(tf.image.resize_bicubic(np.full((1, 3, 3, 2), 0.25, np.float32), [7, 5]))
+        corners = sess.run(tf.image.resize_bicubic(x, [7, 9], align_corners=True))
+    np.testing.assert_allclose(flat, 0.25, rtol=1e-5)
+    np.testing.assert_allclose(corners[0, [0, 0, -1, -1], [0, -1, 0, -1], 0],
+                               x[0, [0, 0, -1, -1], [0, -1, 0, -1], 0], rtol=1e-6)  # fmt: skip
+
+
 def test_errors():
     with pytest.raises(ValueError, match="must have either 3 or 4 dimensions"):
         tf.image.rot90(tf.zeros([2, 2, 2, 2, 2]))
@@ -196,8 +232,8 @@ def test_errors():
 @requires_tf
 @pytest.mark.parametrize(
     "program",
-    [PROGRAM, SSIM, PAD, AREA],
-    ids=["composites", "ssim", "resize_with_pad", "resize_area"],
+    [PROGRAM, SSIM, PAD, AREA, BICUBIC],
+    ids=["composites", "ssim", "resize_with_pad", "resize_area", "resize_bicubic"],
 )
 def test_matches_tf(program):
     theirs = run_tf_json(program + "\nprint(json.dumps(out))\n")
