@@ -140,6 +140,10 @@ cases = {
     "ac": lambda: tf.image.resize_bicubic(batch, [5, 11], align_corners=True),
     "hp": lambda: tf.image.resize_bicubic(batch, [12, 5], half_pixel_centers=True),
     "u8": lambda: tf.image.resize_bicubic(u8, [3, 7], name="rb"),
+    "via_resize_images": lambda: tf.image.resize_images(
+        batch[0], [4, 5], method=tf.image.ResizeMethod.BICUBIC),
+    "area_via_resize_images": lambda: tf.image.resize_images(
+        batch, [3, 11], method=tf.image.ResizeMethod.AREA, align_corners=True),
     "g": lambda: _grad(tf.constant(batch), [10, 4], False),
     "g_hp": lambda: _grad(tf.constant(batch.astype(np.float64)), [4, 13], True),
 }

@@ -283,9 +283,9 @@ def resize_images(
     name=None,
 ):  # fmt: skip
     """`images` ([h, w, c] or [n, h, w, c]) resized to `size` = [new_height, new_width]
-    (TF1's `tf.image.resize_images`; bilinear and nearest neighbor)."""
-    if method not in (ResizeMethod.BILINEAR, ResizeMethod.NEAREST_NEIGHBOR):
-        raise NotImplementedError("tfgraph resizes with BILINEAR or NEAREST_NEIGHBOR only")
+    (TF1's `tf.image.resize_images`; bilinear, nearest neighbor, bicubic, area)."""
+    if method not in (0, 1, 2, 3):
+        raise ValueError(f"Resize method is not implemented: {method}")
     if preserve_aspect_ratio:
         raise NotImplementedError("tfgraph's resize_images has no preserve_aspect_ratio")
     g = get_default_graph()
@@ -312,6 +312,10 @@ def resize_images(
             return array_ops.squeeze(images, axis=[0]) if single else images
         if method == ResizeMethod.BILINEAR:
             out = resize_bilinear(images, size, align_corners=align_corners)
+        elif method == ResizeMethod.BICUBIC:
+            out = resize_bicubic(images, size, align_corners=align_corners)
+        elif method == ResizeMethod.AREA:
+            out = resize_area(images, size, align_corners=align_corners)
         else:
             out = resize_nearest_neighbor(images, size, align_corners=align_corners)
         out.set_shape([None, new_h, new_w, None])
