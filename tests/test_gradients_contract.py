@@ -26,6 +26,13 @@ from tfgraph.ops.apply import apply_op, op_output
 # Ops whose gradient TensorFlow does not define either: tf.gradients raises LookupError
 # through them, as in TF.
 NO_GRADIENT_IN_TF = {
+    "Bucketize": "TF registers no gradient for Bucketize",
+    "DecodeWav": "TF registers no gradient for DecodeWav",
+    "EncodeWav": "TF registers no gradient for EncodeWav",
+    "Lu": "TF registers no gradient for Lu",
+    "MatrixLogarithm": "TF registers no gradient for MatrixLogarithm",
+    "Dilation2DBackpropInput": "TF registers no gradient for Dilation2DBackpropInput",
+    "Dilation2DBackpropFilter": "TF registers no gradient for Dilation2DBackpropFilter",
     "ResizeNearestNeighborGrad": "TF registers no gradient for ResizeNearestNeighborGrad",
     "AdjustContrastv2": "TF registers no gradient for AdjustContrastv2",
     "AdjustHue": "TF registers no gradient for AdjustHue",
@@ -49,6 +56,11 @@ NO_GRADIENT_IN_TF = {
     "IFFTND": "TF registers no gradient for IFFTND",
     "RFFTND": "TF registers no gradient for RFFTND",
     "IRFFTND": "TF registers no gradient for IRFFTND",
+    "QuantizeV2": "TF registers no gradient for QuantizeV2",
+    "Dequantize": "TF registers no gradient for Dequantize",
+    "QuantizedConcat": "TF registers no gradient for QuantizedConcat",
+    "RFFT3D": "TF registers no gradient for RFFT3D",
+    "IRFFT3D": "TF registers no gradient for IRFFT3D",
 }
 # Training ops (tfgraph/ops/training_ops.py): TF registers no gradient for them either.
 NO_GRADIENT_IN_TF.update(
@@ -69,8 +81,6 @@ PENDING: dict[str, str] = {
 }  # fmt: skip
 PENDING.update(
     {
-        "Svd": "gradient of Svd not written yet (issue 14)",
-        "MatrixSquareRoot": "gradient of MatrixSquareRoot not written yet (issue 14)",
         "EagerPyFunc": "gradient of tf.py_function not written yet (issue 14)",
     }
 )
@@ -278,6 +288,27 @@ CASES: dict[str, list[Case]] = {
     ],
     # special functions (tfgraph/ops/special_math_ops.py)
     "Erf": [Case(tf.erf, [rnd(3, 4)])],
+    "BesselI0": [Case(tf.math.bessel_i0, [rnd(3, 4)])],
+    "BesselI0e": [Case(tf.math.bessel_i0e, [away(3, 4)])],
+    "BesselI1": [Case(tf.math.bessel_i1, [away(3, 4)])],
+    "BesselI1e": [Case(tf.math.bessel_i1e, [away(3, 4)])],
+    "Erfinv": [Case(lambda x: tf.math.erfinv(tf.tanh(x) * 0.9), [rnd(3, 4)])],
+    "Ndtri": [Case(lambda x: tf.math.ndtri(tf.sigmoid(x)), [rnd(3, 4)])],
+    "MulNoNan": [
+        Case(tf.math.multiply_no_nan, [rnd(3, 4), rnd(3, 4)]),
+        Case(tf.math.multiply_no_nan, [rnd(3, 4), rnd(4)]),
+    ],
+    "EuclideanNorm": [
+        Case(lambda x: tf.math.reduce_euclidean_norm(x, 1), [away(3, 4)]),
+        Case(lambda x: tf.math.reduce_euclidean_norm(x, 0, keepdims=True), [away(3, 4)]),
+    ],
+    "CumulativeLogsumexp": [
+        Case(lambda x: tf.math.cumulative_logsumexp(x, 1), [rnd(3, 4)]),
+        # (exclusive outputs start at -inf, where central differences are nan; that
+        # gradient is compared with TF's in tests/ops/test_math_more_ops.py)
+        Case(lambda x: tf.math.cumulative_logsumexp(x, 0, reverse=True), [rnd(3, 4)]),
+    ],
+    "NextAfter": [Case(tf.math.nextafter, [rnd(3, 4), rnd(3, 4)])],
     "Rint": [Case(tf.rint, [away(3, 4)])],
     "Erfc": [Case(tf.erfc, [rnd(3, 4)])],
     "Lgamma": [Case(tf.lgamma, [pos(3, 4)])],
@@ -576,6 +607,29 @@ CASES: dict[str, list[Case]] = {
             [rnd(3, 4)],
         ),
     ],
+    # (TF defines CTCLoss's gradient through the op's gradient output, behind a
+    # PreventGradient; the case differentiates the loss output only)
+    "CTCLoss": [
+        Case(
+            lambda x: tf.nn.ctc_loss(
+                tf.SparseTensor([[0, 0], [0, 1], [1, 0]], tf.constant([1, 1, 0]), [2, 2]), x, [4, 3]
+            ),
+            [rnd(4, 2, 3)],
+            rtol=1e-5,
+        ),
+        Case(
+            lambda x: tf.nn.ctc_loss(
+                tf.SparseTensor([[0, 0], [0, 1], [1, 0]], tf.constant([1, 0, 1]), [2, 2]),
+                x,
+                [3, 4],
+                preprocess_collapse_repeated=True,
+                ctc_merge_repeated=False,
+                time_major=False,
+            ),
+            [rnd(2, 4, 3)],
+            rtol=1e-5,
+        ),
+    ],
     "L2Loss": [Case(tf.nn.l2_loss, [rnd(3, 4)])],
     "LRN": [
         Case(
@@ -624,6 +678,27 @@ CASES: dict[str, list[Case]] = {
         Case(lambda a: linalg_ops.qr(a), [rnd(2, 3, 3)]),
         Case(lambda a: linalg_ops.qr(a), [rnd(2, 4)]),
         Case(lambda a: linalg_ops.qr(a, full_matrices=True), [rnd(2, 4)]),
+    ],
+    "MatrixSquareRoot": [
+        Case(
+            lambda a: linalg_ops.matrix_square_root(
+                tf.matmul(a, a, transpose_b=True) + 3.0 * tf.eye(3, dtype=a.dtype)
+            ),
+            [rnd(3, 3)],
+        ),
+        Case(
+            lambda a: linalg_ops.matrix_square_root(
+                tf.matmul(a, a, transpose_b=True) + 3.0 * tf.eye(2, dtype=a.dtype)
+            ),
+            [rnd(2, 2, 2)],
+        ),
+    ],
+    "Svd": [
+        Case(lambda a: linalg_ops.svd(a, compute_uv=False), [rnd(3, 4)]),
+        Case(lambda a: linalg_ops.svd(a), [rnd(3, 3)]),
+        Case(lambda a: linalg_ops.svd(a), [rnd(2, 4)]),
+        Case(lambda a: linalg_ops.svd(a), [rnd(2, 4, 3)]),
+        Case(lambda a: linalg_ops.svd(a, full_matrices=True), [rnd(3, 4)]),
     ],
     "MatrixBandPart": [
         Case(lambda a: linalg_ops.matrix_band_part(a, 1, 0), [rnd(3, 4)]),
@@ -914,6 +989,26 @@ def _fft_case(fn, shape):
     )
 
 
+def _rfft_case(fn, shape, fft_length=None):
+    """real(rfft(x) * w): every output bin weighted, a real result."""
+
+    def f(x):
+        y = fn(x, fft_length)
+        return math_ops.real(y * np.resize(_W, y.shape.as_list()).astype(np.complex64))
+
+    return Case(f, [rnd(*shape)])
+
+
+def _irfft_case(fn, shape, fft_length=None):
+    """irfft(a + ib) * w."""
+
+    def f(a, b):
+        y = fn(math_ops.complex(a, b), fft_length)
+        return y * np.resize(_W.real, y.shape.as_list()).astype(np.float32)
+
+    return Case(f, [rnd(*shape), rnd(*shape)])
+
+
 # Sparse ops (tfgraph/ops/sparse_ops.py): the values (and dense operands) are the inputs.
 CASES.update(
     {
@@ -941,6 +1036,16 @@ CASES.update(
             Case(
                 lambda v, d: tf.sparse_add(d, _sp([[0, 1], [2, 0]], v, [3, 2])), [rnd(2), rnd(3, 2)]
             )
+        ],
+        "Dilation2D": [
+            Case(
+                lambda x, f: tf.nn.dilation2d(x, f, [1, 1, 1, 1], [1, 1, 1, 1], "SAME"),
+                [rnd(1, 4, 3, 2), rnd(2, 2, 2)],
+            ),
+            Case(
+                lambda x, f: tf.nn.dilation2d(x, f, [1, 2, 1, 1], [1, 1, 2, 1], "VALID"),
+                [rnd(2, 5, 5, 1), rnd(2, 2, 1)],
+            ),
         ],
         "SparseDenseCwiseMul": [
             Case(lambda v, d: (_sp([[0, 1], [2, 0]], v, [3, 2]) * d).values, [rnd(2), rnd(3, 2)]),
@@ -1010,6 +1115,16 @@ CASES.update(
         "BatchToSpaceND": [
             Case(lambda x: tf.batch_to_space_nd(x, [2, 2], [[0, 1], [1, 0]]), [rnd(4, 2, 2, 1)])
         ],
+        "ExtractVolumePatches": [
+            Case(
+                lambda x: tf.extract_volume_patches(x, [1, 2, 2, 2, 1], [1, 2, 1, 2, 1], "SAME"),
+                [rnd(2, 3, 3, 4, 2)],
+            ),
+            Case(
+                lambda x: tf.extract_volume_patches(x, [1, 1, 2, 3, 1], [1, 1, 2, 1, 1], "VALID"),
+                [rnd(1, 2, 4, 3, 1)],
+            ),
+        ],
         "ExtractImagePatches": [
             Case(
                 lambda x: tf.extract_image_patches(
@@ -1062,6 +1177,10 @@ CASES.update(
         "IFFT2D": [_fft_case(tf.ifft2d, (2, 4))],
         "FFT3D": [_fft_case(tf.fft3d, (2, 2, 4))],
         "IFFT3D": [_fft_case(tf.ifft3d, (2, 3, 4))],
+        "RFFT": [_rfft_case(tf.signal.rfft, (2, 5)), _rfft_case(tf.signal.rfft, (6,), [9])],
+        "RFFT2D": [_rfft_case(tf.signal.rfft2d, (3, 4)), _rfft_case(tf.signal.rfft2d, (2, 3, 5))],
+        "IRFFT": [_irfft_case(tf.signal.irfft, (2, 4)), _irfft_case(tf.signal.irfft, (5,), [9])],
+        "IRFFT2D": [_irfft_case(tf.signal.irfft2d, (3, 4)), _irfft_case(tf.signal.irfft2d, (2, 3))],
     }
 )
 for _kind, _fn in (
@@ -1093,7 +1212,13 @@ GRADIENT_RAISES_IN_TF: dict[str, Callable] = {
         tf.reshape(v, [3, 1]), tf.ones([3, 1], tf.float64), fast=False
     ),
 }
-_RAISES_MATCH = {"MatrixSolveLs": "fast=False"}
+# (TF: PreventGradient's gradient raises LookupError, "Gradient explicitly disabled")
+GRADIENT_RAISES_IN_TF["PreventGradient"] = lambda v: array_ops.prevent_gradient(v, "why")
+_RAISES_MATCH = {
+    "MatrixSolveLs": "fast=False",
+    "PreventGradient": "explicitly disabled. Reason: why",
+}
+_RAISES_ERROR = {"PreventGradient": LookupError}
 
 
 @pytest.mark.parametrize("op_type", sorted(GRADIENT_RAISES_IN_TF))
@@ -1102,12 +1227,56 @@ def test_gradients_tf_leaves_unimplemented_raise(op_type):
         v = tf.placeholder(tf.float64, [3])
         out = GRADIENT_RAISES_IN_TF[op_type](v)
         assert op_type in {op.type for op in tf.get_default_graph().get_operations()}
-        with pytest.raises(NotImplementedError, match=_RAISES_MATCH.get(op_type, op_type)):
+        error = _RAISES_ERROR.get(op_type, NotImplementedError)
+        with pytest.raises(error, match=_RAISES_MATCH.get(op_type, op_type)):
             tf.gradients(out, v)
 
 
 def _ta(size, **kwargs):
     return tf.TensorArray(tf.float64, size, **kwargs)
+
+
+# FakeQuant*: TF's gradient passes the incoming gradient straight through inside
+# [min, max] and sums it into min / max outside: the derivative of clip(x, min, max).
+# The cases add stop_gradient(clip - fake_quant) so the numerical gradient is clip's
+# (min, max chosen so that TF's nudged range is exactly [min, max]).
+def _fq_ste(y, x, lo, hi):
+    return y + tf.stop_gradient(tf.clip_by_value(x, lo, hi) - y)
+
+
+_FQ_X = f32([[-1.7, -0.4, 0.3], [1.2, 2.6, -1.3], [0.9, 1.96, 3.1], [-2.2, 0.05, 1.1]])
+
+CASES.update(
+    {
+        "FakeQuantWithMinMaxArgs": [
+            Case(
+                lambda x: _fq_ste(tf.fake_quant_with_min_max_args(x, -1.0, 2.0), x, -1.0, 2.0),
+                [_FQ_X],
+                **LOOSE32,
+            )
+        ],
+        "FakeQuantWithMinMaxVars": [
+            Case(
+                lambda x, lo, hi: _fq_ste(tf.fake_quant_with_min_max_vars(x, lo, hi), x, lo, hi),
+                [_FQ_X, f32(-1.0), f32(2.0)],
+                **LOOSE32,
+            )
+        ],
+        "FakeQuantWithMinMaxVarsPerChannel": [
+            Case(
+                lambda x, lo, hi: _fq_ste(
+                    tf.fake_quant_with_min_max_vars_per_channel(x, lo, hi, num_bits=4),
+                    x,
+                    lo,
+                    hi,
+                ),
+                # 4 bits: 15 steps; nudged exactly: [-1, 2] (zero point 5), [-3, 0], [0, 1.5]
+                [_FQ_X, f32([-1.0, -3.0, 0.0]), f32([2.0, 0.0, 1.5])],
+                **LOOSE32,
+            )
+        ],
+    }
+)
 
 
 # TensorArrays (outside loops): each case's gradient runs through the gradient array.

@@ -13,12 +13,14 @@ _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"tfgraph(\..
 
 # Namespaces: tf.nn, tf.train, tf.losses, tf.layers, tf.metrics, tf.summary, tf.io, ...
 from tfgraph import (
+    audio,
     bitwise,
     config,
     contrib,
     data,
     debugging,
     errors,
+    feature_column,
     gfile,
     graph_util,
     image,
@@ -36,11 +38,13 @@ from tfgraph import (
     nest,
     nn,
     python_io,
+    quantization,
     queue,
     random,
     resource_loader,
     saved_model,
     sets,
+    signal,
     sparse,
     spectral,
     strings,
@@ -134,7 +138,7 @@ from tfgraph.framework.tensor_shape import (
     dimension_value,
 )
 from tfgraph.framework.tensor_spec import TensorSpec
-from tfgraph.functional_ops import foldl, foldr, map_fn, scan
+from tfgraph.functional_ops import foldl, foldr, map_fn, scan, vectorized_map
 from tfgraph.gradients import (
     AggregationMethod,
     NotDifferentiable,
@@ -242,7 +246,7 @@ from tfgraph.ops.check_ops import (
 )
 from tfgraph.ops.clip_ops import clip_by_global_norm, clip_by_norm, global_norm
 from tfgraph.ops.confusion_matrix import confusion_matrix
-from tfgraph.ops.control_flow_case import case
+from tfgraph.ops.control_flow_case import case, switch_case
 from tfgraph.ops.control_flow_ops import cond, group, no_op, tuple
 from tfgraph.ops.conv_ops import conv2d_backprop_filter_v2, conv2d_backprop_input_v2
 from tfgraph.ops.data_flow_ops import (
@@ -253,6 +257,14 @@ from tfgraph.ops.data_flow_ops import (
     RandomShuffleQueue,
 )
 from tfgraph.ops.einsum_ops import einsum
+from tfgraph.ops.fake_quant_ops import (
+    fake_quant_with_min_max_args,
+    fake_quant_with_min_max_args_gradient,
+    fake_quant_with_min_max_vars,
+    fake_quant_with_min_max_vars_gradient,
+    fake_quant_with_min_max_vars_per_channel,
+    fake_quant_with_min_max_vars_per_channel_gradient,
+)
 from tfgraph.ops.hash_ops import (
     fingerprint,
     string_to_hash_bucket,
@@ -429,6 +441,7 @@ from tfgraph.ops.parsing_ops import (
     parse_example,
     parse_single_example,
 )
+from tfgraph.ops.quantize_ops import dequantize, quantize, quantize_v2, quantized_concat
 from tfgraph.ops.random_ops import *
 from tfgraph.ops.reader_ops import (
     FixedLengthRecordReader,
@@ -552,6 +565,7 @@ from tfgraph.ops.string_ops import (
 )
 from tfgraph.ops.string_ops import strip as string_strip
 from tfgraph.ops.tensor_array_ops import TensorArray
+from tfgraph.ops.volume_patch_ops import extract_volume_patches
 from tfgraph.ops.while_loop import while_loop
 from tfgraph.partitioned_variables import (
     create_partitioned_variables,

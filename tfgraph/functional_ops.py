@@ -19,7 +19,7 @@ from tfgraph.ops.tensor_array_ops import TensorArray
 from tfgraph.ops.while_loop import while_loop
 from tfgraph.variable_scope import get_variable_scope
 
-__all__ = ["foldl", "foldr", "map_fn", "scan"]
+__all__ = ["foldl", "foldr", "map_fn", "scan", "vectorized_map"]
 
 
 # -- nested structures (TF's nest: dicts by sorted key, namedtuples, lists, tuples) ---------
@@ -424,3 +424,30 @@ def scan(
         for r in results:
             r.set_shape(TensorShape([n_static.value]).concatenate(r.shape[1:]))
         return output_pack(results)
+
+
+def _output_dtypes(fn, elems):
+    """The dtype structure of fn(one element of elems), traced in a scratch function
+    graph (outer tensors fn uses are captured there, nothing is added here)."""
+    from tfgraph import nest
+    from tfgraph.data.function import FuncGraph
+
+    scratch = FuncGraph(get_default_graph(), "vectorized_map_signature")
+    with scratch.as_default():
+        sample = nest.map_structure(
+            lambda t: array_ops.placeholder(t.dtype._base, t.shape[1:]), elems
+        )
+        out = fn(sample)
+        return nest.map_structure(lambda t: convert_to_tensor(t).dtype._base, out)
+
+
+def vectorized_map(fn, elems, fallback_to_while_loop=True, warn=True):
+    """`fn` applied to each element of `elems` (unstacked on dimension 0), stacked.
+
+    TF vectorizes `fn` with pfor where it can and otherwise falls back to a while
+    loop; tfgraph always runs the while loop (`map_fn`), which gives the same values.
+    """
+    from tfgraph import nest
+
+    elems = nest.map_structure(lambda t: convert_to_tensor(t, name="elem"), elems)
+    return map_fn(fn, elems, dtype=_output_dtypes(fn, elems), name="loop_body")

@@ -3,6 +3,18 @@ compat.v1 has here that tfgraph lacks are listed in docs/api_exclusions.md."""
 
 from tfgraph.ops.clip_ops import global_norm
 from tfgraph.ops.einsum_ops import einsum
+from tfgraph.ops.linalg_more_ops import (
+    logdet,
+    logm,
+    lu,
+    lu_matrix_inverse,
+    lu_reconstruct,
+    lu_solve,
+    matrix_rank,
+    matvec,
+    normalize,
+    pinv,
+)
 from tfgraph.ops.linalg_ops import (
     adjoint,
     cholesky,
@@ -50,10 +62,20 @@ __all__ = [
     "global_norm",
     "inv",
     "l2_normalize",
+    "logdet",
+    "logm",
     "lstsq",
+    "lu",
+    "lu_matrix_inverse",
+    "lu_reconstruct",
+    "lu_solve",
     "matmul",
+    "matrix_rank",
     "matrix_transpose",
+    "matvec",
     "norm",
+    "normalize",
+    "pinv",
     "qr",
     "set_diag",
     "slogdet",

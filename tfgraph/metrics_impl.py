@@ -12,6 +12,7 @@ from tfgraph.ops import (
     check_ops,
     confusion_matrix,
     control_flow_ops,
+    linalg_ops,
     math_ops,
     state_ops,
     weights_broadcast_ops,
@@ -29,8 +30,11 @@ __all__ = [
     "mean",
     "mean_absolute_error",
     "mean_cosine_distance",
+    "mean_iou",
+    "mean_per_class_accuracy",
     "mean_relative_error",
     "mean_squared_error",
+    "mean_tensor",
     "metric_variable",
     "percentage_below",
     "precision",
@@ -38,6 +42,8 @@ __all__ = [
     "recall",
     "recall_at_thresholds",
     "root_mean_squared_error",
+    "sensitivity_at_specificity",
+    "specificity_at_sensitivity",
     "true_negatives",
     "true_negatives_at_thresholds",
     "true_positives",
@@ -541,3 +547,187 @@ def auc(
         value = compute(values["tp"], values["fn"], values["tn"], values["fp"], "value")
         update_op = compute(updates["tp"], updates["fn"], updates["tn"], updates["fp"], "update_op")
         return _finish(value, update_op, metrics_collections, updates_collections)
+
+
+# -- element-wise mean, per-class accuracy and IoU -------------------------------------------
+def mean_tensor(
+    values, weights=None, metrics_collections=None, updates_collections=None, name=None
+):
+    """The element-wise (weighted) mean of `values` over all batches seen, kept in
+    variables `total_tensor` and `count_tensor` of `values`' shape: (mean, update_op)."""
+    with variable_scope(name, "mean", (values, weights)):
+        values = array_ops.cast(values, dtypes.float32)
+        total = metric_variable(values.get_shape(), dtypes.float32, name="total_tensor")
+        count = metric_variable(values.get_shape(), dtypes.float32, name="count_tensor")
+        num_values = array_ops.ones_like(values)
+        if weights is not None:
+            values, _, weights = _remove_squeezable_dimensions(
+                predictions=values, labels=None, weights=weights
+            )
+            weights = weights_broadcast_ops.broadcast_weights(
+                array_ops.cast(weights, dtypes.float32), values
+            )
+            values = math_ops.multiply(values, weights)
+            num_values = math_ops.multiply(num_values, weights)
+        update_total_op = state_ops.assign_add(total, values)
+        with get_default_graph().control_dependencies([values]):
+            update_count_op = state_ops.assign_add(count, num_values)
+        mean_t = math_ops.div_no_nan(total, math_ops.maximum(count, 0), name="value")
+        update_op = math_ops.div_no_nan(
+            update_total_op, math_ops.maximum(update_count_op, 0), name="update_op"
+        )
+        return _finish(mean_t, update_op, metrics_collections, updates_collections)
+
+
+def _flat(tensor):
+    return array_ops.reshape(tensor, [-1]) if tensor.get_shape().ndims > 1 else tensor
+
+
+def mean_per_class_accuracy(
+    labels, predictions, num_classes, weights=None, metrics_collections=None,
+    updates_collections=None, name=None,
+):  # fmt: skip
+    """The mean over classes of each class's (weighted) accuracy, from variables
+    `total` and `count` ([num_classes]) accumulated over all batches: (value, update_op)."""
+    with variable_scope(name, "mean_accuracy", (predictions, labels, weights)):
+        labels = _flat(array_ops.cast(labels, dtypes.int64))
+        predictions = _flat(convert_to_tensor(predictions))
+        predictions.get_shape().assert_is_compatible_with(labels.get_shape())
+        total = metric_variable([num_classes], dtypes.float32, name="total")
+        count = metric_variable([num_classes], dtypes.float32, name="count")
+        ones = array_ops.ones([array_ops.size(labels)], dtypes.float32)
+        if labels.dtype != predictions.dtype:
+            predictions = array_ops.cast(predictions, labels.dtype)
+        is_correct = array_ops.cast(math_ops.equal(predictions, labels), dtypes.float32)
+        if weights is not None:
+            weights = array_ops.cast(_flat(convert_to_tensor(weights)), dtypes.float32)
+            is_correct *= weights
+            ones *= weights
+        update_total_op = state_ops.scatter_add(total, labels, ones)
+        update_count_op = state_ops.scatter_add(count, labels, is_correct)
+        per_class = math_ops.div_no_nan(count, math_ops.maximum(total, 0))
+        value = math_ops.reduce_mean(per_class, name="mean_accuracy")
+        update_op = math_ops.div_no_nan(
+            update_count_op, math_ops.maximum(update_total_op, 0), name="update_op"
+        )
+        return _finish(value, update_op, metrics_collections, updates_collections)
+
+
+def _streaming_confusion_matrix(labels, predictions, num_classes, weights=None):
+    """Variable `total_confusion_matrix` (float64 [num_classes, num_classes]) and the op
+    adding a batch's (weighted) confusion matrix to it."""
+    total_cm = metric_variable(
+        [num_classes, num_classes], dtypes.float64, name="total_confusion_matrix"
+    )
+    predictions = _flat(array_ops.cast(predictions, dtypes.int64))
+    labels = _flat(array_ops.cast(labels, dtypes.int64))
+    num_classes = array_ops.cast(num_classes, dtypes.int64)
+    if weights is not None and weights.get_shape().ndims > 1:
+        weights = array_ops.reshape(weights, [-1])
+    current_cm = confusion_matrix.confusion_matrix(
+        labels, predictions, num_classes, weights=weights, dtype=dtypes.float64
+    )
+    return total_cm, state_ops.assign_add(total_cm, current_cm)
+
+
+def mean_iou(
+    labels, predictions, num_classes, weights=None, metrics_collections=None,
+    updates_collections=None, name=None,
+):  # fmt: skip
+    """The mean over classes (those seen) of intersection-over-union, from the
+    confusion matrix accumulated over all batches: (mean_iou, update_op); the update
+    op returns the matrix."""
+    with variable_scope(name, "mean_iou", (predictions, labels, weights)):
+        labels, predictions = convert_to_tensor(labels), convert_to_tensor(predictions)
+        predictions.get_shape().assert_is_compatible_with(labels.get_shape())
+        if weights is not None:
+            weights = convert_to_tensor(weights)
+        total_cm, update_op = _streaming_confusion_matrix(labels, predictions, num_classes, weights)
+        sum_over_row = array_ops.cast(math_ops.reduce_sum(total_cm, 0), dtypes.float32)
+        sum_over_col = array_ops.cast(math_ops.reduce_sum(total_cm, 1), dtypes.float32)
+        cm_diag = array_ops.cast(linalg_ops.diag_part(total_cm), dtypes.float32)
+        denominator = sum_over_row + sum_over_col - cm_diag
+        num_valid_entries = math_ops.reduce_sum(
+            array_ops.cast(math_ops.not_equal(denominator, 0), dtype=dtypes.float32)
+        )
+        denominator = array_ops.where(
+            math_ops.greater(denominator, 0), denominator, array_ops.ones_like(denominator)
+        )
+        iou = math_ops.divide(cm_diag, denominator)
+        value = array_ops.where(
+            math_ops.greater(num_valid_entries, 0),
+            math_ops.reduce_sum(iou, name="mean_iou") / num_valid_entries,
+            0,
+        )
+        return _finish(value, update_op, metrics_collections, updates_collections)
+
+
+# -- sensitivity and specificity -------------------------------------------------------------
+def _at_operating_point(default_name, target_name, target, last_threshold, pick):
+    """Shared body of sensitivity_at_specificity / specificity_at_sensitivity."""
+
+    def build(labels, predictions, weights, num_thresholds, name):
+        if target < 0 or target > 1:
+            verb = "got" if target_name == "specificity" else "is"
+            raise ValueError(
+                f"`{target_name}` must be in the range [0, 1]. Currently, "
+                f"`{target_name}` {verb} {target}."
+            )
+        with variable_scope(name, default_name, (predictions, labels, weights)):
+            kepsilon = 1e-7
+            thresholds = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+            thresholds = [0.0 - kepsilon, *thresholds, last_threshold]
+            values, updates = _confusion_matrix_at_thresholds(
+                labels, predictions, thresholds, weights
+            )
+            value = pick(values["tp"], values["tn"], values["fp"], values["fn"], "value")
+            update_op = pick(
+                updates["tp"], updates["tn"], updates["fp"], updates["fn"], "update_op"
+            )
+            return value, update_op
+
+    return build
+
+
+def sensitivity_at_specificity(
+    labels, predictions, specificity, weights=None, num_thresholds=200,
+    metrics_collections=None, updates_collections=None, name=None,
+):  # fmt: skip
+    """The sensitivity at the threshold (of `num_thresholds`) whose specificity is
+    nearest `specificity`, from counts over all batches: (sensitivity, update_op)."""
+    kepsilon = 1e-7
+
+    def pick(tp, tn, fp, fn, op_name):
+        specificities = math_ops.divide(tn, tn + fp + kepsilon)
+        index = math_ops.argmin(math_ops.abs(specificities - specificity), 0)
+        index = array_ops.cast(index, dtypes.int32)
+        return math_ops.divide(tp[index], tp[index] + fn[index] + kepsilon, op_name)
+
+    build = _at_operating_point(
+        "sensitivity_at_specificity", "specificity", specificity, 1.0 + kepsilon, pick
+    )
+    value, update_op = build(labels, predictions, weights, num_thresholds, name)
+    return _finish(value, update_op, metrics_collections, updates_collections)
+
+
+def specificity_at_sensitivity(
+    labels, predictions, sensitivity, weights=None, num_thresholds=200,
+    metrics_collections=None, updates_collections=None, name=None,
+):  # fmt: skip
+    """The specificity at the (last) threshold whose sensitivity is nearest
+    `sensitivity`, from counts over all batches: (specificity, update_op)."""
+    kepsilon = 1e-7
+
+    def pick(tp, tn, fp, fn, op_name):
+        sensitivities = math_ops.divide(tp, tp + fn + kepsilon)
+        min_val = math_ops.reduce_min(math_ops.abs(sensitivities - sensitivity))
+        at_min = math_ops.equal(math_ops.abs(sensitivities - sensitivity), min_val)
+        at_min = math_ops.cumsum(array_ops.cast(at_min, dtypes.int64))
+        index = array_ops.cast(math_ops.argmax(at_min, 0), dtypes.int32)
+        return math_ops.divide(tn[index], tn[index] + fp[index] + kepsilon, op_name)
+
+    build = _at_operating_point(
+        "specificity_at_sensitivity", "sensitivity", sensitivity, 1.0 - kepsilon, pick
+    )
+    value, update_op = build(labels, predictions, weights, num_thresholds, name)
+    return _finish(value, update_op, metrics_collections, updates_collections)

@@ -1,6 +1,7 @@
 """`tf.nn`: neural-network functions (re-exports only)."""
 
 from tfgraph import rnn_cell  # noqa: F401
+from tfgraph.ctc_impl import ctc_unique_labels  # noqa: F401
 from tfgraph.legacy_layers.dynamic_rnn import bidirectional_dynamic_rnn, dynamic_rnn  # noqa: F401
 from tfgraph.legacy_layers.rnn import static_bidirectional_rnn, static_rnn  # noqa: F401
 from tfgraph.ops.batch_space_ops import space_to_batch  # noqa: F401
@@ -10,8 +11,16 @@ from tfgraph.ops.candidate_sampling_ops import (  # noqa: F401
     uniform_candidate_sampler,
 )
 from tfgraph.ops.conv_ops import *
+from tfgraph.ops.conv_ops import (  # noqa: F401
+    depthwise_conv2d_native_backprop_filter as depthwise_conv2d_backprop_filter,
+)
+from tfgraph.ops.conv_ops import (  # noqa: F401
+    depthwise_conv2d_native_backprop_input as depthwise_conv2d_backprop_input,
+)
+from tfgraph.ops.ctc_ops import *
 from tfgraph.ops.embedding_ops import embedding_lookup_sparse, safe_embedding_lookup_sparse  # noqa: F401
 from tfgraph.ops.manip_ops import depth_to_space, space_to_depth  # noqa: F401
+from tfgraph.ops.nn_composite_ops import *
 from tfgraph.ops.nn_extra_ops import *
 from tfgraph.ops.nn_ops import *
 from tfgraph.ops.sampled_loss_ops import nce_loss, sampled_softmax_loss  # noqa: F401

@@ -1,6 +1,35 @@
-"""`tf.spectral` (re-exports only): TF1's alias of the FFT ops (the complex transforms;
-tfgraph has no real-input transforms or DCT yet)."""
+"""`tf.spectral` (re-exports only): TF1's alias of the FFT ops (the complex and the
+real-input transforms and the DCT)."""
 
-from tfgraph.ops.spectral_ops import fft, fft2d, fft3d, ifft, ifft2d, ifft3d
+from tfgraph.ops.signal_ops import dct, idct
+from tfgraph.ops.spectral_ops import (
+    fft,
+    fft2d,
+    fft3d,
+    ifft,
+    ifft2d,
+    ifft3d,
+    irfft,
+    irfft2d,
+    irfft3d,
+    rfft,
+    rfft2d,
+    rfft3d,
+)
 
-__all__ = ["fft", "fft2d", "fft3d", "ifft", "ifft2d", "ifft3d"]
+__all__ = [
+    "dct",
+    "fft",
+    "fft2d",
+    "fft3d",
+    "idct",
+    "ifft",
+    "ifft2d",
+    "ifft3d",
+    "irfft",
+    "irfft2d",
+    "irfft3d",
+    "rfft",
+    "rfft2d",
+    "rfft3d",
+]

@@ -50,7 +50,11 @@ from tfgraph.training.input import (
     batch_join,
     input_producer,
     limit_epochs,
+    match_filenames_once,
     maybe_batch,
+    maybe_batch_join,
+    maybe_shuffle_batch,
+    maybe_shuffle_batch_join,
     range_input_producer,
     shuffle_batch,
     shuffle_batch_join,
@@ -70,6 +74,7 @@ from tfgraph.training.moving_averages import ExponentialMovingAverage
 from tfgraph.training.queue_runner import QueueRunner, add_queue_runner, start_queue_runners
 from tfgraph.training.saver import Saver, export_meta_graph, import_meta_graph
 from tfgraph.training.server_lib import ClusterSpec
+from tfgraph.training.session_manager import SessionManager, basic_train_loop
 from tfgraph.training.session_run_hook import (
     SessionRunArgs,
     SessionRunContext,
@@ -115,6 +120,7 @@ __all__ = [
     "SecondOrStepTimer",
     "Server",
     "SessionCreator",
+    "SessionManager",
     "SessionRunArgs",
     "SessionRunContext",
     "SessionRunHook",
@@ -129,6 +135,7 @@ __all__ = [
     "WorkerSessionCreator",
     "add_queue_runner",
     "assert_global_step",
+    "basic_train_loop",
     "batch",
     "batch_join",
     "byte_size_load_fn",
@@ -150,7 +157,11 @@ __all__ = [
     "list_variables",
     "load_checkpoint",
     "load_variable",
+    "match_filenames_once",
     "maybe_batch",
+    "maybe_batch_join",
+    "maybe_shuffle_batch",
+    "maybe_shuffle_batch_join",
     "queue_runner",
     "range_input_producer",
     "remove_checkpoint",
@@ -170,6 +181,7 @@ _PROTO_EXPORTS = frozenset(
     {
         "BytesList",
         "CheckpointState",
+        "ClusterDef",
         "Example",
         "Feature",
         "FeatureList",
@@ -177,8 +189,10 @@ _PROTO_EXPORTS = frozenset(
         "Features",
         "FloatList",
         "Int64List",
+        "JobDef",
         "SaverDef",
         "SequenceExample",
+        "ServerDef",
     }
 )
 

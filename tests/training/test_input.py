@@ -423,3 +423,50 @@ def test_short_enqueue_runs_of_one_op_take_turns():
 
 def test_long_enqueue_runs_of_one_op_run_concurrently():
     assert _max_concurrency_of_enqueues(0.03) == 2  # (longer than a GIL switch interval)
+
+
+MAYBE_MORE_PROGRAM = """
+import os, tempfile
+result = {}
+x = tf.constant([1, 2, 3, 4, 5, 6])
+keep = tf.constant([True, False, True, True, False, True])
+mbj = tf.train.maybe_batch_join([[x], [x * 10]], keep, 2, enqueue_many=True)
+msb = tf.train.maybe_shuffle_batch([x], 2, 20, 0, keep, enqueue_many=True, seed=3)
+msbj = tf.train.maybe_shuffle_batch_join([[x], [x + 100]], 2, 20, 0, keep, enqueue_many=True)
+d = tempfile.mkdtemp()
+for f in ("b.txt", "a.txt", "c.csv"):
+    open(os.path.join(d, f), "w").close()
+m = tf.train.match_filenames_once(os.path.join(d, "*.txt"))
+result["names"] = sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations())
+result["shapes"] = [str(t.shape) for t in (mbj, msb, msbj)]
+result["var"] = [m.name, str(m.shape), [v.name for v in tf.local_variables()],
+                 [v.name for v in tf.global_variables()]]
+with tf.Session() as s:
+    s.run(tf.local_variables_initializer())
+    result["files"] = [os.path.basename(f.decode()) for f in s.run(m)]
+    coord = tf.train.Coordinator()
+    threads = tf.train.start_queue_runners(s, coord)
+    # (the enqueue threads repeat their inputs, so only which rows arrive is checked)
+    kept = {1, 3, 4, 6}
+    result["mbj"] = set(sum((s.run(mbj).tolist() for _ in range(8)), [])) <= kept | {
+        10 * k for k in kept}
+    result["msb"] = set(sum((s.run(msb).tolist() for _ in range(8)), [])) <= kept
+    result["msbj"] = set(sum((s.run(msbj).tolist() for _ in range(8)), [])) <= kept | {
+        100 + k for k in kept}
+    coord.request_stop()
+    coord.join(threads, stop_grace_period_secs=5)
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_maybe_batch_join_shuffle_and_match_filenames_match_tf():
+    here, theirs = run_both(MAYBE_MORE_PROGRAM)
+    assert here == theirs
+
+
+def test_maybe_batch_join_shuffle_and_match_filenames():
+    r = run_here(MAYBE_MORE_PROGRAM)
+    assert r["mbj"] and r["msb"] and r["msbj"]
+    assert r["files"] == ["a.txt", "b.txt"]
+    assert r["var"][:2] == ["matching_filenames:0", "<unknown>"]

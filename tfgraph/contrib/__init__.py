@@ -2,6 +2,6 @@
 TF 2.x no longer has (re-exports only; implementations in tfgraph/legacy_contrib and
 tfgraph/ops)."""
 
-from tfgraph.contrib import framework, layers, lookup, rnn, seq2seq, slim
+from tfgraph.contrib import data, framework, layers, lookup, rnn, seq2seq, slim
 
-__all__ = ["framework", "layers", "lookup", "rnn", "seq2seq", "slim"]
+__all__ = ["data", "framework", "layers", "lookup", "rnn", "seq2seq", "slim"]

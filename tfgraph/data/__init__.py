@@ -8,6 +8,7 @@ from tfgraph.data.dataset_ops import (
     TextLineDataset,
     TFRecordDataset,
 )
+from tfgraph.data.experimental import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY
 from tfgraph.data.iterator_ops import Iterator, make_initializable_iterator, make_one_shot_iterator
 from tfgraph.data.structure import TensorSpec
 
@@ -26,6 +27,8 @@ def get_output_classes(dataset_or_iterator):
 
 __all__ = [
     "AUTOTUNE",
+    "INFINITE_CARDINALITY",
+    "UNKNOWN_CARDINALITY",
     "Dataset",
     "FixedLengthRecordDataset",
     "Iterator",

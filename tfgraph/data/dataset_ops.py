@@ -8,6 +8,7 @@ import numpy as np
 from tfgraph.data import structure as nest
 from tfgraph.data.function import trace
 from tfgraph.data.structure import TensorSpec
+from tfgraph.data.transformations import DatasetTransformations
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
@@ -46,7 +47,7 @@ def _normalize_element(element, name: str = "component"):
     return nest.pack_sequence_as(element, tensors), tensors
 
 
-class Dataset:
+class Dataset(DatasetTransformations):
     """A dataset: `_variant_tensor` and the `TensorSpec` structure of its elements."""
 
     def __init__(self, variant_tensor: Tensor, element_spec) -> None:
@@ -470,7 +471,18 @@ class Dataset:
         return result
 
     def unbatch(self, name=None) -> Dataset:
-        return self.flat_map(lambda *x: Dataset.from_tensor_slices(x if len(x) > 1 else x[0]))
+        """The rows of each element, one by one (an UnbatchDataset)."""
+        for spec in self._flat_specs():
+            if spec.shape.rank == 0:
+                raise ValueError("Cannot unbatch an input with scalar components.")
+        spec = nest.map_structure(
+            lambda s: TensorSpec(s.shape[1:] if s.shape.rank is not None else s.shape, s.dtype),
+            self._element_spec,
+        )
+        # TF first maps each element to its flat list of tensors (normalize_to_dense).
+        flat = self.map(lambda *parts: tuple(nest.flatten(parts)))
+        normalized = Dataset(flat._variant_tensor, self._element_spec)
+        return normalized._unary("UnbatchDataset", [], spec)
 
     # -- iterators (TF1) ---------------------------------------------------------------
     def make_one_shot_iterator(self):

@@ -4,7 +4,29 @@ from __future__ import annotations
 
 from tfgraph.data.dataset_ops import AUTOTUNE
 
-__all__ = ["AUTOTUNE", "map_and_batch", "shuffle_and_repeat"]
+INFINITE_CARDINALITY = -1
+UNKNOWN_CARDINALITY = -2
+
+__all__ = [
+    "AUTOTUNE",
+    "INFINITE_CARDINALITY",
+    "UNKNOWN_CARDINALITY",
+    "Counter",
+    "assert_cardinality",
+    "bucket_by_sequence_length",
+    "cardinality",
+    "choose_from_datasets",
+    "enumerate_dataset",
+    "get_single_element",
+    "group_by_window",
+    "map_and_batch",
+    "parallel_interleave",
+    "scan",
+    "shuffle_and_repeat",
+    "take_while",
+    "unbatch",
+    "unique",
+]
 
 
 def shuffle_and_repeat(buffer_size, count=None, seed=None):
@@ -29,3 +51,147 @@ def map_and_batch(
         )
 
     return _apply
+
+
+def _transformation(method: str, *args, **kwargs):
+    def _apply(dataset):
+        return getattr(dataset, method)(*args, **kwargs)
+
+    return _apply
+
+
+def scan(initial_state, scan_func):
+    """The transformation `dataset.scan(initial_state, scan_func)`."""
+    return _transformation("scan", initial_state, scan_func)
+
+
+def take_while(predicate):
+    """The transformation `dataset.take_while(predicate)`."""
+    return _transformation("take_while", predicate)
+
+
+def unique():
+    """The transformation `dataset.unique()`."""
+    return _transformation("unique")
+
+
+def enumerate_dataset(start=0):
+    """The transformation `dataset.enumerate(start)`."""
+    return _transformation("enumerate", start)
+
+
+def group_by_window(key_func, reduce_func, window_size=None, window_size_func=None):
+    """The transformation `dataset.group_by_window(...)`."""
+    return _transformation("group_by_window", key_func, reduce_func, window_size, window_size_func)
+
+
+def bucket_by_sequence_length(
+    element_length_func,
+    bucket_boundaries,
+    bucket_batch_sizes,
+    padded_shapes=None,
+    padding_values=None,
+    pad_to_bucket_boundary=False,
+    no_padding=False,
+    drop_remainder=False,
+):
+    """The transformation `dataset.bucket_by_sequence_length(...)`."""
+    return _transformation(
+        "bucket_by_sequence_length",
+        element_length_func,
+        bucket_boundaries,
+        bucket_batch_sizes,
+        padded_shapes,
+        padding_values,
+        pad_to_bucket_boundary,
+        no_padding,
+        drop_remainder,
+    )
+
+
+def get_single_element(dataset):
+    """`dataset.get_single_element()`."""
+    return dataset.get_single_element()
+
+
+def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=True):
+    """Elements of `datasets[i]` for each i of `choice_dataset`."""
+    from tfgraph.data.transformations import choose_from_datasets as choose
+
+    return choose(datasets, choice_dataset, stop_on_empty_dataset)
+
+
+def Counter(start=0, step=1, dtype=None):
+    """The dataset start, start + step, ... (int64 unless `dtype`)."""
+    from tfgraph.data.transformations import counter
+    from tfgraph.framework import dtypes
+
+    return counter(start, step, dtype or dtypes.int64)
+
+
+def cardinality(dataset):
+    """`dataset.cardinality()`: its number of elements, -1 (infinite) or -2 (unknown)."""
+    return dataset.cardinality()
+
+
+def assert_cardinality(expected_cardinality):
+    """A transformation that fails (FailedPreconditionError) when the dataset has more
+    or fewer elements than `expected_cardinality`; its cardinality becomes that."""
+
+    def _apply(dataset):
+        from tfgraph.data.dataset_ops import _int64
+
+        return dataset._unary(
+            "AssertCardinalityDataset", [_int64(expected_cardinality, "cardinality")]
+        )
+
+    return _apply
+
+
+def parallel_interleave(
+    map_func,
+    cycle_length,
+    block_length=1,
+    sloppy=False,
+    buffer_output_elements=None,
+    prefetch_input_elements=None,
+):
+    """The TF1 transformation interleaving the datasets map_func makes of each element
+    (one LegacyParallelInterleaveDatasetV2 op; elements in the deterministic order)."""
+
+    def _apply(dataset):
+        from tfgraph.data.dataset_ops import Dataset, _attrs_for, _int64
+
+        f, spec, captured = dataset._dataset_fn(map_func, "parallel_interleave")
+        attrs = _attrs_for(spec)
+        deterministic = b"default" if sloppy is None else (b"false" if sloppy else b"true")
+        attrs.update(
+            {
+                "f": f,
+                "Targuments": [t.dtype._base for t in captured],
+                "deterministic": deterministic,
+            }
+        )
+        buffered = 2 * block_length if buffer_output_elements is None else buffer_output_elements
+        prefetched = (
+            2 * cycle_length if prefetch_input_elements is None else prefetch_input_elements
+        )
+        inputs = [
+            dataset._variant_tensor,
+            captured,
+            _int64(cycle_length, "cycle_length"),
+            _int64(block_length, "block_length"),
+            _int64(buffered, "buffer_output_elements"),
+            _int64(prefetched, "prefetch_input_elements"),
+        ]
+        from tfgraph.ops.apply import op_output
+
+        variant = op_output("LegacyParallelInterleaveDatasetV2", None, inputs, attrs)
+        return Dataset(variant, spec)
+
+    return _apply
+
+
+def unbatch():
+    """The transformation `dataset.unbatch()`."""
+    return _transformation("unbatch")

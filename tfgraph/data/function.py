@@ -136,6 +136,10 @@ def trace(fn, kind: str, input_specs: list, pack, to_outputs, unpack_tuple: bool
         else:
             result = fn(element)
         flat, structure = to_outputs(result)
+        # An outer tensor returned as it is (not used by any op here) is captured too.
+        flat = [
+            g.capture(t) if isinstance(t, Tensor) and t._op._graph is not g else t for t in flat
+        ]
     out = DatasetFunction(name)
     out.graph = g
     out.inputs = args

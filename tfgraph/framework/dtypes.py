@@ -84,8 +84,11 @@ class DType:
 
     @property
     def np_dtype(self) -> np.dtype:
-        """The numpy dtype used to store values of this type (object for strings)."""
-        return self._np if self._np is not None else np.dtype(object)
+        """The numpy dtype used to store values of this type (object for strings; the
+        underlying integer type for quantized types, as TF's Session.run returns them)."""
+        if self._np is not None:
+            return self._np
+        return _QUANTIZED_STORAGE.get(self._base._enum, np.dtype(object))  # type: ignore[return-value]
 
     @property
     def base_dtype(self) -> DType:
@@ -249,6 +252,13 @@ double = float64
 _FLOATING = frozenset({float16, float32, float64, bfloat16})
 _INTEGER = frozenset({int8, int16, int32, int64, uint8, uint16, uint32, uint64})
 QUANTIZED_DTYPES = frozenset({qint8, quint8, qint16, quint16, qint32})
+_QUANTIZED_STORAGE = {
+    11: np.dtype(np.int8),
+    12: np.dtype(np.uint8),
+    13: np.dtype(np.int32),
+    15: np.dtype(np.int16),
+    16: np.dtype(np.uint16),
+}
 
 # Aliases accepted by `as_dtype` for names TF also understands.
 _BY_NAME.update({"half": float16, "double": float64, "float": float32})

@@ -48,6 +48,11 @@ _CONTENT_TYPES = frozenset(
         dtypes.uint8,
         dtypes.uint32,
         dtypes.uint64,
+        dtypes.qint8,
+        dtypes.quint8,
+        dtypes.qint16,
+        dtypes.quint16,
+        dtypes.qint32,
     ]
 )
 
@@ -69,6 +74,12 @@ _VALUE_FIELD = {
     dtypes.float16: "half_val",
     dtypes.bfloat16: "half_val",
     dtypes.string: "string_val",
+    # quantized types: their underlying integers (np_dtype), in int_val as TF
+    dtypes.qint8: "int_val",
+    dtypes.quint8: "int_val",
+    dtypes.qint16: "int_val",
+    dtypes.quint16: "int_val",
+    dtypes.qint32: "int_val",
 }
 
 _SUPPORTED = frozenset(_VALUE_FIELD)

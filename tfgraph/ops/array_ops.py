@@ -17,7 +17,7 @@ from tfgraph import errors
 from tfgraph.eager.context import executing_eagerly
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import constant, convert_to_tensor, numpy_value
-from tfgraph.framework.graph import get_default_graph
+from tfgraph.framework.graph import Graph, get_default_graph
 from tfgraph.framework.ops import Tensor
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import Dimension, TensorShape, as_shape
@@ -1786,7 +1786,8 @@ def _slice_helper(tensor, slice_spec, var=None):
             else:
                 strides.append(1)
             shrink_axis_mask |= 1 << index
-    g = tensor._op._graph
+    # (inside a function being traced, an outer tensor is captured: slice it there)
+    g = get_default_graph() if Graph._functions_building else tensor._op._graph
     with g.as_default(), g.name_scope("strided_slice") as name:
         if begin:
             packed = [stack(begin), stack(end), stack(strides)]
@@ -2865,6 +2866,30 @@ register_op(
 def stop_gradient(input, name: str | None = None) -> Tensor:
     """`input` unchanged, but treated as a constant by `tf.gradients`."""
     return op_output("StopGradient", name, [input])
+
+
+def _prevent_gradient_grad(op, _):
+    message = op._attrs.get("message", b"")
+    if isinstance(message, bytes):
+        message = message.decode()
+    raise LookupError(f"Gradient explicitly disabled. Reason: {message}")
+
+
+register_op(
+    "PreventGradient",
+    inputs=["input: T"],
+    outputs=["output: T"],
+    attrs=["T: type", "message: string = ''"],
+    shape=common_shapes.unchanged_shape,
+    kernel=lambda x: x,
+    grad=_prevent_gradient_grad,
+    forwards_input=True,
+)
+
+
+def prevent_gradient(input, message: str = "", name: str | None = None) -> Tensor:
+    """`input` unchanged; `tf.gradients` through it raises LookupError (`message`)."""
+    return op_output("PreventGradient", name, [input], {"message": message})
 
 
 # -- BroadcastTo ------------------------------------------------------------------------

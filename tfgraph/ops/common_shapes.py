@@ -234,6 +234,27 @@ def constant_value(tensor, partial: bool = False, _depth: int = 0):
         return None if n is None else np.array(n, dtype=np.int32)
     if t in ("Identity", "StopGradient", "Snapshot"):
         return constant_value(op._inputs[0], _depth=_depth + 1)
+    if t == "SparseSlice" and tensor._value_index == 2:
+        # The sliced dense shape: min(size, shape - start) per dimension, never negative.
+        shape, start, size = (constant_value(x, _depth=_depth + 1) for x in op._inputs[2:5])
+        if shape is None or start is None or size is None:
+            return None
+        out = np.minimum(np.asarray(size, np.int64), np.asarray(shape) - np.asarray(start))
+        return np.maximum(out, 0).astype(np.int64)
+    if t == "SparseReshape" and tensor._value_index == 1:
+        # The new dense shape, from the old one and the requested one (-1 resolved),
+        # as TF's C++ shape inference folds it.
+        old = constant_value(op._inputs[1], _depth=_depth + 1)
+        new = constant_value(op._inputs[2], _depth=_depth + 1)
+        if old is None or new is None:
+            return None
+        new = np.asarray(new, np.int64).copy()
+        if (new == -1).sum() == 1:
+            known = int(np.prod(new[new != -1]))
+            if not known:
+                return None
+            new[new == -1] = int(np.prod(old)) // known
+        return None if (new < 0).any() else new
     if t == "Cast":
         v = constant_value(op._inputs[0], _depth=_depth + 1)
         return None if v is None else v.astype(op._attrs["DstT"].np_dtype)
@@ -381,3 +402,50 @@ def merge_shapes(a: TensorShape, b: TensorShape, op) -> TensorShape:
             )
         out.append(x if x is not None else y)
     return TensorShape._from_tuple(tuple(out))
+
+
+# -- TF's Python constant folding, exactly (where graphs must match TF's op for op) -------
+_TF_FOLDED = frozenset(
+    {"Const", "Shape", "Size", "Rank", "Range", "Cast", "ConcatV2", "Pack", "Fill",
+     "Identity", "StopGradient"}
+)  # fmt: skip
+
+
+def tf_constant_value(tensor):
+    """The value TF's `tensor_util.constant_value` finds for `tensor` (it folds only the
+    op types above), else None. Graph builders that decide on static values the way
+    TF's Python does use this, so that they add the ops TF adds."""
+    if tensor._op._type not in _TF_FOLDED:
+        return None
+    if any(
+        x._op._type not in _TF_FOLDED and tensor._op._type not in ("Shape", "Size", "Rank")
+        for x in tensor._op._inputs
+    ):
+        return None
+    return constant_value(tensor)
+
+
+def tf_constant_value_as_shape(tensor) -> TensorShape:
+    """TF's `tensor_util.constant_value_as_shape` (Shape, Pack, ConcatV2, else a value
+    `tf_constant_value` folds)."""
+    op = tensor._op
+    if op._type == "Shape":
+        return op._inputs[0]._shape
+    if op._type == "Pack":
+        dims = []
+        for x in op._inputs:
+            v = tf_constant_value(x)
+            dims.append(None if v is None or int(v) < 0 else int(v))
+        return TensorShape._from_tuple(tuple(dims))
+    if op._type == "ConcatV2":
+        out = TensorShape._from_tuple(())
+        for x in op._inputs[:-1]:
+            out = out.concatenate(tf_constant_value_as_shape(x))
+        return out
+    value = tf_constant_value(tensor)
+    if value is not None:
+        return TensorShape._from_tuple(
+            tuple(None if int(d) < 0 else int(d) for d in np.asarray(value).reshape(-1))
+        )
+    n = tensor._shape._dims[0] if tensor._shape._dims else None
+    return TensorShape(None) if n is None else TensorShape._from_tuple((None,) * n)

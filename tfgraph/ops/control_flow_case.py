@@ -10,7 +10,7 @@ from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.ops import Tensor
 from tfgraph.ops import array_ops, check_ops, control_flow_ops, math_ops
 
-__all__ = ["case"]
+__all__ = ["case", "switch_case"]
 
 
 def _assert_at_most_n_true(predicates, n: int, msg: str):
@@ -109,3 +109,65 @@ def case(pred_fn_pairs, default=None, exclusive: bool = False, strict: bool = Fa
             ):
                 return fn()
         return fn()
+
+
+# -- tf.switch_case ---------------------------------------------------------------------
+def _switch_case_actions(branch_fns, default, branch_index) -> list:
+    """The branches in index order (then `default`), checked as TF checks them."""
+    if not isinstance(branch_index, Tensor):
+        raise TypeError(f"'branch_index' must be a Tensor, got {type(branch_index)}")
+    if not branch_index.dtype.is_integer:
+        raise TypeError(f"'branch_index' must be an integer Tensor, got {branch_index.dtype}")
+    if not branch_fns:
+        raise ValueError("Must provide at least one item in 'branch_fns'")
+    if not isinstance(branch_fns, (list, tuple, dict)):
+        raise TypeError("'branch_fns' must be a list, tuple, or dict")
+    pairs = list(branch_fns.items()) if isinstance(branch_fns, dict) else list(branch_fns)
+    if all(callable(fn) for fn in pairs):
+        pairs = list(enumerate(pairs))
+    for pair in pairs:
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            raise TypeError(f"Each entry in 'branch_fns' must be a 2-tuple. Received {pair}.")
+        key, fn = pair
+        if not isinstance(key, int):
+            raise TypeError(f"key must be a Python `int`, got {type(key)}")
+        if not callable(fn):
+            raise TypeError(f"fn for key {key} must be callable.")
+    keys = [k for k, _ in pairs]
+    if min(keys) < 0 or max(keys) >= len(keys) or len(set(keys)) != len(keys):
+        raise ValueError(
+            f"branch indices (keys) must form contiguous range of [0 to {len(keys)}) but "
+            f"found {{{','.join(map(str, sorted(keys)))}}}"
+        )
+    actions = [fn for _, fn in sorted(pairs, key=lambda p: p[0])]
+    if default is not None:
+        actions.append(default)
+    return actions
+
+
+def switch_case(branch_index, branch_fns, default=None, name="switch_case"):
+    """The result of `branch_fns[branch_index]()` (of `default()`, or of the last
+    branch when there is no default, for an index out of range).
+
+    TF builds one functional StatelessCase op; tfgraph builds the TF1 equivalent, a
+    chain of `cond`s on the clamped index, with the same values and gradients (a
+    GraphDef holding it is not TF's).
+    """
+    actions = _switch_case_actions(branch_fns, default, branch_index)
+    n = len(actions)
+    with get_default_graph().name_scope(name or "case"):
+        out_of_range = math_ops.logical_or(
+            math_ops.less(branch_index, 0), math_ops.greater_equal(branch_index, n)
+        )
+        index = array_ops.where(
+            out_of_range, array_ops.fill(array_ops.shape(branch_index), n - 1), branch_index
+        )
+
+        def chain(i: int):
+            if i == n - 1:
+                return actions[i]
+            return lambda: control_flow_ops.cond(
+                math_ops.equal(index, i), actions[i], chain(i + 1), name=f"branch_{i}"
+            )
+
+        return chain(0)()

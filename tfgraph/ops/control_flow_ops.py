@@ -632,7 +632,7 @@ class CondContext(ControlFlowContext):
         original = fn()
         if original is None:
             return None, None
-        flat = list(_flatten([original]))
+        flat = list(_flatten_composites(_flatten([original])))
         out = []
         for v in flat:
             if isinstance(v, Operation):
@@ -642,10 +642,26 @@ class CondContext(ControlFlowContext):
         return original, out
 
 
+def _flatten_composites(items):
+    """`items` with each SparseTensor expanded into its indices, values and dense_shape
+    (as TF's nest.flatten(expand_composites=True))."""
+    from tfgraph.framework.sparse_tensor import SparseTensor
+
+    for item in items:
+        if isinstance(item, SparseTensor):
+            yield from (item.indices, item.values, item.dense_shape)
+        else:
+            yield item
+
+
 def _pack_like(structure, flat: list):
+    from tfgraph.framework.sparse_tensor import SparseTensor
+
     it = iter(flat)
 
     def build(s):
+        if isinstance(s, SparseTensor):
+            return SparseTensor(next(it), next(it), next(it))
         if isinstance(s, (list, _builtin_tuple)):
             if hasattr(s, "_fields"):  # (a namedtuple, LSTMStateTuple say)
                 return type(s)(*[build(x) for x in s])

@@ -42,10 +42,12 @@ class DatasetValue:
     epoch count there and cache its recorded elements, so re-initializing an iterator
     starts over as TF's does."""
 
-    __slots__ = ("_iterate",)
+    __slots__ = ("_iterate", "cardinality")
 
-    def __init__(self, iterate) -> None:
+    def __init__(self, iterate, cardinality: int = -2) -> None:
         self._iterate = iterate
+        # TF's cardinality rules: the number of elements, INFINITE (-1) or UNKNOWN (-2).
+        self.cardinality = cardinality
 
     def iterate(self, state: dict):
         return self._iterate(state)
@@ -87,6 +89,53 @@ class IteratorResource:
                 return next(it)
             except StopIteration:
                 raise errors.OutOfRangeError(None, None, "End of sequence") from None
+
+
+# -- cardinality (TF's rules) ------------------------------------------------------------
+_INFINITE, _UNKNOWN = -1, -2
+
+
+def _batched_cardinality(n: int, size: int, drop: bool) -> int:
+    if n < 0:
+        return n
+    return n // size if drop else -(-n // size)
+
+
+def _zip_cardinality(ns: list) -> int:
+    if _UNKNOWN in ns:
+        return _UNKNOWN
+    finite = [n for n in ns if n != _INFINITE]
+    return min(finite) if finite else _INFINITE
+
+
+def _concat_cardinality(a: int, b: int) -> int:
+    if _INFINITE in (a, b):
+        return _INFINITE
+    if _UNKNOWN in (a, b):
+        return _UNKNOWN
+    return a + b
+
+
+def _repeat_cardinality(n: int, count: int) -> int:
+    if count < 0:  # (TF: even an unknown input repeats forever)
+        return 0 if n == 0 else _INFINITE
+    if count == 0 or n == 0:
+        return 0
+    return n if n < 0 else n * count
+
+
+def _take_cardinality(n: int, count: int) -> int:
+    if count < 0:
+        return n
+    if n == _INFINITE:
+        return count
+    return _UNKNOWN if n == _UNKNOWN else min(n, count)
+
+
+def _skip_cardinality(n: int, count: int) -> int:
+    if n < 0:
+        return n
+    return 0 if count < 0 else max(0, n - count)
 
 
 def _variant_shape(op):
@@ -138,7 +187,7 @@ def _tensor_slice_kernel(op, ctx):
             for i in range(n):
                 yield tuple(_row(c, i) for c in comps)
 
-        return DatasetValue(iterate)
+        return DatasetValue(iterate, n)
 
     return kernel
 
@@ -164,7 +213,7 @@ register_op(
 def _tensor_dataset_kernel(op, ctx):
     def kernel(*components):
         element = tuple(np.asarray(c) for c in components)
-        return DatasetValue(lambda state: iter((element,)))
+        return DatasetValue(lambda state: iter((element,)), 1)
 
     return kernel
 
@@ -193,7 +242,7 @@ def _range_kernel(op, ctx):
             for v in range(start, stop, step):
                 yield (np_dtype.type(v),)
 
-        return DatasetValue(iterate)
+        return DatasetValue(iterate, len(range(start, stop, step)))
 
     return kernel
 
@@ -399,7 +448,7 @@ def _zip_kernel(op, ctx):
                         return
                 yield element
 
-        return DatasetValue(iterate)
+        return DatasetValue(iterate, _zip_cardinality([d.cardinality for d in datasets]))
 
     return kernel
 
@@ -421,7 +470,7 @@ def _concatenate_kernel(op, ctx):
             yield from first.iterate(state)
             yield from second.iterate(state)
 
-        return DatasetValue(iterate)
+        return DatasetValue(iterate, _concat_cardinality(first.cardinality, second.cardinality))
 
     return kernel
 
@@ -439,13 +488,14 @@ register_op(
 
 def _map_kernel(op, ctx):
     run = _runner(op, ctx, "f")
+    preserve = op._attrs.get("preserve_cardinality", False)
 
     def kernel(dataset, *captured):
         def iterate(state):
             for element in dataset.iterate(state):
                 yield run(*element, *captured)
 
-        return DatasetValue(iterate)
+        return DatasetValue(iterate, dataset.cardinality if preserve else _UNKNOWN)
 
     return kernel
 
@@ -471,6 +521,7 @@ register_op(
 
 def _parallel_map_kernel(op, ctx):
     run = _runner(op, ctx, "f")
+    preserve = op._attrs.get("preserve_cardinality", False)
 
     def kernel(dataset, *args):
         captured = args[:-1]
@@ -479,7 +530,7 @@ def _parallel_map_kernel(op, ctx):
             for element in dataset.iterate(state):
                 yield run(*element, *captured)
 
-        return DatasetValue(iterate)
+        return DatasetValue(iterate, dataset.cardinality if preserve else _UNKNOWN)
 
     return kernel
 
@@ -710,7 +761,7 @@ def _batch_kernel(op, ctx):
             for batch in _batches(dataset, size, drop, state):
                 yield tuple(_stack(batch, i, name) for i in range(len(batch[0])))
 
-        return DatasetValue(iterate)
+        return DatasetValue(iterate, _batched_cardinality(dataset.cardinality, size, drop))
 
     return kernel
 
@@ -767,7 +818,7 @@ def _padded_batch_kernel(op, ctx):
             for batch in _batches(dataset, size, drop, state):
                 yield tuple(_pad(batch, i, shapes[i], values[i]) for i in range(n))
 
-        return DatasetValue(iterate)
+        return DatasetValue(iterate, _batched_cardinality(dataset.cardinality, size, drop))
 
     return kernel
 
@@ -886,7 +937,7 @@ def _shuffle_kernel(op, ctx):
                 draw = PhiloxStream(s1, s2)
             return _shuffled(dataset.iterate(state), size, draw)
 
-        return DatasetValue(iterate)
+        return DatasetValue(iterate, dataset.cardinality)
 
     return kernel
 
@@ -917,7 +968,7 @@ def _repeat_kernel(op, ctx):
                     return
                 epoch += 1
 
-        return DatasetValue(iterate)
+        return DatasetValue(iterate, _repeat_cardinality(dataset.cardinality, n))
 
     return kernel
 
@@ -937,7 +988,7 @@ def _take_kernel(op, ctx):
                 if k == n:
                     return
 
-        return DatasetValue(iterate)
+        return DatasetValue(iterate, _take_cardinality(dataset.cardinality, n))
 
     return kernel
 
@@ -957,7 +1008,7 @@ def _skip_kernel(op, ctx):
                     return
             yield from it
 
-        return DatasetValue(iterate)
+        return DatasetValue(iterate, _skip_cardinality(dataset.cardinality, n))
 
     return kernel
 
@@ -1022,7 +1073,7 @@ def _cache_kernel(op, ctx):
                 yield element
             state[token] = recorded
 
-        return DatasetValue(iterate)
+        return DatasetValue(iterate, dataset.cardinality)
 
     return kernel
 

@@ -907,6 +907,83 @@ register_op(
     make_kernel=_eig_kernel,
     grad=_eig_grad,
 )
+
+
+def _svd_grad_terms(u, v, s, grad_s, grad_u, grad_v, m, n, full_matrices):
+    """TF's SVD backpropagation for m <= n (u: m x m, v1 = v[..., :m])."""
+    from tfgraph.ops import math_ops
+
+    s_mat = matrix_diag(s)
+    s2 = math_ops.square(s)
+    f = matrix_set_diag(
+        _safe_reciprocal(array_ops.expand_dims(s2, -2) - array_ops.expand_dims(s2, -1)),
+        array_ops.zeros_like(s),
+    )
+    s_inv_mat = matrix_diag(_safe_reciprocal(s))
+    v1, grad_v1 = v[..., :, :m], grad_v[..., :, :m]
+    u_gu = math_ops.matmul(u, grad_u, adjoint_a=True)
+    v_gv = math_ops.matmul(v1, grad_v1, adjoint_a=True)
+    f_u, f_v = f * u_gu, f * v_gv
+    term1_nouv = (
+        matrix_diag(grad_s)
+        + math_ops.matmul(f_u + _adjoint(f_u), s_mat)
+        + math_ops.matmul(s_mat, f_v + _adjoint(f_v))
+    )
+    grad_a = math_ops.matmul(u, math_ops.matmul(term1_nouv, v1, adjoint_b=True))
+    if m != n:
+        gv1t = _adjoint(grad_v1)
+        term2_nous = gv1t - math_ops.matmul(math_ops.matmul(gv1t, v1), v1, adjoint_b=True)
+        if full_matrices:
+            v2, grad_v2 = v[..., :, m:n], grad_v[..., :, m:n]
+            v1t_gv2 = math_ops.matmul(v1, grad_v2, adjoint_a=True)
+            term2_nous -= math_ops.matmul(v1t_gv2, v2, adjoint_b=True)
+        grad_a = grad_a + math_ops.matmul(math_ops.matmul(u, s_inv_mat), term2_nous)
+    if u.dtype.is_complex:
+        s_shape = array_ops.shape(s)
+        eye = matrix_diag(array_ops.ones(s_shape, dtype=u.dtype._base))
+        lv = eye * v_gv
+        term3_nouv = math_ops.matmul(s_inv_mat, _adjoint(lv) - lv)
+        grad_a = grad_a + 0.5 * math_ops.matmul(u, math_ops.matmul(term3_nouv, v1, adjoint_b=True))
+    return grad_a
+
+
+def _svd_grad(op, grad_s, grad_u, grad_v):
+    """TF's SVD gradient (linalg_grad.py), for static inner matrix shapes."""
+    from tfgraph.ops import math_ops
+
+    a = op._inputs[0]
+    a_shape = a.shape
+    grad_s = array_ops.cast(grad_s, a.dtype._base)
+    if not op.get_attr("compute_uv"):
+        _, u, v = svd(a, compute_uv=True)
+        grad_a = math_ops.matmul(u, math_ops.matmul(matrix_diag(grad_s), v, adjoint_b=True))
+        grad_a.set_shape(a_shape)
+        return grad_a
+    full_matrices = op.get_attr("full_matrices")
+    dims = a_shape.as_list() if a_shape.rank is not None else None
+    if dims is None or dims[-2] is None or dims[-1] is None:
+        raise NotImplementedError(
+            "SVD gradient has not been implemented for input with unknown inner matrix shape."
+        )
+    m, n = dims[-2], dims[-1]
+    s, u, v = op._outputs
+    s = array_ops.cast(s, a.dtype._base)
+    use_adjoint = m > n
+    if use_adjoint:
+        m, n, u, v, grad_u, grad_v = n, m, v, u, grad_v, grad_u
+    with get_default_graph().control_dependencies([grad_s, grad_u, grad_v]):
+        if full_matrices and abs(m - n) > 1:
+            raise NotImplementedError(
+                "svd gradient is not implemented for abs(m - n) > 1 when full_matrices is "
+                f"True. Received: m={m} and n={n} from op input={a} with shape={a_shape}."
+            )
+        grad_a = _svd_grad_terms(u, v, s, grad_s, grad_u, grad_v, m, n, full_matrices)
+        if use_adjoint:
+            grad_a = _adjoint(grad_a)
+        grad_a.set_shape(a_shape)
+        return grad_a
+
+
 register_op(
     "Svd",
     inputs=["input: T"],
@@ -914,7 +991,46 @@ register_op(
     attrs=["compute_uv: bool = true", "full_matrices: bool = false", f"T: {_LINALG_TYPES}"],
     shape=_svd_shape,
     make_kernel=_svd_kernel,
+    grad=_svd_grad,
 )
+
+
+def _kronecker_product(b1, b2):
+    """The Kronecker product of two batches of square matrices."""
+    from tfgraph.ops import math_ops
+
+    b1_shape, b2_shape = array_ops.shape(b1), array_ops.shape(b2)
+    b1_order, b2_order = b1_shape[-1], b2_shape[-1]
+    batch = array_ops.slice(b1_shape, [0], [math_ops.subtract(array_ops.size(b1_shape), 2)])
+    b1 = array_ops.reshape(b1, array_ops.concat([batch, [b1_order], [1], [b1_order], [1]], 0))
+    b2 = array_ops.reshape(b2, array_ops.concat([batch, [1], [b2_order], [1], [b2_order]], 0))
+    order_prod = b1_order * b2_order
+    return array_ops.reshape(b1 * b2, array_ops.concat([batch, [order_prod], [order_prod]], 0))
+
+
+def _matrix_square_root_grad(op, grad):
+    """TF's gradient: solve the Sylvester equation R dX + dX R = grad, written as a
+    linear system with Kronecker products."""
+    from tfgraph.ops import math_ops
+
+    sqrtm = op._outputs[0]
+    shape = array_ops.shape(sqrtm)
+    order = shape[-1]
+    matrix_count = math_ops.reduce_prod(shape[0:-2])
+    eye = matrix_diag(array_ops.ones(array_ops.reshape(order, [1]), dtype=sqrtm.dtype._base))
+    eye_batch = array_ops.reshape(
+        array_ops.tile(array_ops.reshape(eye, [-1]), array_ops.reshape(matrix_count, [1])), shape
+    )
+    sqrtm_t = matrix_transpose(sqrtm)
+    ksum = _kronecker_product(eye_batch, sqrtm_t) + _kronecker_product(sqrtm, eye_batch)
+    batch = array_ops.slice(shape, [0], [math_ops.subtract(array_ops.size(shape), 2)])
+    vec_da = array_ops.reshape(
+        matrix_transpose(grad), array_ops.concat([batch, [order * order], [1]], 0)
+    )
+    vec_dsqrtm = matrix_solve(ksum, vec_da)
+    return matrix_transpose(array_ops.reshape(vec_dsqrtm, shape))
+
+
 register_op(
     "MatrixSquareRoot",
     inputs=["input: T"],
@@ -922,6 +1038,7 @@ register_op(
     attrs=[f"T: {_LINALG_TYPES}"],
     shape=_same_square_shape,
     make_kernel=_sqrtm_kernel,
+    grad=_matrix_square_root_grad,
 )
 
 

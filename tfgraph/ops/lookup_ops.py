@@ -21,6 +21,7 @@ from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import GraphKeys, add_to_collection, get_default_graph
 from tfgraph.framework.ops import Tensor
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
+from tfgraph.framework.sparse_tensor import SparseTensor
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import array_ops, common_shapes, math_ops
 from tfgraph.ops.apply import apply_op, op_output
@@ -365,6 +366,10 @@ class StaticHashTable:
             return op_output("LookupTableSizeV2", None, [self.resource_handle])
 
     def lookup(self, keys, name=None):
+        """The values of `keys` (a tensor, or a SparseTensor: its values looked up)."""
+        sparse = keys if isinstance(keys, SparseTensor) else None
+        if sparse is not None:
+            keys = sparse.values
         if not isinstance(keys, Tensor):
             keys = convert_to_tensor(keys, dtype=self.key_dtype)
         if keys.dtype._base != self.key_dtype:
@@ -380,6 +385,8 @@ class StaticHashTable:
                 {"Tin": self.key_dtype, "Tout": self.value_dtype},
             )
         values.set_shape(keys.get_shape())
+        if sparse is not None:
+            return SparseTensor(sparse.indices, values, sparse.dense_shape)
         return values
 
 
@@ -425,6 +432,10 @@ class StaticVocabularyTable:
             return convert_to_tensor(size, dtype=dtypes.int64)
 
     def lookup(self, keys, name=None):
+        """The ids of `keys` (a tensor, or a SparseTensor: its values looked up)."""
+        if isinstance(keys, SparseTensor):
+            ids = self.lookup(keys.values, name)
+            return SparseTensor(keys.indices, ids, keys.dense_shape)
         from tfgraph.ops import hash_ops, string_ops
 
         if not isinstance(keys, Tensor):

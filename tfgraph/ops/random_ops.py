@@ -4,10 +4,12 @@ RandomShuffle, Multinomial), their TF1 public functions, and seeding.
 Every random op keeps one random stream per session (in the session's resource
 store), created from its `seed`/`seed2` attrs the first time the op runs: runs of
 one session continue the stream, a new session restarts it (as in TensorFlow), and
-an op whose seeds are both 0 draws from fresh OS entropy. The streams are numpy
-Philox generators, so values differ from TensorFlow's bit for bit; the
-distributions are the same (a truncated normal redraws values more than two
-standard deviations from the mean).
+an op whose seeds are both 0 draws from fresh OS entropy. RandomUniform,
+RandomStandardNormal, TruncatedNormal and RandomUniformInt draw TensorFlow's values
+bit for bit (TF's Philox4x32 streams and conversions, tfgraph/ops/philox.py): a seeded
+TF1 program initializes its variables, drops out and samples exactly as TF does. The
+other random ops (Multinomial, RandomGamma, RandomPoisson) use numpy's Philox
+generator: the same distributions, not TF's values. RandomShuffle gives TF's order.
 
 The public functions build TF's subgraphs with TF's names: `random_uniform/shape`,
 `random_uniform/min`, `random_uniform/max`, `random_uniform/RandomUniform`,
@@ -94,44 +96,61 @@ def _random_shape(op):
     return [constant_value_as_shape(op._inputs[0])]
 
 
-def _uniform_kernel(op, ctx):
-    rng = _generator(op, ctx)
-    dtype = op._attrs["dtype"]
-    draw = _draw_dtype(dtype)
+def _tf_stream(op, ctx):
+    """The op's TF Philox stream in the running session (TF's GuardedPhiloxRandom,
+    created on first use from the op's seed and seed2)."""
+    from tfgraph.ops.philox import PhiloxState
 
-    def kernel(shape):
-        return _as_float(rng.random(_shape_of(op, shape), dtype=draw), dtype)
-
-    return kernel
-
-
-def _normal_kernel(op, ctx):
-    rng = _generator(op, ctx)
-    dtype = op._attrs["dtype"]
-    draw = _draw_dtype(dtype)
-
-    def kernel(shape):
-        return _as_float(rng.standard_normal(_shape_of(op, shape), dtype=draw), dtype)
-
-    return kernel
+    attrs = op._attrs
+    seed, seed2 = attrs["seed"], attrs["seed2"]
+    if ctx is None:
+        return PhiloxState(seed, seed2)
+    store = ctx.resources_for(op)
+    # (keyed by the op's name: a kernel made without a Graph, eagerly, finds it too)
+    return store.state(("philox", op._name), lambda: PhiloxState(seed, seed2))
 
 
-def _truncated_normal_kernel(op, ctx):
-    rng = _generator(op, ctx)
-    dtype = op._attrs["dtype"]
-    draw = _draw_dtype(dtype)
+def _tf_random_kernel(fill):
+    """A kernel drawing TF's exact values: fill(key, counter, n, dtype) -> flat values."""
 
-    def kernel(shape):
-        out = rng.standard_normal(_shape_of(op, shape), dtype=draw)
-        flat = out.reshape(-1)
-        bad = np.flatnonzero(np.abs(flat) > 2.0)
-        while bad.size:
-            redraw = rng.standard_normal(bad.size, dtype=draw)
-            flat[bad] = redraw
-            bad = bad[np.abs(redraw) > 2.0]
-        return _as_float(out, dtype)
+    def make(op, ctx):
+        stream = _tf_stream(op, ctx)
+        dtype = op._attrs["dtype"]
 
-    return kernel
+        def kernel(shape):
+            dims = _shape_of(op, shape)
+            n = int(np.prod(dims))
+            values = fill(stream.key, stream.reserve(n), n, dtype)
+            return _as_float(values.reshape(dims), dtype)
+
+        return kernel
+
+    return make
+
+
+def _uniform_fill(key, counter, n, dtype):
+    from tfgraph.ops import philox
+
+    if dtype in (dtypes.float16, dtypes.bfloat16):
+        return philox.uniform_16bit(key, counter, n, half=dtype is dtypes.float16)
+    return philox.uniform(key, counter, n, double=dtype is dtypes.float64)
+
+
+def _normal_fill(key, counter, n, dtype):
+    from tfgraph.ops import philox
+
+    return philox.normal(key, counter, n, double=dtype is dtypes.float64)
+
+
+def _truncated_normal_fill(key, counter, n, dtype):
+    from tfgraph.ops import philox
+
+    return philox.truncated_normal(key, counter, n, double=dtype is dtypes.float64)
+
+
+_uniform_kernel = _tf_random_kernel(_uniform_fill)
+_normal_kernel = _tf_random_kernel(_normal_fill)
+_truncated_normal_kernel = _tf_random_kernel(_truncated_normal_fill)
 
 
 _FLOAT_ATTRS = ["dtype: {half, bfloat16, float, double}", "T: {int32, int64}"]
@@ -165,17 +184,22 @@ def _uniform_int_shape(op):
 
 
 def _uniform_int_kernel(op, ctx):
-    rng = _generator(op, ctx)
+    from tfgraph.ops import philox
+
+    stream = _tf_stream(op, ctx)
     np_dtype = op._attrs["Tout"].np_dtype
 
     def kernel(shape, lo, hi):
         dims = _shape_of(op, shape)
         lo, hi = int(lo), int(hi)
-        if lo >= hi and int(np.prod(dims)) > 0:
+        n = int(np.prod(dims))
+        if lo >= hi and n > 0:
             raise errors.InvalidArgumentError(None, op, f"Need minval < maxval, got {lo} >= {hi}")
+        counter = stream.reserve(n)
         if lo >= hi:
             return np.zeros(dims, dtype=np_dtype)
-        return rng.integers(lo, hi, size=dims, dtype=np_dtype)
+        values = philox.uniform_int(stream.key, counter, n, lo, hi, np_dtype == np.int64)
+        return values.reshape(dims).astype(np_dtype)
 
     return kernel
 
@@ -193,13 +217,18 @@ register_op(
 
 
 def _shuffle_kernel(op, ctx):
-    rng = _generator(op, ctx)
+    from tfgraph.ops import philox
+
+    stream = _tf_stream(op, ctx)
 
     def kernel(value):
         value = np.asarray(value)
         if value.ndim == 0:
             return value
-        return value[rng.permutation(value.shape[0])]
+        size = value.shape[0]
+        # TF: size - 1 32-bit samples reserved (in 128-bit steps), then its swap loop.
+        counter = stream.reserve((size - 1 + 3) // 4, multiplier=1)
+        return value[philox.shuffle_permutation(stream.key, counter, size)]
 
     return kernel
 

@@ -163,7 +163,10 @@ def _make_sparse(indices, values, dense_shape):
     from tfgraph.framework.sparse_tensor import SparseTensor
 
     sp = SparseTensor(indices, values, dense_shape)
-    if not sp.dense_shape.op._op_def.constant:
+    if sp.dense_shape.op._type in ("SparseSlice", "SparseReshape"):
+        # (values only C++ shape inference folds: TF's Python SparseTensor.shape does not)
+        sp._static_shape = common_shapes.tf_constant_value_as_shape(sp.dense_shape)
+    elif not sp.dense_shape.op._op_def.constant:
         sp._static_shape = common_shapes.constant_value_as_shape(sp.dense_shape)
     return sp
 
@@ -428,40 +431,37 @@ register_op(
 
 
 def sparse_reshape(sp_input, shape, name=None):
-    """The SparseTensor with dense shape `shape` (one dimension may be -1)."""
+    """The SparseTensor with dense shape `shape` (one dimension may be -1). As TF, its
+    dense shape is a constant when TF's Python folding knows the new shape and the input
+    is fully defined (the ops built are TF's, so later ops' seeds match TF's)."""
     from tfgraph.framework.graph import get_default_graph
 
     sp_input = _sparse(sp_input)
     shape = array_ops.cast(shape, dtypes.int64)
-    op = apply_op("SparseReshape", name, [sp_input.indices, sp_input.dense_shape, shape])
-    in_shape = common_shapes.constant_value(sp_input.dense_shape)
-    new = common_shapes.constant_value(shape)
-    if in_shape is not None and new is not None:
-        total = int(np.prod(in_shape))
-        known = int(np.prod([d for d in new if d != -1]))
-        text = "[" + ", ".join("None" if d == -1 else str(int(d)) for d in new) + "]"
-        if (-1 in list(new) and (known == 0 or total % known)) or (
-            -1 not in list(new) and known != total
-        ):
-            raise ValueError(
-                f"Cannot reshape a tensor with {total} elements to shape {text} ({known} elements)."
-            )
-    with get_default_graph().name_scope(op.name + "/"):
-        values = array_ops.identity(sp_input.values)
-        static = common_shapes.constant_value(op._outputs[1])
-        in_shape = common_shapes.constant_value(sp_input.dense_shape)
-        new = common_shapes.constant_value(shape)
-        if static is None and in_shape is not None and new is not None:
-            new = np.asarray(new, np.int64).copy()
-            if (new == -1).sum() == 1:
-                known = int(np.prod(new[new != -1]))
-                if known:
-                    new[new == -1] = int(np.prod(in_shape)) // known
-            static = new
-        dense_shape = (
-            constant(np.asarray(static, np.int64)) if static is not None else op._outputs[1]
-        )
-    return _make_sparse(op._outputs[0], values, dense_shape)
+    with get_default_graph().name_scope(name or "SparseReshape") as scope:
+        op = apply_op("SparseReshape", scope, [sp_input.indices, sp_input.dense_shape, shape])
+        reshaped_shape = op._outputs[1]
+        const = common_shapes.tf_constant_value_as_shape(shape)
+        dims = const.as_list() if const.rank is not None else None
+        if dims is not None and sp_input.shape.is_fully_defined():
+            user = common_shapes.tf_constant_value(shape)
+            if user is not None and sum(int(d) == -1 for d in np.asarray(user).reshape(-1)) > 1:
+                raise ValueError(f"At most one dimension can be inferred (-1). Found: {list(user)}")
+            original = list(dims)
+            in_size = int(np.prod(sp_input.shape.as_list()))
+            implied = sum(d is None for d in dims)
+            if implied == 1 and 0 not in dims:
+                i = original.index(None)
+                dims[i] = int(in_size // np.prod(original[:i] + original[i + 1 :]))
+            if implied == 0 or (implied == 1 and 0 not in dims):
+                size = int(np.prod(dims))
+                if size != in_size:
+                    raise ValueError(
+                        f"Cannot reshape a tensor with {in_size} elements to shape "
+                        f"{original} ({size} elements)."
+                    )
+                reshaped_shape = constant(np.asarray(dims, np.int64))
+        return _make_sparse(op._outputs[0], array_ops.identity(sp_input.values), reshaped_shape)
 
 
 def sparse_transpose(sp_input, perm=None, name=None):

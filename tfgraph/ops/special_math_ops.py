@@ -23,6 +23,8 @@ __all__ = [
     "acosh",
     "asinh",
     "atanh",
+    "bessel_i0e",
+    "bessel_i1e",
     "betainc",
     "digamma",
     "erf",
@@ -469,3 +471,17 @@ def log_sigmoid(x, name: str | None = None) -> Tensor:
     with g.name_scope(name or "LogSigmoid") as scope:
         x = convert_to_tensor(x, name="x")
         return math_ops.negative(nn_ops.softplus(-x), name=scope)
+
+
+def bessel_i0e(x, name=None) -> Tensor:
+    """exp(-|x|) I0(x): the BesselI0e op (registered in math_more_ops)."""
+    from tfgraph.ops import math_more_ops
+
+    return math_more_ops.bessel_i0e(x, name)
+
+
+def bessel_i1e(x, name=None) -> Tensor:
+    """exp(-|x|) I1(x): the BesselI1e op (registered in math_more_ops)."""
+    from tfgraph.ops import math_more_ops
+
+    return math_more_ops.bessel_i1e(x, name)

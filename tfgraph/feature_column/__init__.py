@@ -1,0 +1,31 @@
+"""`tf.feature_column` (TF1): feature columns and `input_layer` (re-exports only).
+
+Not implemented yet (AttributeError): `crossed_column`,
+`categorical_column_with_vocabulary_file`, `linear_model`,
+`shared_embedding_columns` and the `sequence_*` columns; see docs/api_exclusions.md.
+"""
+
+from tfgraph.feature_column._columns import (
+    bucketized_column,
+    categorical_column_with_hash_bucket,
+    categorical_column_with_identity,
+    categorical_column_with_vocabulary_list,
+    embedding_column,
+    indicator_column,
+    numeric_column,
+    weighted_categorical_column,
+)
+from tfgraph.feature_column._input_layer import input_layer, make_parse_example_spec
+
+__all__ = [
+    "bucketized_column",
+    "categorical_column_with_hash_bucket",
+    "categorical_column_with_identity",
+    "categorical_column_with_vocabulary_list",
+    "embedding_column",
+    "indicator_column",
+    "input_layer",
+    "make_parse_example_spec",
+    "numeric_column",
+    "weighted_categorical_column",
+]

@@ -1,0 +1,305 @@
+"""More of `tf.linalg`, as TF builds it: logdet, matvec, normalize, pinv, matrix_rank,
+the LU family (the Lu op; lu_solve, lu_matrix_inverse, lu_reconstruct as TF's
+composites) and logm (MatrixLogarithm)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from tfgraph import errors
+from tfgraph.framework import dtypes
+from tfgraph.framework.convert import convert_to_tensor
+from tfgraph.framework.graph import get_default_graph
+from tfgraph.framework.registry import register_op
+from tfgraph.framework.tensor_shape import TensorShape
+from tfgraph.ops import array_ops, common_shapes, linalg_ops, math_ops
+from tfgraph.ops.apply import apply_op, op_output
+
+__all__ = [
+    "logdet",
+    "logm",
+    "lu",
+    "lu_matrix_inverse",
+    "lu_reconstruct",
+    "lu_solve",
+    "matrix_rank",
+    "matvec",
+    "normalize",
+    "pinv",
+]
+
+
+def _scope(name, default):
+    return get_default_graph().name_scope(name or default)
+
+
+def logdet(matrix, name=None):
+    """log(det(matrix)) of a Hermitian positive definite matrix, via its Cholesky factor."""
+    with _scope(name, "logdet"):
+        chol = op_output("Cholesky", None, [matrix])
+        return 2.0 * math_ops.reduce_sum(
+            math_ops.log(math_ops.real(linalg_ops.matrix_diag_part(chol))), axis=[-1]
+        )
+
+
+def matvec(
+    a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_sparse=False, name=None
+):
+    """The matrix-vector product a @ b (b: a batch of vectors)."""
+    with _scope(name, "MatVec") as scope:
+        output = math_ops.matmul(
+            a, array_ops.expand_dims(b, axis=-1), transpose_a=transpose_a, adjoint_a=adjoint_a
+        )
+        return array_ops.squeeze(output, axis=-1, name=None) if scope else output
+
+
+def normalize(tensor, ord="euclidean", axis=None, name=None):
+    """(tensor / its norm, the norm) with the norm kept as a broadcastable shape."""
+    with _scope(name, "normalize"):
+        tensor = convert_to_tensor(tensor)
+        norm = linalg_ops.norm(tensor, ord, axis, keepdims=True)
+        norm = array_ops.cast(norm, tensor.dtype._base)
+        return tensor / norm, norm
+
+
+def pinv(a, rcond=None, validate_args=False, name=None):
+    """The Moore-Penrose pseudo-inverse, from the SVD with singular values below
+    rcond * max(singular value) dropped."""
+    with _scope(name, "pinv"):
+        a = convert_to_tensor(a, name="a")
+        dtype = a.dtype._base.np_dtype
+        if rcond is None:
+            dims = a.shape.as_list()[-2:] if a.shape.rank is not None else [None, None]
+            if None not in dims:
+                max_rows_cols = float(max(dims))
+            else:
+                shape = array_ops.shape(a)
+                max_rows_cols = array_ops.cast(
+                    math_ops.maximum(shape[-2], shape[-1]), a.dtype._base
+                )
+            rcond = 10.0 * max_rows_cols * np.finfo(dtype).eps
+        rcond = convert_to_tensor(rcond, dtype=a.dtype._base, name="rcond")
+        s, u, v = linalg_ops.svd(a, full_matrices=False, compute_uv=True)
+        cutoff = rcond * math_ops.reduce_max(s, axis=-1)
+        s = array_ops.where_v2(s > array_ops.expand_dims(cutoff, -1), s, np.array(np.inf, dtype))
+        a_pinv = math_ops.matmul(v / array_ops.expand_dims(s, -2), u, adjoint_b=True)
+        if a.shape.rank is not None:
+            a_pinv.set_shape(a.shape[:-2].concatenate([a.shape[-1], a.shape[-2]]))
+        return a_pinv
+
+
+def matrix_rank(a, tol=None, validate_args=False, name=None):
+    """The number of singular values above `tol` (default: eps * max(rows, cols) *
+    max singular value)."""
+    with _scope(name, "matrix_rank"):
+        a = convert_to_tensor(a, dtype=None, name="a")
+        s = linalg_ops.svd(a, compute_uv=False)
+        if tol is None:
+            dims = a.shape.as_list()[-2:] if a.shape.rank is not None else [None, None]
+            if None not in dims:
+                m = np.max(dims)
+            else:
+                m = math_ops.reduce_max(array_ops.shape(a)[-2:])
+            eps = np.finfo(a.dtype._base.np_dtype).eps
+            tol = (
+                eps
+                * array_ops.cast(m, a.dtype._base)
+                * math_ops.reduce_max(s, axis=-1, keepdims=True)
+            )
+        return math_ops.reduce_sum(array_ops.cast(s > tol, dtypes.int32), axis=-1)
+
+
+# -- Lu -----------------------------------------------------------------------------------
+def _lu_one(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Partial-pivoting LU of one square matrix: (L and U packed, the row permutation
+    p with L @ U == a[p])."""
+    n = a.shape[0]
+    lu_ = np.array(a, dtype=a.dtype, copy=True)
+    perm = np.arange(n)
+    for k in range(n):
+        pivot = k + int(np.argmax(np.abs(lu_[k:, k])))
+        if pivot != k:
+            lu_[[k, pivot]] = lu_[[pivot, k]]
+            perm[[k, pivot]] = perm[[pivot, k]]
+        if lu_[k, k] != 0:
+            lu_[k + 1 :, k] /= lu_[k, k]
+            lu_[k + 1 :, k + 1 :] -= np.outer(lu_[k + 1 :, k], lu_[k, k + 1 :])
+    return lu_, perm
+
+
+def _lu_kernel(op, ctx):
+    idx_dtype = op._attrs["output_idx_type"].np_dtype
+
+    def kernel(x):
+        x = np.asarray(x)
+        if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
+            raise errors.InvalidArgumentError(
+                None, op, f"Input matrix must be square; got {list(x.shape)}"
+            )
+        flat = x.reshape((-1,) + x.shape[-2:])
+        lus, perms = [], []
+        for m in flat:
+            lu_, p = _lu_one(m)
+            lus.append(lu_)
+            perms.append(p)
+        lu_ = np.stack(lus).reshape(x.shape) if lus else np.zeros_like(x)
+        p = np.stack(perms).reshape(x.shape[:-1]) if perms else np.zeros(x.shape[:-1])
+        return lu_, p.astype(idx_dtype)
+
+    return kernel
+
+
+def _lu_shape(op):
+    shape = op._inputs[0]._shape
+    if shape._dims is None:
+        return [shape, TensorShape(None)]
+    return [shape, TensorShape(shape._dims[:-1])]
+
+
+register_op(
+    "Lu",
+    inputs=["input: T"],
+    outputs=["lu: T", "p: output_idx_type"],
+    attrs=[
+        "T: {double, float, half, complex64, complex128}",
+        "output_idx_type: {int32, int64} = int32",
+    ],
+    shape=_lu_shape,
+    make_kernel=_lu_kernel,
+)
+
+
+def lu(input, output_idx_type=dtypes.int32, name=None):
+    """(lu, p): L (unit lower, below the diagonal) and U packed, and the row
+    permutation with L @ U == input[p]."""
+    op = apply_op("Lu", name, [input], {"output_idx_type": dtypes.as_dtype(output_idx_type)})
+    return op._outputs[0], op._outputs[1]
+
+
+def _unit_lower(lower_upper):
+    return linalg_ops.matrix_set_diag(
+        linalg_ops.matrix_band_part(lower_upper, -1, 0),
+        array_ops.ones(array_ops.shape(lower_upper)[:-1], dtype=lower_upper.dtype._base),
+    )
+
+
+def _lu_solve_checks(lower_upper, rhs):
+    if rhs.shape.ndims is not None and rhs.shape.ndims < 2:
+        raise ValueError("Input `rhs` must have at least 2 dimensions.")
+    lu_dim = lower_upper.shape.as_list()[-1] if lower_upper.shape.rank else None
+    rhs_dim = rhs.shape.as_list()[-2] if rhs.shape.rank else None
+    if lu_dim is not None and rhs_dim is not None and lu_dim != rhs_dim:
+        raise ValueError("`lower_upper.shape[-1]` must equal `rhs.shape[-1]`.")
+
+
+def _permuted_rhs(rhs, perm):
+    if rhs.shape.rank == 2 and perm.shape.rank == 1:
+        return array_ops.gather(rhs, perm, axis=-2)
+    rhs_shape = array_ops.shape(rhs)
+    from tfgraph.ops.manip_ops import broadcast_dynamic_shape
+
+    batch_shape = broadcast_dynamic_shape(rhs_shape[:-2], array_ops.shape(perm)[:-1])
+    d, m = rhs_shape[-2], rhs_shape[-1]
+    rhs_broadcast_shape = array_ops.concat([batch_shape, [d, m]], axis=0)
+    broadcast_rhs = array_ops.reshape(array_ops.broadcast_to(rhs, rhs_broadcast_shape), [-1, d, m])
+    broadcast_perm = array_ops.reshape(
+        array_ops.broadcast_to(perm, rhs_broadcast_shape[:-1]), [-1, d]
+    )
+    batch_size = math_ops.reduce_prod(batch_shape)
+    batch_indices = array_ops.broadcast_to(
+        math_ops.range(batch_size)[:, array_ops.newaxis], [batch_size, d]
+    )
+    broadcast_perm = array_ops.stack([batch_indices, broadcast_perm], axis=-1)
+    return array_ops.reshape(
+        array_ops.gather_nd(broadcast_rhs, broadcast_perm), rhs_broadcast_shape
+    )
+
+
+def lu_solve(lower_upper, perm, rhs, validate_args=False, name=None):
+    """The solution X of A X = rhs given A's LU factorization (lu, perm)."""
+    with _scope(name, "lu_solve"):
+        lower_upper = convert_to_tensor(lower_upper, name="lower_upper")
+        perm = convert_to_tensor(perm, name="perm")
+        rhs = convert_to_tensor(rhs, dtype=lower_upper.dtype._base, name="rhs")
+        _lu_solve_checks(lower_upper, rhs)
+        permuted = _permuted_rhs(rhs, perm)
+        lower = _unit_lower(lower_upper)
+        return linalg_ops.matrix_triangular_solve(
+            lower_upper, linalg_ops.matrix_triangular_solve(lower, permuted), lower=False
+        )
+
+
+def _batch_eye(num_rows, batch_shape, dtype):
+    """TF's eye(num_rows, batch_shape=...) for tensor sizes: ones on the diagonal."""
+    with _scope(None, "eye"):
+        diag_size = math_ops.minimum(num_rows, num_rows)
+        batch_shape = convert_to_tensor(batch_shape, name="shape", dtype=dtypes.int32)
+        diag_shape = array_ops.concat((batch_shape, [diag_size]), axis=0)
+        return linalg_ops.matrix_diag(array_ops.ones(diag_shape, dtype=dtype))
+
+
+def lu_matrix_inverse(lower_upper, perm, validate_args=False, name=None):
+    """The inverse of A from its LU factorization (lu, perm)."""
+    with _scope(name, "lu_matrix_inverse"):
+        lower_upper = convert_to_tensor(lower_upper, name="lower_upper")
+        perm = convert_to_tensor(perm, name="perm")
+        shape = array_ops.shape(lower_upper)
+        eye = _batch_eye(shape[-1], shape[:-2], lower_upper.dtype._base)
+        return lu_solve(lower_upper, perm, rhs=eye, validate_args=False)
+
+
+def lu_reconstruct(lower_upper, perm, validate_args=False, name=None):
+    """A from its LU factorization: (L @ U)[invert_permutation(perm)]."""
+    with _scope(name, "lu_reconstruct"):
+        lower_upper = convert_to_tensor(lower_upper, name="lower_upper")
+        perm = convert_to_tensor(perm, name="perm")
+        shape = array_ops.shape(lower_upper)
+        lower = _unit_lower(lower_upper)
+        upper = linalg_ops.matrix_band_part(lower_upper, 0, -1)
+        x = math_ops.matmul(lower, upper)
+        if lower_upper.shape.rank != 2:
+            from tfgraph.functional_ops import map_fn
+
+            batch_size = math_ops.reduce_prod(shape[:-2])
+            d = shape[-1]
+            x = array_ops.reshape(x, [batch_size, d, d])
+            perm = array_ops.reshape(perm, [batch_size, d])
+            perm = map_fn(array_ops.invert_permutation, perm)
+            batch_indices = array_ops.broadcast_to(
+                math_ops.range(batch_size)[:, array_ops.newaxis], [batch_size, d]
+            )
+            x = array_ops.gather_nd(x, array_ops.stack([batch_indices, perm], axis=-1))
+            x = array_ops.reshape(x, shape)
+        else:
+            x = array_ops.gather(x, array_ops.invert_permutation(perm))
+        x.set_shape(lower_upper.shape)
+        return x
+
+
+# -- MatrixLogarithm ------------------------------------------------------------------------
+def _logm_kernel(x):
+    import scipy.linalg
+
+    x = np.asarray(x)
+    flat = x.reshape((-1,) + x.shape[-2:])
+    with warnings.catch_warnings():  # (scipy's accuracy estimate; TF says nothing)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out = np.stack([scipy.linalg.logm(m) for m in flat]) if len(flat) else flat
+    return np.asarray(out, dtype=x.dtype).reshape(x.shape)
+
+
+register_op(
+    "MatrixLogarithm",
+    inputs=["input: T"],
+    outputs=["output: T"],
+    attrs=["T: {complex64, complex128}"],
+    shape=common_shapes.unchanged_shape,
+    kernel=_logm_kernel,
+)
+
+
+def logm(input, name=None):
+    """The matrix logarithm of (a batch of) complex square matrices."""
+    return op_output("MatrixLogarithm", name, [input])

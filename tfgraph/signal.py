@@ -1,0 +1,78 @@
+"""`tf.signal` (TF1 `tf.compat.v1.signal`; re-exports only): framing, windows, the FFTs
+and the real-input FFTs."""
+
+from tfgraph.ops.signal_ops import (
+    dct,
+    frame,
+    hamming_window,
+    hann_window,
+    idct,
+    inverse_mdct,
+    inverse_stft,
+    inverse_stft_window_fn,
+    kaiser_bessel_derived_window,
+    kaiser_window,
+    linear_to_mel_weight_matrix,
+    mdct,
+    mfccs_from_log_mel_spectrograms,
+    overlap_and_add,
+    stft,
+    vorbis_window,
+)
+from tfgraph.ops.spectral_ops import (
+    fft,
+    fft2d,
+    fft3d,
+    fftshift,
+    ifft,
+    ifft2d,
+    ifft3d,
+    ifftshift,
+    irfft,
+    irfft2d,
+    irfft3d,
+    rfft,
+    rfft2d,
+    rfft3d,
+)
+from tfgraph.ops.spectral_ops import signal_fftnd as fftnd
+from tfgraph.ops.spectral_ops import signal_ifftnd as ifftnd
+from tfgraph.ops.spectral_ops import signal_irfftnd as irfftnd
+from tfgraph.ops.spectral_ops import signal_rfftnd as rfftnd
+
+__all__ = [
+    "dct",
+    "fft",
+    "fft2d",
+    "fft3d",
+    "fftnd",
+    "fftshift",
+    "frame",
+    "hamming_window",
+    "hann_window",
+    "idct",
+    "ifft",
+    "ifft2d",
+    "ifft3d",
+    "ifftnd",
+    "ifftshift",
+    "inverse_mdct",
+    "inverse_stft",
+    "inverse_stft_window_fn",
+    "irfft",
+    "irfft2d",
+    "irfft3d",
+    "irfftnd",
+    "kaiser_bessel_derived_window",
+    "kaiser_window",
+    "linear_to_mel_weight_matrix",
+    "mdct",
+    "mfccs_from_log_mel_spectrograms",
+    "overlap_and_add",
+    "rfft",
+    "rfft2d",
+    "rfft3d",
+    "rfftnd",
+    "stft",
+    "vorbis_window",
+]
