@@ -35,6 +35,9 @@ NO_GRADIENT_IN_TF = {
     "Dilation2DBackpropFilter": "TF registers no gradient for Dilation2DBackpropFilter",
     "ResizeNearestNeighborGrad": "TF registers no gradient for ResizeNearestNeighborGrad",
     "AdjustContrastv2": "TF registers no gradient for AdjustContrastv2",
+    "AdjustHue": "TF registers no gradient for AdjustHue",
+    "ResizeArea": "TF registers no gradient for ResizeArea",
+    "AdjustSaturation": "TF registers no gradient for AdjustSaturation",
     "IgammaGradA": "TF registers no gradient for IgammaGradA",
     "GuaranteeConst": "TF registers no gradient for GuaranteeConst",
     "ParallelConcat": "TF registers no gradient for ParallelConcat",
@@ -1213,6 +1216,23 @@ CASES.update(
             Case(lambda x: tf.image.resize_bilinear(x, [5, 3]), [f32(rnd(1, 3, 4, 2))], **LOOSE32),
             Case(
                 lambda x: tf.image.resize_bilinear(x, [2, 7], half_pixel_centers=True),
+                [f32(rnd(2, 4, 3, 1))],
+                **LOOSE32,
+            ),
+        ],
+        "RGBToHSV": [
+            # (distinct channels in (0.1, 1): away from the max/min ties where it has kinks)
+            Case(
+                tf.image.rgb_to_hsv,
+                [np.array([0.9, 0.5, 0.2, 0.3, 0.8, 0.4, 0.2, 0.35, 0.7]).reshape(3, 3)],
+                rtol=1e-5,
+                atol=1e-7,
+            )
+        ],
+        "ResizeBicubic": [
+            Case(lambda x: tf.image.resize_bicubic(x, [5, 3]), [f32(rnd(1, 3, 4, 2))], **LOOSE32),
+            Case(
+                lambda x: tf.image.resize_bicubic(x, [2, 7], half_pixel_centers=True),
                 [f32(rnd(2, 4, 3, 1))],
                 **LOOSE32,
             ),

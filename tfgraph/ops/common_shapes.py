@@ -198,7 +198,7 @@ _FOLDABLE = frozenset(
     {
         "StridedSlice", "Slice", "GatherV2", "Reshape", "ExpandDims", "Squeeze", "Transpose",
         "Max", "Min", "Sum", "Prod", "Neg", "Abs", "RealDiv", "Div", "FloorMod", "Less",
-        "LessEqual", "Greater", "GreaterEqual", "Equal", "NotEqual", "Select", "SelectV2",
+        "LessEqual", "Greater", "GreaterEqual", "Equal", "NotEqual", "Select", "SelectV2", "Floor",
         "ReverseV2", "LogicalAnd", "LogicalOr", "LogicalNot",
         # index arithmetic of gradient subgraphs (TF's shape inference folds these too)
         "ListDiff", "InvertPermutation", "DynamicPartition",
@@ -218,6 +218,11 @@ def constant_value(tensor, partial: bool = False, _depth: int = 0):
         return op._attrs["value"] if "__invalid_value" not in op._attrs else None
     if t == "Shape":
         dims = op._inputs[0]._shape._dims
+        if dims is not None and None not in dims:
+            return np.array(dims, dtype=op._attrs["out_type"].np_dtype)
+        return None
+    if t == "ShapeN":  # (one output per input, as TF's shape refiner folds it)
+        dims = op._inputs[tensor._value_index]._shape._dims
         if dims is not None and None not in dims:
             return np.array(dims, dtype=op._attrs["out_type"].np_dtype)
         return None

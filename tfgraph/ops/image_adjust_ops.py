@@ -8,8 +8,9 @@ import numpy as np
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
+from tfgraph.framework.ops import Tensor
 from tfgraph.framework.registry import register_op
-from tfgraph.ops import array_ops, control_flow_ops, math_ops, random_ops
+from tfgraph.ops import array_ops, check_ops, control_flow_ops, math_ops, random_ops
 from tfgraph.ops.apply import op_output
 
 __all__ = [
@@ -282,22 +283,31 @@ def crop_to_bounding_box(image, offset_height, offset_width, target_height, targ
         return array_ops.squeeze(cropped, [0]) if single else cropped
 
 
+def _assert(cond, message):
+    """TF's image_ops._assert: a static check raises at once; a tensor one is an Assert."""
+    if isinstance(cond, Tensor):
+        return [check_ops.Assert(cond, [message])]
+    if not cond:
+        raise ValueError(message)
+    return []
+
+
 def pad_to_bounding_box(image, offset_height, offset_width, target_height, target_width):
     """`image` placed at (`offset_height`, `offset_width`) in a zero image of
     `target_height` x `target_width`."""
     with _scope("pad_to_bounding_box"):
         image, single = _as_batch(image)
-        height, width = _dims(image)
-        after_h = target_height - offset_height - height
+        if image.get_shape().is_fully_defined():  # (TF's _ImageDimensions: no ops then)
+            height, width = image.get_shape().as_list()[1:3]
+        else:
+            height, width = _dims(image)
         after_w = target_width - offset_width - width
-        for value, what in (
-            (offset_height, "offset_height must be >= 0"),
-            (offset_width, "offset_width must be >= 0"),
-            (after_h, "height must be <= target - offset"),
-            (after_w, "width must be <= target - offset"),
-        ):
-            if isinstance(value, int) and value < 0:
-                raise ValueError(what)
+        after_h = target_height - offset_height - height
+        checks = _assert(offset_height >= 0, "offset_height must be >= 0")
+        checks += _assert(offset_width >= 0, "offset_width must be >= 0")
+        checks += _assert(after_w >= 0, "width must be <= target - offset")
+        checks += _assert(after_h >= 0, "height must be <= target - offset")
+        image = control_flow_ops.with_dependencies(checks, image)
         paddings = array_ops.reshape(
             array_ops.stack([0, 0, offset_height, after_h, offset_width, after_w, 0, 0]), [4, 2]
         )

@@ -15,7 +15,14 @@ from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import array_ops, common_shapes
 from tfgraph.ops.apply import op_output
 
-__all__ = ["ResizeMethod", "resize_bilinear", "resize_images", "resize_nearest_neighbor"]
+__all__ = [
+    "ResizeMethod",
+    "resize_area",
+    "resize_bicubic",
+    "resize_bilinear",
+    "resize_images",
+    "resize_nearest_neighbor",
+]
 
 
 def _scale(in_size: int, out_size: int, align_corners: bool) -> np.float32:
@@ -276,9 +283,9 @@ def resize_images(
     name=None,
 ):  # fmt: skip
     """`images` ([h, w, c] or [n, h, w, c]) resized to `size` = [new_height, new_width]
-    (TF1's `tf.image.resize_images`; bilinear and nearest neighbor)."""
-    if method not in (ResizeMethod.BILINEAR, ResizeMethod.NEAREST_NEIGHBOR):
-        raise NotImplementedError("tfgraph resizes with BILINEAR or NEAREST_NEIGHBOR only")
+    (TF1's `tf.image.resize_images`; bilinear, nearest neighbor, bicubic, area)."""
+    if method not in (0, 1, 2, 3):
+        raise ValueError(f"Resize method is not implemented: {method}")
     if preserve_aspect_ratio:
         raise NotImplementedError("tfgraph's resize_images has no preserve_aspect_ratio")
     g = get_default_graph()
@@ -305,7 +312,241 @@ def resize_images(
             return array_ops.squeeze(images, axis=[0]) if single else images
         if method == ResizeMethod.BILINEAR:
             out = resize_bilinear(images, size, align_corners=align_corners)
+        elif method == ResizeMethod.BICUBIC:
+            out = resize_bicubic(images, size, align_corners=align_corners)
+        elif method == ResizeMethod.AREA:
+            out = resize_area(images, size, align_corners=align_corners)
         else:
             out = resize_nearest_neighbor(images, size, align_corners=align_corners)
         out.set_shape([None, new_h, new_w, None])
         return array_ops.squeeze(out, axis=[0]) if single else out
+
+
+# -- ResizeArea ---------------------------------------------------------------------------------
+def _area_weights(in_size: int, out_size: int, align_corners: bool):
+    """Per output position: (source indices, float32 weights), as TF's ResizeArea
+    computes each cell's overlap with the source pixels (in float32)."""
+    scale = _scale(in_size, out_size, align_corners)
+    out = []
+    for o in range(out_size):
+        lo = np.float32(o) * scale
+        hi = np.float32(o + 1) * scale
+        idx, wts = [], []
+        for i in range(int(np.floor(lo)), int(np.ceil(hi))):
+            if i < lo:
+                w = scale if np.float32(i + 1) > hi else np.float32(i + 1) - lo
+            else:
+                w = hi - np.float32(i) if np.float32(i + 1) > hi else np.float32(1.0)
+            idx.append(min(i, in_size - 1))
+            wts.append(np.float32(w))
+        out.append((idx, wts))
+    return out, scale
+
+
+def _area_kernel(op, ctx):
+    align = op._attrs["align_corners"]
+
+    def kernel(images, size):
+        images = np.asarray(images)
+        if images.ndim != 4:
+            raise errors.InvalidArgumentError(None, op, "input must be 4-dimensional")
+        h, w = _size_of(op, size)
+        x = images.astype(np.float32)
+        ys, hs = _area_weights(x.shape[1], h, align)
+        xs, ws = _area_weights(x.shape[2], w, align)
+        scale = np.float32(1.0) / (hs * ws)
+        result = np.zeros((x.shape[0], h, w, x.shape[3]), np.float32)
+        for oy, (yi, yw) in enumerate(ys):
+            for ox, (xi, xw) in enumerate(xs):
+                total = np.zeros((x.shape[0], x.shape[3]), np.float32)
+                for iy, wy in zip(yi, yw):
+                    row = x[:, iy]
+                    sum_y = row[:, xi[0]] * xw[0]
+                    for ix in xi[1:-1]:
+                        sum_y = sum_y + row[:, ix]
+                    if len(xi) > 1:
+                        sum_y = sum_y + row[:, xi[-1]] * xw[-1]
+                    total = total + sum_y * wy
+                result[:, oy, ox] = total * scale
+        return result
+
+    return kernel
+
+
+register_op(
+    "ResizeArea",
+    inputs=["images: T", "size: int32"],
+    outputs=["resized_images: float"],
+    attrs=[
+        "T: {int8, uint8, int16, uint16, int32, int64, half, float, double, bfloat16}",
+        "align_corners: bool = false",
+    ],
+    shape=_resize_shape,
+    make_kernel=_area_kernel,
+)
+
+
+def resize_area(images, size, align_corners=False, name=None):
+    """`images` [n, h, w, c] resized to `size` by area averaging (TF1's
+    `tf.image.resize_area`)."""
+    return op_output("ResizeArea", name, [images, size], {"align_corners": align_corners})
+
+
+# -- ResizeBicubic --------------------------------------------------------------------------------
+_TABLE_SIZE = 1024
+
+
+def _coeffs_table(a: float) -> np.ndarray:
+    """TF's bicubic coefficient table (computed in double, stored as float32)."""
+    table = np.zeros(((_TABLE_SIZE + 1), 2), np.float32)
+    for i in range(_TABLE_SIZE + 1):
+        x = i * 1.0 / _TABLE_SIZE
+        table[i, 0] = ((a + 2) * x - (a + 3)) * x * x + 1
+        x += 1.0
+        table[i, 1] = ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+    return table
+
+
+_TABLES: dict[bool, np.ndarray] = {}
+
+
+def _bicubic_weights(in_size, out_size, align_corners, half_pixel):
+    """(indices [out, 4], float32 weights [out, 4]) as TF's GetWeightsAndIndices."""
+    keys = half_pixel
+    if keys not in _TABLES:
+        _TABLES[keys] = _coeffs_table(float(np.float32(-0.5 if keys else -0.75)))
+    table = _TABLES[keys]
+    scale = _scale(in_size, out_size, align_corners)
+    idx = np.zeros((out_size, 4), np.int64)
+    wts = np.zeros((out_size, 4), np.float32)
+    for o in range(out_size):
+        if half_pixel:
+            loc_f = (np.float32(o) + np.float32(0.5)) * scale - np.float32(0.5)
+        else:
+            loc_f = np.float32(o) * scale
+        loc = int(np.floor(loc_f))
+        delta = np.float32(loc_f - np.float32(loc))
+        offset = int(np.rint(delta * np.float32(_TABLE_SIZE)))
+        w = [table[offset, 1], table[offset, 0], table[_TABLE_SIZE - offset, 0],
+             table[_TABLE_SIZE - offset, 1]]  # fmt: skip
+        for j in range(4):
+            idx[o, j] = min(in_size - 1, max(0, loc - 1 + j))
+            if keys and idx[o, j] != loc - 1 + j:
+                w[j] = np.float32(0)
+        if keys:
+            total = np.float32(np.float32(np.float32(w[0] + w[1]) + w[2]) + w[3])
+            if abs(total) >= 1000.0 * np.finfo(np.float32).tiny:
+                inv = np.float32(1) / total
+                w = [np.float32(v * inv) for v in w]
+        wts[o] = w
+    return idx, wts
+
+
+def _interp(weights, values):
+    """w0*v0 + w1*v1 + w2*v2 + w3*v3 in float32, left to right."""
+    total = weights[0] * values[0]
+    for j in range(1, 4):
+        total = total + weights[j] * values[j]
+    return total
+
+
+def _bicubic_kernel(op, ctx):
+    align, half = op._attrs["align_corners"], op._attrs["half_pixel_centers"]
+
+    def kernel(images, size):
+        images = np.asarray(images)
+        if images.ndim != 4:
+            raise errors.InvalidArgumentError(None, op, "input must be 4-dimensional")
+        h, w = _size_of(op, size)
+        x = images.astype(np.float32)
+        yi, yw = _bicubic_weights(x.shape[1], h, align, half)
+        xi, xw = _bicubic_weights(x.shape[2], w, align, half)
+        # (vertical first, then horizontal, as TF's cached rows)
+        cols = _interp(
+            [yw[:, j][None, :, None, None] for j in range(4)], [x[:, yi[:, j]] for j in range(4)]
+        )
+        out = _interp(
+            [xw[:, j][None, None, :, None] for j in range(4)],
+            [cols[:, :, xi[:, j]] for j in range(4)],
+        )
+        return out.astype(np.float32)
+
+    return kernel
+
+
+def _bicubic_grad(op, grad):
+    if op._inputs[0].dtype._base not in (dtypes.float32, dtypes.float64):
+        return None, None
+    g = op_output(
+        "ResizeBicubicGrad",
+        None,
+        [grad, op._inputs[0]],
+        {
+            "align_corners": op._attrs["align_corners"],
+            "half_pixel_centers": op._attrs["half_pixel_centers"],
+        },
+    )
+    return g, None
+
+
+register_op(
+    "ResizeBicubic",
+    inputs=["images: T", "size: int32"],
+    outputs=["resized_images: float"],
+    attrs=[
+        "T: {int8, uint8, int16, uint16, int32, int64, half, float, double, bfloat16}",
+        "align_corners: bool = false",
+        "half_pixel_centers: bool = false",
+    ],
+    shape=_resize_shape,
+    make_kernel=_bicubic_kernel,
+    grad=_bicubic_grad,
+)
+
+
+def _bicubic_grad_kernel(op, ctx):
+    align, half = op._attrs["align_corners"], op._attrs["half_pixel_centers"]
+
+    def kernel(grads, original):
+        grads = np.asarray(grads, np.float32)
+        original = np.asarray(original)
+        n, in_h, in_w, c = original.shape
+        out_h, out_w = grads.shape[1:3]
+        yi, yw = _bicubic_weights(in_h, out_h, align, half)
+        xi, xw = _bicubic_weights(in_w, out_w, align, half)
+        # contributions in TF's loop order: y, x, then the 16 (y_j, x_k) terms
+        t = original.dtype  # (TF multiplies in T: the float32 gradient is converted first)
+        vals = grads.astype(t)[:, :, :, None, None, :] * yw.astype(t)[None, :, None, :, None, None]
+        vals = vals * xw.astype(t)[None, None, :, None, :, None]
+        rows = np.broadcast_to(yi[:, None, :, None], (out_h, out_w, 4, 4))
+        cols = np.broadcast_to(xi[None, :, None, :], (out_h, out_w, 4, 4))
+        out = np.zeros((n, c, in_h, in_w), original.dtype)
+        flat = vals.transpose(0, 5, 1, 2, 3, 4).reshape(n, c, -1)
+        for b in range(n):
+            for ch in range(c):
+                np.add.at(out[b, ch], (rows.reshape(-1), cols.reshape(-1)), flat[b, ch])
+        return out.transpose(0, 2, 3, 1)
+
+    return kernel
+
+
+register_op(
+    "ResizeBicubicGrad",
+    inputs=["grads: float", "original_image: T"],
+    outputs=["output: T"],
+    attrs=["T: {float, double}", "align_corners: bool = false", "half_pixel_centers: bool = false"],
+    shape=lambda op: [op._inputs[1]._shape],
+    make_kernel=_bicubic_grad_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def resize_bicubic(images, size, align_corners=False, name=None, half_pixel_centers=False):
+    """`images` [n, h, w, c] resized to `size` by bicubic interpolation (TF1's
+    `tf.image.resize_bicubic`)."""
+    return op_output(
+        "ResizeBicubic",
+        name,
+        [images, size],
+        {"align_corners": align_corners, "half_pixel_centers": half_pixel_centers},
+    )
