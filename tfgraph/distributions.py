@@ -1,0 +1,26 @@
+"""`tf.distributions` (TF1's deprecated distributions): re-exports
+tfgraph/ops/distributions_impl.py."""
+
+from tfgraph.ops.distributions_impl import (
+    FULLY_REPARAMETERIZED,
+    NOT_REPARAMETERIZED,
+    Bernoulli,
+    Categorical,
+    Distribution,
+    Normal,
+    RegisterKL,
+    ReparameterizationType,
+    kl_divergence,
+)
+
+__all__ = [
+    "FULLY_REPARAMETERIZED",
+    "NOT_REPARAMETERIZED",
+    "Bernoulli",
+    "Categorical",
+    "Distribution",
+    "Normal",
+    "RegisterKL",
+    "ReparameterizationType",
+    "kl_divergence",
+]
