@@ -96,3 +96,44 @@ def test_kl_registry_and_errors():
         tfd.Bernoulli()
     assert tfd.Normal(0.0, 1.0).reparameterization_type is tfd.FULLY_REPARAMETERIZED
     assert tfd.Bernoulli(probs=0.5).reparameterization_type is tfd.NOT_REPARAMETERIZED
+
+
+_PROGRAM_MORE = """
+tfd = tf.distributions
+g = tf.Graph()
+with g.as_default():
+    tf.set_random_seed(5)
+    x = tf.constant([[0.3, 1.2, 2.5], [0.05, 4.0, 0.9]])
+    dists = [tfd.Uniform([0.0, 1.0, -1.0], [1.0, 3.0, 2.0]),
+             tfd.Gamma([0.5, 2.0, 5.0], [1.0, 2.0, 0.5]),
+             tfd.Exponential([0.5, 1.0, 3.0]), tfd.Laplace([0.0, 1.0, 2.0], [1.0, 0.5, 2.0])]
+    outs = []
+    for d in dists:
+        outs += [d.log_prob(x), d.prob(x), d.cdf(x), d.survival_function(x), d.entropy(),
+                 d.mean(), d.stddev(), d.variance(), d.sample([2], seed=3)]
+        if not isinstance(d, tfd.Uniform):
+            outs.append(d.mode())
+    with tf.Session() as s:
+        r = s.run(outs)
+meta = [[d.name for d in dists], [o.shape.as_list() for o in outs],
+        [o.name.split("/")[:2] for o in outs]]
+print(json.dumps([v.tolist() for v in r] + [meta]))
+"""
+
+
+def _ours_more():
+    ns = {"tf": tf, "json": json}
+    exec(_PROGRAM_MORE.replace("print(json.dumps(", "result = (("), ns)
+    return json.loads(json.dumps(ns["result"]))
+
+
+@requires_tf
+def test_uniform_gamma_exponential_laplace_equal_tf():
+    """Values, seeded samples (random_uniform / random_gamma draw TF's streams), shapes
+    and method scopes."""
+    ours, theirs = _ours_more(), run_tf_json(_PROGRAM_MORE)
+    for i, (a, b) in enumerate(zip(ours[:-1], theirs[:-1])):
+        np.testing.assert_allclose(
+            np.array(a, float), np.array(b, float), rtol=1e-5, atol=1e-6, err_msg=str(i)
+        )
+    assert ours[-1] == theirs[-1]

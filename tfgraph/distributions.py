@@ -7,9 +7,13 @@ from tfgraph.ops.distributions_impl import (
     Bernoulli,
     Categorical,
     Distribution,
+    Exponential,
+    Gamma,
+    Laplace,
     Normal,
     RegisterKL,
     ReparameterizationType,
+    Uniform,
     kl_divergence,
 )
 
@@ -19,8 +23,12 @@ __all__ = [
     "Bernoulli",
     "Categorical",
     "Distribution",
+    "Exponential",
+    "Gamma",
+    "Laplace",
     "Normal",
     "RegisterKL",
     "ReparameterizationType",
+    "Uniform",
     "kl_divergence",
 ]

@@ -22,9 +22,13 @@ __all__ = [
     "Bernoulli",
     "Categorical",
     "Distribution",
+    "Exponential",
+    "Gamma",
+    "Laplace",
     "Normal",
     "RegisterKL",
     "ReparameterizationType",
+    "Uniform",
     "kl_divergence",
 ]
 
@@ -443,6 +447,248 @@ class Categorical(Distribution):
 
     def _mode(self):
         return array_ops.cast(math_ops.argmax(self._logits, axis=-1), self.dtype)
+
+
+class _TwoParam(Distribution):
+    """Shared pieces of distributions with two broadcast parameters `_a`, `_b`."""
+
+    def _init2(self, a, b, names, reparam, validate_args, allow_nan_stats, parameters, name):
+        with get_default_graph().name_scope(name) as name:
+            ta = array_ops.identity(convert_to_tensor(a, name=names[0]), name=names[0])
+            tb = array_ops.identity(
+                convert_to_tensor(b, name=names[1], dtype=ta.dtype), name=names[1]
+            )
+        self._a, self._b = ta, tb
+        Distribution.__init__(
+            self, ta.dtype, reparam, validate_args, allow_nan_stats, parameters, [ta, tb], name
+        )
+
+    def _batch_shape(self):
+        return _broadcast_static(self._a, self._b)
+
+    def _batch_shape_tensor(self):
+        from tfgraph.ops.manip_ops import broadcast_dynamic_shape
+
+        return broadcast_dynamic_shape(array_ops.shape(self._a), array_ops.shape(self._b))
+
+    def _sample_shape(self, n):
+        return array_ops.concat([[n], self.batch_shape_tensor()], 0)
+
+    def _prob(self, x):
+        return math_ops.exp(self._log_prob(x))
+
+
+class Uniform(_TwoParam):
+    """The uniform distribution on [low, high)."""
+
+    def __init__(
+        self, low=0.0, high=1.0, validate_args=False, allow_nan_stats=True, name="Uniform"
+    ):
+        parameters = dict(locals())
+        self._init2(
+            low,
+            high,
+            ("low", "high"),
+            FULLY_REPARAMETERIZED,
+            validate_args,
+            allow_nan_stats,
+            parameters,
+            name,
+        )
+
+    low = property(lambda self: self._a)
+    high = property(lambda self: self._b)
+
+    def range(self, name="range"):
+        with self._name_scope(name):
+            return self._b - self._a
+
+    def _sample_n(self, n, seed=None):
+        samples = random_ops.random_uniform(self._sample_shape(n), dtype=self.dtype, seed=seed)
+        return self._a + (self._b - self._a) * samples
+
+    def _prob(self, x):
+        broadcasted_x = x * array_ops.ones(self.batch_shape_tensor(), dtype=x.dtype)
+        zeros = array_ops.zeros_like(broadcasted_x)
+        inside = array_ops.ones_like(broadcasted_x) / (self._b - self._a)
+        outside = math_ops.logical_or(
+            math_ops.less(broadcasted_x, self._a), math_ops.greater_equal(broadcasted_x, self._b)
+        )
+        return array_ops.where_v2(
+            math_ops.is_nan(broadcasted_x),
+            broadcasted_x,
+            array_ops.where_v2(outside, zeros, inside),
+        )
+
+    def _log_prob(self, x):
+        return math_ops.log(self._prob(x))
+
+    def _cdf(self, x):
+        broadcasted_x = x * array_ops.ones(self.batch_shape_tensor(), dtype=x.dtype)
+        zeros = array_ops.zeros_like(broadcasted_x)
+        ones = array_ops.ones_like(broadcasted_x)
+        inside = (broadcasted_x - self._a) / (self._b - self._a)
+        below = array_ops.where_v2(math_ops.less(broadcasted_x, self._a), zeros, inside)
+        return array_ops.where_v2(math_ops.greater_equal(broadcasted_x, self._b), ones, below)
+
+    def _log_cdf(self, x):
+        return math_ops.log(self._cdf(x))
+
+    def _entropy(self):
+        return math_ops.log(self._b - self._a)
+
+    def _mean(self):
+        return (self._a + self._b) / 2.0
+
+    def _variance(self):
+        return math_ops.square(self._b - self._a) / 12.0
+
+    def _stddev(self):
+        return (self._b - self._a) / math.sqrt(12.0)
+
+
+class Gamma(_TwoParam):
+    """The Gamma(concentration, rate) distribution."""
+
+    def __init__(
+        self, concentration, rate, validate_args=False, allow_nan_stats=True, name="Gamma"
+    ):
+        parameters = dict(locals())
+        self._init2(
+            concentration,
+            rate,
+            ("concentration", "rate"),
+            FULLY_REPARAMETERIZED,
+            validate_args,
+            allow_nan_stats,
+            parameters,
+            name,
+        )
+
+    concentration = property(lambda self: self._a)
+    rate = property(lambda self: self._b)
+
+    def _sample_n(self, n, seed=None):
+        return random_ops.random_gamma([n], self._a, beta=self._b, dtype=self.dtype, seed=seed)
+
+    def _log_prob(self, x):
+        unnorm = special_math_ops.xlogy(self._a - 1.0, x) - self._b * x
+        norm = special_math_ops.lgamma(self._a) - self._a * math_ops.log(self._b)
+        return unnorm - norm
+
+    def _cdf(self, x):
+        return special_math_ops.igamma(self._a, self._b * x)
+
+    def _log_cdf(self, x):
+        return math_ops.log(self._cdf(x))
+
+    def _entropy(self):
+        c = self._a
+        return (
+            c
+            - math_ops.log(self._b)
+            + special_math_ops.lgamma(c)
+            + (1.0 - c) * special_math_ops.digamma(c)
+        )
+
+    def _mean(self):
+        return self._a / self._b
+
+    def _variance(self):
+        return self._a / math_ops.square(self._b)
+
+    def _stddev(self):
+        return math_ops.sqrt(self._a) / self._b
+
+    def _mode(self):
+        mode = (self._a - 1.0) / self._b
+        if not self._allow_nan_stats:
+            return mode
+        nan = np.array(np.nan, self.dtype.np_dtype)
+        return array_ops.where_v2(
+            math_ops.greater(self._a, 1.0), mode, array_ops.fill(array_ops.shape(mode), nan)
+        )
+
+
+class Exponential(Gamma):
+    """The exponential distribution with the given rate (Gamma(1, rate))."""
+
+    def __init__(self, rate, validate_args=False, allow_nan_stats=True, name="Exponential"):
+        parameters = dict(locals())
+        with get_default_graph().name_scope(name) as scope:
+            rate_t = convert_to_tensor(rate, name="rate")
+        super().__init__(
+            _ones_like_in(scope, rate_t), rate_t, validate_args, allow_nan_stats, scope
+        )
+        self._parameters = parameters
+
+    def _sample_n(self, n, seed=None):
+        minval = np.finfo(self.dtype.np_dtype).tiny
+        u = random_ops.random_uniform(
+            self._sample_shape(n), minval=minval, maxval=1.0, seed=seed, dtype=self.dtype
+        )
+        return -math_ops.log(u) / self._b
+
+
+def _ones_like_in(scope, t):
+    with get_default_graph().name_scope(scope):
+        return array_ops.ones_like(t)
+
+
+class Laplace(_TwoParam):
+    """The Laplace(loc, scale) distribution."""
+
+    def __init__(self, loc, scale, validate_args=False, allow_nan_stats=True, name="Laplace"):
+        parameters = dict(locals())
+        self._init2(
+            loc,
+            scale,
+            ("loc", "scale"),
+            FULLY_REPARAMETERIZED,
+            validate_args,
+            allow_nan_stats,
+            parameters,
+            name,
+        )
+
+    loc = property(lambda self: self._a)
+    scale = property(lambda self: self._b)
+
+    def _sample_n(self, n, seed=None):
+        np_dtype = self.dtype.np_dtype
+        minval = np.nextafter(np_dtype.type(-1.0), np_dtype.type(0.0))
+        u = random_ops.random_uniform(
+            self._sample_shape(n), minval=minval, maxval=1.0, dtype=self.dtype, seed=seed
+        )
+        return self._a - self._b * math_ops.sign(u) * math_ops.log1p(-math_ops.abs(u))
+
+    def _z(self, x):
+        return (x - self._a) / self._b
+
+    def _log_prob(self, x):
+        return -math.log(2.0) - math_ops.log(self._b) - math_ops.abs(self._z(x))
+
+    def _cdf(self, x):
+        z = self._z(x)
+        return 0.5 - 0.5 * math_ops.sign(z) * math_ops.expm1(-math_ops.abs(z))
+
+    def _log_cdf(self, x):
+        return math_ops.log(self._cdf(x))
+
+    def _entropy(self):
+        scale = self._b + array_ops.zeros_like(self._a)
+        return math.log(2.0) + 1.0 + math_ops.log(scale)
+
+    def _mean(self):
+        return self._a + array_ops.zeros_like(self._b)
+
+    def _stddev(self):
+        return math.sqrt(2.0) * self._b + array_ops.zeros_like(self._a)
+
+    def _variance(self):
+        return math_ops.square(self._stddev())
+
+    _mode = _mean
 
 
 # -- KL divergence --------------------------------------------------------------------------
