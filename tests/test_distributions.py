@@ -121,17 +121,27 @@ print(json.dumps([v.tolist() for v in r] + [meta]))
 """
 
 
-def _ours_more():
+# Beta and StudentT (Betainc takes x of the parameters' shape, in TF too)
+_PROGRAM_BETA_T = _PROGRAM_MORE.replace(
+    "tfd.Exponential([0.5, 1.0, 3.0]), tfd.Laplace([0.0, 1.0, 2.0], [1.0, 0.5, 2.0])",
+    "tfd.Beta([0.5, 2.0, 5.0], [1.5, 2.0, 0.7]), "
+    "tfd.StudentT([0.8, 1.5, 5.0], [0.0, 1.0, -1.0], [1.0, 2.0, 0.5])",
+).replace("[[0.3, 1.2, 2.5], [0.05, 4.0, 0.9]]", "[0.3, 0.99, 0.05]")
+
+
+def _ours_more(program):
     ns = {"tf": tf, "json": json}
-    exec(_PROGRAM_MORE.replace("print(json.dumps(", "result = (("), ns)
+    exec(program.replace("print(json.dumps(", "result = (("), ns)
     return json.loads(json.dumps(ns["result"]))
 
 
 @requires_tf
-def test_uniform_gamma_exponential_laplace_equal_tf():
-    """Values, seeded samples (random_uniform / random_gamma draw TF's streams), shapes
-    and method scopes."""
-    ours, theirs = _ours_more(), run_tf_json(_PROGRAM_MORE)
+@pytest.mark.parametrize("program", [_PROGRAM_MORE, _PROGRAM_BETA_T], ids=["more", "beta_t"])
+def test_uniform_gamma_exponential_laplace_beta_studentt_equal_tf(program):
+    """Values, seeded samples (random_uniform / random_normal / random_gamma draw TF's
+    streams), shapes and method scopes."""
+    assert program.count("tfd.") >= 5
+    ours, theirs = _ours_more(program), run_tf_json(program)
     for i, (a, b) in enumerate(zip(ours[:-1], theirs[:-1])):
         np.testing.assert_allclose(
             np.array(a, float), np.array(b, float), rtol=1e-5, atol=1e-6, err_msg=str(i)

@@ -5,6 +5,7 @@ from tfgraph.ops.distributions_impl import (
     FULLY_REPARAMETERIZED,
     NOT_REPARAMETERIZED,
     Bernoulli,
+    Beta,
     Categorical,
     Distribution,
     Exponential,
@@ -13,6 +14,7 @@ from tfgraph.ops.distributions_impl import (
     Normal,
     RegisterKL,
     ReparameterizationType,
+    StudentT,
     Uniform,
     kl_divergence,
 )
@@ -21,6 +23,7 @@ __all__ = [
     "FULLY_REPARAMETERIZED",
     "NOT_REPARAMETERIZED",
     "Bernoulli",
+    "Beta",
     "Categorical",
     "Distribution",
     "Exponential",
@@ -29,6 +32,7 @@ __all__ = [
     "Normal",
     "RegisterKL",
     "ReparameterizationType",
+    "StudentT",
     "Uniform",
     "kl_divergence",
 ]

@@ -20,6 +20,7 @@ __all__ = [
     "FULLY_REPARAMETERIZED",
     "NOT_REPARAMETERIZED",
     "Bernoulli",
+    "Beta",
     "Categorical",
     "Distribution",
     "Exponential",
@@ -28,6 +29,7 @@ __all__ = [
     "Normal",
     "RegisterKL",
     "ReparameterizationType",
+    "StudentT",
     "Uniform",
     "kl_divergence",
 ]
@@ -689,6 +691,208 @@ class Laplace(_TwoParam):
         return math_ops.square(self._stddev())
 
     _mode = _mean
+
+
+def _gen_new_seed(seed, salt):
+    """TF's distribution_util.gen_new_seed: a second op seed derived from `seed`."""
+    import hashlib
+
+    if seed is None:
+        return None
+    digest = hashlib.md5((str(seed) + salt).encode("utf-8")).hexdigest()
+    return int(digest[:8], 16) & 0x7FFFFFFF
+
+
+def _nan_where_not(cond, value, shape, dtype):
+    nan = array_ops.fill(shape, np.array(np.nan, dtype.np_dtype), name="nan")
+    return array_ops.where_v2(cond, value, nan)
+
+
+class Beta(_TwoParam):
+    """The Beta(concentration1, concentration0) distribution on (0, 1)."""
+
+    def __init__(
+        self,
+        concentration1=None,
+        concentration0=None,
+        validate_args=False,
+        allow_nan_stats=True,
+        name="Beta",
+    ):
+        parameters = dict(locals())
+        self._init2(
+            concentration1,
+            concentration0,
+            ("concentration1", "concentration0"),
+            FULLY_REPARAMETERIZED,
+            validate_args,
+            allow_nan_stats,
+            parameters,
+            name,
+        )
+        with get_default_graph().name_scope(self._name):
+            self._total = self._a + self._b
+
+    concentration1 = property(lambda self: self._a)
+    concentration0 = property(lambda self: self._b)
+    total_concentration = property(lambda self: self._total)
+
+    def _sample_n(self, n, seed=None):
+        c1 = array_ops.ones_like(self._total, dtype=self.dtype) * self._a
+        c0 = array_ops.ones_like(self._total, dtype=self.dtype) * self._b
+        g1 = random_ops.random_gamma(shape=[n], alpha=c1, dtype=self.dtype, seed=seed)
+        g2 = random_ops.random_gamma(
+            shape=[n], alpha=c0, dtype=self.dtype, seed=_gen_new_seed(seed, "beta")
+        )
+        return g1 / (g1 + g2)
+
+    def _log_normalization(self):
+        lg = special_math_ops.lgamma
+        return lg(self._a) + lg(self._b) - lg(self._total)
+
+    def _log_prob(self, x):
+        unnorm = special_math_ops.xlogy(self._a - 1.0, x) + (self._b - 1.0) * math_ops.log1p(-x)
+        return unnorm - self._log_normalization()
+
+    def _cdf(self, x):
+        return special_math_ops.betainc(self._a, self._b, x)
+
+    def _log_cdf(self, x):
+        return math_ops.log(self._cdf(x))
+
+    def _entropy(self):
+        dg = special_math_ops.digamma
+        return (
+            self._log_normalization()
+            - (self._a - 1.0) * dg(self._a)
+            - (self._b - 1.0) * dg(self._b)
+            + (self._total - 2.0) * dg(self._total)
+        )
+
+    def _mean(self):
+        return self._a / self._total
+
+    def _variance(self):
+        return self._mean() * (1.0 - self._mean()) / (1.0 + self._total)
+
+    def _mode(self):
+        mode = (self._a - 1.0) / (self._total - 2.0)
+        if not self._allow_nan_stats:
+            return mode
+        ok = math_ops.logical_and(math_ops.greater(self._a, 1.0), math_ops.greater(self._b, 1.0))
+        return _nan_where_not(ok, mode, self.batch_shape_tensor(), self.dtype)
+
+
+class StudentT(Distribution):
+    """Student's t distribution with `df` degrees of freedom, location and scale."""
+
+    def __init__(self, df, loc, scale, validate_args=False, allow_nan_stats=True, name="StudentT"):
+        parameters = dict(locals())
+        with get_default_graph().name_scope(name) as name:
+            self._df = array_ops.identity(convert_to_tensor(df, name="df"), name="df")
+            dt = self._df.dtype
+            self._loc = array_ops.identity(convert_to_tensor(loc, name="loc", dtype=dt), "loc")
+            self._scale = array_ops.identity(
+                convert_to_tensor(scale, name="scale", dtype=dt), name="scale"
+            )
+        super().__init__(
+            dt,
+            FULLY_REPARAMETERIZED,
+            validate_args,
+            allow_nan_stats,
+            parameters,
+            [self._df, self._loc, self._scale],
+            name,
+        )
+
+    df = property(lambda self: self._df)
+    loc = property(lambda self: self._loc)
+    scale = property(lambda self: self._scale)
+
+    def _batch_shape(self):
+        return _broadcast_static(self._df, self._loc, self._scale)
+
+    def _batch_shape_tensor(self):
+        from tfgraph.ops.manip_ops import broadcast_dynamic_shape
+
+        shape = array_ops.shape
+        return broadcast_dynamic_shape(
+            shape(self._df), broadcast_dynamic_shape(shape(self._loc), shape(self._scale))
+        )
+
+    def _ones(self):
+        return array_ops.ones(self.batch_shape_tensor(), dtype=self.dtype)
+
+    def _sample_n(self, n, seed=None):
+        shape = array_ops.concat([[n], self.batch_shape_tensor()], 0)
+        normal = random_ops.random_normal(shape, dtype=self.dtype, seed=seed)
+        df = self._df * self._ones()
+        gamma = random_ops.random_gamma(
+            [n], 0.5 * df, beta=0.5, dtype=self.dtype, seed=_gen_new_seed(seed, "student_t")
+        )
+        samples = normal * math_ops.rsqrt(gamma / df)
+        return samples * self._scale + self._loc
+
+    def _log_prob(self, x):
+        y = (x - self._loc) / self._scale
+        df = self._df
+        unnorm = -0.5 * (df + 1.0) * math_ops.log1p(math_ops.square(y) / df)
+        lg = special_math_ops.lgamma
+        norm = (
+            math_ops.log(math_ops.abs(self._scale))
+            + 0.5 * math_ops.log(df)
+            + 0.5 * math.log(math.pi)
+            + lg(0.5 * df)
+            - lg(0.5 * (df + 1.0))
+        )
+        return unnorm - norm
+
+    def _prob(self, x):
+        return math_ops.exp(self._log_prob(x))
+
+    def _cdf(self, x):
+        y = (x - self._loc) / math_ops.abs(self._scale)
+        x_t = self._df / (math_ops.square(y) + self._df)
+        neg_cdf = 0.5 * special_math_ops.betainc(0.5 * self._df, 0.5, x_t)
+        return array_ops.where_v2(math_ops.less(y, 0.0), neg_cdf, 1.0 - neg_cdf)
+
+    def _log_cdf(self, x):
+        return math_ops.log(self._cdf(x))
+
+    def _entropy(self):
+        df = self._df * self._ones()
+        dg, lg = special_math_ops.digamma, special_math_ops.lgamma
+        half = 0.5 * (df + 1.0)
+        lbeta = lg(0.5 * df) + math.lgamma(0.5) - lg(half)
+        return (
+            half * (dg(half) - dg(0.5 * df))
+            + 0.5 * math_ops.log(df)
+            + lbeta
+            + math_ops.log(math_ops.abs(self._scale))
+        )
+
+    def _mean(self):
+        mean = self._loc * self._ones()
+        if not self._allow_nan_stats:
+            return mean
+        return _nan_where_not(
+            math_ops.greater(self._df, 1.0), mean, self.batch_shape_tensor(), self.dtype
+        )
+
+    def _variance(self):
+        df = self._df * self._ones()
+        denom = array_ops.where_v2(math_ops.greater(df, 2.0), df - 2.0, self._ones())
+        var = self._ones() * math_ops.square(self._scale) * df / denom
+        inf = np.array(np.inf, self.dtype.np_dtype)
+        var = array_ops.where_v2(
+            math_ops.greater(df, 2.0), var, array_ops.fill(self.batch_shape_tensor(), inf)
+        )
+        if not self._allow_nan_stats:
+            return var
+        return _nan_where_not(math_ops.greater(df, 1.0), var, self.batch_shape_tensor(), self.dtype)
+
+    def _mode(self):
+        return array_ops.identity(self._loc) * self._ones()
 
 
 # -- KL divergence --------------------------------------------------------------------------
