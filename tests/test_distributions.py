@@ -147,3 +147,38 @@ def test_uniform_gamma_exponential_laplace_beta_studentt_equal_tf(program):
             np.array(a, float), np.array(b, float), rtol=1e-5, atol=1e-6, err_msg=str(i)
         )
     assert ours[-1] == theirs[-1]
+
+
+_PROGRAM_DIRICHLET = """
+tfd = tf.distributions
+g = tf.Graph()
+with g.as_default():
+    tf.set_random_seed(5)
+    d = tfd.Dirichlet([[0.5, 2.0, 3.0], [2.0, 1.5, 4.0]])
+    x = tf.constant([[0.2, 0.3, 0.5], [0.1, 0.6, 0.3]])
+    outs = [d.log_prob(x), d.prob(x), d.entropy(), d.mean(), d.variance(), d.stddev(),
+            d.sample([2], seed=3), d.batch_shape_tensor()]
+    with tf.Session() as s:
+        r = s.run(outs)
+    try:
+        d.mode()
+        mode_error = None
+    except ValueError as e:
+        mode_error = "Dimensions must be equal" in str(e)
+meta = [[o.name.split("/")[:2] for o in outs], [str(d.batch_shape), str(d.event_shape)],
+        [o.shape.as_list() for o in outs], mode_error]
+print(json.dumps([v.tolist() for v in r] + [meta]))
+"""
+
+
+@requires_tf
+def test_dirichlet_equal_tf():
+    """Values, seeded samples (random_gamma), shapes, scopes; mode() fails at graph
+    construction for a batch as in TF (its reduce_all drops the event axis)."""
+    ours, theirs = _ours_more(_PROGRAM_DIRICHLET), run_tf_json(_PROGRAM_DIRICHLET)
+    for i, (a, b) in enumerate(zip(ours[:-1], theirs[:-1])):
+        np.testing.assert_allclose(
+            np.array(a, float), np.array(b, float), rtol=1e-5, atol=1e-6, err_msg=str(i)
+        )
+    assert ours[-1] == theirs[-1]
+    assert ours[-1][-1] is True

@@ -22,6 +22,7 @@ __all__ = [
     "Bernoulli",
     "Beta",
     "Categorical",
+    "Dirichlet",
     "Distribution",
     "Exponential",
     "Gamma",
@@ -893,6 +894,79 @@ class StudentT(Distribution):
 
     def _mode(self):
         return array_ops.identity(self._loc) * self._ones()
+
+
+class Dirichlet(Distribution):
+    """The Dirichlet distribution on the simplex (concentration of shape batch + [k])."""
+
+    def __init__(self, concentration, validate_args=False, allow_nan_stats=True, name="Dirichlet"):
+        parameters = dict(locals())
+        with get_default_graph().name_scope(name) as name:
+            self._c = array_ops.identity(
+                convert_to_tensor(concentration, name="concentration"), name="concentration"
+            )
+            self._total = math_ops.reduce_sum(self._c, -1)
+        super().__init__(
+            self._c.dtype,
+            FULLY_REPARAMETERIZED,
+            validate_args,
+            allow_nan_stats,
+            parameters,
+            [self._c, self._total],
+            name,
+        )
+
+    concentration = property(lambda self: self._c)
+    total_concentration = property(lambda self: self._total)
+
+    def _batch_shape(self):
+        return self._total._shape
+
+    def _batch_shape_tensor(self):
+        return array_ops.shape(self._total)
+
+    def _event_shape(self):
+        dims = self._c._shape._dims
+        return TensorShape(None if dims is None else list(dims[-1:]))
+
+    def _event_shape_tensor(self):
+        return array_ops.shape(self._c)[-1:]
+
+    def _sample_n(self, n, seed=None):
+        gamma = random_ops.random_gamma(shape=[n], alpha=self._c, dtype=self.dtype, seed=seed)
+        return gamma / math_ops.reduce_sum(gamma, -1, keepdims=True)
+
+    def _log_prob(self, x):
+        unnorm = math_ops.reduce_sum(special_math_ops.xlogy(self._c - 1.0, x), -1)
+        return unnorm - special_math_ops.lbeta(self._c)
+
+    def _prob(self, x):
+        return math_ops.exp(self._log_prob(x))
+
+    def _entropy(self):
+        k = array_ops.cast(array_ops.shape(self._c)[-1], self.dtype)
+        dg = special_math_ops.digamma
+        return (
+            special_math_ops.lbeta(self._c)
+            + (self._total - k) * dg(self._total)
+            - math_ops.reduce_sum((self._c - 1.0) * dg(self._c), -1)
+        )
+
+    def _mean(self):
+        return self._c / array_ops.expand_dims(self._total, -1)
+
+    def _variance(self):
+        scale = math_ops.rsqrt(1.0 + array_ops.expand_dims(self._total, -1))
+        x = scale * self._mean()
+        return x * (scale - x)
+
+    def _mode(self):
+        k = array_ops.cast(array_ops.shape(self._c)[-1], self.dtype)
+        mode = (self._c - 1.0) / array_ops.expand_dims(self._total - k, -1)
+        if not self._allow_nan_stats:
+            return mode
+        ok = math_ops.reduce_all(math_ops.greater(self._c, 1.0), -1)  # (as TF: no keepdims)
+        return _nan_where_not(ok, mode, array_ops.shape(mode), self.dtype)
 
 
 # -- KL divergence --------------------------------------------------------------------------
