@@ -19,6 +19,7 @@ from tfgraph import (
     contrib,
     data,
     debugging,
+    distributions,
     errors,
     feature_column,
     gfile,

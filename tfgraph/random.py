@@ -16,10 +16,12 @@ from tfgraph.ops.random_ops import (
     truncated_normal,
     uniform,
 )
+from tfgraph.ops.random_ops import random_gamma as gamma
 from tfgraph.ops.random_ops import random_poisson as poisson
 
 __all__ = [
     "categorical",
+    "gamma",
     "get_seed",
     "log_uniform_candidate_sampler",
     "multinomial",

@@ -120,9 +120,9 @@ def conv3d_backprop_input(in_shape, f, dy, strides, dilations, pads) -> np.ndarr
                 idx = _window(offset, block, strides, dilations)[1:]
                 idx = (slice(idx[0].start + d0 * strides[0], idx[0].stop + d0 * strides[0],
                              strides[0]), *idx[1:])  # fmt: skip
-                dxp[(b, *idx)] += cols[(slice(None),) * 3 + offset]
+                dxp[(b,) + tuple(idx)] += cols[(slice(None),) * 3 + offset]
     crop = tuple(slice(a, a + s) for s, (a, _) in zip(in_shape[1:4], pads))
-    return dxp[(slice(None), *crop)]
+    return dxp[(slice(None),) + crop]
 
 
 def _offsets(ksize):
@@ -132,10 +132,11 @@ def _offsets(ksize):
 def max_pool3d(x, ksize, strides, pads, out) -> np.ndarray:
     low = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
     xp = _pad(x, pads, low)
-    y = None
+    y: np.ndarray | None = None
     for offset in _offsets(ksize):
         v = xp[_window(offset, out, strides, (1, 1, 1))]
         y = v.copy() if y is None else np.maximum(y, v)
+    assert y is not None  # (ksize has at least one offset)
     return y
 
 
@@ -148,7 +149,7 @@ def max_pool3d_grad(x, y, dy, ksize, strides, pads, out) -> np.ndarray:
         idx = _window(offset, out, strides, (1, 1, 1))
         dxp[idx] += np.where(np.abs(xp[idx] - y) < 1e-5, dy, 0)
     crop = tuple(slice(a, a + s) for s, (a, _) in zip(x.shape[1:4], pads))
-    return dxp[(slice(None), *crop)]
+    return dxp[(slice(None),) + crop]
 
 
 def max_pool3d_grad_grad(x, y, g, ksize, strides, pads, out) -> np.ndarray:
@@ -191,4 +192,4 @@ def avg_pool3d_grad(in_shape, dy, ksize, strides, pads) -> np.ndarray:
     for offset in _offsets(ksize):
         dxp[_window(offset, out, strides, (1, 1, 1))] += scaled
     crop = tuple(slice(a, a + s) for s, (a, _) in zip(in_shape[1:4], pads))
-    return dxp[(slice(None), *crop)]
+    return dxp[(slice(None),) + crop]

@@ -6,6 +6,8 @@ uniform, normal (Box-Muller) and truncated normal floats."""
 
 from __future__ import annotations
 
+import math
+import struct as _struct
 import threading
 
 import numpy as np
@@ -13,6 +15,7 @@ import numpy as np
 __all__ = [
     "PhiloxState",
     "blocks",
+    "gamma",
     "normal",
     "shuffle_permutation",
     "truncated_normal",
@@ -252,3 +255,91 @@ def shuffle_permutation(key, counter: int, size: int) -> np.ndarray:
     for i, j in enumerate(targets.tolist()):
         perm[i], perm[j] = perm[j], perm[i]
     return perm
+
+
+def _box_muller_scalar(x0: int, x1: int, x2: int, x3: int) -> tuple[float, float]:
+    u1 = max(_u64_to_double_scalar(x0, x1), 1.0e-7)
+    v1 = 2.0 * math.pi * _u64_to_double_scalar(x2, x3)
+    u2 = math.sqrt(-2.0 * math.log(u1))
+    return math.sin(v1) * u2, math.cos(v1) * u2
+
+
+def _u64_to_double_scalar(x0: int, x1: int) -> float:
+    bits = ((x0 & 0xFFFFF) << 32) | x1 | (1023 << 52)
+    return _struct.unpack("<d", _struct.pack("<Q", bits))[0] - 1.0
+
+
+class _GammaStream:
+    """One output's draws (TF's RandomGammaOp): double normals and uniforms taken from
+    the end of each Philox block's pair, each kind refilled from the next block."""
+
+    __slots__ = ("_blocks", "_counter", "_key", "_next", "_norm", "_uni")
+
+    def __init__(self, key, counter: int, first_blocks: list) -> None:
+        self._key, self._counter = key, counter
+        self._blocks = first_blocks
+        self._next = 0
+        self._norm: list = []
+        self._uni: list = []
+
+    def _block(self):
+        if self._next >= len(self._blocks):
+            self._blocks.extend(blocks(self._key, self._counter + self._next, 4).tolist())
+        b = self._blocks[self._next]
+        self._next += 1
+        return b
+
+    def normal(self) -> float:
+        if not self._norm:
+            self._norm = list(_box_muller_scalar(*self._block()))
+        return self._norm.pop()
+
+    def uniform(self) -> float:
+        if not self._uni:
+            b = self._block()
+            self._uni = [_u64_to_double_scalar(b[0], b[1]), _u64_to_double_scalar(b[2], b[3])]
+        return self._uni.pop()
+
+
+def _gamma_one(stream: _GammaStream, alpha: float) -> float:
+    if alpha == 1.0:
+        return -math.log1p(-stream.uniform())
+    below_one = alpha < 1
+    d = alpha + (2.0 / 3 if below_one else -1.0 / 3)
+    c = 1.0 / 3 / math.sqrt(d)
+    while True:
+        x = stream.normal()
+        v = 1 + c * x
+        if v <= 0:
+            continue
+        v = v * v * v
+        u = stream.uniform()
+        if (u < 1 - 0.0331 * (x * x) * (x * x)) or (
+            math.log(u) < 0.5 * x * x + d * (1 - v + math.log(v))
+        ):
+            res = d * v
+            if below_one:
+                res *= math.pow(stream.uniform(), 1 / alpha)
+            return res
+
+
+def gamma(key, counter: int, samples_per_alpha: int, alphas: np.ndarray) -> np.ndarray:
+    """TF's RandomGamma draws (float64), shape [samples_per_alpha, len(alphas)]: output
+    k = alpha_index * samples_per_alpha + sample_index uses the counters from
+    counter + 256 * k (Marsaglia-Tsang from Box-Muller normals and uniforms; alpha < 1
+    boosted by uniform ** (1 / alpha); alpha == 1 an exponential)."""
+    alphas = np.asarray(alphas, np.float64).reshape(-1)
+    n = samples_per_alpha * alphas.size
+    out = np.empty((samples_per_alpha, alphas.size), np.float64)
+    if n == 0:
+        return out
+    offsets = np.arange(n, dtype=np.uint64)[:, None] * np.uint64(256) + np.arange(
+        2, dtype=np.uint64
+    )
+    first = blocks_at(key, counter, offsets.reshape(-1)).reshape(n, 2, 4).tolist()
+    alpha_list = alphas.tolist()
+    for k in range(n):
+        a_idx, s_idx = divmod(k, samples_per_alpha)
+        stream = _GammaStream(key, counter + 256 * k, first[k])
+        out[s_idx, a_idx] = _gamma_one(stream, alpha_list[a_idx])
+    return out

@@ -28,7 +28,7 @@ from tfgraph.framework.ops import Tensor
 from tfgraph.framework.random_seed import get_seed, set_random_seed
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import Dimension, TensorShape
-from tfgraph.ops import math_ops
+from tfgraph.ops import common_shapes, math_ops
 from tfgraph.ops.apply import op_output
 from tfgraph.ops.common_shapes import constant_value, constant_value_as_shape
 
@@ -36,6 +36,7 @@ __all__ = [
     "get_seed",
     "multinomial",
     "random_crop",
+    "random_gamma",
     "random_normal",
     "random_poisson",
     "random_shuffle",
@@ -550,3 +551,111 @@ def random_poisson(lam, shape, dtype=dtypes.float32, seed=None, name=None) -> Te
         attrs = _seed_attrs(seed)
         attrs["dtype"] = dtypes.as_dtype(dtype)._base
         return op_output("RandomPoissonV2", "RandomPoissonV2", [shape, lam], attrs)
+
+
+# -- RandomGamma ----------------------------------------------------------------------------
+def _gamma_shape(op):
+    sample = constant_value_as_shape(op._inputs[0])
+    return [sample.concatenate(op._inputs[1]._shape)]
+
+
+def _gamma_kernel(op, ctx):
+    from tfgraph.ops import philox
+
+    stream = _tf_stream(op, ctx)
+    dtype = op._attrs["T"]
+
+    def kernel(shape, alpha):
+        dims = _shape_of(op, shape)
+        alpha = np.asarray(alpha)
+        per_alpha = int(np.prod(dims))
+        out_shape = dims + alpha.shape
+        if per_alpha * alpha.size == 0:
+            return np.zeros(out_shape, dtype.np_dtype)
+        counter = stream.reserve(per_alpha * alpha.size)
+        values = philox.gamma(stream.key, counter, per_alpha, alpha.astype(np.float64))
+        if dtype is dtypes.float16:  # (via float, as Eigen's half from double)
+            values = values.astype(np.float32)
+        return values.astype(dtype.np_dtype).reshape(out_shape)
+
+    return kernel
+
+
+def _random_gamma_grad(op, grad):
+    """TF's: d sample / d alpha (RandomGammaGrad) summed over the sample dimensions."""
+    from tfgraph.ops import array_ops
+
+    shape, alpha = op._inputs
+    sample = op._outputs[0]
+    with get_default_graph().control_dependencies([grad]):
+        num_sample_dims = array_ops.shape(shape)[0]
+        new_shape = array_ops.concat(
+            [array_ops.ones([num_sample_dims], dtype=dtypes.int32), array_ops.shape(alpha)],
+            axis=0,
+        )
+        alpha_b = array_ops.reshape(alpha, new_shape)
+        partial_a = op_output("RandomGammaGrad", None, [alpha_b, sample])
+        return (
+            None,
+            math_ops.reduce_sum(grad * partial_a, axis=math_ops.range(num_sample_dims)),
+        )
+
+
+register_op(
+    "RandomGamma",
+    inputs=["shape: S", "alpha: T"],
+    outputs=["output: T"],
+    attrs=[*_SEED_ATTRS, "S: {int32, int64}", "T: {half, float, double}"],
+    shape=_gamma_shape,
+    make_kernel=_gamma_kernel,
+    grad=_random_gamma_grad,
+    stateful=True,
+)
+
+
+def _gamma_grad_kernel(alpha, sample):
+    """d sample / d alpha of a standard gamma sample at fixed CDF (implicit
+    differentiation): -(dP/da) / (dP/dx), P the regularized lower incomplete gamma."""
+    from tfgraph.ops.special_math_ops import _igamma_grad_a
+
+    a64 = np.asarray(alpha, np.float64)
+    x64 = np.asarray(sample, np.float64)
+    with np.errstate(all="ignore"):
+        from scipy import special
+
+        log_px = -x64 + (a64 - 1) * np.log(x64) - special.gammaln(a64)
+        out = -_igamma_grad_a(a64, x64) / np.exp(log_px)
+    return np.asarray(out, np.result_type(alpha, sample))
+
+
+register_op(
+    "RandomGammaGrad",
+    inputs=["alpha: T", "sample: T"],
+    outputs=["output: T"],
+    attrs=["T: {float, double}"],
+    shape=common_shapes.broadcast_shape,
+    kernel=_gamma_grad_kernel,
+    grad=None,
+)
+
+
+def random_gamma(shape, alpha, beta=None, dtype=dtypes.float32, seed=None, name=None) -> Tensor:
+    """`shape` samples from each Gamma(alpha, beta) distribution (TF1 `tf.random_gamma`):
+    result shape `shape + broadcast(alpha, beta).shape`, at least the dtype's smallest
+    normal number. Seeded values are TF's (its RandomGamma kernel on its Philox stream)."""
+    from tfgraph.ops import array_ops, manip_ops
+
+    dtype = dtypes.as_dtype(dtype)
+    with get_default_graph().name_scope(name or "random_gamma"):
+        shape = convert_to_tensor(shape, name="shape", dtype=dtypes.int32)
+        alpha = convert_to_tensor(alpha, name="alpha", dtype=dtype)
+        beta = convert_to_tensor(1 if beta is None else beta, name="beta", dtype=dtype)
+        broadcast = manip_ops.broadcast_dynamic_shape(array_ops.shape(alpha), array_ops.shape(beta))
+        alpha_b = array_ops.broadcast_to(alpha, broadcast)
+        attrs = _seed_attrs(seed)
+        draws = op_output("RandomGamma", None, [shape, alpha_b], attrs)
+        tiny = np.finfo(alpha.dtype.np_dtype).tiny
+        return math_ops.maximum(tiny, draws / beta)
+
+
+gamma = random_gamma
