@@ -432,6 +432,7 @@ from tfgraph.ops.parsing_ops import (
 from tfgraph.ops.random_ops import *
 from tfgraph.ops.reader_ops import (
     FixedLengthRecordReader,
+    IdentityReader,
     ReaderBase,
     TextLineReader,
     TFRecordReader,
