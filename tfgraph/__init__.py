@@ -425,6 +425,7 @@ from tfgraph.ops.parsing_ops import (
     FixedLenSequenceFeature,
     VarLenFeature,
     decode_csv,
+    decode_json_example,
     decode_raw,
     parse_example,
     parse_single_example,
