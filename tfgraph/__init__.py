@@ -438,6 +438,7 @@ from tfgraph.ops.parsing_ops import (
     FixedLenSequenceFeature,
     VarLenFeature,
     decode_csv,
+    decode_json_example,
     decode_raw,
     parse_example,
     parse_single_example,
@@ -446,6 +447,7 @@ from tfgraph.ops.quantize_ops import dequantize, quantize, quantize_v2, quantize
 from tfgraph.ops.random_ops import *
 from tfgraph.ops.reader_ops import (
     FixedLengthRecordReader,
+    IdentityReader,
     ReaderBase,
     TextLineReader,
     TFRecordReader,

@@ -42,6 +42,7 @@ _PUBLIC = {
     # the input-pipeline ops TF also exposes under tf.io
     "decode_csv": ("tfgraph.ops.parsing_ops", "decode_csv"),
     "decode_raw": ("tfgraph.ops.parsing_ops", "decode_raw"),
+    "decode_json_example": ("tfgraph.ops.parsing_ops", "decode_json_example"),
     "parse_example": ("tfgraph.ops.parsing_ops", "parse_example"),
     "parse_single_example": ("tfgraph.ops.parsing_ops", "parse_single_example"),
     "FixedLenFeature": ("tfgraph.ops.parsing_ops", "FixedLenFeature"),

@@ -1,5 +1,6 @@
-"""Parsing ops: DecodeCSV (`tf.decode_csv`, `tf.io.decode_csv`) and DecodeRaw
-(`tf.decode_raw`, `tf.io.decode_raw`), with TF's messages for bad records."""
+"""Parsing ops: DecodeJSONExample (`tf.decode_json_example`), DecodeCSV (`tf.decode_csv`,
+`tf.io.decode_csv`) and DecodeRaw (`tf.decode_raw`, `tf.io.decode_raw`),
+with TF's messages for bad records."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ __all__ = [
     "FixedLenSequenceFeature",
     "VarLenFeature",
     "decode_csv",
+    "decode_json_example",
     "decode_raw",
     "parse_example",
     "parse_single_example",
@@ -282,6 +284,100 @@ def decode_raw(input_bytes=None, out_type=None, little_endian=True, name=None, b
         [input_bytes],
         {"out_type": dtypes.as_dtype(out_type), "little_endian": bool(little_endian)},
     )
+
+
+# -- DecodeJSONExample: the JSON form of tf.train.Example protos -------------------------
+def _varint(value: int) -> bytes:
+    value &= (1 << 64) - 1
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _field(number: int, payload: bytes) -> bytes:
+    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
+
+
+def _feature_bytes(feature) -> bytes:
+    """One Feature as TF's JSON converter writes it: repeated numbers unpacked."""
+    import struct
+
+    kind = feature.WhichOneof("kind")
+    if kind is None:
+        return b""
+    values = getattr(feature, kind).value
+    if kind == "bytes_list":
+        body = b"".join(_field(1, v) for v in values)
+    elif kind == "float_list":
+        body = b"".join(b"\x0d" + struct.pack("<f", v) for v in values)
+    else:
+        body = b"".join(b"\x08" + _varint(int(v)) for v in values)
+    return _field({"bytes_list": 1, "float_list": 2, "int64_list": 3}[kind], body)
+
+
+def _example_bytes(example, order) -> bytes:
+    """The Example serialized with its features in the JSON text's order."""
+    if not example.HasField("features"):
+        return b""
+    feature = example.features.feature
+    keys = [k for k in order if k in feature] + sorted(k for k in feature if k not in order)
+    body = b"".join(
+        _field(1, _field(1, k.encode()) + _field(2, _feature_bytes(feature[k]))) for k in keys
+    )
+    return _field(1, body)
+
+
+def _json_order(text: str) -> list:
+    import json
+
+    try:
+        data = json.loads(text)
+        return list(data["features"]["feature"])
+    except (ValueError, KeyError, TypeError):
+        return []
+
+
+def _decode_json_example_kernel(op, ctx):
+    from google.protobuf import json_format
+
+    from tfgraph import proto
+
+    def decode(values):
+        values = np.asarray(values, dtype=object)
+        out = np.empty(values.shape, dtype=object)
+        for index, text in np.ndenumerate(values):
+            try:
+                text = bytes(text).decode("utf-8")
+                example = json_format.Parse(text, proto.Example())
+            except (json_format.ParseError, UnicodeDecodeError, ValueError) as e:
+                raise errors.InvalidArgumentError(
+                    None, op, f"Error while parsing JSON: {e}"
+                ) from None
+            out[index] = _example_bytes(example, _json_order(text))
+        return out
+
+    return decode
+
+
+register_op(
+    "DecodeJSONExample",
+    inputs=["json_examples: string"],
+    outputs=["binary_examples: string"],
+    shape=lambda op: [op._inputs[0]._shape],
+    make_kernel=_decode_json_example_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def decode_json_example(json_examples, name=None):
+    """Converts JSON-encoded `Example` protos to their binary serialization."""
+    return op_output("DecodeJSONExample", name, [json_examples])
 
 
 # -- ParseExampleV2: tf.train.Example protos ---------------------------------------------

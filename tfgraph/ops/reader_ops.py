@@ -1,4 +1,4 @@
-"""Readers: TextLineReaderV2, TFRecordReaderV2, WholeFileReaderV2,
+"""Readers: TextLineReaderV2, TFRecordReaderV2, WholeFileReaderV2, IdentityReaderV2,
 FixedLengthRecordReaderV2, the ReaderRead/ReadUpTo/NumRecordsProduced/
 NumWorkUnitsCompleted/Reset ops on them, `tf.TextLineReader` & co; ReadFile and
 WriteFile (`tf.read_file`, `tf.write_file`).
@@ -29,6 +29,7 @@ from tfgraph.ops.apply import apply_op, op_output
 
 __all__ = [
     "FixedLengthRecordReader",
+    "IdentityReader",
     "ReaderBase",
     "TFRecordReader",
     "TextLineReader",
@@ -82,6 +83,13 @@ def _whole_file(op, path, attrs):
     yield path.encode(), _read_bytes(op, path)
 
 
+def _identity(op, work, attrs):
+    yield work, work
+
+
+_identity.raw_work = True  # the work item is the record, not a file name
+
+
 def _fixed_length(op, path, attrs):
     if attrs["encoding"]:
         raise errors.UnimplementedError(
@@ -118,6 +126,8 @@ class _ReaderState:
                 None, op, "Expected to dequeue a one-element string tensor"
             )
         path = name[()]
+        if getattr(self.records, "raw_work", False):
+            return self.records(op, bytes(path), self.attrs)
         path = local_path(path)
         return self.records(op, path, self.attrs)
 
@@ -167,6 +177,7 @@ for _type, _records, _attrs in (
     ("TextLineReaderV2", _text_lines, ["skip_header_lines: int = 0", *_READER_ATTRS]),
     ("TFRecordReaderV2", _tfrecords, [*_READER_ATTRS, "compression_type: string = ''"]),
     ("WholeFileReaderV2", _whole_file, _READER_ATTRS),
+    ("IdentityReaderV2", _identity, _READER_ATTRS),
     (
         "FixedLengthRecordReaderV2",
         _fixed_length,
@@ -344,6 +355,13 @@ class WholeFileReader(ReaderBase):
 
     def __init__(self, name=None) -> None:
         super().__init__(_reader("WholeFileReaderV2", name, {}))
+
+
+class IdentityReader(ReaderBase):
+    """Outputs each work item from the queue as both key and value."""
+
+    def __init__(self, name=None) -> None:
+        super().__init__(_reader("IdentityReaderV2", name, {}), supports_serialize=True)
 
 
 class FixedLengthRecordReader(ReaderBase):
