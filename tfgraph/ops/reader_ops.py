@@ -87,7 +87,7 @@ def _identity(op, work, attrs):
     yield work, work
 
 
-_identity.raw_work = True  # the work item is the record, not a file name
+_identity.raw_work = True  # type: ignore[attr-defined]  # (the work item is the record)
 
 
 def _fixed_length(op, path, attrs):
