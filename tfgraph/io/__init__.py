@@ -66,6 +66,7 @@ _PUBLIC = {
     "serialize_sparse": ("tfgraph.ops.sparse_ops", "serialize_sparse"),
     "serialize_many_sparse": ("tfgraph.ops.sparse_ops", "serialize_many_sparse"),
     "deserialize_many_sparse": ("tfgraph.ops.sparse_ops", "deserialize_many_sparse"),
+    "match_filenames_once": ("tfgraph.training.input", "match_filenames_once"),
 }
 
 
