@@ -1,6 +1,7 @@
-"""Seeded random ops draw TensorFlow's values: RandomUniform, RandomUniformInt and
-RandomShuffle bit for bit, RandomStandardNormal and TruncatedNormal within 2 ulp (about
-99% identical), run after run, for op seeds, graph seeds, initializers and dropout."""
+"""Seeded random ops draw TensorFlow's values: RandomUniform, RandomUniformInt,
+RandomShuffle and Multinomial bit for bit, RandomStandardNormal and TruncatedNormal
+within 2 ulp (about 99% identical), run after run, for op seeds, graph seeds,
+initializers and dropout."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ ops = {
     "drop": tf.nn.dropout(tf.ones([200]), keep_prob=0.7),
     "shuffle": tf.random_shuffle(tf.range(50)),
     "shuffle2d": tf.random_shuffle(tf.reshape(tf.range(12), [6, 2]), seed=4),
+    "multinomial": tf.multinomial(
+        tf.constant([[0.1, 2.0, -1.0, 0.5], [3.0, -np.inf, 0.0, 1.0], [0.0] * 4]), 7),
 }
 v = tf.get_variable("w", [20, 30], initializer=tf.glorot_uniform_initializer())
 e = tf.get_variable("e", [50, 8], initializer=tf.truncated_normal_initializer(stddev=0.1))
@@ -54,7 +57,18 @@ def _ours() -> dict:
 def test_random_values_are_tfs():
     ours, theirs = _ours(), run_tf_json(PROGRAM)
     assert ours.keys() == theirs.keys()
-    for key in ("u", "u_seeded", "u64", "i32", "i64", "w", "drop", "shuffle", "shuffle2d"):
+    for key in (
+        "u",
+        "u_seeded",
+        "u64",
+        "i32",
+        "i64",
+        "w",
+        "drop",
+        "shuffle",
+        "shuffle2d",
+        "multinomial",
+    ):
         assert ours[key] == theirs[key], key  # bit for bit
     for key in ("n", "n64", "t", "t64", "e"):
         a, b = np.asarray(ours[key], np.float64), np.asarray(theirs[key], np.float64)

@@ -343,3 +343,10 @@ def gamma(key, counter: int, samples_per_alpha: int, alphas: np.ndarray) -> np.n
         stream = _GammaStream(key, counter + 256 * k, first[k])
         out[s_idx, a_idx] = _gamma_one(stream, alpha_list[a_idx])
     return out
+
+
+def uniform_doubles_single(key, counter: int, n: int) -> np.ndarray:
+    """n doubles in [0, 1), each from two consecutive 32-bit samples of one stream (TF's
+    SimplePhilox::RandDouble over a SingleSampleAdapter)."""
+    words = blocks(key, counter, -(-2 * n // 4)).reshape(-1)[: 2 * n]
+    return _uint64_to_double(words[0::2], words[1::2])

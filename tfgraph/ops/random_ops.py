@@ -8,8 +8,9 @@ an op whose seeds are both 0 draws from fresh OS entropy. RandomUniform,
 RandomStandardNormal, TruncatedNormal and RandomUniformInt draw TensorFlow's values
 bit for bit (TF's Philox4x32 streams and conversions, tfgraph/ops/philox.py): a seeded
 TF1 program initializes its variables, drops out and samples exactly as TF does. The
-other random ops (Multinomial, RandomGamma, RandomPoisson) use numpy's Philox
-generator: the same distributions, not TF's values. RandomShuffle gives TF's order.
+other random ops (RandomPoisson) use numpy's Philox generator: the same
+distributions, not TF's values. RandomShuffle gives TF's order and Multinomial TF's
+draws (for inputs TF's kernel does not split across threads).
 
 The public functions build TF's subgraphs with TF's names: `random_uniform/shape`,
 `random_uniform/min`, `random_uniform/max`, `random_uniform/RandomUniform`,
@@ -258,29 +259,33 @@ def _multinomial_shape(op):
 
 
 def _multinomial_kernel(op, ctx):
-    rng = _generator(op, ctx)
+    from tfgraph.ops import philox
+
+    stream = _tf_stream(op, ctx)
     np_dtype = op._attrs["output_dtype"].np_dtype
 
     def kernel(logits, num_samples):
-        logits = np.asarray(logits, dtype=np.float64)
+        logits = np.asarray(logits)
         n = int(num_samples)
         if n < 0:
             raise errors.InvalidArgumentError(
                 None, op, f"num_samples should be nonnegative, got {n}"
             )
         batch, classes = logits.shape
+        # (TF reserves for ceil(n / 4) * 4 samples per row, two 32-bit draws each)
+        counter = stream.reserve(batch * ((n + 3) // 4 * 4) * 2)
+        # TF's kernel: per row, an unnormalized CDF of exp(logit - max finite logit) in
+        # double (non-finite logits add nothing), then upper_bound(u * total) for each
+        # sample, u a double from two 32-bit samples of one sequential stream (rows in
+        # order, as TF's kernel draws them when it runs unsharded).
+        u = philox.uniform_doubles_single(stream.key, counter, batch * n).reshape(batch, n)
         out = np.empty((batch, n), dtype=np_dtype)
         for b in range(batch):
             row = logits[b]
             finite = np.isfinite(row)
-            p = np.zeros(classes)
-            if finite.any():
-                z = row[finite] - row[finite].max()
-                p[finite] = np.exp(z)
-                p /= p.sum()
-            else:
-                p[:] = 1.0 / classes
-            out[b] = rng.choice(classes, size=n, p=p)
+            top = row[finite].max() if finite.any() else np.finfo(np.float64).min
+            cdf = np.cumsum(np.where(finite, np.exp(row.astype(np.float64) - float(top)), 0.0))
+            out[b] = np.searchsorted(cdf, u[b] * cdf[-1], side="right") if classes else 0
         return out
 
     return kernel
