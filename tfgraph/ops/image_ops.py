@@ -29,7 +29,7 @@ _UNKNOWN_FORMAT = "Unknown image file format. One of JPEG, JPEG XL, PNG, GIF, BM
 
 def _pillow(op):
     try:
-        from PIL import Image  # type: ignore[import-not-found]
+        from PIL import Image  # type: ignore[import-not-found, unused-ignore]
     except ImportError:
         raise errors.UnimplementedError(
             None,
