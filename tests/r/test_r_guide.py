@@ -99,7 +99,7 @@ def test_the_r_packages_own_tests(r_library):
     assert out.rstrip().endswith("tfgraph R package tests: OK"), out
 
 
-# The guide's page as scraped (seed 003, copied from ../shared/seeds into tests/data).
+# The guide's page as scraped (seed 003 of the project's seed documents, kept in tests/data).
 GUIDE = REPO_ROOT / "tests" / "data" / "r_guide_page_003.txt"
 
 # Output lines that differ from the guide's page, each with its reason (none is a number

@@ -90,10 +90,6 @@ def _as_float(values: np.ndarray, dtype: dtypes.DType) -> np.ndarray:
     return values.astype(np_dtype)
 
 
-def _draw_dtype(dtype: dtypes.DType):
-    return np.float64 if dtype is dtypes.float64 else np.float32
-
-
 def _random_shape(op):
     return [constant_value_as_shape(op._inputs[0])]
 

@@ -518,18 +518,10 @@ def batch_join(
     name=None,
 ):
     """Batches from several lists of tensors, one enqueuing thread per list."""
-    return _batch_join(
-        tensors_list,
-        batch_size,
-        True,
-        capacity,
-        enqueue_many,
-        shapes,
-        dynamic_pad,
-        allow_smaller_final_batch,
-        shared_name,
-        name,
-    )
+    return maybe_batch_join(
+        tensors_list, True, batch_size, capacity, enqueue_many, shapes, dynamic_pad,
+        allow_smaller_final_batch, shared_name, name,
+    )  # fmt: skip
 
 
 def shuffle_batch(
@@ -546,20 +538,10 @@ def shuffle_batch(
     name=None,
 ):
     """Batches `tensors` in random order through a RandomShuffleQueue."""
-    return _shuffle_batch(
-        tensors,
-        batch_size,
-        capacity,
-        min_after_dequeue,
-        True,
-        num_threads,
-        seed,
-        enqueue_many,
-        shapes,
-        allow_smaller_final_batch,
-        shared_name,
-        name,
-    )
+    return maybe_shuffle_batch(
+        tensors, batch_size, capacity, min_after_dequeue, True, num_threads, seed,
+        enqueue_many, shapes, allow_smaller_final_batch, shared_name, name,
+    )  # fmt: skip
 
 
 def shuffle_batch_join(
@@ -575,19 +557,10 @@ def shuffle_batch_join(
     name=None,
 ):
     """`shuffle_batch` from several lists of tensors, one enqueuing thread per list."""
-    return _shuffle_batch_join(
-        tensors_list,
-        batch_size,
-        capacity,
-        min_after_dequeue,
-        True,
-        seed,
-        enqueue_many,
-        shapes,
-        allow_smaller_final_batch,
-        shared_name,
-        name,
-    )
+    return maybe_shuffle_batch_join(
+        tensors_list, batch_size, capacity, min_after_dequeue, True, seed, enqueue_many,
+        shapes, allow_smaller_final_batch, shared_name, name,
+    )  # fmt: skip
 
 
 def maybe_batch_join(
