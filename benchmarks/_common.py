@@ -83,7 +83,7 @@ def run_json(
     """Runs prelude+code in `python` (a fresh process); the code prints one JSON line.
     `env` changes environment variables for that process (None removes one)."""
     env = _environ(env)
-    env.update(TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="", TF_ENABLE_ONEDNN_OPTS="0")
+    env.update(TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
     env["PYTHONPATH"] = str(REPO)
     with competing_load(LOAD):
         proc = subprocess.run(

@@ -113,7 +113,7 @@ def main() -> None:
         print(f"TensorFlow part skipped: {tf_python} not found (set TFGRAPH_TF_PYTHON)")
         return
     env = dict(os.environ)
-    env.update(TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="", TF_ENABLE_ONEDNN_OPTS="0")
+    env.update(TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
     env.pop("PYTHONPATH", None)
     theirs, totals = _best(tf_python, TF_PRELUDE, args, args.tf_repeat, env)
     _show("TF", theirs, totals)

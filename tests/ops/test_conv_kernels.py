@@ -61,6 +61,8 @@ POOL_CASES = [
     ("3x3 s1 SAME", (2, 6, 6, 2), (3, 3), (1, 1), "SAME", False),
     ("2x3 s2x1 VALID", (2, 7, 7, 3), (2, 3), (2, 1), "VALID", False),
     ("2x2 s2 ties", (2, 6, 6, 3), (2, 2), (2, 2), "VALID", True),
+    ("2x2 s2 VALID odd ties", (3, 7, 9, 5), (2, 2), (2, 2), "VALID", True),
+    ("3x2 s3x2 VALID ties", (2, 9, 8, 3), (3, 2), (3, 2), "VALID", True),
     ("3x3 s2 SAME ties", (2, 7, 7, 3), (3, 3), (2, 2), "SAME", True),
     ("3x3 s1 VALID ties", (2, 6, 5, 2), (3, 3), (1, 1), "VALID", True),
 ]
@@ -251,3 +253,24 @@ def test_pooling_and_gradients_match_tf(tf_values, case, fmt, kind):
         np.testing.assert_array_equal(
             got[1] if fmt == "NHWC" else _nhwc(got[1]), expected[1], err_msg="tie routing"
         )
+
+
+def test_tiling_max_pool_gradient_equals_the_general_one(monkeypatch):
+    """The fast path for windows that tile the input (stride = window, no padding) routes
+    every gradient as the general per-offset path does: ties, NaN, VALID's leftovers."""
+    rng = np.random.RandomState(0)
+    for trial in range(200):
+        kh, kw = rng.randint(1, 4, size=2)
+        n, oh, ow, c = rng.randint(1, 5, size=4)
+        h, w = oh * kh + rng.randint(0, kh), ow * kw + rng.randint(0, kw)
+        x = rng.randint(-1, 2, (n, h, w, c)).astype(np.float32)
+        if trial % 5 == 0:
+            x[rng.rand(*x.shape) < 0.1] = np.nan
+        dy = rng.randn(n, oh, ow, c).astype(np.float32)
+        window, pads, out = (1, kh, kw, 1), [(0, 0)] * 4, [n, oh, ow, c]
+        assert ck._tiles(x.shape, window, window, pads, out)
+        fast = ck._max_pool_grad(x, dy, window, window, pads, out)
+        with monkeypatch.context() as m:
+            m.setattr(ck, "_tiles", lambda *args: False)
+            general = ck._max_pool_grad(x, dy, window, window, pads, out)
+        np.testing.assert_array_equal(fast, general, err_msg=f"trial {trial}")

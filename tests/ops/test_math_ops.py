@@ -513,3 +513,28 @@ def test_tf1_arg_max_and_arg_min_take_the_dimension():
         assert sess.run(tf.arg_max(x, 1)).tolist() == [2, 1]
         assert sess.run(tf.arg_min(x, 0, output_type=tf.int32)).tolist() == [1, 0, 1]
     assert tf.arg_max(x, 1).op.name.startswith("ArgMax")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sum_and_mean_over_leading_axes_of_big_arrays(dtype):
+    """A bias gradient's sum over the leading axes runs as one BLAS product: same values
+    (to float rounding, closer to the exact sums than row-by-row addition), shapes as TF."""
+    x = np.random.RandomState(0).randn(64, 9, 7, 5).astype(dtype)
+    exact = x.astype(np.float64).sum(axis=(0, 1, 2))
+    p = tf.placeholder(dtype, [None, 9, 7, 5])
+    fetches = [
+        tf.reduce_sum(p, [0, 1, 2]),
+        tf.reduce_sum(p, [-4, -3, -2], keepdims=True),
+        tf.reduce_mean(p, [0, 1, 2]),
+        tf.reduce_sum(p, [0]),
+        tf.reduce_sum(tf.transpose(p, [0, 2, 1, 3]), [0, 1]),  # not C-contiguous in numpy
+    ]
+    with tf.Session() as sess:
+        s, sk, m, s0, st = sess.run(fetches, {p: x})
+    tol = 1e-4 if dtype == np.float32 else 1e-12
+    assert s.dtype == dtype and s.shape == (5,) and sk.shape == (1, 1, 1, 5)
+    np.testing.assert_allclose(s, exact, rtol=tol, atol=tol * 64)
+    np.testing.assert_allclose(sk.reshape(5), exact, rtol=tol, atol=tol * 64)
+    np.testing.assert_allclose(m, exact / (64 * 9 * 7), rtol=tol, atol=tol)
+    np.testing.assert_allclose(s0, x.astype(np.float64).sum(0), rtol=tol, atol=tol * 8)
+    np.testing.assert_allclose(st, x.astype(np.float64).sum((0, 2)), rtol=tol, atol=tol * 8)

@@ -72,3 +72,20 @@ def test_split_max_pool_grad_equals_one_thread(two_threads, monkeypatch):
     threaded = conv_kernels.max_pool_grad(x, dy, *geometry)
     monkeypatch.setattr(parallel, "_THREADS", 1)
     np.testing.assert_array_equal(threaded, conv_kernels.max_pool_grad(x, dy, *geometry))
+
+
+def test_split_elementwise_kernel_equals_one_thread(two_threads, monkeypatch):
+    """ReluGrad over the kernel threads: the same values, NaN and -0.0 as TF's g * (x > 0)."""
+    rng = np.random.RandomState(2)
+    g = rng.randn(40, 50, 30).astype(np.float32)
+    x = rng.randn(40, 50, 30).astype(np.float32)
+    g[0, 0, :3] = [np.nan, -1.0, np.nan]
+    x[0, 0, :3] = [-1.0, -2.0, 1.0]
+    monkeypatch.setattr(parallel, "_MIN_PARALLEL_ELEMENTS", 1)
+    gt, xt = tf.constant(g), tf.constant(x)
+    grad = tf.gradients(tf.nn.relu(xt), xt, grad_ys=gt)[0]
+    with tf.Session() as sess:
+        threaded = sess.run(grad)
+    expected = g * (x > 0)
+    np.testing.assert_array_equal(threaded, expected)
+    assert np.isnan(threaded[0, 0, 0]) and np.signbit(threaded[0, 0, 1])

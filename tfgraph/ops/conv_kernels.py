@@ -566,8 +566,10 @@ def _pad4(x: np.ndarray, pads, value=0) -> np.ndarray:
 
 def _separable(ksize) -> bool:
     """Whether reducing a window one dimension at a time (sum(ksize) passes, the first
-    over whole rows) beats one pass per window offset (prod(ksize) passes)."""
-    return int(np.prod(ksize)) > sum(ksize)
+    over whole rows) beats one pass per window offset (prod(ksize) passes). For 2x2 the
+    pass counts tie, and passes over whole rows are the faster (numpy's strided
+    per-offset views run the channels as their only contiguous run)."""
+    return int(np.prod(ksize)) >= sum(int(k) for k in ksize if k != 1)
 
 
 def _axis_index(d: int, offset: int, n: int, stride: int) -> tuple:
@@ -584,8 +586,12 @@ def _reduce_separably(xp, ksize, strides, out_shape, combine) -> np.ndarray:
     for d in range(4):
         if ksize[d] == 1 and (strides[d] == 1 or out_shape[d] == 1) and a.shape[d] == out_shape[d]:
             continue
-        acc = a[_axis_index(d, 0, out_shape[d], strides[d])].copy()
-        for o in range(1, ksize[d]):
+        first = a[_axis_index(d, 0, out_shape[d], strides[d])]
+        if ksize[d] == 1:
+            acc = first.copy()
+        else:
+            acc = combine(first, a[_axis_index(d, 1, out_shape[d], strides[d])])
+        for o in range(2, ksize[d]):
             combine(acc, a[_axis_index(d, o, out_shape[d], strides[d])], out=acc)
         a, copied = acc, True
     return a if copied else a.copy()
@@ -661,11 +667,55 @@ _PARALLEL_POOL_ELEMENTS = 1 << 18
 
 
 def _max_pool_grad(x, dy, ksize, strides, pads, out_shape) -> np.ndarray:
+    if _tiles(x.shape, ksize, strides, pads, out_shape):
+        return _tiled_max_pool_grad(x, dy, ksize, out_shape)
     padded = [x.shape[d] + pads[d][0] + pads[d][1] for d in range(4)]
     dxp = np.zeros(padded, dy.dtype)
     for _, index, first in _first_max_masks(x, ksize, strides, pads, out_shape):
         dxp[index] += dy * first
     return dxp[tuple(slice(p[0], p[0] + n) for p, n in zip(pads, x.shape))]
+
+
+def _tiles(in_shape, ksize, strides, pads, out_shape) -> bool:
+    """Whether (1, kh, kw, 1) windows tile the input: no padding, strides equal to the
+    window (the usual 2x2, stride-2 pool)."""
+    return (
+        all(p == (0, 0) for p in pads)
+        and ksize[0] == ksize[3] == strides[0] == strides[3] == 1
+        and tuple(ksize[1:3]) == tuple(strides[1:3])
+        and all(out_shape)
+    )
+
+
+def _tiled_max_pool_grad(x, dy, ksize, out_shape) -> np.ndarray:
+    """MaxPoolGrad of (1, kh, kw, 1) windows that tile the input. Each input row of a
+    window row is compared whole with the window maxima repeated kw times, so most
+    passes run over contiguous rows (strided per-offset views, with the channels as
+    the only contiguous run, are several times slower in numpy)."""
+    _, kh, kw, _ = ksize
+    n, oh, ow, c = out_shape
+    leftover = x.shape[1] != oh * kh or x.shape[2] != ow * kw  # (VALID's uncovered edges)
+    dx = (np.zeros if leftover else np.empty)(x.shape, dy.dtype)
+    rows = [x[:, a : oh * kh : kh, : ow * kw] for a in range(kh)]  # (n, oh, ow * kw, c)
+    best = _max_of_windows(x[:, : oh * kh, : ow * kw], ksize, ksize, out_shape)
+    best = np.repeat(best, kw, axis=2)
+    dy_rows = np.repeat(dy, kw, axis=2)
+    found = None  # windows whose first maximum is in an earlier window row
+    for a in range(kh):
+        hit = np.equal(rows[a], best)
+        cols = hit.reshape(n, oh, ow, kw, c)
+        seen = cols[:, :, :, 0].copy()  # windows with a maximum in this row so far
+        for j in range(1, kw):
+            col = cols[:, :, :, j]
+            np.greater(col, seen, out=col)  # (a maximum, and the first in this row)
+            seen |= col
+        if found is not None:
+            np.greater(hit, np.repeat(found, kw, axis=2), out=hit)
+            found |= seen
+        else:
+            found = seen
+        np.multiply(dy_rows, hit, out=dx[:, a : oh * kh : kh, : ow * kw], dtype=dx.dtype)
+    return dx
 
 
 def max_pool_grad_grad(x, g, ksize, strides, pads, out_shape) -> np.ndarray:

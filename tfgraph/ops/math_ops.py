@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import math
 import numbers
 import weakref
 from typing import Any
@@ -1716,7 +1717,35 @@ def _reduction_error(x, axis: tuple) -> str:
     return f"Invalid reduction arguments for axes {list(axis)}"
 
 
+# A float sum over the leading axes of a C-contiguous array of at least this many rows
+# runs as one BLAS product (ones @ rows): numpy adds along a leading axis one row at a
+# time (a bias gradient's (100352, 32) sum: 4.9 ms, the product 0.17 ms), and the
+# product's error grows more slowly with the rows.
+_BLAS_SUM_ROWS = 1024
+
+
+def _leading_rows(x, axis) -> int:
+    """The number of rows when `axis` are the leading axes of the big, C-contiguous float
+    array `x` (but not all of them), else 0."""
+    if type(x) is not np.ndarray or x.dtype not in _BLAS_FLOATS or not x.flags.c_contiguous:
+        return 0
+    ndim = x.ndim
+    k = len(axis)
+    if not 0 < k < ndim or sorted(a % ndim for a in axis) != list(builtins.range(k)):
+        return 0
+    rows = math.prod(x.shape[:k])
+    return rows if rows >= _BLAS_SUM_ROWS and x.size else 0
+
+
+_BLAS_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+
+
 def _sum(x, axis, keepdims):
+    rows = _leading_rows(x, axis)
+    if rows:
+        tail = x.shape[len(axis) :]
+        total = (np.ones(rows, x.dtype) @ x.reshape(rows, -1)).reshape(tail)
+        return total.reshape((1,) * len(axis) + tail) if keepdims else total
     return np.add.reduce(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
 
 
@@ -1735,6 +1764,9 @@ def _mean(x, axis, keepdims):
         return _truncate_div_int(total, np.int64(max(n, 1))).astype(x.dtype)
     if x.dtype == np.float16:
         return np.mean(x, axis=axis, keepdims=keepdims, dtype=np.float32).astype(np.float16)
+    rows = _leading_rows(x, axis)
+    if rows:
+        return np.true_divide(_sum(x, axis, keepdims), rows, dtype=x.dtype)
     return np.mean(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
 
 

@@ -23,6 +23,7 @@ from tfgraph.ops import array_ops, common_shapes, math_ops
 from tfgraph.ops.apply import apply_op, op_output
 from tfgraph.ops.common_shapes import UNKNOWN as UNKNOWN_SHAPE
 from tfgraph.ops.common_shapes import constant_value
+from tfgraph.platform import parallel
 
 __all__ = [
     "elu",
@@ -78,8 +79,16 @@ def _softsign(x):
 # -- activation gradients: (gradients, features or outputs) -> backprops ----------------------
 def _relu_grad_kernel(g, x):
     # gradients * (features > 0), as TF's kernel computes it (3x faster than np.where,
-    # and NaN/-0.0 propagate as in TF).
-    return np.multiply(g, x > 0, dtype=g.dtype)
+    # and NaN/-0.0 propagate as in TF); big ones over the kernel threads.
+    if g.shape != x.shape or not (g.flags.c_contiguous and x.flags.c_contiguous):
+        return np.multiply(g, x > 0, dtype=g.dtype)
+    out = np.empty(g.shape, g.dtype)
+    parallel.elementwise(_masked_by_positive, out, g, x)
+    return out
+
+
+def _masked_by_positive(g, x, out):
+    np.multiply(g, x > 0, out=out, dtype=out.dtype)
 
 
 def _relu6_grad_kernel(g, x):

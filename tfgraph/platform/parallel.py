@@ -133,3 +133,22 @@ def matmul(a, b):
     rows = [slice(r, min(r + step, m)) for r in range(0, m, step)]
     run_blocks(rows, lambda r, _: np.dot(a[r], b, out=out[r]))
     return out
+
+
+# An elementwise kernel over at least this many elements is split over the kernel threads.
+_MIN_PARALLEL_ELEMENTS = 1 << 19
+
+
+def elementwise(fn, out, *inputs) -> None:
+    """`fn(*inputs, out=out)` for C-contiguous arrays of `out`'s shape, in flat pieces
+    over the kernel threads when they are big enough to pay for it. `fn` works
+    elementwise and calls no BLAS."""
+    size = out.size
+    if _THREADS == 1 or size < _MIN_PARALLEL_ELEMENTS:
+        fn(*inputs, out=out)
+        return
+    flat_out = out.reshape(-1)
+    flat = [x.reshape(-1) for x in inputs]
+    step = -(-size // (2 * _THREADS))
+    pieces = [slice(lo, min(lo + step, size)) for lo in range(0, size, step)]
+    run_blocks(pieces, lambda s, _: fn(*[x[s] for x in flat], out=flat_out[s]), blas=False)
