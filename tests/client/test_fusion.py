@@ -137,16 +137,61 @@ def test_a_fetched_or_shared_intermediate_ends_a_chain(fused_steps, monkeypatch)
     assert sorted(fused_steps) == [2, 3]  # (x*2+1, and max(b,0)*b+1; b = a-3 stands alone)
 
 
-def test_small_or_broadcast_values_run_op_by_op(monkeypatch):
+def test_small_values_run_op_by_op(fused_steps, monkeypatch):
     def build(p):
         return (p["x"] * p["w"] + 1.0) * 0.5
 
-    for x, w in (
-        (np.arange(6, dtype=np.float32), np.float32(3)),  # small
-        (np.ones((N, 2), np.float32), np.arange(2, dtype=np.float32)),  # broadcast row
-    ):
-        got = _run(build, {"x": x, "w": np.asarray(w)}, True, monkeypatch)
-        np.testing.assert_array_equal(got, (x * w + np.float32(1)) * np.float32(0.5))
+    x, w = np.arange(6, dtype=np.float32), np.float32(3)
+    got = _run(build, {"x": x, "w": np.asarray(w)}, True, monkeypatch)
+    np.testing.assert_array_equal(got, (x * w + np.float32(1)) * np.float32(0.5))
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_bias_and_relu_chains_are_fused_with_the_unfused_values(
+    threads, dtype, fused_steps, monkeypatch
+):
+    """`relu(conv + bias)`, `relu(x * scale + shift)`: the bias rows are repeated over
+    each chunk, chunks start at a row's start, Relu runs as maximum against zero (NaN,
+    -0.0 as its kernel)."""
+    from tfgraph.platform import parallel
+
+    monkeypatch.setattr(parallel, "_THREADS", threads)
+    monkeypatch.setattr(parallel, "_pool", None)
+    monkeypatch.setattr(fuse, "_MAX_CHUNK_BYTES", 3 * 4096 * 8 + 20)  # (ragged chunks)
+    rng = np.random.RandomState(3)
+    x = rng.standard_normal((N // 7, 7, 3)).astype(dtype)
+    x[0, 0] = [np.nan, -0.0, 0.0]
+    feeds = {
+        "x": x,
+        "b": rng.standard_normal(3).astype(dtype),
+        "s": rng.standard_normal((7, 3)).astype(dtype),
+    }
+
+    def build(p):
+        y = tf.nn.relu(p["x"] + p["b"])
+        z = tf.nn.relu(p["x"] * p["s"] + p["s"]) - 1.0
+        return [y, z]
+
+    expected = _run(build, feeds, False, monkeypatch)
+    fused_steps.clear()
+    got = _run(build, feeds, True, monkeypatch)
+    assert sorted(fused_steps) == [2, 4]
+    for g, e in zip(got, expected, strict=True):
+        assert g.dtype == e.dtype and g.shape == e.shape
+        np.testing.assert_array_equal(g, e)
+        np.testing.assert_array_equal(np.signbit(g), np.signbit(e))
+
+
+def test_rows_of_two_sizes_or_non_trailing_broadcasts_run_op_by_op(monkeypatch):
+    x = np.ones((N // 4, 4), np.float32)
+    feeds = {"x": x, "a": np.arange(4, dtype=np.float32), "c": np.ones((N // 4, 1), np.float32)}
+
+    def build(p):
+        return [(p["x"] * p["c"] + p["a"]) * 0.5]  # (c broadcasts along the last axis)
+
+    got = _run(build, feeds, True, monkeypatch)
+    np.testing.assert_array_equal(got[0], (x * feeds["c"] + feeds["a"]) * np.float32(0.5))
 
 
 def test_mixed_dtypes_are_never_fused(fused_steps, monkeypatch):

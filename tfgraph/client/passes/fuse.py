@@ -42,6 +42,11 @@ _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _SLOW_WITH_0D = frozenset({np.maximum, np.minimum, np.fmax, np.fmin})
 
 
+# Ops whose kernels are a ufunc with a constant last operand: type -> (ufunc, constant).
+# (Relu's kernel, nn_ops._relu, is np.maximum against zeros.)
+_UFUNC_FORMS = {"Relu": (np.maximum, 0)}
+
+
 def _ufunc_of(op: Operation, ctx, anchors: dict, fed: set, excluded) -> np.ufunc | None:
     """The op's bound kernel if it is a one-output numpy ufunc on float values (an
     elementwise op whose operands' static shapes broadcast safely), else None."""
@@ -71,6 +76,8 @@ def _ufunc_of(op: Operation, ctx, anchors: dict, fed: set, excluded) -> np.ufunc
         return None
     from tfgraph.client.passes.lower import bind_kernel
 
+    if op.type in _UFUNC_FORMS:
+        return _UFUNC_FORMS[op.type][0]
     fn = bind_kernel(op, ctx)  # (a pure op's kernel: binding it has no effect)
     if isinstance(fn, np.ufunc) and fn.nout == 1 and fn.nin == len(op._inputs):
         return fn
@@ -135,6 +142,9 @@ class FusedChain:
         self.fused_ops = tuple(members)
         self.fns = fns
         self.ext_slots: list[int] = []
+        self.dtype = np.dtype(members[-1]._outputs[0]._dtype._base.as_numpy_dtype)
+        # the constant operands of _UFUNC_FORMS ops (external values after the slots' ones)
+        self.consts: list[np.ndarray] = []
         # each member's arguments: ("e", k) external value k, or ("p",) the previous result
         args: list[tuple] = []
         for k, m in enumerate(members):
@@ -147,17 +157,23 @@ class FusedChain:
                     if s not in self.ext_slots:
                         self.ext_slots.append(s)
                     spec.append(("e", self.ext_slots.index(s)))
+            if m.type in _UFUNC_FORMS:
+                self.consts.append(np.asarray(_UFUNC_FORMS[m.type][1], self.dtype))
+                spec.append(("c", len(self.consts) - 1))
             args.append(tuple(spec))
-        self.args = args
-        self.dtype = np.dtype(members[-1]._outputs[0]._dtype._base.as_numpy_dtype)
+        n_ext = len(self.ext_slots)  # (constants are numbered after the slots' values)
+        self.args = [
+            tuple(("e", n_ext + a[1]) if a[0] == "c" else a for a in spec) for spec in args
+        ]
         self.max_chunk = _MAX_CHUNK_BYTES // self.dtype.itemsize
         self.out_slot = out_slot
         self.dead = tuple(dead)
 
     def __call__(self, v) -> None:
         ext = [v[s] for s in self.ext_slots]
-        shape = self._chunkable(ext)
-        result = self._one_by_one(ext) if shape is None else self._chunked(ext, shape)
+        ext += self.consts
+        layout = self._chunkable(ext)
+        result = self._one_by_one(ext) if layout is None else self._chunked(ext, *layout)
         if self.out_slot >= 0:
             v[self.out_slot] = result
         for d in self.dead:
@@ -174,31 +190,50 @@ class FusedChain:
         return prev
 
     def _chunkable(self, ext) -> tuple | None:
-        """The shape of the chain's values if every external value is a C-contiguous
-        array of the chain's dtype, of that shape or 0-d, and the first op reads one of
-        that shape, with at least MIN_ELEMENTS elements; else None."""
-        shape = None
+        """(shape, period) of the chain's values if every external value is a C-contiguous
+        array of the chain's dtype, of that shape, 0-d, or of a trailing part of it (a
+        row such as a bias, all of one size: the period), the first op reads one of the
+        full shape, and it has at least MIN_ELEMENTS elements; else None."""
+        shape: tuple = ()
         for x in ext:
             if type(x) is not np.ndarray or x.dtype != self.dtype:
                 return None
-            if x.ndim:
-                if (shape is not None and x.shape != shape) or not x.flags.c_contiguous:
-                    return None
+            if x.ndim > len(shape):
                 shape = x.shape
-        if shape is None or int(np.prod(shape)) < MIN_ELEMENTS:
+        if not shape or math.prod(shape) < MIN_ELEMENTS:
             return None
-        if not any(a[0] == "e" and ext[a[1]].ndim for a in self.args[0]):
+        period = 1
+        for x in ext:
+            if not x.ndim:
+                continue
+            if not x.flags.c_contiguous:
+                return None
+            if x.shape != shape:
+                if x.shape != shape[len(shape) - x.ndim :] or period not in (1, x.size):
+                    return None
+                period = x.size
+        if period == 0 or not any(a[0] == "e" and ext[a[1]].shape == shape for a in self.args[0]):
             return None
-        return shape
+        return shape, period
 
-    def _chunked(self, ext, shape):
-        size = int(np.prod(shape))
+    def _chunked(self, ext, shape, period):
+        size = math.prod(shape)
         out = np.empty(shape, self.dtype)
         flat_out = out.reshape(-1)
-        flat = [x.reshape(-1) if x.ndim else x for x in ext]
         fns, args = self.fns, self.args
         threads = parallel.num_threads() if size >= _PARALLEL_ELEMENTS else 1
         chunk = min(-(-size // threads), self.max_chunk)
+        chunk = max(chunk // period, 1) * period  # (chunks start at a row's start)
+        # rows (biases) repeated over a chunk, so every op runs on flat contiguous pieces
+        # (numpy's loop over a broadcast row of 32 is 2-3x slower than over a flat one)
+        flat = [
+            x
+            if not x.ndim
+            else x.reshape(-1)
+            if x.shape == shape
+            else np.tile(x.reshape(-1), chunk // period)
+            for x in ext
+        ]
         blocks = [(lo, min(lo + chunk, size)) for lo in range(0, size, chunk)]
         # 0-d operands of ufuncs that are slow with them: read from a filled buffer
         slow = [
@@ -211,7 +246,7 @@ class FusedChain:
         def work(block, _state):
             lo, hi = block
             dst = flat_out[lo:hi]  # (every op writes the output's chunk: it stays in cache)
-            parts = [x[lo:hi] if x.ndim else x for x in flat]
+            parts = [x[lo:hi] if x.size == size else x[: hi - lo] if x.ndim else x for x in flat]
             for k, fn in enumerate(fns):
                 vals = [dst if a[0] == "p" else parts[a[1]] for a in args[k]]
                 if slow[k]:
