@@ -3,6 +3,9 @@
 Real TF runs in a separate interpreter (never in tfgraph's): set TFGRAPH_TF_PYTHON to a
 Python with tensorflow-cpu installed. Without it, the TF columns are skipped. Timings
 are wall-clock on shared machines: compare the ratios printed, not absolute numbers.
+TF runs as shipped: with its oneDNN kernels, on by default on x86-64 Linux (until
+2026-12-05 these benchmarks turned them off, which made TF's convolutions and small
+products 1.5-2x slower than users see).
 
 Any benchmark takes `--load N` (or BENCH_LOAD=N): each measured process (tfgraph, numpy
 or TF alike) then runs beside N competing busy-loop processes, started before it and

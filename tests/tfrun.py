@@ -85,6 +85,9 @@ def run_tf(
     env = dict(os.environ)
     env.update(
         TF_CPP_MIN_LOG_LEVEL="3",
+        # values come from TF's reference (Eigen) kernels: oneDNN's kernels and
+        # rewrites (fused conv+bias+relu, ...) sum in orders that depend on the CPU's
+        # instruction set. (Benchmarks run TF as shipped, oneDNN on: benchmarks/_common.py.)
         TF_ENABLE_ONEDNN_OPTS="0",
         CUDA_VISIBLE_DEVICES="",
         PYTHONHASHSEED="0",
