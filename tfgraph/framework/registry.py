@@ -58,6 +58,8 @@ They read these, never op-type names:
     forwards_input=True output 0 is input 0 unchanged (Identity): plans let them share
                         one slot, and reading a reference input through it is a read
     static_value=f      f(op) -> the output's value from its input's static shape, or None
+    ufunc_form=(u, c)   its kernel computes the ufunc u of its input and the constant c
+                        (Relu: maximum against 0), so fused elementwise chains take it
                         (Shape, Size, Rank): plans fold it when the shape is fully known
     control_flow=role   "switch" (forwards to one output, the other is dead), "merge"
                         (forwards the live input), "enter", "exit", "next_iteration",
@@ -281,6 +283,7 @@ class OpDef:
         "side_effect",
         "single_output",
         "static_value",
+        "ufunc_form",
         "variable",
     )
 
@@ -326,6 +329,7 @@ class OpDef:
         self.constant: bool = traits.get("constant", False)
         self.forwards_input: bool = traits.get("forwards_input", False)
         self.static_value: Callable | None = traits.get("static_value")
+        self.ufunc_form: tuple | None = traits.get("ufunc_form")
         self.control_flow: str | None = traits.get("control_flow")
         if self.control_flow is not None and self.control_flow not in CONTROL_FLOW_ROLES:
             raise ValueError(f"op {name}: unknown control-flow role {self.control_flow!r}")
@@ -378,6 +382,7 @@ def register_op(
     forwards_input: bool = False,
     static_value: Callable | None = None,
     control_flow: str | None = None,
+    ufunc_form: tuple | None = None,
 ) -> OpDef:
     """Declares op type `name`; see the module docstring for the signature language
     and the traits."""
@@ -404,6 +409,7 @@ def register_op(
             "forwards_input": forwards_input,
             "static_value": static_value,
             "control_flow": control_flow,
+            "ufunc_form": ufunc_form,
         },
     )
     _REGISTRY[name] = op_def

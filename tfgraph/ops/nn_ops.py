@@ -184,6 +184,8 @@ for _name, _kernel, _types, _grad in (
         shape=common_shapes.unchanged_shape,
         kernel=_kernel,
         grad=_grad,
+        # (Relu's kernel is maximum against zeros: fused chains run it as that ufunc)
+        ufunc_form=(np.maximum, 0) if _name == "Relu" else None,
     )
 
 

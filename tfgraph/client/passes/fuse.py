@@ -42,11 +42,6 @@ _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _SLOW_WITH_0D = frozenset({np.maximum, np.minimum, np.fmax, np.fmin})
 
 
-# Ops whose kernels are a ufunc with a constant last operand: type -> (ufunc, constant).
-# (Relu's kernel, nn_ops._relu, is np.maximum against zeros.)
-_UFUNC_FORMS = {"Relu": (np.maximum, 0)}
-
-
 def _ufunc_of(op: Operation, ctx, anchors: dict, fed: set, excluded) -> np.ufunc | None:
     """The op's bound kernel if it is a one-output numpy ufunc on float values (an
     elementwise op whose operands' static shapes broadcast safely), else None."""
@@ -76,8 +71,8 @@ def _ufunc_of(op: Operation, ctx, anchors: dict, fed: set, excluded) -> np.ufunc
         return None
     from tfgraph.client.passes.lower import bind_kernel
 
-    if op.type in _UFUNC_FORMS:
-        return _UFUNC_FORMS[op.type][0]
+    if op_def.ufunc_form is not None:  # (a kernel that is a ufunc against a constant)
+        return op_def.ufunc_form[0]
     fn = bind_kernel(op, ctx)  # (a pure op's kernel: binding it has no effect)
     if isinstance(fn, np.ufunc) and fn.nout == 1 and fn.nin == len(op._inputs):
         return fn
@@ -143,7 +138,7 @@ class FusedChain:
         self.fns = fns
         self.ext_slots: list[int] = []
         self.dtype = np.dtype(members[-1]._outputs[0]._dtype._base.as_numpy_dtype)
-        # the constant operands of _UFUNC_FORMS ops (external values after the slots' ones)
+        # the constant operands of ops with a ufunc_form (external values after the slots')
         self.consts: list[np.ndarray] = []
         # each member's arguments: ("e", k) external value k, or ("p",) the previous result
         args: list[tuple] = []
@@ -157,8 +152,9 @@ class FusedChain:
                     if s not in self.ext_slots:
                         self.ext_slots.append(s)
                     spec.append(("e", self.ext_slots.index(s)))
-            if m.type in _UFUNC_FORMS:
-                self.consts.append(np.asarray(_UFUNC_FORMS[m.type][1], self.dtype))
+            form = m._op_def.ufunc_form
+            if form is not None:
+                self.consts.append(np.asarray(form[1], self.dtype))
                 spec.append(("c", len(self.consts) - 1))
             args.append(tuple(spec))
         n_ext = len(self.ext_slots)  # (constants are numbered after the slots' values)
