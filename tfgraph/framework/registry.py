@@ -58,9 +58,9 @@ They read these, never op-type names:
     forwards_input=True output 0 is input 0 unchanged (Identity): plans let them share
                         one slot, and reading a reference input through it is a read
     static_value=f      f(op) -> the output's value from its input's static shape, or None
+                        (Shape, Size, Rank): plans fold it when the shape is fully known
     ufunc_form=(u, c)   its kernel computes the ufunc u of its input and the constant c
                         (Relu: maximum against 0), so fused elementwise chains take it
-                        (Shape, Size, Rank): plans fold it when the shape is fully known
     control_flow=role   "switch" (forwards to one output, the other is dead), "merge"
                         (forwards the live input), "enter", "exit", "next_iteration",
                         "loop_cond": ops whose liveness the plan tracks
