@@ -566,10 +566,8 @@ def _pad4(x: np.ndarray, pads, value=0) -> np.ndarray:
 
 def _separable(ksize) -> bool:
     """Whether reducing a window one dimension at a time (sum(ksize) passes, the first
-    over whole rows) beats one pass per window offset (prod(ksize) passes). For 2x2 the
-    pass counts tie, and passes over whole rows are the faster (numpy's strided
-    per-offset views run the channels as their only contiguous run)."""
-    return int(np.prod(ksize)) >= sum(int(k) for k in ksize if k != 1)
+    over whole rows) beats one pass per window offset (prod(ksize) passes)."""
+    return int(np.prod(ksize)) > sum(ksize)
 
 
 def _axis_index(d: int, offset: int, n: int, stride: int) -> tuple:
