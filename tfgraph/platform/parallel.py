@@ -117,22 +117,42 @@ _MIN_PARALLEL_MACS = 8 << 20
 
 
 def matmul(a, b):
-    """`a @ b` for 2-D `a` and `b`, split by rows of `a` over the kernel threads when it
-    is big enough to pay for it (each thread runs single-threaded BLAS on its rows)."""
+    """`a @ b` for 2-D `a` and `b`, split over the kernel threads when it is big enough
+    to pay for it (each thread runs single-threaded BLAS on its piece): by rows, or by
+    columns when the rows are few. Every piece has at least _MIN_PIECE rows (columns):
+    a piece of few rows repacks all of `b` for little work (measured: a fully connected
+    layer's 128 x 3136 @ 3136 x 1024 in 4 row pieces took 1.3x the time of 2)."""
     import numpy as np
 
     m, k = a.shape
     n = b.shape[1]
-    if _THREADS == 1 or m * n * k < _MIN_PARALLEL_MACS or m < 2 * _THREADS:
+    if _THREADS == 1 or m * n * k < _MIN_PARALLEL_MACS or max(m, n) < 2 * _MIN_PIECE:
         return np.dot(a, b)  # (np.dot: transposed operands go to BLAS as flags)
-    out = np.empty((m, n), np.result_type(a.dtype, b.dtype))
     # one piece per thread for mid-sized products (smaller pieces lose BLAS efficiency);
     # two per thread for big ones, so a descheduled thread delays less of the work
     pieces = _THREADS if m * n * k < 8 * _MIN_PARALLEL_MACS else 2 * _THREADS
-    step = -(-m // pieces)
-    rows = [slice(r, min(r + step, m)) for r in range(0, m, step)]
-    run_blocks(rows, lambda r, _: np.dot(a[r], b, out=out[r]))
-    return out
+    if m >= 2 * _MIN_PIECE:
+        pieces = min(pieces, m // _MIN_PIECE)
+        out = np.empty((m, n), np.result_type(a.dtype, b.dtype))
+        step = -(-m // pieces)
+        rows = [slice(r, min(r + step, m)) for r in range(0, m, step)]
+        run_blocks(rows, lambda r, _: np.dot(a[r], b, out=out[r]))
+        return out
+    pieces = min(pieces, n // _MIN_PIECE)
+    step = -(-n // pieces)
+    cols = list(enumerate(slice(c, min(c + step, n)) for c in range(0, n, step)))
+    parts: list = [None] * len(cols)
+
+    def work(piece, _):
+        i, c = piece
+        parts[i] = np.dot(a, b[:, c])
+
+    run_blocks(cols, work)
+    return np.concatenate(parts, axis=1)
+
+
+# A split product's pieces have at least this many rows (or columns).
+_MIN_PIECE = 64
 
 
 # An elementwise kernel over at least this many elements is split over the kernel threads.
