@@ -139,6 +139,13 @@ from tfgraph.framework.tensor_shape import (
     dimension_value,
 )
 from tfgraph.framework.tensor_spec import TensorSpec
+from tfgraph.framework.type_spec import (
+    IndexedSlicesSpec,
+    NoneTensorSpec,
+    SparseTensorSpec,
+    TypeSpec,
+    type_spec_from_value,
+)
 from tfgraph.functional_ops import foldl, foldr, map_fn, scan, vectorized_map
 from tfgraph.gradients import (
     AggregationMethod,

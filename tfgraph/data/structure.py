@@ -1,41 +1,13 @@
 """Element structures of datasets: nests of tuples (namedtuples too) and dicts whose
-leaves are `TensorSpec`s; lists are values, as tf.data treats them."""
+leaves are `tf.TensorSpec`s; lists are values, as tf.data treats them."""
 
 from __future__ import annotations
 
-from tfgraph.framework import dtypes
 from tfgraph.framework.ops import Tensor
 from tfgraph.framework.tensor_shape import TensorShape, as_shape
+from tfgraph.framework.tensor_spec import TensorSpec  # (tf.TensorSpec: one class)
 
 __all__ = ["TensorSpec", "flatten", "map_structure", "pack_sequence_as"]
-
-
-class TensorSpec:
-    """The type and shape of one dataset component (`tf.TensorSpec`)."""
-
-    __slots__ = ("dtype", "name", "shape")
-
-    def __init__(self, shape, dtype=dtypes.float32, name=None) -> None:
-        self.shape = as_shape(shape)
-        self.dtype = dtypes.as_dtype(dtype)
-        self.name = name
-
-    def __eq__(self, other) -> bool:
-        return (
-            isinstance(other, TensorSpec)
-            and self.dtype == other.dtype
-            and self.shape.as_list() == other.shape.as_list()
-            if self.shape.rank is not None and other.shape.rank is not None
-            else isinstance(other, TensorSpec)
-            and self.dtype == other.dtype
-            and self.shape.rank == other.shape.rank
-        )
-
-    def __hash__(self) -> int:
-        return hash(self.dtype)
-
-    def __repr__(self) -> str:
-        return f"TensorSpec(shape={self.shape}, dtype={self.dtype!r}, name={self.name!r})"
 
 
 def _is_namedtuple(value) -> bool:
