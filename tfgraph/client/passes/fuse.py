@@ -161,6 +161,12 @@ class FusedChain:
         self.args = [
             tuple(("e", n_ext + a[1]) if a[0] == "c" else a for a in spec) for spec in args
         ]
+        # each member as (ufunc, first operand, second operand or None): an external
+        # value's index, or -1 for the previous result
+        self.calls = [
+            (fn, *[-1 if a[0] == "p" else a[1] for a in spec], *([None] * (2 - len(spec))))
+            for fn, spec in zip(fns, self.args, strict=True)
+        ]
         self.max_chunk = _MAX_CHUNK_BYTES // self.dtype.itemsize
         self.out_slot = out_slot
         self.dead = tuple(dead)
@@ -168,7 +174,11 @@ class FusedChain:
     def __call__(self, v) -> None:
         ext = [v[s] for s in self.ext_slots]
         ext += self.consts
-        layout = self._chunkable(ext)
+        layout = None
+        for x in ext:  # (small values, the common case with an unknown batch: no checks)
+            if type(x) is np.ndarray and x.size >= MIN_ELEMENTS:
+                layout = self._chunkable(ext)
+                break
         result = self._one_by_one(ext) if layout is None else self._chunked(ext, *layout)
         if self.out_slot >= 0:
             v[self.out_slot] = result
@@ -176,13 +186,19 @@ class FusedChain:
             v[d] = None
 
     def _one_by_one(self, ext):
+        """The ops one by one, as unfused steps run them (as fast: a plan of tiny ops
+        must not pay for chains that only pay on big values)."""
         prev = None
-        for k, fn in enumerate(self.fns):
-            vals = [prev if a[0] == "p" else ext[a[1]] for a in self.args[k]]
-            try:
-                prev = fn(*vals)
-            except Exception as e:
-                raise _op_error(e, self.fused_ops[k]) from e
+        k = 0
+        try:
+            for k, (fn, a, b) in enumerate(self.calls):
+                x = prev if a < 0 else ext[a]
+                if b is None:
+                    prev = fn(x)
+                else:
+                    prev = fn(x, prev if b < 0 else ext[b])
+        except Exception as e:
+            raise _op_error(e, self.fused_ops[k]) from e
         return prev
 
     def _chunkable(self, ext) -> tuple | None:
