@@ -1735,7 +1735,9 @@ _BLAS_SUM_ROWS = 1024
 def _leading_rows(x, axis) -> int:
     """The number of rows when `axis` are the leading axes of the big, C-contiguous float
     array `x` (but not all of them), else 0."""
-    if type(x) is not np.ndarray or x.dtype not in _BLAS_FLOATS or not x.flags.c_contiguous:
+    if type(x) is not np.ndarray or x.size < _BLAS_SUM_ROWS or x.dtype not in _BLAS_FLOATS:
+        return 0  # (small sums first: they are the many)
+    if not x.flags.c_contiguous:
         return 0
     ndim = x.ndim
     k = len(axis)
