@@ -15,6 +15,7 @@ from tfgraph.platform import parallel
 def two_threads(monkeypatch):
     monkeypatch.setattr(parallel, "_THREADS", 2)
     monkeypatch.setattr(parallel, "_pool", None)
+    monkeypatch.setattr(parallel, "_solo", 0)
 
 
 def test_run_blocks_runs_every_block_once_across_threads(two_threads):
