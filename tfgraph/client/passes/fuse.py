@@ -191,7 +191,7 @@ class FusedChain:
         prev = None
         k = 0
         try:
-            for k, (fn, a, b) in enumerate(self.calls):
+            for k, (fn, a, b) in enumerate(self.calls):  # noqa: B007 - k names the failing op
                 x = prev if a < 0 else ext[a]
                 if b is None:
                     prev = fn(x)
