@@ -24,4 +24,5 @@ from tfgraph.ops.manip_ops import depth_to_space, space_to_depth  # noqa: F401
 from tfgraph.ops.nn_composite_ops import *
 from tfgraph.ops.nn_extra_ops import *
 from tfgraph.ops.nn_ops import *
+from tfgraph.ops.nn_pool_ops import pool, with_space_to_batch  # noqa: F401
 from tfgraph.ops.sampled_loss_ops import nce_loss, sampled_softmax_loss  # noqa: F401
