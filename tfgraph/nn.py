@@ -26,3 +26,8 @@ from tfgraph.ops.nn_extra_ops import *
 from tfgraph.ops.nn_ops import *
 from tfgraph.ops.nn_pool_ops import pool, with_space_to_batch  # noqa: F401
 from tfgraph.ops.sampled_loss_ops import nce_loss, sampled_softmax_loss  # noqa: F401
+from tfgraph.ops.unigram_sampler_ops import (  # noqa: F401
+    all_candidate_sampler,
+    fixed_unigram_candidate_sampler,
+    learned_unigram_candidate_sampler,
+)
