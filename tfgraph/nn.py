@@ -20,6 +20,7 @@ from tfgraph.ops.conv_ops import (  # noqa: F401
 )
 from tfgraph.ops.ctc_ops import *
 from tfgraph.ops.embedding_ops import embedding_lookup_sparse, safe_embedding_lookup_sparse  # noqa: F401
+from tfgraph.ops.fractional_pool_ops import fractional_avg_pool, fractional_max_pool  # noqa: F401
 from tfgraph.ops.manip_ops import depth_to_space, space_to_depth  # noqa: F401
 from tfgraph.ops.nn_composite_ops import *
 from tfgraph.ops.nn_extra_ops import *
