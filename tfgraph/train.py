@@ -209,6 +209,7 @@ def __getattr__(name):
 # -- optimizers and learning-rate schedules -----------------------------------------------------
 from tfgraph.training.adadelta import AdadeltaOptimizer  # noqa: E402
 from tfgraph.training.adagrad import AdagradOptimizer  # noqa: E402
+from tfgraph.training.adagrad_da import AdagradDAOptimizer  # noqa: E402
 from tfgraph.training.adam import AdamOptimizer  # noqa: E402
 from tfgraph.training.ftrl import FtrlOptimizer  # noqa: E402
 from tfgraph.training.gradient_descent import GradientDescentOptimizer  # noqa: E402
@@ -234,6 +235,7 @@ from tfgraph.training.rmsprop import RMSPropOptimizer  # noqa: E402
 
 __all__ += [
     "AdadeltaOptimizer",
+    "AdagradDAOptimizer",
     "AdagradOptimizer",
     "AdamOptimizer",
     "FtrlOptimizer",
