@@ -232,6 +232,7 @@ from tfgraph.training.proximal_gradient_descent import (  # noqa: E402
     ProximalGradientDescentOptimizer,
 )
 from tfgraph.training.rmsprop import RMSPropOptimizer  # noqa: E402
+from tfgraph.training.warm_starting import VocabInfo, warm_start  # noqa: E402
 
 __all__ += [
     "AdadeltaOptimizer",
@@ -245,6 +246,7 @@ __all__ += [
     "ProximalAdagradOptimizer",
     "ProximalGradientDescentOptimizer",
     "RMSPropOptimizer",
+    "VocabInfo",
     "cosine_decay",
     "cosine_decay_restarts",
     "exponential_decay",
@@ -255,4 +257,5 @@ __all__ += [
     "piecewise_constant",
     "piecewise_constant_decay",
     "polynomial_decay",
+    "warm_start",
 ]
