@@ -1,5 +1,6 @@
-"""tf.debugging.assert_shapes / assert_all_finite / get_log_device_placement and the
-traceback-filtering flags, compared with TF (graphs, static errors, runtime checks)."""
+"""tf.debugging.assert_shapes / assert_all_finite / enable_check_numerics /
+get_log_device_placement and the traceback-filtering flags, compared with TF (graphs,
+static errors, runtime checks)."""
 
 from __future__ import annotations
 
@@ -71,3 +72,39 @@ def test_assert_shapes_static_mismatch_raises():
     with tf.Graph().as_default():
         with pytest.raises(ValueError, match="dimension 1 must have size 2"):
             tf.debugging.assert_shapes([(tf.zeros([2, 3]), ("N", 2))])
+
+
+CHECK_NUMERICS = r"""
+def run(s, t, feed=None):
+    try:
+        return s.run(t, feed).tolist()
+    except tf.errors.OpError as e:
+        lines = [ln for ln in e.message.splitlines() if ln.strip()]
+        return [type(e).__name__, e.op.name if e.op is not None else None,
+                [ln for ln in lines if "Detected in" in ln or "!!!" in ln or "Tensor had" in ln
+                 or ln.startswith(("  dtype", "  shape", "  Input"))]]
+x = tf.placeholder(tf.float32, [2])
+tf.debugging.enable_check_numerics()
+y = tf.math.log(x)
+z = tf.nn.relu(y)
+w = tf.sqrt(x)
+u = tf.identity(w)
+q = tf.reshape(u, [2, 1])
+tf.debugging.disable_check_numerics()
+v = tf.math.log(x)
+result = {
+    "ops": sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations()),
+    "names": [t.name for t in (y, z, w, u, q, v)],
+}
+with tf.Session() as s:
+    result["runs"] = [run(s, z, {x: [1.0, 2.0]}), run(s, z, {x: [1.0, 0.0]}),
+                      run(s, q, {x: [-1.0, 4.0]}), run(s, v, {x: [0.0, -1.0]})]
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_enable_check_numerics_matches_tf():
+    here, theirs = run_both(CHECK_NUMERICS)
+    for key in theirs:
+        assert here[key] == theirs[key], key

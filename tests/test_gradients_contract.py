@@ -1329,6 +1329,12 @@ _FQ_X = f32([[-1.7, -0.4, 0.3], [1.2, 2.6, -1.3], [0.9, 1.96, 3.1], [-2.2, 0.05,
 
 CASES.update(
     {
+        "CheckNumericsV2": [
+            Case(
+                lambda x: op_output("CheckNumericsV2", None, [x], {"message": b"m"}),
+                [rnd(2, 3)],
+            )
+        ],
         "FractionalMaxPool": [
             Case(
                 lambda x: tf.nn.fractional_max_pool(

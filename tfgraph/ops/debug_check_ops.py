@@ -1,16 +1,23 @@
 """`tf.debugging` extras: assert_shapes (TF1 form, as TF builds it: static checks raise
 at once, the rest become rank asserts and Assert ops grouped into one no-op),
-assert_all_finite, get_log_device_placement and the traceback-filtering flags."""
+assert_all_finite, enable/disable_check_numerics (CheckNumericsV2 after each float
+output built while enabled), get_log_device_placement and the traceback-filtering
+flags."""
 
 from __future__ import annotations
 
 import collections
 
+import numpy as np
+
+from tfgraph import errors
 from tfgraph.eager import context
+from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import get_default_graph, name_scope
+from tfgraph.framework.registry import register_op
 from tfgraph.framework.sparse_tensor import SparseTensor
-from tfgraph.ops import array_ops, control_flow_ops, math_ops
+from tfgraph.ops import apply, array_ops, common_shapes, control_flow_ops, math_ops
 from tfgraph.ops.check_ops import (
     Assert,
     _message_prefix,
@@ -23,7 +30,9 @@ from tfgraph.ops.check_ops import verify_tensor_all_finite as assert_all_finite
 __all__ = [
     "assert_all_finite",
     "assert_shapes",
+    "disable_check_numerics",
     "disable_traceback_filtering",
+    "enable_check_numerics",
     "enable_traceback_filtering",
     "get_log_device_placement",
     "is_traceback_filtering_enabled",
@@ -181,3 +190,142 @@ def enable_traceback_filtering() -> None:
 def disable_traceback_filtering() -> None:
     """Clears the traceback-filtering flag (see `is_traceback_filtering_enabled`)."""
     _traceback_filtering[0] = False
+
+
+# -- CheckNumericsV2 and enable_check_numerics -------------------------------------------------
+def _check_numerics_v2_kernel(op, ctx):
+    prefix = op._attrs["message"].decode("utf-8", "replace") + " : Tensor had "
+
+    def kernel(x):
+        values = np.asarray(x)
+        if values.dtype.fields is not None:  # bfloat16 stand-in: check as float32
+            values = dtypes.from_bfloat16(values)
+        if np.isfinite(values).all():
+            return x
+        found = []
+        if np.isneginf(values).any():
+            found.append("-Inf")
+        if np.isposinf(values).any():
+            found.append("+Inf")
+        if np.isnan(values).any():
+            found.append("NaN")
+        what = found[0] if len(found) == 1 else (
+            " and ".join(found) if len(found) == 2 else "-Inf, +Inf, and NaN"
+        )  # fmt: skip
+        raise errors.InvalidArgumentError(None, op, f"{prefix}{what} values")
+
+    return kernel
+
+
+def _check_numerics_v2_grad(op, grad):
+    message = op._attrs["message"]
+    return [
+        apply.op_output(
+            "CheckNumericsV2",
+            None,
+            [grad],
+            {
+                "message": b"Not a number (NaN) or infinity (Inf) values detected in "
+                b"gradient. " + str(message).encode()
+            },
+        )
+    ]
+
+
+register_op(
+    "CheckNumericsV2",
+    inputs=["tensor: T"],
+    outputs=["output: T"],
+    attrs=["T: {bfloat16, half, float, double}", "message: string"],
+    shape=common_shapes.unchanged_shape,
+    make_kernel=_check_numerics_v2_kernel,
+    grad=_check_numerics_v2_grad,
+    stateful=True,
+)
+
+# TF's op_callbacks_common.OP_CALLBACK_SKIP_OPS and check_numerics_callback.SAFE_OPS
+_SKIP_OPS = frozenset(
+    [
+        "Enter",
+        "Exit",
+        "Identity",
+        "If",
+        "LoopCond",
+        "Merge",
+        "NextIteration",
+        "StatelessIf",
+        "StatefulPartitionedCall",
+        "Switch",
+        "While",
+        "RemoteCall",
+        "DestroyResourceOp",
+        "CheckNumericsV2",
+        "Concat",
+        "ConcatV2",
+        "ExpandDims",
+        "Fill",
+        "Gather",
+        "Maximum",
+        "Minimum",
+        "Reshape",
+        "Slice",
+        "Squeeze",
+        "Stack",
+        "StridedSlice",
+        "StridedSliceGrad",
+        "TensorListConcatV2",
+        "TensorListGather",
+        "TensorListGetItem",
+        "TensorListPopBack",
+        "TensorListStack",
+        "Transpose",
+        "Unpack",
+        "Placeholder",
+    ]
+)  # fmt: skip
+
+
+def _error_message(output) -> str:
+    op = output.op
+    message = (
+        f"\n\n!!! Detected Infinity or NaN in output {output.value_index} of graph op "
+        f'"{op.type}" (# of outputs: {len(op.outputs)}) !!!\n'
+        f"  dtype: <dtype: '{output.dtype.name}'>\n  shape: {output.shape}\n"
+    )
+    inputs = list(op.inputs)
+    if len(inputs) > 1:
+        message += f"\n  Input tensors ({len(inputs)}):\n"
+        for slot, t in enumerate(inputs):
+            message += f"         {slot}: {t}\n"
+    elif len(inputs) == 1:
+        message += f"\n  Input tensor: {inputs[0]}\n"
+    return message + "\n"
+
+
+def _instrument(output):
+    if output.op.type in _SKIP_OPS or not output.dtype.is_floating or context.executing_eagerly():
+        return output
+    with get_default_graph().name_scope(output.op.name + "/"):
+        return apply.op_output(
+            "CheckNumericsV2",
+            "CheckNumericsV2",
+            [output],
+            {"message": _error_message(output).encode()},
+        )
+
+
+def enable_check_numerics(stack_height_limit=30, path_length_limit=50):
+    """From now on, each float output of a single-output op built in graph mode is
+    followed by a CheckNumericsV2 op (named "<op>/CheckNumericsV2") that fails the run
+    naming the op when it holds an infinity or NaN; the checked tensor is what the
+    building function returns. (tfgraph instruments single-output ops other than
+    constants and placeholders, and shows no creation stack trace.)"""
+    del stack_height_limit, path_length_limit
+    if _instrument not in apply.OUTPUT_HOOKS:
+        apply.OUTPUT_HOOKS.append(_instrument)
+
+
+def disable_check_numerics():
+    """Stops adding CheckNumericsV2 ops (those already built stay)."""
+    if _instrument in apply.OUTPUT_HOOKS:
+        apply.OUTPUT_HOOKS.remove(_instrument)
