@@ -28,11 +28,22 @@ from tfgraph.ops.check_ops import (
     is_non_decreasing,
     is_strictly_increasing,
 )
+from tfgraph.ops.debug_check_ops import (
+    assert_all_finite,
+    assert_shapes,
+    disable_check_numerics,
+    disable_traceback_filtering,
+    enable_check_numerics,
+    enable_traceback_filtering,
+    get_log_device_placement,
+    is_traceback_filtering_enabled,
+)
 from tfgraph.ops.math_ops import is_finite, is_inf, is_nan
 
 __all__ = [
     "Assert",
     "Print",
+    "assert_all_finite",
     "assert_equal",
     "assert_greater",
     "assert_greater_equal",
@@ -51,13 +62,20 @@ __all__ = [
     "assert_rank_in",
     "assert_same_float_dtype",
     "assert_scalar",
+    "assert_shapes",
     "assert_type",
     "check_numerics",
+    "disable_check_numerics",
+    "disable_traceback_filtering",
+    "enable_check_numerics",
+    "enable_traceback_filtering",
+    "get_log_device_placement",
     "is_finite",
     "is_inf",
     "is_nan",
     "is_non_decreasing",
     "is_numeric_tensor",
     "is_strictly_increasing",
+    "is_traceback_filtering_enabled",
     "set_log_device_placement",
 ]

@@ -20,8 +20,15 @@ from tfgraph.ops.conv_ops import (  # noqa: F401
 )
 from tfgraph.ops.ctc_ops import *
 from tfgraph.ops.embedding_ops import embedding_lookup_sparse, safe_embedding_lookup_sparse  # noqa: F401
+from tfgraph.ops.fractional_pool_ops import fractional_avg_pool, fractional_max_pool  # noqa: F401
 from tfgraph.ops.manip_ops import depth_to_space, space_to_depth  # noqa: F401
 from tfgraph.ops.nn_composite_ops import *
 from tfgraph.ops.nn_extra_ops import *
 from tfgraph.ops.nn_ops import *
+from tfgraph.ops.nn_pool_ops import pool, with_space_to_batch  # noqa: F401
 from tfgraph.ops.sampled_loss_ops import nce_loss, sampled_softmax_loss  # noqa: F401
+from tfgraph.ops.unigram_sampler_ops import (  # noqa: F401
+    all_candidate_sampler,
+    fixed_unigram_candidate_sampler,
+    learned_unigram_candidate_sampler,
+)

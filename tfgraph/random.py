@@ -18,11 +18,19 @@ from tfgraph.ops.random_ops import (
 )
 from tfgraph.ops.random_ops import random_gamma as gamma
 from tfgraph.ops.random_ops import random_poisson as poisson
+from tfgraph.ops.unigram_sampler_ops import (
+    all_candidate_sampler,
+    fixed_unigram_candidate_sampler,
+    learned_unigram_candidate_sampler,
+)
 
 __all__ = [
+    "all_candidate_sampler",
     "categorical",
+    "fixed_unigram_candidate_sampler",
     "gamma",
     "get_seed",
+    "learned_unigram_candidate_sampler",
     "log_uniform_candidate_sampler",
     "multinomial",
     "normal",

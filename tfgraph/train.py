@@ -209,6 +209,7 @@ def __getattr__(name):
 # -- optimizers and learning-rate schedules -----------------------------------------------------
 from tfgraph.training.adadelta import AdadeltaOptimizer  # noqa: E402
 from tfgraph.training.adagrad import AdagradOptimizer  # noqa: E402
+from tfgraph.training.adagrad_da import AdagradDAOptimizer  # noqa: E402
 from tfgraph.training.adam import AdamOptimizer  # noqa: E402
 from tfgraph.training.ftrl import FtrlOptimizer  # noqa: E402
 from tfgraph.training.gradient_descent import GradientDescentOptimizer  # noqa: E402
@@ -231,9 +232,11 @@ from tfgraph.training.proximal_gradient_descent import (  # noqa: E402
     ProximalGradientDescentOptimizer,
 )
 from tfgraph.training.rmsprop import RMSPropOptimizer  # noqa: E402
+from tfgraph.training.warm_starting import VocabInfo, warm_start  # noqa: E402
 
 __all__ += [
     "AdadeltaOptimizer",
+    "AdagradDAOptimizer",
     "AdagradOptimizer",
     "AdamOptimizer",
     "FtrlOptimizer",
@@ -243,6 +246,7 @@ __all__ += [
     "ProximalAdagradOptimizer",
     "ProximalGradientDescentOptimizer",
     "RMSPropOptimizer",
+    "VocabInfo",
     "cosine_decay",
     "cosine_decay_restarts",
     "exponential_decay",
@@ -253,4 +257,5 @@ __all__ += [
     "piecewise_constant",
     "piecewise_constant_decay",
     "polynomial_decay",
+    "warm_start",
 ]

@@ -168,6 +168,15 @@ def _convert_list(arg, values, attrs) -> list[Tensor]:
     return out
 
 
+# Functions called with each tensor `op_output` returns, which may return another in
+# its place (`tf.debugging.enable_check_numerics` instruments float outputs this way).
+OUTPUT_HOOKS: list = []
+
+
 def op_output(op_type: str, name, inputs, attrs=None) -> Tensor:
     """`apply_op(...)` for single-output ops: returns the output tensor."""
-    return apply_op(op_type, name, inputs, attrs)._outputs[0]
+    out = apply_op(op_type, name, inputs, attrs)._outputs[0]
+    if OUTPUT_HOOKS:
+        for hook in OUTPUT_HOOKS:
+            out = hook(out)
+    return out

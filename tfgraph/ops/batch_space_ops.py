@@ -87,15 +87,26 @@ def _batch_to_space_out(op, dims, block, crops, raising, static=False):
     return out
 
 
+def _partial_nd_shape(op, dims, block, forward):
+    """Without constant paddings/crops (or block), as TF: the block dimensions are
+    unknown, the batch is known with a known block, later dimensions are kept."""
+    m = op._inputs[1]._shape._dims
+    if dims is None or m is None or m[0] is None:
+        return UNKNOWN if dims is None else TensorShape._from_tuple((None,) * len(dims))
+    out = [None] * (1 + m[0]) + list(dims[1 + m[0] :])
+    if block is not None and dims[0] is not None:
+        prod = int(np.prod(np.asarray(block, np.int64)))
+        out[0] = dims[0] * prod if forward else dims[0] // prod
+    return TensorShape._from_tuple(tuple(out))
+
+
 def _nd_shape(forward: bool):
     def shape(op):
         dims = op._inputs[0]._shape._dims
         block = constant_value(op._inputs[1])
         pads = constant_value(op._inputs[2])
         if block is None or pads is None:
-            if dims is None:
-                return [UNKNOWN]
-            return [TensorShape._from_tuple((None,) * len(dims))]
+            return [_partial_nd_shape(op, dims, block, forward)]
         block = np.asarray(block, np.int64).reshape(-1)
         pads = np.asarray(pads, np.int64)
         _check_block(
