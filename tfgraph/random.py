@@ -1,5 +1,6 @@
 """`tf.random`: random tensors and seeding (re-exports only)."""
 
+from tfgraph import random_experimental as experimental
 from tfgraph.framework.random_seed import get_seed, set_random_seed
 from tfgraph.ops.candidate_sampling_ops import (
     log_uniform_candidate_sampler,
@@ -18,9 +19,22 @@ from tfgraph.ops.random_ops import (
 )
 from tfgraph.ops.random_ops import random_gamma as gamma
 from tfgraph.ops.random_ops import random_poisson as poisson
+from tfgraph.ops.stateless_random_ops import (
+    Algorithm,
+    fold_in,
+    split,
+    stateless_categorical,
+    stateless_multinomial,
+    stateless_normal,
+    stateless_truncated_normal,
+    stateless_uniform,
+)
 
 __all__ = [
+    "Algorithm",
     "categorical",
+    "experimental",
+    "fold_in",
     "gamma",
     "get_seed",
     "log_uniform_candidate_sampler",
@@ -32,6 +46,12 @@ __all__ = [
     "random_uniform",
     "set_random_seed",
     "shuffle",
+    "split",
+    "stateless_categorical",
+    "stateless_multinomial",
+    "stateless_normal",
+    "stateless_truncated_normal",
+    "stateless_uniform",
     "truncated_normal",
     "uniform",
     "uniform_candidate_sampler",

@@ -255,8 +255,6 @@ def _multinomial_shape(op):
 
 
 def _multinomial_kernel(op, ctx):
-    from tfgraph.ops import philox
-
     stream = _tf_stream(op, ctx)
     np_dtype = op._attrs["output_dtype"].np_dtype
 
@@ -267,24 +265,32 @@ def _multinomial_kernel(op, ctx):
             raise errors.InvalidArgumentError(
                 None, op, f"num_samples should be nonnegative, got {n}"
             )
-        batch, classes = logits.shape
+        batch = logits.shape[0]
         # (TF reserves for ceil(n / 4) * 4 samples per row, two 32-bit draws each)
         counter = stream.reserve(batch * ((n + 3) // 4 * 4) * 2)
-        # TF's kernel: per row, an unnormalized CDF of exp(logit - max finite logit) in
-        # double (non-finite logits add nothing), then upper_bound(u * total) for each
-        # sample, u a double from two 32-bit samples of one sequential stream (rows in
-        # order, as TF's kernel draws them when it runs unsharded).
-        u = philox.uniform_doubles_single(stream.key, counter, batch * n).reshape(batch, n)
-        out = np.empty((batch, n), dtype=np_dtype)
-        for b in range(batch):
-            row = logits[b]
-            finite = np.isfinite(row)
-            top = row[finite].max() if finite.any() else np.finfo(np.float64).min
-            cdf = np.cumsum(np.where(finite, np.exp(row.astype(np.float64) - float(top)), 0.0))
-            out[b] = np.searchsorted(cdf, u[b] * cdf[-1], side="right") if classes else 0
-        return out
+        return multinomial_draws(stream.key, counter, logits, n, np_dtype)
 
     return kernel
+
+
+def multinomial_draws(key, counter: int, logits: np.ndarray, n: int, np_dtype) -> np.ndarray:
+    """TF's Multinomial kernel from Philox `key` at `counter`: [batch, n] class indices."""
+    from tfgraph.ops import philox
+
+    batch, classes = logits.shape
+    # TF's kernel: per row, an unnormalized CDF of exp(logit - max finite logit) in
+    # double (non-finite logits add nothing), then upper_bound(u * total) for each
+    # sample, u a double from two 32-bit samples of one sequential stream (rows in
+    # order, as TF's kernel draws them when it runs unsharded).
+    u = philox.uniform_doubles_single(key, counter, batch * n).reshape(batch, n)
+    out = np.empty((batch, n), dtype=np_dtype)
+    for b in range(batch):
+        row = logits[b]
+        finite = np.isfinite(row)
+        top = row[finite].max() if finite.any() else np.finfo(np.float64).min
+        cdf = np.cumsum(np.where(finite, np.exp(row.astype(np.float64) - float(top)), 0.0))
+        out[b] = np.searchsorted(cdf, u[b] * cdf[-1], side="right") if classes else 0
+    return out
 
 
 register_op(

@@ -1,0 +1,657 @@
+"""Stateless random ops: values that are a pure function of a shape-[2] seed.
+
+TF 2.21's `tf.random.stateless_*` functions turn the seed into a Philox key and counter
+(StatelessRandomGetKeyCounter: one Philox4x32-10 block of the seed under a fixed key)
+and draw from the V2 ops (StatelessRandomUniformV2, ...), whose kernels fill their output
+as the stateful ops do from a counter at the start of its stream. The values are TF's:
+tfgraph/ops/philox.py is the generator and the conversions (uniform floats and ints bit
+for bit, normal and truncated normal within 1-2 ulp). The seed-taking V1 ops
+(StatelessRandomUniform, ...) are registered too, so GraphDefs that hold them run.
+
+The public functions build TF's graphs with TF's names, e.g. `stateless_random_uniform/
+StatelessRandomGetKeyCounter/seed`, `.../StatelessRandomGetKeyCounter`,
+`.../StatelessRandomUniformV2/alg`, `.../StatelessRandomUniformV2`, `.../sub`, `.../mul`
+and the `stateless_random_uniform` AddV2.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import numpy as np
+
+from tfgraph import errors
+from tfgraph.framework import dtypes
+from tfgraph.framework.convert import convert_to_tensor
+from tfgraph.framework.graph import get_default_graph
+from tfgraph.framework.ops import Tensor
+from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
+from tfgraph.framework.tensor_shape import TensorShape
+from tfgraph.ops import philox
+from tfgraph.ops.apply import op_output
+from tfgraph.ops.common_shapes import constant_value_as_shape
+
+__all__ = [
+    "Algorithm",
+    "fold_in",
+    "split",
+    "stateless_categorical",
+    "stateless_multinomial",
+    "stateless_normal",
+    "stateless_truncated_normal",
+    "stateless_uniform",
+]
+
+_MASK64 = (1 << 64) - 1
+_SCRAMBLE_KEY = (0x3EC8F720, 0x02461E29)  # (TF's fixed key for scrambling seeds)
+
+
+class Algorithm(enum.Enum):
+    """A random-number-generation algorithm (`tf.random.Algorithm`): PHILOX, THREEFRY,
+    or AUTO_SELECT (Philox on CPU)."""
+
+    PHILOX = 1
+    THREEFRY = 2
+    AUTO_SELECT = 3
+
+
+# -- seeds, keys and counters ---------------------------------------------------------------
+def _seed_key_counter(op, seed) -> tuple[tuple[int, int], int]:
+    """TF's GenerateKey: the Philox key and 128-bit counter for a shape-[2] seed."""
+    seed = np.asarray(seed)
+    if seed.shape != (2,):
+        raise errors.InvalidArgumentError(
+            None, op, f"seed must have shape [2], not {list(seed.shape)}"
+        )
+    s0, s1 = (int(v) & _MASK64 for v in seed.tolist())
+    mix = [int(v) for v in philox.blocks(_SCRAMBLE_KEY, s0 | (s1 << 64), 1)[0]]
+    return (mix[0], mix[1]), (mix[2] | (mix[3] << 32)) << 64
+
+
+def _key_counter_from_inputs(op, key, counter, alg) -> tuple[tuple[int, int], int]:
+    """The Philox key and counter of a V2 op's key/counter/alg inputs."""
+    key, counter, alg = np.asarray(key), np.asarray(counter), int(alg)
+    if alg not in (1, 2, 3):
+        raise errors.InvalidArgumentError(None, op, f"Unsupported algorithm id: {alg}")
+    if key.shape != (1,):
+        raise errors.InvalidArgumentError(
+            None,
+            op,
+            f"key must have shape [1], not {list(key.shape)}. (Note that batched keys are "
+            "not supported yet.)",
+        )
+    if counter.ndim != 1 or counter.shape[0] < 2:
+        raise errors.InvalidArgumentError(
+            None,
+            op,
+            f"counter must be a vector with length at least 2; got shape: "
+            f"{list(counter.shape)}. (Note that batched counters are not supported yet.)",
+        )
+    if alg == 2:
+        raise errors.InvalidArgumentError(None, op, "Unsupported algorithm id: 2")
+    k = int(key[0])
+    c0, c1 = (int(v) for v in counter[:2].tolist())
+    return (k & 0xFFFFFFFF, k >> 32), (c0 & _MASK64) | ((c1 & _MASK64) << 64)
+
+
+def _dims(op, shape) -> tuple:
+    dims = tuple(int(d) for d in np.reshape(shape, -1))
+    for d in dims:
+        if d < 0:
+            raise errors.InvalidArgumentError(None, op, f"Dimension {d} must be >= 0")
+    return dims
+
+
+def _check_vector(op, index: int, what: str, size: int | None) -> None:
+    dims = op._inputs[index]._shape._dims
+    if dims is None:
+        return
+    if len(dims) != 1:
+        raise ValueError(
+            f"Shape must be rank 1 but is rank {len(dims)} for '{op.name}' (op: "
+            f"'{op.type}') ({what})"
+        )
+    if size is not None and dims[0] is not None and dims[0] != size:
+        raise ValueError(
+            f"Dimension must be {size} but is {dims[0]} for '{op.name}' (op: '{op.type}') ({what})"
+        )
+
+
+def _key_counter_shape(op):
+    _check_vector(op, 0, "seed", 2)
+    return [TensorShape([1]), TensorShape([2])]
+
+
+def _key_counter_kernel(op, ctx):
+    def kernel(seed):
+        key, counter = _seed_key_counter(op, seed)
+        packed_key = np.array([key[0] | (key[1] << 32)], np.uint64)
+        return packed_key, np.array([counter & _MASK64, counter >> 64], np.uint64)
+
+    return kernel
+
+
+register_op(
+    "StatelessRandomGetKeyCounter",
+    inputs=["seed: Tseed"],
+    outputs=["key: uint64", "counter: uint64"],
+    attrs=["Tseed: {int32, int64} = int64"],
+    shape=_key_counter_shape,
+    make_kernel=_key_counter_kernel,
+)
+
+
+# -- draws ----------------------------------------------------------------------------------
+def _as_dtype(values: np.ndarray, dtype: dtypes.DType) -> np.ndarray:
+    from tfgraph.ops.random_ops import _as_float
+
+    return _as_float(values, dtype)
+
+
+def _uniform(key, counter, n, dtype):
+    from tfgraph.ops.random_ops import _uniform_fill
+
+    return _uniform_fill(key, counter, n, dtype)
+
+
+def _normal(key, counter, n, dtype):
+    from tfgraph.ops.random_ops import _normal_fill
+
+    return _normal_fill(key, counter, n, dtype)
+
+
+def _truncated_normal(key, counter, n, dtype):
+    from tfgraph.ops.random_ops import _truncated_normal_fill
+
+    return _truncated_normal_fill(key, counter, n, dtype)
+
+
+def _int_words(key, counter: int, n: int, wide: bool) -> np.ndarray:
+    """n random words, 32-bit (one sample each) or 64-bit (two samples, low first)."""
+    if wide:
+        b = philox.blocks(key, counter, -(-n // 2)).astype(np.uint64)
+        words = b[:, 0::2] | (b[:, 1::2] << np.uint64(32))
+        return words.reshape(-1)[:n]
+    return philox.blocks(key, counter, -(-n // 4)).reshape(-1)[:n]
+
+
+def _unsigned(np_dtype) -> type:
+    return np.uint64 if np.dtype(np_dtype).itemsize == 8 else np.uint32
+
+
+def _full_ints(key, counter, n, dtype):
+    np_dtype = dtype.np_dtype
+    return _int_words(key, counter, n, np.dtype(np_dtype).itemsize == 8).view(np_dtype)
+
+
+def _bounded_ints(key, counter, n, dtype, lo, hi):
+    """lo + (random word % (hi - lo)) in the dtype's unsigned arithmetic (TF's
+    UniformDistribution for integers)."""
+    np_dtype = np.dtype(dtype.np_dtype)
+    wide = np_dtype.itemsize == 8
+    mask = _MASK64 if wide else 0xFFFFFFFF
+    span = np.uint64((hi - lo) & mask)
+    words = _int_words(key, counter, n, wide).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        vals = (words % span + np.uint64(lo & mask)) & np.uint64(mask)
+    return vals.astype(_unsigned(np_dtype)).view(np_dtype)
+
+
+def _shape_from_input(op):
+    return [constant_value_as_shape(op._inputs[0])]
+
+
+def _v2_shape(op):
+    _check_vector(op, 1, "key", 1)
+    _check_vector(op, 2, "counter", None)
+    return _shape_from_input(op)
+
+
+def _v2_kernel(fill):
+    def make(op, ctx):
+        dtype = op._attrs["dtype"]
+
+        def kernel(shape, key, counter, alg):
+            dims = _dims(op, shape)
+            k, c = _key_counter_from_inputs(op, key, counter, alg)
+            n = int(np.prod(dims))
+            return _as_dtype(fill(k, c, n, dtype).reshape(dims), dtype)
+
+        return kernel
+
+    return make
+
+
+def _v1_kernel(fill):
+    def make(op, ctx):
+        dtype = op._attrs["dtype"]
+
+        def kernel(shape, seed):
+            dims = _dims(op, shape)
+            k, c = _seed_key_counter(op, seed)
+            n = int(np.prod(dims))
+            return _as_dtype(fill(k, c, n, dtype).reshape(dims), dtype)
+
+        return kernel
+
+    return make
+
+
+def _v1_shape(op):
+    _check_vector(op, 1, "seed", 2)
+    return _shape_from_input(op)
+
+
+_V2_INPUTS = ["shape: Tshape", "key: uint64", "counter: uint64", "alg: int32"]
+_FLOATS = "dtype: {half, bfloat16, float, double} = float"
+_INTS = "{int32, int64, uint32, uint64}"
+
+for _v2, _v1, _fill in (
+    ("StatelessRandomUniformV2", "StatelessRandomUniform", _uniform),
+    ("StatelessRandomNormalV2", "StatelessRandomNormal", _normal),
+    ("StatelessTruncatedNormalV2", "StatelessTruncatedNormal", _truncated_normal),
+):
+    register_op(
+        _v2,
+        inputs=_V2_INPUTS,
+        outputs=["output: dtype"],
+        attrs=[_FLOATS, "Tshape: {int32, int64} = int32"],
+        shape=_v2_shape,
+        make_kernel=_v2_kernel(_fill),
+        grad=NOT_DIFFERENTIABLE,
+    )
+    register_op(
+        _v1,
+        inputs=["shape: T", "seed: Tseed"],
+        outputs=["output: dtype"],
+        attrs=[_FLOATS, "T: {int32, int64} = int32", "Tseed: {int32, int64} = int64"],
+        shape=_v1_shape,
+        make_kernel=_v1_kernel(_fill),
+        grad=NOT_DIFFERENTIABLE,
+    )
+
+register_op(
+    "StatelessRandomUniformFullIntV2",
+    inputs=_V2_INPUTS,
+    outputs=["output: dtype"],
+    attrs=[f"dtype: {_INTS} = uint64", "Tshape: {int32, int64} = int32"],
+    shape=_v2_shape,
+    make_kernel=_v2_kernel(_full_ints),
+    grad=NOT_DIFFERENTIABLE,
+)
+register_op(
+    "StatelessRandomUniformFullInt",
+    inputs=["shape: T", "seed: Tseed"],
+    outputs=["output: dtype"],
+    attrs=[
+        f"dtype: {_INTS} = uint64",
+        "T: {int32, int64} = int32",
+        f"Tseed: {_INTS} = int64",
+    ],
+    shape=_v1_shape,
+    make_kernel=_v1_kernel(_full_ints),
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def _check_scalar(op, index: int, what: str) -> None:
+    dims = op._inputs[index]._shape._dims
+    if dims is not None and len(dims) != 0:
+        raise ValueError(
+            f"{what} must be a scalar; got a tensor of shape {list(dims)} for '{op.name}' "
+            f"(op: '{op.type}')"
+        )
+
+
+def _int_v2_shape(op):
+    _check_scalar(op, 4, "minval")
+    _check_scalar(op, 5, "maxval")
+    return _v2_shape(op)
+
+
+def _int_v1_shape(op):
+    _check_scalar(op, 2, "minval")
+    _check_scalar(op, 3, "maxval")
+    return _v1_shape(op)
+
+
+def _bounded_draw(op, dtype, dims, k, c, lo, hi) -> np.ndarray:
+    for value, what in ((lo, "minval"), (hi, "maxval")):
+        if np.ndim(value) != 0:
+            raise errors.InvalidArgumentError(
+                None, op, f"{what} must be 0-D, got shape {list(np.shape(value))}"
+            )
+    n = int(np.prod(dims))
+    if n == 0:
+        return np.zeros(dims, dtype.np_dtype)
+    lo, hi = int(lo), int(hi)
+    if lo >= hi:
+        raise errors.InvalidArgumentError(None, op, f"Need minval < maxval, got {lo} >= {hi}")
+    return _bounded_ints(k, c, n, dtype, lo, hi).reshape(dims)
+
+
+def _int_v2_kernel(op, ctx):
+    dtype = op._attrs["dtype"]
+
+    def kernel(shape, key, counter, alg, lo, hi):
+        dims = _dims(op, shape)
+        k, c = _key_counter_from_inputs(op, key, counter, alg)
+        return _bounded_draw(op, dtype, dims, k, c, lo, hi)
+
+    return kernel
+
+
+def _int_v1_kernel(op, ctx):
+    dtype = op._attrs["dtype"]
+
+    def kernel(shape, seed, lo, hi):
+        dims = _dims(op, shape)
+        k, c = _seed_key_counter(op, seed)
+        return _bounded_draw(op, dtype, dims, k, c, lo, hi)
+
+    return kernel
+
+
+register_op(
+    "StatelessRandomUniformIntV2",
+    inputs=[*_V2_INPUTS, "minval: dtype", "maxval: dtype"],
+    outputs=["output: dtype"],
+    attrs=[f"dtype: {_INTS}", "Tshape: {int32, int64} = int32"],
+    shape=_int_v2_shape,
+    make_kernel=_int_v2_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+register_op(
+    "StatelessRandomUniformInt",
+    inputs=["shape: T", "seed: Tseed", "minval: dtype", "maxval: dtype"],
+    outputs=["output: dtype"],
+    attrs=["dtype: {int32, int64}", "T: {int32, int64}", "Tseed: {int32, int64} = int64"],
+    shape=_int_v1_shape,
+    make_kernel=_int_v1_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+# -- StatelessMultinomial -------------------------------------------------------------------
+def _multinomial_shape(op):
+    logits = op._inputs[0]._shape._dims
+    if logits is not None and len(logits) != 2:
+        raise ValueError(
+            f"Shape must be rank 2 but is rank {len(logits)} for '{op.name}' (op: "
+            "'StatelessMultinomial')"
+        )
+    _check_vector(op, 2, "seed", 2)
+    from tfgraph.ops.common_shapes import constant_value
+
+    num = constant_value(op._inputs[1])
+    batch = None if logits is None else logits[0]
+    return [TensorShape._from_tuple((batch, None if num is None else int(num)))]
+
+
+def _multinomial_kernel(op, ctx):
+    from tfgraph.ops.random_ops import multinomial_draws
+
+    np_dtype = op._attrs["output_dtype"].np_dtype
+
+    def kernel(logits, num_samples, seed):
+        logits = np.asarray(logits)
+        n = int(num_samples)
+        if logits.shape[1] <= 0:
+            raise errors.InvalidArgumentError(
+                None, op, f"num_classes should be positive, got {logits.shape[1]}"
+            )
+        if n < 0:
+            raise errors.InvalidArgumentError(
+                None, op, f"num_samples should be non-negative, got {n}"
+            )
+        key, counter = _seed_key_counter(op, seed)
+        return multinomial_draws(key, counter, logits, n, np_dtype)
+
+    return kernel
+
+
+register_op(
+    "StatelessMultinomial",
+    inputs=["logits: T", "num_samples: int32", "seed: Tseed"],
+    outputs=["output: output_dtype"],
+    attrs=[
+        "T: realnumbertype",
+        "Tseed: {int32, int64} = int64",
+        "output_dtype: {int32, int64} = int64",
+    ],
+    shape=_multinomial_shape,
+    make_kernel=_multinomial_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+# -- public functions -----------------------------------------------------------------------
+def _alg_to_int(alg):
+    """TF's convert_alg_to_int: an int, an Algorithm, a tensor or a name."""
+    if isinstance(alg, int):
+        return alg
+    if isinstance(alg, Algorithm):
+        return alg.value
+    if isinstance(alg, Tensor):
+        return alg
+    if isinstance(alg, str):
+        canon = alg.strip().lower().replace("-", "").replace("_", "")
+        names = {"philox": 1, "threefry": 2, "autoselect": 3}
+        if canon in names:
+            return names[canon]
+        raise ValueError(_unsupported_alg(alg))
+    raise TypeError(f"Can't convert argument `alg` (of value {alg} and type {type(alg)}) to int.")
+
+
+def _unsupported_alg(alg) -> str:
+    if isinstance(alg, int):
+        names = (1, 2, 3)
+    elif isinstance(alg, str):
+        names = ("philox", "threefry", "auto_select")
+    else:
+        names = (Algorithm.PHILOX, Algorithm.THREEFRY, Algorithm.AUTO_SELECT)
+    return (
+        f"Argument `alg` got unsupported value {alg}. Supported values are {names[0]} for "
+        f"the Philox algorithm, {names[1]} for the ThreeFry algorithm, and {names[2]} for "
+        "auto-selection."
+    )
+
+
+def _uint32s_to_uint64(x):
+    from tfgraph.ops import array_ops, bitwise_ops
+
+    low = array_ops.cast(x[0], dtypes.uint64)
+    high = array_ops.cast(x[1], dtypes.uint64)
+    shift = convert_to_tensor(np.array(32, np.uint64), dtype=dtypes.uint64, name="Const")
+    return bitwise_ops.bitwise_or(low, bitwise_ops.left_shift(high, shift))
+
+
+def _key_counter_alg(seed, alg):
+    """TF's get_key_counter_alg: the key, counter and algorithm for the V2 ops."""
+    from tfgraph.ops import array_ops
+
+    alg = _alg_to_int(3 if alg is None else alg)
+    if alg == 3:
+        key_counter = apply_op_outputs("StatelessRandomGetKeyCounter", [seed])
+        return key_counter[0], key_counter[1], alg
+    if alg == 1:  # (the scrambling as a graph: one Philox block of the seed)
+        key = convert_to_tensor(
+            np.array([0x02461E293EC8F720], np.uint64), dtype=dtypes.uint64, name="Const"
+        )
+        counter = array_ops.cast(seed, dtypes.uint64)
+        mix = op_output(
+            "StatelessRandomUniformFullIntV2",
+            None,
+            [[4], key, counter, 1],
+            {"dtype": dtypes.uint32},
+        )
+        key = array_ops.reshape(_uint32s_to_uint64(mix[:2]), [1])
+        counter = array_ops.stack([0, _uint32s_to_uint64(mix[2:])], axis=0)
+        return key, counter, alg
+    if alg == 2:
+        seed32 = array_ops.cast(seed, dtypes.uint32)
+        key = array_ops.reshape(_uint32s_to_uint64(seed32), [1])
+        return key, array_ops.zeros([1], dtypes.uint64), alg
+    raise ValueError(_unsupported_alg(alg))
+
+
+def apply_op_outputs(op_type: str, inputs, attrs=None) -> list:
+    from tfgraph.ops.apply import apply_op
+
+    return apply_op(op_type, None, inputs, attrs)._outputs
+
+
+_UNIFORM_DTYPES = (
+    dtypes.float16,
+    dtypes.bfloat16,
+    dtypes.float32,
+    dtypes.float64,
+    dtypes.int32,
+    dtypes.int64,
+    dtypes.uint32,
+    dtypes.uint64,
+)
+
+
+def _check_uniform_args(dtype, minval, maxval):
+    if dtype not in _UNIFORM_DTYPES:
+        raise ValueError(
+            f"Argument `dtype` got invalid value {dtype}. Accepted dtypes are "
+            f"({', '.join(repr(d) for d in _UNIFORM_DTYPES)})."
+        )
+    if dtype.is_integer:
+        if (minval is None) != (maxval is None):
+            raise ValueError(
+                f"For integer `dtype` argument {dtype!r}, argument `minval` and `maxval` "
+                f"must be both None or not None. Got `minval`={minval} and `maxval`={maxval}."
+            )
+        if minval is not None and dtype in (dtypes.uint32, dtypes.uint64):
+            raise ValueError(
+                f"Argument `dtype` got invalid value {dtype!r} when argument `minval` is not "
+                "None. Please don't use unsigned integers in this case."
+            )
+
+
+def stateless_uniform(
+    shape, seed, minval=0, maxval=None, dtype=dtypes.float32, name=None, alg="auto_select"
+) -> Tensor:
+    """Uniform values in [minval, maxval) determined by `seed` (shape [2], int32/int64):
+    `tf.random.stateless_uniform`. Floats default to [0, 1); integer dtypes need both
+    bounds, or neither for the full range of the dtype."""
+    from tfgraph.ops.random_ops import _binary, _shape_tensor
+
+    dtype = dtypes.as_dtype(dtype)
+    _check_uniform_args(dtype, minval, maxval)
+    if not dtype.is_integer and maxval is None:
+        maxval = 1
+    with get_default_graph().name_scope(name or "stateless_random_uniform") as scope:
+        shape = _shape_tensor(shape)
+        if dtype.is_integer and minval is None:
+            key, counter, alg = _key_counter_alg(seed, alg)
+            attrs = {"dtype": dtype}
+            return op_output(
+                "StatelessRandomUniformFullIntV2", scope, [shape, key, counter, alg], attrs
+            )
+        minval = convert_to_tensor(minval, dtype=dtype, name="min")
+        maxval = convert_to_tensor(maxval, dtype=dtype, name="max")
+        key, counter, alg = _key_counter_alg(seed, alg)
+        if dtype.is_integer:
+            inputs = [shape, key, counter, alg, minval, maxval]
+            return op_output("StatelessRandomUniformIntV2", scope, inputs, {})
+        rnd = op_output(
+            "StatelessRandomUniformV2", None, [shape, key, counter, alg], {"dtype": dtype}
+        )
+        scaled = _binary("Mul", rnd, _binary("Sub", maxval, minval, "sub"), "mul")
+        return _binary("AddV2", scaled, minval, scope)
+
+
+def _normal_like(op_type, default_name, shape, seed, mean, stddev, dtype, name, alg):
+    from tfgraph.ops.random_ops import _binary, _shape_tensor
+
+    dtype = dtypes.as_dtype(dtype)
+    with get_default_graph().name_scope(name or default_name) as scope:
+        shape = _shape_tensor(shape)
+        mean = convert_to_tensor(mean, dtype=dtype, name="mean")
+        stddev = convert_to_tensor(stddev, dtype=dtype, name="stddev")
+        key, counter, alg = _key_counter_alg(seed, alg)
+        rnd = op_output(op_type, None, [shape, key, counter, alg], {"dtype": dtype})
+        return _binary("AddV2", _binary("Mul", rnd, stddev, "mul"), mean, scope)
+
+
+def stateless_normal(
+    shape, seed, mean=0.0, stddev=1.0, dtype=dtypes.float32, name=None, alg="auto_select"
+) -> Tensor:
+    """Normal values determined by `seed` (`tf.random.stateless_normal`)."""
+    return _normal_like(
+        "StatelessRandomNormalV2",
+        "stateless_random_normal",
+        shape,
+        seed,
+        mean,
+        stddev,
+        dtype,
+        name,
+        alg,
+    )
+
+
+def stateless_truncated_normal(
+    shape, seed, mean=0.0, stddev=1.0, dtype=dtypes.float32, name=None, alg="auto_select"
+) -> Tensor:
+    """Normal values within two standard deviations of the mean, determined by `seed`
+    (`tf.random.stateless_truncated_normal`)."""
+    return _normal_like(
+        "StatelessTruncatedNormalV2",
+        "stateless_truncated_normal",
+        shape,
+        seed,
+        mean,
+        stddev,
+        dtype,
+        name,
+        alg,
+    )
+
+
+def _categorical(logits, num_samples, dtype, seed) -> Tensor:
+    logits = convert_to_tensor(logits, name="logits")
+    dtype = dtypes.as_dtype(dtype) if dtype else dtypes.int64
+    if dtype not in (dtypes.int32, dtypes.int64):
+        raise ValueError(
+            f"Argument `dtype` got invalid value {dtype!r}. Accepted dtypes are (tf.int32, "
+            "tf.int64)."
+        )
+    attrs = {"output_dtype": dtype}
+    return op_output("StatelessMultinomial", None, [logits, num_samples, seed], attrs)
+
+
+def stateless_categorical(logits, num_samples, seed, dtype=dtypes.int64, name=None) -> Tensor:
+    """Class indices drawn from `logits` [batch, classes], determined by `seed`
+    (`tf.random.stateless_categorical`)."""
+    with get_default_graph().name_scope(name or "stateless_categorical"):
+        return _categorical(logits, num_samples, dtype, seed)
+
+
+def stateless_multinomial(
+    logits, num_samples, seed, output_dtype=dtypes.int64, name=None
+) -> Tensor:
+    """TF1's deprecated name of `stateless_categorical`."""
+    with get_default_graph().name_scope(name or "stateless_multinomial"):
+        return _categorical(logits, num_samples, output_dtype, seed)
+
+
+def split(seed, num=2, alg="auto_select") -> Tensor:
+    """`num` new seeds from `seed`: shape [num, 2], seed's dtype (`tf.random.split`)."""
+    seed = convert_to_tensor(seed)
+    return stateless_uniform(
+        [num, 2], seed=seed, dtype=seed.dtype, minval=None, maxval=None, alg=alg
+    )
+
+
+def fold_in(seed, data, alg="auto_select") -> Tensor:
+    """A new seed from `seed` and the integer scalar `data` (`tf.random.fold_in`)."""
+    from tfgraph.ops import array_ops
+
+    data = convert_to_tensor(data)
+    seed1 = stateless_uniform([], seed=seed, dtype=data.dtype, minval=None, maxval=None, alg=alg)
+    return array_ops.stack([seed1, data])
