@@ -78,6 +78,8 @@ NO_GRADIENT_IN_TF.update(
 # random draws): each named test compares the gradient with TF's instead.
 CHECKED_AGAINST_TF: dict[str, str] = {
     "RandomGamma": "tests/ops/test_random_gamma.py (implicit reparameterization, as TF)",
+    "StatelessRandomGammaV3": "tests/ops/test_stateless_random_ops.py (as TF's, wrt alpha)",
+    "StatelessRandomGammaV2": "the gradient of StatelessRandomGammaV3 (one helper)",
 }
 PENDING: dict[str, str] = {
     name: "gradients through while loops: issue 12 (control flow and RNNs)"

@@ -59,6 +59,12 @@ cases = {
     "multinomial": lambda: tf.random.stateless_multinomial(
         [[1.0, 2.0], [3.0, 0.0]], 5, seed=[4, 2], name="mn"),
     "cat_empty": lambda: tf.random.stateless_categorical(tf.zeros([0, 3]), 3, seed=[1, 2]),
+    "g": lambda: tf.random.stateless_gamma([3], seed=[1, 2], alpha=1.0),
+    "g2": lambda: tf.random.stateless_gamma([4, 2], seed=[3, 4], alpha=[0.5, 3.0], beta=2.0),
+    "g64": lambda: tf.random.stateless_gamma(
+        [5, 1, 3], seed=S64(), alpha=[[0.1, 1.0, 7.5]], dtype=tf.float64),
+    "g16": lambda: tf.cast(tf.random.stateless_gamma(
+        [6], seed=[5, 6], alpha=2.5, dtype=tf.float16), tf.float32),
     "split": lambda: tf.random.split([1, 2], 3),
     "split64": lambda: tf.random.experimental.stateless_split(S64()),
     "fold_in": lambda: tf.random.fold_in([1, 2], 3),
@@ -80,7 +86,7 @@ _EXACT = [
     *("u", "u_odd", "u_big", "u_zero", "u_scalar", "u64", "u16", "ubf16", "u_tensor_shape"),
     *("u_philox", "u_philox_alg", "i32", "i32_neg", "i64", "full_i32", "full_i64"),
     *("full_u32", "full_u64", "cat", "cat32", "multinomial", "cat_empty", "split"),
-    *("split64", "fold_in", "fold_in64", "t_zero"),
+    *("split64", "fold_in", "fold_in64", "t_zero", "g", "g2", "g64", "g16"),
 ]
 _CLOSE = ("n", "n64", "n16", "t", "t64")
 
@@ -184,6 +190,10 @@ cases = {
         [[1.0, 2.0]], tf.placeholder(tf.int32, name="s"), seed=[1, 2]), ph("s", -1)),
     "cat_no_classes": (lambda: tf.random.stateless_categorical(
         tf.zeros([2, 0]), 3, seed=[1, 2]), None),
+    "gamma_shape": (lambda: tf.random.stateless_gamma([3, 2], seed=[5, 6], alpha=[1.0, 2, 3]),
+                    None),
+    "gamma_dtype": (lambda: tf.random.stateless_gamma([2], seed=[5, 6], alpha=1.0,
+                                                      dtype=tf.int32), None),
 }
 print(json.dumps({k: attempt(*v) for k, v in cases.items()}))
 """
@@ -206,6 +216,8 @@ _PHRASES = {
     "cat_rank1": "Shape must be rank 2 but is rank 1",
     "cat_neg": "num_samples should be non-negative, got -1",
     "cat_no_classes": "num_classes should be positive, got 0",
+    "gamma_shape": "Shape passed in must end with broadcasted shape.",
+    "gamma_dtype": "Expected int32, but got 1.0 of type 'float'.",
 }
 
 
@@ -220,3 +232,25 @@ def test_errors_are_tfs():
         if key in _PHRASES:
             assert _PHRASES[key] in theirs[key][1], (key, theirs[key][1])
             assert _PHRASES[key] in ours_msg[0], (key, ours_msg)
+
+
+GAMMA_GRAD = r"""
+with tf.Graph().as_default() as g:
+    a = tf.constant([0.5, 3.0])
+    y = tf.random.stateless_gamma([4, 2], seed=[3, 4], alpha=a)
+    a64 = tf.constant([[1.5]], tf.float64)
+    y64 = tf.random.stateless_gamma([3, 1, 1], seed=[7, 4], alpha=a64, beta=2.0, dtype=tf.float64)
+    grads = tf.gradients(y * y, a) + tf.gradients(y64, a64)
+    with tf.Session() as s:
+        print(json.dumps([v.tolist() for v in s.run(grads)]))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_gamma_gradient_wrt_alpha_is_tfs():
+    printed: list = []
+    exec(GAMMA_GRAD, {"tf": tf, "np": np, "json": json, "print": printed.append})
+    ours, theirs = json.loads(printed[-1]), run_tf_json(GAMMA_GRAD)
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=2e-6)  # (TF: in float32)
+    np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-12)

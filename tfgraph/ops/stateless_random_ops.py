@@ -655,3 +655,113 @@ def fold_in(seed, data, alg="auto_select") -> Tensor:
     data = convert_to_tensor(data)
     seed1 = stateless_uniform([], seed=seed, dtype=data.dtype, minval=None, maxval=None, alg=alg)
     return array_ops.stack([seed1, data])
+
+
+# -- StatelessRandomGammaV2/V3 --------------------------------------------------------------
+def _gamma_draw(op, dims: tuple, k, c, alpha) -> np.ndarray:
+    """TF's gamma sampler (tfgraph/ops/philox.py) filling `dims`, whose trailing dimensions
+    are alpha's: output k uses the counters from 256 * k on."""
+    alpha = np.asarray(alpha)
+    dtype = op._attrs["dtype"]
+    if dims[len(dims) - alpha.ndim :] != alpha.shape or len(dims) < alpha.ndim:
+        raise errors.InvalidArgumentError(
+            None, op, "Shape passed in must end with broadcasted shape."
+        )
+    n = int(np.prod(dims))
+    if n == 0:
+        return np.zeros(dims, dtype.np_dtype)
+    per_alpha = n // max(alpha.size, 1)
+    values = philox.gamma(k, c, per_alpha, alpha.reshape(-1).astype(np.float64))
+    if dtype is dtypes.float16:  # (via float, as Eigen's half from double)
+        values = values.astype(np.float32)
+    return values.astype(dtype.np_dtype).reshape(dims)
+
+
+def _gamma_v3_kernel(op, ctx):
+    def kernel(shape, key, counter, alg, alpha):
+        dims = _dims(op, shape)
+        k, c = _key_counter_from_inputs(op, key, counter, alg)
+        return _gamma_draw(op, dims, k, c, alpha)
+
+    return kernel
+
+
+def _gamma_v2_kernel(op, ctx):
+    def kernel(shape, seed, alpha):
+        dims = _dims(op, shape)
+        k, c = _seed_key_counter(op, seed)
+        return _gamma_draw(op, dims, k, c, alpha)
+
+    return kernel
+
+
+def _gamma_grad_alpha(shape, alpha, sample, grad):
+    """TF's: d sample / d alpha (RandomGammaGrad) summed over the leading sample
+    dimensions (those of `shape` beyond alpha's rank)."""
+    from tfgraph.ops import array_ops, math_ops
+
+    num_sample_dims = array_ops.shape(shape)[0] - array_ops.rank(alpha)
+    new_shape = array_ops.concat(
+        [array_ops.ones([num_sample_dims], dtype=dtypes.int32), array_ops.shape(alpha)], axis=0
+    )
+    alpha_b = array_ops.reshape(alpha, new_shape)
+    partial_a = op_output("RandomGammaGrad", None, [alpha_b, sample])
+    return math_ops.reduce_sum(grad * partial_a, axis=math_ops.range(num_sample_dims))
+
+
+def _gamma_v2_grad(op, grad):
+    with get_default_graph().control_dependencies([grad]):
+        shape, _, alpha = op._inputs
+        return [None, None, _gamma_grad_alpha(shape, alpha, op._outputs[0], grad)]
+
+
+def _gamma_v3_grad(op, grad):
+    with get_default_graph().control_dependencies([grad]):
+        shape, alpha = op._inputs[0], op._inputs[4]
+        return [None] * 4 + [_gamma_grad_alpha(shape, alpha, op._outputs[0], grad)]
+
+
+register_op(
+    "StatelessRandomGammaV3",
+    inputs=[
+        "shape: shape_dtype",
+        "key: uint64",
+        "counter: uint64",
+        "alg: int32",
+        "alpha: dtype",
+    ],
+    outputs=["output: dtype"],
+    attrs=["dtype: {half, float, double}", "shape_dtype: {int32, int64} = int32"],
+    shape=_v2_shape,
+    make_kernel=_gamma_v3_kernel,
+    grad=_gamma_v3_grad,
+)
+register_op(
+    "StatelessRandomGammaV2",
+    inputs=["shape: T", "seed: Tseed", "alpha: dtype"],
+    outputs=["output: dtype"],
+    attrs=["dtype: {half, float, double}", "T: {int32, int64}", "Tseed: {int32, int64} = int64"],
+    shape=_v1_shape,
+    make_kernel=_gamma_v2_kernel,
+    grad=_gamma_v2_grad,
+)
+
+
+def stateless_gamma(shape, seed, alpha, beta=None, dtype=dtypes.float32, name=None) -> Tensor:
+    """Gamma(alpha, beta) values determined by `seed` (`tf.random.stateless_gamma`): `shape`
+    is the whole output shape and must end with the broadcast shape of alpha and beta.
+    Differentiable with respect to alpha (as TF: implicit reparameterization)."""
+    from tfgraph.ops import array_ops, manip_ops, math_ops
+    from tfgraph.ops.random_ops import _shape_tensor
+
+    dtype = dtypes.as_dtype(dtype)
+    with get_default_graph().name_scope(name or "stateless_random_gamma"):
+        shape = _shape_tensor(shape)
+        alpha = convert_to_tensor(alpha, dtype=dtype, name="alpha")
+        beta = convert_to_tensor(1 if beta is None else beta, name="beta", dtype=dtype)
+        broadcast = manip_ops.broadcast_dynamic_shape(array_ops.shape(alpha), array_ops.shape(beta))
+        alpha_b = array_ops.broadcast_to(alpha, broadcast)
+        key, counter, alg = _key_counter_alg(seed, "auto_select")
+        rnd = op_output("StatelessRandomGammaV3", None, [shape, key, counter, alg, alpha_b])
+        tiny = np.finfo(alpha.dtype.np_dtype).tiny
+        return math_ops.maximum(tiny, rnd / beta)
