@@ -65,6 +65,23 @@ cases = {
         [5, 1, 3], seed=S64(), alpha=[[0.1, 1.0, 7.5]], dtype=tf.float64),
     "g16": lambda: tf.cast(tf.random.stateless_gamma(
         [6], seed=[5, 6], alpha=2.5, dtype=tf.float16), tf.float32),
+    "p": lambda: tf.random.stateless_poisson([10], seed=[1, 2], lam=3.0),
+    "p2": lambda: tf.random.stateless_poisson(
+        [6, 4], seed=[3, 4], lam=[0.5, 9.99, 10.0, 150.0], dtype=tf.float32),
+    "p64": lambda: tf.random.stateless_poisson(
+        [5, 2], seed=S64(), lam=tf.constant([0.0, 1e4], tf.float64), dtype=tf.int64),
+    "p_int_lam": lambda: tf.random.stateless_poisson([3, 1], seed=[5, 6], lam=[7],
+                                                     dtype=tf.float64),
+    "b": lambda: tf.random.stateless_binomial([10], seed=[1, 2], counts=5.0, probs=0.5),
+    "b2": lambda: tf.random.stateless_binomial(
+        [6, 5], seed=[3, 4], counts=[10.0, 100.0, 1000.0, 7.0, 50.0],
+        probs=[0.3, 0.05, 0.9, 0.99, 0.5], output_dtype=tf.float32),
+    "b64": lambda: tf.random.stateless_binomial(
+        [5, 2, 3], seed=S64(), counts=tf.constant([[20.0], [1e5]], tf.float64),
+        probs=tf.constant([0.0, 1.0, 0.4], tf.float64), output_dtype=tf.int64),
+    "b_int": lambda: tf.random.stateless_binomial([4, 2], seed=[5, 6], counts=[30, 3],
+                                                  probs=[0.7, 0.2]),
+    "b_neg": lambda: tf.random.stateless_binomial([4], seed=[5, 6], counts=-3.0, probs=0.7),
     "split": lambda: tf.random.split([1, 2], 3),
     "split64": lambda: tf.random.experimental.stateless_split(S64()),
     "fold_in": lambda: tf.random.fold_in([1, 2], 3),
@@ -87,6 +104,7 @@ _EXACT = [
     *("u_philox", "u_philox_alg", "i32", "i32_neg", "i64", "full_i32", "full_i64"),
     *("full_u32", "full_u64", "cat", "cat32", "multinomial", "cat_empty", "split"),
     *("split64", "fold_in", "fold_in64", "t_zero", "g", "g2", "g64", "g16"),
+    *("p", "p2", "p64", "p_int_lam", "b", "b2", "b64", "b_int", "b_neg"),
 ]
 _CLOSE = ("n", "n64", "n16", "t", "t64")
 
@@ -192,6 +210,14 @@ cases = {
         tf.zeros([2, 0]), 3, seed=[1, 2]), None),
     "gamma_shape": (lambda: tf.random.stateless_gamma([3, 2], seed=[5, 6], alpha=[1.0, 2, 3]),
                     None),
+    "poisson_shape": (lambda: tf.random.stateless_poisson([2, 3], seed=[5, 6], lam=[1.0, 2]),
+                      None),
+    "poisson_seed": (lambda: tf.random.stateless_poisson(
+        [2], seed=tf.placeholder(tf.int32, name="s"), lam=1.0), ph("s", [1])),
+    "binomial_shape": (lambda: tf.random.stateless_binomial(
+        [2, 3], seed=[5, 6], counts=[1.0, 2], probs=0.5), None),
+    "binomial_bcast": (lambda: tf.random.stateless_binomial(
+        [2, 3], seed=[5, 6], counts=[1.0, 2], probs=[0.5, 0.2, 0.1]), None),
     "gamma_dtype": (lambda: tf.random.stateless_gamma([2], seed=[5, 6], alpha=1.0,
                                                       dtype=tf.int32), None),
 }
@@ -217,6 +243,10 @@ _PHRASES = {
     "cat_neg": "num_samples should be non-negative, got -1",
     "cat_no_classes": "num_classes should be positive, got 0",
     "gamma_shape": "Shape passed in must end with broadcasted shape.",
+    "poisson_shape": "Shape passed in must end with broadcasted shape.",
+    "poisson_seed": "seed must have shape [2], not [1]",
+    "binomial_shape": "Shape passed in must end with broadcasted shape.",
+    "binomial_bcast": "counts and probs must have compatible batch dimensions: [2] vs. [3]",
     "gamma_dtype": "Expected int32, but got 1.0 of type 'float'.",
 }
 

@@ -765,3 +765,278 @@ def stateless_gamma(shape, seed, alpha, beta=None, dtype=dtypes.float32, name=No
         rnd = op_output("StatelessRandomGammaV3", None, [shape, key, counter, alg, alpha_b])
         tiny = np.finfo(alpha.dtype.np_dtype).tiny
         return math_ops.maximum(tiny, rnd / beta)
+
+
+# -- StatelessRandomPoisson and StatelessRandomBinomial -------------------------------------
+def _uniform_streams(key, counter: int, n: int) -> list:
+    """One double-uniform stream per output (TF: output k's generator skipped by 256 * k
+    blocks; doubles taken from the end of each block's pair)."""
+    offsets = np.arange(n, dtype=np.uint64)[:, None] * np.uint64(256) + np.arange(
+        2, dtype=np.uint64
+    )
+    first = philox.blocks_at(key, counter, offsets.reshape(-1)).reshape(n, 2, 4).tolist()
+    return [philox._GammaStream(key, counter + 256 * k, first[k]) for k in range(n)]
+
+
+def _poisson_one(stream, rate: float) -> float:
+    """TF's PoissonFunctor for one output: Knuth's product of uniforms below rate 10,
+    Hormann's transformed rejection above."""
+    import math
+
+    if rate < 10:
+        exp_neg_rate = math.exp(-rate)
+        prod, x = 1.0, 0.0
+        while True:
+            prod *= stream.uniform()
+            if prod <= exp_neg_rate:
+                return x
+            x += 1
+    if math.isinf(rate):
+        return math.inf
+    log_rate = math.log(rate)
+    b = 0.931 + 2.53 * math.sqrt(rate)
+    a = -0.059 + 0.02483 * b
+    inv_alpha = 1.1239 + 1.1328 / (b - 3.4)
+    vr = 0.9277 - 3.6224 / (b - 2)
+    while True:
+        u = stream.uniform() - 0.5
+        v = stream.uniform()
+        u_shifted = 0.5 - abs(u)
+        k = math.floor((2 * a / u_shifted + b) * u + rate + 0.43)
+        if k < 0:
+            continue
+        if u_shifted >= 0.07 and v <= vr:
+            return k
+        s = math.log(v * inv_alpha / (a / (u_shifted * u_shifted) + b))
+        t = -rate + k * log_rate - math.lgamma(k + 1)
+        if s <= t:
+            return k
+
+
+def _ends_with(op, dims: tuple, batch_shape: tuple) -> None:
+    if len(dims) < len(batch_shape) or dims[len(dims) - len(batch_shape) :] != batch_shape:
+        raise errors.InvalidArgumentError(
+            None, op, "Shape passed in must end with broadcasted shape."
+        )
+
+
+def _to_output(values: np.ndarray, dtype: dtypes.DType, dims) -> np.ndarray:
+    if dtype.is_integer:
+        with np.errstate(invalid="ignore"):
+            return values.astype(dtype.np_dtype).reshape(dims)
+    return (
+        values.astype(np.float32 if dtype is dtypes.float16 else np.float64)
+        .astype(dtype.np_dtype)
+        .reshape(dims)
+    )
+
+
+def _poisson_kernel(op, ctx):
+    dtype = op._attrs["dtype"]
+
+    def kernel(shape, seed, lam):
+        lam = np.asarray(lam)
+        dims = _dims(op, shape)
+        k, c = _seed_key_counter(op, seed)
+        _ends_with(op, dims, lam.shape)
+        n = int(np.prod(dims))
+        rates = lam.reshape(-1).astype(np.float64).tolist()
+        per_rate = n // max(len(rates), 1)
+        out = np.empty((per_rate, len(rates)), np.float64)
+        streams = _uniform_streams(k, c, n)
+        for i in range(n):
+            r_idx, s_idx = divmod(i, per_rate)
+            out[s_idx, r_idx] = _poisson_one(streams[i], rates[r_idx])
+        return _to_output(out, dtype, dims)
+
+    return kernel
+
+
+def _param_shape(op):
+    _check_vector(op, 1, "seed", 2)
+    return _shape_from_input(op)
+
+
+_NUMBERS = "{half, float, double, int32, int64}"
+register_op(
+    "StatelessRandomPoisson",
+    inputs=["shape: T", "seed: Tseed", "lam: Rtype"],
+    outputs=["output: dtype"],
+    attrs=[
+        f"Rtype: {_NUMBERS}",
+        f"dtype: {_NUMBERS}",
+        "T: {int32, int64}",
+        "Tseed: {int32, int64} = int64",
+    ],
+    shape=_param_shape,
+    make_kernel=_poisson_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def stateless_poisson(shape, seed, lam, dtype=dtypes.int32, name=None) -> Tensor:
+    """Poisson(lam) values determined by `seed` (`tf.random.stateless_poisson`): `shape`
+    is the whole output shape and must end with lam's shape. TF's values."""
+    from tfgraph.ops.random_ops import _shape_tensor
+
+    with get_default_graph().name_scope(name or "stateless_random_poisson"):
+        shape = _shape_tensor(shape)
+        attrs = {"dtype": dtypes.as_dtype(dtype)}
+        return op_output("StatelessRandomPoisson", None, [shape, seed, lam], attrs)
+
+
+def _binomial_inversion(stream, count: float, prob: float) -> float:
+    """Sums geometric draws until they pass `count`: how many fit (TF's inversion)."""
+    import math
+
+    geom_sum, num_geom = 0.0, 0
+    log1p_q = math.log1p(-prob)
+    while True:
+        geom_sum += math.ceil(math.log(stream.uniform()) / log1p_q)
+        if geom_sum > count:
+            return num_geom
+        num_geom += 1
+
+
+_TAIL = (
+    0.0810614667953272,
+    0.0413406959554092,
+    0.0276779256849983,
+    0.02079067210376509,
+    0.0166446911898211,
+    0.0138761288230707,
+    0.0118967099458917,
+    0.0104112652619720,
+    0.00925546218271273,
+    0.00833056343336287,
+)
+
+
+def _stirling_tail(k: float) -> float:
+    if k <= 9:
+        return _TAIL[int(k)]
+    kp1sq = (k + 1) * (k + 1)
+    return (1.0 / 12 - (1.0 / 360 - 1.0 / 1260 / kp1sq) / kp1sq) / (k + 1)
+
+
+def _btrs(stream, count: float, prob: float) -> float:
+    """Hormann's transformed rejection for count * prob >= 10 (as TF's kernel)."""
+    import math
+
+    stddev = math.sqrt(count * prob * (1 - prob))
+    b = 1.15 + 2.53 * stddev
+    a = -0.0873 + 0.0248 * b + 0.01 * prob
+    c = count * prob + 0.5
+    v_r = 0.92 - 4.2 / b
+    r = prob / (1 - prob)
+    alpha = (2.83 + 5.1 / b) * stddev
+    m = math.floor((count + 1) * prob)
+    while True:
+        u = stream.uniform()
+        v = stream.uniform()
+        u = u - 0.5
+        us = 0.5 - abs(u)
+        k = math.floor((2 * a / us + b) * u + c)
+        if us >= 0.07 and v <= v_r:
+            return k
+        if k < 0 or k > count:
+            continue
+        v = math.log(v * alpha / (a / (us * us) + b))
+        upper = (
+            (m + 0.5) * math.log((m + 1) / (r * (count - m + 1)))
+            + (count + 1) * math.log((count - m + 1) / (count - k + 1))
+            + (k + 0.5) * math.log(r * (count - k + 1) / (k + 1))
+            + _stirling_tail(m)
+            + _stirling_tail(count - m)
+            - _stirling_tail(k)
+            - _stirling_tail(count - k)
+        )
+        if v <= upper:
+            return k
+
+
+def _binomial_one(stream_at, count, prob, np_t) -> float:
+    """One output of TF's RandomBinomialFunctor (count, prob of the inputs' type):
+    `stream_at(skip)` is the output's uniform stream, its generator skipped by `skip`
+    blocks per output index (256 for the rejection method, 42 for inversion)."""
+    dcount = float(count)
+    if dcount <= 0.0 or prob <= 0:
+        return 0.0
+    if prob >= 1:
+        return dcount
+    if prob <= 0.5:
+        if count * prob >= np_t(10):
+            return _btrs(stream_at(256), dcount, float(prob))
+        return _binomial_inversion(stream_at(42), dcount, float(prob))
+    if prob > 0.5:
+        q = np_t(1) - prob
+        if count * q >= np_t(10):
+            return dcount - _btrs(stream_at(256), dcount, float(q))
+        return dcount - _binomial_inversion(stream_at(42), dcount, float(q))
+    return float("nan")
+
+
+def _binomial_kernel(op, ctx):
+    dtype = op._attrs["dtype"]
+
+    def kernel(shape, seed, counts, probs):
+        counts, probs = np.asarray(counts), np.asarray(probs)
+        k, c = _seed_key_counter(op, seed)
+        try:
+            batch_shape = np.broadcast_shapes(counts.shape, probs.shape)
+        except ValueError:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                "counts and probs must have compatible batch dimensions: "
+                f"{list(counts.shape)} vs. {list(probs.shape)}",
+            ) from None
+        dims = _dims(op, shape)
+        _ends_with(op, dims, tuple(batch_shape))
+        n = int(np.prod(dims))
+        np_t = counts.dtype.type
+        counts_b = np.broadcast_to(counts, batch_shape).reshape(-1)
+        probs_b = np.broadcast_to(probs, batch_shape).reshape(-1)
+        per_batch = n // max(counts_b.size, 1)
+        out = np.empty((per_batch, counts_b.size), np.float64)
+        with np.errstate(all="ignore"):
+            for i in range(n):
+                b_idx, s_idx = divmod(i, per_batch)
+
+                def stream_at(skip, i=i):
+                    return philox._GammaStream(k, c + skip * i, [])
+
+                out[s_idx, b_idx] = _binomial_one(stream_at, counts_b[b_idx], probs_b[b_idx], np_t)
+        return _to_output(out, dtype, dims)
+
+    return kernel
+
+
+register_op(
+    "StatelessRandomBinomial",
+    inputs=["shape: S", "seed: Tseed", "counts: T", "probs: T"],
+    outputs=["output: dtype"],
+    attrs=[
+        "S: {int32, int64}",
+        "Tseed: {int32, int64} = int64",
+        f"T: {_NUMBERS} = double",
+        f"dtype: {_NUMBERS} = int64",
+    ],
+    shape=_param_shape,
+    make_kernel=_binomial_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def stateless_binomial(shape, seed, counts, probs, output_dtype=dtypes.int32, name=None):
+    """Binomial(counts, probs) values determined by `seed` (`tf.random.stateless_binomial`):
+    `shape` is the whole output shape and must end with the broadcast shape of counts and
+    probs. TF's values."""
+    from tfgraph.ops.random_ops import _shape_tensor
+
+    with get_default_graph().name_scope(name or "stateless_random_binomial"):
+        shape = _shape_tensor(shape)
+        probs = convert_to_tensor(probs, dtype_hint=dtypes.float32, name="probs")
+        counts = convert_to_tensor(counts, dtype_hint=probs.dtype, name="counts")
+        attrs = {"dtype": dtypes.as_dtype(output_dtype)}
+        return op_output("StatelessRandomBinomial", None, [shape, seed, counts, probs], attrs)
