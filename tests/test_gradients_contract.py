@@ -80,6 +80,7 @@ CHECKED_AGAINST_TF: dict[str, str] = {
     "RandomGamma": "tests/ops/test_random_gamma.py (implicit reparameterization, as TF)",
     "StatelessRandomGammaV3": "tests/ops/test_stateless_random_ops.py (as TF's, wrt alpha)",
     "StatelessRandomGammaV2": "the gradient of StatelessRandomGammaV3 (one helper)",
+    "StatelessParameterizedTruncatedNormal": "tests/ops/test_stateless_random_ops.py (TF's)",
 }
 PENDING: dict[str, str] = {
     name: "gradients through while loops: issue 12 (control flow and RNNs)"

@@ -82,6 +82,22 @@ cases = {
     "b_int": lambda: tf.random.stateless_binomial([4, 2], seed=[5, 6], counts=[30, 3],
                                                   probs=[0.7, 0.2]),
     "b_neg": lambda: tf.random.stateless_binomial([4], seed=[5, 6], counts=-3.0, probs=0.7),
+    "ptn": lambda: tf.random.stateless_parameterized_truncated_normal([10], seed=[1, 2]),
+    "ptn_randn": lambda: tf.random.stateless_parameterized_truncated_normal(
+        [7, 3], seed=[3, 4], means=[0.0, 1.0, -1.0], stddevs=[1.0, 2.0, 0.5],
+        minvals=[-5.0, -np.inf, -3.0], maxvals=[5.0, 3.0, np.inf]),
+    "ptn_uniform": lambda: tf.random.stateless_parameterized_truncated_normal(
+        [9], seed=[5, 6], means=0.0, stddevs=1.0, minvals=0.2, maxvals=0.9),
+    "ptn_exponential": lambda: tf.random.stateless_parameterized_truncated_normal(
+        [9, 2], seed=[5, 6], minvals=[3.0, -np.inf], maxvals=[np.inf, -4.0]),
+    "ptn16": lambda: tf.cast(tf.random.stateless_parameterized_truncated_normal(
+        [8], seed=[1, 2], means=tf.constant(0.0, tf.float16),
+        stddevs=tf.constant(1.0, tf.float16), minvals=tf.constant(-1.0, tf.float16),
+        maxvals=tf.constant(0.5, tf.float16)), tf.float32),
+    "ptn64": lambda: tf.random.stateless_parameterized_truncated_normal(
+        [6, 2], seed=S64(), means=tf.constant([0.0, 2.0], tf.float64),
+        stddevs=tf.constant(1.5, tf.float64), minvals=tf.constant([-1.0, 1.9], tf.float64),
+        maxvals=tf.constant([10.0, 2.5], tf.float64)),
     "split": lambda: tf.random.split([1, 2], 3),
     "split64": lambda: tf.random.experimental.stateless_split(S64()),
     "fold_in": lambda: tf.random.fold_in([1, 2], 3),
@@ -105,8 +121,9 @@ _EXACT = [
     *("full_u32", "full_u64", "cat", "cat32", "multinomial", "cat_empty", "split"),
     *("split64", "fold_in", "fold_in64", "t_zero", "g", "g2", "g64", "g16"),
     *("p", "p2", "p64", "p_int_lam", "b", "b2", "b64", "b_int", "b_neg"),
+    *("ptn", "ptn_randn", "ptn_uniform", "ptn_exponential", "ptn16"),
 ]
-_CLOSE = ("n", "n64", "n16", "t", "t64")
+_CLOSE = ("n", "n64", "n16", "t", "t64", "ptn64")
 
 
 def _ours() -> dict:
@@ -218,6 +235,10 @@ cases = {
         [2, 3], seed=[5, 6], counts=[1.0, 2], probs=0.5), None),
     "binomial_bcast": (lambda: tf.random.stateless_binomial(
         [2, 3], seed=[5, 6], counts=[1.0, 2], probs=[0.5, 0.2, 0.1]), None),
+    "ptn_invalid": (lambda: tf.random.stateless_parameterized_truncated_normal(
+        [2], seed=[5, 6], stddevs=0.0), None),
+    "ptn_shape": (lambda: tf.random.stateless_parameterized_truncated_normal(
+        [2], seed=[5, 6], means=[1.0, 2, 3]), None),
     "gamma_dtype": (lambda: tf.random.stateless_gamma([2], seed=[5, 6], alpha=1.0,
                                                       dtype=tf.int32), None),
 }
@@ -247,6 +268,8 @@ _PHRASES = {
     "poisson_seed": "seed must have shape [2], not [1]",
     "binomial_shape": "Shape passed in must end with broadcasted shape.",
     "binomial_bcast": "counts and probs must have compatible batch dimensions: [2] vs. [3]",
+    "ptn_invalid": "Invalid parameters",
+    "ptn_shape": "Shape passed in must end with broadcasted shape.",
     "gamma_dtype": "Expected int32, but got 1.0 of type 'float'.",
 }
 
@@ -284,3 +307,28 @@ def test_gamma_gradient_wrt_alpha_is_tfs():
     ours, theirs = json.loads(printed[-1]), run_tf_json(GAMMA_GRAD)
     np.testing.assert_allclose(ours[0], theirs[0], rtol=2e-6)  # (TF: in float32)
     np.testing.assert_allclose(ours[1], theirs[1], rtol=1e-12)
+
+
+PTN_GRAD = r"""
+P = tf.random.stateless_parameterized_truncated_normal
+with tf.Graph().as_default() as g:
+    m, sd = tf.constant([0.0, 1.0, -1.0]), tf.constant([1.0, 2.0, 0.5])
+    lo, hi = tf.constant(-1.5), tf.constant([[2.0], [3.0]])
+    y = P([4, 2, 3], seed=[3, 4], means=m, stddevs=sd, minvals=lo, maxvals=hi)
+    m64 = tf.constant(0.5, tf.float64)
+    y64 = P([5], seed=[1, 9], means=m64, stddevs=tf.constant(1.0, tf.float64),
+            minvals=tf.constant(-1.0, tf.float64), maxvals=tf.constant(2.0, tf.float64))
+    grads = tf.gradients(y * y, [m, sd, lo, hi]) + tf.gradients(y64 * y64, m64)
+    with tf.Session() as s:
+        print(json.dumps([np.asarray(v).tolist() for v in s.run(grads)]))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_parameterized_truncated_normal_gradients_are_tfs():
+    printed: list = []
+    exec(PTN_GRAD, {"tf": tf, "np": np, "json": json, "print": printed.append})
+    ours, theirs = json.loads(printed[-1]), run_tf_json(PTN_GRAD)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-5)

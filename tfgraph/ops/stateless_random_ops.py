@@ -1040,3 +1040,228 @@ def stateless_binomial(shape, seed, counts, probs, output_dtype=dtypes.int32, na
         counts = convert_to_tensor(counts, dtype_hint=probs.dtype, name="counts")
         attrs = {"dtype": dtypes.as_dtype(output_dtype)}
         return op_output("StatelessRandomBinomial", None, [shape, seed, counts, probs], attrs)
+
+
+# -- StatelessParameterizedTruncatedNormal --------------------------------------------------
+_MAX_ITERATIONS = 100
+
+
+class _Blocks:
+    """Consecutive Philox blocks from a counter (one generator used sequentially)."""
+
+    def __init__(self, key, counter: int) -> None:
+        self._key, self._counter = key, counter
+        self._buf: np.ndarray = np.empty((0, 4), np.uint32)
+        self._pos = self._fetched = 0
+
+    def next(self) -> np.ndarray:
+        if self._pos == len(self._buf):
+            self._buf = philox.blocks(self._key, self._counter + self._fetched, 64)
+            self._fetched += 64
+            self._pos = 0
+        self._pos += 1
+        return self._buf[self._pos - 1 : self._pos]
+
+
+def _uniform_of(block: np.ndarray, t) -> list:
+    """TF's UniformDistribution<T> of one block: 4 floats/halfs or 2 doubles."""
+    if t is np.float64:
+        return philox._uint64_to_double(block[:, 0::2], block[:, 1::2]).reshape(-1).tolist()
+    if t is np.float16:
+        words = block.reshape(-1).astype(np.uint32)
+        bits = ((words & np.uint32(0x3FF)) | np.uint32(15 << 10)).astype(np.uint16)
+        return list(bits.view(np.float16) - np.float16(1.0))
+    return list(philox._uint32_to_float(block.reshape(-1)))
+
+
+def _normal_of(block: np.ndarray, t) -> list:
+    """TF's NormalDistribution<T> of one block (Box-Muller): 4 floats/halfs or 2 doubles."""
+    b = block.reshape(-1)
+    if t is np.float64:
+        f0, f1 = philox._box_muller_double(*(b[i : i + 1] for i in range(4)))
+        return [f0[0], f1[0]]
+    f0, f1 = philox._box_muller_float(b[0:2:2], b[1:2:2])
+    f2, f3 = philox._box_muller_float(b[2:3], b[3:4])
+    return [t(v) for v in (f0[0], f1[0], f2[0], f3[0])]
+
+
+def _fn(t, f, x):
+    """f(x) in T, correctly rounded (as glibc's expf/logf/sqrtf; Eigen's half via float)."""
+    return t(f(float(x)))
+
+
+def _ptn_batch(blocks, t, mean, stddev, minval, maxval, count: int, op) -> list:
+    """`count` samples of one (mean, stddev, minval, maxval): TF's TruncatedNormalFunctor
+    (randn rejection, uniform rejection or exponential rejection) in T arithmetic."""
+    import math
+
+    if not (stddev > 0 and minval < maxval and (math.isfinite(minval) or math.isfinite(maxval))):
+        raise errors.InvalidArgumentError(None, op, "Invalid parameters")
+    if (math.isinf(minval) and minval < 0) or maxval < mean:
+        minval, maxval, stddev = maxval, minval, -stddev
+    norm_min = (minval - mean) / stddev
+    norm_max = (maxval - mean) / stddev
+    sqrt_factor = _fn(t, math.sqrt, norm_min * norm_min + t(4))
+    cutoff = (t(2) * _fn(t, math.exp, t(0.5) + (norm_min * (norm_min - sqrt_factor)) / t(4))) / (
+        norm_min + sqrt_factor
+    )
+    diff = norm_max - norm_min
+    inside = t(1.3)
+    out: list = []
+    if (norm_min < -inside and norm_max >= 0) or (norm_max > inside and norm_min <= 0):
+        while len(out) < count:
+            for z in _normal_of(blocks.next(), t):
+                if norm_min <= z <= norm_max:
+                    out.append(z * stddev + mean)
+                    if len(out) == count:
+                        break
+        return out
+    if diff < cutoff:
+        plus = t(0) if norm_min < 0 else norm_min * norm_min
+        while len(out) < count:
+            zs = [r * diff + norm_min for r in _uniform_of(blocks.next(), t)]
+            us = _uniform_of(blocks.next(), t)
+            for z, u in zip(zs, us):
+                if u <= _fn(t, math.exp, (plus - z * z) / t(2)):
+                    out.append(z * stddev + mean)
+                    if len(out) == count:
+                        break
+        return out
+    alpha = (norm_min + _fn(t, math.sqrt, norm_min * norm_min + t(4))) / t(2)
+    while len(out) < count:
+        rand = _uniform_of(blocks.next(), t)
+        for i in range(0, len(rand), 2):
+            z = -_fn(t, math.log, rand[i]) / alpha + norm_min
+            x = alpha - z if norm_min < alpha else norm_min - alpha
+            g = _fn(t, math.exp, -x * x / t(2))
+            if rand[i + 1] <= g and z < norm_max:
+                out.append(z * stddev + mean)
+                if len(out) == count:
+                    break
+    return out
+
+
+def _ptn_kernel(op, ctx):
+    t = op._attrs["dtype"].np_dtype.type
+
+    def kernel(shape, seed, means, stddevs, minvals, maxvals):
+        k, c = _seed_key_counter(op, seed)
+        params = [np.asarray(v) for v in (means, stddevs, minvals, maxvals)]
+        try:
+            batch_shape = np.broadcast_shapes(*(p.shape for p in params))
+        except ValueError:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                "means, stddevs, minvals, maxvals must have compatible batch dimensions: "
+                + " vs. ".join(str(list(p.shape)) for p in params),
+            ) from None
+        dims = _dims(op, shape)
+        _ends_with(op, dims, tuple(batch_shape))
+        n = int(np.prod(dims))
+        flat = [np.broadcast_to(p, batch_shape).reshape(-1) for p in params]
+        batches = flat[0].size
+        per_batch = n // max(batches, 1)
+        out = np.empty((per_batch, batches), t)
+        blocks = _Blocks(k, c)  # (TF's single-shard order: batch after batch)
+        with np.errstate(all="ignore"):
+            for b in range(batches if n else 0):
+                args = (t(flat[0][b]), t(flat[1][b]), t(flat[2][b]), t(flat[3][b]))
+                out[:, b] = _ptn_batch(blocks, t, *args, per_batch, op)
+        return out.reshape(dims)
+
+    return kernel
+
+
+def _ndtr(x):
+    """The standard normal CDF as TF's gradient builds it (erf near 0, erfc outside)."""
+    from tfgraph.ops import array_ops, math_ops, special_math_ops
+
+    half_sqrt_2 = convert_to_tensor(
+        np.array(0.5 * np.sqrt(2.0), x.dtype.np_dtype), dtype=x.dtype, name="half_sqrt_2"
+    )
+    w = x * half_sqrt_2
+    z = math_ops.abs(w)
+    y = array_ops.where(
+        z < half_sqrt_2,
+        1.0 + special_math_ops.erf(w),
+        array_ops.where(w > 0.0, 2.0 - special_math_ops.erfc(z), special_math_ops.erfc(z)),
+    )
+    return 0.5 * y
+
+
+def _ptn_partials(mean, stddev, minval, maxval, sample):
+    """d sample / d (mean, stddev, minval, maxval) at a fixed CDF value (TF's formulas)."""
+    from tfgraph.ops import array_ops, math_ops
+
+    minval_std = (minval - mean) / stddev
+    maxval_std = (maxval - mean) / stddev
+    sample_std = (sample - mean) / stddev
+    cdf = (_ndtr(sample_std) - _ndtr(minval_std)) / (_ndtr(maxval_std) - _ndtr(minval_std))
+    info = np.finfo(mean.dtype.np_dtype)
+    cdf = math_ops.clip_by_value(cdf, info.tiny, 1 - info.eps)
+    dmaxval = math_ops.exp(0.5 * (sample_std**2 - maxval_std**2) + math_ops.log(cdf))
+    dminval = math_ops.exp(0.5 * (sample_std**2 - minval_std**2) + math_ops.log1p(-cdf))
+    return array_ops.ones_like(sample_std), sample_std, dminval, dmaxval
+
+
+def _ptn_grad(op, grad):
+    """TF's gradient of StatelessParameterizedTruncatedNormal wrt its four parameters:
+    the partials times grad, summed over the sample dimensions and each parameter's
+    broadcast dimensions."""
+    from tfgraph.ops import array_ops, manip_ops, math_ops
+
+    shape, _, mean, stddev, minval, maxval = op._inputs
+    with get_default_graph().control_dependencies([grad]):
+        partials = _ptn_partials(mean, stddev, minval, maxval, op._outputs[0])
+        shapes = [array_ops.shape(t) for t in (mean, stddev, minval, maxval)]
+        broadcast = manip_ops.broadcast_dynamic_shape(shapes[0], shapes[1])
+        broadcast = manip_ops.broadcast_dynamic_shape(shapes[2], broadcast)
+        broadcast = manip_ops.broadcast_dynamic_shape(shapes[3], broadcast)
+        extra_dims = math_ops.range(array_ops.size(shape) - array_ops.size(broadcast))
+        sums = [math_ops.reduce_sum(grad * d, axis=extra_dims) for d in partials]
+        axes = [array_ops.broadcast_gradient_args(broadcast, s)[1] for s in shapes]
+        return [None, None] + [
+            array_ops.reshape(math_ops.reduce_sum(g, axis=r, keepdims=True), s)
+            for g, r, s in zip(sums, axes, shapes)
+        ]
+
+
+register_op(
+    "StatelessParameterizedTruncatedNormal",
+    inputs=[
+        "shape: S",
+        "seed: Tseed",
+        "means: dtype",
+        "stddevs: dtype",
+        "minvals: dtype",
+        "maxvals: dtype",
+    ],
+    outputs=["output: dtype"],
+    attrs=["S: {int32, int64}", "Tseed: {int32, int64} = int64", "dtype: {half, float, double}"],
+    shape=_param_shape,
+    make_kernel=_ptn_kernel,
+    grad=_ptn_grad,
+)
+
+
+def stateless_parameterized_truncated_normal(
+    shape, seed, means=0.0, stddevs=1.0, minvals=-2.0, maxvals=2.0, name=None
+) -> Tensor:
+    """Normal(means, stddevs) values within [minvals, maxvals], determined by `seed`
+    (`tf.random.stateless_parameterized_truncated_normal`): the parameters broadcast
+    together and `shape` must end with their broadcast shape."""
+    from tfgraph.ops.random_ops import _shape_tensor
+
+    with get_default_graph().name_scope(name or "stateless_parameterized_truncated_normal"):
+        shape_t = _shape_tensor(shape)
+        params = [
+            convert_to_tensor(v, name=n)
+            for v, n in (
+                (means, "means"),
+                (stddevs, "stddevs"),
+                (minvals, "minvals"),
+                (maxvals, "maxvals"),
+            )
+        ]
+        return op_output("StatelessParameterizedTruncatedNormal", None, [shape_t, seed, *params])
