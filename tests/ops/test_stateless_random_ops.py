@@ -332,3 +332,47 @@ def test_parameterized_truncated_normal_gradients_are_tfs():
     ours, theirs = json.loads(printed[-1]), run_tf_json(PTN_GRAD)
     for a, b in zip(ours, theirs):
         np.testing.assert_allclose(a, b, rtol=1e-5)
+
+
+RAW = r"""
+import base64
+R = tf.raw_ops
+with tf.Graph().as_default() as g:
+    s32, s64 = tf.constant([3, -4]), tf.constant([2**35, 9], tf.int64)
+    outs = {
+        "uniform": R.StatelessRandomUniform(shape=[5], seed=s32),
+        "uniform64": R.StatelessRandomUniform(shape=[3], seed=s64, dtype=tf.float64),
+        "normal": R.StatelessRandomNormal(shape=[6], seed=s32),
+        "truncated": R.StatelessTruncatedNormal(shape=[6], seed=s64),
+        "int": R.StatelessRandomUniformInt(shape=[7], seed=s32, minval=-3, maxval=40),
+        "full": R.StatelessRandomUniformFullInt(shape=[4], seed=s64, dtype=tf.int64),
+        "gamma2": R.StatelessRandomGammaV2(shape=[3, 2], seed=s32, alpha=[0.7, 4.0]),
+        "key_counter": R.StatelessRandomGetKeyCounter(seed=s64)[1],
+    }
+    with tf.Session() as sess:
+        values = sess.run(outs)
+print(json.dumps({
+    "graph": base64.b64encode(g.as_graph_def().SerializeToString()).decode(),
+    "names": {k: v.name for k, v in outs.items()},
+    "values": {k: v.tolist() for k, v in values.items()},
+}))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_seed_taking_v1_ops_in_a_tf_graph_def_draw_tfs_values():
+    import base64
+
+    theirs = run_tf_json(RAW)
+    gd = tf.GraphDef.FromString(base64.b64decode(theirs["graph"]))
+    with tf.Graph().as_default() as g:
+        tf.import_graph_def(gd, name="")
+        fetches = {k: g.get_tensor_by_name(n) for k, n in theirs["names"].items()}
+        with tf.Session() as sess:
+            ours = sess.run(fetches)
+    for key, value in theirs["values"].items():
+        if key in ("normal", "truncated"):
+            np.testing.assert_allclose(ours[key], value, rtol=3e-7, atol=5e-7)
+        else:
+            assert ours[key].tolist() == value, key
