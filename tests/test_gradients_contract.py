@@ -63,6 +63,7 @@ NO_GRADIENT_IN_TF = {
     "RFFT3D": "TF registers no gradient for RFFT3D",
     "IRFFT3D": "TF registers no gradient for IRFFT3D",
     "StatelessRandomGetKeyCounter": "TF registers no gradient for StatelessRandomGetKeyCounter",
+    "StatelessShuffle": "TF registers no gradient for StatelessShuffle",
 }
 # Training ops (tfgraph/ops/training_ops.py): TF registers no gradient for them either.
 NO_GRADIENT_IN_TF.update(

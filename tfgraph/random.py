@@ -21,6 +21,7 @@ from tfgraph.ops.random_ops import random_gamma as gamma
 from tfgraph.ops.random_ops import random_poisson as poisson
 from tfgraph.ops.stateless_random_ops import (
     Algorithm,
+    create_rng_state,
     fold_in,
     split,
     stateless_binomial,
@@ -37,6 +38,7 @@ from tfgraph.ops.stateless_random_ops import (
 __all__ = [
     "Algorithm",
     "categorical",
+    "create_rng_state",
     "experimental",
     "fold_in",
     "gamma",

@@ -98,6 +98,16 @@ cases = {
         [6, 2], seed=S64(), means=tf.constant([0.0, 2.0], tf.float64),
         stddevs=tf.constant(1.5, tf.float64), minvals=tf.constant([-1.0, 1.9], tf.float64),
         maxvals=tf.constant([10.0, 2.5], tf.float64)),
+    "rng": lambda: tf.random.create_rng_state(5, "philox"),
+    "rng2": lambda: tf.random.create_rng_state([1, 2**64 - 1], 2),
+    "rng3": lambda: tf.random.create_rng_state(2**70 + 3, tf.random.Algorithm.AUTO_SELECT),
+    "rng4": lambda: tf.random.create_rng_state([7], "philox"),
+    "rng5": lambda: tf.random.experimental.create_rng_state(np.array([1, 2, 3, 4]), 1),
+    "shuffle": lambda: tf.random.experimental.stateless_shuffle(tf.range(10), seed=[1, 2]),
+    "shuffle2": lambda: tf.random.experimental.stateless_shuffle(
+        np.arange(12.0).reshape(6, 2), seed=S64(), name="sh"),
+    "shuffle_philox": lambda: tf.random.experimental.stateless_shuffle(
+        tf.range(7), seed=[1, 2], alg="philox"),
     "split": lambda: tf.random.split([1, 2], 3),
     "split64": lambda: tf.random.experimental.stateless_split(S64()),
     "fold_in": lambda: tf.random.fold_in([1, 2], 3),
@@ -122,6 +132,7 @@ _EXACT = [
     *("split64", "fold_in", "fold_in64", "t_zero", "g", "g2", "g64", "g16"),
     *("p", "p2", "p64", "p_int_lam", "b", "b2", "b64", "b_int", "b_neg"),
     *("ptn", "ptn_randn", "ptn_uniform", "ptn_exponential", "ptn16"),
+    *("rng", "rng2", "rng3", "rng4", "rng5", "shuffle", "shuffle2", "shuffle_philox"),
 ]
 _CLOSE = ("n", "n64", "n16", "t", "t64", "ptn64")
 

@@ -1265,3 +1265,66 @@ def stateless_parameterized_truncated_normal(
             )
         ]
         return op_output("StatelessParameterizedTruncatedNormal", None, [shape_t, seed, *params])
+
+
+# -- StatelessShuffle, create_rng_state -----------------------------------------------------
+def _shuffle_kernel(op, ctx):
+    def kernel(value, key, counter, alg):
+        k, c = _key_counter_from_inputs(op, key, counter, alg)
+        value = np.asarray(value)
+        if value.ndim == 0 or value.shape[0] <= 1:
+            return value
+        return value[philox.shuffle_permutation(k, c, value.shape[0])]
+
+    return kernel
+
+
+register_op(
+    "StatelessShuffle",
+    inputs=["value: T", "key: uint64", "counter: uint64", "alg: int32"],
+    outputs=["output: T"],
+    attrs=["T: type"],
+    shape=lambda op: [op._inputs[0]._shape],
+    make_kernel=_shuffle_kernel,
+)
+
+
+def stateless_shuffle(value, seed, alg="auto_select", name=None) -> Tensor:
+    """`value` with its first dimension permuted as determined by `seed`
+    (`tf.random.experimental.stateless_shuffle`): TF's order."""
+    with get_default_graph().name_scope(name or "stateless_shuffle"):
+        key, counter, alg = _key_counter_alg(seed, alg)
+        return op_output("StatelessShuffle", None, [value, key, counter, alg])
+
+
+_STATE_SIZES = {1: 3, 2: 2, 3: 3}
+
+
+def create_rng_state(seed, alg) -> Tensor:
+    """An RNG state (int64 [3] for Philox, [2] for ThreeFry) from an integer or a vector
+    (`tf.random.create_rng_state`): a Python integer is cut into 64-bit words, low first;
+    a short vector is padded with zeros on the left."""
+    from tfgraph.ops import array_ops, math_ops
+
+    alg = _alg_to_int(alg)
+    if alg not in _STATE_SIZES:
+        raise ValueError(_unsupported_alg(alg))
+    size = _STATE_SIZES[alg]
+    if isinstance(seed, int):
+        words = []
+        for _ in range(size):
+            words.append(seed & _MASK64)
+            seed >>= 64
+        seed = words
+    if isinstance(seed, (list, tuple)):
+        seed = [v - (1 << 64) if isinstance(v, int) and v > 2**63 - 1 else v for v in seed]
+    seed = array_ops.cast(seed, dtypes.int64)
+    seed = array_ops.reshape(seed, [-1])
+    seed = seed[0:size]
+    seed_size = seed.shape[0]
+    if seed_size is None:
+        seed_size = array_ops.shape(seed)[0]
+    padding = array_ops.zeros([math_ops.maximum(size - seed_size, 0)], seed.dtype)
+    seed = array_ops.concat([padding, seed], axis=0)
+    seed.set_shape([size])
+    return seed
