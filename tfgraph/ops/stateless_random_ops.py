@@ -7,6 +7,10 @@ as the stateful ops do from a counter at the start of its stream. The values are
 tfgraph/ops/philox.py is the generator and the conversions (uniform floats and ints bit
 for bit, normal and truncated normal within 1-2 ulp). The seed-taking V1 ops
 (StatelessRandomUniform, ...) are registered too, so GraphDefs that hold them run.
+Poisson, binomial and gamma draws are TF's bit for bit at any size (each output has
+its own counters); StatelessMultinomial and StatelessParameterizedTruncatedNormal draw
+as TF's kernels do when they run in one piece: for outputs large enough that TF splits
+the work across its threads (PTN beyond a few hundred values), TF's values differ.
 
 The public functions build TF's graphs with TF's names, e.g. `stateless_random_uniform/
 StatelessRandomGetKeyCounter/seed`, `.../StatelessRandomGetKeyCounter`,
