@@ -72,6 +72,10 @@ cases = {
         [5, 2], seed=S64(), lam=tf.constant([0.0, 1e4], tf.float64), dtype=tf.int64),
     "p_int_lam": lambda: tf.random.stateless_poisson([3, 1], seed=[5, 6], lam=[7],
                                                      dtype=tf.float64),
+    "p_edges": lambda: tf.random.stateless_poisson(
+        [3, 3], seed=[1, 2], lam=[-1.0, np.inf, 0.0], dtype=tf.float32),
+    "p_edges_int": lambda: tf.random.stateless_poisson([3, 2], seed=[1, 2], lam=[np.inf, 0.0]),
+    "p_many": lambda: tf.random.stateless_poisson([3000, 3], seed=[9, 2], lam=[0.3, 4.0, 9.5]),
     "b": lambda: tf.random.stateless_binomial([10], seed=[1, 2], counts=5.0, probs=0.5),
     "b2": lambda: tf.random.stateless_binomial(
         [6, 5], seed=[3, 4], counts=[10.0, 100.0, 1000.0, 7.0, 50.0],
@@ -130,7 +134,20 @@ _EXACT = [
     *("u_philox", "u_philox_alg", "i32", "i32_neg", "i64", "full_i32", "full_i64"),
     *("full_u32", "full_u64", "cat", "cat32", "multinomial", "cat_empty", "split"),
     *("split64", "fold_in", "fold_in64", "t_zero", "g", "g2", "g64", "g16"),
-    *("p", "p2", "p64", "p_int_lam", "b", "b2", "b64", "b_int", "b_neg"),
+    *(
+        "p",
+        "p2",
+        "p64",
+        "p_int_lam",
+        "p_edges",
+        "p_edges_int",
+        "p_many",
+        "b",
+        "b2",
+        "b64",
+        "b_int",
+        "b_neg",
+    ),
     *("ptn_uniform", "ptn_exponential", "ptn16"),
     *("rng", "rng2", "rng3", "rng4", "rng5", "shuffle", "shuffle2", "shuffle_philox"),
 ]

@@ -772,14 +772,46 @@ def stateless_gamma(shape, seed, alpha, beta=None, dtype=dtypes.float32, name=No
 
 
 # -- StatelessRandomPoisson and StatelessRandomBinomial -------------------------------------
-def _uniform_streams(key, counter: int, n: int) -> list:
-    """One double-uniform stream per output (TF: output k's generator skipped by 256 * k
-    blocks; doubles taken from the end of each block's pair)."""
-    offsets = np.arange(n, dtype=np.uint64)[:, None] * np.uint64(256) + np.arange(
-        2, dtype=np.uint64
+_KNUTH_BLOCKS = 16  # (32 uniforms: enough for all but ~1e-8 of the rate < 10 outputs)
+_CHUNK = 8192
+
+
+def poisson_draws(key, counter: int, per_rate: int, rates: np.ndarray) -> np.ndarray:
+    """TF's PoissonFunctor: [per_rate, len(rates)] float64 draws, output k (rate k //
+    per_rate) from the counters at counter + 256 * k. Knuth's method (rate < 10) runs
+    vectorized over the first 16 blocks of each output, the rest one output at a time."""
+    import math
+
+    rates = np.asarray(rates, np.float64).reshape(-1)
+    n = per_rate * rates.size
+    flat = np.empty(n, np.float64)
+    rate_of = np.repeat(rates, per_rate)
+    small = np.flatnonzero(rate_of < 10)
+    exp_neg = {r: math.exp(-r) for r in np.unique(rates[rates < 10]).tolist()}
+    for start in range(0, small.size, _CHUNK):
+        idx = small[start : start + _CHUNK]
+        flat[idx] = _knuth(key, counter, idx, rate_of[idx], exp_neg)
+    for k in np.flatnonzero(~(rate_of < 10)).tolist():
+        flat[k] = _poisson_one(philox._GammaStream(key, counter + 256 * k, []), rate_of[k])
+    return flat.reshape(rates.size, per_rate).T
+
+
+def _knuth(key, counter, idx: np.ndarray, rates: np.ndarray, exp_neg: dict) -> np.ndarray:
+    """Knuth's count for each output: the first x with u_0 * ... * u_x <= exp(-rate)."""
+    offsets = idx.astype(np.uint64)[:, None] * np.uint64(256) + np.arange(
+        _KNUTH_BLOCKS, dtype=np.uint64
     )
-    first = philox.blocks_at(key, counter, offsets.reshape(-1)).reshape(n, 2, 4).tolist()
-    return [philox._GammaStream(key, counter + 256 * k, first[k]) for k in range(n)]
+    b = philox.blocks_at(key, counter, offsets.reshape(-1)).reshape(idx.size, _KNUTH_BLOCKS, 4)
+    high = philox._uint64_to_double(b[..., 2], b[..., 3])  # (each block's doubles, last first)
+    low = philox._uint64_to_double(b[..., 0], b[..., 1])
+    u = np.stack([high, low], axis=2).reshape(idx.size, 2 * _KNUTH_BLOCKS)
+    limit = np.array([exp_neg[r] for r in rates.tolist()])
+    hit = np.cumprod(u, axis=1) <= limit[:, None]
+    out = np.argmax(hit, axis=1).astype(np.float64)
+    for i in np.flatnonzero(~hit.any(axis=1)).tolist():
+        stream = philox._GammaStream(key, counter + 256 * int(idx[i]), [])
+        out[i] = _poisson_one(stream, float(rates[i]))
+    return out
 
 
 def _poisson_one(stream, rate: float) -> float:
@@ -797,6 +829,8 @@ def _poisson_one(stream, rate: float) -> float:
             x += 1
     if math.isinf(rate):
         return math.inf
+    if math.isnan(rate):  # (TF's kernel never finishes; NaN here)
+        return math.nan
     log_rate = math.log(rate)
     b = 0.931 + 2.53 * math.sqrt(rate)
     a = -0.059 + 0.02483 * b
@@ -825,9 +859,9 @@ def _ends_with(op, dims: tuple, batch_shape: tuple) -> None:
 
 
 def _to_output(values: np.ndarray, dtype: dtypes.DType, dims) -> np.ndarray:
-    if dtype.is_integer:
-        with np.errstate(invalid="ignore"):
-            return values.astype(dtype.np_dtype).reshape(dims)
+    if dtype.is_integer:  # (an integer's "infinity", as C++'s numeric_limits, is 0)
+        values = np.where(np.isfinite(values), values, 0)
+        return values.astype(dtype.np_dtype).reshape(dims)
     return (
         values.astype(np.float32 if dtype is dtypes.float16 else np.float64)
         .astype(dtype.np_dtype)
@@ -844,13 +878,8 @@ def _poisson_kernel(op, ctx):
         k, c = _seed_key_counter(op, seed)
         _ends_with(op, dims, lam.shape)
         n = int(np.prod(dims))
-        rates = lam.reshape(-1).astype(np.float64).tolist()
-        per_rate = n // max(len(rates), 1)
-        out = np.empty((per_rate, len(rates)), np.float64)
-        streams = _uniform_streams(k, c, n)
-        for i in range(n):
-            r_idx, s_idx = divmod(i, per_rate)
-            out[s_idx, r_idx] = _poisson_one(streams[i], rates[r_idx])
+        per_rate = n // max(lam.size, 1)
+        out = poisson_draws(k, c, per_rate, lam.astype(np.float64)) if n else np.zeros(dims)
         return _to_output(out, dtype, dims)
 
     return kernel
