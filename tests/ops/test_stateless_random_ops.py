@@ -404,3 +404,24 @@ def test_seed_taking_v1_ops_in_a_tf_graph_def_draw_tfs_values():
             np.testing.assert_allclose(ours[key], value, rtol=3e-7, atol=5e-7)
         else:
             assert ours[key].tolist() == value, key
+
+
+STATEFUL_POISSON = r"""
+with tf.Graph().as_default():
+    tf.set_random_seed(5)
+    ys = [
+        tf.random_poisson([1.5, 3.0, 12.0, -1.0], [4, 2], seed=3),
+        tf.random.poisson(tf.constant([[2.0]], tf.float64), [3], dtype=tf.int32),
+        tf.random_poisson([0.5, 20.0], [50]),
+    ]
+    with tf.Session() as s:
+        print(json.dumps([v.tolist() for v in s.run(ys) + s.run(ys)]))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_stateful_random_poisson_draws_tfs_values_run_after_run():
+    printed: list = []
+    exec(STATEFUL_POISSON, {"tf": tf, "np": np, "json": json, "print": printed.append})
+    assert json.loads(printed[-1]) == run_tf_json(STATEFUL_POISSON)

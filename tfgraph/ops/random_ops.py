@@ -7,9 +7,8 @@ one session continue the stream, a new session restarts it (as in TensorFlow), a
 an op whose seeds are both 0 draws from fresh OS entropy. RandomUniform,
 RandomStandardNormal, TruncatedNormal and RandomUniformInt draw TensorFlow's values
 bit for bit (TF's Philox4x32 streams and conversions, tfgraph/ops/philox.py): a seeded
-TF1 program initializes its variables, drops out and samples exactly as TF does. The
-other random ops (RandomPoisson) use numpy's Philox generator: the same
-distributions, not TF's values. RandomShuffle gives TF's order and Multinomial TF's
+TF1 program initializes its variables, drops out and samples exactly as TF does.
+RandomPoissonV2 draws TF's values too, RandomShuffle gives TF's order and Multinomial TF's
 draws (for inputs TF's kernel does not split across threads).
 
 The public functions build TF's subgraphs with TF's names: `random_uniform/shape`,
@@ -517,17 +516,23 @@ def _poisson_shape(op):
 
 
 def _poisson_kernel(op, ctx):
-    rng = _generator(op, ctx)
+    from tfgraph.ops.stateless_random_ops import poisson_draws
+
+    stream = _tf_stream(op, ctx)
     out_dtype = op._attrs["dtype"]
 
     def kernel(shape, rate):
         dims = _shape_of(op, shape)
-        rate = np.asarray(rate, np.float64)
-        lam = np.broadcast_to(rate, dims + rate.shape)
-        draws = rng.poisson(np.where(np.isfinite(lam) & (lam > 0), lam, 0.0)).astype(np.float64)
-        draws[~(lam >= 0)] = np.nan  # (TF: a negative or NaN rate gives NaN)
-        if out_dtype.is_integer:
-            return np.nan_to_num(draws, nan=0).astype(out_dtype.np_dtype)
+        rate = np.asarray(rate)
+        per_rate = int(np.prod(dims))
+        # (TF: 256 counters reserved per output; output k draws from counter + 256 * k)
+        counter = stream.reserve(per_rate * rate.size)
+        draws = poisson_draws(stream.key, counter, per_rate, rate.astype(np.float64))
+        draws = draws.reshape(dims + rate.shape)
+        if out_dtype.is_integer:  # (an integer's "infinity", as C++'s numeric_limits, is 0)
+            return np.where(np.isfinite(draws), draws, 0).astype(out_dtype.np_dtype)
+        if out_dtype is dtypes.float16:
+            draws = draws.astype(np.float32)
         return draws.astype(out_dtype.np_dtype)
 
     return kernel
@@ -551,8 +556,8 @@ register_op(
 
 
 def random_poisson(lam, shape, dtype=dtypes.float32, seed=None, name=None) -> Tensor:
-    """`shape` Poisson samples for each rate in `lam` (result shape `shape + lam.shape`).
-    Values come from tfgraph's own random stream, not TF's."""
+    """`shape` Poisson samples for each rate in `lam` (result shape `shape + lam.shape`):
+    TF's values (its PoissonFunctor on the op's Philox stream)."""
     with get_default_graph().name_scope(name or "random_poisson"):
         shape = convert_to_tensor(shape, name="shape", dtype=dtypes.int32)
         attrs = _seed_attrs(seed)
