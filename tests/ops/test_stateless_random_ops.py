@@ -112,6 +112,13 @@ cases = {
         np.arange(12.0).reshape(6, 2), seed=S64(), name="sh"),
     "shuffle_philox": lambda: tf.random.experimental.stateless_shuffle(
         tf.range(7), seed=[1, 2], alg="philox"),
+    "index_shuffle": lambda: tf.random.experimental.index_shuffle(3, seed=[1, 2], max_index=10),
+    "index_shuffle64": lambda: tf.random.experimental.index_shuffle(
+        tf.range(20, dtype=tf.int64), seed=S64(), max_index=19),
+    "index_shuffle_vec": lambda: tf.random.experimental.index_shuffle(
+        [0, 1, 2, 70000], seed=[-1, 2], max_index=[5, 5, 2, 2**20]),
+    "index_shuffle_big": lambda: tf.random.experimental.index_shuffle(
+        tf.constant([5, 2**40], tf.int64), seed=[9, 9], max_index=tf.constant(2**50, tf.int64)),
     "split": lambda: tf.random.split([1, 2], 3),
     "split64": lambda: tf.random.experimental.stateless_split(S64()),
     "fold_in": lambda: tf.random.fold_in([1, 2], 3),
@@ -150,6 +157,7 @@ _EXACT = [
     ),
     *("ptn_uniform", "ptn_exponential", "ptn16"),
     *("rng", "rng2", "rng3", "rng4", "rng5", "shuffle", "shuffle2", "shuffle_philox"),
+    *("index_shuffle", "index_shuffle64", "index_shuffle_vec", "index_shuffle_big"),
 ]
 _CLOSE = ("n", "n64", "n16", "t", "t64", "ptn", "ptn_randn", "ptn64")  # (Box-Muller)
 
@@ -267,6 +275,10 @@ cases = {
         [2], seed=[5, 6], stddevs=0.0), None),
     "ptn_shape": (lambda: tf.random.stateless_parameterized_truncated_normal(
         [2], seed=[5, 6], means=[1.0, 2, 3]), None),
+    "index_shuffle_max": (lambda: tf.random.experimental.index_shuffle(
+        [0, 3], seed=[1, 2], max_index=[5, 2]), None),
+    "index_shuffle_seed": (lambda: tf.random.experimental.index_shuffle(
+        1, seed=[[1, 2]], max_index=5), None),
     "gamma_dtype": (lambda: tf.random.stateless_gamma([2], seed=[5, 6], alpha=1.0,
                                                       dtype=tf.int32), None),
 }
@@ -298,6 +310,8 @@ _PHRASES = {
     "binomial_bcast": "counts and probs must have compatible batch dimensions: [2] vs. [3]",
     "ptn_invalid": "Invalid parameters",
     "ptn_shape": "Shape passed in must end with broadcasted shape.",
+    "index_shuffle_max": "max_index must be >= index, but 2 < 3",
+    "index_shuffle_seed": "Seed must have shape [3] or [n, 3] but got [2, 2]",
     "gamma_dtype": "Expected int32, but got 1.0 of type 'float'.",
 }
 

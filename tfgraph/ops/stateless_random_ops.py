@@ -1361,3 +1361,115 @@ def create_rng_state(seed, alg) -> Tensor:
     seed = array_ops.concat([padding, seed], axis=0)
     seed.set_shape([size])
     return seed
+
+
+# -- RandomIndexShuffle (tf.random.experimental.index_shuffle) ------------------------------
+def _rotl(x: int, r: int, w: int) -> int:
+    mask = (1 << w) - 1
+    return ((x << r) | (x >> (w - r))) & mask
+
+
+def _rotr(x: int, r: int, w: int) -> int:
+    mask = (1 << w) - 1
+    return ((x >> r) | (x << (w - r))) & mask
+
+
+def _simon_f(x: int, w: int) -> int:
+    return (_rotl(x, 1, w) & _rotl(x, 8, w)) ^ _rotl(x, 2, w)
+
+
+def _simon_keys(key: tuple, rounds: int, w: int) -> list:
+    """The Simon cipher's round keys for word size w (TF's simon_key_schedule)."""
+    mask = (1 << w) - 1
+    c = 0xFFFFFFFC & mask
+    z = 0x7369F885192C0EF5 & mask
+    rk = [k & mask for k in key]
+    for i in range(3, rounds):
+        rk.append(c ^ (z & 1) ^ rk[i - 3] ^ _rotr(rk[i - 1], 3, w) ^ _rotr(rk[i - 1], 4, w))
+        z >>= 1
+    return rk
+
+
+def _index_shuffle_one(index: int, key: tuple, max_index: int, rounds: int) -> int:
+    """The position of `index` in a permutation of [0, max_index] (TF's cycle-walking
+    Simon cipher with a block of at least 16 bits)."""
+    import math
+
+    if max_index == 0:
+        return 0
+    block = math.ceil(math.log2(max_index))
+    block = max(block + block % 2, 16)
+    w = min(block, 64) // 2
+    mask = (1 << w) - 1
+    keys = _simon_keys(key, rounds, w)
+    value = index
+    while True:
+        left, right = (value >> w) & mask, value & mask
+        for i in range(0, len(keys), 2):
+            left ^= _simon_f(right, w) ^ keys[i]
+            right ^= _simon_f(left, w) ^ keys[i + 1]
+        value = (left << w) | right
+        if value <= max_index:
+            return value
+
+
+def _index_shuffle_kernel(op, ctx):
+    rounds = op._attrs["rounds"]
+    np_dtype = op._attrs["dtype"].np_dtype
+
+    def kernel(index, seed, max_index):
+        index, seed, max_index = np.asarray(index), np.asarray(seed), np.asarray(max_index)
+        seeds = seed.reshape(-1, 3).astype(np.uint64) & np.uint64(0xFFFFFFFF)
+        out = np.empty(index.shape, np_dtype)
+        flat_i, flat_m = index.reshape(-1), np.broadcast_to(max_index, index.shape).reshape(-1)
+        for j in range(flat_i.size):
+            i, m = int(flat_i[j]), int(flat_m[j])
+            if m < i:
+                raise errors.InvalidArgumentError(
+                    None, op, f"max_index must be >= index, but {m} < {i}"
+                )
+            key = tuple(int(v) for v in seeds[j if len(seeds) > 1 else 0])
+            out.reshape(-1)[j] = _index_shuffle_one(i & _MASK64, key, m & _MASK64, rounds)
+        return out
+
+    return kernel
+
+
+def _index_shuffle_shape(op):
+    dims = op._inputs[1]._shape._dims
+    if dims is not None and not (
+        (len(dims) == 1 and dims[0] in (3, None)) or (len(dims) == 2 and dims[1] in (3, None))
+    ):
+        raise ValueError(
+            f"Seed must have shape [3] or [n, 3] but got {list(dims)}. for '{op.name}' (op: "
+            "'RandomIndexShuffle')"
+        )
+    return [op._inputs[0]._shape]
+
+
+register_op(
+    "RandomIndexShuffle",
+    inputs=["index: dtype", "seed: Tseed", "max_index: dtype"],
+    outputs=["output: dtype"],
+    attrs=[
+        "rounds: int = 4",
+        "dtype: {int32, uint32, int64, uint64}",
+        "Tseed: {int32, uint32, int64, uint64}",
+    ],
+    shape=_index_shuffle_shape,
+    make_kernel=_index_shuffle_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def index_shuffle(index, seed, max_index) -> Tensor:
+    """The position of `index` in a random permutation of [0, max_index] determined by
+    the shape-[2] `seed` (`tf.random.experimental.index_shuffle`): TF's permutation."""
+    from tfgraph.ops import array_ops
+
+    seed = convert_to_tensor(seed)
+    rank = seed.shape.ndims
+    paddings = [[1, 0]] + ([] if rank is None else (rank - 1) * [[0, 0]])
+    seed = array_ops.pad(seed, paddings, constant_values=498247692)
+    attrs = {"rounds": 4}
+    return op_output("RandomIndexShuffle", None, [index, seed, max_index], attrs)
