@@ -448,6 +448,7 @@ def _alg_to_int(alg):
 
 
 def _unsupported_alg(alg) -> str:
+    names: tuple
     if isinstance(alg, int):
         names = (1, 2, 3)
     elif isinstance(alg, str):
