@@ -220,6 +220,10 @@ def test_values_depend_only_on_the_seed():
 
 
 ERRORS = r"""
+if "raw" not in globals():  # (TF: its raw op functions; tfgraph passes its own `raw`)
+    def raw(op_type, **kwargs):
+        return getattr(tf.raw_ops, op_type)(**kwargs)
+
 def attempt(f, feed=None):
     try:
         with tf.Graph().as_default() as g:
@@ -279,6 +283,17 @@ cases = {
         [0, 3], seed=[1, 2], max_index=[5, 2]), None),
     "index_shuffle_seed": (lambda: tf.random.experimental.index_shuffle(
         1, seed=[[1, 2]], max_index=5), None),
+    "raw_key": (lambda: raw(
+        "StatelessRandomUniformV2", shape=[2], key=tf.placeholder(tf.uint64, name="k"),
+        counter=tf.constant([1, 2], tf.uint64), alg=1), ph("k", np.array([1, 2], np.uint64))),
+    "raw_alg4": (lambda: raw(
+        "StatelessRandomUniformV2", shape=[2], key=tf.constant([1], tf.uint64),
+        counter=tf.constant([1, 2], tf.uint64), alg=tf.placeholder(tf.int32, name="a")),
+        ph("a", 4)),
+    "raw_alg0": (lambda: raw(
+        "StatelessRandomUniformV2", shape=[2], key=tf.constant([1], tf.uint64),
+        counter=tf.constant([1, 2], tf.uint64), alg=tf.placeholder(tf.int32, name="a")),
+        ph("a", 0)),
     "gamma_dtype": (lambda: tf.random.stateless_gamma([2], seed=[5, 6], alpha=1.0,
                                                       dtype=tf.int32), None),
 }
@@ -312,15 +327,28 @@ _PHRASES = {
     "ptn_shape": "Shape passed in must end with broadcasted shape.",
     "index_shuffle_max": "max_index must be >= index, but 2 < 3",
     "index_shuffle_seed": "Seed must have shape [3] or [n, 3] but got [2, 2]",
+    "raw_key": "key must have shape [1], not [2]. (Note that batched keys are not supported",
+    "raw_alg4": "counter must be a vector with length at least 4; got shape: [2]",
+    "raw_alg0": "Unsupported algorithm id: 0",
     "gamma_dtype": "Expected int32, but got 1.0 of type 'float'.",
 }
+
+
+def _raw(op_type, **kwargs):
+    """tfgraph's stand-in for `tf.raw_ops.<op_type>(**kwargs)`."""
+    from tfgraph.framework import registry
+    from tfgraph.ops.apply import op_output
+
+    inputs = [kwargs.pop(a.name) for a in registry.get(op_type).inputs]
+    return op_output(op_type, None, inputs, kwargs)
 
 
 @pytest.mark.tf
 @requires_tf
 def test_errors_are_tfs():
     printed: list = []
-    exec(ERRORS, {"tf": tf, "np": np, "json": json, "print": printed.append})
+    scope = {"tf": tf, "np": np, "json": json, "print": printed.append, "raw": _raw}
+    exec(ERRORS, scope)
     ours, theirs = json.loads(printed[-1]), run_tf_json(ERRORS)
     for key, (ours_kind, *ours_msg) in ours.items():
         assert ours_kind == theirs[key][0], (key, ours_msg, theirs[key])

@@ -75,8 +75,6 @@ def _seed_key_counter(op, seed) -> tuple[tuple[int, int], int]:
 def _key_counter_from_inputs(op, key, counter, alg) -> tuple[tuple[int, int], int]:
     """The Philox key and counter of a V2 op's key/counter/alg inputs."""
     key, counter, alg = np.asarray(key), np.asarray(counter), int(alg)
-    if alg not in (1, 2, 3):
-        raise errors.InvalidArgumentError(None, op, f"Unsupported algorithm id: {alg}")
     if key.shape != (1,):
         raise errors.InvalidArgumentError(
             None,
@@ -84,15 +82,18 @@ def _key_counter_from_inputs(op, key, counter, alg) -> tuple[tuple[int, int], in
             f"key must have shape [1], not {list(key.shape)}. (Note that batched keys are "
             "not supported yet.)",
         )
-    if counter.ndim != 1 or counter.shape[0] < 2:
+    # (TF: Philox and auto-select need a counter of 2 words; other ids as many words as
+    # the id's value, then fail as unsupported on CPU)
+    need = 2 if alg in (1, 3) else alg
+    if counter.ndim != 1 or counter.shape[0] < need:
         raise errors.InvalidArgumentError(
             None,
             op,
-            f"counter must be a vector with length at least 2; got shape: "
+            f"counter must be a vector with length at least {need}; got shape: "
             f"{list(counter.shape)}. (Note that batched counters are not supported yet.)",
         )
-    if alg == 2:
-        raise errors.InvalidArgumentError(None, op, "Unsupported algorithm id: 2")
+    if alg not in (1, 3):
+        raise errors.InvalidArgumentError(None, op, f"Unsupported algorithm id: {alg}")
     k = int(key[0])
     c0, c1 = (int(v) for v in counter[:2].tolist())
     return (k & 0xFFFFFFFF, k >> 32), (c0 & _MASK64) | ((c1 & _MASK64) << 64)
