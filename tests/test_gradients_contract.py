@@ -64,6 +64,8 @@ NO_GRADIENT_IN_TF = {
     "IRFFT3D": "TF registers no gradient for IRFFT3D",
     "StatelessRandomGetKeyCounter": "TF registers no gradient for StatelessRandomGetKeyCounter",
     "StatelessShuffle": "TF registers no gradient for StatelessShuffle",
+    "StatelessRandomGetKeyCounterAlg": "TF registers no gradient for it",
+    "StatelessRandomGetAlg": "TF registers no gradient for StatelessRandomGetAlg",
 }
 # Training ops (tfgraph/ops/training_ops.py): TF registers no gradient for them either.
 NO_GRADIENT_IN_TF.update(

@@ -409,6 +409,7 @@ import base64
 R = tf.raw_ops
 with tf.Graph().as_default() as g:
     s32, s64 = tf.constant([3, -4]), tf.constant([2**35, 9], tf.int64)
+    kca = R.StatelessRandomGetKeyCounterAlg(seed=s64)
     outs = {
         "uniform": R.StatelessRandomUniform(shape=[5], seed=s32),
         "uniform64": R.StatelessRandomUniform(shape=[3], seed=s64, dtype=tf.float64),
@@ -418,6 +419,10 @@ with tf.Graph().as_default() as g:
         "full": R.StatelessRandomUniformFullInt(shape=[4], seed=s64, dtype=tf.int64),
         "gamma2": R.StatelessRandomGammaV2(shape=[3, 2], seed=s32, alpha=[0.7, 4.0]),
         "key_counter": R.StatelessRandomGetKeyCounter(seed=s64)[1],
+        "key_counter_alg": R.StatelessRandomGetKeyCounterAlg(seed=s32)[0],
+        "alg": R.StatelessRandomGetAlg(),
+        "uniform_v2": R.StatelessRandomUniformV2(
+            shape=[5], key=kca[0], counter=kca[1], alg=kca[2], dtype=tf.float64),
     }
     with tf.Session() as sess:
         values = sess.run(outs)

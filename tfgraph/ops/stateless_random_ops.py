@@ -146,6 +146,37 @@ register_op(
 )
 
 
+def _key_counter_alg_shape(op):
+    _check_vector(op, 0, "seed", 2)
+    return [TensorShape([1]), TensorShape([2]), TensorShape([])]
+
+
+def _key_counter_alg_kernel(op, ctx):
+    key_counter = _key_counter_kernel(op, ctx)
+
+    def kernel(seed):
+        return (*key_counter(seed), np.array(1, np.int32))  # (Philox on CPU)
+
+    return kernel
+
+
+register_op(
+    "StatelessRandomGetKeyCounterAlg",
+    inputs=["seed: Tseed"],
+    outputs=["key: uint64", "counter: uint64", "alg: int32"],
+    attrs=["Tseed: {int32, int64} = int64"],
+    shape=_key_counter_alg_shape,
+    make_kernel=_key_counter_alg_kernel,
+)
+register_op(
+    "StatelessRandomGetAlg",
+    outputs=["alg: int32"],
+    shape=lambda op: [TensorShape([])],
+    kernel=lambda: np.array(1, np.int32),  # (the device's algorithm: Philox on CPU)
+    stateful=True,
+)
+
+
 # -- draws ----------------------------------------------------------------------------------
 def _as_dtype(values: np.ndarray, dtype: dtypes.DType) -> np.ndarray:
     from tfgraph.ops.random_ops import _as_float
