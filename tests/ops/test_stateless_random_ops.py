@@ -49,6 +49,12 @@ cases = {
     "n64": lambda: tf.random.stateless_normal([9], seed=S64(), dtype=tf.float64),
     "n16": lambda: tf.cast(tf.random.stateless_normal([7], seed=[8, 9], dtype=tf.float16),
                            tf.float32),
+    "t16": lambda: tf.cast(tf.random.stateless_truncated_normal(
+        [9], seed=[8, 9], dtype=tf.float16), tf.float32),
+    "nbf16": lambda: tf.cast(tf.random.stateless_normal(
+        [7], seed=[8, 9], dtype=tf.bfloat16).op.inputs[0].op.inputs[0], tf.float32),
+    "tbf16": lambda: tf.cast(tf.random.stateless_truncated_normal(
+        [7], seed=[8, 9], dtype=tf.bfloat16).op.inputs[0].op.inputs[0], tf.float32),
     "t": lambda: tf.random.stateless_truncated_normal([997], seed=[11, 12], stddev=2.0),
     "t64": lambda: tf.random.stateless_truncated_normal([11], seed=[3, 1], dtype=tf.float64),
     "t_zero": lambda: tf.random.stateless_truncated_normal([0], seed=[3, 1]),
@@ -159,7 +165,19 @@ _EXACT = [
     *("rng", "rng2", "rng3", "rng4", "rng5", "shuffle", "shuffle2", "shuffle_philox"),
     *("index_shuffle", "index_shuffle64", "index_shuffle_vec", "index_shuffle_big"),
 ]
-_CLOSE = ("n", "n64", "n16", "t", "t64", "ptn", "ptn_randn", "ptn64")  # (Box-Muller)
+_CLOSE = (
+    "n",
+    "n64",
+    "n16",
+    "t16",
+    "nbf16",
+    "tbf16",
+    "t",
+    "t64",
+    "ptn",
+    "ptn_randn",
+    "ptn64",
+)  # (Box-Muller)
 
 
 def _ours() -> dict:
@@ -200,8 +218,10 @@ def test_normal_values_within_2_ulp(both):
         a = np.asarray(ours[key]["value"], np.float64)
         b = np.asarray(theirs[key]["value"], np.float64)
         assert a.shape == b.shape, key
-        dtype = np.float16 if key == "n16" else (np.float64 if "64" in key else np.float32)
+        dtype = np.float16 if "16" in key else (np.float64 if "64" in key else np.float32)
         ulp = np.spacing(np.abs(b).astype(dtype)).astype(np.float64)
+        if "bf16" in key:  # (bfloat16: 8 bits of mantissa)
+            ulp = np.spacing(np.abs(b).astype(np.float32)).astype(np.float64) * 2**16
         assert np.all(np.abs(a - b) <= 2 * ulp), key
         assert np.mean(a == b) > 0.9, key
 
