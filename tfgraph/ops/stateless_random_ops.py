@@ -12,10 +12,11 @@ its own counters); StatelessMultinomial and StatelessParameterizedTruncatedNorma
 as TF's kernels do when they run in one piece: for outputs large enough that TF splits
 the work across its threads (PTN beyond a few hundred values), TF's values differ.
 
-The public functions build TF's graphs with TF's names, e.g. `stateless_random_uniform/
-StatelessRandomGetKeyCounter/seed`, `.../StatelessRandomGetKeyCounter`,
-`.../StatelessRandomUniformV2/alg`, `.../StatelessRandomUniformV2`, `.../sub`, `.../mul`
-and the `stateless_random_uniform` AddV2.
+RandomIndexShuffle (index_shuffle) is TF's cycle-walking Simon cipher, create_rng_state
+TF's state-making graph. The public functions build TF's graphs with TF's names, e.g.
+`stateless_random_uniform/StatelessRandomGetKeyCounter/seed`,
+`.../StatelessRandomGetKeyCounter`, `.../StatelessRandomUniformV2/alg`,
+`.../StatelessRandomUniformV2`, `.../sub`, `.../mul` and the `stateless_random_uniform` AddV2.
 """
 
 from __future__ import annotations
@@ -37,11 +38,19 @@ from tfgraph.ops.common_shapes import constant_value_as_shape
 
 __all__ = [
     "Algorithm",
+    "create_rng_state",
     "fold_in",
+    "index_shuffle",
+    "poisson_draws",
     "split",
+    "stateless_binomial",
     "stateless_categorical",
+    "stateless_gamma",
     "stateless_multinomial",
     "stateless_normal",
+    "stateless_parameterized_truncated_normal",
+    "stateless_poisson",
+    "stateless_shuffle",
     "stateless_truncated_normal",
     "stateless_uniform",
 ]
@@ -509,7 +518,7 @@ def _key_counter_alg(seed, alg):
 
     alg = _alg_to_int(3 if alg is None else alg)
     if alg == 3:
-        key_counter = apply_op_outputs("StatelessRandomGetKeyCounter", [seed])
+        key_counter = _op_outputs("StatelessRandomGetKeyCounter", [seed])
         return key_counter[0], key_counter[1], alg
     if alg == 1:  # (the scrambling as a graph: one Philox block of the seed)
         key = convert_to_tensor(
@@ -532,7 +541,7 @@ def _key_counter_alg(seed, alg):
     raise ValueError(_unsupported_alg(alg))
 
 
-def apply_op_outputs(op_type: str, inputs, attrs=None) -> list:
+def _op_outputs(op_type: str, inputs, attrs=None) -> list:
     from tfgraph.ops.apply import apply_op
 
     return apply_op(op_type, None, inputs, attrs)._outputs
