@@ -492,3 +492,29 @@ def test_stateful_random_poisson_draws_tfs_values_run_after_run():
     printed: list = []
     exec(STATEFUL_POISSON, {"tf": tf, "np": np, "json": json, "print": printed.append})
     assert json.loads(printed[-1]) == run_tf_json(STATEFUL_POISSON)
+
+
+BIG_CATEGORICAL = r"""
+out = {}
+for b, n, c in ((8, 1000, 2), (16, 200, 30), (64, 100, 2), (3, 2000, 7), (64, 1000, 4)):
+    with tf.Graph().as_default():
+        p = tf.placeholder(tf.float32, [b, c])
+        y = tf.random.stateless_categorical(p, n, seed=[4, 2])
+        m = tf.multinomial(p, n, seed=3)
+        logits = np.sin(np.arange(b * c, dtype=np.float32).reshape(b, c))
+        with tf.Session() as s:
+            out["%d_%d_%d" % (b, n, c)] = [v.tolist() for v in s.run([y, m], {p: logits})]
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_large_categorical_draws_split_across_threads_as_tfs():
+    """Rows split into the pieces TF's CPU thread pool runs (each piece's draws skipped
+    ahead as TF's kernel does); the stateful Multinomial shares the kernel."""
+    printed: list = []
+    exec(BIG_CATEGORICAL, {"tf": tf, "np": np, "json": json, "print": printed.append})
+    ours, theirs = json.loads(printed[-1]), run_tf_json(BIG_CATEGORICAL)
+    for key in theirs:
+        assert ours[key] == theirs[key], key

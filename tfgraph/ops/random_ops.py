@@ -9,7 +9,8 @@ RandomStandardNormal, TruncatedNormal and RandomUniformInt draw TensorFlow's val
 bit for bit (TF's Philox4x32 streams and conversions, tfgraph/ops/philox.py): a seeded
 TF1 program initializes its variables, drops out and samples exactly as TF does.
 RandomPoissonV2 draws TF's values too, RandomShuffle gives TF's order and Multinomial TF's
-draws (for inputs TF's kernel does not split across threads).
+draws (its rows split across threads as TF's CPU pool splits them when the op runs in a
+session; TF may fold an op with constant inputs in one piece, drawing other values).
 
 The public functions build TF's subgraphs with TF's names: `random_uniform/shape`,
 `random_uniform/min`, `random_uniform/max`, `random_uniform/RandomUniform`,
@@ -273,23 +274,65 @@ def _multinomial_kernel(op, ctx):
 
 
 def multinomial_draws(key, counter: int, logits: np.ndarray, n: int, np_dtype) -> np.ndarray:
-    """TF's Multinomial kernel from Philox `key` at `counter`: [batch, n] class indices."""
+    """TF's Multinomial kernel from Philox `key` at `counter`: [batch, n] class indices.
+    Rows are split into the blocks TF's CPU thread pool gives them (one per CPU this
+    process may run on, as TF's default); each block's draws start `start_row * (n + 3)
+    // 4` counters on."""
     from tfgraph.ops import philox
 
     batch, classes = logits.shape
-    # TF's kernel: per row, an unnormalized CDF of exp(logit - max finite logit) in
-    # double (non-finite logits add nothing), then upper_bound(u * total) for each
-    # sample, u a double from two 32-bit samples of one sequential stream (rows in
-    # order, as TF's kernel draws them when it runs unsharded).
-    u = philox.uniform_doubles_single(key, counter, batch * n).reshape(batch, n)
     out = np.empty((batch, n), dtype=np_dtype)
-    for b in range(batch):
-        row = logits[b]
-        finite = np.isfinite(row)
-        top = row[finite].max() if finite.any() else np.finfo(np.float64).min
-        cdf = np.cumsum(np.where(finite, np.exp(row.astype(np.float64) - float(top)), 0.0))
-        out[b] = np.searchsorted(cdf, u[b] * cdf[-1], side="right") if classes else 0
+    cost = int(50 * (n * np.log(classes) / np.log(2) + classes)) if classes else 50 * n
+    for start, limit in parallel_blocks(batch, cost):
+        # TF's kernel: per row, an unnormalized CDF of exp(logit - max finite logit) in
+        # double (non-finite logits add nothing), then upper_bound(u * total) for each
+        # sample, u a double from two 32-bit samples of one sequential stream per block.
+        skip = start * (n + 3) // 4
+        u = philox.uniform_doubles_single(key, counter + skip, (limit - start) * n)
+        u = u.reshape(limit - start, n)
+        for b in range(start, limit):
+            row = logits[b]
+            finite = np.isfinite(row)
+            top = row[finite].max() if finite.any() else np.finfo(np.float64).min
+            cdf = np.cumsum(np.where(finite, np.exp(row.astype(np.float64) - float(top)), 0.0))
+            if classes:
+                out[b] = np.searchsorted(cdf, u[b - start] * cdf[-1], side="right")
+            else:
+                out[b] = 0
     return out
+
+
+def parallel_blocks(total: int, cost_per_unit: int, threads: int | None = None) -> list:
+    """The [start, limit) pieces TF's CPU thread pool splits `total` units of work into
+    (tensorflow::Shard -> Eigen's parallelFor and its cost model), `threads` the pool's
+    size (default: the CPUs this process may run on, TF's default intra-op pool)."""
+    import os
+
+    if threads is None:
+        threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if total <= 0:
+        return []
+    work = total * float(cost_per_unit)
+    wanted = int(min(max((work - 100000) / 100000 + 0.9, 1), threads))
+    if total == 1 or threads <= 1 or wanted == 1:
+        return [(0, total)]
+    block_size_f = 40000 / float(cost_per_unit) if cost_per_unit else float(total)
+    size = min(total, max(-(-total // (4 * threads)), int(block_size_f)))
+    max_size = min(total, 2 * size)
+    count = -(-total // size)
+    best = count / (-(-count // threads) * threads)
+    prev = count
+    while best < 1.0 and prev > 1:
+        coarser = -(-total // (prev - 1))
+        if coarser > max_size:
+            break
+        coarser_count = -(-total // coarser)
+        prev = coarser_count
+        efficiency = coarser_count / (-(-coarser_count // threads) * threads)
+        if efficiency + 0.01 >= best:
+            size, count = coarser, coarser_count
+            best = max(best, efficiency)
+    return [(start, min(start + size, total)) for start in range(0, total, size)]
 
 
 register_op(

@@ -8,9 +8,10 @@ tfgraph/ops/philox.py is the generator and the conversions (uniform floats and i
 for bit, normal and truncated normal within 1-2 ulp). The seed-taking V1 ops
 (StatelessRandomUniform, ...) are registered too, so GraphDefs that hold them run.
 Poisson, binomial and gamma draws are TF's bit for bit at any size (each output has
-its own counters); StatelessMultinomial and StatelessParameterizedTruncatedNormal draw
-as TF's kernels do when they run in one piece: for outputs large enough that TF splits
-the work across its threads (PTN beyond a few hundred values), TF's values differ.
+its own counters); StatelessMultinomial splits its rows across threads as TF's CPU pool
+does in a session. StatelessParameterizedTruncatedNormal draws as TF's kernel does in
+one piece: for outputs large enough that TF splits the work across its threads (beyond
+about a thousand values on two CPUs), TF's values differ.
 
 RandomIndexShuffle (index_shuffle) is TF's cycle-walking Simon cipher, create_rng_state
 TF's state-making graph. The public functions build TF's graphs with TF's names, e.g.
