@@ -518,3 +518,30 @@ def test_large_categorical_draws_split_across_threads_as_tfs():
     ours, theirs = json.loads(printed[-1]), run_tf_json(BIG_CATEGORICAL)
     for key in theirs:
         assert ours[key] == theirs[key], key
+
+
+BIG_PTN = r"""
+out = {}
+P = tf.random.stateless_parameterized_truncated_normal
+for dt, shape in ((tf.float32, [2000]), (tf.float64, [900]), (tf.float16, [1000]),
+                  (tf.float32, [700, 3])):
+    with tf.Graph().as_default():
+        m = tf.placeholder(dt, [])  # (fed: TF runs the op in its session, not folded)
+        lo = tf.constant([-2.0, 0.2, 3.0], dt) if len(shape) == 2 else tf.constant(-2.0, dt)
+        hi = tf.constant([2.0, 0.9, np.inf], dt) if len(shape) == 2 else tf.constant(2.0, dt)
+        y = P(shape, seed=[1, 2], means=m, stddevs=tf.constant(1.0, dt), minvals=lo, maxvals=hi)
+        with tf.Session() as s:
+            out[dt.name + str(shape)] = s.run(y, {m: 0.0}).astype(np.float64).tolist()
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_large_parameterized_truncated_normal_splits_work_as_tf():
+    printed: list = []
+    exec(BIG_PTN, {"tf": tf, "np": np, "json": json, "print": printed.append})
+    ours, theirs = json.loads(printed[-1]), run_tf_json(BIG_PTN)
+    for key in theirs:
+        rtol = 1e-3 if "float16" in key else 1e-6
+        np.testing.assert_allclose(ours[key], theirs[key], rtol=rtol, err_msg=key)

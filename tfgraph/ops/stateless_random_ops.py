@@ -8,10 +8,9 @@ tfgraph/ops/philox.py is the generator and the conversions (uniform floats and i
 for bit, normal and truncated normal within 1-2 ulp). The seed-taking V1 ops
 (StatelessRandomUniform, ...) are registered too, so GraphDefs that hold them run.
 Poisson, binomial and gamma draws are TF's bit for bit at any size (each output has
-its own counters); StatelessMultinomial splits its rows across threads as TF's CPU pool
-does in a session. StatelessParameterizedTruncatedNormal draws as TF's kernel does in
-one piece: for outputs large enough that TF splits the work across its threads (beyond
-about a thousand values on two CPUs), TF's values differ.
+its own counters); StatelessMultinomial and StatelessParameterizedTruncatedNormal split
+their work across threads as TF's CPU pool does in a session (TF may fold an op with
+constant inputs in one piece instead, drawing other values for large outputs).
 
 RandomIndexShuffle (index_shuffle) is TF's cycle-walking Simon cipher, create_rng_state
 TF's state-making graph. The public functions build TF's graphs with TF's names, e.g.
@@ -36,6 +35,7 @@ from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import philox
 from tfgraph.ops.apply import op_output
 from tfgraph.ops.common_shapes import constant_value_as_shape
+from tfgraph.ops.random_ops import parallel_blocks
 
 __all__ = [
     "Algorithm",
@@ -1119,7 +1119,7 @@ def stateless_binomial(shape, seed, counts, probs, output_dtype=dtypes.int32, na
 
 
 # -- StatelessParameterizedTruncatedNormal --------------------------------------------------
-_MAX_ITERATIONS = 100
+_MAX_ITERATIONS = 1000  # (TF: kMaxIterations, 2 samples each reserved per output)
 
 
 class _Blocks:
@@ -1239,14 +1239,32 @@ def _ptn_kernel(op, ctx):
         batches = flat[0].size
         per_batch = n // max(batches, 1)
         out = np.empty((per_batch, batches), t)
-        blocks = _Blocks(k, c)  # (TF's single-shard order: batch after batch)
         with np.errstate(all="ignore"):
-            for b in range(batches if n else 0):
-                args = (t(flat[0][b]), t(flat[1][b]), t(flat[2][b]), t(flat[3][b]))
-                out[:, b] = _ptn_batch(blocks, t, *args, per_batch, op)
+            for start, limit in parallel_blocks(n, _PTN_COST[t]):
+                _ptn_piece(op, t, k, c, flat, out, start, limit)
         return out.reshape(dims)
 
     return kernel
+
+
+# TF's cost estimate of one output (from Eigen's per-operation costs), which decides how
+# its CPU pool splits the outputs; found by where TF's values start to split.
+_PTN_COST = {np.float16: 214, np.float32: 187, np.float64: 258}
+
+
+def _ptn_piece(op, t, k, c, flat, out, start: int, limit: int) -> None:
+    """Outputs [start, limit) (batch-major) as one of TF's worker calls draws them: its
+    generator skipped by 200 samples per preceding output, batches in order."""
+    per_batch = out.shape[0]
+    per_block = 2 if t is np.float64 else 4
+    blocks = _Blocks(k, c + (start * 2 * _MAX_ITERATIONS + per_block - 1) // per_block)
+    idx = start
+    while idx < limit:
+        b, first = divmod(idx, per_batch)
+        count = min(per_batch - first, limit - idx)
+        args = (t(flat[0][b]), t(flat[1][b]), t(flat[2][b]), t(flat[3][b]))
+        out[first : first + count, b] = _ptn_batch(blocks, t, *args, count, op)
+        idx += count
 
 
 def _ndtr(x):
