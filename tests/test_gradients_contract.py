@@ -64,6 +64,10 @@ NO_GRADIENT_IN_TF = {
     "FractionalMaxPoolGrad": "TF registers no gradient for FractionalMaxPoolGrad",
     "FractionalAvgPoolGrad": "TF registers no gradient for FractionalAvgPoolGrad",
     "IRFFT3D": "TF registers no gradient for IRFFT3D",
+    "StatelessRandomGetKeyCounter": "TF registers no gradient for StatelessRandomGetKeyCounter",
+    "StatelessShuffle": "TF registers no gradient for StatelessShuffle",
+    "StatelessRandomGetKeyCounterAlg": "TF registers no gradient for it",
+    "StatelessRandomGetAlg": "TF registers no gradient for StatelessRandomGetAlg",
 }
 # Training ops (tfgraph/ops/training_ops.py): TF registers no gradient for them either.
 NO_GRADIENT_IN_TF.update(
@@ -79,6 +83,9 @@ NO_GRADIENT_IN_TF.update(
 # random draws): each named test compares the gradient with TF's instead.
 CHECKED_AGAINST_TF: dict[str, str] = {
     "RandomGamma": "tests/ops/test_random_gamma.py (implicit reparameterization, as TF)",
+    "StatelessRandomGammaV3": "tests/ops/test_stateless_random_ops.py (as TF's, wrt alpha)",
+    "StatelessRandomGammaV2": "the gradient of StatelessRandomGammaV3 (one helper)",
+    "StatelessParameterizedTruncatedNormal": "tests/ops/test_stateless_random_ops.py (TF's)",
 }
 PENDING: dict[str, str] = {
     name: "gradients through while loops: issue 12 (control flow and RNNs)"

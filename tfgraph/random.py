@@ -1,5 +1,6 @@
 """`tf.random`: random tensors and seeding (re-exports only)."""
 
+from tfgraph import random_experimental as experimental
 from tfgraph.framework.random_seed import get_seed, set_random_seed
 from tfgraph.ops.candidate_sampling_ops import (
     log_uniform_candidate_sampler,
@@ -18,6 +19,21 @@ from tfgraph.ops.random_ops import (
 )
 from tfgraph.ops.random_ops import random_gamma as gamma
 from tfgraph.ops.random_ops import random_poisson as poisson
+from tfgraph.ops.stateless_random_ops import (
+    Algorithm,
+    create_rng_state,
+    fold_in,
+    split,
+    stateless_binomial,
+    stateless_categorical,
+    stateless_gamma,
+    stateless_multinomial,
+    stateless_normal,
+    stateless_parameterized_truncated_normal,
+    stateless_poisson,
+    stateless_truncated_normal,
+    stateless_uniform,
+)
 from tfgraph.ops.unigram_sampler_ops import (
     all_candidate_sampler,
     fixed_unigram_candidate_sampler,
@@ -25,9 +41,13 @@ from tfgraph.ops.unigram_sampler_ops import (
 )
 
 __all__ = [
+    "Algorithm",
     "all_candidate_sampler",
     "categorical",
+    "create_rng_state",
+    "experimental",
     "fixed_unigram_candidate_sampler",
+    "fold_in",
     "gamma",
     "get_seed",
     "learned_unigram_candidate_sampler",
@@ -40,6 +60,16 @@ __all__ = [
     "random_uniform",
     "set_random_seed",
     "shuffle",
+    "split",
+    "stateless_binomial",
+    "stateless_categorical",
+    "stateless_gamma",
+    "stateless_multinomial",
+    "stateless_normal",
+    "stateless_parameterized_truncated_normal",
+    "stateless_poisson",
+    "stateless_truncated_normal",
+    "stateless_uniform",
     "truncated_normal",
     "uniform",
     "uniform_candidate_sampler",

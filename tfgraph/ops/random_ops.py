@@ -7,10 +7,10 @@ one session continue the stream, a new session restarts it (as in TensorFlow), a
 an op whose seeds are both 0 draws from fresh OS entropy. RandomUniform,
 RandomStandardNormal, TruncatedNormal and RandomUniformInt draw TensorFlow's values
 bit for bit (TF's Philox4x32 streams and conversions, tfgraph/ops/philox.py): a seeded
-TF1 program initializes its variables, drops out and samples exactly as TF does. The
-other random ops (RandomPoisson) use numpy's Philox generator: the same
-distributions, not TF's values. RandomShuffle gives TF's order and Multinomial TF's
-draws (for inputs TF's kernel does not split across threads).
+TF1 program initializes its variables, drops out and samples exactly as TF does.
+RandomPoissonV2 draws TF's values too, RandomShuffle gives TF's order and Multinomial TF's
+draws (its rows split across threads as TF's CPU pool splits them when the op runs in a
+session; TF may fold an op with constant inputs in one piece, drawing other values).
 
 The public functions build TF's subgraphs with TF's names: `random_uniform/shape`,
 `random_uniform/min`, `random_uniform/max`, `random_uniform/RandomUniform`,
@@ -255,8 +255,6 @@ def _multinomial_shape(op):
 
 
 def _multinomial_kernel(op, ctx):
-    from tfgraph.ops import philox
-
     stream = _tf_stream(op, ctx)
     np_dtype = op._attrs["output_dtype"].np_dtype
 
@@ -267,24 +265,74 @@ def _multinomial_kernel(op, ctx):
             raise errors.InvalidArgumentError(
                 None, op, f"num_samples should be nonnegative, got {n}"
             )
-        batch, classes = logits.shape
+        batch = logits.shape[0]
         # (TF reserves for ceil(n / 4) * 4 samples per row, two 32-bit draws each)
         counter = stream.reserve(batch * ((n + 3) // 4 * 4) * 2)
+        return multinomial_draws(stream.key, counter, logits, n, np_dtype)
+
+    return kernel
+
+
+def multinomial_draws(key, counter: int, logits: np.ndarray, n: int, np_dtype) -> np.ndarray:
+    """TF's Multinomial kernel from Philox `key` at `counter`: [batch, n] class indices.
+    Rows are split into the blocks TF's CPU thread pool gives them (one per CPU this
+    process may run on, as TF's default); each block's draws start `start_row * (n + 3)
+    // 4` counters on."""
+    from tfgraph.ops import philox
+
+    batch, classes = logits.shape
+    out = np.empty((batch, n), dtype=np_dtype)
+    cost = int(50 * (n * np.log(classes) / np.log(2) + classes)) if classes else 50 * n
+    for start, limit in parallel_blocks(batch, cost):
         # TF's kernel: per row, an unnormalized CDF of exp(logit - max finite logit) in
         # double (non-finite logits add nothing), then upper_bound(u * total) for each
-        # sample, u a double from two 32-bit samples of one sequential stream (rows in
-        # order, as TF's kernel draws them when it runs unsharded).
-        u = philox.uniform_doubles_single(stream.key, counter, batch * n).reshape(batch, n)
-        out = np.empty((batch, n), dtype=np_dtype)
-        for b in range(batch):
+        # sample, u a double from two 32-bit samples of one sequential stream per block.
+        skip = start * (n + 3) // 4
+        u = philox.uniform_doubles_single(key, counter + skip, (limit - start) * n)
+        u = u.reshape(limit - start, n)
+        for b in range(start, limit):
             row = logits[b]
             finite = np.isfinite(row)
             top = row[finite].max() if finite.any() else np.finfo(np.float64).min
             cdf = np.cumsum(np.where(finite, np.exp(row.astype(np.float64) - float(top)), 0.0))
-            out[b] = np.searchsorted(cdf, u[b] * cdf[-1], side="right") if classes else 0
-        return out
+            if classes:
+                out[b] = np.searchsorted(cdf, u[b - start] * cdf[-1], side="right")
+            else:
+                out[b] = 0
+    return out
 
-    return kernel
+
+def parallel_blocks(total: int, cost_per_unit: int, threads: int | None = None) -> list:
+    """The [start, limit) pieces TF's CPU thread pool splits `total` units of work into
+    (tensorflow::Shard -> Eigen's parallelFor and its cost model), `threads` the pool's
+    size (default: the CPUs this process may run on, TF's default intra-op pool)."""
+    import os
+
+    if threads is None:
+        threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if total <= 0:
+        return []
+    work = total * float(cost_per_unit)
+    wanted = int(min(max((work - 100000) / 100000 + 0.9, 1), threads))
+    if total == 1 or threads <= 1 or wanted == 1:
+        return [(0, total)]
+    block_size_f = 40000 / float(cost_per_unit) if cost_per_unit else float(total)
+    size = min(total, max(-(-total // (4 * threads)), int(block_size_f)))
+    max_size = min(total, 2 * size)
+    count = -(-total // size)
+    best = count / (-(-count // threads) * threads)
+    prev = count
+    while best < 1.0 and prev > 1:
+        coarser = -(-total // (prev - 1))
+        if coarser > max_size:
+            break
+        coarser_count = -(-total // coarser)
+        prev = coarser_count
+        efficiency = coarser_count / (-(-coarser_count // threads) * threads)
+        if efficiency + 0.01 >= best:
+            size, count = coarser, coarser_count
+            best = max(best, efficiency)
+    return [(start, min(start + size, total)) for start in range(0, total, size)]
 
 
 register_op(
@@ -511,17 +559,23 @@ def _poisson_shape(op):
 
 
 def _poisson_kernel(op, ctx):
-    rng = _generator(op, ctx)
+    from tfgraph.ops.stateless_random_ops import poisson_draws
+
+    stream = _tf_stream(op, ctx)
     out_dtype = op._attrs["dtype"]
 
     def kernel(shape, rate):
         dims = _shape_of(op, shape)
-        rate = np.asarray(rate, np.float64)
-        lam = np.broadcast_to(rate, dims + rate.shape)
-        draws = rng.poisson(np.where(np.isfinite(lam) & (lam > 0), lam, 0.0)).astype(np.float64)
-        draws[~(lam >= 0)] = np.nan  # (TF: a negative or NaN rate gives NaN)
-        if out_dtype.is_integer:
-            return np.nan_to_num(draws, nan=0).astype(out_dtype.np_dtype)
+        rate = np.asarray(rate)
+        per_rate = int(np.prod(dims))
+        # (TF: 256 counters reserved per output; output k draws from counter + 256 * k)
+        counter = stream.reserve(per_rate * rate.size)
+        draws = poisson_draws(stream.key, counter, per_rate, rate.astype(np.float64))
+        draws = draws.reshape(dims + rate.shape)
+        if out_dtype.is_integer:  # (an integer's "infinity", as C++'s numeric_limits, is 0)
+            return np.where(np.isfinite(draws), draws, 0).astype(out_dtype.np_dtype)
+        if out_dtype is dtypes.float16:
+            draws = draws.astype(np.float32)
         return draws.astype(out_dtype.np_dtype)
 
     return kernel
@@ -545,8 +599,8 @@ register_op(
 
 
 def random_poisson(lam, shape, dtype=dtypes.float32, seed=None, name=None) -> Tensor:
-    """`shape` Poisson samples for each rate in `lam` (result shape `shape + lam.shape`).
-    Values come from tfgraph's own random stream, not TF's."""
+    """`shape` Poisson samples for each rate in `lam` (result shape `shape + lam.shape`):
+    TF's values (its PoissonFunctor on the op's Philox stream)."""
     with get_default_graph().name_scope(name or "random_poisson"):
         shape = convert_to_tensor(shape, name="shape", dtype=dtypes.int32)
         attrs = _seed_attrs(seed)
