@@ -42,11 +42,37 @@ from tfgraph.ops.linalg_ops import matrix_transpose as transpose
 from tfgraph.ops.linalg_ops import matrix_triangular_solve as triangular_solve
 from tfgraph.ops.linalg_ops import self_adjoint_eig as eigh
 from tfgraph.ops.linalg_ops import self_adjoint_eigvals as eigvalsh
+from tfgraph.ops.linear_operator import LinearOperator
+from tfgraph.ops.linear_operator_basic import (
+    LinearOperatorDiag,
+    LinearOperatorFullMatrix,
+    LinearOperatorIdentity,
+    LinearOperatorLowerTriangular,
+    LinearOperatorScaledIdentity,
+)
+from tfgraph.ops.linear_operator_composite import (
+    LinearOperatorAdjoint,
+    LinearOperatorBlockDiag,
+    LinearOperatorComposition,
+    LinearOperatorInversion,
+    LinearOperatorKronecker,
+)
 from tfgraph.ops.manip_ops import cross
 from tfgraph.ops.math_ops import matmul, tensordot
 from tfgraph.ops.nn_ops import l2_normalize
 
 __all__ = [
+    "LinearOperator",
+    "LinearOperatorAdjoint",
+    "LinearOperatorBlockDiag",
+    "LinearOperatorComposition",
+    "LinearOperatorDiag",
+    "LinearOperatorFullMatrix",
+    "LinearOperatorIdentity",
+    "LinearOperatorInversion",
+    "LinearOperatorKronecker",
+    "LinearOperatorLowerTriangular",
+    "LinearOperatorScaledIdentity",
     "adjoint",
     "band_part",
     "cholesky",
