@@ -60,6 +60,8 @@ from tfgraph.ops.linear_operator_composite import (
 from tfgraph.ops.manip_ops import cross
 from tfgraph.ops.math_ops import matmul, tensordot
 from tfgraph.ops.nn_ops import l2_normalize
+from tfgraph.ops.tridiagonal_ops import matrix_exponential as expm
+from tfgraph.ops.tridiagonal_ops import tridiagonal_matmul, tridiagonal_solve
 
 __all__ = [
     "LinearOperator",
@@ -84,6 +86,7 @@ __all__ = [
     "eigh",
     "eigvalsh",
     "einsum",
+    "expm",
     "eye",
     "global_norm",
     "inv",
@@ -114,4 +117,6 @@ __all__ = [
     "trace",
     "transpose",
     "triangular_solve",
+    "tridiagonal_matmul",
+    "tridiagonal_solve",
 ]
