@@ -57,6 +57,12 @@ from tfgraph.ops.linear_operator_composite import (
     LinearOperatorInversion,
     LinearOperatorKronecker,
 )
+from tfgraph.ops.linear_operator_more import (
+    LinearOperatorHouseholder,
+    LinearOperatorLowRankUpdate,
+    LinearOperatorPermutation,
+    LinearOperatorZeros,
+)
 from tfgraph.ops.manip_ops import cross
 from tfgraph.ops.math_ops import matmul, tensordot
 from tfgraph.ops.nn_ops import l2_normalize
@@ -70,11 +76,15 @@ __all__ = [
     "LinearOperatorComposition",
     "LinearOperatorDiag",
     "LinearOperatorFullMatrix",
+    "LinearOperatorHouseholder",
     "LinearOperatorIdentity",
     "LinearOperatorInversion",
     "LinearOperatorKronecker",
+    "LinearOperatorLowRankUpdate",
     "LinearOperatorLowerTriangular",
+    "LinearOperatorPermutation",
     "LinearOperatorScaledIdentity",
+    "LinearOperatorZeros",
     "adjoint",
     "band_part",
     "cholesky",

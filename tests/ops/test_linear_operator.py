@@ -112,6 +112,34 @@ for dt in ["float32", "float64"]:
                                                 is_positive_definite=True)]), x, v, True)
 """
 
+MORE = """
+rng = np.random.RandomState(3)
+OPS = {}
+for dt in ["float32", "float64"]:
+    x = tf.constant(rng.randn(2, 4, 3).astype(dt))
+    v = tf.constant(rng.randn(2, 4).astype(dt))
+    base = tf.linalg.LinearOperatorDiag((rng.rand(2, 4) + 1).astype(dt), is_positive_definite=True)
+    u = rng.randn(2, 4, 2).astype(dt)
+    OPS["lru_chol_" + dt] = (tf.linalg.LinearOperatorLowRankUpdate(base, u), x, v, True)
+    OPS["lru_diag_" + dt] = (tf.linalg.LinearOperatorLowRankUpdate(
+        base, u, diag_update=(rng.rand(2) + 0.5).astype(dt), is_diag_update_positive=True),
+        x, v, True)
+    full = tf.linalg.LinearOperatorFullMatrix(
+        (rng.randn(4, 4) + 4 * np.eye(4)).astype(dt))
+    OPS["lru_uv_" + dt] = (tf.linalg.LinearOperatorLowRankUpdate(
+        full, u, diag_update=(rng.rand(2, 2) + 0.5).astype(dt),
+        v=rng.randn(2, 4, 2).astype(dt)), x, v, True)
+    OPS["perm_" + dt] = (tf.linalg.LinearOperatorPermutation(
+        np.array([[2, 0, 3, 1], [3, 2, 1, 0]], np.int32), dtype=dt), x, v, True)
+    OPS["house_" + dt] = (tf.linalg.LinearOperatorHouseholder(
+        rng.randn(2, 4).astype(dt)), x, v, True)
+    OPS["zeros_" + dt] = (tf.linalg.LinearOperatorZeros(4, batch_shape=[2], dtype=dt),
+                          x, v, False)
+    OPS["zeros_rect_" + dt] = (tf.linalg.LinearOperatorZeros(
+        3, 4, is_square=False, is_self_adjoint=False, dtype=dt),
+                               x, v, False)
+"""
+
 
 def _compare(here, theirs):
     assert here["facts"] == theirs["facts"]
@@ -124,7 +152,7 @@ def _compare(here, theirs):
 
 @pytest.mark.tf
 @requires_tf
-@pytest.mark.parametrize("ops", [BASIC, COMPOSITE], ids=["basic", "composite"])
+@pytest.mark.parametrize("ops", [BASIC, COMPOSITE, MORE], ids=["basic", "composite", "more"])
 def test_methods_match_tf(ops):
     here, theirs = run_both(ops + HARNESS)
     _compare(here, theirs)

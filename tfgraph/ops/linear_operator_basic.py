@@ -326,8 +326,8 @@ class LinearOperatorLowerTriangular(LinearOperator):
         return self._get_diag()
 
 
-class _BaseIdentity(LinearOperator):
-    """What Identity and ScaledIdentity share: num_rows checks and the ones diagonal."""
+class _CountMixin:
+    """What Identity, ScaledIdentity and Zeros share: num_rows checks, sizes."""
 
     def _check_num_rows(self, num_rows):
         self._num_rows = lo.shape_tensor(num_rows, name="num_rows")
@@ -370,15 +370,6 @@ class _BaseIdentity(LinearOperator):
     def _min_matrix_dim_tensor(self):
         return math_ops.reduce_min(self.shape_tensor()[-2:])
 
-    def _ones_diag(self):
-        if self.shape.is_fully_defined():
-            d_shape = self.batch_shape.concatenate([self._min_matrix_dim()]).as_list()
-        else:
-            d_shape = array_ops.concat(
-                [self.batch_shape_tensor(), [self._min_matrix_dim_tensor()]], axis=0
-            )
-        return array_ops.ones(shape=d_shape, dtype=self.dtype)
-
     def _batch_ones(self):
         if self.batch_shape.is_fully_defined():
             return array_ops.ones(shape=self.batch_shape.as_list(), dtype=self.dtype)
@@ -399,6 +390,19 @@ class _BaseIdentity(LinearOperator):
             )
             x = control_flow_ops.with_dependencies([aps], x)
         return x
+
+
+class _BaseIdentity(_CountMixin, LinearOperator):
+    """Identity and ScaledIdentity: the ones diagonal marks them (as in TF)."""
+
+    def _ones_diag(self):
+        if self.shape.is_fully_defined():
+            d_shape = self.batch_shape.concatenate([self._min_matrix_dim()]).as_list()
+        else:
+            d_shape = array_ops.concat(
+                [self.batch_shape_tensor(), [self._min_matrix_dim_tensor()]], axis=0
+            )
+        return array_ops.ones(shape=d_shape, dtype=self.dtype)
 
 
 def _identity_hint_checks(is_non_singular, is_self_adjoint, is_positive_definite, is_square):
