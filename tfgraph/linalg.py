@@ -63,6 +63,13 @@ from tfgraph.ops.linear_operator_more import (
     LinearOperatorPermutation,
     LinearOperatorZeros,
 )
+from tfgraph.ops.linear_operator_structured import (
+    LinearOperatorCirculant,
+    LinearOperatorCirculant2D,
+    LinearOperatorCirculant3D,
+    LinearOperatorToeplitz,
+    LinearOperatorTridiag,
+)
 from tfgraph.ops.manip_ops import cross
 from tfgraph.ops.math_ops import matmul, tensordot
 from tfgraph.ops.nn_ops import l2_normalize
@@ -73,6 +80,9 @@ __all__ = [
     "LinearOperator",
     "LinearOperatorAdjoint",
     "LinearOperatorBlockDiag",
+    "LinearOperatorCirculant",
+    "LinearOperatorCirculant2D",
+    "LinearOperatorCirculant3D",
     "LinearOperatorComposition",
     "LinearOperatorDiag",
     "LinearOperatorFullMatrix",
@@ -84,6 +94,8 @@ __all__ = [
     "LinearOperatorLowerTriangular",
     "LinearOperatorPermutation",
     "LinearOperatorScaledIdentity",
+    "LinearOperatorToeplitz",
+    "LinearOperatorTridiag",
     "LinearOperatorZeros",
     "adjoint",
     "band_part",

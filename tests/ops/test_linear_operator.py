@@ -54,9 +54,13 @@ for key, (op, x, v, square) in OPS.items():
     facts[key]["out_dtypes"] = {k: t.dtype.name for k, t in ts.items()}
 with tf.Session() as s:
     vals = s.run(tensors)
+def _num(a):
+    a = np.asarray(a)
+    if np.iscomplexobj(a):
+        a = np.stack([a.real, a.imag])
+    return a.astype(np.float64).round(4).tolist()
 result = {"facts": facts,
-          "values": {k: {m: np.asarray(a, np.float64).round(4).tolist() for m, a in d.items()}
-                     for k, d in vals.items()}}
+          "values": {k: {m: _num(a) for m, a in d.items()} for k, d in vals.items()}}
 """
 
 BASIC = """
@@ -140,6 +144,43 @@ for dt in ["float32", "float64"]:
                                x, v, False)
 """
 
+STRUCTURED = """
+rng = np.random.RandomState(4)
+OPS = {}
+for dt, cdt in [("float32", "complex64"), ("float64", "complex128")]:
+    x = tf.constant(rng.randn(2, 4, 3).astype(dt))
+    v = tf.constant(rng.randn(2, 4).astype(dt))
+    kernel = rng.randn(2, 4).astype(dt)
+    kernel[:, 0] += 5
+    spectrum = tf.cast(tf.signal.fft(tf.cast(kernel, cdt)), cdt)
+    OPS["circ_" + dt] = (tf.linalg.LinearOperatorCirculant(
+        spectrum, input_output_dtype=dt), x, v, True)
+    OPS["circ_pd_" + dt] = (tf.linalg.LinearOperatorCirculant(
+        (rng.rand(2, 4) + 1).astype(dt), input_output_dtype=dt,
+        is_positive_definite=True), x, v, True)
+    k2 = rng.randn(2, 2).astype(dt)
+    k2[0, 0] += 4
+    OPS["circ2d_" + dt] = (tf.linalg.LinearOperatorCirculant2D(
+        tf.signal.fft2d(tf.cast(k2, cdt)), input_output_dtype=dt), x, v, True)
+    k3 = rng.randn(1, 2, 2).astype(dt)
+    k3[0, 0, 0] += 4
+    OPS["circ3d_" + dt] = (tf.linalg.LinearOperatorCirculant3D(
+        tf.signal.fft3d(tf.cast(k3, cdt)), input_output_dtype=dt), x, v, True)
+    col = rng.randn(2, 4).astype(dt)
+    col[:, 0] += 4
+    row = rng.randn(2, 4).astype(dt)
+    row[:, 0] = col[:, 0]
+    OPS["toep_" + dt] = (tf.linalg.LinearOperatorToeplitz(col, row), x, v, True)
+    d = rng.randn(2, 3, 4).astype(dt)
+    d[:, 1] += 4
+    OPS["tri_" + dt] = (tf.linalg.LinearOperatorTridiag(d), x, v, True)
+    OPS["tri_seq_" + dt] = (tf.linalg.LinearOperatorTridiag(
+        [d[:, 0], d[:, 1], d[:, 2]], diagonals_format="sequence"), x, v, True)
+    full = np.triu(np.tril(rng.randn(2, 4, 4), 1), -1).astype(dt) + 4 * np.eye(4, dtype=dt)
+    OPS["tri_mat_" + dt] = (tf.linalg.LinearOperatorTridiag(
+        full, diagonals_format="matrix"), x, v, True)
+"""
+
 
 def _compare(here, theirs):
     assert here["facts"] == theirs["facts"]
@@ -152,7 +193,9 @@ def _compare(here, theirs):
 
 @pytest.mark.tf
 @requires_tf
-@pytest.mark.parametrize("ops", [BASIC, COMPOSITE, MORE], ids=["basic", "composite", "more"])
+@pytest.mark.parametrize(
+    "ops", [BASIC, COMPOSITE, MORE, STRUCTURED], ids=["basic", "composite", "more", "structured"]
+)
 def test_methods_match_tf(ops):
     here, theirs = run_both(ops + HARNESS)
     _compare(here, theirs)
