@@ -50,6 +50,7 @@ from tfgraph.ops.linear_operator_basic import (
     LinearOperatorLowerTriangular,
     LinearOperatorScaledIdentity,
 )
+from tfgraph.ops.linear_operator_block import LinearOperatorBlockLowerTriangular
 from tfgraph.ops.linear_operator_composite import (
     LinearOperatorAdjoint,
     LinearOperatorBlockDiag,
@@ -80,6 +81,7 @@ __all__ = [
     "LinearOperator",
     "LinearOperatorAdjoint",
     "LinearOperatorBlockDiag",
+    "LinearOperatorBlockLowerTriangular",
     "LinearOperatorCirculant",
     "LinearOperatorCirculant2D",
     "LinearOperatorCirculant3D",

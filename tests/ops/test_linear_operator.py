@@ -181,6 +181,55 @@ for dt, cdt in [("float32", "complex64"), ("float64", "complex128")]:
         full, diagonals_format="matrix"), x, v, True)
 """
 
+BLOCKS = """
+rng = np.random.RandomState(5)
+def mat(shape, dt):
+    return (rng.randn(*shape) + 3 * np.eye(shape[-1])).astype(dt)
+OPS = {}
+for dt in ["float32", "float64"]:
+    x = tf.constant(rng.randn(2, 5, 3).astype(dt))
+    v = tf.constant(rng.randn(2, 5).astype(dt))
+    a = tf.linalg.LinearOperatorFullMatrix(mat((2, 2, 2), dt))
+    b = tf.linalg.LinearOperatorFullMatrix(rng.randn(3, 2).astype(dt))
+    c = tf.linalg.LinearOperatorLowerTriangular(mat((3, 3), dt))
+    OPS["blt2_" + dt] = (tf.linalg.LinearOperatorBlockLowerTriangular([[a], [b, c]]), x, v, True)
+    d1 = tf.linalg.LinearOperatorDiag((rng.rand(1) + 1).astype(dt))
+    e = tf.linalg.LinearOperatorFullMatrix(rng.randn(2, 1).astype(dt))
+    f = tf.linalg.LinearOperatorFullMatrix(mat((2, 2), dt))
+    g = tf.linalg.LinearOperatorFullMatrix(rng.randn(2, 1).astype(dt))
+    h = tf.linalg.LinearOperatorFullMatrix(rng.randn(2, 2).astype(dt))
+    k = tf.linalg.LinearOperatorDiag((rng.rand(2) + 1).astype(dt))
+    OPS["blt3_" + dt] = (tf.linalg.LinearOperatorBlockLowerTriangular(
+        [[d1], [e, f], [g, h, k]]), x, v, True)
+"""
+
+BLOCKWISE = """
+rng = np.random.RandomState(6)
+outs = {}
+for dt in ["float32", "float64"]:
+    a = tf.linalg.LinearOperatorFullMatrix((rng.randn(2, 2) + 3 * np.eye(2)).astype(dt))
+    b = tf.linalg.LinearOperatorFullMatrix(rng.randn(3, 2).astype(dt))
+    c = tf.linalg.LinearOperatorDiag((rng.rand(3) + 1).astype(dt))
+    bd = tf.linalg.LinearOperatorBlockDiag([a, c])
+    blt = tf.linalg.LinearOperatorBlockLowerTriangular([[a], [b, c]])
+    x1 = tf.constant(rng.randn(2, 4).astype(dt))
+    x2 = tf.constant(rng.randn(3, 4).astype(dt))
+    v1 = tf.constant(rng.randn(2).astype(dt))
+    v2 = tf.constant(rng.randn(3).astype(dt))
+    for name, op in [("bd", bd), ("blt", blt)]:
+        outs[name + "_mm_" + dt] = op.matmul([x1, x2])
+        outs[name + "_mma_" + dt] = op.matmul([x1, x2], adjoint=True)
+        outs[name + "_sv_" + dt] = op.solve([x1, x2])
+        outs[name + "_sva_" + dt] = op.solve([x1, x2], adjoint=True)
+        outs[name + "_mv_" + dt] = op.matvec([v1, v2])
+        outs[name + "_svv_" + dt] = op.solvevec([v1, v2])
+        outs[name + "_inv_" + dt] = [op.inverse().to_dense()]
+        outs[name + "_op_" + dt] = [op.matmul(op).to_dense(), op.solve(op).to_dense()]
+with tf.Session() as s:
+    vals = s.run(outs)
+result = {k: [np.asarray(a, np.float64).round(4).tolist() for a in v] for k, v in vals.items()}
+"""
+
 
 def _compare(here, theirs):
     assert here["facts"] == theirs["facts"]
@@ -194,11 +243,24 @@ def _compare(here, theirs):
 @pytest.mark.tf
 @requires_tf
 @pytest.mark.parametrize(
-    "ops", [BASIC, COMPOSITE, MORE, STRUCTURED], ids=["basic", "composite", "more", "structured"]
+    "ops",
+    [BASIC, COMPOSITE, MORE, STRUCTURED, BLOCKS],
+    ids=["basic", "composite", "more", "structured", "blocks"],
 )
 def test_methods_match_tf(ops):
     here, theirs = run_both(ops + HARNESS)
     _compare(here, theirs)
+
+
+@pytest.mark.tf
+@requires_tf
+def test_blockwise_arguments_match_tf():
+    here, theirs = run_both(BLOCKWISE)
+    assert here.keys() == theirs.keys()
+    for key, vals in here.items():
+        assert len(vals) == len(theirs[key]), key
+        for a, b in zip(vals, theirs[key], strict=True):
+            np.testing.assert_allclose(a, b, rtol=2e-3, atol=2e-3, err_msg=key)
 
 
 def test_methods_run_here():

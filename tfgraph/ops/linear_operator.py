@@ -677,3 +677,105 @@ def _pair_hints(left, right):
     elif is_square is False:
         hints.update(is_non_singular=False, is_self_adjoint=False, is_positive_definite=False)
     return hints
+
+
+def arg_is_blockwise(block_dimensions, arg, arg_split_dim):
+    """Whether `arg` is a list of per-block arguments (TF's rule)."""
+    if not (isinstance(arg, (tuple, list)) and len(arg) == len(block_dimensions)):
+        return False
+    if not any(isinstance(x, (tuple, list)) for x in arg):
+        return True
+    arg_dims = [convert_to_tensor(x).shape[arg_split_dim] for x in arg]
+    self_dims = [dimension_value(d) for d in block_dimensions]
+    if all(d is None for d in self_dims):
+        if len(arg_dims) == 1:
+            return False
+        if any(d != arg_dims[0] for d in arg_dims):
+            return True
+        raise ValueError(
+            "Parsing of the input structure is ambiguous. Please input a blockwise iterable "
+            "of `Tensor`s or a single `Tensor`."
+        )
+    if all(s == a or s is None for s, a in zip(self_dims, arg_dims, strict=True)):
+        return True
+    total = sum(s for s in self_dims if s is not None)
+    if all(s == arg_dims[0] for s in arg_dims) and arg_dims[0] >= total:
+        return False
+    raise ValueError("Input dimension does not match operator dimension.")
+
+
+def split_arg_into_blocks(block_dims, block_dims_fn, arg, axis=-1):
+    sizes = [dimension_value(d) for d in block_dims]
+    if any(d is None for d in sizes):
+        sizes = block_dims_fn()
+    return array_ops.split(arg, sizes, axis=axis)
+
+
+class BlockwiseArgs:
+    """matmul/matvec/solve/solvevec taking a list of per-block arguments, for the block
+    operators (BlockDiag, BlockLowerTriangular)."""
+
+    def _block_range_dimensions(self):
+        return [op.range_dimension for op in self._diagonal_operators]
+
+    def _block_domain_dimensions(self):
+        return [op.domain_dimension for op in self._diagonal_operators]
+
+    def _block_range_dimension_tensors(self):
+        return [op.range_dimension_tensor() for op in self._diagonal_operators]
+
+    def _block_domain_dimension_tensors(self):
+        return [op.domain_dimension_tensor() for op in self._diagonal_operators]
+
+    def _prepare(self, x, block_dims, op_dim, arg_dim, what):
+        """Converts `x` (or each of its blocks) and checks dtypes and dimensions."""
+        if arg_is_blockwise(block_dims, x, arg_dim):
+            x = list(x)
+            for i, block in enumerate(x):
+                if not isinstance(block, LinearOperator):
+                    block = convert_to_tensor(block)
+                    self._check_input_dtype(block)
+                    block_dims[i].assert_is_compatible_with(block.shape[arg_dim])
+                    x[i] = block
+            return x, True
+        x = to_tensor(x, name=what)
+        self._check_input_dtype(x)
+        op_dim.assert_is_compatible_with(x.shape[arg_dim])
+        return x, False
+
+    def matmul(self, x, adjoint=False, adjoint_arg=False, name="matmul"):
+        if isinstance(x, LinearOperator):
+            return LinearOperator.matmul(self, x, adjoint, adjoint_arg, name)
+        with self._name_scope(name):
+            arg_dim = -1 if adjoint_arg else -2
+            dims = self._block_range_dimensions() if adjoint else self._block_domain_dimensions()
+            op_dim = self.range_dimension if adjoint else self.domain_dimension
+            x, _ = self._prepare(x, dims, op_dim, arg_dim, "x")
+            return self._matmul(x, adjoint=adjoint, adjoint_arg=adjoint_arg)
+
+    def matvec(self, x, adjoint=False, name="matvec"):
+        with self._name_scope(name):
+            dims = self._block_range_dimensions() if adjoint else self._block_domain_dimensions()
+            op_dim = self.range_dimension if adjoint else self.domain_dimension
+            x, blockwise = self._prepare(x, dims, op_dim, -1, "x")
+            if blockwise:
+                y = self.matmul([b[..., array_ops.newaxis] for b in x], adjoint=adjoint)
+                return [array_ops.squeeze(b, axis=-1) for b in y]
+            y = self.matmul(x[..., array_ops.newaxis], adjoint=adjoint)
+            return array_ops.squeeze(y, axis=-1)
+
+    def solvevec(self, rhs, adjoint=False, name="solve"):
+        with self._name_scope(name):
+            dims = self._block_domain_dimensions() if adjoint else self._block_range_dimensions()
+            op_dim = self.domain_dimension if adjoint else self.range_dimension
+            rhs, blockwise = self._prepare(rhs, dims, op_dim, -1, "rhs")
+            if blockwise:
+                y = self.solve([array_ops.expand_dims(b, -1) for b in rhs], adjoint=adjoint)
+                return [array_ops.squeeze(b, axis=-1) for b in y]
+            y = self.solve(array_ops.expand_dims(rhs, axis=-1), adjoint=adjoint)
+            return array_ops.squeeze(y, axis=-1)
+
+    def _blocks_out(self, results, blockwise):
+        if blockwise:
+            return results
+        return array_ops.concat(broadcast_matrix_batch_dims(results), axis=-2)

@@ -480,7 +480,7 @@ def _sum_hints(operators, kind, is_non_singular, is_self_adjoint, is_positive_de
     return is_non_singular, is_self_adjoint, is_positive_definite
 
 
-class LinearOperatorBlockDiag(LinearOperator):
+class LinearOperatorBlockDiag(lo.BlockwiseArgs, LinearOperator):
     """The block diagonal operator (direct sum) of square operators."""
 
     def __init__(
@@ -502,6 +502,7 @@ class LinearOperatorBlockDiag(LinearOperator):
         )
         operators, dtype = _operator_list(operators)
         self._operators = operators
+        self._diagonal_operators = operators
         is_non_singular, is_self_adjoint, is_positive_definite = _sum_hints(
             operators, "direct sum", is_non_singular, is_self_adjoint, is_positive_definite
         )
@@ -593,31 +594,43 @@ class LinearOperatorBlockDiag(LinearOperator):
                     )
         return left, right
 
-    def _split(self, x, axis, by_range):
-        dims = [op.range_dimension if by_range else op.domain_dimension for op in self.operators]
-        sizes = [d.value for d in dims]
-        if any(s is None for s in sizes):
-            sizes = [
-                op.range_dimension_tensor() if by_range else op.domain_dimension_tensor()
-                for op in self.operators
-            ]
-        return array_ops.split(x, sizes, axis=axis)
-
     def _matmul(self, x, adjoint=False, adjoint_arg=False):
-        pieces = self._split(x, -1 if adjoint_arg else -2, by_range=adjoint)
+        arg_dim = -1 if adjoint_arg else -2
+        dims = self._block_range_dimensions() if adjoint else self._block_domain_dimensions()
+        dims_fn = (
+            self._block_range_dimension_tensors if adjoint else self._block_domain_dimension_tensors
+        )
+        blockwise = lo.arg_is_blockwise(dims, x, arg_dim)
+        split = x if blockwise else lo.split_arg_into_blocks(dims, dims_fn, x, axis=arg_dim)
         results = [
-            op.matmul(p, adjoint=adjoint, adjoint_arg=adjoint_arg)
-            for op, p in zip(self.operators, pieces, strict=True)
+            op.matmul(split[i], adjoint=adjoint, adjoint_arg=adjoint_arg)
+            for i, op in enumerate(self.operators)
         ]
-        return array_ops.concat(lo.broadcast_matrix_batch_dims(results), axis=-2)
+        return self._blocks_out(results, blockwise)
 
-    def _solve(self, rhs, adjoint=False, adjoint_arg=False):
-        pieces = self._split(rhs, -1 if adjoint_arg else -2, by_range=False)
-        results = [
-            op.solve(p, adjoint=adjoint, adjoint_arg=adjoint_arg)
-            for op, p in zip(self.operators, pieces, strict=True)
-        ]
-        return array_ops.concat(lo.broadcast_matrix_batch_dims(results), axis=-2)
+    def solve(self, rhs, adjoint=False, adjoint_arg=False, name="solve"):
+        if isinstance(rhs, LinearOperator):
+            return LinearOperator.solve(self, rhs, adjoint, adjoint_arg, name)
+        self._check_solvable()
+        with self._name_scope(name):
+            arg_dim = -1 if adjoint_arg else -2
+            dims = self._block_domain_dimensions() if adjoint else self._block_range_dimensions()
+            op_dim = self.domain_dimension if adjoint else self.range_dimension
+            rhs, blockwise = self._prepare(rhs, dims, op_dim, arg_dim, "rhs")
+            if blockwise:
+                split = rhs
+            else:
+                split = lo.split_arg_into_blocks(
+                    self._block_domain_dimensions(),
+                    self._block_domain_dimension_tensors,
+                    rhs,
+                    axis=arg_dim,
+                )
+            results = [
+                op.solve(split[i], adjoint=adjoint, adjoint_arg=adjoint_arg)
+                for i, op in enumerate(self.operators)
+            ]
+            return self._blocks_out(results, blockwise)
 
     def _determinant(self):
         return _product([op.determinant() for op in self.operators])
