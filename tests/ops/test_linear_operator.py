@@ -230,6 +230,105 @@ with tf.Session() as s:
 result = {k: [np.asarray(a, np.float64).round(4).tolist() for a in v] for k, v in vals.items()}
 """
 
+GRADS = """
+rng = np.random.RandomState(7)
+m = tf.constant((rng.randn(2, 3, 3) + 3 * np.eye(3)).astype("float64"))
+d = tf.constant((rng.rand(2, 3) + 1).astype("float64"))
+u = tf.constant(rng.randn(2, 3, 2).astype("float64"))
+x = tf.constant(rng.randn(2, 3, 2).astype("float64"))
+tri = tf.constant((rng.randn(2, 3, 3) + np.array([0, 4, 0])[:, None]).astype("float64"))
+full = tf.linalg.LinearOperatorFullMatrix(m)
+diag = tf.linalg.LinearOperatorDiag(d, is_positive_definite=True)
+lru = tf.linalg.LinearOperatorLowRankUpdate(diag, u)
+kron = tf.linalg.LinearOperatorKronecker([tf.linalg.LinearOperatorFullMatrix(m[:, :2, :2]),
+                                          tf.linalg.LinearOperatorDiag(d[:, :2])])
+loss = (tf.reduce_sum(full.solve(x) ** 2) + tf.reduce_sum(full.log_abs_determinant())
+        + tf.reduce_sum(lru.solve(x)) + tf.reduce_sum(lru.log_abs_determinant())
+        + tf.reduce_sum(kron.matmul(tf.concat([x, x[:, :1]], 1)) ** 2)
+        + tf.reduce_sum(tf.linalg.LinearOperatorTridiag(tri).solve(x) ** 2)
+        + tf.reduce_sum(tf.linalg.LinearOperatorCirculant(
+            tf.cast(d, tf.complex128), input_output_dtype=tf.float64).matmul(x) ** 2))
+grads = tf.gradients(loss, [m, d, u, x, tri])
+with tf.Session() as s:
+    result = [np.round(g, 5).tolist() for g in s.run(grads)]
+"""
+
+ERRORS = """
+def err(f):
+    try:
+        f()
+        return None
+    except Exception as e:
+        return [type(e).__name__, str(e).split(" for ")[0]]
+m = tf.ones([2, 3, 3])
+full = tf.linalg.LinearOperatorFullMatrix(m)
+sing = tf.linalg.LinearOperatorFullMatrix(m, is_non_singular=False)
+rect = tf.linalg.LinearOperatorFullMatrix(tf.ones([3, 2]))
+result = [
+    err(lambda: tf.linalg.LinearOperatorFullMatrix(m, is_positive_definite=True,
+                                                   is_non_singular=False)),
+    err(lambda: tf.linalg.LinearOperatorFullMatrix(m, is_non_singular=True, is_square=False)),
+    err(lambda: tf.linalg.LinearOperatorFullMatrix(m, is_self_adjoint=True, is_square=False)),
+    err(lambda: tf.linalg.LinearOperatorFullMatrix(m, is_square=False).is_square),
+    err(lambda: tf.linalg.LinearOperatorFullMatrix(tf.ones([3]))),
+    err(lambda: tf.linalg.LinearOperatorFullMatrix(tf.ones([3, 3], tf.int32))),
+    err(lambda: sing.solve(tf.ones([2, 3, 1]))),
+    err(lambda: sing.inverse()),
+    err(lambda: rect.solve(tf.ones([3, 1]))),
+    err(lambda: rect.determinant()),
+    err(lambda: rect.inverse()),
+    err(lambda: full.matmul(tf.ones([2, 4, 1]))),
+    err(lambda: full.matmul(tf.ones([2, 3, 1], tf.float64))),
+    err(lambda: full.matvec(tf.ones([2, 4]))),
+    err(lambda: full.solvevec(tf.ones([2, 4]))),
+    err(lambda: full.eigvals()),
+    err(lambda: full.cholesky()),
+    err(lambda: full.matmul(rect.H)),
+    err(lambda: tf.linalg.LinearOperatorDiag(tf.ones([3]), is_self_adjoint=False)),
+    err(lambda: tf.linalg.LinearOperatorDiag(tf.ones([3]), is_square=False)),
+    err(lambda: tf.linalg.LinearOperatorIdentity(3, is_self_adjoint=False)),
+    err(lambda: tf.linalg.LinearOperatorIdentity(-1)),
+    err(lambda: tf.linalg.LinearOperatorIdentity(3, batch_shape=[-2])),
+    err(lambda: tf.linalg.LinearOperatorIdentity(2.5)),
+    err(lambda: tf.linalg.LinearOperatorScaledIdentity(3, 2.0, is_square=False)),
+    err(lambda: tf.linalg.LinearOperatorLowerTriangular(m, is_square=False)),
+    err(lambda: tf.linalg.LinearOperatorComposition([])),
+    err(lambda: tf.linalg.LinearOperatorComposition([full, tf.linalg.LinearOperatorDiag(
+        tf.ones([3], tf.float64))])),
+    err(lambda: tf.linalg.LinearOperatorInversion(sing)),
+    err(lambda: tf.linalg.LinearOperatorBlockDiag([full, full], is_non_singular=False) if False
+        else tf.linalg.LinearOperatorBlockDiag(
+            [tf.linalg.LinearOperatorDiag(tf.ones([3]), is_non_singular=True)],
+            is_non_singular=False)),
+    err(lambda: tf.linalg.LinearOperatorKronecker([])),
+    err(lambda: tf.linalg.LinearOperatorPermutation([0, 0, 1])),
+    err(lambda: tf.linalg.LinearOperatorPermutation([0.0, 1.0])),
+    err(lambda: tf.linalg.LinearOperatorHouseholder(tf.ones([3]), is_positive_definite=True)),
+    err(lambda: tf.linalg.LinearOperatorZeros(3, is_non_singular=True)),
+    err(lambda: tf.linalg.LinearOperatorZeros(3, 4)),
+    err(lambda: tf.linalg.LinearOperatorToeplitz(tf.ones([3]), tf.ones([4]))),
+    err(lambda: tf.linalg.LinearOperatorTridiag(tf.ones([3, 3]), diagonals_format="bad")),
+    err(lambda: tf.linalg.LinearOperatorCirculant(tf.ones([3]), is_self_adjoint=False)),
+    err(lambda: tf.linalg.LinearOperatorBlockLowerTriangular([[full], [full]])),
+    err(lambda: tf.linalg.LinearOperatorLowRankUpdate(
+        tf.linalg.LinearOperatorDiag(tf.ones([3])), tf.ones([3, 1]),
+        is_diag_update_positive=False)),
+]
+with tf.Session() as s:
+    try:
+        s.run(tf.linalg.LinearOperatorDiag(tf.constant([1.0, 0.0])).assert_non_singular())
+        result.append(None)
+    except Exception as e:
+        result.append([type(e).__name__, "Singular operator" in str(e)])
+    try:
+        s.run(tf.linalg.LinearOperatorDiag(tf.constant([1.0, -1.0])).assert_positive_definite())
+        result.append(None)
+    except Exception as e:
+        result.append([type(e).__name__, "non-positive" in str(e)])
+    s.run(tf.linalg.LinearOperatorDiag(tf.constant([1.0, 2.0])).assert_non_singular())
+    s.run(full.assert_self_adjoint())
+"""
+
 
 def _compare(here, theirs):
     assert here["facts"] == theirs["facts"]
@@ -261,6 +360,23 @@ def test_blockwise_arguments_match_tf():
         assert len(vals) == len(theirs[key]), key
         for a, b in zip(vals, theirs[key], strict=True):
             np.testing.assert_allclose(a, b, rtol=2e-3, atol=2e-3, err_msg=key)
+
+
+@pytest.mark.tf
+@requires_tf
+def test_gradients_match_tf():
+    here, theirs = run_both(GRADS)
+    for a, b in zip(here, theirs, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.tf
+@requires_tf
+def test_errors_match_tf():
+    here, theirs = run_both(ERRORS)
+    assert len(here) == len(theirs)
+    for i, (a, b) in enumerate(zip(here, theirs, strict=True)):
+        assert a == b, (i, a, b)
 
 
 def test_methods_run_here():
