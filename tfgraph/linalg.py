@@ -74,6 +74,7 @@ from tfgraph.ops.linear_operator_structured import (
 from tfgraph.ops.manip_ops import cross
 from tfgraph.ops.math_ops import matmul, tensordot
 from tfgraph.ops.nn_ops import l2_normalize
+from tfgraph.ops.tridiagonal_eigh import eigh_tridiagonal
 from tfgraph.ops.tridiagonal_ops import matrix_exponential as expm
 from tfgraph.ops.tridiagonal_ops import tridiagonal_matmul, tridiagonal_solve
 
@@ -108,6 +109,7 @@ __all__ = [
     "diag",
     "diag_part",
     "eigh",
+    "eigh_tridiagonal",
     "eigvalsh",
     "einsum",
     "expm",

@@ -38,3 +38,31 @@ def test_tridiagonal_here():
     assert np.all(np.isfinite(v["perturbed"]))
     np.testing.assert_allclose(v["solve_float64"], v["solve_np_float64"], atol=1e-6)
     np.testing.assert_allclose(v["solve_float64"], v["solve_seq_float64"], atol=1e-9)
+
+
+EIGH = (Path(__file__).parent / "eigh_tridiagonal_program.txt").read_text()
+
+
+@pytest.mark.tf
+@requires_tf
+def test_eigh_tridiagonal_matches_tf():
+    here, theirs = run_both(EIGH)
+    assert here["shapes"] == theirs["shapes"]
+    assert here["errors"] == theirs["errors"]
+    for key, val in here["values"].items():
+        if key != "vc":  # complex eigenvectors agree up to a phase (compared as vc_abs)
+            _close(val, theirs["values"][key], key)
+
+
+def test_eigh_tridiagonal_here():
+    v = run_here(EIGH)["values"]
+    rng = np.random.RandomState(8)
+    rng.randn(11)  # the float32 case's draws
+    a, b = rng.randn(6), rng.randn(5)
+    full = np.diag(a) + np.diag(b, 1) + np.diag(b, -1)
+    np.testing.assert_allclose(v["vals_float64"], np.linalg.eigvalsh(full), atol=1e-4)
+    vecs = np.array(v["v_float64"])
+    np.testing.assert_allclose(full @ vecs, vecs * np.array(v["w_float64"]), atol=1e-3)
+    re, im = np.array(v["vc"])
+    vc = re + 1j * im
+    np.testing.assert_allclose(vc.conj().T @ vc, np.eye(4), atol=1e-3)
