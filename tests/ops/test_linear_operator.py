@@ -329,6 +329,36 @@ with tf.Session() as s:
     s.run(full.assert_self_adjoint())
 """
 
+BROADCAST_COMPLEX = """
+rng = np.random.RandomState(9)
+def mat(shape, dt):
+    return (rng.randn(*shape) + 3 * np.eye(shape[-1])).astype(dt)
+def cmat(shape, dt):
+    return (mat(shape, "float64") + 0.5j * rng.randn(*shape)).astype(dt)
+OPS = {}
+x = tf.constant(rng.randn(3, 3, 2))
+v = tf.constant(rng.randn(3, 3))
+OPS["full_b21"] = (tf.linalg.LinearOperatorFullMatrix(mat((2, 1, 3, 3), "float64")), x, v, True)
+OPS["diag_b3"] = (tf.linalg.LinearOperatorDiag(rng.rand(3, 1, 3) + 1), x, v, True)
+OPS["sid_b2"] = (tf.linalg.LinearOperatorScaledIdentity(3, np.array([[2.0], [3.0]])), x, v, True)
+OPS["lru_b"] = (tf.linalg.LinearOperatorLowRankUpdate(
+    tf.linalg.LinearOperatorDiag(rng.rand(3) + 1, is_positive_definite=True),
+    rng.randn(2, 1, 3, 1)), x, v, True)
+for dt in ["complex64", "complex128"]:
+    xc = tf.constant((rng.randn(2, 3, 2) + 1j * rng.randn(2, 3, 2)).astype(dt))
+    vc = tf.constant((rng.randn(2, 3) + 1j * rng.randn(2, 3)).astype(dt))
+    OPS["cfull_" + dt] = (tf.linalg.LinearOperatorFullMatrix(cmat((2, 3, 3), dt)), xc, vc, True)
+    OPS["cdiag_" + dt] = (tf.linalg.LinearOperatorDiag(
+        (rng.rand(2, 3) + 1 + 1j * rng.rand(2, 3)).astype(dt)), xc, vc, True)
+    OPS["ctril_" + dt] = (tf.linalg.LinearOperatorLowerTriangular(cmat((3, 3), dt)), xc, vc, True)
+    OPS["ccirc_" + dt] = (tf.linalg.LinearOperatorCirculant(
+        (rng.rand(2, 3) + 1 + 1j * rng.rand(2, 3)).astype(dt), input_output_dtype=dt),
+        xc, vc, True)
+    OPS["chouse_" + dt] = (tf.linalg.LinearOperatorHouseholder(
+        (rng.randn(2, 3) + 1j * rng.randn(2, 3)).astype(dt)), xc, vc,
+                           True)
+"""
+
 
 def _compare(here, theirs):
     assert here["facts"] == theirs["facts"]
@@ -343,8 +373,8 @@ def _compare(here, theirs):
 @requires_tf
 @pytest.mark.parametrize(
     "ops",
-    [BASIC, COMPOSITE, MORE, STRUCTURED, BLOCKS],
-    ids=["basic", "composite", "more", "structured", "blocks"],
+    [BASIC, COMPOSITE, MORE, STRUCTURED, BLOCKS, BROADCAST_COMPLEX],
+    ids=["basic", "composite", "more", "structured", "blocks", "broadcast_complex"],
 )
 def test_methods_match_tf(ops):
     here, theirs = run_both(ops + HARNESS)

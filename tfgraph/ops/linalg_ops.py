@@ -1097,9 +1097,14 @@ def svd(tensor, full_matrices: bool = False, compute_uv: bool = True, name: str 
         [tensor],
         {"compute_uv": bool(compute_uv), "full_matrices": bool(full_matrices)},
     )
+    from tfgraph.ops import math_ops
+
+    s = op._outputs[0]
+    if s.dtype.is_complex:  # TF returns the (real) singular values as real numbers
+        s = math_ops.real(s)
     if compute_uv:
-        return op._outputs[0], op._outputs[1], op._outputs[2]
-    return op._outputs[0]
+        return s, op._outputs[1], op._outputs[2]
+    return s
 
 
 def matrix_square_root(input, name: str | None = None):

@@ -1500,18 +1500,23 @@ def matmul(
             raise ValueError("Only one of transpose_b and adjoint_b can be True.")
         a = convert_to_tensor(a, name="a")
         b = convert_to_tensor(b, dtype_hint=a.dtype._base, name="b")
-        if adjoint_a:
-            a, transpose_a = conj(a), True
-        if adjoint_b:
-            b, transpose_b = conj(b), True
         ra, rb = a.shape.ndims, b.shape.ndims
         if ra is None or ra > 2 or rb is None or rb > 2:  # TF's rule (unknown rank: batch)
-            attrs = {"adj_x": transpose_a, "adj_y": transpose_b}
+            # BatchMatMulV2 only takes adjoints: a transpose is the adjoint of the conjugate
+            if transpose_a:
+                a, adjoint_a = conj(a), True
+            if transpose_b:
+                b, adjoint_b = conj(b), True
+            attrs = {"adj_x": adjoint_a, "adj_y": adjoint_b}
             if grad_a:
                 attrs["grad_x"] = True
             if grad_b:
                 attrs["grad_y"] = True
             return op_output("BatchMatMulV2", scope, [a, b], attrs)
+        if adjoint_a:
+            a, transpose_a = conj(a), True
+        if adjoint_b:
+            b, transpose_b = conj(b), True
         sparse_types = (dtypes.float32, dtypes.bfloat16)
         if (a_is_sparse or b_is_sparse) and a.dtype in sparse_types and b.dtype in sparse_types:
             # (TF's rule: the sparsity hints pick SparseMatMul for these types)
