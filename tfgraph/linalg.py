@@ -1,6 +1,7 @@
 """`tf.linalg`: matrix functions and decompositions (re-exports only). Names TF 2.21's
 compat.v1 has here that tfgraph lacks are listed in docs/api_exclusions.md."""
 
+from tfgraph import linalg_experimental as experimental
 from tfgraph.ops.clip_ops import global_norm
 from tfgraph.ops.einsum_ops import einsum
 from tfgraph.ops.linalg_more_ops import (
@@ -112,6 +113,7 @@ __all__ = [
     "eigh_tridiagonal",
     "eigvalsh",
     "einsum",
+    "experimental",
     "expm",
     "eye",
     "global_norm",

@@ -3,6 +3,8 @@ dtypes on batched float32/float64 operators, hints, gradients and TF's errors.""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -415,3 +417,17 @@ def test_methods_run_here():
     np.testing.assert_allclose(
         np.array(v["inv_dense"]) @ np.array(v["dense"]), np.eye(3)[None].repeat(2, 0), atol=1e-3
     )
+
+
+CG = (Path(__file__).parent / "conjugate_gradient_program.txt").read_text()
+
+
+@pytest.mark.tf
+@requires_tf
+def test_conjugate_gradient_matches_tf():
+    here, theirs = run_both(CG)
+    assert {k: here[k] for k in ("errors", "type", "fields", "shapes")} == {
+        k: theirs[k] for k in ("errors", "type", "fields", "shapes")
+    }
+    for key, val in here["values"].items():
+        np.testing.assert_allclose(val, theirs["values"][key], rtol=2e-3, atol=2e-3, err_msg=key)
