@@ -431,3 +431,16 @@ def test_conjugate_gradient_matches_tf():
     }
     for key, val in here["values"].items():
         np.testing.assert_allclose(val, theirs["values"][key], rtol=2e-3, atol=2e-3, err_msg=key)
+
+
+VARIABLES = (Path(__file__).parent / "linear_operator_variables_program.txt").read_text()
+
+
+@pytest.mark.tf
+@requires_tf
+def test_operators_of_variables_train_as_tf():
+    here, theirs = run_both(VARIABLES)
+    assert here["dtype"] == theirs["dtype"] and here["shape"] == theirs["shape"]
+    assert here["dense_name"] == theirs["dense_name"]
+    np.testing.assert_allclose(here["loss"], theirs["loss"], rtol=1e-5)
+    np.testing.assert_allclose(here["d"], theirs["d"], rtol=1e-5)
