@@ -444,3 +444,16 @@ def test_operators_of_variables_train_as_tf():
     assert here["dense_name"] == theirs["dense_name"]
     np.testing.assert_allclose(here["loss"], theirs["loss"], rtol=1e-5)
     np.testing.assert_allclose(here["d"], theirs["d"], rtol=1e-5)
+
+
+DISPATCH = (Path(__file__).parent / "linear_operator_dispatch_program.txt").read_text()
+
+
+@pytest.mark.tf
+@requires_tf
+def test_tf_functions_dispatch_to_operators_as_tf():
+    here, theirs = run_both(DISPATCH)
+    assert here["names"] == theirs["names"]
+    assert here["errors"] == theirs["errors"]
+    for key, val in here["values"].items():
+        np.testing.assert_allclose(val, theirs["values"][key], rtol=2e-3, atol=2e-3, err_msg=key)

@@ -314,6 +314,8 @@ class _AssertMixin:
 class LinearOperator(_ShapeMixin, _AssertMixin):
     """Base class of the operators that act like a [batch] matrix `A`."""
 
+    _is_linear_operator = True  # tf.matmul, tf.linalg.solve, ... hand these to us
+
     def __init__(
         self,
         dtype,

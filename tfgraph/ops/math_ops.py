@@ -23,6 +23,7 @@ from tfgraph.framework.ops import Tensor
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import array_ops, bitwise_ops, common_shapes
+from tfgraph.ops import linear_operator_dispatch as _lod
 from tfgraph.ops.apply import op_output
 from tfgraph.ops.common_shapes import UNKNOWN, constant_value
 from tfgraph.platform import parallel
@@ -1492,6 +1493,11 @@ def matmul(
     name: str | None = None,
 ) -> Tensor:
     """Matrix product of `a` and `b` (rank 2), optionally transposed."""
+    if _lod.is_linear_operator(a) or _lod.is_linear_operator(b):
+        return _lod.matmul(
+            a, b, transpose_a, transpose_b, adjoint_a, adjoint_b, a_is_sparse, b_is_sparse, name
+        )
+
     g = get_default_graph()
     with g.name_scope(name or "MatMul") as scope:
         if transpose_a and adjoint_a:
