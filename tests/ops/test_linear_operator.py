@@ -457,3 +457,15 @@ def test_tf_functions_dispatch_to_operators_as_tf():
     assert here["errors"] == theirs["errors"]
     for key, val in here["values"].items():
         np.testing.assert_allclose(val, theirs["values"][key], rtol=2e-3, atol=2e-3, err_msg=key)
+
+
+SLICING = (Path(__file__).parent / "linear_operator_slicing_program.txt").read_text()
+
+
+@pytest.mark.tf
+@requires_tf
+def test_batch_slicing_matches_tf():
+    here, theirs = run_both(SLICING)
+    assert here["shapes"] == theirs["shapes"] and here["types"] == theirs["types"]
+    for key, val in here["values"].items():
+        np.testing.assert_allclose(val, theirs["values"][key], rtol=2e-3, atol=2e-3, err_msg=key)

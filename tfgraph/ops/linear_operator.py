@@ -452,6 +452,15 @@ class LinearOperator(_ShapeMixin, _AssertMixin):
     def __matmul__(self, other):
         return self.matmul(other)
 
+    @property
+    def _experimental_parameter_ndims_to_matrix_ndims(self):
+        return {}
+
+    def __getitem__(self, slices):
+        from tfgraph.ops.linear_operator_slicing import batch_slice
+
+        return batch_slice(self, params_overrides={}, slices=slices)
+
     def _matvec(self, x, adjoint=False):
         y = self.matmul(array_ops.expand_dims(x, axis=-1), adjoint=adjoint)
         return array_ops.squeeze(y, axis=-1)

@@ -38,6 +38,10 @@ def _hint_kwargs(is_non_singular, is_self_adjoint, is_positive_definite, is_squa
 class LinearOperatorFullMatrix(LinearOperator):
     """A [batch] matrix given as a dense tensor."""
 
+    @property
+    def _experimental_parameter_ndims_to_matrix_ndims(self):
+        return {"matrix": 2}
+
     def __init__(
         self,
         matrix,
@@ -88,6 +92,10 @@ class LinearOperatorFullMatrix(LinearOperator):
 
 class LinearOperatorDiag(LinearOperator):
     """A [batch] diagonal matrix given by its diagonal."""
+
+    @property
+    def _experimental_parameter_ndims_to_matrix_ndims(self):
+        return {"diag": 1}
 
     def __init__(
         self,
@@ -249,6 +257,10 @@ class LinearOperatorDiag(LinearOperator):
 
 class LinearOperatorLowerTriangular(LinearOperator):
     """A [batch] lower triangular matrix: the lower triangle of `tril`."""
+
+    @property
+    def _experimental_parameter_ndims_to_matrix_ndims(self):
+        return {"tril": 2}
 
     def __init__(
         self,
@@ -419,6 +431,10 @@ def _identity_hint_checks(is_non_singular, is_self_adjoint, is_positive_definite
 class LinearOperatorIdentity(_BaseIdentity):
     """The [batch] identity matrix of `num_rows` rows."""
 
+    def __getitem__(self, slices):
+        new_batch_shape = array_ops.shape(array_ops.ones(self._batch_shape_arg)[slices])
+        return LinearOperatorIdentity(**dict(self.parameters, batch_shape=new_batch_shape))
+
     def __init__(
         self,
         num_rows,
@@ -563,6 +579,10 @@ class LinearOperatorIdentity(_BaseIdentity):
 
 class LinearOperatorScaledIdentity(_BaseIdentity):
     """`multiplier` times the identity; `multiplier`'s shape is the batch shape."""
+
+    @property
+    def _experimental_parameter_ndims_to_matrix_ndims(self):
+        return {"multiplier": 0}
 
     def __init__(
         self,

@@ -26,6 +26,10 @@ def _sum(values):
 class LinearOperatorBlockLowerTriangular(lo.BlockwiseArgs, LinearOperator):
     """A block lower triangular operator: `operators[i][j]` is block (i, j), j <= i."""
 
+    @property
+    def _experimental_parameter_ndims_to_matrix_ndims(self):
+        return {"operators": [[0] * len(row) for row in self.operators]}
+
     def __init__(
         self,
         operators,

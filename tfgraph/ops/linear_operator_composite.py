@@ -94,6 +94,10 @@ def _sum(values):
 class LinearOperatorComposition(LinearOperator):
     """The product `A1 @ A2 @ ... @ AJ` of operators."""
 
+    @property
+    def _experimental_parameter_ndims_to_matrix_ndims(self):
+        return {"operators": [0] * len(self.operators)}
+
     def __init__(
         self,
         operators,
@@ -242,6 +246,10 @@ def _combine(operator, attr, given, message):
 class LinearOperatorAdjoint(LinearOperator):
     """The adjoint `A^H` of an operator `A`."""
 
+    @property
+    def _experimental_parameter_ndims_to_matrix_ndims(self):
+        return {"operator": 0}
+
     def __init__(
         self,
         operator,
@@ -352,6 +360,10 @@ class LinearOperatorAdjoint(LinearOperator):
 
 class LinearOperatorInversion(LinearOperator):
     """The inverse `A^{-1}` of a non-singular square operator `A`."""
+
+    @property
+    def _experimental_parameter_ndims_to_matrix_ndims(self):
+        return {"operator": 0}
 
     def __init__(
         self,
@@ -482,6 +494,10 @@ def _sum_hints(operators, kind, is_non_singular, is_self_adjoint, is_positive_de
 
 class LinearOperatorBlockDiag(lo.BlockwiseArgs, LinearOperator):
     """The block diagonal operator (direct sum) of square operators."""
+
+    @property
+    def _experimental_parameter_ndims_to_matrix_ndims(self):
+        return {"operators": [0] * len(self.operators)}
 
     def __init__(
         self,
@@ -711,6 +727,10 @@ def _concat_shape(first, second):
 
 class LinearOperatorKronecker(LinearOperator):
     """The Kronecker product `A1 x A2 x ... x AJ` of operators."""
+
+    @property
+    def _experimental_parameter_ndims_to_matrix_ndims(self):
+        return {"operators": [0] * len(self.operators)}
 
     def __init__(
         self,

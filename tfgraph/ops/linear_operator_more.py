@@ -64,6 +64,10 @@ def _low_rank_hints(base, v, dtype, is_diag_update_positive, hints):
 class LinearOperatorLowRankUpdate(LinearOperator):
     """`L + U D V^H`: a base operator plus a low rank update."""
 
+    @property
+    def _experimental_parameter_ndims_to_matrix_ndims(self):
+        return {"base_operator": 0, "u": 2, "diag_update": 1, "v": 2}
+
     def __init__(
         self,
         base_operator,
@@ -239,6 +243,10 @@ class LinearOperatorLowRankUpdate(LinearOperator):
 class LinearOperatorZeros(_CountMixin, LinearOperator):
     """The [batch] zero matrix of `num_rows` x `num_columns`."""
 
+    def __getitem__(self, slices):
+        new_batch_shape = array_ops.shape(array_ops.ones(self._batch_shape_arg)[slices])
+        return LinearOperatorZeros(**dict(self.parameters, batch_shape=new_batch_shape))
+
     def __init__(
         self,
         num_rows,
@@ -394,6 +402,10 @@ class LinearOperatorZeros(_CountMixin, LinearOperator):
 class LinearOperatorPermutation(LinearOperator):
     """The [batch] permutation matrix `P` with `(P x)[i] = x[perm[i]]`."""
 
+    @property
+    def _experimental_parameter_ndims_to_matrix_ndims(self):
+        return {"perm": 1}
+
     def __init__(
         self,
         perm,
@@ -507,6 +519,10 @@ class LinearOperatorPermutation(LinearOperator):
 
 class LinearOperatorHouseholder(LinearOperator):
     """The [batch] Householder reflection `I - 2 v v^H / |v|^2`."""
+
+    @property
+    def _experimental_parameter_ndims_to_matrix_ndims(self):
+        return {"reflection_axis": 1}
 
     def __init__(
         self,

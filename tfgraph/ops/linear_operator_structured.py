@@ -47,6 +47,10 @@ def _broadcast_dynamic(a, b):
 class _BaseCirculant(LinearOperator):
     """[Nested] block circulant operators given by their spectrum."""
 
+    @property
+    def _experimental_parameter_ndims_to_matrix_ndims(self):
+        return {"spectrum": self._depth}
+
     _depth = 1
 
     def __init__(
@@ -387,6 +391,10 @@ class LinearOperatorCirculant3D(_BaseCirculant):
 class LinearOperatorToeplitz(LinearOperator):
     """A [batch] Toeplitz matrix given by its first column and first row."""
 
+    @property
+    def _experimental_parameter_ndims_to_matrix_ndims(self):
+        return {"col": 1, "row": 1}
+
     def __init__(
         self,
         col,
@@ -499,6 +507,10 @@ _FORMATS = ("compact", "matrix", "sequence")
 
 class LinearOperatorTridiag(LinearOperator):
     """A [batch] tridiagonal matrix in compact, matrix or sequence format."""
+
+    @property
+    def _experimental_parameter_ndims_to_matrix_ndims(self):
+        return {"diagonals": [1, 1, 1] if self.diagonals_format == "sequence" else 2}
 
     def __init__(
         self,
