@@ -469,3 +469,16 @@ def test_batch_slicing_matches_tf():
     assert here["shapes"] == theirs["shapes"] and here["types"] == theirs["types"]
     for key, val in here["values"].items():
         np.testing.assert_allclose(val, theirs["values"][key], rtol=2e-3, atol=2e-3, err_msg=key)
+
+
+DYNAMIC = (Path(__file__).parent / "linear_operator_dynamic_program.txt").read_text()
+
+
+@pytest.mark.tf
+@requires_tf
+def test_unknown_shapes_match_tf():
+    """Placeholders of unknown batch/size: static shapes, shape tensors and values."""
+    here, theirs = run_both(DYNAMIC)
+    assert here["static"] == theirs["static"] and here["dd"] == theirs["dd"]
+    for key, val in here["values"].items():
+        np.testing.assert_allclose(val, theirs["values"][key], rtol=2e-3, atol=2e-3, err_msg=key)
