@@ -66,3 +66,17 @@ def test_eigh_tridiagonal_here():
     re, im = np.array(v["vc"])
     vc = re + 1j * im
     np.testing.assert_allclose(vc.conj().T @ vc, np.eye(4), atol=1e-3)
+
+
+COMPLEX = (Path(__file__).parent / "tridiagonal_complex_program.txt").read_text()
+
+
+@pytest.mark.tf
+@requires_tf
+def test_complex_tridiagonal_and_expm_match_tf():
+    """complex64/128 solves (pivoting, no pivoting, conjugated rhs), products, their
+    gradients and expm."""
+    here, theirs = run_both(COMPLEX)
+    assert here.keys() == theirs.keys()
+    for key, val in here.items():
+        _close(val, theirs[key], key)
