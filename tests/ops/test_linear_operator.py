@@ -482,3 +482,19 @@ def test_unknown_shapes_match_tf():
     assert here["static"] == theirs["static"] and here["dd"] == theirs["dd"]
     for key, val in here["values"].items():
         np.testing.assert_allclose(val, theirs["values"][key], rtol=2e-3, atol=2e-3, err_msg=key)
+
+
+CIRCULANT = (Path(__file__).parent / "linear_operator_circulant_program.txt").read_text()
+
+
+@pytest.mark.tf
+@requires_tf
+def test_circulant_kernels_and_products_match_tf():
+    """convolution_kernel, block shapes, and the circulant results of @, solve, H, inverse
+    (TF's adjoint of a float circulant is complex64: TF drops input_output_dtype)."""
+    here, theirs = run_both(CIRCULANT)
+    assert {k: v for k, v in here.items() if k != "values"} == {
+        k: v for k, v in theirs.items() if k != "values"
+    }
+    for key, val in here["values"].items():
+        np.testing.assert_allclose(val, theirs["values"][key], rtol=2e-3, atol=2e-3, err_msg=key)
