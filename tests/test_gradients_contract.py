@@ -1428,6 +1428,29 @@ CASES.update(
 )
 
 
+def _tridiag(m):
+    d = rnd(2, 3, m)
+    d[:, 1] += 4.0  # diagonally dominant: well conditioned
+    return d
+
+
+# Tridiagonal systems (tfgraph/ops/tridiagonal_ops.py).
+CASES.update(
+    {
+        "TridiagonalSolve": [
+            Case(lambda d, b: tf.linalg.tridiagonal_solve(d, b), [_tridiag(4), rnd(2, 4, 2)]),
+            Case(
+                lambda d, b: tf.linalg.tridiagonal_solve(d, b, partial_pivoting=False),
+                [_tridiag(3), rnd(2, 3, 1)],
+            ),
+        ],
+        "TridiagonalMatMul": [
+            Case(lambda d, b: tf.linalg.tridiagonal_matmul(d, b), [rnd(2, 3, 4), rnd(2, 4, 3)])
+        ],
+    }
+)
+
+
 def _all_cases():
     for op_type, cases in sorted(CASES.items()):
         for i, case in enumerate(cases):

@@ -1,6 +1,7 @@
 """`tf.linalg`: matrix functions and decompositions (re-exports only). Names TF 2.21's
 compat.v1 has here that tfgraph lacks are listed in docs/api_exclusions.md."""
 
+from tfgraph import linalg_experimental as experimental
 from tfgraph.ops.clip_ops import global_norm
 from tfgraph.ops.einsum_ops import einsum
 from tfgraph.ops.linalg_more_ops import (
@@ -42,11 +43,64 @@ from tfgraph.ops.linalg_ops import matrix_transpose as transpose
 from tfgraph.ops.linalg_ops import matrix_triangular_solve as triangular_solve
 from tfgraph.ops.linalg_ops import self_adjoint_eig as eigh
 from tfgraph.ops.linalg_ops import self_adjoint_eigvals as eigvalsh
+from tfgraph.ops.linear_operator import LinearOperator
+from tfgraph.ops.linear_operator_basic import (
+    LinearOperatorDiag,
+    LinearOperatorFullMatrix,
+    LinearOperatorIdentity,
+    LinearOperatorLowerTriangular,
+    LinearOperatorScaledIdentity,
+)
+from tfgraph.ops.linear_operator_block import LinearOperatorBlockLowerTriangular
+from tfgraph.ops.linear_operator_composite import (
+    LinearOperatorAdjoint,
+    LinearOperatorBlockDiag,
+    LinearOperatorComposition,
+    LinearOperatorInversion,
+    LinearOperatorKronecker,
+)
+from tfgraph.ops.linear_operator_more import (
+    LinearOperatorHouseholder,
+    LinearOperatorLowRankUpdate,
+    LinearOperatorPermutation,
+    LinearOperatorZeros,
+)
+from tfgraph.ops.linear_operator_structured import (
+    LinearOperatorCirculant,
+    LinearOperatorCirculant2D,
+    LinearOperatorCirculant3D,
+    LinearOperatorToeplitz,
+    LinearOperatorTridiag,
+)
 from tfgraph.ops.manip_ops import cross
 from tfgraph.ops.math_ops import matmul, tensordot
 from tfgraph.ops.nn_ops import l2_normalize
+from tfgraph.ops.tridiagonal_eigh import eigh_tridiagonal
+from tfgraph.ops.tridiagonal_ops import matrix_exponential as expm
+from tfgraph.ops.tridiagonal_ops import tridiagonal_matmul, tridiagonal_solve
 
 __all__ = [
+    "LinearOperator",
+    "LinearOperatorAdjoint",
+    "LinearOperatorBlockDiag",
+    "LinearOperatorBlockLowerTriangular",
+    "LinearOperatorCirculant",
+    "LinearOperatorCirculant2D",
+    "LinearOperatorCirculant3D",
+    "LinearOperatorComposition",
+    "LinearOperatorDiag",
+    "LinearOperatorFullMatrix",
+    "LinearOperatorHouseholder",
+    "LinearOperatorIdentity",
+    "LinearOperatorInversion",
+    "LinearOperatorKronecker",
+    "LinearOperatorLowRankUpdate",
+    "LinearOperatorLowerTriangular",
+    "LinearOperatorPermutation",
+    "LinearOperatorScaledIdentity",
+    "LinearOperatorToeplitz",
+    "LinearOperatorTridiag",
+    "LinearOperatorZeros",
     "adjoint",
     "band_part",
     "cholesky",
@@ -56,8 +110,11 @@ __all__ = [
     "diag",
     "diag_part",
     "eigh",
+    "eigh_tridiagonal",
     "eigvalsh",
     "einsum",
+    "experimental",
+    "expm",
     "eye",
     "global_norm",
     "inv",
@@ -88,4 +145,6 @@ __all__ = [
     "trace",
     "transpose",
     "triangular_solve",
+    "tridiagonal_matmul",
+    "tridiagonal_solve",
 ]

@@ -204,6 +204,8 @@ _FOLDABLE = frozenset(
         "ListDiff", "InvertPermutation", "DynamicPartition",
         # (tf.repeat broadcasts its repeats: TF folds that too)
         "BroadcastTo",
+        # broadcast_dynamic_shape of static shapes (the LinearOperators' batch shapes)
+        "BroadcastArgs",
     }
 )  # fmt: skip
 

@@ -15,6 +15,7 @@ from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.registry import register_op
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import array_ops, common_shapes, linalg_ops, math_ops
+from tfgraph.ops import linear_operator_dispatch as _lod
 from tfgraph.ops.apply import apply_op, op_output
 
 __all__ = [
@@ -37,6 +38,16 @@ def _scope(name, default):
 
 def logdet(matrix, name=None):
     """log(det(matrix)) of a Hermitian positive definite matrix, via its Cholesky factor."""
+    if _lod.is_linear_operator(matrix):
+        # As TF: the body runs with the Cholesky dispatched to the operator; when that
+        # fails, TF's fallback dispatch handles logdet itself.
+        try:
+            with _scope(name, "logdet"):
+                chol = linalg_ops.cholesky(matrix)
+                diag = math_ops.real(linalg_ops.matrix_diag_part(chol))
+                return 2.0 * math_ops.reduce_sum(math_ops.log(diag), axis=[-1])
+        except (TypeError, ValueError):
+            return _lod.logdet(matrix, name)
     with _scope(name, "logdet"):
         chol = op_output("Cholesky", None, [matrix])
         return 2.0 * math_ops.reduce_sum(

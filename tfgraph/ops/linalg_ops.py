@@ -14,6 +14,7 @@ from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.registry import register_op
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import array_ops
+from tfgraph.ops import linear_operator_dispatch as _lod
 from tfgraph.ops.apply import apply_op, op_output
 from tfgraph.ops.common_shapes import UNKNOWN, constant_value
 
@@ -1045,6 +1046,9 @@ register_op(
 # -- public functions --------------------------------------------------------------------------
 def matrix_determinant(input, name: str | None = None):
     """The determinant of each innermost square matrix."""
+    if _lod.is_linear_operator(input):
+        return _lod.det(input, name)
+
     return op_output("MatrixDeterminant", name, [input])
 
 
@@ -1056,16 +1060,25 @@ def slogdet(input, name: str | None = None):
 
 def matrix_inverse(input, adjoint: bool = False, name: str | None = None):
     """The inverse of each innermost square matrix (of its adjoint when `adjoint`)."""
+    if _lod.is_linear_operator(input):
+        return _lod.inv(input, adjoint, name)
+
     return op_output("MatrixInverse", name, [input], {"adjoint": bool(adjoint)})
 
 
 def matrix_solve(matrix, rhs, adjoint: bool = False, name: str | None = None):
     """Solves `matrix @ x = rhs` (`adjoint(matrix) @ x = rhs` when `adjoint`)."""
+    if _lod.is_linear_operator(matrix) or _lod.is_linear_operator(rhs):
+        return _lod.solve(matrix, rhs, adjoint, name)
+
     return op_output("MatrixSolve", name, [matrix, rhs], {"adjoint": bool(adjoint)})
 
 
 def cholesky(input, name: str | None = None):
     """The lower-triangular Cholesky factor of each innermost Hermitian PD matrix."""
+    if _lod.is_linear_operator(input):
+        return _lod.cholesky(input, name)
+
     return op_output("Cholesky", name, [input])
 
 
@@ -1097,9 +1110,14 @@ def svd(tensor, full_matrices: bool = False, compute_uv: bool = True, name: str 
         [tensor],
         {"compute_uv": bool(compute_uv), "full_matrices": bool(full_matrices)},
     )
+    from tfgraph.ops import math_ops
+
+    s = op._outputs[0]
+    if s.dtype.is_complex:  # TF returns the (real) singular values as real numbers
+        s = math_ops.real(s)
     if compute_uv:
-        return op._outputs[0], op._outputs[1], op._outputs[2]
-    return op._outputs[0]
+        return s, op._outputs[1], op._outputs[2]
+    return s
 
 
 def matrix_square_root(input, name: str | None = None):
@@ -1132,12 +1150,18 @@ def matrix_transpose(a, name: str = "matrix_transpose", conjugate: bool = False)
 
 def adjoint(matrix, name: str | None = None):
     """The conjugate transpose of the two innermost dimensions."""
+    if _lod.is_linear_operator(matrix):
+        return _lod.adjoint(matrix, name)
+
     with get_default_graph().name_scope(name or "adjoint"):
         return matrix_transpose(matrix, conjugate=True)
 
 
 def trace(x, name: str | None = None):
     """The sum of each innermost matrix's main diagonal."""
+    if _lod.is_linear_operator(x):
+        return _lod.trace(x, name)
+
     from tfgraph.ops import math_ops
 
     with get_default_graph().name_scope(name or "Trace") as scope:
@@ -1151,6 +1175,9 @@ def diag(diagonal, name: str | None = None):
 
 def matrix_diag_part(input, name: str = "diag_part"):
     """The main diagonals of a batch of matrices (op MatrixDiagPartV3)."""
+    if _lod.is_linear_operator(input):
+        return _lod.diag_part(input, name)
+
     from tfgraph.framework.convert import convert_to_tensor
 
     with get_default_graph().name_scope(name) as scope:

@@ -24,6 +24,7 @@ from tfgraph.framework.ops import Tensor
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import array_ops, bitwise_ops, common_shapes
+from tfgraph.ops import linear_operator_dispatch as _lod
 from tfgraph.ops.apply import op_output
 from tfgraph.ops.common_shapes import UNKNOWN, constant_value
 from tfgraph.platform import parallel
@@ -1501,6 +1502,11 @@ def matmul(
     name: str | None = None,
 ) -> Tensor:
     """Matrix product of `a` and `b` (rank 2), optionally transposed."""
+    if _lod.is_linear_operator(a) or _lod.is_linear_operator(b):
+        return _lod.matmul(
+            a, b, transpose_a, transpose_b, adjoint_a, adjoint_b, a_is_sparse, b_is_sparse, name
+        )
+
     g = get_default_graph()
     with g.name_scope(name or "MatMul") as scope:
         if transpose_a and adjoint_a:
@@ -1509,18 +1515,23 @@ def matmul(
             raise ValueError("Only one of transpose_b and adjoint_b can be True.")
         a = convert_to_tensor(a, name="a")
         b = convert_to_tensor(b, dtype_hint=a.dtype._base, name="b")
-        if adjoint_a:
-            a, transpose_a = conj(a), True
-        if adjoint_b:
-            b, transpose_b = conj(b), True
         ra, rb = a.shape.ndims, b.shape.ndims
         if ra is None or ra > 2 or rb is None or rb > 2:  # TF's rule (unknown rank: batch)
-            attrs = {"adj_x": transpose_a, "adj_y": transpose_b}
+            # BatchMatMulV2 only takes adjoints: a transpose is the adjoint of the conjugate
+            if transpose_a:
+                a, adjoint_a = conj(a), True
+            if transpose_b:
+                b, adjoint_b = conj(b), True
+            attrs = {"adj_x": adjoint_a, "adj_y": adjoint_b}
             if grad_a:
                 attrs["grad_x"] = True
             if grad_b:
                 attrs["grad_y"] = True
             return op_output("BatchMatMulV2", scope, [a, b], attrs)
+        if adjoint_a:
+            a, transpose_a = conj(a), True
+        if adjoint_b:
+            b, transpose_b = conj(b), True
         sparse_types = (dtypes.float32, dtypes.bfloat16)
         if (a_is_sparse or b_is_sparse) and a.dtype in sparse_types and b.dtype in sparse_types:
             # (TF's rule: the sparsity hints pick SparseMatMul for these types)
