@@ -62,6 +62,7 @@ NO_GRADIENT_IN_TF = {
     "QuantizedConcat": "TF registers no gradient for QuantizedConcat",
     "RFFT3D": "TF registers no gradient for RFFT3D",
     "IRFFT3D": "TF registers no gradient for IRFFT3D",
+    "ParseSequenceExampleV2": "TF registers no gradient for ParseSequenceExampleV2",
 }
 # Training ops (tfgraph/ops/training_ops.py): TF registers no gradient for them either.
 NO_GRADIENT_IN_TF.update(
