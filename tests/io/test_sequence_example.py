@@ -183,10 +183,58 @@ with tf.Session() as s:
 """
 )
 
+SPARSE_FEATURE_PROGRAM = (
+    HELPERS
+    + """
+def ex(**kw):
+    f = {}
+    for k, v in kw.items():
+        if v and isinstance(v[0], float):
+            f[k] = tf.train.Feature(float_list=tf.train.FloatList(value=v))
+        elif v and isinstance(v[0], bytes):
+            f[k] = tf.train.Feature(bytes_list=tf.train.BytesList(value=v))
+        else:
+            f[k] = tf.train.Feature(int64_list=tf.train.Int64List(value=v))
+    return tf.train.Example(features=tf.train.Features(feature=f)).SerializeToString()
+result = {}
+recs = [ex(ix=[3, 1, 7], val=[0.5, 1.5, 2.5], r=[0, 2], c=[1, 3], w=[b"a", b"b"]),
+        ex(ix=[2], val=[9.0], r=[1], c=[0], w=[b"c"])]
+feats = {"sp": tf.io.SparseFeature("ix", "val", tf.float32, 10),
+         "grid": tf.SparseFeature(["r", "c"], "w", tf.string, [3, 4], already_sorted=True),
+         "val": tf.io.VarLenFeature(tf.float32)}
+p = tf.io.parse_example(recs, feats)
+SF = tf.io.SparseFeature
+ps = tf.io.parse_single_example(recs[0], {"sp": SF("ix", "val", tf.float32, 10)})
+ps2 = tf.parse_single_example(
+    recs[0], {"grid": tf.SparseFeature(["r", "c"], "w", tf.string, [3, 4])}, name="one")
+g = tf.get_default_graph()
+result["ops"] = [[o.name, o.type, [i.name for i in o.inputs], [str(t.shape) for t in o.outputs]]
+                 for o in g.get_operations()]
+result["keys"] = [sorted(p), sorted(ps), sorted(ps2)]
+result["shapes"] = [[str(v.indices.shape), str(v.values.shape), str(v.dense_shape.shape)]
+                    for d in (p, ps, ps2) for k, v in sorted(d.items())]
+result["repr"] = repr(tf.io.SparseFeature("ix", "val", tf.float32, 10))
+result["missing_index"] = build_error(
+    lambda: tf.io.parse_example(recs, {"a": SF(None, "v", tf.float32, 3)}))
+result["conflict"] = build_error(lambda: tf.io.parse_example(
+    recs, {"a": SF("ix", "val", tf.float32, 3), "ix": V(tf.float32)}))
+result["intersect"] = build_error(lambda: tf.io.parse_example(
+    recs, {"a": SF("ix", "val", tf.float32, 3), "ix": F([], tf.int64)}))
+with tf.Session() as s:
+    result["batch"] = op_error(lambda: s.run(p))
+    result["single"] = op_error(lambda: s.run(ps))
+    result["single2"] = op_error(lambda: s.run(ps2))
+"""
+)
+
 
 @pytest.mark.tf
 @requires_tf
-@pytest.mark.parametrize("program", [MAIN_PROGRAM, MORE_PROGRAM], ids=["main", "more"])
+@pytest.mark.parametrize(
+    "program",
+    [MAIN_PROGRAM, MORE_PROGRAM, SPARSE_FEATURE_PROGRAM],
+    ids=["main", "more", "sparse_feature"],
+)
 def test_sequence_example_matches_tf(program):
     here, theirs = run_both(program)
     for key in theirs:
@@ -213,3 +261,15 @@ def test_parse_single_sequence_example_values():
         "include it in feature_list_dense_missing_assumed_empty or feature_list_dense_defaults?",
     ]
     assert tf.parse_single_sequence_example is tf.io.parse_single_sequence_example
+
+
+def test_sparse_feature_in_parse_example():
+    r = run_here(SPARSE_FEATURE_PROGRAM)
+    assert r["keys"] == [["grid", "sp", "val"], ["sp"], ["grid"]]
+    assert r["batch"]["sp"] == {
+        "indices": [[0, 1], [0, 3], [0, 7], [1, 2]],
+        "values": [1.5, 0.5, 2.5, 9.0],
+        "shape": [2, 10],
+    }
+    assert r["single2"]["grid"]["shape"] == [3, 4]
+    assert tf.SparseFeature is tf.io.SparseFeature

@@ -159,6 +159,50 @@ def params_from_features(features, types) -> _ParseParams:
     return params
 
 
+def prepend_none_dimension(features):
+    """`parse_example`'s FixedLenSequenceFeatures with their leading unknown dimension."""
+    if not features:
+        return features
+    out = dict(features)
+    for key, feature in features.items():
+        if isinstance(feature, FixedLenSequenceFeature):
+            if not feature.allow_missing:
+                raise ValueError(
+                    "Unsupported: FixedLenSequenceFeature requires allow_missing to be True."
+                )
+            out[key] = FixedLenSequenceFeature(
+                [None, *feature.shape], feature.dtype, feature.allow_missing, feature.default_value
+            )
+    return out
+
+
+def construct_composite_features(features, tensor_dict):
+    """TF's `_construct_tensors_for_composite_features`: each SparseFeature becomes one
+    SparseTensor merged (`tf.sparse_merge`) from its index and value features; keys that
+    are not features themselves are dropped."""
+    from tfgraph.ops.sparse_ops import sparse_merge
+
+    tensor_dict = dict(tensor_dict)
+    updates = {}
+    for key in sorted(features):
+        feature = features[key]
+        if isinstance(feature, SparseFeature):
+            if isinstance(feature.index_key, str):
+                ids = tensor_dict[feature.index_key]
+            else:
+                ids = [tensor_dict[k] for k in feature.index_key]
+            updates[key] = sparse_merge(
+                ids,
+                tensor_dict[feature.value_key],
+                vocab_size=feature.size,
+                already_sorted=feature.already_sorted,
+            )
+    tensor_dict.update(updates)
+    for key in set(tensor_dict) - set(features):
+        del tensor_dict[key]
+    return tensor_dict
+
+
 # -- The kernel ------------------------------------------------------------------------------
 _KIND_TYPE = {"int64_list": "int64", "float_list": "float32", "bytes_list": "string"}
 _TYPE_WORD = {"int64": "int64", "float32": "float", "string": "string"}
@@ -508,7 +552,7 @@ def _sequence_params(context_features, sequence_features):
     return context, feature_list
 
 
-def _sparse_tensors(indices, values, shapes):
+def sparse_tensors(indices, values, shapes):
     from tfgraph.framework.sparse_tensor import SparseTensor
 
     return [SparseTensor(i, v, s) for i, v, s in zip(indices, values, shapes)]
@@ -564,7 +608,7 @@ def _sequence_outputs(outs, context, feature_list):
     context_out = dict(
         zip(
             context.sparse_keys + context.dense_keys,
-            _sparse_tensors(outs[:n], outs[n : 2 * n], outs[2 * n : 3 * n])
+            sparse_tensors(outs[:n], outs[n : 2 * n], outs[2 * n : 3 * n])
             + outs[3 * n : 3 * n + d],
         )
     )
@@ -573,7 +617,7 @@ def _sequence_outputs(outs, context, feature_list):
     list_out = dict(
         zip(
             feature_list.sparse_keys + feature_list.dense_keys,
-            _sparse_tensors(outs[:m], outs[m : 2 * m], outs[2 * m : 3 * m])
+            sparse_tensors(outs[:m], outs[m : 2 * m], outs[2 * m : 3 * m])
             + outs[3 * m : 3 * m + k],
         )
     )
