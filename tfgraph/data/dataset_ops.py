@@ -484,6 +484,17 @@ class Dataset(DatasetTransformations):
         normalized = Dataset(flat._variant_tensor, self._element_spec)
         return normalized._unary("UnbatchDataset", [], spec)
 
+    # -- options (tfgraph/data/options.py) -----------------------------------------------
+    def with_options(self, options, name=None) -> Dataset:
+        from tfgraph.data.options import with_options
+
+        return with_options(self, options, name)
+
+    def options(self):
+        from tfgraph.data.options import dataset_options
+
+        return dataset_options(self)
+
     # -- iterators (TF1) ---------------------------------------------------------------
     def make_one_shot_iterator(self):
         from tfgraph.data.iterator_ops import make_one_shot_iterator
