@@ -273,3 +273,50 @@ def test_sparse_feature_in_parse_example():
     }
     assert r["single2"]["grid"]["shape"] == [3, 4]
     assert tf.SparseFeature is tf.io.SparseFeature
+
+
+PIPELINE_PROGRAM = """
+def feat(v):
+    if isinstance(v[0], float):
+        return tf.train.Feature(float_list=tf.train.FloatList(value=v))
+    return tf.train.Feature(int64_list=tf.train.Int64List(value=v))
+def sx(label, frames):
+    c = tf.train.Features(feature={"label": feat([label])})
+    fl = tf.train.FeatureLists(feature_list={
+        "frames": tf.train.FeatureList(feature=[feat(f) for f in frames])})
+    return tf.train.SequenceExample(context=c, feature_lists=fl).SerializeToString()
+path = DIRECTORY + "/seq.tfrecord"
+with tf.io.TFRecordWriter(path) as w:
+    w.write(sx(1, [[1., 2.], [3., 4.]]))
+    w.write(sx(2, [[5., 6.]]))
+    w.write(sx(3, [[7., 8.], [9., 10.], [11., 12.]]))
+def parse(record):
+    ctx, seq = tf.io.parse_single_sequence_example(
+        record,
+        {"label": tf.io.FixedLenFeature([], tf.int64),
+         "weight": tf.io.FixedLenFeature([], tf.float32, default_value=tf.constant(0.5))},
+        {"frames": tf.io.FixedLenSequenceFeature([2], tf.float32)})
+    return ctx["label"], ctx["weight"], seq["frames"]
+ds = tf.data.TFRecordDataset(path).map(parse).padded_batch(2, ([], [], [None, 2]))
+it = tf.data.make_one_shot_iterator(ds)
+nxt = it.get_next()
+batch = tf.io.parse_sequence_example(
+    [sx(1, [[1., 2.]]), sx(2, [])],
+    {"weight": tf.io.FixedLenFeature([], tf.float32, default_value=tf.constant(0.25))},
+    {"frames": tf.io.FixedLenSequenceFeature([2], tf.float32, allow_missing=True)})
+result = {"shapes": [str(t.shape) for t in nxt],
+          "ops": sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations())}
+with tf.Session() as s:
+    result["batches"] = [s.run(nxt), s.run(nxt)]
+    result["batch"] = s.run(batch)
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_sequence_examples_from_tfrecords_match_tf(tmp_path):
+    """SequenceExamples read from a TFRecord file, parsed in Dataset.map (a Tensor default
+    for a context feature) and padded into batches."""
+    here, theirs = run_both(PIPELINE_PROGRAM.replace("DIRECTORY", repr(str(tmp_path))))
+    assert here == theirs
+    assert here["batches"][1] == [[3], [0.5], [[[7.0, 8.0], [9.0, 10.0], [11.0, 12.0]]]]

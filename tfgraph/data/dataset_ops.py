@@ -105,8 +105,13 @@ class Dataset(DatasetTransformations):
 
     def as_numpy_iterator(self):
         """The elements as numpy values (eager mode), nested as the dataset's elements."""
-        for element in self:
-            yield nest.map_structure(lambda t: t.numpy(), element)
+        from tfgraph.eager import context
+
+        if not context.executing_eagerly():
+            raise RuntimeError(
+                "`tf.data.Dataset.as_numpy_iterator()` is only supported in eager mode."
+            )
+        return (nest.map_structure(lambda t: t.numpy(), element) for element in self)
 
     # -- sources -----------------------------------------------------------------------
     @staticmethod

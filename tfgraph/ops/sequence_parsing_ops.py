@@ -16,6 +16,7 @@ from tfgraph import errors
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
+from tfgraph.framework.ops import Tensor
 from tfgraph.framework.registry import register_op
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops.apply import apply_op
@@ -142,6 +143,9 @@ class _ParseParams:
         out = []
         for key, shape, dtype in zip(self.dense_keys, self.dense_shapes, self.dense_types):
             default = self.dense_defaults.get(key)
+            if isinstance(default, Tensor):  # (TF uses a Tensor default as it is)
+                out.append(default)
+                continue
             out.append(_dense_default(key, FixedLenFeature(shape, dtype, default), shape))
         return out
 
