@@ -320,3 +320,41 @@ def test_sequence_examples_from_tfrecords_match_tf(tmp_path):
     here, theirs = run_both(PIPELINE_PROGRAM.replace("DIRECTORY", repr(str(tmp_path))))
     assert here == theirs
     assert here["batches"][1] == [[3], [0.5], [[[7.0, 8.0], [9.0, 10.0], [11.0, 12.0]]]]
+
+
+SINGLE_EXAMPLE_PROGRAM = """
+def build_error(fn):
+    try:
+        fn()
+        return "ok"
+    except (ValueError, TypeError) as e:
+        return [type(e).__name__, str(e)]
+ex = tf.train.Example(features=tf.train.Features(feature={
+    "a": tf.train.Feature(int64_list=tf.train.Int64List(value=[4]))})).SerializeToString()
+F = {"a": tf.io.FixedLenFeature([], tf.int64)}
+result = {}
+result["vector"] = build_error(lambda: tf.io.parse_single_example([ex], F))
+result["none"] = build_error(lambda: tf.io.parse_single_example(ex, None))
+result["empty"] = build_error(lambda: tf.io.parse_single_example(ex, {}))
+u = tf.placeholder(tf.string)
+p = tf.io.parse_single_example(u, F)
+result["ops"] = [[o.name, o.type] for o in tf.get_default_graph().get_operations()]
+result["shape"] = str(p["a"].shape)
+with tf.Session() as s:
+    result["value"] = s.run(p, {u: ex})
+    try:
+        s.run(p, {u: [ex]})
+    except tf.errors.OpError as e:
+        lines = [ln for ln in e.message.splitlines() if ln and "node" not in ln]
+        result["bad"] = [type(e).__name__, lines[-1]]
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_parse_single_example_checks_as_tf():
+    """parse_single_example's feature and scalar checks (an Assert when the rank is
+    unknown), as TF builds them."""
+    here, theirs = run_both(SINGLE_EXAMPLE_PROGRAM)
+    assert here == theirs
+    assert here["bad"][1] == "assertion failed: [Input serialized must be a scalar]"

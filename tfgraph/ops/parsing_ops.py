@@ -718,8 +718,13 @@ def parse_example(serialized, features, name=None, example_names=None):
 
 def parse_single_example(serialized, features, name=None, example_names=None):
     """`parse_example` for one serialized Example (a scalar): no batch dimension."""
+    from tfgraph.ops.sequence_parsing_ops import _assert_scalar
+
+    if features is None:
+        raise ValueError("Invalid argument: features cannot be None.")
+    if not features:
+        raise ValueError("Invalid argument: features cannot be empty.")
     with get_default_graph().name_scope(name or "ParseSingleExample"):
         serialized = convert_to_tensor(serialized, dtype=dtypes.string, name="serialized")
-        if serialized.shape.rank not in (None, 0):
-            raise ValueError(f"Input serialized must be a scalar, got shape {serialized.shape}")
+        serialized = _assert_scalar(serialized, "serialized")
         return parse_example(serialized, features, name, example_names)
