@@ -24,7 +24,8 @@ def sx(context=None, lists=None):
     fl = tf.train.FeatureLists(feature_list={
         k: tf.train.FeatureList(feature=[feat(v) for v in vs])
         for k, vs in (lists or {}).items()})
-    return tf.train.SequenceExample(context=c, feature_lists=fl).SerializeToString()
+    proto = tf.train.SequenceExample(context=c, feature_lists=fl)
+    return proto.SerializeToString(deterministic=True)
 def plain(value):
     if isinstance(value, tf.SparseTensorValue):
         return {"indices": value.indices, "values": value.values, "shape": value.dense_shape}
@@ -124,6 +125,16 @@ with tf.Session() as s:
     result["ctx_empty_feature_a"] = single_run(sx({"c": [1.], "a": None}, {"z": []}))
     result["garbage"] = single_run(b"garbage")
     result["garbage_b"] = batch_run([e1, b"garbage"])
+    # lists set but empty: their type still has to match
+    empty_int = tf.train.Feature(int64_list=tf.train.Int64List(value=[]))
+    typed = tf.train.SequenceExample(
+        context=tf.train.Features(feature={"c": feat([1.]), "b": empty_int}),
+        feature_lists=tf.train.FeatureLists(feature_list={
+            "z": tf.train.FeatureList(feature=[]),
+            "x": tf.train.FeatureList(feature=[empty_int])})).SerializeToString(deterministic=True)
+    result["typed_empty"] = single_run(typed)
+    result["typed_empty_seq"] = single_run(typed, {"c": CTX["c"]})
+    result["bytes"] = [e1.hex(), e2.hex(), e3.hex(), typed.hex()]  # (the same protos)
     result["ctx_defaults"] = single_run(
         e1, {"d": F([2, 2], tf.int64, default_value=[[1, 2], [3, 4]]),
              "e": F([], tf.string, default_value="dflt")}, {})
@@ -284,7 +295,8 @@ def sx(label, frames):
     c = tf.train.Features(feature={"label": feat([label])})
     fl = tf.train.FeatureLists(feature_list={
         "frames": tf.train.FeatureList(feature=[feat(f) for f in frames])})
-    return tf.train.SequenceExample(context=c, feature_lists=fl).SerializeToString()
+    proto = tf.train.SequenceExample(context=c, feature_lists=fl)
+    return proto.SerializeToString(deterministic=True)
 path = DIRECTORY + "/seq.tfrecord"
 with tf.io.TFRecordWriter(path) as w:
     w.write(sx(1, [[1., 2.], [3., 4.]]))
