@@ -370,3 +370,55 @@ def test_parse_single_example_checks_as_tf():
     here, theirs = run_both(SINGLE_EXAMPLE_PROGRAM)
     assert here == theirs
     assert here["bad"][1] == "assertion failed: [Input serialized must be a scalar]"
+
+
+@pytest.mark.tf
+@requires_tf
+def test_graph_built_here_runs_in_tf(tmp_path):
+    """A GraphDef with ParseSequenceExampleV2 and an OptionsDataset built by tfgraph
+    imports into TensorFlow and gives the values tfgraph gives."""
+    from tests.tfrun import run_tf_json
+
+    g = tf.Graph()
+    with g.as_default():
+        s = tf.placeholder(tf.string, [None], name="s")
+        context, lists, lengths = tf.io.parse_sequence_example(
+            s,
+            {"a": tf.io.FixedLenFeature([2], tf.int64, default_value=[1, 2])},
+            {"x": tf.io.FixedLenSequenceFeature([], tf.float32, allow_missing=True)},
+        )
+        options = tf.data.Options()
+        options.threading.private_threadpool_size = 2
+        dataset = tf.data.Dataset.range(3).with_options(options)
+        tf.data.make_one_shot_iterator(dataset).get_next(name="next")
+
+    def sx(a, x):
+        rows = [tf.train.Feature(float_list=tf.train.FloatList(value=[v])) for v in x]
+        return tf.train.SequenceExample(
+            context=tf.train.Features(
+                feature={"a": tf.train.Feature(int64_list=tf.train.Int64List(value=a))}
+            ),
+            feature_lists=tf.train.FeatureLists(
+                feature_list={"x": tf.train.FeatureList(feature=rows)}
+            ),
+        ).SerializeToString(deterministic=True)
+
+    records = [sx([3, 4], [1.0, 2.0]), sx([5, 6], [])]
+    fetches = [context["a"].name, lists["x"].name, lengths["x"].name]
+    with tf.Session(graph=g) as sess:
+        here = [v.tolist() for v in sess.run(fetches, {s: records})]
+        here.append([int(sess.run("next:0")) for _ in range(3)])
+    path = tmp_path / "graph.pb"
+    path.write_bytes(g.as_graph_def().SerializeToString())
+    theirs = run_tf_json(
+        f"""
+gd = tf.GraphDef()
+gd.ParseFromString(open({str(path)!r}, "rb").read())
+tf.import_graph_def(gd, name="")
+with tf.Session() as sess:
+    out = [v.tolist() for v in sess.run({fetches!r}, {{"s:0": {records!r}}})]
+    out.append([int(sess.run("next:0")) for _ in range(3)])
+print(json.dumps(out))
+"""
+    )
+    assert here == theirs == [[[3, 4], [5, 6]], [[1.0, 2.0], [0.0, 0.0]], [2, 0], [0, 1, 2]]
