@@ -68,6 +68,7 @@ NO_GRADIENT_IN_TF = {
     "StatelessShuffle": "TF registers no gradient for StatelessShuffle",
     "StatelessRandomGetKeyCounterAlg": "TF registers no gradient for it",
     "StatelessRandomGetAlg": "TF registers no gradient for StatelessRandomGetAlg",
+    "ParseSequenceExampleV2": "TF registers no gradient for ParseSequenceExampleV2",
 }
 # Training ops (tfgraph/ops/training_ops.py): TF registers no gradient for them either.
 NO_GRADIENT_IN_TF.update(

@@ -479,6 +479,7 @@ from tfgraph.ops.segment_ops import (
     unsorted_segment_prod,
     unsorted_segment_sqrt_n,
 )
+from tfgraph.ops.sequence_parsing_ops import SparseFeature, parse_single_sequence_example
 from tfgraph.ops.serialize_ops import (
     decode_compressed,
     matching_files,

@@ -10,6 +10,7 @@ from tfgraph.data.dataset_ops import (
 )
 from tfgraph.data.experimental import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY
 from tfgraph.data.iterator_ops import Iterator, make_initializable_iterator, make_one_shot_iterator
+from tfgraph.data.options import DatasetSpec, Options, ThreadingOptions
 from tfgraph.data.structure import TensorSpec
 
 
@@ -30,11 +31,14 @@ __all__ = [
     "INFINITE_CARDINALITY",
     "UNKNOWN_CARDINALITY",
     "Dataset",
+    "DatasetSpec",
     "FixedLengthRecordDataset",
     "Iterator",
+    "Options",
     "TFRecordDataset",
     "TensorSpec",
     "TextLineDataset",
+    "ThreadingOptions",
     "experimental",
     "get_output_classes",
     "get_output_shapes",

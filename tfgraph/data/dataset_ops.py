@@ -105,8 +105,13 @@ class Dataset(DatasetTransformations):
 
     def as_numpy_iterator(self):
         """The elements as numpy values (eager mode), nested as the dataset's elements."""
-        for element in self:
-            yield nest.map_structure(lambda t: t.numpy(), element)
+        from tfgraph.eager import context
+
+        if not context.executing_eagerly():
+            raise RuntimeError(
+                "`tf.data.Dataset.as_numpy_iterator()` is only supported in eager mode."
+            )
+        return (nest.map_structure(lambda t: t.numpy(), element) for element in self)
 
     # -- sources -----------------------------------------------------------------------
     @staticmethod
@@ -483,6 +488,17 @@ class Dataset(DatasetTransformations):
         flat = self.map(lambda *parts: tuple(nest.flatten(parts)))
         normalized = Dataset(flat._variant_tensor, self._element_spec)
         return normalized._unary("UnbatchDataset", [], spec)
+
+    # -- options (tfgraph/data/options.py) -----------------------------------------------
+    def with_options(self, options, name=None) -> Dataset:
+        from tfgraph.data.options import with_options
+
+        return with_options(self, options, name)
+
+    def options(self):
+        from tfgraph.data.options import dataset_options
+
+        return dataset_options(self)
 
     # -- iterators (TF1) ---------------------------------------------------------------
     def make_one_shot_iterator(self):

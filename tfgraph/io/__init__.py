@@ -48,6 +48,12 @@ _PUBLIC = {
     "FixedLenFeature": ("tfgraph.ops.parsing_ops", "FixedLenFeature"),
     "FixedLenSequenceFeature": ("tfgraph.ops.parsing_ops", "FixedLenSequenceFeature"),
     "VarLenFeature": ("tfgraph.ops.parsing_ops", "VarLenFeature"),
+    "SparseFeature": ("tfgraph.ops.sequence_parsing_ops", "SparseFeature"),
+    "parse_sequence_example": ("tfgraph.ops.sequence_parsing_ops", "parse_sequence_example"),
+    "parse_single_sequence_example": (
+        "tfgraph.ops.sequence_parsing_ops",
+        "parse_single_sequence_example",
+    ),
     "read_file": ("tfgraph.ops.reader_ops", "read_file"),
     "write_file": ("tfgraph.ops.reader_ops", "write_file"),
     "serialize_tensor": ("tfgraph.ops.serialize_ops", "serialize_tensor"),

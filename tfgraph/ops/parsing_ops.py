@@ -674,70 +674,57 @@ def _dense_default(key, feature, shape):
 
 def parse_example(serialized, features, name=None, example_names=None):
     """Parses a batch of serialized `tf.train.Example` protos: a dict of a Tensor per
-    FixedLen(Sequence)Feature and a SparseTensor per VarLenFeature."""
-    from tfgraph.framework.sparse_tensor import SparseTensor
+    FixedLen(Sequence)Feature and a SparseTensor per VarLenFeature or SparseFeature."""
+    from tfgraph.ops import sequence_parsing_ops as sp
 
-    if not features:
+    features = sp.prepend_none_dimension(features)
+    params = sp.params_from_features(
+        features, (VarLenFeature, sp.SparseFeature, FixedLenFeature, FixedLenSequenceFeature)
+    )
+    if not params.num_features:
         raise ValueError("Must provide at least one feature key.")
-    sparse_keys, sparse_types, dense_keys, dense_types, dense_shapes = [], [], [], [], []
-    specs = {}
-    for key in sorted(features):
-        feature = features[key]
-        if isinstance(feature, VarLenFeature):
-            sparse_keys.append(key)
-            sparse_types.append(dtypes.as_dtype(feature.dtype))
-        elif isinstance(feature, FixedLenSequenceFeature):
-            if not feature.allow_missing:
-                raise ValueError(
-                    "Unsupported: FixedLenSequenceFeature requires allow_missing to be True."
-                )
-            dense_keys.append(key)
-            dense_types.append(dtypes.as_dtype(feature.dtype))
-            dense_shapes.append(TensorShape([None]).concatenate(TensorShape(feature.shape)))
-        elif isinstance(feature, FixedLenFeature):
-            dense_keys.append(key)
-            dense_types.append(dtypes.as_dtype(feature.dtype))
-            dense_shapes.append(TensorShape(feature.shape))
-        else:
-            raise ValueError(f"Invalid feature {key}:{feature}.")
-        specs[key] = feature
     with get_default_graph().name_scope(name or "ParseExample"):
         serialized = convert_to_tensor(serialized, dtype=dtypes.string, name="serialized")
-        defaults = [_dense_default(k, specs[k], s) for k, s in zip(dense_keys, dense_shapes)]
         op = apply_op(
             "ParseExampleV2",
-            None,
+            name,
             [
                 serialized,
                 _strings_array(list(example_names or [])),
-                _strings_array(sparse_keys),
-                _strings_array(dense_keys),
+                _strings_array(params.sparse_keys),
+                _strings_array(params.dense_keys),
                 _strings_array([]),
-                defaults,
+                params.dense_defaults_vec(),
             ],
             {
-                "Tdense": dense_types,
-                "num_sparse": len(sparse_keys),
-                "sparse_types": sparse_types,
+                "Tdense": params.dense_types,
+                "num_sparse": len(params.sparse_keys),
+                "sparse_types": params.sparse_types,
                 "ragged_value_types": [],
                 "ragged_split_types": [],
-                "dense_shapes": dense_shapes,
+                "dense_shapes": params.dense_shapes,
             },
         )
     outs = list(op._outputs)
-    n = len(sparse_keys)
-    result: dict = {}
-    for i, key in enumerate(sparse_keys):
-        result[key] = SparseTensor(outs[i], outs[n + i], outs[2 * n + i])
-    for i, key in enumerate(dense_keys):
-        result[key] = outs[3 * n + i]
-    return result
+    n = len(params.sparse_keys)
+    result = dict(
+        zip(
+            params.sparse_keys + params.dense_keys,
+            sp.sparse_tensors(outs[:n], outs[n : 2 * n], outs[2 * n : 3 * n]) + outs[3 * n :],
+        )
+    )
+    return sp.construct_composite_features(features, result)
 
 
 def parse_single_example(serialized, features, name=None, example_names=None):
     """`parse_example` for one serialized Example (a scalar): no batch dimension."""
+    from tfgraph.ops.sequence_parsing_ops import _assert_scalar
+
+    if features is None:
+        raise ValueError("Invalid argument: features cannot be None.")
+    if not features:
+        raise ValueError("Invalid argument: features cannot be empty.")
     with get_default_graph().name_scope(name or "ParseSingleExample"):
         serialized = convert_to_tensor(serialized, dtype=dtypes.string, name="serialized")
-        if serialized.shape.rank not in (None, 0):
-            raise ValueError(f"Input serialized must be a scalar, got shape {serialized.shape}")
-        return parse_example(serialized, features, None, example_names)
+        serialized = _assert_scalar(serialized, "serialized")
+        return parse_example(serialized, features, name, example_names)

@@ -353,17 +353,16 @@ register_op(
 )
 
 
-def _static_dense_shape(sp):
-    """TF's SparseTensor keeps a known dense shape as a fresh constant."""
-    value = common_shapes.constant_value(sp.dense_shape)
-    return sp.dense_shape if value is None else value
-
-
 def sparse_reorder(sp_input, name=None):
     """The same SparseTensor with its entries in row-major (canonical) order."""
     sp_input = _sparse(sp_input)
     op = apply_op("SparseReorder", name, [sp_input.indices, sp_input.values, sp_input.dense_shape])
-    return _make_sparse(op._outputs[0], op._outputs[1], _static_dense_shape(sp_input))
+    static = sp_input.shape
+    if static.is_fully_defined():  # (TF: a constant dense shape, else an Identity of it)
+        return _make_sparse(op._outputs[0], op._outputs[1], static.as_list())
+    out = _make_sparse(op._outputs[0], op._outputs[1], array_ops.identity(sp_input.dense_shape))
+    out._static_shape = static
+    return out
 
 
 # -- SparseReshape ----------------------------------------------------------------------
