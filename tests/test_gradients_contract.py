@@ -61,6 +61,10 @@ NO_GRADIENT_IN_TF = {
     "Dequantize": "TF registers no gradient for Dequantize",
     "QuantizedConcat": "TF registers no gradient for QuantizedConcat",
     "RFFT3D": "TF registers no gradient for RFFT3D",
+    "NonMaxSuppressionV3": "TF registers no gradient for NonMaxSuppressionV3",
+    "NonMaxSuppressionV4": "TF registers no gradient for NonMaxSuppressionV4",
+    "NonMaxSuppressionV5": "TF registers no gradient for NonMaxSuppressionV5",
+    "CombinedNonMaxSuppression": "TF registers no gradient for CombinedNonMaxSuppression",
     "IRFFT3D": "TF registers no gradient for IRFFT3D",
 }
 # Training ops (tfgraph/ops/training_ops.py): TF registers no gradient for them either.

@@ -18,6 +18,13 @@ from tfgraph.ops.image_adjust_ops import (
     random_flip_up_down,
     resize_image_with_crop_or_pad,
 )
+from tfgraph.ops.image_box_ops import (
+    combined_non_max_suppression,
+    non_max_suppression,
+    non_max_suppression_overlaps,
+    non_max_suppression_padded,
+    non_max_suppression_with_scores,
+)
 from tfgraph.ops.image_color_ops import (
     adjust_gamma,
     adjust_hue,
@@ -67,6 +74,7 @@ __all__ = [
     "adjust_hue",
     "adjust_saturation",
     "central_crop",
+    "combined_non_max_suppression",
     "convert_image_dtype",
     "crop_to_bounding_box",
     "decode_image",
@@ -79,6 +87,10 @@ __all__ = [
     "grayscale_to_rgb",
     "hsv_to_rgb",
     "image_gradients",
+    "non_max_suppression",
+    "non_max_suppression_overlaps",
+    "non_max_suppression_padded",
+    "non_max_suppression_with_scores",
     "pad_to_bounding_box",
     "per_image_standardization",
     "psnr",

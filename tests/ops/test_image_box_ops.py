@@ -1,0 +1,122 @@
+"""tf.image non-max suppression (V3/V4/V5, overlaps, combined, padded): selected
+indices, scores, classes, shapes and graphs against TF, including tied scores (TF's
+queue and sort orders), score thresholds, soft-NMS and float16."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tests.tfrun import requires_tf, run_tf_json
+
+NMS = """
+rng = np.random.RandomState(0)
+def rboxes(n):
+    c = rng.uniform(0, 1, (n, 2)); s = rng.uniform(0.05, 0.4, (n, 2))
+    b = np.concatenate([c - s / 2, c + s / 2], 1)[:, [0, 1, 2, 3]].astype(np.float32)
+    flip = rng.rand(n) < 0.3
+    b[flip] = b[flip][:, [2, 3, 0, 1]]
+    return b
+boxes = rboxes(40)
+scores = rng.uniform(0, 1, 40).astype(np.float32)
+tied = np.round(scores * 4) / 4
+dup = np.concatenate([boxes[:6], boxes[:6]]); dsc = np.concatenate([scores[:6], scores[:6]])
+ov = rng.uniform(0, 1, (12, 12)).astype(np.float32)
+cb = np.stack([rboxes(30) for _ in range(2)])[:, :, None, :]
+cb3 = np.stack([rboxes(30 * 3).reshape(30, 3, 4) * 1.3 - 0.1 for _ in range(2)])
+cs = np.round(rng.uniform(0, 1, (2, 30, 3)) * 5).astype(np.float32) / 5
+hboxes = lambda: tf.constant(boxes, tf.float16)
+hscores = lambda: tf.constant(scores, tf.float16)
+out = {}
+cases = {
+ "v3": lambda: tf.image.non_max_suppression(boxes, scores, 10),
+ "v3_thr": lambda: tf.image.non_max_suppression(boxes, scores, 30, 0.3, 0.4),
+ "v3_tied": lambda: tf.image.non_max_suppression(boxes, tied, 20, 0.2),
+ "v3_dup": lambda: tf.image.non_max_suppression(dup, dsc, 20, 0.99),
+ "v3_half": lambda: tf.image.non_max_suppression(hboxes(), hscores(), 10, 0.4),
+ "v5": lambda: tf.image.non_max_suppression_with_scores(boxes, scores, 10, 0.4),
+ "v5_soft": lambda: tf.image.non_max_suppression_with_scores(boxes, scores, 25, 1.0, 0.1, 0.5),
+ "v5_soft_tied": lambda: tf.image.non_max_suppression_with_scores(boxes, tied, 40, 0.5, 0.0, 0.2),
+ "v5_half": lambda: tf.image.non_max_suppression_with_scores(
+     hboxes(), hscores(), 25, np.float16(1.0), np.float16(0.1), np.float16(0.5)),
+ "padded": lambda: tf.image.non_max_suppression_padded(
+     tf.constant(boxes), scores, 12, 0.4, pad_to_max_output_size=True),
+ "padded_np": lambda: tf.image.non_max_suppression_padded(tf.constant(boxes), scores, 12, 0.4, 0.3),
+ "overlaps": lambda: tf.image.non_max_suppression_overlaps(ov, scores[:12], 6, 0.6, 0.2),
+ "combined": lambda: tf.image.combined_non_max_suppression(cb, cs, 8, 20, 0.3, 0.1),
+ "combined_q": lambda: tf.image.combined_non_max_suppression(
+     cb3, cs, 12, 30, 0.5, clip_boxes=False),
+ "combined_pad": lambda: tf.image.combined_non_max_suppression(
+     cb3, cs, 2, 30, 0.5, pad_per_class=True),
+ "combined_big": lambda: tf.image.combined_non_max_suppression(cb3, cs, 25, 70, 0.9),
+}
+for k, f in cases.items():
+    with tf.Graph().as_default():
+        y = f()
+        ys = list(y) if isinstance(y, (tuple, list)) else [y]
+        ops = sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations())
+        with tf.Session() as sess:
+            vals = sess.run(ys)
+        out[k] = {"value": [v.tolist() for v in vals], "dtype": [t.dtype.name for t in ys],
+                  "ops": ops, "shape": [str(t.shape) for t in ys]}
+"""
+
+
+def _here(program):
+    scope = {"tf": tf, "np": np}
+    exec(program, scope)
+    return json.loads(json.dumps(scope["out"]))
+
+
+def test_nms_by_definition():
+    boxes = np.array(
+        [[0, 0, 1, 1], [0, 0.1, 1, 1.1], [0, -0.1, 1, 0.9], [0, 10, 1, 11], [1, 1, 0, 0]],
+        np.float32,
+    )
+    scores = np.array([0.9, 0.75, 0.6, 0.95, 0.5], np.float32)
+    with tf.Graph().as_default(), tf.Session() as sess:
+        sel = tf.image.non_max_suppression(boxes, scores, 3, 0.5)
+        idx, sc = tf.image.non_max_suppression_with_scores(boxes, scores, 5, 1.0, 0.0, 0.5)
+        assert sess.run(sel).tolist() == [3, 0]
+        idx, sc = sess.run([idx, sc])
+    assert idx.tolist()[:2] == [3, 0] and sc[0] == np.float32(0.95)
+    assert (np.diff(sc) <= 0).all()
+
+
+def test_nms_padded_shape_and_errors():
+    boxes = tf.zeros([5, 4])
+    idx, n = tf.image.non_max_suppression_padded(
+        boxes, tf.zeros([5]), 3, pad_to_max_output_size=True
+    )
+    assert idx.shape.as_list() == [3] and n.shape.as_list() == []
+    with pytest.raises(ValueError, match="must be True for batched input"):
+        tf.image.non_max_suppression_padded(tf.zeros([2, 5, 4]), tf.zeros([2, 5]), 3)
+    with tf.Session() as sess:
+        with pytest.raises(
+            tf.errors.InvalidArgumentError, match=r"iou_threshold must be in \[0, 1\]"
+        ):
+            sess.run(tf.image.non_max_suppression(boxes, tf.zeros([5]), 3, 1.5))
+        with pytest.raises(tf.errors.InvalidArgumentError, match="scores has incompatible shape"):
+            sess.run(tf.image.non_max_suppression(boxes, tf.zeros([4]), 3))
+        with pytest.raises(tf.errors.InvalidArgumentError, match="max_total_size must be > 0"):
+            sess.run(
+                tf.image.combined_non_max_suppression(
+                    tf.zeros([1, 5, 1, 4]), tf.zeros([1, 5, 2]), 2, 0
+                )[0]
+            )
+
+
+@pytest.mark.tf
+@requires_tf
+def test_nms_matches_tf():
+    theirs = run_tf_json(NMS + "\nprint(json.dumps(out))\n")
+    ours = _here(NMS)
+    assert ours.keys() == theirs.keys()
+    for key in theirs:
+        if not key.startswith("padded"):  # (TF runs its tiled algorithm in a function call)
+            assert ours[key]["ops"] == theirs[key]["ops"], key
+        for field in ("value", "dtype", "shape"):
+            assert ours[key][field] == theirs[key][field], (key, field)

@@ -1,0 +1,639 @@
+"""Bounding-box image ops: non-max suppression (NonMaxSuppressionV3/V4/V5,
+NonMaxSuppressionWithOverlaps, CombinedNonMaxSuppression) and the `tf.image` functions
+over them.
+
+The kernels follow TF's CPU kernels step by step, in float32 (or float16) arithmetic as
+TF's: a greedy selection from a priority queue (ties: the lower index first), IOU of
+corner-normalized boxes, soft-NMS re-queuing with Gaussian weights. Combined NMS orders
+candidates with a heap and a sort that behave as libstdc++'s `std::priority_queue` and
+`std::sort` do (neither breaks ties by index), so tied scores come out in TF's order.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+import numpy as np
+
+from tfgraph import errors
+from tfgraph.framework import dtypes
+from tfgraph.framework.convert import convert_to_tensor
+from tfgraph.framework.graph import get_default_graph
+from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
+from tfgraph.framework.tensor_shape import TensorShape
+from tfgraph.ops import common_shapes
+from tfgraph.ops.apply import apply_op, op_output
+
+__all__ = [
+    "combined_non_max_suppression",
+    "non_max_suppression",
+    "non_max_suppression_overlaps",
+    "non_max_suppression_padded",
+    "non_max_suppression_with_scores",
+]
+
+
+# -- kernels ------------------------------------------------------------------------------
+
+
+def _dbg(shape) -> str:
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
+# libstdc++'s heap and introsort (TF's combined NMS orders ties as they do): `less(a, b)`
+# is the C++ comparator.
+def _sift_up(h: list, hole: int, top: int, value, less) -> None:
+    parent = (hole - 1) // 2
+    while hole > top and less(h[parent], value):
+        h[hole] = h[parent]
+        hole = parent
+        parent = (hole - 1) // 2
+    h[hole] = value
+
+
+def _adjust_heap(h: list, hole: int, n: int, value, less) -> None:
+    top = child = hole
+    while child < (n - 1) // 2:
+        child = 2 * (child + 1)
+        if less(h[child], h[child - 1]):
+            child -= 1
+        h[hole] = h[child]
+        hole = child
+    if n % 2 == 0 and child == (n - 2) // 2:
+        child = 2 * (child + 1)
+        h[hole] = h[child - 1]
+        hole = child - 1
+    _sift_up(h, hole, top, value, less)
+
+
+def cxx_heap_push(h: list, value, less) -> None:
+    """`std::priority_queue::push`."""
+    h.append(value)
+    _sift_up(h, len(h) - 1, 0, value, less)
+
+
+def cxx_heap_pop(h: list, less):
+    """`std::priority_queue::top` then `pop`."""
+    top = h[0]
+    last = h.pop()
+    if h:
+        _adjust_heap(h, 0, len(h), last, less)
+    return top
+
+
+def _heap_sort(a: list, lo: int, hi: int, less) -> None:
+    h = a[lo:hi]
+    n = len(h)
+    for parent in range((n - 2) // 2, -1, -1):
+        _adjust_heap(h, parent, n, h[parent], less)
+    for end in range(n - 1, 0, -1):
+        value = h[end]
+        h[end] = h[0]
+        _adjust_heap(h, 0, end, value, less)
+    a[lo:hi] = h
+
+
+def _median_to_first(a: list, r: int, x: int, y: int, z: int, less) -> None:
+    if less(a[x], a[y]):
+        m = y if less(a[y], a[z]) else (z if less(a[x], a[z]) else x)
+    else:
+        m = x if less(a[x], a[z]) else (z if less(a[y], a[z]) else y)
+    a[r], a[m] = a[m], a[r]
+
+
+def _introsort(a: list, lo: int, hi: int, depth: int, less) -> None:
+    while hi - lo > 16:
+        if depth == 0:
+            _heap_sort(a, lo, hi, less)
+            return
+        depth -= 1
+        _median_to_first(a, lo, lo + 1, lo + (hi - lo) // 2, hi - 1, less)
+        pivot, i, j = a[lo], lo + 1, hi
+        while True:
+            while less(a[i], pivot):
+                i += 1
+            j -= 1
+            while less(pivot, a[j]):
+                j -= 1
+            if not i < j:
+                break
+            a[i], a[j] = a[j], a[i]
+            i += 1
+        _introsort(a, i, hi, depth, less)
+        hi = i
+
+
+def _insertion_sort(a: list, lo: int, hi: int, less) -> None:
+    for i in range(lo + 1, hi):
+        value, j = a[i], i
+        while j > lo and less(value, a[j - 1]):
+            a[j] = a[j - 1]
+            j -= 1
+        a[j] = value
+
+
+def cxx_sort(a: list, less) -> None:
+    """`std::sort(a.begin(), a.end(), less)` as libstdc++ orders equal elements."""
+    n = len(a)
+    if n < 2:
+        return
+    _introsort(a, 0, n, 2 * (n.bit_length() - 1), less)
+    _insertion_sort(a, 0, n, less)
+
+
+def _corners(boxes: np.ndarray) -> tuple:
+    b = boxes.astype(np.float32)
+    ymin, ymax = np.minimum(b[:, 0], b[:, 2]), np.maximum(b[:, 0], b[:, 2])
+    xmin, xmax = np.minimum(b[:, 1], b[:, 3]), np.maximum(b[:, 1], b[:, 3])
+    return ymin, xmin, ymax, xmax, (ymax - ymin) * (xmax - xmin)
+
+
+def _iou_fn(boxes: np.ndarray):
+    """TF's IOU(i, j) in float32, on boxes with corners in any order."""
+    ymin, xmin, ymax, xmax, area = _corners(boxes)
+    zero = np.float32(0)
+
+    def iou(i: int, j: int) -> np.float32:
+        if area[i] <= 0 or area[j] <= 0:
+            return zero
+        ih = max(min(ymax[i], ymax[j]) - max(ymin[i], ymin[j]), zero)
+        iw = max(min(xmax[i], xmax[j]) - max(xmin[i], xmin[j]), zero)
+        inter = ih * iw
+        return inter / (area[i] + area[j] - inter)
+
+    return iou
+
+
+def _greedy_nms(scores, max_output, threshold, score_threshold, sigma, similarity):
+    """TF's DoNonMaxSuppressionOp: (selected indices, their scores)."""
+    t = scores.dtype.type
+    threshold, score_threshold, sigma = t(threshold), t(score_threshold), t(sigma)
+    soft = bool(sigma > 0)
+    scale = t(t(-0.5) / sigma) if soft else t(0)
+    # (heap entries: (-score, index, suppress_begin); ties pop the lower index first)
+    queue = [(-scores[i], i, 0) for i in range(len(scores)) if scores[i] > score_threshold]
+    heapq.heapify(queue)
+    selected: list[int] = []
+    selected_scores: list = []
+    while len(selected) < max_output and queue:
+        neg, index, begin = heapq.heappop(queue)
+        original = score = -neg
+        hard = False
+        for j in range(len(selected) - 1, begin - 1, -1):
+            sim = t(similarity(index, selected[j]))
+            weight = (
+                t(np.exp(np.float64(t(scale * sim) * sim))) if soft or sim <= threshold else t(0)
+            )
+            score = t(score * weight)
+            if not soft and sim > threshold:
+                hard = True
+                break
+            if score <= score_threshold:
+                break
+        if hard:
+            continue
+        if score == original:
+            selected.append(index)
+            selected_scores.append(score)
+        elif score > score_threshold:
+            heapq.heappush(queue, (-score, index, len(selected)))
+    return selected, selected_scores
+
+
+def _scalar(op, value, what: str, dtype=None):
+    value = np.asarray(value)
+    if value.ndim != 0:
+        raise errors.InvalidArgumentError(
+            None, op, f"{what} must be 0-D, got shape {_dbg(value.shape)}"
+        )
+    return value if dtype is None else value.astype(dtype)
+
+
+def _check_boxes_scores(op, boxes, scores) -> None:
+    if boxes.ndim != 2:
+        raise errors.InvalidArgumentError(
+            None,
+            op,
+            f"boxes must be 2-D{_dbg(boxes.shape)} (Shape must be rank 2 but is rank {boxes.ndim})",
+        )
+    if boxes.shape[1] != 4:
+        raise errors.InvalidArgumentError(
+            None,
+            op,
+            f"boxes must have 4 columns (Dimension must be 4 but is {boxes.shape[1]})",
+        )
+    _check_scores(op, scores, boxes.shape[0])
+
+
+def _check_scores(op, scores, num_boxes: int) -> None:
+    if scores.ndim != 1:
+        raise errors.InvalidArgumentError(
+            None,
+            op,
+            f"scores must be 1-D{_dbg(scores.shape)} "
+            f"(Shape must be rank 1 but is rank {scores.ndim})",
+        )
+    if scores.shape[0] != num_boxes:
+        raise errors.InvalidArgumentError(
+            None,
+            op,
+            "scores has incompatible shape (Dimensions must be equal, but are "
+            f"{num_boxes} and {scores.shape[0]})",
+        )
+
+
+def _output_size(op, max_output_size) -> int:
+    size = int(_scalar(op, max_output_size, "max_output_size"))
+    if size < 0:
+        raise errors.InvalidArgumentError(None, op, "output size must be non-negative")
+    return size
+
+
+def _nms_kernel(op, ctx):
+    kind = op._type
+    pad = bool(op._attrs.get("pad_to_max_output_size", False))
+    dtype = op._attrs["T"].as_numpy_dtype
+
+    def kernel(boxes, scores, max_output_size, iou_threshold, score_threshold, sigma=0.0):
+        boxes, scores = np.asarray(boxes), np.asarray(scores)
+        iou_t = _scalar(op, iou_threshold, "iou_threshold", dtype)
+        if not 0 <= iou_t <= 1:
+            raise errors.InvalidArgumentError(None, op, "iou_threshold must be in [0, 1]")
+        score_t = _scalar(op, score_threshold, "score_threshold", dtype)
+        sigma_t = _scalar(op, sigma, "soft_nms_sigma", dtype)
+        if sigma_t < 0:
+            raise errors.InvalidArgumentError(None, op, "soft_nms_sigma_val must be >= 0")
+        _check_boxes_scores(op, boxes, scores)
+        size = _output_size(op, max_output_size)
+        sel, sel_scores = _greedy_nms(scores, size, iou_t, score_t, sigma_t, _iou_fn(boxes))
+        valid = np.int32(len(sel))
+        if pad:
+            sel = sel + [0] * (size - len(sel))
+            sel_scores = sel_scores + [0] * (size - len(sel_scores))
+        indices = np.asarray(sel, np.int32)
+        if kind == "NonMaxSuppressionV3":
+            return indices
+        if kind == "NonMaxSuppressionV4":
+            return indices, valid
+        return indices, np.asarray(sel_scores, dtype), valid
+
+    return kernel
+
+
+def _overlaps_kernel(op, ctx):
+    def kernel(overlaps, scores, max_output_size, overlap_threshold, score_threshold):
+        overlaps, scores = np.asarray(overlaps, np.float32), np.asarray(scores, np.float32)
+        threshold = _scalar(op, overlap_threshold, "overlap_threshold", np.float32)
+        score_t = _scalar(op, score_threshold, "score_threshold", np.float32)
+        if overlaps.ndim != 2:
+            raise errors.InvalidArgumentError(
+                None, op, f"overlaps must be 2-D{_dbg(overlaps.shape)}"
+            )
+        if overlaps.shape[1] != overlaps.shape[0]:
+            raise errors.InvalidArgumentError(
+                None, op, f"overlaps must be square{_dbg(overlaps.shape)}"
+            )
+        _check_scores(op, scores, overlaps.shape[0])
+        size = _output_size(op, max_output_size)
+        sel, _ = _greedy_nms(scores, size, threshold, score_t, 0.0, lambda i, j: overlaps[i, j])
+        return np.asarray(sel, np.int32)
+
+    return kernel
+
+
+def _nms_shape(op):
+    boxes = op._inputs[0]._shape.with_rank(2)
+    op._inputs[1]._shape.with_rank(1)
+    for t in op._inputs[2:]:
+        t._shape.with_rank(0)
+    if op._type != "NonMaxSuppressionWithOverlaps" and boxes._dims[1] not in (None, 4):
+        raise common_shapes.shape_error(op, f"Dimension must be 4 but is {boxes._dims[1]}")
+    n = None
+    if op._attrs.get("pad_to_max_output_size", False):
+        size = common_shapes.constant_value(op._inputs[2])
+        n = None if size is None else int(size)
+    out = [TensorShape([n])]
+    if op._type == "NonMaxSuppressionV3" or op._type == "NonMaxSuppressionWithOverlaps":
+        return out
+    if op._type == "NonMaxSuppressionV5":
+        out.append(TensorShape([n]))
+    return out + [TensorShape([])]
+
+
+_NMS_INPUTS = ["boxes: T", "scores: T", "max_output_size: int32"]
+register_op(
+    "NonMaxSuppressionV3",
+    inputs=_NMS_INPUTS + ["iou_threshold: T_threshold", "score_threshold: T_threshold"],
+    outputs=["selected_indices: int32"],
+    attrs=["T: {half, float} = float", "T_threshold: {half, float} = float"],
+    shape=_nms_shape,
+    make_kernel=_nms_kernel,
+)
+register_op(
+    "NonMaxSuppressionV4",
+    inputs=_NMS_INPUTS + ["iou_threshold: T_threshold", "score_threshold: T_threshold"],
+    outputs=["selected_indices: int32", "valid_outputs: int32"],
+    attrs=[
+        "T: {half, float} = float",
+        "T_threshold: {half, float} = float",
+        "pad_to_max_output_size: bool = false",
+    ],
+    shape=_nms_shape,
+    make_kernel=_nms_kernel,
+)
+register_op(
+    "NonMaxSuppressionV5",
+    inputs=_NMS_INPUTS + ["iou_threshold: T", "score_threshold: T", "soft_nms_sigma: T"],
+    outputs=["selected_indices: int32", "selected_scores: T", "valid_outputs: int32"],
+    attrs=["T: {half, float} = float", "pad_to_max_output_size: bool = false"],
+    shape=_nms_shape,
+    make_kernel=_nms_kernel,
+)
+register_op(
+    "NonMaxSuppressionWithOverlaps",
+    inputs=[
+        "overlaps: float",
+        "scores: float",
+        "max_output_size: int32",
+        "overlap_threshold: float",
+        "score_threshold: float",
+    ],
+    outputs=["selected_indices: int32"],
+    shape=_nms_shape,
+    make_kernel=_overlaps_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+# -- combined NMS ---------------------------------------------------------------------------
+
+
+def _nms_per_class(boxes, scores, size_per_class, score_t, iou_t):
+    """TF's DoNMSPerClass for one (batch, class): [(index, score)] in selection order."""
+    heap: list = []
+    less = _score_less
+    for i in range(len(scores)):
+        if scores[i] > score_t:
+            cxx_heap_push(heap, (i, scores[i]), less)
+    iou = _iou_fn(boxes)
+    selected: list = []
+    while len(selected) < size_per_class and heap:
+        index, score = cxx_heap_pop(heap, less)
+        if all(iou(index, j) <= iou_t for j, _ in reversed(selected)):
+            selected.append((index, score))
+    return selected
+
+
+def _score_less(a, b) -> bool:
+    return a[1] < b[1]
+
+
+def _combined_batch(boxes, scores, size_per_class, score_t, iou_t):
+    """The sorted candidate list of one batch entry (TF's result_candidate_vec)."""
+    num_classes = scores.shape[1]
+    q = boxes.shape[1]
+    filler = (-1, -np.inf, -1, (0.0, 0.0, 0.0, 0.0))
+    cands = [filler] * (size_per_class * num_classes)
+    for c in range(num_classes):
+        class_boxes = boxes[:, c if q > 1 else 0]
+        chosen = _nms_per_class(class_boxes, scores[:, c], size_per_class, score_t, iou_t)
+        for k, (i, s) in enumerate(chosen):
+            cands[size_per_class * c + k] = (i, s, c, tuple(class_boxes[i]))
+    cxx_sort(cands, lambda a, b: b[1] < a[1])
+    return [r for r in cands if r[0] > -1]
+
+
+def _check_combined(op, boxes, scores):
+    if boxes.ndim != 4:
+        raise errors.InvalidArgumentError(
+            None,
+            op,
+            "boxes must be 4-D [batch, num_boxes, q, 4], got shape " + _dbg(boxes.shape),
+        )
+    if scores.ndim != 3:
+        raise errors.InvalidArgumentError(
+            None,
+            op,
+            "scores must be 3-D [batch, num_boxes, num_classes], got shape " + _dbg(scores.shape),
+        )
+    if boxes.shape[2] not in (1, scores.shape[2]):
+        raise errors.InvalidArgumentError(
+            None, op, "third dimension of boxes must be either 1 or num classes"
+        )
+    if boxes.shape[3] != 4:
+        raise errors.InvalidArgumentError(None, op, "boxes must have 4 columns")
+    if scores.shape[1] != boxes.shape[1]:
+        raise errors.InvalidArgumentError(None, op, "scores has incompatible shape")
+    if boxes.shape[0] != scores.shape[0]:
+        raise errors.InvalidArgumentError(None, op, "boxes and scores must have same batch size")
+
+
+def _combined_kernel(op, ctx):
+    pad_per_class, clip = bool(op._attrs["pad_per_class"]), bool(op._attrs["clip_boxes"])
+
+    def kernel(boxes, scores, max_per_class, max_total, iou_threshold, score_threshold):
+        boxes, scores = np.asarray(boxes, np.float32), np.asarray(scores, np.float32)
+        _check_combined(op, boxes, scores)
+        per_class = int(_scalar(op, max_per_class, "max_size_per_class"))
+        if per_class <= 0:
+            raise errors.InvalidArgumentError(None, op, "max_size_per_class must be positive")
+        total = int(_scalar(op, max_total, "max_total_size"))
+        if total <= 0:
+            raise errors.InvalidArgumentError(None, op, "max_total_size must be > 0")
+        iou_t = _scalar(op, iou_threshold, "iou_threshold", np.float32)
+        score_t = _scalar(op, score_threshold, "score_threshold", np.float32)
+        if not 0 <= iou_t <= 1:
+            raise errors.InvalidArgumentError(None, op, "iou_threshold must be in [0, 1]")
+        batch, num_boxes, num_classes = scores.shape
+        size_per_class = min(per_class, num_boxes)
+        per_batch = min(total, per_class * num_classes) if pad_per_class else total
+        out_boxes = np.zeros((batch, per_batch, 4), np.float32)
+        out_scores = np.zeros((batch, per_batch), np.float32)
+        out_classes = np.zeros((batch, per_batch), np.float32)
+        valid = np.zeros(batch, np.int32)
+        for b in range(batch):
+            cands = _combined_batch(boxes[b], scores[b], size_per_class, score_t, iou_t)
+            n = min(len(cands), per_batch)
+            valid[b] = n
+            for k, (_, s, c, box) in enumerate(cands[:n]):
+                out_boxes[b, k] = np.clip(box, 0, 1) if clip else box
+                out_scores[b, k] = s
+                out_classes[b, k] = c
+        return out_boxes, out_scores, out_classes, valid
+
+    return kernel
+
+
+def _combined_shape(op):
+    boxes = op._inputs[0]._shape.with_rank(4)
+    scores = op._inputs[1]._shape.with_rank(3)
+    for t in op._inputs[2:]:
+        t._shape.with_rank(0)
+    batch = boxes._dims[0] if boxes._dims[0] is not None else scores._dims[0]
+    total = common_shapes.constant_value(op._inputs[3])
+    size = None if total is None else int(total)
+    if op._attrs["pad_per_class"] and size is not None:
+        per_class = common_shapes.constant_value(op._inputs[2])
+        classes = scores._dims[2]
+        if per_class is None or classes is None:
+            size = None
+        else:
+            size = min(size, int(per_class) * classes)
+    return [
+        TensorShape([batch, size, 4]),
+        TensorShape([batch, size]),
+        TensorShape([batch, size]),
+        TensorShape([batch]),
+    ]
+
+
+register_op(
+    "CombinedNonMaxSuppression",
+    inputs=[
+        "boxes: float",
+        "scores: float",
+        "max_output_size_per_class: int32",
+        "max_total_size: int32",
+        "iou_threshold: float",
+        "score_threshold: float",
+    ],
+    outputs=[
+        "nmsed_boxes: float",
+        "nmsed_scores: float",
+        "nmsed_classes: float",
+        "valid_detections: int32",
+    ],
+    attrs=["pad_per_class: bool = false", "clip_boxes: bool = true"],
+    shape=_combined_shape,
+    make_kernel=_combined_kernel,
+)
+
+
+# -- public functions -----------------------------------------------------------------------
+
+
+def non_max_suppression(
+    boxes, scores, max_output_size, iou_threshold=0.5, score_threshold=float("-inf"), name=None
+):
+    """Indices of the boxes greedy non-max suppression keeps (NonMaxSuppressionV3)."""
+    with get_default_graph().name_scope(name or "non_max_suppression"):
+        iou_threshold = convert_to_tensor(iou_threshold, name="iou_threshold")
+        score_threshold = convert_to_tensor(score_threshold, name="score_threshold")
+        return op_output(
+            "NonMaxSuppressionV3",
+            None,
+            [boxes, scores, max_output_size, iou_threshold, score_threshold],
+        )
+
+
+def non_max_suppression_with_scores(
+    boxes,
+    scores,
+    max_output_size,
+    iou_threshold=0.5,
+    score_threshold=float("-inf"),
+    soft_nms_sigma=0.0,
+    name=None,
+):
+    """(selected indices, their scores) of (soft-)NMS (NonMaxSuppressionV5)."""
+    with get_default_graph().name_scope(name or "non_max_suppression_with_scores"):
+        iou_threshold = convert_to_tensor(iou_threshold, name="iou_threshold")
+        score_threshold = convert_to_tensor(score_threshold, name="score_threshold")
+        soft_nms_sigma = convert_to_tensor(soft_nms_sigma, name="soft_nms_sigma")
+        op = apply_op(
+            "NonMaxSuppressionV5",
+            None,
+            [boxes, scores, max_output_size, iou_threshold, score_threshold, soft_nms_sigma],
+            {"pad_to_max_output_size": False},
+        )
+        return op._outputs[0], op._outputs[1]
+
+
+def non_max_suppression_overlaps(
+    overlaps,
+    scores,
+    max_output_size,
+    overlap_threshold=0.5,
+    score_threshold=float("-inf"),
+    name=None,
+):
+    """NMS on a given [n, n] overlap matrix (NonMaxSuppressionWithOverlaps)."""
+    with get_default_graph().name_scope(name or "non_max_suppression_overlaps"):
+        overlap_threshold = convert_to_tensor(overlap_threshold, name="overlap_threshold")
+        return op_output(
+            "NonMaxSuppressionWithOverlaps",
+            None,
+            [overlaps, scores, max_output_size, overlap_threshold, score_threshold],
+        )
+
+
+def combined_non_max_suppression(
+    boxes,
+    scores,
+    max_output_size_per_class,
+    max_total_size,
+    iou_threshold=0.5,
+    score_threshold=float("-inf"),
+    pad_per_class=False,
+    clip_boxes=True,
+    name=None,
+):
+    """Per-class NMS over a batch, merged by score (CombinedNonMaxSuppression):
+    (nmsed_boxes, nmsed_scores, nmsed_classes, valid_detections)."""
+    with get_default_graph().name_scope(name or "combined_non_max_suppression"):
+        iou_threshold = convert_to_tensor(iou_threshold, dtype=dtypes.float32, name="iou_threshold")
+        score_threshold = convert_to_tensor(
+            score_threshold, dtype=dtypes.float32, name="score_threshold"
+        )
+        max_total_size = convert_to_tensor(max_total_size)
+        op = apply_op(
+            "CombinedNonMaxSuppression",
+            None,
+            [
+                boxes,
+                scores,
+                max_output_size_per_class,
+                max_total_size,
+                iou_threshold,
+                score_threshold,
+            ],
+            {"pad_per_class": bool(pad_per_class), "clip_boxes": bool(clip_boxes)},
+        )
+        return tuple(op._outputs)
+
+
+def non_max_suppression_padded(
+    boxes,
+    scores,
+    max_output_size,
+    iou_threshold=0.5,
+    score_threshold=float("-inf"),
+    pad_to_max_output_size=False,
+    name=None,
+    sorted_input=False,
+    canonicalized_coordinates=False,
+    tile_size=512,
+):
+    """(selected indices, number valid) of NMS, optionally padded to `max_output_size`.
+
+    tfgraph runs TF's V4 kernel (greedy NMS) for unbatched boxes; TF runs its tiled
+    Python algorithm in a function call, which selects the same boxes for them."""
+    shape = getattr(boxes, "shape", None)
+    rank = None if shape is None else TensorShape(shape).ndims
+    if not pad_to_max_output_size and rank is not None and rank > 2:
+        raise ValueError(
+            f"'pad_to_max_output_size' (value {pad_to_max_output_size}) must be True for "
+            "batched input"
+        )
+    if rank is not None and rank > 2:
+        raise NotImplementedError("non_max_suppression_padded: tfgraph takes unbatched boxes.")
+    with get_default_graph().name_scope(name or "non_max_suppression_padded"):
+        iou_threshold = convert_to_tensor(iou_threshold, name="iou_threshold")
+        score_threshold = convert_to_tensor(score_threshold, name="score_threshold")
+        op = apply_op(
+            "NonMaxSuppressionV4",
+            None,
+            [boxes, scores, max_output_size, iou_threshold, score_threshold],
+            {"pad_to_max_output_size": bool(pad_to_max_output_size)},
+        )
+        return op._outputs[0], op._outputs[1]
