@@ -20,6 +20,7 @@ from tfgraph.ops.image_adjust_ops import (
 )
 from tfgraph.ops.image_box_ops import (
     combined_non_max_suppression,
+    crop_and_resize,
     non_max_suppression,
     non_max_suppression_overlaps,
     non_max_suppression_padded,
@@ -76,6 +77,7 @@ __all__ = [
     "central_crop",
     "combined_non_max_suppression",
     "convert_image_dtype",
+    "crop_and_resize",
     "crop_to_bounding_box",
     "decode_image",
     "decode_jpeg",

@@ -21,11 +21,12 @@ from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import TensorShape
-from tfgraph.ops import common_shapes
+from tfgraph.ops import array_ops, common_shapes
 from tfgraph.ops.apply import apply_op, op_output
 
 __all__ = [
     "combined_non_max_suppression",
+    "crop_and_resize",
     "non_max_suppression",
     "non_max_suppression_overlaps",
     "non_max_suppression_padded",
@@ -507,6 +508,356 @@ register_op(
     shape=_combined_shape,
     make_kernel=_combined_kernel,
 )
+
+
+# -- crop_and_resize -----------------------------------------------------------------------
+
+_F32 = np.float32
+
+
+def _sample_positions(lo, hi, size: int, crop: int, scale):
+    """TF's in_y (or in_x) of one box: float32 positions, computed as TF computes them."""
+    if crop > 1:
+        return _F32(_F32(lo) * _F32(size - 1)) + np.arange(crop, dtype=_F32) * _F32(scale)
+    return np.full(1, _F32(0.5 * np.float64(_F32(_F32(lo) + _F32(hi))) * (size - 1)), _F32)
+
+
+def _box_samples(box, image_h: int, image_w: int, crop_h: int, crop_w: int, ratios=False):
+    """Per box: (in_y, in_x, valid_y, valid_x) as TF's crop_and_resize kernels compute
+    them (`ratios`: the boxes gradient's scale, (y2 - y1) * ((h - 1) / (crop - 1)))."""
+    y1, x1, y2, x2 = (_F32(v) for v in box)
+    if ratios:
+        hs = (y2 - y1) * _F32(_F32(image_h - 1) / _F32(crop_h - 1)) if crop_h > 1 else 0
+        ws = (x2 - x1) * _F32(_F32(image_w - 1) / _F32(crop_w - 1)) if crop_w > 1 else 0
+    else:
+        hs = _F32((y2 - y1) * _F32(image_h - 1)) / _F32(crop_h - 1) if crop_h > 1 else 0
+        ws = _F32((x2 - x1) * _F32(image_w - 1)) / _F32(crop_w - 1) if crop_w > 1 else 0
+    in_y = _sample_positions(y1, y2, image_h, crop_h, hs)
+    in_x = _sample_positions(x1, x2, image_w, crop_w, ws)
+    ok_y = (in_y >= 0) & (in_y <= image_h - 1)
+    ok_x = (in_x >= 0) & (in_x <= image_w - 1)
+    return in_y, in_x, ok_y, ok_x
+
+
+def _corner_indices(pos, valid, nearest: bool):
+    p = np.where(valid, pos, 0).astype(_F32)
+    if nearest:
+        near = np.where(p - np.floor(p) >= 0.5, np.ceil(p), np.floor(p)).astype(np.int64)
+        return near, near, np.zeros_like(p)
+    lo = np.floor(p).astype(np.int64)
+    return lo, np.ceil(p).astype(np.int64), (p - lo.astype(_F32)).astype(_F32)
+
+
+def _check_crop_inputs(op, image, boxes, box_ind) -> int:
+    if image.ndim != 4:
+        raise errors.InvalidArgumentError(None, op, f"input image must be 4-D{_dbg(image.shape)}")
+    if image.shape[1] <= 0 or image.shape[2] <= 0:
+        raise errors.InvalidArgumentError(None, op, "image dimensions must be positive")
+    return _check_box_ind(op, boxes, box_ind, image.shape[0])
+
+
+def _check_box_ind(op, boxes, box_ind, batch: int) -> int:
+    if boxes.size == 0 and box_ind.size == 0:
+        return 0
+    if boxes.ndim != 2:
+        raise errors.InvalidArgumentError(None, op, f"boxes must be 2-D, got: {_dbg(boxes.shape)}")
+    if box_ind.ndim != 1:
+        raise errors.InvalidArgumentError(
+            None, op, f"box_indices must be rank 1 but is shape {_dbg(box_ind.shape)}"
+        )
+    if boxes.shape[1] != 4:
+        raise errors.InvalidArgumentError(None, op, "boxes must have 4 columns")
+    if box_ind.shape[0] != boxes.shape[0]:
+        raise errors.InvalidArgumentError(None, op, "box_index has incompatible shape")
+    if ((box_ind < 0) | (box_ind >= batch)).any():
+        raise errors.OutOfRangeError(None, op, "box_index has values outside [0, batch_size)")
+    return boxes.shape[0]
+
+
+def _crop_size(op, crop_size, what="crop_size", n=2) -> list:
+    crop_size = np.asarray(crop_size)
+    if crop_size.ndim != 1:
+        raise errors.InvalidArgumentError(None, op, f"{what} must be 1-D{_dbg(crop_size.shape)}")
+    if crop_size.shape[0] != n:
+        words = "two elements" if n == 2 else "4 elements"
+        raise errors.InvalidArgumentError(
+            None, op, f"{what} must have {words}{_dbg(crop_size.shape)}"
+        )
+    return [int(v) for v in crop_size]
+
+
+def _method(op, allowed=(b"bilinear", b"nearest")) -> bool:
+    """True for nearest-neighbour sampling; raises for a method the kernel lacks."""
+    method = op._attrs["method"]
+    if method not in allowed:
+        quoted = " or ".join(f"'{m.decode()}'" for m in allowed)
+        raise errors.InvalidArgumentError(None, op, f"method must be {quoted}{method.decode()}")
+    return method == b"nearest"
+
+
+def _crop_kernel(op, ctx):
+    nearest = _method(op)
+    extrapolation = _F32(op._attrs["extrapolation_value"])
+
+    def kernel(image, boxes, box_ind, crop_size):
+        image = np.asarray(image)
+        boxes, box_ind = np.asarray(boxes, _F32), np.asarray(box_ind)
+        n = _check_crop_inputs(op, image, boxes, box_ind)
+        ch, cw = _crop_size(op, crop_size)
+        if ch <= 0 or cw <= 0:
+            raise errors.InvalidArgumentError(None, op, "crop dimensions must be positive")
+        _, h, w, depth = image.shape
+        out = np.empty((n, ch, cw, depth), _F32)
+        if n and not np.isfinite(boxes).all():
+            raise errors.InvalidArgumentError(
+                None, op, "Boxes contains at least one element that is not finite"
+            )
+        for b in range(n):
+            in_y, in_x, ok_y, ok_x = _box_samples(boxes[b], h, w, ch, cw)
+            top, bottom, y_lerp = _corner_indices(in_y, ok_y, nearest)
+            left, right, x_lerp = _corner_indices(in_x, ok_x, nearest)
+            img = image[box_ind[b]].astype(_F32)
+            if nearest:
+                crop = img[top][:, left]
+            else:
+                xl = x_lerp[None, :, None]
+                t = img[top][:, left] + (img[top][:, right] - img[top][:, left]) * xl
+                bt = img[bottom][:, left] + (img[bottom][:, right] - img[bottom][:, left]) * xl
+                crop = t + (bt - t) * y_lerp[:, None, None]
+            valid = (ok_y[:, None] & ok_x[None, :])[:, :, None]
+            out[b] = np.where(valid, crop, extrapolation)
+        return out
+
+    return kernel
+
+
+def _crop_shape(op):
+    image = op._inputs[0]._shape.with_rank(4)
+    boxes = op._inputs[1]._shape.with_rank(2)
+    op._inputs[2]._shape.with_rank(1)
+    size = common_shapes.constant_value(op._inputs[3])
+    h, w = (None, None) if size is None else (int(size[0]), int(size[1]))
+    n = boxes._dims[0] if boxes._dims[0] is not None else op._inputs[2]._shape._dims[0]
+    return [TensorShape([n, h, w, image._dims[3]])]
+
+
+def _grad_image_shape(op):
+    op._inputs[0]._shape.with_rank(4)
+    size = common_shapes.constant_value(op._inputs[3])
+    if size is None:
+        return [TensorShape([None] * 4)]
+    return [TensorShape([int(v) for v in size])]
+
+
+def _grad_boxes_shape(op):
+    grads = op._inputs[0]._shape.with_rank(4)
+    boxes = op._inputs[2]._shape.with_rank(2)
+    n = boxes._dims[0] if boxes._dims[0] is not None else grads._dims[0]
+    return [TensorShape([n, 4])]
+
+
+def _crop_grad(op, grad):
+    image = op._inputs[0]
+    if image._shape.is_fully_defined():
+        image_shape = image._shape.as_list()
+    else:
+        image_shape = array_ops.shape(image)
+    grad0 = None
+    if image.dtype in (dtypes.float16, dtypes.float32, dtypes.float64):
+        grad0 = op_output(
+            "CropAndResizeGradImage",
+            None,
+            [grad, op._inputs[1], op._inputs[2], image_shape],
+            {"T": image.dtype, "method": op._attrs["method"]},
+        )
+    grad1 = op_output("CropAndResizeGradBoxes", None, [grad, image, op._inputs[1], op._inputs[2]])
+    return [grad0, grad1, None, None]
+
+
+def _grad_image_kernel(op, ctx):
+    nearest = _method(op)
+    dtype = op._attrs["T"].as_numpy_dtype
+
+    def kernel(grads, boxes, box_ind, image_size):
+        grads = np.asarray(grads, _F32)
+        boxes, box_ind = np.asarray(boxes, _F32), np.asarray(box_ind)
+        if grads.ndim != 4:
+            raise errors.InvalidArgumentError(
+                None, op, f"grads image must be 4-D{_dbg(grads.shape)}"
+            )
+        n, ch, cw, depth = grads.shape
+        if ch <= 0 or cw <= 0:
+            raise errors.InvalidArgumentError(None, op, "grads dimensions must be positive")
+        batch, h, w, d = _crop_size(op, image_size, "image_size", 4)
+        if h <= 0 or w <= 0:
+            raise errors.InvalidArgumentError(None, op, "image dimensions must be positive")
+        if d != depth:
+            raise errors.InvalidArgumentError(None, op, "image_size and grads are incompatible")
+        if _check_box_ind(op, boxes, box_ind, batch) != n:
+            raise errors.InvalidArgumentError(None, op, "boxes and grads have incompatible shape")
+        out = np.zeros((batch, h, w, depth), dtype)
+        for b in range(n):
+            in_y, in_x, ok_y, ok_x = _box_samples(boxes[b], h, w, ch, cw)
+            top, bottom, y_lerp = _corner_indices(in_y, ok_y, nearest)
+            left, right, x_lerp = _corner_indices(in_x, ok_x, nearest)
+            ys, xs = np.nonzero(ok_y[:, None] & ok_x[None, :])
+            g = grads[b, ys, xs]  # [k, depth]
+            if nearest:
+                np.add.at(out, (box_ind[b], top[ys], left[xs]), g.astype(dtype))
+                continue
+            yl, xl = y_lerp[ys][:, None], x_lerp[xs][:, None]
+            dtop, dbottom = (_F32(1) - yl) * g, yl * g
+            vals = np.stack(
+                [(_F32(1) - xl) * dtop, xl * dtop, (_F32(1) - xl) * dbottom, xl * dbottom], 1
+            )  # (TF adds the four corners of each sample in this order)
+            rows = np.stack([top[ys], top[ys], bottom[ys], bottom[ys]], 1).ravel()
+            cols = np.stack([left[xs], right[xs], left[xs], right[xs]], 1).ravel()
+            np.add.at(out, (box_ind[b], rows, cols), vals.reshape(-1, depth).astype(dtype))
+        return out
+
+    return kernel
+
+
+def _grad_boxes_kernel(op, ctx):
+    _method(op, (b"bilinear",))
+
+    def kernel(grads, image, boxes, box_ind):
+        grads, image = np.asarray(grads, _F32), np.asarray(image)
+        boxes, box_ind = np.asarray(boxes, _F32), np.asarray(box_ind)
+        if grads.ndim != 4:
+            raise errors.InvalidArgumentError(
+                None, op, f"grads image must be 4-D{_dbg(grads.shape)}"
+            )
+        n, ch, cw, depth = grads.shape
+        if ch <= 0 or cw <= 0:
+            raise errors.InvalidArgumentError(None, op, "grads dimensions must be positive")
+        if image.ndim != 4:
+            raise errors.InvalidArgumentError(
+                None, op, f"input image must be 4-D{_dbg(image.shape)}"
+            )
+        if image.shape[1] <= 0 or image.shape[2] <= 0:
+            raise errors.InvalidArgumentError(None, op, "image dimensions must be positive")
+        if image.shape[3] != depth:
+            raise errors.InvalidArgumentError(None, op, "image, grads depth differ")
+        if _check_box_ind(op, boxes, box_ind, image.shape[0]) != n:
+            raise errors.InvalidArgumentError(None, op, "boxes and grads have incompatible shape")
+        out = np.zeros((n, 4), _F32)
+        for b in range(n):
+            out[b] = _box_grad(grads[b], image[box_ind[b]].astype(_F32), boxes[b], ch, cw)
+        return out
+
+    return kernel
+
+
+def _box_grad(grads, img, box, ch: int, cw: int) -> np.ndarray:
+    """One box's [dy1, dx1, dy2, dx2], summed in TF's order (y, x, depth)."""
+    h, w = img.shape[0], img.shape[1]
+    in_y, in_x, ok_y, ok_x = _box_samples(box, h, w, ch, cw, ratios=True)
+    top, bottom, y_lerp = _corner_indices(in_y, ok_y, False)
+    left, right, x_lerp = _corner_indices(in_x, ok_x, False)
+    ys, xs = np.nonzero(ok_y[:, None] & ok_x[None, :])
+    tl, tr = img[top[ys], left[xs]], img[top[ys], right[xs]]
+    bl, br = img[bottom[ys], left[xs]], img[bottom[ys], right[xs]]
+    yl, xl = y_lerp[ys][:, None], x_lerp[xs][:, None]
+    one = _F32(1)
+    g = grads[ys, xs]
+    grad_y = ((one - xl) * (bl - tl) + xl * (br - tr)) * g
+    grad_x = ((one - yl) * (tr - tl) + yl * (br - bl)) * g
+    hr = _F32(_F32(h - 1) / _F32(ch - 1)) if ch > 1 else _F32(0)
+    wr = _F32(_F32(w - 1) / _F32(cw - 1)) if cw > 1 else _F32(0)
+    fy = ys.astype(_F32)[:, None] * hr
+    fx = xs.astype(_F32)[:, None] * wr
+    if ch > 1:
+        dy1 = _sequential_sum(grad_y * (_F32(h - 1) - fy))
+        dy2 = _sequential_sum(grad_y * fy)
+    else:
+        dy1 = dy2 = _sequential_sum(grad_y.astype(np.float64) * 0.5 * (h - 1), wide=True)
+    if cw > 1:
+        dx1 = _sequential_sum(grad_x * (_F32(w - 1) - fx))
+        dx2 = _sequential_sum(grad_x * fx)
+    else:
+        dx1 = dx2 = _sequential_sum(grad_x.astype(np.float64) * 0.5 * (w - 1), wide=True)
+    return np.array([dy1, dx1, dy2, dx2], _F32)
+
+
+def _sequential_sum(terms: np.ndarray, wide: bool = False) -> np.float32:
+    """A float32 accumulator += each term in order (terms in float64: added in float64,
+    then rounded, as C++'s `float += double`)."""
+    flat = terms.ravel()
+    if not wide:
+        return np.cumsum(np.concatenate([[_F32(0)], flat.astype(_F32)]), dtype=_F32)[-1]
+    acc = _F32(0)
+    for t in flat.tolist():
+        acc = _F32(float(acc) + t)
+    return acc
+
+
+register_op(
+    "CropAndResize",
+    inputs=["image: T", "boxes: float", "box_ind: int32", "crop_size: int32"],
+    outputs=["crops: float"],
+    attrs=[
+        "T: {uint8, uint16, int8, int16, int32, int64, half, float, double}",
+        "method: string = 'bilinear'",
+        "extrapolation_value: float = 0",
+    ],
+    shape=_crop_shape,
+    make_kernel=_crop_kernel,
+    grad=_crop_grad,
+)
+register_op(
+    "CropAndResizeGradImage",
+    inputs=["grads: float", "boxes: float", "box_ind: int32", "image_size: int32"],
+    outputs=["output: T"],
+    attrs=["T: {float, half, double}", "method: string = 'bilinear'"],
+    shape=_grad_image_shape,
+    make_kernel=_grad_image_kernel,
+)
+register_op(
+    "CropAndResizeGradBoxes",
+    inputs=["grads: float", "image: T", "boxes: float", "box_ind: int32"],
+    outputs=["output: float"],
+    attrs=[
+        "T: {uint8, uint16, int8, int16, int32, int64, half, float, double}",
+        "method: string = 'bilinear'",
+    ],
+    shape=_grad_boxes_shape,
+    make_kernel=_grad_boxes_kernel,
+)
+
+
+def crop_and_resize(
+    image,
+    boxes,
+    box_ind=None,
+    crop_size=None,
+    method="bilinear",
+    extrapolation_value=0,
+    name=None,
+    box_indices=None,
+):
+    """Crops boxes out of a batch of images and resizes them to `crop_size`
+    (CropAndResize; bilinear or nearest sampling, `extrapolation_value` outside)."""
+    if box_indices is not None:
+        if box_ind is not None:
+            raise ValueError("Cannot specify both 'box_indices' and 'box_ind'")
+        box_ind = box_indices
+    return op_output(
+        "CropAndResize",
+        name,
+        [image, boxes, box_ind, crop_size],
+        {
+            "method": method.encode() if isinstance(method, str) else method,
+            "extrapolation_value": float(extrapolation_value),
+        },
+    )
+
+
+def crop_and_resize_v2(
+    image, boxes, box_indices, crop_size, method="bilinear", extrapolation_value=0.0, name=None
+):
+    """TF 2's `tf.image.crop_and_resize` (argument `box_indices`)."""
+    return crop_and_resize(image, boxes, box_indices, crop_size, method, extrapolation_value, name)
 
 
 # -- public functions -----------------------------------------------------------------------
