@@ -21,10 +21,12 @@ from tfgraph.ops.image_adjust_ops import (
 from tfgraph.ops.image_box_ops import (
     combined_non_max_suppression,
     crop_and_resize,
+    draw_bounding_boxes,
     non_max_suppression,
     non_max_suppression_overlaps,
     non_max_suppression_padded,
     non_max_suppression_with_scores,
+    sample_distorted_bounding_box,
 )
 from tfgraph.ops.image_color_ops import (
     adjust_gamma,
@@ -82,6 +84,7 @@ __all__ = [
     "decode_image",
     "decode_jpeg",
     "decode_png",
+    "draw_bounding_boxes",
     "extract_image_patches",
     "extract_patches",
     "flip_left_right",
@@ -117,6 +120,7 @@ __all__ = [
     "rgb_to_yiq",
     "rgb_to_yuv",
     "rot90",
+    "sample_distorted_bounding_box",
     "sobel_edges",
     "ssim",
     "ssim_multiscale",

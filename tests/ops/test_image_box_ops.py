@@ -103,6 +103,61 @@ for k, f in cases.items():
                   "ops": ops, "shape": [str(t.shape) for t in ys]}
 """
 
+DRAW = """
+rng = np.random.RandomState(0)
+img = rng.uniform(0, 1, (2, 9, 11, 3)).astype(np.float32)
+bx = np.array([[[0.1, 0.2, 0.8, 0.9], [0.0, 0.0, 1.0, 1.0], [-0.2, 0.3, 0.6, 1.3],
+                [0.5, 0.5, 0.4, 0.9]],
+               [[0.9, 0.8, 0.95, 0.99], [-1, -1, -0.5, 2], [0.33, 0.41, 0.34, 0.42],
+                [0.3, -0.3, 1.2, 0.7]]], np.float32)
+rgba = np.concatenate([img, img[..., :1]], -1)
+cols = np.array([[0.2, 0.4, 0.6, 1.0], [0.9, 0.1, 0.0, 0.5]], np.float32)
+out = {}
+cases = {
+ "default": lambda: tf.image.draw_bounding_boxes(img, bx),
+ "colors": lambda: tf.image.draw_bounding_boxes(img, bx, colors=cols),
+ "gray": lambda: tf.image.draw_bounding_boxes(img[..., :1], bx, name="d"),
+ "rgba_half": lambda: tf.image.draw_bounding_boxes(
+     tf.constant(rgba, tf.float16), bx, colors=cols[:1]),
+}
+for k, f in cases.items():
+    with tf.Graph().as_default():
+        y = f()
+        ops = sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations())
+        with tf.Session() as sess:
+            v = sess.run(y)
+        out[k] = {"value": v.tolist(), "dtype": y.dtype.name, "ops": ops, "shape": str(y.shape)}
+"""
+
+SAMPLE = """
+bb = np.array([[[0.1, 0.2, 0.5, 0.6], [0.3, 0.1, 0.9, 0.4]]], np.float32)
+out = {}
+cases = {
+ "basic": lambda: tf.image.sample_distorted_bounding_box([480, 640, 3], bb, seed=3, seed2=7),
+ "tight": lambda: tf.image.sample_distorted_bounding_box(
+     tf.constant([37, 23, 1], tf.int64), bb, seed=1, min_object_covered=0.8,
+     aspect_ratio_range=[0.5, 2.0], area_range=[0.1, 0.9], max_attempts=20),
+ "noboxes": lambda: tf.image.sample_distorted_bounding_box(
+     [100, 50, 3], np.zeros([1, 0, 4], np.float32), seed=5, seed2=2, min_object_covered=0.0,
+     use_image_if_no_bounding_boxes=True, name="s"),
+ "fail": lambda: tf.image.sample_distorted_bounding_box(
+     [10, 10, 3], bb, seed=9, min_object_covered=1.0, area_range=[0.05, 0.06],
+     max_attempts=3),
+ "wide": lambda: tf.image.sample_distorted_bounding_box(
+     [20, 300, 3], bb, seed=11, seed2=1, aspect_ratio_range=[3, 9], area_range=[0.2, 1.0]),
+}
+for k, f in cases.items():
+    with tf.Graph().as_default():
+        tf.set_random_seed(4)
+        ys = list(f())
+        ops = sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations())
+        with tf.Session() as sess:
+            vals = [sess.run(ys) for _ in range(12)]
+        out[k] = {"value": [[v.tolist() for v in r] for r in vals],
+                  "dtype": [t.dtype.name for t in ys], "ops": ops,
+                  "shape": [str(t.shape) for t in ys]}
+"""
+
 
 def _here(program):
     scope = {"tf": tf, "np": np}
@@ -190,3 +245,53 @@ def test_crop_and_resize_and_gradients_match_tf():
             # (TF's image gradient adds overlapping boxes on several threads: float32
             # sums may then differ in the last place)
             np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6, err_msg=key)
+
+
+def test_draw_bounding_boxes_by_definition():
+    img = np.zeros([1, 5, 6, 1], np.float32)
+    with tf.Graph().as_default(), tf.Session() as sess:
+        out = sess.run(tf.image.draw_bounding_boxes(img, [[[0.25, 0.2, 0.75, 0.8]]]))
+    want = np.zeros([5, 6])
+    want[1, 1:5] = want[3, 1:5] = want[1:4, 1] = want[1:4, 4] = 1
+    np.testing.assert_array_equal(out[0, :, :, 0], want)
+
+
+def test_sample_distorted_bounding_box_is_valid():
+    boxes = np.array([[[0.1, 0.2, 0.5, 0.6]]], np.float32)
+    with tf.Graph().as_default(), tf.Session() as sess:
+        begin, size, bbox = tf.image.sample_distorted_bounding_box(
+            [60, 80, 3], boxes, seed=1, min_object_covered=0.5
+        )
+        assert [t.shape.as_list() for t in (begin, size, bbox)] == [[3], [3], [1, 1, 4]]
+        for _ in range(20):
+            b, sz, bb = sess.run([begin, size, bbox])
+            assert b[2] == 0 and sz[2] == -1 and (b[:2] + sz[:2] <= [60, 80]).all()
+            np.testing.assert_allclose(
+                bb[0, 0],
+                [b[0] / 60, b[1] / 80, (b[0] + sz[0]) / 60, (b[1] + sz[1]) / 80],
+                rtol=1e-6,
+            )
+        with pytest.raises(tf.errors.InvalidArgumentError, match="must be in \\[0.0, 1.0\\]"):
+            sess.run(tf.image.sample_distorted_bounding_box([6, 8, 3], boxes * 3, seed=1)[0])
+
+
+def _compare(program, exact_ops=True):
+    theirs = run_tf_json(program + "\nprint(json.dumps(out))\n")
+    ours = _here(program)
+    assert ours.keys() == theirs.keys()
+    for key in theirs:
+        for field in ("ops", "dtype", "shape", "value"):
+            assert ours[key][field] == theirs[key][field], (key, field)
+
+
+@pytest.mark.tf
+@requires_tf
+def test_draw_bounding_boxes_matches_tf():
+    _compare(DRAW)
+
+
+@pytest.mark.tf
+@requires_tf
+def test_sample_distorted_bounding_box_draws_tf_values():
+    """TF's values for each seed pair over 12 runs (its Philox stream, reserved per run)."""
+    _compare(SAMPLE)

@@ -27,10 +27,12 @@ from tfgraph.ops.apply import apply_op, op_output
 __all__ = [
     "combined_non_max_suppression",
     "crop_and_resize",
+    "draw_bounding_boxes",
     "non_max_suppression",
     "non_max_suppression_overlaps",
     "non_max_suppression_padded",
     "non_max_suppression_with_scores",
+    "sample_distorted_bounding_box",
 ]
 
 
@@ -858,6 +860,395 @@ def crop_and_resize_v2(
 ):
     """TF 2's `tf.image.crop_and_resize` (argument `box_indices`)."""
     return crop_and_resize(image, boxes, box_indices, crop_size, method, extrapolation_value, name)
+
+
+# -- draw_bounding_boxes ---------------------------------------------------------------------
+
+_COLOR_TABLE = [
+    [1, 1, 0, 1],
+    [0, 0, 1, 1],
+    [1, 0, 0, 1],
+    [0, 1, 0, 1],
+    [0.5, 0, 0.5, 1],
+    [0.5, 0.5, 0, 1],
+    [0.5, 0, 0, 1],
+    [0, 0, 0.5, 1],
+    [0, 1, 1, 1],
+    [1, 0, 1, 1],
+]
+
+
+def _colors(op, colors, depth: int) -> np.ndarray:
+    if colors is not None:
+        colors = np.asarray(colors, _F32)
+        if colors.ndim != 2:
+            raise errors.InvalidArgumentError(
+                None, op, f"colors must be a 2-D matrix{_dbg(colors.shape)}"
+            )
+        if colors.shape[1] < depth:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                "colors must have equal or more channels than the image provided: "
+                + _dbg(colors.shape),
+            )
+        if colors.size:
+            return colors[:, :depth]
+    table = np.array(_COLOR_TABLE, _F32)
+    if depth == 1:
+        table[:, 0] = 1
+    return table[:, :depth]
+
+
+def _check_draw(op, images, boxes) -> None:
+    if images.ndim != 4:
+        raise errors.InvalidArgumentError(None, op, "The rank of the images should be 4")
+    if boxes.ndim != 3:
+        raise errors.InvalidArgumentError(None, op, "The rank of the boxes tensor should be 3")
+    if images.shape[0] != boxes.shape[0]:
+        raise errors.InvalidArgumentError(None, op, "The batch sizes should be the same")
+    if images.shape[3] not in (1, 3, 4):
+        raise errors.InvalidArgumentError(
+            None, op, "Channel depth should be either 1 (GRY), 3 (RGB), or 4 (RGBA)"
+        )
+    if boxes.shape[2] != 4:
+        raise errors.InvalidArgumentError(
+            None,
+            op,
+            f"The size of the third dimension of the box must be 4. Received: {boxes.shape[2]}",
+        )
+
+
+def _draw_kernel(op, ctx):
+    def kernel(images, boxes, colors=None):
+        images, boxes = np.asarray(images), np.asarray(boxes, _F32)
+        _check_draw(op, images, boxes)
+        _, height, width, depth = images.shape
+        table = _colors(op, colors, depth).astype(images.dtype)
+        canvas = images.copy()
+        edges = (boxes * np.array([height - 1, width - 1] * 2, _F32)).astype(np.int64)
+        for b in range(boxes.shape[0]):
+            for k in range(boxes.shape[1]):
+                _draw_box(canvas[b], *edges[b, k], table[k % len(table)])
+        return canvas
+
+    return kernel
+
+
+def _draw_box(canvas, top: int, left: int, bottom: int, right: int, color) -> None:
+    """TF's outline of one box (rows and columns already scaled and truncated)."""
+    height, width = canvas.shape[0], canvas.shape[1]
+    if top > bottom or left > right:
+        return  # (inverted: TF logs a warning)
+    if top >= height or bottom < 0 or left >= width or right < 0:
+        return  # (completely outside)
+    r0, r1 = max(top, 0), min(bottom, height - 1)
+    c0, c1 = max(left, 0), min(right, width - 1)
+    if top >= 0:
+        canvas[top, c0 : c1 + 1] = color
+    if bottom < height:
+        canvas[bottom, c0 : c1 + 1] = color
+    if left >= 0:
+        canvas[r0 : r1 + 1, left] = color
+    if right < width:
+        canvas[r0 : r1 + 1, right] = color
+
+
+def _draw_shape(op):
+    return [op._inputs[0]._shape.with_rank(4)]
+
+
+register_op(
+    "DrawBoundingBoxes",
+    inputs=["images: T", "boxes: float"],
+    outputs=["output: T"],
+    attrs=["T: {float, half} = float"],
+    shape=_draw_shape,
+    make_kernel=_draw_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+register_op(
+    "DrawBoundingBoxesV2",
+    inputs=["images: T", "boxes: float", "colors: float"],
+    outputs=["output: T"],
+    attrs=["T: {float, half} = float"],
+    shape=_draw_shape,
+    make_kernel=_draw_kernel,
+)
+
+
+def draw_bounding_boxes(images, boxes, name=None, colors=None):
+    """`images` ([batch, h, w, 1/3/4] float) with the outlines of `boxes` ([batch, n, 4],
+    normalized) drawn in `colors` (a [k, depth+] table; TF's ten colours when None)."""
+    if colors is None:
+        return op_output("DrawBoundingBoxes", name, [images, boxes])
+    return op_output("DrawBoundingBoxesV2", name, [images, boxes, colors])
+
+
+# -- sample_distorted_bounding_box ------------------------------------------------------------
+
+
+class _SimplePhilox:
+    """TF's SimplePhilox on a copy of the op's Philox stream: 32-bit samples taken one
+    at a time from consecutive blocks."""
+
+    def __init__(self, key, counter: int) -> None:
+        self._key, self._counter = key, counter
+        self._buf: list = []
+
+    def rand32(self) -> int:
+        if not self._buf:
+            from tfgraph.ops.philox import blocks
+
+            self._buf = blocks(self._key, self._counter, 1)[0].tolist()[::-1]
+            self._counter += 1
+        return self._buf.pop()
+
+    def rand_float(self) -> np.float32:
+        bits = np.uint32((self.rand32() & 0x7FFFFF) | (127 << 23))
+        return bits.view(_F32) - _F32(1)
+
+    def uniform(self, n: int) -> int:
+        """TF's ExactUniformInt over uint32: a rejection-sampled value in [0, n)."""
+        if n & (n - 1) == 0:
+            return self.rand32() & (n - 1)
+        rem = (0xFFFFFFFF % n) + 1
+        while True:
+            r = self.rand32()
+            if r >= rem:
+                return r % n
+
+
+def _lrintf(x) -> int:
+    return int(np.rint(_F32(x)))  # (round half to even, as lrintf in the default mode)
+
+
+def _random_crop(width: int, height: int, area_lo, area_hi, aspect, rng):
+    """TF's GenerateRandomCrop: (x, y, w, h) or None."""
+    if area_hi <= 0 or aspect <= 0 or width <= 0 or height <= 0 or area_lo > area_hi:
+        return None
+    min_area = _F32(_F32(area_lo * _F32(width)) * _F32(height))
+    max_area = _F32(_F32(area_hi * _F32(width)) * _F32(height))
+    h = _lrintf(np.sqrt(_F32(min_area / aspect)))
+    max_h = _lrintf(np.sqrt(_F32(max_area / aspect)))
+    if _lrintf(_F32(max_h) * aspect) > width:
+        max_h = int((width + 0.5 - float(_F32(1e-7))) / float(aspect))
+        if _lrintf(_F32(max_h) * aspect) > width:
+            max_h -= 1
+    max_h = min(max_h, height)
+    h = min(h, max_h)
+    if h < max_h:
+        h += rng.uniform(max_h - h + 1)
+    w = _lrintf(_F32(h) * aspect)
+    area = _F32(w * h)
+    if area < min_area:
+        h += 1
+        w = _lrintf(_F32(h) * aspect)
+        area = _F32(w * h)
+    if area > max_area:
+        h -= 1
+        w = _lrintf(_F32(h) * aspect)
+        area = _F32(w * h)
+    if area < min_area or area > max_area or w > width or h > height or w <= 0 or h <= 0:
+        return None
+    y = rng.uniform(height - h) if h < height else 0
+    x = rng.uniform(width - w) if w < width else 0
+    return x, y, w, h
+
+
+def _rect_area(r) -> np.float32:
+    return _F32((r[2] - r[0]) * (r[3] - r[1]))
+
+
+def _covers(crop, min_covered, boxes) -> bool:
+    """TF's SatisfiesOverlapConstraints (rectangles as (xmin, ymin, xmax, ymax))."""
+    if _rect_area(crop) < 1:
+        return False
+    for box in boxes:
+        area = _rect_area(box)
+        if area < 1:
+            continue
+        lo_x, lo_y = max(crop[0], box[0]), max(crop[1], box[1])
+        hi_x, hi_y = min(crop[2], box[2]), min(crop[3], box[3])
+        inter = (lo_x, lo_y, hi_x, hi_y) if lo_x <= hi_x and lo_y <= hi_y else (0, 0, 0, 0)
+        if _F32(_rect_area(inter) / area) >= min_covered:
+            return True
+    return False
+
+
+def _check_sample_attrs(op) -> tuple:
+    attrs = op._attrs
+    aspect, area = list(attrs["aspect_ratio_range"]), list(attrs["area_range"])
+    if len(aspect) != 2:
+        raise errors.InvalidArgumentError(
+            None, op, "Aspect ratio range field must specify 2 dimensions"
+        )
+    if not (aspect[0] > 0 and aspect[1] > 0):
+        raise errors.InvalidArgumentError(
+            None, op, f"Aspect ratio range must be non-negative: [{aspect[0]:g}, {aspect[1]:g}]"
+        )
+    if len(area) != 2:
+        raise errors.InvalidArgumentError(None, op, "Area range field must specify 2 dimensions")
+    if not (area[0] > 0 and area[1] > 0):
+        raise errors.InvalidArgumentError(
+            None, op, f"Area range must be non-negative: [{area[0]:g}, {area[1]:g}]"
+        )
+    if not (area[0] <= 1 and area[1] <= 1):
+        raise errors.InvalidArgumentError(
+            None, op, f"Area range must be less then or equal to 1.0: [{area[0]:g}, {area[1]:g}]"
+        )
+    if attrs["max_attempts"] <= 0:
+        raise errors.InvalidArgumentError(
+            None, op, f"Max attempts must be non-negative: {attrs['max_attempts']}"
+        )
+    return [_F32(v) for v in aspect], [_F32(v) for v in area], int(attrs["max_attempts"])
+
+
+def _object_boxes(op, boxes, width: int, height: int) -> list:
+    boxes = np.asarray(boxes, _F32)
+    if boxes.ndim != 3:
+        raise errors.InvalidArgumentError(
+            None,
+            op,
+            f"input boxes must be 3-dimensional [batch, num_boxes, coords]: {_dbg(boxes.shape)}",
+        )
+    if boxes.shape[-1] != 4:
+        raise errors.InvalidArgumentError(
+            None, op, f"bounding boxes must have shape [4] or [*, 4], got {_dbg(boxes.shape)}"
+        )
+    rects = []
+    for b in boxes.reshape(-1, 4):
+        bad = [v for v in b if not 0 <= v <= 1]
+        if bad:
+            raise errors.InvalidArgumentError(
+                None, op, f"All bounding box coordinates must be in [0.0, 1.0]: {bad[0]:g}"
+            )
+        rects.append(
+            tuple(
+                int(_F32(b[i] * _F32(size)))
+                for i, size in ((1, width), (0, height), (3, width), (2, height))
+            )
+        )
+    return rects
+
+
+def _sample_kernel(op, ctx):
+    from tfgraph.ops.random_ops import _tf_stream
+
+    aspect, area, attempts = _check_sample_attrs(op)
+    use_image = bool(op._attrs["use_image_if_no_bounding_boxes"])
+    stream = _tf_stream(op, ctx)
+    dtype = op._attrs["T"].as_numpy_dtype
+
+    def kernel(image_size, bounding_boxes, min_object_covered):
+        image_size = np.asarray(image_size)
+        if image_size.ndim != 1:
+            raise errors.InvalidArgumentError(
+                None, op, f"image_size must be 1-dimensional{_dbg(image_size.shape)}"
+            )
+        if image_size.shape[0] != 3:
+            raise errors.InvalidArgumentError(
+                None, op, f"image_size must contain 3 elements{_dbg(image_size.shape)}"
+            )
+        height, width = int(image_size[0]), int(image_size[1])
+        boxes = _object_boxes(op, bounding_boxes, width, height)
+        covered = _scalar(op, min_object_covered, "min_object_covered", _F32)
+        if covered < 0:
+            raise errors.InvalidArgumentError(
+                None, op, f"Min object covered must be non-negative: {float(covered):g}"
+            )
+        image_rect = (0, 0, width, height)
+        if not boxes:
+            if not use_image:
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    "No bounding boxes provided as input. One must enable "
+                    "use_image_if_no_bounding_boxes if you wish to not provide any "
+                    "bounding boxes.",
+                )
+            boxes = [image_rect]
+        rng = _SimplePhilox(stream.key, stream.reserve(attempts, 1))
+        crop_rect = image_rect
+        for _ in range(attempts):
+            ratio = _F32(rng.rand_float() * _F32(aspect[1] - aspect[0]) + aspect[0])
+            crop = _random_crop(width, height, area[0], area[1], ratio, rng)
+            if crop is not None:
+                rect = (crop[0], crop[1], crop[0] + crop[2], crop[1] + crop[3])
+                if _covers(rect, covered, boxes):
+                    crop_rect = rect
+                    break
+        x0, y0, x1, y1 = crop_rect
+        begin = np.array([y0, x0, 0], dtype)
+        size = np.array([y1 - y0, x1 - x0, -1], dtype)
+        bbox = np.array(
+            [y0 / _F32(height), x0 / _F32(width), y1 / _F32(height), x1 / _F32(width)], _F32
+        )
+        return begin, size, bbox.reshape(1, 1, 4)
+
+    return kernel
+
+
+def _sample_shape(op):
+    op._inputs[0]._shape.with_rank(1)
+    op._inputs[1]._shape.with_rank(3)
+    op._inputs[2]._shape.with_rank(0)
+    return [TensorShape([3]), TensorShape([3]), TensorShape([1, 1, 4])]
+
+
+register_op(
+    "SampleDistortedBoundingBoxV2",
+    inputs=["image_size: T", "bounding_boxes: float", "min_object_covered: float"],
+    outputs=["begin: T", "size: T", "bboxes: float"],
+    attrs=[
+        "T: {uint8, int8, int16, int32, int64}",
+        "seed: int = 0",
+        "seed2: int = 0",
+        "aspect_ratio_range: list(float) = [0.75, 1.33]",
+        "area_range: list(float) = [0.05, 1]",
+        "max_attempts: int = 100",
+        "use_image_if_no_bounding_boxes: bool = false",
+    ],
+    shape=_sample_shape,
+    make_kernel=_sample_kernel,
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
+)
+
+
+def sample_distorted_bounding_box(
+    image_size,
+    bounding_boxes,
+    seed=None,
+    seed2=None,
+    min_object_covered=0.1,
+    aspect_ratio_range=None,
+    area_range=None,
+    max_attempts=None,
+    use_image_if_no_bounding_boxes=None,
+    name=None,
+):
+    """A random crop of an image that covers part of its `bounding_boxes`
+    (SampleDistortedBoundingBoxV2): (begin, size, bboxes) for tf.slice and
+    draw_bounding_boxes. Draws TF's values for a given (seed, seed2); like TF's compat.v1
+    function it passes them as they are (the graph-level seed is not used)."""
+    attrs = {"seed": int(seed or 0), "seed2": int(seed2 or 0)}
+    if aspect_ratio_range is not None:
+        attrs["aspect_ratio_range"] = [float(v) for v in aspect_ratio_range]
+    if area_range is not None:
+        attrs["area_range"] = [float(v) for v in area_range]
+    if max_attempts is not None:
+        attrs["max_attempts"] = int(max_attempts)
+    if use_image_if_no_bounding_boxes is not None:
+        attrs["use_image_if_no_bounding_boxes"] = bool(use_image_if_no_bounding_boxes)
+    with get_default_graph().name_scope(name or "sample_distorted_bounding_box"):
+        op = apply_op(
+            "SampleDistortedBoundingBoxV2",
+            name,
+            [image_size, bounding_boxes, min_object_covered],
+            attrs,
+        )
+        return tuple(op._outputs)
 
 
 # -- public functions -----------------------------------------------------------------------
