@@ -61,6 +61,7 @@ NO_GRADIENT_IN_TF = {
     "Dequantize": "TF registers no gradient for Dequantize",
     "QuantizedConcat": "TF registers no gradient for QuantizedConcat",
     "RFFT3D": "TF registers no gradient for RFFT3D",
+    "ExtractGlimpseV2": "TF registers no gradient for ExtractGlimpseV2",
     "DrawBoundingBoxesV2": "TF registers no gradient for DrawBoundingBoxesV2",
     "CropAndResizeGradImage": "TF registers no gradient for CropAndResizeGradImage",
     "CropAndResizeGradBoxes": "TF registers no gradient for CropAndResizeGradBoxes",

@@ -158,6 +158,37 @@ for k, f in cases.items():
                   "shape": [str(t.shape) for t in ys]}
 """
 
+GLIMPSE = """
+img = np.arange(2 * 7 * 9 * 2, dtype=np.float32).reshape(2, 7, 9, 2) + 1
+out = {}
+offs = np.array([[0.1, -0.2], [-0.35, 0.4]], np.float32)
+cases = {
+ "centered": lambda: tf.image.extract_glimpse(img, [3, 4], offs),
+ "partial": lambda: tf.image.extract_glimpse(img, [5, 6], [[0.9, 0.8], [-1.0, -0.9]]),
+ "pixels": lambda: tf.image.extract_glimpse(img, [3, 3], [[1.0, 2.0], [3.7, 5.2]],
+                                            centered=False, normalized=False),
+ "pixels_centered": lambda: tf.image.extract_glimpse(img, [2, 5], [[-1.0, 2.0], [1.5, -2.5]],
+                                                     normalized=False, name="g"),
+ "norm_uncentered": lambda: tf.image.extract_glimpse(img, [4, 4], [[0.5, 0.5], [0.1, 0.7]],
+                                                     centered=False),
+ "big": lambda: tf.image.extract_glimpse(img, [9, 12], offs, uniform_noise=False),
+ "outside": lambda: tf.image.extract_glimpse(img, [2, 2], [[5.0, 5.0], [-4.0, 0.0]]),
+ "dynamic": lambda: tf.image.extract_glimpse(
+     img, tf.placeholder_with_default(tf.constant([3, 3]), [2]), offs),
+}
+for k, f in cases.items():
+    with tf.Graph().as_default():
+        y = f()
+        ops = sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations())
+        with tf.Session() as sess:
+            v = sess.run(y)
+        noise = v != np.round(v)
+        lo, hi = img.min(), img.max()
+        ok = bool(((v[noise] >= lo) & (v[noise] <= hi)).all())
+        out[k] = {"value": np.where(noise, -1, v).tolist(), "dtype": y.dtype.name, "ops": ops,
+                  "shape": str(y.shape), "noise_in_range": ok}
+"""
+
 
 def _here(program):
     scope = {"tf": tf, "np": np}
@@ -295,3 +326,13 @@ def test_draw_bounding_boxes_matches_tf():
 def test_sample_distorted_bounding_box_draws_tf_values():
     """TF's values for each seed pair over 12 runs (its Philox stream, reserved per run)."""
     _compare(SAMPLE)
+
+
+@pytest.mark.tf
+@requires_tf
+def test_extract_glimpse_matches_tf():
+    """Windows equal TF's; where a window leaves the image both fill it with noise
+    (unseeded in TF) over the image's range: the noise positions agree, the values may
+    not (the program marks them -1)."""
+    _compare(GLIMPSE)
+    assert all(case["noise_in_range"] for case in _here(GLIMPSE).values())

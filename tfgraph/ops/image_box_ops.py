@@ -28,6 +28,7 @@ __all__ = [
     "combined_non_max_suppression",
     "crop_and_resize",
     "draw_bounding_boxes",
+    "extract_glimpse",
     "non_max_suppression",
     "non_max_suppression_overlaps",
     "non_max_suppression_padded",
@@ -1249,6 +1250,162 @@ def sample_distorted_bounding_box(
             attrs,
         )
         return tuple(op._outputs)
+
+
+# -- extract_glimpse ---------------------------------------------------------------------------
+
+
+def _glimpse_noise(op) -> str:
+    noise = op._attrs["noise"].decode()
+    if op._attrs["uniform_noise"] and noise not in ("", "uniform"):
+        raise errors.InvalidArgumentError(
+            None, op, "The uniform_noise and noise could not be specified at the same time"
+        )
+    if not noise:
+        return "uniform" if op._attrs["uniform_noise"] else "gaussian"
+    if noise not in ("uniform", "gaussian", "zero"):
+        raise errors.InvalidArgumentError(
+            None, op, f"The noise could only be uniform, gaussian, or zero, got{noise}"
+        )
+    return noise
+
+
+def _glimpse_origin(op, offset, size, in_size: int, window: int) -> int:
+    """TF's top (or left) pixel of one glimpse (float32 arithmetic, truncated)."""
+    v = _F32(offset)
+    normalized, centered = op._attrs["normalized"], op._attrs["centered"]
+    if normalized:
+        v = _F32(v * _F32(in_size))
+    if op._type == "ExtractGlimpse" or normalized:
+        if centered:
+            v = _F32(_F32(v / _F32(2)) + _F32(in_size) / _F32(2))
+        if op._type == "ExtractGlimpse" or centered:
+            v = _F32(v - _F32(window) / _F32(2))
+    elif centered:
+        v = _F32(v + _F32(in_size) / _F32(2))
+    return int(v)  # (toward zero)
+
+
+def _glimpse_fill(noise: str, image: np.ndarray, shape) -> np.ndarray:
+    """The background of a glimpse that leaves the image (TF's noise is unseeded)."""
+    rng = np.random.default_rng()
+    if noise == "zero":
+        return np.zeros(shape, _F32)
+    if noise == "uniform":
+        lo = image.min()
+        return (lo + rng.random(shape, dtype=_F32) * (image.max() - lo)).astype(_F32)
+    mean = image.mean(axis=(0, 1))
+    sigma = np.sqrt(((image - mean) ** 2).mean(axis=(0, 1)))
+    draw = mean + rng.standard_normal(shape, dtype=_F32) * sigma
+    return np.clip(draw, image.min(axis=(0, 1)), image.max(axis=(0, 1))).astype(_F32)
+
+
+def _glimpse_axis(origin: int, window: int, in_size: int) -> tuple:
+    """(source start, extent, destination start, partial) along one axis, as TF's."""
+    if origin < 0:
+        visible = max(0, window + origin)
+        return 0, min(in_size, visible), window - visible, True
+    if origin + window >= in_size:
+        return origin, min(in_size, max(0, in_size - origin)), 0, True
+    return origin, min(in_size, window), 0, False
+
+
+def _glimpse_kernel(op, ctx):
+    noise = _glimpse_noise(op)
+
+    def kernel(images, size, offsets):
+        images, offsets = np.asarray(images, _F32), np.asarray(offsets, _F32)
+        if images.ndim != 4:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                "input must be 4-dimensional (batch_size, height, width, depth)"
+                + _dbg(images.shape),
+            )
+        size = np.asarray(size)
+        if size.shape != (2,):
+            raise errors.InvalidArgumentError(
+                None, op, f"input must be a vector of size 2 (height, width){_dbg(size.shape)}"
+            )
+        if offsets.ndim != 2:
+            raise errors.InvalidArgumentError(
+                None, op, f"input must be a matrix{_dbg(offsets.shape)}"
+            )
+        if offsets.shape[0] != images.shape[0]:
+            raise errors.InvalidArgumentError(
+                None, op, f"first dimension should be batch{_dbg(offsets.shape)}"
+            )
+        if offsets.shape[1] != 2:
+            raise errors.InvalidArgumentError(
+                None, op, f"second dimension should be of size 2 (y,x){_dbg(offsets.shape)}"
+            )
+        gh, gw = int(size[0]), int(size[1])
+        batch, h, w, depth = images.shape
+        out = np.zeros((batch, gh, gw, depth), _F32)
+        if out.size == 0:
+            return out
+        for i in range(batch):
+            oy = _glimpse_origin(op, offsets[i, 0], size, h, gh)
+            ox = _glimpse_origin(op, offsets[i, 1], size, w, gw)
+            sy, ny, dy, part_y = _glimpse_axis(oy, gh, h)
+            sx, nx, dx, part_x = _glimpse_axis(ox, gw, w)
+            if part_y or part_x:
+                out[i] = _glimpse_fill(noise, images[i], (gh, gw, depth))
+                if ny == 0 or nx == 0:
+                    continue
+            out[i, dy : dy + ny, dx : dx + nx] = images[i, sy : sy + ny, sx : sx + nx]
+        return out
+
+    return kernel
+
+
+def _glimpse_shape(op):
+    images = op._inputs[0]._shape.with_rank(4)
+    op._inputs[1]._shape.with_rank(1)
+    op._inputs[2]._shape.with_rank(2)
+    size = common_shapes.constant_value(op._inputs[1])
+    h, w = (None, None) if size is None else (int(size[0]), int(size[1]))
+    return [TensorShape([images._dims[0], h, w, images._dims[3]])]
+
+
+_GLIMPSE = {
+    "inputs": ["input: float", "size: int32", "offsets: float"],
+    "outputs": ["glimpse: float"],
+    "attrs": [
+        "centered: bool = true",
+        "normalized: bool = true",
+        "uniform_noise: bool = true",
+        "noise: string = 'uniform'",
+    ],
+    "shape": _glimpse_shape,
+    "make_kernel": _glimpse_kernel,
+}
+register_op("ExtractGlimpse", grad=NOT_DIFFERENTIABLE, **_GLIMPSE)  # type: ignore[arg-type]
+register_op("ExtractGlimpseV2", **_GLIMPSE)  # type: ignore[arg-type]
+
+
+def extract_glimpse(
+    input,
+    size,
+    offsets,
+    centered=True,
+    normalized=True,
+    uniform_noise=True,
+    name=None,
+):
+    """Windows of `size` ([height, width]) out of each image, at `offsets` ([batch, 2],
+    (y, x)); TF 1's semantics (ExtractGlimpse). Where a window leaves the image it is
+    filled with uniform noise over the image's range (unseeded, as TF's)."""
+    return op_output(
+        "ExtractGlimpse",
+        name,
+        [input, size, offsets],
+        {
+            "centered": bool(centered),
+            "normalized": bool(normalized),
+            "uniform_noise": bool(uniform_noise),
+        },
+    )
 
 
 # -- public functions -----------------------------------------------------------------------
