@@ -29,6 +29,18 @@ from tfgraph.ops.image_box_ops import (
     non_max_suppression_with_scores,
     sample_distorted_bounding_box,
 )
+from tfgraph.ops.image_codec_ops import (
+    adjust_jpeg_quality,
+    decode_and_crop_jpeg,
+    decode_bmp,
+    decode_gif,
+    decode_image,
+    encode_jpeg,
+    encode_png,
+    extract_jpeg_shape,
+    is_jpeg,
+    random_jpeg_quality,
+)
 from tfgraph.ops.image_color_ops import (
     adjust_gamma,
     adjust_hue,
@@ -53,7 +65,7 @@ from tfgraph.ops.image_composite_ops import (
     yiq_to_rgb,
     yuv_to_rgb,
 )
-from tfgraph.ops.image_ops import decode_image, decode_jpeg, decode_png
+from tfgraph.ops.image_ops import decode_jpeg, decode_png
 from tfgraph.ops.image_patch_ops import extract_image_patches, extract_patches
 from tfgraph.ops.image_ssim_ops import ssim, ssim_multiscale
 from tfgraph.ops.random_ops import random_crop
@@ -76,24 +88,32 @@ __all__ = [
     "adjust_contrast",
     "adjust_gamma",
     "adjust_hue",
+    "adjust_jpeg_quality",
     "adjust_saturation",
     "central_crop",
     "combined_non_max_suppression",
     "convert_image_dtype",
     "crop_and_resize",
     "crop_to_bounding_box",
+    "decode_and_crop_jpeg",
+    "decode_bmp",
+    "decode_gif",
     "decode_image",
     "decode_jpeg",
     "decode_png",
     "draw_bounding_boxes",
+    "encode_jpeg",
+    "encode_png",
     "extract_glimpse",
     "extract_image_patches",
+    "extract_jpeg_shape",
     "extract_patches",
     "flip_left_right",
     "flip_up_down",
     "grayscale_to_rgb",
     "hsv_to_rgb",
     "image_gradients",
+    "is_jpeg",
     "non_max_suppression",
     "non_max_suppression_overlaps",
     "non_max_suppression_padded",
@@ -107,6 +127,7 @@ __all__ = [
     "random_flip_left_right",
     "random_flip_up_down",
     "random_hue",
+    "random_jpeg_quality",
     "random_saturation",
     "resize",
     "resize_area",

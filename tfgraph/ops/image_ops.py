@@ -69,6 +69,15 @@ def _to_channels(pixels: np.ndarray, channels: int, png: bool) -> np.ndarray:
 
 
 def _decode(op, Image, data: bytes, channels: int, want_uint16: bool):
+    if data[:4] == b"\x89PNG":
+        from tfgraph.ops.image_codec_ops import png_pixels
+
+        pixels = png_pixels(data)  # (16-bit colour PNGs, which Pillow reads as 8-bit)
+        if pixels is not None:
+            pixels = _to_channels(pixels, channels, True)
+            if not want_uint16:
+                pixels = (pixels >> 8).astype(np.uint8)  # (libpng strips the low byte)
+            return np.ascontiguousarray(pixels)
     try:
         img = Image.open(io.BytesIO(data))
         fmt = img.format
@@ -93,7 +102,7 @@ def _decode(op, Image, data: bytes, channels: int, want_uint16: bool):
     if want_uint16 and pixels.dtype == np.uint8:
         pixels = pixels.astype(np.uint16) * 257
     elif not want_uint16 and pixels.dtype == np.uint16:
-        pixels = (pixels // 257).astype(np.uint8)
+        pixels = (pixels >> 8).astype(np.uint8)  # (libpng strips the low byte)
     return np.ascontiguousarray(_to_channels(pixels, channels, fmt == "PNG"))
 
 
@@ -104,8 +113,15 @@ def _make_decoder(op, ctx):
     want_uint16 = dtype is dtypes.uint16
 
     def decode(contents):
-        data = contents[()] if isinstance(contents, np.ndarray) else contents
-        return _decode(op, image, bytes(data), channels, want_uint16)
+        data = bytes(contents[()] if isinstance(contents, np.ndarray) else contents)
+        if data[:2] == b"BM":  # (TF 2's PNG/JPEG/GIF decoders take each other's formats)
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                "Trying to decode BMP format using a wrong op. Use `decode_bmp` or "
+                f"`decode_image` instead. Op used: {op._type}",
+            )
+        return _decode(op, image, data, channels, want_uint16)
 
     return decode
 
