@@ -21,8 +21,13 @@ from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import TensorShape
-from tfgraph.ops import array_ops, common_shapes
+from tfgraph.ops import array_ops, common_shapes, math_ops
 from tfgraph.ops.apply import apply_op, op_output
+from tfgraph.ops.array_ops import constant
+from tfgraph.ops.control_flow_ops import cond
+from tfgraph.ops.manip_ops import argsort
+from tfgraph.ops.nn_ops import top_k
+from tfgraph.ops.while_loop import while_loop
 
 __all__ = [
     "combined_non_max_suppression",
@@ -1513,26 +1518,251 @@ def non_max_suppression_padded(
     canonicalized_coordinates=False,
     tile_size=512,
 ):
-    """(selected indices, number valid) of NMS, optionally padded to `max_output_size`.
-
-    tfgraph runs TF's V4 kernel (greedy NMS) for unbatched boxes; TF runs its tiled
-    Python algorithm in a function call, which selects the same boxes for them."""
-    shape = getattr(boxes, "shape", None)
-    rank = None if shape is None else TensorShape(shape).ndims
-    if not pad_to_max_output_size and rank is not None and rank > 2:
-        raise ValueError(
-            f"'pad_to_max_output_size' (value {pad_to_max_output_size}) must be True for "
-            "batched input"
-        )
-    if rank is not None and rank > 2:
-        raise NotImplementedError("non_max_suppression_padded: tfgraph takes unbatched boxes.")
+    """(selected indices, number valid) of NMS over boxes [..., n, 4] (batches need
+    `pad_to_max_output_size`), by TF's tiled algorithm (TF's Python, built inline here:
+    TF calls it as a function, so its graph holds a PartitionedCall instead)."""
     with get_default_graph().name_scope(name or "non_max_suppression_padded"):
-        iou_threshold = convert_to_tensor(iou_threshold, name="iou_threshold")
-        score_threshold = convert_to_tensor(score_threshold, name="score_threshold")
-        op = apply_op(
-            "NonMaxSuppressionV4",
-            None,
-            [boxes, scores, max_output_size, iou_threshold, score_threshold],
-            {"pad_to_max_output_size": bool(pad_to_max_output_size)},
+        boxes = convert_to_tensor(boxes, name="boxes")
+        rank = boxes.get_shape().ndims
+        if not pad_to_max_output_size and rank is not None and rank > 2:
+            raise ValueError(
+                f"'pad_to_max_output_size' (value {pad_to_max_output_size}) must be True for "
+                "batched input"
+            )
+        idx, num_valid = _nms_padded_v2(
+            boxes,
+            scores,
+            max_output_size,
+            iou_threshold,
+            score_threshold,
+            sorted_input,
+            canonicalized_coordinates,
+            tile_size,
         )
-        return op._outputs[0], op._outputs[1]
+        if not pad_to_max_output_size:
+            idx = idx[0, :num_valid]
+        else:
+            batch_dims = array_ops.concat(
+                [array_ops.shape(boxes)[:-2], array_ops.expand_dims(max_output_size, 0)], 0
+            )
+            idx = array_ops.reshape(idx, batch_dims)
+        return idx, num_valid
+
+
+# -- TF's tiled NMS (non_max_suppression_padded) ----------------------------------------------
+
+
+def _bbox_overlap(boxes_a, boxes_b):
+    with get_default_graph().name_scope("bbox_overlap"):
+        a_y_min, a_x_min, a_y_max, a_x_max = array_ops.split(boxes_a, 4, axis=2)
+        b_y_min, b_x_min, b_y_max, b_x_max = array_ops.split(boxes_b, 4, axis=2)
+        perm = [0, 2, 1]
+        i_xmin = math_ops.maximum(a_x_min, array_ops.transpose(b_x_min, perm))
+        i_xmax = math_ops.minimum(a_x_max, array_ops.transpose(b_x_max, perm))
+        i_ymin = math_ops.maximum(a_y_min, array_ops.transpose(b_y_min, perm))
+        i_ymax = math_ops.minimum(a_y_max, array_ops.transpose(b_y_max, perm))
+        i_area = math_ops.maximum(i_xmax - i_xmin, 0) * math_ops.maximum(i_ymax - i_ymin, 0)
+        a_area = (a_y_max - a_y_min) * (a_x_max - a_x_min)
+        b_area = (b_y_max - b_y_min) * (b_x_max - b_x_min)
+        u_area = a_area + array_ops.transpose(b_area, perm) - i_area + 1e-8
+        return i_area / u_area
+
+
+def _self_suppression(iou, _, iou_sum, iou_threshold):
+    batch_size = array_ops.shape(iou)[0]
+    can_suppress_others = array_ops.cast(
+        array_ops.reshape(math_ops.reduce_max(iou, 1) < iou_threshold, [batch_size, -1, 1]),
+        iou.dtype,
+    )
+    iou_after_suppression = (
+        array_ops.reshape(
+            array_ops.cast(
+                math_ops.reduce_max(can_suppress_others * iou, 1) < iou_threshold, iou.dtype
+            ),
+            [batch_size, -1, 1],
+        )
+        * iou
+    )
+    iou_sum_new = math_ops.reduce_sum(iou_after_suppression, [1, 2])
+    return [
+        iou_after_suppression,
+        math_ops.reduce_any(iou_sum - iou_sum_new > iou_threshold),
+        iou_sum_new,
+        iou_threshold,
+    ]
+
+
+def _cross_suppression(boxes, box_slice, iou_threshold, inner_idx, tile_size):
+    batch_size = array_ops.shape(boxes)[0]
+    new_slice = array_ops.slice(boxes, [0, inner_idx * tile_size, 0], [batch_size, tile_size, 4])
+    iou = _bbox_overlap(new_slice, box_slice)
+    keep = math_ops.reduce_all(iou < iou_threshold, [1])
+    box_slice_after_suppression = array_ops.expand_dims(array_ops.cast(keep, box_slice.dtype), 2)
+    return boxes, box_slice_after_suppression * box_slice, iou_threshold, inner_idx + 1
+
+
+def _suppress_within_tile(box_slice, iou_threshold, tile_size):
+    iou = _bbox_overlap(box_slice, box_slice)
+    upper = array_ops.reshape(math_ops.range(tile_size), [1, -1]) > array_ops.reshape(
+        math_ops.range(tile_size), [-1, 1]
+    )
+    mask = array_ops.expand_dims(upper, 0)
+    iou *= array_ops.cast(math_ops.logical_and(mask, iou >= iou_threshold), iou.dtype)
+    suppressed_iou, _, _, _ = while_loop(
+        lambda _iou, loop_condition, _iou_sum, _: loop_condition,
+        _self_suppression,
+        [iou, constant(True), math_ops.reduce_sum(iou, [1, 2]), iou_threshold],
+    )
+    suppressed_box = math_ops.reduce_sum(suppressed_iou, 1) > 0
+    return box_slice * array_ops.expand_dims(
+        1.0 - array_ops.cast(suppressed_box, box_slice.dtype), 2
+    )
+
+
+def _suppression_loop_body(boxes, iou_threshold, output_size, idx, tile_size):
+    with get_default_graph().name_scope("suppression_loop_body"):
+        num_tiles = array_ops.shape(boxes)[1] // tile_size
+        batch_size = array_ops.shape(boxes)[0]
+
+        def cross_suppression_func(boxes, box_slice, iou_threshold, inner_idx):
+            return _cross_suppression(boxes, box_slice, iou_threshold, inner_idx, tile_size)
+
+        box_slice = array_ops.slice(boxes, [0, idx * tile_size, 0], [batch_size, tile_size, 4])
+        _, box_slice, _, _ = while_loop(
+            lambda _boxes, _box_slice, _threshold, inner_idx: inner_idx < idx,
+            cross_suppression_func,
+            [boxes, box_slice, iou_threshold, constant(0)],
+        )
+        box_slice = _suppress_within_tile(box_slice, iou_threshold, tile_size)
+        mask = array_ops.reshape(
+            array_ops.cast(math_ops.equal(math_ops.range(num_tiles), idx), boxes.dtype),
+            [1, -1, 1, 1],
+        )
+        boxes = array_ops.tile(
+            array_ops.expand_dims(box_slice, [1]), [1, num_tiles, 1, 1]
+        ) * mask + array_ops.reshape(boxes, [batch_size, num_tiles, tile_size, 4]) * (1 - mask)
+        boxes = array_ops.reshape(boxes, [batch_size, -1, 4])
+        output_size += math_ops.reduce_sum(
+            array_ops.cast(math_ops.reduce_any(box_slice > 0, [2]), dtypes.int32), [1]
+        )
+    return boxes, iou_threshold, output_size, idx + 1
+
+
+def _canonicalize(boxes):
+    with get_default_graph().name_scope("canonicalize_coordinates"):
+        y_1, x_1, y_2, x_2 = array_ops.split(boxes, 4, axis=2)
+        y_1_is_min = math_ops.reduce_all(math_ops.less_equal(y_1[0, 0, 0], y_2[0, 0, 0]))
+        y_min, y_max = cond(y_1_is_min, lambda: (y_1, y_2), lambda: (y_2, y_1))
+        x_1_is_min = math_ops.reduce_all(math_ops.less_equal(x_1[0, 0, 0], x_2[0, 0, 0]))
+        x_min, x_max = cond(x_1_is_min, lambda: (x_1, x_2), lambda: (x_2, x_1))
+        return array_ops.concat([y_min, x_min, y_max, x_max], axis=2)
+
+
+def _sort_scores_and_boxes(scores, boxes):
+    with get_default_graph().name_scope("sort_scores_and_boxes"):
+        order = argsort(scores, axis=1, direction="DESCENDING")
+        # (TF gathers with batch_dims=1; tfgraph's GatherV2 takes batch_dims=0, so the
+        # rows are gathered from the flattened batch)
+        shape = array_ops.shape(scores)
+        offsets = array_ops.expand_dims(math_ops.range(shape[0]) * shape[1], 1)
+        flat = array_ops.reshape(order + offsets, [-1])
+        sorted_scores = array_ops.reshape(
+            array_ops.gather(array_ops.reshape(scores, [-1]), flat), shape
+        )
+        sorted_boxes = array_ops.reshape(
+            array_ops.gather(array_ops.reshape(boxes, [-1, 4]), flat), array_ops.shape(boxes)
+        )
+    return sorted_scores, sorted_boxes, order
+
+
+def _prepare_padded(boxes, scores, score_threshold, sorted_input, canonicalized):
+    """TF's first steps: flatten the batch, zero boxes under the score threshold, put
+    corners in (min, max) order, sort by score."""
+    num_boxes = array_ops.shape(boxes)[-2]
+    boxes = array_ops.reshape(boxes, [-1, num_boxes, 4])
+    scores = array_ops.reshape(scores, [-1, num_boxes])
+    if score_threshold != float("-inf"):
+        with get_default_graph().name_scope("filter_by_score"):
+            score_mask = array_ops.cast(scores > score_threshold, scores.dtype)
+            scores *= score_mask
+            boxes *= array_ops.expand_dims(array_ops.cast(score_mask, boxes.dtype), 2)
+    if not canonicalized:
+        boxes = _canonicalize(boxes)
+    if not sorted_input:
+        scores, boxes, sorted_indices = _sort_scores_and_boxes(scores, boxes)
+    else:
+        sorted_indices = array_ops.zeros_like(scores, dtype=dtypes.int32)
+    return num_boxes, boxes, scores, sorted_indices
+
+
+def _nms_padded_v2(
+    boxes,
+    scores,
+    max_output_size,
+    iou_threshold,
+    score_threshold,
+    sorted_input,
+    canonicalized_coordinates,
+    tile_size,
+):
+    """TF's non_max_suppression_padded_v2: [batch, max_output_size] indices, num_valid."""
+    batch_dims = array_ops.shape(boxes)[:-2]
+    num_boxes, boxes, scores, sorted_indices = _prepare_padded(
+        boxes, scores, score_threshold, sorted_input, canonicalized_coordinates
+    )
+    batch_size = array_ops.shape(boxes)[0]
+    longest = array_ops.cast(math_ops.maximum(num_boxes, max_output_size), dtypes.float32)
+    tiles = math_ops.ceil(longest / array_ops.cast(tile_size, dtypes.float32))
+    pad = array_ops.cast(tiles, dtypes.int32) * tile_size - num_boxes
+    boxes = array_ops.pad(array_ops.cast(boxes, dtypes.float32), [[0, 0], [0, pad], [0, 0]])
+    scores = array_ops.pad(array_ops.cast(scores, dtypes.float32), [[0, 0], [0, pad]])
+    num_boxes_after_padding = num_boxes + pad
+    num_iterations = num_boxes_after_padding // tile_size
+
+    def _loop_cond(unused_boxes, unused_threshold, output_size, idx):
+        return math_ops.logical_and(
+            math_ops.reduce_min(output_size) < max_output_size, idx < num_iterations
+        )
+
+    def suppression_loop_body(boxes, iou_threshold, output_size, idx):
+        return _suppression_loop_body(boxes, iou_threshold, output_size, idx, tile_size)
+
+    selected_boxes, _, output_size, _ = while_loop(
+        _loop_cond,
+        suppression_loop_body,
+        [boxes, iou_threshold, array_ops.zeros([batch_size], dtypes.int32), constant(0)],
+        shape_invariants=[
+            TensorShape([None, None, 4]),
+            TensorShape([]),
+            TensorShape([None]),
+            TensorShape([]),
+        ],
+    )
+    num_valid = math_ops.minimum(output_size, max_output_size)
+    return _padded_indices(
+        selected_boxes, num_valid, num_boxes, num_boxes_after_padding, batch_size,
+        batch_dims, max_output_size, sorted_input, sorted_indices,
+    )  # fmt: skip
+
+
+def _padded_indices(
+    selected_boxes, num_valid, num_boxes, num_after_padding, batch_size, batch_dims,
+    max_output_size, sorted_input, sorted_indices,
+):  # fmt: skip
+    kept = array_ops.cast(math_ops.reduce_any(selected_boxes > 0, [2]), dtypes.int32)
+    ranks = kept * array_ops.expand_dims(math_ops.range(num_after_padding, 0, -1), 0)
+    idx = num_after_padding - array_ops.cast(top_k(ranks, max_output_size)[0], dtypes.int32)
+    idx = math_ops.minimum(idx, num_boxes - 1)
+    if not sorted_input:
+        index_offsets = math_ops.range(batch_size) * num_boxes
+        gather_idx = array_ops.reshape(idx + array_ops.expand_dims(index_offsets, 1), [-1])
+        idx = array_ops.reshape(
+            array_ops.gather(array_ops.reshape(sorted_indices, [-1]), gather_idx),
+            [batch_size, -1],
+        )
+    invalid_index = array_ops.zeros([batch_size, max_output_size], dtype=dtypes.int32)
+    idx_index = array_ops.expand_dims(math_ops.range(max_output_size), 0)
+    num_valid_expanded = array_ops.expand_dims(num_valid, 1)
+    idx = array_ops.where(idx_index < num_valid_expanded, idx, invalid_index)
+    num_valid = array_ops.reshape(num_valid, batch_dims)
+    return idx, num_valid
