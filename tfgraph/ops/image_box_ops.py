@@ -170,6 +170,16 @@ def _iou_fn(boxes: np.ndarray):
         inter = ih * iw
         return inter / (area[i] + area[j] - inter)
 
+    def many(i: int, js: np.ndarray) -> np.ndarray:
+        """iou(i, j) for each j of `js`, the same float32 operations vectorized."""
+        ih = np.maximum(np.minimum(ymax[i], ymax[js]) - np.maximum(ymin[i], ymin[js]), zero)
+        iw = np.maximum(np.minimum(xmax[i], xmax[js]) - np.maximum(xmin[i], xmin[js]), zero)
+        inter = ih * iw
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = inter / (area[i] + area[js] - inter)
+        return np.where((area[i] <= 0) | (area[js] <= 0), zero, out)
+
+    iou.many = many  # type: ignore[attr-defined]
     return iou
 
 
@@ -187,6 +197,16 @@ def _greedy_nms(scores, max_output, threshold, score_threshold, sigma, similarit
     while len(selected) < max_output and queue:
         neg, index, begin = heapq.heappop(queue)
         original = score = -neg
+        if not soft and begin < len(selected):
+            # (hard NMS: a candidate survives iff no similarity exceeds the threshold;
+            # all of them at once unless one is NaN, which the loop below handles as TF)
+            sims = similarity.many(index, np.asarray(selected[begin:])).astype(t)
+            if not np.isnan(sims).any():
+                if (sims > threshold).any():
+                    continue
+                selected.append(index)
+                selected_scores.append(score)
+                continue
         hard = False
         for j in range(len(selected) - 1, begin - 1, -1):
             sim = t(similarity(index, selected[j]))
@@ -304,7 +324,12 @@ def _overlaps_kernel(op, ctx):
             )
         _check_scores(op, scores, overlaps.shape[0])
         size = _output_size(op, max_output_size)
-        sel, _ = _greedy_nms(scores, size, threshold, score_t, 0.0, lambda i, j: overlaps[i, j])
+
+        def similarity(i, j):
+            return overlaps[i, j]
+
+        similarity.many = lambda i, js: overlaps[i, js]  # type: ignore[attr-defined]
+        sel, _ = _greedy_nms(scores, size, threshold, score_t, 0.0, similarity)
         return np.asarray(sel, np.int32)
 
     return kernel
