@@ -251,3 +251,49 @@ def test_adjust_jpeg_quality_matches_tf():
             assert diff.max() == 0
         else:  # (TF's default fast DCT: a few units apart)
             assert diff.max() <= 8 if key == "u8" else diff.max() <= 8 / 255
+
+
+RANDOM_QUALITY = """
+rng = np.random.RandomState(0)
+img = rng.uniform(0, 1, (8, 8, 3)).astype(np.float32)
+with tf.Graph().as_default():
+    tf.set_random_seed(5)
+    y = tf.image.random_jpeg_quality(img, 20, 90, seed=3)
+    ops = tf.get_default_graph().get_operations()
+    q = [o for o in ops if o.type == "RandomUniformInt"][0].outputs[0]
+    with tf.Session() as sess:
+        qs = [int(sess.run(q)) for _ in range(5)]
+        ops = sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations())
+print(json.dumps({"q": qs, "ops": ops}))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_random_jpeg_quality_graph_and_draws_match_tf():
+    theirs = run_tf_json(RANDOM_QUALITY)
+    scope = {"tf": tf, "np": np, "json": json}
+    import contextlib
+    import io as _io
+
+    buf = _io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        exec(RANDOM_QUALITY, scope)
+    assert json.loads(buf.getvalue().strip().splitlines()[-1]) == theirs
+
+
+def test_without_pillow(monkeypatch):
+    """JPEG encoding and the Pillow-backed decoders say what is missing; PNG encoding,
+    is_jpeg and extract_jpeg_shape need nothing."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    image = np.zeros([2, 3, 3], np.uint8)
+    with tf.Graph().as_default(), tf.Session() as sess:
+        png = sess.run(tf.image.encode_png(image))
+        assert png[:4] == b"\x89PNG"
+        assert sess.run(tf.image.is_jpeg(png)) == False  # noqa: E712
+        with pytest.raises(tf.errors.UnimplementedError, match="needs Pillow"):
+            sess.run(tf.image.encode_jpeg(image))
+        with pytest.raises(tf.errors.UnimplementedError, match="needs Pillow"):
+            sess.run(tf.io.decode_gif(png))
