@@ -95,6 +95,11 @@ arrays = {
     "rgb16": rng.integers(0, 65536, (4, 6, 3), dtype=np.uint16),
     "gray16": rng.integers(0, 65536, (5, 2, 1), dtype=np.uint16),
     "rgba16": rng.integers(0, 65536, (2, 3, 4), dtype=np.uint16),
+    "one_row": rng.integers(0, 256, (1, 9, 3), dtype=np.uint8),
+    "one_column": rng.integers(0, 256, (9, 1, 3), dtype=np.uint8),
+    "photo": ((np.add.outer(np.arange(150), np.arange(170))[:, :, None] * [1, 2, 3]
+               + rng.integers(0, 6, (150, 170, 3))) % 256).astype(np.uint8),
+    "noise": rng.integers(0, 256, (120, 110, 3), dtype=np.uint8),
 }
 jpeg_options = [
     {}, {"quality": 40}, {"chroma_downsampling": False}, {"progressive": True},
@@ -198,18 +203,21 @@ def test_codec_ops_match_tf():
 
 @pytest.mark.tf
 @requires_tf
-def test_encoded_images_cross_decode():
+def test_encoded_images_cross_decode(tmp_path):
     """tfgraph's PNGs decode in TF to the arrays they came from, and TF's in tfgraph;
-    tfgraph's JPEG bytes are TF's bytes (both through libjpeg-turbo), so each side's
-    (accurate-DCT) decoding of the other's file is equal."""
+    tfgraph's PNG and JPEG bytes are TF's bytes (PNG: libpng's filter choice and zlib
+    settings reproduced; JPEG: both through libjpeg-turbo), so each side's (accurate-DCT)
+    decoding of the other's file is equal."""
     scope = _arrays()
     ours = scope["encode_all"](tf)
-    snippet = ARRAYS + f"\nencoded = {json.dumps(ours)}\n"
+    (tmp_path / "ours.json").write_text(json.dumps(ours))
+    snippet = ARRAYS + f"\nencoded = json.load(open({str(tmp_path / 'ours.json')!r}))\n"
     snippet += "print(json.dumps({'decoded': decode_all(tf, encoded), 'encoded': encode_all(tf)}))"
     result = run_tf_json(snippet)
     for key, a in scope["arrays"].items():
         np.testing.assert_array_equal(result["decoded"]["png"][key], a, err_msg=key)
     assert ours["jpeg"] == result["encoded"]["jpeg"]
+    assert ours["png"] == result["encoded"]["png"]  # (libpng's filters, zlib, chunks)
     decoded_here = scope["decode_all"](tf, result["encoded"])
     for key, a in scope["arrays"].items():
         if key == "gray_alpha" or (a.dtype == np.uint16 and a.shape[2] in (2, 4)):

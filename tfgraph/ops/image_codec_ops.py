@@ -1,4 +1,6 @@
-"""Image encoding and the remaining decoders: EncodePng (written here with zlib),
+"""Image encoding and the remaining decoders: EncodePng (written here with zlib, the
+bytes TF's libpng writes: its filter choice, zlib settings, window header and 8 KB IDAT
+chunks; only compression=0 images over ~32 KB split zlib's stored blocks differently),
 EncodeJpeg / EncodeJpegVariableQuality (Pillow), ExtractJpegShape (the JPEG header read
 here), DecodeBmp, DecodeGif (every frame), DecodeImage and DecodeAndCropJpeg (Pillow),
 and the `tf.image` / `tf.io` functions over them (is_jpeg, adjust_jpeg_quality,
@@ -74,10 +76,12 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
 
-def _filter_rows(raw: np.ndarray, bpp: int) -> bytes:
-    """Each row of `raw` ([h, row bytes] uint8) prefixed by the PNG filter (None, Sub,
-    Up, Average, Paeth) with the smallest sum of absolute differences."""
-    h = raw.shape[0]
+def _filter_rows(raw: np.ndarray, bpp: int) -> tuple[bytes, bool]:
+    """Each row of `raw` ([h, row bytes] uint8) prefixed by its PNG filter, chosen as
+    libpng chooses: the smallest sum of |byte| (as signed) over None, Sub, Up, Average,
+    Paeth, the first on ties; one-row images skip the filters that look up, one-column
+    images those that look left. Also whether any filter but None was allowed."""
+    h, n = raw.shape
     x = raw.astype(np.int16)
     left = np.zeros_like(x)
     left[:, bpp:] = x[:, :-bpp]
@@ -91,27 +95,54 @@ def _filter_rows(raw: np.ndarray, bpp: int) -> bytes:
     candidates = np.stack([x, x - left, x - up, x - (left + up) // 2, x - paeth]).astype(
         np.uint8
     )  # [5, h, row]
-    cost = np.abs(candidates.astype(np.int8).astype(np.int32)).sum(axis=2)
+    allowed = np.ones(5, bool)
+    if h == 1:
+        allowed[[2, 3, 4]] = False
+    if n == bpp:
+        allowed[[1, 3, 4]] = False
+    cost = np.abs(candidates.astype(np.int8).astype(np.int64)).sum(axis=2)
+    cost[~allowed] = np.iinfo(np.int64).max
     best = cost.argmin(axis=0)
     rows = candidates[best, np.arange(h)]
-    return np.concatenate([best.astype(np.uint8)[:, None], rows], axis=1).tobytes()
+    body = np.concatenate([best.astype(np.uint8)[:, None], rows], axis=1).tobytes()
+    return body, bool(allowed[1:].any())
+
+
+def _deflate(body: bytes, level: int, filtered: bool) -> bytes:
+    """zlib data as libpng writes it: Z_FILTERED when rows are filtered, and for small
+    images a zlib header claiming the smallest window that holds them."""
+    strategy = zlib.Z_FILTERED if filtered else zlib.Z_DEFAULT_STRATEGY
+    packer = zlib.compressobj(level, zlib.DEFLATED, 15, 9, strategy)
+    data = bytearray(packer.compress(body) + packer.flush())
+    size = len(body)
+    if size <= 16384 and (data[0] & 0x0F) == 8 and (data[0] & 0xF0) <= 0x70:
+        cinfo = data[0] >> 4
+        half = 1 << (cinfo + 7)
+        if size <= half:
+            while True:
+                half >>= 1
+                cinfo -= 1
+                if not (cinfo > 0 and size <= half):
+                    break
+            data[0] = (data[0] & 0x0F) | (cinfo << 4)
+            check = data[1] & 0xE0
+            data[1] = check + 0x1F - ((data[0] << 8) + check) % 0x1F
+    return bytes(data)
 
 
 def png_bytes(image: np.ndarray, level: int) -> bytes:
-    """`image` ([h, w, c] uint8 or uint16, c in 1..4) as a PNG file."""
+    """`image` ([h, w, c] uint8 or uint16, c in 1..4) as a PNG file, byte for byte as
+    TF's libpng writes it (filters, zlib stream and header, 8 KB IDAT chunks)."""
     h, w, c = image.shape
     depth = 16 if image.dtype == np.uint16 else 8
     color = {1: 0, 2: 4, 3: 2, 4: 6}[c]
     raw = np.ascontiguousarray(image.astype(">u2") if depth == 16 else image)
     raw = raw.view(np.uint8).reshape(h, w * c * depth // 8)
-    body = _filter_rows(raw, c * depth // 8)
+    body, filtered = _filter_rows(raw, c * depth // 8)
+    data = _deflate(body, level, filtered)
     header = struct.pack(">IIBBBBB", w, h, depth, color, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + _chunk(b"IHDR", header)
-        + _chunk(b"IDAT", zlib.compress(body, level))
-        + _chunk(b"IEND", b"")
-    )
+    idat = b"".join(_chunk(b"IDAT", data[i : i + 8192]) for i in range(0, len(data), 8192))
+    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + idat + _chunk(b"IEND", b"")
 
 
 def _encode_png_kernel(op, ctx):
