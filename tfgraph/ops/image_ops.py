@@ -1,13 +1,15 @@
-"""Image decoding: DecodePng, DecodeJpeg and DecodeImage (`tf.image.decode_png`,
-`decode_jpeg`, `decode_image`), through Pillow (the optional extra `images`).
+"""Image decoding: DecodePng and DecodeJpeg (`tf.image.decode_png`, `decode_jpeg`),
+through Pillow (the optional extra `images`); `decode_image` and the other codecs are in
+image_codec_ops.
 
-As in TF 2, each op decodes any of the formats it knows (PNG, JPEG, GIF, BMP, WebP),
-whatever its name. `channels` converts as TF's decoders do: RGB to gray with TF's
-weights for PNGs and libjpeg's own grayscale output for JPEGs, gray to RGB by
-repetition, and an opaque alpha channel added for 4 channels. Without Pillow the
-kernels raise UnimplementedError naming the extra. JPEGs are decoded with libjpeg's
-accurate integer DCT: TF's `dct_method="INTEGER_ACCURATE"` values exactly; TF's default
-(fast) DCT gives values a few units apart.
+As in TF 2, each op decodes PNG, JPEG and GIF (first frame) whatever its name; a BMP
+is refused (TF wants decode_bmp or decode_image for it). 16-bit colour PNGs are read by
+image_codec_ops.png_pixels (Pillow reads them as 8-bit). `channels` converts as TF's
+decoders do: RGB to gray with TF's weights for PNGs and libjpeg's own grayscale output
+for JPEGs, gray to RGB by repetition, and an opaque alpha channel added for 4 channels.
+Without Pillow the kernels raise UnimplementedError naming the extra. JPEGs are decoded
+with libjpeg's accurate integer DCT: TF's `dct_method="INTEGER_ACCURATE"` values exactly;
+TF's default (fast) DCT gives values a few units apart.
 """
 
 from __future__ import annotations
@@ -197,7 +199,7 @@ def decode_jpeg(
 
 
 def decode_image(contents, channels=None, dtype=dtypes.uint8, name=None, expand_animations=True):
-    """Decodes PNG, JPEG, GIF or BMP data (a [height, width, channels] image).
+    """`image_codec_ops.decode_image` (the DecodeImage op), kept importable from here."""
+    from tfgraph.ops.image_codec_ops import decode_image as decode
 
-    tfgraph decodes the first frame of animated GIFs only."""
-    return decode_png(contents, channels or 0, dtype, name=name or "decode_image")
+    return decode(contents, channels, dtype, name, expand_animations)
