@@ -429,3 +429,27 @@ print(json.dumps([np.asarray(v).tolist() for v in vals]))
         if "ExtractGlimpse" in name:
             continue  # (its noise fill is unseeded in TF)
         np.testing.assert_allclose(np.asarray(mine), np.asarray(value), err_msg=name, rtol=1e-6)
+
+
+PROPOSALS = """
+out = {}
+with tf.Graph().as_default():
+    r = tf.image.generate_bounding_box_proposals(
+        tf.zeros([2, 4, 5, 3]), tf.zeros([2, 4, 5, 12]), tf.zeros([2, 5]), tf.zeros([2, 60, 4]),
+        post_nms_topn=7, name="g")
+    out["shapes"] = [str(r.rois.shape), str(r.roi_probabilities.shape)]
+    out["ops"] = sorted(o.name + ":" + o.type for o in tf.get_default_graph().get_operations())
+    with tf.Session() as sess:
+        try:
+            sess.run(r.rois)
+        except tf.errors.InvalidArgumentError as e:
+            out["error"] = [line for line in e.message.splitlines() if "No OpKernel" in line]
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_generate_bounding_box_proposals_as_tf_on_cpu():
+    """TF has only a GPU kernel: the graph is TF's, and running it fails as on TF's CPU."""
+    theirs = run_tf_json(PROPOSALS + "\nprint(json.dumps(out))\n")
+    assert _here(PROPOSALS) == theirs

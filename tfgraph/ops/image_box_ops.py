@@ -11,6 +11,7 @@ candidates with a heap and a sort that behave as libstdc++'s `std::priority_queu
 
 from __future__ import annotations
 
+import collections
 import heapq
 
 import numpy as np
@@ -34,6 +35,7 @@ __all__ = [
     "crop_and_resize",
     "draw_bounding_boxes",
     "extract_glimpse",
+    "generate_bounding_box_proposals",
     "non_max_suppression",
     "non_max_suppression_overlaps",
     "non_max_suppression_padded",
@@ -1572,6 +1574,79 @@ def non_max_suppression_padded(
             )
             idx = array_ops.reshape(idx, batch_dims)
         return idx, num_valid
+
+
+# -- generate_bounding_box_proposals ---------------------------------------------------------
+
+
+def _proposals_kernel(op, ctx):
+    """TF registers GenerateBoundingBoxProposals for GPUs only: on a CPU it fails so."""
+
+    def kernel(*inputs):
+        raise errors.InvalidArgumentError(
+            None,
+            op,
+            "No OpKernel was registered to support Op 'GenerateBoundingBoxProposals' used by "
+            f"{{{{node {op._name}}}}} with these attrs: [post_nms_topn="
+            f"{op._attrs['post_nms_topn']}]\nRegistered devices: [CPU]\nRegistered kernels:\n"
+            "  <no registered kernels>",
+        )
+
+    return kernel
+
+
+def _proposals_shape(op):
+    scores = op._inputs[0]._shape.with_rank(4)
+    op._inputs[1]._shape.with_rank(4)
+    op._inputs[2]._shape.with_rank(2)
+    op._inputs[3]._shape.with_rank(3)
+    for t in op._inputs[4:]:
+        t._shape.with_rank(0)
+    n, k = scores._dims[0], int(op._attrs["post_nms_topn"])
+    return [TensorShape([n, k, 4]), TensorShape([n, k])]
+
+
+register_op(
+    "GenerateBoundingBoxProposals",
+    inputs=[
+        "scores: float",
+        "bbox_deltas: float",
+        "image_info: float",
+        "anchors: float",
+        "nms_threshold: float",
+        "pre_nms_topn: int32",
+        "min_size: float",
+    ],
+    outputs=["rois: float", "roi_probabilities: float"],
+    attrs=["post_nms_topn: int = 300"],
+    shape=_proposals_shape,
+    make_kernel=_proposals_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+_Proposals = collections.namedtuple("GenerateBoundingBoxProposals", ["rois", "roi_probabilities"])
+
+
+def generate_bounding_box_proposals(
+    scores,
+    bbox_deltas,
+    image_info,
+    anchors,
+    nms_threshold=0.7,
+    pre_nms_topn=6000,
+    min_size=16,
+    post_nms_topn=300,
+    name=None,
+):
+    """(rois, roi_probabilities) of GenerateBoundingBoxProposals. The graph is TF's; like
+    TF on a CPU (its only kernel is for GPUs), running it raises InvalidArgumentError."""
+    op = apply_op(
+        "GenerateBoundingBoxProposals",
+        name,
+        [scores, bbox_deltas, image_info, anchors, nms_threshold, pre_nms_topn, min_size],
+        {"post_nms_topn": int(post_nms_topn)},
+    )
+    return _Proposals(*op._outputs)
 
 
 # -- TF's tiled NMS (non_max_suppression_padded) ----------------------------------------------
