@@ -68,6 +68,7 @@ NO_GRADIENT_IN_TF = {
     "DecodeGif": "TF registers no gradient for DecodeGif",
     "DecodeAndCropJpeg": "TF registers no gradient for DecodeAndCropJpeg",
     "ExtractJpegShape": "TF registers no gradient for ExtractJpegShape",
+    "DecodeWebP": "TF registers no gradient for DecodeWebP",
     "DecodeImage": "TF registers no gradient for DecodeImage",
     "ExtractGlimpseV2": "TF registers no gradient for ExtractGlimpseV2",
     "DrawBoundingBoxesV2": "TF registers no gradient for DrawBoundingBoxesV2",

@@ -305,3 +305,58 @@ def test_without_pillow(monkeypatch):
             sess.run(tf.image.encode_jpeg(image))
         with pytest.raises(tf.errors.UnimplementedError, match="needs Pillow"):
             sess.run(tf.io.decode_gif(png))
+
+
+WEBP = """
+import io as _io
+from PIL import Image
+rng = np.random.default_rng(0)
+arr = rng.integers(0, 256, (6, 7, 3), dtype=np.uint8)
+rgba = rng.integers(0, 256, (5, 4, 4), dtype=np.uint8)
+smooth = (np.add.outer(np.arange(20), np.arange(30))[:, :, None] * [3, 5, 7] % 256).astype(np.uint8)
+def enc(a, **kw):
+    b = _io.BytesIO()
+    Image.fromarray(a).save(b, "WEBP", **kw)
+    return b.getvalue()
+files = {"lossless": enc(arr, lossless=True), "lossy": enc(smooth, quality=70),
+         "rgba": enc(rgba, lossless=True)}
+out = {}
+for k, d in files.items():
+    for name, f in [("webp", lambda: tf.io.decode_webp(d)),
+                    ("webp3", lambda: tf.image.decode_webp(d, channels=3)),
+                    ("webp4", lambda: tf.io.decode_webp(d, channels=4)),
+                    ("image", lambda: tf.io.decode_image(d)),
+                    ("image_3d", lambda: tf.io.decode_image(d, expand_animations=False)),
+                    ("image_float", lambda: tf.io.decode_image(d, dtype=tf.float32)),
+                    ("png", lambda: tf.io.decode_png(d)),
+                    ("png1", lambda: tf.io.decode_png(d, channels=1)),
+                    ("jpeg", lambda: tf.io.decode_jpeg(d)), ("gif", lambda: tf.io.decode_gif(d)),
+                    ("bmp", lambda: tf.io.decode_bmp(d)),
+                    ("crop", lambda: tf.io.decode_and_crop_jpeg(d, [0, 0, 2, 2]))]:
+        with tf.Graph().as_default():
+            t = f()
+            with tf.Session() as s:
+                try:
+                    out[k + "_" + name] = [str(t.shape), s.run(t).tolist()]
+                except tf.errors.InvalidArgumentError as e:
+                    out[k + "_" + name] = [str(t.shape), "error", e.message]
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_webp_through_every_decoder_as_tf():
+    """TF 2.21's quirks kept: every decoder takes a WebP and returns it [1, h, w, c]
+    (decode_and_crop_jpeg does not crop it), uint8 only, the file's own 3 or 4 channels;
+    lossy files decode to TF's pixels (the same libwebp)."""
+    theirs = run_tf_json(WEBP + "\nprint(json.dumps(out))\n")
+    ours = _here(WEBP)
+    assert ours.keys() == theirs.keys()
+    for key, value in theirs.items():
+        if value[1] == "error":
+            phrase = [line for line in value[2].splitlines() if line.startswith("\t [[")]
+            lines = value[2].splitlines()
+            key_line = lines[lines.index(phrase[0]) - 1]
+            assert ours[key][:2] == value[:2] and key_line in ours[key][2], key
+        else:
+            assert ours[key] == value, key

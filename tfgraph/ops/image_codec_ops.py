@@ -37,6 +37,7 @@ __all__ = [
     "decode_bmp",
     "decode_gif",
     "decode_image",
+    "decode_webp",
     "encode_jpeg",
     "encode_png",
     "extract_jpeg_shape",
@@ -546,6 +547,27 @@ def _as_dtype(pixels: np.ndarray, dtype, png: bool = False) -> np.ndarray:
     return pixels if pixels.dtype == np.uint8 else (pixels >> 8).astype(np.uint8)
 
 
+def webp_image(op, image_module, data: bytes, channels: int, dtype, frames: bool = True):
+    """A WebP as TF's decoders return it, whichever op reads it: uint8 only, 3 or 4
+    channels (the file's own), shaped [1, h, w, c] (or [h, w, c] when not `frames`)."""
+    if dtype is not dtypes.uint8:
+        raise errors.InvalidArgumentError(None, op, "WebP only supports uint8 for dtype")
+    if channels not in (0, 3, 4):
+        raise errors.InvalidArgumentError(None, op, "WebP only supports 3 or 4 channels")
+    try:
+        img = image_module.open(io.BytesIO(data))
+        img.load()
+    except Exception:
+        raise errors.InvalidArgumentError(None, op, _UNKNOWN_FORMAT) from None
+    have = 4 if "A" in img.mode or "transparency" in img.info else 3
+    if channels and channels != have:
+        raise errors.InvalidArgumentError(
+            None, op, "Number of channels requested does not match input"
+        )
+    pixels = np.ascontiguousarray(np.asarray(img.convert("RGBA" if have == 4 else "RGB")))
+    return pixels[None] if frames else pixels
+
+
 def _decode_kernel(op, ctx):
     image_module = _pillow(op)
     kind = op._type
@@ -556,6 +578,11 @@ def _decode_kernel(op, ctx):
     def kernel(contents, crop_window=None):
         data = _bytes(contents)
         fmt = sniff(data)
+        if fmt == "webp":  # (every decoder takes it, as TF's; no crop, [1, h, w, c])
+            want = 3 if kind == "DecodeGif" else channels
+            return webp_image(op, image_module, data, want, dtype, kind != "DecodeImage" or expand)
+        if kind == "DecodeWebP":
+            raise errors.InvalidArgumentError(None, op, _UNKNOWN_FORMAT)
         if kind == "DecodeBmp":
             if fmt is not None and fmt != "bmp":
                 raise _wrong_op(op, fmt)
@@ -683,6 +710,23 @@ register_op(
     shape=_decode_image_shape,
     make_kernel=_decode_kernel,
 )
+
+
+register_op(
+    "DecodeWebP",
+    inputs=["contents: string"],
+    outputs=["image: dtype"],
+    attrs=["channels: int = 0", "dtype: {uint8} = uint8"],
+    shape=lambda op: _channels_shape(op, 4),
+    make_kernel=_decode_kernel,
+)
+
+
+def decode_webp(contents, channels=0, dtype=dtypes.uint8, name=None):
+    """Decodes a WebP into a uint8 [1, height, width, 3 or 4] (its first frame)."""
+    return op_output(
+        "DecodeWebP", name, [contents], {"channels": int(channels), "dtype": dtypes.as_dtype(dtype)}
+    )
 
 
 def decode_bmp(contents, channels=0, name=None):

@@ -123,6 +123,11 @@ def _make_decoder(op, ctx):
                 "Trying to decode BMP format using a wrong op. Use `decode_bmp` or "
                 f"`decode_image` instead. Op used: {op._type}",
             )
+        if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+            from tfgraph.ops.image_codec_ops import webp_image
+
+            dtype = dtypes.uint16 if want_uint16 else dtypes.uint8
+            return webp_image(op, image, data, channels, dtype)
         return _decode(op, image, data, channels, want_uint16)
 
     return decode
