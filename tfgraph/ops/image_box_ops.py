@@ -330,7 +330,7 @@ def _overlaps_kernel(op, ctx):
         def similarity(i, j):
             return overlaps[i, j]
 
-        similarity.many = lambda i, js: overlaps[i, js]  # type: ignore[attr-defined]
+        similarity.many = lambda i, js: overlaps[i, js]  # type: ignore[attr-defined, unused-ignore]
         sel, _ = _greedy_nms(scores, size, threshold, score_t, 0.0, similarity)
         return np.asarray(sel, np.int32)
 
@@ -1624,7 +1624,9 @@ register_op(
     grad=NOT_DIFFERENTIABLE,
 )
 
-_Proposals = collections.namedtuple("GenerateBoundingBoxProposals", ["rois", "roi_probabilities"])
+GenerateBoundingBoxProposals = collections.namedtuple(
+    "GenerateBoundingBoxProposals", ["rois", "roi_probabilities"]
+)
 
 
 def generate_bounding_box_proposals(
@@ -1646,7 +1648,7 @@ def generate_bounding_box_proposals(
         [scores, bbox_deltas, image_info, anchors, nms_threshold, pre_nms_topn, min_size],
         {"post_nms_topn": int(post_nms_topn)},
     )
-    return _Proposals(*op._outputs)
+    return GenerateBoundingBoxProposals(*op._outputs)
 
 
 # -- TF's tiled NMS (non_max_suppression_padded) ----------------------------------------------
