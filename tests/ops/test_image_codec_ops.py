@@ -112,6 +112,8 @@ def encode_all(tf):
         for k, a in arrays.items():
             level = 9 if k == "rgb" else -1
             out["png"][k] = sess.run(tf.image.encode_png(a, compression=level)).hex()
+            if k in ("photo", "noise", "smooth", "rgb16"):  # (stored blocks)
+                out["png"][k + "@0"] = sess.run(tf.image.encode_png(a, compression=0)).hex()
         for kw in jpeg_options:
             out["jpeg"].append(sess.run(tf.image.encode_jpeg(arrays["rgb"], **kw)).hex())
         out["jpeg"].append(sess.run(tf.io.encode_jpeg(arrays["gray"], quality=80)).hex())
@@ -120,7 +122,7 @@ def decode_all(tf, encoded):
     out = {"png": {}, "jpeg": []}
     with tf.Graph().as_default(), tf.Session() as sess:
         for k, h in encoded["png"].items():
-            dtype = tf.uint16 if arrays[k].dtype == np.uint16 else tf.uint8
+            dtype = tf.uint16 if arrays[k.split("@")[0]].dtype == np.uint16 else tf.uint8
             out["png"][k] = sess.run(tf.image.decode_png(bytes.fromhex(h), dtype=dtype)).tolist()
         for h in encoded["jpeg"]:
             img = tf.image.decode_jpeg(bytes.fromhex(h), dct_method="INTEGER_ACCURATE")
@@ -216,6 +218,8 @@ def test_encoded_images_cross_decode(tmp_path):
     result = run_tf_json(snippet)
     for key, a in scope["arrays"].items():
         np.testing.assert_array_equal(result["decoded"]["png"][key], a, err_msg=key)
+        if key + "@0" in ours["png"]:
+            np.testing.assert_array_equal(result["decoded"]["png"][key + "@0"], a, err_msg=key)
     assert ours["jpeg"] == result["encoded"]["jpeg"]
     assert ours["png"] == result["encoded"]["png"]  # (libpng's filters, zlib, chunks)
     decoded_here = scope["decode_all"](tf, result["encoded"])

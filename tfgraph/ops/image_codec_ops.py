@@ -1,6 +1,6 @@
 """Image encoding and the remaining decoders: EncodePng (written here with zlib, the
-bytes TF's libpng writes: its filter choice, zlib settings, window header and 8 KB IDAT
-chunks; only compression=0 images over ~32 KB split zlib's stored blocks differently),
+bytes TF's libpng writes: its filter choice, zlib settings, window header, zlib's
+stored-block layout at compression 0 (except for rows over 32 KB), 8 KB IDAT chunks),
 EncodeJpeg / EncodeJpegVariableQuality (Pillow), ExtractJpegShape (the JPEG header read
 here), DecodeBmp, DecodeGif (every frame), DecodeImage and DecodeAndCropJpeg (Pillow),
 and the `tf.image` / `tf.io` functions over them (is_jpeg, adjust_jpeg_quality,
@@ -109,12 +109,46 @@ def _filter_rows(raw: np.ndarray, bpp: int) -> tuple[bytes, bool]:
     return body, bool(allowed[1:].any())
 
 
-def _deflate(body: bytes, level: int, filtered: bool) -> bytes:
+def _stored_blocks(body: bytes, row: int) -> bytes:
+    """zlib's level-0 stream as libpng produces it, feeding one row per deflate call:
+    zlib emits a stored block whenever 32 KB or more wait in its 64 KB window, and the
+    rest as the final block."""
+    window, w_size, most = 65536, 32768, 65535
+    start = block = 0  # (zlib's strstart and block_start)
+    lengths = []
+    for offset in range(0, len(body), row):
+        avail = min(row, len(body) - offset)
+        while avail:
+            room = window - start
+            if avail > room and block >= w_size:
+                block, start, room = block - w_size, start - w_size, room + w_size
+            take = min(room, avail)
+            start, avail = start + take, avail - take
+            if start - block >= w_size:
+                lengths.append(min(start - block, most))
+                block += lengths[-1]
+    left = start - block
+    while left > most:
+        lengths.append(most)
+        left -= most
+    lengths.append(left)
+    out = bytearray(b"\x78\x01")
+    pos = 0
+    for i, n in enumerate(lengths):
+        out += struct.pack("<BHH", i == len(lengths) - 1, n, n ^ 0xFFFF) + body[pos : pos + n]
+        pos += n
+    return bytes(out + struct.pack(">I", zlib.adler32(body)))
+
+
+def _deflate(body: bytes, level: int, filtered: bool, row: int) -> bytes:
     """zlib data as libpng writes it: Z_FILTERED when rows are filtered, and for small
     images a zlib header claiming the smallest window that holds them."""
     strategy = zlib.Z_FILTERED if filtered else zlib.Z_DEFAULT_STRATEGY
-    packer = zlib.compressobj(level, zlib.DEFLATED, 15, 9, strategy)
-    data = bytearray(packer.compress(body) + packer.flush())
+    if level == 0 and len(body) > 16384 and row <= 32768:
+        data = bytearray(_stored_blocks(body, row))
+    else:
+        packer = zlib.compressobj(level, zlib.DEFLATED, 15, 9, strategy)
+        data = bytearray(packer.compress(body) + packer.flush())
     size = len(body)
     if size <= 16384 and (data[0] & 0x0F) == 8 and (data[0] & 0xF0) <= 0x70:
         cinfo = data[0] >> 4
@@ -140,7 +174,7 @@ def png_bytes(image: np.ndarray, level: int) -> bytes:
     raw = np.ascontiguousarray(image.astype(">u2") if depth == 16 else image)
     raw = raw.view(np.uint8).reshape(h, w * c * depth // 8)
     body, filtered = _filter_rows(raw, c * depth // 8)
-    data = _deflate(body, level, filtered)
+    data = _deflate(body, level, filtered, raw.shape[1] + 1)
     header = struct.pack(">IIBBBBB", w, h, depth, color, 0, 0, 0)
     idat = b"".join(_chunk(b"IDAT", data[i : i + 8192]) for i in range(0, len(data), 8192))
     return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + idat + _chunk(b"IEND", b"")
