@@ -63,6 +63,23 @@ NO_GRADIENT_IN_TF = {
     "RFFT3D": "TF registers no gradient for RFFT3D",
     "FractionalMaxPoolGrad": "TF registers no gradient for FractionalMaxPoolGrad",
     "FractionalAvgPoolGrad": "TF registers no gradient for FractionalAvgPoolGrad",
+    "EncodePng": "TF registers no gradient for EncodePng",
+    "EncodeJpeg": "TF registers no gradient for EncodeJpeg",
+    "EncodeJpegVariableQuality": "TF registers no gradient for EncodeJpegVariableQuality",
+    "DecodeBmp": "TF registers no gradient for DecodeBmp",
+    "DecodeGif": "TF registers no gradient for DecodeGif",
+    "DecodeAndCropJpeg": "TF registers no gradient for DecodeAndCropJpeg",
+    "ExtractJpegShape": "TF registers no gradient for ExtractJpegShape",
+    "DecodeWebP": "TF registers no gradient for DecodeWebP",
+    "DecodeImage": "TF registers no gradient for DecodeImage",
+    "ExtractGlimpseV2": "TF registers no gradient for ExtractGlimpseV2",
+    "DrawBoundingBoxesV2": "TF registers no gradient for DrawBoundingBoxesV2",
+    "CropAndResizeGradImage": "TF registers no gradient for CropAndResizeGradImage",
+    "CropAndResizeGradBoxes": "TF registers no gradient for CropAndResizeGradBoxes",
+    "NonMaxSuppressionV3": "TF registers no gradient for NonMaxSuppressionV3",
+    "NonMaxSuppressionV4": "TF registers no gradient for NonMaxSuppressionV4",
+    "NonMaxSuppressionV5": "TF registers no gradient for NonMaxSuppressionV5",
+    "CombinedNonMaxSuppression": "TF registers no gradient for CombinedNonMaxSuppression",
     "IRFFT3D": "TF registers no gradient for IRFFT3D",
     "StatelessRandomGetKeyCounter": "TF registers no gradient for StatelessRandomGetKeyCounter",
     "StatelessShuffle": "TF registers no gradient for StatelessShuffle",
@@ -1244,6 +1261,27 @@ CASES.update(
                 rtol=1e-5,
                 atol=1e-7,
             )
+        ],
+        "CropAndResize": [
+            Case(
+                lambda x, b: tf.image.crop_and_resize(x, b, [0, 1, 0], [3, 4]),
+                [
+                    f32(rnd(2, 4, 5, 2)),
+                    f32(
+                        [[0.11, 0.07, 0.83, 0.91], [0.32, 0.9, 0.05, 0.21], [0.4, 0.45, 0.4, 0.63]]
+                    ),
+                ],
+                rtol=2e-2,
+                atol=2e-3,
+                eps=1e-3,
+            ),
+            Case(
+                lambda x: tf.image.crop_and_resize(
+                    x, [[0.1, 0.2, 0.7, 0.9], [-0.3, 0.1, 0.8, 0.7]], [1, 0], [4, 3], "nearest"
+                ),
+                [f32(rnd(2, 5, 4, 3))],
+                **LOOSE32,
+            ),
         ],
         "ResizeBicubic": [
             Case(lambda x: tf.image.resize_bicubic(x, [5, 3]), [f32(rnd(1, 3, 4, 2))], **LOOSE32),

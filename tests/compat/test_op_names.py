@@ -1266,7 +1266,7 @@ def default(a):
     if kind == "s":
         return v.s.decode()
     if kind == "list":
-        return list(v.list.i) or list(v.list.s) or []
+        return list(v.list.i) or list(v.list.s) or [round(f, 6) for f in v.list.f]
     if kind == "shape":
         return None if v.shape.unknown_rank else [d.size for d in v.shape.dim]
     if kind == "tensor":
@@ -1304,6 +1304,8 @@ def test_op_defs_match_tf():
         for a in mine["attrs"]:
             if isinstance(a[2], float):
                 a[2] = round(a[2], 6)
+            elif isinstance(a[2], list) and a[2] and isinstance(a[2][0], float):
+                a[2] = [round(f, 6) for f in a[2]]
         for a in tf_def["attrs"]:
             if isinstance(a[2], float):
                 a[2] = round(a[2], 6)

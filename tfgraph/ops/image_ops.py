@@ -1,13 +1,15 @@
-"""Image decoding: DecodePng, DecodeJpeg and DecodeImage (`tf.image.decode_png`,
-`decode_jpeg`, `decode_image`), through Pillow (the optional extra `images`).
+"""Image decoding: DecodePng and DecodeJpeg (`tf.image.decode_png`, `decode_jpeg`),
+through Pillow (the optional extra `images`); `decode_image` and the other codecs are in
+image_codec_ops.
 
-As in TF 2, each op decodes any of the formats it knows (PNG, JPEG, GIF, BMP, WebP),
-whatever its name. `channels` converts as TF's decoders do: RGB to gray with TF's
-weights for PNGs and libjpeg's own grayscale output for JPEGs, gray to RGB by
-repetition, and an opaque alpha channel added for 4 channels. Without Pillow the
-kernels raise UnimplementedError naming the extra. JPEGs are decoded with libjpeg's
-accurate integer DCT: TF's `dct_method="INTEGER_ACCURATE"` values exactly; TF's default
-(fast) DCT gives values a few units apart.
+As in TF 2, each op decodes PNG, JPEG and GIF (first frame) whatever its name; a BMP
+is refused (TF wants decode_bmp or decode_image for it). 16-bit colour PNGs are read by
+image_codec_ops.png_pixels (Pillow reads them as 8-bit). `channels` converts as TF's
+decoders do: RGB to gray with TF's weights for PNGs and libjpeg's own grayscale output
+for JPEGs, gray to RGB by repetition, and an opaque alpha channel added for 4 channels.
+Without Pillow the kernels raise UnimplementedError naming the extra. JPEGs are decoded
+with libjpeg's accurate integer DCT: TF's `dct_method="INTEGER_ACCURATE"` values exactly;
+TF's default (fast) DCT gives values a few units apart.
 """
 
 from __future__ import annotations
@@ -69,6 +71,15 @@ def _to_channels(pixels: np.ndarray, channels: int, png: bool) -> np.ndarray:
 
 
 def _decode(op, Image, data: bytes, channels: int, want_uint16: bool):
+    if data[:4] == b"\x89PNG":
+        from tfgraph.ops.image_codec_ops import png_pixels
+
+        pixels = png_pixels(data)  # (16-bit colour PNGs, which Pillow reads as 8-bit)
+        if pixels is not None:
+            pixels = _to_channels(pixels, channels, True)
+            if not want_uint16:
+                pixels = (pixels >> 8).astype(np.uint8)  # (libpng strips the low byte)
+            return np.ascontiguousarray(pixels)
     try:
         img = Image.open(io.BytesIO(data))
         fmt = img.format
@@ -93,7 +104,7 @@ def _decode(op, Image, data: bytes, channels: int, want_uint16: bool):
     if want_uint16 and pixels.dtype == np.uint8:
         pixels = pixels.astype(np.uint16) * 257
     elif not want_uint16 and pixels.dtype == np.uint16:
-        pixels = (pixels // 257).astype(np.uint8)
+        pixels = (pixels >> 8).astype(np.uint8)  # (libpng strips the low byte)
     return np.ascontiguousarray(_to_channels(pixels, channels, fmt == "PNG"))
 
 
@@ -104,8 +115,20 @@ def _make_decoder(op, ctx):
     want_uint16 = dtype is dtypes.uint16
 
     def decode(contents):
-        data = contents[()] if isinstance(contents, np.ndarray) else contents
-        return _decode(op, image, bytes(data), channels, want_uint16)
+        data = bytes(contents[()] if isinstance(contents, np.ndarray) else contents)
+        if data[:2] == b"BM":  # (TF 2's PNG/JPEG/GIF decoders take each other's formats)
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                "Trying to decode BMP format using a wrong op. Use `decode_bmp` or "
+                f"`decode_image` instead. Op used: {op._type}",
+            )
+        if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+            from tfgraph.ops.image_codec_ops import webp_image
+
+            dtype = dtypes.uint16 if want_uint16 else dtypes.uint8
+            return webp_image(op, image, data, channels, dtype)
+        return _decode(op, image, data, channels, want_uint16)
 
     return decode
 
@@ -181,7 +204,7 @@ def decode_jpeg(
 
 
 def decode_image(contents, channels=None, dtype=dtypes.uint8, name=None, expand_animations=True):
-    """Decodes PNG, JPEG, GIF or BMP data (a [height, width, channels] image).
+    """`image_codec_ops.decode_image` (the DecodeImage op), kept importable from here."""
+    from tfgraph.ops.image_codec_ops import decode_image as decode
 
-    tfgraph decodes the first frame of animated GIFs only."""
-    return decode_png(contents, channels or 0, dtype, name=name or "decode_image")
+    return decode(contents, channels, dtype, name, expand_animations)
