@@ -1,0 +1,81 @@
+"""Wires RaggedTensor into tfgraph: its operators and `__getitem__`, and the ragged
+dispatch of the public namespaces' functions (called by tfgraph/__init__.py)."""
+
+from __future__ import annotations
+
+import functools
+
+from tfgraph.ragged import ragged_array_ops, ragged_dispatch
+from tfgraph.ragged.ragged_tensor import RaggedTensor, is_ragged
+
+__all__ = ["install_dispatch", "install_methods"]
+
+
+def install_methods() -> None:
+    for name, fn in ragged_dispatch.operator_table().items():
+        setattr(RaggedTensor, name, fn)
+    RaggedTensor.__getitem__ = ragged_array_ops.getitem
+
+
+def _any_ragged(value) -> bool:
+    if isinstance(value, (list, tuple)):
+        return any(is_ragged(v) for v in value)
+    return is_ragged(value)
+
+
+def _api(fn, ragged_fn, arg_names):
+    """`fn`, sent to `ragged_fn` when an argument named in `arg_names` (or the
+    corresponding leading positional one) holds a RaggedTensor."""
+    if getattr(fn, "_tfgraph_ragged_original", None) is not None:
+        return fn
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        heads = list(args[: len(arg_names)]) + [kwargs.get(k) for k in arg_names[len(args) :]]
+        if any(_any_ragged(h) for h in heads):
+            return ragged_fn(*args, **kwargs)
+        return fn(*args, **kwargs)
+
+    wrapper._tfgraph_ragged_original = fn
+    return wrapper
+
+
+def _concat(values, axis, name="concat"):
+    return ragged_array_ops.concat(values, axis, name=None if name == "concat" else name)
+
+
+def _stack(values, axis=0, name="stack"):
+    return ragged_array_ops.stack(values, axis, name=None if name == "stack" else name)
+
+
+def _gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0):
+    return ragged_array_ops.gather(params, indices, validate_indices, axis, batch_dims, name)
+
+
+def _boolean_mask(tensor, mask, name="boolean_mask", axis=None):
+    if axis not in (None, 0):
+        raise NotImplementedError("tfgraph's ragged boolean_mask takes no axis")
+    return ragged_array_ops.boolean_mask(tensor, mask, None if name == "boolean_mask" else name)
+
+
+_APIS = {
+    "concat": (_concat, ["values"]),
+    "stack": (_stack, ["values"]),
+    "gather": (_gather, ["params", "indices"]),
+    "boolean_mask": (_boolean_mask, ["tensor", "mask"]),
+}
+
+
+def install_dispatch(*modules) -> None:
+    """Ragged dispatch for the elementwise/reduce functions and concat, stack, gather,
+    boolean_mask of `modules` (one wrapper per function object)."""
+    ragged_dispatch.install(*modules)
+    done: dict[int, object] = {}
+    for module in modules:
+        for name, (ragged_fn, args) in _APIS.items():
+            fn = module.__dict__.get(name)
+            if fn is None:
+                continue
+            if id(fn) not in done:
+                done[id(fn)] = _api(fn, ragged_fn, args)
+            setattr(module, name, done[id(fn)])
