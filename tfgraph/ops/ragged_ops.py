@@ -219,9 +219,10 @@ def _to_sparse_shape(op):
     values = op._inputs[-1]
     n = op._attrs["RAGGED_RANK"]
     rank = None if values._shape.ndims is None else values._shape.ndims + n
+    nvals = values._shape.num_elements()
     return [
-        TensorShape([None, rank]),
-        TensorShape([None]),
+        TensorShape([nvals, rank]),
+        TensorShape([nvals]),
         TensorShape([rank]),
     ]
 

@@ -9,7 +9,7 @@ from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import control_dependencies, name_scope
 from tfgraph.framework.ops import Tensor
 from tfgraph.ops import array_ops, check_ops, math_ops
-from tfgraph.ops.common_shapes import constant_value
+from tfgraph.ops.common_shapes import tf_constant_value as constant_value
 from tfgraph.ops.ragged_ops import ragged_gather
 from tfgraph.ragged import ragged_math_ops, segment_id_ops
 from tfgraph.ragged.ragged_tensor import (
@@ -76,11 +76,7 @@ def _getitem(rt, keys):
     starts = rt.row_splits[:-1]
     limits = rt.row_splits[1:]
     row = rt.values[starts[row_key] : limits[row_key]]
-    if not inner:
-        return row
-    if isinstance(row, RaggedTensor):
-        return _getitem(row, inner)
-    return row[tuple(inner)]
+    return row.__getitem__(inner)
 
 
 def _slice_rows(rt, key):
@@ -220,7 +216,13 @@ def _gather(params, indices):
     splits, values = ragged_gather(
         params.nested_row_splits, params.flat_values, indices, OUTPUT_RAGGED_RANK=out_ragged_rank
     )
-    return RaggedTensor.from_nested_row_splits(values, splits, validate=False)
+    result = RaggedTensor.from_nested_row_splits(values, splits, validate=False)
+    if indices.shape.ndims > 1:  # (TF computes the uniform dims' sizes here, then drops them)
+        indices_shape = array_ops.shape(indices, out_type=params.row_splits.dtype)
+        cumprod = math_ops.cumprod(indices_shape)
+        for dim in range(indices.shape.ndims - 1):
+            _ = (cumprod[dim], indices_shape[dim + 1])
+    return result
 
 
 # -- concat / stack ---------------------------------------------------------------------------

@@ -175,8 +175,14 @@ def unary_elementwise(fn, x, *args, **kwargs):
 
 def _same_partitions(x, y) -> bool:
     return x.ragged_rank == y.ragged_rank and all(
-        a is b for a, b in zip(x.nested_row_splits, y.nested_row_splits)
+        a is b for a, b in zip(x._nested_row_partitions, y._nested_row_partitions)
     )
+
+
+def _shape_of(rt) -> None:
+    """The flat values' shape in the partition dtype (TF's DynamicRaggedShape.from_tensor
+    builds it, and leaves it unused when both sides share their row partitions)."""
+    array_ops.cast(array_ops.shape(rt.flat_values), rt._row_partition.dtype)
 
 
 def _dense_against_ragged(rt, dense):
@@ -211,7 +217,10 @@ def binary_elementwise(fn, x, y, *args, **kwargs):
                 "tfgraph applies binary ops to two RaggedTensors only when they have the same "
                 f"ragged_rank (got {x.ragged_rank} and {y.ragged_rank})"
             )
-        if not _same_partitions(x, y):
+        if _same_partitions(x, y):
+            _shape_of(x)
+            _shape_of(y)
+        else:
             checks = [
                 check_ops.assert_equal(a, b, message="Inputs must have identical ragged splits")
                 for a, b in zip(x.nested_row_splits, y.nested_row_splits)

@@ -52,17 +52,10 @@ def _gather(params, indices, validate_indices=None, name=None, axis=None, batch_
     return ragged_array_ops.gather(params, indices, validate_indices, axis, batch_dims, name)
 
 
-def _boolean_mask(tensor, mask, name="boolean_mask", axis=None):
-    if axis not in (None, 0):
-        raise NotImplementedError("tfgraph's ragged boolean_mask takes no axis")
-    return ragged_array_ops.boolean_mask(tensor, mask, None if name == "boolean_mask" else name)
-
-
 _APIS = {
     "concat": (_concat, ["values"]),
     "stack": (_stack, ["values"]),
     "gather": (_gather, ["params", "indices"]),
-    "boolean_mask": (_boolean_mask, ["tensor", "mask"]),
 }
 
 

@@ -11,7 +11,7 @@ from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import control_dependencies, name_scope
 from tfgraph.framework.ops import Tensor
 from tfgraph.ops import array_ops, check_ops, math_ops, segment_ops
-from tfgraph.ops.common_shapes import constant_value
+from tfgraph.ops.common_shapes import tf_constant_value as constant_value
 from tfgraph.ops.ragged_ops import ragged_range
 from tfgraph.ragged import segment_id_ops
 from tfgraph.ragged.ragged_tensor import (
@@ -51,9 +51,7 @@ def range(starts, limits=None, deltas=1, dtype=None, name=None, row_splits_dtype
             order = [dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64]
             inferred = max([t.dtype for t in (starts, limits, deltas)], key=order.index)
             starts, limits, deltas = (array_ops.cast(t, inferred) for t in (starts, limits, deltas))
-        splits, values = ragged_range(
-            starts, limits, deltas, Tsplits=row_splits_dtype, name=scope.rstrip("/") or None
-        )
+        splits, values = ragged_range(starts, limits, deltas, Tsplits=row_splits_dtype, name=scope)
         return RaggedTensor.from_row_splits(values, splits, validate=False)
 
 
@@ -221,9 +219,7 @@ def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
         mean_of_square = reduce_mean(ragged_map(math_ops.square, x), axis=axis, keepdims=keepdims)
         mean = reduce_mean(x, axis=axis, keepdims=keepdims)
         square_of_mean = ragged_map(math_ops.square, mean)
-        return ragged_map(
-            math_ops.maximum, ragged_map(math_ops.subtract, mean_of_square, square_of_mean), 0
-        )
+        return ragged_map(math_ops.maximum, mean_of_square - square_of_mean, 0)
 
 
 def reduce_std(input_tensor, axis=None, keepdims=False, name=None):

@@ -18,7 +18,7 @@ from tfgraph.framework.ops import Tensor
 from tfgraph.framework.sparse_tensor import SparseTensor
 from tfgraph.framework.tensor_shape import TensorShape, as_shape
 from tfgraph.ops import array_ops, check_ops, control_flow_ops, math_ops
-from tfgraph.ops.common_shapes import constant_value
+from tfgraph.ops.common_shapes import tf_constant_value as constant_value
 from tfgraph.ragged.ragged_tensor_value import RaggedTensorValue
 from tfgraph.ragged.row_partition import RowPartition, _convert_partition
 
@@ -340,9 +340,10 @@ class RaggedTensor:
             ragged_dims = [splits_shape[0] - 1] + [
                 math_ops.maximum(math_ops.reduce_max(s[1:] - s[:-1]), 0) for s in nested_splits
             ]
+            inner_dims = flat_shape[1:]
             if out_type != self._row_partition.dtype:
                 ragged_dims = [array_ops.cast(d, out_type) for d in ragged_dims]
-            bbox = array_ops.concat([array_ops.stack(ragged_dims), flat_shape[1:]], axis=0)
+            bbox = array_ops.concat([array_ops.stack(ragged_dims), inner_dims], axis=0)
             return bbox if axis is None else array_ops.gather(bbox, axis)
 
     def with_values(self, new_values) -> RaggedTensor:

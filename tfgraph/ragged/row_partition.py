@@ -14,7 +14,7 @@ from tfgraph.framework.convert import constant, convert_to_tensor
 from tfgraph.framework.graph import name_scope
 from tfgraph.framework.ops import Tensor
 from tfgraph.ops import array_ops, check_ops, control_flow_ops, math_ops
-from tfgraph.ops.common_shapes import constant_value
+from tfgraph.ops.common_shapes import tf_constant_value as constant_value
 from tfgraph.ops.manip_ops import bincount
 
 __all__ = ["RowPartition"]

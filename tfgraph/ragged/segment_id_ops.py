@@ -7,7 +7,7 @@ from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import name_scope
 from tfgraph.framework.ops import Tensor
 from tfgraph.ops import array_ops, math_ops
-from tfgraph.ops.common_shapes import constant_value
+from tfgraph.ops.common_shapes import tf_constant_value as constant_value
 from tfgraph.ops.manip_ops import bincount
 from tfgraph.ops.repeat_ops import _convert_to_int_tensor as _int_tensor
 from tfgraph.ops.repeat_ops import _repeat_with_axis
