@@ -643,9 +643,8 @@ class RaggedTensorSpec:
         return hash((self._dtype, self._ragged_rank, self._row_splits_dtype))
 
     def __repr__(self) -> str:
-        dims = self._shape.as_list() if self._shape.rank is not None else None
         return (
-            f"RaggedTensorSpec(TensorShape({dims}), "
+            f"RaggedTensorSpec({self._shape!r}, "
             f"{self._dtype!r}, {self._ragged_rank}, {self._row_splits_dtype!r})"
         )
 

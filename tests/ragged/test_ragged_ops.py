@@ -1,0 +1,141 @@
+"""Ops on RaggedTensors: operators and tf.math dispatch, reductions, indexing,
+tf.concat / tf.stack / tf.gather, tf.ragged.boolean_mask / stack / range /
+map_flat_values and the segment-id helpers: values, graphs and errors against TF."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tests.ragged import harness
+from tests.tfrun import requires_tf
+
+CASES = r"""
+C = tf.ragged.constant
+def _elem():
+    x = C([[1., 2], [3]])
+    return [x + 1, x * x, x - x, x / 2., 2. - x, -x, abs(x), x ** 2, x // 2., x % 2.]
+def _elem_sep():
+    x = C([[1., 2], [3]]); y = C([[4., 5], [6]]); return x * y
+cases = {
+  "elem": _elem,
+  "elem_sep": _elem_sep,
+  "math_unary": lambda: (lambda x: [tf.exp(x), tf.math.log(x), tf.sqrt(x), tf.math.square(x),
+      tf.cast(x, tf.int32), tf.math.sigmoid(x), tf.nn.relu(x - 2.), tf.math.sin(x),
+      tf.ones_like(x), tf.zeros_like(x)])(C([[1., 2], [3]])),
+  "math_binary": lambda: (lambda x: [tf.add(x, 1.), tf.math.maximum(x, 2.),
+      tf.math.minimum(2., x), tf.math.equal(x, 2.), tf.math.greater(x, 1.5),
+      tf.math.pow(x, 2.), tf.math.squared_difference(x, 1.)])(C([[1., 2], [3]])),
+  "compare_ops": lambda: (lambda x: [x > 1, x >= 2, x < 3, x <= 1])(C([[1, 2], [3]])),
+  "logical": lambda: (lambda x: [x & True, x | False, ~x, x ^ True])(C([[True, False], [True]])),
+  "broadcast_dense_inner": lambda: C([[[1, 2], [3, 4]], [[5, 6]]], ragged_rank=1)
+      + tf.constant([10, 20]),
+  "reduce_sum1": lambda: tf.reduce_sum(C([[1., 2], [3], []]), axis=1),
+  "reduce_sum0": lambda: tf.reduce_sum(C([[1., 2], [3], []]), axis=0),
+  "reduce_sum_all": lambda: tf.reduce_sum(C([[1., 2], [3], []])),
+  "reduce_max1": lambda: tf.reduce_max(C([[1., 2], [3], [-1.]]), axis=1),
+  "reduce_min0": lambda: tf.math.reduce_min(C([[1, 2], [3]]), axis=0),
+  "reduce_mean1": lambda: tf.reduce_mean(C([[1., 2], [3]]), axis=1),
+  "reduce_mean0": lambda: tf.reduce_mean(C([[1., 2], [3]]), axis=0),
+  "reduce_prod": lambda: tf.reduce_prod(C([[1., 2], [3, 4]]), axis=1),
+  "reduce_all": lambda: tf.reduce_all(C([[True, False], [True]]), axis=1),
+  "reduce_any": lambda: tf.reduce_any(C([[True, False], [False]]), axis=1),
+  "reduce_rr2_axis2": lambda: tf.reduce_sum(C([[[1, 2], [3]], [[4]]]), axis=2),
+  "reduce_rr2_axis1": lambda: tf.reduce_sum(C([[[1, 2], [3]], [[4]]]), axis=1),
+  "reduce_axes": lambda: tf.reduce_sum(C([[[1, 2], [3]], [[4]]]), axis=[1, 2]),
+  "reduce_keepdims": lambda: tf.reduce_sum(C([[1., 2], [3]]), axis=1, keepdims=True),
+  "reduce_std": lambda: tf.math.reduce_std(C([[1., 2], [3, 5, 7]]), axis=1),
+  "getitem_int": lambda: C([[1, 2], [3], [4, 5, 6]])[2],
+  "getitem_neg": lambda: C([[1, 2], [3], [4, 5, 6]])[-1],
+  "getitem_slice": lambda: C([[1, 2], [3], [4, 5, 6]])[1:],
+  "getitem_slice2": lambda: C([[1, 2], [3], [4, 5, 6]])[:2],
+  "getitem_step": lambda: C([[1, 2], [3], [4, 5, 6]])[::2],
+  "getitem_inner": lambda: C([[1, 2], [3], [4, 5, 6]])[:, 1:],
+  "getitem_inner2": lambda: C([[1, 2], [3], [4, 5, 6]])[1:, :2],
+  "getitem_inner_neg": lambda: C([[1, 2], [3], [4, 5, 6]])[:, -2:],
+  "getitem_int_int": lambda: C([[1, 2], [3], [4, 5, 6]])[2, 1],
+  "getitem_rr2": lambda: C([[[1, 2], [3]], [[4]]])[0],
+  "getitem_inner_int": lambda: C([[1, 2], [3]])[:, 0],
+  "concat0": lambda: tf.concat([C([[1, 2], [3]]), C([[4], [5, 6], []])], axis=0),
+  "concat1": lambda: tf.concat([C([[1, 2], [3]]), C([[4], [5, 6]])], axis=1),
+  "concat_dense": lambda: tf.concat([C([[1, 2], [3]]), tf.constant([[7, 8]])], axis=0),
+  "stack0": lambda: tf.stack([C([[1, 2], [3]]), C([[4], [5, 6], []])], axis=0),
+  "stack1": lambda: tf.stack([C([[1, 2], [3]]), C([[4], [5, 6]])], axis=1),
+  "ragged_stack": lambda: tf.ragged.stack([tf.constant([1, 2]), tf.constant([3])]),
+  "gather": lambda: tf.gather(C([[1, 2], [3], [4, 5, 6]]), [2, 0, 2]),
+  "gather2d": lambda: tf.gather(C([[1, 2], [3], [4, 5, 6]]), [[2, 0], [1, 1]]),
+  "gather_rr2": lambda: tf.gather(C([[[1, 2], [3]], [[4]], [[5], [6, 7]]]), [2, 0]),
+  "gather_ragged_idx": lambda: tf.gather(tf.constant([10, 20, 30]), C([[0, 2], [1]])),
+  "gather_bad_index": lambda: tf.gather(C([[1, 2], [3]]), [2]),
+  "tf_boolean_mask_is_dense_only": lambda: tf.boolean_mask(C([[1, 2], [3]]), [True, False]),
+  "mask_1d": lambda: tf.ragged.boolean_mask(C([[1, 2], [3], [4, 5, 6]]), [True, False, True]),
+  "mask_ragged": lambda: tf.ragged.boolean_mask(
+      C([[1, 2], [3], [4, 5, 6]]), C([[True, False], [False], [True, True, False]])),
+  "mask_dense2d": lambda: tf.ragged.boolean_mask(
+      tf.constant([[1, 2, 3], [4, 5, 6]]), tf.constant([[True, False, True], [False, False, True]])),
+  "mask_dense1d": lambda: tf.ragged.boolean_mask(tf.constant([1, 2, 3]), [True, False, True]),
+  "map_flat_values": lambda: tf.ragged.map_flat_values(tf.multiply, C([[1, 2], [3]]), 3),
+  "map_flat_values2": lambda: (lambda x: tf.ragged.map_flat_values(tf.add, x, x))(
+      C([[1, 2], [3]])),
+  "range": lambda: tf.ragged.range([3, 0, 2]),
+  "range2": lambda: tf.ragged.range([1, 5], [4, 1], [1, -2]),
+  "range_float": lambda: tf.ragged.range(0., [1., 2.5], 0.5),
+  "range_int64_splits32": lambda: tf.ragged.range(tf.constant([2, 3], tf.int64),
+                                                  row_splits_dtype=tf.int32),
+  "range_zero_delta": lambda: tf.ragged.range([3], deltas=0),
+  "segment_ids": lambda: tf.ragged.row_splits_to_segment_ids([0, 3, 3, 5]),
+  "row_splits": lambda: tf.ragged.segment_ids_to_row_splits([0, 0, 2, 3]),
+  "row_splits_n": lambda: tf.ragged.segment_ids_to_row_splits([0, 0, 2], num_segments=5),
+}
+"""
+
+# Graphs that differ from TF's: two RaggedTensors with separately built row partitions
+# (TF broadcasts their shapes; tfgraph asserts the splits are equal), and the
+# ragged-with-dense broadcast.
+OPS_DIFFER = {"elem_sep"}
+
+
+@pytest.fixture(scope="module")
+def both():
+    return harness.run_here(CASES), harness.run_tf(CASES)
+
+
+def _names() -> list[str]:
+    scope = {"tf": tf, "np": np}
+    exec(CASES, scope)
+    return list(scope["cases"])
+
+
+@requires_tf
+@pytest.mark.parametrize("name", _names())
+def test_ragged_ops_as_tf(both, name):
+    harness.compare(*both, name, ops=name not in OPS_DIFFER)
+
+
+def test_different_splits_are_checked_at_run_time():
+    with tf.Graph().as_default():
+        x = tf.ragged.constant([[1, 2], [3]])
+        with pytest.raises(tf.errors.InvalidArgumentError, match="identical ragged splits"):
+            _ = x + tf.ragged.constant([[1], [2, 3]])  # (static splits: found when built)
+        s = tf.placeholder(tf.int64, [None])
+        z = x + tf.RaggedTensor.from_row_splits([1, 2, 3], s)
+        with tf.Session() as sess:
+            assert sess.run(z, {s: [0, 2, 3]}).to_list() == [[2, 4], [6]]
+            with pytest.raises(tf.errors.InvalidArgumentError, match="identical ragged splits"):
+                sess.run(z, {s: [0, 1, 3]})
+
+
+def test_dense_with_size_one_ragged_dimension_broadcasts():
+    with tf.Graph().as_default():
+        x = tf.ragged.constant([[1, 2], [3], []])
+        with tf.Session() as sess:
+            assert sess.run(x * tf.constant([[10], [20], [30]])).to_list() == [[10, 20], [60], []]
+            assert sess.run(x + tf.constant([[1]])).to_list() == [[2, 3], [4], []]
+
+
+def test_namespaces_share_one_wrapper():
+    assert tf.add is tf.math.add and tf.compat.v1.add is tf.add
+    assert tf.reduce_sum is tf.math.reduce_sum
+    with tf.Graph().as_default():
+        assert tf.add(tf.constant(1), 2).op.type == "AddV2"
