@@ -73,7 +73,8 @@ cases = {
   "mask_ragged": lambda: tf.ragged.boolean_mask(
       C([[1, 2], [3], [4, 5, 6]]), C([[True, False], [False], [True, True, False]])),
   "mask_dense2d": lambda: tf.ragged.boolean_mask(
-      tf.constant([[1, 2, 3], [4, 5, 6]]), tf.constant([[True, False, True], [False, False, True]])),
+      tf.constant([[1, 2, 3], [4, 5, 6]]),
+      tf.constant([[True, False, True], [False, False, True]])),
   "mask_dense1d": lambda: tf.ragged.boolean_mask(tf.constant([1, 2, 3]), [True, False, True]),
   "map_flat_values": lambda: tf.ragged.map_flat_values(tf.multiply, C([[1, 2], [3]]), 3),
   "map_flat_values2": lambda: (lambda x: tf.ragged.map_flat_values(tf.add, x, x))(
