@@ -563,7 +563,6 @@ from tfgraph.ops.string_ops import (
     encode_base64,
     reduce_join,
     regex_replace,
-    string_split,
     string_to_number,
     substr,
 )
@@ -596,6 +595,7 @@ from tfgraph.platform.v2_toggles import (
     executing_eagerly_outside_functions,
     resource_variables_enabled,
 )
+from tfgraph.ragged.ragged_string_ops import string_split
 from tfgraph.ragged.ragged_tensor import RaggedTensor, RaggedTensorSpec
 from tfgraph.resource_variables import ResourceVariable as _ResourceVariable  # (registers)
 from tfgraph.template import make_template

@@ -16,15 +16,21 @@ import tfgraph as tf
 from tests.tfrun import run_tf_json
 
 HARNESS = r"""
+def _dec(x):
+    if isinstance(x, list):
+        return [_dec(y) for y in x]
+    return x.decode("latin-1") if isinstance(x, bytes) else x
+
+
 def _enc(v):
     if hasattr(v, "to_list"):
-        return {"ragged": v.to_list(), "splits_dtype": str(v.row_splits.dtype),
+        return {"ragged": _dec(v.to_list()), "splits_dtype": str(v.row_splits.dtype),
                 "dtype": str(v.flat_values.dtype)}
     if hasattr(v, "dense_shape"):
-        return {"sparse": [np.asarray(v.indices).tolist(), np.asarray(v.values).tolist(),
+        return {"sparse": [np.asarray(v.indices).tolist(), _dec(np.asarray(v.values).tolist()),
                            np.asarray(v.dense_shape).tolist()]}
     a = np.asarray(v)
-    return {"dense": a.tolist(), "dtype": str(a.dtype)}
+    return {"dense": _dec(a.tolist()), "dtype": str(a.dtype)}
 
 
 def run_cases(cases):

@@ -1,0 +1,57 @@
+"""tf.strings.split and tf.string_split with result_type="RaggedTensor" (and the
+SparseTensor default, now built in TF's "StringSplit" scope) against TF."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tests.ragged import harness
+from tests.tfrun import requires_tf
+
+CASES = r"""
+def _fed():
+    p = tf.placeholder(tf.string, [None])
+    return [tf.strings.split(p, result_type="RaggedTensor"), {p: np.array([b"x y", b"", b"z"])}]
+cases = {
+  "split_sparse": lambda: tf.strings.split(["a b", "c"]),
+  "split_ragged": lambda: tf.strings.split(["a b", "c  d"], result_type="RaggedTensor"),
+  "split_ragged_sep": lambda: tf.strings.split(tf.constant(["a,b", "c"]), sep=",",
+                                               result_type="RaggedTensor"),
+  "split_maxsplit": lambda: tf.strings.split(["a b c d"], maxsplit=2, result_type="RaggedTensor"),
+  "split_scalar": lambda: tf.strings.split("a b c", result_type="RaggedTensor"),
+  "split_2d": lambda: tf.strings.split([["a b"], ["c"]], result_type="RaggedTensor"),
+  "split_2d_sparse": lambda: tf.strings.split([["a b"], ["c"]]),
+  "split_fed": _fed,
+  "split_bad_type": lambda: tf.strings.split(["a"], result_type="list"),
+  "string_split": lambda: tf.string_split(["a b", "c"]),
+  "string_split_ragged": lambda: tf.string_split(["a b", "c"], result_type="RaggedTensor"),
+  "string_split_delims": lambda: tf.string_split(["a,b;c", ""], ",;", skip_empty=False,
+                                                 result_type="RaggedTensor"),
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def both():
+    return harness.run_here(CASES), harness.run_tf(CASES)
+
+
+def _names() -> list[str]:
+    scope = {"tf": tf, "np": np}
+    exec(CASES, scope)
+    return list(scope["cases"])
+
+
+@requires_tf
+@pytest.mark.parametrize("name", _names())
+def test_string_split_as_tf(both, name):
+    harness.compare(*both, name)
+
+
+def test_split_to_ragged_values():
+    with tf.Graph().as_default():
+        rt = tf.strings.split(["hello world", "a"], result_type="RaggedTensor")
+        with tf.Session() as sess:
+            assert sess.run(rt).to_list() == [[b"hello", b"world"], [b"a"]]
