@@ -85,6 +85,14 @@ cases = {
   "range_int64_splits32": lambda: tf.ragged.range(tf.constant([2, 3], tf.int64),
                                                   row_splits_dtype=tf.int32),
   "range_zero_delta": lambda: tf.ragged.range([3], deltas=0),
+  "sdp1": lambda: tf.ragged.stack_dynamic_partitions(
+      ["a", "b", "c", "d", "e"], [3, 0, 2, 2, 3], num_partitions=5),
+  "sdp0": lambda: tf.ragged.stack_dynamic_partitions(tf.constant(7), 1, 3),
+  "sdp_ragged": lambda: tf.ragged.stack_dynamic_partitions(
+      C([[1, 2], [3], [4, 5, 6]]), [1, 0, 1], 2),
+  "sdp2d": lambda: tf.ragged.stack_dynamic_partitions(
+      tf.constant([[1, 2], [3, 4]]), tf.constant([[0, 1], [1, 1]]), 2),
+  "sdp_bad": lambda: tf.ragged.stack_dynamic_partitions([1, 2], [0, 3], 2),
   "segment_ids": lambda: tf.ragged.row_splits_to_segment_ids([0, 3, 3, 5]),
   "row_splits": lambda: tf.ragged.segment_ids_to_row_splits([0, 0, 2, 3]),
   "row_splits_n": lambda: tf.ragged.segment_ids_to_row_splits([0, 0, 2], num_segments=5),

@@ -5,7 +5,7 @@ ragged_dispatch.py)."""
 
 from tfgraph.ops import ragged_ops as _ragged_ops  # (registers the op types)
 from tfgraph.ragged import ragged_install as _install
-from tfgraph.ragged.ragged_array_ops import boolean_mask, stack
+from tfgraph.ragged.ragged_array_ops import boolean_mask, stack, stack_dynamic_partitions
 from tfgraph.ragged.ragged_factory_ops import constant, constant_value, placeholder
 from tfgraph.ragged.ragged_functional_ops import map_flat_values
 from tfgraph.ragged.ragged_math_ops import range
@@ -25,4 +25,5 @@ __all__ = [
     "row_splits_to_segment_ids",
     "segment_ids_to_row_splits",
     "stack",
+    "stack_dynamic_partitions",
 ]

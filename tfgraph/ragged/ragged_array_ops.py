@@ -20,7 +20,7 @@ from tfgraph.ragged.ragged_tensor import (
     match_row_splits_dtypes,
 )
 
-__all__ = ["boolean_mask", "concat", "gather", "getitem", "stack"]
+__all__ = ["boolean_mask", "concat", "gather", "getitem", "stack", "stack_dynamic_partitions"]
 
 
 # -- __getitem__ ------------------------------------------------------------------------------
@@ -423,3 +423,77 @@ def _mask_with_ragged(data, mask, splits_dtype):
             data = data.values
         masked = boolean_mask(data, mask)
         return RaggedTensor.from_nested_row_splits(masked, splits, validate=False)
+
+
+# -- stack_dynamic_partitions -----------------------------------------------------------------
+def stack_dynamic_partitions(data, partitions, num_partitions, name=None):
+    """A RaggedTensor whose row i stacks the items of `data` whose partition is i."""
+    from tfgraph.ops.manip_ops import argsort
+
+    with name_scope(name, "SegmentStack", [data, partitions, num_partitions]):
+        data = convert_to_tensor_or_ragged_tensor(data, name="data")
+        splits_dtype = data.row_splits.dtype if isinstance(data, RaggedTensor) else None
+        partitions = convert_to_tensor_or_ragged_tensor(
+            partitions, name="partitions", preferred_dtype=splits_dtype
+        )
+        num_partitions = convert_to_tensor(
+            num_partitions, name="num_partitions", preferred_dtype=partitions.dtype
+        )
+        if splits_dtype is not None:
+            partitions = _cast(partitions, splits_dtype)
+        num_partitions = array_ops.cast(num_partitions, partitions.dtype)
+        rank = partitions.shape.ndims
+        if rank is None:
+            raise ValueError("partitions must have known rank.")
+        num_partitions.shape.with_rank(0)
+        partitions.shape.assert_is_compatible_with(data.shape[:rank])
+        if rank == 0:
+            return RaggedTensor.from_value_rowids(
+                values=array_ops.stack([data]),
+                value_rowids=array_ops.stack([partitions]),
+                nrows=num_partitions,
+                validate=False,
+            )
+        if rank == 1:
+            permutation = argsort(partitions, stable=True)
+            value_rowids = array_ops.gather(partitions, permutation)
+            values = (
+                gather(data, permutation)
+                if is_ragged(data)
+                else array_ops.gather(data, permutation)
+            )
+            checks = [
+                check_ops.assert_less(
+                    value_rowids[-1:],
+                    num_partitions,
+                    message="partitions must be less than num_partitions",
+                ),
+                check_ops.assert_non_negative(
+                    partitions, message="partitions must be non-negative."
+                ),
+            ]
+            with control_dependencies(checks):
+                return RaggedTensor.from_value_rowids(
+                    values, value_rowids, nrows=num_partitions, validate=False
+                )
+        if not isinstance(data, RaggedTensor):
+            data = RaggedTensor.from_tensor(data, row_splits_dtype=partitions.dtype, ragged_rank=1)
+        if not isinstance(partitions, RaggedTensor):
+            partitions = RaggedTensor.from_tensor(
+                partitions,
+                row_splits_dtype=partitions.dtype,
+                ragged_rank=max(data.ragged_rank, rank - 1),
+            )
+        check = check_ops.assert_equal(
+            data.row_splits,
+            partitions.row_splits,
+            message="data and partitions have incompatible ragged shapes",
+        )
+        with control_dependencies([check]):
+            return stack_dynamic_partitions(data.values, partitions.values, num_partitions)
+
+
+def _cast(x, dtype):
+    if isinstance(x, RaggedTensor):
+        return x.with_flat_values(array_ops.cast(x.flat_values, dtype))
+    return array_ops.cast(x, dtype)
