@@ -31,6 +31,10 @@ cases = {
   "logical": lambda: (lambda x: [x & True, x | False, ~x, x ^ True])(C([[True, False], [True]])),
   "broadcast_dense_inner": lambda: C([[[1, 2], [3, 4]], [[5, 6]]], ragged_rank=1)
       + tf.constant([10, 20]),
+  "dense_plus_ragged": lambda: tf.constant(1) + C([[1, 2], [3]]),
+  "dense_mul_ragged": lambda: tf.constant(2.) * C([[1., 2], [3]]),
+  "dense_sub_ragged": lambda: tf.constant(2.) - C([[1., 2], [3]]),
+  "dense_div_ragged": lambda: tf.constant(2.) / C([[1., 2], [3]]),
   "reduce_sum1": lambda: tf.reduce_sum(C([[1., 2], [3], []]), axis=1),
   "reduce_sum0": lambda: tf.reduce_sum(C([[1., 2], [3], []]), axis=0),
   "reduce_sum_all": lambda: tf.reduce_sum(C([[1., 2], [3], []])),
@@ -141,6 +145,14 @@ def test_dense_with_size_one_ragged_dimension_broadcasts():
         with tf.Session() as sess:
             assert sess.run(x * tf.constant([[10], [20], [30]])).to_list() == [[10, 20], [60], []]
             assert sess.run(x + tf.constant([[1]])).to_list() == [[2, 3], [4], []]
+
+
+def test_dense_broadcast_over_ragged_rows_is_refused_at_build_time():
+    # (TF broadcasts a [3] vector against [2, (r)] rows and fails when run; tfgraph
+    # handles only the size-1 case and says so when the graph is built)
+    with tf.Graph().as_default():
+        with pytest.raises(ValueError, match="tfgraph broadcasts a dense tensor"):
+            _ = tf.constant([1, 2, 3]) + tf.ragged.constant([[1, 2], [3]])
 
 
 def test_namespaces_share_one_wrapper():
