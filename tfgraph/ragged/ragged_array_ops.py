@@ -497,3 +497,55 @@ def _cast(x, dtype):
     if isinstance(x, RaggedTensor):
         return x.with_flat_values(array_ops.cast(x.flat_values, dtype))
     return array_ops.cast(x, dtype)
+
+
+# -- size, rank, expand_dims, reverse ---------------------------------------------------------
+def size(input, out_type=dtypes.int32, name=None):
+    if is_ragged(input):
+        return array_ops.size(input.flat_values, out_type=out_type, name=name)
+    return array_ops.size(input, out_type=out_type, name=name)
+
+
+def rank(input, name=None):
+    with name_scope(name, "RaggedRank", [input]) as scope:
+        if not is_ragged(input):
+            return array_ops.rank(input, scope)
+        return input.ragged_rank + array_ops.rank(input.flat_values)
+
+
+def expand_dims(input, axis, name=None):
+    with name_scope(name, "RaggedExpandDims", [input]):
+        input = convert_to_tensor_or_ragged_tensor(input, name="input")
+        if not is_ragged(input):
+            return array_ops.expand_dims(input, axis)
+        ndims = None if input.shape.ndims is None else input.shape.ndims + 1
+        axis = _positive_axis(axis, ndims)
+        if axis == 0:
+            return RaggedTensor.from_uniform_row_length(
+                input, uniform_row_length=input.nrows(), nrows=1, validate=False
+            )
+        if axis == 1:
+            return RaggedTensor.from_uniform_row_length(
+                input, uniform_row_length=1, nrows=input.nrows(), validate=False
+            )
+        if is_ragged(input.values):
+            return input.with_values(expand_dims(input.values, axis - 1))
+        return input.with_values(array_ops.expand_dims(input.values, axis - 1))
+
+
+def reverse(tensor, axis, name=None):
+    msg = "`axis` must be a list of int or a constant tensorwhen reversing axes in a ragged tensor"
+    with name_scope(name, "Reverse", [tensor, axis]):
+        if isinstance(axis, Tensor):
+            axis = constant_value(axis)
+            if axis is None:
+                raise TypeError(msg)
+            axis = [int(a) for a in axis.reshape(-1)]
+        elif not (isinstance(axis, (list, tuple)) and all(isinstance(d, int) for d in axis)):
+            raise TypeError(msg)
+        tensor = convert_to_tensor_or_ragged_tensor(tensor, name="tensor")
+        axis = [_positive_axis(d, tensor.shape.rank, f"axis[{i}]") for i, d in enumerate(axis)]
+        slices = [slice(None)] * (max(axis) + 1 if axis else 0)
+        for d in axis:
+            slices[d] = slice(None, None, -1)
+        return tensor[tuple(slices)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 
+from tfgraph.framework import dtypes
 from tfgraph.ragged import ragged_array_ops, ragged_dispatch
 from tfgraph.ragged.ragged_tensor import RaggedTensor, is_ragged
 
@@ -52,7 +53,28 @@ def _gather(params, indices, validate_indices=None, name=None, axis=None, batch_
     return ragged_array_ops.gather(params, indices, validate_indices, axis, batch_dims, name)
 
 
+def _size(input, name=None, out_type=None):
+    return ragged_array_ops.size(input, out_type=out_type or dtypes.int32, name=name)
+
+
+def _rank(input, name=None):
+    return ragged_array_ops.rank(input, name=name)
+
+
+def _expand_dims(input, axis=None, name=None, dim=None):
+    return ragged_array_ops.expand_dims(input, dim if axis is None else axis, name=name)
+
+
+def _reverse(tensor, axis, name=None):
+    return ragged_array_ops.reverse(tensor, axis, name=name)
+
+
 _APIS = {
+    "size": (_size, ["input"]),
+    "rank": (_rank, ["input"]),
+    "expand_dims": (_expand_dims, ["input"]),
+    "reverse": (_reverse, ["tensor"]),
+    "reverse_v2": (_reverse, ["tensor"]),
     "concat": (_concat, ["values"]),
     "stack": (_stack, ["values"]),
     "gather": (_gather, ["params", "indices"]),
