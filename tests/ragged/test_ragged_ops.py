@@ -18,8 +18,13 @@ def _elem():
     return [x + 1, x * x, x - x, x / 2., 2. - x, -x, abs(x), x ** 2, x // 2., x % 2.]
 def _elem_sep():
     x = C([[1., 2], [3]]); y = C([[4., 5], [6]]); return x * y
+def _emb():
+    p = tf.constant(np.arange(12.).reshape(4, 3), tf.float32)
+    r = tf.nn.embedding_lookup(p, C([[0, 3], [], [1]]))
+    return [r, tf.convert_to_tensor(tf.gradients(tf.reduce_sum(r.flat_values), p)[0])]
 cases = {
   "elem": _elem,
+  "embedding_lookup": _emb,
   "elem_sep": _elem_sep,
   "math_unary": lambda: (lambda x: [tf.exp(x), tf.math.log(x), tf.sqrt(x), tf.math.square(x),
       tf.cast(x, tf.int32), tf.math.sigmoid(x), tf.nn.relu(x - 2.), tf.math.sin(x),

@@ -90,6 +90,8 @@ cases = {
   "private_ctor": lambda: R([1, 2], None),
   "from_tensor_rank1": lambda: R.from_tensor([1, 2]),
   "from_tensor_both": lambda: R.from_tensor([[1, 2]], lengths=[1], padding=0),
+  "to_list_in_graph": lambda: tf.ragged.constant([[1]]).to_list(),
+  "numpy_in_graph": lambda: tf.ragged.constant([[1]]).numpy(),
   "to_tensor_of_tensor": lambda: tf.convert_to_tensor(tf.ragged.constant([[1], [2]])),
 }
 """

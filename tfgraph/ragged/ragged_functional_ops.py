@@ -74,3 +74,31 @@ def map_flat_values(op, *args, **kwargs):
     for partition in reversed(_merge(partition_lists)):
         result = RaggedTensor._from_row_partition(result, partition, validate=False)
     return result
+
+
+def embedding_lookup(
+    params, ids, partition_strategy="mod", name=None, validate_indices=True, max_norm=None
+):
+    """tf.nn.embedding_lookup with RaggedTensor ids: the rows of `params` for the flat
+    ids, in the ids' row partitions."""
+    from tfgraph.framework.graph import name_scope
+    from tfgraph.ops import nn_ops
+
+    del validate_indices
+    if params is None:
+        raise ValueError("params must be specified.")
+    if isinstance(params, (list, tuple)) and not params:
+        raise ValueError("params should not be empty.")
+    if ids.dtype.name not in ("int32", "int64"):
+        raise ValueError(
+            f"The values contained by the inputs have type {ids.dtype!s} and cannot be "
+            "processed. All values should be indices, either of type `int32` or `int64`."
+        )
+    with name_scope(name, "embedding_lookup_ragged"):
+        return map_flat_values(
+            nn_ops.embedding_lookup,
+            params=params,
+            ids=ids,
+            partition_strategy=partition_strategy,
+            max_norm=max_norm,
+        )

@@ -69,7 +69,16 @@ def _reverse(tensor, axis, name=None):
     return ragged_array_ops.reverse(tensor, axis, name=name)
 
 
+def _embedding_lookup(
+    params, ids, partition_strategy="mod", name=None, validate_indices=True, max_norm=None
+):
+    from tfgraph.ragged.ragged_functional_ops import embedding_lookup
+
+    return embedding_lookup(params, ids, partition_strategy, name, validate_indices, max_norm)
+
+
 _APIS = {
+    "embedding_lookup": (_embedding_lookup, ["params", "ids"]),
     "size": (_size, ["input"]),
     "rank": (_rank, ["input"]),
     "expand_dims": (_expand_dims, ["input"]),

@@ -410,7 +410,7 @@ class RaggedTensor:
         return to_sparse(self, name)
 
     def to_list(self):
-        raise ValueError("RaggedTensor.to_list() is only supported in eager mode.")
+        raise ValueError("to_list can only be used in eager mode.")
 
     def numpy(self):
         raise ValueError("RaggedTensor.numpy() is only supported in eager mode.")
