@@ -685,13 +685,13 @@ def __getattr__(name):
     )
 
 
-# RaggedTensor arguments to tf.* / tf.math.* / tf.nn.* functions go to tf.ragged's
+# RaggedTensor arguments to tf.* / tf.math.* / tf.nn.* / tf.strings.* functions go to tf.ragged's
 # implementations (before compat.v1 copies the names).
 import sys as _sys
 
 from tfgraph.ragged.ragged_install import install_dispatch as _install_ragged_dispatch
 
-_install_ragged_dispatch(_sys.modules[__name__], math, nn)
+_install_ragged_dispatch(_sys.modules[__name__], math, nn, strings)
 
 # Last: tfgraph.compat.v1 re-exports everything above.
 from tfgraph import compat

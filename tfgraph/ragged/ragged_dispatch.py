@@ -134,6 +134,13 @@ BINARY = [
     "polygamma",
     "nextafter",
 ]
+# tf.strings / tf.* string functions whose first argument may be ragged (TF1 dispatches
+# these as unary elementwise ops; not to_number, encode_base64 or decode_base64).
+STRING_UNARY = [
+    "length", "lower", "upper", "strip", "substr", "to_hash_bucket", "to_hash_bucket_fast",
+    "to_hash_bucket_strong", "regex_replace", "regex_full_match", "as_string",
+    "string_to_hash_bucket", "string_to_hash_bucket_fast", "string_to_hash_bucket_strong",
+]  # fmt: skip
 REDUCE = [
     "reduce_sum",
     "reduce_prod",
@@ -296,7 +303,8 @@ def _wrap(fn, kind: str):
 def install(*modules) -> None:
     """Wraps the UNARY/BINARY/REDUCE entries of `modules` for ragged arguments."""
     for module in modules:
-        for kind, names in (("unary", UNARY), ("binary", BINARY), ("reduce", REDUCE)):
+        kinds = (("unary", UNARY + STRING_UNARY), ("binary", BINARY), ("reduce", REDUCE))
+        for kind, names in kinds:
             for name in names:
                 fn = module.__dict__.get(name)
                 if fn is None or not callable(fn):
