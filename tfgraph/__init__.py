@@ -691,7 +691,7 @@ import sys as _sys
 
 from tfgraph.ragged.ragged_install import install_dispatch as _install_ragged_dispatch
 
-_install_ragged_dispatch(_sys.modules[__name__], math, nn, strings)
+_install_ragged_dispatch(_sys.modules[__name__], math, nn, strings, debugging)
 
 # Last: tfgraph.compat.v1 re-exports everything above.
 from tfgraph import compat

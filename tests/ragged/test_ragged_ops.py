@@ -22,7 +22,31 @@ def _emb():
     p = tf.constant(np.arange(12.).reshape(4, 3), tf.float32)
     r = tf.nn.embedding_lookup(p, C([[0, 3], [], [1]]))
     return [r, tf.convert_to_tensor(tf.gradients(tf.reduce_sum(r.flat_values), p)[0])]
-cases = {
+def _x():
+    return C([[1., -2], [3]])
+ELEMENTWISE = {
+  "identity": tf.identity, "stop_gradient": tf.stop_gradient,
+  "check_numerics": lambda x: tf.debugging.check_numerics(x, "m"),
+  "saturate_cast": lambda x: tf.saturate_cast(x, tf.int8), "to_float": tf.to_float,
+  "to_int32": tf.to_int32, "clip": lambda x: tf.clip_by_value(x, -1., 1.),
+  "leaky": tf.nn.leaky_relu, "relu6": tf.nn.relu6, "elu": tf.nn.elu, "selu": tf.nn.selu,
+  "softsign": tf.nn.softsign, "log_sigmoid": tf.math.log_sigmoid, "rint": tf.math.rint,
+  "round": tf.round, "sign": tf.sign, "reciprocal": tf.math.reciprocal, "is_nan": tf.math.is_nan,
+  "softplus": tf.math.softplus, "erf": tf.math.erf, "lgamma": tf.math.lgamma, "floor": tf.floor,
+  "ceil": tf.math.ceil, "neg": tf.negative, "abs": tf.abs, "tanh": tf.tanh,
+  "atan2": lambda x: tf.atan2(x, 2.), "div_no_nan": lambda x: tf.div_no_nan(x, 2.),
+  "mod": lambda x: tf.mod(x, 2.), "floordiv": lambda x: tf.floordiv(x, 2.),
+  "realdiv": lambda x: tf.realdiv(x, 2.), "truediv": lambda x: tf.truediv(x, 2.),
+  "div": lambda x: tf.div(x, 2.), "divide": lambda x: tf.divide(x, 2.),
+  "xlogy": lambda x: tf.math.xlogy(x, 2.), "logical_and": lambda x: tf.logical_and(x > 0, True),
+  "logical_xor": lambda x: tf.math.logical_xor(x > 0, True),
+  "not_equal": lambda x: tf.not_equal(x, 1.), "less_equal": lambda x: tf.less_equal(x, 1.),
+  "square_diff": lambda x: tf.squared_difference(x, 1.), "sigmoid_nn": tf.nn.sigmoid,
+  "dropout0": lambda x: tf.nn.dropout(x, rate=0.0),
+  "dropout": lambda x: tf.shape(tf.nn.dropout(x, rate=0.5, seed=1).flat_values),
+}
+cases = {"fn_" + n: (lambda f=f: f(_x())) for n, f in ELEMENTWISE.items()}
+cases.update({
   "elem": _elem,
   "embedding_lookup": _emb,
   "elem_sep": _elem_sep,
@@ -117,7 +141,7 @@ cases = {
   "segment_ids": lambda: tf.ragged.row_splits_to_segment_ids([0, 3, 3, 5]),
   "row_splits": lambda: tf.ragged.segment_ids_to_row_splits([0, 0, 2, 3]),
   "row_splits_n": lambda: tf.ragged.segment_ids_to_row_splits([0, 0, 2], num_segments=5),
-}
+})
 """
 
 # Graphs that differ from TF's: two RaggedTensors with separately built row partitions

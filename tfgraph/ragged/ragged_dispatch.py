@@ -87,8 +87,6 @@ UNARY = [
     "to_int64",
     "ones_like",
     "zeros_like",
-    "identity",
-    "stop_gradient",
     "clip_by_value",
     "check_numerics",
     "relu",
@@ -133,6 +131,9 @@ BINARY = [
     "zeta",
     "polygamma",
     "nextafter",
+    "realdiv",
+    "truncatediv",
+    "truncatemod",
 ]
 # tf.strings / tf.* string functions whose first argument may be ragged (TF1 dispatches
 # these as unary elementwise ops; not to_number, encode_base64 or decode_base64).
@@ -141,6 +142,9 @@ STRING_UNARY = [
     "to_hash_bucket_strong", "regex_replace", "regex_full_match", "as_string",
     "string_to_hash_bucket", "string_to_hash_bucket_fast", "string_to_hash_bucket_strong",
 ]  # fmt: skip
+# Applied to every component (flat values, then each row_splits), as TF's composite
+# identity.
+COMPONENTWISE = ["identity", "stop_gradient"]
 REDUCE = [
     "reduce_sum",
     "reduce_prod",
@@ -178,6 +182,13 @@ def _take(args, kwargs, names):
 def unary_elementwise(fn, x, *args, **kwargs):
     x = convert_to_tensor_or_ragged_tensor(x)
     return x.with_flat_values(fn(x.flat_values, *args, **kwargs))
+
+
+def componentwise(fn, x, *args, **kwargs):
+    x = convert_to_tensor_or_ragged_tensor(x)
+    flat = fn(x.flat_values, *args, **kwargs)
+    splits = [fn(s, *args, **kwargs) for s in x.nested_row_splits]
+    return RaggedTensor.from_nested_row_splits(flat, splits, validate=False)
 
 
 def _same_partitions(x, y) -> bool:
@@ -293,6 +304,8 @@ def _wrap(fn, kind: str):
         taken, rest, kw = _take(args, dict(kwargs), names)
         if kind == "binary":
             return binary_elementwise(fn, *taken, *rest, **kw)
+        if kind == "components":
+            return componentwise(fn, *taken, *rest, **kw)
         return unary_elementwise(fn, *taken, *rest, **kw)
 
     wrapper._tfgraph_ragged_original = fn
@@ -303,7 +316,12 @@ def _wrap(fn, kind: str):
 def install(*modules) -> None:
     """Wraps the UNARY/BINARY/REDUCE entries of `modules` for ragged arguments."""
     for module in modules:
-        kinds = (("unary", UNARY + STRING_UNARY), ("binary", BINARY), ("reduce", REDUCE))
+        kinds = (
+            ("unary", UNARY + STRING_UNARY),
+            ("binary", BINARY),
+            ("reduce", REDUCE),
+            ("components", COMPONENTWISE),
+        )
         for kind, names in kinds:
             for name in names:
                 fn = module.__dict__.get(name)

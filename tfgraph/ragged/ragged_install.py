@@ -77,6 +77,20 @@ def _embedding_lookup(
     return embedding_lookup(params, ids, partition_strategy, name, validate_indices, max_norm)
 
 
+def _dropout_api(fn):
+    def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None):
+        from tfgraph.framework.graph import name_scope
+        from tfgraph.ragged.ragged_tensor import convert_to_tensor_or_ragged_tensor
+
+        if noise_shape is not None:
+            raise ValueError("noise_shape is not supported yet for RaggedTensor x")
+        with name_scope(name, "RaggedNNDropout", [x, rate]):
+            x = convert_to_tensor_or_ragged_tensor(x, name="x")
+            return x.with_flat_values(fn(x.flat_values, keep_prob=keep_prob, seed=seed, rate=rate))
+
+    return dropout
+
+
 _APIS = {
     "embedding_lookup": (_embedding_lookup, ["params", "ids"]),
     "size": (_size, ["input"]),
@@ -95,8 +109,13 @@ def install_dispatch(*modules) -> None:
     boolean_mask of `modules` (one wrapper per function object)."""
     ragged_dispatch.install(*modules)
     done: dict[int, object] = {}
+    apis = dict(_APIS)
     for module in modules:
-        for name, (ragged_fn, args) in _APIS.items():
+        fn = module.__dict__.get("dropout")
+        if fn is not None and "dropout" not in apis:
+            apis["dropout"] = (_dropout_api(fn), ["x"])
+    for module in modules:
+        for name, (ragged_fn, args) in apis.items():
             fn = module.__dict__.get(name)
             if fn is None:
                 continue
