@@ -409,11 +409,35 @@ class RaggedTensor:
 
         return to_sparse(self, name)
 
+    def _is_eager(self) -> bool:
+        from tfgraph.eager.tensor import EagerTensor
+
+        return all(isinstance(t, EagerTensor) for t in (*self.nested_row_splits, self.flat_values))
+
+    def _eager_value(self) -> RaggedTensorValue:
+        value = self.flat_values.numpy()
+        for splits in reversed(self.nested_row_splits):
+            value = RaggedTensorValue(value, splits.numpy())
+        return value
+
     def to_list(self):
-        raise ValueError("to_list can only be used in eager mode.")
+        """The value as nested Python lists (eager mode only, as in TF)."""
+        if not self._is_eager():
+            raise ValueError("to_list can only be used in eager mode.")
+        return self._eager_value().to_list()
 
     def numpy(self):
-        raise ValueError("RaggedTensor.numpy() is only supported in eager mode.")
+        """Rows as numpy arrays in an object array (eager mode only, as in TF)."""
+        if not self._is_eager():
+            raise ValueError("RaggedTensor.numpy() is only supported in eager mode.")
+        values = self.values.numpy()
+        splits = self.row_splits.numpy()
+        rows = [values[splits[i] : splits[i + 1]] for i in range(len(splits) - 1)]
+        if not rows:
+            return np.zeros((0, 0) + values.shape[1:], dtype=values.dtype)
+        out = np.empty(len(rows), dtype=object)
+        out[:] = rows
+        return out
 
     def merge_dims(self, outer_axis, inner_axis):
         from tfgraph.ragged.ragged_conversion import merge_dims
@@ -454,6 +478,8 @@ class RaggedTensor:
         return session.run(self, feed_dict=feed_dict)
 
     def __repr__(self) -> str:
+        if self._is_eager():
+            return f"<tf.RaggedTensor {self.to_list()}>"
         if self._row_partition.is_uniform():
             return (
                 f"tf.RaggedTensor(values={self._values}, "
@@ -649,5 +675,4 @@ class RaggedTensorSpec:
         )
 
 
-# (row partitions need only ordinary ops; keep numpy referenced for static values)
-_ = (np, constant_value, control_flow_ops)
+_ = (constant_value, control_flow_ops)
