@@ -117,7 +117,18 @@ def _grad_reduce():
     v = tf.constant([1., 2., 3.])
     r = tf.RaggedTensor.from_row_splits(v, [0, 2, 3], validate=False)
     return tf.gradients(tf.reduce_sum(tf.reduce_mean(r * r, axis=1)), v)
+def _cond():
+    r = tf.ragged.constant([[1, 2], [3]])
+    p = tf.placeholder(tf.bool, [])
+    return [tf.cond(p, lambda: r * 2, lambda: r), {p: True}]
+def _cond_mixed():
+    r = tf.ragged.constant([[[1.]], [[2.], [3.]]])
+    p = tf.placeholder(tf.bool, [])
+    y = tf.cond(p, lambda: (r, tf.constant(1.)), lambda: (r * 0., tf.constant(2.)))
+    return [y[0], y[1], {p: False}]
 cases = {
+  "cond": _cond,
+  "cond_mixed": _cond_mixed,
   "placeholder": _ph,
   "placeholder_rr2": _ph2,
   "grad_to_tensor": _grad,

@@ -460,6 +460,25 @@ class RaggedTensor:
         """The tensors a fed RaggedTensorValue's splits and flat values go to."""
         return [*self.nested_row_splits, self.flat_values]
 
+    def _tfgraph_components(self) -> list:
+        """Its tensors in TF's composite order (nest.flatten(expand_composites=True))."""
+        return [self.flat_values, *self.nested_row_splits]
+
+    def _tfgraph_rebuild(self, parts) -> RaggedTensor:
+        """A RaggedTensor like this one over `parts` (tensors in the order above), with
+        this one's static shape (TF's RaggedTensorSpec._from_components)."""
+        result = parts[0]
+        for splits in reversed(parts[1:]):
+            partition = RowPartition.from_row_splits(splits, validate=False)
+            result = RaggedTensor(result, partition, internal=True)
+        shape = self.shape
+        if shape.rank is not None:
+            dims = shape.as_list()
+            if dims[0] is not None:
+                result.row_splits.set_shape([dims[0] + 1])
+            result.flat_values.set_shape([None] + dims[self.ragged_rank + 1 :])
+        return result
+
     def _as_graph_element(self):
         return self.flat_values
 
