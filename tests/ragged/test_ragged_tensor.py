@@ -126,7 +126,16 @@ def _cond_mixed():
     p = tf.placeholder(tf.bool, [])
     y = tf.cond(p, lambda: (r, tf.constant(1.)), lambda: (r * 0., tf.constant(2.)))
     return [y[0], y[1], {p: False}]
+def _grad_of_ragged():
+    r = tf.ragged.constant([[1., 2], [3]])
+    return [*tf.gradients(tf.reduce_sum(r * r), r), *tf.gradients(r * r, r),
+            *tf.gradients(r * 3., [r.flat_values])]
+def _grad_ys_ragged():
+    r = tf.ragged.constant([[1., 2], [3]])
+    return tf.gradients(r * r, r, grad_ys=tf.ragged.constant([[1., 0.], [2.]]))
 cases = {
+  "grad_of_ragged": _grad_of_ragged,
+  "grad_ys_ragged": _grad_ys_ragged,
   "cond": _cond,
   "cond_mixed": _cond_mixed,
   "placeholder": _ph,
