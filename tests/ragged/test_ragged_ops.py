@@ -45,7 +45,17 @@ ELEMENTWISE = {
   "dropout0": lambda x: tf.nn.dropout(x, rate=0.0),
   "dropout": lambda x: tf.shape(tf.nn.dropout(x, rate=0.5, seed=1).flat_values),
 }
+_rng = np.random.RandomState(7)
+_ROWS = [[list(range(_rng.randint(0, 4))) for _ in range(_rng.randint(0, 3))] for _ in range(9)]
+_IDX = _rng.randint(0, 9, size=(4, 3)).tolist()
+_STARTS = _rng.randint(-5, 5, 12).tolist()
+_LIMITS = _rng.randint(-5, 5, 12).tolist()
+_DELTAS = [d if d else 1 for d in _rng.randint(-3, 4, 12).tolist()]
 cases = {"fn_" + n: (lambda f=f: f(_x())) for n, f in ELEMENTWISE.items()}
+cases["random_gather"] = lambda: tf.gather(C(_ROWS, ragged_rank=2, dtype=tf.int64), _IDX)
+cases["random_range"] = lambda: tf.ragged.range(_STARTS, _LIMITS, _DELTAS)
+cases["random_range_float"] = lambda: tf.ragged.range(
+    np.array(_STARTS, np.float32) / 2, np.array(_LIMITS, np.float32) / 3, np.array(_DELTAS) / 4.)
 cases.update({
   "elem": _elem,
   "embedding_lookup": _emb,

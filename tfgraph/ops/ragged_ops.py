@@ -297,20 +297,20 @@ def _range_kernel(op, ctx):
             )
         n = sizes.pop() if sizes else 1
         s, lim, d = (np.broadcast_to(a.reshape(-1) if a.ndim else a, (n,)) for a in arrs)
-        rows = []
-        for a, b, c in zip(s, lim, d):
-            if c == 0:
-                raise errors.InvalidArgumentError(None, op, "Requires delta != 0")
-            if (c > 0 and b < a) or (c < 0 and b > a):
-                size = 0
-            elif np.issubdtype(type(c), np.integer):
-                size = (abs(int(b) - int(a)) + abs(int(c)) - 1) // abs(int(c))
-            else:
-                size = int(np.ceil(abs((b - a) / c)))
-            rows.append(a + np.arange(size, dtype=arrs[0].dtype) * c)
-        splits = np.concatenate([[0], np.cumsum([len(r) for r in rows])]).astype(splits_dtype)
-        values = np.concatenate(rows).astype(arrs[0].dtype) if rows else np.zeros(0, arrs[0].dtype)
-        return splits, values
+        if np.any(d == 0):
+            raise errors.InvalidArgumentError(None, op, "Requires delta != 0")
+        dtype = arrs[0].dtype
+        empty = ((d > 0) & (lim < s)) | ((d < 0) & (lim > s))
+        if dtype.kind in "iu":
+            a, b, c = (x.astype(np.int64) for x in (s, lim, d))
+            sizes = (np.abs(b - a) + np.abs(c) - 1) // np.abs(c)
+        else:
+            sizes = np.ceil(np.abs((lim - s) / d)).astype(np.int64)
+        sizes = np.where(empty, 0, sizes)
+        splits = np.concatenate([[0], np.cumsum(sizes)]).astype(splits_dtype)
+        pos = np.arange(int(splits[-1])) - np.repeat(splits[:-1].astype(np.int64), sizes)
+        values = np.repeat(s, sizes) + pos.astype(dtype) * np.repeat(d, sizes)
+        return splits, values.astype(dtype)
 
     return kernel
 
@@ -365,15 +365,16 @@ def _gather_kernel(op, ctx):
             outer = int(np.prod(indices.shape[: dim_i + 1]))
             width = indices.shape[dim_i + 1]
             out_splits.append(np.arange(outer + 1, dtype=splits[0].dtype) * width)
-        starts, limits = flat_idx, flat_idx + 1
+        rows = flat_idx
         for s in splits:
             s = s.astype(np.int64)
-            lo, hi = s[starts], s[limits]
+            lo, hi = s[rows], s[rows + 1]
             lengths = hi - lo
-            out_splits.append(np.concatenate([[0], np.cumsum(lengths)]).astype(splits[0].dtype))
-            starts = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)] or [np.zeros(0, int)])
-            limits = starts + 1
-        return (*out_splits, values[starts.astype(np.int64)])
+            offsets = np.concatenate([[0], np.cumsum(lengths)])
+            out_splits.append(offsets.astype(splits[0].dtype))
+            # (the rows' items, in order: lo[i] .. hi[i]-1 for each selected row i)
+            rows = np.arange(int(offsets[-1])) - np.repeat(offsets[:-1] - lo, lengths)
+        return (*out_splits, values[rows])
 
     return kernel
 
