@@ -549,3 +549,60 @@ def reverse(tensor, axis, name=None):
         for d in axis:
             slices[d] = slice(None, None, -1)
         return tensor[tuple(slices)]
+
+
+# -- where (TF1's tf.where) -------------------------------------------------------------------
+def where(condition, x=None, y=None, name=None):
+    """tf.where with RaggedTensor arguments: coordinates of the true values, or the
+    rows (or values) of `x` and `y` selected by `condition`."""
+    from tfgraph.ragged.ragged_functional_ops import map_flat_values
+
+    if (x is None) != (y is None):
+        raise ValueError("x and y must be either both None or both non-None")
+    with name_scope("RaggedWhere", None, [condition, x, y]):
+        condition = convert_to_tensor_or_ragged_tensor(condition, name="condition")
+        if x is None:
+            return _coordinate_where(condition)
+        x = convert_to_tensor_or_ragged_tensor(x, name="x")
+        y = convert_to_tensor_or_ragged_tensor(y, name="y")
+        condition, x, y = match_row_splits_dtypes(condition, x, y)
+        c_ragged, x_ragged, y_ragged = (isinstance(t, RaggedTensor) for t in (condition, x, y))
+        if not (c_ragged or x_ragged or y_ragged):
+            return array_ops.where(condition, x, y)
+        if c_ragged and x_ragged and y_ragged:
+            return map_flat_values(array_ops.where, condition, x, y)
+        if not c_ragged:
+            condition.shape.with_rank(1)
+            x_and_y = concat([x, y], axis=0)
+            x_nrows = _outer_nrows(x, x_and_y.row_splits.dtype)
+            y_nrows = _outer_nrows(y, x_and_y.row_splits.dtype)
+            indices = array_ops.where(
+                condition, math_ops.range(x_nrows), x_nrows + math_ops.range(y_nrows)
+            )
+            return gather(x_and_y, indices)
+        raise ValueError("Input shapes do not match.")
+
+
+def _outer_nrows(t, out_type):
+    if isinstance(t, RaggedTensor):
+        return t.nrows(out_type=out_type)
+    return array_ops.shape(t, out_type=out_type)[0]
+
+
+def _coordinate_where(condition):
+    if not isinstance(condition, RaggedTensor):
+        return array_ops.where(condition)
+    selected = _coordinate_where(condition.values)
+    condition = condition.with_row_splits_dtype(selected.dtype)
+    first_index = selected[:, 0]
+    selected_rows = array_ops.gather(condition.value_rowids(), first_index)
+    selected_row_starts = array_ops.gather(condition.row_splits, selected_rows)
+    selected_cols = first_index - selected_row_starts
+    return array_ops.concat(
+        [
+            array_ops.expand_dims(selected_rows, 1),
+            array_ops.expand_dims(selected_cols, 1),
+            selected[:, 1:],
+        ],
+        axis=1,
+    )

@@ -91,7 +91,12 @@ def _dropout_api(fn):
     return dropout
 
 
+def _where(condition, x=None, y=None, name=None):
+    return ragged_array_ops.where(condition, x, y, name=name)
+
+
 _APIS = {
+    "where": (_where, ["condition", "x", "y"]),
     "embedding_lookup": (_embedding_lookup, ["params", "ids"]),
     "size": (_size, ["input"]),
     "rank": (_rank, ["input"]),
