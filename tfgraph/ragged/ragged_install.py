@@ -4,6 +4,7 @@ dispatch of the public namespaces' functions (called by tfgraph/__init__.py)."""
 from __future__ import annotations
 
 import functools
+import types
 
 from tfgraph.framework import dtypes
 from tfgraph.ragged import ragged_array_ops, ragged_dispatch
@@ -127,3 +128,21 @@ def install_dispatch(*modules) -> None:
             if id(fn) not in done:
                 done[id(fn)] = _api(fn, ragged_fn, args)
             setattr(module, name, done[id(fn)])
+    _share_wrappers(modules[0])
+
+
+def _share_wrappers(top) -> None:
+    """Every public namespace module of `top` (tf.manip, tf.dtypes, ...) that holds one
+    of the wrapped functions gets the wrapper too, so its names stay the top level's."""
+    wrappers = {}
+    for value in vars(top).values():
+        original = getattr(value, "_tfgraph_ragged_original", None)
+        if original is not None:
+            wrappers[id(original)] = value
+    for module in list(vars(top).values()):
+        if not isinstance(module, types.ModuleType) or not module.__name__.startswith("tfgraph."):
+            continue
+        for name, value in list(vars(module).items()):
+            wrapper = wrappers.get(id(value))
+            if wrapper is not None:
+                setattr(module, name, wrapper)
