@@ -96,7 +96,33 @@ def _where(condition, x=None, y=None, name=None):
     return ragged_array_ops.where(condition, x, y, name=name)
 
 
+def _segment_api(name):
+    def segment(data, segment_ids, num_segments, name=None, _fn=name):
+        from tfgraph.ragged import ragged_math_ops
+
+        return getattr(ragged_math_ops, _fn)(data, segment_ids, num_segments, name=name)
+
+    return segment
+
+
+def _add_n(inputs, name=None):
+    from tfgraph.ragged import ragged_math_ops
+
+    return ragged_math_ops.add_n(inputs, name=name)
+
+
+_SEGMENT = (
+    "unsorted_segment_sum",
+    "unsorted_segment_prod",
+    "unsorted_segment_min",
+    "unsorted_segment_max",
+    "unsorted_segment_mean",
+    "unsorted_segment_sqrt_n",
+)
+
 _APIS = {
+    **{n: (_segment_api(n), ["data", "segment_ids"]) for n in _SEGMENT},
+    "add_n": (_add_n, ["inputs"]),
     "where": (_where, ["condition", "x", "y"]),
     "embedding_lookup": (_embedding_lookup, ["params", "ids"]),
     "size": (_size, ["input"]),

@@ -247,3 +247,48 @@ def reduce_any(input_tensor, axis=None, keepdims=None, name=None):
 
 
 _ = _builtin_range
+
+
+# -- unsorted segment ops and add_n -----------------------------------------------------------
+def _segment(op, default_name):
+    def segment(data, segment_ids, num_segments, name=None):
+        return _segment_aggregate(op, data, segment_ids, num_segments, name or default_name)
+
+    return segment
+
+
+unsorted_segment_sum = _segment(math_ops.unsorted_segment_sum, "RaggedSegmentSum")
+unsorted_segment_prod = _segment(segment_ops.unsorted_segment_prod, "RaggedSegmentProd")
+unsorted_segment_min = _segment(segment_ops.unsorted_segment_min, "RaggedSegmentMin")
+unsorted_segment_max = _segment(segment_ops.unsorted_segment_max, "RaggedSegmentMax")
+
+
+def _segment_count_ratio(data, segment_ids, num_segments, name, scope, denominator):
+    with name_scope(name, scope, [data, segment_ids, num_segments]):
+        total = unsorted_segment_sum(data, segment_ids, num_segments)
+        ones = RaggedTensor.from_nested_row_splits(
+            array_ops.ones_like(data.flat_values), data.nested_row_splits, validate=False
+        )
+        count = unsorted_segment_sum(ones, segment_ids, num_segments)
+        if is_ragged(total):
+            return total.with_flat_values(total.flat_values / denominator(count.flat_values))
+        return total / denominator(count)
+
+
+def unsorted_segment_mean(data, segment_ids, num_segments, name=None):
+    return _segment_count_ratio(
+        data, segment_ids, num_segments, name, "RaggedSegmentMean", lambda c: c
+    )
+
+
+def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None):
+    return _segment_count_ratio(
+        data, segment_ids, num_segments, name, "RaggedSegmentSqrtN", math_ops.sqrt
+    )
+
+
+def add_n(inputs, name=None):
+    from tfgraph.ragged.ragged_functional_ops import map_flat_values
+
+    with name_scope(name, "RaggedAddN", inputs):
+        return map_flat_values(math_ops.add_n, inputs)
