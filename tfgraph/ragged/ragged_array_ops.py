@@ -606,3 +606,52 @@ def _coordinate_where(condition):
         ],
         axis=1,
     )
+
+
+# -- squeeze ----------------------------------------------------------------------------------
+def squeeze(input, axis=None, name=None):
+    """tf.squeeze of a RaggedTensor along `axis` (dims whose rows all have length 1)."""
+    from tfgraph.framework.convert import constant
+    from tfgraph.ops.control_flow_ops import with_dependencies
+
+    with name_scope(name, "RaggedSqueeze", [input]):
+        input = convert_to_tensor_or_ragged_tensor(input)
+        if isinstance(input, Tensor):
+            return array_ops.squeeze(input, axis, name)
+        if axis is None:
+            raise ValueError("Ragged.squeeze must have an axis argument.")
+        if isinstance(axis, int):
+            axis = [axis]
+        elif not isinstance(axis, (list, tuple)) or not all(isinstance(d, int) for d in axis):
+            raise TypeError("Axis must be a list or tuple of integers.")
+        axis = [_positive_axis(d, input.shape.ndims, f"axis[{i}]") for i, d in enumerate(axis)]
+        dense_dims = [d - input.ragged_rank for d in axis if d > input.ragged_rank]
+        ragged_dims = [d for d in axis if d <= input.ragged_rank]
+        checks = []
+        one = constant(1, dtype=input.row_splits.dtype)
+        for i, r in enumerate(input.nested_row_lengths()):
+            if i + 1 in ragged_dims:
+                checks.append(
+                    check_ops.Assert(
+                        math_ops.reduce_all(math_ops.equal(r, one)),
+                        [f"the given axis (axis = {i + 1}) is not squeezable!"],
+                    )
+                )
+        if 0 in ragged_dims:
+            two = constant(2, dtype=dtypes.int32)
+            checks.append(
+                check_ops.Assert(
+                    math_ops.equal(array_ops.size(input.row_splits), two),
+                    ["the given axis (axis = 0) is not squeezable!"],
+                )
+            )
+        squeezed = with_dependencies(checks, input.flat_values)
+        if dense_dims:
+            squeezed = array_ops.squeeze(squeezed, dense_dims)
+        remaining = [s for i, s in enumerate(input.nested_row_splits) if i + 1 not in ragged_dims]
+        if remaining and 0 in ragged_dims:
+            remaining.pop(0)
+        squeezed = RaggedTensor.from_nested_row_splits(squeezed, remaining)
+        if set(range(input.ragged_rank + 1)).issubset(ragged_dims):
+            squeezed = array_ops.squeeze(squeezed, [0], name)
+        return squeezed

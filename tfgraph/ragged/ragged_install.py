@@ -120,7 +120,13 @@ _SEGMENT = (
     "unsorted_segment_sqrt_n",
 )
 
+
+def _squeeze(input, axis=None, name=None, squeeze_dims=None):
+    return ragged_array_ops.squeeze(input, squeeze_dims if axis is None else axis, name)
+
+
 _APIS = {
+    "squeeze": (_squeeze, ["input"]),
     **{n: (_segment_api(n), ["data", "segment_ids"]) for n in _SEGMENT},
     "add_n": (_add_n, ["inputs"]),
     "where": (_where, ["condition", "x", "y"]),
