@@ -133,7 +133,26 @@ def _grad_of_ragged():
 def _grad_ys_ragged():
     r = tf.ragged.constant([[1., 2], [3]])
     return tf.gradients(r * r, r, grad_ys=tf.ragged.constant([[1., 0.], [2.]]))
+def _from_tensor_fed():
+    p = tf.placeholder(tf.int32, [None, None])
+    return [tf.RaggedTensor.from_tensor(p, padding=0), tf.RaggedTensor.from_tensor(p, lengths=[1, 2]),
+            {p: np.array([[1, 0], [2, 3]])}]
+def _to_tensor_fed():
+    p = tf.ragged.placeholder(tf.float32, 2, [])
+    return [p.to_tensor(), p.to_tensor(shape=[None, 2, None]), p.bounding_shape(),
+            {p: tf.ragged.constant_value([[[1.], [2., 3.]], []])}]
+def _tensor_index():
+    i = tf.placeholder(tf.int32, [])
+    return [tf.ragged.constant([[1, 2], [3]])[i], {i: 1}]
 cases = {
+  "from_tensor_fed": _from_tensor_fed,
+  "to_tensor_fed": _to_tensor_fed,
+  "tensor_index": _tensor_index,
+  "ellipsis": lambda: tf.ragged.constant([[[1, 2], [3]], [[4]]])[..., :1],
+  "ellipsis2": lambda: tf.ragged.constant([[1, 2], [3]])[1, ...],
+  "merge_dims_inner": lambda: tf.ragged.constant(
+      [[[1, 2], [3, 4]], [[5, 6]]], ragged_rank=1).merge_dims(1, 2),
+  "merge_dims_all": lambda: tf.ragged.constant([[[1, 2], [3]], [[4]]]).merge_dims(0, 2),
   "grad_of_ragged": _grad_of_ragged,
   "grad_ys_ragged": _grad_ys_ragged,
   "cond": _cond,
