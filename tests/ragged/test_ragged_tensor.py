@@ -135,8 +135,8 @@ def _grad_ys_ragged():
     return tf.gradients(r * r, r, grad_ys=tf.ragged.constant([[1., 0.], [2.]]))
 def _from_tensor_fed():
     p = tf.placeholder(tf.int32, [None, None])
-    return [tf.RaggedTensor.from_tensor(p, padding=0), tf.RaggedTensor.from_tensor(p, lengths=[1, 2]),
-            {p: np.array([[1, 0], [2, 3]])}]
+    return [tf.RaggedTensor.from_tensor(p, padding=0),
+            tf.RaggedTensor.from_tensor(p, lengths=[1, 2]), {p: np.array([[1, 0], [2, 3]])}]
 def _to_tensor_fed():
     p = tf.ragged.placeholder(tf.float32, 2, [])
     return [p.to_tensor(), p.to_tensor(shape=[None, 2, None]), p.bounding_shape(),
