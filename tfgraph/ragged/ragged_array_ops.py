@@ -296,7 +296,7 @@ def _stack_concat_axis_0(rt_inputs, stack_values):
     splits = [_concat_splits([ns[d] for ns in nested]) for d in range(rt_inputs[0].ragged_rank)]
     if stack_values:
         lengths = array_ops.stack([rt.nrows() for rt in rt_inputs])
-        splits.insert(0, array_ops.concat([[0], math_ops.cumsum(lengths)], axis=0))
+        splits.insert(0, _lengths_to_splits(lengths))
     return RaggedTensor.from_nested_row_splits(flat, splits, validate=False)
 
 
@@ -352,7 +352,7 @@ def _concat_splits(splits_list):
 
 # -- boolean_mask -----------------------------------------------------------------------------
 def _lengths_to_splits(lengths):
-    return array_ops.concat([[0], math_ops.cumsum(lengths)], axis=0)
+    return array_ops.concat([[0], math_ops.cumsum(lengths)], axis=-1)
 
 
 def boolean_mask(data, mask, name=None):
@@ -655,3 +655,101 @@ def squeeze(input, axis=None, name=None):
         if set(range(input.ragged_rank + 1)).issubset(ragged_dims):
             squeezed = array_ops.squeeze(squeezed, [0], name)
         return squeezed
+
+
+# -- tile -------------------------------------------------------------------------------------
+def _repeat_ranges(params, splits, repeats):
+    """`params[splits[i]:splits[i + 1]]` repeated `repeats` (or `repeats[i]`) times, in
+    order (TF's ragged_util.repeat_ranges)."""
+    from tfgraph.ops.control_flow_ops import with_dependencies
+    from tfgraph.ops.ragged_ops import ragged_range
+    from tfgraph.ops.repeat_ops import _repeat_with_axis
+
+    splits_checks = [
+        check_ops.assert_non_negative(
+            splits, message="Input argument 'splits' must be non-negative"
+        ),
+        check_ops.assert_integer(
+            splits,
+            message=f"Input argument 'splits' must be integer, but got {splits.dtype} instead",
+        ),
+    ]
+    repeats_checks = [
+        check_ops.assert_non_negative(
+            repeats, message="Input argument 'repeats' must be non-negative"
+        ),
+        check_ops.assert_integer(
+            repeats,
+            message=f"Input argument 'repeats' must be integer, but got {repeats.dtype} instead",
+        ),
+    ]
+    splits = with_dependencies(splits_checks, splits)
+    repeats = with_dependencies(repeats_checks, repeats)
+    if repeats.shape.ndims != 0:
+        starts = _repeat_with_axis(splits[:-1], repeats, 0)
+        limits = _repeat_with_axis(splits[1:], repeats, 0)
+    else:
+        repeated = _repeat_with_axis(splits, repeats, 0)
+        n = array_ops.shape(repeated, out_type=repeats.dtype)[0]
+        starts = repeated[: n - repeats]
+        limits = repeated[repeats:]
+    one = array_ops.ones((), starts.dtype)
+    _, offsets = ragged_range(starts, limits, one, Tsplits=dtypes.int64)
+    return array_ops.gather(params, offsets)
+
+
+def tile(input, multiples, name=None):
+    """tf.tile of a RaggedTensor: each dimension's rows repeated `multiples[d]` times."""
+    from tfgraph.ops.repeat_ops import _convert_to_int_tensor
+
+    with name_scope(name, "RaggedTile", [input, multiples]):
+        input = convert_to_tensor_or_ragged_tensor(input, name="input")
+        if not is_ragged(input):
+            return array_ops.tile(input, multiples, name)
+        multiples = _convert_to_int_tensor(multiples, "multiples", input.row_splits.dtype)
+        multiples.shape.with_rank(1)
+        const = constant_value(multiples)
+        return RaggedTensor.from_nested_row_splits(
+            _tile_values(input, multiples, const),
+            _tile_splits(input, multiples, const),
+            validate=False,
+        )
+
+
+def _tile_values(rt, multiples, const):
+    ragged_rank = rt.ragged_rank
+    nested = rt.nested_row_splits
+    ids = math_ops.range(nested[-1][-1])
+    prev = None
+    for axis in range(ragged_rank, 0, -1):
+        splits = nested[axis - 1]
+        if prev is not None:
+            splits = array_ops.gather(prev * multiples[axis + 1], splits)
+        if const is None or const[axis] != 1:
+            ids = _repeat_ranges(ids, splits, multiples[axis])
+        prev = splits
+    values = array_ops.gather(rt.flat_values, ids)
+    inner = array_ops.concat([multiples[:1], multiples[ragged_rank + 1 :]], axis=0)
+    return array_ops.tile(values, inner)
+
+
+def _tile_splits(rt, multiples, const):
+    ragged_rank = rt.ragged_rank
+    nested = rt.nested_row_splits
+    projected = [{i: nested[i]} for i in range(ragged_rank)]
+    for src in range(ragged_rank):
+        for dst in range(src + 1, ragged_rank - 1):
+            projected[src][dst] = array_ops.gather(nested[dst], projected[src][dst - 1])
+    result = []
+    for axis in range(ragged_rank):
+        lengths = nested[axis][1:] - nested[axis][:-1]
+        out_lengths = lengths * multiples[axis + 1]
+        repeats = 1
+        for d in range(axis - 1, -1, -1):
+            if const is None or const[d + 1] != 1:
+                splits = projected[d][axis - 1] * repeats
+                out_lengths = _repeat_ranges(out_lengths, splits, multiples[d + 1])
+            repeats *= multiples[d + 1]
+        out_lengths = array_ops.tile(out_lengths, multiples[:1])
+        result.append(_lengths_to_splits(out_lengths))
+    return result

@@ -125,7 +125,12 @@ def _squeeze(input, axis=None, name=None, squeeze_dims=None):
     return ragged_array_ops.squeeze(input, squeeze_dims if axis is None else axis, name)
 
 
+def _tile(input, multiples, name=None):
+    return ragged_array_ops.tile(input, multiples, name=name)
+
+
 _APIS = {
+    "tile": (_tile, ["input"]),
     "squeeze": (_squeeze, ["input"]),
     **{n: (_segment_api(n), ["data", "segment_ids"]) for n in _SEGMENT},
     "add_n": (_add_n, ["inputs"]),
