@@ -1485,6 +1485,34 @@ CASES.update(
         ],
         "TridiagonalMatMul": [
             Case(lambda d, b: tf.linalg.tridiagonal_matmul(d, b), [rnd(2, 3, 4), rnd(2, 4, 3)])
+# RaggedTensor conversions (tfgraph/ops/ragged_ops.py): values, and default_value.
+CASES.update(
+    {
+        "RaggedTensorToTensor": [
+            Case(
+                lambda v, d: tf.RaggedTensor.from_row_splits(
+                    v, [0, 2, 2, 5], validate=False
+                ).to_tensor(default_value=d),
+                [rnd(5), rnd()],
+            ),
+            Case(
+                lambda v: tf.RaggedTensor.from_value_rowids(
+                    v, [0, 0, 2], nrows=3, validate=False
+                ).to_tensor(shape=[3, 1, 2]),
+                [rnd(3, 2)],
+            ),
+        ],
+        "RaggedTensorToSparse": [
+            Case(
+                lambda v: (
+                    tf.RaggedTensor.from_nested_row_splits(
+                        v, [[0, 1, 3], [0, 2, 2, 4]], validate=False
+                    )
+                    .to_sparse()
+                    .values
+                ),
+                [rnd(4, 2)],
+            )
         ],
     }
 )

@@ -41,6 +41,7 @@ from tfgraph import (
     python_io,
     quantization,
     queue,
+    ragged,
     random,
     resource_loader,
     saved_model,
@@ -570,7 +571,6 @@ from tfgraph.ops.string_ops import (
     encode_base64,
     reduce_join,
     regex_replace,
-    string_split,
     string_to_number,
     substr,
 )
@@ -603,6 +603,8 @@ from tfgraph.platform.v2_toggles import (
     executing_eagerly_outside_functions,
     resource_variables_enabled,
 )
+from tfgraph.ragged.ragged_string_ops import string_split
+from tfgraph.ragged.ragged_tensor import RaggedTensor, RaggedTensorSpec
 from tfgraph.resource_variables import ResourceVariable as _ResourceVariable  # (registers)
 from tfgraph.template import make_template
 from tfgraph.variable_scope import (
@@ -690,6 +692,14 @@ def __getattr__(name):
         obj=None,
     )
 
+
+# RaggedTensor arguments to tf.* / tf.math.* / tf.nn.* / tf.strings.* functions go to tf.ragged's
+# implementations (before compat.v1 copies the names).
+import sys as _sys
+
+from tfgraph.ragged.ragged_install import install_dispatch as _install_ragged_dispatch
+
+_install_ragged_dispatch(_sys.modules[__name__], math, nn, strings, debugging)
 
 # Last: tfgraph.compat.v1 re-exports everything above.
 from tfgraph import compat

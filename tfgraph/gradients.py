@@ -493,10 +493,11 @@ def gradients(
         LookupError: an op on a path from xs to ys has no gradient defined.
         ValueError: on mismatched `grad_ys` or invalid arguments.
     """
-    ys = _as_list(ys)
-    xs = _as_list(xs)
+    ys = [_flat_for_grad(y) for y in _as_list(ys)]
+    composite_xs = _as_list(xs)
+    xs = [_flat_for_grad(x) for x in composite_xs]
     if grad_ys is not None:
-        grad_ys = _as_list(grad_ys)
+        grad_ys = [_flat_for_grad(g) for g in _as_list(grad_ys)]
     try:
         unconnected_gradients = UnconnectedGradients(unconnected_gradients)
     except ValueError:
@@ -558,7 +559,23 @@ def gradients(
             _update_pending(grads, op, queue, pending, loop_state)
         if loop_state is not None:
             loop_state.post_processing()
-    return [_x_grad(x, grads, graph, aggregation_method, unconnected_gradients) for x in xs]
+    out = [_x_grad(x, grads, graph, aggregation_method, unconnected_gradients) for x in xs]
+    return [_rewrap_grad(x, g) for x, g in zip(composite_xs, out)]
+
+
+def _flat_for_grad(value):
+    """A RaggedTensor's flat values (what its gradient is taken through, as TF's
+    composite tensor gradients); anything else unchanged."""
+    return value.flat_values if hasattr(value, "_tfgraph_components") else value
+
+
+def _rewrap_grad(x, grad):
+    """The gradient for a RaggedTensor `x`: its flat values' gradient in x's rows."""
+    if grad is None or not hasattr(x, "_tfgraph_components"):
+        return grad
+    if isinstance(grad, IndexedSlices):
+        grad = convert_to_tensor(grad)
+    return x.with_flat_values(grad)
 
 
 def _update_pending(grads: dict, op: Operation, queue, pending, loop_state) -> None:

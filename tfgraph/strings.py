@@ -14,12 +14,12 @@ from tfgraph.ops.string_ops import (
     reduce_join,
     regex_full_match,
     regex_replace,
-    split,
     strip,
     substr,
     upper,
 )
 from tfgraph.ops.string_ops import string_to_number as to_number
+from tfgraph.ragged.ragged_string_ops import strings_split_v1 as split
 
 __all__ = [
     "as_string",

@@ -143,11 +143,16 @@ def _composite_components(key) -> list | None:
         return [key.values, key.indices, *shape]
     if isinstance(key, SparseTensor):
         return [key.indices, key.values, key.dense_shape]
+    feed_components = getattr(key, "_tfgraph_feed_components", None)
+    if feed_components is not None:  # (a RaggedTensor: its splits, then its flat values)
+        return feed_components()
     return None
 
 
 def _is_structured_key(key) -> bool:
-    return isinstance(key, (tuple, IndexedSlices, SparseTensor))
+    return isinstance(key, (tuple, IndexedSlices, SparseTensor)) or hasattr(
+        key, "_tfgraph_feed_components"
+    )
 
 
 def _flat_feed_items(feed_dict) -> list:
@@ -159,6 +164,8 @@ def _flat_feed_items(feed_dict) -> list:
     for k, v in feed_dict.items():
         components = _composite_components(k)
         if components is not None:  # (as TF's feed expansions: zip, so extras are dropped)
+            if hasattr(k, "_tfgraph_feed_components"):
+                v = [*v.nested_row_splits, v.flat_values]
             items.extend(zip(components, v))
         elif isinstance(k, tuple):
             keys, values = nest.flatten(k), nest.flatten(v) if nest.is_nested(v) else [v]

@@ -643,13 +643,16 @@ class CondContext(ControlFlowContext):
 
 
 def _flatten_composites(items):
-    """`items` with each SparseTensor expanded into its indices, values and dense_shape
-    (as TF's nest.flatten(expand_composites=True))."""
+    """`items` with each SparseTensor expanded into its indices, values and dense_shape,
+    each RaggedTensor into its flat values and row splits (as TF's
+    nest.flatten(expand_composites=True))."""
     from tfgraph.framework.sparse_tensor import SparseTensor
 
     for item in items:
         if isinstance(item, SparseTensor):
             yield from (item.indices, item.values, item.dense_shape)
+        elif hasattr(item, "_tfgraph_components"):  # (a RaggedTensor: values, then splits)
+            yield from item._tfgraph_components()
         else:
             yield item
 
@@ -662,6 +665,8 @@ def _pack_like(structure, flat: list):
     def build(s):
         if isinstance(s, SparseTensor):
             return SparseTensor(next(it), next(it), next(it))
+        if hasattr(s, "_tfgraph_components"):
+            return s._tfgraph_rebuild([next(it) for _ in s._tfgraph_components()])
         if isinstance(s, (list, _builtin_tuple)):
             if hasattr(s, "_fields"):  # (a namedtuple, LSTMStateTuple say)
                 return type(s)(*[build(x) for x in s])

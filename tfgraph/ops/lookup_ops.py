@@ -366,10 +366,14 @@ class StaticHashTable:
             return op_output("LookupTableSizeV2", None, [self.resource_handle])
 
     def lookup(self, keys, name=None):
-        """The values of `keys` (a tensor, or a SparseTensor: its values looked up)."""
+        """The values of `keys` (a tensor, or a SparseTensor or RaggedTensor: its values
+        looked up)."""
         sparse = keys if isinstance(keys, SparseTensor) else None
         if sparse is not None:
             keys = sparse.values
+        ragged = keys if hasattr(keys, "with_flat_values") else None
+        if ragged is not None:
+            keys = ragged.flat_values
         if not isinstance(keys, Tensor):
             keys = convert_to_tensor(keys, dtype=self.key_dtype)
         if keys.dtype._base != self.key_dtype:
@@ -387,6 +391,8 @@ class StaticHashTable:
         values.set_shape(keys.get_shape())
         if sparse is not None:
             return SparseTensor(sparse.indices, values, sparse.dense_shape)
+        if ragged is not None:
+            return ragged.with_flat_values(values)
         return values
 
 
@@ -436,6 +442,8 @@ class StaticVocabularyTable:
         if isinstance(keys, SparseTensor):
             ids = self.lookup(keys.values, name)
             return SparseTensor(keys.indices, ids, keys.dense_shape)
+        if hasattr(keys, "with_flat_values"):  # (a RaggedTensor)
+            return keys.with_flat_values(self.lookup(keys.flat_values, name))
         from tfgraph.ops import hash_ops, string_ops
 
         if not isinstance(keys, Tensor):

@@ -2685,7 +2685,14 @@ def _overload(op_type_or_fn, scope_name: str, general=None):
             return op_output(op_type, scope_name, [self, other])
         g = self._op._graph
         with g.name_scope(scope_name) as scope:
-            return func(self, other, scope)
+            try:
+                return func(self, other, scope)
+            except (TypeError, ValueError):
+                # (as TF: `other`'s reflected operator, a RaggedTensor's say, may take it)
+                r_op = getattr(type(other), f"__r{scope_name}__", None)
+                if r_op is None or not hasattr(other, "_tfgraph_feed_components"):
+                    raise
+                return r_op(other, self)
 
     def reflected(self, other):
         g = self._op._graph

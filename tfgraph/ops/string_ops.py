@@ -405,7 +405,7 @@ def _string_split_kernel(op, ctx):
                     else:
                         cur.append(c)
                 pieces.append(bytes(cur))
-            if skip_empty:
+            if skip_empty or not s:  # (TF splits an empty string into nothing)
                 pieces = [p for p in pieces if p]
             rows.append(pieces)
         return _sparse_split(rows)
