@@ -61,6 +61,9 @@ NO_GRADIENT_IN_TF = {
     "Dequantize": "TF registers no gradient for Dequantize",
     "QuantizedConcat": "TF registers no gradient for QuantizedConcat",
     "RFFT3D": "TF registers no gradient for RFFT3D",
+    "SparseCross": "TF registers no gradient for SparseCross",
+    "SparseCrossHashed": "TF registers no gradient for SparseCrossHashed",
+    "SparseCrossV2": "TF registers no gradient for SparseCrossV2",
     "IRFFT3D": "TF registers no gradient for IRFFT3D",
 }
 # Training ops (tfgraph/ops/training_ops.py): TF registers no gradient for them either.
