@@ -1,6 +1,6 @@
 """`tf.feature_column` (TF1): feature columns and `input_layer` (re-exports only).
 
-Not implemented yet (AttributeError): `crossed_column`,
+Not implemented yet (AttributeError):
 `categorical_column_with_vocabulary_file`, `linear_model`,
 `shared_embedding_columns` and the `sequence_*` columns; see docs/api_exclusions.md.
 """
@@ -15,6 +15,7 @@ from tfgraph.feature_column._columns import (
     numeric_column,
     weighted_categorical_column,
 )
+from tfgraph.feature_column.crossed import crossed_column
 from tfgraph.feature_column._input_layer import input_layer, make_parse_example_spec
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "categorical_column_with_hash_bucket",
     "categorical_column_with_identity",
     "categorical_column_with_vocabulary_list",
+    "crossed_column",
     "embedding_column",
     "indicator_column",
     "input_layer",

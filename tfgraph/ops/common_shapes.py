@@ -204,6 +204,8 @@ _FOLDABLE = frozenset(
         "ListDiff", "InvertPermutation", "DynamicPartition",
         # (tf.repeat broadcasts its repeats: TF folds that too)
         "BroadcastTo",
+        # (feature crosses of constant features: TF's shape refiner runs them too)
+        "SparseCross", "SparseCrossV2", "SparseCrossHashed", "Where", "GatherNd",
     }
 )  # fmt: skip
 
