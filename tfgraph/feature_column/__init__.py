@@ -15,8 +15,8 @@ from tfgraph.feature_column._columns import (
     numeric_column,
     weighted_categorical_column,
 )
-from tfgraph.feature_column.crossed import crossed_column
 from tfgraph.feature_column._input_layer import input_layer, make_parse_example_spec
+from tfgraph.feature_column.crossed import crossed_column
 
 __all__ = [
     "bucketized_column",
