@@ -1,7 +1,7 @@
 """`tf.feature_column` (TF1): feature columns and `input_layer` (re-exports only).
 
 Not implemented yet (AttributeError):
-`categorical_column_with_vocabulary_file`, `linear_model`,
+`linear_model`,
 `shared_embedding_columns` and the `sequence_*` columns; see docs/api_exclusions.md.
 """
 
@@ -17,11 +17,13 @@ from tfgraph.feature_column._columns import (
 )
 from tfgraph.feature_column._input_layer import input_layer, make_parse_example_spec
 from tfgraph.feature_column.crossed import crossed_column
+from tfgraph.feature_column.vocab_file import categorical_column_with_vocabulary_file
 
 __all__ = [
     "bucketized_column",
     "categorical_column_with_hash_bucket",
     "categorical_column_with_identity",
+    "categorical_column_with_vocabulary_file",
     "categorical_column_with_vocabulary_list",
     "crossed_column",
     "embedding_column",
