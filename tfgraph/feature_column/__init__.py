@@ -1,7 +1,6 @@
 """`tf.feature_column` (TF1): feature columns and `input_layer` (re-exports only).
 
 Not implemented yet (AttributeError):
-`linear_model`,
 `shared_embedding_columns` and the `sequence_*` columns; see docs/api_exclusions.md.
 """
 
@@ -17,6 +16,7 @@ from tfgraph.feature_column._columns import (
 )
 from tfgraph.feature_column._input_layer import input_layer, make_parse_example_spec
 from tfgraph.feature_column.crossed import crossed_column
+from tfgraph.feature_column.linear import linear_model
 from tfgraph.feature_column.vocab_file import categorical_column_with_vocabulary_file
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "embedding_column",
     "indicator_column",
     "input_layer",
+    "linear_model",
     "make_parse_example_spec",
     "numeric_column",
     "weighted_categorical_column",
