@@ -1,7 +1,6 @@
 """`tf.feature_column` (TF1): feature columns and `input_layer` (re-exports only).
 
-Not implemented yet (AttributeError):
-`shared_embedding_columns` and the `sequence_*` columns; see docs/api_exclusions.md.
+Not implemented yet (AttributeError): the `sequence_*` columns; see docs/api_exclusions.md.
 """
 
 from tfgraph.feature_column._columns import (
@@ -17,6 +16,7 @@ from tfgraph.feature_column._columns import (
 from tfgraph.feature_column._input_layer import input_layer, make_parse_example_spec
 from tfgraph.feature_column.crossed import crossed_column
 from tfgraph.feature_column.linear import linear_model
+from tfgraph.feature_column.shared import shared_embedding_columns
 from tfgraph.feature_column.vocab_file import categorical_column_with_vocabulary_file
 
 __all__ = [
@@ -32,5 +32,6 @@ __all__ = [
     "linear_model",
     "make_parse_example_spec",
     "numeric_column",
+    "shared_embedding_columns",
     "weighted_categorical_column",
 ]
