@@ -74,6 +74,6 @@ def test_shared_embedding_columns():
     assert r["collection"] == [
         "input_layer/impressed_seen_weighted_by_seen_w_watched_shared_embedding/embedding_weights:0"
     ]
-    assert r["mine"] == ["input_layer/mine/embedding_weights:0"]
+    assert r["mine"] == ["input_layer_1/mine/embedding_weights:0"]
     assert len(r["vars"]) == 2
     assert r["shape"] == ["(3, 10)", "(3, 4)"]
