@@ -30,6 +30,8 @@ columns = [fc.indicator_column(color), fc.indicator_column(color_oov),
            fc.embedding_column(color_oov, 2, initializer=init), fc.indicator_column(color3),
            fc.indicator_column(num),
            fc.indicator_column(num_oov),
+           fc.indicator_column(fc.categorical_column_with_vocabulary_list(
+               "nlist", [10, 20, 30], dtype=tf.int32)),
            fc.indicator_column(fc.crossed_column([color, "kind"], 5))]
 features = {
     "color": tf.constant([["red", "blue"], ["pink", ""], ["yellow", "green"]]),
@@ -38,6 +40,7 @@ features = {
     "num": tf.constant([[10, 30], [40, -1], [20, 20]], tf.int64),
     "num_oov": tf.constant([[10], [99], [30]], tf.int32),
     "kind": tf.constant([["a"], ["b"], ["a"]]),
+    "nlist": tf.SparseTensor([[0, 0], [2, 1]], tf.constant([20, 40], tf.int32), [3, 2]),
 }
 net = fc.input_layer(features, columns)
 result = {

@@ -158,6 +158,17 @@ def to_sparse_input_and_drop_ignore_values(input_tensor, ignore_value=None):
         )
 
 
+def _cast(tensor, dtype):
+    """TF's math_ops.cast, SparseTensors included (their values cast, op "Cast")."""
+    if not isinstance(tensor, SparseTensor):
+        return array_ops.cast(tensor, dtype)
+    if tensor.dtype._base == dtype:
+        return tensor
+    with get_default_graph().name_scope("Cast") as scope:
+        values = array_ops.cast(tensor.values, dtype, name=scope)
+    return SparseTensor(tensor.indices, values, tensor.dense_shape)
+
+
 class _CategoricalColumn(_Column):
     _categorical = True
 
@@ -198,7 +209,7 @@ class VocabularyListCategoricalColumn(
         key_dtype = self.dtype
         if input_tensor.dtype.is_integer:
             key_dtype = dtypes.int64
-            input_tensor = array_ops.cast(input_tensor, dtypes.int64)
+            input_tensor = _cast(input_tensor, dtypes.int64)
         table = index_table_from_tensor(
             vocabulary_list=tuple(self.vocabulary_list),
             default_value=self.default_value,

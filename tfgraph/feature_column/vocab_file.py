@@ -9,12 +9,11 @@ import collections
 from tfgraph.feature_column._columns import (
     _assert_key_is_string,
     _assert_string_or_int,
+    _cast,
     _CategoricalColumn,
 )
 from tfgraph.framework import dtypes
 from tfgraph.framework.graph import get_default_graph
-from tfgraph.framework.sparse_tensor import SparseTensor
-from tfgraph.ops import array_ops
 
 __all__ = ["categorical_column_with_vocabulary_file"]
 
@@ -59,17 +58,6 @@ def index_table_from_file(
             if num_oov_buckets:
                 return StaticVocabularyTable(init, num_oov_buckets, lookup_key_dtype=key_dtype)
             return StaticHashTable(init, default_value)
-
-
-def _cast(tensor, dtype):
-    """TF's math_ops.cast, SparseTensors included (their values cast, op "Cast")."""
-    if not isinstance(tensor, SparseTensor):
-        return array_ops.cast(tensor, dtype)
-    if tensor.dtype._base == dtype:
-        return tensor
-    with get_default_graph().name_scope("Cast") as scope:
-        values = array_ops.cast(tensor.values, dtype, name=scope)
-    return SparseTensor(tensor.indices, values, tensor.dense_shape)
 
 
 class VocabularyFileCategoricalColumn(
