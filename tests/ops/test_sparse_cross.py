@@ -141,3 +141,61 @@ def test_input_checks():
         tf.sparse.cross([[["a"]]])
     with pytest.raises(TypeError, match="All inputs must be SparseTensors"):
         tf.sparse.cross_hashed([[["a"]]])
+
+
+GRAPH = """
+sa = tf.SparseTensor(tf.constant([[0, 0], [1, 0], [1, 1]], tf.int64), tf.constant(["a", "b", "c"]),
+                     tf.constant([2, 2], tf.int64))
+si = tf.SparseTensor(tf.constant([[0, 0], [1, 1]], tf.int64), tf.constant([7, -3], tf.int64),
+                     tf.constant([2, 2], tf.int64))
+d = tf.constant([["f"], ["g"]])
+c = tf.sparse.cross([sa, si, d], separator="#", name="crossed")
+h = tf.sparse.cross_hashed([sa, si, d], num_buckets=50, name="hashed")
+h0 = tf.sparse.cross_hashed([d, d], name="hashed0")
+"""
+FETCH = ["crossed:0", "crossed:1", "crossed:2", "hashed:1", "hashed0:1"]
+
+
+def _values(vals):
+    return [[v.decode() if isinstance(v, bytes) else int(v) for v in np.ravel(x)] for x in vals]
+
+
+@pytest.mark.tf
+@requires_tf
+def test_graph_def_round_trip_with_tf(tmp_path):
+    from tests.tfrun import run_tf
+
+    with tf.Graph().as_default() as g:
+        exec(GRAPH, {"tf": tf})
+        with tf.Session() as sess:
+            ours = _values(sess.run(FETCH))
+        (tmp_path / "ours.pb").write_bytes(g.as_graph_def().SerializeToString())
+    out = run_tf(
+        f"""
+def values(vals):
+    return [[v.decode() if isinstance(v, bytes) else int(v) for v in np.ravel(x)]
+            for x in vals]
+res = {{}}
+with tf.Graph().as_default():
+    gd = tf.GraphDef()
+    gd.ParseFromString(open("ours.pb", "rb").read())
+    tf.import_graph_def(gd, name="")
+    with tf.Session() as sess:
+        res["imported"] = values(sess.run({FETCH!r}))
+with tf.Graph().as_default() as g:
+    exec({GRAPH!r}, {{"tf": tf}})
+    with tf.Session() as sess:
+        res["native"] = values(sess.run({FETCH!r}))
+    open("theirs.pb", "wb").write(g.as_graph_def().SerializeToString())
+print(json.dumps(res))
+""",
+        cwd=tmp_path,
+    )
+    theirs = json.loads(out.strip().splitlines()[-1])
+    assert theirs["imported"] == theirs["native"] == ours
+    with tf.Graph().as_default():
+        gd = tf.GraphDef()
+        gd.ParseFromString((tmp_path / "theirs.pb").read_bytes())
+        tf.import_graph_def(gd, name="")
+        with tf.Session() as sess:
+            assert _values(sess.run(FETCH)) == ours
