@@ -77,3 +77,31 @@ def test_shared_embedding_columns():
     assert r["mine"] == ["input_layer_1/mine/embedding_weights:0"]
     assert len(r["vars"]) == 2
     assert r["shape"] == ["(3, 10)", "(3, 4)"]
+
+
+LINEAR = """
+fc = tf.feature_column
+init = lambda shape, dtype=None, partition_info=None: tf.reshape(
+    tf.range(np.prod(shape), dtype=tf.float32) * 0.1 - 0.5, shape)
+w = fc.categorical_column_with_identity("w", 4)
+i = fc.categorical_column_with_identity("i", 4)
+a, b = fc.shared_embedding_columns([w, i], 2, initializer=init)
+feat = {"w": tf.constant([[1], [3]]), "i": tf.constant([[0], [2]])}
+y = fc.linear_model(feat, [a, b, fc.crossed_column([w, i], 5)])
+result = {
+    "ops": [o.name + ":" + o.type for o in tf.get_default_graph().get_operations()],
+    "vars": [v.name for v in tf.global_variables()],
+}
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    s.run([tf.assign(v, tf.ones_like(v) * (k + 1.0))
+           for k, v in enumerate(tf.global_variables()) if "embedding" not in v.name])
+    result["values"] = np.round(s.run(y), 5).tolist()
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_shared_embeddings_and_crosses_in_linear_model_match_tf():
+    here, theirs = run_both(LINEAR)
+    assert here == theirs
