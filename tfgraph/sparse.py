@@ -4,6 +4,8 @@ from tfgraph.framework.sparse_tensor import SparseTensor
 from tfgraph.ops.segment_ops import sparse_segment_mean as segment_mean
 from tfgraph.ops.segment_ops import sparse_segment_sqrt_n as segment_sqrt_n
 from tfgraph.ops.segment_ops import sparse_segment_sum as segment_sum
+from tfgraph.ops.sparse_cross_ops import sparse_cross as cross
+from tfgraph.ops.sparse_cross_ops import sparse_cross_hashed as cross_hashed
 from tfgraph.ops.sparse_ops import from_dense
 from tfgraph.ops.sparse_ops import sparse_add as add
 from tfgraph.ops.sparse_ops import sparse_concat as concat
@@ -36,6 +38,8 @@ __all__ = [
     "SparseTensor",
     "add",
     "concat",
+    "cross",
+    "cross_hashed",
     "expand_dims",
     "eye",
     "fill_empty_rows",

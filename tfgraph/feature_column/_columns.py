@@ -36,6 +36,7 @@ class _Column:
 
     _dense = False
     _categorical = False
+    _sequence = False
 
     @property
     def _var_scope_name(self) -> str:
@@ -157,6 +158,17 @@ def to_sparse_input_and_drop_ignore_values(input_tensor, ignore_value=None):
         )
 
 
+def _cast(tensor, dtype):
+    """TF's math_ops.cast, SparseTensors included (their values cast, op "Cast")."""
+    if not isinstance(tensor, SparseTensor):
+        return array_ops.cast(tensor, dtype)
+    if tensor.dtype._base == dtype:
+        return tensor
+    with get_default_graph().name_scope("Cast") as scope:
+        values = array_ops.cast(tensor.values, dtype, name=scope)
+    return SparseTensor(tensor.indices, values, tensor.dense_shape)
+
+
 class _CategoricalColumn(_Column):
     _categorical = True
 
@@ -197,7 +209,7 @@ class VocabularyListCategoricalColumn(
         key_dtype = self.dtype
         if input_tensor.dtype.is_integer:
             key_dtype = dtypes.int64
-            input_tensor = array_ops.cast(input_tensor, dtypes.int64)
+            input_tensor = _cast(input_tensor, dtypes.int64)
         table = index_table_from_tensor(
             vocabulary_list=tuple(self.vocabulary_list),
             default_value=self.default_value,
@@ -323,6 +335,18 @@ class WeightedCategoricalColumn(
 
 
 # -- indicator and embedding columns (dense views of categorical ones) ------------------
+def _reject_sequence(kind: str, column) -> None:
+    inner = column.categorical_column
+    if inner._sequence:
+        raise ValueError(
+            f"In {kind}: {column.name}. categorical_column must not be of type "
+            "SequenceCategoricalColumn. Suggested fix A: If you wish to use DenseFeatures, use "
+            "a non-sequence categorical_column_with_*. Suggested fix B: If you wish to create "
+            "sequence input, use SequenceFeatures instead of DenseFeatures. Given (type "
+            f"{type(inner)}): {inner}"
+        )
+
+
 class IndicatorColumn(_Column, collections.namedtuple("IndicatorColumn", ("categorical_column",))):
     _dense = True
 
@@ -353,6 +377,7 @@ class IndicatorColumn(_Column, collections.namedtuple("IndicatorColumn", ("categ
         return TensorShape([1, self.categorical_column._num_buckets])
 
     def _get_dense_tensor(self, inputs, weight_collections=None, trainable=None):
+        _reject_sequence("indicator_column", self)
         return inputs.get(self)
 
 
@@ -385,6 +410,7 @@ class EmbeddingColumn(
         from tfgraph.ops.embedding_ops import embedding_lookup_sparse, safe_embedding_lookup_sparse
         from tfgraph.variable_scope import get_variable
 
+        _reject_sequence("embedding_column", self)
         pair = self.categorical_column._get_sparse_tensors(inputs, weight_collections, trainable)
         if weight_collections and GraphKeys.GLOBAL_VARIABLES not in weight_collections:
             weight_collections.append(GraphKeys.GLOBAL_VARIABLES)

@@ -59,7 +59,10 @@ def _normalize_feature_columns(feature_columns) -> list[Any]:
     column: Any
     for column in feature_columns:
         if not isinstance(column, _Column):
-            raise ValueError(f"Items of feature_columns must be a _FeatureColumn. Given: {column}.")
+            raise ValueError(
+                "Items of feature_columns must be a _FeatureColumn. Given (type "
+                f"{type(column)}): {column}."
+            )
         name = column.name  # type: ignore[attr-defined]  # (every column has one)
         if name in names:
             raise ValueError(f"Duplicate feature column name found for columns: {name}.")

@@ -206,6 +206,8 @@ _FOLDABLE = frozenset(
         "BroadcastTo",
         # broadcast_dynamic_shape of static shapes (the LinearOperators' batch shapes)
         "BroadcastArgs",
+        # (feature crosses of constant features: TF's shape refiner runs them too)
+        "SparseCross", "SparseCrossV2", "SparseCrossHashed", "Where", "GatherNd",
     }
 )  # fmt: skip
 
@@ -417,14 +419,20 @@ def tf_constant_value(tensor):
     """The value TF's `tensor_util.constant_value` finds for `tensor` (it folds only the
     op types above), else None. Graph builders that decide on static values the way
     TF's Python does use this, so that they add the ops TF adds."""
-    if tensor._op._type not in _TF_FOLDED:
-        return None
-    if any(
-        x._op._type not in _TF_FOLDED and tensor._op._type not in ("Shape", "Size", "Rank")
-        for x in tensor._op._inputs
-    ):
+    if not _tf_folds(tensor, 0):
         return None
     return constant_value(tensor)
+
+
+def _tf_folds(tensor, depth: int) -> bool:
+    """Whether TF's recursive folding reaches through every op under `tensor` (a Pack
+    of a StridedSlice, say, stops it however deep it is)."""
+    t = tensor._op._type
+    if t not in _TF_FOLDED or depth > _MAX_DEPTH:
+        return False
+    if t in ("Const", "Shape", "Size", "Rank"):
+        return True
+    return all(_tf_folds(x, depth + 1) for x in tensor._op._inputs)
 
 
 def tf_constant_value_as_shape(tensor) -> TensorShape:
