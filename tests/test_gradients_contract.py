@@ -1488,6 +1488,11 @@ CASES.update(
         ],
         "TridiagonalMatMul": [
             Case(lambda d, b: tf.linalg.tridiagonal_matmul(d, b), [rnd(2, 3, 4), rnd(2, 4, 3)])
+        ],
+    }
+)
+
+
 # RaggedTensor conversions (tfgraph/ops/ragged_ops.py): values, and default_value.
 CASES.update(
     {
