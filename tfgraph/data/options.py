@@ -107,7 +107,7 @@ class OptionsBase:
             return not self.__eq__(other)
         return NotImplemented
 
-    __hash__ = None  # (mutable, compared by value)
+    __hash__ = None  # type: ignore[assignment]  # (mutable, compared by value)
 
     def __setattr__(self, name, value):
         if not self._mutable:

@@ -27,7 +27,7 @@ def _b(s) -> str:
 
 # -- index computation shared by the kernels -------------------------------------------------
 def _rowids_from_splits(splits: np.ndarray) -> np.ndarray:
-    lengths = np.diff(splits.astype(np.int64))
+    lengths: np.ndarray = np.diff(splits.astype(np.int64))
     return np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
 
 
@@ -125,7 +125,8 @@ def _to_tensor_kernel(op, ctx):
             padded = np.empty([src.shape[0], *out_inner], values.dtype)
             padded[...] = default
             sl = tuple(slice(0, min(a, b)) for a, b in zip(out_inner, inner))
-            padded[(slice(None), *sl)] = src[(slice(None), *sl)]
+            window = (slice(None),) + sl
+            padded[window] = src[window]
             src = padded
         out[tuple(idx[keep].T)] = src
         return out

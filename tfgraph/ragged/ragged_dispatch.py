@@ -308,7 +308,7 @@ def _wrap(fn, kind: str):
             return componentwise(fn, *taken, *rest, **kw)
         return unary_elementwise(fn, *taken, *rest, **kw)
 
-    wrapper._tfgraph_ragged_original = fn
+    wrapper._tfgraph_ragged_original = fn  # type: ignore[attr-defined]
     _WRAPPED[key] = wrapper
     return wrapper
 

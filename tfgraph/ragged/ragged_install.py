@@ -16,7 +16,7 @@ __all__ = ["install_dispatch", "install_methods"]
 def install_methods() -> None:
     for name, fn in ragged_dispatch.operator_table().items():
         setattr(RaggedTensor, name, fn)
-    RaggedTensor.__getitem__ = ragged_array_ops.getitem
+    setattr(RaggedTensor, "__getitem__", ragged_array_ops.getitem)  # noqa: B010 - (mypy: a method set late)
 
 
 def _any_ragged(value) -> bool:

@@ -9,6 +9,8 @@ can be fed one.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from tfgraph.framework import dtypes
@@ -316,7 +318,7 @@ class RaggedTensor:
     def nested_row_lengths(self, name=None) -> tuple:
         with name_scope(name, "RaggedNestedRowLengths", [self]):
             out = []
-            rt = self
+            rt: Any = self
             while isinstance(rt, RaggedTensor):
                 out.append(rt.row_lengths())
                 rt = rt._values

@@ -61,7 +61,9 @@ class RaggedTensorValue:
 
     @property
     def shape(self) -> tuple:
-        return (self._row_splits.shape[0] - 1, None) + tuple(self._values.shape[1:])
+        values_shape: tuple = tuple(self._values.shape)
+        inner = values_shape[1:]
+        return (int(np.size(self._row_splits)) - 1, None, *inner)
 
     def to_list(self) -> list:
         """The value as nested Python lists."""
@@ -69,7 +71,7 @@ class RaggedTensorValue:
             inner = self._values.to_list()
         else:
             inner = self._values.tolist()
-        s = self._row_splits
+        s = np.asarray(self._row_splits).tolist()
         return [inner[s[i] : s[i + 1]] for i in range(len(s) - 1)]
 
     def __str__(self) -> str:

@@ -135,7 +135,7 @@ def _remap(old_value, info: VocabInfo, shape):
     # (TF limits the old vocabulary to old_vocab_size for rows only)
     old_words = _read_vocab(info.old_vocab, info.old_vocab_size if info.axis == 0 else -1)
     new_words = _read_vocab(info.new_vocab, info.new_vocab_size)
-    old_index = {}
+    old_index: dict = {}
     for i, w in enumerate(old_words):
         old_index.setdefault(w, i)
     old = np.asarray(old_value)
