@@ -565,6 +565,7 @@ from tfgraph.ops.state_ops import (
     scatter_sub,
     scatter_update,
 )
+from tfgraph.ops.stateless_random_ops import random_index_shuffle
 from tfgraph.ops.string_ops import (
     as_string,
     decode_base64,

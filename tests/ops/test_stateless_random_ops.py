@@ -545,3 +545,34 @@ def test_large_parameterized_truncated_normal_splits_work_as_tf():
     for key in theirs:
         rtol = 1e-3 if "float16" in key else 1e-6
         np.testing.assert_allclose(ours[key], theirs[key], rtol=rtol, err_msg=key)
+
+
+_RAW_INDEX_SHUFFLE = """
+import json
+out = []
+for dtype in (tf.int32, tf.int64):
+    index = tf.constant([0, 3, 7, 9], dtype)
+    for seed in ([1, 2, 3], [-5, 0, 2**40]):
+        y = tf.random_index_shuffle(index, tf.constant(seed, tf.int64), tf.constant(9, dtype),
+                                    rounds=6, name="shuf")
+        with tf.Session() as sess:
+            out.append([y.op.name, y.op.type, sess.run(y).tolist()])
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_raw_random_index_shuffle_matches_tf():
+    """Top-level `tf.random_index_shuffle`: TF's raw op (a shape-[3] seed, `rounds`)."""
+    env: dict = {"tf": tf}
+    with tf.Graph().as_default():
+        import contextlib
+        import io
+
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec(_RAW_INDEX_SHUFFLE, env)
+    ours = json.loads(printed.getvalue().splitlines()[-1])
+    assert ours == run_tf_json(_RAW_INDEX_SHUFFLE)
+    assert {v for row in ours for v in row[2]} <= set(range(10))

@@ -1534,3 +1534,9 @@ def index_shuffle(index, seed, max_index) -> Tensor:
     seed = array_ops.pad(seed, paddings, constant_values=498247692)
     attrs = {"rounds": 4}
     return op_output("RandomIndexShuffle", None, [index, seed, max_index], attrs)
+
+
+def random_index_shuffle(index, seed, max_index, rounds: int = 4, name=None) -> Tensor:
+    """TF's raw RandomIndexShuffle (`tf.random_index_shuffle`): the position of `index`
+    in the permutation of [0, max_index] that the shape-[3] `seed` determines."""
+    return op_output("RandomIndexShuffle", name, [index, seed, max_index], {"rounds": rounds})
