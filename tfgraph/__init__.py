@@ -36,6 +36,7 @@ from tfgraph import (
     manip,
     math,
     metrics,
+    mixed_precision,
     nest,
     nn,
     python_io,

@@ -546,6 +546,13 @@ class _UnreadVariable(ResourceVariable):
         self._initializer_op = parent._initializer_op
         self._graph_element = None
         self._handle_name = "UnreadVariable" if self._eager else f"{op.name}"
+        if not self._eager and not context.executing_eagerly() and not _in_function():
+            # TF1 graphs read the updated value right away (a ReadVariableOp after the
+            # update): what `group`, control dependencies and fetches of it refer to
+            g = get_default_graph()
+            with g.control_dependencies([op]):
+                self._graph_element = rv.read_variable_op(self._handle, self._dtype)
+            self._graph_element.set_shape(self._shape)
 
     def value(self) -> Tensor:
         if context.executing_eagerly():
@@ -557,6 +564,8 @@ class _UnreadVariable(ResourceVariable):
         return t
 
     def _as_graph_element(self):
+        if self._graph_element is not None:
+            return self._graph_element
         return self.read_value()
 
     @property
@@ -596,3 +605,10 @@ def _resource_conversion(value, dtype=None, name=None, as_ref=False):
 
 
 register_tensor_conversion_function(ResourceVariable, _resource_conversion, -1)
+
+
+def _in_function() -> bool:
+    """Whether the default graph is a traced function's (TF: `ops.inside_function()`)."""
+    from tfgraph.eager.function import FuncGraph
+
+    return isinstance(get_default_graph(), FuncGraph)

@@ -1,6 +1,7 @@
 """`tf.train`: training utilities — optimizers, savers, checkpoints, device setters
 (re-exports only)."""
 
+from tfgraph import train_experimental as experimental
 from tfgraph.distributed.server import Server
 from tfgraph.framework.graph_io import write_graph
 from tfgraph.summary_writer import summary_iterator
@@ -142,6 +143,7 @@ __all__ = [
     "checkpoint_exists",
     "checkpoints_iterator",
     "create_global_step",
+    "experimental",
     "export_meta_graph",
     "generate_checkpoint_state_proto",
     "get_checkpoint_mtimes",
