@@ -551,8 +551,9 @@ class _UnreadVariable(ResourceVariable):
             # update): what `group`, control dependencies and fetches of it refer to
             g = get_default_graph()
             with g.control_dependencies([op]):
-                self._graph_element = rv.read_variable_op(self._handle, self._dtype)
-            self._graph_element.set_shape(self._shape)
+                read = rv.read_variable_op(self._handle, self._dtype)
+            read.set_shape(self._shape)
+            self._graph_element = read
 
     def value(self) -> Tensor:
         if context.executing_eagerly():

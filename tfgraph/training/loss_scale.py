@@ -190,9 +190,10 @@ class MixedPrecisionLossScaleOptimizer(Optimizer):
             raise ValueError(f'"opt" must be an instance of Optimizer, but got: {type(opt)}')
         self._optimizer = opt
         super().__init__(opt._use_locking, opt.get_name())
-        self._loss_scale = get(loss_scale)
-        if self._loss_scale is None:
+        scale = get(loss_scale)
+        if scale is None:
             raise ValueError("loss_scale cannot be None")
+        self._loss_scale: LossScale = scale
 
     def compute_gradients(
         self,
