@@ -229,3 +229,19 @@ def test_step_stats_name_every_op_of_a_chain(monkeypatch):
             )
     names = {n.node_name for d in meta.step_stats.dev_stats for n in d.node_stats}
     assert {"mul", "add", "out"} <= names
+
+
+def test_filled_buffers_keep_the_sign_of_zero(monkeypatch):
+    """A chain's maximum against -0.0, then a Relu (maximum against +0.0): each reads a
+    buffer filled with its own zero (they compare equal, so a cache keyed by value
+    would hand the Relu the -0.0 buffer and flip the sign of its zeros)."""
+    x = -np.abs(np.random.RandomState(4).standard_normal(N)).astype(np.float32)
+
+    def build(p):
+        a = tf.maximum(p["x"] * 2.0, -0.0)  # (all -0.0)
+        b = tf.nn.relu(p["x"] * 3.0)  # (all +0.0)
+        return [a, b]
+
+    for fused in (True, False):
+        a, b = _run(build, {"x": x}, fused, monkeypatch)
+        assert np.all(np.signbit(a)) and not np.any(np.signbit(b)), fused

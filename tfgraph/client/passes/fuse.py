@@ -287,7 +287,7 @@ def _with_filled(fn, vals: list, zero_d: set, dst) -> None:
     if cache is None:
         cache = _fills.cache = {}
     for j in zero_d:
-        key = (vals[j].dtype.char, vals[j].item())
+        key = (vals[j].dtype.char, vals[j].tobytes())  # (bytes: -0.0 is not 0.0)
         buf = cache.get(key)
         if buf is None or buf.shape[0] < _FILL:
             if len(cache) >= _MAX_FILLS:
