@@ -117,5 +117,21 @@ def run_tf_json(code: str, timeout: float = 600, v1: bool = True) -> Any:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def run_here_json(code: str) -> Any:
+    """`run_tf_json`'s twin: runs `code` here with tfgraph as `tf` (and numpy as `np`);
+    it must end by printing one JSON document, which is decoded."""
+    import contextlib
+    import io
+
+    import numpy as np
+
+    import tfgraph
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(code, {"tf": tfgraph, "np": np})
+    return json.loads(printed.getvalue().strip().splitlines()[-1])
+
+
 if __name__ == "__main__":  # pragma: no cover - manual smoke test
     print(run_tf("print(tf.__version__)"), file=sys.stderr)

@@ -16,6 +16,7 @@ from tfgraph.ops.string_ops import (
     regex_replace,
     strip,
     substr,
+    unsorted_segment_join,
     upper,
 )
 from tfgraph.ops.string_ops import string_to_number as to_number
@@ -39,5 +40,6 @@ __all__ = [
     "to_hash_bucket_fast",
     "to_hash_bucket_strong",
     "to_number",
+    "unsorted_segment_join",
     "upper",
 ]

@@ -5,25 +5,18 @@ non-finite gradients while the step is skipped) and the same errors."""
 
 from __future__ import annotations
 
-import contextlib
-import io
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-import tfgraph as tf
-from tests.tfrun import requires_tf, run_tf_json
+from tests.tfrun import requires_tf, run_here_json, run_tf_json
 
 PROGRAM = (Path(__file__).parent / "loss_scale_program.txt").read_text()
 
 
-def _ours() -> dict:
-    printed = io.StringIO()
-    with contextlib.redirect_stdout(printed):
-        exec(PROGRAM, {"tf": tf, "np": np})
-    return json.loads(printed.getvalue().splitlines()[-1])
+def _ours():
+    return run_here_json(PROGRAM)
 
 
 def test_dynamic_scale_skips_non_finite_steps_and_adapts():

@@ -33,6 +33,7 @@ __all__ = [
     "string_to_number",
     "strip",
     "substr",
+    "unsorted_segment_join",
     "upper",
 ]
 
@@ -596,3 +597,91 @@ def encode_base64(input, pad=False, name=None):
 def decode_base64(input, name=None):
     """Each web-safe base64 string decoded."""
     return op_output("DecodeBase64", name, [input])
+
+
+# -- UnsortedSegmentJoin (tf.strings.unsorted_segment_join) ---------------------------------
+def _unsorted_segment_join_shape(op):
+    inputs, ids, _ = (t._shape for t in op._inputs)
+    n = common_shapes.constant_value(op._inputs[2])
+    n = None if n is None else int(n)
+    if inputs._dims is None or ids._dims is None:
+        return [common_shapes.UNKNOWN]
+    if len(ids._dims) > len(inputs._dims):
+        raise common_shapes.shape_error(
+            op,
+            f"Shape must be at least rank {len(ids._dims)} but is rank {len(inputs._dims)}",
+        )
+    for a, b in zip(inputs._dims, ids._dims):
+        if a is not None and b is not None and a != b:
+            raise common_shapes.shape_error(op, f"Dimensions must be equal, but are {a} and {b}")
+    return [TensorShape._from_tuple((n,) + inputs._dims[len(ids._dims) :])]
+
+
+def _unsorted_segment_join_kernel(op, ctx):
+    separator = op._attrs["separator"]
+    separator = separator if isinstance(separator, bytes) else separator.encode()
+
+    def kernel(inputs, segment_ids, num_segments):
+        inputs = np.asarray(inputs, dtype=object)
+        ids = np.asarray(segment_ids).astype(np.int64, copy=False)
+        n = int(num_segments)
+        for d, (a, b) in enumerate(zip(inputs.shape, ids.shape)):
+            if a != b:
+                # (TF's message gives the input's rank as its "dimension")
+                raise errors.InvalidArgumentError(
+                    None,
+                    op,
+                    f"Segment dimension is {b} while input dimension is {inputs.ndim} in rank {d}",
+                )
+        if ids.ndim > inputs.ndim:
+            raise errors.InvalidArgumentError(
+                None, op, "Shape of segment_ids must be a prefix of the shape of inputs"
+            )
+        flat_ids = ids.reshape(-1)
+        if flat_ids.size and (flat_ids.min() < 0 or flat_ids.max() >= n):
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                "segment_ids are not allowed to exceed num_segments or to have negative values.",
+            )
+        inner = inputs.shape[ids.ndim :]
+        width = int(np.prod(inner, dtype=np.int64))
+        rows = inputs.reshape((flat_ids.size, width))
+        parts: list = [[[] for _ in range(width)] for _ in range(n)]
+        for row, segment in enumerate(flat_ids.tolist()):
+            for k, value in enumerate(rows[row]):
+                parts[segment][k].append(value)
+        out = np.empty((n, width), dtype=object)
+        for s in range(n):
+            for k in range(width):
+                out[s, k] = separator.join(parts[s][k])
+        return out.reshape((n, *inner))
+
+    return kernel
+
+
+register_op(
+    "UnsortedSegmentJoin",
+    inputs=["inputs: string", "segment_ids: Tindices", "num_segments: Tnumsegments"],
+    outputs=["output: string"],
+    attrs=[
+        "separator: string = ''",
+        "Tindices: {int32, int64}",
+        "Tnumsegments: {int32, int64} = int32",
+    ],
+    shape=_unsorted_segment_join_shape,
+    make_kernel=_unsorted_segment_join_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+
+
+def unsorted_segment_join(inputs, segment_ids, num_segments, separator: str = "", name=None):
+    """Joins the strings of each segment (`tf.strings.unsorted_segment_join`): row `i` of
+    the output joins, in order, the rows of `inputs` whose segment id is `i`, with
+    `separator`; segments without rows are empty strings."""
+    with get_default_graph().name_scope(name or "UnsortedSegmentJoin") as scope:
+        inputs = convert_to_tensor(inputs, dtype=dtypes.string, name="inputs")
+        segment_ids = convert_to_tensor(segment_ids, name="segment_ids")
+        num_segments = convert_to_tensor(num_segments, name="num_segments")
+        attrs = {"separator": separator.encode() if isinstance(separator, str) else separator}
+        return op_output("UnsortedSegmentJoin", scope, [inputs, segment_ids, num_segments], attrs)
