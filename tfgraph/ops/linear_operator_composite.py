@@ -239,6 +239,18 @@ class LinearOperatorComposition(LinearOperator):
         return super()._assert_non_singular()
 
 
+def _mirrored_hints(operator, relation: str, *hints) -> tuple:
+    """(is_square, is_non_singular, is_self_adjoint, is_positive_definite) of an operator
+    that has each of them exactly when `operator` does (its adjoint, its inverse): the
+    given hints combined with `operator`'s, TF's error when they contradict."""
+    msg = "An operator is {0} if and only if its " + relation + " is {0}."
+    names = ("square", "non-singular", "self-adjoint", "positive-definite")
+    return tuple(
+        _combine(operator, "is_" + word.replace("-", "_"), hint, msg.format(word))
+        for word, hint in zip(names, hints, strict=True)
+    )
+
+
 def _combine(operator, attr, given, message):
     return lo.use_operator_or_provided_hint_unless_contradicting(operator, attr, given, message)
 
@@ -268,19 +280,8 @@ class LinearOperatorAdjoint(LinearOperator):
             name=name,
         )
         self._operator = operator
-        msg = "An operator is {} if and only if its adjoint is {}."
-        is_square = _combine(operator, "is_square", is_square, msg.format("square", "square"))
-        is_non_singular = _combine(
-            operator, "is_non_singular", is_non_singular, msg.format("non-singular", "non-singular")
-        )
-        is_self_adjoint = _combine(
-            operator, "is_self_adjoint", is_self_adjoint, msg.format("self-adjoint", "self-adjoint")
-        )
-        is_positive_definite = _combine(
-            operator,
-            "is_positive_definite",
-            is_positive_definite,
-            msg.format("positive-definite", "positive-definite"),
+        is_square, is_non_singular, is_self_adjoint, is_positive_definite = _mirrored_hints(
+            operator, "adjoint", is_square, is_non_singular, is_self_adjoint, is_positive_definite
         )
         name = operator.name + "_adjoint" if name is None else name
         with get_default_graph().name_scope(name):
@@ -384,19 +385,8 @@ class LinearOperatorInversion(LinearOperator):
         )
         self._operator = operator
         _check_invertible(operator, is_non_singular, is_square)
-        msg = "An operator is {} if and only if its inverse is {}."
-        is_square = _combine(operator, "is_square", is_square, msg.format("square", "square"))
-        is_non_singular = _combine(
-            operator, "is_non_singular", is_non_singular, msg.format("non-singular", "non-singular")
-        )
-        is_self_adjoint = _combine(
-            operator, "is_self_adjoint", is_self_adjoint, msg.format("self-adjoint", "self-adjoint")
-        )
-        is_positive_definite = _combine(
-            operator,
-            "is_positive_definite",
-            is_positive_definite,
-            msg.format("positive-definite", "positive-definite"),
+        is_square, is_non_singular, is_self_adjoint, is_positive_definite = _mirrored_hints(
+            operator, "inverse", is_square, is_non_singular, is_self_adjoint, is_positive_definite
         )
         name = operator.name + "_inv" if name is None else name
         with get_default_graph().name_scope(name):
