@@ -171,3 +171,47 @@ def test_sparse_tensor_fetches_as_a_value():
         value = s.run(st)
     assert isinstance(value, tf.SparseTensorValue)
     assert value.indices.tolist() == [[0, 1], [2, 0]] and value.values.tolist() == [5, 6]
+
+
+def _float_list_bytes(values, packed: bool) -> bytes:
+    """A FloatList's wire bytes, packed (one length-delimited field) or not (a tag per
+    value): parsers must accept both."""
+    import struct
+
+    if packed:
+        data = struct.pack(f"<{len(values)}f", *values)
+        n, varint = len(data), b""
+        while True:
+            byte, n = n & 0x7F, n >> 7
+            varint += bytes([byte | (0x80 if n else 0)])
+            if not n:
+                return b"\x0a" + varint + data
+    return b"".join(b"\x0d" + struct.pack("<f", v) for v in values)
+
+
+@pytest.mark.parametrize("packed", [True, False])
+@pytest.mark.parametrize("extra", [b"", b"\x10\x07"], ids=["plain", "unknown-field"])
+@pytest.mark.parametrize("size", [3, 40])
+def test_parsed_floats_equal_the_values_however_encoded(packed, extra, size):
+    # (big float features take a fast path through the packed bytes; a FloatList encoded
+    # unpacked, or carrying an unknown field, must give the same values)
+    import numpy as np
+
+    values = np.linspace(-2.5, 7.0, size).astype(np.float32)
+    floats = tf.train.FloatList.FromString(_float_list_bytes(values, packed) + extra)
+    example = tf.train.Example()
+    example.features.feature["x"].float_list.CopyFrom(floats)
+    example.features.feature["y"].float_list.value.extend(values[:2])
+    record = example.SerializeToString()
+    spec = {
+        "x": tf.io.FixedLenFeature([size], tf.float32),
+        "y": tf.io.FixedLenFeature([2], tf.float32),
+    }
+    one = tf.io.parse_single_example(record, spec)
+    many = tf.io.parse_example([record, record], spec)
+    with tf.Session() as sess:
+        got_one, got_many = sess.run([one, many])
+    np.testing.assert_array_equal(got_one["x"], values)
+    np.testing.assert_array_equal(got_many["x"], np.stack([values, values]))
+    np.testing.assert_array_equal(got_one["y"], values[:2])
+    assert got_one["x"].flags.writeable and got_one["x"].flags.aligned

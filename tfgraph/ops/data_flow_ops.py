@@ -62,6 +62,11 @@ class _Queue:
         self.name = name
         self.dtypes = dtypes
         self.shapes = shapes  # a tuple of dims (None for an unknown dim) per component, or None
+        self.full_shapes = (
+            None
+            if shapes is None or any(d is None for shape in shapes for d in shape)
+            else [tuple(shape) for shape in shapes]
+        )
         self.capacity = capacity if capacity >= 0 else None
         # One lock, two conditions: enqueues (and a closing close) wait on `cond`,
         # dequeues on `readable`, and each side wakes the other only when that can help
@@ -136,6 +141,9 @@ class _Queue:
     def check_shapes(self, op, components, many: bool) -> None:
         if self.shapes is None:
             return
+        if not many and self.full_shapes is not None:  # (fully defined: compare at once)
+            if all(v.shape == s for v, s in zip(components, self.full_shapes)):
+                return
         for k, (value, shape) in enumerate(zip(components, self.shapes)):
             got = value.shape[1:] if many else value.shape
             if len(got) != len(shape) or any(d is not None and d != g for d, g in zip(shape, got)):
@@ -148,6 +156,15 @@ class _Queue:
                 )
 
     def enqueue(self, op, elements) -> None:
+        if len(elements) == 1:  # (one element with room for it: what queue runners do)
+            with self.cond:
+                if not (self.closed or self.closing or self.cancelled) and (
+                    self.capacity is None or len(self) < self.capacity
+                ):
+                    self._put(elements[0])
+                    if self.wants and self._available() >= min(self.wants):
+                        self.readable.notify_all()
+                    return
         deadline = self._deadline()
         with self.cond:
             pending = collections.deque(elements)

@@ -136,6 +136,13 @@ class _ReaderState:
         keys: list = []
         values: list = []
         with self.lock:
+            if limit == 1 and self.work is not None:  # (`read`: the common case, quickly)
+                record = next(self.work, None)
+                if record is not None:
+                    self.produced += 1
+                    return [record[0]], [record[1]]
+                self.work = None
+                self.completed += 1
             while not keys:
                 if self.work is None:
                     self.work = self._next_work(op, queue)
