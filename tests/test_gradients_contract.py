@@ -90,6 +90,23 @@ NO_GRADIENT_IN_TF = {
     "StatelessRandomGetAlg": "TF registers no gradient for StatelessRandomGetAlg",
     "ParseSequenceExampleV2": "TF registers no gradient for ParseSequenceExampleV2",
 }
+# Stateful random ops over an RNG-state variable (tf.random.Generator): TF registers no
+# gradient for them.
+NO_GRADIENT_IN_TF.update(
+    {
+        name: f"TF registers no gradient for {name}"
+        for name in (
+            "NonDeterministicInts",
+            "RngReadAndSkip",
+            "RngSkip",
+            "StatefulStandardNormalV2",
+            "StatefulTruncatedNormal",
+            "StatefulUniform",
+            "StatefulUniformFullInt",
+            "StatefulUniformInt",
+        )
+    }
+)
 # Training ops (tfgraph/ops/training_ops.py): TF registers no gradient for them either.
 NO_GRADIENT_IN_TF.update(
     {

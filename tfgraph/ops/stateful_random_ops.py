@@ -19,7 +19,7 @@ import numpy as np
 
 from tfgraph import errors
 from tfgraph.framework import dtypes
-from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
+from tfgraph.framework.registry import register_op
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import stateless_random_ops as srop
 from tfgraph.ops.apply import apply_op, op_output
@@ -115,7 +115,6 @@ register_op(
     outputs=["value: int64"],
     shape=lambda op: [TensorShape([3])],
     make_kernel=_read_and_skip_kernel,
-    grad=NOT_DIFFERENTIABLE,
     stateful=True,
 )
 
@@ -133,7 +132,6 @@ register_op(
     outputs=[],
     shape=lambda op: [],
     make_kernel=_skip_kernel,
-    grad=NOT_DIFFERENTIABLE,
     stateful=True,
 )
 
@@ -172,7 +170,6 @@ for _type, _fill, _default in (
         attrs=[f"dtype: type = {_default}", "shape_dtype: type = int64"],
         shape=_draw_shape,
         make_kernel=_draw_kernel(_fill),
-        grad=NOT_DIFFERENTIABLE,
         stateful=True,
     )
 
@@ -207,7 +204,6 @@ register_op(
     attrs=["dtype: type = int64", "shape_dtype: type = int64"],
     shape=_draw_shape,
     make_kernel=_uniform_int_kernel,
-    grad=NOT_DIFFERENTIABLE,
     stateful=True,
 )
 
@@ -233,7 +229,6 @@ register_op(
     attrs=["dtype: type = int64", "shape_dtype: type = int64"],
     shape=lambda op: [constant_value_as_shape(op._inputs[0])],
     make_kernel=_non_deterministic_kernel,
-    grad=NOT_DIFFERENTIABLE,
     stateful=True,
 )
 
