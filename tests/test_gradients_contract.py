@@ -90,19 +90,25 @@ NO_GRADIENT_IN_TF = {
     "StatelessRandomGetAlg": "TF registers no gradient for StatelessRandomGetAlg",
     "ParseSequenceExampleV2": "TF registers no gradient for ParseSequenceExampleV2",
 }
-# Stateful random ops over an RNG-state variable (tf.random.Generator): TF registers no
-# gradient for them.
+# Stateful random ops over an RNG-state variable (tf.random.Generator) and the bincount
+# ops: TF registers no gradient for them.
 NO_GRADIENT_IN_TF.update(
     {
         name: f"TF registers no gradient for {name}"
         for name in (
+            "DenseBincount",
+            "DenseCountSparseOutput",
             "NonDeterministicInts",
+            "RaggedBincount",
+            "RaggedCountSparseOutput",
             "RngReadAndSkip",
             "RngSkip",
             "StatefulStandardNormalV2",
             "StatefulTruncatedNormal",
             "StatefulUniform",
             "StatefulUniformFullInt",
+            "SparseBincount",
+            "SparseCountSparseOutput",
             "StatefulUniformInt",
         )
     }
