@@ -31,10 +31,12 @@ else:
     m = c = _Raw()
 x2 = np.array([[1, 2, 2, 7], [0, 0, 5, 1]], np.int32)
 w2 = np.array([[1., 2, 3, 4], [5, 6, 7, 8]], np.float32)
-sp = tf.SparseTensor([[0, 1], [0, 3], [1, 0], [1, 2], [2, 2]], np.array([3, 1, 3, 0, 9], np.int64), [3, 4])
+sp = tf.SparseTensor([[0, 1], [0, 3], [1, 0], [1, 2], [2, 2]],
+                     np.array([3, 1, 3, 0, 9], np.int64), [3, 4])
 spw = np.array([.5, 1, 2, 3, 4], np.float64)
 rt = tf.RaggedTensor.from_row_splits(np.array([1, 1, 4, 2, 0, 2], np.int32), [0, 3, 3, 6])
-E32, E64 = np.array([], np.int32), np.array([], np.int64)
+E32, E64, EF = np.array([], np.int32), np.array([], np.int64), np.array([], np.float32)
+rs, rv, ix, vs, ds = rt.row_splits, rt.values, sp.indices, sp.values, sp.dense_shape
 cases = {
  "dense2d": m.dense_bincount(x2, 6, np.array([], np.float32)),
  "dense2d_w": m.dense_bincount(x2, 6, w2),
@@ -47,17 +49,18 @@ cases = {
  "sparse1d": m.sparse_bincount(np.array([[0], [2], [3]], np.int64), np.array([1, 1, 2], np.int32),
                                np.array([5], np.int64), 4, np.array([], np.float32)),
  "ragged": m.ragged_bincount(rt.row_splits, rt.values, 5, E64),
- "ragged_w": m.ragged_bincount(rt.row_splits, rt.values, 3, np.array([1, 2, 3, 4, 5, 6], np.float64)),
+ "ragged_w": m.ragged_bincount(rs, rv, 3, np.array([1, 2, 3, 4, 5, 6], np.float64)),
  "ragged_bin": m.ragged_bincount(rt.row_splits, rt.values, 5, E32, binary_output=True),
  "dcso": c.dense_count_sparse_output(x2, E32, binary_output=False),
  "dcso_w": c.dense_count_sparse_output(x2, w2, binary_output=False, minlength=9),
- "dcso_1d": c.dense_count_sparse_output(x2[1], np.array([], np.float32), binary_output=True, maxlength=3),
+ "dcso_1d": c.dense_count_sparse_output(x2[1], EF, binary_output=True, maxlength=3),
  "dcso_empty": c.dense_count_sparse_output(np.zeros([0], np.int32), E32, binary_output=False),
- "dcso_empty_min": c.dense_count_sparse_output(np.zeros([2, 0], np.int32), E32, binary_output=False, minlength=3),
- "scso": c.sparse_count_sparse_output(sp.indices, sp.values, sp.dense_shape, E64, binary_output=False),
- "scso_w": c.sparse_count_sparse_output(sp.indices, sp.values, sp.dense_shape, spw, binary_output=False, maxlength=4),
+ "dcso_empty_min": c.dense_count_sparse_output(np.zeros([2, 0], np.int32), E32,
+                                               binary_output=False, minlength=3),
+ "scso": c.sparse_count_sparse_output(ix, vs, ds, E64, binary_output=False),
+ "scso_w": c.sparse_count_sparse_output(ix, vs, ds, spw, binary_output=False, maxlength=4),
  "rcso": c.ragged_count_sparse_output(rt.row_splits, rt.values, E32, binary_output=False),
- "rcso_bin": c.ragged_count_sparse_output(rt.row_splits, rt.values, np.array([], np.float32), binary_output=True, minlength=6),
+ "rcso_bin": c.ragged_count_sparse_output(rs, rv, EF, binary_output=True, minlength=6),
  "math_dense": tf.math.bincount(x2, minlength=9),
  "math_dense_w": tf.math.bincount(x2, weights=w2, maxlength=4, dtype=tf.float32),
  "math_sparse": tf.math.bincount(sp),
@@ -101,14 +104,16 @@ else:
             return apply_op("DenseCountSparseOutput", None, list(a), k)._outputs
     m = c = _M()
 E = np.array([], np.float32)
+S2, S3 = np.array([0, 2], np.int64), np.array([0, 3], np.int64)
 cases = {
  "neg": lambda: m.dense_bincount(np.array([1, -1], np.int32), 3, E),
- "wshape": lambda: m.dense_bincount(np.array([1, 1], np.int32), 3, np.array([1., 2, 3], np.float32)),
+ "wshape": lambda: m.dense_bincount(np.array([1, 1], np.int32), 3, np.ones(3, np.float32)),
  "sp_neg": lambda: m.sparse_bincount(np.array([[0], [1]], np.int64), np.array([1, -2], np.int32),
                                      np.array([3], np.int64), 4, E),
- "rg_neg": lambda: m.ragged_bincount(np.array([0, 2], np.int64), np.array([1, -2], np.int32), 4, E),
- "rg_splits": lambda: m.ragged_bincount(np.array([0, 3], np.int64), np.array([1, 2], np.int32), 4, E),
- "dcso_neg": lambda: c.dense_count_sparse_output(np.array([1, -1], np.int32), E, binary_output=False),
+ "rg_neg": lambda: m.ragged_bincount(S2, np.array([1, -2], np.int32), 4, E),
+ "rg_splits": lambda: m.ragged_bincount(S3, np.array([1, 2], np.int32), 4, E),
+ "dcso_neg": lambda: c.dense_count_sparse_output(np.array([1, -1], np.int32), E,
+                                                 binary_output=False),
  "negsize": lambda: m.dense_bincount(np.array([1, 1], np.int32), -3, E),
  "rank3": lambda: m.dense_bincount(np.zeros([1, 1, 1], np.int32), 3, E),
  "axis": lambda: tf.sparse.bincount(np.array([1]), axis=1),

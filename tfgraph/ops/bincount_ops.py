@@ -16,7 +16,6 @@ from __future__ import annotations
 import numpy as np
 
 from tfgraph import errors
-from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.registry import register_op
 from tfgraph.framework.tensor_shape import TensorShape
@@ -147,7 +146,11 @@ _COUNT_ATTRS = [
     "binary_output: bool",
     "output_type: {int32, int64, float, double}",
 ]
-_COUNT_OUTPUTS = ["output_indices: int64", "output_values: output_type", "output_dense_shape: int64"]
+_COUNT_OUTPUTS = [
+    "output_indices: int64",
+    "output_values: output_type",
+    "output_dense_shape: int64",
+]
 
 
 def _count_sparse(op, rows, values, weights, nrows: int | None):
@@ -304,8 +307,8 @@ def sparse_bincount(
 
 
 def _flat_weights(weights, dtype):
-    from tfgraph.framework.sparse_tensor import SparseTensor
     from tfgraph.framework.convert import constant
+    from tfgraph.framework.sparse_tensor import SparseTensor
     from tfgraph.ragged.ragged_tensor import RaggedTensor
 
     if weights is None:

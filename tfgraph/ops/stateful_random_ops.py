@@ -82,7 +82,8 @@ def _read_and_skip(op, handle, alg, delta: int) -> tuple[np.ndarray, tuple[int, 
             raise errors.InvalidArgumentError(
                 None,
                 op,
-                f"dtype of RNG state variable must be int64, not {dtypes.as_dtype(state.dtype).name}",
+                "dtype of RNG state variable must be int64, not "
+                f"{dtypes.as_dtype(state.dtype).name}",
             )
         if state.ndim != 1 or state.shape[0] < 3:
             size = state.shape[0] if state.ndim == 1 else state.size
