@@ -117,7 +117,7 @@ class Generator:
         alg = srop._alg_to_int(alg)
         if isinstance(state, Variable):
             _check_state_shape(state.shape, alg)
-            self._state_var = state
+            self._state_var = state  # type: ignore[assignment]
         else:
             state = _to_state_tensor(state)
             _check_state_shape(state.shape, alg)

@@ -13,6 +13,7 @@ equal numbers next to them may differ).
 
 from __future__ import annotations
 
+import collections
 import math
 
 import numpy as np
@@ -24,9 +25,10 @@ from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import common_shapes
 from tfgraph.ops.apply import apply_op
 
-__all__ = ["approx_max_k", "approx_min_k"]
+__all__ = ["approx_max_k", "approx_min_k", "approx_top_k"]
 
 _LANE_TILING, _CHUNK_TILING = 128, 1024
+ApproxTopK = collections.namedtuple("ApproxTopK", ["values", "indices"])
 
 
 def _ceil_div(a: int, b: int) -> int:
@@ -174,7 +176,30 @@ def _approx_top_k(operand, k, is_max_k, dim, recall, override, aggregate, name):
         "reduction_input_size_override": int(override),
         "aggregate_to_topk": bool(aggregate),
     }
-    return apply_op("ApproxTopK", name, [operand], attrs)._outputs
+    return ApproxTopK(*apply_op("ApproxTopK", name, [operand], attrs)._outputs)
+
+
+def approx_top_k(
+    input,
+    k,
+    reduction_dimension=-1,
+    recall_target=0.95,
+    is_max_k=True,
+    reduction_input_size_override=-1,
+    aggregate_to_topk=True,
+    name=None,
+):
+    """The ApproxTopK op itself (`tf.approx_top_k`): (values, indices)."""
+    return _approx_top_k(
+        input,
+        k,
+        is_max_k,
+        reduction_dimension,
+        recall_target,
+        reduction_input_size_override,
+        aggregate_to_topk,
+        name,
+    )
 
 
 def approx_max_k(

@@ -41,6 +41,7 @@ def count_bins(op, rows, values, weights, size: int, nrows: int, binary: bool, o
     keep = values < size
     flat = np.asarray(rows, np.int64).reshape(-1)[keep] * size + values[keep]
     total = nrows * size
+    out: np.ndarray
     if binary or not weights.size:
         out = np.bincount(flat, minlength=total)[:total]
         if binary:
