@@ -103,12 +103,13 @@ NO_GRADIENT_IN_TF.update(
             "RaggedCountSparseOutput",
             "RngReadAndSkip",
             "RngSkip",
+            "SparseBincount",
+            "SparseCountSparseOutput",
+            "StatefulRandomBinomial",
             "StatefulStandardNormalV2",
             "StatefulTruncatedNormal",
             "StatefulUniform",
             "StatefulUniformFullInt",
-            "SparseBincount",
-            "SparseCountSparseOutput",
             "StatefulUniformInt",
         )
     }

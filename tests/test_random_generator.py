@@ -26,6 +26,7 @@ k = g.key
 sk = g.skip(7)
 h = tf.random.experimental.Generator.from_seed(2**64 + 5, alg="philox")
 hx = h.normal([2, 2], mean=3.0, stddev=0.5, dtype=tf.float64)
+hb = h.binomial([3, 2], counts=np.array([20., 40.]), probs=np.array([0.5, 0.1]))
 names = [(op.name, op.type) for op in tf.get_default_graph().get_operations()]
 R = lambda t: sess.run(t).tolist()
 with tf.Session() as sess:
@@ -33,7 +34,7 @@ with tf.Session() as sess:
     out = {"names": names, "shapes": [t.shape.as_list() for t in (x, y, z, s, tn, ui, sk)]}
     out["vals"] = [R(g.state), R(x), R(g.state), R(x), R(y), R(z), R(s), R(tn), R(ui),
                    R(u32), R(k), R(sk), R(g.state)]
-    out["h"] = [R(h.state), R(hx), R(h.state)]
+    out["h"] = [R(h.state), R(hx), R(h.state), R(hb), R(h.state)]
 print(json.dumps(out))
 """
 
@@ -60,6 +61,13 @@ out["seeds"] = g3.make_seeds(3).numpy().tolist()
 out["stateless"] = tf.random.stateless_uniform([2], seed=g3.make_seeds(1)[:, 0]).numpy().tolist()
 out["big"] = tf.random.Generator.from_seed(2**64 + 5).state.numpy().tolist()
 out["tn"] = g.truncated_normal([2, 3], 1.0, 2.0).numpy().tolist()
+b = tf.random.Generator.from_seed(5)
+out["binomial"] = [b.binomial([4, 2], counts=[10., 50.], probs=[0.3, 0.9]).numpy().tolist(),
+                   b.state.numpy().tolist(),
+                   b.binomial([3], counts=5., probs=0.5, dtype=tf.int64).numpy().tolist(),
+                   b.state.numpy().tolist(),
+                   b.binomial([2, 3], counts=[100., 7., 1.], probs=0.25).numpy().tolist(),
+                   b.state.numpy().tolist()]
 out["nd"] = tf.random.Generator.from_non_deterministic_state().state.shape.as_list()
 tf.random.set_global_generator(tf.random.Generator.from_seed(42))
 out["glob"] = tf.random.get_global_generator().uniform([2]).numpy().tolist()

@@ -30,6 +30,7 @@ __all__ = [
     "non_deterministic_ints",
     "rng_read_and_skip",
     "rng_skip",
+    "stateful_random_binomial",
     "stateful_standard_normal_v2",
     "stateful_truncated_normal",
     "stateful_uniform",
@@ -209,6 +210,46 @@ register_op(
 )
 
 
+# -- StatefulRandomBinomial -----------------------------------------------------------------
+def _binomial_skip(dims: tuple, counts, probs) -> int:
+    """TF's reservation: 100 * 2 samples per batch entry per 4 outputs (rounded up)."""
+    batches = int(np.prod(np.broadcast_shapes(np.shape(counts), np.shape(probs))))
+    n = int(np.prod(dims))
+    per_batch = n // max(batches, 1)
+    return batches * 2 * 100 * (per_batch + 3) // 4
+
+
+def _binomial_kernel(op, ctx):
+    dtype = op._attrs["dtype"]
+
+    def kernel(handle, alg, shape, counts, probs):
+        dims = srop._dims(op, shape)
+        try:
+            delta = _binomial_skip(dims, counts, probs)
+        except ValueError:
+            delta = 0  # (binomial_draws reports the incompatible batch shapes)
+        _, key, counter = _read_and_skip(op, handle, alg, delta * _STEP)
+        return srop.binomial_draws(op, key, counter, dims, counts, probs, dtype)
+
+    return kernel
+
+
+_BINOMIAL_TYPES = "{half, float, double, int32, int64}"
+register_op(
+    "StatefulRandomBinomial",
+    inputs=[*_RESOURCE_ALG_SHAPE[:2], "shape: S", "counts: T", "probs: T"],
+    outputs=["output: dtype"],
+    attrs=[
+        "S: {int32, int64}",
+        f"T: {_BINOMIAL_TYPES} = double",
+        f"dtype: {_BINOMIAL_TYPES} = int64",
+    ],
+    shape=lambda op: [constant_value_as_shape(op._inputs[2])],
+    make_kernel=_binomial_kernel,
+    stateful=True,
+)
+
+
 # -- NonDeterministicInts --------------------------------------------------------------------
 def _non_deterministic_kernel(op, ctx):
     np_dtype = op._attrs["dtype"].np_dtype
@@ -293,6 +334,19 @@ def stateful_uniform_int(resource, algorithm, shape, minval, maxval, name=None):
     minval = convert_to_tensor(minval, name="minval")
     maxval = convert_to_tensor(maxval, dtype=minval.dtype, name="maxval")
     return _stateful("StatefulUniformInt", resource, algorithm, shape, None, name, (minval, maxval))
+
+
+def stateful_random_binomial(
+    resource, algorithm, shape, counts, probs, dtype=dtypes.int64, name=None
+):
+    """Binomial(counts, probs) draws from (and advancing) an RNG state variable."""
+    from tfgraph.framework.convert import convert_to_tensor
+
+    counts = convert_to_tensor(counts, name="counts")
+    probs = convert_to_tensor(probs, dtype=counts.dtype, name="probs")
+    return _stateful(
+        "StatefulRandomBinomial", resource, algorithm, shape, dtype, name, (counts, probs)
+    )
 
 
 def non_deterministic_ints(shape, dtype=dtypes.int64, name=None):
