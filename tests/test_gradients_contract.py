@@ -90,8 +90,8 @@ NO_GRADIENT_IN_TF = {
     "StatelessRandomGetAlg": "TF registers no gradient for StatelessRandomGetAlg",
     "ParseSequenceExampleV2": "TF registers no gradient for ParseSequenceExampleV2",
 }
-# Stateful random ops over an RNG-state variable (tf.random.Generator) and the bincount
-# ops: TF registers no gradient for them.
+# Stateful random ops over an RNG-state variable (tf.random.Generator), the bincount ops
+# and SobolSample: TF registers no gradient for them.
 NO_GRADIENT_IN_TF.update(
     {
         name: f"TF registers no gradient for {name}"
@@ -103,6 +103,7 @@ NO_GRADIENT_IN_TF.update(
             "RaggedCountSparseOutput",
             "RngReadAndSkip",
             "RngSkip",
+            "SobolSample",
             "SparseBincount",
             "SparseCountSparseOutput",
             "StatefulRandomBinomial",

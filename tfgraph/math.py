@@ -102,6 +102,7 @@ from tfgraph.ops.segment_ops import (
     unsorted_segment_prod,
     unsorted_segment_sqrt_n,
 )
+from tfgraph.ops.sobol_ops import sobol_sample
 from tfgraph.ops.special_math_ops import (
     acosh,
     asinh,
@@ -251,6 +252,7 @@ __all__ = [
     "sign",
     "sin",
     "sinh",
+    "sobol_sample",
     "softmax",
     "softplus",
     "softsign",
