@@ -82,6 +82,25 @@ except ValueError as e:
 print(json.dumps(out))
 """
 
+FUNCTION_AND_CHECKPOINT = """
+import json, os, tempfile
+g = tf.random.Generator.from_seed(11)
+@tf.function
+def f():
+    return g.normal([3]), g.uniform([2], 0, 10, dtype=tf.int32)
+out = {}
+a = f(); b = f()
+out["fn"] = [a[0].numpy().tolist(), a[1].numpy().tolist(), b[0].numpy().tolist(),
+             g.state.numpy().tolist()]
+ck = tf.train.Checkpoint(g=g)
+path = ck.save(os.path.join(tempfile.mkdtemp(), "ck"))
+x1 = g.uniform([2]).numpy().tolist()
+ck.restore(path)
+out["ck"] = [x1 == g.uniform([2]).numpy().tolist(), x1]
+out["keys"] = sorted(n for n, _ in tf.train.list_variables(path))
+print(json.dumps(out))
+"""
+
 
 def _run_here(program: str, module) -> dict:
     printed = io.StringIO()
@@ -112,6 +131,18 @@ def test_eager_draws_are_tfs():
         tf.random.set_global_generator(None)
     theirs = run_tf_json(EAGER, v1=False)
     assert ours == theirs
+
+
+@pytest.mark.tf
+@requires_tf
+def test_tf_function_draws_and_checkpoints_are_tfs():
+    import tfgraph.compat.v2 as tf2
+
+    try:
+        ours = _run_here(FUNCTION_AND_CHECKPOINT, tf2)
+    finally:
+        tf.disable_v2_behavior()
+    assert ours == run_tf_json(FUNCTION_AND_CHECKPOINT, v1=False)
 
 
 def test_two_sessions_have_their_own_state():

@@ -132,6 +132,11 @@ class Generator:
                 initial_value, dtype=dtypes.int64, trainable=False, name="StateVar"
             )
 
+    def _trackable_children(self) -> dict:
+        """What a `tf.train.Checkpoint` saves: the state variable, as TF's AutoTrackable
+        names it (`<path>/_state_var`)."""
+        return {"_state_var": self._state_var}
+
     # -- state -------------------------------------------------------------------------------
     @property
     def state(self) -> ResourceVariable:
