@@ -124,6 +124,7 @@ def test_graph_ops_and_draws_are_tfs():
 def test_eager_draws_are_tfs():
     import tfgraph.compat.v2 as tf2
 
+    tf.enable_v2_behavior()
     try:
         ours = _run_here(EAGER, tf2)
     finally:
@@ -138,6 +139,7 @@ def test_eager_draws_are_tfs():
 def test_tf_function_draws_and_checkpoints_are_tfs():
     import tfgraph.compat.v2 as tf2
 
+    tf.enable_v2_behavior()
     try:
         ours = _run_here(FUNCTION_AND_CHECKPOINT, tf2)
     finally:
