@@ -162,3 +162,28 @@ def test_uninitialized_state_raises():
     g = tf.random.Generator.from_seed(3)
     with tf.Session() as sess, pytest.raises(tf.errors.NotFoundError, match="StateVar"):
         sess.run(g.normal([1]))
+
+
+@pytest.mark.tf
+@requires_tf
+def test_tf_runs_our_graph_def(tmp_path):
+    g = tf.random.Generator.from_seed(99)
+    x = g.normal([3], name="x")
+    y = g.binomial([2], 10.0, 0.5, name="y")
+    path = tmp_path / "graph.pb"
+    path.write_bytes(tf.get_default_graph().as_graph_def().SerializeToString())
+    with tf.Session() as sess:
+        sess.run(g.state.initializer)
+        ours = [sess.run(x).tolist(), sess.run(x).tolist(), sess.run(y).tolist()]
+    theirs = run_tf_json(
+        f"""
+gd = tf.GraphDef()
+gd.ParseFromString(open({str(path)!r}, "rb").read())
+tf.import_graph_def(gd, name="")
+with tf.Session() as sess:
+    sess.run("{g.state.initializer.name}")
+    print(json.dumps([sess.run("{x.name}").tolist(), sess.run("{x.name}").tolist(),
+                      sess.run("{y.name}").tolist()]))
+"""
+    )
+    assert ours == theirs
