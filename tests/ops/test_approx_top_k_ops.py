@@ -118,3 +118,19 @@ def test_gradient_scatters_into_the_top_entries():
     (grad,) = tf.gradients(values * tf.constant([[1.0, 2.0], [3.0, 4.0]]), [x])
     with tf.Session() as sess:
         np.testing.assert_array_equal(sess.run(grad), [[2.0, 0.0, 1.0], [4.0, 3.0, 0.0]])
+
+
+def test_raw_op_and_named_results():
+    x = tf.constant([[1.0, 9.0, 4.0]])
+    raw = tf.approx_top_k(x, 2)
+    named = tf.nn.approx_max_k(x, 2)
+    assert raw._fields == ("values", "indices") and raw.values.op.type == "ApproxTopK"
+    with tf.Session() as sess:
+        a, b = sess.run([raw, named])
+    np.testing.assert_array_equal(a.values, [[9.0, 4.0]])
+    np.testing.assert_array_equal(b.indices, [[1, 2]])
+
+
+def test_min_k_has_no_cpu_kernel_as_in_tf():
+    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError, match="No OpKernel"):
+        sess.run(tf.math.approx_min_k(tf.constant([[1.0, 2.0]]), 1))
