@@ -90,6 +90,31 @@ NO_GRADIENT_IN_TF = {
     "StatelessRandomGetAlg": "TF registers no gradient for StatelessRandomGetAlg",
     "ParseSequenceExampleV2": "TF registers no gradient for ParseSequenceExampleV2",
 }
+# Stateful random ops over an RNG-state variable (tf.random.Generator), the bincount ops
+# and SobolSample: TF registers no gradient for them.
+NO_GRADIENT_IN_TF.update(
+    {
+        name: f"TF registers no gradient for {name}"
+        for name in (
+            "DenseBincount",
+            "DenseCountSparseOutput",
+            "NonDeterministicInts",
+            "RaggedBincount",
+            "RaggedCountSparseOutput",
+            "RngReadAndSkip",
+            "RngSkip",
+            "SobolSample",
+            "SparseBincount",
+            "SparseCountSparseOutput",
+            "StatefulRandomBinomial",
+            "StatefulStandardNormalV2",
+            "StatefulTruncatedNormal",
+            "StatefulUniform",
+            "StatefulUniformFullInt",
+            "StatefulUniformInt",
+        )
+    }
+)
 # Training ops (tfgraph/ops/training_ops.py): TF registers no gradient for them either.
 NO_GRADIENT_IN_TF.update(
     {
@@ -811,6 +836,15 @@ CASES: dict[str, list[Case]] = {
     "DepthToSpace": [Case(lambda x: tf.depth_to_space(x, 2), [rnd(1, 2, 1, 8)])],
     "Angle": [Case(lambda a, b: tf.angle(math_ops.complex(a, b)), [away(3, 4), away(3, 4)])],
     "TopKV2": [Case(lambda x: tf.nn.top_k(x, 2).values, [distinct(3, 4)])],
+    "ApproxTopK": [  # (float32 only)
+        Case(
+            lambda x: tf.math.approx_max_k(x, 2)[0],
+            [f32(distinct(3, 4))],
+            rtol=1e-3,
+            atol=1e-3,
+            eps=1e-2,
+        )
+    ],
     # -- conv family --------------------------------------------------------------------------
     "Conv2D": [
         Case(lambda x, f: tf.nn.conv2d(x, f, 1, "SAME"), [rnd(2, 4, 4, 2), rnd(3, 3, 2, 3)]),

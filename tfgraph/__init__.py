@@ -162,6 +162,7 @@ from tfgraph.io.tensor_proto import make_ndarray, make_tensor_proto
 from tfgraph.module import Module
 from tfgraph.ops import control_flow_io as _control_flow_io  # (context protos in meta graphs)
 from tfgraph.ops.accumulator_ops import ConditionalAccumulator, ConditionalAccumulatorBase
+from tfgraph.ops.approx_top_k_ops import approx_top_k
 from tfgraph.ops.array_ops import (
     batch_gather,
     bitcast,

@@ -2,6 +2,7 @@
 (re-exports only). Names TF 2.21's compat.v1 has here that tfgraph lacks are listed in
 docs/api_exclusions.md."""
 
+from tfgraph.ops.approx_top_k_ops import approx_max_k, approx_min_k
 from tfgraph.ops.array_ops import invert_permutation
 from tfgraph.ops.check_ops import is_non_decreasing, is_strictly_increasing
 from tfgraph.ops.confusion_matrix import confusion_matrix
@@ -101,6 +102,7 @@ from tfgraph.ops.segment_ops import (
     unsorted_segment_prod,
     unsorted_segment_sqrt_n,
 )
+from tfgraph.ops.sobol_ops import sobol_sample
 from tfgraph.ops.special_math_ops import (
     acosh,
     asinh,
@@ -149,6 +151,8 @@ __all__ = [
     "add",
     "add_n",
     "angle",
+    "approx_max_k",
+    "approx_min_k",
     "argmax",
     "argmin",
     "asin",
@@ -248,6 +252,7 @@ __all__ = [
     "sign",
     "sin",
     "sinh",
+    "sobol_sample",
     "softmax",
     "softplus",
     "softsign",

@@ -39,9 +39,11 @@ from tfgraph.ops.unigram_sampler_ops import (
     fixed_unigram_candidate_sampler,
     learned_unigram_candidate_sampler,
 )
+from tfgraph.random_generator import Generator, get_global_generator, set_global_generator
 
 __all__ = [
     "Algorithm",
+    "Generator",
     "all_candidate_sampler",
     "categorical",
     "create_rng_state",
@@ -49,6 +51,7 @@ __all__ = [
     "fixed_unigram_candidate_sampler",
     "fold_in",
     "gamma",
+    "get_global_generator",
     "get_seed",
     "learned_unigram_candidate_sampler",
     "log_uniform_candidate_sampler",
@@ -58,6 +61,7 @@ __all__ = [
     "random_normal",
     "random_shuffle",
     "random_uniform",
+    "set_global_generator",
     "set_random_seed",
     "shuffle",
     "split",

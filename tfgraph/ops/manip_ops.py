@@ -848,12 +848,21 @@ def _dense_bincount_shape(op):
     n = constant_value(op._inputs[1])
     dims = op._inputs[0]._shape._dims
     size = None if n is None else int(n)
+    if size is not None and size < 0:
+        raise ValueError(f"size ({size}) must be non-negative for '{op.name}' (op: '{op.type}')")
+    if dims is not None and len(dims) > 2:
+        raise ValueError(
+            f"Shape must be at most rank 2 but is rank {len(dims)} for '{op.name}' "
+            f"(op: '{op.type}')"
+        )
     if dims is not None and len(dims) == 2:
         return [TensorShape._from_tuple((dims[0], size))]
     return [TensorShape._from_tuple((size,))]
 
 
 def _dense_bincount_kernel(op, ctx):
+    from tfgraph.ops.bincount_ops import count_bins
+
     binary = op._attrs.get("binary_output", False)
     out_dtype = op._outputs[0].dtype.as_numpy_dtype
 
@@ -861,27 +870,19 @@ def _dense_bincount_kernel(op, ctx):
         n = int(size)
         if n < 0:
             raise errors.InvalidArgumentError(None, op, f"size ({n}) must be non-negative")
-        arr = np.asarray(arr).reshape(-1)
+        arr = np.asarray(arr)
         if arr.size and arr.min() < 0:
             raise errors.InvalidArgumentError(None, op, "Input arr must be non-negative!")
-        keep = arr < n
-        w = np.asarray(weights).reshape(-1)
-        if w.size:
-            if w.size != arr.size:
-                raise errors.InvalidArgumentError(
-                    None, op, "Input and weights must have the same shape"
-                )
-            out = np.bincount(arr[keep], weights=w[keep], minlength=n)[:n]
-        else:
-            out = np.bincount(arr[keep], minlength=n)[:n]
-        if binary:
-            out = out > 0
-        return out.astype(out_dtype)
+        if arr.ndim == 2:
+            rows = np.repeat(np.arange(arr.shape[0]), arr.shape[1])
+            return count_bins(op, rows, arr, weights, n, arr.shape[0], binary, out_dtype)
+        rows = np.zeros(arr.size, np.int64)
+        return count_bins(op, rows, arr, weights, n, 1, binary, out_dtype)[0]
 
     return kernel
 
 
-register_op(
+register_op(  # (TF registers no gradient for it)
     "DenseBincount",
     inputs=["input: Tidx", "size: Tidx", "weights: T"],
     outputs=["output: T"],
@@ -892,38 +893,111 @@ register_op(
     ],
     shape=_dense_bincount_shape,
     make_kernel=_dense_bincount_kernel,
-    grad=NOT_DIFFERENTIABLE,
 )
 
 
-def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int32, name=None):
+def bincount(
+    arr,
+    weights=None,
+    minlength=None,
+    maxlength=None,
+    dtype=dtypes.int32,
+    name=None,
+    axis=None,
+    binary_output=False,
+):
     """Counts of each value in the non-negative ints `arr` (weighted sums with `weights`),
-    as TF's composite around DenseBincount."""
+    as TF's composite around DenseBincount (SparseBincount / RaggedBincount for sparse
+    and ragged `arr` with `axis=-1`): over all values (`axis=0`, the default) or per row
+    (`axis=-1`); `binary_output` marks the bins hit with 1."""
     from tfgraph.framework.graph import name_scope
+    from tfgraph.ops.bincount_ops import _check_axis
 
     dtype = dtypes.as_dtype(dtype)
+    composite = _composite_kind(arr)
     with name_scope(name or "bincount", None, []):
-        arr = convert_to_tensor(arr, name="arr")
-        if weights is not None:
+        if composite is None:
+            arr = convert_to_tensor(arr, name="arr")
+        if weights is not None and composite is None:
             weights = convert_to_tensor(weights, name="weights")
+        axis = _check_axis(axis, weights, binary_output)
         if not arr.dtype.is_integer:
-            arr = array_ops.cast(arr, dtypes.int32)
-        array_is_nonempty = array_ops.size(arr) > 0
-        output_size = array_ops.cast(array_is_nonempty, arr.dtype._base) * (
-            math_ops.reduce_max(arr) + 1
-        )
-        if minlength is not None:
-            minlength = convert_to_tensor(minlength, name="minlength", dtype=arr.dtype._base)
-            output_size = op_output("Maximum", None, [minlength, output_size])
-        if maxlength is not None:
-            maxlength = convert_to_tensor(maxlength, name="maxlength", dtype=arr.dtype._base)
-            output_size = op_output("Minimum", None, [maxlength, output_size])
-        if weights is not None:
-            weights = array_ops.reshape(weights, [-1])
-        arr = array_ops.reshape(arr, [-1])
-        if weights is None:
-            weights = constant([], dtype=dtype)
-        return op_output("DenseBincount", None, [arr, output_size, weights])
+            arr = _cast_values(arr, composite)
+        output_size = _bincount_size(arr, composite, minlength, maxlength)
+        if axis == 0:
+            arr, weights = _flatten_for_bincount(arr, weights, composite)
+            composite = None
+        attrs = {"binary_output": bool(binary_output)}
+        if composite == "sparse":
+            w = _bincount_weights(weights, dtype)
+            inputs = [arr.indices, arr.values, arr.dense_shape, output_size, w]
+            return op_output("SparseBincount", None, inputs, attrs)
+        if composite == "ragged":
+            w = _bincount_weights(weights, dtype)
+            inputs = [arr.row_splits, arr.values, output_size, w]
+            return op_output("RaggedBincount", None, inputs, attrs)
+        w = _bincount_weights(weights, dtype)
+        return op_output("DenseBincount", None, [arr, output_size, w], attrs)
+
+
+def _composite_kind(arr):
+    from tfgraph.framework.sparse_tensor import SparseTensor
+
+    if isinstance(arr, SparseTensor):
+        return "sparse"
+    if hasattr(arr, "row_splits") and hasattr(arr, "flat_values"):
+        return "ragged"
+    return None
+
+
+def _cast_values(arr, composite):
+    if composite == "sparse":
+        from tfgraph.framework.sparse_tensor import SparseTensor
+
+        values = array_ops.cast(arr.values, dtypes.int32)
+        return SparseTensor(arr.indices, values, arr.dense_shape)
+    if composite == "ragged":
+        return arr.with_flat_values(array_ops.cast(arr.flat_values, dtypes.int32))
+    return array_ops.cast(arr, dtypes.int32)
+
+
+def _bincount_size(arr, composite, minlength, maxlength):
+    dtype = arr.dtype._base
+    if composite == "sparse":
+        nonempty = math_ops.reduce_prod(arr.dense_shape) > 0
+        top = math_ops.maximum(math_ops.reduce_max(arr.values), -1)
+        output_size = array_ops.cast(nonempty, dtype) * (top + 1)
+    else:
+        values = arr.flat_values if composite == "ragged" else arr
+        nonempty = array_ops.cast(array_ops.size(values) > 0, dtype)
+        output_size = nonempty * (math_ops.reduce_max(values) + 1)
+    if minlength is not None:
+        minlength = convert_to_tensor(minlength, name="minlength", dtype=dtype)
+        output_size = op_output("Maximum", None, [minlength, output_size])
+    if maxlength is not None:
+        maxlength = convert_to_tensor(maxlength, name="maxlength", dtype=dtype)
+        output_size = op_output("Minimum", None, [maxlength, output_size])
+    return output_size
+
+
+def _flatten_for_bincount(arr, weights, composite):
+    if composite == "sparse":
+        return arr.values, None if weights is None else weights.values
+    if composite == "ragged":
+        return arr.flat_values, None if weights is None else weights.flat_values
+    if weights is not None:
+        weights = array_ops.reshape(weights, [-1])
+    return array_ops.reshape(arr, [-1]), weights
+
+
+def _bincount_weights(weights, dtype):
+    if weights is None:
+        return constant([], dtype=dtype)
+    if hasattr(weights, "flat_values"):
+        return weights.values
+    if hasattr(weights, "dense_shape"):
+        return weights.values
+    return weights
 
 
 # -- LowerBound / UpperBound / tf.searchsorted ----------------------------------------------------

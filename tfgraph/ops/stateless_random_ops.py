@@ -39,6 +39,7 @@ from tfgraph.ops.random_ops import parallel_blocks
 
 __all__ = [
     "Algorithm",
+    "binomial_draws",
     "create_rng_state",
     "fold_in",
     "index_shuffle",
@@ -1052,38 +1053,43 @@ def _binomial_one(stream_at, count, prob, np_t) -> float:
     return float("nan")
 
 
+def binomial_draws(op, k, c, dims: tuple, counts, probs, dtype) -> np.ndarray:
+    """TF's RandomBinomial outputs of shape `dims` from Philox key `k` and counter `c`
+    (`dims` ends with the broadcast shape of counts and probs)."""
+    counts, probs = np.asarray(counts), np.asarray(probs)
+    try:
+        batch_shape = np.broadcast_shapes(counts.shape, probs.shape)
+    except ValueError:
+        raise errors.InvalidArgumentError(
+            None,
+            op,
+            "counts and probs must have compatible batch dimensions: "
+            f"{list(counts.shape)} vs. {list(probs.shape)}",
+        ) from None
+    _ends_with(op, dims, tuple(batch_shape))
+    n = int(np.prod(dims))
+    np_t = counts.dtype.type
+    counts_b = np.broadcast_to(counts, batch_shape).reshape(-1)
+    probs_b = np.broadcast_to(probs, batch_shape).reshape(-1)
+    per_batch = n // max(counts_b.size, 1)
+    out = np.empty((per_batch, counts_b.size), np.float64)
+    with np.errstate(all="ignore"):
+        for i in range(n):
+            b_idx, s_idx = divmod(i, per_batch)
+
+            def stream_at(skip, i=i):
+                return philox._GammaStream(k, c + skip * i, [])
+
+            out[s_idx, b_idx] = _binomial_one(stream_at, counts_b[b_idx], probs_b[b_idx], np_t)
+    return _to_output(out, dtype, dims)
+
+
 def _binomial_kernel(op, ctx):
     dtype = op._attrs["dtype"]
 
     def kernel(shape, seed, counts, probs):
-        counts, probs = np.asarray(counts), np.asarray(probs)
         k, c = _seed_key_counter(op, seed)
-        try:
-            batch_shape = np.broadcast_shapes(counts.shape, probs.shape)
-        except ValueError:
-            raise errors.InvalidArgumentError(
-                None,
-                op,
-                "counts and probs must have compatible batch dimensions: "
-                f"{list(counts.shape)} vs. {list(probs.shape)}",
-            ) from None
-        dims = _dims(op, shape)
-        _ends_with(op, dims, tuple(batch_shape))
-        n = int(np.prod(dims))
-        np_t = counts.dtype.type
-        counts_b = np.broadcast_to(counts, batch_shape).reshape(-1)
-        probs_b = np.broadcast_to(probs, batch_shape).reshape(-1)
-        per_batch = n // max(counts_b.size, 1)
-        out = np.empty((per_batch, counts_b.size), np.float64)
-        with np.errstate(all="ignore"):
-            for i in range(n):
-                b_idx, s_idx = divmod(i, per_batch)
-
-                def stream_at(skip, i=i):
-                    return philox._GammaStream(k, c + skip * i, [])
-
-                out[s_idx, b_idx] = _binomial_one(stream_at, counts_b[b_idx], probs_b[b_idx], np_t)
-        return _to_output(out, dtype, dims)
+        return binomial_draws(op, k, c, _dims(op, shape), counts, probs, dtype)
 
     return kernel
 
