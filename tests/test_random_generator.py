@@ -119,11 +119,23 @@ def test_graph_ops_and_draws_are_tfs():
     assert ours == theirs
 
 
+@pytest.fixture
+def tf2():
+    """tfgraph.compat.v2, imported without leaving `tf.compat.v2` bound as an attribute
+    (which the TF1 API deliberately lacks: tests/test_api_names.py checks it)."""
+    import tfgraph.compat
+
+    had = "v2" in vars(tfgraph.compat)
+    import tfgraph.compat.v2 as v2
+
+    yield v2
+    if not had:
+        vars(tfgraph.compat).pop("v2", None)
+
+
 @pytest.mark.tf
 @requires_tf
-def test_eager_draws_are_tfs():
-    import tfgraph.compat.v2 as tf2
-
+def test_eager_draws_are_tfs(tf2):
     tf.enable_v2_behavior()
     try:
         ours = _run_here(EAGER, tf2)
@@ -136,9 +148,7 @@ def test_eager_draws_are_tfs():
 
 @pytest.mark.tf
 @requires_tf
-def test_tf_function_draws_and_checkpoints_are_tfs():
-    import tfgraph.compat.v2 as tf2
-
+def test_tf_function_draws_and_checkpoints_are_tfs(tf2):
     tf.enable_v2_behavior()
     try:
         ours = _run_here(FUNCTION_AND_CHECKPOINT, tf2)
