@@ -1,0 +1,190 @@
+"""tf.strings.unicode_decode / _with_offsets, unicode_split / _with_offsets,
+unicode_encode, unicode_transcode, unicode_script, bytes_split and ngrams, and
+tf.ragged.cross / cross_hashed, against TF 2.21 (compat.v1 graph mode): values, static
+shapes, the graph's ops and errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tests.ragged import harness
+from tests.tfrun import requires_tf
+
+CASES = r"""
+BAD = [b"a\xffb", b"\xe2\x82", b"\xe2\x82x", b"\xf0\x9f\x98", b"\xed\xa0\x80z", b"\xc0\xaf",
+       b"\xf4\x90\x80\x80", b"\x00\x01\x1f\x7f\xc2\x80\xc2\x9f\xc2\xa0"]
+U16 = [b"\x00a\xd8\x3d\xde\x0a", b"\xd8\x3dx", b"\x00a\xdc\x00\x00b", b"\x00a\x00", b"\xd8\x3d",
+       b"\xd8\x00\x00a"]
+U32 = [b"\x00\x00\x00a\x00\x01\xf6\x0a", b"\x00\x11\x00\x00\x00\x00\x00b", b"\x00\x00\xd8\x00",
+       b"\x00\x00\x00a\x00"]
+CPS = [[104, -1, 0xD800, 0x110000, 0x1F60A], []]
+S = ["h\u00e9llo", "ab", "", "\U0001f60a!"]
+def _fed_decode():
+    p = tf.placeholder(tf.string, [None])
+    return [tf.strings.unicode_decode(p, "UTF-8"), {p: np.array([b"x\xc3\xa9", b""])}]
+def _fed_encode():
+    p = tf.placeholder(tf.int32, [None, None])
+    return [tf.strings.unicode_encode(p, "UTF-16-BE"), {p: np.array([[104, 105], [106, 0]])}]
+cases = {
+  "decode": lambda: tf.strings.unicode_decode(S, "UTF-8"),
+  "decode_scalar": lambda: tf.strings.unicode_decode("h\u00e9llo", "UTF-8"),
+  "decode_2d": lambda: tf.strings.unicode_decode([["h\u00e9llo", "x"], ["ab", ""]], "UTF-8"),
+  "decode_ragged": lambda: tf.strings.unicode_decode(tf.ragged.constant([["ab", "c"], []]),
+                                                      "UTF-8"),
+  "decode_fed": _fed_decode,
+  "decode_offsets": lambda: tf.strings.unicode_decode_with_offsets(S, "UTF-8"),
+  "decode_offsets_scalar": lambda: tf.strings.unicode_decode_with_offsets("\u00e9a", "UTF-8"),
+  "decode_offsets_2d": lambda: tf.strings.unicode_decode_with_offsets([["ab"], ["\u00e9"]],
+                                                                      "UTF-8"),
+  "bad_replace": lambda: tf.strings.unicode_decode_with_offsets(BAD, "UTF-8"),
+  "bad_ignore": lambda: tf.strings.unicode_decode_with_offsets(BAD, "UTF-8", errors="ignore"),
+  "bad_strict": lambda: tf.strings.unicode_decode(BAD, "UTF-8", errors="strict"),
+  "bad_control": lambda: tf.strings.unicode_decode(BAD, "UTF-8", replace_control_characters=True),
+  "bad_char": lambda: tf.strings.unicode_decode(BAD, "UTF-8", replacement_char=63),
+  "bad_char_surrogate": lambda: tf.strings.unicode_decode(BAD, "UTF-8", replacement_char=0xD800),
+  "bad_char_range": lambda: tf.strings.unicode_decode(BAD, "UTF-8", replacement_char=-5),
+  "u16": lambda: tf.strings.unicode_decode_with_offsets(U16, "UTF-16-BE"),
+  "u16_ignore": lambda: tf.strings.unicode_decode_with_offsets(U16, "UTF-16-BE", errors="ignore"),
+  "u16_strict": lambda: tf.strings.unicode_decode(U16, "UTF-16-BE", errors="strict"),
+  "u16le": lambda: tf.strings.unicode_decode([b"a\x00\xe9\x00"], "UTF-16-LE"),
+  "u32": lambda: tf.strings.unicode_decode_with_offsets(U32, "UTF-32-BE"),
+  "u32_ignore": lambda: tf.strings.unicode_decode_with_offsets(U32, "UTF-32-BE", errors="ignore"),
+  "latin1": lambda: tf.strings.unicode_decode_with_offsets([b"a\xe9"], "ISO-8859-1"),
+  "unknown_encoding": lambda: tf.strings.unicode_decode(["ab"], "FOO"),
+  "bad_errors_attr": lambda: tf.strings.unicode_decode(["ab"], "UTF-8", errors="bad"),
+  "decode_unknown_rank": lambda: tf.strings.unicode_decode(tf.placeholder(tf.string), "UTF-8"),
+  "split": lambda: tf.strings.unicode_split(S, "UTF-8"),
+  "split_scalar": lambda: tf.strings.unicode_split("h\u00e9", "UTF-8"),
+  "split_2d": lambda: tf.strings.unicode_split([["h\u00e9"], ["ab"]], "UTF-8"),
+  "split_bad": lambda: tf.strings.unicode_split(BAD, "UTF-8"),
+  "split_u16": lambda: tf.strings.unicode_split(U16, "UTF-16-BE"),
+  "split_fed": lambda: [tf.strings.unicode_split(tf.placeholder_with_default(["ab"], [None]),
+                                                 "UTF-8")],
+  "transcode_ragged": lambda: tf.strings.unicode_transcode(tf.ragged.constant([["a"], []]),
+                                                           "UTF-8", "UTF-16-BE"),
+  "transcode_repl16": lambda: tf.strings.unicode_transcode(BAD, "UTF-8", "UTF-16-BE",
+                                                           replacement_char=0xDC00),
+  "encode_repl_surrogate16": lambda: tf.strings.unicode_encode(
+      tf.ragged.constant([[104, -1]]), "UTF-16-BE", replacement_char=0xD800),
+  "encode_repl_surrogate32": lambda: tf.strings.unicode_encode(
+      tf.ragged.constant([[104, -1]]), "UTF-32-BE", replacement_char=0xD800),
+  "split_offsets": lambda: tf.strings.unicode_split_with_offsets(S, "UTF-8"),
+  "encode": lambda: tf.strings.unicode_encode(tf.ragged.constant([[104, 233], [98], []]),
+                                              "UTF-8"),
+  "encode_vector": lambda: tf.strings.unicode_encode([104, 233], "UTF-8"),
+  "encode_dense": lambda: tf.strings.unicode_encode([[104, 233], [98, 99]], "UTF-16-BE"),
+  "encode_3d": lambda: tf.strings.unicode_encode([[[104, 105], [106, 107]]], "UTF-32-BE"),
+  "encode_ragged2": lambda: tf.strings.unicode_encode(
+      tf.ragged.constant([[[104], [105, 106]], []]), "UTF-8"),
+  "encode_fed": _fed_encode,
+  "encode_replace8": lambda: tf.strings.unicode_encode(tf.ragged.constant(CPS), "UTF-8"),
+  "encode_replace16": lambda: tf.strings.unicode_encode(tf.ragged.constant(CPS), "UTF-16-BE"),
+  "encode_replace32": lambda: tf.strings.unicode_encode(tf.ragged.constant(CPS), "UTF-32-BE"),
+  "encode_ignore": lambda: tf.strings.unicode_encode(tf.ragged.constant(CPS), "UTF-8",
+                                                     errors="ignore"),
+  "encode_strict": lambda: tf.strings.unicode_encode(tf.ragged.constant(CPS), "UTF-8",
+                                                     errors="strict"),
+  "encode_repl_surrogate": lambda: tf.strings.unicode_encode(tf.ragged.constant([[104, -1]]),
+                                                             "UTF-8", replacement_char=0xD800),
+  "encode_repl_range": lambda: tf.strings.unicode_encode(tf.ragged.constant([[104, -1]]),
+                                                         "UTF-8", replacement_char=-5),
+  "encode_bad_encoding": lambda: tf.strings.unicode_encode(tf.ragged.constant([[104]]), "UTF-7"),
+  "encode_scalar": lambda: tf.strings.unicode_encode(5, "UTF-8"),
+  "transcode": lambda: tf.strings.unicode_transcode(BAD, "UTF-8", "UTF-16-BE"),
+  "transcode_ignore": lambda: tf.strings.unicode_transcode(BAD, "UTF-8", "UTF-16-BE",
+                                                           errors="ignore"),
+  "transcode_strict": lambda: tf.strings.unicode_transcode(BAD, "UTF-8", "UTF-8",
+                                                           errors="strict"),
+  "transcode_control": lambda: tf.strings.unicode_transcode(BAD, "UTF-8", "UTF-8",
+                                                            replace_control_characters=True),
+  "transcode_repl": lambda: tf.strings.unicode_transcode(BAD, "UTF-8", "UTF-32-BE",
+                                                         replacement_char=0xD800),
+  "transcode_zero": lambda: tf.strings.unicode_transcode(BAD, "UTF-8", "UTF-8",
+                                                         replacement_char=0),
+  "transcode_u16": lambda: tf.strings.unicode_transcode([[b"a\xff\xfe", b"\xd8\x00\x00a"]],
+                                                        "UTF-16-BE", "UTF-8"),
+  "transcode_latin1": lambda: tf.strings.unicode_transcode([b"a\x00\xe9"], "ISO-8859-1",
+                                                           "UTF-8", name="t"),
+  "transcode_unknown": lambda: tf.strings.unicode_transcode(["a"], "FOO", "UTF-8"),
+  "script": lambda: tf.strings.unicode_script(
+      [0x41, 0x61, 0x5d0, 0x627, 0x4e00, 0x3042, 0x30a2, 0xac00, 0x0e01, 0x905, 0x10a0, 0x20,
+       0x31, -1, 0, 0x110000, 0x300, 0x1F60A, 0xE000, 0x378, 0x10FFFF, 0x370, 0x3e2]),
+  "script_2d": lambda: tf.strings.unicode_script([[0x41, 0x416], [0x3b1, 0x5d0]], name="s"),
+  "script_ragged": lambda: tf.strings.unicode_script(tf.strings.unicode_decode(S, "UTF-8")),
+  "bytes_split": lambda: tf.strings.bytes_split(S),
+  "bytes_split_scalar": lambda: tf.strings.bytes_split("h\u00e9"),
+  "bytes_split_2d": lambda: tf.strings.bytes_split([["ab", "c"], ["", "d"]]),
+  "bytes_split_ragged": lambda: tf.strings.bytes_split(tf.ragged.constant([["ab"], []])),
+  "bytes_split_unknown": lambda: tf.strings.bytes_split(tf.placeholder(tf.string)),
+  "ngrams": lambda: tf.strings.ngrams(tf.ragged.constant([["a", "b", "c"], ["d"], []]), 2),
+  "ngrams_vector": lambda: tf.strings.ngrams(["A", "B", "C", "D"], 2),
+  "ngrams_dense": lambda: tf.strings.ngrams(tf.constant([["a", "b", "c"], ["d", "e", "f"]]), 2),
+  "ngrams_3d": lambda: tf.strings.ngrams(tf.constant([[["a", "b"], ["c", "d"]]]), 1),
+  "ngrams_widths": lambda: tf.strings.ngrams(tf.ragged.constant([["a", "b", "c"], ["d"]]),
+                                             [1, 3], separator="|"),
+  "ngrams_pad": lambda: tf.strings.ngrams(tf.ragged.constant([["a", "b", "c"], ["d"]]), 3,
+                                          pad_values=("<", ">")),
+  "ngrams_pad_width": lambda: tf.strings.ngrams(tf.ragged.constant([["a", "b", "c"], ["d"]]),
+                                                3, pad_values="#", padding_width=1),
+  "ngrams_preserve": lambda: tf.strings.ngrams(tf.ragged.constant([["a", "b", "c"], ["d"], []]),
+                                               4, preserve_short_sequences=True),
+  "ngrams_preserve_pad": lambda: tf.strings.ngrams(
+      tf.ragged.constant([["a", "b"], ["d"]]), 5, pad_values="#", padding_width=1,
+      preserve_short_sequences=True),
+  "ngrams_ragged2": lambda: tf.strings.ngrams(tf.ragged.constant([[["a", "b"], ["c"]], []]), 2),
+  "ngrams_scalar": lambda: tf.strings.ngrams("a", 2),
+  "ngrams_zero": lambda: tf.strings.ngrams(["a"], 0),
+  "ngrams_bad_pad": lambda: tf.strings.ngrams(["a"], 2, pad_values=3),
+  "ngrams_bad_width": lambda: tf.strings.ngrams(["a"], 2, padding_width=0, pad_values="x"),
+  "ngrams_width_no_pad": lambda: tf.strings.ngrams(["a"], 2, padding_width=2),
+  "cross": lambda: tf.ragged.cross([tf.ragged.constant([["a"], ["b", "c"]]),
+                                    tf.constant([["d"], ["e"]])]),
+  "cross_three": lambda: tf.ragged.cross([
+      tf.ragged.constant([["a", "b"], ["c"]]),
+      tf.SparseTensor([[0, 0], [1, 0], [1, 1]], [7, 8, 9], [2, 2]),
+      tf.constant([["x", "y"], ["z", "w"]])]),
+  "cross_int32_splits": lambda: tf.ragged.cross([
+      tf.ragged.constant([[1, 2], [3]], row_splits_dtype=tf.int32),
+      tf.ragged.constant([[4], [5, 6]], row_splits_dtype=tf.int32)]),
+  "cross_hashed": lambda: tf.ragged.cross_hashed([tf.ragged.constant([["a"], ["b", "c"]]),
+                                                  tf.constant([["d"], ["e"]])], 10),
+  "cross_hashed_nobuckets": lambda: tf.ragged.cross_hashed([
+      tf.ragged.constant([["a", "b"], ["c"]]), tf.constant([[1], [2]])]),
+  "cross_hashed_key": lambda: tf.ragged.cross_hashed([
+      tf.ragged.constant([["a", "b"], ["c"]]),
+      tf.SparseTensor([[0, 0], [1, 0]], ["s", "t"], [2, 1])], 100, hash_key=123, name="ch"),
+  "cross_bad_dtype": lambda: tf.ragged.cross([tf.constant([[1.0]])]),
+  "cross_not_list": lambda: tf.ragged.cross(tf.constant([["a"]])),
+  "cross_rank3": lambda: tf.ragged.cross([tf.ragged.constant([[["a"]]])]),
+  "fill_empty_rows": lambda: list(tf.ragged_fill_empty_rows(
+      tf.constant([1, 1, 3], tf.int64), [1.0, 2.0, 3.0], tf.constant(5, tf.int64), 9.0)),
+  "fill_empty_rows_grad": lambda: list(tf.ragged_fill_empty_rows_grad(
+      tf.constant([1, 2, 4], tf.int64), [1.0, 2.0, 3.0, 4.0, 5.0, 6.0])),
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def both():
+    return harness.run_here(CASES), harness.run_tf(CASES)
+
+
+def _names() -> list[str]:
+    scope = {"tf": tf, "np": np}
+    exec(CASES, scope)
+    return list(scope["cases"])
+
+
+@requires_tf
+@pytest.mark.parametrize("name", _names())
+def test_unicode_as_tf(both, name):
+    harness.compare(*both, name)
+
+
+def test_decode_values():
+    with tf.Graph().as_default():
+        rt = tf.strings.unicode_decode(["h\u00e9", ""], "UTF-8")
+        with tf.Session() as sess:
+            assert sess.run(rt).to_list() == [[104, 233], []]
