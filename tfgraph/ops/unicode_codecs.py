@@ -11,6 +11,7 @@ replacement character ("replace"), nothing ("ignore") or a `DecodeError` ("stric
 from __future__ import annotations
 
 import codecs
+from typing import Literal
 
 __all__ = ["DecodeError", "canonical_encoding", "decode", "encode", "is_scalar_value"]
 
@@ -31,7 +32,7 @@ _FIXED = {"UTF8": "UTF-8", "UTF16BE": "UTF-16-BE", "UTF16LE": "UTF-16-LE",
 
 
 def canonical_encoding(name: str) -> str | None:
-    """"UTF-8", "UTF-16-BE", ... for the encodings decoded here, else the name of a
+    """ "UTF-8", "UTF-16-BE", ... for the encodings decoded here, else the name of a
     Python codec for it, else None (no such encoding)."""
     key = name.upper().replace("-", "").replace("_", "")
     if key in _FIXED:
@@ -91,7 +92,7 @@ def _utf8_units(data: bytes):
 
 # -- UTF-16 / UTF-32 ------------------------------------------------------------------------
 def _utf16_units(data: bytes, big: bool):
-    order = "big" if big else "little"
+    order: Literal["big", "little"] = "big" if big else "little"
     i, n = 0, len(data)
     while i < n:
         if i + 2 > n:
@@ -116,7 +117,7 @@ def _utf16_units(data: bytes, big: bool):
 
 
 def _utf32_units(data: bytes, big: bool):
-    order = "big" if big else "little"
+    order: Literal["big", "little"] = "big" if big else "little"
     for i in range(0, len(data), 4):
         if i + 4 > len(data):
             yield None, i

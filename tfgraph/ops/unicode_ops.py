@@ -276,4 +276,3 @@ def unicode_script(input, name=None):
     """The ICU script code (UScriptCode: 0 Common, 25 Latin, 17 Han, ...) of each code
     point in `input` (int32); -1 for values that are no code point."""
     return op_output("UnicodeScript", name, [input])
-

@@ -51,9 +51,7 @@ def _as_ragged_rows(input, ndims: int):
         return RaggedTensor.from_tensor(input, ragged_rank=ndims - 1)
     if input.ragged_rank < ndims - 1:
         return input.with_flat_values(
-            RaggedTensor.from_tensor(
-                input.flat_values, ragged_rank=ndims - input.ragged_rank - 1
-            )
+            RaggedTensor.from_tensor(input.flat_values, ragged_rank=ndims - input.ragged_rank - 1)
         )
     return input
 
