@@ -1,7 +1,6 @@
 """tf.strings.unicode_decode / _with_offsets, unicode_split / _with_offsets,
-unicode_encode, unicode_transcode, unicode_script, bytes_split and ngrams, and
-tf.ragged.cross / cross_hashed, against TF 2.21 (compat.v1 graph mode): values, static
-shapes, the graph's ops and errors."""
+unicode_encode, unicode_transcode and unicode_script against TF 2.21 (compat.v1 graph
+mode): values, static shapes, the graph's ops and errors."""
 
 from __future__ import annotations
 
@@ -113,55 +112,6 @@ cases = {
        0x31, -1, 0, 0x110000, 0x300, 0x1F60A, 0xE000, 0x378, 0x10FFFF, 0x370, 0x3e2]),
   "script_2d": lambda: tf.strings.unicode_script([[0x41, 0x416], [0x3b1, 0x5d0]], name="s"),
   "script_ragged": lambda: tf.strings.unicode_script(tf.strings.unicode_decode(S, "UTF-8")),
-  "bytes_split": lambda: tf.strings.bytes_split(S),
-  "bytes_split_scalar": lambda: tf.strings.bytes_split("h\u00e9"),
-  "bytes_split_2d": lambda: tf.strings.bytes_split([["ab", "c"], ["", "d"]]),
-  "bytes_split_ragged": lambda: tf.strings.bytes_split(tf.ragged.constant([["ab"], []])),
-  "bytes_split_unknown": lambda: tf.strings.bytes_split(tf.placeholder(tf.string)),
-  "ngrams": lambda: tf.strings.ngrams(tf.ragged.constant([["a", "b", "c"], ["d"], []]), 2),
-  "ngrams_vector": lambda: tf.strings.ngrams(["A", "B", "C", "D"], 2),
-  "ngrams_dense": lambda: tf.strings.ngrams(tf.constant([["a", "b", "c"], ["d", "e", "f"]]), 2),
-  "ngrams_3d": lambda: tf.strings.ngrams(tf.constant([[["a", "b"], ["c", "d"]]]), 1),
-  "ngrams_widths": lambda: tf.strings.ngrams(tf.ragged.constant([["a", "b", "c"], ["d"]]),
-                                             [1, 3], separator="|"),
-  "ngrams_pad": lambda: tf.strings.ngrams(tf.ragged.constant([["a", "b", "c"], ["d"]]), 3,
-                                          pad_values=("<", ">")),
-  "ngrams_pad_width": lambda: tf.strings.ngrams(tf.ragged.constant([["a", "b", "c"], ["d"]]),
-                                                3, pad_values="#", padding_width=1),
-  "ngrams_preserve": lambda: tf.strings.ngrams(tf.ragged.constant([["a", "b", "c"], ["d"], []]),
-                                               4, preserve_short_sequences=True),
-  "ngrams_preserve_pad": lambda: tf.strings.ngrams(
-      tf.ragged.constant([["a", "b"], ["d"]]), 5, pad_values="#", padding_width=1,
-      preserve_short_sequences=True),
-  "ngrams_ragged2": lambda: tf.strings.ngrams(tf.ragged.constant([[["a", "b"], ["c"]], []]), 2),
-  "ngrams_scalar": lambda: tf.strings.ngrams("a", 2),
-  "ngrams_zero": lambda: tf.strings.ngrams(["a"], 0),
-  "ngrams_bad_pad": lambda: tf.strings.ngrams(["a"], 2, pad_values=3),
-  "ngrams_bad_width": lambda: tf.strings.ngrams(["a"], 2, padding_width=0, pad_values="x"),
-  "ngrams_width_no_pad": lambda: tf.strings.ngrams(["a"], 2, padding_width=2),
-  "cross": lambda: tf.ragged.cross([tf.ragged.constant([["a"], ["b", "c"]]),
-                                    tf.constant([["d"], ["e"]])]),
-  "cross_three": lambda: tf.ragged.cross([
-      tf.ragged.constant([["a", "b"], ["c"]]),
-      tf.SparseTensor([[0, 0], [1, 0], [1, 1]], [7, 8, 9], [2, 2]),
-      tf.constant([["x", "y"], ["z", "w"]])]),
-  "cross_int32_splits": lambda: tf.ragged.cross([
-      tf.ragged.constant([[1, 2], [3]], row_splits_dtype=tf.int32),
-      tf.ragged.constant([[4], [5, 6]], row_splits_dtype=tf.int32)]),
-  "cross_hashed": lambda: tf.ragged.cross_hashed([tf.ragged.constant([["a"], ["b", "c"]]),
-                                                  tf.constant([["d"], ["e"]])], 10),
-  "cross_hashed_nobuckets": lambda: tf.ragged.cross_hashed([
-      tf.ragged.constant([["a", "b"], ["c"]]), tf.constant([[1], [2]])]),
-  "cross_hashed_key": lambda: tf.ragged.cross_hashed([
-      tf.ragged.constant([["a", "b"], ["c"]]),
-      tf.SparseTensor([[0, 0], [1, 0]], ["s", "t"], [2, 1])], 100, hash_key=123, name="ch"),
-  "cross_bad_dtype": lambda: tf.ragged.cross([tf.constant([[1.0]])]),
-  "cross_not_list": lambda: tf.ragged.cross(tf.constant([["a"]])),
-  "cross_rank3": lambda: tf.ragged.cross([tf.ragged.constant([[["a"]]])]),
-  "fill_empty_rows": lambda: list(tf.ragged_fill_empty_rows(
-      tf.constant([1, 1, 3], tf.int64), [1.0, 2.0, 3.0], tf.constant(5, tf.int64), 9.0)),
-  "fill_empty_rows_grad": lambda: list(tf.ragged_fill_empty_rows_grad(
-      tf.constant([1, 2, 4], tf.int64), [1.0, 2.0, 3.0, 4.0, 5.0, 6.0])),
 }
 """
 

@@ -13,6 +13,7 @@ from tfgraph import errors
 from tfgraph.framework import dtypes
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import TensorShape
+from tfgraph.ops import common_shapes
 from tfgraph.ops.apply import apply_op
 from tfgraph.ops.sparse_cross_ops import (
     _as_fingerprint,
@@ -62,7 +63,7 @@ def _cross_nrows(op, r_splits, s_shape, dense) -> int:
     counts += [int(s[0]) for s in s_shape] + [d.shape[0] for d in dense]
     if counts and any(c != counts[0] for c in counts):
         raise errors.InvalidArgumentError(
-            None, op, f"Input tensors must have equal batch sizes; got {counts}"
+            None, op, "inputs must all have the same batch dimension size."
         )
     return counts[0] if counts else 0
 
@@ -102,14 +103,19 @@ def _cross_shape(op) -> list[TensorShape]:
     n_ragged = len(op._attrs["ragged_values_types"])
     n_sparse = int(op._attrs["Nsparse"])
     ins = [t._shape for t in op._inputs]
-    rows = None
-    for s in ins[n_ragged : 2 * n_ragged]:
-        if s.ndims == 1 and s.as_list()[0] is not None:
-            rows = s.as_list()[0]
-    for s in ins[2 * n_ragged + 3 * n_sparse :]:
-        if rows is None and s.ndims and s.as_list()[0] is not None:
-            rows = s.as_list()[0] + 1
-    return [TensorShape([None]), TensorShape([rows])]
+    batches = [
+        s.as_list()[0] - 1
+        for s in ins[n_ragged : 2 * n_ragged]
+        if s.ndims == 1 and s.as_list()[0] is not None
+    ]
+    batches += [
+        s.as_list()[0]
+        for s in ins[2 * n_ragged + 3 * n_sparse :]
+        if s.ndims and s.as_list()[0] is not None
+    ]
+    if any(b != batches[0] for b in batches):
+        raise common_shapes.shape_error(op, "inputs must all have the same batch dimension size.")
+    return [TensorShape([None]), TensorShape([batches[0] + 1 if batches else None])]
 
 
 register_op(
@@ -154,11 +160,10 @@ def _fill_kernel(op, ctx):
                 f"The length of `values` ({values.shape[0]}) must match the first dimension "
                 f"of `value_rowids` ({rowids.shape[0]}).",
             )
-        if rowids.size and (np.any(rowids < 0) or np.any(rowids >= nrows)):
-            bad = int(np.flatnonzero((rowids < 0) | (rowids >= nrows))[0])
-            raise errors.InvalidArgumentError(
-                None, op, f"value_rowids({bad}) is invalid: {rowids[bad]} not in [0, {nrows})"
-            )
+        for i, r in enumerate(rowids.tolist()):
+            if not 0 <= r < nrows:
+                why = f"{r} >= {nrows}" if r >= nrows else f"{r} < 0"
+                raise errors.InvalidArgumentError(None, op, f"indices({i}, 0) is invalid: {why}")
         empty = np.ones(nrows, bool)
         empty[rowids] = False
         fill_rows = np.flatnonzero(empty).astype(np.int64)
