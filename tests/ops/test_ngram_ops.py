@@ -11,6 +11,7 @@ from tests.ragged import harness
 from tests.tfrun import requires_tf
 
 CASES = r"""
+S = ["h\u00e9llo", "ab", "", "\U0001f60a!"]
 cases = {
   "ngrams_int32_splits": lambda: tf.strings.ngrams(
       tf.ragged.constant([["a", "b", "c"], ["d"]], row_splits_dtype=tf.int32), 2),

@@ -28,7 +28,7 @@ def is_scalar_value(cp: int) -> bool:
 
 
 _FIXED = {"UTF8": "UTF-8", "UTF16BE": "UTF-16-BE", "UTF16LE": "UTF-16-LE",
-          "UTF32BE": "UTF-32-BE", "UTF32LE": "UTF-32-LE"}  # fmt: skip
+          "UTF32BE": "UTF-32-BE", "UTF32LE": "UTF-32-LE", "UTF16": "UTF-16", "UTF32": "UTF-32"}  # fmt: skip
 
 
 def canonical_encoding(name: str) -> str | None:
@@ -126,9 +126,30 @@ def _utf32_units(data: bytes, big: bool):
         yield (u if is_scalar_value(u) else None), i
 
 
+def _with_bom(data: bytes, width: int, units):
+    """ "UTF-16" / "UTF-32" as TF's ICU converters read them: little-endian, a leading
+    little-endian byte-order mark skipped when more follows (the first character then
+    reports offset 0)."""
+    bom = b"\xff\xfe" + b"\x00" * (width - 2)
+    if not data.startswith(bom) or len(data) == width:
+        yield from units(data, False)
+        return
+    for k, (cp, start) in enumerate(units(data[width:], False)):
+        yield cp, 0 if k == 0 else start + width
+
+
+def _cp1252_undefined(exc):
+    """ICU's windows-1252 maps its five undefined bytes to the C1 controls of that value."""
+    return "".join(chr(b) for b in exc.object[exc.start : exc.end]), exc.end
+
+
+codecs.register_error("tfgraph_cp1252", _cp1252_undefined)
+
+
 def _codec_units(data: bytes, codec: str):
     """Any other Python codec, one byte at a time to learn where each character starts."""
-    dec = codecs.getincrementaldecoder(codec)(errors="replace")
+    errs = "tfgraph_cp1252" if codec == "cp1252" else "replace"
+    dec = codecs.getincrementaldecoder(codec)(errors=errs)
     start = 0
     for i in range(len(data)):
         text = dec.decode(data[i : i + 1])
@@ -147,6 +168,10 @@ def _units(data: bytes, encoding: str):
         return _utf16_units(data, encoding.endswith("BE"))
     if encoding in ("UTF-32-BE", "UTF-32-LE"):
         return _utf32_units(data, encoding.endswith("BE"))
+    if encoding == "UTF-16":
+        return _with_bom(data, 2, _utf16_units)
+    if encoding == "UTF-32":
+        return _with_bom(data, 4, _utf32_units)
     return _codec_units(data, encoding[3:])
 
 
