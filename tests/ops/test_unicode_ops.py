@@ -152,3 +152,62 @@ def test_decode_values():
         rt = tf.strings.unicode_decode(["h\u00e9", ""], "UTF-8")
         with tf.Session() as sess:
             assert sess.run(rt).to_list() == [[104, 233], []]
+
+
+_EXPORT_PROGRAM = r"""
+s = tf.placeholder(tf.string, [None], name="s")
+codes = tf.strings.unicode_decode(s, "UTF-8")
+chars, offsets = tf.strings.unicode_split_with_offsets(s, "UTF-8")
+words = tf.ragged.constant([["a", "b", "c"], ["d"]])
+outs = [
+    codes.flat_values, codes.row_splits, chars.flat_values, offsets.flat_values,
+    tf.strings.unicode_encode(codes, "UTF-16-BE"),
+    tf.strings.unicode_transcode(s, "UTF-8", "UTF-32-BE", errors="ignore"),
+    tf.strings.unicode_script(codes.flat_values),
+    tf.strings.bytes_split(s).flat_values,
+    tf.strings.ngrams(words, [1, 2], pad_values="#").flat_values,
+    tf.ragged.cross([words, tf.constant([["x"], ["y"]])]).flat_values,
+    tf.ragged.cross_hashed([words, tf.constant([[1], [2]])], 7).flat_values,
+    tf.ragged_fill_empty_rows(tf.constant([1, 3], tf.int64), [1.0, 2.0],
+                              tf.constant(4, tf.int64), 0.5)[1],
+]
+"""
+_FEED = [b"h\xc3\xa9llo", b"a\xffb", b""]
+
+
+@requires_tf
+def test_graph_def_with_unicode_ops_runs_in_tf(tmp_path):
+    """A GraphDef tfgraph writes with these ops imports into TF and computes the same."""
+    import json
+
+    from tests import tfrun
+
+    def plain(v):
+        v = np.asarray(v)
+        return [x.decode("latin-1") if isinstance(x, bytes) else x for x in v.tolist()]
+
+    with tf.Graph().as_default() as g:
+        ns = {"tf": tf}
+        exec(_EXPORT_PROGRAM, ns)
+        with tf.Session() as sess:
+            ours = sess.run(ns["outs"], {ns["s"]: _FEED})
+        (tmp_path / "graph.pb").write_bytes(g.as_graph_def().SerializeToString())
+        names = [t.name for t in ns["outs"]]
+    theirs = json.loads(
+        tfrun.run_tf(
+            f"""
+gd = tf.GraphDef()
+gd.ParseFromString(open("graph.pb", "rb").read())
+tf.import_graph_def(gd, name="")
+with tf.Session() as sess:
+    vals = sess.run({names!r}, {{"s:0": {_FEED!r}}})
+def plain(v):
+    v = np.asarray(v)
+    return [x.decode("latin-1") if isinstance(x, bytes) else x for x in v.tolist()]
+print(json.dumps([plain(v) for v in vals]))
+""",
+            cwd=tmp_path,
+        )
+    )
+    for name, mine, tf_value in zip(names, ours, theirs, strict=True):
+        assert plain(mine) == tf_value, name

@@ -214,6 +214,15 @@ _FOLDABLE = frozenset(
 )  # fmt: skip
 
 
+def _decodes_strings(op) -> bool:
+    """`op` is (an ExpandDims / Reshape of) a UnicodeDecode: TF's shape refiner runs it
+    on constant strings, so the shape of `tf.strings.unicode_split`'s characters is
+    known statically; other ops keep the static shape they infer."""
+    while op._type in ("ExpandDims", "Reshape", "Identity"):
+        op = op._inputs[0]._op
+    return op._type in ("UnicodeDecode", "UnicodeDecodeWithOffsets")
+
+
 def constant_value(tensor, partial: bool = False, _depth: int = 0):
     """The value of `tensor` if it can be computed statically, else None."""
     if _depth > _MAX_DEPTH:
@@ -226,7 +235,7 @@ def constant_value(tensor, partial: bool = False, _depth: int = 0):
         dims = op._inputs[0]._shape._dims
         if dims is not None and None not in dims:
             return np.array(dims, dtype=op._attrs["out_type"].np_dtype)
-        if op._inputs[0]._op._type in _FOLDABLE:  # (TF's refiner runs constant subgraphs)
+        if _decodes_strings(op._inputs[0]._op):
             value = constant_value(op._inputs[0], _depth=_depth + 1)
             if value is not None:
                 return np.array(np.shape(value), dtype=op._attrs["out_type"].np_dtype)
