@@ -33,6 +33,14 @@ cases = {
   "decode_ragged": lambda: tf.strings.unicode_decode(tf.ragged.constant([["ab", "c"], []]),
                                                       "UTF-8"),
   "decode_fed": _fed_decode,
+  "decode_ragged_uniform": lambda: tf.strings.unicode_decode(
+      tf.RaggedTensor.from_tensor(tf.constant([[["ab", "c"]], [["", "d"]]]), ragged_rank=1),
+      "UTF-8"),
+  "encode_ragged_inner_dense": lambda: tf.strings.unicode_encode(
+      tf.ragged.constant([[[104, 105]], [[106, 107], [108, 109]]], ragged_rank=1), "UTF-8"),
+  "split_ragged": lambda: tf.strings.unicode_split(tf.ragged.constant([["ab", "c"], []]),
+                                                   "UTF-8"),
+  "decode_name": lambda: tf.strings.unicode_decode(["a"], "UTF-8", name="dec"),
   "decode_offsets": lambda: list(tf.strings.unicode_decode_with_offsets(S, "UTF-8")),
   "decode_offsets_scalar": lambda: list(tf.strings.unicode_decode_with_offsets("\u00e9a", "UTF-8")),
   "decode_offsets_2d": lambda: list(tf.strings.unicode_decode_with_offsets([["ab"], ["\u00e9"]],
