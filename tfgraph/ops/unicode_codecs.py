@@ -13,7 +13,16 @@ from __future__ import annotations
 import codecs
 from typing import Literal
 
-__all__ = ["DecodeError", "canonical_encoding", "decode", "encode", "is_scalar_value"]
+import numpy as np
+
+__all__ = [
+    "DecodeError",
+    "canonical_encoding",
+    "decode",
+    "encode",
+    "encode_rows",
+    "is_scalar_value",
+]
 
 MAX_CODE_POINT = 0x10FFFF
 
@@ -244,3 +253,37 @@ def encode(cps, encoding: str, errors: str, replacement: int) -> bytes:
             cp = replacement
         out.append(_encode_one(cp, encoding))
     return b"".join(out)
+
+
+_PY_CODEC = {"UTF-8": "utf-8", "UTF-16-BE": "utf-16-be", "UTF-32-BE": "utf-32-be"}
+
+
+def _byte_lengths(cps: np.ndarray, encoding: str) -> np.ndarray:
+    if encoding == "UTF-32-BE":
+        return np.full(cps.shape, 4, np.int64)
+    if encoding == "UTF-16-BE":
+        return np.where(cps >= 0x10000, 4, 2).astype(np.int64)
+    return np.select([cps < 0x80, cps < 0x800, cps < 0x10000], [1, 2, 3], 4).astype(np.int64)
+
+
+def encode_rows(values, splits, encoding: str, errors: str, replacement: int) -> list[bytes]:
+    """`encode` of each row values[splits[i]:splits[i+1]], all rows at once: the code
+    points are checked and replaced with numpy, encoded as one string, and cut by rows."""
+    cps = np.asarray(values, np.int64).reshape(-1)
+    splits = np.asarray(splits, np.int64).reshape(-1)
+    bad = (cps < 0) | (cps > MAX_CODE_POINT) | ((cps >= 0xD800) & (cps <= 0xDFFF))
+    if bad.any():
+        if errors == "strict":
+            raise DecodeError("Code point is out of range for Unicode, or is a surrogate.")
+        if errors == "ignore":
+            kept = np.concatenate([[0], np.cumsum(~bad)])
+            cps, splits = cps[~bad], kept[splits]
+        else:
+            fill = replacement
+            if encoding == "UTF-8" and not is_scalar_value(replacement):
+                fill = 0xFFFD
+            cps = np.where(bad, fill, cps)
+    text = "".join(map(chr, cps.tolist()))
+    data = text.encode(_PY_CODEC[encoding], "surrogatepass")
+    ends = np.concatenate([[0], np.cumsum(_byte_lengths(cps, encoding))])[splits].tolist()
+    return [data[ends[i] : ends[i + 1]] for i in range(len(ends) - 1)]

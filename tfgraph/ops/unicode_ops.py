@@ -156,12 +156,10 @@ def _encode_kernel(op, ctx):
         splits = np.asarray(splits).reshape(-1)
         _check_splits(op, splits, values.shape[0])
         out = np.empty(max(splits.shape[0] - 1, 0), dtype=object)
-        for i in range(out.shape[0]):
-            row = values[int(splits[i]) : int(splits[i + 1])]
-            try:
-                out[i] = unicode_codecs.encode(row, encoding, errs, replacement)
-            except unicode_codecs.DecodeError as e:
-                raise errors.InvalidArgumentError(None, op, str(e)) from None
+        try:
+            out[:] = unicode_codecs.encode_rows(values, splits, encoding, errs, replacement)
+        except unicode_codecs.DecodeError as e:
+            raise errors.InvalidArgumentError(None, op, str(e)) from None
         return out
 
     return kernel
