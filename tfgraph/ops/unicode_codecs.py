@@ -37,7 +37,8 @@ def is_scalar_value(cp: int) -> bool:
 
 
 _FIXED = {"UTF8": "UTF-8", "UTF16BE": "UTF-16-BE", "UTF16LE": "UTF-16-LE",
-          "UTF32BE": "UTF-32-BE", "UTF32LE": "UTF-32-LE", "UTF16": "UTF-16", "UTF32": "UTF-32"}  # fmt: skip
+          "UTF32BE": "UTF-32-BE", "UTF32LE": "UTF-32-LE", "UTF16": "UTF-16",
+          "UTF32": "UTF-32"}  # fmt: skip
 
 
 def canonical_encoding(name: str) -> str | None:
