@@ -12,6 +12,9 @@ from tests.tfrun import requires_tf
 
 CASES = r"""
 cases = {
+  "cross_sparse_value": lambda: tf.ragged.cross([
+      tf.SparseTensorValue([[0, 0], [1, 0]], [b"s", b"t"], [2, 1]),
+      tf.ragged.constant([["a", "b"], ["c"]])]),
   "cross_batch_mismatch": lambda: tf.ragged.cross([tf.ragged.constant([["a"], ["b"]]),
                                                    tf.constant([["d"]])]),
   "cross_empty_rows": lambda: tf.ragged.cross([tf.ragged.constant([["a"], [], ["b"]]),

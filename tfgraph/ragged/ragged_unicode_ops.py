@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from tfgraph.framework import dtypes
 from tfgraph.framework.graph import name_scope
-from tfgraph.framework.sparse_tensor import SparseTensor
+from tfgraph.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from tfgraph.ops import array_ops
 from tfgraph.ops import ngram_ops as _ngram_ops  # noqa: F401  (registers StringNGrams)
 from tfgraph.ops import ragged_cross_ops as _cross_ops  # noqa: F401  (registers RaggedCross)
@@ -287,8 +287,8 @@ def ngrams(
 
 # -- cross ----------------------------------------------------------------------------------
 def _cross_feature(i, t):
-    if isinstance(t, SparseTensor):
-        pass
+    if isinstance(t, (SparseTensor, SparseTensorValue)):
+        t = SparseTensor.from_value(t)
     else:
         t = convert_to_tensor_or_ragged_tensor(t)
     if t.dtype.is_integer:
