@@ -5,6 +5,7 @@ ragged vector given by value_rowids), with `tf.ragged_fill_empty_rows(_grad)`.""
 
 from __future__ import annotations
 
+import collections
 import itertools
 
 import numpy as np
@@ -227,15 +228,21 @@ register_op(
 )
 
 
+_FillOutput = collections.namedtuple(
+    "RaggedFillEmptyRows",
+    ["output_value_rowids", "output_values", "empty_row_indicator", "reverse_index_map"],
+)
+_FillGradOutput = collections.namedtuple("RaggedFillEmptyRowsGrad", ["d_values", "d_default_value"])
+
+
 def ragged_fill_empty_rows(value_rowids, values, nrows, default_value, name=None):
     """`tf.ragged_fill_empty_rows`: (output_value_rowids, output_values,
     empty_row_indicator, reverse_index_map) with `default_value` in every empty row."""
-    return tuple(apply_op("RaggedFillEmptyRows", name, [value_rowids, values, nrows,
-                                                        default_value])._outputs)  # fmt: skip
+    inputs = [value_rowids, values, nrows, default_value]
+    return _FillOutput(*apply_op("RaggedFillEmptyRows", name, inputs)._outputs)
 
 
 def ragged_fill_empty_rows_grad(reverse_index_map, grad_values, name=None):
     """`tf.ragged_fill_empty_rows_grad`: (d_values, d_default_value)."""
-    return tuple(
-        apply_op("RaggedFillEmptyRowsGrad", name, [reverse_index_map, grad_values])._outputs
-    )
+    inputs = [reverse_index_map, grad_values]
+    return _FillGradOutput(*apply_op("RaggedFillEmptyRowsGrad", name, inputs)._outputs)
