@@ -33,6 +33,12 @@ cases = {
   "decode_ragged": lambda: tf.strings.unicode_decode(tf.ragged.constant([["ab", "c"], []]),
                                                       "UTF-8"),
   "decode_fed": _fed_decode,
+  "decode_2d_fed": lambda: [tf.strings.unicode_decode_with_offsets(
+      tf.placeholder_with_default([["ab", "\u00e9"], ["", "x"]], [None, None]), "UTF-8")[1]],
+  "encode_3d_fed": lambda: [tf.strings.unicode_encode(
+      tf.placeholder_with_default([[[104, 105]], [[106, 107]]], [None, None, 2]), "UTF-8")],
+  "transcode_fed": lambda: [tf.strings.unicode_transcode(
+      tf.placeholder_with_default([["ab"]], [None, 1]), "UTF-8", "UTF-16-BE")],
   "decode_ragged_uniform": lambda: tf.strings.unicode_decode(
       tf.RaggedTensor.from_tensor(tf.constant([[["ab", "c"]], [["", "d"]]]), ragged_rank=1),
       "UTF-8"),
@@ -219,3 +225,10 @@ print(json.dumps([plain(v) for v in vals]))
     )
     for name, mine, tf_value in zip(names, ours, theirs, strict=True):
         assert plain(mine) == tf_value, name
+
+
+def test_script_codes():
+    with tf.Graph().as_default():
+        codes = tf.strings.unicode_script([0x41, 0x3B1, 0x416, 0x4E00, 0x300, 0x20, -1, 0xE000])
+        with tf.Session() as sess:
+            assert sess.run(codes).tolist() == [25, 14, 8, 17, 1, 0, -1, 103]

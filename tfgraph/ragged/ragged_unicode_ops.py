@@ -178,7 +178,14 @@ def unicode_encode(input, output_encoding, errors="replace", replacement_char=65
             return again(RaggedTensor.from_tensor(rt))
         if ndims > 2:
             flat = array_ops.reshape(rt, array_ops.stack([-1, array_ops.shape(rt)[-1]]))
-            return array_ops.reshape(again(flat), rt.shape[:-1])
+            encoded = again(flat)
+            outer = rt.shape[:-1]
+            if not outer.is_fully_defined():  # (TF reshapes to the static shape, and fails)
+                raise ValueError(
+                    "Tried to convert 'shape' to a tensor and failed. Error: Cannot convert a "
+                    f"partially known TensorShape {outer} to a Tensor."
+                )
+            return array_ops.reshape(encoded, outer)
         if ndims == 0:
             raise ValueError("input_tensor's rank must be at least 1.")
         ragged = RaggedTensor.from_row_splits(
