@@ -228,21 +228,23 @@ register_op(
 )
 
 
-_FillOutput = collections.namedtuple(
+RaggedFillEmptyRows = collections.namedtuple(
     "RaggedFillEmptyRows",
     ["output_value_rowids", "output_values", "empty_row_indicator", "reverse_index_map"],
 )
-_FillGradOutput = collections.namedtuple("RaggedFillEmptyRowsGrad", ["d_values", "d_default_value"])
+RaggedFillEmptyRowsGrad = collections.namedtuple(
+    "RaggedFillEmptyRowsGrad", ["d_values", "d_default_value"]
+)
 
 
 def ragged_fill_empty_rows(value_rowids, values, nrows, default_value, name=None):
     """`tf.ragged_fill_empty_rows`: (output_value_rowids, output_values,
     empty_row_indicator, reverse_index_map) with `default_value` in every empty row."""
     inputs = [value_rowids, values, nrows, default_value]
-    return _FillOutput(*apply_op("RaggedFillEmptyRows", name, inputs)._outputs)
+    return RaggedFillEmptyRows(*apply_op("RaggedFillEmptyRows", name, inputs)._outputs)
 
 
 def ragged_fill_empty_rows_grad(reverse_index_map, grad_values, name=None):
     """`tf.ragged_fill_empty_rows_grad`: (d_values, d_default_value)."""
     inputs = [reverse_index_map, grad_values]
-    return _FillGradOutput(*apply_op("RaggedFillEmptyRowsGrad", name, inputs)._outputs)
+    return RaggedFillEmptyRowsGrad(*apply_op("RaggedFillEmptyRowsGrad", name, inputs)._outputs)
