@@ -89,6 +89,14 @@ NO_GRADIENT_IN_TF = {
     "StatelessRandomGetKeyCounterAlg": "TF registers no gradient for it",
     "StatelessRandomGetAlg": "TF registers no gradient for StatelessRandomGetAlg",
     "ParseSequenceExampleV2": "TF registers no gradient for ParseSequenceExampleV2",
+    # (string and integer ops: TF registers no gradient for them)
+    "UnicodeDecode": "TF registers no gradient for UnicodeDecode",
+    "UnicodeDecodeWithOffsets": "TF registers no gradient for UnicodeDecodeWithOffsets",
+    "UnicodeEncode": "TF registers no gradient for UnicodeEncode",
+    "UnicodeTranscode": "TF registers no gradient for UnicodeTranscode",
+    "UnicodeScript": "TF registers no gradient for UnicodeScript",
+    "StringNGrams": "TF registers no gradient for StringNGrams",
+    "RaggedCross": "TF registers no gradient for RaggedCross",
 }
 # Stateful random ops over an RNG-state variable (tf.random.Generator), the bincount ops
 # and SobolSample: TF registers no gradient for them.
@@ -1210,6 +1218,14 @@ CASES.update(
             Case(
                 lambda v: tf.sparse_slice(_sp(_IDX_3D, v, [2, 3, 2]), [0, 1, 0], [2, 2, 2]).values,
                 [rnd(4)],
+            )
+        ],
+        "RaggedFillEmptyRows": [
+            Case(
+                lambda v, d: tf.ragged_fill_empty_rows(
+                    tf.constant([1, 1, 3], tf.int64), v, tf.constant(5, tf.int64), d
+                )[1],
+                [rnd(3), np.asarray(0.3)],
             )
         ],
         "SparseFillEmptyRows": [

@@ -454,6 +454,7 @@ from tfgraph.ops.parsing_ops import (
     parse_single_example,
 )
 from tfgraph.ops.quantize_ops import dequantize, quantize, quantize_v2, quantized_concat
+from tfgraph.ops.ragged_cross_ops import ragged_fill_empty_rows, ragged_fill_empty_rows_grad
 from tfgraph.ops.random_ops import *
 from tfgraph.ops.reader_ops import (
     FixedLengthRecordReader,

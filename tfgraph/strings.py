@@ -20,16 +20,28 @@ from tfgraph.ops.string_ops import (
     upper,
 )
 from tfgraph.ops.string_ops import string_to_number as to_number
+from tfgraph.ops.unicode_ops import unicode_script, unicode_transcode
 from tfgraph.ragged.ragged_string_ops import strings_split_v1 as split
+from tfgraph.ragged.ragged_unicode_ops import (
+    bytes_split,
+    ngrams,
+    unicode_decode,
+    unicode_decode_with_offsets,
+    unicode_encode,
+    unicode_split,
+    unicode_split_with_offsets,
+)
 
 __all__ = [
     "as_string",
+    "bytes_split",
     "decode_base64",
     "encode_base64",
     "format",
     "join",
     "length",
     "lower",
+    "ngrams",
     "reduce_join",
     "regex_full_match",
     "regex_replace",
@@ -40,6 +52,13 @@ __all__ = [
     "to_hash_bucket_fast",
     "to_hash_bucket_strong",
     "to_number",
+    "unicode_decode",
+    "unicode_decode_with_offsets",
+    "unicode_encode",
+    "unicode_script",
+    "unicode_split",
+    "unicode_split_with_offsets",
+    "unicode_transcode",
     "unsorted_segment_join",
     "upper",
 ]

@@ -47,6 +47,7 @@ _PUBLIC = {
     "parse_single_example": ("tfgraph.ops.parsing_ops", "parse_single_example"),
     "FixedLenFeature": ("tfgraph.ops.parsing_ops", "FixedLenFeature"),
     "FixedLenSequenceFeature": ("tfgraph.ops.parsing_ops", "FixedLenSequenceFeature"),
+    "RaggedFeature": ("tfgraph.ops.parsing_ops", "RaggedFeature"),
     "VarLenFeature": ("tfgraph.ops.parsing_ops", "VarLenFeature"),
     "SparseFeature": ("tfgraph.ops.sequence_parsing_ops", "SparseFeature"),
     "parse_sequence_example": ("tfgraph.ops.sequence_parsing_ops", "parse_sequence_example"),

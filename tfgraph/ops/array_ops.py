@@ -1064,7 +1064,9 @@ def _pack_kernel(op, ctx):
     axis = op._attrs["axis"]
 
     def kernel(*xs):
-        if axis == 0 and xs[0].ndim == 0:  # packing scalars (shape arithmetic): cheaper
+        # packing numeric scalars (shape arithmetic): cheaper (np.array of 0-d object arrays
+        # would nest them)
+        if axis == 0 and xs[0].ndim == 0 and xs[0].dtype != object:
             try:
                 return np.array(xs, dtype=xs[0].dtype)
             except ValueError:

@@ -208,8 +208,19 @@ _FOLDABLE = frozenset(
         "BroadcastArgs",
         # (feature crosses of constant features: TF's shape refiner runs them too)
         "SparseCross", "SparseCrossV2", "SparseCrossHashed", "Where", "GatherNd",
+        # (tf.strings.unicode_split of constant strings: TF knows how many characters)
+        "UnicodeDecode", "UnicodeDecodeWithOffsets",
     }
 )  # fmt: skip
+
+
+def _decodes_strings(op) -> bool:
+    """`op` is (an ExpandDims / Reshape of) a UnicodeDecode: TF's shape refiner runs it
+    on constant strings, so the shape of `tf.strings.unicode_split`'s characters is
+    known statically; other ops keep the static shape they infer."""
+    while op._type in ("ExpandDims", "Reshape", "Identity"):
+        op = op._inputs[0]._op
+    return op._type in ("UnicodeDecode", "UnicodeDecodeWithOffsets")
 
 
 def constant_value(tensor, partial: bool = False, _depth: int = 0):
@@ -224,6 +235,10 @@ def constant_value(tensor, partial: bool = False, _depth: int = 0):
         dims = op._inputs[0]._shape._dims
         if dims is not None and None not in dims:
             return np.array(dims, dtype=op._attrs["out_type"].np_dtype)
+        if _decodes_strings(op._inputs[0]._op):
+            value = constant_value(op._inputs[0], _depth=_depth + 1)
+            if value is not None:
+                return np.array(np.shape(value), dtype=op._attrs["out_type"].np_dtype)
         return None
     if t == "ShapeN":  # (one output per input, as TF's shape refiner folds it)
         dims = op._inputs[tensor._value_index]._shape._dims

@@ -16,10 +16,12 @@ from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops.apply import apply_op, op_output
+from tfgraph.ops.ragged_feature import RaggedFeature
 
 __all__ = [
     "FixedLenFeature",
     "FixedLenSequenceFeature",
+    "RaggedFeature",
     "VarLenFeature",
     "decode_csv",
     "decode_json_example",
@@ -411,14 +413,22 @@ _KIND_OF = {"int64": "int64_list", "float32": "float_list", "string": "bytes_lis
 _DTYPE_WORD = {"int64": "int64", "float32": "float", "string": "string"}
 
 
-def _feature_values(op, feature, key, index, name, dtype):
-    """The values of one Feature proto, checked against `dtype`."""
+def _feature_values(op, feature, key, index, name, dtype, ragged=False):
+    """The values of one Feature proto, checked against `dtype` (with the wording of
+    TF's ragged-feature check when `ragged`)."""
     kind = feature.WhichOneof("kind")
     if kind is None:
         return []
     found = _KIND_TYPE[kind]
     values = getattr(feature, kind).value  # (the repeated field: numpy reads it directly)
     expected = _DTYPE_WORD[dtype.name]
+    if ragged and found != expected:
+        raise errors.InvalidArgumentError(
+            None,
+            op,
+            f"Name: {name}, Key: {key}, Index: {index}.  Data types don't match. Expected "
+            f"type: {expected}, Actual type: {found}",
+        )
     if kind is not None and found != expected:
         raise errors.InvalidArgumentError(
             None,
@@ -553,6 +563,23 @@ def _sparse_output(op, examples, names, key, dtype, scalar):
     return idx, val, np.array(shape, dtype=np.int64)
 
 
+def _ragged_output(op, examples, names, key, dtype, splits_dtype):
+    """The values of feature `key` in every example, and the row splits between them."""
+    rows = []
+    for i, example in enumerate(examples):
+        feature = example.features.feature.get(key)
+        rows.append(
+            [] if feature is None else _feature_values(op, feature, key, i, names[i], dtype, True)
+        )
+    splits = np.cumsum([0] + [len(r) for r in rows]).astype(splits_dtype)
+    values = [v for r in rows for v in r]
+    if dtype is dtypes.string:
+        out = np.empty(len(values), dtype=object)
+        out[:] = values
+        return out, splits
+    return np.array(values, dtype=dtype.np_dtype).reshape(-1), splits
+
+
 def _parse_example_kernel(op, ctx):
     attrs = op._attrs
     sparse_types = list(attrs["sparse_types"])
@@ -566,7 +593,9 @@ def _parse_example_kernel(op, ctx):
         for t, shape in zip(dense_types, dense_shapes)
         if t.name in _KIND_OF and None not in shape
     ]
-    fast_ok = not sparse_types and len(fixed) == len(dense_types)
+    ragged_types = list(attrs["ragged_value_types"])
+    ragged_splits = [t.np_dtype for t in attrs["ragged_split_types"]]
+    fast_ok = not sparse_types and not ragged_types and len(fixed) == len(dense_types)
     key_cache: list = [None, None]  # (the dense_keys array last seen, its keys as str)
 
     from tfgraph import proto
@@ -628,7 +657,14 @@ def _parse_example_kernel(op, ctx):
         ):
             out = _dense_output(op, examples, labels, _text(k), t, shape, default)
             dense.append(out[0] if scalar else out)
-        return [s[0] for s in sparse] + [s[1] for s in sparse] + [s[2] for s in sparse] + dense
+        ragged = [
+            _ragged_output(op, examples, labels, _text(k), t, splits)
+            for k, t, splits in zip(
+                np.asarray(ragged_keys, dtype=object).reshape(-1), ragged_types, ragged_splits
+            )
+        ]
+        sparse_out = [s[0] for s in sparse] + [s[1] for s in sparse] + [s[2] for s in sparse]
+        return sparse_out + dense + [r[0] for r in ragged] + [r[1] for r in ragged]
 
     return parse
 
@@ -647,6 +683,10 @@ def _parse_example_shape(op):
     out += [TensorShape([rank]) for _ in range(n)]
     for shape in op._attrs["dense_shapes"]:
         out.append(TensorShape(lead).concatenate(shape))
+    n_ragged = len(op._attrs["ragged_value_types"])
+    out += [TensorShape([None]) for _ in range(n_ragged)]
+    rows = lead[0] + 1 if len(lead) == 1 and lead[0] is not None else None
+    out += [TensorShape([rows]) for _ in range(n_ragged)]
     return out
 
 
@@ -714,12 +754,15 @@ def parse_example(serialized, features, name=None, example_names=None):
 
     features = sp.prepend_none_dimension(features)
     params = sp.params_from_features(
-        features, (VarLenFeature, sp.SparseFeature, FixedLenFeature, FixedLenSequenceFeature)
+        features,
+        (VarLenFeature, sp.SparseFeature, FixedLenFeature, FixedLenSequenceFeature, RaggedFeature),
     )
     if not params.num_features:
         raise ValueError("Must provide at least one feature key.")
     with get_default_graph().name_scope(name or "ParseExample"):
         serialized = convert_to_tensor(serialized, dtype=dtypes.string, name="serialized")
+        if params.ragged_keys and serialized.shape.ndims is None:
+            raise ValueError("serialized must have statically-known rank to parse ragged features.")
         op = apply_op(
             "ParseExampleV2",
             name,
@@ -728,24 +771,32 @@ def parse_example(serialized, features, name=None, example_names=None):
                 _strings_array(list(example_names or [])),
                 _strings_array(params.sparse_keys),
                 _strings_array(params.dense_keys),
-                _strings_array([]),
+                _strings_array(params.ragged_keys),
                 params.dense_defaults_vec(),
             ],
             {
                 "Tdense": params.dense_types,
                 "num_sparse": len(params.sparse_keys),
                 "sparse_types": params.sparse_types,
-                "ragged_value_types": [],
-                "ragged_split_types": [],
+                "ragged_value_types": params.ragged_value_types,
+                "ragged_split_types": params.ragged_split_types,
                 "dense_shapes": params.dense_shapes,
             },
         )
-    outs = list(op._outputs)
-    n = len(params.sparse_keys)
+        outs = list(op._outputs)
+        n, n_dense = len(params.sparse_keys), len(params.dense_keys)
+        ragged = outs[3 * n + n_dense :]
+        if ragged:
+            from tfgraph.ragged.ragged_parsing import build_ragged_tensors
+
+            n_ragged = len(params.ragged_keys)
+            ragged = build_ragged_tensors(serialized.shape, ragged[:n_ragged], ragged[n_ragged:])
     result = dict(
         zip(
-            params.sparse_keys + params.dense_keys,
-            sp.sparse_tensors(outs[:n], outs[n : 2 * n], outs[2 * n : 3 * n]) + outs[3 * n :],
+            params.sparse_keys + params.dense_keys + params.ragged_keys,
+            sp.sparse_tensors(outs[:n], outs[n : 2 * n], outs[2 * n : 3 * n])
+            + outs[3 * n : 3 * n + n_dense]
+            + ragged,
         )
     )
     return sp.construct_composite_features(features, result)

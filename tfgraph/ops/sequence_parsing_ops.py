@@ -23,6 +23,7 @@ from tfgraph.ops.apply import apply_op
 from tfgraph.ops.parsing_ops import (
     FixedLenFeature,
     FixedLenSequenceFeature,
+    RaggedFeature,
     VarLenFeature,
     _dense_default,
     _strings_array,
@@ -52,10 +53,38 @@ class _ParseParams:
         self.dense_types: list = []
         self.dense_shapes: list = []
         self.dense_defaults: dict = {}
+        self.ragged_keys: list = []
+        self.ragged_value_types: list = []
+        self.ragged_split_types: list = []
 
     @property
     def num_features(self) -> int:
-        return len(self.sparse_keys) + len(self.dense_keys)
+        return len(self.sparse_keys) + len(self.dense_keys) + len(self.ragged_keys)
+
+    def add_ragged(self, key, value_type, split_type):
+        if key in self.ragged_keys:
+            i = self.ragged_keys.index(key)
+            if self.ragged_value_types[i] != value_type:
+                raise ValueError(
+                    f"Conflicting type {self.ragged_value_types[i]} vs {value_type} for "
+                    f"feature {key}."
+                )
+            if self.ragged_split_types[i] != split_type:
+                raise ValueError(
+                    f"Conflicting partition type {self.ragged_split_types[i]} vs {split_type} "
+                    f"for feature {key}."
+                )
+        else:
+            self.ragged_keys.append(key)
+            self.ragged_value_types.append(value_type)
+            self.ragged_split_types.append(split_type)
+
+    def _add_ragged_feature(self, key, feature):
+        value_key = key if feature.value_key is None else feature.value_key
+        self.add_ragged(value_key, feature.dtype, feature.row_splits_dtype)
+        for partition in feature.partitions:
+            if not isinstance(partition, RaggedFeature.UniformRowLength):
+                self.add_ragged(partition.key, dtypes.int64, feature.row_splits_dtype)
 
     def add_sparse(self, key, dtype):
         dtype = dtypes.as_dtype(dtype)
@@ -76,6 +105,8 @@ class _ParseParams:
             self._add_sparse_feature(feature)
         elif isinstance(feature, FixedLenFeature):
             self._add_fixed(key, feature)
+        elif isinstance(feature, RaggedFeature):
+            self._add_ragged_feature(key, feature)
         elif isinstance(feature, FixedLenSequenceFeature):
             self._check_typed(key, feature)
             self._add_dense(key, feature)
@@ -138,6 +169,18 @@ class _ParseParams:
                 f"Dense and sparse keys must not intersect; dense_keys: {self.dense_keys}, "
                 f"sparse_keys: {self.sparse_keys}, intersection: {dense & sparse}"
             )
+        ragged = set(self.ragged_keys)
+        if not dense.isdisjoint(ragged):
+            raise ValueError(  # (two arguments, as TF raises it)
+                "Dense and ragged keys must not intersect; dense_keys: ",
+                f"{self.dense_keys}, ragged_keys: {self.ragged_keys}, intersection: "
+                f"{dense & ragged}",
+            )
+        if not ragged.isdisjoint(sparse):
+            raise ValueError(
+                f"Ragged and sparse keys must not intersect; ragged_keys: {self.ragged_keys}, "
+                f"sparse_keys: {self.sparse_keys}, intersection: {ragged & sparse}"
+            )
 
     def dense_defaults_vec(self):
         out = []
@@ -190,7 +233,11 @@ def construct_composite_features(features, tensor_dict):
     updates = {}
     for key in sorted(features):
         feature = features[key]
-        if isinstance(feature, SparseFeature):
+        if isinstance(feature, RaggedFeature):
+            from tfgraph.ragged.ragged_parsing import ragged_feature_tensor
+
+            updates[key] = ragged_feature_tensor(key, feature, tensor_dict)
+        elif isinstance(feature, SparseFeature):
             if isinstance(feature.index_key, str):
                 ids = tensor_dict[feature.index_key]
             else:

@@ -377,14 +377,16 @@ def regex_full_match(input, pattern, name=None):
 
 # -- splitting --------------------------------------------------------------------------------
 def _sparse_split(rows: list[list[bytes]]):
-    indices = [[i, j] for i, row in enumerate(rows) for j in range(len(row))]
-    values = [piece for row in rows for piece in row]
-    width = max((len(r) for r in rows), default=0)
-    return (
-        np.array(indices, dtype=np.int64).reshape(-1, 2),
-        np.array(values, dtype=object).reshape(-1),
-        np.array([len(rows), width], dtype=np.int64),
-    )
+    lengths = np.fromiter((len(r) for r in rows), np.int64, len(rows))
+    total = int(lengths.sum())
+    starts = np.cumsum(lengths) - lengths
+    indices = np.empty((total, 2), np.int64)
+    indices[:, 0] = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
+    indices[:, 1] = np.arange(total, dtype=np.int64) - np.repeat(starts, lengths)
+    values = np.empty(total, dtype=object)
+    values[:] = [piece for row in rows for piece in row]
+    width = int(lengths.max()) if len(rows) else 0
+    return indices, values, np.array([len(rows), width], dtype=np.int64)
 
 
 def _string_split_kernel(op, ctx):
@@ -396,7 +398,7 @@ def _string_split_kernel(op, ctx):
         for s in _objects(x).reshape(-1):
             s = bytes(s)
             if not delims:
-                pieces = [bytes([c]) for c in s]
+                pieces = [s[i : i + 1] for i in range(len(s))]
             else:
                 pieces, cur = [], bytearray()
                 for c in s:

@@ -10,6 +10,7 @@ from tfgraph.ragged.ragged_factory_ops import constant, constant_value, placehol
 from tfgraph.ragged.ragged_functional_ops import map_flat_values
 from tfgraph.ragged.ragged_math_ops import range
 from tfgraph.ragged.ragged_tensor_value import RaggedTensorValue
+from tfgraph.ragged.ragged_unicode_ops import cross, cross_hashed
 from tfgraph.ragged.segment_id_ops import row_splits_to_segment_ids, segment_ids_to_row_splits
 
 _install.install_methods()
@@ -19,6 +20,8 @@ __all__ = [
     "boolean_mask",
     "constant",
     "constant_value",
+    "cross",
+    "cross_hashed",
     "map_flat_values",
     "placeholder",
     "range",

@@ -141,6 +141,7 @@ STRING_UNARY = [
     "length", "lower", "upper", "strip", "substr", "to_hash_bucket", "to_hash_bucket_fast",
     "to_hash_bucket_strong", "regex_replace", "regex_full_match", "as_string",
     "string_to_hash_bucket", "string_to_hash_bucket_fast", "string_to_hash_bucket_strong",
+    "unicode_script", "unicode_transcode",
 ]  # fmt: skip
 # Applied to every component (flat values, then each row_splits), as TF's composite
 # identity.
