@@ -323,6 +323,8 @@ class Graph:
         self._graph_key = f"grap-key-{id(self)}/"
         self._variable_store = None  # tfgraph.variable_scope keeps its per-graph store here
         self._container = ""
+        # The function library (framework/function_library.py): name -> GraphFunction.
+        self._functions: dict[str, Any] = {}
 
     # -- default graph -----------------------------------------------------------------
     def as_default(self):
@@ -356,6 +358,12 @@ class Graph:
     @property
     def building_function(self) -> bool:
         return self._building_function
+
+    def _is_function(self, name: str) -> bool:
+        return name in self._functions
+
+    def _get_function(self, name: str):
+        return self._functions.get(name)
 
     def finalize(self) -> None:
         """Makes this graph read-only: adding an op afterwards raises RuntimeError."""

@@ -30,7 +30,7 @@ import logging
 import re
 
 from tfgraph import errors
-from tfgraph.framework import dtypes, node_def, registry
+from tfgraph.framework import dtypes, function_library, node_def, registry
 from tfgraph.framework.graph import GRAPH_DEF_VERSION, Graph, _DeviceEntry, get_default_graph
 from tfgraph.framework.ops import Operation, Tensor
 
@@ -420,6 +420,14 @@ class _Importer:
             out.append(text.encode("utf-8", "surrogateescape"))
         return out
 
+    def _functions_named(self, value):
+        """A func attr's name(s) as the graph's library functions (names the library
+        does not define stay plain names: running the op reports them)."""
+        functions = self.graph._functions
+        if isinstance(value, list):
+            return [functions.get(v, v) for v in value]
+        return functions.get(value, value)
+
     # -- one node ------------------------------------------------------------------------
     def _attrs(self, node, op_def, final: str) -> dict:
         attrs: dict = {}
@@ -460,6 +468,8 @@ class _Importer:
                     value = _tensor_attr(av.tensor, key, op_def, final, attrs)
                 else:
                     value = node_def.attr_value_to_python(av, decl.type)
+                if decl.type == "func" or decl.type == "list(func)":
+                    value = self._functions_named(value)
                 if decl.type == "tensor" and key == "value":
                     self._keep_short_encoding(av.tensor, value, attrs)
             attrs[key] = value
@@ -763,7 +773,13 @@ def _import(graph, graph_def, input_map, return_elements, name, producer_op_list
         if not isinstance(value, Tensor) or value.graph is not graph:
             raise ValueError(f"input_map value for {key!r} must be a Tensor of the default graph")
     importer = _Importer(graph, graph_def, input_map, prefix, producer_op_list)
-    importer.run()
+    added = function_library.add_functions(graph, graph_def.library)
+    try:
+        importer.run()
+    except BaseException:
+        for fn_name in added:
+            del graph._functions[fn_name]
+        raise
     return None if return_elements is None else importer.return_elements(return_elements)
 
 
@@ -830,10 +846,4 @@ def import_graph_def(
             if isinstance(e, KeyError):
                 raise ValueError(str(e)) from None
             raise
-    if graph_def.library.function:
-        _log.warning(
-            "import_graph_def: the GraphDef's function library (%d functions) is not "
-            "imported; tfgraph does not support graph functions.",
-            len(graph_def.library.function),
-        )
     return result
