@@ -52,9 +52,23 @@ class GraphFunction(str):
         self = super().__new__(cls, fdef.signature.name)
         self.fdef = fdef
         self.library = library
+        self.call_attrs: dict = {}
         self._bodies: dict = {}
         self._lock = threading.Lock()
         return self
+
+    def with_attrs(self, attrs) -> GraphFunction:
+        """This function as a caller names it with attrs (a NodeDef's `func.attr`: the
+        values of the body's `$T` placeholders); it shares the instantiations."""
+        from tfgraph import proto
+
+        out = GraphFunction(self.fdef, self.library)
+        for k, v in attrs.items():
+            out.call_attrs[k] = proto.AttrValue()
+            out.call_attrs[k].CopyFrom(v)
+        out._bodies = self._bodies
+        out._lock = self._lock
+        return out
 
     @property
     def name(self) -> str:
@@ -79,13 +93,10 @@ class GraphFunction(str):
                     stack.append(callee)
         return out
 
-    def output_types(self, attrs: dict | None = None) -> list:
-        return [_arg_type(a, attrs or {}, self) for a in self.signature.output_arg]
-
     def instantiate(self, attrs: dict | None = None) -> FunctionBody:
         """The body as a graph, its `$T` placeholders bound to `attrs` (name ->
         AttrValue); one graph per distinct attrs."""
-        attrs = attrs or {}
+        attrs = attrs or self.call_attrs
         key = tuple(sorted((k, v.SerializeToString()) for k, v in attrs.items()))
         with self._lock:
             body = self._bodies.get(key)

@@ -420,13 +420,21 @@ class _Importer:
             out.append(text.encode("utf-8", "surrogateescape"))
         return out
 
-    def _functions_named(self, value):
-        """A func attr's name(s) as the graph's library functions (names the library
-        does not define stay plain names: running the op reports them)."""
+    def _functions_named(self, av):
+        """A func attr's function(s) as the graph's library functions, with the attrs
+        the NodeDef binds (names the library does not define stay plain names: running
+        the op reports them)."""
         functions = self.graph._functions
-        if isinstance(value, list):
-            return [functions.get(v, v) for v in value]
-        return functions.get(value, value)
+
+        def one(name_attrs):
+            fn = functions.get(name_attrs.name)
+            if fn is None:
+                return name_attrs.name
+            return fn.with_attrs(name_attrs.attr) if name_attrs.attr else fn
+
+        if av.WhichOneof("value") == "func":
+            return one(av.func)
+        return [one(f) for f in av.list.func]
 
     # -- one node ------------------------------------------------------------------------
     def _attrs(self, node, op_def, final: str) -> dict:
@@ -469,7 +477,7 @@ class _Importer:
                 else:
                     value = node_def.attr_value_to_python(av, decl.type)
                 if decl.type == "func" or decl.type == "list(func)":
-                    value = self._functions_named(value)
+                    value = self._functions_named(av)
                 if decl.type == "tensor" and key == "value":
                     self._keep_short_encoding(av.tensor, value, attrs)
             attrs[key] = value

@@ -107,7 +107,10 @@ def attr_value_from_python(value, attr_type: str, op=None):
             elif inner == "tensor":
                 lst.tensor.add().CopyFrom(_tensor_proto().make_tensor_proto(item))
             elif inner == "func":
-                lst.func.add().name = item if isinstance(item, str) else item.decode()
+                f = lst.func.add()
+                f.name = item if isinstance(item, str) else item.decode()
+                for k, v in getattr(item, "call_attrs", {}).items():
+                    f.attr[k].CopyFrom(v)
             else:
                 raise TypeError(f"unsupported list attr type {attr_type}")
         return av
@@ -127,6 +130,8 @@ def attr_value_from_python(value, attr_type: str, op=None):
         av.tensor.CopyFrom(_tensor_value_proto(op, value))
     elif attr_type == "func":
         av.func.name = value if isinstance(value, str) else value.decode()
+        for k, v in getattr(value, "call_attrs", {}).items():
+            av.func.attr[k].CopyFrom(v)
     else:
         raise TypeError(f"unsupported attr type {attr_type}")
     return av
