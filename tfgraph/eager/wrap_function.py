@@ -28,7 +28,6 @@ from tfgraph.eager import context
 from tfgraph.eager.function import (
     ConcreteFunction,
     FuncGraph,
-    _argument_names,
     _output_tensor,
     _trace_state,
 )
@@ -52,14 +51,11 @@ def _flat_specs(signature) -> list:
     return specs
 
 
-def _make_args(fn, signature, specs: list) -> tuple[list, list]:
+def _make_args(signature, specs: list) -> tuple[list, list]:
+    """A placeholder per spec, named by the spec (else "Placeholder", as TF names them)."""
     from tfgraph.ops import array_ops
 
-    names = _argument_names(fn, tuple(signature), {}) if specs else []
-    placeholders = [
-        array_ops.placeholder(s.dtype, s.shape, name=s.name or n)
-        for s, n in zip(specs, names + ["arg"] * (len(specs) - len(names)))
-    ]
+    placeholders = [array_ops.placeholder(s.dtype, s.shape, name=s.name) for s in specs]
     return placeholders, nest.pack_sequence_as(list(signature), placeholders)
 
 
@@ -162,7 +158,7 @@ def _trace(fn, signature, graph, outer):
     from tfgraph.variables import variable_creator_scope
 
     with graph.as_default(), variable_creator_scope(lifter):
-        placeholders, args = _make_args(fn, signature, specs)
+        placeholders, args = _make_args(signature, specs)
         outputs = fn(*args)
         outputs = nest.map_structure(_output_tensor, outputs)
     return placeholders, outputs, lifter.variables
