@@ -120,6 +120,15 @@ PENDING.update(
         "EagerPyFunc": "gradient of tf.py_function not written yet (issue 14)",
     }
 )
+PENDING.update(
+    {
+        name: "gradients of functional control flow not written yet (funcflow)"
+        for name in (
+            "PartitionedCall", "StatefulPartitionedCall", "If", "StatelessIf", "Case",
+            "StatelessCase", "While", "StatelessWhile",
+        )
+    }
+)  # fmt: skip
 
 
 @dataclasses.dataclass

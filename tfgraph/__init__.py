@@ -62,8 +62,8 @@ from tfgraph.client.session import InteractiveSession, Session, get_default_sess
 from tfgraph.custom_gradient import custom_gradient, grad_pass_through, hessians, recompute_grad
 from tfgraph.eager import execute as _eager_execute  # (eager tensors convert to tensors)
 from tfgraph.eager.function import function, init_scope
-from tfgraph.eager.wrap_function import wrap_function
 from tfgraph.eager.tape import GradientTape
+from tfgraph.eager.wrap_function import wrap_function
 from tfgraph.errors import OpError
 from tfgraph.framework import dtypes
 from tfgraph.framework.api_utils import (

@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.tf, requires_tf]
 
 # Each case: a graph built by TF 2 (`build()` returns the GraphDef), then runs:
 # (feeds by tensor name, fetch names).
-BUILD = r'''
+BUILD = r"""
 import base64
 tf1 = tf.compat.v1
 cases = {}
@@ -103,11 +103,11 @@ with g.as_default():
 add("resource_in_cond", g.as_graph_def(),
     [({}, ["v/Assign"]), ({"p:0": True}, ["r_out:0"]), ({"p:0": False}, ["r_out:0"]),
      ({"p:0": True}, ["r_out:0"])])
-'''
+"""
 
 # Imports each case's GraphDef into a v1 graph and runs its runs in one session:
 # values (or the error), the static shapes of the fetches, and op types.
-RUN = r'''
+RUN = r"""
 def run_cases(cases, tf1, parse):
     out = {}
     for name, case in cases.items():
@@ -129,15 +129,13 @@ def run_cases(cases, tf1, parse):
             out[name] = {"results": results,
                          "types": sorted({op.type for op in g.get_operations()})}
     return out
-'''
+"""
 
 
 @pytest.fixture(scope="module")
 def tf_cases():
     code = (
-        BUILD
-        + RUN
-        + "print(json.dumps({'cases': cases, 'results': run_cases(cases, tf1, "
+        BUILD + RUN + "print(json.dumps({'cases': cases, 'results': run_cases(cases, tf1, "
         "tf1.GraphDef.FromString)}))"
     )
     return run_tf_json(code, v1=False)
@@ -156,9 +154,7 @@ def _run_here(case) -> dict:
             for feeds, fetches in case["runs"]:
                 tensors = [g.as_graph_element(f) for f in fetches]
                 shapes = [
-                    None
-                    if not hasattr(t, "shape") or t.shape.ndims is None
-                    else t.shape.as_list()
+                    None if not hasattr(t, "shape") or t.shape.ndims is None else t.shape.as_list()
                     for t in tensors
                 ]
                 try:

@@ -32,7 +32,6 @@ from tfgraph.eager.function import (
     _trace_state,
 )
 from tfgraph.framework import nest
-from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.ops import Operation, Tensor
 from tfgraph.framework.tensor_spec import TensorSpec
 
@@ -114,9 +113,7 @@ class WrappedFunction(ConcreteFunction):
 
     def _run(self, arg_values: list):
         result = super()._run(arg_values)
-        return nest.map_structure(
-            lambda o: None if isinstance(o, Operation) else o, result
-        )
+        return nest.map_structure(lambda o: None if isinstance(o, Operation) else o, result)
 
     def __call__(self, *args):
         if len(args) != len(self._arg_placeholders):

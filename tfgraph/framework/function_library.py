@@ -18,6 +18,7 @@ resources (`ctx.plan_for`): the plan and everything it holds belong to the sessi
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import numpy as np
 
@@ -45,15 +46,18 @@ class GraphFunction(str):
     """A library function: its name (what NodeDefs export) with its `FunctionDef` and
     the library (name -> GraphFunction) its body's calls are looked up in."""
 
-    fdef: object
+    fdef: Any
     library: dict
+    call_attrs: dict
+    _bodies: dict
+    _lock: Any
 
     def __new__(cls, fdef, library: dict):
         self = super().__new__(cls, fdef.signature.name)
         self.fdef = fdef
         self.library = library
-        self.call_attrs: dict = {}
-        self._bodies: dict = {}
+        self.call_attrs = {}
+        self._bodies = {}
         self._lock = threading.Lock()
         return self
 
@@ -312,9 +316,7 @@ def _body_graph_def(fn, attrs: dict):
         else:
             ranges[nd.name] = _output_ranges(nd, fn.library)
     for nd in gd.node[len(args) :]:
-        inputs = [
-            s if s.startswith("^") else _tensor_name(s, ranges, args, fn) for s in nd.input
-        ]
+        inputs = [s if s.startswith("^") else _tensor_name(s, ranges, args, fn) for s in nd.input]
         del nd.input[:]
         nd.input.extend(inputs)
     return gd, args, ranges
@@ -348,5 +350,5 @@ def output_shapes(fn, attrs: dict | None = None) -> list[TensorShape]:
     """The static shapes of `fn`'s results (unknown where its body cannot tell)."""
     try:
         return [t._shape for t in fn.instantiate(attrs).outputs]
-    except Exception:  # noqa: BLE001 - shapes are a hint; running reports the error
+    except Exception:  # (shapes are a hint; running reports the error)
         return [TensorShape(None) for _ in fn.signature.output_arg]

@@ -60,8 +60,7 @@ def _check_count(values, expected: int, node, what: str) -> None:
         raise errors.InvalidArgumentError(
             None,
             node,
-            f"{node._type} {node._name}: {what} returned {len(values)} values, expected "
-            f"{expected}",
+            f"{node._type} {node._name}: {what} returned {len(values)} values, expected {expected}",
         )
 
 
