@@ -29,11 +29,12 @@ __all__: list[str] = []
 def _runner(node, ctx, fn):
     make = getattr(fn, "make_runner", None)
     if make is None:
-        raise errors.NotFoundError(
+        raise errors.InvalidArgumentError(
             None,
             node,
-            f"Function {str(fn)!r} (called by {node._name}) is not defined in the graph's "
-            "function library: import the GraphDef together with its library",
+            f"Op type not registered '{fn}': function {str(fn)!r} (called by {node._name}) "
+            "is not defined in the graph's function library; import the GraphDef together "
+            "with its library",
         )
     return make(ctx)
 
