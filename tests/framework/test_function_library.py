@@ -18,7 +18,8 @@ node { name: "c" op: "Placeholder" attr { key: "dtype" value { type: DT_DOUBLE }
 node { name: "call" op: "PartitionedCall" input: "c"
   attr { key: "Tin" value { list { type: DT_DOUBLE } } }
   attr { key: "Tout" value { list { type: DT_DOUBLE } } }
-  attr { key: "f" value { func { name: "SquarePlus2" attr { key: "T" value { type: DT_DOUBLE } } } } } }
+  attr { key: "f" value { func { name: "SquarePlus2"
+                                 attr { key: "T" value { type: DT_DOUBLE } } } } } }
 node { name: "outer" op: "StatefulPartitionedCall" input: "c"
   attr { key: "Tin" value { list { type: DT_DOUBLE } } }
   attr { key: "Tout" value { list { type: DT_DOUBLE } } }
