@@ -122,13 +122,10 @@ PENDING.update(
 )
 PENDING.update(
     {
-        name: "gradients of functional control flow not written yet (funcflow)"
-        for name in (
-            "PartitionedCall", "StatefulPartitionedCall", "If", "StatelessIf", "Case",
-            "StatelessCase", "While", "StatelessWhile",
-        )
+        name: "gradients of functional while loops (While, StatelessWhile) not written yet"
+        for name in ("While", "StatelessWhile")
     }
-)  # fmt: skip
+)
 
 
 @dataclasses.dataclass
@@ -1530,6 +1527,72 @@ CASES.update(
                 ),
                 [rnd(4, 2)],
             )
+        ],
+    }
+)
+
+
+# Functional control flow: the ops call functions of the graph's library, here traced by
+# wrap_function's graph-mode tracer (tfgraph/eager/wrap_function_graph.py).
+def _library_function(fn, *specs):
+    from tfgraph.eager.wrap_function import _trace
+    from tfgraph.eager.wrap_function_graph import trace_graph
+
+    return trace_graph(fn, [tf.TensorSpec(s, tf.float64) for s in specs], "fn", _trace)[0]
+
+
+def _call(op_type, x, y):
+    f = _library_function(lambda a, b: (tf.sin(a) * b, tf.reduce_sum(a * a)), [3], [3])
+    return apply_op(
+        op_type, None, [[x, y]], {"Tin": [tf.float64] * 2, "Tout": [tf.float64] * 2, "f": f}
+    ).outputs
+
+
+def _if(op_type, pred, x, y):
+    then_fn = _library_function(lambda a, b: tf.exp(a) * b, [3], [2, 3])
+    else_fn = _library_function(lambda a, b: a * a, [3], [2, 3])  # (b unused)
+    return apply_op(
+        op_type,
+        None,
+        [tf.constant(pred), [x, y]],
+        {
+            "Tcond": tf.bool,
+            "Tin": [tf.float64] * 2,
+            "Tout": [tf.float64],
+            "then_branch": then_fn,
+            "else_branch": else_fn,
+        },
+    ).outputs[0]
+
+
+def _case(op_type, index, x):
+    branches = [
+        _library_function(lambda a: a * 3.0, [2]),
+        _library_function(lambda a: tf.tanh(a) * a, [2]),
+    ]
+    return apply_op(
+        op_type,
+        None,
+        [tf.constant(index), [x]],
+        {"Tin": [tf.float64], "Tout": [tf.float64], "branches": branches},
+    ).outputs[0]
+
+
+CASES.update(
+    {
+        "PartitionedCall": [Case(lambda x, y: _call("PartitionedCall", x, y), [rnd(3), rnd(3)])],
+        "StatefulPartitionedCall": [
+            Case(lambda x, y: _call("StatefulPartitionedCall", x, y), [rnd(3), rnd(3)])
+        ],
+        "If": [
+            Case(lambda x, y: _if("If", True, x, y), [rnd(3), rnd(2, 3)]),
+            Case(lambda x, y: _if("If", False, x, y), [rnd(3), rnd(2, 3)]),
+        ],
+        "StatelessIf": [Case(lambda x, y: _if("StatelessIf", True, x, y), [rnd(3), rnd(2, 3)])],
+        "Case": [Case(lambda x: _case("Case", 1, x), [rnd(2)])],
+        "StatelessCase": [
+            Case(lambda x: _case("StatelessCase", 0, x), [rnd(2)]),
+            Case(lambda x: _case("StatelessCase", 5, x), [rnd(2)]),  # (out of range: last)
         ],
     }
 )

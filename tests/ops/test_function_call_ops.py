@@ -234,3 +234,65 @@ def test_exported_graph_defs_run_in_tf(tf_cases):
     again = json.loads(run_tf(code, v1=False).strip().splitlines()[-1])
     for name in CASE_NAMES:
         assert again[name]["results"] == tf_cases["results"][name]["results"], name
+
+
+GRADIENT_PROGRAM = r"""
+import base64
+tf1 = tf.compat.v1
+
+@tf.function
+def inner(a):
+    return tf.sin(a) * a, tf.shape(a)
+
+@tf.function
+def f(x, i):
+    y = tf.cond(x[0] > 0, lambda: x * x, lambda: tf.exp(x))
+    z = tf.switch_case(i, [lambda: y * 2.0, lambda: tf.square(y)])
+    w, _ = inner(z)
+    return w
+
+gd = f.get_concrete_function(
+    tf.TensorSpec([3], tf.float64, name="x"), tf.TensorSpec([], tf.int32, name="i")
+).graph.as_graph_def()
+runs = [([0.5, 1.0, 2.0], 0), ([-0.5, 1.0, 2.0], 1), ([0.3, -1.0, 0.2], 1)]
+g = tf.Graph()
+with g.as_default():
+    tf1.import_graph_def(gd, name="")
+    (grad,) = tf1.gradients(g.get_tensor_by_name("Identity:0"), g.get_tensor_by_name("x:0"))
+    with tf1.Session() as sess:
+        values = [sess.run(grad, {"x:0": x, "i:0": i}).tolist() for x, i in runs]
+print(json.dumps({"gd": base64.b64encode(gd.SerializeToString()).decode(), "runs": runs,
+                  "grads": values}))
+"""
+
+
+def test_gradients_through_calls_conditionals_and_cases_match_tf():
+    theirs = run_tf_json(GRADIENT_PROGRAM, v1=False)
+    tf.import_graph_def(tf.GraphDef.FromString(base64.b64decode(theirs["gd"])), name="")
+    g = tf.get_default_graph()
+    (grad,) = tf.gradients(g.get_tensor_by_name("Identity:0"), g.get_tensor_by_name("x:0"))
+    types = {op.type for op in g.get_operations() if op.name.startswith("gradients/")}
+    assert {"PartitionedCall", "StatelessIf", "StatelessCase"} <= types
+    with tf.Session() as sess:
+        for (x, i), want in zip(theirs["runs"], theirs["grads"]):
+            np.testing.assert_allclose(sess.run(grad, {"x:0": x, "i:0": i}), want, rtol=1e-12)
+    # The gradient functions join the library: TF imports and runs the gradient graph.
+    gd = g.as_graph_def().SerializeToString()
+    code = f"""
+g = tf.Graph()
+with g.as_default():
+    tf.import_graph_def(tf.GraphDef.FromString({gd!r}), name="")
+    with tf.Session() as sess:
+        print(json.dumps([sess.run("{grad.name}", {{"x:0": x, "i:0": i}}).tolist()
+                          for x, i in {theirs["runs"]!r}]))
+"""
+    np.testing.assert_allclose(run_tf_json(code), theirs["grads"], rtol=1e-12)
+
+
+def test_while_loops_have_no_gradient_yet(tf_cases):
+    tf.import_graph_def(_graph_def(tf_cases["cases"]["cond_while"]), name="")
+    g = tf.get_default_graph()
+    with pytest.raises(
+        LookupError, match="No gradient defined for operation'while' \\(op type: StatelessWhile"
+    ):
+        tf.gradients(g.get_tensor_by_name("Identity:0"), g.get_tensor_by_name("x:0"))

@@ -17,10 +17,15 @@ without decoding them first (shapes that are not fully defined or overflow are
 ValueErrors; protos TF only fails to parse at run time, content of the wrong size or
 too large to allocate, import and their Const raises InvalidArgumentError when run).
 
+The GraphDef's function library is stored on the graph (framework/function_library.py;
+a function already there must be identical, as in TF), and `func` attrs name its
+functions; `as_graph_def` writes the library back.
+
 Import is all-or-nothing: whatever the failure (ValueError or TypeError with TF's
 message, an OpError from a shape rule, but also MemoryError or KeyboardInterrupt),
 the ops already added are removed and the graph's unique-name counters and the
-consumers of `input_map` tensors are restored before the exception propagates.
+consumers of `input_map` tensors are restored (and the functions it added removed)
+before the exception propagates.
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ function's body runs as a plan of its own on the session's resources, so its sta
 the session's. Output shapes come from `output_shapes` when it is given (while loops
 otherwise keep their inputs' shapes; calls use the function body's result shapes).
 
-An error inside a body keeps its class and the inner node's name, and names the calling
-op after it, as TF's messages do.
+An error inside a body keeps its class and the inner node's name (as TF's message does)
+and names the calling op after it. Gradients: calls, `If` and `Case` differentiate
+through gradient functions (function_call_grad.py); `While` has no gradient yet.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from tfgraph import errors
 from tfgraph.framework import function_library
 from tfgraph.framework.registry import register_op
 from tfgraph.framework.tensor_shape import TensorShape
+from tfgraph.ops.function_call_grad import call_grad, case_grad, if_grad
 
 __all__: list[str] = []
 
@@ -166,6 +168,7 @@ for _name, _stateful in (("PartitionedCall", False), ("StatefulPartitionedCall",
         attrs=_CALL_ATTRS,
         shape=_call_shape,
         make_kernel=_call_kernel,
+        grad=call_grad,
         stateful=_stateful,
     )
 
@@ -184,6 +187,7 @@ for _name, _stateful in (("If", True), ("StatelessIf", False)):
         ],
         shape=_branch_shape,
         make_kernel=_if_kernel,
+        grad=if_grad,
         stateful=_stateful,
     )
 
@@ -200,6 +204,7 @@ for _name, _stateful in (("Case", True), ("StatelessCase", False)):
         ],
         shape=_branch_shape,
         make_kernel=_case_kernel,
+        grad=case_grad,
         stateful=_stateful,
     )
 
