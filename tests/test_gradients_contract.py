@@ -120,12 +120,6 @@ PENDING.update(
         "EagerPyFunc": "gradient of tf.py_function not written yet (issue 14)",
     }
 )
-PENDING.update(
-    {
-        name: "gradients of functional while loops (While, StatelessWhile) not written yet"
-        for name in ("While", "StatelessWhile")
-    }
-)
 
 
 @dataclasses.dataclass
@@ -1578,6 +1572,26 @@ def _case(op_type, index, x):
     ).outputs[0]
 
 
+def _while(op_type, x, y):
+    """Three iterations of (i, a, p) -> (i + 1, a + sin(p) * y, p * y)."""
+    f64, i32 = tf.float64, tf.int32
+
+    def trace(fn, *types):
+        from tfgraph.eager.wrap_function import _trace
+        from tfgraph.eager.wrap_function_graph import trace_graph
+
+        specs = [tf.TensorSpec(None, t) for t in types]
+        return trace_graph(fn, specs, "fn", _trace)[0]
+
+    cond = trace(lambda i, a, p, b: i < 3, i32, f64, f64, f64)
+    body = trace(lambda i, a, p, b: (i + 1, a + tf.sin(p) * b, p * b, b), i32, f64, f64, f64)
+    inputs = [tf.constant(0), tf.zeros_like(x), x, y]
+    outs = apply_op(
+        op_type, None, [inputs], {"T": [i32, f64, f64, f64], "cond": cond, "body": body}
+    ).outputs
+    return outs[1] + outs[2]
+
+
 CASES.update(
     {
         "PartitionedCall": [Case(lambda x, y: _call("PartitionedCall", x, y), [rnd(3), rnd(3)])],
@@ -1594,6 +1608,8 @@ CASES.update(
             Case(lambda x: _case("StatelessCase", 0, x), [rnd(2)]),
             Case(lambda x: _case("StatelessCase", 5, x), [rnd(2)]),  # (out of range: last)
         ],
+        "While": [Case(lambda x, y: _while("While", x, y), [rnd(3), unit(3)])],
+        "StatelessWhile": [Case(lambda x, y: _while("StatelessWhile", x, y), [rnd(3), unit(3)])],
     }
 )
 

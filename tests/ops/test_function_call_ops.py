@@ -289,10 +289,50 @@ with g.as_default():
     np.testing.assert_allclose(run_tf_json(code), theirs["grads"], rtol=1e-12)
 
 
-def test_while_loops_have_no_gradient_yet(tf_cases):
-    tf.import_graph_def(_graph_def(tf_cases["cases"]["cond_while"]), name="")
+WHILE_GRADIENT_PROGRAM = r"""
+import base64
+tf1 = tf.compat.v1
+
+@tf.function
+def f(x, n):
+    _, acc, p = tf.while_loop(
+        lambda i, a, p: i < n,
+        lambda i, a, p: (i + 1, a + tf.sin(p) * x, p * 1.1),
+        (0, tf.zeros_like(x), x),
+    )
+    return acc + p
+
+gd = f.get_concrete_function(
+    tf.TensorSpec([3], tf.float64, name="x"), tf.TensorSpec([], tf.int32, name="n")
+).graph.as_graph_def()
+runs = [0, 1, 4]
+g = tf.Graph()
+with g.as_default():
+    tf1.import_graph_def(gd, name="")
+    (grad,) = tf1.gradients(g.get_tensor_by_name("Identity:0"), g.get_tensor_by_name("x:0"))
+    with tf1.Session() as sess:
+        values = [sess.run(grad, {"x:0": [0.5, 1.0, 2.0], "n:0": n}).tolist() for n in runs]
+print(json.dumps({"gd": base64.b64encode(gd.SerializeToString()).decode(), "runs": runs,
+                  "grads": values}))
+"""
+
+
+def test_gradients_through_while_loops_match_tf():
+    theirs = run_tf_json(WHILE_GRADIENT_PROGRAM, v1=False)
+    tf.import_graph_def(tf.GraphDef.FromString(base64.b64decode(theirs["gd"])), name="")
     g = tf.get_default_graph()
-    with pytest.raises(
-        LookupError, match="No gradient defined for operation'while' \\(op type: StatelessWhile"
-    ):
-        tf.gradients(g.get_tensor_by_name("Identity:0"), g.get_tensor_by_name("x:0"))
+    (grad,) = tf.gradients(g.get_tensor_by_name("Identity:0"), g.get_tensor_by_name("x:0"))
+    with tf.Session() as sess:
+        for n, want in zip(theirs["runs"], theirs["grads"]):
+            got = sess.run(grad, {"x:0": [0.5, 1.0, 2.0], "n:0": n})
+            np.testing.assert_allclose(got, want, rtol=1e-12)
+    gd = g.as_graph_def().SerializeToString()
+    code = f"""
+g = tf.Graph()
+with g.as_default():
+    tf.import_graph_def(tf.GraphDef.FromString({gd!r}), name="")
+    with tf.Session() as sess:
+        print(json.dumps([sess.run("{grad.name}", {{"x:0": [0.5, 1.0, 2.0], "n:0": n}}).tolist()
+                          for n in {theirs["runs"]!r}]))
+"""
+    np.testing.assert_allclose(run_tf_json(code), theirs["grads"], rtol=1e-12)

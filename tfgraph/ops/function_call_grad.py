@@ -1,5 +1,6 @@
-"""Gradients of function calls and functional conditionals (`PartitionedCall`,
-`StatefulPartitionedCall`, `If`, `StatelessIf`, `Case`, `StatelessCase`).
+"""Gradients of function calls, functional conditionals and while loops
+(`PartitionedCall`, `StatefulPartitionedCall`, `If`, `StatelessIf`, `Case`,
+`StatelessCase`, `While`, `StatelessWhile`).
 
 As TF's `_IfGrad`/`_CaseGrad`, the gradient of an op calling function(s) is the same
 kind of op calling gradient functions: each branch's body is instantiated afresh, the
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from tfgraph.framework import dtypes, function_library
 
-__all__ = ["call_grad", "case_grad", "if_grad"]
+__all__ = ["call_grad", "case_grad", "if_grad", "while_grad"]
 
 
 def _function(op, fn):
@@ -160,3 +161,130 @@ def case_grad(op, *out_grads):
         {"Tin": [t.dtype._base for t in args], "Tout": types, "branches": grad_fns},
     )
     return _finish(op, grad_op, diff, 1)
+
+
+# -- while loops -----------------------------------------------------------------------
+_FLOATS = frozenset(
+    {dtypes.float16, dtypes.bfloat16, dtypes.float32, dtypes.float64}
+    | {dtypes.complex64, dtypes.complex128}
+)
+
+
+def _make_function(library: dict, name: str, types: list, build):
+    """A library function of arguments typed `types` whose results `build(args)`
+    returns (built in a graph of its own, written as a FunctionDef)."""
+    from tfgraph.data.function_def import function_defs
+    from tfgraph.framework.graph import Graph
+    from tfgraph.ops.array_ops import placeholder
+
+    name = _unique_name(library, name)
+    g = Graph()
+    g._functions = library
+    with g.as_default():
+        args = [placeholder(t, None, name=f"arg_{i}") for i, t in enumerate(types)]
+        outputs = build(args)
+    for fdef in function_defs(name, g._nodes, args, outputs):
+        if fdef.signature.name not in library:
+            library[fdef.signature.name] = function_library.GraphFunction(fdef, library)
+    return library[name]
+
+
+def _call_fn(fn, inputs: list, tout: list) -> list:
+    op = _apply(
+        "PartitionedCall",
+        [inputs],
+        {"Tin": [t.dtype._base for t in inputs], "Tout": tout, "f": fn},
+    )
+    return list(op.outputs)
+
+
+def _while(inputs: list, cond, body) -> list:
+    op = _apply(
+        "StatelessWhile",
+        [inputs],
+        {"T": [t.dtype._base for t in inputs], "cond": cond, "body": body},
+    )
+    return list(op.outputs)
+
+
+def _vjp_function(library, base: str, body_fn, types: list, diff: list[int]):
+    """vjp(L..., dD...) -> the gradients of body_fn's results `diff` with respect to its
+    arguments `diff`, given those results' gradients dD."""
+    from tfgraph.framework.convert import convert_to_tensor
+    from tfgraph.framework.indexed_slices import IndexedSlices
+    from tfgraph.gradients import gradients
+    from tfgraph.ops.array_ops import zeros_like
+
+    n = len(types)
+
+    def build(args):
+        outs = _call_fn(body_fn, args[:n], types)
+        dys = args[n:]
+        grads = gradients([outs[i] for i in diff], [args[i] for i in diff], grad_ys=dys)
+        return [
+            zeros_like(args[i])
+            if g is None
+            else (convert_to_tensor(g) if isinstance(g, IndexedSlices) else g)
+            for i, g in zip(diff, grads)
+        ]
+
+    return _make_function(library, f"{base}_vjp", types + [types[i] for i in diff], build)
+
+
+def while_grad(op, *out_grads):
+    """While / StatelessWhile, by recomputation: count the forward iterations N, then
+    for k = N-1 .. 0 recompute the loop state after k iterations from the initial
+    values (an inner while loop) and apply the body's vector-Jacobian product. It needs
+    no stored intermediates and takes O(N^2) body evaluations; a body with random
+    ops would be recomputed with fresh draws."""
+    from tfgraph.ops import math_ops
+    from tfgraph.ops.array_ops import constant
+
+    cond_fn = _function(op, op._attrs["cond"])
+    body_fn = _function(op, op._attrs["body"])
+    types = [dtypes.as_dtype(t)._base for t in op._attrs["T"]]
+    n = len(types)
+    diff = [i for i in range(n) if types[i] in _FLOATS and out_grads[i] is not None]
+    if not diff:
+        return [None] * n
+    library = op.graph._functions
+    base = op.name.replace("/", "_") + "_grad"
+    i32 = dtypes.int32
+
+    def count_cond(a):
+        return _call_fn(cond_fn, a[1:], [dtypes.bool])
+
+    def count_body(a):
+        return [math_ops.add(a[0], 1), *_call_fn(body_fn, a[1:], types)]
+
+    def rec_cond(a):
+        return [math_ops.less(a[0], a[1])]
+
+    def rec_body(a):
+        return [math_ops.add(a[0], 1), a[1], *_call_fn(body_fn, a[2:], types)]
+
+    count_c = _make_function(library, f"{base}_count_cond", [i32, *types], count_cond)
+    count_b = _make_function(library, f"{base}_count_body", [i32, *types], count_body)
+    rec_c = _make_function(library, f"{base}_recompute_cond", [i32, i32, *types], rec_cond)
+    rec_b = _make_function(library, f"{base}_recompute_body", [i32, i32, *types], rec_body)
+    vjp = _vjp_function(library, base, body_fn, types, diff)
+    d_types = [types[i] for i in diff]
+
+    def grad_cond(a):
+        return [math_ops.greater(a[0], 0)]
+
+    def grad_body(a):
+        k, init, ds = a[0], a[1 : 1 + n], a[1 + n :]
+        prev = math_ops.subtract(k, 1)
+        state = _while([constant(0), prev, *init], rec_c, rec_b)[2:]
+        return [prev, *init, *_call_fn(vjp, state + ds, d_types)]
+
+    grad_c = _make_function(library, f"{base}_cond", [i32, *types, *d_types], grad_cond)
+    grad_b = _make_function(library, f"{base}_body", [i32, *types, *d_types], grad_body)
+    inputs = list(op.inputs)
+    count = _while([constant(0), *inputs], count_c, count_b)[0]
+    result = _while([count, *inputs, *[out_grads[i] for i in diff]], grad_c, grad_b)
+    grads: list = [None] * n
+    for k, i in enumerate(diff):
+        grads[i] = result[1 + n + k]
+    return grads

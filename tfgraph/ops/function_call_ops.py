@@ -11,8 +11,8 @@ the session's. Output shapes come from `output_shapes` when it is given (while l
 otherwise keep their inputs' shapes; calls use the function body's result shapes).
 
 An error inside a body keeps its class and the inner node's name (as TF's message does)
-and names the calling op after it. Gradients: calls, `If` and `Case` differentiate
-through gradient functions (function_call_grad.py); `While` has no gradient yet.
+and names the calling op after it. Gradients go through gradient functions
+(function_call_grad.py).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from tfgraph import errors
 from tfgraph.framework import function_library
 from tfgraph.framework.registry import register_op
 from tfgraph.framework.tensor_shape import TensorShape
-from tfgraph.ops.function_call_grad import call_grad, case_grad, if_grad
+from tfgraph.ops.function_call_grad import call_grad, case_grad, if_grad, while_grad
 
 __all__: list[str] = []
 
@@ -222,5 +222,6 @@ for _name, _stateful in (("While", True), ("StatelessWhile", False)):
         ],
         shape=_while_shape,
         make_kernel=_while_kernel,
+        grad=while_grad,
         stateful=_stateful,
     )
