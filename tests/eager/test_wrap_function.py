@@ -89,3 +89,42 @@ def test_unrelated_stateful_ops_do_not_run():
     w = tf.compat.v1.wrap_function(f, [tf.TensorSpec([], tf.float32)])
     assert float(w(tf.constant(2.0)).numpy()) == 4.0
     assert float(w.variables[0].numpy()) == 0.0
+
+
+FROZEN_PROGRAM = """
+import base64, json
+@tf.function
+def f(x, n):
+    y = tf.cond(x[0] > 0, lambda: x * 2.0, lambda: x - 1.0)
+    return tf.while_loop(lambda i, a: i < n, lambda i, a: (i + 1, a + y),
+                         (0, tf.zeros_like(x)))[1]
+gd = f.get_concrete_function(
+    tf.TensorSpec([3], tf.float32, name="x"), tf.TensorSpec([], tf.int32, name="n")
+).graph.as_graph_def()
+print(json.dumps(base64.b64encode(gd.SerializeToString()).decode()))
+"""
+
+# The usual way to run a frozen GraphDef under TF2: import it inside wrap_function,
+# then prune the wrapped graph to its inputs and outputs.
+LOAD_FROZEN = """
+import base64, json
+gd = tf.compat.v1.GraphDef.FromString(base64.b64decode(GD))
+def _imports_graph_def():
+    tf.compat.v1.import_graph_def(gd, name="")
+wrapped = tf.compat.v1.wrap_function(_imports_graph_def, [])
+g = wrapped.graph
+frozen = wrapped.prune(
+    tf.nest.map_structure(g.as_graph_element, ["x:0", "n:0"]),
+    tf.nest.map_structure(g.as_graph_element, "Identity:0"),
+)
+print(json.dumps([frozen(tf.constant([1.0, 2.0, 3.0]), tf.constant(4)).numpy().tolist(),
+                  frozen(tf.constant([-1.0, 2.0, 3.0]), tf.constant(2)).numpy().tolist()]))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_frozen_graph_defs_with_functions_load_as_in_tensorflow():
+    gd = run_tf_json(FROZEN_PROGRAM, v1=False)
+    program = f"GD = {gd!r}\n" + LOAD_FROZEN
+    assert run_here_json(program) == run_tf_json(program, v1=False)
