@@ -89,6 +89,7 @@ NO_GRADIENT_IN_TF = {
     "StatelessRandomGetKeyCounterAlg": "TF registers no gradient for it",
     "StatelessRandomGetAlg": "TF registers no gradient for StatelessRandomGetAlg",
     "ParseSequenceExampleV2": "TF registers no gradient for ParseSequenceExampleV2",
+    "SymbolicGradient": "TF registers no gradient for SymbolicGradient",
 }
 # Training ops (tfgraph/ops/training_ops.py): TF registers no gradient for them either.
 NO_GRADIENT_IN_TF.update(

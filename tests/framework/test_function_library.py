@@ -3,10 +3,13 @@ graph, instantiated to run, and exported again."""
 
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 import pytest
 
 import tfgraph as tf
+from tests.tfrun import requires_tf, run_tf_json
 from tfgraph import errors
 from tfgraph.framework import function_library
 from tfgraph.proto import text_format
@@ -154,3 +157,49 @@ def test_imported_dataset_functions_run():
         (out,) = tf.import_graph_def(gd, return_elements=[nxt.name], name="")
         with tf.Session() as sess:
             assert [int(sess.run(out)) for _ in range(3)] == [20, 30, 40]
+
+
+DEFUN_PROGRAM = """
+import base64
+from tensorflow.python.framework import function
+
+@function.Defun(tf.float32, tf.float32)
+def mysq(a, b):
+    return a * a + b
+
+x = tf.placeholder(tf.float32, [2], name="x")
+y = tf.identity(mysq(x, x), name="y")
+(grad,) = tf.gradients(y, x)
+gd = tf.get_default_graph().as_graph_def()
+with tf.Session() as sess:
+    values = [v.tolist() for v in sess.run([y, grad], {x: [1.0, 2.0]})]
+print(json.dumps({"gd": base64.b64encode(gd.SerializeToString()).decode(),
+                  "values": values}))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_nodes_calling_functions_by_name_run_as_in_tf():
+    """TF1's `Defun` writes calls as nodes whose op type is the function's name."""
+    theirs = run_tf_json(DEFUN_PROGRAM)
+    gd = tf.GraphDef.FromString(base64.b64decode(theirs["gd"]))
+    tf.import_graph_def(gd, name="")
+    g = tf.get_default_graph()
+    x, y = g.get_tensor_by_name("x:0"), g.get_tensor_by_name("y:0")
+    assert y.op.inputs[0].op.type == gd.library.function[0].signature.name
+    # TF's own gradient (a SymbolicGradient node) and ours (a gradient function).
+    tf_grad = next(op for op in g.get_operations() if op.type == "SymbolicGradient")
+    (grad,) = tf.gradients(y, x)
+    with tf.Session() as sess:
+        values = [v.tolist() for v in sess.run([y, grad], {x: [1.0, 2.0]})]
+        d_a, d_b = sess.run(tf_grad.outputs, {x: [1.0, 2.0]})  # (x is both a and b)
+        assert (d_a + d_b).tolist() == values[1]
+    assert values == theirs["values"]
+    out = g.as_graph_def().SerializeToString()
+    code = f"""
+tf.import_graph_def(tf.GraphDef.FromString({out!r}), name="")
+with tf.Session() as sess:
+    print(json.dumps([v.tolist() for v in sess.run(["y:0", "{grad.name}"], {{"x:0": [1.0, 2.0]}})]))
+"""
+    assert run_tf_json(code) == theirs["values"]

@@ -51,6 +51,7 @@ class GraphFunction(str):
     call_attrs: dict
     _bodies: dict
     _lock: Any
+    _op_def: Any
 
     def __new__(cls, fdef, library: dict):
         self = super().__new__(cls, fdef.signature.name)
@@ -59,6 +60,7 @@ class GraphFunction(str):
         self.call_attrs = {}
         self._bodies = {}
         self._lock = threading.Lock()
+        self._op_def = None
         return self
 
     def with_attrs(self, attrs) -> GraphFunction:
@@ -109,6 +111,15 @@ class GraphFunction(str):
                 self._bodies[key] = body
         return body
 
+    @property
+    def op_def(self):
+        """The OpDef of nodes whose op type is this function's name (graphs of TF1's
+        `Defun`): its signature's arguments as inputs and outputs, its body as kernel.
+        None for polymorphic functions (their types come from attrs)."""
+        if self._op_def is None:
+            self._op_def = _function_op_def(self)
+        return self._op_def or None
+
     def make_runner(self, ctx, attrs: dict | None = None):
         """`run(*args) -> tuple of output values`, on the session's resources (`ctx`);
         the body's plan is built on first use."""
@@ -122,6 +133,41 @@ class GraphFunction(str):
             return tuple(_as_array(v) for v in plan.run(values))
 
         return run
+
+
+def _function_op_def(fn: GraphFunction):
+    sig = fn.signature
+    args = list(sig.input_arg) + list(sig.output_arg)
+    if any(a.type_attr or a.number_attr or a.type_list_attr for a in args):
+        return False
+    n_out = len(sig.output_arg)
+
+    def make_kernel(node, ctx):
+        run = fn.make_runner(ctx)
+        if n_out == 1:
+            return lambda *values: run(*values)[0]
+        return run
+
+    def grad(op, *out_grads):
+        from tfgraph.ops.function_call_grad import grad_of_call
+
+        return grad_of_call(op, fn, out_grads)
+
+    def arg(a) -> str:
+        return f"{a.name.replace('/', '_').replace(':', '_')}: {dtypes.as_dtype(a.type).name}"
+
+    return registry.OpDef(
+        str(fn),
+        [arg(a) for a in sig.input_arg],
+        [arg(a) for a in sig.output_arg],
+        [],
+        lambda node: output_shapes(fn),
+        None,
+        make_kernel,
+        grad,
+        True,
+        False,
+    )
 
 
 def _as_array(value):

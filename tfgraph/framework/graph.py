@@ -443,6 +443,8 @@ class Graph:
         if self._finalized:
             raise RuntimeError("Graph is finalized and cannot be modified.")
         op_def = registry.lookup(op_type)
+        if op_def is None and op_type in self._functions:  # (a call by function name)
+            op_def = self._functions[op_type].op_def
         if op_def is None:
             raise ValueError(
                 f"Op type not registered '{op_type}' in tfgraph. Ops must be declared in the "

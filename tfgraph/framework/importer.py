@@ -601,6 +601,8 @@ class _Importer:
 
     def _import_node(self, node, outer_control: list[Operation]) -> Operation:
         op_def = registry.lookup(node.op)
+        if op_def is None and node.op in self.graph._functions:  # (TF1 Defun graphs)
+            op_def = self.graph._functions[node.op].op_def
         if op_def is None:
             raise UnregisteredOpError(
                 None,

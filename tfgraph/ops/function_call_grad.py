@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from tfgraph.framework import dtypes, function_library
 
-__all__ = ["call_grad", "case_grad", "if_grad", "while_grad"]
+__all__ = ["call_grad", "case_grad", "grad_of_call", "if_grad", "while_grad"]
 
 
 def _function(op, fn):
@@ -114,7 +114,12 @@ def _apply(op_type: str, inputs: list, attrs: dict):
 
 def call_grad(op, *out_grads):
     """PartitionedCall / StatefulPartitionedCall: a PartitionedCall of f's gradient."""
-    fn = _function(op, op._attrs["f"])
+    return grad_of_call(op, _function(op, op._attrs["f"]), out_grads)
+
+
+def grad_of_call(op, fn, out_grads) -> list:
+    """The input gradients of `op`, a call of library function `fn` (a PartitionedCall,
+    or a node whose op type is the function's name)."""
     (gfn,), diff, types, dys = _grad_functions(op, [fn], out_grads, 0)
     if not diff:
         return [None] * len(op.inputs)
@@ -288,3 +293,30 @@ def while_grad(op, *out_grads):
     for k, i in enumerate(diff):
         grads[i] = result[1 + n + k]
     return grads
+
+
+def gradient_body(fn):
+    """(graph, feeds, fetches) computing `fn`'s input gradients from its inputs and one
+    gradient per result (TF's SymbolicGradient): zeros for inputs nothing reaches."""
+    from tfgraph.gradients import gradients
+    from tfgraph.ops.array_ops import placeholder, zeros_like
+
+    body = function_library._instantiate(fn, fn.call_attrs)
+    with body.graph.as_default():
+        dys = [placeholder(t.dtype._base, None, name=f"dy_{k}") for k, t in enumerate(body.outputs)]
+        wanted = [k for k, t in enumerate(body.outputs) if t.dtype._base in _FLOATS]
+        grads = gradients(
+            [body.outputs[k] for k in wanted],
+            body.inputs,
+            grad_ys=[dys[k] for k in wanted],
+            name="grad",
+        )
+        results = [zeros_like(x) if g is None else _dense(g) for x, g in zip(body.inputs, grads)]
+    return body.graph, body.inputs + dys, results
+
+
+def _dense(g):
+    from tfgraph.framework.convert import convert_to_tensor
+    from tfgraph.framework.indexed_slices import IndexedSlices
+
+    return convert_to_tensor(g) if isinstance(g, IndexedSlices) else g

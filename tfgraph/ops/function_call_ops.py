@@ -23,7 +23,13 @@ from tfgraph import errors
 from tfgraph.framework import function_library
 from tfgraph.framework.registry import register_op
 from tfgraph.framework.tensor_shape import TensorShape
-from tfgraph.ops.function_call_grad import call_grad, case_grad, if_grad, while_grad
+from tfgraph.ops.function_call_grad import (
+    call_grad,
+    case_grad,
+    gradient_body,
+    if_grad,
+    while_grad,
+)
 
 __all__: list[str] = []
 
@@ -151,6 +157,36 @@ def _while_kernel(node, ctx):
 
     return kernel
 
+
+def _symbolic_gradient_kernel(node, ctx):
+    fn = node._attrs["f"]
+    if not isinstance(fn, function_library.GraphFunction):
+        _runner(node, ctx, fn)  # (raises: not in the library)
+    graph, feeds, fetches = gradient_body(fn)
+    plan = None
+
+    def kernel(*values):
+        nonlocal plan
+        if plan is None:
+            plan = ctx.plan_for(graph, fetches, [], feeds)
+        try:
+            return tuple(plan.run(values))
+        except errors.OpError as e:
+            raise type(e)(None, node, f"{e.message}\n\t [[{node._name}]]") from e
+
+    return kernel
+
+
+# (TF1's Defun gradients: the gradient of f's results with respect to its arguments,
+# given one gradient per result after the arguments. TF registers no gradient for it.)
+register_op(
+    "SymbolicGradient",
+    inputs=["input: Tin"],
+    outputs=["output: Tout"],
+    attrs=["Tin: list(type) >= 1", "Tout: list(type) >= 1", "f: func"],
+    shape=lambda node: [t._shape for t in node._inputs[: len(node._attrs["Tout"])]],
+    make_kernel=_symbolic_gradient_kernel,
+)
 
 _CALL_ATTRS = [
     "Tin: list(type) >= 0",
