@@ -336,3 +336,12 @@ with g.as_default():
                           for n in {theirs["runs"]!r}]))
 """
     np.testing.assert_allclose(run_tf_json(code), theirs["grads"], rtol=1e-12)
+
+
+def test_errors_inside_a_body_name_the_inner_node_and_the_calling_op(tf_cases):
+    result = _run_here(tf_cases["cases"]["nested_call_assert"])["results"][2]
+    assert result["error"] == "InvalidArgumentError"
+    message = result["message"]
+    assert "first must be positive" in message
+    assert "{{node assert_positive/assert_less/Assert/AssertGuard/Assert}}" in message
+    assert message.endswith("[[assert_positive/assert_less/Assert/AssertGuard]]")
