@@ -121,6 +121,17 @@ PENDING.update(
         "EagerPyFunc": "gradient of tf.py_function not written yet (issue 14)",
     }
 )
+PENDING.update(
+    {
+        name: "TensorList gradients not written yet (tfgraph/ops/list_ops.py)"
+        for name in (
+            "EmptyTensorList", "TensorListReserve", "TensorListFromTensor",
+            "TensorListGetItem", "TensorListSetItem", "TensorListStack", "TensorListPushBack",
+            "TensorListPopBack", "TensorListLength", "TensorListElementShape",
+            "TensorListGather", "TensorListResize", "TensorListScatterIntoExistingList",
+        )
+    }
+)  # fmt: skip
 
 
 @dataclasses.dataclass

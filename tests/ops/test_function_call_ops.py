@@ -78,6 +78,18 @@ add("while_in_cond", loop_in_cond.get_concrete_function(
     [({"p:0": True, "x:0": [1.5, -2.0]}, ["Identity:0"]),
      ({"p:0": False, "x:0": [1.5, -2.0, 3.0]}, ["Identity:0"])])
 
+@tf.function
+def tensor_arrays(x):
+    ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
+    def body(i, ta):
+        return i + 1, ta.write(i, x[i] * 2.0)
+    _, ta = tf.while_loop(lambda i, ta: i < tf.shape(x)[0], body, (0, ta))
+    return ta.stack(), tf.map_fn(lambda r: r * r, x)
+add("tensor_arrays", tensor_arrays.get_concrete_function(
+        tf.TensorSpec([None, 2], tf.float32, name="x")).graph.as_graph_def(),
+    [({"x:0": [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]}, ["Identity:0", "Identity_1:0"]),
+     ({"x:0": [[1.0, -2.0]]}, ["Identity:0", "Identity_1:0"])])
+
 # TF1-style graph code (placeholders, v1 cond/while_loop) under control flow v2.
 g = tf.Graph()
 with g.as_default():
@@ -174,6 +186,7 @@ CASE_NAMES = [
     "while_in_cond",
     "v1_graph",
     "resource_in_cond",
+    "tensor_arrays",
 ]
 
 
