@@ -105,3 +105,46 @@ def test_list_ops_match_tf():
         assert ours["errors"][k][1].split("\n")[0][:40] in message, k
     for k, shape in theirs["shapes"].items():
         assert ours["shapes"][k] in (shape, None), k
+
+
+FROZEN_LSTM = """
+import base64
+import tensorflow as tf2
+from tensorflow.python.framework.convert_to_constants import (
+    convert_variables_to_constants_v2,
+)
+tf2.random.set_seed(0)
+inp = tf2.keras.Input((5, 3))
+out = tf2.keras.layers.Dense(2)(tf2.keras.layers.LSTM(4)(inp))
+model = tf2.keras.Model(inp, out)
+fn = tf2.function(lambda x: model(x)).get_concrete_function(
+    tf2.TensorSpec([None, 5, 3], tf2.float32)
+)
+frozen = convert_variables_to_constants_v2(fn)
+x = np.random.RandomState(0).randn(2, 5, 3).astype(np.float32)
+print(json.dumps({
+    "gd": base64.b64encode(frozen.graph.as_graph_def().SerializeToString()).decode(),
+    "x": x.tolist(),
+    "y": frozen(tf2.constant(x))[0].numpy().tolist(),
+}))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_a_frozen_tf2_keras_lstm_runs():
+    """TF2's freezing lowers the LSTM's loop to Enter/Exit frames over TensorLists."""
+    import base64
+
+    import numpy as np
+
+    import tfgraph as tf
+
+    theirs = run_tf_json(FROZEN_LSTM, v1=False)
+    gd = tf.GraphDef.FromString(base64.b64decode(theirs["gd"]))
+    assert "TensorListReserve" in {n.op for n in gd.node}
+    with tf.Graph().as_default():
+        tf.import_graph_def(gd, name="")
+        with tf.Session() as sess:
+            y = sess.run("Identity:0", {"x:0": theirs["x"]})
+    np.testing.assert_allclose(y, theirs["y"], rtol=1e-5, atol=1e-6)
