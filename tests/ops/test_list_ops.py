@@ -3,8 +3,12 @@ raw ops in graph mode."""
 
 from __future__ import annotations
 
+import base64
+
+import numpy as np
 import pytest
 
+import tfgraph as tf
 from tests.tfrun import requires_tf, run_here_json, run_tf_json
 
 TF_OP = """
@@ -134,12 +138,6 @@ print(json.dumps({
 @requires_tf
 def test_a_frozen_tf2_keras_lstm_runs():
     """TF2's freezing lowers the LSTM's loop to Enter/Exit frames over TensorLists."""
-    import base64
-
-    import numpy as np
-
-    import tfgraph as tf
-
     theirs = run_tf_json(FROZEN_LSTM, v1=False)
     gd = tf.GraphDef.FromString(base64.b64decode(theirs["gd"]))
     assert "TensorListReserve" in {n.op for n in gd.node}
