@@ -54,9 +54,13 @@ library {
       output_arg { name: "b" type: DT_DOUBLE }
     }
     node_def { name: "inner" op: "Half" input: "a" }
+    node_def { name: "sq" op: "SquarePlus2" input: "a"
+               attr { key: "T" value { type: DT_DOUBLE } } }
     node_def { name: "sum" op: "AddV2" input: "inner:h:0" input: "inner:h:0"
                attr { key: "T" value { type: DT_DOUBLE } } }
-    ret { key: "b" value: "sum:z:0" }
+    node_def { name: "total" op: "AddV2" input: "sum:z:0" input: "sq:y:0"
+               attr { key: "T" value { type: DT_DOUBLE } } }
+    ret { key: "b" value: "total:z:0" }
   }
   function {
     signature {
@@ -85,7 +89,7 @@ def test_polymorphic_functions_and_calls_by_name_run():
     with tf.Session() as sess:
         call, outer = sess.run(["call:0", "outer:0"], {"c:0": [1.0, 3.0]})
     np.testing.assert_allclose(call, [3.0, 11.0])
-    np.testing.assert_allclose(outer, [1.0, 3.0])
+    np.testing.assert_allclose(outer, [1.0 + 3.0, 3.0 + 11.0])  # a/2 + a/2 + a*a + 2
     fn = g.get_operation_by_name("call").get_attr("f")
     assert fn == "SquarePlus2"
     assert sorted(g._functions) == ["Half", "SquarePlus2", "Twice"]
@@ -203,3 +207,12 @@ with tf.Session() as sess:
     print(json.dumps([v.tolist() for v in sess.run(["y:0", "{grad.name}"], {{"x:0": [1.0, 2.0]}})]))
 """
     assert run_tf_json(code) == theirs["values"]
+
+
+def test_unknown_ops_in_a_body_fail_when_run():
+    gd = _generic()
+    gd.library.function[2].node_def[1].op = "NoSuchOp"
+    tf.import_graph_def(gd, name="")
+    with tf.Session() as sess:
+        with pytest.raises(errors.NotFoundError, match="Op type not registered 'NoSuchOp'"):
+            sess.run("outer:0", {"c:0": [1.0]})

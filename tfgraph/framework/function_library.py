@@ -279,7 +279,13 @@ def _output_ranges(nd, library) -> dict[str, tuple[int, int]]:
         return {a.name: (k, 1) for k, a in enumerate(callee.signature.output_arg)}
     op_def = registry.lookup(nd.op)
     if op_def is None:
-        return {}
+        raise errors.NotFoundError(
+            None,
+            None,
+            f"Op type not registered '{nd.op}' in binary running on tfgraph (node "
+            f"'{nd.name}' of a function body): tfgraph's op registry has no entry for it "
+            "and the library defines no function of that name.",
+        )
     out, start = {}, 0
     for arg in op_def.outputs:
         if arg.number_attr is not None:
@@ -309,21 +315,28 @@ def _tensor_name(ref: str, ranges: dict, args: set, fn) -> str:
     )
 
 
-def _call_node(nd, callee, attrs: dict) -> None:
-    """A body node calling library function `callee` as its op: a PartitionedCall."""
+def _call_node(nd, callee) -> None:
+    """A body node calling library function `callee` as its op: a
+    StatefulPartitionedCall (the node's own attrs bind the callee's `$T`s)."""
+    from tfgraph import proto
     from tfgraph.framework import node_def
 
+    call_attrs = {}
+    for k, v in nd.attr.items():
+        if not k.startswith("_"):
+            call_attrs[k] = proto.AttrValue()
+            call_attrs[k].CopyFrom(v)
     sig = callee.signature
-    tin = [_arg_type(a, {}, callee) for a in sig.input_arg]
-    tout = [_arg_type(a, {}, callee) for a in sig.output_arg]
+    tin = [_arg_type(a, call_attrs, callee) for a in sig.input_arg]
+    tout = [_arg_type(a, call_attrs, callee) for a in sig.output_arg]
     nd.op = "StatefulPartitionedCall"
-    keep = {k: v for k, v in nd.attr.items() if k.startswith("_")}
-    nd.ClearField("attr")
-    for k, v in keep.items():
-        nd.attr[k].CopyFrom(v)
+    for k in call_attrs:
+        del nd.attr[k]
     nd.attr["Tin"].CopyFrom(node_def.attr_value_from_python(tin, "list(type)"))
     nd.attr["Tout"].CopyFrom(node_def.attr_value_from_python(tout, "list(type)"))
     nd.attr["f"].func.name = str(callee)
+    for k, v in call_attrs.items():
+        nd.attr["f"].func.attr[k].CopyFrom(v)
 
 
 def _arg_shape(fdef, i: int):
@@ -355,12 +368,10 @@ def _body_graph_def(fn, attrs: dict):
         nd = gd.node.add()
         nd.CopyFrom(src)
         _substitute(nd, attrs, fn)
+        ranges[nd.name] = _output_ranges(nd, fn.library)
         callee = fn.library.get(nd.op)
         if callee is not None and registry.lookup(nd.op) is None:
-            ranges[nd.name] = _output_ranges(nd, fn.library)
-            _call_node(nd, callee, attrs)
-        else:
-            ranges[nd.name] = _output_ranges(nd, fn.library)
+            _call_node(nd, callee)
     for nd in gd.node[len(args) :]:
         inputs = [s if s.startswith("^") else _tensor_name(s, ranges, args, fn) for s in nd.input]
         del nd.input[:]
