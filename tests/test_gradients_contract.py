@@ -97,6 +97,7 @@ NO_GRADIENT_IN_TF = {
     "UnicodeScript": "TF registers no gradient for UnicodeScript",
     "StringNGrams": "TF registers no gradient for StringNGrams",
     "RaggedCross": "TF registers no gradient for RaggedCross",
+    "SymbolicGradient": "TF registers no gradient for SymbolicGradient",
 }
 # Stateful random ops over an RNG-state variable (tf.random.Generator), the bincount ops
 # and SobolSample: TF registers no gradient for them.
@@ -153,6 +154,17 @@ PENDING.update(
         "EagerPyFunc": "gradient of tf.py_function not written yet (issue 14)",
     }
 )
+PENDING.update(
+    {
+        name: "TensorList gradients not written yet (tfgraph/ops/list_ops.py)"
+        for name in (
+            "EmptyTensorList", "TensorListReserve", "TensorListFromTensor",
+            "TensorListGetItem", "TensorListSetItem", "TensorListStack", "TensorListPushBack",
+            "TensorListPopBack", "TensorListLength", "TensorListElementShape",
+            "TensorListGather", "TensorListResize", "TensorListScatterIntoExistingList",
+        )
+    }
+)  # fmt: skip
 
 
 @dataclasses.dataclass
@@ -1572,6 +1584,94 @@ CASES.update(
                 [rnd(4, 2)],
             )
         ],
+    }
+)
+
+
+# Functional control flow: the ops call functions of the graph's library, here traced by
+# wrap_function's graph-mode tracer (tfgraph/eager/wrap_function_graph.py).
+def _library_function(fn, *specs):
+    from tfgraph.eager.wrap_function import _trace
+    from tfgraph.eager.wrap_function_graph import trace_graph
+
+    return trace_graph(fn, [tf.TensorSpec(s, tf.float64) for s in specs], "fn", _trace)[0]
+
+
+def _call(op_type, x, y):
+    f = _library_function(lambda a, b: (tf.sin(a) * b, tf.reduce_sum(a * a)), [3], [3])
+    return apply_op(
+        op_type, None, [[x, y]], {"Tin": [tf.float64] * 2, "Tout": [tf.float64] * 2, "f": f}
+    ).outputs
+
+
+def _if(op_type, pred, x, y):
+    then_fn = _library_function(lambda a, b: tf.exp(a) * b, [3], [2, 3])
+    else_fn = _library_function(lambda a, b: a * a, [3], [2, 3])  # (b unused)
+    return apply_op(
+        op_type,
+        None,
+        [tf.constant(pred), [x, y]],
+        {
+            "Tcond": tf.bool,
+            "Tin": [tf.float64] * 2,
+            "Tout": [tf.float64],
+            "then_branch": then_fn,
+            "else_branch": else_fn,
+        },
+    ).outputs[0]
+
+
+def _case(op_type, index, x):
+    branches = [
+        _library_function(lambda a: a * 3.0, [2]),
+        _library_function(lambda a: tf.tanh(a) * a, [2]),
+    ]
+    return apply_op(
+        op_type,
+        None,
+        [tf.constant(index), [x]],
+        {"Tin": [tf.float64], "Tout": [tf.float64], "branches": branches},
+    ).outputs[0]
+
+
+def _while(op_type, x, y):
+    """Three iterations of (i, a, p) -> (i + 1, a + sin(p) * y, p * y)."""
+    f64, i32 = tf.float64, tf.int32
+
+    def trace(fn, *types):
+        from tfgraph.eager.wrap_function import _trace
+        from tfgraph.eager.wrap_function_graph import trace_graph
+
+        specs = [tf.TensorSpec(None, t) for t in types]
+        return trace_graph(fn, specs, "fn", _trace)[0]
+
+    cond = trace(lambda i, a, p, b: i < 3, i32, f64, f64, f64)
+    body = trace(lambda i, a, p, b: (i + 1, a + tf.sin(p) * b, p * b, b), i32, f64, f64, f64)
+    inputs = [tf.constant(0), tf.zeros_like(x), x, y]
+    outs = apply_op(
+        op_type, None, [inputs], {"T": [i32, f64, f64, f64], "cond": cond, "body": body}
+    ).outputs
+    return outs[1] + outs[2]
+
+
+CASES.update(
+    {
+        "PartitionedCall": [Case(lambda x, y: _call("PartitionedCall", x, y), [rnd(3), rnd(3)])],
+        "StatefulPartitionedCall": [
+            Case(lambda x, y: _call("StatefulPartitionedCall", x, y), [rnd(3), rnd(3)])
+        ],
+        "If": [
+            Case(lambda x, y: _if("If", True, x, y), [rnd(3), rnd(2, 3)]),
+            Case(lambda x, y: _if("If", False, x, y), [rnd(3), rnd(2, 3)]),
+        ],
+        "StatelessIf": [Case(lambda x, y: _if("StatelessIf", True, x, y), [rnd(3), rnd(2, 3)])],
+        "Case": [Case(lambda x: _case("Case", 1, x), [rnd(2)])],
+        "StatelessCase": [
+            Case(lambda x: _case("StatelessCase", 0, x), [rnd(2)]),
+            Case(lambda x: _case("StatelessCase", 5, x), [rnd(2)]),  # (out of range: last)
+        ],
+        "While": [Case(lambda x, y: _while("While", x, y), [rnd(3), unit(3)])],
+        "StatelessWhile": [Case(lambda x, y: _while("StatelessWhile", x, y), [rnd(3), unit(3)])],
     }
 )
 

@@ -63,6 +63,7 @@ from tfgraph.custom_gradient import custom_gradient, grad_pass_through, hessians
 from tfgraph.eager import execute as _eager_execute  # (eager tensors convert to tensors)
 from tfgraph.eager.function import function, init_scope
 from tfgraph.eager.tape import GradientTape
+from tfgraph.eager.wrap_function import wrap_function
 from tfgraph.errors import OpError
 from tfgraph.framework import dtypes
 from tfgraph.framework.api_utils import (
@@ -161,6 +162,8 @@ from tfgraph.gradients import no_gradient as NoGradient
 from tfgraph.io.tensor_proto import make_ndarray, make_tensor_proto
 from tfgraph.module import Module
 from tfgraph.ops import control_flow_io as _control_flow_io  # (context protos in meta graphs)
+from tfgraph.ops import function_call_ops as _function_call_ops  # (registers If, While, ...)
+from tfgraph.ops import list_ops as _list_ops  # (registers the TensorList ops)
 from tfgraph.ops.accumulator_ops import ConditionalAccumulator, ConditionalAccumulatorBase
 from tfgraph.ops.approx_top_k_ops import approx_top_k
 from tfgraph.ops.array_ops import (

@@ -142,6 +142,8 @@ def get_gradient_function(op: Operation):
     fn = _user_gradients.get(op_type)
     if fn is None:
         op_def = registry.lookup(op_type)
+        if op_def is None and op_type == op._type:  # (a call by function name)
+            op_def = op._op_def
         fn = None if op_def is None else op_def.grad
         if fn is None:
             raise _no_gradient_error(op)

@@ -323,6 +323,8 @@ class Graph:
         self._graph_key = f"grap-key-{id(self)}/"
         self._variable_store = None  # tfgraph.variable_scope keeps its per-graph store here
         self._container = ""
+        # The function library (framework/function_library.py): name -> GraphFunction.
+        self._functions: dict[str, Any] = {}
 
     # -- default graph -----------------------------------------------------------------
     def as_default(self):
@@ -356,6 +358,12 @@ class Graph:
     @property
     def building_function(self) -> bool:
         return self._building_function
+
+    def _is_function(self, name: str) -> bool:
+        return name in self._functions
+
+    def _get_function(self, name: str):
+        return self._functions.get(name)
 
     def finalize(self) -> None:
         """Makes this graph read-only: adding an op afterwards raises RuntimeError."""
@@ -435,6 +443,8 @@ class Graph:
         if self._finalized:
             raise RuntimeError("Graph is finalized and cannot be modified.")
         op_def = registry.lookup(op_type)
+        if op_def is None and op_type in self._functions:  # (a call by function name)
+            op_def = self._functions[op_type].op_def
         if op_def is None:
             raise ValueError(
                 f"Op type not registered '{op_type}' in tfgraph. Ops must be declared in the "

@@ -17,10 +17,15 @@ without decoding them first (shapes that are not fully defined or overflow are
 ValueErrors; protos TF only fails to parse at run time, content of the wrong size or
 too large to allocate, import and their Const raises InvalidArgumentError when run).
 
+The GraphDef's function library is stored on the graph (framework/function_library.py;
+a function already there must be identical, as in TF), and `func` attrs name its
+functions; `as_graph_def` writes the library back.
+
 Import is all-or-nothing: whatever the failure (ValueError or TypeError with TF's
 message, an OpError from a shape rule, but also MemoryError or KeyboardInterrupt),
 the ops already added are removed and the graph's unique-name counters and the
-consumers of `input_map` tensors are restored before the exception propagates.
+consumers of `input_map` tensors are restored (and the functions it added removed)
+before the exception propagates.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ import logging
 import re
 
 from tfgraph import errors
-from tfgraph.framework import dtypes, node_def, registry
+from tfgraph.framework import dtypes, function_library, node_def, registry
 from tfgraph.framework.graph import GRAPH_DEF_VERSION, Graph, _DeviceEntry, get_default_graph
 from tfgraph.framework.ops import Operation, Tensor
 
@@ -420,6 +425,22 @@ class _Importer:
             out.append(text.encode("utf-8", "surrogateescape"))
         return out
 
+    def _functions_named(self, av):
+        """A func attr's function(s) as the graph's library functions, with the attrs
+        the NodeDef binds (names the library does not define stay plain names: running
+        the op reports them)."""
+        functions = self.graph._functions
+
+        def one(name_attrs):
+            fn = functions.get(name_attrs.name)
+            if fn is None:
+                return name_attrs.name
+            return fn.with_attrs(name_attrs.attr) if name_attrs.attr else fn
+
+        if av.WhichOneof("value") == "func":
+            return one(av.func)
+        return [one(f) for f in av.list.func]
+
     # -- one node ------------------------------------------------------------------------
     def _attrs(self, node, op_def, final: str) -> dict:
         attrs: dict = {}
@@ -460,6 +481,8 @@ class _Importer:
                     value = _tensor_attr(av.tensor, key, op_def, final, attrs)
                 else:
                     value = node_def.attr_value_to_python(av, decl.type)
+                if decl.type == "func" or decl.type == "list(func)":
+                    value = self._functions_named(av)
                 if decl.type == "tensor" and key == "value":
                     self._keep_short_encoding(av.tensor, value, attrs)
             attrs[key] = value
@@ -578,6 +601,8 @@ class _Importer:
 
     def _import_node(self, node, outer_control: list[Operation]) -> Operation:
         op_def = registry.lookup(node.op)
+        if op_def is None and node.op in self.graph._functions:  # (TF1 Defun graphs)
+            op_def = self.graph._functions[node.op].op_def
         if op_def is None:
             raise UnregisteredOpError(
                 None,
@@ -763,7 +788,13 @@ def _import(graph, graph_def, input_map, return_elements, name, producer_op_list
         if not isinstance(value, Tensor) or value.graph is not graph:
             raise ValueError(f"input_map value for {key!r} must be a Tensor of the default graph")
     importer = _Importer(graph, graph_def, input_map, prefix, producer_op_list)
-    importer.run()
+    added = function_library.add_functions(graph, graph_def.library)
+    try:
+        importer.run()
+    except BaseException:
+        for fn_name in added:
+            del graph._functions[fn_name]
+        raise
     return None if return_elements is None else importer.return_elements(return_elements)
 
 
@@ -830,10 +861,4 @@ def import_graph_def(
             if isinstance(e, KeyError):
                 raise ValueError(str(e)) from None
             raise
-    if graph_def.library.function:
-        _log.warning(
-            "import_graph_def: the GraphDef's function library (%d functions) is not "
-            "imported; tfgraph does not support graph functions.",
-            len(graph_def.library.function),
-        )
     return result

@@ -106,6 +106,11 @@ def attr_value_from_python(value, attr_type: str, op=None):
                 lst.shape.add().CopyFrom(_shape_proto(item))
             elif inner == "tensor":
                 lst.tensor.add().CopyFrom(_tensor_proto().make_tensor_proto(item))
+            elif inner == "func":
+                f = lst.func.add()
+                f.name = item if isinstance(item, str) else item.decode()
+                for k, v in getattr(item, "call_attrs", {}).items():
+                    f.attr[k].CopyFrom(v)
             else:
                 raise TypeError(f"unsupported list attr type {attr_type}")
         return av
@@ -125,6 +130,8 @@ def attr_value_from_python(value, attr_type: str, op=None):
         av.tensor.CopyFrom(_tensor_value_proto(op, value))
     elif attr_type == "func":
         av.func.name = value if isinstance(value, str) else value.decode()
+        for k, v in getattr(value, "call_attrs", {}).items():
+            av.func.attr[k].CopyFrom(v)
     else:
         raise TypeError(f"unsupported attr type {attr_type}")
     return av
@@ -166,6 +173,8 @@ def attr_value_to_python(av, attr_type: str | None = None):
             return [TensorShape(s) for s in lst.shape]
         if inner == "tensor":
             return [_frozen(_tensor_proto().make_ndarray(t)) for t in lst.tensor]
+        if inner == "func":
+            return [f.name for f in lst.func]
         return []
     if which == "s":
         return av.s
@@ -262,20 +271,30 @@ def graph_to_graph_def(graph, from_version: int | None = None, add_shapes: bool 
 
 
 def _add_functions(gd, graph) -> None:
-    """The functions ops name in attrs (tf.data's traced functions, which offer
-    `function_defs()`) into the GraphDef's library, each once."""
+    """The graph's function library (imported FunctionDefs) and the functions ops name
+    in attrs (tf.data's traced functions, which offer `function_defs()`) into the
+    GraphDef's library, each once."""
     seen: set[str] = set()
+    for fn in graph._functions.values():
+        _add_function(gd, fn, seen)
     for op in graph._nodes:
         for value in op._attrs.values():
-            if value.__class__ is str or not isinstance(value, str):
-                continue  # (functions are str subclasses: cheap to rule out the rest)
-            make = getattr(value, "function_defs", None)
-            if make is None or not callable(make) or str(value) in seen:
-                continue
-            for fdef in make():
-                if fdef.signature.name not in seen:
-                    seen.add(fdef.signature.name)
-                    gd.library.function.append(fdef)
+            if value.__class__ is list and value and isinstance(value[0], str):
+                for item in value:
+                    _add_function(gd, item, seen)
+            _add_function(gd, value, seen)
+
+
+def _add_function(gd, value, seen: set) -> None:
+    if value.__class__ is str or not isinstance(value, str):
+        return  # (functions are str subclasses: cheap to rule out the rest)
+    make = getattr(value, "function_defs", None)
+    if make is None or not callable(make) or str(value) in seen:
+        return
+    for fdef in make():
+        if fdef.signature.name not in seen:
+            seen.add(fdef.signature.name)
+            gd.library.function.append(fdef)
 
 
 def to_op_def_proto(op_def):

@@ -31,6 +31,15 @@ class KernelContext:
         """The store holding `op`'s state (variables, random streams): its device's."""
         return self.stores.for_device(op._device)
 
+    def plan_for(self, graph, fetches: list, targets: list, feeds: list):
+        """An `ExecutionPlan` of another graph (a function's body) on this session's
+        resources: kernels that run functions build their bodies' plans with it."""
+        from tfgraph.client.plan import ExecutionPlan
+
+        return ExecutionPlan(
+            graph, fetches, targets, feeds, KernelContext(self.stores, self.config, graph)
+        )
+
 
 def bind_kernel(op: Operation, ctx: KernelContext):
     """The op's kernel with its attrs and the session's resources bound."""

@@ -1,0 +1,148 @@
+"""TensorList ops (TF2's TensorArrays): values and errors, compared with TF 2.21's
+raw ops in graph mode."""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tests.tfrun import requires_tf, run_here_json, run_tf_json
+
+TF_OP = """
+def op(op_type, **kw):
+    out = getattr(tf.raw_ops, op_type)(**kw)
+    return list(out) if isinstance(out, tuple) else out
+"""
+
+OUR_OP = """
+from tfgraph.framework import registry
+from tfgraph.ops.apply import apply_op
+def op(op_type, **kw):
+    od = registry.get(op_type)
+    inputs = [kw.pop(a.name) for a in od.inputs]
+    outputs = apply_op(op_type, None, inputs, kw).outputs
+    return outputs[0] if len(outputs) == 1 else list(outputs)
+"""
+
+PROGRAM = """
+import json
+f32 = tf.float32
+x = tf.placeholder(tf.float32, [None, 2], name="x")
+xv = [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
+unknown = tf.constant(-1)
+two = tf.constant([2])
+out = {}
+lst = op("TensorListFromTensor", tensor=x, element_shape=two)
+fetch = {
+    "length": op("TensorListLength", input_handle=lst),
+    "item": op("TensorListGetItem", input_handle=lst, index=1, element_shape=two,
+               element_dtype=f32),
+    "stack": op("TensorListStack", input_handle=lst, element_shape=two, element_dtype=f32),
+    "gather": op("TensorListGather", input_handle=lst, indices=[2, 0], element_shape=two,
+                 element_dtype=f32),
+    "element_shape": op("TensorListElementShape", input_handle=lst, shape_type=tf.int32),
+}
+set_ = op("TensorListSetItem", input_handle=lst, index=0, item=tf.constant([9.0, 9.0]))
+fetch["set"] = op("TensorListStack", input_handle=set_, element_shape=two, element_dtype=f32)
+fetch["original"] = op("TensorListStack", input_handle=lst, element_shape=two, element_dtype=f32)
+pushed = op("TensorListPushBack", input_handle=lst, tensor=tf.constant([7.0, 8.0]))
+popped, last = op("TensorListPopBack", input_handle=pushed, element_shape=two, element_dtype=f32)
+fetch["pop"] = last
+fetch["after_pop"] = op("TensorListLength", input_handle=popped)
+reserved = op("TensorListReserve", element_shape=two, num_elements=3, element_dtype=f32)
+one = op("TensorListSetItem", input_handle=reserved, index=1, item=tf.constant([1.0, 1.0]))
+fetch["reserve_stack"] = op("TensorListStack", input_handle=one, element_shape=two,
+                            element_dtype=f32)
+fetch["resize"] = op("TensorListLength", input_handle=op("TensorListResize",
+                                                         input_handle=lst, size=5))
+scattered = op("TensorListScatterIntoExistingList", input_handle=reserved,
+               tensor=tf.constant([[1.0, 2.0], [3.0, 4.0]]), indices=[2, 0])
+fetch["scatter"] = op("TensorListStack", input_handle=scattered, element_shape=two,
+                      element_dtype=f32)
+empty = op("EmptyTensorList", element_shape=unknown, max_num_elements=-1, element_dtype=f32)
+fetch["empty_length"] = op("TensorListLength", input_handle=empty)
+fetch["empty_pushed"] = op("TensorListStack", element_dtype=f32, element_shape=unknown,
+    input_handle=op("TensorListPushBack", input_handle=empty, tensor=tf.constant([1.0])))
+fetch["empty_known"] = op("TensorListStack", element_dtype=f32, element_shape=two,
+    input_handle=op("EmptyTensorList", element_shape=two, max_num_elements=-1,
+                    element_dtype=f32))
+out["shapes"] = {k: (None if v.shape.ndims is None else v.shape.as_list())
+                 for k, v in sorted(fetch.items())}
+errors = {
+    "out_of_range": op("TensorListGetItem", input_handle=lst, index=5, element_shape=two,
+                       element_dtype=f32),
+    "pop_empty": op("TensorListPopBack", input_handle=empty, element_shape=unknown,
+                    element_dtype=f32)[1],
+    "stack_empty_unknown": op("TensorListStack", input_handle=empty, element_shape=unknown,
+                              element_dtype=f32),
+    "unset_unknown": op("TensorListGetItem", element_dtype=f32, index=0, element_shape=unknown,
+        input_handle=op("TensorListReserve", element_shape=unknown, num_elements=2,
+                        element_dtype=f32)),
+}
+with tf.Session() as sess:
+    values = sess.run(fetch, {x: xv})
+    out["values"] = {k: np.asarray(v).tolist() for k, v in sorted(values.items())}
+    out["errors"] = {}
+    for k, t in sorted(errors.items()):
+        try:
+            sess.run(t, {x: xv})
+            out["errors"][k] = None
+        except tf.errors.OpError as e:
+            out["errors"][k] = [type(e).__name__, e.message]
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_list_ops_match_tf():
+    theirs = run_tf_json(TF_OP + PROGRAM)
+    ours = run_here_json(OUR_OP + PROGRAM)
+    assert ours["values"] == theirs["values"]
+    assert sorted(ours["errors"]) == sorted(theirs["errors"])
+    for k, (cls, message) in theirs["errors"].items():
+        assert ours["errors"][k][0] == cls, k
+        # (the key phrase: ours is TF's first line, before TF's traceback of the node)
+        assert ours["errors"][k][1].split("\n")[0][:40] in message, k
+    for k, shape in theirs["shapes"].items():
+        assert ours["shapes"][k] in (shape, None), k
+
+
+FROZEN_LSTM = """
+import base64
+import tensorflow as tf2
+from tensorflow.python.framework.convert_to_constants import (
+    convert_variables_to_constants_v2,
+)
+tf2.random.set_seed(0)
+inp = tf2.keras.Input((5, 3))
+out = tf2.keras.layers.Dense(2)(tf2.keras.layers.LSTM(4)(inp))
+model = tf2.keras.Model(inp, out)
+fn = tf2.function(lambda x: model(x)).get_concrete_function(
+    tf2.TensorSpec([None, 5, 3], tf2.float32)
+)
+frozen = convert_variables_to_constants_v2(fn)
+x = np.random.RandomState(0).randn(2, 5, 3).astype(np.float32)
+print(json.dumps({
+    "gd": base64.b64encode(frozen.graph.as_graph_def().SerializeToString()).decode(),
+    "x": x.tolist(),
+    "y": frozen(tf2.constant(x))[0].numpy().tolist(),
+}))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_a_frozen_tf2_keras_lstm_runs():
+    """TF2's freezing lowers the LSTM's loop to Enter/Exit frames over TensorLists."""
+    theirs = run_tf_json(FROZEN_LSTM, v1=False)
+    gd = tf.GraphDef.FromString(base64.b64decode(theirs["gd"]))
+    assert "TensorListReserve" in {n.op for n in gd.node}
+    with tf.Graph().as_default():
+        tf.import_graph_def(gd, name="")
+        with tf.Session() as sess:
+            y = sess.run("Identity:0", {"x:0": theirs["x"]})
+    np.testing.assert_allclose(y, theirs["y"], rtol=1e-5, atol=1e-6)

@@ -1,0 +1,419 @@
+"""TensorList ops: the `variant` lists TF2's TensorArrays are made of (what v2
+`while_loop`s and `tf.map_fn` leave in `tf.function` graphs).
+
+A list value is a `TensorListValue`: its items (None for an element never set), their
+dtype and the element shape it was made with. Lists are values: every op that changes
+one returns a new list and leaves its input as it was. An `element_shape` input is an
+int tensor: -1 for an unknown rank, else one entry per dimension (-1 unknown).
+Reading an element never set gives zeros when the element shape is fully known, as in
+TF. Gradients are not written yet (`tf.gradients` raises LookupError through them).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tfgraph import errors
+from tfgraph.framework.registry import register_op
+from tfgraph.framework.tensor_shape import TensorShape
+from tfgraph.ops.common_shapes import constant_value_as_shape
+
+__all__ = ["TensorListValue"]
+
+
+class TensorListValue:
+    """A TensorList's value: items (None = never set), dtype, element shape."""
+
+    __slots__ = ("dtype", "element_shape", "items", "max_num_elements")
+
+    def __init__(self, items: list, dtype, element_shape, max_num_elements: int = -1) -> None:
+        self.items = items
+        self.dtype = dtype
+        self.element_shape = element_shape  # None (unknown rank) or tuple, -1 = unknown
+        self.max_num_elements = max_num_elements
+
+    def with_items(self, items: list) -> TensorListValue:
+        return TensorListValue(items, self.dtype, self.element_shape, self.max_num_elements)
+
+
+def _shape_of(value) -> tuple | None:
+    a = np.asarray(value).reshape(-1) if np.ndim(value) else np.asarray(value)
+    if a.ndim == 0:
+        if int(a) != -1:
+            raise ValueError(f"element_shape must be -1 or a vector; got {int(a)}")
+        return None
+    return tuple(int(d) for d in a)
+
+
+def _merge(a: tuple | None, b: tuple | None, what: str) -> tuple | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    if len(a) != len(b):
+        raise errors.InvalidArgumentError(
+            None, None, f"Incompatible ranks during merge: {len(a)} vs. {len(b)} ({what})"
+        )
+    out = []
+    for x, y in zip(a, b):
+        if x != -1 and y != -1 and x != y:
+            raise errors.InvalidArgumentError(
+                None, None, f"Incompatible shapes during merge: {list(a)} vs. {list(b)} ({what})"
+            )
+        out.append(x if x != -1 else y)
+    return tuple(out)
+
+
+def _item(lst: TensorListValue, i: int, element_shape) -> np.ndarray:
+    v = lst.items[i]
+    if v is not None:
+        return v
+    shape = _merge(lst.element_shape, element_shape, "reading an unset element")
+    if shape is None or -1 in shape:
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            "Trying to read an uninitialized tensor but element_shape is not fully defined: "
+            f"{'<unknown>' if shape is None else list(shape)} and no list element is set.",
+        )
+    return np.zeros(shape, lst.dtype.np_dtype)
+
+
+def _check_index(lst: TensorListValue, i: int, what: str) -> None:
+    if i < 0 or i >= len(lst.items):
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"Trying to {what} element {i} in a list with {len(lst.items)} elements.",
+        )
+
+
+def _check_dtype(lst: TensorListValue, node) -> None:
+    want = node._attrs["element_dtype"]
+    if lst.dtype._base is not want._base:
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"Invalid data types; op elements {want.name} but list elements {lst.dtype.name}",
+        )
+
+
+def _stack(lst: TensorListValue, element_shape, dtype) -> np.ndarray:
+    if not lst.items:
+        shape = _merge(lst.element_shape, element_shape, "stacking an empty list")
+        if shape is None or -1 in shape:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                "Tried to stack elements of an empty list with non-fully-defined "
+                f"element_shape: {'<unknown>' if shape is None else list(shape)}",
+            )
+        return np.zeros((0, *shape), dtype.np_dtype)
+    known = next((v for v in lst.items if v is not None), None)
+    fill = element_shape if known is None else np.shape(known)
+    fill = None if fill is None else tuple(fill)
+    return np.stack([_item(lst, i, fill) for i in range(len(lst.items))])
+
+
+# -- kernels ---------------------------------------------------------------------------
+
+
+def _empty_kernel(node, ctx):
+    dtype = node._attrs["element_dtype"]
+
+    def kernel(element_shape, max_num_elements):
+        return TensorListValue([], dtype, _shape_of(element_shape), int(max_num_elements))
+
+    return kernel
+
+
+def _reserve_kernel(node, ctx):
+    dtype = node._attrs["element_dtype"]
+
+    def kernel(element_shape, num_elements):
+        n = int(num_elements)
+        if n < 0:
+            raise errors.InvalidArgumentError(
+                None, None, f"The num_elements to reserve must be a non negative number, got {n}"
+            )
+        return TensorListValue([None] * n, dtype, _shape_of(element_shape))
+
+    return kernel
+
+
+def _from_tensor_kernel(node, ctx):
+    dtype = node._attrs["element_dtype"]
+
+    def kernel(tensor, element_shape):
+        t = np.asarray(tensor)
+        if t.ndim == 0:
+            raise errors.InvalidArgumentError(
+                None, None, "Tensor must be at least a vector, but saw shape: []"
+            )
+        shape = _merge(_shape_of(element_shape), t.shape[1:], "TensorListFromTensor")
+        return TensorListValue([t[i] for i in range(t.shape[0])], dtype, shape)
+
+    return kernel
+
+
+def _get_item_kernel(node, ctx):
+    def kernel(handle, index, element_shape):
+        _check_dtype(handle, node)
+        i = int(index)
+        _check_index(handle, i, "access")
+        return _item(handle, i, _shape_of(element_shape))
+
+    return kernel
+
+
+def _set_item_kernel(node, ctx):
+    resize = node._attrs["resize_if_index_out_of_bounds"]
+
+    def kernel(handle, index, item):
+        _check_dtype(handle, node)
+        i = int(index)
+        items = list(handle.items)
+        if resize and i >= len(items):
+            items.extend([None] * (i + 1 - len(items)))
+        _check_index(handle.with_items(items), i, "modify")
+        items[i] = np.asarray(item)
+        return handle.with_items(items)
+
+    return kernel
+
+
+def _stack_kernel(node, ctx):
+    n = node._attrs["num_elements"]
+    dtype = node._attrs["element_dtype"]
+
+    def kernel(handle, element_shape):
+        _check_dtype(handle, node)
+        if n != -1 and len(handle.items) != n:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"Operation expected a list with {n} elements but got a list with "
+                f"{len(handle.items)} elements.",
+            )
+        return _stack(handle, _shape_of(element_shape), dtype)
+
+    return kernel
+
+
+def _push_back_kernel(node, ctx):
+    def kernel(handle, tensor):
+        _check_dtype(handle, node)
+        if handle.max_num_elements != -1 and len(handle.items) >= handle.max_num_elements:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"Tried to push item into a full list list size: {len(handle.items)}, max_num_"
+                f"elements: {handle.max_num_elements}",
+            )
+        return handle.with_items([*handle.items, np.asarray(tensor)])
+
+    return kernel
+
+
+def _pop_back_kernel(node, ctx):
+    def kernel(handle, element_shape):
+        _check_dtype(handle, node)
+        if not handle.items:
+            raise errors.InvalidArgumentError(None, None, "Trying to pop from an empty list.")
+        last = _item(handle, len(handle.items) - 1, _shape_of(element_shape))
+        return handle.with_items(handle.items[:-1]), last
+
+    return kernel
+
+
+def _element_shape_kernel(node, ctx):
+    np_type = node._attrs["shape_type"].np_dtype
+
+    def kernel(handle):
+        s = handle.element_shape
+        return np.array(-1 if s is None else list(s), np_type)
+
+    return kernel
+
+
+def _gather_kernel(node, ctx):
+    dtype = node._attrs["element_dtype"]
+
+    def kernel(handle, indices, element_shape):
+        _check_dtype(handle, node)
+        idx = [int(i) for i in np.asarray(indices).reshape(-1)]
+        for i in idx:
+            _check_index(handle, i, "access")
+        picked = handle.with_items([handle.items[i] for i in idx])
+        return _stack(picked, _shape_of(element_shape), dtype)
+
+    return kernel
+
+
+def _resize_kernel(node, ctx):
+    def kernel(handle, size):
+        n = int(size)
+        if n < 0:
+            raise errors.InvalidArgumentError(
+                None, None, f"TensorListSlice expects size to be non-negative. Got: {n}"
+            )
+        items = list(handle.items[:n]) + [None] * max(0, n - len(handle.items))
+        return handle.with_items(items)
+
+    return kernel
+
+
+def _scatter_existing_kernel(node, ctx):
+    def kernel(handle, tensor, indices):
+        _check_dtype(handle, node)
+        t = np.asarray(tensor)
+        idx = [int(i) for i in np.asarray(indices).reshape(-1)]
+        if t.ndim == 0 or t.shape[0] != len(idx):
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                "Specified a list with shape ... from a tensor with shape "
+                f"{list(t.shape)} and {len(idx)} indices: they must match",
+            )
+        items = list(handle.items)
+        for k, i in enumerate(idx):
+            if i < 0:
+                raise errors.InvalidArgumentError(None, None, f"Indices must be >= 0: {i}")
+            if i >= len(items):
+                items.extend([None] * (i + 1 - len(items)))
+            items[i] = t[k]
+        return handle.with_items(items)
+
+    return kernel
+
+
+# -- shapes ----------------------------------------------------------------------------
+
+
+def _handle(node):
+    return [TensorShape([])]
+
+
+def _item_shape(node, k: int):
+    t = node._inputs[k]
+    if t._shape.ndims == 0:  # (-1: an unknown rank)
+        return TensorShape(None)
+    return constant_value_as_shape(t)
+
+
+def _stacked_shape(node, k: int, lead):
+    element = _item_shape(node, k)
+    if element.ndims is None:
+        return TensorShape(None)
+    return TensorShape([lead, *element.as_list()])
+
+
+_SHAPE_TYPE = "shape_type: {int32, int64}"
+_ELEMENT = "element_dtype: type"
+
+register_op(
+    "EmptyTensorList",
+    inputs=["element_shape: shape_type", "max_num_elements: int32"],
+    outputs=["handle: variant"],
+    attrs=[_ELEMENT, _SHAPE_TYPE],
+    shape=_handle,
+    make_kernel=_empty_kernel,
+)
+register_op(
+    "TensorListReserve",
+    inputs=["element_shape: shape_type", "num_elements: int32"],
+    outputs=["handle: variant"],
+    attrs=[_ELEMENT, _SHAPE_TYPE],
+    shape=_handle,
+    make_kernel=_reserve_kernel,
+)
+register_op(
+    "TensorListFromTensor",
+    inputs=["tensor: element_dtype", "element_shape: shape_type"],
+    outputs=["output_handle: variant"],
+    attrs=[_ELEMENT, _SHAPE_TYPE],
+    shape=_handle,
+    make_kernel=_from_tensor_kernel,
+)
+register_op(
+    "TensorListGetItem",
+    inputs=["input_handle: variant", "index: int32", "element_shape: Tshape"],
+    outputs=["item: element_dtype"],
+    attrs=[_ELEMENT, "Tshape: {int32, int64} = int32"],
+    shape=lambda node: [_item_shape(node, 2)],
+    make_kernel=_get_item_kernel,
+)
+register_op(
+    "TensorListSetItem",
+    inputs=["input_handle: variant", "index: int32", "item: element_dtype"],
+    outputs=["output_handle: variant"],
+    attrs=[_ELEMENT, "resize_if_index_out_of_bounds: bool = false"],
+    shape=_handle,
+    make_kernel=_set_item_kernel,
+)
+register_op(
+    "TensorListStack",
+    inputs=["input_handle: variant", "element_shape: int32"],
+    outputs=["tensor: element_dtype"],
+    attrs=[_ELEMENT, "num_elements: int = -1"],
+    shape=lambda node: [
+        _stacked_shape(
+            node, 1, None if node._attrs["num_elements"] == -1 else node._attrs["num_elements"]
+        )
+    ],
+    make_kernel=_stack_kernel,
+)
+register_op(
+    "TensorListPushBack",
+    inputs=["input_handle: variant", "tensor: element_dtype"],
+    outputs=["output_handle: variant"],
+    attrs=[_ELEMENT],
+    shape=_handle,
+    make_kernel=_push_back_kernel,
+)
+register_op(
+    "TensorListPopBack",
+    inputs=["input_handle: variant", "element_shape: int32"],
+    outputs=["output_handle: variant", "tensor: element_dtype"],
+    attrs=[_ELEMENT],
+    shape=lambda node: [TensorShape([]), _item_shape(node, 1)],
+    make_kernel=_pop_back_kernel,
+)
+register_op(
+    "TensorListLength",
+    inputs=["input_handle: variant"],
+    outputs=["length: int32"],
+    shape=_handle,
+    kernel=lambda handle: np.int32(len(handle.items)),
+)
+register_op(
+    "TensorListElementShape",
+    inputs=["input_handle: variant"],
+    outputs=["element_shape: shape_type"],
+    attrs=[_SHAPE_TYPE],
+    shape=lambda node: [TensorShape(None)],
+    make_kernel=_element_shape_kernel,
+)
+register_op(
+    "TensorListGather",
+    inputs=["input_handle: variant", "indices: int32", "element_shape: int32"],
+    outputs=["values: element_dtype"],
+    attrs=[_ELEMENT],
+    shape=lambda node: [_stacked_shape(node, 2, node._inputs[1]._shape.num_elements())],
+    make_kernel=_gather_kernel,
+)
+register_op(
+    "TensorListResize",
+    inputs=["input_handle: variant", "size: int32"],
+    outputs=["output_handle: variant"],
+    shape=_handle,
+    make_kernel=_resize_kernel,
+)
+register_op(
+    "TensorListScatterIntoExistingList",
+    inputs=["input_handle: variant", "tensor: element_dtype", "indices: int32"],
+    outputs=["output_handle: variant"],
+    attrs=[_ELEMENT],
+    shape=_handle,
+    make_kernel=_scatter_existing_kernel,
+)
