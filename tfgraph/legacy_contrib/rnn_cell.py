@@ -53,11 +53,12 @@ class _Linear:
         for shape in [a.get_shape() for a in args]:
             if shape.ndims != 2:
                 raise ValueError(f"linear is expecting 2D arguments: {[a.shape for a in args]}")
-            if dimension_value(shape[1]) is None:
+            depth = dimension_value(shape[1])
+            if depth is None:
                 raise ValueError(
                     f"linear expects shape[1] to be provided for shape {shape}, but saw {shape[1]}"
                 )
-            total += dimension_value(shape[1])
+            total += depth
         dtype = args[0].dtype
         self._build_bias = build_bias
         with variable_scope(get_variable_scope()) as outer_scope:
