@@ -135,3 +135,20 @@ def test_stacked_bidirectional_rnn_errors():
         C.stack_bidirectional_rnn(fw, bw * 2, tf.unstack(x, axis=1), dtype=tf.float32)
     with pytest.raises(ValueError, match="initial_states_fw must be a list of state tensors"):
         C.stack_bidirectional_rnn(fw, bw, tf.unstack(x, axis=1), initial_states_fw=[])
+
+
+def test_conv_lstm_cell_shapes_skip_connection_and_errors():
+    cell = C.Conv2DLSTMCell(
+        input_shape=[5, 5, 2], output_channels=3, kernel_shape=[3, 3], skip_connection=True
+    )
+    assert cell.output_size.as_list() == [5, 5, 5]
+    assert cell.state_size.c.as_list() == [5, 5, 3]
+    state = cell.zero_state(2, tf.float32)
+    output, new_state = cell(tf.ones([2, 5, 5, 2]), state)
+    assert output.shape.as_list() == [2, 5, 5, 5] and new_state.c.shape.as_list() == [2, 5, 5, 3]
+    assert [v.op.name for v in tf.global_variables()] == [
+        "conv_2d_lstm_cell/kernel",
+        "conv_2d_lstm_cell/biases",
+    ]
+    with pytest.raises(ValueError, match=r"Invalid input_shape \[5, 2\] for conv_ndims=2."):
+        C.ConvLSTMCell(2, [5, 2], 3, [3])
