@@ -1,6 +1,13 @@
 """`tf.contrib.rnn`: the TF1 cells and static RNNs under their contrib names, and TF
 1.15 contrib's own cells, wrappers and stacked bidirectional RNNs (re-exports only)."""
 
+from tfgraph.legacy_contrib.fused_rnn_cell import (
+    CompiledWrapper,
+    FusedRNNCell,
+    FusedRNNCellAdaptor,
+    TimeReversedFusedRNN,
+)
+from tfgraph.legacy_contrib.lstm_variants import GLSTMCell, PhasedLSTMCell, WeightNormLSTMCell
 from tfgraph.legacy_contrib.rnn_cell import (
     AttentionCellWrapper,
     CoupledInputForgetGateLSTMCell,
@@ -31,6 +38,10 @@ from tfgraph.legacy_contrib.stacked_rnn import (
     stack_bidirectional_dynamic_rnn,
     stack_bidirectional_rnn,
 )
+from tfgraph.legacy_layers.dynamic_rnn import (
+    _best_effort_input_batch_size as best_effort_input_batch_size,
+)
+from tfgraph.legacy_layers.dynamic_rnn import _transpose_batch_time as transpose_batch_time
 from tfgraph.legacy_layers.rnn import static_bidirectional_rnn, static_rnn, static_state_saving_rnn
 from tfgraph.legacy_layers.rnn_cell_impl import (
     BasicLSTMCell,
@@ -50,6 +61,7 @@ __all__ = [
     "AttentionCellWrapper",
     "BasicLSTMCell",
     "BasicRNNCell",
+    "CompiledWrapper",
     "Conv1DLSTMCell",
     "Conv2DLSTMCell",
     "Conv3DLSTMCell",
@@ -58,6 +70,9 @@ __all__ = [
     "DeviceWrapper",
     "DropoutWrapper",
     "EmbeddingWrapper",
+    "FusedRNNCell",
+    "FusedRNNCellAdaptor",
+    "GLSTMCell",
     "GRUBlockCell",
     "GRUBlockCellV2",
     "GRUCell",
@@ -76,13 +91,18 @@ __all__ = [
     "MultiRNNCell",
     "NASCell",
     "OutputProjectionWrapper",
+    "PhasedLSTMCell",
     "RNNCell",
     "ResidualWrapper",
     "SRUCell",
+    "TimeReversedFusedRNN",
     "UGRNNCell",
+    "WeightNormLSTMCell",
+    "best_effort_input_batch_size",
     "stack_bidirectional_dynamic_rnn",
     "stack_bidirectional_rnn",
     "static_bidirectional_rnn",
     "static_rnn",
     "static_state_saving_rnn",
+    "transpose_batch_time",
 ]
