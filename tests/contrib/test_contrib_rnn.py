@@ -152,3 +152,21 @@ def test_conv_lstm_cell_shapes_skip_connection_and_errors():
     ]
     with pytest.raises(ValueError, match=r"Invalid input_shape \[5, 2\] for conv_ndims=2."):
         C.ConvLSTMCell(2, [5, 2], 3, [3])
+
+
+def test_lstm_block_fused_cell_variables_and_errors():
+    cell = C.LSTMBlockFusedCell(2, use_peephole=True)
+    outputs, state = cell(tf.zeros([5, 3, 4]), dtype=tf.float32, sequence_length=[5, 1, 0])
+    assert outputs.shape.as_list() == [5, 3, 2] and state.h.shape.as_list() == [3, 2]
+    assert [v.op.name for v in tf.global_variables()] == [
+        "lstm_fused_cell/kernel",
+        "lstm_fused_cell/bias",
+        "lstm_fused_cell/w_i_diag",
+        "lstm_fused_cell/w_f_diag",
+        "lstm_fused_cell/w_o_diag",
+    ]
+    with pytest.raises(ValueError, match="Either initial_state or dtype needs to be specified"):
+        C.LSTMBlockFusedCell(2, name="other")(tf.zeros([5, 3, 4]))
+    with pytest.raises(ValueError, match="Expecting initial_state to be a tuple with length 2"):
+        one_part = (tf.zeros([3, 2]),)
+        C.LSTMBlockFusedCell(2, name="third")(tf.zeros([5, 3, 4]), initial_state=one_part)

@@ -7,6 +7,7 @@ from tfgraph.legacy_contrib.fused_rnn_cell import (
     FusedRNNCellAdaptor,
     TimeReversedFusedRNN,
 )
+from tfgraph.legacy_contrib.lstm_block_fused import LSTMBlockFusedCell, LSTMBlockWrapper
 from tfgraph.legacy_contrib.lstm_variants import GLSTMCell, PhasedLSTMCell, WeightNormLSTMCell
 from tfgraph.legacy_contrib.rnn_cell import (
     AttentionCellWrapper,
@@ -83,6 +84,8 @@ __all__ = [
     "InputProjectionWrapper",
     "IntersectionRNNCell",
     "LSTMBlockCell",
+    "LSTMBlockFusedCell",
+    "LSTMBlockWrapper",
     "LSTMCell",
     "LSTMStateTuple",
     "LayerNormBasicLSTMCell",

@@ -762,20 +762,32 @@ class LSTMBlockCell(LayerRNNCell):
 
     def call(self, inputs, state):
         cs_prev, h_prev = state
-        gates = math_ops.matmul(array_ops.concat([inputs, h_prev], 1), self._kernel)
-        i, ci, f, o = array_ops.split(conv_ops.bias_add(gates, self._bias), 4, axis=1)
-        if self._use_peephole:
-            i = i + cs_prev * self._w_i_diag
-            f = f + cs_prev * self._w_f_diag
-        cs = math_ops.sigmoid(i) * math_ops.tanh(ci) + cs_prev * math_ops.sigmoid(
-            f + self._forget_bias
-        )
-        if self._cell_clip > 0:
-            cs = math_ops.clip_by_value(cs, -self._cell_clip, self._cell_clip)
-        if self._use_peephole:
-            o = o + cs * self._w_o_diag
-        h = math_ops.tanh(cs) * math_ops.sigmoid(o)
+        peepholes = (self._w_i_diag, self._w_f_diag, self._w_o_diag) if self._use_peephole else None
+        cs, h = block_lstm_step(
+            inputs, cs_prev, h_prev, self._kernel, self._bias, peepholes,
+            self._forget_bias, self._cell_clip,
+        )  # fmt: skip
         return h, LSTMStateTuple(cs, h)
+
+
+def block_lstm_step(x, cs_prev, h_prev, kernel, bias, peepholes, forget_bias, cell_clip):
+    """One step of TF's fused LSTM block (the LSTMBlockCell / BlockLSTM formula): gates
+    i, ci, f, o from `[x, h_prev] @ kernel + bias`, optional peepholes `(wci, wcf, wco)`,
+    the cell clipped to `cell_clip` when it is positive (gradients pass the clip
+    unchanged, as TF's fused gradient kernels pass them); returns `(cs, h)`."""
+    gates = math_ops.matmul(array_ops.concat([x, h_prev], 1), kernel)
+    i, ci, f, o = array_ops.split(conv_ops.bias_add(gates, bias), 4, axis=1)
+    if peepholes is not None:
+        i = i + cs_prev * peepholes[0]
+        f = f + cs_prev * peepholes[1]
+    cs = math_ops.sigmoid(i) * math_ops.tanh(ci) + cs_prev * math_ops.sigmoid(f + forget_bias)
+    if cell_clip > 0:
+        # TF's fused kernels back-propagate through the clip as through the identity
+        clipped = math_ops.clip_by_value(cs, -cell_clip, cell_clip)
+        cs = cs + array_ops.stop_gradient(clipped - cs)
+    if peepholes is not None:
+        o = o + cs * peepholes[2]
+    return cs, math_ops.tanh(cs) * math_ops.sigmoid(o)
 
 
 class GRUBlockCell(LayerRNNCell):
