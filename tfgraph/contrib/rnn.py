@@ -8,7 +8,12 @@ from tfgraph.legacy_contrib.fused_rnn_cell import (
     TimeReversedFusedRNN,
 )
 from tfgraph.legacy_contrib.lstm_block_fused import LSTMBlockFusedCell, LSTMBlockWrapper
-from tfgraph.legacy_contrib.lstm_variants import GLSTMCell, PhasedLSTMCell, WeightNormLSTMCell
+from tfgraph.legacy_contrib.lstm_variants import (
+    GLSTMCell,
+    PhasedLSTMCell,
+    TimeFreqLSTMCell,
+    WeightNormLSTMCell,
+)
 from tfgraph.legacy_contrib.rnn_cell import (
     AttentionCellWrapper,
     CoupledInputForgetGateLSTMCell,
@@ -98,6 +103,7 @@ __all__ = [
     "RNNCell",
     "ResidualWrapper",
     "SRUCell",
+    "TimeFreqLSTMCell",
     "TimeReversedFusedRNN",
     "UGRNNCell",
     "WeightNormLSTMCell",

@@ -7,12 +7,12 @@ from __future__ import annotations
 from tfgraph.framework import dtypes
 from tfgraph.framework.graph import control_dependencies
 from tfgraph.framework.tensor_shape import dimension_value
-from tfgraph.legacy_contrib.rnn_cell import _input_size, _Linear
+from tfgraph.legacy_contrib.rnn_cell import _input_size, _Linear, _sharded_variable
 from tfgraph.legacy_layers.rnn_cell_impl import LSTMStateTuple, RNNCell
 from tfgraph.ops import array_ops, conv_ops, init_ops, math_ops, nn_ops, random_ops
 from tfgraph.variable_scope import get_variable, get_variable_scope, variable_scope
 
-__all__ = ["GLSTMCell", "PhasedLSTMCell", "WeightNormLSTMCell"]
+__all__ = ["GLSTMCell", "PhasedLSTMCell", "TimeFreqLSTMCell", "WeightNormLSTMCell"]
 
 
 class GLSTMCell(RNNCell):
@@ -331,3 +331,97 @@ class PhasedLSTMCell(RNNCell):
         new_c = k * new_c + (1 - k) * c_prev
         new_h = k * new_h + (1 - k) * h_prev
         return new_h, LSTMStateTuple(new_c, new_h)
+
+
+class TimeFreqLSTMCell(RNNCell):
+    """Time-frequency LSTM (Sainath & Li, 2016): the input is cut into overlapping
+    frequency windows (`feature_size` wide, `frequency_skip` apart), each run through one
+    shared LSTM (`W_0`, `B`, peepholes `W_F_diag`, `W_I_diag`, `W_O_diag`) that also
+    sees the previous window's output. The state holds `(c, m)` per window, so pass an
+    initial state of `2 * num_units * windows` columns (contrib's `state_size` says
+    `2 * num_units`)."""
+
+    def __init__(
+        self,
+        num_units,
+        use_peepholes=False,
+        cell_clip=None,
+        initializer=None,
+        num_unit_shards=1,
+        forget_bias=1.0,
+        feature_size=None,
+        frequency_skip=1,
+        reuse=None,
+    ) -> None:
+        super().__init__(_reuse=reuse)
+        self._num_units = num_units
+        self._use_peepholes = use_peepholes
+        self._cell_clip = cell_clip
+        self._num_unit_shards = num_unit_shards
+        self._forget_bias = forget_bias
+        self._feature_size = feature_size
+        self._frequency_skip = frequency_skip
+
+    @property
+    def output_size(self):
+        return self._num_units
+
+    @property
+    def state_size(self):
+        return 2 * self._num_units
+
+    def _make_tf_features(self, input_feat):
+        input_size = dimension_value(input_feat.get_shape().with_rank(2)[-1])
+        if input_size is None:
+            raise ValueError("Cannot infer input_size from static shape inference.")
+        num_feats = int((input_size - self._feature_size) / self._frequency_skip) + 1
+        return [
+            array_ops.slice(input_feat, [0, f * self._frequency_skip], [-1, self._feature_size])
+            for f in range(num_feats)
+        ]
+
+    def _variables(self, input_size, dtype):
+        n = self._num_units
+        concat_w = _sharded_variable("W", [input_size + 2 * n, 4 * n], dtype, self._num_unit_shards)
+        b = get_variable("B", shape=[4 * n], initializer=init_ops.zeros_initializer(), dtype=dtype)
+        diags = None
+        if self._use_peepholes:
+            diags = [
+                get_variable(name, shape=[n], dtype=dtype)
+                for name in ("W_F_diag", "W_I_diag", "W_O_diag")
+            ]
+        return concat_w, b, diags
+
+    def call(self, inputs, state):
+        sigmoid, tanh, n = math_ops.sigmoid, math_ops.tanh, self._num_units
+        freq_inputs = self._make_tf_features(inputs)
+        dtype = inputs.dtype
+        concat_w, b, diags = self._variables(freq_inputs[0].get_shape().as_list()[1], dtype)
+        batch = dimension_value(inputs.shape[0]) or inputs.shape[0]
+        m_prev_freq = array_ops.zeros([batch, n], dtype)
+        for fq, freq_input in enumerate(freq_inputs):
+            c_prev = array_ops.slice(state, [0, 2 * fq * n], [-1, n])
+            m_prev = array_ops.slice(state, [0, (2 * fq + 1) * n], [-1, n])
+            cell_inputs = array_ops.concat([freq_input, m_prev, m_prev_freq], 1)
+            lstm_matrix = conv_ops.bias_add(math_ops.matmul(cell_inputs, concat_w), b)
+            i, j, f, o = array_ops.split(value=lstm_matrix, num_or_size_splits=4, axis=1)
+            if diags is not None:
+                c = sigmoid(f + self._forget_bias + diags[0] * c_prev) * c_prev + sigmoid(
+                    i + diags[1] * c_prev
+                ) * tanh(j)
+            else:
+                c = sigmoid(f + self._forget_bias) * c_prev + sigmoid(i) * tanh(j)
+            if self._cell_clip is not None:
+                c = math_ops.clip_by_value(c, -self._cell_clip, self._cell_clip)
+            if diags is not None:
+                m = sigmoid(o + diags[2] * c) * tanh(c)
+            else:
+                m = sigmoid(o) * tanh(c)
+            m_prev_freq = m
+            if fq == 0:
+                state_out = array_ops.concat([c, m], 1)
+                m_out = m
+            else:
+                state_out = array_ops.concat([state_out, c, m], 1)
+                m_out = array_ops.concat([m_out, m], 1)
+        return m_out, state_out
