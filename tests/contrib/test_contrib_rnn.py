@@ -170,3 +170,16 @@ def test_lstm_block_fused_cell_variables_and_errors():
     with pytest.raises(ValueError, match="Expecting initial_state to be a tuple with length 2"):
         one_part = (tf.zeros([3, 2]),)
         C.LSTMBlockFusedCell(2, name="third")(tf.zeros([5, 3, 4]), initial_state=one_part)
+
+
+def test_grid_lstm_state_names_and_errors():
+    cell = C.GridLSTMCell(2, feature_size=2, frequency_skip=1, num_frequency_blocks=[3])
+    assert cell.state_size._fields[:2] == ("state_f00_b00_c", "state_f00_b00_m")
+    assert cell.output_size == 12
+    bi = C.BidirectionalGridLSTMCell(2, feature_size=2, frequency_skip=1, num_frequency_blocks=[3])
+    assert bi.state_size._fields[-1] == "bwd_state_f02_b00_m" and bi.output_size == 24
+    with pytest.raises(ValueError, match="Must specify num_frequency_blocks"):
+        C.GridLSTMCell(2)
+    wrong = C.GridLSTMCell(2, feature_size=2, frequency_skip=1, num_frequency_blocks=[2])
+    with pytest.raises(ValueError, match="Invalid num_frequency_blocks, requires 2 but gets 3"):
+        tf.nn.dynamic_rnn(wrong, tf.zeros([2, 3, 4]), dtype=tf.float32)

@@ -7,6 +7,7 @@ from tfgraph.legacy_contrib.fused_rnn_cell import (
     FusedRNNCellAdaptor,
     TimeReversedFusedRNN,
 )
+from tfgraph.legacy_contrib.grid_lstm import BidirectionalGridLSTMCell, GridLSTMCell
 from tfgraph.legacy_contrib.lstm_block_fused import LSTMBlockFusedCell, LSTMBlockWrapper
 from tfgraph.legacy_contrib.lstm_variants import (
     GLSTMCell,
@@ -67,6 +68,7 @@ __all__ = [
     "AttentionCellWrapper",
     "BasicLSTMCell",
     "BasicRNNCell",
+    "BidirectionalGridLSTMCell",
     "CompiledWrapper",
     "Conv1DLSTMCell",
     "Conv2DLSTMCell",
@@ -82,6 +84,7 @@ __all__ = [
     "GRUBlockCell",
     "GRUBlockCellV2",
     "GRUCell",
+    "GridLSTMCell",
     "HighwayWrapper",
     "IndRNNCell",
     "IndyGRUCell",
