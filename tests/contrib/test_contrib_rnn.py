@@ -183,3 +183,19 @@ def test_grid_lstm_state_names_and_errors():
     wrong = C.GridLSTMCell(2, feature_size=2, frequency_skip=1, num_frequency_blocks=[2])
     with pytest.raises(ValueError, match="Invalid num_frequency_blocks, requires 2 but gets 3"):
         tf.nn.dynamic_rnn(wrong, tf.zeros([2, 3, 4]), dtype=tf.float32)
+
+
+def test_minimal_rnn_and_cfn_cells_take_keras_initializers_by_name():
+    cell = C.MinimalRNNCell(3)
+    tf.nn.dynamic_rnn(cell, tf.ones([2, 3, 4]), dtype=tf.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        kernel, bias = sess.run([cell.kernel, cell.bias])
+    assert kernel.shape == (10, 3) and (bias == 1).all()
+    cfn = C.CFNCell(2, bias_initializer="zeros", name="cfn")
+    tf.nn.dynamic_rnn(cfn, tf.ones([2, 3, 4]), dtype=tf.float32, scope="other")
+    assert [v.op.name for v in cfn.trainable_variables] == [
+        "other/cfn/kernel",
+        "other/cfn/recurrent_kernel",
+        "other/cfn/bias",
+    ]

@@ -31,6 +31,7 @@ from tfgraph.legacy_contrib.rnn_cell import (
     UGRNNCell,
 )
 from tfgraph.legacy_contrib.rnn_cell_more import (
+    CFNCell,
     Conv1DLSTMCell,
     Conv2DLSTMCell,
     Conv3DLSTMCell,
@@ -39,6 +40,7 @@ from tfgraph.legacy_contrib.rnn_cell_more import (
     IndyGRUCell,
     IndyLSTMCell,
     LayerNormLSTMCell,
+    MinimalRNNCell,
     SRUCell,
 )
 from tfgraph.legacy_contrib.stacked_rnn import (
@@ -69,6 +71,7 @@ __all__ = [
     "BasicLSTMCell",
     "BasicRNNCell",
     "BidirectionalGridLSTMCell",
+    "CFNCell",
     "CompiledWrapper",
     "Conv1DLSTMCell",
     "Conv2DLSTMCell",
@@ -99,6 +102,7 @@ __all__ = [
     "LayerNormBasicLSTMCell",
     "LayerNormLSTMCell",
     "LayerRNNCell",
+    "MinimalRNNCell",
     "MultiRNNCell",
     "NASCell",
     "OutputProjectionWrapper",

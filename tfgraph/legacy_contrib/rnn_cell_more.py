@@ -17,6 +17,7 @@ from tfgraph.ops import array_ops, conv3d_ops, conv_ops, init_ops, math_ops
 from tfgraph.variable_scope import get_variable, get_variable_scope, variable_scope
 
 __all__ = [
+    "CFNCell",
     "Conv1DLSTMCell",
     "Conv2DLSTMCell",
     "Conv3DLSTMCell",
@@ -25,6 +26,7 @@ __all__ = [
     "IndyGRUCell",
     "IndyLSTMCell",
     "LayerNormLSTMCell",
+    "MinimalRNNCell",
     "SRUCell",
 ]
 
@@ -456,3 +458,130 @@ class Conv3DLSTMCell(ConvLSTMCell):
 
     def __init__(self, name="conv_3d_lstm_cell", **kwargs) -> None:
         super().__init__(conv_ndims=3, name=name, **kwargs)
+
+
+def _keras_initializer(identifier):
+    from tfgraph.keras import initializers
+
+    return initializers.get(identifier)
+
+
+def _keras_activation(identifier):
+    from tfgraph.keras import activations
+
+    return activations.get(identifier)
+
+
+class MinimalRNNCell(LayerRNNCell):
+    """MinimalRNN (Chen et al., 2018): the input projected by `kernel`'s first rows and
+    `activation`, then mixed with the state by one update gate (`kernel`'s other rows,
+    `bias`, initially ones)."""
+
+    def __init__(
+        self,
+        units,
+        activation="tanh",
+        kernel_initializer="glorot_uniform",
+        bias_initializer="ones",
+        name=None,
+        dtype=None,
+        **kwargs,
+    ) -> None:
+        super().__init__(name=name, dtype=dtype, **kwargs)
+        self.input_spec = base.InputSpec(ndim=2)
+        self.units = units
+        self.activation = _keras_activation(activation)
+        self.kernel_initializer = _keras_initializer(kernel_initializer)
+        self.bias_initializer = _keras_initializer(bias_initializer)
+
+    @property
+    def state_size(self):
+        return self.units
+
+    @property
+    def output_size(self):
+        return self.units
+
+    def build(self, inputs_shape) -> None:
+        input_size = dimension_value(TensorShape(inputs_shape)[-1])
+        if input_size is None:
+            raise ValueError(f"Expected inputs.shape[-1] to be known, saw shape: {inputs_shape}")
+        self.kernel = self.add_weight(
+            name="kernel",
+            shape=[input_size + 2 * self.units, self.units],
+            initializer=self.kernel_initializer,
+        )
+        self.bias = self.add_weight(
+            name="bias", shape=[self.units], initializer=self.bias_initializer
+        )
+        self.built = True
+
+    def call(self, inputs, state):
+        input_size = _input_size(inputs)
+        feedforward_weight, gate_weight = array_ops.split(
+            value=self.kernel, num_or_size_splits=[input_size, 2 * self.units], axis=0
+        )
+        feedforward = self.activation(math_ops.matmul(inputs, feedforward_weight))
+        gate_inputs = math_ops.matmul(array_ops.concat([feedforward, state], 1), gate_weight)
+        u = math_ops.sigmoid(conv_ops.bias_add(gate_inputs, self.bias))
+        new_h = u * state + (1 - u) * feedforward
+        return new_h, new_h
+
+
+class CFNCell(LayerRNNCell):
+    """Chaos-free network (Laurent & von Brecht, 2017): `new_h = theta * act(state) +
+    (1 - eta) * act(inputs @ W)` with gates from `kernel`, `recurrent_kernel`, `bias`."""
+
+    def __init__(
+        self,
+        units,
+        activation="tanh",
+        kernel_initializer="glorot_uniform",
+        bias_initializer="ones",
+        name=None,
+        dtype=None,
+        **kwargs,
+    ) -> None:
+        super().__init__(name=name, dtype=dtype, **kwargs)
+        self.input_spec = base.InputSpec(ndim=2)
+        self.units = units
+        self.activation = _keras_activation(activation)
+        self.kernel_initializer = _keras_initializer(kernel_initializer)
+        self.bias_initializer = _keras_initializer(bias_initializer)
+
+    @property
+    def state_size(self):
+        return self.units
+
+    @property
+    def output_size(self):
+        return self.units
+
+    def build(self, inputs_shape) -> None:
+        input_size = dimension_value(TensorShape(inputs_shape)[-1])
+        if input_size is None:
+            raise ValueError(f"Expected inputs.shape[-1] to be known, saw shape: {inputs_shape}")
+        self.kernel = self.add_weight(
+            shape=[input_size, 3 * self.units], name="kernel", initializer=self.kernel_initializer
+        )
+        self.recurrent_kernel = self.add_weight(
+            shape=[self.units, 2 * self.units],
+            name="recurrent_kernel",
+            initializer=self.kernel_initializer,
+        )
+        self.bias = self.add_weight(
+            shape=[2 * self.units], name="bias", initializer=self.bias_initializer
+        )
+        self.built = True
+
+    def call(self, inputs, state):
+        _input_size(inputs)
+        v, w = array_ops.split(
+            value=self.kernel, num_or_size_splits=[2 * self.units, self.units], axis=1
+        )
+        gates = math_ops.matmul(state, self.recurrent_kernel) + math_ops.matmul(inputs, v)
+        gates = math_ops.sigmoid(conv_ops.bias_add(gates, self.bias))
+        theta, eta = array_ops.split(value=gates, num_or_size_splits=2, axis=1)
+        proj_input = math_ops.matmul(inputs, w)
+        new_h = theta * self.activation(state) + (1 - eta) * self.activation(proj_input)
+        return new_h, new_h
