@@ -134,3 +134,22 @@ def test_dense_errors():
         tf.layers.dense(tf.ones([2, 2]), 2, activation="swishy")
     with pytest.raises(ValueError, match="has not been used yet"):
         _ = tf.layers.Dense(2).scope_name
+
+
+def test_a_layer_takes_a_tuple_of_inputs():
+    """TF's legacy layers take nested inputs (PhasedLSTMCell's `(time, features)`):
+    `build` gets the structure of shapes, `call` the tensors."""
+    seen = {}
+
+    class Pair(tf.layers.Layer):
+        def build(self, input_shape):
+            seen["shapes"] = [s.as_list() for s in input_shape]
+            self.w = self.add_weight("w", [3])
+
+        def call(self, inputs):
+            a, b = inputs
+            return a * self.w + b
+
+    out = Pair()((tf.ones([2, 3]), tf.zeros([2, 3])))
+    assert seen["shapes"] == [[2, 3], [2, 3]] and out.shape.as_list() == [2, 3]
+    assert [v.op.name for v in tf.global_variables()] == ["pair/w"]

@@ -3,7 +3,12 @@
 from tfgraph import rnn_cell  # noqa: F401
 from tfgraph.ctc_impl import ctc_unique_labels  # noqa: F401
 from tfgraph.legacy_layers.dynamic_rnn import bidirectional_dynamic_rnn, dynamic_rnn  # noqa: F401
-from tfgraph.legacy_layers.rnn import static_bidirectional_rnn, static_rnn  # noqa: F401
+from tfgraph.legacy_layers.raw_rnn import raw_rnn  # noqa: F401
+from tfgraph.legacy_layers.rnn import (  # noqa: F401
+    static_bidirectional_rnn,
+    static_rnn,
+    static_state_saving_rnn,
+)
 from tfgraph.ops.approx_top_k_ops import approx_max_k, approx_min_k  # noqa: F401
 from tfgraph.ops.batch_space_ops import space_to_batch  # noqa: F401
 from tfgraph.ops.candidate_sampling_ops import (  # noqa: F401

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import tfgraph as tf
-from tests.tfrun import requires_tf, run_tf_json
+from tests.tfrun import requires_tf, run_here_json, run_tf_json
 
 slim = tf.contrib.slim
 PROGRAM = (Path(__file__).parent / "slim_program.txt").read_text()  # (run on both sides)
@@ -172,3 +172,29 @@ def test_batch_norm_updates_and_its_limits():
         slim.batch_norm(x, renorm=True)
     with pytest.raises(ValueError, match="Expected 2 or 4 but got 3"):
         slim.batch_norm(tf.placeholder(tf.float32, [None, 2, 3]))
+
+
+LAYER_NORM_PROGRAM = (Path(__file__).parent / "layer_norm_program.txt").read_text()
+
+
+@pytest.mark.tf
+@requires_tf
+def test_layer_norm_is_tf_slims_op_for_op():
+    """tf.contrib.layers.layer_norm: rank 2 and 4, norm/params axes, no center or scale,
+    collections, reuse; op names and types, variables, values and gradients."""
+    theirs = run_tf_json(_TF_SLIM + LAYER_NORM_PROGRAM)
+    ours = run_here_json("import json\nslim = tf.contrib.slim\n" + LAYER_NORM_PROGRAM)
+    for key in ("model", "trainable", "ln_vars", "ln_out", "ops", "shapes"):
+        assert ours[key] == theirs[key], key
+    for key in ("values", "grads"):
+        for a, b in zip(ours[key], theirs[key], strict=True):
+            np.testing.assert_allclose(a, b, atol=2e-5, err_msg=key)
+
+
+def test_layer_norm_errors():
+    with pytest.raises(ValueError, match="has undefined rank"):
+        slim.layer_norm(tf.placeholder(tf.float32))
+    with pytest.raises(ValueError, match=r"begin_params_axis \(3\) and begin_norm_axis"):
+        slim.layer_norm(tf.zeros([2, 3]), begin_params_axis=3)
+    with pytest.raises(ValueError, match="is not fully defined"):
+        slim.layer_norm(tf.placeholder(tf.float32, [2, None]))

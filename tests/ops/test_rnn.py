@@ -5,13 +5,14 @@ checkpoints exchanged with real TensorFlow."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import tfgraph as tf
 from tests.ops import rnn_cases
-from tests.tfrun import requires_tf, run_tf
+from tests.tfrun import requires_tf, run_here_json, run_tf, run_tf_json
 
 rc = tf.nn.rnn_cell
 
@@ -124,3 +125,52 @@ def test_static_rnn_graphs_have_tensorflows_ops(with_gradients):
     ref = json.loads(run_tf(code).strip().splitlines()[-1])
     mine = rnn_cases.static_rnn_graph_ops(tf, with_gradients)
     assert [list(x) for x in mine] == ref
+
+
+STATE_SAVING_PROGRAM = (Path(__file__).parent / "state_saving_rnn_program.txt").read_text()
+
+
+@pytest.mark.tf
+@requires_tf
+def test_static_state_saving_rnn_graphs_and_values_equal_tensorflows():
+    """A saver keeping states in variables, two segments run back to back: an LSTM with a
+    tuple of names, a GRU with sequence_length, a MultiRNNCell with nested names."""
+    theirs = run_tf_json(STATE_SAVING_PROGRAM)
+    ours = run_here_json("import json\n" + STATE_SAVING_PROGRAM)
+    for case, t in theirs.items():
+        o = ours[case]
+        assert o["ops"] == t["ops"], case
+        assert (o["names"], o["shapes"]) == (t["names"], t["shapes"]), case
+        for key in ("values", "saved"):
+            for a, b in zip(o[key], t[key], strict=True):
+                np.testing.assert_allclose(a, b, atol=2e-5, err_msg=f"{case} {key}")
+
+
+class _ListSaver:
+    def __init__(self):
+        self.saved = {}
+
+    def state(self, name):
+        return tf.zeros([2, 3], name=name)
+
+    def save_state(self, name, value):
+        self.saved[name] = value
+        return tf.no_op()
+
+
+def test_static_state_saving_rnn_saves_before_the_last_output():
+    saver = _ListSaver()
+    xs = [tf.ones([2, 4])] * 2
+    outputs, state = tf.nn.static_state_saving_rnn(rc.BasicLSTMCell(3), xs, saver, ("c", "h"))
+    assert sorted(saver.saved) == ["c", "h"]
+    assert saver.saved["h"] is not state.h and state.h.op.type == "Identity"
+    assert state.h.op.control_inputs and outputs[-1].op.control_inputs
+    assert not outputs[0].op.control_inputs
+
+
+def test_static_state_saving_rnn_state_name_errors():
+    xs = [tf.ones([2, 4])]
+    with pytest.raises(ValueError, match="`state_name` should be the same type as"):
+        tf.nn.static_state_saving_rnn(rc.BasicLSTMCell(3), xs, _ListSaver(), "s")
+    with pytest.raises(ValueError, match="Number of elements in argument `state_name`"):
+        tf.nn.static_state_saving_rnn(rc.BasicLSTMCell(3), xs, _ListSaver(), ("c", "h", "x"))

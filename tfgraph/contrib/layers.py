@@ -15,6 +15,7 @@ from tfgraph.legacy_contrib.layers import (
     dropout,
     flatten,
     fully_connected,
+    layer_norm,
     linear,
     max_pool2d,
     one_hot_encoding,

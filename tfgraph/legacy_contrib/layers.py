@@ -34,6 +34,7 @@ __all__ = [
     "dropout",
     "flatten",
     "fully_connected",
+    "layer_norm",
     "linear",
     "max_pool2d",
     "one_hot_encoding",
@@ -601,6 +602,80 @@ def batch_norm(
                 outputs = array_ops.reshape(outputs, [-1 if d is None else d for d in dims])
             else:
                 outputs = array_ops.reshape(outputs, array_ops.shape(original_inputs))
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+        return collect_named_outputs(outputs_collections, sc.name, outputs)
+
+
+# -- layer normalization ------------------------------------------------------------------
+@add_arg_scope
+def layer_norm(
+    inputs,
+    center=True,
+    scale=True,
+    activation_fn=None,
+    reuse=None,
+    variables_collections=None,
+    outputs_collections=None,
+    trainable=True,
+    begin_norm_axis=1,
+    begin_params_axis=-1,
+    scope=None,
+):
+    """Layer normalization (Ba et al., 2016): each example normalized by the mean and
+    variance of its dimensions from `begin_norm_axis` on, then scaled by the model
+    variable `LayerNorm/gamma` and shifted by `LayerNorm/beta` (shaped like the
+    dimensions from `begin_params_axis` on), with `tf.nn.moments` and
+    `tf.nn.batch_normalization` as contrib builds it (epsilon 1e-12, 1e-3 in float16).
+
+    Raises:
+        ValueError: if the rank of `inputs` is unknown, an axis is out of range, or the
+            parameters' shape is not fully defined.
+    """
+    with variable_scope(scope, "LayerNorm", [inputs], reuse=reuse) as sc:
+        inputs = convert_to_tensor(inputs)
+        inputs_shape = inputs.shape
+        rank = inputs_shape.ndims
+        if rank is None:
+            raise ValueError(f"Inputs {inputs.name} has undefined rank.")
+        dtype = inputs.dtype.base_dtype
+        if begin_norm_axis < 0:
+            begin_norm_axis = rank + begin_norm_axis
+        if begin_params_axis >= rank or begin_norm_axis >= rank:
+            raise ValueError(
+                f"begin_params_axis ({begin_params_axis}) and begin_norm_axis "
+                f"({begin_norm_axis}) must be < rank(inputs) ({rank})"
+            )
+        params_shape = inputs_shape[begin_params_axis:]
+        if not params_shape.is_fully_defined():
+            raise ValueError(
+                f"Inputs {inputs.name}: shape(inputs)[{begin_params_axis}:] is not fully "
+                f"defined: {params_shape}"
+            )
+        params = {}
+        for name, wanted, init in (
+            ("beta", center, init_ops.zeros_initializer()),
+            ("gamma", scale, init_ops.ones_initializer()),
+        ):
+            if wanted:
+                params[name] = slim_variables.model_variable(
+                    name,
+                    shape=params_shape,
+                    dtype=dtype,
+                    initializer=init,
+                    collections=_collections(variables_collections, name),
+                    trainable=trainable,
+                )
+        mean, variance = nn_ops.moments(inputs, list(range(begin_norm_axis, rank)), keep_dims=True)
+        outputs = nn_ops.batch_normalization(
+            inputs,
+            mean,
+            variance,
+            offset=params.get("beta"),
+            scale=params.get("gamma"),
+            variance_epsilon=1e-3 if dtype == dtypes.float16 else 1e-12,
+        )
+        outputs.set_shape(inputs_shape)
         if activation_fn is not None:
             outputs = activation_fn(outputs)
         return collect_named_outputs(outputs_collections, sc.name, outputs)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import weakref
 
-from tfgraph.framework import dtypes
+from tfgraph.framework import dtypes, nest
 from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import GraphKeys, get_collection_ref, get_default_graph
 from tfgraph.framework.ops import Tensor
@@ -294,6 +294,9 @@ class Layer:
 
     def __call__(self, inputs, *args, **kwargs):
         scope = kwargs.pop("scope", None)
+        if isinstance(inputs, tuple) and any(isinstance(x, (Tensor, tuple)) for x in inputs):
+            # a structure of inputs (a cell's `(time, features)`), as TF's layers take
+            return self._call_nested(inputs, scope, *args, **kwargs)
         if not isinstance(inputs, (Tensor, Variable)):
             inputs = convert_to_tensor(inputs)
         self._set_scope(scope)
@@ -323,6 +326,26 @@ class Layer:
         return outputs
 
     apply = __call__
+
+    def _call_nested(self, inputs, scope, *args, **kwargs):
+        """`__call__` on a tuple of inputs: `build` gets the structure of their shapes,
+        the dtype comes from the first (input specs check single inputs only)."""
+        inputs = nest.map_structure(
+            lambda x: x if isinstance(x, Tensor) else convert_to_tensor(x), inputs
+        )
+        self._set_scope(scope)
+        reuse = True if self.built else self._reuse
+        with variable_scope(self._scope, reuse=reuse, auxiliary_name_scope=False) as vs:
+            self._current_scope = vs
+            with get_default_graph().name_scope(vs.original_name_scope):
+                if not self.built:
+                    if self._dtype is None:
+                        self._dtype = nest.flatten(inputs)[0].dtype.base_dtype
+                    self.build(nest.map_structure(lambda x: x.shape, inputs))
+                    self.built = True
+                outputs = self.call(inputs, *args, **kwargs)
+        _add_elements_to_collection(self._updates, GraphKeys.UPDATE_OPS)
+        return outputs
 
     def get_weights(self):
         raise NotImplementedError("tfgraph layers keep no values; run the variables in a Session")

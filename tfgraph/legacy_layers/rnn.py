@@ -4,21 +4,21 @@ every step shares; with `sequence_length`, each step's outputs are zero and the 
 is carried through for the batch entries already past their length, chosen with
 `tf.cond` and `Select` as TF does).
 
-`dynamic_rnn` (a `tf.while_loop` over TensorArrays) belongs beside these once loops
-have gradients; it is not here yet.
+`static_state_saving_rnn` is `static_rnn` with its initial state read from a state
+saver and its final state saved back to it.
 """
 
 from __future__ import annotations
 
 from tfgraph.framework import dtypes, nest
 from tfgraph.framework.convert import convert_to_tensor
-from tfgraph.framework.graph import get_default_graph
+from tfgraph.framework.graph import control_dependencies, get_default_graph
 from tfgraph.framework.tensor_shape import TensorShape, dimension_at_index, dimension_value
 from tfgraph.legacy_layers import rnn_cell_impl
 from tfgraph.ops import array_ops, control_flow_ops, math_ops
 from tfgraph.variable_scope import variable_scope
 
-__all__ = ["static_bidirectional_rnn", "static_rnn"]
+__all__ = ["static_bidirectional_rnn", "static_rnn", "static_state_saving_rnn"]
 
 
 def _infer_state_dtype(explicit_dtype, state):
@@ -253,3 +253,63 @@ def static_bidirectional_rnn(
     )
     outputs = nest.pack_sequence_as(output_fw, flat_outputs)
     return outputs, output_state_fw, output_state_bw
+
+
+def _saved_initial_state(cell, state_saver, state_name):
+    """The initial state read from `state_saver` under `state_name` (one name per
+    element of a tuple `cell.state_size`)."""
+    state_size = cell.state_size
+    state_is_tuple = nest.is_nested(state_size)
+    if state_is_tuple != nest.is_nested(state_name):
+        raise ValueError(
+            "Argument `state_name` should be the same type as `cell.state_size`. Received: "
+            f"state_name={state_name!s}, cell.state_size={state_size!s}."
+        )
+    if not state_is_tuple:
+        return state_saver.state(state_name)
+    names = nest.flatten(state_name)
+    sizes = nest.flatten(state_size)
+    if len(names) != len(sizes):
+        raise ValueError(
+            "Number of elements in argument `state_name` and `cell.state_size` are "
+            f"mismatched. Received state_name={state_name} with {len(names)} elements and "
+            f"cell.state_size={state_size} with {len(sizes)} elements."
+        )
+    return nest.pack_sequence_as(state_size, [state_saver.state(name) for name in names])
+
+
+def static_state_saving_rnn(
+    cell, inputs, state_saver, state_name, sequence_length=None, scope=None
+):
+    """`static_rnn` whose initial state comes from `state_saver.state(name)` and whose
+    final state is handed to `state_saver.save_state(name, value)` (for truncated
+    back-propagation through time); the last output and the returned state depend on
+    the saves.
+
+    Returns:
+        `(outputs, state)` as `static_rnn` returns them.
+
+    Raises:
+        ValueError: if `state_name`'s structure does not match `cell.state_size`.
+    """
+    initial_state = _saved_initial_state(cell, state_saver, state_name)
+    outputs, state = static_rnn(
+        cell, inputs, initial_state=initial_state, sequence_length=sequence_length, scope=scope
+    )
+    if nest.is_nested(cell.state_size):
+        pairs = zip(nest.flatten(state_name), nest.flatten(state))
+        saves = [state_saver.save_state(name, sub) for name, sub in pairs]
+    else:
+        saves = [state_saver.save_state(state_name, state)]
+    with control_dependencies(saves):
+        last = outputs[-1]
+        outputs[-1] = nest.pack_sequence_as(
+            last, [array_ops.identity(o) for o in nest.flatten(last)]
+        )
+        if nest.is_nested(cell.state_size):
+            state = nest.pack_sequence_as(
+                state, [array_ops.identity(s) for s in nest.flatten(state)]
+            )
+        else:
+            state = array_ops.identity(state)
+    return outputs, state
