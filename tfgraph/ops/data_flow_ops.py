@@ -93,6 +93,9 @@ class _Queue:
     def _pop(self):
         return self.items.popleft()
 
+    def _pop_many(self, n: int) -> list:
+        return [self._pop() for _ in range(n)]
+
     def _available(self) -> int:
         return len(self)
 
@@ -204,7 +207,7 @@ class _Queue:
                 size = len(self)
                 available = size if self.closed else self._available()
                 if available >= want or (self.closed and up_to and size > 0):
-                    batch = [self._pop() for _ in range(min(want, size))]
+                    batch = self._pop_many(min(want, size))
                     if self.waiting_enqueues:
                         self.cond.notify_all()
                     break
@@ -268,6 +271,20 @@ class _RandomShuffleQueue(_Queue):
         k = int(self.rng.integers(len(items)))
         items[k], items[-1] = items[-1], items[k]
         return items.pop()
+
+    def _pop_many(self, n: int) -> list:
+        """`n` random elements: the draws for all of them in one call (one per element
+        cost 3 us, a third of a queue runner's time dequeuing a batch of 128)."""
+        if n <= 1:
+            return [self._pop() for _ in range(n)]
+        items = self.items
+        size = len(items)
+        picks = self.rng.integers(np.arange(size, size - n, -1)).tolist()
+        out = []
+        for k in picks:
+            items[k], items[-1] = items[-1], items[k]
+            out.append(items.pop())
+        return out
 
     def _available(self) -> int:
         return len(self.items) - self.min_after_dequeue
