@@ -4,7 +4,6 @@ range, rounding, per-axis), errors, and gradients."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 import tfgraph as tf
