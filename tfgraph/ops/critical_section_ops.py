@@ -287,7 +287,7 @@ class CriticalSection:
                     r = fn()
                 created = [op for op in g.get_operations() if op not in existing]
             self._add_control_dependencies_to_lock(created, lock.op)
-            resources = []
+            resources: list = []
             for op in created:
                 for t in op.inputs:
                     if t.dtype == dtypes.resource and not any(t is s for s in resources):
