@@ -98,6 +98,7 @@ NO_GRADIENT_IN_TF = {
     "QuantizedRelu": "TF registers no gradient for QuantizedRelu",
     "QuantizedRelu6": "TF registers no gradient for QuantizedRelu6",
     "QuantizedReluX": "TF registers no gradient for QuantizedReluX",
+    "Conv": "TF registers no gradient for Conv",
 }
 # Training ops (tfgraph/ops/training_ops.py): TF registers no gradient for them either.
 NO_GRADIENT_IN_TF.update(
