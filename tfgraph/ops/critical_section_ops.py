@@ -19,6 +19,7 @@ import threading
 from collections import namedtuple
 
 from tfgraph import errors
+from tfgraph.eager.context import executing_eagerly
 from tfgraph.framework import dtypes, nest
 from tfgraph.framework import graph as graph_mod
 from tfgraph.framework.convert import convert_to_tensor
@@ -278,6 +279,8 @@ class CriticalSection:
             ValueError: `fn` locks this section again, or uses a resource another
                 section uses while either asks for exclusive access.
         """
+        if executing_eagerly():
+            return self._execute_eagerly(fn)
         with graph_mod.name_scope(name, "critical_section_execute", []):
             with _push_signature(self._signature):
                 lock = mutex_lock(self._handle)
@@ -310,6 +313,16 @@ class CriticalSection:
                 _ExecutionSignature(lock.op, self._handle, resources, exclusive_resource_access),
             )
             return outputs
+
+    def _execute_eagerly(self, fn):
+        """`fn()` while this section's mutex is held (released when it returns)."""
+        with _push_signature(self._signature):
+            lock = mutex_lock(self._handle)
+            try:
+                r = fn()
+            finally:
+                consume_mutex_lock(lock)
+        return nest.map_structure(lambda x: x if x is None else _identity(x), r)
 
     def _add_control_dependencies_to_lock(self, created, lock_op) -> None:
         """Everything `fn`'s ops read from outside runs before the lock is taken."""
