@@ -42,8 +42,12 @@ out = [q(x, [-1.0, -2.0, -3.0], [1.0, 2.0, 3.0], axis=0, range_given=True),
     "per_axis_data_range": _X
     + """
 q = tf.quantization.quantize_and_dequantize_v2
-out = [q(x, [-1.0] * 4, [1.0] * 4, axis=1), q(x, [0.0] * 3, [0.0] * 3, axis=-2, num_bits=3),
-       q(tf.constant(xv, tf.float16), 0.0, 0.0, num_bits=4)]
+out = [q(x, [-1.0] * 4, [1.0] * 4, axis=1), q(x, [0.0] * 3, [0.0] * 3, axis=-2, num_bits=3)]
+""",
+    "half_has_no_cpu_kernel": _X
+    + """
+out = tf.quantization.quantize_and_dequantize_v2(tf.constant(xv, tf.float16), 0.0, 0.0)
+phrase = "No OpKernel was registered to support Op 'QuantizeAndDequantizeV4'"
 """,
     "float64": """
 x = tf.constant(np.linspace(-2, 3, 11))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 
 from tfgraph import errors
-from tfgraph.framework import dtypes
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import common_shapes
@@ -86,17 +85,27 @@ def _check_attrs(op, attrs, x) -> None:
         )
 
 
+_C_NAMES = {"float16": "HALF", "bfloat16": "BFLOAT16"}
+
+
 def _qdq_kernel(op, ctx):
     attrs = dict(op._attrs)
     axis = attrs["axis"]
     given = attrs["range_given"]
-    work = None if attrs["T"] in (dtypes.float32, dtypes.float64) else np.float32
+    dtype_name = attrs["T"].name
+    c_name = _C_NAMES.get(dtype_name, dtype_name.upper())
 
     def kernel(x, mn, mx):
+        if dtype_name not in ("float32", "float64"):  # (TF registers CPU kernels for these)
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"No OpKernel was registered to support Op '{op.type}' used by "
+                f"{{{{node {op.name}}}}} with these attrs: [T=DT_{c_name}]: TF's CPU kernels "
+                "take float32 or float64; cast the input first.",
+            )
         x = np.asarray(x)
         dtype = x.dtype
-        if work is not None:
-            x, mn, mx = (np.asarray(v, work) for v in (x, mn, mx))
         _check_attrs(op, attrs, x)
         if given and np.ndim(mn) != 0:  # (TF's kernel: a given range is one scalar pair)
             raise errors.InvalidArgumentError(None, op, f"input_min must be a scalar.{_node(op)}")
