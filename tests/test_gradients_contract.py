@@ -98,6 +98,16 @@ NO_GRADIENT_IN_TF = {
     "StringNGrams": "TF registers no gradient for StringNGrams",
     "RaggedCross": "TF registers no gradient for RaggedCross",
     "SymbolicGradient": "TF registers no gradient for SymbolicGradient",
+    "MutexV2": "TF registers no gradient for MutexV2",
+    "MutexLock": "TF registers no gradient for MutexLock",
+    "ConsumeMutexLock": "TF registers no gradient for ConsumeMutexLock",
+    "QuantizedConv2D": "TF registers no gradient for QuantizedConv2D",
+    "QuantizedMaxPool": "TF registers no gradient for QuantizedMaxPool",
+    "QuantizedAvgPool": "TF registers no gradient for QuantizedAvgPool",
+    "QuantizedRelu": "TF registers no gradient for QuantizedRelu",
+    "QuantizedRelu6": "TF registers no gradient for QuantizedRelu6",
+    "QuantizedReluX": "TF registers no gradient for QuantizedReluX",
+    "Conv": "TF registers no gradient for Conv",
 }
 # Stateful random ops over an RNG-state variable (tf.random.Generator), the bincount ops
 # and SobolSample: TF registers no gradient for them.
@@ -1504,6 +1514,44 @@ CASES.update(
                 [_FQ_X, f32([-1.0, -3.0, 0.0]), f32([2.0, 0.0, 1.5])],
                 **LOOSE32,
             )
+        ],
+    }
+)
+
+
+# QuantizeAndDequantize: V2's gradient passes straight through, V4's inside [min, max]
+# only; the stop_gradient terms make the numerical gradient identity's / clip's.
+CASES.update(
+    {
+        "QuantizeAndDequantizeV2": [
+            Case(
+                lambda x: _fq_ste(
+                    tf.quantization.quantize_and_dequantize(x, -1.0, 1.0), x, -10.0, 10.0
+                ),
+                [_FQ_X],
+                **LOOSE32,
+            )
+        ],
+        "QuantizeAndDequantizeV4": [
+            Case(
+                lambda x: _fq_ste(
+                    tf.quantization.quantize_and_dequantize_v2(x, -1.0, 2.0), x, -1.0, 2.0
+                ),
+                [_FQ_X],
+                **LOOSE32,
+            ),
+            Case(
+                lambda x: _fq_ste(
+                    tf.quantization.quantize_and_dequantize_v2(
+                        x, [-1.0, -2.0, 0.0], [1.0, 0.0, 2.0], axis=1
+                    ),
+                    x,
+                    [-1.0, -2.0, 0.0],
+                    [1.0, 0.0, 2.0],
+                ),
+                [_FQ_X],
+                **LOOSE32,
+            ),
         ],
     }
 )

@@ -262,7 +262,9 @@ from tfgraph.ops.clip_ops import clip_by_global_norm, clip_by_norm, global_norm
 from tfgraph.ops.confusion_matrix import confusion_matrix
 from tfgraph.ops.control_flow_case import case, switch_case
 from tfgraph.ops.control_flow_ops import cond, group, no_op, tuple
+from tfgraph.ops.conv_generic_ops import conv
 from tfgraph.ops.conv_ops import conv2d_backprop_filter_v2, conv2d_backprop_input_v2
+from tfgraph.ops.critical_section_ops import CriticalSection
 from tfgraph.ops.data_flow_ops import (
     FIFOQueue,
     PaddingFIFOQueue,

@@ -19,6 +19,7 @@ from tfgraph.ops.distributions_impl import (
     Uniform,
     kl_divergence,
 )
+from tfgraph.ops.distributions_multinomial import DirichletMultinomial, Multinomial
 
 __all__ = [
     "FULLY_REPARAMETERIZED",
@@ -27,10 +28,12 @@ __all__ = [
     "Beta",
     "Categorical",
     "Dirichlet",
+    "DirichletMultinomial",
     "Distribution",
     "Exponential",
     "Gamma",
     "Laplace",
+    "Multinomial",
     "Normal",
     "RegisterKL",
     "ReparameterizationType",

@@ -44,6 +44,7 @@ __all__ = [
     "UnknownError",
     "error_code_from_exception_type",
     "exception_type_from_error_code",
+    "raise_exception_on_not_ok_status",
 ]
 
 OK = 0
@@ -250,3 +251,35 @@ def exception_type_from_error_code(error_code: int) -> type[OpError]:
 
 def error_code_from_exception_type(cls: type) -> int:
     return _CLASS_TO_CODE[cls]
+
+
+class Status:
+    """A status a `raise_exception_on_not_ok_status` block may set: `code` (OK = 0) and
+    `message` (TF's C API TF_Status, as a plain object)."""
+
+    __slots__ = ("code", "message")
+
+    def __init__(self) -> None:
+        self.code = OK
+        self.message = ""
+
+    def set(self, code: int, message: str) -> None:
+        self.code = int(code)
+        self.message = str(message)
+
+
+class raise_exception_on_not_ok_status:
+    """Context manager yielding a `Status`; on leaving the block, raises the `OpError`
+    subclass for its code when a callee set it to something other than OK."""
+
+    def __enter__(self) -> Status:
+        self.status: Status | None = Status()
+        return self.status
+
+    def __exit__(self, exc_type, exc_value, traceback) -> None:
+        status, self.status = self.status, None
+        if status is not None and status.code != OK:
+            cls = _CODE_TO_CLASS.get(status.code)
+            if cls is None:
+                raise UnknownError(None, None, status.message, status.code)
+            raise cls(None, None, status.message)

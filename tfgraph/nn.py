@@ -32,6 +32,12 @@ from tfgraph.ops.nn_composite_ops import *
 from tfgraph.ops.nn_extra_ops import *
 from tfgraph.ops.nn_ops import *
 from tfgraph.ops.nn_pool_ops import pool, with_space_to_batch  # noqa: F401
+from tfgraph.ops.quantized_nn_ops import (  # noqa: F401
+    quantized_avg_pool,
+    quantized_conv2d,
+    quantized_max_pool,
+    quantized_relu_x,
+)
 from tfgraph.ops.sampled_loss_ops import nce_loss, sampled_softmax_loss  # noqa: F401
 from tfgraph.ops.unigram_sampler_ops import (  # noqa: F401
     all_candidate_sampler,

@@ -11,6 +11,7 @@ from tfgraph.ops.summary_ops import (
     tensor_summary,
     text,
 )
+from tfgraph.ops.summary_v2_ops import all_v2_summary_ops, initialize
 from tfgraph.summary_writer import FileWriter, FileWriterCache
 
 __all__ = [
@@ -21,10 +22,12 @@ __all__ = [
     "Summary",  # noqa: F822 - lazy, see __getattr__
     "SummaryDescription",  # noqa: F822 - lazy, see __getattr__
     "TaggedRunMetadata",  # noqa: F822 - lazy, see __getattr__
+    "all_v2_summary_ops",
     "audio",
     "get_summary_description",
     "histogram",
     "image",
+    "initialize",
     "merge",
     "merge_all",
     "scalar",

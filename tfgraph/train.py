@@ -31,6 +31,7 @@ from tfgraph.training.checkpoint_management import (
     remove_checkpoint,
     update_checkpoint_state,
 )
+from tfgraph.training.checkpoint_options import CheckpointOptions
 from tfgraph.training.checkpoint_utils import (
     CheckpointReader,
     NewCheckpointReader,
@@ -96,6 +97,7 @@ from tfgraph.training.training_util import (
 __all__ = [
     "Checkpoint",
     "CheckpointManager",
+    "CheckpointOptions",
     "CheckpointReader",
     "CheckpointSaverHook",
     "CheckpointSaverListener",

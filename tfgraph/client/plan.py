@@ -111,6 +111,7 @@ class ExecutionPlan:
             for i, step in enumerate(self.steps):  # noqa: B007 - i names the failing op
                 step(vals)
         except Exception as e:
+            vals.clear()  # (a failed run drops its values now: a held mutex lock, ...)
             raise as_op_error(e, self.step_ops[i]) from e
         finally:
             self.fp_exit(fp)
@@ -135,6 +136,7 @@ class ExecutionPlan:
                 for op in fused or (self.step_ops[i],):
                     records.append((op, start + offset, end))
         except Exception as e:
+            vals.clear()  # (a failed run drops its values now: a held mutex lock, ...)
             raise as_op_error(e, self.step_ops[i]) from e
         finally:
             self.fp_exit(fp)

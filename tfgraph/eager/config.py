@@ -143,3 +143,73 @@ threading = types.SimpleNamespace(
     get_intra_op_parallelism_threads=_get_intra,
     set_intra_op_parallelism_threads=_set_intra,
 )
+
+
+# -- tf.config.optimizer: Grappler and XLA settings (stored; tfgraph has neither) ----------
+# TF reports a toggle only once it is set (True for ON), and the two booleans always.
+_TOGGLES = (
+    "layout_optimizer",
+    "constant_folding",
+    "shape_optimization",
+    "remapping",
+    "arithmetic_optimization",
+    "dependency_optimization",
+    "loop_optimization",
+    "function_optimization",
+    "debug_stripper",
+    "scoped_allocator_optimization",
+    "pin_to_host_optimization",
+    "implementation_selector",
+    "auto_mixed_precision",
+    "use_plugin_optimizers",
+    "auto_mixed_precision_onednn_bfloat16",
+    "auto_mixed_precision_mkl",
+)
+_BOOLS = ("disable_model_pruning", "disable_meta_optimizer")
+_optimizer: dict[str, Any] = {"jit": False, "options": {}}
+
+
+def _get_jit() -> str:
+    """ "autoclustering" when JIT compilation was turned on by `set_jit`, else ""."""
+    return "autoclustering" if _optimizer["jit"] else ""
+
+
+def _set_jit(enabled) -> None:
+    """Records whether JIT compilation is on (True or "autoclustering"); tfgraph has no
+    XLA, so nothing is compiled either way."""
+    _optimizer["jit"] = enabled in (True, "autoclustering")
+
+
+def _get_experimental_options() -> dict:
+    """The optimizer options set so far, as TF reports them."""
+    stored = _optimizer["options"]
+    out: dict[str, Any] = {}
+    for key in _TOGGLES[:9]:
+        if stored.get(key) is not None:
+            out[key] = bool(stored[key])
+    out["disable_model_pruning"] = bool(stored.get("disable_model_pruning", False))
+    for key in _TOGGLES[9:14]:
+        if stored.get(key) is not None:
+            out[key] = bool(stored[key])
+    out["disable_meta_optimizer"] = bool(stored.get("disable_meta_optimizer", False))
+    for key in _TOGGLES[14:]:
+        if stored.get(key) is not None:
+            out[key] = bool(stored[key])
+    if stored.get("min_graph_nodes"):
+        out["min_graph_nodes"] = int(stored["min_graph_nodes"])
+    return out
+
+
+def _set_experimental_options(options: dict) -> None:
+    """Records Grappler options (names TF does not know are ignored, as in TF); tfgraph
+    has no graph rewriter, so they change nothing."""
+    known = {*_TOGGLES, *_BOOLS, "min_graph_nodes"}
+    _optimizer["options"].update({k: v for k, v in options.items() if k in known})
+
+
+optimizer = types.SimpleNamespace(
+    get_jit=_get_jit,
+    set_jit=_set_jit,
+    get_experimental_options=_get_experimental_options,
+    set_experimental_options=_set_experimental_options,
+)

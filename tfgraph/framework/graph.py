@@ -671,7 +671,9 @@ class Graph:
             current.update(controller._control_inputs)
         ops: list[Operation] = []
         for c in control_inputs:
-            if hasattr(c, "_as_graph_element") or isinstance(c, (str, Tensor, Operation)):
+            if hasattr(c, "_handle") and isinstance(getattr(c, "op", None), Operation):
+                c = c.op  # a resource variable (as TF: no read; an assign's result: its op)
+            elif hasattr(c, "_as_graph_element") or isinstance(c, (str, Tensor, Operation)):
                 c = self.as_graph_element(c)
             elif hasattr(c, "op") and isinstance(getattr(c, "op", None), Operation):
                 c = c.op  # IndexedSlices and other composites

@@ -145,6 +145,8 @@ def _flatten(items):
 def _as_op(value) -> Operation:
     if isinstance(value, Tensor):
         return value.op
+    if hasattr(value, "_handle") and isinstance(getattr(value, "op", None), Operation):
+        return value.op  # a resource variable (an assign's result: the update), as TF
     conv = getattr(value, "_as_graph_element", None)
     if conv is not None:
         element = conv()
@@ -176,21 +178,20 @@ def tuple(tensors, name: str | None = None, control_inputs=None) -> list:
     """The `tensors`, each available only after all of them are computed."""
     g = get_default_graph()
     with g.name_scope(name or "tuple") as scope:
-        gating = [
-            t.op if isinstance(t, (Tensor, IndexedSlices)) else t for t in tensors if t is not None
-        ]
+        # (a variable counts as a tensor: gated by its op, e.g. an assign's update)
+        gating = [t if isinstance(t, Operation) else t.op for t in tensors if t is not None]
         if control_inputs:
-            gating.extend(control_inputs)
-        gate = group(*gating)
+            gating.extend(c.op if isinstance(c, Tensor) else c for c in control_inputs)
+        gate = group(*sorted(set(gating), key=lambda op: op._id))
         out: list = []
         for t in tensors:
             if t is None:
                 out.append(None)
-            elif isinstance(t, (Tensor, IndexedSlices)):
-                out.append(with_dependencies([gate], t))
-            else:
+            elif isinstance(t, Operation):
                 with g.control_dependencies([gate]):
                     out.append(group(t))
+            else:
+                out.append(with_dependencies([gate], t))
         del scope
         return out
 

@@ -21,7 +21,9 @@ import typing as _typing
 import absl.flags as _absl_flags
 from absl.flags import *  # noqa: F403
 
-__all__ = list(_absl_flags.__all__)
+from tfgraph.platform import tf_decorator  # (TF's tf.flags exposes it too)
+
+__all__ = [*_absl_flags.__all__, "tf_decorator"]
 
 # Flags are attributed to the module calling DEFINE_*, found by walking the stack; the
 # wrappers below must not be taken for it.

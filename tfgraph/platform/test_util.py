@@ -20,11 +20,18 @@ __all__ = [
     "TestCase",
     "compute_gradient",
     "compute_gradient_error",
+    "disable_with_predicate",
     "get_temp_dir",
     "gpu_device_name",
     "is_built_with_cuda",
+    "is_built_with_gpu_support",
+    "is_built_with_rocm",
+    "is_built_with_xla",
+    "is_cpu_target_available",
     "is_gpu_available",
     "main",
+    "test_src_dir_path",
+    "with_eager_op_as_function",
 ]
 
 _FLOATS = (dtypes.float16, dtypes.bfloat16, dtypes.float32, dtypes.float64)
@@ -240,6 +247,65 @@ def gpu_device_name() -> str:
 
 def is_built_with_cuda() -> bool:
     return False
+
+
+def is_built_with_gpu_support() -> bool:
+    """Always False: tfgraph has no GPU kernels (CUDA or ROCm)."""
+    return False
+
+
+def is_built_with_rocm() -> bool:
+    """Always False: tfgraph has no ROCm kernels."""
+    return False
+
+
+def is_built_with_xla() -> bool:
+    """Always False: tfgraph has no XLA compiler (TF's pip build answers True)."""
+    return False
+
+
+_CPU_TARGETS = ("x86", "arm", "aarch64")
+
+
+def is_cpu_target_available(target: str) -> bool:
+    """Whether XLA could compile for the CPU `target` ("x86", "arm", "aarch64"): always
+    False in tfgraph, which has no XLA; an unknown name fails as in TF."""
+    if target not in _CPU_TARGETS:
+        raise AssertionError(f"Unknown CPU target: {target}")
+    return False
+
+
+def test_src_dir_path(relative_path: str) -> str:
+    """`relative_path` under the TensorFlow sources of a Bazel test's runfiles
+    ($TEST_SRCDIR/$TEST_WORKSPACE/tensorflow); KeyError outside a Bazel test, as TF."""
+    import os
+
+    return os.path.join(
+        os.environ["TEST_SRCDIR"], os.environ["TEST_WORKSPACE"], "tensorflow", relative_path
+    )
+
+
+def disable_with_predicate(pred, skip_message: str):
+    """Decorates a test method: it is skipped with `skip_message` when `pred()` is true."""
+    import functools
+
+    def decorator(func):
+        @functools.wraps(func)
+        def wrapper(self, *args, **kwargs):
+            if pred():
+                self.skipTest(skip_message)
+            return func(self, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def with_eager_op_as_function(cls=None, only_as_function: bool = False):
+    """Returns `cls` unchanged (TF 2.21 keeps the decorator only for old tests)."""
+    if cls is not None:
+        return cls
+    return lambda c: c
 
 
 # -- gradient checker (TF1's gradient_checker) --------------------------------------------------

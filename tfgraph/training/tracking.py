@@ -232,6 +232,16 @@ class _InitializationOnlyStatus:
             _session(session).run([v.initializer for v in variables])
 
 
+def _session_and_options(session, options):
+    """(session, options) of a save: TF1's Checkpoint takes `session` second, TF2's
+    `options`; a CheckpointOptions passed second is taken as the options."""
+    from tfgraph.training.checkpoint_options import CheckpointOptions
+
+    if isinstance(session, CheckpointOptions) and options is None:
+        return None, session
+    return session, options
+
+
 class Checkpoint:
     """Saves and restores trackable objects (TF2's `tf.train.Checkpoint`).
 
@@ -292,9 +302,13 @@ class Checkpoint:
                 )  # fmt: skip
 
     # -- writing -------------------------------------------------------------------------
-    def write(self, file_prefix, options=None, session=None) -> str:
-        """Writes the objects' values under exactly `file_prefix`."""
+    def write(self, file_prefix, session=None, options=None) -> str:
+        """Writes the objects' values under exactly `file_prefix`; then runs the write
+        callbacks of `options` (a `tf.train.CheckpointOptions`)."""
         from tfgraph.io.bundle import BundleWriter
+        from tfgraph.training.checkpoint_options import run_write_callbacks
+
+        session, options = _session_and_options(session, options)
 
         file_prefix = os.fspath(file_prefix)
         graph = _ObjectGraph(self)
@@ -304,13 +318,15 @@ class Checkpoint:
             writer.add(_OBJECT_GRAPH_KEY, np.array(graph.proto().SerializeToString(), object))
             for (i, var), value in zip(variables, values):
                 writer.add(graph.key(i), value, var.dtype)
+        run_write_callbacks(options, file_prefix)
         return file_prefix
 
-    def save(self, file_prefix, options=None, session=None) -> str:
+    def save(self, file_prefix, session=None, options=None) -> str:
         """Increments `save_counter`, writes `file_prefix-<counter>` and records it as the
         latest checkpoint of its directory (the `checkpoint` state file)."""
         from tfgraph.training import checkpoint_management
 
+        session, options = _session_and_options(session, options)
         self._maybe_create_save_counter()
         counter = self._save_counter
         if getattr(counter, "_eager", False):
@@ -322,7 +338,7 @@ class Checkpoint:
                             else _var_initialized(counter)):  # fmt: skip
                 sess.run(counter.initializer)
             number = int(sess.run(counter.assign_add(1)))
-        path = self.write(f"{os.fspath(file_prefix)}-{number}", options, session)
+        path = self.write(f"{os.fspath(file_prefix)}-{number}", session=session, options=options)
         directory = os.path.dirname(path) or "."
         state = checkpoint_management.get_checkpoint_state(directory)
         previous = list(state.all_model_checkpoint_paths) if state is not None else []
@@ -491,7 +507,7 @@ class CheckpointManager:
             number = int(sess.run(counter.assign_add(1)))
         if checkpoint_number is not None:
             number = int(checkpoint_number)
-        path = ckpt.write(f"{self._prefix}-{number}", options)
+        path = ckpt.write(f"{self._prefix}-{number}", options=options)
         self._checkpoints = [p for p in self._checkpoints if p != path] + [path]
         self._stamps[path] = time.time()
         self._sweep()
