@@ -3,7 +3,6 @@ against TF 2.21 (compat.v1 graph mode): values, static shapes, the graph's ops a
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 import tfgraph as tf
@@ -58,14 +57,8 @@ def both():
     return harness.run_here(CASES), harness.run_tf(CASES)
 
 
-def _names() -> list[str]:
-    scope = {"tf": tf, "np": np}
-    exec(CASES, scope)
-    return list(scope["cases"])
-
-
 @requires_tf
-@pytest.mark.parametrize("name", _names())
+@pytest.mark.parametrize("name", harness.case_names(CASES))
 def test_cross_as_tf(both, name):
     harness.compare(*both, name)
 

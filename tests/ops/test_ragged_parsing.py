@@ -4,10 +4,8 @@ mode): values, static shapes, the graph's ops and errors."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-import tfgraph as tf
 from tests.ragged import harness
 from tests.tfrun import requires_tf
 
@@ -86,12 +84,6 @@ def both():
     return harness.run_here(CASES), harness.run_tf(CASES)
 
 
-def _names() -> list[str]:
-    scope = {"tf": tf, "np": np}
-    exec(CASES, scope)
-    return list(scope["cases"])
-
-
 # TF's shape refiner runs the parse op of constant Examples while building the graph, so
 # its `tf.repeat`s of batched partitions see static shapes (Shape ops become Consts) and a
 # single example's ValueRowIds know their row count; tfgraph folds no parse op (its Python
@@ -102,7 +94,7 @@ STATIC_DIFFERS = {"single_lengths_rowids"}
 
 
 @requires_tf
-@pytest.mark.parametrize("name", _names())
+@pytest.mark.parametrize("name", harness.case_names(CASES))
 def test_ragged_feature_as_tf(both, name):
     here, theirs = both
     if name in STATIC_DIFFERS:

@@ -149,14 +149,8 @@ def both():
     return harness.run_here(CASES), harness.run_tf(CASES)
 
 
-def _names() -> list[str]:
-    scope = {"tf": tf, "np": np}
-    exec(CASES, scope)
-    return list(scope["cases"])
-
-
 @requires_tf
-@pytest.mark.parametrize("name", _names())
+@pytest.mark.parametrize("name", harness.case_names(CASES))
 def test_unicode_as_tf(both, name):
     harness.compare(*both, name)
 

@@ -96,3 +96,10 @@ def compare(here: dict, theirs: dict, name: str, ops: bool = True) -> None:
         assert a.get("ops") == b.get("ops")
     else:  # (the same op types at least where the graph is not TF's op for op)
         assert a.get("ops") is not None and b.get("ops") is not None
+
+
+def case_names(cases_src: str) -> list[str]:
+    """The names of the cases `cases_src` defines (in its dict `cases`), for parametrize."""
+    scope = {"tf": tf, "np": np}
+    exec(cases_src, scope)
+    return list(scope["cases"])

@@ -4,7 +4,6 @@ map_flat_values and the segment-id helpers: values, graphs and errors against TF
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 import tfgraph as tf
@@ -190,14 +189,8 @@ def both():
     return harness.run_here(CASES), harness.run_tf(CASES)
 
 
-def _names() -> list[str]:
-    scope = {"tf": tf, "np": np}
-    exec(CASES, scope)
-    return list(scope["cases"])
-
-
 @requires_tf
-@pytest.mark.parametrize("name", _names())
+@pytest.mark.parametrize("name", harness.case_names(CASES))
 def test_ragged_ops_as_tf(both, name):
     harness.compare(*both, name, ops=name not in OPS_DIFFER)
 

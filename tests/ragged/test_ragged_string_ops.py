@@ -4,7 +4,6 @@ lookup tables on RaggedTensors, against TF."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 import tfgraph as tf
@@ -70,14 +69,8 @@ def both():
     return harness.run_here(CASES), harness.run_tf(CASES)
 
 
-def _names() -> list[str]:
-    scope = {"tf": tf, "np": np}
-    exec(CASES, scope)
-    return list(scope["cases"])
-
-
 @requires_tf
-@pytest.mark.parametrize("name", _names())
+@pytest.mark.parametrize("name", harness.case_names(CASES))
 def test_string_split_as_tf(both, name):
     harness.compare(*both, name)
 
