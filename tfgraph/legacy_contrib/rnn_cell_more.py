@@ -472,10 +472,9 @@ def _keras_activation(identifier):
     return activations.get(identifier)
 
 
-class MinimalRNNCell(LayerRNNCell):
-    """MinimalRNN (Chen et al., 2018): the input projected by `kernel`'s first rows and
-    `activation`, then mixed with the state by one update gate (`kernel`'s other rows,
-    `bias`, initially ones)."""
+class _KerasStyleCell(LayerRNNCell):
+    """The constructor, state and output sizes MinimalRNNCell and CFNCell share (they
+    take Keras-style activation and initializer identifiers)."""
 
     def __init__(
         self,
@@ -501,6 +500,12 @@ class MinimalRNNCell(LayerRNNCell):
     @property
     def output_size(self):
         return self.units
+
+
+class MinimalRNNCell(_KerasStyleCell):
+    """MinimalRNN (Chen et al., 2018): the input projected by `kernel`'s first rows and
+    `activation`, then mixed with the state by one update gate (`kernel`'s other rows,
+    `bias`, initially ones)."""
 
     def build(self, inputs_shape) -> None:
         input_size = dimension_value(TensorShape(inputs_shape)[-1])
@@ -528,34 +533,9 @@ class MinimalRNNCell(LayerRNNCell):
         return new_h, new_h
 
 
-class CFNCell(LayerRNNCell):
+class CFNCell(_KerasStyleCell):
     """Chaos-free network (Laurent & von Brecht, 2017): `new_h = theta * act(state) +
     (1 - eta) * act(inputs @ W)` with gates from `kernel`, `recurrent_kernel`, `bias`."""
-
-    def __init__(
-        self,
-        units,
-        activation="tanh",
-        kernel_initializer="glorot_uniform",
-        bias_initializer="ones",
-        name=None,
-        dtype=None,
-        **kwargs,
-    ) -> None:
-        super().__init__(name=name, dtype=dtype, **kwargs)
-        self.input_spec = base.InputSpec(ndim=2)
-        self.units = units
-        self.activation = _keras_activation(activation)
-        self.kernel_initializer = _keras_initializer(kernel_initializer)
-        self.bias_initializer = _keras_initializer(bias_initializer)
-
-    @property
-    def state_size(self):
-        return self.units
-
-    @property
-    def output_size(self):
-        return self.units
 
     def build(self, inputs_shape) -> None:
         input_size = dimension_value(TensorShape(inputs_shape)[-1])
