@@ -60,6 +60,7 @@ from tfgraph import (
 # Everything else at top level, as in TF1's `tf.*`.
 from tfgraph.client.session import InteractiveSession, Session, get_default_session
 from tfgraph.custom_gradient import custom_gradient, grad_pass_through, hessians, recompute_grad
+from tfgraph.data.optional_ops import OptionalSpec
 from tfgraph.eager import execute as _eager_execute  # (eager tensors convert to tensors)
 from tfgraph.eager.function import function, init_scope
 from tfgraph.eager.tape import GradientTape

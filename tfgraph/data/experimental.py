@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tfgraph.data.dataset_ops import AUTOTUNE
+from tfgraph.data.optional_ops import Optional, OptionalStructure, get_next_as_optional
 from tfgraph.data.options import (
     AutoShardPolicy,
     AutotuneAlgorithm,
@@ -28,6 +29,8 @@ __all__ = [
     "DistributeOptions",
     "ExternalStatePolicy",
     "OptimizationOptions",
+    "Optional",
+    "OptionalStructure",
     "ServiceOptions",
     "ThreadingOptions",
     "assert_cardinality",
@@ -35,6 +38,7 @@ __all__ = [
     "cardinality",
     "choose_from_datasets",
     "enumerate_dataset",
+    "get_next_as_optional",
     "get_single_element",
     "group_by_window",
     "map_and_batch",

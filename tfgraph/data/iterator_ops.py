@@ -94,6 +94,12 @@ class Iterator:
         )._outputs
         return nest.pack_sequence_as(self._element_spec, list(flat))
 
+    def get_next_as_optional(self):
+        """The next element as a `tf.data.experimental.Optional` (empty at the end)."""
+        from tfgraph.data.optional_ops import get_next_as_optional
+
+        return get_next_as_optional(self)
+
     def string_handle(self, name=None):
         if name is None:
             return self._string_handle
