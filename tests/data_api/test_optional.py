@@ -16,7 +16,8 @@ ds = tf.data.Dataset.from_tensor_slices((np.arange(3), np.arange(3.0) + 0.5))
 it = tf.data.make_one_shot_iterator(ds)
 nxt = tf.data.experimental.get_next_as_optional(it)
 has = nxt.has_value()
-both = [has, tf.cond(has, nxt.get_value, lambda: (tf.constant(-1, tf.int64), tf.constant(-1.0, tf.float64)))]
+default = lambda: (tf.constant(-1, tf.int64), tf.constant(-1.0, tf.float64))
+both = [has, tf.cond(has, nxt.get_value, default)]
 o = tf.data.experimental.Optional.from_value((5, np.array([1.5, 2.5])))
 v = o.get_value(name="gv"); h = o.has_value(name="hv")
 d = tf.data.experimental.Optional.from_value({"b": tf.constant("x"), "a": tf.constant([1, 2])})
