@@ -538,3 +538,18 @@ def test_sum_and_mean_over_leading_axes_of_big_arrays(dtype):
     np.testing.assert_allclose(m, exact / (64 * 9 * 7), rtol=tol, atol=tol)
     np.testing.assert_allclose(s0, x.astype(np.float64).sum(0), rtol=tol, atol=tol * 8)
     np.testing.assert_allclose(st, x.astype(np.float64).sum((0, 2)), rtol=tol, atol=tol * 8)
+
+
+@pytest.mark.parametrize("rows", [1, 32, 64, 65])
+@pytest.mark.parametrize("width", [100, 512])
+def test_matmul_transpose_b_equals_the_product_for_every_shape(rows, width):
+    # (a few rows against a wide transposed operand take another BLAS call: the values
+    # must be the product's, the result an ordinary C-ordered array)
+    rng = np.random.RandomState(rows + width)
+    a = rng.randn(rows, width).astype(np.float32)
+    b = rng.randn(200, width).astype(np.float32)
+    out = tf.Session().run(tf.matmul(a, b, transpose_b=True))
+    np.testing.assert_allclose(
+        out, a.astype(np.float64) @ b.T.astype(np.float64), rtol=2e-5, atol=2e-4
+    )
+    assert out.flags.c_contiguous and out.dtype == np.float32

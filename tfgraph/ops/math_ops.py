@@ -1313,7 +1313,16 @@ def _matmul_fn(ta: bool, tb: bool, split: bool):
     if ta and not tb:
         return lambda a, b: mm(a.T, b)
     if not ta and tb:
-        return lambda a, b: mm(a, b.T)
+
+        def times_transposed(a, b):
+            # For a few rows of `a` against a wide `b` (an RNN's input gradient: 32 x 512
+            # by (256 x 512).T), OpenBLAS computes (b @ a.T).T 1.4x faster than a @ b.T
+            # (0.9x with 64 rows; slower with more rows or a narrower `b`).
+            if a.shape[0] <= 64 and b.shape[1] >= 2 * b.shape[0] and a.ndim == b.ndim == 2:
+                return np.ascontiguousarray(np.dot(b, a.T).T)
+            return mm(a, b.T)
+
+        return times_transposed
     return lambda a, b: mm(a.T, b.T)
 
 
