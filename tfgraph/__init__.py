@@ -161,7 +161,11 @@ from tfgraph.gradients import no_gradient as NoGradient
 from tfgraph.io.tensor_proto import make_ndarray, make_tensor_proto
 from tfgraph.module import Module
 from tfgraph.ops import control_flow_io as _control_flow_io  # (context protos in meta graphs)
-from tfgraph.ops.accumulator_ops import ConditionalAccumulator, ConditionalAccumulatorBase
+from tfgraph.ops.accumulator_ops import (
+    ConditionalAccumulator,
+    ConditionalAccumulatorBase,
+    SparseConditionalAccumulator,
+)
 from tfgraph.ops.array_ops import (
     batch_gather,
     bitcast,
