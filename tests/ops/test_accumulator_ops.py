@@ -135,7 +135,8 @@ with tf.Session() as sess:
     sess.run(q.apply_grad([3], [[1.0, 1.0]], local_step=3))
     out["after_set"] = int(sess.run(n))
     sess.run(q.apply_grad([-1], [[5.0, 5.0]], local_step=3))
-    out["negative_index"] = value(sess.run(q.take_grad(2), options=tf.RunOptions(timeout_in_ms=5000)))
+    wait = tf.RunOptions(timeout_in_ms=5000)
+    out["negative_index"] = value(sess.run(q.take_grad(2), options=wait))
     cases = {
         "zero": lambda: q.take_grad(0),
         "index": lambda: q.apply_grad([5], [[1.0, 2.0]], local_step=9),

@@ -213,7 +213,8 @@ def _check_sparse_gradient(op, acc: _SparseAccumulator, indices, values, dense_s
 
     if indices.ndim != 1:
         fail(
-            f"Input indices should be vector but received shape: {_dims(TensorShape(indices.shape))}"
+            "Input indices should be vector but received shape: "
+            f"{_dims(TensorShape(indices.shape))}"
         )
     if values.ndim == 0:
         fail("Values cannot be 0-dimensional.")
