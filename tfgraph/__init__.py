@@ -461,6 +461,7 @@ from tfgraph.ops.random_ops import *
 from tfgraph.ops.reader_ops import (
     FixedLengthRecordReader,
     IdentityReader,
+    LMDBReader,
     ReaderBase,
     TextLineReader,
     TFRecordReader,

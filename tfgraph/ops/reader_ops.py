@@ -30,6 +30,7 @@ from tfgraph.ops.apply import apply_op, op_output
 __all__ = [
     "FixedLengthRecordReader",
     "IdentityReader",
+    "LMDBReader",
     "ReaderBase",
     "TFRecordReader",
     "TextLineReader",
@@ -105,6 +106,19 @@ def _fixed_length(op, path, attrs):
         yield f"{path}:{index}".encode(), data[pos : pos + record]
         index += 1
         pos += hop
+
+
+def _lmdb(op, path, attrs):
+    from tfgraph.io.lmdb import LMDBFormatError, lmdb_items
+
+    try:
+        yield from lmdb_items(path)
+    except FileNotFoundError:
+        raise errors.InvalidArgumentError(
+            None, op, f"{path}: No such file or directory (an LMDBReader reads LMDB files)"
+        ) from None
+    except LMDBFormatError as e:
+        raise errors.InvalidArgumentError(None, op, f"{path}: {e}") from None
 
 
 class _ReaderState:
@@ -202,6 +216,28 @@ for _type, _records, _attrs in (
     )
 
 
+# The Ref(string) reader (LMDBReader has no V2) and the reader ops on such handles; a
+# resource queue reaches them through FakeQueue, as in TF.
+register_op(
+    "LMDBReader",
+    outputs=["reader_handle: Ref(string)"],
+    attrs=_READER_ATTRS,
+    shape=lambda op: [TensorShape([2])],
+    make_kernel=_reader_kernel(_lmdb),
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
+)
+register_op(
+    "FakeQueue",
+    inputs=["resource: resource"],
+    outputs=["handle: Ref(string)"],
+    shape=lambda op: [TensorShape([2])],
+    kernel=lambda queue: queue,
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
+)
+
+
 def _strings(values) -> np.ndarray:
     out = np.empty(len(values), dtype=object)
     out[:] = values
@@ -227,50 +263,51 @@ def _read_up_to_kernel(op, ctx):
     return read_up_to
 
 
-register_op(
-    "ReaderReadV2",
-    inputs=["reader_handle: resource", "queue_handle: resource"],
-    outputs=["key: string", "value: string"],
-    shape=lambda op: [TensorShape([]), TensorShape([])],
-    make_kernel=_read_kernel,
-    grad=NOT_DIFFERENTIABLE,
-    stateful=True,
-)
-register_op(
-    "ReaderReadUpToV2",
-    inputs=["reader_handle: resource", "queue_handle: resource", "num_records: int64"],
-    outputs=["keys: string", "values: string"],
-    shape=lambda op: [TensorShape([None]), TensorShape([None])],
-    make_kernel=_read_up_to_kernel,
-    grad=NOT_DIFFERENTIABLE,
-    stateful=True,
-)
-register_op(
-    "ReaderNumRecordsProducedV2",
-    inputs=["reader_handle: resource"],
-    outputs=["records_produced: int64"],
-    shape=common_shapes.scalar_shape,
-    kernel=lambda reader: np.int64(reader.produced),
-    grad=NOT_DIFFERENTIABLE,
-    stateful=True,
-)
-register_op(
-    "ReaderNumWorkUnitsCompletedV2",
-    inputs=["reader_handle: resource"],
-    outputs=["units_completed: int64"],
-    shape=common_shapes.scalar_shape,
-    kernel=lambda reader: np.int64(reader.completed),
-    grad=NOT_DIFFERENTIABLE,
-    stateful=True,
-)
-register_op(
-    "ReaderResetV2",
-    inputs=["reader_handle: resource"],
-    shape=lambda op: [],
-    kernel=lambda reader: reader.reset(),
-    grad=NOT_DIFFERENTIABLE,
-    stateful=True,
-)
+for _suffix, _handle in (("V2", "resource"), ("", "Ref(string)")):
+    register_op(
+        "ReaderRead" + _suffix,
+        inputs=[f"reader_handle: {_handle}", f"queue_handle: {_handle}"],
+        outputs=["key: string", "value: string"],
+        shape=lambda op: [TensorShape([]), TensorShape([])],
+        make_kernel=_read_kernel,
+        grad=NOT_DIFFERENTIABLE,
+        stateful=_suffix == "V2",
+    )
+    register_op(
+        "ReaderReadUpTo" + _suffix,
+        inputs=[f"reader_handle: {_handle}", f"queue_handle: {_handle}", "num_records: int64"],
+        outputs=["keys: string", "values: string"],
+        shape=lambda op: [TensorShape([None]), TensorShape([None])],
+        make_kernel=_read_up_to_kernel,
+        grad=NOT_DIFFERENTIABLE,
+        stateful=_suffix == "V2",
+    )
+    register_op(
+        "ReaderNumRecordsProduced" + _suffix,
+        inputs=[f"reader_handle: {_handle}"],
+        outputs=["records_produced: int64"],
+        shape=common_shapes.scalar_shape,
+        kernel=lambda reader: np.int64(reader.produced),
+        grad=NOT_DIFFERENTIABLE,
+        stateful=_suffix == "V2",
+    )
+    register_op(
+        "ReaderNumWorkUnitsCompleted" + _suffix,
+        inputs=[f"reader_handle: {_handle}"],
+        outputs=["units_completed: int64"],
+        shape=common_shapes.scalar_shape,
+        kernel=lambda reader: np.int64(reader.completed),
+        grad=NOT_DIFFERENTIABLE,
+        stateful=_suffix == "V2",
+    )
+    register_op(
+        "ReaderReset" + _suffix,
+        inputs=[f"reader_handle: {_handle}"],
+        shape=lambda op: [],
+        kernel=lambda reader: reader.reset(),
+        grad=NOT_DIFFERENTIABLE,
+        stateful=_suffix == "V2",
+    )
 
 
 class ReaderBase:
@@ -289,32 +326,41 @@ class ReaderBase:
     def supports_serialize(self) -> bool:
         return self._supports_serialize
 
-    @staticmethod
-    def _queue_ref(queue):
-        return queue.queue_ref if hasattr(queue, "queue_ref") else queue
+    def _queue_ref(self, queue):
+        queue_ref = queue.queue_ref if hasattr(queue, "queue_ref") else queue
+        if self._v2:
+            return queue_ref
+        # (a Ref(string) reader takes the resource queue through FakeQueue, as in TF)
+        return op_output("FakeQueue", None, [queue_ref])
+
+    @property
+    def _v2(self) -> bool:
+        return self._reader_ref.dtype._base is dtypes.resource
+
+    def _op(self, op_type: str) -> str:
+        return op_type + "V2" if self._v2 else op_type
 
     def read(self, queue, name=None):
         """The next (key, value) record, taking the next file from `queue` as needed."""
-        op = apply_op("ReaderReadV2", name, [self._reader_ref, self._queue_ref(queue)])
+        queue_ref = self._queue_ref(queue)
+        op = apply_op(self._op("ReaderRead"), name, [self._reader_ref, queue_ref])
         return op._outputs[0], op._outputs[1]
 
     def read_up_to(self, queue, num_records, name=None):
         """Up to `num_records` (keys, values) from the current file."""
-        from tfgraph.framework.convert import convert_to_tensor
-
-        n = convert_to_tensor(num_records, dtype=dtypes.int64, name="num_records")
-        op = apply_op("ReaderReadUpToV2", name, [self._reader_ref, self._queue_ref(queue), n])
+        queue_ref = self._queue_ref(queue)
+        op = apply_op(self._op("ReaderReadUpTo"), name, [self._reader_ref, queue_ref, num_records])
         return op._outputs[0], op._outputs[1]
 
     def num_records_produced(self, name=None):
-        return op_output("ReaderNumRecordsProducedV2", name, [self._reader_ref])
+        return op_output(self._op("ReaderNumRecordsProduced"), name, [self._reader_ref])
 
     def num_work_units_completed(self, name=None):
-        return op_output("ReaderNumWorkUnitsCompletedV2", name, [self._reader_ref])
+        return op_output(self._op("ReaderNumWorkUnitsCompleted"), name, [self._reader_ref])
 
     def reset(self, name=None):
         """An op returning the reader to its initial state (counters to zero)."""
-        return apply_op("ReaderResetV2", name, [self._reader_ref])
+        return apply_op(self._op("ReaderReset"), name, [self._reader_ref])
 
     def serialize_state(self, name=None):
         raise errors.UnimplementedError(
@@ -362,6 +408,15 @@ class IdentityReader(ReaderBase):
 
     def __init__(self, name=None) -> None:
         super().__init__(_reader("IdentityReaderV2", name, {}), supports_serialize=True)
+
+
+class LMDBReader(ReaderBase):
+    """Reads the records of LMDB files (a data file, or a directory holding
+    `data.mdb`): key and value as stored, in key order."""
+
+    def __init__(self, name=None, options=None) -> None:
+        del options  # (unused, as in TF)
+        super().__init__(_reader("LMDBReader", name, {}))
 
 
 class FixedLengthRecordReader(ReaderBase):
