@@ -89,6 +89,17 @@ NO_GRADIENT_IN_TF = {
     "StatelessRandomGetKeyCounterAlg": "TF registers no gradient for it",
     "StatelessRandomGetAlg": "TF registers no gradient for StatelessRandomGetAlg",
     "ParseSequenceExampleV2": "TF registers no gradient for ParseSequenceExampleV2",
+    "FakeQueue": "TF registers no gradient for FakeQueue",
+    **{
+        name: f"TF registers no gradient for {name}"
+        for name in (
+            "SparseConditionalAccumulator",
+            "SparseAccumulatorApplyGradient",
+            "SparseAccumulatorTakeGradient",
+            "AccumulatorNumAccumulated",
+            "AccumulatorSetGlobalStep",
+        )
+    },
 }
 # Training ops (tfgraph/ops/training_ops.py): TF registers no gradient for them either.
 NO_GRADIENT_IN_TF.update(

@@ -1,6 +1,7 @@
 """`tf.sparse`: SparseTensor and the sparse ops tfgraph has (re-exports only)."""
 
 from tfgraph.framework.sparse_tensor import SparseTensor
+from tfgraph.ops.accumulator_ops import SparseConditionalAccumulator
 from tfgraph.ops.segment_ops import sparse_segment_mean as segment_mean
 from tfgraph.ops.segment_ops import sparse_segment_sqrt_n as segment_sqrt_n
 from tfgraph.ops.segment_ops import sparse_segment_sum as segment_sum
@@ -35,6 +36,7 @@ from tfgraph.ops.sparse_ops import sparse_to_indicator as to_indicator
 from tfgraph.ops.sparse_ops import sparse_transpose as transpose
 
 __all__ = [
+    "SparseConditionalAccumulator",
     "SparseTensor",
     "add",
     "concat",

@@ -62,7 +62,7 @@ def lmdb_items(path: str) -> Iterator[tuple[bytes, bytes]]:
         raise LMDBFormatError("MDB_INVALID: File is not an LMDB file")
     psize = first[1]
     second = _meta(data, psize)
-    txnid, psize, main = max((m for m in (first, second) if m is not None), key=lambda m: m[0])
+    _txnid, psize, main = max((m for m in (first, second) if m is not None), key=lambda m: m[0])
     yield from _tree(data, psize, main[7], bool(main[1] & 0x04))
 
 

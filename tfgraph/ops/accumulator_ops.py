@@ -282,7 +282,8 @@ def _accumulator_kernel(op, ctx):
     return kernel
 
 
-# TF's CPU kernels of the Ref(string) accumulators.
+# TF's CPU kernels of the Ref(string) accumulators. (TF registers no gradient for the
+# Ref(string) accumulator ops: tf.gradients raises LookupError through them.)
 _SPARSE_DTYPES = (dtypes.float16, dtypes.float32, dtypes.float64)
 
 
@@ -405,7 +406,6 @@ register_op(
     ],
     shape=lambda op: [TensorShape([2])],
     make_kernel=_sparse_accumulator_kernel,
-    grad=NOT_DIFFERENTIABLE,
     stateful=True,
 )
 
@@ -431,7 +431,6 @@ register_op(
     attrs=["dtype: numbertype", "has_known_shape: bool"],
     shape=lambda op: [],
     make_kernel=_sparse_apply_kernel,
-    grad=NOT_DIFFERENTIABLE,
 )
 register_op(
     "SparseAccumulatorTakeGradient",
@@ -440,7 +439,6 @@ register_op(
     attrs=["dtype: numbertype"],
     shape=lambda op: [TensorShape(None)] * 3,
     make_kernel=_take_kernel,
-    grad=NOT_DIFFERENTIABLE,
 )
 register_op(
     "AccumulatorNumAccumulated",
@@ -448,14 +446,12 @@ register_op(
     outputs=["num_accumulated: int32"],
     shape=common_shapes.scalar_shape,
     kernel=lambda acc: np.int32(acc.count),
-    grad=NOT_DIFFERENTIABLE,
 )
 register_op(
     "AccumulatorSetGlobalStep",
     inputs=["handle: Ref(string)", "new_global_step: int64"],
     shape=lambda op: [],
     kernel=_set_step,
-    grad=NOT_DIFFERENTIABLE,
 )
 
 

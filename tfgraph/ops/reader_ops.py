@@ -233,7 +233,7 @@ register_op(
     outputs=["handle: Ref(string)"],
     shape=lambda op: [TensorShape([2])],
     kernel=lambda queue: queue,
-    grad=NOT_DIFFERENTIABLE,
+    # (no gradient: TF registers none)
     stateful=True,
 )
 
