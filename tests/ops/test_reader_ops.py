@@ -177,3 +177,11 @@ def test_lmdb_reader_errors_name_the_file(tmp_path):
             sess.run(queue.enqueue([str(path)]))
             with pytest.raises(tf.errors.InvalidArgumentError, match=phrase):
                 sess.run(key)
+
+
+def test_a_fetched_lmdb_reader_handle_is_its_container_and_name():
+    import tfgraph as tf
+
+    reader = tf.LMDBReader(name="lmdb")
+    with tf.Session() as sess:
+        assert sess.run(reader.reader_ref).tolist() == [b"localhost", b"lmdb"]

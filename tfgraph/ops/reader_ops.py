@@ -124,7 +124,8 @@ def _lmdb(op, path, attrs):
 class _ReaderState:
     """One reader in one session: the file being read and its counters."""
 
-    def __init__(self, records, attrs) -> None:
+    def __init__(self, records, attrs, name: str = "") -> None:
+        self.name = name
         self.records = records
         self.attrs = attrs
         self.lock = threading.Lock()
@@ -145,7 +146,7 @@ class _ReaderState:
         path = local_path(path)
         return self.records(op, path, self.attrs)
 
-    def read(self, op, queue, limit: int):
+    def read_records(self, op, queue, limit: int):
         """Up to `limit` records from one work unit (one for `read`)."""
         keys: list = []
         values: list = []
@@ -164,6 +165,14 @@ class _ReaderState:
             self.produced += len(keys)
         return keys, values
 
+    # A fetched Ref(string) handle (LMDBReader's) reads as TF's [container, name] pair.
+    def read(self, retval: str) -> None:
+        pass
+
+    @property
+    def value(self) -> np.ndarray:
+        return np.array([b"localhost", self.name.encode()], dtype=object)
+
     def reset(self) -> None:
         with self.lock:
             self.work = None
@@ -179,7 +188,7 @@ def _reader_kernel(records):
         key = ("reader", attrs.get("container", b""), shared.decode() or op._name)
 
         def kernel():
-            return store.state(key, lambda: _ReaderState(records, attrs))
+            return store.state(key, lambda: _ReaderState(records, attrs, key[2]))
 
         return kernel
 
@@ -246,7 +255,7 @@ def _strings(values) -> np.ndarray:
 
 def _read_kernel(op, ctx):
     def read(reader, queue):
-        keys, values = reader.read(op, queue, 1)
+        keys, values = reader.read_records(op, queue, 1)
         return np.array(keys[0], dtype=object), np.array(values[0], dtype=object)
 
     return read
@@ -257,7 +266,7 @@ def _read_up_to_kernel(op, ctx):
         n = int(num_records)
         if n <= 0:
             raise errors.InvalidArgumentError(None, op, f"num_records must be positive, got {n}")
-        keys, values = reader.read(op, queue, n)
+        keys, values = reader.read_records(op, queue, n)
         return _strings(keys), _strings(values)
 
     return read_up_to
