@@ -66,7 +66,11 @@ def lmdb_items(path: str) -> Iterator[tuple[bytes, bytes]]:
     yield from _tree(data, psize, main[7], bool(main[1] & 0x04))
 
 
-def _tree(data: bytes, psize: int, root: int, dupsort: bool) -> Iterator[tuple[bytes, bytes]]:
+def _tree(
+    data: bytes, psize: int, root: int, dupsort: bool, fixed: int = 0
+) -> Iterator[tuple[bytes, bytes]]:
+    """The (key, value) pairs of the tree at page `root`; `fixed`: the key size of the
+    LEAF2 pages of a sub-database of fixed-size duplicates."""
     if root == _INVALID:
         return
     stack = [root]
@@ -76,13 +80,17 @@ def _tree(data: bytes, psize: int, root: int, dupsort: bool) -> Iterator[tuple[b
             raise LMDBFormatError("MDB_CORRUPTED: page number beyond the end of the file")
         _, flags, lower = struct.unpack_from("<HHH", data, base + 8)
         n = (lower - _HEADER) // 2
-        ptrs = struct.unpack_from(f"<{n}H", data, base + _HEADER)
+        ptrs = () if flags & _P_LEAF2 else struct.unpack_from(f"<{n}H", data, base + _HEADER)
         if flags & _P_BRANCH:
             children = []
             for p in ptrs:
                 lo, hi, nflags = struct.unpack_from("<HHH", data, base + p)
                 children.append(lo | hi << 16 | nflags << 32)
             stack.extend(reversed(children))
+        elif flags & _P_LEAF2:
+            for k in range(n):
+                at = base + _HEADER + k * fixed
+                yield data[at : at + fixed], b""
         elif flags & _P_LEAF:
             yield from _leaf(data, psize, base, ptrs, dupsort)
         else:
@@ -111,15 +119,14 @@ def _leaf(data: bytes, psize: int, base: int, ptrs, dupsort: bool):
 def _duplicates(data: bytes, psize: int, value: bytes, nflags: int):
     """The values of one key of a duplicate-sorted database, in order."""
     if nflags & _F_SUBDATA:  # (a sub-database: its keys are the values)
-        root = _DB.unpack_from(value, 0)[7]
-        for dup, _ in _tree(data, psize, root, False):
+        record = _DB.unpack_from(value, 0)
+        for dup, _ in _tree(data, psize, record[7], False, record[0]):
             yield dup
         return
     _, flags, lower = struct.unpack_from("<HHH", value, 8)  # (a sub-page)
     if flags & _P_LEAF2:
         ksize = struct.unpack_from("<H", value, 8)[0]
-        count = (lower - _HEADER) // ksize
-        for k in range(count):
+        for k in range((lower - _HEADER) // 2):
             yield value[_HEADER + k * ksize : _HEADER + (k + 1) * ksize]
         return
     n = (lower - _HEADER) // 2
