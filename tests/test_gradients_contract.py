@@ -111,6 +111,17 @@ NO_GRADIENT_IN_TF = {
     "OptionalNone": "TF registers no gradient for OptionalNone",
     "OptionalHasValue": "TF registers no gradient for OptionalHasValue",
     "IteratorGetNextAsOptional": "TF registers no gradient for IteratorGetNextAsOptional",
+    "FakeQueue": "TF registers no gradient for FakeQueue",
+    **{
+        name: f"TF registers no gradient for {name}"
+        for name in (
+            "SparseConditionalAccumulator",
+            "SparseAccumulatorApplyGradient",
+            "SparseAccumulatorTakeGradient",
+            "AccumulatorNumAccumulated",
+            "AccumulatorSetGlobalStep",
+        )
+    },
 }
 # Stateful random ops over an RNG-state variable (tf.random.Generator), the bincount ops
 # and SobolSample: TF registers no gradient for them.

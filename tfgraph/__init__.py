@@ -165,7 +165,11 @@ from tfgraph.module import Module
 from tfgraph.ops import control_flow_io as _control_flow_io  # (context protos in meta graphs)
 from tfgraph.ops import function_call_ops as _function_call_ops  # (registers If, While, ...)
 from tfgraph.ops import list_ops as _list_ops  # (registers the TensorList ops)
-from tfgraph.ops.accumulator_ops import ConditionalAccumulator, ConditionalAccumulatorBase
+from tfgraph.ops.accumulator_ops import (
+    ConditionalAccumulator,
+    ConditionalAccumulatorBase,
+    SparseConditionalAccumulator,
+)
 from tfgraph.ops.approx_top_k_ops import approx_top_k
 from tfgraph.ops.array_ops import (
     batch_gather,
@@ -465,6 +469,7 @@ from tfgraph.ops.random_ops import *
 from tfgraph.ops.reader_ops import (
     FixedLengthRecordReader,
     IdentityReader,
+    LMDBReader,
     ReaderBase,
     TextLineReader,
     TFRecordReader,

@@ -1,6 +1,7 @@
 """`tf.sparse`: SparseTensor and the sparse ops tfgraph has (re-exports only)."""
 
 from tfgraph.framework.sparse_tensor import SparseTensor
+from tfgraph.ops.accumulator_ops import SparseConditionalAccumulator
 from tfgraph.ops.bincount_ops import sparse_bincount as bincount
 from tfgraph.ops.segment_ops import sparse_segment_mean as segment_mean
 from tfgraph.ops.segment_ops import sparse_segment_sqrt_n as segment_sqrt_n
@@ -36,6 +37,7 @@ from tfgraph.ops.sparse_ops import sparse_to_indicator as to_indicator
 from tfgraph.ops.sparse_ops import sparse_transpose as transpose
 
 __all__ = [
+    "SparseConditionalAccumulator",
     "SparseTensor",
     "add",
     "bincount",

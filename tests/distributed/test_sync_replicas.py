@@ -101,3 +101,49 @@ def test_two_workers_train_synchronously(launch, tmp_path):
     # gradient: w <- 0.8 w, ten times, whichever worker's gradients each step took.
     assert chief["step"] == 10
     np.testing.assert_allclose(chief["w"], np.array([1.0, 2.0]) * 0.8**10, rtol=1e-5)
+
+
+SPARSE = """
+step = tf.train.get_or_create_global_step()
+emb = tf.Variable([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], name="emb")
+loss = tf.reduce_sum(tf.gather(emb, [2, 0, 2]) ** 2)
+opt = tf.train.SyncReplicasOptimizer(
+    tf.train.GradientDescentOptimizer(0.1), replicas_to_aggregate=1, total_num_replicas=1)
+train = opt.minimize(loss, global_step=step)
+sync = opt.get_chief_queue_runner().enqueue_ops[0]
+tokens = opt.get_init_tokens_op(num_tokens=1)
+out = {"ops": [[o.name, o.type] for o in tf.get_default_graph().get_operations()]}
+with tf.Session() as sess:
+    sess.run([tf.global_variables_initializer(), tf.local_variables_initializer()])
+    sess.run(opt.chief_init_op)
+    sess.run(tokens)
+    wait = tf.RunOptions(timeout_in_ms=10000)
+    for _ in range(2):
+        sess.run(opt.local_step_init_op)  # (this replica's step: the global one)
+        sess.run(train, options=wait)
+        sess.run(sync, options=wait)
+    out["emb"] = sess.run(emb).tolist()
+    out["step"] = int(sess.run(step))
+"""
+
+
+def _sparse_ours() -> dict:
+    scope = {"tf": tf}
+    with tf.Graph().as_default():
+        exec(SPARSE, scope)
+    return scope["out"]
+
+
+def test_sparse_gradients_go_through_a_sparse_accumulator():
+    out = _sparse_ours()
+    types = dict(map(tuple, out["ops"]))
+    assert types["sync_replicas/sparse_conditional_accumulator"] == "SparseConditionalAccumulator"
+    assert out["step"] == 2
+    # (row 2 is gathered twice: 5 - 0.1 * 2 * (2 * 5) = 3, then 3 - 0.1 * 2 * (2 * 3) = 1.8)
+    np.testing.assert_allclose(out["emb"], [[0.64, 1.28], [3.0, 4.0], [1.8, 2.16]], rtol=1e-6)
+
+
+@pytest.mark.tf
+@requires_tf
+def test_sparse_matches_tensorflow():
+    assert _sparse_ours() == run_tf_json(SPARSE + "\nprint(json.dumps(out))")

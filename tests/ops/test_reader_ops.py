@@ -100,3 +100,88 @@ def test_readers(tmp_path):
     ]
     assert r["nrp"] == 4 and r["nwu"] == 1 and r["after_reset"] == 0
     assert r["write_file"] == "written" and r["missing"]
+
+
+LMDB_GRAPH = """
+queue = tf.FIFOQueue(10, tf.string)
+reader = tf.LMDBReader(name="lmdb")
+key, value = reader.read(queue)
+keys, values = reader.read_up_to(queue, 150)
+produced = reader.num_records_produced()
+completed = reader.num_work_units_completed()
+reset = reader.reset()
+out = {"ops": [[op.name, op.type, [i.name for i in op.inputs]]
+               for op in tf.get_default_graph().get_operations()],
+       "ref": [str(reader.reader_ref.dtype), str(reader.reader_ref.shape)],
+       "shapes": [str(key.shape), str(keys.shape), str(produced.shape)]}
+"""
+
+
+def _lmdb_graph() -> dict:
+    import tfgraph as tf
+
+    scope = {"tf": tf}
+    exec(LMDB_GRAPH, scope)
+    return scope["out"]
+
+
+@pytest.mark.tf
+@requires_tf
+def test_lmdb_reader_graph_matches_tensorflow():
+    # (TF 2.21 builds the same graph but its LMDBReader kernel is gone: running it
+    # raises UnimplementedError "LMDB support is removed from TensorFlow")
+    from tests.tfrun import run_tf_json
+
+    assert _lmdb_graph() == run_tf_json(LMDB_GRAPH + "\nprint(json.dumps(out))")
+
+
+def test_lmdb_reader_reads_every_file_in_key_order():
+    import tfgraph as tf
+    from tests.io.test_lmdb import DATA, expected_records
+
+    files = [str(DATA / "small.mdb"), str(DATA / "records.mdb")]
+    queue = tf.FIFOQueue(10, tf.string)
+    reader = tf.LMDBReader()
+    key, value = reader.read(queue)
+    keys, values = reader.read_up_to(queue, 150)
+    counts = [reader.num_records_produced(), reader.num_work_units_completed()]
+    with tf.Session() as sess:
+        sess.run(queue.enqueue_many([files]))
+        sess.run(queue.close())
+        got = [tuple(sess.run([key, value])) for _ in range(4)]
+        assert sess.run(counts) == [4, 1]
+        while True:
+            try:
+                ks, vs = sess.run([keys, values])
+            except tf.errors.OutOfRangeError:
+                break
+            got.extend(zip(ks.tolist(), vs.tolist()))
+        assert sess.run(counts) == [404, 2]
+        sess.run(reader.reset())
+        assert sess.run(counts) == [0, 0]
+    assert got == [(b"a", b"one"), (b"b", b"two"), (b"c", b""), *expected_records()]
+
+
+def test_lmdb_reader_errors_name_the_file(tmp_path):
+    import tfgraph as tf
+
+    (tmp_path / "x.mdb").write_bytes(b"not lmdb" * 1000)
+    for path, phrase in (
+        (tmp_path / "none.mdb", "No such file"),
+        (tmp_path / "x.mdb", "MDB_INVALID"),
+    ):
+        tf.reset_default_graph()
+        queue = tf.FIFOQueue(2, tf.string)
+        key, _ = tf.LMDBReader().read(queue)
+        with tf.Session() as sess:
+            sess.run(queue.enqueue([str(path)]))
+            with pytest.raises(tf.errors.InvalidArgumentError, match=phrase):
+                sess.run(key)
+
+
+def test_a_fetched_lmdb_reader_handle_is_its_container_and_name():
+    import tfgraph as tf
+
+    reader = tf.LMDBReader(name="lmdb")
+    with tf.Session() as sess:
+        assert sess.run(reader.reader_ref).tolist() == [b"localhost", b"lmdb"]

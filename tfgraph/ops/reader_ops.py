@@ -30,6 +30,7 @@ from tfgraph.ops.apply import apply_op, op_output
 __all__ = [
     "FixedLengthRecordReader",
     "IdentityReader",
+    "LMDBReader",
     "ReaderBase",
     "TFRecordReader",
     "TextLineReader",
@@ -107,10 +108,24 @@ def _fixed_length(op, path, attrs):
         pos += hop
 
 
+def _lmdb(op, path, attrs):
+    from tfgraph.io.lmdb import LMDBFormatError, lmdb_items
+
+    try:
+        yield from lmdb_items(path)
+    except FileNotFoundError:
+        raise errors.InvalidArgumentError(
+            None, op, f"{path}: No such file or directory (an LMDBReader reads LMDB files)"
+        ) from None
+    except LMDBFormatError as e:
+        raise errors.InvalidArgumentError(None, op, f"{path}: {e}") from None
+
+
 class _ReaderState:
     """One reader in one session: the file being read and its counters."""
 
-    def __init__(self, records, attrs) -> None:
+    def __init__(self, records, attrs, name: str = "") -> None:
+        self.name = name
         self.records = records
         self.attrs = attrs
         self.lock = threading.Lock()
@@ -131,7 +146,7 @@ class _ReaderState:
         path = local_path(path)
         return self.records(op, path, self.attrs)
 
-    def read(self, op, queue, limit: int):
+    def read_records(self, op, queue, limit: int):
         """Up to `limit` records from one work unit (one for `read`)."""
         keys: list = []
         values: list = []
@@ -157,6 +172,14 @@ class _ReaderState:
             self.produced += len(keys)
         return keys, values
 
+    # A fetched Ref(string) handle (LMDBReader's) reads as TF's [container, name] pair.
+    def read(self, retval: str) -> None:
+        pass
+
+    @property
+    def value(self) -> np.ndarray:
+        return np.array([b"localhost", self.name.encode()], dtype=object)
+
     def reset(self) -> None:
         with self.lock:
             self.work = None
@@ -172,7 +195,7 @@ def _reader_kernel(records):
         key = ("reader", attrs.get("container", b""), shared.decode() or op._name)
 
         def kernel():
-            return store.state(key, lambda: _ReaderState(records, attrs))
+            return store.state(key, lambda: _ReaderState(records, attrs, key[2]))
 
         return kernel
 
@@ -209,6 +232,28 @@ for _type, _records, _attrs in (
     )
 
 
+# The Ref(string) reader (LMDBReader has no V2) and the reader ops on such handles; a
+# resource queue reaches them through FakeQueue, as in TF.
+register_op(
+    "LMDBReader",
+    outputs=["reader_handle: Ref(string)"],
+    attrs=_READER_ATTRS,
+    shape=lambda op: [TensorShape([2])],
+    make_kernel=_reader_kernel(_lmdb),
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
+)
+register_op(
+    "FakeQueue",
+    inputs=["resource: resource"],
+    outputs=["handle: Ref(string)"],
+    shape=lambda op: [TensorShape([2])],
+    kernel=lambda queue: queue,
+    # (no gradient: TF registers none)
+    stateful=True,
+)
+
+
 def _strings(values) -> np.ndarray:
     out = np.empty(len(values), dtype=object)
     out[:] = values
@@ -217,7 +262,7 @@ def _strings(values) -> np.ndarray:
 
 def _read_kernel(op, ctx):
     def read(reader, queue):
-        keys, values = reader.read(op, queue, 1)
+        keys, values = reader.read_records(op, queue, 1)
         return np.array(keys[0], dtype=object), np.array(values[0], dtype=object)
 
     return read
@@ -228,56 +273,57 @@ def _read_up_to_kernel(op, ctx):
         n = int(num_records)
         if n <= 0:
             raise errors.InvalidArgumentError(None, op, f"num_records must be positive, got {n}")
-        keys, values = reader.read(op, queue, n)
+        keys, values = reader.read_records(op, queue, n)
         return _strings(keys), _strings(values)
 
     return read_up_to
 
 
-register_op(
-    "ReaderReadV2",
-    inputs=["reader_handle: resource", "queue_handle: resource"],
-    outputs=["key: string", "value: string"],
-    shape=lambda op: [TensorShape([]), TensorShape([])],
-    make_kernel=_read_kernel,
-    grad=NOT_DIFFERENTIABLE,
-    stateful=True,
-)
-register_op(
-    "ReaderReadUpToV2",
-    inputs=["reader_handle: resource", "queue_handle: resource", "num_records: int64"],
-    outputs=["keys: string", "values: string"],
-    shape=lambda op: [TensorShape([None]), TensorShape([None])],
-    make_kernel=_read_up_to_kernel,
-    grad=NOT_DIFFERENTIABLE,
-    stateful=True,
-)
-register_op(
-    "ReaderNumRecordsProducedV2",
-    inputs=["reader_handle: resource"],
-    outputs=["records_produced: int64"],
-    shape=common_shapes.scalar_shape,
-    kernel=lambda reader: np.int64(reader.produced),
-    grad=NOT_DIFFERENTIABLE,
-    stateful=True,
-)
-register_op(
-    "ReaderNumWorkUnitsCompletedV2",
-    inputs=["reader_handle: resource"],
-    outputs=["units_completed: int64"],
-    shape=common_shapes.scalar_shape,
-    kernel=lambda reader: np.int64(reader.completed),
-    grad=NOT_DIFFERENTIABLE,
-    stateful=True,
-)
-register_op(
-    "ReaderResetV2",
-    inputs=["reader_handle: resource"],
-    shape=lambda op: [],
-    kernel=lambda reader: reader.reset(),
-    grad=NOT_DIFFERENTIABLE,
-    stateful=True,
-)
+for _suffix, _handle in (("V2", "resource"), ("", "Ref(string)")):
+    register_op(
+        "ReaderRead" + _suffix,
+        inputs=[f"reader_handle: {_handle}", f"queue_handle: {_handle}"],
+        outputs=["key: string", "value: string"],
+        shape=lambda op: [TensorShape([]), TensorShape([])],
+        make_kernel=_read_kernel,
+        grad=NOT_DIFFERENTIABLE,
+        stateful=_suffix == "V2",
+    )
+    register_op(
+        "ReaderReadUpTo" + _suffix,
+        inputs=[f"reader_handle: {_handle}", f"queue_handle: {_handle}", "num_records: int64"],
+        outputs=["keys: string", "values: string"],
+        shape=lambda op: [TensorShape([None]), TensorShape([None])],
+        make_kernel=_read_up_to_kernel,
+        grad=NOT_DIFFERENTIABLE,
+        stateful=_suffix == "V2",
+    )
+    register_op(
+        "ReaderNumRecordsProduced" + _suffix,
+        inputs=[f"reader_handle: {_handle}"],
+        outputs=["records_produced: int64"],
+        shape=common_shapes.scalar_shape,
+        kernel=lambda reader: np.int64(reader.produced),
+        grad=NOT_DIFFERENTIABLE,
+        stateful=_suffix == "V2",
+    )
+    register_op(
+        "ReaderNumWorkUnitsCompleted" + _suffix,
+        inputs=[f"reader_handle: {_handle}"],
+        outputs=["units_completed: int64"],
+        shape=common_shapes.scalar_shape,
+        kernel=lambda reader: np.int64(reader.completed),
+        grad=NOT_DIFFERENTIABLE,
+        stateful=_suffix == "V2",
+    )
+    register_op(
+        "ReaderReset" + _suffix,
+        inputs=[f"reader_handle: {_handle}"],
+        shape=lambda op: [],
+        kernel=lambda reader: reader.reset(),
+        grad=NOT_DIFFERENTIABLE,
+        stateful=_suffix == "V2",
+    )
 
 
 class ReaderBase:
@@ -296,32 +342,41 @@ class ReaderBase:
     def supports_serialize(self) -> bool:
         return self._supports_serialize
 
-    @staticmethod
-    def _queue_ref(queue):
-        return queue.queue_ref if hasattr(queue, "queue_ref") else queue
+    def _queue_ref(self, queue):
+        queue_ref = queue.queue_ref if hasattr(queue, "queue_ref") else queue
+        if self._v2:
+            return queue_ref
+        # (a Ref(string) reader takes the resource queue through FakeQueue, as in TF)
+        return op_output("FakeQueue", None, [queue_ref])
+
+    @property
+    def _v2(self) -> bool:
+        return self._reader_ref.dtype._base is dtypes.resource
+
+    def _op(self, op_type: str) -> str:
+        return op_type + "V2" if self._v2 else op_type
 
     def read(self, queue, name=None):
         """The next (key, value) record, taking the next file from `queue` as needed."""
-        op = apply_op("ReaderReadV2", name, [self._reader_ref, self._queue_ref(queue)])
+        queue_ref = self._queue_ref(queue)
+        op = apply_op(self._op("ReaderRead"), name, [self._reader_ref, queue_ref])
         return op._outputs[0], op._outputs[1]
 
     def read_up_to(self, queue, num_records, name=None):
         """Up to `num_records` (keys, values) from the current file."""
-        from tfgraph.framework.convert import convert_to_tensor
-
-        n = convert_to_tensor(num_records, dtype=dtypes.int64, name="num_records")
-        op = apply_op("ReaderReadUpToV2", name, [self._reader_ref, self._queue_ref(queue), n])
+        queue_ref = self._queue_ref(queue)
+        op = apply_op(self._op("ReaderReadUpTo"), name, [self._reader_ref, queue_ref, num_records])
         return op._outputs[0], op._outputs[1]
 
     def num_records_produced(self, name=None):
-        return op_output("ReaderNumRecordsProducedV2", name, [self._reader_ref])
+        return op_output(self._op("ReaderNumRecordsProduced"), name, [self._reader_ref])
 
     def num_work_units_completed(self, name=None):
-        return op_output("ReaderNumWorkUnitsCompletedV2", name, [self._reader_ref])
+        return op_output(self._op("ReaderNumWorkUnitsCompleted"), name, [self._reader_ref])
 
     def reset(self, name=None):
         """An op returning the reader to its initial state (counters to zero)."""
-        return apply_op("ReaderResetV2", name, [self._reader_ref])
+        return apply_op(self._op("ReaderReset"), name, [self._reader_ref])
 
     def serialize_state(self, name=None):
         raise errors.UnimplementedError(
@@ -369,6 +424,15 @@ class IdentityReader(ReaderBase):
 
     def __init__(self, name=None) -> None:
         super().__init__(_reader("IdentityReaderV2", name, {}), supports_serialize=True)
+
+
+class LMDBReader(ReaderBase):
+    """Reads the records of LMDB files (a data file, or a directory holding
+    `data.mdb`): key and value as stored, in key order."""
+
+    def __init__(self, name=None, options=None) -> None:
+        del options  # (unused, as in TF)
+        super().__init__(_reader("LMDBReader", name, {}))
 
 
 class FixedLengthRecordReader(ReaderBase):

@@ -17,7 +17,7 @@ from typing import Any
 from tfgraph.framework.graph import GraphKeys, get_default_graph
 from tfgraph.framework.indexed_slices import IndexedSlices
 from tfgraph.ops import array_ops, control_flow_ops, state_ops
-from tfgraph.ops.accumulator_ops import ConditionalAccumulator
+from tfgraph.ops.accumulator_ops import ConditionalAccumulator, SparseConditionalAccumulator
 from tfgraph.ops.data_flow_ops import FIFOQueue
 from tfgraph.training import queue_runner
 from tfgraph.training.optimizer import Optimizer
@@ -102,10 +102,18 @@ class SyncReplicasOptimizer(Optimizer):
                         aggregated.append(None)
                         continue
                     if isinstance(grad, IndexedSlices):
-                        raise NotImplementedError(
-                            f"SyncReplicasOptimizer: sparse gradients (of {var.op.name}) need "
-                            "a SparseConditionalAccumulator, which tfgraph does not have yet."
+                        # (TF's shape=(): the taken slices' dense_shape[0] is -1)
+                        sparse = SparseConditionalAccumulator(
+                            grad.dtype, shape=(), shared_name=var.name + "/grad_accum"
                         )
+                        train_ops.append(
+                            sparse.apply_indexed_slices_grad(grad, local_step=self._local_step)
+                        )
+                        aggregated.append(
+                            sparse.take_indexed_slices_grad(self._replicas_to_aggregate)
+                        )
+                        self._accumulator_list.append((sparse, var.device))
+                        continue
                     accumulator = ConditionalAccumulator(
                         grad.dtype, shape=var.get_shape(), shared_name=var.name + "/grad_accum"
                     )
