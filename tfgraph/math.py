@@ -2,6 +2,7 @@
 (re-exports only). Names TF 2.21's compat.v1 has here that tfgraph lacks are listed in
 docs/api_exclusions.md."""
 
+from tfgraph import math_special as special
 from tfgraph.ops.approx_top_k_ops import approx_max_k, approx_min_k
 from tfgraph.ops.array_ops import invert_permutation
 from tfgraph.ops.check_ops import is_non_decreasing, is_strictly_increasing
@@ -256,6 +257,7 @@ __all__ = [
     "softmax",
     "softplus",
     "softsign",
+    "special",
     "sqrt",
     "square",
     "squared_difference",

@@ -1,4 +1,5 @@
 """More of `tf.math`, as TF builds it: modified Bessel functions (BesselI0/I0e/I1/I1e),
+`tf.math.special`'s Bessel J/K/Y, Dawson, exponential integral, Fresnel and Spence ops,
 Erfinv, Ndtri and erfcinv, MulNoNan and reciprocal_no_nan, EuclideanNorm,
 CumulativeLogsumexp, NextAfter and polyval; kernels from numpy/scipy, gradients as
 TF's math_grad.py."""
@@ -23,16 +24,29 @@ __all__ = [
     "bessel_i0e",
     "bessel_i1",
     "bessel_i1e",
+    "bessel_j0",
+    "bessel_j1",
+    "bessel_k0",
+    "bessel_k0e",
+    "bessel_k1",
+    "bessel_k1e",
+    "bessel_y0",
+    "bessel_y1",
     "bucketize",
     "cumulative_logsumexp",
+    "dawsn",
     "erfcinv",
     "erfinv",
+    "expint",
+    "fresnel_cos",
+    "fresnel_sin",
     "multiply_no_nan",
     "ndtri",
     "nextafter",
     "polyval",
     "reciprocal_no_nan",
     "reduce_euclidean_norm",
+    "spence",
 ]
 
 _FLOAT = "{bfloat16, half, float, double}"
@@ -102,6 +116,138 @@ def _ndtri_grad(op, grad):
     root_two_pi = constant(np.sqrt(2 * np.pi), dtype=grad.dtype._base)
     with _deps(grad):
         return grad * root_two_pi * math_ops.exp(math_ops.square(op._outputs[0]) / 2.0)
+
+
+# -- tf.math.special (TF's special_math_grad: the same formulas) ----------------------------
+def _neg_of(fn):
+    def grad(op, g):
+        with _deps(g):
+            return g * -fn(op._inputs[0])
+
+    return grad
+
+
+def _bessel_j1_grad(op, grad):
+    x, y = op._inputs[0], op._outputs[0]
+    with _deps(grad):
+        dy_dx = array_ops.where_v2(
+            math_ops.equal(x, 0.0), array_ops.cast(0.5, x.dtype), bessel_j0(x) - math_ops.div(y, x)
+        )
+        return grad * dy_dx
+
+
+def _bessel_k0e_grad(op, grad):
+    x, y = op._inputs[0], op._outputs[0]
+    with _deps(grad):
+        return grad * (y - bessel_k1e(x))
+
+
+def _bessel_k1_grad(op, grad):
+    x, y = op._inputs[0], op._outputs[0]
+    with _deps(grad):
+        return grad * (-bessel_k0(x) - math_ops.div(y, x))
+
+
+def _bessel_k1e_grad(op, grad):
+    x, y = op._inputs[0], op._outputs[0]
+    with _deps(grad):
+        return grad * (y * (1.0 - math_ops.reciprocal(x)) - bessel_k0e(x))
+
+
+def _bessel_y1_grad(op, grad):
+    x, y = op._inputs[0], op._outputs[0]
+    with _deps(grad):
+        return grad * (bessel_y0(x) - math_ops.div(y, x))
+
+
+def _dawsn_grad(op, grad):
+    x, y = op._inputs[0], op._outputs[0]
+    with _deps(grad):
+        return grad * (1.0 - 2 * x * y)
+
+
+def _expint_grad(op, grad):
+    x = op._inputs[0]
+    with _deps(grad):
+        return grad * math_ops.exp(x) / x
+
+
+def _fresnel_grad(trig):
+    def grad(op, g):
+        x = op._inputs[0]
+        with _deps(g):
+            return g * trig(np.pi / 2 * math_ops.square(x))
+
+    return grad
+
+
+def _spence_grad(op, grad):
+    x = op._inputs[0]
+    with _deps(grad):
+        partial = math_ops.log(x) / (1 - x)
+        partial = array_ops.where(math_ops.equal(x, 1.0), -array_ops.ones_like(x), partial)
+        return grad * partial
+
+
+def _fresnel(which: int):
+    def kernel(x):
+        x = np.asarray(x)
+        with np.errstate(all="ignore"):
+            return np.asarray(_special().fresnel(x)[which], dtype=x.dtype)
+
+    return kernel
+
+
+_SPECIAL = {  # op -> (scipy function or kernel, gradient)
+    "BesselJ0": ("j0", _neg_of(lambda x: bessel_j1(x))),
+    "BesselJ1": ("j1", _bessel_j1_grad),
+    "BesselK0": ("k0", _neg_of(lambda x: bessel_k1(x))),
+    "BesselK0e": ("k0e", _bessel_k0e_grad),
+    "BesselK1": ("k1", _bessel_k1_grad),
+    "BesselK1e": ("k1e", _bessel_k1e_grad),
+    "BesselY0": ("y0", _neg_of(lambda x: bessel_y1(x))),
+    "BesselY1": ("y1", _bessel_y1_grad),
+    "Dawsn": ("dawsn", _dawsn_grad),
+    "Expint": ("expi", _expint_grad),
+    "FresnelCos": (_fresnel(1), _fresnel_grad(math_ops.cos)),
+    "FresnelSin": (_fresnel(0), _fresnel_grad(math_ops.sin)),
+    "Spence": ("spence", _spence_grad),
+}
+for _name, (_fn, _grad) in _SPECIAL.items():
+    register_op(
+        _name,
+        inputs=["x: T"],
+        outputs=["y: T"],
+        attrs=[f"T: {_FLOAT}"],
+        shape=common_shapes.unchanged_shape,
+        kernel=_scipy(_fn) if isinstance(_fn, str) else _fn,
+        grad=_grad,
+    )
+
+
+def _special_unary(op_type: str, public: str):
+    def fn(x, name=None) -> Tensor:
+        with get_default_graph().name_scope(name or public):
+            return op_output(op_type, None, [x])  # (x converted as the op's input "x")
+
+    fn.__name__ = public
+    fn.__doc__ = f"Elementwise {public} of `x` (one {op_type} op), as tf.math.special's."
+    return fn
+
+
+bessel_j0 = _special_unary("BesselJ0", "bessel_j0")
+bessel_j1 = _special_unary("BesselJ1", "bessel_j1")
+bessel_k0 = _special_unary("BesselK0", "bessel_k0")
+bessel_k0e = _special_unary("BesselK0e", "bessel_k0e")
+bessel_k1 = _special_unary("BesselK1", "bessel_k1")
+bessel_k1e = _special_unary("BesselK1e", "bessel_k1e")
+bessel_y0 = _special_unary("BesselY0", "bessel_y0")
+bessel_y1 = _special_unary("BesselY1", "bessel_y1")
+dawsn = _special_unary("Dawsn", "dawsn")
+expint = _special_unary("Expint", "expint")
+fresnel_cos = _special_unary("FresnelCos", "fresnel_cos")
+fresnel_sin = _special_unary("FresnelSin", "fresnel_sin")
+spence = _special_unary("Spence", "spence")
 
 
 _UNARY = {
