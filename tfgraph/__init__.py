@@ -590,7 +590,7 @@ from tfgraph.ops.string_ops import (
     substr,
 )
 from tfgraph.ops.string_ops import strip as string_strip
-from tfgraph.ops.tensor_array_ops import TensorArray
+from tfgraph.ops.tensor_array_ops import TensorArray, TensorArraySpec
 from tfgraph.ops.volume_patch_ops import extract_volume_patches
 from tfgraph.ops.while_loop import while_loop
 from tfgraph.partitioned_variables import (

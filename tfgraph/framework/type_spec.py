@@ -291,6 +291,9 @@ def type_spec_from_value(value) -> TypeSpec:
             None if dense_shape is None else dense_shape.dtype._base,
             value.indices.shape,
         )
+    spec = getattr(value, "_type_spec", None)  # (composite values: TensorArray, ...)
+    if isinstance(spec, TypeSpec):
+        return spec
     from tfgraph.framework.convert import numpy_value
 
     try:

@@ -28,11 +28,12 @@ from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.ops import Tensor
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import TensorShape, as_shape
+from tfgraph.framework.type_spec import TypeSpec
 from tfgraph.ops import array_ops, math_ops
 from tfgraph.ops.apply import apply_op, op_output
 from tfgraph.ops.common_shapes import constant_value, shape_error
 
-__all__ = ["TensorArray", "TensorArrayState", "build_ta_with_new_flow"]
+__all__ = ["TensorArray", "TensorArraySpec", "TensorArrayState", "build_ta_with_new_flow"]
 
 _HANDLE_SHAPE = TensorShape([2])
 _counter = itertools.count()
@@ -874,6 +875,10 @@ class TensorArray:
         return self._element_shape[0]
 
     @property
+    def _type_spec(self) -> TensorArraySpec:
+        return TensorArraySpec.from_value(self)
+
+    @property
     def dynamic_size(self) -> bool:
         return self._dynamic_size
 
@@ -1068,3 +1073,64 @@ def build_ta_with_new_flow(old: TensorArray, flow: Tensor) -> TensorArray:
     ta._colocate_with = old._colocate_with
     ta._element_shape = old._element_shape
     return ta
+
+
+class TensorArraySpec(TypeSpec):
+    """The type of a `TensorArray`: its elements' shape and dtype, whether it grows, and
+    whether it infers its element shape from writes."""
+
+    __slots__ = ("_dtype", "_dynamic_size", "_element_shape", "_infer_shape")
+
+    def __init__(
+        self, element_shape=None, dtype=dtypes.float32, dynamic_size=False, infer_shape=True
+    ):
+        self._element_shape = as_shape(element_shape)
+        self._dtype = dtypes.as_dtype(dtype)._base
+        self._dynamic_size = dynamic_size
+        self._infer_shape = infer_shape
+
+    @property
+    def value_type(self):
+        return TensorArray
+
+    def _serialize(self) -> tuple:
+        return (self._element_shape, self._dtype, self._dynamic_size, self._infer_shape)
+
+    def is_subtype_of(self, other) -> bool:
+        # (as TF's: the element shape and shape inference do not take part)
+        return (
+            isinstance(other, TensorArraySpec)
+            and self._dtype == other._dtype
+            and self._dynamic_size == other._dynamic_size
+        )
+
+    def most_specific_common_supertype(self, others):
+        others = list(others)
+        if not all(isinstance(o, TensorArraySpec) for o in others):
+            return None
+        if any(
+            (o._dtype, o._dynamic_size, o._infer_shape)
+            != (self._dtype, self._dynamic_size, self._infer_shape)
+            for o in others
+        ):
+            return None
+        # (TF's own returns this spec's shape unchanged: it reads its generator of the
+        # others' shapes twice; here the shape is the common one)
+        shape = self._element_shape
+        for o in others:
+            shape = _common_shape(shape, o._element_shape)
+        return TensorArraySpec(shape, self._dtype, self._dynamic_size, self._infer_shape)
+
+    @staticmethod
+    def from_value(value) -> TensorArraySpec:
+        if not isinstance(value, TensorArray):
+            raise TypeError(f"Expected value to be a TensorArray, but got: `{type(value)}`")
+        return TensorArraySpec(
+            value.element_shape, value.dtype, value.dynamic_size, value._infer_shape
+        )
+
+
+def _common_shape(a: TensorShape, b: TensorShape) -> TensorShape:
+    if a.rank is None or b.rank is None or a.rank != b.rank:
+        return TensorShape(None)
+    return TensorShape([x if x == y else None for x, y in zip(a.as_list(), b.as_list())])
