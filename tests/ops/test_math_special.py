@@ -21,6 +21,8 @@ for dtype in (tf.float32, tf.float64):
         y = getattr(tf.math.special, n)(x)
         fetch[f"{n}_{dtype.name}"] = (y, tf.gradients(y, x)[0])
 listed = tf.math.special.bessel_y1([1.0, 2.0], name="listed")
+for fn in (tf.math.bessel_i0, tf.math.bessel_i1e, tf.math.erfinv, tf.math.ndtri):
+    fn([0.5])  # (a Python input becomes the op's input "x", inside the op's scope)
 out["graph"] = [(op.name, op.type) for op in tf.get_default_graph().get_operations()
                 if not op.name.startswith("gradients")]
 with tf.Session() as sess:

@@ -225,29 +225,29 @@ for _name, (_fn, _grad) in _SPECIAL.items():
     )
 
 
-def _special_unary(op_type: str, public: str):
+def _scoped_unary(op_type: str, public: str):
     def fn(x, name=None) -> Tensor:
         with get_default_graph().name_scope(name or public):
             return op_output(op_type, None, [x])  # (x converted as the op's input "x")
 
     fn.__name__ = public
-    fn.__doc__ = f"Elementwise {public} of `x` (one {op_type} op), as tf.math.special's."
+    fn.__doc__ = f"Elementwise {public} of `x` (one {op_type} op)."
     return fn
 
 
-bessel_j0 = _special_unary("BesselJ0", "bessel_j0")
-bessel_j1 = _special_unary("BesselJ1", "bessel_j1")
-bessel_k0 = _special_unary("BesselK0", "bessel_k0")
-bessel_k0e = _special_unary("BesselK0e", "bessel_k0e")
-bessel_k1 = _special_unary("BesselK1", "bessel_k1")
-bessel_k1e = _special_unary("BesselK1e", "bessel_k1e")
-bessel_y0 = _special_unary("BesselY0", "bessel_y0")
-bessel_y1 = _special_unary("BesselY1", "bessel_y1")
-dawsn = _special_unary("Dawsn", "dawsn")
-expint = _special_unary("Expint", "expint")
-fresnel_cos = _special_unary("FresnelCos", "fresnel_cos")
-fresnel_sin = _special_unary("FresnelSin", "fresnel_sin")
-spence = _special_unary("Spence", "spence")
+bessel_j0 = _scoped_unary("BesselJ0", "bessel_j0")
+bessel_j1 = _scoped_unary("BesselJ1", "bessel_j1")
+bessel_k0 = _scoped_unary("BesselK0", "bessel_k0")
+bessel_k0e = _scoped_unary("BesselK0e", "bessel_k0e")
+bessel_k1 = _scoped_unary("BesselK1", "bessel_k1")
+bessel_k1e = _scoped_unary("BesselK1e", "bessel_k1e")
+bessel_y0 = _scoped_unary("BesselY0", "bessel_y0")
+bessel_y1 = _scoped_unary("BesselY1", "bessel_y1")
+dawsn = _scoped_unary("Dawsn", "dawsn")
+expint = _scoped_unary("Expint", "expint")
+fresnel_cos = _scoped_unary("FresnelCos", "fresnel_cos")
+fresnel_sin = _scoped_unary("FresnelSin", "fresnel_sin")
+spence = _scoped_unary("Spence", "spence")
 
 
 _UNARY = {
@@ -268,17 +268,6 @@ for _name, (_fn, _grad) in _UNARY.items():
         kernel=_scipy(_fn),
         grad=_grad,
     )
-
-
-def _scoped_unary(op_type: str, public: str):
-    def fn(x, name=None) -> Tensor:
-        with get_default_graph().name_scope(name or public):
-            x = convert_to_tensor(x, name="x")
-            return op_output(op_type, None, [x])
-
-    fn.__name__ = public
-    fn.__doc__ = f"Elementwise {public} of `x` (one {op_type} op)."
-    return fn
 
 
 bessel_i0 = _scoped_unary("BesselI0", "bessel_i0")
