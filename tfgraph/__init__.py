@@ -165,6 +165,7 @@ from tfgraph.module import Module
 from tfgraph.ops import control_flow_io as _control_flow_io  # (context protos in meta graphs)
 from tfgraph.ops import function_call_ops as _function_call_ops  # (registers If, While, ...)
 from tfgraph.ops import list_ops as _list_ops  # (registers the TensorList ops)
+from tfgraph.ops import proto_ops as _proto_ops  # (registers DecodeProtoV2, EncodeProto)
 from tfgraph.ops.accumulator_ops import (
     ConditionalAccumulator,
     ConditionalAccumulatorBase,

@@ -43,6 +43,8 @@ _PUBLIC = {
     "decode_csv": ("tfgraph.ops.parsing_ops", "decode_csv"),
     "decode_raw": ("tfgraph.ops.parsing_ops", "decode_raw"),
     "decode_json_example": ("tfgraph.ops.parsing_ops", "decode_json_example"),
+    "decode_proto": ("tfgraph.ops.proto_ops", "decode_proto"),
+    "encode_proto": ("tfgraph.ops.proto_ops", "encode_proto"),
     "parse_example": ("tfgraph.ops.parsing_ops", "parse_example"),
     "parse_single_example": ("tfgraph.ops.parsing_ops", "parse_single_example"),
     "FixedLenFeature": ("tfgraph.ops.parsing_ops", "FixedLenFeature"),

@@ -119,12 +119,19 @@ def _ndtri_grad(op, grad):
 
 
 # -- tf.math.special (TF's special_math_grad: the same formulas) ----------------------------
-def _neg_of(fn):
-    def grad(op, g):
-        with _deps(g):
-            return g * -fn(op._inputs[0])
+def _bessel_j0_grad(op, grad):
+    with _deps(grad):
+        return grad * -bessel_j1(op._inputs[0])
 
-    return grad
+
+def _bessel_k0_grad(op, grad):
+    with _deps(grad):
+        return grad * -bessel_k1(op._inputs[0])
+
+
+def _bessel_y0_grad(op, grad):
+    with _deps(grad):
+        return grad * -bessel_y1(op._inputs[0])
 
 
 def _bessel_j1_grad(op, grad):
@@ -199,13 +206,13 @@ def _fresnel(which: int):
 
 
 _SPECIAL = {  # op -> (scipy function or kernel, gradient)
-    "BesselJ0": ("j0", _neg_of(lambda x: bessel_j1(x))),
+    "BesselJ0": ("j0", _bessel_j0_grad),
     "BesselJ1": ("j1", _bessel_j1_grad),
-    "BesselK0": ("k0", _neg_of(lambda x: bessel_k1(x))),
+    "BesselK0": ("k0", _bessel_k0_grad),
     "BesselK0e": ("k0e", _bessel_k0e_grad),
     "BesselK1": ("k1", _bessel_k1_grad),
     "BesselK1e": ("k1e", _bessel_k1e_grad),
-    "BesselY0": ("y0", _neg_of(lambda x: bessel_y1(x))),
+    "BesselY0": ("y0", _bessel_y0_grad),
     "BesselY1": ("y1", _bessel_y1_grad),
     "Dawsn": ("dawsn", _dawsn_grad),
     "Expint": ("expi", _expint_grad),
