@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from google.protobuf.descriptor import FieldDescriptor
 
 from tfgraph import errors
 from tfgraph.framework import dtypes
@@ -43,8 +42,15 @@ _COMPATIBLE = {
     "message": ("string",),
     "group": ("string",),
 }
+
+
 # FieldDescriptor.TYPE_* -> the type's name in _COMPATIBLE
-_TYPE_NAMES = {getattr(FieldDescriptor, "TYPE_" + name.upper()): name for name in _COMPATIBLE}
+@functools.cache
+def _type_names() -> dict:
+    """FieldDescriptor.TYPE_* -> the type's name in _COMPATIBLE (protobuf loads lazily)."""
+    from google.protobuf.descriptor import FieldDescriptor
+
+    return {getattr(FieldDescriptor, "TYPE_" + name.upper()): name for name in _COMPATIBLE}
 
 
 @functools.cache
@@ -104,7 +110,7 @@ def _fields(op, cls, message_type: str, names, types) -> list:
             raise errors.InvalidArgumentError(
                 None, op, f"Unknown field: {name} in message type {message_type}"
             )
-        kind = _TYPE_NAMES[field.type]
+        kind = _type_names()[field.type]
         if dtype.name not in _COMPATIBLE[kind]:
             raise errors.InvalidArgumentError(
                 None,
