@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from tfgraph.data import structure as nest
+from tfgraph.data.iterator_ops import _flat as _flat_attrs  # (output_types/_shapes)
 from tfgraph.data.structure import TensorSpec
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
@@ -16,11 +17,6 @@ from tfgraph.ops import optional_ops  # noqa: F401  (registers the ops)
 from tfgraph.ops.apply import apply_op, op_output
 
 __all__ = ["Optional", "OptionalSpec", "get_next_as_optional"]
-
-
-def _flat_attrs(element_spec) -> dict:
-    specs = nest.flatten(element_spec)
-    return {"output_types": [s.dtype for s in specs], "output_shapes": [s.shape for s in specs]}
 
 
 class Optional:
