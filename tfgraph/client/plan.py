@@ -89,9 +89,10 @@ class ExecutionPlan:
         self.has_dead = bool(region) or any(op._op_def.control_flow for op in ordered)
 
         slots = passes.assign_slots(ordered, feed_tensors, fetch_tensors, fed, anchors, region)
-        dead_after = {} if frame_of else passes.frees(ordered, slots, anchors)
+        sums = [] if frame_of else passes.product_sums(ordered, slots, anchors, fed)
+        dead_after = {} if frame_of else passes.frees(ordered, slots, anchors, sums)
         self.template, self.steps, self.step_ops = passes.lower(
-            ordered, slots, dead_after, folded, anchors, fed, ctx, frame_of
+            ordered, slots, dead_after, folded, anchors, fed, ctx, frame_of, sums
         )
         self.feed_slots = slots.feed_slots
         self.fetch_slots = slots.fetch_slots

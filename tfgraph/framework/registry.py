@@ -61,6 +61,10 @@ They read these, never op-type names:
                         (Shape, Size, Rank): plans fold it when the shape is fully known
     ufunc_form=(u, c)   its kernel computes the ufunc u of its input and the constant c
                         (Relu: maximum against 0), so fused elementwise chains take it
+    sums_inputs=True    its output is the elementwise sum of its inputs, all of one shape
+                        (AddN): a sum of matrix products may become one product
+    matrix_product=True its output is input 0 @ input 1, 2-D, each transposed as its
+                        transpose_a / transpose_b attrs say (MatMul)
     control_flow=role   "switch" (forwards to one output, the other is dead), "merge"
                         (forwards the live input), "enter", "exit", "next_iteration",
                         "loop_cond": ops whose liveness the plan tracks
@@ -283,6 +287,8 @@ class OpDef:
         "side_effect",
         "single_output",
         "static_value",
+        "matrix_product",
+        "sums_inputs",
         "ufunc_form",
         "variable",
     )
@@ -330,6 +336,8 @@ class OpDef:
         self.forwards_input: bool = traits.get("forwards_input", False)
         self.static_value: Callable | None = traits.get("static_value")
         self.ufunc_form: tuple | None = traits.get("ufunc_form")
+        self.sums_inputs: bool = traits.get("sums_inputs", False)
+        self.matrix_product: bool = traits.get("matrix_product", False)
         self.control_flow: str | None = traits.get("control_flow")
         if self.control_flow is not None and self.control_flow not in CONTROL_FLOW_ROLES:
             raise ValueError(f"op {name}: unknown control-flow role {self.control_flow!r}")
@@ -383,6 +391,8 @@ def register_op(
     static_value: Callable | None = None,
     control_flow: str | None = None,
     ufunc_form: tuple | None = None,
+    sums_inputs: bool = False,
+    matrix_product: bool = False,
 ) -> OpDef:
     """Declares op type `name`; see the module docstring for the signature language
     and the traits."""
@@ -410,6 +420,8 @@ def register_op(
             "static_value": static_value,
             "control_flow": control_flow,
             "ufunc_form": ufunc_form,
+            "sums_inputs": sums_inputs,
+            "matrix_product": matrix_product,
         },
     )
     _REGISTRY[name] = op_def

@@ -1236,6 +1236,7 @@ register_op(
     shape=_add_n_shape,
     kernel=_add_n_kernel,
     grad=_add_n_grad,
+    sums_inputs=True,
 )
 
 
@@ -1397,6 +1398,7 @@ register_op(
     shape=_matmul_shape,
     make_kernel=_matmul_kernel,
     grad=_matmul_grad,
+    matrix_product=True,
 )
 
 

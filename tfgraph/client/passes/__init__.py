@@ -11,6 +11,8 @@ runs them:
     control    the ops that may see dead values (downstream of a Switch)
     fold       values that are the same at every run, computed once (with anchors)
     slots      a slot per live value; forwarding ops share their input's slot
+    products   sums of many a_i^T @ g_i products (an unrolled RNN's weight gradients)
+               become one product of the stacked operands
     liveness   where each slot dies, so steps free it
     lower      one pre-bound closure (step) per op that computes something; chains of
                elementwise ops on big float arrays become one chunked step (fuse)
@@ -21,6 +23,7 @@ from tfgraph.client.passes.fold import fold_constants
 from tfgraph.client.passes.frames import assign_frames
 from tfgraph.client.passes.liveness import frees
 from tfgraph.client.passes.lower import KernelContext, bind_kernel, lower
+from tfgraph.client.passes.products import product_sums
 from tfgraph.client.passes.prune import drop_unused_pure_ops, is_pure, needed_ops
 from tfgraph.client.passes.schedule import order
 from tfgraph.client.passes.slots import Slots, assign_slots
@@ -39,4 +42,5 @@ __all__ = [
     "lower",
     "needed_ops",
     "order",
+    "product_sums",
 ]

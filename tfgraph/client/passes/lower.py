@@ -8,7 +8,7 @@ one slot to free) get closures of their own.
 from __future__ import annotations
 
 from tfgraph import errors
-from tfgraph.client.passes import fuse
+from tfgraph.client.passes import fuse, products
 from tfgraph.client.passes.slots import Slots
 from tfgraph.framework.ops import Operation, Tensor
 from tfgraph.framework.resources import DEAD, DeviceStores, ResourceStore
@@ -65,11 +65,13 @@ def lower(
     fed: set,
     ctx: KernelContext,
     frame_of: dict | None = None,
+    sums: list | None = None,
 ):
     """(template, steps, step_ops): the value list every run starts from (constants,
     the variables' cells, folded values), the steps, and the op of each step (None for
     a fetch snapshot) that names it in errors. The ops of loops (`frame_of`, see
-    frames.py) become frame steps."""
+    frames.py) become frame steps; each product sum (`sums`, see products.py) one step
+    at its summing op."""
     if frame_of:
         return _lower_with_frames(ordered, slots, folded, anchors, fed, ctx, frame_of)
     slot_of = slots.slot_of
@@ -79,11 +81,11 @@ def lower(
     template: list = [None] * slots.n_slots
     steps: list = []
     step_ops: list = []
-    group_at, ufuncs = fuse.elementwise_groups(ordered, slots, anchors, fed, ctx)
+    grouped = _grouped_steps(ordered, slots, anchors, fed, ctx, dead_after, sums)
     for i, op in enumerate(ordered):
-        if i in group_at:  # a chain of elementwise ops: one step, at its last op
-            if i == group_at[i][-1]:
-                steps.append(_fused_step(ordered, group_at[i], ufuncs, slots, dead_after))
+        if i in grouped:  # (fused: its group's step runs at the group's last op)
+            if grouped[i] is not None:
+                steps.append(grouped[i])
                 step_ops.append(op)
             continue
         if op in anchors:  # folded: its values start every run
@@ -111,31 +113,59 @@ def lower(
                 template[s] = fn()
                 _snapshot(outputs[0], slots, steps, step_ops)
         else:
-            lazy = slots.lazy_inputs.get(op)
-            fn = _kernel(op, ctx, lazy)
-            ins = tuple([slot_of[t] for t in op._inputs])
-            if lazy:  # (reads of variables updated before it: their cells, read late)
-                ins = tuple([lazy.get(k, s) for k, s in enumerate(ins)])
-            single = op_def.single_output or not outputs
-            outs: tuple[int, ...]
-            if len(outputs) == 1:  # (the common case, inline)
-                s = slot_of.get(outputs[0])
-                outs = (-1 if s is None or outputs[0] in fed else s,)
-            else:
-                outs = _outs(op, slots, fed)
+            _add_kernel_step(op, ctx, slots, fed, dead, steps, step_ops)
             if not (snapshot_of and any(t in snapshot_of for t in outputs)):
-                # (the op's dead inputs are freed in its step)
-                steps.append(make_step(fn, ins, outs, single, tuple(dead)))
-                step_ops.append(op)
-                continue
-            steps.append(make_step(fn, ins, outs, single))
-            step_ops.append(op)
-            for t in outputs:  # (a snapshot of an output comes before the frees)
-                _snapshot(t, slots, steps, step_ops)
+                continue  # (its step frees the op's dead inputs)
         if dead:
             steps.append(_make_free(tuple(dead)))
             step_ops.append(op)
     return template, tuple(steps), tuple(step_ops)
+
+
+def _add_kernel_step(op, ctx, slots: Slots, fed: set, dead, steps: list, step_ops: list):
+    """Appends the step running `op`'s kernel. It frees `dead` unless an output of the
+    op is snapshotted (the snapshots come first; the caller frees `dead` after them)."""
+    slot_of = slots.slot_of
+    snapshot_of = slots.snapshot_of
+    outputs = op._outputs
+    lazy = slots.lazy_inputs.get(op)
+    fn = _kernel(op, ctx, lazy)
+    ins = tuple([slot_of[t] for t in op._inputs])
+    if lazy:  # (reads of variables updated before it: their cells, read late)
+        ins = tuple([lazy.get(k, s) for k, s in enumerate(ins)])
+    single = op._op_def.single_output or not outputs
+    outs: tuple[int, ...]
+    if len(outputs) == 1:  # (the common case, inline)
+        s = slot_of.get(outputs[0])
+        outs = (-1 if s is None or outputs[0] in fed else s,)
+    else:
+        outs = _outs(op, slots, fed)
+    if not (snapshot_of and any(t in snapshot_of for t in outputs)):
+        steps.append(make_step(fn, ins, outs, single, tuple(dead)))
+        step_ops.append(op)
+        return
+    steps.append(make_step(fn, ins, outs, single))
+    step_ops.append(op)
+    for t in outputs:  # (a snapshot of an output comes before the frees)
+        _snapshot(t, slots, steps, step_ops)
+
+
+def _grouped_steps(ordered, slots: Slots, anchors, fed, ctx, dead_after: dict, sums) -> dict:
+    """{position: the step of a group of ops run as one (at the group's last op), or
+    None (the group's other ops)}: chains of elementwise ops (fuse.py) and product sums
+    (products.py)."""
+    out: dict = {}
+    group_at, ufuncs = fuse.elementwise_groups(ordered, slots, anchors, fed, ctx)
+    for i, group in group_at.items():
+        last = i == group[-1]
+        out[i] = _fused_step(ordered, group, ufuncs, slots, dead_after) if last else None
+    if sums:
+        position = {op: i for i, op in enumerate(ordered)}
+        for g in sums:
+            out.update((position[p], None) for p in g.products)
+            i = position[g.total]
+            out[i] = _product_sum_step(g, slots, ctx, tuple(dead_after.get(i, ())))
+    return out
 
 
 def _fused_step(ordered, group: list[int], ufuncs: dict, slots: Slots, dead_after: dict):
@@ -145,6 +175,26 @@ def _fused_step(ordered, group: list[int], ufuncs: dict, slots: Slots, dead_afte
     return fuse.FusedChain(
         members, [ufuncs[m] for m in members], slots, -1 if s is None else s, dead
     )
+
+
+def _product_sum_step(group, slots: Slots, ctx: KernelContext, dead: tuple):
+    slot_of = slots.slot_of
+    kernels = [
+        (bind_kernel(p, ctx), slot_of[p._inputs[0]], slot_of[p._inputs[1]], p)
+        for p in group.products
+    ]
+    total = bind_kernel(group.total, ctx)
+
+    def one_by_one(v):
+        terms = []
+        for fn, a, g, p in kernels:
+            try:
+                terms.append(fn(v[a], v[g]))
+            except Exception as e:
+                raise as_op_error(e, p) from e
+        return total(*terms)
+
+    return products.product_sum_step(group, slots, one_by_one, dead)
 
 
 def _lower_with_frames(ordered, slots, folded, anchors, fed, ctx, frame_of):
