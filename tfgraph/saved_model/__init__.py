@@ -21,6 +21,8 @@ from tfgraph.saved_model._builder import SavedModelBuilder as Builder
 from tfgraph.saved_model._builder import simple_save
 from tfgraph.saved_model._loader import contains_saved_model, load, maybe_saved_model_directory
 from tfgraph.saved_model._main_op import main_op_with_restore
+from tfgraph.saved_model._save_options import Asset, SaveOptions
+from tfgraph.saved_model._save_v2 import save
 from tfgraph.saved_model._signature import (
     build_signature_def,
     build_tensor_info,
@@ -58,7 +60,7 @@ from tfgraph.saved_model.signature_constants import (
 )
 from tfgraph.saved_model.tag_constants import GPU, SERVING, TPU, TRAINING
 
-_TF2_ONLY = frozenset({"save", "load_v2", "Asset", "SaveOptions", "experimental"})
+_TF2_ONLY = frozenset({"load_v2", "experimental"})
 
 
 def __getattr__(name):
