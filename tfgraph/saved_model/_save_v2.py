@@ -249,52 +249,60 @@ def _safe(name: str) -> str:
 
 
 def _traced_arguments(concrete):
-    """The (args, kwargs) a concrete function was traced with, tensors as specs."""
+    """The (args, kwargs) a concrete function was traced with, bound to its parameters
+    with defaults filled in (TF's canonical form), tensors as TensorSpecs."""
     traced = getattr(concrete, "_traced_args", None)
     if traced is None:
         specs = tuple(
             TensorSpec(ph.shape, ph.dtype._base, ph.op.name) for ph in concrete._arg_placeholders
         )
         return (specs, {})
-    return _spec_like(traced, concrete)
+    fn, args, kwargs = traced
+    try:
+        bound = inspect.signature(fn).bind(*args, **kwargs)
+        bound.apply_defaults()
+        args, kwargs = bound.args, bound.kwargs
+    except (TypeError, ValueError):
+        pass
+    return _spec_like((tuple(args), dict(kwargs)), concrete)
 
 
 def _spec_like(traced, concrete):
+    from tfgraph.eager.tensor import EagerTensor
+
     phs = iter(concrete._arg_placeholders)
 
     def spec(v):
-        if isinstance(v, TensorSpec):
+        if isinstance(v, (TensorSpec, EagerTensor, np.ndarray)):
             ph = next(phs)
-            return TensorSpec(v.shape, v.dtype, v.name or ph.op.name)
-        if hasattr(v, "shape") and hasattr(v, "dtype"):
-            ph = next(phs)
-            return TensorSpec(ph.shape, ph.dtype._base, ph.op.name)
+            return TensorSpec(ph.shape, ph.dtype._base, getattr(v, "name", None) or ph.op.name)
+        if hasattr(v, "handle") and hasattr(v, "assign"):
+            raise ValueError(
+                "tf.saved_model.save: tfgraph cannot save a function traced with a variable "
+                "as an argument; read it inside the function instead."
+            )
         return v
 
     return nest.map_structure(spec, traced)
 
 
 def _inline_constants(fdef, consts) -> None:
-    """Captured eager tensors (not variables) become Const nodes of the body."""
+    """Captured eager tensors (not variables) become Const nodes of the body, in place
+    of the placeholders standing for them."""
     from tfgraph.io.tensor_proto import make_tensor_proto
 
-    for ph, value in consts:
-        name = ph.op.name
-        node = fdef.node_def.add()
-        node.name = name
+    by_name = {ph.op.name: value for ph, value in consts}
+    for node in fdef.node_def:
+        value = by_name.get(node.name)
+        if value is None:
+            continue
         node.op = "Const"
+        node.attr.clear()
+        del node.input[:]
         node.attr["dtype"].type = value._dtype._base.as_datatype_enum
         node.attr["value"].tensor.CopyFrom(
             make_tensor_proto(np.asarray(value._value), dtype=value._dtype._base)
         )
-        ref = f"{name}:output:0"
-        for nd in fdef.node_def:
-            for k, inp in enumerate(nd.input):
-                if inp == name:
-                    nd.input[k] = ref
-        for key, inp in list(fdef.ret.items()):
-            if inp == name:
-                fdef.ret[key] = ref
 
 
 def _add_control_outputs(fdef, graph) -> None:
@@ -314,8 +322,12 @@ def _reorder_arguments(fdef, first: list[str]) -> None:
     ordered = [args[n] for n in first] + [
         a for a in fdef.signature.input_arg if a.name not in set(first)
     ]
+    _set_arguments(fdef, ordered)
+
+
+def _set_arguments(fdef, args: list) -> None:
     copies = []
-    for a in ordered:
+    for a in args:
         c = type(a)()
         c.CopyFrom(a)
         copies.append(c)
