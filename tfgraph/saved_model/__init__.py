@@ -19,7 +19,8 @@ from tfgraph.saved_model import (
 )
 from tfgraph.saved_model._builder import SavedModelBuilder as Builder
 from tfgraph.saved_model._builder import simple_save
-from tfgraph.saved_model._loader import contains_saved_model, load, maybe_saved_model_directory
+from tfgraph.saved_model._load_v2 import load, load_v2
+from tfgraph.saved_model._loader import contains_saved_model, maybe_saved_model_directory
 from tfgraph.saved_model._main_op import main_op_with_restore
 from tfgraph.saved_model._save_options import Asset, SaveOptions
 from tfgraph.saved_model._save_v2 import save
@@ -60,18 +61,6 @@ from tfgraph.saved_model.signature_constants import (
 )
 from tfgraph.saved_model.tag_constants import GPU, SERVING, TPU, TRAINING
 
-_TF2_ONLY = frozenset({"load_v2", "experimental"})
-
-
-def __getattr__(name):
-    if name in _TF2_ONLY:
-        raise AttributeError(
-            f"tfgraph does not implement tf.saved_model.{name}: TF2 object-based SavedModels "
-            "are not supported; write TF1 SavedModels with tf.saved_model.simple_save or "
-            "tf.saved_model.builder.SavedModelBuilder.",
-            name=name,
-        )
-    raise AttributeError(f"module 'tfgraph.saved_model' has no attribute {name!r}", name=name)
 
 
 __all__ = [
