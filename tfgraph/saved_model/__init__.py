@@ -1,15 +1,13 @@
 """`tf.saved_model`: TF1 SavedModels - `simple_save`, `builder.SavedModelBuilder`,
-`loader.load`, signatures and their constants (re-exports only).
-
-TF2's object-based SavedModels (`tf.saved_model.save`, `load_v2`, `Asset`,
-`SaveOptions`) are not implemented: their `SavedObjectGraph` serializes traced
-`tf.function`s as FunctionDefs, which tfgraph does not write. Reading those names
-raises AttributeError saying so.
+`loader.load`, signatures and their constants - and TF2 object-based SavedModels -
+`save`, `load_v2` (also `load(export_dir)`), `Asset`, `SaveOptions`, `experimental`
+(re-exports only).
 """
 
 from tfgraph.saved_model import (
     builder,
     constants,
+    experimental,
     loader,
     main_op,
     signature_constants,
@@ -64,6 +62,8 @@ from tfgraph.saved_model.tag_constants import GPU, SERVING, TPU, TRAINING
 
 
 __all__ = [
+    "Asset",
+    "SaveOptions",
     "ASSETS_DIRECTORY",
     "ASSETS_KEY",
     "CLASSIFY_INPUTS",
@@ -97,15 +97,18 @@ __all__ = [
     "classification_signature_def",
     "constants",
     "contains_saved_model",
+    "experimental",
     "get_tensor_from_tensor_info",
     "is_valid_signature",
     "load",
+    "load_v2",
     "loader",
     "main_op",
     "main_op_with_restore",
     "maybe_saved_model_directory",
     "predict_signature_def",
     "regression_signature_def",
+    "save",
     "signature_constants",
     "signature_def_utils",
     "tag_constants",

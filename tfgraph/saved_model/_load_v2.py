@@ -43,9 +43,10 @@ class _SignatureMap(dict):
 
 def _spec_matches(spec, value) -> bool:
     from tfgraph.eager.tensor import EagerTensor
+    from tfgraph.framework.ops import Tensor
 
     if isinstance(spec, TensorSpec):
-        if not isinstance(value, EagerTensor) and not hasattr(value, "__array__"):
+        if not isinstance(value, (EagerTensor, Tensor)) and not hasattr(value, "__array__"):
             if not isinstance(value, (int, float, bool, list, tuple, bytes, str)):
                 return False
         try:
@@ -58,8 +59,9 @@ def _spec_matches(spec, value) -> bool:
 
 def _to_tensor(value, dtype):
     from tfgraph.eager.tensor import EagerTensor, eager_tensor
+    from tfgraph.framework.ops import Tensor
 
-    if isinstance(value, EagerTensor):
+    if isinstance(value, (EagerTensor, Tensor)):
         if value.dtype._base != dtype:
             raise TypeError(f"expected {dtype.name}, got {value.dtype.name}")
         return value
