@@ -17,7 +17,7 @@ from pathlib import Path
 import tensorflow as tf
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.saved_model import programs_v2  # noqa: E402
+from tests.saved_model import programs_v2
 
 
 def main(out_dir: str) -> None:

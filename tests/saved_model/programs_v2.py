@@ -4,7 +4,7 @@ a captured constant, an asset and tf.functions (with and without input signature
 traced twice, stateful), `read_model` loads it and reports what it holds and computes.
 tools/make_saved_model_v2_goldens.py writes TF's results to tests/data/golden."""
 
-WRITE = '''
+WRITE = """
 def write_model(export_dir, asset_file):
     with open(asset_file, "w") as f:
         f.write("alpha\\nbeta\\n")
@@ -52,9 +52,9 @@ def write_model(export_dir, asset_file):
         "bump": m.bump,
     }
     tf.saved_model.save(m, export_dir, signatures=signatures)
-'''
+"""
 
-READ = '''
+READ = """
 def read_model(export_dir):
     import os
 
@@ -83,4 +83,4 @@ def read_model(export_dir):
         out["vocab"] = f.read()
     out["vocab_in_assets"] = os.path.dirname(path) == os.path.join(export_dir, "assets")
     return out
-'''
+"""

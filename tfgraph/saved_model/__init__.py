@@ -59,11 +59,7 @@ from tfgraph.saved_model.signature_constants import (
 )
 from tfgraph.saved_model.tag_constants import GPU, SERVING, TPU, TRAINING
 
-
-
 __all__ = [
-    "Asset",
-    "SaveOptions",
     "ASSETS_DIRECTORY",
     "ASSETS_KEY",
     "CLASSIFY_INPUTS",
@@ -90,7 +86,9 @@ __all__ = [
     "TRAINING",
     "VARIABLES_DIRECTORY",
     "VARIABLES_FILENAME",
+    "Asset",
     "Builder",
+    "SaveOptions",
     "build_signature_def",
     "build_tensor_info",
     "builder",

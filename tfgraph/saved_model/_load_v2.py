@@ -20,6 +20,7 @@ captured tensors of other functions, composite-tensor arguments, and TF1 SavedMo
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import numpy as np
 
@@ -54,7 +55,7 @@ def _spec_matches(spec, value) -> bool:
         except (TypeError, ValueError):
             return False
         return spec.shape.is_compatible_with(t.shape)
-    return type(spec) is type(value) and spec == value or spec == value
+    return (type(spec) is type(value) and spec == value) or spec == value
 
 
 def _to_tensor(value, dtype):
@@ -82,7 +83,7 @@ class _ConcreteFunction:
         self.structured_outputs = _structure.decode(saved.output_signature)
         self._arg_keywords: list[str] = []
         self._num_positional_args = 0
-        self._runner = None
+        self._runner: Any = None
 
     @property
     def function_def(self):
@@ -135,9 +136,10 @@ class _ConcreteFunction:
 
         if not context.executing_eagerly():  # (inside a tf.function being traced)
             return self._call_op(list(tensors) + [_capture_tensor(c) for c in self._captures])[1]
-        if self._runner is None:
-            self._runner = self._build_runner(tensors)
-        return self._runner._run([t._value for t in tensors])
+        runner = self._runner
+        if runner is None:
+            runner = self._runner = self._build_runner(tensors)
+        return runner._run([t._value for t in tensors])
 
     def _bind(self, args, kwargs):
         """The tensors of a call by `_arg_keywords` (bare functions, signatures)."""

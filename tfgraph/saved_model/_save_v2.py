@@ -364,7 +364,7 @@ def _concrete_of(fn):
 
 def _signature_map(root, signatures) -> _SignatureMap | None:
     """`signatures=` as a map (None when there are none)."""
-    Function, ConcreteFunction, _ = _classes()
+    Function, _, _ = _classes()
     from tfgraph.saved_model.signature_constants import DEFAULT_SERVING_SIGNATURE_DEF_KEY
 
     if signatures is None:
@@ -539,8 +539,8 @@ def _signature_graph(mgd, graph: _ObjectGraph, writer: _FunctionWriter, signatur
 def _meta_graph(graph, writer, signatures, saved_graph, options: SaveOptions):
     from tfgraph.framework.api_utils import GRAPH_DEF_VERSION, VERSION
     from tfgraph.framework.meta_graph import stripped_op_list_for_graph
-    from tfgraph.framework.registry import lookup
     from tfgraph.framework.node_def import to_op_def_proto
+    from tfgraph.framework.registry import lookup
     from tfgraph.saved_model.tag_constants import SERVING
 
     mgd = _proto().MetaGraphDef()
@@ -571,7 +571,7 @@ def _meta_graph(graph, writer, signatures, saved_graph, options: SaveOptions):
 def _aliases(options: SaveOptions, writer: _FunctionWriter) -> dict:
     out = {}
     for alias, fn in (options.function_aliases or {}).items():
-        Function, ConcreteFunction, _ = _classes()
+        Function, _, _ = _classes()
         concretes = _traces(fn) if isinstance(fn, Function) else [fn]
         for c in concretes:
             name = writer.names.get(id(c))

@@ -97,7 +97,7 @@ def decode(sv):
         return {k: decode(sv.dict_value.fields[k]) for k in sorted(sv.dict_value.fields)}
     if kind == "named_tuple_value":
         nt = sv.named_tuple_value
-        cls = collections.namedtuple(nt.name, [p.key for p in nt.values])  # type: ignore[misc]
+        cls = collections.namedtuple(nt.name, [p.key for p in nt.values])
         return cls(*[decode(p.value) for p in nt.values])
     raise ValueError(
         f"tf.saved_model.load: tfgraph cannot decode a {kind} in a SavedModel's function "
