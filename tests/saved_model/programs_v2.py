@@ -84,3 +84,34 @@ def read_model(export_dir):
     out["vocab_in_assets"] = os.path.dirname(path) == os.path.join(export_dir, "assets")
     return out
 """
+
+# Control flow and a nested tf.function: TF2 writes If/While and a call of a second
+# library function; tfgraph's traces write TF1 Switch/Merge and Enter/Exit frames.
+WRITE_CONTROL_FLOW = '''
+def write_control_flow(export_dir):
+    class M(tf.Module):
+        def __init__(self):
+            super().__init__()
+            self.v = tf.Variable(2.0)
+
+        @tf.function
+        def helper(self, x):
+            return x * self.v
+
+        @tf.function(input_signature=[tf.TensorSpec([], tf.float32)])
+        def f(self, x):
+            y = tf.cond(x > 0, lambda: self.helper(x), lambda: -x)
+            _, y = tf.while_loop(lambda i, y: i < 3, lambda i, y: (i + 1, y + 1.0),
+                                 [tf.constant(0), y])
+            return y
+
+    tf.saved_model.save(M(), export_dir)
+'''
+
+READ_CONTROL_FLOW = '''
+def read_control_flow(export_dir):
+    m = tf.saved_model.load(export_dir)
+    sig = m.signatures["serving_default"]
+    return [float(m.f(tf.constant(3.0)).numpy()), float(m.f(tf.constant(-3.0)).numpy()),
+            float(sig(x=tf.constant(1.0))["output_0"].numpy())]
+'''

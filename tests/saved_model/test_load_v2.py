@@ -13,6 +13,7 @@ import pytest
 import tfgraph as tf
 from tests.golden import golden
 from tests.saved_model import programs, programs_v2
+from tests.tfrun import requires_tf, run_tf_json
 
 
 @pytest.fixture(autouse=True)
@@ -90,3 +91,18 @@ def test_load_v2_needs_eager_execution(tf_model):
     tf.disable_v2_behavior()
     with pytest.raises(RuntimeError, match="needs eager execution"):
         tf.saved_model.load_v2(tf_model)
+
+
+@pytest.mark.tf
+@requires_tf
+def test_tf_control_flow_and_nested_functions_load(tmp_path):
+    export_dir = str(tmp_path / "cf")
+    code = (
+        f"exec({programs_v2.WRITE_CONTROL_FLOW!r})\nexec({programs_v2.READ_CONTROL_FLOW!r})\n"
+        f"write_control_flow({export_dir!r})\n"
+        f"print(json.dumps(read_control_flow({export_dir!r})))"
+    )
+    theirs = run_tf_json(code, v1=False)
+    env = {"tf": tf}
+    exec(programs_v2.READ_CONTROL_FLOW, env)
+    assert env["read_control_flow"](export_dir) == theirs == [9.0, 6.0, 5.0]

@@ -138,3 +138,16 @@ def test_experimental_save_and_function_aliases(tmp_path):
 
     info = parse_saved_model(str(tmp_path / "a")).meta_graphs[0].meta_info_def
     assert list(info.function_aliases.values()) == ["plus_one"]
+
+
+@pytest.mark.tf
+@requires_tf
+def test_tensorflow_runs_saved_control_flow(tmp_path):
+    env = {"tf": tf}
+    exec(programs_v2.WRITE_CONTROL_FLOW, env)
+    env["write_control_flow"](str(tmp_path / "cf"))
+    code = (
+        f"exec({programs_v2.READ_CONTROL_FLOW!r})\n"
+        f"print(json.dumps(read_control_flow({str(tmp_path / 'cf')!r})))"
+    )
+    assert run_tf_json(code, v1=False) == [9.0, 6.0, 5.0]

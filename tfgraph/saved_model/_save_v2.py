@@ -306,14 +306,40 @@ def _inline_constants(fdef, consts) -> None:
 
 
 def _add_control_outputs(fdef, graph) -> None:
-    """The body's stateful ops are control outputs: TF runs them even unfetched."""
+    """The body's stateful ops are control outputs: TF runs them even unfetched. Ops
+    inside a TF1 `cond` branch or `while_loop` body are left out (a control output there
+    would be dead, or in a loop frame, which TF rejects)."""
+    framed = _framed_ops(graph)
     for op in graph.get_operations():
         od = op._op_def
-        if od.is_stateful and not od.placeholder and not od.variable:
+        if od.is_stateful and not od.placeholder and not od.variable and op not in framed:
             if op.type in ("VarHandleOp", "Placeholder"):
                 continue
             fdef.control_ret[op.name] = op.name
             fdef.signature.control_output.append(op.name)
+
+
+_OPENS = {"Switch", "RefSwitch", "Enter", "RefEnter"}
+_CLOSES = {"Merge", "RefMerge", "Exit", "RefExit"}
+
+
+def _framed_ops(graph) -> set:
+    """Ops downstream of a Switch or Enter, up to the Merge or Exit closing it."""
+    consumers: dict = {}
+    for op in graph.get_operations():
+        for t in op._inputs:
+            consumers.setdefault(t._op, []).append(op)
+        for c in op._control_inputs:
+            consumers.setdefault(c, []).append(op)
+    framed: set = set()
+    stack = [op for op in graph.get_operations() if op.type in _OPENS]
+    while stack:
+        op = stack.pop()
+        for nxt in consumers.get(op, ()):
+            if nxt not in framed and nxt.type not in _CLOSES:
+                framed.add(nxt)
+                stack.append(nxt)
+    return framed
 
 
 def _reorder_arguments(fdef, first: list[str]) -> None:
