@@ -87,7 +87,7 @@ def read_model(export_dir):
 
 # Control flow and a nested tf.function: TF2 writes If/While and a call of a second
 # library function; tfgraph's traces write TF1 Switch/Merge and Enter/Exit frames.
-WRITE_CONTROL_FLOW = '''
+WRITE_CONTROL_FLOW = """
 def write_control_flow(export_dir):
     class M(tf.Module):
         def __init__(self):
@@ -106,12 +106,12 @@ def write_control_flow(export_dir):
             return y
 
     tf.saved_model.save(M(), export_dir)
-'''
+"""
 
-READ_CONTROL_FLOW = '''
+READ_CONTROL_FLOW = """
 def read_control_flow(export_dir):
     m = tf.saved_model.load(export_dir)
     sig = m.signatures["serving_default"]
     return [float(m.f(tf.constant(3.0)).numpy()), float(m.f(tf.constant(-3.0)).numpy()),
             float(sig(x=tf.constant(1.0))["output_0"].numpy())]
-'''
+"""
