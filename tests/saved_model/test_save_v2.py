@@ -151,3 +151,24 @@ def test_tensorflow_runs_saved_control_flow(tmp_path):
         f"print(json.dumps(read_control_flow({str(tmp_path / 'cf')!r})))"
     )
     assert run_tf_json(code, v1=False) == [9.0, 6.0, 5.0]
+
+
+V1_READ = """
+def read_v1(export_dir):
+    with tf.Session(graph=tf.Graph()) as sess:
+        meta = tf.saved_model.loader.load(sess, ["serve"], export_dir)
+        sig = meta.signature_def["serving_default"]
+        feed = {sig.inputs["x"].name: [[1.0, -1.0], [0.5, 2.0]]}
+        return sess.run(sig.outputs["output_0"].name, feed).tolist()
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_tf1_loaders_restore_the_variables(written):
+    """The MetaGraphDef's saver restores the variables for TF1 loaders (TF Serving)."""
+    theirs = run_tf_json(f"exec({V1_READ!r})\nprint(json.dumps(read_v1({written!r})))")
+    tf.disable_v2_behavior()
+    env = {"tf": tf}
+    exec(V1_READ, env)
+    assert env["read_v1"](written) == theirs == _expected()["call"]

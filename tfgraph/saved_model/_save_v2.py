@@ -14,8 +14,10 @@ object-based checkpoint whose object graph mirrors the SavedObjectGraph node for
 
 Not supported (ValueError naming the object): `TrackableResource`s, Keras models'
 extra metadata, functions capturing variables outside the saved object graph, and
-composite tensors in signatures. The MetaGraphDef has no Saver (TF1 `loader.load`
-cannot restore its variables; TF2's `tf.saved_model.load` can).
+composite tensors in signatures. The graph holds, besides the library, a VarHandleOp
+per variable, each signature as a StatefulPartitionedCall (its `signature_def`) and a
+SaveV2/RestoreV2 saver (`saver_def`), so TF1 loaders (`loader.load`, TF Serving) run
+the signatures with the saved values too.
 """
 
 from __future__ import annotations
@@ -512,14 +514,9 @@ def _object_graph_protos(graph: _ObjectGraph, writer: _FunctionWriter, assets: l
 # -- the MetaGraphDef --------------------------------------------------------------------
 
 
-def _signature_graph(mgd, graph: _ObjectGraph, writer: _FunctionWriter, signatures) -> None:
-    """Nodes a TF1-style reader of `signature_def` finds: a VarHandleOp per variable,
-    a Placeholder per signature input and a StatefulPartitionedCall per signature."""
-    from tfgraph.framework.dtypes import resource
-    from tfgraph.saved_model.signature_constants import PREDICT_METHOD_NAME
-
+def _variable_handles(gd, graph: _ObjectGraph) -> dict[int, str]:
+    """A VarHandleOp per variable (the signatures' and the saver's); node id -> name."""
     _, _, Variable = _classes()
-    gd = mgd.graph_def
     handles: dict[int, str] = {}
     for i, obj in enumerate(graph.nodes):
         if isinstance(obj, Variable):
@@ -529,6 +526,16 @@ def _signature_graph(mgd, graph: _ObjectGraph, writer: _FunctionWriter, signatur
             nd.attr["dtype"].type = obj.dtype._base.as_datatype_enum
             nd.attr["shape"].shape.CopyFrom(obj.shape.as_proto())
             nd.attr["shared_name"].s = nd.name.encode()
+    return handles
+
+
+def _signature_graph(mgd, handles, writer: _FunctionWriter, graph, signatures) -> None:
+    """Nodes a TF1-style reader of `signature_def` finds: a Placeholder per signature
+    input and a StatefulPartitionedCall per signature (its variables' VarHandleOps bound)."""
+    from tfgraph.framework.dtypes import resource
+    from tfgraph.saved_model.signature_constants import PREDICT_METHOD_NAME
+
+    gd = mgd.graph_def
     for k, (key, sig) in enumerate((signatures or {}).items()):
         node_id = graph.node_of(sig)
         fname = mgd.object_graph_def.nodes[node_id].bare_concrete_function.concrete_function_name
@@ -562,7 +569,7 @@ def _signature_graph(mgd, graph: _ObjectGraph, writer: _FunctionWriter, signatur
             info.tensor_shape.CopyFrom(outputs[name].shape.as_proto())
 
 
-def _meta_graph(graph, writer, signatures, saved_graph, options: SaveOptions):
+def _meta_graph(graph, writer, signatures, saved_graph, ckpt, options: SaveOptions):
     from tfgraph.framework.api_utils import GRAPH_DEF_VERSION, VERSION
     from tfgraph.framework.meta_graph import stripped_op_list_for_graph
     from tfgraph.framework.node_def import to_op_def_proto
@@ -574,7 +581,9 @@ def _meta_graph(graph, writer, signatures, saved_graph, options: SaveOptions):
     mgd.graph_def.versions.producer = GRAPH_DEF_VERSION
     mgd.graph_def.versions.min_consumer = 12
     mgd.graph_def.library.function.extend(writer.fdefs)
-    _signature_graph(mgd, graph, writer, signatures)
+    handles = _variable_handles(mgd.graph_def, graph)
+    _signature_graph(mgd, handles, writer, graph, signatures)
+    _saver_graph(mgd, handles, saved_graph, ckpt)
     info = mgd.meta_info_def
     info.tags.append(SERVING)
     info.tags.extend(options.extra_tags or [])
@@ -592,6 +601,60 @@ def _meta_graph(graph, writer, signatures, saved_graph, options: SaveOptions):
     for fn, alias in _aliases(options, writer).items():
         info.function_aliases[fn] = alias
     return mgd
+
+
+def _node(gd, name: str, op: str, inputs=(), **attrs):
+    nd = gd.node.add()
+    nd.name, nd.op = name, op
+    nd.input.extend(inputs)
+    for key, value in attrs.items():
+        if isinstance(value, list):
+            nd.attr[key].list.type.extend(value)
+        elif isinstance(value, int):
+            nd.attr[key].type = value
+        else:
+            nd.attr[key].tensor.CopyFrom(value)
+    return nd
+
+
+def _saver_graph(mgd, handles: dict[int, str], saved_graph, ckpt) -> None:
+    """A TF1 saver over the variables (SaveV2/RestoreV2 of the checkpoint keys), so TF1
+    loaders (`loader.load`, TF Serving) restore them; `saver_def` names it."""
+    from tfgraph.io.tensor_proto import make_tensor_proto
+
+    if not handles:
+        return
+    gd = mgd.graph_def
+    ids = sorted(handles)
+    keys = [ckpt.nodes[i].attributes[0].checkpoint_key for i in ids]
+    types = [saved_graph.nodes[i].variable.dtype for i in ids]
+    string = 7  # DT_STRING
+    ph = _node(gd, "saver_filename", "Placeholder", dtype=string)
+    ph.attr["shape"].shape.SetInParent()
+    _node(gd, "save/tensor_names", "Const", dtype=string, value=make_tensor_proto(keys))
+    _node(gd, "save/shape_and_slices", "Const", dtype=string,
+          value=make_tensor_proto([""] * len(keys)))  # fmt: skip
+    reads = []
+    for k, (i, t) in enumerate(zip(ids, types)):
+        reads.append(_node(gd, f"save/read_{k}", "ReadVariableOp", [handles[i]], dtype=t).name)
+    names = ["saver_filename", "save/tensor_names", "save/shape_and_slices"]
+    _node(gd, "save/SaveV2", "SaveV2", names + reads, dtypes=types)
+    _node(gd, "save/Identity", "Identity", ["saver_filename", "^save/SaveV2"], T=string)
+    _node(gd, "save/RestoreV2", "RestoreV2", names, dtypes=types)
+    assigns = []
+    for k, (i, t) in enumerate(zip(ids, types)):
+        inputs = [handles[i], f"save/RestoreV2:{k}" if k else "save/RestoreV2"]
+        assigns.append(
+            "^" + _node(gd, f"save/Assign_{k}", "AssignVariableOp", inputs, dtype=t).name
+        )
+    _node(gd, "save/restore_all", "NoOp", assigns)
+    saver = mgd.saver_def
+    saver.filename_tensor_name = "saver_filename:0"
+    saver.save_tensor_name = "save/Identity:0"
+    saver.restore_op_name = "save/restore_all"
+    saver.version = 2  # V2
+    saver.max_to_keep = 5
+    saver.keep_checkpoint_every_n_hours = 10000.0
 
 
 def _aliases(options: SaveOptions, writer: _FunctionWriter) -> dict:
@@ -677,7 +740,7 @@ def save(obj, export_dir, signatures=None, options=None) -> None:
     writer = _FunctionWriter(graph)
     assets: list = []
     saved_graph, ckpt = _object_graph_protos(graph, writer, assets)
-    mgd = _meta_graph(graph, writer, sig_map, saved_graph, options)
+    mgd = _meta_graph(graph, writer, sig_map, saved_graph, ckpt, options)
     os.makedirs(export_dir, exist_ok=True)
     _write_assets(export_dir, mgd, assets)
     _write_variables(export_dir, graph, ckpt)
