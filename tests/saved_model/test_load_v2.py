@@ -106,3 +106,12 @@ def test_tf_control_flow_and_nested_functions_load(tmp_path):
     env = {"tf": tf}
     exec(programs_v2.READ_CONTROL_FLOW, env)
     assert env["read_control_flow"](export_dir) == theirs == [9.0, 6.0, 5.0]
+
+
+def test_a_loaded_model_saves_again(tf_model, tmp_path):
+    """Re-saving keeps the loaded FunctionDefs, variables, captured constant and asset;
+    `signatures=` re-exports the loaded signatures."""
+    m = tf.saved_model.load(tf_model)
+    again = str(tmp_path / "again")
+    tf.saved_model.save(m, again, signatures=m.signatures)
+    assert _read_model(again) == _expected()

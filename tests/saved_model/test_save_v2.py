@@ -172,3 +172,19 @@ def test_tf1_loaders_restore_the_variables(written):
     env = {"tf": tf}
     exec(V1_READ, env)
     assert env["read_v1"](written) == theirs == _expected()["call"]
+
+
+@pytest.mark.tf
+@requires_tf
+def test_tensorflow_loads_a_resaved_tf_model(tmp_path):
+    import shutil
+
+    source = tmp_path / "source"
+    shutil.copytree(golden("tf_saved_model_v2", "model"), source)
+    m = tf.saved_model.load(str(source))
+    again = str(tmp_path / "again")
+    tf.saved_model.save(m, again, signatures=m.signatures)
+    theirs = run_tf_json(
+        f"exec({programs_v2.READ!r})\nprint(json.dumps(read_model({again!r})))", v1=False
+    )
+    assert theirs == _expected()

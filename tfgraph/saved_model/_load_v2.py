@@ -34,6 +34,18 @@ __all__ = ["load_v2"]
 class _UserObject:
     """A restored user object (TF's `_UserObject`): its children are attributes."""
 
+    def _trackable_children(self) -> dict:
+        """Its variables, assets and trackable containers (what checkpoints and a new
+        `tf.saved_model.save` walk; functions are found as attributes)."""
+        from tfgraph.saved_model._save_options import Asset
+        from tfgraph.training.tracking import _is_trackable
+
+        return {
+            k: v
+            for k, v in vars(self).items()
+            if not k.startswith("_") and (isinstance(v, Asset) or _is_trackable(v))
+        }
+
     def __repr__(self) -> str:
         return f"<restored object at {id(self):#x}>"
 
@@ -204,6 +216,7 @@ class _RestoredFunction:
         self._concretes = concretes
         spec = _structure.decode(function_spec.fullargspec)
         self._argspec = spec
+        self._function_spec_proto = function_spec
         self.input_signature = _structure.decode(function_spec.input_signature)
 
     def concrete_functions(self) -> list:
@@ -446,8 +459,7 @@ def _attach(parent, name: str, child) -> None:
     elif isinstance(parent, _UserObject):
         if name == "__call__":
             type(parent).__call__ = lambda self, *a, **k: child(*a, **k)  # type: ignore
-        else:
-            setattr(parent, name, child)
+        setattr(parent, name, child)
 
 
 def load_v2(export_dir, tags=None, options=None):

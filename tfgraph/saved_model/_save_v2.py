@@ -47,10 +47,19 @@ def _proto():
 
 
 def _classes():
+    """(tf.function classes, concrete function classes, Variable): traced ones and
+    those `load_v2` restores (a loaded object saves again)."""
     from tfgraph.eager.function import ConcreteFunction, Function
+    from tfgraph.saved_model._load_v2 import _ConcreteFunction, _RestoredFunction
     from tfgraph.variables import Variable
 
-    return Function, ConcreteFunction, Variable
+    return (Function, _RestoredFunction), (ConcreteFunction, _ConcreteFunction), Variable
+
+
+def _restored(fn) -> bool:
+    from tfgraph.saved_model._load_v2 import _ConcreteFunction, _RestoredFunction
+
+    return isinstance(fn, (_ConcreteFunction, _RestoredFunction))
 
 
 def _is_root_trackable(obj) -> bool:
@@ -85,7 +94,7 @@ def _children(obj) -> list[tuple[str, object]]:
     from tfgraph.training import tracking
 
     Function, ConcreteFunction, Variable = _classes()
-    if isinstance(obj, (Variable, Function, ConcreteFunction, Asset, _SignatureMap)):
+    if isinstance(obj, (Variable, *Function, *ConcreteFunction, Asset, _SignatureMap)):
         return list(obj.items()) if isinstance(obj, _SignatureMap) else []
     kids = list(tracking._children(obj))
     if isinstance(obj, (list, tuple, dict)):
@@ -94,6 +103,16 @@ def _children(obj) -> list[tuple[str, object]]:
         attrs = getattr(obj, "__dict__", {})
         kids += [(k, v) for k, v in attrs.items() if isinstance(v, (Asset, TrackableResource))]
     return kids + _function_attributes(obj)
+
+
+def _captured_constants(obj) -> list:
+    """The eager tensors (not variables) a loaded function's concrete functions bind."""
+    from tfgraph.eager.tensor import EagerTensor
+
+    if not _restored(obj):
+        return []
+    concretes = obj._concretes if hasattr(obj, "_concretes") else [obj]
+    return [c for f in concretes for c in f._captures if isinstance(c, EagerTensor)]
 
 
 class _SignatureMap(dict):
@@ -120,6 +139,10 @@ class _ObjectGraph:
                     self.nodes.append(child)
                 ids.append((name, j))
             self.children.append(ids)
+            for value in _captured_constants(self.nodes[i]):
+                if id(value) not in index:  # (a node of its own, no parent: TF's way)
+                    index[id(value)] = len(self.nodes)
+                    self.nodes.append(value)
             i += 1
         for obj in self.nodes:
             if isinstance(obj, TrackableResource):
@@ -151,7 +174,22 @@ def _spec_structure(value):
 
 
 def _arg_names(concrete) -> list[str]:
+    if _restored(concrete):
+        return list(concrete._arg_keywords or _input_specs(concrete))
     return [ph.op.name for ph in concrete._arg_placeholders]
+
+
+def _input_specs(concrete) -> dict:
+    """A signature's inputs: keyword -> TensorSpec."""
+    if _restored(concrete):
+        args, kwargs = concrete.structured_input_signature
+        if kwargs:
+            return dict(kwargs)
+        return dict(zip(concrete._arg_keywords, args))
+    return {
+        n: TensorSpec(ph.shape, ph.dtype._base, n)
+        for n, ph in zip(_arg_names(concrete), concrete._arg_placeholders)
+    }
 
 
 def _signature_outputs(concrete) -> dict:
@@ -186,6 +224,8 @@ class _FunctionWriter:
 
     def concrete_name(self, concrete) -> str:
         name = self.names.get(id(concrete))
+        if name is None and _restored(concrete):
+            return self._add_restored(concrete)
         if name is None:
             name = f"__inference_{_safe(concrete.graph.name)}_{next(_UIDS)}"
             self.names[id(concrete)] = name
@@ -199,16 +239,38 @@ class _FunctionWriter:
             )
         return name
 
+    def _add_restored(self, concrete) -> str:
+        """A loaded concrete function: its FunctionDefs as they were."""
+        name = concrete.name
+        self.names[id(concrete)] = name
+        have = {f.signature.name for f in self.fdefs}
+        self.fdefs.extend(
+            f for f in concrete._function.function_defs() if f.signature.name not in have
+        )
+        saved = self.saved[name] = _proto().SavedConcreteFunction()
+        for obj in concrete._captures:
+            node = self.graph.node_of(obj)
+            if node is None:
+                raise ValueError(
+                    f"tf.saved_model.save: the loaded function {name!r} uses an object that "
+                    "is not reachable from the saved object."
+                )
+            saved.bound_inputs.append(node)
+        saved.canonicalized_input_signature.CopyFrom(
+            _structure.encode(concrete.structured_input_signature)
+        )
+        saved.output_signature.CopyFrom(_structure.encode(concrete.structured_outputs))
+        return name
+
     def signature_name(self, concrete) -> str:
+        if _restored(concrete):
+            return self.concrete_name(concrete)
         name = f"__inference_signature_wrapper_{next(_UIDS)}"
         outputs = _signature_outputs(concrete)
         keys = sorted(outputs)
         self._add(name, concrete, [outputs[k] for k in keys], sorted(_arg_names(concrete)))
         saved = self.saved[name]
-        specs = {
-            n: TensorSpec(ph.shape, ph.dtype._base, n)
-            for n, ph in zip(_arg_names(concrete), concrete._arg_placeholders)
-        }
+        specs = _input_specs(concrete)
         saved.canonicalized_input_signature.CopyFrom(_structure.encode(((), specs)))
         saved.output_signature.CopyFrom(
             _structure.encode({k: _spec_structure(outputs[k]) for k in keys})
@@ -378,7 +440,9 @@ def _concrete_of(fn):
     if isinstance(fn, ConcreteFunction):
         return fn
     if isinstance(fn, Function):
-        if fn.input_signature is None:
+        if _restored(fn) and fn.input_signature is not None and len(fn._concretes) == 1:
+            return fn._concretes[0]
+        if fn.input_signature is None or _restored(fn):
             raise ValueError(
                 "tf.saved_model.save: a tf.function given as a signature must have an "
                 "input_signature (or pass f.get_concrete_function(...))."
@@ -415,6 +479,8 @@ def _signature_map(root, signatures) -> _SignatureMap | None:
 
 
 def _traces(fn) -> list:
+    if _restored(fn):
+        return list(fn._concretes)
     if fn.input_signature is not None and not fn._traces:
         fn.get_concrete_function()
     return list(fn._traces.values())
@@ -434,6 +500,9 @@ def _identifier(obj) -> str:
 
 def _function_spec(fn, signature: bool, names=()):
     spec = _proto().FunctionSpec()
+    if fn is not None and _restored(fn):
+        spec.CopyFrom(fn._function_spec_proto)
+        return spec
     if signature:
         args = inspect.FullArgSpec([], None, None, None, list(names), None, {})
         spec.fullargspec.CopyFrom(_structure.encode(args))
@@ -446,6 +515,8 @@ def _function_spec(fn, signature: bool, names=()):
 
 
 def _saved_object(obj, writer: _FunctionWriter, assets: list):
+    from tfgraph.eager.tensor import EagerTensor
+
     Function, ConcreteFunction, Variable = _classes()
     node = _proto().SavedObject()
     if isinstance(obj, Variable):
@@ -470,6 +541,8 @@ def _saved_object(obj, writer: _FunctionWriter, assets: list):
         bare.argument_keywords.extend(names)
         bare.allowed_positional_arguments = len(names)
         bare.function_spec.CopyFrom(_function_spec(None, True, names))
+    elif isinstance(obj, EagerTensor):
+        node.constant.operation = "constant"  # (its index is appended by the caller)
     elif isinstance(obj, Asset):
         node.asset.asset_file_def_index = len(assets)
         assets.append(obj)
@@ -491,6 +564,8 @@ def _object_graph_protos(graph: _ObjectGraph, writer: _FunctionWriter, assets: l
     paths: dict[int, list[str]] = {0: []}
     for i, obj in enumerate(graph.nodes):
         node = _saved_object(obj, writer, assets)
+        if node.WhichOneof("kind") == "constant":
+            node.constant.operation = f"constant_{i}"
         tnode = ckpt.nodes.add()
         for name, j in graph.children[i]:
             paths.setdefault(j, paths[i] + [name])
@@ -529,13 +604,32 @@ def _variable_handles(gd, graph: _ObjectGraph) -> dict[int, str]:
     return handles
 
 
+def _constants(gd, graph: _ObjectGraph, saved_graph) -> None:
+    """The Const nodes the SavedObjectGraph's constants name."""
+    from tfgraph.io.tensor_proto import make_tensor_proto
+
+    for i, node in enumerate(saved_graph.nodes):
+        if node.WhichOneof("kind") == "constant":
+            value = graph.nodes[i]
+            dtype = value._dtype._base
+            tensor = make_tensor_proto(np.asarray(value._value), dtype=dtype)
+            _node(gd, node.constant.operation, "Const", dtype=dtype.as_datatype_enum, value=tensor)
+
+
+def _bound_node_name(saved_graph, n: int) -> str:
+    node = saved_graph.nodes[n]
+    if node.WhichOneof("kind") == "constant":
+        return node.constant.operation
+    return f"asset_{n}"  # (written with the asset files)
+
+
 def _signature_graph(mgd, handles, writer: _FunctionWriter, graph, signatures) -> None:
     """Nodes a TF1-style reader of `signature_def` finds: a Placeholder per signature
     input and a StatefulPartitionedCall per signature (its variables' VarHandleOps bound)."""
-    from tfgraph.framework.dtypes import resource
     from tfgraph.saved_model.signature_constants import PREDICT_METHOD_NAME
 
     gd = mgd.graph_def
+    saved_graph = mgd.object_graph_def
     for k, (key, sig) in enumerate((signatures or {}).items()):
         node_id = graph.node_of(sig)
         fname = mgd.object_graph_def.nodes[node_id].bare_concrete_function.concrete_function_name
@@ -546,21 +640,22 @@ def _signature_graph(mgd, handles, writer: _FunctionWriter, graph, signatures) -
         call.attr["f"].func.name = fname
         sdef = mgd.signature_def[key]
         sdef.method_name = PREDICT_METHOD_NAME
-        specs = {ph.op.name: ph for ph in sig.concrete._arg_placeholders}
+        specs = _input_specs(sig.concrete)
+        names = sorted(specs)  # (the wrapper takes its keywords sorted, then captures)
         for arg in fdef.signature.input_arg:
             call.attr["Tin"].list.type.append(arg.type)
-            if arg.type == resource.as_datatype_enum:
-                continue
+        for name, arg in zip(names, fdef.signature.input_arg):
             ph = gd.node.add()
-            ph.name = f"{key}_{arg.name}"
+            ph.name = f"{key}_{name}"
             ph.op = "Placeholder"
             ph.attr["dtype"].type = arg.type
-            ph.attr["shape"].shape.CopyFrom(specs[arg.name].shape.as_proto())
+            ph.attr["shape"].shape.CopyFrom(specs[name].shape.as_proto())
             call.input.append(ph.name)
-            info = sdef.inputs[arg.name]
+            info = sdef.inputs[name]
             info.name, info.dtype = ph.name + ":0", arg.type
-            info.tensor_shape.CopyFrom(specs[arg.name].shape.as_proto())
-        call.input.extend(handles[n] for n in writer.saved[fname].bound_inputs)
+            info.tensor_shape.CopyFrom(specs[name].shape.as_proto())
+        for n in writer.saved[fname].bound_inputs:
+            call.input.append(handles.get(n) or _bound_node_name(saved_graph, n))
         outputs = _signature_outputs(sig.concrete)
         for j, (out_arg, name) in enumerate(zip(fdef.signature.output_arg, sorted(outputs))):
             call.attr["Tout"].list.type.append(out_arg.type)
@@ -582,6 +677,7 @@ def _meta_graph(graph, writer, signatures, saved_graph, ckpt, options: SaveOptio
     mgd.graph_def.versions.min_consumer = 12
     mgd.graph_def.library.function.extend(writer.fdefs)
     handles = _variable_handles(mgd.graph_def, graph)
+    _constants(mgd.graph_def, graph, saved_graph)
     _signature_graph(mgd, handles, writer, graph, signatures)
     _saver_graph(mgd, handles, saved_graph, ckpt)
     info = mgd.meta_info_def
@@ -687,11 +783,13 @@ def _write_variables(export_dir: str, graph: _ObjectGraph, ckpt) -> None:
                 writer.add(key, np.asarray(obj.numpy()), obj.dtype._base)
 
 
-def _write_assets(export_dir: str, mgd, assets: list) -> None:
+def _write_assets(export_dir: str, mgd, assets: list, graph: _ObjectGraph) -> None:
+    from tfgraph.io.tensor_proto import make_tensor_proto
+
     adir = os.path.join(export_dir, constants.ASSETS_DIRECTORY)
     os.makedirs(adir, exist_ok=True)
     used: set[str] = set()
-    for i, asset in enumerate(assets):
+    for asset in assets:
         source = asset._path
         if not os.path.exists(source):
             raise ValueError(f"tf.saved_model.Asset: the file {source!r} does not exist.")
@@ -703,8 +801,11 @@ def _write_assets(export_dir: str, mgd, assets: list) -> None:
         shutil.copyfile(source, os.path.join(adir, name))
         afd = mgd.asset_file_def.add()
         afd.filename = name
-        afd.tensor_info.name = f"asset_path_initializer_{i}:0" if i else "asset_path_initializer:0"
+        const = f"asset_{graph.node_of(asset)}"
+        afd.tensor_info.name = const + ":0"
         afd.tensor_info.dtype = 7  # DT_STRING
+        value = make_tensor_proto(os.path.join(adir, name).encode())
+        _node(mgd.graph_def, const, "Const", dtype=7, value=value)
 
 
 def save(obj, export_dir, signatures=None, options=None) -> None:
@@ -742,7 +843,7 @@ def save(obj, export_dir, signatures=None, options=None) -> None:
     saved_graph, ckpt = _object_graph_protos(graph, writer, assets)
     mgd = _meta_graph(graph, writer, sig_map, saved_graph, ckpt, options)
     os.makedirs(export_dir, exist_ok=True)
-    _write_assets(export_dir, mgd, assets)
+    _write_assets(export_dir, mgd, assets, graph)
     _write_variables(export_dir, graph, ckpt)
     sm = _proto().SavedModel()
     sm.saved_model_schema_version = constants.SAVED_MODEL_SCHEMA_VERSION
