@@ -10,7 +10,8 @@ matched through the checkpoint's object graph), a `tf.saved_model.Asset` (its pa
 call) or a bare concrete function (a signature: called with keyword tensors). A concrete
 function runs its FunctionDef from the graph's library through a
 `StatefulPartitionedCall` kernel with the call's tensors and its bound inputs (the
-variables' handles): the same op TensorFlow runs, here on numpy.
+variables' handles): the same op TensorFlow runs, here on numpy. Restored objects and
+functions can be saved again with `tf.saved_model.save` (their FunctionDefs unchanged).
 
 Not supported (ValueError naming the node): `TrackableResource`s (lookup tables ...),
 captured tensors of other functions, composite-tensor arguments, and TF1 SavedModels
