@@ -93,7 +93,38 @@ def test_checkpoint_root_and_no_signatures(tmp_path):
     loaded = tf.saved_model.load(str(tmp_path / "c"))
     np.testing.assert_array_equal(loaded.a.numpy(), [1.0, 2.0])
     assert int(loaded.nested["b"].numpy()) == 3
-    assert not hasattr(loaded, "signatures")
+    assert dict(loaded.signatures) == {}
+
+
+@pytest.mark.tf
+@requires_tf
+def test_untraced_function_and_empty_signatures_as_tf(tmp_path):
+    class M(tf.Module):
+        def __init__(self):
+            super().__init__()
+            self.v = tf.Variable(1.0)
+
+        @tf.function
+        def never(self, x):
+            return x + self.v
+
+    tf.saved_model.save(M(), str(tmp_path / "m"))
+    code = f"""
+m = tf.saved_model.load({str(tmp_path / "m")!r})
+try:
+    m.never(tf.constant(1.0))
+    error = None
+except ValueError as e:
+    error = str(e)
+print(json.dumps([float(m.v.numpy()), list(m.signatures.keys()), error]))
+"""
+    theirs = run_tf_json(code, v1=False)
+    assert theirs[:2] == [1.0, []]
+    assert theirs[2].startswith("Found zero restored functions for caller function")
+    loaded = tf.saved_model.load(str(tmp_path / "m"))
+    assert list(loaded.signatures) == []
+    with pytest.raises(ValueError, match="Found zero restored functions for caller function"):
+        loaded.never(tf.constant(1.0))
 
 
 def test_unsupported_input_fails_clearly(tmp_path):

@@ -241,6 +241,11 @@ class _RestoredFunction:
         return (tuple(bound), rest)
 
     def __call__(self, *args, **kwargs):
+        if not self._concretes:
+            raise ValueError(
+                "Found zero restored functions for caller function (the tf.function was "
+                "never traced before it was saved)."
+            )
         call = self._canonical(args, kwargs)
         for concrete in self._concretes:
             sig = concrete.structured_input_signature

@@ -454,8 +454,8 @@ def _concrete_of(fn):
     )
 
 
-def _signature_map(root, signatures) -> _SignatureMap | None:
-    """`signatures=` as a map (None when there are none)."""
+def _signature_map(root, signatures) -> _SignatureMap:
+    """`signatures=` as a map (empty when there are none, as TF writes it)."""
     Function, _, _ = _classes()
     from tfgraph.saved_model.signature_constants import DEFAULT_SERVING_SIGNATURE_DEF_KEY
 
@@ -466,7 +466,7 @@ def _signature_map(root, signatures) -> _SignatureMap | None:
             if isinstance(f, Function) and f.input_signature is not None
         ]
         if len(found) != 1:
-            return None
+            return _SignatureMap()  # (TF writes an empty map)
         signatures = found[0]
     if not isinstance(signatures, dict):
         signatures = {DEFAULT_SERVING_SIGNATURE_DEF_KEY: signatures}
