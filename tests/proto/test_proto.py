@@ -221,7 +221,7 @@ def describe(desc, out):
 # Messages that are deliberately empty stubs in tfgraph (contents kept as unknown
 # fields), and fields deliberately left undeclared.
 STUBS = {
-    "tensorflow.SavedObjectGraph", "tensorflow.TypeSpecProto", "tensorflow.RPCOptions",
+    "tensorflow.RPCOptions",
     "tensorflow.RewriterConfig", "tensorflow.DebugOptions",
     "tensorflow.CoordinationServiceConfig",
 }  # fmt: skip

@@ -345,6 +345,7 @@ class Function:
         finally:
             _trace_state.graphs.pop()
         concrete = ConcreteFunction(graph, placeholders, outputs, stateful)
+        concrete._traced_args = (self._python_function, args, kwargs)  # (for SavedModels)
         return concrete, graph.variables_created > 0
 
 

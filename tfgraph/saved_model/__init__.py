@@ -1,15 +1,13 @@
 """`tf.saved_model`: TF1 SavedModels - `simple_save`, `builder.SavedModelBuilder`,
-`loader.load`, signatures and their constants (re-exports only).
-
-TF2's object-based SavedModels (`tf.saved_model.save`, `load_v2`, `Asset`,
-`SaveOptions`) are not implemented: their `SavedObjectGraph` serializes traced
-`tf.function`s as FunctionDefs, which tfgraph does not write. Reading those names
-raises AttributeError saying so.
+`loader.load`, signatures and their constants - and TF2 object-based SavedModels -
+`save`, `load_v2` (also `load(export_dir)`), `Asset`, `SaveOptions`, `experimental`
+(re-exports only).
 """
 
 from tfgraph.saved_model import (
     builder,
     constants,
+    experimental,
     loader,
     main_op,
     signature_constants,
@@ -19,8 +17,11 @@ from tfgraph.saved_model import (
 )
 from tfgraph.saved_model._builder import SavedModelBuilder as Builder
 from tfgraph.saved_model._builder import simple_save
-from tfgraph.saved_model._loader import contains_saved_model, load, maybe_saved_model_directory
+from tfgraph.saved_model._load_v2 import load, load_v2
+from tfgraph.saved_model._loader import contains_saved_model, maybe_saved_model_directory
 from tfgraph.saved_model._main_op import main_op_with_restore
+from tfgraph.saved_model._save_options import Asset, SaveOptions
+from tfgraph.saved_model._save_v2 import save
 from tfgraph.saved_model._signature import (
     build_signature_def,
     build_tensor_info,
@@ -58,20 +59,6 @@ from tfgraph.saved_model.signature_constants import (
 )
 from tfgraph.saved_model.tag_constants import GPU, SERVING, TPU, TRAINING
 
-_TF2_ONLY = frozenset({"save", "load_v2", "Asset", "SaveOptions", "experimental"})
-
-
-def __getattr__(name):
-    if name in _TF2_ONLY:
-        raise AttributeError(
-            f"tfgraph does not implement tf.saved_model.{name}: TF2 object-based SavedModels "
-            "are not supported; write TF1 SavedModels with tf.saved_model.simple_save or "
-            "tf.saved_model.builder.SavedModelBuilder.",
-            name=name,
-        )
-    raise AttributeError(f"module 'tfgraph.saved_model' has no attribute {name!r}", name=name)
-
-
 __all__ = [
     "ASSETS_DIRECTORY",
     "ASSETS_KEY",
@@ -99,22 +86,27 @@ __all__ = [
     "TRAINING",
     "VARIABLES_DIRECTORY",
     "VARIABLES_FILENAME",
+    "Asset",
     "Builder",
+    "SaveOptions",
     "build_signature_def",
     "build_tensor_info",
     "builder",
     "classification_signature_def",
     "constants",
     "contains_saved_model",
+    "experimental",
     "get_tensor_from_tensor_info",
     "is_valid_signature",
     "load",
+    "load_v2",
     "loader",
     "main_op",
     "main_op_with_restore",
     "maybe_saved_model_directory",
     "predict_signature_def",
     "regression_signature_def",
+    "save",
     "signature_constants",
     "signature_def_utils",
     "tag_constants",
