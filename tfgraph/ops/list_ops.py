@@ -6,7 +6,8 @@ dtype and the element shape it was made with. Lists are values: every op that ch
 one returns a new list and leaves its input as it was. An `element_shape` input is an
 int tensor: -1 for an unknown rank, else one entry per dimension (-1 unknown).
 Reading an element never set gives zeros when the element shape is fully known, as in
-TF. Gradients are not written yet (`tf.gradients` raises LookupError through them).
+TF. Gradients are TF's (list_ops.py): a list's gradient is a list of its elements'
+gradients (an element never set has none); `ZerosLike` and `AddN` take lists too.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from __future__ import annotations
 import numpy as np
 
 from tfgraph import errors
-from tfgraph.framework.registry import register_op
+from tfgraph.framework import dtypes
+from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import TensorShape
+from tfgraph.ops import array_ops
+from tfgraph.ops.apply import apply_op
 from tfgraph.ops.common_shapes import constant_value_as_shape
 
 __all__ = ["TensorListValue"]
@@ -34,6 +38,35 @@ class TensorListValue:
 
     def with_items(self, items: list) -> TensorListValue:
         return TensorListValue(items, self.dtype, self.element_shape, self.max_num_elements)
+
+    def zeros_like(self) -> TensorListValue:
+        """TF's ZerosLike of a list: zeros for every set element (unset ones stay unset)."""
+        return self.with_items([None if v is None else np.zeros_like(v) for v in self.items])
+
+    def __add__(self, other: TensorListValue) -> TensorListValue:
+        """TF's AddN of two lists: element by element (an unset element adds nothing)."""
+        if not isinstance(other, TensorListValue):
+            return NotImplemented
+        if other.dtype._base is not self.dtype._base:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                "Trying to add two lists of tensors of different dtypes. One is "
+                f"{self.dtype.name} and the other is {other.dtype.name}",
+            )
+        if len(other.items) != len(self.items):
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                "Trying to add two lists of tensors with different lengths. One is "
+                f"{len(self.items)} and the other is {len(other.items)}",
+            )
+        items = [
+            b if a is None else a if b is None else np.add(a, b)
+            for a, b in zip(self.items, other.items)
+        ]
+        shape = _merge(self.element_shape, other.element_shape, "adding two lists")
+        return TensorListValue(items, self.dtype, shape, self.max_num_elements)
 
 
 def _shape_of(value) -> tuple | None:
@@ -308,6 +341,123 @@ def _stacked_shape(node, k: int, lead):
     return TensorShape([lead, *element.as_list()])
 
 
+
+# -- gradients (TF's list_ops.py) ------------------------------------------------------
+
+
+def _list_op(op_type: str, inputs: list, **attrs):
+    return apply_op(op_type, None, inputs, attrs)
+
+
+def _static_element_shape(shape: TensorShape):
+    """An `element_shape` input for a static shape: -1 for an unknown rank, else its
+    dimensions with -1 for the unknown ones."""
+    if shape.ndims is None:
+        return array_ops.constant(-1, dtypes.int32)
+    return array_ops.constant([-1 if d is None else d for d in shape.as_list()], dtypes.int32)
+
+
+def _shape_tail(t):
+    """The shape of `t` without its first dimension (as a tensor)."""
+    return array_ops.slice(array_ops.shape(t), [1], [-1])
+
+
+def _element_shape_of(handle):
+    return _list_op("TensorListElementShape", [handle], shape_type=dtypes.int32).outputs[0]
+
+
+def _empty_like(handle, dtype):
+    """An empty list with `handle`'s element shape (the gradient nobody supplied)."""
+    shape = _element_shape_of(handle)
+    return _list_op("EmptyTensorList", [shape, -1], element_dtype=dtype).outputs[0]
+
+
+def _push_back_grad(op, dresult):
+    shape = array_ops.shape(op._inputs[1])
+    out = _list_op("TensorListPopBack", [dresult, shape], element_dtype=op._attrs["element_dtype"])
+    return list(out.outputs)
+
+
+def _pop_back_grad(op, dlist, delement):
+    if dlist is None:
+        dlist = _empty_like(op._outputs[0], delement.dtype._base)
+    if delement is None:
+        delement = array_ops.zeros_like(op._outputs[1])
+    return [_list_op("TensorListPushBack", [dlist, delement]).outputs[0], None]
+
+
+def _stack_grad(op, dtensor):
+    shape = _static_element_shape(dtensor.shape[1:])
+    return [_list_op("TensorListFromTensor", [dtensor, shape]).outputs[0], None]
+
+
+def _from_tensor_grad(op, dlist):
+    t = op._inputs[0]
+    dims = t.shape.dims
+    num = dims[0].value if dims and dims[0].value is not None else -1
+    if dlist is None:
+        dlist = _empty_like(op._outputs[0], t.dtype._base)
+    out = _list_op(
+        "TensorListStack",
+        [dlist, _shape_tail(t)],
+        element_dtype=t.dtype._base,
+        num_elements=num,
+    )
+    return [out.outputs[0], None]
+
+
+def _get_item_grad(op, ditem):
+    handle = op._inputs[0]
+    size = _list_op("TensorListLength", [handle]).outputs[0]
+    zeros = _list_op(
+        "TensorListReserve", [_element_shape_of(handle), size], element_dtype=ditem.dtype._base
+    ).outputs[0]
+    return [_list_op("TensorListSetItem", [zeros, op._inputs[1], ditem]).outputs[0], None, None]
+
+
+def _set_item_grad(op, dlist):
+    handle, index, item = op._inputs
+    list_grad = _list_op(
+        "TensorListSetItem", [dlist, index, array_ops.zeros_like(item)]
+    ).outputs[0]
+    item_grad = _list_op(
+        "TensorListGetItem",
+        [dlist, index, array_ops.shape(item)],
+        element_dtype=item.dtype._base,
+    ).outputs[0]
+    if op._attrs["resize_if_index_out_of_bounds"]:
+        size = _list_op("TensorListLength", [handle]).outputs[0]
+        list_grad = _list_op("TensorListResize", [list_grad, size]).outputs[0]
+    return [list_grad, None, item_grad]
+
+
+def _resize_grad(op, dlist):
+    size = _list_op("TensorListLength", [op._inputs[0]]).outputs[0]
+    return [_list_op("TensorListResize", [dlist, size]).outputs[0], None]
+
+
+def _gather_grad(op, dtensor):
+    handle, indices, _ = op._inputs
+    size = _list_op("TensorListLength", [handle]).outputs[0]
+    dlist = _list_op(
+        "TensorListReserve", [_element_shape_of(handle), size], element_dtype=dtensor.dtype._base
+    ).outputs[0]
+    dlist = _list_op("TensorListScatterIntoExistingList", [dlist, dtensor, indices]).outputs[0]
+    return [dlist, None, None]
+
+
+def _scatter_existing_grad(op, dlist):
+    _, tensor, indices = op._inputs
+    dtensor = _list_op(
+        "TensorListGather",
+        [dlist, indices, _shape_tail(tensor)],
+        element_dtype=tensor.dtype._base,
+    ).outputs[0]
+    zeros = array_ops.zeros_like(tensor)
+    dlist = _list_op("TensorListScatterIntoExistingList", [dlist, zeros, indices]).outputs[0]
+    return [dlist, dtensor, None]
+
+
 _SHAPE_TYPE = "shape_type: {int32, int64}"
 _ELEMENT = "element_dtype: type"
 
@@ -334,6 +484,7 @@ register_op(
     attrs=[_ELEMENT, _SHAPE_TYPE],
     shape=_handle,
     make_kernel=_from_tensor_kernel,
+    grad=_from_tensor_grad,
 )
 register_op(
     "TensorListGetItem",
@@ -342,6 +493,7 @@ register_op(
     attrs=[_ELEMENT, "Tshape: {int32, int64} = int32"],
     shape=lambda node: [_item_shape(node, 2)],
     make_kernel=_get_item_kernel,
+    grad=_get_item_grad,
 )
 register_op(
     "TensorListSetItem",
@@ -350,6 +502,7 @@ register_op(
     attrs=[_ELEMENT, "resize_if_index_out_of_bounds: bool = false"],
     shape=_handle,
     make_kernel=_set_item_kernel,
+    grad=_set_item_grad,
 )
 register_op(
     "TensorListStack",
@@ -362,6 +515,7 @@ register_op(
         )
     ],
     make_kernel=_stack_kernel,
+    grad=_stack_grad,
 )
 register_op(
     "TensorListPushBack",
@@ -370,6 +524,7 @@ register_op(
     attrs=[_ELEMENT],
     shape=_handle,
     make_kernel=_push_back_kernel,
+    grad=_push_back_grad,
 )
 register_op(
     "TensorListPopBack",
@@ -378,6 +533,7 @@ register_op(
     attrs=[_ELEMENT],
     shape=lambda node: [TensorShape([]), _item_shape(node, 1)],
     make_kernel=_pop_back_kernel,
+    grad=_pop_back_grad,
 )
 register_op(
     "TensorListLength",
@@ -385,6 +541,7 @@ register_op(
     outputs=["length: int32"],
     shape=_handle,
     kernel=lambda handle: np.int32(len(handle.items)),
+    grad=NOT_DIFFERENTIABLE,
 )
 register_op(
     "TensorListElementShape",
@@ -393,6 +550,7 @@ register_op(
     attrs=[_SHAPE_TYPE],
     shape=lambda node: [TensorShape(None)],
     make_kernel=_element_shape_kernel,
+    grad=NOT_DIFFERENTIABLE,
 )
 register_op(
     "TensorListGather",
@@ -401,6 +559,7 @@ register_op(
     attrs=[_ELEMENT],
     shape=lambda node: [_stacked_shape(node, 2, node._inputs[1]._shape.num_elements())],
     make_kernel=_gather_kernel,
+    grad=_gather_grad,
 )
 register_op(
     "TensorListResize",
@@ -408,6 +567,7 @@ register_op(
     outputs=["output_handle: variant"],
     shape=_handle,
     make_kernel=_resize_kernel,
+    grad=_resize_grad,
 )
 register_op(
     "TensorListScatterIntoExistingList",
@@ -416,4 +576,5 @@ register_op(
     attrs=[_ELEMENT],
     shape=_handle,
     make_kernel=_scatter_existing_kernel,
+    grad=_scatter_existing_grad,
 )
