@@ -178,17 +178,12 @@ PENDING.update(
         "EagerPyFunc": "gradient of tf.py_function not written yet (issue 14)",
     }
 )
-PENDING.update(
+NO_GRADIENT_IN_TF.update(
     {
-        name: "TensorList gradients not written yet (tfgraph/ops/list_ops.py)"
-        for name in (
-            "EmptyTensorList", "TensorListReserve", "TensorListFromTensor",
-            "TensorListGetItem", "TensorListSetItem", "TensorListStack", "TensorListPushBack",
-            "TensorListPopBack", "TensorListLength", "TensorListElementShape",
-            "TensorListGather", "TensorListResize", "TensorListScatterIntoExistingList",
-        )
+        "EmptyTensorList": "TF registers no gradient for EmptyTensorList",
+        "TensorListReserve": "TF registers no gradient for TensorListReserve",
     }
-)  # fmt: skip
+)
 
 
 @dataclasses.dataclass
@@ -1760,6 +1755,113 @@ CASES.update(
     }
 )
 
+
+def _lop(op_type: str, *inputs, **attrs):
+    """A TensorList op's output(s)."""
+    outs = apply_op(op_type, None, list(inputs), attrs).outputs
+    return outs[0] if len(outs) == 1 else list(outs)
+
+
+def _tl(x):
+    """A list of x's rows (each of shape [2])."""
+    return _lop("TensorListFromTensor", x, tf.constant([2]))
+
+
+def _tl_stack(lst, dtype=tf.float64):
+    return _lop("TensorListStack", lst, tf.constant([2]), element_dtype=dtype)
+
+
+def _tl_while(x, w):
+    """A StatelessWhile writing tanh(h * w) into a reserved list each of 3 iterations (a
+    TF2 TensorArray loop)."""
+    f64, i32, v = tf.float64, tf.int32, tf.variant
+
+    def trace(fn, *types):
+        from tfgraph.eager.wrap_function import _trace
+        from tfgraph.eager.wrap_function_graph import trace_graph
+
+        return trace_graph(fn, [tf.TensorSpec(None, t) for t in types], "fn", _trace)[0]
+
+    def body(i, lst, h, w):
+        h = tf.tanh(h * w + 0.5)
+        return i + 1, _lop("TensorListSetItem", lst, i, h), h, w
+
+    cond = trace(lambda i, lst, h, w: i < 3, i32, v, f64, f64)
+    body_fn = trace(body, i32, v, f64, f64)
+    reserved = _lop("TensorListReserve", tf.constant([2]), 3, element_dtype=f64)
+    outs = apply_op(
+        "StatelessWhile",
+        None,
+        [[tf.constant(0), reserved, x, w]],
+        {"T": [i32, v, f64, f64], "cond": cond, "body": body_fn},
+    ).outputs
+    return [_tl_stack(outs[1]), outs[2]]
+
+
+def _tl_pop(x, y):
+    lst, last = _lop(
+        "TensorListPopBack",
+        _lop("TensorListPushBack", _tl(x), tf.square(y)),
+        tf.constant([2]),
+        element_dtype=tf.float64,
+    )
+    return [_tl_stack(lst), last * 3.0]
+
+
+_GET = {"element_dtype": tf.float64}
+CASES.update(
+    {
+        "TensorListFromTensor": [Case(lambda x: _tl_stack(_tl(tf.sin(x))), [rnd(3, 2)])],
+        "TensorListStack": [Case(lambda x: tf.square(_tl_stack(_tl(x))), [rnd(3, 2)])],
+        "TensorListGetItem": [
+            Case(lambda x: tf.square(_lop("TensorListGetItem", _tl(x), 1, [2], **_GET)), [rnd(3, 2)])
+        ],
+        "TensorListSetItem": [
+            Case(
+                lambda x, y: _tl_stack(_lop("TensorListSetItem", _tl(x), 0, tf.square(y))),
+                [rnd(3, 2), rnd(2)],
+            ),
+            Case(  # (past the end: the list grows, its new elements read as zeros)
+                lambda x, y: _tl_stack(
+                    _lop(
+                        "TensorListSetItem",
+                        _tl(x),
+                        4,
+                        tf.sin(y),
+                        resize_if_index_out_of_bounds=True,
+                    )
+                ),
+                [rnd(3, 2), rnd(2)],
+            ),
+        ],
+        "TensorListPushBack": [
+            Case(
+                lambda x, y: _tl_stack(_lop("TensorListPushBack", _tl(x), tf.sin(y))),
+                [rnd(3, 2), rnd(2)],
+            )
+        ],
+        "TensorListPopBack": [Case(_tl_pop, [rnd(3, 2), rnd(2)])],
+        "TensorListGather": [
+            Case(
+                lambda x: tf.square(_lop("TensorListGather", _tl(x), [2, 0], [2], **_GET)),
+                [rnd(3, 2)],
+            )
+        ],
+        "TensorListResize": [
+            Case(lambda x: _tl_stack(_lop("TensorListResize", _tl(x), 5)), [rnd(3, 2)]),
+            Case(lambda x: _tl_stack(_lop("TensorListResize", _tl(x), 2)), [rnd(3, 2)]),
+        ],
+        "TensorListScatterIntoExistingList": [
+            Case(
+                lambda x, y: _tl_stack(
+                    _lop("TensorListScatterIntoExistingList", _tl(x), tf.sin(y), [2, 0])
+                ),
+                [rnd(3, 2), rnd(2, 2)],
+            )
+        ],
+    }
+)
+CASES["StatelessWhile"].append(Case(_tl_while, [rnd(2), unit(2)]))
 
 def _all_cases():
     for op_type, cases in sorted(CASES.items()):

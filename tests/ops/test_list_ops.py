@@ -146,3 +146,114 @@ def test_a_frozen_tf2_keras_lstm_runs():
         with tf.Session() as sess:
             y = sess.run("Identity:0", {"x:0": theirs["x"]})
     np.testing.assert_allclose(y, theirs["y"], rtol=1e-5, atol=1e-6)
+
+
+# -- gradients -----------------------------------------------------------------------------
+
+TF2_LOOP = """
+import base64
+tf.enable_control_flow_v2()
+xs = tf.placeholder(tf.float32, [4, 3], name="xs")
+h0 = tf.placeholder(tf.float32, [3], name="h0")
+w = tf.placeholder(tf.float32, [3], name="w")
+inputs = tf.TensorArray(tf.float32, size=4).unstack(xs)
+outputs = tf.TensorArray(tf.float32, size=4, element_shape=[3])
+
+
+def body(i, out, h):
+    h = tf.tanh(h * w + inputs.read(i))
+    return i + 1, out.write(i, h), h
+
+
+_, outputs, h = tf.while_loop(lambda i, out, h: i < 4, body, [0, outputs, h0])
+tf.identity(outputs.stack(), name="y")
+tf.identity(h, name="h")
+gd = tf.get_default_graph().as_graph_def()
+"""
+
+LOOP_GRADIENTS = """
+g = tf.get_default_graph()
+y, h = g.get_tensor_by_name("y:0"), g.get_tensor_by_name("h:0")
+xs, h0, w = (g.get_tensor_by_name(n + ":0") for n in ("xs", "h0", "w"))
+loss = tf.reduce_sum(y * np.arange(12.0, dtype=np.float32).reshape(4, 3)) + tf.reduce_sum(h)
+grads = tf.gradients(loss, [xs, h0, w])
+feed = {xs: np.linspace(-1, 1, 12).reshape(4, 3), h0: [0.1, -0.2, 0.3], w: [0.5, 1.5, -1.0]}
+with tf.Session() as sess:
+    values = sess.run(grads, feed)
+out = {"grads": [v.tolist() for v in values]}
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_gradients_through_a_tf2_tensor_list_loop_match_tf():
+    """A TensorArray loop TF writes as a StatelessWhile over TensorLists (reserve, set
+    items, from-tensor, get items, stack): tf.gradients of the imported GraphDef give TF's
+    values (TF's own gradients of the same graph)."""
+    theirs = run_tf_json(
+        TF2_LOOP
+        + LOOP_GRADIENTS
+        + 'out["gd"] = base64.b64encode(gd.SerializeToString()).decode()\n'
+        + "print(json.dumps(out))"
+    )
+    gd = tf.GraphDef.FromString(base64.b64decode(theirs["gd"]))
+    types = {n.op for n in gd.node} | {n.op for f in gd.library.function for n in f.node_def}
+    assert {"StatelessWhile", "TensorListReserve", "TensorListSetItem"} <= types
+    assert {"TensorListFromTensor", "TensorListGetItem", "TensorListStack"} <= types
+    with tf.Graph().as_default():
+        tf.import_graph_def(gd, name="")
+        scope: dict = {"tf": tf, "np": np}
+        exec(LOOP_GRADIENTS, scope)
+    for ours, tfs in zip(scope["out"]["grads"], theirs["grads"]):
+        np.testing.assert_allclose(ours, tfs, rtol=1e-5, atol=1e-6)
+
+
+GRAD_PROGRAM = """
+import json
+f32 = tf.float32
+two = tf.constant([2])
+x = tf.placeholder(tf.float32, [3, 2], name="x")
+y = tf.placeholder(tf.float32, [2], name="y")
+lst = op("TensorListFromTensor", tensor=x, element_shape=two)
+item = op("TensorListGetItem", input_handle=lst, index=1, element_shape=two, element_dtype=f32)
+set_ = op("TensorListSetItem", input_handle=lst, index=0, item=item * y)
+grown = op("TensorListSetItem", input_handle=set_, index=4, item=tf.sin(y),
+           resize_if_index_out_of_bounds=True)
+pushed = op("TensorListPushBack", input_handle=set_, tensor=tf.sin(item))
+popped, last = op("TensorListPopBack", input_handle=pushed, element_shape=two, element_dtype=f32)
+scattered = op("TensorListScatterIntoExistingList", input_handle=set_,
+               tensor=tf.stack([y, 2.0 * y]), indices=[2, 0])
+ys = {
+    "stack": op("TensorListStack", input_handle=pushed, element_shape=two, element_dtype=f32),
+    "grown": op("TensorListStack", input_handle=grown, element_shape=two, element_dtype=f32),
+    "pop": last,
+    "popped": op("TensorListStack", input_handle=popped, element_shape=two, element_dtype=f32),
+    "gather_repeated": op("TensorListGather", input_handle=set_, indices=[2, 0, 2],
+                          element_shape=two, element_dtype=f32),
+    "scatter": op("TensorListStack", input_handle=scattered, element_shape=two,
+                  element_dtype=f32),
+    "resize": op("TensorListStack", element_shape=two, element_dtype=f32,
+                 input_handle=op("TensorListResize", input_handle=set_, size=2)),
+}
+grads = {}
+for k, t in sorted(ys.items()):
+    weights = tf.reshape(tf.sin(tf.range(tf.cast(tf.size(t), tf.float32)) + 0.3), tf.shape(t))
+    grads[k] = [g for g in tf.gradients(tf.reduce_sum(t * weights), [x, y]) if g is not None]
+with tf.Session() as sess:
+    values = sess.run(grads, {x: [[1.0, 2.0], [3.0, -4.0], [0.5, 6.0]], y: [0.3, -0.7]})
+print(json.dumps({k: [np.asarray(g).tolist() for g in v] for k, v in sorted(values.items())}))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_list_op_gradients_match_tf():
+    """Each list op's gradient as TF's, including TF's repeated-index gather, whose
+    gradient keeps only the last repeat's (TF scatters it into a list: no sum)."""
+    theirs = run_tf_json(TF_OP + GRAD_PROGRAM)
+    ours = run_here_json(OUR_OP + GRAD_PROGRAM)
+    assert sorted(ours) == sorted(theirs)
+    for k in theirs:
+        assert len(ours[k]) == len(theirs[k]), k
+        for a, b in zip(ours[k], theirs[k]):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, err_msg=k)
