@@ -1798,6 +1798,32 @@ def _tl_while(x, w):
     return [_tl_stack(outs[1]), outs[2]]
 
 
+def _tl_if(pred: bool, x, y):
+    """A StatelessIf whose branches set different items of a list argument."""
+    from tfgraph.eager.wrap_function import _trace
+    from tfgraph.eager.wrap_function_graph import trace_graph
+
+    def branch(index, fn):
+        specs = [tf.TensorSpec(None, tf.variant), tf.TensorSpec([2], tf.float64)]
+        traced = trace_graph(
+            lambda lst, b: _lop("TensorListSetItem", lst, index, fn(b)), specs, "fn", _trace
+        )
+        return traced[0]
+
+    out = apply_op(
+        "StatelessIf",
+        None,
+        [tf.constant(pred), [_tl(x), y]],
+        {
+            "Tcond": tf.bool,
+            "Tin": [tf.variant, tf.float64],
+            "Tout": [tf.variant],
+            "then_branch": branch(1, tf.sin),
+            "else_branch": branch(0, tf.square),
+        },
+    ).outputs[0]
+    return _tl_stack(out)
+
 def _tl_pop(x, y):
     lst, last = _lop(
         "TensorListPopBack",
@@ -1862,6 +1888,10 @@ CASES.update(
     }
 )
 CASES["StatelessWhile"].append(Case(_tl_while, [rnd(2), unit(2)]))
+CASES["StatelessIf"] += [
+    Case(lambda x, y: _tl_if(True, x, y), [rnd(3, 2), rnd(2)]),
+    Case(lambda x, y: _tl_if(False, x, y), [rnd(3, 2), rnd(2)]),
+]
 
 def _all_cases():
     for op_type, cases in sorted(CASES.items()):
