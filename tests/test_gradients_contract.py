@@ -1824,6 +1824,7 @@ def _tl_if(pred: bool, x, y):
     ).outputs[0]
     return _tl_stack(out)
 
+
 def _tl_pop(x, y):
     lst, last = _lop(
         "TensorListPopBack",
@@ -1840,7 +1841,9 @@ CASES.update(
         "TensorListFromTensor": [Case(lambda x: _tl_stack(_tl(tf.sin(x))), [rnd(3, 2)])],
         "TensorListStack": [Case(lambda x: tf.square(_tl_stack(_tl(x))), [rnd(3, 2)])],
         "TensorListGetItem": [
-            Case(lambda x: tf.square(_lop("TensorListGetItem", _tl(x), 1, [2], **_GET)), [rnd(3, 2)])
+            Case(
+                lambda x: tf.square(_lop("TensorListGetItem", _tl(x), 1, [2], **_GET)), [rnd(3, 2)]
+            )
         ],
         "TensorListSetItem": [
             Case(
@@ -1892,6 +1895,7 @@ CASES["StatelessIf"] += [
     Case(lambda x, y: _tl_if(True, x, y), [rnd(3, 2), rnd(2)]),
     Case(lambda x, y: _tl_if(False, x, y), [rnd(3, 2), rnd(2)]),
 ]
+
 
 def _all_cases():
     for op_type, cases in sorted(CASES.items()):

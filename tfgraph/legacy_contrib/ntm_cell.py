@@ -89,8 +89,7 @@ class NTMCell(LayerRNNCell):
         self.num_parameters_per_head = memory_vector_dim + 2 * shift_range + 4
         self.num_heads = read_head_num + write_head_num
         self.total_parameter_num = (
-            self.num_parameters_per_head * self.num_heads
-            + memory_vector_dim * 2 * write_head_num
+            self.num_parameters_per_head * self.num_heads + memory_vector_dim * 2 * write_head_num
         )
 
     @property
@@ -245,9 +244,7 @@ class NTMCell(LayerRNNCell):
         k = array_ops.expand_dims(k, axis=2)
         dot = math_ops.matmul(prev_M, k)
         k_norm = math_ops.sqrt(math_ops.reduce_sum(math_ops.square(k), axis=1, keepdims=True))
-        m_norm = math_ops.sqrt(
-            math_ops.reduce_sum(math_ops.square(prev_M), axis=2, keepdims=True)
-        )
+        m_norm = math_ops.sqrt(math_ops.reduce_sum(math_ops.square(prev_M), axis=2, keepdims=True))
         similarity = array_ops.squeeze(dot / (m_norm * k_norm + 1e-8))
         amplified = math_ops.exp(array_ops.expand_dims(beta, axis=1) * similarity)
         w_c = amplified / math_ops.reduce_sum(amplified, axis=1, keepdims=True)

@@ -341,7 +341,6 @@ def _stacked_shape(node, k: int, lead):
     return TensorShape([lead, *element.as_list()])
 
 
-
 # -- gradients (TF's list_ops.py) ------------------------------------------------------
 
 
@@ -417,9 +416,7 @@ def _get_item_grad(op, ditem):
 
 def _set_item_grad(op, dlist):
     handle, index, item = op._inputs
-    list_grad = _list_op(
-        "TensorListSetItem", [dlist, index, array_ops.zeros_like(item)]
-    ).outputs[0]
+    list_grad = _list_op("TensorListSetItem", [dlist, index, array_ops.zeros_like(item)]).outputs[0]
     item_grad = _list_op(
         "TensorListGetItem",
         [dlist, index, array_ops.shape(item)],
