@@ -1890,6 +1890,45 @@ CASES.update(
         ],
     }
 )
+
+
+def _tl_split(x, lengths=(1, 2), element_shape=(-1, 2)):
+    return _lop(
+        "TensorListSplit", x, tf.constant(list(element_shape)), tf.constant(list(lengths), tf.int64)
+    )
+
+
+def _tl_concat(lst):
+    none = tf.constant([], tf.int64)
+    return _lop("TensorListConcatV2", lst, tf.constant([-1, 2]), none, **_GET)[0]
+
+
+CASES.update(
+    {
+        "TensorListScatter": [
+            Case(
+                lambda x: _tl_stack(_lop("TensorListScatter", tf.sin(x), [3, 0, 1], [2])),
+                [rnd(3, 2)],
+            )
+        ],
+        "TensorListScatterV2": [
+            Case(
+                lambda x: _tl_stack(_lop("TensorListScatterV2", tf.sin(x), [2, 0, 4], [2], 6)),
+                [rnd(3, 2)],
+            )
+        ],
+        "TensorListSplit": [Case(lambda x: _tl_concat(_tl_split(tf.sin(x))), [rnd(3, 2)])],
+        "TensorListConcatV2": [
+            Case(lambda x: tf.square(_tl_concat(_tl_split(x, (2, 0, 1)))), [rnd(3, 2)])
+        ],
+        "TensorListConcat": [
+            Case(
+                lambda x: tf.square(_lop("TensorListConcat", _tl_split(x, (3,), (-1,)), **_GET)[0]),
+                [rnd(3)],
+            )
+        ],
+    }
+)
 CASES["StatelessWhile"].append(Case(_tl_while, [rnd(2), unit(2)]))
 CASES["StatelessIf"] += [
     Case(lambda x, y: _tl_if(True, x, y), [rnd(3, 2), rnd(2)]),

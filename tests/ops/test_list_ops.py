@@ -234,6 +234,22 @@ ys = {
                   element_dtype=f32),
     "resize": op("TensorListStack", element_shape=two, element_dtype=f32,
                  input_handle=op("TensorListResize", input_handle=set_, size=2)),
+    "scatter": op("TensorListStack", element_shape=two, element_dtype=f32,
+                  input_handle=op("TensorListScatter", tensor=tf.stack([y, 2.0 * y, x[0]]),
+                                  indices=[3, 1, 0], element_shape=two)),
+    "scatter_v2_repeated": op("TensorListStack", element_shape=two, element_dtype=f32,
+                              input_handle=op("TensorListScatterV2", tensor=x[:2] * y,
+                                              indices=[1, 1], element_shape=two,
+                                              num_elements=3)),
+    "split_concat": op("TensorListConcatV2", element_shape=tf.constant([-1, 2]),
+                       leading_dims=tf.constant([], tf.int64), element_dtype=f32,
+                       input_handle=op("TensorListSplit", tensor=tf.sin(x) * y,
+                                       element_shape=tf.constant([-1, 2]),
+                                       lengths=tf.constant([1, 2], tf.int64)))[0],
+    "concat_v1": op("TensorListConcat", element_dtype=f32, element_shape=[None, 2],
+                    input_handle=op("TensorListSplit", tensor=x * x,
+                                    element_shape=tf.constant(-1),
+                                    lengths=tf.constant([2, 0, 1], tf.int64)))[0],
 }
 grads = {}
 for k, t in sorted(ys.items()):
@@ -248,8 +264,9 @@ print(json.dumps({k: [np.asarray(g).tolist() for g in v] for k, v in sorted(valu
 @pytest.mark.tf
 @requires_tf
 def test_list_op_gradients_match_tf():
-    """Each list op's gradient as TF's, including TF's repeated-index gather, whose
-    gradient keeps only the last repeat's (TF scatters it into a list: no sum)."""
+    """Each list op's gradient as TF's, including TF's repeated indices: a gather's
+    gradient keeps only the last repeat's (TF scatters it into a list: no sum), and a
+    scatter's gives every repeat the gradient of the one element that stayed."""
     theirs = run_tf_json(TF_OP + GRAD_PROGRAM)
     ours = run_here_json(OUR_OP + GRAD_PROGRAM)
     assert sorted(ours) == sorted(theirs)
@@ -257,3 +274,118 @@ def test_list_op_gradients_match_tf():
         assert len(ours[k]) == len(theirs[k]), k
         for a, b in zip(ours[k], theirs[k]):
             np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, err_msg=k)
+
+
+SPLIT_CONCAT_PROGRAM = """
+import json
+f32, i64 = tf.float32, tf.int64
+t = tf.placeholder(tf.float32, [6, 2], name="t")
+tv = np.arange(12.0).reshape(6, 2)
+two, tail = tf.constant([2]), tf.constant([-1, 2])
+unknown = tf.constant(-1)
+none = tf.constant([], i64)
+
+
+def shape_of(h):
+    return op("TensorListElementShape", input_handle=h, shape_type=tf.int32)
+
+
+def stack(h):
+    return op("TensorListStack", input_handle=h, element_shape=two, element_dtype=f32)
+
+
+def split(lengths, element_shape=tail):
+    return op("TensorListSplit", tensor=t, element_shape=element_shape,
+              lengths=tf.constant(lengths, i64))
+
+
+def concat(h, element_shape=tail, leading=none):
+    return op("TensorListConcatV2", input_handle=h, element_shape=element_shape,
+              leading_dims=leading, element_dtype=f32)
+
+
+reserved = op("TensorListReserve", element_shape=tail, num_elements=3, element_dtype=f32)
+one_set = op("TensorListSetItem", input_handle=reserved, index=1, item=t[:2])
+fetch = {
+    "scatter": stack(op("TensorListScatter", tensor=t[:2], indices=[3, 1], element_shape=unknown)),
+    "scatter_shape": shape_of(op("TensorListScatter", tensor=t[:2], indices=[3, 1],
+                                 element_shape=unknown)),
+    "scatter_v2": stack(op("TensorListScatterV2", tensor=t[:2], indices=[3, 3],
+                           element_shape=two, num_elements=5)),
+    "from_tensor_shape": shape_of(op("TensorListFromTensor", tensor=t, element_shape=unknown)),
+    "split_item": op("TensorListGetItem", input_handle=split([1, 3, 2]), index=1,
+                     element_shape=tail, element_dtype=f32),
+    "split_shape": shape_of(split([1, 3, 2])),
+    "split_unknown_shape": shape_of(split([1, 3, 2], unknown)),
+    "concat": concat(split([1, 3, 2]))[0],
+    "concat_lengths": concat(split([1, 3, 2]))[1],
+    "concat_unset": concat(one_set, tail, tf.constant([1, 0, 3], i64))[0],
+    "concat_unset_lengths": concat(one_set, tail, tf.constant([1, 0, 3], i64))[1],
+    "concat_unset_no_leading": concat(one_set)[0],
+    "concat_empty": concat(op("EmptyTensorList", element_shape=tail, max_num_elements=-1,
+                              element_dtype=f32))[0],
+    "concat_v1": op("TensorListConcat", input_handle=split([2, 4]), element_dtype=f32,
+                    element_shape=[None, 2])[0],
+}
+out = {"shapes": {k: (None if v.shape.ndims is None else v.shape.as_list())
+                  for k, v in sorted(fetch.items())}}
+scalars = op("TensorListFromTensor", tensor=[1.0, 2.0], element_shape=unknown)
+unequal = op("TensorListPushBack", tensor=tf.ones([2, 3]),
+             input_handle=op("TensorListFromTensor", tensor=t[None], element_shape=unknown))
+errors = {
+    "scatter_small": op("TensorListScatterV2", tensor=t[:2], indices=[3, 1], element_shape=two,
+                        num_elements=2),
+    "scatter_rows": op("TensorListScatter", tensor=t[:3], indices=[3, 1], element_shape=unknown),
+    "scatter_negative": op("TensorListScatter", tensor=t[:2], indices=[-1, 1],
+                           element_shape=unknown),
+    "scatter_shape": op("TensorListScatter", tensor=t[:2], indices=[0, 1],
+                        element_shape=tf.constant([3])),
+    "split_short": split([1, 3, 1]),
+    "split_long": split([4, 3]),
+    "split_negative": split([-1, 7]),
+    "concat_empty_unknown": concat(op("EmptyTensorList", element_shape=unknown,
+                                      max_num_elements=-1, element_dtype=f32), unknown)[0],
+    "concat_scalars": concat(scalars, unknown)[0],
+    "concat_unequal": concat(unequal, unknown)[0],
+}
+with tf.Session() as sess:
+    values = sess.run(fetch, {t: tv})
+    out["values"] = {k: np.asarray(v).tolist() for k, v in sorted(values.items())}
+    out["errors"] = {}
+    for k, e in sorted(errors.items()):
+        try:
+            sess.run(op("TensorListLength", input_handle=e) if e.dtype == tf.variant else e,
+                     {t: tv})
+            out["errors"][k] = None
+        except tf.errors.OpError as err:
+            out["errors"][k] = [type(err).__name__, err.message]
+build_errors = {}
+for k, fn in {
+    "split_scalar": lambda: op("TensorListSplit", tensor=1.0, element_shape=unknown,
+                               lengths=tf.constant([1], i64)),
+    "split_mismatch": lambda: split([1, 3, 2], tf.constant([-1, 3])),
+}.items():
+    try:
+        fn()
+        build_errors[k] = None
+    except ValueError as err:
+        build_errors[k] = str(err)
+out["build_errors"] = build_errors
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_scatter_split_and_concat_match_tf():
+    theirs = run_tf_json(TF_OP + SPLIT_CONCAT_PROGRAM)
+    ours = run_here_json(OUR_OP + SPLIT_CONCAT_PROGRAM)
+    assert ours["values"] == theirs["values"]
+    for k, shape in theirs["shapes"].items():
+        assert ours["shapes"][k] in (shape, None), k
+    assert sorted(ours["errors"]) == sorted(theirs["errors"])
+    for k, (cls, message) in theirs["errors"].items():
+        assert ours["errors"][k][0] == cls, k
+        assert ours["errors"][k][1].split("\n")[0][:40] in message, k
+    for k, message in theirs["build_errors"].items():
+        assert ours["build_errors"][k].split(" for ")[0] in message, k

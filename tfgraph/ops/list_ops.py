@@ -97,6 +97,25 @@ def _merge(a: tuple | None, b: tuple | None, what: str) -> tuple | None:
     return tuple(out)
 
 
+def _fmt(shape) -> str:
+    """A partial shape as TF prints it: [?,2], or <unknown>."""
+    if shape is None:
+        return "<unknown>"
+    return "[" + ",".join("?" if d == -1 else str(d) for d in shape) + "]"
+
+
+def _check_compatible(shape: tuple | None, tail: tuple) -> None:
+    """InvalidArgumentError unless elements shaped `tail` fit the list's `shape`."""
+    if shape is None:
+        return
+    if len(shape) != len(tail) or any(d not in (-1, t) for d, t in zip(shape, tail)):
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"Specified a list with shape {_fmt(shape)} from a tensor with shape {_fmt(tail)}",
+        )
+
+
 def _item(lst: TensorListValue, i: int, element_shape) -> np.ndarray:
     v = lst.items[i]
     if v is not None:
@@ -183,7 +202,8 @@ def _from_tensor_kernel(node, ctx):
             raise errors.InvalidArgumentError(
                 None, None, "Tensor must be at least a vector, but saw shape: []"
             )
-        shape = _merge(_shape_of(element_shape), t.shape[1:], "TensorListFromTensor")
+        shape = _shape_of(element_shape)
+        _check_compatible(shape, t.shape[1:])
         return TensorListValue([t[i] for i in range(t.shape[0])], dtype, shape)
 
     return kernel
@@ -320,6 +340,157 @@ def _scatter_existing_kernel(node, ctx):
     return kernel
 
 
+def _scatter_kernel(node, ctx):
+    """TensorListScatter(V2): a new list with `tensor`'s rows at `indices` (a later
+    repeat wins); V2's `num_elements` sets its length (-1: the highest index + 1)."""
+    dtype = node._attrs["element_dtype"]
+
+    def kernel(tensor, indices, element_shape, num_elements=-1):
+        t = np.asarray(tensor)
+        if t.ndim == 0:
+            raise errors.InvalidArgumentError(
+                None, None, "Tensor must be at least a vector, but saw shape: []"
+            )
+        shape = _shape_of(element_shape)
+        _check_compatible(shape, t.shape[1:])
+        idx = [int(i) for i in np.asarray(indices).reshape(-1)]
+        if len(idx) != t.shape[0]:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"Invalid number of rows in input tensor. Expected: {len(idx)} "
+                f"Actual: {t.shape[0]}",
+            )
+        if any(i < 0 for i in idx):
+            raise errors.InvalidArgumentError(
+                None, None, "Indices in TensorListScatter must all be non-negative."
+            )
+        size = max(idx, default=-1) + 1 if int(num_elements) == -1 else int(num_elements)
+        items: list = [None] * size
+        for k, i in enumerate(idx):
+            if i >= size:
+                raise errors.InvalidArgumentError(
+                    None,
+                    None,
+                    f"TensorListScatter: Trying to scatter at index {i} in list with size {size}",
+                )
+            items[i] = t[k]
+        return TensorListValue(items, dtype, shape)
+
+    return kernel
+
+
+def _split_kernel(node, ctx):
+    """TensorListSplit: `tensor` cut along its first axis into pieces of `lengths`."""
+    dtype = node._attrs["element_dtype"]
+
+    def kernel(tensor, element_shape, lengths):
+        t = np.asarray(tensor)
+        if t.ndim == 0:
+            raise errors.InvalidArgumentError(
+                None, None, "Tensor must be at least a vector, but saw shape: []"
+            )
+        shape = _shape_of(element_shape)
+        if shape is not None:
+            if not shape:
+                raise errors.InvalidArgumentError(
+                    None, None, "TensorListSplit requires element_shape to be at least of rank 1"
+                )
+            _check_compatible(shape[1:], t.shape[1:])
+        items, start = [], 0
+        for n in (int(v) for v in np.asarray(lengths).reshape(-1)):
+            if n < 0:
+                raise errors.InvalidArgumentError(None, None, f"Invalid value in lengths: {n}")
+            if start + n > t.shape[0]:
+                raise errors.InvalidArgumentError(
+                    None,
+                    None,
+                    f"Attempting to slice [{start}, {start + n}] from tensor with length "
+                    f"{t.shape[0]}",
+                )
+            items.append(t[start : start + n])
+            start += n
+        if start != t.shape[0]:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"Unused values in tensor. Length of tensor: {t.shape[0]} Values used: {start}",
+            )
+        return TensorListValue(items, dtype, shape)
+
+    return kernel
+
+
+def _concat_tail(lst: TensorListValue, shape: tuple | None) -> tuple | None:
+    """The elements' shape past the first axis, merged over every set element."""
+    tail = None if shape is None else shape[1:]
+    for i, v in enumerate(lst.items):
+        if v is None:
+            continue
+        if np.ndim(v) == 0:
+            raise errors.InvalidArgumentError(
+                None, None, f"Concat saw a scalar shape at index {i} but requires at least vectors."
+            )
+        tail = _merge(tail, np.shape(v)[1:], "TensorListConcat")
+    return tail
+
+
+def _concat(lst: TensorListValue, given, leading_dims, dtype):
+    shape = _merge(lst.element_shape, given, "TensorListConcat")
+    tail = _concat_tail(lst, shape)
+    if tail is None or -1 in tail:
+        what = "concating an empty tensor list" if not lst.items else "an element is not set"
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"All except the first dimension must be fully defined when {what}. "
+            f"element_shape: {_fmt(shape if tail is None else (-1, *tail))}",
+        )
+    known = next((v for v in lst.items if v is not None), None)
+    first = shape[0] if shape is not None and shape[0] != -1 else None
+    if first is None and known is not None:
+        first = np.shape(known)[0]
+    leading = [int(d) for d in np.asarray(leading_dims).reshape(-1)]
+    parts, lengths = [], []
+    for i, v in enumerate(lst.items):
+        if v is None:
+            n = leading[i] if len(leading) == len(lst.items) else first
+            if n is None:
+                raise errors.InvalidArgumentError(
+                    None,
+                    None,
+                    f"Trying to concat an unset element {i} whose length is unknown: give "
+                    "leading_dims or a list element_shape with a known first dimension",
+                )
+            v = np.zeros((n, *tail), dtype.np_dtype)
+        parts.append(v)
+        lengths.append(np.shape(v)[0])
+    tensor = np.concatenate(parts) if parts else np.zeros((0, *tail), dtype.np_dtype)
+    return tensor, np.array(lengths, np.int64)
+
+
+def _concat_v2_kernel(node, ctx):
+    dtype = node._attrs["element_dtype"]
+
+    def kernel(handle, element_shape, leading_dims):
+        _check_dtype(handle, node)
+        return _concat(handle, _shape_of(element_shape), leading_dims, dtype)
+
+    return kernel
+
+
+def _concat_v1_kernel(node, ctx):
+    dtype = node._attrs["element_dtype"]
+    attr = TensorShape(node._attrs["element_shape"])
+    given = None if attr.ndims is None else tuple(-1 if d is None else d for d in attr.as_list())
+
+    def kernel(handle):
+        _check_dtype(handle, node)
+        return _concat(handle, given, [], dtype)
+
+    return kernel
+
+
 # -- shapes ----------------------------------------------------------------------------
 
 
@@ -339,6 +510,34 @@ def _stacked_shape(node, k: int, lead):
     if element.ndims is None:
         return TensorShape(None)
     return TensorShape([lead, *element.as_list()])
+
+
+def _split_shape(node):
+    t, element = node._inputs[0]._shape, _item_shape(node, 1)
+    if t.ndims == 0:
+        raise ValueError(
+            f"Shape must be at least rank 1 but is rank 0 for '{node.name}' (op: "
+            "TensorListSplit): the tensor to split must be at least a vector"
+        )
+    if t.ndims is not None and element.ndims is not None:
+        if element.ndims != t.ndims:
+            raise ValueError(
+                f"Shapes must be equal rank, but are {t.ndims} and {element.ndims} for "
+                f"'{node.name}' (op: TensorListSplit): element_shape {element} and tensor {t}"
+            )
+        for k, (a, b) in enumerate(zip(t.as_list()[1:], element.as_list()[1:]), 1):
+            if a is not None and b is not None and a != b:
+                raise ValueError(
+                    f"Dimension {k} in both shapes must be equal, but are {a} and {b} for "
+                    f"'{node.name}' (op: TensorListSplit): element_shape {element} and tensor {t}"
+                )
+    return [TensorShape([])]
+
+
+def _concat_shapes(element: TensorShape):
+    if element.ndims is None or element.ndims == 0:
+        return [TensorShape(None), TensorShape([None])]
+    return [TensorShape([None, *element.as_list()[1:]]), TensorShape([None])]
 
 
 # -- gradients (TF's list_ops.py) ------------------------------------------------------
@@ -453,6 +652,34 @@ def _scatter_existing_grad(op, dlist):
     zeros = array_ops.zeros_like(tensor)
     dlist = _list_op("TensorListScatterIntoExistingList", [dlist, zeros, indices]).outputs[0]
     return [dlist, dtensor, None]
+
+
+def _scatter_grad(op, dlist):
+    tensor, indices = op._inputs[0], op._inputs[1]
+    dtensor = _list_op(
+        "TensorListGather",
+        [dlist, indices, _shape_tail(tensor)],
+        element_dtype=tensor.dtype._base,
+    ).outputs[0]
+    return [dtensor] + [None] * (len(op._inputs) - 1)
+
+
+def _concat_grad(op, dtensor, dlengths):
+    dlist = _list_op(
+        "TensorListSplit", [dtensor, _element_shape_of(op._inputs[0]), op._outputs[1]]
+    ).outputs[0]
+    return [dlist] + [None] * (len(op._inputs) - 1)
+
+
+def _split_grad(op, dlist):
+    tensor, _, lengths = op._inputs
+    element_shape = array_ops.concat([[-1], _shape_tail(tensor)], axis=0)
+    out = _list_op(
+        "TensorListConcatV2",
+        [dlist, element_shape, lengths],
+        element_dtype=tensor.dtype._base,
+    )
+    return [out.outputs[0], None, None]
 
 
 _SHAPE_TYPE = "shape_type: {int32, int64}"
@@ -574,4 +801,55 @@ register_op(
     shape=_handle,
     make_kernel=_scatter_existing_kernel,
     grad=_scatter_existing_grad,
+)
+
+register_op(
+    "TensorListScatter",
+    inputs=["tensor: element_dtype", "indices: int32", "element_shape: shape_type"],
+    outputs=["output_handle: variant"],
+    attrs=[_ELEMENT, _SHAPE_TYPE],
+    shape=_handle,
+    make_kernel=_scatter_kernel,
+    grad=_scatter_grad,
+)
+register_op(
+    "TensorListScatterV2",
+    inputs=[
+        "tensor: element_dtype",
+        "indices: int32",
+        "element_shape: shape_type",
+        "num_elements: int32",
+    ],
+    outputs=["output_handle: variant"],
+    attrs=[_ELEMENT, _SHAPE_TYPE],
+    shape=_handle,
+    make_kernel=_scatter_kernel,
+    grad=_scatter_grad,
+)
+register_op(
+    "TensorListSplit",
+    inputs=["tensor: element_dtype", "element_shape: shape_type", "lengths: int64"],
+    outputs=["output_handle: variant"],
+    attrs=[_ELEMENT, _SHAPE_TYPE],
+    shape=_split_shape,
+    make_kernel=_split_kernel,
+    grad=_split_grad,
+)
+register_op(
+    "TensorListConcatV2",
+    inputs=["input_handle: variant", "element_shape: shape_type", "leading_dims: int64"],
+    outputs=["tensor: element_dtype", "lengths: int64"],
+    attrs=[_ELEMENT, _SHAPE_TYPE],
+    shape=lambda node: _concat_shapes(_item_shape(node, 1)),
+    make_kernel=_concat_v2_kernel,
+    grad=_concat_grad,
+)
+register_op(
+    "TensorListConcat",
+    inputs=["input_handle: variant"],
+    outputs=["tensor: element_dtype", "lengths: int64"],
+    attrs=[_ELEMENT, "element_shape: shape = unknown"],
+    shape=lambda node: _concat_shapes(TensorShape(node._attrs["element_shape"])),
+    make_kernel=_concat_v1_kernel,
+    grad=_concat_grad,
 )
