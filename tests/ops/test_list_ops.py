@@ -389,3 +389,62 @@ def test_scatter_split_and_concat_match_tf():
         assert ours["errors"][k][1].split("\n")[0][:40] in message, k
     for k, message in theirs["build_errors"].items():
         assert ours["build_errors"][k].split(" for ")[0] in message, k
+
+
+TF2_TENSOR_ARRAYS = """
+import base64
+
+
+@tf.function
+def f(x, w):
+    mapped = tf.map_fn(lambda row: tf.tanh(row * w), x)
+    pieces = tf.TensorArray(tf.float32, size=0, dynamic_size=True, infer_shape=False)
+    joined = pieces.split(x * w, tf.constant([1, 2], tf.int64)).concat()
+    rows = tf.TensorArray(tf.float32, size=3, element_shape=[2]).scatter([2, 0, 1], tf.sin(x))
+
+    def body(i, acc):
+        return i + 1, acc.write(i, rows.read(i) * w)
+
+    _, acc = tf.while_loop(lambda i, acc: i < 3, body, [0, tf.TensorArray(tf.float32, size=3)])
+    total = tf.reduce_sum(mapped * mapped) + tf.reduce_sum(joined**2)
+    total += tf.reduce_sum(rows.gather([1, 2]) * 3.0) + tf.reduce_sum(tf.cos(acc.stack()))
+    return tf.identity(total, name="out")
+
+
+specs = [tf.TensorSpec([3, 2], tf.float32, name="x"), tf.TensorSpec([2], tf.float32, name="w")]
+gd = f.get_concrete_function(*specs).graph.as_graph_def()
+xv = np.array([[0.1, -0.4], [0.7, 0.2], [-0.3, 0.5]], np.float32)
+wv = np.array([0.9, -1.3], np.float32)
+x, w = tf.constant(xv), tf.constant(wv)
+with tf.GradientTape() as tape:
+    tape.watch([x, w])
+    out = f(x, w)
+grads = tape.gradient(out, [x, w])
+print(json.dumps({
+    "gd": base64.b64encode(gd.SerializeToString()).decode(),
+    "x": xv.tolist(), "w": wv.tolist(),
+    "out": float(out), "grads": [g.numpy().tolist() for g in grads],
+}))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_gradients_through_tf2_tensor_arrays_match_tf():
+    """A tf.function with tf.map_fn and TensorArray split/concat/scatter/gather/read/write
+    (TensorListSplit, ConcatV2, ScatterIntoExistingList, Gather, GetItem, SetItem in and
+    around StatelessWhile loops): the imported graph's value and tf.gradients equal TF 2's
+    GradientTape."""
+    theirs = run_tf_json(TF2_TENSOR_ARRAYS, v1=False)
+    gd = tf.GraphDef.FromString(base64.b64decode(theirs["gd"]))
+    types = {n.op for n in gd.node} | {n.op for f in gd.library.function for n in f.node_def}
+    assert {"TensorListSplit", "TensorListConcatV2", "TensorListGather"} <= types
+    with tf.Graph().as_default() as g:
+        tf.import_graph_def(gd, name="")
+        out, x, w = (g.get_tensor_by_name(n + ":0") for n in ("out", "x", "w"))
+        grads = tf.gradients(out, [x, w])
+        with tf.Session() as sess:
+            value, *ours = sess.run([out, *grads], {x: theirs["x"], w: theirs["w"]})
+    np.testing.assert_allclose(value, theirs["out"], rtol=1e-6)
+    for a, b in zip(ours, theirs["grads"]):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
