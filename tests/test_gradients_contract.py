@@ -178,17 +178,12 @@ PENDING.update(
         "EagerPyFunc": "gradient of tf.py_function not written yet (issue 14)",
     }
 )
-PENDING.update(
+NO_GRADIENT_IN_TF.update(
     {
-        name: "TensorList gradients not written yet (tfgraph/ops/list_ops.py)"
-        for name in (
-            "EmptyTensorList", "TensorListReserve", "TensorListFromTensor",
-            "TensorListGetItem", "TensorListSetItem", "TensorListStack", "TensorListPushBack",
-            "TensorListPopBack", "TensorListLength", "TensorListElementShape",
-            "TensorListGather", "TensorListResize", "TensorListScatterIntoExistingList",
-        )
+        "EmptyTensorList": "TF registers no gradient for EmptyTensorList",
+        "TensorListReserve": "TF registers no gradient for TensorListReserve",
     }
-)  # fmt: skip
+)
 
 
 @dataclasses.dataclass
@@ -1759,6 +1754,186 @@ CASES.update(
         "StatelessWhile": [Case(lambda x, y: _while("StatelessWhile", x, y), [rnd(3), unit(3)])],
     }
 )
+
+
+def _lop(op_type: str, *inputs, **attrs):
+    """A TensorList op's output(s)."""
+    outs = apply_op(op_type, None, list(inputs), attrs).outputs
+    return outs[0] if len(outs) == 1 else list(outs)
+
+
+def _tl(x):
+    """A list of x's rows (each of shape [2])."""
+    return _lop("TensorListFromTensor", x, tf.constant([2]))
+
+
+def _tl_stack(lst, dtype=tf.float64):
+    return _lop("TensorListStack", lst, tf.constant([2]), element_dtype=dtype)
+
+
+def _tl_while(x, w):
+    """A StatelessWhile writing tanh(h * w) into a reserved list each of 3 iterations (a
+    TF2 TensorArray loop)."""
+    f64, i32, v = tf.float64, tf.int32, tf.variant
+
+    def trace(fn, *types):
+        from tfgraph.eager.wrap_function import _trace
+        from tfgraph.eager.wrap_function_graph import trace_graph
+
+        return trace_graph(fn, [tf.TensorSpec(None, t) for t in types], "fn", _trace)[0]
+
+    def body(i, lst, h, w):
+        h = tf.tanh(h * w + 0.5)
+        return i + 1, _lop("TensorListSetItem", lst, i, h), h, w
+
+    cond = trace(lambda i, lst, h, w: i < 3, i32, v, f64, f64)
+    body_fn = trace(body, i32, v, f64, f64)
+    reserved = _lop("TensorListReserve", tf.constant([2]), 3, element_dtype=f64)
+    outs = apply_op(
+        "StatelessWhile",
+        None,
+        [[tf.constant(0), reserved, x, w]],
+        {"T": [i32, v, f64, f64], "cond": cond, "body": body_fn},
+    ).outputs
+    return [_tl_stack(outs[1]), outs[2]]
+
+
+def _tl_if(pred: bool, x, y):
+    """A StatelessIf whose branches set different items of a list argument."""
+    from tfgraph.eager.wrap_function import _trace
+    from tfgraph.eager.wrap_function_graph import trace_graph
+
+    def branch(index, fn):
+        specs = [tf.TensorSpec(None, tf.variant), tf.TensorSpec([2], tf.float64)]
+        traced = trace_graph(
+            lambda lst, b: _lop("TensorListSetItem", lst, index, fn(b)), specs, "fn", _trace
+        )
+        return traced[0]
+
+    out = apply_op(
+        "StatelessIf",
+        None,
+        [tf.constant(pred), [_tl(x), y]],
+        {
+            "Tcond": tf.bool,
+            "Tin": [tf.variant, tf.float64],
+            "Tout": [tf.variant],
+            "then_branch": branch(1, tf.sin),
+            "else_branch": branch(0, tf.square),
+        },
+    ).outputs[0]
+    return _tl_stack(out)
+
+
+def _tl_pop(x, y):
+    lst, last = _lop(
+        "TensorListPopBack",
+        _lop("TensorListPushBack", _tl(x), tf.square(y)),
+        tf.constant([2]),
+        element_dtype=tf.float64,
+    )
+    return [_tl_stack(lst), last * 3.0]
+
+
+_GET = {"element_dtype": tf.float64}
+CASES.update(
+    {
+        "TensorListFromTensor": [Case(lambda x: _tl_stack(_tl(tf.sin(x))), [rnd(3, 2)])],
+        "TensorListStack": [Case(lambda x: tf.square(_tl_stack(_tl(x))), [rnd(3, 2)])],
+        "TensorListGetItem": [
+            Case(
+                lambda x: tf.square(_lop("TensorListGetItem", _tl(x), 1, [2], **_GET)), [rnd(3, 2)]
+            )
+        ],
+        "TensorListSetItem": [
+            Case(
+                lambda x, y: _tl_stack(_lop("TensorListSetItem", _tl(x), 0, tf.square(y))),
+                [rnd(3, 2), rnd(2)],
+            ),
+            Case(  # (past the end: the list grows, its new elements read as zeros)
+                lambda x, y: _tl_stack(
+                    _lop(
+                        "TensorListSetItem",
+                        _tl(x),
+                        4,
+                        tf.sin(y),
+                        resize_if_index_out_of_bounds=True,
+                    )
+                ),
+                [rnd(3, 2), rnd(2)],
+            ),
+        ],
+        "TensorListPushBack": [
+            Case(
+                lambda x, y: _tl_stack(_lop("TensorListPushBack", _tl(x), tf.sin(y))),
+                [rnd(3, 2), rnd(2)],
+            )
+        ],
+        "TensorListPopBack": [Case(_tl_pop, [rnd(3, 2), rnd(2)])],
+        "TensorListGather": [
+            Case(
+                lambda x: tf.square(_lop("TensorListGather", _tl(x), [2, 0], [2], **_GET)),
+                [rnd(3, 2)],
+            )
+        ],
+        "TensorListResize": [
+            Case(lambda x: _tl_stack(_lop("TensorListResize", _tl(x), 5)), [rnd(3, 2)]),
+            Case(lambda x: _tl_stack(_lop("TensorListResize", _tl(x), 2)), [rnd(3, 2)]),
+        ],
+        "TensorListScatterIntoExistingList": [
+            Case(
+                lambda x, y: _tl_stack(
+                    _lop("TensorListScatterIntoExistingList", _tl(x), tf.sin(y), [2, 0])
+                ),
+                [rnd(3, 2), rnd(2, 2)],
+            )
+        ],
+    }
+)
+
+
+def _tl_split(x, lengths=(1, 2), element_shape=(-1, 2)):
+    return _lop(
+        "TensorListSplit", x, tf.constant(list(element_shape)), tf.constant(list(lengths), tf.int64)
+    )
+
+
+def _tl_concat(lst):
+    none = tf.constant([], tf.int64)
+    return _lop("TensorListConcatV2", lst, tf.constant([-1, 2]), none, **_GET)[0]
+
+
+CASES.update(
+    {
+        "TensorListScatter": [
+            Case(
+                lambda x: _tl_stack(_lop("TensorListScatter", tf.sin(x), [3, 0, 1], [2])),
+                [rnd(3, 2)],
+            )
+        ],
+        "TensorListScatterV2": [
+            Case(
+                lambda x: _tl_stack(_lop("TensorListScatterV2", tf.sin(x), [2, 0, 4], [2], 6)),
+                [rnd(3, 2)],
+            )
+        ],
+        "TensorListSplit": [Case(lambda x: _tl_concat(_tl_split(tf.sin(x))), [rnd(3, 2)])],
+        "TensorListConcatV2": [
+            Case(lambda x: tf.square(_tl_concat(_tl_split(x, (2, 0, 1)))), [rnd(3, 2)])
+        ],
+        "TensorListConcat": [
+            Case(
+                lambda x: tf.square(_lop("TensorListConcat", _tl_split(x, (3,), (-1,)), **_GET)[0]),
+                [rnd(3)],
+            )
+        ],
+    }
+)
+CASES["StatelessWhile"].append(Case(_tl_while, [rnd(2), unit(2)]))
+CASES["StatelessIf"] += [
+    Case(lambda x, y: _tl_if(True, x, y), [rnd(3, 2), rnd(2)]),
+    Case(lambda x, y: _tl_if(False, x, y), [rnd(3, 2), rnd(2)]),
+]
 
 
 def _all_cases():

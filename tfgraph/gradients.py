@@ -230,6 +230,12 @@ def _default_grad_ys(grad_ys: list, ys: list, colocate: bool, graph) -> list:
                         f"Gradient type {gdt.name} generated for complex-valued tensor {y} with "
                         f"type {ydt.name} must be real"
                     )
+            elif ydt is dtypes.variant:
+                if not is_trainable(grad_y):
+                    raise TypeError(
+                        f"Gradient type {gdt.name} generated for variant tensor {y} with type "
+                        f"{ydt.name} must be variant"
+                    )
             else:
                 raise TypeError(
                     f"Tensor {y} with type {ydt.name} must be numeric to obtain a default gradient"

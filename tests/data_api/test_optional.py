@@ -88,3 +88,55 @@ def test_optional_spec_equality_hash_and_compatibility():
     assert tf.OptionalSpec.from_value(opt) == tf.OptionalSpec(tf.TensorSpec([], tf.float32))
     assert opt._type_spec.value_type is tf.data.experimental.Optional
     assert tf.data.experimental.OptionalStructure is tf.OptionalSpec
+
+
+TF_OP = """
+def op(op_type, **kw):
+    return getattr(tf.raw_ops, op_type)(**kw)
+"""
+
+OUR_OP = """
+from tfgraph.framework import registry
+from tfgraph.ops.apply import apply_op
+def op(op_type, **kw):
+    inputs = [kw.pop(a.name) for a in registry.get(op_type).inputs]
+    outputs = apply_op(op_type, None, inputs, kw).outputs
+    return outputs[0] if len(outputs) == 1 else list(outputs)
+"""
+
+SUM_PROGRAM = """
+import json
+types, shapes = [tf.float32, tf.int32], [[2], []]
+full = op("OptionalFromValue", components=[tf.constant([1.0, 2.0]), tf.constant(3)])
+none = op("OptionalNone")
+
+
+def get(optional):
+    return op("OptionalGetValue", optional=optional, output_types=types, output_shapes=shapes)
+
+
+def has(optional):
+    return op("OptionalHasValue", optional=optional)
+
+
+out = {}
+with tf.Session() as sess:
+    zeros, total = sess.run([get(tf.zeros_like(full)), get(tf.add_n([full, full]))])
+    out["zeros"] = [np.asarray(v).tolist() for v in zeros]
+    out["sum"] = [np.asarray(v).tolist() for v in total]
+    out["none_zeros"] = bool(sess.run(has(tf.zeros_like(none))))
+    out["none_sum"] = bool(sess.run(has(tf.add_n([none, none]))))
+    try:
+        sess.run(has(tf.add_n([full, none])))
+    except tf.errors.InvalidArgumentError as e:
+        out["mixed"] = [line for line in e.message.split("\\n") if "optionals" in line][0]
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_zeros_like_and_add_n_of_optionals_match_tf():
+    """ZerosLike and AddN take optionals (what gradients aggregate), as TF's do."""
+    ours, theirs = run_here_json(OUR_OP + SUM_PROGRAM), run_tf_json(TF_OP + SUM_PROGRAM)
+    assert ours == theirs

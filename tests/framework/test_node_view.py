@@ -16,6 +16,7 @@ from tests import test_gradients_contract as contract
 from tfgraph.client.passes import KernelContext, bind_kernel
 from tfgraph.framework.node import NodeView
 from tfgraph.framework.resources import DEAD, DeviceStores
+from tfgraph.ops.list_ops import TensorListValue
 from tfgraph.ops.optional_ops import OptionalValue
 
 
@@ -44,6 +45,13 @@ def _same(a, b) -> bool:
         if a.components is None or b.components is None:
             return a.components is b.components
         return _same(a.components, b.components)
+    if isinstance(a, TensorListValue) and isinstance(b, TensorListValue):  # (a variant)
+        return (
+            (a.dtype, a.element_shape, a.max_num_elements)
+            == (b.dtype, b.element_shape, b.max_num_elements)
+            and [x is None for x in a.items] == [y is None for y in b.items]
+            and _same([x for x in a.items if x is not None], [y for y in b.items if y is not None])
+        )
     if isinstance(a, (list, tuple)):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
     return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=np.asarray(a).dtype.kind in "fc")

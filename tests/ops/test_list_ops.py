@@ -146,3 +146,305 @@ def test_a_frozen_tf2_keras_lstm_runs():
         with tf.Session() as sess:
             y = sess.run("Identity:0", {"x:0": theirs["x"]})
     np.testing.assert_allclose(y, theirs["y"], rtol=1e-5, atol=1e-6)
+
+
+# -- gradients -----------------------------------------------------------------------------
+
+TF2_LOOP = """
+import base64
+tf.enable_control_flow_v2()
+xs = tf.placeholder(tf.float32, [4, 3], name="xs")
+h0 = tf.placeholder(tf.float32, [3], name="h0")
+w = tf.placeholder(tf.float32, [3], name="w")
+inputs = tf.TensorArray(tf.float32, size=4).unstack(xs)
+outputs = tf.TensorArray(tf.float32, size=4, element_shape=[3])
+
+
+def body(i, out, h):
+    h = tf.tanh(h * w + inputs.read(i))
+    return i + 1, out.write(i, h), h
+
+
+_, outputs, h = tf.while_loop(lambda i, out, h: i < 4, body, [0, outputs, h0])
+tf.identity(outputs.stack(), name="y")
+tf.identity(h, name="h")
+gd = tf.get_default_graph().as_graph_def()
+"""
+
+LOOP_GRADIENTS = """
+g = tf.get_default_graph()
+y, h = g.get_tensor_by_name("y:0"), g.get_tensor_by_name("h:0")
+xs, h0, w = (g.get_tensor_by_name(n + ":0") for n in ("xs", "h0", "w"))
+loss = tf.reduce_sum(y * np.arange(12.0, dtype=np.float32).reshape(4, 3)) + tf.reduce_sum(h)
+grads = tf.gradients(loss, [xs, h0, w])
+feed = {xs: np.linspace(-1, 1, 12).reshape(4, 3), h0: [0.1, -0.2, 0.3], w: [0.5, 1.5, -1.0]}
+with tf.Session() as sess:
+    values = sess.run(grads, feed)
+out = {"grads": [v.tolist() for v in values]}
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_gradients_through_a_tf2_tensor_list_loop_match_tf():
+    """A TensorArray loop TF writes as a StatelessWhile over TensorLists (reserve, set
+    items, from-tensor, get items, stack): tf.gradients of the imported GraphDef give TF's
+    values (TF's own gradients of the same graph)."""
+    theirs = run_tf_json(
+        TF2_LOOP
+        + LOOP_GRADIENTS
+        + 'out["gd"] = base64.b64encode(gd.SerializeToString()).decode()\n'
+        + "print(json.dumps(out))"
+    )
+    gd = tf.GraphDef.FromString(base64.b64decode(theirs["gd"]))
+    types = {n.op for n in gd.node} | {n.op for f in gd.library.function for n in f.node_def}
+    assert {"StatelessWhile", "TensorListReserve", "TensorListSetItem"} <= types
+    assert {"TensorListFromTensor", "TensorListGetItem", "TensorListStack"} <= types
+    with tf.Graph().as_default():
+        tf.import_graph_def(gd, name="")
+        scope: dict = {"tf": tf, "np": np}
+        exec(LOOP_GRADIENTS, scope)
+    for ours, tfs in zip(scope["out"]["grads"], theirs["grads"]):
+        np.testing.assert_allclose(ours, tfs, rtol=1e-5, atol=1e-6)
+
+
+GRAD_PROGRAM = """
+import json
+f32 = tf.float32
+two = tf.constant([2])
+x = tf.placeholder(tf.float32, [3, 2], name="x")
+y = tf.placeholder(tf.float32, [2], name="y")
+lst = op("TensorListFromTensor", tensor=x, element_shape=two)
+item = op("TensorListGetItem", input_handle=lst, index=1, element_shape=two, element_dtype=f32)
+set_ = op("TensorListSetItem", input_handle=lst, index=0, item=item * y)
+grown = op("TensorListSetItem", input_handle=set_, index=4, item=tf.sin(y),
+           resize_if_index_out_of_bounds=True)
+pushed = op("TensorListPushBack", input_handle=set_, tensor=tf.sin(item))
+popped, last = op("TensorListPopBack", input_handle=pushed, element_shape=two, element_dtype=f32)
+scattered = op("TensorListScatterIntoExistingList", input_handle=set_,
+               tensor=tf.stack([y, 2.0 * y]), indices=[2, 0])
+ys = {
+    "stack": op("TensorListStack", input_handle=pushed, element_shape=two, element_dtype=f32),
+    "grown": op("TensorListStack", input_handle=grown, element_shape=two, element_dtype=f32),
+    "pop": last,
+    "popped": op("TensorListStack", input_handle=popped, element_shape=two, element_dtype=f32),
+    "gather_repeated": op("TensorListGather", input_handle=set_, indices=[2, 0, 2],
+                          element_shape=two, element_dtype=f32),
+    "scatter": op("TensorListStack", input_handle=scattered, element_shape=two,
+                  element_dtype=f32),
+    "resize": op("TensorListStack", element_shape=two, element_dtype=f32,
+                 input_handle=op("TensorListResize", input_handle=set_, size=2)),
+    "scatter": op("TensorListStack", element_shape=two, element_dtype=f32,
+                  input_handle=op("TensorListScatter", tensor=tf.stack([y, 2.0 * y, x[0]]),
+                                  indices=[3, 1, 0], element_shape=two)),
+    "scatter_v2_repeated": op("TensorListStack", element_shape=two, element_dtype=f32,
+                              input_handle=op("TensorListScatterV2", tensor=x[:2] * y,
+                                              indices=[1, 1], element_shape=two,
+                                              num_elements=3)),
+    "split_concat": op("TensorListConcatV2", element_shape=tf.constant([-1, 2]),
+                       leading_dims=tf.constant([], tf.int64), element_dtype=f32,
+                       input_handle=op("TensorListSplit", tensor=tf.sin(x) * y,
+                                       element_shape=tf.constant([-1, 2]),
+                                       lengths=tf.constant([1, 2], tf.int64)))[0],
+    "concat_v1": op("TensorListConcat", element_dtype=f32, element_shape=[None, 2],
+                    input_handle=op("TensorListSplit", tensor=x * x,
+                                    element_shape=tf.constant(-1),
+                                    lengths=tf.constant([2, 0, 1], tf.int64)))[0],
+}
+grads = {}
+for k, t in sorted(ys.items()):
+    weights = tf.reshape(tf.sin(tf.range(tf.cast(tf.size(t), tf.float32)) + 0.3), tf.shape(t))
+    grads[k] = [g for g in tf.gradients(tf.reduce_sum(t * weights), [x, y]) if g is not None]
+with tf.Session() as sess:
+    values = sess.run(grads, {x: [[1.0, 2.0], [3.0, -4.0], [0.5, 6.0]], y: [0.3, -0.7]})
+print(json.dumps({k: [np.asarray(g).tolist() for g in v] for k, v in sorted(values.items())}))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_list_op_gradients_match_tf():
+    """Each list op's gradient as TF's, including TF's repeated indices: a gather's
+    gradient keeps only the last repeat's (TF scatters it into a list: no sum), and a
+    scatter's gives every repeat the gradient of the one element that stayed."""
+    theirs = run_tf_json(TF_OP + GRAD_PROGRAM)
+    ours = run_here_json(OUR_OP + GRAD_PROGRAM)
+    assert sorted(ours) == sorted(theirs)
+    for k in theirs:
+        assert len(ours[k]) == len(theirs[k]), k
+        for a, b in zip(ours[k], theirs[k]):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, err_msg=k)
+
+
+SPLIT_CONCAT_PROGRAM = """
+import json
+f32, i64 = tf.float32, tf.int64
+t = tf.placeholder(tf.float32, [6, 2], name="t")
+tv = np.arange(12.0).reshape(6, 2)
+two, tail = tf.constant([2]), tf.constant([-1, 2])
+unknown = tf.constant(-1)
+none = tf.constant([], i64)
+
+
+def shape_of(h):
+    return op("TensorListElementShape", input_handle=h, shape_type=tf.int32)
+
+
+def stack(h):
+    return op("TensorListStack", input_handle=h, element_shape=two, element_dtype=f32)
+
+
+def split(lengths, element_shape=tail):
+    return op("TensorListSplit", tensor=t, element_shape=element_shape,
+              lengths=tf.constant(lengths, i64))
+
+
+def concat(h, element_shape=tail, leading=none):
+    return op("TensorListConcatV2", input_handle=h, element_shape=element_shape,
+              leading_dims=leading, element_dtype=f32)
+
+
+reserved = op("TensorListReserve", element_shape=tail, num_elements=3, element_dtype=f32)
+one_set = op("TensorListSetItem", input_handle=reserved, index=1, item=t[:2])
+fetch = {
+    "scatter": stack(op("TensorListScatter", tensor=t[:2], indices=[3, 1], element_shape=unknown)),
+    "scatter_shape": shape_of(op("TensorListScatter", tensor=t[:2], indices=[3, 1],
+                                 element_shape=unknown)),
+    "scatter_v2": stack(op("TensorListScatterV2", tensor=t[:2], indices=[3, 3],
+                           element_shape=two, num_elements=5)),
+    "from_tensor_shape": shape_of(op("TensorListFromTensor", tensor=t, element_shape=unknown)),
+    "split_item": op("TensorListGetItem", input_handle=split([1, 3, 2]), index=1,
+                     element_shape=tail, element_dtype=f32),
+    "split_shape": shape_of(split([1, 3, 2])),
+    "split_unknown_shape": shape_of(split([1, 3, 2], unknown)),
+    "concat": concat(split([1, 3, 2]))[0],
+    "concat_lengths": concat(split([1, 3, 2]))[1],
+    "concat_unset": concat(one_set, tail, tf.constant([1, 0, 3], i64))[0],
+    "concat_unset_lengths": concat(one_set, tail, tf.constant([1, 0, 3], i64))[1],
+    "concat_unset_no_leading": concat(one_set)[0],
+    "concat_empty": concat(op("EmptyTensorList", element_shape=tail, max_num_elements=-1,
+                              element_dtype=f32))[0],
+    "concat_v1": op("TensorListConcat", input_handle=split([2, 4]), element_dtype=f32,
+                    element_shape=[None, 2])[0],
+}
+out = {"shapes": {k: (None if v.shape.ndims is None else v.shape.as_list())
+                  for k, v in sorted(fetch.items())}}
+scalars = op("TensorListFromTensor", tensor=[1.0, 2.0], element_shape=unknown)
+unequal = op("TensorListPushBack", tensor=tf.ones([2, 3]),
+             input_handle=op("TensorListFromTensor", tensor=t[None], element_shape=unknown))
+errors = {
+    "scatter_small": op("TensorListScatterV2", tensor=t[:2], indices=[3, 1], element_shape=two,
+                        num_elements=2),
+    "scatter_rows": op("TensorListScatter", tensor=t[:3], indices=[3, 1], element_shape=unknown),
+    "scatter_negative": op("TensorListScatter", tensor=t[:2], indices=[-1, 1],
+                           element_shape=unknown),
+    "scatter_shape": op("TensorListScatter", tensor=t[:2], indices=[0, 1],
+                        element_shape=tf.constant([3])),
+    "split_short": split([1, 3, 1]),
+    "split_long": split([4, 3]),
+    "split_negative": split([-1, 7]),
+    "concat_empty_unknown": concat(op("EmptyTensorList", element_shape=unknown,
+                                      max_num_elements=-1, element_dtype=f32), unknown)[0],
+    "concat_scalars": concat(scalars, unknown)[0],
+    "concat_unequal": concat(unequal, unknown)[0],
+}
+with tf.Session() as sess:
+    values = sess.run(fetch, {t: tv})
+    out["values"] = {k: np.asarray(v).tolist() for k, v in sorted(values.items())}
+    out["errors"] = {}
+    for k, e in sorted(errors.items()):
+        try:
+            sess.run(op("TensorListLength", input_handle=e) if e.dtype == tf.variant else e,
+                     {t: tv})
+            out["errors"][k] = None
+        except tf.errors.OpError as err:
+            out["errors"][k] = [type(err).__name__, err.message]
+build_errors = {}
+for k, fn in {
+    "split_scalar": lambda: op("TensorListSplit", tensor=1.0, element_shape=unknown,
+                               lengths=tf.constant([1], i64)),
+    "split_mismatch": lambda: split([1, 3, 2], tf.constant([-1, 3])),
+}.items():
+    try:
+        fn()
+        build_errors[k] = None
+    except ValueError as err:
+        build_errors[k] = str(err)
+out["build_errors"] = build_errors
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_scatter_split_and_concat_match_tf():
+    theirs = run_tf_json(TF_OP + SPLIT_CONCAT_PROGRAM)
+    ours = run_here_json(OUR_OP + SPLIT_CONCAT_PROGRAM)
+    assert ours["values"] == theirs["values"]
+    for k, shape in theirs["shapes"].items():
+        assert ours["shapes"][k] in (shape, None), k
+    assert sorted(ours["errors"]) == sorted(theirs["errors"])
+    for k, (cls, message) in theirs["errors"].items():
+        assert ours["errors"][k][0] == cls, k
+        assert ours["errors"][k][1].split("\n")[0][:40] in message, k
+    for k, message in theirs["build_errors"].items():
+        assert ours["build_errors"][k].split(" for ")[0] in message, k
+
+
+TF2_TENSOR_ARRAYS = """
+import base64
+
+
+@tf.function
+def f(x, w):
+    mapped = tf.map_fn(lambda row: tf.tanh(row * w), x)
+    pieces = tf.TensorArray(tf.float32, size=0, dynamic_size=True, infer_shape=False)
+    joined = pieces.split(x * w, tf.constant([1, 2], tf.int64)).concat()
+    rows = tf.TensorArray(tf.float32, size=3, element_shape=[2]).scatter([2, 0, 1], tf.sin(x))
+
+    def body(i, acc):
+        return i + 1, acc.write(i, rows.read(i) * w)
+
+    _, acc = tf.while_loop(lambda i, acc: i < 3, body, [0, tf.TensorArray(tf.float32, size=3)])
+    total = tf.reduce_sum(mapped * mapped) + tf.reduce_sum(joined**2)
+    total += tf.reduce_sum(rows.gather([1, 2]) * 3.0) + tf.reduce_sum(tf.cos(acc.stack()))
+    return tf.identity(total, name="out")
+
+
+specs = [tf.TensorSpec([3, 2], tf.float32, name="x"), tf.TensorSpec([2], tf.float32, name="w")]
+gd = f.get_concrete_function(*specs).graph.as_graph_def()
+xv = np.array([[0.1, -0.4], [0.7, 0.2], [-0.3, 0.5]], np.float32)
+wv = np.array([0.9, -1.3], np.float32)
+x, w = tf.constant(xv), tf.constant(wv)
+with tf.GradientTape() as tape:
+    tape.watch([x, w])
+    out = f(x, w)
+grads = tape.gradient(out, [x, w])
+print(json.dumps({
+    "gd": base64.b64encode(gd.SerializeToString()).decode(),
+    "x": xv.tolist(), "w": wv.tolist(),
+    "out": float(out), "grads": [g.numpy().tolist() for g in grads],
+}))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_gradients_through_tf2_tensor_arrays_match_tf():
+    """A tf.function with tf.map_fn and TensorArray split/concat/scatter/gather/read/write
+    (TensorListSplit, ConcatV2, ScatterIntoExistingList, Gather, GetItem, SetItem in and
+    around StatelessWhile loops): the imported graph's value and tf.gradients equal TF 2's
+    GradientTape."""
+    theirs = run_tf_json(TF2_TENSOR_ARRAYS, v1=False)
+    gd = tf.GraphDef.FromString(base64.b64decode(theirs["gd"]))
+    types = {n.op for n in gd.node} | {n.op for f in gd.library.function for n in f.node_def}
+    assert {"TensorListSplit", "TensorListConcatV2", "TensorListGather"} <= types
+    with tf.Graph().as_default() as g:
+        tf.import_graph_def(gd, name="")
+        out, x, w = (g.get_tensor_by_name(n + ":0") for n in ("out", "x", "w"))
+        grads = tf.gradients(out, [x, w])
+        with tf.Session() as sess:
+            value, *ours = sess.run([out, *grads], {x: theirs["x"], w: theirs["w"]})
+    np.testing.assert_allclose(value, theirs["out"], rtol=1e-6)
+    for a, b in zip(ours, theirs["grads"]):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)

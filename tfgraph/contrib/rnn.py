@@ -15,6 +15,7 @@ from tfgraph.legacy_contrib.lstm_variants import (
     TimeFreqLSTMCell,
     WeightNormLSTMCell,
 )
+from tfgraph.legacy_contrib.ntm_cell import NTMCell, NTMControllerState
 from tfgraph.legacy_contrib.rnn_cell import (
     AttentionCellWrapper,
     CoupledInputForgetGateLSTMCell,
@@ -105,6 +106,8 @@ __all__ = [
     "MinimalRNNCell",
     "MultiRNNCell",
     "NASCell",
+    "NTMCell",
+    "NTMControllerState",
     "OutputProjectionWrapper",
     "PhasedLSTMCell",
     "RNNCell",

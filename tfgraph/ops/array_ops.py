@@ -520,13 +520,19 @@ def ones(shape, dtype=dtypes.float32, name: str | None = None) -> Tensor:
     return _filled(one, shape, dtype, name, "ones")
 
 
+def _zeros_like_kernel(node, ctx):
+    if node._attrs["T"]._base is dtypes.variant:  # (a TensorList: its zeros_like)
+        return lambda x: x.zeros_like()
+    return np.zeros_like
+
+
 register_op(
     "ZerosLike",
     inputs=["x: T"],
     outputs=["y: T"],
     attrs=["T: type"],
     shape=common_shapes.unchanged_shape,
-    kernel=np.zeros_like,
+    make_kernel=_zeros_like_kernel,
     grad=NOT_DIFFERENTIABLE,
 )
 

@@ -173,6 +173,7 @@ _FLOATS = frozenset(
     {dtypes.float16, dtypes.bfloat16, dtypes.float32, dtypes.float64}
     | {dtypes.complex64, dtypes.complex128}
 )
+_DIFFERENTIABLE = _FLOATS | {dtypes.variant}
 
 
 def _make_function(library: dict, name: str, types: list, build):
@@ -249,7 +250,8 @@ def while_grad(op, *out_grads):
     body_fn = _function(op, op._attrs["body"])
     types = [dtypes.as_dtype(t)._base for t in op._attrs["T"]]
     n = len(types)
-    diff = [i for i in range(n) if types[i] in _FLOATS and out_grads[i] is not None]
+    # (a variant loop variable, a TensorList, carries its elements' gradients)
+    diff = [i for i in range(n) if types[i] in _DIFFERENTIABLE and out_grads[i] is not None]
     if not diff:
         return [None] * n
     library = op.graph._functions

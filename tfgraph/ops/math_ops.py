@@ -1232,7 +1232,7 @@ register_op(
     "AddN",
     inputs=["inputs: N * T"],
     outputs=["sum: T"],
-    attrs=["N: int >= 1", f"T: {_NUM}"],
+    attrs=["N: int >= 1", f"T: {_NUM[:-1]}, variant}}"],  # (variant: TensorLists)
     shape=_add_n_shape,
     kernel=_add_n_kernel,
     grad=_add_n_grad,

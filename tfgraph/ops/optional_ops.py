@@ -28,6 +28,24 @@ class OptionalValue:
     def __repr__(self) -> str:
         return f"OptionalValue({self.components!r})"
 
+    def zeros_like(self) -> OptionalValue:
+        """TF's ZerosLike of an optional: zeros like each component (none stays none)."""
+        if self.components is None:
+            return self
+        return OptionalValue(tuple(np.zeros_like(c) for c in self.components))
+
+    def __add__(self, other: OptionalValue) -> OptionalValue:
+        """TF's AddN of two optionals: their components added (none + none is none)."""
+        if not isinstance(other, OptionalValue):
+            return NotImplemented
+        if self.components is None and other.components is None:
+            return self
+        if self.components is None or other.components is None:
+            raise errors.InvalidArgumentError(
+                None, None, "Cannot add optionals because one has a value and the other doesn't."
+            )
+        return OptionalValue(tuple(np.add(a, b) for a, b in zip(self.components, other.components)))
+
 
 _NONE = OptionalValue(None)
 _TYPES = "output_types: list(type) >= 1"
