@@ -144,3 +144,104 @@ def test_static_rnn_weight_gradient_equals_tf(made):
     theirs = run_tf_json(_TF_CODE)
     np.testing.assert_allclose(ours["kernel"], theirs["kernel"], rtol=2e-5, atol=2e-5)
     np.testing.assert_allclose(ours["bias"], theirs["bias"], rtol=2e-5, atol=2e-5)
+
+
+# -- loop accumulators: a weight's gradient summed over a gradient loop's iterations --------
+
+
+@pytest.fixture
+def accumulators(monkeypatch):
+    """The number of deferred loop accumulators each plan makes."""
+    seen: list = []
+    find = products.loop_accumulators
+
+    def spy(*args):
+        found = find(*args)
+        seen.append(len(found))
+        return found
+
+    monkeypatch.setattr(products, "loop_accumulators", spy)
+    return seen
+
+
+def _loop_grads(fused: bool, monkeypatch, steps: int = 7, rows=None):
+    """The gradients of a tf.while_loop that multiplies each step's input by a weight."""
+    monkeypatch.setattr(fuse, "ENABLED", fused)
+    rng = np.random.RandomState(3)
+    with tf.Graph().as_default():
+        xs = tf.placeholder(tf.float32, [None, rows, 24])
+        w = tf.Variable(rng.randn(24, 32).astype(np.float32) * 0.3, name="w")
+        n = tf.shape(xs)[0]
+
+        def body(i, h):
+            return i + 1, tf.tanh(tf.matmul(xs[i], w) + h[:, :1])
+
+        _, h = tf.while_loop(lambda i, h: i < n, body, [0, tf.zeros([8, 32])])
+        grads = tf.gradients(tf.reduce_sum(h**2), [w, xs])
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            return sess.run(grads, {xs: rng.randn(steps, 8, 24).astype(np.float32)})
+
+
+def test_loop_weight_gradient_is_one_stacked_product(accumulators, monkeypatch):
+    fused = _loop_grads(True, monkeypatch)
+    assert max(accumulators) == 1
+    plain = _loop_grads(False, monkeypatch)
+    for f, p in zip(fused, plain):
+        np.testing.assert_allclose(f, p, rtol=1e-5, atol=1e-6)
+
+
+def test_loop_of_no_iteration_gives_the_zero_gradient(accumulators, monkeypatch):
+    grads = _loop_grads(True, monkeypatch, steps=0)
+    assert max(accumulators) == 1
+    np.testing.assert_array_equal(grads[0], np.zeros((24, 32), np.float32))
+
+
+def test_nested_loops_sum_each_inner_run(accumulators, monkeypatch):
+    def run(fused):
+        monkeypatch.setattr(fuse, "ENABLED", fused)
+        with tf.Graph().as_default():
+            w = tf.Variable(np.linspace(-1, 1, 16 * 16, dtype=np.float32).reshape(16, 16))
+
+            def inner(x):
+                _, y = tf.while_loop(
+                    lambda j, y: j < 3, lambda j, y: (j + 1, tf.tanh(tf.matmul(y, w))), [0, x]
+                )
+                return y
+
+            _, out = tf.while_loop(
+                lambda i, x: i < 4, lambda i, x: (i + 1, inner(x) + 0.1), [0, tf.ones([5, 16])]
+            )
+            g = tf.gradients(tf.reduce_sum(out), w)[0]
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                return sess.run(g)
+
+    np.testing.assert_allclose(run(True), run(False), rtol=1e-5, atol=1e-6)
+    assert max(accumulators) >= 1
+
+
+_TF_DYNAMIC = """
+import json
+rng = np.random.RandomState(2)
+x = tf.constant(rng.randn(4, 9, 20).astype(np.float32))
+cell = tf.nn.rnn_cell.BasicLSTMCell(16)
+seq, _ = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)
+kernel, bias = tf.trainable_variables()
+g = tf.gradients(tf.reduce_sum(seq ** 2), [kernel, bias])
+with tf.Session() as sess:
+    sess.run(kernel.assign(np.linspace(-0.5, 0.5, 36 * 64, dtype=np.float32).reshape(36, 64)))
+    sess.run(bias.initializer)
+    gk, gb = sess.run(g)
+print(json.dumps({"kernel": gk.tolist(), "bias": gb.tolist()}))
+"""
+
+
+@requires_tf
+def test_dynamic_rnn_weight_gradient_equals_tf(accumulators):
+    with tf.Graph().as_default():
+        ours = run_here_json(_TF_DYNAMIC)
+    assert 1 in accumulators
+    theirs = run_tf_json(_TF_DYNAMIC)
+    np.testing.assert_allclose(ours["kernel"], theirs["kernel"], rtol=2e-5, atol=2e-5)
+    np.testing.assert_allclose(ours["bias"], theirs["bias"], rtol=2e-5, atol=2e-5)

@@ -61,8 +61,9 @@ They read these, never op-type names:
                         (Shape, Size, Rank): plans fold it when the shape is fully known
     ufunc_form=(u, c)   its kernel computes the ufunc u of its input and the constant c
                         (Relu: maximum against 0), so fused elementwise chains take it
-    sums_inputs=True    its output is the elementwise sum of its inputs, all of one shape
-                        (AddN): a sum of matrix products may become one product
+    sums_inputs=True    its output is the elementwise sum of its inputs (AddN, all of one
+                        shape; AddV2, broadcasting): sums of matrix products may become
+                        one product
     matrix_product=True its output is input 0 @ input 1, 2-D, each transposed as its
                         transpose_a / transpose_b attrs say (MatMul)
     control_flow=role   "switch" (forwards to one output, the other is dead), "merge"

@@ -993,6 +993,7 @@ for _name, (_kernel, _types) in _BINARY.items():
         shape=common_shapes.broadcast_shape,
         make_kernel=common_shapes.broadcasting_kernel(_kernel, _BINARY_KERNEL_FACTORIES.get(_name)),
         grad=_BINARY_GRADS[_name],
+        sums_inputs=_name == "AddV2",
     )
 
 _COMPARE = {

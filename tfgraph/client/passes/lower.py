@@ -202,6 +202,9 @@ def _lower_with_frames(ordered, slots, folded, anchors, fed, ctx, frame_of):
     (a contiguous block of `ordered`) as a frame step (frames.py)."""
     from tfgraph.client.passes.frames import FrameBlock
 
+    kernels: dict = {}  # (loop accumulators of stacked products: products.py)
+    for acc in products.loop_accumulators(ordered, frame_of, slots, fed, ctx):
+        kernels.update(products.deferred_kernels(acc, ctx))
     root_ops = [op for op in ordered if op not in frame_of]
     # (no frees: a value read in a loop may be read again by the next iteration)
     template, root_steps, root_step_ops = lower(root_ops, slots, {}, folded, anchors, fed, ctx)
@@ -224,7 +227,7 @@ def _lower_with_frames(ordered, slots, folded, anchors, fed, ctx, frame_of):
             for step in by_op.get(op, ()):
                 block.entries.append((op, step, step))
             continue
-        _add_frame_op(block, op, slots, fed, ctx)
+        _add_frame_op(block, op, slots, fed, ctx, kernels.get(op))
     while len(stack) > 1:
         _close_frame(stack, slots)
     root = stack[0]
@@ -237,10 +240,10 @@ def _lower_with_frames(ordered, slots, folded, anchors, fed, ctx, frame_of):
     return template, tuple(steps), tuple(step_ops)
 
 
-def _add_frame_op(block, op: Operation, slots: Slots, fed: set, ctx: KernelContext) -> None:
+def _add_frame_op(block, op: Operation, slots: Slots, fed: set, ctx: KernelContext, fn=None):
     """Adds a loop's op to its frame's block: an Enter as a value the frame step forwards,
     any other op as a dead-checking step and, unless it routes dead values (a Merge,
-    Switch or Exit), a plain one."""
+    Switch or Exit), a plain one. `fn`: a kernel to run instead of the op's."""
     slot_of = slots.slot_of
     block.ops.append(op)
     role = op._op_def.control_flow
@@ -249,7 +252,8 @@ def _add_frame_op(block, op: Operation, slots: Slots, fed: set, ctx: KernelConte
         if out is not None:
             block.enters.append((slot_of[op._inputs[0]], out, bool(op._attrs["is_constant"])))
         return
-    fn = _kernel(op, ctx)
+    if fn is None:
+        fn = _kernel(op, ctx)
     plain = None
     if role not in ("merge", "switch", "exit"):
         ins = tuple([slot_of[t] for t in op._inputs])

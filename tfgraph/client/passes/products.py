@@ -101,15 +101,17 @@ def product_sums(ordered: list[Operation], slots, anchors: dict, fed: set) -> li
     return groups
 
 
-def _product_of(t, slots, uses: dict, fed: set, keep: set):
+def _product_of(t, slots, uses: dict, fed: set, keep: set, in_loop: bool = False):
     """The stacked product (see `_stacked_product`) whose value `t` is, through ops that
-    forward their input (the Identities `tf.gradients` puts after each gradient), when
-    nothing else reads it; else None."""
+    forward their input (the Identities `tf.gradients` puts after each gradient: in a
+    loop, ops with the `forwards_input` trait, which run as steps there; elsewhere the
+    ops sharing their input's slot), when nothing else reads it; else None."""
     while True:
         if uses.get(t) != 1 or t in fed or slots.slot_of.get(t) in keep or t in slots.snapshot_of:
             return None
         op = t._op
-        if op not in slots.aliased:
+        forwards = op._op_def.forwards_input if in_loop else op in slots.aliased
+        if not forwards or len(op._inputs) != 1:
             return op if _stacked_product(op) else None
         t = op._inputs[0]
 
@@ -158,3 +160,148 @@ def _pairs_up(a: list, g: list) -> bool:
         ):
             return False
     return True
+
+
+# -- loop accumulators ---------------------------------------------------------------------
+# In a TF1 gradient loop (`tf.gradients` of a `tf.while_loop`, `dynamic_rnn`), a loop
+# invariant's gradient is summed over the iterations by an accumulator: Enter(zeros) ->
+# Merge -> Switch -> AddV2(acc, value) -> NextIteration back to the Merge, and the
+# Switch's false output -> Exit. When the value is a stacked product (an RNN weight's
+# per-step `x_t^T @ g_t`), each iteration's product and addition are deferred: the
+# product's kernel hands on its operands, the addition collects them in a `_Pending`
+# sum that flows around the loop in the accumulator's place, and the Exit computes it
+# as one product of the stacked operands (plus the initial value).
+
+
+class _Pending:
+    """An accumulator's value while its loop runs: `base` plus the sum of a^T @ g over
+    the collected operand pairs."""
+
+    __slots__ = ("base", "pairs")
+
+    def __init__(self, base, pairs: list) -> None:
+        self.base = base
+        self.pairs = pairs
+
+    def value(self, one_by_one, add):
+        a = [p[0] for p in self.pairs]
+        g = [p[1] for p in self.pairs]
+        if _pairs_up(a, g):
+            total = parallel.matmul(np.concatenate(a).T, np.concatenate(g))
+        else:
+            total = one_by_one(self.pairs)
+        return add(self.base, total)
+
+
+class LoopAccumulator:
+    """One deferred accumulator: its product, its addition and its Exit."""
+
+    __slots__ = ("add", "exit", "product")
+
+    def __init__(self, product: Operation, add: Operation, exit_op: Operation) -> None:
+        self.product = product
+        self.add = add
+        self.exit = exit_op
+
+
+def loop_accumulators(ordered: list[Operation], frame_of: dict, slots, fed: set, ctx):
+    """The accumulators of `ordered`'s loops whose value is a stacked product (see
+    above), in loops without a cond inside (their values are never dead mid-loop)."""
+    if not fuse.ENABLED or not frame_of:
+        return []
+    uses: dict = {}
+    for op in ordered:
+        for t in op._inputs:
+            uses[t] = uses.get(t, 0) + 1
+    with_cond = {
+        frame_of.get(op)
+        for op in ordered
+        if op._op_def.control_flow == "switch"
+        and op._inputs[1]._op._op_def.control_flow != "loop_cond"
+    }
+    keep = set(slots.fetch_slots) | set(slots.feed_slots)
+    found = []
+    for op in ordered:
+        if op._op_def.control_flow != "exit" or frame_of.get(op) in with_cond:
+            continue
+        acc = _accumulator(op, uses, slots, fed, keep, ctx)
+        if acc is not None and frame_of.get(acc.product) is frame_of.get(op):
+            found.append(acc)
+    return found
+
+
+def _accumulator(exit_op: Operation, uses: dict, slots, fed: set, keep: set, ctx):
+    def only_use(t) -> bool:
+        return uses.get(t) == 1 and t not in fed and slots.slot_of.get(t) not in keep
+
+    switch_false = exit_op._inputs[0]
+    switch = switch_false._op
+    if switch._op_def.control_flow != "switch" or switch._outputs[0] is not switch_false:
+        return None
+    if switch._inputs[1]._op._op_def.control_flow != "loop_cond":
+        return None
+    switch_true = switch._outputs[1]
+    merge = switch._inputs[0]._op
+    if merge._op_def.control_flow != "merge" or len(merge._inputs) != 2:
+        return None
+    enter, next_iteration = (t._op for t in merge._inputs)
+    if enter._op_def.control_flow != "enter" or enter._attrs.get("is_constant"):
+        return None
+    if next_iteration._op_def.control_flow != "next_iteration":
+        return None
+    add = next_iteration._inputs[0]._op
+    if len(add._inputs) != 2 or add._inputs[0] is not switch_true or len(add._outputs) != 1:
+        return None
+    value = add._inputs[1]
+    if not all(only_use(t) for t in (switch_false, switch_true, value, add._outputs[0])):
+        return None
+    if not only_use(merge._outputs[0]) or merge._outputs[1] in uses:
+        return None
+    if not add._op_def.sums_inputs:
+        return None
+    product = _product_of(value, slots, uses, fed, keep, in_loop=True)
+    if product is None:
+        return None
+    return LoopAccumulator(product, add, exit_op)
+
+
+def deferred_kernels(acc: LoopAccumulator, ctx) -> dict:
+    """{op: the kernel it runs instead} for one accumulator."""
+    from tfgraph.client.passes.lower import as_op_error, bind_kernel
+
+    multiply = bind_kernel(acc.product, ctx)
+    exit_kernel = bind_kernel(acc.exit, ctx)
+    product_op, add_op = acc.product, acc.add
+
+    def one_by_one(pairs):
+        total = None
+        for a, g in pairs:
+            try:
+                term = multiply(a, g)
+            except Exception as e:
+                raise as_op_error(e, product_op) from e
+            total = term if total is None else np.add(total, term)
+        return total
+
+    def add(base, total):
+        try:
+            return np.add(base, total)
+        except Exception as e:
+            raise as_op_error(e, add_op) from e
+
+    def operands(a, g):
+        return (a, g)
+
+    def collect(acc_value, pair):
+        if acc_value.__class__ is _Pending:
+            acc_value.pairs.append(pair)
+            return acc_value
+        return _Pending(acc_value, [pair])
+
+    def finish(x):
+        x = exit_kernel(x)
+        if x.__class__ is _Pending:
+            return x.value(one_by_one, add)
+        return x
+
+    return {acc.product: operands, acc.add: collect, acc.exit: finish}
