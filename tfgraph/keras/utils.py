@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Sequence", "normalize", "to_categorical"]
+from tfgraph.keras.data_utils import get_file
+
+__all__ = ["Sequence", "get_file", "normalize", "to_categorical"]
 
 
 def to_categorical(y, num_classes=None, dtype="float32"):
