@@ -2,6 +2,7 @@
 
 from tfgraph.keras import (
     activations,
+    applications,
     backend,
     callbacks,
     constraints,
@@ -24,6 +25,7 @@ __all__ = [
     "Model",
     "Sequential",
     "activations",
+    "applications",
     "backend",
     "callbacks",
     "constraints",

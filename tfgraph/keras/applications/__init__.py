@@ -1,0 +1,53 @@
+"""`tf.keras.applications` (re-exports only)."""
+
+from tfgraph.keras.applications import (
+    densenet,
+    imagenet_utils,
+    inception_v3,
+    mobilenet,
+    mobilenet_v2,
+    resnet,
+    resnet50,
+    resnet_v2,
+    vgg16,
+    vgg19,
+    xception,
+)
+from tfgraph.keras.applications.densenet import DenseNet121, DenseNet169, DenseNet201
+from tfgraph.keras.applications.inception_v3 import InceptionV3
+from tfgraph.keras.applications.mobilenet import MobileNet
+from tfgraph.keras.applications.mobilenet_v2 import MobileNetV2
+from tfgraph.keras.applications.resnet import ResNet50, ResNet101, ResNet152
+from tfgraph.keras.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
+from tfgraph.keras.applications.vgg16 import VGG16
+from tfgraph.keras.applications.vgg19 import VGG19
+from tfgraph.keras.applications.xception import Xception
+
+__all__ = [
+    "VGG16",
+    "VGG19",
+    "DenseNet121",
+    "DenseNet169",
+    "DenseNet201",
+    "InceptionV3",
+    "MobileNet",
+    "MobileNetV2",
+    "ResNet50",
+    "ResNet50V2",
+    "ResNet101",
+    "ResNet101V2",
+    "ResNet152",
+    "ResNet152V2",
+    "Xception",
+    "densenet",
+    "imagenet_utils",
+    "inception_v3",
+    "mobilenet",
+    "mobilenet_v2",
+    "resnet",
+    "resnet50",
+    "resnet_v2",
+    "vgg16",
+    "vgg19",
+    "xception",
+]
