@@ -15,6 +15,7 @@ from tfgraph.keras import (
     optimizers,
     preprocessing,
     regularizers,
+    saving,
     utils,
 )
 from tfgraph.keras.engine.functional import Model, Sequential
@@ -38,5 +39,6 @@ __all__ = [
     "optimizers",
     "preprocessing",
     "regularizers",
+    "saving",
     "utils",
 ]

@@ -118,7 +118,9 @@ def get(identifier):
     if identifier is None:
         return linear
     if isinstance(identifier, str):
-        fn = _BY_NAME.get(identifier)
+        from tfgraph.keras.saving import object_registration
+
+        fn = _BY_NAME.get(identifier) or object_registration.get_registered_object(identifier)
         if fn is None:
             raise ValueError(
                 f"Unknown activation function: '{identifier}'. Please ensure you "
