@@ -430,8 +430,8 @@ def _legacy_graph() -> bool:
 
 def get(identifier):
     """An optimizer from its name ("adam", "sgd", ...) or itself."""
-    if isinstance(identifier, Optimizer):
-        return identifier
+    if isinstance(identifier, Optimizer) or hasattr(identifier, "inner_optimizer"):
+        return identifier  # (a LossScaleOptimizer wraps one)
     names = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad}
     try:
         return names[str(identifier).lower()]()
