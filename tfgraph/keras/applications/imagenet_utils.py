@@ -71,6 +71,7 @@ def _preprocess_numpy(x, data_format: str, mode: str):
         x = _channels_flipped(x, data_format, x.ndim)
         mean, std = _CAFFE_MEAN, None
     for c in range(3):
+        index: tuple
         if data_format == "channels_first":
             index = (c,) if x.ndim == 3 else (slice(None), c)
         else:
