@@ -30,6 +30,8 @@ CALLS = [
     "A.InceptionV3(weights=None)",
     "A.inception_v3.InceptionV3(weights=None, include_top=False, pooling='avg')",
     "A.Xception(weights=None)",
+    "A.InceptionResNetV2(weights=None)",
+    "A.inception_resnet_v2.InceptionResNetV2(weights=None, include_top=False, pooling='max')",
     "A.xception.Xception(weights=None, include_top=False, pooling='max')",
     "A.ResNet50(weights=None, include_top=False, "
     "input_tensor=tf.keras.Input((40, 40, 3), name='img'))",

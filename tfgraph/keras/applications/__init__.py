@@ -3,6 +3,7 @@
 from tfgraph.keras.applications import (
     densenet,
     imagenet_utils,
+    inception_resnet_v2,
     inception_v3,
     mobilenet,
     mobilenet_v2,
@@ -14,6 +15,7 @@ from tfgraph.keras.applications import (
     xception,
 )
 from tfgraph.keras.applications.densenet import DenseNet121, DenseNet169, DenseNet201
+from tfgraph.keras.applications.inception_resnet_v2 import InceptionResNetV2
 from tfgraph.keras.applications.inception_v3 import InceptionV3
 from tfgraph.keras.applications.mobilenet import MobileNet
 from tfgraph.keras.applications.mobilenet_v2 import MobileNetV2
@@ -29,6 +31,7 @@ __all__ = [
     "DenseNet121",
     "DenseNet169",
     "DenseNet201",
+    "InceptionResNetV2",
     "InceptionV3",
     "MobileNet",
     "MobileNetV2",
@@ -41,6 +44,7 @@ __all__ = [
     "Xception",
     "densenet",
     "imagenet_utils",
+    "inception_resnet_v2",
     "inception_v3",
     "mobilenet",
     "mobilenet_v2",
