@@ -31,6 +31,8 @@ CALLS = [
     "A.inception_v3.InceptionV3(weights=None, include_top=False, pooling='avg')",
     "A.Xception(weights=None)",
     "A.InceptionResNetV2(weights=None)",
+    "A.NASNetMobile(weights=None)",
+    "A.nasnet.NASNetLarge(weights=None, include_top=False, input_shape=(96, 96, 3), pooling='avg')",
     "A.inception_resnet_v2.InceptionResNetV2(weights=None, include_top=False, pooling='max')",
     "A.xception.Xception(weights=None, include_top=False, pooling='max')",
     "A.ResNet50(weights=None, include_top=False, "

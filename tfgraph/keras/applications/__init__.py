@@ -7,6 +7,7 @@ from tfgraph.keras.applications import (
     inception_v3,
     mobilenet,
     mobilenet_v2,
+    nasnet,
     resnet,
     resnet50,
     resnet_v2,
@@ -19,6 +20,7 @@ from tfgraph.keras.applications.inception_resnet_v2 import InceptionResNetV2
 from tfgraph.keras.applications.inception_v3 import InceptionV3
 from tfgraph.keras.applications.mobilenet import MobileNet
 from tfgraph.keras.applications.mobilenet_v2 import MobileNetV2
+from tfgraph.keras.applications.nasnet import NASNetLarge, NASNetMobile
 from tfgraph.keras.applications.resnet import ResNet50, ResNet101, ResNet152
 from tfgraph.keras.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
 from tfgraph.keras.applications.vgg16 import VGG16
@@ -35,6 +37,8 @@ __all__ = [
     "InceptionV3",
     "MobileNet",
     "MobileNetV2",
+    "NASNetLarge",
+    "NASNetMobile",
     "ResNet50",
     "ResNet50V2",
     "ResNet101",
@@ -48,6 +52,7 @@ __all__ = [
     "inception_v3",
     "mobilenet",
     "mobilenet_v2",
+    "nasnet",
     "resnet",
     "resnet50",
     "resnet_v2",
