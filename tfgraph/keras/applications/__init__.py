@@ -2,6 +2,7 @@
 
 from tfgraph.keras.applications import (
     densenet,
+    efficientnet,
     imagenet_utils,
     inception_resnet_v2,
     inception_v3,
@@ -16,6 +17,16 @@ from tfgraph.keras.applications import (
     xception,
 )
 from tfgraph.keras.applications.densenet import DenseNet121, DenseNet169, DenseNet201
+from tfgraph.keras.applications.efficientnet import (
+    EfficientNetB0,
+    EfficientNetB1,
+    EfficientNetB2,
+    EfficientNetB3,
+    EfficientNetB4,
+    EfficientNetB5,
+    EfficientNetB6,
+    EfficientNetB7,
+)
 from tfgraph.keras.applications.inception_resnet_v2 import InceptionResNetV2
 from tfgraph.keras.applications.inception_v3 import InceptionV3
 from tfgraph.keras.applications.mobilenet import MobileNet
@@ -33,6 +44,14 @@ __all__ = [
     "DenseNet121",
     "DenseNet169",
     "DenseNet201",
+    "EfficientNetB0",
+    "EfficientNetB1",
+    "EfficientNetB2",
+    "EfficientNetB3",
+    "EfficientNetB4",
+    "EfficientNetB5",
+    "EfficientNetB6",
+    "EfficientNetB7",
     "InceptionResNetV2",
     "InceptionV3",
     "MobileNet",
@@ -47,6 +66,7 @@ __all__ = [
     "ResNet152V2",
     "Xception",
     "densenet",
+    "efficientnet",
     "imagenet_utils",
     "inception_resnet_v2",
     "inception_v3",
