@@ -8,6 +8,7 @@ from tfgraph.keras.applications import (
     inception_v3,
     mobilenet,
     mobilenet_v2,
+    mobilenet_v3,
     nasnet,
     resnet,
     resnet50,
@@ -31,6 +32,7 @@ from tfgraph.keras.applications.inception_resnet_v2 import InceptionResNetV2
 from tfgraph.keras.applications.inception_v3 import InceptionV3
 from tfgraph.keras.applications.mobilenet import MobileNet
 from tfgraph.keras.applications.mobilenet_v2 import MobileNetV2
+from tfgraph.keras.applications.mobilenet_v3 import MobileNetV3Large, MobileNetV3Small
 from tfgraph.keras.applications.nasnet import NASNetLarge, NASNetMobile
 from tfgraph.keras.applications.resnet import ResNet50, ResNet101, ResNet152
 from tfgraph.keras.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
@@ -56,6 +58,8 @@ __all__ = [
     "InceptionV3",
     "MobileNet",
     "MobileNetV2",
+    "MobileNetV3Large",
+    "MobileNetV3Small",
     "NASNetLarge",
     "NASNetMobile",
     "ResNet50",
@@ -72,6 +76,7 @@ __all__ = [
     "inception_v3",
     "mobilenet",
     "mobilenet_v2",
+    "mobilenet_v3",
     "nasnet",
     "resnet",
     "resnet50",

@@ -84,3 +84,17 @@ class Normalization(Layer):
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "invert": self.invert,
                 "mean": self.input_mean, "variance": self.input_variance}  # fmt: skip
+
+
+class TensorFlowOpLayer(Layer):
+    """A TF op applied to a Keras tensor, as Keras 2 wraps `x + 3.0` or `x * c` in a
+    functional model built in a TF1 graph (named "tf_op_layer_<op>": "tf_op_layer_add",
+    "tf_op_layer_mul_1", ...)."""
+
+    def __init__(self, function, op_name: str, **kwargs):
+        kwargs.setdefault("name", backend.unique_object_name("tf_op_layer_" + op_name))
+        super().__init__(**kwargs)
+        self.function = function
+
+    def call(self, inputs):
+        return self.function(inputs)

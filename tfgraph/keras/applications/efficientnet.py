@@ -8,7 +8,11 @@ import math
 
 from tfgraph.keras import backend, layers
 from tfgraph.keras.applications import imagenet_utils as iu
-from tfgraph.keras.applications._preprocessing import Normalization, Rescaling
+from tfgraph.keras.applications._preprocessing import (
+    Normalization,
+    Rescaling,
+    TensorFlowOpLayer,
+)
 from tfgraph.keras.engine.functional import Model
 
 __all__ = [f"EfficientNetB{i}" for i in range(8)] + ["decode_predictions", "preprocess_input"]
@@ -53,12 +57,11 @@ def _stem(img_input, weights, activation, round_filters):
     x = Rescaling(1.0 / 255.0)(img_input)
     x = Normalization(axis=_bn_axis())(x)
     if weights == "imagenet":  # (Keras: tf.math.multiply on the Keras tensor)
-        shape = [1, 3, 1, 1] if _bn_axis() == 1 else [1, 1, 1, 3]
-        factors = [1.0 / math.sqrt(s) for s in IMAGENET_STDDEV_RGB]
         from tfgraph.ops import array_ops
 
-        x = layers.Lambda(lambda t: t * array_ops.reshape(factors, shape),
-                          name="tf.math.multiply")(x)  # fmt: skip
+        shape = [1, 3, 1, 1] if _bn_axis() == 1 else [1, 1, 1, 3]
+        factors = [1.0 / math.sqrt(s) for s in IMAGENET_STDDEV_RGB]
+        x = TensorFlowOpLayer(lambda t: t * array_ops.reshape(factors, shape), "Mul")(x)
     x = layers.ZeroPadding2D(padding=iu.correct_pad(x, 3), name="stem_conv_pad")(x)
     x = _conv(round_filters(32), 3, "stem_conv", strides=2, padding="valid", use_bias=False)(x)
     x = layers.BatchNormalization(axis=_bn_axis(), name="stem_bn")(x)
