@@ -1,6 +1,6 @@
 """`tf.keras.applications.mobilenet_v3`: MobileNetV3Small / MobileNetV3Large (Howard
 et al. 2019) as Keras builds them (hard-swish's `x + 3` and `* 1/6` are TF ops on
-Keras tensors, layers named "tf.__operators__.add" and "mul")."""
+Keras tensors, which a TF1 graph wraps as layers "tf_op_layer_add", "tf_op_layer_mul")."""
 
 from __future__ import annotations
 
