@@ -33,6 +33,10 @@ CALLS = [
     "A.InceptionResNetV2(weights=None)",
     "A.EfficientNetB0(weights=None)",
     "A.MobileNetV3Small(weights=None)",
+    "A.EfficientNetV2B0(weights=None)",
+    "A.efficientnet_v2.EfficientNetV2S(weights=None, include_top=False, pooling='max', "
+    "input_shape=(64, 64, 3))",
+    "A.EfficientNetV2L(weights=None, include_top=False, input_shape=(32, 32, 3))",
     "A.MobileNetV3Large(weights=None, include_top=False, pooling='avg', input_shape=(96, 96, 3))",
     "A.MobileNetV3Large(weights=None, minimalistic=True, alpha=0.75)",
     "A.efficientnet.EfficientNetB3(weights=None, include_top=False, pooling='avg')",
