@@ -34,6 +34,9 @@ CALLS = [
     "A.EfficientNetB0(weights=None)",
     "A.MobileNetV3Small(weights=None)",
     "A.EfficientNetV2B0(weights=None)",
+    "A.ResNetRS50(weights=None)",
+    "A.resnet_rs.ResNetRS101(weights=None, include_top=False, pooling='avg', "
+    "input_shape=(64, 64, 3))",
     "A.efficientnet_v2.EfficientNetV2S(weights=None, include_top=False, pooling='max', "
     "input_shape=(64, 64, 3))",
     "A.EfficientNetV2L(weights=None, include_top=False, input_shape=(32, 32, 3))",

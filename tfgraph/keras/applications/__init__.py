@@ -13,6 +13,7 @@ from tfgraph.keras.applications import (
     nasnet,
     resnet,
     resnet50,
+    resnet_rs,
     resnet_v2,
     vgg16,
     vgg19,
@@ -45,6 +46,15 @@ from tfgraph.keras.applications.mobilenet_v2 import MobileNetV2
 from tfgraph.keras.applications.mobilenet_v3 import MobileNetV3Large, MobileNetV3Small
 from tfgraph.keras.applications.nasnet import NASNetLarge, NASNetMobile
 from tfgraph.keras.applications.resnet import ResNet50, ResNet101, ResNet152
+from tfgraph.keras.applications.resnet_rs import (
+    ResNetRS50,
+    ResNetRS101,
+    ResNetRS152,
+    ResNetRS200,
+    ResNetRS270,
+    ResNetRS350,
+    ResNetRS420,
+)
 from tfgraph.keras.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
 from tfgraph.keras.applications.vgg16 import VGG16
 from tfgraph.keras.applications.vgg19 import VGG19
@@ -85,6 +95,13 @@ __all__ = [
     "ResNet101V2",
     "ResNet152",
     "ResNet152V2",
+    "ResNetRS50",
+    "ResNetRS101",
+    "ResNetRS152",
+    "ResNetRS200",
+    "ResNetRS270",
+    "ResNetRS350",
+    "ResNetRS420",
     "Xception",
     "densenet",
     "efficientnet",
@@ -98,6 +115,7 @@ __all__ = [
     "nasnet",
     "resnet",
     "resnet50",
+    "resnet_rs",
     "resnet_v2",
     "vgg16",
     "vgg19",
