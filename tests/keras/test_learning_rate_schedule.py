@@ -52,3 +52,31 @@ def test_model_to_estimator_is_unavailable_as_in_tf_2_21():
     model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=(2,))])
     with pytest.raises(NotImplementedError, match="model_to_estimator function not available"):
         tf.keras.estimator.model_to_estimator(keras_model=model)
+
+
+FIT = """
+K = tf.keras
+rng = np.random.RandomState(3)
+xv = rng.rand(12, 3).astype("float32")
+yv = rng.rand(12, 1).astype("float32")
+result = {}
+for key, opt in [
+    ("sgd", K.optimizers.SGD(K.experimental.CosineDecay(0.2, 6), momentum=0.5)),
+    ("adam", K.optimizers.Adam(K.experimental.CosineDecayRestarts(0.05, 2))),
+]:
+    tf.keras.backend.clear_session()
+    inp = K.Input((3,))
+    model = K.Model(inp, K.layers.Dense(1, kernel_initializer="ones")(inp))
+    model.compile(opt, "mse")
+    hist = model.fit(xv, yv, batch_size=4, epochs=3, verbose=0, shuffle=False)
+    result[key] = [hist.history["loss"], model.get_weights(),
+                   sorted(v.name for v in tf.global_variables() if "/" in v.name
+                          and not v.name.startswith("dense")),
+                   opt.get_config()["learning_rate"]]
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_keras_optimizers_take_a_schedule():
+    assert_same(ours(FIT), theirs(FIT), rtol=1e-5, atol=1e-6)
