@@ -35,6 +35,9 @@ CALLS = [
     "A.MobileNetV3Small(weights=None)",
     "A.EfficientNetV2B0(weights=None)",
     "A.ResNetRS50(weights=None)",
+    "A.ConvNeXtTiny(weights=None)",
+    "A.convnext.ConvNeXtSmall(weights=None, include_top=False, pooling='avg', "
+    "input_shape=(64, 64, 3))",
     "A.resnet_rs.ResNetRS101(weights=None, include_top=False, pooling='avg', "
     "input_shape=(64, 64, 3))",
     "A.efficientnet_v2.EfficientNetV2S(weights=None, include_top=False, pooling='max', "

@@ -1,6 +1,7 @@
 """`tf.keras.applications` (re-exports only)."""
 
 from tfgraph.keras.applications import (
+    convnext,
     densenet,
     efficientnet,
     efficientnet_v2,
@@ -18,6 +19,13 @@ from tfgraph.keras.applications import (
     vgg16,
     vgg19,
     xception,
+)
+from tfgraph.keras.applications.convnext import (
+    ConvNeXtBase,
+    ConvNeXtLarge,
+    ConvNeXtSmall,
+    ConvNeXtTiny,
+    ConvNeXtXLarge,
 )
 from tfgraph.keras.applications.densenet import DenseNet121, DenseNet169, DenseNet201
 from tfgraph.keras.applications.efficientnet import (
@@ -63,6 +71,11 @@ from tfgraph.keras.applications.xception import Xception
 __all__ = [
     "VGG16",
     "VGG19",
+    "ConvNeXtBase",
+    "ConvNeXtLarge",
+    "ConvNeXtSmall",
+    "ConvNeXtTiny",
+    "ConvNeXtXLarge",
     "DenseNet121",
     "DenseNet169",
     "DenseNet201",
@@ -103,6 +116,7 @@ __all__ = [
     "ResNetRS350",
     "ResNetRS420",
     "Xception",
+    "convnext",
     "densenet",
     "efficientnet",
     "efficientnet_v2",
