@@ -36,6 +36,8 @@ CALLS = [
     "A.EfficientNetV2B0(weights=None)",
     "A.ResNetRS50(weights=None)",
     "A.ConvNeXtTiny(weights=None)",
+    "A.RegNetX002(weights=None)",
+    "A.regnet.RegNetY004(weights=None, include_top=False, pooling='avg', input_shape=(64, 64, 3))",
     "A.convnext.ConvNeXtSmall(weights=None, include_top=False, pooling='avg', "
     "input_shape=(64, 64, 3))",
     "A.resnet_rs.ResNetRS101(weights=None, include_top=False, pooling='avg', "
@@ -75,9 +77,9 @@ for call in CALLS:
 
 @pytest.mark.tf
 @requires_tf
-@pytest.mark.parametrize("chunk", [0, 1, 2])
+@pytest.mark.parametrize("chunk", range(6))
 def test_models_match_tf_keras(chunk):
-    calls = CALLS[chunk::3]
+    calls = CALLS[chunk::6]
     program = f"CALLS = {calls!r}\n" + PROGRAM
     got, expected = ours(program), theirs(program)
     for call in calls:
