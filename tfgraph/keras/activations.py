@@ -8,6 +8,7 @@ from tfgraph.ops import array_ops, math_ops, nn_ops
 __all__ = [
     "elu",
     "exponential",
+    "gelu",
     "get",
     "hard_sigmoid",
     "linear",
@@ -53,6 +54,18 @@ def softsign(x):
 
 def swish(x):
     return x * math_ops.sigmoid(x)
+
+
+def gelu(x, approximate=False):
+    """Gaussian error linear unit: x * P(X <= x), X ~ N(0, 1) (TF's tanh form when
+    `approximate`)."""
+    from tfgraph.ops import array_ops, special_math_ops
+
+    if approximate:
+        coeff = array_ops.cast(0.044715, x.dtype)
+        inner = 0.7978845608028654 * (x + coeff * math_ops.pow(x, 3))
+        return 0.5 * x * (1.0 + math_ops.tanh(inner))
+    return 0.5 * x * special_math_ops.erfc(-x * array_ops.cast(0.7071067811865476, x.dtype))
 
 
 def relu(x, alpha=0.0, max_value=None, threshold=0.0):
@@ -104,6 +117,7 @@ _BY_NAME = {
     "softplus": softplus,
     "softsign": softsign,
     "swish": swish,
+    "gelu": gelu,
     "relu": relu,
     "tanh": tanh,
     "sigmoid": sigmoid,
@@ -118,7 +132,9 @@ def get(identifier):
     if identifier is None:
         return linear
     if isinstance(identifier, str):
-        fn = _BY_NAME.get(identifier)
+        from tfgraph.keras.saving import object_registration
+
+        fn = _BY_NAME.get(identifier) or object_registration.get_registered_object(identifier)
         if fn is None:
             raise ValueError(
                 f"Unknown activation function: '{identifier}'. Please ensure you "

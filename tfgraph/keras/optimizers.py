@@ -60,7 +60,16 @@ class Optimizer:
         self._hyper_variables: dict | None = None
 
     # hyperparameters Keras 2's legacy optimizers keep as variables (TF1 graph mode)
+    def _schedule(self):
+        """The learning-rate schedule given as `learning_rate`, else None."""
+        from tfgraph.keras.learning_rate_schedule import LearningRateSchedule
+
+        lr = self._learning_rate
+        return lr if isinstance(lr, LearningRateSchedule) else None
+
     def _legacy_hyper_values(self) -> dict:
+        if self._schedule() is not None:  # (a schedule is no variable, as in Keras 2)
+            return {"decay": self._initial_decay}
         return {"decay": self._initial_decay, "learning_rate": float(self._learning_rate)}
 
     def _legacy_hypers(self) -> dict:
@@ -77,7 +86,7 @@ class Optimizer:
                     key: _variable(float(value), key)
                     for key, value in sorted(self._legacy_hyper_values().items())
                 }
-            self._lr_variable = self._hyper_variables["learning_rate"]
+            self._lr_variable = self._hyper_variables.get("learning_rate")
         return self._hyper_variables
 
     def _hyper_value(self, name: str, value, var):
@@ -98,6 +107,8 @@ class Optimizer:
 
     @property
     def learning_rate(self):
+        if self._schedule() is not None:
+            return self._schedule()
         if self._lr_variable is None:
             if _legacy_graph():
                 self._legacy_hypers()
@@ -157,12 +168,12 @@ class Optimizer:
         if not pairs:
             raise ValueError("No gradients provided for any variable.")
         self.build([v for _, v in pairs])
-        lr = self.learning_rate.value()
+        lr = self._current_learning_rate()
         if self._initial_decay > 0:  # Keras 2's time-based decay: lr / (1 + decay * t)
             from tfgraph.ops import array_ops
 
             t = array_ops.cast(self.iterations.value(), lr.dtype)
-            decay = self._hyper_value("decay", self._initial_decay, self.learning_rate)
+            decay = self._hyper_value("decay", self._initial_decay, lr)
             lr = lr / (1.0 + decay * t)
         updates = []
         for grad, var in pairs:
@@ -182,6 +193,16 @@ class Optimizer:
         from tfgraph.ops import control_flow_ops
 
         return control_flow_ops.group(*ops, *([step] if step is not None else []))
+
+    def _current_learning_rate(self):
+        """The rate for this step: the schedule at `iterations`, or the variable."""
+        schedule = self._schedule()
+        if schedule is None:
+            return self.learning_rate.value()
+        from tfgraph.ops import array_ops
+
+        step = array_ops.cast(self.iterations.value(), dtypes.float32)
+        return array_ops.cast(schedule(step), dtypes.float32)
 
     def minimize(self, loss, var_list, tape=None):
         """Computes the gradients of `loss` (a callable when executing eagerly, else a
@@ -230,6 +251,10 @@ class Optimizer:
         return convert_to_tensor(value, dtype=var.dtype)
 
     def get_config(self) -> dict:
+        schedule = self._schedule()
+        if schedule is not None:
+            lr = {"class_name": type(schedule).__name__, "config": schedule.get_config()}
+            return {"name": self.name, "learning_rate": lr}
         return {"name": self.name, "learning_rate": float(self._learning_rate)}
 
 
@@ -430,8 +455,8 @@ def _legacy_graph() -> bool:
 
 def get(identifier):
     """An optimizer from its name ("adam", "sgd", ...) or itself."""
-    if isinstance(identifier, Optimizer):
-        return identifier
+    if isinstance(identifier, Optimizer) or hasattr(identifier, "inner_optimizer"):
+        return identifier  # (a LossScaleOptimizer wraps one)
     names = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad}
     try:
         return names[str(identifier).lower()]()

@@ -4,7 +4,31 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Sequence", "normalize", "to_categorical"]
+from tfgraph.keras.data_utils import get_file
+from tfgraph.keras.saving.object_registration import (
+    CustomObjectScope,
+    custom_object_scope,
+    get_custom_objects,
+    get_registered_name,
+    get_registered_object,
+    register_keras_serializable,
+)
+from tfgraph.keras.saving.serialization import deserialize_keras_object, serialize_keras_object
+
+__all__ = [
+    "CustomObjectScope",
+    "Sequence",
+    "custom_object_scope",
+    "deserialize_keras_object",
+    "get_custom_objects",
+    "get_file",
+    "get_registered_name",
+    "get_registered_object",
+    "normalize",
+    "register_keras_serializable",
+    "serialize_keras_object",
+    "to_categorical",
+]
 
 
 def to_categorical(y, num_classes=None, dtype="float32"):

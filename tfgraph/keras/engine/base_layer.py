@@ -42,6 +42,8 @@ _ALLOWED_KWARGS = {
 
 
 def _flatten(x) -> list:
+    if isinstance(x, dict):  # (by sorted key, as tf.nest)
+        return _flatten([x[k] for k in sorted(x)])
     if isinstance(x, (list, tuple)):
         out: list = []
         for item in x:
@@ -51,6 +53,8 @@ def _flatten(x) -> list:
 
 
 def _map(fn, x):
+    if isinstance(x, dict):
+        return {k: _map(fn, v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
         return type(x)(_map(fn, item) for item in x)
     return fn(x)

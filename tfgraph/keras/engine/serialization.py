@@ -79,8 +79,10 @@ def layer_classes() -> dict:
 
 def deserialize_layer(config: dict, custom_objects=None):
     """A layer (or model) from {"class_name", "config"}."""
+    from tfgraph.keras.saving import object_registration
+
     classes = layer_classes()
-    classes.update(custom_objects or {})
+    classes.update(object_registration.all_custom_objects(custom_objects))
     cls = classes.get(config["class_name"])
     if cls is None:
         raise ValueError(

@@ -46,8 +46,12 @@ class Conv2D(legacy_conv.Conv2D, Layer):
         bias_constraint=None,
         **kwargs,
     ) -> None:
-        if groups != 1:
-            raise NotImplementedError("tfgraph's Conv2D supports groups=1 only")
+        if filters is not None and filters % groups != 0:
+            raise ValueError(
+                "The number of filters must be evenly divisible by the number of groups. "
+                f"Received: groups={groups}, filters={filters}"
+            )
+        self.groups = groups
         super().__init__(
             filters,
             kernel_size,
@@ -68,6 +72,26 @@ class Conv2D(legacy_conv.Conv2D, Layer):
         )
         self.activation = activations.get(activation)
         self.input_spec = InputSpec(min_ndim=4)
+
+    def build(self, input_shape) -> None:
+        """A grouped convolution's kernel is [kh, kw, in / groups, filters] (TF's Conv2D
+        op convolves each group of input channels with its share of the filters)."""
+        if self.groups == 1:
+            return super().build(input_shape)
+        shape = TensorShape(input_shape).as_list()
+        axis = 1 if self.data_format == "channels_first" else len(shape) - 1
+        channels = shape[axis]
+        if channels is not None and channels % self.groups != 0:
+            raise ValueError(
+                "The number of input channels must be evenly divisible by the number of "
+                f"groups. Received groups={self.groups}, but the input has {channels} "
+                f"channels (full input shape is {tuple(shape)})."
+            )
+        per_group = list(shape)
+        per_group[axis] = None if channels is None else channels // self.groups
+        super().build(per_group)
+        self.input_spec = InputSpec(min_ndim=4, axes={axis: channels})
+        return None
 
 
 class Conv1D(Layer):
