@@ -22,6 +22,7 @@ __all__ = [
     "AUTOTUNE",
     "Dataset",
     "FixedLengthRecordDataset",
+    "NumpyIterator",
     "TFRecordDataset",
     "TextLineDataset",
 ]
@@ -96,22 +97,34 @@ class Dataset(DatasetTransformations):
 
         if not context.executing_eagerly():
             raise RuntimeError(
-                "__iter__() is only supported inside of tf.function or when eager execution "
-                "is enabled."
+                "`tf.data.Dataset` only supports Python-style iteration in eager mode or "
+                "within tf.function."
             )
         from tfgraph.data.iterator_ops import EagerIterator
 
         return EagerIterator(self)
 
-    def as_numpy_iterator(self):
-        """The elements as numpy values (eager mode), nested as the dataset's elements."""
+    def as_numpy_iterator(self) -> NumpyIterator:
+        """A `tf.data.NumpyIterator` over the elements as numpy values (eager mode),
+        nested as the dataset's elements."""
         from tfgraph.eager import context
 
         if not context.executing_eagerly():
             raise RuntimeError(
                 "`tf.data.Dataset.as_numpy_iterator()` is only supported in eager mode."
             )
-        return (nest.map_structure(lambda t: t.numpy(), element) for element in self)
+        from tfgraph.framework.type_spec import NoneTensorSpec, SparseTensorSpec
+        from tfgraph.ragged.ragged_tensor import RaggedTensorSpec
+
+        for spec in nest.flatten(self.element_spec):
+            if not isinstance(
+                spec, (TensorSpec, RaggedTensorSpec, SparseTensorSpec, NoneTensorSpec)
+            ):
+                raise TypeError(
+                    "`tf.data.Dataset.as_numpy_iterator()` is not supported for datasets that "
+                    f"produce values of type {spec.value_type}"
+                )
+        return NumpyIterator(self)
 
     # -- sources -----------------------------------------------------------------------
     @staticmethod
@@ -665,3 +678,36 @@ def FixedLengthRecordDataset(
         footer_bytes,
     )
     return _file_dataset(filenames, read, "fixed")
+
+
+class NumpyIterator:
+    """`tf.data.NumpyIterator` (what `Dataset.as_numpy_iterator()` returns): iterates a
+    dataset eagerly, each element's tensors as numpy values (arrays read-only, as TF
+    shares them with the tensors) in the element's structure."""
+
+    __slots__ = ["_dataset", "_iterator"]
+
+    def __init__(self, dataset) -> None:
+        self._iterator = iter(dataset)
+        self._dataset = dataset
+
+    def __repr__(self) -> str:
+        return f"NumpyIterator(iterator={self._iterator})"
+
+    def __iter__(self) -> NumpyIterator:
+        return self
+
+    def __next__(self):
+        return nest.map_structure(_to_numpy, next(self._iterator))
+
+    def next(self):
+        return self.__next__()
+
+
+def _to_numpy(value):
+    if value is None:
+        return None
+    out = value._numpy() if hasattr(value, "_numpy") else value.numpy()
+    if isinstance(out, np.ndarray):
+        out.setflags(write=False)
+    return out
