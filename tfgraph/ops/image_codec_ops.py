@@ -30,6 +30,7 @@ from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import math_ops, string_ops
 from tfgraph.ops.apply import op_output
 from tfgraph.ops.image_ops import _UNKNOWN_FORMAT, _pillow, _to_channels
+from tfgraph.ops.jxl_ops import is_jxl, jxl_image
 
 __all__ = [
     "adjust_jpeg_quality",
@@ -67,6 +68,8 @@ def sniff(data: bytes) -> str | None:
         return "bmp"
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "webp"
+    if is_jxl(data):
+        return "jxl"
     return None
 
 
@@ -612,6 +615,8 @@ def _decode_kernel(op, ctx):
     def kernel(contents, crop_window=None):
         data = _bytes(contents)
         fmt = sniff(data)
+        if fmt == "jxl":  # (every decoder takes it, as TF's: uncropped, [h, w, c])
+            return jxl_image(op, data, 3 if kind == "DecodeGif" else channels, dtype)
         if fmt == "webp":  # (every decoder takes it, as TF's; no crop, [1, h, w, c])
             want = 3 if kind == "DecodeGif" else channels
             return webp_image(op, image_module, data, want, dtype, kind != "DecodeImage" or expand)

@@ -123,6 +123,10 @@ def _make_decoder(op, ctx):
                 "Trying to decode BMP format using a wrong op. Use `decode_bmp` or "
                 f"`decode_image` instead. Op used: {op._type}",
             )
+        from tfgraph.ops.jxl_ops import is_jxl, jxl_image
+
+        if is_jxl(data):
+            return jxl_image(op, data, channels, dtypes.uint16 if want_uint16 else dtypes.uint8)
         if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
             from tfgraph.ops.image_codec_ops import webp_image
 
