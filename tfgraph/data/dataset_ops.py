@@ -193,7 +193,17 @@ class Dataset(DatasetTransformations):
         return Dataset(variant, spec)
 
     @staticmethod
-    def zip(datasets, name=None) -> Dataset:
+    def zip(*args, datasets=None, name=None) -> Dataset:
+        """The datasets' elements side by side: `zip(a, b)` or `zip((a, b))` or
+        `zip(datasets=...)`, any nesting of tuples and dicts."""
+        if not args and datasets is None:
+            raise TypeError("Must pass at least one dataset to `zip`.")
+        if args and datasets is not None:
+            raise TypeError("Both `*args` and `datasets` cannot be set.")
+        if len(args) == 1:
+            datasets = args[0]
+        elif len(args) > 1:
+            datasets = args
         flat = nest.flatten(datasets)
         for d in flat:
             if not isinstance(d, Dataset):
@@ -273,7 +283,21 @@ class Dataset(DatasetTransformations):
 
         return [identity(t) if t.dtype.is_ref_dtype else t for t in f.captured]
 
-    def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None) -> Dataset:
+    def map(
+        self,
+        map_func,
+        num_parallel_calls=None,
+        deterministic=None,
+        synchronous=None,
+        use_unbounded_threadpool=False,
+        name=None,
+    ) -> Dataset:
+        if synchronous and num_parallel_calls is not None:
+            raise ValueError(  # (two arguments, as TF raises it)
+                "`synchronous` is not supported with `num_parallel_calls`, but "
+                "`num_parallel_calls` was set to ",
+                num_parallel_calls,
+            )
         f = self._trace(map_func, "map", _element_outputs)
         spec = f.structured_outputs
         attrs = _attrs_for(spec)
@@ -287,6 +311,7 @@ class Dataset(DatasetTransformations):
             }
         )
         if num_parallel_calls is None:
+            attrs["force_synchronous"] = bool(synchronous)
             variant = op_output("MapDataset", None, [self._variant_tensor, captured], attrs)
         else:
             attrs["deterministic"] = (
@@ -450,7 +475,7 @@ class Dataset(DatasetTransformations):
         )
         return Dataset(variant, spec)
 
-    def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=None, name=None) -> Dataset:
+    def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=True, name=None) -> Dataset:
         size = _int64(buffer_size, "buffer_size")
         seed1, seed2 = get_seed(seed)
         if seed1 is None:  # (0, 0): a fresh random pair for each session's iterator

@@ -47,6 +47,9 @@ __all__ = [
 ]
 
 
+_JPEG_FAILED = "jpeg::Uncompress failed. Invalid JPEG data or crop window."
+
+
 def _dbg(shape) -> str:
     return "[" + ",".join(str(d) for d in shape) + "]"
 
@@ -552,6 +555,8 @@ def _frames(op, image_module, data: bytes, all_frames: bool, jpeg_gray: bool = F
             img.draft("L", img.size)  # (libjpeg's own grayscale output, as TF's decoder)
         img.load()
     except Exception:
+        if sniff(data) == "jpeg":  # (a JPEG libjpeg could not read through)
+            raise errors.InvalidArgumentError(None, op, _JPEG_FAILED) from None
         raise errors.InvalidArgumentError(None, op, _UNKNOWN_FORMAT) from None
     count = getattr(img, "n_frames", 1) if all_frames else 1
     out = []
@@ -673,9 +678,7 @@ def _crop(op, image: np.ndarray, window) -> np.ndarray:
     y, x, h, w = (int(v) for v in window)
     height, width = image.shape[:2]
     if h <= 0 or w <= 0 or y < 0 or x < 0 or y + h > height or x + w > width:
-        raise errors.InvalidArgumentError(
-            None, op, "jpeg::Uncompress failed. Invalid JPEG data or crop window."
-        )
+        raise errors.InvalidArgumentError(None, op, _JPEG_FAILED)
     return np.ascontiguousarray(image[y : y + h, x : x + w])
 
 
