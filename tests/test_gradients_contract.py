@@ -72,6 +72,7 @@ NO_GRADIENT_IN_TF = {
     "ExtractJpegShape": "TF registers no gradient for ExtractJpegShape",
     "DecodeWebP": "TF registers no gradient for DecodeWebP",
     "DecodeImage": "TF registers no gradient for DecodeImage",
+    "DecodeJxl": "TF registers no gradient for DecodeJxl",
     "ExtractGlimpseV2": "TF registers no gradient for ExtractGlimpseV2",
     "DrawBoundingBoxesV2": "TF registers no gradient for DrawBoundingBoxesV2",
     "CropAndResizeGradImage": "TF registers no gradient for CropAndResizeGradImage",

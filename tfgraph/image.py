@@ -70,6 +70,7 @@ from tfgraph.ops.image_composite_ops import (
 from tfgraph.ops.image_ops import decode_jpeg, decode_png
 from tfgraph.ops.image_patch_ops import extract_image_patches, extract_patches
 from tfgraph.ops.image_ssim_ops import ssim, ssim_multiscale
+from tfgraph.ops.jxl_ops import decode_jxl
 from tfgraph.ops.random_ops import random_crop
 from tfgraph.ops.resize_ops import (
     ResizeMethod,
@@ -102,6 +103,7 @@ __all__ = [
     "decode_gif",
     "decode_image",
     "decode_jpeg",
+    "decode_jxl",
     "decode_png",
     "decode_webp",
     "draw_bounding_boxes",

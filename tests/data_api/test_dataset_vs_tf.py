@@ -216,6 +216,23 @@ CASES = {
             got = drain(s, tf.data.make_one_shot_iterator(sr).get_next())
             out.append(sorted(int(v) for v in got))
     """,
+    "zip_varargs_map_synchronous_choose": """
+        a, b = tf.data.Dataset.range(3), tf.data.Dataset.range(10, 13)
+        z = tf.data.Dataset.zip(a, b, name="z")
+        m = a.map(lambda x: x * 2, synchronous=True)
+        choice = tf.data.Dataset.from_tensor_slices(tf.constant([0, 0, 0, 1, 1], tf.int64))
+        c1 = tf.data.experimental.choose_from_datasets([a.take(2), b], choice)
+        c2 = tf.data.Dataset.choose_from_datasets([a.take(2), b], choice)
+        out = [m._variant_tensor.op.get_attr("force_synchronous")]
+        for bad in (lambda: tf.data.Dataset.zip(), lambda: tf.data.Dataset.zip(a, datasets=(b,)),
+                    lambda: a.map(lambda x: x, num_parallel_calls=2, synchronous=True)):
+            try:
+                bad()
+            except (TypeError, ValueError) as e:
+                out.append([type(e).__name__, str(e)])
+        with tf.Session() as s:
+            out += [drain(s, tf.data.make_one_shot_iterator(x).get_next()) for x in (z, m, c1, c2)]
+    """,
     "structure_properties": """
         ds = tf.data.Dataset.from_tensor_slices((np.zeros([3, 2], np.float32), {"k": [1, 2, 3]}))
         it = tf.data.make_initializable_iterator(ds)

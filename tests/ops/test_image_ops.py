@@ -87,3 +87,49 @@ def test_decode_png_here():
     with tf.Session() as s:
         out = s.run(tf.image.decode_png(buf.getvalue()))
     np.testing.assert_array_equal(out, arr)
+
+
+RATIO = """
+import tfgraph as tg
+rng = np.random.RandomState(0)
+arr = rng.randint(0, 256, (15, 11, 3)).astype(np.uint8)
+arr[4:10] = 128
+with tf.Session() as s:
+    jpg = s.run(tf.image.encode_jpeg(arr, quality=90))
+    gray = s.run(tf.image.encode_jpeg(arr[:, :, :1], quality=90))
+    png = s.run(tf.image.encode_png(arr))
+def cases(t):
+    acc = "INTEGER_ACCURATE"
+    return {
+        "r2": lambda: t.image.decode_jpeg(jpg, ratio=2, dct_method=acc),
+        "r4": lambda: t.io.decode_jpeg(jpg, ratio=4, dct_method=acc),
+        "r8": lambda: t.image.decode_jpeg(jpg, ratio=8, dct_method=acc),
+        "r2_gray_out": lambda: t.image.decode_jpeg(jpg, ratio=2, channels=1, dct_method=acc),
+        "gray_r4_rgb": lambda: t.image.decode_jpeg(gray, ratio=4, channels=3, dct_method=acc),
+        "png_r2": lambda: t.image.decode_jpeg(png, ratio=2),
+        "r3": lambda: t.image.decode_jpeg(jpg, ratio=3),
+        "truncated": lambda: t.image.decode_jpeg(jpg[: len(jpg) // 2]),
+        "truncated_png_op": lambda: t.image.decode_png(jpg[: len(jpg) // 2]),
+        "truncated_image_op": lambda: t.image.decode_image(jpg[: len(jpg) // 2]),
+    }
+def run(t, make):
+    with t.Graph().as_default(), t.Session() as s:
+        try:
+            v = s.run(make())
+            return [list(v.shape), v.reshape(-1).tolist()]
+        except t.errors.OpError as e:  # (TF's own line: after its "Graph execution error")
+            skip = ("\t", "  ", "Graph", "Detected", "Node:", "Original")
+            lines = [x for x in e.message.splitlines() if x.strip() and not x.startswith(skip)]
+            return [type(e).__name__, lines[-1]]
+print(json.dumps({k: [run(tf, cases(tf)[k]), run(tg, cases(tg)[k])] for k in cases(tf)}))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_decode_jpeg_ratio_and_truncated_jpegs_as_tf():
+    out = run_tf_json(RATIO)
+    for name, (theirs, ours) in out.items():
+        assert ours == theirs, name
+    assert out["r8"][0][0] == [2, 2, 3]
+    assert out["r3"][0] == ["InvalidArgumentError", "ratio must be 1, 2, 4, or 8, got 3"]

@@ -5,6 +5,7 @@ from tfgraph.data.dataset_ops import (
     AUTOTUNE,
     Dataset,
     FixedLengthRecordDataset,
+    NumpyIterator,
     TextLineDataset,
     TFRecordDataset,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "DatasetSpec",
     "FixedLengthRecordDataset",
     "Iterator",
+    "NumpyIterator",
     "Options",
     "TFRecordDataset",
     "TensorSpec",

@@ -22,6 +22,7 @@ __all__ = [
     "AUTOTUNE",
     "Dataset",
     "FixedLengthRecordDataset",
+    "NumpyIterator",
     "TFRecordDataset",
     "TextLineDataset",
 ]
@@ -96,22 +97,34 @@ class Dataset(DatasetTransformations):
 
         if not context.executing_eagerly():
             raise RuntimeError(
-                "__iter__() is only supported inside of tf.function or when eager execution "
-                "is enabled."
+                "`tf.data.Dataset` only supports Python-style iteration in eager mode or "
+                "within tf.function."
             )
         from tfgraph.data.iterator_ops import EagerIterator
 
         return EagerIterator(self)
 
-    def as_numpy_iterator(self):
-        """The elements as numpy values (eager mode), nested as the dataset's elements."""
+    def as_numpy_iterator(self) -> NumpyIterator:
+        """A `tf.data.NumpyIterator` over the elements as numpy values (eager mode),
+        nested as the dataset's elements."""
         from tfgraph.eager import context
 
         if not context.executing_eagerly():
             raise RuntimeError(
                 "`tf.data.Dataset.as_numpy_iterator()` is only supported in eager mode."
             )
-        return (nest.map_structure(lambda t: t.numpy(), element) for element in self)
+        from tfgraph.framework.type_spec import NoneTensorSpec, SparseTensorSpec
+        from tfgraph.ragged.ragged_tensor import RaggedTensorSpec
+
+        for spec in nest.flatten(self.element_spec):
+            if not isinstance(
+                spec, (TensorSpec, RaggedTensorSpec, SparseTensorSpec, NoneTensorSpec)
+            ):
+                raise TypeError(
+                    "`tf.data.Dataset.as_numpy_iterator()` is not supported for datasets that "
+                    f"produce values of type {spec.value_type}"
+                )
+        return NumpyIterator(self)
 
     # -- sources -----------------------------------------------------------------------
     @staticmethod
@@ -180,7 +193,17 @@ class Dataset(DatasetTransformations):
         return Dataset(variant, spec)
 
     @staticmethod
-    def zip(datasets, name=None) -> Dataset:
+    def zip(*args, datasets=None, name=None) -> Dataset:
+        """The datasets' elements side by side: `zip(a, b)` or `zip((a, b))` or
+        `zip(datasets=...)`, any nesting of tuples and dicts."""
+        if not args and datasets is None:
+            raise TypeError("Must pass at least one dataset to `zip`.")
+        if args and datasets is not None:
+            raise TypeError("Both `*args` and `datasets` cannot be set.")
+        if len(args) == 1:
+            datasets = args[0]
+        elif len(args) > 1:
+            datasets = args
         flat = nest.flatten(datasets)
         for d in flat:
             if not isinstance(d, Dataset):
@@ -260,7 +283,21 @@ class Dataset(DatasetTransformations):
 
         return [identity(t) if t.dtype.is_ref_dtype else t for t in f.captured]
 
-    def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None) -> Dataset:
+    def map(
+        self,
+        map_func,
+        num_parallel_calls=None,
+        deterministic=None,
+        synchronous=None,
+        use_unbounded_threadpool=False,
+        name=None,
+    ) -> Dataset:
+        if synchronous and num_parallel_calls is not None:
+            raise ValueError(  # (two arguments, as TF raises it)
+                "`synchronous` is not supported with `num_parallel_calls`, but "
+                "`num_parallel_calls` was set to ",
+                num_parallel_calls,
+            )
         f = self._trace(map_func, "map", _element_outputs)
         spec = f.structured_outputs
         attrs = _attrs_for(spec)
@@ -274,6 +311,7 @@ class Dataset(DatasetTransformations):
             }
         )
         if num_parallel_calls is None:
+            attrs["force_synchronous"] = bool(synchronous)
             variant = op_output("MapDataset", None, [self._variant_tensor, captured], attrs)
         else:
             attrs["deterministic"] = (
@@ -437,7 +475,7 @@ class Dataset(DatasetTransformations):
         )
         return Dataset(variant, spec)
 
-    def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=None, name=None) -> Dataset:
+    def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=True, name=None) -> Dataset:
         size = _int64(buffer_size, "buffer_size")
         seed1, seed2 = get_seed(seed)
         if seed1 is None:  # (0, 0): a fresh random pair for each session's iterator
@@ -665,3 +703,36 @@ def FixedLengthRecordDataset(
         footer_bytes,
     )
     return _file_dataset(filenames, read, "fixed")
+
+
+class NumpyIterator:
+    """`tf.data.NumpyIterator` (what `Dataset.as_numpy_iterator()` returns): iterates a
+    dataset eagerly, each element's tensors as numpy values (arrays read-only, as TF
+    shares them with the tensors) in the element's structure."""
+
+    __slots__ = ["_dataset", "_iterator"]
+
+    def __init__(self, dataset) -> None:
+        self._iterator = iter(dataset)
+        self._dataset = dataset
+
+    def __repr__(self) -> str:
+        return f"NumpyIterator(iterator={self._iterator})"
+
+    def __iter__(self) -> NumpyIterator:
+        return self
+
+    def __next__(self):
+        return nest.map_structure(_to_numpy, next(self._iterator))
+
+    def next(self):
+        return self.__next__()
+
+
+def _to_numpy(value):
+    if value is None:
+        return None
+    out = value._numpy() if hasattr(value, "_numpy") else value.numpy()
+    if isinstance(out, np.ndarray):
+        out.setflags(write=False)
+    return out

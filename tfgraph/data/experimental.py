@@ -136,8 +136,10 @@ def get_single_element(dataset):
     return dataset.get_single_element()
 
 
-def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=True):
-    """Elements of `datasets[i]` for each i of `choice_dataset`."""
+def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=False):
+    """Elements of `datasets[i]` for each i of `choice_dataset` (unlike
+    `Dataset.choose_from_datasets`, by default going on past an exhausted dataset, as
+    TF's experimental function does)."""
     from tfgraph.data.transformations import choose_from_datasets as choose
 
     return choose(datasets, choice_dataset, stop_on_empty_dataset)

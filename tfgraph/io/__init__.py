@@ -74,6 +74,7 @@ _PUBLIC = {
     "decode_bmp": ("tfgraph.ops.image_codec_ops", "decode_bmp"),
     "decode_gif": ("tfgraph.ops.image_codec_ops", "decode_gif"),
     "decode_webp": ("tfgraph.ops.image_codec_ops", "decode_webp"),
+    "decode_jxl": ("tfgraph.ops.jxl_ops", "decode_jxl"),
     "encode_jpeg": ("tfgraph.ops.image_codec_ops", "encode_jpeg"),
     "encode_png": ("tfgraph.ops.image_codec_ops", "encode_png"),
     "extract_jpeg_shape": ("tfgraph.ops.image_codec_ops", "extract_jpeg_shape"),

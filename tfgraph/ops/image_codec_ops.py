@@ -30,6 +30,7 @@ from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import math_ops, string_ops
 from tfgraph.ops.apply import op_output
 from tfgraph.ops.image_ops import _UNKNOWN_FORMAT, _pillow, _to_channels
+from tfgraph.ops.jxl_ops import is_jxl, jxl_image
 
 __all__ = [
     "adjust_jpeg_quality",
@@ -44,6 +45,9 @@ __all__ = [
     "is_jpeg",
     "random_jpeg_quality",
 ]
+
+
+_JPEG_FAILED = "jpeg::Uncompress failed. Invalid JPEG data or crop window."
 
 
 def _dbg(shape) -> str:
@@ -67,6 +71,8 @@ def sniff(data: bytes) -> str | None:
         return "bmp"
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "webp"
+    if is_jxl(data):
+        return "jxl"
     return None
 
 
@@ -549,6 +555,8 @@ def _frames(op, image_module, data: bytes, all_frames: bool, jpeg_gray: bool = F
             img.draft("L", img.size)  # (libjpeg's own grayscale output, as TF's decoder)
         img.load()
     except Exception:
+        if sniff(data) == "jpeg":  # (a JPEG libjpeg could not read through)
+            raise errors.InvalidArgumentError(None, op, _JPEG_FAILED) from None
         raise errors.InvalidArgumentError(None, op, _UNKNOWN_FORMAT) from None
     count = getattr(img, "n_frames", 1) if all_frames else 1
     out = []
@@ -612,6 +620,8 @@ def _decode_kernel(op, ctx):
     def kernel(contents, crop_window=None):
         data = _bytes(contents)
         fmt = sniff(data)
+        if fmt == "jxl":  # (every decoder takes it, as TF's: uncropped, [h, w, c])
+            return jxl_image(op, data, 3 if kind == "DecodeGif" else channels, dtype)
         if fmt == "webp":  # (every decoder takes it, as TF's; no crop, [1, h, w, c])
             want = 3 if kind == "DecodeGif" else channels
             return webp_image(op, image_module, data, want, dtype, kind != "DecodeImage" or expand)
@@ -668,9 +678,7 @@ def _crop(op, image: np.ndarray, window) -> np.ndarray:
     y, x, h, w = (int(v) for v in window)
     height, width = image.shape[:2]
     if h <= 0 or w <= 0 or y < 0 or x < 0 or y + h > height or x + w > width:
-        raise errors.InvalidArgumentError(
-            None, op, "jpeg::Uncompress failed. Invalid JPEG data or crop window."
-        )
+        raise errors.InvalidArgumentError(None, op, _JPEG_FAILED)
     return np.ascontiguousarray(image[y : y + h, x : x + w])
 
 

@@ -70,7 +70,7 @@ def _to_channels(pixels: np.ndarray, channels: int, png: bool) -> np.ndarray:
     return np.concatenate([color, a], axis=2)
 
 
-def _decode(op, Image, data: bytes, channels: int, want_uint16: bool):
+def _decode(op, Image, data: bytes, channels: int, want_uint16: bool, ratio: int = 1):
     if data[:4] == b"\x89PNG":
         from tfgraph.ops.image_codec_ops import png_pixels
 
@@ -83,10 +83,16 @@ def _decode(op, Image, data: bytes, channels: int, want_uint16: bool):
     try:
         img = Image.open(io.BytesIO(data))
         fmt = img.format
-        if fmt == "JPEG" and channels == 1:
-            img.draft("L", img.size)  # (libjpeg's own grayscale output, as TF's decoder)
+        if fmt == "JPEG" and (channels == 1 or ratio > 1):
+            # (libjpeg's own grayscale output and scaled decoding, as TF's decoder asks)
+            w, h = img.size
+            img.draft("L" if channels == 1 else img.mode, (max(1, w // ratio), max(1, h // ratio)))
         img.load()
     except Exception:
+        if data[:3] == b"\xff\xd8\xff":  # (a JPEG libjpeg could not read through)
+            raise errors.InvalidArgumentError(
+                None, op, "jpeg::Uncompress failed. Invalid JPEG data or crop window."
+            ) from None
         raise errors.InvalidArgumentError(None, op, _UNKNOWN_FORMAT) from None
     mode = img.mode
     if mode in ("1", "L", "P", "RGB", "RGBA", "LA"):
@@ -113,8 +119,11 @@ def _make_decoder(op, ctx):
     channels = int(op._attrs.get("channels", 0))
     dtype = op._attrs.get("dtype", dtypes.uint8)
     want_uint16 = dtype is dtypes.uint16
+    ratio = int(op._attrs.get("ratio", 1))
 
     def decode(contents):
+        if ratio not in (1, 2, 4, 8):
+            raise errors.InvalidArgumentError(None, op, f"ratio must be 1, 2, 4, or 8, got {ratio}")
         data = bytes(contents[()] if isinstance(contents, np.ndarray) else contents)
         if data[:2] == b"BM":  # (TF 2's PNG/JPEG/GIF decoders take each other's formats)
             raise errors.InvalidArgumentError(
@@ -123,12 +132,16 @@ def _make_decoder(op, ctx):
                 "Trying to decode BMP format using a wrong op. Use `decode_bmp` or "
                 f"`decode_image` instead. Op used: {op._type}",
             )
+        from tfgraph.ops.jxl_ops import is_jxl, jxl_image
+
+        if is_jxl(data):
+            return jxl_image(op, data, channels, dtypes.uint16 if want_uint16 else dtypes.uint8)
         if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
             from tfgraph.ops.image_codec_ops import webp_image
 
             dtype = dtypes.uint16 if want_uint16 else dtypes.uint8
             return webp_image(op, image, data, channels, dtype)
-        return _decode(op, image, data, channels, want_uint16)
+        return _decode(op, image, data, channels, want_uint16, ratio)
 
     return decode
 
@@ -185,16 +198,15 @@ def decode_jpeg(
     dct_method="",
     name=None,
 ):
-    """Decodes a JPEG (or any known format) into a uint8 [height, width, channels]."""
-    if ratio != 1:
-        raise NotImplementedError("decode_jpeg: only ratio=1 is supported by tfgraph.")
+    """Decodes a JPEG (or any known format) into a uint8 [height, width, channels]; a JPEG
+    at 1/`ratio` of its size (libjpeg's scaled decoding) when `ratio` is 2, 4 or 8."""
     return op_output(
         "DecodeJpeg",
         name,
         [contents],
         {
             "channels": int(channels),
-            "ratio": 1,
+            "ratio": int(ratio),
             "fancy_upscaling": bool(fancy_upscaling),
             "try_recover_truncated": bool(try_recover_truncated),
             "acceptable_fraction": float(acceptable_fraction),

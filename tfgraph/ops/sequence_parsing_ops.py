@@ -460,6 +460,34 @@ class _Parser:
             np.array(shape, dtype=np.int64),
         )
 
+    def context_ragged(self, key, dtype, splits_dtype):
+        """Values of every record in turn and their row splits (a placeholder scalar
+        for one record, as TF leaves it)."""
+        values, splits = [], [0]
+        for e in range(self.n):
+            feature = self.context[e].get(key)
+            values += [] if feature is None else _values(feature)
+            splits.append(len(values))
+        return _array(values, dtype), self._splits(splits, splits_dtype)
+
+    def list_ragged(self, key, dtype, splits_dtype):
+        """Values of every row of every record, the rows' splits (inner) and the
+        records' splits over the rows (outer; a placeholder scalar for one record)."""
+        values, inner, outer = [], [0], [0]
+        for e in range(self.n):
+            feature_list = self.lists[e].get(key)
+            for feature in [] if feature_list is None else feature_list.feature:
+                values += _values(feature)
+                inner.append(len(values))
+            outer.append(len(inner) - 1)
+        inner_splits = np.array(inner, dtype=splits_dtype.np_dtype)
+        return _array(values, dtype), self._splits(outer, splits_dtype), inner_splits
+
+    def _splits(self, splits, splits_dtype):
+        if not self.batched:
+            return np.zeros((), dtype=splits_dtype.np_dtype)
+        return np.array(splits, dtype=splits_dtype.np_dtype)
+
 
 def _keys(values) -> list:
     return [k.decode() if isinstance(k, bytes) else str(k) for k in np.asarray(values).reshape(-1)]
@@ -470,48 +498,62 @@ def _parse_sequence_example_kernel(op, ctx):
     c_sparse_types = list(attrs["context_sparse_types"])
     c_dense_types = list(attrs["Tcontext_dense"])
     c_shapes = [s.as_list() for s in attrs["context_dense_shapes"]]
+    c_ragged_types = list(
+        zip(attrs["context_ragged_value_types"], attrs["context_ragged_split_types"])
+    )
     f_sparse_types = list(attrs["feature_list_sparse_types"])
     f_dense_types = list(attrs["feature_list_dense_types"])
     f_shapes = [s.as_list() for s in attrs["feature_list_dense_shapes"]]
+    f_ragged_types = list(
+        zip(attrs["feature_list_ragged_value_types"], attrs["feature_list_ragged_split_types"])
+    )
 
     def parse(serialized, names, c_sparse, c_dense, c_ragged, f_sparse, f_dense, f_ragged, *rest):
         missing_ok = np.asarray(rest[0], dtype=bool).reshape(-1)
         defaults = rest[1:]
         p = _Parser(op, np.asarray(serialized, dtype=object), names)
-        c_sparse, c_dense = _keys(c_sparse), _keys(c_dense)
-        f_sparse, f_dense = _keys(f_sparse), _keys(f_dense)
+        c_sparse, c_dense, c_ragged = _keys(c_sparse), _keys(c_dense), _keys(c_ragged)
+        f_sparse, f_dense, f_ragged = _keys(f_sparse), _keys(f_dense), _keys(f_ragged)
         p.split()
-        c_sparse_len = [p.context_length(k, t, None) for k, t in zip(c_sparse, c_sparse_types)]
+        for k, t in zip(c_sparse, c_sparse_types):
+            p.context_length(k, t, None)
+        for k, (t, _) in zip(c_ragged, c_ragged_types):
+            p.context_length(k, t, None)
         c_dense_len = [
             p.context_length(k, t, d) for k, t, d in zip(c_dense, c_dense_types, defaults)
         ]
         for k, t in zip(f_sparse, f_sparse_types):
+            p.list_length(k, t, dense=False)
+        for k, (t, _) in zip(f_ragged, f_ragged_types):
             p.list_length(k, t, dense=False)
         f_dense_len = [p.list_length(k, t, dense=True) for k, t in zip(f_dense, f_dense_types)]
         dense = [
             p.context_dense(k, t, s, d, n)
             for k, t, s, d, n in zip(c_dense, c_dense_types, c_shapes, defaults, c_dense_len)
         ]
-        del c_sparse_len
         sparse = [p.context_sparse(k, t) for k, t in zip(c_sparse, c_sparse_types)]
+        ragged = [p.context_ragged(k, t, st) for k, (t, st) in zip(c_ragged, c_ragged_types)]
         f_dense_out = [
             p.list_dense(k, t, s, bool(m), n)
             for k, t, s, m, n in zip(f_dense, f_dense_types, f_shapes, missing_ok, f_dense_len)
         ]
         f_sparse_out = [p.list_sparse(k, t) for k, t in zip(f_sparse, f_sparse_types)]
+        f_ragged_out = [p.list_ragged(k, t, st) for k, (t, st) in zip(f_ragged, f_ragged_types)]
         return (
-            [s[0] for s in sparse]
-            + [s[1] for s in sparse]
-            + [s[2] for s in sparse]
+            _columns(sparse, 3)
             + dense
-            + [s[0] for s in f_sparse_out]
-            + [s[1] for s in f_sparse_out]
-            + [s[2] for s in f_sparse_out]
-            + [d[0] for d in f_dense_out]
-            + [d[1] for d in f_dense_out]
+            + _columns(ragged, 2)
+            + _columns(f_sparse_out, 3)
+            + _columns(f_dense_out, 2)
+            + _columns(f_ragged_out, 3)
         )
 
     return parse
+
+
+def _columns(results, width) -> list:
+    """Tuples of per-feature outputs regrouped output by output (all first items, ...)."""
+    return [r[i] for i in range(width) for r in results]
 
 
 def _parse_sequence_example_shape(op):
@@ -535,11 +577,18 @@ def _parse_sequence_example_shape(op):
     def prefixed(shape, extra):
         return TensorShape(lead + extra).concatenate(shape) if known else TensorShape(None)
 
+    splits = TensorShape([lead[0] + 1 if known and lead and lead[0] is not None else None])
+
+    def ragged(n, inner):
+        return [TensorShape([None])] * n + [splits] * n + [TensorShape([None])] * (n * inner)
+
     out = sparse(attrs["Ncontext_sparse"], 1)
     out += [prefixed(s, []) for s in attrs["context_dense_shapes"]]
+    out += ragged(len(attrs["context_ragged_value_types"]), 0)
     out += sparse(attrs["Nfeature_list_sparse"], 2)
     out += [prefixed(s, [None]) for s in attrs["feature_list_dense_shapes"]]
     out += [TensorShape(lead) if known else TensorShape(None)] * attrs["Nfeature_list_dense"]
+    out += ragged(len(attrs["feature_list_ragged_value_types"]), 1)
     return out
 
 
@@ -598,8 +647,12 @@ register_op(
 
 # -- The Python functions --------------------------------------------------------------------
 def _sequence_params(context_features, sequence_features):
-    context = params_from_features(context_features, (VarLenFeature, FixedLenFeature))
-    feature_list = params_from_features(sequence_features, (VarLenFeature, FixedLenSequenceFeature))
+    context = params_from_features(
+        context_features, (VarLenFeature, FixedLenFeature, RaggedFeature)
+    )
+    feature_list = params_from_features(
+        sequence_features, (VarLenFeature, FixedLenSequenceFeature, RaggedFeature)
+    )
     return context, feature_list
 
 
@@ -620,6 +673,9 @@ def _parse_sequence_example_raw(serialized, debug_name, context, feature_list, n
                 raise ValueError(f"Value feature_list.dense_defaults[{key}] must be None")
             assumed_empty.append(key)
         serialized = convert_to_tensor(serialized, name="serialized")
+        has_ragged = context.ragged_keys or feature_list.ragged_keys
+        if has_ragged and serialized.shape.ndims is None:
+            raise ValueError("serialized must have statically-known rank to parse ragged features.")
         if not hasattr(debug_name, "op") and not len(debug_name):
             debug_name = _strings_array([])
         missing = np.array([k in assumed_empty for k in feature_list.dense_keys], dtype=bool)
@@ -627,15 +683,15 @@ def _parse_sequence_example_raw(serialized, debug_name, context, feature_list, n
             "Ncontext_sparse": len(context.sparse_keys),
             "Tcontext_dense": context.dense_types,
             "context_sparse_types": context.sparse_types,
-            "context_ragged_value_types": [],
-            "context_ragged_split_types": [],
+            "context_ragged_value_types": context.ragged_value_types,
+            "context_ragged_split_types": context.ragged_split_types,
             "context_dense_shapes": context.dense_shapes,
             "Nfeature_list_sparse": len(feature_list.sparse_keys),
             "Nfeature_list_dense": len(feature_list.dense_keys),
             "feature_list_dense_types": feature_list.dense_types,
             "feature_list_sparse_types": feature_list.sparse_types,
-            "feature_list_ragged_value_types": [],
-            "feature_list_ragged_split_types": [],
+            "feature_list_ragged_value_types": feature_list.ragged_value_types,
+            "feature_list_ragged_split_types": feature_list.ragged_split_types,
             "feature_list_dense_shapes": feature_list.dense_shapes,
         }
         inputs = [
@@ -643,37 +699,63 @@ def _parse_sequence_example_raw(serialized, debug_name, context, feature_list, n
             debug_name,
             _strings_array(context.sparse_keys),
             _strings_array(context.dense_keys),
-            _strings_array([]),
+            _strings_array(context.ragged_keys),
             _strings_array(feature_list.sparse_keys),
             _strings_array(feature_list.dense_keys),
-            _strings_array([]),
+            _strings_array(feature_list.ragged_keys),
             missing,
             context.dense_defaults_vec(),
         ]
         outs = list(apply_op("ParseSequenceExampleV2", name, inputs, attrs)._outputs)
-    return _sequence_outputs(outs, context, feature_list)
+        return _sequence_outputs(outs, serialized.shape, context, feature_list)
 
 
-def _sequence_outputs(outs, context, feature_list):
-    n, d = len(context.sparse_keys), len(context.dense_keys)
+def _sequence_outputs(outs, serialized_shape, context, feature_list):
+    from tfgraph.ragged.ragged_parsing import build_ragged_tensors
+
+    n, d, r = len(context.sparse_keys), len(context.dense_keys), len(context.ragged_keys)
     context_out = dict(
         zip(
-            context.sparse_keys + context.dense_keys,
+            context.sparse_keys + context.dense_keys + context.ragged_keys,
             sparse_tensors(outs[:n], outs[n : 2 * n], outs[2 * n : 3 * n])
-            + outs[3 * n : 3 * n + d],
+            + outs[3 * n : 3 * n + d]
+            + build_ragged_tensors(
+                serialized_shape,
+                outs[3 * n + d : 3 * n + d + r],
+                outs[3 * n + d + r : 3 * n + d + 2 * r],
+            ),
         )
     )
-    outs = outs[3 * n + d :]
-    m, k = len(feature_list.sparse_keys), len(feature_list.dense_keys)
+    outs = outs[3 * n + d + 2 * r :]
+    m, k, r = (
+        len(feature_list.sparse_keys),
+        len(feature_list.dense_keys),
+        len(feature_list.ragged_keys),
+    )
+    ragged = outs[3 * m + 2 * k :]
     list_out = dict(
         zip(
-            feature_list.sparse_keys + feature_list.dense_keys,
+            feature_list.sparse_keys + feature_list.dense_keys + feature_list.ragged_keys,
             sparse_tensors(outs[:m], outs[m : 2 * m], outs[2 * m : 3 * m])
-            + outs[3 * m : 3 * m + k],
+            + outs[3 * m : 3 * m + k]
+            + build_ragged_tensors(
+                serialized_shape, ragged[:r], ragged[r : 2 * r], ragged[2 * r :]
+            ),
         )
     )
     lengths = dict(zip(feature_list.dense_keys, outs[3 * m + k : 3 * m + 2 * k]))
     return context_out, list_out, lengths
+
+
+def _composite(context_features, sequence_features, context, feature_list, outputs):
+    """TF's RaggedTensors of the RaggedFeatures (their partitions applied), in place of
+    the parse op's outputs, when there are any."""
+    outputs = list(outputs)
+    if context.ragged_keys:
+        outputs[0] = construct_composite_features(context_features, outputs[0])
+    if feature_list.ragged_keys:
+        outputs[1] = construct_composite_features(sequence_features, outputs[1])
+    return tuple(outputs)
 
 
 def parse_sequence_example(
@@ -689,7 +771,10 @@ def parse_sequence_example(
         )
     context, feature_list = _sequence_params(context_features, sequence_features)
     with get_default_graph().name_scope(name or "ParseSequenceExample"):
-        return _parse_sequence_example_raw(serialized, example_names, context, feature_list, name)
+        outputs = _parse_sequence_example_raw(
+            serialized, example_names, context, feature_list, name
+        )
+        return _composite(context_features, sequence_features, context, feature_list, outputs)
 
 
 def _assert_scalar(value, name):
@@ -727,6 +812,7 @@ def parse_single_sequence_example(
         with g.name_scope(name or "ParseSingleExample"):
             serialized = convert_to_tensor(serialized, name="serialized")
             serialized = _assert_scalar(serialized, "serialized")
-        return _parse_sequence_example_raw(serialized, example_name, context, feature_list, name)[
-            :2
-        ]
+        outputs = _parse_sequence_example_raw(
+            serialized, example_name, context, feature_list, name
+        )[:2]
+        return _composite(context_features, sequence_features, context, feature_list, outputs)

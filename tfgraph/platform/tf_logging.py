@@ -121,23 +121,32 @@ def log_if(level: int, msg, condition, *args) -> None:
 
 
 def _next_count(depth: int) -> int:
-    """Calls so far from the user's call site `depth` frames above the caller."""
+    """The count of calls so far under TF's token for the user's call `depth` frames
+    above the caller. TF's token is not the calling line: it is the first frame, going
+    outwards, in another file than the calling code's ('<unknown>', 0) when there is
+    none, as at a script's top level), so calls from one file called from one place
+    share a count, as they do in TF."""
     frame = _sys._getframe(depth + 1)
-    site = (frame.f_code.co_filename, frame.f_lineno)
+    own = frame.f_code.co_filename
+    outer = frame.f_back
+    while outer is not None and outer.f_code.co_filename == own:
+        outer = outer.f_back
+    site = ("<unknown>", 0) if outer is None else (outer.f_code.co_filename, outer.f_lineno)
     count = _call_counts.get(site, -1) + 1
     _call_counts[site] = count
     return count
 
 
 def log_every_n(level: int, msg, n: int, *args) -> None:
-    """Logs `msg % args` at `level` on the 1st, (n+1)th, (2n+1)th, ... call from one
-    source line."""
+    """Logs `msg % args` at `level` on the 1st, (n+1)th, (2n+1)th, ... call counted
+    under TF's token (see `_next_count`)."""
     if not (_next_count(1) % n):
         _emit(level, msg, args, {}, 1)
 
 
 def log_first_n(level: int, msg, n: int, *args) -> None:
-    """Logs `msg % args` at `level` on the first `n` calls from one source line."""
+    """Logs `msg % args` at `level` on the first `n` calls counted under TF's token
+    (see `_next_count`)."""
     if _next_count(1) < n:
         _emit(level, msg, args, {}, 1)
 
