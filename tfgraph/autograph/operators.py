@@ -1,0 +1,481 @@
+"""What converted code calls at run time (the `ag__` module of generated source).
+
+Each statement helper receives the statement's parts as functions and the values of the
+variables the statement may modify (its "state"), and returns their new values:
+Python-valued conditions and iterables run the Python statement; a tensor condition or
+iterable builds TF1 graph control flow (`cond`'s Switch/Merge, `while_loop`'s frame), as
+TensorFlow's autograph does in graph mode.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import numpy as np
+
+from tfgraph.framework import dtypes
+from tfgraph.framework.api_utils import is_tensor
+from tfgraph.framework.convert import convert_to_tensor
+from tfgraph.framework.graph import GraphKeys, get_default_graph
+from tfgraph.framework.ops import Tensor
+from tfgraph.ops import array_ops, math_ops
+from tfgraph.ops import control_flow_ops as cf
+from tfgraph.ops.while_loop import while_loop
+
+RETURN_VALUE = "retval_"
+RETURN_FLAG = "do_return"
+_LOOP_OPTIONS = ("parallel_iterations", "swap_memory", "maximum_iterations", "shape_invariants")
+
+
+class Undefined:
+    """The value of a variable the converted code has not assigned yet."""
+
+    __slots__ = ("message", "symbol_name")
+
+    def __init__(self, symbol_name: str, message: str | None = None) -> None:
+        self.symbol_name = symbol_name
+        self.message = message
+
+    def __repr__(self) -> str:
+        return self.symbol_name
+
+    def _fail(self):
+        raise ValueError(
+            self.message
+            or f"'{self.symbol_name}' is used before it is assigned in this converted code; "
+            "assign it before the control flow statement that sets it."
+        )
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        self._fail()
+
+    def __bool__(self):
+        self._fail()
+
+    def __tfgraph_tensor__(self, *args, **kwargs):
+        self._fail()
+
+
+def _binary_fail(self, *args):
+    self._fail()
+
+
+for _name in (
+    "add radd sub rsub mul rmul truediv rtruediv floordiv rfloordiv mod rmod pow rpow "
+    "lt le gt ge and rand or ror xor rxor neg pos abs invert getitem call iter len "
+    "int float index matmul rmatmul"
+).split():
+    setattr(Undefined, f"__{_name}__", _binary_fail)
+
+
+def undefined_return_value() -> Undefined:
+    return Undefined(RETURN_VALUE)
+
+
+def retval(value):
+    """The converted function's return value: None where no `return` ran."""
+    return None if isinstance(value, Undefined) else value
+
+
+def _is_tf(value) -> bool:
+    return is_tensor(value) and not isinstance(value, Undefined)
+
+
+# ---------------------------------------------------------------- logical operators
+
+
+def not_(value):
+    if _is_tf(value):
+        return math_ops.logical_not(value)
+    return not value
+
+
+def and_(first_fn, second_fn):
+    """`a and b`: a lazy `cond` when `a` is a tensor (b is not evaluated when a is false)."""
+    first = first_fn()
+    if _is_tf(first):
+        return cf.cond(first, lambda: _as_bool_tensor(second_fn()), lambda: first)
+    return first and second_fn()
+
+
+def or_(first_fn, second_fn):
+    """`a or b`: a lazy `cond` when `a` is a tensor (b is not evaluated when a is true)."""
+    first = first_fn()
+    if _is_tf(first):
+        return cf.cond(first, lambda: first, lambda: _as_bool_tensor(second_fn()))
+    return first or second_fn()
+
+
+def _as_bool_tensor(value):
+    return convert_to_tensor(value, dtype=dtypes.bool)
+
+
+# ---------------------------------------------------------------- if
+
+
+class _Zeros:
+    """A stand-in output for a branch that leaves a variable unset (built inside the branch)."""
+
+    def __init__(self, like: Tensor) -> None:
+        self.dtype = like.dtype.base_dtype
+        self.shape = like.shape
+
+    def build(self):
+        if self.shape.is_fully_defined():
+            return array_ops.zeros(self.shape.as_list(), dtype=self.dtype)
+        return array_ops.zeros([], dtype=self.dtype)
+
+
+def if_stmt(cond, body, orelse, init_state: tuple, names: tuple):
+    """`if cond: body else: orelse`; returns the new values of `names`."""
+    if _is_tf(cond):
+        return _tf_if_stmt(cond, body, orelse, init_state, names)
+    return body(*init_state) if cond else orelse(*init_state)
+
+
+def _convertible(value) -> bool:
+    if isinstance(value, Undefined) or value is None:
+        return False
+    if is_tensor(value) or isinstance(value, (bool, int, float, complex, np.generic, np.ndarray)):
+        return True
+    try:
+        convert_to_tensor(value)  # (nested lists of numbers)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _branch_outputs(names, init_state, res_t, res_f):
+    """Per variable: which branch values become cond outputs, and what the others become."""
+    outs_t: list = []
+    outs_f: list = []
+    plan: list = []  # per name: ("out", k) | ("same", value) | ("undef", message)
+    for name, init, t, f in zip(names, init_state, res_t, res_f):
+        if t is f and not is_tensor(t):
+            plan.append(("same", t))
+            continue
+        t_ok, f_ok = _convertible(t), _convertible(f)
+        if t_ok and f_ok:
+            plan.append(("out", len(outs_t)))
+            outs_t.append(t)
+            outs_f.append(f)
+        elif (t_ok or f_ok) and (isinstance(t, Undefined) or isinstance(f, Undefined)):
+            defined = convert_to_tensor(t if t_ok else f)
+            plan.append(("out", len(outs_t)) if name == RETURN_VALUE else ("undef", None))
+            if name == RETURN_VALUE:
+                outs_t.append(t if t_ok else _Zeros(defined))
+                outs_f.append(f if f_ok else _Zeros(defined))
+            else:
+                where = "else" if t_ok else "if"
+                plan[-1] = ("undef", f"'{name}' must also be initialized in the {where} branch")
+        elif isinstance(t, Undefined) and isinstance(f, Undefined):
+            plan.append(("same", t))
+        else:
+            raise TypeError(
+                f"'{name}' must be a tensor or a value convertible to one after a TensorFlow "
+                f"conditional (tf.cond), got {type(t).__name__} in the if branch and "
+                f"{type(f).__name__} in the else branch."
+            )
+    return outs_t, outs_f, plan
+
+
+def _tf_if_stmt(cond, body, orelse, init_state, names):
+    g = get_default_graph()
+    with g.name_scope("cond"):
+        pred = convert_to_tensor(cond)
+        if pred.dtype.base_dtype is not dtypes.bool:
+            raise TypeError(
+                f"The condition of an if statement converted by autograph must be a bool "
+                f"tensor, got {pred.dtype.name}: compare it with a value (e.g. `x > 0`)."
+            )
+        p_2, p_1 = cf.switch(pred, pred)
+        pivot_1 = array_ops.identity(p_1, name="switch_t")
+        pivot_2 = array_ops.identity(p_2, name="switch_f")
+        pred = array_ops.identity(pred, name="pred_id")
+        for t in (p_1, p_2, pivot_1, pivot_2, pred):
+            g.prevent_fetching(t.op)
+        ctx_t = cf.CondContext(pred, pivot_1, branch=1)
+        ctx_f = cf.CondContext(pred, pivot_2, branch=0)
+        res_t = _in_context(ctx_t, lambda: body(*init_state))
+        res_f = _in_context(ctx_f, lambda: orelse(*init_state))
+        outs_t, outs_f, plan = _branch_outputs(names, init_state, res_t, res_f)
+        flat_t = _in_context(ctx_t, lambda: ctx_t.build_branch(lambda: _built(outs_t))[1])
+        flat_f = _in_context(ctx_f, lambda: ctx_f.build_branch(lambda: _built(outs_f))[1])
+        for x, y, name in zip(flat_t, flat_f, [n for n, p in zip(names, plan) if p[0] == "out"]):
+            if x.dtype.base_dtype is not y.dtype.base_dtype:
+                raise TypeError(
+                    f"'{name}' has dtype {x.dtype.name} in the main branch, but dtype "
+                    f"{y.dtype.name} in the else branch of a converted if statement: give "
+                    "both branches the same dtype (tf.cast)."
+                )
+        merges = [cf.merge([f, t])[0] for f, t in zip(flat_f, flat_t)]
+        if ctx_t.outer_context is None:
+            g.add_to_collection(GraphKeys.COND_CONTEXT, ctx_t)
+            g.add_to_collection(GraphKeys.COND_CONTEXT, ctx_f)
+    out: list = []
+    for name, (kind, value) in zip(names, plan):
+        if kind == "out":
+            out.append(merges[value])
+        elif kind == "same":
+            out.append(value)
+        else:
+            out.append(Undefined(name, value))
+    return tuple(out)
+
+
+def _built(values):
+    return [v.build() if isinstance(v, _Zeros) else v for v in values]
+
+
+def _in_context(ctx, fn):
+    ctx.enter()
+    try:
+        return fn()
+    finally:
+        ctx.exit()
+
+
+# ---------------------------------------------------------------- loops
+
+
+def _loop_options(opts: dict | None, init_state, names) -> dict:
+    """The keyword arguments of `while_loop` from `set_loop_options` in the loop body."""
+    kwargs: dict[str, Any] = {}
+    for key, value in (opts or {}).items():
+        if key not in _LOOP_OPTIONS or value is _UNSPECIFIED:
+            continue
+        kwargs[key] = value
+    return kwargs
+
+
+def _check_no_return(names):
+    if RETURN_VALUE in names or RETURN_FLAG in names:
+        raise NotImplementedError(
+            "a return statement cannot be placed inside this TensorFlow loop; this may happen "
+            "if a return statement depends on a static Python condition such as a "
+            "hyperparameter"
+        )
+
+
+def _split_state(init_state):
+    """Indices of the variables that are loop variables (defined and tensor-convertible)."""
+    return [i for i, v in enumerate(init_state) if _convertible(v)]
+
+
+def _merge_state(init_state, loop_idx, loop_values):
+    state = list(init_state)
+    for i, v in zip(loop_idx, loop_values):
+        state[i] = v
+    return state
+
+
+def _shape_invariants(kwargs, init_state, loop_idx, extra_first: bool):
+    pairs = kwargs.pop("shape_invariants", None)
+    if not pairs:
+        return
+    by_id = {id(v): shape for v, shape in pairs}
+    from tfgraph.framework.tensor_shape import TensorShape
+
+    invariants = [by_id.get(id(init_state[i])) for i in loop_idx]
+    invariants = [
+        s if s is not None else convert_to_tensor(init_state[i]).shape
+        for s, i in zip(invariants, loop_idx)
+    ]
+    if extra_first:
+        invariants.insert(0, TensorShape([]))
+    kwargs["shape_invariants"] = invariants
+
+
+def while_stmt(test, body, init_state: tuple, names: tuple, opts: dict | None = None):
+    """`while test: body`; returns the new values of `names`."""
+    first = test(*init_state)
+    if _is_tf(first):
+        return _tf_while_stmt(test, body, init_state, names, opts)
+    state = tuple(init_state)
+    while first:
+        state = tuple(body(*state))
+        first = test(*state)
+        if _is_tf(first):
+            raise NotImplementedError(
+                "a Python while loop's condition became a tensor after an iteration; make "
+                "the condition a tensor before the loop (e.g. tf.constant) so that the whole "
+                "loop becomes a tf.while_loop."
+            )
+    return state
+
+
+def _tf_while_stmt(test, body, init_state, names, opts):
+    _check_no_return(names)
+    loop_idx = _split_state(init_state)
+    kwargs = _loop_options(opts, init_state, names)
+    _shape_invariants(kwargs, init_state, loop_idx, extra_first=False)
+
+    def cond_fn(*loop_values):
+        return test(*_merge_state(init_state, loop_idx, loop_values))
+
+    def body_fn(*loop_values):
+        new = body(*_merge_state(init_state, loop_idx, loop_values))
+        return [_loop_value(new[i], names[i]) for i in loop_idx]
+
+    init = [init_state[i] for i in loop_idx]
+    if not init:
+        raise NotImplementedError(
+            "a while loop on a tensor condition must change at least one tensor defined "
+            "before the loop (tf.while_loop needs a loop variable)."
+        )
+    result = while_loop(cond_fn, body_fn, init, return_same_structure=True, **kwargs)
+    return _after_loop(init_state, loop_idx, result, names)
+
+
+def _loop_value(value, name):
+    if isinstance(value, Undefined):
+        raise ValueError(f"'{name}' must be defined before the loop.")
+    return value
+
+
+def _after_loop(init_state, loop_idx, result, names):
+    state = _merge_state(init_state, loop_idx, list(result))
+    return tuple(state)
+
+
+def for_stmt(iter_, extra_test, body, init_state: tuple, names: tuple, opts: dict | None = None):
+    """`for target in iter_: body` (`extra_test` stops the loop early: break, return)."""
+    if _is_tf(iter_):
+        return _tf_for_stmt(iter_, extra_test, body, init_state, names, opts)
+    if hasattr(iter_, "_variant_tensor") or type(iter_).__name__.endswith("Dataset"):
+        raise NotImplementedError(
+            "autograph in tfgraph does not convert a for loop over a tf.data dataset; "
+            "iterate with an iterator (make_one_shot_iterator) and tf.while_loop instead."
+        )
+    state = tuple(init_state)
+    for item in iter_:
+        if extra_test is not None:
+            go = extra_test(*state)
+            if _is_tf(go):
+                raise NotImplementedError(
+                    "a break or return in a Python for loop depends on a tensor; iterate "
+                    "over a tensor (tf.range) so that the loop becomes a tf.while_loop."
+                )
+            if not go:
+                break
+        state = tuple(body(item, *state))
+    return state
+
+
+def _tf_for_stmt(iter_, extra_test, body, init_state, names, opts):
+    _check_no_return(names)
+    iter_ = convert_to_tensor(iter_)
+    if iter_.op.type == "Range":
+        start, limit, delta = iter_.op.inputs
+        element = None
+    else:
+        start = convert_to_tensor(0)
+        limit = array_ops.shape(iter_)[0]
+        delta = convert_to_tensor(1)
+        element = iter_
+    loop_idx = _split_state(init_state)
+    kwargs = _loop_options(opts, init_state, names)
+    _shape_invariants(kwargs, init_state, loop_idx, extra_first=True)
+
+    def cond_fn(iterate, *loop_values):
+        in_range = math_ops.logical_or(
+            math_ops.logical_and(delta >= 0, iterate < limit),
+            math_ops.logical_and(delta < 0, iterate > limit),
+        )
+        if extra_test is None:
+            return in_range
+        state = _merge_state(init_state, loop_idx, loop_values)
+        return and_(lambda: in_range, lambda: extra_test(*state))
+
+    def body_fn(iterate, *loop_values):
+        item = iterate if element is None else element[iterate]
+        new = body(item, *_merge_state(init_state, loop_idx, loop_values))
+        return [iterate + delta] + [_loop_value(new[i], names[i]) for i in loop_idx]
+
+    init = [start] + [init_state[i] for i in loop_idx]
+    result = while_loop(cond_fn, body_fn, init, return_same_structure=True, **kwargs)
+    return _after_loop(init_state, loop_idx, result[1:], names)
+
+
+# ---------------------------------------------------------------- set_loop_options
+
+
+class _Unspecified:
+    def __repr__(self) -> str:
+        return "UNSPECIFIED"
+
+
+_UNSPECIFIED = _Unspecified()
+
+
+def set_loop_options(
+    parallel_iterations=_UNSPECIFIED,
+    swap_memory=_UNSPECIFIED,
+    maximum_iterations=_UNSPECIFIED,
+    shape_invariants=_UNSPECIFIED,
+) -> None:
+    """Specifies options for the `tf.while_loop` the enclosing loop becomes.
+
+    A statement at the top level of a loop body in code converted by `tf.autograph.to_graph`;
+    the converter reads its arguments (they are evaluated before the loop). Elsewhere it does
+    nothing, as in TensorFlow.
+
+    Args:
+        parallel_iterations: as `tf.while_loop`'s.
+        swap_memory: as `tf.while_loop`'s.
+        maximum_iterations: as `tf.while_loop`'s.
+        shape_invariants: a list of (variable, tf.TensorShape) pairs.
+    """
+    del parallel_iterations, swap_memory, maximum_iterations, shape_invariants
+
+
+def loop_options(**kwargs) -> dict:
+    return kwargs
+
+
+# ---------------------------------------------------------------- builtins
+
+
+def _len(value):
+    if _is_tf(value):
+        t = convert_to_tensor(value)
+        if t.shape.ndims == 0:
+            raise ValueError(f"len requires a non-scalar tensor, got one of shape {t.shape}")
+        if t.shape.ndims is not None and t.shape.dims[0].value is not None:
+            return t.shape.dims[0].value
+        return array_ops.shape(t)[0]
+    return builtins.len(value)
+
+
+def _range(*args):
+    if any(_is_tf(a) for a in args):
+        return math_ops.range(*args)
+    return builtins.range(*args)
+
+
+def _abs(value):
+    return math_ops.abs(value) if _is_tf(value) else builtins.abs(value)
+
+
+def _cast_builtin(python_type, dtype):
+    def convert(value=0, *args):
+        if _is_tf(value) and not args:
+            t = convert_to_tensor(value)
+            if t.dtype.base_dtype is dtype:
+                return t
+            return math_ops.cast(t, dtype)
+        return python_type(value, *args)
+
+    return convert
+
+
+BUILTINS = {
+    builtins.len: _len,
+    builtins.range: _range,
+    builtins.abs: _abs,
+    builtins.int: _cast_builtin(builtins.int, dtypes.int32),
+    builtins.float: _cast_builtin(builtins.float, dtypes.float32),
+}
