@@ -14,6 +14,7 @@ _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"tfgraph(\..
 # Namespaces: tf.nn, tf.train, tf.losses, tf.layers, tf.metrics, tf.summary, tf.io, ...
 from tfgraph import (
     audio,
+    autograph,
     bitwise,
     config,
     contrib,

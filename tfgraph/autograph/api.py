@@ -66,7 +66,7 @@ def do_not_convert(func=None):
     def wrapper(*args, **kwargs):
         return func(*args, **kwargs)
 
-    wrapper.__ag_do_not_convert__ = True  # type: ignore[attr-defined]
+    wrapper.__ag_do_not_convert__ = True
     return wrapper
 
 
@@ -96,13 +96,17 @@ def _source_function(entity) -> ast.FunctionDef:
     try:
         source = textwrap.dedent(inspect.getsource(entity))
     except (OSError, TypeError) as e:
-        raise NotImplementedError(f"autograph could not read the source of {entity!r}: {e}")
+        raise NotImplementedError(
+            f"autograph could not read the source of {entity!r}: {e}"
+        ) from None
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        tree = ast.parse(f"(\n{source}\n)") if entity.__name__ == "<lambda>" else None
-        if tree is None:
-            raise NotImplementedError(f"autograph could not parse the source of {entity!r}")
+        if entity.__name__ != "<lambda>":
+            raise NotImplementedError(
+                f"autograph could not parse the source of {entity!r}"
+            ) from None
+        tree = ast.parse(f"(\n{source}\n)")
     if entity.__name__ == "<lambda>":
         lambdas = [n for n in ast.walk(tree) if isinstance(n, ast.Lambda)]
         if len(lambdas) != 1:
@@ -112,7 +116,10 @@ def _source_function(entity) -> ast.FunctionDef:
             )
         return transformer.lambda_as_function(lambdas[0], "lambda__")
     for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == entity.__name__:
+        if (
+            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.name == entity.__name__
+        ):
             if isinstance(node, ast.AsyncFunctionDef):
                 raise NotImplementedError("autograph does not convert async functions")
             return node
@@ -189,7 +196,7 @@ def convert(entity):
     fn.__kwdefaults__ = entity.__kwdefaults__
     fn.__qualname__ = entity.__qualname__
     fn.__doc__ = entity.__doc__
-    fn.__wrapped_autograph__ = entity  # type: ignore[attr-defined]
+    fn.__wrapped_autograph__ = entity
     return fn
 
 

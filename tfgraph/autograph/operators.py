@@ -63,11 +63,12 @@ def _binary_fail(self, *args):
     self._fail()
 
 
-for _name in (
+_OPERATORS = (
     "add radd sub rsub mul rmul truediv rtruediv floordiv rfloordiv mod rmod pow rpow "
     "lt le gt ge and rand or ror xor rxor neg pos abs invert getitem call iter len "
     "int float index matmul rmatmul"
-).split():
+)
+for _name in _OPERATORS.split():
     setattr(Undefined, f"__{_name}__", _binary_fail)
 
 
@@ -76,8 +77,17 @@ def undefined_return_value() -> Undefined:
 
 
 def retval(value):
-    """The converted function's return value: None where no `return` ran."""
-    return None if isinstance(value, Undefined) else value
+    """A value the converted function returns (None where no `return` ran); raises for a
+    variable a tensor conditional left unset in one branch."""
+    if isinstance(value, Undefined):
+        if value.symbol_name == RETURN_VALUE and value.message is None:
+            return None
+        value._fail()
+    if isinstance(value, (tuple, list)):
+        for item in value:
+            if isinstance(item, Undefined):
+                item._fail()
+    return value
 
 
 def _is_tf(value) -> bool:
@@ -148,16 +158,16 @@ def _convertible(value) -> bool:
     return True
 
 
-def _branch_outputs(names, init_state, res_t, res_f):
+def _branch_outputs(names, res_t, res_f):
     """Per variable: which branch values become cond outputs, and what the others become."""
     outs_t: list = []
     outs_f: list = []
     plan: list = []  # per name: ("out", k) | ("same", value) | ("undef", message)
-    for name, init, t, f in zip(names, init_state, res_t, res_f):
-        if t is f and not is_tensor(t):
+    for name, t, f in zip(names, res_t, res_f):
+        t_ok, f_ok = _convertible(t), _convertible(f)
+        if t is f and not (t_ok and f_ok):
             plan.append(("same", t))
             continue
-        t_ok, f_ok = _convertible(t), _convertible(f)
         if t_ok and f_ok:
             plan.append(("out", len(outs_t)))
             outs_t.append(t)
@@ -201,7 +211,7 @@ def _tf_if_stmt(cond, body, orelse, init_state, names):
         ctx_f = cf.CondContext(pred, pivot_2, branch=0)
         res_t = _in_context(ctx_t, lambda: body(*init_state))
         res_f = _in_context(ctx_f, lambda: orelse(*init_state))
-        outs_t, outs_f, plan = _branch_outputs(names, init_state, res_t, res_f)
+        outs_t, outs_f, plan = _branch_outputs(names, res_t, res_f)
         flat_t = _in_context(ctx_t, lambda: ctx_t.build_branch(lambda: _built(outs_t))[1])
         flat_f = _in_context(ctx_f, lambda: ctx_f.build_branch(lambda: _built(outs_f))[1])
         for x, y, name in zip(flat_t, flat_f, [n for n, p in zip(names, plan) if p[0] == "out"]):
@@ -466,7 +476,7 @@ def _cast_builtin(python_type, dtype):
             t = convert_to_tensor(value)
             if t.dtype.base_dtype is dtype:
                 return t
-            return math_ops.cast(t, dtype)
+            return array_ops.cast(t, dtype)
         return python_type(value, *args)
 
     return convert

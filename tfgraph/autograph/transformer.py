@@ -25,6 +25,7 @@ RETURN_VALUE = "retval_"
 RETURN_FLAG = "do_return"
 _UNWRAPPED_CALLS = frozenset({"super", "locals", "globals", "vars", "eval", "exec", "print"})
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_RETURN = (ast.Return,)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
@@ -156,8 +157,19 @@ class _Jump:
             if isinstance(s, self.kind):
                 out.extend(self.replace(s))
                 return out, True
+            fold = (
+                isinstance(s, ast.If)
+                and self.into_loops
+                and _always_returns(s.body)
+                and not _always_returns(s.orelse)
+            )
             jumps = self.inside(s)
             out.append(s)
+            if fold and isinstance(s, ast.If):
+                # (as TF: what follows `if c: ...; return` runs in the else branch)
+                rest, _ = self.block(stmts[i + 1 :])
+                s.orelse = [*[x for x in s.orelse if not isinstance(x, ast.Pass)], *rest]
+                return out, True
             if jumps:
                 rest, _ = self.block(stmts[i + 1 :])
                 if rest:
@@ -192,6 +204,16 @@ class _Jump:
             setattr(s, field, new or [ast.Pass()])
             jumps = jumps or j
         return jumps
+
+
+def _always_returns(stmts: list[ast.stmt]) -> bool:
+    """Whether every path through the (original) block ends in a return."""
+    for s in stmts:
+        if isinstance(s, ast.Return):
+            return True
+        if isinstance(s, ast.If) and _always_returns(s.body) and _always_returns(s.orelse):
+            return True
+    return False
 
 
 def _add_loop_test(loop: ast.stmt, test: ast.expr) -> None:
@@ -243,7 +265,9 @@ def lower_loops(stmts: list[ast.stmt], namer: _Namer) -> list[ast.stmt]:
 def lower_returns(stmts: list[ast.stmt]) -> list[ast.stmt]:
     """Pass 2: returns inside compound statements become `do_return`/`retval_`."""
     nested = any(
-        _contains([c for c in ast.iter_child_nodes(s) if isinstance(c, ast.stmt)], (ast.Return,), True)
+        _contains(
+            [c for c in ast.iter_child_nodes(s) if isinstance(c, ast.stmt)], (ast.Return,), True
+        )
         for s in stmts
         if not isinstance(s, (*_SCOPES, ast.Return))
     )
@@ -259,7 +283,7 @@ def lower_returns(stmts: list[ast.stmt]) -> list[ast.stmt]:
         _assign(RETURN_FLAG, _const(False)),
         _assign(RETURN_VALUE, _call(_ag("undefined_return_value"))),
     ]
-    tail = [ast.Return(value=_call(_ag("retval"), _load(RETURN_VALUE)))]
+    tail = [ast.Return(value=_load(RETURN_VALUE))]
     return [*head, *body, *tail]
 
 
@@ -326,8 +350,15 @@ def _function(name: str, params: list[str], body: list[ast.stmt]) -> ast.Functio
 
 
 class _Converter:
-    def __init__(self, namer: _Namer) -> None:
+    def __init__(self, namer: _Namer, order: list[str]) -> None:
         self.namer = namer
+        self._order = {n: i for i, n in enumerate(order)}
+
+    def _state(self, stmts: list[ast.stmt]) -> list[str]:
+        """The names `stmts` assign, in the order the function first binds them (as TF
+        orders a statement's state)."""
+        names = assigned_names(stmts)
+        return sorted(names, key=lambda n: self._order.get(n, len(self._order)))
 
     def block(self, stmts: list[ast.stmt]) -> list[ast.stmt]:
         out: list[ast.stmt] = []
@@ -378,7 +409,7 @@ class _Converter:
         return values, labels
 
     def _if(self, s: ast.If) -> list[ast.stmt]:
-        names = assigned_names(s.body + s.orelse)
+        names = self._state(s.body + s.orelse)
         true_fn = self._state_fn("if_body", names, s.body, names)
         false_fn = self._state_fn("else_body", names, s.orelse, names)
         values, labels = self._state_args(names)
@@ -389,41 +420,50 @@ class _Converter:
 
     def _while(self, s: ast.While) -> list[ast.stmt]:
         body, opts = _loop_options(s.body)
-        names = assigned_names(body)
+        names = self._state(body)
         test_fn = _function(self.namer.new("loop_test"), names, [ast.Return(value=_expr(s.test))])
         body_fn = self._state_fn("loop_body", names, body, names)
         values, labels = self._state_args(names)
-        call = _call(_ag("while_stmt"), _load(test_fn.name), _load(body_fn.name), values, labels, opts)
+        call = _call(
+            _ag("while_stmt"), _load(test_fn.name), _load(body_fn.name), values, labels, opts
+        )
         return [test_fn, body_fn, self._result(names, call)]
 
     def _for(self, s: ast.For) -> list[ast.stmt]:
         body, opts = _loop_options(s.body)
         item = self.namer.new("itr")
         bind = ast.Assign(targets=[s.target], value=_load(item), lineno=0)
-        names = assigned_names([bind, *body])
+        names = self._state([bind, *body])
         body_fn = self._state_fn("loop_body", [item, *names], [bind, *body], names)
         out: list[ast.stmt] = [body_fn]
         extra: ast.expr = _const(None)
         tests = getattr(s, "ag_extra_tests", [])
         if tests:
             test = tests[0] if len(tests) == 1 else ast.BoolOp(op=ast.And(), values=tests)
-            test_fn = _function(self.namer.new("extra_test"), names, [ast.Return(value=_expr(test))])
+            test_fn = _function(
+                self.namer.new("extra_test"), names, [ast.Return(value=_expr(test))]
+            )
             out.insert(0, test_fn)
             extra = _load(test_fn.name)
         values, labels = self._state_args(names)
-        call = _call(_ag("for_stmt"), _expr(s.iter), extra, _load(body_fn.name), values, labels, opts)
+        call = _call(
+            _ag("for_stmt"), _expr(s.iter), extra, _load(body_fn.name), values, labels, opts
+        )
         return [*out, self._result(names, call)]
 
 
 def _loop_options(body: list[ast.stmt]) -> tuple[list[ast.stmt], ast.expr]:
     """The loop body without its `set_loop_options(...)` statements, and their arguments."""
-    kept, keywords = [], []
+    kept: list[ast.stmt] = []
+    keywords: list[ast.keyword] = []
     for s in body:
         if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call):
             func = s.value.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
             if name == "set_loop_options":
-                keywords.extend(ast.keyword(arg=k.arg, value=_expr(k.value)) for k in s.value.keywords)
+                keywords.extend(
+                    ast.keyword(arg=k.arg, value=_expr(k.value)) for k in s.value.keywords
+                )
                 continue
         kept.append(s)
     return kept, ast.Call(func=_ag("loop_options"), args=[], keywords=keywords)
@@ -444,7 +484,11 @@ def convert_function(node: ast.FunctionDef, namer: _Namer, top: bool = True) -> 
     params = _params(node.args)
     local = [n for n in assigned_names(body) if n not in params]
     init = [_assign(n, _call(_ag("Undefined"), _const(n))) for n in local]
-    node.body = [*init, *_Converter(namer).block(body)] or [ast.Pass()]
+    converter = _Converter(namer, params + assigned_names(body))
+    node.body = [*init, *converter.block(body)] or [ast.Pass()]
+    for ret in _walk_own(node):
+        if isinstance(ret, ast.Return) and ret.value is not None:
+            ret.value = _call(_ag("retval"), ret.value)
     if top:
         node.name = f"tf__{node.name}"
         node.decorator_list = []
