@@ -352,7 +352,7 @@ def _function(name: str, params: list[str], body: list[ast.stmt]) -> ast.Functio
 class _Converter:
     def __init__(self, namer: _Namer, order: list[str]) -> None:
         self.namer = namer
-        self._order = {n: i for i, n in enumerate(order)}
+        self._order = {n: i for i, n in reversed(list(enumerate(order)))}
 
     def _state(self, stmts: list[ast.stmt]) -> list[str]:
         """The names `stmts` assign, in the order the function first binds them (as TF
@@ -484,7 +484,8 @@ def convert_function(node: ast.FunctionDef, namer: _Namer, top: bool = True) -> 
     params = _params(node.args)
     local = [n for n in assigned_names(body) if n not in params]
     init = [_assign(n, _call(_ag("Undefined"), _const(n))) for n in local]
-    converter = _Converter(namer, params + assigned_names(body))
+    # (state order: the order of the first assignments in the body, as TF's)
+    converter = _Converter(namer, assigned_names(body))
     node.body = [*init, *converter.block(body)] or [ast.Pass()]
     for ret in _walk_own(node):
         if isinstance(ret, ast.Return) and ret.value is not None:
