@@ -22,6 +22,7 @@ from tfgraph import (
     debugging,
     distributions,
     errors,
+    experimental,
     feature_column,
     gfile,
     graph_util,
@@ -55,6 +56,7 @@ from tfgraph import (
     summary,
     test,
     train,
+    types,
     version,
 )
 
