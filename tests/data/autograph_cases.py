@@ -156,6 +156,26 @@ def while_with_break(n):
     return i, s
 
 
+class _Accumulator:
+    def __init__(self):
+        self.total = tf.constant(0.0)
+        self.count = 0
+
+    def add(self, x, n):
+        if x > 0:
+            self.total = self.total + x
+        else:
+            self.total = self.total - 1.0
+        for i in tf.range(n):
+            self.count += i
+        return self
+
+
+def attribute_state(x, n):
+    acc = _Accumulator().add(x, n)
+    return acc.total, acc.count
+
+
 def return_in_tensor_loop(n):
     s = tf.constant(0.0)
     i = 0
@@ -210,6 +230,11 @@ CASES = {
     "loop_options": (loop_options, [("int32", [])], [[10], [2]]),
     "nested_function": (nested_function, [("float32", [])], [[1.0], [-1.0]]),
     "while_with_break": (while_with_break, [("int32", [])], [[100], [3]]),
+    "attribute_state": (
+        attribute_state,
+        [("float32", []), ("int32", [])],
+        [[2.0, 4], [-2.0, 0]],
+    ),
 }
 
 # name -> (function, placeholder specs): converting and calling must raise.

@@ -139,11 +139,70 @@ class _Zeros:
         return array_ops.zeros([], dtype=self.dtype)
 
 
-def if_stmt(cond, body, orelse, init_state: tuple, names: tuple):
-    """`if cond: body else: orelse`; returns the new values of `names`."""
+def if_stmt(cond, body, orelse, init_state: tuple, names: tuple, composites: tuple = ()):
+    """`if cond: body else: orelse`; returns the new values of `names`.
+
+    `composites` are (name, getter, setter) of the attributes the branches assign
+    (`self.x`): they join the state, so a tensor condition merges them too.
+    """
+    if composites:
+        state = _Composites(composites, len(names))
+        body, orelse = state.wrap(body), state.wrap(orelse)
+        init_state, names = state.extend(init_state, names)
+        return state.finish(if_stmt(cond, body, orelse, init_state, names))
     if _is_tf(cond):
         return _tf_if_stmt(cond, body, orelse, init_state, names)
     return body(*init_state) if cond else orelse(*init_state)
+
+
+class _Composites:
+    """Attributes a statement assigns, carried as extra state: before a part of the
+    statement runs they are set from the state, after it they are read back."""
+
+    def __init__(self, composites: tuple, n_state: int) -> None:
+        self.composites = composites
+        self.n = n_state
+
+    def read(self) -> tuple:
+        out = []
+        for name, getter, _ in self.composites:
+            try:
+                out.append(getter())
+            except AttributeError:
+                out.append(Undefined(name))
+        return tuple(out)
+
+    def write(self, values) -> None:
+        for (_, _, setter), value in zip(self.composites, values):
+            if not isinstance(value, Undefined):
+                setter(value)
+
+    def extend(self, init_state, names):
+        return (*init_state, *self.read()), (*names, *(c[0] for c in self.composites))
+
+    def wrap(self, fn, leading: int = 0):
+        if fn is None:
+            return None
+
+        def run(*args):
+            self.write(args[leading + self.n :])
+            return (*fn(*args[: leading + self.n]), *self.read())
+
+        return run
+
+    def wrap_test(self, fn):
+        if fn is None:
+            return None
+
+        def run(*args):
+            self.write(args[self.n :])
+            return fn(*args[: self.n])
+
+        return run
+
+    def finish(self, state):
+        self.write(state[self.n :])
+        return tuple(state[: self.n])
 
 
 def _convertible(value) -> bool:
@@ -299,8 +358,15 @@ def _shape_invariants(kwargs, init_state, loop_idx, extra_first: bool):
     kwargs["shape_invariants"] = invariants
 
 
-def while_stmt(test, body, init_state: tuple, names: tuple, opts: dict | None = None):
+def while_stmt(
+    test, body, init_state: tuple, names: tuple, opts: dict | None = None, composites: tuple = ()
+):
     """`while test: body`; returns the new values of `names`."""
+    if composites:
+        state = _Composites(composites, len(names))
+        test, body = state.wrap_test(test), state.wrap(body)
+        init_state, names = state.extend(init_state, names)
+        return state.finish(while_stmt(test, body, init_state, names, opts))
     first = test(*init_state)
     if _is_tf(first):
         return _tf_while_stmt(test, body, init_state, names, opts)
@@ -351,8 +417,21 @@ def _after_loop(init_state, loop_idx, result, names):
     return tuple(state)
 
 
-def for_stmt(iter_, extra_test, body, init_state: tuple, names: tuple, opts: dict | None = None):
+def for_stmt(
+    iter_,
+    extra_test,
+    body,
+    init_state: tuple,
+    names: tuple,
+    opts: dict | None = None,
+    composites: tuple = (),
+):
     """`for target in iter_: body` (`extra_test` stops the loop early: break, return)."""
+    if composites:
+        state = _Composites(composites, len(names))
+        extra_test, body = state.wrap_test(extra_test), state.wrap(body, leading=1)
+        init_state, names = state.extend(init_state, names)
+        return state.finish(for_stmt(iter_, extra_test, body, init_state, names, opts))
     if _is_tf(iter_):
         return _tf_for_stmt(iter_, extra_test, body, init_state, names, opts)
     if hasattr(iter_, "_variant_tensor") or type(iter_).__name__.endswith("Dataset"):
@@ -444,6 +523,10 @@ def set_loop_options(
 
 def loop_options(**kwargs) -> dict:
     return kwargs
+
+
+def set_attr(target, name: str, value) -> None:
+    setattr(target, name, value)
 
 
 # ---------------------------------------------------------------- builtins

@@ -124,6 +124,53 @@ def assigned_names(stmts: list[ast.stmt]) -> list[str]:
     return visitor.names
 
 
+def _is_name_chain(node: ast.expr) -> bool:
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name)
+
+
+def assigned_attributes(stmts: list[ast.stmt]) -> list[ast.Attribute]:
+    """The attributes of names (`self.x`, `a.b.c`) the statements assign, outside nested
+    functions, in order, once each."""
+    found: dict[str, ast.Attribute] = {}
+    todo: list[ast.AST] = list(reversed(stmts))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, _SCOPES + _COMPREHENSIONS):
+            continue
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.ctx, ast.Store)
+            and _is_name_chain(node.value)
+        ):
+            found.setdefault(ast.unparse(node), node)
+        todo.extend(reversed(list(ast.iter_child_nodes(node))))
+    return list(found.values())
+
+
+def _composites(stmts: list[ast.stmt]) -> dict[str, ast.expr]:
+    """`composites=` of a statement helper: (name, getter, setter) per assigned attribute."""
+    items = []
+    for attr in assigned_attributes(stmts):
+        base = copy.deepcopy(attr.value)
+        _set_load(base)
+        getter = _thunk(ast.Attribute(value=base, attr=attr.attr, ctx=ast.Load()))
+        value = "ag__value_"
+        setter = ast.Lambda(
+            args=_arguments([value]),
+            body=_call(_ag("set_attr"), copy.deepcopy(base), _const(attr.attr), _load(value)),
+        )
+        items.append(ast.Tuple(elts=[_const(ast.unparse(attr)), getter, setter], ctx=ast.Load()))
+    return {"composites": ast.Tuple(elts=items, ctx=ast.Load())} if items else {}
+
+
+def _set_load(node: ast.AST) -> None:
+    for n in ast.walk(node):
+        if hasattr(n, "ctx"):
+            n.ctx = ast.Load()
+
+
 def _contains(stmts: list[ast.stmt], kinds: tuple, into_loops: bool) -> bool:
     todo: list[ast.AST] = list(stmts)
     while todo:
@@ -323,19 +370,8 @@ class _Expressions(ast.NodeTransformer):
     visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
 
 
-def _thunk(expr: ast.expr) -> ast.Lambda:
-    no_args = ast.arguments(
-        posonlyargs=[], args=[], vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[]
-    )
-    return ast.Lambda(args=no_args, body=expr)
-
-
-def _expr(node: ast.expr) -> ast.expr:
-    return _Expressions().visit(node)
-
-
-def _function(name: str, params: list[str], body: list[ast.stmt]) -> ast.FunctionDef:
-    args = ast.arguments(
+def _arguments(params: list[str]) -> ast.arguments:
+    return ast.arguments(
         posonlyargs=[],
         args=[ast.arg(arg=p) for p in params],
         vararg=None,
@@ -344,8 +380,24 @@ def _function(name: str, params: list[str], body: list[ast.stmt]) -> ast.Functio
         kwarg=None,
         defaults=[],
     )
+
+
+def _thunk(expr: ast.expr) -> ast.Lambda:
+    return ast.Lambda(args=_arguments([]), body=expr)
+
+
+def _expr(node: ast.expr) -> ast.expr:
+    return _Expressions().visit(node)
+
+
+def _function(name: str, params: list[str], body: list[ast.stmt]) -> ast.FunctionDef:
     return ast.FunctionDef(
-        name=name, args=args, body=body or [ast.Pass()], decorator_list=[], returns=None, lineno=0
+        name=name,
+        args=_arguments(params),
+        body=body or [ast.Pass()],
+        decorator_list=[],
+        returns=None,
+        lineno=0,
     )
 
 
@@ -409,28 +461,29 @@ class _Converter:
         return values, labels
 
     def _if(self, s: ast.If) -> list[ast.stmt]:
+        composites = _composites(s.body + s.orelse)
         names = self._state(s.body + s.orelse)
         true_fn = self._state_fn("if_body", names, s.body, names)
         false_fn = self._state_fn("else_body", names, s.orelse, names)
         values, labels = self._state_args(names)
-        call = _call(
-            _ag("if_stmt"), _expr(s.test), _load(true_fn.name), _load(false_fn.name), values, labels
-        )
+        parts = (_expr(s.test), _load(true_fn.name), _load(false_fn.name), values, labels)
+        call = _call(_ag("if_stmt"), *parts, **composites)
         return [true_fn, false_fn, self._result(names, call)]
 
     def _while(self, s: ast.While) -> list[ast.stmt]:
         body, opts = _loop_options(s.body)
+        composites = _composites(body)
         names = self._state(body)
         test_fn = _function(self.namer.new("loop_test"), names, [ast.Return(value=_expr(s.test))])
         body_fn = self._state_fn("loop_body", names, body, names)
         values, labels = self._state_args(names)
-        call = _call(
-            _ag("while_stmt"), _load(test_fn.name), _load(body_fn.name), values, labels, opts
-        )
+        parts = (_load(test_fn.name), _load(body_fn.name), values, labels, opts)
+        call = _call(_ag("while_stmt"), *parts, **composites)
         return [test_fn, body_fn, self._result(names, call)]
 
     def _for(self, s: ast.For) -> list[ast.stmt]:
         body, opts = _loop_options(s.body)
+        composites = _composites(body)
         item = self.namer.new("itr")
         bind = ast.Assign(targets=[s.target], value=_load(item), lineno=0)
         names = self._state([bind, *body])
@@ -446,9 +499,8 @@ class _Converter:
             out.insert(0, test_fn)
             extra = _load(test_fn.name)
         values, labels = self._state_args(names)
-        call = _call(
-            _ag("for_stmt"), _expr(s.iter), extra, _load(body_fn.name), values, labels, opts
-        )
+        parts = (_expr(s.iter), extra, _load(body_fn.name), values, labels, opts)
+        call = _call(_ag("for_stmt"), *parts, **composites)
         return [*out, self._result(names, call)]
 
 
