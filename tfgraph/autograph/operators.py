@@ -146,10 +146,10 @@ def if_stmt(cond, body, orelse, init_state: tuple, names: tuple, composites: tup
     (`self.x`): they join the state, so a tensor condition merges them too.
     """
     if composites:
-        state = _Composites(composites, len(names))
-        body, orelse = state.wrap(body), state.wrap(orelse)
-        init_state, names = state.extend(init_state, names)
-        return state.finish(if_stmt(cond, body, orelse, init_state, names))
+        comp = _Composites(composites, len(names))
+        body, orelse = comp.wrap(body), comp.wrap(orelse)
+        init_state, names = comp.extend(init_state, names)
+        return comp.finish(if_stmt(cond, body, orelse, init_state, names))
     if _is_tf(cond):
         return _tf_if_stmt(cond, body, orelse, init_state, names)
     return body(*init_state) if cond else orelse(*init_state)
@@ -363,10 +363,10 @@ def while_stmt(
 ):
     """`while test: body`; returns the new values of `names`."""
     if composites:
-        state = _Composites(composites, len(names))
-        test, body = state.wrap_test(test), state.wrap(body)
-        init_state, names = state.extend(init_state, names)
-        return state.finish(while_stmt(test, body, init_state, names, opts))
+        comp = _Composites(composites, len(names))
+        test, body = comp.wrap_test(test), comp.wrap(body)
+        init_state, names = comp.extend(init_state, names)
+        return comp.finish(while_stmt(test, body, init_state, names, opts))
     first = test(*init_state)
     if _is_tf(first):
         return _tf_while_stmt(test, body, init_state, names, opts)
@@ -428,10 +428,10 @@ def for_stmt(
 ):
     """`for target in iter_: body` (`extra_test` stops the loop early: break, return)."""
     if composites:
-        state = _Composites(composites, len(names))
-        extra_test, body = state.wrap_test(extra_test), state.wrap(body, leading=1)
-        init_state, names = state.extend(init_state, names)
-        return state.finish(for_stmt(iter_, extra_test, body, init_state, names, opts))
+        comp = _Composites(composites, len(names))
+        extra_test, body = comp.wrap_test(extra_test), comp.wrap(body, leading=1)
+        init_state, names = comp.extend(init_state, names)
+        return comp.finish(for_stmt(iter_, extra_test, body, init_state, names, opts))
     if _is_tf(iter_):
         return _tf_for_stmt(iter_, extra_test, body, init_state, names, opts)
     if hasattr(iter_, "_variant_tensor") or type(iter_).__name__.endswith("Dataset"):

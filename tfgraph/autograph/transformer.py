@@ -151,7 +151,7 @@ def assigned_attributes(stmts: list[ast.stmt]) -> list[ast.Attribute]:
 
 def _composites(stmts: list[ast.stmt]) -> dict[str, ast.expr]:
     """`composites=` of a statement helper: (name, getter, setter) per assigned attribute."""
-    items = []
+    items: list[ast.expr] = []
     for attr in assigned_attributes(stmts):
         base = copy.deepcopy(attr.value)
         _set_load(base)

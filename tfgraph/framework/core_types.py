@@ -38,8 +38,3 @@ class FunctionType(inspect.Signature):
     """The type of a polymorphic function: an `inspect.Signature` of its parameters."""
 
     __slots__ = ()
-
-    @classmethod
-    def from_callable(cls, obj, *, follow_wrapped: bool = True) -> FunctionType:
-        """The FunctionType of a Python callable's signature."""
-        return super().from_callable(obj, follow_wrapped=follow_wrapped)

@@ -330,7 +330,9 @@ _BY_PYTYPE = {
     np.str_: string,
     np.object_: string,
 }
-_BY_PYTYPE.update({_dt._np.type: _dt for _dt in _BY_NP.values() if _dt._enum in _NARROW_LIMITS})
+for _np_dtype, _dt in list(_BY_NP.items()):
+    if _dt._enum in _NARROW_LIMITS:
+        _BY_PYTYPE[_np_dtype.type] = _dt
 
 
 def as_dtype(type_value) -> DType:
