@@ -15,9 +15,10 @@ import tfgraph as tf
 from tests.tfrun import REPO_ROOT, requires_tf, run_tf_json
 
 CASES_FILE = REPO_ROOT / "tests" / "data" / "autograph_cases.py"
-# TF counts a `for` over tf.range's iterations with its own ops (a Cast among them): the
-# op names after such a loop differ, the values do not.
-NAMES_DIFFER = {"builtins_on_tensors"}
+# TF counts a `for` over tf.range's iterations with its own ops (a Cast among them), and
+# carries the loop's target through the loop: some op names after such loops differ, the
+# values do not.
+NAMES_DIFFER = {"builtins_on_tensors", "defined_only_in_loop"}
 
 
 def _cases():
@@ -118,6 +119,16 @@ def test_loop_else_runs_unless_the_loop_broke():
     out = tf.autograph.to_graph(cases.loop_else)(n)
     with tf.Session() as sess:
         assert [sess.run(out, {n: v}) for v in (10, 3)] == [4, -101]
+
+
+def test_variable_defined_in_a_loop_needs_an_iteration():
+    # (TF's message: its graph asserts "loop must iterate at least once to initialize y")
+    n = tf.placeholder(tf.int32, [])
+    y = tf.autograph.to_graph(_cases().defined_only_in_loop)(n)
+    with tf.Session() as sess:
+        assert sess.run(y, {n: 2}) == 2
+        with pytest.raises(tf.errors.InvalidArgumentError, match="at least once to initialize y"):
+            sess.run(y, {n: 0})
 
 
 def test_gradient_through_converted_cond_and_loop():

@@ -193,6 +193,28 @@ def one_branch_only(x):
     return y
 
 
+def defined_only_in_loop(n):
+    for i in tf.range(n):
+        y = i * 2
+    return y
+
+
+def loop_var_dtype_changes(n):
+    s = 0
+    i = tf.constant(0)
+    while i < n:
+        s = s + 0.5
+        i += 1
+    return s
+
+
+def none_in_tensor_cond(x):
+    y = None
+    if x > 0:
+        y = x
+    return y
+
+
 def _sign(x):
     if x > 0:
         return x
@@ -230,6 +252,7 @@ CASES = {
     "loop_options": (loop_options, [("int32", [])], [[10], [2]]),
     "nested_function": (nested_function, [("float32", [])], [[1.0], [-1.0]]),
     "while_with_break": (while_with_break, [("int32", [])], [[100], [3]]),
+    "defined_only_in_loop": (defined_only_in_loop, [("int32", [])], [[3], [1]]),
     "attribute_state": (
         attribute_state,
         [("float32", []), ("int32", [])],
@@ -243,6 +266,8 @@ ERROR_CASES = {
     "one_branch_only": (one_branch_only, [("float32", [])]),
     "dtype_mismatch": (dtype_mismatch, [("float32", [])]),
     "calls_unconverted": (calls_unconverted, [("float32", [])]),
+    "loop_var_dtype_changes": (loop_var_dtype_changes, [("int32", [])]),
+    "none_in_tensor_cond": (none_in_tensor_cond, [("float32", [])]),
 }
 
 

@@ -242,6 +242,9 @@ def _branch_outputs(names, res_t, res_f):
                 plan[-1] = ("undef", f"'{name}' must also be initialized in the {where} branch")
         elif isinstance(t, Undefined) and isinstance(f, Undefined):
             plan.append(("same", t))
+        elif (t is None and f_ok) or (f is None and t_ok):
+            branch = "main" if t is None else "else"
+            raise ValueError(f"'{name}' is None at the end of the {branch} branch.")
         else:
             raise TypeError(
                 f"'{name}' must be a tensor or a value convertible to one after a TensorFlow "
@@ -341,7 +344,7 @@ def _merge_state(init_state, loop_idx, loop_values):
     return state
 
 
-def _shape_invariants(kwargs, init_state, loop_idx, extra_first: bool):
+def _shape_invariants(kwargs, init_state, loop_idx, extra_first: bool, flag: bool = False):
     pairs = kwargs.pop("shape_invariants", None)
     if not pairs:
         return
@@ -355,21 +358,29 @@ def _shape_invariants(kwargs, init_state, loop_idx, extra_first: bool):
     ]
     if extra_first:
         invariants.insert(0, TensorShape([]))
+    if flag:
+        invariants.append(TensorShape([]))
     kwargs["shape_invariants"] = invariants
 
 
 def while_stmt(
-    test, body, init_state: tuple, names: tuple, opts: dict | None = None, composites: tuple = ()
+    test,
+    body,
+    init_state: tuple,
+    names: tuple,
+    opts: dict | None = None,
+    composites: tuple = (),
+    live_out: tuple | None = None,
 ):
     """`while test: body`; returns the new values of `names`."""
     if composites:
         comp = _Composites(composites, len(names))
         test, body = comp.wrap_test(test), comp.wrap(body)
         init_state, names = comp.extend(init_state, names)
-        return comp.finish(while_stmt(test, body, init_state, names, opts))
+        return comp.finish(while_stmt(test, body, init_state, names, opts, live_out=live_out))
     first = test(*init_state)
     if _is_tf(first):
-        return _tf_while_stmt(test, body, init_state, names, opts)
+        return _tf_while_stmt(test, body, init_state, names, opts, live_out)
     state = tuple(init_state)
     while first:
         state = tuple(body(*state))
@@ -383,18 +394,21 @@ def while_stmt(
     return state
 
 
-def _tf_while_stmt(test, body, init_state, names, opts):
+def _tf_while_stmt(test, body, init_state, names, opts, live_out=None):
     _check_no_return(names)
+    init_state, gated = _initialize_undefineds(body, init_state, names, live_out, tuple)
     loop_idx = _split_state(init_state)
+    n = len(loop_idx)
     kwargs = _loop_options(opts, init_state, names)
-    _shape_invariants(kwargs, init_state, loop_idx, extra_first=False)
+    _shape_invariants(kwargs, init_state, loop_idx, extra_first=False, flag=bool(gated))
 
     def cond_fn(*loop_values):
-        return test(*_merge_state(init_state, loop_idx, loop_values))
+        return test(*_merge_state(init_state, loop_idx, loop_values[:n]))
 
     def body_fn(*loop_values):
-        new = body(*_merge_state(init_state, loop_idx, loop_values))
-        return [_loop_value(new[i], names[i]) for i in loop_idx]
+        new = body(*_merge_state(init_state, loop_idx, loop_values[:n]))
+        out = [_loop_value(new[i], names[i]) for i in loop_idx]
+        return out + [True] if gated else out
 
     init = [init_state[i] for i in loop_idx]
     if not init:
@@ -402,8 +416,56 @@ def _tf_while_stmt(test, body, init_state, names, opts):
             "a while loop on a tensor condition must change at least one tensor defined "
             "before the loop (tf.while_loop needs a loop variable)."
         )
+    init = init + [False] if gated else init
     result = while_loop(cond_fn, body_fn, init, return_same_structure=True, **kwargs)
-    return _after_loop(init_state, loop_idx, result, names)
+    return _after_loop(init_state, loop_idx, result, names, gated)
+
+
+def _initialize_undefineds(body, init_state, names, live_out, leading):
+    """Gives the variables the loop defines and later code reads (`live_out`) a zero
+    initial value of the dtype and shape one traced iteration gives them, as TF does;
+    returns the new initial state and those variables' indices."""
+    todo = [
+        i
+        for i, v in enumerate(init_state)
+        if isinstance(v, Undefined) and live_out is not None and names[i] in live_out
+    ]
+    if not todo:
+        return init_state, []
+    traced = _trace_iteration(body, init_state, leading)
+    state = list(init_state)
+    gated = []
+    for i in todo:
+        value = traced[i]
+        if value is None or not value.shape.is_fully_defined():
+            continue
+        state[i] = array_ops.zeros(value.shape.as_list(), dtype=value.dtype.base_dtype)
+        gated.append(i)
+    return tuple(state), gated
+
+
+def _placeholder_like(value):
+    t = value if isinstance(value, Tensor) else convert_to_tensor(value)
+    return array_ops.placeholder(t.dtype.base_dtype, t.shape)
+
+
+def _trace_iteration(body, init_state, leading):
+    """(dtype, shape) stand-ins of the body's new state: the body traced once in a scratch
+    graph whose inputs are placeholders."""
+    from tfgraph.data.function import FuncGraph
+
+    loop_idx = _split_state(init_state)
+    scratch = FuncGraph(get_default_graph(), "autograph_iteration")
+    with scratch.as_default():
+        args = [_placeholder_like(x) for x in leading()]
+        state = list(init_state)
+        for i in loop_idx:
+            state[i] = _placeholder_like(init_state[i])
+        new = body(*args, *state)
+        out = []
+        for v in new:
+            out.append(convert_to_tensor(v) if _convertible(v) else None)
+    return out
 
 
 def _loop_value(value, name):
@@ -412,8 +474,19 @@ def _loop_value(value, name):
     return value
 
 
-def _after_loop(init_state, loop_idx, result, names):
-    state = _merge_state(init_state, loop_idx, list(result))
+def _after_loop(init_state, loop_idx, result, names, gated=()):
+    result = list(result)
+    state = _merge_state(init_state, loop_idx, result[: len(loop_idx)])
+    if gated:
+        from tfgraph.ops.check_ops import Assert
+
+        iterated = result[len(loop_idx)]
+        g = get_default_graph()
+        for i in gated:
+            message = f"loop must iterate at least once to initialize {names[i]}"
+            check = Assert(iterated, [message])
+            with g.control_dependencies([check]):
+                state[i] = array_ops.identity(state[i])
     return tuple(state)
 
 
@@ -425,15 +498,17 @@ def for_stmt(
     names: tuple,
     opts: dict | None = None,
     composites: tuple = (),
+    live_out: tuple | None = None,
 ):
     """`for target in iter_: body` (`extra_test` stops the loop early: break, return)."""
     if composites:
         comp = _Composites(composites, len(names))
         extra_test, body = comp.wrap_test(extra_test), comp.wrap(body, leading=1)
         init_state, names = comp.extend(init_state, names)
-        return comp.finish(for_stmt(iter_, extra_test, body, init_state, names, opts))
+        loop = for_stmt(iter_, extra_test, body, init_state, names, opts, live_out=live_out)
+        return comp.finish(loop)
     if _is_tf(iter_):
-        return _tf_for_stmt(iter_, extra_test, body, init_state, names, opts)
+        return _tf_for_stmt(iter_, extra_test, body, init_state, names, opts, live_out)
     if hasattr(iter_, "_variant_tensor") or type(iter_).__name__.endswith("Dataset"):
         raise NotImplementedError(
             "autograph in tfgraph does not convert a for loop over a tf.data dataset; "
@@ -454,7 +529,7 @@ def for_stmt(
     return state
 
 
-def _tf_for_stmt(iter_, extra_test, body, init_state, names, opts):
+def _tf_for_stmt(iter_, extra_test, body, init_state, names, opts, live_out=None):
     _check_no_return(names)
     iter_ = convert_to_tensor(iter_)
     if iter_.op.type == "Range":
@@ -465,9 +540,17 @@ def _tf_for_stmt(iter_, extra_test, body, init_state, names, opts):
         limit = array_ops.shape(iter_)[0]
         delta = convert_to_tensor(1)
         element = iter_
+
+    def first():
+        if element is None:
+            return (start,)
+        return (array_ops.placeholder(element.dtype.base_dtype, element.shape[1:]),)
+
+    init_state, gated = _initialize_undefineds(body, init_state, names, live_out, first)
     loop_idx = _split_state(init_state)
+    n = len(loop_idx)
     kwargs = _loop_options(opts, init_state, names)
-    _shape_invariants(kwargs, init_state, loop_idx, extra_first=True)
+    _shape_invariants(kwargs, init_state, loop_idx, extra_first=True, flag=bool(gated))
 
     def cond_fn(iterate, *loop_values):
         in_range = math_ops.logical_or(
@@ -476,17 +559,18 @@ def _tf_for_stmt(iter_, extra_test, body, init_state, names, opts):
         )
         if extra_test is None:
             return in_range
-        state = _merge_state(init_state, loop_idx, loop_values)
+        state = _merge_state(init_state, loop_idx, loop_values[:n])
         return and_(lambda: in_range, lambda: extra_test(*state))
 
     def body_fn(iterate, *loop_values):
         item = iterate if element is None else element[iterate]
-        new = body(item, *_merge_state(init_state, loop_idx, loop_values))
-        return [iterate + delta] + [_loop_value(new[i], names[i]) for i in loop_idx]
+        new = body(item, *_merge_state(init_state, loop_idx, loop_values[:n]))
+        out = [iterate + delta] + [_loop_value(new[i], names[i]) for i in loop_idx]
+        return out + [True] if gated else out
 
-    init = [start] + [init_state[i] for i in loop_idx]
+    init = [start] + [init_state[i] for i in loop_idx] + ([False] if gated else [])
     result = while_loop(cond_fn, body_fn, init, return_same_structure=True, **kwargs)
-    return _after_loop(init_state, loop_idx, result[1:], names)
+    return _after_loop(init_state, loop_idx, result[1:], names, gated)
 
 
 # ---------------------------------------------------------------- set_loop_options

@@ -334,6 +334,31 @@ def lower_returns(stmts: list[ast.stmt]) -> list[ast.stmt]:
     return [*head, *body, *tail]
 
 
+# ---------------------------------------------------------------- liveness
+
+
+def _reads(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def annotate_live_out(stmts: list[ast.stmt], after: set[str], in_loop: set[str]) -> None:
+    """Marks each loop with the names code after it may read (`ag_live_out`): the reads
+    of the statements that follow it, and of every enclosing loop (a conservative guess)."""
+    live = set(after)
+    for s in reversed(stmts):
+        if isinstance(s, (ast.For, ast.While)):
+            loop_reads = in_loop | _reads(s)
+            setattr(s, "ag_live_out", live | in_loop)  # noqa: B010 (an annotation)
+            annotate_live_out(s.body, live | loop_reads, loop_reads)
+        elif not isinstance(s, _SCOPES):
+            for field in ("body", "orelse", "finalbody"):
+                if isinstance(getattr(s, field, None), list):
+                    annotate_live_out(getattr(s, field), live, in_loop)
+            for handler in getattr(s, "handlers", []):
+                annotate_live_out(handler.body, live, in_loop)
+        live |= _reads(s)
+
+
 # ---------------------------------------------------------------- pass 3: control flow
 
 
@@ -478,7 +503,7 @@ class _Converter:
         body_fn = self._state_fn("loop_body", names, body, names)
         values, labels = self._state_args(names)
         parts = (_load(test_fn.name), _load(body_fn.name), values, labels, opts)
-        call = _call(_ag("while_stmt"), *parts, **composites)
+        call = _call(_ag("while_stmt"), *parts, **composites, **_live_out(s, names))
         return [test_fn, body_fn, self._result(names, call)]
 
     def _for(self, s: ast.For) -> list[ast.stmt]:
@@ -500,8 +525,16 @@ class _Converter:
             extra = _load(test_fn.name)
         values, labels = self._state_args(names)
         parts = (_expr(s.iter), extra, _load(body_fn.name), values, labels, opts)
-        call = _call(_ag("for_stmt"), *parts, **composites)
+        call = _call(_ag("for_stmt"), *parts, **composites, **_live_out(s, names))
         return [*out, self._result(names, call)]
+
+
+def _live_out(loop: ast.stmt, names: list[str]) -> dict[str, ast.expr]:
+    """`live_out=`: the loop's variables that code after it may read."""
+    live = [n for n in names if n in getattr(loop, "ag_live_out", ())]
+    if not live:
+        return {}
+    return {"live_out": ast.Tuple(elts=[_const(n) for n in live], ctx=ast.Load())}
 
 
 def _loop_options(body: list[ast.stmt]) -> tuple[list[ast.stmt], ast.expr]:
@@ -537,6 +570,7 @@ def convert_function(node: ast.FunctionDef, namer: _Namer, top: bool = True) -> 
     local = [n for n in assigned_names(body) if n not in params]
     init = [_assign(n, _call(_ag("Undefined"), _const(n))) for n in local]
     # (state order: the order of the first assignments in the body, as TF's)
+    annotate_live_out(body, set(), set())
     converter = _Converter(namer, assigned_names(body))
     node.body = [*init, *converter.block(body)] or [ast.Pass()]
     for ret in _walk_own(node):
