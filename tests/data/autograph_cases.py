@@ -233,6 +233,74 @@ def dtype_mismatch(x):
     return y
 
 
+def classify(x):
+    if x > 10.0:
+        if x > 100.0:
+            return 3.0
+        return 2.0
+    elif x > 0.0:
+        return 1.0
+    else:
+        return 0.0
+
+
+def rows_of_matrix(m):
+    total = tf.zeros([3])
+    for row in m:
+        total += row * 2.0
+    return total
+
+
+def varargs(*xs, scale=1.0, **named):
+    s = xs[0]
+    for x in xs[1:]:
+        if x > s:
+            s = x
+    return s * scale + named["bias"]
+
+
+def call_varargs(x, y):
+    return varargs(x, y, 0.5 * x, scale=2.0, bias=1.0)
+
+
+def lambda_inside(x):
+    f = lambda v: v * 3.0  # noqa: E731
+    if f(x) > 3.0:
+        x = f(x)
+    return x
+
+
+def print_in_branch(x):
+    if x > 0:
+        tf.print("positive", x)
+        y = x
+    else:
+        y = -x
+    return y
+
+
+def nested_while_for(n):
+    total = tf.constant(0)
+    i = tf.constant(0)
+    while i < n:
+        for j in tf.range(i):
+            if j == i:  # (identity in TF1 graphs: never true)
+                break
+            total += j
+        i += 1
+    return total
+
+
+def python_list_in_python_loop(x):
+    parts = []
+    for k in range(3):
+        if k % 2 == 0:
+            parts.append(x * float(k))
+        else:
+            parts.append(-x)
+    return tf.add_n(parts)
+
+
 # name -> (function, placeholder specs [(dtype name, shape)], feeds [one list per run])
 CASES = {
     "if_else": (if_else, [("float32", [])], [[3.0], [-2.0]]),
@@ -253,12 +321,88 @@ CASES = {
     "nested_function": (nested_function, [("float32", [])], [[1.0], [-1.0]]),
     "while_with_break": (while_with_break, [("int32", [])], [[100], [3]]),
     "defined_only_in_loop": (defined_only_in_loop, [("int32", [])], [[3], [1]]),
+    "classify": (classify, [("float32", [])], [[500.0], [50.0], [5.0], [-5.0]]),
+    "rows_of_matrix": (rows_of_matrix, [("float32", [None, 3])], [[[[1, 2, 3], [4, 5, 6]]]]),
+    "call_varargs": (call_varargs, [("float32", []), ("float32", [])], [[1.0, 3.0], [4.0, 2.0]]),
+    "lambda_inside": (lambda_inside, [("float32", [])], [[2.0], [0.5]]),
+    "print_in_branch": (print_in_branch, [("float32", [])], [[2.0], [-3.0]]),
+    "nested_while_for": (nested_while_for, [("int32", [])], [[5]]),
+    "python_list_in_python_loop": (python_list_in_python_loop, [("float32", [])], [[2.0]]),
     "attribute_state": (
         attribute_state,
         [("float32", []), ("int32", [])],
         [[2.0, 4], [-2.0, 0]],
     ),
 }
+
+
+def classify(x):
+    if x > 10.0:
+        if x > 100.0:
+            return 3.0
+        return 2.0
+    elif x > 0.0:
+        return 1.0
+    else:
+        return 0.0
+
+
+def rows_of_matrix(m):
+    total = tf.zeros([3])
+    for row in m:
+        total += row * 2.0
+    return total
+
+
+def varargs(*xs, scale=1.0, **named):
+    s = xs[0]
+    for x in xs[1:]:
+        if x > s:
+            s = x
+    return s * scale + named["bias"]
+
+
+def call_varargs(x, y):
+    return varargs(x, y, 0.5 * x, scale=2.0, bias=1.0)
+
+
+def lambda_inside(x):
+    f = lambda v: v * 3.0  # noqa: E731
+    if f(x) > 3.0:
+        x = f(x)
+    return x
+
+
+def print_in_branch(x):
+    if x > 0:
+        tf.print("positive", x)
+        y = x
+    else:
+        y = -x
+    return y
+
+
+def nested_while_for(n):
+    total = tf.constant(0)
+    i = tf.constant(0)
+    while i < n:
+        for j in tf.range(i):
+            if j == i:  # (identity in TF1 graphs: never true)
+                break
+            total += j
+        i += 1
+    return total
+
+
+def python_list_in_python_loop(x):
+    parts = []
+    for k in range(3):
+        if k % 2 == 0:
+            parts.append(x * float(k))
+        else:
+            parts.append(-x)
+    return tf.add_n(parts)
+
 
 # name -> (function, placeholder specs): converting and calling must raise.
 ERROR_CASES = {
