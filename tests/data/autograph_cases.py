@@ -291,6 +291,22 @@ def nested_while_for(n):
     return total
 
 
+def list_state_in_cond(x):
+    pair = [x, x * 2.0]
+    if x > 0:
+        pair = [x + 1.0, x]
+    return pair
+
+
+def tuple_loop_variable(n):
+    acc = (tf.constant(0), tf.constant(1.0))
+    i = tf.constant(0)
+    while i < n:
+        acc = (acc[0] + i, acc[1] * 2.0)
+        i += 1
+    return acc
+
+
 def python_list_in_python_loop(x):
     parts = []
     for k in range(3):
@@ -328,6 +344,8 @@ CASES = {
     "print_in_branch": (print_in_branch, [("float32", [])], [[2.0], [-3.0]]),
     "nested_while_for": (nested_while_for, [("int32", [])], [[5]]),
     "python_list_in_python_loop": (python_list_in_python_loop, [("float32", [])], [[2.0]]),
+    "list_state_in_cond": (list_state_in_cond, [("float32", [])], [[2.0], [-1.0]]),
+    "tuple_loop_variable": (tuple_loop_variable, [("int32", [])], [[3], [0]]),
     "attribute_state": (
         attribute_state,
         [("float32", []), ("int32", [])],
@@ -365,7 +383,7 @@ def run_case(name):
     with g.as_default():
         phs = [tf.placeholder(getattr(tf, d), shape) for d, shape in specs]
         out = tf.autograph.to_graph(fn)(*phs)
-        flat = list(out) if isinstance(out, tuple) else [out]
+        flat = list(out) if isinstance(out, (tuple, list)) else [out]
         static = [o if isinstance(o, int) else None for o in flat]
         names = [getattr(o, "name", None) for o in flat]
         types = sorted({op.type for op in g.get_operations()})

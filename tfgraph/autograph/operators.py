@@ -127,16 +127,18 @@ def _as_bool_tensor(value):
 
 
 class _Zeros:
-    """A stand-in output for a branch that leaves a variable unset (built inside the branch)."""
+    """A stand-in output for a branch that leaves a variable unset: zeros of the other
+    branch's dtype and static shape, built inside this branch."""
 
-    def __init__(self, like: Tensor) -> None:
-        self.dtype = like.dtype.base_dtype
-        self.shape = like.shape
+    def __init__(self, like) -> None:
+        self.like = like
 
     def build(self):
-        if self.shape.is_fully_defined():
-            return array_ops.zeros(self.shape.as_list(), dtype=self.dtype)
-        return array_ops.zeros([], dtype=self.dtype)
+        like = self.like if is_tensor(self.like) else convert_to_tensor(self.like)
+        dtype, shape = like.dtype.base_dtype, like.shape
+        if shape.is_fully_defined():
+            return array_ops.zeros(shape.as_list(), dtype=dtype)
+        return array_ops.zeros([], dtype=dtype)
 
 
 def if_stmt(cond, body, orelse, init_state: tuple, names: tuple, composites: tuple = ()):
@@ -206,15 +208,37 @@ class _Composites:
 
 
 def _convertible(value) -> bool:
+    """Whether `value` can be a cond output or loop variable: a tensor, a number, or a
+    list/tuple/dict of them (kept as a structure, as TF's nest does)."""
     if isinstance(value, Undefined) or value is None:
         return False
     if is_tensor(value) or isinstance(value, (bool, int, float, complex, np.generic, np.ndarray)):
         return True
+    if isinstance(value, (list, tuple)):
+        return all(_convertible(v) for v in value)
+    if isinstance(value, dict):
+        return all(_convertible(v) for v in value.values())
     try:
-        convert_to_tensor(value)  # (nested lists of numbers)
+        convert_to_tensor(value)
     except (TypeError, ValueError):
         return False
     return True
+
+
+def _map(fn, value):
+    """`fn` applied to the leaves of a list/tuple/dict structure."""
+    if isinstance(value, (list, tuple)):
+        items = [_map(fn, v) for v in value]
+        if hasattr(value, "_fields"):
+            return type(value)(*items)
+        return type(value)(items)
+    if isinstance(value, dict):
+        return {k: _map(fn, v) for k, v in value.items()}
+    return fn(value)
+
+
+def _leaves(value) -> list:
+    return list(cf._flatten_composites(cf._flatten([value])))
 
 
 def _branch_outputs(names, res_t, res_f):
@@ -232,11 +256,11 @@ def _branch_outputs(names, res_t, res_f):
             outs_t.append(t)
             outs_f.append(f)
         elif (t_ok or f_ok) and (isinstance(t, Undefined) or isinstance(f, Undefined)):
-            defined = convert_to_tensor(t if t_ok else f)
+            defined = t if t_ok else f
             plan.append(("out", len(outs_t)) if name == RETURN_VALUE else ("undef", None))
             if name == RETURN_VALUE:
-                outs_t.append(t if t_ok else _Zeros(defined))
-                outs_f.append(f if f_ok else _Zeros(defined))
+                outs_t.append(t if t_ok else _map(_Zeros, defined))
+                outs_f.append(f if f_ok else _map(_Zeros, defined))
             else:
                 where = "else" if t_ok else "if"
                 plan[-1] = ("undef", f"'{name}' must also be initialized in the {where} branch")
@@ -274,16 +298,12 @@ def _tf_if_stmt(cond, body, orelse, init_state, names):
         res_t = _in_context(ctx_t, lambda: body(*init_state))
         res_f = _in_context(ctx_f, lambda: orelse(*init_state))
         outs_t, outs_f, plan = _branch_outputs(names, res_t, res_f)
-        flat_t = _in_context(ctx_t, lambda: ctx_t.build_branch(lambda: _built(outs_t))[1])
-        flat_f = _in_context(ctx_f, lambda: ctx_f.build_branch(lambda: _built(outs_f))[1])
-        for x, y, name in zip(flat_t, flat_f, [n for n, p in zip(names, plan) if p[0] == "out"]):
-            if x.dtype.base_dtype is not y.dtype.base_dtype:
-                raise TypeError(
-                    f"'{name}' has dtype {x.dtype.name} in the main branch, but dtype "
-                    f"{y.dtype.name} in the else branch of a converted if statement: give "
-                    "both branches the same dtype (tf.cast)."
-                )
+        built_t, flat_t = _build_outputs(ctx_t, outs_t)
+        built_f, flat_f = _build_outputs(ctx_f, outs_f)
+        outs = [n for n, p in zip(names, plan) if p[0] == "out"]
+        _check_branches(built_t, built_f, flat_t, flat_f, outs)
         merges = [cf.merge([f, t])[0] for f, t in zip(flat_f, flat_t)]
+        merges = cf._pack_like(built_t, merges)
         if ctx_t.outer_context is None:
             g.add_to_collection(GraphKeys.COND_CONTEXT, ctx_t)
             g.add_to_collection(GraphKeys.COND_CONTEXT, ctx_f)
@@ -298,8 +318,37 @@ def _tf_if_stmt(cond, body, orelse, init_state, names):
     return tuple(out)
 
 
-def _built(values):
-    return [v.build() if isinstance(v, _Zeros) else v for v in values]
+def _build_outputs(ctx, outs):
+    """A branch's outputs made inside its context: (the values, their Switch/pivot-bound
+    flat tensors)."""
+    built: list = []
+
+    def make():
+        built.extend(_map(lambda v: v.build() if isinstance(v, _Zeros) else v, v) for v in outs)
+        return built
+
+    flat = _in_context(ctx, lambda: ctx.build_branch(make)[1])
+    return built, flat
+
+
+def _check_branches(built_t, built_f, flat_t, flat_f, names) -> None:
+    """Both branches give each variable the same structure and dtypes (TF's errors)."""
+    start = 0
+    for name, t, f in zip(names, built_t, built_f):
+        n_t, n_f = len(_leaves(t)), len(_leaves(f))
+        if n_t != n_f:
+            raise ValueError(
+                f"'{name}' must have the same nested structure in the main and else branches "
+                f"of a converted if statement: {n_t} vs {n_f} values."
+            )
+        for x, y in zip(flat_t[start : start + n_t], flat_f[start : start + n_t]):
+            if x.dtype.base_dtype is not y.dtype.base_dtype:
+                raise TypeError(
+                    f"'{name}' has dtype {x.dtype.name} in the main branch, but dtype "
+                    f"{y.dtype.name} in the else branch of a converted if statement: give "
+                    "both branches the same dtype (tf.cast)."
+                )
+        start += n_t
 
 
 def _in_context(ctx, fn):
@@ -445,8 +494,11 @@ def _initialize_undefineds(body, init_state, names, live_out, leading):
 
 
 def _placeholder_like(value):
-    t = value if isinstance(value, Tensor) else convert_to_tensor(value)
-    return array_ops.placeholder(t.dtype.base_dtype, t.shape)
+    def one(leaf):
+        t = leaf if isinstance(leaf, Tensor) else convert_to_tensor(leaf)
+        return array_ops.placeholder(t.dtype.base_dtype, t.shape)
+
+    return _map(one, value)
 
 
 def _trace_iteration(body, init_state, leading):
@@ -464,7 +516,8 @@ def _trace_iteration(body, init_state, leading):
         new = body(*args, *state)
         out = []
         for v in new:
-            out.append(convert_to_tensor(v) if _convertible(v) else None)
+            leaf = _convertible(v) and not isinstance(v, (list, tuple, dict))
+            out.append(convert_to_tensor(v) if leaf else None)
     return out
 
 
