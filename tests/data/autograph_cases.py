@@ -215,6 +215,22 @@ def none_in_tensor_cond(x):
     return y
 
 
+def return_in_python_loop(x):
+    for k in range(3):
+        if x > float(k):
+            return x * 10.0
+    return -x
+
+
+def break_in_python_loop(x):
+    s = x
+    for k in range(4):
+        if s > 5.0:
+            break
+        s = s * float(k)
+    return s
+
+
 def _sign(x):
     if x > 0:
         return x
@@ -362,6 +378,8 @@ ERROR_CASES = {
     "calls_unconverted": (calls_unconverted, [("float32", [])]),
     "loop_var_dtype_changes": (loop_var_dtype_changes, [("int32", [])]),
     "none_in_tensor_cond": (none_in_tensor_cond, [("float32", [])]),
+    "return_in_python_loop": (return_in_python_loop, [("float32", [])]),
+    "break_in_python_loop": (break_in_python_loop, [("float32", [])]),
 }
 
 

@@ -126,21 +126,6 @@ def _as_bool_tensor(value):
 # ---------------------------------------------------------------- if
 
 
-class _Zeros:
-    """A stand-in output for a branch that leaves a variable unset: zeros of the other
-    branch's dtype and static shape, built inside this branch."""
-
-    def __init__(self, like) -> None:
-        self.like = like
-
-    def build(self):
-        like = self.like if is_tensor(self.like) else convert_to_tensor(self.like)
-        dtype, shape = like.dtype.base_dtype, like.shape
-        if shape.is_fully_defined():
-            return array_ops.zeros(shape.as_list(), dtype=dtype)
-        return array_ops.zeros([], dtype=dtype)
-
-
 def if_stmt(cond, body, orelse, init_state: tuple, names: tuple, composites: tuple = ()):
     """`if cond: body else: orelse`; returns the new values of `names`.
 
@@ -256,14 +241,10 @@ def _branch_outputs(names, res_t, res_f):
             outs_t.append(t)
             outs_f.append(f)
         elif (t_ok or f_ok) and (isinstance(t, Undefined) or isinstance(f, Undefined)):
-            defined = t if t_ok else f
-            plan.append(("out", len(outs_t)) if name == RETURN_VALUE else ("undef", None))
+            where = "else" if t_ok else "main"
             if name == RETURN_VALUE:
-                outs_t.append(t if t_ok else _map(_Zeros, defined))
-                outs_f.append(f if f_ok else _map(_Zeros, defined))
-            else:
-                where = "else" if t_ok else "if"
-                plan[-1] = ("undef", f"'{name}' must also be initialized in the {where} branch")
+                raise ValueError(f"the {where} branch must also have a return statement.")
+            plan.append(("undef", f"'{name}' must also be initialized in the {where} branch"))
         elif isinstance(t, Undefined) and isinstance(f, Undefined):
             plan.append(("same", t))
         elif (t is None and f_ok) or (f is None and t_ok):
@@ -319,16 +300,10 @@ def _tf_if_stmt(cond, body, orelse, init_state, names):
 
 
 def _build_outputs(ctx, outs):
-    """A branch's outputs made inside its context: (the values, their Switch/pivot-bound
-    flat tensors)."""
-    built: list = []
-
-    def make():
-        built.extend(_map(lambda v: v.build() if isinstance(v, _Zeros) else v, v) for v in outs)
-        return built
-
-    flat = _in_context(ctx, lambda: ctx.build_branch(make)[1])
-    return built, flat
+    """A branch's outputs as tensors made inside its context: (the values, the flat
+    tensors bound to the branch)."""
+    flat = _in_context(ctx, lambda: ctx.build_branch(lambda: list(outs))[1])
+    return list(outs), flat
 
 
 def _check_branches(built_t, built_f, flat_t, flat_f, names) -> None:
@@ -436,9 +411,10 @@ def while_stmt(
         first = test(*state)
         if _is_tf(first):
             raise NotImplementedError(
-                "a Python while loop's condition became a tensor after an iteration; make "
-                "the condition a tensor before the loop (e.g. tf.constant) so that the whole "
-                "loop becomes a tf.while_loop."
+                "break and return statements which depend on a TF condition are not "
+                "supported in Python while loops. Did you intend to make it a TF loop? (Make "
+                "the loop's condition a tensor before the loop so that it becomes a "
+                "tf.while_loop.)"
             )
     return state
 
@@ -573,8 +549,10 @@ def for_stmt(
             go = extra_test(*state)
             if _is_tf(go):
                 raise NotImplementedError(
-                    "a break or return in a Python for loop depends on a tensor; iterate "
-                    "over a tensor (tf.range) so that the loop becomes a tf.while_loop."
+                    "break and return statements which depend on a TF condition are not "
+                    "supported in Python for loops. Did you intend to make it a TF loop? "
+                    "(Iterate over a tensor, e.g. tf.range, so that it becomes a "
+                    "tf.while_loop.)"
                 )
             if not go:
                 break
