@@ -217,3 +217,27 @@ def test_trace_and_verbosity(capsys):
     tf.autograph.set_verbosity(0)
     tf.autograph.trace("value", 3)
     assert capsys.readouterr().out == "value 3\n"
+
+
+def test_nested_functions_with_nonlocal_or_yield_are_kept_as_written():
+    def f(x):
+        count = 0
+
+        def bump():
+            nonlocal count
+            count += 1
+
+        def gen():
+            yield 1.0
+
+        if x > 0:
+            y = x
+        else:
+            y = -x
+        bump()
+        return y + float(count) + sum(gen())
+
+    x = tf.placeholder(tf.float32, [])
+    y = tf.autograph.to_graph(f)(x)
+    with tf.Session() as sess:
+        assert sess.run(y, {x: -3.0}) == 5.0

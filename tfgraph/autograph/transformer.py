@@ -451,7 +451,10 @@ class _Converter:
         if isinstance(s, ast.For):
             return self._for(s)
         if isinstance(s, ast.FunctionDef):
-            return [convert_function(s, self.namer, top=False)]
+            try:
+                return [convert_function(s, self.namer, top=False)]
+            except NotImplementedError:  # (global/nonlocal, generators: kept as written)
+                return [s]
         if isinstance(s, (ast.AsyncFunctionDef, ast.AsyncFor, ast.AsyncWith)):
             raise NotImplementedError("autograph does not convert async code")
         if isinstance(s, ast.ClassDef):
