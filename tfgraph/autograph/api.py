@@ -17,7 +17,8 @@ import enum
 import functools
 import inspect
 import linecache
-import sys
+import os
+import sysconfig
 import textwrap
 import types
 import warnings
@@ -200,13 +201,23 @@ def convert(entity):
     return fn
 
 
+_STDLIB = os.path.realpath(sysconfig.get_paths()["stdlib"]) + os.sep
+
+
 def _is_library(fn) -> bool:
+    """Whether converted code calls `fn` as it is: tfgraph, numpy and friends, the
+    standard library, installed packages (site-packages), and code autograph generated."""
     module = getattr(fn, "__module__", None) or ""
-    top = module.split(".")[0]
-    if top in _LIBRARY_PACKAGES or top in sys.stdlib_module_names:
+    if module.split(".")[0] in _LIBRARY_PACKAGES:
         return True
     code = getattr(fn, "__code__", None)
-    return code is not None and code.co_filename.startswith("<autograph")
+    if code is None:
+        return True
+    filename = code.co_filename
+    if filename.startswith("<autograph") or os.path.realpath(filename).startswith(_STDLIB):
+        return True
+    parts = filename.replace("\\", "/").split("/")
+    return "site-packages" in parts or "dist-packages" in parts
 
 
 def converted_call(f, args: tuple, kwargs: dict | None):
