@@ -241,3 +241,21 @@ def test_nested_functions_with_nonlocal_or_yield_are_kept_as_written():
     y = tf.autograph.to_graph(f)(x)
     with tf.Session() as sess:
         assert sess.run(y, {x: -3.0}) == 5.0
+
+
+def test_exception_handlers_inside_converted_branches():
+    def f(x, k):
+        if x > 0:
+            try:
+                y = x * float(1 / k)
+            except ZeroDivisionError:
+                y = -x
+        else:
+            y = x
+        return y
+
+    x = tf.placeholder(tf.float32, [])
+    a = tf.autograph.to_graph(f)(x, 0)
+    b = tf.autograph.to_graph(f)(x, 2)
+    with tf.Session() as sess:
+        assert sess.run([a, b], {x: 3.0}) == [-3.0, 1.5]

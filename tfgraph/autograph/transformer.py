@@ -105,10 +105,7 @@ class _Assigned(ast.NodeVisitor):
     def visit_alias(self, node: ast.alias) -> None:
         self._add((node.asname or node.name).split(".")[0])
 
-    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
-        if node.name:
-            self._add(node.name)
-        self.generic_visit(node)
+    # (an `except ... as e` name is unbound again after its handler: never state)
 
     def visit_Global(self, node) -> None:
         raise NotImplementedError("autograph does not convert functions with global/nonlocal")
