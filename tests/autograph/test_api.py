@@ -248,8 +248,8 @@ def test_exception_handlers_inside_converted_branches():
         if x > 0:
             try:
                 y = x * float(1 / k)
-            except ZeroDivisionError:
-                y = -x
+            except ZeroDivisionError as e:  # (unbound again after the handler)
+                y = -x if e else x
         else:
             y = x
         return y
