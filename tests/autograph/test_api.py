@@ -259,3 +259,13 @@ def test_exception_handlers_inside_converted_branches():
     b = tf.autograph.to_graph(f)(x, 2)
     with tf.Session() as sess:
         assert sess.run([a, b], {x: 3.0}) == [-3.0, 1.5]
+
+
+def test_a_variable_set_in_one_branch_fails_where_it_is_used():
+    def f(x):
+        if x > 0:
+            y = x
+        return tf.add(y, 1.0)
+
+    with pytest.raises(ValueError, match="'y' must also be initialized in the else branch"):
+        tf.autograph.to_graph(f)(tf.placeholder(tf.float32, []))

@@ -16,7 +16,7 @@ import numpy as np
 
 from tfgraph.framework import dtypes
 from tfgraph.framework.api_utils import is_tensor
-from tfgraph.framework.convert import convert_to_tensor
+from tfgraph.framework.convert import convert_to_tensor, register_tensor_conversion_function
 from tfgraph.framework.graph import GraphKeys, get_default_graph
 from tfgraph.framework.ops import Tensor
 from tfgraph.ops import array_ops, math_ops
@@ -55,8 +55,12 @@ class Undefined:
     def __bool__(self):
         self._fail()
 
-    def __tfgraph_tensor__(self, *args, **kwargs):
-        self._fail()
+
+def _convert_undefined(value, dtype=None, name=None, as_ref=False):
+    value._fail()
+
+
+register_tensor_conversion_function(Undefined, _convert_undefined)
 
 
 def _binary_fail(self, *args):
