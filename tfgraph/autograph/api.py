@@ -190,6 +190,12 @@ def convert(entity):
         code = _compile(entity)
         _cache[entity.__code__] = code
     own = dict(zip(entity.__code__.co_freevars, entity.__closure__ or ()))
+    missing = [n for n in code.co_freevars if n != transformer.AG and n not in own]
+    if missing:  # (a decorator's wrapper, whose source is the function it wraps)
+        raise NotImplementedError(
+            f"autograph cannot convert {entity!r}: it is a wrapper around another function "
+            "(convert the function it wraps instead)"
+        )
     closure = tuple(
         _cell(_AG) if name == transformer.AG else own[name] for name in code.co_freevars
     )
