@@ -231,6 +231,13 @@ def break_in_python_loop(x):
     return s
 
 
+def iterate_scalar(x):
+    s = tf.constant(0.0)
+    for v in x:
+        s += v
+    return s
+
+
 def _sign(x):
     if x > 0:
         return x
@@ -380,6 +387,7 @@ ERROR_CASES = {
     "none_in_tensor_cond": (none_in_tensor_cond, [("float32", [])]),
     "return_in_python_loop": (return_in_python_loop, [("float32", [])]),
     "break_in_python_loop": (break_in_python_loop, [("float32", [])]),
+    "iterate_scalar": (iterate_scalar, [("float32", [])]),
 }
 
 

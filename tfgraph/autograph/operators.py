@@ -571,6 +571,11 @@ def _tf_for_stmt(iter_, extra_test, body, init_state, names, opts, live_out=None
         start, limit, delta = iter_.op.inputs
         element = None
     else:
+        if iter_.shape.ndims == 0:
+            raise ValueError(
+                f"len requires a non-scalar tensor, got one of shape {iter_.shape}: a for "
+                "loop over a tensor iterates over its first dimension."
+            )
         start = convert_to_tensor(0)
         limit = array_ops.shape(iter_)[0]
         delta = convert_to_tensor(1)
