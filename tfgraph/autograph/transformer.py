@@ -11,7 +11,8 @@ Three passes over a function body:
    `and`/`or`/`not` become lazy `and_`/`or_`/`not_`; calls go through `converted_call`.
 
 Not converted (NotImplementedError): generators (`yield`), `global`/`nonlocal`, `async`
-functions.
+functions (nested functions with them are kept as written). Left as Python, as TF's
+default conversion leaves them: `print`, `==`, `assert`, list operations.
 """
 
 from __future__ import annotations
