@@ -387,7 +387,7 @@ def _shape_invariants(kwargs, init_state, loop_idx, extra_first: bool, flag: boo
     if extra_first:
         invariants.insert(0, TensorShape([]))
     if flag:
-        invariants.append(TensorShape([]))
+        invariants.insert(0, TensorShape([]))
     kwargs["shape_invariants"] = invariants
 
 
@@ -427,17 +427,18 @@ def _tf_while_stmt(test, body, init_state, names, opts, live_out=None):
     _check_no_return(names)
     init_state, gated = _initialize_undefineds(body, init_state, names, live_out, tuple)
     loop_idx = _split_state(init_state)
-    n = len(loop_idx)
     kwargs = _loop_options(opts, init_state, names)
     _shape_invariants(kwargs, init_state, loop_idx, extra_first=False, flag=bool(gated))
 
+    skip = 1 if gated else 0  # (TF's "iterated once" flag comes first)
+
     def cond_fn(*loop_values):
-        return test(*_merge_state(init_state, loop_idx, loop_values[:n]))
+        return test(*_merge_state(init_state, loop_idx, loop_values[skip:]))
 
     def body_fn(*loop_values):
-        new = body(*_merge_state(init_state, loop_idx, loop_values[:n]))
+        new = body(*_merge_state(init_state, loop_idx, loop_values[skip:]))
         out = [_loop_value(new[i], names[i]) for i in loop_idx]
-        return out + [True] if gated else out
+        return [True, *out] if gated else out
 
     init = [init_state[i] for i in loop_idx]
     if not init:
@@ -445,9 +446,9 @@ def _tf_while_stmt(test, body, init_state, names, opts, live_out=None):
             "a while loop on a tensor condition must change at least one tensor defined "
             "before the loop (tf.while_loop needs a loop variable)."
         )
-    init = init + [False] if gated else init
+    init = [False, *init] if gated else init
     result = while_loop(cond_fn, body_fn, init, return_same_structure=True, **kwargs)
-    return _after_loop(init_state, loop_idx, result, names, gated)
+    return _after_loop(init_state, loop_idx, result, names, gated, leading=0)
 
 
 def _initialize_undefineds(body, init_state, names, live_out, leading):
@@ -507,19 +508,20 @@ def _loop_value(value, name):
     return value
 
 
-def _after_loop(init_state, loop_idx, result, names, gated=()):
+def _after_loop(init_state, loop_idx, result, names, gated=(), leading: int = 0):
+    """The state after a loop; with `gated` variables, every result waits for the check
+    that the loop ran at least once (as TF)."""
     result = list(result)
-    state = _merge_state(init_state, loop_idx, result[: len(loop_idx)])
     if gated:
         from tfgraph.ops.check_ops import Assert
 
-        iterated = result[len(loop_idx)]
-        g = get_default_graph()
-        for i in gated:
-            message = f"loop must iterate at least once to initialize {names[i]}"
-            check = Assert(iterated, [message])
-            with g.control_dependencies([check]):
-                state[i] = array_ops.identity(state[i])
+        message = "loop must iterate at least once to initialize " + ", ".join(
+            names[i] for i in gated
+        )
+        check = Assert(result[0], [message])
+        with get_default_graph().control_dependencies([check]):
+            result = [_map(array_ops.identity, v) for v in result[1:]]
+    state = _merge_state(init_state, loop_idx, result[leading:])
     return tuple(state)
 
 
@@ -588,29 +590,60 @@ def _tf_for_stmt(iter_, extra_test, body, init_state, names, opts, live_out=None
 
     init_state, gated = _initialize_undefineds(body, init_state, names, live_out, first)
     loop_idx = _split_state(init_state)
-    n = len(loop_idx)
     kwargs = _loop_options(opts, init_state, names)
     _shape_invariants(kwargs, init_state, loop_idx, extra_first=True, flag=bool(gated))
 
-    def cond_fn(iterate, *loop_values):
-        in_range = math_ops.logical_or(
-            math_ops.logical_and(delta >= 0, iterate < limit),
-            math_ops.logical_and(delta < 0, iterate > limit),
-        )
+    if element is None:
+        _range_len(start, limit, delta)  # (TF computes it: a loop bound hint under XLA)
+    in_range = _range_test(limit, delta)
+    skip = 1 if gated else 0  # (TF's "iterated once" flag comes first)
+
+    def cond_fn(*loop_values):
+        iterate, values = loop_values[skip], loop_values[skip + 1 :]
+        main = in_range(iterate)
         if extra_test is None:
-            return in_range
-        state = _merge_state(init_state, loop_idx, loop_values[:n])
-        return and_(lambda: in_range, lambda: extra_test(*state))
+            return main
+        state = _merge_state(init_state, loop_idx, values)
+        return cf.cond(main, lambda: _as_bool_tensor(extra_test(*state)), lambda: False)
 
-    def body_fn(iterate, *loop_values):
+    def body_fn(*loop_values):
+        iterate, values = loop_values[skip], loop_values[skip + 1 :]
         item = iterate if element is None else element[iterate]
-        new = body(item, *_merge_state(init_state, loop_idx, loop_values[:n]))
+        new = body(item, *_merge_state(init_state, loop_idx, values))
         out = [iterate + delta] + [_loop_value(new[i], names[i]) for i in loop_idx]
-        return out + [True] if gated else out
+        return [True, *out] if gated else out
 
-    init = [start] + [init_state[i] for i in loop_idx] + ([False] if gated else [])
+    init = [start] + [init_state[i] for i in loop_idx]
+    init = [False, *init] if gated else init
     result = while_loop(cond_fn, body_fn, init, return_same_structure=True, **kwargs)
-    return _after_loop(init_state, loop_idx, result[1:], names, gated)
+    return _after_loop(init_state, loop_idx, result, names, gated, leading=1)
+
+
+def _range_len(start, limit, delta):
+    """How many iterations `range(start, limit, delta)` makes (the loop's bound, as TF)."""
+    dist = limit - start
+    unadjusted = dist // delta
+    remainder = dist % delta
+    adjustment = array_ops.cast(
+        math_ops.not_equal(remainder, array_ops.zeros_like(unadjusted)), dist.dtype
+    )
+    final = unadjusted + adjustment
+    length = math_ops.maximum(final, array_ops.zeros_like(final))
+    if length.dtype.base_dtype is not dtypes.int32:
+        length = array_ops.cast(length, dtypes.int32)
+    return length
+
+
+def _range_test(limit, delta):
+    """`iterate < limit` (or `>` for a negative step), as TF tests a range loop."""
+    from tfgraph.ops.common_shapes import constant_value
+
+    step = constant_value(delta)
+    if step is not None:
+        return (lambda i: i < limit) if step >= 0 else (lambda i: i > limit)
+    return lambda i: math_ops.logical_or(
+        math_ops.logical_and(delta >= 0, i < limit), math_ops.logical_and(delta < 0, i > limit)
+    )
 
 
 # ---------------------------------------------------------------- set_loop_options

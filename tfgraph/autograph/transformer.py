@@ -339,21 +339,29 @@ def _reads(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
-def annotate_live_out(stmts: list[ast.stmt], after: set[str], in_loop: set[str]) -> None:
-    """Marks each loop with the names code after it may read (`ag_live_out`): the reads
-    of the statements that follow it, and of every enclosing loop (a conservative guess)."""
+def annotate_live_out(
+    stmts: list[ast.stmt], after: set[str], in_loop: set[str], looping: bool = False
+) -> None:
+    """Marks each loop with the names code after it may read (`ag_live_out`): the reads of
+    the statements that follow it and, inside an enclosing loop, of that loop's header and
+    of the statements before it (they run again on the next iteration)."""
     live = set(after)
-    for s in reversed(stmts):
+    for k in range(len(stmts) - 1, -1, -1):
+        s = stmts[k]
+        ctx = set(in_loop)
+        if looping:
+            for earlier in stmts[:k]:
+                ctx |= _reads(earlier)
         if isinstance(s, (ast.For, ast.While)):
-            loop_reads = in_loop | _reads(s)
-            setattr(s, "ag_live_out", live | in_loop)  # noqa: B010 (an annotation)
-            annotate_live_out(s.body, live | loop_reads, loop_reads)
+            setattr(s, "ag_live_out", live | ctx)  # noqa: B010 (an annotation)
+            header = _reads(s.test if isinstance(s, ast.While) else s.iter)
+            annotate_live_out(s.body, live | ctx | header, ctx | header, looping=True)
         elif not isinstance(s, _SCOPES):
             for field in ("body", "orelse", "finalbody"):
                 if isinstance(getattr(s, field, None), list):
-                    annotate_live_out(getattr(s, field), live, in_loop)
+                    annotate_live_out(getattr(s, field), live, ctx, looping)
             for handler in getattr(s, "handlers", []):
-                annotate_live_out(handler.body, live, in_loop)
+                annotate_live_out(handler.body, live, ctx, looping)
         live |= _reads(s)
 
 
