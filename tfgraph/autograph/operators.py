@@ -696,6 +696,7 @@ def _len(value):
             raise ValueError(f"len requires a non-scalar tensor, got one of shape {t.shape}")
         if t.shape.ndims is not None and t.shape.dims[0].value is not None:
             return t.shape.dims[0].value
+        array_ops.shape(t)  # (TF makes the shape twice: later op names match TF's)
         return array_ops.shape(t)[0]
     return builtins.len(value)
 
