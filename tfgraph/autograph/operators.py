@@ -578,15 +578,18 @@ def _tf_for_stmt(iter_, extra_test, body, init_state, names, opts, live_out=None
                 f"len requires a non-scalar tensor, got one of shape {iter_.shape}: a for "
                 "loop over a tensor iterates over its first dimension."
             )
-        start = convert_to_tensor(0)
-        limit = array_ops.shape(iter_)[0]
-        delta = convert_to_tensor(1)
-        element = iter_
+        # (as TF: the rows go through a TensorArray; the index counts from a Python 0)
+        from tfgraph.ops.tensor_array_ops import TensorArray
+
+        limit = _len(iter_)
+        element = TensorArray(iter_.dtype.base_dtype, size=limit).unstack(iter_)
+        start, delta = 0, 1
+        row_shape = iter_.shape[1:]
 
     def first():
         if element is None:
             return (start,)
-        return (array_ops.placeholder(element.dtype.base_dtype, element.shape[1:]),)
+        return (array_ops.placeholder(iter_.dtype.base_dtype, row_shape),)
 
     init_state, gated = _initialize_undefineds(body, init_state, names, live_out, first)
     loop_idx = _split_state(init_state)
@@ -595,7 +598,7 @@ def _tf_for_stmt(iter_, extra_test, body, init_state, names, opts, live_out=None
 
     if element is None:
         _range_len(start, limit, delta)  # (TF computes it: a loop bound hint under XLA)
-    in_range = _range_test(limit, delta)
+    in_range = _range_test(limit, delta) if element is None else (lambda i: i < limit)
     skip = 1 if gated else 0  # (TF's "iterated once" flag comes first)
 
     def cond_fn(*loop_values):
@@ -608,7 +611,7 @@ def _tf_for_stmt(iter_, extra_test, body, init_state, names, opts, live_out=None
 
     def body_fn(*loop_values):
         iterate, values = loop_values[skip], loop_values[skip + 1 :]
-        item = iterate if element is None else element[iterate]
+        item = iterate if element is None else element.read(iterate)
         new = body(item, *_merge_state(init_state, loop_idx, values))
         out = [iterate + delta] + [_loop_value(new[i], names[i]) for i in loop_idx]
         return [True, *out] if gated else out
