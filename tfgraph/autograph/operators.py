@@ -406,10 +406,10 @@ def while_stmt(
         test, body = comp.wrap_test(test), comp.wrap(body)
         init_state, names = comp.extend(init_state, names)
         return comp.finish(while_stmt(test, body, init_state, names, opts, live_out=live_out))
-    first = test(*init_state)
-    if _is_tf(first):
+    if _is_tf(_in_scratch_graph(lambda: test(*init_state))):
         return _tf_while_stmt(test, body, init_state, names, opts, live_out)
     state = tuple(init_state)
+    first = test(*state)
     while first:
         state = tuple(body(*state))
         first = test(*state)
@@ -421,6 +421,15 @@ def while_stmt(
                 "tf.while_loop.)"
             )
     return state
+
+
+def _in_scratch_graph(fn):
+    """`fn()` built in a throwaway graph (outer tensors captured), as TF evaluates a while
+    loop's first test: to learn whether it is a tensor without adding ops."""
+    from tfgraph.data.function import FuncGraph
+
+    with FuncGraph(get_default_graph(), "autograph_test").as_default():
+        return fn()
 
 
 def _tf_while_stmt(test, body, init_state, names, opts, live_out=None):
