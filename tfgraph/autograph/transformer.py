@@ -269,23 +269,41 @@ def _add_loop_test(loop: ast.stmt, test: ast.expr) -> None:
         loop.ag_extra_tests = [*getattr(loop, "ag_extra_tests", []), test]  # type: ignore[attr-defined]
 
 
+class _BreakAsContinue(ast.NodeTransformer):
+    """`break` -> `break_ = True; continue` (in this loop, not in nested loops)."""
+
+    def __init__(self, flag: str) -> None:
+        self.flag = flag
+
+    def visit_Break(self, node: ast.Break) -> list[ast.stmt]:
+        return [_assign(self.flag, _const(True)), ast.Continue()]
+
+    def _keep(self, node: ast.AST) -> ast.AST:
+        return node
+
+    visit_For = visit_While = visit_FunctionDef = visit_AsyncFunctionDef = _keep
+    visit_ClassDef = visit_Lambda = _keep
+
+
 def _lower_loop(loop: ast.stmt, namer: _Namer) -> list[ast.stmt]:
-    """`break`/`continue` of `loop` (not of nested loops) as flags; a loop `else` runs after
-    the loop unless it broke."""
+    """`break`/`continue` of `loop` (not of nested loops) as flags, as TF lowers them: a
+    `break` sets `break_` (which stops the loop) and continues; a `continue` sets a
+    `continue_` flag that guards the rest of the body. A loop `else` runs after the loop
+    unless it broke."""
     before: list[ast.stmt] = []
     body = loop.body  # type: ignore[attr-defined]
+    after = loop.orelse  # type: ignore[attr-defined]
+    if _contains(body, (ast.Break,), into_loops=False):
+        flag = namer.new("break_")
+        body = [_BreakAsContinue(flag).visit(s) for s in body]
+        body = [x for s in body for x in (s if isinstance(s, list) else [s])]
+        before = [_assign(flag, _const(False))]
+        _add_loop_test(loop, _not(_load(flag)))
+        after = [ast.If(test=_not(_load(flag)), body=after, orelse=[])] if after else []
     if _contains(body, (ast.Continue,), into_loops=False):
         flag = namer.new("continue_")
         jump = _Jump(ast.Continue, flag, lambda s, f=flag: [_assign(f, _const(True))], False)
         body = [_assign(flag, _const(False)), *jump.block(body)[0]]
-    after = loop.orelse  # type: ignore[attr-defined]
-    if _contains(body, (ast.Break,), into_loops=False):
-        flag = namer.new("break_")
-        jump = _Jump(ast.Break, flag, lambda s, f=flag: [_assign(f, _const(True))], False)
-        body = jump.block(body)[0]
-        before = [_assign(flag, _const(False))]
-        _add_loop_test(loop, _not(_load(flag)))
-        after = [ast.If(test=_not(_load(flag)), body=after, orelse=[])] if after else []
     loop.body = body or [ast.Pass()]  # type: ignore[attr-defined]
     loop.orelse = []  # type: ignore[attr-defined]
     return [*before, loop, *after]
