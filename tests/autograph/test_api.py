@@ -264,3 +264,12 @@ def test_a_variable_set_in_one_branch_fails_where_it_is_used():
 
     with pytest.raises(ValueError, match="'y' must also be initialized in the else branch"):
         tf.autograph.to_graph(f)(tf.placeholder(tf.float32, []))
+
+
+def test_a_tensor_while_loop_adds_nothing_outside_its_frame():
+    # (the first test runs in a scratch graph, as TF's: TF's graph has only the Placeholder
+    # outside "while/")
+    n = tf.placeholder(tf.int32, [])
+    tf.autograph.to_graph(_cases().while_sum)(n)
+    ops = tf.get_default_graph().get_operations()
+    assert [op.type for op in ops if not op.name.startswith("while/")] == ["Placeholder"]
