@@ -14,6 +14,7 @@ _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"tfgraph(\..
 # Namespaces: tf.nn, tf.train, tf.losses, tf.layers, tf.metrics, tf.summary, tf.io, ...
 from tfgraph import (
     audio,
+    autograph,
     bitwise,
     config,
     contrib,
@@ -21,6 +22,7 @@ from tfgraph import (
     debugging,
     distributions,
     errors,
+    experimental,
     feature_column,
     gfile,
     graph_util,
@@ -54,6 +56,7 @@ from tfgraph import (
     summary,
     test,
     train,
+    types,
     version,
 )
 

@@ -20,12 +20,18 @@ from tfgraph.eager.config import (
     set_visible_devices,
     threading,
 )
+from tfgraph.platform.runtime_only import (
+    experimental_connect_to_cluster,
+    experimental_connect_to_host,
+)
 
 __all__ = [
     "LogicalDevice",
     "LogicalDeviceConfiguration",
     "PhysicalDevice",
     "experimental",
+    "experimental_connect_to_cluster",
+    "experimental_connect_to_host",
     "experimental_functions_run_eagerly",
     "experimental_run_functions_eagerly",
     "functions_run_eagerly",

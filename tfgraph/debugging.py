@@ -1,5 +1,6 @@
 """`tf.debugging`: runtime assertions and eager placement logging (re-exports only)."""
 
+from tfgraph import debugging_experimental as experimental
 from tfgraph.eager.context import set_log_device_placement
 from tfgraph.framework.api_utils import is_numeric_tensor
 from tfgraph.ops.check_ops import (
@@ -69,6 +70,7 @@ __all__ = [
     "disable_traceback_filtering",
     "enable_check_numerics",
     "enable_traceback_filtering",
+    "experimental",
     "get_log_device_placement",
     "is_finite",
     "is_inf",

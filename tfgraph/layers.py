@@ -1,5 +1,6 @@
 """`tf.layers`: TF1 layers (re-exports only)."""
 
+from tfgraph import layers_experimental as experimental
 from tfgraph.legacy_layers.base import InputSpec, Layer
 from tfgraph.legacy_layers.convolutional import (
     Conv1D,
@@ -69,6 +70,7 @@ __all__ = [
     "conv3d_transpose",
     "dense",
     "dropout",
+    "experimental",
     "flatten",
     "max_pooling1d",
     "max_pooling2d",

@@ -1,5 +1,6 @@
 """`tf.nn`: neural-network functions (re-exports only)."""
 
+from tfgraph import nn_experimental as experimental  # noqa: F401
 from tfgraph import rnn_cell  # noqa: F401
 from tfgraph.ctc_impl import ctc_unique_labels  # noqa: F401
 from tfgraph.legacy_layers.dynamic_rnn import bidirectional_dynamic_rnn, dynamic_rnn  # noqa: F401

@@ -216,6 +216,11 @@ def numpy_value(value, dtype: dtypes.DType | None = None) -> tuple[np.ndarray, d
     if base is dtypes.string:
         arr = _to_bytes_array(arr)
     else:
+        if base._np is None and base._enum in dtypes._NARROW_LIMITS:
+            raise TypeError(
+                f"Values of dtype {base.name} need the ml_dtypes package (pip install "
+                "ml_dtypes), which provides their numpy types, as TensorFlow's do."
+            )
         np_dtype = base.np_dtype
         if arr.dtype.kind in "SUO":
             raise TypeError(f"Expected {base.name}, but got {value!r} of type 'str'.")

@@ -130,7 +130,7 @@ class DType:
 
     @property
     def is_unsigned(self) -> builtins.bool:
-        return self._base in (uint8, uint16, uint32, uint64)
+        return self._base in (uint8, uint16, uint32, uint64, uint4, uint2)
 
     @property
     def is_quantized(self) -> builtins.bool:
@@ -142,6 +142,8 @@ class DType:
 
     @property
     def size(self) -> int:
+        if self._base._enum in _NARROW_LIMITS:
+            return 1
         if self._np is None or self._base is string:
             return 1 if self._base is not string else 0
         return self._np.itemsize
@@ -150,6 +152,8 @@ class DType:
     def min(self):
         """Smallest representable value (TypeError for non-numeric types, as in TF)."""
         base = self._base
+        if base._enum in _NARROW_LIMITS:
+            return self._narrow_value(_NARROW_LIMITS[base._enum][0])
         if base in _FLOATING and base is not bfloat16:
             return self._np.type(np.finfo(self._np).min)
         if base is bfloat16:
@@ -162,6 +166,8 @@ class DType:
     def max(self):
         """Largest representable value (TypeError for non-numeric types, as in TF)."""
         base = self._base
+        if base._enum in _NARROW_LIMITS:
+            return self._narrow_value(_NARROW_LIMITS[base._enum][1])
         if base in _FLOATING and base is not bfloat16:
             return self._np.type(np.finfo(self._np).max)
         if base is bfloat16:
@@ -169,6 +175,9 @@ class DType:
         if base in _INTEGER or base is bool:
             return self._np.type(np.iinfo(self._np).max) if base is not bool else True
         raise TypeError(f"Cannot find maximum value of {self}.")
+
+    def _narrow_value(self, value):
+        return value if self._base._np is None else self._base._np.type(value)
 
     @property
     def limits(self):
@@ -246,11 +255,44 @@ variant = _make(21, "variant", None)
 uint32 = _make(22, "uint32", np.uint32)
 uint64 = _make(23, "uint64", np.uint64)
 
+
+def _narrow_np(name: str):
+    """ml_dtypes' numpy type for a narrow dtype (None without ml_dtypes)."""
+    try:
+        import ml_dtypes
+    except ImportError:  # pragma: no cover - depends on the environment
+        return None
+    return getattr(ml_dtypes, name, None)
+
+
+# Narrow types of `tf.experimental` / `tf.dtypes.experimental`: (enum, name, min, max);
+# values of them need the ml_dtypes package, as TF's do.
+_NARROW = (
+    (24, "float8_e5m2", -57344.0, 57344.0),
+    (25, "float8_e4m3fn", -448.0, 448.0),
+    (26, "float8_e4m3fnuz", -240.0, 240.0),
+    (27, "float8_e4m3b11fnuz", -30.0, 30.0),
+    (28, "float8_e5m2fnuz", -57344.0, 57344.0),
+    (29, "int4", -8, 7),
+    (30, "uint4", 0, 15),
+    (31, "int2", -2, 1),
+    (32, "uint2", 0, 3),
+    (33, "float4_e2m1fn", -6.0, 6.0),
+)
+_NARROW_LIMITS = {enum: (lo, hi) for enum, _, lo, hi in _NARROW}
+float8_e5m2, float8_e4m3fn, float8_e4m3fnuz, float8_e4m3b11fnuz, float8_e5m2fnuz = (
+    _make(e, n, _narrow_np(n)) for e, n, _, _ in _NARROW[:5]
+)
+int4, uint4, int2, uint2, float4_e2m1fn = (_make(e, n, _narrow_np(n)) for e, n, _, _ in _NARROW[5:])
+
 half = float16
 double = float64
 
 _FLOATING = frozenset({float16, float32, float64, bfloat16})
-_INTEGER = frozenset({int8, int16, int32, int64, uint8, uint16, uint32, uint64})
+_FLOATING = _FLOATING | {float8_e5m2, float8_e4m3fn, float8_e4m3fnuz, float8_e4m3b11fnuz}
+_FLOATING = _FLOATING | {float8_e5m2fnuz, float4_e2m1fn}
+_INTEGER = frozenset({int8, int16, int32, int64, uint8, uint16, uint32, uint64, int4, int2})
+_INTEGER = _INTEGER | {uint4, uint2}
 QUANTIZED_DTYPES = frozenset({qint8, quint8, qint16, quint16, qint32})
 _QUANTIZED_STORAGE = {
     11: np.dtype(np.int8),
@@ -288,6 +330,9 @@ _BY_PYTYPE = {
     np.str_: string,
     np.object_: string,
 }
+for _np_dtype, _dt in list(_BY_NP.items()):
+    if _dt._enum in _NARROW_LIMITS:
+        _BY_PYTYPE[_np_dtype.type] = _dt
 
 
 def as_dtype(type_value) -> DType:
@@ -386,6 +431,10 @@ _FUNCTIONS = {
 
 
 def __getattr__(name: str):
+    if name == "experimental":
+        import importlib
+
+        return importlib.import_module("tfgraph.framework.dtypes_experimental")
     module = _FUNCTIONS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}", name=name)

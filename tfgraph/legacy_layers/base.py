@@ -20,6 +20,7 @@ from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import GraphKeys, get_collection_ref, get_default_graph
 from tfgraph.framework.ops import Tensor
 from tfgraph.framework.tensor_shape import TensorShape
+from tfgraph.legacy_layers.keras_style import keras_style_enabled
 from tfgraph.ops import array_ops, init_ops, math_ops
 from tfgraph.variable_scope import VariableScope, get_variable, variable_scope
 from tfgraph.variables import Variable, global_variables, trainable_variables
@@ -38,11 +39,24 @@ def to_snake_case(name: str) -> str:
     return "private" + insecure
 
 
-def _unique_object_name(base_name: str) -> str:
+def _unique_object_name(base_name: str, one_based: bool = False) -> str:
     uids = _NAME_UIDS.setdefault(get_default_graph(), {})
     n = uids.get(base_name, 0)
     uids[base_name] = n + 1
+    if one_based:  # (Keras-style layers: dense_1, dense_2, ...)
+        return f"{base_name}_{n + 1}"
     return base_name if n == 0 else f"{base_name}_{n}"
+
+
+def _check_keras_style(scope, reuse) -> None:
+    if scope is not None:
+        raise ValueError(
+            f"scope argument not allowed when keras style layers are enabled, but saw: {scope}"
+        )
+    if reuse:
+        raise ValueError(
+            f"reuse argument not allowed when keras style layers are enabled, but saw: {reuse}"
+        )
 
 
 class InputSpec:
@@ -94,6 +108,7 @@ class Layer:
         for kwarg in kwargs:
             if kwarg not in allowed:
                 raise TypeError("Keyword argument not understood:", kwarg)
+        self._keras_style = keras_style_enabled()
         self.trainable = trainable
         self.built = False
         self._dtype = None if dtype is None else dtypes.as_dtype(dtype).base_dtype
@@ -103,6 +118,8 @@ class Layer:
         self._updates: list = []
         self.input_spec: InputSpec | None = None
         self._init_set_name(name)
+        if self._keras_style:  # (after naming: TF's refused layers use up their names)
+            _check_keras_style(scope, self._reuse)
         if scope:
             with variable_scope(scope) as captured_scope:
                 self._scope: VariableScope | None = captured_scope
@@ -120,7 +137,7 @@ class Layer:
             self._name = name
         if not name:
             base_name = to_snake_case(type(self).__name__)
-            self._name = _unique_object_name(base_name)
+            self._name = _unique_object_name(base_name, one_based=self._keras_style)
         self._base_name = base_name
 
     @property
@@ -211,6 +228,10 @@ class Layer:
                 raise TypeError("Unknown keyword argument:", kwarg)
         if trainable is None:
             trainable = True
+        if self._keras_style:
+            return self._add_keras_weight(
+                name, shape, dtype, initializer, regularizer, trainable, constraint
+            )
         existing_variables = set(global_variables())
         if dtype is None:
             dtype = self._dtype or dtypes.float32
@@ -253,6 +274,55 @@ class Layer:
         elif variable not in self._non_trainable_weights:
             self._non_trainable_weights.append(variable)
         return variable
+
+    def _add_keras_weight(
+        self, name, shape, dtype, initializer, regularizer, trainable, constraint
+    ):
+        """A Keras-style weight: a new variable `<current name scope>/<name>`."""
+        dtype = dtypes.as_dtype(dtype or self._dtype or dtypes.float32)
+        if initializer is None:
+            if dtype.is_floating:
+                initializer = init_ops.glorot_uniform_initializer()
+            elif dtype.is_integer or dtype.is_unsigned or dtype.is_bool:
+                initializer = init_ops.zeros_initializer()
+            else:
+                raise ValueError(
+                    f"An initializer for variable {name} of type {dtype.name} is required "
+                    f"for layer {self.name}"
+                )
+        variable = Variable(
+            lambda: initializer(shape, dtype=dtype),
+            name=name,
+            dtype=dtype,
+            trainable=trainable and self.trainable,
+            constraint=constraint,
+            use_resource=True,  # (Keras makes resource variables, as TF 2.21 does here)
+        )
+        if regularizer is not None:
+            with get_default_graph().name_scope(variable.op.name + "/Regularizer"):
+                loss = regularizer(variable)
+            if loss is not None:
+                self.add_loss(loss)
+        weights = self._trainable_weights if trainable and self.trainable else None
+        (weights if weights is not None else self._non_trainable_weights).append(variable)
+        return variable
+
+    def _keras_call(self, inputs, *args, **kwargs):
+        """`__call__` of a Keras-style layer: everything under the layer's name scope."""
+        g = get_default_graph()
+        with g.name_scope(self._name):
+            if isinstance(inputs, Variable):
+                inputs = convert_to_tensor(inputs)
+            if not self.built:
+                self._assert_input_compatibility(inputs)
+                if self._dtype is None:
+                    self._dtype = inputs.dtype.base_dtype
+                self.build(inputs.shape)
+                self.built = True
+            self._assert_input_compatibility(inputs)
+            outputs = self.call(inputs, *args, **kwargs)
+        _add_elements_to_collection(self._updates, GraphKeys.UPDATE_OPS)
+        return outputs
 
     # -- calling -------------------------------------------------------------------------
     def build(self, input_shape) -> None:
@@ -299,6 +369,10 @@ class Layer:
             return self._call_nested(inputs, scope, *args, **kwargs)
         if not isinstance(inputs, (Tensor, Variable)):
             inputs = convert_to_tensor(inputs)
+        if self._keras_style:
+            if scope is not None:
+                _check_keras_style(scope, None)
+            return self._keras_call(inputs, *args, **kwargs)
         self._set_scope(scope)
         reuse = True if self.built else self._reuse
         g = get_default_graph()

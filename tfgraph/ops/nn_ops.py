@@ -1604,13 +1604,41 @@ def dropout(x, keep_prob=None, noise_shape=None, seed=None, name: str | None = N
 
 def dropout_v2(x, rate, noise_shape=None, seed=None, name: str | None = None):
     """TF2-style dropout: zeroes elements with probability `rate`."""
-    import numbers
-
     from tfgraph.framework.random_seed import get_seed
     from tfgraph.ops import random_ops
 
+    def sampler(shape, dtype):
+        return random_ops.random_uniform(shape, seed=seed, dtype=dtype)
+
+    return _dropout(x, rate, noise_shape, sampler, lambda: get_seed(seed), name, "dropout")
+
+
+def stateless_dropout(x, rate, seed, rng_alg=None, noise_shape=None, name: str | None = None):
+    """`tf.nn.experimental.stateless_dropout`: dropout whose mask is
+    `tf.random.stateless_uniform(noise_shape, seed, alg=rng_alg) >= rate` (the same mask
+    for the same seed, as TF's)."""
+    from tfgraph.ops import stateless_random_ops
+
+    def sampler(shape, dtype):
+        alg = "auto_select" if rng_alg is None else rng_alg
+        return stateless_random_ops.stateless_uniform(shape, seed=seed, dtype=dtype, alg=alg)
+
+    return _dropout(x, rate, noise_shape, sampler, lambda: None, name, "stateless_dropout")
+
+
+def general_dropout(x, rate, uniform_sampler, noise_shape=None, name: str | None = None):
+    """`tf.nn.experimental.general_dropout`: dropout whose mask is
+    `uniform_sampler(shape=noise_shape, dtype=x.dtype) >= rate`."""
+    return _dropout(x, rate, noise_shape, uniform_sampler, lambda: None, name, "general_dropout")
+
+
+def _dropout(x, rate, noise_shape, sampler, on_rate_zero, name, default_name: str):
+    """Zeroes elements of `x` where `sampler(shape=..., dtype=...)` (uniform in [0, 1)) is
+    below `rate` and scales the others by 1 / (1 - rate)."""
+    import numbers
+
     g = get_default_graph()
-    with g.name_scope(name or "dropout"):
+    with g.name_scope(name or default_name):
         is_rate_number = isinstance(rate, numbers.Real)
         if is_rate_number and (rate < 0 or rate >= 1):
             raise ValueError(
@@ -1625,7 +1653,7 @@ def dropout_v2(x, rate, noise_shape=None, seed=None, name: str | None = None):
                 f"x_dtype={x.dtype!r}"
             )
         if is_rate_number and rate == 0:
-            get_seed(seed)
+            on_rate_zero()
             return x
         if not isinstance(rate, Tensor) and not hasattr(rate, "_as_graph_element"):
             if not is_rate_number:
@@ -1646,7 +1674,7 @@ def dropout_v2(x, rate, noise_shape=None, seed=None, name: str | None = None):
             one = constant(1, dtype=x_dtype)
             ret = op_output("RealDiv", None, [x, op_output("Sub", None, [one, rate])])
         noise_shape = _get_noise_shape(x, noise_shape)
-        random_tensor = random_ops.random_uniform(noise_shape, seed=seed, dtype=x_dtype)
+        random_tensor = sampler(shape=noise_shape, dtype=x_dtype)
         keep_mask = random_tensor >= rate
         zero = constant(0, dtype=x_dtype)
         ret = op_output("SelectV2", None, [keep_mask, ret, zero])

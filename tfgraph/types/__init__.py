@@ -1,0 +1,5 @@
+"""`tf.types` (re-exports only)."""
+
+from tfgraph.types import experimental
+
+__all__ = ["experimental"]

@@ -1,0 +1,5 @@
+"""`tf.types.experimental` (re-exports only)."""
+
+from tfgraph.framework.core_types import FunctionType, TensorLike
+
+__all__ = ["FunctionType", "TensorLike"]
