@@ -4,6 +4,7 @@
 from tfgraph import train_experimental as experimental
 from tfgraph.distributed.server import Server
 from tfgraph.framework.graph_io import write_graph
+from tfgraph.ops.sdca_ops import sdca_fprint, sdca_optimizer, sdca_shrink_l1
 from tfgraph.summary_writer import summary_iterator
 from tfgraph.training import queue_runner  # (tf.train.queue_runner.QueueRunner & co)
 from tfgraph.training.basic_session_run_hooks import (
@@ -154,6 +155,9 @@ __all__ = [
     "get_or_create_global_step",
     "global_step",
     "import_meta_graph",
+    "sdca_fprint",
+    "sdca_optimizer",
+    "sdca_shrink_l1",
     "init_from_checkpoint",
     "input_producer",
     "latest_checkpoint",
