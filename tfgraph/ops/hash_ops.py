@@ -215,7 +215,10 @@ def _city128(s: bytes, seed_lo: int, seed_hi: int) -> tuple[int, int]:
     x, y, z = seed_lo, seed_hi, (n * _K1) & _MASK
     v0 = (_rot(y ^ _K1, 49) * _K1 + _f64(s, 0)) & _MASK
     v = (v0, (_rot(v0, 42) * _K1 + _f64(s, 8)) & _MASK)
-    w = ((_rot((y + z) & _MASK, 35) * _K1 + x) & _MASK, (_rot((x + _f64(s, 88)) & _MASK, 53) * _K1) & _MASK)
+    w = (
+        (_rot((y + z) & _MASK, 35) * _K1 + x) & _MASK,
+        (_rot((x + _f64(s, 88)) & _MASK, 53) * _K1) & _MASK,
+    )
     i, left = 0, n
     while True:
         x, y, z, v, w = _city_chunk(s, i, x, y, z, v, w, _K1)

@@ -50,6 +50,10 @@ def _squared_dual(nlp, y, w, dual, wx, norm):
     return dual + (y - dual - wx) / (1 + nlp * norm * w)
 
 
+def _smooth_hinge_dual(nlp, y, w, dual, wx, norm):
+    return _hinge_dual(nlp, y, w, dual, wx, norm, 1.0)
+
+
 def _hinge_dual(nlp, y, w, dual, wx, norm, gamma=None):
     if gamma is None:
         cand = dual + (y - wx) / (nlp * w * norm)
@@ -112,7 +116,7 @@ _LOSS_RULES = {
     ),
     "smooth_hinge_loss": (
         True,
-        lambda *a: _hinge_dual(*a, gamma=1.0),
+        _smooth_hinge_dual,
         _smooth_hinge_primal,
         lambda a, y, w: _hinge_dual_loss(a, y, w, gamma=1.0),
     ),
@@ -317,10 +321,9 @@ def _sdca_shape(op):
     nd = int(attrs["num_dense_features"])
     shapes = [t._shape for t in op._inputs]
     start = 2 * ns + nsv + nd + 2
-    state = shapes[start + 2 * ns + nd]
     sparse_w = shapes[start + ns : start + 2 * ns]
     dense_w = shapes[start + 2 * ns : start + 2 * ns + nd]
-    return [state, *sparse_w, *dense_w]
+    return [TensorShape([None, 4]), *sparse_w, *dense_w]  # (TF: [?, 4] whatever comes in)
 
 
 _SDCA_INPUTS = [
@@ -410,13 +413,8 @@ def sdca_optimizer(
                 f"match length {want} of argument "
                 f"'{'dense_features' if label == 'dense_weights' else 'sparse_example_indices'}'."
             )
-    if loss_type not in _LOSSES:
-        raise ValueError(
-            f"Value for attr 'loss_type' of \"{loss_type}\" is not in the list of allowed "
-            f"values: {', '.join(repr(n) for n in _LOSSES)}"
-        )
     attrs = {
-        "loss_type": loss_type,
+        "loss_type": loss_type.encode() if isinstance(loss_type, str) else loss_type,
         "adaptative": bool(adaptative),
         "num_sparse_features": ns,
         "num_sparse_features_with_values": len(groups[2]),
