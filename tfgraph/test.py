@@ -2,6 +2,7 @@
 
 from unittest import mock
 
+from tfgraph.distributed.server import create_local_cluster
 from tfgraph.platform.benchmark import Benchmark, benchmark_config
 from tfgraph.platform.graph_def_diff import assert_equal_graph_def
 from tfgraph.platform.stubout import StubOutForTesting
@@ -30,6 +31,7 @@ __all__ = [
     "assert_equal_graph_def",
     "benchmark_config",
     "compute_gradient",
+    "create_local_cluster",
     "compute_gradient_error",
     "disable_with_predicate",
     "get_temp_dir",
