@@ -74,6 +74,7 @@ from tfgraph.training.monitored_session import (
     WorkerSessionCreator,
 )
 from tfgraph.training.moving_averages import ExponentialMovingAverage
+from tfgraph.training.quantize_training import do_quantize_training_on_graphdef
 from tfgraph.training.queue_runner import QueueRunner, add_queue_runner, start_queue_runners
 from tfgraph.training.saver import Saver, export_meta_graph, import_meta_graph
 from tfgraph.training.server_lib import ClusterSpec
@@ -146,6 +147,7 @@ __all__ = [
     "checkpoint_exists",
     "checkpoints_iterator",
     "create_global_step",
+    "do_quantize_training_on_graphdef",
     "experimental",
     "export_meta_graph",
     "generate_checkpoint_state_proto",
