@@ -5,7 +5,8 @@ QuantizeAndDequantizeV2 named after the input's node. The range comes from what 
 the input (looking through Identity, pooling, Reshape and ConcatV2): fixed for Relu6
 (0..6), Sigmoid (0..1) and Tanh (-1..1); otherwise estimated by two scalar variables
 (`<input>/Min/Variable`, `<input>/Max/Variable`) that start at the input's first min/max
-and then follow exponential moving averages (decay 0.999) each time the graph runs.
+and then follow exponential moving averages (decay 0.999) each time the graph runs; a
+Saver in the graph (one SaveV2 and its restore_all) saves and restores them too.
 """
 
 from __future__ import annotations
@@ -124,14 +125,78 @@ def _edges(graph):
     return edges
 
 
+def _save_op(graph):
+    """The graph's SaveV2 op and its restore_all NoOp, or (None, None)."""
+    saves = [op for op in graph.get_operations() if op.type == "SaveV2"]
+    if not saves:
+        return None, None
+    if len(saves) > 1:
+        raise errors.InvalidArgumentError(None, None, "Input graph has multiple SaveV2 ops.")
+    prefix = saves[0].name.rpartition("/")[0]
+    try:
+        restore_all = graph.get_operation_by_name(f"{prefix}/restore_all")
+    except (KeyError, ValueError):
+        raise errors.InvalidArgumentError(
+            None, None, "graph has SaveOp, but no restore_all NoOp"
+        ) from None
+    return saves[0], restore_all
+
+
+def _restore_ops(save, variables) -> list[str]:
+    """A RestoreV2 and an Assign per new variable (named as TF's rewrite names them);
+    returns the Assigns' names."""
+    prefix = save.name.rpartition("/")[0]
+    names = []
+    for i, var in enumerate(variables):
+        restore_name = f"{prefix}/RestoreV2/_{2 * i}_qt"
+        tensor_names = constant(np.array([var.op.name.encode()], object), dtype=dtypes.string,
+                                name=f"{restore_name}/tensor_names")  # fmt: skip
+        slices = constant(np.array([b""], object), dtype=dtypes.string,
+                          name=f"{restore_name}/shape_and_slices")  # fmt: skip
+        restored = _op(
+            "RestoreV2",
+            restore_name,
+            [save.inputs[0], tensor_names, slices],
+            {"dtypes": [dtypes.float32]},
+        )[0]
+        names.append(_op("Assign", f"{prefix}/Assign/_{2 * i + 1}_qt", [var, restored])[0].op.name)
+    return names
+
+
+def _wire_saver(out, save, restore_all, variables, assigns) -> None:
+    """Adds the new variables to the SaveV2 node (moved to the end, as TF rebuilds it) and
+    their restores to restore_all, in the GraphDef `out`."""
+    from tfgraph.io.tensor_proto import make_ndarray, make_tensor_proto
+
+    nodes = {n.name: n for n in out.node}
+    var_names = [v.op.name for v in variables]
+    for index, extra in ((1, var_names), (2, [""] * len(var_names))):
+        const = nodes[save.inputs[index].op.name]
+        values = [bytes(b) for b in make_ndarray(const.attr["value"].tensor).reshape(-1)]
+        values += [e.encode() for e in extra]
+        proto = make_tensor_proto(np.array(values, object), dtype=dtypes.string)
+        const.attr["value"].tensor.CopyFrom(proto)
+    node = nodes[save.name]
+    data = [i for i in node.input if not i.startswith("^")]
+    control = [i for i in node.input if i.startswith("^")]
+    del node.input[:]
+    node.input.extend(data + var_names + control)
+    node.attr["dtypes"].list.type.extend([dtypes.float32.as_datatype_enum] * len(var_names))
+    moved = out.node.add()
+    moved.CopyFrom(node)
+    out.node.remove(node)
+    nodes[restore_all.name].input.extend(f"^{a}" for a in assigns)
+
+
 def do_quantize_training_on_graphdef(input_graph, num_bits: int):
     """Rewrites the GraphDef `input_graph` for quantized training: returns a new GraphDef
-    whose MatMul and Conv2D inputs go through `num_bits` QuantizeAndDequantizeV2 ops.
+    whose MatMul and Conv2D inputs go through `num_bits` QuantizeAndDequantizeV2 ops (and,
+    when the graph has a Saver, whose Saver also saves and restores the new variables).
 
     Raises:
         IndexError: `num_bits` is not in [1, 63] (TF's out-of-range status, as TF raises it).
-        UnimplementedError: more than two inputs come from ops of unknown range, or the
-            graph has a Saver (tfgraph does not add the range variables to it).
+        UnimplementedError: more than two inputs come from ops of unknown range.
+        InvalidArgumentError: the graph has several SaveV2 ops, or no restore_all.
     """
     num_bits = int(num_bits)
     if num_bits < 1 or num_bits > 63:
@@ -139,13 +204,6 @@ def do_quantize_training_on_graphdef(input_graph, num_bits: int):
     graph = Graph()
     with graph.as_default():
         import_graph_def(input_graph, name="")
-        if any(op.type == "SaveV2" for op in graph.get_operations()):
-            raise errors.UnimplementedError(
-                None,
-                None,
-                "do_quantize_training_on_graphdef: tfgraph does not add the new range "
-                "variables to the graph's Saver; rewrite the graph before creating the Saver.",
-            )
         first_new = len(graph.get_operations())
         converted: dict[str, object] = {}
         rewired: dict[tuple[str, int], str] = {}
@@ -155,6 +213,8 @@ def do_quantize_training_on_graphdef(input_graph, num_bits: int):
             if q is None:
                 q = converted[producer.name] = _quantize(producer, num_bits, found, added)
             rewired[(consumer.name, index)] = q.op.name  # type: ignore[attr-defined]
+        save, restore_all = _save_op(graph)
+        assigns = _restore_ops(save, added) if save is not None else []
         new = {op.name for op in graph.get_operations()[first_new:]}
     out = graph.as_graph_def()
     for node in out.node:
@@ -164,4 +224,6 @@ def do_quantize_training_on_graphdef(input_graph, num_bits: int):
             source = rewired.get((node.name, i))
             if source is not None:
                 node.input[i] = source
+    if save is not None:
+        _wire_saver(out, save, restore_all, added, assigns)
     return out
