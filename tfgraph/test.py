@@ -3,6 +3,7 @@
 from unittest import mock
 
 from tfgraph import test_experimental as experimental
+from tfgraph.distributed.server import create_local_cluster
 from tfgraph.platform.benchmark import Benchmark, benchmark_config
 from tfgraph.platform.graph_def_diff import assert_equal_graph_def
 from tfgraph.platform.stubout import StubOutForTesting
@@ -32,6 +33,7 @@ __all__ = [
     "benchmark_config",
     "compute_gradient",
     "compute_gradient_error",
+    "create_local_cluster",
     "disable_with_predicate",
     "experimental",
     "get_temp_dir",

@@ -4,6 +4,7 @@
 from tfgraph import train_experimental as experimental
 from tfgraph.distributed.server import Server
 from tfgraph.framework.graph_io import write_graph
+from tfgraph.ops.sdca_ops import sdca_fprint, sdca_optimizer, sdca_shrink_l1
 from tfgraph.summary_writer import summary_iterator
 from tfgraph.training import queue_runner  # (tf.train.queue_runner.QueueRunner & co)
 from tfgraph.training.basic_session_run_hooks import (
@@ -73,6 +74,7 @@ from tfgraph.training.monitored_session import (
     WorkerSessionCreator,
 )
 from tfgraph.training.moving_averages import ExponentialMovingAverage
+from tfgraph.training.quantize_training import do_quantize_training_on_graphdef
 from tfgraph.training.queue_runner import QueueRunner, add_queue_runner, start_queue_runners
 from tfgraph.training.saver import Saver, export_meta_graph, import_meta_graph
 from tfgraph.training.server_lib import ClusterSpec
@@ -145,6 +147,7 @@ __all__ = [
     "checkpoint_exists",
     "checkpoints_iterator",
     "create_global_step",
+    "do_quantize_training_on_graphdef",
     "experimental",
     "export_meta_graph",
     "generate_checkpoint_state_proto",
@@ -170,6 +173,9 @@ __all__ = [
     "range_input_producer",
     "remove_checkpoint",
     "replica_device_setter",
+    "sdca_fprint",
+    "sdca_optimizer",
+    "sdca_shrink_l1",
     "shuffle_batch",
     "shuffle_batch_join",
     "slice_input_producer",

@@ -20,8 +20,8 @@ HEADER = "## Submodule names"
 SPECIAL = {
     "compat.v2": "deliberately absent (importing tfgraph.compat.v2 turns on TF2 behaviour; "
     "a TF1 program reaching it as an attribute would switch modes silently)",
-    "keras.export": "pending: issue 14 (`ExportArchive` writes a TF2 SavedModel of traced "
-    "tf.functions; tfgraph has no TF2 SavedModel writer yet)",
+    "quantization.experimental": "not meaningful without TF's C++ runtime (`quantize_saved_model` "
+    "and its QuantizationOptions protos drive TF's MLIR quantization passes, compiled C++)",
     "version.COMPILER_VERSION": "not meaningful without TF's C++ runtime (the compiler TF's "
     "C++ library was built with)",
 }

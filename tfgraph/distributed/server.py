@@ -15,7 +15,7 @@ import threading
 
 from tfgraph import errors
 
-__all__ = ["Server", "local_server"]
+__all__ = ["Server", "create_local_cluster", "local_server"]
 
 _servers: dict = {}  # target -> Server started in this process
 _servers_lock = threading.Lock()
@@ -157,3 +157,39 @@ class Server:
             s.bind(("localhost", 0))
             port = s.getsockname()[1]
         return Server({"localhost": [f"localhost:{port}"]}, config=config, start=start)
+
+
+def _free_ports(count: int) -> list[int]:
+    """`count` distinct unused local ports above 10000 (as TF's portpicker gives)."""
+    import socket
+
+    ports: list[int] = []
+    while len(ports) < count:
+        with socket.socket() as s:
+            s.bind(("localhost", 0))
+            port = s.getsockname()[1]
+        if port > 10000 and port not in ports:
+            ports.append(port)
+    return ports
+
+
+def create_local_cluster(
+    num_workers: int, num_ps: int, protocol: str = "grpc", worker_config=None, ps_config=None
+) -> tuple[list[Server], list[Server]]:
+    """Starts `num_workers` worker and `num_ps` ps servers of one cluster on this machine
+    (jobs "worker" and "ps", tasks at localhost ports) and returns `(workers, ps_servers)`;
+    `tf.Session(workers[i].target)` runs graphs on the cluster."""
+    ports = _free_ports(num_workers + num_ps)
+    cluster = {
+        "worker": [f"localhost:{p}" for p in ports[:num_workers]],
+        "ps": [f"localhost:{p}" for p in ports[num_workers:]],
+    }
+    from tfgraph.training.server_lib import ClusterSpec
+
+    spec = ClusterSpec(cluster)
+    workers = [
+        Server(spec, "worker", i, protocol=protocol, config=worker_config)
+        for i in range(num_workers)
+    ]
+    ps_servers = [Server(spec, "ps", i, protocol=protocol, config=ps_config) for i in range(num_ps)]
+    return workers, ps_servers

@@ -162,6 +162,10 @@ class ArgDef:
             num, _, rest = rest.partition("*")
             self.number_attr = num.strip()
             rest = rest.strip()
+            m = re.fullmatch(r"Ref\((\w+)\)", rest)  # a list of references: "N * Ref(T)"
+            if m:
+                self.is_ref = True
+                rest = m.group(1)
         try:
             self.dtype = dtypes.as_dtype(_TYPE_ALIASES.get(rest, rest))
         except TypeError:

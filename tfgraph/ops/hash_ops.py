@@ -16,6 +16,7 @@ from tfgraph.ops.apply import op_output
 __all__ = [
     "fingerprint",
     "fingerprint64",
+    "fingerprint128",
     "string_to_hash_bucket",
     "string_to_hash_bucket_fast",
     "string_to_hash_bucket_strong",
@@ -164,6 +165,98 @@ def fingerprint64(s: bytes) -> int:
         (_len16(v1, w1, mul) + x) & _MASK,
         mul,
     )
+
+
+_KMUL = 0x9DDFEA08EB382D69
+
+
+def _city_murmur(s: bytes, seed_lo: int, seed_hi: int) -> tuple[int, int]:
+    """CityHash128's path for inputs under 128 bytes: (low64, high64)."""
+    n = len(s)
+    a, b = seed_lo, seed_hi
+    if n <= 16:
+        a = (_shift_mix((a * _K1) & _MASK) * _K1) & _MASK
+        c = (b * _K1 + _len0to16(s)) & _MASK
+        d = _shift_mix((a + (_f64(s, 0) if n >= 8 else c)) & _MASK)
+    else:
+        c = _len16((_f64(s, n - 8) + _K1) & _MASK, a, _KMUL)
+        d = _len16((b + n) & _MASK, (c + _f64(s, n - 16)) & _MASK, _KMUL)
+        a = (a + d) & _MASK
+        i, left = 0, n - 16
+        while left > 0:
+            a ^= (_shift_mix((_f64(s, i) * _K1) & _MASK) * _K1) & _MASK
+            a = (a * _K1) & _MASK
+            b ^= a
+            c ^= (_shift_mix((_f64(s, i + 8) * _K1) & _MASK) * _K1) & _MASK
+            c = (c * _K1) & _MASK
+            d ^= c
+            i += 16
+            left -= 16
+    a = _len16(a, c, _KMUL)
+    b = _len16(d, b, _KMUL)
+    return a ^ b, _len16(b, a, _KMUL)
+
+
+def _city_chunk(s, i, x, y, z, v, w, mul):
+    x = (_rot((x + y + v[0] + _f64(s, i + 8)) & _MASK, 37) * mul) & _MASK
+    y = (_rot((y + v[1] + _f64(s, i + 48)) & _MASK, 42) * mul) & _MASK
+    x ^= w[1]
+    y = (y + v[0] + _f64(s, i + 40)) & _MASK
+    z = (_rot((z + w[0]) & _MASK, 33) * mul) & _MASK
+    v = _weak32(s, i, (v[1] * mul) & _MASK, (x + w[0]) & _MASK)
+    w = _weak32(s, i + 32, (z + w[1]) & _MASK, (y + _f64(s, i + 16)) & _MASK)
+    return z, y, x, v, w
+
+
+def _city128(s: bytes, seed_lo: int, seed_hi: int) -> tuple[int, int]:
+    n = len(s)
+    if n < 128:
+        return _city_murmur(s, seed_lo, seed_hi)
+    x, y, z = seed_lo, seed_hi, (n * _K1) & _MASK
+    v0 = (_rot(y ^ _K1, 49) * _K1 + _f64(s, 0)) & _MASK
+    v = (v0, (_rot(v0, 42) * _K1 + _f64(s, 8)) & _MASK)
+    w = (
+        (_rot((y + z) & _MASK, 35) * _K1 + x) & _MASK,
+        (_rot((x + _f64(s, 88)) & _MASK, 53) * _K1) & _MASK,
+    )
+    i, left = 0, n
+    while True:
+        x, y, z, v, w = _city_chunk(s, i, x, y, z, v, w, _K1)
+        x, y, z, v, w = _city_chunk(s, i + 64, x, y, z, v, w, _K1)
+        i += 128
+        left -= 128
+        if left < 128:
+            break
+    x = (x + _rot((v[0] + z) & _MASK, 49) * _K0) & _MASK
+    y = (y * _K0 + _rot(w[1], 37)) & _MASK
+    z = (z * _K0 + _rot(w[0], 27)) & _MASK
+    w = ((w[0] * 9) & _MASK, w[1])
+    v = ((v[0] * _K0) & _MASK, v[1])
+    done = 0
+    while done < left:
+        done += 32
+        at = i + left - done
+        y = (_rot((x + y) & _MASK, 42) * _K0 + v[1]) & _MASK
+        w = ((w[0] + _f64(s, at + 16)) & _MASK, w[1])
+        x = (x * _K0 + w[0]) & _MASK
+        z = (z + w[1] + _f64(s, at)) & _MASK
+        w = (w[0], (w[1] + v[0]) & _MASK)
+        v = _weak32(s, at, (v[0] + z) & _MASK, v[1])
+        v = ((v[0] * _K0) & _MASK, v[1])
+    x = _len16(x, v[0], _KMUL)
+    y = _len16((y + z) & _MASK, w[0], _KMUL)
+    return (
+        (_len16((x + v[1]) & _MASK, w[1], _KMUL) + y) & _MASK,
+        _len16((x + w[1]) & _MASK, (y + v[1]) & _MASK, _KMUL),
+    )
+
+
+def fingerprint128(s: bytes) -> tuple[int, int]:
+    """FarmHash's Fingerprint128 (farmhashcc, = CityHash128 v1.1.1) of `s`, as
+    (low64, high64) unsigned ints."""
+    if len(s) >= 16:
+        return _city128(s[16:], _f64(s, 0), (_f64(s, 8) + _K0) & _MASK)
+    return _city128(s, _K0, _K1)
 
 
 def tf_hash64(s: bytes, seed: int = 0xDECAFCAFFE) -> int:

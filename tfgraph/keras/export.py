@@ -1,0 +1,5 @@
+"""`tf.keras.export` (re-exports only)."""
+
+from tfgraph.keras.saving.export_lib import ExportArchive
+
+__all__ = ["ExportArchive"]
