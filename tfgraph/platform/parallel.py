@@ -140,8 +140,14 @@ _late = 0
 _solo = 0
 
 
-# A product of at least this many multiply-adds is split over the kernel threads.
-_MIN_PARALLEL_MACS = 8 << 20
+# A product of at least this many multiply-adds is split over the kernel threads. Handing
+# a piece to a kernel thread and getting it back costs ~60-70 us here (the thread needs
+# the interpreter lock back, and a CPU that went idle wakes slowly), and two pieces run
+# at once go slower than one alone: measured quiet, 128x256 @ 256x256 (8.4M) took
+# 147 us whole and 182 us split, 128x784 @ 784x256 (25.7M) 436 us and 409-483 us,
+# 128x1024 @ 1024x1024 (134M) 2.5 ms and 1.6 ms. (The tutorial MLP's step: 3.2-3.4 ms
+# with 8M, 2.85-2.93 ms with 32M.)
+_MIN_PARALLEL_MACS = 32 << 20
 
 
 def matmul(a, b):
