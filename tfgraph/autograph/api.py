@@ -166,6 +166,8 @@ def _compile(entity) -> types.CodeType:
     filename = f"<autograph {entity.__module__}.{entity.__qualname__} {len(_cache)}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     namespace: dict[str, Any] = {}
+    # (runs the converted form of the caller's own function, built above from its AST:
+    # nothing read from a file or from data; TF's autograph does the same)
     exec(compile(source, filename, "exec"), namespace)
     inner = namespace["autograph_factory"](*[None] * len(free))
     _log(1, f"autograph converted {entity.__qualname__}:\n{ast.unparse(converted)}")

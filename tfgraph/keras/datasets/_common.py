@@ -4,7 +4,8 @@ argument, CIFAR's pickled batches and the word-sequence encoding of IMDB and Reu
 from __future__ import annotations
 
 import os
-import pickle
+
+from tfgraph.keras.datasets import _safe_pickle
 
 ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 
@@ -20,7 +21,7 @@ def cache_dir_arg(cache_dir):
 def load_cifar_batch(fpath, label_key: str = "labels"):
     """(data as N x 3 x 32 x 32 uint8, labels) from one pickled CIFAR batch."""
     with open(fpath, "rb") as f:
-        d = pickle.load(f, encoding="bytes")
+        d = _safe_pickle.load(f, encoding="bytes")
     d = {(k.decode("utf8") if isinstance(k, bytes) else k): v for k, v in d.items()}
     data = d["data"]
     return data.reshape(data.shape[0], 3, 32, 32), d[label_key]

@@ -23,7 +23,7 @@ def load_data(path="boston_housing.npz", test_split=0.2, seed=113, cache_dir=Non
         file_hash=FILE_HASH,
         cache_dir=cache_dir_arg(cache_dir),
     )
-    with np.load(path, allow_pickle=True) as f:
+    with np.load(path, allow_pickle=False) as f:
         x, y = f["x"], f["y"]
     indices = np.arange(len(x))
     np.random.RandomState(seed).shuffle(indices)

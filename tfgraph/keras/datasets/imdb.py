@@ -8,6 +8,7 @@ import json
 import numpy as np
 
 from tfgraph.keras.data_utils import get_file
+from tfgraph.keras.datasets import _safe_pickle
 from tfgraph.keras.datasets._common import (
     ORIGIN,
     cache_dir_arg,
@@ -47,9 +48,9 @@ def load_data(
     path = get_file(
         path, origin=ORIGIN + "imdb.npz", file_hash=FILE_HASH, cache_dir=cache_dir_arg(cache_dir)
     )
-    with np.load(path, allow_pickle=True) as f:
-        x_train, labels_train = f["x_train"], f["y_train"]
-        x_test, labels_test = f["x_test"], f["y_test"]
+    f = _safe_pickle.load_npz(path)  # (object arrays of lists, read without running code)
+    x_train, labels_train = f["x_train"], f["y_train"]
+    x_test, labels_test = f["x_test"], f["y_test"]
     rng = np.random.RandomState(seed)
     x_train, labels_train = _shuffled(rng, x_train, labels_train)
     x_test, labels_test = _shuffled(rng, x_test, labels_test)

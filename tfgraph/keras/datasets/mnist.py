@@ -18,5 +18,5 @@ def load_data(path="mnist.npz", cache_dir=None):
     path = get_file(
         path, origin=ORIGIN + "mnist.npz", file_hash=FILE_HASH, cache_dir=cache_dir_arg(cache_dir)
     )
-    with np.load(path, allow_pickle=True) as f:
+    with np.load(path, allow_pickle=False) as f:
         return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])

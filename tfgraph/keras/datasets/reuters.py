@@ -8,6 +8,7 @@ import json
 import numpy as np
 
 from tfgraph.keras.data_utils import get_file
+from tfgraph.keras.datasets import _safe_pickle
 from tfgraph.keras.datasets._common import (
     ORIGIN,
     cache_dir_arg,
@@ -93,8 +94,8 @@ def load_data(
         file_hash=FILE_HASH,
         cache_dir=cache_dir_arg(cache_dir),
     )
-    with np.load(path, allow_pickle=True) as f:
-        xs, labels = f["x"], f["y"]
+    f = _safe_pickle.load_npz(path)  # (object arrays of lists, read without running code)
+    xs, labels = f["x"], f["y"]
     indices = np.arange(len(xs))
     np.random.RandomState(seed).shuffle(indices)
     xs, labels = xs[indices], labels[indices]
