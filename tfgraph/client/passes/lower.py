@@ -164,7 +164,7 @@ def _grouped_steps(ordered, slots: Slots, anchors, fed, ctx, dead_after: dict, s
         for g in sums:
             out.update((position[p], None) for p in g.products)
             i = position[g.total]
-            out[i] = _product_sum_step(g, slots, ctx, tuple(dead_after.get(i, ())))
+            out[i] = products.product_sum_step(g, slots, ctx, tuple(dead_after.get(i, ())))
     return out
 
 
@@ -175,26 +175,6 @@ def _fused_step(ordered, group: list[int], ufuncs: dict, slots: Slots, dead_afte
     return fuse.FusedChain(
         members, [ufuncs[m] for m in members], slots, -1 if s is None else s, dead
     )
-
-
-def _product_sum_step(group, slots: Slots, ctx: KernelContext, dead: tuple):
-    slot_of = slots.slot_of
-    kernels = [
-        (bind_kernel(p, ctx), slot_of[p._inputs[0]], slot_of[p._inputs[1]], p)
-        for p in group.products
-    ]
-    total = bind_kernel(group.total, ctx)
-
-    def one_by_one(v):
-        terms = []
-        for fn, a, g, p in kernels:
-            try:
-                terms.append(fn(v[a], v[g]))
-            except Exception as e:
-                raise as_op_error(e, p) from e
-        return total(*terms)
-
-    return products.product_sum_step(group, slots, one_by_one, dead)
 
 
 def _lower_with_frames(ordered, slots, folded, anchors, fed, ctx, frame_of):

@@ -22,8 +22,11 @@ must pair up; otherwise the step runs the ops one by one (and they raise TF's er
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
+from tfgraph import errors
 from tfgraph.client.passes import fuse
 from tfgraph.framework.ops import Operation
 from tfgraph.platform import parallel
@@ -116,22 +119,24 @@ def _product_of(t, slots, uses: dict, fed: set, keep: set, in_loop: bool = False
         t = op._inputs[0]
 
 
-def product_sum_step(group: ProductSum, slots, fallback, dead: tuple):
+def product_sum_step(group: ProductSum, slots, ctx, dead: tuple):
     """The group's step: `v[out] = stack(a_i)^T @ stack(g_i)`, freeing `dead` after.
-    `fallback(v)` runs the products and the sum one by one (operands whose rows do not
-    pair up: the ops raise their errors)."""
+    Operands whose rows do not pair up run the ops one by one (they raise their errors)."""
+    from tfgraph.client.passes.lower import bind_kernel
+
     slot_of = slots.slot_of
     a_slots = tuple(slot_of[p._inputs[0]] for p in group.products)
     g_slots = tuple(slot_of[p._inputs[1]] for p in group.products)
     out = slot_of.get(group.total._outputs[0], -1)
+    kernels = [(bind_kernel(p, ctx), p) for p in group.products]
+    add_n = bind_kernel(group.total, ctx)
 
     def step(v):
         a = [v[s] for s in a_slots]
         g = [v[s] for s in g_slots]
-        if _pairs_up(a, g):
-            total = parallel.matmul(np.concatenate(a).T, np.concatenate(g))
-        else:
-            total = fallback(v)
+        total = _stacked(a, g)
+        if total is None:
+            total = add_n(*_one_by_one(kernels, zip(a, g)))
         if out >= 0:
             v[out] = total
         for s in dead:
@@ -139,6 +144,28 @@ def product_sum_step(group: ProductSum, slots, fallback, dead: tuple):
 
     step.fused_ops = (*group.products, group.total)  # type: ignore[attr-defined]
     return step
+
+
+def _stacked(a: list, g: list):
+    """stack(a)^T @ stack(g), split over the kernel threads; None when the operands do
+    not pair up."""
+    if not _pairs_up(a, g):
+        return None
+    return parallel.matmul(np.concatenate(a).T, np.concatenate(g))
+
+
+def _one_by_one(kernels, pairs) -> list:
+    """Each pair's product by its op's kernel (`kernels`: (kernel, op) per pair), an
+    error raised as TF names it (after the op)."""
+    from tfgraph.client.passes.lower import as_op_error
+
+    terms = []
+    for (fn, op), (a, g) in zip(kernels, pairs):
+        try:
+            terms.append(fn(a, g))
+        except Exception as e:
+            raise as_op_error(e, op) from e
+    return terms
 
 
 def _pairs_up(a: list, g: list) -> bool:
@@ -183,14 +210,14 @@ class _Pending:
         self.base = base
         self.pairs = pairs
 
-    def value(self, one_by_one, add):
-        a = [p[0] for p in self.pairs]
-        g = [p[1] for p in self.pairs]
-        if _pairs_up(a, g):
-            total = parallel.matmul(np.concatenate(a).T, np.concatenate(g))
-        else:
-            total = one_by_one(self.pairs)
-        return add(self.base, total)
+    def value(self, kernel):
+        """The sum; `kernel`: (the product's kernel, its op) for pairs that do not
+        stack."""
+        total = _stacked([p[0] for p in self.pairs], [p[1] for p in self.pairs])
+        if total is None:
+            terms = _one_by_one([kernel] * len(self.pairs), self.pairs)
+            total = functools.reduce(np.add, terms)
+        return np.add(self.base, total)
 
 
 class LoopAccumulator:
@@ -269,25 +296,9 @@ def deferred_kernels(acc: LoopAccumulator, ctx) -> dict:
     """{op: the kernel it runs instead} for one accumulator."""
     from tfgraph.client.passes.lower import as_op_error, bind_kernel
 
-    multiply = bind_kernel(acc.product, ctx)
+    kernel = (bind_kernel(acc.product, ctx), acc.product)
     exit_kernel = bind_kernel(acc.exit, ctx)
-    product_op, add_op = acc.product, acc.add
-
-    def one_by_one(pairs):
-        total = None
-        for a, g in pairs:
-            try:
-                term = multiply(a, g)
-            except Exception as e:
-                raise as_op_error(e, product_op) from e
-            total = term if total is None else np.add(total, term)
-        return total
-
-    def add(base, total):
-        try:
-            return np.add(base, total)
-        except Exception as e:
-            raise as_op_error(e, add_op) from e
+    add_op = acc.add
 
     def operands(a, g):
         return (a, g)
@@ -300,8 +311,13 @@ def deferred_kernels(acc: LoopAccumulator, ctx) -> dict:
 
     def finish(x):
         x = exit_kernel(x)
-        if x.__class__ is _Pending:
-            return x.value(one_by_one, add)
-        return x
+        if x.__class__ is not _Pending:
+            return x
+        try:
+            return x.value(kernel)
+        except errors.OpError:
+            raise
+        except Exception as e:  # (the initial value and the sum do not broadcast)
+            raise as_op_error(e, add_op) from e
 
     return {acc.product: operands, acc.add: collect, acc.exit: finish}
