@@ -162,7 +162,9 @@ def _sides(block: FrameBlock, loop_switches: set) -> dict:
             outs: tuple[int, ...]
             if op in loop_switches:
                 outs = (b | _AFTER, b | _BODY)
-                bits_of[op] = b | _AFTER | _BODY
+                # (a control edge from a Switch that ran is live, as in TF's executor:
+                # a `tuple` of its outputs in a grad loop waits for it every iteration)
+                bits_of[op] = b
             elif op._op_def.control_flow == "switch":
                 outs = (b | _IN_COND,) * len(op._outputs)
                 bits_of[op] = b | _IN_COND
