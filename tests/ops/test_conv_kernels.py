@@ -274,3 +274,52 @@ def test_tiling_max_pool_gradient_equals_the_general_one(monkeypatch):
             m.setattr(ck, "_tiles", lambda *args: False)
             general = ck._max_pool_grad(x, dy, window, window, pads, out)
         np.testing.assert_array_equal(fast, general, err_msg=f"trial {trial}")
+
+
+def _reversed_blocks(blocks, work, make_state=None, blas=True):
+    """parallel.run_blocks on one thread, last block first: a thread's first block may
+    be a short remainder and its next one a full block."""
+    state = (make_state or (lambda: None))()
+    for block in reversed(list(blocks)):
+        work(block, state)
+    return [state]
+
+
+def test_im2col_patch_buffers_fit_every_block(monkeypatch):
+    """Blocks of output rows are not all alike (an image's last block is shorter): a
+    thread's patch buffer must hold the biggest, whichever it meets first."""
+    rng = np.random.RandomState(1)
+    x = rng.randn(2, 9, 7, 3).astype(np.float32)
+    f = rng.randn(3, 3, 3, 4).astype(np.float32)
+    dy = rng.randn(2, 9, 7, 4).astype(np.float32)
+    pads = (1, 1, 1, 1)
+    expected = (
+        ck.conv2d(x, f, (1, 1), (1, 1), pads, (9, 7)),
+        ck.conv2d_backprop_filter(x, f.shape, dy, (1, 1), (1, 1), pads),
+    )
+    monkeypatch.setattr(ck, "_BLOCK_BYTES", 2 * 7 * 27 * 4)  # (two output rows a block)
+    monkeypatch.setattr(ck, "_MIN_BLOCK_BYTES", 1)
+    monkeypatch.setattr(ck.parallel, "run_blocks", _reversed_blocks)
+    got = (
+        ck.conv2d(x, f, (1, 1), (1, 1), pads, (9, 7)),
+        ck.conv2d_backprop_filter(x, f.shape, dy, (1, 1), (1, 1), pads),
+    )
+    np.testing.assert_allclose(got[0], expected[0], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(got[1], expected[1], rtol=1e-5, atol=1e-4)
+
+
+@pytest.mark.parametrize("threads", ["inline", "kernel threads"])
+def test_max_pool_gradient_in_image_blocks_equals_the_whole_batch(monkeypatch, threads):
+    """max_pool_grad splits the batch into blocks of images (over the kernel threads when
+    big): every value as one pass over the batch gives, tiling windows or not."""
+    monkeypatch.setattr(ck, "_POOL_BLOCK_BYTES", 1)  # (one image a block)
+    if threads == "kernel threads":
+        monkeypatch.setattr(ck, "_PARALLEL_POOL_ELEMENTS", 1)
+    rng = np.random.RandomState(2)
+    for window, strides, h in [((1, 2, 2, 1), (1, 2, 2, 1), 9), ((1, 3, 3, 1), (1, 2, 2, 1), 8)]:
+        x = rng.randint(-1, 2, (5, h, h, 3)).astype(np.float32)
+        oh = (h - window[1]) // strides[1] + 1
+        dy = rng.randn(5, oh, oh, 3).astype(np.float32)
+        pads, out = [(0, 0)] * 4, [5, oh, oh, 3]
+        whole = ck._max_pool_grad(x, dy, window, strides, pads, out)
+        np.testing.assert_array_equal(ck.max_pool_grad(x, dy, window, strides, pads, out), whole)
