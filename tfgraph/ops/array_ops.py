@@ -8,6 +8,7 @@ does (same op names, same helper constants).
 from __future__ import annotations
 
 import builtins
+import itertools
 import numbers
 from typing import Any
 
@@ -2164,7 +2165,8 @@ def _split_kernel(op, ctx):
                 "Number of ways to split should evenly divide the split dimension, but got "
                 f"split_dim {axis} (size = {value.shape[a]}) and num_split {n}",
             )
-        return tuple(np.split(value, n, axis=a))
+        step = value.shape[a] // n
+        return _pieces(value, a, range(0, step * n + 1, step))
 
     return kernel
 
@@ -2243,9 +2245,17 @@ def _split_v_kernel(op, ctx):
             raise errors.InvalidArgumentError(None, op, str(e)) from None
         if len(resolved) == 1:
             return value
-        return tuple(np.split(value, np.cumsum(resolved[:-1]), axis=a))
+        return _pieces(value, a, [0, *itertools.accumulate(resolved)])
 
     return kernel
+
+
+def _pieces(value: np.ndarray, axis: int, bounds) -> tuple:
+    """Views of `value` between consecutive `bounds` along `axis` (np.split's result,
+    without its per-call overhead: ~5 us against ~1 us for an RNN cell's 4 gates)."""
+    cut = builtins.slice  # (this module's `slice` is tf.slice)
+    head = (cut(None),) * axis
+    return tuple(value[(*head, cut(lo, hi))] for lo, hi in itertools.pairwise(bounds))
 
 
 def _split_v_grad(op, *grads):
