@@ -337,7 +337,9 @@ class ExtensionTypeSpec(TypeSpec):
         return _rebuild_spec, (type(self), self._serialize())
 
     def __repr__(self) -> str:
-        parts = ", ".join(f"{f.name}={self.__dict__[f.name]!r}" for f in self.value_type._tfgraph_fields)
+        parts = ", ".join(
+            f"{f.name}={self.__dict__[f.name]!r}" for f in self.value_type._tfgraph_fields
+        )
         return f"{type(self).__qualname__}({parts})"
 
     def _parts_with(self, other, how: str):
@@ -378,7 +380,10 @@ class ExtensionTypeSpec(TypeSpec):
 
     def _from_components(self, components):
         it = iter(components)
-        values = {f.name: _from_spec(p, it) for f, p in zip(self.value_type._tfgraph_fields, self._field_parts())}
+        values = {
+            f.name: _from_spec(p, it)
+            for f, p in zip(self.value_type._tfgraph_fields, self._field_parts())
+        }
         return self.value_type._tfgraph_from_fields(values)
 
 
@@ -453,7 +458,7 @@ def _collect_fields(cls) -> tuple:
     hints = typing.get_type_hints(cls)
     fields: dict[str, _Field] = {}
     for klass in reversed(cls.__mro__):
-        for name in klass.__dict__.get("__annotations__", {}):
+        for name in inspect.get_annotations(klass):
             tp = hints.get(name)
             if not _is_field_annotation(name, tp):
                 continue
@@ -480,8 +485,7 @@ def _finish(value) -> None:
         if f.name not in fields:
             if f.default is _NO_DEFAULT:
                 raise ValueError(
-                    f"Custom constructor of {type(value).__qualname__} did not set field "
-                    f"{f.name!r}"
+                    f"Custom constructor of {type(value).__qualname__} did not set field {f.name!r}"
                 )
             fields[f.name] = f.default
         fields[f.name] = _convert(fields[f.name], f.value_type, f.name)
@@ -522,7 +526,9 @@ def _custom_init(init):
 
 
 def _make_spec_class(cls):
-    base = BatchableExtensionTypeSpec if issubclass(cls, BatchableExtensionType) else ExtensionTypeSpec
+    base = (
+        BatchableExtensionTypeSpec if issubclass(cls, BatchableExtensionType) else ExtensionTypeSpec
+    )
     user = cls.__dict__.get("Spec")
     bases: tuple = (base,)
     if isinstance(user, type) and not issubclass(user, base):
