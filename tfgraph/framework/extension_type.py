@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import collections.abc
 import inspect
+import sys
 import types
 import typing
 
@@ -105,7 +106,7 @@ def _convert_generic(value, tp, path: str):
         raise _mismatch(path, f"{tp}", value)
     if origin is tuple:
         if not isinstance(value, (tuple, list)):
-            raise _mismatch(path, "a tuple", value)
+            raise _mismatch(path, "tuple", value)
         if len(args) == 2 and args[1] is Ellipsis:
             return tuple(_convert(v, args[0], f"{path}[{i}]") for i, v in enumerate(value))
         if args == ((),):
@@ -117,7 +118,7 @@ def _convert_generic(value, tp, path: str):
         return tuple(_convert(v, t, f"{path}[{i}]") for i, (v, t) in enumerate(zip(value, args)))
     if origin in (collections.abc.Mapping, dict):
         if not isinstance(value, collections.abc.Mapping):
-            raise _mismatch(path, "a Mapping", value)
+            raise _mismatch(path, "mapping", value)
         kt, vt = args if args else (typing.Any, typing.Any)
         return ImmutableDict(
             (_convert(k, kt, f"{path}"), _convert(v, vt, f"{path}[{k!r}]"))
@@ -454,8 +455,17 @@ def _is_field_annotation(name: str, tp) -> bool:
     return typing.get_origin(tp) is not typing.ClassVar and tp is not typing.ClassVar
 
 
-def _collect_fields(cls) -> tuple:
-    hints = typing.get_type_hints(cls)
+def _type_hints(cls, scope: dict) -> dict:
+    """The class's resolved annotations; string annotations that name things only
+    visible where the class was defined are resolved in that `scope`."""
+    try:
+        return typing.get_type_hints(cls)
+    except NameError:
+        return typing.get_type_hints(cls, localns=scope)
+
+
+def _collect_fields(cls, scope: dict) -> tuple:
+    hints = _type_hints(cls, scope)
     fields: dict[str, _Field] = {}
     for klass in reversed(cls.__mro__):
         for name in inspect.get_annotations(klass):
@@ -535,7 +545,9 @@ def _make_spec_class(cls):
         bases = (user, base)
     elif isinstance(user, type):
         bases = (user,)
-    spec = type("Spec", bases, {"__module__": cls.__module__, "_tfgraph_value_type": cls})
+    spec = type(
+        f"{cls.__name__}.Spec", bases, {"__module__": cls.__module__, "_tfgraph_value_type": cls}
+    )
     spec.__qualname__ = f"{cls.__qualname__}.Spec"
     return spec
 
@@ -556,7 +568,9 @@ class ExtensionType:
         super().__init_subclass__(**kwargs)
         if cls.__module__ == __name__:  # (BatchableExtensionType: abstract too)
             return
-        cls._tfgraph_fields = _collect_fields(cls)
+        caller = sys._getframe(1)
+        scope = {**caller.f_globals, **caller.f_locals}
+        cls._tfgraph_fields = _collect_fields(cls, scope)
         if "__init__" in cls.__dict__:
             cls.__init__ = _custom_init(cls.__dict__["__init__"])  # type: ignore[method-assign]
         else:
