@@ -6,7 +6,6 @@ program runs in tfgraph and in TensorFlow."""
 from __future__ import annotations
 
 import json
-import typing
 
 import numpy as np
 import pytest
@@ -70,9 +69,11 @@ rec(lambda: m._type_spec == MT([3.0, 4.0], [True, True])._type_spec)
 rec(lambda: hash(m._type_spec) == hash(MT([3.0, 4.0], [True, True])._type_spec))
 rec(lambda: m._type_spec == MT([3.0], [True])._type_spec)
 rec(lambda: m._type_spec.is_compatible_with(MT([3.0, 4.0], [True, True])))
-rec(lambda: MT(tf.placeholder(tf.float32, [None]), [True])._type_spec.is_compatible_with(m._type_spec))
-rec(lambda: MT(tf.placeholder(tf.float32, [None]), [True, False])._type_spec.most_specific_common_supertype([m._type_spec]))
-rec(lambda: MT(tf.placeholder(tf.float32, [None]), [True])._type_spec.most_specific_common_supertype([MT([1.0], [True], label="z")._type_spec]))
+p1 = MT(tf.placeholder(tf.float32, [None]), [True])._type_spec
+p2 = MT(tf.placeholder(tf.float32, [None]), [True, False])._type_spec
+rec(lambda: p1.is_compatible_with(m._type_spec))
+rec(lambda: p2.most_specific_common_supertype([m._type_spec]))
+rec(lambda: p1.most_specific_common_supertype([MT([1.0], [True], label="z")._type_spec]))
 rec(lambda: MT([1.0, 2.0], [True]))
 rec(lambda: MT([1.0, 2.0]))
 rec(lambda: MT([1.0, 2.0], [True, False], label=3))
@@ -102,9 +103,12 @@ rec(lambda: tf.experimental.extension_type.as_dict(m))
 rec(lambda: tf.nest.flatten(m))
 rec(lambda: tf.nest.flatten(m, expand_composites=True))
 rec(lambda: tf.nest.flatten({"c": c, "o": o}, expand_composites=True))
-rec(lambda: tf.nest.map_structure(lambda t: t * 2 if t.dtype == tf.float32 else t, o, expand_composites=True))
-rec(lambda: tf.nest.pack_sequence_as(m, [tf.constant([5.0]), tf.constant([True])], expand_composites=True))
-rec(lambda: run(tf.nest.flatten(tf.nest.map_structure(lambda t: t * 2 if t.dtype == tf.float32 else t, o, expand_composites=True), expand_composites=True)))
+double = lambda t: t * 2 if t.dtype == tf.float32 else t
+rec(lambda: tf.nest.map_structure(double, o, expand_composites=True))
+parts = [tf.constant([5.0]), tf.constant([True])]
+rec(lambda: tf.nest.pack_sequence_as(m, parts, expand_composites=True))
+o2 = tf.nest.map_structure(double, o, expand_composites=True)
+rec(lambda: run(tf.nest.flatten(o2, expand_composites=True)))
 rec(lambda: run(m == m))
 rec(lambda: run(m == MT([1.0, 3.0], [True, False])))
 rec(lambda: run(m != MT([1.0, 3.0], [True, False])))

@@ -117,7 +117,7 @@ def _resolve(top, dotted: str):
         owner = getattr(owner, part, None)
         if not isinstance(owner, types.ModuleType):
             return None, None
-    return owner, owner.__dict__.get(name)
+    return owner, getattr(owner, name, None)
 
 
 def install(top) -> None:
@@ -129,10 +129,12 @@ def install(top) -> None:
     names = set(dispatch_apis.DISPATCHABLE) | set(dispatch_apis.UNARY_ELEMENTWISE)
     names |= set(dispatch_apis.BINARY_ELEMENTWISE) | set(dispatch_apis.BINARY_ELEMENTWISE_ASSERT)
     for dotted in sorted(names):
-        _, fn = _resolve(top, dotted)
+        owner, fn = _resolve(top, dotted)
         if fn is None or not callable(fn) or isinstance(fn, type) or is_dispatchable(fn):
             continue
-        wrappers.setdefault(id(fn), make_dispatchable(fn))
+        wrapper = wrappers.setdefault(id(fn), make_dispatchable(fn))
+        if owner.__dict__.get(dotted.rsplit(".", 1)[-1]) is not fn:  # (a lazy module attribute)
+            setattr(owner, dotted.rsplit(".", 1)[-1], wrapper)
     for module in _public_modules(top):
         for key, value in list(vars(module).items()):
             wrapper = wrappers.get(id(value))
@@ -190,8 +192,15 @@ def _check_signature(api_signature: inspect.Signature, func) -> None:
         for a, b in zip(api_signature.parameters.values(), sig.parameters.values())
     )
     if not ok:
+        plain = api_signature.replace(
+            parameters=[
+                p.replace(annotation=inspect.Parameter.empty)
+                for p in api_signature.parameters.values()
+            ],
+            return_annotation=inspect.Signature.empty,
+        )
         raise ValueError(
-            f"Dispatch function's signature {sig} does not match API's signature {api_signature}."
+            f"Dispatch function's signature {sig} does not match API's signature {plain}."
         )
 
 

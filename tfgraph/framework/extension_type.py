@@ -406,8 +406,8 @@ def _batch_part(part, batch_size, batch: bool):
         return {k: _batch_part(v, batch_size, batch) for k, v in part.items()}
     if isinstance(part, tuple):
         return tuple(_batch_part(v, batch_size, batch) for v in part)
-    if isinstance(part, BatchableTypeSpec):
-        return part._batch(batch_size) if batch else part._unbatch()
+    if isinstance(part, BatchableTypeSpec) and hasattr(part, "_batch"):
+        return part._batch(batch_size) if batch else part._unbatch()  # type: ignore[attr-defined]
     if isinstance(part, TypeSpec):
         raise ValueError(f"{part!r} is not batchable")
     return part
@@ -515,7 +515,7 @@ def _generated_init(cls):
             self.__dict__[f.name] = bound.arguments[f.name]
         _finish(self)
 
-    __init__.__signature__ = signature  # type: ignore[attr-defined]
+    __init__.__signature__ = signature
     __init__.__qualname__ = f"{cls.__qualname__}.__init__"
     return __init__
 
@@ -530,7 +530,7 @@ def _custom_init(init):
         if mutable is not None:
             _finish(self)
 
-    __init__.__wrapped__ = init  # type: ignore[attr-defined]
+    __init__.__wrapped__ = init
     __init__.__qualname__ = init.__qualname__
     return __init__
 
@@ -611,7 +611,7 @@ class ExtensionType:
 
     @property
     def _type_spec(self):
-        return type(self).Spec.from_value(self)  # type: ignore[attr-defined]
+        return type(self).Spec.from_value(self)
 
     # -- composite protocol (tf.nest expand_composites, tf.cond, tf.while_loop) ----------
     def _tfgraph_components(self) -> list:
