@@ -35,15 +35,19 @@ from tfgraph.platform.experimental_toggles import (
     output_all_intermediates,
     register_filesystem_plugin,
 )
+from tfgraph.ragged.dynamic_ragged_shape import DynamicRaggedShape
 from tfgraph.ragged.row_partition import RowPartition
+from tfgraph.ragged.structured_tensor import StructuredTensor
 
 __all__ = [
     "BatchableExtensionType",
+    "DynamicRaggedShape",
     "ExtensionType",
     "ExtensionTypeBatchEncoder",
     "ExtensionTypeSpec",
     "Optional",
     "RowPartition",
+    "StructuredTensor",
     "async_clear_error",
     "async_scope",
     "dispatch_for_api",
