@@ -108,7 +108,7 @@ class StructuredTensor:
 
     @property
     def rank(self) -> int:
-        return self._shape.rank
+        return len(self._shape.as_list())
 
     @property
     def row_partitions(self) -> tuple:
@@ -184,13 +184,14 @@ def _nrows_of(shape: TensorShape, fields: dict):
 
 
 def _row_partitions_of(shape: TensorShape, fields: dict) -> tuple:
-    if shape.rank <= 1:
+    rank = len(shape.as_list())
+    if rank <= 1:
         return ()
     for value in fields.values():
         if isinstance(value, RaggedTensor):
-            return tuple(value._nested_row_partitions[: shape.rank - 1])
+            return tuple(value._nested_row_partitions[: rank - 1])
         if isinstance(value, StructuredTensor):
-            return value.row_partitions[: shape.rank - 1]
+            return value.row_partitions[: rank - 1]
     dims = shape.as_list()
     if any(d is None for d in dims):
         raise ValueError(
