@@ -180,9 +180,8 @@ class DynamicRaggedShape:
 
     def is_uniform(self, axis) -> bool:
         """Whether dimension `axis` has one length for every row."""
-        rank = self.rank
-        if axis < 0 and rank is not None:
-            axis += rank
+        if axis < 0:
+            raise IndexError("Negative axis values are not supported")
         if axis == 0 or axis > self.num_row_partitions:
             return True
         return self._row_partitions[axis - 1].is_uniform()
