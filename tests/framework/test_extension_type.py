@@ -144,6 +144,10 @@ rec(lambda: enc.decode(bs, enc.encode(bs, b)))
 rec(lambda: m._type_spec._to_components(m))
 rec(lambda: m._type_spec._from_components([tf.constant([7.0]), tf.constant([False])]))
 rec(lambda: MT.Spec(values=tf.TensorSpec([2]), mask=tf.TensorSpec([2], tf.bool), label="s"))
+mapped = tf.map_fn(lambda e: B(e.v * 2, (e.w[0] + 1.0, e.w[1])), b)
+rec(lambda: mapped)
+rec(lambda: run(tf.nest.flatten(mapped, expand_composites=True)))
+rec(lambda: run(tf.map_fn(lambda e: tf.reduce_sum(e.v), b, dtype=tf.int32)))
 """
 
 
