@@ -115,6 +115,43 @@ def bad2(a, b, name=None):
 rec(lambda: tf.experimental.dispatch_for_api(tf.math.add, {"x": MT})(bad2))
 rec(lambda: tf.experimental.dispatch_for_api(lambda x: x, {"x": MT}))
 rec(lambda: tf.experimental.dispatch_for_api(tf.math.add)(bad))
+
+# Tensor operators: TF's -, *, /, //, %, ** and comparisons dispatch; +, & and ^ do not.
+MT_OR_T = typing.Union[MT, tf.Tensor]
+
+@tf.experimental.dispatch_for_binary_elementwise_apis(MT_OR_T, MT_OR_T)
+def both(api_func, x, y):
+    xv = x.values if isinstance(x, MT) else x
+    yv = y.values if isinstance(y, MT) else y
+    return MT(api_func(xv, yv), tf.constant([True, True]))
+
+def kind(f):
+    try:
+        return f().values.op.name
+    except Exception as e:
+        return type(e).__name__
+t = tf.constant([3.0, 4.0])
+import operator
+for opname in ["add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "lt", "ge", "and_"]:
+    out.append(kind(lambda: getattr(operator, opname)(t, m)))
+rec(lambda: run(tf.subtract(t, m).values))
+rec(lambda: run(tf.subtract(t, t)))  # (tensors alone never dispatch)
+
+# Only values of dispatchable types (extension types, composite tensors) trigger dispatch.
+class Foo:
+    pass
+def on_int(x, y, name=None):
+    return "int"
+tf.experimental.dispatch_for_api(tf.math.maximum, {"x": int})(on_int)
+rec(lambda: tf.maximum(1, 2))
+def on_foo(x, y, name=None):
+    return "foo"
+tf.experimental.dispatch_for_api(tf.math.minimum, {"x": Foo})(on_foo)
+out.append(kind(lambda: tf.minimum(Foo(), 2)))
+def on_tensor(x, y, name=None):
+    return "tensor"
+tf.experimental.dispatch_for_api(tf.math.floormod, {"x": tf.Tensor})(on_tensor)
+rec(lambda: tf.math.floormod(tf.constant(5), 2))
 """
 
 

@@ -62,7 +62,8 @@ def _dispatch(api, targets: list, args, kwargs):
 
 
 def _matches(checkers: dict, values: dict) -> bool:
-    return all(check(values.get(name)) for name, check in checkers.items())
+    results = [check(values.get(name)) for name, check in checkers.items()]
+    return _NO not in results and _DISPATCHABLE in results
 
 
 def make_dispatchable(fn):
@@ -162,22 +163,46 @@ def _top():
 _LIST_ORIGINS = (list, collections.abc.Sequence, collections.abc.Iterable, tuple)
 
 
+def _is_dispatchable_class(cls) -> bool:
+    """Whether values of `cls` trigger dispatch: ExtensionTypes and composite tensors
+    (RaggedTensor, SparseTensor), not tensors, variables or Python/numpy types (as TF)."""
+    from tfgraph.framework.extension_type import ExtensionType
+    from tfgraph.framework.sparse_tensor import SparseTensor
+
+    return issubclass(cls, (ExtensionType, SparseTensor)) or hasattr(cls, "_tfgraph_components")
+
+
+_NO, _MATCH, _DISPATCHABLE = 0, 1, 2
+
+
 def _type_checker(annotation):
-    """A predicate for the values an annotation accepts."""
+    """A function of a value: _NO, _MATCH, or _DISPATCHABLE (a match on a value of a
+    dispatchable type, which a call needs at least one of to be dispatched)."""
     if annotation is typing.Any:
-        return lambda value: True
+        return lambda value: _MATCH
     if annotation is None or annotation is type(None):
-        return lambda value: value is None
+        return lambda value: _MATCH if value is None else _NO
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin is typing.Union or (hasattr(types, "UnionType") and origin is types.UnionType):
         options = [_type_checker(a) for a in args]
-        return lambda value: any(check(value) for check in options)
+        return lambda value: max(check(value) for check in options)
     if origin in _LIST_ORIGINS:
-        element = _type_checker(args[0]) if args else (lambda value: True)
-        return lambda value: isinstance(value, (list, tuple)) and all(element(v) for v in value)
+        element = _type_checker(args[0]) if args else (lambda value: _MATCH)
+
+        def check_list(value):
+            if not isinstance(value, (list, tuple)):
+                return _NO
+            results = [element(v) for v in value]
+            return _NO if _NO in results else max(results, default=_MATCH)
+
+        return check_list
     if isinstance(annotation, type):
-        return lambda value: isinstance(value, annotation)
-    raise TypeError(f"Unsupported type annotation {annotation!r}")
+        found = _DISPATCHABLE if _is_dispatchable_class(annotation) else _MATCH
+        return lambda value: found if isinstance(value, annotation) else _NO
+    raise ValueError(
+        f"Type annotation {annotation} is not currently supported by dispatch.  Supported "
+        "annotations: type objects,  List[...], and Union[...]"
+    )
 
 
 def _check_signature(api_signature: inspect.Signature, func) -> None:
@@ -342,3 +367,36 @@ def dispatch_for_binary_elementwise_assert_apis(x_type, y_type):
     from tfgraph.framework import dispatch_apis
 
     return _elementwise_decorator(dispatch_apis.BINARY_ELEMENTWISE_ASSERT, (x_type, y_type))
+
+
+# -- Tensor operators ------------------------------------------------------------------
+
+NOT_DISPATCHED = _NOT_DISPATCHED
+# The Tensor operators whose TF implementation calls a dispatchable API (`tensor * value`
+# goes to tf.math.multiply's targets when `value` is no tensor); TF's `+`, `&`, `|`, `^`
+# and the unary operators do not dispatch.
+_OPERATOR_APIS = {
+    "sub": "math.subtract",
+    "mul": "math.multiply",
+    "truediv": "math.truediv",
+    "floordiv": "math.floordiv",
+    "mod": "math.floormod",
+    "pow": "math.pow",
+    "Less": "math.less",
+    "LessEqual": "math.less_equal",
+    "Greater": "math.greater",
+    "GreaterEqual": "math.greater_equal",
+}
+
+
+def dispatch_operator(key: str, *args, **kwargs):
+    """The dispatch target's result for the operator `key` (a scope name or comparison op
+    type) applied to `args`, or NOT_DISPATCHED."""
+    path = _OPERATOR_APIS.get(key)
+    if path is None:
+        return _NOT_DISPATCHED
+    _, api = _resolve(_top(), path)
+    targets = getattr(api, _TARGETS, None)
+    if not targets:
+        return _NOT_DISPATCHED
+    return _dispatch(api, targets, args, kwargs)
