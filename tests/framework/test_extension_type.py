@@ -148,6 +148,32 @@ mapped = tf.map_fn(lambda e: B(e.v * 2, (e.w[0] + 1.0, e.w[1])), b)
 rec(lambda: mapped)
 rec(lambda: run(tf.nest.flatten(mapped, expand_composites=True)))
 rec(lambda: run(tf.map_fn(lambda e: tf.reduce_sum(e.v), b, dtype=tf.int32)))
+
+class WithSpec(tf.experimental.ExtensionType):
+    v: tf.Tensor
+    class Spec:
+        @property
+        def rank(self):
+            return self.v.shape.rank
+ws = WithSpec([[1]])
+rec(lambda: (ws._type_spec.rank, type(ws._type_spec).__name__))
+rec(lambda: isinstance(ws._type_spec, tf.experimental.ExtensionTypeSpec))
+class MT2(MT):
+    extra: int = 0
+rec(lambda: MT2([1.0], [True], extra=2))
+rec(lambda: MT2([1.0], [True], "x", 3)._type_spec)
+rec(lambda: isinstance(MT2([1.0], [True]), MT))
+class R(tf.experimental.ExtensionType):
+    r: tf.RaggedTensor
+    s: tf.SparseTensor
+rv = R(tf.ragged.constant([[1, 2], [3]]), tf.SparseTensor([[0, 1]], [1.0], [2, 2]))
+rec(lambda: len(tf.nest.flatten(rv, expand_composites=True)))
+rec(lambda: [t.dtype for t in tf.nest.flatten(rv, expand_composites=True)])
+rc = tf.cond(tf.constant(True), lambda: rv, lambda: rv)
+rec(lambda: type(rc.r).__name__ + " " + type(rc.s).__name__)
+rec(lambda: run([rc.r.flat_values, rc.r.row_splits, rc.s.values]))
+rec(lambda: R(5, rv.s))
+rec(lambda: R([[1], [2, 3]], rv.s).r)
 """
 
 
