@@ -376,6 +376,16 @@ class ExtensionTypeSpec(TypeSpec):
     def _component_specs(self) -> tuple:
         return tuple(c for p in self._field_parts() for c in _spec_components(p))
 
+    @property
+    def _flat_tensor_specs(self) -> list:
+        return list(self._component_specs)
+
+    def _to_tensor_list(self, value) -> list:
+        return list(value._tfgraph_components())
+
+    def _from_tensor_list(self, tensor_list):
+        return self._from_components(tensor_list)
+
     def _to_components(self, value) -> tuple:
         return tuple(value._tfgraph_components())
 
