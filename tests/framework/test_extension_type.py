@@ -174,6 +174,8 @@ rec(lambda: type(rc.r).__name__ + " " + type(rc.s).__name__)
 rec(lambda: run([rc.r.flat_values, rc.r.row_splits, rc.s.values]))
 rec(lambda: R(5, rv.s))
 rec(lambda: R([[1], [2, 3]], rv.s).r)
+rec(lambda: hash(m))
+rec(lambda: sess.run(m.values, feed_dict={m: MT([3.0, 4.0], [True, True])}))
 """
 
 
