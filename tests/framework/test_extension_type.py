@@ -175,6 +175,11 @@ rec(lambda: run([rc.r.flat_values, rc.r.row_splits, rc.s.values]))
 rec(lambda: R(5, rv.s))
 rec(lambda: R([[1], [2, 3]], rv.s).r)
 rec(lambda: hash(m))
+rec(lambda: tf.identity(m))
+rec(lambda: tf.stop_gradient(m))
+rec(lambda: tf.group(m).node_def.input)
+rec(lambda: tf.convert_to_tensor(m))
+rec(lambda: (tf.is_tensor(m), tf.nest.is_nested(m)))
 rec(lambda: sess.run(m.values, feed_dict={m: MT([3.0, 4.0], [True, True])}))
 """
 
