@@ -106,6 +106,21 @@ rec(lambda: (st5.shape, st5.field_names(), st5.field_value("n").shape))
 rec(lambda: run(st5.field_value(("n", "z"))))
 rec(lambda: S.from_pyval(5))
 rec(lambda: S.from_pyval([[1, 2], [3]]))
+su = S.from_pyval({"a": [1, 2], "b": {"c": 3.0, "d": 4}})
+rec(lambda: su.with_updates({"a": None}).field_names())
+rec(lambda: su.with_updates({("b", "c"): None})["b"].field_names())
+rec(lambda: su.with_updates({"z": 5}).field_names())
+rec(lambda: run(su.with_updates({"a": lambda v: v * 2}).field_value("a")))
+rec(lambda: su.with_updates({("b", "e"): 1})["b"].field_names())
+rec(lambda: su.with_updates({"q": None}))
+rec(lambda: su.with_updates({"q": lambda v: v}))
+rec(lambda: su.with_updates({("q", "r"): 1}))
+def update_error():
+    try:
+        su.with_updates({("a", "x"): 1})
+    except ValueError as e:
+        return str(e).split(" -- ")[0]
+rec(update_error)
 """
 
 

@@ -4,11 +4,11 @@ A StructuredTensor of static rank `r` maps each field name to a Tensor, RaggedTe
 StructuredTensor whose outer `r` dimensions are the StructuredTensor's shape. tfgraph
 builds them with `from_pyval` (dicts, lists of dicts, nested values), `from_fields` and
 `from_fields_and_rank`, and reads them with `field_names`, `field_value`, `[...]`,
-`shape`, `rank`, `nrows` and `row_partitions`; `to_pyval` is eager-only, as in TF's
+`shape`, `rank`, `nrows` and `row_partitions`; `with_updates`; `to_pyval` is eager-only, as in TF's
 graph mode.
 
 Not in tfgraph: ragged lists of dicts in `from_pyval` (`[[{...}], [{...}, {...}]]`), the
-`typespec` argument of `from_pyval`, `with_updates`, `promote`, `merge_dims`,
+`typespec` argument of `from_pyval`, `promote`, `merge_dims`,
 `partition_outer_dimension`, `from_shape`, and its TypeSpec (it is not a composite value
 here: not a tf.nest/tf.cond/tf.while_loop structure and not a Session.run fetch).
 """
@@ -147,6 +147,55 @@ class StructuredTensor:
             return self._fields[key[0]].__getitem__(key[1:])
         raise NotImplementedError(
             "indexing the rows of a StructuredTensor is not in tfgraph; index a field value"
+        )
+
+    def with_updates(self, updates, validate=False):
+        """A copy with fields replaced: `updates` maps a field name (or a tuple path into
+        nested StructuredTensors) to a new value, a function of the old value, or None
+        (delete the field)."""
+        result = self
+        for path, value in updates.items():
+            path = (path,) if isinstance(path, str) else tuple(path)
+            result = result._with_update((), path, value)
+        return result
+
+    def _with_update(self, prefix: tuple, path: tuple, value):
+        what = "`StructuredTensor.with_updates`"
+        if not path or not path[0]:
+            raise ValueError(f"{what} does not allow empty names {prefix + (path,)}.")
+        fields = dict(self._fields)
+        head = path[0]
+        if len(path) > 1:
+            inner = fields.get(head)
+            if head not in fields:
+                raise ValueError(
+                    f"{what} cannot create new sub-field {prefix + path} if parent field "
+                    f"{prefix + (head,)} is not set."
+                )
+            if not isinstance(inner, StructuredTensor):
+                raise ValueError(
+                    f"{what} cannot create new sub-field {prefix + path} if parent structure "
+                    f"{prefix + (head,)} is not a `StructuredTensor` that can contain "
+                    f"sub-structures -- it is a `{type(inner)}`."
+                )
+            fields[head] = inner._with_update(prefix + (head,), path[1:], value)
+        elif value is None:
+            if head not in fields:
+                raise ValueError(
+                    f"{what} cannot delete field {prefix + (head,)} because it is not present."
+                )
+            del fields[head]
+        elif callable(value):
+            if head not in fields:
+                raise ValueError(
+                    f"{what} cannot update the field {prefix + (head,)} because a transforming "
+                    "function was given, but that field does not already exist."
+                )
+            fields[head] = value(fields[head])
+        else:
+            fields[head] = value
+        return StructuredTensor.from_fields(
+            fields, shape=self._shape, nrows=self._nrows, row_partitions=self._row_partitions
         )
 
     def to_pyval(self):
