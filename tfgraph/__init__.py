@@ -720,5 +720,11 @@ from tfgraph.ragged.ragged_install import install_dispatch as _install_ragged_di
 
 _install_ragged_dispatch(_sys.modules[__name__], math, nn, strings, debugging)
 
+# The APIs TF makes dispatchable consult tf.experimental.dispatch_for_api registrations
+# (outermost, after the ragged wrappers; before compat.v1 copies the names).
+from tfgraph.framework.dispatch import install as _install_dispatch
+
+_install_dispatch(_sys.modules[__name__])
+
 # Last: tfgraph.compat.v1 re-exports everything above.
 from tfgraph import compat

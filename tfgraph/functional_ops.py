@@ -27,7 +27,17 @@ def _is_nested(x) -> bool:
     return isinstance(x, (list, tuple, dict))
 
 
+def _is_batchable_extension(x) -> bool:
+    from tfgraph.framework.extension_type import BatchableExtensionType
+
+    return isinstance(x, BatchableExtensionType)
+
+
 def _flatten(x) -> list:
+    """Leaves; a BatchableExtensionType is its component tensors (TF batches and
+    unbatches each on dimension 0, its default batch encoder)."""
+    if _is_batchable_extension(x):
+        return list(x._tfgraph_components())
     if isinstance(x, dict):
         return [leaf for k in sorted(x) for leaf in _flatten(x[k])]
     if isinstance(x, (list, tuple)):
@@ -39,6 +49,8 @@ def _pack_sequence_as(structure, flat: list):
     it = iter(flat)
 
     def build(s):
+        if _is_batchable_extension(s):
+            return s._tfgraph_rebuild([next(it) for _ in s._tfgraph_components()])
         if isinstance(s, dict):
             built = {k: build(s[k]) for k in sorted(s)}
             return type(s)((k, built[k]) for k in s)
@@ -60,6 +72,8 @@ def _pack_sequence_as(structure, flat: list):
 
 def _assert_same_structure(a, b) -> None:
     def kind(x):
+        if _is_batchable_extension(x):
+            return type(x)
         if isinstance(x, dict):
             return "dict"
         if isinstance(x, (list, tuple)):

@@ -1,7 +1,9 @@
 """Nested structures of tensors (TF's `nest`, reduced to what the RNN code uses).
 
 Lists, tuples, namedtuples and dicts (by sorted key) are structures; anything else,
-including None, is a leaf.
+including None, is a leaf. With `expand_composites=True` a composite value
+(SparseTensor, RaggedTensor, ExtensionType) is a structure too, whose children are its
+component tensors (TF's order) and which is rebuilt from them.
 """
 
 from __future__ import annotations
@@ -20,17 +22,33 @@ __all__ = [
 ]
 
 
-def is_nested(x) -> bool:
-    return isinstance(x, (list, tuple, dict))
+def _is_composite(x) -> bool:
+    from tfgraph.framework.sparse_tensor import SparseTensor
+
+    return isinstance(x, SparseTensor) or hasattr(x, "_tfgraph_components")
+
+
+def is_nested(x, expand_composites: bool = False) -> bool:
+    if isinstance(x, (list, tuple, dict)):
+        return True
+    return expand_composites and _is_composite(x)
 
 
 def _children(x) -> list:
     if isinstance(x, dict):
         return [x[k] for k in sorted(x)]
-    return list(x)
+    if isinstance(x, (list, tuple)):
+        return list(x)
+    if hasattr(x, "_tfgraph_components"):
+        return list(x._tfgraph_components())
+    return [x.indices, x.values, x.dense_shape]  # (a SparseTensor)
 
 
 def _rebuild(template, children: list):
+    if not isinstance(template, (list, tuple, dict)):  # (a composite)
+        if hasattr(template, "_tfgraph_rebuild"):
+            return template._tfgraph_rebuild(children)
+        return type(template)(*children)
     if isinstance(template, dict):
         return type(template)(zip(sorted(template), children))
     if isinstance(template, tuple) and hasattr(template, "_fields"):
@@ -38,22 +56,22 @@ def _rebuild(template, children: list):
     return type(template)(children)
 
 
-def flatten(structure) -> list:
-    if not is_nested(structure):
+def flatten(structure, expand_composites: bool = False) -> list:
+    if not is_nested(structure, expand_composites):
         return [structure]
     out: list = []
     for child in _children(structure):
-        out.extend(flatten(child))
+        out.extend(flatten(child, expand_composites))
     return out
 
 
-def pack_sequence_as(structure, flat_sequence):
+def pack_sequence_as(structure, flat_sequence, expand_composites: bool = False):
     flat = list(flat_sequence)
-    if not is_nested(structure):
+    if not is_nested(structure, expand_composites):
         if len(flat) != 1:
             raise ValueError(f"Structure is a scalar but len(flat_sequence) == {len(flat)} > 1")
         return flat[0]
-    n = len(flatten(structure))
+    n = len(flatten(structure, expand_composites))
     if n != len(flat):
         raise ValueError(
             f"Could not pack sequence. Structure had {n} atoms, but flat_sequence had "
@@ -62,21 +80,23 @@ def pack_sequence_as(structure, flat_sequence):
     it = iter(flat)
 
     def build(s):
-        if not is_nested(s):
+        if not is_nested(s, expand_composites):
             return next(it)
         return _rebuild(s, [build(c) for c in _children(s)])
 
     return build(structure)
 
 
-def assert_same_structure(nest1, nest2, check_types: bool = True) -> None:
+def assert_same_structure(
+    nest1, nest2, check_types: bool = True, expand_composites: bool = False
+) -> None:
     def check(a, b):
-        if is_nested(a) != is_nested(b):
+        if is_nested(a, expand_composites) != is_nested(b, expand_composites):
             raise ValueError(
                 "The two structures don't have the same nested structure.\n\nFirst structure: "
                 f"{nest1}\n\nSecond structure: {nest2}"
             )
-        if not is_nested(a):
+        if not is_nested(a, expand_composites):
             return
         if check_types and type(a) is not type(b):
             raise TypeError(
@@ -95,11 +115,20 @@ def assert_same_structure(nest1, nest2, check_types: bool = True) -> None:
     check(nest1, nest2)
 
 
-def map_structure(func: Callable, *structures) -> Any:
+def map_structure(func: Callable, *structures, **kwargs) -> Any:
+    """`func` applied to the leaves of `structures` (keywords: check_types,
+    expand_composites)."""
+    check_types = kwargs.pop("check_types", True)
+    expand = kwargs.pop("expand_composites", False)
+    if kwargs:
+        raise ValueError(
+            "Only valid keyword arguments are `check_types` and `expand_composites`, "
+            f"not: `{', '.join(kwargs)}`"
+        )
     for other in structures[1:]:
-        assert_same_structure(structures[0], other)
-    flats = [flatten(s) for s in structures]
-    return pack_sequence_as(structures[0], [func(*xs) for xs in zip(*flats)])
+        assert_same_structure(structures[0], other, check_types, expand)
+    flats = [flatten(s, expand) for s in structures]
+    return pack_sequence_as(structures[0], [func(*xs) for xs in zip(*flats)], expand)
 
 
 def flatten_up_to(shallow, structure) -> list:

@@ -197,8 +197,23 @@ register_op(
 
 
 def identity(input, name: str | None = None) -> Tensor:
-    """Returns a tensor with the same value as `input` (a Variable reads its value)."""
+    """Returns a tensor with the same value as `input` (a Variable reads its value); an
+    ExtensionType with each of its tensors passed through Identity (as TF)."""
+    if input.__class__ is not Tensor and _is_extension_type(input):
+        return _componentwise(identity, input)
     return op_output("Identity", name, [input])
+
+
+def _is_extension_type(value) -> bool:
+    from tfgraph.framework.extension_type import ExtensionType
+
+    return isinstance(value, ExtensionType)
+
+
+def _componentwise(fn, value):
+    """`value` rebuilt over `fn` of each of its component tensors (TF's
+    nest.map_structure(fn, value, expand_composites=True))."""
+    return value._tfgraph_rebuild([fn(t) for t in value._tfgraph_components()])
 
 
 register_op(
@@ -2882,7 +2897,10 @@ register_op(
 
 
 def stop_gradient(input, name: str | None = None) -> Tensor:
-    """`input` unchanged, but treated as a constant by `tf.gradients`."""
+    """`input` unchanged, but treated as a constant by `tf.gradients` (an ExtensionType
+    component by component, as TF)."""
+    if input.__class__ is not Tensor and _is_extension_type(input):
+        return _componentwise(stop_gradient, input)
     return op_output("StopGradient", name, [input])
 
 

@@ -113,7 +113,7 @@ def group(*inputs, name: str | None = None) -> Operation:
         if not inputs:
             return no_op(name=scope)
         ops_by_device: dict[str, list[Operation]] = {}
-        for inp in _flatten(inputs):
+        for inp in _flatten_composites(_flatten(inputs)):  # (as TF: expand_composites)
             op = inp if isinstance(inp, Operation) else _as_op(inp)
             ops_by_device.setdefault(op.device, []).append(op)
         if len(ops_by_device) == 1:

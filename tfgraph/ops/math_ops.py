@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from tfgraph import errors
-from tfgraph.framework import dtypes
+from tfgraph.framework import dispatch, dtypes
 from tfgraph.framework.convert import constant, convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.ops import Tensor
@@ -2700,6 +2700,9 @@ def _overload(op_type_or_fn, scope_name: str, general=None):
             try:
                 return func(self, other, scope)
             except (TypeError, ValueError):
+                result = dispatch.dispatch_operator(scope_name, self, other, name=scope)
+                if result is not dispatch.NOT_DISPATCHED:  # (an ExtensionType `other`)
+                    return result
                 # (as TF: `other`'s reflected operator, a RaggedTensor's say, may take it)
                 r_op = getattr(type(other), f"__r{scope_name}__", None)
                 if r_op is None or not hasattr(other, "_tfgraph_feed_components"):
@@ -2788,6 +2791,10 @@ for _dunder, _op_type in (
 ):
 
     def _cmp(self, other, _op_type=_op_type):
+        if other.__class__ is not Tensor and hasattr(other, "_tfgraph_components"):
+            result = dispatch.dispatch_operator(_op_type, self, other)  # (an ExtensionType)
+            if result is not dispatch.NOT_DISPATCHED:
+                return result
         return _binary(_op_type)(self, other)
 
     Tensor._override_operator(f"__{_dunder}__", _cmp)

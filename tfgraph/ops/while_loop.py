@@ -24,6 +24,7 @@ from tfgraph.ops.apply import op_output
 from tfgraph.ops.control_flow_ops import (
     ControlFlowContext,
     _flatten,
+    _flatten_composites,
     _pack_like,
     _switch_ref_or_tensor,
     is_loop_exit,
@@ -301,7 +302,8 @@ class WhileContext(ControlFlowContext):
 
     # -- building the loop --------------------------------------------------------------
     def build_loop(self, cond, body, loop_vars, shape_invariants, return_same_structure):
-        originals = list(_flatten([loop_vars]))  # (TensorArrays loop through their flows)
+        # (TensorArrays loop through their flows; composites through their components)
+        originals = list(_flatten_composites(_flatten([loop_vars])))
         flat = [_flow_or_tensor(v) for v in originals]
         invariants = None if shape_invariants is None else list(_flatten_shapes(shape_invariants))
         g = self._graph
@@ -334,7 +336,7 @@ class WhileContext(ControlFlowContext):
             result = body(*_as_args(_pack_like(loop_vars, _with_arrays(originals, body_vars))))
             if not isinstance(result, (list, tuple, dict)):
                 result = [result]
-            results = [_flow_or_tensor(r) for r in _flatten([result])]
+            results = [_flow_or_tensor(r) for r in _flatten_composites(_flatten([result]))]
             if len(results) != len(merges):
                 raise ValueError(
                     "The two structures don't have the same number of elements: loop_vars "

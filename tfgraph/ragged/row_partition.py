@@ -326,6 +326,24 @@ class RowPartition:
         return None
 
     @property
+    def static_nvals(self):
+        """The number of values if known when the graph is built (from a precomputed
+        nvals or value_rowids), else None."""
+        if self._nvals is not None:
+            v = constant_value(self._nvals)
+            if v is not None:
+                return int(v)
+        if self._value_rowids is not None:
+            return self._value_rowids.shape.as_list()[0]
+        return None
+
+    def offsets_in_rows(self) -> Tensor:
+        """Each value's position within its row."""
+        return math_ops.range(self.nvals(), dtype=self.dtype) - array_ops.gather(
+            self._row_splits, self.value_rowids()
+        )
+
+    @property
     def static_uniform_row_length(self):
         if self._uniform_row_length is not None:
             v = constant_value(self._uniform_row_length)
