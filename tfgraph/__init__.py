@@ -14,10 +14,8 @@ _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"tfgraph(\..
 # Namespaces: tf.nn, tf.train, tf.losses, tf.layers, tf.metrics, tf.summary, tf.io, ...
 from tfgraph import (
     audio,
-    autograph,
     bitwise,
     config,
-    contrib,
     data,
     debugging,
     distributions,
@@ -54,7 +52,6 @@ from tfgraph import (
     spectral,
     strings,
     summary,
-    test,
     train,
     types,
     version,
@@ -688,8 +685,10 @@ _PROTO_EXPORTS = frozenset(
 )
 
 
-# Namespaces that load absl, imported on first access to keep `import tfgraph` fast.
-_LAZY_NAMESPACES = frozenset({"app", "flags"})
+# Namespaces imported on first access, to keep `import tfgraph` fast: tf.app and
+# tf.flags load absl, tf.test unittest and asyncio, tf.contrib slim and the contrib
+# layers, tf.autograph its converter (together about a third of the import time).
+_LAZY_NAMESPACES = frozenset({"app", "autograph", "contrib", "flags", "test"})
 
 
 def __getattr__(name):

@@ -7,8 +7,6 @@ from __future__ import annotations
 import hashlib
 import os
 import tarfile
-import urllib.error
-import urllib.request
 import zipfile
 from urllib.parse import urlsplit
 
@@ -58,6 +56,9 @@ def _extract_archive(file_path: str, path: str, archive_format="auto") -> bool:
 
 
 def _download(origin: str, fpath: str) -> None:
+    import urllib.error  # (with urllib.request: http and ssl, 10 ms of `import tfgraph`)
+    import urllib.request
+
     print(f"Downloading data from {origin}")
     try:
         try:
