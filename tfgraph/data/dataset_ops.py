@@ -9,6 +9,7 @@ from tfgraph.data import structure as nest
 from tfgraph.data.function import trace
 from tfgraph.data.structure import TensorSpec
 from tfgraph.data.transformations import DatasetTransformations
+from tfgraph.data.windowing import WindowingTransformations
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
@@ -48,7 +49,7 @@ def _normalize_element(element, name: str = "component"):
     return nest.pack_sequence_as(element, tensors), tensors
 
 
-class Dataset(DatasetTransformations):
+class Dataset(DatasetTransformations, WindowingTransformations):
     """A dataset: `_variant_tensor` and the `TensorSpec` structure of its elements."""
 
     def __init__(self, variant_tensor: Tensor, element_spec) -> None:
@@ -62,18 +63,18 @@ class Dataset(DatasetTransformations):
 
     @property
     def output_types(self):
-        return nest.map_structure(lambda s: s.dtype, self._element_spec)
+        return nest.map_structure(lambda s: _legacy(s, s.dtype), self._element_spec)
 
     @property
     def output_shapes(self):
-        return nest.map_structure(lambda s: s.shape, self._element_spec)
+        return nest.map_structure(lambda s: _legacy(s, s.shape), self._element_spec)
 
     @property
     def output_classes(self):
-        return nest.map_structure(lambda s: Tensor, self._element_spec)
+        return nest.map_structure(lambda s: _legacy(s, Tensor), self._element_spec)
 
     def _flat_specs(self) -> list[TensorSpec]:
-        return nest.flatten(self._element_spec)
+        return _flat_tensor_specs(self._element_spec)
 
     def _flat_attrs(self) -> dict:
         specs = self._flat_specs()
@@ -274,7 +275,7 @@ class Dataset(DatasetTransformations):
             fn,
             kind,
             self._flat_specs(),
-            lambda flat: nest.pack_sequence_as(self._element_spec, flat),
+            lambda flat: _pack_element(self._element_spec, flat),
             to_outputs,
         )
 
@@ -572,8 +573,34 @@ def _static_int(t: Tensor):
     return None if v is None else int(v)
 
 
+def _is_dataset_spec(spec) -> bool:
+    return not isinstance(spec, TensorSpec) and hasattr(spec, "_dataset_shape")
+
+
+def _legacy(spec, value):
+    """TF1's output_types/shapes/classes of a component: a DatasetSpec stands for itself."""
+    return spec if _is_dataset_spec(spec) else value
+
+
+def _flat_tensor_specs(spec) -> list[TensorSpec]:
+    """The flat specs of the element's tensors: a nested dataset is one variant scalar."""
+    return [
+        TensorSpec([], dtypes.variant) if _is_dataset_spec(s) else s for s in nest.flatten(spec)
+    ]
+
+
+def _pack_element(spec, flat):
+    """`flat` tensors as the element structure `spec`, variant tensors of nested
+    datasets as `Dataset`s (what a window's element is in a traced function)."""
+    values = [
+        Dataset(t, s._element_spec) if _is_dataset_spec(s) else t
+        for s, t in zip(nest.flatten(spec), flat)
+    ]
+    return nest.pack_sequence_as(spec, values)
+
+
 def _attrs_for(spec, **extra) -> dict:
-    specs = nest.flatten(spec)
+    specs = _flat_tensor_specs(spec)
     attrs = {
         "output_types": [s.dtype for s in specs],
         "output_shapes": [s.shape for s in specs],
