@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tfgraph.data.dataset_ops import AUTOTUNE
+from tfgraph.data.readers import CsvDataset, make_csv_dataset
 from tfgraph.data.optional_ops import Optional, OptionalStructure, get_next_as_optional
 from tfgraph.data.options import (
     AutoShardPolicy,
@@ -26,8 +27,10 @@ __all__ = [
     "AutotuneAlgorithm",
     "AutotuneOptions",
     "Counter",
+    "CsvDataset",
     "DistributeOptions",
     "ExternalStatePolicy",
+    "RandomDataset",
     "OptimizationOptions",
     "Optional",
     "OptionalStructure",
@@ -41,8 +44,10 @@ __all__ = [
     "get_next_as_optional",
     "get_single_element",
     "group_by_window",
+    "make_csv_dataset",
     "map_and_batch",
     "parallel_interleave",
+    "sample_from_datasets",
     "scan",
     "shuffle_and_repeat",
     "take_while",
@@ -143,6 +148,20 @@ def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=False):
     from tfgraph.data.transformations import choose_from_datasets as choose
 
     return choose(datasets, choice_dataset, stop_on_empty_dataset)
+
+
+def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_dataset=False):
+    """Elements drawn at random from `datasets` with probabilities `weights`."""
+    from tfgraph.data.windowing import sample_from_datasets as sample
+
+    return sample(datasets, weights, seed, stop_on_empty_dataset)
+
+
+def RandomDataset(seed=None):
+    """The infinite dataset of TF's pseudorandom int64 values for `seed`."""
+    from tfgraph.data.windowing import random
+
+    return random(seed)
 
 
 def Counter(start=0, step=1, dtype=None):
