@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tfgraph.data.dataset_ops import AUTOTUNE
+from tfgraph.data.iterator_state import make_saveable_from_iterator
 from tfgraph.data.readers import CsvDataset, make_csv_dataset
 from tfgraph.data.optional_ops import Optional, OptionalStructure, get_next_as_optional
 from tfgraph.data.options import (
@@ -45,6 +46,7 @@ __all__ = [
     "get_single_element",
     "group_by_window",
     "make_csv_dataset",
+    "make_saveable_from_iterator",
     "map_and_batch",
     "parallel_interleave",
     "sample_from_datasets",
