@@ -72,6 +72,25 @@ class WindowingTransformations:
             variant = op_output("RebatchDatasetV2", scope, [flat._variant_tensor, *inputs], attrs)
         return lib.Dataset(variant, spec)
 
+    def save(self, path, compression=None, shard_func=None, checkpoint_args=None):
+        """The SaveDataset op writing this dataset under `path` when run."""
+        from tfgraph.data.persistence import save
+
+        return save(self, path, compression, shard_func, checkpoint_args)
+
+    @staticmethod
+    def load(path, element_spec=None, compression=None, reader_func=None):
+        """The dataset `save` wrote under `path`."""
+        from tfgraph.data.persistence import load
+
+        return load(path, element_spec, compression, reader_func)
+
+    def snapshot(self, path, compression="AUTO", reader_func=None, shard_func=None, name=None):
+        """This dataset, persisted under `path` on its first full pass and read back after."""
+        from tfgraph.data.persistence import snapshot
+
+        return snapshot(self, path, compression, reader_func, shard_func)
+
     @staticmethod
     def random(seed=None, rerandomize_each_iteration=None, name=None):
         return random(seed)
