@@ -63,15 +63,15 @@ class Dataset(DatasetTransformations, WindowingTransformations):
 
     @property
     def output_types(self):
-        return nest.map_structure(lambda s: _legacy(s, s.dtype), self._element_spec)
+        return nest.map_structure(lambda s: _legacy(s, "dtype"), self._element_spec)
 
     @property
     def output_shapes(self):
-        return nest.map_structure(lambda s: _legacy(s, s.shape), self._element_spec)
+        return nest.map_structure(lambda s: _legacy(s, "shape"), self._element_spec)
 
     @property
     def output_classes(self):
-        return nest.map_structure(lambda s: _legacy(s, Tensor), self._element_spec)
+        return nest.map_structure(lambda s: _legacy(s, None), self._element_spec)
 
     def _flat_specs(self) -> list[TensorSpec]:
         return _flat_tensor_specs(self._element_spec)
@@ -577,9 +577,12 @@ def _is_dataset_spec(spec) -> bool:
     return not isinstance(spec, TensorSpec) and hasattr(spec, "_dataset_shape")
 
 
-def _legacy(spec, value):
-    """TF1's output_types/shapes/classes of a component: a DatasetSpec stands for itself."""
-    return spec if _is_dataset_spec(spec) else value
+def _legacy(spec, attr):
+    """TF1's output_types/shapes/classes (attr None) of a component: a DatasetSpec stands
+    for itself."""
+    if _is_dataset_spec(spec):
+        return spec
+    return Tensor if attr is None else getattr(spec, attr)
 
 
 def _flat_tensor_specs(spec) -> list[TensorSpec]:

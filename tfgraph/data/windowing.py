@@ -137,8 +137,9 @@ def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_datase
     if not datasets:
         raise ValueError("Invalid `datasets`. `datasets` should not be empty.")
     n = len(datasets)
-    if weights is None:
-        weights = np.ones(n, np.float32) / n
+    if weights is None:  # (TF: uniform logits, a constant inside the selector function)
+        selector = random(seed).batch(2).map(_select_with_logits([[1.0] * n]))
+        return choose_from_datasets(datasets, _preserving(selector), stop_on_empty_dataset)
     if isinstance(weights, _lib().Dataset):
         raise NotImplementedError(
             "sample_from_datasets: `weights` given as a dataset is not supported in tfgraph; "
