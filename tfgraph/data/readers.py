@@ -68,10 +68,10 @@ def CsvDataset(
     use_quote_delim=True,
     na_value="",
     select_cols=None,
-    exclude_cols=None,
 ):
     """The records of CSV files, one tuple of scalars per record, typed by
-    `record_defaults` (a dtype: the column is required; a value: its default)."""
+    `record_defaults` (a dtype: the column is required; a value: its default). (TF1's
+    CsvDataset: no `exclude_cols`; the op's is left empty.)"""
     lib = _lib()
     names = convert_to_tensor(filenames, dtype=dtypes.string, name="filenames")
     compression = _optional(compression_type, "", dtypes.string, "compression_type")
@@ -86,7 +86,7 @@ def CsvDataset(
         convert_to_tensor(na_value, dtype=dtypes.string, name="na_value"),
         _optional(select_cols, np.zeros(0, np.int64), dtypes.int64, "select_cols"),
         defaults,
-        _optional(exclude_cols, np.zeros(0, np.int64), dtypes.int64, "exclude_cols"),
+        convert_to_tensor(np.zeros(0, np.int64), dtype=dtypes.int64, name="exclude_cols"),
     ]
     spec = tuple(lib.TensorSpec([], d.dtype._base) for d in defaults)
     attrs = lib._attrs_for(spec)

@@ -118,6 +118,8 @@ def _columns(n_out: int, select, exclude, op):
 
 
 def _pick(fields: list, n_out: int, select: list, exclude: list, op) -> list:
+    """The fields of the output columns; a record with too many fields is reported by
+    `_check_count` once its columns have parsed (TF's order of errors)."""
     if select:
         if len(fields) <= select[-1]:
             raise errors.InvalidArgumentError(
@@ -127,12 +129,18 @@ def _pick(fields: list, n_out: int, select: list, exclude: list, op) -> list:
     if exclude:
         skip = set(exclude)
         fields = [f for c, f in enumerate(fields) if c not in skip]
-    if len(fields) != n_out:
-        more = "more" if len(fields) > n_out else str(len(fields))
+    if len(fields) < n_out:
         raise errors.InvalidArgumentError(
-            None, op, f"Expect {n_out} fields but have {more} in record"
+            None, op, f"Expect {n_out} fields but have {len(fields)} in record"
         )
     return fields
+
+
+def _check_count(picked: list, n_out: int, op) -> None:
+    if len(picked) > n_out:
+        raise errors.InvalidArgumentError(
+            None, op, f"Expect {n_out} fields but have more in record"
+        )
 
 
 def _csv_kernel(op, ctx):
@@ -147,7 +155,7 @@ def _csv_kernel(op, ctx):
         delim_b = _scalar_bytes(delim)
         if len(delim_b) != 1:
             raise errors.InvalidArgumentError(
-                None, op, "field_delim should be only 1 character"
+                None, op, "field_delim should be only 1 char"
             )
         cols, excl = _columns(len(types), np.asarray(select).reshape(-1), exclude, op)
         skip_header, quoted, na_b = bool(np.asarray(header)), bool(np.asarray(use_quote)), _scalar_bytes(na)
@@ -164,10 +172,12 @@ def _csv_kernel(op, ctx):
                     next(records, None)
                 for fields in records:
                     picked = _pick(fields, len(types), cols, excl, op)
-                    yield tuple(
+                    values = tuple(
                         _parse(f, k, t, d, na_b, op)
                         for k, (f, t, d) in enumerate(zip(picked, types, defaults))
                     )
+                    _check_count(picked, len(types), op)
+                    yield values
 
         return DatasetValue(iterate)
 
