@@ -45,13 +45,11 @@ __all__ = [
     "get_next_as_optional",
     "get_single_element",
     "group_by_window",
-    "load",
     "make_csv_dataset",
     "make_saveable_from_iterator",
     "map_and_batch",
     "parallel_interleave",
     "sample_from_datasets",
-    "save",
     "scan",
     "shuffle_and_repeat",
     "snapshot",
@@ -167,18 +165,6 @@ def RandomDataset(seed=None):
     from tfgraph.data.windowing import random
 
     return random(seed)
-
-
-def save(dataset, path, compression=None, shard_func=None, checkpoint_args=None):
-    """`dataset.save(path, ...)`."""
-    return dataset.save(path, compression, shard_func, checkpoint_args)
-
-
-def load(path, element_spec=None, compression=None, reader_func=None):
-    """`tf.data.Dataset.load(path, ...)`."""
-    from tfgraph.data.persistence import load as load_
-
-    return load_(path, element_spec, compression, reader_func)
 
 
 def snapshot(path, compression="AUTO", reader_func=None, shard_func=None):
