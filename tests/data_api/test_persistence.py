@@ -86,7 +86,8 @@ ds = tf.data.Dataset.load({path!r})
 n = tf.data.make_one_shot_iterator(ds).get_next()
 with tf.Session() as s:
     rows = [s.run(n) for _ in range(2)]
-print("@@" + json.dumps([str(ds.element_spec)] + [[a.tolist(), [x.decode() for x in b]] for a, b in rows]))
+rows = [[a.tolist(), [x.decode() for x in b]] for a, b in rows]
+print("@@" + json.dumps([str(ds.element_spec)] + rows))
 """
     )
     assert json.loads(got.split("@@", 1)[1]) == [

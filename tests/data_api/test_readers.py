@@ -9,17 +9,18 @@ import pytest
 import tfgraph as tf
 from tests.data_api.common import run_both
 
-_FILES = '''
+_FILES = """
         import gzip, os
         f1, f2, f3 = (os.path.join(tmp, n) for n in ("f1.csv", "f2.csv", "f3.csv.gz"))
-        open(f1, "w").write("a,b,c,d\\n1,2.5,x,\\"q,1\\"\\n3,,y,z\\n5,7.5,NA,\\"say \\"\\"hi\\"\\"\\"\\n")
+        open(f1, "w").write("a,b,c,d\\n1,2.5,x,\\"q,1\\"\\n3,,y,z\\n"
+                            "5,7.5,NA,\\"say \\"\\"hi\\"\\"\\"\\n")
         open(f2, "w").write("a,b,c,d\\r\\n7,8.5,u,v\\r\\n-2,1e3,t,w\\r\\n")
         with gzip.open(f3, "wt") as g:
             g.write("a;b\\n10;0.25\\n11;0.5\\n")
         def names(ds):
             g = tf.get_default_graph()
             return [[op.name, op.type, [t.name for t in op.inputs]] for op in g.get_operations()]
-'''
+"""
 
 CASES = {
     "csv_defaults_and_quotes": _FILES

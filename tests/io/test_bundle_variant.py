@@ -11,9 +11,7 @@ from tfgraph.io.bundle import BundleReader, BundleWriter
 
 
 def test_round_trip(tmp_path):
-    items = [
-        proto.VariantTensorDataProto(type_name="t", metadata=b"m" * n) for n in (0, 5, 300)
-    ]
+    items = [proto.VariantTensorDataProto(type_name="t", metadata=b"m" * n) for n in (0, 5, 300)]
     w = BundleWriter(str(tmp_path / "c"))
     w.add("v", items, "variant")
     w.finish()

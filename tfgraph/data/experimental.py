@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from tfgraph.data.dataset_ops import AUTOTUNE
 from tfgraph.data.iterator_state import make_saveable_from_iterator
-from tfgraph.data.readers import CsvDataset, make_csv_dataset
 from tfgraph.data.optional_ops import Optional, OptionalStructure, get_next_as_optional
 from tfgraph.data.options import (
     AutoShardPolicy,
@@ -16,6 +15,7 @@ from tfgraph.data.options import (
     ServiceOptions,
     ThreadingOptions,
 )
+from tfgraph.data.readers import CsvDataset, make_csv_dataset
 
 INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
@@ -31,10 +31,10 @@ __all__ = [
     "CsvDataset",
     "DistributeOptions",
     "ExternalStatePolicy",
-    "RandomDataset",
     "OptimizationOptions",
     "Optional",
     "OptionalStructure",
+    "RandomDataset",
     "ServiceOptions",
     "ThreadingOptions",
     "assert_cardinality",

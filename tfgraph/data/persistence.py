@@ -39,10 +39,13 @@ def _shard_function(dataset, shard_func):
 
     def to_outputs(result):
         flat, spec = lib._element_outputs(result)
-        if len(flat) != 1 or flat[0].dtype._base != dtypes.int64 or flat[0].shape.rank not in (0, None):
+        if (
+            len(flat) != 1
+            or flat[0].dtype._base != dtypes.int64
+            or flat[0].shape.rank not in (0, None)
+        ):
             raise ValueError(
-                "`shard_func` must return a scalar int64 tensor (the shard index), got "
-                f"{spec!r}."
+                f"`shard_func` must return a scalar int64 tensor (the shard index), got {spec!r}."
             )
         return flat, spec
 
@@ -128,8 +131,7 @@ def _read_spec(path: str):
             data = f.read()
     except FileNotFoundError:
         raise FileNotFoundError(
-            f"Could not find {spec_path}: pass `element_spec` to load a dataset saved "
-            "without it."
+            f"Could not find {spec_path}: pass `element_spec` to load a dataset saved without it."
         ) from None
     return _as_tuples(decode(proto.StructuredValue.FromString(data)))
 
@@ -155,7 +157,9 @@ def snapshot(dataset, path, compression="AUTO", reader_func=None, shard_func=Non
             "snapshot without them."
         )
     reader = _reader_function(dataset.element_spec, None)
-    sharder = dataset._trace(lambda *x: convert_to_tensor(0, dtypes.int64), "snapshot_shard", lib._element_outputs)
+    sharder = dataset._trace(
+        lambda *x: convert_to_tensor(0, dtypes.int64), "snapshot_shard", lib._element_outputs
+    )
     attrs = lib._attrs_for(dataset.element_spec)
     attrs.update(
         {
@@ -172,5 +176,7 @@ def snapshot(dataset, path, compression="AUTO", reader_func=None, shard_func=Non
     )
     with get_default_graph().name_scope("SnapshotDatasetV2") as scope:
         where = convert_to_tensor(path, dtype=dtypes.string, name="path")
-        variant = op_output("SnapshotDatasetV2", scope, [dataset._variant_tensor, where, [], []], attrs)
+        variant = op_output(
+            "SnapshotDatasetV2", scope, [dataset._variant_tensor, where, [], []], attrs
+        )
     return lib.Dataset(variant, dataset.element_spec)

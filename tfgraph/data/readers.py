@@ -150,7 +150,9 @@ def _infer_type(text: str, na_value, prev):
     if text in ("", na_value):
         return prev
     for i, dtype in enumerate(_ORDER):
-        if (dtype == dtypes.string or _fits(text, dtype)) and (prev is None or prev in _ORDER[: i + 1]):
+        if (dtype == dtypes.string or _fits(text, dtype)) and (
+            prev is None or prev in _ORDER[: i + 1]
+        ):
             return dtype
     return prev
 
@@ -244,9 +246,7 @@ def make_csv_dataset(
     }
     if column_names is None:
         if not header:
-            raise ValueError(
-                "Expected `column_names` or `header` arguments. Neither is provided."
-            )
+            raise ValueError("Expected `column_names` or `header` arguments. Neither is provided.")
         column_names = _infer_column_names(names, field_delim, use_quote_delim, compression_type)
     if len(column_names) != len(set(column_names)):
         raise ValueError(f"Expected unique column names, got: {column_names}.")
@@ -297,7 +297,9 @@ def make_csv_dataset(
         return features
 
     dataset = dataset.apply(
-        parallel_interleave(filename_to_dataset, cycle_length=num_parallel_reads or 1, sloppy=sloppy)
+        parallel_interleave(
+            filename_to_dataset, cycle_length=num_parallel_reads or 1, sloppy=sloppy
+        )
     )
     if shuffle:
         dataset = dataset.shuffle(shuffle_buffer_size, shuffle_seed)

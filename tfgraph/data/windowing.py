@@ -48,9 +48,7 @@ class WindowingTransformations:
         lib = _lib()
         for s in self._flat_specs():
             if s.shape.rank == 0:
-                raise ValueError(
-                    "Cannot rebatch dataset: All components must have rank >= 1."
-                )
+                raise ValueError("Cannot rebatch dataset: All components must have rank >= 1.")
         sizes = np.asarray(batch_size, np.int64) if not hasattr(batch_size, "op") else None
         lib._int64(batch_size, "batch_sizes")
         convert_to_tensor(drop_remainder, dtype=dtypes.bool, name="drop_remainder")
@@ -97,7 +95,11 @@ class WindowingTransformations:
 
     @staticmethod
     def sample_from_datasets(
-        datasets, weights=None, seed=None, stop_on_empty_dataset=False, rerandomize_each_iteration=None
+        datasets,
+        weights=None,
+        seed=None,
+        stop_on_empty_dataset=False,
+        rerandomize_each_iteration=None,
     ):
         return sample_from_datasets(datasets, weights, seed, stop_on_empty_dataset)
 

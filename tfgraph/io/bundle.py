@@ -873,7 +873,7 @@ class BundleReader:
         out = np.empty(n, dtype=object)
         pos, items = 0, []
         try:
-            for i in range(n):
+            for _ in range(n):
                 length, pos = decode_varint(data, pos)
                 elem = data[pos : pos + length]
                 if len(elem) != length or pos + length + 4 > len(data):

@@ -5,6 +5,8 @@ quoting with `""` for a quote, an empty field or `na_value` taking the column's 
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from tfgraph import errors
@@ -106,7 +108,7 @@ def _columns(n_out: int, select, exclude, op):
             None, op, "Either select_cols or exclude_cols should be empty"
         )
     for cols, what in ((select, "select_cols"), (exclude, "exclude_cols")):
-        if any(c < 0 for c in cols) or any(b <= a for a, b in zip(cols, cols[1:])):
+        if any(c < 0 for c in cols) or any(b <= a for a, b in itertools.pairwise(cols)):
             raise errors.InvalidArgumentError(
                 None, op, f"{what} is not sorted or has duplicates or negative values"
             )
@@ -154,11 +156,13 @@ def _csv_kernel(op, ctx):
         kind = _check_compression(compression)
         delim_b = _scalar_bytes(delim)
         if len(delim_b) != 1:
-            raise errors.InvalidArgumentError(
-                None, op, "field_delim should be only 1 char"
-            )
+            raise errors.InvalidArgumentError(None, op, "field_delim should be only 1 char")
         cols, excl = _columns(len(types), np.asarray(select).reshape(-1), exclude, op)
-        skip_header, quoted, na_b = bool(np.asarray(header)), bool(np.asarray(use_quote)), _scalar_bytes(na)
+        skip_header, quoted, na_b = (
+            bool(np.asarray(header)),
+            bool(np.asarray(use_quote)),
+            _scalar_bytes(na),
+        )
         for k, d in enumerate(defaults):
             if d.size > 1:
                 raise errors.InvalidArgumentError(
@@ -195,7 +199,10 @@ _CSV_INPUTS = [
     "select_cols: int64",
     "record_defaults: output_types",
 ]
-_CSV_ATTRS = ["output_types: list({float,double,int32,int64,string}) >= 1", "output_shapes: list(shape) >= 1"]
+_CSV_ATTRS = [
+    "output_types: list({float,double,int32,int64,string}) >= 1",
+    "output_shapes: list(shape) >= 1",
+]
 
 for _op_type, _inputs in (
     ("CSVDataset", _CSV_INPUTS),

@@ -92,7 +92,9 @@ class IteratorResource:
         saved position: the elements are computed again, so a pipeline gives the same
         ones only when it is deterministic: seeded shuffles, no unseeded randomness)."""
         with self.lock:
-            it = self.dataset.iterate({})
+            dataset = self.dataset
+            assert dataset is not None, "seek() before start()"
+            it = dataset.iterate({})
             for _ in range(produced):
                 if next(it, None) is None:
                     break

@@ -84,7 +84,10 @@ def _decode_metadata(data: bytes) -> dict:
         number, wire = key >> 3, key & 7
         if wire == 0:
             value, pos = _read_varint(data, pos)
-            out.update({1000: {"finalized": bool(value)}, 6: {"num_elements": value}}.get(number, {}))
+            if number == 1000:
+                out["finalized"] = bool(value)
+            elif number == 6:
+                out["num_elements"] = value
         elif wire == 2:
             n, pos = _read_varint(data, pos)
             if number == 2:

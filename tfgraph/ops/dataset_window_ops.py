@@ -126,7 +126,13 @@ def _random_kernel(op, ctx):
     return kernel
 
 
-_register("RandomDataset", ["seed: int64", "seed2: int64"], [_TYPES, _SHAPES, _META], _random_kernel)
+_register(
+    "RandomDataset",
+    ["seed: int64", "seed2: int64"],
+    [_TYPES, _SHAPES, _META],
+    _random_kernel,
+    stateful=True,
+)
 
 
 # -- rebatch ---------------------------------------------------------------------------

@@ -184,11 +184,7 @@ def op_list_to_dict(op_list) -> dict:
     items = sorted(_flatten(list(op_list)), key=lambda x: x.name)
     out: dict = {}
     for var in items:
-        if _is_saveable_object(var):
-            if var.name in out:
-                raise ValueError(f"At least two variables have the same name: {var.name}")
-            out[var.name] = var
-        elif _is_partitioned(var):
+        if _is_saveable_object(var) or _is_partitioned(var):
             if var.name in out:
                 raise ValueError(f"At least two variables have the same name: {var.name}")
             out[var.name] = var
