@@ -70,6 +70,7 @@ CASES = {
         ds = tf.data.experimental.make_csv_dataset(
             f1, batch_size=2, label_name="a", shuffle=False, num_epochs=1, na_value="NA")
         out = [str(ds.element_spec), names(ds)]
+        out.append(ds._variant_tensor.op.get_attr("legacy_autotune"))  # prefetch(AUTOTUNE)
         with tf.Session() as s:
             out.append(drain(s, tf.data.make_one_shot_iterator(ds).get_next()))
     """,

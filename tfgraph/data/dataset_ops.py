@@ -496,10 +496,12 @@ class Dataset(DatasetTransformations, WindowingTransformations):
         return self._unary("SkipDataset", [_int64(count, "count")])
 
     def prefetch(self, buffer_size, name=None) -> Dataset:
+        # (TF: legacy_autotune when buffer_size is the Python value AUTOTUNE)
+        legacy = isinstance(buffer_size, int) and buffer_size == AUTOTUNE
         return self._unary(
             "PrefetchDataset",
             [_int64(buffer_size, "buffer_size")],
-            extra={"slack_period": 0, "legacy_autotune": False, "buffer_size_min": 0},
+            extra={"slack_period": 0, "legacy_autotune": legacy, "buffer_size_min": 0},
         )
 
     def cache(self, filename="", name=None) -> Dataset:
