@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tfgraph.data import composite
 from tfgraph.data import structure as nest
 from tfgraph.data.function import trace
 from tfgraph.data.structure import TensorSpec
@@ -15,6 +16,7 @@ from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.ops import Tensor
 from tfgraph.framework.random_seed import get_seed
+from tfgraph.framework.sparse_tensor import SparseTensor
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import dataset_ops as _ops  # noqa: F401 - registers the op types
 from tfgraph.ops.apply import op_output
@@ -43,7 +45,7 @@ def _normalize_element(element, name: str = "component"):
     g = get_default_graph()
     with g.name_scope("normalize_element"):
         tensors = [
-            v if isinstance(v, Tensor) else convert_to_tensor(v, name=f"{name}_{i}")
+            v if isinstance(v, (Tensor, SparseTensor)) else convert_to_tensor(v, name=f"{name}_{i}")
             for i, v in enumerate(flat)
         ]
     return nest.pack_sequence_as(element, tensors), tensors
@@ -143,8 +145,16 @@ class Dataset(DatasetTransformations, WindowingTransformations):
                 if first is not None and d != first:
                     raise ValueError(f"Dimensions {first} and {d} are not compatible")
                 first = d
-        spec = nest.map_structure(lambda t: TensorSpec(t.shape[1:], t.dtype._base), element)
-        specs = nest.flatten(spec)
+        spec = nest.map_structure(
+            lambda t: (
+                composite.unbatched(composite.sparse_spec_of(t))
+                if isinstance(t, SparseTensor)
+                else TensorSpec(t.shape[1:], t.dtype._base)
+            ),
+            element,
+        )
+        flat = [composite.serialize_rows(t) if isinstance(t, SparseTensor) else t for t in flat]
+        specs = _flat_tensor_specs(spec)
         variant = op_output(
             "TensorSliceDataset",
             None,
@@ -162,8 +172,9 @@ class Dataset(DatasetTransformations, WindowingTransformations):
     @staticmethod
     def from_tensors(tensors, name=None) -> Dataset:
         element, flat = _normalize_element(tensors)
-        spec = nest.map_structure(lambda t: TensorSpec(t.shape, t.dtype._base), element)
-        specs = nest.flatten(spec)
+        spec = nest.map_structure(_spec_of_value, element)
+        flat = [composite.serialize(t) if isinstance(t, SparseTensor) else t for t in flat]
+        specs = _flat_tensor_specs(spec)
         variant = op_output(
             "TensorDataset",
             None,
@@ -399,7 +410,11 @@ class Dataset(DatasetTransformations, WindowingTransformations):
         static = _static_int(size)
         outer = static if drop_remainder is True and static is not None else None
         spec = nest.map_structure(
-            lambda s: TensorSpec(TensorShape([outer]).concatenate(s.shape), s.dtype),
+            lambda s: (
+                composite.batched(s, outer)
+                if composite.is_sparse_spec(s)
+                else TensorSpec(TensorShape([outer]).concatenate(s.shape), s.dtype)
+            ),
             self._element_spec,
         )
         return self._unary("BatchDatasetV2", [size, drop], spec, {"parallel_copy": False})
@@ -522,11 +537,21 @@ class Dataset(DatasetTransformations, WindowingTransformations):
             if spec.shape.rank == 0:
                 raise ValueError("Cannot unbatch an input with scalar components.")
         spec = nest.map_structure(
-            lambda s: TensorSpec(s.shape[1:] if s.shape.rank is not None else s.shape, s.dtype),
+            lambda s: (
+                composite.unbatched(s)
+                if composite.is_sparse_spec(s)
+                else TensorSpec(s.shape[1:] if s.shape.rank is not None else s.shape, s.dtype)
+            ),
             self._element_spec,
         )
-        # TF first maps each element to its flat list of tensors (normalize_to_dense).
-        flat = self.map(lambda *parts: tuple(nest.flatten(parts)))
+        # TF first maps each element to its flat list of tensors (normalize_to_dense): a
+        # SparseTensor as its serialized rows.
+        flat = self.map(
+            lambda *parts: tuple(
+                composite.serialize_rows(t) if isinstance(t, SparseTensor) else t
+                for t in nest.flatten(parts)
+            )
+        )
         normalized = Dataset(flat._variant_tensor, self._element_spec)
         return normalized._unary("UnbatchDataset", [], spec)
 
@@ -575,6 +600,12 @@ def _static_int(t: Tensor):
     return None if v is None else int(v)
 
 
+def _spec_of_value(t):
+    if isinstance(t, SparseTensor):
+        return composite.sparse_spec_of(t)
+    return TensorSpec(t.shape, t.dtype._base)
+
+
 def _is_dataset_spec(spec) -> bool:
     return not isinstance(spec, TensorSpec) and hasattr(spec, "_dataset_shape")
 
@@ -584,13 +615,20 @@ def _legacy(spec, attr):
     for itself."""
     if _is_dataset_spec(spec):
         return spec
-    return Tensor if attr is None else getattr(spec, attr)
+    if attr is None:
+        return SparseTensor if composite.is_sparse_spec(spec) else Tensor
+    return getattr(spec, attr)
 
 
 def _flat_tensor_specs(spec) -> list[TensorSpec]:
     """The flat specs of the element's tensors: a nested dataset is one variant scalar."""
     return [
-        TensorSpec([], dtypes.variant) if _is_dataset_spec(s) else s for s in nest.flatten(spec)
+        TensorSpec([], dtypes.variant)
+        if _is_dataset_spec(s)
+        else composite.flat_spec(s)
+        if composite.is_sparse_spec(s)
+        else s
+        for s in nest.flatten(spec)
     ]
 
 
@@ -598,7 +636,11 @@ def _pack_element(spec, flat):
     """`flat` tensors as the element structure `spec`, variant tensors of nested
     datasets as `Dataset`s (what a window's element is in a traced function)."""
     values = [
-        Dataset(t, s._element_spec) if _is_dataset_spec(s) else t
+        Dataset(t, s._element_spec)
+        if _is_dataset_spec(s)
+        else composite.deserialize(t, s)
+        if composite.is_sparse_spec(s)
+        else t
         for s, t in zip(nest.flatten(spec), flat)
     ]
     return nest.pack_sequence_as(spec, values)
@@ -622,8 +664,12 @@ def _element_outputs(result):
         result = tuple(result)
     if isinstance(result, Dataset):
         raise TypeError("A map function returning a Dataset: use flat_map or interleave.")
-    flat = [t if isinstance(t, Tensor) else convert_to_tensor(t) for t in nest.flatten(result)]
-    structure = nest.pack_sequence_as(result, [TensorSpec(t.shape, t.dtype._base) for t in flat])
+    leaves = [
+        t if isinstance(t, (Tensor, SparseTensor)) else convert_to_tensor(t)
+        for t in nest.flatten(result)
+    ]
+    structure = nest.pack_sequence_as(result, [_spec_of_value(t) for t in leaves])
+    flat = [composite.serialize(t) if isinstance(t, SparseTensor) else t for t in leaves]
     return flat, structure
 
 

@@ -1,0 +1,46 @@
+"""SparseTensor dataset elements against real TF: from_tensor_slices / from_tensors of
+a SparseTensor, batch and unbatch, map taking and returning SparseTensors, get_next
+giving SparseTensorValues; element specs and the get_next tensors' static shapes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.data_api.common import run_both
+
+CASES = {
+    "sparse_slices_batch_unbatch": """
+        st = tf.SparseTensor([[0, 0], [1, 2], [2, 1], [4, 3]], [1., 2., 3., 4.], [5, 4])
+        ds = tf.data.Dataset.from_tensor_slices(st)
+        b = ds.batch(2)
+        u = b.unbatch()
+        out = [str(ds.element_spec), str(b.element_spec), str(u.element_spec),
+               b.output_classes.__name__, str(b.output_shapes)]
+        def sp(v):
+            return [v.indices, v.values, v.dense_shape]
+        with tf.Session() as s:
+            for d in (ds, b, u):
+                n = tf.data.make_one_shot_iterator(d).get_next()
+                out.append([str(n.indices.shape), str(n.dense_shape.shape)])
+                out.append([sp(v) for v in drain(s, n)])
+    """,
+    "sparse_map_and_structure": """
+        st = tf.SparseTensor([[0, 1], [2, 0]], [7, 8], [3, 2])
+        ds = tf.data.Dataset.from_tensor_slices(({"s": st, "d": tf.range(3)}))
+        m = ds.map(lambda e: (tf.sparse.to_dense(e["s"]) * 2, e["d"], e["s"]))
+        f = tf.data.Dataset.from_tensors(st).map(
+            lambda x: tf.SparseTensor(x.indices, x.values * 10, x.dense_shape))
+        out = [str(ds.element_spec), str(m.element_spec)]
+        with tf.Session() as s:
+            got = drain(s, tf.data.make_one_shot_iterator(m).get_next())
+            out.append([[a, b, [c.indices, c.values, c.dense_shape]] for a, b, c in got])
+            v = s.run(tf.data.make_one_shot_iterator(f).get_next())
+            out.append([v.indices, v.values, v.dense_shape])
+    """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_as_tf(name, tmp_path):
+    mine, theirs = run_both(CASES[name], tmp_path)
+    assert mine == theirs
