@@ -44,3 +44,29 @@ CASES = {
 def test_as_tf(name, tmp_path):
     mine, theirs = run_both(CASES[name], tmp_path)
     assert mine == theirs
+
+
+SPARSE_BATCH = """
+    ds = tf.data.Dataset.range(1, 6).map(lambda x: tf.fill([x], x))
+    b = ds.sparse_batch(3, [5])
+    c = ds.apply(tf.data.experimental.dense_to_sparse_batch(2, [None]))
+    g = tf.get_default_graph()
+    out = [str(b.element_spec), str(c.element_spec)]
+    out.append([[op.name, op.type, [t.name for t in op.inputs]] for op in g.get_operations()])
+    with tf.Session() as s:
+        for d in (b, c):
+            n = tf.data.make_one_shot_iterator(d).get_next()
+            out.append([str(n.indices.shape), str(n.dense_shape.shape)])
+            out.append([[v.indices, v.values, v.dense_shape] for v in drain(s, n)])
+        n = tf.data.make_one_shot_iterator(ds.sparse_batch(2, [2])).get_next()
+        out.append(s.run(n).dense_shape)
+        try:
+            s.run(n)
+        except tf.errors.DataLossError as e:
+            out.append("had shape ([3]) that is larger than the row shape ([2])" in e.message)
+"""
+
+
+def test_sparse_batch_as_tf(tmp_path):
+    mine, theirs = run_both(SPARSE_BATCH, tmp_path)
+    assert mine == theirs

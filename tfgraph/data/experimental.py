@@ -40,6 +40,7 @@ __all__ = [
     "assert_cardinality",
     "bucket_by_sequence_length",
     "cardinality",
+    "dense_to_sparse_batch",
     "choose_from_datasets",
     "enumerate_dataset",
     "get_next_as_optional",
@@ -174,6 +175,11 @@ def snapshot(path, compression="AUTO", reader_func=None, shard_func=None):
         return dataset.snapshot(path, compression, reader_func, shard_func)
 
     return _apply
+
+
+def dense_to_sparse_batch(batch_size, row_shape):
+    """The transformation `dataset.sparse_batch(batch_size, row_shape)`."""
+    return _transformation("sparse_batch", batch_size, row_shape)
 
 
 def Counter(start=0, step=1, dtype=None):

@@ -70,6 +70,31 @@ class WindowingTransformations:
             variant = op_output("RebatchDatasetV2", scope, [flat._variant_tensor, *inputs], attrs)
         return lib.Dataset(variant, spec)
 
+    def sparse_batch(self, batch_size, row_shape, name=None):
+        """Batches of `batch_size` dense elements as one SparseTensor each, of dense shape
+        [batch, *row_shape] (None in `row_shape`: the batch's largest)."""
+        from tfgraph.framework.type_spec import SparseTensorSpec
+
+        lib = _lib()
+        specs = self._flat_specs()
+        if len(specs) != 1:
+            raise TypeError(
+                "sparse_batch: the dataset's elements must be single tensors, got "
+                f"{self._element_spec!r}."
+            )
+        shape = TensorShape(row_shape)
+        dims = np.array([-1 if d is None else d for d in shape.as_list()], np.int64)
+        row = convert_to_tensor(dims, dtype=dtypes.int64, name="Const")
+        spec = SparseTensorSpec(TensorShape([None]).concatenate(shape), specs[0].dtype)
+        attrs = lib._attrs_for(spec)
+        del attrs["metadata"]
+        with get_default_graph().name_scope("DenseToSparseBatchDataset") as scope:
+            size = lib._int64(batch_size, "batch_size")
+            variant = op_output(
+                "DenseToSparseBatchDataset", scope, [self._variant_tensor, size, row], attrs
+            )
+        return lib.Dataset(variant, spec)
+
     def save(self, path, compression=None, shard_func=None, checkpoint_args=None):
         """The SaveDataset op writing this dataset under `path` when run."""
         from tfgraph.data.persistence import save
