@@ -70,3 +70,37 @@ SPARSE_BATCH = """
 def test_sparse_batch_as_tf(tmp_path):
     mine, theirs = run_both(SPARSE_BATCH, tmp_path)
     assert mine == theirs
+
+
+RAGGED = """
+    rt = tf.ragged.constant([[1, 2], [], [3, 4, 5], [6]])
+    ds = tf.data.Dataset.from_tensor_slices(rt)
+    b = ds.batch(2)
+    m = tf.data.Dataset.range(3).map(lambda x: tf.ragged.range(x + 1))
+    mb = m.batch(2)
+    u = b.unbatch()
+    r = tf.data.Dataset.range(1, 5).map(
+        lambda x: (tf.fill([x], x), x, tf.fill([x, 2], x))).ragged_batch(2)
+    out = [str(d.element_spec) for d in (ds, b, m, mb, u, r)]
+    kinds = ("RaggedTensorToVariant", "RaggedTensorFromVariant")
+    def ragged(v):
+        if hasattr(v, "flat_values"):
+            return [v.flat_values, [s for s in v.nested_row_splits]]
+        return v
+    with tf.Session() as s:
+        for d in (ds, b, mb, u, r):
+            n = tf.data.make_one_shot_iterator(d).get_next()
+            got = drain(s, n)
+            out.append([[ragged(x) for x in v] if isinstance(v, tuple) else ragged(v)
+                        for v in got])
+    g = tf.get_default_graph()
+    out.append([[op.name, op.get_attr("input_ragged_rank"), op.get_attr("output_ragged_rank")]
+                for op in g.get_operations() if op.type == kinds[1]])
+    out.append([[op.name, op.get_attr("RAGGED_RANK"), op.get_attr("batched_input")]
+                for op in g.get_operations() if op.type == kinds[0]])
+"""
+
+
+def test_ragged_elements_as_tf(tmp_path):
+    mine, theirs = run_both(RAGGED, tmp_path)
+    assert mine == theirs

@@ -16,7 +16,6 @@ from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.ops import Tensor
 from tfgraph.framework.random_seed import get_seed
-from tfgraph.framework.sparse_tensor import SparseTensor
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import dataset_ops as _ops  # noqa: F401 - registers the op types
 from tfgraph.ops.apply import op_output
@@ -45,7 +44,9 @@ def _normalize_element(element, name: str = "component"):
     g = get_default_graph()
     with g.name_scope("normalize_element"):
         tensors = [
-            v if isinstance(v, (Tensor, SparseTensor)) else convert_to_tensor(v, name=f"{name}_{i}")
+            v
+            if (isinstance(v, Tensor) or composite.is_value(v))
+            else convert_to_tensor(v, name=f"{name}_{i}")
             for i, v in enumerate(flat)
         ]
     return nest.pack_sequence_as(element, tensors), tensors
@@ -147,13 +148,13 @@ class Dataset(DatasetTransformations, WindowingTransformations):
                 first = d
         spec = nest.map_structure(
             lambda t: (
-                composite.unbatched(composite.sparse_spec_of(t))
-                if isinstance(t, SparseTensor)
+                composite.unbatched_spec(composite.spec_of(t))
+                if composite.is_value(t)
                 else TensorSpec(t.shape[1:], t.dtype._base)
             ),
             element,
         )
-        flat = [composite.serialize_rows(t) if isinstance(t, SparseTensor) else t for t in flat]
+        flat = [composite.encode_rows(t) if composite.is_value(t) else t for t in flat]
         specs = _flat_tensor_specs(spec)
         variant = op_output(
             "TensorSliceDataset",
@@ -173,7 +174,7 @@ class Dataset(DatasetTransformations, WindowingTransformations):
     def from_tensors(tensors, name=None) -> Dataset:
         element, flat = _normalize_element(tensors)
         spec = nest.map_structure(_spec_of_value, element)
-        flat = [composite.serialize(t) if isinstance(t, SparseTensor) else t for t in flat]
+        flat = [composite.encode(t) if composite.is_value(t) else t for t in flat]
         specs = _flat_tensor_specs(spec)
         variant = op_output(
             "TensorDataset",
@@ -411,8 +412,8 @@ class Dataset(DatasetTransformations, WindowingTransformations):
         outer = static if drop_remainder is True and static is not None else None
         spec = nest.map_structure(
             lambda s: (
-                composite.batched(s, outer)
-                if composite.is_sparse_spec(s)
+                composite.batched_spec(s, outer)
+                if composite.is_spec(s)
                 else TensorSpec(TensorShape([outer]).concatenate(s.shape), s.dtype)
             ),
             self._element_spec,
@@ -538,17 +539,17 @@ class Dataset(DatasetTransformations, WindowingTransformations):
                 raise ValueError("Cannot unbatch an input with scalar components.")
         spec = nest.map_structure(
             lambda s: (
-                composite.unbatched(s)
-                if composite.is_sparse_spec(s)
+                composite.unbatched_spec(s)
+                if composite.is_spec(s)
                 else TensorSpec(s.shape[1:] if s.shape.rank is not None else s.shape, s.dtype)
             ),
             self._element_spec,
         )
         # TF first maps each element to its flat list of tensors (normalize_to_dense): a
-        # SparseTensor as its serialized rows.
+        # SparseTensor or RaggedTensor as its rows' variants.
         flat = self.map(
             lambda *parts: tuple(
-                composite.serialize_rows(t) if isinstance(t, SparseTensor) else t
+                composite.encode_rows(t) if composite.is_value(t) else t
                 for t in nest.flatten(parts)
             )
         )
@@ -601,8 +602,8 @@ def _static_int(t: Tensor):
 
 
 def _spec_of_value(t):
-    if isinstance(t, SparseTensor):
-        return composite.sparse_spec_of(t)
+    if composite.is_value(t):
+        return composite.spec_of(t)
     return TensorSpec(t.shape, t.dtype._base)
 
 
@@ -616,7 +617,7 @@ def _legacy(spec, attr):
     if _is_dataset_spec(spec):
         return spec
     if attr is None:
-        return SparseTensor if composite.is_sparse_spec(spec) else Tensor
+        return spec.value_type if composite.is_spec(spec) else Tensor
     return getattr(spec, attr)
 
 
@@ -626,7 +627,7 @@ def _flat_tensor_specs(spec) -> list[TensorSpec]:
         TensorSpec([], dtypes.variant)
         if _is_dataset_spec(s)
         else composite.flat_spec(s)
-        if composite.is_sparse_spec(s)
+        if composite.is_spec(s)
         else s
         for s in nest.flatten(spec)
     ]
@@ -638,8 +639,8 @@ def _pack_element(spec, flat):
     values = [
         Dataset(t, s._element_spec)
         if _is_dataset_spec(s)
-        else composite.deserialize(t, s)
-        if composite.is_sparse_spec(s)
+        else composite.decode(t, s)
+        if composite.is_spec(s)
         else t
         for s, t in zip(nest.flatten(spec), flat)
     ]
@@ -665,11 +666,11 @@ def _element_outputs(result):
     if isinstance(result, Dataset):
         raise TypeError("A map function returning a Dataset: use flat_map or interleave.")
     leaves = [
-        t if isinstance(t, (Tensor, SparseTensor)) else convert_to_tensor(t)
+        t if (isinstance(t, Tensor) or composite.is_value(t)) else convert_to_tensor(t)
         for t in nest.flatten(result)
     ]
     structure = nest.pack_sequence_as(result, [_spec_of_value(t) for t in leaves])
-    flat = [composite.serialize(t) if isinstance(t, SparseTensor) else t for t in leaves]
+    flat = [composite.encode(t) if composite.is_value(t) else t for t in leaves]
     return flat, structure
 
 

@@ -95,6 +95,41 @@ class WindowingTransformations:
             )
         return lib.Dataset(variant, spec)
 
+    def ragged_batch(
+        self, batch_size, drop_remainder=False, row_splits_dtype=dtypes.int64, name=None
+    ):
+        """Batches whose components of rank >= 1 are RaggedTensors (elements of
+        different lengths batch together); scalars batch densely. As TF: each such
+        component first becomes a ragged_rank-0 ragged value (RaggedTensorToVariant)."""
+        from tfgraph.ragged.ragged_tensor import RaggedTensorSpec
+
+        lib = _lib()
+        splits = dtypes.as_dtype(row_splits_dtype)
+
+        def to_ragged(s):
+            if isinstance(s, TensorSpec) and s.shape.rank != 0:
+                return RaggedTensorSpec(s.shape, s.dtype, 0, splits)
+            return s
+
+        spec = nest.map_structure(to_ragged, self._element_spec)
+
+        originals = nest.flatten(self._element_spec)
+
+        def encode(*parts):
+            out = []
+            for t, old in zip(nest.flatten(parts), originals):
+                if isinstance(old, TensorSpec) and old.shape.rank != 0:
+                    attrs = {"RAGGED_RANK": 0, "Tvalues": old.dtype, "Tsplits": splits}
+                    attrs["batched_input"] = False
+                    t = op_output("RaggedTensorToVariant", None, [[], t], attrs)
+                out.append(t)
+            return tuple(out)
+
+        mapped = self.map(encode)
+        op = mapped._variant_tensor.op
+        op._set_attr("output_shapes", lib._attrs_for(spec)["output_shapes"])
+        return lib.Dataset(mapped._variant_tensor, spec).batch(batch_size, drop_remainder)
+
     def save(self, path, compression=None, shard_func=None, checkpoint_args=None):
         """The SaveDataset op writing this dataset under `path` when run."""
         from tfgraph.data.persistence import save
