@@ -104,3 +104,16 @@ RAGGED = """
 def test_ragged_elements_as_tf(tmp_path):
     mine, theirs = run_both(RAGGED, tmp_path)
     assert mine == theirs
+
+
+def test_sparse_tensor_value_slices():
+    import tfgraph as tf
+
+    with tf.Graph().as_default():
+        v = tf.SparseTensorValue([[0, 0], [1, 1]], [1.0, 2.0], [2, 2])
+        ds = tf.data.Dataset.from_tensor_slices(({"a": v}, [1, 2]))
+        assert isinstance(ds.element_spec[0]["a"], tf.SparseTensorSpec)
+        n = tf.data.make_one_shot_iterator(ds).get_next()
+        with tf.Session() as s:
+            first, second = s.run(n), s.run(n)
+    assert first[0]["a"].indices.tolist() == [[0]] and second[0]["a"].values.tolist() == [2.0]

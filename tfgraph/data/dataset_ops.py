@@ -16,6 +16,7 @@ from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.ops import Tensor
 from tfgraph.framework.random_seed import get_seed
+from tfgraph.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import dataset_ops as _ops  # noqa: F401 - registers the op types
 from tfgraph.ops.apply import op_output
@@ -39,7 +40,8 @@ def _int64(value, name: str) -> Tensor:
 
 def _normalize_element(element, name: str = "component"):
     """A structure of tensors from `element`: tuples and dicts are structure, anything
-    else (lists included) one tensor."""
+    else (lists included) one tensor; a SparseTensorValue one SparseTensor."""
+    element = _sparse_values_as_tensors(element)
     flat = nest.flatten(element)
     g = get_default_graph()
     with g.name_scope("normalize_element"):
@@ -599,6 +601,18 @@ def _static_int(t: Tensor):
 
     v = constant_value(t)
     return None if v is None else int(v)
+
+
+def _sparse_values_as_tensors(element):
+    if isinstance(element, SparseTensorValue):
+        return SparseTensor.from_value(element)
+    if isinstance(element, dict):
+        return type(element)((k, _sparse_values_as_tensors(v)) for k, v in element.items())
+    if isinstance(element, tuple) and hasattr(element, "_fields"):
+        return type(element)(*[_sparse_values_as_tensors(v) for v in element])
+    if isinstance(element, tuple):
+        return tuple(_sparse_values_as_tensors(v) for v in element)
+    return element
 
 
 def _spec_of_value(t):
