@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import numpy as np
 
+from tfgraph.data import composite
 from tfgraph.data import structure as nest
 from tfgraph.data.function import trace
 from tfgraph.data.structure import TensorSpec
 from tfgraph.data.transformations import DatasetTransformations
+from tfgraph.data.windowing import WindowingTransformations
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.ops import Tensor
 from tfgraph.framework.random_seed import get_seed
+from tfgraph.framework.sparse_tensor import SparseTensor, SparseTensorValue
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import dataset_ops as _ops  # noqa: F401 - registers the op types
 from tfgraph.ops.apply import op_output
@@ -37,18 +40,21 @@ def _int64(value, name: str) -> Tensor:
 
 def _normalize_element(element, name: str = "component"):
     """A structure of tensors from `element`: tuples and dicts are structure, anything
-    else (lists included) one tensor."""
+    else (lists included) one tensor; a SparseTensorValue one SparseTensor."""
+    element = _sparse_values_as_tensors(element)
     flat = nest.flatten(element)
     g = get_default_graph()
     with g.name_scope("normalize_element"):
         tensors = [
-            v if isinstance(v, Tensor) else convert_to_tensor(v, name=f"{name}_{i}")
+            v
+            if (isinstance(v, Tensor) or composite.is_value(v))
+            else convert_to_tensor(v, name=f"{name}_{i}")
             for i, v in enumerate(flat)
         ]
     return nest.pack_sequence_as(element, tensors), tensors
 
 
-class Dataset(DatasetTransformations):
+class Dataset(DatasetTransformations, WindowingTransformations):
     """A dataset: `_variant_tensor` and the `TensorSpec` structure of its elements."""
 
     def __init__(self, variant_tensor: Tensor, element_spec) -> None:
@@ -62,18 +68,18 @@ class Dataset(DatasetTransformations):
 
     @property
     def output_types(self):
-        return nest.map_structure(lambda s: s.dtype, self._element_spec)
+        return nest.map_structure(lambda s: _legacy(s, "dtype"), self._element_spec)
 
     @property
     def output_shapes(self):
-        return nest.map_structure(lambda s: s.shape, self._element_spec)
+        return nest.map_structure(lambda s: _legacy(s, "shape"), self._element_spec)
 
     @property
     def output_classes(self):
-        return nest.map_structure(lambda s: Tensor, self._element_spec)
+        return nest.map_structure(lambda s: _legacy(s, None), self._element_spec)
 
     def _flat_specs(self) -> list[TensorSpec]:
-        return nest.flatten(self._element_spec)
+        return _flat_tensor_specs(self._element_spec)
 
     def _flat_attrs(self) -> dict:
         specs = self._flat_specs()
@@ -142,8 +148,16 @@ class Dataset(DatasetTransformations):
                 if first is not None and d != first:
                     raise ValueError(f"Dimensions {first} and {d} are not compatible")
                 first = d
-        spec = nest.map_structure(lambda t: TensorSpec(t.shape[1:], t.dtype._base), element)
-        specs = nest.flatten(spec)
+        spec = nest.map_structure(
+            lambda t: (
+                composite.unbatched_spec(composite.spec_of(t))
+                if composite.is_value(t)
+                else TensorSpec(t.shape[1:], t.dtype._base)
+            ),
+            element,
+        )
+        flat = [composite.encode_rows(t) if composite.is_value(t) else t for t in flat]
+        specs = _flat_tensor_specs(spec)
         variant = op_output(
             "TensorSliceDataset",
             None,
@@ -161,8 +175,9 @@ class Dataset(DatasetTransformations):
     @staticmethod
     def from_tensors(tensors, name=None) -> Dataset:
         element, flat = _normalize_element(tensors)
-        spec = nest.map_structure(lambda t: TensorSpec(t.shape, t.dtype._base), element)
-        specs = nest.flatten(spec)
+        spec = nest.map_structure(_spec_of_value, element)
+        flat = [composite.encode(t) if composite.is_value(t) else t for t in flat]
+        specs = _flat_tensor_specs(spec)
         variant = op_output(
             "TensorDataset",
             None,
@@ -274,7 +289,7 @@ class Dataset(DatasetTransformations):
             fn,
             kind,
             self._flat_specs(),
-            lambda flat: nest.pack_sequence_as(self._element_spec, flat),
+            lambda flat: _pack_element(self._element_spec, flat),
             to_outputs,
         )
 
@@ -398,7 +413,11 @@ class Dataset(DatasetTransformations):
         static = _static_int(size)
         outer = static if drop_remainder is True and static is not None else None
         spec = nest.map_structure(
-            lambda s: TensorSpec(TensorShape([outer]).concatenate(s.shape), s.dtype),
+            lambda s: (
+                composite.batched_spec(s, outer)
+                if composite.is_spec(s)
+                else TensorSpec(TensorShape([outer]).concatenate(s.shape), s.dtype)
+            ),
             self._element_spec,
         )
         return self._unary("BatchDatasetV2", [size, drop], spec, {"parallel_copy": False})
@@ -495,10 +514,12 @@ class Dataset(DatasetTransformations):
         return self._unary("SkipDataset", [_int64(count, "count")])
 
     def prefetch(self, buffer_size, name=None) -> Dataset:
+        # (TF: legacy_autotune when buffer_size is the Python value AUTOTUNE)
+        legacy = isinstance(buffer_size, int) and buffer_size == AUTOTUNE
         return self._unary(
             "PrefetchDataset",
             [_int64(buffer_size, "buffer_size")],
-            extra={"slack_period": 0, "legacy_autotune": False, "buffer_size_min": 0},
+            extra={"slack_period": 0, "legacy_autotune": legacy, "buffer_size_min": 0},
         )
 
     def cache(self, filename="", name=None) -> Dataset:
@@ -519,11 +540,21 @@ class Dataset(DatasetTransformations):
             if spec.shape.rank == 0:
                 raise ValueError("Cannot unbatch an input with scalar components.")
         spec = nest.map_structure(
-            lambda s: TensorSpec(s.shape[1:] if s.shape.rank is not None else s.shape, s.dtype),
+            lambda s: (
+                composite.unbatched_spec(s)
+                if composite.is_spec(s)
+                else TensorSpec(s.shape[1:] if s.shape.rank is not None else s.shape, s.dtype)
+            ),
             self._element_spec,
         )
-        # TF first maps each element to its flat list of tensors (normalize_to_dense).
-        flat = self.map(lambda *parts: tuple(nest.flatten(parts)))
+        # TF first maps each element to its flat list of tensors (normalize_to_dense): a
+        # SparseTensor or RaggedTensor as its rows' variants.
+        flat = self.map(
+            lambda *parts: tuple(
+                composite.encode_rows(t) if composite.is_value(t) else t
+                for t in nest.flatten(parts)
+            )
+        )
         normalized = Dataset(flat._variant_tensor, self._element_spec)
         return normalized._unary("UnbatchDataset", [], spec)
 
@@ -572,8 +603,66 @@ def _static_int(t: Tensor):
     return None if v is None else int(v)
 
 
+def _sparse_values_as_tensors(element):
+    if isinstance(element, SparseTensorValue):
+        return SparseTensor.from_value(element)
+    if isinstance(element, dict):
+        return type(element)((k, _sparse_values_as_tensors(v)) for k, v in element.items())
+    if isinstance(element, tuple) and hasattr(element, "_fields"):
+        return type(element)(*[_sparse_values_as_tensors(v) for v in element])
+    if isinstance(element, tuple):
+        return tuple(_sparse_values_as_tensors(v) for v in element)
+    return element
+
+
+def _spec_of_value(t):
+    if composite.is_value(t):
+        return composite.spec_of(t)
+    return TensorSpec(t.shape, t.dtype._base)
+
+
+def _is_dataset_spec(spec) -> bool:
+    return not isinstance(spec, TensorSpec) and hasattr(spec, "_dataset_shape")
+
+
+def _legacy(spec, attr):
+    """TF1's output_types/shapes/classes (attr None) of a component: a DatasetSpec stands
+    for itself."""
+    if _is_dataset_spec(spec):
+        return spec
+    if attr is None:
+        return spec.value_type if composite.is_spec(spec) else Tensor
+    return getattr(spec, attr)
+
+
+def _flat_tensor_specs(spec) -> list[TensorSpec]:
+    """The flat specs of the element's tensors: a nested dataset is one variant scalar."""
+    return [
+        TensorSpec([], dtypes.variant)
+        if _is_dataset_spec(s)
+        else composite.flat_spec(s)
+        if composite.is_spec(s)
+        else s
+        for s in nest.flatten(spec)
+    ]
+
+
+def _pack_element(spec, flat):
+    """`flat` tensors as the element structure `spec`, variant tensors of nested
+    datasets as `Dataset`s (what a window's element is in a traced function)."""
+    values = [
+        Dataset(t, s._element_spec)
+        if _is_dataset_spec(s)
+        else composite.decode(t, s)
+        if composite.is_spec(s)
+        else t
+        for s, t in zip(nest.flatten(spec), flat)
+    ]
+    return nest.pack_sequence_as(spec, values)
+
+
 def _attrs_for(spec, **extra) -> dict:
-    specs = nest.flatten(spec)
+    specs = _flat_tensor_specs(spec)
     attrs = {
         "output_types": [s.dtype for s in specs],
         "output_shapes": [s.shape for s in specs],
@@ -590,8 +679,12 @@ def _element_outputs(result):
         result = tuple(result)
     if isinstance(result, Dataset):
         raise TypeError("A map function returning a Dataset: use flat_map or interleave.")
-    flat = [t if isinstance(t, Tensor) else convert_to_tensor(t) for t in nest.flatten(result)]
-    structure = nest.pack_sequence_as(result, [TensorSpec(t.shape, t.dtype._base) for t in flat])
+    leaves = [
+        t if (isinstance(t, Tensor) or composite.is_value(t)) else convert_to_tensor(t)
+        for t in nest.flatten(result)
+    ]
+    structure = nest.pack_sequence_as(result, [_spec_of_value(t) for t in leaves])
+    flat = [composite.encode(t) if composite.is_value(t) else t for t in leaves]
     return flat, structure
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tfgraph.data.dataset_ops import AUTOTUNE
+from tfgraph.data.iterator_state import make_saveable_from_iterator
 from tfgraph.data.optional_ops import Optional, OptionalStructure, get_next_as_optional
 from tfgraph.data.options import (
     AutoShardPolicy,
@@ -14,6 +15,7 @@ from tfgraph.data.options import (
     ServiceOptions,
     ThreadingOptions,
 )
+from tfgraph.data.readers import CsvDataset, make_csv_dataset
 
 INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
@@ -26,25 +28,32 @@ __all__ = [
     "AutotuneAlgorithm",
     "AutotuneOptions",
     "Counter",
+    "CsvDataset",
     "DistributeOptions",
     "ExternalStatePolicy",
     "OptimizationOptions",
     "Optional",
     "OptionalStructure",
+    "RandomDataset",
     "ServiceOptions",
     "ThreadingOptions",
     "assert_cardinality",
     "bucket_by_sequence_length",
     "cardinality",
     "choose_from_datasets",
+    "dense_to_sparse_batch",
     "enumerate_dataset",
     "get_next_as_optional",
     "get_single_element",
     "group_by_window",
+    "make_csv_dataset",
+    "make_saveable_from_iterator",
     "map_and_batch",
     "parallel_interleave",
+    "sample_from_datasets",
     "scan",
     "shuffle_and_repeat",
+    "snapshot",
     "take_while",
     "unbatch",
     "unique",
@@ -143,6 +152,34 @@ def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=False):
     from tfgraph.data.transformations import choose_from_datasets as choose
 
     return choose(datasets, choice_dataset, stop_on_empty_dataset)
+
+
+def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_dataset=False):
+    """Elements drawn at random from `datasets` with probabilities `weights`."""
+    from tfgraph.data.windowing import sample_from_datasets as sample
+
+    return sample(datasets, weights, seed, stop_on_empty_dataset)
+
+
+def RandomDataset(seed=None):
+    """The infinite dataset of TF's pseudorandom int64 values for `seed`."""
+    from tfgraph.data.windowing import random
+
+    return random(seed)
+
+
+def snapshot(path, compression="AUTO", reader_func=None, shard_func=None):
+    """The transformation `dataset.snapshot(path, ...)`."""
+
+    def _apply(dataset):
+        return dataset.snapshot(path, compression, reader_func, shard_func)
+
+    return _apply
+
+
+def dense_to_sparse_batch(batch_size, row_shape):
+    """The transformation `dataset.sparse_batch(batch_size, row_shape)`."""
+    return _transformation("sparse_batch", batch_size, row_shape)
 
 
 def Counter(start=0, step=1, dtype=None):

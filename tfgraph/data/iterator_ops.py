@@ -89,10 +89,12 @@ class Iterator:
 
     def get_next(self, name=None):
         self._get_next_call_count += 1
+        from tfgraph.data.dataset_ops import _pack_element
+
         flat = apply_op(
             "IteratorGetNext", name, [self._iterator_resource], _flat(self._element_spec)
         )._outputs
-        return nest.pack_sequence_as(self._element_spec, list(flat))
+        return _pack_element(self._element_spec, list(flat))
 
     def get_next_as_optional(self):
         """The next element as a `tf.data.experimental.Optional` (empty at the end)."""
@@ -149,7 +151,9 @@ class EagerIterator:
 
 
 def _flat(spec) -> dict:
-    specs = nest.flatten(spec)
+    from tfgraph.data.dataset_ops import _flat_tensor_specs
+
+    specs = _flat_tensor_specs(spec)
     return {"output_types": [s.dtype for s in specs], "output_shapes": [s.shape for s in specs]}
 
 

@@ -164,6 +164,8 @@ def _prepare(value: Any, dtype: Any) -> tuple[np.ndarray, dtypes.DType]:
                 raise TypeError(f"Expected bytes or str in a string tensor, got {type(item)}")
             flat_out[i] = bytes(item)
         return out, dtype
+    if dtype is dtypes.variant:
+        return _prepare_variants(value), dtype
     if not dtype.is_numpy_compatible:
         raise TypeError(f"Cannot save tensors of dtype {dtype.name} in a checkpoint bundle.")
     np_dt = dtype.np_dtype
@@ -183,6 +185,38 @@ def _prepare(value: Any, dtype: Any) -> tuple[np.ndarray, dtypes.DType]:
     if not arr.flags.c_contiguous:
         arr = arr.copy()  # (np.ascontiguousarray would turn a scalar into shape [1])
     return arr, dtype
+
+
+def _prepare_variants(value: Any) -> np.ndarray:
+    """A variant tensor's elements as serialized `VariantTensorDataProto`s (an element
+    may be the message or its bytes)."""
+    arr = np.asarray(value, dtype=object)
+    out = np.empty(arr.shape, dtype=object)
+    flat_in, flat_out = arr.reshape(-1), out.reshape(-1)
+    for i in range(flat_in.size):
+        item = flat_in[i]
+        if isinstance(item, proto.VariantTensorDataProto):
+            item = item.SerializeToString()
+        elif not isinstance(item, (bytes, bytearray)):
+            raise TypeError(
+                f"Cannot save a variant element of type {type(item).__name__} in a checkpoint "
+                "bundle (a VariantTensorDataProto is needed)."
+            )
+        flat_out[i] = bytes(item)
+    return out
+
+
+def _variant_frames(items: list) -> tuple[bytes, int]:
+    """TF's bundle layout of variant elements and the entry's (unmasked) CRC-32C: per
+    element its varint length, the serialized VariantTensorDataProto, and the masked
+    running CRC-32C so far (over each element's uint64 length, bytes and checksum)."""
+    parts, crc = [], 0
+    for elem in items:
+        crc = crc32c(elem, crc32c(struct.pack("<Q", len(elem)), crc))
+        checksum = struct.pack("<I", mask(crc))
+        crc = crc32c(checksum, crc)
+        parts += [encode_varint(len(elem)), elem, checksum]
+    return b"".join(parts), crc
 
 
 def _length_crc(lengths: list[int]) -> int:
@@ -255,6 +289,11 @@ class BundleWriter:
         if dtype is dtypes.string:
             size, crc = self._write_strings(arr)
             crc = mask(crc)
+        elif dtype is dtypes.variant:
+            items = arr.reshape(-1).tolist()
+            payload, crc = _variant_frames(items)
+            self._data.write(payload)
+            size, crc = len(payload), mask(crc)
         else:
             buf = arr.reshape(-1).view(np.uint8)
             size = buf.size
@@ -763,6 +802,8 @@ class BundleReader:
             if n > entry.size:  # every string takes at least one length byte
                 raise self._loss(f"entry {key!r} has {n} strings but only {entry.size} bytes")
             return self._read_strings(entry, key, n).reshape(shape)
+        if dtype is dtypes.variant:
+            return self._read_variants(entry, key, n).reshape(shape)
         if not dtype.is_numpy_compatible:
             raise errors.UnimplementedError(
                 None, None, f"{self.index_path}: cannot read tensor {key!r} of dtype {dtype}"
@@ -821,6 +862,35 @@ class BundleReader:
         for i, length in enumerate(lengths):
             out[i] = data[start : start + length]
             start += length
+        return out
+
+    def _read_variants(self, entry: Any, key: Any, n: int) -> np.ndarray:
+        """The elements of a variant tensor, each a `VariantTensorDataProto`."""
+        self._check_extent(entry, key)
+        raw = np.empty(entry.size, dtype=np.uint8)
+        self._read_into(entry, raw, key)
+        data = raw.tobytes()
+        out = np.empty(n, dtype=object)
+        pos, items = 0, []
+        try:
+            for _ in range(n):
+                length, pos = decode_varint(data, pos)
+                elem = data[pos : pos + length]
+                if len(elem) != length or pos + length + 4 > len(data):
+                    raise ValueError("truncated")
+                items.append(elem)
+                pos += length + 4
+        except ValueError:
+            raise self._loss(f"corrupt variant tensor {key!r}") from None
+        if pos != entry.size:
+            raise self._loss(f"variant tensor {key!r} has inconsistent lengths")
+        payload, actual = _variant_frames(items)
+        if payload != data:
+            raise self._loss(f"variant tensor {key!r} fails its element checksums")
+        if actual != unmask(entry.crc32c):
+            raise self._checksum_error(entry, key, actual)
+        for i, elem in enumerate(items):
+            out[i] = self._parse(proto.VariantTensorDataProto, elem, f"variant {key!r}")
         return out
 
     def _read_sliced(self, key: Any, entry: Any) -> np.ndarray:

@@ -59,7 +59,16 @@ class DatasetValue:
 class IteratorResource:
     """An iterator's state in a session: the Python iterator it is at, if any."""
 
-    __slots__ = ("handle", "init_lock", "it", "lock", "name", "output_types")
+    __slots__ = (
+        "dataset",
+        "handle",
+        "init_lock",
+        "it",
+        "lock",
+        "name",
+        "output_types",
+        "produced",
+    )
 
     def __init__(self, name: str, output_types) -> None:
         self.name = name
@@ -68,11 +77,28 @@ class IteratorResource:
         self.lock = threading.Lock()
         self.init_lock = threading.Lock()
         self.handle: bytes | None = None
+        self.dataset: DatasetValue | None = None
+        self.produced = 0  # elements given since `start` (the iterator's saved position)
 
     def start(self, dataset: DatasetValue) -> None:
         it = dataset.iterate({})
         with self.lock:
             self.it = it
+            self.dataset = dataset
+            self.produced = 0
+
+    def seek(self, produced: int) -> None:
+        """Restarts on the same dataset and moves past `produced` elements (restoring a
+        saved position: the elements are computed again, so a pipeline gives the same
+        ones only when it is deterministic: seeded shuffles, no unseeded randomness)."""
+        with self.lock:
+            dataset = self.dataset
+            assert dataset is not None, "seek() before start()"
+            it = dataset.iterate({})
+            for _ in range(produced):
+                if next(it, None) is None:
+                    break
+            self.it, self.produced = it, produced
 
     def get_next(self):
         with self.lock:
@@ -86,9 +112,11 @@ class IteratorResource:
                     "getting the next element.",
                 )
             try:
-                return next(it)
+                element = next(it)
             except StopIteration:
                 raise errors.OutOfRangeError(None, None, "End of sequence") from None
+            self.produced += 1
+            return element
 
 
 # -- cardinality (TF's rules) ------------------------------------------------------------

@@ -196,6 +196,8 @@ def _dense_dim0(op, at: int):
 
 def _indices2(indices) -> np.ndarray:
     indices = np.asarray(indices, dtype=np.int64)
+    if indices.ndim == 2:  # (reshape cannot infer -1 for an empty [0, rank])
+        return indices
     return indices.reshape(indices.shape[0] if indices.ndim else 0, -1)
 
 

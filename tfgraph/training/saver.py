@@ -115,6 +115,36 @@ class _ResourceSaveable(_Saveable):
         return rv.assign_variable_op(self.handle, restored)
 
 
+class _SpecSaveable:
+    """One `SaveSpec` of a `SaveableObject` (TF's interface: `op`, `specs`, `name`,
+    `restore(restored_tensors, restored_shapes)`), e.g. an iterator's state from
+    `tf.data.experimental.make_saveable_from_iterator`: saved under the spec's name;
+    restored through its owner once every spec of it is read."""
+
+    __slots__ = ("dtype", "index", "name", "op", "owner", "slice_spec", "tensor")
+
+    def __init__(self, owner, index: int) -> None:
+        spec = owner.specs[index]
+        self.owner = owner
+        self.index = index
+        self.tensor = spec.tensor
+        self.op = owner.op
+        self.slice_spec = spec.slice_spec
+        self.name = spec.name
+        self.dtype = spec.dtype
+
+    @property
+    def device(self) -> str:
+        return getattr(self.tensor, "device", "") or ""
+
+    def restore(self, restored: Tensor, shape):
+        raise AssertionError("restored through its owner")  # (see _add_restore_ops)
+
+
+def _is_saveable_object(x) -> bool:
+    return hasattr(x, "specs") and hasattr(x, "restore") and not _is_variable(x)
+
+
 def _is_resource_variable(x) -> bool:
     return _is_variable(x) and getattr(x, "handle", None) is not None
 
@@ -154,7 +184,7 @@ def op_list_to_dict(op_list) -> dict:
     items = sorted(_flatten(list(op_list)), key=lambda x: x.name)
     out: dict = {}
     for var in items:
-        if _is_partitioned(var):
+        if _is_saveable_object(var) or _is_partitioned(var):
             if var.name in out:
                 raise ValueError(f"At least two variables have the same name: {var.name}")
             out[var.name] = var
@@ -188,6 +218,10 @@ def _saveables_for(op, name: str):
             "names_to_saveables must be a dict mapping string names to trackable operations. "
             f"Name is not a string: {name}"
         )
+    if _is_saveable_object(op):
+        for i in range(len(op.specs)):
+            yield _SpecSaveable(op, i)
+        return
     if isinstance(op, (list, tuple)) or _is_partitioned(op):
         variables = list(op._get_variable_list()) if _is_partitioned(op) else list(op)
         slice_name = None
@@ -226,11 +260,15 @@ def validate_and_slice_inputs(names_to_saveables: Mapping) -> list[_Saveable]:
     Raises:
         ValueError: if one variable is given under two names.
     """
-    out: list[_Saveable] = []
-    seen: set[int] = set()
+    out: list = []
+    seen: set = set()
     for name, op in sorted(names_to_saveables.items(), key=lambda kv: kv[0]):
         for saveable in _saveables_for(op, name):
-            key = id(saveable.op.op)
+            key = (
+                (id(saveable.owner), saveable.index)
+                if isinstance(saveable, _SpecSaveable)
+                else id(saveable.op.op)
+            )
             if key in seen:
                 raise ValueError(
                     f"The same saveable will be restored with two names: {saveable.name}"
@@ -330,7 +368,15 @@ class BaseSaverBuilder:
             filename_tensor, saveables, preferred_shard, restore_sequentially
         )
         assigns = []
+        owned: dict = {}
         for saveable, restored in zip(saveables, tensors):
+            if isinstance(saveable, _SpecSaveable):
+                got = owned.setdefault(id(saveable.owner), {})
+                got[saveable.index] = restored
+                if len(got) == len(saveable.owner.specs):
+                    parts = [got[i] for i in range(len(got))]
+                    assigns.append(saveable.owner.restore(parts, None))
+                continue
             shape = None
             if reshape:
                 var_shape = saveable.tensor.shape
