@@ -313,24 +313,39 @@ class Model(TrainingMixin, Layer):
     def save_weights(self, filepath, overwrite=True, save_format=None, options=None) -> None:
         """Writes the weights as an object-based TensorFlow checkpoint at `filepath`
         (`filepath.index`, `filepath.data-00000-of-00001`, and the directory's
-        `checkpoint` file), readable by TF's `load_weights`."""
+        `checkpoint` file), readable by TF's `load_weights`; or, for a path ending in
+        .h5 (or `save_format="h5"`), as Keras 2's HDF5 weights file."""
         import os
 
         from tfgraph.training import checkpoint_management
         from tfgraph.training.tracking import Checkpoint
 
         filepath = os.fspath(filepath)
-        if save_format == "h5" or filepath.endswith((".h5", ".keras", ".hdf5")):
+        if filepath.endswith(".keras"):
             raise NotImplementedError(
-                "tfgraph saves weights in the TensorFlow checkpoint format only (HDF5 needs "
-                "h5py): use a path without .h5"
+                "tfgraph writes no .keras (Keras 3) files: save the weights to a path "
+                "ending in .h5 (HDF5) or to a checkpoint prefix"
             )
+        if save_format in ("h5", "hdf5") or filepath.endswith((".h5", ".hdf5")):
+            from tfgraph.keras.saving import hdf5_format
+
+            hdf5_format.save_weights_to_hdf5(self, filepath, overwrite)
+            return
         directory = os.path.dirname(filepath) or "."
         os.makedirs(directory, exist_ok=True)
         Checkpoint(root=self).write(filepath, session=backend.get_session())
         checkpoint_management.update_checkpoint_state(
             directory, filepath, all_model_checkpoint_paths=[filepath], save_relative_paths=True
         )
+
+    def save(
+        self, filepath, overwrite=True, include_optimizer=True, save_format=None, **kwargs
+    ) -> None:
+        """Saves the whole model (`tf.keras.models.save_model`): Keras 2's HDF5 file
+        for a path ending in .h5 or `save_format="h5"`."""
+        from tfgraph.keras.saving import saving_api
+
+        saving_api.save_model(self, filepath, overwrite, include_optimizer, save_format, **kwargs)
 
     def load_weights(self, filepath, by_name=False, skip_mismatch=False, options=None):
         """Restores weights written by `save_weights` (here or in TensorFlow) into the
@@ -339,11 +354,17 @@ class Model(TrainingMixin, Layer):
 
         from tfgraph.training.tracking import Checkpoint
 
-        if by_name or skip_mismatch:
-            raise NotImplementedError("tfgraph's load_weights matches by structure only")
         filepath = os.fspath(filepath)
-        if filepath.endswith((".h5", ".keras", ".hdf5")):
-            raise NotImplementedError("tfgraph reads TensorFlow-format weights only (no HDF5)")
+        if filepath.endswith((".h5", ".hdf5")):
+            from tfgraph.keras.saving import hdf5_format
+
+            hdf5_format.load_weights_from_hdf5(self, filepath, by_name, skip_mismatch)
+            return None
+        if by_name or skip_mismatch:
+            raise NotImplementedError(
+                "tfgraph's load_weights matches TensorFlow checkpoints by structure only: "
+                "by_name and skip_mismatch are for HDF5 (.h5) weight files"
+            )
         status = Checkpoint(root=self).restore(filepath)
         status.run_restore_ops(backend.get_session())
         return status

@@ -1,6 +1,7 @@
-"""`save_model` / `load_model`: whole-model files. Keras 2 writes them as a TensorFlow
-SavedModel with Keras metadata, as HDF5 (.h5) or as the .keras zip (whose weights are
-HDF5); tfgraph writes none of these yet, and says what to use instead."""
+"""`save_model` / `load_model`: whole-model files. Keras 2 writes them as HDF5 (.h5,
+`save_format="h5"`), as a TensorFlow SavedModel with Keras metadata (the default) or as
+the .keras zip; tfgraph reads and writes the HDF5 files (with h5py) and says what to use
+instead of the other two."""
 
 from __future__ import annotations
 
@@ -9,16 +10,17 @@ import os
 __all__ = ["load_model", "save_model"]
 
 _INSTEAD = (
-    "Save the architecture with model.to_json() (read back by "
-    "tf.keras.models.model_from_json) and the weights with model.save_weights(prefix) "
-    "(a TensorFlow checkpoint that TensorFlow's load_weights reads)."
+    "Save the model as HDF5 instead (a path ending in .h5, or save_format='h5'; needs "
+    "h5py), which Keras 2 reads with tf.keras.models.load_model, or save the "
+    "architecture with model.to_json() and the weights with model.save_weights(prefix)."
 )
 
 
 def _format(filepath, save_format) -> str:
     path = os.fspath(filepath)
     if save_format:
-        return str(save_format)
+        fmt = str(save_format).lower()
+        return "h5" if fmt in ("h5", "hdf5", "keras_h5") else fmt
     if path.endswith((".h5", ".hdf5")):
         return "h5"
     if path.endswith(".keras"):
@@ -26,27 +28,63 @@ def _format(filepath, save_format) -> str:
     return "tf"
 
 
-def save_model(model, filepath, overwrite=True, save_format=None, **kwargs):
-    """Not available in tfgraph.
+def save_model(model, filepath, overwrite=True, include_optimizer=True, save_format=None, **kwargs):
+    """Saves `model` (architecture, weights, and for a compiled model its training
+    config and optimizer state) as Keras 2's HDF5 file.
+
+    Args:
+        model: a functional or Sequential model.
+        filepath: where to write; a path ending in .h5/.hdf5 (or `save_format="h5"`).
+        overwrite: replace an existing file (if False an existing file is kept).
+        include_optimizer: also save the training config and optimizer state.
+        save_format: "h5" (or None with an .h5 path).
 
     Raises:
-        NotImplementedError: always, naming the format and what to use instead.
+        NotImplementedError: for the SavedModel and .keras formats.
+        ImportError: h5py is not installed.
     """
+    from tfgraph.keras.saving import hdf5_format
+
     fmt = _format(filepath, save_format)
-    raise NotImplementedError(
-        f"tfgraph cannot write a whole Keras model in the {fmt!r} format "
-        f"({os.fspath(filepath)}): {_INSTEAD}"
-    )
+    if fmt != "h5":
+        raise NotImplementedError(
+            f"tfgraph cannot write a whole Keras model in the {fmt!r} format "
+            f"({os.fspath(filepath)}): {_INSTEAD}"
+        )
+    hdf5_format.save_model_to_hdf5(model, filepath, overwrite, include_optimizer)
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, **kwargs):
-    """Not available in tfgraph.
+    """Loads a model saved as Keras 2's HDF5 file (here or by Keras 2).
+
+    Args:
+        filepath: the .h5 file.
+        custom_objects: names of custom layers, losses... used in the model.
+        compile: compile the model again from its training config (with the optimizer
+            state) when it has one.
+        safe_mode: refuse Lambda layers that hold Python bytecode (which would run
+            code from the file); pass False only for files you trust.
 
     Raises:
-        NotImplementedError: always, naming the format and what to use instead.
+        NotImplementedError: for SavedModel directories and .keras files.
+        ValueError: no model config in the file, or a Lambda layer in safe mode.
     """
-    fmt = _format(filepath, None)
-    raise NotImplementedError(
-        f"tfgraph cannot read a whole Keras model file in the {fmt!r} format "
-        f"({os.fspath(filepath)}): {_INSTEAD}"
-    )
+    from tfgraph.keras.saving import hdf5_format, serialization
+
+    path = os.fspath(filepath)
+    fmt = _format(path, None)
+    if os.path.isdir(path) or fmt == "keras" or (fmt == "tf" and not _is_hdf5(path)):
+        raise NotImplementedError(
+            f"tfgraph cannot read a whole Keras model file in the "
+            f"{'keras' if fmt == 'keras' else 'tf'!r} format ({path}): {_INSTEAD}"
+        )
+    with serialization.safe_mode_scope(safe_mode):
+        return hdf5_format.load_model_from_hdf5(path, custom_objects, compile)
+
+
+def _is_hdf5(path: str) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(8) == b"\x89HDF\r\n\x1a\n"
+    except OSError:
+        return False

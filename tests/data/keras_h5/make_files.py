@@ -1,0 +1,83 @@
+"""Writes the Keras 2 HDF5 files tests/keras/saving/test_hdf5_format.py reads, with
+TF 2.21's tf_keras in graph mode, and expected.json: the inputs, each loaded model's
+predictions, and its loss and predictions after one more training batch (which use the
+saved optimizer state).
+
+    TF_USE_LEGACY_KERAS=1 .venv-tf/bin/python tests/data/keras_h5/make_files.py
+"""
+
+import json
+import os
+
+import numpy as np
+import tensorflow.compat.v1 as tf
+
+tf.disable_v2_behavior()
+import tf_keras as keras  # noqa: E402
+
+L = keras.layers
+HERE = os.path.dirname(os.path.abspath(__file__))
+rng = np.random.RandomState(0)
+
+
+def sequential():
+    model = keras.Sequential(
+        [
+            L.Embedding(10, 4, input_length=5, input_shape=(5,)),
+            L.LSTM(3, return_sequences=True),
+            L.Flatten(),
+            L.Dense(6, activation="relu"),
+            L.BatchNormalization(),
+            L.Dense(2),
+        ]
+    )
+    model.compile(keras.optimizers.legacy.Adam(0.01), loss="mse", metrics=["mae"])
+    x = rng.randint(0, 10, size=(8, 5)).astype("float32")
+    y = rng.rand(8, 2).astype("float32")
+    return model, [x], y
+
+
+def functional():
+    image = keras.Input((6, 6, 2), name="image")
+    extra = keras.Input((3,), name="extra")
+    h = L.Conv2D(3, 3, activation="relu", name="conv")(image)
+    h = L.BatchNormalization(name="bn")(h)
+    h = L.Flatten()(h)
+    h = L.Concatenate()([h, extra])
+    out = L.Dense(2, activation="softmax", name="out")(h)
+    model = keras.Model([image, extra], out)
+    sgd = keras.optimizers.legacy.SGD(0.05, momentum=0.9)
+    model.compile(sgd, loss="categorical_crossentropy", metrics=["accuracy"])
+    xs = [rng.rand(8, 6, 6, 2).astype("float32"), rng.rand(8, 3).astype("float32")]
+    y = np.eye(2, dtype="float32")[rng.randint(0, 2, 8)]
+    return model, xs, y
+
+
+def main():
+    expected = {}
+    for name, make in [("sequential", sequential), ("functional", functional)]:
+        model, xs, y = make()
+        model.fit(xs, y, epochs=2, batch_size=4, verbose=0)
+        path = os.path.join(HERE, f"{name}.h5")
+        model.save(path)
+        model.save_weights(os.path.join(HERE, f"{name}_weights.h5"))
+        loaded = keras.models.load_model(path)
+        before = loaded.predict(xs)
+        loss = loaded.train_on_batch(xs, y)
+        expected[name] = {
+            "x": [x.tolist() for x in xs],
+            "y": y.tolist(),
+            "predictions": before.tolist(),
+            "loss_after": np.asarray(loss).tolist(),
+            "predictions_after": loaded.predict(xs).tolist(),
+        }
+    model = keras.Sequential([L.Dense(2, input_shape=(3,)), L.Lambda(lambda t: t * 2.0 + 1.0)])
+    model.save(os.path.join(HERE, "lambda.h5"))
+    x = rng.rand(2, 3).astype("float32")
+    expected["lambda"] = {"x": [x.tolist()], "predictions": model.predict(x).tolist()}
+    with open(os.path.join(HERE, "expected.json"), "w") as f:
+        json.dump(expected, f)
+
+
+if __name__ == "__main__":
+    main()

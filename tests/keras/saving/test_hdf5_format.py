@@ -1,0 +1,205 @@
+"""Keras 2's HDF5 files: models and weights saved by tf_keras (tests/data/keras_h5, made by
+make_files.py there) load in tfgraph with the same predictions and optimizer state, files
+tfgraph writes load in tf_keras, and weights load by name, skipping mismatches."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tests.tfrun import requires_tf, run_tf_json
+
+h5py = pytest.importorskip("h5py")
+
+DATA = Path(__file__).resolve().parents[2] / "data" / "keras_h5"
+EXPECTED = json.loads((DATA / "expected.json").read_text())
+K = tf.keras
+L = tf.keras.layers
+
+
+def _inputs(case: dict) -> list:
+    return [np.asarray(x, np.float32) for x in case["x"]]
+
+
+def _texts(values) -> list:
+    return [v.decode() if isinstance(v, bytes) else v for v in values]
+
+
+def _close(a, b) -> None:
+    np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["sequential", "functional"])
+def test_tf_keras_model_loads_with_its_predictions_and_optimizer_state(name):
+    case = EXPECTED[name]
+    xs, y = _inputs(case), np.asarray(case["y"], np.float32)
+    model = K.models.load_model(str(DATA / f"{name}.h5"))
+    _close(model.predict(xs), case["predictions"])
+    # one more step from the saved optimizer state (Adam's moments, SGD's momentum)
+    _close(model.train_on_batch(xs, y), case["loss_after"])
+    _close(model.predict(xs), case["predictions_after"])
+
+
+@pytest.mark.parametrize("name", ["sequential", "functional"])
+def test_tf_keras_weights_file_loads_into_the_same_architecture(name):
+    case = EXPECTED[name]
+    source = K.models.load_model(str(DATA / f"{name}.h5"), compile=False)
+    model = K.models.model_from_json(source.to_json())
+    model.load_weights(str(DATA / f"{name}_weights.h5"))
+    _close(model.predict(_inputs(case)), case["predictions"])
+    by_name = K.models.model_from_json(source.to_json())
+    by_name.load_weights(str(DATA / f"{name}_weights.h5"), by_name=True)
+    _close(by_name.predict(_inputs(case)), case["predictions"])
+
+
+def test_uncompiled_load_and_file_layout():
+    model = K.models.load_model(str(DATA / "sequential.h5"), compile=False)
+    assert model.optimizer is None
+    with h5py.File(DATA / "sequential.h5", "r") as f:
+        names = _texts(f["model_weights"].attrs["layer_names"])
+    assert names == [layer.name for layer in model.layers]
+
+
+def _model():
+    image = K.Input((6, 6, 2), name="image")
+    h = L.Conv2D(3, 3, activation="relu", name="conv")(image)
+    h = L.BatchNormalization(name="bn")(h)
+    h = L.Flatten(name="flat")(h)
+    return K.Model(image, L.Dense(2, name="out")(h))
+
+
+def test_tfgraph_file_layout(tmp_path):
+    model = _model()
+    model.compile(K.optimizers.Adam(0.01), loss="mse")
+    x = np.random.RandomState(0).rand(4, 6, 6, 2).astype(np.float32)
+    model.fit(x, np.ones((4, 2), np.float32), verbose=0)
+    model.save(str(tmp_path / "m.h5"))
+    with h5py.File(tmp_path / "m.h5", "r") as f:
+        assert set(f.attrs) == {"keras_version", "backend", "model_config", "training_config"}
+        config = json.loads(f.attrs["model_config"])
+        assert config["class_name"] == "Functional"
+        train = json.loads(f.attrs["training_config"])
+        assert train["loss"] == "mse"
+        assert train["optimizer_config"]["class_name"] == "Adam"
+        group = f["model_weights"]
+        weights = _texts(group["bn"].attrs["weight_names"])
+        assert weights == ["bn/gamma:0", "bn/beta:0", "bn/moving_mean:0", "bn/moving_variance:0"]
+        assert group["conv/conv/kernel:0"].shape == (3, 3, 2, 3)
+        opt = _texts(f["optimizer_weights"].attrs["weight_names"])
+        assert opt[0].endswith("iter:0") and len(opt) == 1 + 2 * 6
+        assert opt[1].endswith("conv/kernel/m:0") and opt[7].endswith("conv/kernel/v:0")
+
+
+SAVE_HERE = """
+def build_and_save(path):
+    K, L = tf.keras, tf.keras.layers
+    tf.set_random_seed(0)  # (Adam's first steps on tiny gradients amplify rounding)
+    rng = np.random.RandomState(1)
+    model = K.Sequential([L.Embedding(10, 4, input_length=5, input_shape=(5,)),
+                          L.LSTM(3), L.Dense(6, activation="relu"), L.BatchNormalization(),
+                          L.Dense(2)])
+    model.compile(K.optimizers.Adam(0.01), loss="mse", metrics=["mae"])
+    x = rng.randint(0, 10, size=(8, 5)).astype("float32")
+    y = rng.rand(8, 2).astype("float32")
+    model.fit(x, y, epochs=2, batch_size=4, verbose=0)
+    model.save(path)
+    before = model.predict(x)
+    loss = model.train_on_batch(x, y)
+    return x, y, before, loss, model.predict(x)
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_tfgraph_model_loads_in_tf_keras(tmp_path):
+    path = str(tmp_path / "ours.h5")
+    scope: dict = {"tf": tf, "np": np}
+    exec(SAVE_HERE, scope)
+    x, y, before, loss, after = scope["build_and_save"](path)
+    theirs = run_tf_json(
+        f"""
+import tf_keras as keras
+m = keras.models.load_model({path!r})
+x = np.asarray({x.tolist()!r}, np.float32); y = np.asarray({y.tolist()!r}, np.float32)
+before = m.predict(x)
+loss = m.train_on_batch(x, y)
+print(json.dumps({{"before": before.tolist(), "loss": np.asarray(loss).tolist(),
+                   "after": m.predict(x).tolist(), "opt": type(m.optimizer).__name__}}))
+"""
+    )
+    assert theirs["opt"] == "Adam"
+    _close(theirs["before"], before)
+    _close(theirs["loss"], loss)
+    _close(theirs["after"], after)
+
+
+def test_save_and_load_round_trip_keeps_the_optimizer_state(tmp_path):
+    model = _model()
+    model.compile(K.optimizers.SGD(0.05, momentum=0.9), loss="mse")
+    x = np.random.RandomState(0).rand(4, 6, 6, 2).astype(np.float32)
+    y = np.random.RandomState(1).rand(4, 2).astype(np.float32)
+    model.fit(x, y, epochs=2, verbose=0)
+    K.models.save_model(model, str(tmp_path / "m.hdf5"))
+    loaded = K.models.load_model(str(tmp_path / "m.hdf5"))
+    _close(loaded.predict(x), model.predict(x))
+    _close(loaded.train_on_batch(x, y), model.train_on_batch(x, y))
+    _close(loaded.predict(x), model.predict(x))
+
+
+def test_save_weights_h5_by_order_and_by_name(tmp_path):
+    model = _model()
+    x = np.random.RandomState(0).rand(2, 6, 6, 2).astype(np.float32)
+    model.save_weights(str(tmp_path / "w.h5"))
+    other = _model()
+    other.load_weights(str(tmp_path / "w.h5"))
+    _close(other.predict(x), model.predict(x))
+    # by name: a different head ("out" with 3 units) is skipped, the rest loads
+    image = K.Input((6, 6, 2))
+    h = L.Flatten()(L.BatchNormalization(name="bn")(L.Conv2D(3, 3, name="conv")(image)))
+    partial = K.Model(image, L.Dense(3, name="out")(h))
+    with pytest.raises(ValueError, match=r"Shape mismatch in layer #\d+ \(named out\)"):
+        partial.load_weights(str(tmp_path / "w.h5"), by_name=True)
+    partial.load_weights(str(tmp_path / "w.h5"), by_name=True, skip_mismatch=True)
+    conv = model.get_layer("conv").get_weights()
+    _close(partial.get_layer("conv").get_weights()[0], conv[0])
+
+
+def test_weight_loading_errors(tmp_path):
+    _model().save_weights(str(tmp_path / "w.h5"))
+    small = K.Sequential([L.Dense(2, input_shape=(3,))])
+    with pytest.raises(ValueError, match="Layer count mismatch when loading weights from file"):
+        small.load_weights(str(tmp_path / "w.h5"))
+    with pytest.raises(ValueError, match="skip_mismatch can only be set to True when by_name"):
+        small.load_weights(str(tmp_path / "w.h5"), skip_mismatch=True)
+
+
+def test_lambda_bytecode_needs_safe_mode_off():
+    case = EXPECTED["lambda"]
+    with pytest.raises(ValueError, match="pass `safe_mode=False`"):
+        K.models.load_model(str(DATA / "lambda.h5"))
+    model = K.models.load_model(str(DATA / "lambda.h5"), safe_mode=False)
+    _close(model.predict(_inputs(case)), case["predictions"])
+
+
+def test_lambda_round_trip(tmp_path):
+    model = K.Sequential([L.Dense(2, input_shape=(3,)), L.Lambda(lambda t: t * 3.0)])
+    x = np.ones((1, 3), np.float32)
+    model.save(str(tmp_path / "lam.h5"))
+    with pytest.raises(ValueError, match="arbitrary code execution"):
+        K.models.load_model(str(tmp_path / "lam.h5"))
+    loaded = K.models.load_model(str(tmp_path / "lam.h5"), safe_mode=False)
+    _close(loaded.predict(x), model.predict(x))
+
+
+def test_other_formats_name_the_h5_alternative(tmp_path):
+    model = _model()
+    with pytest.raises(NotImplementedError, match="HDF5 instead"):
+        model.save(str(tmp_path / "saved"))
+    with pytest.raises(NotImplementedError, match="HDF5 instead"):
+        model.save(str(tmp_path / "m.keras"))
+    with pytest.raises(NotImplementedError, match="save_format='h5'"):
+        K.models.load_model(str(tmp_path))
