@@ -94,6 +94,15 @@ def test_tfgraph_file_layout(tmp_path):
         assert opt[1].endswith("conv/kernel/m:0") and opt[7].endswith("conv/kernel/v:0")
 
 
+def test_an_optimizer_that_has_not_stepped_saves_no_state(tmp_path):
+    model = _model()
+    model.compile("adam", "mse")  # (tf_keras makes its slots at the first step)
+    model.save(str(tmp_path / "m.h5"))
+    with h5py.File(tmp_path / "m.h5", "r") as f:
+        assert list(f) == ["model_weights"] and "training_config" in f.attrs
+    assert isinstance(K.models.load_model(str(tmp_path / "m.h5")).optimizer, K.optimizers.Adam)
+
+
 SAVE_HERE = """
 def build_and_save(path):
     K, L = tf.keras, tf.keras.layers

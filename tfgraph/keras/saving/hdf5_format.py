@@ -272,8 +272,10 @@ def optimizer_weights(optimizer) -> list:
 
 
 def _save_optimizer(f, optimizer) -> None:
+    """The optimizer's weights, once it has trained (Keras 2 makes them at the first
+    training step, so an optimizer that has not stepped saves none)."""
     weights = optimizer_weights(optimizer)
-    if weights:
+    if weights and int(backend.batch_get_value([optimizer.iterations])[0]) > 0:
         _save_subset(f.create_group("optimizer_weights"), weights)
 
 
