@@ -18,6 +18,7 @@ import tf_keras as keras  # noqa: E402
 L = keras.layers
 HERE = os.path.dirname(os.path.abspath(__file__))
 rng = np.random.RandomState(0)
+tf.set_random_seed(0)
 
 
 def sequential():
@@ -53,6 +54,24 @@ def functional():
     return model, xs, y
 
 
+def nested():
+    """A Sequential inside a functional model, and a layer shared by two inputs."""
+    inner = keras.Sequential([L.Dense(4, activation="tanh", input_shape=(3,)), L.Dense(2)])
+    a, b = keras.Input((3,)), keras.Input((3,))
+    shared = L.Dense(3, name="shared")
+    model = keras.Model([a, b], L.Add()([inner(shared(a)), inner(shared(b))]))
+    return model, [rng.rand(2, 3).astype("float32"), rng.rand(2, 3).astype("float32")]
+
+
+def wrappers():
+    """Bidirectional GRU, TimeDistributed, Conv1D and 1-D pooling."""
+    seq = keras.Input((4, 3))
+    h = L.Bidirectional(L.GRU(2, return_sequences=True))(seq)
+    h = L.TimeDistributed(L.Dense(2))(h)
+    h = L.GlobalAveragePooling1D()(L.Conv1D(2, 2)(h))
+    return keras.Model(seq, h), [rng.rand(2, 4, 3).astype("float32")]
+
+
 def main():
     expected = {}
     for name, make in [("sequential", sequential), ("functional", functional)]:
@@ -75,6 +94,10 @@ def main():
     model.save(os.path.join(HERE, "lambda.h5"))
     x = rng.rand(2, 3).astype("float32")
     expected["lambda"] = {"x": [x.tolist()], "predictions": model.predict(x).tolist()}
+    for name, make in [("nested", nested), ("wrappers", wrappers)]:
+        model, xs = make()
+        model.save(os.path.join(HERE, f"{name}.h5"))
+        expected[name] = {"x": [x.tolist() for x in xs], "predictions": model.predict(xs).tolist()}
     with open(os.path.join(HERE, "expected.json"), "w") as f:
         json.dump(expected, f)
 

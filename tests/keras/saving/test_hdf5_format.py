@@ -56,6 +56,30 @@ def test_tf_keras_weights_file_loads_into_the_same_architecture(name):
     _close(by_name.predict(_inputs(case)), case["predictions"])
 
 
+@pytest.mark.parametrize("name", ["nested", "wrappers"])
+def test_nested_shared_and_wrapped_layers_load(name):
+    case = EXPECTED[name]
+    model = K.models.load_model(str(DATA / f"{name}.h5"))
+    _close(model.predict(_inputs(case)), case["predictions"])
+
+
+@pytest.mark.tf
+@requires_tf
+@pytest.mark.parametrize("name", ["nested", "wrappers"])
+def test_nested_shared_and_wrapped_layers_load_back_in_tf_keras(tmp_path, name):
+    path = str(tmp_path / f"{name}.h5")
+    K.models.load_model(str(DATA / f"{name}.h5")).save(path)
+    theirs = run_tf_json(
+        f"""
+import tf_keras as keras
+m = keras.models.load_model({path!r})
+xs = [np.asarray(x, np.float32) for x in {EXPECTED[name]["x"]!r}]
+print(json.dumps(m.predict(xs).tolist()))
+"""
+    )
+    _close(theirs, EXPECTED[name]["predictions"])
+
+
 def test_uncompiled_load_and_file_layout():
     model = K.models.load_model(str(DATA / "sequential.h5"), compile=False)
     assert model.optimizer is None

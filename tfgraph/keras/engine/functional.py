@@ -16,6 +16,12 @@ from tfgraph.keras.engine.training import TrainingMixin
 __all__ = ["Model", "Sequential", "clone_model", "model_from_config", "model_from_json"]
 
 
+def _first_node(layer) -> int:
+    """The index a layer's first call in a model config gets: 1 for a nested functional
+    model or Sequential made on its own Input (Keras counts that Input's node), else 0."""
+    return 1 if isinstance(layer, Model) and layer._is_graph_network else 0
+
+
 def _nest_like(structure, flat: list):
     it = iter(flat)
 
@@ -204,7 +210,7 @@ class Model(TrainingMixin, Layer):
         node_index: dict = {}  # (layer id, node index in the layer) -> index in this model
         counters: dict = {}
         for layer, index, _ in self._network_nodes:
-            counters.setdefault(id(layer), 0)
+            counters.setdefault(id(layer), _first_node(layer))
             node_index[(id(layer), index)] = counters[id(layer)]
             counters[id(layer)] += 1
 
@@ -264,7 +270,7 @@ class Model(TrainingMixin, Layer):
                     continue
                 inputs = [tensors[r] for r in refs]
                 outputs = created[name](inputs if len(inputs) > 1 else inputs[0])
-                index = counts.get(name, 0)
+                index = counts.get(name, _first_node(created[name]))
                 counts[name] = index + 1
                 for i, t in enumerate(_flatten(outputs)):
                     tensors[(name, index, i)] = t

@@ -115,6 +115,11 @@ def accepted_arguments(cls) -> set | None:
     return None
 
 
+# config keys tfgraph's layers do not take, with the values that change nothing
+_NEUTRAL = {"groups": 1}
+_NO = object()
+
+
 def layer_from_config(cls, config: dict):
     """`cls(**config)` with nested objects rebuilt; keys the class does not take are
     dropped when they hold their neutral values (False, None, 0), else refused."""
@@ -123,7 +128,7 @@ def layer_from_config(cls, config: dict):
     kwargs = {}
     for key, value in config.items():
         if accepted is not None and key not in accepted:
-            if value in (None, False, 0, 0.0, "", [], {}):
+            if value in (None, False, 0, 0.0, "", [], {}) or _NEUTRAL.get(key, _NO) == value:
                 continue
             if key in ("dtype",) and isinstance(value, dict):
                 continue

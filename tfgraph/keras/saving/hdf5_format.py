@@ -32,6 +32,7 @@ __all__ = [
     "save_weights_to_hdf5",
 ]
 
+_LOG = logging.getLogger("tfgraph")
 KERAS_VERSION = "2.21.0"
 _HEADER_LIMIT = 64512  # bytes an HDF5 object header holds; longer attributes are chunked
 
@@ -158,7 +159,7 @@ def _checked_pairs(weights, values, where: str, skip: bool) -> list:
                 f"{_shape(weight)}. Received saved weight with shape {value.shape}"
             )
             if skip:
-                logging.warning("Skipping loading weights: %s", message)
+                _LOG.warning("Skipping loading weights: %s", message)
                 continue
             raise ValueError(message)
         pairs.append((weight, value))
@@ -176,7 +177,7 @@ def _top_level_pairs(group, model, skip: bool) -> list:
             "weight(s)"
         )
         if skip:
-            logging.warning("Skipping loading top-level weights: %s", message)
+            _LOG.warning("Skipping loading top-level weights: %s", message)
             return []
         raise ValueError(message)
     return _checked_pairs(weights, values, "model for top-level weights", skip)
@@ -198,7 +199,7 @@ def _load_weights_by_name(group, model, skip_mismatch: bool) -> list:
                     "weight(s)"
                 )
                 if skip_mismatch:
-                    logging.warning("Skipping loading weights: %s", message)
+                    _LOG.warning("Skipping loading weights: %s", message)
                     continue
                 raise ValueError(message)
             where = f"layer #{k} (named {layer.name})"
@@ -289,7 +290,7 @@ def _load_optimizer(f, model) -> None:
     if len(weights) != len(values) or any(
         _shape(w) != v.shape for w, v in zip(weights, values, strict=False)
     ):
-        logging.warning(
+        _LOG.warning(
             "Error in loading the saved optimizer state. As a result, your model is "
             "starting with a freshly initialized optimizer."
         )
@@ -342,7 +343,7 @@ def load_model_from_hdf5(filepath, custom_objects=None, compile=True):
                 return model
             train = f.attrs.get("training_config")
             if train is None:
-                logging.warning(
+                _LOG.warning(
                     "No training configuration found in the save file, so the model was "
                     "*not* compiled. Compile it manually."
                 )
