@@ -231,8 +231,38 @@ def test_lambda_round_trip(tmp_path):
 def test_other_formats_name_the_h5_alternative(tmp_path):
     model = _model()
     with pytest.raises(NotImplementedError, match="HDF5 instead"):
-        model.save(str(tmp_path / "saved"))
+        model.save(str(tmp_path / "saved"), save_format="tf")
     with pytest.raises(NotImplementedError, match="HDF5 instead"):
         model.save(str(tmp_path / "m.keras"))
     with pytest.raises(NotImplementedError, match="save_format='h5'"):
         K.models.load_model(str(tmp_path))
+
+
+def test_a_path_without_extension_is_hdf5_in_graph_mode(tmp_path):
+    # (tf_keras with v2 behaviour disabled defaults to "h5" too)
+    model = _model()
+    model.save(str(tmp_path / "plain"))
+    assert h5py.is_hdf5(str(tmp_path / "plain"))
+    x = np.ones((1, 6, 6, 2), np.float32)
+    _close(K.models.load_model(str(tmp_path / "plain")).predict(x), model.predict(x))
+
+
+def test_subclassed_models_save_weights_only(tmp_path):
+    class Net(K.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = L.Dense(2)
+
+        def call(self, inputs):
+            return self.dense(inputs)
+
+    net = Net()
+    x = np.ones((1, 3), np.float32)
+    expected = net.predict(x)
+    with pytest.raises(NotImplementedError, match="requires the model to be a Functional"):
+        net.save(str(tmp_path / "net.h5"))
+    net.save_weights(str(tmp_path / "net_weights.h5"))
+    other = Net()
+    other.predict(x)  # (builds its layers)
+    other.load_weights(str(tmp_path / "net_weights.h5"))
+    _close(other.predict(x), expected)

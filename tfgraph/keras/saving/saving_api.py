@@ -17,6 +17,11 @@ _INSTEAD = (
 
 
 def _format(filepath, save_format) -> str:
+    """The format to write: `save_format`, else by extension, else Keras 2's default:
+    HDF5 in TF1 graph mode (as tf_keras with v2 behaviour disabled), SavedModel
+    eagerly."""
+    from tfgraph.eager import context
+
     path = os.fspath(filepath)
     if save_format:
         fmt = str(save_format).lower()
@@ -25,7 +30,7 @@ def _format(filepath, save_format) -> str:
         return "h5"
     if path.endswith(".keras"):
         return "keras"
-    return "tf"
+    return "tf" if context.executing_eagerly() else "h5"
 
 
 def save_model(model, filepath, overwrite=True, include_optimizer=True, save_format=None, **kwargs):
@@ -34,13 +39,16 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True, save_for
 
     Args:
         model: a functional or Sequential model.
-        filepath: where to write; a path ending in .h5/.hdf5 (or `save_format="h5"`).
+        filepath: where to write: HDF5 for a path ending in .h5/.hdf5, for
+            `save_format="h5"`, and (as Keras 2 in TF1 graph mode) for any other path
+            but one ending in .keras.
         overwrite: replace an existing file (if False an existing file is kept).
         include_optimizer: also save the training config and optimizer state.
         save_format: "h5" (or None with an .h5 path).
 
     Raises:
-        NotImplementedError: for the SavedModel and .keras formats.
+        NotImplementedError: for the SavedModel and .keras formats, and for
+            subclassed models.
         ImportError: h5py is not installed.
     """
     from tfgraph.keras.saving import hdf5_format
@@ -50,6 +58,13 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True, save_for
         raise NotImplementedError(
             f"tfgraph cannot write a whole Keras model in the {fmt!r} format "
             f"({os.fspath(filepath)}): {_INSTEAD}"
+        )
+    if not getattr(model, "_is_graph_network", False):
+        raise NotImplementedError(
+            "Saving the model to HDF5 format requires the model to be a Functional model "
+            "or a Sequential model. It does not work for subclassed models, because such "
+            "models are defined via the body of a Python method, which isn't safely "
+            "serializable. Use `save_weights` instead."
         )
     hdf5_format.save_model_to_hdf5(model, filepath, overwrite, include_optimizer)
 
@@ -66,17 +81,20 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, **kw
             code from the file); pass False only for files you trust.
 
     Raises:
+        OSError: nothing at `filepath`.
         NotImplementedError: for SavedModel directories and .keras files.
         ValueError: no model config in the file, or a Lambda layer in safe mode.
     """
     from tfgraph.keras.saving import hdf5_format, serialization
 
     path = os.fspath(filepath)
-    fmt = _format(path, None)
-    if os.path.isdir(path) or fmt == "keras" or (fmt == "tf" and not _is_hdf5(path)):
+    if not os.path.exists(path):
+        raise OSError(f"No file or directory found at {path}")
+    if os.path.isdir(path) or not _is_hdf5(path):
+        fmt = "keras" if path.endswith(".keras") else "tf"
         raise NotImplementedError(
-            f"tfgraph cannot read a whole Keras model file in the "
-            f"{'keras' if fmt == 'keras' else 'tf'!r} format ({path}): {_INSTEAD}"
+            f"tfgraph cannot read a whole Keras model file in the {fmt!r} format "
+            f"({path}): {_INSTEAD}"
         )
     with serialization.safe_mode_scope(safe_mode):
         return hdf5_format.load_model_from_hdf5(path, custom_objects, compile)
