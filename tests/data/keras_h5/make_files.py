@@ -54,6 +54,23 @@ def functional():
     return model, xs, y
 
 
+def rmsprop():
+    """RMSprop (centered, with momentum), a loss object and a metric object."""
+    model = keras.Sequential([L.Dense(4, activation="relu", input_shape=(3,)), L.Dense(2)])
+    opt = keras.optimizers.legacy.RMSprop(0.01, momentum=0.5, centered=True)
+    loss = keras.losses.BinaryCrossentropy(from_logits=True, label_smoothing=0.1)
+    model.compile(opt, loss, metrics=[keras.metrics.MeanAbsoluteError()])
+    x = rng.rand(6, 3).astype("float32")
+    return model, [x], (rng.rand(6, 2) > 0.5).astype("float32")
+
+
+def adagrad():
+    model = keras.Sequential([L.Dense(4, activation="relu", input_shape=(3,)), L.Dense(2)])
+    model.compile(keras.optimizers.legacy.Adagrad(0.1), "mse", metrics=["binary_accuracy"])
+    x = rng.rand(6, 3).astype("float32")
+    return model, [x], (rng.rand(6, 2) > 0.5).astype("float32")
+
+
 def nested():
     """A Sequential inside a functional model, and a layer shared by two inputs."""
     inner = keras.Sequential([L.Dense(4, activation="tanh", input_shape=(3,)), L.Dense(2)])
@@ -74,12 +91,14 @@ def wrappers():
 
 def main():
     expected = {}
-    for name, make in [("sequential", sequential), ("functional", functional)]:
+    trained = [("sequential", sequential), ("functional", functional), ("rmsprop", rmsprop)]
+    for name, make in [*trained, ("adagrad", adagrad)]:
         model, xs, y = make()
         model.fit(xs, y, epochs=2, batch_size=4, verbose=0)
         path = os.path.join(HERE, f"{name}.h5")
         model.save(path)
-        model.save_weights(os.path.join(HERE, f"{name}_weights.h5"))
+        if name in ("sequential", "functional"):
+            model.save_weights(os.path.join(HERE, f"{name}_weights.h5"))
         loaded = keras.models.load_model(path)
         before = loaded.predict(xs)
         loss = loaded.train_on_batch(xs, y)

@@ -33,7 +33,7 @@ def _close(a, b) -> None:
     np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-4, atol=1e-5)
 
 
-@pytest.mark.parametrize("name", ["sequential", "functional"])
+@pytest.mark.parametrize("name", ["sequential", "functional", "rmsprop", "adagrad"])
 def test_tf_keras_model_loads_with_its_predictions_and_optimizer_state(name):
     case = EXPECTED[name]
     xs, y = _inputs(case), np.asarray(case["y"], np.float32)
@@ -128,16 +128,21 @@ def test_an_optimizer_that_has_not_stepped_saves_no_state(tmp_path):
 
 
 SAVE_HERE = """
-def build_and_save(path):
+def build_and_save(path, kind):
     K, L = tf.keras, tf.keras.layers
     tf.set_random_seed(0)  # (Adam's first steps on tiny gradients amplify rounding)
     rng = np.random.RandomState(1)
     model = K.Sequential([L.Embedding(10, 4, input_length=5, input_shape=(5,)),
                           L.LSTM(3), L.Dense(6, activation="relu"), L.BatchNormalization(),
                           L.Dense(2)])
-    model.compile(K.optimizers.Adam(0.01), loss="mse", metrics=["mae"])
     x = rng.randint(0, 10, size=(8, 5)).astype("float32")
-    y = rng.rand(8, 2).astype("float32")
+    y = (rng.rand(8, 2) > 0.5).astype("float32")
+    if kind == "Adam":
+        model.compile(K.optimizers.Adam(0.01), loss="mse", metrics=["mae"])
+    else:
+        opt = K.optimizers.RMSprop(0.01, momentum=0.5, centered=True)
+        loss = K.losses.BinaryCrossentropy(from_logits=True, label_smoothing=0.1)
+        model.compile(opt, loss, metrics=["binary_accuracy"])
     model.fit(x, y, epochs=2, batch_size=4, verbose=0)
     model.save(path)
     before = model.predict(x)
@@ -148,11 +153,12 @@ def build_and_save(path):
 
 @pytest.mark.tf
 @requires_tf
-def test_tfgraph_model_loads_in_tf_keras(tmp_path):
+@pytest.mark.parametrize("kind", ["Adam", "RMSprop"])
+def test_tfgraph_model_loads_in_tf_keras(tmp_path, kind):
     path = str(tmp_path / "ours.h5")
     scope: dict = {"tf": tf, "np": np}
     exec(SAVE_HERE, scope)
-    x, y, before, loss, after = scope["build_and_save"](path)
+    x, y, before, loss, after = scope["build_and_save"](path, kind)
     theirs = run_tf_json(
         f"""
 import tf_keras as keras
@@ -164,7 +170,7 @@ print(json.dumps({{"before": before.tolist(), "loss": np.asarray(loss).tolist(),
                    "after": m.predict(x).tolist(), "opt": type(m.optimizer).__name__}}))
 """
     )
-    assert theirs["opt"] == "Adam"
+    assert theirs["opt"] == kind
     _close(theirs["before"], before)
     _close(theirs["loss"], loss)
     _close(theirs["after"], after)

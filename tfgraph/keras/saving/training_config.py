@@ -44,15 +44,34 @@ def training_config(model) -> dict | None:
 
 
 def _deserialize(item, module):
-    from tfgraph.keras.saving.serialization import deserialize_keras_object
-
     if isinstance(item, dict) and "class_name" in item and "config" in item:
-        return deserialize_keras_object(item, vars(module))
+        return _deserialize_object(item, module)
     if isinstance(item, dict):
         return {key: _deserialize(value, module) for key, value in item.items()}
     if isinstance(item, list):
         return [_deserialize(value, module) for value in item]
     return item
+
+
+def _deserialize_object(item: dict, module):
+    """A loss or metric object from its config; a metric object tfgraph has no class
+    for comes back as its function's name ("mean_absolute_error"), which computes the
+    same values."""
+    from tfgraph.keras.saving.serialization import deserialize_keras_object
+
+    config = dict(item["config"])
+    if item["class_name"] != "LossFunctionWrapper":
+        config.pop("fn", None)  # (Keras 2 writes the wrapped function's name too)
+    try:
+        return deserialize_keras_object(
+            {"class_name": item["class_name"], "config": config}, vars(module)
+        )
+    except ValueError:
+        name = config.get("name")
+        if module.__name__.endswith("metrics") and isinstance(name, str):
+            module.get(name)  # (raises for a name tfgraph does not know either)
+            return name
+        raise
 
 
 def compile_args(config: dict) -> dict:
