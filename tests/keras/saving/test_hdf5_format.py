@@ -272,3 +272,12 @@ def test_subclassed_models_save_weights_only(tmp_path):
     other.predict(x)  # (builds its layers)
     other.load_weights(str(tmp_path / "net_weights.h5"))
     _close(other.predict(x), expected)
+
+
+def test_open_h5py_files_are_read_and_written(tmp_path):
+    model = _model()
+    x = np.ones((1, 6, 6, 2), np.float32)
+    with h5py.File(tmp_path / "m.h5", "w") as f:
+        K.models.save_model(model, f)
+    with h5py.File(tmp_path / "m.h5", "r") as f:
+        _close(K.models.load_model(f).predict(x), model.predict(x))

@@ -218,8 +218,9 @@ def _weights_group(f):
 def save_weights_to_hdf5(model, filepath, overwrite: bool = True) -> None:
     """`model.save_weights("w.h5")`: the weights file Keras 2 writes."""
     h5py = h5py_module("`save_weights`")
-    filepath = os.fspath(filepath)
-    if not overwrite and os.path.exists(filepath):
+    if not is_open_file(filepath):
+        filepath = os.fspath(filepath)
+    if not overwrite and not is_open_file(filepath) and os.path.exists(filepath):
         return
     _write_atomically(filepath, h5py, lambda f: _save_weights_group(f, model))
 
@@ -234,7 +235,7 @@ def load_weights_from_hdf5(model, filepath, by_name=False, skip_mismatch=False) 
             "When calling model.load_weights, skip_mismatch can only be set to True when "
             "by_name is True."
         )
-    with h5py.File(os.fspath(filepath), "r") as f:
+    with _reading(h5py, filepath) as f:
         group = _weights_group(f)
         if by_name:
             pairs = _load_weights_by_name(group, model, skip_mismatch)
@@ -243,8 +244,30 @@ def load_weights_from_hdf5(model, filepath, by_name=False, skip_mismatch=False) 
     backend.batch_set_value(pairs)
 
 
-def _write_atomically(filepath: str, h5py, fill) -> None:
-    """Writes the HDF5 file through `fill(file)` at a temporary name, then renames it."""
+def is_open_file(filepath) -> bool:
+    """True for an open h5py file or group (Keras also takes those)."""
+    return hasattr(filepath, "attrs") and hasattr(filepath, "create_group")
+
+
+def _name(filepath) -> str:
+    return filepath.filename if is_open_file(filepath) else os.fspath(filepath)
+
+
+def _reading(h5py, filepath):
+    """The file at `filepath` opened for reading, or the open file given (left open)."""
+    import contextlib
+
+    if is_open_file(filepath):
+        return contextlib.nullcontext(filepath)
+    return h5py.File(os.fspath(filepath), "r")
+
+
+def _write_atomically(filepath, h5py, fill) -> None:
+    """Writes the HDF5 file through `fill(file)` at a temporary name, then renames it
+    (into an open h5py file given instead of a path: directly)."""
+    if is_open_file(filepath):
+        fill(filepath)
+        return
     directory = os.path.dirname(filepath)
     if directory:
         os.makedirs(directory, exist_ok=True)
@@ -305,8 +328,9 @@ def save_model_to_hdf5(model, filepath, overwrite=True, include_optimizer=True) 
     from tfgraph.keras.saving import training_config
 
     h5py = h5py_module("`save_model()`")
-    filepath = os.fspath(filepath)
-    if not overwrite and os.path.exists(filepath):
+    if not is_open_file(filepath):
+        filepath = os.fspath(filepath)
+    if not overwrite and not is_open_file(filepath) and os.path.exists(filepath):
         return
     model_config = json.loads(model.to_json())
     model_config = {"class_name": model_config["class_name"], "config": model_config["config"]}
@@ -332,10 +356,10 @@ def load_model_from_hdf5(filepath, custom_objects=None, compile=True):
     from tfgraph.keras.saving import object_registration, training_config
 
     h5py = h5py_module("`load_model()`")
-    with h5py.File(os.fspath(filepath), "r") as f:
+    with _reading(h5py, filepath) as f:
         config = f.attrs.get("model_config")
         if config is None:
-            raise ValueError(f"No model config found in the file at {os.fspath(filepath)}.")
+            raise ValueError(f"No model config found in the file at {_name(filepath)}.")
         with object_registration.custom_object_scope(custom_objects or {}):
             model = model_from_config(json.loads(_text(config)), custom_objects)
             load_weights_from_hdf5_group(f["model_weights"], model)

@@ -53,7 +53,7 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True, save_for
     """
     from tfgraph.keras.saving import hdf5_format
 
-    fmt = _format(filepath, save_format)
+    fmt = "h5" if hdf5_format.is_open_file(filepath) else _format(filepath, save_format)
     if fmt != "h5":
         raise NotImplementedError(
             f"tfgraph cannot write a whole Keras model in the {fmt!r} format "
@@ -87,6 +87,9 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, **kw
     """
     from tfgraph.keras.saving import hdf5_format, serialization
 
+    if hdf5_format.is_open_file(filepath):  # (an open h5py.File)
+        with serialization.safe_mode_scope(safe_mode):
+            return hdf5_format.load_model_from_hdf5(filepath, custom_objects, compile)
     path = os.fspath(filepath)
     if not os.path.exists(path):
         raise OSError(f"No file or directory found at {path}")
