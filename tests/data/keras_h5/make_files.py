@@ -71,6 +71,24 @@ def adagrad():
     return model, [x], (rng.rand(6, 2) > 0.5).astype("float32")
 
 
+def multi():
+    """Two outputs: losses, loss weights and metrics by output name."""
+    inp = keras.Input((3,))
+    h = L.Dense(4, activation="relu")(inp)
+    model = keras.Model(
+        inp, [L.Dense(2, activation="softmax", name="cls")(h), L.Dense(1, name="reg")(h)]
+    )
+    model.compile(
+        keras.optimizers.legacy.Adam(0.01),
+        loss={"cls": "categorical_crossentropy", "reg": "mse"},
+        loss_weights={"cls": 1.0, "reg": 0.5},
+        metrics={"cls": ["accuracy"]},
+    )
+    x = rng.rand(6, 3).astype("float32")
+    ys = [np.eye(2, dtype="float32")[rng.randint(0, 2, 6)], rng.rand(6, 1).astype("float32")]
+    return model, [x], ys
+
+
 def nested():
     """A Sequential inside a functional model, and a layer shared by two inputs."""
     inner = keras.Sequential([L.Dense(4, activation="tanh", input_shape=(3,)), L.Dense(2)])
@@ -89,10 +107,14 @@ def wrappers():
     return keras.Model(seq, h), [rng.rand(2, 4, 3).astype("float32")]
 
 
+def _plain(value):
+    return [v.tolist() for v in value] if isinstance(value, list) else value.tolist()
+
+
 def main():
     expected = {}
     trained = [("sequential", sequential), ("functional", functional), ("rmsprop", rmsprop)]
-    for name, make in [*trained, ("adagrad", adagrad)]:
+    for name, make in [*trained, ("adagrad", adagrad), ("multi", multi)]:
         model, xs, y = make()
         model.fit(xs, y, epochs=2, batch_size=4, verbose=0)
         path = os.path.join(HERE, f"{name}.h5")
@@ -104,10 +126,12 @@ def main():
         loss = loaded.train_on_batch(xs, y)
         expected[name] = {
             "x": [x.tolist() for x in xs],
-            "y": y.tolist(),
-            "predictions": before.tolist(),
+            "y": [v.tolist() for v in y] if isinstance(y, list) else y.tolist(),
+            "predictions": [p.tolist() for p in before]
+            if isinstance(before, list)
+            else before.tolist(),
             "loss_after": np.asarray(loss).tolist(),
-            "predictions_after": loaded.predict(xs).tolist(),
+            "predictions_after": _plain(loaded.predict(xs)),
         }
     model = keras.Sequential([L.Dense(2, input_shape=(3,)), L.Lambda(lambda t: t * 2.0 + 1.0)])
     model.save(os.path.join(HERE, "lambda.h5"))

@@ -64,11 +64,11 @@ class Lambda(Layer):
         config = dict(config)
         kind = config.pop("function_type", "raw")
         function = config.pop("function")
-        config.pop("module", None)
+        module = config.pop("module", None)
         for key in ("output_shape_type", "output_shape_module"):
             config.pop(key, None)
         if kind == "lambda":
-            function = _load_bytecode(function)
+            function = _load_bytecode(function, module)
         elif kind == "function":
             from tfgraph.keras.saving.serialization import deserialize_keras_object
 
@@ -96,8 +96,9 @@ def _function_config(function) -> dict:
     }
 
 
-def _load_bytecode(function):
-    """A Python function from Keras's marshalled [code, defaults, closure]."""
+def _load_bytecode(function, module=None):
+    """A Python function from Keras's marshalled [code, defaults, closure], seeing the
+    globals of its module when that is imported (and the custom objects in scope)."""
     from tfgraph.keras.saving.serialization import in_safe_mode
 
     if in_safe_mode():
@@ -119,7 +120,15 @@ def _load_bytecode(function):
         cells = tuple(types.CellType(value) for value in closure)
     if isinstance(defaults, list):
         defaults = tuple(defaults)
-    return types.FunctionType(code, globals(), code.co_name, defaults, cells)
+    import sys
+
+    from tfgraph.keras.saving import object_registration
+
+    names = dict(globals())
+    if module in sys.modules:
+        names.update(vars(sys.modules[module]))
+    names.update(object_registration.all_custom_objects())
+    return types.FunctionType(code, names, code.co_name, defaults, cells)
 
 
 class LeakyReLU(Layer):
