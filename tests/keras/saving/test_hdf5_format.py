@@ -294,3 +294,15 @@ def test_open_h5py_files_are_read_and_written(tmp_path):
         K.models.save_model(model, f)
     with h5py.File(tmp_path / "m.h5", "r") as f:
         _close(K.models.load_model(f).predict(x), model.predict(x))
+
+
+def test_h5py_is_imported_only_to_read_or_write_a_file(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    code = "import sys, tfgraph; tfgraph.keras.models.load_model; print('h5py' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    monkeypatch.setitem(sys.modules, "h5py", None)  # (as if it were not installed)
+    with pytest.raises(ImportError, match=r"requires h5py.*tfgraph-numpy\[h5\]"):
+        _model().save(str(tmp_path / "m.h5"))
