@@ -306,3 +306,68 @@ def test_h5py_is_imported_only_to_read_or_write_a_file(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "h5py", None)  # (as if it were not installed)
     with pytest.raises(ImportError, match=r"requires h5py.*tfgraph-numpy\[h5\]"):
         _model().save(str(tmp_path / "m.h5"))
+
+
+ZOO = """
+import tf_keras as keras
+L = keras.layers
+CASES = {
+    "conv": ((8, 8, 3), lambda: [
+        L.Conv2D(4, 3, strides=2, padding="same", activation="relu", use_bias=False),
+        L.DepthwiseConv2D(3, depth_multiplier=2, padding="same"), L.SeparableConv2D(3, 2),
+        L.MaxPooling2D(), L.Conv2DTranspose(2, 2, strides=2), L.AveragePooling2D(),
+        L.GlobalMaxPooling2D(), L.Dense(3, activation="softmax")]),
+    "norm": ((6,), lambda: [
+        L.Dense(5), L.LayerNormalization(), L.Dropout(0.3), L.Activation("tanh"),
+        L.BatchNormalization(momentum=0.9, epsilon=1e-2, center=False),
+        L.Dense(2, kernel_regularizer="l2")]),
+    "rnn": ((5, 3), lambda: [
+        L.Masking(0.0), L.GRU(4, return_sequences=True, reset_after=True),
+        L.LSTM(2, go_backwards=True)]),
+    "reshape": ((12,), lambda: [
+        L.Reshape((3, 4)), L.Permute((2, 1)), L.Conv1D(2, 2, padding="causal", dilation_rate=2),
+        L.UpSampling1D(2), L.Flatten(), L.RepeatVector(2), L.Flatten(), L.LeakyReLU(0.2),
+        L.ReLU(max_value=1.0), L.Dense(2)]),
+    "pad": ((6, 6, 2), lambda: [
+        L.ZeroPadding2D(1), L.Conv2D(2, 3, dilation_rate=2), L.UpSampling2D(2),
+        L.Cropping2D(1), L.SpatialDropout2D(0.2), L.GlobalAveragePooling2D(), L.Softmax()]),
+}
+"""
+
+ZOO_WRITE = """
+tf.set_random_seed(0)
+rng = np.random.RandomState(0)
+out = {}
+for name, (shape, make) in CASES.items():
+    model = keras.Sequential([keras.Input(shape)] + make())
+    model.set_weights([v + (0.5 if "variance" in w.name else rng.normal(0, 0.1, v.shape))
+                       for w, v in zip(model.weights, model.get_weights())])
+    model.save(os.path.join(DIR, name + ".h5"))
+    x = rng.rand(2, *shape).astype("float32")
+    if name == "rnn":
+        x[0, 3:] = 0  # (masked steps)
+    out[name] = {"x": x.tolist(), "y": model.predict(x).tolist()}
+print(json.dumps(out))
+"""
+
+ZOO_READ = """
+out = {}
+for name in CASES:
+    model = keras.models.load_model(os.path.join(DIR, name + "_ours.h5"))
+    out[name] = model.predict(np.asarray(EXPECTED[name]["x"], np.float32)).tolist()
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_layer_zoo_files_pass_both_ways(tmp_path):
+    prelude = f"DIR = {str(tmp_path)!r}\n" + ZOO
+    expected = run_tf_json(prelude + ZOO_WRITE)
+    for name, case in expected.items():
+        model = K.models.load_model(str(tmp_path / f"{name}.h5"))
+        _close(model.predict(np.asarray(case["x"], np.float32)), case["y"])
+        model.save(str(tmp_path / f"{name}_ours.h5"))
+    theirs = run_tf_json(prelude + f"EXPECTED = {expected!r}\n" + ZOO_READ)
+    for name, case in expected.items():
+        _close(theirs[name], case["y"])
