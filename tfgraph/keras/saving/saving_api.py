@@ -1,7 +1,8 @@
 """`save_model` / `load_model`: whole-model files. Keras 2 writes them as HDF5 (.h5,
-`save_format="h5"`), as a TensorFlow SavedModel with Keras metadata (the default) or as
-the .keras zip; tfgraph reads and writes the HDF5 files (with h5py) and says what to use
-instead of the other two."""
+`save_format="h5"`, and in TF1 graph mode any path without .keras), as a TensorFlow
+SavedModel with Keras metadata (its default eagerly) or as the .keras zip (eagerly
+only); tfgraph reads and writes the HDF5 files and reads .keras files (with h5py), and
+says what to use instead of a SavedModel."""
 
 from __future__ import annotations
 
@@ -70,10 +71,11 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True, save_for
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, **kwargs):
-    """Loads a model saved as Keras 2's HDF5 file (here or by Keras 2).
+    """Loads a model saved as Keras 2's HDF5 file (here or by Keras 2), or as a .keras
+    file (by Keras eagerly; its optimizer state is not restored).
 
     Args:
-        filepath: the .h5 file.
+        filepath: the .h5 (or .keras) file, or an open h5py.File.
         custom_objects: names of custom layers, losses... used in the model.
         compile: compile the model again from its training config (with the optimizer
             state) when it has one.
@@ -82,10 +84,10 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, **kw
 
     Raises:
         OSError: nothing at `filepath`.
-        NotImplementedError: for SavedModel directories and .keras files.
+        NotImplementedError: for SavedModel directories.
         ValueError: no model config in the file, or a Lambda layer in safe mode.
     """
-    from tfgraph.keras.saving import hdf5_format, serialization
+    from tfgraph.keras.saving import hdf5_format, keras_zip, serialization
 
     if hdf5_format.is_open_file(filepath):  # (an open h5py.File)
         with serialization.safe_mode_scope(safe_mode):
@@ -93,6 +95,9 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, **kw
     path = os.fspath(filepath)
     if not os.path.exists(path):
         raise OSError(f"No file or directory found at {path}")
+    if keras_zip.is_keras_zip(path):
+        with serialization.safe_mode_scope(safe_mode):
+            return keras_zip.load_model_from_keras_zip(path, custom_objects, compile)
     if os.path.isdir(path) or not _is_hdf5(path):
         fmt = "keras" if path.endswith(".keras") else "tf"
         raise NotImplementedError(
