@@ -371,3 +371,16 @@ def test_layer_zoo_files_pass_both_ways(tmp_path):
     theirs = run_tf_json(prelude + f"EXPECTED = {expected!r}\n" + ZOO_READ)
     for name, case in expected.items():
         _close(theirs[name], case["y"])
+
+
+def test_signatures_and_include_optimizer(tmp_path):
+    model = _model()
+    model.compile("sgd", "mse")
+    with pytest.raises(NotImplementedError, match="HDF5 instead"):
+        model.save(str(tmp_path / "saved"), True, "tf")  # (TF's order: overwrite, save_format)
+    K.models.save_model(model, str(tmp_path / "m.h5"), include_optimizer=False)
+    with h5py.File(tmp_path / "m.h5", "r") as f:
+        assert "training_config" not in f.attrs
+    assert K.models.load_model(str(tmp_path / "m.h5")).optimizer is None
+    model.save_weights(str(tmp_path / "w.h5"))
+    model.load_weights(str(tmp_path / "w.h5"), False, True)  # (skip_mismatch, by_name)

@@ -344,18 +344,18 @@ class Model(TrainingMixin, Layer):
             directory, filepath, all_model_checkpoint_paths=[filepath], save_relative_paths=True
         )
 
-    def save(
-        self, filepath, overwrite=True, include_optimizer=True, save_format=None, **kwargs
-    ) -> None:
+    def save(self, filepath, overwrite=True, save_format=None, **kwargs) -> None:
         """Saves the whole model (`tf.keras.models.save_model`): Keras 2's HDF5 file
-        for a path ending in .h5 or `save_format="h5"`."""
+        (`include_optimizer=False` leaves out the training config and optimizer state)."""
         from tfgraph.keras.saving import saving_api
 
-        saving_api.save_model(self, filepath, overwrite, include_optimizer, save_format, **kwargs)
+        saving_api.save_model(self, filepath, overwrite, save_format, **kwargs)
 
-    def load_weights(self, filepath, by_name=False, skip_mismatch=False, options=None):
+    def load_weights(self, filepath, skip_mismatch=False, by_name=False, options=None):
         """Restores weights written by `save_weights` (here or in TensorFlow) into the
-        Keras session."""
+        Keras session: a TensorFlow checkpoint by structure, or an HDF5 file (.h5) by
+        layer order or, with `by_name`, by layer name (`skip_mismatch` leaves layers whose
+        weights differ in count or shape as they are)."""
         import os
 
         from tfgraph.training.tracking import Checkpoint

@@ -34,7 +34,7 @@ def _format(filepath, save_format) -> str:
     return "tf" if context.executing_eagerly() else "h5"
 
 
-def save_model(model, filepath, overwrite=True, include_optimizer=True, save_format=None, **kwargs):
+def save_model(model, filepath, overwrite=True, save_format=None, **kwargs):
     """Saves `model` (architecture, weights, and for a compiled model its training
     config and optimizer state) as Keras 2's HDF5 file.
 
@@ -44,8 +44,9 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True, save_for
             `save_format="h5"`, and (as Keras 2 in TF1 graph mode) for any other path
             but one ending in .keras.
         overwrite: replace an existing file (if False an existing file is kept).
-        include_optimizer: also save the training config and optimizer state.
-        save_format: "h5" (or None with an .h5 path).
+        save_format: "h5" (or None); "tf" (SavedModel) is not available.
+        **kwargs: `include_optimizer` (default True): also save the training config
+            and optimizer state.
 
     Raises:
         NotImplementedError: for the SavedModel and .keras formats, and for
@@ -67,6 +68,7 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True, save_for
             "models are defined via the body of a Python method, which isn't safely "
             "serializable. Use `save_weights` instead."
         )
+    include_optimizer = kwargs.pop("include_optimizer", True)
     hdf5_format.save_model_to_hdf5(model, filepath, overwrite, include_optimizer)
 
 
