@@ -557,8 +557,8 @@ def test_fit_needs_compile_and_matching_samples():
     with pytest.raises(RuntimeError, match="You must compile your model before training"):
         model.fit(np.zeros((4, 2)), np.zeros(4), verbose=0)
     model.compile("sgd", "mse")
-    with pytest.raises(NotImplementedError, match="TensorFlow checkpoint format"):
-        model.save_weights("weights.h5")
+    with pytest.raises(NotImplementedError, match="no .keras"):
+        model.save_weights("weights.keras")
     with pytest.raises(ValueError, match="same number of samples"):
         model.fit(np.zeros((4, 2)), np.zeros(3), verbose=0)
     with pytest.raises(ValueError, match="expected dense_input to have shape"):

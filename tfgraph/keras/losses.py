@@ -234,6 +234,21 @@ class LossFunctionWrapper(Loss):
         y_pred, y_true = _squeeze_or_expand(y_pred, y_true)
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
+    def get_config(self) -> dict:
+        """Keras 2's config: reduction and name, the wrapped function's arguments
+        (`from_logits`, ...) and its name as `fn`."""
+        return {**super().get_config(), **self._fn_kwargs, "fn": self.fn.__name__}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        """The loss `get_config` describes (`fn` names the function a subclass wraps)."""
+        config = dict(config)
+        if cls is LossFunctionWrapper:
+            config["fn"] = get(config["fn"])
+        else:
+            config.pop("fn", None)
+        return cls(**config)
+
 
 class CategoricalCrossentropy(LossFunctionWrapper):
     def __init__(

@@ -7,5 +7,14 @@ from tfgraph.keras.engine.functional import (
     model_from_config,
     model_from_json,
 )
+from tfgraph.keras.saving.saving_api import load_model, save_model
 
-__all__ = ["Model", "Sequential", "clone_model", "model_from_config", "model_from_json"]
+__all__ = [
+    "Model",
+    "Sequential",
+    "clone_model",
+    "load_model",
+    "model_from_config",
+    "model_from_json",
+    "save_model",
+]

@@ -250,16 +250,39 @@ class Optimizer:
     def _hyper(self, value, var):
         return convert_to_tensor(value, dtype=var.dtype)
 
+    # the constructor arguments `get_config` adds after name, learning_rate and decay
+    _config_keys: tuple[str, ...] = ()
+
     def get_config(self) -> dict:
+        """The constructor arguments, as Keras 2's legacy optimizers give them."""
         schedule = self._schedule()
+        lr: dict | float
         if schedule is not None:
             lr = {"class_name": type(schedule).__name__, "config": schedule.get_config()}
-            return {"name": self.name, "learning_rate": lr}
-        return {"name": self.name, "learning_rate": float(self._learning_rate)}
+        else:
+            lr = float(self._learning_rate)
+        config = {"name": self.name, "learning_rate": lr, "decay": self._initial_decay}
+        config.update((key, getattr(self, key)) for key in self._config_keys)
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects=None):
+        """The optimizer `get_config` describes (a schedule given as its config)."""
+        config = dict(config)
+        lr = config.get("learning_rate")
+        if isinstance(lr, dict):
+            from tfgraph.keras import learning_rate_schedule
+            from tfgraph.keras.saving.serialization import deserialize_keras_object
+
+            objects = vars(learning_rate_schedule)
+            config["learning_rate"] = deserialize_keras_object(lr, objects, custom_objects)
+        return cls(**config)
 
 
 class SGD(Optimizer):
     """Gradient descent, with momentum and Nesterov momentum."""
+
+    _config_keys = ("momentum", "nesterov")
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name="SGD", **kwargs):
         super().__init__(learning_rate, name, **kwargs)
@@ -290,6 +313,8 @@ class SGD(Optimizer):
 
 class Adam(Optimizer):
     """Adam (Kingma & Ba), Keras's formulation (epsilon 1e-7)."""
+
+    _config_keys = ("beta_1", "beta_2", "epsilon", "amsgrad")
 
     _slot_names = ("m", "v")
 
@@ -341,6 +366,8 @@ class Adam(Optimizer):
 
 class RMSprop(Optimizer):
     """RMSprop with optional momentum and centering (Keras's formulation)."""
+
+    _config_keys = ("rho", "momentum", "epsilon", "centered")
 
     def __init__(
         self,
@@ -405,6 +432,8 @@ class RMSprop(Optimizer):
 
 class Adagrad(Optimizer):
     """Adagrad: per-element learning rates from accumulated squared gradients."""
+
+    _config_keys = ("initial_accumulator_value", "epsilon")
 
     _slot_names = ("accumulator",)
 

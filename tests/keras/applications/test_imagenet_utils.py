@@ -88,16 +88,20 @@ def test_decode_predictions_shape_error():
 
 
 def test_imagenet_weights_come_from_the_keras_cache(keras_home, monkeypatch):
+    pytest.importorskip("h5py")
     fname = "resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5"
-    (keras_home / fname).write_bytes(b"\x89HDF\r\n\x1a\n")
     from tfgraph.keras.applications import resnet
 
+    source = A.ResNet50(include_top=False, weights=None, input_shape=(32, 32, 3))
+    source.save_weights(str(keras_home / fname))  # (Keras's layout: the file's by layer)
+    x = np.random.RandomState(0).rand(1, 32, 32, 3).astype(np.float32)
+    expected = source.predict(x)
     monkeypatch.setattr(resnet, "WEIGHTS_HASHES", {"resnet50": (None, None)})
     calls = []
     monkeypatch.setattr("urllib.request.urlretrieve", lambda *a: calls.append(a))
-    with pytest.raises(NotImplementedError, match=f"{fname}: it is HDF5"):
-        A.ResNet50(include_top=False, input_shape=(32, 32, 3))
+    model = A.ResNet50(include_top=False, input_shape=(32, 32, 3))
     assert calls == []
+    np.testing.assert_allclose(model.predict(x), expected, rtol=1e-5, atol=1e-5)
 
 
 def test_imagenet_weights_download_url(keras_home, monkeypatch):
@@ -138,3 +142,42 @@ def test_imagenet_weights_download_url(keras_home, monkeypatch):
 def test_argument_errors(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+TF_WEIGHTS = """
+import tf_keras as keras
+model = keras.applications.{call}
+rng = np.random.RandomState(0)
+values = []
+for w, v in zip(model.weights, model.get_weights()):
+    if "variance" in w.name:
+        v = rng.uniform(0.5, 1.5, v.shape).astype(v.dtype)
+    elif v.dtype.kind == "f":
+        v = (v + rng.normal(0.0, 0.05, v.shape)).astype(v.dtype)
+    values.append(v)
+model.set_weights(values)
+model.save_weights({path!r})
+x = rng.uniform(0, 255, (2,) + tuple(model.input_shape[1:])).astype(np.float32)
+print(json.dumps({{"x": x.tolist(), "y": model.predict(x).tolist()}}))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+@pytest.mark.parametrize(
+    "call",
+    [
+        "MobileNet(weights={w}, alpha=0.25, include_top=False, input_shape=(32, 32, 3))",
+        "MobileNetV2(weights={w}, alpha=0.35, include_top=False, input_shape=(32, 32, 3))",
+        "EfficientNetB0(weights={w}, include_top=False, input_shape=(32, 32, 3))",
+    ],
+)
+def test_weights_path_reads_a_tf_keras_weights_file(tmp_path, call):
+    pytest.importorskip("h5py")
+    from tests.tfrun import run_tf_json
+
+    path = str(tmp_path / "weights.h5")
+    theirs = run_tf_json(TF_WEIGHTS.format(call=call.format(w="None"), path=path))
+    model = eval("A." + call.format(w=repr(path)))
+    x = np.asarray(theirs["x"], np.float32)
+    np.testing.assert_allclose(model.predict(x), theirs["y"], rtol=1e-4, atol=1e-4)

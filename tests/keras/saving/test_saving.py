@@ -118,10 +118,16 @@ def test_utils_reexports_the_registry():
     assert U.get_custom_objects() is S.get_custom_objects()
 
 
-@pytest.mark.parametrize("path", ["model.h5", "model.keras", "saved_dir"])
-def test_save_and_load_model_say_what_to_use(tmp_path, path):
+def test_save_and_load_model_say_what_to_use(tmp_path):
     model = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=(2,))])
-    with pytest.raises(NotImplementedError, match="model.save_weights"):
-        S.save_model(model, str(tmp_path / path))
-    with pytest.raises(NotImplementedError, match="to_json"):
-        S.load_model(str(tmp_path / path))
+    with pytest.raises(NotImplementedError, match="HDF5 instead"):
+        S.save_model(model, str(tmp_path / "model.keras"))
+    with pytest.raises(NotImplementedError, match="HDF5 instead"):
+        S.save_model(model, str(tmp_path / "saved"), save_format="tf")
+    (tmp_path / "model.keras").write_bytes(b"PK\x05\x06" + bytes(18))  # (an empty zip)
+    with pytest.raises(ValueError, match="no config.json"):
+        S.load_model(str(tmp_path / "model.keras"))
+    with pytest.raises(NotImplementedError, match="'tf' format.*to_json"):
+        S.load_model(str(tmp_path))
+    with pytest.raises(OSError, match="No file or directory found at"):
+        S.load_model(str(tmp_path / "missing"))

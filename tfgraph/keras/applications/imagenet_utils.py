@@ -302,14 +302,7 @@ def load_weights(model, weights, fname: str | None, origin: str | None, file_has
     (downloaded once), loaded into `model`; a path: that file."""
     if weights == "imagenet" and fname is not None:
         path = get_file(fname, origin, cache_subdir="models", file_hash=file_hash)
-        if path.endswith(".h5"):
-            raise NotImplementedError(
-                f"tfgraph cannot read Keras's ImageNet weights file {path}: it is HDF5 and "
-                "tfgraph has no HDF5 reader. Build the model with weights=None and restore "
-                "TensorFlow-format weights (model.save_weights in TensorFlow) with "
-                "model.load_weights."
-            )
-        model.load_weights(path)
+        model.load_weights(path)  # (Keras's HDF5 weights files need h5py)
     elif weights is not None and weights != "imagenet":
         model.load_weights(weights)
     return model

@@ -16,6 +16,12 @@ from tfgraph.keras.engine.training import TrainingMixin
 __all__ = ["Model", "Sequential", "clone_model", "model_from_config", "model_from_json"]
 
 
+def _first_node(layer) -> int:
+    """The index a layer's first call in a model config gets: 1 for a nested functional
+    model or Sequential made on its own Input (Keras counts that Input's node), else 0."""
+    return 1 if isinstance(layer, Model) and layer._is_graph_network else 0
+
+
 def _nest_like(structure, flat: list):
     it = iter(flat)
 
@@ -204,7 +210,7 @@ class Model(TrainingMixin, Layer):
         node_index: dict = {}  # (layer id, node index in the layer) -> index in this model
         counters: dict = {}
         for layer, index, _ in self._network_nodes:
-            counters.setdefault(id(layer), 0)
+            counters.setdefault(id(layer), _first_node(layer))
             node_index[(id(layer), index)] = counters[id(layer)]
             counters[id(layer)] += 1
 
@@ -264,7 +270,7 @@ class Model(TrainingMixin, Layer):
                     continue
                 inputs = [tensors[r] for r in refs]
                 outputs = created[name](inputs if len(inputs) > 1 else inputs[0])
-                index = counts.get(name, 0)
+                index = counts.get(name, _first_node(created[name]))
                 counts[name] = index + 1
                 for i, t in enumerate(_flatten(outputs)):
                     tensors[(name, index, i)] = t
@@ -313,18 +319,24 @@ class Model(TrainingMixin, Layer):
     def save_weights(self, filepath, overwrite=True, save_format=None, options=None) -> None:
         """Writes the weights as an object-based TensorFlow checkpoint at `filepath`
         (`filepath.index`, `filepath.data-00000-of-00001`, and the directory's
-        `checkpoint` file), readable by TF's `load_weights`."""
+        `checkpoint` file), readable by TF's `load_weights`; or, for a path ending in
+        .h5 (or `save_format="h5"`), as Keras 2's HDF5 weights file."""
         import os
 
         from tfgraph.training import checkpoint_management
         from tfgraph.training.tracking import Checkpoint
 
         filepath = os.fspath(filepath)
-        if save_format == "h5" or filepath.endswith((".h5", ".keras", ".hdf5")):
+        if filepath.endswith(".keras"):
             raise NotImplementedError(
-                "tfgraph saves weights in the TensorFlow checkpoint format only (HDF5 needs "
-                "h5py): use a path without .h5"
+                "tfgraph writes no .keras (Keras 3) files: save the weights to a path "
+                "ending in .h5 (HDF5) or to a checkpoint prefix"
             )
+        if save_format in ("h5", "hdf5") or filepath.endswith((".h5", ".hdf5")):
+            from tfgraph.keras.saving import hdf5_format
+
+            hdf5_format.save_weights_to_hdf5(self, filepath, overwrite)
+            return
         directory = os.path.dirname(filepath) or "."
         os.makedirs(directory, exist_ok=True)
         Checkpoint(root=self).write(filepath, session=backend.get_session())
@@ -332,18 +344,33 @@ class Model(TrainingMixin, Layer):
             directory, filepath, all_model_checkpoint_paths=[filepath], save_relative_paths=True
         )
 
-    def load_weights(self, filepath, by_name=False, skip_mismatch=False, options=None):
+    def save(self, filepath, overwrite=True, save_format=None, **kwargs) -> None:
+        """Saves the whole model (`tf.keras.models.save_model`): Keras 2's HDF5 file
+        (`include_optimizer=False` leaves out the training config and optimizer state)."""
+        from tfgraph.keras.saving import saving_api
+
+        saving_api.save_model(self, filepath, overwrite, save_format, **kwargs)
+
+    def load_weights(self, filepath, skip_mismatch=False, by_name=False, options=None):
         """Restores weights written by `save_weights` (here or in TensorFlow) into the
-        Keras session."""
+        Keras session: a TensorFlow checkpoint by structure, or an HDF5 file (.h5) by
+        layer order or, with `by_name`, by layer name (`skip_mismatch` leaves layers whose
+        weights differ in count or shape as they are)."""
         import os
 
         from tfgraph.training.tracking import Checkpoint
 
-        if by_name or skip_mismatch:
-            raise NotImplementedError("tfgraph's load_weights matches by structure only")
         filepath = os.fspath(filepath)
-        if filepath.endswith((".h5", ".keras", ".hdf5")):
-            raise NotImplementedError("tfgraph reads TensorFlow-format weights only (no HDF5)")
+        if filepath.endswith((".h5", ".hdf5")):
+            from tfgraph.keras.saving import hdf5_format
+
+            hdf5_format.load_weights_from_hdf5(self, filepath, by_name, skip_mismatch)
+            return None
+        if by_name or skip_mismatch:
+            raise NotImplementedError(
+                "tfgraph's load_weights matches TensorFlow checkpoints by structure only: "
+                "by_name and skip_mismatch are for HDF5 (.h5) weight files"
+            )
         status = Checkpoint(root=self).restore(filepath)
         status.run_restore_ops(backend.get_session())
         return status

@@ -115,6 +115,17 @@ def accepted_arguments(cls) -> set | None:
     return None
 
 
+# config keys tfgraph's layers do not take, with the values that change nothing
+_NEUTRAL = {"groups": 1}
+_NO = object()
+# keys Keras 2 writes for layers that make no use of them (a separable convolution's
+# kernels are its depthwise and pointwise ones)
+_UNUSED = {
+    "SeparableConv1D": ("kernel_initializer", "kernel_regularizer", "kernel_constraint"),
+    "SeparableConv2D": ("kernel_initializer", "kernel_regularizer", "kernel_constraint"),
+}
+
+
 def layer_from_config(cls, config: dict):
     """`cls(**config)` with nested objects rebuilt; keys the class does not take are
     dropped when they hold their neutral values (False, None, 0), else refused."""
@@ -123,7 +134,9 @@ def layer_from_config(cls, config: dict):
     kwargs = {}
     for key, value in config.items():
         if accepted is not None and key not in accepted:
-            if value in (None, False, 0, 0.0, "", [], {}):
+            if value in (None, False, 0, 0.0, "", [], {}) or _NEUTRAL.get(key, _NO) == value:
+                continue
+            if key in _UNUSED.get(cls.__name__, ()):
                 continue
             if key in ("dtype",) and isinstance(value, dict):
                 continue

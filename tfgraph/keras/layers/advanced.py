@@ -44,6 +44,92 @@ class Lambda(Layer):
             kwargs["training"] = training
         return self.function(inputs, **kwargs)
 
+    def get_config(self) -> dict:
+        """Keras 2's Lambda config: the function as marshalled bytecode ("lambda"),
+        which only `safe_mode=False` loads back."""
+        config = {key: value for key, value in super().get_config().items() if key in _BASE}
+        config.update(_function_config(self.function))
+        config.update(
+            output_shape=self._output_shape,
+            output_shape_type="raw",
+            output_shape_module=None,
+            arguments=dict(self.arguments),
+        )
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict):
+        """A Lambda from its config: a function named in the custom objects, or
+        bytecode, which runs code from the file and so is refused in safe mode."""
+        config = dict(config)
+        kind = config.pop("function_type", "raw")
+        function = config.pop("function")
+        module = config.pop("module", None)
+        for key in ("output_shape_type", "output_shape_module"):
+            config.pop(key, None)
+        if kind == "lambda":
+            function = _load_bytecode(function, module)
+        elif kind == "function":
+            from tfgraph.keras.saving.serialization import deserialize_keras_object
+
+            function = deserialize_keras_object(function, None, None, "function in Lambda layer")
+        elif kind != "raw":
+            raise TypeError(f"Unknown function type: {kind}")
+        return cls(function, **config)
+
+
+_BASE = ("name", "trainable", "dtype", "batch_input_shape")
+
+
+def _function_config(function) -> dict:
+    import base64
+    import marshal
+
+    code = base64.encodebytes(marshal.dumps(function.__code__)).decode("ascii")
+    closure = None
+    if function.__closure__:
+        closure = tuple(cell.cell_contents for cell in function.__closure__)
+    return {
+        "function": [code, function.__defaults__, closure],
+        "function_type": "lambda",
+        "module": function.__module__,
+    }
+
+
+def _load_bytecode(function, module=None):
+    """A Python function from Keras's marshalled [code, defaults, closure], seeing the
+    globals of its module when that is imported (and the custom objects in scope)."""
+    from tfgraph.keras.saving.serialization import in_safe_mode
+
+    if in_safe_mode():
+        raise ValueError(
+            "Requested the deserialization of a Lambda layer with a Python `lambda` inside "
+            "it. This carries a potential risk of arbitrary code execution and thus it is "
+            "disallowed by default. If you trust the source of the saved model, you can "
+            "pass `safe_mode=False` to the loading function in order to allow Lambda layer "
+            "loading."
+        )
+    import base64
+    import marshal
+    import types
+
+    code, defaults, closure = (list(function) + [None, None])[:3]
+    code = marshal.loads(base64.decodebytes(code.encode("ascii")))  # (the caller opted in)
+    cells = None
+    if closure is not None:
+        cells = tuple(types.CellType(value) for value in closure)
+    if isinstance(defaults, list):
+        defaults = tuple(defaults)
+    import sys
+
+    from tfgraph.keras.saving import object_registration
+
+    names = dict(globals())
+    if module in sys.modules:
+        names.update(vars(sys.modules[module]))
+    names.update(object_registration.all_custom_objects())
+    return types.FunctionType(code, names, code.co_name, defaults, cells)
+
 
 class LeakyReLU(Layer):
     """`max(x, alpha * x)` (alpha 0.3 by default)."""

@@ -450,6 +450,9 @@ class LSTM(RNN):
         super().__init__(cell, **rnn_kwargs, **kwargs)
         self.units = units
 
+    def get_config(self) -> dict:
+        return _with_cell_defaults(self, super().get_config())
+
 
 class GRU(RNN):
     """Gated recurrent unit over [batch, time, features]: weights
@@ -465,5 +468,22 @@ class GRU(RNN):
         super().__init__(cell, **rnn_kwargs, **kwargs)
         self.units = units
 
+    def get_config(self) -> dict:
+        return _with_cell_defaults(self, super().get_config())
+
 
 _RNN_ARGS = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll", "time_major")
+
+
+def _with_cell_defaults(layer, config: dict) -> dict:
+    """A LSTM/GRU config with every cell argument (defaults too, as Keras writes them),
+    so that Keras 2 rebuilds the same layer whatever its own defaults are."""
+    import inspect
+
+    params = inspect.signature(_Cell.__init__).parameters
+    for key in _RNN_ARGS:
+        config.setdefault(key, bool(getattr(layer, key, False)))
+    for key in _CELL_ARGS:
+        if key not in config and key in params:
+            config[key] = params[key].default
+    return config
