@@ -12,6 +12,7 @@ _HEAVY = (
     "networkx",
     "google.protobuf",
     "absl",
+    "h5py",
     "unittest",
     "urllib.request",
     "tfgraph.contrib",
