@@ -448,3 +448,76 @@ def test_gradients_through_tf2_tensor_arrays_match_tf():
     np.testing.assert_allclose(value, theirs["out"], rtol=1e-6)
     for a, b in zip(ours, theirs["grads"]):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+BATCHED = """
+import json
+f32 = tf.float32
+two = tf.constant([2])
+out = {"values": {}, "errors": {}, "build_errors": {}}
+def from_tensor(value):
+    return op("TensorListFromTensor", tensor=tf.constant(value), element_shape=two)
+def stacked(batch, n):
+    return [op("TensorListStack", input_handle=h, element_shape=two, element_dtype=f32)
+            for h in tf.unstack(batch, num=n)]
+l1, l2 = from_tensor([[1.0, 2.0], [3.0, 4.0]]), from_tensor([[5.0, 6.0]])
+l3 = from_tensor([[7.0, 8.0], [9.0, 10.0], [11.0, 12.0]])
+ab, cd = tf.stack([l1, l2]), tf.stack([l3, l1])
+cat = op("TensorListConcatLists", input_a=ab, input_b=cd, element_dtype=f32)
+pushed = op("TensorListPushBackBatch", input_handles=ab,
+            tensor=tf.constant([[0.5, 0.5], [0.25, 0.25]]))
+one = op("TensorListConcatLists", input_a=l1, input_b=l2, element_dtype=f32)
+fetch = {"concat": stacked(cat, 2), "push": stacked(pushed, 2),
+         "scalar": op("TensorListStack", input_handle=one, element_shape=two, element_dtype=f32)}
+out["shapes"] = [cat.shape.as_list(), pushed.shape.as_list(), one.shape.as_list()]
+out["types"] = [cat.op.type, pushed.op.type]
+def build(key, fn):
+    try:
+        fn()
+        out["build_errors"][key] = None
+    except ValueError as e:
+        out["build_errors"][key] = str(e).split(" for ")[0]
+build("push_batch", lambda: op("TensorListPushBackBatch", input_handles=ab,
+                               tensor=tf.constant([[0.5, 0.5]])))
+build("push_scalar", lambda: op("TensorListPushBackBatch", input_handles=l1,
+                                tensor=tf.constant([[0.5, 0.5]])))
+build("concat_batch", lambda: op("TensorListConcatLists", input_a=ab,
+                                 input_b=tf.stack([l1, l2, l3]), element_dtype=f32))
+vary = lambda t: tf.placeholder_with_default(t, [None] * t.shape.ndims)
+ints = op("TensorListFromTensor", tensor=tf.constant([[1, 2]]), element_shape=two)
+errors = {
+    "push_batch": stacked(op("TensorListPushBackBatch", input_handles=ab,
+                             tensor=vary(tf.constant([[0.5, 0.5]]))), 2),
+    "push_shape": stacked(op("TensorListPushBackBatch", input_handles=ab,
+                             tensor=vary(tf.constant([[0.5, 0.5, 1.0], [1.0, 1.0, 1.0]]))), 2),
+    "concat_batch": stacked(op("TensorListConcatLists", input_a=ab,
+                               input_b=vary(tf.stack([l1, l2, l3])), element_dtype=f32), 2),
+    "concat_dtype": op("TensorListLength", input_handle=op(
+        "TensorListConcatLists", input_a=vary(l1), input_b=vary(ints), element_dtype=f32)),
+}
+with tf.Session() as sess:
+    for k, v in sorted(sess.run(fetch).items()):
+        out["values"][k] = np.asarray(v).tolist() if k == "scalar" else [a.tolist() for a in v]
+    for k, t in sorted(errors.items()):
+        try:
+            sess.run(t)
+            out["errors"][k] = None
+        except tf.errors.OpError as e:
+            out["errors"][k] = [type(e).__name__, e.message]
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_batched_list_ops_match_tf():
+    """TensorListConcatLists / TensorListPushBackBatch: the batches of lists that
+    tf.vectorized_map's graphs hold (a variant tensor of lists, built here by tf.stack)."""
+    theirs = run_tf_json(TF_OP + BATCHED)
+    ours = run_here_json(OUR_OP + BATCHED)
+    assert ours["values"] == theirs["values"]
+    assert ours["shapes"] == theirs["shapes"] and ours["types"] == theirs["types"]
+    assert ours["build_errors"] == theirs["build_errors"]
+    for k, (cls, message) in theirs["errors"].items():
+        assert ours["errors"][k][0] == cls, k
+        assert ours["errors"][k][1].split("\n")[0] in message, k

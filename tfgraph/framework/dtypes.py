@@ -441,3 +441,12 @@ def __getattr__(name: str):
     import importlib
 
     return getattr(importlib.import_module(module), name)
+
+
+_CPP_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
+
+
+def cpp_name(dtype: DType) -> str:
+    """TF's C++ spelling of a dtype in runtime error messages (DataTypeString): float,
+    double, half; other types by their name."""
+    return _CPP_NAMES.get(dtype.name, dtype.name)

@@ -75,12 +75,7 @@ __all__ = [
     "zeros_like",
 ]
 
-# TF's C++ spelling of dtypes in runtime messages ("with dtype float").
-_CPP_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
-
-
-def _cpp_name(dtype: dtypes.DType) -> str:
-    return _CPP_TYPE_NAMES.get(dtype.name, dtype.name)
+_cpp_name = dtypes.cpp_name  # (TF's C++ spelling of dtypes in runtime messages)
 
 
 builtins_slice = builtins.slice
@@ -1082,10 +1077,23 @@ def _pack_shape(op):
     return [TensorShape._from_tuple(d[:a] + (len(shapes),) + d[a:])]
 
 
+def _variant_array(x) -> np.ndarray:
+    """A variant value (a TensorList, a dataset, ... or an object array of them) as an
+    object array."""
+    if x.__class__ is np.ndarray:
+        return x
+    out = np.empty((), dtype=object)
+    out[()] = x
+    return out
+
+
 def _pack_kernel(op, ctx):
     axis = op._attrs["axis"]
+    variant = op._attrs["T"]._base is dtypes.variant
 
     def kernel(*xs):
+        if variant:  # (a batch of TensorLists, as tf.vectorized_map's graphs make)
+            xs = tuple(_variant_array(x) for x in xs)
         # packing numeric scalars (shape arithmetic): cheaper (np.array of 0-d object arrays
         # would nest them)
         if axis == 0 and xs[0].ndim == 0 and xs[0].dtype != object:
@@ -2270,7 +2278,7 @@ def _pieces(value: np.ndarray, axis: int, bounds) -> tuple:
     without its per-call overhead: ~5 us against ~1 us for an RNN cell's 4 gates)."""
     cut = builtins.slice  # (this module's `slice` is tf.slice)
     head = (cut(None),) * axis
-    return tuple(value[(*head, cut(lo, hi))] for lo, hi in itertools.pairwise(bounds))
+    return tuple(value[head + (cut(lo, hi),)] for lo, hi in itertools.pairwise(bounds))
 
 
 def _split_v_grad(op, *grads):

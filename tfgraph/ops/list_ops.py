@@ -20,7 +20,7 @@ from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import array_ops
 from tfgraph.ops.apply import apply_op
-from tfgraph.ops.common_shapes import constant_value_as_shape
+from tfgraph.ops.common_shapes import constant_value_as_shape, shape_error
 
 __all__ = ["TensorListValue"]
 
@@ -494,6 +494,132 @@ def _concat_v1_kernel(node, ctx):
 # -- shapes ----------------------------------------------------------------------------
 
 
+def _batch_of_lists(value) -> np.ndarray:
+    """A variant tensor of TensorLists (a batch: what tf.vectorized_map makes) as an
+    object array."""
+    if value.__class__ is np.ndarray:
+        return value
+    out = np.empty((), dtype=object)
+    out[()] = value
+    return out
+
+
+def _concat_lists_kernel(node, ctx):
+    def kernel(input_a, input_b):
+        a, b = _batch_of_lists(input_a), _batch_of_lists(input_b)
+        if a.shape != b.shape:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"Incompatible input TensorList tensor shapes: {_fmt(a.shape)} vs. {_fmt(b.shape)}",
+            )
+        want = node._attrs["element_dtype"]
+        out = np.empty(a.shape, dtype=object)
+        for i, (la, lb) in enumerate(zip(a.flat, b.flat)):
+            for side, lst in (("input_a", la), ("input_b", lb)):
+                if lst.dtype._base is not want._base:
+                    raise errors.InvalidArgumentError(
+                        None,
+                        None,
+                        f"{side}[{i}].dtype != element_dtype.  Saw: "
+                        f"{dtypes.cpp_name(lst.dtype)} vs. {dtypes.cpp_name(want)}",
+                    )
+            shape = _merge(la.element_shape, lb.element_shape, f"input_a[{i}] and input_b[{i}]")
+            out.flat[i] = TensorListValue(la.items + lb.items, la.dtype, shape, la.max_num_elements)
+        return out if out.ndim else out[()]
+
+    return kernel
+
+
+def _push_back_batch_kernel(node, ctx):
+    def kernel(input_handles, tensor):
+        handles = _batch_of_lists(input_handles)
+        if handles.ndim != 1:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"Expected input_handles to be a vector, but saw shape: {_fmt(handles.shape)}",
+            )
+        tensor = np.asarray(tensor)
+        if tensor.ndim < 1 or tensor.shape[0] != handles.shape[0]:
+            saw = tensor.shape[0] if tensor.ndim else 0
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                "Expected tensor.shape[0] == input_handles.size, but saw "
+                f"{saw} vs. {handles.shape[0]}",
+            )
+        out = np.empty(handles.shape, dtype=object)
+        for i, lst in enumerate(handles):
+            out[i] = _pushed(node, lst, tensor[i], i)
+        return out
+
+    return kernel
+
+
+def _pushed(node, lst: TensorListValue, item: np.ndarray, i: int) -> TensorListValue:
+    """`lst` with `item` appended (list `i` of a TensorListPushBackBatch)."""
+    want = node._attrs["element_dtype"]
+    if lst.dtype._base is not want._base:
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"Invalid data type at index {i}; op elements {dtypes.cpp_name(want)} but list "
+            f"elements {dtypes.cpp_name(lst.dtype)}",
+        )
+    shape = lst.element_shape
+    if shape is not None and (
+        len(shape) != item.ndim or any(d not in (-1, t) for d, t in zip(shape, item.shape))
+    ):
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"Tried to append a tensor with incompatible shape to a list at index {i}. Op "
+            f"element shape: {_fmt(item.shape)} list shape: {_fmt(shape)}",
+        )
+    if lst.max_num_elements != -1 and len(lst.items) >= lst.max_num_elements:
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"Tried to push item into a full list at index {i} list size: {len(lst.items)}, "
+            f"max_num_elements: {lst.max_num_elements}",
+        )
+    return lst.with_items([*lst.items, item.copy()])
+
+
+def _concat_lists_shape(node):
+    a, b = node._inputs[0]._shape, node._inputs[1]._shape
+    if a.ndims is None or b.ndims is None:
+        return [a if b.ndims is None else b]
+    if a.ndims != b.ndims:
+        raise shape_error(node, f"Shapes must be equal rank, but are {a.ndims} and {b.ndims}")
+    da = [-1 if d is None else d for d in a.as_list()]
+    db = [-1 if d is None else d for d in b.as_list()]
+    dims = []
+    for i, (x, y) in enumerate(zip(a.as_list(), b.as_list())):
+        if x is not None and y is not None and x != y:
+            raise shape_error(
+                node,
+                f"Dimension {i} in both shapes must be equal, but are {x} and {y}. Shapes are "
+                f"{_fmt(da)} and {_fmt(db)}.",
+            )
+        dims.append(x if x is not None else y)
+    return [TensorShape(dims)]
+
+
+def _push_back_batch_shape(node):
+    handles, tensor = node._inputs[0]._shape, node._inputs[1]._shape
+    if handles.ndims is not None and handles.ndims != 1:
+        raise shape_error(node, f"Shape must be rank 1 but is rank {handles.ndims}")
+    if tensor.ndims == 0:
+        raise shape_error(node, "Shape must be at least rank 1 but is rank 0")
+    lead = handles.dims[0].value if handles.ndims else None
+    batch = tensor.dims[0].value if tensor.ndims else None
+    if lead is not None and batch is not None and lead != batch:
+        raise shape_error(node, f"Dimensions must be equal, but are {batch} and {lead}")
+    return [TensorShape([lead if lead is not None else batch])]
+
+
 def _handle(node):
     return [TensorShape([])]
 
@@ -852,4 +978,24 @@ register_op(
     shape=lambda node: _concat_shapes(TensorShape(node._attrs["element_shape"])),
     make_kernel=_concat_v1_kernel,
     grad=_concat_grad,
+)
+
+# Batched lists (tf.vectorized_map's graphs): not differentiable, as in TF.
+register_op(
+    "TensorListConcatLists",
+    inputs=["input_a: variant", "input_b: variant"],
+    outputs=["output: variant"],
+    attrs=[_ELEMENT],
+    shape=_concat_lists_shape,
+    make_kernel=_concat_lists_kernel,
+    grad=NOT_DIFFERENTIABLE,
+)
+register_op(
+    "TensorListPushBackBatch",
+    inputs=["input_handles: variant", "tensor: element_dtype"],
+    outputs=["output_handles: variant"],
+    attrs=[_ELEMENT],
+    shape=_push_back_batch_shape,
+    make_kernel=_push_back_batch_kernel,
+    grad=NOT_DIFFERENTIABLE,
 )
