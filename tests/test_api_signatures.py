@@ -92,3 +92,18 @@ def test_allowed_differences_are_real():
     stale += [n for n in ALLOWED if n in SIGNATURES and _lookup(n) is not None
               and _signature(_lookup(n)) == SIGNATURES[n]]
     assert not stale, f"no longer differ from TF; delete from ALLOWED: {stale}"
+
+
+SAME = json.loads((ROOT / "tests" / "data" / "tf_v1_same_functions.json").read_text())
+
+
+def test_names_of_one_tf_function_are_one_tfgraph_function():
+    """Where TF's names (tf.as_string, tf.dtypes.as_string, ...) are one object, tfgraph's
+    are too (identity checks and dispatch registrations see one function)."""
+    split = []
+    for names in SAME:
+        objs = {n: _lookup(n) for n in names}
+        present = {n: o for n, o in objs.items() if o is not None}
+        if len({id(o) for o in present.values()}) > 1:
+            split.append(sorted(present))
+    assert not split, f"one function in TF, several in tfgraph: {split}"

@@ -1,6 +1,6 @@
 """Records the Python signature of every public function of TF 2.21's `tf.compat.v1`
-(top-level names, one-level submodule names and the dispatchable APIs), for
-tests/test_api_signatures.py: run with a Python that has tensorflow-cpu.
+(top-level names, one-level submodule names and the dispatchable APIs), and which names
+are the same function object, for tests/test_api_signatures.py: run with a Python that has tensorflow-cpu.
 
     TF_CPP_MIN_LOG_LEVEL=3 .venv-tf/bin/python tools/make_tf_signatures.py
 
@@ -50,6 +50,7 @@ def _names():
 
 def main():
     out = {}
+    same: dict[int, list] = {}
     for name in _names():
         obj = tf
         try:
@@ -64,9 +65,14 @@ def main():
         except (TypeError, ValueError):
             continue
         out[name] = [[p.name, p.kind.name, encode_default(p.default)] for p in sig.parameters.values()]
+        same.setdefault(id(obj), []).append(name)
     lines = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in sorted(out.items())]
     (DATA / "tf_v1_signatures.json").write_text("{\n" + ",\n".join(lines) + "\n}\n")
-    print(f"{len(out)} signatures")
+    groups = sorted(sorted(g) for g in same.values() if len(g) > 1)
+    (DATA / "tf_v1_same_functions.json").write_text(
+        "[\n" + ",\n".join(json.dumps(g) for g in groups) + "\n]\n"
+    )
+    print(f"{len(out)} signatures, {len(groups)} groups of names for one function")
 
 
 if __name__ == "__main__":

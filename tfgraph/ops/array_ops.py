@@ -455,8 +455,22 @@ register_op(
 )
 
 
-def fill(dims, value, name: str | None = None) -> Tensor:
-    """A tensor of shape `dims` filled with the scalar `value`."""
+def check_layout(layout, api: str) -> None:
+    """TF's DTensor `layout` argument: tfgraph has no DTensor, so only None is accepted
+    (an object that is no Layout fails as in TF, where `layout.to_string()` is called)."""
+    if layout is None:
+        return
+    if not hasattr(layout, "to_string"):
+        raise AttributeError(
+            f"'{type(layout).__name__}' object has no attribute 'to_string' "
+            f"(tf.{api}: layout must be None or a DTensor Layout)"
+        )
+    raise NotImplementedError(f"tf.{api}(layout=...): tfgraph has no DTensor; pass layout=None")
+
+
+def fill(dims, value, name: str | None = None, layout=None) -> Tensor:
+    """A tensor of shape `dims` filled with the scalar `value` (`layout`: None only)."""
+    check_layout(layout, "fill")
     return op_output("Fill", name, [dims, value])
 
 
@@ -522,15 +536,19 @@ def _filled(value, shape_arg, dtype, name: str | None, default: str) -> Tensor:
         return op_output("Fill", scope, [shape_arg, constant(value, dtype=dtype)])
 
 
-def zeros(shape, dtype=dtypes.float32, name: str | None = None) -> Tensor:
-    """A tensor of zeros (a constant for small static shapes, else a Fill)."""
+def zeros(shape, dtype=dtypes.float32, name: str | None = None, layout=None) -> Tensor:
+    """A tensor of zeros (a constant for small static shapes, else a Fill; `layout`:
+    None only)."""
+    check_layout(layout, "zeros")
     dtype = dtypes.as_dtype(dtype)
     zero = b"" if dtype._base is dtypes.string else (False if dtype._base is dtypes.bool else 0)
     return _filled(zero, shape, dtype, name, "zeros")
 
 
-def ones(shape, dtype=dtypes.float32, name: str | None = None) -> Tensor:
-    """A tensor of ones (a constant for small static shapes, else a Fill)."""
+def ones(shape, dtype=dtypes.float32, name: str | None = None, layout=None) -> Tensor:
+    """A tensor of ones (a constant for small static shapes, else a Fill; `layout`:
+    None only)."""
+    check_layout(layout, "ones")
     dtype = dtypes.as_dtype(dtype)
     one = True if dtype._base is dtypes.bool else 1
     return _filled(one, shape, dtype, name, "ones")

@@ -169,16 +169,19 @@ def install_dispatch(*modules) -> None:
 
 
 def _share_wrappers(top) -> None:
-    """Every public namespace module of `top` (tf.manip, tf.dtypes, ...) that holds one
-    of the wrapped functions gets the wrapper too, so its names stay the top level's."""
+    """Every public namespace module of `top` (tf.manip, tf.dtypes, tf.math.special, ...)
+    that holds one of the wrapped functions gets the wrapper too, so its names stay the
+    same object as the wrapped namespace's (as TF's aliases are one function)."""
+    from tfgraph.framework.dispatch import public_modules
+
+    modules = public_modules(top)
     wrappers = {}
-    for value in vars(top).values():
-        original = getattr(value, "_tfgraph_ragged_original", None)
-        if original is not None:
-            wrappers[id(original)] = value
-    for module in list(vars(top).values()):
-        if not isinstance(module, types.ModuleType) or not module.__name__.startswith("tfgraph."):
-            continue
+    for module in modules:
+        for value in vars(module).values():
+            original = getattr(value, "_tfgraph_ragged_original", None)
+            if original is not None:
+                wrappers[id(original)] = value
+    for module in modules:
         for name, value in list(vars(module).items()):
             wrapper = wrappers.get(id(value))
             if wrapper is not None:
