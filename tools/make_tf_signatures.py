@@ -1,6 +1,7 @@
 """Records the Python signature of every public function of TF 2.21's `tf.compat.v1`
 (top-level names, one-level submodule names and the dispatchable APIs), and which names
-are the same function object, for tests/test_api_signatures.py: run with a Python that has tensorflow-cpu.
+are the same function object, for tests/test_api_signatures.py: run with a Python that
+has tensorflow-cpu.
 
     TF_CPP_MIN_LOG_LEVEL=3 .venv-tf/bin/python tools/make_tf_signatures.py
 
@@ -64,7 +65,9 @@ def main():
             sig = inspect.signature(obj)
         except (TypeError, ValueError):
             continue
-        out[name] = [[p.name, p.kind.name, encode_default(p.default)] for p in sig.parameters.values()]
+        out[name] = [
+            [p.name, p.kind.name, encode_default(p.default)] for p in sig.parameters.values()
+        ]
         same.setdefault(id(obj), []).append(name)
     lines = [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in sorted(out.items())]
     (DATA / "tf_v1_signatures.json").write_text("{\n" + ",\n".join(lines) + "\n}\n")

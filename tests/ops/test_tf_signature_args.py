@@ -6,8 +6,6 @@ shapes and errors."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.tfrun import requires_tf, run_here_json, run_tf_json
 
 PROGRAM = """
@@ -15,13 +13,17 @@ import json
 p = np.arange(6.).reshape(3, 2)
 cases = {}
 for pol in ["", "DEFAULT", "ERROR", "IGNORE", "bogus"]:
-    cases["gather_bad_" + pol] = lambda pol=pol: tf.gather_nd(p, [[0], [5], [-1]], bad_indices_policy=pol)
-    cases["gather_ok_" + pol] = lambda pol=pol: tf.gather_nd(p, [[2, 1], [1, 0]], bad_indices_policy=pol)
-    cases["scatter_" + pol] = lambda pol=pol: tf.scatter_nd([[0], [5], [2]], [1., 2., 3.], [3], bad_indices_policy=pol)
+    cases["gather_bad_" + pol] = lambda pol=pol: tf.gather_nd(
+        p, [[0], [5], [-1]], bad_indices_policy=pol)
+    cases["gather_ok_" + pol] = lambda pol=pol: tf.gather_nd(
+        p, [[2, 1], [1, 0]], bad_indices_policy=pol)
+    cases["scatter_" + pol] = lambda pol=pol: tf.scatter_nd(
+        [[0], [5], [2]], [1., 2., 3.], [3], bad_indices_policy=pol)
     for f in ["add", "sub", "min", "max"]:
         cases[f"ts_{f}_{pol}"] = lambda pol=pol, f=f: getattr(tf, "tensor_scatter_nd_" + f)(
             tf.ones([3, 2]), [[1], [3]], [[5., 6.], [7., 8.]], bad_indices_policy=pol)
-cases["gather_ignore_2d"] = lambda: tf.gather_nd(p, [[0, 1], [0, 2], [2, 0]], bad_indices_policy="IGNORE")
+cases["gather_ignore_2d"] = lambda: tf.gather_nd(
+    p, [[0, 1], [0, 2], [2, 0]], bad_indices_policy="IGNORE")
 cases["scatter_pos"] = lambda: tf.scatter_nd([[1]], [4.], [2], "IGNORE", "sc")
 cases["ts_pos"] = lambda: tf.tensor_scatter_add(tf.zeros([2]), [[1]], [4.], "", "tsa")
 cases["manip_gather"] = lambda: tf.manip.gather_nd(p, [[1]], None, 0, "IGNORE")

@@ -3408,7 +3408,10 @@ def list_diff(x, y, out_idx=dtypes.int32, name: str | None = None) -> tuple[Tens
     return op._outputs[0], op._outputs[1]
 
 
-setdiff1d = list_diff
+def setdiff1d(x, y, index_dtype=dtypes.int32, name: str | None = None):
+    """(out, idx): the elements of `x` not in `y`, and their positions in `x` (TF1's
+    `tf.setdiff1d`; `index_dtype` is ListDiff's out_idx)."""
+    return list_diff(x, y, out_idx=index_dtype, name=name)
 
 
 def _dynamic_stitch_shape(op):
@@ -3561,6 +3564,8 @@ def _indexed_slices_type():
 
 # -- GatherNd, ScatterNd ---------------------------------------------------------------------
 UNKNOWN_SCATTER_POLICY = "Unknown bad indices handling attribute: {policy}"
+
+
 def _gather_nd_shape(op):
     p, i = op._inputs[0]._shape._dims, op._inputs[1]._shape._dims
     if p is None or i is None or i[-1] is None:
@@ -3591,7 +3596,7 @@ def bad_indices_policy_of(op, unknown: str) -> str:
 def _gather_nd_kernel(op, ctx):
     unknown = (
         "No OpKernel was registered to support Op 'GatherNd' with these attrs: "
-        "bad_indices_policy=\"{policy}\""
+        'bad_indices_policy="{policy}"'
     )
 
     def kernel(params, indices):
@@ -3614,7 +3619,11 @@ def _gather_nd_kernel(op, ctx):
             )
         if k:
             safe = np.where(bad[:, None], 0, flat)
-            out = params[tuple(safe.T)] if params.size else np.zeros((len(flat),) + params.shape[k:], params.dtype)
+            out = (
+                params[tuple(safe.T)]
+                if params.size
+                else np.zeros((len(flat),) + params.shape[k:], params.dtype)
+            )
             out[bad] = np.zeros((), params.dtype)
         else:
             out = np.broadcast_to(params, (flat.shape[0],) + params.shape)

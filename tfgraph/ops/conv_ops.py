@@ -1310,8 +1310,8 @@ def conv2d(
 
 def convolution(
     input,
-    filter=None,
-    padding=None,
+    filter,
+    padding,
     strides=None,
     dilation_rate=None,
     name: str | None = None,

@@ -11,6 +11,7 @@ import numpy as np
 from tfgraph import errors
 from tfgraph.framework import dtypes
 from tfgraph.framework.graph import get_default_graph
+from tfgraph.framework.ops import Tensor
 from tfgraph.framework.registry import register_op
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import array_ops
@@ -153,19 +154,36 @@ def qr(input, full_matrices: bool = False, name: str | None = None):
     return op._outputs[0], op._outputs[1]
 
 
-def eye(num_rows: int, num_columns: int | None = None, dtype=dtypes.float32, name=None):
-    """An identity matrix (`tf.eye` for static sizes), built as TF builds it:
-    `eye/ones` on the diagonal of `eye/diag` (square) or `eye/set_diag` over
-    `eye/zeros`."""
+def eye(
+    num_rows: int, num_columns: int | None = None, batch_shape=None, dtype=dtypes.float32, name=None
+):
+    """An identity matrix, or a `batch_shape` batch of them (`tf.eye` for static sizes;
+    `batch_shape` a list or an int32 tensor), built as TF builds it: `eye/ones` on the
+    diagonal of `eye/diag` (square) or `eye/set_diag` over `eye/zeros`."""
+    from tfgraph.framework.convert import convert_to_tensor
+
     g = get_default_graph()
     with g.name_scope(name or "eye"):
         is_square = num_columns is None or num_columns == num_rows
         num_columns = num_rows if num_columns is None else num_columns
         diag_size = min(num_rows, num_columns)
-        ones = array_ops.ones([diag_size], dtype=dtype)
+        batch_shape = [] if batch_shape is None else batch_shape
+        shape: Any
+        if isinstance(batch_shape, Tensor):
+            batch_shape = convert_to_tensor(batch_shape, name="shape", dtype=dtypes.int32)
+            diag_shape: Any = array_ops.concat((batch_shape, [diag_size]), axis=0)
+            shape = (
+                None
+                if is_square
+                else array_ops.concat((batch_shape, [num_rows, num_columns]), axis=0)
+            )
+        else:
+            batch = TensorShape(batch_shape).as_list()
+            diag_shape, shape = batch + [diag_size], batch + [num_rows, num_columns]
+        ones = array_ops.ones(diag_shape, dtype=dtype)
         if is_square:
             return matrix_diag(ones)
-        zeros = array_ops.zeros([num_rows, num_columns], dtype=dtype)
+        zeros = array_ops.zeros(shape, dtype=dtype)
         return matrix_set_diag(zeros, ones)
 
 
@@ -204,7 +222,7 @@ register_op(
 )
 
 
-def diag_part(input, name: str = "DiagPart"):
+def diag_part(input, name: str | None = None):
     """The diagonal of a rank-2k tensor (`tf.linalg.tensor_diag_part`, op DiagPart)."""
     return op_output("DiagPart", name, [input])
 
@@ -262,15 +280,28 @@ register_op(
 )
 
 
-def matrix_diag(diagonal, name: str = "diag", num_rows=-1, num_cols=-1, padding_value=0):
-    """A batch of matrices with `diagonal` on the main diagonal (op MatrixDiagV3)."""
+def matrix_diag(
+    diagonal,
+    name: str = "diag",
+    k=0,
+    num_rows=-1,
+    num_cols=-1,
+    padding_value=0,
+    align="RIGHT_LEFT",
+):
+    """A batch of matrices with `diagonal` on diagonal `k` (op MatrixDiagV3; tfgraph's
+    kernel supports the main diagonal, k = 0)."""
     from tfgraph.framework.convert import convert_to_tensor
     from tfgraph.framework.graph import get_default_graph
 
     g = get_default_graph()
     with g.name_scope(name) as scope:
         diagonal = convert_to_tensor(diagonal, name="diagonal")
-        return op_output("MatrixDiagV3", scope, [diagonal, 0, num_rows, num_cols, padding_value])
+        if diagonal.dtype._base is dtypes.bool:
+            padding_value = bool(padding_value)
+        attrs = {"align": _align_attr(align)}
+        inputs = [diagonal, k, num_rows, num_cols, padding_value]
+        return op_output("MatrixDiagV3", scope, inputs, attrs)
 
 
 def _matrix_set_diag_kernel(op, ctx):
@@ -318,9 +349,14 @@ register_op(
 )
 
 
-def matrix_set_diag(input, diagonal, name: str = "set_diag"):
-    """`input` with its main diagonal replaced by `diagonal` (op MatrixSetDiagV3)."""
-    return op_output("MatrixSetDiagV3", name, [input, diagonal, 0])
+def matrix_set_diag(input, diagonal, name: str = "set_diag", k=0, align="RIGHT_LEFT"):
+    """`input` with its diagonal `k` replaced by `diagonal` (op MatrixSetDiagV3;
+    tfgraph's kernel supports the main diagonal, k = 0)."""
+    return op_output("MatrixSetDiagV3", name, [input, diagonal, k], {"align": _align_attr(align)})
+
+
+def _align_attr(align):
+    return align.encode() if isinstance(align, str) else align
 
 
 # -- Diag, MatrixDiagPartV3 (gradients of the diagonal ops) -----------------------------------
@@ -1173,8 +1209,9 @@ def diag(diagonal, name: str | None = None):
     return op_output("Diag", name, [diagonal])
 
 
-def matrix_diag_part(input, name: str = "diag_part"):
-    """The main diagonals of a batch of matrices (op MatrixDiagPartV3)."""
+def matrix_diag_part(input, name: str = "diag_part", k=0, padding_value=0, align="RIGHT_LEFT"):
+    """The diagonals `k` of a batch of matrices (op MatrixDiagPartV3; tfgraph's kernel
+    supports the main diagonal, k = 0)."""
     if _lod.is_linear_operator(input):
         return _lod.diag_part(input, name)
 
@@ -1182,8 +1219,9 @@ def matrix_diag_part(input, name: str = "diag_part"):
 
     with get_default_graph().name_scope(name) as scope:
         input = convert_to_tensor(input, name="input")
-        zero = np.zeros((), dtype=input.dtype._base.np_dtype)
-        return op_output("MatrixDiagPartV3", scope, [input, 0, zero])
+        pad = np.asarray(padding_value, dtype=input.dtype._base.np_dtype)
+        attrs = {"align": _align_attr(align)}
+        return op_output("MatrixDiagPartV3", scope, [input, k, pad], attrs)
 
 
 def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None, keep_dims=None):

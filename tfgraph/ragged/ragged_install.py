@@ -4,7 +4,6 @@ dispatch of the public namespaces' functions (called by tfgraph/__init__.py)."""
 from __future__ import annotations
 
 import functools
-import types
 
 from tfgraph.framework import dtypes
 from tfgraph.ragged import ragged_array_ops, ragged_dispatch
