@@ -91,7 +91,7 @@ def is_dispatchable(api) -> bool:
 # -- installing the wrappers ---------------------------------------------------------------
 
 
-def public_modules(top) -> list:
+def _public_modules(top) -> list:
     """`top` and the namespace modules reachable from it by public names (two levels)."""
     seen = {id(top): top}
     frontier = [top]
@@ -136,7 +136,7 @@ def install(top) -> None:
         wrapper = wrappers.setdefault(id(fn), make_dispatchable(fn))
         if owner.__dict__.get(dotted.rsplit(".", 1)[-1]) is not fn:  # (a lazy module attribute)
             setattr(owner, dotted.rsplit(".", 1)[-1], wrapper)
-    for module in public_modules(top):
+    for module in _public_modules(top):
         for key, value in list(vars(module).items()):
             wrapper = wrappers.get(id(value))
             if wrapper is not None:

@@ -4,6 +4,7 @@ dispatch of the public namespaces' functions (called by tfgraph/__init__.py)."""
 from __future__ import annotations
 
 import functools
+import types
 
 from tfgraph.framework import dtypes
 from tfgraph.ragged import ragged_array_ops, ragged_dispatch
@@ -167,13 +168,27 @@ def install_dispatch(*modules) -> None:
     _share_wrappers(modules[0])
 
 
+def _namespaces(top) -> list:
+    """`top`, its public namespace modules (tf.manip, tf.dtypes, ...) and theirs that are
+    re-export modules (tfgraph/<name>.py: tf.math.special, tf.nn.experimental, ...)."""
+    out = {id(top): top}
+    for key, module in vars(top).items():
+        if isinstance(module, types.ModuleType) and module.__name__.startswith("tfgraph."):
+            if not key.startswith("_"):
+                out.setdefault(id(module), module)
+    for module in list(out.values())[1:]:
+        for key, sub in vars(module).items():
+            if isinstance(sub, types.ModuleType) and not key.startswith("_"):
+                if sub.__name__.count(".") == 1 and sub.__name__.startswith("tfgraph."):
+                    out.setdefault(id(sub), sub)
+    return list(out.values())
+
+
 def _share_wrappers(top) -> None:
     """Every public namespace module of `top` (tf.manip, tf.dtypes, tf.math.special, ...)
     that holds one of the wrapped functions gets the wrapper too, so its names stay the
     same object as the wrapped namespace's (as TF's aliases are one function)."""
-    from tfgraph.framework.dispatch import public_modules
-
-    modules = public_modules(top)
+    modules = _namespaces(top)
     wrappers = {}
     for module in modules:
         for value in vars(module).values():
