@@ -6,6 +6,8 @@ shapes and errors."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.tfrun import requires_tf, run_here_json, run_tf_json
 
 PROGRAM = """
@@ -67,3 +69,88 @@ def _compare(want: dict, got: dict) -> None:
 @requires_tf
 def test_bad_indices_policy_as_tf():
     _compare(run_tf_json(PROGRAM), run_here_json(PROGRAM))
+
+
+PROGRAM_ARGS = """
+import json
+cases = {
+ "eye_batch": lambda: tf.eye(2, 3, batch_shape=[2]),
+ "eye_batch_square": lambda: tf.linalg.eye(2, batch_shape=[2, 1], dtype=tf.int32),
+ "eye_batch_tensor": lambda: tf.eye(2, batch_shape=tf.constant([3])),
+ "eye_positional": lambda: tf.eye(3, None, [1], tf.float64, "e"),
+ "diag_k0": lambda: tf.linalg.diag([[1., 2.]], k=0, align="LEFT_RIGHT"),
+ "diag_positional": lambda: tf.matrix_diag([1., 2.], "d", 0, 3, 2, 9.),
+ "diag_part_k0": lambda: tf.linalg.diag_part(np.arange(6.).reshape(2, 3), k=0, padding_value=1),
+ "set_diag_k0": lambda: tf.linalg.set_diag(np.zeros([2, 2]), [5., 6.], k=0, align="RIGHT_RIGHT"),
+ "tensor_diag_part": lambda: tf.linalg.tensor_diag_part(np.eye(2)),
+ "diag_part_name": lambda: tf.diag_part(np.eye(3)),
+ "zeros_layout": lambda: tf.zeros([2], layout="x"),
+ "ones_layout": lambda: tf.ones([2], tf.int32, "o", None),
+ "fill_layout": lambda: tf.fill([2], 1.0, layout=3),
+ "cm_positional": lambda: tf.math.confusion_matrix([0, 1, 1], [1, 1, 0], 2, tf.float32, "cm"),
+ "cm_dtype_none": lambda: tf.confusion_matrix([0, 1], [1, 1], dtype=None),
+ "cm_weights": lambda: tf.confusion_matrix([0, 1], [1, 1], weights=[2., 3.]),
+ "setdiff": lambda: tf.setdiff1d([1, 2, 3, 4], [2], tf.int64)[1],
+ "euclid": lambda: tf.math.reduce_euclidean_norm([[3., 4.], [6., 8.]], 1, True),
+ "to_number": lambda: tf.strings.to_number(input=["1.5", "2"]),
+ "to_hash": lambda: tf.string_to_hash_bucket(input=["a", "b"], num_buckets=5),
+ "group_kw": lambda: tf.group(tf.no_op(), foo=1, bar=2),
+ "print_kw": lambda: tf.print(1, foo=2),
+ "sparse_split_pos": lambda: tf.sparse.split(tf.SparseTensor([[0, 0]], [1.], [2, 2]), 2, 1),
+ "sparse_add_none": lambda: tf.sparse.add(tf.SparseTensor([[0, 0]], [1.], [2, 2]),
+                                          tf.SparseTensor([[0, 0]], [-1.], [2, 2]), None).values,
+ "bincount_v1": lambda: tf.bincount([1, 1, 3], None, 5, None, tf.int64),
+ "conv_required": lambda: tf.nn.convolution(tf.zeros([1, 3, 3, 1])),
+ "xent_required": lambda: tf.nn.softmax_cross_entropy_with_logits_v2(logits=[[1., 2.]]),
+}
+out = {}
+for key, make in cases.items():
+    try:
+        with tf.Graph().as_default():
+            t = make()
+            info = [t.op.name, t.op.type, t.shape.as_list(), t.dtype.name]
+            with tf.Session() as sess:
+                out[key] = [np.asarray(sess.run(t)).tolist(), info]
+    except (ValueError, TypeError, AttributeError) as e:
+        out[key] = [type(e).__name__, str(e)]
+    except tf.errors.OpError as e:
+        out[key] = [type(e).__name__, e.message]
+print(json.dumps(out))
+"""
+
+_ARG_PHRASES = (
+    "object has no attribute 'to_string'",
+    "Unknown keyword arguments: foo, bar",
+    "Unrecognized keyword arguments for tf.print",
+    "Keyword arguments are required for this function.",
+    "required positional argument",  # (TF's dispatch wrapper words it its own way)
+)
+
+
+@requires_tf
+def test_tf_arguments_as_tf():
+    want, got = run_tf_json(PROGRAM_ARGS), run_here_json(PROGRAM_ARGS)
+    assert set(got) == set(want)
+    for key, w in want.items():
+        g = got[key]
+        if isinstance(w[0], str) and w[0].endswith("Error"):
+            assert g[0] == w[0], (key, w, g)
+            phrase = next((p for p in _ARG_PHRASES if p.lower() in w[1].lower()), w[1])
+            assert phrase.lower() in g[1].lower(), (key, w, g)
+        else:
+            assert g == w, (key, w, g)
+
+
+def test_layout_and_matrix_diagonals_beyond_tfgraph():
+    import tfgraph as tf
+
+    class Layout:  # (a DTensor layout: tfgraph has no DTensor)
+        def to_string(self):
+            return "layout"
+
+    with pytest.raises(NotImplementedError, match="no DTensor; pass layout=None"):
+        tf.zeros([2], layout=Layout())
+    with tf.Graph().as_default():
+        t = tf.linalg.diag([1.0, 2.0], k=1)
+        with tf.Session() as sess, pytest.raises(tf.errors.UnimplementedError, match="k=0"):
+            sess.run(t)
