@@ -141,7 +141,7 @@ def test_tf_arguments_as_tf():
             assert g == w, (key, w, g)
 
 
-def test_layout_and_matrix_diagonals_beyond_tfgraph():
+def test_layout_beyond_tfgraph():
     import tfgraph as tf
 
     class Layout:  # (a DTensor layout: tfgraph has no DTensor)
@@ -150,7 +150,65 @@ def test_layout_and_matrix_diagonals_beyond_tfgraph():
 
     with pytest.raises(NotImplementedError, match="no DTensor; pass layout=None"):
         tf.zeros([2], layout=Layout())
-    with tf.Graph().as_default():
-        t = tf.linalg.diag([1.0, 2.0], k=1)
-        with tf.Session() as sess, pytest.raises(tf.errors.UnimplementedError, match="k=0"):
-            sess.run(t)
+
+
+PROGRAM_DIAG = """
+import json
+x = np.arange(1., 13.).reshape(3, 4)
+xb = np.arange(24.).reshape(2, 4, 3)
+d1 = np.array([[1., 2.], [3., 4.]])
+cases = {}
+for align in ["RIGHT_LEFT", "LEFT_RIGHT", "LEFT_LEFT", "RIGHT_RIGHT"]:
+    for k in [1, -1, 2, (-1, 1), (0, 2), (-2, -1), (1, 3), (-3, 0)]:
+        a = align[:2] + str(k)
+        cases["part" + a] = lambda k=k, align=align: tf.linalg.diag_part(
+            x, k=k, padding_value=-1, align=align)
+        cases["partb" + a] = lambda k=k, align=align: tf.linalg.diag_part(xb, k=k, align=align)
+        cases["set" + a] = lambda k=k, align=align: tf.linalg.set_diag(
+            x, tf.linalg.diag_part(x, k=k, padding_value=9, align=align) * 0 + 7,
+            k=k, align=align)
+    for k, rows, cols in [(1, -1, -1), (-1, -1, -1), ((-1, 0), -1, -1), ((0, 1), 3, -1),
+                          ((-1, 1), -1, 4), (1, 2, 3), (1, 5, 5), ((0, 1), 4, 4)]:
+        diag = d1 if isinstance(k, tuple) else d1[0]
+        cases[f"diag{align[:2]}{k}{rows}{cols}"] = (
+            lambda k=k, diag=diag, rows=rows, cols=cols, align=align: tf.linalg.diag(
+                diag, k=k, num_rows=rows, num_cols=cols, padding_value=0.5, align=align))
+cases["bad_band"] = lambda: tf.linalg.diag_part(x, k=(2, 1))
+cases["diag_count"] = lambda: tf.linalg.diag(np.ones([3, 2]), k=(0, 1))
+cases["diag_inconsistent"] = lambda: tf.matrix_diag([1., 2.], k=1, num_rows=5, num_cols=2)
+cases["part_unknown"] = None  # (a placeholder's band: static shape and values)
+out = {}
+for key, make in cases.items():
+    try:
+        with tf.Graph().as_default():
+            p = tf.placeholder(tf.float64, [None, None])
+            t = make() if key != "part_unknown" else tf.linalg.diag_part(p, k=(-1, 0))
+            info = [t.shape.as_list() if t.shape.rank is not None else None, t.op.type]
+            with tf.Session() as sess:
+                v = sess.run(t, {p: x})
+                gv = None
+                if key != "part_unknown":  # (TF's gradient of it fails to build)
+                    g = tf.gradients(tf.reduce_sum(t * t), t.op.inputs[0])[0]
+                    gv = np.asarray(sess.run(g, {p: x})).tolist()
+            out[key] = [np.asarray(v).tolist(), info, gv]
+    except (ValueError, TypeError) as e:
+        out[key] = [type(e).__name__, str(e)]
+    except tf.errors.OpError as e:
+        out[key] = [type(e).__name__, e.message]
+print(json.dumps(out))
+"""
+
+
+@requires_tf
+def test_matrix_diagonal_bands_as_tf():
+    want, got = run_tf_json(PROGRAM_DIAG), run_here_json(PROGRAM_DIAG)
+    assert set(got) == set(want)
+    bad = {}
+    for key, w in want.items():
+        g = got[key]
+        if isinstance(w[0], str) and w[0].endswith("Error"):
+            if g[0] != w[0]:
+                bad[key] = (w, g)
+        elif g != w:
+            bad[key] = (w, g)
+    assert not bad, bad
