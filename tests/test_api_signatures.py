@@ -21,6 +21,9 @@ ALLOWED: dict[str, str] = {
     "saved_model.load": "also takes TF2's spelling load(export_dir, tags=None, options=None) "
     "(tfgraph has one tf.saved_model namespace for TF1 and TF2 programs); TF1's "
     "load(sess, tags, export_dir, import_scope=None, **saver_kwargs) calls work unchanged",
+    "bincount": "also takes TF2's name, axis and binary_output after TF1's parameters "
+    "(tf.compat.v2 shares the function); TF1 calls work unchanged",
+    "math.bincount": "as bincount",
 }
 
 _PLAIN = (bool, int, float, str)

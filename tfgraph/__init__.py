@@ -345,6 +345,7 @@ from tfgraph.ops.manip_ops import (
     accumulate_n,
     angle,
     argsort,
+    bincount,
     broadcast_dynamic_shape,
     clip_by_average_norm,
     cross,
@@ -373,7 +374,6 @@ from tfgraph.ops.manip_ops import (
     unique_with_counts,
     unravel_index,
 )
-from tfgraph.ops.manip_ops import bincount_v1 as bincount
 from tfgraph.ops.math_ops import (
     abs,
     acos,

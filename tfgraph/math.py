@@ -7,8 +7,7 @@ from tfgraph.ops.approx_top_k_ops import approx_max_k, approx_min_k
 from tfgraph.ops.array_ops import invert_permutation
 from tfgraph.ops.check_ops import is_non_decreasing, is_strictly_increasing
 from tfgraph.ops.confusion_matrix import confusion_matrix
-from tfgraph.ops.manip_ops import accumulate_n, angle
-from tfgraph.ops.manip_ops import bincount_v1 as bincount
+from tfgraph.ops.manip_ops import accumulate_n, angle, bincount
 from tfgraph.ops.math_ops import (
     abs,
     acos,

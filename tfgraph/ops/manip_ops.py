@@ -22,7 +22,6 @@ __all__ = [
     "angle",
     "argsort",
     "bincount",
-    "bincount_v1",
     "broadcast_dynamic_shape",
     "clip_by_average_norm",
     "cross",
@@ -945,12 +944,6 @@ def bincount(
             return op_output("RaggedBincount", None, inputs, attrs)
         w = _bincount_weights(weights, dtype)
         return op_output("DenseBincount", None, [arr, output_size, w], attrs)
-
-
-def bincount_v1(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int32):
-    """TF1's `tf.bincount` / `tf.math.bincount`: `bincount` without TF2's `axis`,
-    `binary_output` and `name`."""
-    return bincount(arr, weights, minlength, maxlength, dtype)
 
 
 def _composite_kind(arr):
