@@ -278,7 +278,9 @@ def test_load_eval_read_value_ref():
     assert ref.deref() is v and ref == v.ref() and {ref: 1}[v.ref()] == 1
     assert ref != tf.Variable(1.0).ref()
     assert (ref.name, ref.op, ref.dtype) == ("v:0", v.op, tf.float32._as_ref)
-    assert tf.convert_to_tensor(ref, as_ref=True) is v.op.outputs[0]
+    from tfgraph.framework.convert import convert_to_tensor  # (tf's takes no as_ref, as TF)
+
+    assert convert_to_tensor(ref, as_ref=True) is v.op.outputs[0]
     assert tf.get_default_graph().as_graph_element(ref) is v.op.outputs[0]
     with tf.Session() as sess:
         v.load(5.0, sess)

@@ -84,7 +84,9 @@ from tfgraph.framework.api_utils import (
     op_scope,
 )
 from tfgraph.framework.convert import (
-    convert_to_tensor,
+    convert_to_tensor_v1 as convert_to_tensor,
+)
+from tfgraph.framework.convert import (
     register_tensor_conversion_function,
 )
 from tfgraph.framework.device import DeviceSpec
@@ -160,7 +162,8 @@ from tfgraph.gradients import (
     no_gradient,
 )
 from tfgraph.gradients import no_gradient as NoGradient
-from tfgraph.io.tensor_proto import make_ndarray, make_tensor_proto
+from tfgraph.io.tensor_proto import make_tensor_proto
+from tfgraph.io.tensor_proto import public_make_ndarray as make_ndarray
 from tfgraph.module import Module
 from tfgraph.ops import control_flow_io as _control_flow_io  # (context protos in meta graphs)
 from tfgraph.ops import function_call_ops as _function_call_ops  # (registers If, While, ...)
@@ -568,7 +571,6 @@ from tfgraph.ops.state_ops import (
     assign_sub,
     batch_scatter_update,
     count_up_to,
-    is_variable_initialized,
     scatter_add,
     scatter_div,
     scatter_max,
@@ -644,6 +646,7 @@ from tfgraph.variables import (
     initialize_all_variables,
     initialize_local_variables,
     initialize_variables,
+    is_variable_initialized,
     local_variables,
     local_variables_initializer,
     model_variables,

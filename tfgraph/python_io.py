@@ -4,7 +4,7 @@ from tfgraph.io.tfrecord import (
     TFRecordCompressionType,
     TFRecordOptions,
     TFRecordWriter,
-    tf_record_iterator,
 )
+from tfgraph.io.tfrecord import public_tf_record_iterator as tf_record_iterator
 
 __all__ = ["TFRecordCompressionType", "TFRecordOptions", "TFRecordWriter", "tf_record_iterator"]

@@ -499,7 +499,7 @@ class ResourceVariable(Variable):
             from tfgraph.ops import math_ops
 
             try:
-                return math_ops.equal(self, other)
+                return math_ops.tensor_equals(self, other)
             except (TypeError, ValueError):
                 return False
         return self is other
@@ -509,7 +509,7 @@ class ResourceVariable(Variable):
             from tfgraph.ops import math_ops
 
             try:
-                return math_ops.not_equal(self, other)
+                return math_ops.tensor_equals(self, other, negate=True)
             except (TypeError, ValueError):
                 return True
         return self is not other

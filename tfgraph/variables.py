@@ -801,6 +801,7 @@ def initialize_local_variables() -> Operation:
 
 
 def is_variable_initialized(variable) -> Tensor:
+    """A bool scalar: whether `variable` has been initialized in the session."""
     return state_ops.is_variable_initialized(variable)
 
 

@@ -15,7 +15,8 @@ def test_namespaces():
 
     assert tf.io is tfgraph.io  # one package is both the format layer and `tf.io`
     assert tf.io.gfile.GFile is tf.gfile.GFile is tf.gfile.FastGFile is tf.gfile.Open
-    assert tf.gfile.Exists is g.exists and tf.gfile.MakeDirs is g.makedirs
+    # (as in TF, TF1's spellings are their own functions, with TF1's parameter names)
+    assert tf.gfile.Exists("/") is g.exists("/") is True and tf.gfile.MakeDirs is not g.makedirs
     assert tf.io.write_graph is tf.train.write_graph
     assert set(tf.gfile.__all__) == {
         "Copy", "DeleteRecursively", "Exists", "FastGFile", "GFile", "Glob", "IsDirectory",

@@ -217,7 +217,7 @@ class EagerTensor(Tensor):
             from tfgraph.ops import math_ops
 
             try:
-                return math_ops.equal(self, other)
+                return math_ops.tensor_equals(self, other)
             except (TypeError, ValueError, errors.InvalidArgumentError):
                 return False
         return self is other
@@ -227,7 +227,7 @@ class EagerTensor(Tensor):
             from tfgraph.ops import math_ops
 
             try:
-                return math_ops.not_equal(self, other)
+                return math_ops.tensor_equals(self, other, negate=True)
             except (TypeError, ValueError, errors.InvalidArgumentError):
                 return True
         return self is not other

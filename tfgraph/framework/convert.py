@@ -96,6 +96,13 @@ def convert_to_tensor(
     )
 
 
+def convert_to_tensor_v1(value, dtype=None, name=None, preferred_dtype=None, dtype_hint=None):
+    """Converts `value` (Tensor, Variable, numpy or Python value) to a `Tensor`
+    (`tf.convert_to_tensor`, TF1's signature: `dtype_hint` is `preferred_dtype`'s new
+    name)."""
+    return convert_to_tensor(value, dtype, name, preferred_dtype, dtype_hint)
+
+
 def convert_n_to_tensor(values, dtype=None, name=None, preferred_dtype=None) -> list[Tensor]:
     out = []
     for i, v in enumerate(values):

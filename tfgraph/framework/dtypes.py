@@ -439,7 +439,11 @@ def __getattr__(name: str):
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}", name=name)
     import importlib
+    import sys
 
+    top = sys.modules.get("tfgraph")
+    if top is not None and name in vars(top):  # (TF's tf.dtypes.cast is tf.cast)
+        return vars(top)[name]
     return getattr(importlib.import_module(module), name)
 
 

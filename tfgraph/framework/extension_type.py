@@ -659,12 +659,10 @@ def _components_equal(xs: list, ys: list):
         return True
     conditions = []
     for x, y in zip(xs, ys):
-        # (TF passes incompatible_shape_error=False; tfgraph's Equal kernel always
-        # broadcasts, so tensors whose static shapes match but dynamic shapes do not
-        # raise at run time instead of comparing unequal.)
-        shape_eq = math_ops.equal(array_ops.shape(x), array_ops.shape(y))
+        # (as TF: incompatible_shape_error=False, so shapes that differ compare unequal)
+        shape_eq = math_ops.tensor_equals(array_ops.shape(x), array_ops.shape(y))
         conditions.append(math_ops.reduce_all(shape_eq))
-        conditions.append(math_ops.reduce_all(math_ops.equal(x, y)))
+        conditions.append(math_ops.reduce_all(math_ops.tensor_equals(x, y)))
     return math_ops.reduce_all(array_ops.stack(conditions))
 
 

@@ -28,10 +28,13 @@ def _is_composite(x) -> bool:
     return isinstance(x, SparseTensor) or hasattr(x, "_tfgraph_components")
 
 
-def is_nested(x, expand_composites: bool = False) -> bool:
-    if isinstance(x, (list, tuple, dict)):
-        return True
-    return expand_composites and _is_composite(x)
+def is_nested(seq) -> bool:
+    """Whether `seq` is a nested structure (a list, tuple or dict), as `tf.nest.is_nested`."""
+    return isinstance(seq, (list, tuple, dict))
+
+
+def _is_nested(x, expand_composites: bool) -> bool:
+    return is_nested(x) or (expand_composites and _is_composite(x))
 
 
 def _children(x) -> list:
@@ -57,7 +60,7 @@ def _rebuild(template, children: list):
 
 
 def flatten(structure, expand_composites: bool = False) -> list:
-    if not is_nested(structure, expand_composites):
+    if not _is_nested(structure, expand_composites):
         return [structure]
     out: list = []
     for child in _children(structure):
@@ -67,7 +70,7 @@ def flatten(structure, expand_composites: bool = False) -> list:
 
 def pack_sequence_as(structure, flat_sequence, expand_composites: bool = False):
     flat = list(flat_sequence)
-    if not is_nested(structure, expand_composites):
+    if not _is_nested(structure, expand_composites):
         if len(flat) != 1:
             raise ValueError(f"Structure is a scalar but len(flat_sequence) == {len(flat)} > 1")
         return flat[0]
@@ -80,7 +83,7 @@ def pack_sequence_as(structure, flat_sequence, expand_composites: bool = False):
     it = iter(flat)
 
     def build(s):
-        if not is_nested(s, expand_composites):
+        if not _is_nested(s, expand_composites):
             return next(it)
         return _rebuild(s, [build(c) for c in _children(s)])
 
@@ -91,12 +94,12 @@ def assert_same_structure(
     nest1, nest2, check_types: bool = True, expand_composites: bool = False
 ) -> None:
     def check(a, b):
-        if is_nested(a, expand_composites) != is_nested(b, expand_composites):
+        if _is_nested(a, expand_composites) != _is_nested(b, expand_composites):
             raise ValueError(
                 "The two structures don't have the same nested structure.\n\nFirst structure: "
                 f"{nest1}\n\nSecond structure: {nest2}"
             )
-        if not is_nested(a, expand_composites):
+        if not _is_nested(a, expand_composites):
             return
         if check_types and type(a) is not type(b):
             raise TypeError(
@@ -115,8 +118,8 @@ def assert_same_structure(
     check(nest1, nest2)
 
 
-def map_structure(func: Callable, *structures, **kwargs) -> Any:
-    """`func` applied to the leaves of `structures` (keywords: check_types,
+def map_structure(func: Callable, *structure, **kwargs) -> Any:
+    """`func` applied to the leaves of `structure` (keywords: check_types,
     expand_composites)."""
     check_types = kwargs.pop("check_types", True)
     expand = kwargs.pop("expand_composites", False)
@@ -125,10 +128,10 @@ def map_structure(func: Callable, *structures, **kwargs) -> Any:
             "Only valid keyword arguments are `check_types` and `expand_composites`, "
             f"not: `{', '.join(kwargs)}`"
         )
-    for other in structures[1:]:
-        assert_same_structure(structures[0], other, check_types, expand)
-    flats = [flatten(s, expand) for s in structures]
-    return pack_sequence_as(structures[0], [func(*xs) for xs in zip(*flats)], expand)
+    for other in structure[1:]:
+        assert_same_structure(structure[0], other, check_types, expand)
+    flats = [flatten(s, expand) for s in structure]
+    return pack_sequence_as(structure[0], [func(*xs) for xs in zip(*flats)], expand)
 
 
 def flatten_up_to(shallow, structure) -> list:

@@ -37,7 +37,7 @@ _PUBLIC = {
     "TFRecordWriter": ("tfgraph.io.tfrecord", "TFRecordWriter"),
     "TFRecordOptions": ("tfgraph.io.tfrecord", "TFRecordOptions"),
     "TFRecordCompressionType": ("tfgraph.io.tfrecord", "TFRecordCompressionType"),
-    "tf_record_iterator": ("tfgraph.io.tfrecord", "tf_record_iterator"),
+    "tf_record_iterator": ("tfgraph.io.tfrecord", "public_tf_record_iterator"),
     "write_graph": ("tfgraph.framework.graph_io", "write_graph"),
     # the input-pipeline ops TF also exposes under tf.io
     "decode_csv": ("tfgraph.ops.parsing_ops", "decode_csv"),

@@ -381,16 +381,57 @@ def get_registered_schemes() -> list[str]:
     return ["", "file"]
 
 
-# TF1 `tf.gfile` spellings.
+# TF1 `tf.gfile` spellings, with TF1's parameter names (`filename`, `dirname`).
 Copy = copy
-DeleteRecursively = rmtree
-Exists = exists
-Glob = glob
-IsDirectory = isdir
-ListDirectory = listdir
-MakeDirs = makedirs
-MkDir = mkdir
-Remove = remove
 Rename = rename
-Stat = stat
-Walk = walk
+
+
+def DeleteRecursively(dirname) -> None:
+    """`rmtree` (TF1 `tf.gfile.DeleteRecursively`)."""
+    rmtree(dirname)
+
+
+def Exists(filename) -> bool:
+    """`exists` (TF1 `tf.gfile.Exists`)."""
+    return exists(filename)
+
+
+def Glob(filename) -> list:
+    """`glob` (TF1 `tf.gfile.Glob`)."""
+    return glob(filename)
+
+
+def IsDirectory(dirname) -> bool:
+    """`isdir` (TF1 `tf.gfile.IsDirectory`)."""
+    return isdir(dirname)
+
+
+def ListDirectory(dirname) -> list:
+    """`listdir` (TF1 `tf.gfile.ListDirectory`)."""
+    return listdir(dirname)
+
+
+def MakeDirs(dirname) -> None:
+    """`makedirs` (TF1 `tf.gfile.MakeDirs`)."""
+    makedirs(dirname)
+
+
+def MkDir(dirname) -> None:
+    """`mkdir` (TF1 `tf.gfile.MkDir`)."""
+    mkdir(dirname)
+
+
+def Remove(filename) -> None:
+    """`remove` (TF1 `tf.gfile.Remove`)."""
+    remove(filename)
+
+
+def Stat(filename):
+    """`stat` (TF1 `tf.gfile.Stat`)."""
+    return stat(filename)
+
+
+def Walk(top, in_order: bool = True):
+    """`walk` (TF1 `tf.gfile.Walk`): `in_order` lists a directory before its
+    subdirectories (top-down)."""
+    return walk(top, topdown=in_order)

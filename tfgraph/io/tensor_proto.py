@@ -505,6 +505,11 @@ def make_ndarray(tensor: Any, truncate: bool = False) -> np.ndarray:
     return _fill(values, n, 0).reshape(dims)
 
 
+def public_make_ndarray(tensor) -> np.ndarray:
+    """`tf.make_ndarray` (TF's signature): decodes a `TensorProto` into a numpy array."""
+    return make_ndarray(tensor)
+
+
 def _fill(values: np.ndarray, n: int, zero: Any) -> np.ndarray:
     """`values` padded to `n` entries with its last value (zeros when empty)."""
     k = values.shape[0]

@@ -265,5 +265,11 @@ def tf_record_iterator(
         f.close()
 
 
+def public_tf_record_iterator(path, options=None) -> Iterator[bytes]:
+    """`tf.io.tf_record_iterator` (TF's signature): yields the payload of every record
+    in the file at `path` (checksums verified; `options` its compression)."""
+    return tf_record_iterator(path, options)
+
+
 def _truncated(path: str, offset: int) -> errors.DataLossError:
     return errors.DataLossError(None, None, f"{path}: truncated record at {offset}")

@@ -214,6 +214,11 @@ class BatchNormalization(base.Layer):
         return base.shape_of(input_shape)
 
 
+# (TF's defaults of `tf.layers.batch_normalization`: initializer objects)
+_ZEROS = init_ops.zeros_initializer()
+_ONES = init_ops.ones_initializer()
+
+
 def batch_normalization(
     inputs,
     axis=-1,
@@ -221,10 +226,10 @@ def batch_normalization(
     epsilon=1e-3,
     center=True,
     scale=True,
-    beta_initializer=None,
-    gamma_initializer=None,
-    moving_mean_initializer=None,
-    moving_variance_initializer=None,
+    beta_initializer=_ZEROS,
+    gamma_initializer=_ONES,
+    moving_mean_initializer=_ZEROS,
+    moving_variance_initializer=_ONES,
     beta_regularizer=None,
     gamma_regularizer=None,
     beta_constraint=None,

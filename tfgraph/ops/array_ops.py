@@ -450,8 +450,22 @@ register_op(
 )
 
 
-def fill(dims, value, name: str | None = None) -> Tensor:
-    """A tensor of shape `dims` filled with the scalar `value`."""
+def check_layout(layout, api: str) -> None:
+    """TF's DTensor `layout` argument: tfgraph has no DTensor, so only None is accepted
+    (an object that is no Layout fails as in TF, where `layout.to_string()` is called)."""
+    if layout is None:
+        return
+    if not hasattr(layout, "to_string"):
+        raise AttributeError(
+            f"'{type(layout).__name__}' object has no attribute 'to_string' "
+            f"(tf.{api}: layout must be None or a DTensor Layout)"
+        )
+    raise NotImplementedError(f"tf.{api}(layout=...): tfgraph has no DTensor; pass layout=None")
+
+
+def fill(dims, value, name: str | None = None, layout=None) -> Tensor:
+    """A tensor of shape `dims` filled with the scalar `value` (`layout`: None only)."""
+    check_layout(layout, "fill")
     return op_output("Fill", name, [dims, value])
 
 
@@ -517,15 +531,19 @@ def _filled(value, shape_arg, dtype, name: str | None, default: str) -> Tensor:
         return op_output("Fill", scope, [shape_arg, constant(value, dtype=dtype)])
 
 
-def zeros(shape, dtype=dtypes.float32, name: str | None = None) -> Tensor:
-    """A tensor of zeros (a constant for small static shapes, else a Fill)."""
+def zeros(shape, dtype=dtypes.float32, name: str | None = None, layout=None) -> Tensor:
+    """A tensor of zeros (a constant for small static shapes, else a Fill; `layout`:
+    None only)."""
+    check_layout(layout, "zeros")
     dtype = dtypes.as_dtype(dtype)
     zero = b"" if dtype._base is dtypes.string else (False if dtype._base is dtypes.bool else 0)
     return _filled(zero, shape, dtype, name, "zeros")
 
 
-def ones(shape, dtype=dtypes.float32, name: str | None = None) -> Tensor:
-    """A tensor of ones (a constant for small static shapes, else a Fill)."""
+def ones(shape, dtype=dtypes.float32, name: str | None = None, layout=None) -> Tensor:
+    """A tensor of ones (a constant for small static shapes, else a Fill; `layout`:
+    None only)."""
+    check_layout(layout, "ones")
     dtype = dtypes.as_dtype(dtype)
     one = True if dtype._base is dtypes.bool else 1
     return _filled(one, shape, dtype, name, "ones")
@@ -3398,7 +3416,10 @@ def list_diff(x, y, out_idx=dtypes.int32, name: str | None = None) -> tuple[Tens
     return op._outputs[0], op._outputs[1]
 
 
-setdiff1d = list_diff
+def setdiff1d(x, y, index_dtype=dtypes.int32, name: str | None = None):
+    """(out, idx): the elements of `x` not in `y`, and their positions in `x` (TF1's
+    `tf.setdiff1d`; `index_dtype` is ListDiff's out_idx)."""
+    return list_diff(x, y, out_idx=index_dtype, name=name)
 
 
 def _dynamic_stitch_shape(op):
@@ -3550,6 +3571,9 @@ def _indexed_slices_type():
 
 
 # -- GatherNd, ScatterNd ---------------------------------------------------------------------
+UNKNOWN_SCATTER_POLICY = "Unknown bad indices handling attribute: {policy}"
+
+
 def _gather_nd_shape(op):
     p, i = op._inputs[0]._shape._dims, op._inputs[1]._shape._dims
     if p is None or i is None or i[-1] is None:
@@ -3557,27 +3581,60 @@ def _gather_nd_shape(op):
     return [TensorShape._from_tuple(i[:-1] + p[i[-1] :])]
 
 
+_BAD_INDICES_POLICIES = ("", "DEFAULT", "ERROR", "IGNORE")
+
+
+def policy_attr(policy) -> bytes:
+    """A `bad_indices_policy` argument as its attr value (bytes, as TF stores strings)."""
+    return policy.encode() if isinstance(policy, str) else policy
+
+
+def bad_indices_policy_of(op, unknown: str) -> str:
+    """The op's `bad_indices_policy` attr, checked as TF's kernels check it: an unknown
+    value is an InvalidArgumentError (`unknown` says it as TF's kernel does)."""
+    policy = op._attrs.get("bad_indices_policy", "")
+    policy = policy.decode() if isinstance(policy, bytes) else policy
+    if policy not in _BAD_INDICES_POLICIES:
+        raise errors.InvalidArgumentError(
+            None, op, unknown.format(policy=policy) + "; use '', 'DEFAULT', 'ERROR' or 'IGNORE'"
+        )
+    return policy
+
+
 def _gather_nd_kernel(op, ctx):
+    unknown = (
+        "No OpKernel was registered to support Op 'GatherNd' with these attrs: "
+        'bad_indices_policy="{policy}"'
+    )
+
     def kernel(params, indices):
+        ignore = bad_indices_policy_of(op, unknown) == "IGNORE"
         params = np.asarray(params)
         indices = np.asarray(indices)
         k = indices.shape[-1]
         flat = indices.reshape(-1, k)
-        for j in builtins.range(k):
-            col = flat[:, j]
-            if col.size and (col.min() < 0 or col.max() >= params.shape[j]):
-                row = int(np.argmax((col < 0) | (col >= params.shape[j])))
-                where = ",".join(map(str, np.unravel_index(row, indices.shape[:-1])))
-                bad = ", ".join(map(str, flat[row].tolist()))
-                raise errors.InvalidArgumentError(
-                    None,
-                    op,
-                    f"indices[{where}] = [{bad}] does not index into param shape "
-                    f"{_shape_str(params.shape)}, node name: {op.name}",
-                )
-        out = (
-            params[tuple(flat.T)] if k else np.broadcast_to(params, (flat.shape[0],) + params.shape)
-        )
+        limits = np.asarray(params.shape[:k], dtype=np.int64)
+        bad = np.any((flat < 0) | (flat >= limits), axis=1) if k else np.zeros(len(flat), bool)
+        if bad.any() and not ignore:
+            row = int(np.argmax(bad))
+            where = ",".join(map(str, np.unravel_index(row, indices.shape[:-1])))
+            shown = ", ".join(map(str, flat[row].tolist()))
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"indices[{where}] = [{shown}] does not index into param shape "
+                f"{_shape_str(params.shape)}, node name: {op.name}",
+            )
+        if k:
+            safe = np.where(bad[:, None], 0, flat)
+            out = (
+                params[tuple(safe.T)]
+                if params.size
+                else np.zeros((len(flat),) + params.shape[k:], params.dtype)
+            )
+            out[bad] = np.zeros((), params.dtype)
+        else:
+            out = np.broadcast_to(params, (flat.shape[0],) + params.shape)
         return np.ascontiguousarray(out).reshape(indices.shape[:-1] + params.shape[k:])
 
     return kernel
@@ -3603,11 +3660,15 @@ register_op(
 )
 
 
-def gather_nd(params, indices, name: str | None = None, batch_dims: int = 0) -> Tensor:
-    """Slices of `params` at the index vectors in the last dimension of `indices`."""
+def gather_nd(
+    params, indices, name: str | None = None, batch_dims: int = 0, bad_indices_policy: str = ""
+) -> Tensor:
+    """Slices of `params` at the index vectors in the last dimension of `indices`
+    (`bad_indices_policy` "IGNORE": zeros for out-of-range index vectors, as TF on CPU)."""
     if batch_dims != 0:
         raise NotImplementedError("tfgraph's gather_nd supports batch_dims=0 only")
-    return op_output("GatherNd", name, [params, indices])
+    attrs = {"bad_indices_policy": policy_attr(bad_indices_policy)}
+    return op_output("GatherNd", name, [params, indices], attrs)
 
 
 def _scatter_nd_shape(op):
@@ -3616,23 +3677,25 @@ def _scatter_nd_shape(op):
 
 def _scatter_nd_kernel(op, ctx):
     def kernel(indices, updates, shape_value):
+        ignore = bad_indices_policy_of(op, UNKNOWN_SCATTER_POLICY) == "IGNORE"
         indices = np.asarray(indices)
         k = indices.shape[-1]
         out_shape = tuple(shape_value.tolist())
         updates = np.asarray(updates)
         out = np.zeros(out_shape, dtype=updates.dtype)
         flat = indices.reshape(-1, k)
-        for j in builtins.range(k):
-            col = flat[:, j]
-            if col.size and (col.min() < 0 or col.max() >= out_shape[j]):
-                row = int(np.argmax((col < 0) | (col >= out_shape[j])))
-                bad = ", ".join(map(str, flat[row].tolist()))
-                raise errors.InvalidArgumentError(
-                    None,
-                    op,
-                    f"indices[{row}] = [{bad}] does not index into shape {_shape_str(out_shape)}",
-                )
-        np.add.at(out, tuple(flat.T), updates.reshape((flat.shape[0],) + out_shape[k:]))
+        limits = np.asarray(out_shape[:k], dtype=np.int64)
+        bad = np.any((flat < 0) | (flat >= limits), axis=1) if k else np.zeros(len(flat), bool)
+        if bad.any() and not ignore:
+            row = int(np.argmax(bad))
+            shown = ", ".join(map(str, flat[row].tolist()))
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"indices[{row}] = [{shown}] does not index into shape {_shape_str(out_shape)}",
+            )
+        upd = updates.reshape((flat.shape[0],) + out_shape[k:])
+        np.add.at(out, tuple(flat[~bad].T), upd[~bad])
         return out
 
     return kernel
@@ -3653,9 +3716,13 @@ register_op(
 )
 
 
-def scatter_nd(indices, updates, shape, name: str | None = None) -> Tensor:
-    """Zeros of `shape` with `updates` added at `indices` (duplicates are summed)."""
-    return op_output("ScatterNd", name, [indices, updates, shape])
+def scatter_nd(
+    indices, updates, shape, bad_indices_policy: str = "", name: str | None = None
+) -> Tensor:
+    """Zeros of `shape` with `updates` added at `indices` (duplicates are summed;
+    `bad_indices_policy` "IGNORE" skips out-of-range index vectors, as TF on CPU)."""
+    attrs = {"bad_indices_policy": policy_attr(bad_indices_policy)}
+    return op_output("ScatterNd", name, [indices, updates, shape], attrs)
 
 
 # -- helpers used by other modules -------------------------------------------------------

@@ -3,6 +3,7 @@ losses and metrics)."""
 
 from __future__ import annotations
 
+from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
 from tfgraph.ops import array_ops, control_flow_ops, math_ops
@@ -50,13 +51,15 @@ def remove_squeezable_dimensions(labels, predictions, expected_rank_diff=0, name
         return labels, predictions
 
 
-def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=None, name=None):
+def confusion_matrix(
+    labels, predictions, num_classes=None, dtype=dtypes.int32, name=None, weights=None
+):
     """The [num_classes, num_classes] matrix counting (or summing `weights` of) each
     (label, prediction) pair; `num_classes` defaults to the largest value + 1."""
-    from tfgraph.framework import dtypes
     from tfgraph.ops import check_ops
 
-    dtype = dtypes.int32 if dtype is None else dtypes.as_dtype(dtype)
+    # (dtype None: as TF, the counts keep the int64 of the cast predictions)
+    dtype = None if dtype is None else dtypes.as_dtype(dtype)
     with get_default_graph().name_scope(name or "confusion_matrix"):
         labels, predictions = remove_squeezable_dimensions(
             convert_to_tensor(labels, name="labels"),
@@ -97,7 +100,7 @@ def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=
         if weights is not None:
             weights = convert_to_tensor(weights, name="weights")
             predictions.shape.assert_is_compatible_with(weights.shape)
-            weights = array_ops.cast(weights, dtype)
+            weights = weights if dtype is None else array_ops.cast(weights, dtype)
         shape = array_ops.stack([num_classes, num_classes])
         indices = array_ops.stack([labels, predictions], axis=1)
         values = array_ops.ones_like(predictions, dtype) if weights is None else weights

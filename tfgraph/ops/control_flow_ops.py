@@ -103,9 +103,13 @@ def no_op(name: str | None = None) -> Operation:
     return apply_op("NoOp", name, [])
 
 
-def group(*inputs, name: str | None = None) -> Operation:
+def group(*inputs, **kwargs) -> Operation:
     """A NoOp that runs after all `inputs` (ops or tensors), as TF1 `tf.group`; None
-    when executing eagerly (the inputs have run already), as TF."""
+    when executing eagerly (the inputs have run already), as TF. The one keyword
+    argument is `name`."""
+    name = kwargs.pop("name", None)
+    if kwargs:
+        raise ValueError("Unknown keyword arguments: " + ", ".join(kwargs))
     g = get_default_graph()
     if g._executes_eagerly:
         return None  # type: ignore[return-value]  # (only ever eagerly)

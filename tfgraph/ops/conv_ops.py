@@ -1310,8 +1310,8 @@ def conv2d(
 
 def convolution(
     input,
-    filter=None,
-    padding=None,
+    filter,
+    padding,
     strides=None,
     dilation_rate=None,
     name: str | None = None,
@@ -1404,9 +1404,7 @@ def avg_pool(
     return _pool("AvgPool", "AvgPool", value, ksize, strides, padding, data_format, name, False)
 
 
-def avg_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):
-    """`avg_pool` for 4-D inputs."""
-    return _pool("AvgPool", "AvgPool", input, ksize, strides, padding, data_format, name, False)
+avg_pool2d = avg_pool  # (TF1's tf.nn.avg_pool2d is tf.nn.avg_pool)
 
 
 def bias_add(value, bias, data_format=None, name: str | None = None):

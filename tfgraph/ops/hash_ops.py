@@ -386,7 +386,7 @@ def string_to_hash_bucket_fast(input, num_buckets, name=None):
     return op_output("StringToHashBucketFast", name, [input], {"num_buckets": int(num_buckets)})
 
 
-def string_to_hash_bucket(string_tensor, num_buckets, name=None, input=None):
+def string_to_hash_bucket(string_tensor=None, num_buckets=None, name=None, input=None):
     """Each string's TF Hash64 modulo `num_buckets` (int64; deprecated in TF for the
     `_fast` version)."""
     if input is not None:

@@ -11,10 +11,12 @@ import numpy as np
 from tfgraph import errors
 from tfgraph.framework import dtypes
 from tfgraph.framework.graph import get_default_graph
+from tfgraph.framework.ops import Tensor
 from tfgraph.framework.registry import register_op
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import array_ops
 from tfgraph.ops import linear_operator_dispatch as _lod
+from tfgraph.ops import matrix_diag_kernels as _mdk
 from tfgraph.ops.apply import apply_op, op_output
 from tfgraph.ops.common_shapes import UNKNOWN, constant_value
 
@@ -153,19 +155,36 @@ def qr(input, full_matrices: bool = False, name: str | None = None):
     return op._outputs[0], op._outputs[1]
 
 
-def eye(num_rows: int, num_columns: int | None = None, dtype=dtypes.float32, name=None):
-    """An identity matrix (`tf.eye` for static sizes), built as TF builds it:
-    `eye/ones` on the diagonal of `eye/diag` (square) or `eye/set_diag` over
-    `eye/zeros`."""
+def eye(
+    num_rows: int, num_columns: int | None = None, batch_shape=None, dtype=dtypes.float32, name=None
+):
+    """An identity matrix, or a `batch_shape` batch of them (`tf.eye` for static sizes;
+    `batch_shape` a list or an int32 tensor), built as TF builds it: `eye/ones` on the
+    diagonal of `eye/diag` (square) or `eye/set_diag` over `eye/zeros`."""
+    from tfgraph.framework.convert import convert_to_tensor
+
     g = get_default_graph()
     with g.name_scope(name or "eye"):
         is_square = num_columns is None or num_columns == num_rows
         num_columns = num_rows if num_columns is None else num_columns
         diag_size = min(num_rows, num_columns)
-        ones = array_ops.ones([diag_size], dtype=dtype)
+        batch_shape = [] if batch_shape is None else batch_shape
+        shape: Any
+        if isinstance(batch_shape, Tensor):
+            batch_shape = convert_to_tensor(batch_shape, name="shape", dtype=dtypes.int32)
+            diag_shape: Any = array_ops.concat((batch_shape, [diag_size]), axis=0)
+            shape = (
+                None
+                if is_square
+                else array_ops.concat((batch_shape, [num_rows, num_columns]), axis=0)
+            )
+        else:
+            batch = TensorShape(batch_shape).as_list()
+            diag_shape, shape = batch + [diag_size], batch + [num_rows, num_columns]
+        ones = array_ops.ones(diag_shape, dtype=dtype)
         if is_square:
             return matrix_diag(ones)
-        zeros = array_ops.zeros([num_rows, num_columns], dtype=dtype)
+        zeros = array_ops.zeros(shape, dtype=dtype)
         return matrix_set_diag(zeros, ones)
 
 
@@ -204,40 +223,67 @@ register_op(
 )
 
 
-def diag_part(input, name: str = "DiagPart"):
+def diag_part(input, name: str | None = None):
     """The diagonal of a rank-2k tensor (`tf.linalg.tensor_diag_part`, op DiagPart)."""
     return op_output("DiagPart", name, [input])
 
 
-# -- MatrixDiagV3, MatrixSetDiagV3 (main diagonal, k = 0) --------------------------------------
+# -- MatrixDiagV3, MatrixSetDiagV3 (diagonal bands k, TF's align) ----------------------------
 _ALIGN = "align: {'LEFT_RIGHT', 'RIGHT_LEFT', 'LEFT_LEFT', 'RIGHT_RIGHT'} = 'RIGHT_LEFT'"
+
+
+def _static_band(op, index: int = 1):
+    k = constant_value(op._inputs[index])
+    if k is None:
+        return None
+    try:
+        return _mdk.band(k)
+    except ValueError as e:
+        raise ValueError(f"{e} for '{op.name}' (op: '{op.type}')") from None
 
 
 def _matrix_diag_shape(op):
     diag = op._inputs[0]._shape._dims
-    rows = constant_value(op._inputs[2])
-    cols = constant_value(op._inputs[3])
-    if diag is None:
+    k = _static_band(op)
+    rows, cols = constant_value(op._inputs[2]), constant_value(op._inputs[3])
+    if diag is None or k is None:
         return [UNKNOWN]
-    n = diag[-1]
-    r = int(rows) if rows is not None and int(rows) > 0 else n
-    c = int(cols) if cols is not None and int(cols) > 0 else n
-    return [TensorShape._from_tuple((*diag[:-1], r, c))]
+    lo, hi = k
+    batch, width = (diag[:-1], diag[-1]) if lo == hi else (diag[:-2], diag[-1])
+    if lo != hi and diag[-2] is not None:
+        _static_check(op, _mdk.check_num_diags, diag[-2], lo, hi)
+    if rows is None or cols is None:
+        return [TensorShape._from_tuple((*batch, None, None))]
+    if width is None:
+        r, c = (int(rows) if int(rows) > 0 else None), (int(cols) if int(cols) > 0 else None)
+    else:
+        try:
+            r, c = _mdk.matrix_rows_cols(width, lo, hi, int(rows), int(cols))
+        except ValueError as e:
+            raise ValueError(f"{e} for '{op.name}' (op: 'MatrixDiagV3')") from None
+    return [TensorShape._from_tuple((*batch, r, c))]
+
+
+def _static_check(op, check, *args) -> None:
+    try:
+        check(*args)
+    except ValueError as e:
+        raise ValueError(f"{e} for '{op.name}' (op: '{op.type}')") from None
+
+
+def _run_checked(op, fn, *args):
+    try:
+        return fn(*args)
+    except ValueError as e:
+        raise errors.InvalidArgumentError(None, op, str(e)) from None
 
 
 def _matrix_diag_kernel(op, ctx):
+    align = op._attrs["align"]
+
     def kernel(diag, k, num_rows, num_cols, padding):
-        if int(np.reshape(k, -1)[0]) != 0:
-            raise errors.UnimplementedError(None, op, "tfgraph supports MatrixDiagV3 with k=0 only")
         diag = np.asarray(diag)
-        n = diag.shape[-1]
-        rows = int(num_rows) if int(num_rows) > 0 else n
-        cols = int(num_cols) if int(num_cols) > 0 else n
-        out = np.full((*diag.shape[:-1], rows, cols), padding, dtype=diag.dtype)
-        m = min(rows, cols, n)
-        idx = np.arange(m)
-        out[..., idx, idx] = diag[..., :m]
-        return out
+        return _run_checked(op, _mdk.matrix_diag, diag, k, num_rows, num_cols, padding, align)
 
     return kernel
 
@@ -262,28 +308,42 @@ register_op(
 )
 
 
-def matrix_diag(diagonal, name: str = "diag", num_rows=-1, num_cols=-1, padding_value=0):
-    """A batch of matrices with `diagonal` on the main diagonal (op MatrixDiagV3)."""
+def matrix_diag(
+    diagonal,
+    name: str = "diag",
+    k=0,
+    num_rows=-1,
+    num_cols=-1,
+    padding_value=0,
+    align="RIGHT_LEFT",
+):
+    """A batch of matrices with `diagonal` on diagonal `k` (or the band k = [lower,
+    upper], upper diagonal first), `padding_value` elsewhere (op MatrixDiagV3)."""
     from tfgraph.framework.convert import convert_to_tensor
     from tfgraph.framework.graph import get_default_graph
 
     g = get_default_graph()
     with g.name_scope(name) as scope:
         diagonal = convert_to_tensor(diagonal, name="diagonal")
-        return op_output("MatrixDiagV3", scope, [diagonal, 0, num_rows, num_cols, padding_value])
+        if diagonal.dtype._base is dtypes.bool:
+            padding_value = bool(padding_value)
+        attrs = {"align": _align_attr(align)}
+        inputs = [diagonal, k, num_rows, num_cols, padding_value]
+        return op_output("MatrixDiagV3", scope, inputs, attrs)
+
+
+def _matrix_set_diag_shape(op):
+    dims, k = op._inputs[0]._shape._dims, _static_band(op, 2)
+    if dims is not None and len(dims) >= 2 and k is not None:
+        _static_check(op, _mdk.check_bounds, dims[-2], dims[-1], *k)
+    return [op._inputs[0]._shape]
 
 
 def _matrix_set_diag_kernel(op, ctx):
+    align = op._attrs["align"]
+
     def kernel(x, diag, k):
-        if int(np.reshape(k, -1)[0]) != 0:
-            raise errors.UnimplementedError(
-                None, op, "tfgraph supports MatrixSetDiagV3 with k=0 only"
-            )
-        out = np.array(x, copy=True)
-        m = min(out.shape[-2], out.shape[-1])
-        idx = np.arange(m)
-        out[..., idx, idx] = np.asarray(diag)[..., :m]
-        return out
+        return _run_checked(op, _mdk.set_diag, np.asarray(x), np.asarray(diag), k, align)
 
     return kernel
 
@@ -312,15 +372,20 @@ register_op(
     inputs=["input: T", "diagonal: T", "k: int32"],
     outputs=["output: T"],
     attrs=["T: type", _ALIGN],
-    shape=lambda op: [op._inputs[0]._shape],
+    shape=_matrix_set_diag_shape,
     make_kernel=_matrix_set_diag_kernel,
     grad=_matrix_set_diag_grad,
 )
 
 
-def matrix_set_diag(input, diagonal, name: str = "set_diag"):
-    """`input` with its main diagonal replaced by `diagonal` (op MatrixSetDiagV3)."""
-    return op_output("MatrixSetDiagV3", name, [input, diagonal, 0])
+def matrix_set_diag(input, diagonal, name: str = "set_diag", k=0, align="RIGHT_LEFT"):
+    """`input` with its diagonal `k` (or band k = [lower, upper]) replaced by `diagonal`
+    (op MatrixSetDiagV3)."""
+    return op_output("MatrixSetDiagV3", name, [input, diagonal, k], {"align": _align_attr(align)})
+
+
+def _align_attr(align):
+    return align.encode() if isinstance(align, str) else align
 
 
 # -- Diag, MatrixDiagPartV3 (gradients of the diagonal ops) -----------------------------------
@@ -360,18 +425,22 @@ def _matrix_diag_part_shape(op):
             f"Shape must be at least rank 2 but is rank {len(dims)} for '{op.name}' "
             "(op: 'MatrixDiagPartV3')"
         )
+    k = _static_band(op)
+    if k is None:
+        return [UNKNOWN]
+    lo, hi = k
     m, n = dims[-2:]
-    d = None if m is None or n is None else min(m, n)
-    return [TensorShape._from_tuple(dims[:-2] + (d,))]
+    _static_check(op, _mdk.check_bounds, m, n, lo, hi)
+    width = None if m is None or n is None else min(m + min(hi, 0), n - max(lo, 0))
+    num = () if lo == hi else (hi - lo + 1,)
+    return [TensorShape._from_tuple((*dims[:-2], *num, width))]
 
 
 def _matrix_diag_part_kernel(op, ctx):
+    align = op._attrs["align"]
+
     def kernel(x, k, padding):
-        if np.any(np.reshape(k, -1) != 0):
-            raise errors.UnimplementedError(
-                None, op, "tfgraph supports MatrixDiagPartV3 with k=0 only"
-            )
-        return np.ascontiguousarray(np.diagonal(x, axis1=-2, axis2=-1))
+        return _run_checked(op, _mdk.diag_part, np.asarray(x), k, padding, align)
 
     return kernel
 
@@ -1173,8 +1242,9 @@ def diag(diagonal, name: str | None = None):
     return op_output("Diag", name, [diagonal])
 
 
-def matrix_diag_part(input, name: str = "diag_part"):
-    """The main diagonals of a batch of matrices (op MatrixDiagPartV3)."""
+def matrix_diag_part(input, name: str = "diag_part", k=0, padding_value=0, align="RIGHT_LEFT"):
+    """Diagonal `k` (or the band k = [lower, upper], upper diagonal first, short ones
+    padded with `padding_value`) of a batch of matrices (op MatrixDiagPartV3)."""
     if _lod.is_linear_operator(input):
         return _lod.diag_part(input, name)
 
@@ -1182,8 +1252,9 @@ def matrix_diag_part(input, name: str = "diag_part"):
 
     with get_default_graph().name_scope(name) as scope:
         input = convert_to_tensor(input, name="input")
-        zero = np.zeros((), dtype=input.dtype._base.np_dtype)
-        return op_output("MatrixDiagPartV3", scope, [input, 0, zero])
+        pad = np.asarray(padding_value, dtype=input.dtype._base.np_dtype)
+        attrs = {"align": _align_attr(align)}
+        return op_output("MatrixDiagPartV3", scope, [input, k, pad], attrs)
 
 
 def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None, keep_dims=None):

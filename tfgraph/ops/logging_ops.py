@@ -205,8 +205,16 @@ def _stream_name(stream) -> bytes:
     )
 
 
-def print_v2(*inputs, output_stream=sys.stderr, summarize: int = 3, sep=" ", end="\n", name=None):
-    """`tf.print`: prints tensors and Python values (run eagerly, or as a PrintV2 op)."""
+def print_v2(*inputs, **kwargs):
+    """`tf.print(*inputs, output_stream=sys.stderr, summarize=3, sep=" ", end="\\n",
+    name=None)`: prints tensors and Python values (run eagerly, or as a PrintV2 op)."""
+    output_stream = kwargs.pop("output_stream", sys.stderr)
+    name = kwargs.pop("name", None)
+    summarize = kwargs.pop("summarize", 3)
+    sep = kwargs.pop("sep", " ")
+    end = kwargs.pop("end", "\n")
+    if kwargs:
+        raise ValueError(f"Unrecognized keyword arguments for tf.print: {kwargs}")
     stream = _stream_name(output_stream)
     if not stream.startswith(b"file://") and stream not in _STREAMS:
         stream = b"file://" + stream

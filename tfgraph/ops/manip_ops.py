@@ -628,12 +628,13 @@ def _tensor_scatter_shape(op):
 def _tensor_scatter_kernel(mode: str):
     def make(op, ctx):
         def kernel(tensor, indices, updates):
+            policy = array_ops.bad_indices_policy_of(op, array_ops.UNKNOWN_SCATTER_POLICY)
             idx = np.asarray(indices)
             depth = idx.shape[-1] if idx.ndim else 0
             flat = idx.reshape(-1, depth)
             limits = np.asarray(tensor.shape[:depth])
             bad = np.any((flat < 0) | (flat >= limits), axis=1)
-            if bad.any():
+            if bad.any() and policy != "IGNORE":
                 i = int(np.argmax(bad))
                 raise errors.InvalidArgumentError(
                     None,
@@ -642,8 +643,8 @@ def _tensor_scatter_kernel(mode: str):
                     f"shape [{','.join(map(str, tensor.shape))}]",
                 )
             out = np.array(tensor, copy=True)
-            key = tuple(flat.T)
-            upd = np.reshape(updates, (flat.shape[0],) + tensor.shape[depth:])
+            key = tuple(flat[~bad].T)
+            upd = np.reshape(updates, (flat.shape[0],) + tensor.shape[depth:])[~bad]
             if mode == "update":
                 out[key] = upd
             else:
@@ -714,15 +715,20 @@ for _name, _mode, _grad in (
 
 
 def _tensor_scatter(op_type: str, public: str):
-    def fn(tensor, indices, updates, name: str | None = None) -> Tensor:
-        return op_output(op_type, name, [tensor, indices, updates])
+    def fn(tensor, indices, updates, bad_indices_policy: str = "", name=None) -> Tensor:
+        attrs = {"bad_indices_policy": array_ops.policy_attr(bad_indices_policy)}
+        return op_output(op_type, name, [tensor, indices, updates], attrs)
 
     fn.__name__ = public
     fn.__doc__ = f"A copy of `tensor` with `updates` scattered in at `indices` (op {op_type})."
     return fn
 
 
-tensor_scatter_nd_update = _tensor_scatter("TensorScatterUpdate", "tensor_scatter_nd_update")
+def tensor_scatter_nd_update(tensor, indices, updates, name: str | None = None) -> Tensor:
+    """A copy of `tensor` with `updates` written at `indices` (op TensorScatterUpdate)."""
+    return op_output("TensorScatterUpdate", name, [tensor, indices, updates])
+
+
 tensor_scatter_nd_add = _tensor_scatter("TensorScatterAdd", "tensor_scatter_nd_add")
 tensor_scatter_nd_sub = _tensor_scatter("TensorScatterSub", "tensor_scatter_nd_sub")
 tensor_scatter_nd_min = _tensor_scatter("TensorScatterMin", "tensor_scatter_nd_min")

@@ -368,8 +368,15 @@ register_op(
     grad=_euclidean_norm_grad,
 )
 
-reduce_euclidean_norm = math_ops._reduce("EuclideanNorm", "EuclideanNorm")
-reduce_euclidean_norm.__name__ = "reduce_euclidean_norm"
+_reduce_euclidean_norm = math_ops._reduce("EuclideanNorm", "EuclideanNorm")
+
+
+def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None):
+    """The Euclidean norm of `input_tensor` along `axis` (all axes when None; TF's
+    signature has no TF1 aliases)."""
+    return _reduce_euclidean_norm(input_tensor, axis, keepdims, name)
+
+
 reduce_euclidean_norm.__doc__ = "The Euclidean norm sqrt(sum(x**2)) over `axis`."
 
 

@@ -1021,16 +1021,60 @@ def _equality_kernel(fn):
     return make
 
 
+def _equality_shape(op):
+    """Broadcasting; with incompatible_shape_error=false, shapes known not to broadcast
+    give TF's scalar (the kernel's answer is then a scalar False, or True for NotEqual)."""
+    if op._attrs.get("incompatible_shape_error", True):
+        return common_shapes.broadcast_shape(op)
+    try:
+        return common_shapes.broadcast_shape(op)
+    except ValueError:
+        return [TensorShape._from_tuple(())]
+
+
+def _make_equality_kernel(fn, unequal: bool):
+    checked = common_shapes.broadcasting_kernel(make_kernel=_equality_kernel(fn))
+
+    def make(op, ctx):
+        kernel = checked(op, ctx)
+        if op._attrs.get("incompatible_shape_error", True):
+            return kernel
+
+        def lenient(x, y):  # (TF: shapes that do not broadcast compare unequal)
+            try:
+                np.broadcast_shapes(np.shape(x), np.shape(y))
+            except ValueError:
+                return np.bool_(unequal)
+            return kernel(x, y)
+
+        return lenient
+
+    return make
+
+
 for _name, _kernel in (("Equal", np.equal), ("NotEqual", np.not_equal)):
     register_op(
         _name,
         inputs=["x: T", "y: T"],
         outputs=["z: bool"],
         attrs=["T: type", "incompatible_shape_error: bool = true"],
-        shape=common_shapes.broadcast_shape,
-        make_kernel=common_shapes.broadcasting_kernel(make_kernel=_equality_kernel(_kernel)),
+        shape=_equality_shape,
+        make_kernel=_make_equality_kernel(_kernel, _name == "NotEqual"),
         grad=NOT_DIFFERENTIABLE,
     )
+
+
+def tensor_equals(x, y, negate: bool = False) -> Tensor:
+    """TF2's `x == y` (`x != y` with `negate`): Equal / NotEqual with
+    incompatible_shape_error=false, so values whose shapes do not broadcast compare
+    unequal (a scalar) instead of failing."""
+    op_type = "NotEqual" if negate else "Equal"
+    g = get_default_graph()
+    with g.name_scope(op_type) as scope:
+        x = convert_to_tensor(x, name="x")
+        y = convert_to_tensor(y, dtype_hint=x.dtype._base, name="y")
+        return op_output(op_type, scope, [x, y], {"incompatible_shape_error": False})
+
 
 for _name, _kernel in (("LogicalAnd", np.logical_and), ("LogicalOr", np.logical_or)):
     register_op(

@@ -738,7 +738,7 @@ def _softmax_xent_v2(labels, logits, axis, name, default_name: str) -> Tensor:
 
 
 def softmax_cross_entropy_with_logits_v2(
-    labels=None, logits=None, axis=None, name: str | None = None, dim=None
+    labels, logits, axis=None, name: str | None = None, dim=None
 ) -> Tensor:
     """Softmax cross entropy between `logits` and the distributions `labels` along
     `axis`; gradients flow into both."""

@@ -165,12 +165,12 @@ def py_func(func, inp, Tout, stateful: bool = True, name: str | None = None):
     return _apply("PyFunc" if stateful else "PyFuncStateless", func, inp, Tout, name)
 
 
-def numpy_function(func, inp, Tout, stateful: bool = True, name: str | None = None):
+def numpy_function(func=None, inp=None, Tout=None, stateful: bool = True, name=None):
     """`tf.numpy_function`: as `py_func`."""
     return py_func(func, inp, Tout, stateful=stateful, name=name)
 
 
-def py_function(func, inp, Tout, name: str | None = None):
+def py_function(func=None, inp=None, Tout=None, name: str | None = None):
     """Runs `func` as an op (`EagerPyFunc`): its arguments are arrays with `.numpy()`,
     its results are converted to `Tout`."""
     return _apply("EagerPyFunc", func, inp, Tout, name, {"is_async": False})

@@ -676,36 +676,32 @@ def _reduce(op_type, sp_input, axis, keepdims, reduction_axes, keep_dims, name):
     )
 
 
-def sparse_reduce_sum(
-    sp_input, axis=None, keepdims=None, reduction_axes=None, keep_dims=None, name=None
-):
+def sparse_reduce_sum(sp_input, axis=None, keepdims=None, reduction_axes=None, keep_dims=None):
     """The sum of a SparseTensor's values along `axis` (all axes by default), dense."""
-    op = _reduce("SparseReduceSum", sp_input, axis, keepdims, reduction_axes, keep_dims, name)
+    op = _reduce("SparseReduceSum", sp_input, axis, keepdims, reduction_axes, keep_dims, None)
     return op._outputs[0]
 
 
-def sparse_reduce_max(
-    sp_input, axis=None, keepdims=None, reduction_axes=None, keep_dims=None, name=None
-):
+def sparse_reduce_max(sp_input, axis=None, keepdims=None, reduction_axes=None, keep_dims=None):
     """The maximum of a SparseTensor's values along `axis` (all axes by default), dense;
     positions with no value reduce to the dtype's lowest value."""
-    op = _reduce("SparseReduceMax", sp_input, axis, keepdims, reduction_axes, keep_dims, name)
+    op = _reduce("SparseReduceMax", sp_input, axis, keepdims, reduction_axes, keep_dims, None)
     return op._outputs[0]
 
 
 def sparse_reduce_sum_sparse(
-    sp_input, axis=None, keepdims=None, reduction_axes=None, keep_dims=None, name=None
+    sp_input, axis=None, keepdims=None, reduction_axes=None, keep_dims=None
 ):
     """`sparse_reduce_sum` as a SparseTensor."""
-    op = _reduce("SparseReduceSumSparse", sp_input, axis, keepdims, reduction_axes, keep_dims, name)
+    op = _reduce("SparseReduceSumSparse", sp_input, axis, keepdims, reduction_axes, keep_dims, None)
     return _make_sparse(*op._outputs)
 
 
 def sparse_reduce_max_sparse(
-    sp_input, axis=None, keepdims=None, reduction_axes=None, keep_dims=None, name=None
+    sp_input, axis=None, keepdims=None, reduction_axes=None, keep_dims=None
 ):
     """`sparse_reduce_max` as a SparseTensor."""
-    op = _reduce("SparseReduceMaxSparse", sp_input, axis, keepdims, reduction_axes, keep_dims, name)
+    op = _reduce("SparseReduceMaxSparse", sp_input, axis, keepdims, reduction_axes, keep_dims, None)
     return _make_sparse(*op._outputs)
 
 
@@ -834,13 +830,15 @@ register_op(
 )
 
 
-def sparse_add(a, b, threshold=0, thresh=None):
+def sparse_add(a, b, threshold=None, thresh=None):
     """`a + b` where at least one is a SparseTensor: sparse + sparse is a SparseTensor
     (sums with magnitude below `threshold` dropped); sparse + dense is dense."""
     from tfgraph.framework.sparse_tensor import SparseTensor, SparseTensorValue
 
     if thresh is not None:
         threshold = thresh
+    if threshold is None:
+        threshold = 0
     sparse_types = (SparseTensor, SparseTensorValue)
     if not any(isinstance(x, sparse_types) for x in (a, b)):
         raise TypeError("At least one input should be SparseTensor; do you mean to use tf.add?")
@@ -1183,12 +1181,28 @@ register_op(
 )
 
 
+class KeywordRequired:
+    """The default of a first parameter that makes callers name the others (TF's
+    marker: a positional argument replaces it and is refused)."""
+
+    def __repr__(self) -> str:
+        return "KW ARGS REQUIRED"
+
+
+_KEYWORD_REQUIRED = KeywordRequired()
+
+
 def sparse_split(
-    keyword_required=None, sp_input=None, num_split=None, axis=None, name=None, split_dim=None
+    keyword_required=_KEYWORD_REQUIRED,
+    sp_input=None,
+    num_split=None,
+    axis=None,
+    name=None,
+    split_dim=None,
 ):
     """Splits `sp_input` into `num_split` SparseTensors along `axis` (the first
     `shape[axis] % num_split` pieces one larger)."""
-    if keyword_required is not None:
+    if not isinstance(keyword_required, KeywordRequired):
         raise ValueError("Keyword arguments are required for this function.")
     if sp_input is None:
         raise ValueError("sp_input is required")

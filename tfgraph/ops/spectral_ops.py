@@ -166,14 +166,14 @@ def ifftnd(input, fft_length, axes, name=None) -> Tensor:
     return op_output("IFFTND", name, [input, fft_length, axes])
 
 
-def rfftnd(input, fft_length, axes, Tcomplex=None, name=None) -> Tensor:
+def rfftnd(input, fft_length, axes, Tcomplex=dtypes.complex64, name=None) -> Tensor:
     """The N-D discrete Fourier transform of a real tensor over `axes`; the last axis keeps
     fft_length[-1] // 2 + 1 frequencies (TF1 `tf.rfftnd`, op RFFTND)."""
     attrs = {} if Tcomplex is None else {"Tcomplex": dtypes.as_dtype(Tcomplex)}
     return op_output("RFFTND", name, [input, fft_length, axes], attrs)
 
 
-def irfftnd(input, fft_length, axes, Treal=None, name=None) -> Tensor:
+def irfftnd(input, fft_length, axes, Treal=dtypes.float32, name=None) -> Tensor:
     """The inverse of `rfftnd`: a real tensor with `fft_length` along `axes` (TF1
     `tf.irfftnd`, op IRFFTND)."""
     attrs = {} if Treal is None else {"Treal": dtypes.as_dtype(Treal)}

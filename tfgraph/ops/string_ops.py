@@ -181,8 +181,11 @@ register_op(
 )
 
 
-def string_to_number(string_tensor, out_type=dtypes.float32, name=None):
-    """Parses each string as a number of `out_type`."""
+def string_to_number(string_tensor=None, out_type=dtypes.float32, name=None, input=None):
+    """Parses each string as a number of `out_type` (`input`: TF1's alias of
+    `string_tensor`)."""
+    if input is not None:
+        string_tensor = input
     return op_output(
         "StringToNumber", name, [string_tensor], {"out_type": dtypes.as_dtype(out_type)._base}
     )

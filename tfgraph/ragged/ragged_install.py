@@ -168,17 +168,34 @@ def install_dispatch(*modules) -> None:
     _share_wrappers(modules[0])
 
 
+def _namespaces(top) -> list:
+    """`top`, its public namespace modules (tf.manip, tf.dtypes, ...) and theirs that are
+    re-export modules (tfgraph/<name>.py: tf.math.special, tf.nn.experimental, ...)."""
+    out = {id(top): top}
+    for key, module in vars(top).items():
+        if isinstance(module, types.ModuleType) and module.__name__.startswith("tfgraph."):
+            if not key.startswith("_"):
+                out.setdefault(id(module), module)
+    for module in list(out.values())[1:]:
+        for key, sub in vars(module).items():
+            if isinstance(sub, types.ModuleType) and not key.startswith("_"):
+                if sub.__name__.count(".") == 1 and sub.__name__.startswith("tfgraph."):
+                    out.setdefault(id(sub), sub)
+    return list(out.values())
+
+
 def _share_wrappers(top) -> None:
-    """Every public namespace module of `top` (tf.manip, tf.dtypes, ...) that holds one
-    of the wrapped functions gets the wrapper too, so its names stay the top level's."""
+    """Every public namespace module of `top` (tf.manip, tf.dtypes, tf.math.special, ...)
+    that holds one of the wrapped functions gets the wrapper too, so its names stay the
+    same object as the wrapped namespace's (as TF's aliases are one function)."""
+    modules = _namespaces(top)
     wrappers = {}
-    for value in vars(top).values():
-        original = getattr(value, "_tfgraph_ragged_original", None)
-        if original is not None:
-            wrappers[id(original)] = value
-    for module in list(vars(top).values()):
-        if not isinstance(module, types.ModuleType) or not module.__name__.startswith("tfgraph."):
-            continue
+    for module in modules:
+        for value in vars(module).values():
+            original = getattr(value, "_tfgraph_ragged_original", None)
+            if original is not None:
+                wrappers[id(original)] = value
+    for module in modules:
         for name, value in list(vars(module).items()):
             wrapper = wrappers.get(id(value))
             if wrapper is not None:

@@ -60,14 +60,14 @@ def parse_saved_model(export_dir):
 
 
 def maybe_saved_model_directory(export_dir) -> bool:
-    """Whether `export_dir` holds a saved_model.pb/.pbtxt/.cpb (it may still not load)."""
+    """Whether `export_dir` holds a saved_model.pb/.pbtxt/.cpb (it may still not load;
+    path-like objects accepted). TF1's `contains_saved_model` is this function."""
+    export_dir = os.fspath(export_dir)
     names = (c.SAVED_MODEL_FILENAME_PBTXT, c.SAVED_MODEL_FILENAME_PB, c.SAVED_MODEL_FILENAME_CPB)
     return any(gfile.exists(_join(export_dir, n)) for n in names)
 
 
-def contains_saved_model(export_dir) -> bool:
-    """Same as `maybe_saved_model_directory` (accepts path-like objects)."""
-    return maybe_saved_model_directory(os.fspath(export_dir))
+contains_saved_model = maybe_saved_model_directory
 
 
 def get_asset_tensors(export_dir, meta_graph_def, import_scope=None) -> dict:

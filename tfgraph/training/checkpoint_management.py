@@ -24,6 +24,7 @@ __all__ = [
     "meta_graph_filename",
     "remove_checkpoint",
     "update_checkpoint_state",
+    "update_checkpoint_state_internal",
 ]
 
 _log = logging.getLogger("tfgraph")
@@ -89,7 +90,7 @@ def generate_checkpoint_state_proto(
     return state
 
 
-def update_checkpoint_state(
+def update_checkpoint_state_internal(
     save_dir,
     model_checkpoint_path,
     all_model_checkpoint_paths=None,
@@ -130,6 +131,26 @@ def update_checkpoint_state(
         all_model_checkpoint_timestamps=all_model_checkpoint_timestamps,
         last_preserved_timestamp=last_preserved_timestamp,
         save_relative_paths=save_relative_paths,
+    )
+
+
+def update_checkpoint_state(
+    save_dir,
+    model_checkpoint_path,
+    all_model_checkpoint_paths=None,
+    latest_filename=None,
+    all_model_checkpoint_timestamps=None,
+    last_preserved_timestamp=None,
+) -> None:
+    """`tf.train.update_checkpoint_state`: `update_checkpoint_state_internal` with
+    absolute paths (TF's signature)."""
+    update_checkpoint_state_internal(
+        save_dir,
+        model_checkpoint_path,
+        all_model_checkpoint_paths,
+        latest_filename,
+        all_model_checkpoint_timestamps,
+        last_preserved_timestamp,
     )
 
 

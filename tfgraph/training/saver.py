@@ -821,7 +821,7 @@ class Saver:
                 self.export_meta_graph(meta_file, strip_default_attrs=strip_default_attrs)
         if model_checkpoint_path is not None and write_state:
             self._record_last_checkpoint(model_checkpoint_path)
-            checkpoint_management.update_checkpoint_state(
+            checkpoint_management.update_checkpoint_state_internal(
                 save_path_parent,
                 model_checkpoint_path,
                 self.last_checkpoints,

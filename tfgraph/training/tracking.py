@@ -342,7 +342,7 @@ class Checkpoint:
         directory = os.path.dirname(path) or "."
         state = checkpoint_management.get_checkpoint_state(directory)
         previous = list(state.all_model_checkpoint_paths) if state is not None else []
-        checkpoint_management.update_checkpoint_state(
+        checkpoint_management.update_checkpoint_state_internal(
             directory,
             path,
             all_model_checkpoint_paths=[p for p in previous if p != path] + [path],
@@ -511,7 +511,7 @@ class CheckpointManager:
         self._checkpoints = [p for p in self._checkpoints if p != path] + [path]
         self._stamps[path] = time.time()
         self._sweep()
-        checkpoint_management.update_checkpoint_state(
+        checkpoint_management.update_checkpoint_state_internal(
             self._directory,
             path,
             all_model_checkpoint_paths=self._checkpoints,

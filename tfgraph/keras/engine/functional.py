@@ -340,7 +340,7 @@ class Model(TrainingMixin, Layer):
         directory = os.path.dirname(filepath) or "."
         os.makedirs(directory, exist_ok=True)
         Checkpoint(root=self).write(filepath, session=backend.get_session())
-        checkpoint_management.update_checkpoint_state(
+        checkpoint_management.update_checkpoint_state_internal(
             directory, filepath, all_model_checkpoint_paths=[filepath], save_relative_paths=True
         )
 

@@ -72,11 +72,19 @@ def Input(
     sparse=None,
     tensor=None,
     ragged=None,
-    batch_shape=None,
+    type_spec=None,
+    optional=False,
     **kwargs,
 ):
     """A placeholder (or `tensor`) to start a functional model from: `shape` excludes the
-    batch dimension."""
+    batch dimension (`batch_shape`, a keyword, includes it). tfgraph does not support
+    `type_spec` or `optional=True`."""
+    batch_shape = kwargs.pop("batch_shape", None)
+    if type_spec is not None or optional:
+        raise NotImplementedError(
+            "tfgraph's tf.keras.Input does not support `type_spec` or `optional=True`; "
+            "pass `shape` (and `dtype`, `sparse` or `ragged`) instead"
+        )
     if shape is not None and batch_shape is not None:
         raise ValueError(
             "Only provide the `shape` OR `batch_shape` argument to Input, not both at the "
