@@ -228,6 +228,8 @@ fns = {
 }
 sess = tf.Session()
 result["values"] = sess.run(fns, feed)
+grads = {k: tf.gradients(v, lg)[0] for k, v in fns.items() if k.startswith("cls_")}
+result["gradients"] = sess.run({k: g for k, g in grads.items() if g is not None}, feed)
 classes = [L.Huber(delta=2.0), L.Hinge(), L.SquaredHinge(), L.CategoricalHinge(), L.LogCosh(),
            L.KLDivergence(), L.Poisson(), L.CosineSimilarity(axis=0),
            L.MeanAbsolutePercentageError(), L.MeanSquaredLogarithmicError(reduction="sum"),
