@@ -223,3 +223,26 @@ def test_simple_rnn_refuses_recurrent_activation():
         L.SimpleRNN(2, recurrent_activation="sigmoid")
     with pytest.raises(ValueError, match="`call` method and a `state_size`"):
         L.StackedRNNCells([object()])
+
+
+def test_stacked_cells_config_round_trip():
+    layer = L.RNN([L.SimpleRNNCell(2), L.LSTMCell(3)], return_sequences=True)
+    config = layer.get_config()
+    assert config["cell"]["class_name"] == "StackedRNNCells"
+    assert [c["class_name"] for c in config["cell"]["config"]["cells"]] == [
+        "SimpleRNNCell",
+        "LSTMCell",
+    ]
+    again = L.RNN.from_config(config)
+    out = again(tf.zeros([2, 4, 5]))
+    assert out.shape.as_list() == [2, 4, 3]
+    assert [w.shape.as_list() for w in again.weights] == [
+        [5, 2],
+        [2, 2],
+        [2],
+        [2, 12],
+        [3, 12],
+        [12],
+    ]
+    simple = L.SimpleRNN.from_config(L.SimpleRNN(3, activation="relu").get_config())
+    assert simple.cell.activation is K.activations.relu
