@@ -259,6 +259,11 @@ for bad in ["cosine", "cosine_proximity", "nope", {"class_name": "Nope", "config
     except ValueError as e:
         errors[str(bad)] = str(e).split(".")[0]
 result["errors"] = errors
+metric_names = ["binary_focal_crossentropy", "categorical_focal_crossentropy", "cosine",
+                "cosine_proximity", "hinge", "kl_divergence", "kld", "kullback_leibler_divergence",
+                "log_cosh", "logcosh", "mape", "mean_absolute_percentage_error",
+                "mean_squared_logarithmic_error", "msle", "poisson", "squared_hinge"]
+result["metric_functions"] = {n: getattr(K.metrics, n).__name__ for n in metric_names}
 
 compiled = {}
 x = rng.uniform(0.1, 1, (6, 3)).astype("float32")
