@@ -275,6 +275,15 @@ for loss in ["huber", "logcosh", "kld", "poisson", "mape", "msle", "hinge", "squ
                                          input_shape=(3,))])
     model.compile(optimizer="sgd", loss=loss)
     compiled[loss] = model.evaluate(x, y, verbose=0)
+labels = np.array([0, 2, 1, 2, 1, 0], "float32")[:, None]
+for key, loss in [("scce_ignore", L.SparseCategoricalCrossentropy(ignore_class=2)),
+                  ("huber_object", L.Huber(delta=0.2)),
+                  ("bfce_object", L.BinaryFocalCrossentropy(apply_class_balancing=True))]:
+    width = 3 if key == "scce_ignore" else 2
+    model = K.Sequential([K.layers.Dense(width, activation="softmax", input_shape=(3,),
+                                         kernel_initializer="ones")])
+    model.compile(optimizer="sgd", loss=loss)
+    compiled[key] = model.evaluate(x, labels if key == "scce_ignore" else y, verbose=0)
 result["compiled"] = compiled
 """
 

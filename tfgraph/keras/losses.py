@@ -7,6 +7,8 @@ replaced by its logits, so the cross-entropy is computed from logits."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import warnings
 
 from tfgraph.framework import dtypes
@@ -432,11 +434,27 @@ def compute_weighted_loss(losses, sample_weight=None, reduction=Reduction.SUM_OV
     return math_ops.div_no_nan(total, count)
 
 
+_COMPILED = threading.local()
+
+
+@contextlib.contextmanager
+def compiled_loss_scope():
+    """Inside, losses are reduced as `Model.compile` reduces them in Keras 2's graph
+    mode: the mask of the per-sample losses (`ignore_class`) is not applied, so ignored
+    entries count as zeros in the mean."""
+    saved = getattr(_COMPILED, "value", False)
+    _COMPILED.value = True
+    try:
+        yield
+    finally:
+        _COMPILED.value = saved
+
+
 def _apply_valid_mask(losses, sample_weight, reduction):
     """Sample weights zero where the losses' mask is False; for a mean, the valid ones
     scaled so the mean is over the valid entries only."""
     mask = keras_tensor.mask(losses)
-    if mask is None:
+    if mask is None or getattr(_COMPILED, "value", False):
         return sample_weight
     mask = array_ops.cast(mask, losses.dtype)
     if reduction in (Reduction.AUTO, Reduction.SUM_OVER_BATCH_SIZE):
