@@ -168,6 +168,8 @@ layers = {
     "stacked": L.RNN(L.StackedRNNCells([L.SimpleRNNCell(4), L.LSTMCell(2), L.GRUCell(3)]),
                      return_state=True),
     "stacked_list": L.RNN([L.SimpleRNNCell(2), L.SimpleRNNCell(3)], return_sequences=True),
+    "bi_simple": L.Bidirectional(L.SimpleRNN(2, return_sequences=True)),
+    "stacked_dropout": L.RNN([L.SimpleRNNCell(2, dropout=0.5), L.GRUCell(2, dropout=0.3)]),
 }
 outs = {k: la(x) for k, la in layers.items()}
 masked_layer = L.SimpleRNN(3, return_sequences=True)
@@ -246,3 +248,19 @@ def test_stacked_cells_config_round_trip():
     ]
     simple = L.SimpleRNN.from_config(L.SimpleRNN(3, activation="relu").get_config())
     assert simple.cell.activation is K.activations.relu
+
+
+def test_stacked_cells_dropout_in_training_only():
+    x = tf.placeholder(tf.float32, [None, 4, 3])
+    plain = L.RNN([L.SimpleRNNCell(3), L.LSTMCell(2)])
+    dropped = L.RNN(
+        [L.SimpleRNNCell(3, dropout=0.5), L.LSTMCell(2, dropout=0.5, recurrent_dropout=0.5)]
+    )
+    y_plain, y_test = plain(x), dropped(x)
+    y_train = dropped(x, training=True)
+    dropped.set_weights(plain.get_weights())
+    xv = np.random.RandomState(0).standard_normal((50, 4, 3)).astype("float32")
+    sess = K.backend.get_session()
+    a, b, c = sess.run([y_plain, y_test, y_train], {x: xv})
+    np.testing.assert_allclose(a, b, rtol=1e-6)
+    assert np.abs(a - c).max() > 1e-3
