@@ -294,3 +294,11 @@ def test_all_keras_losses_match_tensorflow():
     expected = theirs(ALL_LOSSES)
     tf.reset_default_graph()
     assert_same(ours(ALL_LOSSES), expected, rtol=2e-5)
+
+
+def test_loss_name_scopes_as_keras():
+    wrapper = K.losses.LossFunctionWrapper(lambda a, b: a - b, name="<lambda>")
+    assert wrapper(tf.ones([2]), tf.zeros([2])).name.startswith("lambda/")
+    stripped = K.losses.LossFunctionWrapper(K.losses.mse, name="_x_")
+    assert stripped(tf.ones([2]), tf.zeros([2])).name.startswith("x/")
+    assert K.losses.Huber()(tf.ones([2, 1]), tf.zeros([2, 1])).name.startswith("huber_loss/")

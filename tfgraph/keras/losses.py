@@ -483,10 +483,19 @@ class Loss:
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         g = get_default_graph()
-        with g.name_scope(self.name or type(self).__name__):
+        with g.name_scope(self._scope_name()):
             losses = self.call(y_true, y_pred)
             sample_weight = _apply_valid_mask(losses, sample_weight, self.reduction)
             return compute_weighted_loss(losses, sample_weight, self.reduction)
+
+    def _scope_name(self) -> str:
+        """Keras 2's name scope for the loss: its name (or class name) without leading
+        and trailing underscores; a lambda's is `lambda`."""
+        if self.name is None:
+            return type(self).__name__.strip("_")
+        if self.name == "<lambda>":
+            return "lambda"
+        return self.name.strip("_")
 
     def get_config(self) -> dict:
         return {"reduction": self.reduction, "name": self.name}
