@@ -405,7 +405,7 @@ class RNN(Layer):
         if isinstance(cell, (list, tuple)):
             cell = StackedRNNCells(cell)
             if "cell" in self.__dict__.get("_init_args", {}):
-                self._init_args["cell"] = cell  # (configs name the stacked cell)
+                self.__dict__["_init_args"]["cell"] = cell  # (configs name the stacked cell)
         super().__init__(**kwargs)
         self.cell = cell
         self.return_sequences = return_sequences
