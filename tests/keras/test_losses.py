@@ -226,6 +226,13 @@ fns = {
     "cls_huber_squeeze": L.Huber()(np.arange(4, dtype="float32"),
                                    tf.constant(np.ones((4, 1), "float32"))),
 }
+y3 = rng.standard_normal((4, 4, 2)).astype("float32")
+p3 = tf.constant(rng.standard_normal((4, 4, 2)).astype("float32"))
+fns["cls_mse_3d_w"] = L.MeanSquaredError()(y3, p3, sample_weight=weights)
+fns["cls_mse_3d_w2"] = L.MeanSquaredError(reduction="sum")(y3, p3, sample_weight=weights[:, None])
+fns["cls_named_w"] = L.LogCosh(name="named")(reg_true, rp, sample_weight=weights[:, None])
+result["op_names"] = sorted(o.name for o in tf.get_default_graph().get_operations()
+                            if o.name.startswith("named/"))
 sess = tf.Session()
 result["values"] = sess.run(fns, feed)
 grads = {k: tf.gradients(v, lg)[0] for k, v in fns.items() if k.startswith("cls_")}

@@ -11,7 +11,7 @@ import contextlib
 import threading
 import warnings
 
-from tfgraph.framework import dtypes
+from tfgraph.framework import api_utils, dtypes
 from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
 from tfgraph.keras import backend
@@ -414,24 +414,39 @@ def _squeeze_or_expand(y_pred, y_true):
     return y_pred, y_true
 
 
+def _match_weight_rank(sample_weight, losses):
+    """`sample_weight` squeezed or expanded by one trailing axis to the rank of
+    `losses`, as Keras 2 does (scalars and other ranks left alone)."""
+    w_rank, l_rank = sample_weight.shape.ndims, losses.shape.ndims
+    if w_rank is None or l_rank is None or w_rank == 0:
+        return sample_weight
+    if w_rank - l_rank == 1:
+        return array_ops.squeeze(sample_weight, [-1])
+    if l_rank - w_rank == 1:
+        return array_ops.expand_dims(sample_weight, -1)
+    return sample_weight
+
+
 def compute_weighted_loss(losses, sample_weight=None, reduction=Reduction.SUM_OVER_BATCH_SIZE):
-    """Weights per-sample `losses` and reduces them (`Reduction`)."""
+    """Weights per-sample `losses` and reduces them (`Reduction`), in Keras 2's
+    `weighted_loss` scope (the mean is `weighted_loss/value`)."""
     if reduction == Reduction.AUTO:
         reduction = Reduction.SUM_OVER_BATCH_SIZE
-    losses = convert_to_tensor(losses)
-    if sample_weight is not None:
-        sample_weight = array_ops.cast(convert_to_tensor(sample_weight), losses.dtype)
-        if sample_weight.shape.ndims is not None and losses.shape.ndims is not None:
-            while sample_weight.shape.ndims > losses.shape.ndims:
-                sample_weight = array_ops.squeeze(sample_weight, [-1])
-        losses = math_ops.multiply(losses, sample_weight)
-    if reduction == Reduction.NONE:
-        return losses
-    total = math_ops.reduce_sum(losses)
-    if reduction == Reduction.SUM:
-        return total
-    count = array_ops.cast(array_ops.size(losses), losses.dtype)
-    return math_ops.div_no_nan(total, count)
+    g = get_default_graph()
+    with g.name_scope("weighted_loss"):
+        losses = convert_to_tensor(losses)
+        sample_weight = convert_to_tensor(1.0 if sample_weight is None else sample_weight)
+        sample_weight = array_ops.cast(sample_weight, losses.dtype)
+        sample_weight = _match_weight_rank(sample_weight, losses)
+        weighted = math_ops.multiply(losses, sample_weight)
+        if reduction == Reduction.NONE:
+            return weighted
+        total = math_ops.reduce_sum(weighted)
+        if reduction == Reduction.SUM:
+            return total
+        with g.name_scope("num_elements") as scope:
+            count = array_ops.cast(array_ops.size(weighted, name=scope), losses.dtype)
+        return math_ops.div_no_nan(math_ops.reduce_sum(total), count, name="value")
 
 
 _COMPILED = threading.local()
@@ -463,10 +478,7 @@ def _apply_valid_mask(losses, sample_weight, reduction):
     if sample_weight is None:
         return mask
     sample_weight = array_ops.cast(convert_to_tensor(sample_weight), losses.dtype)
-    if sample_weight.shape.ndims is not None and mask.shape.ndims is not None:
-        while sample_weight.shape.ndims > mask.shape.ndims:
-            sample_weight = array_ops.squeeze(sample_weight, [-1])
-    return sample_weight * mask
+    return _match_weight_rank(sample_weight, mask) * mask
 
 
 class Loss:
@@ -508,9 +520,10 @@ class LossFunctionWrapper(Loss):
         self._fn_kwargs = kwargs
 
     def call(self, y_true, y_pred):
-        y_pred = convert_to_tensor(y_pred)
-        y_true = convert_to_tensor(y_true)
-        y_pred, y_true = _squeeze_or_expand(y_pred, y_true)
+        """The wrapped function's per-sample losses (ranks made equal first when both
+        arguments are tensors, as Keras 2 does)."""
+        if api_utils.is_tensor(y_pred) and api_utils.is_tensor(y_true):
+            y_pred, y_true = _squeeze_or_expand(y_pred, y_true)
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def get_config(self) -> dict:
