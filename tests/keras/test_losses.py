@@ -146,3 +146,166 @@ def test_unknown_names():
 def test_incompatible_shapes_are_refused():
     with pytest.raises(ValueError):
         K.losses.categorical_crossentropy(np.zeros((2, 3), "float32"), tf.zeros([2, 4]))
+
+
+ALL_LOSSES = """
+K = tf.keras
+L = K.losses
+result = {}
+rng = np.random.RandomState(7)
+logits = rng.standard_normal((4, 3)).astype("float32") * 2
+probs = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
+onehot = np.eye(3, dtype="float32")[[0, 2, 1, 1]]
+binary = (rng.uniform(size=(4, 3)) > 0.5).astype("float32")
+signs = 2 * binary - 1
+reg_true = rng.uniform(0.1, 3, (4, 3)).astype("float32")
+reg_pred = (reg_true + rng.standard_normal((4, 3)) * 1.5).astype("float32")
+counts = rng.poisson(2, (4, 3)).astype("float32")
+weights = np.array([1.0, 0.5, 0.0, 2.0], "float32")
+lg = tf.placeholder(tf.float32, [None, 3])
+feed = {lg: logits}
+p = tf.nn.softmax(lg)
+sg = tf.sigmoid(lg)
+rp = tf.constant(reg_pred)
+fns = {
+    "huber": L.get("huber")(reg_true, rp),
+    "huber_d": L.get("huber")(reg_true, rp, delta=0.5),
+    "hinge": L.hinge(binary, lg),
+    "hinge_signs": L.hinge(signs, lg),
+    "squared_hinge": L.squared_hinge(binary, lg),
+    "categorical_hinge": L.categorical_hinge(onehot, lg),
+    "log_cosh": L.log_cosh(reg_true, rp),
+    "logcosh": L.logcosh(reg_true, rp),
+    "kld": L.kld(onehot, p),
+    "kl_divergence": L.kl_divergence(probs[::-1].copy(), p),
+    "kullback": L.kullback_leibler_divergence(onehot, p),
+    "KLD": L.KLD(onehot, p),
+    "poisson": L.poisson(counts, tf.exp(lg)),
+    "cosine_similarity": L.cosine_similarity(reg_true, rp),
+    "cosine_axis0": L.cosine_similarity(reg_true, rp, axis=0),
+    "cosine": L.cosine(reg_true, rp),
+    "cosine_proximity": L.cosine_proximity(reg_true, rp),
+    "mape": L.mape(reg_true, rp),
+    "MAPE": L.MAPE(np.zeros((4, 3), "float32"), rp),
+    "msle": L.msle(reg_true, rp),
+    "MSLE": L.MSLE(reg_true, rp),
+    "bfce": L.binary_focal_crossentropy(binary, sg),
+    "bfce_logits": L.binary_focal_crossentropy(binary, lg, from_logits=True, gamma=1.5),
+    "bfce_balanced": L.binary_focal_crossentropy(binary, tf.constant(1 / (1 + np.exp(-logits))),
+                                                 apply_class_balancing=True, alpha=0.3,
+                                                 label_smoothing=0.1),
+    "cfce": L.categorical_focal_crossentropy(onehot, tf.constant(probs)),
+    "cfce_softmax": L.categorical_focal_crossentropy(onehot, p, alpha=0.5, gamma=1.0),
+    "cfce_logits": L.categorical_focal_crossentropy(onehot, lg, from_logits=True,
+                                                    label_smoothing=0.2),
+    "scce_ignore": L.sparse_categorical_crossentropy([0, 2, -1, 1], p, ignore_class=-1),
+    "cls_huber": L.Huber()(reg_true, rp),
+    "cls_huber_d_w": L.Huber(delta=0.3)(reg_true, rp, sample_weight=weights),
+    "cls_hinge_sum": L.Hinge(reduction="sum")(binary, lg),
+    "cls_squared_hinge_none": L.SquaredHinge(reduction="none")(binary, lg),
+    "cls_categorical_hinge_w": L.CategoricalHinge()(onehot, lg, sample_weight=weights),
+    "cls_logcosh": L.LogCosh()(reg_true, rp),
+    "cls_kld_w": L.KLDivergence()(onehot, p, sample_weight=weights),
+    "cls_poisson_none": L.Poisson(reduction="none")(counts, tf.exp(lg)),
+    "cls_cosine": L.CosineSimilarity()(reg_true, rp),
+    "cls_cosine_axis0": L.CosineSimilarity(axis=0, reduction="sum")(reg_true, rp),
+    "cls_mape_w": L.MeanAbsolutePercentageError()(reg_true, rp, sample_weight=weights),
+    "cls_msle": L.MeanSquaredLogarithmicError()(reg_true, rp),
+    "cls_bfce": L.BinaryFocalCrossentropy()(binary, sg),
+    "cls_bfce_args": L.BinaryFocalCrossentropy(apply_class_balancing=True, alpha=0.4, gamma=3.0,
+                                               from_logits=True, label_smoothing=0.05)(
+        binary, lg, sample_weight=weights),
+    "cls_cfce": L.CategoricalFocalCrossentropy()(onehot, p),
+    "cls_cfce_args": L.CategoricalFocalCrossentropy(alpha=0.7, gamma=0.5, from_logits=True,
+                                                    reduction="sum")(onehot, lg),
+    "cls_scce_ignore": L.SparseCategoricalCrossentropy(ignore_class=1)([0, 2, 1, 1], p),
+    "cls_scce_ignore_w": L.SparseCategoricalCrossentropy(from_logits=True, ignore_class=1)(
+        [0, 2, 1, 1], lg, sample_weight=weights),
+    "cls_scce_ignore_sum": L.SparseCategoricalCrossentropy(ignore_class=2, reduction="sum")(
+        [0, 2, 1, 1], p),
+    "cls_huber_squeeze": L.Huber()(np.arange(4, dtype="float32"),
+                                   tf.constant(np.ones((4, 1), "float32"))),
+}
+y3 = rng.standard_normal((4, 4, 2)).astype("float32")
+p3 = tf.constant(rng.standard_normal((4, 4, 2)).astype("float32"))
+fns["cls_mse_3d_w"] = L.MeanSquaredError()(y3, p3, sample_weight=weights)
+fns["cls_mse_3d_w2"] = L.MeanSquaredError(reduction="sum")(y3, p3, sample_weight=weights[:, None])
+fns["cls_named_w"] = L.LogCosh(name="named")(reg_true, rp, sample_weight=weights[:, None])
+result["op_names"] = sorted(o.name for o in tf.get_default_graph().get_operations()
+                            if o.name.startswith("named/"))
+sess = tf.Session()
+result["values"] = sess.run(fns, feed)
+grads = {k: tf.gradients(v, lg)[0] for k, v in fns.items() if k.startswith("cls_")}
+result["gradients"] = sess.run({k: g for k, g in grads.items() if g is not None}, feed)
+classes = [L.Huber(delta=2.0), L.Hinge(), L.SquaredHinge(), L.CategoricalHinge(), L.LogCosh(),
+           L.KLDivergence(), L.Poisson(), L.CosineSimilarity(axis=0),
+           L.MeanAbsolutePercentageError(), L.MeanSquaredLogarithmicError(reduction="sum"),
+           L.BinaryFocalCrossentropy(alpha=0.1), L.CategoricalFocalCrossentropy(gamma=1.0),
+           L.SparseCategoricalCrossentropy(ignore_class=3)]
+result["configs"] = {type(c).__name__: c.get_config() for c in classes}
+result["serialized"] = [L.serialize(c) for c in classes]
+result["round_trip"] = [L.deserialize(L.serialize(c)).get_config() for c in classes]
+result["from_config"] = [type(c).from_config(c.get_config()).get_config() for c in classes]
+names = ["huber", "huber_loss", "logcosh", "log_cosh", "kld", "KLD", "kl_divergence",
+         "kullback_leibler_divergence", "cosine_similarity", "mape", "MAPE", "msle", "MSLE",
+         "poisson", "hinge", "squared_hinge", "categorical_hinge", "binary_focal_crossentropy",
+         "categorical_focal_crossentropy", "bce", "BCE", "mean_absolute_percentage_error",
+         "mean_squared_logarithmic_error"]
+result["get_functions"] = {n: L.get(n).__name__ for n in names}
+cls_names = ["Huber", "Hinge", "SquaredHinge", "CategoricalHinge", "LogCosh", "KLDivergence",
+             "Poisson", "CosineSimilarity", "MeanAbsolutePercentageError",
+             "MeanSquaredLogarithmicError", "BinaryFocalCrossentropy",
+             "CategoricalFocalCrossentropy"]
+result["get_classes"] = {n: L.get(n).get_config() for n in cls_names}
+result["get_dict"] = L.get({"class_name": "Huber", "config": {"delta": 3.0}}).get_config()
+errors = {}
+for bad in ["cosine", "cosine_proximity", "nope", {"class_name": "Nope", "config": {}}]:
+    try:
+        L.get(bad)
+        errors[str(bad)] = "no error"
+    except ValueError as e:
+        errors[str(bad)] = str(e).split(".")[0]
+result["errors"] = errors
+metric_names = ["binary_focal_crossentropy", "categorical_focal_crossentropy", "cosine",
+                "cosine_proximity", "hinge", "kl_divergence", "kld", "kullback_leibler_divergence",
+                "log_cosh", "logcosh", "mape", "mean_absolute_percentage_error",
+                "mean_squared_logarithmic_error", "msle", "poisson", "squared_hinge"]
+result["metric_functions"] = {n: getattr(K.metrics, n).__name__ for n in metric_names}
+
+compiled = {}
+x = rng.uniform(0.1, 1, (6, 3)).astype("float32")
+y = rng.uniform(0.1, 1, (6, 2)).astype("float32")
+for loss in ["huber", "logcosh", "kld", "poisson", "mape", "msle", "hinge", "squared_hinge",
+             "categorical_hinge", "cosine_similarity", "binary_focal_crossentropy",
+             "categorical_focal_crossentropy"]:
+    model = K.Sequential([K.layers.Dense(2, activation="softmax", kernel_initializer="ones",
+                                         input_shape=(3,))])
+    model.compile(optimizer="sgd", loss=loss)
+    compiled[loss] = model.evaluate(x, y, verbose=0)
+labels = np.array([0, 2, 1, 2, 1, 0], "float32")[:, None]
+for key, loss in [("scce_ignore", L.SparseCategoricalCrossentropy(ignore_class=2)),
+                  ("huber_object", L.Huber(delta=0.2)),
+                  ("bfce_object", L.BinaryFocalCrossentropy(apply_class_balancing=True))]:
+    width = 3 if key == "scce_ignore" else 2
+    model = K.Sequential([K.layers.Dense(width, activation="softmax", input_shape=(3,),
+                                         kernel_initializer="ones")])
+    model.compile(optimizer="sgd", loss=loss)
+    compiled[key] = model.evaluate(x, labels if key == "scce_ignore" else y, verbose=0)
+result["compiled"] = compiled
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_all_keras_losses_match_tensorflow():
+    expected = theirs(ALL_LOSSES)
+    tf.reset_default_graph()
+    assert_same(ours(ALL_LOSSES), expected, rtol=2e-5)
+
+
+def test_loss_name_scopes_as_keras():
+    wrapper = K.losses.LossFunctionWrapper(lambda a, b: a - b, name="<lambda>")
+    assert wrapper(tf.ones([2]), tf.zeros([2])).name.startswith("lambda/")
+    stripped = K.losses.LossFunctionWrapper(K.losses.mse, name="_x_")
+    assert stripped(tf.ones([2]), tf.zeros([2])).name.startswith("x/")
+    assert K.losses.Huber()(tf.ones([2, 1]), tf.zeros([2, 1])).name.startswith("huber_loss/")

@@ -148,3 +148,119 @@ def test_recurrent_dropout_in_training_only():
     a, b, c = sess.run([y_plain, y_test, y_train], {x: xv})
     np.testing.assert_allclose(a, b, rtol=1e-6)
     assert np.abs(a - c).max() > 1e-3
+
+
+SIMPLE_PROGRAM = """
+rng = np.random.RandomState(11)
+K = tf.keras
+L = tf.keras.layers
+result = {}
+x = tf.placeholder(tf.float32, [None, 5, 3])
+xv = rng.standard_normal((2, 5, 3)).astype("float32")
+mv = np.array([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]], bool)
+layers = {
+    "simple": L.SimpleRNN(4),
+    "simple_seq_back": L.SimpleRNN(3, return_sequences=True, go_backwards=True,
+                                   activation="relu"),
+    "simple_state": L.SimpleRNN(2, return_state=True, use_bias=False),
+    "simple_dropout": L.SimpleRNN(3, dropout=0.4, recurrent_dropout=0.3),  # (inference)
+    "rnn_cell": L.RNN(L.SimpleRNNCell(3), return_sequences=True),
+    "stacked": L.RNN(L.StackedRNNCells([L.SimpleRNNCell(4), L.LSTMCell(2), L.GRUCell(3)]),
+                     return_state=True),
+    "stacked_list": L.RNN([L.SimpleRNNCell(2), L.SimpleRNNCell(3)], return_sequences=True),
+    "bi_simple": L.Bidirectional(L.SimpleRNN(2, return_sequences=True)),
+    "stacked_dropout": L.RNN([L.SimpleRNNCell(2, dropout=0.5), L.GRUCell(2, dropout=0.3)]),
+}
+outs = {k: la(x) for k, la in layers.items()}
+masked_layer = L.SimpleRNN(3, return_sequences=True)
+outs["masked"] = masked_layer(x, mask=tf.constant(mv))
+layers["masked"] = masked_layer
+for la in layers.values():
+    la.set_weights([rng.standard_normal(w.shape.as_list()).astype("float32") * 0.5
+                    for w in la.weights])
+sess = K.backend.get_session()
+result["values"] = sess.run(outs, {x: xv})
+result["names"] = {k: [la.name, [w.name for w in la.weights]] for k, la in layers.items()}
+result["shapes"] = {k: str(tf.nest.map_structure(lambda t: t.shape.as_list(), v))
+                    for k, v in outs.items()}
+grads = tf.gradients(tf.reduce_sum(outs["stacked"][0]) + tf.reduce_sum(outs["simple"]),
+                     [x] + layers["stacked"].weights)
+result["gradients"] = sess.run(grads, {x: xv})
+cell = L.StackedRNNCells([L.SimpleRNNCell(4), L.LSTMCell(2)])
+result["stacked_sizes"] = [cell.state_size[0], list(cell.state_size[1]), cell.output_size]
+result["cell_units"] = [L.SimpleRNNCell(5).state_size, L.SimpleRNNCell(5).output_size]
+
+model = K.Sequential([L.SimpleRNN(3, input_shape=(5, 3)), L.Dense(1)])
+model.set_weights([rng.standard_normal(w.shape.as_list()).astype("float32") * 0.5
+                   for w in model.weights])
+model.compile(K.optimizers.SGD(0.1), "mse")
+hist = model.fit(xv, np.array([[1.0], [-1.0]], "float32"), epochs=2, verbose=0, shuffle=False)
+result["fit"] = [hist.history["loss"], model.get_weights()]
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_simple_rnn_and_stacked_cells_match_tensorflow():
+    expected = theirs(SIMPLE_PROGRAM)
+    tf.reset_default_graph()
+    assert_same(ours(SIMPLE_PROGRAM), expected)
+
+
+def test_simple_rnn_cell_by_hand():
+    cell = L.SimpleRNNCell(2, kernel_initializer="ones", recurrent_initializer="ones")
+    layer = L.RNN(cell, return_sequences=True)
+    x = np.array([[[0.1], [0.2]]], "float32")
+    out = layer(tf.constant(x))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        got = sess.run(out)
+    h1 = np.tanh(0.1)
+    h2 = np.tanh(0.2 + 2 * h1)
+    np.testing.assert_allclose(got[0], [[h1, h1], [h2, h2]], rtol=1e-6)
+
+
+def test_simple_rnn_refuses_recurrent_activation():
+    with pytest.raises(TypeError, match="recurrent_activation"):
+        L.SimpleRNN(2, recurrent_activation="sigmoid")
+    with pytest.raises(ValueError, match="`call` method and a `state_size`"):
+        L.StackedRNNCells([object()])
+
+
+def test_stacked_cells_config_round_trip():
+    layer = L.RNN([L.SimpleRNNCell(2), L.LSTMCell(3)], return_sequences=True)
+    config = layer.get_config()
+    assert config["cell"]["class_name"] == "StackedRNNCells"
+    assert [c["class_name"] for c in config["cell"]["config"]["cells"]] == [
+        "SimpleRNNCell",
+        "LSTMCell",
+    ]
+    again = L.RNN.from_config(config)
+    out = again(tf.zeros([2, 4, 5]))
+    assert out.shape.as_list() == [2, 4, 3]
+    assert [w.shape.as_list() for w in again.weights] == [
+        [5, 2],
+        [2, 2],
+        [2],
+        [2, 12],
+        [3, 12],
+        [12],
+    ]
+    simple = L.SimpleRNN.from_config(L.SimpleRNN(3, activation="relu").get_config())
+    assert simple.cell.activation is K.activations.relu
+
+
+def test_stacked_cells_dropout_in_training_only():
+    x = tf.placeholder(tf.float32, [None, 4, 3])
+    plain = L.RNN([L.SimpleRNNCell(3), L.LSTMCell(2)])
+    dropped = L.RNN(
+        [L.SimpleRNNCell(3, dropout=0.5), L.LSTMCell(2, dropout=0.5, recurrent_dropout=0.5)]
+    )
+    y_plain, y_test = plain(x), dropped(x)
+    y_train = dropped(x, training=True)
+    dropped.set_weights(plain.get_weights())
+    xv = np.random.RandomState(0).standard_normal((50, 4, 3)).astype("float32")
+    sess = K.backend.get_session()
+    a, b, c = sess.run([y_plain, y_test, y_train], {x: xv})
+    np.testing.assert_allclose(a, b, rtol=1e-6)
+    assert np.abs(a - c).max() > 1e-3

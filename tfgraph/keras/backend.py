@@ -18,8 +18,10 @@ __all__ = [
     "batch_get_value",
     "batch_set_value",
     "binary_crossentropy",
+    "binary_focal_crossentropy",
     "cast",
     "categorical_crossentropy",
+    "categorical_focal_crossentropy",
     "clear_session",
     "clip",
     "concatenate",
@@ -538,10 +540,32 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     return losses.backend_categorical_crossentropy(target, output, from_logits, axis)
 
 
-def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1, ignore_class=None):
     from tfgraph.keras import losses
 
-    return losses.backend_sparse_categorical_crossentropy(target, output, from_logits, axis)
+    return losses.backend_sparse_categorical_crossentropy(
+        target, output, from_logits, axis, ignore_class
+    )
+
+
+def categorical_focal_crossentropy(
+    target, output, alpha=0.25, gamma=2.0, from_logits=False, axis=-1
+):
+    from tfgraph.keras import losses
+
+    return losses.backend_categorical_focal_crossentropy(
+        target, output, alpha, gamma, from_logits, axis
+    )
+
+
+def binary_focal_crossentropy(
+    target, output, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False
+):
+    from tfgraph.keras import losses
+
+    return losses.backend_binary_focal_crossentropy(
+        target, output, apply_class_balancing, alpha, gamma, from_logits
+    )
 
 
 def binary_crossentropy(target, output, from_logits=False):

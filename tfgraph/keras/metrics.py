@@ -13,16 +13,32 @@ __all__ = [
     "MSE",
     "binary_accuracy",
     "binary_crossentropy",
+    "binary_focal_crossentropy",
     "categorical_accuracy",
     "categorical_crossentropy",
+    "categorical_focal_crossentropy",
+    "cosine",
+    "cosine_proximity",
     "get",
+    "hinge",
+    "kl_divergence",
+    "kld",
+    "kullback_leibler_divergence",
+    "log_cosh",
+    "logcosh",
     "mae",
+    "mape",
     "mean_absolute_error",
+    "mean_absolute_percentage_error",
     "mean_squared_error",
+    "mean_squared_logarithmic_error",
     "mse",
+    "msle",
+    "poisson",
     "sparse_categorical_accuracy",
     "sparse_categorical_crossentropy",
     "sparse_top_k_categorical_accuracy",
+    "squared_hinge",
     "top_k_categorical_accuracy",
 ]
 
@@ -31,6 +47,16 @@ categorical_crossentropy = losses.categorical_crossentropy
 sparse_categorical_crossentropy = losses.sparse_categorical_crossentropy
 mean_squared_error = mse = MSE = losses.mean_squared_error
 mean_absolute_error = mae = MAE = losses.mean_absolute_error
+mean_absolute_percentage_error = mape = losses.mean_absolute_percentage_error
+mean_squared_logarithmic_error = msle = losses.mean_squared_logarithmic_error
+binary_focal_crossentropy = losses.binary_focal_crossentropy
+categorical_focal_crossentropy = losses.categorical_focal_crossentropy
+hinge = losses.hinge
+squared_hinge = losses.squared_hinge
+kl_divergence = kld = kullback_leibler_divergence = losses.kl_divergence
+log_cosh = logcosh = losses.log_cosh
+poisson = losses.poisson
+cosine = cosine_proximity = losses.cosine_similarity
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):

@@ -210,7 +210,7 @@ class TrainingMixin:
                 scale = total / math_ops.reduce_sum(mask_weights)
                 weights = array_ops.expand_dims(weights, -1) * (mask_weights * scale)
             output_masks.append(mask_weights)
-            with g.name_scope("loss"):
+            with g.name_scope("loss"), losses.compiled_loss_scope():
                 if isinstance(loss_fn, losses.Loss):
                     output_losses.append(loss_fn(target, output, sample_weight=weights))
                 else:

@@ -69,7 +69,16 @@ from tfgraph.keras.layers.merge import (
     subtract,
 )
 from tfgraph.keras.layers.normalization import BatchNormalization
-from tfgraph.keras.layers.recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell
+from tfgraph.keras.layers.recurrent import (
+    GRU,
+    LSTM,
+    RNN,
+    GRUCell,
+    LSTMCell,
+    SimpleRNN,
+    SimpleRNNCell,
+    StackedRNNCells,
+)
 from tfgraph.keras.layers.wrappers import Bidirectional, TimeDistributed
 
 AvgPool2D = AveragePooling2D
@@ -143,9 +152,12 @@ __all__ = [
     "Reshape",
     "SeparableConv2D",
     "SeparableConvolution2D",
+    "SimpleRNN",
+    "SimpleRNNCell",
     "Softmax",
     "SpatialDropout1D",
     "SpatialDropout2D",
+    "StackedRNNCells",
     "Subtract",
     "ThresholdedReLU",
     "TimeDistributed",

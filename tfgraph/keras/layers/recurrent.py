@@ -12,7 +12,16 @@ from tfgraph.ops import array_ops, conv_ops, math_ops
 from tfgraph.ops.tensor_array_ops import TensorArray
 from tfgraph.ops.while_loop import while_loop
 
-__all__ = ["GRU", "LSTM", "RNN", "GRUCell", "LSTMCell"]
+__all__ = [
+    "GRU",
+    "LSTM",
+    "RNN",
+    "GRUCell",
+    "LSTMCell",
+    "SimpleRNN",
+    "SimpleRNNCell",
+    "StackedRNNCells",
+]
 
 
 def _dot(x, kernel):
@@ -238,6 +247,140 @@ class GRUCell(_Cell):
         return h, [h]
 
 
+class SimpleRNNCell(_Cell):
+    """One fully connected recurrent step: `activation(x . kernel + bias + h .
+    recurrent_kernel)`; the state is the output."""
+
+    def __init__(self, units, **kwargs) -> None:
+        if "recurrent_activation" in kwargs:
+            raise TypeError("Keyword argument not understood:", "recurrent_activation")
+        super().__init__(units, **kwargs)
+        self.state_size = self.units
+        self.output_size = self.units
+
+    def call(self, inputs, states):
+        prev = states[0] if isinstance(states, (list, tuple)) else states
+        xs, hs = self._gate_inputs(inputs, prev)
+        h = _dot(xs[0], self.kernel)
+        if self.bias is not None:
+            h = conv_ops.bias_add(h, self.bias)
+        output = self.activation(h + _dot(hs[0], self.recurrent_kernel))
+        return output, [output]
+
+
+class StackedRNNCells(Layer):
+    """Several cells run as one: each step feeds the output of a cell to the next; the
+    state is every cell's state in turn, the output the last cell's."""
+
+    def __init__(self, cells, **kwargs) -> None:
+        for cell in cells:
+            if not hasattr(cell, "call") or not hasattr(cell, "state_size"):
+                raise ValueError(
+                    "All cells must have a `call` method and a `state_size` attribute. "
+                    f"Received cells={cells}"
+                )
+        super().__init__(**kwargs)
+        self.cells = list(cells)
+
+    @property
+    def state_size(self) -> tuple:
+        return tuple(c.state_size for c in self.cells)
+
+    @property
+    def output_size(self):
+        return self.cells[-1].output_size
+
+    @property
+    def trainable_weights(self) -> list:
+        return [w for c in self.cells for w in c.trainable_weights] if self.trainable else []
+
+    @property
+    def non_trainable_weights(self) -> list:
+        if not self.trainable:
+            return [w for c in self.cells for w in c.weights]
+        return [w for c in self.cells for w in c.non_trainable_weights]
+
+    @property
+    def losses(self) -> list:
+        return [loss for c in self.cells for loss in c.losses]
+
+    def build(self, input_shape) -> None:
+        from tfgraph.framework.graph import get_default_graph
+
+        shape = as_shape(input_shape).as_list()
+        for cell in self.cells:
+            if not cell.built:
+                with get_default_graph().name_scope(cell.name):
+                    cell.build(TensorShape([shape[0], shape[-1]]))
+                    cell.built = True
+            shape = [shape[0], cell.output_size]
+        self.built = True
+
+    def call(self, inputs, states):
+        states = list(states) if isinstance(states, (list, tuple)) else [states]
+        new_states = []
+        for cell in self.cells:
+            n = len(_flat_sizes(cell.state_size))
+            cell_states, states = states[:n], states[n:]
+            inputs, cell_new = cell.call(inputs, cell_states)
+            new_states.extend(cell_new if isinstance(cell_new, (list, tuple)) else [cell_new])
+        return inputs, new_states
+
+    def _prepare_dropout(self, first_input, first_state, training) -> None:
+        """Each cell's dropout masks, shaped as the inputs it sees."""
+        batch = array_ops.shape(first_input)[0]
+        like = first_input
+        for cell in self.cells:
+            if hasattr(cell, "_prepare_dropout"):
+                state = array_ops.zeros(
+                    array_ops.stack([batch, _flat_sizes(cell.state_size)[0]]), first_input.dtype
+                )
+                cell._prepare_dropout(like, state, training)
+            like = array_ops.zeros(array_ops.stack([batch, cell.output_size]), first_input.dtype)
+
+    def _clear_dropout(self) -> None:
+        for cell in self.cells:
+            if hasattr(cell, "_clear_dropout"):
+                cell._clear_dropout()
+
+    def get_config(self) -> dict:
+        from tfgraph.keras.saving.serialization import serialize_keras_object
+
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": self.dtype,
+            "cells": [serialize_keras_object(c) for c in self.cells],
+        }
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects=None):
+        from tfgraph.keras.engine import serialization
+
+        config = dict(config)
+        cells = [serialization.deserialize_layer(c, custom_objects) for c in config.pop("cells")]
+        return cls(cells, **config)
+
+
+def _flat_sizes(size) -> list:
+    """The state sizes of a (nested) `state_size`, flattened."""
+    if isinstance(size, (list, tuple)):
+        return [n for s in size for n in _flat_sizes(s)]
+    return [size]
+
+
+def _nest_states(size, flat: list) -> list:
+    """Final states grouped as `state_size` groups them (one entry per top-level size)."""
+    if not isinstance(size, (list, tuple)):
+        return flat
+    nested, rest = [], list(flat)
+    for s in size:
+        n = len(_flat_sizes(s))
+        nested.append(rest[0] if not isinstance(s, (list, tuple)) else rest[:n])
+        rest = rest[n:]
+    return nested
+
+
 class RNN(Layer):
     """Runs `cell` over the time axis of [batch, time, features] inputs in a
     `tf.while_loop`; returns the last output (or every output with `return_sequences`,
@@ -259,6 +402,10 @@ class RNN(Layer):
             raise NotImplementedError(
                 "tfgraph's RNN layers are not stateful, unrolled or time-major"
             )
+        if isinstance(cell, (list, tuple)):
+            cell = StackedRNNCells(cell)
+            if "cell" in self.__dict__.get("_init_args", {}):
+                self.__dict__["_init_args"]["cell"] = cell  # (configs name the stacked cell)
         super().__init__(**kwargs)
         self.cell = cell
         self.return_sequences = return_sequences
@@ -309,8 +456,7 @@ class RNN(Layer):
         return type(self)(**config)
 
     def _state_sizes(self) -> list:
-        size = self.cell.state_size
-        return list(size) if isinstance(size, (list, tuple)) else [size]
+        return _flat_sizes(self.cell.state_size)
 
     def call(self, inputs, mask=None, training=None, initial_state=None):
         if isinstance(mask, (list, tuple)):
@@ -334,7 +480,7 @@ class RNN(Layer):
         output_ta = TensorArray(dtype=inputs.dtype, size=steps, tensor_array_name="output_ta")
         cell = self.cell
         n_states = len(states)
-        if getattr(cell, "dropout", 0) or getattr(cell, "recurrent_dropout", 0):
+        if hasattr(cell, "_prepare_dropout"):
             cell._prepare_dropout(time_major[0], states[0], training)
 
         mask_ta = None
@@ -390,7 +536,7 @@ class RNN(Layer):
         last.set_shape([static[0], cell.output_size])
         result = outputs if self.return_sequences else last
         if self.return_state:
-            return [result, *final_states]
+            return [result, *_nest_states(cell.state_size, final_states)]
         return result
 
     def compute_output_shape(self, input_shape):
@@ -470,6 +616,28 @@ class GRU(RNN):
 
     def get_config(self) -> dict:
         return _with_cell_defaults(self, super().get_config())
+
+
+class SimpleRNN(RNN):
+    """A fully connected RNN over [batch, time, features]: weights
+    `simple_rnn/simple_rnn_cell/{kernel, recurrent_kernel, bias}`."""
+
+    _config_extra_arguments = (*_CELL_ARGS, "zero_output_for_mask")
+
+    def __init__(self, units, **kwargs) -> None:
+        if "recurrent_activation" in kwargs:
+            raise TypeError("Keyword argument not understood:", "recurrent_activation")
+        self._config = {"units": units, **kwargs}
+        cell_kwargs = _split_kwargs(kwargs)
+        cell = SimpleRNNCell(units, name="simple_rnn_cell", **cell_kwargs)
+        rnn_kwargs = {k: kwargs.pop(k) for k in list(kwargs) if k in _RNN_ARGS}
+        super().__init__(cell, **rnn_kwargs, **kwargs)
+        self.units = units
+
+    def get_config(self) -> dict:
+        config = _with_cell_defaults(self, super().get_config())
+        config.pop("recurrent_activation", None)
+        return config
 
 
 _RNN_ARGS = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll", "time_major")
