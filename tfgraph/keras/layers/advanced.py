@@ -45,8 +45,9 @@ class Lambda(Layer):
         return self.function(inputs, **kwargs)
 
     def get_config(self) -> dict:
-        """Keras 2's Lambda config: the function as marshalled bytecode ("lambda"),
-        which only `safe_mode=False` loads back."""
+        """Keras 2's Lambda config: the function as marshalled bytecode ("lambda"), so
+        Keras 2 reads the file; tfgraph never loads the bytecode back (see
+        `_function_by_name`)."""
         config = {key: value for key, value in super().get_config().items() if key in _BASE}
         config.update(_function_config(self.function))
         config.update(
@@ -59,16 +60,17 @@ class Lambda(Layer):
 
     @classmethod
     def from_config(cls, config: dict):
-        """A Lambda from its config: a function named in the custom objects, or
-        bytecode, which runs code from the file and so is refused in safe mode."""
+        """A Lambda from its config: a function named in the custom objects; for one
+        saved as bytecode, the custom object under the layer's name (never the
+        bytecode: loading a file runs no code)."""
         config = dict(config)
         kind = config.pop("function_type", "raw")
         function = config.pop("function")
-        module = config.pop("module", None)
+        config.pop("module", None)
         for key in ("output_shape_type", "output_shape_module"):
             config.pop(key, None)
         if kind == "lambda":
-            function = _load_bytecode(function, module)
+            function = _function_by_name(config.get("name", "lambda"))
         elif kind == "function":
             from tfgraph.keras.saving.serialization import deserialize_keras_object
 
@@ -96,39 +98,21 @@ def _function_config(function) -> dict:
     }
 
 
-def _load_bytecode(function, module=None):
-    """A Python function from Keras's marshalled [code, defaults, closure], seeing the
-    globals of its module when that is imported (and the custom objects in scope)."""
-    from tfgraph.keras.saving.serialization import in_safe_mode
-
-    if in_safe_mode():
-        raise ValueError(
-            "Requested the deserialization of a Lambda layer with a Python `lambda` inside "
-            "it. This carries a potential risk of arbitrary code execution and thus it is "
-            "disallowed by default. If you trust the source of the saved model, you can "
-            "pass `safe_mode=False` to the loading function in order to allow Lambda layer "
-            "loading."
-        )
-    import base64
-    import marshal
-    import types
-
-    code, defaults, closure = (list(function) + [None, None])[:3]
-    code = marshal.loads(base64.decodebytes(code.encode("ascii")))  # (the caller opted in)
-    cells = None
-    if closure is not None:
-        cells = tuple(types.CellType(value) for value in closure)
-    if isinstance(defaults, list):
-        defaults = tuple(defaults)
-    import sys
-
+def _function_by_name(layer_name: str):
+    """The function a loaded Lambda layer runs: tfgraph never runs code read from a file,
+    so a Lambda saved as Python bytecode takes its function from the custom objects,
+    under the layer's name (`custom_objects={"lambda": fn}`)."""
     from tfgraph.keras.saving import object_registration
 
-    names = dict(globals())
-    if module in sys.modules:
-        names.update(vars(sys.modules[module]))
-    names.update(object_registration.all_custom_objects())
-    return types.FunctionType(code, names, code.co_name, defaults, cells)
+    function = object_registration.get_registered_object(layer_name)
+    if callable(function):
+        return function
+    raise ValueError(
+        f"Lambda layer {layer_name!r} was saved as Python bytecode, and tfgraph never runs "
+        "code read from a file (whatever `safe_mode` says). Pass the function under the "
+        f"layer's name: load_model(path, custom_objects={{{layer_name!r}: fn}}), or build "
+        "the model in Python and read the file with model.load_weights(path)."
+    )
 
 
 class LeakyReLU(Layer):

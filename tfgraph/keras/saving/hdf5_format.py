@@ -13,7 +13,7 @@ attribute). A weights file is the `model_weights` group alone, at the root: an a
 
 Loading matches layers by position (those with weights, in order) or, with `by_name`,
 by layer name. Nothing in a file runs as code: a Lambda layer holding Python bytecode
-is refused unless `safe_mode=False`."""
+takes its function from `custom_objects` under the layer's name."""
 
 from __future__ import annotations
 

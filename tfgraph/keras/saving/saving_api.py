@@ -81,33 +81,32 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, **kw
         custom_objects: names of custom layers, losses... used in the model.
         compile: compile the model again from its training config (with the optimizer
             state) when it has one.
-        safe_mode: refuse Lambda layers that hold Python bytecode (which would run
-            code from the file); pass False only for files you trust.
+        safe_mode: accepted for Keras's signature; tfgraph never runs code read from a
+            file, so a Lambda layer saved as bytecode takes its function from
+            `custom_objects` under the layer's name, whatever this says.
 
     Raises:
         OSError: nothing at `filepath`.
         NotImplementedError: for SavedModel directories.
-        ValueError: no model config in the file, or a Lambda layer in safe mode.
+        ValueError: no model config in the file, or a Lambda layer saved as bytecode
+            whose function is not in `custom_objects`.
     """
-    from tfgraph.keras.saving import hdf5_format, keras_zip, serialization
+    from tfgraph.keras.saving import hdf5_format, keras_zip
 
     if hdf5_format.is_open_file(filepath):  # (an open h5py.File)
-        with serialization.safe_mode_scope(safe_mode):
-            return hdf5_format.load_model_from_hdf5(filepath, custom_objects, compile)
+        return hdf5_format.load_model_from_hdf5(filepath, custom_objects, compile)
     path = os.fspath(filepath)
     if not os.path.exists(path):
         raise OSError(f"No file or directory found at {path}")
     if keras_zip.is_keras_zip(path):
-        with serialization.safe_mode_scope(safe_mode):
-            return keras_zip.load_model_from_keras_zip(path, custom_objects, compile)
+        return keras_zip.load_model_from_keras_zip(path, custom_objects, compile)
     if os.path.isdir(path) or not _is_hdf5(path):
         fmt = "keras" if path.endswith(".keras") else "tf"
         raise NotImplementedError(
             f"tfgraph cannot read a whole Keras model file in the {fmt!r} format "
             f"({path}): {_INSTEAD}"
         )
-    with serialization.safe_mode_scope(safe_mode):
-        return hdf5_format.load_model_from_hdf5(path, custom_objects, compile)
+    return hdf5_format.load_model_from_hdf5(path, custom_objects, compile)
 
 
 def _is_hdf5(path: str) -> bool:

@@ -5,7 +5,6 @@ objects marked `__passive_serialization__`), functions by their registered name.
 from __future__ import annotations
 
 import inspect
-import threading
 
 from tfgraph.keras.saving import object_registration as reg
 
@@ -111,30 +110,3 @@ def deserialize_keras_object(
     if inspect.isfunction(identifier):
         return identifier
     raise ValueError(f"Could not interpret serialized {printable_module_name}: {identifier}")
-
-
-_SAFE_MODE = threading.local()
-
-
-class safe_mode_scope:
-    """Inside `with safe_mode_scope(False):` Lambda layers may be rebuilt from Python
-    bytecode read from a file; outside (and with True) they are refused."""
-
-    def __init__(self, safe_mode: bool = True) -> None:
-        self.safe_mode = bool(safe_mode)
-        self._saved: bool | None = None
-
-    def __enter__(self):
-        self._saved = getattr(_SAFE_MODE, "value", None)
-        _SAFE_MODE.value = self.safe_mode
-        return self
-
-    def __exit__(self, *args) -> None:
-        _SAFE_MODE.value = self._saved
-
-
-def in_safe_mode() -> bool:
-    """False only inside `safe_mode_scope(False)`: loading bytecode is refused by
-    default."""
-    value = getattr(_SAFE_MODE, "value", None)
-    return True if value is None else value
