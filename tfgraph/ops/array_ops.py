@@ -1095,7 +1095,7 @@ def _pack_shape(op):
     return [TensorShape._from_tuple(d[:a] + (len(shapes),) + d[a:])]
 
 
-def _variant_array(x) -> np.ndarray:
+def variant_array(x) -> np.ndarray:
     """A variant value (a TensorList, a dataset, ... or an object array of them) as an
     object array."""
     if x.__class__ is np.ndarray:
@@ -1111,7 +1111,7 @@ def _pack_kernel(op, ctx):
 
     def kernel(*xs):
         if variant:  # (a batch of TensorLists, as tf.vectorized_map's graphs make)
-            xs = tuple(_variant_array(x) for x in xs)
+            xs = tuple(variant_array(x) for x in xs)
         # packing numeric scalars (shape arithmetic): cheaper (np.array of 0-d object arrays
         # would nest them)
         if axis == 0 and xs[0].ndim == 0 and xs[0].dtype != object:

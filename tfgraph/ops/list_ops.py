@@ -494,19 +494,9 @@ def _concat_v1_kernel(node, ctx):
 # -- shapes ----------------------------------------------------------------------------
 
 
-def _batch_of_lists(value) -> np.ndarray:
-    """A variant tensor of TensorLists (a batch: what tf.vectorized_map makes) as an
-    object array."""
-    if value.__class__ is np.ndarray:
-        return value
-    out = np.empty((), dtype=object)
-    out[()] = value
-    return out
-
-
 def _concat_lists_kernel(node, ctx):
     def kernel(input_a, input_b):
-        a, b = _batch_of_lists(input_a), _batch_of_lists(input_b)
+        a, b = array_ops.variant_array(input_a), array_ops.variant_array(input_b)
         if a.shape != b.shape:
             raise errors.InvalidArgumentError(
                 None,
@@ -533,7 +523,7 @@ def _concat_lists_kernel(node, ctx):
 
 def _push_back_batch_kernel(node, ctx):
     def kernel(input_handles, tensor):
-        handles = _batch_of_lists(input_handles)
+        handles = array_ops.variant_array(input_handles)  # (a batch of lists)
         if handles.ndim != 1:
             raise errors.InvalidArgumentError(
                 None,
