@@ -267,10 +267,25 @@ CONTROL_FLOW_ROLES = frozenset(
 )
 
 
+_PARSED = frozenset(
+    {
+        "attrs",
+        "inputs",
+        "outputs",
+        "input_names",
+        "has_ref_inputs",
+        "has_ref_outputs",
+        "single_output",
+        "is_pure",
+    }
+)
+
+
 class OpDef:
     """Everything tfgraph knows about one op type."""
 
     __slots__ = (
+        "_specs",
         "allows_uninitialized_input",
         "attrs",
         "constant",
@@ -313,20 +328,8 @@ class OpDef:
         traits: dict | None = None,
     ) -> None:
         self.name = name
-        self.attrs: dict[str, AttrDef] = {a.name: a for a in map(AttrDef, attrs)}
-        self.inputs: tuple[ArgDef, ...] = tuple(map(ArgDef, inputs))
-        self.outputs: tuple[ArgDef, ...] = tuple(map(ArgDef, outputs))
-        for arg in self.inputs + self.outputs:
-            decl = self.attrs.get(arg.type_attr) if arg.type_attr else None
-            if decl is not None and decl.type == "list(type)":
-                arg.type_list_attr, arg.type_attr = arg.type_attr, None
-            elif arg.type_attr is not None and decl is None:
-                raise ValueError(f"op {name}: argument {arg.name} uses undeclared attr")
-        self.input_names = tuple(a.name for a in self.inputs)
-        self.has_ref_inputs = any(a.is_ref for a in self.inputs)
-        # Kernels of ops with one non-list output return the value itself; all others
-        # return a sequence with one value per output (also a list output of length 1).
-        self.single_output = len(self.outputs) == 1 and not self.outputs[0].is_list
+        # The declarations are parsed on first use (see __getattr__): import time.
+        self._specs: tuple | None = (tuple(inputs), tuple(outputs), tuple(attrs))
         self.shape: Callable | None = shape
         self.kernel: Callable | None = kernel
         self.make_kernel: Callable | None = make_kernel
@@ -346,16 +349,42 @@ class OpDef:
         self.control_flow: str | None = traits.get("control_flow")
         if self.control_flow is not None and self.control_flow not in CONTROL_FLOW_ROLES:
             raise ValueError(f"op {name}: unknown control-flow role {self.control_flow!r}")
+
+    def __getattr__(self, attr: str):
+        # Only reached for a slot not set yet: the parsed declarations.
+        if attr in _PARSED and self._specs is not None:
+            self._parse()
+            return getattr(self, attr)
+        raise AttributeError(f"'OpDef' object has no attribute {attr!r}")
+
+    def _parse(self) -> None:
+        assert self._specs is not None
+        inputs, outputs, attrs = self._specs
+        self.attrs: dict[str, AttrDef] = {a.name: a for a in map(AttrDef, attrs)}
+        self.inputs: tuple[ArgDef, ...] = tuple(map(ArgDef, inputs))
+        self.outputs: tuple[ArgDef, ...] = tuple(map(ArgDef, outputs))
+        for arg in self.inputs + self.outputs:
+            decl = self.attrs.get(arg.type_attr) if arg.type_attr else None
+            if decl is not None and decl.type == "list(type)":
+                arg.type_list_attr, arg.type_attr = arg.type_attr, None
+            elif arg.type_attr is not None and decl is None:
+                raise ValueError(f"op {self.name}: argument {arg.name} uses undeclared attr")
+        self.input_names = tuple(a.name for a in self.inputs)
+        self.has_ref_inputs = any(a.is_ref for a in self.inputs)
         self.has_ref_outputs = any(a.is_ref for a in self.outputs)
+        # Kernels of ops with one non-list output return the value itself; all others
+        # return a sequence with one value per output (also a list output of length 1).
+        self.single_output = len(self.outputs) == 1 and not self.outputs[0].is_list
         # Running a pure op only computes its outputs (its control inputs aside).
         self.is_pure = not (
-            is_stateful
+            self.is_stateful
             or self.side_effect
             or self.placeholder
             or self.variable
             or self.has_ref_inputs
             or self.has_ref_outputs
         )
+        self._specs = None
 
     def flat_ref_flags(self, attrs: dict) -> list[bool]:
         """For each flat input (list arguments expanded), whether it is a reference."""
