@@ -89,6 +89,21 @@ CASES = {
         with tf.Session() as s:
             out += [drain(s, tf.data.make_one_shot_iterator(d).get_next()) for d in (x, y)]
     """,
+    "sample_from_datasets_weights": _GRAPH
+    + """
+        a = tf.data.Dataset.from_tensors(0).repeat(12)
+        b = tf.data.Dataset.from_tensors(1).repeat(12)
+        c = tf.data.Dataset.from_tensors(2).repeat(12)
+        w = tf.data.Dataset.from_tensor_slices([[0.9, 0.1, 0.0], [0.1, 0.1, 0.8]]).repeat(9)
+        x = tf.data.Dataset.sample_from_datasets([a, b, c], weights=w, seed=3)
+        y = tf.data.Dataset.sample_from_datasets([a, b, c], weights=[0.5, 0.0, 0.5], seed=7)
+        z = tf.data.Dataset.sample_from_datasets([a], weights=[1.0], seed=7)
+        t = tf.data.Dataset.sample_from_datasets(
+            [a, b], weights=tf.constant([0.25, 0.75], tf.float64), seed=1)
+        out = [graph(), str(z.element_spec), z is a]
+        with tf.Session() as s:
+            out += [drain(s, tf.data.make_one_shot_iterator(d).get_next()) for d in (x, y, z, t)]
+    """,
 }
 
 
@@ -116,3 +131,5 @@ def test_sample_from_datasets_checks_arguments():
             tf.data.Dataset.sample_from_datasets([])
         with pytest.raises(ValueError, match="weights"):
             tf.data.Dataset.sample_from_datasets([a, a], weights=[1.0, 2.0, 3.0])
+        with pytest.raises(TypeError, match="`weights` type must be either"):
+            tf.data.Dataset.sample_from_datasets([a, a], weights=tf.constant([1, 2]))

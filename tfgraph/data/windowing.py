@@ -11,6 +11,7 @@ from tfgraph.data.structure import TensorSpec
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
+from tfgraph.framework.ops import Tensor
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import dataset_window_ops as _ops  # noqa: F401 - registers the op types
 from tfgraph.ops.apply import op_output
@@ -191,32 +192,65 @@ def _select_with_logits(logits):
 
 def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_dataset=False):
     """Elements drawn from `datasets` at random with probabilities `weights` (uniform by
-    default): TF's selector, a stateless categorical draw seeded from a RandomDataset."""
+    default; a list, a tensor, or a dataset whose elements are such lists): TF's selector,
+    a stateless categorical draw seeded from a RandomDataset."""
     from tfgraph.data.transformations import choose_from_datasets
-    from tfgraph.ops.array_ops import expand_dims
     from tfgraph.ops.math_ops import log
 
     if not datasets:
         raise ValueError("Invalid `datasets`. `datasets` should not be empty.")
-    n = len(datasets)
-    if weights is None:  # (TF: uniform logits, a constant inside the selector function)
-        selector = random(seed).batch(2).map(_select_with_logits([[1.0] * n]))
-        return choose_from_datasets(datasets, _preserving(selector), stop_on_empty_dataset)
     if isinstance(weights, _lib().Dataset):
-        raise NotImplementedError(
-            "sample_from_datasets: `weights` given as a dataset is not supported in tfgraph; "
-            "pass a list or a tensor of weights."
+        # Each element of `weights` is the distribution of one draw (TF never shortcuts
+        # a single input here: evaluating `weights` may matter to the user).
+        logits = weights.map(lambda *p: log(p, name="logits"))
+        pairs = _lib().Dataset.zip((logits, random(seed).batch(2)))
+        selector = pairs.map(_select_with_varying_logits)
+    else:
+        datasets, logits = _constant_logits(list(datasets), weights)
+        if len(datasets) == 1:
+            return datasets[0]
+        selector = random(seed).batch(2).map(_select_with_logits(logits))
+    return choose_from_datasets(datasets, _preserving(selector), stop_on_empty_dataset)
+
+
+def _constant_logits(datasets: list, weights):
+    """(the datasets that can be drawn, the [1, n] logits of the draw) as TF: inputs with
+    a zero weight in a Python list are dropped; a tensor is taken as it is."""
+    from tfgraph.ops.array_ops import expand_dims
+    from tfgraph.ops.math_ops import log
+
+    if weights is None:  # (TF: uniform logits, a constant inside the selector function)
+        return datasets, [[1.0] * len(datasets)]
+    if isinstance(weights, Tensor):
+        if not weights.shape.is_compatible_with([len(datasets)]):
+            raise ValueError(
+                "Invalid `weights`. The shape of `weights` should be compatible with "
+                f"`[len(datasets)]` but is {weights.shape}."
+            )
+    else:
+        if len(datasets) != len(weights):
+            raise ValueError(
+                "Invalid `weights`. `weights` should have the same length as `datasets` "
+                f"but got `len(weights)={len(weights)}` vs. `len(datasets)={len(datasets)}`."
+            )
+        kept = [(d, w) for d, w in zip(datasets, weights) if w > 0]
+        datasets, weights = (
+            ([d for d, _ in kept], [w for _, w in kept]) if kept else ([datasets[0].take(0)], [1.0])
         )
-    w = convert_to_tensor(weights, dtype=dtypes.float32, name="weights")
-    if w.shape.rank is not None and (w.shape.rank != 1 or w.shape.dims[0].value not in (n, None)):
-        raise ValueError(
-            "Invalid `weights`. The shape of `weights` should be compatible with "
-            f"`[len(datasets)]` but is {w.shape}."
+    weights = convert_to_tensor(weights, name="weights")
+    if weights.dtype not in (dtypes.float32, dtypes.float64):
+        raise TypeError(
+            "Invalid `weights`. `weights` type must be either `tf.float32` or `tf.float64` "
+            f"but is {weights.dtype}."
         )
-    logits = expand_dims(log(w, name="logits"), 0)
-    selector = random(seed).batch(2).map(_select_with_logits(logits))
-    selector = _preserving(selector)
-    return choose_from_datasets(datasets, selector, stop_on_empty_dataset)
+    return datasets, expand_dims(log(weights, name="logits"), 0)
+
+
+def _select_with_varying_logits(logits, seed):
+    from tfgraph.ops.array_ops import squeeze
+    from tfgraph.ops.stateless_random_ops import stateless_multinomial
+
+    return squeeze(stateless_multinomial(logits, 1, seed=seed), axis=[0, 1])
 
 
 def _preserving(selector):
