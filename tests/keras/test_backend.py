@@ -330,6 +330,40 @@ CASES: dict[str, str] = {
         "p = tf.placeholder(tf.float32, (2, None, 3))\n"
         "result = K.rnn(lambda x, s: (x, s), p, [tf.zeros((2, 3))], unroll=True)"
     ),
+    # -- graph structure: op types and names, static shapes
+    "op_types": (
+        "a = tf.constant(M); img = tf.constant(IMG); c = tf.placeholder(tf.bool, ())\n"
+        "ts = [K.arange(5), K.hard_sigmoid(a), K.elu(a, 0.5), K.batch_flatten(tf.constant(X)), "
+        "K.bias_add(img, tf.constant([1.0, 2.0, 3.0])), K.conv2d(img, tf.constant(K2)), "
+        "K.pool2d(img, (2, 2), pool_mode='avg'), K.print_tensor(a), K.switch(c, a, a * 2), "
+        "K.one_hot(tf.constant([1]), 3), K.all(a), K.any(a), K.prod(a), K.std(a), K.var(a), "
+        "K.permute_dimensions(a, (1, 0)), K.flatten(a), K.cumsum(a), K.cumprod(a), "
+        "K.softplus(a), K.softsign(a), K.sign(a), K.round(a), K.repeat(a, 2), "
+        "K.temporal_padding(tf.constant(X)), K.in_top_k(a, tf.constant([0, 1, 2]), 1), "
+        "K.gather(a, [0]), K.l2_normalize(a, 0), K.reverse(a, 0), K.tile(a, (1, 2)), "
+        "K.random_bernoulli((2, 2), 0.5), K.resize_images(img, 2, 2, 'channels_last'), "
+        "K.conv2d(tf.constant(np.transpose(IMG, (0, 3, 1, 2)).copy()), tf.constant(K2), "
+        "data_format='channels_first')]\n"
+        "result = [[t.op.type, t.op.name] for t in ts]"
+    ),
+    "static_shapes": (
+        "p = tf.placeholder(tf.float32, (None, None, None, 3))\n"
+        "q = tf.placeholder(tf.float32, (None, 7, 3))\n"
+        "r = tf.placeholder(tf.float32, (None, 3, 4))\n"
+        "k = tf.constant(K2)\n"
+        "def step(x_t, states):\n"
+        "    return x_t * 2, [states[0] + K.sum(x_t, axis=1, keepdims=True)]\n"
+        "last, outs, st = K.rnn(step, q, [tf.zeros((2, 1))])\n"
+        "ts = [K.conv2d(p, k), K.conv2d(p, k, padding='same', data_format='channels_last'), "
+        "K.pool2d(p, (2, 2)), K.batch_dot(r, r, axes=(2, 2)), K.batch_flatten(r), "
+        "K.repeat_elements(r, 2, 1), K.spatial_2d_padding(p), K.resize_images(p, 2, 2, "
+        "'channels_last'), K.resize_volumes(tf.placeholder(tf.float32, (None, 2, 3, 4, 1)), "
+        "2, 2, 2, 'channels_last'), K.bias_add(p, tf.constant([1.0, 2.0, 3.0])), "
+        "K.conv1d(q, tf.constant(K2[0]), padding='causal'), last, outs, st[0], "
+        "K.one_hot(tf.placeholder(tf.int32, (None, 5)), 4), K.arange(3), K.switch("
+        "tf.placeholder(tf.bool, ()), r, r), K.in_train_phase(r, r * 2)]\n"
+        "result = [K.int_shape(t) for t in ts]"
+    ),
     # -- CTC
     "ctc": (
         "probs = np.resize(np.abs(K2) + 0.1, (2, 6, 5)).astype(np.float32)\n"

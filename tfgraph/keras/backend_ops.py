@@ -538,7 +538,10 @@ def resize_images(x, height_factor, width_factor, data_format, interpolation="ne
     new_shape *= array_ops.constant(np.array([height_factor, width_factor], dtype="int32"))
     if data_format == "channels_first":
         x = permute_dimensions(x, [0, 2, 3, 1])
-    x = _resize2d(x, new_shape, interpolation)
+    from tfgraph.framework.graph import name_scope as tf_name_scope
+
+    with tf_name_scope(None, "resize", [x, new_shape]):
+        x = _resize2d(x, new_shape, interpolation)
     if data_format == "channels_first":
         x = permute_dimensions(x, [0, 3, 1, 2])
     return x
