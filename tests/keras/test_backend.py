@@ -92,6 +92,8 @@ CASES: dict[str, str] = {
         "result = [K.resize_images(a, 2, 3, 'channels_last'), "
         "K.resize_images(a, 2, 2, 'channels_last', interpolation='bilinear'), "
         "K.resize_images(a, 1, 2, 'channels_first'), "
+        "K.resize_images(a, 3, 2, 'channels_last', interpolation='bicubic'), "
+        "K.resize_images(a, 2, 3, 'channels_last', interpolation='area'), "
         "K.resize_volumes(tf.constant(VOL), 2, 1, 2, 'channels_last'), "
         "K.resize_volumes(tf.constant(VOL), 1, 2, 1, 'channels_first')]"
     ),
@@ -314,6 +316,20 @@ CASES: dict[str, str] = {
         "last, outs, st = K.rnn(step, p, [tf.zeros((tf.shape(p)[0], 4))])\n"
         "r.append(tf.Session().run([last, outs], {p: SEQ}))\n"
         "result = r"
+    ),
+    "rnn_input_length": (
+        "w = tf.constant(np.resize(K2, (3, 4))); u = tf.constant(np.resize(K2[::-1], (4, 4)))\n"
+        "def step(x_t, states):\n"
+        "    h = K.tanh(K.dot(x_t, w) + K.dot(states[0], u))\n"
+        "    return h, [h]\n"
+        "seq = tf.constant(SEQ); lengths = tf.constant([3, 6])\n"
+        "r = []\n"
+        "for back in (False, True):\n"
+        "    last, outs, states = K.rnn(step, seq, [tf.zeros((2, 4))], input_length=lengths, "
+        "go_backwards=back)\n"
+        "    r.append([last, outs, list(states)])\n"
+        "last, outs, states = K.rnn(step, seq, [tf.zeros((2, 4))], input_length=7)\n"
+        "result = r + [[last, outs]]"
     ),
     "rnn_constants_time_major": (
         "w = tf.constant(np.resize(K2, (3, 4)))\n"

@@ -511,9 +511,12 @@ def _resize2d(x, size, interpolation):
         return resize_ops.resize_bilinear(x, size, half_pixel_centers=True)
     if interpolation == "bicubic":
         return resize_ops.resize_bicubic(x, size, half_pixel_centers=True)
+    if interpolation == "area":
+        return resize_ops.resize_area(x, size)
     raise NotImplementedError(
-        f"resize_images: tfgraph implements the 'nearest', 'bilinear' and 'bicubic' "
-        f"interpolations, not {interpolation!r}; use one of those"
+        "resize_images: tfgraph implements the 'nearest', 'bilinear', 'bicubic' and "
+        f"'area' interpolations, not {interpolation!r} (TF's ScaleAndTranslate kernel); "
+        "use one of those"
     )
 
 
