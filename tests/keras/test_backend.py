@@ -623,3 +623,47 @@ def test_print_tensor_prints_to_stdout(capsys):
         with tf.Session() as sess:
             assert sess.run(t).tolist() == [1.0, 2.0]
     assert "value: [1 2]" in capsys.readouterr().out
+
+
+_NUMERIC_GRADIENTS = {
+    # name: (input shape, function of the input built with K)
+    "batch_dot": ((2, 3, 4), lambda K, x: K.batch_dot(x, x, axes=(2, 2))),
+    "repeat_elements": ((2, 3, 4), lambda K, x: K.repeat_elements(x, 2, 1) * 1.5),
+    "local_conv1d": (
+        (2, 7, 3),
+        lambda K, x: K.local_conv1d(
+            x, K.constant(np.resize(np.arange(90.0), (3, 6, 5)) / 90, "float64"), (2,), (2,)
+        ),
+    ),
+    "conv1d_causal": (
+        (2, 7, 3),
+        lambda K, x: K.conv1d(x, K.constant(np.ones((2, 3, 2)) / 3, "float64"), padding="causal"),
+    ),
+    "rnn_masked": (
+        (2, 5, 3),
+        lambda K, x: K.rnn(
+            lambda x_t, s: (K.tanh(x_t + s[0]), [K.tanh(x_t + s[0])]),
+            x,
+            [K.zeros_like(x[:, 0])],
+            mask=K.constant(np.array([[1, 1, 0, 1, 0], [1, 1, 1, 1, 1]], bool), "bool"),
+        )[1],
+    ),
+    "hard_sigmoid_elu": ((3, 4), lambda K, x: K.hard_sigmoid(x) + K.elu(x, 0.5)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_NUMERIC_GRADIENTS))
+def test_gradient_matches_a_numerical_estimate(name):
+    import tfgraph as tf
+    from tfgraph.keras import backend as K
+
+    shape, build = _NUMERIC_GRADIENTS[name]
+    x0 = (np.arange(np.prod(shape), dtype=np.float64).reshape(shape) % 7 - 3.3) / 4
+    with tf.Graph().as_default():
+        x = tf.constant(x0, dtype=tf.float64)
+        y = build(K, x)
+        with tf.Session():
+            err = tf.test.compute_gradient_error(
+                x, list(shape), y, y.shape.as_list(), x_init_value=x0
+            )
+    assert err < 1e-4, err
