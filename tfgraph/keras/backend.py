@@ -45,6 +45,7 @@ __all__ = [
     "is_keras_tensor",
     "learning_phase",
     "log",
+    "manual_variable_initialization",
     "max",
     "mean",
     "min",
@@ -85,6 +86,7 @@ _ASSIGNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _INITIALIZED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _SESSION: list = [None]
 _EAGER_LEARNING_PHASE: list = [0]
+_MANUAL_VAR_INIT: list = [False]
 
 
 def floatx() -> str:
@@ -208,8 +210,15 @@ def get_session(op_input_list=()):
 
             session = Session()
             _SESSION[0] = session
-    _initialize_variables(session)
+    if not _MANUAL_VAR_INIT[0]:
+        _initialize_variables(session)
     return session
+
+
+def manual_variable_initialization(value) -> None:
+    """With True, `get_session` no longer initializes the variables it finds
+    uninitialized (the program runs the initializers itself)."""
+    _MANUAL_VAR_INIT[0] = value
 
 
 def set_session(session) -> None:
@@ -579,3 +588,15 @@ def is_keras_tensor(x) -> bool:
     from tfgraph.keras.engine import keras_tensor
 
     return keras_tensor.history(x) is not None
+
+
+from tfgraph.keras import backend_conv as _conv  # noqa: E402
+from tfgraph.keras import backend_ops as _ops  # noqa: E402
+from tfgraph.keras import backend_rnn as _rnn  # noqa: E402
+
+# The tensor functions (kept in their own modules, re-exported here as tf_keras has them).
+from tfgraph.keras.backend_conv import *  # noqa: E402,F403
+from tfgraph.keras.backend_ops import *  # noqa: E402,F403
+from tfgraph.keras.backend_rnn import *  # noqa: E402,F403
+
+__all__ += [*_conv.__all__, *_ops.__all__, *_rnn.__all__]
