@@ -10,7 +10,7 @@ import tarfile
 import zipfile
 from urllib.parse import urlsplit
 
-__all__ = ["get_file", "validate_file"]
+__all__ = ["Sequence", "get_file", "validate_file"]
 
 
 def _hasher(algorithm: str, file_hash: str | None = None):
@@ -144,3 +144,21 @@ def get_file(
     if extract:
         _extract_archive(fpath, datadir, archive_format)
     return fpath
+
+
+class Sequence:
+    """Base of indexable batch sources for `fit_generator`: define `__getitem__(index)`
+    (a batch) and `__len__` (batches per epoch); `on_epoch_end` runs after each epoch."""
+
+    def __getitem__(self, index):
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def on_epoch_end(self) -> None:
+        """Called after each epoch (e.g. to shuffle)."""
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]

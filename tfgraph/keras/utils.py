@@ -1,10 +1,20 @@
-"""`tf.keras.utils`: numpy helpers (`to_categorical`, `normalize`)."""
+"""`tf.keras.utils`: numpy helpers (`to_categorical`, `to_ordinal`, `normalize`), the
+Sequence base class, and re-exports of Keras 2's utilities (Progbar, image helpers,
+enqueuers, serialization)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from tfgraph.keras.data_utils import get_file
+from tfgraph.keras import utils_legacy as legacy
+from tfgraph.keras.data_utils import Sequence, get_file
+from tfgraph.keras.preprocessing.sequence import pad_sequences
+from tfgraph.keras.progbar import (
+    Progbar,
+    disable_interactive_logging,
+    enable_interactive_logging,
+    is_interactive_logging_enabled,
+)
 from tfgraph.keras.saving.object_registration import (
     CustomObjectScope,
     custom_object_scope,
@@ -17,17 +27,24 @@ from tfgraph.keras.saving.serialization import deserialize_keras_object, seriali
 
 __all__ = [
     "CustomObjectScope",
+    "Progbar",
     "Sequence",
     "custom_object_scope",
     "deserialize_keras_object",
+    "disable_interactive_logging",
+    "enable_interactive_logging",
     "get_custom_objects",
     "get_file",
     "get_registered_name",
     "get_registered_object",
+    "is_interactive_logging_enabled",
+    "legacy",
     "normalize",
+    "pad_sequences",
     "register_keras_serializable",
     "serialize_keras_object",
     "to_categorical",
+    "to_ordinal",
 ]
 
 
@@ -46,26 +63,22 @@ def to_categorical(y, num_classes=None, dtype="float32"):
     return np.reshape(categorical, (*input_shape, num_classes))
 
 
+def to_ordinal(y, num_classes=None, dtype="float32"):
+    """Ordinal rows for integer labels `y`: label k has ones in its first k columns
+    (of `num_classes - 1`); a trailing axis of 1 is dropped."""
+    y = np.array(y, dtype="int")
+    input_shape = y.shape
+    if input_shape and input_shape[-1] == 1 and len(input_shape) > 1:
+        input_shape = tuple(input_shape[:-1])
+    y = y.reshape(-1)
+    if not num_classes:
+        num_classes = int(np.max(y)) + 1
+    ordinal = (np.arange(num_classes - 1)[None, :] < y[:, None]).astype(dtype)
+    return np.reshape(ordinal, (*input_shape, num_classes - 1))
+
+
 def normalize(x, axis=-1, order=2):
     """`x` divided by its `order`-norm along `axis` (zero norms left as they are)."""
     norm = np.atleast_1d(np.linalg.norm(x, order, axis))
     norm[norm == 0] = 1
     return x / np.expand_dims(norm, axis)
-
-
-class Sequence:
-    """Base of indexable batch sources for `fit_generator`: define `__getitem__(index)`
-    (a batch) and `__len__` (batches per epoch); `on_epoch_end` runs after each epoch."""
-
-    def __getitem__(self, index):
-        raise NotImplementedError
-
-    def __len__(self) -> int:
-        raise NotImplementedError
-
-    def on_epoch_end(self) -> None:
-        """Called after each epoch (e.g. to shuffle)."""
-
-    def __iter__(self):
-        for i in range(len(self)):
-            yield self[i]

@@ -1,0 +1,155 @@
+"""tf.keras.utils (to_ordinal, pad_sequences, Progbar, interactive logging, legacy
+serialization), preprocessing.sequence (skipgrams, make_sampling_table,
+TimeseriesGenerator) and preprocessing.text.hashing_trick, against TensorFlow's Keras 2."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tests.keras.dual import assert_same, ours, theirs
+from tests.tfrun import requires_tf
+
+K = tf.keras
+
+PROGRAM = """
+import random
+K = tf.keras
+U = K.utils
+S = K.preprocessing.sequence
+result = {}
+result["ordinal"] = U.to_ordinal([[0], [2], [1]], 4)
+result["ordinal_auto"] = U.to_ordinal(np.array([[0, 1], [3, 2]]))
+result["pad"] = U.pad_sequences([[1, 2, 3], [4], []], maxlen=2, padding="post", value=-1)
+result["hash_md5"] = K.preprocessing.text.hashing_trick("The cat sat, on the mat!", 7, "md5")
+result["hash_custom"] = K.preprocessing.text.hashing_trick("a bb ccc", 5, hash_function=len)
+result["sampling"] = S.make_sampling_table(8, sampling_factor=1e-3)
+random.seed(7)
+result["skip"] = S.skipgrams([1, 0, 2, 3, 4, 2], 6, window_size=2, seed=11)
+random.seed(7)
+result["skip_cat"] = S.skipgrams([3, 1, 2], 4, window_size=1, negative_samples=0.5,
+                                 categorical=True, shuffle=False)
+random.seed(5)
+table = S.make_sampling_table(6, sampling_factor=0.05)
+result["skip_table"] = S.skipgrams([1, 2, 3, 4, 5], 6, window_size=1, sampling_table=table,
+                                   seed=2)
+data = np.arange(40).reshape(20, 2)
+gen = S.TimeseriesGenerator(data, np.arange(20), length=4, sampling_rate=2, stride=3,
+                            start_index=1, end_index=17, batch_size=2, reverse=True)
+result["ts_len"] = len(gen)
+result["ts_items"] = [list(gen[i]) for i in range(len(gen))]
+result["ts_config"] = gen.get_config()
+result["ts_json"] = json.loads(gen.to_json())["class_name"]
+np.random.seed(3)
+shuffled = S.TimeseriesGenerator(data, np.arange(20), length=3, shuffle=True, batch_size=4)
+result["ts_shuffled"] = list(shuffled[0])
+for bad in [dict(data=data, targets=np.arange(3), length=2),
+            dict(data=data, targets=np.arange(20), length=19)]:
+    try:
+        S.TimeseriesGenerator(**bad)
+    except ValueError as e:
+        result.setdefault("ts_errors", []).append(str(e))
+result["logging_default"] = U.is_interactive_logging_enabled()
+U.disable_interactive_logging()
+result["logging_off"] = U.is_interactive_logging_enabled()
+U.enable_interactive_logging()
+result["logging_on"] = U.is_interactive_logging_enabled()
+class Thing:
+    def __init__(self, size=1):
+        self.size = size
+
+    def get_config(self):
+        return {"size": self.size}
+
+
+result["legacy_ser"] = U.legacy.serialize_keras_object(Thing(3))
+result["legacy_none"] = U.legacy.serialize_keras_object(None)
+thing = U.legacy.deserialize_keras_object({"class_name": "Thing", "config": {"size": 5}},
+                                          custom_objects={"Thing": Thing})
+result["legacy_thing"] = thing.size
+back = U.legacy.deserialize_keras_object(
+    {"class_name": "Dense", "config": {"units": 4, "name": "e"}},
+    module_objects={"Dense": K.layers.Dense})
+result["legacy_back"] = [type(back).__name__, back.units, back.name]
+try:
+    U.legacy.deserialize_keras_object({"class_name": "Nope", "config": {}}, module_objects={},
+                                      printable_module_name="layer")
+except ValueError as e:
+    result["legacy_error"] = str(e).split(".")[0]
+bar = U.Progbar(4, verbose=0, stateful_metrics=["acc"])
+bar.update(1, [("loss", 2.0), ("acc", 0.5)])
+bar.update(3, [("loss", 1.0), ("acc", 0.75)])
+bar.add(1, [("loss", 4.0)])
+result["progbar"] = [bar._values, bar._values_order, bar._seen_so_far]
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_utils_match_tensorflow():
+    expected = theirs(PROGRAM)
+    assert_same(ours(PROGRAM), expected)
+
+
+def test_utils_by_hand():
+    out = ours(PROGRAM)
+    assert out["ordinal"] == [[0, 0, 0], [1, 1, 0], [1, 0, 0]]
+    assert out["pad"] == [[2, 3], [4, -1], [-1, -1]]
+    assert out["hash_custom"] == [2, 3, 4]
+    assert out["ts_len"] == 3
+    assert out["logging_default"] and not out["logging_off"] and out["logging_on"]
+
+
+PROGBAR = """
+import io, re, sys
+K = tf.keras
+result = {}
+for verbose in (1, 2):
+    buf, old = io.StringIO(), sys.stdout
+    sys.stdout = buf
+    try:
+        bar = K.utils.Progbar(3, width=10, verbose=verbose, interval=0.0)
+        bar.update(1, [("loss", 0.5)])
+        bar.update(3, [("loss", 0.25), ("tiny", 1e-5)])
+    finally:
+        sys.stdout = old
+    text = re.sub(r"[0-9]+(s|ms|us)", "T", buf.getvalue())
+    result[str(verbose)] = text.replace("\\b", "").replace("\\r", "|")
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_progbar_output_matches_tensorflow():
+    expected = theirs(PROGBAR)
+    assert ours(PROGBAR) == expected
+
+
+def test_progbar_lines():
+    out = ours(PROGBAR)
+    assert "3/3 [==========]" in out["1"]
+    assert re.search(r"loss: 0\.3333", out["2"]), out["2"]
+
+
+def test_logging_off_sends_messages_to_logging(caplog, capsys):
+    K.utils.disable_interactive_logging()
+    try:
+        with caplog.at_level("INFO"):
+            K.utils.Progbar(1, verbose=2).update(1, [("loss", 1.0)])
+    finally:
+        K.utils.enable_interactive_logging()
+    assert capsys.readouterr().out == ""
+    assert "loss: 1.0000" in caplog.text
+
+
+def test_timeseries_generator_feeds_fit_generator():
+    data = np.arange(30, dtype="float32").reshape(15, 2)
+    gen = K.preprocessing.sequence.TimeseriesGenerator(data, data[:, :1], length=3, batch_size=4)
+    model = K.Sequential([K.layers.Flatten(input_shape=(3, 2)), K.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    x, y = gen[0]
+    assert x.shape == (4, 3, 2) and y.shape == (4, 1)
+    assert model.predict(x).shape == (4, 1)

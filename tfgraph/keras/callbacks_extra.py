@@ -1,0 +1,345 @@
+"""The rest of `tf.keras.callbacks` (Keras 2): CallbackList, BaseLogger, CSVLogger,
+ProgbarLogger and RemoteMonitor."""
+
+from __future__ import annotations
+
+import collections
+import copy
+import csv
+import json
+import logging
+import os
+
+import numpy as np
+
+from tfgraph.keras.callbacks import Callback, History
+from tfgraph.keras.progbar import Progbar, print_msg
+
+__all__ = ["BaseLogger", "CSVLogger", "CallbackList", "ProgbarLogger", "RemoteMonitor"]
+
+
+def _flatten(items) -> list:
+    if isinstance(items, (list, tuple)):
+        return [leaf for item in items for leaf in _flatten(item)]
+    return [items]
+
+
+class CallbackList:
+    """Several callbacks called as one: each `on_...` call goes to every callback in
+    order. `add_history` / `add_progbar` append a History / a ProgbarLogger("steps")
+    unless one is there; `model` and `**params` are passed to all of them."""
+
+    def __init__(
+        self, callbacks=None, add_history=False, add_progbar=False, model=None, **params
+    ) -> None:
+        self.callbacks = _flatten(callbacks) if callbacks else []
+        self._history = next((c for c in self.callbacks if isinstance(c, History)), None)
+        self._progbar = next((c for c in self.callbacks if isinstance(c, ProgbarLogger)), None)
+        if self._history is None and add_history:
+            self._history = History()
+            self.callbacks.append(self._history)
+        if self._progbar is None and add_progbar:
+            self._progbar = ProgbarLogger(count_mode="steps")
+            self.callbacks.append(self._progbar)
+        self.model = None
+        self.params: dict = {}
+        if model:
+            self.set_model(model)
+        if params:
+            self.set_params(params)
+
+    def append(self, callback) -> None:
+        self.callbacks.append(callback)
+
+    def set_params(self, params) -> None:
+        self.params = params
+        for callback in self.callbacks:
+            callback.set_params(params)
+
+    def set_model(self, model) -> None:
+        self.model = model
+        if self._history:
+            model.history = self._history
+        for callback in self.callbacks:
+            callback.set_model(model)
+
+    def _call(self, hook: str, *args) -> None:
+        *head, logs = args
+        logs = {} if logs is None else logs
+        for callback in self.callbacks:
+            getattr(callback, hook)(*head, logs)
+
+    def on_batch_begin(self, batch, logs=None) -> None:
+        self._call("on_train_batch_begin", batch, logs)
+
+    def on_batch_end(self, batch, logs=None) -> None:
+        self._call("on_train_batch_end", batch, logs)
+
+    def on_epoch_begin(self, epoch, logs=None) -> None:
+        self._call("on_epoch_begin", epoch, logs)
+
+    def on_epoch_end(self, epoch, logs=None) -> None:
+        self._call("on_epoch_end", epoch, logs)
+
+    def on_train_batch_begin(self, batch, logs=None) -> None:
+        self._call("on_train_batch_begin", batch, logs)
+
+    def on_train_batch_end(self, batch, logs=None) -> None:
+        self._call("on_train_batch_end", batch, logs)
+
+    def on_test_batch_begin(self, batch, logs=None) -> None:
+        self._call("on_test_batch_begin", batch, logs)
+
+    def on_test_batch_end(self, batch, logs=None) -> None:
+        self._call("on_test_batch_end", batch, logs)
+
+    def on_predict_batch_begin(self, batch, logs=None) -> None:
+        self._call("on_predict_batch_begin", batch, logs)
+
+    def on_predict_batch_end(self, batch, logs=None) -> None:
+        self._call("on_predict_batch_end", batch, logs)
+
+    def on_train_begin(self, logs=None) -> None:
+        self._call("on_train_begin", logs)
+
+    def on_train_end(self, logs=None) -> None:
+        self._call("on_train_end", logs)
+
+    def on_test_begin(self, logs=None) -> None:
+        self._call("on_test_begin", logs)
+
+    def on_test_end(self, logs=None) -> None:
+        self._call("on_test_end", logs)
+
+    def on_predict_begin(self, logs=None) -> None:
+        self._call("on_predict_begin", logs)
+
+    def on_predict_end(self, logs=None) -> None:
+        self._call("on_predict_end", logs)
+
+    def __iter__(self):
+        return iter(self.callbacks)
+
+
+class BaseLogger(Callback):
+    """Averages the batch logs over an epoch, weighted by each batch's `size` (metrics in
+    `stateful_metrics` keep their last value), into the epoch logs of `params["metrics"]`."""
+
+    def __init__(self, stateful_metrics=None) -> None:
+        super().__init__()
+        self.stateful_metrics = set(stateful_metrics or [])
+
+    def on_epoch_begin(self, epoch, logs=None) -> None:
+        self.seen = 0
+        self.totals: dict = {}
+
+    def on_batch_end(self, batch, logs=None) -> None:
+        logs = logs or {}
+        size = logs.get("size", 0)
+        self.seen += size * logs.get("num_steps", 1)
+        for key, value in logs.items():
+            if key in self.stateful_metrics:
+                self.totals[key] = value
+            else:
+                self.totals[key] = self.totals.get(key, 0) + value * size
+
+    def on_epoch_end(self, epoch, logs=None) -> None:
+        if logs is None:
+            return
+        for key in self.params["metrics"]:
+            if key in self.totals:
+                stateful = key in self.stateful_metrics
+                logs[key] = self.totals[key] if stateful else self.totals[key] / self.seen
+
+
+def _csv_value(value):
+    if isinstance(value, str):
+        return value
+    if isinstance(value, collections.abc.Iterable) and not (
+        isinstance(value, np.ndarray) and value.ndim == 0
+    ):
+        return f'"[{", ".join(map(str, value))}]"'
+    return value
+
+
+class CSVLogger(Callback):
+    """Writes each epoch's logs as a row of a CSV file: an `epoch` column, then the log
+    keys sorted (with their `val_` twins when the first epoch has no validation)."""
+
+    def __init__(self, filename, separator=",", append=False) -> None:
+        super().__init__()
+        self.sep = separator
+        self.filename = os.fspath(filename)
+        self.append = append
+        self.writer = None
+        self.keys: list | None = None
+        self.append_header = True
+
+    def on_train_begin(self, logs=None) -> None:
+        if self.append and os.path.exists(self.filename):
+            with open(self.filename) as f:
+                self.append_header = not f.readline()
+        self.csv_file = open(self.filename, "a" if self.append else "w")  # noqa: SIM115
+
+    def on_epoch_end(self, epoch, logs=None) -> None:
+        logs = logs or {}
+        if self.keys is None:
+            self.keys = sorted(logs)
+            if not any(k.startswith("val_") for k in self.keys):
+                self.keys.extend(["val_" + k for k in self.keys])
+        if not self.writer:
+            dialect = type("Dialect", (csv.excel,), {"delimiter": self.sep})
+            self.writer = csv.DictWriter(
+                self.csv_file, fieldnames=["epoch", *self.keys], dialect=dialect
+            )
+            if self.append_header:
+                self.writer.writeheader()
+        row = {"epoch": epoch}
+        row.update((k, _csv_value(logs.get(k, "NA"))) for k in self.keys)
+        self.writer.writerow(row)
+        self.csv_file.flush()
+
+    def on_train_end(self, logs=None) -> None:
+        self.csv_file.close()
+        self.writer = None
+
+
+class ProgbarLogger(Callback):
+    """Prints a Progbar of the batches (`count_mode="steps"`) or samples
+    (`"samples"`, from the batch logs' `size`) of each epoch, and `Epoch i/n` lines."""
+
+    def __init__(self, count_mode="samples", stateful_metrics=None) -> None:
+        super().__init__()
+        if count_mode not in ("samples", "steps"):
+            raise ValueError(
+                f"Unknown `count_mode`: {count_mode}. "
+                'Expected values are ["samples", "steps"]'
+            )
+        self.use_steps = count_mode == "steps"
+        self.stateful_metrics = set(stateful_metrics) if stateful_metrics else set()
+        self.seen = 0
+        self.progbar: Progbar | None = None
+        self.target = None
+        self.verbose = 1
+        self.epochs = 1
+        self._called_in_fit = False
+
+    def set_params(self, params) -> None:
+        self.params = params
+        self.verbose = params["verbose"]
+        self.epochs = params["epochs"]
+        key = "steps" if self.use_steps else "samples"
+        self.target = params.get(key)
+
+    def on_train_begin(self, logs=None) -> None:
+        self._called_in_fit = True
+
+    def on_test_begin(self, logs=None) -> None:
+        if not self._called_in_fit:
+            self._reset()
+
+    def on_predict_begin(self, logs=None) -> None:
+        self._reset()
+
+    def on_epoch_begin(self, epoch, logs=None) -> None:
+        self._reset()
+        if self.verbose and self.epochs > 1:
+            print_msg(f"Epoch {epoch + 1}/{self.epochs}")
+
+    def on_train_batch_end(self, batch, logs=None) -> None:
+        self._batch_update(batch, logs)
+
+    def on_test_batch_end(self, batch, logs=None) -> None:
+        if not self._called_in_fit:
+            self._batch_update(batch, logs)
+
+    def on_predict_batch_end(self, batch, logs=None) -> None:
+        self._batch_update(batch, None)
+
+    def on_epoch_end(self, epoch, logs=None) -> None:
+        self._finalize(logs)
+
+    def on_test_end(self, logs=None) -> None:
+        if not self._called_in_fit:
+            self._finalize(logs)
+
+    def on_predict_end(self, logs=None) -> None:
+        self._finalize(logs)
+
+    def _reset(self) -> None:
+        self.seen = 0
+        self.progbar = None
+        self._bar()
+
+    def _bar(self) -> Progbar:
+        if self.model is not None:
+            names = {m.name for m in getattr(self.model, "metrics", [])}
+            self.stateful_metrics = self.stateful_metrics | names
+        if self.progbar is None:
+            self.progbar = Progbar(
+                target=self.target,
+                verbose=self.verbose,
+                stateful_metrics=self.stateful_metrics,
+                unit_name="step" if self.use_steps else "sample",
+            )
+        self.progbar._update_stateful_metrics(self.stateful_metrics)
+        return self.progbar
+
+    def _batch_update(self, batch, logs) -> None:
+        logs = dict(logs or {})
+        bar = self._bar()
+        if self.use_steps:
+            self.seen = batch + 1
+        else:
+            size = logs.pop("size", 0)
+            self.seen += logs.pop("num_steps", 1) * size
+            logs.pop("batch", None)
+        if self.verbose == 1:
+            bar.update(self.seen, list(logs.items()), finalize=False)
+
+    def _finalize(self, logs) -> None:
+        bar = self._bar()
+        if self.target is None:
+            self.target = self.seen
+            bar.target = self.target
+        bar.update(self.target, list(copy.copy(logs or {}).items()), finalize=True)
+
+
+class RemoteMonitor(Callback):
+    """POSTs each epoch's logs (with `epoch`) as JSON to `root + path`: as the form field
+    `field`, or as the request body with `send_as_json`. Needs `requests`; a server that
+    cannot be reached only logs a warning."""
+
+    def __init__(
+        self,
+        root="http://localhost:9000",
+        path="/publish/epoch/end/",
+        field="data",
+        headers=None,
+        send_as_json=False,
+    ) -> None:
+        super().__init__()
+        self.root = root
+        self.path = path
+        self.field = field
+        self.headers = headers
+        self.send_as_json = send_as_json
+
+    def on_epoch_end(self, epoch, logs=None) -> None:
+        try:
+            import requests
+        except ImportError:
+            raise ImportError("RemoteMonitor requires the `requests` library.") from None
+        send = {"epoch": epoch}
+        for key, value in (logs or {}).items():
+            send[key] = value.item() if isinstance(value, (np.ndarray, np.generic)) else value
+        url = self.root + self.path
+        try:
+            if self.send_as_json:
+                requests.post(url, json=send, headers=self.headers)
+            else:
+                requests.post(url, {self.field: json.dumps(send)}, headers=self.headers)
+        except requests.exceptions.RequestException:
+            logging.getLogger("tfgraph").warning(
+                "Warning: could not reach RemoteMonitor root server at " + str(self.root)
+            )
