@@ -85,3 +85,158 @@ def test_unsupported_callback_arguments():
 
     with pytest.raises(ValueError, match="must contain all classes"):
         model.fit(np.zeros((2, 1)), np.array([0.0, 1.0]), class_weight={0: 1.0}, verbose=0)
+
+
+LOGGERS = """
+import csv, io, sys
+K = tf.keras
+result = {}
+rng = np.random.RandomState(3)
+xv = rng.standard_normal((12, 3)).astype("float32")
+yv = (xv[:, 0] > 0).astype("float32")
+m = K.Sequential([K.layers.Dense(1, activation="sigmoid", input_shape=(3,))])
+m.set_weights([np.full((3, 1), 0.2, "float32"), np.zeros(1, "float32")])
+m.compile(K.optimizers.SGD(0.3), "binary_crossentropy", metrics=["acc"])
+path = os.path.join(DIR, "log.csv")
+m.fit(xv, yv, epochs=2, batch_size=4, verbose=0, shuffle=False,
+      callbacks=[K.callbacks.CSVLogger(path, separator=";")])
+m.fit(xv, yv, epochs=1, batch_size=4, verbose=0, shuffle=False, validation_data=(xv, yv),
+      callbacks=[K.callbacks.CSVLogger(path, separator=";", append=True)])
+with open(path) as f:
+    rows = list(csv.reader(f, delimiter=";"))
+result["csv_header"] = rows[0]
+result["csv_rows"] = [[float(v) if v != "NA" else v for v in row] for row in rows[1:]]
+
+calls = []
+
+
+class Recorder(K.callbacks.Callback):
+    def __init__(self, tag):
+        super().__init__()
+        self.tag = tag
+
+    def on_batch_begin(self, batch, logs=None):
+        calls.append([self.tag, "batch_begin", batch])
+
+    def on_batch_end(self, batch, logs=None):
+        calls.append([self.tag, "batch_end", batch, sorted(logs)])
+
+    def on_epoch_end(self, epoch, logs=None):
+        calls.append([self.tag, "epoch_end", epoch, sorted(logs)])
+
+    def on_test_batch_end(self, batch, logs=None):
+        calls.append([self.tag, "test_batch_end", batch])
+
+
+cl = K.callbacks.CallbackList([Recorder("a"), [Recorder("b")]], add_history=True,
+                              model=m, verbose=0, epochs=3)
+result["list_types"] = [type(c).__name__ for c in cl]
+result["list_params"] = [c.params for c in cl]
+result["history_is_models"] = m.history is cl.callbacks[-1]
+cl.on_train_begin()
+cl.on_epoch_begin(0)
+cl.on_batch_begin(0)
+cl.on_train_batch_end(0, {"loss": 1.0})
+cl.on_test_batch_end(1)
+cl.on_epoch_end(0, {"loss": 0.5})
+cl.on_train_end()
+result["calls"] = calls
+result["history"] = cl.callbacks[-1].history
+bl = K.callbacks.BaseLogger(stateful_metrics=["acc"])
+bl.set_params({"metrics": ["loss", "acc", "other"]})
+bl.on_epoch_begin(0)
+bl.on_batch_end(0, {"size": 2, "loss": 1.0, "acc": 0.5})
+bl.on_batch_end(1, {"size": 6, "loss": 3.0, "acc": 0.25})
+logs = {"other": 7}
+bl.on_epoch_end(0, logs)
+result["base_logger"] = [logs, bl.seen]
+try:
+    K.callbacks.ProgbarLogger(count_mode="bad")
+except ValueError as e:
+    result["progbar_error"] = str(e)
+buf, old = io.StringIO(), sys.stdout
+sys.stdout = buf
+try:
+    pl = K.callbacks.ProgbarLogger(count_mode="steps")
+    pl.set_params({"verbose": 2, "epochs": 2, "steps": 3})
+    pl.on_train_begin()
+    for epoch in range(2):
+        pl.on_epoch_begin(epoch)
+        for b in range(3):
+            pl.on_train_batch_end(b, {"loss": float(b)})
+        pl.on_epoch_end(epoch, {"loss": 1.5})
+finally:
+    sys.stdout = old
+result["progbar_logger"] = re.sub(r"[0-9]+(s|ms|us)", "T", buf.getvalue())
+"""
+
+
+def _loggers(directory) -> str:
+    return f"import os, re\nDIR = {str(directory)!r}\n" + LOGGERS
+
+
+@pytest.mark.tf
+@requires_tf
+def test_loggers_and_callback_list_match_tensorflow(tmp_path):
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "ours").mkdir()
+    expected = theirs(_loggers(tmp_path / "tf"))
+    tf.reset_default_graph()
+    assert_same(ours(_loggers(tmp_path / "ours")), expected)
+
+
+def test_loggers_by_hand(tmp_path):
+    out = ours(_loggers(tmp_path))
+    assert out["csv_header"] == ["epoch", "acc", "loss", "val_acc", "val_loss"]
+    assert out["csv_rows"][0][3:] == ["NA", "NA"]
+    assert len(out["csv_rows"]) == 3  # (the appended run writes no second header)
+    assert out["base_logger"] == [{"other": 7, "loss": 2.5, "acc": 0.25}, 8]
+    assert out["list_types"] == ["Recorder", "Recorder", "History"]
+
+
+def _serve(handler_log):
+    import http.server
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            handler_log.append([self.path, self.headers["Content-Type"], body.decode()])
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_remote_monitor_posts_epoch_logs():
+    import json
+    import urllib.parse
+
+    import numpy as np
+
+    received: list = []
+    server = _serve(received)
+    try:
+        root = f"http://127.0.0.1:{server.server_port}"
+        K.callbacks.RemoteMonitor(root=root).on_epoch_end(2, {"loss": np.float32(0.5)})
+        K.callbacks.RemoteMonitor(root=root, path="/j", send_as_json=True).on_epoch_end(
+            0, {"acc": 1.0}
+        )
+    finally:
+        server.shutdown()
+    path, kind, body = received[0]
+    assert path == "/publish/epoch/end/" and kind == "application/x-www-form-urlencoded"
+    assert json.loads(urllib.parse.parse_qs(body)["data"][0]) == {"epoch": 2, "loss": 0.5}
+    assert received[1] == ["/j", "application/json", json.dumps({"epoch": 0, "acc": 1.0})]
+
+
+def test_remote_monitor_unreachable_server_warns(caplog):
+    monitor = K.callbacks.RemoteMonitor(root="http://127.0.0.1:9")
+    with caplog.at_level("WARNING"):
+        monitor.on_epoch_end(0, {"loss": 1.0})
+    assert "could not reach RemoteMonitor root server at http://127.0.0.1:9" in caplog.text
