@@ -199,7 +199,7 @@ def _serve(handler_log):
     import threading
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
+        def do_POST(self):
             body = self.rfile.read(int(self.headers["Content-Length"]))
             handler_log.append([self.path, self.headers["Content-Type"], body.decode()])
             self.send_response(200)

@@ -212,8 +212,7 @@ class ProgbarLogger(Callback):
         super().__init__()
         if count_mode not in ("samples", "steps"):
             raise ValueError(
-                f"Unknown `count_mode`: {count_mode}. "
-                'Expected values are ["samples", "steps"]'
+                f'Unknown `count_mode`: {count_mode}. Expected values are ["samples", "steps"]'
             )
         self.use_steps = count_mode == "steps"
         self.stateful_metrics = set(stateful_metrics) if stateful_metrics else set()

@@ -133,7 +133,7 @@ class Progbar:
 
     def _bar(self, current) -> str:
         if self.target is None:
-            return "%7d/Unknown" % current
+            return f"{current:7d}/Unknown"
         digits = int(np.log10(self.target)) + 1
         bar = f"{current:{digits}d}/{self.target} ["
         filled = int(self.width * float(current) / self.target)

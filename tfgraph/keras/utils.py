@@ -8,6 +8,7 @@ import numpy as np
 
 from tfgraph.keras import utils_legacy as legacy
 from tfgraph.keras.data_utils import Sequence, get_file
+from tfgraph.keras.image_utils import array_to_img, img_to_array, load_img, save_img
 from tfgraph.keras.preprocessing.sequence import pad_sequences
 from tfgraph.keras.progbar import (
     Progbar,
@@ -29,6 +30,7 @@ __all__ = [
     "CustomObjectScope",
     "Progbar",
     "Sequence",
+    "array_to_img",
     "custom_object_scope",
     "deserialize_keras_object",
     "disable_interactive_logging",
@@ -37,11 +39,14 @@ __all__ = [
     "get_file",
     "get_registered_name",
     "get_registered_object",
+    "img_to_array",
     "is_interactive_logging_enabled",
     "legacy",
+    "load_img",
     "normalize",
     "pad_sequences",
     "register_keras_serializable",
+    "save_img",
     "serialize_keras_object",
     "to_categorical",
     "to_ordinal",
