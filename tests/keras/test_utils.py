@@ -153,3 +153,79 @@ def test_timeseries_generator_feeds_fit_generator():
     x, y = gen[0]
     assert x.shape == (4, 3, 2) and y.shape == (4, 1)
     assert model.predict(x).shape == (4, 1)
+
+
+ENQUEUERS = """
+import random
+U = tf.keras.utils
+result = {}
+
+
+class Squares(U.Sequence):
+    def __init__(self):
+        self.epochs = 0
+
+    def __len__(self):
+        return 4
+
+    def __getitem__(self, i):
+        return [i * i, self.epochs]
+
+    def on_epoch_end(self):
+        self.epochs += 1
+
+
+random.seed(1)
+for shuffle in (False, True):
+    enq = U.OrderedEnqueuer(Squares(), shuffle=shuffle)
+    enq.start(workers=2, max_queue_size=3)
+    out = enq.get()
+    result[f"ordered_{shuffle}"] = [next(out) for _ in range(10)]
+    result["running"] = enq.is_running()
+    enq.stop()
+    result["stopped"] = enq.is_running()
+
+
+def counting():
+    for i in range(5):
+        yield i * 10
+
+
+enq = U.GeneratorEnqueuer(counting())
+enq.start(workers=1, max_queue_size=2)
+result["generator"] = sorted(enq.get())
+result["is_sequence_enqueuer"] = isinstance(enq, U.SequenceEnqueuer)
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_enqueuers_match_tensorflow():
+    expected = theirs(ENQUEUERS)
+    assert_same(ours(ENQUEUERS), expected)
+
+
+def test_enqueuers_by_hand():
+    out = ours(ENQUEUERS)
+    assert out["ordered_False"][:5] == [[0, 0], [1, 0], [4, 0], [9, 0], [0, 1]]
+    assert out["generator"] == [0, 10, 20, 30, 40]
+    assert out["running"] and not out["stopped"]
+
+
+class _Halves(K.utils.Sequence):
+    def __len__(self):
+        return 3
+
+    def __getitem__(self, i):
+        return np.full(2, i / 2)
+
+
+def test_ordered_enqueuer_with_processes():
+    enq = K.utils.OrderedEnqueuer(_Halves(), use_multiprocessing=True)
+    enq.start(workers=2)
+    try:
+        out = enq.get()
+        got = [next(out).tolist() for _ in range(4)]
+    finally:
+        enq.stop()
+    assert got == [[0.0, 0.0], [0.5, 0.5], [1.0, 1.0], [0.0, 0.0]]

@@ -7,7 +7,13 @@ from __future__ import annotations
 import numpy as np
 
 from tfgraph.keras import utils_legacy as legacy
-from tfgraph.keras.data_utils import Sequence, get_file
+from tfgraph.keras.data_utils import (
+    GeneratorEnqueuer,
+    OrderedEnqueuer,
+    Sequence,
+    SequenceEnqueuer,
+    get_file,
+)
 from tfgraph.keras.image_utils import array_to_img, img_to_array, load_img, save_img
 from tfgraph.keras.preprocessing.sequence import pad_sequences
 from tfgraph.keras.progbar import (
@@ -28,8 +34,11 @@ from tfgraph.keras.saving.serialization import deserialize_keras_object, seriali
 
 __all__ = [
     "CustomObjectScope",
+    "GeneratorEnqueuer",
+    "OrderedEnqueuer",
     "Progbar",
     "Sequence",
+    "SequenceEnqueuer",
     "array_to_img",
     "custom_object_scope",
     "deserialize_keras_object",
