@@ -229,3 +229,137 @@ def test_ordered_enqueuer_with_processes():
     finally:
         enq.stop()
     assert got == [[0.0, 0.0], [0.5, 0.5], [1.0, 1.0], [0.0, 0.0]]
+
+
+LAYER_UTILS = """
+K = tf.keras
+L = K.layers
+result = {}
+a = L.Input((3,), name="a")
+b = L.Input((2,), name="b")
+h = L.Dense(4, name="da")(a)
+cat = L.Concatenate(name="cat")([h, b, a])
+out = L.Dense(1, name="o")(cat)
+result["sources"] = [t.name for t in K.utils.get_source_inputs(out)]
+result["sources_b"] = [t.name for t in K.utils.get_source_inputs(b)]
+plain = tf.constant([1.0])
+result["plain"] = K.utils.get_source_inputs(plain) is plain
+base = np.arange(12, dtype="float32").reshape(4, 3)
+m = K.utils.warmstart_embedding_matrix(["w", "x", "y", "z"], np.array(["y", "new", "w"]), base,
+                                       new_embeddings_initializer="zeros")
+result["warm_type"] = [type(m).__name__ == "Tensor" or hasattr(m, "op"), m.shape.as_list(), m.dtype.name]
+with tf.Session() as s:
+    result["warm"] = s.run(m)
+    r = s.run(K.utils.warmstart_embedding_matrix(["p"], ["q", "r"], base[:, :2],
+                                                 new_embeddings_initializer=K.initializers.Constant(3.0)))
+    result["warm_none"] = r
+for bad in [lambda: K.utils.warmstart_embedding_matrix([], ["a"], base),
+            lambda: K.utils.warmstart_embedding_matrix(3, ["a"], base),
+            lambda: K.utils.warmstart_embedding_matrix("/nonexistent/vocab.txt", ["a"], base)]:
+    try:
+        bad()
+    except ValueError as e:
+        result.setdefault("warm_errors", []).append(str(e))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_layer_utils_match_tensorflow():
+    expected = theirs(LAYER_UTILS)
+    tf.reset_default_graph()
+    assert_same(ours(LAYER_UTILS), expected)
+
+
+def test_layer_utils_by_hand():
+    tf.reset_default_graph()
+    out = ours(LAYER_UTILS)
+    assert out["sources"] == ["a:0", "b:0"]
+    assert out["warm"][1] == [0.0, 0.0, 0.0] and out["warm"][2] == [0.0, 1.0, 2.0]
+
+
+VIS = """
+K = tf.keras
+L = K.layers
+result = {}
+unbuilt = K.Sequential([L.Dense(2)])
+built = K.Sequential([L.Dense(2, input_shape=(3,))])
+for fn in (K.utils.model_to_dot, K.utils.plot_model):
+    for model in (unbuilt, built):
+        try:
+            fn(model)
+        except (ValueError, ImportError) as e:
+            result.setdefault(fn.__name__, []).append([type(e).__name__, str(e)])
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_model_to_dot_without_pydot_matches_tensorflow():
+    expected = theirs(VIS)
+    tf.reset_default_graph()
+    assert ours(VIS) == expected
+
+
+class _FakePydot:
+    """Just enough of pydot's API to record what model_to_dot builds."""
+
+    class InvocationException(Exception):
+        pass
+
+    class Node:
+        def __init__(self, name, label):
+            self.name, self.label = name, label
+
+    class Edge:
+        def __init__(self, src, dst):
+            self.pair = (src, dst)
+
+    class Dot:
+        def __init__(self, **kwargs):
+            self.attrs, self.nodes, self.edges = dict(kwargs), [], []
+
+        def set(self, key, value):
+            self.attrs[key] = value
+
+        def set_node_defaults(self, **kwargs):
+            self.attrs["node"] = kwargs
+
+        def add_node(self, node):
+            self.nodes.append(node)
+
+        def get_edge(self, src, dst):
+            return [e for e in self.edges if e.pair == (src, dst)]
+
+        def add_edge(self, edge):
+            self.edges.append(edge)
+
+        def create(self):
+            raise OSError("no dot program")
+
+    Cluster = Dot
+
+
+def test_model_to_dot_with_pydot(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pydot_ng", _FakePydot)
+    tf.reset_default_graph()
+    a = K.layers.Input((3,), name="a")
+    h = K.layers.Dense(4, activation="relu", name="h")(a)
+    out = K.layers.Concatenate(name="cat")([h, a])
+    model = K.Model(a, out)
+    dot = K.utils.model_to_dot(model, show_shapes=True, show_layer_activations=True)
+    labels = [n.label for n in dot.nodes]
+    assert labels[1] == "{h|{Dense|relu}}|{input:|output:}|{{(None, 3)}|{(None, 4)}}"
+    assert labels[0].startswith("{a|InputLayer}")
+    ids = {n.label.split("|")[0].strip("{"): n.name for n in dot.nodes}
+    assert sorted(e.pair for e in dot.edges) == sorted(
+        [(ids["a"], ids["h"]), (ids["a"], ids["cat"]), (ids["h"], ids["cat"])]
+    )
+    assert dot.attrs["rankdir"] == "TB" and dot.attrs["dpi"] == 96
+    short = K.utils.model_to_dot(model, show_layer_names=False, layer_range=["h", "cat"])
+    assert [n.label for n in short.nodes] == ["Dense", "Concatenate"]
+    assert len(short.edges) == 2  # (into cat only: from h and from the input a)
+    with pytest.raises(ImportError, match="install graphviz"):
+        K.utils.plot_model(model)  # (the fake pydot finds no Graphviz)

@@ -15,6 +15,7 @@ from tfgraph.keras.data_utils import (
     get_file,
 )
 from tfgraph.keras.image_utils import array_to_img, img_to_array, load_img, save_img
+from tfgraph.keras.layer_utils import get_source_inputs, warmstart_embedding_matrix
 from tfgraph.keras.preprocessing.sequence import pad_sequences
 from tfgraph.keras.progbar import (
     Progbar,
@@ -31,6 +32,7 @@ from tfgraph.keras.saving.object_registration import (
     register_keras_serializable,
 )
 from tfgraph.keras.saving.serialization import deserialize_keras_object, serialize_keras_object
+from tfgraph.keras.vis_utils import model_to_dot, plot_model
 
 __all__ = [
     "CustomObjectScope",
@@ -48,17 +50,21 @@ __all__ = [
     "get_file",
     "get_registered_name",
     "get_registered_object",
+    "get_source_inputs",
     "img_to_array",
     "is_interactive_logging_enabled",
     "legacy",
     "load_img",
+    "model_to_dot",
     "normalize",
     "pad_sequences",
+    "plot_model",
     "register_keras_serializable",
     "save_img",
     "serialize_keras_object",
     "to_categorical",
     "to_ordinal",
+    "warmstart_embedding_matrix",
 ]
 
 
