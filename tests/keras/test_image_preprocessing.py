@@ -218,7 +218,7 @@ def test_generator_flow_augments_and_standardizes():
     batches = gen.flow(x, np.arange(6), batch_size=4, seed=0)
     bx, by = batches[0]
     assert bx.shape == (4, 5, 5, 3) and by.shape == (4,)
-    assert 0 <= bx.min() and bx.max() <= 1.0 + 1e-6
+    assert bx.min() >= 0 and bx.max() <= 1.0 + 1e-6
     flip = image.ImageDataGenerator()
     params = {"flip_horizontal": True, "flip_vertical": True}
     np.testing.assert_array_equal(flip.apply_transform(x[0], params), x[0][::-1, ::-1])

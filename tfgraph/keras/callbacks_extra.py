@@ -9,6 +9,7 @@ import csv
 import json
 import logging
 import os
+from typing import Any
 
 import numpy as np
 
@@ -171,7 +172,7 @@ class CSVLogger(Callback):
         self.sep = separator
         self.filename = os.fspath(filename)
         self.append = append
-        self.writer = None
+        self.writer: Any = None
         self.keys: list | None = None
         self.append_header = True
 
@@ -218,7 +219,7 @@ class ProgbarLogger(Callback):
         self.stateful_metrics = set(stateful_metrics) if stateful_metrics else set()
         self.seen = 0
         self.progbar: Progbar | None = None
-        self.target = None
+        self.target: Any = None
         self.verbose = 1
         self.epochs = 1
         self._called_in_fit = False

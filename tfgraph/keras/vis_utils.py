@@ -219,7 +219,7 @@ def plot_model(
     dot.write(to_file, format=extension)
     if extension != "pdf":
         try:
-            from IPython import display
+            from IPython import display  # type: ignore[import-not-found]
 
             return display.Image(filename=to_file)
         except ImportError:

@@ -4,6 +4,7 @@ standardization of image batches from arrays (`flow`) or folders (`flow_from_dir
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -105,9 +106,9 @@ class ImageDataGenerator:
                 f"{validation_split}"
             )
         self._validation_split = validation_split
-        self.mean = None
-        self.std = None
-        self.zca_whitening_matrix = None
+        self.mean: Any = None
+        self.std: Any = None
+        self.zca_whitening_matrix: Any = None
         self.zoom_range = _zoom_range(zoom_range)
         self._resolve_normalization()
         if brightness_range is not None and (

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import threading
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -37,7 +38,7 @@ class Iterator(Sequence):
         self.batch_index = 0
         self.total_batches_seen = 0
         self.lock = threading.Lock()
-        self.index_array = None
+        self.index_array: Any = None
         self.index_generator = self._flow_index()
 
     def _set_index_array(self) -> None:
