@@ -240,3 +240,50 @@ def test_remote_monitor_unreachable_server_warns(caplog):
     with caplog.at_level("WARNING"):
         monitor.on_epoch_end(0, {"loss": 1.0})
     assert "could not reach RemoteMonitor root server at http://127.0.0.1:9" in caplog.text
+
+
+BOARD = """
+import glob
+K = tf.keras
+result = {}
+rng = np.random.RandomState(5)
+xv = rng.standard_normal((8, 2)).astype("float32")
+yv = xv.sum(axis=1, keepdims=True)
+m = K.Sequential([K.layers.Dense(1, input_shape=(2,))])
+m.set_weights([np.ones((2, 1), "float32") * 0.5, np.zeros(1, "float32")])
+m.compile(K.optimizers.SGD(0.1), "mse")
+for sub, freq in [("epochs", "epoch"), ("batches", "batch")]:
+    board = K.callbacks.TensorBoard(os.path.join(DIR, sub), update_freq=freq,
+                                    write_graph=sub == "epochs", profile_batch=0)
+    m.fit(xv, yv, epochs=2, batch_size=4, verbose=0, shuffle=False, callbacks=[board])
+    events = []
+    for path in sorted(glob.glob(os.path.join(DIR, sub, "events.out.tfevents.*"))):
+        for event in tf.train.summary_iterator(path):
+            for value in event.summary.value:
+                events.append([event.step, value.tag, value.simple_value])
+            if event.graph_def:
+                events.append(["graph", len(event.graph_def) > 0])
+    result[sub] = events
+"""
+
+
+def _board(directory) -> str:
+    return f"import os\nDIR = {str(directory)!r}\n" + BOARD
+
+
+@pytest.mark.tf
+@requires_tf
+def test_tensorboard_scalars_match_tensorflow(tmp_path):
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "ours").mkdir()
+    expected = theirs(_board(tmp_path / "tf"))
+    tf.reset_default_graph()
+    assert_same(ours(_board(tmp_path / "ours")), expected)
+
+
+def test_tensorboard_by_hand(tmp_path):
+    out = ours(_board(tmp_path))
+    assert [e[:2] for e in out["epochs"]] == [["graph", True], [0, "epoch_loss"], [1, "epoch_loss"]]
+    assert [e[1] for e in out["batches"]].count("batch_loss") == 4
+    with pytest.raises(NotImplementedError, match="histogram_freq=0"):
+        K.callbacks.TensorBoard(str(tmp_path), histogram_freq=1)

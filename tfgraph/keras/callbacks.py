@@ -20,6 +20,7 @@ __all__ = [
     "ProgbarLogger",
     "ReduceLROnPlateau",
     "RemoteMonitor",
+    "TensorBoard",
     "TerminateOnNaN",
 ]
 
@@ -341,4 +342,5 @@ from tfgraph.keras.callbacks_extra import (  # noqa: E402  (they subclass Callba
     CSVLogger,
     ProgbarLogger,
     RemoteMonitor,
+    TensorBoard,
 )

@@ -1,5 +1,5 @@
 """The rest of `tf.keras.callbacks` (Keras 2): CallbackList, BaseLogger, CSVLogger,
-ProgbarLogger and RemoteMonitor."""
+ProgbarLogger, RemoteMonitor and TF1's TensorBoard (scalars and the graph)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,14 @@ import numpy as np
 from tfgraph.keras.callbacks import Callback, History
 from tfgraph.keras.progbar import Progbar, print_msg
 
-__all__ = ["BaseLogger", "CSVLogger", "CallbackList", "ProgbarLogger", "RemoteMonitor"]
+__all__ = [
+    "BaseLogger",
+    "CSVLogger",
+    "CallbackList",
+    "ProgbarLogger",
+    "RemoteMonitor",
+    "TensorBoard",
+]
 
 
 def _flatten(items) -> list:
@@ -343,3 +350,97 @@ class RemoteMonitor(Callback):
             logging.getLogger("tfgraph").warning(
                 "Warning: could not reach RemoteMonitor root server at " + str(self.root)
             )
+
+
+class TensorBoard(Callback):
+    """Writes the epoch logs (`epoch_loss`, ...) as scalar summaries to an event file in
+    `log_dir` (with the graph when `write_graph`), and the batch logs (`batch_loss`, ...)
+    every `update_freq` samples ("batch": every batch), as TF1's Keras TensorBoard.
+
+    Weight histograms (`histogram_freq`), embeddings (`embeddings_freq`) and profiling
+    are not supported: a non-zero `histogram_freq` or `embeddings_freq` raises
+    NotImplementedError; `profile_batch` is accepted and writes no trace."""
+
+    def __init__(
+        self,
+        log_dir="./logs",
+        histogram_freq=0,
+        batch_size=32,
+        write_graph=True,
+        write_grads=False,
+        write_images=False,
+        embeddings_freq=0,
+        embeddings_layer_names=None,
+        embeddings_metadata=None,
+        embeddings_data=None,
+        update_freq="epoch",
+        profile_batch=2,
+    ) -> None:
+        super().__init__()
+        if histogram_freq or embeddings_freq:
+            raise NotImplementedError(
+                "tfgraph's TensorBoard callback writes scalars and the graph only: use "
+                "histogram_freq=0 and embeddings_freq=0 (add tf.summary.histogram ops and a "
+                "FileWriter yourself for histograms)"
+            )
+        self.log_dir = os.fspath(log_dir)
+        self.histogram_freq = histogram_freq
+        self.batch_size = batch_size
+        self.write_graph = write_graph
+        self.write_grads = write_grads
+        self.write_images = write_images
+        self.embeddings_freq = embeddings_freq
+        self.embeddings_layer_names = embeddings_layer_names
+        self.embeddings_metadata = embeddings_metadata
+        self.embeddings_data = embeddings_data
+        self.update_freq = 1 if update_freq == "batch" else update_freq
+        self._profile_batch = profile_batch
+        self._total_batches_seen = 0
+        self._samples_seen = 0
+        self._samples_seen_at_last_write = 0
+        self.writer: Any = None
+
+    def set_model(self, model) -> None:
+        from tfgraph.keras import backend
+        from tfgraph.summary_writer import FileWriter
+
+        self.model = model
+        graph = backend.get_session().graph if self.write_graph else None
+        self.writer = FileWriter(self.log_dir, graph)
+
+    def _write_scalars(self, step, logs) -> None:
+        from tfgraph.proto import Summary
+
+        for name, value in logs.items():
+            if isinstance(value, np.ndarray):
+                value = value.item()
+            summary = Summary()
+            entry = summary.value.add()
+            entry.simple_value = value
+            entry.tag = name
+            self.writer.add_summary(summary, step)
+        self.writer.flush()
+
+    def on_batch_end(self, batch, logs=None) -> None:
+        logs = logs or {}
+        self._samples_seen += logs.get("size", 1)
+        since = self._samples_seen - self._samples_seen_at_last_write
+        if self.update_freq != "epoch" and since >= self.update_freq:
+            batch_logs = {
+                "batch_" + k: v for k, v in logs.items() if k not in ("batch", "size", "num_steps")
+            }
+            self._write_scalars(self._total_batches_seen, batch_logs)
+            self._samples_seen_at_last_write = self._samples_seen
+        self._total_batches_seen += 1
+
+    def on_epoch_end(self, epoch, logs=None) -> None:
+        logs = {
+            "epoch_" + k: v
+            for k, v in (logs or {}).items()
+            if k not in ("batch", "size", "num_steps")
+        }
+        step = epoch if self.update_freq == "epoch" else self._samples_seen
+        self._write_scalars(step, logs)
+
+    def on_train_end(self, logs=None) -> None:
+        self.writer.close()
