@@ -363,3 +363,45 @@ def test_model_to_dot_with_pydot(monkeypatch):
     assert len(short.edges) == 2  # (into cat only: from h and from the input a)
     with pytest.raises(ImportError, match="install graphviz"):
         K.utils.plot_model(model)  # (the fake pydot finds no Graphviz)
+
+
+RANDOM_TOOL = """
+U = tf.keras.utils
+result = {}
+for mode in ("constant", "num_random_ops"):
+    tool = U.DeterministicRandomTestTool(seed=7, mode=mode)
+    with tool.scope():
+        a = tf.random.uniform([3])
+        b = tf.random.normal([2], seed=99)
+        c = tf.nn.dropout(tf.ones([4]), rate=0.5)
+    with tf.Session() as s:
+        result[mode] = [s.run([a, b, c]), tool.operation_seed]
+tool = U.DeterministicRandomTestTool(mode="num_random_ops")
+with tool.scope():
+    tf.random.uniform([1])
+    tool.operation_seed = 0
+    try:
+        tf.random.uniform([1])
+    except ValueError as e:
+        result["reuse"] = str(e).split(".")[0]
+try:
+    U.DeterministicRandomTestTool(mode="sometimes")
+except ValueError as e:
+    result["mode_error"] = str(e)
+result["outside"] = tf.random.uniform([1]).op.get_attr("seed2") != 7
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_deterministic_random_test_tool_matches_tensorflow():
+    expected = theirs(RANDOM_TOOL)
+    tf.reset_default_graph()
+    assert_same(ours(RANDOM_TOOL), expected)
+
+
+def test_deterministic_random_test_tool_by_hand():
+    tf.reset_default_graph()
+    out = ours(RANDOM_TOOL)
+    assert out["num_random_ops"][1] == 3 and out["constant"][1] == 0
+    assert out["reuse"].startswith("This `DeterministicRandomTestTool`")

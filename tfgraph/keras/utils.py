@@ -16,6 +16,7 @@ from tfgraph.keras.data_utils import (
 )
 from tfgraph.keras.image_utils import array_to_img, img_to_array, load_img, save_img
 from tfgraph.keras.layer_utils import get_source_inputs, warmstart_embedding_matrix
+from tfgraph.keras.migration_utils import DeterministicRandomTestTool
 from tfgraph.keras.preprocessing.sequence import pad_sequences
 from tfgraph.keras.progbar import (
     Progbar,
@@ -36,6 +37,7 @@ from tfgraph.keras.vis_utils import model_to_dot, plot_model
 
 __all__ = [
     "CustomObjectScope",
+    "DeterministicRandomTestTool",
     "GeneratorEnqueuer",
     "OrderedEnqueuer",
     "Progbar",
