@@ -405,3 +405,67 @@ def test_deterministic_random_test_tool_by_hand():
     out = ours(RANDOM_TOOL)
     assert out["num_random_ops"][1] == 3 and out["constant"][1] == 0
     assert out["reuse"].startswith("This `DeterministicRandomTestTool`")
+
+
+SHIM = """
+K = tf.keras
+result = {}
+
+
+class Block(K.layers.Layer):
+    @K.utils.track_tf1_style_variables
+    def call(self, x):
+        w = tf.get_variable("w", shape=[3, 2], initializer=tf.ones_initializer(),
+                            regularizer=lambda t: tf.reduce_sum(t) * 0.1)
+        with tf.variable_scope("s"):
+            v = tf.get_variable("v", shape=[2], initializer=tf.constant_initializer(0.5))
+        dense = K.utils.get_or_create_layer(
+            "dense", lambda: K.layers.Dense(2, kernel_initializer="ones", name="dd"))
+        return tf.matmul(x, w) + v + dense(x)
+
+
+x = tf.placeholder(tf.float32, [None, 3])
+block = Block(name="lay")
+y1 = block(x)
+result["after_one"] = [v.name for v in tf.global_variables()]
+y2 = block(x)
+result["after_two"] = [v.name for v in tf.global_variables()]
+result["trainable"] = [v.name for v in tf.trainable_variables()]
+result["loss_count"] = len(block.losses)
+result["collection"] = len(tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES))
+with tf.variable_scope("outer"):
+    Block(name="other")(x)
+third = Block(name="third")
+with tf.variable_scope("w_scope", reuse=True):
+    try:
+        third(x)
+    except ValueError as e:
+        result["reuse_error"] = str(e).split(",")[0]
+result["all"] = [v.name for v in tf.global_variables()]
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    result["values"] = s.run([y1, y2, block.losses[0]], {x: np.ones((1, 3))})
+result["plain"] = K.utils.get_or_create_layer("x", lambda: 5)
+try:
+    K.utils.track_tf1_style_variables(lambda self: None)(3)
+except ValueError as e:
+    result["not_a_layer"] = str(e)
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_track_tf1_style_variables_matches_tensorflow():
+    expected = theirs(SHIM)
+    tf.reset_default_graph()
+    assert_same(ours(SHIM), expected)
+
+
+def test_track_tf1_style_variables_by_hand():
+    tf.reset_default_graph()
+    out = ours(SHIM)
+    assert (
+        out["after_one"] == out["after_two"] == ["w:0", "s/v:0", "lay/dd/kernel:0", "lay/dd/bias:0"]
+    )
+    assert out["loss_count"] == 2 and out["collection"] == 0  # (w, the nested Dense)
+    assert out["values"][0] == [[6.5, 6.5]]

@@ -33,6 +33,7 @@ from tfgraph.keras.saving.object_registration import (
     register_keras_serializable,
 )
 from tfgraph.keras.saving.serialization import deserialize_keras_object, serialize_keras_object
+from tfgraph.keras.variable_scope_shim import get_or_create_layer, track_tf1_style_variables
 from tfgraph.keras.vis_utils import model_to_dot, plot_model
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "enable_interactive_logging",
     "get_custom_objects",
     "get_file",
+    "get_or_create_layer",
     "get_registered_name",
     "get_registered_object",
     "get_source_inputs",
@@ -66,6 +68,7 @@ __all__ = [
     "serialize_keras_object",
     "to_categorical",
     "to_ordinal",
+    "track_tf1_style_variables",
     "warmstart_embedding_matrix",
 ]
 
