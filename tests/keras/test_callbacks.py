@@ -287,3 +287,52 @@ def test_tensorboard_by_hand(tmp_path):
     assert [e[1] for e in out["batches"]].count("batch_loss") == 4
     with pytest.raises(NotImplementedError, match="histogram_freq=0"):
         K.callbacks.TensorBoard(str(tmp_path), histogram_freq=1)
+
+
+SIDECAR = """
+import os
+K = tf.keras
+result = {}
+m = K.Sequential([K.layers.Dense(1, input_shape=(2,))])
+m.compile("sgd", "mse")
+ckdir = os.path.join(DIR, "ck")
+os.makedirs(ckdir)
+saver_cb = K.callbacks.ModelCheckpoint(os.path.join(ckdir, "ckpt-{epoch}"), save_weights_only=True)
+xv = np.ones((4, 2), "float32")
+m.fit(xv, np.zeros((4, 1)), epochs=3, verbose=0, callbacks=[saver_cb])
+export = K.callbacks.SidecarEvaluatorModelExport(
+    os.path.join(DIR, "best", "model-{epoch:02d}-{loss:.1f}"), os.path.join(ckdir, "ckpt-{epoch}"),
+    save_weights_only=True, monitor="loss", verbose=1)
+export.set_model(m)
+for loss in [3.0, 2.0, 2.5]:
+    export.on_test_begin()
+    export.on_test_end({"loss": loss})
+result["index"] = export.export_index
+result["best"] = export.best
+result["files"] = sorted(os.listdir(os.path.join(DIR, "best")))
+os.makedirs(os.path.join(DIR, "none"))
+other = K.callbacks.SidecarEvaluatorModelExport(os.path.join(DIR, "x"), os.path.join(DIR, "none", "ckpt-{epoch}"),
+                                                save_weights_only=True)
+other.on_test_begin()
+result["no_checkpoint_index"] = other.export_index
+"""
+
+
+def _sidecar(directory) -> str:
+    return f"DIR = {str(directory)!r}\n" + SIDECAR
+
+
+@pytest.mark.tf
+@requires_tf
+def test_sidecar_evaluator_model_export_matches_tensorflow(tmp_path):
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "ours").mkdir()
+    expected = theirs(_sidecar(tmp_path / "tf"))
+    tf.reset_default_graph()
+    assert_same(ours(_sidecar(tmp_path / "ours")), expected)
+
+
+def test_sidecar_evaluator_model_export_by_hand(tmp_path):
+    out = ours(_sidecar(tmp_path))
+    assert out["index"] == 2 and out["best"] == 2.0
+    assert "model-03-2.0.index" in out["files"]

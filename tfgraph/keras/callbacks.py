@@ -20,6 +20,7 @@ __all__ = [
     "ProgbarLogger",
     "ReduceLROnPlateau",
     "RemoteMonitor",
+    "SidecarEvaluatorModelExport",
     "TensorBoard",
     "TerminateOnNaN",
 ]
@@ -342,5 +343,6 @@ from tfgraph.keras.callbacks_extra import (  # noqa: E402  (they subclass Callba
     CSVLogger,
     ProgbarLogger,
     RemoteMonitor,
+    SidecarEvaluatorModelExport,
     TensorBoard,
 )

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from tfgraph.keras.callbacks import Callback, History
+from tfgraph.keras.callbacks import Callback, History, ModelCheckpoint
 from tfgraph.keras.progbar import Progbar, print_msg
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "CallbackList",
     "ProgbarLogger",
     "RemoteMonitor",
+    "SidecarEvaluatorModelExport",
     "TensorBoard",
 ]
 
@@ -444,3 +445,48 @@ class TensorBoard(Callback):
 
     def on_train_end(self, logs=None) -> None:
         self.writer.close()
+
+
+def _latest_matching(pattern: str):
+    """The newest file matching a ModelCheckpoint path pattern ("ckpt-{epoch}"): the
+    directory's latest TF checkpoint if it matches, else the file modified last (the
+    largest name when several share that time)."""
+    import re
+
+    from tfgraph.training.checkpoint_management import latest_checkpoint
+
+    directory, base = os.path.dirname(pattern), os.path.basename(pattern)
+    regex = "^" + re.sub(r"{.*}", r".*", base) + "$"
+    latest = latest_checkpoint(directory)
+    if latest is not None and re.match(regex, os.path.basename(latest)):
+        return latest
+    if not os.path.exists(directory):
+        return None
+    paths = [os.path.join(directory, f) for f in os.listdir(directory) if re.match(regex, f)]
+    if not paths:
+        return None
+    newest = max(os.path.getmtime(p) for p in paths)
+    at_newest = [p for p in paths if os.path.getmtime(p) == newest]
+    return at_newest[0] if len(at_newest) == 1 else max(paths)
+
+
+class SidecarEvaluatorModelExport(ModelCheckpoint):
+    """Saves the weights after an evaluation (`on_test_end`) when `monitor` improved, to
+    `export_filepath` formatted with the epoch of the newest checkpoint matching
+    `checkpoint_filepath` ("ckpt-{epoch}" files a training job writes). Weights only
+    here: pass `save_weights_only=True`."""
+
+    def __init__(self, export_filepath, checkpoint_filepath, **kwargs) -> None:
+        super().__init__(filepath=export_filepath, save_best_only=True, **kwargs)
+        self._checkpoint_filepath = checkpoint_filepath
+        self.export_index = 0
+
+    def on_test_begin(self, logs=None) -> None:
+        import re
+
+        newest = _latest_matching(self._checkpoint_filepath)
+        match = re.match(r".*ckpt-(?P<ckpt>\d+)", newest) if newest else None
+        self.export_index = int(match["ckpt"]) - 1 if match else 0
+
+    def on_test_end(self, logs=None) -> None:
+        self.on_epoch_end(self.export_index, logs)
