@@ -311,8 +311,8 @@ result["index"] = export.export_index
 result["best"] = export.best
 result["files"] = sorted(os.listdir(os.path.join(DIR, "best")))
 os.makedirs(os.path.join(DIR, "none"))
-other = K.callbacks.SidecarEvaluatorModelExport(os.path.join(DIR, "x"), os.path.join(DIR, "none", "ckpt-{epoch}"),
-                                                save_weights_only=True)
+other = K.callbacks.SidecarEvaluatorModelExport(
+    os.path.join(DIR, "x"), os.path.join(DIR, "none", "ckpt-{epoch}"), save_weights_only=True)
 other.on_test_begin()
 result["no_checkpoint_index"] = other.export_index
 """
