@@ -336,3 +336,24 @@ def test_sidecar_evaluator_model_export_by_hand(tmp_path):
     out = ours(_sidecar(tmp_path))
     assert out["index"] == 2 and out["best"] == 2.0
     assert "model-03-2.0.index" in out["files"]
+
+
+BATCH_HOOKS = """
+K = tf.keras
+result = {"batches": []}
+m = K.Sequential([K.layers.Dense(1, input_shape=(2,))])
+m.compile(K.optimizers.SGD(1e30), "mse")
+xv = np.full((6, 2), 1e10, "float32")
+hook = K.callbacks.LambdaCallback(on_batch_end=lambda b, logs: result["batches"].append(b))
+h = m.fit(xv, xv[:, :1], epochs=3, batch_size=2, verbose=0, shuffle=False,
+          callbacks=[hook, K.callbacks.TerminateOnNaN()])
+result["epochs"] = len(h.history["loss"])
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_batch_hooks_and_terminate_on_nan_match_tensorflow():
+    expected = theirs(BATCH_HOOKS)
+    tf.reset_default_graph()
+    assert ours(BATCH_HOOKS) == expected
