@@ -24,6 +24,13 @@ SPECIAL = {
     "a TF1 program reaching it as an attribute would switch modes silently)",
     "quantization.experimental": "not meaningful without TF's C++ runtime (`quantize_saved_model` "
     "and its QuantizationOptions protos drive TF's MLIR quantization passes, compiled C++)",
+    "keras.callbacks.experimental": "deliberately absent (its one name, "
+    "UpdateEmbeddingCallback, updates a keras.layers.experimental.DynamicEmbedding from a "
+    "timer thread through tf.CriticalSection and a distribution strategy; in TF1 graph mode "
+    "tf_keras cannot build that layer: a list, array or tensor vocabulary raises)",
+    "keras.utils.StepsPerExecutionTuner": "deliberately absent (it tunes the "
+    "`steps_per_execution` of TF2's `Model.compile`; in TF1 graph mode `compile` rejects "
+    "that argument and the tuner's `start()` fails: numpy() needs eager execution)",
     "version.COMPILER_VERSION": "not meaningful without TF's C++ runtime (the compiler TF's "
     "C++ library was built with)",
 }

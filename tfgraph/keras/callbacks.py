@@ -8,13 +8,20 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "BaseLogger",
+    "CSVLogger",
     "Callback",
+    "CallbackList",
     "EarlyStopping",
     "History",
     "LambdaCallback",
     "LearningRateScheduler",
     "ModelCheckpoint",
+    "ProgbarLogger",
     "ReduceLROnPlateau",
+    "RemoteMonitor",
+    "SidecarEvaluatorModelExport",
+    "TensorBoard",
     "TerminateOnNaN",
 ]
 
@@ -36,18 +43,24 @@ class Callback:
     def on_train_end(self, logs=None) -> None: ...
     def on_epoch_begin(self, epoch, logs=None) -> None: ...
     def on_epoch_end(self, epoch, logs=None) -> None: ...
-    def on_train_batch_begin(self, batch, logs=None) -> None: ...
-    def on_train_batch_end(self, batch, logs=None) -> None: ...
+    def on_batch_begin(self, batch, logs=None) -> None: ...
+    def on_batch_end(self, batch, logs=None) -> None: ...
+    def on_test_batch_begin(self, batch, logs=None) -> None: ...
+    def on_test_batch_end(self, batch, logs=None) -> None: ...
+    def on_predict_batch_begin(self, batch, logs=None) -> None: ...
+    def on_predict_batch_end(self, batch, logs=None) -> None: ...
     def on_test_begin(self, logs=None) -> None: ...
     def on_test_end(self, logs=None) -> None: ...
     def on_predict_begin(self, logs=None) -> None: ...
     def on_predict_end(self, logs=None) -> None: ...
 
-    def on_batch_begin(self, batch, logs=None) -> None:
-        self.on_train_batch_begin(batch, logs)
+    def on_train_batch_begin(self, batch, logs=None) -> None:
+        """Before a training batch (by default: `on_batch_begin`, as Keras 2)."""
+        self.on_batch_begin(batch, logs)
 
-    def on_batch_end(self, batch, logs=None) -> None:
-        self.on_train_batch_end(batch, logs)
+    def on_train_batch_end(self, batch, logs=None) -> None:
+        """After a training batch (by default: `on_batch_end`, as Keras 2)."""
+        self.on_batch_end(batch, logs)
 
 
 class History(Callback):
@@ -84,8 +97,8 @@ class LambdaCallback(Callback):
         for name, fn in [
             ("on_epoch_begin", on_epoch_begin),
             ("on_epoch_end", on_epoch_end),
-            ("on_train_batch_begin", on_batch_begin),
-            ("on_train_batch_end", on_batch_end),
+            ("on_batch_begin", on_batch_begin),
+            ("on_batch_end", on_batch_end),
             ("on_train_begin", on_train_begin),
             ("on_train_end", on_train_end),
         ]:
@@ -96,7 +109,7 @@ class LambdaCallback(Callback):
 class TerminateOnNaN(Callback):
     """Stops training when a batch's loss is NaN or infinite."""
 
-    def on_train_batch_end(self, batch, logs=None) -> None:
+    def on_batch_end(self, batch, logs=None) -> None:
         loss = (logs or {}).get("loss")
         if loss is not None and not np.isfinite(loss):
             print(f"Batch {batch}: Invalid loss, terminating training")
@@ -322,3 +335,14 @@ class ReduceLROnPlateau(Callback):
                         )
                     self.cooldown_counter = self.cooldown
                     self.wait = 0
+
+
+from tfgraph.keras.callbacks_extra import (  # noqa: E402  (they subclass Callback above)
+    BaseLogger,
+    CallbackList,
+    CSVLogger,
+    ProgbarLogger,
+    RemoteMonitor,
+    SidecarEvaluatorModelExport,
+    TensorBoard,
+)

@@ -1,5 +1,5 @@
 """`tf.keras.preprocessing` (re-exports only)."""
 
-from tfgraph.keras.preprocessing import sequence, text
+from tfgraph.keras.preprocessing import image, sequence, text
 
-__all__ = ["sequence", "text"]
+__all__ = ["image", "sequence", "text"]

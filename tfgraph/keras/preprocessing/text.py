@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import OrderedDict, defaultdict
 
 import numpy as np
 
-__all__ = ["Tokenizer", "one_hot", "text_to_word_sequence", "tokenizer_from_json"]
+__all__ = ["Tokenizer", "hashing_trick", "one_hot", "text_to_word_sequence", "tokenizer_from_json"]
 
 _FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'
 
@@ -23,8 +24,24 @@ def text_to_word_sequence(input_text, filters=_FILTERS, lower=True, split=" "):
 
 def one_hot(input_text, n, filters=_FILTERS, lower=True, split=" ", analyzer=None):
     """Word indices in [1, n) by hashing (Python's `hash`, as Keras 2)."""
-    seq = (analyzer or (lambda t: text_to_word_sequence(t, filters, lower, split)))(input_text)
-    return [(hash(w) % (n - 1) + 1) for w in seq]
+    return hashing_trick(input_text, n, hash, filters, lower, split, analyzer)
+
+
+def _md5(word: str) -> int:
+    return int(hashlib.md5(word.encode()).hexdigest(), 16)
+
+
+def hashing_trick(
+    text, n, hash_function=None, filters=_FILTERS, lower=True, split=" ", analyzer=None
+):
+    """Word indices in [1, n): `hash_function(word) % (n - 1) + 1`, with Python's `hash`
+    (salted per process) by default or "md5" (stable across runs)."""
+    if hash_function is None:
+        hash_function = hash
+    elif hash_function == "md5":
+        hash_function = _md5
+    seq = (analyzer or (lambda t: text_to_word_sequence(t, filters, lower, split)))(text)
+    return [(hash_function(w) % (n - 1) + 1) for w in seq]
 
 
 class Tokenizer:
