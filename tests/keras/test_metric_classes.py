@@ -1,0 +1,233 @@
+"""tf.keras.metrics' stateful classes (Metric, Mean, the wrappers, the confusion-matrix
+and IoU metrics), serialize/deserialize, against TensorFlow's Keras 2 in graph mode:
+values after several weighted updates, variable names, configs and round trips."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tests.keras.dual import assert_same, ours, theirs
+from tests.tfrun import requires_tf
+
+K = tf.keras
+
+HELPERS = """
+K = tf.keras
+M = tf.keras.metrics
+rng = np.random.RandomState(3)
+result = {}
+sess = K.backend.get_session()
+
+
+def norm(config):
+    out = {}
+    for key, value in config.items():
+        if callable(value) and not isinstance(value, type):
+            value = value.__name__
+        elif hasattr(value, "__len__") and not isinstance(value, (str, dict)):
+            value = [float(v) for v in value]
+        out[key] = value
+    return out
+
+
+def run(key, metric, batches):
+    updates = [metric.update_state(*batch) for batch in batches]
+    value = metric.result()
+    sess.run(tf.variables_initializer(metric.variables))
+    values = []
+    for update in updates:
+        assert sess.run(update) is None
+        values.append(sess.run(value))
+    clone = type(metric).from_config(metric.get_config())
+    result[key] = {
+        "values": values,
+        "variables": [(v.name, v.shape.as_list()) for v in metric.variables],
+        "config": norm(metric.get_config()),
+        "clone": norm(clone.get_config()),
+        "serialized": M.serialize(metric)["class_name"],
+    }
+
+
+def f32(x):
+    return np.asarray(x, "float32")
+
+
+yb = [f32(rng.randint(0, 2, (8, 1))) for _ in range(3)]
+pb = [f32(rng.uniform(size=(8, 1))) for _ in range(3)]
+wb = [f32(rng.uniform(size=(8,))) for _ in range(3)]
+binary = [(yb[0], pb[0]), (yb[1], pb[1], wb[1]), (yb[2], pb[2], wb[2])]
+yc = [f32(np.eye(4)[rng.randint(0, 4, 6)]) for _ in range(3)]
+logits = [rng.standard_normal((6, 4)) for _ in range(3)]
+pc = [f32(np.exp(z) / np.exp(z).sum(-1, keepdims=True)) for z in logits]
+wc = [f32(rng.uniform(size=(6,))) for _ in range(3)]
+categorical = [(yc[0], pc[0]), (yc[1], pc[1], wc[1]), (yc[2], pc[2], wc[2])]
+ys = [f32(np.argmax(y, -1)) for y in yc]
+sparse = [(ys[0], pc[0]), (ys[1], pc[1], wc[1]), (ys[2], pc[2], wc[2])]
+yr = [f32(rng.uniform(0.5, 2.0, (5, 3))) for _ in range(3)]
+pr = [f32(rng.uniform(0.5, 2.0, (5, 3))) for _ in range(3)]
+wr = [f32(rng.uniform(size=(5,))) for _ in range(3)]
+regression = [(yr[0], pr[0]), (yr[1], pr[1], wr[1]), (yr[2], pr[2], wr[2])]
+"""
+
+REDUCE = (
+    HELPERS
+    + """
+values = [f32(rng.standard_normal((4, 3))) for _ in range(3)]
+run("mean", M.Mean(name="my_mean"), [(values[0],), (values[1], f32([1, 0.5, 0, 2])),
+                                     (values[2], f32(rng.uniform(size=(4, 3))))])
+run("sum", M.Sum(), [(values[0],), (values[1], f32([1, 0.5, 0, 2]))])
+run("mean_tensor", M.MeanTensor(), [(values[0],), (values[1], f32([1, 0.5, 0, 2]))])
+run("rmse", M.RootMeanSquaredError(), regression)
+run("mre", M.MeanRelativeError(normalizer=[1.0, 2.0, 4.0]), regression)
+wrapper = M.MeanMetricWrapper(M.mean_absolute_error, name="mae_wrapper")
+run("wrapper", wrapper, regression)
+call_metric = M.Mean(name="called")
+called = call_metric(f32([1.0, 2.0, 6.0]))
+sess.run(tf.variables_initializer(call_metric.variables))
+result["call"] = [sess.run(called), sess.run(called)]
+call_metric.reset_state()
+result["after_reset"] = sess.run(call_metric.result())
+result["graph_collections"] = [len(tf.global_variables()), len(tf.local_variables())]
+result["wrapper_roundtrip"] = norm(M.deserialize(M.serialize(wrapper)).get_config())
+result["wrapper_serialized"] = M.serialize(wrapper)
+"""
+)
+
+WRAPPERS = (
+    HELPERS
+    + """
+run("accuracy", M.Accuracy(), [(f32([[1], [2], [3]]), f32([[1], [0], [3]])),
+                               (f32([1, 2]), f32([1, 2]), f32([0.3, 0.1]))])
+run("binary_accuracy", M.BinaryAccuracy(threshold=0.4), binary)
+run("categorical_accuracy", M.CategoricalAccuracy(), categorical)
+run("sparse_categorical_accuracy", M.SparseCategoricalAccuracy(), sparse)
+run("top_k", M.TopKCategoricalAccuracy(k=2), categorical)
+run("sparse_top_k", M.SparseTopKCategoricalAccuracy(k=2), sparse)
+run("bce", M.BinaryCrossentropy(label_smoothing=0.1), binary)
+run("bce_logits", M.BinaryCrossentropy(from_logits=True), binary)
+run("cce", M.CategoricalCrossentropy(), categorical)
+run("scce", M.SparseCategoricalCrossentropy(), sparse)
+run("mse", M.MeanSquaredError(), regression)
+run("mae", M.MeanAbsoluteError(), regression)
+run("mape", M.MeanAbsolutePercentageError(), regression)
+run("msle", M.MeanSquaredLogarithmicError(), regression)
+run("logcosh", M.LogCoshError(), regression)
+run("cosine", M.CosineSimilarity(), regression)
+run("hinge", M.Hinge(), binary)
+run("squared_hinge", M.SquaredHinge(), binary)
+run("categorical_hinge", M.CategoricalHinge(), categorical)
+run("kld", M.KLDivergence(), categorical)
+run("poisson", M.Poisson(), regression)
+yt, yp = tf.constant(yr[0]), tf.constant(pr[0])
+result["aliases"] = sess.run([M.KLD(yt, yp), M.MAPE(yt, yp), M.MSLE(yt, yp)])
+"""
+)
+
+CONFUSION = (
+    HELPERS
+    + """
+run("tp", M.TruePositives(), binary)
+run("fp", M.FalsePositives(thresholds=[0.2, 0.7]), binary)
+run("tn", M.TrueNegatives(thresholds=0.3), binary)
+run("fn", M.FalseNegatives(), binary)
+run("precision", M.Precision(), binary)
+run("precision_thr", M.Precision(thresholds=[0.3, 0.6]), binary)
+run("recall", M.Recall(thresholds=[0.25, 0.5, 0.75]), binary)
+run("precision_top_k", M.Precision(top_k=2), categorical)
+run("recall_class", M.Recall(class_id=1), categorical)
+run("auc", M.AUC(), binary)
+run("auc_pr", M.AUC(curve="PR", num_thresholds=50), binary)
+run("auc_minoring", M.AUC(summation_method="minoring", thresholds=[0.2, 0.5, 0.8]), binary)
+run("auc_majoring_pr", M.AUC(curve="PR", summation_method="majoring"), binary)
+run("auc_logits", M.AUC(from_logits=True, num_thresholds=20), binary)
+run("auc_categorical", M.AUC(num_thresholds=30), categorical)
+run("sens", M.SensitivityAtSpecificity(0.5), binary)
+run("spec", M.SpecificityAtSensitivity(0.6, num_thresholds=40), binary)
+run("par", M.PrecisionAtRecall(0.7), binary)
+run("rap", M.RecallAtPrecision(0.6, num_thresholds=80), binary)
+run("sens_class", M.SensitivityAtSpecificity(0.5, class_id=2), categorical)
+"""
+)
+
+IOU = (
+    HELPERS
+    + """
+yi = [f32(rng.randint(0, 3, (4, 5))) for _ in range(3)]
+pi = [f32(rng.randint(0, 3, (4, 5))) for _ in range(3)]
+wi = [f32(rng.uniform(size=(4, 5))) for _ in range(3)]
+seg = [(yi[0], pi[0]), (yi[1], pi[1], wi[1]), (yi[2], pi[2], wi[2])]
+run("iou", M.IoU(num_classes=3, target_class_ids=[0, 2]), seg)
+run("mean_iou", M.MeanIoU(num_classes=3), seg)
+run("mean_iou_ignore", M.MeanIoU(num_classes=3, ignore_class=1), seg)
+run("binary_iou", M.BinaryIoU(target_class_ids=[1], threshold=0.3), binary)
+run("onehot_iou", M.OneHotIoU(num_classes=4, target_class_ids=[1, 3]), categorical)
+run("onehot_mean_iou", M.OneHotMeanIoU(num_classes=4), categorical)
+run("dense_pred_iou", M.IoU(num_classes=4, target_class_ids=[0], sparse_y_pred=False), sparse)
+"""
+)
+
+SERIALIZE = """
+K = tf.keras
+M = K.metrics
+result = {}
+result["functions"] = [M.serialize(M.mse), M.serialize(M.binary_accuracy)]
+found = []
+for identifier in ["mse", "Mean", "binary_accuracy", "AUC",
+                   {"class_name": "Precision", "config": {"name": "p", "thresholds": [0.2]}}]:
+    obj = M.deserialize(identifier)
+    found.append([getattr(obj, "__name__", None), getattr(obj, "name", None)])
+result["deserialized"] = found
+result["names"] = [M.Precision().name, M.Precision().name, M.Recall(name="r").name,
+                   M.MeanIoU(2).name, M.get({"class_name": "Mean", "config": {"name": "q"}}).name]
+p = M.Precision(thresholds=[0.3, 0.6], top_k=None, class_id=None)
+back = M.deserialize(M.serialize(p))
+result["precision_back"] = [type(back).__name__, back.thresholds, back.name]
+errors = []
+for bad in ["nope", {"class_name": "Nope", "config": {}}]:
+    try:
+        M.deserialize(bad)
+    except ValueError as e:
+        errors.append(str(e).split(".")[0])
+result["errors"] = errors
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+@pytest.mark.parametrize(
+    "program",
+    [REDUCE, WRAPPERS, CONFUSION, IOU, SERIALIZE],
+    ids=["reduce", "wrappers", "confusion", "iou", "serialize"],
+)
+def test_metric_classes_match_tensorflow(program):
+    expected = theirs(program)
+    tf.reset_default_graph()
+    K.backend.clear_session()
+    assert_same(ours(program), expected)
+
+
+def test_update_state_returns_an_op_and_result_a_tensor():
+    K.backend.clear_session()
+    m = K.metrics.Mean()
+    update = m.update_state([1.0, 3.0])
+    assert isinstance(update, tf.Operation)
+    assert isinstance(m.result(), tf.Tensor)
+    assert [v.name for v in m.variables] == ["total:0", "count:0"]
+    assert tf.global_variables() == []
+    with pytest.raises(ValueError, match="Target class id 3 is out of range"):
+        K.metrics.IoU(num_classes=3, target_class_ids=[3])
+    with pytest.raises(ValueError, match="Threshold values must be in"):
+        K.metrics.Precision(thresholds=[1.5])
+    with pytest.raises(ValueError, match="Invalid AUCCurve"):
+        K.metrics.AUC(curve="XYZ")
+
+
+def test_values_by_hand():
+    K.backend.clear_session()
+    m = K.metrics.Mean()
+    value = m([1.0, 2.0, 3.0], sample_weight=[1.0, 0.5, 2.0])
+    with tf.Session() as sess:
+        sess.run(tf.variables_initializer(m.variables))
+        np.testing.assert_allclose(sess.run(value), (1 + 1 + 6) / 3.5, rtol=1e-6)
