@@ -231,3 +231,66 @@ def test_values_by_hand():
     with tf.Session() as sess:
         sess.run(tf.variables_initializer(m.variables))
         np.testing.assert_allclose(sess.run(value), (1 + 1 + 6) / 3.5, rtol=1e-6)
+
+
+SCORES = (
+    HELPERS
+    + """
+def run_all(key, metric, batches):
+    # (tf_keras' graph-mode update op runs only its last variable update: run them all)
+    graph = tf.get_default_graph()
+    groups = []
+    for batch in batches:
+        before = len(graph.get_operations())
+        metric.update_state(*batch)
+        groups.append([op for op in graph.get_operations()[before:]
+                       if op.type == "AssignAddVariableOp"])
+    value = metric.result()
+    sess.run(tf.variables_initializer(metric.variables))
+    values = []
+    for ops in groups:
+        sess.run(ops)
+        values.append(sess.run(value))
+    result[key] = {
+        "values": values,
+        "variables": [(v.name.split("_")[0], v.shape.as_list()) for v in metric.variables],
+        "config": norm(metric.get_config()),
+        "clone": norm(type(metric).from_config(metric.get_config()).get_config()),
+    }
+
+
+multi = [(yc[0], pc[0]), (yc[1], pc[1], wc[1]), (yc[2], pc[2], wc[2])]
+run_all("f1", M.F1Score(), multi)
+run_all("f1_macro", M.F1Score(average="macro", threshold=0.3), multi)
+run_all("f1_micro", M.F1Score(average="micro"), multi)
+run_all("fbeta_weighted", M.FBetaScore(average="weighted", beta=2.0, threshold=0.25), multi)
+run_all("r2", M.R2Score(), regression)
+run_all("r2_variance", M.R2Score(class_aggregation="variance_weighted_average"), regression)
+run_all("r2_none", M.R2Score(class_aggregation=None), regression)
+"""
+)
+
+
+@pytest.mark.tf
+@requires_tf
+def test_scores_match_tensorflow():
+    expected = theirs(SCORES)
+    tf.reset_default_graph()
+    K.backend.clear_session()
+    assert_same(ours(SCORES), expected)
+
+
+def test_score_update_op_runs_every_update():
+    K.backend.clear_session()
+    f1 = K.metrics.F1Score(average="macro", threshold=0.5)
+    yt = np.eye(3, dtype="float32")[[0, 1, 2, 1]]
+    yp = np.array([[0.6, 0.3, 0.1], [0.2, 0.7, 0.1], [0.5, 0.1, 0.4], [0.1, 0.2, 0.7]], "float32")
+    value = f1(yt, yp)
+    r2 = K.metrics.R2Score(num_regressors=1)
+    r2_value = r2(np.array([[1.0], [2.0], [4.0]], "float32"), np.array([[1.5], [2.0], [3.0]], "float32"))
+    with tf.Session() as sess:
+        sess.run(tf.variables_initializer(f1.variables + r2.variables))
+        # tp = [1, 1, 0], fp = [0, 0, 1], fn = [0, 1, 1]: F1 per class 1, 2/3, 0
+        np.testing.assert_allclose(sess.run(value), (1 + 2 / 3 + 0) / 3, rtol=1e-6)
+        r2_plain = 1 - 1.25 / (21 - 49 / 3)
+        np.testing.assert_allclose(sess.run(r2_value), 1 - (1 - r2_plain) * 2 / 1, rtol=1e-5)

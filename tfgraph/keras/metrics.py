@@ -55,6 +55,7 @@ from tfgraph.keras.metric_confusion import (
     TrueNegatives,
     TruePositives,
 )
+from tfgraph.keras.metric_scores import F1Score, FBetaScore, R2Score
 from tfgraph.ops import array_ops, math_ops, nn_ops
 
 __all__ = [
@@ -72,6 +73,8 @@ __all__ = [
     "CategoricalCrossentropy",
     "CategoricalHinge",
     "CosineSimilarity",
+    "F1Score",
+    "FBetaScore",
     "FalseNegatives",
     "FalsePositives",
     "Hinge",
@@ -94,6 +97,7 @@ __all__ = [
     "Precision",
     "PrecisionAtRecall",
     "Recall",
+    "R2Score",
     "RecallAtPrecision",
     "RootMeanSquaredError",
     "SensitivityAtSpecificity",
