@@ -294,3 +294,33 @@ def test_score_update_op_runs_every_update():
         np.testing.assert_allclose(sess.run(value), (1 + 2 / 3 + 0) / 3, rtol=1e-6)
         r2_plain = 1 - 1.25 / (21 - 49 / 3)
         np.testing.assert_allclose(sess.run(r2_value), 1 - (1 - r2_plain) * 2 / 1, rtol=1e-5)
+
+
+FIT = """
+rng = np.random.RandomState(5)
+K = tf.keras
+L = tf.keras.layers
+result = {}
+xv = rng.standard_normal((20, 4)).astype("float32")
+yv = (rng.uniform(size=(20, 1)) > 0.5).astype("float32")
+model = K.Sequential([L.Dense(1, activation="sigmoid", input_shape=(4,))])
+model.set_weights([rng.standard_normal((4, 1)).astype("float32"), np.zeros(1, "float32")])
+model.compile("sgd", "binary_crossentropy",
+              metrics=["acc", K.metrics.AUC(num_thresholds=50), K.metrics.Precision(name="prec"),
+                       K.metrics.BinaryAccuracy(threshold=0.3), K.metrics.MeanSquaredError()])
+result["train_on_batch"] = model.train_on_batch(xv[:5], yv[:5])
+hist = model.fit(xv, yv, epochs=3, batch_size=6, verbose=0, shuffle=False)
+result["history"] = hist.history
+result["metrics_names"] = model.metrics_names
+result["evaluate"] = model.evaluate(xv, yv, batch_size=7, verbose=0)
+result["evaluate_again"] = model.evaluate(xv[:9], yv[:9], batch_size=4, verbose=0)
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_metric_objects_in_fit_and_evaluate_match_tensorflow():
+    expected = theirs(FIT)
+    tf.reset_default_graph()
+    K.backend.clear_session()
+    assert_same(ours(FIT), expected)

@@ -236,6 +236,7 @@ class TrainingMixin:
                 self._log_names.append(f"{name}_loss")
                 self._log_tensors.append(loss)
                 self._log_pairs.append(False)
+        stateful: list = []  # (the metric objects' variables, zeroed before each loop)
         for output, name, target, loss_fn, specs, mask_weights in zip(
             self.outputs, names, self._targets, loss_fns, metric_specs, output_masks, strict=True
         ):
@@ -245,6 +246,12 @@ class TrainingMixin:
                 if metric_name in seen:  # (Keras 2 keeps one metric per name)
                     continue
                 seen.add(metric_name)
+                if isinstance(spec, metrics_module.Metric):  # stateful: its result so far
+                    self._log_names.append(f"{name}_{metric_name}" if multi else metric_name)
+                    self._log_tensors.append(spec(target, output, sample_weight=mask_weights))
+                    self._log_pairs.append("state")
+                    stateful.extend(spec.variables)
+                    continue
                 if spec in ("accuracy", "acc"):
                     fn = _accuracy_fn(loss_fn, output)
                 elif isinstance(spec, str):
@@ -263,6 +270,11 @@ class TrainingMixin:
                 self._log_names.append(f"{name}_{metric_name}" if multi else metric_name)
                 self._log_tensors.append(pair)
                 self._log_pairs.append(True)
+        self._metrics_reset = None
+        if stateful:
+            from tfgraph.variables import variables_initializer
+
+            self._metrics_reset = variables_initializer(stateful)
         var_list = getattr(self, "trainable_weights")  # noqa: B009
         with g.name_scope("training"):
             step = self.optimizer.minimize(total_loss, var_list=var_list)
@@ -339,6 +351,8 @@ class TrainingMixin:
             fetches.append(self._train_op)
         totals = np.zeros(1 + len(self._log_tensors))
         counts = np.zeros(1 + len(self._log_tensors))
+        if getattr(self, "_metrics_reset", None) is not None:
+            session.run(self._metrics_reset)  # (Keras resets the metric objects per loop)
         for batch, (bx, by, weights) in enumerate(batches):
             results = session.run(fetches, self._feed(bx, by, training, weights))
             loss, logs = results[0], results[1]
@@ -347,7 +361,10 @@ class TrainingMixin:
             counts[0] += 1 if use_steps else size
             batch_logs = {"batch": batch, "size": size, "loss": float(loss)}
             for i, (value, pair) in enumerate(zip(logs, self._log_pairs, strict=True)):
-                if pair:
+                if pair == "state":  # a metric object: its result over the loop so far
+                    totals[1 + i], counts[1 + i] = float(value), 1.0
+                    batch_logs[self._log_names[i]] = float(value)
+                elif pair:
                     totals[1 + i] += float(value[0])
                     counts[1 + i] += float(value[1])
                     batch_logs[self._log_names[i]] = float(value[0] / value[1])
