@@ -287,7 +287,9 @@ def test_score_update_op_runs_every_update():
     yp = np.array([[0.6, 0.3, 0.1], [0.2, 0.7, 0.1], [0.5, 0.1, 0.4], [0.1, 0.2, 0.7]], "float32")
     value = f1(yt, yp)
     r2 = K.metrics.R2Score(num_regressors=1)
-    r2_value = r2(np.array([[1.0], [2.0], [4.0]], "float32"), np.array([[1.5], [2.0], [3.0]], "float32"))
+    r2_value = r2(
+        np.array([[1.0], [2.0], [4.0]], "float32"), np.array([[1.5], [2.0], [3.0]], "float32")
+    )
     with tf.Session() as sess:
         sess.run(tf.variables_initializer(f1.variables + r2.variables))
         # tp = [1, 1, 0], fp = [0, 0, 1], fn = [0, 1, 1]: F1 per class 1, 2/3, 0

@@ -97,7 +97,10 @@ class Metric(Layer):
     def reset_state(self) -> None:
         """All the variables back to zero, in the Keras session."""
         backend.batch_set_value(
-            [(v, np.zeros(v.shape.as_list(), v.dtype.base_dtype.as_numpy_dtype)) for v in self.variables]
+            [
+                (v, np.zeros(v.shape.as_list(), v.dtype.base_dtype.as_numpy_dtype))
+                for v in self.variables
+            ]
         )
 
     def reset_states(self) -> None:
@@ -252,9 +255,7 @@ class RootMeanSquaredError(Mean):
         return super().update_state(error_sq, sample_weight=sample_weight)
 
     def result(self):
-        return math_ops.sqrt(
-            math_ops.div_no_nan(self.total.read_value(), self.count.read_value())
-        )
+        return math_ops.sqrt(math_ops.div_no_nan(self.total.read_value(), self.count.read_value()))
 
 
 class MeanRelativeError(Mean):
@@ -282,7 +283,7 @@ class MeanTensor(Metric):
 
     def __init__(self, name="mean_tensor", dtype=None, shape=None) -> None:
         super().__init__(name=name, dtype=dtype)
-        self._shape = None
+        self._shape: object = None
         self._built = False
         if shape is not None:
             self._build(shape)
@@ -290,9 +291,10 @@ class MeanTensor(Metric):
     def _build(self, shape) -> None:
         from tfgraph.framework.tensor_shape import TensorShape
 
-        self._shape = TensorShape(shape)
-        self._total = self.add_weight("total", shape=self._shape.as_list())
-        self._count = self.add_weight("count", shape=self._shape.as_list())
+        full = TensorShape(shape)
+        self._shape = full
+        self._total = self.add_weight("total", shape=full.as_list())
+        self._count = self.add_weight("count", shape=full.as_list())
         self._built = True
 
     @property

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
-from tfgraph.framework.graph import get_default_graph
 from tfgraph.keras import backend, losses
 from tfgraph.keras.metric_classes import Metric
 from tfgraph.ops import array_ops, control_flow_ops, linalg_ops, math_ops, nn_ops
@@ -49,8 +48,7 @@ def _parse_thresholds(thresholds, default):
         for t in _to_list(thresholds):
             if t is None or t < 0 or t > 1:
                 raise ValueError(
-                    "Threshold values must be in [0, 1]. Received: "
-                    f"{_to_list(thresholds)}"
+                    f"Threshold values must be in [0, 1]. Received: {_to_list(thresholds)}"
                 )
     return [float(t) for t in _to_list(default if thresholds is None else thresholds)]
 
@@ -87,9 +85,7 @@ def update_confusion(variables, y_true, y_pred, thresholds, top_k=None, class_id
     """The op adding the batch's weighted counts at each threshold to `variables`
     (a dict with keys among 'tp', 'fp', 'tn', 'fn')."""
     dtype = next(iter(variables.values())).dtype.base_dtype
-    y_true, y_pred, sample_weight = _prepare(
-        y_true, y_pred, sample_weight, dtype, top_k, class_id
-    )
+    y_true, y_pred, sample_weight = _prepare(y_true, y_pred, sample_weight, dtype, top_k, class_id)
     n = len(thresholds)
     thresh = array_ops.reshape(convert_to_tensor(thresholds, dtype=dtype), [n, 1])
     preds = array_ops.reshape(y_pred, [1, -1])
@@ -371,8 +367,7 @@ class RecallAtPrecision(_AtOperatingPoint):
     def __init__(self, precision, num_thresholds=200, class_id=None, name=None, dtype=None):
         if precision < 0 or precision > 1:
             raise ValueError(
-                "Argument `precision` must be in the range [0, 1]. "
-                f"Received: precision={precision}"
+                f"Argument `precision` must be in the range [0, 1]. Received: precision={precision}"
             )
         self.precision = precision
         super().__init__(precision, num_thresholds, class_id, name=name, dtype=dtype)
@@ -595,8 +590,7 @@ class _IoUBase(Metric):
 def _check_targets(target_class_ids, num_classes) -> list:
     if max(target_class_ids) >= num_classes:
         raise ValueError(
-            f"Target class id {max(target_class_ids)} is out of range, which is "
-            f"[0, {num_classes})."
+            f"Target class id {max(target_class_ids)} is out of range, which is [0, {num_classes})."
         )
     return list(target_class_ids)
 

@@ -70,7 +70,7 @@ class FBetaScore(Metric):
         self.axis = None if average == "micro" else 0
         self.built = False
 
-    def build(self, y_true_shape, y_pred_shape) -> None:
+    def build(self, y_true_shape, y_pred_shape) -> None:  # type: ignore[override]
         _check_2d("FBetaScore", y_true_shape, y_pred_shape)
         shape = [] if self.average == "micro" else [int(y_pred_shape[-1])]
         self.true_positives = self.add_weight("true_positives", shape=shape)
@@ -173,7 +173,7 @@ class R2Score(Metric):
         self.num_samples = self.add_weight("num_samples", dtype="int32")
         self.built = False
 
-    def build(self, y_true_shape, y_pred_shape) -> None:
+    def build(self, y_true_shape, y_pred_shape) -> None:  # type: ignore[override]
         _check_2d("R2Score", y_true_shape, y_pred_shape)
         shape = [int(y_pred_shape[-1])]
         self.squared_sum = self.add_weight("squared_sum", shape=shape)

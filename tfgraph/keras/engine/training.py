@@ -230,7 +230,8 @@ class TrainingMixin:
                 total_loss = math_ops.add_n([total_loss, *extra])
         self.total_loss = total_loss
         # what the loops report: each output's loss (several outputs), then the metrics
-        self._log_names, self._log_tensors, self._log_pairs = [], [], []
+        self._log_names, self._log_tensors = [], []
+        self._log_pairs: list = []  # True: a (sum, weight) pair; False: a loss; 'state'
         if multi:
             for name, loss in zip(names, output_losses, strict=True):
                 self._log_names.append(f"{name}_loss")
