@@ -470,7 +470,7 @@ class AUC(Metric):
         self._label_weights_value = None if label_weights is None else list(label_weights)
         self.label_weights = None
         if label_weights is not None:
-            if min(self._label_weights_value) < 0:
+            if min(list(label_weights)) < 0:
                 from tfgraph.errors import InvalidArgumentError
 
                 raise InvalidArgumentError(
