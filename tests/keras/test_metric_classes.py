@@ -89,6 +89,26 @@ sess.run(tf.variables_initializer(call_metric.variables))
 result["call"] = [sess.run(called), sess.run(called)]
 call_metric.reset_state()
 result["after_reset"] = sess.run(call_metric.result())
+class Counter(M.Metric):
+    def __init__(self, name="counter", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.n = self.add_weight("n", initializer="zeros")
+        self.s = self.add_weight("s", shape=(3,), initializer="ones")
+
+    def update_state(self, values, sample_weight=None):
+        # (a tensor: tf_keras refuses an Operation from a custom update_state)
+        update_n = self.n.assign_add(tf.cast(tf.size(values), tf.float32))
+        with tf.control_dependencies([update_n]):
+            return self.s.assign_add(tf.reduce_sum(values, 0))
+
+    def result(self):
+        return self.s / self.n
+
+
+run("custom", Counter(), [(values[0],), (values[1],)])
+with tf.name_scope("outer"):
+    scoped = M.Precision()
+result["scoped"] = [v.name for v in scoped.variables]
 result["graph_collections"] = [len(tf.global_variables()), len(tf.local_variables())]
 result["wrapper_roundtrip"] = norm(M.deserialize(M.serialize(wrapper)).get_config())
 result["wrapper_serialized"] = M.serialize(wrapper)
@@ -374,3 +394,29 @@ def test_metric_objects_in_fit_and_evaluate_match_tensorflow():
     tf.reset_default_graph()
     K.backend.clear_session()
     assert_same(ours(FIT), expected)
+
+
+def test_custom_metric_without_returned_op_runs_its_updates():
+    # (tf_keras' graph-mode op would run only the last update: here both run)
+    K.backend.clear_session()
+
+    class Counter(K.metrics.Metric):
+        def __init__(self, name="counter", **kwargs):
+            super().__init__(name=name, **kwargs)
+            self.n = self.add_weight("n", initializer="zeros")
+            self.s = self.add_weight("s", initializer="zeros")
+
+        def update_state(self, y_true, y_pred, sample_weight=None):
+            self.n.assign_add(tf.cast(tf.size(y_true), tf.float32))
+            self.s.assign_add(tf.reduce_sum(y_pred))
+
+        def result(self):
+            return self.s / self.n
+
+    counter = Counter()
+    value = counter([1, 2, 3], [1.0, 2.0, 6.0])
+    assert isinstance(counter.update_state([1], [1.0]), tf.Operation)
+    with tf.Session() as sess:
+        sess.run(tf.variables_initializer(counter.variables))
+        assert sess.run(value) == 3.0
+        assert sess.run(value) == 3.0

@@ -34,12 +34,14 @@ __all__ = [
 ]
 
 
-def _as_op(value):
-    """What `update_state` returns in graph mode: an op (a tensor's op, a group)."""
+def _as_op(value, new_ops=()):
+    """What `update_state` returns in graph mode: an op (a tensor's op, a group); when
+    it returns nothing, the variable updates it made (`new_ops`), grouped."""
     if isinstance(value, Operation):
         return value
     if value is None:
-        return control_flow_ops.no_op()
+        updates = [op for op in new_ops if op.type.startswith(("Assign", "ScatterAdd"))]
+        return control_flow_ops.group(*updates)
     if isinstance(value, (list, tuple)):
         return control_flow_ops.group(*value)
     return value.op
@@ -56,7 +58,10 @@ class Metric(Layer):
 
             @functools.wraps(update)
             def update_state(self, *args, **kw):
-                return _as_op(update(self, *args, **kw))
+                graph = get_default_graph()
+                before = len(graph.get_operations())
+                value = update(self, *args, **kw)
+                return _as_op(value, graph.get_operations()[before:] if value is None else ())
 
             update_state._returns_op = True  # type: ignore[attr-defined]
             cls.update_state = update_state  # type: ignore[method-assign]
