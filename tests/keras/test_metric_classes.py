@@ -377,7 +377,8 @@ model = K.Sequential([L.Dense(1, activation="sigmoid", input_shape=(4,))])
 model.set_weights([rng.standard_normal((4, 1)).astype("float32"), np.zeros(1, "float32")])
 model.compile("sgd", "binary_crossentropy",
               metrics=["acc", K.metrics.AUC(num_thresholds=50), K.metrics.Precision(name="prec"),
-                       K.metrics.BinaryAccuracy(threshold=0.3), K.metrics.MeanSquaredError()])
+                       K.metrics.BinaryAccuracy(threshold=0.3), K.metrics.MeanSquaredError(),
+                       "AUC", "Recall"])
 result["train_on_batch"] = model.train_on_batch(xv[:5], yv[:5])
 hist = model.fit(xv, yv, epochs=3, batch_size=6, verbose=0, shuffle=False)
 result["history"] = hist.history

@@ -91,7 +91,7 @@ class TrainingMixin:
         self.optimizer = optimizer
         self._loss_spec = loss
         self._loss_weights_spec = loss_weights
-        self._metrics_spec = metrics
+        self._metrics_spec = _metric_objects(metrics)
         self._compiled = True
         self._graph_built = False
         if getattr(self, "_is_graph_network", False):
@@ -776,6 +776,24 @@ def _class_sample_weight(y, class_weight: dict, sample_weight):
     if sample_weight is not None:
         weights = weights * np.asarray(sample_weight)
     return weights
+
+
+def _metric_objects(spec):
+    """`compile`'s metrics with the names of metric classes ('AUC') made into metric
+    objects, once, as Keras 2 does."""
+    from tfgraph.keras import metrics
+
+    if isinstance(spec, dict):
+        return {key: _metric_objects(value) for key, value in spec.items()}
+    if isinstance(spec, (list, tuple)):
+        return [_metric_objects(item) for item in spec]
+    if (
+        isinstance(spec, str)
+        and spec[:1].isupper()
+        and isinstance(getattr(metrics, spec, None), type)
+    ):
+        return metrics.deserialize(spec)
+    return spec
 
 
 def _metric_name(metric) -> str:
