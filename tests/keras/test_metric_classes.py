@@ -421,3 +421,35 @@ def test_custom_metric_without_returned_op_runs_its_updates():
         sess.run(tf.variables_initializer(counter.variables))
         assert sess.run(value) == 3.0
         assert sess.run(value) == 3.0
+
+
+SAVED = """
+import os
+import tempfile
+
+rng = np.random.RandomState(5)
+K = tf.keras
+L = tf.keras.layers
+result = {}
+xv = rng.standard_normal((12, 4)).astype("float32")
+yv = (rng.uniform(size=(12, 1)) > 0.5).astype("float32")
+model = K.Sequential([L.Dense(1, activation="sigmoid", input_shape=(4,))])
+model.set_weights([rng.standard_normal((4, 1)).astype("float32"), np.zeros(1, "float32")])
+model.compile("sgd", "binary_crossentropy",
+              metrics=[K.metrics.AUC(num_thresholds=20, name="my_auc"),
+                       K.metrics.Recall(thresholds=0.4)])
+path = os.path.join(tempfile.mkdtemp(), "m.h5")
+model.save(path)
+loaded = K.models.load_model(path)
+result["names"] = loaded.metrics_names
+result["evaluate"] = loaded.evaluate(xv, yv, verbose=0)
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_compiled_metric_objects_survive_h5_saving_as_in_tensorflow():
+    expected = theirs(SAVED)
+    tf.reset_default_graph()
+    K.backend.clear_session()
+    assert_same(ours(SAVED), expected)
