@@ -1,16 +1,115 @@
 """`tf.keras.metrics`: Keras 2's per-sample metric functions (accuracies, the loss
-functions) and `get`, which `Model.compile(metrics=[...])` resolves names with."""
+functions), the stateful metric classes (`tfgraph.keras.metric_classes`,
+`tfgraph.keras.metric_confusion`), `serialize`/`deserialize`, and `get`, which
+`Model.compile(metrics=[...])` resolves names with."""
 
 from __future__ import annotations
 
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.keras import backend, losses
+from tfgraph.keras.metric_classes import (
+    Accuracy,
+    BinaryAccuracy,
+    BinaryCrossentropy,
+    CategoricalAccuracy,
+    CategoricalCrossentropy,
+    CategoricalHinge,
+    CosineSimilarity,
+    Hinge,
+    KLDivergence,
+    LogCoshError,
+    Mean,
+    MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanMetricWrapper,
+    MeanRelativeError,
+    MeanSquaredError,
+    MeanSquaredLogarithmicError,
+    MeanTensor,
+    Metric,
+    Poisson,
+    RootMeanSquaredError,
+    SparseCategoricalAccuracy,
+    SparseCategoricalCrossentropy,
+    SparseTopKCategoricalAccuracy,
+    SquaredHinge,
+    Sum,
+    TopKCategoricalAccuracy,
+)
+from tfgraph.keras.metric_confusion import (
+    AUC,
+    BinaryIoU,
+    FalseNegatives,
+    FalsePositives,
+    IoU,
+    MeanIoU,
+    OneHotIoU,
+    OneHotMeanIoU,
+    Precision,
+    PrecisionAtRecall,
+    Recall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+    TrueNegatives,
+    TruePositives,
+)
+from tfgraph.keras.metric_scores import F1Score, FBetaScore, R2Score
 from tfgraph.ops import array_ops, math_ops, nn_ops
 
 __all__ = [
+    "AUC",
+    "KLD",
     "MAE",
+    "MAPE",
     "MSE",
+    "MSLE",
+    "Accuracy",
+    "BinaryAccuracy",
+    "BinaryCrossentropy",
+    "BinaryIoU",
+    "CategoricalAccuracy",
+    "CategoricalCrossentropy",
+    "CategoricalHinge",
+    "CosineSimilarity",
+    "F1Score",
+    "FBetaScore",
+    "FalseNegatives",
+    "FalsePositives",
+    "Hinge",
+    "IoU",
+    "KLDivergence",
+    "LogCoshError",
+    "Mean",
+    "MeanAbsoluteError",
+    "MeanAbsolutePercentageError",
+    "MeanIoU",
+    "MeanMetricWrapper",
+    "MeanRelativeError",
+    "MeanSquaredError",
+    "MeanSquaredLogarithmicError",
+    "MeanTensor",
+    "Metric",
+    "OneHotIoU",
+    "OneHotMeanIoU",
+    "Poisson",
+    "Precision",
+    "PrecisionAtRecall",
+    "R2Score",
+    "Recall",
+    "RecallAtPrecision",
+    "RootMeanSquaredError",
+    "SensitivityAtSpecificity",
+    "SparseCategoricalAccuracy",
+    "SparseCategoricalCrossentropy",
+    "SparseTopKCategoricalAccuracy",
+    "SpecificityAtSensitivity",
+    "SquaredHinge",
+    "Sum",
+    "TopKCategoricalAccuracy",
+    "TrueNegatives",
+    "TruePositives",
     "binary_accuracy",
     "binary_crossentropy",
     "binary_focal_crossentropy",
@@ -19,6 +118,7 @@ __all__ = [
     "categorical_focal_crossentropy",
     "cosine",
     "cosine_proximity",
+    "deserialize",
     "get",
     "hinge",
     "kl_divergence",
@@ -35,6 +135,7 @@ __all__ = [
     "mse",
     "msle",
     "poisson",
+    "serialize",
     "sparse_categorical_accuracy",
     "sparse_categorical_crossentropy",
     "sparse_top_k_categorical_accuracy",
@@ -47,13 +148,13 @@ categorical_crossentropy = losses.categorical_crossentropy
 sparse_categorical_crossentropy = losses.sparse_categorical_crossentropy
 mean_squared_error = mse = MSE = losses.mean_squared_error
 mean_absolute_error = mae = MAE = losses.mean_absolute_error
-mean_absolute_percentage_error = mape = losses.mean_absolute_percentage_error
-mean_squared_logarithmic_error = msle = losses.mean_squared_logarithmic_error
+mean_absolute_percentage_error = mape = MAPE = losses.mean_absolute_percentage_error
+mean_squared_logarithmic_error = msle = MSLE = losses.mean_squared_logarithmic_error
 binary_focal_crossentropy = losses.binary_focal_crossentropy
 categorical_focal_crossentropy = losses.categorical_focal_crossentropy
 hinge = losses.hinge
 squared_hinge = losses.squared_hinge
-kl_divergence = kld = kullback_leibler_divergence = losses.kl_divergence
+kl_divergence = kld = KLD = kullback_leibler_divergence = losses.kl_divergence
 log_cosh = logcosh = losses.log_cosh
 poisson = losses.poisson
 cosine = cosine_proximity = losses.cosine_similarity
@@ -115,8 +216,64 @@ _BY_NAME = {
 }
 
 
+def _unknown(name):
+    return ValueError(
+        f"Unknown metric function: '{name}'. Please ensure you are using a "
+        "`keras.utils.custom_object_scope` and that this object is included in the scope."
+    )
+
+
+def _metric_class(name: str, custom_objects=None):
+    found = (custom_objects or {}).get(name)
+    if found is None and name in __all__ and name[:1].isupper():
+        found = globals()[name]
+    return found if isinstance(found, type) and issubclass(found, Metric) else None
+
+
+def serialize(metric, use_legacy_format=False):
+    """A metric as config: {"class_name", "config"} for a `Metric`, the name of a
+    metric function."""
+    if metric is None:
+        return None
+    if isinstance(metric, Metric):
+        config = dict(metric.get_config())
+        if "fn" in config and callable(config["fn"]):
+            config["fn"] = config["fn"].__name__
+        return {"class_name": type(metric).__name__, "config": config}
+    if callable(metric) and hasattr(metric, "__name__"):
+        return metric.__name__
+    raise ValueError(f"Cannot serialize {metric!r}: it is not a metric.")
+
+
+def deserialize(config, custom_objects=None, use_legacy_format=False):
+    """A metric from `serialize`'s config: a `Metric` from {"class_name", "config"} or
+    a class name, a metric function from its name."""
+    if isinstance(config, dict):
+        name = config.get("class_name")
+        cls = _metric_class(name, custom_objects)
+        if cls is None:
+            raise _unknown(name)
+        return cls.from_config(dict(config.get("config", {})))
+    if isinstance(config, str):
+        found = (custom_objects or {}).get(config)
+        if found is not None and not isinstance(found, type):
+            return found
+        cls = _metric_class(config, custom_objects)
+        if cls is not None:
+            return cls()
+        return get(config)
+    if callable(config):
+        return config
+    raise ValueError(f"Could not interpret metric identifier: {config}")
+
+
 def get(identifier):
-    """A metric function from its name (an accuracy or a loss name) or itself."""
+    """A metric function from its name (an accuracy or a loss name), a `Metric` from a
+    class name or a config dict, or `identifier` itself."""
+    if isinstance(identifier, dict) or (
+        isinstance(identifier, str) and _metric_class(identifier) is not None
+    ):
+        return deserialize(identifier)
     if isinstance(identifier, str):
         fn = _BY_NAME.get(identifier)
         if fn is not None:

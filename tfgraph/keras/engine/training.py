@@ -91,7 +91,7 @@ class TrainingMixin:
         self.optimizer = optimizer
         self._loss_spec = loss
         self._loss_weights_spec = loss_weights
-        self._metrics_spec = metrics
+        self._metrics_spec = _metric_objects(metrics)
         self._compiled = True
         self._graph_built = False
         if getattr(self, "_is_graph_network", False):
@@ -230,12 +230,14 @@ class TrainingMixin:
                 total_loss = math_ops.add_n([total_loss, *extra])
         self.total_loss = total_loss
         # what the loops report: each output's loss (several outputs), then the metrics
-        self._log_names, self._log_tensors, self._log_pairs = [], [], []
+        self._log_names, self._log_tensors = [], []
+        self._log_pairs: list = []  # True: a (sum, weight) pair; False: a loss; 'state'
         if multi:
             for name, loss in zip(names, output_losses, strict=True):
                 self._log_names.append(f"{name}_loss")
                 self._log_tensors.append(loss)
                 self._log_pairs.append(False)
+        stateful: list = []  # (the metric objects' variables, zeroed before each loop)
         for output, name, target, loss_fn, specs, mask_weights in zip(
             self.outputs, names, self._targets, loss_fns, metric_specs, output_masks, strict=True
         ):
@@ -245,6 +247,12 @@ class TrainingMixin:
                 if metric_name in seen:  # (Keras 2 keeps one metric per name)
                     continue
                 seen.add(metric_name)
+                if isinstance(spec, metrics_module.Metric):  # stateful: its result so far
+                    self._log_names.append(f"{name}_{metric_name}" if multi else metric_name)
+                    self._log_tensors.append(spec(target, output, sample_weight=mask_weights))
+                    self._log_pairs.append("state")
+                    stateful.extend(spec.variables)
+                    continue
                 if spec in ("accuracy", "acc"):
                     fn = _accuracy_fn(loss_fn, output)
                 elif isinstance(spec, str):
@@ -263,6 +271,11 @@ class TrainingMixin:
                 self._log_names.append(f"{name}_{metric_name}" if multi else metric_name)
                 self._log_tensors.append(pair)
                 self._log_pairs.append(True)
+        self._metrics_reset = None
+        if stateful:
+            from tfgraph.variables import variables_initializer
+
+            self._metrics_reset = variables_initializer(stateful)
         var_list = getattr(self, "trainable_weights")  # noqa: B009
         with g.name_scope("training"):
             step = self.optimizer.minimize(total_loss, var_list=var_list)
@@ -339,6 +352,8 @@ class TrainingMixin:
             fetches.append(self._train_op)
         totals = np.zeros(1 + len(self._log_tensors))
         counts = np.zeros(1 + len(self._log_tensors))
+        if getattr(self, "_metrics_reset", None) is not None:
+            session.run(self._metrics_reset)  # (Keras resets the metric objects per loop)
         for batch, (bx, by, weights) in enumerate(batches):
             results = session.run(fetches, self._feed(bx, by, training, weights))
             loss, logs = results[0], results[1]
@@ -347,7 +362,10 @@ class TrainingMixin:
             counts[0] += 1 if use_steps else size
             batch_logs = {"batch": batch, "size": size, "loss": float(loss)}
             for i, (value, pair) in enumerate(zip(logs, self._log_pairs, strict=True)):
-                if pair:
+                if pair == "state":  # a metric object: its result over the loop so far
+                    totals[1 + i], counts[1 + i] = float(value), 1.0
+                    batch_logs[self._log_names[i]] = float(value)
+                elif pair:
                     totals[1 + i] += float(value[0])
                     counts[1 + i] += float(value[1])
                     batch_logs[self._log_names[i]] = float(value[0] / value[1])
@@ -758,6 +776,24 @@ def _class_sample_weight(y, class_weight: dict, sample_weight):
     if sample_weight is not None:
         weights = weights * np.asarray(sample_weight)
     return weights
+
+
+def _metric_objects(spec):
+    """`compile`'s metrics with the names of metric classes ('AUC') made into metric
+    objects, once, as Keras 2 does."""
+    from tfgraph.keras import metrics
+
+    if isinstance(spec, dict):
+        return {key: _metric_objects(value) for key, value in spec.items()}
+    if isinstance(spec, (list, tuple)):
+        return [_metric_objects(item) for item in spec]
+    if (
+        isinstance(spec, str)
+        and spec[:1].isupper()
+        and isinstance(getattr(metrics, spec, None), type)
+    ):
+        return metrics.deserialize(spec)
+    return spec
 
 
 def _metric_name(metric) -> str:
