@@ -453,3 +453,22 @@ def test_compiled_metric_objects_survive_h5_saving_as_in_tensorflow():
     tf.reset_default_graph()
     K.backend.clear_session()
     assert_same(ours(SAVED), expected)
+
+
+SESSION_INIT = """
+K = tf.keras
+auc = K.metrics.AUC(num_thresholds=20)
+mean = K.metrics.Mean()
+update = [auc.update_state([[1.0], [0.0]], [[0.75], [0.25]]), mean.update_state([2.0, 4.0])]
+sess = K.backend.get_session()
+sess.run(update)
+result = {"auc": sess.run(auc.result()), "mean": sess.run(mean.result())}
+"""
+
+
+@requires_tf
+def test_keras_session_initializes_metric_variables_as_in_tensorflow():
+    expected = theirs(SESSION_INIT)
+    tf.reset_default_graph()
+    K.backend.clear_session()
+    assert_same(ours(SESSION_INIT), expected)

@@ -84,6 +84,8 @@ _LEARNING_PHASES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _UIDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _ASSIGNS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _INITIALIZED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# Variables in no collection that the Keras session initializes too (metrics' state).
+_TRACKED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _SESSION: list = [None]
 _EAGER_LEARNING_PHASE: list = [0]
 _MANUAL_VAR_INIT: list = [False]
@@ -233,6 +235,12 @@ def clear_session() -> None:
     reset_uids()
 
 
+def track_variable(v) -> None:
+    """Makes the Keras session initialize `v` like a global variable (as Keras does for
+    the variables of its metrics, which are in no collection)."""
+    _TRACKED.setdefault(v.graph, []).append(v)
+
+
 def _initialize_variables(session) -> None:
     from tfgraph.variables import (
         global_variables,
@@ -243,7 +251,8 @@ def _initialize_variables(session) -> None:
     graph = session.graph
     done = _INITIALIZED.setdefault(graph, set())
     with graph.as_default():
-        candidates = [v for v in global_variables() if v.name not in done]
+        tracked = _TRACKED.get(graph, [])
+        candidates = [v for v in global_variables() + tracked if v.name not in done]
         if not candidates:
             return
         flags = session.run([is_variable_initialized(v) for v in candidates])

@@ -115,7 +115,7 @@ class Metric(Layer):
         self, name, shape=(), aggregation=None, synchronization=None, initializer=None, dtype=None
     ):
         """A non-trainable resource variable `name` in no collection (zeros unless told)."""
-        from tfgraph.keras import initializers
+        from tfgraph.keras import backend, initializers
         from tfgraph.variables import Variable
 
         dtype = dtypes.as_dtype(dtype or self._dtype).base_dtype
@@ -131,6 +131,7 @@ class Metric(Layer):
         )
         self._non_trainable_weights.append(variable)
         self._named_weights.setdefault(name, variable)
+        backend.track_variable(variable)
         return variable
 
     def get_config(self) -> dict:
