@@ -16,6 +16,14 @@ from tfgraph.keras.layers.advanced import (
     UpSampling2D,
     ZeroPadding2D,
 )
+from tfgraph.keras.layers.basic import (
+    AlphaDropout,
+    Identity,
+    SpatialDropout3D,
+    deserialize,
+    dot,
+    serialize,
+)
 from tfgraph.keras.layers.convolutional import (
     AveragePooling2D,
     Conv1D,
@@ -79,6 +87,18 @@ from tfgraph.keras.layers.recurrent import (
     SimpleRNNCell,
     StackedRNNCells,
 )
+from tfgraph.keras.layers.volumetric import (
+    AveragePooling3D,
+    Conv1DTranspose,
+    Conv3D,
+    Conv3DTranspose,
+    Cropping3D,
+    GlobalAveragePooling3D,
+    GlobalMaxPooling3D,
+    MaxPooling3D,
+    UpSampling3D,
+    ZeroPadding3D,
+)
 from tfgraph.keras.layers.wrappers import Bidirectional, TimeDistributed
 
 AvgPool2D = AveragePooling2D
@@ -90,6 +110,16 @@ MaxPool1D = MaxPooling1D
 Convolution2D = Conv2D
 SeparableConvolution2D = SeparableConv2D
 Convolution2DTranspose = Conv2DTranspose
+Convolution1D = Conv1D
+Convolution1DTranspose = Conv1DTranspose
+Convolution3D = Conv3D
+Convolution3DTranspose = Conv3DTranspose
+GlobalAvgPool1D = GlobalAveragePooling1D
+GlobalMaxPool1D = GlobalMaxPooling1D
+AvgPool3D = AveragePooling3D
+MaxPool3D = MaxPooling3D
+GlobalAvgPool3D = GlobalAveragePooling3D
+GlobalMaxPool3D = GlobalMaxPooling3D
 
 __all__ = [
     "ELU",
@@ -99,21 +129,32 @@ __all__ = [
     "Activation",
     "ActivityRegularization",
     "Add",
+    "AlphaDropout",
     "Average",
     "AveragePooling1D",
     "AveragePooling2D",
+    "AveragePooling3D",
     "AvgPool1D",
     "AvgPool2D",
+    "AvgPool3D",
     "BatchNormalization",
     "Bidirectional",
     "Concatenate",
     "Conv1D",
+    "Conv1DTranspose",
     "Conv2D",
     "Conv2DTranspose",
+    "Conv3D",
+    "Conv3DTranspose",
+    "Convolution1D",
+    "Convolution1DTranspose",
     "Convolution2D",
     "Convolution2DTranspose",
+    "Convolution3D",
+    "Convolution3DTranspose",
     "Cropping1D",
     "Cropping2D",
+    "Cropping3D",
     "Dense",
     "DepthwiseConv2D",
     "Dot",
@@ -125,10 +166,17 @@ __all__ = [
     "GaussianNoise",
     "GlobalAveragePooling1D",
     "GlobalAveragePooling2D",
+    "GlobalAveragePooling3D",
+    "GlobalAvgPool1D",
     "GlobalAvgPool2D",
+    "GlobalAvgPool3D",
+    "GlobalMaxPool1D",
     "GlobalMaxPool2D",
+    "GlobalMaxPool3D",
     "GlobalMaxPooling1D",
     "GlobalMaxPooling2D",
+    "GlobalMaxPooling3D",
+    "Identity",
     "Input",
     "InputLayer",
     "InputSpec",
@@ -140,8 +188,10 @@ __all__ = [
     "Masking",
     "MaxPool1D",
     "MaxPool2D",
+    "MaxPool3D",
     "MaxPooling1D",
     "MaxPooling2D",
+    "MaxPooling3D",
     "Maximum",
     "Minimum",
     "Multiply",
@@ -157,19 +207,25 @@ __all__ = [
     "Softmax",
     "SpatialDropout1D",
     "SpatialDropout2D",
+    "SpatialDropout3D",
     "StackedRNNCells",
     "Subtract",
     "ThresholdedReLU",
     "TimeDistributed",
     "UpSampling1D",
     "UpSampling2D",
+    "UpSampling3D",
     "ZeroPadding1D",
     "ZeroPadding2D",
+    "ZeroPadding3D",
     "add",
     "average",
     "concatenate",
+    "deserialize",
+    "dot",
     "maximum",
     "minimum",
     "multiply",
+    "serialize",
     "subtract",
 ]

@@ -1,0 +1,93 @@
+"""Small Keras 2 layers and helpers: Identity, AlphaDropout, SpatialDropout3D, the
+`dot` function and `serialize` / `deserialize` of layers."""
+
+from __future__ import annotations
+
+from tfgraph.keras.engine.base_layer import InputSpec, Layer
+from tfgraph.keras.layers.extra import Dot, _SpatialDropout
+from tfgraph.legacy_layers.core import _smart_cond
+from tfgraph.ops import array_ops, math_ops, random_ops
+
+__all__ = ["AlphaDropout", "Identity", "SpatialDropout3D", "deserialize", "dot", "serialize"]
+
+# SELU's constants: alpha * scale is the value a dropped unit takes
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+class Identity(Layer):
+    """Returns its inputs unchanged (a placeholder layer)."""
+
+    def call(self, inputs):
+        return inputs
+
+
+class AlphaDropout(Layer):
+    """Dropout that keeps SELU activations' mean and variance: dropped units take
+    -alpha * scale, then an affine correction; identity at test time."""
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.rate = rate
+        self.noise_shape = noise_shape
+        self.seed = seed
+        self.supports_masking = True
+
+    def call(self, inputs, training=None):
+        if not 0 < self.rate < 1:
+            return inputs
+
+        def dropped():
+            alpha_p = -_SELU_ALPHA * _SELU_SCALE
+            keep_prob = 1 - self.rate
+            shape = self.noise_shape if self.noise_shape is not None else array_ops.shape(inputs)
+            noise = random_ops.random_uniform(shape, seed=self.seed)
+            kept = array_ops.cast(math_ops.greater_equal(noise, self.rate), inputs.dtype)
+            a = (keep_prob + alpha_p**2 * keep_prob * self.rate) ** -0.5
+            b = -a * alpha_p * self.rate
+            return a * (inputs * kept + alpha_p * (1 - kept)) + b
+
+        return _smart_cond(training, dropped, lambda: array_ops.identity(inputs))
+
+
+class SpatialDropout3D(_SpatialDropout):
+    """Drops whole feature volumes of [batch, d, h, w, channels] in training."""
+
+    def __init__(self, rate, data_format=None, **kwargs) -> None:
+        super().__init__(rate, data_format=data_format, **kwargs)
+        self.input_spec = InputSpec(ndim=5)
+
+    def _noise_shape(self, inputs):
+        shape = array_ops.shape(inputs)
+        if self.data_format == "channels_first":
+            return array_ops.stack([shape[0], shape[1], 1, 1, 1])
+        return array_ops.stack([shape[0], 1, 1, 1, shape[4]])
+
+
+def dot(inputs, axes, normalize=False, **kwargs):
+    """`Dot(axes, normalize)(inputs)`."""
+    return Dot(axes=axes, normalize=normalize, **kwargs)(inputs)
+
+
+def serialize(layer) -> dict:
+    """`layer` as {"class_name", "config"} (Keras 2's legacy format)."""
+    from tfgraph.keras.saving.serialization import serialize_keras_object
+
+    return serialize_keras_object(layer)
+
+
+def deserialize(config, custom_objects=None):
+    """A layer from `serialize()` output.
+
+    Raises:
+        ValueError: the class name is not a known layer.
+    """
+    from tfgraph.keras.engine import serialization
+    from tfgraph.keras.saving import object_registration
+    from tfgraph.keras.saving.serialization import _UNKNOWN
+
+    classes = serialization.layer_classes()
+    classes.update(object_registration.all_custom_objects(custom_objects))
+    if config.get("class_name") not in classes:
+        raise ValueError(_UNKNOWN.format(what="layer", name=config.get("class_name")))
+    return serialization.deserialize_layer(config, custom_objects)
