@@ -2,6 +2,7 @@
 
 from tfgraph.keras.engine.base_layer import InputSpec, Layer
 from tfgraph.keras.engine.input_layer import Input, InputLayer
+from tfgraph.keras.layers import experimental
 from tfgraph.keras.layers.advanced import (
     AveragePooling1D,
     GlobalAveragePooling1D,
@@ -16,6 +17,7 @@ from tfgraph.keras.layers.advanced import (
     UpSampling2D,
     ZeroPadding2D,
 )
+from tfgraph.keras.layers.attention import AdditiveAttention, Attention, EinsumDense
 from tfgraph.keras.layers.basic import (
     AlphaDropout,
     Identity,
@@ -76,6 +78,7 @@ from tfgraph.keras.layers.merge import (
     multiply,
     subtract,
 )
+from tfgraph.keras.layers.multi_head_attention import MultiHeadAttention
 from tfgraph.keras.layers.normalization import BatchNormalization
 from tfgraph.keras.layers.recurrent import (
     GRU,
@@ -129,7 +132,9 @@ __all__ = [
     "Activation",
     "ActivityRegularization",
     "Add",
+    "AdditiveAttention",
     "AlphaDropout",
+    "Attention",
     "Average",
     "AveragePooling1D",
     "AveragePooling2D",
@@ -159,6 +164,7 @@ __all__ = [
     "DepthwiseConv2D",
     "Dot",
     "Dropout",
+    "EinsumDense",
     "Embedding",
     "Flatten",
     "GRUCell",
@@ -194,6 +200,7 @@ __all__ = [
     "MaxPooling3D",
     "Maximum",
     "Minimum",
+    "MultiHeadAttention",
     "Multiply",
     "PReLU",
     "Permute",
@@ -223,6 +230,7 @@ __all__ = [
     "concatenate",
     "deserialize",
     "dot",
+    "experimental",
     "maximum",
     "minimum",
     "multiply",

@@ -1,0 +1,5 @@
+"""`tf.keras.layers.experimental` (re-exports only)."""
+
+from tfgraph.keras.layers.attention import EinsumDense
+
+__all__ = ["EinsumDense"]
