@@ -80,6 +80,15 @@ from tfgraph.keras.layers.merge import (
 )
 from tfgraph.keras.layers.multi_head_attention import MultiHeadAttention
 from tfgraph.keras.layers.normalization import BatchNormalization
+from tfgraph.keras.layers.preprocessing import (
+    CategoryEncoding,
+    CenterCrop,
+    Discretization,
+    Hashing,
+    Normalization,
+    Rescaling,
+    Resizing,
+)
 from tfgraph.keras.layers.recurrent import (
     GRU,
     LSTM,
@@ -144,6 +153,8 @@ __all__ = [
     "AvgPool3D",
     "BatchNormalization",
     "Bidirectional",
+    "CategoryEncoding",
+    "CenterCrop",
     "Concatenate",
     "Conv1D",
     "Conv1DTranspose",
@@ -162,6 +173,7 @@ __all__ = [
     "Cropping3D",
     "Dense",
     "DepthwiseConv2D",
+    "Discretization",
     "Dot",
     "Dropout",
     "EinsumDense",
@@ -182,6 +194,7 @@ __all__ = [
     "GlobalMaxPooling1D",
     "GlobalMaxPooling2D",
     "GlobalMaxPooling3D",
+    "Hashing",
     "Identity",
     "Input",
     "InputLayer",
@@ -202,11 +215,14 @@ __all__ = [
     "Minimum",
     "MultiHeadAttention",
     "Multiply",
+    "Normalization",
     "PReLU",
     "Permute",
     "ReLU",
     "RepeatVector",
+    "Rescaling",
     "Reshape",
+    "Resizing",
     "SeparableConv2D",
     "SeparableConvolution2D",
     "SimpleRNN",
