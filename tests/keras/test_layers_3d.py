@@ -1,4 +1,4 @@
-"""Keras 2's 3-D layers, Conv1DTranspose and the small layers (Identity, AlphaDropout,
+"""Keras 2's 3-D layers, Conv1DTranspose, SeparableConv1D, DepthwiseConv1D and the small layers (Identity, AlphaDropout,
 SpatialDropout3D, dot, serialize/deserialize) against TensorFlow: values, weight
 names, static shapes and one gradient step from the same weights."""
 
@@ -46,6 +46,12 @@ layers = {
     "pad3d": (L.ZeroPadding3D((1, 0, 2)), x5),
     "pad3d_pairs": (L.ZeroPadding3D(((0, 1), (2, 0), (1, 1))), x5),
     "up3d": (L.UpSampling3D((2, 1, 3)), x5),
+    "sep1d": (L.SeparableConv1D(4, 2, depth_multiplier=2, activation="tanh"), x3),
+    "sep1d_causal": (L.SeparableConvolution1D(2, 3, padding="causal", dilation_rate=2), x3),
+    "sep1d_same": (L.SeparableConv1D(3, 3, strides=2, padding="same", use_bias=False), x3),
+    "dw1d": (L.DepthwiseConv1D(2, depth_multiplier=3), x3),
+    "dw1d_same": (L.DepthwiseConv1D(3, strides=2, padding="same"), x3),
+    "dw1d_dil": (L.DepthwiseConv1D(2, dilation_rate=2, activation="relu"), x3),
     "identity": (L.Identity(), x3),
     "alpha_dropout": (L.AlphaDropout(0.3), x3),
     "spatial3d": (L.SpatialDropout3D(0.5), x5),

@@ -99,6 +99,7 @@ from tfgraph.keras.layers.recurrent import (
     SimpleRNNCell,
     StackedRNNCells,
 )
+from tfgraph.keras.layers.separable1d import DepthwiseConv1D, SeparableConv1D
 from tfgraph.keras.layers.volumetric import (
     AveragePooling3D,
     Conv1DTranspose,
@@ -121,6 +122,7 @@ MaxPool2D = MaxPooling2D
 MaxPool1D = MaxPooling1D
 Convolution2D = Conv2D
 SeparableConvolution2D = SeparableConv2D
+SeparableConvolution1D = SeparableConv1D
 Convolution2DTranspose = Conv2DTranspose
 Convolution1D = Conv1D
 Convolution1DTranspose = Conv1DTranspose
@@ -172,6 +174,7 @@ __all__ = [
     "Cropping2D",
     "Cropping3D",
     "Dense",
+    "DepthwiseConv1D",
     "DepthwiseConv2D",
     "Discretization",
     "Dot",
@@ -223,7 +226,9 @@ __all__ = [
     "Rescaling",
     "Reshape",
     "Resizing",
+    "SeparableConv1D",
     "SeparableConv2D",
+    "SeparableConvolution1D",
     "SeparableConvolution2D",
     "SimpleRNN",
     "SimpleRNNCell",
