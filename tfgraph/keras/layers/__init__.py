@@ -19,9 +19,11 @@ from tfgraph.keras.layers.advanced import (
 )
 from tfgraph.keras.layers.attention import AdditiveAttention, Attention, EinsumDense
 from tfgraph.keras.layers.basic import (
+    AbstractRNNCell,
     AlphaDropout,
     Identity,
     SpatialDropout3D,
+    Wrapper,
     deserialize,
     dot,
     serialize,
@@ -140,6 +142,7 @@ __all__ = [
     "GRU",
     "LSTM",
     "RNN",
+    "AbstractRNNCell",
     "Activation",
     "ActivityRegularization",
     "Add",
@@ -243,6 +246,7 @@ __all__ = [
     "UpSampling1D",
     "UpSampling2D",
     "UpSampling3D",
+    "Wrapper",
     "ZeroPadding1D",
     "ZeroPadding2D",
     "ZeroPadding3D",

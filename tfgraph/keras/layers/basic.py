@@ -8,7 +8,16 @@ from tfgraph.keras.layers.extra import Dot, _SpatialDropout
 from tfgraph.legacy_layers.core import _smart_cond
 from tfgraph.ops import array_ops, math_ops, random_ops
 
-__all__ = ["AlphaDropout", "Identity", "SpatialDropout3D", "deserialize", "dot", "serialize"]
+__all__ = [
+    "AbstractRNNCell",
+    "AlphaDropout",
+    "Identity",
+    "SpatialDropout3D",
+    "Wrapper",
+    "deserialize",
+    "dot",
+    "serialize",
+]
 
 # SELU's constants: alpha * scale is the value a dropped unit takes
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -91,3 +100,78 @@ def deserialize(config, custom_objects=None):
     if config.get("class_name") not in classes:
         raise ValueError(_UNKNOWN.format(what="layer", name=config.get("class_name")))
     return serialization.deserialize_layer(config, custom_objects)
+
+
+class Wrapper(Layer):
+    """The base of layers that wrap another layer (`self.layer`): subclasses define
+    `call`; the wrapped layer's weights and losses are the wrapper's."""
+
+    def __init__(self, layer, **kwargs) -> None:
+        if not isinstance(layer, Layer):
+            raise ValueError(
+                f"Layer {layer} supplied to wrapper is not a supported layer type. Please "
+                "ensure wrapped layer is a valid TF-Keras layer."
+            )
+        self.layer = layer
+        super().__init__(**kwargs)
+
+    def build(self, input_shape=None) -> None:
+        if not self.layer.built:
+            self.layer.build(input_shape)
+            self.layer.built = True
+        self.built = True
+
+    @property
+    def activity_regularizer(self):
+        return getattr(self.layer, "activity_regularizer", None)
+
+    @property
+    def trainable_weights(self) -> list:
+        if not self.trainable:
+            return []
+        return self._trainable_weights + self.layer.trainable_weights
+
+    @property
+    def non_trainable_weights(self) -> list:
+        if not self.trainable:
+            return self._trainable_weights + self._non_trainable_weights + self.layer.weights
+        return self._non_trainable_weights + self.layer.non_trainable_weights
+
+    @property
+    def losses(self) -> list:
+        return list(self._losses) + list(self._weight_losses) + self.layer.losses
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects=None):
+        config = dict(config)
+        layer = deserialize(config.pop("layer"), custom_objects=custom_objects)
+        return cls(layer, **config)
+
+
+class AbstractRNNCell(Layer):
+    """The base of RNN cells: subclasses give `state_size`, `output_size` and
+    `call(inputs, states) -> (output, new_states)`."""
+
+    def call(self, inputs, states):
+        raise NotImplementedError
+
+    @property
+    def state_size(self):
+        raise NotImplementedError
+
+    @property
+    def output_size(self):
+        raise NotImplementedError
+
+    def get_initial_state(self, inputs=None, batch_size=None, dtype=None):
+        """Zero states [batch, n] for each of `state_size` (flattened)."""
+        if inputs is not None:
+            batch_size = array_ops.shape(inputs)[0]
+            dtype = inputs.dtype
+        sizes = self.state_size
+        flat = list(sizes) if isinstance(sizes, (list, tuple)) else [sizes]
+        zeros = [
+            array_ops.zeros(array_ops.stack([batch_size, int(n)]), dtype=dtype or "float32")
+            for n in flat
+        ]
+        return zeros if isinstance(sizes, (list, tuple)) else zeros[0]
