@@ -23,6 +23,12 @@ SPECIAL = {
     "a TF1 program reaching it as an attribute would switch modes silently)",
     "quantization.experimental": "not meaningful without TF's C++ runtime (`quantize_saved_model` "
     "and its QuantizationOptions protos drive TF's MLIR quantization passes, compiled C++)",
+    "keras.layers.CuDNNGRU": "not meaningful without TF's C++ runtime (a CudnnRNNV3 op with "
+    "GPU kernels only: on CPU TF builds the layer, then every run fails with "
+    "InvalidArgumentError 'No OpKernel was registered to support Op 'CudnnRNNV3''; use GRU)",
+    "keras.layers.CuDNNLSTM": "not meaningful without TF's C++ runtime (a CudnnRNNV3 op with "
+    "GPU kernels only: on CPU TF builds the layer, then every run fails with "
+    "InvalidArgumentError 'No OpKernel was registered to support Op 'CudnnRNNV3''; use LSTM)",
     "version.COMPILER_VERSION": "not meaningful without TF's C++ runtime (the compiler TF's "
     "C++ library was built with)",
 }
