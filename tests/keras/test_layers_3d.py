@@ -1,6 +1,7 @@
-"""Keras 2's 3-D layers, Conv1DTranspose, SeparableConv1D, DepthwiseConv1D and the small layers (Identity, AlphaDropout,
-SpatialDropout3D, dot, serialize/deserialize) against TensorFlow: values, weight
-names, static shapes and one gradient step from the same weights."""
+"""Keras 2's 3-D layers, Conv1DTranspose, SeparableConv1D, DepthwiseConv1D,
+LocallyConnected1D/2D and the small layers (Identity, AlphaDropout, SpatialDropout3D,
+dot, serialize/deserialize) against TensorFlow: values, weight names, static shapes
+and one gradient step from the same weights."""
 
 from __future__ import annotations
 
@@ -52,6 +53,9 @@ layers = {
     "dw1d": (L.DepthwiseConv1D(2, depth_multiplier=3), x3),
     "dw1d_same": (L.DepthwiseConv1D(3, strides=2, padding="same"), x3),
     "dw1d_dil": (L.DepthwiseConv1D(2, dilation_rate=2, activation="relu"), x3),
+    "local1d": (L.LocallyConnected1D(3, 2, activation="relu"), x3),
+    "local1d_stride": (L.LocallyConnected1D(2, 3, strides=2, use_bias=False), x3),
+    "local2d": (L.LocallyConnected2D(2, (2, 3), strides=(2, 1)), x5[:, :, :, 0]),
     "identity": (L.Identity(), x3),
     "alpha_dropout": (L.AlphaDropout(0.3), x3),
     "spatial3d": (L.SpatialDropout3D(0.5), x5),
@@ -113,6 +117,13 @@ def test_alpha_dropout_keeps_selu_statistics():
 def test_deserialize_unknown_layer():
     with pytest.raises(ValueError, match="Unknown layer: 'Nope'"):
         L.deserialize({"class_name": "Nope", "config": {}})
+
+
+def test_locally_connected_refusals():
+    with pytest.raises(ValueError, match='only "valid" is supported'):
+        L.LocallyConnected1D(2, 2, padding="same")
+    with pytest.raises(NotImplementedError, match="implementation=1 only"):
+        L.LocallyConnected2D(2, 2, implementation=2)
 
 
 def test_channels_first_3d_is_refused():

@@ -43,7 +43,9 @@ layers = {
     "center_single": (L.CenterCrop(3, 3), img3),
     "norm": (L.Normalization(mean=[1.0, 2.0, 3.0], variance=[1.0, 4.0, 0.0]), x),
     "norm_inv": (L.Normalization(mean=0.5, variance=4.0, invert=True), x),
-    "norm_axes": (L.Normalization(axis=(1, 2), mean=np.ones((2, 3)), variance=np.full((2, 3), 9.0)), x3),
+    "norm_axes": (
+        L.Normalization(axis=(1, 2), mean=np.ones((2, 3)), variance=np.full((2, 3), 9.0)), x3
+    ),
     "norm_none": (L.Normalization(axis=None, mean=2.0, variance=4.0), x3),
     "norm_unadapted": (L.Normalization(axis=1), x3),
     "disc": (L.Discretization(bin_boundaries=[-0.5, 0.0, 0.5]), x),

@@ -64,6 +64,7 @@ from tfgraph.keras.layers.extra import (
     UpSampling1D,
     ZeroPadding1D,
 )
+from tfgraph.keras.layers.locally_connected import LocallyConnected1D, LocallyConnected2D
 from tfgraph.keras.layers.merge import (
     Add,
     Average,
@@ -210,6 +211,8 @@ __all__ = [
     "Layer",
     "LayerNormalization",
     "LeakyReLU",
+    "LocallyConnected1D",
+    "LocallyConnected2D",
     "Masking",
     "MaxPool1D",
     "MaxPool2D",
