@@ -28,6 +28,7 @@ from tfgraph.keras.layers.basic import (
     dot,
     serialize,
 )
+from tfgraph.keras.layers.conv_lstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D
 from tfgraph.keras.layers.convolutional import (
     AveragePooling2D,
     Conv1D,
@@ -168,6 +169,9 @@ __all__ = [
     "Conv2DTranspose",
     "Conv3D",
     "Conv3DTranspose",
+    "ConvLSTM1D",
+    "ConvLSTM2D",
+    "ConvLSTM3D",
     "Convolution1D",
     "Convolution1DTranspose",
     "Convolution2D",

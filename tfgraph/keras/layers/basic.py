@@ -175,3 +175,19 @@ class AbstractRNNCell(Layer):
             for n in flat
         ]
         return zeros if isinstance(sizes, (list, tuple)) else zeros[0]
+
+
+def with_defaults(config: dict, base_init) -> dict:
+    """`config` completed with the defaults of `base_init`'s arguments it lacks (a
+    subclass whose __init__ names only some arguments records only those)."""
+    import inspect
+
+    from tfgraph.keras.engine.serialization import serialize_value
+
+    for name, p in inspect.signature(base_init).parameters.items():
+        if name == "self" or p.kind in (p.VAR_KEYWORD, p.VAR_POSITIONAL):
+            continue
+        if name not in config and p.default is not p.empty:
+            value = "linear" if name == "activation" and p.default is None else p.default
+            config[name] = serialize_value(value)
+    return config

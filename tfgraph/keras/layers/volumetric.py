@@ -8,6 +8,7 @@ from tfgraph.framework.tensor_shape import TensorShape, dimension_value
 from tfgraph.keras import activations
 from tfgraph.keras.engine.base_layer import InputSpec, Layer, as_shape
 from tfgraph.keras.layers.advanced import _GlobalPooling
+from tfgraph.keras.layers.basic import with_defaults
 from tfgraph.legacy_layers import base as legacy_base
 from tfgraph.legacy_layers.convolutional import _conv_output_length, _deconv_output_length
 from tfgraph.ops import array_ops, conv3d_ops, conv_ops, math_ops, nn_composite_ops
@@ -79,6 +80,9 @@ class _Conv(Layer):
 
     def _kernel_shape(self, channels: int) -> tuple:
         return (*self.kernel_size, channels, self.filters)
+
+    def get_config(self) -> dict:
+        return with_defaults(super().get_config(), _Conv.__init__)
 
     def build(self, input_shape) -> None:
         channels = dimension_value(as_shape(input_shape)[-1])
