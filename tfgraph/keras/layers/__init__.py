@@ -48,6 +48,7 @@ from tfgraph.keras.layers.core import (
     Masking,
     Reshape,
 )
+from tfgraph.keras.layers.dense_features import DenseFeatures
 from tfgraph.keras.layers.extra import (
     ELU,
     ActivityRegularization,
@@ -182,6 +183,7 @@ __all__ = [
     "Cropping2D",
     "Cropping3D",
     "Dense",
+    "DenseFeatures",
     "DepthwiseConv1D",
     "DepthwiseConv2D",
     "Discretization",
