@@ -25,7 +25,9 @@ from tfgraph.keras.layers.basic import (
     SpatialDropout3D,
     Wrapper,
     deserialize,
+    disable_v2_dtype_behavior,
     dot,
+    enable_v2_dtype_behavior,
     serialize,
 )
 from tfgraph.keras.layers.conv_lstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D
@@ -263,7 +265,9 @@ __all__ = [
     "average",
     "concatenate",
     "deserialize",
+    "disable_v2_dtype_behavior",
     "dot",
+    "enable_v2_dtype_behavior",
     "experimental",
     "maximum",
     "minimum",

@@ -15,7 +15,9 @@ __all__ = [
     "SpatialDropout3D",
     "Wrapper",
     "deserialize",
+    "disable_v2_dtype_behavior",
     "dot",
+    "enable_v2_dtype_behavior",
     "serialize",
 ]
 
@@ -191,3 +193,18 @@ def with_defaults(config: dict, base_init) -> dict:
             value = "linear" if name == "activation" and p.default is None else p.default
             config[name] = serialize_value(value)
     return config
+
+
+def enable_v2_dtype_behavior() -> None:
+    """Layers made from now on default to floatx and cast floating inputs to their
+    dtype (TF2's behaviour; a TF1 program infers a layer's dtype from its input)."""
+    from tfgraph.keras.engine import base_layer
+
+    base_layer.V2_DTYPE_BEHAVIOR[0] = True
+
+
+def disable_v2_dtype_behavior() -> None:
+    """Layers made from now on take their dtype from their first input (TF1)."""
+    from tfgraph.keras.engine import base_layer
+
+    base_layer.V2_DTYPE_BEHAVIOR[0] = False
