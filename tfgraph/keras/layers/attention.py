@@ -172,7 +172,8 @@ def _analyze_einsum(equation: str, bias_axes, input_shape: list, partial: list) 
     for pattern, left in _EINSUM_FORMS:
         match = re.match(pattern, dotted)
         if match:
-            return _analyze_split(*match.groups(), bias_axes, input_shape, partial, left)
+            ins, weights, outs = match.groups()
+            return _analyze_split(ins, weights, outs, bias_axes, input_shape, partial, left)
     raise ValueError(
         f"Invalid einsum equation '{equation}'. Equations must be in the form [X],[Y]->[Z], "
         "...[X],[Y]->...[Z], or [X]...,[Y]->[Z]...."

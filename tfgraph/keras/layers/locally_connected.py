@@ -119,7 +119,8 @@ class _LocallyConnected(Layer):
                 slice(p * s, p * s + k)
                 for p, s, k in zip(position, self.strides, self.kernel_size, strict=True)
             )
-            piece = inputs[(slice(None), *cut, slice(None))]
+            index = (slice(None),) + cut + (slice(None),)
+            piece = inputs[index]
             pieces.append(array_ops.reshape(piece, [1, -1, window]))
         stacked = array_ops.concat(pieces, 0)  # [positions, batch, window]
         output = math_ops.matmul(stacked, self.kernel)  # [positions, batch, filters]
