@@ -77,6 +77,15 @@ weights = [w for k in trained for w in layers[k][0].weights]
 step = tf.train.GradientDescentOptimizer(0.01).minimize(loss, var_list=weights)
 sess.run(step, feed)
 result["stepped"] = {k: sess.run(layers[k][0].weights) for k in trained}
+STRUCT = ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate",
+          "pool_size", "cropping", "size", "depth_multiplier", "output_padding", "rate",
+          "use_bias", "activation", "keepdims", "implementation", "groups", "seed",
+          "noise_shape")
+result["struct"] = {
+    k: {key: json.loads(json.dumps(v)) for key, v in sorted(la.get_config().items())
+        if key in STRUCT}
+    for k, (la, _) in layers.items()
+}
 result["configs"] = {}
 for k, (la, _) in layers.items():
     config = L.serialize(la)

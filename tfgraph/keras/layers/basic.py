@@ -44,6 +44,9 @@ class AlphaDropout(Layer):
         self.seed = seed
         self.supports_masking = True
 
+    def get_config(self) -> dict:
+        return tf_config(self, super().get_config(), drop=("noise_shape",))
+
     def call(self, inputs, training=None):
         if not 0 < self.rate < 1:
             return inputs
@@ -67,6 +70,10 @@ class SpatialDropout3D(_SpatialDropout):
     def __init__(self, rate, data_format=None, **kwargs) -> None:
         super().__init__(rate, data_format=data_format, **kwargs)
         self.input_spec = InputSpec(ndim=5)
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        return tf_config(self, config, drop=("data_format",), noise_shape=None, seed=None)
 
     def _noise_shape(self, inputs):
         shape = array_ops.shape(inputs)
@@ -208,3 +215,33 @@ def disable_v2_dtype_behavior() -> None:
     from tfgraph.keras.engine import base_layer
 
     base_layer.V2_DTYPE_BEHAVIOR[0] = False
+
+
+_NORMALIZED = (
+    "kernel_size",
+    "strides",
+    "dilation_rate",
+    "pool_size",
+    "cropping",
+    "padding",
+    "size",
+    "data_format",
+)
+
+
+def tf_config(layer, config: dict, base_init=None, drop=(), **extra) -> dict:
+    """`config` as Keras 2 writes it: the defaults of `base_init` it lacks, the
+    normalized values the layer holds (kernel_size as a tuple, ...), `extra` keys,
+    without `drop`."""
+    from tfgraph.keras.engine.serialization import serialize_value
+
+    if base_init is not None:
+        with_defaults(config, base_init)
+    for key in _NORMALIZED:
+        if key in config and getattr(layer, key, None) is not None:
+            config[key] = serialize_value(getattr(layer, key))
+    for key, value in extra.items():
+        config.setdefault(key, value)
+    for key in drop:
+        config.pop(key, None)
+    return config

@@ -7,7 +7,7 @@ from __future__ import annotations
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.keras import activations, backend, initializers
 from tfgraph.keras.engine.base_layer import InputSpec, Layer, as_shape
-from tfgraph.keras.layers.basic import with_defaults
+from tfgraph.keras.layers.basic import tf_config
 from tfgraph.legacy_layers import base as legacy_base
 from tfgraph.legacy_layers.convolutional import _conv_output_length
 from tfgraph.ops import array_ops, conv3d_ops, conv_ops, math_ops
@@ -187,7 +187,7 @@ class _ConvLSTM(Layer):
         self.input_spec = InputSpec(ndim=rank + 3)
 
     def get_config(self) -> dict:
-        return with_defaults(super().get_config(), _ConvLSTM.__init__)
+        return tf_config(self, super().get_config(), _ConvLSTM.__init__)
 
     def build(self, input_shape) -> None:
         shape = as_shape(input_shape).as_list()

@@ -7,7 +7,7 @@ import itertools
 
 from tfgraph.keras import activations
 from tfgraph.keras.engine.base_layer import InputSpec, Layer, as_shape
-from tfgraph.keras.layers.basic import with_defaults
+from tfgraph.keras.layers.basic import tf_config
 from tfgraph.legacy_layers import base as legacy_base
 from tfgraph.legacy_layers.convolutional import _conv_output_length
 from tfgraph.ops import array_ops, math_ops
@@ -65,7 +65,7 @@ class _LocallyConnected(Layer):
         self.input_spec = InputSpec(ndim=self._rank + 2)
 
     def get_config(self) -> dict:
-        return with_defaults(super().get_config(), _LocallyConnected.__init__)
+        return tf_config(self, super().get_config(), _LocallyConnected.__init__)
 
     def build(self, input_shape) -> None:
         shape = as_shape(input_shape).as_list()

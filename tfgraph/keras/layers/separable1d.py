@@ -5,6 +5,7 @@ height of 1 (weights keep their 1-D shapes: `depthwise_kernel` [k, in, multiplie
 from __future__ import annotations
 
 from tfgraph.keras.engine.base_layer import InputSpec, as_shape
+from tfgraph.keras.layers.basic import tf_config
 from tfgraph.keras.layers.extra import DepthwiseConv2D, SeparableConv2D
 from tfgraph.legacy_layers import base as legacy_base
 from tfgraph.ops import array_ops, conv_ops
@@ -17,6 +18,7 @@ def _one_d(layer, kernel_size, strides, dilation_rate) -> None:
     layer.strides = legacy_base.normalize_tuple(strides, 1, "strides")
     layer.dilation_rate = legacy_base.normalize_tuple(dilation_rate, 1, "dilation_rate")
     layer.input_spec = InputSpec(ndim=3)
+    layer.data_format = "channels_last"
 
 
 def _finish(layer, outputs):
@@ -34,10 +36,13 @@ class DepthwiseConv1D(DepthwiseConv2D):
         dilation_rate=1, **kwargs,
     ) -> None:  # fmt: skip
         super().__init__(
-            kernel_size, padding=padding, depth_multiplier=depth_multiplier,
+            1, padding=padding, depth_multiplier=depth_multiplier,  # (1-D below)
             data_format=data_format, **kwargs,
         )  # fmt: skip
         _one_d(self, kernel_size, strides, dilation_rate)
+
+    def get_config(self) -> dict:
+        return tf_config(self, super().get_config(), DepthwiseConv2D.__init__, groups=1)
 
     def build(self, input_shape) -> None:
         channels = as_shape(input_shape).as_list()[-1]
@@ -66,11 +71,14 @@ class SeparableConv1D(SeparableConv2D):
     ) -> None:  # fmt: skip
         causal = isinstance(padding, str) and padding.lower() == "causal"
         super().__init__(
-            filters, kernel_size, padding="valid" if causal else padding,
+            filters, 1, padding="valid" if causal else padding,  # (1-D below)
             data_format=data_format, depth_multiplier=depth_multiplier, **kwargs,
         )  # fmt: skip
         self.padding = "causal" if causal else self.padding
         _one_d(self, kernel_size, strides, dilation_rate)
+
+    def get_config(self) -> dict:
+        return tf_config(self, super().get_config(), SeparableConv2D.__init__, groups=1)
 
     def build(self, input_shape) -> None:
         channels = as_shape(input_shape).as_list()[-1]

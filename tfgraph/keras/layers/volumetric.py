@@ -8,7 +8,7 @@ from tfgraph.framework.tensor_shape import TensorShape, dimension_value
 from tfgraph.keras import activations
 from tfgraph.keras.engine.base_layer import InputSpec, Layer, as_shape
 from tfgraph.keras.layers.advanced import _GlobalPooling
-from tfgraph.keras.layers.basic import with_defaults
+from tfgraph.keras.layers.basic import tf_config
 from tfgraph.legacy_layers import base as legacy_base
 from tfgraph.legacy_layers.convolutional import _conv_output_length, _deconv_output_length
 from tfgraph.ops import array_ops, conv3d_ops, conv_ops, math_ops, nn_composite_ops
@@ -82,7 +82,7 @@ class _Conv(Layer):
         return (*self.kernel_size, channels, self.filters)
 
     def get_config(self) -> dict:
-        return with_defaults(super().get_config(), _Conv.__init__)
+        return tf_config(self, super().get_config(), _Conv.__init__, groups=1)
 
     def build(self, input_shape) -> None:
         channels = dimension_value(as_shape(input_shape)[-1])
@@ -184,6 +184,11 @@ class Conv3DTranspose(_ConvTranspose):
     """The transpose of a 3-D convolution: weights `kernel` [kd, kh, kw, filters, in]
     and `bias` [filters]."""
 
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.pop("dilation_rate", None)  # (Keras 2's Conv3DTranspose config omits it)
+        return config
+
     def call(self, inputs):
         outputs = conv3d_ops.conv3d_transpose(
             inputs,
@@ -231,6 +236,9 @@ class _Pooling3D(Layer):
         self.padding = legacy_base.normalize_padding(padding)
         self.data_format = "channels_last"
         self.input_spec = InputSpec(ndim=5)
+
+    def get_config(self) -> dict:
+        return tf_config(self, super().get_config(), type(self).__init__)
 
     def call(self, inputs):
         return type(self)._pool(
@@ -292,6 +300,9 @@ class ZeroPadding3D(Layer):
         self.data_format = "channels_last"
         self.input_spec = InputSpec(ndim=5)
 
+    def get_config(self) -> dict:
+        return tf_config(self, super().get_config(), type(self).__init__)
+
     def call(self, inputs):
         return array_ops.pad(inputs, [[0, 0], *[list(p) for p in self.padding], [0, 0]])
 
@@ -305,6 +316,9 @@ class Cropping3D(Layer):
         self.cropping = _pairs(cropping, "cropping")
         self.data_format = "channels_last"
         self.input_spec = InputSpec(ndim=5)
+
+    def get_config(self) -> dict:
+        return tf_config(self, super().get_config(), type(self).__init__)
 
     def call(self, inputs):
         cuts = [slice(a, -b if b else None) for a, b in self.cropping]
@@ -320,6 +334,9 @@ class UpSampling3D(Layer):
         self.size = legacy_base.normalize_tuple(size, 3, "size")
         self.data_format = "channels_last"
         self.input_spec = InputSpec(ndim=5)
+
+    def get_config(self) -> dict:
+        return tf_config(self, super().get_config(), type(self).__init__)
 
     def call(self, inputs):
         x = inputs
