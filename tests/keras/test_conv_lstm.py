@@ -46,8 +46,16 @@ loss = tf.add_n([tf.reduce_sum(tf.square(t)) for t in flat])
 weights = [w for la, _ in layers.values() for w in la.weights]
 sess.run(tf.train.GradientDescentOptimizer(0.01).minimize(loss, var_list=weights), feed)
 result["stepped"] = {k: sess.run(la.weights) for k, (la, _) in layers.items()}
-cfg = layers["c2"][0].get_config()
-result["config"] = [cfg["filters"], cfg["activation"], cfg["return_sequences"]]
+KEYS = ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate",
+        "activation", "recurrent_activation", "use_bias", "unit_forget_bias",
+        "return_sequences", "return_state", "go_backwards", "stateful", "dropout",
+        "recurrent_dropout")
+result["configs"] = {
+    k: {key: json.loads(json.dumps(v)) for key, v in la.get_config().items() if key in KEYS}
+    for k, (la, _) in layers.items()
+}
+again = L.deserialize(L.serialize(layers["c2"][0]))
+result["again"] = [type(again).__name__, str(again(x2).shape)]
 """
 
 
