@@ -4,6 +4,7 @@ backwards) and one gradient step."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import tfgraph as tf
@@ -28,6 +29,7 @@ layers = {
     "c2": (L.ConvLSTM2D(2, (2, 3), activation="relu"), x2),
     "c2_state": (L.ConvLSTM2D(3, 2, padding="same", return_state=True, go_backwards=True), x2),
     "c2_dil": (L.ConvLSTM2D(2, 2, dilation_rate=2, use_bias=False, return_sequences=True), x2),
+    "c2_drop": (L.ConvLSTM2D(2, 2, dropout=0.3, recurrent_dropout=0.2), x2),
     "c3": (L.ConvLSTM3D(2, 2, return_sequences=True, unit_forget_bias=False), x3),
 }
 outs = {k: la(t) for k, (la, t) in layers.items()}
@@ -68,5 +70,19 @@ def test_conv_lstm_matches_tensorflow():
 
 
 def test_conv_lstm_refusals():
-    with pytest.raises(NotImplementedError, match="no dropout"):
-        L.ConvLSTM2D(2, 2, dropout=0.2)
+    with pytest.raises(NotImplementedError, match="not stateful"):
+        L.ConvLSTM2D(2, 2, stateful=True)
+
+
+def test_conv_lstm_dropout_in_training_only():
+    x = tf.placeholder(tf.float32, [None, 3, 4, 4, 2])
+    layer = L.ConvLSTM2D(4, 2, dropout=0.5, recurrent_dropout=0.5)
+    train, test = layer(x, training=True), layer(x, training=False)
+    plain = L.ConvLSTM2D(4, 2)
+    ref = plain(x)
+    sess = tf.keras.backend.get_session()
+    plain.set_weights(layer.get_weights())
+    v = np.random.RandomState(0).standard_normal((8, 3, 4, 4, 2))
+    got_train, got_test, want = sess.run([train, test, ref], {x: v})
+    np.testing.assert_allclose(got_test, want, rtol=1e-5, atol=1e-6)
+    assert np.abs(got_train - want).max() > 1e-3

@@ -10,7 +10,8 @@ from tfgraph.keras.engine.base_layer import InputSpec, Layer, as_shape
 from tfgraph.keras.layers.basic import tf_config
 from tfgraph.legacy_layers import base as legacy_base
 from tfgraph.legacy_layers.convolutional import _conv_output_length
-from tfgraph.ops import array_ops, conv3d_ops, conv_ops, math_ops
+from tfgraph.legacy_layers.core import _smart_cond
+from tfgraph.ops import array_ops, conv3d_ops, conv_ops, math_ops, nn_ops
 from tfgraph.ops.tensor_array_ops import TensorArray
 from tfgraph.ops.while_loop import while_loop
 
@@ -39,6 +40,7 @@ class _ConvLSTMCell(Layer):
         super().__init__(**kwargs)
         self.owner = owner
         self.state_size = (owner.filters, owner.filters)
+        self._masks = self._recurrent_masks = None
 
     def build(self, input_shape) -> None:
         o = self.owner
@@ -97,16 +99,36 @@ class _ConvLSTMCell(Layer):
         out = _conv(x, w, o._rank, o.strides, o.padding.upper(), o.dilation_rate)
         return out if b is None else conv_ops.bias_add(out, b)
 
+    def dropout_masks(self, first_input, first_state, training) -> None:
+        """Keras 2's dropout masks for one sequence (one per gate, the same at every
+        step), in training only."""
+
+        def masks(like, rate):
+            if not 0 < rate < 1:
+                return None
+            ones = array_ops.ones_like(like)
+            return [
+                _smart_cond(training, lambda: nn_ops.dropout(ones, rate=rate), lambda: ones)
+                for _ in range(4)
+            ]
+
+        self._masks = masks(first_input, self.owner.dropout)
+        self._recurrent_masks = masks(first_state, self.owner.recurrent_dropout)
+
     def step(self, inputs, states):
         o = self.owner
         h_prev, c_prev = states
+        xs = [inputs] * 4 if self._masks is None else [inputs * m for m in self._masks]
+        hs = [h_prev] * 4
+        if self._recurrent_masks is not None:
+            hs = [h_prev * m for m in self._recurrent_masks]
         axis = o._rank + 1
         kernels = array_ops.split(self.kernel, 4, axis=axis)
         recurrent = array_ops.split(self.recurrent_kernel, 4, axis=axis)
         biases = array_ops.split(self.bias, 4) if self.bias is not None else [None] * 4
         ones = (1,) * o._rank
-        x = [self.input_conv(inputs, k, b) for k, b in zip(kernels, biases, strict=True)]
-        h = [_conv(h_prev, r, o._rank, ones, "SAME", ones) for r in recurrent]
+        x = [self.input_conv(xi, k, b) for xi, k, b in zip(xs, kernels, biases, strict=True)]
+        h = [_conv(hi, r, o._rank, ones, "SAME", ones) for hi, r in zip(hs, recurrent, strict=True)]
         act, rec = o.activation, o.recurrent_activation
         i = rec(x[0] + h[0])
         f = rec(x[1] + h[1])
@@ -153,11 +175,8 @@ class _ConvLSTM(Layer):
             kwargs["name"] = backend.unique_object_name(f"conv_lstm{self._rank}d")
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         name = type(self).__name__
-        if stateful or dropout or recurrent_dropout:
-            raise NotImplementedError(
-                f"tfgraph's {name} is not stateful and has no dropout (leave stateful, "
-                "dropout and recurrent_dropout at their defaults)"
-            )
+        if stateful:
+            raise NotImplementedError(f"tfgraph's {name} is not stateful")
         if legacy_base.normalize_data_format(data_format) != "channels_last":
             raise NotImplementedError(f"tfgraph's {name} supports channels_last only")
         rank = self._rank
@@ -183,6 +202,8 @@ class _ConvLSTM(Layer):
         self.return_sequences = return_sequences
         self.return_state = return_state
         self.go_backwards = go_backwards
+        self.dropout = min(1.0, max(0.0, dropout))
+        self.recurrent_dropout = min(1.0, max(0.0, recurrent_dropout))
         self.cell = _ConvLSTMCell(self, name="conv_lstm_cell")
         self.input_spec = InputSpec(ndim=rank + 3)
 
@@ -204,6 +225,7 @@ class _ConvLSTM(Layer):
 
     def call(self, inputs, training=None, initial_state=None):
         states = list(initial_state) if initial_state else self._initial_state(inputs)
+        self.cell.dropout_masks(inputs[:, 0], states[0], training)
         rank = self._rank
         time_major = array_ops.transpose(inputs, [1, 0, *range(2, rank + 3)])
         if self.go_backwards:
