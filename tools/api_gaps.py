@@ -31,6 +31,18 @@ SPECIAL = {
     "keras.utils.StepsPerExecutionTuner": "deliberately absent (it tunes the "
     "`steps_per_execution` of TF2's `Model.compile`; in TF1 graph mode `compile` rejects "
     "that argument and the tuner's `start()` fails: numpy() needs eager execution)",
+    "keras.layers.CuDNNGRU": "not meaningful without TF's C++ runtime (a CudnnRNNV3 op with "
+    "GPU kernels only: on CPU TF builds the layer, then every run fails with "
+    "InvalidArgumentError 'No OpKernel was registered to support Op 'CudnnRNNV3''; use GRU)",
+    "keras.layers.CuDNNLSTM": "not meaningful without TF's C++ runtime (a CudnnRNNV3 op with "
+    "GPU kernels only: on CPU TF builds the layer, then every run fails with "
+    "InvalidArgumentError 'No OpKernel was registered to support Op 'CudnnRNNV3''; use LSTM)",
+    "keras.layers.experimental.DynamicEmbedding": "deliberately absent (eager-only in "
+    "tf_keras: in a TF1 graph its constructor raises TypeError 'Dimension value must be "
+    "integer' (a variable shaped by a tensor) and its build calls `.numpy()`)",
+    "keras.layers.experimental.DynamicLookup": "deliberately absent (eager-only in tf_keras: "
+    "in a TF1 graph its constructor raises TypeError 'Dimension value must be integer' (a "
+    "variable shaped by a tensor) and its build calls `.numpy()`)",
     "version.COMPILER_VERSION": "not meaningful without TF's C++ runtime (the compiler TF's "
     "C++ library was built with)",
 }

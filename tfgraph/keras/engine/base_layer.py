@@ -29,6 +29,7 @@ __all__ = ["InputSpec", "Layer"]
 
 InputSpec = legacy_base.InputSpec
 
+V2_DTYPE_BEHAVIOR = [False]  # (set by tf.keras.layers.enable_v2_dtype_behavior)
 _ALLOWED_KWARGS = {
     "input_shape",
     "batch_input_shape",
@@ -116,6 +117,11 @@ class Layer(legacy_base.Layer):
         self.trainable = trainable
         self.built = False
         self._dtype = None if dtype is None else dtypes.as_dtype(dtype).base_dtype
+        # TF2's dtype behaviour (layers.enable_v2_dtype_behavior): floatx by default and
+        # floating inputs cast to the layer's dtype
+        self._autocast = V2_DTYPE_BEHAVIOR[0]
+        if self._dtype is None and self._autocast:
+            self._dtype = dtypes.as_dtype(backend.floatx())
         self._trainable_weights: list = []
         self._non_trainable_weights: list = []
         self._losses: list = []
@@ -383,6 +389,8 @@ class Layer(legacy_base.Layer):
 
         def convert(x):
             if isinstance(x, Tensor):
+                if self._autocast and x.dtype.is_floating and x.dtype != self._dtype:
+                    return array_ops.cast(x, self._dtype)
                 return x
             return convert_to_tensor(x, dtype=self._dtype if self._dtype else None)
 

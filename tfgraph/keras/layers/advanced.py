@@ -305,6 +305,11 @@ class _GlobalPooling(Layer):
         self.keepdims = keepdims
         self.input_spec = InputSpec(ndim=self._rank + 2)
 
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config["data_format"] = self.data_format
+        return config
+
     def call(self, inputs):
         if self.data_format == "channels_last":
             axes = list(range(1, self._rank + 1))

@@ -133,7 +133,13 @@ class Conv1D(Layer):
         self.bias_regularizer = bias_regularizer
         self.kernel_constraint = kernel_constraint
         self.bias_constraint = bias_constraint
+        self.data_format = "channels_last"
         self.input_spec = InputSpec(min_ndim=3)
+
+    def get_config(self) -> dict:
+        from tfgraph.keras.layers.basic import tf_config
+
+        return tf_config(self, super().get_config(), groups=1)
 
     def build(self, input_shape) -> None:
         channels = dimension_value(as_shape(input_shape)[-1])
