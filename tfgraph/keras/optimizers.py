@@ -20,8 +20,24 @@ from tfgraph.eager import context
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.indexed_slices import IndexedSlices
+from tfgraph.keras import optimizers_schedules as schedules
 
-__all__ = ["SGD", "Adagrad", "Adam", "Optimizer", "RMSprop"]
+__all__ = [
+    "SGD",
+    "Adadelta",
+    "Adagrad",
+    "Adam",
+    "Adamax",
+    "Ftrl",
+    "Nadam",
+    "Optimizer",
+    "RMSprop",
+    "deserialize",
+    "get",
+    "legacy",
+    "schedules",
+    "serialize",
+]
 
 
 def _variable(value, name: str, dtype=None):
@@ -36,6 +52,10 @@ class Optimizer:
     """The base of the Keras optimizers: slots per variable, `iterations`, updates."""
 
     _slot_names: tuple[str, ...] = ()
+    # whether `decay` divides the rate by (1 + decay * iterations) (not Nadam's)
+    _decays_learning_rate = True
+    # the optimizers made only as Keras 2's legacy ones (TF1 graph mode)
+    _legacy_only = False
 
     def __init__(self, learning_rate=0.001, name: str = "Optimizer", **kwargs) -> None:
         allowed = {"lr", "decay", "clipnorm", "clipvalue", "global_clipnorm"}
@@ -148,6 +168,8 @@ class Optimizer:
         return slot
 
     def build(self, var_list) -> None:
+        if _legacy_graph():  # (Keras 2 makes `iter` and the hyperparameters first)
+            self._legacy_hypers()
         for var in var_list:
             if id(var) not in self._slots:
                 for slot in self._slot_names:
@@ -167,9 +189,15 @@ class Optimizer:
         pairs = [(g, v) for g, v in grads_and_vars if g is not None]
         if not pairs:
             raise ValueError("No gradients provided for any variable.")
+        if self._legacy_only and not _legacy_graph():
+            raise NotImplementedError(
+                f"tfgraph's {type(self).__name__} is Keras 2's legacy optimizer, the one TF1 "
+                "graph mode uses; build the training step in a tf.Graph (not eagerly or in "
+                "a tf.function)"
+            )
         self.build([v for _, v in pairs])
         lr = self._current_learning_rate()
-        if self._initial_decay > 0:  # Keras 2's time-based decay: lr / (1 + decay * t)
+        if self._initial_decay > 0 and self._decays_learning_rate:  # lr / (1 + decay * t)
             from tfgraph.ops import array_ops
 
             t = array_ops.cast(self.iterations.value(), lr.dtype)
@@ -465,6 +493,242 @@ class Adagrad(Optimizer):
             return var.assign_sub(lr * grad / math_ops.sqrt(acc.read_value() + eps), False)
 
 
+class Adadelta(Optimizer):
+    """Adadelta (Zeiler 2012) scaled by `learning_rate`: running averages of the squared
+    gradients (`accum_grad`) and of the squared updates (`accum_var`)."""
+
+    _config_keys = ("rho", "epsilon")
+    _slot_names = ("accum_grad", "accum_var")
+    _legacy_only = True
+
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, name="Adadelta", **kwargs):
+        super().__init__(learning_rate, name, **kwargs)
+        self.rho, self.epsilon = rho, epsilon or 1e-7
+
+    def _legacy_hyper_values(self) -> dict:
+        return {**super()._legacy_hyper_values(), "rho": float(self.rho)}
+
+    def update_step(self, grad, var, lr):
+        from tfgraph.ops import math_ops
+
+        lr = self._hyper(lr, var)
+        rho = self._hyper_value("rho", self.rho, var)
+        eps = self._hyper(self.epsilon, var)
+        accum, accum_update = self._slot(var, "accum_grad"), self._slot(var, "accum_var")
+        new_accum = rho * accum + (1 - rho) * math_ops.square(grad)
+        step = math_ops.sqrt(accum_update + eps) / math_ops.sqrt(new_accum + eps) * grad
+        updates = [
+            accum.assign(new_accum, read_value=False),
+            accum_update.assign(
+                rho * accum_update + (1 - rho) * math_ops.square(step), read_value=False
+            ),
+        ]
+        with self._after(*updates):
+            return var.assign_sub(lr * step, read_value=False)
+
+
+class Adamax(Optimizer):
+    """Adamax (Adam with the infinity norm): `m` the moving mean of the gradients, `v`
+    the decaying maximum of their magnitudes."""
+
+    _config_keys = ("beta_1", "beta_2", "epsilon")
+    _slot_names = ("m", "v")
+    _legacy_only = True
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 name="Adamax", **kwargs):  # fmt: skip
+        super().__init__(learning_rate, name, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon or 1e-7
+
+    def _legacy_hyper_values(self) -> dict:
+        values = {"beta_1": float(self.beta_1), "beta_2": float(self.beta_2)}
+        return {**super()._legacy_hyper_values(), **values}
+
+    def update_step(self, grad, var, lr):
+        from tfgraph.ops import array_ops, math_ops
+
+        lr = self._hyper(lr, var)
+        step = array_ops.cast(self.iterations.value() + 1, var.dtype)
+        beta_1 = self._hyper_value("beta_1", self.beta_1, var)
+        beta_2 = self._hyper_value("beta_2", self.beta_2, var)
+        m, v = self._slot(var, "m"), self._slot(var, "v")
+        new_m = beta_1 * m + (1 - beta_1) * grad
+        new_v = math_ops.maximum(beta_2 * v, math_ops.abs(grad))
+        scale = lr / (1 - math_ops.pow(beta_1, step))
+        updates = [m.assign(new_m, read_value=False), v.assign(new_v, read_value=False)]
+        with self._after(*updates):
+            eps = self._hyper(self.epsilon, var)
+            return var.assign_sub(scale * new_m / (new_v + eps), read_value=False)
+
+
+class Ftrl(Optimizer):
+    """FTRL-proximal (McMahan et al. 2013) with L1, L2 and L2-shrinkage penalties;
+    `beta` adds `beta / (2 * learning_rate)` to the L2 strength.
+
+    Raises:
+        ValueError: for a negative accumulator value or strength, or a positive
+            `learning_rate_power`.
+    """
+
+    _slot_names = ("accumulator", "linear")
+    _legacy_only = True
+    _config_keys = ("initial_accumulator_value", "learning_rate_power",
+                    "l1_regularization_strength", "l2_regularization_strength", "beta",
+                    "l2_shrinkage_regularization_strength")  # fmt: skip
+
+    def __init__(self, learning_rate=0.001, learning_rate_power=-0.5,
+                 initial_accumulator_value=0.1, l1_regularization_strength=0.0,
+                 l2_regularization_strength=0.0, name="Ftrl",
+                 l2_shrinkage_regularization_strength=0.0, beta=0.0, **kwargs):  # fmt: skip
+        super().__init__(learning_rate, name, **kwargs)
+        checks = [
+            ("initial_accumulator_value", initial_accumulator_value, "positive or zero"),
+            ("learning_rate_power", -learning_rate_power, "negative or zero"),
+            ("l1_regularization_strength", l1_regularization_strength, "positive or zero"),
+            ("l2_regularization_strength", l2_regularization_strength, "positive or zero"),
+            ("l2_shrinkage_regularization_strength", l2_shrinkage_regularization_strength,
+             "positive or zero"),
+        ]  # fmt: skip
+        for key, value, what in checks:
+            if value < 0.0:
+                raise ValueError(
+                    f"`{key}` needs to be {what}. Received: {key}={locals()[key]}."
+                )
+        self.initial_accumulator_value = initial_accumulator_value
+        self.learning_rate_power = learning_rate_power
+        self.l1_regularization_strength = l1_regularization_strength
+        self.l2_regularization_strength = l2_regularization_strength
+        self.l2_shrinkage_regularization_strength = l2_shrinkage_regularization_strength
+        self.beta = beta
+
+    def _slot_initial(self, slot: str) -> float:
+        return self.initial_accumulator_value if slot == "accumulator" else 0.0
+
+    def _legacy_hyper_values(self) -> dict:
+        keys = ("learning_rate_power", "l1_regularization_strength",
+                "l2_regularization_strength", "beta")  # fmt: skip
+        return {**super()._legacy_hyper_values(), **{k: float(getattr(self, k)) for k in keys}}
+
+    def update_step(self, grad, var, lr):
+        from tfgraph.ops import math_ops
+
+        lr = self._hyper(lr, var)
+        power = self._hyper_value("learning_rate_power", self.learning_rate_power, var)
+        l1 = self._hyper_value("l1_regularization_strength", self.l1_regularization_strength, var)
+        l2 = self._hyper_value("l2_regularization_strength", self.l2_regularization_strength, var)
+        l2 = l2 + self._hyper_value("beta", self.beta, var) / (2.0 * lr)
+        accum = self._slot(var, "accumulator", self.initial_accumulator_value)
+        linear = self._slot(var, "linear")
+        accum_value, w = accum.read_value(), var.read_value()
+        new_accum = accum_value + math_ops.square(grad)
+        new_pow, old_pow = math_ops.pow(new_accum, -power), math_ops.pow(accum_value, -power)
+        shrunk = grad
+        if self.l2_shrinkage_regularization_strength > 0.0:
+            shrinkage = self._hyper(self.l2_shrinkage_regularization_strength, var)
+            shrunk = grad + 2.0 * shrinkage * w
+        new_linear = linear + shrunk - (new_pow - old_pow) / lr * w
+        x = math_ops.clip_by_value(new_linear, -l1, l1) - new_linear
+        updates = [
+            var.assign(x / (new_pow / lr + 2.0 * l2), read_value=False),
+            linear.assign(new_linear, read_value=False),
+        ]
+        with self._after(*updates):
+            return accum.assign(new_accum, read_value=False)
+
+
+class Nadam(Optimizer):
+    """Nesterov Adam (Dozat 2015) with its momentum schedule: `decay` (0.004, set by
+    `schedule_decay`) warms the momentum up, `momentum_cache` holds its running product;
+    the learning rate itself is not decayed.
+
+    Raises:
+        ValueError: for a learning-rate schedule (Nadam takes none).
+    """
+
+    _config_keys = ("beta_1", "beta_2", "epsilon")
+    _slot_names = ("m", "v")
+    _legacy_only = True
+    _decays_learning_rate = False
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 name="Nadam", **kwargs):  # fmt: skip
+        from tfgraph.keras.learning_rate_schedule import LearningRateSchedule
+
+        kwargs["decay"] = kwargs.pop("schedule_decay", 0.004)
+        if isinstance(kwargs.get("lr", learning_rate), LearningRateSchedule):
+            raise ValueError(
+                "The Nadam optimizer does not support tf.keras.optimizers."
+                "LearningRateSchedules as the learning rate."
+            )
+        super().__init__(learning_rate, name, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon or 1e-7
+        self._m_cache = None
+        self._coefficients: dict | None = None
+
+    def _legacy_hyper_values(self) -> dict:
+        values = {"beta_1": float(self.beta_1), "beta_2": float(self.beta_2)}
+        return {**super()._legacy_hyper_values(), **values}
+
+    def build(self, var_list) -> None:
+        if self._m_cache is None:
+            self._legacy_hypers()
+            from tfgraph.eager.function import init_scope
+            from tfgraph.framework.graph import get_default_graph
+
+            with init_scope(), get_default_graph().name_scope(self.name + "/"):
+                self._m_cache = _variable(1.0, "momentum_cache", var_list[0].dtype.base_dtype)
+        super().build(var_list)
+
+    @property
+    def variables(self) -> list:
+        out = super().variables
+        return out[:1] + [self._m_cache] + out[1:] if self._m_cache is not None else out
+
+    def apply_gradients(self, grads_and_vars, name=None, skip_gradients_aggregation=False):
+        self._coefficients = None  # (the momentum schedule advances once per step)
+        return super().apply_gradients(grads_and_vars, name, skip_gradients_aggregation)
+
+    def _schedule_coefficients(self, var) -> dict:
+        from tfgraph.ops import array_ops, math_ops
+
+        if self._coefficients is None:
+            dtype = var.dtype.base_dtype
+            beta_1 = self._hyper_value("beta_1", self.beta_1, var)
+            step = array_ops.cast(self.iterations.value() + 1, dtype)
+            decay_base = array_ops.constant(0.96, dtype)
+            m_t = beta_1 * (1.0 - 0.5 * math_ops.pow(decay_base, self._initial_decay * step))
+            m_t_1 = beta_1 * (
+                1.0 - 0.5 * math_ops.pow(decay_base, self._initial_decay * (step + 1.0))
+            )
+            m_schedule_new = self._m_cache.read_value() * m_t
+            m_schedule_new = self._m_cache.assign(m_schedule_new)
+            self._coefficients = {
+                "m_t": m_t, "m_t_1": m_t_1, "step": step, "beta_1": beta_1,
+                "m_schedule_new": m_schedule_new, "m_schedule_next": m_schedule_new * m_t_1,
+            }  # fmt: skip
+        return self._coefficients
+
+    def update_step(self, grad, var, lr):
+        from tfgraph.ops import math_ops
+
+        c = self._schedule_coefficients(var)
+        lr = self._hyper(lr, var)
+        beta_1 = c["beta_1"]
+        beta_2 = self._hyper_value("beta_2", self.beta_2, var)
+        m, v = self._slot(var, "m"), self._slot(var, "v")
+        g_prime = grad / (1.0 - c["m_schedule_new"])
+        m_t = beta_1 * m + (1 - beta_1) * grad
+        v_t = beta_2 * v + (1 - beta_2) * math_ops.square(grad)
+        m_t_prime = m_t / (1.0 - c["m_schedule_next"])
+        v_t_prime = v_t / (1.0 - math_ops.pow(beta_2, c["step"]))
+        m_t_bar = (1.0 - c["m_t"]) * g_prime + c["m_t_1"] * m_t_prime
+        eps = self._hyper(self.epsilon, var)
+        updates = [m.assign(m_t, read_value=False), v.assign(v_t, read_value=False)]
+        with self._after(*updates):
+            step = lr * m_t_bar / (math_ops.sqrt(v_t_prime) + eps)
+            return var.assign_sub(step, read_value=False)
+
+
 def array_ops_cast(value, dtype):
     from tfgraph.ops import array_ops
 
@@ -482,12 +746,53 @@ def _legacy_graph() -> bool:
     return not getattr(get_default_graph(), "_traces_function", False)
 
 
+_BY_NAME = {
+    "sgd": SGD,
+    "adadelta": Adadelta,
+    "adagrad": Adagrad,
+    "adam": Adam,
+    "adamax": Adamax,
+    "ftrl": Ftrl,
+    "nadam": Nadam,
+    "rmsprop": RMSprop,
+}
+
+
+def serialize(optimizer, use_legacy_format=False) -> dict:
+    """`{"class_name": ..., "config": get_config()}` of an optimizer."""
+    return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+
+
+def deserialize(config, custom_objects=None, use_legacy_format=False, **kwargs):
+    """The optimizer a `serialize` dict describes (class names matched in any case;
+    custom classes from `custom_objects` or the registered objects).
+
+    Raises:
+        ValueError: if the class is unknown.
+    """
+    from tfgraph.keras.saving.serialization import deserialize_keras_object
+
+    objects = {cls.__name__: cls for cls in _BY_NAME.values()}
+    objects.update(_BY_NAME)
+    if isinstance(config, dict) and str(config.get("class_name", "")).lower() in _BY_NAME:
+        config = {**config, "class_name": str(config["class_name"]).lower()}
+    return deserialize_keras_object(config, objects, custom_objects, "optimizer")
+
+
 def get(identifier):
-    """An optimizer from its name ("adam", "sgd", ...) or itself."""
+    """An optimizer from its name ("adam", "sgd", ...), a `serialize` dict, or itself."""
     if isinstance(identifier, Optimizer) or hasattr(identifier, "inner_optimizer"):
         return identifier  # (a LossScaleOptimizer wraps one)
-    names = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad}
-    try:
-        return names[str(identifier).lower()]()
-    except KeyError:
-        raise ValueError(f"Could not interpret optimizer identifier: {identifier}") from None
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str) and identifier.lower() in _BY_NAME:
+        return _BY_NAME[identifier.lower()]()
+    raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
+
+
+def __getattr__(name):
+    if name == "legacy":  # (imported on first use: it re-exports this module's classes)
+        from tfgraph.keras import optimizers_legacy
+
+        return optimizers_legacy
+    raise AttributeError(f"module 'tfgraph.keras.optimizers' has no attribute {name!r}")
