@@ -54,6 +54,8 @@ class Optimizer:
     _slot_names: tuple[str, ...] = ()
     # whether `decay` divides the rate by (1 + decay * iterations) (not Nadam's)
     _decays_learning_rate = True
+    # Keras 2's legacy optimizers make each slot for every variable, except Ftrl
+    _slots_per_variable = False
     # the optimizers made only as Keras 2's legacy ones (TF1 graph mode)
     _legacy_only = False
 
@@ -170,12 +172,16 @@ class Optimizer:
     def build(self, var_list) -> None:
         if _legacy_graph():  # (Keras 2 makes `iter` and the hyperparameters first)
             self._legacy_hypers()
-        for var in var_list:
-            if id(var) not in self._slots:
-                for slot in self._slot_names:
+        new = [var for var in var_list if id(var) not in self._slots]
+        if _legacy_graph() and not self._slots_per_variable:  # (Keras 2's order)
+            for slot in self._slot_names:
+                for var in new:
                     self._slot(var, slot, self._slot_initial(slot))
-                self._slots.setdefault(id(var), {})
-                self._built_vars.append(var)
+        for var in new:
+            for slot in self._slot_names:
+                self._slot(var, slot, self._slot_initial(slot))
+            self._slots.setdefault(id(var), {})
+            self._built_vars.append(var)
 
     def _slot_initial(self, slot: str) -> float:
         return 0.0
@@ -258,6 +264,34 @@ class Optimizer:
 
             grads = gradients(loss, var_list)
         return list(zip(grads, var_list))
+
+    def get_gradients(self, loss, params):
+        """The gradients of the `loss` tensor for `params` (TF1 graph mode), built in
+        the `<name>/gradients` name scope.
+
+        Raises:
+            ValueError: if a parameter has no gradient.
+        """
+        from tfgraph.framework.graph import get_default_graph
+        from tfgraph.gradients import gradients
+        from tfgraph.nest import flatten
+
+        params = flatten(params)
+        with get_default_graph().name_scope(self.name + "/gradients"):
+            grads = gradients(loss, params)
+        for grad, param in zip(grads, params):
+            if grad is None:
+                raise ValueError(
+                    f"Variable {param} has `None` for gradient. Please make sure that all "
+                    "of your ops have a gradient defined (i.e. are differentiable). Common "
+                    "ops without gradient: K.argmax, K.round, K.eval."
+                )
+        return grads
+
+    def get_updates(self, loss, params):
+        """`[apply_gradients(...)]` for the gradients of `loss` (Keras 2's TF1 API)."""
+        grads = self.get_gradients(loss, params)
+        return [self.apply_gradients(list(zip(grads, flatten_params(params))))]
 
     @staticmethod
     def _after(*updates):
@@ -498,8 +532,7 @@ class Adadelta(Optimizer):
     gradients (`accum_grad`) and of the squared updates (`accum_var`)."""
 
     _config_keys = ("rho", "epsilon")
-    _slot_names = ("accum_grad", "accum_var")
-    _legacy_only = True
+    _slot_names = ("accumulated_grad", "accumulated_delta_var")
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, name="Adadelta", **kwargs):
         super().__init__(learning_rate, name, **kwargs)
@@ -508,13 +541,17 @@ class Adadelta(Optimizer):
     def _legacy_hyper_values(self) -> dict:
         return {**super()._legacy_hyper_values(), "rho": float(self.rho)}
 
+    def _legacy_slot_name(self, name: str) -> str:
+        return {"accumulated_grad": "accum_grad", "accumulated_delta_var": "accum_var"}[name]
+
     def update_step(self, grad, var, lr):
         from tfgraph.ops import math_ops
 
         lr = self._hyper(lr, var)
         rho = self._hyper_value("rho", self.rho, var)
         eps = self._hyper(self.epsilon, var)
-        accum, accum_update = self._slot(var, "accum_grad"), self._slot(var, "accum_var")
+        accum = self._slot(var, "accumulated_grad")
+        accum_update = self._slot(var, "accumulated_delta_var")
         new_accum = rho * accum + (1 - rho) * math_ops.square(grad)
         step = math_ops.sqrt(accum_update + eps) / math_ops.sqrt(new_accum + eps) * grad
         updates = [
@@ -528,12 +565,11 @@ class Adadelta(Optimizer):
 
 
 class Adamax(Optimizer):
-    """Adamax (Adam with the infinity norm): `m` the moving mean of the gradients, `v`
-    the decaying maximum of their magnitudes."""
+    """Adamax (Adam with the infinity norm): `m` the moving mean of the gradients, `u`
+    the decaying maximum of their magnitudes (`v` in a TF1 graph, as Keras 2 names it)."""
 
     _config_keys = ("beta_1", "beta_2", "epsilon")
-    _slot_names = ("m", "v")
-    _legacy_only = True
+    _slot_names = ("m", "u")
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  name="Adamax", **kwargs):  # fmt: skip
@@ -544,6 +580,9 @@ class Adamax(Optimizer):
         values = {"beta_1": float(self.beta_1), "beta_2": float(self.beta_2)}
         return {**super()._legacy_hyper_values(), **values}
 
+    def _legacy_slot_name(self, name: str) -> str:
+        return "v" if name == "u" else name
+
     def update_step(self, grad, var, lr):
         from tfgraph.ops import array_ops, math_ops
 
@@ -551,7 +590,7 @@ class Adamax(Optimizer):
         step = array_ops.cast(self.iterations.value() + 1, var.dtype)
         beta_1 = self._hyper_value("beta_1", self.beta_1, var)
         beta_2 = self._hyper_value("beta_2", self.beta_2, var)
-        m, v = self._slot(var, "m"), self._slot(var, "v")
+        m, v = self._slot(var, "m"), self._slot(var, "u")
         new_m = beta_1 * m + (1 - beta_1) * grad
         new_v = math_ops.maximum(beta_2 * v, math_ops.abs(grad))
         scale = lr / (1 - math_ops.pow(beta_1, step))
@@ -571,7 +610,7 @@ class Ftrl(Optimizer):
     """
 
     _slot_names = ("accumulator", "linear")
-    _legacy_only = True
+    _slots_per_variable = True
     _config_keys = ("initial_accumulator_value", "learning_rate_power",
                     "l1_regularization_strength", "l2_regularization_strength", "beta",
                     "l2_shrinkage_regularization_strength")  # fmt: skip
@@ -727,6 +766,12 @@ class Nadam(Optimizer):
         with self._after(*updates):
             step = lr * m_t_bar / (math_ops.sqrt(v_t_prime) + eps)
             return var.assign_sub(step, read_value=False)
+
+
+def flatten_params(params) -> list:
+    from tfgraph.nest import flatten
+
+    return flatten(params)
 
 
 def array_ops_cast(value, dtype):
