@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-import tfgraph as tf
 from tests.keras.dual import assert_same, ours, theirs
 from tests.tfrun import requires_tf
 

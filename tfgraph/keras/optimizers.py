@@ -34,7 +34,6 @@ __all__ = [
     "RMSprop",
     "deserialize",
     "get",
-    "legacy",
     "schedules",
     "serialize",
 ]
@@ -630,9 +629,7 @@ class Ftrl(Optimizer):
         ]  # fmt: skip
         for key, value, what in checks:
             if value < 0.0:
-                raise ValueError(
-                    f"`{key}` needs to be {what}. Received: {key}={locals()[key]}."
-                )
+                raise ValueError(f"`{key}` needs to be {what}. Received: {key}={locals()[key]}.")
         self.initial_accumulator_value = initial_accumulator_value
         self.learning_rate_power = learning_rate_power
         self.l1_regularization_strength = l1_regularization_strength
@@ -835,7 +832,7 @@ def get(identifier):
     raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
 
 
-def __getattr__(name):
+def __getattr__(name):  # (`legacy` is no `__all__` name: it is made on first use)
     if name == "legacy":  # (imported on first use: it re-exports this module's classes)
         from tfgraph.keras import optimizers_legacy
 
