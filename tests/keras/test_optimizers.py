@@ -279,3 +279,31 @@ def test_optimizer_errors_and_lookup_match_tf_keras():
     from tests.keras.dual import assert_same, ours, theirs
 
     assert_same(ours(ERRORS_PROGRAM), theirs(ERRORS_PROGRAM))
+
+
+FIT_PROGRAM = """
+rng = np.random.RandomState(3)
+K = tf.keras
+xv = rng.standard_normal((8, 3)).astype("float32")
+yv = rng.standard_normal((8, 2)).astype("float32")
+w0 = [rng.standard_normal((3, 2)).astype("float32"), rng.standard_normal(2).astype("float32")]
+result = {}
+for name, make in [("adamax", lambda: "adamax"), ("adadelta", lambda: K.optimizers.Adadelta(1.0)),
+                   ("ftrl", lambda: K.optimizers.Ftrl(0.2, l1_regularization_strength=0.01)),
+                   ("nadam", lambda: K.optimizers.Nadam(0.05))]:
+    model = K.Sequential([K.layers.Dense(2, input_shape=(3,))])
+    model.set_weights(w0)
+    model.compile(make(), "mse")
+    hist = model.fit(xv, yv, epochs=3, batch_size=4, verbose=0, shuffle=False)
+    result[name] = [model.get_weights(), hist.history["loss"],
+                    [v.name.split("/", 1)[1] for v in model.optimizer.variables()]]
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_fit_with_the_new_optimizers_matches_tf_keras():
+    """compile/fit in TF1 graph mode with Adamax (by name), Adadelta, Ftrl and Nadam."""
+    from tests.keras.dual import assert_same, ours, theirs
+
+    assert_same(ours(FIT_PROGRAM), theirs(FIT_PROGRAM))

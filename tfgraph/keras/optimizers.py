@@ -79,6 +79,7 @@ class Optimizer:
         self._slots: dict[int, dict[str, object]] = {}
         self._built_vars: list = []
         self._hyper_variables: dict | None = None
+        self._legacy_scope = ""
 
     # hyperparameters Keras 2's legacy optimizers keep as variables (TF1 graph mode)
     def _schedule(self):
@@ -101,7 +102,8 @@ class Optimizer:
             from tfgraph.eager.function import init_scope
             from tfgraph.framework.graph import get_default_graph
 
-            with init_scope(), get_default_graph().name_scope(self.name):
+            with init_scope(), get_default_graph().name_scope(self.name) as scope:
+                self._legacy_scope = scope  # (where Nadam's momentum_cache goes too)
                 self._iterations = _variable(0, "iter", dtypes.int64)
                 self._hyper_variables = {
                     key: _variable(float(value), key)
@@ -145,10 +147,19 @@ class Optimizer:
 
     @property
     def variables(self) -> list:
+        """`iterations` and the slots: per variable, or (built in a TF1 graph, as Keras
+        2's legacy optimizers keep them) each slot for every variable. Also callable,
+        `variables()`, as the legacy optimizers' method is."""
         out = [self.iterations]
-        for var in self._built_vars:
-            out.extend(self._slots[id(var)].values())
-        return out
+        if self._hyper_variables is not None and not self._slots_per_variable:
+            for name in self._slot_names:
+                out.extend(self._slots[id(v)][name] for v in self._built_vars)
+        else:
+            for var in self._built_vars:
+                out.extend(self._slots[id(var)].values())
+        return _VariableList(out)
+
+    weights = variables
 
     def _slot(self, var, name: str, initial=0.0):
         slots = self._slots.setdefault(id(var), {})
@@ -711,14 +722,16 @@ class Nadam(Optimizer):
             from tfgraph.eager.function import init_scope
             from tfgraph.framework.graph import get_default_graph
 
-            with init_scope(), get_default_graph().name_scope(self.name + "/"):
+            with init_scope(), get_default_graph().name_scope(self._legacy_scope):
                 self._m_cache = _variable(1.0, "momentum_cache", var_list[0].dtype.base_dtype)
         super().build(var_list)
 
     @property
     def variables(self) -> list:
         out = super().variables
-        return out[:1] + [self._m_cache] + out[1:] if self._m_cache is not None else out
+        if self._m_cache is not None:
+            out.insert(1, self._m_cache)
+        return out
 
     def apply_gradients(self, grads_and_vars, name=None, skip_gradients_aggregation=False):
         self._coefficients = None  # (the momentum schedule advances once per step)
@@ -763,6 +776,13 @@ class Nadam(Optimizer):
         with self._after(*updates):
             step = lr * m_t_bar / (math_ops.sqrt(v_t_prime) + eps)
             return var.assign_sub(step, read_value=False)
+
+
+class _VariableList(list):
+    """A list of variables that calling returns (`opt.variables` and `opt.variables()`)."""
+
+    def __call__(self) -> list:
+        return list(self)
 
 
 def flatten_params(params) -> list:
