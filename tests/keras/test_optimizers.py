@@ -307,3 +307,35 @@ def test_fit_with_the_new_optimizers_matches_tf_keras():
     from tests.keras.dual import assert_same, ours, theirs
 
     assert_same(ours(FIT_PROGRAM), theirs(FIT_PROGRAM))
+
+
+SPARSE_PROGRAM = """
+result = {}
+for name in ["Adamax", "Adadelta", "Ftrl", "Nadam", "Ftrl_s"]:
+    with tf.Graph().as_default():
+        emb = tf.Variable(np.arange(12, dtype=np.float32).reshape(4, 3) / 10.0,
+                          use_resource=True, name="emb")
+        ids = tf.placeholder(tf.int32, [None])
+        loss = tf.reduce_sum(tf.gather(emb, ids) ** 2)
+        O = tf.keras.optimizers
+        opt = {"Adamax": lambda: O.Adamax(0.1), "Adadelta": lambda: O.Adadelta(1.0),
+               "Ftrl": lambda: O.Ftrl(0.1), "Nadam": lambda: O.Nadam(0.1),
+               "Ftrl_s": lambda: O.Ftrl(0.1, l2_shrinkage_regularization_strength=0.1)}[name]()
+        step = opt.get_updates(loss, [emb])[0]
+        with tf.Session() as s:
+            s.run(tf.global_variables_initializer())
+            for batch in [[0, 2, 0], [1, 2], [3, 3, 0]]:
+                s.run(step, {ids: batch})
+            result[name] = s.run(emb)
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_sparse_gradients_update_only_their_rows_as_tf_keras():
+    """Embedding-style (IndexedSlices) gradients: Adamax, Adadelta and Ftrl update only
+    the rows a batch touches, Nadam decays its moments everywhere (Keras 2's sparse
+    updates); batches touch different rows."""
+    from tests.keras.dual import assert_same, ours, theirs
+
+    assert_same(ours(SPARSE_PROGRAM), theirs(SPARSE_PROGRAM))

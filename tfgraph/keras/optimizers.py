@@ -55,6 +55,8 @@ class Optimizer:
     _decays_learning_rate = True
     # Keras 2's legacy optimizers make each slot for every variable, except Ftrl
     _slots_per_variable = False
+    # whether sparse (IndexedSlices) gradients update only their rows (`_update_rows`)
+    _row_wise = False
     # the optimizers made only as Keras 2's legacy ones (TF1 graph mode)
     _legacy_only = False
 
@@ -221,9 +223,13 @@ class Optimizer:
             lr = lr / (1.0 + decay * t)
         updates = []
         for grad, var in pairs:
-            if isinstance(grad, IndexedSlices):
-                grad = convert_to_tensor(grad)
-            grad = convert_to_tensor(grad, dtype=var.dtype)
+            if isinstance(grad, IndexedSlices) and self._row_wise:
+                from tfgraph.training.optimizer import _deduplicate_indexed_slices
+
+                values, indices = _deduplicate_indexed_slices(grad.values, grad.indices)
+                grad = IndexedSlices(convert_to_tensor(values, dtype=var.dtype), indices)
+            else:
+                grad = convert_to_tensor(convert_to_tensor(grad), dtype=var.dtype)
             update = self.update_step(grad, var, lr)
             if getattr(var, "constraint", None) is not None:  # projected after the step
                 with self._after(update):
@@ -318,6 +324,25 @@ class Optimizer:
 
     def update_step(self, grad, var, lr):  # pragma: no cover - every optimizer defines it
         raise NotImplementedError
+
+    def _update_rows(self, grad, var, slot_names, rows):
+        """Applies `rows(grad, var_value, slot_values) -> (new_var, new_slots)`: to the
+        whole variable for a dense gradient, to the gradient's rows (gathered, then
+        scattered back) for an IndexedSlices one, as Keras 2's sparse updates do."""
+        from tfgraph.ops import array_ops
+
+        slots = [self._slot(var, name, self._slot_initial(name)) for name in slot_names]
+        if not isinstance(grad, IndexedSlices):
+            new_var, new_slots = rows(grad, var.read_value(), [s.read_value() for s in slots])
+            updates = [s.assign(v, read_value=False) for s, v in zip(slots, new_slots)]
+            with self._after(*updates):
+                return var.assign(new_var, read_value=False)
+        indices = grad.indices
+        taken = [array_ops.gather(v.read_value(), indices) for v in [var, *slots]]
+        new_var, new_slots = rows(grad.values, taken[0], taken[1:])
+        updates = [s.scatter_update(IndexedSlices(v, indices)) for s, v in zip(slots, new_slots)]
+        with self._after(*updates):
+            return var.scatter_update(IndexedSlices(new_var, indices))
 
     def _hyper(self, value, var):
         return convert_to_tensor(value, dtype=var.dtype)
@@ -542,6 +567,7 @@ class Adadelta(Optimizer):
     gradients (`accum_grad`) and of the squared updates (`accum_var`)."""
 
     _config_keys = ("rho", "epsilon")
+    _row_wise = True
     _slot_names = ("accumulated_grad", "accumulated_delta_var")
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, name="Adadelta", **kwargs):
@@ -560,18 +586,15 @@ class Adadelta(Optimizer):
         lr = self._hyper(lr, var)
         rho = self._hyper_value("rho", self.rho, var)
         eps = self._hyper(self.epsilon, var)
-        accum = self._slot(var, "accumulated_grad")
-        accum_update = self._slot(var, "accumulated_delta_var")
-        new_accum = rho * accum + (1 - rho) * math_ops.square(grad)
-        step = math_ops.sqrt(accum_update + eps) / math_ops.sqrt(new_accum + eps) * grad
-        updates = [
-            accum.assign(new_accum, read_value=False),
-            accum_update.assign(
-                rho * accum_update + (1 - rho) * math_ops.square(step), read_value=False
-            ),
-        ]
-        with self._after(*updates):
-            return var.assign_sub(lr * step, read_value=False)
+
+        def rows(grad, w, slots):
+            accum, accum_update = slots
+            accum = rho * accum + (1 - rho) * math_ops.square(grad)
+            step = math_ops.sqrt(accum_update + eps) / math_ops.sqrt(accum + eps) * grad
+            accum_update = rho * accum_update + (1 - rho) * math_ops.square(step)
+            return w - lr * step, [accum, accum_update]
+
+        return self._update_rows(grad, var, self._slot_names, rows)
 
 
 class Adamax(Optimizer):
@@ -579,6 +602,7 @@ class Adamax(Optimizer):
     the decaying maximum of their magnitudes (`v` in a TF1 graph, as Keras 2 names it)."""
 
     _config_keys = ("beta_1", "beta_2", "epsilon")
+    _row_wise = True
     _slot_names = ("m", "u")
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
@@ -600,14 +624,15 @@ class Adamax(Optimizer):
         step = array_ops.cast(self.iterations.value() + 1, var.dtype)
         beta_1 = self._hyper_value("beta_1", self.beta_1, var)
         beta_2 = self._hyper_value("beta_2", self.beta_2, var)
-        m, v = self._slot(var, "m"), self._slot(var, "u")
-        new_m = beta_1 * m + (1 - beta_1) * grad
-        new_v = math_ops.maximum(beta_2 * v, math_ops.abs(grad))
         scale = lr / (1 - math_ops.pow(beta_1, step))
-        updates = [m.assign(new_m, read_value=False), v.assign(new_v, read_value=False)]
-        with self._after(*updates):
-            eps = self._hyper(self.epsilon, var)
-            return var.assign_sub(scale * new_m / (new_v + eps), read_value=False)
+        eps = self._hyper(self.epsilon, var)
+
+        def rows(grad, w, slots):
+            m = beta_1 * slots[0] + (1 - beta_1) * grad
+            u = math_ops.maximum(beta_2 * slots[1], math_ops.abs(grad))
+            return w - scale * m / (u + eps), [m, u]
+
+        return self._update_rows(grad, var, ("m", "u"), rows)
 
 
 class Ftrl(Optimizer):
@@ -619,6 +644,7 @@ class Ftrl(Optimizer):
             `learning_rate_power`.
     """
 
+    _row_wise = True
     _slot_names = ("accumulator", "linear")
     _slots_per_variable = True
     _config_keys = ("initial_accumulator_value", "learning_rate_power",
@@ -664,23 +690,19 @@ class Ftrl(Optimizer):
         l1 = self._hyper_value("l1_regularization_strength", self.l1_regularization_strength, var)
         l2 = self._hyper_value("l2_regularization_strength", self.l2_regularization_strength, var)
         l2 = l2 + self._hyper_value("beta", self.beta, var) / (2.0 * lr)
-        accum = self._slot(var, "accumulator", self.initial_accumulator_value)
-        linear = self._slot(var, "linear")
-        accum_value, w = accum.read_value(), var.read_value()
-        new_accum = accum_value + math_ops.square(grad)
-        new_pow, old_pow = math_ops.pow(new_accum, -power), math_ops.pow(accum_value, -power)
-        shrunk = grad
-        if self.l2_shrinkage_regularization_strength > 0.0:
-            shrinkage = self._hyper(self.l2_shrinkage_regularization_strength, var)
-            shrunk = grad + 2.0 * shrinkage * w
-        new_linear = linear + shrunk - (new_pow - old_pow) / lr * w
-        x = math_ops.clip_by_value(new_linear, -l1, l1) - new_linear
-        updates = [
-            var.assign(x / (new_pow / lr + 2.0 * l2), read_value=False),
-            linear.assign(new_linear, read_value=False),
-        ]
-        with self._after(*updates):
-            return accum.assign(new_accum, read_value=False)
+        shrinkage = self.l2_shrinkage_regularization_strength
+        shrinkage_t = self._hyper(shrinkage, var)
+
+        def rows(grad, w, slots):
+            accum, linear = slots
+            new_accum = accum + math_ops.square(grad)
+            new_pow, old_pow = math_ops.pow(new_accum, -power), math_ops.pow(accum, -power)
+            shrunk = grad + 2.0 * shrinkage_t * w if shrinkage > 0.0 else grad
+            linear = linear + shrunk - (new_pow - old_pow) / lr * w
+            x = math_ops.clip_by_value(linear, -l1, l1) - linear
+            return x / (new_pow / lr + 2.0 * l2), [new_accum, linear]
+
+        return self._update_rows(grad, var, self._slot_names, rows)
 
 
 class Nadam(Optimizer):
@@ -693,6 +715,7 @@ class Nadam(Optimizer):
     """
 
     _config_keys = ("beta_1", "beta_2", "epsilon")
+    _row_wise = True
     _slot_names = ("m", "v")
     _legacy_only = True
     _decays_learning_rate = False
@@ -765,17 +788,37 @@ class Nadam(Optimizer):
         beta_1 = c["beta_1"]
         beta_2 = self._hyper_value("beta_2", self.beta_2, var)
         m, v = self._slot(var, "m"), self._slot(var, "v")
-        g_prime = grad / (1.0 - c["m_schedule_new"])
-        m_t = beta_1 * m + (1 - beta_1) * grad
-        v_t = beta_2 * v + (1 - beta_2) * math_ops.square(grad)
+        if isinstance(grad, IndexedSlices):
+            g, m_t, v_t = grad.values, *self._sparse_moments(grad, m, v, beta_1, beta_2)
+        else:
+            g = grad
+            m_t = beta_1 * m + (1 - beta_1) * grad
+            v_t = beta_2 * v + (1 - beta_2) * math_ops.square(grad)
+        g_prime = g / (1.0 - c["m_schedule_new"])
         m_t_prime = m_t / (1.0 - c["m_schedule_next"])
         v_t_prime = v_t / (1.0 - math_ops.pow(beta_2, c["step"]))
         m_t_bar = (1.0 - c["m_t"]) * g_prime + c["m_t_1"] * m_t_prime
         eps = self._hyper(self.epsilon, var)
+        step = lr * m_t_bar / (math_ops.sqrt(v_t_prime) + eps)
+        if isinstance(grad, IndexedSlices):
+            return var.scatter_sub(IndexedSlices(step, grad.indices))
         updates = [m.assign(m_t, read_value=False), v.assign(v_t, read_value=False)]
         with self._after(*updates):
-            step = lr * m_t_bar / (math_ops.sqrt(v_t_prime) + eps)
             return var.assign_sub(step, read_value=False)
+
+    def _sparse_moments(self, grad, m, v, beta_1, beta_2):
+        """Keras 2's sparse Nadam: both moments decay everywhere, the gradient's rows
+        get its share; returns their new rows."""
+        from tfgraph.ops import array_ops, math_ops
+
+        rows = []
+        for slot, beta, g in [(m, beta_1, grad.values), (v, beta_2, math_ops.square(grad.values))]:
+            decayed = slot.assign(slot.read_value() * beta, read_value=False)
+            with self._after(decayed):
+                added = slot.scatter_add(IndexedSlices(g * (1 - beta), grad.indices))
+            with self._after(added):
+                rows.append(array_ops.gather(slot.read_value(), grad.indices))
+        return rows
 
 
 class _VariableList(list):
