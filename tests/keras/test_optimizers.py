@@ -219,7 +219,9 @@ out = {}
 for name, make in [("Adadelta", lambda: tf.keras.optimizers.Adadelta(0.5)),
                    ("Adamax", lambda: tf.keras.optimizers.Adamax(0.1)),
                    ("Ftrl", lambda: tf.keras.optimizers.Ftrl(0.1, l1_regularization_strength=0.01,
-                                                             beta=0.2))]:
+                                                             beta=0.2)),
+                   ("Nadam", lambda: tf.keras.optimizers.Nadam(0.1)),
+                   ("Nadam2", lambda: tf.keras.optimizers.Nadam(0.05, beta_1=0.8, beta_2=0.9))]:
     w = tf.Variable([1.0, -2.0, 3.0])
     opt = make()
     for i in range(3):
@@ -241,13 +243,6 @@ def test_more_optimizers_eagerly_match_tf_keras():
     scope = {"tf": tf}
     exec(EAGER_PROGRAM, scope)
     assert_same(scope["result"], theirs)
-
-
-def test_nadam_is_graph_mode_only():
-    tf.enable_v2_behavior()
-    w = tf.Variable([1.0])
-    with pytest.raises(NotImplementedError, match="legacy optimizer"):
-        tf.keras.optimizers.Nadam().apply_gradients([(tf.constant([1.0]), w)])
 
 
 ERRORS_PROGRAM = """
@@ -339,3 +334,51 @@ def test_sparse_gradients_update_only_their_rows_as_tf_keras():
     from tests.keras.dual import assert_same, ours, theirs
 
     assert_same(ours(SPARSE_PROGRAM), theirs(SPARSE_PROGRAM))
+
+
+EAGER_SPARSE_PROGRAM = """
+out = {}
+O = tf.keras.optimizers
+for name, make in [("Adadelta", lambda: O.Adadelta(1.0)), ("Adamax", lambda: O.Adamax(0.1)),
+                   ("Ftrl", lambda: O.Ftrl(0.1)), ("Nadam", lambda: O.Nadam(0.1))]:
+    emb = tf.Variable([[0.0, 0.1], [0.2, 0.3], [0.4, 0.5]])
+    opt = make()
+    for batch in [[0, 2, 0], [1], [2, 2]]:
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(tf.gather(emb, batch) ** 2)
+        opt.apply_gradients(zip(tape.gradient(loss, [emb]), [emb]))
+    out[name] = emb.numpy().tolist()
+result = out
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_sparse_gradients_eagerly_match_tf_keras():
+    """Eagerly (Keras 2's newer optimizers) sparse gradients act as dense ones."""
+    from tests.keras.dual import assert_same
+
+    theirs = json.loads(run_tf(EAGER_SPARSE_PROGRAM + "print(json.dumps(result))\n", v1=False))
+    tf.enable_v2_behavior()
+    scope = {"tf": tf}
+    exec(EAGER_SPARSE_PROGRAM, scope)
+    assert_same(scope["result"], theirs)
+
+
+def test_nadam_in_a_tf_function_equals_eager():
+    tf.enable_v2_behavior()
+    results = []
+    for wrap in (lambda f: f, tf.function):
+        w = tf.Variable([1.0, -2.0])
+        opt = tf.keras.optimizers.Nadam(0.1)
+
+        def step(w=w, opt=opt):
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_sum(w * w)
+            opt.apply_gradients(zip(tape.gradient(loss, [w]), [w]))
+
+        run = wrap(step)
+        for _ in range(3):
+            run()
+        results.append(w.numpy())
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-6)

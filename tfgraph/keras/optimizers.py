@@ -1,17 +1,22 @@
-"""`tf.keras.optimizers` as TF 2.21's Keras 2 (tf_keras) defines them: SGD, Adam, RMSprop
-and Adagrad with its update formulas and defaults (epsilon 1e-7), for gradients from a
-`tf.GradientTape` (`apply_gradients`, `minimize` with a callable loss) eagerly or in a
-`tf.function`, and for graph-mode losses in a session (`minimize(loss_tensor, var_list)`).
+"""`tf.keras.optimizers` as TF 2.21's Keras 2 (tf_keras) defines them: SGD, Adam, RMSprop,
+Adagrad, Adadelta, Adamax, Ftrl and Nadam with its update formulas and defaults (epsilon
+1e-7), `serialize`/`deserialize`/`get`, and the `legacy` and `schedules` namespaces, for
+gradients from a `tf.GradientTape` (`apply_gradients`, `minimize` with a callable loss)
+eagerly or in a `tf.function`, and for graph-mode losses in a session
+(`minimize(loss_tensor, var_list)`).
 
 Slot variables (`m`, `v`, `momentum`, ...) are made on a variable's first update, and
-`iterations` counts the steps. Sparse (IndexedSlices) gradients are applied densely.
+`iterations` counts the steps. Sparse (IndexedSlices) gradients are applied densely,
+except as said below.
 
 Building a TF1 graph (not eagerly, not in a tf.function), `tf.keras.optimizers` are Keras
 2's legacy optimizers, and so are these: the variables are named as theirs
 (`<scope>/Adam/iter`, `beta_1`, `decay`, `learning_rate`, `<scope>/Adam/<var>/m`), the
 hyperparameters are read from them, RMSprop without momentum and Adagrad add epsilon
 after the square root, and slot updates run before the variable's update reads them.
-Unlike TF there, `minimize` also takes a loss tensor (TF asks for a tape).
+Unlike TF there, `minimize` also takes a loss tensor (TF asks for a tape); `get_updates`
+is the legacy way. There Adadelta, Adamax, Ftrl and Nadam update only the rows of a sparse
+(IndexedSlices) gradient, and Nadam's `decay` (0.004) slows its momentum schedule.
 """
 
 from __future__ import annotations
@@ -55,7 +60,8 @@ class Optimizer:
     _decays_learning_rate = True
     # Keras 2's legacy optimizers make each slot for every variable, except Ftrl
     _slots_per_variable = False
-    # whether sparse (IndexedSlices) gradients update only their rows (`_update_rows`)
+    # whether sparse (IndexedSlices) gradients update only their rows in a TF1 graph
+    # (Keras 2's legacy optimizers; the newer ones apply them densely)
     _row_wise = False
     # the optimizers made only as Keras 2's legacy ones (TF1 graph mode)
     _legacy_only = False
@@ -223,7 +229,7 @@ class Optimizer:
             lr = lr / (1.0 + decay * t)
         updates = []
         for grad, var in pairs:
-            if isinstance(grad, IndexedSlices) and self._row_wise:
+            if isinstance(grad, IndexedSlices) and self._row_wise and _legacy_graph():
                 from tfgraph.training.optimizer import _deduplicate_indexed_slices
 
                 values, indices = _deduplicate_indexed_slices(grad.values, grad.indices)
@@ -706,9 +712,11 @@ class Ftrl(Optimizer):
 
 
 class Nadam(Optimizer):
-    """Nesterov Adam (Dozat 2015) with its momentum schedule: `decay` (0.004, set by
-    `schedule_decay`) warms the momentum up, `momentum_cache` holds its running product;
-    the learning rate itself is not decayed.
+    """Nesterov Adam (Dozat 2015) with its momentum schedule `beta_1 * (1 - 0.5 *
+    0.96 ^ (decay * step))` whose running product a variable holds. In a TF1 graph (Keras
+    2's legacy Nadam) `decay` is 0.004 (set by `schedule_decay`) and the product is the
+    `momentum_cache` variable; eagerly (the newer Nadam) `decay` is 1 and the product is
+    no listed variable. The learning rate itself is not decayed.
 
     Raises:
         ValueError: for a learning-rate schedule (Nadam takes none).
@@ -717,7 +725,6 @@ class Nadam(Optimizer):
     _config_keys = ("beta_1", "beta_2", "epsilon")
     _row_wise = True
     _slot_names = ("m", "v")
-    _legacy_only = True
     _decays_learning_rate = False
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
@@ -741,19 +748,23 @@ class Nadam(Optimizer):
 
     def build(self, var_list) -> None:
         if self._m_cache is None:
-            self._legacy_hypers()
-            from tfgraph.eager.function import init_scope
-            from tfgraph.framework.graph import get_default_graph
+            dtype = var_list[0].dtype.base_dtype
+            if not _legacy_graph():
+                self._m_cache = _variable(1.0, "Variable", dtype)
+            else:
+                self._legacy_hypers()
+                from tfgraph.eager.function import init_scope
+                from tfgraph.framework.graph import get_default_graph
 
-            with init_scope(), get_default_graph().name_scope(self._legacy_scope):
-                self._m_cache = _variable(1.0, "momentum_cache", var_list[0].dtype.base_dtype)
+                with init_scope(), get_default_graph().name_scope(self._legacy_scope):
+                    self._m_cache = _variable(1.0, "momentum_cache", dtype)
         super().build(var_list)
 
     @property
     def variables(self) -> list:
         out = super().variables
-        if self._m_cache is not None:
-            out.insert(1, self._m_cache)
+        if self._m_cache is not None and self._hyper_variables is not None:
+            out.insert(1, self._m_cache)  # (Keras 2's legacy Nadam lists it)
         return out
 
     def apply_gradients(self, grads_and_vars, name=None, skip_gradients_aggregation=False):
@@ -768,10 +779,9 @@ class Nadam(Optimizer):
             beta_1 = self._hyper_value("beta_1", self.beta_1, var)
             step = array_ops.cast(self.iterations.value() + 1, dtype)
             decay_base = array_ops.constant(0.96, dtype)
-            m_t = beta_1 * (1.0 - 0.5 * math_ops.pow(decay_base, self._initial_decay * step))
-            m_t_1 = beta_1 * (
-                1.0 - 0.5 * math_ops.pow(decay_base, self._initial_decay * (step + 1.0))
-            )
+            decay = self._initial_decay if _legacy_graph() else 1.0
+            m_t = beta_1 * (1.0 - 0.5 * math_ops.pow(decay_base, decay * step))
+            m_t_1 = beta_1 * (1.0 - 0.5 * math_ops.pow(decay_base, decay * (step + 1.0)))
             m_schedule_new = self._m_cache.read_value() * m_t
             m_schedule_new = self._m_cache.assign(m_schedule_new)
             self._coefficients = {
@@ -789,7 +799,8 @@ class Nadam(Optimizer):
         beta_2 = self._hyper_value("beta_2", self.beta_2, var)
         m, v = self._slot(var, "m"), self._slot(var, "v")
         if isinstance(grad, IndexedSlices):
-            g, m_t, v_t = grad.values, *self._sparse_moments(grad, m, v, beta_1, beta_2)
+            g = grad.values
+            m_t, v_t = self._sparse_moments(grad, m, v, beta_1, beta_2)
         else:
             g = grad
             m_t = beta_1 * m + (1 - beta_1) * grad
