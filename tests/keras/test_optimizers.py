@@ -382,3 +382,41 @@ def test_nadam_in_a_tf_function_equals_eager():
             run()
         results.append(w.numpy())
     np.testing.assert_allclose(results[0], results[1], rtol=1e-6)
+
+
+SLOTS_PROGRAM = """
+result = {}
+for name, make in [("Adamax", lambda: tf.keras.optimizers.Adamax(0.1)),
+                   ("Nadam", lambda: tf.keras.optimizers.Nadam(0.1)),
+                   ("Ftrl", lambda: tf.keras.optimizers.Ftrl(0.1))]:
+    with tf.Graph().as_default():
+        w = tf.Variable([1.0, 2.0], use_resource=True, name="w")
+        b = tf.Variable(0.5, use_resource=True, name="b")
+        opt = make()
+        step = opt.get_updates(tf.reduce_sum(w * w) + b * b, [w, b])
+        names = opt.get_slot_names()
+        out = {"names": names, "slot": opt.get_slot(w, names[-1]).name,
+               "weights": [v.name for v in opt.weights]}
+        try:
+            opt.get_slot(w, "zz")
+        except KeyError as e:
+            out["missing"] = str(e)
+        with tf.keras.backend.get_session() as s:
+            s.run(tf.global_variables_initializer())
+            s.run(step)
+            values = opt.get_weights()
+            out["values"] = values
+            opt.set_weights([v * 0 for v in values])
+            out["zeroed"] = opt.get_weights()
+        result[name] = out
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_slots_and_weights_match_tf_keras():
+    """get_slot_names/get_slot/weights/get_weights/set_weights of Keras 2's legacy
+    optimizers in a TF1 graph."""
+    from tests.keras.dual import assert_same, ours, theirs
+
+    assert_same(ours(SLOTS_PROGRAM), theirs(SLOTS_PROGRAM))

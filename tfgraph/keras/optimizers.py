@@ -167,7 +167,48 @@ class Optimizer:
                 out.extend(self._slots[id(var)].values())
         return _VariableList(out)
 
-    weights = variables
+    @property
+    def weights(self) -> list:
+        """`variables` (Keras 2's legacy name)."""
+        return self.variables
+
+    def get_slot_names(self) -> list:
+        """The slot names, as Keras 2's legacy optimizers name them in a TF1 graph."""
+        return [self._legacy_slot_name(name) for name in self._slot_names]
+
+    def get_slot(self, var, slot_name):
+        """`var`'s slot variable named `slot_name` (a `get_slot_names()` name).
+
+        Raises:
+            KeyError: if `var` has no such slot.
+        """
+        for name, slot in self._slots.get(id(var), {}).items():
+            if self._legacy_slot_name(name) == slot_name or name == slot_name:
+                return slot
+        raise KeyError(slot_name)
+
+    def get_weights(self) -> list:
+        """The values of `weights` (`iterations` first), read in the Keras session."""
+        from tfgraph.keras import backend
+
+        return backend.batch_get_value(list(self.weights))
+
+    def set_weights(self, weights) -> None:
+        """Assigns `weights` (as `get_weights` gives them) to `weights`.
+
+        Raises:
+            ValueError: if the count or a shape differs.
+        """
+        params = list(self.weights)
+        if len(params) != len(weights):
+            raise ValueError(
+                f"You called `set_weights(weights)` on optimizer {self.name} with a weight "
+                f"list of length {len(weights)}, but the optimizer was expecting "
+                f"{len(params)} weights. Provided weights: {str(weights)[:50]}..."
+            )
+        from tfgraph.keras import backend
+
+        backend.batch_set_value(list(zip(params, weights)))
 
     def _slot(self, var, name: str, initial=0.0):
         slots = self._slots.setdefault(id(var), {})
