@@ -1,4 +1,5 @@
-"""`tf.keras.activations`: Keras 2's activation functions on TF ops, and `get`."""
+"""`tf.keras.activations`: Keras 2's activation functions on TF ops, `get`, `serialize`
+and `deserialize`."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ from tfgraph.keras.engine import keras_tensor
 from tfgraph.ops import array_ops, math_ops, nn_ops
 
 __all__ = [
+    "deserialize",
     "elu",
     "exponential",
     "gelu",
     "get",
     "hard_sigmoid",
     "linear",
+    "mish",
     "relu",
     "selu",
     "serialize",
@@ -88,6 +91,11 @@ def relu(x, alpha=0.0, max_value=None, threshold=0.0):
     return x
 
 
+def mish(x):
+    """`x * tanh(softplus(x))` (Misra 2019)."""
+    return x * math_ops.tanh(nn_ops.softplus(x))
+
+
 def tanh(x):
     return math_ops.tanh(x)
 
@@ -124,6 +132,7 @@ _BY_NAME = {
     "exponential": exponential,
     "hard_sigmoid": hard_sigmoid,
     "linear": linear,
+    "mish": mish,
 }
 
 
@@ -149,3 +158,19 @@ def get(identifier):
 
 def serialize(activation) -> str:
     return getattr(activation, "__name__", str(activation))
+
+
+def deserialize(name, custom_objects=None, use_legacy_format=False):
+    """The activation function named `name` ('relu'), or the advanced activation layer
+    a class name or `serialize`d layer dict describes ('LeakyReLU').
+
+    Raises:
+        ValueError: if the name is unknown.
+    """
+    from tfgraph.keras import layers
+    from tfgraph.keras.saving.serialization import deserialize_keras_object
+
+    objects = dict(_BY_NAME)
+    for cls in ("ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax", "ThresholdedReLU"):
+        objects[cls] = getattr(layers, cls)
+    return deserialize_keras_object(name, objects, custom_objects, "activation function")

@@ -26,7 +26,9 @@ __all__ = [
     "Zeros",
     "deserialize",
     "get",
+    "normal",
     "serialize",
+    "uniform",
 ]
 
 Initializer = init_ops.Initializer
@@ -121,6 +123,8 @@ ones = Ones
 constant = Constant
 random_normal = RandomNormal
 random_uniform = RandomUniform
+normal = RandomNormal
+uniform = RandomUniform
 truncated_normal = TruncatedNormal
 variance_scaling = VarianceScaling
 glorot_uniform = GlorotUniform

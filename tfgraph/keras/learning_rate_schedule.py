@@ -1,6 +1,8 @@
-"""Keras learning-rate schedules: objects called with the step that return the rate
-as a tensor (`CosineDecay` with optional linear warmup, `CosineDecayRestarts`, the SGDR
-schedule), serializable through `get_config`."""
+"""Keras learning-rate schedules (`tf.keras.optimizers.schedules`): objects called with
+the step that return the rate as a tensor (`ExponentialDecay`, `InverseTimeDecay`,
+`PiecewiseConstantDecay`, `PolynomialDecay` building the ops of their `tf.train` twins,
+`CosineDecay` with optional linear warmup, `CosineDecayRestarts`, the SGDR schedule),
+serializable through `get_config`, `serialize` and `deserialize`."""
 
 from __future__ import annotations
 
@@ -10,7 +12,17 @@ from tfgraph.framework import convert
 from tfgraph.framework.graph import name_scope
 from tfgraph.ops import array_ops, control_flow_ops, math_ops
 
-__all__ = ["CosineDecay", "CosineDecayRestarts", "LearningRateSchedule"]
+__all__ = [
+    "CosineDecay",
+    "CosineDecayRestarts",
+    "ExponentialDecay",
+    "InverseTimeDecay",
+    "LearningRateSchedule",
+    "PiecewiseConstantDecay",
+    "PolynomialDecay",
+    "deserialize",
+    "serialize",
+]
 
 
 class LearningRateSchedule:
@@ -145,3 +157,137 @@ class CosineDecayRestarts(LearningRateSchedule):
             "alpha": self.alpha,
             "name": self.name,
         }
+
+
+class ExponentialDecay(LearningRateSchedule):
+    """`initial_learning_rate * decay_rate ^ (step / decay_steps)` (the exponent floored
+    with `staircase`)."""
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
+                 name=None):  # fmt: skip
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.decay_rate = decay_rate
+        self.staircase = staircase
+        self.name = name
+
+    def __call__(self, step):
+        from tfgraph.training import learning_rate_decay
+
+        return learning_rate_decay.exponential_decay(
+            self.initial_learning_rate, step, self.decay_steps, self.decay_rate,
+            staircase=self.staircase, name=self.name,
+        )  # fmt: skip
+
+    def get_config(self):
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "decay_rate": self.decay_rate,
+            "staircase": self.staircase,
+            "name": self.name,
+        }
+
+
+class InverseTimeDecay(ExponentialDecay):
+    """`initial_learning_rate / (1 + decay_rate * step / decay_steps)` (the quotient
+    floored with `staircase`)."""
+
+    def __call__(self, step):
+        from tfgraph.training import learning_rate_decay
+
+        return learning_rate_decay.inverse_time_decay(
+            self.initial_learning_rate, step, self.decay_steps, self.decay_rate,
+            staircase=self.staircase, name=self.name,
+        )  # fmt: skip
+
+
+class PolynomialDecay(LearningRateSchedule):
+    """From `initial_learning_rate` to `end_learning_rate` along `(1 - step /
+    decay_steps) ^ power`; with `cycle` the decay restarts at each multiple of
+    `decay_steps`."""
+
+    def __init__(self, initial_learning_rate, decay_steps, end_learning_rate=0.0001,
+                 power=1.0, cycle=False, name=None):  # fmt: skip
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.end_learning_rate = end_learning_rate
+        self.power = power
+        self.cycle = cycle
+        self.name = name
+
+    def __call__(self, step):
+        from tfgraph.training import learning_rate_decay
+
+        return learning_rate_decay.polynomial_decay(
+            self.initial_learning_rate, step, self.decay_steps, self.end_learning_rate,
+            power=self.power, cycle=self.cycle, name=self.name,
+        )  # fmt: skip
+
+    def get_config(self):
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "end_learning_rate": self.end_learning_rate,
+            "power": self.power,
+            "cycle": self.cycle,
+            "name": self.name,
+        }
+
+
+class PiecewiseConstantDecay(LearningRateSchedule):
+    """`values[i]` while `boundaries[i-1] < step <= boundaries[i]` (`values[0]` up to
+    the first boundary, `values[-1]` after the last); the boundaries are cast to the
+    step's dtype.
+
+    Raises:
+        ValueError: if there is not exactly one more value than boundaries.
+    """
+
+    def __init__(self, boundaries, values, name=None):
+        if len(boundaries) != len(values) - 1:
+            raise ValueError(
+                "The length of boundaries should be 1 less than the length of values. "
+                f"Received: boundaries={boundaries} of length {len(boundaries)}, and "
+                f"values={values} of length {len(values)}."
+            )
+        self.boundaries = boundaries
+        self.values = values
+        self.name = name
+
+    def __call__(self, step):
+        from tfgraph.training import learning_rate_decay
+
+        step = convert.convert_to_tensor(step)
+        boundaries = [array_ops.cast(b, step.dtype) for b in self.boundaries]
+        return learning_rate_decay.piecewise_constant(
+            step, boundaries, list(self.values), name=self.name
+        )
+
+    def get_config(self):
+        return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
+
+
+def serialize(learning_rate_schedule, use_legacy_format=False) -> dict:
+    """`{"class_name": ..., "config": get_config()}` of a schedule."""
+    return {
+        "class_name": type(learning_rate_schedule).__name__,
+        "config": learning_rate_schedule.get_config(),
+    }
+
+
+def deserialize(config, custom_objects=None, use_legacy_format=False):
+    """The schedule a `serialize` dict describes (custom classes from `custom_objects`
+    or the registered objects).
+
+    Raises:
+        ValueError: if the class is unknown.
+    """
+    from tfgraph.keras.saving.serialization import deserialize_keras_object
+
+    objects = {
+        name: value
+        for name, value in globals().items()
+        if isinstance(value, type) and issubclass(value, LearningRateSchedule)
+    }
+    return deserialize_keras_object(config, objects, custom_objects, "decay")

@@ -149,6 +149,8 @@ def build_and_save(path, kind):
     y = (rng.rand(8, 2) > 0.5).astype("float32")
     if kind == "Adam":
         model.compile(K.optimizers.Adam(0.01), loss="mse", metrics=["mae"])
+    elif kind != "RMSprop":  # (Nadam's momentum_cache, Ftrl's slots per variable)
+        model.compile(getattr(K.optimizers, kind)(0.01), loss="mse")
     else:
         opt = K.optimizers.RMSprop(0.01, momentum=0.5, centered=True)
         loss = K.losses.BinaryCrossentropy(from_logits=True, label_smoothing=0.1)
@@ -163,7 +165,7 @@ def build_and_save(path, kind):
 
 @pytest.mark.tf
 @requires_tf
-@pytest.mark.parametrize("kind", ["Adam", "RMSprop"])
+@pytest.mark.parametrize("kind", ["Adam", "RMSprop", "Nadam", "Ftrl", "Adadelta"])
 def test_tfgraph_model_loads_in_tf_keras(tmp_path, kind):
     path = str(tmp_path / "ours.h5")
     scope: dict = {"tf": tf, "np": np}

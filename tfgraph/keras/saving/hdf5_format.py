@@ -283,16 +283,12 @@ def _write_atomically(filepath, h5py, fill) -> None:
 
 # -- optimizer state -------------------------------------------------------------------
 def optimizer_weights(optimizer) -> list:
-    """Keras 2's legacy optimizer weights: `iterations`, then each slot kind for every
-    variable (all `m`, then all `v`...)."""
-    built = list(getattr(optimizer, "_built_vars", []))
-    if not built:
+    """Keras 2's legacy optimizer weights, its `weights`: `iterations`, then each slot
+    kind for every variable (all `m`, then all `v`...; Ftrl's per variable; Nadam's
+    `momentum_cache` second)."""
+    if not getattr(optimizer, "_built_vars", []):
         return []
-    slots = optimizer._slots
-    out = [optimizer.iterations]
-    for kind in optimizer._slot_names:
-        out += [slots[id(var)][kind] for var in built if kind in slots[id(var)]]
-    return out
+    return list(optimizer.weights)
 
 
 def _save_optimizer(f, optimizer) -> None:

@@ -79,18 +79,13 @@ def compile_args(config: dict) -> dict:
     from tfgraph.keras import losses, metrics, optimizers
 
     opt = config["optimizer_config"]
-    cls: dict[str, type[optimizers.Optimizer]] = {
-        "sgd": optimizers.SGD,
-        "adam": optimizers.Adam,
-        "rmsprop": optimizers.RMSprop,
-        "adagrad": optimizers.Adagrad,
-    }
+    cls: dict[str, type[optimizers.Optimizer]] = optimizers._BY_NAME
     found = cls.get(str(opt["class_name"]).lower())
     if found is None:
         raise ValueError(
             f"Unknown optimizer: '{opt['class_name']}' in the file's training config. "
-            "tfgraph restores SGD, Adam, RMSprop and Adagrad: load with compile=False and "
-            "compile the model yourself."
+            "tfgraph restores SGD, Adam, RMSprop, Adagrad, Adadelta, Adamax, Ftrl and Nadam: "
+            "load with compile=False and compile the model yourself."
         )
     return {
         "optimizer": found.from_config(opt["config"]),
