@@ -272,13 +272,9 @@ def make_csv_dataset(
             f"`label_name` provided must be one of the columns: {column_names}. "
             f"Received: {label_name}."
         )
-    if ignore_errors:
-        raise NotImplementedError(
-            "make_csv_dataset(ignore_errors=True) is not supported in tfgraph."
-        )
 
     def filename_to_dataset(filename):
-        return CsvDataset(
+        dataset = CsvDataset(
             filename,
             record_defaults=column_defaults,
             field_delim=field_delim,
@@ -288,6 +284,7 @@ def make_csv_dataset(
             header=header,
             compression_type=compression_type,
         )
+        return dataset.ignore_errors() if ignore_errors else dataset
 
     def map_fn(*columns):
         features = collections.OrderedDict(zip(column_names, columns))

@@ -98,7 +98,9 @@ def get_device_details(device) -> dict:
 
 
 _LOCAL = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*):(\d+)$")
-_PART = re.compile(r"^(job:[^/]+|replica:\d+|task:\d+|device:[A-Za-z_][A-Za-z0-9_]*:(\d+|\*)|(cpu|gpu):(\d+|\*))$")
+_PART = re.compile(
+    r"^(job:[^/]+|replica:\d+|task:\d+|device:[A-Za-z_][A-Za-z0-9_]*:(\d+|\*)|(cpu|gpu):(\d+|\*))$"
+)
 
 
 def _is_local_cpu(device: str) -> bool:
