@@ -160,3 +160,89 @@ def test_experimental_more_values(tmp_path):
     assert [bool(r["valid"]) for r in out["pad"]] == [True, True, False, False]
     assert out["errors"][1][1] == "g : Tensor had Inf values"  # (after ignore_errors)
     assert int(out["rows_after_insert"][0][0]) == 3
+
+
+PARSE = """
+import os, re
+E = tf.data.experimental
+out = {}
+def example(i):
+    f = tf.train.Feature
+    return tf.train.Example(features=tf.train.Features(feature={
+        "id": f(int64_list=tf.train.Int64List(value=[i])),
+        "x": f(float_list=tf.train.FloatList(value=[i * 0.5] * (i % 3))),
+        "name": f(bytes_list=tf.train.BytesList(value=[b"n%d" % i])),
+        "idx": f(int64_list=tf.train.Int64List(value=[i % 4])),
+        "val": f(float_list=tf.train.FloatList(value=[i + 0.25])),
+    })).SerializeToString()
+files = []
+for part in range(2):
+    path = os.path.join(tmp, "part-%d.tfrecord" % part)
+    with tf.io.TFRecordWriter(path) as w:
+        for i in range(part * 5, part * 5 + 5):
+            w.write(example(i))
+    files.append(path)
+features = {"id": tf.io.FixedLenFeature([], tf.int64),
+            "x": tf.io.VarLenFeature(tf.float32),
+            "name": tf.io.FixedLenFeature([1], tf.string),
+            "missing": tf.io.FixedLenFeature([2], tf.float32, default_value=[7., 8.])}
+sparse_feature = {"sp": tf.io.SparseFeature("idx", "val", tf.float32, 4),
+                  "id": tf.io.FixedLenFeature([], tf.int64)}
+records = tf.data.TFRecordDataset(files)
+datasets = {
+    "parsed": records.batch(3).apply(E.parse_example_dataset(features)),
+    "parsed_sparse_feature": records.batch(4).apply(
+        E.parse_example_dataset(sparse_feature, num_parallel_calls=2, deterministic=True)),
+    "batched": E.make_batched_features_dataset(
+        os.path.join(tmp, "part-*.tfrecord"), 4, features, num_epochs=1, shuffle=False),
+    "batched_label": E.make_batched_features_dataset(
+        files, 3, features, label_key="id", num_epochs=2, shuffle=True, shuffle_seed=5,
+        shuffle_buffer_size=4, drop_final_batch=True, reader_num_threads=2),
+    "batched_autotune": E.make_batched_features_dataset(
+        files, 5, {"id": tf.io.FixedLenFeature([], tf.int64)}, num_epochs=1, shuffle=False,
+        reader_num_threads=tf.data.experimental.AUTOTUNE),
+}
+out["specs"] = {n: repr(tf.data.get_output_shapes(v)) + repr(tf.data.get_output_types(v))
+                + re.sub(r"<class '[\\w.]*\\.(\\w+)'>", r"\\1", repr(tf.data.get_output_classes(v)))
+                for n, v in datasets.items()}
+out["ops"] = sorted([o.type, o.name, [i.name for i in o.inputs]]
+                    for o in tf.get_default_graph().get_operations()
+                    if o.type == "ParseExampleDatasetV2")
+def sparse_as_list(v):
+    if isinstance(v, dict):
+        return {k: sparse_as_list(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [sparse_as_list(x) for x in v]
+    if hasattr(v, "dense_shape"):
+        return [v.indices, v.values, v.dense_shape]
+    return v
+with tf.Session() as sess:
+    for name, ds in datasets.items():
+        out[name] = sparse_as_list(drain(sess, tf.data.make_one_shot_iterator(ds).get_next()))
+    try:
+        sess.run(tf.data.make_one_shot_iterator(tf.data.Dataset.from_tensors(["junk"]).apply(
+            E.parse_example_dataset(features))).get_next())
+    except tf.errors.OpError as e:
+        out["parse_error"] = type(e).__name__
+for bad in (lambda: E.parse_example_dataset(None),
+            lambda: E.make_batched_features_dataset(files, 2, features, label_key="nope")):
+    try:
+        bad()
+    except (TypeError, ValueError) as e:
+        out.setdefault("build_errors", []).append([type(e).__name__, str(e)])
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_parse_example_dataset_matches_tf(tmp_path):
+    mine, theirs = run_both(PARSE, tmp_path)
+    # AUTOTUNE readers: TF picks the interleave's cycle length from the machine's cores.
+    ids = [
+        sorted(x for batch in side.pop("batched_autotune") for x in batch["id"]["value"])
+        for side in (mine, theirs)
+    ]
+    assert ids[0] == ids[1] == list(range(10))
+    for key in sorted(theirs):
+        assert mine.get(key) == theirs[key], key
+    assert mine == theirs

@@ -22,6 +22,7 @@ from tfgraph.data.experimental_more import (
     ignore_errors,
     map_and_batch_with_legacy_function,
     pad_to_cardinality,
+    parse_example_dataset,
     to_variant,
 )
 from tfgraph.data.iterator_state import make_saveable_from_iterator
@@ -36,7 +37,7 @@ from tfgraph.data.options import (
     ServiceOptions,
     ThreadingOptions,
 )
-from tfgraph.data.readers import CsvDataset, make_csv_dataset
+from tfgraph.data.readers import CsvDataset, make_batched_features_dataset, make_csv_dataset
 
 INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
@@ -83,11 +84,13 @@ __all__ = [
     "group_by_reducer",
     "group_by_window",
     "ignore_errors",
+    "make_batched_features_dataset",
     "make_csv_dataset",
     "make_saveable_from_iterator",
     "map_and_batch",
     "map_and_batch_with_legacy_function",
     "pad_to_cardinality",
+    "parse_example_dataset",
     "parallel_interleave",
     "sample_from_datasets",
     "scan",

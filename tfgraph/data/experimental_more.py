@@ -38,6 +38,7 @@ __all__ = [
     "ignore_errors",
     "map_and_batch_with_legacy_function",
     "pad_to_cardinality",
+    "parse_example_dataset",
     "to_variant",
 ]
 
@@ -344,3 +345,71 @@ def map_and_batch_with_legacy_function(
     return map_and_batch(
         map_func, batch_size, num_parallel_batches, drop_remainder, num_parallel_calls
     )
+
+
+def parse_example_dataset(features, num_parallel_calls=1, deterministic=None):
+    """The transformation parsing a dataset of serialized `tf.train.Example` vectors
+    into dicts of features (one ParseExampleDatasetV2 op; SparseFeatures then merged
+    by a map, as TF). RaggedFeature is not supported here."""
+    if features is None:
+        raise ValueError("Argument `features` is required, but not specified.")
+
+    def _apply(dataset):
+        return _parse_example_dataset(dataset, features, num_parallel_calls, deterministic)
+
+    return _apply
+
+
+def _parse_example_dataset(dataset, features, num_parallel_calls, deterministic):
+    from tfgraph.ops import parsing_ops
+    from tfgraph.ops import sequence_parsing_ops as sp
+
+    lib = _lib()
+    if any(isinstance(f, parsing_ops.RaggedFeature) for f in features.values()):
+        raise NotImplementedError(
+            "parse_example_dataset: tfgraph does not parse RaggedFeature in datasets; "
+            "use dataset.map(lambda x: tf.io.parse_example(x, features)) instead."
+        )
+    spec_in = dataset._element_spec
+    if not (isinstance(spec_in, TensorSpec) and spec_in.dtype == dtypes.string):
+        raise TypeError(
+            "Input dataset should be a dataset of vectors of strings. Instead it is "
+            f"`{spec_in}`."
+        )
+    kinds = (
+        parsing_ops.VarLenFeature,
+        sp.SparseFeature,
+        parsing_ops.FixedLenFeature,
+        parsing_ops.FixedLenSequenceFeature,
+    )
+    params = sp.params_from_features(features, kinds)
+    outer = spec_in.shape
+    spec: dict = {}
+    for key, dtype in zip(params.sparse_keys, params.sparse_types):
+        spec[key] = SparseTensorSpec(outer.concatenate([None]), dtype)
+    for key, dtype, shape in zip(params.dense_keys, params.dense_types, params.dense_shapes):
+        spec[key] = TensorSpec(outer.concatenate(shape), dtype)
+    attrs = lib._attrs_for(spec)
+    del attrs["metadata"]
+    attrs.update(
+        sparse_keys=[k.encode() for k in params.sparse_keys],
+        dense_keys=[k.encode() for k in params.dense_keys],
+        sparse_types=params.sparse_types,
+        Tdense=params.dense_types,
+        dense_shapes=params.dense_shapes,
+        deterministic={None: b"default", True: b"true", False: b"false"}[deterministic],
+        ragged_keys=[],
+        ragged_value_types=[],
+        ragged_split_types=[],
+    )
+    defaults = params.dense_defaults_vec()
+    variant = op_output(
+        "ParseExampleDatasetV2",
+        None,
+        [dataset._variant_tensor, num_parallel_calls, defaults],
+        attrs,
+    )
+    out = lib.Dataset(variant, spec)
+    if any(isinstance(f, sp.SparseFeature) for f in features.values()):
+        out = out.map(lambda x: sp.construct_composite_features(features, x))
+    return out

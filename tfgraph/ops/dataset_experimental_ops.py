@@ -273,3 +273,65 @@ _register(
     _sql_kernel,
     stateful=True,
 )
+
+
+# -- parse_example_dataset -------------------------------------------------------------
+def _parse_example_dataset_kernel(op, ctx):
+    from tfgraph.ops.parsing_ops import _parse_example_kernel
+    from tfgraph.ops.sparse_ops import _indices2, _tensor_bytes
+
+    parse = _parse_example_kernel(op, ctx)
+    sparse_types = list(op._attrs["sparse_types"])
+    n = len(sparse_types)
+    keys = [
+        np.array(op._attrs[a], dtype=object).reshape(-1)
+        for a in ("sparse_keys", "dense_keys", "ragged_keys")
+    ]
+    order = np.argsort(  # (the element's components are in sorted key order)
+        np.array([k.decode() if isinstance(k, bytes) else k for k in (*keys[0], *keys[1])])
+    )
+
+    def serialized_sparse(indices, values, shape, dtype):
+        return np.array(
+            [
+                _tensor_bytes(_indices2(indices), dtypes.int64),
+                _tensor_bytes(values, dtype),
+                _tensor_bytes(np.asarray(shape, np.int64), dtypes.int64),
+            ],
+            dtype=object,
+        )
+
+    def kernel(dataset, num_parallel_calls, *dense_defaults):
+        def iterate(state):
+            for (serialized,) in dataset.iterate(state):
+                out = parse(serialized, np.zeros(0, object), *keys, *dense_defaults)
+                sparse = [
+                    serialized_sparse(out[i], out[n + i], out[2 * n + i], sparse_types[i])
+                    for i in range(n)
+                ]
+                components = sparse + list(out[3 * n :])
+                yield tuple(components[i] for i in order)
+
+        return DatasetValue(iterate, dataset.cardinality)
+
+    return kernel
+
+
+_register(
+    "ParseExampleDatasetV2",
+    ["input_dataset: variant", "num_parallel_calls: int64", "dense_defaults: Tdense"],
+    [
+        "sparse_keys: list(string) >= 0",
+        "dense_keys: list(string) >= 0",
+        "sparse_types: list({float, int64, string}) >= 0",
+        "Tdense: list({float, int64, string}) >= 0",
+        "dense_shapes: list(shape) >= 0",
+        _TYPES,
+        _SHAPES,
+        "deterministic: string = 'default'",
+        "ragged_keys: list(string) >= 0 = []",
+        "ragged_value_types: list({float, int64, string}) >= 0 = []",
+        "ragged_split_types: list({int32, int64}) >= 0 = []",
+    ],
+    _parse_example_dataset_kernel,
+)
