@@ -246,3 +246,59 @@ def test_parse_example_dataset_matches_tf(tmp_path):
     for key in sorted(theirs):
         assert mine.get(key) == theirs[key], key
     assert mine == theirs
+
+
+TABLES = """
+E = tf.data.experimental
+out = {}
+words = tf.data.Dataset.from_tensor_slices(["a", "b", "c", "b2"])
+pairs = tf.data.Dataset.from_tensor_slices((tf.constant([1, 2, 3], tf.int64), [0.5, 1.5, 2.5]))
+dup = tf.data.Dataset.from_tensor_slices((["k", "k"], tf.constant([1, 2], tf.int64)))
+index = E.index_table_from_dataset(words)
+index_oov = E.index_table_from_dataset(words, num_oov_buckets=3)
+index_vocab = E.index_table_from_dataset(words, vocab_size=2, default_value=-7)
+values = E.table_from_dataset(pairs, key_dtype=tf.int64)
+init = E.DatasetInitializer(tf.data.Dataset.zip((words, tf.data.Dataset.range(10, 14))))
+manual = tf.lookup.StaticHashTable(init, -5)
+dup_table = E.table_from_dataset(dup)
+keys = tf.constant(["a", "c", "zz", "b2", "b"])
+results = [index.lookup(keys), index_oov.lookup(keys), index_vocab.lookup(keys),
+           values.lookup(tf.constant([3, 9, 1], tf.int64)), manual.lookup(keys),
+           index.size(), index_oov.size(), values.size()]
+out["op_types"] = sorted({o.type for o in tf.get_default_graph().get_operations()
+                          if o.type == "InitializeTableFromDataset"})
+out["n_table_inits"] = len(tf.get_collection(tf.GraphKeys.TABLE_INITIALIZERS))
+out["init_inputs"] = [[t.dtype.name for t in op.inputs] for op in
+                      tf.get_default_graph().get_operations()
+                      if op.type == "InitializeTableFromDataset"]
+for bad in (lambda: E.table_from_dataset(words), lambda: E.table_from_dataset(words.batch(2)),
+            lambda: E.table_from_dataset(tf.data.Dataset.zip((words, words))),
+            lambda: E.table_from_dataset(pairs, num_oov_buckets=-1),
+            lambda: E.table_from_dataset(pairs, vocab_size=0),
+            lambda: E.table_from_dataset(pairs, key_dtype=tf.float32),
+            lambda: tf.lookup.StaticHashTable(init, -1.0)):
+    try:
+        bad()
+        out.setdefault("build_errors", []).append(None)
+    except (TypeError, ValueError) as e:
+        out.setdefault("build_errors", []).append([type(e).__name__, str(e)])
+with tf.Session() as sess:
+    dup_init = dup_table.initializer
+    sess.run([op for op in tf.get_collection(tf.GraphKeys.TABLE_INITIALIZERS)
+              if op is not dup_init])
+    out["values"] = sess.run(results)
+    try:
+        sess.run(dup_init)
+    except tf.errors.OpError as e:
+        lines = [ln for ln in e.message.splitlines() if ln.startswith("HashTable")]
+        out["dup_error"] = [type(e).__name__, lines]
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_tables_from_datasets_match_tf(tmp_path):
+    mine, theirs = run_both(TABLES, tmp_path)
+    for key in sorted(theirs):
+        assert mine.get(key) == theirs[key], key
+    assert mine == theirs

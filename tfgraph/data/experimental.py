@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from tfgraph.data.dataset_ops import AUTOTUNE
 from tfgraph.data.experimental_more import (
+    DatasetInitializer,
+    index_table_from_dataset,
+    table_from_dataset,
     SHARD_HINT,
     DatasetStructure,
     RaggedTensorStructure,
@@ -43,6 +46,9 @@ INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
 
 __all__ = [
+    "DatasetInitializer",
+    "index_table_from_dataset",
+    "table_from_dataset",
     "AUTOTUNE",
     "INFINITE_CARDINALITY",
     "SHARD_HINT",

@@ -20,6 +20,9 @@ from tfgraph.ops import dataset_experimental_ops as _ops  # noqa: F401 - registe
 from tfgraph.ops.apply import op_output
 
 __all__ = [
+    "DatasetInitializer",
+    "index_table_from_dataset",
+    "table_from_dataset",
     "SHARD_HINT",
     "DatasetStructure",
     "RaggedTensorStructure",
@@ -373,8 +376,7 @@ def _parse_example_dataset(dataset, features, num_parallel_calls, deterministic)
     spec_in = dataset._element_spec
     if not (isinstance(spec_in, TensorSpec) and spec_in.dtype == dtypes.string):
         raise TypeError(
-            "Input dataset should be a dataset of vectors of strings. Instead it is "
-            f"`{spec_in}`."
+            f"Input dataset should be a dataset of vectors of strings. Instead it is `{spec_in}`."
         )
     kinds = (
         parsing_ops.VarLenFeature,
@@ -413,3 +415,127 @@ def _parse_example_dataset(dataset, features, num_parallel_calls, deterministic)
     if any(isinstance(f, sp.SparseFeature) for f in features.values()):
         out = out.map(lambda x: sp.construct_composite_features(features, x))
     return out
+
+
+def _check_table_initializer_element_spec(element_spec) -> None:
+    base = (
+        "Datasets used to initialize lookup tables must produce elements in the form "
+        "(key, value), where the keys and values are scalar tensors. However, the given "
+        "dataset produces "
+    )
+    if len(element_spec) != 2:  # (a lone TensorSpec: TypeError, as TF)
+        raise ValueError(
+            base + f"{len(element_spec)} components instead of two (key, value) components. "
+            f"Full dataset element spec: {element_spec}."
+        )
+    for what, spec in zip(("keys", "values"), element_spec):
+        if not isinstance(spec, TensorSpec):
+            raise ValueError(base + f"non-Tensor {what} of type {type(spec)}.")
+    for what, spec in zip(("key", "value"), element_spec):
+        if spec.shape.rank not in (None, 0):
+            raise ValueError(base + f"non-scalar {what} Tensors of rank {spec.shape.rank}.")
+
+
+class DatasetInitializer:
+    """A lookup-table initializer filling the table with the (key, value) scalar pairs
+    a dataset produces (one InitializeTableFromDataset op)."""
+
+    def __init__(self, dataset) -> None:
+        self.dataset = dataset
+        spec = dataset.element_spec
+        _check_table_initializer_element_spec(spec)
+        self._key_dtype = spec[0].dtype
+        self._value_dtype = spec[1].dtype
+
+    @property
+    def key_dtype(self):
+        return self._key_dtype
+
+    @property
+    def value_dtype(self):
+        return self._value_dtype
+
+    def initialize(self, table):
+        from tfgraph.framework.graph import GraphKeys, add_to_collection
+        from tfgraph.ops.apply import apply_op
+        from tfgraph.ops.lookup_ops import _check_table_dtypes
+
+        _check_table_dtypes(table, self._key_dtype, self._value_dtype)
+        init_op = apply_op(
+            "InitializeTableFromDataset",
+            None,
+            [table.resource_handle, self.dataset._variant_tensor],
+            {},
+        )
+        add_to_collection(GraphKeys.TABLE_INITIALIZERS, init_op)
+        return init_op
+
+
+def table_from_dataset(
+    dataset=None,
+    num_oov_buckets=0,
+    vocab_size=None,
+    default_value=None,
+    hasher_spec=None,
+    key_dtype=dtypes.string,
+    name=None,
+):
+    """A lookup table of the (key, value) pairs of `dataset`; other keys get
+    `default_value` or, with `num_oov_buckets`, a hash bucket after the table's ids."""
+    from tfgraph.framework.graph import get_default_graph
+    from tfgraph.framework.ops import Tensor
+    from tfgraph.ops.lookup_ops import StaticHashTable, StaticVocabularyTable
+
+    del hasher_spec  # (FastHashSpec: the one hash tfgraph has)
+    spec = dataset.element_spec
+    _check_table_initializer_element_spec(spec)
+    if default_value is None:
+        default_value = -1
+        if not (spec[1].dtype.is_integer or spec[1].dtype.is_floating):
+            raise ValueError(
+                "`default_value` must be specified when creating a table from a dataset "
+                f"that produces values of type {spec[1].dtype}."
+            )
+    if num_oov_buckets < 0:
+        raise ValueError(
+            f"`num_oov_buckets` must be greater than or equal to 0, got {num_oov_buckets}."
+        )
+    if not isinstance(vocab_size, Tensor) and vocab_size is not None and vocab_size < 1:
+        raise ValueError(f"`vocab_size` must be greater than 0, got {vocab_size}.")
+    key_dtype = dtypes.as_dtype(key_dtype)
+    if not key_dtype.is_integer and key_dtype._base != dtypes.string:
+        raise TypeError(
+            f"`key_dtype` must be either an integer or string type, but got {key_dtype}"
+        )
+    if vocab_size is not None:
+        from tfgraph.data.experimental import assert_cardinality
+
+        dataset = dataset.take(vocab_size).apply(assert_cardinality(vocab_size))
+    g = get_default_graph()
+    with g.name_scope(name or "string_to_index"):
+        initializer = DatasetInitializer(dataset)
+        with g.name_scope("hash_table"):
+            if num_oov_buckets:
+                return StaticVocabularyTable(initializer, num_oov_buckets, key_dtype)
+            return StaticHashTable(initializer, default_value)
+
+
+def index_table_from_dataset(
+    dataset=None,
+    num_oov_buckets=0,
+    vocab_size=None,
+    default_value=-1,
+    hasher_spec=None,
+    key_dtype=dtypes.string,
+    name=None,
+):
+    """A table mapping each element of `dataset` (scalar keys) to its position."""
+    return table_from_dataset(
+        dataset.enumerate().map(lambda v, k: (k, v)),
+        num_oov_buckets,
+        vocab_size,
+        default_value,
+        hasher_spec,
+        key_dtype,
+        name,
+    )

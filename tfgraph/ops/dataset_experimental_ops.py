@@ -335,3 +335,43 @@ _register(
     ],
     _parse_example_dataset_kernel,
 )
+
+
+# -- lookup tables from datasets -------------------------------------------------------
+def _table_from_dataset_kernel(op, ctx):
+    from tfgraph.ops.lookup_ops import _key
+
+    def kernel(table, dataset):
+        data: dict = {}
+        for element in dataset.iterate({}):
+            key, value = _key(np.asarray(element[0])), np.asarray(element[1])
+            old = data.get(key)
+            if old is not None and old != value:
+                raise errors.FailedPreconditionError(
+                    None,
+                    op,
+                    f"HashTable has different value for same key. Key {_text(key)} has "
+                    f"{_text(old)} and trying to add value {_text(value)}",
+                )
+            data[key] = value
+        with table.lock:
+            if table.data is None:
+                table.data = data
+
+    return kernel
+
+
+def _text(value) -> str:
+    value = value.item() if hasattr(value, "item") else value
+    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+
+
+_register(
+    "InitializeTableFromDataset",
+    ["table_handle: resource", "dataset: variant"],
+    [],
+    _table_from_dataset_kernel,
+    outputs=[],
+    shape=None,
+    stateful=True,
+)
