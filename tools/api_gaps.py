@@ -24,6 +24,12 @@ SPECIAL = {
     "a TF1 program reaching it as an attribute would switch modes silently)",
     "quantization.experimental": "not meaningful without TF's C++ runtime (`quantize_saved_model` "
     "and its QuantizationOptions protos drive TF's MLIR quantization passes, compiled C++)",
+    "data.experimental.service": "not meaningful without TF's C++ runtime (the tf.data "
+    "service: its dispatcher and workers are TF's C++ gRPC servers)",
+    "data.experimental.distributed_save": "not meaningful without TF's C++ runtime (the save "
+    "is run by a tf.data service dispatcher, one of TF's C++ gRPC servers)",
+    "data.experimental.get_model_proto": "not meaningful without TF's C++ runtime (the "
+    "autotuning model of a running C++ tf.data iterator; TF1 iterators raise ValueError)",
     "version.COMPILER_VERSION": "not meaningful without TF's C++ runtime (the compiler TF's "
     "C++ library was built with)",
 }

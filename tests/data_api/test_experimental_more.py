@@ -302,3 +302,33 @@ def test_tables_from_datasets_match_tf(tmp_path):
     for key in sorted(theirs):
         assert mine.get(key) == theirs[key], key
     assert mine == theirs
+
+
+RESAMPLE = """
+E = tf.data.experimental
+out = {}
+tf.set_random_seed(3)
+d = tf.data.Dataset.range(60).map(lambda x: (x, x % 3 + tf.cast(x < 30, tf.int64) * 0))
+classes = lambda x, c: tf.cast(tf.minimum(c, 2), tf.int32)
+datasets = {
+    "same": d.rejection_resample(classes, [1 / 3, 1 / 3, 1 / 3], [1 / 3, 1 / 3, 1 / 3]),
+    "only_one": d.apply(E.rejection_resample(classes, [0., 1., 0.], [1 / 3, 1 / 3, 1 / 3],
+                                             seed=4)),
+    "mixed": d.rejection_resample(classes, [0.6, 0.2, 0.2], [1 / 3, 1 / 3, 1 / 3], seed=7),
+    "estimated": d.repeat(3).apply(E.rejection_resample(classes, [0.5, 0.25, 0.25], seed=9)),
+}
+out["specs"] = {n: repr(tf.data.get_output_shapes(v)) + repr(tf.data.get_output_types(v))
+                for n, v in datasets.items()}
+with tf.Session() as sess:
+    for name, ds in datasets.items():
+        out[name] = drain(sess, tf.data.make_one_shot_iterator(ds).get_next())
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_rejection_resample_matches_tf(tmp_path):
+    mine, theirs = run_both(RESAMPLE, tmp_path)
+    for key in sorted(theirs):
+        assert mine.get(key) == theirs[key], key
+    assert mine == theirs

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from tfgraph.data.dataset_ops import AUTOTUNE
 from tfgraph.data.experimental_more import (
-    DatasetInitializer,
-    index_table_from_dataset,
-    table_from_dataset,
     SHARD_HINT,
+    DatasetInitializer,
     DatasetStructure,
     RaggedTensorStructure,
     Reducer,
@@ -23,9 +21,11 @@ from tfgraph.data.experimental_more import (
     get_structure,
     group_by_reducer,
     ignore_errors,
+    index_table_from_dataset,
     map_and_batch_with_legacy_function,
     pad_to_cardinality,
     parse_example_dataset,
+    table_from_dataset,
     to_variant,
 )
 from tfgraph.data.iterator_state import make_saveable_from_iterator
@@ -41,14 +41,12 @@ from tfgraph.data.options import (
     ThreadingOptions,
 )
 from tfgraph.data.readers import CsvDataset, make_batched_features_dataset, make_csv_dataset
+from tfgraph.data.resampling import rejection_resample
 
 INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
 
 __all__ = [
-    "DatasetInitializer",
-    "index_table_from_dataset",
-    "table_from_dataset",
     "AUTOTUNE",
     "INFINITE_CARDINALITY",
     "SHARD_HINT",
@@ -58,6 +56,7 @@ __all__ = [
     "AutotuneOptions",
     "Counter",
     "CsvDataset",
+    "DatasetInitializer",
     "DatasetStructure",
     "DistributeOptions",
     "ExternalStatePolicy",
@@ -90,18 +89,21 @@ __all__ = [
     "group_by_reducer",
     "group_by_window",
     "ignore_errors",
+    "index_table_from_dataset",
     "make_batched_features_dataset",
     "make_csv_dataset",
     "make_saveable_from_iterator",
     "map_and_batch",
     "map_and_batch_with_legacy_function",
     "pad_to_cardinality",
-    "parse_example_dataset",
     "parallel_interleave",
+    "parse_example_dataset",
+    "rejection_resample",
     "sample_from_datasets",
     "scan",
     "shuffle_and_repeat",
     "snapshot",
+    "table_from_dataset",
     "take_while",
     "to_variant",
     "unbatch",

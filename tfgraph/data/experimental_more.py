@@ -13,17 +13,14 @@ from tfgraph.data.options import DatasetSpec
 from tfgraph.data.structure import TensorSpec
 from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
-
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.framework.type_spec import SparseTensorSpec, TypeSpec
 from tfgraph.ops import dataset_experimental_ops as _ops  # noqa: F401 - registers the ops
 from tfgraph.ops.apply import op_output
 
 __all__ = [
-    "DatasetInitializer",
-    "index_table_from_dataset",
-    "table_from_dataset",
     "SHARD_HINT",
+    "DatasetInitializer",
     "DatasetStructure",
     "RaggedTensorStructure",
     "Reducer",
@@ -39,9 +36,11 @@ __all__ = [
     "get_structure",
     "group_by_reducer",
     "ignore_errors",
+    "index_table_from_dataset",
     "map_and_batch_with_legacy_function",
     "pad_to_cardinality",
     "parse_example_dataset",
+    "table_from_dataset",
     "to_variant",
 ]
 
