@@ -20,7 +20,8 @@ with open(csv, "w") as f:
 db = os.path.join(tmp, "a.db")
 conn = sqlite3.connect(db)
 conn.execute("CREATE TABLE t (a INTEGER, b TEXT, c REAL)")
-conn.executemany("INSERT INTO t VALUES (?, ?, ?)", [(1, "x", 1.5), (2, None, 2.25), (-3, "zz", None)])
+conn.executemany("INSERT INTO t VALUES (?, ?, ?)",
+                 [(1, "x", 1.5), (2, None, 2.25), (-3, "zz", None)])
 conn.commit()
 conn.close()
 d = tf.data.Dataset.range(8)
@@ -71,7 +72,8 @@ out["ops"] = sorted(
 out["structures"] = [
     repr(E.TensorStructure(tf.float32, [2])), repr(E.SparseTensorStructure(tf.int64, [3, None])),
     repr(E.RaggedTensorStructure(tf.int32, [2, None], 1)),
-    E.TensorArrayStructure(tf.float32, [2], True, True) == tf.TensorArraySpec([2], tf.float32, True, True),
+    E.TensorArrayStructure(tf.float32, [2], True, True)
+    == tf.TensorArraySpec([2], tf.float32, True, True),
     isinstance(E.TensorStructure(tf.float32, [2]), E.Structure),
     E.DatasetStructure is tf.data.DatasetSpec, E.SHARD_HINT]
 try:

@@ -19,7 +19,8 @@ def attempt(f):
 cpu = tf.config.list_physical_devices("CPU")[0]
 out = [attempt(lambda: E.get_device_details(cpu)),
        attempt(lambda: E.get_device_details("CPU:0")),
-       attempt(lambda: E.get_device_details(tf.config.PhysicalDevice("/physical_device:GPU:0", "GPU")))]
+       attempt(lambda: E.get_device_details(
+           tf.config.PhysicalDevice("/physical_device:GPU:0", "GPU")))]
 for policy in ["warn", "explicit", "silent_for_int32", None, "bad", "SILENT"]:
     out.append([attempt(lambda: E.set_device_policy(policy)), E.get_device_policy()])
 for sync in [False, None, 0, True]:

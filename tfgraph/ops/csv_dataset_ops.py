@@ -13,13 +13,13 @@ from tfgraph import errors
 from tfgraph.framework import dtypes
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.ops.dataset_ops import (
-    skipping_errors,
     DatasetValue,
     _check_compression,
     _filenames,
     _read_file,
     _scalar_bytes,
     _variant_shape,
+    skipping_errors,
 )
 
 __all__: list[str] = []
