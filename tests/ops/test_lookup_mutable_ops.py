@@ -80,3 +80,10 @@ def test_mutable_tables_match_tf():
     for key in sorted(theirs):
         assert mine.get(key) == theirs[key], (key, json.dumps(mine.get(key)))
     assert mine == theirs
+
+
+def test_contrib_lookup_names():
+    import tfgraph as tf
+
+    assert tf.contrib.lookup.MutableHashTable is tf.lookup.experimental.MutableHashTable
+    assert tf.contrib.lookup.MutableDenseHashTable is tf.lookup.experimental.DenseHashTable
