@@ -5,6 +5,7 @@ TypeSpec classes. Each builds TF's ops (ops/dataset_experimental_ops.py)."""
 
 from __future__ import annotations
 
+import collections
 from collections.abc import Mapping
 
 from tfgraph.data import structure as nest
@@ -470,12 +471,17 @@ class DatasetInitializer:
         return init_op
 
 
+# TF's lookup_ops.FastHashSpec: the default (and only) hash of out-of-vocabulary buckets.
+_HasherSpec = collections.namedtuple("HasherSpec", ["hasher", "key"])
+FAST_HASH_SPEC = _HasherSpec("fasthash", None)
+
+
 def table_from_dataset(
     dataset=None,
     num_oov_buckets=0,
     vocab_size=None,
     default_value=None,
-    hasher_spec=None,
+    hasher_spec=FAST_HASH_SPEC,
     key_dtype=dtypes.string,
     name=None,
 ):
@@ -485,7 +491,11 @@ def table_from_dataset(
     from tfgraph.framework.ops import Tensor
     from tfgraph.ops.lookup_ops import StaticHashTable, StaticVocabularyTable
 
-    del hasher_spec  # (FastHashSpec: the one hash tfgraph has)
+    if num_oov_buckets and getattr(hasher_spec, "hasher", "fasthash") != "fasthash":
+        raise NotImplementedError(
+            "table_from_dataset: tfgraph hashes out-of-vocabulary keys with FastHashSpec "
+            f"only, not {hasher_spec}."
+        )
     spec = dataset.element_spec
     _check_table_initializer_element_spec(spec)
     if default_value is None:
@@ -524,7 +534,7 @@ def index_table_from_dataset(
     num_oov_buckets=0,
     vocab_size=None,
     default_value=-1,
-    hasher_spec=None,
+    hasher_spec=FAST_HASH_SPEC,
     key_dtype=dtypes.string,
     name=None,
 ):

@@ -340,3 +340,8 @@ class DenseHashTable(_MutableBase):
         self._handle = _table_op("MutableDenseHashTableV2", name, [empty, deleted], attrs)
         self._name = self._handle.op.name.split("/")[-1]
         self._finish(checkpoint)
+
+    def lookup(self, keys, name=None):
+        """The values of `keys` (shape: keys' shape + the value shape); missing keys get
+        the default value."""
+        return super().lookup(keys, None, name)
