@@ -35,7 +35,8 @@ def attempt(sess, x):
     try:
         return ["ok", sess.run(x).tolist()]
     except tf.errors.OpError as e:
-        return [type(e).__name__, [l for l in e.message.splitlines() if l.startswith(("Using", "Expected"))]]
+        lines = e.message.splitlines()
+        return [type(e).__name__, [l for l in lines if l.startswith(("Using", "Expected"))]]
 path = os.path.join(tempfile.mkdtemp(), "ckpt")
 saver = tf.train.Saver()
 with tf.Session() as sess:

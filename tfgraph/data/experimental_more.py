@@ -472,8 +472,8 @@ class DatasetInitializer:
 
 
 # TF's lookup_ops.FastHashSpec: the default (and only) hash of out-of-vocabulary buckets.
-_HasherSpec = collections.namedtuple("HasherSpec", ["hasher", "key"])
-FAST_HASH_SPEC = _HasherSpec("fasthash", None)
+HasherSpec = collections.namedtuple("HasherSpec", ["hasher", "key"])
+FAST_HASH_SPEC = HasherSpec("fasthash", None)
 
 
 def table_from_dataset(

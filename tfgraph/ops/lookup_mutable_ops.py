@@ -9,6 +9,8 @@ DenseHashTable's export gives the stored pairs only, not TF's whole bucket array
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from tfgraph import errors
@@ -137,20 +139,21 @@ def _export_kernel(op, ctx):
     return kernel
 
 
-_COMMON = {"grad": NOT_DIFFERENTIABLE, "stateful": True}
 register_op(
     "LookupTableInsertV2",
     inputs=["table_handle: resource", "keys: Tin", "values: Tout"],
     attrs=["Tin: type", "Tout: type"],
     make_kernel=_insert_kernel,
-    **_COMMON,
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
 )
 register_op(
     "LookupTableRemoveV2",
     inputs=["table_handle: resource", "keys: Tin"],
     attrs=["Tin: type"],
     make_kernel=_remove_kernel,
-    **_COMMON,
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
 )
 register_op(
     "LookupTableExportV2",
@@ -159,7 +162,8 @@ register_op(
     attrs=["Tkeys: type", "Tvalues: type"],
     shape=lambda op: [TensorShape(None), TensorShape(None)],
     make_kernel=_export_kernel,
-    **_COMMON,
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
 )
 
 
@@ -190,6 +194,13 @@ class _Saveable:
 class _MutableBase:
     """What MutableHashTable and DenseHashTable share: lookup, insert, remove, export,
     size, and saving with a Saver."""
+
+    key_dtype: dtypes.DType
+    value_dtype: dtypes.DType
+    _name: str
+    _handle: Any
+    _default_value: Any
+    _value_shape: TensorShape
 
     def _finish(self, checkpoint: bool) -> None:
         if checkpoint:
