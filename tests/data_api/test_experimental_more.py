@@ -334,3 +334,35 @@ def test_rejection_resample_matches_tf(tmp_path):
     for key in sorted(theirs):
         assert mine.get(key) == theirs[key], key
     assert mine == theirs
+
+
+def _run_here(program: str, tmp_path) -> dict:
+    import numpy as np
+
+    import tfgraph
+    from tests.data_api.common import HELPERS
+
+    scope: dict = {"tf": tfgraph, "np": np, "tmp": str(tmp_path)}
+    exec(HELPERS, scope)
+    with tfgraph.Graph().as_default():
+        exec(program, scope)
+    return scope["out"]
+
+
+def test_parse_tables_and_resample_values(tmp_path):
+    parsed = _run_here(PARSE, tmp_path)
+    first = parsed["parsed"][0]
+    assert first["id"].tolist() == [0, 1, 2] and first["missing"].tolist() == [[7, 8]] * 3
+    indices, values, shape = first["x"]
+    assert values.tolist() == [0.5, 1.0, 1.0] and shape.tolist() == [3, 2]
+    assert sorted(int(i) for b in parsed["batched"] for i in b["id"]) == list(range(10))
+    assert parsed["parse_error"] == "InvalidArgumentError"
+    tables = _run_here(TABLES, tmp_path)
+    index, oov, vocab, values, manual = [v.tolist() for v in tables["values"][:5]]
+    assert index == [0, 2, -1, 3, 1] and vocab == [0, -7, -7, -7, 1]
+    assert oov[:2] == [0, 2] and 4 <= oov[2] < 7
+    assert values == [2.5, -1.0, 0.5] and manual == [10, 12, -5, 13, 11]
+    assert tables["dup_error"][0] == "FailedPreconditionError"
+    resampled = _run_here(RESAMPLE, tmp_path)
+    assert [int(c) for c, _ in resampled["only_one"]] == [1] * 20
+    assert len(resampled["same"]) == 60
