@@ -354,6 +354,7 @@ def test_parse_tables_and_resample_values(tmp_path):
     first = parsed["parsed"][0]
     assert first["id"].tolist() == [0, 1, 2] and first["missing"].tolist() == [[7, 8]] * 3
     indices, values, shape = first["x"]
+    assert indices.tolist() == [[1, 0], [2, 0], [2, 1]]
     assert values.tolist() == [0.5, 1.0, 1.0] and shape.tolist() == [3, 2]
     assert sorted(int(i) for b in parsed["batched"] for i in b["id"]) == list(range(10))
     assert parsed["parse_error"] == "InvalidArgumentError"
