@@ -193,6 +193,9 @@ sparse_feature = {"sp": tf.io.SparseFeature("idx", "val", tf.float32, 4),
 records = tf.data.TFRecordDataset(files)
 datasets = {
     "parsed": records.batch(3).apply(E.parse_example_dataset(features)),
+    "parsed_skipping": tf.data.Dataset.from_tensor_slices(
+        [[example(1)], [b"junk"], [example(2)]]).apply(
+            E.parse_example_dataset(features)).ignore_errors(),
     "parsed_sparse_feature": records.batch(4).apply(
         E.parse_example_dataset(sparse_feature, num_parallel_calls=2, deterministic=True)),
     "batched": E.make_batched_features_dataset(

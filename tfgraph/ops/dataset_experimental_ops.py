@@ -18,6 +18,7 @@ from tfgraph.ops.dataset_ops import (
     _runner,
     _scalar_bytes,
     _variant_shape,
+    skipping_errors,
 )
 
 __all__: list[str] = []
@@ -304,7 +305,12 @@ def _parse_example_dataset_kernel(op, ctx):
     def kernel(dataset, num_parallel_calls, *dense_defaults):
         def iterate(state):
             for (serialized,) in dataset.iterate(state):
-                out = parse(serialized, np.zeros(0, object), *keys, *dense_defaults)
+                try:
+                    out = parse(serialized, np.zeros(0, object), *keys, *dense_defaults)
+                except errors.OpError:
+                    if skipping_errors(state):
+                        continue
+                    raise
                 sparse = [
                     serialized_sparse(out[i], out[n + i], out[2 * n + i], sparse_types[i])
                     for i in range(n)
