@@ -43,6 +43,12 @@ SPECIAL = {
     "keras.layers.experimental.DynamicLookup": "deliberately absent (eager-only in tf_keras: "
     "in a TF1 graph its constructor raises TypeError 'Dimension value must be integer' (a "
     "variable shaped by a tensor) and its build calls `.numpy()`)",
+    "data.experimental.service": "not meaningful without TF's C++ runtime (the tf.data "
+    "service: its dispatcher and workers are TF's C++ gRPC servers)",
+    "data.experimental.distributed_save": "not meaningful without TF's C++ runtime (the save "
+    "is run by a tf.data service dispatcher, one of TF's C++ gRPC servers)",
+    "data.experimental.get_model_proto": "not meaningful without TF's C++ runtime (the "
+    "autotuning model of a running C++ tf.data iterator; TF1 iterators raise ValueError)",
     "version.COMPILER_VERSION": "not meaningful without TF's C++ runtime (the compiler TF's "
     "C++ library was built with)",
 }

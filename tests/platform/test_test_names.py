@@ -262,6 +262,7 @@ print(json.dumps({
     "rewrapped": w(3, c=1), "spec_sig": str(td.fullargspec_to_signature(spec)),
     "api": sorted(n for n in ("TFDecorator", "make_decorator", "rewrap", "unwrap")
                   if hasattr(td, n)),
+    "dict": [td.Dict[str, int] == __import__("typing").Dict[str, int], str(td.Dict)],
 }))
 """
 

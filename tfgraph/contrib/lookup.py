@@ -1,5 +1,7 @@
 """`tf.contrib.lookup` (TF1): lookup tables and their helpers (re-exports only)."""
 
+from tfgraph.ops.lookup_mutable_ops import DenseHashTable as MutableDenseHashTable
+from tfgraph.ops.lookup_mutable_ops import MutableHashTable
 from tfgraph.ops.lookup_ops import (
     HashTable,
     KeyValueTensorInitializer,
@@ -12,6 +14,8 @@ from tfgraph.ops.lookup_ops import (
 __all__ = [
     "HashTable",
     "KeyValueTensorInitializer",
+    "MutableDenseHashTable",
+    "MutableHashTable",
     "TextFileIndex",
     "TextFileInitializer",
     "index_table_from_tensor",

@@ -272,13 +272,9 @@ def make_csv_dataset(
             f"`label_name` provided must be one of the columns: {column_names}. "
             f"Received: {label_name}."
         )
-    if ignore_errors:
-        raise NotImplementedError(
-            "make_csv_dataset(ignore_errors=True) is not supported in tfgraph."
-        )
 
     def filename_to_dataset(filename):
-        return CsvDataset(
+        dataset = CsvDataset(
             filename,
             record_defaults=column_defaults,
             field_delim=field_delim,
@@ -288,6 +284,7 @@ def make_csv_dataset(
             header=header,
             compression_type=compression_type,
         )
+        return dataset.ignore_errors() if ignore_errors else dataset
 
     def map_fn(*columns):
         features = collections.OrderedDict(zip(column_names, columns))
@@ -310,4 +307,68 @@ def make_csv_dataset(
     op = dataset._variant_tensor.op
     op._set_attr("use_inter_op_parallelism", False)
     op._set_attr("preserve_cardinality", True)
+    return dataset.prefetch(lib.AUTOTUNE if prefetch_buffer_size is None else prefetch_buffer_size)
+
+
+def make_batched_features_dataset(
+    file_pattern,
+    batch_size,
+    features,
+    reader=None,
+    label_key=None,
+    reader_args=None,
+    num_epochs=None,
+    shuffle=True,
+    shuffle_buffer_size=10000,
+    shuffle_seed=None,
+    prefetch_buffer_size=None,
+    reader_num_threads=None,
+    parser_num_threads=None,
+    sloppy_ordering=False,
+    drop_final_batch=False,
+):
+    """Batches of parsed `tf.train.Example` features (a dict, or (dict, label) with
+    `label_key`) read from the files of `file_pattern` with `reader` (TFRecordDataset
+    by default), as TF's: files listed (and shuffled) with `shuffle_seed`, records
+    shuffled and repeated `num_epochs` times (None: forever, full batches only)."""
+    from tfgraph.data.experimental import parallel_interleave
+    from tfgraph.data.experimental_more import parse_example_dataset
+
+    lib = _lib()
+    reader = lib.TFRecordDataset if reader is None else reader
+    reader_args = [] if reader_args is None else reader_args
+    reader_num_threads = 1 if reader_num_threads is None else reader_num_threads
+    parser_num_threads = 2 if parser_num_threads is None else parser_num_threads
+    dataset = lib.Dataset.list_files(file_pattern, shuffle=shuffle, seed=shuffle_seed)
+
+    def read(filename):
+        return reader(filename, *reader_args)
+
+    if reader_num_threads == lib.AUTOTUNE:
+        from tfgraph.data.options import Options
+
+        dataset = dataset.interleave(read, num_parallel_calls=reader_num_threads)
+        options = Options()
+        options.deterministic = not sloppy_ordering
+        dataset = dataset.with_options(options)
+    else:
+        dataset = dataset.apply(
+            parallel_interleave(read, cycle_length=reader_num_threads, sloppy=sloppy_ordering)
+        )
+    if dataset.output_types == (dtypes.string, dtypes.string):
+        dataset = dataset.map(lambda _, v: v)
+        dataset._variant_tensor.op._set_attr("use_inter_op_parallelism", False)
+    if shuffle:
+        dataset = dataset.shuffle(shuffle_buffer_size, shuffle_seed)
+    if num_epochs != 1:
+        dataset = dataset.repeat(num_epochs)
+    dataset = dataset.batch(batch_size, drop_remainder=drop_final_batch or num_epochs is None)
+    dataset = dataset.apply(parse_example_dataset(features, num_parallel_calls=parser_num_threads))
+    if label_key:
+        if label_key not in features:
+            raise ValueError(
+                f"The `label_key` provided ({label_key}) must be one of the `features` "
+                f"keys: {features.keys()}."
+            )
+        dataset = dataset.map(lambda x: (x, x.pop(label_key)))
     return dataset.prefetch(lib.AUTOTUNE if prefetch_buffer_size is None else prefetch_buffer_size)

@@ -212,6 +212,20 @@ class DatasetTransformations:
             drop_remainder,
         )
 
+    def rejection_resample(self, class_func, target_dist, initial_dist=None, seed=None, name=None):
+        """(class, element) pairs re-sampled so that the classes `class_func` gives
+        follow `target_dist` (rejection sampling mixed with the original elements)."""
+        from tfgraph.data.resampling import rejection_resample_dataset
+
+        return rejection_resample_dataset(self, class_func, target_dist, initial_dist, seed)
+
+    def ignore_errors(self, log_warning=False, name=None):
+        """The elements whose computation does not fail (errors of map, filter and CSV
+        records are dropped; one IgnoreErrorsDataset op)."""
+        from tfgraph.data.experimental_more import ignore_errors_dataset
+
+        return ignore_errors_dataset(self, log_warning)
+
     def cardinality(self):
         """The number of elements as an int64 scalar tensor: INFINITE_CARDINALITY (-1)
         or UNKNOWN_CARDINALITY (-2) where TF's rules cannot tell."""

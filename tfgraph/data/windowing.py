@@ -99,18 +99,24 @@ class WindowingTransformations:
     def ragged_batch(
         self, batch_size, drop_remainder=False, row_splits_dtype=dtypes.int64, name=None
     ):
-        """Batches whose components of rank >= 1 are RaggedTensors (elements of
-        different lengths batch together); scalars batch densely. As TF: each such
-        component first becomes a ragged_rank-0 ragged value (RaggedTensorToVariant)."""
+        """Batches whose components of partly unknown shape are RaggedTensors (elements
+        of different lengths batch together); scalars and fully known shapes batch
+        densely. As TF: each ragged component first becomes a ragged_rank-0 ragged
+        value (RaggedTensorToVariant)."""
         from tfgraph.ragged.ragged_tensor import RaggedTensorSpec
 
         lib = _lib()
         splits = dtypes.as_dtype(row_splits_dtype)
 
+        def is_dense(s) -> bool:  # (TF: fully known shapes batch densely)
+            return (
+                not isinstance(s, TensorSpec)
+                or s.shape.rank in (None, 0)
+                or s.shape.is_fully_defined()
+            )
+
         def to_ragged(s):
-            if isinstance(s, TensorSpec) and s.shape.rank != 0:
-                return RaggedTensorSpec(s.shape, s.dtype, 0, splits)
-            return s
+            return s if is_dense(s) else RaggedTensorSpec(s.shape, s.dtype, 0, splits)
 
         spec = nest.map_structure(to_ragged, self._element_spec)
 
@@ -119,7 +125,7 @@ class WindowingTransformations:
         def encode(*parts):
             out = []
             for t, old in zip(nest.flatten(parts), originals):
-                if isinstance(old, TensorSpec) and old.shape.rank != 0:
+                if not is_dense(old):
                     attrs = {"RAGGED_RANK": 0, "Tvalues": old.dtype, "Tsplits": splits}
                     attrs["batched_input"] = False
                     t = op_output("RaggedTensorToVariant", None, [[], t], attrs)

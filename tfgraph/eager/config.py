@@ -10,6 +10,8 @@ import collections
 import types
 from typing import Any
 
+from tfgraph.eager import config_experimental as _config_experimental
+
 __all__ = [
     "LogicalDevice",
     "LogicalDeviceConfiguration",
@@ -122,6 +124,7 @@ experimental = types.SimpleNamespace(
     set_virtual_device_configuration=set_logical_device_configuration,
     get_virtual_device_configuration=get_logical_device_configuration,
     VirtualDeviceConfiguration=LogicalDeviceConfiguration,
+    **{name: getattr(_config_experimental, name) for name in _config_experimental.__all__},
 )
 
 

@@ -19,6 +19,7 @@ from tfgraph.ops.dataset_ops import (
     _read_file,
     _scalar_bytes,
     _variant_shape,
+    skipping_errors,
 )
 
 __all__: list[str] = []
@@ -145,6 +146,15 @@ def _check_count(picked: list, n_out: int, op) -> None:
         )
 
 
+def _record_values(fields, types, cols, excl, defaults, na_b, op) -> tuple:
+    picked = _pick(fields, len(types), cols, excl, op)
+    values = tuple(
+        _parse(f, k, t, d, na_b, op) for k, (f, t, d) in enumerate(zip(picked, types, defaults))
+    )
+    _check_count(picked, len(types), op)
+    return values
+
+
 def _csv_kernel(op, ctx):
     types = [dtypes.as_dtype(t) for t in op._attrs["output_types"]]
     v2 = op._type == "CSVDatasetV2"
@@ -175,12 +185,12 @@ def _csv_kernel(op, ctx):
                 if skip_header:
                     next(records, None)
                 for fields in records:
-                    picked = _pick(fields, len(types), cols, excl, op)
-                    values = tuple(
-                        _parse(f, k, t, d, na_b, op)
-                        for k, (f, t, d) in enumerate(zip(picked, types, defaults))
-                    )
-                    _check_count(picked, len(types), op)
+                    try:
+                        values = _record_values(fields, types, cols, excl, defaults, na_b, op)
+                    except errors.InvalidArgumentError:
+                        if skipping_errors(state):
+                            continue
+                        raise
                     yield values
 
         return DatasetValue(iterate)

@@ -56,6 +56,27 @@ class DatasetValue:
         return "<DatasetValue>"
 
 
+# Set in an iterator's state while an IgnoreErrorsDataset pulls from its input: kernels
+# that fail on one element (map, filter, CSV records) then drop it and go on, as TF's
+# iterators do when IgnoreErrorsDataset asks them for the next element after an error.
+SKIP_ERRORS = "ignore_errors"
+
+
+def skipping_errors(state: dict) -> bool:
+    return bool(state.get(SKIP_ERRORS))
+
+
+def _mapped(dataset, state, run, captured):
+    for element in dataset.iterate(state):
+        try:
+            out = run(*element, *captured)
+        except errors.OpError:
+            if skipping_errors(state):
+                continue
+            raise
+        yield out
+
+
 class IteratorResource:
     """An iterator's state in a session: the Python iterator it is at, if any."""
 
@@ -520,8 +541,7 @@ def _map_kernel(op, ctx):
 
     def kernel(dataset, *captured):
         def iterate(state):
-            for element in dataset.iterate(state):
-                yield run(*element, *captured)
+            return _mapped(dataset, state, run, captured)
 
         return DatasetValue(iterate, dataset.cardinality if preserve else _UNKNOWN)
 
@@ -555,8 +575,7 @@ def _parallel_map_kernel(op, ctx):
         captured = args[:-1]
 
         def iterate(state):
-            for element in dataset.iterate(state):
-                yield run(*element, *captured)
+            return _mapped(dataset, state, run, captured)
 
         return DatasetValue(iterate, dataset.cardinality if preserve else _UNKNOWN)
 
@@ -587,7 +606,12 @@ def _filter_kernel(op, ctx):
     def kernel(dataset, *captured):
         def iterate(state):
             for element in dataset.iterate(state):
-                (keep,) = run(*element, *captured)
+                try:
+                    (keep,) = run(*element, *captured)
+                except errors.OpError:
+                    if skipping_errors(state):
+                        continue
+                    raise
                 keep = np.asarray(keep)
                 if keep.dtype != np.bool_ or keep.shape != ():
                     raise errors.InvalidArgumentError(

@@ -124,6 +124,12 @@ def _find_kernel(op, ctx):
     def kernel(table, keys, default):
         data = _initialized(op, table)
         keys = np.asarray(keys)
+        reserved = getattr(table, "reserved", None)  # (DenseHashTable's reserved keys)
+        if reserved:
+            check_reserved(op, reserved, [_key(k) for k in keys.reshape(-1).tolist()])
+        value_shape = getattr(table, "value_shape", ())  # (mutable tables of tensors)
+        if value_shape:
+            return _find_rows(op, data, keys, np.asarray(default, np_dtype), value_shape)
         default = np.asarray(default, np_dtype).reshape(())[()]
         flat = [data.get(_key(k), default) for k in keys.reshape(-1).tolist()]
         out = np.empty(len(flat), dtype=np_dtype)
@@ -133,12 +139,37 @@ def _find_kernel(op, ctx):
     return kernel
 
 
+def check_reserved(op, reserved: dict, keys: list) -> None:
+    """InvalidArgumentError when a key is one of a DenseHashTable's reserved keys."""
+    for what, value in reserved.items():
+        if value is not None and any(k == value for k in keys):
+            raise errors.InvalidArgumentError(
+                None, op, f"Using the {what} as a table key is not allowed"
+            )
+
+
+def _find_rows(op, data: dict, keys, default, value_shape) -> np.ndarray:
+    out = np.empty((keys.size, *value_shape), dtype=default.dtype)
+    rows = default.reshape(-1, *value_shape) if default.ndim > len(value_shape) else None
+    for i, k in enumerate(keys.reshape(-1).tolist()):
+        found = data.get(_key(k))
+        out[i] = found if found is not None else (rows[i] if rows is not None else default)
+    return out.reshape(keys.shape + tuple(value_shape))
+
+
+def _find_shape(op):
+    keys, default = op._inputs[1]._shape, op._inputs[2]._shape
+    if default.rank:  # (a table of tensors: the value shape follows the keys')
+        return [keys.concatenate(default)]
+    return [keys]
+
+
 register_op(
     "LookupTableFindV2",
     inputs=["table_handle: resource", "keys: Tin", "default_value: Tout"],
     outputs=["values: Tout"],
     attrs=["Tin: type", "Tout: type"],
-    shape=lambda op: [op._inputs[1]._shape],
+    shape=_find_shape,
     make_kernel=_find_kernel,
     grad=NOT_DIFFERENTIABLE,
     stateful=True,

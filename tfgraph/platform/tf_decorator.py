@@ -4,9 +4,13 @@ wrapped function's name, docstring and signature, and can be unwrapped or re-tar
 from __future__ import annotations
 
 import inspect
+import typing
 from typing import Any
 
-__all__ = ["TFDecorator", "fullargspec_to_signature", "make_decorator", "rewrap", "unwrap"]
+__all__ = ["Dict", "TFDecorator", "fullargspec_to_signature", "make_decorator", "rewrap", "unwrap"]
+
+# TF's module imports typing.Dict, so `tf.flags.tf_decorator.Dict` is typing.Dict.
+Dict = typing.Dict  # noqa: UP006 (TF exposes typing.Dict itself, not dict)
 
 
 def fullargspec_to_signature(fullargspec: inspect.FullArgSpec) -> inspect.Signature:

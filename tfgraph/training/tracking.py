@@ -24,6 +24,7 @@ import numpy as np
 
 from tfgraph import errors
 from tfgraph.eager import context
+from tfgraph.training.python_state import PY_STATE, PythonState
 from tfgraph.variables import Variable
 
 __all__ = ["Checkpoint", "CheckpointManager"]
@@ -41,7 +42,7 @@ def _escape(name: str) -> str:
 def _is_trackable(value) -> bool:
     from tfgraph.module import Module
 
-    if isinstance(value, (Variable, Module, Checkpoint)):
+    if isinstance(value, (Variable, Module, Checkpoint, PythonState)):
         return True
     if hasattr(value, "_trackable_children"):
         return True
@@ -54,7 +55,7 @@ def _is_trackable(value) -> bool:
 
 def _children(obj) -> list[tuple[str, object]]:
     """An object's named trackable children, in TF's order."""
-    if isinstance(obj, Variable):
+    if isinstance(obj, (Variable, PythonState)):
         return []
     custom = getattr(obj, "_trackable_children", None)
     if callable(custom):
@@ -88,8 +89,8 @@ class _ObjectGraph:
             self.children.append(kids)
             i += 1
 
-    def key(self, i: int) -> str:
-        return "/".join(_escape(p) for p in self.paths[i]) + f"/.ATTRIBUTES/{_VARIABLE_VALUE}"
+    def key(self, i: int, attribute: str = _VARIABLE_VALUE) -> str:
+        return "/".join(_escape(p) for p in self.paths[i]) + f"/.ATTRIBUTES/{attribute}"
 
     def proto(self):
         from tfgraph import proto
@@ -106,6 +107,10 @@ class _ObjectGraph:
                 attr.name = _VARIABLE_VALUE
                 attr.full_name = obj.name[:-2] if obj.name.endswith(":0") else obj.name
                 attr.checkpoint_key = self.key(i)
+            elif isinstance(obj, PythonState):
+                attr = node.attributes.add()
+                attr.name = PY_STATE
+                attr.checkpoint_key = self.key(i, PY_STATE)
             node.has_checkpoint_values.value = True
         return graph
 
@@ -160,9 +165,13 @@ class CheckpointLoadStatus:
     def _restore(self, session=None) -> None:
         if self._restored:
             return
-        variables = [v for v, _ in self._matched]
-        values = [self._reader.get_tensor(k) for _, k in self._matched]
+        variables = [v for v, _ in self._matched if isinstance(v, Variable)]
+        values = [self._reader.get_tensor(k) for v, k in self._matched if isinstance(v, Variable)]
         _assign(variables, values, session)
+        for obj, key in self._matched:
+            if isinstance(obj, PythonState):
+                raw = self._reader.get_tensor(key)
+                obj.deserialize(raw if isinstance(raw, bytes) else np.asarray(raw)[()])
         self._restored = True
 
     def assert_consumed(self):
@@ -203,7 +212,11 @@ class CheckpointLoadStatus:
     def initialize_or_restore(self, session=None) -> None:
         """Restores the matched variables; in a graph, also initializes the others."""
         self._restore(session)
-        rest = [v for v in self._unmatched_objects if not getattr(v, "_eager", False)]
+        rest = [
+            v
+            for v in self._unmatched_objects
+            if isinstance(v, Variable) and not getattr(v, "_eager", False)
+        ]
         if rest:
             _session(session).run([v.initializer for v in rest])
 
@@ -318,6 +331,9 @@ class Checkpoint:
             writer.add(_OBJECT_GRAPH_KEY, np.array(graph.proto().SerializeToString(), object))
             for (i, var), value in zip(variables, values):
                 writer.add(graph.key(i), value, var.dtype)
+            for i, obj in enumerate(graph.nodes):
+                if isinstance(obj, PythonState):
+                    writer.add(graph.key(i, PY_STATE), np.array(_state_bytes(obj), object))
         run_write_callbacks(options, file_prefix)
         return file_prefix
 
@@ -390,6 +406,11 @@ class Checkpoint:
         return status
 
 
+def _state_bytes(obj) -> bytes:
+    value = obj.serialize()
+    return value.encode() if isinstance(value, str) else bytes(value)
+
+
 def _var_initialized(v):
     from tfgraph.ops import state_ops
 
@@ -407,9 +428,10 @@ def _match(root, saved, reader) -> CheckpointLoadStatus:
         node_id, obj = stack.pop()
         seen.add(id(obj))
         node = saved.nodes[node_id]
-        if isinstance(obj, Variable):
+        if isinstance(obj, (Variable, PythonState)):
+            wanted = _VARIABLE_VALUE if isinstance(obj, Variable) else PY_STATE
             for attr in node.attributes:
-                if attr.name == _VARIABLE_VALUE:
+                if attr.name == wanted:
                     matched.append((obj, attr.checkpoint_key))
                     used_keys.add(attr.checkpoint_key)
             continue
@@ -422,7 +444,9 @@ def _match(root, saved, reader) -> CheckpointLoadStatus:
     saved_keys = {a.checkpoint_key for n in saved.nodes for a in n.attributes}
     ours_all = _ObjectGraph(root).nodes
     unmatched_objects = [
-        o for o in ours_all if isinstance(o, Variable) and not any(o is m for m, _ in matched)
+        o
+        for o in ours_all
+        if isinstance(o, (Variable, PythonState)) and not any(o is m for m, _ in matched)
     ]
     return CheckpointLoadStatus(
         root, saved, reader, matched, saved_keys - used_keys, unmatched_objects
