@@ -57,3 +57,11 @@ def set_random_seed(seed: int | None) -> None:
     from it; sessions running the graph then produce the same sequences each time.
     """
     get_default_graph().seed = seed
+
+
+def set_seed(seed: int | None) -> None:
+    """TF2's `tf.random.set_seed`: sets the global seed and restarts the sequence of op
+    seeds drawn from it, so ops created after each call repeat the same values."""
+    g = get_default_graph()
+    g.seed = seed
+    _op_seed_counters.pop(g, None)

@@ -749,3 +749,16 @@ def cond(
         if not strict and isinstance(result, (list, _builtin_tuple)) and len(result) == 1:
             result = result[0]
         return result
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def cond_for_tf_v2(pred, true_fn=None, false_fn=None, name=None):
+    """TF2's `tf.cond` (no strict, fn1, fn2): outputs keep the branches' structure."""
+    return cond(pred, true_fn=true_fn, false_fn=false_fn, strict=True, name=name)
+
+
+def tuple_v2(tensors, control_inputs=None, name=None):
+    """TF2's `tf.tuple` (control_inputs before name)."""
+    return tuple(tensors, name=name, control_inputs=control_inputs)

@@ -1868,3 +1868,11 @@ def _padded_indices(
     idx = array_ops.where(idx_index < num_valid_expanded, idx, invalid_index)
     num_valid = array_ops.reshape(num_valid, batch_dims)
     return idx, num_valid
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def draw_bounding_boxes_v2(images, boxes, colors, name=None):
+    """TF2's `tf.image.draw_bounding_boxes` (colors required)."""
+    return draw_bounding_boxes(images, boxes, name=name, colors=colors)

@@ -714,3 +714,11 @@ def random_gamma(shape, alpha, beta=None, dtype=dtypes.float32, seed=None, name=
 
 
 gamma = random_gamma
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def random_poisson_v2(shape, lam, dtype=dtypes.float32, seed=None, name=None):
+    """TF2's `tf.random.poisson`: shape first, then lam (TF1 has lam first)."""
+    return random_poisson(lam, shape, dtype=dtype, seed=seed, name=name)

@@ -502,3 +502,25 @@ def while_loop(
         if maximum_iterations is not None:
             return result[1]
         return result
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def while_loop_v2(
+    cond,
+    body,
+    loop_vars,
+    shape_invariants=None,
+    parallel_iterations=10,
+    back_prop=True,
+    swap_memory=False,
+    maximum_iterations=None,
+    name=None,
+):
+    """TF2's `tf.while_loop`: the result has `loop_vars`' structure."""
+    return while_loop(
+        cond, body, loop_vars, shape_invariants=shape_invariants,
+        parallel_iterations=parallel_iterations, back_prop=back_prop, swap_memory=swap_memory,
+        name=name, maximum_iterations=maximum_iterations, return_same_structure=True,
+    )  # fmt: skip

@@ -2,7 +2,11 @@
 
 Importing it turns eager execution on for the process, as importing TensorFlow 2 does
 (`tf.compat.v1.disable_v2_behavior()` turns it off again). The names are tfgraph's, with
-TF2's spellings where they differ from TF1's.
+TF2's functions where TF2 changed a signature (`tf.nn.conv2d(input, filters, strides,
+padding, data_format, dilations)`, `tf.random.poisson(shape, lam)`, `tf.reduce_sum`
+without keep_dims, ...) and TF2's namespaces (`tf.summary` writes through a default
+writer; `tf.losses`, `tf.metrics`, `tf.optimizers` and `tf.initializers` are Keras's).
+This package and its modules only re-export; `import tfgraph as tf` stays TF1.
 """
 
 import sys as _sys
@@ -12,12 +16,80 @@ from tfgraph.platform.v2_toggles import enable_v2_behavior as _enable_v2_behavio
 
 _enable_v2_behavior()
 
+# TF2's own namespaces (below) and Keras's, built on first use (see __getattr__).
+_V2_NAMESPACES = frozenset(
+    {"debugging", "image", "io", "linalg", "math", "nn", "random", "sparse", "strings"}
+)
+_V2_NAMESPACES |= {"autograph", "feature_column", "summary", "test"}
+_KERAS_NAMESPACES = frozenset({"initializers", "losses", "metrics", "optimizers"})
+
 _self = _sys.modules[__name__]
 for _name in dir(_tfgraph):
-    if not _name.startswith("__") and _name not in ("compat", "v2"):
+    if (
+        not _name.startswith("__")
+        and _name not in ("compat", "v2")
+        and _name not in _V2_NAMESPACES | _KERAS_NAMESPACES
+    ):
         setattr(_self, _name, getattr(_tfgraph, _name))
 compat = _sys.modules["tfgraph.compat"]
 
+from tfgraph.custom_gradient import hessians_v2 as hessians  # noqa: E402
+from tfgraph.framework.convert import constant_v2 as constant  # noqa: E402
+from tfgraph.framework.convert import convert_to_tensor_v2 as convert_to_tensor  # noqa: E402
+from tfgraph.framework.graph import device_v2 as device  # noqa: E402
+from tfgraph.framework.graph import get_current_name_scope, inside_function  # noqa: E402
+from tfgraph.gradients import gradients_v2 as gradients  # noqa: E402
+from tfgraph.ops.array_ops import (  # noqa: E402
+    boolean_mask_v2 as boolean_mask,
+    expand_dims_v2 as expand_dims,
+    gather_nd_v2 as gather_nd,
+    gather_v2 as gather,
+    ones_like_v2 as ones_like,
+    pad_v2 as pad,
+    reverse_sequence_v2 as reverse_sequence,
+    shape_v2 as shape,
+    size_v2 as size,
+    squeeze_v2 as squeeze,
+    transpose_v2 as transpose,
+    zeros_like_v2 as zeros_like,
+)
+from tfgraph.ops.batch_space_ops import (  # noqa: E402
+    batch_to_space_v2 as batch_to_space,
+    space_to_batch_v2 as space_to_batch,
+)
+from tfgraph.ops.check_ops import (  # noqa: E402
+    assert_equal_v2 as assert_equal,
+    assert_greater_v2 as assert_greater,
+    assert_less_v2 as assert_less,
+    assert_rank_v2 as assert_rank,
+)
+from tfgraph.ops.control_flow_ops import cond_for_tf_v2 as cond  # noqa: E402
+from tfgraph.ops.control_flow_ops import tuple_v2 as tuple  # noqa: E402
+from tfgraph.ops.linalg_ops import norm_v2 as norm  # noqa: E402
+from tfgraph.ops.math_ops import (  # noqa: E402
+    argmax_v2 as argmax,
+    argmin_v2 as argmin,
+    reduce_all_v2 as reduce_all,
+    reduce_any_v2 as reduce_any,
+    reduce_logsumexp_v2 as reduce_logsumexp,
+    reduce_max_v2 as reduce_max,
+    reduce_mean_v2 as reduce_mean,
+    reduce_min_v2 as reduce_min,
+    reduce_prod_v2 as reduce_prod,
+    reduce_sum_v2 as reduce_sum,
+)
+from tfgraph.ops.while_loop import while_loop_v2 as while_loop  # noqa: E402
+
 
 def __getattr__(name):
+    import importlib
+
+    if name in _V2_NAMESPACES:
+        return importlib.import_module(f"tfgraph.compat.v2.{name}")
+    if name in _KERAS_NAMESPACES:
+        return importlib.import_module(f"tfgraph.keras.{name}")
     return getattr(_tfgraph, name)
+
+
+def __dir__():
+    return sorted(set(globals()) | set(dir(_tfgraph)) | _V2_NAMESPACES | _KERAS_NAMESPACES)

@@ -1,0 +1,30 @@
+"""`tf.debugging` under TF2 (`tfgraph.compat.v2.debugging`, re-exports only): `tfgraph.debugging`,
+with TF2's functions where their parameters differ from TF1's."""
+
+import tfgraph.debugging as _v1
+from tfgraph.ops.check_ops import (  # noqa: F401
+    assert_all_finite_v2 as assert_all_finite,
+    assert_equal_v2 as assert_equal,
+    assert_greater_equal_v2 as assert_greater_equal,
+    assert_greater_v2 as assert_greater,
+    assert_less_equal_v2 as assert_less_equal,
+    assert_less_v2 as assert_less,
+    assert_near_v2 as assert_near,
+    assert_negative_v2 as assert_negative,
+    assert_non_negative_v2 as assert_non_negative,
+    assert_non_positive_v2 as assert_non_positive,
+    assert_none_equal_v2 as assert_none_equal,
+    assert_positive_v2 as assert_positive,
+    assert_rank_at_least_v2 as assert_rank_at_least,
+    assert_rank_in_v2 as assert_rank_in,
+    assert_rank_v2 as assert_rank,
+    assert_scalar_v2 as assert_scalar,
+)
+
+
+def __getattr__(name):
+    return getattr(_v1, name)
+
+
+def __dir__():
+    return sorted(set(globals()) | set(dir(_v1)))

@@ -1,0 +1,76 @@
+"""`tf.nn` under TF2 (`tfgraph.compat.v2.nn`, re-exports only): `tfgraph.nn`,
+with TF2's functions where their parameters differ from TF1's."""
+
+import tfgraph.nn as _v1
+from tfgraph.ops.batch_space_ops import (  # noqa: F401
+    space_to_batch_v2 as space_to_batch,
+)
+from tfgraph.ops.conv3d_ops import (  # noqa: F401
+    conv3d_transpose_v2 as conv3d_transpose,
+    conv3d_v2 as conv3d,
+)
+from tfgraph.ops.conv_ops import (  # noqa: F401
+    avg_pool2d_v2 as avg_pool2d,
+    conv1d_v2 as conv1d,
+    conv2d_tf2 as conv2d,
+    conv2d_transpose_v2 as conv2d_transpose,
+    convolution_v2 as convolution,
+    depthwise_conv2d_v2 as depthwise_conv2d,
+    max_pool_with_argmax_v2 as max_pool_with_argmax,
+    separable_conv2d_v2 as separable_conv2d,
+)
+from tfgraph.ops.ctc_ops import (  # noqa: F401
+    ctc_beam_search_decoder_v2 as ctc_beam_search_decoder,
+    ctc_loss_v2 as ctc_loss,
+)
+from tfgraph.ops.embedding_ops import (  # noqa: F401
+    embedding_lookup_sparse_v2 as embedding_lookup_sparse,
+    safe_embedding_lookup_sparse_v2 as safe_embedding_lookup_sparse,
+)
+from tfgraph.ops.fractional_pool_ops import (  # noqa: F401
+    fractional_avg_pool_v2 as fractional_avg_pool,
+    fractional_max_pool_v2 as fractional_max_pool,
+)
+from tfgraph.ops.manip_ops import (  # noqa: F401
+    depth_to_space_v2 as depth_to_space,
+    space_to_depth_v2 as space_to_depth,
+)
+from tfgraph.ops.nn_composite_ops import (  # noqa: F401
+    avg_pool_v2 as avg_pool,
+    batch_norm_with_global_normalization_v2 as batch_norm_with_global_normalization,
+    dilation2d_v2 as dilation2d,
+    erosion2d_v2 as erosion2d,
+    max_pool_v2 as max_pool,
+)
+from tfgraph.ops.nn_extra_ops import (  # noqa: F401
+    crelu_v2 as crelu,
+    gelu,
+    sufficient_statistics_v2 as sufficient_statistics,
+    weighted_moments_v2 as weighted_moments,
+)
+from tfgraph.ops.nn_ops import (  # noqa: F401
+    dropout_v2 as dropout,
+    embedding_lookup_v2 as embedding_lookup,
+    in_top_k_v2 as in_top_k,
+    log_softmax_v2 as log_softmax,
+    moments_v2 as moments,
+    softmax_cross_entropy_with_logits_tf2 as softmax_cross_entropy_with_logits,
+    softmax_v2 as softmax,
+    sparse_softmax_cross_entropy_with_logits_v2 as sparse_softmax_cross_entropy_with_logits,
+    weighted_cross_entropy_with_logits_v2 as weighted_cross_entropy_with_logits,
+)
+from tfgraph.ops.nn_pool_ops import (  # noqa: F401
+    pool_v2 as pool,
+)
+from tfgraph.ops.sampled_loss_ops import (  # noqa: F401
+    nce_loss_v2 as nce_loss,
+    sampled_softmax_loss_v2 as sampled_softmax_loss,
+)
+
+
+def __getattr__(name):
+    return getattr(_v1, name)
+
+
+def __dir__():
+    return sorted(set(globals()) | set(dir(_v1)))

@@ -1,0 +1,24 @@
+"""`tf.sparse` under TF2 (`tfgraph.compat.v2.sparse`, re-exports only): `tfgraph.sparse`,
+with TF2's functions where their parameters differ from TF1's."""
+
+import tfgraph.sparse as _v1
+from tfgraph.ops.segment_ops import (  # noqa: F401
+    sparse_segment_mean_v2 as segment_mean,
+    sparse_segment_sqrt_n_v2 as segment_sqrt_n,
+    sparse_segment_sum_v2 as segment_sum,
+)
+from tfgraph.ops.sparse_ops import (  # noqa: F401
+    sparse_add_v2 as add,
+    sparse_concat_v2 as concat,
+    sparse_reduce_max_v2 as reduce_max,
+    sparse_reduce_sum_v2 as reduce_sum,
+    sparse_split_v2 as split,
+)
+
+
+def __getattr__(name):
+    return getattr(_v1, name)
+
+
+def __dir__():
+    return sorted(set(globals()) | set(dir(_v1)))
