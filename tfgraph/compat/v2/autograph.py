@@ -2,8 +2,10 @@
 with TF2's functions where their parameters differ from TF1's."""
 
 import tfgraph.autograph as _v1
-from tfgraph.autograph.api import (  # noqa: F401
+from tfgraph.autograph.api import (
     to_code_v2 as to_code,
+)
+from tfgraph.autograph.api import (
     to_graph_v2 as to_graph,
 )
 

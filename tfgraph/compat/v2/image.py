@@ -2,11 +2,13 @@
 with TF2's functions where their parameters differ from TF1's."""
 
 import tfgraph.image as _v1
-from tfgraph.ops.image_box_ops import (  # noqa: F401
+from tfgraph.ops.image_box_ops import (
     crop_and_resize_v2 as crop_and_resize,
+)
+from tfgraph.ops.image_box_ops import (
     draw_bounding_boxes_v2 as draw_bounding_boxes,
 )
-from tfgraph.ops.resize_ops import (  # noqa: F401
+from tfgraph.ops.resize_ops import (
     resize_images_v2 as resize,
 )
 

@@ -2,7 +2,7 @@
 with TF2's functions where their parameters differ from TF1's."""
 
 import tfgraph.linalg as _v1
-from tfgraph.ops.linalg_ops import (  # noqa: F401
+from tfgraph.ops.linalg_ops import (
     norm_v2 as norm,
 )
 

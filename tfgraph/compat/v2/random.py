@@ -2,10 +2,10 @@
 with TF2's functions where their parameters differ from TF1's."""
 
 import tfgraph.random as _v1
-from tfgraph.framework.random_seed import (  # noqa: F401
+from tfgraph.framework.random_seed import (
     set_seed,
 )
-from tfgraph.ops.random_ops import (  # noqa: F401
+from tfgraph.ops.random_ops import (
     random_poisson_v2 as poisson,
 )
 

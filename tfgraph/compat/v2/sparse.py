@@ -2,16 +2,28 @@
 with TF2's functions where their parameters differ from TF1's."""
 
 import tfgraph.sparse as _v1
-from tfgraph.ops.segment_ops import (  # noqa: F401
+from tfgraph.ops.segment_ops import (
     sparse_segment_mean_v2 as segment_mean,
+)
+from tfgraph.ops.segment_ops import (
     sparse_segment_sqrt_n_v2 as segment_sqrt_n,
+)
+from tfgraph.ops.segment_ops import (
     sparse_segment_sum_v2 as segment_sum,
 )
-from tfgraph.ops.sparse_ops import (  # noqa: F401
+from tfgraph.ops.sparse_ops import (
     sparse_add_v2 as add,
+)
+from tfgraph.ops.sparse_ops import (
     sparse_concat_v2 as concat,
+)
+from tfgraph.ops.sparse_ops import (
     sparse_reduce_max_v2 as reduce_max,
+)
+from tfgraph.ops.sparse_ops import (
     sparse_reduce_sum_v2 as reduce_sum,
+)
+from tfgraph.ops.sparse_ops import (
     sparse_split_v2 as split,
 )
 

@@ -2,16 +2,22 @@
 with TF2's functions where their parameters differ from TF1's."""
 
 import tfgraph.strings as _v1
-from tfgraph.ops.hash_ops import (  # noqa: F401
+from tfgraph.ops.hash_ops import (
     string_to_hash_bucket_v2 as to_hash_bucket,
 )
-from tfgraph.ops.string_ops import (  # noqa: F401
+from tfgraph.ops.string_ops import (
     length_v2 as length,
+)
+from tfgraph.ops.string_ops import (
     reduce_join_v2 as reduce_join,
+)
+from tfgraph.ops.string_ops import (
     string_to_number_v2 as to_number,
+)
+from tfgraph.ops.string_ops import (
     substr_v2 as substr,
 )
-from tfgraph.ragged.ragged_string_ops import (  # noqa: F401
+from tfgraph.ragged.ragged_string_ops import (
     string_split_v2 as split,
 )
 

@@ -2,7 +2,7 @@
 with TF2's functions where their parameters differ from TF1's."""
 
 import tfgraph.test as _v1
-from tfgraph.platform.graph_def_diff import (  # noqa: F401
+from tfgraph.platform.graph_def_diff import (
     assert_equal_graph_def_v2 as assert_equal_graph_def,
 )
 
