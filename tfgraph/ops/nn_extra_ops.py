@@ -276,8 +276,8 @@ def gelu(features, approximate=False, name=None):
                 f"Received:features.dtype={features.dtype}"
             )
         if approximate:
-            coeff = math_ops.cast(0.044715, features.dtype)
+            coeff = array_ops.cast(0.044715, features.dtype)
             inner = 0.7978845608028654 * (features + coeff * math_ops.pow(features, 3))
             return 0.5 * features * (1.0 + math_ops.tanh(inner))
-        root2 = math_ops.cast(1.4142135623730951, features.dtype)
+        root2 = array_ops.cast(1.4142135623730951, features.dtype)
         return 0.5 * features * (1.0 + special_math_ops.erf(features / root2))

@@ -104,8 +104,9 @@ def _tf_stream(op, ctx):
     if ctx is None:
         return PhiloxState(seed, seed2)
     store = ctx.resources_for(op)
-    # (keyed by the op's name: a kernel made without a Graph, eagerly, finds it too)
-    return store.state(("philox", op._name), lambda: PhiloxState(seed, seed2))
+    # (keyed by the op's name and seeds: eagerly, where names repeat, each seed pair has
+    # its own stream, as each of TF's cached eager kernels has)
+    return store.state(("philox", op._name, seed, seed2), lambda: PhiloxState(seed, seed2))
 
 
 def _tf_random_kernel(fill):

@@ -1,0 +1,191 @@
+"""TF2 programs against TF 2.21 itself: `import tfgraph.compat.v2 as tf` runs eagerly and
+its functions take TF2's parameters, so arguments passed by position land where TF2's
+do (`tf.nn.conv2d(x, w, 1, "SAME", "NHWC")`: TF1's 5th parameter is use_cudnn_on_gpu)
+and give TF2's values. tfgraph runs in a subprocess (compat.v2 turns TF2 behaviour on)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests import tfrun
+
+
+def _tfgraph_v2(code: str):
+    program = "import json\nimport numpy as np\nimport tfgraph.compat.v2 as tf\n" + code
+    proc = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        cwd=tfrun.REPO_ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _close(a, b, path="") -> None:
+    if isinstance(a, list) and isinstance(b, list):
+        assert len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b)):
+            _close(x, y, f"{path}[{i}]")
+    elif isinstance(a, dict):
+        assert sorted(a) == sorted(b), path
+        for k in a:
+            _close(a[k], b[k], f"{path}.{k}")
+    elif isinstance(a, float) and isinstance(b, float):
+        assert a == pytest.approx(b, rel=1e-5, abs=1e-6), path
+    else:
+        assert a == b, path
+
+
+_HELPERS = """
+def v(t):
+    if isinstance(t, (list, tuple)):
+        return [v(x) for x in t]
+    if hasattr(t, "values") and hasattr(t, "dense_shape"):
+        return {"indices": v(t.indices), "values": v(t.values), "shape": v(t.dense_shape)}
+    a = np.asarray(t.numpy() if hasattr(t, "numpy") else t)
+    if a.dtype == object:
+        return [x.decode() for x in a.reshape(-1)]
+    return {"dtype": str(a.dtype), "shape": list(a.shape), "v": a.astype(float).round(5).tolist()
+            if a.dtype.kind in "fc" else a.tolist()}
+rng = np.random.RandomState(0)
+x4 = rng.rand(2, 5, 5, 3).astype(np.float32)
+w4 = rng.rand(3, 3, 3, 4).astype(np.float32)
+out = {}
+"""
+
+_POSITIONAL = (
+    _HELPERS
+    + """
+out["conv2d"] = v(tf.nn.conv2d(x4, w4, 1, "SAME", "NHWC", [1, 1, 1, 1]))
+out["conv2d_dil"] = v(tf.nn.conv2d(x4, w4, [1, 1], "VALID", "NHWC", 2))
+out["conv1d"] = v(tf.nn.conv1d(x4[0], w4[0], 1, "SAME", "NWC"))
+out["convolution"] = v(tf.nn.convolution(x4, w4, 2))
+out["conv2d_t"] = v(tf.nn.conv2d_transpose(x4, w4[..., :3].transpose(0, 1, 3, 2)[..., :3],
+                                           [2, 10, 10, 3], 2, "SAME"))
+out["depthwise"] = v(tf.nn.depthwise_conv2d(x4, w4[..., :1], [1, 1, 1, 1], "SAME", "NHWC",
+                                            [2, 2]))
+out["pool"] = v(tf.nn.pool(x4, [2, 2], "MAX", [2, 2]))
+out["avg_pool"] = v(tf.nn.avg_pool(x4, 2, 2, "VALID"))
+out["max_pool"] = v(tf.nn.max_pool(x4[:, :, 0], 2, 1, "SAME"))
+out["poisson"] = v(tf.shape(tf.random.poisson([4, 2], [1.0, 5.0, 9.0])))
+out["sum"] = v(tf.reduce_sum(x4, 1, True))
+out["mean"] = v(tf.math.reduce_mean(x4, [1, 2], False))
+out["max"] = v(tf.reduce_max(x4, None, True))
+out["lse"] = v(tf.reduce_logsumexp(x4, -1))
+out["any"] = v(tf.reduce_any(x4 > 0.5, 0, True))
+out["argmax"] = v(tf.argmax(x4, 3, tf.int32))
+out["argmin"] = v(tf.math.argmin(x4, 1))
+out["count"] = v(tf.math.count_nonzero(x4 > 0.5, 1, True))
+out["moments"] = v(tf.nn.moments(x4, [0, 1, 2], None, True))
+out["softmax"] = v(tf.nn.softmax(x4, 1))
+out["log_softmax"] = v(tf.nn.log_softmax(x4, 2))
+labels = tf.one_hot([1, 0], 3)
+logits = tf.constant([[1.0, 2.0, 0.5], [0.1, 0.2, 3.0]])
+out["xent"] = v(tf.nn.softmax_cross_entropy_with_logits(labels, logits, -1))
+out["sxent"] = v(tf.nn.sparse_softmax_cross_entropy_with_logits([1, 2], logits))
+out["wxent"] = v(tf.nn.weighted_cross_entropy_with_logits(labels, logits, 2.0))
+out["in_top_k"] = v(tf.math.in_top_k([1, 2], logits, 1))
+out["squeeze"] = v(tf.squeeze(tf.zeros([1, 2, 1]), [0]))
+out["expand"] = v(tf.expand_dims([1, 2], 0))
+out["gather"] = v(tf.gather([[1, 2], [3, 4]], [1, 0], None, 1, 0))
+out["gather_nd"] = v(tf.gather_nd([[1, 2], [3, 4]], [[1], [0]], 0))
+out["mask"] = v(tf.boolean_mask([[1, 2], [3, 4]], [True, False], 1))
+out["pad"] = v(tf.pad([[1, 2]], [[1, 0], [0, 1]], "CONSTANT", 7))
+out["shape"] = v(tf.shape(x4, tf.int64))
+out["size"] = v(tf.size(x4, tf.int64))
+out["transpose"] = v(tf.transpose([[1, 2, 3]], None, False))
+out["rev"] = v(tf.reverse_sequence([[1, 2, 3], [4, 5, 6]], [2, 3], 1, 0))
+out["b2s"] = v(tf.batch_to_space(tf.reshape(tf.range(8), [4, 1, 2, 1]), [2, 2], [[0, 0], [0, 1]]))
+out["s2b"] = v(tf.space_to_batch(tf.reshape(tf.range(8), [1, 2, 4, 1]), [2, 2], [[0, 0], [0, 0]]))
+out["dropout"] = v(tf.nn.dropout(tf.ones([3]), 0.0))
+out["norm"] = v(tf.norm([[3.0, 4.0]], "euclidean", 1, True))
+out["crelu"] = v(tf.nn.crelu([[1.0, -2.0]], 0))
+out["d2s"] = v(tf.nn.depth_to_space(tf.reshape(tf.range(8.0), [1, 1, 2, 4]), 2, "NHWC"))
+out["s2d"] = v(tf.nn.space_to_depth(tf.reshape(tf.range(8.0), [1, 2, 4, 1]), 2, "NHWC"))
+out["ones_like"] = v(tf.ones_like([[1, 2]], tf.float32))
+out["constant"] = v(tf.constant(3.0, tf.float32, [2, 2]))
+out["convert"] = v(tf.convert_to_tensor(1, None, tf.float32))
+out["tuple"] = v(tf.tuple([tf.constant(1), tf.constant(2)]))
+out["while"] = v(tf.while_loop(lambda i: i < 3, lambda i: (i + 1,), [tf.constant(0)]))
+out["cond"] = v(tf.cond(tf.constant(True), lambda: [tf.constant(1)], lambda: [tf.constant(2)]))
+out["gelu"] = v(tf.nn.gelu([-1.0, 0.5, 2.0]))
+out["gelu_tanh"] = v(tf.nn.gelu([-1.0, 0.5, 2.0], True))
+out["resize"] = v(tf.image.resize(x4, [3, 7]))
+out["resize_nearest"] = v(tf.image.resize(x4, [7, 3], "nearest"))
+out["resize_same"] = v(tf.image.resize(tf.constant(x4[:1, :2, :2, :1] * 10, tf.int32), [2, 2],
+                                       "bicubic"))
+sp = tf.sparse.SparseTensor([[0, 0], [1, 2]], [1.0, 5.0], [2, 3])
+out["sparse_sum"] = v(tf.sparse.reduce_sum(sp, 1, True))
+out["sparse_max_sp"] = v(tf.sparse.reduce_max(sp, 0, False, True))
+out["sparse_add"] = v(tf.sparse.add(sp, sp))
+out["seg"] = v(tf.sparse.segment_sum([[1.0], [2.0], [3.0]], [0, 2], [0, 1], 3))
+out["strings_len"] = v(tf.strings.length(["héllo"], "UTF8_CHAR"))
+out["substr"] = v(tf.strings.substr(["héllo"], 1, 2, "UTF8_CHAR"))
+out["to_number"] = v(tf.strings.to_number(["1.5"], tf.float64))
+out["reduce_join"] = v(tf.strings.reduce_join([["a", "b"], ["c", "d"]], 1, False, "-"))
+out["split"] = [[x.decode() for x in r] for r in tf.strings.split(["a b", "c"]).to_list()]
+with tf.name_scope("outer"):
+    out["name_scope"] = tf.get_current_name_scope()
+out["inside_function"] = [tf.inside_function(), bool(tf.function(lambda: tf.constant(tf.inside_function()))())]
+print(json.dumps(out))
+"""
+)
+
+
+@tfrun.requires_tf
+@pytest.mark.tf
+def test_positional_arguments_land_where_tf2_puts_them():
+    got = _tfgraph_v2(_POSITIONAL)
+    want = tfrun.run_tf_json(_POSITIONAL, v1=False)
+    _close(got, want)
+
+
+_SEEDS = """
+out = []
+for _ in range(2):
+    tf.random.set_seed(7)
+    out.append([tf.random.uniform([3]).numpy().tolist(), tf.random.normal([2]).numpy().tolist(),
+                tf.random.uniform([2], seed=3).numpy().tolist(),
+                tf.random.uniform([2], seed=3).numpy().tolist()])
+print(json.dumps(out))
+"""
+
+
+@tfrun.requires_tf
+@pytest.mark.tf
+def test_set_seed_gives_tf2_values_and_restarts_them():
+    """Eagerly, op seeds come from random.Random(global seed) and set_seed restarts the
+    random ops' streams: TF2's values, bit for bit, the same after each set_seed."""
+    got = _tfgraph_v2(_SEEDS)
+    assert got == tfrun.run_tf_json(_SEEDS, v1=False)
+    assert got[0] == got[1] and got[0][2] != got[0][3]
+
+
+_ERRORS = (
+    _HELPERS
+    + """
+for name, fn in [
+    ("device_fn", lambda: tf.device(lambda op: "/cpu:0")),
+    ("constant_shape", lambda: tf.constant([1, 2], shape=[3])),
+]:
+    try:
+        fn()
+        out[name] = None
+    except Exception as e:
+        out[name] = [type(e).__name__]
+print(json.dumps(out))
+"""
+)
+
+
+@tfrun.requires_tf
+@pytest.mark.tf
+def test_tf2_errors():
+    assert _tfgraph_v2(_ERRORS) == tfrun.run_tf_json(_ERRORS, v1=False)
