@@ -133,7 +133,8 @@ out["reduce_join"] = v(tf.strings.reduce_join([["a", "b"], ["c", "d"]], 1, False
 out["split"] = [[x.decode() for x in r] for r in tf.strings.split(["a b", "c"]).to_list()]
 with tf.name_scope("outer"):
     out["name_scope"] = tf.get_current_name_scope()
-out["inside_function"] = [tf.inside_function(), bool(tf.function(lambda: tf.constant(tf.inside_function()))())]
+traced = tf.function(lambda: tf.constant(tf.inside_function()))
+out["inside_function"] = [tf.inside_function(), bool(traced())]
 print(json.dumps(out))
 """
 )
