@@ -77,7 +77,8 @@ def walk() -> dict:
         try:
             obj = lookup(path)
         except AttributeError:
-            if not in_v1:
+            # (a name under a missing namespace goes with the namespace)
+            if not in_v1 and path.rpartition(".")[0] not in missing:
                 missing.append(path)
             continue
         want = DATA["signatures"].get(path)

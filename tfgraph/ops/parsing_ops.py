@@ -843,3 +843,14 @@ def parse_example_v2(serialized, features, example_names=None, name=None):
 def parse_single_example_v2(serialized, features, example_names=None, name=None):
     """TF2's `tf.io.parse_single_example` (example_names before name)."""
     return parse_single_example(serialized, features, name=name, example_names=example_names)
+
+
+def decode_raw_v2(input_bytes, out_type, little_endian=True, fixed_length=None, name=None):
+    """TF2's `tf.io.decode_raw` (`fixed_length`, TF's DecodePaddedRaw, is not
+    implemented)."""
+    if fixed_length is not None:
+        raise NotImplementedError(
+            "tf.io.decode_raw: fixed_length (TF's DecodePaddedRaw op) is not implemented in "
+            "tfgraph; pass fixed_length=None"
+        )
+    return decode_raw(input_bytes, out_type, little_endian=little_endian, name=name)

@@ -114,7 +114,7 @@ _enable_v2_behavior()
 _V2_NAMESPACES = frozenset(
     {"debugging", "image", "io", "linalg", "math", "nn", "random", "sparse", "strings"}
 )
-_V2_NAMESPACES |= {"autograph", "feature_column", "summary", "test"}
+_V2_NAMESPACES |= {"autodiff", "autograph", "feature_column", "saved_model", "summary", "test"}
 _KERAS_NAMESPACES = frozenset({"initializers", "losses", "metrics", "optimizers"})
 
 _self = _sys.modules[__name__]

@@ -1,5 +1,5 @@
-"""`tf.autograph` under TF2 (`tfgraph.compat.v2.autograph`, re-exports only): `tfgraph.autograph`,
-with TF2's functions where their parameters differ from TF1's."""
+"""`tf.autograph` under TF2 (`tfgraph.compat.v2.autograph`, re-exports only):
+`tfgraph.autograph`, with TF2's functions where their parameters differ from TF1's."""
 
 import tfgraph.autograph as _v1
 from tfgraph.autograph.api import (

@@ -1,5 +1,5 @@
-"""`tf.debugging` under TF2 (`tfgraph.compat.v2.debugging`, re-exports only): `tfgraph.debugging`,
-with TF2's functions where their parameters differ from TF1's."""
+"""`tf.debugging` under TF2 (`tfgraph.compat.v2.debugging`, re-exports only):
+`tfgraph.debugging`, with TF2's functions where their parameters differ from TF1's."""
 
 import tfgraph.debugging as _v1
 from tfgraph.ops.check_ops import (

@@ -1,9 +1,12 @@
-"""`tf.io` under TF2 (`tfgraph.compat.v2.io`, re-exports only): `tfgraph.io`,
-with TF2's functions where their parameters differ from TF1's."""
+"""`tf.io` under TF2 (`tfgraph.compat.v2.io`, re-exports only):
+`tfgraph.io`, with TF2's functions where their parameters differ from TF1's."""
 
 import tfgraph.io as _v1
 from tfgraph.ops.parsing_ops import (
     decode_csv_v2 as decode_csv,
+)
+from tfgraph.ops.parsing_ops import (
+    decode_raw_v2 as decode_raw,
 )
 from tfgraph.ops.parsing_ops import (
     parse_example_v2 as parse_example,

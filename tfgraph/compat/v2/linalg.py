@@ -1,5 +1,5 @@
-"""`tf.linalg` under TF2 (`tfgraph.compat.v2.linalg`, re-exports only): `tfgraph.linalg`,
-with TF2's functions where their parameters differ from TF1's."""
+"""`tf.linalg` under TF2 (`tfgraph.compat.v2.linalg`, re-exports only):
+`tfgraph.linalg`, with TF2's functions where their parameters differ from TF1's."""
 
 import tfgraph.linalg as _v1
 from tfgraph.ops.linalg_ops import (

@@ -1,5 +1,5 @@
-"""`tf.math` under TF2 (`tfgraph.compat.v2.math`, re-exports only): `tfgraph.math`,
-with TF2's functions where their parameters differ from TF1's."""
+"""`tf.math` under TF2 (`tfgraph.compat.v2.math`, re-exports only):
+`tfgraph.math`, with TF2's functions where their parameters differ from TF1's."""
 
 import tfgraph.math as _v1
 from tfgraph.ops.confusion_matrix import (

@@ -1,5 +1,5 @@
-"""`tf.nn` under TF2 (`tfgraph.compat.v2.nn`, re-exports only): `tfgraph.nn`,
-with TF2's functions where their parameters differ from TF1's."""
+"""`tf.nn` under TF2 (`tfgraph.compat.v2.nn`, re-exports only):
+`tfgraph.nn`, with TF2's functions where their parameters differ from TF1's."""
 
 import tfgraph.nn as _v1
 from tfgraph.ops.batch_space_ops import (

@@ -1,5 +1,5 @@
-"""`tf.random` under TF2 (`tfgraph.compat.v2.random`, re-exports only): `tfgraph.random`,
-with TF2's functions where their parameters differ from TF1's."""
+"""`tf.random` under TF2 (`tfgraph.compat.v2.random`, re-exports only):
+`tfgraph.random`, with TF2's functions where their parameters differ from TF1's."""
 
 import tfgraph.random as _v1
 from tfgraph.framework.random_seed import (

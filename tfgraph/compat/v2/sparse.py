@@ -1,5 +1,5 @@
-"""`tf.sparse` under TF2 (`tfgraph.compat.v2.sparse`, re-exports only): `tfgraph.sparse`,
-with TF2's functions where their parameters differ from TF1's."""
+"""`tf.sparse` under TF2 (`tfgraph.compat.v2.sparse`, re-exports only):
+`tfgraph.sparse`, with TF2's functions where their parameters differ from TF1's."""
 
 import tfgraph.sparse as _v1
 from tfgraph.ops.segment_ops import (
@@ -10,6 +10,9 @@ from tfgraph.ops.segment_ops import (
 )
 from tfgraph.ops.segment_ops import (
     sparse_segment_sum_v2 as segment_sum,
+)
+from tfgraph.ops.sparse_ops import (
+    map_values,
 )
 from tfgraph.ops.sparse_ops import (
     sparse_add_v2 as add,

@@ -1,5 +1,5 @@
-"""`tf.strings` under TF2 (`tfgraph.compat.v2.strings`, re-exports only): `tfgraph.strings`,
-with TF2's functions where their parameters differ from TF1's."""
+"""`tf.strings` under TF2 (`tfgraph.compat.v2.strings`, re-exports only):
+`tfgraph.strings`, with TF2's functions where their parameters differ from TF1's."""
 
 import tfgraph.strings as _v1
 from tfgraph.ops.hash_ops import (

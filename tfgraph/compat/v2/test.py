@@ -1,5 +1,5 @@
-"""`tf.test` under TF2 (`tfgraph.compat.v2.test`, re-exports only): `tfgraph.test`,
-with TF2's functions where their parameters differ from TF1's."""
+"""`tf.test` under TF2 (`tfgraph.compat.v2.test`, re-exports only):
+`tfgraph.test`, with TF2's functions where their parameters differ from TF1's."""
 
 import tfgraph.test as _v1
 from tfgraph.platform.graph_def_diff import (
