@@ -51,9 +51,9 @@ def all_v2_summary_ops():
 # EventFileWriter (TF2 runs a WriteSummary op on the writer resource; the file is the same).
 class _SummaryState(threading.local):
     def __init__(self) -> None:
-        self.writer = None
-        self.step = None
-        self.is_recording = True
+        self.writer: SummaryWriter | None = None
+        self.step: object = None
+        self.is_recording: object = True
 
 
 _state = _SummaryState()
