@@ -190,3 +190,57 @@ print(json.dumps(out))
 @pytest.mark.tf
 def test_tf2_errors():
     assert _tfgraph_v2(_ERRORS) == tfrun.run_tf_json(_ERRORS, v1=False)
+
+
+_GRAPHS = """
+from collections import Counter
+SKIP = {"Placeholder", "Identity", "NoOp", "Const"}
+def types(fn, *specs):
+    g = tf.function(fn).get_concrete_function(*specs).graph
+    ops = g.get_operations()
+    out = {}
+    for op in ops:
+        if op.type in SKIP:
+            continue
+        attrs = {}
+        for k in ("output_type", "keep_dims", "padding", "data_format", "half_pixel_centers",
+                  "align_corners", "Tidx", "dilations", "strides", "seed", "seed2"):
+            try:
+                v = op.get_attr(k)
+            except Exception:
+                continue
+            if isinstance(v, bytes):
+                v = v.decode()
+            elif hasattr(v, "name") and not isinstance(v, (int, list)):
+                v = v.name
+            attrs[k] = v
+        out.setdefault(op.type, []).append(attrs)
+    return out
+S = tf.TensorSpec
+x4 = S([2, 5, 5, 3], tf.float32)
+w4 = S([3, 3, 3, 4], tf.float32)
+out = {}
+out["conv2d"] = types(lambda x, w: tf.nn.conv2d(x, w, 1, "SAME", "NHWC", 2), x4, w4)
+out["sum"] = types(lambda x: tf.reduce_sum(x, 1, True), x4)
+out["argmax"] = types(lambda x: tf.argmax(x, 1), x4)
+out["argmax32"] = types(lambda x: tf.math.argmax(x, 1, tf.int32), x4)
+xent = tf.nn.softmax_cross_entropy_with_logits
+out["xent"] = types(lambda a, b: xent(a, b), S([2, 3]), S([2, 3]))
+out["gelu"] = types(lambda x: tf.nn.gelu(x), S([3]))
+out["gelu_t"] = types(lambda x: tf.nn.gelu(x, True), S([3]))
+out["resize"] = types(lambda x: tf.image.resize(x, [3, 7]), x4)
+out["poisson"] = types(lambda l: tf.random.poisson([4], l, seed=5), S([2]))
+out["moments"] = types(lambda x: tf.nn.moments(x, [0, 1]), x4)
+out["b2s"] = types(lambda x: tf.batch_to_space(x, [2, 2], [[0, 0], [0, 0]]), S([4, 1, 1, 1]))
+out["shape"] = types(lambda x: tf.shape(x, tf.int64), x4)
+out["squeeze"] = types(lambda x: tf.squeeze(x, [0]), S([1, 2]))
+print(json.dumps(out, sort_keys=True, default=str))
+"""
+
+
+@tfrun.requires_tf
+@pytest.mark.tf
+def test_tf_function_graphs_are_tf2s():
+    """Traced by tf.function, TF2's functions build TF2's ops and attrs (TF2's argmax
+    output_type, keep_dims, half-pixel resize, BatchToSpaceND, gelu's erfc form, ...)."""
+    assert _tfgraph_v2(_GRAPHS) == tfrun.run_tf_json(_GRAPHS, v1=False)

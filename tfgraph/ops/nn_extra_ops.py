@@ -264,7 +264,7 @@ def weighted_moments_v2(x, axes, frequency_weights, keepdims=False, name=None):
 
 
 def gelu(features, approximate=False, name=None):
-    """TF2's `tf.nn.gelu`: x * P(X <= x), X ~ N(0, 1), as TF composes it (erf, or the
+    """TF2's `tf.nn.gelu`: x * P(X <= x), X ~ N(0, 1), as TF composes it (erfc, or the
     tanh form when `approximate`)."""
     from tfgraph.ops import special_math_ops
 
@@ -279,5 +279,5 @@ def gelu(features, approximate=False, name=None):
             coeff = array_ops.cast(0.044715, features.dtype)
             inner = 0.7978845608028654 * (features + coeff * math_ops.pow(features, 3))
             return 0.5 * features * (1.0 + math_ops.tanh(inner))
-        root2 = array_ops.cast(1.4142135623730951, features.dtype)
-        return 0.5 * features * (1.0 + special_math_ops.erf(features / root2))
+        half_root2 = array_ops.cast(0.7071067811865476, features.dtype)
+        return 0.5 * features * special_math_ops.erfc(-features * half_root2)
