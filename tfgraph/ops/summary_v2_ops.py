@@ -284,23 +284,23 @@ def write(tag, tensor, step=None, metadata=None, name=None):
     return constant(_write(tag, value, step, metadata or b""))
 
 
-def _metadata(plugin: str, description) -> bytes:
+def _metadata(plugin: str, description, content: bytes = _PLUGIN_CONTENT) -> bytes:
     from tfgraph import proto
 
     meta = proto.SummaryMetadata(summary_description=description or "")
     meta.plugin_data.plugin_name = plugin
-    meta.plugin_data.content = _PLUGIN_CONTENT
+    meta.plugin_data.content = content
     return meta.SerializeToString()
 
 
-def _summary(name, default, plugin, description, step, make) -> object:
+def _summary(name, default, plugin, description, step, make, content=_PLUGIN_CONTENT):
     from tfgraph.framework.convert import constant
 
     _eager_only(plugin)
     with summary_scope(name, default) as (tag, _):
         if _state.writer is None or not _truth(_state.is_recording):
             return constant(False)
-        return constant(_write(tag, make(), step, _metadata(plugin, description)))
+        return constant(_write(tag, make(), step, _metadata(plugin, description, content)))
 
 
 def scalar(name, data, step=None, description=None):
@@ -375,3 +375,33 @@ def text(name, data, step=None, description=None):
         return value
 
     return _summary(name, "text_summary", "text", description, step, make)
+
+
+# AudioPluginData(version=0, encoding=WAV (11)), serialized
+_AUDIO_WAV_CONTENT = b"\x10\x0b"
+
+
+def audio(name, data, sample_rate, step=None, max_outputs=3, encoding=None, description=None):
+    """TF2's `tf.summary.audio`: the first `max_outputs` clips of `data` ([k, t, c] floats
+    in [-1, 1]) as WAV files at `sample_rate`, each with an empty label, for TensorBoard's
+    audio plugin."""
+    from tfgraph.ops.summary_ops import encode_wav
+
+    if encoding is None:
+        encoding = "wav"
+    if encoding != "wav":
+        raise ValueError(f"Unknown encoding: {encoding!r}")
+
+    def make():
+        value = _numpy(data)
+        if value.ndim != 3:
+            raise ValueError(f"tf.summary.audio: data must have rank 3, got shape {value.shape}")
+        if max_outputs < 0:
+            raise ValueError("tf.summary.audio: max_outputs must be non-negative")
+        rate = float(_numpy(sample_rate))
+        clips = [encode_wav(clip, rate) for clip in value[:max_outputs]]
+        return np.array([[clip, b""] for clip in clips], dtype=object).reshape(-1, 2)
+
+    return _summary(
+        name, "audio_summary", "audio", description, step, make, content=_AUDIO_WAV_CONTENT
+    )

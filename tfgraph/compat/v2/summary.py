@@ -6,6 +6,7 @@ import tfgraph.summary as _v1
 from tfgraph.compat.v2 import summary_experimental as experimental
 from tfgraph.ops.summary_v2_ops import (
     SummaryWriter,
+    audio,
     create_file_writer,
     create_noop_writer,
     flush,
