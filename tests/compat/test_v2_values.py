@@ -244,3 +244,28 @@ def test_tf_function_graphs_are_tf2s():
     """Traced by tf.function, TF2's functions build TF2's ops and attrs (TF2's argmax
     output_type, keep_dims, half-pixel resize, BatchToSpaceND, gelu's erfc form, ...)."""
     assert _tfgraph_v2(_GRAPHS) == tfrun.run_tf_json(_GRAPHS, v1=False)
+
+
+_JACOBIANS = """
+import json
+import numpy as np
+
+def f(a, b):
+    return tf.reduce_sum(a * a, 1) + tf.sin(b)
+
+t, n = tf.test.compute_gradient(f, [np.array([[1.0, 2.0], [3.0, 4.0]], np.float32),
+                                    np.array([0.5, -1.0], np.float32)])
+t64, n64 = tf.test.compute_gradient(lambda x: tf.exp(x), [np.array([0.1, 0.2])], delta=1e-3)
+out = [[a.dtype.name, a.shape, a.round(4).tolist()] for a in (*t, *n, *t64, *n64)]
+try:
+    tf.test.compute_gradient(f, np.ones(2))
+except ValueError as e:
+    out.append(type(e).__name__)
+print(json.dumps(out))
+"""
+
+
+@tfrun.requires_tf
+@pytest.mark.tf
+def test_compute_gradient_gives_tf2s_jacobians():
+    assert _tfgraph_v2(_JACOBIANS) == tfrun.run_tf_json(_JACOBIANS, v1=False)

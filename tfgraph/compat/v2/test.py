@@ -5,6 +5,9 @@ import tfgraph.test as _v1
 from tfgraph.platform.graph_def_diff import (
     assert_equal_graph_def_v2 as assert_equal_graph_def,
 )
+from tfgraph.platform.test_util import (
+    compute_gradient_v2 as compute_gradient,
+)
 
 
 def __getattr__(name):
