@@ -269,3 +269,33 @@ print(json.dumps(out))
 @pytest.mark.tf
 def test_compute_gradient_gives_tf2s_jacobians():
     assert _tfgraph_v2(_JACOBIANS) == tfrun.run_tf_json(_JACOBIANS, v1=False)
+
+
+_STATELESS_IMAGES = (
+    _HELPERS
+    + """
+img = rng.rand(4, 6, 3).astype(np.float32)
+batch = rng.rand(3, 4, 6, 3).astype(np.float32)
+seed = [3, 11]
+im = tf.image
+for s in ([1, 2], [5, 7], seed):
+    out[f"flip_lr{s}"] = v(im.stateless_random_flip_left_right(img, s))
+out["flip_ud"] = v(im.stateless_random_flip_up_down(batch, seed))
+out["flip_lr_batch"] = v(im.stateless_random_flip_left_right(batch, [9, 9]))
+out["brightness"] = v(im.stateless_random_brightness(img, 0.3, seed))
+out["contrast"] = v(im.stateless_random_contrast(img, 0.2, 1.5, seed))
+out["hue"] = v(im.stateless_random_hue(img, 0.2, seed))
+out["saturation"] = v(im.stateless_random_saturation(img, 0.5, 1.5, seed))
+out["crop"] = v(im.stateless_random_crop(batch, [2, 2, 3, 3], seed))
+out["jpeg"] = v(tf.shape(im.stateless_random_jpeg_quality(img, 50, 90, seed)))
+out["pad"] = v(im.resize_with_pad(img, 8, 8))
+out["pad_nearest"] = v(im.resize_with_pad(batch, 3, 9, "nearest"))
+print(json.dumps(out))
+"""
+)
+
+
+@tfrun.requires_tf
+@pytest.mark.tf
+def test_stateless_random_image_ops_give_tf2s_values():
+    _close(_tfgraph_v2(_STATELESS_IMAGES), tfrun.run_tf_json(_STATELESS_IMAGES, v1=False))

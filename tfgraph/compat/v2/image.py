@@ -2,6 +2,12 @@
 `tfgraph.image`, with TF2's functions where their parameters differ from TF1's."""
 
 import tfgraph.image as _v1
+from tfgraph.ops.image_adjust_ops import (
+    stateless_random_brightness,
+    stateless_random_contrast,
+    stateless_random_flip_left_right,
+    stateless_random_flip_up_down,
+)
 from tfgraph.ops.image_box_ops import (
     crop_and_resize_v2 as crop_and_resize,
 )
@@ -13,6 +19,19 @@ from tfgraph.ops.image_box_ops import (
 )
 from tfgraph.ops.image_box_ops import (
     sample_distorted_bounding_box_v2 as sample_distorted_bounding_box,
+)
+from tfgraph.ops.image_codec_ops import (
+    stateless_random_jpeg_quality,
+)
+from tfgraph.ops.image_color_ops import (
+    stateless_random_hue,
+    stateless_random_saturation,
+)
+from tfgraph.ops.image_composite_ops import (
+    resize_with_pad_v2 as resize_with_pad,
+)
+from tfgraph.ops.random_ops import (
+    stateless_random_crop,
 )
 from tfgraph.ops.resize_ops import (
     resize_images_v2 as resize,
