@@ -51,6 +51,10 @@ with w.as_default(step=3):
     with tf.summary.record_if(False):
         out["off"] = bool(tf.summary.scalar("skipped", 1.0).numpy())
     tf.summary.write("raw", tf.constant([1, 2], tf.int64), step=9)
+    g = tf.Graph()
+    with g.as_default():
+        tf.constant(1.0, name="c")
+    out["graph"] = bool(tf.summary.graph(g).numpy())
     tf.summary.flush()
 out["no_writer"] = bool(tf.summary.scalar("x", 1.0, step=1).numpy())
 try:
@@ -72,6 +76,10 @@ def events(d):
     for e in tf.compat.v1.train.summary_iterator(path):
         if e.HasField("file_version"):
             out.append(e.file_version)
+            continue
+        if e.HasField("graph_def"):
+            gd = tf.compat.v1.GraphDef.FromString(e.graph_def)
+            out.append([e.step, [(n.name, n.op) for n in gd.node]])
             continue
         for v in e.summary.value:
             arr = tf.make_ndarray(v.tensor)
@@ -116,4 +124,4 @@ def test_tf2_writer_files_read_back_in_tf_as_tf_writes_them(tmp_path):
     read_ours = tfrun.run_tf_json(f"LOGDIR = {str(ours)!r}\n" + _READ, v1=False)
     read_theirs = tfrun.run_tf_json(f"LOGDIR = {str(theirs)!r}\n" + _READ, v1=False)
     assert read_ours == read_theirs
-    assert read_ours[0][-1] == "v2" and len(read_ours) == 10
+    assert read_ours[0][-1] == "v2" and len(read_ours) == 11

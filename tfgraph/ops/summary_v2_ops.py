@@ -405,3 +405,30 @@ def audio(name, data, sample_rate, step=None, max_outputs=3, encoding=None, desc
     return _summary(
         name, "audio_summary", "audio", description, step, make, content=_AUDIO_WAV_CONTENT
     )
+
+
+def graph(graph_data):
+    """TF2's `tf.summary.graph`: writes a Graph or GraphDef to the default writer (an
+    Event with graph_def, step 0); True if written."""
+    import time
+
+    from tfgraph.framework.convert import constant
+    from tfgraph.framework.graph import Graph
+    from tfgraph.summary_writer import _event_bytes
+
+    if not executing_eagerly():
+        raise ValueError("graph() cannot be invoked inside a graph context.")
+    writer = _state.writer
+    if writer is None or not _truth(_state.is_recording):
+        return constant(False)
+    if isinstance(graph_data, Graph):
+        data = graph_data.as_graph_def().SerializeToString()
+    elif type(graph_data).__name__ == "GraphDef" and hasattr(graph_data, "SerializeToString"):
+        data = graph_data.SerializeToString()
+    else:
+        raise ValueError(
+            "Argument 'graph_data' is not tf.Graph or tf.compat.v1.GraphDef. Received "
+            f"graph_data={graph_data} of type {type(graph_data).__name__}."
+        )
+    writer._write_event(_event_bytes(time.time(), 0, 0x22, data))
+    return constant(True)

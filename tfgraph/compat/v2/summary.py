@@ -10,6 +10,7 @@ from tfgraph.ops.summary_v2_ops import (
     create_file_writer,
     create_noop_writer,
     flush,
+    graph,
     histogram,
     image,
     record_if,
