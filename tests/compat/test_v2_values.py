@@ -299,3 +299,34 @@ print(json.dumps(out))
 @pytest.mark.tf
 def test_stateless_random_image_ops_give_tf2s_values():
     _close(_tfgraph_v2(_STATELESS_IMAGES), tfrun.run_tf_json(_STATELESS_IMAGES, v1=False))
+
+
+_KERAS_NAMESPACES = """
+y = np.array([[0.0, 1.0], [1.0, 0.0]], np.float32)
+p = np.array([[0.2, 0.7], [0.6, 0.1]], np.float32)
+out = {}
+out["mse"] = tf.losses.mse(y, p).numpy().round(5).tolist()
+out["MSE"] = float(tf.losses.MeanSquaredError()(y, p).numpy().round(5))
+out["bce"] = float(tf.losses.BinaryCrossentropy(from_logits=True)(y, p).numpy().round(5))
+out["cce"] = tf.losses.categorical_crossentropy(y, p).numpy().round(5).tolist()
+out["acc"] = tf.metrics.binary_accuracy(y, p).numpy().round(5).tolist()
+out["get"] = tf.losses.get("mse").__name__
+out["init"] = tf.initializers.GlorotUniform(seed=1)([2, 3]).shape.as_list()
+out["zeros"] = tf.initializers.Zeros()([2]).numpy().tolist()
+v = tf.Variable([1.0, 2.0])
+opt = tf.optimizers.SGD(0.1, momentum=0.9)
+for _ in range(2):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(v * v)
+    opt.apply_gradients(zip(tape.gradient(loss, [v]), [v]))
+out["sgd"] = v.numpy().round(5).tolist()
+out["classes"] = [type(tf.optimizers.Adam()).__name__, type(tf.losses.Huber()).__name__]
+print(json.dumps(out))
+"""
+
+
+@tfrun.requires_tf
+@pytest.mark.tf
+def test_losses_metrics_optimizers_initializers_are_keras():
+    """TF2's tf.losses, tf.metrics, tf.optimizers and tf.initializers are tf.keras's."""
+    assert _tfgraph_v2(_KERAS_NAMESPACES) == tfrun.run_tf_json(_KERAS_NAMESPACES, v1=False)
