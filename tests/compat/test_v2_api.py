@@ -91,7 +91,10 @@ def walk() -> dict:
         got = [[p.name, p.kind.name, _encode_default(p.default, tf.DType)] for p in params]
         if got != want:
             differ[path] = [_show(want), _show(got)]
-    return {"missing": missing, "differ": differ}
+    import tfgraph
+
+    tf1 = [list(inspect.signature(f).parameters) for f in (tfgraph.nn.conv2d, tfgraph.reduce_sum)]
+    return {"missing": missing, "differ": differ, "tf1_after_v2": tf1}
 
 
 def _show(params: list) -> str:
@@ -159,3 +162,10 @@ def test_every_tf2_function_has_tf2_parameters():
     assert not unlisted, "\n".join(unlisted)
     stale = sorted(set(EXCLUDED["signatures"]) - set(differ))
     assert not stale, f"now TF2's parameters; delete from the exclusions: {stale}"
+
+
+def test_tfgraph_stays_tf1_beside_compat_v2():
+    """Importing compat.v2 changes no TF1 name: `import tfgraph as tf` keeps TF1's
+    signatures in the same process."""
+    conv2d, reduce_sum = _walked()["tf1_after_v2"]
+    assert conv2d[4] == "use_cudnn_on_gpu" and "keep_dims" in reduce_sum
