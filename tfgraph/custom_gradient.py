@@ -149,3 +149,10 @@ def grad_pass_through(f):
         return f(*args, **kwargs), grad
 
     return functools.wraps(f)(_grad_pass_through_op)
+
+
+def hessians_v2(ys, xs, gate_gradients=False, aggregation_method=None, name="hessians"):
+    """TF2's `tf.hessians` (name last, no colocate_gradients_with_ops)."""
+    return hessians(
+        ys, xs, name=name, gate_gradients=gate_gradients, aggregation_method=aggregation_method
+    )

@@ -715,3 +715,26 @@ def _graph_of(values):
         if g is not None and hasattr(g, "_create_op"):
             return g
     return get_default_graph()
+
+
+def gradients_v2(
+    ys,
+    xs,
+    grad_ys=None,
+    name: str | None = "gradients",
+    gate_gradients: bool = False,
+    aggregation_method=None,
+    stop_gradients=None,
+    unconnected_gradients=UnconnectedGradients.NONE,
+) -> list:
+    """TF2's `tf.gradients` (no colocate_gradients_with_ops)."""
+    return gradients(
+        ys,
+        xs,
+        grad_ys=grad_ys,
+        name=name,
+        gate_gradients=gate_gradients,
+        aggregation_method=aggregation_method,
+        stop_gradients=stop_gradients,
+        unconnected_gradients=unconnected_gradients,
+    )

@@ -342,3 +342,17 @@ def to_code(
 
 
 del builtins
+
+
+def to_graph_v2(entity, recursive: bool = True, experimental_optional_features=None):
+    """TF2's `tf.autograph.to_graph` (no arg_values / arg_types)."""
+    return to_graph(
+        entity, recursive=recursive, experimental_optional_features=experimental_optional_features
+    )
+
+
+def to_code_v2(entity, recursive: bool = True, experimental_optional_features=None) -> str:
+    """TF2's `tf.autograph.to_code` (no arg_values / arg_types / indentation)."""
+    return to_code(
+        entity, recursive=recursive, experimental_optional_features=experimental_optional_features
+    )

@@ -186,6 +186,19 @@ def _prepare(op_def, name, attrs, inputs, values):
     return prepared
 
 
+def clear_kernel_cache() -> None:
+    """Drops the bound kernels (random ops restart their streams), as TF's context does
+    when the global seed is set."""
+    with _kernels_lock:
+        _kernels.clear()
+    for store in (_CTX.stores.local, *_CTX.stores.tasks().values()):
+        with store.lock:
+            for key in [
+                k for k in store.kernel_state if isinstance(k, tuple) and k[:1] == ("philox",)
+            ]:
+                del store.kernel_state[key]
+
+
 def _error(op_def, name, attrs, inputs, values, exc: BaseException) -> errors.OpError:
     """The TF error an eager op raises: the kernel's, or the shape rule's complaint as
     InvalidArgumentError, ending in `[Op:<type>]` as TF's messages do."""

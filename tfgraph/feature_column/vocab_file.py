@@ -127,3 +127,20 @@ def categorical_column_with_vocabulary_file(
         key, vocabulary_file, vocabulary_size, 0 if num_oov_buckets is None else num_oov_buckets,
         dtype, -1 if default_value is None else default_value, None,
     )  # fmt: skip
+
+
+def categorical_column_with_vocabulary_file_v2(
+    key, vocabulary_file, vocabulary_size=None, dtype=dtypes.string, default_value=None,
+    num_oov_buckets=0, file_format=None,
+):  # fmt: skip
+    """TF2's `tf.feature_column.categorical_column_with_vocabulary_file` (dtype third;
+    `file_format` other than a text file is not implemented)."""
+    if file_format not in (None, "text"):
+        raise NotImplementedError(
+            "categorical_column_with_vocabulary_file: tfgraph reads text vocabulary files "
+            f"only, got file_format={file_format!r}; pass file_format=None"
+        )
+    return categorical_column_with_vocabulary_file(
+        key, vocabulary_file, vocabulary_size=vocabulary_size, num_oov_buckets=num_oov_buckets,
+        default_value=default_value, dtype=dtype,
+    )  # fmt: skip

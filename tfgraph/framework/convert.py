@@ -472,3 +472,24 @@ register_tensor_conversion_function(Tensor, _tensor_conversion, 0)
 register_tensor_conversion_function((TensorShape, Dimension), _shape_conversion, 100)
 register_tensor_conversion_function((list, tuple), _list_conversion, 100)
 register_tensor_conversion_function(object, _constant_conversion, 200)
+
+
+# TF2's spellings (`tfgraph.compat.v2`).
+def constant_v2(value, dtype=None, shape=None, name: str = "Const"):
+    """TF2's `tf.constant`: `shape` reshapes a value with as many elements or fills it
+    from a one-element value; any other count is a TypeError (TF1 pads with the last
+    value)."""
+    if shape is not None and not isinstance(value, Tensor):
+        arr, _ = numpy_value(value, None if dtype is None else dtypes.as_dtype(dtype))
+        dims = TensorShape(shape)
+        if dims.is_fully_defined() and arr.size not in (1, dims.num_elements()):
+            raise TypeError(
+                f"Expected Tensor's shape: {_shape_str(tuple(dims.as_list()))}, but got "
+                f"{_shape_str(arr.shape)}."
+            )
+    return constant(value, dtype=dtype, shape=shape, name=name)
+
+
+def convert_to_tensor_v2(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
+    """TF2's `tf.convert_to_tensor` (dtype_hint, no preferred_dtype)."""
+    return convert_to_tensor(value, dtype=dtype, name=name, preferred_dtype=dtype_hint)

@@ -1079,3 +1079,22 @@ def get_collection_ref(key) -> list:
 def init_scope():
     """Lifts creation out of control-dependency blocks (what TF does in graph mode)."""
     return get_default_graph().control_dependencies(None)
+
+
+# TF2's spellings (`tfgraph.compat.v2`).
+def device_v2(device_name):
+    """TF2's `tf.device`: a device name or spec; functions are TF1 only."""
+    if callable(device_name):
+        raise RuntimeError("tf.device does not support functions.")
+    return device(device_name)
+
+
+def get_current_name_scope() -> str:
+    """TF2's `tf.get_current_name_scope`: the current name scope ("" at the top)."""
+    return get_default_graph().get_name_scope()
+
+
+def inside_function() -> bool:
+    """TF2's `tf.inside_function`: True while a `tf.function` (or dataset function) is
+    being traced."""
+    return get_default_graph().building_function

@@ -15,6 +15,7 @@ kernel treats `seed == seed2 == 0` as "no seed".
 
 from __future__ import annotations
 
+import random
 import weakref
 
 from tfgraph.framework.graph import get_default_graph
@@ -26,6 +27,9 @@ _MAXINT32 = 2**31 - 1
 
 # How many op seeds each graph has derived from its graph seed.
 _op_seed_counters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# Eager graphs seeded by tf.random.set_seed: the generator of their op seeds (TF's
+# context.internal_operation_seed).
+_eager_op_seeds: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _truncate_seed(seed: int) -> int:
@@ -43,7 +47,9 @@ def get_seed(op_seed: int | None) -> tuple[int | None, int | None]:
     g = get_default_graph()
     global_seed = g.seed
     if global_seed is not None:
-        if op_seed is None:
+        if op_seed is None and g in _eager_op_seeds:
+            op_seed = _eager_op_seeds[g].randint(0, _MAXINT32)
+        elif op_seed is None:
             op_seed = _op_seed_counters.get(g, 0)
             _op_seed_counters[g] = op_seed + 1
         seeds = (_truncate_seed(global_seed), _truncate_seed(op_seed))
@@ -63,3 +69,18 @@ def set_random_seed(seed: int | None) -> None:
     from it; sessions running the graph then produce the same sequences each time.
     """
     get_default_graph().seed = seed
+
+
+def set_seed(seed: int | None) -> None:
+    """TF2's `tf.random.set_seed`: sets the global seed and restarts the sequence of op
+    seeds drawn from it, so random ops called after each call repeat the same values.
+    Eagerly, as TF, op seeds come from `random.Random(seed)` and the random ops' kernels
+    (with their positions in their streams) are dropped."""
+    g = get_default_graph()
+    g.seed = seed
+    _op_seed_counters.pop(g, None)
+    if g._executes_eagerly:
+        from tfgraph.eager.execute import clear_kernel_cache
+
+        _eager_op_seeds[g] = random.Random(seed)
+        clear_kernel_cache()

@@ -3985,3 +3985,85 @@ def batch_gather(params, indices, name=None) -> Tensor:
         if indices.shape.ndims is None:
             raise ValueError("batch_gather does not allow indices with unknown shape.")
         return _batch_gather(params, indices, batch_dims=indices.shape.ndims - 1)
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def boolean_mask_v2(tensor, mask, axis=None, name="boolean_mask"):
+    """TF2's `tf.boolean_mask` (axis before name)."""
+    return boolean_mask(tensor, mask, name=name, axis=axis)
+
+
+def expand_dims_v2(input, axis, name=None):
+    """TF2's `tf.expand_dims` (axis required, no `dim`)."""
+    return expand_dims(input, axis, name=name)
+
+
+def gather_v2(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
+    """TF2's `tf.gather` (axis and batch_dims before name)."""
+    return gather(
+        params,
+        indices,
+        validate_indices=validate_indices,
+        name=name,
+        axis=axis,
+        batch_dims=batch_dims,
+    )
+
+
+def gather_nd_v2(params, indices, batch_dims=0, name=None, bad_indices_policy=""):
+    """TF2's `tf.gather_nd` (batch_dims before name)."""
+    return gather_nd(
+        params, indices, name=name, batch_dims=batch_dims, bad_indices_policy=bad_indices_policy
+    )
+
+
+def _no_layout(layout, what: str) -> None:
+    if layout is not None:
+        raise NotImplementedError(
+            f"{what}: `layout` is a DTensor layout, which tfgraph does not provide; pass "
+            "layout=None"
+        )
+
+
+def ones_like_v2(input, dtype=None, name=None, layout=None):
+    """TF2's `tf.ones_like` (first parameter `input`; `layout` must be None)."""
+    _no_layout(layout, "tf.ones_like")
+    return ones_like(input, dtype=dtype, name=name)
+
+
+def zeros_like_v2(input, dtype=None, name=None, layout=None):
+    """TF2's `tf.zeros_like` (first parameter `input`; `layout` must be None)."""
+    _no_layout(layout, "tf.zeros_like")
+    return zeros_like(input, dtype=dtype, name=name)
+
+
+def pad_v2(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
+    """TF2's `tf.pad` (constant_values before name)."""
+    return pad(tensor, paddings, mode=mode, name=name, constant_values=constant_values)
+
+
+def reverse_sequence_v2(input, seq_lengths, seq_axis=None, batch_axis=None, name=None):
+    """TF2's `tf.reverse_sequence` (no seq_dim / batch_dim)."""
+    return reverse_sequence(input, seq_lengths, seq_axis=seq_axis, batch_axis=batch_axis, name=name)
+
+
+def shape_v2(input, out_type=None, name=None):
+    """TF2's `tf.shape` (out_type before name)."""
+    return shape(input, name=name, out_type=out_type)
+
+
+def size_v2(input, out_type=None, name=None):
+    """TF2's `tf.size` (out_type before name)."""
+    return size(input, name=name, out_type=out_type)
+
+
+def squeeze_v2(input, axis=None, name=None):
+    """TF2's `tf.squeeze` (no squeeze_dims)."""
+    return squeeze(input, axis=axis, name=name)
+
+
+def transpose_v2(a, perm=None, conjugate=False, name="transpose"):
+    """TF2's `tf.transpose` (conjugate before name)."""
+    return transpose(a, perm=perm, name=name, conjugate=conjugate)

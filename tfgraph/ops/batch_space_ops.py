@@ -287,3 +287,16 @@ def required_space_to_batch_paddings(input_shape, block_shape, base_paddings=Non
             [[0, pad_end_extra[i]] for i in range(num_block_dims)], name="crops"
         )
         return result_paddings, result_crops
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def batch_to_space_v2(input, block_shape, crops, name=None):
+    """TF2's `tf.batch_to_space`: BatchToSpaceND with (block_shape, crops)."""
+    return batch_to_space_nd(input, block_shape, crops, name=name)
+
+
+def space_to_batch_v2(input, block_shape, paddings, name=None):
+    """TF2's `tf.space_to_batch` / `tf.nn.space_to_batch`: SpaceToBatchND."""
+    return space_to_batch_nd(input, block_shape, paddings, name=name)

@@ -677,3 +677,71 @@ def add_check_numerics_ops():
                 with graph.control_dependencies(check_op):
                     check_op = [check_numerics(output, message=message)]
     return group(*check_op)
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def _assert_pair_v2(assert_v1):
+    def assert_v2(x, y, message=None, summarize=None, name=None):
+        return assert_v1(x, y, summarize=summarize, message=message, name=name)
+
+    assert_v2.__name__ = assert_v2.__qualname__ = assert_v1.__name__ + "_v2"
+    assert_v2.__doc__ = f"TF2's `tf.debugging.{assert_v1.__name__}` (no `data`)."
+    return assert_v2
+
+
+def _assert_one_v2(assert_v1):
+    def assert_v2(x, message=None, summarize=None, name=None):
+        return assert_v1(x, summarize=summarize, message=message, name=name)
+
+    assert_v2.__name__ = assert_v2.__qualname__ = assert_v1.__name__ + "_v2"
+    assert_v2.__doc__ = f"TF2's `tf.debugging.{assert_v1.__name__}` (no `data`)."
+    return assert_v2
+
+
+def _assert_rank_v2(assert_v1):
+    def assert_v2(x, rank, message=None, name=None):
+        return assert_v1(x, rank, message=message, name=name)
+
+    assert_v2.__name__ = assert_v2.__qualname__ = assert_v1.__name__ + "_v2"
+    assert_v2.__doc__ = f"TF2's `tf.debugging.{assert_v1.__name__}` (no `data`, `summarize`)."
+    return assert_v2
+
+
+assert_equal_v2 = _assert_pair_v2(assert_equal)
+assert_greater_v2 = _assert_pair_v2(assert_greater)
+assert_greater_equal_v2 = _assert_pair_v2(assert_greater_equal)
+assert_less_v2 = _assert_pair_v2(assert_less)
+assert_less_equal_v2 = _assert_pair_v2(assert_less_equal)
+assert_negative_v2 = _assert_one_v2(assert_negative)
+assert_non_negative_v2 = _assert_one_v2(assert_non_negative)
+assert_non_positive_v2 = _assert_one_v2(assert_non_positive)
+assert_positive_v2 = _assert_one_v2(assert_positive)
+assert_rank_v2 = _assert_rank_v2(assert_rank)
+assert_rank_at_least_v2 = _assert_rank_v2(assert_rank_at_least)
+
+
+def assert_rank_in_v2(x, ranks, message=None, name=None):
+    """TF2's `tf.debugging.assert_rank_in` (no `data`, `summarize`)."""
+    return assert_rank_in(x, ranks, message=message, name=name)
+
+
+def assert_near_v2(x, y, rtol=None, atol=None, message=None, summarize=None, name=None):
+    """TF2's `tf.debugging.assert_near` (no `data`)."""
+    return assert_near(x, y, rtol=rtol, atol=atol, summarize=summarize, message=message, name=name)
+
+
+def assert_none_equal_v2(x, y, summarize=None, message=None, name=None):
+    """TF2's `tf.debugging.assert_none_equal` (no `data`)."""
+    return assert_none_equal(x, y, summarize=summarize, message=message, name=name)
+
+
+def assert_scalar_v2(tensor, message=None, name=None):
+    """TF2's `tf.debugging.assert_scalar` (message before name)."""
+    return assert_scalar(tensor, name=name, message=message)
+
+
+def assert_all_finite_v2(x, message, name=None):
+    """TF2's `tf.debugging.assert_all_finite` (x and message required)."""
+    return verify_tensor_all_finite(x=x, message=message, name=name)

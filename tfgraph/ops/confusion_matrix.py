@@ -107,3 +107,15 @@ def confusion_matrix(
         return array_ops.scatter_nd(
             indices=indices, updates=values, shape=array_ops.cast(shape, dtypes.int64)
         )
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def confusion_matrix_v2(
+    labels, predictions, num_classes=None, weights=None, dtype=dtypes.int32, name=None
+):
+    """TF2's `tf.math.confusion_matrix` (weights before dtype)."""
+    return confusion_matrix(
+        labels, predictions, num_classes=num_classes, dtype=dtype, name=name, weights=weights
+    )

@@ -179,7 +179,12 @@ def with_dependencies(
 
 
 def tuple(tensors, name: str | None = None, control_inputs=None) -> list:
-    """The `tensors`, each available only after all of them are computed."""
+    """The `tensors`, each available only after all of them are computed (eagerly: the
+    tensors themselves, as TF)."""
+    from tfgraph.eager.context import executing_eagerly
+
+    if executing_eagerly():
+        return list(tensors)
     g = get_default_graph()
     with g.name_scope(name or "tuple") as scope:
         # (a variable counts as a tensor: gated by its op, e.g. an assign's update)
@@ -703,6 +708,13 @@ def cond(
         raise TypeError("'false_fn' must be callable.")
     if isinstance(pred, bool):
         raise TypeError("'pred' must not be a Python bool.")
+    from tfgraph.eager.context import executing_eagerly
+
+    if executing_eagerly():  # (TF: the chosen branch runs, nothing is built)
+        result = true_fn() if bool(pred) else false_fn()
+        if not strict and isinstance(result, (list, _builtin_tuple)) and len(result) == 1:
+            return result[0]
+        return result
     g = get_default_graph()
     with g.name_scope(name or "cond"):
         pred = convert_to_tensor(pred)
@@ -749,3 +761,16 @@ def cond(
         if not strict and isinstance(result, (list, _builtin_tuple)) and len(result) == 1:
             result = result[0]
         return result
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def cond_for_tf_v2(pred, true_fn=None, false_fn=None, name=None):
+    """TF2's `tf.cond` (no strict, fn1, fn2): outputs keep the branches' structure."""
+    return cond(pred, true_fn=true_fn, false_fn=false_fn, strict=True, name=name)
+
+
+def tuple_v2(tensors, control_inputs=None, name=None):
+    """TF2's `tf.tuple` (control_inputs before name)."""
+    return tuple(tensors, name=name, control_inputs=control_inputs)

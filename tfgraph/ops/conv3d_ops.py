@@ -520,3 +520,38 @@ def avg_pool3d(input, ksize, strides, padding, data_format="NDHWC", name=None):
     data_format = data_format or "NDHWC"
     channel_index = 1 if data_format.startswith("NC") else 3  # (as TF's)
     return _pool3d("AvgPool3D", input, ksize, strides, padding, data_format, name, channel_index)
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def conv3d_v2(input, filters, strides, padding, data_format="NDHWC", dilations=None, name=None):
+    """TF2's `tf.nn.conv3d` (`filters`, dilations default to ones)."""
+    if dilations is None:
+        dilations = [1, 1, 1, 1, 1]
+    return conv3d(
+        input, filters, strides, padding, data_format=data_format, dilations=dilations, name=name
+    )
+
+
+def conv3d_transpose_v2(
+    input,
+    filters,
+    output_shape,
+    strides,
+    padding="SAME",
+    data_format="NDHWC",
+    dilations=None,
+    name=None,
+):
+    """TF2's `tf.nn.conv3d_transpose` (input, filters, ..., dilations before name)."""
+    return conv3d_transpose(
+        input,
+        filters,
+        output_shape,
+        strides,
+        padding=padding,
+        data_format=data_format,
+        name=name,
+        dilations=dilations,
+    )

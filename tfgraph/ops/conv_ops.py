@@ -1865,3 +1865,121 @@ def max_pool_with_argmax(
     }
     op = apply_op("MaxPoolWithArgmax", name, [input], attrs)
     return op._outputs[0], op._outputs[1]
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def conv2d_tf2(input, filters, strides, padding, data_format="NHWC", dilations=None, name=None):
+    """TF2's `tf.nn.conv2d`: (input, filters, strides, padding, data_format, dilations,
+    name); TF1's 5th parameter is use_cudnn_on_gpu."""
+    if dilations is None:
+        dilations = [1, 1, 1, 1]
+    return conv2d(
+        input, filters, strides, padding, data_format=data_format, dilations=dilations, name=name
+    )
+
+
+def conv1d_v2(input, filters, stride, padding, data_format="NWC", dilations=None, name=None):
+    """TF2's `tf.nn.conv1d` (no use_cudnn_on_gpu)."""
+    return conv1d(
+        input, filters, stride, padding, data_format=data_format, name=name, dilations=dilations
+    )
+
+
+def conv2d_transpose_v2(
+    input,
+    filters,
+    output_shape,
+    strides,
+    padding="SAME",
+    data_format="NHWC",
+    dilations=None,
+    name=None,
+):
+    """TF2's `tf.nn.conv2d_transpose` (input, filters, ..., dilations before name)."""
+    return conv2d_transpose(
+        input,
+        filters,
+        output_shape,
+        strides,
+        padding=padding,
+        data_format=data_format,
+        name=name,
+        dilations=dilations,
+    )
+
+
+def convolution_v2(
+    input, filters, strides=None, padding="VALID", data_format=None, dilations=None, name=None
+):
+    """TF2's `tf.nn.convolution`: strides before padding, padding defaults to VALID."""
+    return convolution(
+        input,
+        filters,
+        padding,
+        strides=strides,
+        dilation_rate=dilations,
+        name=name,
+        data_format=data_format,
+    )
+
+
+def avg_pool2d_v2(input, ksize, strides, padding, data_format="NHWC", name=None):
+    """TF2's `tf.nn.avg_pool2d` (first parameter `input`)."""
+    return avg_pool(input, ksize, strides, padding, data_format=data_format, name=name)
+
+
+def depthwise_conv2d_v2(
+    input, filter, strides, padding, data_format=None, dilations=None, name=None
+):
+    """TF2's `tf.nn.depthwise_conv2d` (`dilations` for TF1's `rate`)."""
+    return depthwise_conv2d(
+        input, filter, strides, padding, rate=dilations, name=name, data_format=data_format
+    )
+
+
+def separable_conv2d_v2(
+    input,
+    depthwise_filter,
+    pointwise_filter,
+    strides,
+    padding,
+    data_format=None,
+    dilations=None,
+    name=None,
+):
+    """TF2's `tf.nn.separable_conv2d` (`dilations` for TF1's `rate`)."""
+    return separable_conv2d(
+        input,
+        depthwise_filter,
+        pointwise_filter,
+        strides,
+        padding,
+        rate=dilations,
+        name=name,
+        data_format=data_format,
+    )
+
+
+def max_pool_with_argmax_v2(
+    input,
+    ksize,
+    strides,
+    padding,
+    data_format="NHWC",
+    output_dtype=dtypes.int64,
+    include_batch_in_index=False,
+    name=None,
+):
+    """TF2's `tf.nn.max_pool_with_argmax` (no Targmax)."""
+    return max_pool_with_argmax(
+        input,
+        ksize,
+        strides,
+        padding,
+        data_format=data_format,
+        name=name,
+        output_dtype=output_dtype,
+        include_batch_in_index=include_batch_in_index,
+    )

@@ -223,3 +223,34 @@ def safe_embedding_lookup_sparse(
             ).concatenate(result.get_shape()[1:])
         )
         return final_result
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def embedding_lookup_sparse_v2(
+    params, sp_ids, sp_weights, combiner=None, max_norm=None, name=None, allow_fast_lookup=False
+):
+    """TF2's `tf.nn.embedding_lookup_sparse`: sharded params are split "div"-wise."""
+    return embedding_lookup_sparse(
+        params, sp_ids, sp_weights, partition_strategy="div", name=name, combiner=combiner,
+        max_norm=max_norm, allow_fast_lookup=allow_fast_lookup,
+    )  # fmt: skip
+
+
+def safe_embedding_lookup_sparse_v2(
+    embedding_weights,
+    sparse_ids,
+    sparse_weights=None,
+    combiner="mean",
+    default_id=None,
+    max_norm=None,
+    name=None,
+    allow_fast_lookup=False,
+):
+    """TF2's `tf.nn.safe_embedding_lookup_sparse`: sharded weights split "div"-wise."""
+    return safe_embedding_lookup_sparse(
+        embedding_weights, sparse_ids, sparse_weights=sparse_weights, combiner=combiner,
+        default_id=default_id, name=name, partition_strategy="div", max_norm=max_norm,
+        allow_fast_lookup=allow_fast_lookup,
+    )  # fmt: skip

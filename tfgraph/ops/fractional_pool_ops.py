@@ -360,3 +360,37 @@ def fractional_avg_pool(
         "FractionalAvgPool", value, pooling_ratio, pseudo_random, overlapping, deterministic,
         seed, seed2, name,
     )  # fmt: skip
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def _fractional_v2(pool_v1, value, pooling_ratio, pseudo_random, overlapping, seed, name):
+    from tfgraph.framework.random_seed import get_seed
+
+    if isinstance(pooling_ratio, (int, float)):
+        pooling_ratio = [1.0, pooling_ratio, pooling_ratio, 1.0]
+    elif len(pooling_ratio) == 2:
+        pooling_ratio = [1.0, *pooling_ratio, 1.0]
+    if seed == 0:
+        return pool_v1(value, pooling_ratio, pseudo_random, overlapping, False, 0, 0, name)
+    seed1, seed2 = get_seed(seed)
+    return pool_v1(value, pooling_ratio, pseudo_random, overlapping, True, seed1, seed2, name)
+
+
+def fractional_max_pool_v2(
+    value, pooling_ratio, pseudo_random=False, overlapping=False, seed=0, name=None
+):
+    """TF2's `tf.nn.fractional_max_pool`: a nonzero `seed` makes it deterministic."""
+    return _fractional_v2(
+        fractional_max_pool, value, pooling_ratio, pseudo_random, overlapping, seed, name
+    )
+
+
+def fractional_avg_pool_v2(
+    value, pooling_ratio, pseudo_random=False, overlapping=False, seed=0, name=None
+):
+    """TF2's `tf.nn.fractional_avg_pool`: a nonzero `seed` makes it deterministic."""
+    return _fractional_v2(
+        fractional_avg_pool, value, pooling_ratio, pseudo_random, overlapping, seed, name
+    )

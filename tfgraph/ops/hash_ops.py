@@ -465,3 +465,11 @@ def fingerprint(data, method="farmhash64", name=None):
     """A uint8 [rows, 8] fingerprint of each row (along dimension 0) of `data`: FarmHash
     Fingerprint64 of the row's bytes, little-endian."""
     return op_output("Fingerprint", name, [data, method])
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def string_to_hash_bucket_v2(input, num_buckets, name=None):
+    """TF2's `tf.strings.to_hash_bucket` (first parameter `input`)."""
+    return string_to_hash_bucket(input, num_buckets, name=name)

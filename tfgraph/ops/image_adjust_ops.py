@@ -68,15 +68,19 @@ def flip_up_down(image):
     return _flip(image, 0, "flip_up_down")
 
 
-def _random_flip(image, flip_index: int, seed, scope_name: str):
+def _random_flip(image, flip_index: int, seed, scope_name: str, uniform=None):
+    if uniform is None:
+
+        def uniform(shape):
+            return random_ops.random_uniform(shape, 0, 1.0, seed=seed)
+
     g = get_default_graph()
     with g.name_scope(scope_name) as scope:
         image = convert_to_tensor(image, name="image")
         image = _at_least_3d(image)
         ndims = image.get_shape().ndims
         if ndims == 3:
-            uniform = random_ops.random_uniform([], 0, 1.0, seed=seed)
-            mirror = math_ops.less(uniform, 0.5)
+            mirror = math_ops.less(uniform([]), 0.5)
             result = control_flow_ops.cond(
                 mirror, lambda: array_ops.reverse(image, [flip_index]), lambda: image, name=scope
             )
@@ -84,8 +88,7 @@ def _random_flip(image, flip_index: int, seed, scope_name: str):
             return result
         if ndims == 4:
             batch = array_ops.shape(image)[0]
-            uniform = random_ops.random_uniform([batch], 0, 1.0, seed=seed)
-            flips = math_ops.round(array_ops.reshape(uniform, [batch, 1, 1, 1]))
+            flips = math_ops.round(array_ops.reshape(uniform([batch]), [batch, 1, 1, 1]))
             flips = array_ops.cast(flips, image.dtype)
             flipped = array_ops.reverse(image, [flip_index + 1])
             return flips * flipped + (1 - flips) * image
@@ -367,3 +370,40 @@ def central_crop(image, central_fraction):
             batch, [0, top, left, 0], [-1, height - 2 * top, width - 2 * left, -1]
         )
         return array_ops.squeeze(cropped, [0]) if single else cropped
+
+
+# -- TF2's stateless random image ops: the same draws from stateless_random_uniform(seed)
+def _stateless_uniform(seed, minval=0, maxval=1.0, dtype=dtypes.float32):
+    from tfgraph.ops.stateless_random_ops import stateless_uniform
+
+    return lambda shape: stateless_uniform(shape, seed, minval, maxval, dtype=dtype)
+
+
+def stateless_random_flip_left_right(image, seed):
+    """TF2's `tf.image.stateless_random_flip_left_right`: deterministic for a `seed`
+    (shape [2])."""
+    return _random_flip(
+        image, 1, None, "stateless_random_flip_left_right", _stateless_uniform(seed)
+    )
+
+
+def stateless_random_flip_up_down(image, seed):
+    """TF2's `tf.image.stateless_random_flip_up_down`: deterministic for a `seed`."""
+    return _random_flip(image, 0, None, "stateless_random_flip_up_down", _stateless_uniform(seed))
+
+
+def stateless_random_brightness(image, max_delta, seed):
+    """TF2's `tf.image.stateless_random_brightness`: delta from [-max_delta, max_delta)."""
+    if max_delta < 0:
+        raise ValueError("max_delta must be non-negative.")
+    delta = _stateless_uniform(seed, -max_delta, max_delta)([])
+    return adjust_brightness(image, delta)
+
+
+def stateless_random_contrast(image, lower, upper, seed):
+    """TF2's `tf.image.stateless_random_contrast`: factor from [lower, upper)."""
+    if upper <= lower:
+        raise ValueError("upper must be > lower.")
+    if lower < 0:
+        raise ValueError("lower must be non-negative.")
+    return adjust_contrast(image, _stateless_uniform(seed, lower, upper)([]))

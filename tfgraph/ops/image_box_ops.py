@@ -1868,3 +1868,53 @@ def _padded_indices(
     idx = array_ops.where(idx_index < num_valid_expanded, idx, invalid_index)
     num_valid = array_ops.reshape(num_valid, batch_dims)
     return idx, num_valid
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def draw_bounding_boxes_v2(images, boxes, colors, name=None):
+    """TF2's `tf.image.draw_bounding_boxes` (colors required)."""
+    return draw_bounding_boxes(images, boxes, name=name, colors=colors)
+
+
+def extract_glimpse_v2(
+    input, size, offsets, centered=True, normalized=True, noise="uniform", name=None
+):
+    """TF2's `tf.image.extract_glimpse` (ExtractGlimpseV2): `noise` names what fills a
+    window outside the image ('uniform', 'gaussian' or 'zero')."""
+    return op_output(
+        "ExtractGlimpseV2",
+        name,
+        [input, size, offsets],
+        {
+            "centered": bool(centered),
+            "normalized": bool(normalized),
+            "uniform_noise": False,
+            "noise": noise.encode() if isinstance(noise, str) else noise,
+        },
+    )
+
+
+def sample_distorted_bounding_box_v2(
+    image_size,
+    bounding_boxes,
+    seed=0,
+    min_object_covered=0.1,
+    aspect_ratio_range=None,
+    area_range=None,
+    max_attempts=None,
+    use_image_if_no_bounding_boxes=None,
+    name=None,
+):
+    """TF2's `tf.image.sample_distorted_bounding_box`: one `seed`, combined with the
+    global seed (0: unseeded)."""
+    from tfgraph.framework.random_seed import get_seed
+
+    seed1, seed2 = get_seed(seed) if seed else (0, 0)
+    return sample_distorted_bounding_box(
+        image_size, bounding_boxes, seed=seed1, seed2=seed2,
+        min_object_covered=min_object_covered, aspect_ratio_range=aspect_ratio_range,
+        area_range=area_range, max_attempts=max_attempts,
+        use_image_if_no_bounding_boxes=use_image_if_no_bounding_boxes, name=name,
+    )  # fmt: skip

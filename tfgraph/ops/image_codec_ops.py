@@ -865,3 +865,20 @@ def random_jpeg_quality(image, min_jpeg_quality, max_jpeg_quality, seed=None):
         [], min_jpeg_quality, max_jpeg_quality, seed=seed, dtype=dtypes.int32
     )
     return adjust_jpeg_quality(image, jpeg_quality)
+
+
+def stateless_random_jpeg_quality(image, min_jpeg_quality, max_jpeg_quality, seed):
+    """TF2's `tf.image.stateless_random_jpeg_quality`: quality from [min, max)."""
+    from tfgraph.ops.stateless_random_ops import stateless_uniform
+
+    if (
+        min_jpeg_quality < 0
+        or max_jpeg_quality < 0
+        or min_jpeg_quality > 100
+        or max_jpeg_quality > 100
+    ):
+        raise ValueError("jpeg encoding range must be between 0 and 100.")
+    if min_jpeg_quality >= max_jpeg_quality:
+        raise ValueError("`min_jpeg_quality` must be less than `max_jpeg_quality`.")
+    quality = stateless_uniform([], seed, min_jpeg_quality, max_jpeg_quality, dtype=dtypes.int32)
+    return adjust_jpeg_quality(image, quality)

@@ -394,6 +394,28 @@ def random_saturation(image, lower, upper, seed=None):
     return adjust_saturation(image, factor)
 
 
+def stateless_random_hue(image, max_delta, seed):
+    """TF2's `tf.image.stateless_random_hue`: delta from [-max_delta, max_delta)."""
+    from tfgraph.ops.stateless_random_ops import stateless_uniform
+
+    if max_delta > 0.5:
+        raise ValueError("max_delta must be <= 0.5.")
+    if max_delta < 0:
+        raise ValueError("max_delta must be non-negative.")
+    return adjust_hue(image, stateless_uniform([], seed, -max_delta, max_delta))
+
+
+def stateless_random_saturation(image, lower, upper, seed=None):
+    """TF2's `tf.image.stateless_random_saturation`: factor from [lower, upper)."""
+    from tfgraph.ops.stateless_random_ops import stateless_uniform
+
+    if upper <= lower:
+        raise ValueError("upper must be > lower.")
+    if lower < 0:
+        raise ValueError("lower must be non-negative.")
+    return adjust_saturation(image, stateless_uniform([], seed, lower, upper))
+
+
 # -- grayscale and gamma -----------------------------------------------------------------------
 def rgb_to_grayscale(images, name=None):
     """`images` (RGB) as one gray channel: 0.2989 R + 0.5870 G + 0.1140 B."""

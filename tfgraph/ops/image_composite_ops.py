@@ -229,8 +229,26 @@ def yuv_to_rgb(images):
 def resize_image_with_pad(image, target_height, target_width, method=0, align_corners=False):
     """`image` resized (keeping its aspect ratio) to fit in `target_height` x
     `target_width`, then zero-padded to that size (TF1's form)."""
-    from tfgraph.ops.image_adjust_ops import pad_to_bounding_box
     from tfgraph.ops.resize_ops import resize_images
+
+    def resize(image, size):
+        return resize_images(image, size, method, align_corners=align_corners)
+
+    return _resize_with_pad(image, target_height, target_width, resize)
+
+
+def resize_with_pad_v2(image, target_height, target_width, method="bilinear", antialias=False):
+    """TF2's `tf.image.resize_with_pad`: as TF1's, resized by TF2's `tf.image.resize`."""
+    from tfgraph.ops.resize_ops import resize_images_v2
+
+    def resize(image, size):
+        return resize_images_v2(image, size, method, antialias=antialias)
+
+    return _resize_with_pad(image, target_height, target_width, resize)
+
+
+def _resize_with_pad(image, target_height, target_width, resize):
+    from tfgraph.ops.image_adjust_ops import pad_to_bounding_box
 
     g = get_default_graph()
     with g.name_scope("resize_image_with_pad"):
@@ -265,9 +283,7 @@ def resize_image_with_pad(image, target_height, target_width, method=0, align_co
         padding_width = (f_target_width - resized_width_float) / 2
         p_height = math_ops.maximum(0, array_ops.cast(math_ops.floor(padding_height), dtypes.int32))
         p_width = math_ops.maximum(0, array_ops.cast(math_ops.floor(padding_width), dtypes.int32))
-        resized = resize_images(
-            image, [resized_height, resized_width], method, align_corners=align_corners
-        )
+        resized = resize(image, [resized_height, resized_width])
         padded = pad_to_bounding_box(resized, p_height, p_width, target_height, target_width)
         if not is_batch:
             padded = array_ops.squeeze(padded, axis=[0])

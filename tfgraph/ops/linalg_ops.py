@@ -1399,3 +1399,11 @@ register_op(
     make_kernel=_solve_ls_kernel,
     grad=_solve_ls_grad,
 )
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def norm_v2(tensor, ord="euclidean", axis=None, keepdims=None, name=None):
+    """TF2's `tf.norm` (no keep_dims)."""
+    return norm(tensor, ord=ord, axis=axis, keepdims=keepdims, name=name)

@@ -1165,3 +1165,16 @@ def histogram_fixed_width_bins(
         indices = math_ops.floor(nbins_float * scaled_values, name="indices")
         indices = array_ops.cast(math_ops.clip_by_value(indices, 0, nbins_float - 1), dtypes.int32)
         return array_ops.reshape(indices, shape)
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def depth_to_space_v2(input, block_size, data_format="NHWC", name=None):
+    """TF2's `tf.nn.depth_to_space` (data_format before name)."""
+    return depth_to_space(input, block_size, name=name, data_format=data_format)
+
+
+def space_to_depth_v2(input, block_size, data_format="NHWC", name=None):
+    """TF2's `tf.nn.space_to_depth` (data_format before name)."""
+    return space_to_depth(input, block_size, name=name, data_format=data_format)

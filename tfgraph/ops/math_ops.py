@@ -2964,3 +2964,40 @@ def reduce_std(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     with get_default_graph().name_scope(name or "reduce_std"):
         input_tensor = convert_to_tensor(input_tensor)
         return sqrt(reduce_variance(input_tensor, axis=axis, keepdims=keepdims))
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def argmax_v2(input, axis=None, output_type=dtypes.int64, name=None):
+    """TF2's `tf.math.argmax` (no `dimension`; `output_type` before `name`)."""
+    return argmax(input, axis=axis, name=name, output_type=output_type)
+
+
+def argmin_v2(input, axis=None, output_type=dtypes.int64, name=None):
+    """TF2's `tf.math.argmin` (no `dimension`; `output_type` before `name`)."""
+    return argmin(input, axis=axis, name=name, output_type=output_type)
+
+
+def _reduce_v2(reduce_v1):
+    def reduce_v2(input_tensor, axis=None, keepdims=False, name=None):
+        return reduce_v1(input_tensor, axis=axis, keepdims=keepdims, name=name)
+
+    reduce_v2.__name__ = reduce_v2.__qualname__ = reduce_v1.__name__ + "_v2"
+    reduce_v2.__doc__ = f"TF2's `tf.math.{reduce_v1.__name__}`: keepdims=False, no keep_dims."
+    return reduce_v2
+
+
+reduce_all_v2 = _reduce_v2(reduce_all)
+reduce_any_v2 = _reduce_v2(reduce_any)
+reduce_logsumexp_v2 = _reduce_v2(reduce_logsumexp)
+reduce_max_v2 = _reduce_v2(reduce_max)
+reduce_mean_v2 = _reduce_v2(reduce_mean)
+reduce_min_v2 = _reduce_v2(reduce_min)
+reduce_prod_v2 = _reduce_v2(reduce_prod)
+reduce_sum_v2 = _reduce_v2(reduce_sum)
+
+
+def count_nonzero_v2(input, axis=None, keepdims=None, dtype=dtypes.int64, name=None):
+    """TF2's `tf.math.count_nonzero` (first parameter `input`)."""
+    return count_nonzero(input, axis=axis, keepdims=keepdims, dtype=dtype, name=name)

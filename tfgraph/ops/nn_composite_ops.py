@@ -487,3 +487,34 @@ def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size
     )
     loss = math_ops.reduce_sum(per_example_loss)
     return math_ops.div_no_nan(loss, array_ops.cast(global_batch_size, input_dtype))
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def batch_norm_with_global_normalization_v2(
+    input, mean, variance, beta, gamma, variance_epsilon, scale_after_normalization, name=None
+):
+    """TF2's `tf.nn.batch_norm_with_global_normalization` (input, mean, variance)."""
+    return batch_norm_with_global_normalization(
+        input=input, mean=mean, variance=variance, beta=beta, gamma=gamma,
+        variance_epsilon=variance_epsilon, scale_after_normalization=scale_after_normalization,
+        name=name,
+    )  # fmt: skip
+
+
+def _nhwc_only(data_format, what: str) -> None:
+    if data_format != "NHWC":
+        raise ValueError(f"`{what}`: data_format must be 'NHWC', got {data_format!r}.")
+
+
+def dilation2d_v2(input, filters, strides, padding, data_format, dilations, name=None):
+    """TF2's `tf.nn.dilation2d` (data_format must be NHWC)."""
+    _nhwc_only(data_format, "tf.nn.dilation2d")
+    return dilation2d(input, filters, strides, dilations, padding, name=name)
+
+
+def erosion2d_v2(value, filters, strides, padding, data_format, dilations, name=None):
+    """TF2's `tf.nn.erosion2d` (data_format must be NHWC)."""
+    _nhwc_only(data_format, "tf.nn.erosion2d")
+    return erosion2d(value, filters, strides, dilations, padding, name=name)

@@ -243,3 +243,41 @@ def avg_pool1d(input, ksize, strides, padding, data_format="NWC", name=None):
     return _pool1d(
         "AvgPool1D", conv_ops.avg_pool, input, ksize, strides, padding, data_format, name
     )
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def crelu_v2(features, axis=-1, name=None):
+    """TF2's `tf.nn.crelu` (axis before name)."""
+    return crelu(features, name=name, axis=axis)
+
+
+def sufficient_statistics_v2(x, axes, shift=None, keepdims=False, name=None):
+    """TF2's `tf.nn.sufficient_statistics` (keepdims=False, no keep_dims)."""
+    return sufficient_statistics(x, axes, shift=shift, name=name, keepdims=keepdims)
+
+
+def weighted_moments_v2(x, axes, frequency_weights, keepdims=False, name=None):
+    """TF2's `tf.nn.weighted_moments` (keepdims=False, before name)."""
+    return weighted_moments(x, axes, frequency_weights, name=name, keepdims=keepdims)
+
+
+def gelu(features, approximate=False, name=None):
+    """TF2's `tf.nn.gelu`: x * P(X <= x), X ~ N(0, 1), as TF composes it (erfc, or the
+    tanh form when `approximate`)."""
+    from tfgraph.ops import special_math_ops
+
+    with _scope(name, "Gelu"):
+        features = convert_to_tensor(features, name="features")
+        if not features.dtype.is_floating:
+            raise ValueError(
+                "`features.dtype` must be a floating point tensor."
+                f"Received:features.dtype={features.dtype}"
+            )
+        if approximate:
+            coeff = array_ops.cast(0.044715, features.dtype)
+            inner = 0.7978845608028654 * (features + coeff * math_ops.pow(features, 3))
+            return 0.5 * features * (1.0 + math_ops.tanh(inner))
+        half_root2 = array_ops.cast(0.7071067811865476, features.dtype)
+        return 0.5 * features * special_math_ops.erfc(-features * half_root2)

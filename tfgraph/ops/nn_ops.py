@@ -1803,3 +1803,49 @@ __all__ += [
     "weighted_cross_entropy_with_logits",
     "xw_plus_b",
 ]
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def in_top_k_v2(targets, predictions, k, name=None):
+    """TF2's `tf.math.in_top_k`: targets first."""
+    return in_top_k(predictions, targets, k, name=name)
+
+
+def softmax_v2(logits, axis=None, name=None):
+    """TF2's `tf.nn.softmax` (no `dim`)."""
+    return softmax(logits, axis=axis, name=name)
+
+
+def log_softmax_v2(logits, axis=None, name=None):
+    """TF2's `tf.nn.log_softmax` (no `dim`)."""
+    return log_softmax(logits, axis=axis, name=name)
+
+
+def embedding_lookup_v2(params, ids, max_norm=None, name=None):
+    """TF2's `tf.nn.embedding_lookup`: sharded params are split "div"-wise."""
+    return embedding_lookup(params, ids, "div", name=name, max_norm=max_norm)
+
+
+def moments_v2(x, axes, shift=None, keepdims=False, name=None):
+    """TF2's `tf.nn.moments` (keepdims=False, before `name`)."""
+    return moments(x, axes, shift=shift, name=name, keepdims=keepdims)
+
+
+def softmax_cross_entropy_with_logits_tf2(labels, logits, axis=-1, name=None):
+    """TF2's `tf.nn.softmax_cross_entropy_with_logits`: gradients flow into labels too
+    (TF1's `softmax_cross_entropy_with_logits_v2`)."""
+    return softmax_cross_entropy_with_logits_v2(labels, logits, axis=axis, name=name)
+
+
+def sparse_softmax_cross_entropy_with_logits_v2(labels, logits, name=None):
+    """TF2's `tf.nn.sparse_softmax_cross_entropy_with_logits` (labels, logits required)."""
+    return sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits, name=name)
+
+
+def weighted_cross_entropy_with_logits_v2(labels, logits, pos_weight, name=None):
+    """TF2's `tf.nn.weighted_cross_entropy_with_logits` (no `targets`)."""
+    return weighted_cross_entropy_with_logits(
+        labels=labels, logits=logits, pos_weight=pos_weight, name=name
+    )

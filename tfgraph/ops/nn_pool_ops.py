@@ -292,3 +292,29 @@ def pool(
             spatial_dims=spatial_dims,
             filter_shape=window_shape,
         )
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def pool_v2(
+    input,
+    window_shape,
+    pooling_type,
+    strides=None,
+    padding="VALID",
+    data_format=None,
+    dilations=None,
+    name=None,
+):
+    """TF2's `tf.nn.pool`: strides before padding, padding defaults to VALID."""
+    return pool(
+        input,
+        window_shape,
+        pooling_type,
+        padding,
+        dilation_rate=dilations,
+        strides=strides,
+        name=name,
+        data_format=data_format,
+    )

@@ -814,3 +814,43 @@ def parse_single_example(serialized, features, name=None, example_names=None):
         serialized = convert_to_tensor(serialized, dtype=dtypes.string, name="serialized")
         serialized = _assert_scalar(serialized, "serialized")
         return parse_example(serialized, features, name, example_names)
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def decode_csv_v2(
+    records,
+    record_defaults,
+    field_delim=",",
+    use_quote_delim=True,
+    na_value="",
+    select_cols=None,
+    name=None,
+):
+    """TF2's `tf.io.decode_csv` (name last)."""
+    return decode_csv(
+        records, record_defaults, field_delim=field_delim, use_quote_delim=use_quote_delim,
+        name=name, na_value=na_value, select_cols=select_cols,
+    )  # fmt: skip
+
+
+def parse_example_v2(serialized, features, example_names=None, name=None):
+    """TF2's `tf.io.parse_example` (example_names before name)."""
+    return parse_example(serialized, features, name=name, example_names=example_names)
+
+
+def parse_single_example_v2(serialized, features, example_names=None, name=None):
+    """TF2's `tf.io.parse_single_example` (example_names before name)."""
+    return parse_single_example(serialized, features, name=name, example_names=example_names)
+
+
+def decode_raw_v2(input_bytes, out_type, little_endian=True, fixed_length=None, name=None):
+    """TF2's `tf.io.decode_raw` (`fixed_length`, TF's DecodePaddedRaw, is not
+    implemented)."""
+    if fixed_length is not None:
+        raise NotImplementedError(
+            "tf.io.decode_raw: fixed_length (TF's DecodePaddedRaw op) is not implemented in "
+            "tfgraph; pass fixed_length=None"
+        )
+    return decode_raw(input_bytes, out_type, little_endian=little_endian, name=name)

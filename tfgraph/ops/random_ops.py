@@ -104,8 +104,9 @@ def _tf_stream(op, ctx):
     if ctx is None:
         return PhiloxState(seed, seed2)
     store = ctx.resources_for(op)
-    # (keyed by the op's name: a kernel made without a Graph, eagerly, finds it too)
-    return store.state(("philox", op._name), lambda: PhiloxState(seed, seed2))
+    # (keyed by the op's name and seeds: eagerly, where names repeat, each seed pair has
+    # its own stream, as each of TF's cached eager kernels has)
+    return store.state(("philox", op._name, seed, seed2), lambda: PhiloxState(seed, seed2))
 
 
 def _tf_random_kernel(fill):
@@ -530,6 +531,25 @@ shuffle = random_shuffle
 def random_crop(value, size, seed=None, name=None) -> Tensor:
     """A random `size` slice of `value` (every offset equally likely), as TF builds it:
     an Assert that `size` fits, a RandomUniformInt offset, a Slice."""
+
+    def offsets(shape, dtype):
+        return random_uniform(shape, dtype=dtype, maxval=dtype.max, seed=seed)
+
+    return _random_crop(value, size, name, offsets)
+
+
+def stateless_random_crop(value, size, seed, name=None) -> Tensor:
+    """TF2's `tf.image.stateless_random_crop`: random_crop's slice, its offset drawn by
+    stateless_random_uniform from `seed` (shape [2])."""
+    from tfgraph.ops.stateless_random_ops import stateless_uniform
+
+    def offsets(shape, dtype):
+        return stateless_uniform(shape, seed, maxval=dtype.max, dtype=dtype)
+
+    return _random_crop(value, size, name, offsets)
+
+
+def _random_crop(value, size, name, offsets) -> Tensor:
     from tfgraph.ops import array_ops, check_ops, control_flow_ops
 
     with get_default_graph().name_scope(name or "random_crop") as scope:
@@ -543,12 +563,7 @@ def random_crop(value, size, seed=None, name=None) -> Tensor:
         )
         checked = control_flow_ops.with_dependencies([check], shape)
         limit = checked - size + 1
-        offset = (
-            random_uniform(
-                array_ops.shape(checked), dtype=size.dtype, maxval=size.dtype.max, seed=seed
-            )
-            % limit
-        )
+        offset = offsets(array_ops.shape(checked), size.dtype) % limit
         return array_ops.slice(value, offset, size, name=scope)
 
 
@@ -714,3 +729,11 @@ def random_gamma(shape, alpha, beta=None, dtype=dtypes.float32, seed=None, name=
 
 
 gamma = random_gamma
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def random_poisson_v2(shape, lam, dtype=dtypes.float32, seed=None, name=None):
+    """TF2's `tf.random.poisson`: shape first, then lam (TF1 has lam first)."""
+    return random_poisson(lam, shape, dtype=dtype, seed=seed, name=name)

@@ -288,6 +288,20 @@ def resize_images(
         raise ValueError(f"Resize method is not implemented: {method}")
     if preserve_aspect_ratio:
         raise NotImplementedError("tfgraph's resize_images has no preserve_aspect_ratio")
+
+    def resize(images, size):
+        if method == ResizeMethod.BILINEAR:
+            return resize_bilinear(images, size, align_corners=align_corners)
+        if method == ResizeMethod.BICUBIC:
+            return resize_bicubic(images, size, align_corners=align_corners)
+        if method == ResizeMethod.AREA:
+            return resize_area(images, size, align_corners=align_corners)
+        return resize_nearest_neighbor(images, size, align_corners=align_corners)
+
+    return _resize_common(images, size, name, resize, skip_same=True)
+
+
+def _resize_common(images, size, name, resize, skip_same: bool):
     g = get_default_graph()
     with g.name_scope(name or "resize"):
         images = convert_to_tensor(images, name="images")
@@ -308,18 +322,40 @@ def resize_images(
             raise ValueError("'size' must be a 1-D Tensor of 2 elements: new_height, new_width")
         static = common_shapes.constant_value(size)
         new_h, new_w = (None, None) if static is None else (int(static[0]), int(static[1]))
-        if new_h is not None and (new_h, new_w) == (height, width):
+        if skip_same and new_h is not None and (new_h, new_w) == (height, width):
             return array_ops.squeeze(images, axis=[0]) if single else images
-        if method == ResizeMethod.BILINEAR:
-            out = resize_bilinear(images, size, align_corners=align_corners)
-        elif method == ResizeMethod.BICUBIC:
-            out = resize_bicubic(images, size, align_corners=align_corners)
-        elif method == ResizeMethod.AREA:
-            out = resize_area(images, size, align_corners=align_corners)
-        else:
-            out = resize_nearest_neighbor(images, size, align_corners=align_corners)
+        out = resize(images, size)
         out.set_shape([None, new_h, new_w, None])
         return array_ops.squeeze(out, axis=[0]) if single else out
+
+
+def resize_images_v2(
+    images, size, method="bilinear", preserve_aspect_ratio=False, antialias=False, name=None
+):
+    """TF2's `tf.image.resize`: half-pixel centers, no align_corners, always resizes
+    (bilinear, nearest, bicubic, area; the ScaleAndTranslate methods and antialias are
+    not implemented)."""
+    kinds = ("bilinear", "nearest", "bicubic", "area")
+    others = ("lanczos3", "lanczos5", "gaussian", "mitchellcubic")
+    if method not in kinds + others:
+        raise ValueError(f"Resize method is not implemented: {method}")
+    if method in others or antialias or preserve_aspect_ratio:
+        raise NotImplementedError(
+            f"tf.image.resize: method={method!r}, antialias and preserve_aspect_ratio "
+            "(TF's ScaleAndTranslate) are not implemented in tfgraph; use bilinear, nearest, "
+            "bicubic or area without them"
+        )
+
+    def resize(images, size):
+        if method == "bilinear":
+            return resize_bilinear(images, size, half_pixel_centers=True)
+        if method == "nearest":
+            return resize_nearest_neighbor(images, size, half_pixel_centers=True)
+        if method == "bicubic":
+            return resize_bicubic(images, size, half_pixel_centers=True)
+        return resize_area(images, size)
+
+    return _resize_common(images, size, name, resize, skip_same=False)
 
 
 # -- ResizeArea ---------------------------------------------------------------------------------

@@ -133,3 +133,47 @@ def sampled_softmax_loss(
     )  # fmt: skip
     labels = array_ops.stop_gradient(labels, name="labels_stop_gradient")
     return nn_ops.softmax_cross_entropy_with_logits_v2(labels=labels, logits=logits)
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def nce_loss_v2(
+    weights,
+    biases,
+    labels,
+    inputs,
+    num_sampled,
+    num_classes,
+    num_true=1,
+    sampled_values=None,
+    remove_accidental_hits=False,
+    name="nce_loss",
+):
+    """TF2's `tf.nn.nce_loss`: sharded weights are split "div"-wise."""
+    return nce_loss(
+        weights, biases, labels, inputs, num_sampled, num_classes, num_true=num_true,
+        sampled_values=sampled_values, remove_accidental_hits=remove_accidental_hits,
+        partition_strategy="div", name=name,
+    )  # fmt: skip
+
+
+def sampled_softmax_loss_v2(
+    weights,
+    biases,
+    labels,
+    inputs,
+    num_sampled,
+    num_classes,
+    num_true=1,
+    sampled_values=None,
+    remove_accidental_hits=True,
+    seed=None,
+    name="sampled_softmax_loss",
+):
+    """TF2's `tf.nn.sampled_softmax_loss`: sharded weights are split "div"-wise."""
+    return sampled_softmax_loss(
+        weights, biases, labels, inputs, num_sampled, num_classes, num_true=num_true,
+        sampled_values=sampled_values, remove_accidental_hits=remove_accidental_hits,
+        partition_strategy="div", name=name, seed=seed,
+    )  # fmt: skip

@@ -569,3 +569,27 @@ def sparse_segment_sqrt_n(
     """Sums of `data[indices]` rows over sorted `segment_ids`, divided by the square
     root of each segment's size."""
     return _sparse_segment("SqrtN", data, indices, segment_ids, name, num_segments, sparse_gradient)
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def sparse_segment_sum_v2(
+    data, indices, segment_ids, num_segments=None, name=None, sparse_gradient=False
+):
+    """TF2's `tf.sparse.segment_sum` (num_segments before name)."""
+    return sparse_segment_sum(data, indices, segment_ids, name, num_segments, sparse_gradient)
+
+
+def sparse_segment_mean_v2(
+    data, indices, segment_ids, num_segments=None, name=None, sparse_gradient=False
+):
+    """TF2's `tf.sparse.segment_mean` (num_segments before name)."""
+    return sparse_segment_mean(data, indices, segment_ids, name, num_segments, sparse_gradient)
+
+
+def sparse_segment_sqrt_n_v2(
+    data, indices, segment_ids, num_segments=None, name=None, sparse_gradient=False
+):
+    """TF2's `tf.sparse.segment_sqrt_n` (num_segments before name)."""
+    return sparse_segment_sqrt_n(data, indices, segment_ids, name, num_segments, sparse_gradient)

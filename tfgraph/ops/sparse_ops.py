@@ -2141,3 +2141,98 @@ def sparse_expand_dims(sp_input, axis=None, name=None):
         new_shape = convert_to_tensor([1], name="new_shape", dtype=dtypes.int64)
         shape = array_ops.concat([shape_before, new_shape, shape_after], axis=0)
         return _make_sparse(indices, sp_input.values, shape)
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def serialize_sparse_v2(sp_input, out_type=dtypes.string, name=None):
+    """TF2's `tf.io.serialize_sparse` (out_type before name)."""
+    return serialize_sparse(sp_input, name=name, out_type=out_type)
+
+
+def serialize_many_sparse_v2(sp_input, out_type=dtypes.string, name=None):
+    """TF2's `tf.io.serialize_many_sparse` (out_type before name)."""
+    return serialize_many_sparse(sp_input, name=name, out_type=out_type)
+
+
+def sparse_add_v2(a, b, threshold=0):
+    """TF2's `tf.sparse.add` (threshold=0, no thresh)."""
+    return sparse_add(a, b, threshold=threshold)
+
+
+def sparse_concat_v2(axis, sp_inputs, expand_nonconcat_dims=False, name=None):
+    """TF2's `tf.sparse.concat` (expand_nonconcat_dims before name)."""
+    return sparse_concat(axis, sp_inputs, name=name, expand_nonconcat_dims=expand_nonconcat_dims)
+
+
+def sparse_reduce_max_v2(sp_input, axis=None, keepdims=None, output_is_sparse=False, name=None):
+    """TF2's `tf.sparse.reduce_max`: dense, or a SparseTensor with output_is_sparse."""
+    if output_is_sparse:
+        op = _reduce("SparseReduceMaxSparse", sp_input, axis, keepdims, None, None, name)
+        return _make_sparse(*op._outputs)
+    return _reduce("SparseReduceMax", sp_input, axis, keepdims, None, None, name)._outputs[0]
+
+
+def sparse_reduce_sum_v2(sp_input, axis=None, keepdims=None, output_is_sparse=False, name=None):
+    """TF2's `tf.sparse.reduce_sum`: dense, or a SparseTensor with output_is_sparse."""
+    if output_is_sparse:
+        op = _reduce("SparseReduceSumSparse", sp_input, axis, keepdims, None, None, name)
+        return _make_sparse(*op._outputs)
+    return _reduce("SparseReduceSum", sp_input, axis, keepdims, None, None, name)._outputs[0]
+
+
+def sparse_split_v2(sp_input=None, num_split=None, axis=None, name=None):
+    """TF2's `tf.sparse.split` (no keyword_required, no split_dim)."""
+    return sparse_split(sp_input=sp_input, num_split=num_split, axis=axis, name=name)
+
+
+def _replace_sparse_with_values(value, sparse_list: list):
+    from tfgraph.framework.sparse_tensor import SparseTensor
+
+    if isinstance(value, SparseTensor):
+        sparse_list.append(value)
+        return value.values
+    if isinstance(value, (list, tuple)):
+        return type(value)(_replace_sparse_with_values(v, sparse_list) for v in value)
+    if isinstance(value, dict):
+        return {k: _replace_sparse_with_values(v, sparse_list) for k, v in value.items()}
+    return value
+
+
+def _sparse_compatible_checks(sparse_list: list) -> list:
+    from tfgraph.eager.context import executing_eagerly
+    from tfgraph.ops import check_ops
+
+    first = sparse_list[0]
+    checks = []
+    for sp in sparse_list[1:]:
+        for part in ("indices", "dense_shape"):
+            a, b = getattr(first, part), getattr(sp, part)
+            if executing_eagerly():
+                x, y = np.asarray(a.numpy()), np.asarray(b.numpy())
+                if x.shape != y.shape or not np.array_equal(x, y):
+                    raise errors.InvalidArgumentError(
+                        None, None, f"Mismatched SparseTensor.{part} in tf.sparse.map_values"
+                    )
+            else:
+                checks.append(
+                    check_ops.assert_equal(a, b, message=f"Mismatched SparseTensor.{part}")
+                )
+    return checks
+
+
+def map_values(op, *args, **kwargs):
+    """TF2's `tf.sparse.map_values`: `op` applied to the values of the SparseTensors in
+    args/kwargs (which must share indices and dense_shape), on the first one's indices."""
+    from tfgraph.framework.graph import get_default_graph
+    from tfgraph.framework.sparse_tensor import SparseTensor
+
+    sparse_list: list = []
+    inner_args = _replace_sparse_with_values(args, sparse_list)
+    inner_kwargs = _replace_sparse_with_values(kwargs, sparse_list)
+    if not sparse_list:
+        raise ValueError("No SparseTensor in argument list of map_values")
+    with get_default_graph().control_dependencies(_sparse_compatible_checks(sparse_list)):
+        values = op(*inner_args, **inner_kwargs)
+        return SparseTensor(sparse_list[0].indices, values, sparse_list[0].dense_shape)

@@ -690,3 +690,26 @@ def unsorted_segment_join(inputs, segment_ids, num_segments, separator: str = ""
         num_segments = convert_to_tensor(num_segments, name="num_segments")
         attrs = {"separator": separator.encode() if isinstance(separator, str) else separator}
         return op_output("UnsortedSegmentJoin", scope, [inputs, segment_ids, num_segments], attrs)
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def length_v2(input, unit="BYTE", name=None):
+    """TF2's `tf.strings.length` (unit before name)."""
+    return length(input, name=name, unit=unit)
+
+
+def substr_v2(input, pos, len, unit="BYTE", name=None):
+    """TF2's `tf.strings.substr` (unit before name)."""
+    return substr(input, pos, len, name=name, unit=unit)
+
+
+def string_to_number_v2(input, out_type=dtypes.float32, name=None):
+    """TF2's `tf.strings.to_number` (first parameter `input`)."""
+    return string_to_number(input, out_type=out_type, name=name)
+
+
+def reduce_join_v2(inputs, axis=None, keepdims=False, separator="", name=None):
+    """TF2's `tf.strings.reduce_join` (keepdims before separator)."""
+    return reduce_join(inputs, axis=axis, separator=separator, name=name, keepdims=keepdims)

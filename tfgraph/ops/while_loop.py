@@ -422,6 +422,24 @@ def _is_more_specific(n: TensorShape, m: TensorShape) -> bool:
     return all(b is None or a == b for a, b in zip(n.as_list(), m.as_list()))
 
 
+def _eager_while_loop(cond, body, loop_vars, maximum_iterations, return_same_structure):
+    """TF's eager while_loop: a Python loop over the values (one loop variable not in a
+    list comes back bare unless return_same_structure)."""
+    packed = not isinstance(loop_vars, (list, tuple))
+    if packed:
+        loop_vars = (loop_vars,)
+    limit = None if maximum_iterations is None else int(maximum_iterations)
+    i = 0
+    while (limit is None or i < limit) and bool(cond(*loop_vars)):
+        loop_vars = body(*loop_vars)
+        if packed or not isinstance(loop_vars, (list, tuple)):
+            loop_vars = (loop_vars,)
+        i += 1
+    if packed and not return_same_structure:
+        return loop_vars[0]
+    return loop_vars
+
+
 def while_loop(
     cond,
     body,
@@ -457,6 +475,10 @@ def while_loop(
         raise TypeError("body must be callable.")
     if parallel_iterations < 1:
         raise TypeError("parallel_iterations must be a positive integer.")
+    from tfgraph.eager.context import executing_eagerly
+
+    if executing_eagerly():
+        return _eager_while_loop(cond, body, loop_vars, maximum_iterations, return_same_structure)
     g = get_default_graph()
     with g.name_scope(name or "while"):
         if not loop_vars and not isinstance(loop_vars, Tensor):
@@ -502,3 +524,25 @@ def while_loop(
         if maximum_iterations is not None:
             return result[1]
         return result
+
+
+# TF2's spellings (`tfgraph.compat.v2`): the same ops, TF2's parameters.
+
+
+def while_loop_v2(
+    cond,
+    body,
+    loop_vars,
+    shape_invariants=None,
+    parallel_iterations=10,
+    back_prop=True,
+    swap_memory=False,
+    maximum_iterations=None,
+    name=None,
+):
+    """TF2's `tf.while_loop`: the result has `loop_vars`' structure."""
+    return while_loop(
+        cond, body, loop_vars, shape_invariants=shape_invariants,
+        parallel_iterations=parallel_iterations, back_prop=back_prop, swap_memory=swap_memory,
+        name=name, maximum_iterations=maximum_iterations, return_same_structure=True,
+    )  # fmt: skip

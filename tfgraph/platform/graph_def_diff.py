@@ -183,3 +183,9 @@ def assert_equal_graph_def(
     diff = graph_def_diff(actual, expected)
     if diff:
         raise AssertionError(diff)
+
+
+def assert_equal_graph_def_v2(expected, actual) -> None:
+    """TF2's `tf.test.assert_equal_graph_def`: (expected, actual), comparing V2
+    checkpoint ops and hash tables' shared names too."""
+    assert_equal_graph_def(actual, expected, checkpoint_v2=True, hash_table_shared_name=True)

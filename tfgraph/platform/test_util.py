@@ -429,3 +429,91 @@ def compute_gradient_error(
         if j_t.size or j_n.size:
             error = max(error, float(np.fabs(j_t - j_n).max()))
     return error
+
+
+# -- TF2's tf.test.compute_gradient(f, x, delta) -----------------------------------------
+def _v2_numpy(value) -> np.ndarray:
+    if isinstance(value, IndexedSlices):
+        dense = np.zeros(tuple(_v2_numpy(value.dense_shape)), _v2_numpy(value.values).dtype)
+        np.add.at(dense, _v2_numpy(value.indices), _v2_numpy(value.values))
+        return dense
+    return np.asarray(value.numpy() if hasattr(value, "numpy") else value)
+
+
+def _theoretical_jacobian(f, xs, param, y_shape, y_dtype) -> np.ndarray:
+    from tfgraph.eager.tape import GradientTape
+    from tfgraph.framework.convert import constant
+
+    x = xs[param]
+    y_size = int(np.prod(y_shape))
+    jacobian = np.zeros((y_size, int(np.prod(x.shape))), x.dtype.as_numpy_dtype)
+    dy = np.zeros(y_shape, y_dtype.as_numpy_dtype)
+    for row in range(y_size):
+        dy.reshape(-1)[row] = 1
+        with GradientTape() as tape:
+            tape.watch(x)
+            y = f(*xs)
+        grad = tape.gradient(y, x, output_gradients=constant(dy))
+        if grad is not None:
+            jacobian[row, :] = _v2_numpy(grad).reshape(-1)
+        dy.reshape(-1)[row] = 0
+    return jacobian
+
+
+def _numeric_jacobian(f, xs, param, y_size, y_dtype, delta) -> np.ndarray:
+    from tfgraph.framework.convert import convert_to_tensor
+
+    values = [_v2_numpy(x).copy() for x in xs]
+    x = values[param]
+    flat = x.reshape(-1)
+    scale = np.asarray(2 * delta, dtype=y_dtype.as_numpy_dtype)[()]
+    jacobian = np.zeros((y_size, x.size), x.dtype)
+
+    def run():
+        return _v2_numpy(f(*[convert_to_tensor(v) for v in values]))
+
+    for col in range(x.size):
+        original = flat[col]
+        flat[col] += delta
+        y_pos = run()
+        flat[col] = original
+        flat[col] -= delta
+        y_neg = run()
+        flat[col] = original
+        jacobian[:, col] = ((y_pos - y_neg) / scale).reshape(-1)
+    return jacobian
+
+
+def compute_gradient_v2(f, x, delta=None):
+    """TF2's `tf.test.compute_gradient`: (theoretical, numerical) Jacobians of `f` with
+    respect to each argument in `x` (a list), each of shape [y size, x size]; the
+    theoretical from a GradientTape, the numerical by central differences with step
+    `delta` (default 1/1024). Eager, real dtypes."""
+    from tfgraph.eager.context import executing_eagerly
+    from tfgraph.framework.convert import convert_to_tensor
+
+    if not isinstance(x, (list, tuple)):
+        raise ValueError(
+            "`x` must be a list or tuple of values convertible to a Tensor "
+            f"(arguments to `f`), not a {type(x)}"
+        )
+    if not executing_eagerly():
+        raise NotImplementedError(
+            "tf.test.compute_gradient (TF2) runs eagerly in tfgraph; in a TF1 graph use "
+            "tf.compat.v1.test.compute_gradient"
+        )
+    delta = 1.0 / 1024 if delta is None else delta
+    xs = [convert_to_tensor(v) for v in x]
+    for t in xs:
+        if not t.dtype.is_floating:
+            raise NotImplementedError(
+                "tf.test.compute_gradient: tfgraph handles real floating arguments, got "
+                f"{t.dtype.name}"
+            )
+    y = f(*xs)
+    y_shape, y_dtype = tuple(y.shape.as_list()), y.dtype
+    theoretical, numerical = [], []
+    for i in range(len(xs)):
+        theoretical.append(_theoretical_jacobian(f, xs, i, y_shape, y_dtype))
+        numerical.append(_numeric_jacobian(f, xs, i, int(np.prod(y_shape)), y_dtype, delta))
+    return tuple(theoretical), tuple(numerical)
