@@ -170,10 +170,6 @@ class Strategy:
                 results.append(fn(*args, **(kwargs or {})))
         return results[0]
 
-    def experimental_run_v2(self, fn, args=(), kwargs=None, options=None):
-        """Deprecated name of `run`."""
-        return self.run(fn, args, kwargs, options)
-
     def experimental_run(self, fn, input_iterator=None):
         args = () if input_iterator is None else (input_iterator.get_next(),)
         return self.run(fn, args)
