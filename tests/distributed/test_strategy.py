@@ -4,7 +4,6 @@ optimizer's minimize under run, and the default strategy's contexts."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 import tfgraph as tf
@@ -164,7 +163,8 @@ def test_input_context_and_options():
     assert [m.name for m in tf.distribute.InputReplicationMode] == ["PER_WORKER", "PER_REPLICA"]
     assert repr(tf.distribute.RunOptions()) == (
         "RunOptions(experimental_enable_dynamic_batch_size=True, "
-        "experimental_bucketizing_dynamic_shape=False, experimental_xla_options=None)")
+        "experimental_bucketizing_dynamic_shape=False, experimental_xla_options=None)"
+    )
     assert tf.distribute.Server is tf.train.Server
     agg = tf.VariableAggregation.MEAN
     assert tf.distribute.ReduceOp.from_variable_aggregation(agg) is tf.distribute.ReduceOp.MEAN

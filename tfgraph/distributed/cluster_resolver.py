@@ -55,8 +55,16 @@ class ClusterResolver(metaclass=abc.ABCMeta):
 class SimpleClusterResolver(ClusterResolver):
     """A resolver holding a given ClusterSpec and master."""
 
-    def __init__(self, cluster_spec, master="", task_type=None, task_id=None,
-                 environment="", num_accelerators=None, rpc_layer=None) -> None:
+    def __init__(
+        self,
+        cluster_spec,
+        master="",
+        task_type=None,
+        task_id=None,
+        environment="",
+        num_accelerators=None,
+        rpc_layer=None,
+    ) -> None:
         if not isinstance(cluster_spec, ClusterSpec):
             raise TypeError("cluster_spec must be a `tf.train.ClusterSpec`.")
         if not isinstance(master, str):
@@ -132,8 +140,11 @@ class TFConfigClusterResolver(ClusterResolver):
 
     @property
     def environment(self):
-        return self._environment if self._environment is not None else (
-            _tf_config().get("environment"))
+        return (
+            self._environment
+            if self._environment is not None
+            else (_tf_config().get("environment"))
+        )
 
     def cluster_spec(self) -> ClusterSpec:
         return ClusterSpec(_tf_config().get("cluster", {}))
@@ -173,8 +184,10 @@ class UnionResolver(ClusterResolver):
                         target = merged[job] = dict(enumerate(target))
                     for i, address in tasks.items():
                         if i in target:
-                            raise KeyError(f"Duplicate keys detected when merging two "
-                                           f"ClusterSpecs: {job} task {i}")
+                            raise KeyError(
+                                f"Duplicate keys detected when merging two "
+                                f"ClusterSpecs: {job} task {i}"
+                            )
                         target[i] = address
                 else:
                     current = merged.setdefault(job, [])
@@ -200,10 +213,19 @@ class UnionResolver(ClusterResolver):
 class GCEClusterResolver(ClusterResolver):
     """A cluster from a Google Compute Engine instance group (needs googleapiclient)."""
 
-    def __init__(self, project, zone, instance_group, port, task_type="worker", task_id=0,
-                 rpc_layer="grpc", credentials="default", service=None) -> None:
-        raise ImportError("googleapiclient must be installed before using the GCE cluster "
-                          "resolver")
+    def __init__(
+        self,
+        project,
+        zone,
+        instance_group,
+        port,
+        task_type="worker",
+        task_id=0,
+        rpc_layer="grpc",
+        credentials="default",
+        service=None,
+    ) -> None:
+        raise ImportError("googleapiclient must be installed before using the GCE cluster resolver")
 
     def cluster_spec(self):  # pragma: no cover - construction always raises
         raise NotImplementedError
@@ -222,13 +244,19 @@ class KubernetesExecutableLocation(enum.Enum):
 class KubernetesClusterResolver(ClusterResolver):
     """A cluster from Kubernetes pods (needs the `kubernetes` client library)."""
 
-    def __init__(self, job_to_label_mapping=None, tf_server_port=8470, rpc_layer="grpc",
-                 override_client=None,
-                 executable_location=KubernetesExecutableLocation.WITHIN_CLUSTER) -> None:
+    def __init__(
+        self,
+        job_to_label_mapping=None,
+        tf_server_port=8470,
+        rpc_layer="grpc",
+        override_client=None,
+        executable_location=KubernetesExecutableLocation.WITHIN_CLUSTER,
+    ) -> None:
         raise ImportError(
             "The Kubernetes Python client must be installed before using the Kubernetes "
             "Cluster Resolver. To install the Kubernetes Python client, run `pip install "
-            "kubernetes` on your command line.")
+            "kubernetes` on your command line."
+        )
 
     def cluster_spec(self):  # pragma: no cover - construction always raises
         raise NotImplementedError

@@ -38,8 +38,9 @@ class CrossDeviceOps:
         return per_replica_value
 
     def batch_reduce_implementation(self, reduce_op, value_destination_pairs, options):
-        return [self.reduce_implementation(reduce_op, v, d, options)
-                for v, d in value_destination_pairs]
+        return [
+            self.reduce_implementation(reduce_op, v, d, options) for v, d in value_destination_pairs
+        ]
 
     def broadcast_implementation(self, tensor, destinations):
         return tensor
@@ -61,7 +62,8 @@ class _AllReduce(CrossDeviceOps):
     def __init__(self, num_packs: int = 1) -> None:
         if num_packs < 0:
             raise ValueError(
-                f"{self._algorithm} requires num_packs >= 0, but {num_packs} is specified")
+                f"{self._algorithm} requires num_packs >= 0, but {num_packs} is specified"
+            )
         self._num_packs = num_packs
 
 
@@ -91,8 +93,12 @@ CollectiveCommunication = CommunicationImplementation
 class CommunicationOptions:
     """Options for cross-replica communication (packing, timeout, implementation)."""
 
-    def __init__(self, bytes_per_pack=0, timeout_seconds=None,
-                 implementation=CommunicationImplementation.AUTO) -> None:
+    def __init__(
+        self,
+        bytes_per_pack=0,
+        timeout_seconds=None,
+        implementation=CommunicationImplementation.AUTO,
+    ) -> None:
         if bytes_per_pack < 0:
             raise ValueError(f"Argument `bytes_per_pack` must be >=0, Received {bytes_per_pack}.")
         if isinstance(implementation, str):
@@ -100,7 +106,8 @@ class CommunicationOptions:
         if not isinstance(implementation, CommunicationImplementation):
             raise ValueError(
                 "Argument `implementation` must be instance of "
-                f"`tf.distribute.experimental.CommunicationImplementation`, got {implementation!r}")
+                f"`tf.distribute.experimental.CommunicationImplementation`, got {implementation!r}"
+            )
         self.bytes_per_pack = bytes_per_pack
         self.timeout_seconds = timeout_seconds
         self.implementation = implementation
@@ -109,17 +116,20 @@ class CommunicationOptions:
         return CommunicationOptions(
             options.bytes_per_pack or self.bytes_per_pack,
             options.timeout_seconds or self.timeout_seconds,
-            self.implementation if options.implementation is CommunicationImplementation.AUTO
+            self.implementation
+            if options.implementation is CommunicationImplementation.AUTO
             else options.implementation,
         )
 
     def __str__(self) -> str:
-        return (f"Options(bytes_per_pack={self.bytes_per_pack},timeout_seconds="
-                f"{self.timeout_seconds}, implementation={self.implementation})")
+        return (
+            f"Options(bytes_per_pack={self.bytes_per_pack},timeout_seconds="
+            f"{self.timeout_seconds}, implementation={self.implementation})"
+        )
 
     __repr__ = __str__
 
 
-def CollectiveHints(bytes_per_pack=0, timeout_seconds=None) -> CommunicationOptions:  # noqa: N802
+def CollectiveHints(bytes_per_pack=0, timeout_seconds=None) -> CommunicationOptions:
     """Deprecated: `CommunicationOptions(bytes_per_pack, timeout_seconds)`."""
     return CommunicationOptions(bytes_per_pack, timeout_seconds)

@@ -71,7 +71,8 @@ def _local_devices(devices, who: str) -> tuple:
     if len(out) > 1:
         raise NotImplementedError(
             f"{who} over several devices {list(out)} is not supported by tfgraph: it runs "
-            "one replica per strategy; give one device (or none for the CPU)")
+            "one replica per strategy; give one device (or none for the CPU)"
+        )
     return out
 
 
@@ -108,7 +109,8 @@ class MirroredStrategy(Strategy):
         if cross_device_ops is not None and not isinstance(cross_device_ops, CrossDeviceOps):
             raise ValueError(
                 "cross_device_ops must be a tf.distribute.CrossDeviceOps (ReductionToOneDevice, "
-                f"HierarchicalCopyAllReduce, NcclAllReduce), got {cross_device_ops!r}")
+                f"HierarchicalCopyAllReduce, NcclAllReduce), got {cross_device_ops!r}"
+            )
         devices = _local_devices(devices or [_CPU], "MirroredStrategy")
         super().__init__(StrategyExtended(self, devices, devices, update_scope="update_0"))
         self._cross_device_ops = cross_device_ops
@@ -137,15 +139,29 @@ def _resolver(cluster_resolver):
 
 
 class MultiWorkerMirroredStrategy(Strategy):
-    """Synchronous replication across workers with collective ops. tfgraph builds this
-    task's replica (the CPU) and keeps the cluster resolver; cross-worker all-reduce is
-    not built (use tf.train.SyncReplicasOptimizer on the Ray runtime)."""
+    """Synchronous replication across the cluster's workers (TF_CONFIG) with collective
+    ops. tfgraph builds this task's replica and counts the cluster's replicas as TF does,
+    but builds no cross-worker all-reduce: `all_reduce`/`reduce` over several workers
+    raise NotImplementedError (tf.train.SyncReplicasOptimizer runs on the Ray runtime)."""
 
-    def __init__(self, communication=CommunicationImplementation.AUTO,
-                 cluster_resolver=None, communication_options=None) -> None:
-        super().__init__(StrategyExtended(self, (_CPU,), (_CPU,), update_scope="update_0"))
-        self.cluster_resolver = _resolver(cluster_resolver)
+    def __init__(
+        self,
+        communication=CommunicationImplementation.AUTO,
+        cluster_resolver=None,
+        communication_options=None,
+    ) -> None:
+        resolver = _resolver(cluster_resolver)
+        spec = resolver.cluster_spec().as_dict()
+        workers = len(spec.get("worker", [])) + len(spec.get("chief", []))
+        device = _task_device(resolver) if workers and resolver.task_type else _CPU
+        super().__init__(StrategyExtended(self, (device,), (device,), update_scope="update_0"))
+        self.cluster_resolver = resolver
         self._communication = communication
+        self._num_replicas = max(workers, 1)
+
+    @property
+    def num_replicas_in_sync(self) -> int:
+        return self._num_replicas
 
     def _wrap_variable(self, v):
         v.__class__ = MirroredVariable
@@ -153,18 +169,34 @@ class MultiWorkerMirroredStrategy(Strategy):
 
 
 class ParameterServerStrategy(Strategy):
-    """TF1's ParameterServerStrategy: variables on the parameter servers of the cluster
+    """TF1's ParameterServerStrategy: variables on the cluster's parameter servers
     (round-robin, as tf.train.replica_device_setter places them), computation on this
     worker; with no cluster, everything on the CPU, as in TF."""
 
     def __init__(self, cluster_resolver=None) -> None:
         resolver = _resolver(cluster_resolver)
-        spec = resolver.cluster_spec().as_dict()
-        ps = spec.get("ps", [])
+        ps = resolver.cluster_spec().as_dict().get("ps", [])
         if ps and resolver.task_type:
-            worker = f"/job:{resolver.task_type}/replica:0/task:{resolver.task_id or 0}/device:CPU:0"
-            params = tuple(f"/job:ps/replica:0/task:{i}/device:CPU:0" for i in range(len(ps)))
+            worker = _task_device(resolver)
+            params = tuple(f"/job:ps/task:{i}" for i in range(len(ps)))
         else:
             worker, params = _CPU, (_CPU,)
-        super().__init__(StrategyExtended(self, (worker,), params))
+        super().__init__(_RoundRobinExtended(self, (worker,), params))
         self.cluster_resolver = resolver
+
+
+class _RoundRobinExtended(StrategyExtended):
+    def __init__(self, strategy, worker_devices, parameter_devices) -> None:
+        super().__init__(strategy, worker_devices, parameter_devices)
+        self._next_ps = 0
+
+    def _variable_device(self) -> str:
+        if self._colocate_device:
+            return self._colocate_device
+        device = self._parameter_devices[self._next_ps % len(self._parameter_devices)]
+        self._next_ps += 1
+        return device
+
+
+def _task_device(resolver) -> str:
+    return f"/job:{resolver.task_type}/replica:0/task:{resolver.task_id or 0}/device:CPU:0"

@@ -45,8 +45,10 @@ class ReduceOp(enum.Enum):
         name = getattr(aggregation, "name", str(aggregation)).upper()
         if name in ("SUM", "MEAN"):
             return ReduceOp[name]
-        raise ValueError(f"Could not convert from `tf.VariableAggregation` {aggregation} to"
-                         "`tf.distribute.ReduceOp` type")
+        raise ValueError(
+            f"Could not convert from `tf.VariableAggregation` {aggregation} to"
+            "`tf.distribute.ReduceOp` type"
+        )
 
 
 class InputReplicationMode(enum.Enum):
@@ -86,28 +88,39 @@ class InputContext:
         return global_batch_size // self._num_replicas_in_sync
 
     def __str__(self) -> str:
-        return (f"tf.distribute.InputContext(input pipeline id {self._input_pipeline_id}, "
-                f"total: {self._num_input_pipelines})")
+        return (
+            f"tf.distribute.InputContext(input pipeline id {self._input_pipeline_id}, "
+            f"total: {self._num_input_pipelines})"
+        )
 
 
 class RunOptions:
     """Options for `Strategy.run` (accepted; they tune TPU compilation in TF)."""
 
-    __slots__ = ("experimental_enable_dynamic_batch_size",
-                 "experimental_bucketizing_dynamic_shape", "experimental_xla_options")
+    __slots__ = (
+        "experimental_bucketizing_dynamic_shape",
+        "experimental_enable_dynamic_batch_size",
+        "experimental_xla_options",
+    )
 
-    def __init__(self, experimental_enable_dynamic_batch_size=True,
-                 experimental_bucketizing_dynamic_shape=False, experimental_xla_options=None):
+    def __init__(
+        self,
+        experimental_enable_dynamic_batch_size=True,
+        experimental_bucketizing_dynamic_shape=False,
+        experimental_xla_options=None,
+    ):
         self.experimental_enable_dynamic_batch_size = experimental_enable_dynamic_batch_size
         self.experimental_bucketizing_dynamic_shape = experimental_bucketizing_dynamic_shape
         self.experimental_xla_options = experimental_xla_options
 
     def __repr__(self) -> str:
-        return ("RunOptions(experimental_enable_dynamic_batch_size="
-                f"{self.experimental_enable_dynamic_batch_size}, "
-                "experimental_bucketizing_dynamic_shape="
-                f"{self.experimental_bucketizing_dynamic_shape}, "
-                f"experimental_xla_options={self.experimental_xla_options})")
+        return (
+            "RunOptions(experimental_enable_dynamic_batch_size="
+            f"{self.experimental_enable_dynamic_batch_size}, "
+            "experimental_bucketizing_dynamic_shape="
+            f"{self.experimental_bucketizing_dynamic_shape}, "
+            f"experimental_xla_options={self.experimental_xla_options})"
+        )
 
 
 def canonical_device(device: str) -> str:
@@ -216,7 +229,7 @@ class ReplicaContext:
 
     @property
     def devices(self) -> tuple:
-        return self._strategy.extended.worker_devices[self._replica_id:self._replica_id + 1]
+        return self._strategy.extended.worker_devices[self._replica_id : self._replica_id + 1]
 
     def merge_call(self, merge_fn, args=(), kwargs=None):
         """Call `merge_fn(strategy, *args, **kwargs)` in the cross-replica context."""
@@ -228,7 +241,8 @@ class ReplicaContext:
         from tfgraph import nest
         from tfgraph.ops.array_ops import identity_n
 
-        ReduceOp(reduce_op.value if isinstance(reduce_op, ReduceOp) else str(reduce_op).upper())
+        _reduce_op(reduce_op)
+        _check_local(self._strategy, "all_reduce")
         flat = nest.flatten(value)
         if not flat:
             return value
@@ -247,8 +261,18 @@ def _reduce_op(reduce_op) -> ReduceOp:
         return reduce_op
     if isinstance(reduce_op, str) and reduce_op.upper() in ("SUM", "MEAN"):
         return ReduceOp[reduce_op.upper()]
-    raise ValueError(f"Strategy.reduce: reduce_op must be tf.distribute.ReduceOp.SUM or MEAN, "
-                     f"got {reduce_op!r}")
+    raise ValueError(
+        f"Strategy.reduce: reduce_op must be tf.distribute.ReduceOp.SUM or MEAN, got {reduce_op!r}"
+    )
+
+
+def _check_local(strategy, what: str) -> None:
+    if strategy.num_replicas_in_sync > len(strategy.extended.worker_devices):
+        raise NotImplementedError(
+            f"{type(strategy).__name__}.{what} over {strategy.num_replicas_in_sync} replicas "
+            "on several workers needs cross-worker collective ops, which tfgraph does not "
+            "build; use tf.train.SyncReplicasOptimizer with tf.train.Server on the Ray runtime"
+        )
 
 
 def _default_strategy():

@@ -8,6 +8,7 @@ import contextlib
 from tfgraph.distributed.strategy import (
     InputContext,
     ReplicaContext,
+    _check_local,
     _entered,
     _reduce_op,
     _stack,
@@ -82,8 +83,11 @@ class StrategyExtended:
 
     def update_non_slot(self, colocate_with, fn, args=(), kwargs=None, group=True):
         graph = get_default_graph()
-        device = colocate_with[0].device if isinstance(colocate_with, (list, tuple)) else (
-            getattr(colocate_with, "device", None) or self._parameter_devices[0])
+        device = (
+            colocate_with[0].device
+            if isinstance(colocate_with, (list, tuple))
+            else (getattr(colocate_with, "device", None) or self._parameter_devices[0])
+        )
         with _entered(self._container_strategy, None), graph.device(device):
             return fn(*args, **(kwargs or {}))
 
@@ -151,7 +155,8 @@ class Strategy:
         if stack and stack[-1][0] is not self:
             raise RuntimeError(
                 "Mixing different tf.distribute.Strategy objects: "
-                f"{self} is not {stack[-1][0]}: leave the other strategy's scope() first")
+                f"{self} is not {stack[-1][0]}: leave the other strategy's scope() first"
+            )
 
         def creator(next_creator, **kwargs):
             return self._extended._make_variable(next_creator, **kwargs)
@@ -181,6 +186,7 @@ class Strategy:
         from tfgraph.ops.math_ops import reduce_sum, truediv
 
         op = _reduce_op(reduce_op)
+        _check_local(self, "reduce")
         if axis is None:
             return identity(value)
         total = reduce_sum(value, axis=axis)
@@ -212,8 +218,9 @@ class Strategy:
         ctx = InputContext(1, 0, self.num_replicas_in_sync)
         return DistributedDataset(input_fn(ctx), self).make_initializable_iterator()
 
-    def experimental_make_numpy_iterator(self, numpy_input, batch_size, num_epochs=1,
-                                         shuffle=1024, session=None):
+    def experimental_make_numpy_iterator(
+        self, numpy_input, batch_size, num_epochs=1, shuffle=1024, session=None
+    ):
         from tfgraph.data.dataset_ops import Dataset
 
         ds = Dataset.from_tensor_slices(numpy_input)
@@ -281,10 +288,11 @@ class DistributedDataset:
 
     def make_one_shot_iterator(self):
         raise ValueError(
-            "Cannot create a one shot iterator. Please use `make_initializable_iterator()` "
-            "instead.")
+            "Cannot create a one shot iterator. Please use `make_initializable_iterator()` instead."
+        )
 
     def __iter__(self):
         raise RuntimeError(
             "__iter__() is only supported inside of tf.function or when eager execution is "
-            "enabled; in a graph use make_initializable_iterator().")
+            "enabled; in a graph use make_initializable_iterator()."
+        )
