@@ -49,7 +49,8 @@ print(json.dumps(out))
 
 @requires_tf
 def test_resolvers_match_tf(monkeypatch):
-    monkeypatch.delenv("TF_CONFIG", raising=False)
+    monkeypatch.setenv("TF_CONFIG", "")  # restored after the test
+    monkeypatch.delenv("TF_CONFIG")
     here = run_here_json("import json\n" + RESOLVERS)
     theirs = run_tf_json(RESOLVERS)
     # TF's abstract-class message lists the abstract methods in its own words.
@@ -73,3 +74,51 @@ def test_abstract_resolver_and_parameter_server_cluster(monkeypatch):
     assert m.extended.worker_devices == ("/job:worker/replica:0/task:1/device:CPU:0",)
     with pytest.raises(NotImplementedError, match="cross-worker collective"):
         m.reduce("SUM", tf.constant(1.0))
+
+
+SLURM = """
+import os
+cr = tf.distribute.cluster_resolver
+out = {}
+for k in list(os.environ):
+    if k.startswith("SLURM_"):
+        del os.environ[k]
+try:
+    cr.SlurmClusterResolver()
+except RuntimeError as e:
+    out["no_slurm"] = str(e)
+os.environ.update(SLURM_PROCID="2", SLURM_STEP_NUM_TASKS="4",
+                  SLURM_STEP_NODELIST="node[1-2]", SLURM_STEP_TASKS_PER_NODE="2(x2)")
+r = cr.SlurmClusterResolver(jobs={"ps": 1, "worker": 3}, port_base=9000, gpus_per_node=4,
+                            gpus_per_task=1, auto_set_gpu=False)
+out["jobs"] = [r.cluster_spec().as_dict(), r.get_task_info(), r.master(), r.master("ps", 0),
+               r.num_accelerators()]
+r = cr.SlurmClusterResolver(gpus_per_node=4, gpus_per_task=1, auto_set_gpu=False,
+                            tasks_per_node={"b": 1, "a": 3})
+out["workers"] = [r.cluster_spec().as_dict(), r.task_type, r.task_id]
+try:
+    cr.SlurmClusterResolver(jobs={"worker": 5}, gpus_per_node=2, gpus_per_task=1)
+except RuntimeError as e:
+    out["too_many"] = str(e)
+print(json.dumps(out))
+"""
+
+
+@requires_tf
+def test_slurm_resolver_matches_tf(monkeypatch):
+    for key in (
+        "SLURM_PROCID",
+        "SLURM_STEP_NUM_TASKS",
+        "SLURM_STEP_NODELIST",
+        "SLURM_STEP_TASKS_PER_NODE",
+    ):
+        monkeypatch.setenv(key, "")  # restored (removed) after the test
+        monkeypatch.delenv(key)
+    assert run_here_json("import json\n" + SLURM) == run_tf_json(SLURM)
+
+
+def test_slurm_host_lists():
+    from tfgraph.distributed.cluster_resolver import expand_hostlist, expand_tasks_per_node
+
+    assert expand_hostlist("n[1-2],m5,o[08-10,3]") == ["n1", "n2", "m5", "o08", "o09", "o10", "o3"]
+    assert expand_tasks_per_node("3(x2),1") == [3, 3, 1]

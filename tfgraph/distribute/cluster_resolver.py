@@ -6,6 +6,7 @@ from tfgraph.distributed.cluster_resolver import (
     KubernetesClusterResolver,
     KubernetesExecutableLocation,
     SimpleClusterResolver,
+    SlurmClusterResolver,
     TFConfigClusterResolver,
     UnionResolver,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "KubernetesClusterResolver",
     "KubernetesExecutableLocation",
     "SimpleClusterResolver",
+    "SlurmClusterResolver",
     "TFConfigClusterResolver",
     "UnionResolver",
 ]

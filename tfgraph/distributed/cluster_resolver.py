@@ -9,6 +9,7 @@ import abc
 import enum
 import json
 import os
+import re
 
 from tfgraph.training.server_lib import ClusterSpec
 
@@ -18,6 +19,7 @@ __all__ = [
     "KubernetesClusterResolver",
     "KubernetesExecutableLocation",
     "SimpleClusterResolver",
+    "SlurmClusterResolver",
     "TFConfigClusterResolver",
     "UnionResolver",
 ]
@@ -31,9 +33,9 @@ def _address(spec: ClusterSpec, task_type, task_id, rpc_layer) -> str:
 class ClusterResolver(metaclass=abc.ABCMeta):
     """Base class: a cluster spec, this task's type and index, and the master's URL."""
 
-    task_type = None
-    task_id = None
-    rpc_layer = None
+    task_type: str | None = None
+    task_id: int | None = None
+    rpc_layer: str | None = None
 
     @abc.abstractmethod
     def cluster_spec(self) -> ClusterSpec:
@@ -263,3 +265,133 @@ class KubernetesClusterResolver(ClusterResolver):
 
     def master(self, task_type=None, task_id=None, rpc_layer=None):  # pragma: no cover
         raise NotImplementedError
+
+
+def _slurm(name: str) -> str:
+    key = "SLURM_" + name
+    if key not in os.environ:
+        raise RuntimeError(f"{key} not found in environment. Not running inside a SLURM step?")
+    return os.environ[key]
+
+
+def _hostlist_parts(hostlist: str) -> list[str]:
+    """'n[1-2],m5' -> ['n[1-2]', 'm5']: split at the commas outside brackets."""
+    parts, depth, current = [], 0, ""
+    for ch in hostlist:
+        depth += {"[": 1, "]": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    return [*parts, current] if current else parts
+
+
+def expand_hostlist(hostlist: str) -> list[str]:
+    """A Slurm host list ('n[1-2],m5,o[03-04,7]') as host names, in order."""
+    hosts = []
+    for part in _hostlist_parts(hostlist):
+        m = re.fullmatch(r"([^,\[\]]*)(?:\[([^\]]+)\])?", part)
+        if m is None:
+            raise ValueError(f'Invalid hostlist format "{hostlist}": Invalid part: {part}')
+        if m.group(2) is None:
+            hosts.append(m.group(1))
+            continue
+        for item in m.group(2).split(","):
+            lo, _, hi = item.partition("-")
+            hosts.extend(
+                m.group(1) + str(i).zfill(len(lo)) for i in range(int(lo), int(hi or lo) + 1)
+            )
+    return hosts
+
+
+def expand_tasks_per_node(tasks_per_node: str) -> list[int]:
+    """Slurm's '3(x2),1' as [3, 3, 1]."""
+    out: list[int] = []
+    for part in tasks_per_node.split(","):
+        m = re.fullmatch(r"(\d+)(?:\(x(\d+)\))?", part)
+        if m is None:
+            raise ValueError(f'Invalid tasks-per-node list format "{tasks_per_node}"')
+        out.extend([int(m.group(1))] * int(m.group(2) or 1))
+    return out
+
+
+class SlurmClusterResolver(ClusterResolver):
+    """A cluster from the Slurm job step's environment (SLURM_PROCID, SLURM_STEP_NUM_TASKS,
+    SLURM_STEP_NODELIST, SLURM_STEP_TASKS_PER_NODE): tasks are packed on the sorted
+    nodes, ports from `port_base`, and assigned to the jobs in sorted job order. tfgraph
+    has no GPUs, so `gpus_per_node` defaults to 0 and tasks then get none."""
+
+    def __init__(
+        self,
+        jobs=None,
+        port_base=8888,
+        gpus_per_node=None,
+        gpus_per_task=None,
+        tasks_per_node=None,
+        auto_set_gpu=True,
+        rpc_layer="grpc",
+    ) -> None:
+        self._rank = int(_slurm("PROCID"))
+        self._jobs = jobs if jobs is not None else {"worker": int(_slurm("STEP_NUM_TASKS"))}
+        self._port_base = port_base
+        if tasks_per_node is None:
+            hosts = expand_hostlist(_slurm("STEP_NODELIST"))
+            counts = expand_tasks_per_node(_slurm("STEP_TASKS_PER_NODE"))
+            self._tasks = dict(zip(hosts, counts))
+        elif isinstance(tasks_per_node, dict):
+            self._tasks = dict(tasks_per_node)
+        else:
+            hosts = expand_hostlist(_slurm("STEP_NODELIST"))
+            self._tasks = {host: int(tasks_per_node) for host in hosts}
+        most = max(self._tasks.values())
+        self._gpus_per_node = 0 if gpus_per_node is None else gpus_per_node
+        self._gpus_per_task = (
+            self._gpus_per_node // most if gpus_per_task is None else gpus_per_task
+        )
+        self._auto_set_gpu = auto_set_gpu
+        self.task_type = None
+        self.task_id = None
+        self.rpc_layer = rpc_layer
+        if most * self._gpus_per_task > self._gpus_per_node:
+            raise RuntimeError("Requested more GPUs per node than available.")
+        if sum(self._jobs.values()) != sum(self._tasks.values()):
+            raise RuntimeError(
+                f"Requested {sum(self._jobs.values())} tasks but only "
+                f"{sum(self._tasks.values())} were assigned."
+            )
+
+    def _task_list(self) -> tuple[list[str], list[str]]:
+        addresses, gpus = [], []
+        per = self._gpus_per_task
+        for host, count in sorted(self._tasks.items()):
+            slots = count if per == 0 else min(count, len(range(0, self._gpus_per_node, per)))
+            for i in range(slots):
+                addresses.append(f"{host}:{self._port_base + i}")
+                gpus.append(",".join(str(g) for g in range(i * per, i * per + per)))
+        return addresses, gpus
+
+    def cluster_spec(self) -> ClusterSpec:
+        addresses, gpus = self._task_list()
+        jobs, start = {}, 0
+        for job, count in sorted(self._jobs.items()):
+            jobs[job] = addresses[start : start + count]
+            if start <= self._rank < start + count:
+                self.task_type, self.task_id = job, self._rank - start
+            start += count
+        if self._auto_set_gpu and self._gpus_per_task:
+            os.environ["CUDA_VISIBLE_DEVICES"] = gpus[self._rank]
+        return ClusterSpec(jobs)
+
+    def get_task_info(self) -> tuple:
+        return self.task_type, self.task_id
+
+    def master(self, task_type=None, task_id=None, rpc_layer=None) -> str:
+        task_type = self.task_type if task_type is None else task_type
+        task_id = self.task_id if task_id is None else task_id
+        if task_type is None or task_id is None:
+            return ""
+        return _address(self.cluster_spec(), task_type, task_id, rpc_layer or self.rpc_layer)
+
+    def num_accelerators(self, task_type=None, task_id=None, config_proto=None) -> dict:
+        return {"GPU": self._gpus_per_task}
