@@ -188,3 +188,38 @@ def test_make_dataset_iterator_and_distribute_from_function():
     assert s.experimental_local_results(a) == (a,)
     # TF 2.21's TF1 strategies have no experimental_run_v2 (TF2's deprecated name).
     assert not hasattr(s, "experimental_run_v2")
+
+
+ADAM_SAVER = """
+s = tf.distribute.MirroredStrategy()
+out = {}
+with s.scope():
+    v = tf.Variable([1.0, 2.0], name="v")
+    gs = tf.train.get_or_create_global_step()
+    opt = tf.train.AdamOptimizer(0.1)
+    def step():
+        loss = tf.reduce_sum(v * v)
+        return opt.minimize(loss, global_step=gs), loss
+    train_op, loss = s.run(step)
+    saver = tf.train.Saver()
+out["vars"] = sorted((x.name, x.op.type) for x in tf.global_variables())
+out["slots"] = sorted(opt.get_slot_names())
+import tempfile
+d = tempfile.mkdtemp()
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    for _ in range(3):
+        sess.run(train_op)
+    out["v"] = sess.run(v).tolist()
+    out["gs"] = int(sess.run(gs))
+    path = saver.save(sess, d + "/m")
+out["ckpt"] = sorted(n for n, _ in tf.train.list_variables(path))
+print(json.dumps(out))
+"""
+
+
+@requires_tf
+def test_adam_slots_global_step_and_checkpoint_under_mirrored_match_tf():
+    here = run_here_json("import json\n" + ADAM_SAVER)
+    assert here == run_tf_json(ADAM_SAVER)
+    assert "v/Adam" in here["ckpt"]
