@@ -223,3 +223,24 @@ def test_adam_slots_global_step_and_checkpoint_under_mirrored_match_tf():
     here = run_here_json("import json\n" + ADAM_SAVER)
     assert here == run_tf_json(ADAM_SAVER)
     assert "v/Adam" in here["ckpt"]
+
+
+KERAS_FIT = """
+s = tf.distribute.MirroredStrategy()
+with s.scope():
+    dense = tf.keras.layers.Dense(1, kernel_initializer="ones", input_shape=(2,))
+    model = tf.keras.Sequential([dense])
+    model.compile(tf.keras.optimizers.SGD(0.1), "mse")
+x = np.arange(8, dtype=np.float32).reshape(4, 2) / 8.0
+y = np.ones((4, 1), np.float32)
+h = model.fit(x, y, batch_size=2, epochs=2, verbose=0, shuffle=False)
+print(json.dumps({"loss": [round(float(l), 5) for l in h.history["loss"]],
+                  "w": [type(w).__name__ for w in model.weights],
+                  "names": [w.name for w in model.weights]}))
+"""
+
+
+@requires_tf
+def test_keras_fit_in_mirrored_scope_matches_tf():
+    here = run_here_json("import json\n" + KERAS_FIT)
+    assert here == run_tf_json(KERAS_FIT)
