@@ -148,7 +148,6 @@ class MultiWorkerMirroredStrategy(Strategy):
         self,
         communication=CommunicationImplementation.AUTO,
         cluster_resolver=None,
-        communication_options=None,
     ) -> None:
         resolver = _resolver(cluster_resolver)
         spec = resolver.cluster_spec().as_dict()

@@ -248,13 +248,6 @@ class ReplicaContext:
             return value
         return nest.pack_sequence_as(value, identity_n(flat))
 
-    def all_gather(self, value, axis, options=None):
-        """`value` of every replica concatenated along `axis` (one replica: itself)."""
-        from tfgraph import nest
-        from tfgraph.ops.array_ops import identity
-
-        return nest.map_structure(identity, value)
-
 
 def _reduce_op(reduce_op) -> ReduceOp:
     if isinstance(reduce_op, ReduceOp):

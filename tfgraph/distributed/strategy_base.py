@@ -7,6 +7,7 @@ import contextlib
 
 from tfgraph.distributed.strategy import (
     InputContext,
+    InputReplicationMode,
     ReplicaContext,
     _check_local,
     _entered,
@@ -113,6 +114,11 @@ class StrategyExtended:
     def batch_reduce_to(self, reduce_op, value_destination_pairs, options=None):
         return [self.reduce_to(reduce_op, v, d, options) for v, d in value_destination_pairs]
 
+    def experimental_make_numpy_dataset(self, numpy_input, session=None):
+        from tfgraph.data.dataset_ops import Dataset
+
+        return Dataset.from_tensor_slices(numpy_input)
+
     def call_for_each_replica(self, fn, args=(), kwargs=None):
         return self._container_strategy.run(fn, args, kwargs)
 
@@ -214,20 +220,23 @@ class Strategy:
     def make_dataset_iterator(self, dataset):
         return DistributedDataset(dataset, self).make_initializable_iterator()
 
-    def make_input_fn_iterator(self, input_fn, replication_mode=None):
+    def make_input_fn_iterator(self, input_fn, replication_mode=InputReplicationMode.PER_WORKER):
         ctx = InputContext(1, 0, self.num_replicas_in_sync)
         return DistributedDataset(input_fn(ctx), self).make_initializable_iterator()
 
-    def experimental_make_numpy_iterator(
-        self, numpy_input, batch_size, num_epochs=1, shuffle=1024, session=None
-    ):
-        from tfgraph.data.dataset_ops import Dataset
+    def experimental_make_numpy_dataset(self, numpy_input, session=None):
+        """A dataset of `numpy_input`'s rows (TF1 feeds them through placeholders)."""
+        return self._extended.experimental_make_numpy_dataset(numpy_input, session)
 
-        ds = Dataset.from_tensor_slices(numpy_input)
-        if shuffle:
-            ds = ds.shuffle(shuffle)
-        ds = ds.repeat(num_epochs).batch(batch_size)
-        return self.make_dataset_iterator(ds)
+    def colocate_vars_with(self, colocate_with_variable):
+        return self._extended.colocate_vars_with(colocate_with_variable)
+
+    def group(self, value, name=None):
+        """One op that runs every op or tensor of the (nested) `value`."""
+        from tfgraph import nest
+        from tfgraph.ops.control_flow_ops import group
+
+        return group(*nest.flatten(value), name=name)
 
     def configure(self, session_config=None, cluster_spec=None, task_type=None, task_id=None):
         return None
@@ -238,9 +247,6 @@ class Strategy:
         out = proto.ConfigProto()
         out.CopyFrom(config_proto)
         return out
-
-    def experimental_initialize(self):
-        return []
 
     def __deepcopy__(self, memo):
         raise RuntimeError("Must only deepcopy DistributionStrategy.")
