@@ -4,6 +4,7 @@ optimizer's minimize under run, and the default strategy's contexts."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import tfgraph as tf
@@ -244,3 +245,59 @@ print(json.dumps({"loss": [round(float(l), 5) for l in h.history["loss"]],
 def test_keras_fit_in_mirrored_scope_matches_tf():
     here = run_here_json("import json\n" + KERAS_FIT)
     assert here == run_tf_json(KERAS_FIT)
+
+
+EXTENDED = """
+s = tf.distribute.MirroredStrategy()
+out = {}
+with s.scope():
+    v = tf.Variable([1.0, 2.0], name="v")
+    nt = tf.Variable(3.0, name="nt", trainable=False)
+    lv = tf.Variable(0.0, name="lv", collections=[tf.GraphKeys.LOCAL_VARIABLES])
+    e = s.extended
+    out["ext"] = [list(e.non_slot_devices([v])), e.value_container(v) is v,
+                  e.variable_created_in_scope(v), e.should_checkpoint, e.should_save_summary,
+                  e.experimental_require_static_shapes, e.experimental_between_graph,
+                  e.experimental_should_init]
+    rv = e.read_var(v)
+    red = e.reduce_to(tf.distribute.ReduceOp.SUM, tf.constant(2.0), v)
+    br = e.broadcast_to(tf.constant(5.0), v)
+    c4 = e.call_for_each_replica(lambda a: a * 2.0, args=(tf.constant(4.0),))
+    br2 = e.batch_reduce_to(tf.distribute.ReduceOp.MEAN, [(tf.constant(1.0), v)])
+    uns = e.update_non_slot(e.non_slot_devices([v]), lambda: tf.constant(9.0))
+    upd = e.update(nt, lambda var, d: var.assign(d), args=(7.0,), group=False)
+    g = s.group([upd])
+    out["local"] = [len(s.experimental_local_results(v)), len(s.unwrap(v))]
+    it = s.make_input_fn_iterator(lambda ctx: tf.data.Dataset.range(4).batch(2))
+    nxt = it.get_next()
+out["colls"] = [sorted(x.name for x in tf.global_variables()),
+                sorted(x.name for x in tf.trainable_variables()),
+                sorted(x.name for x in tf.local_variables())]
+with tf.Session() as sess:
+    sess.run([tf.global_variables_initializer(), tf.local_variables_initializer()])
+    sess.run(it.initialize())
+    out["vals"] = [np.asarray(x).tolist() for x in sess.run([rv, red, br, c4, br2, uns, nxt])]
+    sess.run(g)
+    out["nt"] = float(sess.run(nt))
+    out["g"] = g.type
+    with s.scope():
+        ds = s.experimental_make_numpy_dataset(np.arange(4, dtype=np.float32), session=sess)
+        it2 = s.make_dataset_iterator(ds.batch(3))
+        n2 = it2.get_next()
+    sess.run(it2.initialize())
+    out["numpy_ds"] = sess.run(n2).tolist()
+    out["numpy_vars"] = [(x.name, x.trainable) for x in tf.global_variables()][-1:]
+print(json.dumps(out))
+"""
+
+
+@requires_tf
+def test_extended_api_collections_and_numpy_dataset_match_tf():
+    here = run_here_json("import json\n" + EXTENDED)
+    assert here == run_tf_json(EXTENDED)
+
+
+def test_numpy_dataset_needs_a_session():
+    s = tf.distribute.MirroredStrategy()
+    with pytest.raises(ValueError, match="needs `session=`"):
+        s.experimental_make_numpy_dataset(np.zeros(3))

@@ -84,11 +84,8 @@ class StrategyExtended:
 
     def update_non_slot(self, colocate_with, fn, args=(), kwargs=None, group=True):
         graph = get_default_graph()
-        device = (
-            colocate_with[0].device
-            if isinstance(colocate_with, (list, tuple))
-            else (getattr(colocate_with, "device", None) or self._parameter_devices[0])
-        )
+        first = colocate_with[0] if isinstance(colocate_with, (list, tuple)) else colocate_with
+        device = first if isinstance(first, str) else getattr(first, "device", None)
         with _entered(self._container_strategy, None), graph.device(device):
             return fn(*args, **(kwargs or {}))
 
@@ -115,9 +112,9 @@ class StrategyExtended:
         return [self.reduce_to(reduce_op, v, d, options) for v, d in value_destination_pairs]
 
     def experimental_make_numpy_dataset(self, numpy_input, session=None):
-        from tfgraph.data.dataset_ops import Dataset
-
-        return Dataset.from_tensor_slices(numpy_input)
+        """A dataset over `numpy_input` (a nest of arrays) kept in non-trainable
+        variables, loaded through `session` (a graph needs one), as TF does."""
+        return _numpy_dataset(numpy_input, session)
 
     def call_for_each_replica(self, fn, args=(), kwargs=None):
         return self._container_strategy.run(fn, args, kwargs)
@@ -236,7 +233,10 @@ class Strategy:
         from tfgraph import nest
         from tfgraph.ops.control_flow_ops import group
 
-        return group(*nest.flatten(value), name=name)
+        flat = nest.flatten(value)
+        if len(flat) == 1:  # one op (or a tensor's op) is returned as it is, as in TF
+            return getattr(flat[0], "op", flat[0])
+        return group(*flat, name=name)
 
     def configure(self, session_config=None, cluster_spec=None, task_type=None, task_id=None):
         return None
@@ -302,3 +302,24 @@ class DistributedDataset:
             "__iter__() is only supported inside of tf.function or when eager execution is "
             "enabled; in a graph use make_initializable_iterator()."
         )
+
+
+def _numpy_dataset(numpy_input, session):
+    import numpy as np
+
+    from tfgraph import nest
+    from tfgraph.data.dataset_ops import Dataset
+    from tfgraph.ops.array_ops import placeholder, zeros
+    from tfgraph.variables import Variable
+
+    if session is None:
+        raise ValueError(
+            "experimental_make_numpy_dataset in a graph needs `session=`: the arrays are "
+            "loaded into variables through that session"
+        )
+    arrays = [np.asarray(a) for a in nest.flatten(numpy_input)]
+    holders = [Variable(zeros(a.shape, a.dtype), trainable=False) for a in arrays]
+    for var, array in zip(holders, arrays):
+        value = placeholder(var.dtype.base_dtype, array.shape)
+        session.run(var.assign(value), feed_dict={value: array})
+    return Dataset.from_tensor_slices(nest.pack_sequence_as(numpy_input, holders))
