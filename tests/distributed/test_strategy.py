@@ -301,3 +301,25 @@ def test_numpy_dataset_needs_a_session():
     s = tf.distribute.MirroredStrategy()
     with pytest.raises(ValueError, match="needs `session=`"):
         s.experimental_make_numpy_dataset(np.zeros(3))
+
+
+CROSS_REPLICA_MINIMIZE = """
+out = {}
+for make in ['tf.distribute.MirroredStrategy()', 'tf.distribute.OneDeviceStrategy("/cpu:0")']:
+    with tf.Graph().as_default():
+        s = eval(make)
+        with s.scope():
+            v = tf.Variable([1.0, 2.0], name="v")
+            try:
+                tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(v * v))
+            except RuntimeError as e:
+                out[make] = str(e)[:80]
+print(json.dumps(out))
+"""
+
+
+@requires_tf
+def test_minimize_in_cross_replica_context_raises_as_tf():
+    here = run_here_json("import json\n" + CROSS_REPLICA_MINIMIZE)
+    assert here == run_tf_json(CROSS_REPLICA_MINIMIZE)
+    assert len(here) == 2

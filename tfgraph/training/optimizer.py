@@ -330,7 +330,9 @@ class Optimizer:
         Raises:
             TypeError: if a gradient is not a Tensor, IndexedSlices or None.
             ValueError: if there are no variables or no gradients.
+            RuntimeError: if called in a tf.distribute strategy's cross-replica context.
         """
+        _check_replica_context()
         grads_and_vars = tuple(grads_and_vars)
         if not grads_and_vars:
             raise ValueError("No variables provided.")
@@ -494,3 +496,16 @@ class Optimizer:
                     f"Invalid type {dtype!r} for {t.name}, expected: "
                     f"[{', '.join(repr(d) for d in valid)}]."
                 )
+
+
+def _check_replica_context() -> None:
+    """Under a tf.distribute strategy, gradients are applied per replica (in
+    `strategy.run`), as TF requires."""
+    from tfgraph.distributed.strategy import has_strategy, in_cross_replica_context
+
+    if has_strategy() and in_cross_replica_context():
+        raise RuntimeError(
+            "Use `_distributed_apply()` instead of `apply_gradients()` in a cross-replica "
+            "context: call the optimizer's minimize/apply_gradients inside "
+            "strategy.run(fn), where fn runs in a replica context"
+        )
