@@ -183,6 +183,23 @@ class ParameterServerStrategy(Strategy):
         super().__init__(_RoundRobinExtended(self, (worker,), params))
         self.cluster_resolver = resolver
 
+    def _wrap_variable(self, v):
+        v.__class__ = _ParameterServerVariable
+        return v
+
+
+class _ParameterServerVariable(ResourceVariable):
+    """A variable on a parameter server: reads run on the ps (tfgraph's runtime does not
+    pass resource handles between tasks), their values go to the worker."""
+
+    def value(self):
+        from tfgraph.framework.graph import get_default_graph
+
+        if self._eager or not self.device:
+            return super().value()
+        with get_default_graph().device(self.device):
+            return super().value()
+
 
 class _RoundRobinExtended(StrategyExtended):
     def __init__(self, strategy, worker_devices, parameter_devices) -> None:
