@@ -323,3 +323,19 @@ def test_minimize_in_cross_replica_context_raises_as_tf():
     here = run_here_json("import json\n" + CROSS_REPLICA_MINIMIZE)
     assert here == run_tf_json(CROSS_REPLICA_MINIMIZE)
     assert len(here) == 2
+
+
+OPS_IN_SCOPE = """
+s = tf.distribute.MirroredStrategy()
+with s.scope():
+    v = tf.Variable(1.0, name="v")
+    w = tf.get_variable("w", shape=[2], initializer=tf.ones_initializer())
+ops = tf.get_default_graph().get_operations()
+print(json.dumps([[o.name, o.type, o.device] for o in ops]))
+"""
+
+
+@requires_tf
+def test_variable_ops_names_types_and_devices_match_tf():
+    here = run_here_json("import json\n" + OPS_IN_SCOPE)
+    assert here == run_tf_json(OPS_IN_SCOPE)
