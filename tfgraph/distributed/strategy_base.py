@@ -234,7 +234,7 @@ class Strategy:
         from tfgraph.ops.control_flow_ops import group
 
         flat = nest.flatten(value)
-        if len(flat) == 1:  # one op (or a tensor's op) is returned as it is, as in TF
+        if len(flat) == 1 and name is None:  # one op (or a tensor's op) is returned as TF
             return getattr(flat[0], "op", flat[0])
         return group(*flat, name=name)
 
