@@ -18,6 +18,7 @@ from tfgraph import (
     config,
     data,
     debugging,
+    distribute,
     distributions,
     errors,
     experimental,

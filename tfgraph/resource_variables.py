@@ -173,7 +173,8 @@ class ResourceVariable(Variable):
             with g.name_scope("IsInitialized"):
                 self._is_initialized_op = rv.var_is_initialized_op(self._handle)
             with g.name_scope("Assign") as assign_scope:
-                with g.colocate_with(None, ignore_existing=True):
+                # On the handle's device, as TF places it (colocate_with(None) clears it).
+                with g.colocate_with(None, ignore_existing=True), g.device(self._handle.device):
                     self._initializer_op = rv.assign_variable_op(
                         self._handle, self._initial_value, name=assign_scope
                     )

@@ -52,6 +52,9 @@ SPECIAL = {
     "version.COMPILER_VERSION": "not meaningful without TF's C++ runtime (the compiler TF's "
     "C++ library was built with)",
 }
+_TPU = "not meaningful without TF's C++ runtime (TPU runtime)"
+SPECIAL["distribute.experimental.TPUStrategy"] = _TPU
+SPECIAL["distribute.cluster_resolver.TPUClusterResolver"] = _TPU
 PIPELINE = {"io", "data", "queue", "python_io"}
 # tf.experimental's extension types, and the type-based dispatch that only they trigger.
 _EXTENSION_TYPES = "pending: issue 14 (extension types and the type-based dispatch they trigger)"

@@ -330,7 +330,9 @@ class Optimizer:
         Raises:
             TypeError: if a gradient is not a Tensor, IndexedSlices or None.
             ValueError: if there are no variables or no gradients.
+            RuntimeError: if called in a tf.distribute strategy's cross-replica context.
         """
+        _check_replica_context()
         grads_and_vars = tuple(grads_and_vars)
         if not grads_and_vars:
             raise ValueError("No variables provided.")
@@ -347,6 +349,9 @@ class Optimizer:
         with init_scope():
             self._create_slots(var_list)
         g = get_default_graph()
+        scope = _strategy_update_scope()
+        if scope is not None:
+            return self._apply_in_strategy(converted, global_step, name, scope)
         update_ops = []
         with g.name_scope(name if name is not None else self._name) as name:
             self._prepare()
@@ -365,6 +370,38 @@ class Optimizer:
                 return apply_updates
             if not isinstance(apply_updates, Operation):  # (a Tensor or an _UnreadVariable)
                 apply_updates = apply_updates.op
+            train_op = get_collection_ref(GraphKeys.TRAIN_OP)
+            if apply_updates not in train_op:
+                train_op.append(apply_updates)
+            return apply_updates
+
+    def _apply_in_strategy(self, converted, global_step, name, update_scope: str):
+        """apply_gradients under a tf.distribute strategy (one replica), named as TF's
+        distributed apply names it: each variable's update, then `_finish`, then the
+        global_step increment, each in the strategy's update scope (MirroredStrategy:
+        `update_0`, made unique)."""
+        import contextlib
+
+        g = get_default_graph()
+
+        def scope():
+            return g.name_scope(update_scope) if update_scope else contextlib.nullcontext()
+
+        with g.name_scope(name if name is not None else self._name) as name:
+            self._prepare()
+            update_ops = []
+            for grad, var, processor in converted:
+                if grad is None:
+                    continue
+                with scope(), g.name_scope("update_" + var.op.name), g.colocate_with(var):
+                    update_ops.append(processor.update_op(self, grad))
+            with scope():
+                finished = self._finish(update_ops, "update")
+            if global_step is None:
+                apply_updates = control_flow_ops.group(finished, name=name)
+            else:
+                with g.control_dependencies([finished]), scope():
+                    apply_updates = global_step.assign_add(1)
             train_op = get_collection_ref(GraphKeys.TRAIN_OP)
             if apply_updates not in train_op:
                 train_op.append(apply_updates)
@@ -494,3 +531,26 @@ class Optimizer:
                     f"Invalid type {dtype!r} for {t.name}, expected: "
                     f"[{', '.join(repr(d) for d in valid)}]."
                 )
+
+
+def _check_replica_context() -> None:
+    """Under a tf.distribute strategy, gradients are applied per replica (in
+    `strategy.run`), as TF requires."""
+    from tfgraph.distributed.strategy import has_strategy, in_cross_replica_context
+
+    if has_strategy() and in_cross_replica_context():
+        raise RuntimeError(
+            "Use `_distributed_apply()` instead of `apply_gradients()` in a cross-replica "
+            "context: call the optimizer's minimize/apply_gradients inside "
+            "strategy.run(fn), where fn runs in a replica context"
+        )
+
+
+def _strategy_update_scope():
+    """Under a tf.distribute strategy, the name scope of its updates ("update_0" for a
+    mirrored one, "" for others); None without a strategy."""
+    from tfgraph.distributed.strategy import get_strategy, has_strategy
+
+    if not has_strategy():
+        return None
+    return get_strategy().extended._update_scope or ""
