@@ -514,13 +514,21 @@ class Dataset(DatasetTransformations, WindowingTransformations):
         return self._unary("SkipDataset", [_int64(count, "count")])
 
     def prefetch(self, buffer_size, name=None) -> Dataset:
+        from tfgraph.data import debug_mode
+
+        if debug_mode.DEBUG_MODE:  # (TF's debug mode: no asynchrony)
+            return self
+        if buffer_size is None:
+            buffer_size = AUTOTUNE
         # (TF: legacy_autotune when buffer_size is the Python value AUTOTUNE)
         legacy = isinstance(buffer_size, int) and buffer_size == AUTOTUNE
-        return self._unary(
-            "PrefetchDataset",
-            [_int64(buffer_size, "buffer_size")],
-            extra={"slack_period": 0, "legacy_autotune": legacy, "buffer_size_min": 0},
-        )
+        size = _int64(buffer_size, "buffer_size")
+        extra = {"slack_period": 0, "legacy_autotune": legacy, "buffer_size_min": 0}
+        variant = self._variant_tensor
+        if variant.__class__ is not Tensor:
+            return self._unary("PrefetchDataset", [size], extra=extra)
+        with get_default_graph().colocate_with(variant.op):  # (as TF places it)
+            return self._unary("PrefetchDataset", [size], extra=extra)
 
     def cache(self, filename="", name=None) -> Dataset:
         fname = convert_to_tensor(filename, dtype=dtypes.string, name="filename")

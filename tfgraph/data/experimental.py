@@ -40,6 +40,7 @@ from tfgraph.data.options import (
     ServiceOptions,
     ThreadingOptions,
 )
+from tfgraph.data.prefetching import copy_to_device, enable_debug_mode, prefetch_to_device
 from tfgraph.data.readers import CsvDataset, make_batched_features_dataset, make_csv_dataset
 from tfgraph.data.resampling import rejection_resample
 
@@ -47,6 +48,9 @@ INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
 
 __all__ = [
+    "copy_to_device",
+    "enable_debug_mode",
+    "prefetch_to_device",
     "AUTOTUNE",
     "INFINITE_CARDINALITY",
     "SHARD_HINT",

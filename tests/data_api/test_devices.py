@@ -1,0 +1,160 @@
+"""tf.data.experimental.copy_to_device / prefetch_to_device against TF 2.21 (graph mode):
+elements, element specs, the outer graph's op types and devices, placement errors,
+GraphDefs both ways; enable_debug_mode's graph-mode error and eager effects."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import tfgraph
+from tests.data_api.common import run_both
+from tests.tfrun import requires_tf, run_tf
+
+GRAPH = """
+E = tf.data.experimental
+out = {}
+ds = tf.data.Dataset.from_tensor_slices(({"a": [1, 2, 3]}, [[1.5, 2.0], [3.0, 4.0], [5.0, 6.0]]))
+ds = ds.map(lambda d, x: (d, x * 2.0))
+copied = ds.apply(E.copy_to_device("/cpu:0"))
+pre = tf.data.Dataset.range(5).apply(E.prefetch_to_device("/cpu:0", 2))
+auto = tf.data.Dataset.range(3).apply(E.prefetch_to_device("/device:CPU:0"))
+g = tf.get_default_graph()
+out["spec"] = [str(copied.element_spec), str(pre.element_spec), str(auto.element_spec)]
+out["types"] = [str(copied.output_types), str(copied.output_shapes)]
+out["ops"] = [[op.name, op.type, op.device] for op in g.get_operations()]
+gen = g.get_operation_by_name("GeneratorDataset")
+out["gen_attrs"] = {k: str(gen.get_attr(k)) for k in
+                    ["Tinit_func_args", "Tnext_func_args", "Tfinalize_func_args",
+                     "output_types", "output_shapes"]}
+out["prefetch_attrs"] = [str(op.get_attr("legacy_autotune")) for op in g.get_operations()
+                         if op.type == "PrefetchDataset"]
+it = tf.data.make_initializable_iterator(copied)
+nxt = it.get_next()
+one = tf.data.make_one_shot_iterator(pre).get_next()
+auto_next = tf.data.make_one_shot_iterator(auto).get_next()
+with tf.Session() as s:
+    got = []
+    for _ in range(2):  # (re-initializing starts over)
+        s.run(it.initializer)
+        got.append(drain(s, nxt))
+    out["copied"] = got
+    out["pre"] = drain(s, one)
+    out["auto"] = drain(s, auto_next)
+"""
+
+
+@requires_tf
+def test_copy_and_prefetch_to_device_match_tf(tmp_path):
+    mine, theirs = run_both(GRAPH, tmp_path)
+    assert mine == theirs
+    assert mine["pre"] == [{"dtype": "int64", "value": v} for v in range(5)]
+
+
+GPU = """
+out = {}
+ds = tf.data.Dataset.range(3).apply(tf.data.experimental.copy_to_device("/gpu:0"))
+out["device"] = ds._variant_tensor.op.device
+out["method"] = str(ds.make_one_shot_iterator().output_types)  # (TF 2.21 does not raise)
+it = tf.data.make_initializable_iterator(ds)
+nxt = it.get_next()
+one = tf.data.make_one_shot_iterator(ds).get_next()
+with tf.Session() as s:
+    try:
+        s.run(it.initializer)
+    except tf.errors.InvalidArgumentError as e:
+        msg = str(e)
+        out["error"] = ["Cannot assign a device for operation GeneratorDataset" in msg,
+                        "/device:GPU:0" in msg]
+config = tf.ConfigProto(allow_soft_placement=True)
+with tf.Session(config=config) as s:
+    s.run(it.initializer)
+    out["soft"] = drain(s, nxt)
+    out["soft_one_shot"] = drain(s, one)
+"""
+
+
+@requires_tf
+def test_gpu_target_placement_matches_tf(tmp_path):
+    mine, theirs = run_both(GPU, tmp_path)
+    assert mine == theirs
+    assert mine["error"] == [True, True]
+
+
+WRITE = """
+ds = tf.data.Dataset.range(4).map(lambda x: x * 3)
+ds = ds.apply(tf.data.experimental.prefetch_to_device("/cpu:0", 1))
+it = tf.data.make_initializable_iterator(ds)
+tf.identity(it.get_next(), name="out")
+open(PATH, "wb").write(tf.get_default_graph().as_graph_def().SerializeToString())
+"""
+
+READ = """
+gd = tf.GraphDef.FromString(open(PATH, "rb").read())
+tf.import_graph_def(gd, name="")
+g = tf.get_default_graph()
+out = g.get_tensor_by_name("out:0")
+with tf.Session() as s:
+    got = []
+    for _ in range(2):
+        s.run(g.get_operation_by_name("MakeIterator"))
+        got.append(drain(s, out))
+"""
+
+_DRAIN = """
+def drain(sess, t):
+    got = []
+    while True:
+        try:
+            got.append(int(sess.run(t)))
+        except tf.errors.OutOfRangeError:
+            return got
+"""
+
+
+def _here(code: str, path) -> dict:
+    scope: dict = {"tf": tfgraph, "PATH": str(path)}
+    exec(_DRAIN, scope)
+    with tfgraph.Graph().as_default():
+        exec(code, scope)
+    return scope
+
+
+@requires_tf
+def test_tf_graph_def_imports_and_runs_here(tmp_path):
+    path = tmp_path / "tf.pb"
+    run_tf(f"PATH = {str(path)!r}\n" + WRITE)
+    assert _here(READ, path)["got"] == [[0, 3, 6, 9]] * 2
+
+
+@requires_tf
+def test_graph_def_written_here_runs_in_tf(tmp_path):
+    path = tmp_path / "mine.pb"
+    _here(WRITE, path)
+    out = run_tf(f"PATH = {str(path)!r}\n" + _DRAIN + READ + "print('@@' + json.dumps(got))\n")
+    assert json.loads(out.split("@@", 1)[1]) == [[0, 3, 6, 9]] * 2
+
+
+def test_function_library_holds_the_remote_calls():
+    with tfgraph.Graph().as_default() as g:
+        tfgraph.data.Dataset.range(2).apply(tfgraph.data.experimental.copy_to_device("/cpu:0"))
+        lib = {f.signature.name: f for f in g.as_graph_def().library.function}
+    remote = [f for name, f in lib.items() if "_remote_" in name]
+    assert len(remote) == 3
+    for f in remote:
+        calls = [n for n in f.node_def if n.op == "RemoteCall"]
+        assert len(calls) == 1 and calls[0].attr["f"].func.name in lib
+    init = next(f for name, f in lib.items() if name.startswith("__inference__init_func"))
+    assert [n.op for n in init.node_def] == [
+        "UnwrapDatasetVariant",
+        "AnonymousIterator",
+        "MakeIterator",
+        "IteratorToStringHandle",
+        "Identity",
+    ]
+
+
+def test_enable_debug_mode_in_graph_mode_raises():
+    with pytest.raises(ValueError, match=r"only supported in eager mode"):
+        tfgraph.data.experimental.enable_debug_mode()
