@@ -158,3 +158,46 @@ def test_function_library_holds_the_remote_calls():
 def test_enable_debug_mode_in_graph_mode_raises():
     with pytest.raises(ValueError, match=r"only supported in eager mode"):
         tfgraph.data.experimental.enable_debug_mode()
+
+
+EAGER = """
+calls = []
+
+def f(x, y):
+    calls.append(bool(tf.executing_eagerly()))
+    return {"s": x + y, "n": x * 2}
+
+def pipeline():
+    ds = tf.data.Dataset.from_tensor_slices(([1, 2, 3], [10, 20, 30]))
+    return ds.map(f, num_parallel_calls=2).prefetch(1)
+
+out = {"plain": [jsonable(v) for v in pipeline().as_numpy_iterator()], "plain_calls": calls}
+calls = []
+tf.data.experimental.enable_debug_mode()
+ds = pipeline()
+out["spec"] = str(ds.element_spec)
+out["debug"] = [jsonable(v) for v in ds.as_numpy_iterator()]
+out["debug_calls"] = calls
+evens = tf.data.Dataset.range(6).filter(lambda x: x % 2 == 0)
+out["filter"] = [int(v) for v in evens.as_numpy_iterator()]
+"""
+
+
+@requires_tf
+def test_enable_debug_mode_eagerly_runs_functions_as_python():
+    from tests.data_api.common import HELPERS
+    from tfgraph.data import debug_mode
+
+    scope: dict = {"tf": tfgraph, "np": __import__("numpy")}
+    exec(HELPERS, scope)
+    tfgraph.enable_v2_behavior()
+    try:
+        exec(EAGER, scope)
+    finally:
+        debug_mode.toggle_debug_mode(False)
+        tfgraph.disable_v2_behavior()
+    mine = json.loads(json.dumps(scope["out"]))
+    printed = run_tf(HELPERS + EAGER + "print('@@' + json.dumps(out))\n", v1=False)
+    assert mine == json.loads(printed.split("@@", 1)[1])
+    assert mine["plain_calls"] == [False]
+    assert mine["debug_calls"] == [False, True, True, True]
