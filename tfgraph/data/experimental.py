@@ -48,9 +48,6 @@ INFINITE_CARDINALITY = -1
 UNKNOWN_CARDINALITY = -2
 
 __all__ = [
-    "copy_to_device",
-    "enable_debug_mode",
-    "prefetch_to_device",
     "AUTOTUNE",
     "INFINITE_CARDINALITY",
     "SHARD_HINT",
@@ -82,8 +79,10 @@ __all__ = [
     "bucket_by_sequence_length",
     "cardinality",
     "choose_from_datasets",
+    "copy_to_device",
     "dense_to_ragged_batch",
     "dense_to_sparse_batch",
+    "enable_debug_mode",
     "enumerate_dataset",
     "from_list",
     "from_variant",
@@ -102,6 +101,7 @@ __all__ = [
     "pad_to_cardinality",
     "parallel_interleave",
     "parse_example_dataset",
+    "prefetch_to_device",
     "rejection_resample",
     "sample_from_datasets",
     "scan",
