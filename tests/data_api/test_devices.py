@@ -30,6 +30,9 @@ out["gen_attrs"] = {k: str(gen.get_attr(k)) for k in
                      "output_types", "output_shapes"]}
 out["prefetch_attrs"] = [str(op.get_attr("legacy_autotune")) for op in g.get_operations()
                          if op.type == "PrefetchDataset"]
+bad = tf.data.Dataset.from_tensor_slices([1.0, 0.0]).map(
+    lambda x: tf.debugging.check_numerics(1.0 / x, "bad"))
+bad_next = tf.data.make_one_shot_iterator(bad.apply(E.copy_to_device("/cpu:0"))).get_next()
 it = tf.data.make_initializable_iterator(copied)
 nxt = it.get_next()
 one = tf.data.make_one_shot_iterator(pre).get_next()
@@ -42,6 +45,11 @@ with tf.Session() as s:
     out["copied"] = got
     out["pre"] = drain(s, one)
     out["auto"] = drain(s, auto_next)
+    out["bad"] = [jsonable(s.run(bad_next))]
+    try:
+        s.run(bad_next)
+    except tf.errors.InvalidArgumentError as e:  # (the inner map's error, through the calls)
+        out["bad"].append("bad : Tensor had Inf values" in str(e))
 """
 
 
@@ -50,6 +58,7 @@ def test_copy_and_prefetch_to_device_match_tf(tmp_path):
     mine, theirs = run_both(GRAPH, tmp_path)
     assert mine == theirs
     assert mine["pre"] == [{"dtype": "int64", "value": v} for v in range(5)]
+    assert mine["bad"] == [{"dtype": "float32", "value": 1.0}, True]
 
 
 GPU = """
@@ -87,6 +96,8 @@ ds = tf.data.Dataset.range(4).map(lambda x: x * 3)
 ds = ds.apply(tf.data.experimental.prefetch_to_device("/cpu:0", 1))
 it = tf.data.make_initializable_iterator(ds)
 tf.identity(it.get_next(), name="out")
+one = tf.data.Dataset.range(2).apply(tf.data.experimental.copy_to_device("/cpu:0"))
+tf.identity(tf.data.make_one_shot_iterator(one).get_next(), name="one")
 open(PATH, "wb").write(tf.get_default_graph().as_graph_def().SerializeToString())
 """
 
@@ -100,6 +111,7 @@ with tf.Session() as s:
     for _ in range(2):
         s.run(g.get_operation_by_name("MakeIterator"))
         got.append(drain(s, out))
+    got.append(drain(s, g.get_tensor_by_name("one:0")))
 """
 
 _DRAIN = """
@@ -125,7 +137,7 @@ def _here(code: str, path) -> dict:
 def test_tf_graph_def_imports_and_runs_here(tmp_path):
     path = tmp_path / "tf.pb"
     run_tf(f"PATH = {str(path)!r}\n" + WRITE)
-    assert _here(READ, path)["got"] == [[0, 3, 6, 9]] * 2
+    assert _here(READ, path)["got"] == [[0, 3, 6, 9], [0, 3, 6, 9], [0, 1]]
 
 
 @requires_tf
@@ -133,7 +145,7 @@ def test_graph_def_written_here_runs_in_tf(tmp_path):
     path = tmp_path / "mine.pb"
     _here(WRITE, path)
     out = run_tf(f"PATH = {str(path)!r}\n" + _DRAIN + READ + "print('@@' + json.dumps(got))\n")
-    assert json.loads(out.split("@@", 1)[1]) == [[0, 3, 6, 9]] * 2
+    assert json.loads(out.split("@@", 1)[1]) == [[0, 3, 6, 9], [0, 3, 6, 9], [0, 1]]
 
 
 def test_function_library_holds_the_remote_calls():
