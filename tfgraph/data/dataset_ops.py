@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tfgraph.data import composite
+from tfgraph.data import composite, debug_mode
 from tfgraph.data import structure as nest
 from tfgraph.data.function import trace
 from tfgraph.data.structure import TensorSpec
@@ -285,13 +285,16 @@ class Dataset(DatasetTransformations, WindowingTransformations):
         return self._unary("ConcatenateDataset", [dataset._variant_tensor], spec)
 
     def _trace(self, fn, kind: str, to_outputs):
-        return trace(
+        f = trace(
             fn,
             kind,
             self._flat_specs(),
             lambda flat: _pack_element(self._element_spec, flat),
             to_outputs,
         )
+        if debug_mode.DEBUG_MODE and to_outputs is _element_outputs:
+            return debug_mode.as_python_function(self, f, fn, kind)
+        return f
 
     def _captured(self, f) -> list:
         from tfgraph.ops.array_ops import identity
@@ -325,7 +328,7 @@ class Dataset(DatasetTransformations, WindowingTransformations):
                 "preserve_cardinality": False,
             }
         )
-        if num_parallel_calls is None:
+        if num_parallel_calls is None or debug_mode.DEBUG_MODE:
             attrs["force_synchronous"] = bool(synchronous)
             variant = op_output("MapDataset", None, [self._variant_tensor, captured], attrs)
         else:
@@ -381,7 +384,7 @@ class Dataset(DatasetTransformations, WindowingTransformations):
         attrs.update({"f": f, "Targuments": [t.dtype._base for t in captured]})
         cycle = _int64(AUTOTUNE if cycle_length is None else cycle_length, "cycle_length")
         block = _int64(1 if block_length is None else block_length, "block_length")
-        if num_parallel_calls is None:
+        if num_parallel_calls is None or debug_mode.DEBUG_MODE:
             inputs = [self._variant_tensor, captured, cycle, block]
             variant = op_output("InterleaveDataset", None, inputs, attrs)
         else:
@@ -514,13 +517,19 @@ class Dataset(DatasetTransformations, WindowingTransformations):
         return self._unary("SkipDataset", [_int64(count, "count")])
 
     def prefetch(self, buffer_size, name=None) -> Dataset:
+        if debug_mode.DEBUG_MODE:  # (TF's debug mode: no asynchrony)
+            return self
+        if buffer_size is None:
+            buffer_size = AUTOTUNE
         # (TF: legacy_autotune when buffer_size is the Python value AUTOTUNE)
         legacy = isinstance(buffer_size, int) and buffer_size == AUTOTUNE
-        return self._unary(
-            "PrefetchDataset",
-            [_int64(buffer_size, "buffer_size")],
-            extra={"slack_period": 0, "legacy_autotune": legacy, "buffer_size_min": 0},
-        )
+        size = _int64(buffer_size, "buffer_size")
+        extra = {"slack_period": 0, "legacy_autotune": legacy, "buffer_size_min": 0}
+        variant = self._variant_tensor
+        if variant.__class__ is not Tensor:
+            return self._unary("PrefetchDataset", [size], extra=extra)
+        with get_default_graph().colocate_with(variant.op):  # (as TF places it)
+            return self._unary("PrefetchDataset", [size], extra=extra)
 
     def cache(self, filename="", name=None) -> Dataset:
         fname = convert_to_tensor(filename, dtype=dtypes.string, name="filename")

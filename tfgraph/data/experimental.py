@@ -40,6 +40,7 @@ from tfgraph.data.options import (
     ServiceOptions,
     ThreadingOptions,
 )
+from tfgraph.data.prefetching import copy_to_device, enable_debug_mode, prefetch_to_device
 from tfgraph.data.readers import CsvDataset, make_batched_features_dataset, make_csv_dataset
 from tfgraph.data.resampling import rejection_resample
 
@@ -78,8 +79,10 @@ __all__ = [
     "bucket_by_sequence_length",
     "cardinality",
     "choose_from_datasets",
+    "copy_to_device",
     "dense_to_ragged_batch",
     "dense_to_sparse_batch",
+    "enable_debug_mode",
     "enumerate_dataset",
     "from_list",
     "from_variant",
@@ -98,6 +101,7 @@ __all__ = [
     "pad_to_cardinality",
     "parallel_interleave",
     "parse_example_dataset",
+    "prefetch_to_device",
     "rejection_resample",
     "sample_from_datasets",
     "scan",

@@ -121,6 +121,13 @@ class IteratorResource:
                     break
             self.it, self.produced = it, produced
 
+    def destroy(self) -> None:
+        """DestroyResourceOp on an iterator: it forgets its position (an anonymous
+        iterator's owner is done with it)."""
+        with self.lock:
+            self.it = None
+            self.dataset = None
+
     def get_next(self):
         with self.lock:
             it = self.it
@@ -311,11 +318,36 @@ register_op(
 def _generator_kernel(op, ctx):
     fn = op._attrs["next_func"]
     types = _component_types(op)
+    if hasattr(fn, "generate"):  # (from_generator: next_func calls the Python generator)
+        return lambda *args: DatasetValue(lambda state: fn.generate(types))
+    init, step, finalize = (_runner(op, ctx, a) for a in _GENERATOR_FUNCS)
+    n_init = len(op._attrs["Tinit_func_args"])
+    n_next = len(op._attrs["Tnext_func_args"])
 
     def kernel(*args):
-        return DatasetValue(lambda state: fn.generate(types))
+        init_args, next_args = args[:n_init], args[n_init : n_init + n_next]
+        finalize_args = args[n_init + n_next :]
+
+        def iterate(state):
+            # (TF's semantics: init_func once per iterator, next_func until it raises
+            # OutOfRangeError, finalize_func with init's results at the end.)
+            handle = init(*init_args)
+            try:
+                while True:
+                    try:
+                        element = step(*handle, *next_args)
+                    except errors.OutOfRangeError:
+                        return
+                    yield element
+            finally:
+                finalize(*handle, *finalize_args)
+
+        return DatasetValue(iterate)
 
     return kernel
+
+
+_GENERATOR_FUNCS = ("init_func", "next_func", "finalize_func")
 
 
 register_op(

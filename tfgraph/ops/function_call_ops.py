@@ -21,7 +21,7 @@ import numpy as np
 
 from tfgraph import errors
 from tfgraph.framework import function_library
-from tfgraph.framework.registry import register_op
+from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops.function_call_grad import (
     call_grad,
@@ -118,6 +118,16 @@ def _call_kernel(node, ctx):
     return kernel
 
 
+def _remote_call_kernel(node, ctx):
+    call = _call_kernel(node, ctx)
+
+    def kernel(target, *args):
+        # (The target device is this process's: tfgraph runs every op on its one CPU.)
+        return call(*args)
+
+    return kernel
+
+
 def _if_kernel(node, ctx):
     then_run = _runner(node, ctx, node._attrs["then_branch"])
     else_run = _runner(node, ctx, node._attrs["else_branch"])
@@ -207,6 +217,19 @@ for _name, _stateful in (("PartitionedCall", False), ("StatefulPartitionedCall",
         grad=call_grad,
         stateful=_stateful,
     )
+
+# (TF's `functional_ops.remote_call`: `f` on the device `target` names; here that is this
+# process, so it is a call of `f` after its target. copy_to_device builds it.)
+register_op(
+    "RemoteCall",
+    inputs=["target: string", "args: Tin"],
+    outputs=["output: Tout"],
+    attrs=["Tin: list(type) >= 1", "Tout: list(type) >= 1", "f: func"],
+    shape=_call_shape,
+    make_kernel=_remote_call_kernel,
+    grad=NOT_DIFFERENTIABLE,
+    stateful=True,
+)
 
 for _name, _stateful in (("If", True), ("StatelessIf", False)):
     register_op(

@@ -518,6 +518,10 @@ def _destroy_kernel(op, ctx):
     ignore = op._attrs["ignore_lookup_error"]
 
     def destroy(handle):
+        drop = getattr(handle, "destroy", None)
+        if drop is not None:  # (an iterator resource: tf.data's anonymous iterators)
+            drop()
+            return
         cell = handle.cell
         with cell.lock:
             if cell.value is None:
