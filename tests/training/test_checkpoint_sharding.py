@@ -250,3 +250,35 @@ def test_shardable_tensor_fields_given_to_callbacks(tmp_path):
     assert t.device.task == 0 and t.trackable is v and seen[1].trackable is None
     np.testing.assert_array_equal(t.tensor.numpy(), [[1.0, 2.0]])
     assert "checkpoint_key='v/.ATTRIBUTES/VARIABLE_VALUE'" in text
+
+
+_STRINGS = """
+import json
+import numpy as np
+s = tf.Variable([b"ab", b"cdef", b"g"])
+w = tf.Variable(np.float64(2.5))
+i = tf.Variable(np.arange(3, dtype=np.int32))
+ck = tf.train.Checkpoint(s=s, w=w, i=i)
+policy = tf.train.experimental.MaxShardSizePolicy(6)
+p = ck.write({prefix!r}, options=tf.train.CheckpointOptions(experimental_sharding_callback=policy))
+print(json.dumps(p))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_strings_are_sized_by_bytes_and_big_scalars_get_own_shard(tmp_path):
+    """Strings are cut by their lengths; a scalar above max_shard_size (w, 8 bytes)
+    goes alone in the last shard."""
+    tf.enable_eager_execution()
+    try:
+        here = run_here_json(_STRINGS.format(prefix=str(tmp_path / "ours")))
+    finally:
+        tf.disable_eager_execution()
+    there = run_tf_json(_STRINGS.format(prefix=str(tmp_path / "tf")), v1=False)
+    ours, theirs = _layout(here), _layout(there)
+    assert ours["entries"] == theirs["entries"] and ours["num_shards"] == 7
+    w_entry = [e for e in ours["entries"] if e[0] == b"w/.ATTRIBUTES/VARIABLE_VALUE"]
+    assert w_entry[0][2] == 6
+    reader = tf.train.load_checkpoint(there)
+    assert reader.get_tensor("s/.ATTRIBUTES/VARIABLE_VALUE").tolist() == [b"ab", b"cdef", b"g"]
