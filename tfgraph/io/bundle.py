@@ -517,8 +517,7 @@ def merge_bundles(
                 raise errors.InvalidArgumentError(
                     None, None, f"Duplicate tensor keys found: {_key_text(key)} (in {prefix})"
                 )
-            if not entry.slices:
-                entry.shard_id += total
+            entry.shard_id += total  # (a sliced tensor's entry too, as TF's merge does)
             merged[key] = entry
         for shard in range(header.num_shards):
             moves.append((prefix, shard, header.num_shards, total + shard))

@@ -1,7 +1,9 @@
 """`tf.train.CheckpointOptions`: options for `tf.train.Checkpoint` and
 `CheckpointManager` saves. tfgraph writes checkpoints synchronously on the local file
-system, so only `experimental_write_callbacks` changes anything: each callback runs after
-a checkpoint is written, with the checkpoint's path if it takes one argument."""
+system; `experimental_write_callbacks` run after a checkpoint is written (with its path
+if they take one argument) and `experimental_sharding_callback` (a
+`tf.train.experimental.ShardingCallback`) splits a `tf.train.Checkpoint` into several
+data files."""
 
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ __all__ = ["CheckpointOptions", "run_write_callbacks"]
 
 
 class CheckpointOptions:
-    """Options for saving checkpoints (TF's CheckpointOptions; stored, and only the write
-    callbacks act in tfgraph).
+    """Options for saving checkpoints (TF's CheckpointOptions; the write and sharding
+    callbacks act in tfgraph, the rest is stored).
 
     Args:
         experimental_io_device: the device to do file I/O on ("/job:localhost").
@@ -22,7 +24,8 @@ class CheckpointOptions:
             with the checkpoint's path.
         enable_async: save in the background (tfgraph saves at once).
         experimental_skip_slot_variables: leave optimizer slots out of the checkpoint.
-        experimental_sharding_callback: a ShardingCallback (not supported by tfgraph).
+        experimental_sharding_callback: a ShardingCallback deciding how a
+            `tf.train.Checkpoint`'s tensors are split across its data files.
     """
 
     __slots__ = (
@@ -53,13 +56,16 @@ class CheckpointOptions:
                 assert len(inspect.signature(callback).parameters) <= 1
         self.experimental_write_callbacks = experimental_write_callbacks
         if experimental_sharding_callback is not None:
-            raise ValueError(
-                "The experimental_sharding_callback checkpoint option must be of type "
-                f"ShardingCallback. The option provided was of type "
-                f"{type(experimental_sharding_callback)}. (tfgraph has no ShardingCallback: "
-                "leave this option unset.)"
-            )
-        self.experimental_sharding_callback = None
+            from tfgraph.training.checkpoint_sharding import ShardingCallback
+
+            if not isinstance(experimental_sharding_callback, ShardingCallback):
+                raise ValueError(
+                    "The experimental_sharding_callback checkpoint option must be of type "
+                    "ShardingCallback. The option provided was of type "
+                    f"{type(experimental_sharding_callback)}: pass a "
+                    "tf.train.experimental.ShardingCallback such as MaxShardSizePolicy."
+                )
+        self.experimental_sharding_callback = experimental_sharding_callback
         self.experimental_skip_slot_variables = experimental_skip_slot_variables
 
 

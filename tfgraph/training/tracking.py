@@ -327,6 +327,13 @@ class Checkpoint:
         graph = _ObjectGraph(self)
         variables = [(i, o) for i, o in enumerate(graph.nodes) if isinstance(o, Variable)]
         values = _values([o for _, o in variables], session)
+        callback = getattr(options, "experimental_sharding_callback", None)
+        if callback is not None:
+            from tfgraph.training.checkpoint_sharding import write_sharded
+
+            write_sharded(file_prefix, _save_entries(graph, variables, values), callback)
+            run_write_callbacks(options, file_prefix)
+            return file_prefix
         with BundleWriter(file_prefix) as writer:
             writer.add(_OBJECT_GRAPH_KEY, np.array(graph.proto().SerializeToString(), object))
             for (i, var), value in zip(variables, values):
@@ -404,6 +411,24 @@ class Checkpoint:
         if context.executing_eagerly():
             status._restore()
         return status
+
+
+def _save_entries(graph, variables, values) -> list:
+    """(checkpoint key, value, dtype, trackable) of everything saved, in TF's order:
+    the objects' tensors breadth first, then the object graph."""
+    from tfgraph.framework import dtypes
+
+    by_node = {i: (var, value) for (i, var), value in zip(variables, values)}
+    out = []
+    for i, obj in enumerate(graph.nodes):
+        if i in by_node:
+            var, value = by_node[i]
+            out.append((graph.key(i), value, var.dtype.base_dtype, var))
+        elif isinstance(obj, PythonState):
+            out.append((graph.key(i, PY_STATE), _state_bytes(obj), dtypes.string, obj))
+    proto_bytes = graph.proto().SerializeToString()
+    out.append((_OBJECT_GRAPH_KEY, proto_bytes, dtypes.string, None))
+    return out
 
 
 def _state_bytes(obj) -> bytes:
