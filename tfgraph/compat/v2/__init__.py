@@ -115,6 +115,7 @@ _V2_NAMESPACES = frozenset(
     {"debugging", "image", "io", "linalg", "math", "nn", "random", "sparse", "strings"}
 )
 _V2_NAMESPACES |= {"autodiff", "autograph", "feature_column", "saved_model", "summary", "test"}
+_V2_NAMESPACES |= {"data", "errors", "train"}
 _KERAS_NAMESPACES = frozenset({"initializers", "losses", "metrics", "optimizers"})
 
 _self = _sys.modules[__name__]
