@@ -2,10 +2,10 @@
 `tfgraph.saved_model`, with TF2's functions where their parameters differ from TF1's."""
 
 import tfgraph.saved_model as _v1
-from tfgraph.saved_model._save_options import LoadOptions
 from tfgraph.saved_model._load_v2 import (
     load_v2 as load,
 )
+from tfgraph.saved_model._save_options import LoadOptions
 
 
 def __getattr__(name):
