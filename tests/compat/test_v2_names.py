@@ -132,3 +132,52 @@ print(json.dumps(out))
 @pytest.mark.tf
 def test_checkpoint_and_trackable_views():
     _close(_tfgraph_v2(_VIEWS), tfrun.run_tf_json(_VIEWS, v1=False))
+
+
+_SERIALIZED = """
+out = {"loss": tf.losses.serialize(tf.losses.MeanSquaredError()),
+       "loss_fn": tf.losses.serialize(tf.losses.mean_squared_error),
+       "loss_legacy": tf.losses.serialize(tf.losses.Huber(2.0), True),
+       "init": tf.initializers.serialize(tf.initializers.Constant(2.0)),
+       "init_legacy": tf.initializers.serialize(tf.initializers.Constant(3.0), True)}
+print(json.dumps(out))
+"""
+
+_DESERIALIZE = """
+configs = json.loads({configs!r})
+def show(o):
+    if not hasattr(o, "get_config"):
+        return [type(o).__name__, o.__name__]
+    config = o.get_config()
+    config.pop("dtype", None)  # (tfgraph's tf.initializers are Keras 2's v1 classes)
+    return [type(o).__name__, config]
+class MyInit(tf.initializers.Constant):
+    pass
+out = {{k: show((tf.losses if k.startswith("loss") else tf.initializers).deserialize(c))
+       for k, c in configs.items()}}
+out["legacy_flag"] = show(tf.losses.deserialize(configs["loss_legacy"], None, True))
+out["custom"] = show(tf.initializers.deserialize({{"class_name": "MyInit",
+                                                  "config": {{"value": 1.0}}}},
+                                                 {{"MyInit": MyInit}}))
+out["mine"] = show(tf.losses.deserialize(tf.losses.serialize(tf.losses.Huber(0.5), False)))
+out["get"] = type(tf.optimizers.get("adam", use_legacy_optimizer=True)).__name__
+try:
+    tf.optimizers.get("adam", foo=1)
+except TypeError as e:
+    out["get_error"] = str(e).startswith("Invalid keyword arguments: {{'foo': 1}}")
+print(json.dumps(out))
+"""
+
+
+@tfrun.requires_tf
+@pytest.mark.tf
+def test_keras_serialize_deserialize_read_tf2_configs():
+    """TF2 writes Keras's new format ({"module", "class_name", "config",
+    "registered_name"}); tfgraph reads it and the legacy one, and TF2 reads tfgraph's."""
+    import json
+
+    configs = json.dumps(tfrun.run_tf_json(_SERIALIZED, v1=False))
+    code = _DESERIALIZE.format(configs=configs)
+    got = _tfgraph_v2(code)
+    want = tfrun.run_tf_json(code, v1=False)
+    _close(got, want)
