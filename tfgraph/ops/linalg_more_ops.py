@@ -19,6 +19,8 @@ from tfgraph.ops import linear_operator_dispatch as _lod
 from tfgraph.ops.apply import apply_op, op_output
 
 __all__ = [
+    "eig",
+    "eigvals",
     "logdet",
     "logm",
     "lu",
@@ -314,3 +316,96 @@ register_op(
 def logm(input, name=None):
     """The matrix logarithm of (a batch of) complex square matrices."""
     return op_output("MatrixLogarithm", name, [input])
+
+
+# -- Eig: the nonsymmetric eigensolver (TF2's tf.linalg.eig / eigvals) ---------------------
+def _eig_kernel(op, ctx):
+    compute_v = op._attrs["compute_v"]
+    out = op._attrs["Tout"].as_numpy_dtype
+
+    def kernel(x):
+        x = np.asarray(x)
+        if x.size == 0:
+            e = np.zeros(x.shape[:-1], out)
+            return e, (np.zeros(x.shape, out) if compute_v else np.zeros((0,), out))
+        if compute_v:
+            e, v = np.linalg.eig(x)  # (unit-norm columns, as Eigen's ComplexEigenSolver)
+            return e.astype(out), v.astype(out)
+        return np.linalg.eigvals(x).astype(out), np.zeros((0,), out)
+
+    return kernel
+
+
+def _eig_grad(op, grad_e, grad_v):
+    """TF's Eig gradient (distinct eigenvalues; Boeddeker et al., eq. 4.77)."""
+    e = op._outputs[0]
+    deps = [g for g in (grad_e, grad_v) if g is not None]
+    with get_default_graph().control_dependencies(deps):
+        if grad_e is None:
+            grad_e = array_ops.zeros_like(e)
+        if op._attrs["compute_v"]:
+            v = op._outputs[1]
+            if grad_v is None:
+                grad_v = array_ops.zeros_like(v)
+            vt = linalg_ops.adjoint(v)
+            f = linalg_ops.matrix_set_diag(
+                linalg_ops._safe_reciprocal(
+                    array_ops.expand_dims(e, -2) - array_ops.expand_dims(e, -1)
+                ),
+                array_ops.zeros_like(e),
+            )
+            f = math_ops.conj(f)
+            vgv = math_ops.matmul(vt, grad_v)
+            diag = linalg_ops.matrix_diag(
+                linalg_ops.diag_part_matrix(array_ops.cast(math_ops.real(vgv), vgv.dtype))
+            )
+            mid = linalg_ops.matrix_diag(grad_e) + f * (
+                vgv - math_ops.matmul(math_ops.matmul(vt, v), diag)
+            )
+        else:
+            _, v = eig(op._inputs[0])
+            vt = linalg_ops.adjoint(v)
+            mid = linalg_ops.matrix_diag(grad_e)
+        grad_a = linalg_ops.matrix_solve(vt, math_ops.matmul(mid, vt))
+        return array_ops.cast(grad_a, op._inputs[0].dtype)
+
+
+register_op(
+    "Eig",
+    inputs=["input: T"],
+    outputs=["e: Tout", "v: Tout"],
+    attrs=[
+        "compute_v: bool = true",
+        "T: {float, double, complex64, complex128}",
+        "Tout: {complex64, complex128}",
+    ],
+    shape=linalg_ops._eig_shape,
+    make_kernel=_eig_kernel,
+    grad=_eig_grad,
+)
+
+
+def _eig_out_dtype(tensor):
+    return (
+        dtypes.complex128
+        if tensor.dtype._base in (dtypes.float64, dtypes.complex128)
+        else (dtypes.complex64)
+    )
+
+
+def eig(tensor, name=None):
+    """(e, v): the eigenvalues (not ordered) and right eigenvectors (columns, unit norm)
+    of each innermost N x N matrix, complex (complex64 for float32 and complex64 input,
+    complex128 for float64 and complex128), so `tensor @ v[..., :, i] = e[..., i] *
+    v[..., :, i]`. TF2 only (`tf.linalg.eig`)."""
+    tensor = convert_to_tensor(tensor)
+    op = apply_op("Eig", name, [tensor], {"compute_v": True, "Tout": _eig_out_dtype(tensor)})
+    return op._outputs[0], op._outputs[1]
+
+
+def eigvals(tensor, name=None):
+    """The eigenvalues (complex, not ordered) of each innermost N x N matrix. TF2 only
+    (`tf.linalg.eigvals`)."""
+    tensor = convert_to_tensor(tensor)
+    op = apply_op("Eig", name, [tensor], {"compute_v": False, "Tout": _eig_out_dtype(tensor)})
+    return op._outputs[0]

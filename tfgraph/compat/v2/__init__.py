@@ -74,6 +74,7 @@ from tfgraph.ops.check_ops import (
 )
 from tfgraph.ops.control_flow_ops import cond_for_tf_v2 as cond
 from tfgraph.ops.control_flow_ops import tuple_v2 as tuple
+from tfgraph.ops.linalg_more_ops import eig, eigvals
 from tfgraph.ops.linalg_ops import norm_v2 as norm
 from tfgraph.ops.math_ops import (
     argmax_v2 as argmax,
