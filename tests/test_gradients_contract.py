@@ -860,6 +860,13 @@ CASES: dict[str, list[Case]] = {
         Case(lambda a, b: tf.matrix_solve(a, b, adjoint=True), [_tri(3), rnd(3, 2)]),
     ],
     "Cholesky": [Case(lambda a: tf.cholesky(_sym(a)), [_spd(3)])],
+    "BandedTriangularSolve": [
+        Case(lambda a, b: linalg_more_ops.banded_triangular_solve(a, b), [pos(2, 3), rnd(3, 2)]),
+        Case(
+            lambda a, b: linalg_more_ops.banded_triangular_solve(a, b, lower=False, adjoint=True),
+            [pos(2, 2, 3), rnd(3, 2)],
+        ),
+    ],
     "Eig": [
         Case(
             lambda a: [

@@ -128,3 +128,50 @@ def test_eig_matches_tensorflow():
         assert ours[key] == theirs[key], key
     for key in ("e", "e64", "ec", "g", "gv"):
         np.testing.assert_allclose(ours[key], theirs[key], rtol=2e-4, atol=2e-4, err_msg=key)
+
+
+_BANDED = """
+import json
+import numpy as np
+rng = np.random.RandomState(1)
+bl = tf.constant(rng.uniform(1, 2, (2, 3, 4)), name="bl")
+bu = tf.constant(rng.uniform(1, 2, (3, 4)), name="bu")
+rhs = tf.constant(rng.randn(2, 4, 2), name="rhs")
+o1 = BTS(bl, rhs)
+o2 = BTS(bu, rhs, lower=False, adjoint=True, name="up")
+o3 = BTS(bl[0, :2], rhs[0], adjoint=True)
+g = tf.gradients(tf.reduce_sum(o1 ** 2) + tf.reduce_sum(o2 * 3) + tf.reduce_sum(o3), [bl, bu, rhs])
+with tf.Session() as s:
+    r = s.run([o1, o2, o3] + g)
+print(json.dumps({"names": [o1.name, o2.name, o2.op.type],
+                  "shapes": [str(t.shape) for t in (o1, o2, o3)],
+                  "v": [x.tolist() for x in r]}))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_banded_triangular_solve_matches_tensorflow():
+    from tests import tfrun
+
+    theirs = tfrun.run_tf_json(
+        "import tensorflow as tf2\n" + _BANDED.replace("BTS", "tf2.linalg.banded_triangular_solve")
+    )
+    ours = tfrun.run_here_json(
+        "from tfgraph.ops.linalg_more_ops import banded_triangular_solve\n"
+        + _BANDED.replace("BTS", "banded_triangular_solve")
+    )
+    assert ours["names"] == theirs["names"] and ours["shapes"] == theirs["shapes"]
+    for i, (a, b) in enumerate(zip(ours["v"], theirs["v"])):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12, err_msg=str(i))
+
+
+def test_banded_triangular_solve_shape_errors():
+    import tfgraph as tf
+    from tfgraph.ops.linalg_more_ops import banded_triangular_solve
+
+    with tf.Graph().as_default():
+        with pytest.raises(ValueError, match="Dimensions must be equal, but are 4 and 3"):
+            banded_triangular_solve(tf.ones([2, 4]), tf.ones([3, 1]))
+        with pytest.raises(ValueError, match="at least rank 2"):
+            banded_triangular_solve(tf.ones([2, 4]), tf.ones([4]))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import weakref
+from typing import Any
 
 import numpy as np
 
@@ -26,6 +27,7 @@ class TrackableView:
     be, as TF does)."""
 
     def __init__(self, root) -> None:
+        self._root_ref: Any
         if isinstance(root, weakref.ref):
             self._root_ref = root
         else:
