@@ -20,7 +20,14 @@ import pytest
 import tfgraph as tf
 from tfgraph.framework import registry
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE
-from tfgraph.ops import array_ops, control_flow_ops, linalg_more_ops, linalg_ops, math_ops
+from tfgraph.ops import (
+    array_ops,
+    control_flow_ops,
+    isotonic_ops,
+    linalg_more_ops,
+    linalg_ops,
+    math_ops,
+)
 from tfgraph.ops.apply import apply_op, op_output
 
 # Ops whose gradient TensorFlow does not define either: tf.gradients raises LookupError
@@ -865,6 +872,12 @@ CASES: dict[str, list[Case]] = {
         Case(
             lambda a, b: linalg_more_ops.banded_triangular_solve(a, b, lower=False, adjoint=True),
             [pos(2, 2, 3), rnd(3, 2)],
+        ),
+    ],
+    "IsotonicRegression": [
+        Case(
+            lambda x: isotonic_ops.isotonic_regression(x)[0] * [1.0, 2.0, 3.0, 4.0],
+            [distinct(2, 4)],
         ),
     ],
     "Eig": [
