@@ -20,7 +20,14 @@ import pytest
 import tfgraph as tf
 from tfgraph.framework import registry
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE
-from tfgraph.ops import array_ops, control_flow_ops, linalg_ops, math_ops
+from tfgraph.ops import (
+    array_ops,
+    control_flow_ops,
+    isotonic_ops,
+    linalg_more_ops,
+    linalg_ops,
+    math_ops,
+)
 from tfgraph.ops.apply import apply_op, op_output
 
 # Ops whose gradient TensorFlow does not define either: tf.gradients raises LookupError
@@ -300,6 +307,10 @@ def _spd(n):
     """A well conditioned symmetric positive definite matrix."""
     m = rnd(n, n)
     return m @ m.T + np.eye(n) * n
+
+
+# (a nonsymmetric matrix with well separated real eigenvalues, for Eig)
+_EIG_A = np.array([[2.0, 1.0, 0.0], [0.5, 3.0, 1.0], [0.2, 0.1, 1.0]])
 
 
 def _sym(a):
@@ -856,6 +867,29 @@ CASES: dict[str, list[Case]] = {
         Case(lambda a, b: tf.matrix_solve(a, b, adjoint=True), [_tri(3), rnd(3, 2)]),
     ],
     "Cholesky": [Case(lambda a: tf.cholesky(_sym(a)), [_spd(3)])],
+    "BandedTriangularSolve": [
+        Case(lambda a, b: linalg_more_ops.banded_triangular_solve(a, b), [pos(2, 3), rnd(3, 2)]),
+        Case(
+            lambda a, b: linalg_more_ops.banded_triangular_solve(a, b, lower=False, adjoint=True),
+            [pos(2, 2, 3), rnd(3, 2)],
+        ),
+    ],
+    "IsotonicRegression": [
+        Case(
+            lambda x: isotonic_ops.isotonic_regression(x)[0] * [1.0, 2.0, 3.0, 4.0],
+            [distinct(2, 4)],
+        ),
+    ],
+    "Eig": [
+        Case(
+            lambda a: [
+                tf.math.real(linalg_more_ops.eig(a)[0]),
+                tf.abs(linalg_more_ops.eig(a)[1]),
+            ],
+            [_EIG_A],
+        ),
+        Case(lambda a: tf.math.real(linalg_more_ops.eigvals(a)), [_EIG_A]),
+    ],
     "SelfAdjointEigV2": [
         Case(
             lambda a: [tf.self_adjoint_eig(_sym(a))[0], tf.square(tf.self_adjoint_eig(_sym(a))[1])],

@@ -10,6 +10,7 @@ from tfgraph.legacy_layers.rnn import (  # noqa: F401
     static_rnn,
     static_state_saving_rnn,
 )
+from tfgraph.ops import isotonic_ops as _isotonic_ops  # noqa: F401  (registers the TF2 op)
 from tfgraph.ops.approx_top_k_ops import approx_max_k, approx_min_k  # noqa: F401
 from tfgraph.ops.batch_space_ops import space_to_batch  # noqa: F401
 from tfgraph.ops.candidate_sampling_ops import (  # noqa: F401

@@ -9,9 +9,16 @@ from tfgraph.framework import dtypes
 from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.ops import Tensor
+from tfgraph.framework.type_spec import TypeSpec
 from tfgraph.ops.apply import apply_op, op_output
 
-__all__ = ["Iterator", "make_initializable_iterator", "make_one_shot_iterator"]
+__all__ = [
+    "EagerIterator",
+    "Iterator",
+    "IteratorSpec",
+    "make_initializable_iterator",
+    "make_one_shot_iterator",
+]
 
 
 class Iterator:
@@ -148,6 +155,52 @@ class EagerIterator:
 
     def get_next(self):
         return self._iterator.get_next()
+
+    @property
+    def _type_spec(self) -> IteratorSpec:
+        return IteratorSpec(self.element_spec)
+
+
+class IteratorSpec(TypeSpec):
+    """`tf.data.IteratorSpec(element_spec)` (TF2): the type of an eager iterator over
+    elements of `element_spec` (TF's OwnedIterator; tfgraph's `iter(dataset)` while
+    executing eagerly). Its one component is the iterator's resource handle."""
+
+    __slots__ = ("_element_spec",)
+
+    def __init__(self, element_spec) -> None:
+        self._element_spec = element_spec
+
+    def _serialize(self) -> tuple:
+        return (self._element_spec,)
+
+    @property
+    def value_type(self):
+        return EagerIterator
+
+    @property
+    def _component_specs(self) -> tuple:
+        return (TensorSpec([], dtypes.resource),)
+
+    @staticmethod
+    def from_value(value) -> IteratorSpec:
+        return IteratorSpec(value.element_spec)
+
+    def is_compatible_with(self, spec_or_value) -> bool:
+        from tfgraph.data.options import _specs_compatible
+
+        other = spec_or_value
+        if isinstance(other, EagerIterator):
+            other = other._type_spec
+        if not isinstance(other, IteratorSpec):
+            return False
+        return _specs_compatible(self._element_spec, other._element_spec)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, IteratorSpec) and self._element_spec == other._element_spec
+
+    def __hash__(self) -> int:
+        return hash(("IteratorSpec", repr(self._element_spec)))
 
 
 def _flat(spec) -> dict:

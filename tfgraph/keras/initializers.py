@@ -159,13 +159,31 @@ def get(identifier):
     raise ValueError(f"Could not interpret initializer identifier: {identifier}")
 
 
-def serialize(initializer) -> dict:
+def serialize(initializer, use_legacy_format=False) -> dict:
+    """{"class_name", "config"}: Keras 2's legacy format (TF1's, whatever
+    `use_legacy_format` says; TF2's `deserialize` reads it)."""
     config = initializer.get_config() if hasattr(initializer, "get_config") else {}
     return {"class_name": type(initializer).__name__, "config": config}
 
 
-def deserialize(config: dict):
-    cls = _BY_NAME.get(config["class_name"])
+def deserialize(config, custom_objects=None, use_legacy_format=False):
+    """The initializer a {"class_name", "config"} dict (or TF2's format, with "module"
+    and "registered_name") or a name describes; `custom_objects` maps names to classes.
+
+    Raises:
+        ValueError: the class is neither a Keras initializer nor in `custom_objects`.
+    """
+    from tfgraph.keras.saving.serialization import from_keras_format
+
+    config = from_keras_format(config)
+    if isinstance(config, str):
+        config = {"class_name": config, "config": {}}
+    name = config["class_name"]
+    cls = (custom_objects or {}).get(name) or _BY_NAME.get(name)
     if cls is None:
-        raise ValueError(f"Unknown initializer: '{config['class_name']}'.")
+        raise ValueError(
+            f"Unknown initializer: '{name}'. Please ensure you are using a "
+            "`keras.utils.custom_object_scope` and that this object is included in the "
+            "scope (or pass it in custom_objects)."
+        )
     return cls(**config.get("config", {}))

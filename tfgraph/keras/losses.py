@@ -16,7 +16,11 @@ from tfgraph.framework.convert import convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
 from tfgraph.keras import backend
 from tfgraph.keras.engine import keras_tensor
-from tfgraph.keras.saving.serialization import deserialize_keras_object, serialize_keras_object
+from tfgraph.keras.saving.serialization import (
+    deserialize_keras_object,
+    from_keras_format,
+    serialize_keras_object,
+)
 from tfgraph.ops import array_ops, math_ops, nn_ops
 
 __all__ = [
@@ -726,9 +730,10 @@ def _module_objects() -> dict:
     return found
 
 
-def serialize(loss):
+def serialize(loss, use_legacy_format=False):
     """`loss` as Keras 2 writes it: {"class_name", "config"} for a `Loss`, the name of
-    a loss function."""
+    a loss function. (This is Keras 2's legacy format, which TF1 programs get whatever
+    `use_legacy_format` says; TF2's `deserialize` reads it.)"""
     if loss is None:
         return None
     if not isinstance(loss, Loss):
@@ -741,16 +746,17 @@ def serialize(loss):
     return serialize_keras_object(loss)
 
 
-def deserialize(name, custom_objects=None):
+def deserialize(name, custom_objects=None, use_legacy_format=False):
     """The loss a name or {"class_name", "config"} describes (a class named by a string
-    is built with its defaults).
+    is built with its defaults); configs in TF2's format ({"module", "class_name",
+    "config", "registered_name"}) are read too, whatever `use_legacy_format` says.
 
     Raises:
         ValueError: the name is neither a Keras loss nor in `custom_objects` or the
             custom-object scope.
     """
     return deserialize_keras_object(
-        name,
+        from_keras_format(name),
         module_objects=_module_objects(),
         custom_objects=custom_objects,
         printable_module_name="loss function",

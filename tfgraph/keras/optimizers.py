@@ -525,8 +525,21 @@ def deserialize(config, custom_objects=None, use_legacy_format=False, **kwargs):
     return deserialize_keras_object(config, objects, custom_objects, "optimizer")
 
 
-def get(identifier):
-    """An optimizer from its name ("adam", "sgd", ...), a `serialize` dict, or itself."""
+def get(identifier, **kwargs):
+    """An optimizer from its name ("adam", "sgd", ...), a `serialize` dict, or itself.
+    The one keyword argument, `use_legacy_optimizer`, changes nothing: tfgraph's Keras
+    optimizers are Keras 2's legacy ones (as TF1 graph mode uses).
+
+    Raises:
+        TypeError: another keyword argument.
+        ValueError: an identifier that names no optimizer.
+    """
+    kwargs.pop("use_legacy_optimizer", False)
+    if kwargs:
+        raise TypeError(
+            f"Invalid keyword arguments: {kwargs} (tf.keras.optimizers.get takes only "
+            "use_legacy_optimizer)"
+        )
     if isinstance(identifier, Optimizer) or hasattr(identifier, "inner_optimizer"):
         return identifier  # (a LossScaleOptimizer wraps one)
     if isinstance(identifier, dict):

@@ -19,6 +19,9 @@ from tfgraph.ops import linear_operator_dispatch as _lod
 from tfgraph.ops.apply import apply_op, op_output
 
 __all__ = [
+    "banded_triangular_solve",
+    "eig",
+    "eigvals",
     "logdet",
     "logm",
     "lu",
@@ -314,3 +317,204 @@ register_op(
 def logm(input, name=None):
     """The matrix logarithm of (a batch of) complex square matrices."""
     return op_output("MatrixLogarithm", name, [input])
+
+
+# -- Eig: the nonsymmetric eigensolver (TF2's tf.linalg.eig / eigvals) ---------------------
+def _eig_kernel(op, ctx):
+    compute_v = op._attrs["compute_v"]
+    out = op._attrs["Tout"].as_numpy_dtype
+
+    def kernel(x):
+        x = np.asarray(x)
+        if x.size == 0:
+            e = np.zeros(x.shape[:-1], out)
+            return e, (np.zeros(x.shape, out) if compute_v else np.zeros((0,), out))
+        if compute_v:
+            e, v = np.linalg.eig(x)  # (unit-norm columns, as Eigen's ComplexEigenSolver)
+            return e.astype(out), v.astype(out)
+        return np.linalg.eigvals(x).astype(out), np.zeros((0,), out)
+
+    return kernel
+
+
+def _eig_grad(op, grad_e, grad_v):
+    """TF's Eig gradient (distinct eigenvalues; Boeddeker et al., eq. 4.77)."""
+    e = op._outputs[0]
+    deps = [g for g in (grad_e, grad_v) if g is not None]
+    with get_default_graph().control_dependencies(deps):
+        if grad_e is None:
+            grad_e = array_ops.zeros_like(e)
+        if op._attrs["compute_v"]:
+            v = op._outputs[1]
+            if grad_v is None:
+                grad_v = array_ops.zeros_like(v)
+            vt = linalg_ops.adjoint(v)
+            f = linalg_ops.matrix_set_diag(
+                linalg_ops._safe_reciprocal(
+                    array_ops.expand_dims(e, -2) - array_ops.expand_dims(e, -1)
+                ),
+                array_ops.zeros_like(e),
+            )
+            f = math_ops.conj(f)
+            vgv = math_ops.matmul(vt, grad_v)
+            diag = linalg_ops.matrix_diag(
+                linalg_ops.diag_part_matrix(array_ops.cast(math_ops.real(vgv), vgv.dtype))
+            )
+            mid = linalg_ops.matrix_diag(grad_e) + f * (
+                vgv - math_ops.matmul(math_ops.matmul(vt, v), diag)
+            )
+        else:
+            _, v = eig(op._inputs[0])
+            vt = linalg_ops.adjoint(v)
+            mid = linalg_ops.matrix_diag(grad_e)
+        grad_a = linalg_ops.matrix_solve(vt, math_ops.matmul(mid, vt))
+        return array_ops.cast(grad_a, op._inputs[0].dtype)
+
+
+register_op(
+    "Eig",
+    inputs=["input: T"],
+    outputs=["e: Tout", "v: Tout"],
+    attrs=[
+        "compute_v: bool = true",
+        "T: {float, double, complex64, complex128}",
+        "Tout: {complex64, complex128}",
+    ],
+    shape=linalg_ops._eig_shape,
+    make_kernel=_eig_kernel,
+    grad=_eig_grad,
+)
+
+
+def _eig_out_dtype(tensor):
+    return (
+        dtypes.complex128
+        if tensor.dtype._base in (dtypes.float64, dtypes.complex128)
+        else (dtypes.complex64)
+    )
+
+
+def eig(tensor, name=None):
+    """(e, v): the eigenvalues (not ordered) and right eigenvectors (columns, unit norm)
+    of each innermost N x N matrix, complex (complex64 for float32 and complex64 input,
+    complex128 for float64 and complex128), so `tensor @ v[..., :, i] = e[..., i] *
+    v[..., :, i]`. TF2 only (`tf.linalg.eig`)."""
+    tensor = convert_to_tensor(tensor)
+    op = apply_op("Eig", name, [tensor], {"compute_v": True, "Tout": _eig_out_dtype(tensor)})
+    return op._outputs[0], op._outputs[1]
+
+
+def eigvals(tensor, name=None):
+    """The eigenvalues (complex, not ordered) of each innermost N x N matrix. TF2 only
+    (`tf.linalg.eigvals`)."""
+    tensor = convert_to_tensor(tensor)
+    op = apply_op("Eig", name, [tensor], {"compute_v": False, "Tout": _eig_out_dtype(tensor)})
+    return op._outputs[0]
+
+
+# -- BandedTriangularSolve (TF2's tf.linalg.banded_triangular_solve) ------------------------
+def _banded_shape(op):
+    a, b = (t._shape._dims for t in op._inputs)
+    if a is None or b is None:
+        return [TensorShape(None)]
+    shapes = f"{common_shapes._fmt(a)}, {common_shapes._fmt(b)}"
+    for dims in (a, b):
+        if len(dims) < 2:
+            raise ValueError(
+                f"Shape must be at least rank 2 but is rank {len(dims)} for '{op.name}' "
+                f"(op: 'BandedTriangularSolve') with input shapes: {shapes}."
+            )
+    if a[-1] is not None and b[-2] is not None and a[-1] != b[-2]:
+        raise ValueError(
+            f"Dimensions must be equal, but are {a[-1]} and {b[-2]} for '{op.name}' "
+            f"(op: 'BandedTriangularSolve') with input shapes: {shapes}."
+        )
+    batch = common_shapes.broadcast_dims(a[:-2], b[:-2], op.name)
+    if batch is None:
+        return [TensorShape(None)]
+    return [TensorShape._from_tuple(tuple(batch) + (b[-2], b[-1]))]
+
+
+def _dense_from_bands(bands, lower: bool) -> np.ndarray:
+    """The M x M triangular matrices `bands` (..., K, M) stores, aligned as TF's
+    LEFT_RIGHT: for `lower`, row j is diagonal -j, right-aligned; else row j is
+    diagonal K-1-j, left-aligned."""
+    k, m = bands.shape[-2:]
+    dense = np.zeros(bands.shape[:-2] + (m, m), bands.dtype)
+    for j in range(min(k, m)):
+        d = j if lower else k - 1 - j
+        if d >= m:
+            continue
+        rows = np.arange(d, m) if lower else np.arange(0, m - d)
+        cols = rows - d if lower else rows + d
+        dense[..., rows, cols] = bands[..., j, rows]
+    return dense
+
+
+def _banded_kernel(op, ctx):
+    lower, adjoint = op._attrs["lower"], op._attrs["adjoint"]
+
+    def kernel(bands, rhs):
+        bands, rhs = np.asarray(bands), np.asarray(rhs)
+        work = np.promote_types(bands.dtype, np.float32)
+        dense = _dense_from_bands(bands.astype(work), lower)
+        if adjoint:
+            dense = np.conj(np.swapaxes(dense, -1, -2))
+        batch = np.broadcast_shapes(dense.shape[:-2], rhs.shape[:-2])
+        dense = np.broadcast_to(dense, batch + dense.shape[-2:])
+        b = np.broadcast_to(rhs.astype(work), batch + rhs.shape[-2:])
+        if dense.shape[-1] == 0 or b.shape[-1] == 0:
+            return np.zeros(b.shape, rhs.dtype)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.linalg.solve(dense, b)
+        return out.astype(rhs.dtype)
+
+    return kernel
+
+
+def _banded_grad(op, grad):
+    """TF's BandedTriangularSolve gradient."""
+    a, b = op._inputs
+    num_bands = array_ops.shape(a)[-2]
+    adjoint_a, lower_a = op._attrs["adjoint"], op._attrs["lower"]
+    c = op._outputs[0]
+    grad_b = banded_triangular_solve(a, grad, lower=lower_a, adjoint=not adjoint_a)
+    if adjoint_a:
+        grad_a = -math_ops.matmul(c, grad_b, adjoint_b=True)
+    else:
+        grad_a = -math_ops.matmul(grad_b, c, adjoint_b=True)
+    k = (-(num_bands - 1), 0) if lower_a else (0, num_bands - 1)
+    grad_a = linalg_ops.matrix_diag_part(grad_a, k=k, align="LEFT_RIGHT")
+    if a.shape.is_fully_defined() and b.shape.is_fully_defined() and a.shape[:-2] == b.shape[:-2]:
+        return grad_a, grad_b
+    a_shape, b_shape = array_ops.shape(a), array_ops.shape(b)
+    ra, rb = array_ops.broadcast_gradient_args(a_shape[:-2], b_shape[:-2])
+    grad_a = array_ops.reshape(math_ops.reduce_sum(grad_a, axis=ra), a_shape)
+    grad_b = array_ops.reshape(math_ops.reduce_sum(grad_b, axis=rb), b_shape)
+    return grad_a, grad_b
+
+
+register_op(
+    "BandedTriangularSolve",
+    inputs=["matrix: T", "rhs: T"],
+    outputs=["output: T"],
+    attrs=[
+        "lower: bool = true",
+        "adjoint: bool = false",
+        "T: {double, float, half, complex64, complex128}",
+    ],
+    shape=_banded_shape,
+    make_kernel=_banded_kernel,
+    grad=_banded_grad,
+)
+
+
+def banded_triangular_solve(bands, rhs, lower=True, adjoint=False, name=None):
+    """Solves `A x = rhs` (or `adjoint(A) x = rhs`) for the M x M triangular matrices A
+    whose K diagonals `bands` ([..., K, M]) stores, aligned as `tf.linalg.set_diag`'s
+    'LEFT_RIGHT' (lower: row j is subdiagonal -j; upper: row j is superdiagonal K-1-j).
+    Batch dimensions broadcast. TF2 only (`tf.linalg.banded_triangular_solve`)."""
+    with _scope(name, "banded_triangular_solve"):
+        return op_output(
+            "BandedTriangularSolve", None, [bands, rhs], {"lower": lower, "adjoint": adjoint}
+        )

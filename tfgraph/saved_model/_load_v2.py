@@ -336,14 +336,15 @@ class _Loader:
         self.nodes: list = [None] * len(self.graph.nodes)
         self._concretes: dict[str, _ConcreteFunction] = {}
 
-    def load(self):
+    def load(self, restore: bool = True):
         order = _dependency_order(self.graph)
         for i in order:
             self.nodes[i] = self._recreate(i, self.graph.nodes[i])
         for i, proto in enumerate(self.graph.nodes):
             for ref in proto.children:
                 _attach(self.nodes[i], ref.local_name, self.nodes[ref.node_id])
-        self._restore_variables()
+        if restore:
+            self._restore_variables()
         return self.nodes[0]
 
     def _concrete(self, name: str) -> _ConcreteFunction:
@@ -472,7 +473,8 @@ def load_v2(export_dir, tags=None, options=None):
     """Loads a TF2 SavedModel written by `tf.saved_model.save` (TensorFlow's or
     tfgraph's): returns its root object, with its variables restored, its functions
     callable and, if it has any, `signatures` (key -> function taking keyword tensors
-    and returning a dict).
+    and returning a dict). `options` is a `tf.saved_model.LoadOptions`; with
+    `experimental_skip_checkpoint` no variable is read from the checkpoint.
 
     Raises:
       RuntimeError: eager execution is off, or no MetaGraph has `tags`.
@@ -493,7 +495,8 @@ def load_v2(export_dir, tags=None, options=None):
             f"The SavedModel at {export_dir} is a TF1 SavedModel (no object graph): tfgraph "
             "loads it with tf.saved_model.loader.load(sess, tags, export_dir)."
         )
-    return _Loader(export_dir, mgd).load()
+    skip = options is not None and options.experimental_skip_checkpoint
+    return _Loader(export_dir, mgd).load(restore=not skip)
 
 
 def load(*args, **kwargs):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import os
 
-__all__ = ["Asset", "SaveOptions", "TrackableResource", "VariablePolicy"]
+__all__ = ["Asset", "LoadOptions", "SaveOptions", "TrackableResource", "VariablePolicy"]
 
 
 class VariablePolicy(enum.Enum):
@@ -110,6 +110,35 @@ class SaveOptions:
             )
         self.experimental_sharding_callback = experimental_sharding_callback
         self.extra_tags = extra_tags
+
+
+class LoadOptions:
+    """Options for `tf.saved_model.load` (TF2). tfgraph acts on
+    `experimental_skip_checkpoint` (no variable is read from `variables/`); the others
+    are stored and validated as TF does (device placement and partial checkpoints change
+    nothing tfgraph's loader does)."""
+
+    __slots__ = (
+        "allow_partial_checkpoint",
+        "experimental_io_device",
+        "experimental_load_function_aliases",
+        "experimental_skip_checkpoint",
+        "experimental_variable_policy",
+    )
+
+    def __init__(
+        self,
+        allow_partial_checkpoint=False,
+        experimental_io_device=None,
+        experimental_skip_checkpoint=False,
+        experimental_variable_policy=None,
+        experimental_load_function_aliases=False,
+    ) -> None:
+        self.experimental_io_device = experimental_io_device
+        self.allow_partial_checkpoint = allow_partial_checkpoint
+        self.experimental_skip_checkpoint = experimental_skip_checkpoint
+        self.experimental_variable_policy = VariablePolicy.from_obj(experimental_variable_policy)
+        self.experimental_load_function_aliases = experimental_load_function_aliases
 
 
 class Asset:

@@ -74,6 +74,7 @@ from tfgraph.ops.check_ops import (
 )
 from tfgraph.ops.control_flow_ops import cond_for_tf_v2 as cond
 from tfgraph.ops.control_flow_ops import tuple_v2 as tuple
+from tfgraph.ops.linalg_more_ops import eig, eigvals
 from tfgraph.ops.linalg_ops import norm_v2 as norm
 from tfgraph.ops.math_ops import (
     argmax_v2 as argmax,
@@ -115,6 +116,7 @@ _V2_NAMESPACES = frozenset(
     {"debugging", "image", "io", "linalg", "math", "nn", "random", "sparse", "strings"}
 )
 _V2_NAMESPACES |= {"autodiff", "autograph", "feature_column", "saved_model", "summary", "test"}
+_V2_NAMESPACES |= {"data", "errors", "train"}
 _KERAS_NAMESPACES = frozenset({"initializers", "losses", "metrics", "optimizers"})
 
 _self = _sys.modules[__name__]

@@ -2,6 +2,7 @@
 `tfgraph.linalg`, with TF2's functions where their parameters differ from TF1's."""
 
 import tfgraph.linalg as _v1
+from tfgraph.ops.linalg_more_ops import banded_triangular_solve, eig, eigvals
 from tfgraph.ops.linalg_ops import (
     norm_v2 as norm,
 )

@@ -53,6 +53,7 @@ from tfgraph.ops.fractional_pool_ops import (
 from tfgraph.ops.fractional_pool_ops import (
     fractional_max_pool_v2 as fractional_max_pool,
 )
+from tfgraph.ops.isotonic_ops import isotonic_regression
 from tfgraph.ops.manip_ops import (
     depth_to_space_v2 as depth_to_space,
 )

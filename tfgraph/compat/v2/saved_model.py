@@ -5,6 +5,7 @@ import tfgraph.saved_model as _v1
 from tfgraph.saved_model._load_v2 import (
     load_v2 as load,
 )
+from tfgraph.saved_model._save_options import LoadOptions
 
 
 def __getattr__(name):

@@ -2,6 +2,7 @@
 `tfgraph.sparse`, with TF2's functions where their parameters differ from TF1's."""
 
 import tfgraph.sparse as _v1
+from tfgraph.ops.sampled_addmm import sampled_addmm
 from tfgraph.ops.segment_ops import (
     sparse_segment_mean_v2 as segment_mean,
 )

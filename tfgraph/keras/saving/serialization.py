@@ -46,6 +46,18 @@ def serialize_keras_object(instance):
     raise ValueError(f"Cannot serialize {instance} because it doesn't implement `get_config()`.")
 
 
+def from_keras_format(identifier):
+    """A config in Keras 2's TF2 format ({"module", "class_name", "config",
+    "registered_name"}, as TF2's `serialize` writes it) in the legacy format that
+    `deserialize_keras_object` reads; any other identifier unchanged."""
+    if not isinstance(identifier, dict) or "module" not in identifier:
+        return identifier
+    if identifier.get("class_name") == "function":
+        return identifier.get("config")
+    name = identifier.get("registered_name") or identifier.get("class_name")
+    return {"class_name": name, "config": identifier.get("config", {})}
+
+
 def _class_and_config(config, module_objects, custom_objects, what):
     if not isinstance(config, dict) or "class_name" not in config or "config" not in config:
         raise ValueError(
