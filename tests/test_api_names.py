@@ -135,3 +135,29 @@ def test_every_name_of_a_tf_namespace_is_provided_or_excluded():
     assert not missing, f"missing and not excluded ({hint}): {missing}"
     assert not stale, f"provided now, still excluded ({hint}): {stale}"
     assert not bad, f"exclusions without a valid reason or unknown to TF: {bad}"
+
+
+def test_excluded_namespace_names_say_they_are_not_implemented():
+    """As at top level: no "Did you mean" guess among tfgraph's names."""
+    checked = 0
+    for sub, names in SUB_EXCLUDED.items():
+        if sub == "compat":  # (tf.compat.v2: its own message, see tfgraph/compat)
+            continue
+        module = _resolve(tfgraph, sub)
+        for name in names:
+            if "." in name:
+                continue
+            with pytest.raises(AttributeError, match=f"tfgraph does not implement tf.{sub}.{name}"):
+                getattr(module, name)
+            checked += 1
+    assert checked > 5
+    with pytest.raises(AttributeError, match="does not implement tf.nn.rnn_cell.NoSuchCell"):
+        tfgraph.nn.rnn_cell.NoSuchCell  # noqa: B018
+    with pytest.raises(AttributeError, match="does not implement tf.contrib.layers.nope"):
+        tfgraph.contrib.layers.nope  # noqa: B018
+
+
+def test_namespace_walk_starts_from_tf_namespaces():
+    from tfgraph.platform.missing_names import TF_NAMESPACES
+
+    assert set(SUBMODULE_NAMES) | {"contrib"} == TF_NAMESPACES

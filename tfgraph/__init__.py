@@ -703,7 +703,11 @@ def __getattr__(name):
     if name in _LAZY_NAMESPACES:
         import importlib
 
-        return importlib.import_module(f"tfgraph.{name}")
+        from tfgraph.platform.missing_names import install_under
+
+        module = importlib.import_module(f"tfgraph.{name}")
+        install_under(module, f"tf.{name}")
+        return module
     if name.startswith("__"):
         raise AttributeError(f"module 'tfgraph' has no attribute {name!r}")
     # obj=None keeps Python from appending a "Did you mean" guess from tfgraph's names:
@@ -728,6 +732,10 @@ _install_ragged_dispatch(_sys.modules[__name__], math, nn, strings, debugging)
 from tfgraph.framework.dispatch import install as _install_dispatch
 
 _install_dispatch(_sys.modules[__name__])
+
+from tfgraph.platform.missing_names import install as _install_missing_names
+
+_install_missing_names(_sys.modules[__name__])
 
 # Last: tfgraph.compat.v1 re-exports everything above.
 from tfgraph import compat
