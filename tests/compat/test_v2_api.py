@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = json.loads((ROOT / "tests" / "data" / "tf2_signatures.json").read_text())
 _ENTRY = re.compile(r"^- `([a-z_0-9.]+)` — (.+) — (`.+`)$")
 _REASON = re.compile(
-    r"^(not meaningful without TF's C\+\+ runtime|pending: issue \d+|deliberately absent"
+    r"^(not meaningful without TF's C\+\+ runtime|pending: (issue \d+|TF2 API)|deliberately absent"
     r"|as TF1)\b"
 )
 _PLAIN = (bool, int, float, str)
