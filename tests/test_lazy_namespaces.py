@@ -16,6 +16,7 @@ _HEAVY = (
     "unittest",
     "urllib.request",
     "tfgraph.contrib",
+    "tfgraph.distribute",
     "tfgraph.test",
     "tfgraph.autograph",
     "tfgraph.keras.applications",
@@ -49,7 +50,8 @@ def test_lazy_namespaces_load_on_first_use_from_every_spelling():
         "    callable(v1.keras.datasets.mnist.load_data),\n"
         "    callable(tf.keras.export.ExportArchive),\n"
         "    'applications' in tf.keras.__all__,\n"
+        "    v1.distribute.get_strategy() is tf.distribute.get_strategy(),\n"
         "]\n"
         "print(json.dumps(out))"
     )
-    assert _run(code) == [True, True, "TestCase", True, True, True, True, True]
+    assert _run(code) == [True, True, "TestCase", True, True, True, True, True, True]
