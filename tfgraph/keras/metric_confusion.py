@@ -253,9 +253,16 @@ def _evenly_clipped(y_pred):
 
 class _AtOperatingPoint(Metric):
     """The four counts at `num_thresholds` evenly spaced thresholds in [0, 1]; the
-    result is the best dependent rate where the constrained rate reaches `value`."""
+    result is the best `_DEPENDENT` rate where the `_CONSTRAINED` rate reaches the
+    value given as the subclass's argument `_ARG`."""
+
+    _ARG = _CONSTRAINED = _DEPENDENT = ""
 
     def __init__(self, value, num_thresholds=200, class_id=None, name=None, dtype=None):
+        if value < 0 or value > 1:
+            raise ValueError(
+                f"Argument `{self._ARG}` must be in the range [0, 1]. Received: {self._ARG}={value}"
+            )
         super().__init__(name=name, dtype=dtype)
         if num_thresholds <= 0:
             raise ValueError(
@@ -289,96 +296,61 @@ class _AtOperatingPoint(Metric):
             "precision": math_ops.div_no_nan(tp, tp + fp),
         }
 
-    def _best(self, constrained, dependent):
+    def result(self):
+        rates = self._rates()
+        constrained, dependent = rates[self._CONSTRAINED], rates[self._DEPENDENT]
         feasible = math_ops.greater_equal(constrained, self.value)
         masked = array_ops.where(feasible, dependent, array_ops.zeros_like(dependent) - 1.0)
         best = math_ops.reduce_max(masked)
         return math_ops.maximum(best, 0.0)
 
     def get_config(self) -> dict:
-        return {**super().get_config(), "class_id": self.class_id}
+        return {
+            **super().get_config(),
+            "class_id": self.class_id,
+            "num_thresholds": self.num_thresholds,
+            self._ARG: self.value,
+        }
 
 
 class SensitivityAtSpecificity(_AtOperatingPoint):
     """The best sensitivity where the specificity is at least `specificity`."""
 
+    _ARG, _CONSTRAINED, _DEPENDENT = "specificity", "specificity", "sensitivity"
+
     def __init__(self, specificity, num_thresholds=200, class_id=None, name=None, dtype=None):
-        if specificity < 0 or specificity > 1:
-            raise ValueError(
-                "Argument `specificity` must be in the range [0, 1]. "
-                f"Received: specificity={specificity}"
-            )
-        self.specificity = specificity
         super().__init__(specificity, num_thresholds, class_id, name=name, dtype=dtype)
-
-    def result(self):
-        rates = self._rates()
-        return self._best(rates["specificity"], rates["sensitivity"])
-
-    def get_config(self) -> dict:
-        extra = {"num_thresholds": self.num_thresholds, "specificity": self.specificity}
-        return {**super().get_config(), **extra}
+        self.specificity = specificity
 
 
 class SpecificityAtSensitivity(_AtOperatingPoint):
     """The best specificity where the sensitivity is at least `sensitivity`."""
 
+    _ARG, _CONSTRAINED, _DEPENDENT = "sensitivity", "sensitivity", "specificity"
+
     def __init__(self, sensitivity, num_thresholds=200, class_id=None, name=None, dtype=None):
-        if sensitivity < 0 or sensitivity > 1:
-            raise ValueError(
-                "Argument `sensitivity` must be in the range [0, 1]. "
-                f"Received: sensitivity={sensitivity}"
-            )
-        self.sensitivity = sensitivity
         super().__init__(sensitivity, num_thresholds, class_id, name=name, dtype=dtype)
-
-    def result(self):
-        rates = self._rates()
-        return self._best(rates["sensitivity"], rates["specificity"])
-
-    def get_config(self) -> dict:
-        extra = {"num_thresholds": self.num_thresholds, "sensitivity": self.sensitivity}
-        return {**super().get_config(), **extra}
+        self.sensitivity = sensitivity
 
 
 class PrecisionAtRecall(_AtOperatingPoint):
     """The best precision where the recall is at least `recall`."""
 
+    _ARG, _CONSTRAINED, _DEPENDENT = "recall", "sensitivity", "precision"
+
     def __init__(self, recall, num_thresholds=200, class_id=None, name=None, dtype=None):
-        if recall < 0 or recall > 1:
-            raise ValueError(
-                f"Argument `recall` must be in the range [0, 1]. Received: recall={recall}"
-            )
-        self.recall = recall
         super().__init__(recall, num_thresholds, class_id, name=name, dtype=dtype)
-
-    def result(self):
-        rates = self._rates()
-        return self._best(rates["sensitivity"], rates["precision"])
-
-    def get_config(self) -> dict:
-        extra = {"num_thresholds": self.num_thresholds, "recall": self.recall}
-        return {**super().get_config(), **extra}
+        self.recall = recall
 
 
 class RecallAtPrecision(_AtOperatingPoint):
     """The best recall where the precision is at least `precision`."""
 
+    _ARG, _CONSTRAINED, _DEPENDENT = "precision", "precision", "sensitivity"
+
     def __init__(self, precision, num_thresholds=200, class_id=None, name=None, dtype=None):
-        if precision < 0 or precision > 1:
-            raise ValueError(
-                f"Argument `precision` must be in the range [0, 1]. Received: precision={precision}"
-            )
-        self.precision = precision
         super().__init__(precision, num_thresholds, class_id, name=name, dtype=dtype)
-
-    def result(self):
-        rates = self._rates()
-        return self._best(rates["precision"], rates["sensitivity"])
-
-    def get_config(self) -> dict:
-        extra = {"num_thresholds": self.num_thresholds, "precision": self.precision}
-        return {**super().get_config(), **extra}
+        self.precision = precision
 
 
 _CURVES = {
