@@ -407,3 +407,32 @@ def test_close_waits_for_pending_enqueues():
     assert r["while_pending"] == [[], False]
     assert r["after"] == [["closed", "enqueued"], True]
     assert (r["first"], r["second"], r["new"]) == (1, 2, " is closed.")
+
+
+def test_dequeue_many_batches_are_fresh_writable_arrays_of_every_kind():
+    """A batch is a new array equal to the stacked elements, whatever the elements are
+    (whole arrays, rows of an enqueue_many, strided views, strings), and writing into it
+    changes nothing queued."""
+    base = np.arange(24, dtype=np.float32).reshape(4, 6)
+    with tf.Graph().as_default():
+        q = tf.FIFOQueue(10, [tf.float32, tf.int64, tf.string], [[3], [], []])
+        fed = tf.placeholder(tf.float32, [3])
+        enqueue_one = q.enqueue([fed, tf.constant(7, tf.int64), tf.constant(b"ab")])
+        enqueue_rows = q.enqueue_many(
+            [
+                base[:, :3],
+                tf.constant([1, 2, 3, 4], tf.int64),
+                tf.constant([b"c", b"d", b"e", b"f"]),
+            ]
+        )
+        x, n, s = q.dequeue_many(5)
+        with tf.Session() as sess:
+            sess.run(enqueue_one, {fed: base[0, ::2]})  # (a strided view)
+            sess.run(enqueue_rows)
+            xs, ns, ss = sess.run([x, n, s])
+    np.testing.assert_array_equal(xs, np.vstack([base[0, ::2], base[:, :3]]))
+    assert xs.dtype == np.float32 and xs.flags.writeable and xs.flags.c_contiguous
+    assert ns.tolist() == [7, 1, 2, 3, 4] and ns.dtype == np.int64
+    assert ss.tolist() == [b"ab", b"c", b"d", b"e", b"f"]
+    xs[:] = -1
+    assert base.min() == 0

@@ -103,10 +103,12 @@ class _Queue:
         out = []
         for k, dtype in enumerate(self.dtypes):
             values = [element[k] for element in batch]
-            if values:
-                out.append(np.stack(values))
-            else:
+            if not values:
                 out.append(np.zeros((0, *self.shapes[k]), dtype=dtype.np_dtype))
+            elif self.full_shapes is not None:  # (shapes and dtypes checked at enqueue)
+                out.append(_stack_equal(values, dtype.np_dtype, self.full_shapes[k]))
+            else:
+                out.append(np.stack(values))
         return out
 
     def check_many_shapes(self, op) -> None:
@@ -252,6 +254,21 @@ class _Queue:
             self.closed = True
             self.cond.notify_all()
             self.readable.notify_all()
+
+
+def _stack_equal(values: list, np_dtype, shape) -> np.ndarray:
+    """np.stack of arrays of one numeric dtype and shape, copied without releasing the
+    interpreter lock. np.stack copies element by element, releasing the lock for each
+    element of more than 500 values; beside queue-runner threads busy in Python, every
+    re-acquisition waits for them (measured: 128 MNIST rows, 57 us alone, 4.4 ms beside a
+    busy Python thread). Joining their bytes holds the lock: 13 us either way."""
+    if np_dtype.hasobject:
+        return np.stack(values)
+    try:
+        data = bytearray().join(values)
+    except (BufferError, TypeError):  # (a strided view: numpy copies it)
+        return np.stack(values)
+    return np.frombuffer(data, np_dtype).reshape((len(values), *shape))
 
 
 class _RandomShuffleQueue(_Queue):
