@@ -1,23 +1,37 @@
-"""Optimizer updates split over threads equal one thread's."""
+"""Optimizer updates split over threads, or run range by range (to stay in cache),
+equal one thread's update of the whole arrays, bit for bit."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import tfgraph as tf
 from tfgraph.ops import training_ops
 from tfgraph.platform import parallel
 
+OPTIMIZERS = {
+    "adam": lambda: tf.train.AdamOptimizer(0.1),
+    "rmsprop_centered": lambda: tf.train.RMSPropOptimizer(0.01, momentum=0.9, centered=True),
+    "momentum_nesterov": lambda: tf.train.MomentumOptimizer(0.01, 0.9, use_nesterov=True),
+    "adagrad": lambda: tf.train.AdagradOptimizer(0.1),
+    "adadelta": lambda: tf.train.AdadeltaOptimizer(1.0),
+    "ftrl": lambda: tf.train.FtrlOptimizer(0.1, l1_regularization_strength=0.01),
+}
 
-def _adam_run(monkeypatch, threads: int):
+
+def _train(monkeypatch, make_optimizer, threads: int, range_bytes: int | None):
     monkeypatch.setattr(parallel, "_THREADS", threads)
     monkeypatch.setattr(parallel, "_pool", None)
+    monkeypatch.setattr(parallel, "_solo", 0)
     monkeypatch.setattr(training_ops, "_PARALLEL_UPDATE_ELEMENTS", 16)
+    if range_bytes is not None:
+        monkeypatch.setattr(training_ops, "_CACHE_RANGE_BYTES", range_bytes)
     with tf.Graph().as_default():
         rng = np.random.RandomState(0)
         w = tf.Variable(rng.randn(300, 7).astype(np.float32))
         loss = tf.reduce_sum(tf.sin(w) * w)
-        train = tf.train.AdamOptimizer(0.1).minimize(loss)
+        train = make_optimizer().minimize(loss)
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
             for _ in range(3):
@@ -25,5 +39,12 @@ def _adam_run(monkeypatch, threads: int):
             return sess.run(w)
 
 
-def test_threaded_adam_equals_one_thread(monkeypatch):
-    np.testing.assert_array_equal(_adam_run(monkeypatch, 2), _adam_run(monkeypatch, 1))
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_split_and_ranged_updates_equal_one_whole_update(monkeypatch, name):
+    make = OPTIMIZERS[name]
+    whole = _train(monkeypatch, make, 1, 1 << 30)
+    assert not np.array_equal(whole, np.random.RandomState(0).randn(300, 7).astype(np.float32))
+    # 2100 elements: ranges of 100 (the last one short), on one thread and on two
+    np.testing.assert_array_equal(_train(monkeypatch, make, 1, 400), whole)
+    np.testing.assert_array_equal(_train(monkeypatch, make, 2, 400), whole)
+    np.testing.assert_array_equal(_train(monkeypatch, make, 2, 1 << 30), whole)
