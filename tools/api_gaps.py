@@ -56,24 +56,6 @@ _TPU = "not meaningful without TF's C++ runtime (TPU runtime)"
 SPECIAL["distribute.experimental.TPUStrategy"] = _TPU
 SPECIAL["distribute.cluster_resolver.TPUClusterResolver"] = _TPU
 PIPELINE = {"io", "data", "queue", "python_io"}
-# tf.experimental's extension types, and the type-based dispatch that only they trigger.
-_EXTENSION_TYPES = "pending: issue 14 (extension types and the type-based dispatch they trigger)"
-for _name in [
-    "BatchableExtensionType",
-    "DynamicRaggedShape",
-    "ExtensionType",
-    "ExtensionTypeBatchEncoder",
-    "ExtensionTypeSpec",
-    "RowPartition",
-    "StructuredTensor",
-    "dispatch_for_api",
-    "dispatch_for_binary_elementwise_apis",
-    "dispatch_for_binary_elementwise_assert_apis",
-    "dispatch_for_unary_elementwise_apis",
-    "extension_type",
-    "unregister_dispatch_for",
-]:
-    SPECIAL[f"experimental.{_name}"] = _EXTENSION_TYPES
 
 
 def _reason(sub: str, name: str) -> str:
