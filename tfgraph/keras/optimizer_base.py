@@ -43,9 +43,10 @@ class Optimizer:
                     f"Unexpected keyword argument passed to optimizer: {key}. Allowed kwargs "
                     f"are {sorted(allowed)}."
                 )
-        for key in ("clipnorm", "clipvalue", "global_clipnorm"):
-            if kwargs.get(key) is not None:
-                raise NotImplementedError(f"tfgraph's Keras optimizers have no `{key}` yet")
+        self._check_clipping(kwargs)
+        self.clipnorm = kwargs.get("clipnorm")
+        self.global_clipnorm = kwargs.get("global_clipnorm")
+        self.clipvalue = kwargs.get("clipvalue")
         if "lr" in kwargs:  # Keras 2's deprecated alias
             learning_rate = kwargs["lr"]
         self._initial_decay = float(kwargs.get("decay", 0.0))
@@ -57,6 +58,33 @@ class Optimizer:
         self._built_vars: list = []
         self._hyper_variables: dict | None = None
         self._legacy_scope = ""
+
+    @staticmethod
+    def _check_clipping(kwargs: dict) -> None:
+        """The errors of the constructor's clipping arguments: made eagerly, as the newer
+        Keras optimizers raise them; else (TF1 graph mode) as Keras 2's legacy ones.
+
+        Raises:
+            ValueError: if both `clipnorm` and `global_clipnorm` are set, or (TF1 graph
+                mode) if a keyword argument is negative.
+        """
+        clipnorm, global_clipnorm = kwargs.get("clipnorm"), kwargs.get("global_clipnorm")
+        both = clipnorm is not None and global_clipnorm is not None
+        if context.executing_eagerly():
+            if both:
+                raise ValueError(
+                    "At most one of `clipnorm` and `global_clipnorm` can be set. "
+                    f"Received: clipnorm={clipnorm}, global_clipnorm={global_clipnorm}."
+                )
+            return
+        for key, value in kwargs.items():
+            if isinstance(value, (int, float)) and value < 0:
+                raise ValueError(f"Expected {key} >= 0, received: {value}")
+        if both:
+            raise ValueError(
+                "Cannot accept both `clipnorm` and `global_clipnorm`. Received: "
+                f"`clipnorm`={clipnorm}, `global_clipnorm`={global_clipnorm}."
+            )
 
     # hyperparameters Keras 2's legacy optimizers keep as variables (TF1 graph mode)
     def _schedule(self):
@@ -230,6 +258,7 @@ class Optimizer:
                 "a tf.function)"
             )
         self.build([v for _, v in pairs])
+        pairs = self._clip_gradients(pairs)
         lr = self._current_learning_rate()
         if self._initial_decay > 0 and self._decays_learning_rate:  # lr / (1 + decay * t)
             from tfgraph.ops import array_ops
@@ -259,6 +288,42 @@ class Optimizer:
         from tfgraph.ops import control_flow_ops
 
         return control_flow_ops.group(*ops, *([step] if step is not None else []))
+
+    def _clip_gradients(self, pairs: list) -> list:
+        """`pairs` with their gradients clipped. In a TF1 graph as Keras 2's legacy
+        optimizers clip them, in the optimizer's name scope: by value, then each by its
+        norm, then all by their global norm; else as the newer optimizers do: by one of
+        clipnorm, global_clipnorm, clipvalue (the first set). IndexedSlices gradients
+        are clipped on their values (before duplicate rows are summed)."""
+        from tfgraph.ops import clip_ops, math_ops
+
+        clipnorm, global_clipnorm, clipvalue = self.clipnorm, self.global_clipnorm, self.clipvalue
+        if clipnorm is None and global_clipnorm is None and clipvalue is None:
+            return pairs
+        if not _legacy_graph():  # (the newer optimizers clip one way, if positive)
+            clipnorm = clipnorm if clipnorm else None
+            global_clipnorm = global_clipnorm if global_clipnorm and not clipnorm else None
+            clipvalue = clipvalue if clipvalue and not (clipnorm or global_clipnorm) else None
+        grads, variables = [g for g, _ in pairs], [v for _, v in pairs]
+        with self._clip_scope():
+            if clipvalue is not None:
+                grads = [math_ops.clip_by_value(g, -clipvalue, clipvalue) for g in grads]
+            if clipnorm is not None:
+                grads = [clip_ops.clip_by_norm(g, clipnorm) for g in grads]
+            if global_clipnorm is not None:
+                grads = list(clip_ops.clip_by_global_norm(grads, global_clipnorm)[0])
+        return list(zip(grads, variables))
+
+    def _clip_scope(self):
+        """Where a TF1 graph's clipping ops go: the optimizer's scope (`SGD/...`)."""
+        import contextlib
+
+        if not _legacy_graph():
+            return contextlib.nullcontext()
+        from tfgraph.framework.graph import get_default_graph
+
+        self._legacy_hypers()
+        return get_default_graph().name_scope(self._legacy_scope)
 
     def _current_learning_rate(self):
         """The rate for this step: the schedule at `iterations`, or the variable."""
@@ -374,7 +439,11 @@ class Optimizer:
             lr = {"class_name": type(schedule).__name__, "config": schedule.get_config()}
         else:
             lr = float(self._learning_rate)
-        config = {"name": self.name, "learning_rate": lr, "decay": self._initial_decay}
+        config: dict = {"name": self.name}
+        for key in ("clipnorm", "clipvalue", "global_clipnorm"):
+            if getattr(self, key) is not None:
+                config[key] = getattr(self, key)
+        config.update(learning_rate=lr, decay=self._initial_decay)
         config.update((key, getattr(self, key)) for key in self._config_keys)
         return config
 

@@ -2499,14 +2499,19 @@ _register_indexed_slices_conversion()
 # -- clip_by_value --------------------------------------------------------------------------
 def clip_by_value(t, clip_value_min, clip_value_max, name: str | None = None) -> Tensor:
     """`t` with values below `clip_value_min` / above `clip_value_max` clipped (TF's
-    Minimum-then-Maximum subgraph)."""
+    Minimum-then-Maximum subgraph). An IndexedSlices is clipped on its values (each
+    row as given, duplicates not summed) and stays one."""
+    from tfgraph.framework.indexed_slices import IndexedSlices
+
     g = get_default_graph()
     with g.name_scope(name or "clip_by_value") as scope:
-        values = convert_to_tensor(t, name="t")
+        values = convert_to_tensor(t.values if isinstance(t, IndexedSlices) else t, name="t")
         t_min = minimum(values, clip_value_max)
         values.shape.assert_is_compatible_with(t_min.shape)
         t_max = maximum(t_min, clip_value_min, name=scope)
         values.shape.assert_is_compatible_with(t_max.shape)
+        if isinstance(t, IndexedSlices):
+            return IndexedSlices(t_max, t.indices, t.dense_shape)  # type: ignore[return-value]
         return t_max
 
 
