@@ -26,7 +26,8 @@ for name in NAMES:
             g = tf.Graph()
             with g.as_default():
                 w = tf.Variable([1.0, -2.0, 3.0], name="w", use_resource=True)
-                e = tf.Variable([[0.5, 1.0], [2.0, -1.0], [0.1, 0.2], [3.0, 4.0]], name="e", use_resource=True)
+                e = tf.Variable([[0.5, 1.0], [2.0, -1.0], [0.1, 0.2], [3.0, 4.0]], name="e",
+                                use_resource=True)
                 rows = tf.gather(e, [0, 2, 0, 3])
                 loss = tf.reduce_sum(w * w * [1.0, 2.0, 3.0]) + tf.reduce_sum(rows * rows * 1.5)
                 opt = getattr(tf.keras.optimizers, name)(0.1, **clip)

@@ -180,6 +180,32 @@ def test_clip_by_value(x):
         tf.clip_by_value(x, 0.0, tf.zeros([3, 1, 1]))
 
 
+CLIP_SLICES = """
+s = tf.IndexedSlices(tf.constant([[3.0, -4.0], [0.5, 2.0], [3.0, 1.0]]), tf.constant([0, 2, 0]),
+                     tf.constant([4, 2]))
+c = tf.clip_by_value(s, -1.0, 1.0)
+with tf.Session() as sess:
+    v, i = sess.run([c.values, c.indices])
+out = [type(c).__name__, c.values.op.name, v.tolist(), i.tolist()]
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_clip_by_value_indexed_slices_like_tf():
+    """An IndexedSlices is clipped row by row as given (a repeated row is not summed
+    first) and stays an IndexedSlices."""
+    import contextlib
+    import io
+    import json
+
+    printed = io.StringIO()
+    with tf.Graph().as_default(), contextlib.redirect_stdout(printed):
+        exec(CLIP_SLICES, {"tf": tf.compat.v1, "json": json})
+    assert json.loads(printed.getvalue()) == run_tf_json(CLIP_SLICES)
+
+
 def test_tensordot():
     a = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
     b = np.arange(12, dtype=np.float32).reshape(4, 3)
