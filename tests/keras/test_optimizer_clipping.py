@@ -179,3 +179,29 @@ def test_clipnorm_by_hand():
             s.run(tf.compat.v1.global_variables_initializer())
             s.run(step)
             np.testing.assert_allclose(s.run(w), [2.4, 3.2], rtol=1e-6)
+
+
+LOSS_SCALED = """
+K = tf.keras
+result = {}
+v = tf.Variable([1.0, 2.0], name="v", use_resource=True)
+opt = K.mixed_precision.LossScaleOptimizer(K.optimizers.SGD(0.1, clipnorm=0.5), initial_scale=8.0)
+opt.clipvalue = 0.4
+loss = tf.reduce_sum(v * v * 3.0)
+grads = opt.get_unscaled_gradients(tf.gradients(opt.get_scaled_loss(loss), [v]))
+train = opt.apply_gradients(zip(grads, [v]))
+result["clip"] = [opt.clipnorm, opt.clipvalue, opt.inner_optimizer.clipvalue]
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    for _ in range(3):
+        s.run(train)
+    result["v"] = s.run(v).tolist()
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_loss_scale_optimizer_clips_as_its_inner_optimizer():
+    """The wrapper reads and sets the inner optimizer's clipping, which clips the
+    unscaled gradients."""
+    assert_same(ours(LOSS_SCALED), theirs(LOSS_SCALED))

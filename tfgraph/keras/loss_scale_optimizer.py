@@ -50,6 +50,12 @@ class LossScaleOptimizer:
             raise AttributeError(name)
         return getattr(self._optimizer, name)
 
+    def __setattr__(self, name, value) -> None:
+        if name in ("clipnorm", "clipvalue", "global_clipnorm"):  # the inner optimizer's
+            setattr(self._optimizer, name, value)
+        else:
+            super().__setattr__(name, value)
+
     @property
     def dynamic(self) -> bool:
         return isinstance(self._loss_scale, v1_loss_scale.DynamicLossScale)
