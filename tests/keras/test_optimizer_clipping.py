@@ -205,3 +205,25 @@ def test_loss_scale_optimizer_clips_as_its_inner_optimizer():
     """The wrapper reads and sets the inner optimizer's clipping, which clips the
     unscaled gradients."""
     assert_same(ours(LOSS_SCALED), theirs(LOSS_SCALED))
+
+
+MINIMIZE = """
+result = {}
+for name in ["SGD", "Adam", "Ftrl"]:
+    g = tf.Graph()
+    with g.as_default():
+        w = tf.Variable([1.0, -2.0, 3.0], name="w", use_resource=True)
+        opt = getattr(tf.keras.optimizers.legacy, name)(0.1, global_clipnorm=0.8, clipvalue=2.0)
+        step = opt.minimize(lambda: tf.reduce_sum(w * w * [1.0, 2.0, 3.0]), [w])
+        with tf.Session() as s:
+            s.run(tf.global_variables_initializer())
+            for _ in range(3):
+                s.run(step)
+            result[name] = s.run(w).tolist()
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_graph_minimize_matches_tf_keras():
+    assert_same(ours(MINIMIZE), theirs(MINIMIZE))
