@@ -87,6 +87,76 @@ def test_unsupported_callback_arguments():
         model.fit(np.zeros((2, 1)), np.array([0.0, 1.0]), class_weight={0: 1.0}, verbose=0)
 
 
+SAVE_FREQ = """
+import os, shutil
+K = tf.keras
+L = tf.keras.layers
+result = {}
+rng = np.random.RandomState(10)
+xv = rng.standard_normal((20, 3)).astype("float32")
+yv = (xv[:, 0] > 0.3).astype("float32")
+
+
+def make():
+    m = K.Sequential([L.Dense(1, activation="sigmoid", input_shape=(3,))])
+    m.set_weights([np.full((3, 1), 0.1, "float32"), np.zeros(1, "float32")])
+    m.compile(K.optimizers.SGD(0.5), "binary_crossentropy")
+    return m
+
+
+def saved(sub):
+    files = sorted(f[:-6] for f in os.listdir(os.path.join(DIR, sub)) if f.endswith(".index"))
+    weights = {}
+    for name in files:
+        probe = make()
+        probe.load_weights(os.path.join(DIR, sub, name))
+        weights[name] = probe.get_weights()
+    return weights
+
+
+for sub, kwargs in [
+    ("every2", dict(save_freq=2)),
+    ("every3", dict(save_freq=3)),
+    ("best", dict(save_freq=1, save_best_only=True, monitor="loss")),
+    ("bestval", dict(save_freq=1, save_best_only=True)),
+]:
+    os.makedirs(os.path.join(DIR, sub))
+    m = make()
+    pattern = os.path.join(DIR, sub, "w-{epoch:02d}-{batch}-{loss:.3f}")
+    ckpt = K.callbacks.ModelCheckpoint(pattern, save_weights_only=True, **kwargs)
+    m.fit(xv, yv, epochs=2, batch_size=6, verbose=0, shuffle=False, callbacks=[ckpt])
+    result[sub] = saved(sub)
+try:
+    K.callbacks.ModelCheckpoint("x", save_weights_only=True, save_freq="batch")
+except ValueError as e:
+    result["bad"] = str(e)
+"""
+
+
+def _save_freq(directory) -> str:
+    return f"DIR = {str(directory)!r}\n" + SAVE_FREQ
+
+
+@pytest.mark.tf
+@requires_tf
+def test_checkpoint_save_freq_matches_tensorflow(tmp_path):
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "ours").mkdir()
+    expected = theirs(_save_freq(tmp_path / "tf"))
+    tf.reset_default_graph()
+    assert_same(ours(_save_freq(tmp_path / "ours")), expected, atol=1e-4)
+
+
+def test_checkpoint_save_freq_by_hand(tmp_path):
+    out = ours(_save_freq(tmp_path))
+    # 4 batches an epoch; `{batch}` is the batch index from the batch logs (from 0).
+    assert list(out["every2"]) == ["w-01-1-0.589", "w-01-3-0.580", "w-02-1-0.382", "w-02-3-0.367"]
+    assert list(out["every3"]) == ["w-01-2-0.607", "w-02-1-0.382"]
+    assert "w-01-2-0.607" not in out["best"] and len(out["best"]) == 5
+    assert out["bestval"] == {}  # no val_loss in the batch logs: warns and skips
+    assert out["bad"].startswith("Unrecognized save_freq: batch")
+
+
 LOGGERS = """
 import csv, io, sys
 K = tf.keras

@@ -3,6 +3,7 @@ Callback, History, LambdaCallback, EarlyStopping, TerminateOnNaN."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import numpy as np
@@ -192,7 +193,10 @@ def _monitor_op(monitor: str, mode: str):
 class ModelCheckpoint(Callback):
     """Saves the weights after each epoch (or when `monitor` improved, with
     `save_best_only`) to `filepath`, formatted with the epoch and the logs
-    (`"ckpt-{epoch:02d}"`). Only `save_weights_only=True` is supported here."""
+    (`"ckpt-{epoch:02d}"`). An integer `save_freq` saves every `save_freq` training
+    batches instead, formatting with the batch logs (`{batch}` is the batch index
+    within the epoch, from 0, as TF1's Keras). Only `save_weights_only=True` is
+    supported here."""
 
     def __init__(
         self,
@@ -211,20 +215,56 @@ class ModelCheckpoint(Callback):
                 "tfgraph saves no whole models (SavedModel or HDF5): use "
                 "ModelCheckpoint(..., save_weights_only=True)"
             )
-        if save_freq != "epoch":
-            raise NotImplementedError("tfgraph's ModelCheckpoint saves once per epoch")
+        if save_freq != "epoch" and not isinstance(save_freq, int):
+            raise ValueError(
+                f'Unrecognized save_freq: {save_freq}. Expected save_freq are "epoch" or integer'
+            )
         self.filepath = str(filepath)
         self.monitor = monitor
         self.verbose = verbose
         self.save_best_only = save_best_only
+        self.save_freq = save_freq
         self.monitor_op, self.best = _monitor_op(monitor, mode)
+        self._current_epoch = 0
+        self._batches_seen_since_last_saving = 0
+        self._last_batch_seen = -1
+
+    def on_epoch_begin(self, epoch, logs=None) -> None:
+        self._current_epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None) -> None:
+        if self.save_freq == "epoch":
+            return
+        # A batch index not above the last one starts a new epoch.
+        seen = batch + 1 if batch <= self._last_batch_seen else batch - self._last_batch_seen
+        self._batches_seen_since_last_saving += seen
+        self._last_batch_seen = batch
+        if self._batches_seen_since_last_saving >= self.save_freq:
+            self._batches_seen_since_last_saving = 0
+            self._save(self._current_epoch, batch, logs or {})
 
     def on_epoch_end(self, epoch, logs=None) -> None:
-        logs = logs or {}
-        path = self.filepath.format(epoch=epoch + 1, **logs)
+        if self.save_freq == "epoch":
+            self._save(epoch, None, logs or {})
+
+    def _save(self, epoch, batch, logs) -> None:
+        logs = {k: v.item() if isinstance(v, np.ndarray) else v for k, v in logs.items()}
+        if batch is None or "batch" in logs:
+            path = self.filepath.format(epoch=epoch + 1, **logs)
+        else:
+            path = self.filepath.format(epoch=epoch + 1, batch=batch + 1, **logs)
         if self.save_best_only:
             current = logs.get(self.monitor)
-            if current is None or not self.monitor_op(current, self.best):
+            if current is None:
+                logging.getLogger("tfgraph").warning(
+                    "Can save best model only with %s available, skipping.", self.monitor
+                )
+                return
+            if not self.monitor_op(current, self.best):
+                if self.verbose > 0:
+                    print(
+                        f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {self.best:.5f}"
+                    )
                 return
             if self.verbose > 0:
                 print(
