@@ -355,8 +355,8 @@ def test_tensorboard_by_hand(tmp_path):
     out = ours(_board(tmp_path))
     assert [e[:2] for e in out["epochs"]] == [["graph", True], [0, "epoch_loss"], [1, "epoch_loss"]]
     assert [e[1] for e in out["batches"]].count("batch_loss") == 4
-    with pytest.raises(NotImplementedError, match="histogram_freq=0"):
-        K.callbacks.TensorBoard(str(tmp_path), histogram_freq=1)
+    with pytest.raises(NotImplementedError, match="embeddings_freq=0"):
+        K.callbacks.TensorBoard(str(tmp_path), embeddings_freq=1)
 
 
 SIDECAR = """

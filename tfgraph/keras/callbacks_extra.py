@@ -358,9 +358,14 @@ class TensorBoard(Callback):
     `log_dir` (with the graph when `write_graph`), and the batch logs (`batch_loss`, ...)
     every `update_freq` samples ("batch": every batch), as TF1's Keras TensorBoard.
 
-    Weight histograms (`histogram_freq`), embeddings (`embeddings_freq`) and profiling
-    are not supported: a non-zero `histogram_freq` or `embeddings_freq` raises
-    NotImplementedError; `profile_batch` is accepted and writes no trace."""
+    With `histogram_freq=N`, every N epochs from the first, each validation batch
+    writes all the graph's summaries (`merge_all`): a histogram of each layer's weights
+    ("dense/kernel_0") and outputs ("dense_out"), with `write_grads` of the gradients of
+    the loss ("dense/kernel_0_grad"), with `write_images` the weights as images; the step
+    counts the validation batches run with histograms. No validation data: no histograms.
+
+    Embeddings (`embeddings_freq`) are not supported (a non-zero one raises
+    NotImplementedError); `profile_batch` is accepted and writes no trace."""
 
     def __init__(
         self,
@@ -378,11 +383,11 @@ class TensorBoard(Callback):
         profile_batch=2,
     ) -> None:
         super().__init__()
-        if histogram_freq or embeddings_freq:
+        if embeddings_freq:
             raise NotImplementedError(
-                "tfgraph's TensorBoard callback writes scalars and the graph only: use "
-                "histogram_freq=0 and embeddings_freq=0 (add tf.summary.histogram ops and a "
-                "FileWriter yourself for histograms)"
+                "tfgraph's TensorBoard callback writes no embeddings: use embeddings_freq=0 "
+                "(save the embedding variables with a tf.train.Saver and a projector config "
+                "yourself)"
             )
         self.log_dir = os.fspath(log_dir)
         self.histogram_freq = histogram_freq
@@ -399,6 +404,8 @@ class TensorBoard(Callback):
         self._total_batches_seen = 0
         self._samples_seen = 0
         self._samples_seen_at_last_write = 0
+        self._total_val_batches_seen = 0
+        self.merged: Any = None
         self.writer: Any = None
 
     def set_model(self, model) -> None:
@@ -408,6 +415,20 @@ class TensorBoard(Callback):
         self.model = model
         graph = backend.get_session().graph if self.write_graph else None
         self.writer = FileWriter(self.log_dir, graph)
+        if self.histogram_freq and self.merged is None:
+            from tfgraph.ops.summary_ops import merge_all
+
+            for layer in model.layers:
+                _histogram_ops(model, layer, self.write_grads, self.write_images)
+            self.merged = merge_all()
+
+    def _fetch_callback(self, summary) -> None:
+        self.writer.add_summary(summary, self._total_val_batches_seen)
+        self._total_val_batches_seen += 1
+
+    def on_epoch_begin(self, epoch, logs=None) -> None:
+        if self.histogram_freq and epoch % self.histogram_freq == 0 and self.merged is not None:
+            self.model._test_fetch_callbacks[self.merged] = self._fetch_callback
 
     def _write_scalars(self, step, logs) -> None:
         from tfgraph.proto import Summary
@@ -442,9 +463,61 @@ class TensorBoard(Callback):
         }
         step = epoch if self.update_freq == "epoch" else self._samples_seen
         self._write_scalars(step, logs)
+        if self.merged is not None:
+            self.model._test_fetch_callbacks.pop(self.merged, None)
 
     def on_train_end(self, logs=None) -> None:
         self.writer.close()
+
+
+def _histogram_ops(model, layer, write_grads: bool, write_images: bool) -> None:
+    """TF1 Keras TensorBoard's summaries of one layer: its weights' histograms (and
+    images), its trainable weights' gradients, its output(s)."""
+    from tfgraph.ops.summary_ops import histogram, image
+
+    for weight in layer.weights:
+        name = weight.name.replace(":", "_")
+        histogram(name, weight)
+        if write_images:
+            picture = _weight_image(weight)
+            if picture is not None:
+                image(name, picture)
+    if write_grads:
+        for weight in layer.trainable_weights:
+            name = weight.name.replace(":", "_")
+            grads = model.optimizer.get_gradients(model.total_loss, weight)
+            grads = [getattr(g, "values", g) for g in grads]  # (IndexedSlices: the values)
+            histogram(f"{name}_grad", grads)
+    output = getattr(layer, "output", None)
+    if isinstance(output, list):
+        for i, out in enumerate(output):
+            histogram(f"{layer.name}_out_{i}", out)
+    elif output is not None:
+        histogram(f"{layer.name}_out", output)
+
+
+def _weight_image(weight):
+    """A weight as a [N, H, W, 1] image batch, as TF1 Keras TensorBoard draws it: a
+    kernel [1, rows, cols, 1] (the longer side across), a conv kernel one image per
+    output channel, a bias one column; None for others (scalars, 3-D convolutions)."""
+    from tfgraph.keras import backend
+    from tfgraph.ops import array_ops
+
+    w = array_ops.squeeze(weight)
+    shape = tuple(w.shape.as_list())
+    if len(shape) == 2:
+        if shape[0] > shape[1]:
+            w = array_ops.transpose(w)
+            shape = tuple(w.shape.as_list())
+        return array_ops.reshape(w, [1, shape[0], shape[1], 1])
+    if len(shape) == 3:
+        if backend.image_data_format() == "channels_last":
+            w = array_ops.transpose(w, perm=[2, 0, 1])
+            shape = tuple(w.shape.as_list())
+        return array_ops.reshape(w, [shape[0], shape[1], shape[2], 1])
+    if len(shape) == 1:
+        return array_ops.reshape(w, [1, shape[0], 1, 1])
+    return None
 
 
 def _latest_matching(pattern: str):

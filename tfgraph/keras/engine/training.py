@@ -64,6 +64,8 @@ class TrainingMixin:
         self._compiled = False
         self._train_op = None
         self.history: History | None = None
+        # summary tensor -> callback, fetched with each validation batch (TensorBoard)
+        self._test_fetch_callbacks: dict = {}
 
     def compile(
         self,
@@ -348,8 +350,12 @@ class TrainingMixin:
         generator loops), each output's loss over the batches, metrics over their
         weights."""
         fetches = [self.total_loss, self._log_tensors]
+        # tensors a callback (TensorBoard's histograms) fetches with each test batch
+        extra = {} if training else dict(self._test_fetch_callbacks)
         if training:
             fetches.append(self._train_op)
+        elif extra:
+            fetches.append(list(extra))
         totals = np.zeros(1 + len(self._log_tensors))
         counts = np.zeros(1 + len(self._log_tensors))
         if getattr(self, "_metrics_reset", None) is not None:
@@ -357,6 +363,8 @@ class TrainingMixin:
         for batch, (bx, by, weights) in enumerate(batches):
             results = session.run(fetches, self._feed(bx, by, training, weights))
             loss, logs = results[0], results[1]
+            for callback, value in zip(extra.values(), results[2] if extra else [], strict=True):
+                callback(value)
             size = len(bx[0])
             totals[0] += float(loss) * (1 if use_steps else size)
             counts[0] += 1 if use_steps else size
@@ -486,7 +494,13 @@ class TrainingMixin:
             val_x, val_y = validation_data[0], validation_data[1]
 
             def validate():
-                return self.evaluate(val_x, val_y, batch_size=batch_size, verbose=0)
+                # TF1 Keras's fit shuffles the validation samples too (np.random), even
+                # with shuffle=False: the same means, other batches (TensorBoard's)
+                vx, vy = self._standardize(val_x, val_y)
+                index = np.arange(len(vx[0]))
+                np.random.shuffle(index)
+                batches = self._array_batches(vx, vy, None, index, batch_size)
+                return list(self._run_batches(backend.get_session(), batches, False).values())
 
         return self._train(epoch_batches, epochs, initial_epoch, callbacks, verbose, validate)
 
