@@ -1,5 +1,5 @@
 """The rest of `tf.keras.callbacks` (Keras 2): CallbackList, BaseLogger, CSVLogger,
-ProgbarLogger, RemoteMonitor and TF1's TensorBoard (scalars and the graph)."""
+ProgbarLogger, RemoteMonitor and TF1's TensorBoard (scalars, the graph and histograms)."""
 
 from __future__ import annotations
 
