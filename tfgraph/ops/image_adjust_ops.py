@@ -12,6 +12,7 @@ from tfgraph.framework.ops import Tensor
 from tfgraph.framework.registry import register_op
 from tfgraph.ops import array_ops, check_ops, control_flow_ops, math_ops, random_ops
 from tfgraph.ops.apply import op_output
+from tfgraph.ops.common_shapes import constant_value
 
 __all__ = [
     "adjust_brightness",
@@ -352,24 +353,87 @@ def resize_image_with_crop_or_pad(image, target_height, target_width):
         return array_ops.squeeze(resized, [0]) if single else resized
 
 
+def _assert_at_least_3d(image):
+    """TF's `_AssertAtLeast3DImage`: static checks where the shape is known, else
+    assert ops on the dynamic shape, as control dependencies of an Identity."""
+    shape = image.get_shape()
+    inner = shape.as_list()[-3:] if shape.ndims is not None else None
+    if inner is not None and None not in inner:
+        return _at_least_3d(image)
+    if shape.ndims is not None and shape.ndims < 3:
+        raise ValueError(f"'image' (shape {shape}) must be at least three-dimensional.")
+    if inner is not None and 0 in inner:
+        raise ValueError(f"inner 3 dims of 'image.shape' must be > 0: {shape}")
+    checks = [
+        check_ops.assert_positive(
+            array_ops.shape(image)[-3:], ["inner 3 dims of 'image.shape' must be > 0."]
+        ),
+        check_ops.assert_greater_equal(
+            array_ops.rank(image), 3, message="'image' must be at least three-dimensional."
+        ),
+    ]
+    return control_flow_ops.with_dependencies(checks, image)
+
+
+def _crop_start(size, static_size, fraction, static_fraction):
+    """(start, dynamic): where the central crop of a `size`-long dimension starts."""
+    if static_size is not None and static_fraction is not None:
+        size_f = float(static_size)
+        return int((size_f - size_f * static_fraction) / 2), False
+    size_f = array_ops.cast(size, dtypes.float64)
+    fraction_f = array_ops.cast(fraction, dtypes.float64)
+    return array_ops.cast((size_f - size_f * fraction_f) / 2, dtypes.int32), True
+
+
 def central_crop(image, central_fraction):
-    """The central `central_fraction` (in (0, 1]) of each image's height and width."""
-    if central_fraction <= 0.0 or central_fraction > 1.0:
-        raise ValueError("central_fraction must be within (0, 1]")
+    """The central `central_fraction` (in (0, 1]; a float or a scalar tensor) of each
+    image's height and width; dynamic sizes give a dynamic crop, as in TF."""
     with _scope("central_crop"):
         image = convert_to_tensor(image, name="image")
-        if central_fraction == 1.0:
-            return image
-        batch, single = _as_batch(image)
-        height, width = _dims(batch)
-        if not isinstance(height, int) or not isinstance(width, int):
-            raise NotImplementedError("tfgraph's central_crop needs static height and width")
-        top = int((height - height * central_fraction) / 2)
-        left = int((width - width * central_fraction) / 2)
-        cropped = array_ops.slice(
-            batch, [0, top, left, 0], [-1, height - 2 * top, width - 2 * left, -1]
+        static_fraction = (
+            constant_value(central_fraction)
+            if isinstance(central_fraction, Tensor)
+            else central_fraction
         )
-        return array_ops.squeeze(cropped, [0]) if single else cropped
+        if static_fraction is not None:
+            if static_fraction <= 0.0 or static_fraction > 1.0:
+                raise ValueError("central_fraction must be within (0, 1]")
+            if static_fraction == 1.0:
+                return image
+            static_fraction = float(static_fraction)
+        else:
+            in_range = math_ops.logical_or(central_fraction > 0.0, central_fraction <= 1.0)
+            check = check_ops.Assert(in_range, ["central_fraction must be within (0, 1]"])
+            image = control_flow_ops.with_dependencies([check], image)
+        _assert_at_least_3d(image)
+        rank = image.get_shape().ndims
+        if rank not in (3, 4):
+            raise ValueError(
+                f"`image` should either be a Tensor with rank = 3 or rank = 4. Had rank = {rank}."
+            )
+        return _central_slice(image, rank, central_fraction, static_fraction)
+
+
+def _central_slice(image, rank: int, fraction, static_fraction):
+    dims = image.get_shape().as_list()
+    first = rank - 3
+    sizes = []
+    for idx in (first, first + 1):
+        sizes.append(dims[idx] if dims[idx] is not None else array_ops.shape(image)[idx])
+    h_start, dynamic_h = _crop_start(sizes[0], dims[first], fraction, static_fraction)
+    w_start, dynamic_w = _crop_start(sizes[1], dims[first + 1], fraction, static_fraction)
+    h_size = sizes[0] - h_start * 2
+    w_size = sizes[1] - w_start * 2
+    if rank == 3:
+        begin = array_ops.stack([h_start, w_start, 0])
+        size = array_ops.stack([h_size, w_size, -1])
+    else:
+        begin = array_ops.stack([0, h_start, w_start, 0])
+        size = array_ops.stack([-1, h_size, w_size, -1])
+    image = array_ops.slice(image, begin, size)
+    static = [None if dynamic_h else h_size, None if dynamic_w else w_size, dims[-1]]
+    image.set_shape(static if rank == 3 else [dims[0]] + static)
+    return image
 
 
 # -- TF2's stateless random image ops: the same draws from stateless_random_uniform(seed)
