@@ -296,18 +296,36 @@ def _assert(cond, message):
     return []
 
 
+def _image_dimensions(image, rank: int) -> list:
+    """TF's `_ImageDimensions`: static sizes where known, else scalar tensors (no ops
+    when the whole shape is known)."""
+    static = image.get_shape().with_rank(rank).as_list()
+    if None not in static:
+        return static
+    dynamic = array_ops.unstack(array_ops.shape(image), rank)
+    return [s if s is not None else d for s, d in zip(static, dynamic)]
+
+
 def pad_to_bounding_box(image, offset_height, offset_width, target_height, target_width):
     """`image` placed at (`offset_height`, `offset_width`) in a zero image of
     `target_height` x `target_width`."""
     with _scope("pad_to_bounding_box"):
-        image, single = _as_batch(image)
-        if image.get_shape().is_fully_defined():  # (TF's _ImageDimensions: no ops then)
-            height, width = image.get_shape().as_list()[1:3]
-        else:
-            height, width = _dims(image)
+        image = convert_to_tensor(image, name="image")
+        ndims = image.get_shape().ndims
+        single = ndims != 4
+        if ndims in (3, None):
+            image = array_ops.expand_dims(image, 0)
+            if ndims is None:
+                image.set_shape([None] * 4)
+        elif ndims != 4:
+            raise ValueError(
+                f"'image' (shape {image.get_shape()}) must have either 3 or 4 dimensions."
+            )
+        batch, height, width, depth = _image_dimensions(image, 4)
         after_w = target_width - offset_width - width
         after_h = target_height - offset_height - height
-        checks = _assert(offset_height >= 0, "offset_height must be >= 0")
+        checks = _check_at_least_3d(image)
+        checks += _assert(offset_height >= 0, "offset_height must be >= 0")
         checks += _assert(offset_width >= 0, "offset_width must be >= 0")
         checks += _assert(after_w >= 0, "width must be <= target - offset")
         checks += _assert(after_h >= 0, "height must be <= target - offset")
@@ -316,12 +334,9 @@ def pad_to_bounding_box(image, offset_height, offset_width, target_height, targe
             array_ops.stack([0, 0, offset_height, after_h, offset_width, after_w, 0, 0]), [4, 2]
         )
         padded = array_ops.pad(image, paddings)
-        shape = image.get_shape().as_list()
-        padded.set_shape([shape[0],
-                          target_height if isinstance(target_height, int) else None,
-                          target_width if isinstance(target_width, int) else None,
-                          shape[3]])  # fmt: skip
-        return array_ops.squeeze(padded, [0]) if single else padded
+        dims = [batch, target_height, target_width, depth]
+        padded.set_shape([None if isinstance(d, Tensor) else d for d in dims])
+        return array_ops.squeeze(padded, axis=[0]) if single else padded
 
 
 def resize_image_with_crop_or_pad(image, target_height, target_width):
@@ -353,18 +368,18 @@ def resize_image_with_crop_or_pad(image, target_height, target_width):
         return array_ops.squeeze(resized, [0]) if single else resized
 
 
-def _assert_at_least_3d(image):
-    """TF's `_AssertAtLeast3DImage`: static checks where the shape is known, else
-    assert ops on the dynamic shape, as control dependencies of an Identity."""
+def _check_at_least_3d(image) -> list:
+    """TF's `_CheckAtLeast3DImage(require_static=False)`: static checks, and assert ops on
+    the dynamic shape (returned) where the inner three dimensions are not all known."""
     shape = image.get_shape()
-    inner = shape.as_list()[-3:] if shape.ndims is not None else None
-    if inner is not None and None not in inner:
-        return _at_least_3d(image)
     if shape.ndims is not None and shape.ndims < 3:
         raise ValueError(f"'image' (shape {shape}) must be at least three-dimensional.")
-    if inner is not None and 0 in inner:
+    inner = shape.as_list()[-3:] if shape.ndims is not None else [None]
+    if 0 in inner:
         raise ValueError(f"inner 3 dims of 'image.shape' must be > 0: {shape}")
-    checks = [
+    if None not in inner:
+        return []
+    return [
         check_ops.assert_positive(
             array_ops.shape(image)[-3:], ["inner 3 dims of 'image.shape' must be > 0."]
         ),
@@ -372,7 +387,11 @@ def _assert_at_least_3d(image):
             array_ops.rank(image), 3, message="'image' must be at least three-dimensional."
         ),
     ]
-    return control_flow_ops.with_dependencies(checks, image)
+
+
+def _assert_at_least_3d(image):
+    """TF's `_AssertAtLeast3DImage`: `image` through an Identity depending on the checks."""
+    return control_flow_ops.with_dependencies(_check_at_least_3d(image), image)
 
 
 def _crop_start(size, static_size, fraction, static_fraction):
