@@ -1974,7 +1974,9 @@ def _batch_take(params: np.ndarray, indices: np.ndarray, axis: int, batch_dims: 
     flat_p = params.reshape((-1,) + params.shape[batch_dims:])
     flat_i = indices.reshape((-1,) + indices.shape[batch_dims:])
     out_shape = params.shape[:axis] + indices.shape[batch_dims:] + params.shape[axis + 1 :]
-    parts = [np.take(flat_p[k], flat_i[k], axis=axis - batch_dims) for k in builtins.range(len(flat_p))]
+    parts = [
+        np.take(flat_p[k], flat_i[k], axis=axis - batch_dims) for k in builtins.range(len(flat_p))
+    ]
     if not parts:
         return np.zeros(out_shape, params.dtype)
     return np.stack(parts).reshape(lead + out_shape[batch_dims:])
