@@ -616,6 +616,8 @@ CASES: dict[str, list[Case]] = {
     "GatherV2": [
         Case(lambda x: tf.gather(x, [0, 2, 2]), [rnd(3, 4)]),
         Case(lambda x: tf.gather(x, [[1, 0], [2, 1]], axis=1), [rnd(2, 3, 2)]),
+        Case(lambda x: tf.gather(x, [[2, 0, 2], [1, 1, 0]], batch_dims=1), [rnd(2, 3, 2)]),
+        Case(lambda x: tf.gather(x, [[1, 0], [0, 0]], axis=2, batch_dims=-1), [rnd(2, 3, 2)]),
     ],
     "SparseToDense": [
         Case(lambda v, d: tf.sparse_to_dense([[0, 1], [2, 0]], [3, 2], v, d), [rnd(2), rnd()])

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import tfgraph as tf
+from tests.tfrun import requires_tf, run_here_json, run_tf_json
 from tfgraph import errors
 
 X = (np.arange(24, dtype=np.float32).reshape(2, 3, 4) - 10) / 4
@@ -688,3 +689,99 @@ def test_tf1_deprecated_casts_and_identity_n():
         av, bv = sess.run([a, b], {x: xv})
     np.testing.assert_array_equal(av, xv)
     np.testing.assert_array_equal(bv, xv.astype(np.float32))
+
+
+# -- gather / gather_nd with batch_dims (compared with TensorFlow) ------------------------
+BATCH_GATHER = """
+import json
+p = tf.constant(np.arange(24.).reshape(2, 3, 4))
+i = tf.constant([[0, 2], [1, 1]])
+pp = tf.placeholder(tf.float64, [None, None, 4])
+ii = tf.placeholder(tf.int32, [None, 2])
+w = tf.constant(np.arange(12.).reshape(2, 3, 2))
+ys = [
+    tf.gather(p, i, batch_dims=1),
+    tf.gather(p, i, batch_dims=-1, axis=2),
+    tf.gather(p, [[0, 1], [1, 0]], batch_dims=1, axis=0),  # axis 0: batch_dims is dropped
+    tf.gather(pp, ii, batch_dims=1),
+    tf.gather(pp, ii, batch_dims=1, axis=2),
+]
+grads = tf.gradients(tf.reduce_sum(ys[1] * w), p) + tf.gradients(ys[3], pp)
+out = {
+    "shapes": [str(y.shape) for y in ys],
+    "attrs": [y.op.get_attr("batch_dims") for y in ys],
+    "types": [y.op.type for y in ys],
+    "grad_ops": sorted({o.type for o in tf.get_default_graph().get_operations()
+                        if o.name.startswith("gradients/GatherV2_1_grad")}),
+}
+try:
+    tf.gather(p, i, batch_dims=-3, axis=2)
+except ValueError as e:
+    out["build_error"] = str(e).split(" for ")[0]
+feed = {pp: np.arange(24.).reshape(2, 3, 4), ii: [[0, 2], [1, 1]]}
+with tf.Session() as sess:
+    out["values"] = [v.tolist() for v in sess.run(ys + grads, feed)]
+    for name, f in [("batch", {pp: np.zeros((3, 2, 4)), ii: [[0, 1], [0, 1]]}),
+                    ("index", {pp: np.zeros((2, 2, 4)), ii: [[0, 1], [0, 5]]})]:
+        try:
+            sess.run(ys[3], f)
+        except tf.errors.InvalidArgumentError as e:
+            lines = e.message.splitlines()
+            out[name] = [x for x in lines if "should be" in x or "is not in" in x][0]
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_gather_batch_dims_matches_tensorflow():
+    assert run_here_json(BATCH_GATHER) == run_tf_json(BATCH_GATHER)
+
+
+BATCH_GATHER_ND = """
+import json
+p = tf.constant(np.arange(24.).reshape(2, 3, 4))
+pp = tf.placeholder(tf.float64, [None, None, 4])
+ii = tf.placeholder(tf.int32, [None, None, 2])
+ys = [
+    tf.gather_nd(p, [[[0, 1], [2, 3]], [[1, 0], [0, 0]]], batch_dims=1),
+    tf.gather_nd(p, [[[1], [0]], [[2], [2]]], batch_dims=1, name="bg"),
+    tf.gather_nd(tf.reshape(p, [2, 3, 2, 2]), np.ones((2, 3, 1, 1), np.int64), batch_dims=2),
+    tf.gather_nd(pp, ii, batch_dims=1),
+]
+grads = tf.gradients(tf.reduce_sum(ys[1] * ys[1]), p) + tf.gradients(ys[3], pp)
+out = {"shapes": [str(y.shape) for y in ys], "names": [y.name for y in ys],
+       "gather": [[o.name, o.type] for o in tf.get_default_graph().get_operations()
+                  if o.type in ("GatherNd", "Range", "Cast", "Tile", "Prod")]}
+for kw in [dict(batch_dims=-1), dict(batch_dims=3)]:
+    try:
+        tf.gather_nd(p, [[[0, 1]], [[1, 1]]], **kw)
+    except ValueError as e:
+        out[str(kw)] = str(e)
+feed = {pp: np.arange(24.).reshape(2, 3, 4), ii: [[[0, 1]], [[2, 3]]]}
+with tf.Session() as sess:
+    out["values"] = [v.tolist() for v in sess.run(ys + grads, feed)]
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_gather_nd_batch_dims_matches_tensorflow():
+    assert run_here_json(BATCH_GATHER_ND) == run_tf_json(BATCH_GATHER_ND)
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda x: tf.gather(x, [[2, 0, 2], [1, 1, 0]], batch_dims=1),
+        lambda x: tf.gather(x, [[1, 0], [0, 0]], axis=2, batch_dims=-1),
+        lambda x: tf.gather_nd(x, [[[1, 0], [0, 1]], [[2, 1], [2, 1]]], batch_dims=1),
+    ],
+)
+def test_batch_gather_numerical_gradient(fn):
+    x = tf.constant(np.random.RandomState(1).randn(2, 3, 2))
+    y = fn(x)
+    with tf.Session().as_default():
+        err = tf.test.compute_gradient_error(x, [2, 3, 2], y, y.shape.as_list())
+    assert err < 1e-6

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import tfgraph as tf
-from tests.tfrun import requires_tf, run_tf_json
+from tests.tfrun import requires_tf, run_here_json, run_tf_json
 
 PROGRAM = """
 rng = np.random.RandomState(0)
@@ -256,3 +256,39 @@ def test_matches_tf(program):
             atol=1e-5 * np.abs(np.asarray(theirs[key]["value"], float)).max(),
             err_msg=key,
         )
+
+
+DYNAMIC_RESIZE_WITH_PAD = """
+import json
+img = np.random.RandomState(0).rand(2, 5, 8, 3).astype(np.float32)
+p4 = tf.placeholder(tf.float32, [None, None, None, 3])
+p3 = tf.placeholder(tf.float32, [None, 8, 3])
+pu = tf.placeholder(tf.float32)
+th = tf.placeholder(tf.int32, [])
+ys = [
+    tf.image.resize_image_with_pad(tf.constant(img), 10, 10),
+    tf.image.resize_image_with_pad(p4, 10, 12),
+    tf.image.resize_image_with_pad(p3, 9, 4, method=1),
+    tf.image.resize_image_with_pad(tf.constant(img[0]), th, 7),
+    tf.image.resize_image_with_pad(pu, 4, 4),
+]
+out = {"shapes": [str(y.shape) for y in ys], "names": [y.name for y in ys],
+       "ops": [[o.name, o.type] for o in tf.get_default_graph().get_operations()
+               if o.name.startswith("resize_image_with_pad")]}
+with tf.Session() as s:
+    r = s.run(ys, {p4: img, p3: img[1], th: 11, pu: img[0]})
+    out["vals"] = [np.round(v.astype(np.float64), 5).tolist() for v in r]
+    try:
+        s.run(ys[3], {th: 0})
+    except tf.errors.InvalidArgumentError as e:
+        out["error"] = "target_height must be > 0." in e.message
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_resize_image_with_pad_dynamic_shapes_and_tensor_sizes_match_tensorflow():
+    # (targets avoid exact ties of the governing side: TF's grappler rewrites the two
+    # divisions by `ratio`, which can floor 6.0 to 5 when the shape is only known at run time)
+    assert run_here_json(DYNAMIC_RESIZE_WITH_PAD) == run_tf_json(DYNAMIC_RESIZE_WITH_PAD)

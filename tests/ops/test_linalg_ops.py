@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import tfgraph as tf
+from tests.tfrun import requires_tf, run_here_json, run_tf_json
 from tfgraph import errors
 
 rng = np.random.RandomState(7)
@@ -119,3 +120,37 @@ def test_cholesky_of_a_matrix_that_is_not_positive_definite_is_nan_not_an_error(
     out = run(tf.cholesky(tf.constant([[[1.0, 2.0], [2.0, 1.0]], [[4.0, 0.0], [0.0, 9.0]]])))
     assert np.isnan(out[0]).all()
     np.testing.assert_allclose(out[1], [[2.0, 0.0], [0.0, 3.0]])
+
+
+# -- the matrix 2-norm (compared with TensorFlow) -----------------------------------------
+MATRIX_2_NORM = """
+import json
+a = np.random.RandomState(0).randn(2, 3, 4)
+x = tf.constant(a)
+n = tf.norm(x, ord=2, axis=[-2, -1])
+n2 = tf.norm(x, ord=2, axis=(0, 2), keepdims=True)
+n3 = tf.norm(tf.placeholder(tf.float32, [None, 3, None]), ord=2, axis=[1, 2])
+g = tf.gradients(n, x) + tf.gradients(n2, x)
+out = {"shapes": [str(t.shape) for t in (n, n2, n3)], "names": [n.name, n2.name],
+       "types": sorted({o.type for o in tf.get_default_graph().get_operations()})}
+with tf.Session() as s:
+    out["vals"] = [np.round(v, 9).tolist() for v in s.run([n, n2] + g)]
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_matrix_2_norm_matches_tensorflow():
+    assert run_here_json(MATRIX_2_NORM) == run_tf_json(MATRIX_2_NORM)
+
+
+def test_matrix_2_norm_is_the_largest_singular_value_with_a_numerical_gradient():
+    a = np.random.RandomState(2).randn(3, 4, 2)
+    x = tf.constant(a)
+    n = tf.norm(x, ord=2, axis=[0, 1])
+    with tf.Session() as sess:
+        got = sess.run(n)
+        np.testing.assert_allclose(got, np.linalg.norm(a.transpose(2, 0, 1), 2, axis=(1, 2)))
+        err = tf.test.compute_gradient_error(x, [3, 4, 2], n, [2])
+    assert err < 1e-6

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import tfgraph as tf
-from tests.tfrun import requires_tf, run_tf_json
+from tests.tfrun import requires_tf, run_here_json, run_tf_json
 from tfgraph import errors
 from tfgraph.ops.apply import op_output
 
@@ -579,3 +579,46 @@ def test_matmul_transpose_b_equals_the_product_for_every_shape(rows, width):
         out, a.astype(np.float64) @ b.T.astype(np.float64), rtol=2e-5, atol=2e-4
     )
     assert out.flags.c_contiguous and out.dtype == np.float32
+
+
+DYNAMIC_TENSORDOT = """
+import json
+rs = np.random.RandomState(0)
+A = rs.randn(2, 3, 4); B = rs.randn(4, 3, 5)
+a = tf.constant(A); b = tf.constant(B)
+pa = tf.placeholder(tf.float64); pb = tf.placeholder(tf.float64, [None, 3, 5])
+ax = tf.placeholder(tf.int32, [2, 1])
+ys = [
+    tf.tensordot(a, b, tf.constant([[2], [0]])),
+    tf.tensordot(a, b, ax),
+    tf.tensordot(pa, b, 1),
+    tf.tensordot(pa, pb, [[-1, 1], [0, 1]]),
+    tf.tensordot(a, pb, [[1, 2], [1, 0]]),
+]
+grads = tf.gradients(tf.reduce_sum(ys[3] * ys[3]), [pa, pb]) + tf.gradients(ys[1], [a])
+out = {"shapes": [str(y.shape) for y in ys], "names": [y.name for y in ys],
+       "ops": [[o.name, o.type] for o in tf.get_default_graph().get_operations()
+               if o.name.startswith("Tensordot")]}
+with tf.Session() as s:
+    r = s.run(ys + grads, {pa: A, pb: B, ax: [[2], [0]]})
+    out["vals"] = [np.round(v, 9).tolist() for v in r]
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_tensordot_tensor_axes_and_unknown_rank_match_tensorflow():
+    assert run_here_json(DYNAMIC_TENSORDOT) == run_tf_json(DYNAMIC_TENSORDOT)
+
+
+def test_tensordot_unknown_rank_numerical_gradient():
+    rs = np.random.RandomState(3)
+    a0, b0 = rs.randn(2, 3), rs.randn(3, 2)
+    a = tf.placeholder_with_default(a0, None)
+    b = tf.constant(b0)
+    y = tf.tensordot(a, b, tf.constant([[1], [0]]))
+    with tf.Session() as sess:
+        np.testing.assert_allclose(sess.run(y), a0 @ b0)
+        err = tf.test.compute_gradient_error(b, [3, 2], y, [2, 2])
+    assert err < 1e-6

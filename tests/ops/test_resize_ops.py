@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import tfgraph as tf
-from tests.tfrun import requires_tf, run_tf_json
+from tests.tfrun import requires_tf, run_here_json, run_tf_json
 
 PROGRAM = """
 rng = np.random.RandomState(0)
@@ -79,3 +79,33 @@ def test_matches_tf():
         )
         np.testing.assert_allclose(ours[key]["value"], theirs[key]["value"], rtol=1e-6, atol=1e-6)
         np.testing.assert_allclose(ours[key]["grad"], theirs[key]["grad"], rtol=1e-5, atol=1e-5)
+
+
+PRESERVE_ASPECT_RATIO = """
+import json
+img = np.random.RandomState(0).rand(5, 8, 3).astype(np.float32)
+x = tf.constant(img)
+ph = tf.placeholder(tf.float32, [None, None, None, 3])
+sz = tf.placeholder(tf.int32, [2])
+ys = [
+    tf.image.resize_images(x, [10, 10], preserve_aspect_ratio=True),
+    tf.image.resize_images(x, [3, 20], method=1, preserve_aspect_ratio=True),
+    tf.image.resize_images(x, [5, 9], preserve_aspect_ratio=True),  # same size: no resize
+    tf.image.resize_images(ph, [7, 7], method=2, preserve_aspect_ratio=True),
+    tf.image.resize_images(x, sz, preserve_aspect_ratio=True),
+    tf.image.resize_images(x, [7, 7], method=3, preserve_aspect_ratio=True, align_corners=True),
+]
+out = {"shapes": [str(y.shape) for y in ys], "names": [y.name for y in ys],
+       "ops": [[o.name, o.type] for o in tf.get_default_graph().get_operations()
+               if o.name.startswith("resize/")]}
+with tf.Session() as s:
+    r = s.run(ys, {ph: img[None], sz: [4, 4]})
+out["vals"] = [np.round(v.astype(np.float64), 5).tolist() for v in r]
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_resize_images_preserve_aspect_ratio_matches_tensorflow():
+    assert run_here_json(PRESERVE_ASPECT_RATIO) == run_tf_json(PRESERVE_ASPECT_RATIO)

@@ -1895,7 +1895,13 @@ def _gather_shape(op):
         raise common_shapes.shape_error(
             op, f"Shape must be at least rank {axis + 1} but is rank {r}"
         )
-    batch_dims = op._attrs["batch_dims"]
+    batch_dims = int(op._attrs["batch_dims"])
+    if len(idims) < abs(batch_dims):
+        raise common_shapes.shape_error(
+            op, f"Shape must be at least rank {abs(batch_dims)} but is rank {len(idims)}"
+        )
+    if batch_dims < 0:
+        batch_dims += len(idims)
     return [TensorShape._from_tuple(pdims[:axis] + idims[batch_dims:] + pdims[axis + 1 :])]
 
 
@@ -1923,9 +1929,57 @@ def _gather_kernel(op, ctx):
         n = params.shape[axis]
         if indices.size and (indices.min() < 0 or indices.max() >= n):
             raise errors.InvalidArgumentError(None, op, _bad_index_message(indices, n))
-        return np.take(params, indices, axis=axis)
+        batch_dims = int(op._attrs["batch_dims"])
+        if batch_dims == 0:
+            return np.take(params, indices, axis=axis)
+        batch_dims = _check_gather_batch_dims(op, params, np.asarray(indices), axis, batch_dims)
+        return _batch_take(params, np.asarray(indices), axis, batch_dims)
 
     return kernel
+
+
+def _check_gather_batch_dims(op, params, indices, axis: int, batch_dims: int) -> int:
+    """GatherV2's batch_dims checks (as TF's kernel makes them); the non-negative batch_dims."""
+    r = indices.ndim
+    if not -r <= batch_dims <= r:
+        raise errors.InvalidArgumentError(
+            None, op, f"Expected batch_dims in the range [{-r}, {r}], but got {batch_dims}"
+        )
+    if batch_dims < 0:
+        batch_dims += r
+    if batch_dims >= params.ndim:
+        raise errors.InvalidArgumentError(
+            None,
+            op,
+            f"batch_dims ({batch_dims}) must be less than rank(params) ({params.ndim}).",
+        )
+    if axis < batch_dims:
+        raise errors.InvalidArgumentError(
+            None, op, f"batch_dims ({batch_dims}) must be less than or equal to axis ({axis})."
+        )
+    for i in builtins.range(batch_dims):
+        if params.shape[i] != indices.shape[i]:
+            raise errors.InvalidArgumentError(
+                None,
+                op,
+                f"params.shape[{i}]: {params.shape[i]} should be equal to "
+                f"indices.shape[{i}]: {indices.shape[i]}",
+            )
+    return batch_dims
+
+
+def _batch_take(params: np.ndarray, indices: np.ndarray, axis: int, batch_dims: int):
+    """np.take per batch: params[b..., :, ...] taken at indices[b..., ...] along `axis`."""
+    lead = params.shape[:batch_dims]
+    flat_p = params.reshape((-1,) + params.shape[batch_dims:])
+    flat_i = indices.reshape((-1,) + indices.shape[batch_dims:])
+    out_shape = params.shape[:axis] + indices.shape[batch_dims:] + params.shape[axis + 1 :]
+    parts = [
+        np.take(flat_p[k], flat_i[k], axis=axis - batch_dims) for k in builtins.range(len(flat_p))
+    ]
+    if not parts:
+        return np.zeros(out_shape, params.dtype)
+    return np.stack(parts).reshape(lead + out_shape[batch_dims:])
 
 
 def _batch_gather_grad(params_shape, values, indices, batch_dims, gather_dim_size):
@@ -1933,9 +1987,39 @@ def _batch_gather_grad(params_shape, values, indices, batch_dims, gather_dim_siz
 
     indices_size = expand_dims(size(indices), 0)
     if batch_dims:
-        raise NotImplementedError("tfgraph's gather gradient supports batch_dims=0 only")
+        values_shape = shape(values)
+        outer_shape = values_shape[:batch_dims]
+        inner_shape = values_shape[batch_dims:][1:]
+        batch_size = math_ops.reduce_prod(outer_shape, [0])
+        flat_values_shape = concat([[-1], inner_shape], 0)
+        gather_dim_size = gather_dim_size * batch_size
+        indices = _batch_gather_indices(params_shape, indices, batch_dims)
+        values = reshape(_dense(values), flat_values_shape)
     indices = reshape(indices, indices_size)
-    return math_ops.unsorted_segment_sum(values, indices, gather_dim_size)
+    params_grad = math_ops.unsorted_segment_sum(values, indices, gather_dim_size)
+    if batch_dims:
+        params_grad = reshape(params_grad, concat([outer_shape, flat_values_shape], 0))
+    return params_grad
+
+
+def _batch_gather_indices(params_shape, indices, batch_dims: int):
+    """`indices` offset so that each batch entry addresses its own rows of the flattened
+    batch dimensions (as TF's gather gradient builds it)."""
+    from tfgraph.ops import math_ops
+
+    dtype = indices.dtype._base
+    params_shape = cast(params_shape, dtype)
+    accum = ones((), dtype=dtype)
+    for dim in builtins.range(batch_dims, 0, -1):
+        dim_value = params_shape[dim - 1]
+        accum = accum * params_shape[dim]
+        dim_indices = math_ops.range(zeros((), dtype=dtype), dim_value, ones((), dtype=dtype))
+        dim_indices = dim_indices * accum
+        dim_shape = concat(
+            [tile([1], [dim - 1]), [dim_value], tile([1], [rank(indices) - dim])], axis=0
+        )
+        indices = indices + reshape(dim_indices, dim_shape)
+    return indices
 
 
 def _gather_v2_grad(op, grad):
@@ -1951,6 +2035,16 @@ def _gather_v2_grad(op, grad):
     axis = op._inputs[2]
     axis_static = constant_value(axis)
     batch_dims = int(op._attrs["batch_dims"])
+    if batch_dims < 0:
+        if indices._shape._dims is None:
+            raise ValueError(
+                f"Currently, it is unsupported to take the gradient of tf.gather when "
+                f"batch_dims < 0 and the rank of the indices is unknown. Please pass a "
+                f"positive batch_dims or use tf.ensure_shape to update the shape of "
+                f"indices when calling tf.gather. Got batch_dims={batch_dims} and "
+                f"indices={indices}"
+            )
+        batch_dims += len(indices._shape._dims)
     if axis_static is not None and int(axis_static) == 0:
         params_tail_shape = params_shape[1:]
         values_shape = concat([indices_size, params_tail_shape], 0)
@@ -2007,13 +2101,17 @@ def gather(
     batch_dims: int = 0,
 ) -> Tensor:
     """Gathers slices of `params` along `axis` (default 0) at `indices`."""
-    if batch_dims != 0:
-        raise NotImplementedError("tfgraph's gather supports batch_dims=0 only")
     if axis is None:
         axis = batch_dims
-    if hasattr(params, "sparse_read") and isinstance(axis, int) and axis == 0:
-        return params.sparse_read(indices, name=name)  # a resource variable: ResourceGather
-    return op_output("GatherV2", name, [params, indices, axis], {"batch_dims": batch_dims})
+    static_axis = constant_value(axis) if isinstance(axis, Tensor) else axis
+    axis_is_zero = isinstance(static_axis, (int, np.integer, np.ndarray)) and (
+        np.ndim(static_axis) == 0 and int(static_axis) == 0
+    )
+    if not axis_is_zero:
+        return op_output("GatherV2", name, [params, indices, axis], {"batch_dims": batch_dims})
+    if hasattr(params, "sparse_read"):  # a resource variable: ResourceGather
+        return params.sparse_read(indices, name=name)
+    return op_output("GatherV2", name, [params, indices, axis], {"batch_dims": 0})
 
 
 # -- Tile -------------------------------------------------------------------------------
@@ -3665,10 +3763,74 @@ def gather_nd(
 ) -> Tensor:
     """Slices of `params` at the index vectors in the last dimension of `indices`
     (`bad_indices_policy` "IGNORE": zeros for out-of-range index vectors, as TF on CPU)."""
-    if batch_dims != 0:
-        raise NotImplementedError("tfgraph's gather_nd supports batch_dims=0 only")
-    attrs = {"bad_indices_policy": policy_attr(bad_indices_policy)}
-    return op_output("GatherNd", name, [params, indices], attrs)
+    static = constant_value(batch_dims) if isinstance(batch_dims, Tensor) else batch_dims
+    if static is not None:
+        batch_dims = int(static)
+    if isinstance(batch_dims, int) and batch_dims == 0:
+        attrs = {"bad_indices_policy": policy_attr(bad_indices_policy)}
+        return op_output("GatherNd", name, [params, indices], attrs)
+    return _batch_gather_nd(params, indices, batch_dims, name, bad_indices_policy)
+
+
+def _batch_gather_nd(params, indices, batch_dims, name, bad_indices_policy) -> Tensor:
+    """gather_nd with leading batch dimensions, built as TF builds it: a GatherNd on
+    index vectors prefixed with each entry's (flattened) batch coordinates."""
+    with get_default_graph().name_scope(name or "BatchGatherND"):
+        indices = convert_to_tensor(indices, name="indices")
+        params = convert_to_tensor(params, name="params")
+        if not isinstance(batch_dims, int):
+            raise TypeError(f"Argument `batch_dims` must be an int; got {batch_dims}")
+        if batch_dims < 0:
+            raise ValueError("tf.gather_nd does not allow negative batch_dims.")
+        for what, t in (("indices", indices), ("params", params)):
+            dims = t._shape._dims
+            if dims is not None and batch_dims >= len(dims):
+                raise ValueError(
+                    f"Argument `batch_dims` = {batch_dims} must be less than "
+                    f"rank(`{what}`) = {len(dims)}"
+                )
+        params_shape, indices_shape = shape(params), shape(indices)
+        batch_shape = params_shape[:batch_dims]
+        batch_size = _prod_raw(batch_shape)
+        index_grid = _batch_index_grid(batch_shape, indices, indices_shape, batch_dims)
+        flat_shape = concat(([batch_size], indices_shape[batch_dims:]), axis=0)
+        indices = concat((index_grid, reshape(indices, shape=flat_shape)), axis=-1)
+        attrs = {"bad_indices_policy": policy_attr(bad_indices_policy)}
+        out = op_output("GatherNd", None, [params, indices], attrs)
+        return reshape(out, shape=concat((batch_shape, shape(out)[1:]), axis=0))
+
+
+def _prod_raw(x) -> Tensor:
+    return op_output("Prod", None, [x, [0]], {"keep_dims": False})
+
+
+def _batch_index_grid(batch_shape, indices, indices_shape, batch_dims: int) -> Tensor:
+    """[B1*...*Bk, i1, ..., iK, k]: each index vector's batch coordinates."""
+    from tfgraph.ops import manip_ops
+
+    index_internal_ndims = rank(indices) - batch_dims - 1
+    indices_internal_shape = indices_shape[batch_dims:-1]
+    ranges = []
+    for x in unstack(batch_shape, axis=0):
+        limit = op_output("Cast", None, [x], {"DstT": dtypes.int32})
+        r = op_output("Range", None, [0, limit, 1])
+        ranges.append(op_output("Cast", None, [r], {"DstT": indices.dtype._base}))
+    mesh_list = manip_ops.meshgrid(*ranges, indexing="ij") if ranges else []
+    flat_list = [reshape(x, shape=(-1,)) for x in mesh_list]
+    index_grid = transpose(stack(flat_list, axis=0))
+    index_grid_shape = shape(index_grid)
+    index_grid = reshape(
+        index_grid,
+        concat(
+            [
+                index_grid_shape[:1],
+                ones(index_internal_ndims, dtype=index_grid_shape.dtype),
+                index_grid_shape[1:],
+            ],
+            axis=0,
+        ),
+    )
+    return tile(index_grid, multiples=concat(((1,), indices_internal_shape, (1,)), axis=0))
 
 
 def _scatter_nd_shape(op):

@@ -199,7 +199,7 @@ _FOLDABLE = frozenset(
         "StridedSlice", "Slice", "GatherV2", "Reshape", "ExpandDims", "Squeeze", "Transpose",
         "Max", "Min", "Sum", "Prod", "Neg", "Abs", "RealDiv", "Div", "FloorMod", "Less",
         "LessEqual", "Greater", "GreaterEqual", "Equal", "NotEqual", "Select", "SelectV2", "Floor",
-        "ReverseV2", "LogicalAnd", "LogicalOr", "LogicalNot",
+        "ReverseV2", "LogicalAnd", "LogicalOr", "LogicalNot", "Round",
         # index arithmetic of gradient subgraphs (TF's shape inference folds these too)
         "ListDiff", "InvertPermutation", "DynamicPartition",
         # (tf.repeat broadcasts its repeats: TF folds that too)

@@ -12,6 +12,7 @@ from tfgraph.framework.ops import Tensor
 from tfgraph.framework.registry import register_op
 from tfgraph.ops import array_ops, check_ops, control_flow_ops, math_ops, random_ops
 from tfgraph.ops.apply import op_output
+from tfgraph.ops.common_shapes import constant_value
 
 __all__ = [
     "adjust_brightness",
@@ -295,18 +296,36 @@ def _assert(cond, message):
     return []
 
 
+def _image_dimensions(image, rank: int) -> list:
+    """TF's `_ImageDimensions`: static sizes where known, else scalar tensors (no ops
+    when the whole shape is known)."""
+    static = image.get_shape().with_rank(rank).as_list()
+    if None not in static:
+        return static
+    dynamic = array_ops.unstack(array_ops.shape(image), rank)
+    return [s if s is not None else d for s, d in zip(static, dynamic)]
+
+
 def pad_to_bounding_box(image, offset_height, offset_width, target_height, target_width):
     """`image` placed at (`offset_height`, `offset_width`) in a zero image of
     `target_height` x `target_width`."""
     with _scope("pad_to_bounding_box"):
-        image, single = _as_batch(image)
-        if image.get_shape().is_fully_defined():  # (TF's _ImageDimensions: no ops then)
-            height, width = image.get_shape().as_list()[1:3]
-        else:
-            height, width = _dims(image)
+        image = convert_to_tensor(image, name="image")
+        ndims = image.get_shape().ndims
+        single = ndims != 4
+        if ndims in (3, None):
+            image = array_ops.expand_dims(image, 0)
+            if ndims is None:
+                image.set_shape([None] * 4)
+        elif ndims != 4:
+            raise ValueError(
+                f"'image' (shape {image.get_shape()}) must have either 3 or 4 dimensions."
+            )
+        batch, height, width, depth = _image_dimensions(image, 4)
         after_w = target_width - offset_width - width
         after_h = target_height - offset_height - height
-        checks = _assert(offset_height >= 0, "offset_height must be >= 0")
+        checks = _check_at_least_3d(image)
+        checks += _assert(offset_height >= 0, "offset_height must be >= 0")
         checks += _assert(offset_width >= 0, "offset_width must be >= 0")
         checks += _assert(after_w >= 0, "width must be <= target - offset")
         checks += _assert(after_h >= 0, "height must be <= target - offset")
@@ -315,12 +334,9 @@ def pad_to_bounding_box(image, offset_height, offset_width, target_height, targe
             array_ops.stack([0, 0, offset_height, after_h, offset_width, after_w, 0, 0]), [4, 2]
         )
         padded = array_ops.pad(image, paddings)
-        shape = image.get_shape().as_list()
-        padded.set_shape([shape[0],
-                          target_height if isinstance(target_height, int) else None,
-                          target_width if isinstance(target_width, int) else None,
-                          shape[3]])  # fmt: skip
-        return array_ops.squeeze(padded, [0]) if single else padded
+        dims = [batch, target_height, target_width, depth]
+        padded.set_shape([None if isinstance(d, Tensor) else d for d in dims])
+        return array_ops.squeeze(padded, axis=[0]) if single else padded
 
 
 def resize_image_with_crop_or_pad(image, target_height, target_width):
@@ -352,24 +368,91 @@ def resize_image_with_crop_or_pad(image, target_height, target_width):
         return array_ops.squeeze(resized, [0]) if single else resized
 
 
+def _check_at_least_3d(image) -> list:
+    """TF's `_CheckAtLeast3DImage(require_static=False)`: static checks, and assert ops on
+    the dynamic shape (returned) where the inner three dimensions are not all known."""
+    shape = image.get_shape()
+    if shape.ndims is not None and shape.ndims < 3:
+        raise ValueError(f"'image' (shape {shape}) must be at least three-dimensional.")
+    inner = shape.as_list()[-3:] if shape.ndims is not None else [None]
+    if 0 in inner:
+        raise ValueError(f"inner 3 dims of 'image.shape' must be > 0: {shape}")
+    if None not in inner:
+        return []
+    return [
+        check_ops.assert_positive(
+            array_ops.shape(image)[-3:], ["inner 3 dims of 'image.shape' must be > 0."]
+        ),
+        check_ops.assert_greater_equal(
+            array_ops.rank(image), 3, message="'image' must be at least three-dimensional."
+        ),
+    ]
+
+
+def _assert_at_least_3d(image):
+    """TF's `_AssertAtLeast3DImage`: `image` through an Identity depending on the checks."""
+    return control_flow_ops.with_dependencies(_check_at_least_3d(image), image)
+
+
+def _crop_start(size, static_size, fraction, static_fraction):
+    """(start, dynamic): where the central crop of a `size`-long dimension starts."""
+    if static_size is not None and static_fraction is not None:
+        size_f = float(static_size)
+        return int((size_f - size_f * static_fraction) / 2), False
+    size_f = array_ops.cast(size, dtypes.float64)
+    fraction_f = array_ops.cast(fraction, dtypes.float64)
+    return array_ops.cast((size_f - size_f * fraction_f) / 2, dtypes.int32), True
+
+
 def central_crop(image, central_fraction):
-    """The central `central_fraction` (in (0, 1]) of each image's height and width."""
-    if central_fraction <= 0.0 or central_fraction > 1.0:
-        raise ValueError("central_fraction must be within (0, 1]")
+    """The central `central_fraction` (in (0, 1]; a float or a scalar tensor) of each
+    image's height and width; dynamic sizes give a dynamic crop, as in TF."""
     with _scope("central_crop"):
         image = convert_to_tensor(image, name="image")
-        if central_fraction == 1.0:
-            return image
-        batch, single = _as_batch(image)
-        height, width = _dims(batch)
-        if not isinstance(height, int) or not isinstance(width, int):
-            raise NotImplementedError("tfgraph's central_crop needs static height and width")
-        top = int((height - height * central_fraction) / 2)
-        left = int((width - width * central_fraction) / 2)
-        cropped = array_ops.slice(
-            batch, [0, top, left, 0], [-1, height - 2 * top, width - 2 * left, -1]
+        static_fraction = (
+            constant_value(central_fraction)
+            if isinstance(central_fraction, Tensor)
+            else central_fraction
         )
-        return array_ops.squeeze(cropped, [0]) if single else cropped
+        if static_fraction is not None:
+            if static_fraction <= 0.0 or static_fraction > 1.0:
+                raise ValueError("central_fraction must be within (0, 1]")
+            if static_fraction == 1.0:
+                return image
+            static_fraction = float(static_fraction)
+        else:
+            in_range = math_ops.logical_or(central_fraction > 0.0, central_fraction <= 1.0)
+            check = check_ops.Assert(in_range, ["central_fraction must be within (0, 1]"])
+            image = control_flow_ops.with_dependencies([check], image)
+        _assert_at_least_3d(image)
+        rank = image.get_shape().ndims
+        if rank not in (3, 4):
+            raise ValueError(
+                f"`image` should either be a Tensor with rank = 3 or rank = 4. Had rank = {rank}."
+            )
+        return _central_slice(image, rank, central_fraction, static_fraction)
+
+
+def _central_slice(image, rank: int, fraction, static_fraction):
+    dims = image.get_shape().as_list()
+    first = rank - 3
+    sizes = []
+    for idx in (first, first + 1):
+        sizes.append(dims[idx] if dims[idx] is not None else array_ops.shape(image)[idx])
+    h_start, dynamic_h = _crop_start(sizes[0], dims[first], fraction, static_fraction)
+    w_start, dynamic_w = _crop_start(sizes[1], dims[first + 1], fraction, static_fraction)
+    h_size = sizes[0] - h_start * 2
+    w_size = sizes[1] - w_start * 2
+    if rank == 3:
+        begin = array_ops.stack([h_start, w_start, 0])
+        size = array_ops.stack([h_size, w_size, -1])
+    else:
+        begin = array_ops.stack([0, h_start, w_start, 0])
+        size = array_ops.stack([-1, h_size, w_size, -1])
+    image = array_ops.slice(image, begin, size)
+    static = [None if dynamic_h else h_size, None if dynamic_w else w_size, dims[-1]]
+    image.set_shape(static if rank == 3 else [dims[0]] + static)
+    return image
 
 
 # -- TF2's stateless random image ops: the same draws from stateless_random_uniform(seed)

@@ -247,44 +247,69 @@ def resize_with_pad_v2(image, target_height, target_width, method="bilinear", an
     return _resize_with_pad(image, target_height, target_width, resize)
 
 
+def _positive_checks(target_height, target_width) -> list:
+    """TF's `_assert`s on the target sizes: ValueError now for numbers, Assert ops for
+    tensors."""
+    from tfgraph.ops.check_ops import Assert
+
+    checks = []
+    for value, what in ((target_width, "target_width"), (target_height, "target_height")):
+        if isinstance(value, Tensor):
+            checks.append(Assert(value > 0, [f"{what} must be > 0."]))
+        elif not value > 0:
+            raise ValueError(f"{what} must be > 0.")
+    return checks
+
+
+def _max(x, y):
+    if isinstance(x, Tensor) or isinstance(y, Tensor):
+        return math_ops.maximum(x, y)
+    return max(x, y)
+
+
 def _resize_with_pad(image, target_height, target_width, resize):
-    from tfgraph.ops.image_adjust_ops import pad_to_bounding_box
+    from tfgraph.ops.image_adjust_ops import (
+        _check_at_least_3d,
+        _image_dimensions,
+        pad_to_bounding_box,
+    )
 
     g = get_default_graph()
     with g.name_scope("resize_image_with_pad"):
         image = convert_to_tensor(image, name="image")
         ndims = image.get_shape().ndims
         is_batch = ndims == 4
-        if ndims == 3:
+        if ndims in (3, None):
             image = array_ops.expand_dims(image, 0)
+            if ndims is None:
+                image.set_shape([None] * 4)
         elif ndims != 4:
             raise ValueError(
                 f"'image' (shape {image.get_shape()}) must have either 3 or 4 dimensions."
             )
-        if not image.get_shape().is_fully_defined():
-            raise NotImplementedError("tfgraph's resize_image_with_pad needs a static shape")
-        for value, what in ((target_width, "target_width"), (target_height, "target_height")):
-            if isinstance(value, Tensor):
-                raise NotImplementedError(f"tfgraph's resize_image_with_pad needs an int {what}")
-            if not value > 0:
-                raise ValueError(f"{what} must be > 0.")
-        image = control_flow_ops.with_dependencies([], image)
-        _, height, width, _ = image.get_shape().as_list()
+        checks = _check_at_least_3d(image) + _positive_checks(target_height, target_width)
+        image = control_flow_ops.with_dependencies(checks, image)
+        _, height, width, _ = _image_dimensions(image, 4)
         f_height = array_ops.cast(height, dtype=dtypes.float32)
         f_width = array_ops.cast(width, dtype=dtypes.float32)
         f_target_height = array_ops.cast(target_height, dtype=dtypes.float32)
         f_target_width = array_ops.cast(target_width, dtype=dtypes.float32)
-        ratio = math_ops.maximum(f_width / f_target_width, f_height / f_target_height)
+        ratio = _max(f_width / f_target_width, f_height / f_target_height)
         resized_height_float = f_height / ratio
         resized_width_float = f_width / ratio
         resized_height = array_ops.cast(math_ops.floor(resized_height_float), dtype=dtypes.int32)
         resized_width = array_ops.cast(math_ops.floor(resized_width_float), dtype=dtypes.int32)
         padding_height = (f_target_height - resized_height_float) / 2
         padding_width = (f_target_width - resized_width_float) / 2
-        p_height = math_ops.maximum(0, array_ops.cast(math_ops.floor(padding_height), dtypes.int32))
-        p_width = math_ops.maximum(0, array_ops.cast(math_ops.floor(padding_width), dtypes.int32))
+        f_padding_height = math_ops.floor(padding_height)
+        f_padding_width = math_ops.floor(padding_width)
+        p_height = _max(0, array_ops.cast(f_padding_height, dtype=dtypes.int32))
+        p_width = _max(0, array_ops.cast(f_padding_width, dtype=dtypes.int32))
         resized = resize(image, [resized_height, resized_width])
         padded = pad_to_bounding_box(resized, p_height, p_width, target_height, target_width)
+        if padded.get_shape().ndims is None:
+            raise ValueError("padded contains no shape.")
+        _image_dimensions(padded, 4)  # (TF builds, and drops, the padded image's dimensions)
         if not is_batch:
             padded = array_ops.squeeze(padded, axis=[0])
         return padded

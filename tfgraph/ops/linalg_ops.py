@@ -1257,10 +1257,44 @@ def matrix_diag_part(input, name: str = "diag_part", k=0, padding_value=0, align
         return op_output("MatrixDiagPartV3", scope, [input, k, pad], attrs)
 
 
+def _matrix_2_norm(tensor, axis) -> Tensor:
+    """The largest singular value over the two `axis` dimensions (kept, size 1), built as
+    TF builds it: map_fns normalising the axes and inverting the permutation, and an Svd
+    of the tensor with those axes moved last."""
+    from tfgraph.framework.convert import convert_to_tensor
+    from tfgraph.functional_ops import map_fn
+    from tfgraph.ops import control_flow_ops, math_ops
+
+    rank = array_ops.rank(tensor)
+    positive_axis = map_fn(
+        lambda i: control_flow_ops.cond(i >= 0, lambda: i, lambda: i + rank),
+        convert_to_tensor(axis),
+    )
+    axes = math_ops.range(rank)
+    perm_before = array_ops.concat(
+        [array_ops.list_diff(axes, positive_axis, dtypes.int32)[0], positive_axis], axis=0
+    )
+    perm_after = map_fn(
+        lambda i: array_ops.cast(
+            array_ops.squeeze(array_ops.where_v2(math_ops.equal(perm_before, i))),
+            dtype=dtypes.int32,
+        ),
+        axes,
+    )
+    permed = array_ops.transpose(tensor, perm=perm_before)
+    singular_values = apply_op(
+        "Svd", None, [permed], {"compute_uv": False, "full_matrices": False}
+    )._outputs[0]
+    matrix_2_norm = array_ops.expand_dims(
+        math_ops.reduce_max(math_ops.abs(singular_values), axis=-1, keepdims=True), axis=-1
+    )
+    return array_ops.transpose(matrix_2_norm, perm=perm_after)
+
+
 def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None, keep_dims=None):
     """Vector and matrix norms, as TF's composite (`ord` 'euclidean'/'fro'/2, 1, inf or
-    any p > 0; a tuple `axis` of two for matrix norms). The matrix 2-norm (TF: a map_fn
-    over singular values) is not supported."""
+    any p > 0; a tuple `axis` of two for matrix norms; the matrix 2-norm is the largest
+    singular value)."""
     from tfgraph.framework.convert import convert_to_tensor
     from tfgraph.ops import math_ops
 
@@ -1276,8 +1310,6 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None, keep_dims
         supported = ["euclidean", "fro", 1, 2, np.inf]
         if ord not in supported:
             raise ValueError(f"'ord' must be a supported matrix norm in {supported}, got {ord}")
-        if ord in (2, 2.0):
-            raise NotImplementedError("tfgraph's tf.norm has no matrix 2-norm (ord=2, 2 axes)")
     else:
         if not (isinstance(axis, int) or axis is None):
             raise ValueError(
@@ -1289,7 +1321,9 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None, keep_dims
             axis = (axis,)
     with get_default_graph().name_scope(name or "norm"):
         tensor = convert_to_tensor(tensor)
-        if ord in ["fro", "euclidean", 2, 2.0]:
+        if is_matrix_norm and ord in [2, 2.0]:
+            result = _matrix_2_norm(tensor, axis)
+        elif ord in ["fro", "euclidean", 2, 2.0]:
             result = math_ops.sqrt(
                 math_ops.reduce_sum(tensor * math_ops.conj(tensor), axis, keepdims=True)
             )

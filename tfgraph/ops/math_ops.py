@@ -2549,9 +2549,12 @@ def tensordot(a, b, axes, name: str | None = None) -> Tensor:
             free = convert_to_tensor(free, dtype=dtypes.int32, name="free")
             shape_t = array_ops.shape(x)
         else:
-            raise NotImplementedError(
-                "tfgraph's tensordot needs inputs of known rank and static axes"
-            )
+            free_dims_static = None
+            shape_t = array_ops.shape(x)
+            rank_x = array_ops.rank(x)
+            axes = convert_to_tensor(axes, dtype=dtypes.int32, name="axes")
+            axes = array_ops.where(axes >= 0, axes, axes + rank_x)
+            free, _ = array_ops.list_diff(range(rank_x), axes, dtypes.int32)
         free_dims = array_ops.gather(shape_t, free)
         axes_dims = array_ops.gather(shape_t, axes)
         prod_free_dims = reduce_prod(free_dims)
@@ -2580,7 +2583,11 @@ def tensordot(a, b, axes, name: str | None = None) -> Tensor:
                     list(builtins.range(shape_x.ndims - axes, shape_x.ndims)),
                     list(builtins.range(axes)),
                 )
-            raise NotImplementedError("tfgraph's tensordot needs inputs of known rank")
+            rank_x = array_ops.rank(x)
+            return (
+                range(rank_x - axes, rank_x, dtype=dtypes.int32),
+                range(axes, dtype=dtypes.int32),
+            )
         if isinstance(axes, (list, tuple)):
             if len(axes) != 2:
                 raise ValueError(f"`axes` must be an integer or have length 2. Received {axes}.")
@@ -2593,7 +2600,8 @@ def tensordot(a, b, axes, name: str | None = None) -> Tensor:
                     f"{len(b_axes)}."
                 )
             return list(a_axes), list(b_axes)
-        raise NotImplementedError("tfgraph's tensordot needs static axes")
+        axes = convert_to_tensor(axes, name="axes", dtype=dtypes.int32)
+        return axes[0], axes[1]
 
     g = get_default_graph()
     with g.name_scope(name or "Tensordot") as scope:

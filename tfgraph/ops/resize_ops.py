@@ -286,8 +286,6 @@ def resize_images(
     (TF1's `tf.image.resize_images`; bilinear, nearest neighbor, bicubic, area)."""
     if method not in (0, 1, 2, 3):
         raise ValueError(f"Resize method is not implemented: {method}")
-    if preserve_aspect_ratio:
-        raise NotImplementedError("tfgraph's resize_images has no preserve_aspect_ratio")
 
     def resize(images, size):
         if method == ResizeMethod.BILINEAR:
@@ -298,10 +296,29 @@ def resize_images(
             return resize_area(images, size, align_corners=align_corners)
         return resize_nearest_neighbor(images, size, align_corners=align_corners)
 
-    return _resize_common(images, size, name, resize, skip_same=True)
+    return _resize_common(images, size, name, resize, True, preserve_aspect_ratio)
 
 
-def _resize_common(images, size, name, resize, skip_same: bool):
+def _aspect_preserving_size(images, size):
+    """The largest [height, width] within `size` with the images' aspect ratio (TF's
+    float32 scale factor, rounded half to even)."""
+    from tfgraph.ops import math_ops
+
+    dims = images.get_shape().as_list()
+    if None in dims:
+        dynamic = array_ops.unstack(array_ops.shape(images), 4)
+        dims = [s if s is not None else d for s, d in zip(dims, dynamic)]
+    height, width = dims[1], dims[2]
+    f32 = dtypes.float32
+    scale_h = array_ops.cast(size[0], f32) / array_ops.cast(height, f32)
+    scale_w = array_ops.cast(size[1], f32) / array_ops.cast(width, f32)
+    scale = math_ops.minimum(scale_h, scale_w)
+    scaled_h = array_ops.cast(math_ops.round(scale * array_ops.cast(height, f32)), dtypes.int32)
+    scaled_w = array_ops.cast(math_ops.round(scale * array_ops.cast(width, f32)), dtypes.int32)
+    return convert_to_tensor([scaled_h, scaled_w], dtypes.int32, name="size")
+
+
+def _resize_common(images, size, name, resize, skip_same: bool, keep_aspect: bool = False):
     g = get_default_graph()
     with g.name_scope(name or "resize"):
         images = convert_to_tensor(images, name="images")
@@ -320,9 +337,12 @@ def _resize_common(images, size, name, resize, skip_same: bool):
             raise ValueError("'size' must be a 1-D int32 Tensor") from None
         if not size.get_shape().is_compatible_with([2]):
             raise ValueError("'size' must be a 1-D Tensor of 2 elements: new_height, new_width")
-        static = common_shapes.constant_value(size)
-        new_h, new_w = (None, None) if static is None else (int(static[0]), int(static[1]))
-        if skip_same and new_h is not None and (new_h, new_w) == (height, width):
+        if keep_aspect:
+            size = _aspect_preserving_size(images, size)
+        static = common_shapes.constant_value_as_shape(size)._dims
+        new_h, new_w = (None, None) if static is None else static
+        known = None not in (new_h, new_w, height, width)
+        if skip_same and known and (new_h, new_w) == (height, width):
             return array_ops.squeeze(images, axis=[0]) if single else images
         out = resize(images, size)
         out.set_shape([None, new_h, new_w, None])
@@ -339,11 +359,11 @@ def resize_images_v2(
     others = ("lanczos3", "lanczos5", "gaussian", "mitchellcubic")
     if method not in kinds + others:
         raise ValueError(f"Resize method is not implemented: {method}")
-    if method in others or antialias or preserve_aspect_ratio:
+    if method in others or antialias:
         raise NotImplementedError(
-            f"tf.image.resize: method={method!r}, antialias and preserve_aspect_ratio "
-            "(TF's ScaleAndTranslate) are not implemented in tfgraph; use bilinear, nearest, "
-            "bicubic or area without them"
+            f"tf.image.resize: method={method!r} and antialias (TF's ScaleAndTranslate) are "
+            "not implemented in tfgraph; use bilinear, nearest, bicubic or area without "
+            "antialias"
         )
 
     def resize(images, size):
@@ -355,7 +375,7 @@ def resize_images_v2(
             return resize_bicubic(images, size, half_pixel_centers=True)
         return resize_area(images, size)
 
-    return _resize_common(images, size, name, resize, skip_same=False)
+    return _resize_common(images, size, name, resize, False, preserve_aspect_ratio)
 
 
 # -- ResizeArea ---------------------------------------------------------------------------------
