@@ -140,6 +140,42 @@ result["multi_one_array"] = err(lambda: mm.evaluate(xv, [ya, yb], sample_weight=
 result["multi_dict_partial"] = mm.evaluate(xv, [ya, yb], sample_weight={"a": swa}, verbose=0)
 """
 
+CLASS_WEIGHTS = """
+inp = L.Input((3,))
+a = L.Dense(1, activation="sigmoid", name="a")(inp)
+b = L.Dense(3, activation="softmax", name="b")(inp)
+def make():
+    mm = K.Model(inp, [a, b])
+    mm.set_weights([np.full((3, 1), 0.1, "float32"), np.zeros(1, "float32"),
+                    np.full((3, 3), -0.1, "float32"), np.zeros(3, "float32")])
+    mm.compile(K.optimizers.SGD(0.2), ["binary_crossentropy", "sparse_categorical_crossentropy"],
+               metrics=["acc"], weighted_metrics=["acc"])
+    return mm
+xv = rng.standard_normal((10, 3)).astype("float32")
+ya = (xv[:, :1] > 0).astype("float32")
+yb = rng.randint(0, 3, (10, 1)).astype("float32")
+swa = rng.uniform(0.1, 2, 10).astype("float32")
+mm = make()
+h = mm.fit(xv, [ya, yb], epochs=2, batch_size=4, verbose=0, shuffle=False,
+           class_weight={"a": {0: 1.0, 1: 3.0}, "b": {0: 0.5, 1: 1.0, 2: 2.0}})
+result["cw_dict"] = [h.history, mm.get_weights()]
+mm = make()
+h = mm.fit(xv, [ya, yb], epochs=1, batch_size=4, verbose=0, shuffle=False,
+           class_weight=[None, {0: 0.5, 1: 1.0, 2: 2.0}], sample_weight=[swa, swa])
+result["cw_list_sw"] = [h.history, mm.get_weights()]
+mm = make()
+result["cw_flat"] = err(lambda: mm.fit(xv, [ya, yb], epochs=1, batch_size=4, verbose=0,
+                                       shuffle=False, class_weight={0: 1.0, 1: 3.0}))
+def gen():
+    while True:
+        for i in range(0, 10, 5):
+            yield xv[i:i+5], [ya[i:i+5], yb[i:i+5]]
+mm = make()
+h = mm.fit_generator(gen(), steps_per_epoch=2, epochs=2, verbose=0,
+                     class_weight={"a": {0: 1.0, 1: 3.0}, "b": {0: 0.5, 1: 1.0, 2: 2.0}})
+result["gen_cw"] = [h.history, mm.get_weights()]
+"""
+
 SAVING = """
 import h5py
 inp = L.Input((4, 2))
@@ -190,6 +226,12 @@ def test_weighted_metrics_with_masked_outputs_match_tensorflow():
 @requires_tf
 def test_weighted_metrics_per_output_match_tensorflow():
     _compare(MULTI)
+
+
+@pytest.mark.tf
+@requires_tf
+def test_class_weight_per_output_and_in_fit_generator_match_tensorflow():
+    _compare(CLASS_WEIGHTS)
 
 
 @pytest.mark.tf

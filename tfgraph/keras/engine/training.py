@@ -383,10 +383,18 @@ class TrainingMixin:
             out.append(arr.astype(output.dtype.as_numpy_dtype))
         return xs, out
 
-    def _weights_per_output(self, sample_weight, ys) -> list | None:
+    def _weights_per_output(self, sample_weight, ys, class_weight=None) -> list | None:
         """`sample_weight` (an array; a list or a dict by output name for several
         outputs) as one array or None per output, checked against the targets and each
-        output's sample_weight_mode as Keras 2's standardize_weights does."""
+        output's sample_weight_mode as Keras 2's standardize_weights does, times the
+        weights of the targets' classes in `class_weight` (class -> weight; a list or a
+        dict by output name of those for several outputs)."""
+        if class_weight is not None:
+            weights = self._weights_per_output(sample_weight, ys) or [None] * len(ys)
+            return [
+                w if cw is None else _class_sample_weight(y, cw, w)
+                for cw, y, w in zip(self._class_weights(class_weight), ys, weights, strict=True)
+            ]
         if sample_weight is None:
             return None
         names = self._output_names()
@@ -411,6 +419,17 @@ class TrainingMixin:
             None if w is None else _checked_weights(np.asarray(w), y, mode)
             for w, y, mode in zip(per_output, ys, modes, strict=True)
         ]
+
+    def _class_weights(self, class_weight) -> list:
+        """`class_weight` for each output (Keras 2's standardize_class_weights)."""
+        names = self._output_names()
+        if len(names) > 1:
+            return self._per_output(class_weight, names, "class_weight")
+        if isinstance(class_weight, (list, tuple)) and len(class_weight) == 1:
+            return list(class_weight)
+        if isinstance(class_weight, dict) and names[0] in class_weight:
+            return [class_weight[names[0]]]
+        return [class_weight]
 
     def _run_batches(self, session, batches, training, on_batch=None, use_steps=False):
         """Runs the batches ((inputs, targets, sample weights) each); returns the logs:
@@ -533,11 +552,7 @@ class TrainingMixin:
         xs, ys = self._standardize(x, y)
         if steps_per_epoch is not None:
             raise NotImplementedError("tfgraph's Model.fit takes no steps_per_epoch yet")
-        if class_weight is not None:
-            if len(ys) > 1:
-                raise NotImplementedError("tfgraph's class_weight is for one output")
-            sample_weight = _class_sample_weight(ys[0], class_weight, sample_weight)
-        sample_weight = self._weights_per_output(sample_weight, ys)
+        sample_weight = self._weights_per_output(sample_weight, ys, class_weight)
         if validation_split and validation_data is None:
             split = int(xs[0].shape[0] * (1.0 - validation_split))
             val_ys = [a[split:] for a in ys]
@@ -692,8 +707,9 @@ class TrainingMixin:
         )
 
     # -- generators ----------------------------------------------------------------------
-    def _generator_batches(self, generator, steps):
-        """`steps` batches (x, y[, sample_weight]) from a generator or a Sequence."""
+    def _generator_batches(self, generator, steps, class_weight=None):
+        """`steps` batches (x, y[, sample_weight]) from a generator or a Sequence (the
+        sample weights times the weights of the targets' classes in `class_weight`)."""
         indexable = hasattr(generator, "__getitem__") and hasattr(generator, "__len__")
         iterator = None if indexable else iter(generator)
         for step in range(steps):
@@ -707,7 +723,12 @@ class TrainingMixin:
             self._ensure_inputs(x)
             self._build_training_graph()
             xs, ys = self._standardize(x, y)
-            yield xs, ys, (None if len(item) == 2 else np.asarray(item[2]))
+            weights = None if len(item) == 2 else item[2]
+            if class_weight is not None:
+                weights = self._weights_per_output(weights, ys, class_weight)
+            elif weights is not None:
+                weights = np.asarray(weights)
+            yield xs, ys, weights
 
     @staticmethod
     def _steps(generator, steps, what: str) -> int:
@@ -741,8 +762,6 @@ class TrainingMixin:
         loss is averaged over the samples; evaluate_generator's over the steps, as
         Keras 2)."""
         self._check_compiled()
-        if class_weight is not None:
-            raise NotImplementedError("tfgraph's fit_generator takes no class_weight yet")
         steps = self._steps(generator, steps_per_epoch, "steps_per_epoch")
         validate = None
         if isinstance(validation_data, tuple):
@@ -758,7 +777,7 @@ class TrainingMixin:
                 return self.evaluate_generator(validation_data, val_steps)
 
         def epoch_batches():
-            yield from self._generator_batches(generator, steps)
+            yield from self._generator_batches(generator, steps, class_weight)
             if hasattr(generator, "on_epoch_end"):  # a Sequence: e.g. reshuffles
                 generator.on_epoch_end()
 
