@@ -176,6 +176,41 @@ h = mm.fit_generator(gen(), steps_per_epoch=2, epochs=2, verbose=0,
 result["gen_cw"] = [h.history, mm.get_weights()]
 """
 
+MORE = """
+xv = rng.standard_normal((8, 3)).astype("float32")
+yv = (xv[:, :1] > 0).astype("float32")
+sw = rng.uniform(0.1, 2, 8).astype("float32")
+m = K.Sequential([L.Dense(1, activation="sigmoid")])
+m.compile(K.optimizers.SGD(0.1), "binary_crossentropy", metrics=["acc"],
+          weighted_metrics=["acc", K.metrics.AUC(name="auc")])
+h = m.fit(xv, yv, epochs=1, batch_size=4, verbose=0, shuffle=False, sample_weight=sw)
+result["deferred_after"] = [m.metrics_names, sorted(h.history)]
+inp = L.Input((4, 2))
+a = L.TimeDistributed(L.Dense(1, activation="sigmoid"), name="a")(inp)
+b = L.Dense(1, name="b")(L.Flatten()(inp))
+mm = K.Model(inp, [a, b])
+mm.set_weights([np.full((2, 1), 0.1, "float32"), np.zeros(1, "float32"),
+                np.full((8, 1), 0.1, "float32"), np.zeros(1, "float32")])
+mm.compile(K.optimizers.SGD(0.1), ["binary_crossentropy", "mse"], weighted_metrics=["mae"],
+           sample_weight_mode={"a": "temporal", "b": None})
+xs = rng.standard_normal((6, 4, 2)).astype("float32")
+ya = (rng.uniform(size=(6, 4, 1)) > 0.5).astype("float32")
+yb = rng.standard_normal((6, 1)).astype("float32")
+tw = rng.uniform(0.0, 2.0, (6, 4)).astype("float32")
+h = mm.fit(xs, [ya, yb], epochs=2, batch_size=3, verbose=0, shuffle=False,
+           sample_weight={"a": tw, "b": tw[:, 0]})
+result["mode_dict"] = [mm.metrics_names, h.history, mm.get_weights()]
+ds = tf.data.Dataset.from_tensor_slices((xv, yv, sw)).batch(4)
+m = K.Sequential([L.Dense(1, activation="sigmoid", input_shape=(3,))])
+m.set_weights([np.full((3, 1), 0.1, "float32"), np.zeros(1, "float32")])
+m.compile(K.optimizers.SGD(0.1), "binary_crossentropy", weighted_metrics=["mae"])
+h = m.fit(ds, epochs=2, verbose=0)
+result["dataset"] = [h.history, m.evaluate(ds, verbose=0)]
+missing = err(lambda: mm.compile("sgd", ["mse", "mse"], sample_weight_mode={"a": "temporal"}))
+result["mode_missing"] = [missing[0],
+                          "missing from `_sample_weight_modes` dictionary" in missing[1]]
+"""
+
 SAVING = """
 import h5py
 inp = L.Input((4, 2))
@@ -232,6 +267,12 @@ def test_weighted_metrics_per_output_match_tensorflow():
 @requires_tf
 def test_class_weight_per_output_and_in_fit_generator_match_tensorflow():
     _compare(CLASS_WEIGHTS)
+
+
+@pytest.mark.tf
+@requires_tf
+def test_deferred_models_datasets_and_modes_by_output_match_tensorflow():
+    _compare(MORE)
 
 
 @pytest.mark.tf

@@ -185,9 +185,14 @@ class TrainingMixin:
         weighted_specs = self._per_output(
             getattr(self, "_weighted_metrics_spec", None), names, "metrics", []
         )
-        self._weight_modes = self._per_output(
-            getattr(self, "_sample_weight_mode", None), names, "sample_weight_mode"
-        )
+        modes = getattr(self, "_sample_weight_mode", None)
+        for name in names:
+            if isinstance(modes, dict) and name not in modes:
+                raise ValueError(
+                    f"Output {name} missing from `_sample_weight_modes` dictionary: give "
+                    'every output its sample_weight_mode (None or "temporal").'
+                )
+        self._weight_modes = self._per_output(modes, names, "sample_weight_mode")
         self._targets, self._sample_weights_list = [], []
         output_losses, output_masks, loss_fns = [], [], []
         for output, name, spec, mode in zip(
