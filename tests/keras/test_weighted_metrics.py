@@ -183,6 +183,7 @@ sw = rng.uniform(0.1, 2, 8).astype("float32")
 m = K.Sequential([L.Dense(1, activation="sigmoid")])
 m.compile(K.optimizers.SGD(0.1), "binary_crossentropy", metrics=["acc"],
           weighted_metrics=["acc", K.metrics.AUC(name="auc")])
+result["deferred_names"] = m.metrics_names
 h = m.fit(xv, yv, epochs=1, batch_size=4, verbose=0, shuffle=False, sample_weight=sw)
 result["deferred_after"] = [m.metrics_names, sorted(h.history)]
 inp = L.Input((4, 2))

@@ -104,14 +104,12 @@ class TrainingMixin:
     @property
     def metrics_names(self) -> list:
         """'loss', each output's loss (with several outputs), then the metrics' history
-        keys."""
+        keys (only 'loss' until a model without inputs is first called, as Keras 2)."""
         if not getattr(self, "_compiled", False):
             return []
         if getattr(self, "_graph_built", False):
             return ["loss", *self._log_names]
-        names = [_metric_name(m) for m in _as_list(self._metrics_spec)]
-        weighted = [_metric_name(m, True) for m in _as_list(self._weighted_metrics_spec)]
-        return ["loss", *dict.fromkeys(names), *dict.fromkeys(weighted)]
+        return ["loss"]
 
     # -- the graph -----------------------------------------------------------------------
     def _ensure_inputs(self, x) -> None:
