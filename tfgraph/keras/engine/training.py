@@ -82,10 +82,12 @@ class TrainingMixin:
         ('accuracy', metric or loss names; a dict by output name)."""
         from tfgraph.keras import optimizers
 
-        if weighted_metrics or sample_weight_mode:
-            raise NotImplementedError(
-                "tfgraph's compile takes no weighted_metrics or sample_weight_mode yet"
-            )
+        for mode in _as_list(sample_weight_mode):
+            if mode not in (None, "temporal", "samplewise"):
+                raise AssertionError(  # (TF's class: Keras 2 asserts it)
+                    f'sample_weight_mode should be None or "temporal" (or a list or a dict '
+                    f"of them, by output). Found: {mode!r}"
+                )
         if isinstance(optimizer, str):
             optimizer = optimizers.get(optimizer)
         if loss is None:
@@ -94,6 +96,8 @@ class TrainingMixin:
         self._loss_spec = loss
         self._loss_weights_spec = loss_weights
         self._metrics_spec = _metric_objects(metrics)
+        self._weighted_metrics_spec = _metric_objects(weighted_metrics)
+        self._sample_weight_mode = sample_weight_mode
         self._compiled = True
         self._graph_built = False
         if getattr(self, "_is_graph_network", False):
@@ -102,13 +106,12 @@ class TrainingMixin:
     @property
     def metrics_names(self) -> list:
         """'loss', each output's loss (with several outputs), then the metrics' history
-        keys."""
+        keys (only 'loss' until a model without inputs is first called, as Keras 2)."""
         if not getattr(self, "_compiled", False):
             return []
         if getattr(self, "_graph_built", False):
             return ["loss", *self._log_names]
-        names = [_metric_name(m) for m in _as_list(self._metrics_spec)]
-        return ["loss", *dict.fromkeys(names)]
+        return ["loss"]
 
     # -- the graph -----------------------------------------------------------------------
     def _ensure_inputs(self, x) -> None:
@@ -168,10 +171,8 @@ class TrainingMixin:
     def _build_training_graph(self) -> None:
         if self._graph_built:
             return
-        from tfgraph.framework import dtypes
         from tfgraph.framework.graph import get_default_graph
         from tfgraph.keras import losses
-        from tfgraph.keras import metrics as metrics_module
         from tfgraph.keras.engine import keras_tensor
         from tfgraph.ops import array_ops, control_flow_ops, math_ops
 
@@ -181,9 +182,22 @@ class TrainingMixin:
         loss_specs = self._per_output(self._loss_spec, names, "loss")
         loss_weights = self._per_output(self._loss_weights_spec, names, "loss_weights", 1.0)
         metric_specs = self._per_output(self._metrics_spec, names, "metrics", [])
+        weighted_specs = self._per_output(
+            getattr(self, "_weighted_metrics_spec", None), names, "metrics", []
+        )
+        modes = getattr(self, "_sample_weight_mode", None)
+        for name in names:
+            if isinstance(modes, dict) and name not in modes:
+                raise ValueError(
+                    f"Output {name} missing from `_sample_weight_modes` dictionary: give "
+                    'every output its sample_weight_mode (None or "temporal").'
+                )
+        self._weight_modes = self._per_output(modes, names, "sample_weight_mode")
         self._targets, self._sample_weights_list = [], []
         output_losses, output_masks, loss_fns = [], [], []
-        for output, name, spec in zip(self.outputs, names, loss_specs, strict=True):
+        for output, name, spec, mode in zip(
+            self.outputs, names, loss_specs, self._weight_modes, strict=True
+        ):
             if spec is None:
                 raise ValueError(f"No loss for output {name}: give one in `compile()`.")
             loss_fn = spec if isinstance(spec, losses.Loss) else losses.get(spec)
@@ -195,9 +209,10 @@ class TrainingMixin:
             target = array_ops.placeholder(
                 output.dtype.base_dtype, shape=[None] * output.shape.ndims, name=f"{name}_target"
             )
+            rank = 2 if mode == "temporal" else 1  # (temporal: a weight per time step)
             weights = array_ops.placeholder_with_default(
-                array_ops.ones([array_ops.shape(output)[0]], dtype=output.dtype.base_dtype),
-                shape=[None],
+                array_ops.ones(array_ops.shape(output)[:rank], dtype=output.dtype.base_dtype),
+                shape=[None] * rank,
                 name=f"{name}_sample_weights",
             )
             self._targets.append(target)
@@ -210,7 +225,9 @@ class TrainingMixin:
                 # 2's apply_valid_mask)
                 total = array_ops.cast(array_ops.size(mask_weights), mask_weights.dtype)
                 scale = total / math_ops.reduce_sum(mask_weights)
-                weights = array_ops.expand_dims(weights, -1) * (mask_weights * scale)
+                if rank < (mask_weights.shape.ndims or 0):
+                    weights = array_ops.expand_dims(weights, -1)
+                weights = weights * (mask_weights * scale)
             output_masks.append(mask_weights)
             with g.name_scope("loss"), losses.compiled_loss_scope():
                 if isinstance(loss_fn, losses.Loss):
@@ -240,39 +257,17 @@ class TrainingMixin:
                 self._log_tensors.append(loss)
                 self._log_pairs.append(False)
         stateful: list = []  # (the metric objects' variables, zeroed before each loop)
-        for output, name, target, loss_fn, specs, mask_weights in zip(
-            self.outputs, names, self._targets, loss_fns, metric_specs, output_masks, strict=True
+        for i, (name, loss_fn, mask_weights) in enumerate(
+            zip(names, loss_fns, output_masks, strict=True)
         ):
-            seen: set = set()
-            for spec in _as_list(specs):
-                metric_name = _metric_name(spec)
-                if metric_name in seen:  # (Keras 2 keeps one metric per name)
-                    continue
-                seen.add(metric_name)
-                if isinstance(spec, metrics_module.Metric):  # stateful: its result so far
-                    self._log_names.append(f"{name}_{metric_name}" if multi else metric_name)
-                    self._log_tensors.append(spec(target, output, sample_weight=mask_weights))
-                    self._log_pairs.append("state")
-                    stateful.extend(spec.variables)
-                    continue
-                if spec in ("accuracy", "acc"):
-                    fn = _accuracy_fn(loss_fn, output)
-                elif isinstance(spec, str):
-                    fn = metrics_module.get(spec)
-                else:
-                    fn = spec
-                with g.name_scope("metrics"):
-                    values = array_ops.cast(fn(target, output), dtypes.float32)
-                    w = array_ops.ones_like(values)
-                    if mask_weights is not None:
-                        w = w * array_ops.cast(mask_weights, dtypes.float32)
-                    # (the weighted sum and the weight of this batch: means over the epoch)
-                    pair = array_ops.stack(
-                        [math_ops.reduce_sum(values * w), math_ops.reduce_sum(w)]
-                    )
-                self._log_names.append(f"{name}_{metric_name}" if multi else metric_name)
-                self._log_tensors.append(pair)
-                self._log_pairs.append(True)
+            for specs, weighted in ((metric_specs[i], False), (weighted_specs[i], True)):
+                metric_weights = mask_weights
+                if weighted:  # (the sample weights, times the output's mask if any)
+                    metric_weights = _times_mask(self._sample_weights_list[i], mask_weights)
+                prefix = name if multi else None
+                stateful.extend(
+                    self._add_metrics(i, prefix, loss_fn, specs, metric_weights, weighted)
+                )
         self._metrics_reset = None
         if stateful:
             from tfgraph.variables import variables_initializer
@@ -285,11 +280,60 @@ class TrainingMixin:
             self._train_op = control_flow_ops.group(step, *updates)
         self._graph_built = True
 
+    def _add_metrics(self, index, prefix, loss_fn, specs, weights, weighted) -> list:
+        """Adds one output's metrics (or weighted metrics, named 'weighted_...') to the
+        logs: a metric object's result so far, or a function's (weighted sum, weight)
+        pair for this batch, weighed by `weights` (None: every value weighs 1)."""
+        from tfgraph.framework import dtypes
+        from tfgraph.framework.graph import get_default_graph
+        from tfgraph.keras import metrics as metrics_module
+        from tfgraph.ops import array_ops, math_ops
+
+        output, target = self.outputs[index], self._targets[index]
+        new_variables: list = []
+        seen: set = set()
+        for spec in _as_list(specs):
+            metric_name = _metric_name(spec, weighted)
+            if metric_name in seen:  # (Keras 2 keeps one metric per name and list)
+                continue
+            seen.add(metric_name)
+            log_name = f"{prefix}_{metric_name}" if prefix else metric_name
+            unique, j = log_name, 1
+            while unique in self._log_names:  # (Keras 2's unique metric names)
+                unique, j = f"{log_name}_{j}", j + 1
+            self._log_names.append(unique)
+            if isinstance(spec, metrics_module.Metric):  # stateful: its result so far
+                spec._name = unique  # (Keras 2 renames the object to its history key)
+                self._log_tensors.append(spec(target, output, sample_weight=weights))
+                self._log_pairs.append("state")
+                new_variables.extend(spec.variables)
+                continue
+            if spec in ("accuracy", "acc"):
+                fn = _accuracy_fn(loss_fn, output)
+            elif isinstance(spec, str):
+                fn = metrics_module.get(spec)
+            else:
+                fn = spec
+            with get_default_graph().name_scope("metrics"):
+                values = array_ops.cast(fn(target, output), dtypes.float32)
+                w = array_ops.ones_like(values)
+                if weights is not None:
+                    w = w * _broadcast_like(array_ops.cast(weights, dtypes.float32), values)
+                # (the weighted sum and the weight of this batch: means over the epoch)
+                pair = array_ops.stack([math_ops.reduce_sum(values * w), math_ops.reduce_sum(w)])
+            self._log_tensors.append(pair)
+            self._log_pairs.append(True)
+        return new_variables  # (the metric objects' variables)
+
     def _feed(self, xs, ys=None, training=False, sample_weight=None) -> dict:
         feed = dict(zip(self.inputs, xs, strict=True))
         if ys is not None:
             feed.update(zip(self._targets, ys, strict=True))
-        if sample_weight is not None:
+        if isinstance(sample_weight, list):  # (one array, or None, per output)
+            for placeholder, weights in zip(self._sample_weights_list, sample_weight, strict=True):
+                if weights is not None:
+                    feed[placeholder] = weights
+        elif sample_weight is not None:
             for placeholder in self._sample_weights_list:
                 feed[placeholder] = sample_weight
         phase = backend.learning_phase()
@@ -344,6 +388,54 @@ class TrainingMixin:
             out.append(arr.astype(output.dtype.as_numpy_dtype))
         return xs, out
 
+    def _weights_per_output(self, sample_weight, ys, class_weight=None) -> list | None:
+        """`sample_weight` (an array; a list or a dict by output name for several
+        outputs) as one array or None per output, checked against the targets and each
+        output's sample_weight_mode as Keras 2's standardize_weights does, times the
+        weights of the targets' classes in `class_weight` (class -> weight; a list or a
+        dict by output name of those for several outputs)."""
+        if class_weight is not None:
+            weights = self._weights_per_output(sample_weight, ys) or [None] * len(ys)
+            return [
+                w if cw is None else _class_sample_weight(y, cw, w)
+                for cw, y, w in zip(self._class_weights(class_weight), ys, weights, strict=True)
+            ]
+        if sample_weight is None:
+            return None
+        names = self._output_names()
+        if isinstance(sample_weight, dict):
+            per_output = [sample_weight.get(name) for name in names]
+        elif isinstance(sample_weight, (list, tuple)):
+            per_output = list(sample_weight)
+        elif len(names) > 1:
+            raise TypeError(
+                "The model has multiple outputs, so `sample_weight` should be either a list "
+                f"or a dict. Provided `sample_weight` type not understood: {sample_weight}"
+            )
+        else:
+            per_output = [sample_weight]
+        if len(per_output) != len(names):
+            raise ValueError(
+                f"Error when checking model sample weights: the model has {len(names)} "
+                f"outputs, but `sample_weight` has {len(per_output)} entries."
+            )
+        modes = getattr(self, "_weight_modes", [None] * len(names))
+        return [
+            None if w is None else _checked_weights(np.asarray(w), y, mode)
+            for w, y, mode in zip(per_output, ys, modes, strict=True)
+        ]
+
+    def _class_weights(self, class_weight) -> list:
+        """`class_weight` for each output (Keras 2's standardize_class_weights)."""
+        names = self._output_names()
+        if len(names) > 1:
+            return self._per_output(class_weight, names, "class_weight")
+        if isinstance(class_weight, (list, tuple)) and len(class_weight) == 1:
+            return list(class_weight)
+        if isinstance(class_weight, dict) and names[0] in class_weight:
+            return [class_weight[names[0]]]
+        return [class_weight]
+
     def _run_batches(self, session, batches, training, on_batch=None, use_steps=False):
         """Runs the batches ((inputs, targets, sample weights) each); returns the logs:
         the loss averaged over the samples (over the steps with `use_steps`, as Keras 2's
@@ -390,7 +482,9 @@ class TrainingMixin:
     def _array_batches(xs, ys, sample_weight, index, batch_size):
         for start in range(0, len(index), batch_size):
             idx = index[start : start + batch_size]
-            weights = None if sample_weight is None else np.asarray(sample_weight)[idx]
+            weights = None
+            if sample_weight is not None:
+                weights = [None if w is None else w[idx] for w in sample_weight]
             yield [a[idx] for a in xs], [a[idx] for a in ys], weights
 
     def _train(
@@ -467,19 +561,16 @@ class TrainingMixin:
         self._ensure_inputs(x)
         self._build_training_graph()
         xs, ys = self._standardize(x, y)
+        if steps_per_epoch is not None:
+            raise NotImplementedError("tfgraph's Model.fit takes no steps_per_epoch yet")
+        sample_weight = self._weights_per_output(sample_weight, ys, class_weight)
         if validation_split and validation_data is None:
             split = int(xs[0].shape[0] * (1.0 - validation_split))
             val_ys = [a[split:] for a in ys]
             validation_data = ([a[split:] for a in xs], val_ys if len(val_ys) > 1 else val_ys[0])
             xs, ys = [a[:split] for a in xs], [a[:split] for a in ys]
             if sample_weight is not None:
-                sample_weight = np.asarray(sample_weight)[:split]
-        if steps_per_epoch is not None:
-            raise NotImplementedError("tfgraph's Model.fit takes no steps_per_epoch yet")
-        if class_weight is not None:
-            if len(ys) > 1:
-                raise NotImplementedError("tfgraph's class_weight is for one output")
-            sample_weight = _class_sample_weight(ys[0], class_weight, sample_weight)
+                sample_weight = [None if w is None else w[:split] for w in sample_weight]
         batch_size = batch_size or 32
         n = xs[0].shape[0]
 
@@ -492,14 +583,16 @@ class TrainingMixin:
         validate = None
         if validation_data is not None:
             val_x, val_y = validation_data[0], validation_data[1]
+            val_weights = validation_data[2] if len(validation_data) > 2 else None
 
             def validate():
                 # TF1 Keras's fit shuffles the validation samples too (np.random), even
                 # with shuffle=False: the same means, other batches (TensorBoard's)
                 vx, vy = self._standardize(val_x, val_y)
+                weights = self._weights_per_output(val_weights, vy)
                 index = np.arange(len(vx[0]))
                 np.random.shuffle(index)
-                batches = self._array_batches(vx, vy, None, index, batch_size)
+                batches = self._array_batches(vx, vy, weights, index, batch_size)
                 return list(self._run_batches(backend.get_session(), batches, False).values())
 
         return self._train(epoch_batches, epochs, initial_epoch, callbacks, verbose, validate)
@@ -527,6 +620,7 @@ class TrainingMixin:
         self._build_training_graph()
         xs, ys = self._standardize(x, y)
         batch_size = batch_size or 32
+        sample_weight = self._weights_per_output(sample_weight, ys)
         batches = self._array_batches(xs, ys, sample_weight, np.arange(len(xs[0])), batch_size)
         logs = self._run_batches(backend.get_session(), batches, False)
         results = list(logs.values())
@@ -562,7 +656,7 @@ class TrainingMixin:
         self._ensure_inputs(x)
         self._build_training_graph()
         xs, ys = self._standardize(x, y)
-        weights = None if sample_weight is None else np.asarray(sample_weight)
+        weights = self._weights_per_output(sample_weight, ys)
         logs = self._run_batches(backend.get_session(), [(xs, ys, weights)], True)
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
@@ -629,8 +723,9 @@ class TrainingMixin:
         )
 
     # -- generators ----------------------------------------------------------------------
-    def _generator_batches(self, generator, steps):
-        """`steps` batches (x, y[, sample_weight]) from a generator or a Sequence."""
+    def _generator_batches(self, generator, steps, class_weight=None):
+        """`steps` batches (x, y[, sample_weight]) from a generator or a Sequence (the
+        sample weights times the weights of the targets' classes in `class_weight`)."""
         indexable = hasattr(generator, "__getitem__") and hasattr(generator, "__len__")
         iterator = None if indexable else iter(generator)
         for step in range(steps):
@@ -644,7 +739,12 @@ class TrainingMixin:
             self._ensure_inputs(x)
             self._build_training_graph()
             xs, ys = self._standardize(x, y)
-            yield xs, ys, (None if len(item) == 2 else np.asarray(item[2]))
+            weights = None if len(item) == 2 else item[2]
+            if class_weight is not None:
+                weights = self._weights_per_output(weights, ys, class_weight)
+            elif weights is not None:
+                weights = np.asarray(weights)
+            yield xs, ys, weights
 
     @staticmethod
     def _steps(generator, steps, what: str) -> int:
@@ -678,8 +778,6 @@ class TrainingMixin:
         loss is averaged over the samples; evaluate_generator's over the steps, as
         Keras 2)."""
         self._check_compiled()
-        if class_weight is not None:
-            raise NotImplementedError("tfgraph's fit_generator takes no class_weight yet")
         steps = self._steps(generator, steps_per_epoch, "steps_per_epoch")
         validate = None
         if isinstance(validation_data, tuple):
@@ -695,7 +793,7 @@ class TrainingMixin:
                 return self.evaluate_generator(validation_data, val_steps)
 
         def epoch_batches():
-            yield from self._generator_batches(generator, steps)
+            yield from self._generator_batches(generator, steps, class_weight)
             if hasattr(generator, "on_epoch_end"):  # a Sequence: e.g. reshuffles
                 generator.on_epoch_end()
 
@@ -768,6 +866,36 @@ def _call_loss(fn, y_true, y_pred):
     return fn(y_true, y_pred)
 
 
+def _checked_weights(weights, y, mode):
+    """One output's sample weights, checked against its targets `y` and its
+    sample_weight_mode (TF's messages)."""
+    if mode == "temporal":
+        if y.ndim < 3:
+            raise ValueError(
+                f"Found a sample_weight array for an input with shape {y.shape}. Timestep-wise "
+                'sample weighting (use of sample_weight_mode="temporal") is restricted to '
+                "outputs that are at least 3D, i.e. that have a time dimension."
+            )
+        if weights.ndim != 2:
+            raise ValueError(
+                f"Found a sample_weight array with shape {weights.shape}. In order to use "
+                "timestep-wise sample weighting, you should pass a 2D sample_weight array."
+            )
+    elif weights.ndim != 1:
+        raise ValueError(
+            f"Found a sample_weight array with shape {weights.shape}. In order to use "
+            'timestep-wise sample weights, you should specify sample_weight_mode="temporal" '
+            f'in compile(); found "{mode}" instead. If you just mean to use sample-wise '
+            "weights, make sure your sample_weight array is 1D."
+        )
+    if y.shape[: weights.ndim] != weights.shape:
+        raise ValueError(
+            f"Found a sample_weight array with shape {weights.shape} for an input with shape "
+            f"{y.shape}. sample_weight cannot be broadcast."
+        )
+    return weights
+
+
 def _class_sample_weight(y, class_weight: dict, sample_weight):
     """Per-sample weights from `class_weight` (class -> weight) for one-hot, [n, 1] or
     [n] targets, times `sample_weight` if given (Keras 2's standardize_weights)."""
@@ -792,6 +920,32 @@ def _class_sample_weight(y, class_weight: dict, sample_weight):
     return weights
 
 
+def _times_mask(weights, mask):
+    """Sample weights times an output's mask (0/1 per step), if it has one."""
+    from tfgraph.ops import array_ops
+
+    if mask is None:
+        return weights
+    if weights.shape.ndims < mask.shape.ndims:
+        weights = array_ops.expand_dims(weights, -1)
+    return weights * mask
+
+
+def _broadcast_like(weights, values):
+    """`weights` with trailing axes added (or a trailing 1 dropped) to broadcast
+    against a metric's `values`, as Keras 2's squeeze_or_expand_dimensions."""
+    from tfgraph.ops import array_ops
+
+    rank, want = weights.shape.ndims, values.shape.ndims
+    if rank is None or want is None:
+        return weights
+    while rank < want:
+        weights, rank = array_ops.expand_dims(weights, -1), rank + 1
+    if rank == want + 1 and weights.shape.as_list()[-1] == 1:
+        weights = array_ops.squeeze(weights, [-1])
+    return weights
+
+
 def _metric_objects(spec):
     """`compile`'s metrics with the names of metric classes ('AUC') made into metric
     objects, once, as Keras 2 does."""
@@ -810,16 +964,19 @@ def _metric_objects(spec):
     return spec
 
 
-def _metric_name(metric) -> str:
+def _metric_name(metric, weighted: bool = False) -> str:
     """The history key Keras 2 (v1 graph training) gives a metric: 'acc' for
-    'accuracy', the function's name for a loss name ('mae' -> 'mean_absolute_error')."""
+    'accuracy', the function's name for a loss name ('mae' -> 'mean_absolute_error'),
+    with 'weighted_' before it for a weighted metric."""
     from tfgraph.keras import metrics
 
     if metric in ("accuracy", "acc"):
-        return "acc"
-    if isinstance(metric, str):
-        return metrics.get(metric).__name__
-    return getattr(metric, "name", None) or metric.__name__
+        name = "acc"
+    elif isinstance(metric, str):
+        name = metrics.get(metric).__name__
+    else:
+        name = getattr(metric, "name", None) or metric.__name__
+    return f"weighted_{name}" if weighted else name
 
 
 def _history_layer(tensor):

@@ -34,8 +34,8 @@ def training_config(model) -> dict | None:
         "loss": _serialize(model._loss_spec),
         "metrics": _serialize(model._metrics_spec),
         "loss_weights": _serialize(model._loss_weights_spec),
-        "sample_weight_mode": None,
-        "weighted_metrics": None,
+        "sample_weight_mode": getattr(model, "_sample_weight_mode", None),
+        "weighted_metrics": _serialize(getattr(model, "_weighted_metrics_spec", None)),
         "optimizer_config": {
             "class_name": type(optimizer).__name__,
             "config": optimizer.get_config(),
@@ -92,4 +92,7 @@ def compile_args(config: dict) -> dict:
         "loss": _deserialize(config.get("loss"), losses),
         "metrics": _deserialize(config.get("metrics"), metrics),
         "loss_weights": config.get("loss_weights"),
+        "weighted_metrics": _deserialize(config.get("weighted_metrics"), metrics),
+        # (Keras 2's loader never restores `sample_weight_mode`: it looks the key up as an
+        # attribute of the config dict; a loaded model is compiled without it, as there)
     }
