@@ -241,6 +241,20 @@ def _as_batch(image):
     return (image, False) if ndims == 4 else (array_ops.expand_dims(image, 0), True)
 
 
+def _as_batch_any_rank(image):
+    """`_as_batch`, also for an image of unknown rank (taken as one image, as TF does)."""
+    image = convert_to_tensor(image, name="image")
+    ndims = image.get_shape().ndims
+    if ndims == 4:
+        return image, False
+    if ndims not in (3, None):
+        raise ValueError(f"'image' (shape {image.shape}) must have either 3 or 4 dimensions.")
+    image = array_ops.expand_dims(image, 0)
+    if ndims is None:
+        image.set_shape([None] * 4)
+    return image, True
+
+
 def _dims(image):
     """(height, width) of a batch: static ints where known, else tensors."""
     static = image.get_shape().as_list()
@@ -310,17 +324,7 @@ def pad_to_bounding_box(image, offset_height, offset_width, target_height, targe
     """`image` placed at (`offset_height`, `offset_width`) in a zero image of
     `target_height` x `target_width`."""
     with _scope("pad_to_bounding_box"):
-        image = convert_to_tensor(image, name="image")
-        ndims = image.get_shape().ndims
-        single = ndims != 4
-        if ndims in (3, None):
-            image = array_ops.expand_dims(image, 0)
-            if ndims is None:
-                image.set_shape([None] * 4)
-        elif ndims != 4:
-            raise ValueError(
-                f"'image' (shape {image.get_shape()}) must have either 3 or 4 dimensions."
-            )
+        image, single = _as_batch_any_rank(image)
         batch, height, width, depth = _image_dimensions(image, 4)
         after_w = target_width - offset_width - width
         after_h = target_height - offset_height - height

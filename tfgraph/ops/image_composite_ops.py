@@ -269,6 +269,7 @@ def _max(x, y):
 
 def _resize_with_pad(image, target_height, target_width, resize):
     from tfgraph.ops.image_adjust_ops import (
+        _as_batch_any_rank,
         _check_at_least_3d,
         _image_dimensions,
         pad_to_bounding_box,
@@ -276,17 +277,7 @@ def _resize_with_pad(image, target_height, target_width, resize):
 
     g = get_default_graph()
     with g.name_scope("resize_image_with_pad"):
-        image = convert_to_tensor(image, name="image")
-        ndims = image.get_shape().ndims
-        is_batch = ndims == 4
-        if ndims in (3, None):
-            image = array_ops.expand_dims(image, 0)
-            if ndims is None:
-                image.set_shape([None] * 4)
-        elif ndims != 4:
-            raise ValueError(
-                f"'image' (shape {image.get_shape()}) must have either 3 or 4 dimensions."
-            )
+        image, single = _as_batch_any_rank(image)
         checks = _check_at_least_3d(image) + _positive_checks(target_height, target_width)
         image = control_flow_ops.with_dependencies(checks, image)
         _, height, width, _ = _image_dimensions(image, 4)
@@ -310,6 +301,6 @@ def _resize_with_pad(image, target_height, target_width, resize):
         if padded.get_shape().ndims is None:
             raise ValueError("padded contains no shape.")
         _image_dimensions(padded, 4)  # (TF builds, and drops, the padded image's dimensions)
-        if not is_batch:
+        if single:
             padded = array_ops.squeeze(padded, axis=[0])
         return padded

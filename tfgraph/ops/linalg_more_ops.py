@@ -474,24 +474,13 @@ def _banded_kernel(op, ctx):
 
 def _banded_grad(op, grad):
     """TF's BandedTriangularSolve gradient."""
-    a, b = op._inputs
-    num_bands = array_ops.shape(a)[-2]
-    adjoint_a, lower_a = op._attrs["adjoint"], op._attrs["lower"]
-    c = op._outputs[0]
-    grad_b = banded_triangular_solve(a, grad, lower=lower_a, adjoint=not adjoint_a)
-    if adjoint_a:
-        grad_a = -math_ops.matmul(c, grad_b, adjoint_b=True)
-    else:
-        grad_a = -math_ops.matmul(grad_b, c, adjoint_b=True)
-    k = (-(num_bands - 1), 0) if lower_a else (0, num_bands - 1)
-    grad_a = linalg_ops.matrix_diag_part(grad_a, k=k, align="LEFT_RIGHT")
-    if a.shape.is_fully_defined() and b.shape.is_fully_defined() and a.shape[:-2] == b.shape[:-2]:
-        return grad_a, grad_b
-    a_shape, b_shape = array_ops.shape(a), array_ops.shape(b)
-    ra, rb = array_ops.broadcast_gradient_args(a_shape[:-2], b_shape[:-2])
-    grad_a = array_ops.reshape(math_ops.reduce_sum(grad_a, axis=ra), a_shape)
-    grad_b = array_ops.reshape(math_ops.reduce_sum(grad_b, axis=rb), b_shape)
-    return grad_a, grad_b
+    num_bands = array_ops.shape(op._inputs[0])[-2]
+
+    def keep_band(grad_a, lower):
+        k = (-(num_bands - 1), 0) if lower else (0, num_bands - 1)
+        return linalg_ops.matrix_diag_part(grad_a, k=k, align="LEFT_RIGHT")
+
+    return linalg_ops.triangular_solve_grad(op, grad, banded_triangular_solve, keep_band)
 
 
 register_op(

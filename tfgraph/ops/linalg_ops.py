@@ -555,21 +555,22 @@ def _triangular_solve_kernel(op, ctx):
     return kernel
 
 
-def _triangular_solve_grad(op, grad):
+def triangular_solve_grad(op, grad, solve, keep_band):
+    """TF's gradients of a triangular solve (MatrixTriangularSolve, BandedTriangularSolve):
+    `solve(a, g, lower, adjoint)` solves with the op's matrix, `keep_band(grad_a, lower)`
+    keeps the part of the matrix's gradient that the matrix stores; batch dimensions the
+    solve broadcast are summed away."""
     from tfgraph.ops import math_ops
 
     a, b = op._inputs
     adjoint_a, lower_a = op._attrs["adjoint"], op._attrs["lower"]
     c = op._outputs[0]
-    grad_b = matrix_triangular_solve(a, grad, lower=lower_a, adjoint=not adjoint_a)
+    grad_b = solve(a, grad, lower=lower_a, adjoint=not adjoint_a)
     if adjoint_a:
         grad_a = -math_ops.matmul(c, grad_b, adjoint_b=True)
     else:
         grad_a = -math_ops.matmul(grad_b, c, adjoint_b=True)
-    if lower_a:
-        grad_a = matrix_band_part(grad_a, -1, 0)
-    else:
-        grad_a = matrix_band_part(grad_a, 0, -1)
+    grad_a = keep_band(grad_a, lower_a)
     if (
         a._shape.is_fully_defined()
         and b._shape.is_fully_defined()
@@ -582,6 +583,13 @@ def _triangular_solve_grad(op, grad):
     grad_a = array_ops.reshape(math_ops.reduce_sum(grad_a, axis=ra), a_shape)
     grad_b = array_ops.reshape(math_ops.reduce_sum(grad_b, axis=rb), b_shape)
     return grad_a, grad_b
+
+
+def _triangular_solve_grad(op, grad):
+    def keep_band(grad_a, lower):
+        return matrix_band_part(grad_a, -1, 0) if lower else matrix_band_part(grad_a, 0, -1)
+
+    return triangular_solve_grad(op, grad, matrix_triangular_solve, keep_band)
 
 
 register_op(
