@@ -349,12 +349,7 @@ def _eig_grad(op, grad_e, grad_v):
             if grad_v is None:
                 grad_v = array_ops.zeros_like(v)
             vt = linalg_ops.adjoint(v)
-            f = linalg_ops.matrix_set_diag(
-                linalg_ops._safe_reciprocal(
-                    array_ops.expand_dims(e, -2) - array_ops.expand_dims(e, -1)
-                ),
-                array_ops.zeros_like(e),
-            )
+            f = linalg_ops._reciprocal_gaps(e)
             f = math_ops.conj(f)
             vgv = math_ops.matmul(vt, grad_v)
             diag = linalg_ops.matrix_diag(

@@ -905,6 +905,16 @@ def _safe_reciprocal(x, epsilon=1e-20):
     return x * math_ops.reciprocal(x * x + epsilon)
 
 
+def _reciprocal_gaps(e, diagonal_like=None):
+    """The matrix of 1 / (e[j] - e[i]) (guarded near 0) with a zero diagonal (a
+    zeros_like of `diagonal_like`, default `e`, as TF's graph has it): the eigenvalue-gap
+    factor of TF's eigen- and singular-decomposition gradients."""
+    return matrix_set_diag(
+        _safe_reciprocal(array_ops.expand_dims(e, -2) - array_ops.expand_dims(e, -1)),
+        array_ops.zeros_like(e if diagonal_like is None else diagonal_like),
+    )
+
+
 def _eig_grad(op, grad_e, grad_v):
     from tfgraph.ops import math_ops
 
@@ -915,10 +925,7 @@ def _eig_grad(op, grad_e, grad_v):
             grad_e = array_ops.zeros_like(e)
         if op._attrs["compute_v"]:
             v = op._outputs[1]
-            f = matrix_set_diag(
-                _safe_reciprocal(array_ops.expand_dims(e, -2) - array_ops.expand_dims(e, -1)),
-                array_ops.zeros_like(e),
-            )
+            f = _reciprocal_gaps(e)
             if grad_v is None:
                 grad_v = array_ops.zeros_like(v)
             grad_a = math_ops.matmul(
@@ -993,10 +1000,7 @@ def _svd_grad_terms(u, v, s, grad_s, grad_u, grad_v, m, n, full_matrices):
 
     s_mat = matrix_diag(s)
     s2 = math_ops.square(s)
-    f = matrix_set_diag(
-        _safe_reciprocal(array_ops.expand_dims(s2, -2) - array_ops.expand_dims(s2, -1)),
-        array_ops.zeros_like(s),
-    )
+    f = _reciprocal_gaps(s2, diagonal_like=s)
     s_inv_mat = matrix_diag(_safe_reciprocal(s))
     v1, grad_v1 = v[..., :, :m], grad_v[..., :, :m]
     u_gu = math_ops.matmul(u, grad_u, adjoint_a=True)
