@@ -69,6 +69,18 @@ They read these, never op-type names:
     control_flow=role   "switch" (forwards to one output, the other is dead), "merge"
                         (forwards the live input), "enter", "exit", "next_iteration",
                         "loop_cond": ops whose liveness the plan tracks
+    rowwise=f           f(op, per_record) -> whether the kernel, given the inputs flagged
+                        in `per_record` with one more leading dimension (a row per
+                        record, as many in each), returns each record's outputs as the
+                        rows of its outputs (cwise ops on equal ranks, Cast, parsing one
+                        Example): queue runners run such ops on groups of records
+                        (client/record_batches.py)
+    record_source=f     f(op, ctx) -> a kernel taking the op's inputs and a count that
+                        returns up to that many records at once, as vectors of its
+                        outputs (ReaderReadV2: up to n records of the current file)
+    record_sink=f       f(op, ctx) -> a kernel taking the op's inputs with a leading
+                        record dimension that does for each row what the op does for
+                        one record (QueueEnqueueV2: enqueues each row as an element)
 Pure ops (none of stateful, side_effect, placeholder, variable, no reference inputs or
 outputs) may be folded when their inputs are constant and dropped when unused.
 """
@@ -304,6 +316,9 @@ class OpDef:
         "name",
         "outputs",
         "placeholder",
+        "record_sink",
+        "record_source",
+        "rowwise",
         "shape",
         "side_effect",
         "single_output",
@@ -346,6 +361,9 @@ class OpDef:
         self.ufunc_form: tuple | None = traits.get("ufunc_form")
         self.sums_inputs: bool = traits.get("sums_inputs", False)
         self.matrix_product: bool = traits.get("matrix_product", False)
+        self.rowwise: Callable | None = traits.get("rowwise")
+        self.record_source: Callable | None = traits.get("record_source")
+        self.record_sink: Callable | None = traits.get("record_sink")
         self.control_flow: str | None = traits.get("control_flow")
         if self.control_flow is not None and self.control_flow not in CONTROL_FLOW_ROLES:
             raise ValueError(f"op {name}: unknown control-flow role {self.control_flow!r}")
@@ -427,6 +445,9 @@ def register_op(
     ufunc_form: tuple | None = None,
     sums_inputs: bool = False,
     matrix_product: bool = False,
+    rowwise: Callable | None = None,
+    record_source: Callable | None = None,
+    record_sink: Callable | None = None,
 ) -> OpDef:
     """Declares op type `name`; see the module docstring for the signature language
     and the traits."""
@@ -456,6 +477,9 @@ def register_op(
             "ufunc_form": ufunc_form,
             "sums_inputs": sums_inputs,
             "matrix_product": matrix_product,
+            "rowwise": rowwise,
+            "record_source": record_source,
+            "record_sink": record_sink,
         },
     )
     _REGISTRY[name] = op_def

@@ -234,35 +234,60 @@ def tf_record_iterator(
             size = len(data)
         else:
             size = os.fstat(f.fileno()).st_size
-        offset = 0
-        while True:
-            header = f.read(_HEADER.size)
-            if not header:
-                return
-            if len(header) < _HEADER.size:
-                raise _truncated(path, offset)
-            length, length_crc = _HEADER.unpack(header)
-            if check_crc and unmask(length_crc) != crc32c(header[:8]):
-                raise errors.DataLossError(
-                    None, None, f"{path}: corrupted record at {offset} (length checksum mismatch)"
-                )
-            if offset + _HEADER.size + length + _FOOTER.size > size:
-                raise _truncated(path, offset)
-            payload = f.read(length)
-            footer = f.read(_FOOTER.size)
-            if len(payload) < length or len(footer) < _FOOTER.size:
-                raise _truncated(path, offset)
-            if check_crc and unmask(_FOOTER.unpack(footer)[0]) != crc32c(payload):
-                raise errors.DataLossError(  # TF reports the payload's offset here
-                    None,
-                    None,
-                    f"{path}: corrupted record at {offset + _HEADER.size} (data checksum "
-                    f"mismatch in the record starting at {offset})",
-                )
-            yield payload
-            offset += _HEADER.size + length + _FOOTER.size
+        yield from _records(f, path, size, check_crc)
     finally:
         f.close()
+
+
+# Records are cut out of chunks of the file this big: three reads and a generator step
+# per record cost more than the slicing.
+_CHUNK = 1 << 20
+
+
+def _records(f: BinaryIO, path: str, size: int, check_crc: bool) -> Iterator[bytes]:
+    """The payloads of the records of `f` (`size` bytes), checksums verified."""
+    buf = b""
+    pos = 0  # (the next record's position in buf)
+    base = 0  # (buf's offset in the file)
+    header_at, footer_at = _HEADER.unpack_from, _FOOTER.unpack_from
+    while True:
+        offset = base + pos
+        if len(buf) - pos < _HEADER.size:
+            if offset == size:
+                return
+            if offset + _HEADER.size > size:
+                raise _truncated(path, offset)
+            buf, base, pos = buf[pos:] + _more(f, _CHUNK, path, offset), offset, 0
+            continue
+        length, length_crc = header_at(buf, pos)
+        if check_crc and unmask(length_crc) != crc32c(buf[pos : pos + 8]):
+            raise errors.DataLossError(
+                None, None, f"{path}: corrupted record at {offset} (length checksum mismatch)"
+            )
+        end = pos + _HEADER.size + length + _FOOTER.size
+        if end > len(buf):
+            if offset + _HEADER.size + length + _FOOTER.size > size:
+                raise _truncated(path, offset)
+            more = _more(f, max(_CHUNK, end - len(buf)), path, offset)
+            buf, base, pos = buf[pos:] + more, offset, 0
+            continue
+        payload = buf[pos + _HEADER.size : end - _FOOTER.size]
+        if check_crc and unmask(footer_at(buf, end - _FOOTER.size)[0]) != crc32c(payload):
+            raise errors.DataLossError(  # TF reports the payload's offset here
+                None,
+                None,
+                f"{path}: corrupted record at {offset + _HEADER.size} (data checksum "
+                f"mismatch in the record starting at {offset})",
+            )
+        pos = end
+        yield payload
+
+
+def _more(f: BinaryIO, n: int, path: str, offset: int) -> bytes:
+    data = f.read(n)
+    if not data:  # (the file shrank since it was opened)
+        raise _truncated(path, offset)
+    return data
 
 
 def public_tf_record_iterator(path, options=None) -> Iterator[bytes]:

@@ -188,6 +188,7 @@ register_op(
     kernel=lambda x: x,
     grad=lambda op, grad: [grad],
     forwards_input=True,
+    rowwise=common_shapes.elementwise_rows,
 )
 
 
@@ -663,6 +664,7 @@ register_op(
     shape=common_shapes.unchanged_shape,
     make_kernel=_cast_kernel,
     grad=_cast_grad,
+    rowwise=common_shapes.elementwise_rows,
 )
 
 

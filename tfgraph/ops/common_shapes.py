@@ -114,6 +114,20 @@ def broadcasting_kernel(kernel=None, make_kernel=None):
     return make
 
 
+def elementwise_rows(op, per_record) -> bool:
+    """The `rowwise` rule of an elementwise op: numpy broadcasting keeps a leading record
+    dimension apart when each per-record input has the output's static rank and every
+    other input at most that rank."""
+    dims = op._outputs[0]._shape._dims
+    if dims is None:
+        return False
+    for t, rows in zip(op._inputs, per_record):
+        d = t._shape._dims
+        if d is None or len(d) > len(dims) or (rows and len(d) != len(dims)):
+            return False
+    return True
+
+
 def raise_if_incompatible(a: tuple, b: tuple) -> None:
     """TF's run-time error for two shapes that do not broadcast."""
     try:

@@ -479,11 +479,23 @@ def _enqueue_many_kernel(op, ctx):
     return enqueue_many
 
 
+def _enqueue_rows_kernel(op, ctx):
+    """QueueEnqueueV2 on a group of records: each row of the components (a copy, not a
+    view keeping the group alive) enqueued as one element, in order."""
+
+    def enqueue_rows(queue, *components):
+        values = _arrays(queue, components)
+        queue.check_shapes(op, values, many=True)
+        queue.enqueue(op, list(zip(*[[np.array(row) for row in v] for v in values])))
+
+    return enqueue_rows
+
+
 _ENQUEUE_ATTRS = ["Tcomponents: list(type) >= 1", "timeout_ms: int = -1"]
 
-for _type, _make_enqueue in (
-    ("QueueEnqueueV2", _enqueue_kernel),
-    ("QueueEnqueueManyV2", _enqueue_many_kernel),
+for _type, _make_enqueue, _sink in (
+    ("QueueEnqueueV2", _enqueue_kernel, _enqueue_rows_kernel),
+    ("QueueEnqueueManyV2", _enqueue_many_kernel, None),
 ):
     register_op(
         _type,
@@ -493,6 +505,7 @@ for _type, _make_enqueue in (
         make_kernel=_make_enqueue,
         grad=NOT_DIFFERENTIABLE,
         stateful=True,
+        record_sink=_sink,
     )
 
 

@@ -329,6 +329,7 @@ for _name, _entry in _UNARY.items():
         shape=common_shapes.unchanged_shape,
         kernel=_kernel,
         grad=_UNARY_GRADS[_name],
+        rowwise=common_shapes.elementwise_rows,
     )
 
 
@@ -994,6 +995,7 @@ for _name, (_kernel, _types) in _BINARY.items():
         make_kernel=common_shapes.broadcasting_kernel(_kernel, _BINARY_KERNEL_FACTORIES.get(_name)),
         grad=_BINARY_GRADS[_name],
         sums_inputs=_name == "AddV2",
+        rowwise=common_shapes.elementwise_rows,
     )
 
 _COMPARE = {
@@ -1011,6 +1013,7 @@ for _name, _kernel in _COMPARE.items():
         shape=common_shapes.broadcast_shape,
         make_kernel=common_shapes.broadcasting_kernel(_kernel),
         grad=NOT_DIFFERENTIABLE,
+        rowwise=common_shapes.elementwise_rows,
     )
 
 

@@ -274,6 +274,7 @@ register_op(
     shape=_decode_raw_shape,
     make_kernel=_decode_raw_kernel,
     grad=NOT_DIFFERENTIABLE,
+    rowwise=lambda op, per_record: op._inputs[0]._shape._dims is not None,
 )
 
 
@@ -599,6 +600,7 @@ def _parse_example_kernel(op, ctx):
     key_cache: list = [None, None]  # (the dense_keys array last seen, its keys as str)
 
     from tfgraph import proto
+    from tfgraph.ops.example_rows import example_rows
 
     parse_example = proto.Example.FromString
 
@@ -619,6 +621,24 @@ def _parse_example_kernel(op, ctx):
             out.append(arr.reshape((1, *shape) if batched else shape))
         return out
 
+    def parse_rows(values, keys: list):
+        """Records' fixed-shape features as the rows of new arrays, or None (anything
+        unusual: the general path parses again and reports it)."""
+        if all(v.__class__ is bytes for v in values):
+            outs = example_rows(values, keys, fixed)  # (records of one layout: at once)
+            if outs is not None:
+                return outs
+        n = len(values)
+        outs = [np.empty((n, *shape), dtype=np_dtype) for np_dtype, _, shape, _ in fixed]
+        rows = [out.reshape(n, -1) for out in outs]
+        for i, value in enumerate(values):
+            one = parse_one(value, keys, False) if value.__class__ is bytes else None
+            if one is None:
+                return None
+            for row, arr in zip(rows, one):
+                row[i] = arr.reshape(-1)
+        return outs
+
     def str_keys(dense_keys) -> list:
         if dense_keys is not key_cache[0]:  # (a constant: the same array run after run)
             flat = np.asarray(dense_keys, dtype=object).reshape(-1)
@@ -632,6 +652,11 @@ def _parse_example_kernel(op, ctx):
             value = serialized.reshape(())[()] if batched else serialized[()]
             if value.__class__ is bytes and (batched or serialized.ndim == 0):
                 out = parse_one(value, str_keys(dense_keys), batched)
+                if out is not None:
+                    return out
+        elif fast_ok and serialized.__class__ is np.ndarray and serialized.ndim == 1:
+            if serialized.size and all(n for _, _, _, n in fixed):
+                out = parse_rows(serialized, str_keys(dense_keys))
                 if out is not None:
                     return out
         serialized = np.asarray(serialized, dtype=object)
@@ -690,6 +715,20 @@ def _parse_example_shape(op):
     return out
 
 
+def _parse_rows_rule(op, per_record) -> bool:
+    """ParseExampleV2 of one record (parse_single_example) with fixed-shape dense
+    features only parses a vector of records into their rows."""
+    attrs = op._attrs
+    return (
+        op._inputs[0]._shape.rank == 0
+        and per_record[0]
+        and not any(per_record[1:])
+        and attrs["num_sparse"] == 0
+        and not attrs["ragged_value_types"]
+        and all(s.rank is not None and None not in s.as_list() for s in attrs["dense_shapes"])
+    )
+
+
 register_op(
     "ParseExampleV2",
     inputs=[
@@ -719,6 +758,7 @@ register_op(
     shape=_parse_example_shape,
     make_kernel=_parse_example_kernel,
     grad=NOT_DIFFERENTIABLE,
+    rowwise=_parse_rows_rule,
 )
 
 

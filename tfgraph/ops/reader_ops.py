@@ -132,6 +132,7 @@ class _ReaderState:
         self.work: Any = None  # the iterator over the current file's records
         self.produced = 0
         self.completed = 0
+        self.error: Exception | None = None  # (read_group's: raised at the next read)
 
     def _next_work(self, op, queue):
         element = queue.dequeue(op, None, False)
@@ -146,11 +147,16 @@ class _ReaderState:
         path = local_path(path)
         return self.records(op, path, self.attrs)
 
-    def read_records(self, op, queue, limit: int):
-        """Up to `limit` records from one work unit (one for `read`)."""
+    def read_records(self, op, queue, limit: int, keep_partial: bool = False):
+        """Up to `limit` records from one work unit (one for `read`). `keep_partial`:
+        the records read before an error in the file are returned, the error raised by
+        the next read (as reading them one by one would)."""
         keys: list = []
         values: list = []
         with self.lock:
+            if self.error is not None:
+                error, self.error = self.error, None
+                raise error
             if limit == 1 and self.work is not None:  # (`read`: the common case, quickly)
                 record = next(self.work, None)
                 if record is not None:
@@ -161,13 +167,20 @@ class _ReaderState:
             while not keys:
                 if self.work is None:
                     self.work = self._next_work(op, queue)
-                for key, value in self.work:
-                    keys.append(key)
-                    values.append(value)
-                    if len(keys) >= limit:
-                        break
-                else:
-                    self.work = None
+                try:
+                    for key, value in self.work:
+                        keys.append(key)
+                        values.append(value)
+                        if len(keys) >= limit:
+                            break
+                    else:
+                        self.work = None
+                        self.completed += 1
+                except Exception as e:
+                    if not (keep_partial and keys):
+                        raise
+                    self.error = e
+                    self.work = None  # (the file's iterator has ended)
                     self.completed += 1
             self.produced += len(keys)
         return keys, values
@@ -185,6 +198,7 @@ class _ReaderState:
             self.work = None
             self.produced = 0
             self.completed = 0
+            self.error = None
 
 
 def _reader_kernel(records):
@@ -268,6 +282,14 @@ def _read_kernel(op, ctx):
     return read
 
 
+def _read_group_kernel(op, ctx):
+    def read_group(reader, queue, limit: int):
+        keys, values = reader.read_records(op, queue, limit, keep_partial=True)
+        return _strings(keys), _strings(values)
+
+    return read_group
+
+
 def _read_up_to_kernel(op, ctx):
     def read_up_to(reader, queue, num_records):
         n = int(num_records)
@@ -288,6 +310,7 @@ for _suffix, _handle in (("V2", "resource"), ("", "Ref(string)")):
         make_kernel=_read_kernel,
         grad=NOT_DIFFERENTIABLE,
         stateful=_suffix == "V2",
+        record_source=_read_group_kernel,
     )
     register_op(
         "ReaderReadUpTo" + _suffix,

@@ -9,6 +9,7 @@ import time
 import weakref
 
 from tfgraph import errors
+from tfgraph.client.record_batches import grouped_enqueue
 from tfgraph.framework.default_session import get_default_session
 from tfgraph.framework.graph import GraphKeys, add_to_collection
 from tfgraph.platform import tf_logging as logging
@@ -171,7 +172,7 @@ class QueueRunner:
     def _run(self, sess, enqueue_op, coord=None) -> None:
         decremented = False
         try:
-            enqueue_callable = sess.make_callable(enqueue_op)
+            enqueue_callable = grouped_enqueue(sess, enqueue_op) or sess.make_callable(enqueue_op)
             with self._lock:
                 gate = self._gates.setdefault((id(sess), enqueue_op), _Gate())
             stopping = coord.should_stop if coord else (lambda: False)
