@@ -61,7 +61,8 @@ def _drain(tensors, num_threads=1):
         threads = tf.train.start_queue_runners(sess, coord)
         try:
             while True:
-                for k, v in enumerate(sess.run(batch)):
+                values = sess.run(batch)
+                for k, v in enumerate(values if isinstance(values, list) else [values]):
                     out[k].append(v)
         except tf.errors.OutOfRangeError:
             pass
@@ -163,7 +164,9 @@ def test_same_elements_in_file_order(one_file, monkeypatch):
     def build():
         files = tf.train.string_input_producer([path, path], num_epochs=2, shuffle=False)
         f = _read_parse(files)
-        return _drain([f["image"] / 255.0 - 0.5, tf.cast(f["label"], tf.int32), f["label"] > 0])
+        out = _drain([f["image"] / 255.0 - 0.5, tf.cast(f["label"], tf.int32), f["label"] > 0])
+        assert _row_source(_enqueue_op(tf.get_default_graph())) is not None
+        return out
 
     grouped, single = _run_both(monkeypatch, build)
     reps = 4  # (two names, two epochs)
@@ -173,6 +176,31 @@ def test_same_elements_in_file_order(one_file, monkeypatch):
     for a, b in zip(grouped, single):
         assert a.dtype == b.dtype
         np.testing.assert_array_equal(a, b)
+
+
+def test_big_records_through_fused_chains(tmp_path, monkeypatch):
+    # (70,000 values per record: the plan fuses the elementwise chain, whose chunked
+    # step must see the group's shape, not the record's)
+    rng = np.random.RandomState(3)
+    raw = [rng.bytes(70_000) for _ in range(5)]
+    path = _write(tmp_path / "big.tfrecord", raw)
+
+    def build():
+        files = tf.train.string_input_producer([path], num_epochs=1, shuffle=False)
+        _, record = tf.TFRecordReader().read(files)
+        image = tf.cast(tf.decode_raw(record, tf.uint8), tf.float32)
+        image.set_shape([70_000])
+        out = _drain([tf.sqrt(image / 255.0 - 0.5 + 1.0) * 2.0])
+        assert _row_source(_enqueue_op(tf.get_default_graph())) is not None
+        return out
+
+    grouped, single = _run_both(monkeypatch, build)
+    expected = [
+        np.sqrt(np.frombuffer(r, np.uint8).astype(np.float32) / np.float32(255.0) - 0.5 + 1.0) * 2.0
+        for r in raw
+    ]
+    np.testing.assert_array_equal(grouped[0], single[0])
+    np.testing.assert_allclose(grouped[0], np.stack(expected), rtol=1e-6)
 
 
 def test_keys_and_raw_records(tmp_path, monkeypatch):

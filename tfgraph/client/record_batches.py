@@ -42,7 +42,11 @@ GROUP = int(os.environ.get("TFGRAPH_RECORD_GROUP", "32"))
 def grouped_enqueue(session, enqueue_op: Operation):
     """A function enqueuing up to GROUP records per call through `enqueue_op`, or None
     when the ops feeding it do not all run row-wise (then run it record by record)."""
-    if GROUP <= 1 or session._remote is not None or not isinstance(enqueue_op, Operation):
+    from tfgraph.client.session import BaseSession
+
+    if GROUP <= 1 or not isinstance(session, BaseSession) or session._remote is not None:
+        return None
+    if not isinstance(enqueue_op, Operation):
         return None
     source = _row_source(enqueue_op)
     if source is None:
