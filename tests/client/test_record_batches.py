@@ -9,6 +9,7 @@ import pytest
 
 import tfgraph as tf
 from tfgraph.client import record_batches
+from tfgraph.framework import rows
 from tfgraph.client.record_batches import _row_source, grouped_enqueue
 
 N = 70  # (not a multiple of the group size)
@@ -143,7 +144,7 @@ def test_turned_off_or_remote(one_file, monkeypatch):
         tf.train.batch([f["image"]], 4)
         with tf.Session() as sess:
             assert grouped_enqueue(sess, _enqueue_op(g)) is not None
-            monkeypatch.setattr(record_batches, "GROUP", 1)
+            monkeypatch.setattr(rows, "GROUP", 1)
             assert grouped_enqueue(sess, _enqueue_op(g)) is None
 
 
@@ -152,7 +153,7 @@ def _run_both(monkeypatch, build):
     """`build()` drained grouped and record by record."""
     results = []
     for group in (32, 1):
-        monkeypatch.setattr(record_batches, "GROUP", group)
+        monkeypatch.setattr(rows, "GROUP", group)
         with tf.Graph().as_default():
             results.append(build())
     return results
@@ -265,7 +266,7 @@ def test_records_before_an_error_are_enqueued(tmp_path, monkeypatch, bad):
         _flip_byte(path, sum(16 + len(p) for p in payloads[:45]) + 12 + 5)  # (record 45)
     outcomes = []
     for group in (32, 1):
-        monkeypatch.setattr(record_batches, "GROUP", group)
+        monkeypatch.setattr(rows, "GROUP", group)
         with tf.Graph().as_default():
             files = tf.FIFOQueue(10, tf.string)
             f = _read_parse(files)

@@ -8,7 +8,7 @@ hold the interpreter lock the training step needs. So when every op between one
 record source (an op with the `record_source` trait: ReaderReadV2) and an enqueue
 (`record_sink`: QueueEnqueueV2) runs row-wise (the `rowwise` trait: cwise ops on equal
 ranks, Cast, parsing fixed-shape features), a runner reads up to GROUP records of the
-current file at once, runs those ops once on the group (each record a row) and
+current file at once (framework/rows.py), runs those ops once on the group (each record a row) and
 enqueues the rows in order: the same elements, in the same order, as GROUP runs.
 
 What stays as one record at a time would have it:
@@ -28,15 +28,11 @@ grouping off.
 from __future__ import annotations
 
 import collections
-import os
 
-from tfgraph.framework.ops import Operation, Tensor
+from tfgraph.framework import rows
+from tfgraph.framework.ops import Operation
 
-__all__ = ["GROUP", "grouped_enqueue"]
-
-# Records per group: measured on the MNIST-style pipeline, per-record cost falls little
-# beyond 32 while the first elements wait longer.
-GROUP = int(os.environ.get("TFGRAPH_RECORD_GROUP", "32"))
+__all__ = ["grouped_enqueue"]
 
 
 def grouped_enqueue(session, enqueue_op: Operation):
@@ -44,7 +40,7 @@ def grouped_enqueue(session, enqueue_op: Operation):
     when the ops feeding it do not all run row-wise (then run it record by record)."""
     from tfgraph.client.session import BaseSession
 
-    if GROUP <= 1 or not isinstance(session, BaseSession) or session._remote is not None:
+    if rows.GROUP <= 1 or not isinstance(session, BaseSession) or session._remote is not None:
         return None
     if not isinstance(enqueue_op, Operation):
         return None
@@ -60,49 +56,13 @@ def _row_source(enqueue_op: Operation) -> Operation | None:
     if enqueue_op._op_def.record_sink is None or enqueue_op._control_inputs:
         return None
     components = enqueue_op._inputs[1:]
-    order: list[Operation] = []
-    seen: set = set()
-    sources: list[Operation] = []
-
-    def visit(op: Operation) -> None:  # (post-order: inputs first; stops at a source)
-        stack = [(op, False)]
-        while stack:
-            node, done = stack.pop()
-            if done:
-                order.append(node)
-                continue
-            if node in seen:
-                continue
-            seen.add(node)
-            stack.append((node, True))
-            if node._op_def.record_source is not None:
-                sources.append(node)
-                continue
-            stack.extend((t._op, False) for t in node._inputs)
-            stack.extend((c, False) for c in node._control_inputs)
-
-    for t in components:
-        visit(t._op)
+    is_source = lambda op: op._op_def.record_source is not None  # noqa: E731
+    sources = [op for op in rows.ancestors(components, is_source) if is_source(op)]
     if len(sources) != 1 or sources[0]._control_inputs:
         return None
-    source = sources[0]
-    rows: set[Tensor] = set(source._outputs)
-    for op in order:
-        if op is source:
-            continue
-        if op._control_inputs:
-            return None
-        flags = [t in rows for t in op._inputs]
-        if any(flags):
-            rule = op._op_def.rowwise
-            if rule is None or not rule(op, flags):
-                return None
-            rows.update(op._outputs)
-        elif not op._op_def.is_pure:
-            return None  # (a value that may differ from one run to the next)
-    if not all(t in rows for t in components):
+    if not rows.rowwise(components, sources[0]._outputs):
         return None
-    return source
+    return sources[0]
 
 
 class _GroupedEnqueue:
@@ -134,7 +94,7 @@ class _GroupedEnqueue:
             self._one_by_one()
             return
         *inputs, queue = self._handles.run(())
-        records = self._read(*inputs, GROUP if self._grouped else 1)
+        records = self._read(*inputs, rows.GROUP if self._grouped else 1)
         if self._grouped:
             try:
                 values = self._rows.run(list(records))
@@ -147,19 +107,10 @@ class _GroupedEnqueue:
         self._one_by_one()
 
     def _as_expected(self, values: list, n: int) -> bool:
-        for value, (np_dtype, dims) in zip(values, self._expected):
-            shape = getattr(value, "shape", None)
-            if (
-                shape is None
-                or value.dtype != np_dtype
-                or dims is None
-                or len(shape) != len(dims) + 1
-                or shape[0] != n
-                or any(d is not None and d != s for d, s in zip(dims, shape[1:]))
-            ):
-                self._grouped = False  # (a rule that does not hold: never group again)
-                return False
-        return True
+        if rows.rows_match(values, self._expected, n):
+            return True
+        self._grouped = False  # (a rule that does not hold: never group again)
+        return False
 
     def _one_by_one(self) -> None:
         pending = self._pending

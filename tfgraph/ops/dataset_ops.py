@@ -23,7 +23,8 @@ import threading
 import numpy as np
 
 from tfgraph import errors
-from tfgraph.framework import dtypes
+from tfgraph.framework import dtypes, rows
+from tfgraph.framework.ops import Tensor
 from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
 from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.io.tfrecord import decompress, tf_record_iterator
@@ -42,12 +43,16 @@ class DatasetValue:
     epoch count there and cache its recorded elements, so re-initializing an iterator
     starts over as TF's does."""
 
-    __slots__ = ("_iterate", "cardinality")
+    __slots__ = ("_iterate", "cardinality", "groups")
 
-    def __init__(self, iterate, cardinality: int = -2) -> None:
+    def __init__(self, iterate, cardinality: int = -2, groups=None) -> None:
         self._iterate = iterate
         # TF's cardinality rules: the number of elements, INFINITE (-1) or UNKNOWN (-2).
         self.cardinality = cardinality
+        # groups(state, n): the same elements, in order, as ("batch", components with a
+        # leading dimension of up to n) or ("rows", [elements]); an error after some
+        # elements comes after their group. None: only element by element.
+        self.groups = groups
 
     def iterate(self, state: dict):
         return self._iterate(state)
@@ -64,6 +69,92 @@ SKIP_ERRORS = "ignore_errors"
 
 def skipping_errors(state: dict) -> bool:
     return bool(state.get(SKIP_ERRORS))
+
+
+# -- groups of elements (framework/rows.py) -------------------------------------------------
+def _string_groups(strings):
+    """`groups` of a source whose elements are scalar strings, from `strings(state)`."""
+
+    def groups(state, n):
+        batch: list = []
+        try:
+            for value in strings(state):
+                batch.append(value)
+                if len(batch) == n:
+                    yield "batch", (_object_vector(batch),)
+                    batch = []
+        except Exception:
+            if batch:  # (the elements before the error first, as one by one)
+                yield "batch", (_object_vector(batch),)
+            raise
+        if batch:
+            yield "batch", (_object_vector(batch),)
+
+    return groups
+
+
+def _object_vector(values: list) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _elements(groups):
+    """The elements of `groups`, each component a new array (not a view keeping its
+    group alive in a shuffle buffer)."""
+    for kind, group in groups:
+        if kind == "rows":
+            yield from group
+            continue
+        for i in range(len(group[0])):
+            yield tuple(np.array(c[i], dtype=c.dtype) for c in group)
+
+
+def _row_function(op, attr: str):
+    """The record shapes of the outputs of function `attr` when it runs row-wise in its
+    element inputs (its captured inputs being the same for every element), else None."""
+    fn = op._attrs[attr]
+    if not hasattr(fn, "graph") or not all(isinstance(t, Tensor) for t in fn.outputs):
+        return None
+    fixed = {t._op for t in fn.placeholders}
+    if not fn.outputs or not rows.rowwise(fn.outputs, fn.inputs, fixed):
+        return None
+    return rows.record_shapes(fn.outputs)
+
+
+def _mapped_groups(dataset, state, n, run, captured, expected):
+    """`groups` of a map: each group through the function at once; a group that fails
+    (or gives other shapes) goes element by element, raising where one would."""
+    for kind, group in dataset.groups(state, n):
+        if kind == "batch":
+            size = len(group[0])
+            try:
+                out = run(*group, *captured)
+            except Exception:
+                out = None  # (one by one below: the failing element raises)
+            if out is not None and rows.rows_match(out, expected, size):
+                yield "batch", out
+                continue
+            group = [tuple(c[i] for c in group) for i in range(size)]
+        for element in group:
+            try:
+                out = run(*element, *captured)
+            except errors.OpError:
+                if skipping_errors(state):
+                    continue
+                raise
+            yield "rows", [out]
+
+
+def _map_value(dataset, run, captured, expected, cardinality):
+    """A map's DatasetValue: in groups when its function and its input allow."""
+    if expected is None or dataset.groups is None or rows.GROUP <= 1:
+        return DatasetValue(lambda state: _mapped(dataset, state, run, captured), cardinality)
+
+    def groups(state, n):
+        return _mapped_groups(dataset, state, n, run, captured, expected)
+
+    return DatasetValue(lambda state: _elements(groups(state, rows.GROUP)), cardinality, groups)
 
 
 def _mapped(dataset, state, run, captured):
@@ -411,12 +502,15 @@ def _tfrecord_kernel(op, ctx):
         names = _filenames(filenames)
         kind = _check_compression(compression_type)
 
-        def iterate(state):
+        def records(state):
             for name in names:
-                for record in tf_record_iterator(name, kind):
-                    yield (np.array(record, dtype=object),)
+                yield from tf_record_iterator(name, kind)
 
-        return DatasetValue(iterate)
+        def iterate(state):
+            for record in records(state):
+                yield (np.array(record, dtype=object),)
+
+        return DatasetValue(iterate, groups=_string_groups(records))
 
     return kernel
 
@@ -438,16 +532,20 @@ def _text_line_kernel(op, ctx):
         names = _filenames(filenames)
         kind = _check_compression(compression_type)
 
-        def no_trailing(state):
+        def lines(state):
             for name in names:
                 data = _read_file(name, kind)
-                lines = data.split(b"\n")
-                if lines and lines[-1] == b"":
-                    lines.pop()
-                for line in lines:
-                    yield (np.array(line[:-1] if line.endswith(b"\r") else line, dtype=object),)
+                split = data.split(b"\n")
+                if split and split[-1] == b"":
+                    split.pop()
+                for line in split:
+                    yield line[:-1] if line.endswith(b"\r") else line
 
-        return DatasetValue(no_trailing)
+        def no_trailing(state):
+            for line in lines(state):
+                yield (np.array(line, dtype=object),)
+
+        return DatasetValue(no_trailing, groups=_string_groups(lines))
 
     return kernel
 
@@ -569,13 +667,12 @@ register_op(
 
 def _map_kernel(op, ctx):
     run = _runner(op, ctx, "f")
+    expected = _row_function(op, "f")
     preserve = op._attrs.get("preserve_cardinality", False)
 
     def kernel(dataset, *captured):
-        def iterate(state):
-            return _mapped(dataset, state, run, captured)
-
-        return DatasetValue(iterate, dataset.cardinality if preserve else _UNKNOWN)
+        cardinality = dataset.cardinality if preserve else _UNKNOWN
+        return _map_value(dataset, run, captured, expected, cardinality)
 
     return kernel
 
@@ -601,15 +698,12 @@ register_op(
 
 def _parallel_map_kernel(op, ctx):
     run = _runner(op, ctx, "f")
+    expected = _row_function(op, "f")
     preserve = op._attrs.get("preserve_cardinality", False)
 
     def kernel(dataset, *args):
-        captured = args[:-1]
-
-        def iterate(state):
-            return _mapped(dataset, state, run, captured)
-
-        return DatasetValue(iterate, dataset.cardinality if preserve else _UNKNOWN)
+        cardinality = dataset.cardinality if preserve else _UNKNOWN
+        return _map_value(dataset, run, args[:-1], expected, cardinality)
 
     return kernel
 
@@ -677,7 +771,16 @@ def _flat_map_kernel(op, ctx):
                 (inner,) = run(*element, *captured)
                 yield from inner.iterate(state)
 
-        return DatasetValue(iterate)
+        def groups(state, n):  # (each inner dataset's groups: TFRecordDataset's files)
+            for element in dataset.iterate(state):
+                (inner,) = run(*element, *captured)
+                if inner.groups is not None:
+                    yield from inner.groups(state, n)
+                else:
+                    for one in inner.iterate(state):
+                        yield "rows", [one]
+
+        return DatasetValue(iterate, groups=groups)
 
     return kernel
 
