@@ -9,8 +9,8 @@ import pytest
 
 import tfgraph as tf
 from tfgraph.client import record_batches
-from tfgraph.framework import rows
 from tfgraph.client.record_batches import _row_source, grouped_enqueue
+from tfgraph.framework import rows
 
 N = 70  # (not a multiple of the group size)
 

@@ -85,8 +85,10 @@ def _same(a, b):
 def test_tfrecord_pipeline_in_groups_equals_element_by_element(tmp_path, monkeypatch):
     images, labels = _data(N)
     paths = [
-        _write(tmp_path / f"{k}.tfrecord", [_example(i, lab) for i, lab in
-                                           zip(images[k::2], labels[k::2])])
+        _write(
+            tmp_path / f"{k}.tfrecord",
+            [_example(i, lab) for i, lab in zip(images[k::2], labels[k::2])],
+        )
         for k in range(2)
     ]
     used = []
@@ -106,8 +108,9 @@ def test_tfrecord_pipeline_in_groups_equals_element_by_element(tmp_path, monkeyp
     assert used  # (the grouped run took the grouped path)
     _same(grouped, single)
     order = np.concatenate([np.arange(N)[0::2], np.arange(N)[1::2]])
-    np.testing.assert_array_equal(np.stack([e[0] for e in grouped]),
-                                  images[order] / np.float32(255.0) - 0.5)
+    np.testing.assert_array_equal(
+        np.stack([e[0] for e in grouped]), images[order] / np.float32(255.0) - 0.5
+    )
     np.testing.assert_array_equal([e[1] for e in grouped], labels[order])
     for image, label in grouped:  # (each element its own array, not a view of a group)
         assert image.base is None and image.flags.writeable and label.shape == ()
@@ -118,8 +121,7 @@ def test_shuffled_batches_are_the_same(tmp_path, monkeypatch):
     path = _write(tmp_path / "a.tfrecord", [_example(i, lab) for i, lab in zip(images, labels)])
 
     def build():
-        ds = (tf.data.TFRecordDataset(path).map(_parse).shuffle(50, seed=3).batch(16)
-              .repeat(2))
+        ds = tf.data.TFRecordDataset(path).map(_parse).shuffle(50, seed=3).batch(16).repeat(2)
         return _all(tf.data.make_one_shot_iterator(ds).get_next())
 
     _same(*_both(monkeypatch, build))
@@ -150,8 +152,10 @@ def test_errors_come_where_they_would(tmp_path, monkeypatch, bad, ignore):
     grouped, single = _both(monkeypatch, build)
     _same(grouped, single)
     if not ignore:
-        assert isinstance(grouped[-1], tf.errors.DataLossError if bad == "corrupt_record"
-                          else tf.errors.InvalidArgumentError)
+        assert isinstance(
+            grouped[-1],
+            tf.errors.DataLossError if bad == "corrupt_record" else tf.errors.InvalidArgumentError,
+        )
         assert len(grouped) == 41
     else:
         assert len(grouped) == (N - 1 if bad == "bad_example" else 40)
