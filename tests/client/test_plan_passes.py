@@ -115,8 +115,36 @@ def test_the_dead_region_is_what_lies_downstream_of_a_switch():
     merged = control_flow_ops.merge([after, guarded])[0]
     ordered = passes.order(passes.needed_ops([merged], [], set(), {}))
     region = {op.name for op in passes.dead_region(ordered)}
-    assert {"after", "guarded", merged.op.name} <= region
-    assert "before" not in region and f.op.name not in region
+    assert {"after", merged.op.name} <= region
+    # (a control edge from a Switch that ran is live, as in TF's executor)
+    assert not {"before", f.op.name, "guarded"} & region
+
+
+def test_what_follows_a_conds_merge_is_live_again():
+    x = tf.placeholder(tf.float32, [], name="x")
+    p = tf.placeholder(tf.bool, [], name="p")
+    q = tf.placeholder(tf.bool, [], name="q")
+
+    def inner():
+        return tf.cond(q, lambda: x * 2.0, lambda: x * 3.0)
+
+    nested = tf.cond(p, inner, lambda: x - 1.0)
+    outer_then = tf.add(nested, 1.0, name="outer_then")
+    inner_merge = next(
+        op
+        for op in tf.get_default_graph().get_operations()
+        if op.type == "Merge" and op.name.startswith("cond/cond")
+    )
+    inner_after = tf.negative(inner_merge.outputs[0], name="inner_after")
+    ordered = passes.order(passes.needed_ops([outer_then, inner_after], [], set(), {}))
+    region = {op.name for op in passes.dead_region(ordered)}
+    assert "outer_then" not in region
+    assert nested.op.name in region and inner_merge.name in region
+    # (after the inner Merge, still inside the outer cond's true branch)
+    assert "inner_after" in region
+    with tf.Session() as sess:
+        for pv, qv, want in ((True, True, 9.0), (True, False, 13.0), (False, True, 4.0)):
+            assert sess.run(outer_then, {x: 4.0, p: pv, q: qv}) == want
 
 
 # -- fold -----------------------------------------------------------------------------
