@@ -160,6 +160,37 @@ def test_graph_mode_trajectories_match_tensorflow():
     assert_same(ours(GRAPH_PROGRAM), expected)
 
 
+FUSED_ADAM_PROGRAM = """
+import collections
+result = {}
+with tf.Graph().as_default():
+    tf.set_random_seed(1)
+    model = tf.keras.Sequential([tf.keras.layers.Dense(5, activation="relu", input_shape=(4,)),
+                                 tf.keras.layers.Dense(3)])
+    model.compile(optimizer="adam", loss="mse")
+    x = np.random.RandomState(0).rand(64, 4).astype(np.float32)
+    y = np.random.RandomState(1).rand(64, 3).astype(np.float32)
+    model.set_weights([np.full(w.shape, 0.1 * (i + 1), np.float32)
+                       for i, w in enumerate(model.get_weights())])
+    model.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0)
+    kinds = collections.Counter(op.type for op in tf.get_default_graph().get_operations())
+    result["apply"] = {k: n for k, n in kinds.items() if "Apply" in k}
+    result["weights"] = [w.tolist() for w in model.get_weights()]
+"""
+
+
+def test_graph_mode_adam_is_one_fused_update_per_variable_as_tf_keras():
+    """In a TF1 graph, Keras 2's legacy Adam: one ResourceApplyAdam per variable (TF's
+    fused kernel, its numbers)."""
+    from tests.keras.dual import assert_same, ours, theirs
+
+    got = ours(FUSED_ADAM_PROGRAM)
+    assert got["apply"] == {"ResourceApplyAdam": 4}
+    expected = theirs(FUSED_ADAM_PROGRAM)
+    if expected is not None:
+        assert_same(got, expected, rtol=1e-6, atol=1e-7)
+
+
 NEW_GRAPH_PROGRAM = """
 O = tf.keras.optimizers
 result = {}

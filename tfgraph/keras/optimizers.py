@@ -106,6 +106,9 @@ class Adam(Optimizer):
     def update_step(self, grad, var, lr):
         from tfgraph.ops import array_ops, math_ops
 
+        if _legacy_graph() and not self.amsgrad and not isinstance(grad, IndexedSlices):
+            if getattr(var, "handle", None) is not None:
+                return self._resource_apply_adam(grad, var, lr)
         lr = self._hyper(lr, var)
         step = array_ops.cast(self.iterations.value() + 1, var.dtype)
         beta_1 = self._hyper_value("beta_1", self.beta_1, var)
@@ -125,6 +128,22 @@ class Adam(Optimizer):
         with self._after(m_update, v_update):
             m_t, v_t = m.read_value(), v.read_value()
             return var.assign_sub((m_t * alpha) / (math_ops.sqrt(v_t) + eps), read_value=False)
+
+    def _resource_apply_adam(self, grad, var, lr):
+        """Keras 2's legacy Adam in a TF1 graph: one ResourceApplyAdam (TF's fused kernel)
+        on the powers of beta_1 and beta_2 at step `iterations + 1`."""
+        from tfgraph.ops import array_ops, math_ops, training_ops
+
+        step = array_ops.cast(self.iterations.value() + 1, var.dtype)
+        beta_1 = array_ops.identity(self._hyper_value("beta_1", self.beta_1, var))
+        beta_2 = array_ops.identity(self._hyper_value("beta_2", self.beta_2, var))
+        m, v = self._slot(var, "m"), self._slot(var, "v")
+        return training_ops.op_of(
+            training_ops.apply_adam(
+                var, m, v, math_ops.pow(beta_1, step), math_ops.pow(beta_2, step),
+                self._hyper(lr, var), beta_1, beta_2, self._hyper(self.epsilon, var), grad,
+            )
+        )  # fmt: skip
 
 
 class RMSprop(Optimizer):
