@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import tfgraph as tf
+from tests.grouped_records import example, flip_byte, grouped_and_single, payload_offset, write
 from tfgraph.client import record_batches
 from tfgraph.client.record_batches import _row_source, grouped_enqueue
 from tfgraph.framework import rows
@@ -15,28 +16,11 @@ from tfgraph.framework import rows
 N = 70  # (not a multiple of the group size)
 
 
-def _example(image, label, extra=None) -> bytes:
-    feature = {
-        "image": tf.train.Feature(float_list=tf.train.FloatList(value=image)),
-        "label": tf.train.Feature(int64_list=tf.train.Int64List(value=[label])),
-    }
-    if extra is not None:
-        feature["extra"] = tf.train.Feature(bytes_list=tf.train.BytesList(value=[extra]))
-    return tf.train.Example(features=tf.train.Features(feature=feature)).SerializeToString()
-
-
 def _records(n, seed=0):
     rng = np.random.RandomState(seed)
     images = rng.randint(0, 256, size=(n, 6)).astype(np.float32)
     labels = rng.randint(-300, 300, size=n)
     return images, labels
-
-
-def _write(path, payloads):
-    with tf.io.TFRecordWriter(str(path)) as writer:
-        for p in payloads:
-            writer.write(p)
-    return str(path)
 
 
 FEATURES = {
@@ -75,7 +59,7 @@ def _drain(tensors, num_threads=1):
 @pytest.fixture
 def one_file(tmp_path):
     images, labels = _records(N)
-    path = _write(tmp_path / "a.tfrecord", [_example(i, lab) for i, lab in zip(images, labels)])
+    path = write(tmp_path / "a.tfrecord", [example(i, lab) for i, lab in zip(images, labels)])
     return path, images, labels
 
 
@@ -149,16 +133,6 @@ def test_turned_off_or_remote(one_file, monkeypatch):
 
 
 # -- what a grouped runner enqueues -------------------------------------------------------
-def _run_both(monkeypatch, build):
-    """`build()` drained grouped and record by record."""
-    results = []
-    for group in (32, 1):
-        monkeypatch.setattr(rows, "GROUP", group)
-        with tf.Graph().as_default():
-            results.append(build())
-    return results
-
-
 def test_same_elements_in_file_order(one_file, monkeypatch):
     path, images, labels = one_file
 
@@ -169,7 +143,7 @@ def test_same_elements_in_file_order(one_file, monkeypatch):
         assert _row_source(_enqueue_op(tf.get_default_graph())) is not None
         return out
 
-    grouped, single = _run_both(monkeypatch, build)
+    grouped, single = grouped_and_single(monkeypatch, build)
     reps = 4  # (two names, two epochs)
     np.testing.assert_array_equal(grouped[0], np.tile(images / np.float32(255.0) - 0.5, (reps, 1)))
     np.testing.assert_array_equal(grouped[1], np.tile(labels.astype(np.int32), reps))
@@ -184,7 +158,7 @@ def test_big_records_through_fused_chains(tmp_path, monkeypatch):
     # step must see the group's shape, not the record's)
     rng = np.random.RandomState(3)
     raw = [rng.bytes(70_000) for _ in range(5)]
-    path = _write(tmp_path / "big.tfrecord", raw)
+    path = write(tmp_path / "big.tfrecord", raw)
 
     def build():
         files = tf.train.string_input_producer([path], num_epochs=1, shuffle=False)
@@ -195,7 +169,7 @@ def test_big_records_through_fused_chains(tmp_path, monkeypatch):
         assert _row_source(_enqueue_op(tf.get_default_graph())) is not None
         return out
 
-    grouped, single = _run_both(monkeypatch, build)
+    grouped, single = grouped_and_single(monkeypatch, build)
     expected = [
         np.sqrt(np.frombuffer(r, np.uint8).astype(np.float32) / np.float32(255.0) - 0.5 + 1.0) * 2.0
         for r in raw
@@ -207,7 +181,7 @@ def test_big_records_through_fused_chains(tmp_path, monkeypatch):
 def test_keys_and_raw_records(tmp_path, monkeypatch):
     raw = [bytes([i % 251]) * 12 for i in range(N)]
     paths = [
-        _write(
+        write(
             tmp_path / f"{k}.tfrecord",
             [
                 tf.train.Example(
@@ -229,20 +203,11 @@ def test_keys_and_raw_records(tmp_path, monkeypatch):
         values.set_shape([12])
         return _drain([key, values])
 
-    grouped, single = _run_both(monkeypatch, build)
+    grouped, single = grouped_and_single(monkeypatch, build)
     assert list(grouped[0]) == list(single[0])
     assert grouped[0][0].decode() == f"{paths[0]}:0"
     np.testing.assert_array_equal(grouped[1], single[1])
     assert sorted(grouped[1][:, 0].tolist()) == sorted(r[0] for r in raw)
-
-
-def _flip_byte(path, offset):
-    """Corrupts the byte at `offset` of the file (a record's payload: its CRC fails)."""
-    with open(path, "r+b") as f:
-        f.seek(offset)
-        byte = f.read(1)[0]
-        f.seek(offset)
-        f.write(bytes([byte ^ 0xFF]))
 
 
 def _run_until_error(sess, call, size_op):
@@ -258,12 +223,12 @@ def _run_until_error(sess, call, size_op):
 @pytest.mark.parametrize("bad", ["corrupt_file", "bad_example"])
 def test_records_before_an_error_are_enqueued(tmp_path, monkeypatch, bad):
     images, labels = _records(N)
-    payloads = [_example(i, lab) for i, lab in zip(images, labels)]
+    payloads = [example(i, lab) for i, lab in zip(images, labels)]
     if bad == "bad_example":
         payloads[45] = b"not an example"
-    path = _write(tmp_path / "a.tfrecord", payloads)
+    path = write(tmp_path / "a.tfrecord", payloads)
     if bad == "corrupt_file":
-        _flip_byte(path, sum(16 + len(p) for p in payloads[:45]) + 12 + 5)  # (record 45)
+        flip_byte(path, payload_offset(payloads, 45) + 5)
     outcomes = []
     for group in (32, 1):
         monkeypatch.setattr(rows, "GROUP", group)
@@ -305,7 +270,7 @@ def test_records_before_an_error_are_enqueued(tmp_path, monkeypatch, bad):
 
 def test_unequal_raw_lengths_go_one_by_one(tmp_path):
     raw = [bytes(range(3 + i % 4)) for i in range(N)]
-    path = _write(tmp_path / "raw.tfrecord", raw)
+    path = write(tmp_path / "raw.tfrecord", raw)
     with tf.Graph().as_default():
         files = tf.FIFOQueue(10, tf.string)
         _, record = tf.TFRecordReader().read(files)
@@ -325,7 +290,7 @@ def test_unequal_raw_lengths_go_one_by_one(tmp_path):
 
 def test_a_group_does_not_wait_for_the_next_file(tmp_path):
     images, labels = _records(N)
-    path = _write(tmp_path / "a.tfrecord", [_example(i, lab) for i, lab in zip(images, labels)])
+    path = write(tmp_path / "a.tfrecord", [example(i, lab) for i, lab in zip(images, labels)])
     with tf.Graph().as_default():
         files = tf.FIFOQueue(10, tf.string)
         f = _read_parse(files)
@@ -346,9 +311,7 @@ def test_a_group_does_not_wait_for_the_next_file(tmp_path):
 
 def test_parse_example_of_a_vector_equals_one_by_one():
     images, labels = _records(5)
-    serialized = [
-        _example(i, lab, extra=b"x" * k) for k, (i, lab) in enumerate(zip(images, labels))
-    ]
+    serialized = [example(i, lab, extra=b"x" * k) for k, (i, lab) in enumerate(zip(images, labels))]
     with tf.Graph().as_default():
         s = tf.placeholder(tf.string, [None])
         parsed = tf.io.parse_example(s, FEATURES)
@@ -371,9 +334,9 @@ def test_partial_reads_keep_their_error(tmp_path):
     from tfgraph.ops.reader_ops import _ReaderState, _tfrecords
 
     images, labels = _records(10)
-    payloads = [_example(i, lab) for i, lab in zip(images, labels)]
-    path = _write(tmp_path / "a.tfrecord", payloads)
-    _flip_byte(path, sum(16 + len(p) for p in payloads[:4]) + 12 + 3)
+    payloads = [example(i, lab) for i, lab in zip(images, labels)]
+    path = write(tmp_path / "a.tfrecord", payloads)
+    flip_byte(path, payload_offset(payloads, 4) + 3)
 
     class Names:
         def __init__(self):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import tfgraph as tf
-from tfgraph.framework import rows
+from tests.grouped_records import example, flip_byte, grouped_and_single, payload_offset, write
 from tfgraph.ops import dataset_ops
 
 N = 70  # (not a multiple of the group size)
@@ -17,27 +17,9 @@ FEATURES = {
 }
 
 
-def _example(image, label) -> bytes:
-    return tf.train.Example(
-        features=tf.train.Features(
-            feature={
-                "image": tf.train.Feature(float_list=tf.train.FloatList(value=image)),
-                "label": tf.train.Feature(int64_list=tf.train.Int64List(value=[label])),
-            }
-        )
-    ).SerializeToString()
-
-
 def _data(n, seed=0):
     rng = np.random.RandomState(seed)
     return rng.randint(0, 256, size=(n, 6)).astype(np.float32), rng.randint(0, 10, size=n)
-
-
-def _write(path, payloads) -> str:
-    with tf.io.TFRecordWriter(str(path)) as writer:
-        for p in payloads:
-            writer.write(p)
-    return str(path)
 
 
 def _parse(record):
@@ -61,16 +43,6 @@ def _all(next_element, init=None):
     return out
 
 
-def _both(monkeypatch, build):
-    """build() iterated in groups and element by element."""
-    results = []
-    for group in (32, 1):
-        monkeypatch.setattr(rows, "GROUP", group)
-        with tf.Graph().as_default():
-            results.append(build())
-    return results
-
-
 def _same(a, b):
     assert len(a) == len(b)
     for x, y in zip(a, b):
@@ -85,9 +57,9 @@ def _same(a, b):
 def test_tfrecord_pipeline_in_groups_equals_element_by_element(tmp_path, monkeypatch):
     images, labels = _data(N)
     paths = [
-        _write(
+        write(
             tmp_path / f"{k}.tfrecord",
-            [_example(i, lab) for i, lab in zip(images[k::2], labels[k::2])],
+            [example(i, lab) for i, lab in zip(images[k::2], labels[k::2])],
         )
         for k in range(2)
     ]
@@ -104,7 +76,7 @@ def test_tfrecord_pipeline_in_groups_equals_element_by_element(tmp_path, monkeyp
         ds = tf.data.TFRecordDataset(paths).map(_parse).map(lambda x, y: (x / 255.0 - 0.5, y))
         return _all(tf.data.make_one_shot_iterator(ds).get_next())
 
-    grouped, single = _both(monkeypatch, build)
+    grouped, single = grouped_and_single(monkeypatch, build)
     assert used  # (the grouped run took the grouped path)
     _same(grouped, single)
     order = np.concatenate([np.arange(N)[0::2], np.arange(N)[1::2]])
@@ -118,30 +90,25 @@ def test_tfrecord_pipeline_in_groups_equals_element_by_element(tmp_path, monkeyp
 
 def test_shuffled_batches_are_the_same(tmp_path, monkeypatch):
     images, labels = _data(N)
-    path = _write(tmp_path / "a.tfrecord", [_example(i, lab) for i, lab in zip(images, labels)])
+    path = write(tmp_path / "a.tfrecord", [example(i, lab) for i, lab in zip(images, labels)])
 
     def build():
         ds = tf.data.TFRecordDataset(path).map(_parse).shuffle(50, seed=3).batch(16).repeat(2)
         return _all(tf.data.make_one_shot_iterator(ds).get_next())
 
-    _same(*_both(monkeypatch, build))
+    _same(*grouped_and_single(monkeypatch, build))
 
 
 @pytest.mark.parametrize("bad", ["bad_example", "corrupt_record"])
 @pytest.mark.parametrize("ignore", [False, True])
 def test_errors_come_where_they_would(tmp_path, monkeypatch, bad, ignore):
     images, labels = _data(N)
-    payloads = [_example(i, lab) for i, lab in zip(images, labels)]
+    payloads = [example(i, lab) for i, lab in zip(images, labels)]
     if bad == "bad_example":
         payloads[40] = b"not an example"
-    path = _write(tmp_path / "a.tfrecord", payloads)
+    path = write(tmp_path / "a.tfrecord", payloads)
     if bad == "corrupt_record":
-        offset = sum(16 + len(p) for p in payloads[:40]) + 12 + 3
-        with open(path, "r+b") as f:
-            f.seek(offset)
-            byte = f.read(1)[0]
-            f.seek(offset)
-            f.write(bytes([byte ^ 0xFF]))
+        flip_byte(path, payload_offset(payloads, 40) + 3)
 
     def build():
         ds = tf.data.TFRecordDataset(path).map(_parse)
@@ -149,7 +116,7 @@ def test_errors_come_where_they_would(tmp_path, monkeypatch, bad, ignore):
             ds = ds.apply(tf.data.experimental.ignore_errors())
         return _all(tf.data.make_one_shot_iterator(ds).get_next())
 
-    grouped, single = _both(monkeypatch, build)
+    grouped, single = grouped_and_single(monkeypatch, build)
     _same(grouped, single)
     if not ignore:
         assert isinstance(
@@ -195,5 +162,5 @@ def test_text_lines_and_reinitialized_iterators(tmp_path, monkeypatch):
                     sess.run(nxt)
         return out
 
-    grouped, single = _both(monkeypatch, build)
+    grouped, single = grouped_and_single(monkeypatch, build)
     assert grouped == single == [lines, lines]

@@ -56,13 +56,16 @@ def _row_source(enqueue_op: Operation) -> Operation | None:
     if enqueue_op._op_def.record_sink is None or enqueue_op._control_inputs:
         return None
     components = enqueue_op._inputs[1:]
-    is_source = lambda op: op._op_def.record_source is not None  # noqa: E731
-    sources = [op for op in rows.ancestors(components, is_source) if is_source(op)]
+    sources = [op for op in rows.ancestors(components, _is_source) if _is_source(op)]
     if len(sources) != 1 or sources[0]._control_inputs:
         return None
     if not rows.rowwise(components, sources[0]._outputs):
         return None
     return sources[0]
+
+
+def _is_source(op: Operation) -> bool:
+    return op._op_def.record_source is not None
 
 
 class _GroupedEnqueue:

@@ -136,13 +136,7 @@ def _mapped_groups(dataset, state, n, run, captured, expected):
                 yield "batch", out
                 continue
             group = [tuple(c[i] for c in group) for i in range(size)]
-        for element in group:
-            try:
-                out = run(*element, *captured)
-            except errors.OpError:
-                if skipping_errors(state):
-                    continue
-                raise
+        for out in _mapped_elements(group, state, run, captured):
             yield "rows", [out]
 
 
@@ -158,7 +152,13 @@ def _map_value(dataset, run, captured, expected, cardinality):
 
 
 def _mapped(dataset, state, run, captured):
-    for element in dataset.iterate(state):
+    yield from _mapped_elements(dataset.iterate(state), state, run, captured)
+
+
+def _mapped_elements(elements, state, run, captured):
+    """The function's results on `elements`, one by one; a failing element is dropped
+    while an IgnoreErrorsDataset pulls (SKIP_ERRORS), else its error raised."""
+    for element in elements:
         try:
             out = run(*element, *captured)
         except errors.OpError:

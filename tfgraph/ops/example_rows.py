@@ -14,33 +14,21 @@ from __future__ import annotations
 
 import numpy as np
 
+from tfgraph.io.sstable import decode_varint
+
 __all__ = ["example_rows"]
 
 _FLOAT_LE = np.dtype("<f4")
-
-
-def _varint(data: bytes, pos: int, end: int) -> tuple[int, int]:
-    value = shift = 0
-    while pos < end:
-        byte = data[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return value, pos
-        shift += 7
-        if shift > 63:
-            break
-    raise ValueError("bad varint")
 
 
 def _fields(data: bytes, pos: int, end: int):
     """(field number, start, stop) of each length-delimited field in data[pos:end];
     ValueError for any other wire type or a field running past `end`."""
     while pos < end:
-        tag, pos = _varint(data, pos, end)
+        tag, pos = decode_varint(data, pos, end)
         if tag & 7 != 2:
             raise ValueError("not length-delimited")
-        length, pos = _varint(data, pos, end)
+        length, pos = decode_varint(data, pos, end)
         if pos + length > end:
             raise ValueError("truncated")
         yield tag >> 3, pos, pos + length
