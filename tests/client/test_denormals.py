@@ -27,7 +27,9 @@ x = tf.placeholder(tf.float32, [None, None])
 big = tf.placeholder(tf.float32, [None, None])
 tiny = np.full((4, 300), 1e-39, np.float32)
 ones = np.ones((300, 300), np.float32)
+rows = tf.placeholder(tf.float32, [None, None])  # (a product big enough for 2 threads)
 outs = {
+    "matmul_threads": tf.matmul(rows, tf.ones([300, 512])),
     "mul": x * 1.0,
     "add": x + 0.0,
     "sum": tf.reduce_sum(x, axis=1),
@@ -37,7 +39,7 @@ outs = {
     "half": x * 0.5 + 1e-38,
 }
 with tf.Session() as sess:
-    got = sess.run(outs, {x: tiny, big: ones})
+    got = sess.run(outs, {x: tiny, big: ones, rows: np.full((512, 300), 1e-39, np.float32)})
 print(json.dumps({k: [int(np.count_nonzero(v)), float(np.max(v))] for k, v in got.items()}))
 """
 
@@ -63,7 +65,7 @@ def test_subnormals_flushed_like_tf():
 
 def test_subnormal_inputs_and_results_are_zero():
     got = _tfgraph_result()
-    for key in ("mul", "add", "sum", "matmul", "exp", "softmax"):
+    for key in ("mul", "add", "sum", "matmul", "matmul_threads", "exp", "softmax"):
         assert got[key] == [0, 0.0], key
 
 

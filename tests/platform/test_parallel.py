@@ -38,6 +38,7 @@ def test_split_products_equal_one_thread(two_threads, monkeypatch):
     rng = np.random.RandomState(0)
     a, b = rng.rand(700, 300).astype(np.float32), rng.rand(300, 90).astype(np.float32)
     monkeypatch.setattr(parallel, "_MIN_PARALLEL_MACS", 1)
+    monkeypatch.setattr(parallel, "_MIN_SHARED_MACS", 1 << 62)  # (not the private BLAS)
     np.testing.assert_array_equal(parallel.matmul(a, b), a @ b)  # (split by rows)
     c, d = rng.rand(100, 300).astype(np.float32), rng.rand(300, 517).astype(np.float32)
     np.testing.assert_array_equal(parallel.matmul(c, d), c @ d)  # (split by columns)
@@ -58,6 +59,7 @@ def test_split_products_equal_one_thread(two_threads, monkeypatch):
 
 def test_pool_threads_flush_subnormals(two_threads, monkeypatch):
     monkeypatch.setattr(parallel, "_MIN_PARALLEL_MACS", 1)
+    monkeypatch.setattr(parallel, "_MIN_SHARED_MACS", 1 << 62)
     tiny = np.full((64, 8), 1e-20, np.float32)
     x = tf.placeholder(tf.float32, [64, 8])
     y = tf.matmul(x, tf.constant(np.full((8, 8), 1e-20, np.float32)))

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from tfgraph.platform import denormal
+from tfgraph.platform import blas, denormal
 
 __all__ = ["num_threads", "run_blocks"]
 
@@ -151,11 +151,17 @@ _MIN_PARALLEL_MACS = 32 << 20
 
 
 def matmul(a, b):
-    """`a @ b` for 2-D `a` and `b`, split over the kernel threads when it is big enough
-    to pay for it (each thread runs single-threaded BLAS on its piece): by rows, or by
-    columns when the rows are few. Every piece has at least _MIN_PIECE rows (columns):
-    a piece of few rows repacks all of `b` for little work (measured: a fully connected
-    layer's 128 x 3136 @ 3136 x 1024 in 4 row pieces took 1.3x the time of 2)."""
+    """`a @ b` for 2-D `a` and `b`: on the private OpenBLAS's threads, or split over the
+    kernel threads, or in this thread, whichever pays (see `shared_matmul`)."""
+    return shared_matmul(a, b, _split_matmul)
+
+
+def _split_matmul(a, b):
+    """`a @ b` split over the kernel threads when it is big enough to pay for it (each
+    thread runs single-threaded BLAS on its piece): by rows, or by columns when the rows
+    are few. Every piece has at least _MIN_PIECE rows (columns): a piece of few rows
+    repacks all of `b` for little work (measured: a fully connected layer's 128 x 3136 @
+    3136 x 1024 in 4 row pieces took 1.3x the time of 2)."""
     import numpy as np
 
     m, k = a.shape
@@ -183,6 +189,55 @@ def matmul(a, b):
 
     run_blocks(cols, work)
     return np.concatenate(parts, axis=1)
+
+
+def shared_matmul(a, b, fallback):
+    """`a @ b` of 2-D arrays on the private OpenBLAS's threads (platform/blas.py) or by
+    `fallback(a, b)`, whichever has been faster for this shape lately.
+
+    On a quiet machine the shared product wins from a few million multiply-adds on; on a
+    busy one the caller, done with its part, waits for a worker that got no CPU (the
+    tutorial MLP beside 3 busy processes: 5.9 ms per step in one thread, 9.9 ms shared).
+    So each shape keeps a moving average of both ways' times and takes the faster,
+    trying the other every _PROBE_EVERY calls."""
+    m, k = a.shape
+    n = b.shape[1]
+    if (
+        m * n * k < _MIN_SHARED_MACS
+        or _THREADS == 1
+        or a.dtype != b.dtype
+        or b.shape[0] != k
+        or not blas.available()
+        or a.dtype not in blas.DTYPES
+    ):
+        return fallback(a, b)
+    key = (m, k, n, a.dtype.char)
+    times = _shared_times.get(key)
+    if times is None:
+        if len(_shared_times) >= 4096:
+            _shared_times.clear()
+        times = _shared_times[key] = [0.0, 0.0, 0]
+    calls = times[2] = times[2] + 1
+    if calls <= 4:  # (both ways twice; the first of each warms up and is not kept)
+        shared = calls % 2 == 1
+    else:
+        shared = (times[0] <= times[1]) != (calls % _PROBE_EVERY == 0)
+    start = time.perf_counter()
+    out = blas.matmul(a, b) if shared else fallback(a, b)
+    took = time.perf_counter() - start
+    i = 0 if shared else 1
+    times[i] = took if calls <= 4 else times[i] + 0.25 * (took - times[i])
+    return out
+
+
+# A product of at least this many multiply-adds may run on the private OpenBLAS's
+# threads. A call costs ~6 us more than numpy's (ctypes, the operands' addresses);
+# measured quiet against numpy's BLAS on one thread: 32x128 @ 128x512 (2.1M) 41 / 40 us,
+# 32x256 @ 256x512 (4.2M) 72 / 64 us, 128x784 @ 784x256 (25.7M) 369 / 254 us, 128x3136 @
+# 3136x1024 (411M, split over tfgraph's threads) 4.4 / 3.3 ms.
+_MIN_SHARED_MACS = 2 << 20
+_PROBE_EVERY = 16
+_shared_times: dict = {}
 
 
 # A split product's pieces have at least this many rows (or columns).

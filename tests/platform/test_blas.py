@@ -1,0 +1,133 @@
+"""The private OpenBLAS (platform/blas.py): numpy's products, subnormals flushed in all of
+its threads, numpy's own BLAS untouched, and the choice between it and one thread."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tfgraph.platform import blas, denormal, parallel
+
+pytestmark = pytest.mark.skipif(
+    not blas.available(), reason="no private OpenBLAS here (scipy-openblas32, x86-64, 2+ CPUs)"
+)
+
+SUBNORMAL = np.float32(1e-39)
+
+
+def _operands(dtype, m=300, k=200, n=250, seed=0):
+    rng = np.random.RandomState(seed)
+    return rng.randn(m, k).astype(dtype), rng.randn(k, n).astype(dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_products_equal_numpy_for_every_layout(dtype):
+    a, b = _operands(dtype)
+    tol = 1e-4 if dtype == np.float32 else 1e-12
+    wide = np.zeros((300, 260), dtype)
+    wide[:, :200] = a
+    for x, y in [
+        (a, b),
+        (np.asfortranarray(a), b),  # (a transposed view in BLAS's eyes)
+        (a, np.asfortranarray(b)),
+        (wide[:, :200], b),  # (rows with a stride longer than the row)
+        (a[::2], b),  # (every other row: copied)
+        (a[:, ::-1], b[::-1]),  # (negative strides: copied)
+        (a[:1], b),  # (one row)
+        (a, b[:, :1]),  # (one column)
+    ]:
+        got = blas.matmul(x, y)
+        assert got.dtype == dtype and got.flags.c_contiguous
+        np.testing.assert_allclose(got, np.dot(x, y), rtol=tol, atol=tol)
+
+
+def test_what_it_does_not_take():
+    a, b = _operands(np.float32)
+    assert blas.matmul(a.astype(np.int32), b.astype(np.int32)) is None
+    assert blas.matmul(a, b.astype(np.float64)) is None
+    assert blas.matmul(a.astype(">f4"), b.astype(">f4")) is None  # (not native order)
+    assert blas.matmul(a[:0], b) is None
+
+
+def test_every_thread_flushes_subnormals():
+    # 512 rows: OpenBLAS gives the rows to both of its threads
+    tiny = np.full((512, 512), SUBNORMAL)
+    ones = np.ones((512, 512), np.float32)
+    before = denormal.mxcsr()
+    assert not blas.matmul(tiny, ones).any()  # (TF: 0; without DAZ, 5.1e-37 in each)
+    assert denormal.mxcsr() == before  # (the caller's mode restored)
+
+
+def test_numpys_blas_keeps_its_floating_point_mode():
+    tiny = np.full((512, 512), SUBNORMAL)
+    ones = np.ones((512, 512), np.float32)
+    blas.matmul(tiny, ones)
+    assert np.dot(tiny, ones).all()  # (numpy outside tfgraph: subnormals are numbers)
+
+
+def test_graph_products_on_both_ways_flush_subnormals_like_tf():
+    x = tf.placeholder(tf.float32, [None, 512])
+    y = tf.matmul(x, tf.ones([512, 512]))
+    z = tf.matmul(x, tf.ones([512, 512]), transpose_b=True)
+    tiny = np.full((512, 512), SUBNORMAL)
+    with tf.Session() as sess:
+        for _ in range(8):  # (the shape's first calls try the private BLAS and one thread)
+            a, b = sess.run([y, z], {x: tiny})
+            assert not a.any() and not b.any()
+            a, b = sess.run([y, z], {x: np.ones((512, 512), np.float32)})
+            np.testing.assert_array_equal(a, 512.0)
+            np.testing.assert_array_equal(b, 512.0)
+
+
+def test_each_shape_takes_the_faster_way(monkeypatch):
+    monkeypatch.setattr(parallel, "_THREADS", 2)
+    monkeypatch.setattr(parallel, "_shared_times", {})
+    monkeypatch.setattr(parallel, "_MIN_SHARED_MACS", 1)
+    clock = [0.0]
+    monkeypatch.setattr(parallel.time, "perf_counter", lambda: clock[0])
+    ways = []
+
+    def timed(name, cost, fn):
+        def run(a, b):
+            ways.append(name)
+            clock[0] += cost
+            return fn(a, b)
+
+        return run
+
+    a, b = _operands(np.float32, 64, 32, 48)
+    monkeypatch.setattr(blas, "matmul", timed("shared", 1.0, np.dot))
+    slow = timed("one thread", 3.0, np.dot)
+    for _ in range(36):
+        np.testing.assert_array_equal(parallel.shared_matmul(a, b, slow), np.dot(a, b))
+    assert ways[:4] == ["shared", "one thread", "shared", "one thread"]
+    # then the shared product, but for a probe of the other way every 16th call
+    assert [i + 1 for i, w in enumerate(ways) if w == "one thread"][2:] == [16, 32]
+    # on a busy machine the shared product gets slower: the next probe sees it
+    monkeypatch.setattr(blas, "matmul", timed("shared", 10.0, np.dot))
+    for _ in range(30):
+        parallel.shared_matmul(a, b, slow)
+    assert len(ways) == 66
+    shared_calls = [n for n in range(37, 67) if ways[n - 1] == "shared"]
+    # one slow call takes its average (1 -> 3.25) past the other's (3); then probes only
+    assert shared_calls == [37, 48, 64]
+    # other shapes keep their own times
+    c, d = _operands(np.float32, 8, 8, 8)
+    del ways[:]
+    for _ in range(4):
+        parallel.shared_matmul(c, d, slow)
+    assert ways == ["shared", "one thread", "shared", "one thread"]
+
+
+def test_can_be_turned_off():
+    code = "from tfgraph.platform import blas; print(blas.available())"
+    env = dict(os.environ, TFGRAPH_PRIVATE_BLAS="0")
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
