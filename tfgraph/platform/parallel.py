@@ -22,6 +22,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import numpy as np
+
 from tfgraph.platform import blas, denormal
 
 __all__ = ["num_threads", "run_blocks"]
@@ -153,6 +155,9 @@ _MIN_PARALLEL_MACS = 32 << 20
 def matmul(a, b):
     """`a @ b` for 2-D `a` and `b`: on the private OpenBLAS's threads, or split over the
     kernel threads, or in this thread, whichever pays (see `shared_matmul`)."""
+    macs = a.shape[0] * a.shape[1] * b.shape[1]
+    if macs < _MIN_SHARED_MACS and macs < _MIN_PARALLEL_MACS:  # (most products: small)
+        return np.dot(a, b)
     return shared_matmul(a, b, _split_matmul)
 
 
@@ -162,8 +167,6 @@ def _split_matmul(a, b):
     are few. Every piece has at least _MIN_PIECE rows (columns): a piece of few rows
     repacks all of `b` for little work (measured: a fully connected layer's 128 x 3136 @
     3136 x 1024 in 4 row pieces took 1.3x the time of 2)."""
-    import numpy as np
-
     m, k = a.shape
     n = b.shape[1]
     if _THREADS == 1 or m * n * k < _MIN_PARALLEL_MACS or max(m, n) < 2 * _MIN_PIECE:
