@@ -111,6 +111,8 @@ for name, make in [("SGD", lambda: tf.keras.optimizers.SGD(0.1)),
                    ("RMSprop", lambda: tf.keras.optimizers.RMSprop(0.1)),
                    ("RMSpropm", lambda: tf.keras.optimizers.RMSprop(0.1, momentum=0.5)),
                    ("RMSpropc", lambda: tf.keras.optimizers.RMSprop(0.1, centered=True)),
+                   ("RMSpropmc", lambda: tf.keras.optimizers.RMSprop(0.1, momentum=0.5,
+                                                                     centered=True)),
                    ("Adagrad", lambda: tf.keras.optimizers.Adagrad(0.1)),
                    ("SGD_lr", lambda: tf.keras.optimizers.SGD(lr=0.2)),
                    ("Adam_decay", lambda: tf.keras.optimizers.Adam(0.1, decay=0.5))]:
@@ -160,33 +162,65 @@ def test_graph_mode_trajectories_match_tensorflow():
     assert_same(ours(GRAPH_PROGRAM), expected)
 
 
-FUSED_ADAM_PROGRAM = """
+FUSED_PROGRAM = """
 import collections
+O = tf.keras.optimizers
 result = {}
-with tf.Graph().as_default():
-    tf.set_random_seed(1)
-    model = tf.keras.Sequential([tf.keras.layers.Dense(5, activation="relu", input_shape=(4,)),
-                                 tf.keras.layers.Dense(3)])
-    model.compile(optimizer="adam", loss="mse")
-    x = np.random.RandomState(0).rand(64, 4).astype(np.float32)
-    y = np.random.RandomState(1).rand(64, 3).astype(np.float32)
-    model.set_weights([np.full(w.shape, 0.1 * (i + 1), np.float32)
-                       for i, w in enumerate(model.get_weights())])
-    model.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0)
-    kinds = collections.Counter(op.type for op in tf.get_default_graph().get_operations())
-    result["apply"] = {k: n for k, n in kinds.items() if "Apply" in k}
-    result["weights"] = [w.tolist() for w in model.get_weights()]
+for name, make in [
+    ("adam", lambda: "adam"),
+    ("sgd", lambda: O.SGD(0.1)),
+    ("sgd_momentum", lambda: O.SGD(0.1, momentum=0.9)),
+    ("sgd_nesterov", lambda: O.SGD(0.1, momentum=0.9, nesterov=True)),
+    ("rmsprop_momentum", lambda: O.RMSprop(0.01, momentum=0.5)),
+    ("rmsprop_centered_momentum", lambda: O.RMSprop(0.01, momentum=0.5, centered=True)),
+    ("adagrad", lambda: O.Adagrad(0.1)),
+    ("adadelta", lambda: O.Adadelta(1.0)),
+    ("adamax", lambda: O.Adamax(0.01)),
+    ("ftrl", lambda: O.Ftrl(0.1, l1_regularization_strength=0.01, beta=0.1)),
+    ("ftrl_shrinkage", lambda: O.Ftrl(0.1, l2_shrinkage_regularization_strength=0.1)),
+]:
+    with tf.Graph().as_default():
+        tf.set_random_seed(1)
+        model = tf.keras.Sequential([
+            tf.keras.layers.Dense(5, activation="relu", input_shape=(4,)),
+            tf.keras.layers.Dense(3)])
+        model.compile(optimizer=make(), loss="mse")
+        x = np.random.RandomState(0).rand(64, 4).astype(np.float32)
+        y = np.random.RandomState(1).rand(64, 3).astype(np.float32)
+        model.set_weights([np.full(w.shape, 0.1 * (i + 1), np.float32)
+                           for i, w in enumerate(model.get_weights())])
+        model.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0)
+        kinds = collections.Counter(op.type for op in tf.get_default_graph().get_operations())
+        result[name] = {
+            "apply": {k: n for k, n in kinds.items() if "Apply" in k},
+            "weights": [w.tolist() for w in model.get_weights()],
+        }
 """
 
+FUSED_KERNELS = {
+    "adam": "ResourceApplyAdam",
+    "sgd": "ResourceApplyGradientDescent",
+    "sgd_momentum": "ResourceApplyKerasMomentum",
+    "sgd_nesterov": "ResourceApplyKerasMomentum",
+    "rmsprop_momentum": "ResourceApplyRMSProp",
+    "rmsprop_centered_momentum": "ResourceApplyCenteredRMSProp",
+    "adagrad": "ResourceApplyAdagradV2",
+    "adadelta": "ResourceApplyAdadelta",
+    "adamax": "ResourceApplyAdaMax",
+    "ftrl": "ResourceApplyFtrl",
+    "ftrl_shrinkage": "ResourceApplyFtrlV2",
+}
 
-def test_graph_mode_adam_is_one_fused_update_per_variable_as_tf_keras():
-    """In a TF1 graph, Keras 2's legacy Adam: one ResourceApplyAdam per variable (TF's
-    fused kernel, its numbers)."""
+
+def test_graph_mode_updates_are_fused_kernels_as_tf_keras():
+    """In a TF1 graph, Keras 2's legacy optimizers: one fused ResourceApply* per variable
+    (TF's kernels, its numbers); RMSprop without momentum stays elementwise, as there."""
     from tests.keras.dual import assert_same, ours, theirs
 
-    got = ours(FUSED_ADAM_PROGRAM)
-    assert got["apply"] == {"ResourceApplyAdam": 4}
-    expected = theirs(FUSED_ADAM_PROGRAM)
+    got = ours(FUSED_PROGRAM)
+    for name, kernel in FUSED_KERNELS.items():
+        assert got[name]["apply"] == {kernel: 4}, name
+    expected = theirs(FUSED_PROGRAM)
     if expected is not None:
         assert_same(got, expected, rtol=1e-6, atol=1e-7)
 

@@ -10,6 +10,7 @@ import pytest
 
 import tfgraph as tf
 from tfgraph import errors
+from tests.tfrun import requires_tf
 from tfgraph.ops import training_ops
 
 
@@ -296,3 +297,113 @@ def test_an_optimizer_step_updates_its_variables_in_place(optimizer):
         address = _cell(sess, w).value.__array_interface__["data"][0]
         sess.run(train, feed)
         assert _cell(sess, w).value.__array_interface__["data"][0] == address
+
+
+# -- Keras 2's fused kernels: AdagradV2, AdaMax, KerasMomentum --------------------------
+KERAS_KERNELS = """
+import json
+rng = np.random.RandomState(3)
+var0, s0, s1, g = (rng.randn(4, 3).astype(np.float32) for _ in range(4))
+s1 = np.abs(s1)
+result = {}
+cases = {
+    "adagrad_v2": (2, lambda v, a, b: APPLY["adagrad_v2"](v, a, 0.1, 1e-3, g)),
+    "adagrad_v2_frozen": (2, lambda v, a, b: APPLY["adagrad_v2"](
+        v, a, 0.1, 1e-3, g, update_slots=False)),
+    "ada_max": (3, lambda v, a, b: APPLY["ada_max"](v, a, b, 0.729, 0.05, 0.9, 0.99, 1e-7, g)),
+    "keras_momentum": (2, lambda v, a, b: APPLY["keras_momentum"](v, a, 0.1, g, 0.9)),
+    "keras_nesterov": (2, lambda v, a, b: APPLY["keras_momentum"](
+        v, a, 0.1, g, 0.9, use_nesterov=True)),
+}
+for name, (n, apply) in cases.items():
+    with tf.Graph().as_default():
+        cells = [tf.Variable(x, use_resource=True) for x in (var0, np.abs(s0), s1)[:n]]
+        op = apply(*cells, *([None] * (3 - n)))
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            for _ in range(3):
+                sess.run(op)
+            result[name] = [sess.run(c).tolist() for c in cells]
+print(json.dumps(result))
+"""
+
+TF_APPLY = """
+R = tf.raw_ops
+APPLY = {
+    "adagrad_v2": lambda v, a, lr, eps, g, update_slots=True: R.ResourceApplyAdagradV2(
+        var=v.handle, accum=a.handle, lr=lr, epsilon=eps, grad=g, update_slots=update_slots),
+    "ada_max": lambda v, m, u, b1p, lr, b1, b2, eps, g: R.ResourceApplyAdaMax(
+        var=v.handle, m=m.handle, v=u.handle, beta1_power=b1p, lr=lr, beta1=b1, beta2=b2,
+        epsilon=eps, grad=g),
+    "keras_momentum": lambda v, a, lr, g, mom, use_nesterov=False: R.ResourceApplyKerasMomentum(
+        var=v.handle, accum=a.handle, lr=lr, grad=g, momentum=mom, use_nesterov=use_nesterov),
+}
+"""
+
+OUR_APPLY = """
+from tfgraph.ops import training_ops as T
+APPLY = {
+    "adagrad_v2": T.apply_adagrad_v2,
+    "ada_max": T.apply_ada_max,
+    "keras_momentum": T.resource_apply_keras_momentum,
+}
+"""
+
+
+def _keras_kernels(prelude: str, run):
+    return run(prelude + KERAS_KERNELS)
+
+
+def test_keras_fused_kernels_formulas():
+    from tests.tfrun import run_here_json
+
+    got = _keras_kernels(OUR_APPLY, run_here_json)
+    rng = np.random.RandomState(3)
+    var, s0, s1, g = (rng.randn(4, 3).astype(np.float32) for _ in range(4))
+    f32 = np.float32
+    lr, eps = f32(0.1), f32(1e-3)
+    adagrad, accum, frozen = var.copy(), np.abs(s0), var.copy()
+    adamax, m, u = var.copy(), np.abs(s0), np.abs(s1)
+    momentum, nesterov = var.copy(), var.copy()
+    mom_accum, nest_accum = np.abs(s0), np.abs(s0)
+    for _ in range(3):
+        accum = accum + g * g
+        adagrad = adagrad - g * lr / (np.sqrt(accum) + eps)
+        frozen = frozen - g * lr / (np.sqrt(np.abs(s0)) + eps)
+        m = m + (g - m) * f32(0.1)
+        u = np.maximum(u * f32(0.99), np.abs(g))
+        adamax = adamax - f32(0.05) / (f32(1) - f32(0.729)) * (m / (u + f32(1e-7)))
+        mom_accum = mom_accum * f32(0.9) - g * lr
+        momentum = momentum + mom_accum
+        nest_accum = nest_accum * f32(0.9) - g * lr
+        nesterov = nesterov + (nest_accum * f32(0.9) - g * lr)
+    expected = {
+        "adagrad_v2": [adagrad, accum],
+        "adagrad_v2_frozen": [frozen, np.abs(s0)],
+        "ada_max": [adamax, m, u],
+        "keras_momentum": [momentum, mom_accum],
+        "keras_nesterov": [nesterov, nest_accum],
+    }
+    for name, values in expected.items():
+        for ours, value in zip(got[name], values, strict=True):
+            np.testing.assert_allclose(ours, value, rtol=1e-5, atol=1e-6, err_msg=name)
+
+
+@pytest.mark.tf
+@requires_tf
+def test_keras_fused_kernels_equal_tfs():
+    from tests.tfrun import run_here_json, run_tf_json
+
+    got = _keras_kernels(OUR_APPLY, run_here_json)
+    expected = _keras_kernels(TF_APPLY, run_tf_json)
+    assert got.keys() == expected.keys()
+    for name in got:
+        for ours, theirs in zip(got[name], expected[name], strict=True):
+            np.testing.assert_allclose(ours, theirs, rtol=2e-7, atol=1e-7, err_msg=name)
+
+
+def test_keras_momentum_has_no_ref_variable_op():
+    from tfgraph.framework import registry
+
+    assert registry.lookup("ResourceApplyKerasMomentum") is not None
+    assert registry.lookup("ApplyKerasMomentum") is None  # (as in TF)

@@ -406,6 +406,15 @@ class Optimizer:
     def update_step(self, grad, var, lr):  # pragma: no cover - every optimizer defines it
         raise NotImplementedError
 
+    def _fused(self, grad, var) -> bool:
+        """Whether this update is one of TF's fused ResourceApply kernels, as in Keras 2's
+        legacy optimizers: in a TF1 graph, for a dense gradient of a resource variable."""
+        return (
+            _legacy_graph()
+            and not isinstance(grad, IndexedSlices)
+            and getattr(var, "handle", None) is not None
+        )
+
     def _update_rows(self, grad, var, slot_names, rows):
         """Applies `rows(grad, var_value, slot_values) -> (new_var, new_slots)`: to the
         whole variable for a dense gradient, to the gradient's rows (gathered, then

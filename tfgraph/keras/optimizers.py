@@ -62,6 +62,8 @@ class SGD(Optimizer):
         return "momentum"
 
     def update_step(self, grad, var, lr):
+        if self._fused(grad, var):
+            return self._fused_update(grad, var, lr)
         lr = self._hyper(lr, var)
         if not self.momentum:
             return var.assign_add(-grad * lr, read_value=False)
@@ -72,6 +74,18 @@ class SGD(Optimizer):
             if self.nesterov:
                 return var.assign_add(-grad * lr + m * momentum, read_value=False)
             return var.assign_add(m.read_value(), read_value=False)
+
+    def _fused_update(self, grad, var, lr):
+        """ResourceApplyGradientDescent, or ResourceApplyKerasMomentum with momentum."""
+        from tfgraph.ops import training_ops as T
+
+        lr = self._hyper(lr, var)
+        if not self.momentum:
+            return T.op_of(T.apply_gradient_descent(var, lr, grad))
+        momentum = self._hyper_value("momentum", self.momentum, var)
+        return T.resource_apply_keras_momentum(
+            var, self._slot(var, "m"), lr, grad, momentum, use_nesterov=self.nesterov
+        )
 
 
 class Adam(Optimizer):
@@ -106,9 +120,8 @@ class Adam(Optimizer):
     def update_step(self, grad, var, lr):
         from tfgraph.ops import array_ops, math_ops
 
-        if _legacy_graph() and not self.amsgrad and not isinstance(grad, IndexedSlices):
-            if getattr(var, "handle", None) is not None:
-                return self._resource_apply_adam(grad, var, lr)
+        if not self.amsgrad and self._fused(grad, var):
+            return self._resource_apply_adam(grad, var, lr)
         lr = self._hyper(lr, var)
         step = array_ops.cast(self.iterations.value() + 1, var.dtype)
         beta_1 = self._hyper_value("beta_1", self.beta_1, var)
@@ -183,6 +196,8 @@ class RMSprop(Optimizer):
     def update_step(self, grad, var, lr):
         from tfgraph.ops import math_ops
 
+        if self.momentum and self._fused(grad, var):
+            return self._fused_update(grad, var, lr)
         lr = self._hyper(lr, var)
         rho = self._hyper_value("rho", self.rho, var)
         velocity = self._slot(var, "velocity")
@@ -210,6 +225,24 @@ class RMSprop(Optimizer):
             with self._after(update):
                 return var.assign_add(-momentum.read_value(), read_value=False)
         return var.assign_add(-increment, read_value=False)
+
+    def _fused_update(self, grad, var, lr):
+        """With momentum, Keras 2's legacy RMSprop is ResourceApply(Centered)RMSProp."""
+        from tfgraph.ops import training_ops as T
+
+        args = (
+            self._slot(var, "velocity"),
+            self._slot(var, "momentum"),
+            self._hyper(lr, var),
+            self._hyper_value("rho", self.rho, var),
+            self._hyper_value("momentum", self.momentum, var),
+            self._hyper(self.epsilon, var),
+            grad,
+        )
+        if self.centered:
+            average = self._slot(var, "average_gradient")
+            return T.op_of(T.apply_centered_rms_prop(var, average, *args))
+        return T.op_of(T.apply_rms_prop(var, *args))
 
 
 class Adagrad(Optimizer):
@@ -239,6 +272,10 @@ class Adagrad(Optimizer):
 
         lr = self._hyper(lr, var)
         acc = self._slot(var, "accumulator", self.initial_accumulator_value)
+        if self._fused(grad, var):  # (Keras 2's legacy Adagrad: ResourceApplyAdagradV2)
+            from tfgraph.ops import training_ops as T
+
+            return T.op_of(T.apply_adagrad_v2(var, acc, lr, self._hyper(self.epsilon, var), grad))
         update = acc.assign_add(grad * grad, read_value=False)
         eps = self._hyper(self.epsilon, var)
         with self._after(update):
@@ -271,6 +308,11 @@ class Adadelta(Optimizer):
         lr = self._hyper(lr, var)
         rho = self._hyper_value("rho", self.rho, var)
         eps = self._hyper(self.epsilon, var)
+        if self._fused(grad, var):  # (Keras 2's legacy Adadelta: ResourceApplyAdadelta)
+            from tfgraph.ops import training_ops as T
+
+            slots = [self._slot(var, name, self._slot_initial(name)) for name in self._slot_names]
+            return T.op_of(T.apply_adadelta(var, *slots, lr, rho, eps, grad))
 
         def rows(grad, w, slots):
             accum, accum_update = slots
@@ -309,8 +351,14 @@ class Adamax(Optimizer):
         step = array_ops.cast(self.iterations.value() + 1, var.dtype)
         beta_1 = self._hyper_value("beta_1", self.beta_1, var)
         beta_2 = self._hyper_value("beta_2", self.beta_2, var)
-        scale = lr / (1 - math_ops.pow(beta_1, step))
         eps = self._hyper(self.epsilon, var)
+        if self._fused(grad, var):  # (Keras 2's legacy Adamax: ResourceApplyAdaMax)
+            from tfgraph.ops import training_ops as T
+
+            m, u = self._slot(var, "m"), self._slot(var, "u")
+            beta_1_power = math_ops.pow(beta_1, step)
+            return T.op_of(T.apply_ada_max(var, m, u, beta_1_power, lr, beta_1, beta_2, eps, grad))
+        scale = lr / (1 - math_ops.pow(beta_1, step))
 
         def rows(grad, w, slots):
             m = beta_1 * slots[0] + (1 - beta_1) * grad
@@ -377,6 +425,16 @@ class Ftrl(Optimizer):
         l2 = l2 + self._hyper_value("beta", self.beta, var) / (2.0 * lr)
         shrinkage = self.l2_shrinkage_regularization_strength
         shrinkage_t = self._hyper(shrinkage, var)
+        if self._fused(grad, var):  # (Keras 2's legacy Ftrl: ResourceApplyFtrl(V2))
+            from tfgraph.ops import training_ops as T
+
+            accum, linear = (self._slot(var, name, self._slot_initial(name))
+                             for name in self._slot_names)  # fmt: skip
+            if shrinkage <= 0.0:
+                return T.op_of(T.apply_ftrl(var, accum, linear, grad, lr, l1, l2, power))
+            return T.op_of(
+                T.apply_ftrl_v2(var, accum, linear, grad, lr, l1, l2, shrinkage_t, power)
+            )
 
         def rows(grad, w, slots):
             accum, linear = slots

@@ -41,8 +41,10 @@ from tfgraph.ops.common_shapes import shape_error
 from tfgraph.platform import parallel
 
 __all__ = [
+    "apply_ada_max",
     "apply_adadelta",
     "apply_adagrad",
+    "apply_adagrad_v2",
     "apply_adam",
     "apply_centered_rms_prop",
     "apply_ftrl",
@@ -52,6 +54,7 @@ __all__ = [
     "apply_proximal_adagrad",
     "apply_proximal_gradient_descent",
     "apply_rms_prop",
+    "resource_apply_keras_momentum",
     "sparse_apply_adadelta",
     "sparse_apply_adagrad",
     "sparse_apply_centered_rms_prop",
@@ -281,21 +284,26 @@ _T_ATTR = "T: numbertype"
 _LOCKING = "use_locking: bool = false"
 
 
-def _register(name: str, inputs: list[str], kinds: str, make_kernel, extra_attrs=()):
+def _register(
+    name: str, inputs: list[str], kinds: str, make_kernel, extra_attrs=(), ref: bool = True
+):
+    """Registers the Apply op on ref variables (unless `ref` is False) and its
+    ResourceApply twin."""
     sparse = "G" in kinds
     attrs = [_T_ATTR]
     if sparse:
         attrs.append("Tindices: {int32, int64}")
     attrs.append(_LOCKING)
     attrs.extend(extra_attrs)
-    register_op(
-        name,
-        inputs=inputs,
-        outputs=["out: Ref(T)"],
-        attrs=attrs,
-        shape=_shape_rule(kinds),
-        make_kernel=make_kernel,
-    )
+    if ref:
+        register_op(
+            name,
+            inputs=inputs,
+            outputs=["out: Ref(T)"],
+            attrs=attrs,
+            shape=_shape_rule(kinds),
+            make_kernel=make_kernel,
+        )
     # The same update on resource variables: the handles' cells, no output.
     n_cells = sum(1 for spec in inputs if "Ref(" in spec)
     register_op(
@@ -463,6 +471,24 @@ def _momentum_update(op, T):
     return update
 
 
+def _keras_momentum_update(op, T):
+    nesterov = op._attrs.get("use_nesterov", False)
+
+    def update(arrays, scalars, grad):
+        var, accum = arrays
+        lr, momentum = scalars
+        step = grad * lr
+        accum *= momentum
+        accum -= step
+        if nesterov:
+            step -= accum * momentum
+            var -= step
+        else:
+            var += accum
+
+    return update
+
+
 def _adam_update(op, T):
     nesterov = op._attrs.get("use_nesterov", False)
     one = T(1)
@@ -502,6 +528,42 @@ def _adagrad_update(op, T):
             accum += np.square(grad)
         step = grad * lr
         step /= np.sqrt(accum)
+        var -= step
+
+    return update
+
+
+def _adagrad_v2_update(op, T):
+    update_slots = op._attrs.get("update_slots", True)
+
+    def update(arrays, scalars, grad):
+        var, accum = arrays
+        lr, epsilon = scalars
+        if update_slots:
+            accum += np.square(grad)
+        denom = np.sqrt(accum)
+        denom += epsilon
+        step = grad * lr
+        step /= denom
+        var -= step
+
+    return update
+
+
+def _ada_max_update(op, T):
+    one = T(1)
+
+    def update(arrays, scalars, grad):
+        var, m, v = arrays
+        beta1_power, lr, beta1, beta2, epsilon = scalars
+        t = grad - m
+        t *= one - beta1
+        m += t
+        v *= beta2
+        np.maximum(v, np.abs(grad, out=t), out=v)
+        denom = v + epsilon
+        step = np.divide(m, denom, out=denom)
+        step *= lr / (one - beta1_power)
         var -= step
 
     return update
@@ -828,6 +890,30 @@ _register(
     ["update_slots: bool = true"],
 )
 _register(
+    "ApplyAdagradV2",
+    ["var: Ref(T)", "accum: Ref(T)", "lr: T", "epsilon: T", "grad: T"],
+    "vvssg",
+    _dense_kernel(("accum",), ("lr", "epsilon"), _adagrad_v2_update),
+    ["update_slots: bool = true"],
+)
+_register(
+    "ApplyAdaMax",
+    [
+        "var: Ref(T)", "m: Ref(T)", "v: Ref(T)", "beta1_power: T", "lr: T", "beta1: T",
+        "beta2: T", "epsilon: T", "grad: T",
+    ],
+    "vvvsssssg",
+    _dense_kernel(("m", "v"), ("beta1_power", "lr", "beta1", "beta2", "epsilon"), _ada_max_update),
+)  # fmt: skip
+_register(  # (Keras 2's SGD with momentum: TF has the resource op only)
+    "ApplyKerasMomentum",
+    ["var: Ref(T)", "accum: Ref(T)", "lr: T", "grad: T", "momentum: T"],
+    "vvsgs",
+    _reordering(_dense_kernel(("accum",), ("lr", "momentum"), _keras_momentum_update), 2, 3),
+    ["use_nesterov: bool = false"],
+    ref=False,
+)
+_register(
     "ApplyAdadelta",
     [
         "var: Ref(T)", "accum: Ref(T)", "accum_update: Ref(T)", "lr: T", "rho: T",
@@ -1033,6 +1119,40 @@ def apply_adagrad(var, accum, lr, grad, use_locking=False, update_slots=True, na
     """accum += grad^2; var -= lr * grad / sqrt(accum)."""
     return _apply(
         "ApplyAdagrad", name, [var, accum, lr, grad], use_locking, update_slots=update_slots
+    )
+
+
+def apply_adagrad_v2(
+    var, accum, lr, epsilon, grad, use_locking=False, update_slots=True, name=None
+):
+    """accum += grad^2; var -= lr * grad / (sqrt(accum) + epsilon)."""
+    return _apply(
+        "ApplyAdagradV2", name, [var, accum, lr, epsilon, grad], use_locking,
+        update_slots=update_slots,
+    )  # fmt: skip
+
+
+def apply_ada_max(
+    var, m, v, beta1_power, lr, beta1, beta2, epsilon, grad, use_locking=False, name=None
+):
+    """AdaMax: m moving mean, v decaying maximum of |grad|; var -= lr / (1 - beta1_power)
+    * m / (v + epsilon)."""
+    return _apply(
+        "ApplyAdaMax", name, [var, m, v, beta1_power, lr, beta1, beta2, epsilon, grad],
+        use_locking,
+    )  # fmt: skip
+
+
+def resource_apply_keras_momentum(
+    var, accum, lr, grad, momentum, use_locking=False, use_nesterov=False, name=None
+):
+    """Keras's momentum on resource variables: accum = accum * momentum - lr * grad;
+    var += accum (Nesterov: var += accum * momentum - lr * grad)."""
+    from tfgraph.ops.apply import apply_op
+
+    attrs = {"use_locking": bool(use_locking), "use_nesterov": bool(use_nesterov)}
+    return apply_op(
+        "ResourceApplyKerasMomentum", name, [var.handle, accum.handle, lr, grad, momentum], attrs
     )
 
 
