@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import tfgraph as tf
-from tfgraph import errors
 from tests.tfrun import requires_tf
+from tfgraph import errors
 from tfgraph.ops import training_ops
 
 
