@@ -16,8 +16,9 @@ hyperparameters are read from them, RMSprop without momentum and Adagrad add eps
 after the square root, and slot updates run before the variable's update reads them.
 A dense gradient of a resource variable is applied by one of TF's fused ResourceApply*
 kernels, as there (all but Nadam, and RMSprop without momentum). Unlike TF there,
-`minimize` also takes a loss tensor (TF asks for a tape); `get_updates` is the legacy way. There Adadelta, Adamax, Ftrl and Nadam update only the rows of a sparse
-(IndexedSlices) gradient, and Nadam's `decay` (0.004) slows its momentum schedule.
+`minimize` also takes a loss tensor (TF asks for a tape); `get_updates` is the legacy way.
+There Adadelta, Adamax, Ftrl and Nadam update only the rows of a sparse (IndexedSlices)
+gradient, and Nadam's `decay` (0.004) slows its momentum schedule.
 """
 
 from __future__ import annotations
