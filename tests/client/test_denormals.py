@@ -3,9 +3,11 @@ do (FTZ|DAZ), and the caller's floating-point mode is restored afterwards."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -183,3 +185,53 @@ def test_large_histogram_buckets_subnormals_as_zeros_in_session():
     with tf.Session() as sess:
         want = proto.Summary.FromString(sess.run(tf.summary.histogram("h", tf.constant(flushed))))
     assert list(got.value[0].histo.bucket) == list(want.value[0].histo.bucket)
+
+
+FORK_PROGRAM = """
+import os, sys
+import numpy as np
+from tfgraph.platform import denormal
+
+tiny = np.full((512, 512), np.float32(1e-39))
+ones = np.ones((512, 512), np.float32)
+
+
+def numpy_product_in_a_run(enter, exit_):
+    token = enter()
+    np.dot(tiny, ones)  # (numpy's OpenBLAS on its threads, if they may run)
+    exit_(token)
+
+
+def keeps_subnormals():  # numpy outside tfgraph: subnormal inputs are numbers
+    return bool(np.dot(tiny, ones).all())
+
+
+results = []
+for during_run in (False, True):
+    token = denormal.enter() if during_run else None  # (a run holding numpy's BLAS)
+    pid = os.fork()
+    if pid == 0:
+        if during_run:
+            denormal.exit(token)
+        numpy_product_in_a_run(*denormal.fp_hooks())
+        os._exit(0 if keeps_subnormals() else 1)
+    if during_run:
+        denormal.exit(token)
+    numpy_product_in_a_run(*denormal.fp_hooks())
+    _, status = os.waitpid(pid, 0)
+    results.append([keeps_subnormals(), os.waitstatus_to_exitcode(status) == 0])
+print(results)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+def test_numpys_blas_threads_started_after_a_fork_keep_their_mode():
+    """OpenBLAS stops its threads at a fork and starts them on its next multi-threaded
+    product, from that thread: tfgraph starts them itself with the caller's mode, so a
+    numpy product inside a run cannot give numpy's workers FTZ|DAZ for good (parent and
+    child, fork outside a run and during one)."""
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    out = subprocess.run(
+        [sys.executable, "-c", FORK_PROGRAM], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[[True, True], [True, True]]"

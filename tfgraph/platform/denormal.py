@@ -26,6 +26,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import mmap
+import os
 import platform
 import sys
 import threading
@@ -143,6 +144,8 @@ def _blas_release(_token=None) -> None:
         _blas_users -= 1
         if _blas_users == 0 and _blas_local is not None:
             _blas_local(_blas_saved)
+    if _restart_pending and not _blas_users:  # (a fork during the run: see below)
+        _restart_numpy_threads()
 
 
 def _make():
@@ -231,6 +234,59 @@ def _mxcsr_only():
 
 
 _enter_nb, _exit_nb = _mxcsr_only()
+
+
+# -- numpy's OpenBLAS threads after a fork ----------------------------------------------
+# OpenBLAS stops its worker threads before a fork (in both processes) and starts them
+# again on its next multi-threaded product, from the thread making it; they keep that
+# thread's floating-point mode for good. A run holding numpy's BLAS on its thread (`enter`)
+# starts none, but one setting only FTZ|DAZ (`fp_hooks`, plans without BLAS op types)
+# could, if a kernel there calls numpy's BLAS (tensordot, ...): numpy's workers would then
+# flush subnormals for the rest of the process, outside tfgraph too. So after a fork
+# tfgraph starts them itself, with the flags cleared: at once, or, while a run holds
+# numpy's BLAS to one thread (then nothing can start them), when the last such run ends.
+_restart_pending = False
+_restart_lock = threading.Lock()
+
+
+def _set_mxcsr(value: int) -> None:
+    if _code is not None:
+        _code[2](value)
+    elif _fenv is not None:
+        env = _Fenv()
+        _fenv[0](ctypes.byref(env))
+        env.mxcsr = value
+        _fenv[1](ctypes.byref(env))
+
+
+def _restart_numpy_threads() -> None:
+    global _restart_pending
+    import numpy as np
+
+    with _restart_lock:
+        if _blas_users:
+            _restart_pending = True
+            return
+        before = mxcsr()
+        if before is None:
+            return
+        _set_mxcsr(before & ~_FLAGS)
+        try:
+            square = np.ones((256, 256), np.float32)
+            np.dot(square, square)  # (big enough for OpenBLAS's threads: they start now)
+        finally:
+            _set_mxcsr(before)
+        _restart_pending = False
+
+
+def _after_fork_in_child() -> None:
+    global _restart_lock
+    _restart_lock = threading.Lock()  # (a thread gone with the fork may have held it)
+    _restart_numpy_threads()
+
+
+if _blas_local is not None and _fenv is not None and hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_parent=_restart_numpy_threads, after_in_child=_after_fork_in_child)
 
 
 def fp_hooks() -> tuple:
