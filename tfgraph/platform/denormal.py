@@ -243,8 +243,10 @@ _enter_nb, _exit_nb = _mxcsr_only()
 # starts none, but one setting only FTZ|DAZ (`fp_hooks`, plans without BLAS op types)
 # could, if a kernel there calls numpy's BLAS (tensordot, ...): numpy's workers would then
 # flush subnormals for the rest of the process, outside tfgraph too. So after a fork
-# tfgraph starts them itself, with the flags cleared: at once, or, while a run holds
-# numpy's BLAS to one thread (then nothing can start them), when the last such run ends.
+# tfgraph starts them itself, with FTZ|DAZ as the thread importing tfgraph had them (as
+# numpy's threads had them from numpy's import, unless the program changed its mode in
+# between): at once, or, while a run holds numpy's BLAS to one thread (then nothing can
+# start them), when the last such run ends.
 _restart_pending = False
 _restart_lock = threading.Lock()
 
@@ -270,7 +272,7 @@ def _restart_numpy_threads() -> None:
         before = mxcsr()
         if before is None:
             return
-        _set_mxcsr(before & ~_FLAGS)
+        _set_mxcsr((before & ~_FLAGS) | _FLAGS_AT_IMPORT)
         try:
             square = np.ones((256, 256), np.float32)
             np.dot(square, square)  # (big enough for OpenBLAS's threads: they start now)
@@ -283,10 +285,6 @@ def _after_fork_in_child() -> None:
     global _restart_lock
     _restart_lock = threading.Lock()  # (a thread gone with the fork may have held it)
     _restart_numpy_threads()
-
-
-if _blas_local is not None and _fenv is not None and hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_parent=_restart_numpy_threads, after_in_child=_after_fork_in_child)
 
 
 def fp_hooks() -> tuple:
@@ -309,3 +307,9 @@ def mxcsr() -> int | None:
     env = _Fenv()
     _fenv[0](ctypes.byref(env))
     return env.mxcsr
+
+
+_FLAGS_AT_IMPORT = (mxcsr() or 0) & _FLAGS
+
+if _blas_local is not None and _fenv is not None and hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_parent=_restart_numpy_threads, after_in_child=_after_fork_in_child)
