@@ -1083,7 +1083,7 @@ def _apply(op_type: str, name, inputs, use_locking, **attrs):
         # a resource variable (slots alike): ResourceApply* on the handles, no output
         from tfgraph.ops.apply import apply_op
 
-        n_cells = sum(1 for a in registry.get(op_type).inputs if a.is_ref)
+        n_cells = sum(1 for a in registry.get("Resource" + op_type).inputs if a.dtype is not None)
         handles = [v.handle for v in inputs[:n_cells]]
         return apply_op("Resource" + op_type, name, handles + list(inputs[n_cells:]), attrs)
     return op_output(op_type, name, inputs, attrs)
@@ -1148,12 +1148,10 @@ def resource_apply_keras_momentum(
 ):
     """Keras's momentum on resource variables: accum = accum * momentum - lr * grad;
     var += accum (Nesterov: var += accum * momentum - lr * grad)."""
-    from tfgraph.ops.apply import apply_op
-
-    attrs = {"use_locking": bool(use_locking), "use_nesterov": bool(use_nesterov)}
-    return apply_op(
-        "ResourceApplyKerasMomentum", name, [var.handle, accum.handle, lr, grad, momentum], attrs
-    )
+    return _apply(
+        "ApplyKerasMomentum", name, [var, accum, lr, grad, momentum], use_locking,
+        use_nesterov=use_nesterov,
+    )  # fmt: skip
 
 
 def apply_adadelta(var, accum, accum_update, lr, rho, epsilon, grad, use_locking=False, name=None):
