@@ -31,7 +31,7 @@ import sys
 import numpy as np
 
 from tfgraph import errors
-from tfgraph.framework import registry
+from tfgraph.framework import dtypes, registry
 from tfgraph.framework.ops import Tensor
 from tfgraph.framework.registry import register_op
 from tfgraph.framework.resources import RefCell
@@ -1083,7 +1083,8 @@ def _apply(op_type: str, name, inputs, use_locking, **attrs):
         # a resource variable (slots alike): ResourceApply* on the handles, no output
         from tfgraph.ops.apply import apply_op
 
-        n_cells = sum(1 for a in registry.get("Resource" + op_type).inputs if a.dtype is not None)
+        op_def = registry.get("Resource" + op_type)
+        n_cells = sum(1 for a in op_def.inputs if a.dtype is dtypes.resource)
         handles = [v.handle for v in inputs[:n_cells]]
         return apply_op("Resource" + op_type, name, handles + list(inputs[n_cells:]), attrs)
     return op_output(op_type, name, inputs, attrs)
