@@ -538,6 +538,18 @@ def test_max_pool_second_order_and_errors():
         tf.gradients(gx, x)
 
 
+def test_avg_pool_counts_vary_only_where_windows_differ():
+    from tfgraph.ops.conv_kernels import pool_geometry, valid_counts
+
+    in_shape, ksize, strides = (2, 5, 4, 3), (1, 3, 3, 1), (1, 2, 2, 1)
+    pads, out = pool_geometry(in_shape, ksize, strides, b"SAME")
+    counts = valid_counts(in_shape, out, ksize, strides, pads)
+    assert counts.shape == (1, 3, 2, 1)  # (every window covers one image, one channel)
+    np.testing.assert_array_equal(counts[0, :, :, 0], [[6, 4], [9, 6], [6, 4]])  # (2,3,2 x 3,2)
+    pads, out = pool_geometry(in_shape, (1, 2, 2, 1), strides, b"VALID")
+    assert valid_counts(in_shape, out, (1, 2, 2, 1), strides, pads).tolist() == [[[[4]]]]
+
+
 def test_avg_pool_grad_divides_by_valid_counts():
     x = tf.constant(np.zeros([1, 4, 4, 1]))
     g = tf.gradients(tf.nn.avg_pool(x, 3, 2, "SAME"), x)[0]

@@ -749,15 +749,20 @@ def max_pool_grad_grad(x, g, ksize, strides, pads, out_shape) -> np.ndarray:
 
 
 def valid_counts(in_shape, out_shape, ksize, strides, pads) -> np.ndarray:
-    """How many input (non-padding) values each pooling window covers (broadcastable)."""
-    counts = np.ones((1, 1, 1, 1))
+    """How many input (non-padding) values each pooling window covers (broadcastable:
+    length 1 along the dimensions where every window covers as many, as the batch and
+    channels: a full-size array cost a SAME 3x3 pool of 64x15x15x32 a fifth of its time)."""
+    counts = np.ones((1, 1, 1, 1), np.int64)
     for d in range(4):
         starts = np.arange(out_shape[d]) * strides[d]
         lo = np.maximum(starts, pads[d][0])
         hi = np.minimum(starts + ksize[d], pads[d][0] + in_shape[d])
+        per_window = hi - lo
+        if per_window.size and (per_window == per_window[0]).all():
+            per_window = per_window[:1]
         shape = [1, 1, 1, 1]
-        shape[d] = out_shape[d]
-        counts = counts * (hi - lo).reshape(shape)
+        shape[d] = per_window.size
+        counts = counts * per_window.reshape(shape)
     return counts
 
 
