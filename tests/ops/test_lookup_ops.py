@@ -66,10 +66,23 @@ with tf.Graph().as_default():
         path, tf.string, 0, tf.int64, 1), 0)
     record("text", [by_line.lookup(tf.constant(["banana\t5", "kiwi"])),
                     by_field.lookup(tf.constant(["cherry", "apple", "kiwi"]))])
+    words = os.path.join(os.path.dirname(path), "words.txt")
+    with open(words, "w") as f:
+        f.write("the\nquick\nfox\n")
+    ids = contrib.index_table_from_file(words, num_oov_buckets=1)
+    plain = contrib.index_table_from_file(words, default_value=-7, vocab_size=2, name="two")
+    fields = contrib.index_table_from_file(path, key_column_index=0, value_column_index=1)
+    back = contrib.index_to_string_table_from_file(words, default_value="<unk>")
+    record("from file", [ids.lookup(tf.constant(["fox", "dog", "the"])),
+                         plain.lookup(tf.constant(["quick", "fox"])),
+                         fields.lookup(tf.constant(["banana", "kiwi"])),
+                         back.lookup(tf.constant([2, 0, 9], tf.int64))])
 errors = []
 with tf.Graph().as_default():
     t = tf.lookup.StaticHashTable(tf.lookup.KeyValueTensorInitializer(["a"], [1]), -1)
     for bad in (lambda: t.lookup(tf.constant([1, 2])),
+                lambda: contrib.index_table_from_file(""),
+                lambda: contrib.index_to_string_table_from_file("x", vocab_size=0),
                 lambda: tf.lookup.StaticVocabularyTable(
                     tf.lookup.KeyValueTensorInitializer(["a"], [1], value_dtype=tf.int64), 0)):
         try:
@@ -102,6 +115,9 @@ def test_tables():
     assert vocab[0] == 0 and vocab[3] == 2 and all(3 <= v < 6 for v in vocab[1:3]) and size == 6
     assert out["contrib"]["values"][1] == ["z", "x", "?"]
     assert out["text"]["values"] == [[1, -1], [8, 3, 0]]
+    ids, plain, fields, back = out["from file"]["values"]
+    assert ids == [2, 3, 0] and plain == [1, -7] and fields == [5, -1]
+    assert back == ["fox", "the", "<unk>"]
 
 
 @pytest.mark.tf

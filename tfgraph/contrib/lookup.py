@@ -7,7 +7,9 @@ from tfgraph.ops.lookup_ops import (
     KeyValueTensorInitializer,
     TextFileIndex,
     TextFileInitializer,
+    index_table_from_file,
     index_table_from_tensor,
+    index_to_string_table_from_file,
     index_to_string_table_from_tensor,
 )
 
@@ -18,6 +20,8 @@ __all__ = [
     "MutableHashTable",
     "TextFileIndex",
     "TextFileInitializer",
+    "index_table_from_file",
     "index_table_from_tensor",
+    "index_to_string_table_from_file",
     "index_to_string_table_from_tensor",
 ]

@@ -1,6 +1,6 @@
 """`tf.feature_column.categorical_column_with_vocabulary_file` (TF1): ids by each value's
 line in a vocabulary file, through a table filled by a TextFileInitializer as TF's
-`index_table_from_file` builds it."""
+`index_table_from_file` builds it (ops/lookup_ops.py)."""
 
 from __future__ import annotations
 
@@ -13,51 +13,9 @@ from tfgraph.feature_column._columns import (
     _CategoricalColumn,
 )
 from tfgraph.framework import dtypes
-from tfgraph.framework.graph import get_default_graph
+from tfgraph.ops.lookup_ops import index_table_from_file
 
 __all__ = ["categorical_column_with_vocabulary_file"]
-
-
-def index_table_from_file(
-    vocabulary_file, num_oov_buckets=0, vocab_size=None, default_value=-1,
-    key_dtype=dtypes.string, name=None,
-):  # fmt: skip
-    """A table of each line of `vocabulary_file` to its number (int64); other keys get
-    `default_value`, or with `num_oov_buckets` a hash bucket after the vocabulary."""
-    from tfgraph.ops.lookup_ops import (
-        StaticHashTable,
-        StaticVocabularyTable,
-        TextFileIndex,
-        TextFileInitializer,
-    )
-
-    if not vocabulary_file:
-        raise ValueError("`vocabulary_file` must be specified and must not be empty.")
-    if num_oov_buckets < 0:
-        raise ValueError(f"num_oov_buckets must be greater or equal than 0, got {num_oov_buckets}.")
-    if vocab_size is not None and vocab_size < 1:
-        raise ValueError(
-            f"`vocab_size` must be greater than 0, got {vocab_size} for vocabulary_file: "
-            f"{vocabulary_file}."
-        )
-    key_dtype = dtypes.as_dtype(key_dtype)
-    if not key_dtype.is_integer and key_dtype != dtypes.string:
-        raise TypeError("Dtype for `keys` should be either integer or string.")
-    g = get_default_graph()
-    with g.name_scope(name or "string_to_index"):
-        with g.name_scope("hash_table"):
-            init = TextFileInitializer(
-                vocabulary_file,
-                dtypes.int64 if key_dtype.is_integer else key_dtype,
-                TextFileIndex.WHOLE_LINE,
-                dtypes.int64,
-                TextFileIndex.LINE_NUMBER,
-                vocab_size=vocab_size,
-                name="table_init",
-            )
-            if num_oov_buckets:
-                return StaticVocabularyTable(init, num_oov_buckets, lookup_key_dtype=key_dtype)
-            return StaticHashTable(init, default_value)
 
 
 class VocabularyFileCategoricalColumn(

@@ -33,7 +33,9 @@ __all__ = [
     "StaticVocabularyTable",
     "TextFileIndex",
     "TextFileInitializer",
+    "index_table_from_file",
     "index_table_from_tensor",
+    "index_to_string_table_from_file",
     "index_to_string_table_from_tensor",
     "initialize_all_tables",
 ]
@@ -497,6 +499,73 @@ class StaticVocabularyTable:
             buckets = math_ops.add(buckets, self._table.size())
             found = math_ops.not_equal(ids, self._table.default_value)
             return array_ops.where_v2(found, ids, buckets)
+
+
+def index_table_from_file(
+    vocabulary_file=None, num_oov_buckets=0, vocab_size=None, default_value=-1,
+    hasher_spec=None, key_dtype=dtypes.string, name=None,
+    key_column_index=TextFileIndex.WHOLE_LINE, value_column_index=TextFileIndex.LINE_NUMBER,
+    delimiter="\t",
+):  # fmt: skip
+    """A table of each line of `vocabulary_file` to its number (int64); other keys get
+    `default_value`, or with `num_oov_buckets` a hash bucket after the vocabulary (TF's
+    fast hash whatever `hasher_spec` says). The column indices and `delimiter` pick the
+    key and value from each line instead, as `TextFileInitializer` does."""
+    del hasher_spec
+    if not vocabulary_file:
+        raise ValueError("`vocabulary_file` must be specified and must not be empty.")
+    if num_oov_buckets < 0:
+        raise ValueError(f"num_oov_buckets must be greater or equal than 0, got {num_oov_buckets}.")
+    if vocab_size is not None and vocab_size < 1:
+        raise ValueError(
+            f"`vocab_size` must be greater than 0, got {vocab_size} for vocabulary_file: "
+            f"{vocabulary_file}."
+        )
+    key_dtype = dtypes.as_dtype(key_dtype)
+    if not key_dtype.is_integer and key_dtype != dtypes.string:
+        raise TypeError("Dtype for `keys` should be either integer or string.")
+    g = get_default_graph()
+    with g.name_scope(name or "string_to_index"):
+        with g.name_scope("hash_table"):
+            init = TextFileInitializer(
+                vocabulary_file,
+                dtypes.int64 if key_dtype.is_integer else key_dtype,
+                key_column_index,
+                dtypes.int64,
+                value_column_index,
+                vocab_size=vocab_size,
+                delimiter=delimiter,
+                name="table_init",
+            )
+            if num_oov_buckets:
+                return StaticVocabularyTable(init, num_oov_buckets, lookup_key_dtype=key_dtype)
+            return StaticHashTable(init, default_value)
+
+
+def index_to_string_table_from_file(
+    vocabulary_file, vocab_size=None, default_value="UNK", name=None,
+    key_column_index=TextFileIndex.LINE_NUMBER, value_column_index=TextFileIndex.WHOLE_LINE,
+    delimiter="\t",
+):  # fmt: skip
+    """A table of int64 line numbers to the lines of `vocabulary_file` (the ids of
+    `index_table_from_file` back to their strings; `default_value` for other ids)."""
+    if not vocabulary_file:
+        raise ValueError("`vocabulary_file` must be specified and must not be empty.")
+    if vocab_size is not None and vocab_size < 1:
+        raise ValueError(f"`vocab_size` must be greater than 0, got {vocab_size}.")
+    g = get_default_graph()
+    with g.name_scope(name or "index_to_string"):
+        init = TextFileInitializer(
+            vocabulary_file,
+            dtypes.int64,
+            key_column_index,
+            dtypes.string,
+            value_column_index,
+            vocab_size=vocab_size,
+            delimiter=delimiter,
+            name="table_init",
+        )
+        return StaticHashTable(init, default_value)
 
 
 def index_table_from_tensor(
