@@ -2,6 +2,26 @@
 TF 2.x no longer has (re-exports only; implementations in tfgraph/legacy_contrib and
 tfgraph/ops)."""
 
-from tfgraph.contrib import data, framework, layers, lookup, rnn, seq2seq, slim
+from tfgraph.contrib import (
+    data,
+    framework,
+    layers,
+    learn,
+    lookup,
+    rnn,
+    seq2seq,
+    slim,
+    tensorboard,
+)
 
-__all__ = ["data", "framework", "layers", "lookup", "rnn", "seq2seq", "slim"]
+__all__ = [
+    "data",
+    "framework",
+    "layers",
+    "learn",
+    "lookup",
+    "rnn",
+    "seq2seq",
+    "slim",
+    "tensorboard",
+]

@@ -1,0 +1,1 @@
+"""`tensorflow.examples.tutorials` (re-exports only): `mnist`."""

@@ -1,0 +1,1 @@
+"""`tensorflow.examples.tutorials.mnist` (re-exports only): `input_data`."""
