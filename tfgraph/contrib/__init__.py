@@ -4,24 +4,36 @@ tfgraph/ops)."""
 
 from tfgraph.contrib import (
     data,
+    deprecated,
     framework,
+    keras,
     layers,
     learn,
+    linalg,
     lookup,
     rnn,
     seq2seq,
+    signal,
     slim,
+    stateless,
     tensorboard,
+    util,
 )
 
 __all__ = [
     "data",
+    "deprecated",
     "framework",
+    "keras",
     "layers",
     "learn",
+    "linalg",
     "lookup",
     "rnn",
     "seq2seq",
+    "signal",
     "slim",
+    "stateless",
     "tensorboard",
+    "util",
 ]
