@@ -5,6 +5,7 @@ tfgraph/ops)."""
 from tfgraph.contrib import (
     data,
     deprecated,
+    distributions,
     framework,
     keras,
     layers,
@@ -24,6 +25,7 @@ from tfgraph.contrib import (
 __all__ = [
     "data",
     "deprecated",
+    "distributions",
     "framework",
     "keras",
     "layers",
