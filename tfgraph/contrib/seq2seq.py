@@ -1,5 +1,71 @@
-"""`tf.contrib.seq2seq` (re-exports only): `sequence_loss`."""
+"""`tf.contrib.seq2seq` (re-exports only): TF 1.15's dynamic decoding (`dynamic_decode`,
+`BasicDecoder`, the helpers), attention (`AttentionWrapper`, the attention mechanisms),
+beam search (`BeamSearchDecoder`, `tile_batch`, `gather_tree`) and `sequence_loss`."""
 
+from tfgraph.legacy_contrib.seq2seq_attention import (
+    AttentionMechanism,
+    AttentionWrapper,
+    AttentionWrapperState,
+    BahdanauAttention,
+    BahdanauMonotonicAttention,
+    LuongAttention,
+    LuongMonotonicAttention,
+    hardmax,
+    monotonic_attention,
+    safe_cumprod,
+)
+from tfgraph.legacy_contrib.seq2seq_beam_search import (
+    BeamSearchDecoder,
+    BeamSearchDecoderOutput,
+    BeamSearchDecoderState,
+    FinalBeamSearchDecoderOutput,
+    gather_tree,
+    tile_batch,
+)
+from tfgraph.legacy_contrib.seq2seq_decoding import (
+    BasicDecoder,
+    BasicDecoderOutput,
+    CustomHelper,
+    Decoder,
+    GreedyEmbeddingHelper,
+    Helper,
+    InferenceHelper,
+    SampleEmbeddingHelper,
+    ScheduledEmbeddingTrainingHelper,
+    ScheduledOutputTrainingHelper,
+    TrainingHelper,
+    dynamic_decode,
+)
 from tfgraph.ops.seq2seq_ops import sequence_loss
 
-__all__ = ["sequence_loss"]
+__all__ = [
+    "AttentionMechanism",
+    "AttentionWrapper",
+    "AttentionWrapperState",
+    "BahdanauAttention",
+    "BahdanauMonotonicAttention",
+    "BasicDecoder",
+    "BasicDecoderOutput",
+    "BeamSearchDecoder",
+    "BeamSearchDecoderOutput",
+    "BeamSearchDecoderState",
+    "CustomHelper",
+    "Decoder",
+    "FinalBeamSearchDecoderOutput",
+    "GreedyEmbeddingHelper",
+    "Helper",
+    "InferenceHelper",
+    "LuongAttention",
+    "LuongMonotonicAttention",
+    "SampleEmbeddingHelper",
+    "ScheduledEmbeddingTrainingHelper",
+    "ScheduledOutputTrainingHelper",
+    "TrainingHelper",
+    "dynamic_decode",
+    "gather_tree",
+    "hardmax",
+    "monotonic_attention",
+    "safe_cumprod",
+    "sequence_loss",
+    "tile_batch",
+]
