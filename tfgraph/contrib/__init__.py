@@ -3,6 +3,7 @@ TF 2.x no longer has (re-exports only; implementations in tfgraph/legacy_contrib
 tfgraph/ops)."""
 
 from tfgraph.contrib import (
+    crf,
     data,
     deprecated,
     distributions,
@@ -13,16 +14,21 @@ from tfgraph.contrib import (
     legacy_seq2seq,
     linalg,
     lookup,
+    losses,
+    metrics,
+    opt,
     rnn,
     seq2seq,
     signal,
     slim,
     stateless,
     tensorboard,
+    training,
     util,
 )
 
 __all__ = [
+    "crf",
     "data",
     "deprecated",
     "distributions",
@@ -33,11 +39,15 @@ __all__ = [
     "legacy_seq2seq",
     "linalg",
     "lookup",
+    "losses",
+    "metrics",
+    "opt",
     "rnn",
     "seq2seq",
     "signal",
     "slim",
     "stateless",
     "tensorboard",
+    "training",
     "util",
 ]
