@@ -692,7 +692,9 @@ _PROTO_EXPORTS = frozenset(
 # tf.flags load absl, tf.test unittest and asyncio, tf.contrib slim and the contrib
 # layers, tf.autograph its converter (together about a third of the import time),
 # tf.distribute its strategies and cluster resolvers (6 ms).
-_LAZY_NAMESPACES = frozenset({"app", "autograph", "contrib", "distribute", "flags", "test"})
+_LAZY_NAMESPACES = frozenset(
+    {"app", "autograph", "contrib", "distribute", "estimator", "flags", "test"}
+)
 
 
 def __getattr__(name):

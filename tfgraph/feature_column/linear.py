@@ -83,7 +83,8 @@ def linear_model(
     from tfgraph.variable_scope import get_variable_scope, variable_scope
 
     with variable_scope(None, default_name="linear_model") as vs:
-        model_name = vs.name.strip("/")
+        # (the scope's own name: under an enclosing scope, vs.name is the full path)
+        model_name = vs.name.strip("/").rsplit("/", 1)[-1]
     feature_columns = _normalize_feature_columns(feature_columns)
     collections = list(weight_collections or [])
     for key in (GraphKeys.GLOBAL_VARIABLES, GraphKeys.MODEL_VARIABLES):
@@ -92,7 +93,7 @@ def linear_model(
     layers = []  # (the column layers' scopes, named at construction as TF's)
     for column in sorted(feature_columns, key=lambda c: c.name):
         with variable_scope(None, default_name=column._var_scope_name) as vs:
-            layers.append((vs.name.strip("/"), column))
+            layers.append((vs.name.strip("/").rsplit("/", 1)[-1], column))
     for column in feature_columns:
         if not (column._dense or column._categorical):
             raise ValueError(

@@ -21,7 +21,7 @@ def _proto():
 
 
 def _join(export_dir, name: str) -> str:
-    return os.path.join(os.fspath(export_dir), name)
+    return os.path.join(os.fsdecode(export_dir), name)
 
 
 def parse_saved_model(export_dir):
@@ -131,7 +131,7 @@ class SavedModelLoader:
     def __init__(self, export_dir) -> None:
         self._export_dir = export_dir
         self._variables_path = os.path.join(
-            os.fspath(export_dir), c.VARIABLES_DIRECTORY, c.VARIABLES_FILENAME
+            os.fsdecode(export_dir), c.VARIABLES_DIRECTORY, c.VARIABLES_FILENAME
         )
         self._saved_model = parse_saved_model(export_dir)
 
