@@ -18,7 +18,7 @@ from tfgraph.framework.graph import (
 from tfgraph.legacy_contrib import variables as slim_variables
 from tfgraph.legacy_contrib.arg_scope import add_arg_scope
 from tfgraph.legacy_contrib.initializers import xavier_initializer
-from tfgraph.legacy_layers import convolutional, core, pooling
+from tfgraph.legacy_layers import convolutional, convolutional3d, core, pooling
 from tfgraph.legacy_layers.core import _smart_cond as smart_cond
 from tfgraph.ops import array_ops, common_shapes, conv_ops, init_ops, nn_ops
 from tfgraph.training.moving_averages import assign_moving_average
@@ -28,9 +28,13 @@ __all__ = [
     "avg_pool2d",
     "batch_norm",
     "bias_add",
+    "conv1d",
     "conv2d",
+    "conv3d",
     "convolution",
+    "convolution1d",
     "convolution2d",
+    "convolution3d",
     "dropout",
     "flatten",
     "fully_connected",
@@ -174,8 +178,8 @@ def convolution(
     scope=None,
     conv_dims=None,
 ):
-    """A 2-D convolution layer (`Conv/weights`, `Conv/biases`), then the normalizer and
-    the activation. (1-D and 3-D inputs are not supported by tfgraph.)"""
+    """An N-D convolution layer (N = rank(inputs) - 2, from 1 to 3: `Conv/weights`,
+    `Conv/biases`), then the normalizer and the activation."""
     if data_format not in (None, "NWC", "NCW", "NHWC", "NCHW", "NDHWC", "NCDHW"):
         raise ValueError(f"Invalid data_format: {data_format!r}")
     getter = _rename_getter({"bias": "biases", "kernel": "weights"})
@@ -184,9 +188,10 @@ def convolution(
         rank = inputs.get_shape().ndims
         if conv_dims is not None and conv_dims + 2 != rank:
             raise ValueError(f"Convolution expects input with rank {conv_dims + 2}, got {rank}")
-        if rank != 4:
+        layer_class = _CONV_CLASSES.get(rank)
+        if layer_class is None:
             raise ValueError("Convolution not supported for input with rank", rank)
-        layer = convolutional.Conv2D(
+        layer = layer_class(
             filters=num_outputs,
             kernel_size=kernel_size,
             strides=stride,
@@ -215,8 +220,93 @@ def convolution(
         return collect_named_outputs(outputs_collections, sc.name, outputs)
 
 
-convolution2d = convolution
-conv2d = convolution
+class _SlimConv1D(convolutional.Conv1D):
+    """tf.layers' Conv1D as slim's copy of it builds it: the op is `conv1d`."""
+
+    def call(self, inputs):
+        if self.padding == "causal":
+            return super().call(inputs)
+        outputs = conv_ops.conv1d(
+            inputs,
+            self.kernel,
+            stride=self.strides[0],
+            padding=self.padding.upper(),
+            data_format=self._tf_data_format,
+            dilations=self.dilation_rate[0],
+            name="conv1d",
+        )
+        if self.use_bias:
+            fmt = _NCHW if self.data_format == "channels_first" else _NHWC
+            outputs = conv_ops.bias_add(outputs, self.bias, data_format=fmt)
+        return outputs
+
+
+_CONV_CLASSES = {
+    3: _SlimConv1D,
+    4: convolutional.Conv2D,
+    5: convolutional3d.Conv3D,
+}
+
+
+def _fixed_rank_convolution(conv_dims: int, name: str):
+    """`convolution` for inputs of rank `conv_dims + 2` only (an arg-scoped function
+    of its own, as slim's `convolution1d` / `2d` / `3d`)."""
+
+    def conv(
+        inputs,
+        num_outputs,
+        kernel_size,
+        stride=1,
+        padding="SAME",
+        data_format=None,
+        rate=1,
+        activation_fn=nn_ops.relu,
+        normalizer_fn=None,
+        normalizer_params=None,
+        weights_initializer=_XAVIER,
+        weights_regularizer=None,
+        biases_initializer=_ZEROS,
+        biases_regularizer=None,
+        reuse=None,
+        variables_collections=None,
+        outputs_collections=None,
+        trainable=True,
+        scope=None,
+    ):
+        return convolution(
+            inputs,
+            num_outputs,
+            kernel_size,
+            stride,
+            padding,
+            data_format,
+            rate,
+            activation_fn,
+            normalizer_fn,
+            normalizer_params,
+            weights_initializer,
+            weights_regularizer,
+            biases_initializer,
+            biases_regularizer,
+            reuse,
+            variables_collections,
+            outputs_collections,
+            trainable,
+            scope,
+            conv_dims=conv_dims,
+        )
+
+    conv.__name__ = conv.__qualname__ = name
+    conv.__doc__ = f"`convolution` of rank-{conv_dims + 2} inputs ({conv_dims}-D)."
+    return add_arg_scope(conv)
+
+
+convolution1d = _fixed_rank_convolution(1, "convolution1d")
+convolution2d = _fixed_rank_convolution(2, "convolution2d")
+convolution3d = _fixed_rank_convolution(3, "convolution3d")
+conv1d = convolution1d
+conv2d = convolution2d
+conv3d = convolution3d
 
 
 def _pool2d(

@@ -289,3 +289,81 @@ def filter_variables(var_list, include_patterns=None, exclude_patterns=None, reg
     if exclude_patterns is not None:
         chosen = [v for v in chosen if not any(find(p, v.name) for p in exclude_patterns)]
     return chosen
+
+
+# -- more helpers (tf-slim's variables module) -------------------------------------------
+def local_variable(initial_value, validate_shape=True, name=None, use_resource=None):
+    """A non-trainable variable in LOCAL_VARIABLES only, holding `initial_value`."""
+    from tfgraph.variables import Variable
+
+    return Variable(
+        initial_value,
+        trainable=False,
+        collections=[GraphKeys.LOCAL_VARIABLES],
+        validate_shape=validate_shape,
+        use_resource=use_resource,
+        name=name,
+    )
+
+
+def global_variable(initial_value, validate_shape=True, name=None, use_resource=None):
+    """A non-trainable variable in GLOBAL_VARIABLES only, holding `initial_value`."""
+    from tfgraph.variables import Variable
+
+    return Variable(
+        initial_value,
+        trainable=False,
+        collections=[GraphKeys.GLOBAL_VARIABLES],
+        validate_shape=validate_shape,
+        use_resource=use_resource,
+        name=name,
+    )
+
+
+def assert_or_get_global_step(graph=None, global_step_tensor=None):
+    """`global_step_tensor` checked to be a usable global step, or (None) the graph's
+    global step (None when it has none)."""
+    from tfgraph.training.training_util import assert_global_step, get_global_step
+
+    if global_step_tensor is None:
+        return get_global_step(graph)
+    assert_global_step(global_step_tensor)
+    return global_step_tensor
+
+
+class VariableDeviceChooser:
+    """A device function for `tf.device` placing variables: on `device_type`:
+    `device_index` of `replica`, and with `num_tasks` > 0 round-robin over the tasks of
+    `job_name` (one op after the other)."""
+
+    def __init__(self, num_tasks=0, job_name="ps", device_type="CPU", device_index=0,
+                 replica=None) -> None:  # fmt: skip
+        self._job_name = job_name
+        self._device_type = device_type
+        self._device_index = device_index
+        self._replica = replica
+        self._num_tasks = num_tasks
+        self._next_task_id = 0
+
+    def __call__(self, op) -> str:
+        parts = []
+        if self._num_tasks > 0:
+            task = self._next_task_id
+            self._next_task_id = (self._next_task_id + 1) % self._num_tasks
+            parts.append(f"/job:{self._job_name}")
+        if self._replica is not None:
+            parts.append(f"/replica:{self._replica}")
+        if self._num_tasks > 0:
+            parts.append(f"/task:{task}")
+        if self._device_type is not None:
+            index = "*" if self._device_index is None else self._device_index
+            parts.append(f"/device:{self._device_type.upper()}:{index}")
+        return "".join(parts)
+
+
+__all__ += [
+    "VariableDeviceChooser",
+    "assert_or_get_global_step",
+    "global_variable",
+    "local_variable",
+]

@@ -1319,7 +1319,8 @@ def convolution(
     filters=None,
     dilations=None,
 ):
-    """N-D convolution (TF1 `tf.nn.convolution`); tfgraph supports the 2-D case."""
+    """N-D convolution (TF1 `tf.nn.convolution`): 1-D, 2-D or 3-D (no atrous
+    SpaceToBatchND graph: dilations go to the op)."""
     if filters is not None:
         filter = filters
     if dilations is not None:
@@ -1331,13 +1332,42 @@ def convolution(
         rank = filter.shape.ndims
         if rank is None:
             rank = input.shape.ndims
-        if rank != 4:
-            raise NotImplementedError(
-                "tfgraph's tf.nn.convolution supports 2-D convolution (rank-4 inputs and "
-                f"filters) only; got rank {rank}."
-            )
         if isinstance(padding, str):
             padding = padding.upper()
+        if rank == 3:  # (as TF: conv1d's ExpandDims / Conv2D / Squeeze under this scope)
+            return conv1d(
+                input,
+                filter,
+                stride=strides if strides is not None else 1,
+                padding=padding,
+                data_format=data_format,
+                dilations=dilation_rate if dilation_rate is not None else 1,
+                name=scope,
+            )
+        if rank == 5:  # (one Conv3D op named as the scope)
+            from tfgraph.ops import conv3d_ops
+
+            first = data_format is not None and data_format.startswith("NC")
+
+            def full(value):
+                value = [1] * 3 if value is None else value
+                value = [value] * 3 if isinstance(value, int) else list(value)
+                return [1, 1, *value] if first else [1, *value, 1]
+
+            return conv3d_ops.conv3d(
+                input,
+                filter,
+                strides=full(strides),
+                padding=padding,
+                data_format="NCDHW" if first else "NDHWC",
+                dilations=full(dilation_rate),
+                name=scope,
+            )
+        if rank != 4:
+            raise NotImplementedError(
+                "tfgraph's tf.nn.convolution supports 1-D to 3-D convolution (rank-3 to "
+                f"rank-5 inputs and filters) only; got rank {rank}."
+            )
         data_format = _format(data_format)
         return conv2d(
             input,

@@ -15,7 +15,8 @@ from tfgraph.framework import dtypes
 from tfgraph.framework.convert import constant, convert_to_tensor
 from tfgraph.framework.graph import get_default_graph
 from tfgraph.framework.ops import Tensor
-from tfgraph.framework.registry import register_op
+from tfgraph.framework.registry import NOT_DIFFERENTIABLE, register_op
+from tfgraph.framework.tensor_shape import TensorShape
 from tfgraph.ops import array_ops, common_shapes, math_ops
 from tfgraph.ops.apply import op_output
 
@@ -528,3 +529,45 @@ register_op(
 def bucketize(input, boundaries, name=None) -> Tensor:
     """The index of the bucket of each value: i with boundaries[i-1] <= x < boundaries[i]."""
     return op_output("Bucketize", name, [input], {"boundaries": [float(b) for b in boundaries]})
+
+
+# -- LinSpace (TF1's tf.lin_space / math_ops.lin_space: one op) ---------------------------
+def _lin_space_shape(op):
+    num = common_shapes.constant_value(op._inputs[2])
+    return [TensorShape([None if num is None else int(num)])]
+
+
+def _lin_space_kernel(op, ctx):
+    dtype = op._attrs["T"].as_numpy_dtype
+
+    def kernel(start, stop, num):
+        if np.ndim(start) or np.ndim(stop) or np.ndim(num):
+            raise errors.InvalidArgumentError(None, op, "start, stop and num must be scalars")
+        num = int(num)
+        if num <= 0:
+            raise errors.InvalidArgumentError(None, op, f"Requires num > 0: {num}")
+        if num == 1:
+            return np.asarray([start], dtype)
+        step = (stop - start) / (num - 1)
+        out = start + step * np.arange(num, dtype=np.float64)
+        out[-1] = stop
+        return out.astype(dtype)
+
+    return kernel
+
+
+register_op(
+    "LinSpace",
+    inputs=["start: T", "stop: T", "num: Tidx"],
+    outputs=["output: T"],
+    attrs=["T: {bfloat16, half, float, double}", "Tidx: {int32, int64} = int32"],
+    shape=_lin_space_shape,
+    make_kernel=_lin_space_kernel,
+    grad=NOT_DIFFERENTIABLE,  # (as TF: ops.NotDifferentiable("LinSpace"))
+)
+
+
+def lin_space(start, stop, num, name=None) -> Tensor:
+    """`num` evenly spaced values from `start` to `stop` (both included): TF1's
+    `tf.lin_space`, a single LinSpace op."""
+    return op_output("LinSpace", name, [start, stop, num])
