@@ -23,6 +23,7 @@ from tfgraph.framework.registry import NOT_DIFFERENTIABLE
 from tfgraph.ops import (
     array_ops,
     control_flow_ops,
+    image_transform_ops,  # (tf.contrib.image's ops: registered here whatever ran before)
     isotonic_ops,
     linalg_more_ops,
     linalg_ops,
@@ -1963,6 +1964,47 @@ CASES.update(
                 lambda x: tf.square(_lop("TensorListConcat", _tl_split(x, (3,), (-1,)), **_GET)[0]),
                 [rnd(3)],
             )
+        ],
+    }
+)
+NO_GRADIENT_IN_TF["AdjustHsvInYiq"] = "TF registers no gradient for AdjustHsvInYiq"
+
+# ImageProjectiveTransformV2/V3: TF's gradient transforms the incoming gradient by the
+# inverted transforms, the exact adjoint only for bijections of the pixel grid (integer
+# shifts with CONSTANT fill, flips, quarter turns); bilinear reads pass through float32.
+_SHIFT_TURN = f32([[1, 0, -1, 0, 1, 2, 0, 0], [0, -1, 3, 1, 0, 0, 0, 0]])
+_FLIP = f32([[-1, 0, 3, 0, 1, 0, 0, 0]])
+CASES.update(
+    {
+        "ImageProjectiveTransformV2": [
+            Case(
+                lambda x: image_transform_ops.image_projective_transform_v2(
+                    x, _SHIFT_TURN, [4, 4], "NEAREST"
+                ),
+                [rnd(2, 4, 4, 2)],
+            ),
+            Case(
+                lambda x: image_transform_ops.image_projective_transform_v2(
+                    x, _FLIP, [4, 4], "BILINEAR", "WRAP"
+                ),
+                [rnd(2, 4, 4, 1)],
+                **LOOSE32,
+            ),
+        ],
+        "ImageProjectiveTransformV3": [
+            Case(
+                lambda x: image_transform_ops.image_projective_transform_v3(
+                    x, _SHIFT_TURN, [4, 4], 0.0, "BILINEAR"
+                ),
+                [rnd(2, 4, 4, 2)],
+                **LOOSE32,
+            ),
+            Case(
+                lambda x: image_transform_ops.image_projective_transform_v3(
+                    x, _FLIP, [4, 4], 0.0, "NEAREST", "REFLECT"
+                ),
+                [rnd(1, 4, 4, 3)],
+            ),
         ],
     }
 )

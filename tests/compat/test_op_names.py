@@ -1295,6 +1295,18 @@ CONTRIB_OP_DEFS = {
         "attrs": [["T", "type", None]],
         "stateful": False,
     },
+    "ImageConnectedComponents": {  # tensorflow/contrib/image/ops/image_ops.cc
+        "inputs": ["image"],
+        "outputs": ["components"],
+        "attrs": [["dtype", "type", None]],
+        "stateful": False,
+    },
+    "AdjustHsvInYiq": {  # tensorflow/contrib/image/ops/distort_image_ops.cc
+        "inputs": ["images", "delta_h", "scale_s", "scale_v"],
+        "outputs": ["output"],
+        "attrs": [["T", "type", None]],
+        "stateful": False,
+    },
 }
 
 
@@ -1304,6 +1316,7 @@ def test_op_defs_match_tf():
     """Argument names, attr names/types/defaults and statefulness of every registered op
     equal TF's OpDefs (what GraphDef export and import rely on); contrib's ops equal TF
     1.15's."""
+    import tfgraph.contrib.image  # (registers contrib's image ops)
     import tfgraph.contrib.seq2seq  # noqa: F401  (registers GatherTree)
 
     ours = _our_op_defs()
