@@ -691,3 +691,51 @@ def test_batch_size_checks_and_gather_tree_from_array():
                     expected[time, b, k] = t.reshape(steps, batch, beam, 2)[time, b, source]
                 source = parents[time, b, source]
     np.testing.assert_allclose(got, expected.reshape(steps, batch * beam, 2))
+
+
+def test_unknown_batch_and_memory_length_train_and_beam_search():
+    # (the NMT tutorial's shapes: batch and lengths known only at run time)
+    rs = np.random.RandomState(3)
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, None, 4])
+        lengths = tf.placeholder(tf.int32, [None])
+        memory, state = tf.nn.dynamic_rnn(
+            rnn.GRUCell(6), x, sequence_length=lengths, dtype=tf.float32
+        )
+        batch = tf.shape(x)[0]
+        with tf.variable_scope("decoder") as scope:
+            cell = S.AttentionWrapper(
+                rnn.GRUCell(6), S.LuongAttention(6, memory, memory_sequence_length=lengths)
+            )
+            initial = cell.zero_state(batch, tf.float32).clone(cell_state=state)
+            helper = S.TrainingHelper(x, lengths)
+            outputs, _, _ = S.dynamic_decode(S.BasicDecoder(cell, helper, initial), scope=scope)
+        loss = tf.reduce_mean(tf.square(outputs.rnn_output))
+        grads = tf.gradients(loss, tf.trainable_variables())
+        train = tf.train.GradientDescentOptimizer(0.5).apply_gradients(
+            zip(grads, tf.trainable_variables())
+        )
+        with tf.variable_scope("decoder", reuse=True) as scope:
+            beam = 2
+            tiled = S.tile_batch(memory, beam)
+            cell2 = S.AttentionWrapper(
+                rnn.GRUCell(6),
+                S.LuongAttention(6, tiled, memory_sequence_length=S.tile_batch(lengths, beam)),
+            )
+            start = cell2.zero_state(batch * beam, tf.float32).clone(
+                cell_state=S.tile_batch(state, beam)
+            )
+            decoder = S.BeamSearchDecoder(
+                cell2, tf.eye(6, num_columns=4), tf.zeros([batch], tf.int32), 5, start, beam
+            )
+            ids = S.dynamic_decode(decoder, maximum_iterations=3, scope=scope)[0].predicted_ids
+        feed = {x: rs.randn(3, 4, 4), lengths: [4, 2, 3]}
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            before = sess.run(loss, feed)
+            for g in sess.run(grads, feed):  # (every gradient live and finite)
+                assert np.isfinite(g).all()
+            for _ in range(5):
+                sess.run(train, feed)
+            assert sess.run(loss, feed) < before
+            assert sess.run(ids, feed).shape[::2] == (3, beam)

@@ -165,6 +165,31 @@ feed = {x: [0.5, -0.4], k: [1.1, 0.8]}
 """,
 }
 
+# Programs compared with TF by values only: with shapes unknown until run time, TF's
+# gradients of AddV2 / Mul in a loop push the operands' shapes onto the history stacks,
+# tfgraph's push the operands (the same numbers, a different graph).
+VALUE_PROGRAMS = {
+    # a cond in the loop reading a tensor from outside it, shapes known only at run time
+    # (the decoder loop of tf.contrib.seq2seq's TrainingHelper): the zeros for the branch
+    # not taken need the value's shape pushed per iteration from inside the cond
+    "cond_on_outside_value_unknown_batch": """
+x = tf.placeholder(tf.float64, [None, 3], name="x")
+limits = tf.placeholder(tf.int32, [None], name="limits")
+zero = tf.zeros_like(x)
+def body(i, h, done):
+    nxt = i + 1
+    finished = nxt >= limits
+    inp = tf.cond(tf.reduce_all(finished), lambda: zero, lambda: x * tf.cast(nxt, tf.float64))
+    return nxt, tf.tanh(h + inp), tf.logical_or(done, finished)
+_, r, _ = tf.while_loop(
+    lambda i, h, done: tf.logical_not(tf.reduce_all(done)), body,
+    [tf.constant(0), tf.zeros_like(x), tf.equal(0, limits)],
+)
+outs = [r] + tf.gradients(tf.reduce_sum(r * r), x)
+feed = {x: [[0.5, -0.2, 0.1], [0.3, 0.4, -0.6]], limits: [3, 2]}
+""",
+}
+
 _SIGNATURE_AND_VALUES = """
 def run_program(code):
     g = tf.Graph()
@@ -197,7 +222,7 @@ def tf_results():
     return json.loads(
         tfrun.run_tf(
             _SIGNATURE_AND_VALUES
-            + f"PROGRAMS = {PROGRAMS!r}\n"
+            + f"PROGRAMS = {dict(PROGRAMS, **VALUE_PROGRAMS)!r}\n"
             + "print(json.dumps({k: run_program(c) for k, c in PROGRAMS.items()}))\n"
         )
     )
@@ -205,9 +230,9 @@ def tf_results():
 
 @pytest.mark.tf
 @requires_tf
-@pytest.mark.parametrize("name", list(PROGRAMS))
+@pytest.mark.parametrize("name", list(PROGRAMS) + list(VALUE_PROGRAMS))
 def test_values_match_tf(name, tf_results):
-    _, ours, ours_none = _ours(PROGRAMS[name])
+    _, ours, ours_none = _ours({**PROGRAMS, **VALUE_PROGRAMS}[name])
     _, theirs, theirs_none = tf_results[name]
     assert ours_none == theirs_none
     assert len(ours) == len(theirs)

@@ -72,6 +72,15 @@ def gather_tree(step_ids, parent_ids, max_sequence_lengths, end_token, name=None
     )
 
 
+def _state_shape(size) -> TensorShape:
+    """A cell's state size as a shape; a size known only at run time (an attention
+    mechanism's alignments over memory of unknown length) is an unknown shape."""
+    if isinstance(size, Tensor):
+        value = constant_value(size)
+        return TensorShape(None if value is None else value)
+    return TensorShape(size)
+
+
 def _static(value):
     v = constant_value(value) if isinstance(value, Tensor) else value
     return None if v is None else int(v)
@@ -525,7 +534,7 @@ class BeamSearchDecoder(Decoder):
         return gather_tree_from_array(t.stack(), parent_ids, sequence_length)
 
     def _merge_batch_beams(self, t, s=None):
-        s = TensorShape(s)
+        s = _state_shape(s)
         t_shape = array_ops.shape(t)
         static_batch_size = _static(self._batch_size)
         batch_size_beam_width = (
@@ -538,7 +547,7 @@ class BeamSearchDecoder(Decoder):
         return reshaped_t
 
     def _split_batch_beams(self, t, s=None):
-        s = TensorShape(s)
+        s = _state_shape(s)
         t_shape = array_ops.shape(t)
         reshaped_t = array_ops.reshape(
             t, array_ops.concat(([self._batch_size, self._beam_width], t_shape[1:]), 0)

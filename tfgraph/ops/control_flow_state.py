@@ -23,6 +23,7 @@ from tfgraph.ops.control_flow_ops import (
     is_loop_exit,
     is_loop_switch,
     output_context,
+    set_cf_context,
     while_context_of,
 )
 from tfgraph.ops.while_loop import WhileContext
@@ -191,6 +192,7 @@ class GradLoopState:
                         push = stack_ops.stack_push_v2(enter_acc, value, swap_memory=swap)
                     finally:
                         value_ctxt.outer_context.exit()
+                    set_cf_context(push.op, value_ctxt)
                 else:
                     value_ctxt.enter()
                     try:
@@ -400,6 +402,10 @@ class ControlFlowState:
             val = _switch_ref_or_tensor(op._inputs[0], pred)[1 - branch]
             zeros_shape = array_ops._shape_internal(val, optimize=False)
             op_ctxt.outer_context.exit()
+            # (as TF: they belong to the cond, so the shape's push is ordered before the
+            # loop's f_sync, which runs when the branch does not, not before its counter)
+            set_cf_context(val.op, op_ctxt)
+            set_cf_context(zeros_shape.op, op_ctxt)
         else:
             op_ctxt.enter()
             zeros_shape = array_ops._shape_internal(val, optimize=False)
