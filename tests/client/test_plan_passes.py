@@ -103,6 +103,42 @@ def test_order_follows_edges_added_after_creation():
     assert names.index("late") < names.index("b")
 
 
+def test_reads_of_state_made_after_an_update_are_ordered_before_it():
+    """As TF's executor runs them (as soon as ready): at the start of the step."""
+    v = tf.get_variable("v", initializer=1.0, use_resource=True)
+    update = v.assign_add(1.0, name="update")
+    after = tf.multiply(v.read_value(), 2.0, name="after")  # made later, needs no update
+    with tf.control_dependencies([update]):
+        waits = tf.multiply(v.read_value(), 3.0, name="waits")
+    needed = passes.needed_ops([after, waits], [update.op], set(), {})
+    names = [op.name for op in passes.order(needed)]
+    assert names.index("after") < names.index("update") < names.index("waits")
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run([update, after, waits])[1:] == [2.0, 6.0]
+
+
+def test_writes_state_reads_traits():
+    v = tf.Variable(1.0, name="ref")
+    r = tf.get_variable("res", initializer=1.0, use_resource=True)
+    writers = {
+        "assign": tf.assign(v, 2.0).op,
+        "assign_resource": r.assign(2.0, read_value=False),
+        "queue": tf.FIFOQueue(2, tf.float32).enqueue(1.0),
+    }
+    readers = {
+        "ref_read": v.value().op,
+        "resource_read": r.read_value().op,
+        "initialized": tf.is_variable_initialized(v).op,
+        "math_on_ref": tf.add(v, 1.0).op,
+        "random": tf.random_uniform([2]).op,
+    }
+    assert {k: passes.writes_state(op) for k, op in writers.items()} == dict.fromkeys(writers, True)
+    assert {k: passes.writes_state(op) for k, op in readers.items()} == dict.fromkeys(
+        readers, False
+    )
+
+
 # -- control --------------------------------------------------------------------------
 def test_the_dead_region_is_what_lies_downstream_of_a_switch():
     x = tf.placeholder(tf.float32, [], name="x")

@@ -274,3 +274,35 @@ def test_composite_feeds_partial_runs_traces_and_file_urls():
 def test_composite_feeds_partial_runs_traces_and_file_urls_match_tensorflow():
     theirs = run_tf_json(PROGRAM_2 + "\nprint(json.dumps(out))")
     assert _run_here_2() == theirs
+
+
+# An accuracy made after `minimize` and fetched with the train op, on resource variables
+# (each use reads the variable anew): TF's executor computes it at the start of the run,
+# before the update, as the loss.
+FETCH_WITH_TRAIN_PROGRAM = """
+x = tf.placeholder(tf.float32, [4, 3])
+w = tf.get_variable("w", initializer=np.ones((3, 2), np.float32), use_resource=True)
+logits = tf.matmul(x, w)
+loss = tf.reduce_sum(tf.square(logits))
+train = tf.train.GradientDescentOptimizer(0.01).minimize(loss)
+after = tf.reduce_sum(tf.matmul(x, w))
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    xv = np.arange(12, dtype=np.float32).reshape(4, 3)
+    out = [[float(v) for v in s.run([loss, after], {x: xv})]]
+    for _ in range(2):
+        out.append([float(v) for v in s.run([train, loss, after], {x: xv})[1:]])
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_values_made_after_the_train_op_are_computed_before_its_update_as_in_tf():
+    import numpy as np
+
+    scope = {"tf": tf, "np": np}
+    with tf.Graph().as_default():
+        exec(FETCH_WITH_TRAIN_PROGRAM, scope)
+    theirs = run_tf_json(FETCH_WITH_TRAIN_PROGRAM + "\nprint(json.dumps(out))")
+    assert scope["out"][1] == scope["out"][0]  # (the first train run: the initial values)
+    np.testing.assert_allclose(scope["out"], theirs, rtol=1e-6)

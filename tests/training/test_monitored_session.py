@@ -235,3 +235,54 @@ def test_hook_argument_errors():
         tf.train.SummarySaverHook(save_steps=1)
     with pytest.raises(RuntimeError, match="Global step should be created to use StopAtStepHook."):
         tf.train.StopAtStepHook(num_steps=1).begin()
+
+
+HOOK_STEPS_PROGRAM = """
+import os
+d = DIRECTORY
+gs = tf.train.get_or_create_global_step()
+w = tf.get_variable("w", [2, 1], initializer=tf.ones_initializer(), use_resource=RESOURCE)
+loss = tf.reduce_sum(tf.square(w))
+tf.summary.scalar("loss", loss)
+train = tf.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=gs)
+hooks = [tf.train.StopAtStepHook(last_step=12)]
+fetched = []
+with tf.train.MonitoredTrainingSession(
+        checkpoint_dir=d, hooks=hooks, save_checkpoint_steps=4, save_summaries_steps=5,
+        log_step_count_steps=3) as sess:
+    while not sess.should_stop():
+        fetched.append(int(sess.run([train, gs])[1]))
+tags = {}
+for name in sorted(os.listdir(d)):
+    if name.startswith("events."):
+        for event in tf.train.summary_iterator(os.path.join(d, name)):
+            for value in event.summary.value:
+                tags.setdefault(value.tag, []).append(int(event.step))
+state = tf.train.get_checkpoint_state(d)
+result = {
+    "fetched": fetched,
+    "loss_steps": tags.get("loss"),
+    "rate_steps": tags.get("global_step/sec"),
+    "checkpoints": [os.path.basename(p) for p in state.all_model_checkpoint_paths],
+}
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+@pytest.mark.parametrize("resource", [False, True])
+def test_hooks_read_the_global_step_before_the_runs_update_as_tf(tmp_path, resource):
+    """TF's hooks fetch the global step's read tensor, which its executor computes at the
+    start of a run: summaries every 5 steps land on steps 1, 6, 11 (not 1, 5, 9)."""
+    import tests.ops.test_data_flow_ops as dfo
+
+    def program(path):
+        return HOOK_STEPS_PROGRAM.replace("DIRECTORY", repr(str(path))).replace(
+            "RESOURCE", str(resource)
+        )
+
+    here = run_here(program(tmp_path / "ours"))
+    dump = "\nprint(json.dumps(_jsonable(result)))\n"
+    theirs = run_tf_json(dfo._JSONABLE_SRC + program(tmp_path / "theirs") + dump)
+    assert here["loss_steps"] == [1, 6, 11]
+    assert here == theirs

@@ -410,28 +410,21 @@ def _write_checkpoint_path_to_summary(output_dir, checkpoint_path, current_globa
 
 # -- training hooks ------------------------------------------------------------------------------
 def _summary_hooks(model_dir, scaffold, save_summary_steps, log_step_count_steps):
-    """The StepCounterHook and SummarySaverHook MonitoredTrainingSession would add, reading
-    the global step as TF's hooks do: through the graph's global-step read tensor (the
-    value before this run's update), so summaries land on steps 1, 1 + N, 1 + 2N, ..."""
+    """The StepCounterHook and SummarySaverHook MonitoredTrainingSession would add (they
+    read the global step before each run's update, so summaries land on steps 1, 1 + N,
+    1 + 2N, ...)."""
     from tfgraph.training import basic_session_run_hooks as hooks_lib
-    from tfgraph.training import training_util
-
-    class StepCounterHook(hooks_lib.StepCounterHook):
-        def begin(self) -> None:
-            super().begin()
-            self._global_step_tensor = training_util._get_or_create_global_step_read()
-
-    class SummarySaverHook(hooks_lib.SummarySaverHook):
-        def begin(self) -> None:
-            super().begin()
-            self._global_step_tensor = training_util._get_or_create_global_step_read()
 
     hooks = []
     if log_step_count_steps and log_step_count_steps > 0:
-        hooks.append(StepCounterHook(output_dir=model_dir, every_n_steps=log_step_count_steps))
+        hooks.append(
+            hooks_lib.StepCounterHook(output_dir=model_dir, every_n_steps=log_step_count_steps)
+        )
     if save_summary_steps and save_summary_steps > 0:
         hooks.append(
-            SummarySaverHook(scaffold=scaffold, save_steps=save_summary_steps, output_dir=model_dir)
+            hooks_lib.SummarySaverHook(
+                scaffold=scaffold, save_steps=save_summary_steps, output_dir=model_dir
+            )
         )
     return hooks
 

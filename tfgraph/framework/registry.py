@@ -57,6 +57,11 @@ They read these, never op-type names:
     constant=True       its output is fixed when the graph is built (Const)
     forwards_input=True output 0 is input 0 unchanged (Identity): plans let them share
                         one slot, and reading a reference input through it is a read
+    reads_state=True    its reference or resource inputs name state it only reads
+                        (ReadVariableOp, IsVariableInitialized); any other op taking a
+                        reference (not through a control-flow op) or a resource may
+                        write what it names: plans order reads of state that depend on
+                        no such op before every such op, as TF's executor runs them
     static_value=f      f(op) -> the output's value from its input's static shape, or None
                         (Shape, Size, Rank): plans fold it when the shape is fully known
     ufunc_form=(u, c)   its kernel computes the ufunc u of its input and the constant c
@@ -316,6 +321,7 @@ class OpDef:
         "name",
         "outputs",
         "placeholder",
+        "reads_state",
         "record_sink",
         "record_source",
         "rowwise",
@@ -357,6 +363,7 @@ class OpDef:
         self.variable: bool = traits.get("variable", False)
         self.constant: bool = traits.get("constant", False)
         self.forwards_input: bool = traits.get("forwards_input", False)
+        self.reads_state: bool = traits.get("reads_state", False)
         self.static_value: Callable | None = traits.get("static_value")
         self.ufunc_form: tuple | None = traits.get("ufunc_form")
         self.sums_inputs: bool = traits.get("sums_inputs", False)
@@ -440,6 +447,7 @@ def register_op(
     variable: bool = False,
     constant: bool = False,
     forwards_input: bool = False,
+    reads_state: bool = False,
     static_value: Callable | None = None,
     control_flow: str | None = None,
     ufunc_form: tuple | None = None,
@@ -472,6 +480,7 @@ def register_op(
             "variable": variable,
             "constant": constant,
             "forwards_input": forwards_input,
+            "reads_state": reads_state,
             "static_value": static_value,
             "control_flow": control_flow,
             "ufunc_form": ufunc_form,

@@ -129,6 +129,7 @@ register_op(
     make_kernel=_read_kernel,
     grad=_read_grad,
     stateful=True,
+    reads_state=True,
 )
 
 
@@ -159,6 +160,7 @@ register_op(
     make_kernel=_is_initialized_kernel,
     grad=NOT_DIFFERENTIABLE,
     stateful=True,
+    reads_state=True,
 )
 
 
@@ -299,6 +301,7 @@ register_op(
     make_kernel=_gather_kernel,
     grad=_gather_grad,
     stateful=True,
+    reads_state=True,
 )
 
 
@@ -496,6 +499,7 @@ register_op(
     make_kernel=_variable_shape_kernel,
     grad=NOT_DIFFERENTIABLE,
     stateful=True,
+    reads_state=True,
 )
 
 

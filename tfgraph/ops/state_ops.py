@@ -331,6 +331,7 @@ register_op(
     kernel=lambda cell: np.bool_(cell.value is not None),
     grad=NOT_DIFFERENTIABLE,
     allows_uninitialized_input=True,
+    reads_state=True,
 )
 
 

@@ -75,7 +75,10 @@ def _as_graph_element(obj):
 
 
 def _global_step_or_error(hook_name: str):
-    step = training_util.get_global_step()
+    """The global step's read tensor that TF's hooks fetch: a copy of the variable's value
+    that TF's executor (and tfgraph's plans, see client/passes/schedule.py) computes at
+    the start of a run, before the run's update of the step."""
+    step = training_util._get_or_create_global_step_read()
     if step is None:
         raise RuntimeError(f"Global step should be created to use {hook_name}.")
     return step
@@ -212,9 +215,7 @@ class StopAtStepHook(SessionRunHook):
         self._last_step = last_step
 
     def begin(self) -> None:
-        self._global_step_tensor = training_util.get_global_step()
-        if self._global_step_tensor is None:
-            raise RuntimeError("Global step should be created to use StopAtStepHook.")
+        self._global_step_tensor = _global_step_or_error("StopAtStepHook")
 
     def after_create_session(self, session, coord) -> None:
         if self._last_step is None:
@@ -380,8 +381,8 @@ class StepCounterHook(SessionRunHook):
     def begin(self) -> None:
         if self._summary_writer is None and self._output_dir:
             self._summary_writer = SummaryWriterCache.get(self._output_dir)
-        self._global_step_tensor = _global_step_or_error("StepCounter")
-        self._summary_tag = self._global_step_tensor.op.name + "/sec"
+        self._global_step_tensor = _global_step_or_error("StepCounterHook")
+        self._summary_tag = training_util.get_global_step().op.name + "/sec"
 
     def before_run(self, run_context):
         return SessionRunArgs(self._global_step_tensor)
@@ -522,7 +523,7 @@ class GlobalStepWaiterHook(SessionRunHook):
 
     def begin(self) -> None:
         self._worker_is_started = False
-        self._global_step_tensor = _global_step_or_error("GlobalStepWaiterHook")
+        self._global_step_tensor = _global_step_or_error("_GlobalStepWaiterHook")
 
     def before_run(self, run_context):
         if self._worker_is_started:

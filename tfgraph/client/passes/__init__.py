@@ -25,7 +25,7 @@ from tfgraph.client.passes.liveness import frees
 from tfgraph.client.passes.lower import KernelContext, bind_kernel, lower
 from tfgraph.client.passes.products import product_sums
 from tfgraph.client.passes.prune import drop_unused_pure_ops, is_pure, needed_ops
-from tfgraph.client.passes.schedule import order
+from tfgraph.client.passes.schedule import order, writes_state
 from tfgraph.client.passes.slots import Slots, assign_slots
 
 __all__ = [
@@ -43,4 +43,5 @@ __all__ = [
     "needed_ops",
     "order",
     "product_sums",
+    "writes_state",
 ]
