@@ -108,6 +108,45 @@ def _finish(outputs, normalizer_fn, normalizer_params, activation_fn):
     return outputs
 
 
+def _apply_weights_layer(
+    layer_class,
+    inputs,
+    sc,
+    reuse,
+    *,
+    normalizer_fn,
+    weights_initializer,
+    weights_regularizer,
+    biases_initializer,
+    biases_regularizer,
+    trainable,
+    variables_collections,
+    **layer_args,
+):
+    """`layer_class` (a tf.layers layer with a kernel and a bias) built in scope `sc` from
+    slim's weights/biases arguments, applied to `inputs`, its variables added to
+    `variables_collections`: the output before the normalizer and the activation."""
+    layer = layer_class(
+        activation=None,
+        use_bias=not normalizer_fn and biases_initializer is not None,
+        kernel_initializer=weights_initializer,
+        bias_initializer=biases_initializer,
+        kernel_regularizer=weights_regularizer,
+        bias_regularizer=biases_regularizer,
+        trainable=trainable,
+        name=sc.name,
+        dtype=inputs.dtype.base_dtype,
+        _scope=sc,
+        _reuse=reuse,
+        **layer_args,
+    )
+    outputs = layer.apply(inputs)
+    _add_to_collections(layer.kernel, variables_collections, "weights")
+    if layer.bias is not None:
+        _add_to_collections(layer.bias, variables_collections, "biases")
+    return outputs
+
+
 @add_arg_scope
 def fully_connected(
     inputs,
@@ -133,24 +172,20 @@ def fully_connected(
         scope, "fully_connected", [inputs], reuse=reuse, custom_getter=getter
     ) as sc:
         inputs = convert_to_tensor(inputs)
-        layer = core.Dense(
-            units=num_outputs,
-            activation=None,
-            use_bias=not normalizer_fn and biases_initializer is not None,
-            kernel_initializer=weights_initializer,
-            bias_initializer=biases_initializer,
-            kernel_regularizer=weights_regularizer,
-            bias_regularizer=biases_regularizer,
+        outputs = _apply_weights_layer(
+            core.Dense,
+            inputs,
+            sc,
+            reuse,
+            normalizer_fn=normalizer_fn,
+            weights_initializer=weights_initializer,
+            weights_regularizer=weights_regularizer,
+            biases_initializer=biases_initializer,
+            biases_regularizer=biases_regularizer,
             trainable=trainable,
-            name=sc.name,
-            dtype=inputs.dtype.base_dtype,
-            _scope=sc,
-            _reuse=reuse,
+            variables_collections=variables_collections,
+            units=num_outputs,
         )
-        outputs = layer.apply(inputs)
-        _add_to_collections(layer.kernel, variables_collections, "weights")
-        if layer.bias is not None:
-            _add_to_collections(layer.bias, variables_collections, "biases")
         outputs = _finish(outputs, normalizer_fn, normalizer_params, activation_fn)
         return collect_named_outputs(outputs_collections, sc.name, outputs)
 
@@ -191,7 +226,18 @@ def convolution(
         layer_class = _CONV_CLASSES.get(rank)
         if layer_class is None:
             raise ValueError("Convolution not supported for input with rank", rank)
-        layer = layer_class(
+        outputs = _apply_weights_layer(
+            layer_class,
+            inputs,
+            sc,
+            reuse,
+            normalizer_fn=normalizer_fn,
+            weights_initializer=weights_initializer,
+            weights_regularizer=weights_regularizer,
+            biases_initializer=biases_initializer,
+            biases_regularizer=biases_regularizer,
+            trainable=trainable,
+            variables_collections=variables_collections,
             filters=num_outputs,
             kernel_size=kernel_size,
             strides=stride,
@@ -200,22 +246,7 @@ def convolution(
             if data_format and data_format.startswith("NC")
             else "channels_last",
             dilation_rate=rate,
-            activation=None,
-            use_bias=not normalizer_fn and biases_initializer is not None,
-            kernel_initializer=weights_initializer,
-            bias_initializer=biases_initializer,
-            kernel_regularizer=weights_regularizer,
-            bias_regularizer=biases_regularizer,
-            trainable=trainable,
-            name=sc.name,
-            dtype=inputs.dtype.base_dtype,
-            _scope=sc,
-            _reuse=reuse,
         )
-        outputs = layer.apply(inputs)
-        _add_to_collections(layer.kernel, variables_collections, "weights")
-        if layer.use_bias:
-            _add_to_collections(layer.bias, variables_collections, "biases")
         outputs = _finish(outputs, normalizer_fn, normalizer_params, activation_fn)
         return collect_named_outputs(outputs_collections, sc.name, outputs)
 

@@ -27,6 +27,7 @@ from tfgraph.legacy_contrib.layers import (
     _XAVIER,
     _ZEROS,
     _add_to_collections,
+    _apply_weights_layer,
     _collections,
     _finish,
     _rename_getter,
@@ -157,28 +158,24 @@ def _transpose_conv(
         if data_format not in formats:
             raise ValueError(f"data_format has to be either {formats[0]} or {formats[1]}.")
         inputs = convert_to_tensor(inputs)
-        layer = layer_class(
+        outputs = _apply_weights_layer(
+            layer_class,
+            inputs,
+            sc,
+            reuse,
+            normalizer_fn=normalizer_fn,
+            weights_initializer=weights_initializer,
+            weights_regularizer=weights_regularizer,
+            biases_initializer=biases_initializer,
+            biases_regularizer=biases_regularizer,
+            trainable=trainable,
+            variables_collections=variables_collections,
             filters=num_outputs,
             kernel_size=kernel_size,
             strides=stride,
             padding=padding,
             data_format=_channels(data_format),
-            activation=None,
-            use_bias=not normalizer_fn and biases_initializer is not None,
-            kernel_initializer=weights_initializer,
-            bias_initializer=biases_initializer,
-            kernel_regularizer=weights_regularizer,
-            bias_regularizer=biases_regularizer,
-            trainable=trainable,
-            name=sc.name,
-            dtype=inputs.dtype.base_dtype,
-            _scope=sc,
-            _reuse=reuse,
         )
-        outputs = layer.apply(inputs)
-        _add_to_collections(layer.kernel, variables_collections, "weights")
-        if layer.bias is not None:
-            _add_to_collections(layer.bias, variables_collections, "biases")
         outputs = _finish(outputs, normalizer_fn, normalizer_params, activation_fn)
         return collect_named_outputs(outputs_collections, sc.name, outputs)
 
