@@ -1,5 +1,6 @@
 """Every Apply*/SparseApply* op against real TF: three updates from the same values give
-the same variables and slots (float32 to rtol 1e-6, float64 to 1e-12)."""
+the same variables and slots (float32 to rtol and atol 1e-6, as TF's own tests; float64
+to 1e-12)."""
 
 from __future__ import annotations
 
@@ -192,7 +193,9 @@ def test_training_ops_match_tf(tf_results, dtype, in_place, monkeypatch):
 
     monkeypatch.setattr(training_ops, "IN_PLACE", in_place)
     ours = _run_ours(dtype)
-    rtol, atol = (1e-6, 1e-7) if dtype == "float32" else (1e-12, 1e-14)
+    # (float32: the tolerance of TF's own optimizer tests, assertAllCloseAccordingToType;
+    # pow and division round differently with the CPU's SIMD paths)
+    rtol, atol = (1e-6, 1e-6) if dtype == "float32" else (1e-12, 1e-14)
     problems = []
     for name, *_ in CASES:
         for k, (a, b) in enumerate(zip(ours[name], tf_results[dtype][name])):
