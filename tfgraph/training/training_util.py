@@ -7,6 +7,7 @@ GLOBAL_STEP, not trainable, aggregation ONLY_FIRST_REPLICA), as TensorFlow does.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from tfgraph.framework import dtypes
@@ -131,9 +132,17 @@ def _get_or_create_global_step_read(graph=None):
     step = get_global_step(graph)
     if step is None:
         return None
+    # On a cluster, with the step on a ps task, the read is a plain read placed with the
+    # step: tfgraph runs no cond across tasks (docs/distributed.md), and a worker's hooks
+    # run once the chief has initialized the step. (TF's executor runs the cond with its
+    # RefSwitch on the ps and the rest on the worker.)
+    on_task = "/job:" in (step.device or "")
     with graph.as_default() as g, g.name_scope(None):
-        with g.name_scope(step.op.name + "/"):
-            if isinstance(step, Variable):
+        placed = g.colocate_with(step.op) if on_task else contextlib.nullcontext()
+        with g.name_scope(step.op.name + "/"), placed:
+            if isinstance(step, Variable) and on_task:
+                value = step.read_value()
+            elif isinstance(step, Variable):
                 value = control_flow_ops.cond(
                     state_ops.is_variable_initialized(step),
                     step.read_value,
