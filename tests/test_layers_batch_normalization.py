@@ -118,3 +118,37 @@ def test_matches_tf(code):
                 np.testing.assert_allclose(u, v, rtol=2e-4, atol=2e-5, err_msg=key)
         np.testing.assert_allclose(ours[key]["moving"], theirs[key]["moving"], rtol=1e-5)
         np.testing.assert_allclose(ours[key]["test"], theirs[key]["test"], rtol=1e-4, atol=1e-5)
+
+
+PARTITIONED_SCOPE = """
+x = tf.constant(np.arange(24, dtype=np.float32).reshape(6, 4))
+with tf.variable_scope("s", partitioner=tf.fixed_size_partitioner(2)):
+    y = tf.layers.batch_normalization(x, training=True)
+updates = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    sess.run([y, updates])
+    out = {
+        v.op.name: [v.get_shape().as_list(), v._save_slice_info is not None]
+        for v in tf.global_variables()
+    }
+    out["moving_mean"] = sess.run(
+        [v for v in tf.global_variables() if "moving_mean" in v.op.name][0]
+    ).tolist()
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.tf
+@requires_tf
+def test_moving_statistics_are_not_partitioned_under_a_partitioner_as_in_tf():
+    """(the canned DNN estimators' batch_norm=True builds its layers so)"""
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    with tf.Graph().as_default(), contextlib.redirect_stdout(buf):
+        exec(PARTITIONED_SCOPE, {"tf": tf, "np": np, "json": json})
+    here = json.loads(buf.getvalue())
+    assert run_tf_json(PARTITIONED_SCOPE) == here
+    assert here["s/batch_normalization/moving_mean"] == [[4], False]

@@ -119,12 +119,25 @@ class BatchNormalization(base.Layer):
                 "beta", param, initializer=self.beta_initializer,
                 regularizer=self.beta_regularizer, constraint=self.beta_constraint,
             )  # fmt: skip
-        self.moving_mean = self.add_weight(
-            "moving_mean", param, initializer=self.moving_mean_initializer, trainable=False
-        )
-        self.moving_variance = self.add_weight(
-            "moving_variance", param, initializer=self.moving_variance_initializer, trainable=False
-        )
+        # (as TF: the moving statistics are never partitioned, so that their updates
+        # assign them whole; a partitioner of the layer's scope applies to gamma and beta)
+        scope = self._scope
+        partitioner = scope.partitioner if scope is not None else None
+        if scope is not None and partitioner is not None:
+            scope.set_partitioner(None)
+        try:
+            self.moving_mean = self.add_weight(
+                "moving_mean", param, initializer=self.moving_mean_initializer, trainable=False
+            )
+            self.moving_variance = self.add_weight(
+                "moving_variance",
+                param,
+                initializer=self.moving_variance_initializer,
+                trainable=False,
+            )
+        finally:
+            if scope is not None and partitioner is not None:
+                scope.set_partitioner(partitioner)
         self.built = True
 
     def _assign_moving_average(self, variable, value, momentum):
