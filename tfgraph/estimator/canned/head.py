@@ -132,7 +132,11 @@ class _Head:
     def name(self):
         return self._name
 
-    def create_estimator_spec(self, features, mode, logits, labels=None, optimizer=None):
+    def create_estimator_spec(
+        self, features, mode, logits, labels=None, optimizer=None, train_op_fn=None
+    ):
+        """The EstimatorSpec of `mode`; in TRAIN the train op minimizes the loss with
+        `optimizer` (incrementing the global step) or is `train_op_fn(loss)`."""
         tf = _tf()
         with tf.name_scope(self._name, "head"):
             logits = tf.convert_to_tensor(logits)
@@ -152,9 +156,14 @@ class _Head:
                 return EstimatorSpec(
                     mode, predictions=predictions, loss=training_loss, eval_metric_ops=metrics
                 )
-            if optimizer is None:
+            if optimizer is not None:
+                if train_op_fn is not None:
+                    raise ValueError("train_op_fn and optimizer cannot both be set.")
+                train_op = optimizer.minimize(training_loss, global_step=tf.train.get_global_step())
+            elif train_op_fn is not None:
+                train_op = train_op_fn(training_loss)
+            else:
                 raise ValueError("train_op_fn and optimizer cannot both be None.")
-            train_op = optimizer.minimize(training_loss, global_step=tf.train.get_global_step())
             update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
             if update_ops:
                 train_op = tf.group(train_op, *update_ops)
