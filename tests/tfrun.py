@@ -5,7 +5,9 @@ compare with it send a snippet to a separate interpreter named by the environmen
 variable `TFGRAPH_TF_PYTHON` (e.g. `/work/venvs/tf/bin/python`) and skip when it is
 not set. The snippet sees `tf` (= `tensorflow.compat.v1`, v2 behaviour disabled) and
 `np`, `tf.keras` is Keras 2 (`tf_keras`, as TF1 programs expect), and the repository
-root is on its `sys.path`, so it may import tfgraph too.
+root is on its `sys.path`, so it may import tfgraph too. Each snippet runs in a child
+forked from a TF interpreter that imported TensorFlow once (`TFGRAPH_TF_FORK=0`: a fresh
+interpreter per snippet).
 
     @pytest.mark.tf
     @requires_tf
@@ -15,10 +17,13 @@ root is on its `sys.path`, so it may import tfgraph too.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -71,17 +76,7 @@ tf.get_logger().setLevel(logging.ERROR)
 """
 
 
-def run_tf(
-    code: str, timeout: float = 600, cwd: str | os.PathLike | None = None, v1: bool = True
-) -> str:
-    """Runs `code` in TensorFlow's interpreter and returns its stdout (`tf` is
-    `tensorflow.compat.v1` in graph mode, or with `v1=False` TensorFlow 2 as it starts).
-
-    Raises:
-        RuntimeError: if the snippet fails; the message holds its stderr.
-    """
-    if TF_PYTHON is None:
-        pytest.skip("real TensorFlow not available (set TFGRAPH_TF_PYTHON)")
+def _tf_env() -> dict:
     env = dict(os.environ)
     env.update(
         TF_CPP_MIN_LOG_LEVEL="3",
@@ -96,19 +91,151 @@ def run_tf(
         TF_USE_LEGACY_KERAS="1",
     )
     env.pop("PYTHONPATH", None)
-    program = (_PRELUDE if v1 else _PRELUDE_V2).format(root=str(REPO_ROOT)) + code
-    proc = subprocess.run(
-        [TF_PYTHON, "-c", program],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-        cwd=str(cwd or REPO_ROOT),
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"TensorFlow snippet failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
-    return proc.stdout
+    return env
+
+
+# A snippet runs in a child forked from a TF interpreter that has run the prelude once (a
+# "zygote", one per prelude): importing TensorFlow takes 2.5-5.5 s, a fork milliseconds.
+# The child is what `python -c prelude+code` would be after the prelude: its own process,
+# cwd, stdout and stderr, a fresh `__main__` namespace holding the prelude's names, exit
+# code 1 and a traceback on an exception, atexit handlers run at the end.
+# TFGRAPH_TF_FORK=0 runs every snippet in a fresh interpreter instead.
+_ZYGOTE = r"""
+import json as _json, os as _os, sys as _sys
+_PRELUDE_GLOBALS = {k: v for k, v in globals().items() if not k.startswith("__")}
+_requests, _replies = _sys.stdin, _sys.stdout
+_sys.stdin = open(_os.devnull)
+for _line in _requests:
+    _req = _json.loads(_line)
+    _sys.stdout.flush()
+    _sys.stderr.flush()
+    _pid = _os.fork()
+    if _pid == 0:
+        _code = 1
+        try:
+            _os.chdir(_req["cwd"])
+            _fd = _os.open(_req["out"], _os.O_WRONLY)
+            _os.dup2(_fd, 1)
+            _fd = _os.open(_req["err"], _os.O_WRONLY)
+            _os.dup2(_fd, 2)
+            _null = _os.open(_os.devnull, _os.O_RDONLY)
+            _os.dup2(_null, 0)
+            _sys.stdout = open(1, "w", closefd=False)
+            _sys.stderr = open(2, "w", closefd=False)
+            _scope = dict(_PRELUDE_GLOBALS, __name__="__main__", __builtins__=__builtins__)
+            try:
+                exec(compile(_req["code"], "<string>", "exec"), _scope)
+                _code = 0
+            except SystemExit as _e:
+                if _e.code is None or isinstance(_e.code, int):
+                    _code = _e.code or 0
+                else:
+                    print(_e.code, file=_sys.stderr)
+            except BaseException:
+                import traceback as _tb
+                _tb.print_exc()
+            import atexit as _atexit, threading as _threading
+            _threading._shutdown()
+            _atexit._run_exitfuncs()
+        finally:
+            try:
+                _sys.stdout.flush()
+                _sys.stderr.flush()
+            finally:
+                _os._exit(_code)
+    _replies.write(_json.dumps({"pid": _pid}) + "\n")
+    _replies.flush()
+    _, _status = _os.waitpid(_pid, 0)
+    _replies.write(_json.dumps({"status": _os.waitstatus_to_exitcode(_status)}) + "\n")
+    _replies.flush()
+"""
+
+_zygotes: dict = {}
+_zygote_lock = threading.Lock()
+
+
+def _zygote(v1: bool):
+    proc = _zygotes.get(v1)
+    if proc is None or proc.poll() is not None:
+        prelude = (_PRELUDE if v1 else _PRELUDE_V2).format(root=str(REPO_ROOT))
+        assert TF_PYTHON is not None
+        proc = _zygotes[v1] = subprocess.Popen(
+            [TF_PYTHON, "-c", prelude + _ZYGOTE],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=_tf_env(),
+            cwd=str(REPO_ROOT),
+        )
+    return proc
+
+
+def _run_forked(code: str, timeout: float, cwd, v1: bool) -> tuple[int, str, str]:
+    import tempfile
+
+    with _zygote_lock, tempfile.TemporaryDirectory() as tmp:
+        out, err = os.path.join(tmp, "out"), os.path.join(tmp, "err")
+        for path in (out, err):
+            open(path, "w").close()
+        proc = _zygote(v1)
+        assert proc.stdin is not None and proc.stdout is not None
+        request = {"code": code, "cwd": os.path.abspath(cwd or REPO_ROOT), "out": out, "err": err}
+        proc.stdin.write(json.dumps(request) + "\n")
+        proc.stdin.flush()
+        pid = json.loads(proc.stdout.readline())["pid"]
+        timer = threading.Timer(timeout, _kill, (pid,))
+        timer.start()
+        try:
+            reply = proc.stdout.readline()
+        finally:
+            timer.cancel()
+        if not reply:
+            raise RuntimeError("the TensorFlow zygote died")
+        status = json.loads(reply)["status"]
+        with open(out) as f_out, open(err) as f_err:
+            stdout, stderr = f_out.read(), f_err.read()
+    if status == -signal.SIGKILL and _killed.pop(pid, False):
+        raise subprocess.TimeoutExpired(["tf snippet"], timeout, stdout, stderr)
+    return status, stdout, stderr
+
+
+_killed: dict = {}
+
+
+def _kill(pid: int) -> None:
+    _killed[pid] = True
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+
+
+def run_tf(
+    code: str, timeout: float = 600, cwd: str | os.PathLike | None = None, v1: bool = True
+) -> str:
+    """Runs `code` in TensorFlow's interpreter and returns its stdout (`tf` is
+    `tensorflow.compat.v1` in graph mode, or with `v1=False` TensorFlow 2 as it starts).
+
+    Raises:
+        RuntimeError: if the snippet fails; the message holds its stderr.
+    """
+    if TF_PYTHON is None:
+        pytest.skip("real TensorFlow not available (set TFGRAPH_TF_PYTHON)")
+    if os.environ.get("TFGRAPH_TF_FORK", "1") != "0" and hasattr(os, "fork"):
+        returncode, stdout, stderr = _run_forked(code, timeout, cwd, v1)
+    else:
+        program = (_PRELUDE if v1 else _PRELUDE_V2).format(root=str(REPO_ROOT)) + code
+        proc = subprocess.run(
+            [TF_PYTHON, "-c", program],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=_tf_env(),
+            cwd=str(cwd or REPO_ROOT),
+            check=False,
+        )
+        returncode, stdout, stderr = proc.returncode, proc.stdout, proc.stderr
+    if returncode != 0:
+        raise RuntimeError(f"TensorFlow snippet failed ({returncode}):\n{stderr[-4000:]}")
+    return stdout
 
 
 def run_tf_json(code: str, timeout: float = 600, v1: bool = True) -> Any:
