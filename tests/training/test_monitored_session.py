@@ -285,4 +285,9 @@ def test_hooks_read_the_global_step_before_the_runs_update_as_tf(tmp_path, resou
     dump = "\nprint(json.dumps(_jsonable(result)))\n"
     theirs = run_tf_json(dfo._JSONABLE_SRC + program(tmp_path / "theirs") + dump)
     assert here["loss_steps"] == [1, 6, 11]
+    # (TF's read of a ref variable races with the increment: it aliases the step's buffer,
+    # and the `+ 0` after it runs when scheduled; now and then it sees the new value)
+    racy = [[1, 6, 10]] if not resource else []
+    assert theirs.pop("loss_steps") in [[1, 6, 11], *racy]
+    here.pop("loss_steps")
     assert here == theirs
