@@ -21,7 +21,7 @@ from tfgraph.client.passes.schedule import kahn
 from tfgraph.framework.ops import Operation
 from tfgraph.framework.resources import DEAD
 
-__all__ = ["Frame", "FrameBlock", "assign_frames", "is_back_edge", "make_frame_step"]
+__all__ = ["ORDERS_ONLY", "Frame", "FrameBlock", "assign_frames", "is_back_edge", "make_frame_step"]
 
 
 class Frame:
@@ -101,6 +101,12 @@ def _output_context(producer: Operation, frame: Frame | None) -> Frame | None:
 def _forward_order(needed: set[Operation]) -> list[Operation]:
     """`needed` in a topological order of its edges without back edges (by op id)."""
     return kahn(needed, skip_edge=is_back_edge)
+
+
+def ORDERS_ONLY(v) -> None:
+    """The plain step of an op with no outputs that only orders others (a NoOp): an op
+    running plain is live, and its liveness slot stays set for the loop's run, so the
+    frame step leaves it out."""
 
 
 class FrameBlock:
@@ -207,6 +213,8 @@ def make_frame_step(block: FrameBlock, live_of: dict):
         step = checked if needs_check else plain
         if needs_check and not isinstance(unit, FrameBlock):
             checked_ops.append(unit)
+        if step is ORDERS_ONLY:
+            continue
         part = after if b & _AFTER else body if b & _BODY else head
         part.append((step, block.step_op(entry)))
     if any(sides[e[0]] & _AFTER and sides[e[0]] & _BODY for e in block.entries):
