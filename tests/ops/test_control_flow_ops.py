@@ -1,6 +1,7 @@
 import pytest
 
 import tfgraph as tf
+from tests.tfrun import requires_tf, run_here_json, run_tf_json
 
 
 def _graph_ops():
@@ -115,3 +116,40 @@ def test_group_tuple_and_with_dependencies():
         assert sess.run(v) == 11.0
         assert sess.run(t) == [3.0, 6.0]
         assert sess.run(tf.no_op()) is None
+
+
+
+# Switch and Merge as a loop's steps run them (dead inputs, dead control inputs, the
+# Merge's value_index), through the low-level functions both libraries have.
+_ROUTING = """
+import json
+p = tf.placeholder(tf.bool, [])
+x = tf.placeholder(tf.float32, [2])
+f, t = cf.switch(x, p)
+g_f, g_t = cf.switch(f * 2.0, p)  # (its input is dead when p is true)
+with tf.control_dependencies([t]):  # (a control input dead when p is false)
+    c = tf.identity(tf.constant([5.0, 6.0]))
+one = cf.merge([t + 1.0, f - 1.0])
+two = cf.merge([g_f, c])  # (one live input each run)
+out = {}
+with tf.Session() as sess:
+    for pv in (True, False):
+        vals = sess.run(list(one) + list(two), {p: pv, x: [1.0, 2.0]})
+        out[str(pv)] = [np.asarray(v).tolist() for v in vals]
+print(json.dumps(out))
+"""
+_OURS = "from tfgraph.ops import control_flow_ops as cf\n" + _ROUTING
+_TFS = "from tensorflow.python.ops import control_flow_ops as cf\n" + _ROUTING
+
+
+def test_switch_and_merge_route_values_and_indices():
+    assert run_here_json(_OURS) == {
+        "True": [[2.0, 3.0], 0, [5.0, 6.0], 1],
+        "False": [[0.0, 1.0], 1, [2.0, 4.0], 0],
+    }
+
+
+@pytest.mark.tf
+@requires_tf
+def test_switch_and_merge_routing_matches_tf():
+    assert run_tf_json(_TFS) == run_here_json(_OURS)
