@@ -118,7 +118,6 @@ def test_group_tuple_and_with_dependencies():
         assert sess.run(tf.no_op()) is None
 
 
-
 # Switch and Merge as a loop's steps run them (dead inputs, dead control inputs, the
 # Merge's value_index), through the low-level functions both libraries have.
 _ROUTING = """
@@ -127,7 +126,7 @@ p = tf.placeholder(tf.bool, [])
 x = tf.placeholder(tf.float32, [2])
 f, t = cf.switch(x, p)
 g_f, g_t = cf.switch(f * 2.0, p)  # (its input is dead when p is true)
-with tf.control_dependencies([t]):  # (a control input dead when p is false)
+with tf.control_dependencies([tf.identity(t)]):  # (a control input dead when p is false)
     c = tf.identity(tf.constant([5.0, 6.0]))
 one = cf.merge([t + 1.0, f - 1.0])
 two = cf.merge([g_f, c])  # (one live input each run)
