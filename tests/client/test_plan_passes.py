@@ -325,3 +325,31 @@ def test_a_switch_output_fetched_while_dead_raises_tfs_error():
     ):
         sess.run(f)
     assert DEAD is not None
+
+
+def test_a_loops_pure_ops_nothing_reads_run_only_where_values_may_be_dead():
+    """The gradient of a constant in a loop body, which only the control edges of an
+    optimizer's gated gradients wait for, is no step while the loop runs plain; in an
+    untaken branch (every op checked) it still passes deadness on. Values are the same."""
+    from tfgraph.client.passes.lower import _unread_in_frames
+
+    w = tf.Variable([1.0, 2.0, 3.0], name="w")
+    take = tf.placeholder_with_default(True, [], name="take")
+
+    def looped(v):  # (the body's constant 0.5 broadcasts: its gradient is a Sum, reshaped)
+        return tf.while_loop(lambda i, v: i < 3, lambda i, v: (i + 1, v * 2.0 + 0.5), [0, v])[1]
+
+    y = tf.cond(take, lambda: looped(w), lambda: w * 0.0)
+    opt = tf.train.GradientDescentOptimizer(0.1)
+    g = opt.compute_gradients(tf.reduce_sum(y), [w])[0][0]
+    needed = passes.needed_ops([g], [], set(), {})
+    frame_of = passes.assign_frames(needed)
+    ordered = passes.order(needed, frame_of)
+    slots = passes.assign_slots(ordered, [], [g], set(), {}, ordered)
+    unread = _unread_in_frames(ordered, frame_of, slots)
+    assert {"NoOp", "Sum", "Reshape"} <= {op.type for op in unread}
+    assert all(op in frame_of and op._op_def.is_pure for op in unread)
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        np.testing.assert_array_equal(sess.run([y, g]), [[11.5, 19.5, 27.5], [8.0] * 3])
+        np.testing.assert_array_equal(sess.run(g, {take: False}), [0.0] * 3)

@@ -105,7 +105,12 @@ _SIGNED = "{bfloat16, half, float, double, int8, int16, int32, int64, complex64,
 
 # -- elementwise unary ---------------------------------------------------------------------
 def _sigmoid(x):
-    return np.reciprocal(1 + np.exp(-x))
+    out = np.negative(x)
+    if out.__class__ is not np.ndarray:  # (0-d)
+        return np.reciprocal(1 + np.exp(out))
+    np.exp(out, out=out)  # (in one buffer: an LSTM's gates, 11.5 -> 9.7 us)
+    out += 1
+    return np.reciprocal(out, out=out)
 
 
 def _rsqrt(x):
@@ -660,16 +665,23 @@ def _pow(x, y):
     return np.power(x, y)
 
 
+def _all_nonzero(y) -> bool:
+    # (np.all costs ~3 us a call; a loop's index arithmetic divides scalars every step)
+    if y.__class__ is np.ndarray:
+        return bool(y) if y.ndim == 0 else bool(y.all())
+    return bool(np.all(y))
+
+
 def _check_int_divisor(y) -> None:
     """TF's integer Div/FloorDiv/FloorMod kernels fail on a zero divisor (numpy gives 0)."""
-    if not np.all(y):
+    if not _all_nonzero(y):
         raise errors.InvalidArgumentError(None, None, "Integer division by zero")
 
 
 def _check_int_divisor_truncate(y) -> None:
     """TF's TruncateDiv/TruncateMod kernels report a zero integer divisor as this
     InternalError (their functors are not marked as ones that can fail)."""
-    if not np.all(y):
+    if not _all_nonzero(y):
         raise errors.InternalError(
             None,
             None,

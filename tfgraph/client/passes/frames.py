@@ -104,9 +104,10 @@ def _forward_order(needed: set[Operation]) -> list[Operation]:
 
 
 def ORDERS_ONLY(v) -> None:
-    """The plain step of an op with no outputs that only orders others (a NoOp): an op
-    running plain is live, and its liveness slot stays set for the loop's run, so the
-    frame step leaves it out."""
+    """The plain step of a pure op whose values nothing reads (a NoOp; a value only
+    control edges wait for): an op running plain is live, and its liveness slot stays
+    set for the loop's run, so the frame step leaves it out (as the root's plan drops
+    such ops, and TF's grappler does)."""
 
 
 class FrameBlock:
@@ -181,6 +182,26 @@ def _sides(block: FrameBlock, loop_switches: set) -> dict:
     return sides
 
 
+def _skipped(block: FrameBlock, sides: dict) -> set:
+    """The ops whose plain step is ORDERS_ONLY and that need not run: not under a cond
+    inside the loop (they would run checked) and read by no op that runs. (Such an op read
+    by one under a cond runs checked, as its reader needs its value.)"""
+    runs: set = set()
+    skipped: set = set()
+    for unit, _, plain in reversed(block.entries):
+        if isinstance(unit, FrameBlock):
+            runs.update(unit.ops)
+        elif (
+            plain is ORDERS_ONLY
+            and not sides[unit] & _IN_COND
+            and not any(c in runs for t in unit._outputs for c in t._consumers)
+        ):
+            skipped.add(unit)
+        else:
+            runs.add(unit)
+    return skipped
+
+
 def make_frame_step(block: FrameBlock, live_of: dict):
     """A step running a frame until its LoopCond (slot `block.cond`) is false.
 
@@ -202,19 +223,20 @@ def make_frame_step(block: FrameBlock, live_of: dict):
         op for op in own if op._op_def.control_flow == "switch" and op._inputs[1]._op in cond_ops
     }
     sides = _sides(block, loop_switches)
+    skipped = _skipped(block, sides)
     head: list = []
     body: list = []
     after: list = []
     checked_ops: list = []
     for entry in block.entries:
         unit, checked, plain = entry
+        if unit in skipped:
+            continue
         b = sides[unit]
-        needs_check = plain is None or b & _IN_COND
+        needs_check = plain is None or plain is ORDERS_ONLY or b & _IN_COND
         step = checked if needs_check else plain
         if needs_check and not isinstance(unit, FrameBlock):
             checked_ops.append(unit)
-        if step is ORDERS_ONLY:
-            continue
         part = after if b & _AFTER else body if b & _BODY else head
         part.append((step, block.step_op(entry)))
     if any(sides[e[0]] & _AFTER and sides[e[0]] & _BODY for e in block.entries):

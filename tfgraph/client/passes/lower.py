@@ -187,6 +187,7 @@ def _lower_with_frames(ordered, slots, folded, anchors, fed, ctx, frame_of):
     kernels: dict = {}  # (loop accumulators of stacked products: products.py)
     for acc in products.loop_accumulators(ordered, frame_of, slots, fed, ctx):
         kernels.update(products.deferred_kernels(acc, ctx))
+    unread = _unread_in_frames(ordered, frame_of, slots)
     root_ops = [op for op in ordered if op not in frame_of]
     # (no frees: a value read in a loop may be read again by the next iteration)
     template, root_steps, root_step_ops = lower(root_ops, slots, {}, folded, anchors, fed, ctx)
@@ -209,7 +210,7 @@ def _lower_with_frames(ordered, slots, folded, anchors, fed, ctx, frame_of):
             for step in by_op.get(op, ()):
                 block.entries.append((op, step, step))
             continue
-        _add_frame_op(block, op, slots, fed, ctx, kernels.get(op))
+        _add_frame_op(block, op, slots, fed, ctx, kernels.get(op), unread)
     while len(stack) > 1:
         _close_frame(stack, slots)
     root = stack[0]
@@ -222,10 +223,51 @@ def _lower_with_frames(ordered, slots, folded, anchors, fed, ctx, frame_of):
     return template, tuple(steps), tuple(step_ops)
 
 
-def _add_frame_op(block, op: Operation, slots: Slots, fed: set, ctx: KernelContext, fn=None):
+def _unread_in_frames(ordered: list[Operation], frame_of: dict, slots: Slots) -> set:
+    """The pure ops of loops whose values nothing reads, directly or through other such
+    ops (a NoOp; the gradient of a constant that only a `tuple`'s control edges wait
+    for). The root's plan drops such ops, as TF's grappler does; a loop keeps them for
+    their liveness, which matters only where values may be dead: running plain, they
+    are no step."""
+    readers: dict = {}
+    for op in ordered:
+        for t in op._inputs:
+            readers[t._op] = readers.get(t._op, 0) + 1
+    fetched = set(slots.fetch_slots)
+    slot_of = slots.slot_of
+
+    def quiet(op: Operation) -> bool:
+        op_def = op._op_def
+        return (
+            op in frame_of
+            and op_def.is_pure
+            and op_def.control_flow in (None, "control_trigger")
+            and not any(slot_of.get(t) in fetched for t in op._outputs)
+        )
+
+    work = [op for op in ordered if op not in readers and quiet(op)]
+    found: set = set()
+    while work:
+        op = work.pop()
+        if op in found:
+            continue
+        found.add(op)
+        for t in op._inputs:
+            producer = t._op
+            if producer in readers:
+                readers[producer] -= 1
+                if readers[producer] == 0 and quiet(producer):
+                    work.append(producer)
+    return found
+
+
+def _add_frame_op(
+    block, op: Operation, slots: Slots, fed: set, ctx: KernelContext, fn, unread: set
+):
     """Adds a loop's op to its frame's block: an Enter as a value the frame step forwards,
     any other op as a dead-checking step and, unless it routes dead values (a Merge,
-    Switch or Exit), a plain one. `fn`: a kernel to run instead of the op's."""
+    Switch or Exit) or is `unread` (see `_unread_in_frames`), a plain one. `fn`: a kernel
+    to run instead of the op's (None: the op's own)."""
     slot_of = slots.slot_of
     block.ops.append(op)
     role = op._op_def.control_flow
@@ -237,15 +279,14 @@ def _add_frame_op(block, op: Operation, slots: Slots, fed: set, ctx: KernelConte
     if fn is None:
         fn = _kernel(op, ctx)
     plain = None
-    if not op._outputs and op._op_def.is_pure:  # (a NoOp: only its liveness matters)
+    outs = _outs(op, slots, fed)
+    if op in unread:
         from tfgraph.client.passes.frames import ORDERS_ONLY
 
         plain = ORDERS_ONLY
     elif role not in ("merge", "switch", "exit"):
         ins = tuple([slot_of[t] for t in op._inputs])
-        plain = make_step(
-            fn, ins, _outs(op, slots, fed), op._op_def.single_output or not op._outputs
-        )
+        plain = make_step(fn, ins, outs, op._op_def.single_output or not op._outputs)
     block.entries.append((op, _dead_step(op, fn, slots, fed), plain))
     out = slot_of.get(op._outputs[0]) if op._outputs else None
     if role == "next_iteration" and out is not None:
