@@ -12,32 +12,16 @@ import numpy as np
 import pytest
 
 import tfgraph as tf
+from tests.estimator.test_canned import COLUMNS, _data, _inputs
 from tests.tfrun import requires_tf, run_tf_json
 
 fc = tf.feature_column
-
-
-def _data(n=300, seed=0):
-    rng = np.random.RandomState(seed)
-    x = rng.randn(n, 2).astype(np.float32)
-    return x, (x[:, 0] - x[:, 1] > 0).astype(np.int64)
-
-
-def _inputs(x, y, batch_size=32, num_epochs=None, shuffle=True):
-    return tf.estimator.inputs.numpy_input_fn(
-        {"a": x[:, 0], "b": x[:, 1]},
-        y,
-        batch_size=batch_size,
-        num_epochs=num_epochs,
-        shuffle=shuffle,
-    )
 
 
 def _eval(x, y, batch_size=100):
     return _inputs(x, y, batch_size=batch_size, num_epochs=1, shuffle=False)
 
 
-COLUMNS = [fc.numeric_column("a"), fc.numeric_column("b")]
 # Unlike the DNN and Linear estimators, which minimize inside their variable scope (the
 # slots of their partitioned variables are named ".../t_0/Adagrad", ".../part_0/Ftrl"),
 # the combined model minimizes outside it: the slots are ".../Adagrad", ".../Ftrl".
@@ -713,3 +697,36 @@ def test_checkpoints_and_one_step_match_tensorflow_graphs(tmp_path):
     predict = tf.estimator.inputs.numpy_input_fn(features, batch_size=64, shuffle=False)
     logits = [p["logits"][0] for p in census.predict(predict)]
     np.testing.assert_allclose(out["census_logits"], logits, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("make", "arg"),
+    [
+        (lambda **kw: tf.estimator.DNNClassifier([4, 3], COLUMNS, **kw), "activation_fn"),
+        (lambda **kw: tf.estimator.DNNRegressor([4, 3], COLUMNS, **kw), "activation_fn"),
+        (
+            lambda **kw: tf.estimator.DNNLinearCombinedClassifier(
+                linear_feature_columns=COLUMNS,
+                dnn_feature_columns=COLUMNS,
+                dnn_hidden_units=[4, 3],
+                **kw,
+            ),
+            "dnn_activation_fn",
+        ),
+    ],
+)
+def test_activation_defaults_to_relu_and_none_means_linear_as_in_tf(make, arg):
+    """TF's default is `tf.nn.relu`; an explicit None gives linear hidden layers."""
+
+    def hidden_relus(**kw):
+        with tf.Graph().as_default() as g:
+            est = make(**kw)
+            tf.train.get_or_create_global_step()
+            features = {"a": tf.constant([1.0, 2.0]), "b": tf.constant([0.5, -1.0])}
+            est._call_model_fn(features, tf.constant([[1], [0]]), "train", est.config)
+            return sorted(op.name for op in g.get_operations() if op.type == "Relu")
+
+    relus = ["dnn/hiddenlayer_0/Relu", "dnn/hiddenlayer_1/Relu"]
+    assert hidden_relus() == relus
+    assert hidden_relus(**{arg: tf.nn.relu}) == relus
+    assert hidden_relus(**{arg: None}) == []

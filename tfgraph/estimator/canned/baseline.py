@@ -6,6 +6,8 @@ summed over the batch (v1 heads)."""
 
 from __future__ import annotations
 
+import functools
+
 from tfgraph.estimator.canned import head as head_lib
 from tfgraph.estimator.canned.optimizers import get_optimizer_instance
 from tfgraph.estimator.estimator import Estimator
@@ -92,18 +94,10 @@ class BaselineClassifier(Estimator):
             n_classes, weight_column, label_vocabulary, loss_reduction
         )
 
-        def _model_fn(features, labels, mode, config):
-            return _baseline_model_fn(
-                features=features,
-                labels=labels,
-                mode=mode,
-                head=head,
-                optimizer=optimizer,
-                weight_column=weight_column,
-                config=config,
-            )
-
-        super().__init__(model_fn=_model_fn, model_dir=model_dir, config=config)
+        model_fn = functools.partial(
+            _baseline_model_fn, head=head, optimizer=optimizer, weight_column=weight_column
+        )
+        super().__init__(model_fn=model_fn, model_dir=model_dir, config=config)
 
 
 class BaselineRegressor(Estimator):
@@ -120,16 +114,9 @@ class BaselineRegressor(Estimator):
     ):
         head = head_lib.regression_head(label_dimension, weight_column, loss_reduction)
 
-        def _model_fn(features, labels, mode, config):
-            # As TF 1.15: the regressor does not tell the model the weight column, so
-            # the weights' first dimension is checked against the features' too.
-            return _baseline_model_fn(
-                features=features,
-                labels=labels,
-                mode=mode,
-                head=head,
-                optimizer=optimizer,
-                config=config,
-            )
-
-        super().__init__(model_fn=_model_fn, model_dir=model_dir, config=config)
+        # As TF 1.15: the regressor does not tell the model the weight column, so the
+        # weights' first dimension is checked against the features' too.
+        model_fn = functools.partial(
+            _baseline_model_fn, head=head, optimizer=optimizer, weight_column=None
+        )
+        super().__init__(model_fn=model_fn, model_dir=model_dir, config=config)

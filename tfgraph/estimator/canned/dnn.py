@@ -9,6 +9,7 @@ from tfgraph.estimator.canned import head as head_lib
 from tfgraph.estimator.canned.optimizers import get_optimizer_instance
 from tfgraph.estimator.estimator import Estimator
 from tfgraph.estimator.mode_keys import ModeKeys
+from tfgraph.nn import relu
 
 __all__ = ["DNNClassifier", "DNNRegressor"]
 
@@ -111,12 +112,6 @@ def _dnn_model_fn(
         )
 
 
-def _relu():
-    import tfgraph as tf
-
-    return tf.nn.relu
-
-
 class DNNClassifier(Estimator):
     """A feed-forward classifier: `hidden_units` ReLU layers over the feature columns;
     n_classes == 2 uses a logistic head (one logit), more classes a softmax head."""
@@ -130,7 +125,7 @@ class DNNClassifier(Estimator):
         weight_column=None,
         label_vocabulary=None,
         optimizer="Adagrad",
-        activation_fn=None,
+        activation_fn=relu,
         dropout=None,
         input_layer_partitioner=None,
         config=None,
@@ -141,7 +136,6 @@ class DNNClassifier(Estimator):
         head = head_lib.classification_head(
             n_classes, weight_column, label_vocabulary, loss_reduction
         )
-        activation_fn = activation_fn or _relu()
         feature_columns = tuple(feature_columns or [])
 
         def _model_fn(features, labels, mode, config):
@@ -179,7 +173,7 @@ class DNNRegressor(Estimator):
         label_dimension=1,
         weight_column=None,
         optimizer="Adagrad",
-        activation_fn=None,
+        activation_fn=relu,
         dropout=None,
         input_layer_partitioner=None,
         config=None,
@@ -188,7 +182,6 @@ class DNNRegressor(Estimator):
         batch_norm=False,
     ):
         head = head_lib.regression_head(label_dimension, weight_column, loss_reduction)
-        activation_fn = activation_fn or _relu()
         feature_columns = tuple(feature_columns or [])
 
         def _model_fn(features, labels, mode, config):

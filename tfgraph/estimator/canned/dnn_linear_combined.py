@@ -9,6 +9,7 @@ summed over the batch (v1 heads)."""
 
 from __future__ import annotations
 
+import functools
 import math
 
 from tfgraph.estimator.canned import head as head_lib
@@ -16,6 +17,7 @@ from tfgraph.estimator.canned.dnn import _dnn_logits
 from tfgraph.estimator.canned.linear import _linear_logits
 from tfgraph.estimator.canned.optimizers import get_optimizer_instance
 from tfgraph.estimator.estimator import Estimator
+from tfgraph.nn import relu
 
 __all__ = ["DNNLinearCombinedClassifier", "DNNLinearCombinedRegressor"]
 
@@ -63,7 +65,7 @@ def _dnn_linear_combined_model_fn(
     dnn_feature_columns=None,
     dnn_optimizer="Adagrad",
     dnn_hidden_units=None,
-    dnn_activation_fn=None,
+    dnn_activation_fn=relu,
     dnn_dropout=None,
     input_layer_partitioner=None,
     config=None,
@@ -78,7 +80,6 @@ def _dnn_linear_combined_model_fn(
         )
     if not linear_feature_columns and not dnn_feature_columns:
         raise ValueError("Either linear_feature_columns or dnn_feature_columns must be defined.")
-    dnn_activation_fn = dnn_activation_fn or tf.nn.relu
     num_ps_replicas = config.num_ps_replicas if config else 0
     input_layer_partitioner = input_layer_partitioner or tf.min_max_variable_partitioner(
         max_partitions=num_ps_replicas, min_slice_size=64 << 20
@@ -153,6 +154,39 @@ def _dnn_linear_combined_model_fn(
     )
 
 
+# (the model function's arguments the estimators take as they are)
+_MODEL_ARGS = (
+    "linear_feature_columns",
+    "linear_optimizer",
+    "dnn_feature_columns",
+    "dnn_optimizer",
+    "dnn_hidden_units",
+    "dnn_activation_fn",
+    "dnn_dropout",
+    "input_layer_partitioner",
+    "batch_norm",
+    "linear_sparse_combiner",
+)
+
+
+def _init_combined(estimator: Estimator, head, args: dict) -> None:
+    """`Estimator.__init__` for a wide & deep estimator whose constructor's arguments
+    are `args`, with `head`."""
+    estimator._feature_columns = _validate_feature_columns(
+        args["linear_feature_columns"], args["dnn_feature_columns"]
+    )
+    model_fn = functools.partial(
+        _dnn_linear_combined_model_fn, head=head, **{k: args[k] for k in _MODEL_ARGS}
+    )
+    Estimator.__init__(
+        estimator,
+        model_fn=model_fn,
+        model_dir=args["model_dir"],
+        config=args["config"],
+        warm_start_from=args["warm_start_from"],
+    )
+
+
 class DNNLinearCombinedClassifier(Estimator):
     """Wide & deep classification: a linear model plus a DNN, summed into the logits
     of a logistic (n_classes == 2) or softmax head."""
@@ -165,7 +199,7 @@ class DNNLinearCombinedClassifier(Estimator):
         dnn_feature_columns=None,
         dnn_optimizer="Adagrad",
         dnn_hidden_units=None,
-        dnn_activation_fn=None,
+        dnn_activation_fn=relu,
         dnn_dropout=None,
         n_classes=2,
         weight_column=None,
@@ -177,38 +211,12 @@ class DNNLinearCombinedClassifier(Estimator):
         batch_norm=False,
         linear_sparse_combiner="sum",
     ):
-        self._feature_columns = _validate_feature_columns(
-            linear_feature_columns, dnn_feature_columns
-        )
+        args = locals()
         head = head_lib.classification_head(
             n_classes, weight_column, label_vocabulary, loss_reduction
         )
 
-        def _model_fn(features, labels, mode, config):
-            return _dnn_linear_combined_model_fn(
-                features=features,
-                labels=labels,
-                mode=mode,
-                head=head,
-                linear_feature_columns=linear_feature_columns,
-                linear_optimizer=linear_optimizer,
-                dnn_feature_columns=dnn_feature_columns,
-                dnn_optimizer=dnn_optimizer,
-                dnn_hidden_units=dnn_hidden_units,
-                dnn_activation_fn=dnn_activation_fn,
-                dnn_dropout=dnn_dropout,
-                input_layer_partitioner=input_layer_partitioner,
-                config=config,
-                batch_norm=batch_norm,
-                linear_sparse_combiner=linear_sparse_combiner,
-            )
-
-        super().__init__(
-            model_fn=_model_fn,
-            model_dir=model_dir,
-            config=config,
-            warm_start_from=warm_start_from,
-        )
+        _init_combined(self, head, args)
 
 
 class DNNLinearCombinedRegressor(Estimator):
@@ -223,7 +231,7 @@ class DNNLinearCombinedRegressor(Estimator):
         dnn_feature_columns=None,
         dnn_optimizer="Adagrad",
         dnn_hidden_units=None,
-        dnn_activation_fn=None,
+        dnn_activation_fn=relu,
         dnn_dropout=None,
         label_dimension=1,
         weight_column=None,
@@ -234,33 +242,7 @@ class DNNLinearCombinedRegressor(Estimator):
         batch_norm=False,
         linear_sparse_combiner="sum",
     ):
-        self._feature_columns = _validate_feature_columns(
-            linear_feature_columns, dnn_feature_columns
-        )
+        args = locals()
         head = head_lib.regression_head(label_dimension, weight_column, loss_reduction)
 
-        def _model_fn(features, labels, mode, config):
-            return _dnn_linear_combined_model_fn(
-                features=features,
-                labels=labels,
-                mode=mode,
-                head=head,
-                linear_feature_columns=linear_feature_columns,
-                linear_optimizer=linear_optimizer,
-                dnn_feature_columns=dnn_feature_columns,
-                dnn_optimizer=dnn_optimizer,
-                dnn_hidden_units=dnn_hidden_units,
-                dnn_activation_fn=dnn_activation_fn,
-                dnn_dropout=dnn_dropout,
-                input_layer_partitioner=input_layer_partitioner,
-                config=config,
-                batch_norm=batch_norm,
-                linear_sparse_combiner=linear_sparse_combiner,
-            )
-
-        super().__init__(
-            model_fn=_model_fn,
-            model_dir=model_dir,
-            config=config,
-            warm_start_from=warm_start_from,
-        )
+        _init_combined(self, head, args)
