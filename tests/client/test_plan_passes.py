@@ -353,3 +353,37 @@ def test_a_loops_pure_ops_nothing_reads_run_only_where_values_may_be_dead():
         sess.run(w.initializer)
         np.testing.assert_array_equal(sess.run([y, g]), [[11.5, 19.5, 27.5], [8.0] * 3])
         np.testing.assert_array_equal(sess.run(g, {take: False}), [0.0] * 3)
+
+
+def test_a_loops_invariant_ops_run_at_its_first_iteration_only(monkeypatch):
+    """A body's pure ops of constants and constant Enters (here `k * 10`, with `k` an
+    outer loop's value entering the inner loop) run once per run of their loop; an outer
+    iteration recomputes them for its run of the inner loop."""
+    from tfgraph.client.passes import frames
+
+    hoisted: list = []
+    original = frames._invariant
+
+    def spy(block, sides, skipped):
+        found = original(block, sides, skipped)
+        hoisted.extend(op.name for op in found)
+        return found
+
+    monkeypatch.setattr(frames, "_invariant", spy)
+    w = tf.Variable(1.0, name="w")
+
+    def outer_body(i, acc):
+        k = tf.cast(i, tf.float32) * 2.0 + w
+
+        def inner_body(j, a):
+            return j + 1, a + tf.multiply(k, 10.0, name="k10") * tf.constant(1.0, name="one")
+
+        return i + 1, tf.while_loop(lambda j, a: j < 2, inner_body, [0, acc])[1]
+
+    total = tf.while_loop(lambda i, acc: i < 3, outer_body, [0, 0.0])[1]
+    g = tf.gradients(total, w)[0]
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        assert sess.run([total, g]) == [180.0, 60.0]
+    assert any(n.endswith("/k10") for n in hoisted) and any(n.endswith("/one") for n in hoisted)
+    assert not any("Merge" in n or "Switch" in n for n in hoisted)

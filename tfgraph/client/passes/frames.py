@@ -115,13 +115,14 @@ class FrameBlock:
     a dead-checking step and, where the op can run without checks, a plain one; nested
     frames enter as one step each."""
 
-    __slots__ = ("cond", "enters", "entries", "frame", "next_slots", "ops")
+    __slots__ = ("cond", "constant_enters", "enters", "entries", "frame", "next_slots", "ops")
 
     def __init__(self, frame: Frame | None) -> None:
         self.frame = frame
         self.entries: list[tuple] = []  # (op or FrameBlock, checked step, plain step)
         self.ops: list[Operation] = []  # every op of the frame and its nested frames
         self.enters: list[tuple[int, int, bool]] = []
+        self.constant_enters: set[Operation] = set()  # (the frame's own)
         self.next_slots: list[int] = []
         self.cond = -1
 
@@ -202,6 +203,24 @@ def _skipped(block: FrameBlock, sides: dict) -> set:
     return skipped
 
 
+def _invariant(block: FrameBlock, sides: dict, skipped: set) -> set:
+    """The body's pure ops whose values are the same at every iteration: constants (a
+    loop's constants wait for its pivot) and pure ops of them and of the loop's constant
+    Enters (a gradient loop's index arithmetic: ConcatOffset, FloorMod, shapes). Running
+    plain, they run at the first iteration only; their slots keep the values."""
+    found: set = set()
+    constant_enters = block.constant_enters
+    for unit, _, plain in block.entries:
+        if isinstance(unit, FrameBlock) or unit in skipped or plain in (None, ORDERS_ONLY):
+            continue
+        op_def = unit._op_def
+        if sides[unit] != _BODY or not op_def.is_pure or op_def.control_flow:
+            continue
+        if all(t._op in found or t._op in constant_enters for t in unit._inputs):
+            found.add(unit)
+    return found
+
+
 def make_frame_step(block: FrameBlock, live_of: dict):
     """A step running a frame until its LoopCond (slot `block.cond`) is false.
 
@@ -210,7 +229,8 @@ def make_frame_step(block: FrameBlock, live_of: dict):
     iteration each Enter forwards its value (later only constant Enters do; the others
     are dead, so each Merge takes its NextIteration's value from the previous
     iteration). Only Merges, Switches, Exits and ops under a cond inside the loop check
-    for dead values; the rest run plain. A loop whose inputs are dead (in an untaken
+    for dead values; the rest run plain, the body's invariant ops (`_invariant`) at the
+    first iteration only. A loop whose inputs are dead (in an untaken
     cond branch) runs every op checked, passing deadness on to its Exits."""
     from tfgraph.client.passes.lower import as_op_error
 
@@ -224,6 +244,7 @@ def make_frame_step(block: FrameBlock, live_of: dict):
     }
     sides = _sides(block, loop_switches)
     skipped = _skipped(block, sides)
+    invariant = _invariant(block, sides, skipped)
     head: list = []
     body: list = []
     after: list = []
@@ -246,6 +267,7 @@ def make_frame_step(block: FrameBlock, live_of: dict):
     )
     generic = tuple((e[1], block.step_op(e)) for e in block.entries)
     head_t, body_t, after_t = tuple(head), tuple(body), tuple(after)
+    later_t = tuple(e for e in body if e[1] not in invariant)  # (iterations after the first)
 
     def run(v, part) -> None:
         i = 0
@@ -255,28 +277,28 @@ def make_frame_step(block: FrameBlock, live_of: dict):
         except Exception as e:
             raise as_op_error(e, part[i][1]) from e
 
-    def iterate(v, head, body, after) -> None:
+    def iterate(v, head, body, later, after) -> None:
         for s in next_slots:
             v[s] = DEAD
         first = True
         while True:
             for src, dst, constant in enters:
                 v[dst] = v[src] if (first or constant) else DEAD
-            first = False
             run(v, head)
             go = v[cond_slot]
             if go is DEAD or not go:
                 run(v, after)
                 return
-            run(v, body)
+            run(v, body if first else later)
+            first = False
 
     def frame(v) -> None:
         for src, _, _ in enters:
             if v[src] is DEAD:
-                iterate(v, generic, (), ())
+                iterate(v, generic, (), (), ())
                 return
         for s in reset_live:  # (plain steps leave their liveness slots alone)
             v[s] = True
-        iterate(v, head_t, body_t, after_t)
+        iterate(v, head_t, body_t, later_t, after_t)
 
     return frame

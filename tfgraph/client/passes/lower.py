@@ -272,6 +272,8 @@ def _add_frame_op(
     block.ops.append(op)
     role = op._op_def.control_flow
     if role == "enter":
+        if op._attrs["is_constant"]:
+            block.constant_enters.add(op)
         out = slot_of.get(op._outputs[0])
         if out is not None:
             block.enters.append((slot_of[op._inputs[0]], out, bool(op._attrs["is_constant"])))
