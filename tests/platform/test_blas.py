@@ -86,7 +86,7 @@ def test_graph_products_on_both_ways_flush_subnormals_like_tf():
 
 def test_each_shape_takes_the_faster_way(monkeypatch):
     monkeypatch.setattr(parallel, "_THREADS", 2)
-    monkeypatch.setattr(parallel, "_shared_times", {})
+    monkeypatch.setattr(parallel, "_shared_ways", parallel.FasterOfTwo())
     monkeypatch.setattr(parallel, "_MIN_SHARED_MACS", 1)
     clock = [0.0]
     monkeypatch.setattr(parallel.time, "perf_counter", lambda: clock[0])

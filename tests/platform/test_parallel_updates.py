@@ -20,6 +20,19 @@ OPTIMIZERS = {
 }
 
 
+class _Always:
+    """A `FasterOfTwo` that always takes one way."""
+
+    def __init__(self, in_ranges: bool) -> None:
+        self.in_ranges = in_ranges
+
+    def pick(self, key):
+        return [0.0, 0.0, 0], self.in_ranges
+
+    def record(self, times, first, took):
+        pass
+
+
 def _train(monkeypatch, make_optimizer, threads: int, range_bytes: int | None):
     monkeypatch.setattr(parallel, "_THREADS", threads)
     monkeypatch.setattr(parallel, "_pool", None)
@@ -27,6 +40,7 @@ def _train(monkeypatch, make_optimizer, threads: int, range_bytes: int | None):
     monkeypatch.setattr(training_ops, "_PARALLEL_UPDATE_ELEMENTS", 16)
     if range_bytes is not None:
         monkeypatch.setattr(training_ops, "_CACHE_RANGE_BYTES", range_bytes)
+    monkeypatch.setattr(training_ops, "_range_ways", _Always(in_ranges=True))
     with tf.Graph().as_default():
         rng = np.random.RandomState(0)
         w = tf.Variable(rng.randn(300, 7).astype(np.float32))
@@ -48,3 +62,30 @@ def test_split_and_ranged_updates_equal_one_whole_update(monkeypatch, name):
     np.testing.assert_array_equal(_train(monkeypatch, make, 1, 400), whole)
     np.testing.assert_array_equal(_train(monkeypatch, make, 2, 400), whole)
     np.testing.assert_array_equal(_train(monkeypatch, make, 2, 1 << 30), whole)
+
+
+def test_each_update_size_takes_the_faster_of_whole_arrays_and_ranges(monkeypatch):
+    """Ranges pay on some machines, whole arrays on others: each size is timed both ways
+    and takes the faster, probing the other every 16th call (the same values either way)."""
+    monkeypatch.setattr(training_ops, "_range_ways", parallel.FasterOfTwo())
+    monkeypatch.setattr(training_ops, "_CACHE_RANGE_BYTES", 400)
+    clock = [0.0]
+    monkeypatch.setattr(training_ops.time, "perf_counter", lambda: clock[0])
+    ways = []
+
+    def update(arrays, scalars, grad):
+        whole = arrays[0].size == 2100
+        ways.append("whole" if whole else "range")
+        clock[0] += 1.0 if whole else 0.2  # (21 ranges of 100: 4.2 against 1.0)
+        arrays[0] -= grad
+
+    var, grad = np.zeros(2100, np.float32), np.ones(2100, np.float32)
+    calls = []
+    for _ in range(40):
+        first = len(ways)
+        training_ops._split_update(update, [var], [], grad)
+        calls.append(ways[first])
+    np.testing.assert_array_equal(var, -40.0)
+    assert calls[:4] == ["range", "whole", "range", "whole"]
+    # then whole arrays, but for a probe of the ranges every 16th call
+    assert [i + 1 for i, w in enumerate(calls) if w == "range"][2:] == [16, 32]

@@ -27,6 +27,7 @@ Set `IN_PLACE = False` to always copy (benchmarks measure both).
 from __future__ import annotations
 
 import sys
+import time
 
 import numpy as np
 
@@ -359,10 +360,14 @@ def _scalars(op, names, values) -> list:
 _PARALLEL_UPDATE_ELEMENTS = 1 << 18
 
 # An update's formula passes over its arrays a dozen times (Adam: 12 numpy calls); over
-# ranges of this many bytes per array, all of them stay in the core's cache between
-# passes (measured, Adam in float32 on one thread: 200K elements 387 us whole, 320 us
-# in 64K-element ranges; 3.2M elements 10.9 ms whole, 5.9 ms in ranges).
+# ranges of this many bytes per array, all of them may stay in the core's cache between
+# passes. Whether that pays depends on the machine: measured, Adam in float32 on one
+# thread, an Intel machine (AVX-512): 200K elements 387 us whole, 320 us in 64K-element
+# ranges, 3.2M elements 10.9 ms whole, 5.9 ms in ranges; an AMD EPYC Zen 3 (512 KB L2):
+# 200K elements 407 us whole, 495 us in ranges. So each size takes whichever of the two
+# has been faster lately (`parallel.FasterOfTwo`).
 _CACHE_RANGE_BYTES = 256 << 10
+_range_ways = parallel.FasterOfTwo()
 
 
 def _split_update(update, arrays, scalars, grad) -> None:
@@ -373,19 +378,24 @@ def _split_update(update, arrays, scalars, grad) -> None:
         return
     flat = [a.reshape(-1) for a in arrays]
     g = np.ascontiguousarray(grad).reshape(-1)
+    times, in_ranges = _range_ways.pick((size, len(arrays), arrays[0].dtype.char))
+    if not in_ranges:
+        span = size
 
     def update_range(r: slice) -> None:
         for lo in range(r.start, r.stop, span):
             piece = slice(lo, min(lo + span, r.stop))
             update([f[piece] for f in flat], scalars, g[piece])
 
+    start = time.perf_counter()
     threads = parallel.num_threads()
     if threads == 1 or size < _PARALLEL_UPDATE_ELEMENTS:
         update_range(slice(0, size))
-        return
-    step = -(-size // (2 * threads))
-    ranges = [slice(i, min(i + step, size)) for i in range(0, size, step)]
-    parallel.run_blocks(ranges, lambda r, _: update_range(r))
+    else:
+        step = -(-size // (2 * threads))
+        ranges = [slice(i, min(i + step, size)) for i in range(0, size, step)]
+        parallel.run_blocks(ranges, lambda r, _: update_range(r))
+    _range_ways.record(times, in_ranges, time.perf_counter() - start)
 
 
 def _dense_kernel(slot_names, scalar_names, make_update):

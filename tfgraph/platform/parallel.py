@@ -26,7 +26,7 @@ import numpy as np
 
 from tfgraph.platform import blas, denormal
 
-__all__ = ["num_threads", "run_blocks"]
+__all__ = ["FasterOfTwo", "num_threads", "run_blocks"]
 
 
 def _default_threads() -> int:
@@ -202,7 +202,7 @@ def shared_matmul(a, b, fallback):
     busy one the caller, done with its part, waits for a worker that got no CPU (the
     tutorial MLP beside 3 busy processes: 5.9 ms per step in one thread, 9.9 ms shared).
     So each shape keeps a moving average of both ways' times and takes the faster,
-    trying the other every _PROBE_EVERY calls."""
+    trying the other every 16th call (`FasterOfTwo`)."""
     m, k = a.shape
     n = b.shape[1]
     if (
@@ -214,24 +214,12 @@ def shared_matmul(a, b, fallback):
         or a.dtype not in blas.DTYPES
     ):
         return fallback(a, b)
-    key = (m, k, n, a.dtype.char)
-    times = _shared_times.get(key)
-    if times is None:
-        if len(_shared_times) >= 4096:
-            _shared_times.clear()
-        times = _shared_times[key] = [0.0, 0.0, 0]
-    calls = times[2] = times[2] + 1
-    if calls <= 4:  # (both ways twice; the first of each warms up and is not kept)
-        shared = calls % 2 == 1
-    else:
-        shared = (times[0] <= times[1]) != (calls % _PROBE_EVERY == 0)
+    times, shared = _shared_ways.pick((m, k, n, a.dtype.char))
     start = time.perf_counter()
     out = blas.matmul(a, b) if shared else None
     if out is None:
         out = fallback(a, b)
-    took = time.perf_counter() - start
-    i = 0 if shared else 1
-    times[i] = took if calls <= 4 else times[i] + 0.25 * (took - times[i])
+    _shared_ways.record(times, shared, time.perf_counter() - start)
     return out
 
 
@@ -241,8 +229,38 @@ def shared_matmul(a, b, fallback):
 # 32x256 @ 256x512 (4.2M) 72 / 64 us, 128x784 @ 784x256 (25.7M) 369 / 254 us, 128x3136 @
 # 3136x1024 (411M, split over tfgraph's threads) 4.4 / 3.3 ms.
 _MIN_SHARED_MACS = 2 << 20
-_PROBE_EVERY = 16
-_shared_times: dict = {}
+
+
+class FasterOfTwo:
+    """Per key (a shape), which of two ways of doing a job has been faster lately: each
+    way is tried twice first (the first try of each warms up and is not kept), then the
+    faster by a moving average of its times, and the other every `probe_every`-th call,
+    so a change (the machine got busy) is noticed."""
+
+    def __init__(self, probe_every: int = 16, max_keys: int = 4096) -> None:
+        self.times: dict = {}  # key -> [first way's time, second way's time, calls]
+        self.probe_every = probe_every
+        self.max_keys = max_keys
+
+    def pick(self, key) -> tuple[list, bool]:
+        """(the key's record for `record`, whether to take the first way this call)."""
+        times = self.times.get(key)
+        if times is None:
+            if len(self.times) >= self.max_keys:
+                self.times.clear()
+            times = self.times[key] = [0.0, 0.0, 0]
+        calls = times[2] = times[2] + 1
+        if calls <= 4:
+            return times, calls % 2 == 1
+        return times, (times[0] <= times[1]) != (calls % self.probe_every == 0)
+
+    @staticmethod
+    def record(times: list, first: bool, took: float) -> None:
+        i = 0 if first else 1
+        times[i] = took if times[2] <= 4 else times[i] + 0.25 * (took - times[i])
+
+
+_shared_ways = FasterOfTwo()
 
 
 # A split product's pieces have at least this many rows (or columns).
