@@ -169,25 +169,29 @@ _MODEL_ARGS = (
 )
 
 
-def _init_combined(estimator: Estimator, head, args: dict) -> None:
-    """`Estimator.__init__` for a wide & deep estimator whose constructor's arguments
-    are `args`, with `head`."""
-    estimator._feature_columns = _validate_feature_columns(
-        args["linear_feature_columns"], args["dnn_feature_columns"]
-    )
-    model_fn = functools.partial(
-        _dnn_linear_combined_model_fn, head=head, **{k: args[k] for k in _MODEL_ARGS}
-    )
-    Estimator.__init__(
-        estimator,
-        model_fn=model_fn,
-        model_dir=args["model_dir"],
-        config=args["config"],
-        warm_start_from=args["warm_start_from"],
-    )
+class _Combined(Estimator):
+    """What the wide & deep classifier and regressor share."""
+
+    _feature_columns: list
+
+    def _init_combined(self, head, args: dict) -> None:
+        """`Estimator.__init__` with `head` and the constructor's arguments `args`."""
+        self._feature_columns = _validate_feature_columns(
+            args["linear_feature_columns"], args["dnn_feature_columns"]
+        )
+        model_fn = functools.partial(
+            _dnn_linear_combined_model_fn, head=head, **{k: args[k] for k in _MODEL_ARGS}
+        )
+        Estimator.__init__(
+            self,
+            model_fn=model_fn,
+            model_dir=args["model_dir"],
+            config=args["config"],
+            warm_start_from=args["warm_start_from"],
+        )
 
 
-class DNNLinearCombinedClassifier(Estimator):
+class DNNLinearCombinedClassifier(_Combined):
     """Wide & deep classification: a linear model plus a DNN, summed into the logits
     of a logistic (n_classes == 2) or softmax head."""
 
@@ -216,10 +220,10 @@ class DNNLinearCombinedClassifier(Estimator):
             n_classes, weight_column, label_vocabulary, loss_reduction
         )
 
-        _init_combined(self, head, args)
+        self._init_combined(head, args)
 
 
-class DNNLinearCombinedRegressor(Estimator):
+class DNNLinearCombinedRegressor(_Combined):
     """Wide & deep regression: a linear model plus a DNN, summed into
     `label_dimension` outputs (mean squared error)."""
 
@@ -245,4 +249,4 @@ class DNNLinearCombinedRegressor(Estimator):
         args = locals()
         head = head_lib.regression_head(label_dimension, weight_column, loss_reduction)
 
-        _init_combined(self, head, args)
+        self._init_combined(head, args)
