@@ -221,6 +221,30 @@ def _invariant(block: FrameBlock, sides: dict, skipped: set) -> set:
     return found
 
 
+def _parts(block: FrameBlock, sides: dict, skipped: set):
+    """The (step, op) pairs of the loop's head, body and after-part as plain running
+    makes them (every step checked in the head when an op is both in the body and
+    after it), and the ops that run checked."""
+    head: list = []
+    body: list = []
+    after: list = []
+    checked_ops: list = []
+    for entry in block.entries:
+        unit, checked, plain = entry
+        if unit in skipped:
+            continue
+        b = sides[unit]
+        needs_check = plain is None or plain is ORDERS_ONLY or b & _IN_COND
+        step = checked if needs_check else plain
+        if needs_check and not isinstance(unit, FrameBlock):
+            checked_ops.append(unit)
+        part = after if b & _AFTER else body if b & _BODY else head
+        part.append((step, block.step_op(entry)))
+    if any(sides[e[0]] & _AFTER and sides[e[0]] & _BODY for e in block.entries):
+        head, body, after = [(e[1], block.step_op(e)) for e in block.entries], [], []
+    return head, body, after, checked_ops
+
+
 def make_frame_step(block: FrameBlock, live_of: dict):
     """A step running a frame until its LoopCond (slot `block.cond`) is false.
 
@@ -245,23 +269,7 @@ def make_frame_step(block: FrameBlock, live_of: dict):
     sides = _sides(block, loop_switches)
     skipped = _skipped(block, sides)
     invariant = _invariant(block, sides, skipped)
-    head: list = []
-    body: list = []
-    after: list = []
-    checked_ops: list = []
-    for entry in block.entries:
-        unit, checked, plain = entry
-        if unit in skipped:
-            continue
-        b = sides[unit]
-        needs_check = plain is None or plain is ORDERS_ONLY or b & _IN_COND
-        step = checked if needs_check else plain
-        if needs_check and not isinstance(unit, FrameBlock):
-            checked_ops.append(unit)
-        part = after if b & _AFTER else body if b & _BODY else head
-        part.append((step, block.step_op(entry)))
-    if any(sides[e[0]] & _AFTER and sides[e[0]] & _BODY for e in block.entries):
-        head, body, after = [(e[1], block.step_op(e)) for e in block.entries], [], []
+    head, body, after, checked_ops = _parts(block, sides, skipped)
     reset_live = tuple(
         {live_of[c] for op in checked_ops for c in op._control_inputs if c in live_of}
     )
