@@ -172,6 +172,21 @@ def test_gather_errors(x):
         run(tf.gather(x, [-1], axis=2), {x: X})
 
 
+def test_gather_of_a_scalar_index(x):
+    """A loop's `tf.gather(xs, t)`: a fresh array per run, and TF's message (no position)
+    for an index out of range."""
+    t = tf.placeholder(tf.int32, [])
+    rows, cols = tf.gather(x, t), tf.gather(x, t, axis=1)
+    first = run(rows, {x: X, t: 1})
+    np.testing.assert_array_equal(first, X[1])
+    assert not np.shares_memory(first, X)
+    np.testing.assert_array_equal(run(cols, {x: X, t: 2}), X[:, 2])
+    for bad in (-1, 3):
+        message = rf"^indices = {bad} is not in \[0, 3\)"
+        with pytest.raises(errors.InvalidArgumentError, match=message):
+            run(cols, {x: X, t: bad})
+
+
 def test_tile(x, p):
     m = tf.placeholder(tf.int32, [])
     t = [tf.tile(x, [1, 2, 1]), tf.tile(p, [m, 2]), tf.tile([[1, 2]], [2, 2])]
