@@ -11,6 +11,7 @@ import numpy as np
 
 from tfgraph import errors
 from tfgraph.client.passes import fuse, products
+from tfgraph.client.passes.prune import drop_unused_pure_ops
 from tfgraph.client.passes.slots import Slots
 from tfgraph.framework.ops import Operation, Tensor
 from tfgraph.framework.resources import DEAD, DeviceStores, ResourceStore
@@ -229,36 +230,19 @@ def _unread_in_frames(ordered: list[Operation], frame_of: dict, slots: Slots) ->
     for). The root's plan drops such ops, as TF's grappler does; a loop keeps them for
     their liveness, which matters only where values may be dead: running plain, they
     are no step."""
-    readers: dict = {}
-    for op in ordered:
-        for t in op._inputs:
-            readers[t._op] = readers.get(t._op, 0) + 1
     fetched = set(slots.fetch_slots)
     slot_of = slots.slot_of
 
-    def quiet(op: Operation) -> bool:
-        op_def = op._op_def
+    def may_drop(op: Operation) -> bool:
         return (
             op in frame_of
-            and op_def.is_pure
-            and op_def.control_flow in (None, "control_trigger")
+            and op._op_def.control_flow in (None, "control_trigger")
             and not any(slot_of.get(t) in fetched for t in op._outputs)
         )
 
-    work = [op for op in ordered if op not in readers and quiet(op)]
-    found: set = set()
-    while work:
-        op = work.pop()
-        if op in found:
-            continue
-        found.add(op)
-        for t in op._inputs:
-            producer = t._op
-            if producer in readers:
-                readers[producer] -= 1
-                if readers[producer] == 0 and quiet(producer):
-                    work.append(producer)
-    return found
+    needed = set(ordered)
+    keep = {op for op in ordered if not may_drop(op)}
+    return needed - drop_unused_pure_ops(needed, keep)
 
 
 def _add_frame_op(
