@@ -18,6 +18,14 @@ a 128 x 784 @ 784 x 256 layer 362 -> 237 us, against numpy's BLAS on one thread.
 
 Unavailable (no wheel, another platform, no MXCSR control, a failed check):
 `matmul` returns None and callers use numpy.
+
+Every product big enough to share is cut into pieces by its shape and the thread count
+only (`pieces`), and each piece is computed by one thread: all pieces at once on the
+library's threads (its batched product, `cblas_sgemm_batch`), or one after another in
+the calling thread when the machine is busy (platform/parallel.py chooses by timing).
+OpenBLAS rounds a whole product differently when it splits it over its threads, so
+without the pieces a product's bits would depend on which way a call took; with them,
+the same product gives the same bits every run, as TF's does.
 """
 
 from __future__ import annotations
@@ -97,13 +105,13 @@ def _open() -> dict:
         ptr, i32 = ctypes.c_void_p, ctypes.c_int
         gemm = {}
         for dtype, name, scalar in (
-            (np.dtype(np.float32), "scipy_cblas_sgemm", ctypes.c_float),
-            (np.dtype(np.float64), "scipy_cblas_dgemm", ctypes.c_double),
+            (np.dtype(np.float32), "scipy_cblas_sgemm_batch", ctypes.c_float),
+            (np.dtype(np.float64), "scipy_cblas_dgemm_batch", ctypes.c_double),
         ):
-            fn = getattr(lib, name)
-            fn.argtypes = [i32] * 6 + [scalar, ptr, i32, ptr, i32, scalar, ptr, i32]
+            fn = getattr(lib, name)  # (an OpenBLAS without it, before 0.3.29: not used)
+            fn.argtypes = [i32] + [ptr] * 13 + [i32, ptr]
             fn.restype = None
-            gemm[dtype] = fn
+            gemm[dtype] = (fn, scalar)
         if not _flushes(gemm):
             return {}
         return gemm
@@ -122,7 +130,7 @@ def _flushes(gemm) -> bool:
     tiny = np.full((512, 64), 1e-39, np.float32)
     ones = np.ones((64, 512), np.float32)
     out = np.empty((512, 512), np.float32)
-    _call(gemm[tiny.dtype], tiny, ones, out)
+    _call(gemm[tiny.dtype], tiny, ones, out, shared=True)
     return not out.any()
 
 
@@ -145,19 +153,83 @@ def _layout(x, rows: int, cols: int):
     return None
 
 
-def _call(fn, a, b, out) -> None:
+# A piece has at least this many rows (columns).
+_MIN_PIECE = 32
+
+
+def pieces(m: int, n: int) -> tuple[bool, list[tuple[int, int]]]:
+    """How an m x n product is cut: (by rows, else by columns; the pieces' [start, end)
+    bounds), one piece per thread, by rows when there are enough of them (a piece of
+    few rows packs all of the other operand for little work), else by columns. It
+    depends on the shape and the thread count only, so a product's bits do too."""
+    threads = _threads()
+    rows = m >= 2 * _MIN_PIECE or n < 2 * _MIN_PIECE
+    size = m if rows else n
+    count = max(min(threads, size // _MIN_PIECE), 1)
+    step = -(-size // count)
+    return rows, [(lo, min(lo + step, size)) for lo in range(0, size, step)]
+
+
+def _call(gemm, a, b, out, shared: bool) -> None:
+    """out = a @ b (C-contiguous) in `pieces`: in one batched call on the library's
+    threads (`shared`), else in one batched call of one piece each, which runs in the
+    calling thread."""
+    fn, scalar = gemm
+    key = (a.shape, a.strides, b.shape, b.strides, scalar, shared, _threads())
+    calls = _calls.get(key)
+    if calls is None:
+        calls = _calls_for(a, b, scalar, shared)
+        if len(_calls) >= 4096:
+            _calls.clear()
+        _calls[key] = calls
+    bases = [x.__array_interface__["data"][0] for x in (a, b, out)]
+    for args, offsets in calls:
+        g = len(offsets)
+        p = ctypes.c_void_p * g
+        pa, pb, pc = [p(*[base + o[j] for o in offsets]) for j, base in enumerate(bases)]
+        fn(_ROW_MAJOR, *args[:6], pa, args[6], pb, args[7], args[8], pc, *args[9:])
+
+
+# (operands' shapes and strides, dtype, shared, threads) -> the batched calls of a product: each
+# call's fixed arguments (ctypes arrays), and its pieces' byte offsets into a, b and out
+_calls: dict = {}
+
+
+def _calls_for(a, b, scalar, shared: bool) -> list:
     m, k = a.shape
     n = b.shape[1]
     ta, lda = _layout(a, m, k)
     tb, ldb = _layout(b, k, n)
-    ldc = out.strides[0] // out.itemsize
-    fn(_ROW_MAJOR, ta, tb, m, n, k, 1.0, a.ctypes.data, lda, b.ctypes.data, ldb, 0.0,
-       out.ctypes.data, ldc)  # fmt: skip
+    ldc = n
+    size = ctypes.sizeof(scalar)
+    rows, bounds = pieces(m, n)
+    if rows:  # (piece [lo, hi): rows lo.. of op(a) and of out)
+        offsets = [(lo * (lda if ta == _NO_TRANS else 1) * size, 0, lo * ldc * size)
+                   for lo, _ in bounds]  # fmt: skip
+    else:  # (columns lo.. of op(b) and of out)
+        offsets = [(0, lo * (1 if tb == _NO_TRANS else ldb) * size, lo * size) for lo, _ in bounds]
+    dims = [(hi - lo, n) if rows else (m, hi - lo) for lo, hi in bounds]
+    groups = [list(range(len(bounds)))] if shared else [[i] for i in range(len(bounds))]
+    calls = []
+    for group in groups:
+        g = len(group)
+
+        def ints(values, g=g):
+            return (ctypes.c_int * g)(*values)
+
+        args = (ints([ta] * g), ints([tb] * g), ints([dims[i][0] for i in group]),
+                ints([dims[i][1] for i in group]), ints([k] * g), (scalar * g)(*[1.0] * g),
+                ints([lda] * g), ints([ldb] * g), (scalar * g)(*[0.0] * g), ints([ldc] * g),
+                g, ints([1] * g))  # fmt: skip
+        calls.append((args, [offsets[i] for i in group]))
+    return calls
 
 
-def matmul(a, b):
-    """`a @ b` of 2-D float32 (float64) arrays on the private OpenBLAS's threads, or None
-    where it does not apply (other dtypes, empty operands, no private OpenBLAS)."""
+def matmul(a, b, shared: bool = True):
+    """`a @ b` of 2-D float32 (float64) arrays, in `pieces` of one thread each: on the
+    private OpenBLAS's threads at once (`shared`) or one after another in this thread,
+    with the same bits either way; None where it does not apply (other dtypes, empty
+    operands, no private OpenBLAS)."""
     if not _loaded:
         _load()
     fn = _gemm.get(a.dtype)
@@ -176,7 +248,7 @@ def matmul(a, b):
     # after a fork for one, they start from here with it too)
     token = _enter()
     try:
-        _call(fn, a, b, out)
+        _call(fn, a, b, out, shared)
     finally:
         _exit(token)
     return out
