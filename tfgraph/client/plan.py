@@ -26,7 +26,7 @@ from tfgraph.client.passes import KernelContext
 from tfgraph.client.passes.lower import as_op_error
 from tfgraph.framework.ops import Operation, Tensor
 from tfgraph.framework.resources import DEAD
-from tfgraph.platform import denormal
+from tfgraph.platform import denormal, parallel
 
 __all__ = ["ExecutionPlan", "KernelContext"]
 
@@ -99,6 +99,9 @@ class ExecutionPlan:
         self.ref_fetches = slots.ref_fetches
         self.n_slots = slots.n_slots
         self.fp_enter, self.fp_exit = denormal.run_hooks({op.type for op in ordered})
+        threads = getattr(ctx.config, "intra_op_parallelism_threads", 0) or 0
+        if threads > 0:  # (the session's ConfigProto limits its kernels' threads)
+            self.fp_enter, self.fp_exit = _limited(self.fp_enter, self.fp_exit, threads)
 
     def run(self, feed_values) -> list:
         """Runs the plan; `feed_values` are already converted, in `feed_tensors` order.
@@ -160,6 +163,21 @@ class ExecutionPlan:
                         None, self.fetch_tensors[k].op, f"Retval[{k}] does not have value"
                     )
         return out
+
+
+def _limited(fp_enter, fp_exit, threads: int):
+    """Run hooks that also limit the run's kernels to `threads` threads
+    (`parallel.limit_run`), restoring the limit they found on exit."""
+
+    def enter():
+        return fp_enter(), parallel.limit_run(threads)
+
+    def exit_(token) -> None:
+        fp, previous = token
+        parallel.limit_run(previous)
+        fp_exit(fp)
+
+    return enter, exit_
 
 
 def _prune_and_order(fetch_tensors, target_ops, fed: set, anchors: dict, keep: set, previous):

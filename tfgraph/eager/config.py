@@ -11,6 +11,7 @@ import types
 from typing import Any
 
 from tfgraph.eager import config_experimental as _config_experimental
+from tfgraph.platform import parallel
 
 __all__ = [
     "LogicalDevice",
@@ -139,7 +140,16 @@ def _threads(key):
 
 
 _get_inter, _set_inter = _threads("inter_op")
-_get_intra, _set_intra = _threads("intra_op")
+_get_intra, _store_intra = _threads("intra_op")
+
+
+def _set_intra(n: int) -> None:
+    """Kernels outside a session whose ConfigProto sets its own use at most `n` threads
+    (0: all); tfgraph runs ops one at a time, so inter-op threads change nothing."""
+    _store_intra(n)
+    parallel.set_default_limit(int(n))
+
+
 threading = types.SimpleNamespace(
     get_inter_op_parallelism_threads=_get_inter,
     set_inter_op_parallelism_threads=_set_inter,

@@ -10,7 +10,11 @@ delays at most the block it holds, and on a quiet machine all cores work. Pool t
 run each task with FTZ|DAZ and single-threaded BLAS, like the calling thread in a run.
 
 `TFGRAPH_NUM_THREADS` sets how many threads a kernel may use (default: the CPUs this
-process may run on; 1 turns the pool off).
+process may run on; 1 turns the pool off). A session's `ConfigProto(
+intra_op_parallelism_threads=N)` limits the kernels of its runs to N of them
+(`limit_run`), and `tf.config.threading.set_intra_op_parallelism_threads(N)` every
+kernel's that no session limits (`set_default_limit`); 1 runs every kernel in the
+calling thread, as TF's single-threaded recipe for reproducible results does.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import numpy as np
 
 from tfgraph.platform import blas, denormal
 
-__all__ = ["FasterOfTwo", "num_threads", "run_blocks"]
+__all__ = ["FasterOfTwo", "limit_run", "num_threads", "run_blocks", "set_default_limit"]
 
 
 def _default_threads() -> int:
@@ -44,9 +48,28 @@ _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
 
+_run = threading.local()  # .limit: the running session's intra-op threads (0: none)
+_default_limit = 0
+
+
 def num_threads() -> int:
-    """How many threads (the caller's included) a kernel may use."""
-    return _THREADS
+    """How many threads (the caller's included) a kernel may use in this thread now."""
+    limit = getattr(_run, "limit", 0) or _default_limit
+    return _THREADS if limit <= 0 or limit >= _THREADS else limit
+
+
+def limit_run(threads: int) -> int:
+    """Limits the kernels this thread runs to `threads` threads (0: no limit) until it
+    is called again; returns the limit it replaces."""
+    previous = getattr(_run, "limit", 0)
+    _run.limit = threads
+    return previous
+
+
+def set_default_limit(threads: int) -> None:
+    """The limit of kernels run outside a limited session (0: none)."""
+    global _default_limit
+    _default_limit = max(int(threads), 0)
 
 
 def _get_pool() -> ThreadPoolExecutor:
@@ -72,7 +95,7 @@ def run_blocks(
     products)."""
     global _late, _solo
     make = make_state or (lambda: None)
-    helpers = min(_THREADS - 1, len(blocks) - 1)
+    helpers = min(num_threads() - 1, len(blocks) - 1)
     if helpers > 0 and _solo > 0:  # (helpers were late lately: see _LATE_STRIKES)
         _solo -= 1
         helpers = 0
@@ -169,11 +192,12 @@ def _split_matmul(a, b):
     3136 x 1024 in 4 row pieces took 1.3x the time of 2)."""
     m, k = a.shape
     n = b.shape[1]
-    if _THREADS == 1 or m * n * k < _MIN_PARALLEL_MACS or max(m, n) < 2 * _MIN_PIECE:
+    threads = num_threads()
+    if threads == 1 or m * n * k < _MIN_PARALLEL_MACS or max(m, n) < 2 * _MIN_PIECE:
         return np.dot(a, b)  # (np.dot: transposed operands go to BLAS as flags)
     # one piece per thread for mid-sized products (smaller pieces lose BLAS efficiency);
     # two per thread for big ones, so a descheduled thread delays less of the work
-    pieces = _THREADS if m * n * k < 8 * _MIN_PARALLEL_MACS else 2 * _THREADS
+    pieces = threads if m * n * k < 8 * _MIN_PARALLEL_MACS else 2 * threads
     if m >= 2 * _MIN_PIECE:
         pieces = min(pieces, m // _MIN_PIECE)
         out = np.empty((m, n), np.result_type(a.dtype, b.dtype))
@@ -195,30 +219,33 @@ def _split_matmul(a, b):
 
 
 def shared_matmul(a, b, fallback):
-    """`a @ b` of 2-D arrays on the private OpenBLAS's threads (platform/blas.py) or by
-    `fallback(a, b)`, whichever has been faster for this shape lately.
+    """`a @ b` of 2-D arrays by the private OpenBLAS (platform/blas.py), in pieces of one
+    thread each: on its threads at once, or one after another in this thread, whichever
+    has been faster for this shape lately; `fallback(a, b)` where it does not apply.
 
     On a quiet machine the shared product wins from a few million multiply-adds on; on a
     busy one the caller, done with its part, waits for a worker that got no CPU (the
     tutorial MLP beside 3 busy processes: 5.9 ms per step in one thread, 9.9 ms shared).
     So each shape keeps a moving average of both ways' times and takes the faster,
-    trying the other every 16th call (`FasterOfTwo`)."""
+    trying the other every 16th call (`FasterOfTwo`). Both ways compute the same pieces
+    with the same kernel, so the choice never changes a bit of the result."""
     m, k = a.shape
     n = b.shape[1]
+    threads = num_threads()
     if (
         m * n * k < _MIN_SHARED_MACS
-        or _THREADS == 1
+        or threads == 1
         or a.dtype != b.dtype
         or b.shape[0] != k
         or not blas.available()
         or a.dtype not in blas.DTYPES
     ):
         return fallback(a, b)
-    times, shared = _shared_ways.pick((m, k, n, a.dtype.char))
+    times, shared = _shared_ways.pick((m, k, n, a.dtype.char, threads))
     start = time.perf_counter()
-    out = blas.matmul(a, b) if shared else None
+    out = blas.matmul(a, b, shared)
     if out is None:
-        out = fallback(a, b)
+        return fallback(a, b)
     _shared_ways.record(times, shared, time.perf_counter() - start)
     return out
 
@@ -276,11 +303,12 @@ def elementwise(fn, out, *inputs) -> None:
     over the kernel threads when they are big enough to pay for it. `fn` works
     elementwise and calls no BLAS."""
     size = out.size
-    if _THREADS == 1 or size < _MIN_PARALLEL_ELEMENTS:
+    threads = num_threads()
+    if threads == 1 or size < _MIN_PARALLEL_ELEMENTS:
         fn(*inputs, out=out)
         return
     flat_out = out.reshape(-1)
     flat = [x.reshape(-1) for x in inputs]
-    step = -(-size // (2 * _THREADS))
+    step = -(-size // (2 * threads))
     pieces = [slice(lo, min(lo + step, size)) for lo in range(0, size, step)]
     run_blocks(pieces, lambda s, _: fn(*[x[s] for x in flat], out=flat_out[s]), blas=False)
