@@ -9,7 +9,10 @@ products 1.5-2x slower than users see).
 
 Any benchmark takes `--load N` (or BENCH_LOAD=N): each measured process (tfgraph, numpy
 or TF alike) then runs beside N competing busy-loop processes, started before it and
-killed after it, to see how each keeps its speed on a shared machine.
+killed after it, to see how each keeps its speed on a shared machine. `--intra-op N` (or
+BENCH_INTRA_OP=N) gives every tf.Session of tfgraph and TF alike a
+`ConfigProto(intra_op_parallelism_threads=N, inter_op_parallelism_threads=N)`, as TF1
+users do to share a machine or to get reproducible results.
 """
 
 from __future__ import annotations
@@ -40,22 +43,39 @@ import tfgraph as tf
 """
 
 
-def _take_load(argv: list) -> int:
-    """The `--load N` / `--load=N` argument (removed from argv), else BENCH_LOAD, else 0."""
-    load = int(os.environ.get("BENCH_LOAD", "0"))
+def _take_option(argv: list, name: str, env: str) -> int:
+    """The `--name N` / `--name=N` argument (removed from argv), else $env, else 0."""
+    value = int(os.environ.get(env, "0"))
+    flag = "--" + name
     for i, arg in enumerate(argv):
-        if arg == "--load" and i + 1 < len(argv):
-            load = int(argv[i + 1])
+        if arg == flag and i + 1 < len(argv):
+            value = int(argv[i + 1])
             del argv[i : i + 2]
             break
-        if arg.startswith("--load="):
-            load = int(arg.split("=", 1)[1])
+        if arg.startswith(flag + "="):
+            value = int(arg.split("=", 1)[1])
             del argv[i]
             break
-    return load
+    return value
 
 
-LOAD = _take_load(sys.argv)
+LOAD = _take_option(sys.argv, "load", "BENCH_LOAD")
+INTRA_OP = _take_option(sys.argv, "intra-op", "BENCH_INTRA_OP")
+
+# With --intra-op N: every tf.Session of the measured code gets that ConfigProto.
+_SESSION_THREADS = """
+if "tf" in globals():  # (not in the numpy baselines)
+    _Session = tf.Session
+
+    def _session_with_threads(*args, config=None, **kwargs):
+        if config is None:
+            config = tf.ConfigProto(
+                intra_op_parallelism_threads={n}, inter_op_parallelism_threads={n}
+            )
+        return _Session(*args, config=config, **kwargs)
+
+    tf.Session = _session_with_threads
+"""
 
 _BUSY = "while True:\n    pass\n"
 
@@ -90,7 +110,7 @@ def run_json(
     env["PYTHONPATH"] = str(REPO)
     with competing_load(LOAD):
         proc = subprocess.run(
-            [python, "-c", prelude + textwrap.dedent(code)],
+            [python, "-c", prelude + _threads_prelude() + textwrap.dedent(code)],
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -99,6 +119,10 @@ def run_json(
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-3000:])
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _threads_prelude() -> str:
+    return _SESSION_THREADS.format(n=INTRA_OP) if INTRA_OP else ""
 
 
 def run_tf(code: str, timeout: float = 3600) -> dict | None:
