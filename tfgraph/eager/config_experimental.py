@@ -7,10 +7,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from tfgraph.framework import random_seed
+
 __all__ = [
     "ClusterDeviceFilters",
     "disable_mlir_bridge",
     "enable_mlir_bridge",
+    "enable_op_determinism",
     "enable_tensor_float_32_execution",
     "get_device_details",
     "get_device_policy",
@@ -81,6 +84,14 @@ def enable_mlir_bridge() -> None:
 def disable_mlir_bridge() -> None:
     """Records that TF's MLIR bridge is turned off (tfgraph has no graph compiler)."""
     _state["mlir_bridge"] = False
+
+
+def enable_op_determinism() -> None:
+    """TF's switch for ops that give the same bits every run. tfgraph's kernels always do
+    for a given thread count (products shared by threads are cut by shape only,
+    tf.data keeps its order); as in TF, random ops made without any seed raise
+    RuntimeError from now on."""
+    random_seed.enable_op_determinism()
 
 
 def get_device_details(device) -> dict:

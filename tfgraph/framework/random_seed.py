@@ -7,7 +7,8 @@ the `(seed, seed2)` attrs of a random op:
   out in this graph so far (0, 1, 2, ...), so reruns of one script are reproducible;
 * graph seed set, op seed given: `(graph_seed, op_seed)`;
 * only the op seed given: `(DEFAULT_GRAPH_SEED, op_seed)`;
-* neither: `(None, None)` (the op is nondeterministic).
+* neither: `(None, None)` (the op is nondeterministic), or, once
+  `tf.config.experimental.enable_op_determinism()` was called, TF's RuntimeError.
 
 Seeds are reduced modulo 2**31 - 1, and `(0, 0)` becomes `(0, 2**31 - 1)` because a
 kernel treats `seed == seed2 == 0` as "no seed".
@@ -20,7 +21,7 @@ import weakref
 
 from tfgraph.framework.graph import get_default_graph
 
-__all__ = ["DEFAULT_GRAPH_SEED", "get_seed", "set_random_seed"]
+__all__ = ["DEFAULT_GRAPH_SEED", "enable_op_determinism", "get_seed", "set_random_seed"]
 
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2**31 - 1
@@ -39,6 +40,15 @@ def _truncate_seed(seed: int) -> int:
 # A function replacing `get_seed` while set (keras.utils.DeterministicRandomTestTool).
 _override: list = []
 
+# Set for good by tf.config.experimental.enable_op_determinism (as in TF, no way back).
+_op_determinism = [False]
+
+
+def enable_op_determinism() -> None:
+    """From now on a random op made without any seed raises TF's RuntimeError (tfgraph's
+    kernels already give the same bits every run for a given thread count)."""
+    _op_determinism[0] = True
+
 
 def get_seed(op_seed: int | None) -> tuple[int | None, int | None]:
     """The `(seed, seed2)` pair a random op should use (see the module docstring)."""
@@ -55,6 +65,11 @@ def get_seed(op_seed: int | None) -> tuple[int | None, int | None]:
         seeds = (_truncate_seed(global_seed), _truncate_seed(op_seed))
     elif op_seed is not None:
         seeds = (DEFAULT_GRAPH_SEED, _truncate_seed(op_seed))
+    elif _op_determinism[0]:
+        raise RuntimeError(
+            "Random ops require a seed to be set when determinism is enabled. Please set a "
+            "seed before running the op, e.g. by calling tf.random.set_seed(1)."
+        )
     else:
         return (None, None)
     if seeds == (0, 0):
