@@ -31,7 +31,11 @@ def test_products_equal_numpy_for_every_layout(dtype):
     tol = 1e-4 if dtype == np.float32 else 1e-12
     wide = np.zeros((300, 260), dtype)
     wide[:, :200] = a
+    frozen = a.copy()
+    frozen.flags.writeable = False
     for x, y in [
+        (frozen, b),  # (a read-only operand: its address not from a writable buffer)
+        (a[7:], b),  # (rows starting inside an array)
         (a, b),
         (np.asfortranarray(a), b),  # (a transposed view in BLAS's eyes)
         (a, np.asfortranarray(b)),

@@ -102,14 +102,14 @@ def _open() -> dict:
     try:
         lib = ctypes.CDLL(path, mode=os.RTLD_LOCAL)
         lib.scipy_openblas_set_num_threads(threads)
-        ptr, i32 = ctypes.c_void_p, ctypes.c_int
         gemm = {}
         for dtype, name, scalar in (
             (np.dtype(np.float32), "scipy_cblas_sgemm_batch", ctypes.c_float),
             (np.dtype(np.float64), "scipy_cblas_dgemm_batch", ctypes.c_double),
         ):
-            fn = getattr(lib, name)  # (an OpenBLAS without it, before 0.3.29: not used)
-            fn.argtypes = [i32] + [ptr] * 13 + [i32, ptr]
+            fn = getattr(lib, name)  # (an OpenBLAS without it, before 0.3.28: not used)
+            # (no argtypes: every argument is a C int or a ctypes array, passed as a
+            # pointer; converting 16 arguments by argtypes cost ~2 us a call)
             fn.restype = None
             gemm[dtype] = (fn, scalar)
         if not _flushes(gemm) or not _same_bits_both_ways(gemm):
@@ -195,12 +195,21 @@ def _call(gemm, a, b, out, shared: bool) -> None:
         if len(_calls) >= 4096:
             _calls.clear()
         _calls[key] = calls
-    bases = [x.__array_interface__["data"][0] for x in (a, b, out)]
+    bases = [_address(a), _address(b), _address(out)]
     for args, offsets in calls:
         g = len(offsets)
         p = ctypes.c_void_p * g
         pa, pb, pc = [p(*[base + o[j] for o in offsets]) for j, base in enumerate(bases)]
         fn(_ROW_MAJOR, *args[:6], pa, args[6], pb, args[7], args[8], pc, *args[9:])
+
+
+def _address(x) -> int:
+    """Where `x`'s data starts (from its buffer when it is writable and C-contiguous:
+    0.4 us, against 1.5 us through `__array_interface__`)."""
+    flags = x.flags
+    if flags.writeable and flags.c_contiguous:
+        return ctypes.addressof(ctypes.c_char.from_buffer(x))
+    return x.__array_interface__["data"][0]
 
 
 # (operands' shapes and strides, dtype, shared, threads) -> the batched calls of a product: each
