@@ -22,3 +22,17 @@ def fresh_graph():
     tf.reset_default_graph()
     yield tf.get_default_graph()
     _session._default_session_stack.stack.clear()
+
+
+@pytest.fixture
+def two_threads(monkeypatch):
+    """Kernels see a machine of 2 threads, whatever this one has: a fresh pool, helpers not
+    in a solo spell, no thread limit from tf.config."""
+    from tfgraph.eager import config as _config
+    from tfgraph.platform import parallel
+
+    monkeypatch.setattr(parallel, "_THREADS", 2)
+    monkeypatch.setattr(parallel, "_pool", None)
+    monkeypatch.setattr(parallel, "_solo", 0)
+    monkeypatch.setattr(parallel, "_default_limit", 0)
+    monkeypatch.setitem(_config._settings, "intra_op", 0)

@@ -8,19 +8,9 @@ from __future__ import annotations
 import threading
 
 import numpy as np
-import pytest
 
 import tfgraph as tf
 from tfgraph.platform import blas, denormal, parallel
-
-
-@pytest.fixture
-def two_threads(monkeypatch):
-    monkeypatch.setattr(parallel, "_THREADS", 2)
-    monkeypatch.setattr(parallel, "_pool", None)
-    monkeypatch.setattr(parallel, "_solo", 0)
-    yield
-    tf.config.threading.set_intra_op_parallelism_threads(0)
 
 
 def _threads_seen_by_a_kernel():

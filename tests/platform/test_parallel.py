@@ -11,13 +11,6 @@ from tfgraph.ops import conv_kernels
 from tfgraph.platform import parallel
 
 
-@pytest.fixture
-def two_threads(monkeypatch):
-    monkeypatch.setattr(parallel, "_THREADS", 2)
-    monkeypatch.setattr(parallel, "_pool", None)
-    monkeypatch.setattr(parallel, "_solo", 0)
-
-
 def test_run_blocks_runs_every_block_once_across_threads(two_threads):
     seen = []
     states = parallel.run_blocks(list(range(50)), lambda b, s: (seen.append(b), s.append(b)), list)
