@@ -97,7 +97,7 @@ def test_each_shape_takes_the_faster_way(monkeypatch):
     ways = []
     costs = {"shared": 1.0, "one thread": 3.0}
 
-    def timed(a, b, shared):
+    def timed(a, b, shared, threads):
         name = "shared" if shared else "one thread"
         ways.append(name)
         clock[0] += costs[name]
@@ -130,14 +130,43 @@ def test_each_shape_takes_the_faster_way(monkeypatch):
 
 
 def test_pieces_follow_the_shape_and_the_thread_count_only(monkeypatch):
+    monkeypatch.setattr(blas, "_row_period", None)
+    assert blas.pieces(128, 256, 2) == (True, [(0, 64), (64, 128)])
+    assert blas.pieces(784, 256, 2) == (True, [(0, 392), (392, 784)])
+    assert blas.pieces(32, 512, 2) == (False, [(0, 256), (256, 512)])  # (an LSTM's few rows)
+    assert blas.pieces(16, 16, 2) == (True, [(0, 16)])  # (too small to cut)
+    assert blas.pieces(128, 256, 4) == (True, [(0, 32), (32, 64), (64, 96), (96, 128)])
+    assert blas.pieces(100, 8, 3) == (True, [(0, 33), (33, 67), (67, 100)])
     monkeypatch.setattr(parallel, "_THREADS", 2)
-    assert blas.pieces(128, 256) == (True, [(0, 64), (64, 128)])
-    assert blas.pieces(784, 256) == (True, [(0, 392), (392, 784)])
-    assert blas.pieces(32, 512) == (False, [(0, 256), (256, 512)])  # (an LSTM's few rows)
-    assert blas.pieces(16, 16) == (True, [(0, 16)])  # (too small to cut)
-    monkeypatch.setattr(parallel, "_THREADS", 4)
-    assert blas.pieces(128, 256) == (True, [(0, 32), (32, 64), (64, 96), (96, 128)])
-    assert blas.pieces(100, 8) == (True, [(0, 34), (34, 68), (68, 100)])
+    assert blas.pieces(128, 256) == blas.pieces(128, 256, 2)  # (the kernel threads)
+    # cuts between rows on multiples of the kernel's period; columns as they were
+    monkeypatch.setattr(blas, "_row_period", 12)
+    assert blas.pieces(128, 256, 2) == (True, [(0, 60), (60, 128)])
+    assert blas.pieces(784, 256, 4) == (True, [(0, 192), (192, 396), (396, 588), (588, 784)])
+    assert blas.pieces(32, 512, 2) == (False, [(0, 256), (256, 512)])
+
+
+def test_the_row_period_found_at_load_gives_the_whole_products_bits():
+    """Cut between rows on multiples of `_row_period`, a product has the bits of the whole
+    product on one thread, so the one-thread way computes such products whole (numpy's
+    BLAS inside a run, if it has the library's bits) at its full speed."""
+    if blas._row_period is None:
+        pytest.skip("no row period on this machine: both ways compute the pieces")
+    rng = np.random.RandomState(5)
+    token = denormal.enter()  # (as inside a run: numpy's BLAS on this thread)
+    try:
+        for dtype in (np.float32, np.float64):
+            for m, k, n in [(128, 784, 256), (784, 128, 256), (300, 77, 90), (65, 2000, 64)]:
+                a = rng.standard_normal((m, k)).astype(dtype)
+                b = rng.standard_normal((k, n)).astype(dtype)
+                rows, bounds = blas.pieces(m, n, 2)
+                assert rows and all(lo % blas._row_period == 0 for lo, _ in bounds)
+                shared, alone = blas.matmul(a, b, True, 2), blas.matmul(a, b, False, 2)
+                np.testing.assert_array_equal(shared, alone)
+                if blas._numpy_whole:
+                    np.testing.assert_array_equal(shared, np.dot(a, b))
+    finally:
+        denormal.exit(token)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

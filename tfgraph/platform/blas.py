@@ -26,6 +26,13 @@ the calling thread when the machine is busy (platform/parallel.py chooses by tim
 OpenBLAS rounds a whole product differently when it splits it over its threads, so
 without the pieces a product's bits would depend on which way a call took; with them,
 the same product gives the same bits every run, as TF's does.
+
+A product with enough rows is cut between rows, on multiples of the kernel's row
+period (`_row_period`, 12 with the Haswell kernels: found at load), where a cut
+changes no bit: its one-thread way is then the whole product, at numpy's speed (a
+128 x 784 @ 784 x 256 layer 578 us, against 828 us in two pieces one after another),
+through numpy's BLAS inside a run where numpy's kernels give the same bits. Cuts between
+columns always change bits; products cut so (an LSTM's few rows) keep their pieces.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from __future__ import annotations
 import ctypes
 import glob
 import importlib.util
+import itertools
 import os
 import threading
 
@@ -112,8 +120,14 @@ def _open() -> dict:
             # pointer; converting 16 arguments by argtypes cost ~2 us a call)
             fn.restype = None
             gemm[dtype] = (fn, scalar)
-        if not _flushes(gemm) or not _same_bits_both_ways(gemm):
+        if not _flushes(gemm):
             return {}
+        global _numpy_whole
+        _find_row_period(gemm)
+        _calls.clear()  # (made with the cuts of before)
+        if not _same_bits_both_ways(gemm):
+            return {}
+        _numpy_whole = _row_period is not None and _numpy_same_bits(gemm)
         return gemm
     except (OSError, AttributeError):
         return {}
@@ -130,21 +144,97 @@ def _flushes(gemm) -> bool:
     tiny = np.full((512, 64), 1e-39, np.float32)
     ones = np.ones((64, 512), np.float32)
     out = np.empty((512, 512), np.float32)
-    _call(gemm[tiny.dtype], tiny, ones, out, shared=True)
+    _call(gemm[tiny.dtype], tiny, ones, out, True, _threads())
     return not out.any()
 
 
 def _same_bits_both_ways(gemm) -> bool:
-    """The batched pieces on the library's threads give the bits of the same pieces one
-    after another in this thread (each piece on one thread, as the batched product of
-    OpenBLAS 0.3.34 does), so timing never changes a result."""
+    """The batched pieces on the library's threads give the bits of the one-thread way
+    (the same pieces one after another in this thread, or the whole product: see
+    `_row_period`), so timing never changes a result."""
     rng = np.random.RandomState(0)
     a = rng.standard_normal((128, 300)).astype(np.float32)
     b = rng.standard_normal((300, 256)).astype(np.float32)
-    shared, alone = np.empty((128, 256), np.float32), np.empty((128, 256), np.float32)
-    _call(gemm[a.dtype], a, b, shared, shared=True)
-    _call(gemm[a.dtype], a, b, alone, shared=False)
-    return bool(np.array_equal(shared, alone))
+    c = rng.standard_normal((32, 512)).astype(np.float32)  # (cut by columns)
+    for x, y in ((a, b), (c, c.T)):
+        shared, alone = np.empty((2, x.shape[0], y.shape[1]), np.float32)
+        _call(gemm[x.dtype], x, y, shared, True, _threads())
+        _call(gemm[x.dtype], x, y, alone, False, _threads())
+        if not np.array_equal(shared, alone):
+            return False
+    return True
+
+
+# Row pieces cut at multiples of this many rows give the bits of the whole product on
+# one thread (the kernel's tiles of rows stay where they were), so the one-thread way
+# computes a product cut by rows whole (`_find_row_period`, at load; None: not found).
+_row_period: int | None = None
+# numpy's BLAS gives the library's bits for a whole product (both OpenBLAS builds pick
+# the same kernels for this CPU), so inside a run the whole product may be numpy's.
+_numpy_whole = False
+_PERIODS = (4, 8, 12, 16, 24, 32, 48, 64)
+
+
+def _find_row_period(gemm):
+    """The smallest of `_PERIODS` for which cuts at every multiple, and the cuts
+    `pieces` makes, give the whole product's bits, on several shapes, operand layouts
+    and depths past a kernel's block, in both float types; None if none does."""
+    rng = np.random.RandomState(1)
+    cases = []
+    for dtype in DTYPES:
+        for m, k, n, transposed in ((128, 300, 256, ""), (100, 784, 130, "a"),
+                                    (200, 50, 300, "b"), (70, 1000, 64, "")):  # fmt: skip
+            a = rng.standard_normal((m, k)).astype(dtype)
+            b = rng.standard_normal((k, n)).astype(dtype)
+            a = np.asfortranarray(a) if "a" in transposed else a
+            b = np.asfortranarray(b) if "b" in transposed else b
+            whole = np.empty((m, n), dtype)
+            _call(gemm[a.dtype], a, b, whole, False, 1)
+            cases.append((a, b, whole))
+    global _row_period
+    for period in _PERIODS:
+        _row_period = period
+        if all(_cut_gives(gemm, a, b, whole, period) for a, b, whole in cases):
+            return period
+    _row_period = None
+    return None
+
+
+def _cut_gives(gemm, a, b, whole, period: int) -> bool:
+    m = a.shape[0]
+    cuts = [list(range(0, m, period)) + [m]]
+    for threads in (2, 3, 4):
+        rows, bounds = pieces(m, b.shape[1], threads)
+        if rows:
+            cuts.append([lo for lo, _ in bounds] + [m])
+    got = np.empty_like(whole)
+    for edges in cuts:
+        for lo, hi in itertools.pairwise(edges):
+            _call(gemm[a.dtype], a[lo:hi], b, got[lo:hi], False, 1)
+        if not np.array_equal(got, whole):
+            return False
+    return True
+
+
+def _numpy_same_bits(gemm) -> bool:
+    """numpy's BLAS, on one thread as inside a run, gives the library's whole products."""
+    if os.environ.get("TFGRAPH_NUMPY_WHOLE", "1") == "0" or denormal._blas_local is None:
+        return False
+    rng = np.random.RandomState(2)
+    denormal._blas_hold()
+    try:
+        for dtype in DTYPES:
+            for m, k, n in ((128, 784, 256), (96, 193, 512), (300, 1000, 70)):
+                a = rng.standard_normal((m, k)).astype(dtype)
+                b = rng.standard_normal((k, n)).astype(dtype)
+                for x, y in ((a, b), (np.asfortranarray(a), np.asfortranarray(b))):
+                    ours = np.empty((m, n), dtype)
+                    _call(gemm[a.dtype], x, y, ours, False, 1)
+                    if not np.array_equal(ours, np.dot(x, y)):
+                        return False
+    finally:
+        denormal._blas_release()
+    return True
 
 
 def available() -> bool:
@@ -170,37 +260,47 @@ def _layout(x, rows: int, cols: int):
 _MIN_PIECE = 32
 
 
-def pieces(m: int, n: int) -> tuple[bool, list[tuple[int, int]]]:
+def pieces(m: int, n: int, threads: int | None = None) -> tuple[bool, list[tuple[int, int]]]:
     """How an m x n product is cut: (by rows, else by columns; the pieces' [start, end)
     bounds), one piece per thread, by rows when there are enough of them (a piece of
     few rows packs all of the other operand for little work), else by columns. It
-    depends on the shape and the thread count only, so a product's bits do too."""
-    threads = _threads()
-    rows = m >= 2 * _MIN_PIECE or n < 2 * _MIN_PIECE
+    depends on the shape and the thread count only, so a product's bits do too. Cuts
+    between rows fall on multiples of `_row_period` when it is known."""
+    if threads is None:
+        threads = _threads()
+    rows = _by_rows(m, n)
     size = m if rows else n
     count = max(min(threads, size // _MIN_PIECE), 1)
-    step = -(-size // count)
-    return rows, [(lo, min(lo + step, size)) for lo in range(0, size, step)]
+    period = (_row_period or 1) if rows else 1
+    edges = sorted({0, size, *(round(size * i / count / period) * period for i in range(1, count))})
+    edges = [e for e in edges if e <= size]
+    return rows, list(itertools.pairwise(edges))
 
 
-def _call(gemm, a, b, out, shared: bool) -> None:
+def _by_rows(m: int, n: int) -> bool:
+    return m >= 2 * _MIN_PIECE or n < 2 * _MIN_PIECE
+
+
+def _call(gemm, a, b, out, shared: bool, threads: int) -> None:
     """out = a @ b (C-contiguous) in `pieces`: in one batched call on the library's
     threads (`shared`), else in one batched call of one piece each, which runs in the
     calling thread."""
     fn, scalar = gemm
-    key = (a.shape, a.strides, b.shape, b.strides, scalar, shared, _threads())
+    key = (a.shape, a.strides, b.shape, b.strides, scalar, shared, threads)
     calls = _calls.get(key)
     if calls is None:
-        calls = _calls_for(a, b, scalar, shared)
+        calls = _calls_for(a, b, scalar, shared, threads)
         if len(_calls) >= 4096:
             _calls.clear()
         _calls[key] = calls
-    bases = [_address(a), _address(b), _address(out)]
-    for args, offsets in calls:
-        g = len(offsets)
-        p = ctypes.c_void_p * g
-        pa, pb, pc = [p(*[base + o[j] for o in offsets]) for j, base in enumerate(bases)]
-        fn(_ROW_MAJOR, *args[:6], pa, args[6], pb, args[7], args[8], pc, *args[9:])
+    base_a, base_b, base_c = _address(a), _address(b), _address(out)
+    for head, lda, ldb_beta, tail, pointers, off_a, off_b, off_c in calls:
+        fn(
+            _ROW_MAJOR, *head,
+            pointers(*[base_a + o for o in off_a]), lda,
+            pointers(*[base_b + o for o in off_b]), *ldb_beta,
+            pointers(*[base_c + o for o in off_c]), *tail,
+        )  # fmt: skip
 
 
 def _address(x) -> int:
@@ -212,19 +312,22 @@ def _address(x) -> int:
     return x.__array_interface__["data"][0]
 
 
-# (operands' shapes and strides, dtype, shared, threads) -> the batched calls of a product: each
-# call's fixed arguments (ctypes arrays), and its pieces' byte offsets into a, b and out
+# (operands' shapes and strides, dtype, shared, threads) -> the batched calls of a
+# product: each call's fixed arguments (ctypes arrays, grouped as `_call` passes them),
+# the type of its pointer arrays, and its pieces' byte offsets into a, b and out
 _calls: dict = {}
 
 
-def _calls_for(a, b, scalar, shared: bool) -> list:
+def _calls_for(a, b, scalar, shared: bool, threads: int) -> list:
     m, k = a.shape
     n = b.shape[1]
     ta, lda = _layout(a, m, k)
     tb, ldb = _layout(b, k, n)
     ldc = n
     size = ctypes.sizeof(scalar)
-    rows, bounds = pieces(m, n)
+    rows, bounds = pieces(m, n, threads)
+    if rows and not shared and _row_period:  # (the same bits whole: see `_row_period`)
+        bounds = [(0, m)]
     if rows:  # (piece [lo, hi): rows lo.. of op(a) and of out)
         offsets = [(lo * (lda if ta == _NO_TRANS else 1) * size, 0, lo * ldc * size)
                    for lo, _ in bounds]  # fmt: skip
@@ -239,19 +342,31 @@ def _calls_for(a, b, scalar, shared: bool) -> list:
         def ints(values, g=g):
             return (ctypes.c_int * g)(*values)
 
-        args = (ints([ta] * g), ints([tb] * g), ints([dims[i][0] for i in group]),
-                ints([dims[i][1] for i in group]), ints([k] * g), (scalar * g)(*[1.0] * g),
-                ints([lda] * g), ints([ldb] * g), (scalar * g)(*[0.0] * g), ints([ldc] * g),
-                g, ints([1] * g))  # fmt: skip
-        calls.append((args, [offsets[i] for i in group]))
+        head = (ints([ta] * g), ints([tb] * g), ints([dims[i][0] for i in group]),
+                ints([dims[i][1] for i in group]), ints([k] * g),
+                (scalar * g)(*[1.0] * g))  # fmt: skip
+        ldb_beta = (ints([ldb] * g), (scalar * g)(*[0.0] * g))
+        tail = (ints([ldc] * g), g, ints([1] * g))
+        off_a, off_b, off_c = (tuple(offsets[i][j] for i in group) for j in range(3))
+        calls.append((head, ints([lda] * g), ldb_beta, tail, ctypes.c_void_p * g,
+                      off_a, off_b, off_c))  # fmt: skip
     return calls
 
 
-def matmul(a, b, shared: bool = True):
-    """`a @ b` of 2-D float32 (float64) arrays, in `pieces` of one thread each: on the
-    private OpenBLAS's threads at once (`shared`) or one after another in this thread,
-    with the same bits either way; None where it does not apply (other dtypes, empty
-    operands, no private OpenBLAS)."""
+def _numpy_way(a, b) -> bool:
+    """Whether numpy computes this product with gemm as the library does: not with gemv
+    (one row or column) or syrk (`a` and `b` views of one array)."""
+    if min(a.shape[0], a.shape[1], b.shape[1]) < 2:
+        return False
+    base_a = a if a.base is None else a.base
+    return base_a is not (b if b.base is None else b.base)
+
+
+def matmul(a, b, shared: bool = True, threads: int | None = None):
+    """`a @ b` of 2-D float32 (float64) arrays, in `pieces` of one thread each (of
+    `threads`, by default the kernel threads): on the private OpenBLAS's threads at once
+    (`shared`) or one after another in this thread, with the same bits either way; None
+    where it does not apply (other dtypes, empty operands, no private OpenBLAS)."""
     if not _loaded:
         _load()
     fn = _gemm.get(a.dtype)
@@ -265,12 +380,24 @@ def matmul(a, b, shared: bool = True):
         a = np.ascontiguousarray(a)
     if _layout(b, k, n) is None:
         b = np.ascontiguousarray(b)
+    if threads is None:
+        threads = _threads()
     out = np.empty((m, n), a.dtype)
     # (FTZ|DAZ for this call whoever calls it: should OpenBLAS start its threads again,
     # after a fork for one, they start from here with it too)
     token = _enter()
     try:
-        _call(fn, a, b, out, shared)
+        if (
+            not shared
+            and _numpy_whole
+            and _row_period
+            and _by_rows(m, n)
+            and denormal.numpy_blas_held()
+            and _numpy_way(a, b)
+        ):
+            np.dot(a, b, out=out)  # (the whole product: see `_row_period`)
+        else:
+            _call(fn, a, b, out, shared, threads)
     finally:
         _exit(token)
     return out

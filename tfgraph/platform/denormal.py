@@ -287,6 +287,12 @@ def _after_fork_in_child() -> None:
     _restart_numpy_threads()
 
 
+def numpy_blas_held() -> bool:
+    """Whether numpy's OpenBLAS runs every product in its calling thread now: a run that
+    calls BLAS is active (its `run_hooks` hold the count at 1 for the whole process)."""
+    return _blas_users > 0 and _blas_local is not None
+
+
 def fp_hooks() -> tuple:
     """(enter, exit) setting and restoring only FTZ|DAZ (no OpenBLAS calls)."""
     return _enter_nb, _exit_nb

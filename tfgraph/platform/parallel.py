@@ -243,7 +243,7 @@ def shared_matmul(a, b, fallback):
         return fallback(a, b)
     times, shared = _shared_ways.pick((m, k, n, a.dtype.char, threads))
     start = time.perf_counter()
-    out = blas.matmul(a, b, shared)
+    out = blas.matmul(a, b, shared, threads)
     if out is None:
         return fallback(a, b)
     _shared_ways.record(times, shared, time.perf_counter() - start)
