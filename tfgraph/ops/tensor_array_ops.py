@@ -136,7 +136,10 @@ class TensorArrayState:
         if index >= n:
             self.elements.extend(_Element() for _ in range(index + 1 - n))
         shape = value.shape
-        if not self.element_shape.is_compatible_with(TensorShape(shape)):
+        # (a value of the known element shape needs no check: most of a write's time)
+        if shape != self.element_shape._dims and not self.element_shape.is_compatible_with(
+            TensorShape(shape)
+        ):
             raise _invalid(
                 f"TensorArray {self.name}: Could not write to TensorArray index {index} because "
                 f"the value shape is {_shape_string(shape)} which is incompatible with the "
