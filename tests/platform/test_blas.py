@@ -121,6 +121,12 @@ def test_each_shape_takes_the_faster_way(monkeypatch):
     shared_calls = [n for n in range(37, 67) if ways[n - 1] == "shared"]
     # one slow call takes its average (1 -> 3.25) past the other's (3); then probes only
     assert shared_calls == [37, 48, 64]
+    # the machine is quiet again: the next probe of the shared product takes its time
+    # as it is (not blended with the slow spell's), and the shared way at once
+    costs["shared"] = 1.0
+    for _ in range(20):
+        parallel.shared_matmul(a, b, unused)
+    assert ways[66:] == ["one thread"] * 13 + ["shared"] * 7  # (call 80: a probe)
     # other shapes keep their own times
     c, d = _operands(np.float32, 8, 8, 8)
     del ways[:]
