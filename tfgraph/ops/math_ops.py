@@ -1839,6 +1839,8 @@ _BLAS_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _sum(x, axis, keepdims):
+    if x.size < _BLAS_SUM_ROWS:  # (small sums first: they are the many)
+        return np.add.reduce(x, axis, x.dtype, None, keepdims)
     rows = _leading_rows(x, axis)
     if rows:
         tail = x.shape[len(axis) :]

@@ -178,7 +178,7 @@ _MIN_PARALLEL_MACS = 32 << 20
 def matmul(a, b):
     """`a @ b` for 2-D `a` and `b`: on the private OpenBLAS's threads, or split over the
     kernel threads, or in this thread, whichever pays (see `shared_matmul`)."""
-    macs = a.shape[0] * a.shape[1] * b.shape[1]
+    macs = a.size * b.shape[1]
     if macs < _MIN_SHARED_MACS and macs < _MIN_PARALLEL_MACS:  # (most products: small)
         return np.dot(a, b)
     return shared_matmul(a, b, _split_matmul)
