@@ -245,3 +245,31 @@ def test_filled_buffers_keep_the_sign_of_zero(monkeypatch):
     for fused in (True, False):
         a, b = _run(build, {"x": x}, fused, monkeypatch)
         assert np.all(np.signbit(a)) and not np.any(np.signbit(b)), fused
+
+
+def test_an_error_in_a_small_chain_names_its_op(monkeypatch):
+    """A fused chain on small values runs its ops one by one; an op that fails there
+    raises as its own step would, naming that op (not the chain's first or last)."""
+    chains = []
+    make = fuse.FusedChain
+
+    def keep(*args):
+        chains.append(make(*args))
+        return chains[-1]
+
+    monkeypatch.setattr(fuse, "FusedChain", keep)
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 3], name="x")
+        y = tf.identity((x * 2.0) * 3.0 + 1.0, name="y")
+        with tf.Session() as sess:
+            np.testing.assert_array_equal(sess.run(y, {x: np.ones((2, 3))}), np.full((2, 3), 7.0))
+            (chain,) = chains
+            assert [op.name for op in chain.fused_ops] == ["mul", "mul_1", "add"]
+
+            def fails(*args):
+                raise ValueError("operands could not be broadcast together")
+
+            chain.calls[1] = (fails, *chain.calls[1][1:])
+            with pytest.raises(tf.errors.InvalidArgumentError) as info:
+                sess.run(y, {x: np.ones((2, 3))})
+    assert info.value.op is not None and info.value.op.name == "mul_1"
