@@ -231,11 +231,12 @@ def _cut_gives(gemm, a, b, whole, period: int) -> bool:
 
 def _numpy_same_bits(gemm) -> bool:
     """numpy's BLAS, on one thread as inside a run, gives the library's whole products."""
-    if os.environ.get("TFGRAPH_NUMPY_WHOLE", "1") == "0" or denormal._blas_local is None:
+    if os.environ.get("TFGRAPH_NUMPY_WHOLE", "1") == "0":
         return False
     rng = np.random.default_rng(2)
-    denormal._blas_hold()
-    try:
+    with denormal.numpy_blas_in_caller() as held:
+        if not held:
+            return False
         for dtype in DTYPES:
             for m, k, n in ((96, 193, 512), (64, 500, 70), (64, 128, 256), (96, 200, 300)):
                 for transposed in ("", "ab"):
@@ -244,8 +245,6 @@ def _numpy_same_bits(gemm) -> bool:
                     _call(gemm[a.dtype], a, b, ours, False, 1)
                     if not np.array_equal(ours, np.dot(a, b)):
                         return False
-    finally:
-        denormal._blas_release()
     return True
 
 

@@ -23,6 +23,7 @@ subnormals in the rows worker threads computed). `MODE` says what is active.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import mmap
@@ -285,6 +286,20 @@ def _after_fork_in_child() -> None:
     global _restart_lock
     _restart_lock = threading.Lock()  # (a thread gone with the fork may have held it)
     _restart_numpy_threads()
+
+
+@contextlib.contextmanager
+def numpy_blas_in_caller():
+    """A block in which numpy's OpenBLAS runs every product in its calling thread, as
+    inside a run; yields whether it could (False: no OpenBLAS thread control)."""
+    if _blas_local is None:
+        yield False
+        return
+    _blas_hold()
+    try:
+        yield True
+    finally:
+        _blas_release()
 
 
 def numpy_blas_held() -> bool:
