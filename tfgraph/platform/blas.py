@@ -154,10 +154,9 @@ def _same_bits_both_ways(gemm) -> bool:
     """The batched pieces on the library's threads give the bits of the one-thread way
     (the same pieces one after another in this thread, or the whole product: see
     `_row_period`), so timing never changes a result."""
-    rng = np.random.RandomState(0)
-    a = rng.standard_normal((128, 300)).astype(np.float32)
-    b = rng.standard_normal((300, 256)).astype(np.float32)
-    c = rng.standard_normal((16, 300)).astype(np.float32)  # (cut by columns)
+    rng = np.random.default_rng(0)
+    a, b = _operands(rng, 128, 300, 256, np.float32)
+    c, _ = _operands(rng, 16, 300, 1, np.float32)  # (16 rows: cut by columns)
     for x, y in ((a, b), (c, b)):
         shared, alone = np.empty((2, x.shape[0], y.shape[1]), np.float32)
         _call(gemm[x.dtype], x, y, shared, True, _threads())
@@ -283,8 +282,8 @@ def pieces(m: int, n: int, threads: int | None = None) -> tuple[bool, list[tuple
     size = m if rows else n
     count = max(min(threads, size // _MIN_PIECE), 1)
     period = (_row_period or 1) if rows else 1
+    # (a piece has at least 32 rows, so no cut rounds past an end; one onto an end merges)
     edges = sorted({0, size, *(round(size * i / count / period) * period for i in range(1, count))})
-    edges = [e for e in edges if e <= size]
     return rows, list(itertools.pairwise(edges))
 
 
