@@ -201,3 +201,82 @@ def test_a_cond_ops_control_input_from_the_body_keeps_it_alive():
     with tf.Session() as sess:
         assert sess.run(out, {p: False}) == -1.0
         assert sess.run(out, {p: True}) == 7.0  # 1 -> 1 -> 1 -> 3 -> 7
+
+
+# -- the plain iteration routes loop variables without steps --------------------------
+def _frame_steps(sess):
+    plan = list(sess._cache.values())[-1].plan
+    return [s for s in plan.steps if hasattr(s, "iteration_ops")]
+
+
+def test_a_plain_iteration_runs_no_merge_switch_identity_or_next_iteration_step():
+    """A loop variable's Merge, Switch, NextIteration and the body's Identities (with
+    control inputs, as TF1's gradients write them) only route values: the plain
+    iteration reads their sources and runs only the ops that compute."""
+    x = tf.placeholder(tf.float32, [3], name="x")
+
+    def body(i, a):
+        b = tf.identity(a, name="plain_identity")
+        with tf.control_dependencies([b]):
+            c = tf.identity(b * 2.0, name="ordered_identity")
+        return i + 1, c
+
+    r = tf.while_loop(lambda i, a: i < 4, body, [0, x])
+    with tf.Session() as sess:
+        i, a = sess.run(r, {x: [1.0, 2.0, 3.0]})
+        (frame,) = _frame_steps(sess)
+    assert i == 4
+    np.testing.assert_array_equal(a, [16.0, 32.0, 48.0])
+    types = {op.type for op in frame.iteration_ops}
+    assert not types & {"Merge", "Switch", "Identity", "NextIteration", "Enter"}
+    assert {"Mul", "AddV2", "Less", "LoopCond"} <= types
+
+
+def test_loop_variables_that_swap_or_pass_unchanged_keep_their_values():
+    """Every Merge takes the value its NextIteration had at the end of the previous
+    iteration, even when that is another loop variable's."""
+
+    def body(i, a, b, c):
+        return i + 1, tf.identity(b), tf.identity(a), c
+
+    r = tf.while_loop(lambda i, a, b, c: i < 3, body, [0, 1.0, 2.0, 7.0])
+    with tf.Session() as sess:
+        assert sess.run(r) == (3, 2.0, 1.0, 7.0)
+        assert sess.run(r) == (3, 2.0, 1.0, 7.0)  # (the cached plan)
+
+
+def test_an_identity_read_under_a_cond_or_by_an_inner_loop_still_runs():
+    """Values that an op checking for dead values reads (under a cond in the body) or
+    that a nested loop's Enter reads are still written by their Identity's step."""
+
+    def body(i, a):
+        b = tf.identity(a * 2.0, name="read_by_cond")
+        c = tf.cond(i > 1, lambda: b + 1.0, lambda: b - 1.0)
+        d = tf.identity(c, name="read_by_inner")
+        inner = tf.while_loop(lambda j, e: j < 2, lambda j, e: (j + 1, e + d), [0, 0.0])
+        return i + 1, inner[1]
+
+    r = tf.while_loop(lambda i, a: i < 3, body, [0, 1.0])
+    with tf.Session() as sess:
+        # a: 1 -> (2-1)*2=2 -> (4-1)*2=6 -> (12+1)*2=26
+        assert sess.run(r) == (3, 26.0)
+        names = {op.name for f in _frame_steps(sess) for op in f.iteration_ops}
+    assert any(n.endswith("read_by_cond") for n in names)
+    assert any(n.endswith("read_by_inner") for n in names)
+
+
+def test_a_loop_that_never_iterates_returns_its_inputs_and_runs_no_body():
+    v = tf.Variable(0, name="count")
+
+    def body(i):
+        with tf.control_dependencies([v.assign_add(1)]):
+            return tf.identity(i + 1)
+
+    limit = tf.placeholder(tf.int32, [], name="limit")
+    r = tf.while_loop(lambda i: i < limit, body, [tf.constant(5)])
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        assert sess.run(r, {limit: 2}) == 5
+        assert sess.run(v) == 0
+        assert sess.run(r, {limit: 8}) == 8
+        assert sess.run(v) == 3

@@ -622,3 +622,38 @@ def test_tensordot_unknown_rank_numerical_gradient():
         np.testing.assert_allclose(sess.run(y), a0 @ b0)
         err = tf.test.compute_gradient_error(b, [3, 2], y, [2, 2])
     assert err < 1e-6
+
+
+def test_comparisons_and_logical_ops_of_scalars_give_numpys_values_and_types():
+    """Scalars (a loop's counter and bound) compare with the scalar types' operators
+    rather than the ufuncs: the same values, NaN included, and the same types."""
+    a = tf.placeholder(tf.float32, [], name="a")
+    cases = {
+        "lt": lambda x, y: tf.less(x, y),
+        "le": lambda x, y: tf.less_equal(x, y),
+        "gt": lambda x, y: tf.greater(x, y),
+        "ge": lambda x, y: tf.greater_equal(x, y),
+    }
+    x = a * 1.0  # (numpy scalars, as ops compute them)
+    fetches = {}
+    for name, f in cases.items():
+        for other in (2.0, float("nan")):
+            fetches[name, other] = f(x, tf.constant(other) * 1.0)
+    i = tf.constant(3) + 0
+    fetches["int"] = tf.less(i, tf.constant(5) + 0)
+    fetches["and"] = tf.logical_and(tf.less(x, 5.0), tf.greater(x, 0.0))
+    fetches["or"] = tf.logical_or(tf.less(x, 0.0), tf.greater(x, 5.0))
+    with tf.Session() as sess:
+        for value in (1.0, 2.0, 3.0, float("nan")):
+            out = sess.run(fetches, {a: value})
+            for (name, other), got in ((k, v) for k, v in out.items() if isinstance(k, tuple)):
+                expected = getattr(
+                    np,
+                    {"lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_equal"}[
+                        name
+                    ],
+                )(np.float32(value), np.float32(other))
+                assert type(got) is np.bool_ and got == expected, (name, value, other)
+            assert type(out["int"]) is np.bool_ and out["int"]
+            assert out["and"] == (0.0 < value < 5.0)
+            assert out["or"] == (value < 0.0 or value > 5.0)

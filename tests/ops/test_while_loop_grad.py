@@ -423,6 +423,29 @@ def test_pop_of_an_empty_stack_names_the_op():
             sess.run(b)
 
 
+def test_a_push_past_max_size_or_onto_a_closed_stack_names_the_op():
+    h = stack_ops.stack_v2(1, tf.float32, stack_name="foo")
+    first = stack_ops.stack_push_v2(h, tf.constant(1.0))
+    with tf.control_dependencies([first]):
+        second = stack_ops.stack_push_v2(h, tf.constant(2.0), name="second_push")
+    with tf.Session() as sess:
+        assert sess.run(first) == 1.0
+        with pytest.raises(
+            tf.errors.InvalidArgumentError, match=r"Stack\[foo\] overflowed its max_size \(1\)"
+        ) as info:
+            sess.run(second)
+        assert info.value.op.name == "second_push"
+    h = stack_ops.stack_v2(-1, tf.float32)
+    close = stack_ops.stack_close_v2(h)
+    with tf.control_dependencies([close]):
+        late = stack_ops.stack_push_v2(h, tf.constant(1.0), name="late_push")
+        late_pop = stack_ops.stack_pop_v2(h, tf.float32, name="late_pop")
+    with tf.Session() as sess:
+        for op in (late, late_pop):
+            with pytest.raises(tf.errors.InvalidArgumentError, match="Stack handle is not valid"):
+                sess.run(op)
+
+
 def test_error_inside_the_grad_loop_names_the_op():
     x = tf.placeholder(tf.float64, [])
     r = tf.while_loop(

@@ -50,15 +50,19 @@ def _stack_v2_kernel(op, ctx):
 
 
 def _push_kernel(op, ctx):
+    # (a grad loop pushes every forward value it needs at every iteration: the checks
+    # are inline, 1.4 -> 0.9 us a push in dynamic_rnn's loop)
     def kernel(handle, elem):
-        stack = _stack_of(op, handle)
-        if 0 <= stack.max_size <= len(stack.items):
+        if handle.__class__ is not _Stack or handle.closed:
+            _stack_of(op, handle)
+        items = handle.items
+        if 0 <= handle.max_size <= len(items):
             raise errors.InvalidArgumentError(
                 None,
                 op,
-                f"Stack[{stack.name}] overflowed its max_size ({stack.max_size}){_node(op)}",
+                f"Stack[{handle.name}] overflowed its max_size ({handle.max_size}){_node(op)}",
             )
-        stack.items.append(elem)
+        items.append(elem)
         return elem
 
     return kernel
@@ -66,14 +70,16 @@ def _push_kernel(op, ctx):
 
 def _pop_kernel(op, ctx):
     def kernel(handle):
-        stack = _stack_of(op, handle)
-        if not stack.items:
+        if handle.__class__ is not _Stack or handle.closed:
+            _stack_of(op, handle)
+        items = handle.items
+        if not items:
             raise errors.InvalidArgumentError(
                 None,
                 op,
-                f"Stack[{stack.name}] is empty when calling Pop().{_node(op)}",
+                f"Stack[{handle.name}] is empty when calling Pop().{_node(op)}",
             )
-        return stack.items.pop()
+        return items.pop()
 
     return kernel
 

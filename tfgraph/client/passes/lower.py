@@ -196,6 +196,12 @@ def _lower_with_frames(ordered, slots, folded, anchors, fed, ctx, frame_of):
     by_op: dict = {}
     for step, op in zip(root_steps, root_step_ops):
         by_op.setdefault(op, []).append(step)
+    readers: dict[int, list] = {}  # {slot: the ops reading it} (frames.py's routing)
+    for op in ordered:
+        for t in op._inputs:
+            s = slots.slot_of.get(t)
+            if s is not None:
+                readers.setdefault(s, []).append(op)
     stack = [FrameBlock(None)]
     for op in ordered:
         frame = frame_of.get(op)
@@ -203,7 +209,7 @@ def _lower_with_frames(ordered, slots, folded, anchors, fed, ctx, frame_of):
         while len(stack) - 1 > len(chain) or (
             len(stack) > 1 and stack[len(stack) - 1].frame is not chain[len(stack) - 2]
         ):
-            _close_frame(stack, slots)
+            _close_frame(stack, slots, readers)
         for f in chain[len(stack) - 1 :]:
             stack.append(FrameBlock(f))
         block = stack[-1]
@@ -213,7 +219,7 @@ def _lower_with_frames(ordered, slots, folded, anchors, fed, ctx, frame_of):
             continue
         _add_frame_op(block, op, slots, fed, ctx, kernels.get(op), unread)
     while len(stack) > 1:
-        _close_frame(stack, slots)
+        _close_frame(stack, slots, readers)
     root = stack[0]
     steps = [e[1] for e in root.entries]
     step_ops = [root.step_op(e) for e in root.entries]
@@ -258,6 +264,8 @@ def _add_frame_op(
     if role == "enter":
         if op._attrs["is_constant"]:
             block.constant_enters.add(op)
+        else:
+            block.variable_enters.add(op)
         out = slot_of.get(op._outputs[0])
         if out is not None:
             block.enters.append((slot_of[op._inputs[0]], out, bool(op._attrs["is_constant"])))
@@ -265,14 +273,17 @@ def _add_frame_op(
     if fn is None:
         fn = _kernel(op, ctx)
     plain = None
+    ins = tuple([slot_of[t] for t in op._inputs])
     outs = _outs(op, slots, fed)
+    block.io[op] = (ins, outs)
     if op in unread:
         from tfgraph.client.passes.frames import ORDERS_ONLY
 
         plain = ORDERS_ONLY
     elif role not in ("merge", "switch", "exit"):
-        ins = tuple([slot_of[t] for t in op._inputs])
-        plain = make_step(fn, ins, outs, op._op_def.single_output or not op._outputs)
+        single = op._op_def.single_output or not op._outputs
+        plain = make_step(fn, ins, outs, single)
+        block.specs[op] = (fn, single)
     block.entries.append((op, _dead_step(op, fn, slots, fed), plain))
     out = slot_of.get(op._outputs[0]) if op._outputs else None
     if role == "next_iteration" and out is not None:
@@ -281,9 +292,10 @@ def _add_frame_op(
         block.cond = out
 
 
-def _close_frame(stack: list, slots: Slots) -> None:
-    """Ends the innermost frame's block: it becomes one step of its parent's."""
-    from tfgraph.client.passes.frames import make_frame_step
+def _close_frame(stack: list, slots: Slots, readers: dict) -> None:
+    """Ends the innermost frame's block: it becomes one step of its parent's.
+    `readers`: {slot: the plan's ops reading it}."""
+    from tfgraph.client.passes.frames import Routing, make_frame_step
 
     block = stack.pop()
     if block.cond < 0:
@@ -293,7 +305,9 @@ def _close_frame(stack: list, slots: Slots) -> None:
             f"Loop frame {block.frame.name} has no LoopCond op",
         )
     parent = stack[-1]
-    step = make_frame_step(block, slots.live_of)
+    kept = set(slots.fetch_slots) | {slots.slot_of[t] for t in slots.snapshot_of}
+    routing = Routing(readers, kept)
+    step = make_frame_step(block, slots.live_of, routing)
     parent.entries.append((block, step, step))
     parent.ops.extend(block.ops)
 
@@ -434,6 +448,13 @@ def make_step(
         return step
     if single and o >= 0 and n <= 3 and len(dead) <= 1:
         return _small_step(fn, ins, o, dead[0] if dead else -1)
+    if single and o < 0 and n == 2 and not dead:  # (a loop's stack push: its value unread)
+        a, b = ins
+
+        def effect(v):
+            fn(v[a], v[b])
+
+        return effect
     if single:
         if o >= 0:
 
