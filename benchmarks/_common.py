@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
+import tempfile
 import textwrap
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -119,6 +122,97 @@ def run_json(
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-3000:])
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# -- paired blocks: both frameworks alive at once, their blocks alternated ---------------
+# A shared machine's speed drifts over seconds to minutes (other tenants, clocks), by
+# more than the differences measured: one framework's fresh process, then the other's,
+# sees two different machines. Here both processes build and warm up first, then run
+# one block of steps at a time on request, alternating, so every pair of blocks sees
+# about the same machine; the ratio quoted is the median of the pairs' ratios.
+_SERVE = """
+for _line in sys.stdin:
+    _name = _line.strip()
+    _start = time.perf_counter()
+    _value = BLOCKS[_name]()  # (a number it returns is reported instead of its time)
+    _elapsed = time.perf_counter() - _start
+    print(json.dumps(_elapsed if _value is None else _value), flush=True)
+"""
+
+
+class _BlockServer:
+    """A framework's process running `code` (which defines BLOCKS = {name: a function
+    running one block}) and then one block per request."""
+
+    def __init__(self, python: str, prelude: str, code: str, env: dict | None) -> None:
+        env = _environ(env)
+        env.update(TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
+        env["PYTHONPATH"] = str(REPO)
+        self.errors = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed by close()
+        self.proc = subprocess.Popen(
+            [python, "-c", prelude + _threads_prelude() + textwrap.dedent(code) + _SERVE],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.errors,
+            text=True,
+            env=env,
+        )
+
+    def block(self, name: str) -> float:
+        """Seconds the block `name` took (or the number it returned)."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        try:
+            self.proc.stdin.write(name + "\n")
+            self.proc.stdin.flush()
+            line = self.proc.stdout.readline()
+        except BrokenPipeError:
+            line = ""
+        if not line:
+            self.proc.wait()
+            self.errors.seek(0)
+            raise RuntimeError(self.errors.read()[-3000:])
+        return float(json.loads(line))
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        self.proc.wait(timeout=60)
+        self.errors.close()
+
+
+def paired_blocks(code: str, names: list[str], rounds: int, tf_env: dict | None = None):
+    """{name: {"tfgraph": [seconds per block], "tf": [...] or None}}: `code` (defining
+    BLOCKS) runs in a tfgraph process and, when real TF is available, in a TF process at
+    the same time; each round runs every name's block in both, the order alternating
+    from round to round, with a pause between blocks for TF's spinning threads to
+    sleep. A first round warms both up and is not recorded. `tf_env`: environment
+    changes for TF's process."""
+    python = tf_python()
+    with competing_load(LOAD):
+        ours = _BlockServer(sys.executable, TFGRAPH_PRELUDE, code, None)
+        theirs = _BlockServer(python, TF_PRELUDE, code, tf_env) if python else None
+        try:
+            out = {n: {"tfgraph": [], "tf": [] if theirs else None} for n in names}
+            for r in range(-1, rounds):  # (round -1 warms up: not recorded)
+                for name in names:
+                    servers = [("tfgraph", ours)] + ([("tf", theirs)] if theirs else [])
+                    for label, server in servers if r % 2 == 0 else servers[::-1]:
+                        time.sleep(0.05)
+                        seconds = server.block(name)
+                        if r >= 0:
+                            out[name][label].append(seconds)
+        finally:
+            ours.close()
+            if theirs is not None:
+                theirs.close()
+    return out
+
+
+def paired_ratio(times: dict) -> float | None:
+    """The median over rounds of tfgraph's block time over TF's (None without TF)."""
+    if not times["tf"]:
+        return None
+    return statistics.median(a / b for a, b in zip(times["tfgraph"], times["tf"], strict=True))
 
 
 def _threads_prelude() -> str:
