@@ -180,39 +180,51 @@ class _BlockServer:
         self.errors.close()
 
 
-def paired_blocks(code: str, names: list[str], rounds: int, tf_env: dict | None = None):
-    """{name: {"tfgraph": [seconds per block], "tf": [...] or None}}: `code` (defining
-    BLOCKS) runs in a tfgraph process and, when real TF is available, in a TF process at
-    the same time; each round runs every name's block in both, the order alternating
+def paired_blocks(
+    code: str,
+    names: list[str],
+    rounds: int,
+    tf_env: dict | None = None,
+    others: tuple = (),
+    env: dict | None = None,
+) -> dict:
+    """{name: {label: [seconds per block]}}: `code` (defining BLOCKS) runs in a tfgraph
+    process ("tfgraph", environment changes `env`) and, when real TF is available, in a
+    TF process ("tf", `tf_env`; without TF its list is None) at the same time, beside
+    `others`: (label, prelude, code, env) of more processes of this Python (a numpy
+    baseline). Each round runs every name's block in each process, the order reversing
     from round to round, with a pause between blocks for TF's spinning threads to
-    sleep. A first round warms both up and is not recorded. `tf_env`: environment
-    changes for TF's process."""
+    sleep. A first round warms all up and is not recorded."""
     python = tf_python()
     with competing_load(LOAD):
-        ours = _BlockServer(sys.executable, TFGRAPH_PRELUDE, code, None)
-        theirs = _BlockServer(python, TF_PRELUDE, code, tf_env) if python else None
+        servers = [("tfgraph", _BlockServer(sys.executable, TFGRAPH_PRELUDE, code, env))]
+        for label, prelude, other_code, other_env in others:
+            servers.append((label, _BlockServer(sys.executable, prelude, other_code, other_env)))
+        if python:
+            servers.append(("tf", _BlockServer(python, TF_PRELUDE, code, tf_env)))
         try:
-            out = {n: {"tfgraph": [], "tf": [] if theirs else None} for n in names}
+            out: dict = {n: {label: [] for label, _ in servers} for n in names}
             for r in range(-1, rounds):  # (round -1 warms up: not recorded)
                 for name in names:
-                    servers = [("tfgraph", ours)] + ([("tf", theirs)] if theirs else [])
                     for label, server in servers if r % 2 == 0 else servers[::-1]:
                         time.sleep(0.05)
                         seconds = server.block(name)
                         if r >= 0:
                             out[name][label].append(seconds)
         finally:
-            ours.close()
-            if theirs is not None:
-                theirs.close()
+            for _, server in servers:
+                server.close()
+    if not python:
+        for times in out.values():
+            times["tf"] = None
     return out
 
 
-def paired_ratio(times: dict) -> float | None:
-    """The median over rounds of tfgraph's block time over TF's (None without TF)."""
-    if not times["tf"]:
+def paired_ratio(times: dict, of: str = "tfgraph", to: str = "tf") -> float | None:
+    """The median over rounds of `of`'s block time over `to`'s (None without `to`)."""
+    if not times.get(to):
         return None
-    return statistics.median(a / b for a, b in zip(times["tfgraph"], times["tf"], strict=True))
+    return statistics.median(a / b for a, b in zip(times[of], times[to], strict=True))
 
 
 def _threads_prelude() -> str:

@@ -5,9 +5,10 @@ real TF, and a hand-written numpy forward/backward/update step, in one invocatio
     python benchmarks/bench_train_mlp.py            # TFGRAPH_TF_PYTHON=... adds TF
 
 Targets (issue 4): tfgraph's step no slower than TF's, and within 1.15x of the numpy
-step. Each framework runs in a fresh process, BENCH_ROUNDS times, interleaved (tfgraph,
-numpy, TF, tfgraph, ...), so that load from other processes hits all of them alike;
-a step's time is the best block mean (blocks of BENCH_STEPS steps) over all rounds.
+step. tfgraph, tfgraph copying its updates, numpy and TF each build in a process of
+their own, then run blocks of BENCH_STEPS steps in turn, BENCH_ROUNDS rounds, so that
+every round sees about the same machine (benchmarks/_common.py's paired blocks); a
+step's time is the best block's mean, a ratio the median of the rounds' ratios.
 numpy's BLAS follows the environment (e.g. OPENBLAS_NUM_THREADS), for both the numpy
 step and tfgraph; TF uses its own kernels and thread pool. Where the environment pins
 OpenBLAS to other kernels than it would pick for this CPU (OPENBLAS_CORETYPE; this
@@ -19,13 +20,12 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import textwrap
 
-from _common import blas_configurations, run_json, run_tf, run_tfgraph
+from _common import TFGRAPH_PRELUDE, blas_configurations, paired_blocks, paired_ratio
 
 STEPS = int(os.environ.get("BENCH_STEPS", "100"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "8"))
 
 # The model and data, shared by all three programs (the numpy step uses the same init).
 SETUP = f"""
@@ -42,27 +42,26 @@ data_x = rng.random_sample((16 * BATCH, N_IN)).astype(np.float32)
 data_y = rng.randint(0, N_OUT, 16 * BATCH).astype(np.int64)
 batches = [(data_x[i * BATCH:(i + 1) * BATCH], data_y[i * BATCH:(i + 1) * BATCH])
            for i in range(16)]
+BLOCKS = {{}}
 
 
-def timed(step, n):
+def add_block(name, step):
     for i in range(20):  # warm up (plans, allocator, BLAS threads)
         step(*batches[i % 16])
-    blocks = []
-    for _ in range(5):
-        t = time.perf_counter()
-        for i in range(n):
+
+    def block():
+        for i in range(STEPS):
             step(*batches[i % 16])
-        blocks.append((time.perf_counter() - t) / n)
-    return min(blocks) * 1e3  # best block, ms per step
+
+    BLOCKS[name] = block
 """
 
 # TF1 code: runs unchanged as `tf` = tfgraph or tensorflow.compat.v1.
 TF1_CODE = (
     SETUP
     + """
-out = {}
 for name in ("GradientDescent", "Adam"):
-    with tf.Graph().as_default():
+    with tf.Graph().as_default() as graph:
         x = tf.placeholder(tf.float32, [None, N_IN], name="x")
         y = tf.placeholder(tf.int64, [None], name="y")
         w1 = tf.Variable(init["w1"], name="w1")
@@ -78,17 +77,18 @@ for name in ("GradientDescent", "Adam"):
         else:
             opt = tf.train.GradientDescentOptimizer(0.1)
         train = opt.minimize(loss)
-        with tf.Session() as sess:
-            sess.run(tf.global_variables_initializer())
+        init_op = tf.global_variables_initializer()
+    sess = tf.Session(graph=graph)
+    sess.run(init_op)
 
-            def step(bx, by):
-                sess.run(train, {x: bx, y: by})
+    def step(bx, by, sess=sess, train=train, x=x, y=y):
+        sess.run(train, {x: bx, y: by})
 
-            for i in range(3):  # the same 3 first steps everywhere: losses must agree
-                step(*batches[i])
-            out[name + "_loss"] = float(sess.run(loss, {x: data_x, y: data_y}))
-            out[name] = timed(step, STEPS)
-print(json.dumps(out))
+    for i in range(3):  # the same 3 first steps everywhere: losses must agree
+        step(*batches[i])
+    final_loss = float(sess.run(loss, {x: data_x, y: data_y}))
+    BLOCKS[name + ":loss"] = lambda value=final_loss: value
+    add_block(name, step)
 """
 )
 
@@ -142,10 +142,9 @@ def make_step(kind):
 
     return step
 
-out = {}
 for name in ("GradientDescent", "Adam"):
-    out[name] = timed(make_step(name), STEPS)
-print(json.dumps(out))
+    add_block(name, make_step(name))
+    BLOCKS[name + ":loss"] = lambda: float("nan")  # (not computed by this baseline)
 """
 )
 
@@ -155,59 +154,48 @@ import numpy as np
 """
 
 
-def _best(runs: list[dict]) -> dict:
-    out = dict(runs[0])
-    for run in runs[1:]:
-        for name in ("GradientDescent", "Adam"):
-            out[name] = min(out[name], run[name])
-    return out
-
-
 # tfgraph with training ops that copy the variable instead of updating it in place
 # (tfgraph/ops/training_ops.py IN_PLACE), for comparison.
 COPY_PRELUDE = "from tfgraph.ops import training_ops\ntraining_ops.IN_PLACE = False\n"
 
 
 def main() -> dict:
-    configs = blas_configurations()
-    runs = {label: {"ours": [], "copy": [], "numpy": []} for label, _ in configs}
-    tf_runs = []
-    for _ in range(ROUNDS):
-        for label, env in configs:
-            r = runs[label]
-            r["ours"].append(run_tfgraph(TF1_CODE, env=env))
-            r["copy"].append(run_tfgraph(COPY_PRELUDE + TF1_CODE, env=env))
-            r["numpy"].append(
-                run_json(sys.executable, NUMPY_PRELUDE, textwrap.dedent(NUMPY_CODE), env=env)
-            )
-        tf_run = run_tf(TF1_CODE)  # (TF's kernels do not use numpy's BLAS)
-        if tf_run is not None:
-            tf_runs.append(tf_run)
-    theirs = _best(tf_runs) if tf_runs else None
+    names = ["GradientDescent", "Adam"]
     print(
         f"train_mlp: 784-256-10 ReLU MLP, softmax cross-entropy, batch 128 via feed_dict; "
-        f"ms per step (best block of {STEPS} steps over {ROUNDS} interleaved rounds)"
+        f"ms per step (best block of {STEPS} steps; {ROUNDS} rounds of every process's "
+        "blocks in turn; ratios: medians of the rounds' ratios)"
     )
     results = {}
-    for label, _ in configs:
-        ours, numpy_times = _best(runs[label]["ours"]), _best(runs[label]["numpy"])
-        copies = _best(runs[label]["copy"])
+    for label, env in blas_configurations():
+        others = (
+            ("copy", TFGRAPH_PRELUDE + COPY_PRELUDE, TF1_CODE, env),
+            ("numpy", NUMPY_PRELUDE, textwrap.dedent(NUMPY_CODE), env),
+        )
+        times = paired_blocks(
+            TF1_CODE, names + [n + ":loss" for n in names], ROUNDS, others=others, env=env
+        )
         print(f"  {label}:")
         rows = {}
-        for name in ("GradientDescent", "Adam"):
-            t_ours, t_np = ours[name], numpy_times[name]
-            line = f"    {name:<16} tfgraph {t_ours:6.3f}   numpy {t_np:6.3f}"
-            row = {"tfgraph": t_ours, "numpy": t_np, "tfgraph/numpy": t_ours / t_np}
-            if theirs:
-                line += f"   TF {theirs[name]:6.3f}   tfgraph/TF {t_ours / theirs[name]:5.2f}x"
-                row["TF"] = theirs[name]
-                row["tfgraph/TF"] = t_ours / theirs[name]
-                row["numpy/TF"] = t_np / theirs[name]
-                # the same training on both: losses after the timed steps agree
-                row["loss_tfgraph"], row["loss_TF"] = ours[name + "_loss"], theirs[name + "_loss"]
-            line += f"   tfgraph/numpy {t_ours / t_np:5.2f}x"
-            line += f"   (copying updates: tfgraph {copies[name]:6.3f})"
-            row["tfgraph_copy_updates"] = copies[name]
+        for name in names:
+            t = times[name]
+            best = {k: min(v) / STEPS * 1e3 for k, v in t.items() if v}
+            line = f"    {name:<16} tfgraph {best['tfgraph']:6.3f}   numpy {best['numpy']:6.3f}"
+            row = {
+                "tfgraph": best["tfgraph"],
+                "numpy": best["numpy"],
+                "tfgraph/numpy": paired_ratio(t, to="numpy"),
+            }
+            if t["tf"]:
+                row.update(TF=best["tf"], **{"tfgraph/TF": paired_ratio(t)})
+                row["numpy/TF"] = paired_ratio(t, of="numpy")
+                # the same training on both: losses after the first steps agree
+                row["loss_tfgraph"] = times[name + ":loss"]["tfgraph"][0]
+                row["loss_TF"] = times[name + ":loss"]["tf"][0]
+                line += f"   TF {best['tf']:6.3f}   tfgraph/TF {row['tfgraph/TF']:5.2f}x"
+            line += f"   tfgraph/numpy {row['tfgraph/numpy']:5.2f}x"
+            line += f"   (copying updates: tfgraph {best['copy']:6.3f})"
+            row["tfgraph_copy_updates"] = best["copy"]
             print(line)
             rows[name] = row
         results[label] = rows

@@ -6,8 +6,10 @@ computes with subnormal floats unless they are flushed to zero (as TF does).
 
     python benchmarks/bench_tutorial_mlp.py [--load N]   # TFGRAPH_TF_PYTHON=... adds TF
 
-tfgraph and TF run the same code in fresh processes, BENCH_ROUNDS times interleaved; a
-step's time is the median over all timed steps of a framework; printed: tfgraph/TF.
+tfgraph and TF build the same code in processes of their own, then train in blocks of
+BENCH_STEPS steps in turn, BENCH_ROUNDS rounds after a warm-up block (benchmarks/
+_common.py's paired blocks); a block's time is its median step; printed: the median of
+the blocks' medians, and tfgraph/TF, the median of the rounds' ratios.
 Target (issue 17): <= 1.0, and <= 1.3 with 3 competing busy processes (--load 3).
 """
 
@@ -17,10 +19,10 @@ import json
 import os
 import statistics
 
-from _common import LOAD, run_tf, run_tfgraph
+from _common import LOAD, paired_blocks, paired_ratio
 
-STEPS = int(os.environ.get("BENCH_STEPS", "300"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+STEPS = int(os.environ.get("BENCH_STEPS", "100"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "6"))
 
 CODE = f"""
 STEPS = {STEPS}
@@ -45,33 +47,35 @@ layer_2 = tf.add(tf.matmul(layer_1, weights["h2"]), biases["b2"])
 logits = tf.matmul(layer_2, weights["out"]) + biases["out"]
 loss_op = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(logits=logits, labels=Y))
 train_op = tf.train.AdamOptimizer(learning_rate=0.1).minimize(loss_op)
-times = []
-with tf.Session() as sess:
-    sess.run(tf.global_variables_initializer())
-    for i in range(STEPS + 20):
-        k = (i % 16) * 128
+sess = tf.Session()
+sess.run(tf.global_variables_initializer())
+count = [0]
+
+
+def block():  # (training goes on from block to block: the median step time of this one)
+    times = []
+    for _ in range(STEPS):
+        k = (count[0] % 16) * 128
+        count[0] += 1
         bx, by = data_x[k:k + 128], data_y[k:k + 128]
         t = time.perf_counter()
         sess.run(train_op, {{X: bx, Y: by}})
-        if i >= 20:  # (warm-up: plans, allocator, threads)
-            times.append((time.perf_counter() - t) * 1e3)
-print(json.dumps({{"times": times}}))
+        times.append(time.perf_counter() - t)
+    return float(np.median(times))
+
+
+BLOCKS = {{"step": block}}
 """
 
 
 def main() -> dict:
-    ours: list = []
-    theirs: list = []
-    for _ in range(ROUNDS):
-        ours += run_tfgraph(CODE)["times"]
-        tf_run = run_tf(CODE)
-        if tf_run is not None:
-            theirs += tf_run["times"]
-    out = {"load": LOAD, "tfgraph_ms": statistics.median(ours)}
-    line = f"tutorial MLP (load {LOAD}): median step tfgraph {out['tfgraph_ms']:.3f} ms"
-    if theirs:
-        out["TF_ms"] = statistics.median(theirs)
-        out["tfgraph/TF"] = out["tfgraph_ms"] / out["TF_ms"]
+    times = paired_blocks(CODE, ["step"], ROUNDS)["step"]
+    ours = statistics.median(times["tfgraph"]) * 1e3
+    out = {"load": LOAD, "tfgraph_ms": ours}
+    line = f"tutorial MLP (load {LOAD}): median step tfgraph {ours:.3f} ms"
+    if times["tf"]:
+        out["TF_ms"] = statistics.median(times["tf"]) * 1e3
+        out["tfgraph/TF"] = paired_ratio(times)
         line += f"   TF {out['TF_ms']:.3f} ms   tfgraph/TF {out['tfgraph/TF']:.2f}x"
     print(line)
     return out

@@ -170,6 +170,9 @@ def test_gather_errors(x):
         run(tf.gather(x, i), {x: X, i: [[0, 1], [7, 0]]})
     with pytest.raises(errors.InvalidArgumentError, match=r"indices\[0\] = -1 is not in \[0, 4\)"):
         run(tf.gather(x, [-1], axis=2), {x: X})
+    many = [0, 1, 2, 3] * 3 + [4]  # (more than a few indices: checked by numpy)
+    with pytest.raises(errors.InvalidArgumentError, match=r"indices\[12\] = 4 is not in \[0, 4\)"):
+        run(tf.gather(x, many, axis=2), {x: X})
 
 
 def test_gather_of_a_scalar_index(x):

@@ -1938,7 +1938,7 @@ def _gather_kernel(op, ctx):
             if not 0 <= i < n:
                 raise errors.InvalidArgumentError(None, op, _bad_index_message(indices, n))
             return params[(builtins_slice(None),) * axis + (i,)].copy()
-        if indices.size and (indices.min() < 0 or indices.max() >= n):
+        if _out_of_range(indices, n):
             raise errors.InvalidArgumentError(None, op, _bad_index_message(indices, n))
         if batch_dims == 0:
             return np.take(params, indices, axis=axis)
@@ -1946,6 +1946,14 @@ def _gather_kernel(op, ctx):
         return _batch_take(params, np.asarray(indices), axis, dims)
 
     return kernel
+
+
+def _out_of_range(indices: np.ndarray, n: int) -> bool:
+    """Whether an index is negative or n or more. (A few indices, such as a mean's
+    gradient's gather of its input's shape, in Python: min() and max() cost ~3 us each.)"""
+    if indices.size <= 8:
+        return any(i < 0 or i >= n for i in indices.ravel().tolist())
+    return bool(indices.size) and (indices.min() < 0 or indices.max() >= n)
 
 
 def _check_gather_batch_dims(op, params, indices, axis: int, batch_dims: int) -> int:
