@@ -131,6 +131,7 @@ def run_json(
 # one block of steps at a time on request, alternating, so every pair of blocks sees
 # about the same machine; the ratio quoted is the median of the pairs' ratios.
 _SERVE = """
+print("ready", flush=True)
 for _line in sys.stdin:
     _name = _line.strip()
     _start = time.perf_counter()
@@ -157,6 +158,15 @@ class _BlockServer:
             text=True,
             env=env,
         )
+        # (set up one at a time: a first step timed during setup sees a quiet machine)
+        assert self.proc.stdout is not None
+        if self.proc.stdout.readline().strip() != "ready":
+            self._failed()
+
+    def _failed(self):
+        self.proc.wait()
+        self.errors.seek(0)
+        raise RuntimeError(self.errors.read()[-3000:])
 
     def block(self, name: str) -> float:
         """Seconds the block `name` took (or the number it returned)."""
@@ -168,9 +178,7 @@ class _BlockServer:
         except BrokenPipeError:
             line = ""
         if not line:
-            self.proc.wait()
-            self.errors.seek(0)
-            raise RuntimeError(self.errors.read()[-3000:])
+            self._failed()
         return float(json.loads(line))
 
     def close(self) -> None:
