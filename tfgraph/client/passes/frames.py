@@ -310,7 +310,8 @@ def _routes(block: FrameBlock, sides: dict, skipped: set, loop_switches: set, ro
     step. (The root's plan aliases forwarding ops' slots the same way, slots.py.)"""
     from tfgraph.client.passes.lower import make_step
 
-    own = {e[0] for e in block.entries if not isinstance(e[0], FrameBlock)}
+    # (the frame's own ops, in order: the routes come out the same at every plan)
+    own = {e[0]: None for e in block.entries if not isinstance(e[0], FrameBlock)}
     io, specs, readers = block.io, block.specs, routing.readers
 
     def plain(op) -> bool:  # (runs its plain step, made by make_step, every iteration)
