@@ -62,14 +62,19 @@ def test_supervisor_managed_session(tmp_path):
     assert "graph.pbtxt" in r["files"]
     events = [f for f in os.listdir(tmp_path) if f.startswith("events.")]
     assert events
-    # a second supervisor restores the checkpoint instead of initializing
+    # a second supervisor restores the checkpoint instead of initializing. (The values
+    # are the ones the checkpoint thread read when it saved: it names the file by the
+    # global step it read first, and training may go on before it reads the variables,
+    # in TF as here, so they are read from the file.)
+    saved = tf.train.load_checkpoint(str(tmp_path / "model.ckpt-0"))
     with tf.Graph().as_default():
         gs = tf.train.get_or_create_global_step()
         tf.Variable(5.0, name="w")
         sv = tf.train.Supervisor(logdir=str(tmp_path), save_model_secs=0, save_summaries_secs=0)
         with sv.managed_session() as sess:
-            assert sess.run(gs) == 0
-            assert sess.run("w:0") == 0.0  # restored, not the initial 5.0
+            assert sess.run(gs) == saved.get_tensor("global_step")
+            assert sess.run("w:0") == saved.get_tensor("w")  # not the initial 5.0
+    assert saved.get_tensor("w") != 5.0
 
 
 def test_supervisor_reports_errors_from_the_block():

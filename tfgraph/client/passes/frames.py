@@ -323,20 +323,7 @@ def _routes(block: FrameBlock, sides: dict, skipped: set, loop_switches: set, ro
         )
 
     routes = _Routes()
-    merges: dict = {}  # {loop Merge: its NextIteration}
-    for op in own:
-        if op._op_def.control_flow != "merge" or sides[op] or op._control_inputs:
-            continue
-        ins, outs = io[op]
-        if len(op._inputs) != 2 or len(outs) != 1 or outs[0] < 0:
-            continue  # (its value_index is read, or its value is fed)
-        enter, nxt = (t._op for t in op._inputs)
-        if enter not in block.variable_enters or nxt not in own:
-            continue
-        if nxt._op_def.control_flow != "next_iteration" or sides[nxt] != _BODY:
-            continue
-        if plain(nxt) and readers.get(io[nxt][1][0], ()) == [op]:
-            merges[op] = nxt
+    merges = _loop_merges(block, own, sides, plain, readers)
     switches = [op for op in own if op in loop_switches and op._inputs[0]._op in merges]
     switches = [op for op in switches if not sides[op] and not op._control_inputs]
     remap: dict[int, int] = {}  # {slot of a forwarded value: the slot of its source}
@@ -386,6 +373,27 @@ def _routes(block: FrameBlock, sides: dict, skipped: set, loop_switches: set, ro
     return routes
 
 
+def _loop_merges(block: FrameBlock, own: dict, sides: dict, plain, readers: dict) -> dict:
+    """{Merge: its NextIteration} of the loop variables a plain iteration routes: a Merge
+    in the head, without control inputs, of a variable Enter and a NextIteration running
+    plain in the body, whose only reader it is (and whose value_index nothing reads)."""
+    merges: dict = {}
+    for op in own:
+        if op._op_def.control_flow != "merge" or sides[op] or op._control_inputs:
+            continue
+        _, outs = block.io[op]
+        if len(op._inputs) != 2 or len(outs) != 1 or outs[0] < 0:
+            continue  # (its value_index is read, or its value is fed)
+        enter, nxt = (t._op for t in op._inputs)
+        if enter not in block.variable_enters or nxt not in own:
+            continue
+        if nxt._op_def.control_flow != "next_iteration" or sides[nxt] != _BODY:
+            continue
+        if plain(nxt) and readers.get(block.io[nxt][1][0], ()) == [op]:
+            merges[op] = nxt
+    return merges
+
+
 def make_frame_step(block: FrameBlock, live_of: dict, routing: Routing | None = None):
     """A step running a frame until its LoopCond (slot `block.cond`) is false.
 
@@ -395,13 +403,10 @@ def make_frame_step(block: FrameBlock, live_of: dict, routing: Routing | None = 
     are dead, so each Merge takes its NextIteration's value from the previous
     iteration). Only Merges, Switches, Exits and ops under a cond inside the loop check
     for dead values; the rest run plain, the body's invariant ops (`_invariant`) at the
-    first iteration only. A loop whose inputs are dead (in an untaken
-    cond branch) runs every op checked, passing deadness on to its Exits."""
-    from tfgraph.client.passes.lower import as_op_error
-
+    first iteration only, and with `routing` the loop variables' routing ops as
+    `_routes` says. A loop whose inputs are dead (in an untaken cond branch) runs every
+    op checked, passing deadness on to its Exits."""
     enters = tuple(block.enters)
-    next_slots = tuple(block.next_slots)
-    cond_slot = block.cond
     own = [e[0] for e in block.entries if not isinstance(e[0], FrameBlock)]
     cond_ops = {op for op in own if op._op_def.control_flow == "loop_cond"}
     loop_switches = {
@@ -421,74 +426,17 @@ def make_frame_step(block: FrameBlock, live_of: dict, routing: Routing | None = 
     reset_live = {live_of[c] for op in checked_ops for c in op._control_inputs if c in live_of}
     if routes is not None:  # (dropped ops are live in a plain iteration)
         reset_live.update(live_of[op] for op in routes.dropped if op in live_of)
+    reset_live_t = tuple(reset_live)
     generic = tuple((e[1], block.step_op(e)) for e in block.entries)
     head_t, body_t, after_t = tuple(head), tuple(body), tuple(after)
     later_t = tuple(e for e in body if e[1] not in invariant)  # (iterations after the first)
+    iterate = _iterate(block)
+    if routes is not None:
+        plain_iterate = _iterate_routed(block, routes, (head_t, body_t, later_t, after_t))
+    else:
 
-    def run(v, part) -> None:
-        i = 0
-        try:
-            for i, (step, _) in enumerate(part):  # noqa: B007 - i names the failing op
-                step(v)
-        except Exception as e:
-            raise as_op_error(e, part[i][1]) from e
-
-    def iterate(v, head, body, later, after) -> None:
-        for s in next_slots:
-            v[s] = DEAD
-        first = True
-        while True:
-            for src, dst, constant in enters:
-                v[dst] = v[src] if (first or constant) else DEAD
-            run(v, head)
-            go = v[cond_slot]
-            if go is DEAD or not go:
-                run(v, after)
-                return
-            run(v, body if first else later)
-            first = False
-
-    def routed(routes: _Routes):  # (`iterate` for plain runs, routing as `_routes` says)
-        merge_outs = tuple(m[0] for m in routes.merges)
-        merge_firsts = tuple(m[1] for m in routes.merges)
-        merge_nexts = tuple(m[2] for m in routes.merges)
-        trues, falses, dead_enters = routes.trues, routes.falses, routes.dead_enters
-
-        def iterate_routed(v) -> None:
-            for s in next_slots:
-                v[s] = DEAD
-            for src, dst, _ in enters:  # (constant Enters keep their values: no rewrite)
-                v[dst] = v[src]
-            for out, src in zip(merge_outs, merge_firsts):
-                v[out] = v[src]
-            run(v, head_t)
-            first = True
-            while True:
-                go = v[cond_slot]
-                if go is DEAD or not go:
-                    for f, data in falses:
-                        v[f] = DEAD if go is DEAD else v[data]
-                    run(v, after_t)
-                    return
-                for t, data in trues:
-                    v[t] = v[data]
-                run(v, body_t if first else later_t)
-                first = False
-                for s in dead_enters:
-                    v[s] = DEAD
-                values = [v[s] for s in merge_nexts]  # (all read first: variables may swap)
-                for out, x in zip(merge_outs, values):
-                    v[out] = x
-                run(v, head_t)
-
-        return iterate_routed
-
-    plain_iterate = (
-        routed(routes)
-        if routes is not None
-        else lambda v: iterate(v, head_t, body_t, later_t, after_t)
-    )
-    reset_live_t = tuple(reset_live)
+        def plain_iterate(v) -> None:
+            iterate(v, head_t, body_t, later_t, after_t)
 
     def frame(v) -> None:
         for src, _, _ in enters:
@@ -502,3 +450,81 @@ def make_frame_step(block: FrameBlock, live_of: dict, routing: Routing | None = 
     # (the ops whose steps a plain iteration after the first runs: for tests and stats)
     frame.iteration_ops = tuple(op for _, op in head_t + later_t)  # type: ignore[attr-defined]
     return frame
+
+
+def _run(v, part) -> None:
+    """Runs a part's (step, op) pairs; an error becomes TF's, naming the step's op."""
+    i = 0
+    try:
+        for i, (step, _) in enumerate(part):  # noqa: B007 - i names the failing op
+            step(v)
+    except Exception as e:
+        from tfgraph.client.passes.lower import as_op_error
+
+        raise as_op_error(e, part[i][1]) from e
+
+
+def _iterate(block: FrameBlock):
+    """`iterate(v, head, body, later, after)`: the loop with every routing op a step."""
+    enters = tuple(block.enters)
+    next_slots = tuple(block.next_slots)
+    cond_slot = block.cond
+
+    def iterate(v, head, body, later, after) -> None:
+        for s in next_slots:
+            v[s] = DEAD
+        first = True
+        while True:
+            for src, dst, constant in enters:
+                v[dst] = v[src] if (first or constant) else DEAD
+            _run(v, head)
+            go = v[cond_slot]
+            if go is DEAD or not go:
+                _run(v, after)
+                return
+            _run(v, body if first else later)
+            first = False
+
+    return iterate
+
+
+def _iterate_routed(block: FrameBlock, routes: _Routes, parts: tuple):
+    """The plain loop (`parts`: head, body, later iterations' body, after-part) with the
+    frame step routing the loop variables as `routes` says."""
+    head, body, later, after = parts
+    enters = tuple(block.enters)
+    next_slots = tuple(block.next_slots)
+    cond_slot = block.cond
+    merge_outs = tuple(m[0] for m in routes.merges)
+    merge_firsts = tuple(m[1] for m in routes.merges)
+    merge_nexts = tuple(m[2] for m in routes.merges)
+    trues, falses, dead_enters = routes.trues, routes.falses, routes.dead_enters
+
+    def iterate_routed(v) -> None:
+        for s in next_slots:
+            v[s] = DEAD
+        for src, dst, _ in enters:  # (constant Enters keep their values: no rewrite)
+            v[dst] = v[src]
+        for out, src in zip(merge_outs, merge_firsts):
+            v[out] = v[src]
+        _run(v, head)
+        first = True
+        while True:
+            go = v[cond_slot]
+            if go is DEAD or not go:
+                for f, data in falses:
+                    v[f] = DEAD if go is DEAD else v[data]
+                _run(v, after)
+                return
+            for t, data in trues:
+                v[t] = v[data]
+            _run(v, body if first else later)
+            first = False
+            for s in dead_enters:
+                v[s] = DEAD
+            values = [v[s] for s in merge_nexts]  # (all read first: variables may swap)
+            for out, x in zip(merge_outs, values):
+                v[out] = x
+            _run(v, head)
+
+    return iterate_routed
