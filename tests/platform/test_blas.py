@@ -111,28 +111,58 @@ def test_each_shape_takes_the_faster_way(monkeypatch):
     for _ in range(36):
         np.testing.assert_array_equal(parallel.shared_matmul(a, b, unused), np.dot(a, b))
     assert ways[:4] == ["shared", "one thread", "shared", "one thread"]
-    # then the shared product, but for a probe of the other way every 16th call
-    assert [i + 1 for i, w in enumerate(ways) if w == "one thread"][2:] == [16, 32]
-    # on a busy machine the shared product gets slower: the next probe sees it
+    # then the shared product, but for a probe of the other way: two calls (a warm-up,
+    # not kept, then its time) at call 16; it lost by far, so the next waits 32 calls
+    assert [i + 1 for i, w in enumerate(ways) if w == "one thread"][2:] == [16, 17]
+    # on a busy machine the shared product gets slower: one slow call takes its average
+    # (1 -> 3.25) past the other's (3); then only probes, each lost one doubling the wait
     costs["shared"] = 10.0
-    for _ in range(30):
+    for _ in range(94):
         parallel.shared_matmul(a, b, unused)
-    assert len(ways) == 66
-    shared_calls = [n for n in range(37, 67) if ways[n - 1] == "shared"]
-    # one slow call takes its average (1 -> 3.25) past the other's (3); then probes only
-    assert shared_calls == [37, 48, 64]
-    # the machine is quiet again: the next probe of the shared product takes its time
-    # as it is (not blended with the slow spell's), and the shared way at once
+    assert len(ways) == 130
+    assert [n for n in range(37, 131) if ways[n - 1] == "shared"] == [37, 49, 50, 114, 115]
+    # the machine is quiet again: the next probe (after 128 calls) takes the shared
+    # product's time as it is, not blended with the slow spell's, and the shared way
+    # at once
     costs["shared"] = 1.0
-    for _ in range(20):
+    for _ in range(120):
         parallel.shared_matmul(a, b, unused)
-    assert ways[66:] == ["one thread"] * 13 + ["shared"] * 7  # (call 80: a probe)
+    assert ways[130:242] == ["one thread"] * 112
+    assert ways[242:] == ["shared"] * 8  # (calls 243-250: the probe won)
     # other shapes keep their own times
     c, d = _operands(np.float32, 8, 8, 8)
     del ways[:]
     for _ in range(4):
         parallel.shared_matmul(c, d, unused)
     assert ways == ["shared", "one thread", "shared", "one thread"]
+
+
+def test_few_row_products_take_numpys_whole_product(monkeypatch):
+    """An RNN's 32-row products (cut into columns when shared) are numpy's whole product
+    below _MIN_SHARED_COLUMN_MACS: faster than either shared way, and always the same
+    bits for a shape; many-row products of the same size still weigh the two ways."""
+    monkeypatch.setattr(parallel, "_THREADS", 2)
+    monkeypatch.setattr(parallel, "_shared_ways", parallel.FasterOfTwo())
+    taken = []
+
+    def timed(a, b, shared, threads):
+        taken.append(a.shape)
+        return np.dot(a, b)
+
+    monkeypatch.setattr(blas, "matmul", timed)
+    monkeypatch.setattr(blas, "available", lambda: True)
+    a, b = _operands(np.float32, 32, 256, 512)  # (4.2M multiply-adds)
+    assert blas.cuts_columns(32, 512)
+    for _ in range(3):
+        np.testing.assert_array_equal(parallel.matmul(a, b), np.dot(a, b))
+    assert taken == []
+    c, d = _operands(np.float32, 128, 128, 256)  # (the same size, cut by rows)
+    assert not blas.cuts_columns(128, 256)
+    parallel.matmul(c, d)
+    assert taken == [(128, 128)]
+    e, f = _operands(np.float32, 32, 1024, 512)  # (16.8M: shared again)
+    parallel.matmul(e, f)
+    assert taken[-1] == (32, 1024)
 
 
 def test_pieces_follow_the_shape_and_the_thread_count_only(monkeypatch):
@@ -196,10 +226,11 @@ def test_a_graphs_products_keep_their_bits_whichever_way_each_call_takes(monkeyp
     """A training step run twice from the same weights gives the same bits, though each
     product alternates between the private OpenBLAS's threads and the calling thread."""
     flips = [0]
+    real = parallel.FasterOfTwo()
 
     def alternate(key):
         flips[0] += 1
-        return [0.0, 0.0, 99], flips[0] % 2 == 0
+        return real.pick(key)[0], flips[0] % 2 == 0
 
     monkeypatch.setattr(parallel._shared_ways, "pick", alternate)
     rng = np.random.RandomState(3)

@@ -291,6 +291,12 @@ def _by_rows(m: int, n: int) -> bool:
     return m >= 2 * _MIN_PIECE or n < 2 * _MIN_PIECE
 
 
+def cuts_columns(m: int, n: int) -> bool:
+    """Whether an m x n product's pieces are column ranges (few rows): those give other
+    bits than the whole product, so its one-thread way runs the pieces one by one."""
+    return not _by_rows(m, n)
+
+
 def _call(gemm, a, b, out, shared: bool, threads: int) -> None:
     """out = a @ b (C-contiguous) in `pieces`: in one batched call on the library's
     threads (`shared`), else in one batched call of one piece each, which runs in the

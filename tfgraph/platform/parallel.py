@@ -181,7 +181,17 @@ def matmul(a, b):
     macs = a.size * b.shape[1]
     if macs < _MIN_SHARED_MACS and macs < _MIN_PARALLEL_MACS:  # (most products: small)
         return np.dot(a, b)
+    if macs < _MIN_SHARED_COLUMN_MACS and blas.cuts_columns(a.shape[0], b.shape[1]):
+        return np.dot(a, b)
     return shared_matmul(a, b, _split_matmul)
+
+
+# A product of few rows (an RNN's batch of 32) is cut into column ranges, which give
+# other bits than the whole product, so the one-thread way `shared_matmul` weighs runs
+# them one by one; below this many multiply-adds numpy's whole product beats both ways
+# (measured in loops, 32 x 128 @ 128 x 512: 80 us whole, 101 us shared, 149 us piece by
+# piece; char_rnn's training step 4-6% faster, paired in one process).
+_MIN_SHARED_COLUMN_MACS = 8 << 20
 
 
 def _split_matmul(a, b):
@@ -261,13 +271,25 @@ _MIN_SHARED_MACS = 2 << 20
 class FasterOfTwo:
     """Per key (a shape), which of two ways of doing a job has been faster lately: each
     way is tried twice first (the first try of each warms up and is not kept), then the
-    faster by a moving average of its times, and the other every `probe_every`-th call,
-    so a change (the machine got busy, or quiet again) is noticed."""
+    faster by a moving average of its times, and the other way now and then (a probe),
+    so a change (the machine got busy, or quiet again) is noticed.
 
-    def __init__(self, probe_every: int = 16, max_keys: int = 4096) -> None:
-        self.times: dict = {}  # key -> [first way's time, second way's time, calls]
+    A probe is two calls of the other way: the first warms it up and is not kept (the
+    private OpenBLAS's threads, idle since the last probe, wake up slowly: measured, a
+    hand-written LSTM loop's 32 x 128 @ 128 x 512 products took ~4 ms shared after an
+    idle spell, ~0.15 ms in this thread), the second is its time. Probes come every
+    `probe_every` calls; a probe pair that cost more than 1.5x two calls of the faster
+    way doubles the wait before the next (up to `max_wait` calls), so a way that loses
+    by far costs little, and a probe that wins brings the wait back."""
+
+    def __init__(self, probe_every: int = 16, max_keys: int = 4096, max_wait: int = 1024) -> None:
+        # key -> [first way's time, second way's time, calls, the next probe's first
+        #         call, the wait between probes, the probe's warm-up time, probe_every,
+        #         max_wait]
+        self.times: dict = {}
         self.probe_every = probe_every
         self.max_keys = max_keys
+        self.max_wait = max_wait
 
     def pick(self, key) -> tuple[list, bool]:
         """(the key's record for `record`, whether to take the first way this call)."""
@@ -275,25 +297,39 @@ class FasterOfTwo:
         if times is None:
             if len(self.times) >= self.max_keys:
                 self.times.clear()
-            times = self.times[key] = [0.0, 0.0, 0]
+            every = self.probe_every
+            times = self.times[key] = [0.0, 0.0, 0, every, every, 0.0, every, self.max_wait]
         calls = times[2] = times[2] + 1
         if calls <= 4:
             return times, calls % 2 == 1
-        return times, (times[0] <= times[1]) != (calls % self.probe_every == 0)
+        probing = times[3] <= calls <= times[3] + 1
+        return times, (times[0] <= times[1]) != probing
 
     @staticmethod
     def record(times: list, first: bool, took: float) -> None:
-        """A probe (the way not taken lately) replaces that way's time: blended in, a
-        probe after a slow spell of that way needed several probes, 16 calls apart, to
-        win back (measured, a quiet tutorial MLP: its 128 x 784 @ 784 x 256 product took
-        the one-thread way, 606 against 375 us, in 54 of 200 steps). The way taken lately
-        has its time blended, so a wrong switch is undone at the next call."""
+        """A probe's kept call replaces that way's time: blended in, a probe after a
+        slow spell of that way needed several probes to win back (measured, a quiet
+        tutorial MLP: its 128 x 784 @ 784 x 256 product took the one-thread way, 606
+        against 375 us, in 54 of 200 steps). The way taken lately has its time blended,
+        so a wrong switch is undone at the next call."""
         i = 0 if first else 1
-        probe = (times[0] <= times[1]) != first
-        if times[2] <= 4 or probe:
+        calls = times[2]
+        if calls <= 4:
             times[i] = took
-        else:
-            times[i] += 0.25 * (took - times[i])
+            return
+        if calls == times[3]:  # (a probe's warm-up)
+            times[5] = took
+            return
+        if calls == times[3] + 1:  # (a probe)
+            other = times[1 - i]
+            times[i] = took
+            if took < other:  # (it won: this way is taken now)
+                times[4] = times[6]
+            elif times[5] + took > 3.0 * other:  # (it cost more than 1.5x the other way)
+                times[4] = min(2 * times[4], times[7])
+            times[3] = calls + times[4]
+            return
+        times[i] += 0.25 * (took - times[i])
 
 
 _shared_ways = FasterOfTwo()
