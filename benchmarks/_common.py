@@ -158,7 +158,7 @@ class _BlockServer:
             text=True,
             env=env,
         )
-        # (set up one at a time: a first step timed during setup sees a quiet machine)
+        # (set up one at a time: a first step timed during setup has the machine to itself)
         assert self.proc.stdout is not None
         if self.proc.stdout.readline().strip() != "ready":
             self._failed()
@@ -204,13 +204,15 @@ def paired_blocks(
     from round to round, with a pause between blocks for TF's spinning threads to
     sleep. A first round warms all up and is not recorded."""
     python = tf_python()
+    specs = [("tfgraph", sys.executable, TFGRAPH_PRELUDE, code, env)]
+    specs += [(label, sys.executable, *rest) for label, *rest in others]
+    if python:
+        specs.append(("tf", python, TF_PRELUDE, code, tf_env))
+    servers: list = []
     with competing_load(LOAD):
-        servers = [("tfgraph", _BlockServer(sys.executable, TFGRAPH_PRELUDE, code, env))]
-        for label, prelude, other_code, other_env in others:
-            servers.append((label, _BlockServer(sys.executable, prelude, other_code, other_env)))
-        if python:
-            servers.append(("tf", _BlockServer(python, TF_PRELUDE, code, tf_env)))
         try:
+            for label, *spec in specs:
+                servers.append((label, _BlockServer(*spec)))
             out: dict = {n: {label: [] for label, _ in servers} for n in names}
             for r in range(-1, rounds):  # (round -1 warms up: not recorded)
                 for name in names:
