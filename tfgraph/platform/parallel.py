@@ -283,53 +283,61 @@ class FasterOfTwo:
     by far costs little, and a probe that wins brings the wait back."""
 
     def __init__(self, probe_every: int = 16, max_keys: int = 4096, max_wait: int = 1024) -> None:
-        # key -> [first way's time, second way's time, calls, the next probe's first
-        #         call, the wait between probes, the probe's warm-up time, probe_every,
-        #         max_wait]
-        self.times: dict = {}
+        self.times: dict = {}  # key -> its _Ways
         self.probe_every = probe_every
         self.max_keys = max_keys
         self.max_wait = max_wait
 
-    def pick(self, key) -> tuple[list, bool]:
+    def pick(self, key) -> tuple[_Ways, bool]:
         """(the key's record for `record`, whether to take the first way this call)."""
-        times = self.times.get(key)
-        if times is None:
+        ways = self.times.get(key)
+        if ways is None:
             if len(self.times) >= self.max_keys:
                 self.times.clear()
-            every = self.probe_every
-            times = self.times[key] = [0.0, 0.0, 0, every, every, 0.0, every, self.max_wait]
-        calls = times[2] = times[2] + 1
+            ways = self.times[key] = _Ways(self.probe_every)
+        calls = ways.calls = ways.calls + 1
         if calls <= 4:
-            return times, calls % 2 == 1
-        probing = times[3] <= calls <= times[3] + 1
-        return times, (times[0] <= times[1]) != probing
+            return ways, calls % 2 == 1
+        probing = ways.probe <= calls <= ways.probe + 1
+        return ways, (ways.took[0] <= ways.took[1]) != probing
 
-    @staticmethod
-    def record(times: list, first: bool, took: float) -> None:
+    def record(self, ways: _Ways, first: bool, took: float) -> None:
         """A probe's kept call replaces that way's time: blended in, a probe after a
         slow spell of that way needed several probes to win back (measured, a quiet
         tutorial MLP: its 128 x 784 @ 784 x 256 product took the one-thread way, 606
         against 375 us, in 54 of 200 steps). The way taken lately has its time blended,
         so a wrong switch is undone at the next call."""
         i = 0 if first else 1
-        calls = times[2]
+        times = ways.took
+        calls = ways.calls
         if calls <= 4:
             times[i] = took
-            return
-        if calls == times[3]:  # (a probe's warm-up)
-            times[5] = took
-            return
-        if calls == times[3] + 1:  # (a probe)
+        elif calls == ways.probe:  # (a probe's warm-up)
+            ways.warm_up = took
+        elif calls == ways.probe + 1:  # (a probe)
             other = times[1 - i]
             times[i] = took
             if took < other:  # (it won: this way is taken now)
-                times[4] = times[6]
-            elif times[5] + took > 3.0 * other:  # (it cost more than 1.5x the other way)
-                times[4] = min(2 * times[4], times[7])
-            times[3] = calls + times[4]
-            return
-        times[i] += 0.25 * (took - times[i])
+                ways.wait = self.probe_every
+            elif ways.warm_up + took > 3.0 * other:  # (it cost more than 1.5x the other)
+                ways.wait = min(2 * ways.wait, self.max_wait)
+            ways.probe = calls + ways.wait
+        else:
+            times[i] += 0.25 * (took - times[i])
+
+
+class _Ways:
+    """One key's record in a `FasterOfTwo`: each way's time, the calls so far, the next
+    probe's first call, the wait between probes and the last probe's warm-up time."""
+
+    __slots__ = ("calls", "probe", "took", "wait", "warm_up")
+
+    def __init__(self, wait: int) -> None:
+        self.took = [0.0, 0.0]
+        self.calls = 0
+        self.probe = wait
+        self.wait = wait
+        self.warm_up = 0.0
 
 
 _shared_ways = FasterOfTwo()

@@ -196,12 +196,7 @@ def _lower_with_frames(ordered, slots, folded, anchors, fed, ctx, frame_of):
     by_op: dict = {}
     for step, op in zip(root_steps, root_step_ops):
         by_op.setdefault(op, []).append(step)
-    readers: dict[int, list] = {}  # {slot: the ops reading it} (frames.py's routing)
-    for op in ordered:
-        for t in op._inputs:
-            s = slots.slot_of.get(t)
-            if s is not None:
-                readers.setdefault(s, []).append(op)
+    routing = _routing(ordered, slots)
     stack = [FrameBlock(None)]
     for op in ordered:
         frame = frame_of.get(op)
@@ -209,7 +204,7 @@ def _lower_with_frames(ordered, slots, folded, anchors, fed, ctx, frame_of):
         while len(stack) - 1 > len(chain) or (
             len(stack) > 1 and stack[len(stack) - 1].frame is not chain[len(stack) - 2]
         ):
-            _close_frame(stack, slots, readers)
+            _close_frame(stack, slots, routing)
         for f in chain[len(stack) - 1 :]:
             stack.append(FrameBlock(f))
         block = stack[-1]
@@ -219,7 +214,7 @@ def _lower_with_frames(ordered, slots, folded, anchors, fed, ctx, frame_of):
             continue
         _add_frame_op(block, op, slots, fed, ctx, kernels.get(op), unread)
     while len(stack) > 1:
-        _close_frame(stack, slots, readers)
+        _close_frame(stack, slots, routing)
     root = stack[0]
     steps = [e[1] for e in root.entries]
     step_ops = [root.step_op(e) for e in root.entries]
@@ -292,10 +287,24 @@ def _add_frame_op(
         block.cond = out
 
 
-def _close_frame(stack: list, slots: Slots, readers: dict) -> None:
-    """Ends the innermost frame's block: it becomes one step of its parent's.
-    `readers`: {slot: the plan's ops reading it}."""
-    from tfgraph.client.passes.frames import Routing, make_frame_step
+def _routing(ordered: list[Operation], slots: Slots):
+    """What frames.py's routing needs of the whole plan: the ops reading each slot and
+    the slots a run keeps (fetched or snapshotted)."""
+    from tfgraph.client.passes.frames import Routing
+
+    readers: dict[int, list] = {}
+    for op in ordered:
+        for t in op._inputs:
+            s = slots.slot_of.get(t)
+            if s is not None:
+                readers.setdefault(s, []).append(op)
+    kept = set(slots.fetch_slots) | {slots.slot_of[t] for t in slots.snapshot_of}
+    return Routing(readers, kept)
+
+
+def _close_frame(stack: list, slots: Slots, routing) -> None:
+    """Ends the innermost frame's block: it becomes one step of its parent's."""
+    from tfgraph.client.passes.frames import make_frame_step
 
     block = stack.pop()
     if block.cond < 0:
@@ -305,8 +314,6 @@ def _close_frame(stack: list, slots: Slots, readers: dict) -> None:
             f"Loop frame {block.frame.name} has no LoopCond op",
         )
     parent = stack[-1]
-    kept = set(slots.fetch_slots) | {slots.slot_of[t] for t in slots.snapshot_of}
-    routing = Routing(readers, kept)
     step = make_frame_step(block, slots.live_of, routing)
     parent.entries.append((block, step, step))
     parent.ops.extend(block.ops)
