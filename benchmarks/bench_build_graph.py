@@ -2,11 +2,19 @@
 (which plans the graph) and later runs (cached plan), on tfgraph and real TF.
 
 Target (issue 2): building at least 10x faster per op than TF.
+
+Then the later runs of the 20,000-op graph again, paired (benchmarks/_common.py: the
+processes stay alive and run blocks of 20 runs in turn; a block's time is its median
+run), beside numpy running the same ops by hand (a separate 16x16 constant and 0-d
+constants per block of ops, as the graph has): the floor of calling numpy once per op.
+Target (issue 17): tfgraph/TF <= 1.0.
 """
 
 from __future__ import annotations
 
-from _common import ratio, run_tf, run_tfgraph
+import statistics
+
+from _common import TFGRAPH_PRELUDE, paired_blocks, paired_ratio, ratio, run_tf, run_tfgraph
 
 CODE = """
 def build_graph(n_ops):
@@ -44,6 +52,82 @@ print(json.dumps(out))
 """
 
 
+STEADY = """
+g = tf.Graph()
+with g.as_default():
+    x = tf.placeholder(tf.float32, [None, 16], name="x")
+    h = x
+    while g.version < 20000:
+        w = tf.constant(np.full((16, 16), 0.01, np.float32))
+        h = tf.matmul(h, w)
+        h = tf.maximum(h + 0.5, 0.0)
+        h = tf.identity(h * 0.9)
+        s = tf.reduce_sum(h, axis=1, keepdims=True)
+        h = h - s * 0.001
+sess = tf.Session(graph=g)
+feed = {x: np.ones((4, 16), np.float32)}
+sess.run(h, feed)
+
+
+def block():
+    times = []
+    for _ in range(20):
+        t = time.perf_counter()
+        sess.run(h, feed)
+        times.append(time.perf_counter() - t)
+    return float(np.median(times))
+
+
+BLOCKS = {"later_runs": block}
+"""
+
+# the same ops by hand: 1,429 blocks of 14 ops make the graph's 20,000
+NUMPY_STEADY = """
+blocks = [
+    (np.full((16, 16), 0.01, np.float32),
+     *[np.asarray(c, np.float32) for c in (0.5, 0.0, 0.9, 0.001)])
+    for _ in range(1429)
+]
+x0 = np.ones((4, 16), np.float32)
+
+
+def run():
+    h = x0
+    for w, c05, c0, c09, c001 in blocks:
+        h = np.multiply(np.maximum(np.add(np.dot(h, w), c05), c0), c09)
+        h = np.subtract(h, np.multiply(np.add.reduce(h, 1, h.dtype, None, True), c001))
+    return h
+
+
+def block():
+    times = []
+    for _ in range(20):
+        t = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - t)
+    return float(np.median(times))
+
+
+BLOCKS = {"later_runs": block}
+"""
+
+
+def steady() -> None:
+    """The 20,000-op graph's later runs, paired with TF and numpy's by hand."""
+    others = (("numpy", TFGRAPH_PRELUDE.replace("import tfgraph as tf", ""), NUMPY_STEADY, None),)
+    times = paired_blocks(STEADY, ["later_runs"], 8, others=others)["later_runs"]
+    line = "  20,000-op graph, later runs, paired: median run"
+    for label in ("tfgraph", "numpy", "tf"):
+        if times.get(label):
+            line += f"  {label} {statistics.median(times[label]) * 1e3:.2f} ms"
+    print(line)
+    line = f"    tfgraph/numpy {paired_ratio(times, to='numpy'):.2f}x"
+    if times.get("tf"):
+        line += f"   tfgraph/TF {paired_ratio(times):.2f}x   numpy/TF "
+        line += f"{paired_ratio(times, of='numpy'):.2f}x"
+    print(line)
+
+
 def main() -> None:
     ours = run_tfgraph(CODE)
     theirs = run_tf(CODE)
@@ -60,6 +144,7 @@ def main() -> None:
             if t:
                 line += f"   TF {t[field]:9.4f} {unit}   TF/tfgraph = {ratio(t[field], o[field])}"
             print(line)
+    steady()
 
 
 if __name__ == "__main__":

@@ -253,8 +253,11 @@ def test_an_error_in_a_small_chain_names_its_op(monkeypatch):
     chains = []
     make = fuse.FusedChain
 
-    def keep(*args):
-        chains.append(make(*args))
+    def fails(*args):
+        raise ValueError("the second op failed")
+
+    def keep(members, fns, *args):
+        chains.append(make(members, [fns[0], fails, *fns[2:]], *args))
         return chains[-1]
 
     monkeypatch.setattr(fuse, "FusedChain", keep)
@@ -262,14 +265,26 @@ def test_an_error_in_a_small_chain_names_its_op(monkeypatch):
         x = tf.placeholder(tf.float32, [None, 3], name="x")
         y = tf.identity((x * 2.0) * 3.0 + 1.0, name="y")
         with tf.Session() as sess:
-            np.testing.assert_array_equal(sess.run(y, {x: np.ones((2, 3))}), np.full((2, 3), 7.0))
+            with pytest.raises(tf.errors.InvalidArgumentError, match="the second op") as info:
+                sess.run(y, {x: np.ones((2, 3))})
             (chain,) = chains
             assert [op.name for op in chain.fused_ops] == ["mul", "mul_1", "add"]
-
-            def fails(*args):
-                raise ValueError("operands could not be broadcast together")
-
-            chain.calls[1] = (fails, *chain.calls[1][1:])
-            with pytest.raises(tf.errors.InvalidArgumentError) as info:
-                sess.run(y, {x: np.ones((2, 3))})
     assert info.value.op is not None and info.value.op.name == "mul_1"
+
+
+def test_a_chain_of_ops_that_may_not_broadcast_fails_as_tf_does(fused_steps):
+    """Ops whose static shapes may not broadcast ([?, 3] - [?, 1]) are fused too; values
+    that do not broadcast raise TF's "Incompatible shapes", naming the op."""
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 3], name="x")
+        s = tf.placeholder(tf.float32, [None, 1], name="s")
+        y = tf.identity(x - s * 0.5, name="y")
+        with tf.Session() as sess:
+            got = sess.run(y, {x: np.ones((2, 3)), s: np.full((2, 1), 4.0)})
+            np.testing.assert_array_equal(got, np.full((2, 3), -1.0, np.float32))
+            assert fused_steps == [2]
+            with pytest.raises(
+                tf.errors.InvalidArgumentError, match=r"Incompatible shapes: \[2,3\] vs. \[4,1\]"
+            ) as info:
+                sess.run(y, {x: np.ones((2, 3)), s: np.ones((4, 1))})
+    assert info.value.op.name == "sub"

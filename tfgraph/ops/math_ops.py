@@ -1782,12 +1782,21 @@ def _make_reduction(np_fn, keep_dtype: bool = True):
         # (axes array, its tuple) last seen: a constant's axes are the same object each run.
         # One tuple, swapped whole, so concurrent runs never see a mismatched pair.
         last = [(None, ())]
+        small_sums = np_fn is _sum and keep_dtype
+        add_reduce, nd = np.add.reduce, np.ndarray
 
         def kernel(x, axes):
             seen, axis = last[0]
             if axes is not seen:
                 axis = _axes_tuple(axes)
                 last[0] = (axes, axis)
+            if small_sums and x.__class__ is nd and x.size < _BLAS_SUM_ROWS:
+                # (a small sum, `_sum`'s first case, called here: plans of many tiny ops
+                # run thousands; its result has x's dtype, which is T)
+                try:
+                    return add_reduce(x, axis, x.dtype, None, keep)
+                except ValueError:
+                    raise errors.InvalidArgumentError(None, op, _reduction_error(x, axis)) from None
             try:
                 result = np_fn(x, axis=axis, keepdims=keep)
             except ValueError:

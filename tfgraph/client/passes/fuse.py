@@ -23,7 +23,9 @@ import threading
 
 import numpy as np
 
+from tfgraph import errors
 from tfgraph.framework.ops import Operation
+from tfgraph.ops.common_shapes import raise_if_incompatible
 from tfgraph.platform import parallel
 
 __all__ = ["ENABLED", "MIN_ELEMENTS", "FusedChain", "elementwise_groups"]
@@ -44,7 +46,8 @@ _SLOW_WITH_0D = frozenset({np.maximum, np.minimum, np.fmax, np.fmin})
 
 def _ufunc_of(op: Operation, ctx, anchors: dict, fed: set, excluded) -> np.ufunc | None:
     """The op's bound kernel if it is a one-output numpy ufunc on float values (an
-    elementwise op whose operands' static shapes broadcast safely), else None."""
+    elementwise op; a ufunc checked for shapes that may not broadcast counts, as its
+    ufunc), else None."""
     op_def = op._op_def
     if (
         not op_def.is_pure
@@ -74,6 +77,9 @@ def _ufunc_of(op: Operation, ctx, anchors: dict, fed: set, excluded) -> np.ufunc
     if op_def.ufunc_form is not None:  # (a kernel that is a ufunc against a constant)
         return op_def.ufunc_form[0]
     fn = bind_kernel(op, ctx)  # (a pure op's kernel: binding it has no effect)
+    # (a ufunc checked for shapes that may not broadcast: fused, its failure is checked
+    # the same way, `_one_by_one`)
+    fn = getattr(fn, "broadcasting", fn)
     if isinstance(fn, np.ufunc) and fn.nout == 1 and fn.nin == len(op._inputs):
         return fn
     return None
@@ -170,6 +176,8 @@ class FusedChain:
         self.max_chunk = _MAX_CHUNK_BYTES // self.dtype.itemsize
         self.out_slot = out_slot
         self.dead = tuple(dead)
+        self.step = _small_values_step(self)
+        self.step.fused_ops = self.fused_ops  # type: ignore[attr-defined]
 
     def __call__(self, v) -> None:
         ext = [v[s] for s in self.ext_slots]
@@ -196,6 +204,10 @@ class FusedChain:
         for d in self.dead:
             v[d] = None
 
+    def _failed(self, v):
+        """The small values' way failed: the ops again one by one, naming the op."""
+        return self._one_by_one([*(v[s] for s in self.ext_slots), *self.consts])
+
     def _one_by_one(self, ext):
         """The ops one by one, an error raised as TF names it (after its op)."""
         prev = None
@@ -207,6 +219,13 @@ class FusedChain:
                     prev = fn(x)
                 else:
                     prev = fn(x, prev if b < 0 else ext[b])
+        except ValueError as e:
+            if b is not None:  # (TF's error for shapes that do not broadcast)
+                try:
+                    raise_if_incompatible(np.shape(x), np.shape(prev if b < 0 else ext[b]))
+                except errors.InvalidArgumentError as incompatible:
+                    raise _op_error(incompatible, self.fused_ops[k]) from e
+            raise _op_error(e, self.fused_ops[k]) from e
         except Exception as e:
             raise _op_error(e, self.fused_ops[k]) from e
         return prev
@@ -281,6 +300,74 @@ class FusedChain:
         except Exception as e:
             raise _op_error(e, self.fused_ops[-1]) from e
         return out
+
+
+# -- the step of a chain: its ops' calls written out --------------------------------------
+# Plans of many tiny ops run a chain's ops on small values nearly always (an unknown
+# batch of 4 rows): there each op's call is the whole cost, and walking the chain's
+# description (its operands' kinds, the previous result) cost more than the ufuncs
+# (a 20,000-op graph's chain of three: 3.9 us in its plan, the ufuncs 1.2 us). So each
+# chain's step is a function written for its shape: the ufunc calls one after another
+# on its slots, after a check that the first op's values are small; big values go to
+# `FusedChain.__call__`. The source holds only names and numbers made here (never a
+# user's text); one function maker per shape of chain is compiled and kept.
+_makers: dict = {}
+_makers_lock = threading.Lock()
+
+
+def _small_values_step(chain: FusedChain):
+    """The plan's step for `chain` (see above)."""
+    n_ext = len(chain.ext_slots)
+    first_ext = sorted({a for a in chain.calls[0][1:] if a is not None and a >= 0})
+    if any(a >= n_ext and chain.consts[a - n_ext].size >= MIN_ELEMENTS for a in first_ext):
+        return _as_function(chain)  # (a big constant: every run may chunk)
+
+    def operand(a):
+        if a < 0:
+            return "r"
+        return f"v[s{a}]" if a < n_ext else f"c{a - n_ext}"
+
+    body = [
+        f"    x = v[s{a}]\n    if x.__class__ is nd and x.size >= min_elements:\n"
+        "        return chain(v)"
+        for a in first_ext
+        if a < n_ext
+    ]
+    body.append("    try:")
+    for k, (_, a, b) in enumerate(chain.calls):
+        args = operand(a) if b is None else f"{operand(a)}, {operand(b)}"
+        body.append(f"        r = f{k}({args})")
+    body.append("    except Exception:\n        r = failed(v)")
+    if chain.out_slot >= 0:
+        body.append("    v[out] = r")
+    body.extend(f"    v[d{k}] = None" for k in range(len(chain.dead)))
+    names = [
+        "chain", "failed", "nd", "min_elements", "out",
+        *(f"f{k}" for k in range(len(chain.calls))),
+        *(f"s{k}" for k in range(n_ext)),
+        *(f"c{k}" for k in range(len(chain.consts))),
+        *(f"d{k}" for k in range(len(chain.dead))),
+    ]  # fmt: skip
+    source = f"def make({', '.join(names)}):\n  def fused_chain(v):\n"
+    lines = [line for entry in body for line in entry.split("\n")]
+    source += "\n".join("  " + line for line in lines) + "\n  return fused_chain\n"
+    with _makers_lock:
+        make = _makers.get(source)
+        if make is None:
+            namespace: dict = {}
+            exec(compile(source, "<tfgraph fused chain>", "exec"), namespace)
+            make = _makers[source] = namespace["make"]
+    return make(
+        chain, chain._failed, np.ndarray, MIN_ELEMENTS, chain.out_slot,
+        *(fn for fn, _, _ in chain.calls), *chain.ext_slots, *chain.consts, *chain.dead,
+    )  # fmt: skip
+
+
+def _as_function(chain: FusedChain):
+    def fused_chain(v):
+        chain(v)
+
+    return fused_chain
 
 
 # Elements of a filled buffer: a whole chunk of the biggest (_MAX_CHUNK_BYTES of float32), as

@@ -175,9 +175,10 @@ def _fused_step(ordered, group: list[int], ufuncs: dict, slots: Slots, dead_afte
     members = [ordered[p] for p in group]
     s = slots.slot_of.get(members[-1]._outputs[0])
     dead = tuple(sorted({d for p in group for d in dead_after.get(p, ())}))
-    return fuse.FusedChain(
+    chain = fuse.FusedChain(
         members, [ufuncs[m] for m in members], slots, -1 if s is None else s, dead
     )
+    return chain.step
 
 
 def _lower_with_frames(ordered, slots, folded, anchors, fed, ctx, frame_of):
