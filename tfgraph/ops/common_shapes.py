@@ -114,7 +114,7 @@ def broadcasting_kernel(kernel=None, make_kernel=None):
                 raise_if_incompatible(np.shape(x), np.shape(y))
                 raise
 
-        checked.broadcasting = fn  # type: ignore[attr-defined]  # (for fusion: fuse.py)
+        checked.broadcasting = fn  # (for fusion: fuse.py)
         return checked
 
     return make

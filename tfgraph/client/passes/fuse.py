@@ -177,7 +177,7 @@ class FusedChain:
         self.out_slot = out_slot
         self.dead = tuple(dead)
         self.step = _small_values_step(self)
-        self.step.fused_ops = self.fused_ops  # type: ignore[attr-defined]
+        self.step.fused_ops = self.fused_ops
 
     def __call__(self, v) -> None:
         ext = [v[s] for s in self.ext_slots]
