@@ -2,7 +2,8 @@
 dilations and data formats: Conv2D, DepthwiseConv2dNative, MaxPool and AvgPool values
 and the gradients (Conv2DBackpropInput/Filter, the depthwise backprops, MaxPoolGrad
 including ties, AvgPoolGrad), each computed both with the kernels' default block size
-and with tiny blocks (many partial-image blocks)."""
+and with tiny blocks (many partial-image blocks); strided input gradients also by
+stride phases, whatever their size."""
 
 from __future__ import annotations
 
@@ -180,6 +181,15 @@ def blocks(request, monkeypatch):
     return request.param
 
 
+@pytest.fixture(params=["by size", "stride phases"])
+def input_grads(request, monkeypatch):
+    """Strided input gradients as the kernels choose them by size (the grid's small
+    cases: col2im), or by stride phases wherever they apply."""
+    if request.param == "stride phases":
+        monkeypatch.setattr(ck, "_MIN_PHASE_SCATTER", 0)
+    return request.param
+
+
 def _explicit(pad, fmt):
     if isinstance(pad, str) or fmt == "NHWC":
         return pad
@@ -190,7 +200,7 @@ def _explicit(pad, fmt):
 @requires_tf
 @pytest.mark.parametrize("fmt", ["NHWC", "NCHW"])
 @pytest.mark.parametrize("case", CONV_CASES, ids=[c[0] for c in CONV_CASES])
-def test_conv2d_and_gradients_match_tf(tf_values, case, fmt, blocks):
+def test_conv2d_and_gradients_match_tf(tf_values, case, fmt, blocks, input_grads):
     i = CONV_CASES.index(case)
     name, xs, fs, st, pad, dil = case
 
@@ -323,3 +333,29 @@ def test_max_pool_gradient_in_image_blocks_equals_the_whole_batch(monkeypatch, t
         pads, out = [(0, 0)] * 4, [5, oh, oh, 3]
         whole = ck._max_pool_grad(x, dy, window, strides, pads, out)
         np.testing.assert_array_equal(ck.max_pool_grad(x, dy, window, strides, pads, out), whole)
+
+
+@pytest.mark.parametrize(
+    "xs, fs, strides, pads",
+    [
+        ((3, 9, 10, 3), (5, 5, 3, 7), (2, 2), (1, 2, 2, 2)),  # SAME, odd sizes
+        ((2, 10, 11, 4), (2, 2, 4, 5), (3, 3), (0, 0, 0, 0)),  # fewer taps than the stride
+        ((2, 7, 8, 3), (3, 3, 3, 4), (2, 2), (1, 2, 3, 0)),  # explicit padding
+        ((2, 9, 8, 6), (3, 2, 6, 6), (3, 2), (1, 1, 0, 0)),
+        ((1, 5, 5, 2), (4, 4, 2, 3), (2, 3), (0, 0, 0, 0)),
+    ],
+)
+def test_stride_phases_give_col2im_input_gradients(xs, fs, strides, pads):
+    """The stride-phase input gradient adds the same products as col2im (in another
+    order: equal to float32 rounding), including phases no filter tap reaches."""
+    rng = np.random.RandomState(0)
+    n, h, w, _ = xs
+    kh, kw, _, co = fs
+    oh = (h + pads[0] + pads[1] - kh) // strides[0] + 1
+    ow = (w + pads[2] + pads[3] - kw) // strides[1] + 1
+    f = rng.randn(*fs).astype(np.float32)
+    dy = rng.randn(n, oh, ow, co).astype(np.float32)
+    want = ck._col2im_backprop_input(xs, f, dy, strides, (1, 1), pads)
+    got = ck._phase_backprop_input(xs, f, dy, strides, pads)
+    assert got.shape == want.shape == xs
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)

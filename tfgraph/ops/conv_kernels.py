@@ -12,6 +12,7 @@ multiplied by the (kh * kw * c, co) filter matrix:
     filter grad    dw         += patches[block].T @ dy[block]
     input grad     stride 1:  the forward convolution of the padded output gradient with
                               the rotated, transposed filter (when co <= 4 c);
+                   strided:   the same, once per stride phase (dilation 1, co <= 6 c);
                    else:      col2im, (dy[block] @ filter.T) added back into the input
                               one filter offset at a time
 
@@ -96,12 +97,14 @@ def _window(i: int, j: int, oh: int, ow: int, strides, dilations) -> tuple:
 # -- Conv2D and its gradients -------------------------------------------------------------------
 # The im2col products work block by block: a block of patch rows is copied into a buffer of
 # about this many bytes, then multiplied. One product over the whole im2col matrix would
-# first write and then re-read kh * kw times the input through main memory (MNIST's
-# second convolution: about 1.7x slower on an idle machine than 4 MB blocks); but each
-# product wakes BLAS's threads, and on a busy machine many small products wait on the
-# scheduler (4 MB blocks: about 2x slower there than 16 MB ones, which are within ~10% of
-# 4 MB ones when idle).
-_BLOCK_BYTES = 16 << 20
+# first write and then re-read kh * kw times the input through main memory. The blocks
+# are shared by the kernel threads (parallel.run_blocks), each product running in one
+# thread. Measured on MNIST's second convolution (2 cores, AVX-512; forward / input
+# gradient / filter gradient), 16 MB blocks: 17.0 / 25.2 / 18.6 ms, 4 MB: 16.0 / 18.5 /
+# 17.0 ms, 1 MB: 16.6 / 20.8 / 20.4 ms; beside 3 busy processes 16 MB: 49 / 62-72 / 46
+# ms, 4 MB: 37-40 / 44-45 / 43-45 ms. (16 MB blocks were chosen when each product woke
+# BLAS's own threads: fewer products then waited less on a busy machine.)
+_BLOCK_BYTES = 4 << 20
 _MIN_BLOCK_BYTES = 1 << 20
 
 
@@ -237,7 +240,46 @@ def conv2d_backprop_input(in_shape, f, dy, strides, dilations, pads) -> np.ndarr
         dyp = _crop_pad(dy, top, h + pt - oh, left, w + pl - ow)
         rot = f[::-1, ::-1].transpose(0, 1, 3, 2).reshape(-1, c)
         return _im2col_matmul(dyp, rot, kh, kw, (1, 1), dilations, (h, w))
+    strided_phases = (dh, dw) == (1, 1) and (sh, sw) != (1, 1) and co <= 6 * c
+    if strided_phases and n * oh * ow * kh * kw * c >= _MIN_PHASE_SCATTER:
+        return _phase_backprop_input(in_shape, f, dy, strides, pads)
     return _col2im_backprop_input(in_shape, f, dy, strides, dilations, pads)
+
+
+# A strided convolution's input gradient, split into stride phases: the input rows y
+# with (y + pad) % sh == r take gradient only from the filter rows r, r + sh, ..., and,
+# within the phase, as a stride-1 convolution of the output gradient with those rows
+# (likewise for columns). So each of the sh * sw phases is one im2col product (the
+# multiply-adds of col2im, no zeros), written into its strided part of the input, where
+# col2im adds kh * kw slices with inner loops as short as the channels. Measured (2
+# cores, AVX-512), col2im -> phases: 5x5 stride 2 on 3 -> 16 channels 5.2 -> 3.3 ms, 3x3
+# 16 -> 24 1.12 -> 0.97 ms, 32 -> 64 4.0 -> 2.9 ms, 64 -> 128 (56x56) 52 -> 43 ms. The
+# phases' patches hold co values per tap where col2im's hold c: with co > 6 c col2im
+# moves less (16 -> 128: 0.97x, 8 -> 64 7x7: 1.08x, 4 -> 64: 1.34x the time). Below this
+# many scattered values (n * oh * ow * kh * kw * c) col2im's few calls win.
+_MIN_PHASE_SCATTER = 1 << 18
+
+
+def _phase_backprop_input(in_shape, f, dy, strides, pads) -> np.ndarray:
+    """`conv2d_backprop_input` for dilation 1 by stride phases (see above)."""
+    n, h, w, c = in_shape
+    kh, kw = f.shape[:2]
+    _, oh, ow, _ = dy.shape
+    pt, pb, pl, pr = pads
+    sh, sw = strides
+    hp, wp = h + pt + pb, w + pl + pr
+    dxp = np.zeros((n, hp, wp, c), dy.dtype)
+    for r in range(min(sh, kh, hp)):
+        taps_h, rows = -(-(kh - r) // sh), -(-(hp - r) // sh)
+        for s in range(min(sw, kw, wp)):
+            taps_w, cols = -(-(kw - s) // sw), -(-(wp - s) // sw)
+            # phase rows q take dy rows q - t with filter row r + sh * t: a stride-1
+            # convolution of dy padded by taps - 1 with the phase's filter rotated
+            rot = f[r::sh, s::sw][::-1, ::-1].transpose(0, 1, 3, 2).reshape(-1, c)
+            dyp = _crop_pad(dy, taps_h - 1, rows - oh, taps_w - 1, cols - ow)
+            phase = _im2col_matmul(dyp, rot, taps_h, taps_w, (1, 1), (1, 1), (rows, cols))
+            dxp[:, r::sh, s::sw] = phase
+    return dxp[:, pt : pt + h, pl : pl + w, :]
 
 
 def _col2im_backprop_input(in_shape, f, dy, strides, dilations, pads) -> np.ndarray:
