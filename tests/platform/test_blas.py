@@ -139,8 +139,10 @@ def test_each_shape_takes_the_faster_way(monkeypatch):
 
 def test_few_row_products_take_numpys_whole_product(monkeypatch):
     """An RNN's 32-row products (cut into columns when shared) are numpy's whole product
-    below _MIN_SHARED_COLUMN_MACS: faster than either shared way, and always the same
-    bits for a shape; many-row products of the same size still weigh the two ways."""
+    below _MIN_SHARED_COLUMN_MACS where the process found that faster than sharing, and
+    always the same bits for a shape; many-row products of the same size still weigh the
+    two ways."""
+    monkeypatch.setattr(blas, "shares_few_rows", lambda: False)
     monkeypatch.setattr(parallel, "_THREADS", 2)
     monkeypatch.setattr(parallel, "_shared_ways", parallel.FasterOfTwo())
     taken = []
@@ -259,3 +261,39 @@ def test_can_be_turned_off():
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_few_row_products_share_where_that_was_faster(monkeypatch):
+    """Where sharing measured faster at load, a 32-row product below
+    _MIN_SHARED_COLUMN_MACS goes to the shared product (its ways give the same bits)."""
+    monkeypatch.setattr(blas, "shares_few_rows", lambda: True)
+    monkeypatch.setattr(parallel, "_THREADS", 2)
+    monkeypatch.setattr(parallel, "_shared_ways", parallel.FasterOfTwo())
+    taken = []
+
+    def timed(a, b, shared, threads):
+        taken.append(shared)
+        return np.dot(a, b)
+
+    monkeypatch.setattr(blas, "matmul", timed)
+    monkeypatch.setattr(blas, "available", lambda: True)
+    a, b = _operands(np.float32, 32, 256, 512)
+    for _ in range(4):
+        np.testing.assert_array_equal(parallel.matmul(a, b), np.dot(a, b))
+    assert taken == [True, False, True, False]  # (each way tried twice first)
+
+
+@pytest.mark.parametrize("chosen", ["whole", "shared"])
+def test_the_environment_fixes_how_few_row_products_run(monkeypatch, chosen):
+    """TFGRAPH_FEW_ROW_PRODUCTS fixes the choice without timing (the same bits in every
+    process of a machine)."""
+    monkeypatch.setenv("TFGRAPH_FEW_ROW_PRODUCTS", chosen)
+    assert blas._shares_few_rows(None) is (chosen == "shared")
+
+
+def test_the_few_row_choice_is_made_once_at_load():
+    """Without the environment's choice the library times both ways once, at load."""
+    if not blas.available():
+        pytest.skip("no private OpenBLAS here")
+    assert blas.shares_few_rows() in (True, False)
+    assert blas.shares_few_rows() is blas._few_rows_shared

@@ -44,7 +44,9 @@ import glob
 import importlib.util
 import itertools
 import os
+import statistics
 import threading
+import time
 
 import numpy as np
 
@@ -130,6 +132,8 @@ def _open() -> dict:
         if not _same_bits_both_ways(gemm):
             return {}
         _numpy_whole = _row_period is not None and _numpy_same_bits(gemm)
+        global _few_rows_shared
+        _few_rows_shared = _shares_few_rows(gemm)
         return gemm
     except (OSError, AttributeError):
         return {}
@@ -245,6 +249,52 @@ def _numpy_same_bits(gemm) -> bool:
                     if not np.array_equal(ours, np.dot(a, b)):
                         return False
     return True
+
+
+# Few-row products (an RNN's batch of 32 rows), cut between columns when shared, give
+# other bits shared than numpy's whole product; below parallel's _MIN_SHARED_COLUMN_MACS
+# each process takes one way for them for good, so a shape's bits never change within a
+# run: numpy's whole product, unless the shared way took under _SHARE_MARGIN of its time
+# on an LSTM's 32 x 256 @ 256 x 512, measured once at load. It depends on the machine:
+# whole 80 us / shared 101 us on an AMD EPYC Zen 3 (AVX2; a helper thread wakes late
+# there), 98 / 64 us on a Zen 4 (AVX-512), where char_rnn's static_rnn step went 36.8 ->
+# 33.1 ms. `TFGRAPH_FEW_ROW_PRODUCTS=whole` (or `shared`) fixes the choice, for the same
+# bits in every process of a machine whatever the timing says.
+_few_rows_shared = False
+_SHARE_MARGIN = 0.85
+
+
+def _shares_few_rows(gemm) -> bool:
+    """Whether few-row products share (see above): the environment's choice, else timed."""
+    chosen = os.environ.get("TFGRAPH_FEW_ROW_PRODUCTS", "")
+    if chosen in ("whole", "shared"):
+        return chosen == "shared"
+    rng = np.random.default_rng(3)
+    a, b = _operands(rng, 32, 256, 512, np.float32)
+    out = np.empty((32, 512), np.float32)
+    fn = gemm[out.dtype]
+    shared, whole = [], []
+    with denormal.numpy_blas_in_caller() as held:
+        if not held:
+            return False
+        for i in range(18):  # (3 warm-up rounds, then 15 timed, the two ways in turn)
+            start = time.perf_counter()
+            _call(fn, a, b, out, True, _threads())
+            middle = time.perf_counter()
+            np.dot(a, b, out=out)
+            end = time.perf_counter()
+            if i >= 3:
+                shared.append(middle - start)
+                whole.append(end - middle)
+    return statistics.median(shared) < _SHARE_MARGIN * statistics.median(whole)
+
+
+def shares_few_rows() -> bool:
+    """Whether few-row products below parallel's _MIN_SHARED_COLUMN_MACS are shared in
+    this process (loads the library on first use)."""
+    if not _loaded:
+        _load()
+    return _few_rows_shared
 
 
 def available() -> bool:

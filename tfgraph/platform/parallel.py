@@ -181,16 +181,21 @@ def matmul(a, b):
     macs = a.size * b.shape[1]
     if macs < _MIN_SHARED_MACS and macs < _MIN_PARALLEL_MACS:  # (most products: small)
         return np.dot(a, b)
-    if macs < _MIN_SHARED_COLUMN_MACS and blas.cuts_columns(a.shape[0], b.shape[1]):
+    if (
+        macs < _MIN_SHARED_COLUMN_MACS
+        and blas.cuts_columns(a.shape[0], b.shape[1])
+        and not blas.shares_few_rows()
+    ):
         return np.dot(a, b)
     return shared_matmul(a, b, _split_matmul)
 
 
 # A product of few rows (an RNN's batch of 32) is cut into column ranges, which give
 # other bits than the whole product, so the one-thread way `shared_matmul` weighs runs
-# them one by one; below this many multiply-adds numpy's whole product beats both ways
-# (measured in loops, 32 x 128 @ 128 x 512: 80 us whole, 101 us shared, 149 us piece by
-# piece; char_rnn's training step 4-6% faster, paired in one process).
+# them one by one; below this many multiply-adds numpy's whole product beat both ways on
+# an AMD EPYC Zen 3 (measured in loops, 32 x 128 @ 128 x 512: 80 us whole, 101 us shared,
+# 149 us piece by piece; char_rnn's training step 4-6% faster, paired in one process),
+# but not on a Zen 4: each process measures which (`blas.shares_few_rows`).
 _MIN_SHARED_COLUMN_MACS = 8 << 20
 
 
