@@ -257,9 +257,10 @@ def _numpy_same_bits(gemm) -> bool:
 # run: numpy's whole product, unless the shared way took under _SHARE_MARGIN of its time
 # on an LSTM's 32 x 256 @ 256 x 512, measured once at load. It depends on the machine:
 # whole 80 us / shared 101 us on an AMD EPYC Zen 3 (AVX2; a helper thread wakes late
-# there), 98 / 64 us on a Zen 4 (AVX-512), where char_rnn's static_rnn step went 36.8 ->
-# 33.1 ms. `TFGRAPH_FEW_ROW_PRODUCTS=whole` (or `shared`) fixes the choice, for the same
-# bits in every process of a machine whatever the timing says.
+# there), 98 / 64 us on a Zen 4 (AVX-512), where char_rnn's static_rnn step took 0.96x
+# the time (paired blocks in one run; its products 94 -> 79 us a call). A machine busy
+# at load measures the whole product faster. `TFGRAPH_FEW_ROW_PRODUCTS=whole` (or
+# `shared`) fixes the choice, for the same bits in every process of a machine.
 _few_rows_shared = False
 _SHARE_MARGIN = 0.85
 
