@@ -424,7 +424,8 @@ def _depthwise_rows(xp, taps, strides, dilations, out_hw, out) -> None:
     oh, _ = out_hw
     sn, sh_, sw_, sc = xp.strides
     (sh, _), (dh, dw) = strides, dilations
-    for bs in _depthwise_blocks(n, out[0].nbytes):
+
+    def work(bs, _state):
         part = xp[bs]
         view = as_strided(
             part,
@@ -433,6 +434,11 @@ def _depthwise_rows(xp, taps, strides, dilations, out_hw, out) -> None:
             writeable=False,
         )
         np.einsum("nhijw,ijw->nhw", view, taps, out=out[bs])
+
+    # (blocks of images shared by the kernel threads: einsum lets go of the interpreter
+    # lock, and each block writes its own images; 3x3 on 128 x 14 x 14 x 32, 2 cores:
+    # 2.25 -> 1.3 ms)
+    parallel.run_blocks(list(_depthwise_blocks(n, out[0].nbytes)), work, blas=False)
 
 
 def depthwise_conv2d(x, f, strides, dilations, pads, out_hw) -> np.ndarray:
@@ -565,13 +571,23 @@ def depthwise_conv2d_backprop_filter(x, f_shape, dy, strides, dilations, pads) -
     # and channel when stride 1, folded over the width at the end)
     width = ow * cm if sw == 1 else cm
     spec = "nhw,nhw->w" if sw == 1 else "nhwc,nhwc->c"
-    df = np.zeros((kh, kw, width), np.result_type(x.dtype, dy.dtype))
-    for bs in _depthwise_blocks(n, oh * ow * cm * dy.itemsize):
+    blocks = list(_depthwise_blocks(n, oh * ow * cm * dy.itemsize))
+    parts = np.empty((len(blocks), kh, kw, width), np.result_type(x.dtype, dy.dtype))
+
+    def work(k_bs, _state):
+        k, bs = k_bs
         rows = _planes(dy[bs], sw)
         for i in range(kh):
             for j in range(kw):
                 part = _planes(xp[bs][_window(i, j, oh, ow, strides, dilations)], sw)
-                df[i, j] += np.einsum(spec, part, rows)
+                np.einsum(spec, part, rows, out=parts[k, i, j])
+
+    # (blocks shared by the kernel threads, their sums added in block order: the same
+    # sums whichever thread ran them)
+    parallel.run_blocks(list(enumerate(blocks)), work, blas=False)
+    df = np.zeros(parts.shape[1:], parts.dtype)
+    for part in parts:
+        df += part
     if sw == 1:
         df = df.reshape(kh, kw, ow, cm).sum(axis=2)
     return df.reshape(kh, kw, c, m)
