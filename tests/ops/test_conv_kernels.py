@@ -335,6 +335,34 @@ def test_max_pool_gradient_in_image_blocks_equals_the_whole_batch(monkeypatch, t
         np.testing.assert_array_equal(ck.max_pool_grad(x, dy, window, strides, pads, out), whole)
 
 
+@pytest.mark.parametrize("threads", ["inline", "kernel threads"])
+def test_pooling_in_image_blocks_equals_the_whole_batch(monkeypatch, threads):
+    """Max and average pooling and the average pool's gradient go in blocks of images
+    (over the kernel threads when big) from _POOL_BLOCKS input elements: the values of
+    one pass over the batch, SAME padding included."""
+    rng = np.random.RandomState(3)
+    cases = []
+    for window, strides, h, padding in [
+        ((1, 2, 2, 1), (1, 2, 2, 1), 9, b"SAME"),
+        ((1, 3, 3, 1), (1, 2, 2, 1), 8, b"SAME"),
+        ((1, 3, 3, 1), (1, 1, 1, 1), 7, b"VALID"),
+    ]:
+        x = rng.randn(5, h, h, 3).astype(np.float32)
+        pads, out = ck.pool_geometry(x.shape, window, strides, padding)
+        dy = rng.randn(*out).astype(np.float32)
+        args = (window, strides, pads, out)
+        cases.append((x, dy, args, [ck.max_pool(x, *args), ck.avg_pool(x, *args)]))
+        cases[-1][3].append(ck.avg_pool_grad(x.shape, dy, *args))
+    monkeypatch.setattr(ck, "_POOL_BLOCK_BYTES", 1)  # (one image a block)
+    monkeypatch.setattr(ck, "_POOL_BLOCKS", 0)
+    if threads == "kernel threads":
+        monkeypatch.setattr(ck, "_PARALLEL_POOL_ELEMENTS", 1)
+    for x, dy, args, (max_whole, avg_whole, grad_whole) in cases:
+        np.testing.assert_array_equal(ck.max_pool(x, *args), max_whole)
+        np.testing.assert_array_equal(ck.avg_pool(x, *args), avg_whole)
+        np.testing.assert_array_equal(ck.avg_pool_grad(x.shape, dy, *args), grad_whole)
+
+
 @pytest.mark.parametrize(
     "xs, fs, strides, pads",
     [
