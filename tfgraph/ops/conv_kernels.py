@@ -670,12 +670,8 @@ def _max_of_windows(xp, ksize, strides, out_shape) -> np.ndarray:
 def max_pool(x, ksize, strides, pads, out_shape) -> np.ndarray:
     """Max over each window; NaN inputs are skipped (as TF's CPU kernel does)."""
 
-    def pool(b, shape, out=None):
-        result = _max_of_windows(_pad4(x[b], pads, _lowest(x.dtype)), ksize, strides, shape)
-        if out is None:
-            return result
-        out[...] = result
-        return out
+    def pool(b, shape, _out=None):
+        return _max_of_windows(_pad4(x[b], pads, _lowest(x.dtype)), ksize, strides, shape)
 
     return _by_images(pool, x, out_shape, x.dtype, ksize, strides, pads, None, _POOL_BLOCKS)
 
@@ -718,9 +714,9 @@ def max_pool_grad(x, dy, ksize, strides, pads, out_shape) -> np.ndarray:
 def _by_images(
     fn, x, result_shape, dtype, ksize, strides, pads, pooled=None, min_elements: int = 0
 ) -> np.ndarray:
-    """A pooling kernel's result (shape `result_shape`) as `fn(images, shape, out)` writes
-    it for a slice of images into `out` (pooled to `shape`: `pooled`, default
-    `result_shape`, with the slice's count; `out` None: returns it), in blocks of images
+    """A pooling kernel's result (shape `result_shape`) as `fn(images, shape, out)`
+    returns it for a slice of images (pooled to `shape`: `pooled`, default `result_shape`,
+    with the slice's count; written into `out`, or copied there), in blocks of images
     (about _POOL_BLOCK_BYTES of input, so a block's passes run in cache), over the
     kernel threads when the batch is big; whole when windows span images, or below
     `min_elements` of input."""
@@ -733,7 +729,10 @@ def _by_images(
     blocks = [slice(b, min(b + step, n)) for b in range(0, n, step)]
 
     def work(b, _):
-        fn(b, (b.stop - b.start, *pooled[1:]), out[b])
+        target = out[b]
+        result = fn(b, (b.stop - b.start, *pooled[1:]), target)
+        if result is not target:
+            target[...] = result
 
     if parallel.num_threads() > 1 and x.size >= _PARALLEL_POOL_ELEMENTS:
         parallel.run_blocks(blocks, work, blas=False)
@@ -857,12 +856,8 @@ def valid_counts(in_shape, out_shape, ksize, strides, pads) -> np.ndarray:
 def avg_pool(x, ksize, strides, pads, out_shape) -> np.ndarray:
     """Mean over each window's input (non-padding) values."""
 
-    def pool(b, shape, out=None):
-        result = _avg_pool(x[b], ksize, strides, pads, shape)
-        if out is None:
-            return result
-        out[...] = result
-        return out
+    def pool(b, shape, _out=None):
+        return _avg_pool(x[b], ksize, strides, pads, shape)
 
     return _by_images(pool, x, out_shape, x.dtype, ksize, strides, pads, None, _POOL_BLOCKS)
 
@@ -891,12 +886,8 @@ def avg_pool_grad(in_shape, dy, ksize, strides, pads, out_shape) -> np.ndarray:
     """Spreads each window's gradient evenly over the window's input values."""
     images = np.broadcast_to(np.empty((), dy.dtype), in_shape)  # (the input's shape only)
 
-    def grad(b, shape, out=None):
-        result = _avg_pool_grad(images[b].shape, dy[b], ksize, strides, pads, shape)
-        if out is None:
-            return result
-        out[...] = result
-        return out
+    def grad(b, shape, _out=None):
+        return _avg_pool_grad(images[b].shape, dy[b], ksize, strides, pads, shape)
 
     return _by_images(
         grad, images, in_shape, dy.dtype, ksize, strides, pads, out_shape, _POOL_BLOCKS
