@@ -16,7 +16,8 @@ import statistics
 
 from _common import TFGRAPH_PRELUDE, paired_blocks, paired_ratio, ratio, run_tf, run_tfgraph
 
-CODE = """
+# the graph: blocks of 14 ops (6 of them constants) until the graph has `n_ops` ops
+BUILD = """
 def build_graph(n_ops):
     g = tf.Graph()
     with g.as_default():
@@ -34,6 +35,11 @@ def build_graph(n_ops):
         n = len(g.get_operations())
     return g, x, h, build_s, n
 
+"""
+
+CODE = (
+    BUILD
+    + """
 out = {}
 for n_ops in (2000, 20000):
     g, x, h, build_s, n = build_graph(n_ops)
@@ -50,20 +56,13 @@ for n_ops in (2000, 20000):
                        "later_run_s": later}
 print(json.dumps(out))
 """
+)
 
 
-STEADY = """
-g = tf.Graph()
-with g.as_default():
-    x = tf.placeholder(tf.float32, [None, 16], name="x")
-    h = x
-    while g.version < 20000:
-        w = tf.constant(np.full((16, 16), 0.01, np.float32))
-        h = tf.matmul(h, w)
-        h = tf.maximum(h + 0.5, 0.0)
-        h = tf.identity(h * 0.9)
-        s = tf.reduce_sum(h, axis=1, keepdims=True)
-        h = h - s * 0.001
+STEADY = (
+    BUILD
+    + """
+g, x, h, _, _ = build_graph(20000)
 sess = tf.Session(graph=g)
 feed = {x: np.ones((4, 16), np.float32)}
 sess.run(h, feed)
@@ -80,6 +79,7 @@ def block():
 
 BLOCKS = {"later_runs": block}
 """
+)
 
 # the same ops by hand: 1,429 blocks of 14 ops make the graph's 20,000
 NUMPY_STEADY = """

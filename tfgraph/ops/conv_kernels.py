@@ -262,23 +262,35 @@ _MIN_PHASE_SCATTER = 1 << 18
 
 def _phase_backprop_input(in_shape, f, dy, strides, pads) -> np.ndarray:
     """`conv2d_backprop_input` for dilation 1 by stride phases (see above)."""
-    n, h, w, c = in_shape
+    c = in_shape[3]
+
+    def phase(sub, dyp, taps, size):  # (im2col with the sub-filter, in and out swapped)
+        rot = sub.transpose(0, 1, 3, 2).reshape(-1, c)
+        return _im2col_matmul(dyp, rot, *taps, (1, 1), (1, 1), size)
+
+    return _by_stride_phases(in_shape, f, dy, strides, pads, c, phase)
+
+
+def _by_stride_phases(in_shape, f, dy, strides, pads, channels: int, phase_grad):
+    """A strided input gradient for dilation 1, one stride phase at a time: the padded
+    input's pixels (r + sh u, s + sw v) take dy only through the taps f[r::sh, s::sw], as
+    a stride-1 convolution of dy padded by (taps - 1) with that sub-filter rotated by 180
+    degrees: `phase_grad(rotated sub-filter, padded dy, (taps_h, taps_w), (rows, cols))`
+    returns the phase's (n, rows, cols, channels) values, written once (no scatter)."""
+    n, h, w, _ = in_shape
     kh, kw = f.shape[:2]
     _, oh, ow, _ = dy.shape
     pt, pb, pl, pr = pads
     sh, sw = strides
     hp, wp = h + pt + pb, w + pl + pr
-    dxp = np.zeros((n, hp, wp, c), dy.dtype)
+    dxp = np.zeros((n, hp, wp, channels), dy.dtype)
     for r in range(min(sh, kh, hp)):
         taps_h, rows = -(-(kh - r) // sh), -(-(hp - r) // sh)
         for s in range(min(sw, kw, wp)):
             taps_w, cols = -(-(kw - s) // sw), -(-(wp - s) // sw)
-            # phase rows q take dy rows q - t with filter row r + sh * t: a stride-1
-            # convolution of dy padded by taps - 1 with the phase's filter rotated
-            rot = f[r::sh, s::sw][::-1, ::-1].transpose(0, 1, 3, 2).reshape(-1, c)
-            dyp = _crop_pad(dy, taps_h - 1, rows - oh, taps_w - 1, cols - ow)
-            phase = _im2col_matmul(dyp, rot, taps_h, taps_w, (1, 1), (1, 1), (rows, cols))
-            dxp[:, r::sh, s::sw] = phase
+            dyp = np.ascontiguousarray(_crop_pad(dy, taps_h - 1, rows - oh, taps_w - 1, cols - ow))
+            sub = f[r::sh, s::sw][::-1, ::-1]
+            dxp[:, r::sh, s::sw] = phase_grad(sub, dyp, (taps_h, taps_w), (rows, cols))
     return dxp[:, pt : pt + h, pl : pl + w, :]
 
 
@@ -537,27 +549,17 @@ def depthwise_conv2d_backprop_input(in_shape, f, dy, strides, dilations, pads) -
 
 
 def _depthwise_phases(in_shape, f, dy, strides, pads) -> np.ndarray:
-    """Strided input gradient (over c * m channels), one phase at a time: the padded
-    input's pixels (ry + sh u, rx + sw v) receive dy only through the taps
-    f[ry::sh, rx::sw], so each phase is the stride-1 depthwise convolution of the padded
-    output gradient with that rotated sub-filter, written once (no scatter)."""
-    n, h, w, _ = in_shape
-    kh, kw = f.shape[:2]
-    _, oh, ow, cm = dy.shape
-    pt, pb, pl, pr = pads
-    sh, sw = strides
-    hp, wp = h + pt + pb, w + pl + pr
-    dxp = np.zeros((n, hp, wp, cm), dy.dtype)
-    for ry in range(min(sh, kh, hp)):
-        a, u = -(-(kh - ry) // sh), -(-(hp - ry) // sh)
-        for rx in range(min(sw, kw, wp)):
-            b, v = -(-(kw - rx) // sw), -(-(wp - rx) // sw)
-            dyp = np.ascontiguousarray(_crop_pad(dy, a - 1, u - oh, b - 1, v - ow))
-            taps = _depthwise_taps(f[ry::sh, rx::sw][::-1, ::-1], cm, v, 1)
-            phase = np.empty((n, u, v, cm), dy.dtype)
-            _depthwise_rows(dyp, taps, (1, 1), (1, 1), (u, v), phase.reshape(n, u, v * cm))
-            dxp[:, ry::sh, rx::sw] = phase
-    return dxp[:, pt : pt + h, pl : pl + w, :]
+    """Strided input gradient (over c * m channels) by stride phases (`_by_stride_phases`):
+    each phase a stride-1 depthwise convolution with the rotated sub-filter."""
+    n, cm = dy.shape[0], dy.shape[3]
+
+    def phase(sub, dyp, taps, size):
+        out = np.empty((n, *size, cm), dy.dtype)
+        rows = _depthwise_taps(sub, cm, size[1], 1)
+        _depthwise_rows(dyp, rows, (1, 1), (1, 1), size, out.reshape(n, size[0], -1))
+        return out
+
+    return _by_stride_phases(in_shape, f, dy, strides, pads, cm, phase)
 
 
 def depthwise_conv2d_backprop_filter(x, f_shape, dy, strides, dilations, pads) -> np.ndarray:

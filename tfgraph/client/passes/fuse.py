@@ -320,7 +320,7 @@ def _small_values_step(chain: FusedChain):
     n_ext = len(chain.ext_slots)
     first_ext = sorted({a for a in chain.calls[0][1:] if a is not None and a >= 0})
     if any(a >= n_ext and chain.consts[a - n_ext].size >= MIN_ELEMENTS for a in first_ext):
-        return _as_function(chain)  # (a big constant: every run may chunk)
+        return chain  # (a big constant: every run may chunk)
 
     def operand(a):
         if a < 0:
@@ -361,13 +361,6 @@ def _small_values_step(chain: FusedChain):
         chain, chain._failed, np.ndarray, MIN_ELEMENTS, chain.out_slot,
         *(fn for fn, _, _ in chain.calls), *chain.ext_slots, *chain.consts, *chain.dead,
     )  # fmt: skip
-
-
-def _as_function(chain: FusedChain):
-    def fused_chain(v):
-        chain(v)
-
-    return fused_chain
 
 
 # Elements of a filled buffer: a whole chunk of the biggest (_MAX_CHUNK_BYTES of float32), as
