@@ -16,6 +16,14 @@ subnormals split over its threads must be exactly zero, or the copy is not used.
 Measured (2 cores, AVX-512, quiet): an LSTM's 32 x 256 @ 256 x 512 product 76 -> 58 us,
 a 128 x 784 @ 784 x 256 layer 362 -> 237 us, against numpy's BLAS on one thread.
 
+The library takes the kernels OpenBLAS picks for this CPU, or those TFGRAPH_BLAS_CORETYPE
+names; OPENBLAS_CORETYPE, which pins numpy's OpenBLAS, does not reach it (TF's kernels
+ignore it too). A machine that pins numpy to AVX2 kernels (OPENBLAS_CORETYPE=Haswell) on
+an AVX-512 CPU that runs AVX-512 at full width (AMD Zen 5) would otherwise halve
+tfgraph's products: single precision on one thread, Haswell -> SkylakeX kernels, 6272 x
+800 @ 800 x 64 35 -> 66 GMAC/s, 128 x 784 @ 784 x 256 49 -> 87, 32 x 256 @ 256 x 512
+40 -> 54, 1024 x 1024 @ 1024 x 1024 51 -> 99.
+
 Unavailable (no wheel, another platform, no MXCSR control, a failed check):
 `matmul` returns None and callers use numpy.
 
@@ -109,8 +117,13 @@ def _open() -> dict:
         return {}
     enter, exit_ = denormal.fp_hooks()
     token = enter()  # (the library's threads start now and inherit FTZ|DAZ)
-    saved = os.environ.get("OPENBLAS_THREAD_TIMEOUT")
-    os.environ["OPENBLAS_THREAD_TIMEOUT"] = str(_SPIN_LOG2_CYCLES)
+    # (the library reads these when it loads; a None removes one for that moment)
+    settings = {
+        "OPENBLAS_THREAD_TIMEOUT": str(_SPIN_LOG2_CYCLES),
+        "OPENBLAS_CORETYPE": os.environ.get("TFGRAPH_BLAS_CORETYPE") or None,
+    }
+    saved = {name: os.environ.get(name) for name in settings}
+    _set_environ(settings)
     try:
         lib = ctypes.CDLL(path, mode=os.RTLD_LOCAL)
         lib.scipy_openblas_set_num_threads(threads)
@@ -138,11 +151,17 @@ def _open() -> dict:
     except (OSError, AttributeError):
         return {}
     finally:
-        if saved is None:
-            del os.environ["OPENBLAS_THREAD_TIMEOUT"]
-        else:
-            os.environ["OPENBLAS_THREAD_TIMEOUT"] = saved
+        _set_environ(saved)
         exit_(token)
+
+
+def _set_environ(values: dict) -> None:
+    """Sets environment variables; a None value removes one."""
+    for name, value in values.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 def _flushes(gemm) -> bool:
@@ -429,11 +448,12 @@ def _numpy_way(a, b) -> bool:
     return base_a is not (b if b.base is None else b.base)
 
 
-def matmul(a, b, shared: bool = True, threads: int | None = None):
+def matmul(a, b, shared: bool = True, threads: int | None = None, out=None):
     """`a @ b` of 2-D float32 (float64) arrays, in `pieces` of one thread each (of
     `threads`, by default the kernel threads): on the private OpenBLAS's threads at once
-    (`shared`) or one after another in this thread, with the same bits either way; None
-    where it does not apply (other dtypes, empty operands, no private OpenBLAS)."""
+    (`shared`) or one after another in this thread, with the same bits either way; into
+    `out` when given (C-contiguous, of the product's shape and dtype); None where it does
+    not apply (other dtypes, empty operands, another `out`, no private OpenBLAS)."""
     if not _loaded:
         _load()
     fn = _gemm.get(a.dtype)
@@ -447,9 +467,12 @@ def matmul(a, b, shared: bool = True, threads: int | None = None):
         a = np.ascontiguousarray(a)
     if _layout(b, k, n) is None:
         b = np.ascontiguousarray(b)
+    if out is None:
+        out = np.empty((m, n), a.dtype)
+    elif out.shape != (m, n) or out.dtype != a.dtype or not out.flags.c_contiguous:
+        return None
     if threads is None:
         threads = _threads()
-    out = np.empty((m, n), a.dtype)
     # (FTZ|DAZ for this call whoever calls it: should OpenBLAS start its threads again,
     # after a fork for one, they start from here with it too)
     token = _enter()
