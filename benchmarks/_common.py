@@ -293,14 +293,24 @@ def openblas_core(env: dict | None = None) -> str:
     return proc.stdout.strip() or "unknown"
 
 
+def private_blas_core() -> str:
+    """The kernels of tfgraph's private OpenBLAS (platform/blas.py) in a fresh process
+    ("None" when it is not used). OPENBLAS_CORETYPE does not reach it."""
+    code = "from tfgraph.platform import blas; print(blas.core_name())"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    return proc.stdout.strip() or "unknown"
+
+
 def blas_configurations() -> list[tuple[str, dict]]:
     """(label, environment changes): numpy's BLAS as this environment sets it and, when
-    OPENBLAS_CORETYPE pins other kernels than OpenBLAS would pick, OpenBLAS's own choice."""
+    OPENBLAS_CORETYPE pins other kernels than OpenBLAS would pick, OpenBLAS's own choice.
+    (tfgraph's big products run on its private OpenBLAS, the same in both.)"""
     pinned = os.environ.get("OPENBLAS_CORETYPE")
     core = openblas_core()
+    ours = f"; tfgraph's private OpenBLAS: {private_blas_core()} kernels"
     if pinned is None:
-        return [(f"numpy's BLAS: OpenBLAS's choice for this CPU ({core} kernels)", {})]
-    configs = [(f"numpy's BLAS as this environment pins it (OPENBLAS_CORETYPE={pinned})", {})]
+        return [(f"numpy's BLAS: OpenBLAS's choice for this CPU ({core} kernels){ours}", {})]
+    configs = [(f"numpy's BLAS as this environment pins it (OPENBLAS_CORETYPE={pinned}){ours}", {})]
     unset = {"OPENBLAS_CORETYPE": None}
     own = openblas_core(unset)
     if own not in ("unknown", core):

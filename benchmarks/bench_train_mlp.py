@@ -10,10 +10,12 @@ their own, then run blocks of BENCH_STEPS steps in turn, BENCH_ROUNDS rounds, so
 every round sees about the same machine (benchmarks/_common.py's paired blocks); a
 step's time is the best block's mean, a ratio the median of the rounds' ratios.
 numpy's BLAS follows the environment (e.g. OPENBLAS_NUM_THREADS), for both the numpy
-step and tfgraph; TF uses its own kernels and thread pool. Where the environment pins
-OpenBLAS to other kernels than it would pick for this CPU (OPENBLAS_CORETYPE; this
-project's machines pin AVX2 kernels on CPUs with AVX-512, which TF uses), numpy and
-tfgraph also run with OpenBLAS's own choice, and both sets of ratios are printed.
+step and tfgraph's small products; tfgraph's big products run on its private OpenBLAS
+(OpenBLAS's own kernels for the CPU); TF uses its own kernels and thread pool. Where the
+environment pins OpenBLAS to other kernels than it would pick for this CPU
+(OPENBLAS_CORETYPE; this project's machines pin AVX2 kernels on CPUs with AVX-512, which
+TF uses), numpy and tfgraph also run with OpenBLAS's own choice, and both sets of
+ratios are printed.
 """
 
 from __future__ import annotations

@@ -297,3 +297,56 @@ def test_the_few_row_choice_is_made_once_at_load():
         pytest.skip("no private OpenBLAS here")
     assert blas.shares_few_rows() in (True, False)
     assert blas.shares_few_rows() is blas._few_rows_shared
+
+
+_CORES = """
+import ctypes, glob, os, numpy
+from tfgraph.platform import blas
+ours = blas.core_name()
+numpys = None  # (numpy's bundled OpenBLAS, where numpy has one)
+libs = os.path.join(os.path.dirname(numpy.__file__), os.pardir, "numpy.libs", "*openblas*")
+for lib in glob.glob(libs):
+    for symbol in ("scipy_openblas_get_corename64_", "openblas_get_corename64_"):
+        fn = getattr(ctypes.CDLL(lib), symbol, None)
+        if fn is not None:
+            fn.restype = ctypes.c_char_p
+            numpys = fn().decode()
+print(ours, numpys, os.environ.get("OPENBLAS_CORETYPE"))
+"""
+
+
+def _cores(**changes) -> list[str]:
+    """(private library's kernels, numpy's, OPENBLAS_CORETYPE after the load) in a fresh
+    process whose environment has `changes` (None: removed)."""
+    env = dict(os.environ)
+    for name, value in changes.items():
+        env.pop(name, None) if value is None else env.__setitem__(name, value)
+    out = subprocess.run(
+        [sys.executable, "-c", _CORES], env=env, capture_output=True, text=True, check=True
+    )
+    return out.stdout.split()
+
+
+def test_the_library_takes_openblas_own_kernels_whatever_pins_numpys():
+    """OPENBLAS_CORETYPE pins numpy's OpenBLAS only: the private library takes the
+    kernels OpenBLAS picks for this CPU (as TF's kernels ignore the pin), and the
+    environment is as it was after the load."""
+    own = _cores(OPENBLAS_CORETYPE=None, TFGRAPH_BLAS_CORETYPE=None)
+    pinned = _cores(OPENBLAS_CORETYPE="Haswell", TFGRAPH_BLAS_CORETYPE=None)
+    if own[1] != "None":
+        assert own[0] == own[1]  # (both OpenBLAS builds pick alike)
+    assert pinned[0] == own[0]
+    assert pinned[2] == "Haswell"
+    if pinned[1] != "None":
+        assert pinned[1] == "Haswell"  # (numpy's as pinned)
+
+
+def test_the_environment_names_the_librarys_kernels():
+    """TFGRAPH_BLAS_CORETYPE names the private library's kernels (AVX2 ones here, which
+    every x86-64 machine this library runs on can run, else OpenBLAS's fallback)."""
+    got = _cores(OPENBLAS_CORETYPE=None, TFGRAPH_BLAS_CORETYPE="Haswell")
+    with open("/proc/cpuinfo") as f:
+        avx2 = "avx2" in f.read()
+    if avx2:
+        assert got[0] == "Haswell"
+    assert got[2] == "None"

@@ -60,7 +60,7 @@ import numpy as np
 
 from tfgraph.platform import denormal
 
-__all__ = ["DTYPES", "available", "matmul"]
+__all__ = ["DTYPES", "available", "core_name", "matmul"]
 
 _ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
 _enter, _exit = denormal.fp_hooks()
@@ -127,6 +127,10 @@ def _open() -> dict:
     try:
         lib = ctypes.CDLL(path, mode=os.RTLD_LOCAL)
         lib.scipy_openblas_set_num_threads(threads)
+        corename = lib.scipy_openblas_get_corename
+        corename.restype = ctypes.c_char_p
+        global _core_name
+        _core_name = corename().decode()
         gemm = {}
         for dtype, name, scalar in (
             (np.dtype(np.float32), "scipy_cblas_sgemm_batch", ctypes.c_float),
@@ -315,6 +319,15 @@ def shares_few_rows() -> bool:
     if not _loaded:
         _load()
     return _few_rows_shared
+
+
+_core_name: str | None = None
+
+
+def core_name() -> str | None:
+    """The kernels the private OpenBLAS runs ("SkylakeX", "Haswell", ...; None when it is
+    not used). Loads it on first use."""
+    return _core_name if available() else None
 
 
 def available() -> bool:
