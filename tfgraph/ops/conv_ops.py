@@ -344,7 +344,7 @@ def _conv_kernel(depthwise: bool):
         spec = _ConvSpec(op, label, errors.UnimplementedError)
         fmt = spec.fmt
 
-        def kernel(x, f):
+        def kernel(x, f, epilogue=None):
             (x, f), out_dtype = _prepare((x, f), op)
             _rank4(op, x, "input", label)
             _rank4(op, f, "filter", label)
@@ -359,9 +359,19 @@ def _conv_kernel(depthwise: bool):
                     op, f"input depth must be evenly divisible by filter depth: {c} vs {cg}"
                 )
             (oh, ow), pads = spec.geometry((h, w), (kh, kw))
-            y = compute(x, f, spec.strides, spec.dilations, pads, (oh, ow))
+            if epilogue is None:
+                y = compute(x, f, spec.strides, spec.dilations, pads, (oh, ow))
+            else:
+                y = compute(x, f, spec.strides, spec.dilations, pads, (oh, ow), epilogue)
             return _from_nhwc(y.astype(out_dtype, copy=False), fmt)
 
+        if not depthwise and not fmt.startswith(b"NC"):
+
+            def with_epilogue(x, f, epilogue):
+                """`kernel(x, f)` with ck.conv2d's `epilogue`."""
+                return kernel(x, f, epilogue)
+
+            kernel.with_epilogue = with_epilogue
         return kernel
 
     return make
@@ -1106,6 +1116,8 @@ def _bias_add_kernel(op, ctx):
     if value_dims is not None and bias_dims is not None and len(value_dims) >= 2:
         channel = value_dims[1] if nchw and len(value_dims) > 2 else value_dims[-1]
         if channel is not None and bias_dims[0] is not None:
+            if not nchw:  # (value + bias along the last dimension: the ufunc, fusable)
+                kernel.broadcasting = np.add
             return kernel  # the shape rule has checked them
 
     def checked(value, bias):
