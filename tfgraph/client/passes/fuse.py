@@ -13,6 +13,10 @@ A group is a run of consecutive steps of the plan's order (only constants and fo
 ops between them), each reading the one before it, whose intermediate values nothing else reads or
 fetches: deferring its ops to the group's step therefore changes no value any other
 step sees. `TFGRAPH_FUSE=0` turns the pass off.
+
+A convolution whose output only such a chain (or one such op) reads runs it on each
+block of its output as the block is made (`ConvEpilogue`; TF's remapper fuses Conv2D +
+BiasAdd + Relu alike), so the activation is finished while in cache.
 """
 
 from __future__ import annotations
