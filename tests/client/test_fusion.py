@@ -407,3 +407,16 @@ def test_convolutions_whose_chain_cannot_take_the_blocks_run_it_after(case, epil
     for g, e in zip(got, expected, strict=True):
         assert g.dtype == e.dtype
         np.testing.assert_array_equal(g, e)
+
+
+def test_a_fused_convolutions_error_names_the_convolution(monkeypatch):
+    monkeypatch.setattr(fuse, "ENABLED", True)
+    feeds = _conv_feeds()
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 30, 30, None])
+        f = tf.placeholder(tf.float32, [3, 3, 3, 8])
+        y = tf.nn.relu(tf.nn.conv2d(x, f, [1, 1, 1, 1], "SAME", name="conv") + 1.0)
+        with tf.Session() as sess:
+            with pytest.raises(tf.errors.InvalidArgumentError, match="depth") as info:
+                sess.run(y, {x: feeds["x"][..., :2], f: feeds["f"]})
+    assert info.value.op.name == "conv"

@@ -365,7 +365,6 @@ class ConvEpilogue:
     def __init__(self, conv: Operation, kernel, chain: FusedChain, slots) -> None:
         slot_of = slots.slot_of
         self.fused_ops = (conv, *chain.fused_ops)
-        self.kernel = kernel
         self.with_epilogue = kernel.with_epilogue
         self.ins = tuple(slot_of[t] for t in conv._inputs)
         self.conv_slot = slot_of[conv._outputs[0]]
@@ -386,9 +385,10 @@ class ConvEpilogue:
             shape, period = layout
             return chain.range_runner(ext, shape, period, longest)
 
-        y = self.with_epilogue(x, f, epilogue)
-        if y is None:
-            y = self.kernel(x, f)
+        try:
+            y = self.with_epilogue(x, f, epilogue)
+        except Exception as e:  # (the plan names the chain's last op; this is the conv's)
+            raise _op_error(e, self.fused_ops[0]) from e
         if not finished:
             v[self.conv_slot] = y
             chain.step(v)  # (frees the dead values of both)

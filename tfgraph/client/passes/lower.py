@@ -198,8 +198,7 @@ def _conv_epilogue_step(ordered, c: int, group, ufuncs, slots: Slots, dead_after
     if getattr(kernel, "with_epilogue", None) is None:
         return None
     chain = _chain(ordered, group, (c, *group), ufuncs, slots, dead_after)
-    step = fuse.ConvEpilogue(ordered[c], kernel, chain, slots)
-    return step
+    return fuse.ConvEpilogue(ordered[c], kernel, chain, slots)
 
 
 def _lower_with_frames(ordered, slots, folded, anchors, fed, ctx, frame_of):
