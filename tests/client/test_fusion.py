@@ -290,133 +290,18 @@ def test_a_chain_of_ops_that_may_not_broadcast_fails_as_tf_does(fused_steps):
     assert info.value.op.name == "sub"
 
 
-# -- convolutions finishing their blocks with the chain after them (fuse.ConvEpilogue) ---------
-@pytest.fixture
-def epilogues(monkeypatch):
-    """Per convolution call of the block kernel: whether it was given an epilogue that
-    took the blocks (True), one that declined them (False); no entry without one."""
-    from tfgraph.ops import conv_kernels as ck
-
-    taken: list[bool] = []
-    im2col = ck._im2col_matmul
-
-    def spy(*args, epilogue=None):
-        if len(args) > 7:
-            *args, epilogue = args
-        if epilogue is None:
-            return im2col(*args)
-
-        def watched(out, longest):
-            finish = epilogue(out, longest)
-            taken.append(finish is not None)
-            return finish
-
-        return im2col(*args, watched)
-
-    monkeypatch.setattr(ck, "_im2col_matmul", spy)
-    return taken
-
-
-def _conv_feeds(dtype=np.float32, c=3, co=8, k=3):
-    rng = np.random.RandomState(5)
-    x = rng.standard_normal((40, 30, 30, c)).astype(dtype)  # (over MIN_ELEMENTS outputs)
-    x[0, 0, 0, 0] = np.nan
-    return {
-        "x": x,
-        "f": rng.standard_normal((k, k, c, co)).astype(dtype),
-        "b": rng.standard_normal(co).astype(dtype),
-        "r": rng.standard_normal((40, 30, 30, co)).astype(dtype),
-    }
-
-
-def _conv(p, **kw):
-    return tf.nn.conv2d(p["x"], p["f"], [1, 1, 1, 1], "SAME", **kw)
-
-
-_EPILOGUE_CASES = {
-    "add and relu": lambda p: tf.nn.relu(_conv(p) + p["b"]),
-    "bias_add and relu": lambda p: tf.nn.relu(tf.nn.bias_add(_conv(p), p["b"])),
-    "relu": lambda p: tf.nn.relu(_conv(p)),
-    "residual": lambda p: tf.nn.relu(_conv(p) * 0.5 + p["r"]) - 1.0,
-}
-
-
-@pytest.mark.parametrize("threads", [1, 2])
-@pytest.mark.parametrize("case", sorted(_EPILOGUE_CASES))
-def test_a_convolution_runs_the_chain_after_it_on_its_blocks(case, threads, epilogues, monkeypatch):
-    """conv2d -> bias -> ReLU (and other chains reading the convolution's output only)
-    is one step whose blocks run the chain while in cache; every value as unfused (NaN
-    and the sign of zero included), on one thread or two."""
-    from tfgraph.platform import parallel
-
-    monkeypatch.setattr(parallel, "_THREADS", threads)
-    monkeypatch.setattr(parallel, "_pool", None)
-    build = _EPILOGUE_CASES[case]
-    feeds = _conv_feeds()
-    expected = _run(build, feeds, False, monkeypatch)
-    assert epilogues == []
-    got = _run(build, feeds, True, monkeypatch)
-    assert epilogues == [True]
-    np.testing.assert_array_equal(got, expected)
-    np.testing.assert_array_equal(np.signbit(got), np.signbit(expected))
-
-
-def test_step_stats_name_the_convolution_and_its_chain(monkeypatch):
-    monkeypatch.setattr(fuse, "ENABLED", True)
-    feeds = _conv_feeds()
-    with tf.Graph().as_default():
-        x = tf.placeholder(tf.float32, feeds["x"].shape)
-        y = tf.nn.relu(tf.nn.conv2d(x, feeds["f"], [1, 1, 1, 1], "SAME", name="conv") + 1.0)
-        meta = tf.RunMetadata()
-        with tf.Session() as sess:
-            options = tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)
-            sess.run(y, {x: feeds["x"]}, options=options, run_metadata=meta)
-    names = {n.node_name for d in meta.step_stats.dev_stats for n in d.node_stats}
-    assert {"conv", "add", "Relu"} <= names
-
-
-@pytest.mark.parametrize(
-    "case",
-    ["fetched", "bias of shape [1, C]", "1x1", "float16", "NCHW"],
-)
-def test_convolutions_whose_chain_cannot_take_the_blocks_run_it_after(case, epilogues, monkeypatch):
-    """The convolution's output also fetched: two steps. A bias that is not a trailing
-    row of the output, a 1x1 convolution (one product, no blocks): the chain runs after
-    the convolution, as unfused. Half precision chains are not fused; NCHW outputs are
-    not made in blocks of NHWC rows: no epilogue."""
-    dtype = np.float16 if case == "float16" else np.float32
-    feeds = _conv_feeds(dtype, k=1 if case == "1x1" else 3)
-    if case == "bias of shape [1, C]":
-        feeds["b"] = feeds["b"][None]
+def test_bias_add_in_nhwc_joins_chains(fused_steps, monkeypatch):
+    """tf.nn.bias_add (NHWC, shapes checked when the graph is built) is the ufunc add:
+    `relu(bias_add(x, b))`, as tf.layers writes it, is one step, with the unfused values."""
+    rng = np.random.RandomState(4)
+    feeds = {"x": rng.standard_normal((N // 8, 8)).astype(np.float32),
+             "b": rng.standard_normal(8).astype(np.float32)}  # fmt: skip
 
     def build(p):
-        if case == "NCHW":
-            conv = tf.nn.conv2d(
-                tf.transpose(p["x"], [0, 3, 1, 2]), p["f"], [1, 1, 1, 1], "SAME",
-                data_format="NCHW",
-            )  # fmt: skip
-            return [tf.nn.relu(conv + tf.reshape(p["b"], [-1, 1, 1]))]
-        conv = _conv(p)
-        out = tf.nn.relu(conv + p["b"])
-        return [out, conv] if case == "fetched" else [out]
+        return tf.nn.relu(tf.nn.bias_add(p["x"], p["b"]))
 
     expected = _run(build, feeds, False, monkeypatch)
+    fused_steps.clear()
     got = _run(build, feeds, True, monkeypatch)
-    # (offered and declined where the step is one; half precision chains are not fused)
-    assert epilogues == ([False] if case == "bias of shape [1, C]" else [])
-    for g, e in zip(got, expected, strict=True):
-        assert g.dtype == e.dtype
-        np.testing.assert_array_equal(g, e)
-
-
-def test_a_fused_convolutions_error_names_the_convolution(monkeypatch):
-    monkeypatch.setattr(fuse, "ENABLED", True)
-    feeds = _conv_feeds()
-    with tf.Graph().as_default():
-        x = tf.placeholder(tf.float32, [None, 30, 30, None])
-        f = tf.placeholder(tf.float32, [3, 3, 3, 8])
-        y = tf.nn.relu(tf.nn.conv2d(x, f, [1, 1, 1, 1], "SAME", name="conv") + 1.0)
-        with tf.Session() as sess:
-            with pytest.raises(tf.errors.InvalidArgumentError, match="depth") as info:
-                sess.run(y, {x: feeds["x"][..., :2], f: feeds["f"]})
-    assert info.value.op.name == "conv"
+    assert fused_steps == [2]
+    np.testing.assert_array_equal(got, expected)

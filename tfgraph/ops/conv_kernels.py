@@ -153,9 +153,9 @@ def _crop_pad(x: np.ndarray, top: int, bottom: int, left: int, right: int) -> np
     return _pad(x, max(top, 0), max(bottom, 0), max(left, 0), max(right, 0))
 
 
-def _im2col_matmul(xp, f2, kh, kw, strides, dilations, out_hw, epilogue=None) -> np.ndarray:
+def _im2col_matmul(xp, f2, kh, kw, strides, dilations, out_hw) -> np.ndarray:
     """conv2d of the padded input `xp` with the (kh * kw * c, co) filter matrix `f2`: the
-    patches in blocks, each one product into the output (then `conv2d`'s epilogue)."""
+    patches in blocks, each one product into the output."""
     xp = np.ascontiguousarray(xp)
     n = xp.shape[0]
     oh, ow = out_hw
@@ -163,11 +163,6 @@ def _im2col_matmul(xp, f2, kh, kw, strides, dilations, out_hw, epilogue=None) ->
     out = np.empty((n, oh, ow, co), np.result_type(xp.dtype, f2.dtype))
     view = _patch_view(xp, kh, kw, strides, dilations, out_hw)
     blocks = _blocks(n, oh, ow * k * xp.itemsize)
-    finish = None
-    if epilogue is not None:
-        longest = max((b.stop - b.start) * (r.stop - r.start) for b, r in blocks) * ow * co
-        finish = epilogue(out, longest)
-    flat = out.reshape(-1)
 
     def work(block_range, state):
         bs, rs = block_range
@@ -177,10 +172,6 @@ def _im2col_matmul(xp, f2, kh, kw, strides, dilations, out_hw, epilogue=None) ->
         cols = state[0][: block.size].reshape(block.shape)
         np.copyto(cols, block)
         _product(cols.reshape(-1, k), f2, out[bs, rs].reshape(-1, co))
-        if finish is not None:  # (whole images, or rows of one: a flat range of out)
-            lo = (bs.start * oh + rs.start) * ow * co
-            hi = lo + (bs.stop - bs.start) * (rs.stop - rs.start) * ow * co
-            finish(flat[lo:hi], lo, hi)
 
     parallel.run_blocks(blocks, work, lambda: [None])
     return out
@@ -205,14 +196,8 @@ def _one_by_one(x, strides, out_hw) -> np.ndarray:
     return np.ascontiguousarray(x).reshape(-1, x.shape[3])
 
 
-def conv2d(x, f, strides, dilations, pads, out_hw, epilogue=None) -> np.ndarray:
-    """Grouped 2-D convolution: x [n, h, w, c], f [kh, kw, c / groups, co].
-
-    `epilogue(out, longest)`, when given, is called once the output array is made, where
-    the output is computed in blocks: it returns None, or a function (dst, lo, hi) that
-    finishes the flat range [lo, hi) of the output (at most `longest` long) in place,
-    `dst` being that range; the kernel calls it on each block right after the block's
-    product, in the same thread (see client/passes/fuse.py's ConvEpilogue)."""
+def conv2d(x, f, strides, dilations, pads, out_hw) -> np.ndarray:
+    """Grouped 2-D convolution: x [n, h, w, c], f [kh, kw, c / groups, co]."""
     n, _, _, c = x.shape
     kh, kw, cg, co = f.shape
     oh, ow = out_hw
@@ -225,9 +210,7 @@ def conv2d(x, f, strides, dilations, pads, out_hw, epilogue=None) -> np.ndarray:
         if (kh, kw) == (1, 1) and not any(pads):
             product = parallel.matmul(_one_by_one(x, strides, out_hw), f.reshape(c, co))
             return product.reshape(n, oh, ow, co)
-        return _im2col_matmul(
-            _pad(x, *pads), f.reshape(-1, co), kh, kw, strides, dilations, out_hw, epilogue
-        )
+        return _im2col_matmul(_pad(x, *pads), f.reshape(-1, co), kh, kw, strides, dilations, out_hw)
     xp = _pad(x, *pads)
     acc = np.zeros((groups, p, og), x.dtype)
     for i in range(kh):

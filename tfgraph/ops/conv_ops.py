@@ -344,7 +344,7 @@ def _conv_kernel(depthwise: bool):
         spec = _ConvSpec(op, label, errors.UnimplementedError)
         fmt = spec.fmt
 
-        def kernel(x, f, epilogue=None):
+        def kernel(x, f):
             (x, f), out_dtype = _prepare((x, f), op)
             _rank4(op, x, "input", label)
             _rank4(op, f, "filter", label)
@@ -359,19 +359,9 @@ def _conv_kernel(depthwise: bool):
                     op, f"input depth must be evenly divisible by filter depth: {c} vs {cg}"
                 )
             (oh, ow), pads = spec.geometry((h, w), (kh, kw))
-            if epilogue is None:
-                y = compute(x, f, spec.strides, spec.dilations, pads, (oh, ow))
-            else:
-                y = compute(x, f, spec.strides, spec.dilations, pads, (oh, ow), epilogue)
+            y = compute(x, f, spec.strides, spec.dilations, pads, (oh, ow))
             return _from_nhwc(y.astype(out_dtype, copy=False), fmt)
 
-        if not depthwise and not fmt.startswith(b"NC"):
-
-            def with_epilogue(x, f, epilogue):
-                """`kernel(x, f)` with ck.conv2d's `epilogue`."""
-                return kernel(x, f, epilogue)
-
-            kernel.with_epilogue = with_epilogue
         return kernel
 
     return make

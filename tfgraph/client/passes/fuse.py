@@ -13,10 +13,6 @@ A group is a run of consecutive steps of the plan's order (only constants and fo
 ops between them), each reading the one before it, whose intermediate values nothing else reads or
 fetches: deferring its ops to the group's step therefore changes no value any other
 step sees. `TFGRAPH_FUSE=0` turns the pass off.
-
-A convolution whose output only such a chain (or one such op) reads runs it on each
-block of its output as the block is made (`ConvEpilogue`; TF's remapper fuses Conv2D +
-BiasAdd + Relu alike), so the activation is finished while in cache.
 """
 
 from __future__ import annotations
@@ -32,7 +28,7 @@ from tfgraph.framework.ops import Operation
 from tfgraph.ops.common_shapes import raise_if_incompatible
 from tfgraph.platform import parallel
 
-__all__ = ["ENABLED", "MIN_ELEMENTS", "ConvEpilogue", "FusedChain", "elementwise_groups"]
+__all__ = ["ENABLED", "MIN_ELEMENTS", "FusedChain", "elementwise_groups"]
 
 ENABLED = os.environ.get("TFGRAPH_FUSE", "1") != "0"
 # Below this many elements a chain runs op by op (a chunked pass does not pay).
@@ -48,18 +44,10 @@ _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _SLOW_WITH_0D = frozenset({np.maximum, np.minimum, np.fmax, np.fmin})
 
 
-def _as_ufunc(op: Operation, fn) -> np.ufunc | None:
-    """`_kernel_of`'s kernel if it is the op's ufunc, else None."""
-    if op._op_def.ufunc_form is not None:  # (against a constant: one input less)
-        return fn
-    if isinstance(fn, np.ufunc) and fn.nout == 1 and fn.nin == len(op._inputs):
-        return fn
-    return None
-
-
-def _kernel_of(op: Operation, ctx, anchors: dict, fed: set, excluded):
-    """The bound kernel (a ufunc for the checked broadcasting ones) of a pure op with one
-    float output and one or two value inputs, not known to be small; else None."""
+def _ufunc_of(op: Operation, ctx, anchors: dict, fed: set, excluded) -> np.ufunc | None:
+    """The op's bound kernel if it is a one-output numpy ufunc on float values (an
+    elementwise op; a ufunc checked for shapes that may not broadcast counts, as its
+    ufunc), else None."""
     op_def = op._op_def
     if (
         not op_def.is_pure
@@ -91,19 +79,18 @@ def _kernel_of(op: Operation, ctx, anchors: dict, fed: set, excluded):
     fn = bind_kernel(op, ctx)  # (a pure op's kernel: binding it has no effect)
     # (a ufunc checked for shapes that may not broadcast: fused, its failure is checked
     # the same way, `_one_by_one`)
-    return getattr(fn, "broadcasting", fn)
+    fn = getattr(fn, "broadcasting", fn)
+    if isinstance(fn, np.ufunc) and fn.nout == 1 and fn.nin == len(op._inputs):
+        return fn
+    return None
 
 
-def elementwise_groups(ordered, slots, anchors: dict, fed: set, ctx) -> tuple[dict, dict, dict]:
+def elementwise_groups(ordered, slots, anchors: dict, fed: set, ctx) -> tuple[dict, dict]:
     """The fusable chains of `ordered` ({position: its chain, a list of at least two
-    positions}), the ufunc of each fusable op, and the convolutions whose output blocks
-    run the chain after them ({the convolution's position: the chain's positions}, see
-    `ConvEpilogue`): ops whose kernel has `with_epilogue`, followed by a chain (or one
-    fusable op) that alone reads the output, with only pure ops between them that do not
-    read the convolution's inputs (so it may run at the chain's place)."""
+    positions}), and the ufunc of each of their ops."""
     ufuncs: dict = {}
     if not ENABLED:
-        return {}, ufuncs, {}
+        return {}, ufuncs
     slot_of = slots.slot_of
     excluded = set(slots.aliased) | set(slots.live_of) | set(slots.lazy_inputs)
     keep = set(slots.fetch_slots) | set(slots.snapshot_of)
@@ -116,27 +103,14 @@ def elementwise_groups(ordered, slots, anchors: dict, fed: set, ctx) -> tuple[di
     groups: list[list[int]] = []
     current: list[int] = []
     previous = -1  # position of the last op that makes a step
-    readers: dict = {}  # a convolution's position: the position of the op reading its output
-    conv, conv_at = None, -1  # the last convolution, while pure ops not reading its inputs follow
     for i, op in enumerate(ordered):
         if op in anchors or op._op_def.constant:  # (no step: its value is in the template)
             continue
-        if conv is not None:
-            if conv._outputs[0] in op._inputs:
-                readers[conv_at] = i
-                conv = None
-            elif not (op._op_def.is_pure or op._op_def.variable) or any(
-                t in conv._inputs for t in op._inputs
-            ):
-                conv = None  # (the convolution could not wait for its reader past this op)
-        kernel = _kernel_of(op, ctx, anchors, fed, excluded)
-        fn = _as_ufunc(op, kernel)
+        fn = _ufunc_of(op, ctx, anchors, fed, excluded)
         if fn is None:
             if len(current) > 1:
                 groups.append(current)
             current, previous = [], i
-            if getattr(kernel, "with_epilogue", None) is not None:
-                conv, conv_at = op, i  # (a convolution that can finish its output's blocks)
             continue
         joins = False
         if current and current[-1] == previous:
@@ -157,20 +131,7 @@ def elementwise_groups(ordered, slots, anchors: dict, fed: set, ctx) -> tuple[di
         previous = i
     if len(current) > 1:
         groups.append(current)
-    group_at = {p: g for g in groups for p in g}
-    epilogues = {}
-    for c, j in readers.items():
-        out = ordered[c]._outputs[0]
-        if (
-            ordered[j] in ufuncs
-            and out in ordered[j]._inputs
-            and uses.get(out) == 1
-            and out not in fed
-            and slot_of.get(out) not in keep
-            and out not in slots.snapshot_of
-        ):
-            epilogues[c] = group_at.get(j, [j])
-    return group_at, ufuncs, epilogues
+    return {p: g for g in groups for p in g}, ufuncs
 
 
 class FusedChain:
@@ -300,38 +261,21 @@ class FusedChain:
         size = math.prod(shape)
         out = np.empty(shape, self.dtype)
         flat_out = out.reshape(-1)
+        fns, args = self.fns, self.args
         threads = parallel.num_threads() if size >= _PARALLEL_ELEMENTS else 1
         chunk = min(-(-size // threads), self.max_chunk)
         chunk = max(chunk // period, 1) * period  # (chunks start at a row's start)
-        run = self.range_runner(ext, shape, period, chunk)
-        blocks = [(lo, min(lo + chunk, size)) for lo in range(0, size, chunk)]
-
-        def work(block, _state):
-            lo, hi = block
-            run(flat_out[lo:hi], lo, hi)  # (every op writes the output's chunk: in cache)
-
-        try:
-            parallel.run_blocks(blocks, work, blas=False)
-        except Exception as e:
-            raise _op_error(e, self.fused_ops[-1]) from e
-        return out
-
-    def range_runner(self, ext, shape, period: int, longest: int):
-        """A function (dst, lo, hi) running the chain on the flat range [lo, hi) of its
-        values (`_chunkable`'s shape and period; lo a multiple of the period, hi - lo at
-        most `longest`) into `dst`, which may be an operand's range itself."""
-        size = math.prod(shape)
-        fns, args = self.fns, self.args
-        # rows (biases) repeated over a range, so every op runs on flat contiguous pieces
+        # rows (biases) repeated over a chunk, so every op runs on flat contiguous pieces
         # (numpy's loop over a broadcast row of 32 is 2-3x slower than over a flat one)
         flat = [
             x
             if not x.ndim
             else x.reshape(-1)
             if x.shape == shape
-            else np.tile(x.reshape(-1), -(-longest // period))
+            else np.tile(x.reshape(-1), chunk // period)
             for x in ext
         ]
+        blocks = [(lo, min(lo + chunk, size)) for lo in range(0, size, chunk)]
         # 0-d operands of ufuncs that are slow with them: read from a filled buffer
         slow = [
             {j for j, a in enumerate(args[k]) if a[0] == "e" and not ext[a[1]].ndim}
@@ -340,63 +284,22 @@ class FusedChain:
             for k, fn in enumerate(fns)
         ]
 
-        def run(dst, lo: int, hi: int) -> None:
+        def work(block, _state):
+            lo, hi = block
+            dst = flat_out[lo:hi]  # (every op writes the output's chunk: it stays in cache)
             parts = [x[lo:hi] if x.size == size else x[: hi - lo] if x.ndim else x for x in flat]
             for k, fn in enumerate(fns):
                 vals = [dst if a[0] == "p" else parts[a[1]] for a in args[k]]
-                filled = slow[k]
-                if filled:
-                    _with_filled(fn, vals, filled, dst)
+                if slow[k]:
+                    _with_filled(fn, vals, slow[k], dst)
                 else:
                     fn(*vals, out=dst)
 
-        return run
-
-
-class ConvEpilogue:
-    """The step running a Conv2D and the elementwise chain that reads its output (a bias
-    add and a ReLU, as TF's remapper fuses them into _FusedConv2D): the convolution's
-    kernel runs the chain on each block of its output right after the block's product,
-    while the block is in cache, and the output is the chain's. Each element goes
-    through the same ufuncs in the same order as unfused. Where the kernel does not
-    compute its output in blocks, or the chain's operands do not fit blocks (see
-    `FusedChain._chunkable`), the two run one after the other as unfused."""
-
-    def __init__(self, conv: Operation, kernel, chain: FusedChain, slots) -> None:
-        slot_of = slots.slot_of
-        self.fused_ops = (conv, *chain.fused_ops)
-        self.with_epilogue = kernel.with_epilogue
-        self.ins = tuple(slot_of[t] for t in conv._inputs)
-        self.conv_slot = slot_of[conv._outputs[0]]
-        self.chain = chain
-
-    def __call__(self, v) -> None:
-        chain = self.chain
-        x, f = (v[s] for s in self.ins)
-        finished = []
-
-        def epilogue(out, longest: int):
-            ext = [out if s == self.conv_slot else v[s] for s in chain.ext_slots]
-            ext += chain.consts
-            layout = chain._chunkable(ext)
-            if layout is None or layout[0] != out.shape:
-                return None
-            finished.append(True)
-            shape, period = layout
-            return chain.range_runner(ext, shape, period, longest)
-
         try:
-            y = self.with_epilogue(x, f, epilogue)
-        except Exception as e:  # (the plan names the chain's last op; this is the conv's)
-            raise _op_error(e, self.fused_ops[0]) from e
-        if not finished:
-            v[self.conv_slot] = y
-            chain.step(v)  # (frees the dead values of both)
-            return
-        if chain.out_slot >= 0:
-            v[chain.out_slot] = y
-        for d in chain.dead:
-            v[d] = None
+            parallel.run_blocks(blocks, work, blas=False)
+        except Exception as e:
+            raise _op_error(e, self.fused_ops[-1]) from e
+        return out
 
 
 # -- the step of a chain: its ops' calls written out --------------------------------------

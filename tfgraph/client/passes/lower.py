@@ -158,16 +158,10 @@ def _grouped_steps(ordered, slots: Slots, anchors, fed, ctx, dead_after: dict, s
     None (the group's other ops)}: chains of elementwise ops (fuse.py) and product sums
     (products.py)."""
     out: dict = {}
-    group_at, ufuncs, epilogues = fuse.elementwise_groups(ordered, slots, anchors, fed, ctx)
-    for c, group in epilogues.items():
-        step = _conv_epilogue_step(ordered, c, group, ufuncs, slots, dead_after, ctx)
-        if step is not None:
-            out.update((p, None) for p in (c, *group))
-            out[group[-1]] = step
+    group_at, ufuncs = fuse.elementwise_groups(ordered, slots, anchors, fed, ctx)
     for i, group in group_at.items():
-        if i not in out:
-            last = i == group[-1]
-            out[i] = _fused_step(ordered, group, ufuncs, slots, dead_after) if last else None
+        last = i == group[-1]
+        out[i] = _fused_step(ordered, group, ufuncs, slots, dead_after) if last else None
     if sums:
         position = {op: i for i, op in enumerate(ordered)}
         for g in sums:
@@ -178,27 +172,13 @@ def _grouped_steps(ordered, slots: Slots, anchors, fed, ctx, dead_after: dict, s
 
 
 def _fused_step(ordered, group: list[int], ufuncs: dict, slots: Slots, dead_after: dict):
-    return _chain(ordered, group, group, ufuncs, slots, dead_after).step
-
-
-def _chain(ordered, group: list[int], positions, ufuncs: dict, slots: Slots, dead_after: dict):
-    """The FusedChain of `group`, freeing the dead values of the ops at `positions`."""
     members = [ordered[p] for p in group]
     s = slots.slot_of.get(members[-1]._outputs[0])
-    dead = tuple(sorted({d for p in positions for d in dead_after.get(p, ())}))
-    return fuse.FusedChain(
+    dead = tuple(sorted({d for p in group for d in dead_after.get(p, ())}))
+    chain = fuse.FusedChain(
         members, [ufuncs[m] for m in members], slots, -1 if s is None else s, dead
     )
-
-
-def _conv_epilogue_step(ordered, c: int, group, ufuncs, slots: Slots, dead_after: dict, ctx):
-    """The step of the convolution at `c` running the chain `group` on its output's
-    blocks (fuse.ConvEpilogue); None when its kernel cannot (a reference input)."""
-    kernel = _kernel(ordered[c], ctx)
-    if getattr(kernel, "with_epilogue", None) is None:
-        return None
-    chain = _chain(ordered, group, (c, *group), ufuncs, slots, dead_after)
-    return fuse.ConvEpilogue(ordered[c], kernel, chain, slots)
+    return chain.step
 
 
 def _lower_with_frames(ordered, slots, folded, anchors, fed, ctx, frame_of):
