@@ -50,6 +50,18 @@ def test_products_equal_numpy_for_every_layout(dtype):
         np.testing.assert_allclose(got, np.dot(x, y), rtol=tol, atol=tol)
 
 
+@pytest.mark.parametrize("shared", [True, False])
+def test_products_into_a_given_array(shared):
+    a, b = _operands(np.float32)
+    out = np.full((300, 250), np.nan, np.float32)
+    got = blas.matmul(a, b, shared, out=out)
+    assert got is out
+    np.testing.assert_allclose(out, np.dot(a, b), rtol=1e-4, atol=1e-4)
+    for wrong in (np.empty((250, 300), np.float32), np.empty((300, 250)),
+                  np.empty((250, 300), np.float32).T):  # fmt: skip
+        assert blas.matmul(a, b, shared, out=wrong) is None
+
+
 def test_what_it_does_not_take():
     a, b = _operands(np.float32)
     assert blas.matmul(a.astype(np.int32), b.astype(np.int32)) is None
