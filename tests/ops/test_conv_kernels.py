@@ -190,6 +190,16 @@ def input_grads(request, monkeypatch):
     return request.param
 
 
+@pytest.fixture(params=["by size", "tap-major patches"])
+def patch_layout(request, monkeypatch):
+    """Patches copied run by run, or one (channel, filter offset) plane at a time, as the
+    kernels choose by the runs' length (the grid's 1- and 3-channel cases take planes),
+    or as planes everywhere."""
+    if request.param == "tap-major patches":
+        monkeypatch.setattr(ck, "_TAP_MAJOR_RUN", 1 << 30)
+    return request.param
+
+
 def _explicit(pad, fmt):
     if isinstance(pad, str) or fmt == "NHWC":
         return pad
@@ -200,7 +210,7 @@ def _explicit(pad, fmt):
 @requires_tf
 @pytest.mark.parametrize("fmt", ["NHWC", "NCHW"])
 @pytest.mark.parametrize("case", CONV_CASES, ids=[c[0] for c in CONV_CASES])
-def test_conv2d_and_gradients_match_tf(tf_values, case, fmt, blocks, input_grads):
+def test_conv2d_and_gradients_match_tf(tf_values, case, fmt, blocks, input_grads, patch_layout):
     i = CONV_CASES.index(case)
     name, xs, fs, st, pad, dil = case
 
@@ -295,7 +305,7 @@ def _reversed_blocks(blocks, work, make_state=None, blas=True):
     return [state]
 
 
-def test_im2col_patch_buffers_fit_every_block(monkeypatch):
+def test_im2col_patch_buffers_fit_every_block(monkeypatch, patch_layout):
     """Blocks of output rows are not all alike (an image's last block is shorter): a
     thread's patch buffer must hold the biggest, whichever it meets first."""
     rng = np.random.RandomState(1)
