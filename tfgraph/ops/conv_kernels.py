@@ -5,7 +5,8 @@
 Convolutions (one group) are im2col matrix products done block by block: the patches of
 a few images (or of a few output rows of one image) are copied from a strided view of
 the padded input into a buffer of _BLOCK_BYTES (with dilation 1 along the width each patch
-row is one contiguous run of the input, so the copy runs near memcpy speed) and
+row is one contiguous run of the input, so the copy runs near memcpy speed; with few
+channels, whose runs are short, one channel and filter offset at a time, as planes) and
 multiplied by the (kh * kw * c, co) filter matrix:
 
     forward        out[block]  = patches[block] @ filter
