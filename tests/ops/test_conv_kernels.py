@@ -13,6 +13,7 @@ import pytest
 import tfgraph as tf
 from tests.tfrun import requires_tf, run_tf
 from tfgraph.ops import conv_kernels as ck
+from tfgraph.platform import onednn
 
 # (name, input NHWC, filter, strides, padding, dilations)
 CONV_CASES = [
@@ -173,6 +174,22 @@ def _check(got, expected, fmt, transposed):
         np.testing.assert_allclose(g, e, rtol=1e-4, atol=1e-5 * scale, err_msg=f"output {j}")
 
 
+@pytest.fixture(autouse=True)
+def numpy_kernels(monkeypatch):
+    """This file tests tfgraph's own kernels: oneDNN (platform/onednn.py), where
+    installed, takes no convolution here unless a test says so (`on_onednn`)."""
+    monkeypatch.setattr(onednn, "MIN_MACS", 1 << 62)
+
+
+@pytest.fixture
+def on_onednn(monkeypatch):
+    """Every float32 convolution of one group (not 1x1) on oneDNN, whatever its size."""
+    if not onednn.available():
+        pytest.skip("oneDNN is not installed (the `onednn` extra)")
+    monkeypatch.setattr(onednn, "MIN_MACS", 0)
+    monkeypatch.setattr(onednn, "_MIN_INPUT_CHANNELS", 0)
+
+
 @pytest.fixture(params=["default blocks", "tiny blocks"])
 def blocks(request, monkeypatch):
     if request.param == "tiny blocks":
@@ -211,6 +228,18 @@ def _explicit(pad, fmt):
 @pytest.mark.parametrize("fmt", ["NHWC", "NCHW"])
 @pytest.mark.parametrize("case", CONV_CASES, ids=[c[0] for c in CONV_CASES])
 def test_conv2d_and_gradients_match_tf(tf_values, case, fmt, blocks, input_grads, patch_layout):
+    _check_conv_case(tf_values, case, fmt)
+
+
+@pytest.mark.tf
+@requires_tf
+@pytest.mark.parametrize("fmt", ["NHWC", "NCHW"])
+@pytest.mark.parametrize("case", CONV_CASES, ids=[c[0] for c in CONV_CASES])
+def test_conv2d_and_gradients_on_onednn_match_tf(tf_values, case, fmt, on_onednn):
+    _check_conv_case(tf_values, case, fmt)
+
+
+def _check_conv_case(tf_values, case, fmt):
     i = CONV_CASES.index(case)
     name, xs, fs, st, pad, dil = case
 

@@ -17,10 +17,13 @@ multiplied by the (kh * kw * c, co) filter matrix:
                    else:      col2im, (dy[block] @ filter.T) added back into the input
                               one filter offset at a time
 
-1x1 convolutions are one plain product. Grouped convolutions use one product per filter
-offset and group. Depthwise convolutions are einsums over strided views of window planes
-(strided ones split into stride phases). Pooling reduces or scatters one window offset at
-a time, or one dimension at a time for windows larger than 2x2.
+With the optional oneDNN library (platform/onednn.py) float32 convolutions of one group
+and their gradients run there instead, from MIN_MACS multiply-adds on (not 1x1 ones: one
+product here already). 1x1 convolutions are one plain product. Grouped convolutions use
+one product per filter offset and group. Depthwise convolutions are einsums over strided
+views of window planes (strided ones split into stride phases). Pooling reduces or
+scatters one window offset at a time, or one dimension at a time for windows larger
+than 2x2.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from tfgraph.platform import blas, parallel
+from tfgraph.platform import blas, onednn, parallel
 
 __all__ = [
     "avg_pool",
@@ -259,6 +262,9 @@ def conv2d(x, f, strides, dilations, pads, out_hw) -> np.ndarray:
         if (kh, kw) == (1, 1) and not any(pads):
             product = parallel.matmul(_one_by_one(x, strides, out_hw), f.reshape(c, co))
             return product.reshape(n, oh, ow, co)
+        out = onednn.conv2d(x, f, strides, dilations, pads, out_hw)
+        if out is not None:
+            return out
         return _im2col_matmul(_pad(x, *pads), f.reshape(-1, co), kh, kw, strides, dilations, out_hw)
     xp = _pad(x, *pads)
     acc = np.zeros((groups, p, og), x.dtype)
@@ -290,6 +296,9 @@ def conv2d_backprop_input(in_shape, f, dy, strides, dilations, pads) -> np.ndarr
         dx = np.zeros((n, h, w, c), dtype)
         dx[:, : (oh - 1) * sh + 1 : sh, : (ow - 1) * sw + 1 : sw] = grad
         return dx
+    on_onednn = onednn.conv2d_backprop_input(in_shape, f, dy, strides, dilations, pads)
+    if on_onednn is not None:
+        return on_onednn
     if (sh, sw) == (1, 1) and co <= 4 * c:
         # A stride-1 convolution's input gradient is the convolution of the (padded or
         # cropped) output gradient with the filter rotated by 180 degrees, in and out
@@ -414,6 +423,9 @@ def conv2d_backprop_filter(x, f_shape, dy, strides, dilations, pads) -> np.ndarr
         if (kh, kw) == (1, 1) and not any(pads):
             df = parallel.matmul(_one_by_one(x, strides, (oh, ow)).T, dy.reshape(p, co))
             return df.reshape(kh, kw, c, co)
+        df = onednn.conv2d_backprop_filter(x, f_shape, dy, strides, dilations, pads)
+        if df is not None:
+            return df
         return _im2col_filter_grad(_pad(x, *pads), dy, kh, kw, strides, dilations)
     xp = _pad(x, *pads)
     df = np.zeros((kh, kw, cg, co), dy.dtype)

@@ -1,0 +1,188 @@
+"""Convolutions on oneDNN (platform/onednn.py, the optional `onednn` extra): the values of
+tfgraph's own kernels, bits fixed per shape whatever the threads, subnormals flushed as
+TF flushes them, OpenMP's thread count left as it was, and tfgraph's kernels wherever
+oneDNN does not apply. (Against real TF: tests/ops/test_conv_kernels.py.)"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tfgraph.ops import conv_kernels as ck
+from tfgraph.platform import onednn, parallel
+
+pytestmark = pytest.mark.skipif(
+    not onednn.available(), reason="oneDNN is not installed (the `onednn` extra)"
+)
+
+# (input NHWC, filter HWIO, strides, dilations, pads (top, bottom, left, right))
+CASES = [
+    ((16, 14, 14, 32), (5, 5, 32, 64), (1, 1), (1, 1), (2, 2, 2, 2)),  # MNIST's 2nd layer
+    ((12, 28, 28, 1), (5, 5, 1, 32), (1, 1), (1, 1), (2, 2, 2, 2)),  # and its 1st
+    ((9, 29, 27, 16), (3, 3, 16, 24), (2, 2), (1, 1), (0, 1, 0, 1)),  # strided, uneven
+    ((7, 20, 21, 12), (3, 3, 12, 20), (1, 1), (2, 2), (2, 2, 2, 2)),  # dilated
+    ((5, 17, 18, 8), (3, 2, 8, 16), (3, 2), (1, 1), (4, 0, 1, 5)),  # explicit pads
+]
+
+
+def _operands(case, seed=0):
+    xs, fs, strides, dilations, pads = case
+    rng = np.random.RandomState(seed)
+    x = rng.randn(*xs).astype(np.float32)
+    f = (rng.randn(*fs) * 0.1).astype(np.float32)
+    out_hw = tuple(
+        (xs[1 + d] + pads[2 * d] + pads[2 * d + 1] - ((fs[d] - 1) * dilations[d] + 1)) // strides[d]
+        + 1
+        for d in range(2)
+    )
+    dy = rng.randn(xs[0], *out_hw, fs[3]).astype(np.float32)
+    return x, f, dy, out_hw
+
+
+def _all_three(x, f, dy, out_hw, strides, dilations, pads):
+    return (
+        onednn.conv2d(x, f, strides, dilations, pads, out_hw),
+        onednn.conv2d_backprop_input(x.shape, f, dy, strides, dilations, pads),
+        onednn.conv2d_backprop_filter(x, f.shape, dy, strides, dilations, pads),
+    )
+
+
+@pytest.fixture
+def everything(monkeypatch):
+    """oneDNN takes every convolution it can, in pieces of a few images."""
+    monkeypatch.setattr(onednn, "MIN_MACS", 0)
+    monkeypatch.setattr(onednn, "_MIN_INPUT_CHANNELS", 0)
+    monkeypatch.setattr(onednn, "_PIECE_MACS", 1 << 20)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: "x".join(map(str, c[0])))
+def test_values_equal_tfgraphs_own_kernels(case, everything, monkeypatch):
+    _, _, strides, dilations, pads = case
+    x, f, dy, out_hw = _operands(case)
+    got = _all_three(x, f, dy, out_hw, strides, dilations, pads)
+    monkeypatch.setattr(onednn, "MIN_MACS", 1 << 62)  # (tfgraph's im2col kernels)
+    expected = (
+        ck.conv2d(x, f, strides, dilations, pads, out_hw),
+        ck.conv2d_backprop_input(x.shape, f, dy, strides, dilations, pads),
+        ck.conv2d_backprop_filter(x, f.shape, dy, strides, dilations, pads),
+    )
+    for name, g, e in zip(("forward", "input gradient", "filter gradient"), got, expected):
+        assert g is not None, name
+        assert g.shape == e.shape and g.dtype == np.float32, name
+        scale = float(np.abs(e).max())
+        np.testing.assert_allclose(g, e, rtol=1e-4, atol=2e-6 * scale, err_msg=name)
+    assert len(onednn._pieces(x.shape[0], 1 << 30)) > 1  # (these ran in pieces)
+
+
+def test_the_three_kinds_run_on_onednns_kernels(everything):
+    case = CASES[0]
+    x, f, dy, out_hw = _operands(case)
+    _all_three(x, f, dy, out_hw, *case[2:])
+    used = onednn.info()
+    assert used.startswith("oneDNN 3.")
+    for kind in ("forward: ", "input: ", "filter: "):
+        assert kind in used, used
+
+
+def test_bits_are_the_same_every_run_and_with_one_thread(everything):
+    case = CASES[0]
+    x, f, dy, out_hw = _operands(case)
+    first = _all_three(x, f, dy, out_hw, *case[2:])
+    again = _all_three(x, f, dy, out_hw, *case[2:])
+    previous = parallel.limit_run(1)
+    try:
+        alone = _all_three(x, f, dy, out_hw, *case[2:])
+    finally:
+        parallel.limit_run(previous)
+    for a, b, c in zip(first, again, alone):
+        assert np.array_equal(a, b) and np.array_equal(a, c)
+
+
+def test_threads_calling_at_once_get_the_same_values(everything):
+    case = CASES[2]
+    x, f, dy, out_hw = _operands(case)
+    expected = _all_three(x, f, dy, out_hw, *case[2:])
+    results: list = []
+
+    def call():
+        for _ in range(3):
+            results.append(_all_three(x, f, dy, out_hw, *case[2:]))
+
+    threads = [threading.Thread(target=call) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 12
+    for got in results:
+        for g, e in zip(got, expected):
+            assert np.array_equal(g, e)
+
+
+def test_subnormal_values_give_zeros_in_a_run_as_in_tf(everything):
+    # TF's kernels treat subnormal inputs as zero (FTZ|DAZ in every thread); each piece
+    # runs on a tfgraph kernel thread, which does too. Without that, these sums of
+    # subnormals would be normal numbers.
+    sub = np.float32(1e-39)
+    assert np.sum(np.full(144, sub)) > 1e-37  # (numpy's own: not flushed)
+    x = np.full((8, 12, 12, 16), sub, np.float32)
+    f = np.ones((3, 3, 16, 16), np.float32)
+    with tf.Graph().as_default():
+        xt, ft = tf.constant(x), tf.constant(f)
+        y = tf.nn.conv2d(xt, ft, [1, 1, 1, 1], "SAME")
+        r = tf.constant(np.full((8, 12, 12, 16), sub, np.float32))
+        gx, gf = tf.gradients(tf.reduce_sum(y * r), [xt, ft])
+        with tf.Session() as sess:
+            values = sess.run([y, gx, gf])
+    for name, v in zip(("conv", "input gradient", "filter gradient"), values):
+        assert not v.any(), name
+    assert all(kind in onednn.info() for kind in ("forward: ", "input: ", "filter: "))
+
+
+def test_openmp_thread_count_is_left_as_it_was(everything):
+    omp = onednn._omp
+    before = omp.omp_get_max_threads()
+    omp.omp_set_num_threads(3)
+    try:
+        case = CASES[1]
+        x, f, dy, out_hw = _operands(case)
+        _all_three(x, f, dy, out_hw, *case[2:])
+        assert omp.omp_get_max_threads() == 3
+    finally:
+        omp.omp_set_num_threads(before)
+
+
+def test_what_onednn_does_not_take_returns_none(monkeypatch):
+    case = CASES[0]
+    x, f, _, out_hw = _operands(case)
+    args = (case[2], case[3], case[4])
+    # float64: tfgraph's own kernels
+    assert onednn.conv2d(x.astype(np.float64), f.astype(np.float64), *args, out_hw) is None
+    # below MIN_MACS
+    monkeypatch.setattr(onednn, "MIN_MACS", 1 << 62)
+    assert onednn.conv2d(x, f, *args, out_hw) is None
+    monkeypatch.setattr(onednn, "MIN_MACS", 0)
+    # an input gradient of few input channels
+    f1 = np.zeros((3, 3, 1, 8), np.float32)
+    g = np.zeros((4, 8, 8, 8), np.float32)
+    one = (1, 1)
+    assert onednn.conv2d_backprop_input((4, 8, 8, 1), f1, g, one, one, (1, 1, 1, 1)) is None
+
+
+def test_tfgraph_onednn_0_turns_it_off():
+    code = (
+        "from tfgraph.platform import onednn; import numpy as np\n"
+        "x = np.ones((64, 16, 16, 32), np.float32); f = np.ones((3, 3, 32, 32), np.float32)\n"
+        "print(onednn.available(), onednn.conv2d(x, f, (1, 1), (1, 1), (1, 1, 1, 1), (16, 16)))"
+    )
+    env = {**os.environ, "TFGRAPH_ONEDNN": "0"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["False", "None"]

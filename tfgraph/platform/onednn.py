@@ -1,0 +1,518 @@
+"""2-D convolutions on oneDNN, the library TF's own CPU convolutions run on, when the
+optional `onednn-cpu-gomp` wheel is installed (the `onednn` extra).
+
+numpy has no convolution: tfgraph's own (ops/conv_kernels.py) copies patches (im2col)
+and multiplies them on OpenBLAS, at about half the speed TF's oneDNN kernels reach on a
+CPU with AVX-512 (measured on an AMD Zen 5, 2 cores: the MNIST convnet's second layer,
+128 x 14 x 14 x 32 -> 64 by 5 x 5, 28 ms against oneDNN's 11.6 ms on one thread). With
+the library present, float32 Conv2D and both its gradients run here; without it, or with
+`TFGRAPH_ONEDNN=0`, every function returns None and the caller computes as before.
+
+The library is called through its C API (ctypes) with TF's layouts as they are: NHWC
+values, HWIO filters (oneDNN's `acdb` and `cdba` tags), so nothing is reordered. Each
+call runs oneDNN single-threaded in its calling thread (OpenMP's thread count is set to
+1 around the call, in that thread only) on a piece of the batch, and the pieces are
+shared by tfgraph's kernel threads (platform/parallel.py): those threads flush
+subnormals as TF's do, and a thread the OS deschedules delays only its piece. OpenMP's
+own threads would start without flush-to-zero. The pieces depend on the shape only, and
+a filter gradient adds the pieces' partial sums in their order, so a shape's result has
+the same bits every run, however many threads ran it.
+
+Primitives (oneDNN's compiled kernels) are made once per shape and kept; every call
+brings its own scratch memory (oneDNN's "user" scratchpad), so two threads can run one
+primitive at once. At load a convolution of subnormal values must give exact zeros under
+tfgraph's flush-to-zero, or the library is not used.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import site
+import sys
+import threading
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+
+from tfgraph.platform import denormal
+
+__all__ = [
+    "MIN_MACS",
+    "available",
+    "conv2d",
+    "conv2d_backprop_filter",
+    "conv2d_backprop_input",
+    "info",
+]
+
+# facts of oneDNN 3.x's C API (dnnl_types.h)
+_CPU = 1
+_F32 = 3
+_ANY, _NHWC, _HWIO = 1, 22, 28  # format tags: any (the primitive's pick), acdb, cdba
+_FORWARD_TRAINING = 64
+_CONVOLUTION_DIRECT = 1
+_IN_ORDER = 1  # stream flags
+_SCRATCHPAD_USER = 1
+_QUERY_IMPL_INFO = 8
+_QUERY_SCRATCHPAD_MD = 136
+_QUERY_WEIGHTS_MD = {"input": 131, "filter": 132}  # (weights_md, diff_weights_md)
+_ARG_SRC, _ARG_WEIGHTS, _ARG_DST = 1, 33, 17
+_ARG_DIFF_SRC, _ARG_DIFF_WEIGHTS, _ARG_DIFF_DST = 129, 161, 145
+_ARG_SCRATCHPAD = 80
+_ARG_FROM, _ARG_TO = 1, 17
+
+_P = ctypes.c_void_p
+_Dims = ctypes.c_int64 * 12
+
+# A piece of the batch is about this many multiply-adds (measured, one thread: 32 images
+# of the convnet's second layer ran at the speed of 128 in one call); fewer pieces than
+# images only. Small convolutions are one piece.
+_PIECE_MACS = 96 << 20
+# Smaller convolutions stay with tfgraph's own kernels (a call here costs ~30 us more).
+MIN_MACS = 1 << 20
+# The input gradient of fewer input channels stays with tfgraph's own kernels.
+_MIN_INPUT_CHANNELS = 8
+# Primitives kept (each holds compiled code); the least recently used goes first.
+_MAX_PRIMITIVES = 512
+
+
+class _ExecArg(ctypes.Structure):
+    _fields_ = [("arg", ctypes.c_int), ("memory", _P)]
+
+
+_lock = threading.Lock()
+_loaded = False
+_lib: Any = None  # (the library, once loaded and checked)
+_omp: Any = None  # (the OpenMP runtime it uses)
+_engine = _P()
+_impl_names: set = set()
+_primitives: OrderedDict = OrderedDict()
+_primitives_lock = threading.Lock()
+_local = threading.local()  # .stream, .scratch: this thread's stream and scratch memory
+
+
+def _library_path() -> str | None:
+    path = os.environ.get("TFGRAPH_ONEDNN_LIBRARY")
+    if path:
+        return path if os.path.exists(path) else None
+    # (the wheel installs its library as data: <prefix>/lib/libdnnl.so.3)
+    for root in (sys.prefix, site.getuserbase()):
+        path = os.path.join(root, "lib", "libdnnl.so.3")
+        if os.path.exists(path):
+            return path
+    return None
+
+
+def _signatures(lib) -> None:
+    i32, ptr = ctypes.c_int, ctypes.POINTER(_P)
+    for name, args in (
+        ("dnnl_engine_create", [ptr, i32, ctypes.c_size_t]),
+        ("dnnl_stream_create", [ptr, _P, ctypes.c_uint]),
+        ("dnnl_memory_desc_create_with_tag", [ptr, i32, _Dims, i32, i32]),
+        ("dnnl_primitive_attr_create", [ptr]),
+        ("dnnl_primitive_attr_set_scratchpad_mode", [_P, i32]),
+        ("dnnl_primitive_attr_destroy", [_P]),
+        (
+            "dnnl_convolution_forward_primitive_desc_create",
+            [ptr, _P, i32, i32, _P, _P, _P, _P, _Dims, _Dims, _Dims, _Dims, _P],
+        ),
+        (
+            "dnnl_convolution_backward_data_primitive_desc_create",
+            [ptr, _P, i32, _P, _P, _P, _Dims, _Dims, _Dims, _Dims, _P, _P],
+        ),
+        (
+            "dnnl_convolution_backward_weights_primitive_desc_create",
+            [ptr, _P, i32, _P, _P, _P, _P, _Dims, _Dims, _Dims, _Dims, _P, _P],
+        ),
+        ("dnnl_primitive_desc_query", [_P, i32, i32, _P]),
+        ("dnnl_reorder_primitive_desc_create", [ptr, _P, _P, _P, _P, _P]),
+        ("dnnl_memory_desc_equal", [_P, _P]),
+        ("dnnl_primitive_desc_destroy", [_P]),
+        ("dnnl_primitive_create", [ptr, _P]),
+        ("dnnl_primitive_destroy", [_P]),
+        ("dnnl_memory_create", [ptr, _P, _P, _P]),
+        ("dnnl_memory_set_data_handle", [_P, _P]),
+        ("dnnl_memory_destroy", [_P]),
+        ("dnnl_memory_desc_destroy", [_P]),
+        ("dnnl_primitive_execute", [_P, _P, i32, _P]),
+        ("dnnl_stream_wait", [_P]),
+    ):
+        fn = getattr(lib, name)
+        fn.argtypes = args
+        fn.restype = ctypes.c_int
+    lib.dnnl_primitive_desc_query_md.argtypes = [_P, ctypes.c_int, ctypes.c_int]
+    lib.dnnl_primitive_desc_query_md.restype = _P
+    lib.dnnl_memory_desc_get_size.argtypes = [_P]
+    lib.dnnl_memory_desc_get_size.restype = ctypes.c_size_t
+    lib.dnnl_version.restype = ctypes.POINTER(ctypes.c_int * 3)
+
+
+def _check(status: int, what: str) -> None:
+    if status:
+        raise RuntimeError(f"oneDNN {what} failed (status {status})")
+
+
+def _load() -> None:
+    global _loaded
+    with _lock:
+        if _loaded:
+            return
+        try:
+            _open()
+        finally:
+            _loaded = True
+
+
+def _open() -> None:
+    global _lib, _omp
+    if os.environ.get("TFGRAPH_ONEDNN", "1") == "0" or denormal.mxcsr() is None:
+        return
+    path = _library_path()
+    if path is None:
+        return
+    try:
+        lib = ctypes.CDLL(path, mode=os.RTLD_LOCAL)
+        _signatures(lib)
+        if lib.dnnl_version().contents[0] != 3:
+            return
+        omp = ctypes.CDLL("libgomp.so.1")  # (the OpenMP runtime the library loaded)
+        omp.omp_get_max_threads.restype = ctypes.c_int
+        omp.omp_set_num_threads.argtypes = [ctypes.c_int]
+        _check(lib.dnnl_engine_create(ctypes.byref(_engine), _CPU, 0), "engine")
+    except (OSError, AttributeError, RuntimeError):
+        return
+    _lib, _omp = lib, omp
+    try:
+        flushes = _flushes()
+    except RuntimeError:
+        flushes = False
+    if not flushes:
+        _lib = None
+
+
+def _flushes() -> bool:
+    """A convolution of subnormal values under FTZ|DAZ gives exact zeros."""
+    x = np.full((2, 4, 4, 8), 1e-39, np.float32)
+    f = np.ones((3, 3, 8, 8), np.float32)
+    enter, exit_ = denormal.fp_hooks()
+    token = enter()
+    try:
+        out = _conv2d(x, f, (1, 1), (1, 1), (1, 1, 1, 1), (4, 4))
+    except _Unsupported:
+        return False
+    finally:
+        exit_(token)
+    return not out.any()
+
+
+def available() -> bool:
+    """Whether convolutions run on oneDNN in this process."""
+    if not _loaded:
+        _load()
+    return _lib is not None
+
+
+def info() -> str | None:
+    """The library's version and the kernels its primitives used so far (None:
+    unavailable)."""
+    if not available():
+        return None
+    version = ".".join(map(str, _lib.dnnl_version().contents))
+    return f"oneDNN {version} ({', '.join(sorted(_impl_names)) or 'no primitive yet'})"
+
+
+# -- primitives ---------------------------------------------------------------------------
+
+
+class _Primitive:
+    """A compiled convolution for one shape (`kind`: "forward", "input" or "filter"
+    gradient), with its memory descriptors, execute-argument ids and scratch size;
+    destroyed with its last reference. The gradients' filters are in the layout oneDNN
+    picks (with HWIO its gradients fall back to im2col and a GEMM, 2-3x slower), so a
+    filter is reordered to it before the input gradient, and the filter gradient from
+    it after."""
+
+    def __init__(self, kind: str, geometry: tuple) -> None:
+        n, h, w, c, kh, kw, co, oh, ow, strides, dilations, pads = geometry
+        self.mds: list = []
+        self.owned: list = []  # (primitive descriptors and primitives to destroy)
+        self.reorder = None
+        src = self._md((n, c, h, w), _NHWC)
+        hwio = self._md((co, c, kh, kw), _HWIO)
+        weights = hwio if kind == "forward" else self._md((co, c, kh, kw), _ANY)
+        dst = self._md((n, co, oh, ow), _NHWC)
+        pt, pb, pl, pr = pads
+        geo = (
+            _Dims(*strides),
+            _Dims(dilations[0] - 1, dilations[1] - 1),
+            _Dims(pt, pl),
+            _Dims(pb, pr),
+        )
+        lib = _lib
+        attr = _P()
+        _check(lib.dnnl_primitive_attr_create(ctypes.byref(attr)), "attributes")
+        try:
+            _check(
+                lib.dnnl_primitive_attr_set_scratchpad_mode(attr, _SCRATCHPAD_USER),
+                "scratchpad mode",
+            )
+            fwd = self._pd(
+                lib.dnnl_convolution_forward_primitive_desc_create,
+                _engine, _FORWARD_TRAINING, _CONVOLUTION_DIRECT,
+                src, weights, None, dst, *geo, attr,
+            )  # fmt: skip
+            if kind == "forward":
+                pd, self.args = fwd, (_ARG_SRC, _ARG_WEIGHTS, _ARG_DST)
+            elif kind == "input":
+                pd = self._pd(
+                    lib.dnnl_convolution_backward_data_primitive_desc_create,
+                    _engine, _CONVOLUTION_DIRECT, src, weights, dst, *geo, fwd, attr,
+                )  # fmt: skip
+                self.args = (_ARG_DIFF_DST, _ARG_WEIGHTS, _ARG_DIFF_SRC)
+            else:
+                pd = self._pd(
+                    lib.dnnl_convolution_backward_weights_primitive_desc_create,
+                    _engine, _CONVOLUTION_DIRECT, src, weights, None, dst, *geo, fwd, attr,
+                )  # fmt: skip
+                self.args = (_ARG_SRC, _ARG_DIFF_DST, _ARG_DIFF_WEIGHTS)
+        finally:
+            lib.dnnl_primitive_attr_destroy(attr)
+        name = ctypes.c_char_p()
+        if (
+            not lib.dnnl_primitive_desc_query(pd, _QUERY_IMPL_INFO, 0, ctypes.byref(name))
+            and name.value
+        ):
+            _impl_names.add(f"{kind}: {name.value.decode()}")
+        self.arg_mds = {_ARG_SRC: src, _ARG_DIFF_SRC: src, _ARG_DST: dst, _ARG_DIFF_DST: dst}
+        if kind == "forward":
+            self.arg_mds[_ARG_WEIGHTS] = hwio
+        else:  # (the filter's layout as picked, and a reorder from or to HWIO)
+            chosen = lib.dnnl_primitive_desc_query_md(pd, _QUERY_WEIGHTS_MD[kind], 0)
+            self.arg_mds[_ARG_WEIGHTS] = self.arg_mds[_ARG_DIFF_WEIGHTS] = chosen
+            if not lib.dnnl_memory_desc_equal(chosen, hwio):
+                pair = (hwio, chosen) if kind == "input" else (chosen, hwio)
+                self.reorder = (self._executable(self._pd(
+                    lib.dnnl_reorder_primitive_desc_create, pair[0], _engine, pair[1], _engine, None
+                )), *pair, lib.dnnl_memory_desc_get_size(chosen))  # fmt: skip
+        scratch = lib.dnnl_primitive_desc_query_md(pd, _QUERY_SCRATCHPAD_MD, 0)
+        self.scratch_bytes = lib.dnnl_memory_desc_get_size(scratch) if scratch else 0
+        self.scratch_md = scratch  # (owned by the primitive descriptor, kept alive)
+        self.handle = self._executable(pd)
+
+    def _md(self, dims, tag):
+        m = _P()
+        _check(
+            _lib.dnnl_memory_desc_create_with_tag(ctypes.byref(m), 4, _Dims(*dims), _F32, tag),
+            "memory desc",
+        )
+        self.mds.append(m)
+        return m
+
+    def _pd(self, create, *args):
+        pd = _P()
+        _check(create(ctypes.byref(pd), *args), "convolution setup")
+        self.owned.append(("dnnl_primitive_desc_destroy", pd))
+        return pd
+
+    def _executable(self, pd):
+        handle = _P()
+        _check(_lib.dnnl_primitive_create(ctypes.byref(handle), pd), "primitive")
+        self.owned.append(("dnnl_primitive_destroy", handle))
+        return handle
+
+    def __del__(self) -> None:
+        lib = _lib
+        if lib is None:
+            return
+        for destroy, handle in reversed(self.owned):
+            getattr(lib, destroy)(handle)
+        for m in self.mds:
+            lib.dnnl_memory_desc_destroy(m)
+
+    def run(self, arrays) -> None:
+        """Executes on `arrays` (C-contiguous float32, in `args` order; filters HWIO) in
+        this thread, single-threaded."""
+        stream = getattr(_local, "stream", None)
+        if stream is None:
+            stream = _local.stream = _P()
+            _check(_lib.dnnl_stream_create(ctypes.byref(stream), _engine, _IN_ORDER), "stream")
+        addresses = [a.ctypes.data for a in arrays]
+        if self.reorder is not None:
+            reorder, md_from, md_to, nbytes = self.reorder
+            chosen = _scratch(nbytes, "weights")
+            k = 1  # (the filter's position among the arguments)
+            if self.args[1] == _ARG_WEIGHTS:
+                self._execute(
+                    reorder, stream, ((_ARG_FROM, md_from, addresses[k]), (_ARG_TO, md_to, chosen))
+                )
+                addresses[k] = chosen
+            else:
+                k, target = 2, addresses[2]
+                addresses[k] = chosen
+        args = [
+            (arg, self.arg_mds[arg], address)
+            for arg, address in zip(self.args, addresses, strict=True)
+        ]
+        if self.scratch_bytes:
+            args.append((_ARG_SCRATCHPAD, self.scratch_md, _scratch(self.scratch_bytes, "pad")))
+        self._execute(self.handle, stream, args)
+        if self.reorder is not None and self.args[2] == _ARG_DIFF_WEIGHTS:
+            self._execute(reorder, stream, ((_ARG_FROM, md_from, chosen), (_ARG_TO, md_to, target)))
+
+    @staticmethod
+    def _execute(handle, stream, args) -> None:
+        """Executes a primitive on (argument id, memory descriptor, address) triples."""
+        lib = _lib
+        exec_args = (_ExecArg * len(args))()
+        memories = []
+        try:
+            for k, (arg, md, address) in enumerate(args):
+                m = _P()
+                _check(lib.dnnl_memory_create(ctypes.byref(m), md, _engine, address), "memory")
+                memories.append(m)
+                exec_args[k] = _ExecArg(arg, m)
+            threads = _omp.omp_get_max_threads()
+            _omp.omp_set_num_threads(1)
+            try:
+                _check(lib.dnnl_primitive_execute(handle, stream, len(args), exec_args), "execute")
+                _check(lib.dnnl_stream_wait(stream), "stream wait")
+            finally:
+                _omp.omp_set_num_threads(threads)
+        finally:
+            for m in memories:
+                lib.dnnl_memory_destroy(m)
+
+
+def _scratch(nbytes: int, name: str) -> int:
+    """The address of this thread's scratch memory `name`, at least `nbytes` long."""
+    buffers = getattr(_local, "scratch", None)
+    if buffers is None:
+        buffers = _local.scratch = {}
+    buf = buffers.get(name)
+    if buf is None or buf.nbytes < nbytes:
+        buf = buffers[name] = np.empty(max(nbytes, 1 << 16), np.uint8)
+    return buf.ctypes.data
+
+
+def _primitive(kind: str, geometry: tuple) -> _Primitive:
+    key = (kind, geometry)
+    with _primitives_lock:
+        prim = _primitives.get(key)
+        if prim is not None:
+            _primitives.move_to_end(key)
+            return prim
+    prim = _Primitive(kind, geometry)  # (compiling takes a while: outside the lock)
+    with _primitives_lock:
+        prim = _primitives.setdefault(key, prim)
+        while len(_primitives) > _MAX_PRIMITIVES:
+            _primitives.popitem(last=False)
+    return prim
+
+
+# -- convolutions ---------------------------------------------------------------------------
+
+
+def _pieces(n: int, macs: int) -> list[slice]:
+    """The batch's pieces for a convolution of `macs` multiply-adds: by its shape only."""
+    count = max(1, min(n, macs // _PIECE_MACS))
+    size = -(-n // count)
+    return [slice(b, min(b + size, n)) for b in range(0, n, size)]
+
+
+class _Unsupported(Exception):
+    """oneDNN has no primitive for this convolution (the caller computes it)."""
+
+
+def _run_pieces(kind: str, pieces: list[slice], geometry, operands) -> None:
+    """Runs the primitive of each piece on `operands(piece)`, the pieces shared by
+    tfgraph's kernel threads. Raises _Unsupported before any runs if a primitive
+    cannot be made."""
+    from tfgraph.platform import parallel
+
+    try:
+        prims = {b.stop - b.start: _primitive(kind, (b.stop - b.start, *geometry)) for b in pieces}
+    except RuntimeError as e:
+        raise _Unsupported from e
+
+    def work(piece, _state):
+        prims[piece.stop - piece.start].run(operands(piece))
+
+    if len(pieces) == 1:
+        work(pieces[0], None)
+    else:
+        parallel.run_blocks(pieces, work, blas=False)
+
+
+def _geometry(x_shape, f_shape, out_hw, strides, dilations, pads) -> tuple:
+    _, h, w, c = x_shape
+    kh, kw, _, co = f_shape
+    geometry = (h, w, c, kh, kw, co, *out_hw, tuple(strides), tuple(dilations), tuple(pads))
+    return tuple(int(d) if not isinstance(d, tuple) else tuple(map(int, d)) for d in geometry)
+
+
+def _usable(macs: int, *arrays) -> bool:
+    return macs >= MIN_MACS and all(a.dtype == np.float32 for a in arrays) and available()
+
+
+def conv2d(x, f, strides, dilations, pads, out_hw) -> np.ndarray | None:
+    """The convolution of NHWC `x` with HWIO `f` (one group; `pads` (top, bottom, left,
+    right)), or None where oneDNN is not used."""
+    macs = x.shape[0] * out_hw[0] * out_hw[1] * f.size
+    if not _usable(macs, x, f):
+        return None
+    try:
+        return _conv2d(x, f, strides, dilations, pads, out_hw)
+    except _Unsupported:
+        return None
+
+
+def _conv2d(x, f, strides, dilations, pads, out_hw) -> np.ndarray:
+    n = x.shape[0]
+    x, f = np.ascontiguousarray(x), np.ascontiguousarray(f)
+    out = np.empty((n, *out_hw, f.shape[3]), np.float32)
+    geometry = _geometry(x.shape, f.shape, out_hw, strides, dilations, pads)
+    pieces = _pieces(n, n * out_hw[0] * out_hw[1] * f.size)
+    _run_pieces("forward", pieces, geometry, lambda b: (x[b], f, out[b]))
+    return out
+
+
+def conv2d_backprop_input(in_shape, f, dy, strides, dilations, pads) -> np.ndarray | None:
+    """The gradient of `conv2d` with respect to its input, or None. Not for fewer than
+    _MIN_INPUT_CHANNELS input channels (a first layer's, of an image: oneDNN measured as
+    slow as tfgraph's own there, and it is rarely needed)."""
+    n, c = in_shape[0], in_shape[3]
+    macs = dy.shape[0] * dy.shape[1] * dy.shape[2] * f.size
+    if c < _MIN_INPUT_CHANNELS or not _usable(macs, f, dy):
+        return None
+    f, dy = np.ascontiguousarray(f), np.ascontiguousarray(dy)
+    dx = np.empty(tuple(in_shape), np.float32)
+    geometry = _geometry(in_shape, f.shape, dy.shape[1:3], strides, dilations, pads)
+    try:
+        _run_pieces("input", _pieces(n, macs), geometry, lambda b: (dy[b], f, dx[b]))
+    except _Unsupported:
+        return None
+    return dx
+
+
+def conv2d_backprop_filter(x, f_shape, dy, strides, dilations, pads) -> np.ndarray | None:
+    """The gradient of `conv2d` with respect to its filter, or None. Each piece of the
+    batch gives a partial sum; they are added in the pieces' order."""
+    n = x.shape[0]
+    macs = dy.shape[0] * dy.shape[1] * dy.shape[2] * int(np.prod(f_shape))
+    if not _usable(macs, x, dy):
+        return None
+    x, dy = np.ascontiguousarray(x), np.ascontiguousarray(dy)
+    geometry = _geometry(x.shape, f_shape, dy.shape[1:3], strides, dilations, pads)
+    pieces = _pieces(n, macs)
+    parts = np.empty((len(pieces), *f_shape), np.float32)
+    index = {p.start: k for k, p in enumerate(pieces)}
+    try:
+        _run_pieces("filter", pieces, geometry, lambda b: (x[b], dy[b], parts[index[b.start]]))
+    except _Unsupported:
+        return None
+    df = parts[0]
+    for part in parts[1:]:
+        df += part
+    return df
