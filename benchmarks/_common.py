@@ -301,6 +301,17 @@ def private_blas_core() -> str:
     return proc.stdout.strip() or "unknown"
 
 
+def onednn_status() -> str:
+    """Whether tfgraph's convolutions run on oneDNN (the `onednn` extra) in a fresh
+    process, and its version."""
+    code = (
+        "from tfgraph.platform import onednn\n"
+        "print((onednn.info() or 'not installed').split(' (')[0])"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    return proc.stdout.strip() or "unknown"
+
+
 def blas_configurations() -> list[tuple[str, dict]]:
     """(label, environment changes): numpy's BLAS as this environment sets it and, when
     OPENBLAS_CORETYPE pins other kernels than OpenBLAS would pick, OpenBLAS's own choice.
@@ -308,6 +319,7 @@ def blas_configurations() -> list[tuple[str, dict]]:
     pinned = os.environ.get("OPENBLAS_CORETYPE")
     core = openblas_core()
     ours = f"; tfgraph's private OpenBLAS: {private_blas_core()} kernels"
+    ours += f"; convolutions on oneDNN: {onednn_status()}"
     if pinned is None:
         return [(f"numpy's BLAS: OpenBLAS's choice for this CPU ({core} kernels){ours}", {})]
     configs = [(f"numpy's BLAS as this environment pins it (OPENBLAS_CORETYPE={pinned}){ours}", {})]
