@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import sys
 
-from _common import run_tf, run_tfgraph
+from _common import onednn_status, run_tf, run_tfgraph
 
 CODE = """
 import resource
@@ -90,6 +90,7 @@ def main() -> None:
         "MNIST convnet training step (Adam, batch N): median ms (best of "
         f"{rounds} alternating rounds), tfgraph/TF; step peak MB"
     )
+    print(f"  tfgraph's convolutions on oneDNN: {onednn_status()} (TFGRAPH_ONEDNN=0: off)")
     for batch in batches:
         code = f"BATCH = {batch}\nSTEPS = {steps}\n" + CODE
         ours, theirs = [], []
