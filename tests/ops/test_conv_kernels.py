@@ -179,15 +179,18 @@ def numpy_kernels(monkeypatch):
     """This file tests tfgraph's own kernels: oneDNN (platform/onednn.py), where
     installed, takes no convolution here unless a test says so (`on_onednn`)."""
     monkeypatch.setattr(onednn, "MIN_MACS", 1 << 62)
+    monkeypatch.setattr(onednn, "MIN_POOL_ELEMENTS", 1 << 62)
 
 
 @pytest.fixture
 def on_onednn(monkeypatch):
-    """Every float32 convolution of one group (not 1x1) on oneDNN, whatever its size."""
+    """Every float32 convolution of one group (not 1x1) and every pool over rows and
+    columns on oneDNN, whatever its size."""
     if not onednn.available():
         pytest.skip("oneDNN is not installed (the `onednn` extra)")
     monkeypatch.setattr(onednn, "MIN_MACS", 0)
     monkeypatch.setattr(onednn, "_MIN_INPUT_CHANNELS", 0)
+    monkeypatch.setattr(onednn, "MIN_POOL_ELEMENTS", 0)
 
 
 @pytest.fixture(params=["default blocks", "tiny blocks"])
@@ -282,6 +285,19 @@ def test_depthwise_conv2d_and_gradients_match_tf(tf_values, case, fmt, blocks):
 def test_pooling_and_gradients_match_tf(tf_values, case, fmt, kind):
     """Ties: TF's CPU MaxPoolGrad routes a window's gradient to its first maximum in
     window order (a wrong choice moves a whole O(1) value to another element)."""
+    _check_pool_case(tf_values, case, fmt, kind)
+
+
+@pytest.mark.tf
+@requires_tf
+@pytest.mark.parametrize("kind", ["max", "avg"])
+@pytest.mark.parametrize("fmt", ["NHWC", "NCHW"])
+@pytest.mark.parametrize("case", POOL_CASES, ids=[c[0] for c in POOL_CASES])
+def test_pooling_and_gradients_on_onednn_match_tf(tf_values, case, fmt, kind, on_onednn):
+    _check_pool_case(tf_values, case, fmt, kind)
+
+
+def _check_pool_case(tf_values, case, fmt, kind):
     i = POOL_CASES.index(case)
     name, xs, k, st, pad, ties = case
     pool = tf.nn.max_pool if kind == "max" else tf.nn.avg_pool

@@ -186,3 +186,92 @@ def test_tfgraph_onednn_0_turns_it_off():
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.split() == ["False", "None"]
+
+
+# -- pooling ------------------------------------------------------------------------------
+
+# (input NHWC, window, stride, padding)
+POOLS = [
+    ((16, 28, 28, 32), 2, 2, b"SAME"),  # MNIST's first pool
+    ((9, 15, 17, 8), 3, 2, b"SAME"),  # overlapping windows, padding
+    ((9, 15, 17, 8), 3, 2, b"VALID"),  # uncovered edges
+    ((9, 15, 17, 8), 3, 1, b"SAME"),
+]
+
+
+def _pool_args(case, seed=0, ties=False):
+    shape, k, s, padding = case
+    ksize, strides = (1, k, k, 1), (1, s, s, 1)
+    pads, out = ck.pool_geometry(shape, ksize, strides, padding)
+    rng = np.random.RandomState(seed)
+    x = rng.randint(-1, 2, shape) if ties else rng.randn(*shape)
+    dy = rng.randn(*out).astype(np.float32)
+    return x.astype(np.float32), dy, (ksize, strides, pads, tuple(out))
+
+
+def _four_pools(x, dy, geometry):
+    return (
+        onednn.max_pool(x, *geometry),
+        onednn.max_pool_grad(x, dy, *geometry),
+        onednn.avg_pool(x, *geometry),
+        onednn.avg_pool_grad(x.shape, dy, *geometry),
+    )
+
+
+@pytest.fixture
+def every_pool(monkeypatch):
+    monkeypatch.setattr(onednn, "MIN_POOL_ELEMENTS", 0)
+    monkeypatch.setattr(onednn, "_POOL_PIECE_ELEMENTS", 1 << 14)
+
+
+@pytest.mark.parametrize("ties", [False, True], ids=["", "ties"])
+@pytest.mark.parametrize("case", POOLS, ids=lambda c: f"{c[1]}x{c[1]}s{c[2]}{c[3].decode()}")
+def test_pools_equal_tfgraphs_own_kernels(case, ties, every_pool, monkeypatch):
+    x, dy, geometry = _pool_args(case, ties=ties)
+    got = _four_pools(x, dy, geometry)
+    monkeypatch.setattr(onednn, "MIN_POOL_ELEMENTS", 1 << 62)  # (tfgraph's own kernels)
+    expected = (
+        ck.max_pool(x, *geometry),
+        ck.max_pool_grad(x, dy, *geometry),
+        ck.avg_pool(x, *geometry),
+        ck.avg_pool_grad(x.shape, dy, *geometry),
+    )
+    names = ("max pool", "its gradient", "avg pool", "its gradient")
+    overlapping = case[1] > case[2]
+    for name, g, e in zip(names, got, expected):
+        assert g is not None and g.shape == e.shape, name
+        if name == "max pool" or (not overlapping and name != "avg pool"):
+            # (a maximum, and a gradient routed to each window's first maximum where
+            # windows do not overlap: exactly, ties included)
+            np.testing.assert_array_equal(g, e, err_msg=name)
+        else:  # (sums of several windows' shares: rounding may differ)
+            np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-6, err_msg=name)
+    assert len(onednn._pieces(x.shape[0], 1 << 40)) > 1
+    for kind in ("maxpool: ", "max_grad: ", "avgpool: ", "avg_grad: "):
+        assert kind in onednn.info()
+
+
+def test_pool_bits_with_one_thread_and_every_run(every_pool):
+    x, dy, geometry = _pool_args(POOLS[1])
+    first = _four_pools(x, dy, geometry)
+    previous = parallel.limit_run(1)
+    try:
+        alone = _four_pools(x, dy, geometry)
+    finally:
+        parallel.limit_run(previous)
+    for a, b in zip(first, alone):
+        assert np.array_equal(a, b)
+
+
+def test_nan_windows_pool_as_tf_does(every_pool):
+    # Measured in TF 2.21: a window of NaNs only pools to float32's lowest value and
+    # routes its gradient to its first element; NaN is otherwise never the maximum.
+    x, dy, geometry = _pool_args(((4, 8, 8, 16), 2, 2, b"SAME"))
+    x[0, 0, 1, :] = np.nan
+    x[1, 2:4, 2:4, :] = np.nan
+    y, dx = onednn.max_pool(x, *geometry), onednn.max_pool_grad(x, dy, *geometry)
+    assert np.all(y[1, 1, 1] == np.finfo(np.float32).min)
+    assert np.array_equal(dx[1, 2, 2], dy[1, 1, 1]) and not dx[1, 2:4, 2:4].ravel()[16:].any()
+    window = x[0, 0:2, 0:2, 0]
+    assert y[0, 0, 0, 0] == np.nanmax(window)
+    assert not np.isnan(y).any()

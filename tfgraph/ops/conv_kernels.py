@@ -19,11 +19,12 @@ multiplied by the (kh * kw * c, co) filter matrix:
 
 With the optional oneDNN library (platform/onednn.py) float32 convolutions of one group
 and their gradients run there instead, from MIN_MACS multiply-adds on (not 1x1 ones: one
-product here already). 1x1 convolutions are one plain product. Grouped convolutions use
-one product per filter offset and group. Depthwise convolutions are einsums over strided
-views of window planes (strided ones split into stride phases). Pooling reduces or
-scatters one window offset at a time, or one dimension at a time for windows larger
-than 2x2.
+product here already), and so do float32 max and average pools over rows and columns
+and their gradients, from MIN_POOL_ELEMENTS input elements on. 1x1 convolutions are one
+plain product. Grouped convolutions use one product per filter offset and group.
+Depthwise convolutions are einsums over strided views of window planes (strided ones
+split into stride phases). Pooling reduces or scatters one window offset at a time, or
+one dimension at a time for windows larger than 2x2.
 """
 
 from __future__ import annotations
@@ -740,6 +741,9 @@ def _max_of_windows(xp, ksize, strides, out_shape) -> np.ndarray:
 
 def max_pool(x, ksize, strides, pads, out_shape) -> np.ndarray:
     """Max over each window; NaN inputs are skipped (as TF's CPU kernel does)."""
+    on_onednn = onednn.max_pool(x, ksize, strides, pads, out_shape)
+    if on_onednn is not None:
+        return on_onednn
 
     def pool(b, shape, _out=None):
         return _max_of_windows(_pad4(x[b], pads, _lowest(x.dtype)), ksize, strides, shape)
@@ -775,6 +779,9 @@ def max_pool_grad(x, dy, ksize, strides, pads, out_shape) -> np.ndarray:
     """Routes each window's gradient to its first maximal input element. Windows that
     stay within one image go in blocks of images (about _POOL_BLOCK_BYTES of input, so
     the block's passes run in cache), over the kernel threads when the batch is big."""
+    on_onednn = onednn.max_pool_grad(x, dy, ksize, strides, pads, out_shape)
+    if on_onednn is not None:
+        return on_onednn
 
     def grad(b, shape, out=None):
         return _max_pool_grad(x[b], dy[b], ksize, strides, pads, shape, out)
@@ -926,6 +933,9 @@ def valid_counts(in_shape, out_shape, ksize, strides, pads) -> np.ndarray:
 
 def avg_pool(x, ksize, strides, pads, out_shape) -> np.ndarray:
     """Mean over each window's input (non-padding) values."""
+    on_onednn = onednn.avg_pool(x, ksize, strides, pads, out_shape)
+    if on_onednn is not None:
+        return on_onednn
 
     def pool(b, shape, _out=None):
         return _avg_pool(x[b], ksize, strides, pads, shape)
@@ -955,6 +965,9 @@ def _avg_pool(x, ksize, strides, pads, out_shape) -> np.ndarray:
 
 def avg_pool_grad(in_shape, dy, ksize, strides, pads, out_shape) -> np.ndarray:
     """Spreads each window's gradient evenly over the window's input values."""
+    on_onednn = onednn.avg_pool_grad(in_shape, dy, ksize, strides, pads, out_shape)
+    if on_onednn is not None:
+        return on_onednn
     images = np.broadcast_to(np.empty((), dy.dtype), in_shape)  # (the input's shape only)
 
     def grad(b, shape, _out=None):

@@ -27,6 +27,7 @@ tfgraph's flush-to-zero, or the library is not used.
 from __future__ import annotations
 
 import ctypes
+import math
 import os
 import site
 import sys
@@ -40,27 +41,33 @@ from tfgraph.platform import denormal
 
 __all__ = [
     "MIN_MACS",
+    "MIN_POOL_ELEMENTS",
     "available",
+    "avg_pool",
+    "avg_pool_grad",
     "conv2d",
     "conv2d_backprop_filter",
     "conv2d_backprop_input",
     "info",
+    "max_pool",
+    "max_pool_grad",
 ]
 
 # facts of oneDNN 3.x's C API (dnnl_types.h)
 _CPU = 1
 _F32 = 3
 _ANY, _NHWC, _HWIO = 1, 22, 28  # format tags: any (the primitive's pick), acdb, cdba
-_FORWARD_TRAINING = 64
+_FORWARD_TRAINING, _FORWARD_INFERENCE = 64, 96
+_POOLING_MAX, _POOLING_AVG_EXCLUDE_PADDING = 0x1FF, 0x3FF
 _CONVOLUTION_DIRECT = 1
 _IN_ORDER = 1  # stream flags
 _SCRATCHPAD_USER = 1
 _QUERY_IMPL_INFO = 8
-_QUERY_SCRATCHPAD_MD = 136
+_QUERY_WORKSPACE_MD, _QUERY_SCRATCHPAD_MD = 135, 136
 _QUERY_WEIGHTS_MD = {"input": 131, "filter": 132}  # (weights_md, diff_weights_md)
 _ARG_SRC, _ARG_WEIGHTS, _ARG_DST = 1, 33, 17
 _ARG_DIFF_SRC, _ARG_DIFF_WEIGHTS, _ARG_DIFF_DST = 129, 161, 145
-_ARG_SCRATCHPAD = 80
+_ARG_SCRATCHPAD, _ARG_WORKSPACE = 80, 64
 _ARG_FROM, _ARG_TO = 1, 17
 
 _P = ctypes.c_void_p
@@ -72,6 +79,10 @@ _Dims = ctypes.c_int64 * 12
 _PIECE_MACS = 96 << 20
 # Smaller convolutions stay with tfgraph's own kernels (a call here costs ~30 us more).
 MIN_MACS = 1 << 20
+# Pools of fewer input elements stay with tfgraph's own kernels; a pool's piece of the
+# batch is about _POOL_PIECE_ELEMENTS input elements.
+MIN_POOL_ELEMENTS = 1 << 16
+_POOL_PIECE_ELEMENTS = 1 << 20
 # The input gradient of fewer input channels stays with tfgraph's own kernels.
 _MIN_INPUT_CHANNELS = 8
 # Primitives kept (each holds compiled code); the least recently used goes first.
@@ -128,6 +139,14 @@ def _signatures(lib) -> None:
         ),
         ("dnnl_primitive_desc_query", [_P, i32, i32, _P]),
         ("dnnl_reorder_primitive_desc_create", [ptr, _P, _P, _P, _P, _P]),
+        (
+            "dnnl_pooling_forward_primitive_desc_create",
+            [ptr, _P, i32, i32, _P, _P, _Dims, _Dims, _Dims, _Dims, _Dims, _P],
+        ),
+        (
+            "dnnl_pooling_backward_primitive_desc_create",
+            [ptr, _P, i32, _P, _P, _Dims, _Dims, _Dims, _Dims, _Dims, _P, _P],
+        ),
         ("dnnl_memory_desc_equal", [_P, _P]),
         ("dnnl_primitive_desc_destroy", [_P]),
         ("dnnl_primitive_create", [ptr, _P]),
@@ -226,18 +245,87 @@ def info() -> str | None:
 # -- primitives ---------------------------------------------------------------------------
 
 
-class _Primitive:
+class _Compiled:
+    """oneDNN objects made for one shape: memory descriptors, primitive descriptors and
+    primitives, destroyed with the last reference."""
+
+    def __init__(self) -> None:
+        self.mds: list = []
+        self.owned: list = []  # (destroy function's name, handle), in creation order
+
+    def _md(self, dims, tag=_NHWC):
+        m = _P()
+        _check(
+            _lib.dnnl_memory_desc_create_with_tag(ctypes.byref(m), 4, _Dims(*dims), _F32, tag),
+            "memory desc",
+        )
+        self.mds.append(m)
+        return m
+
+    def _pd(self, create, *args):
+        pd = _P()
+        _check(create(ctypes.byref(pd), *args), "setup")
+        self.owned.append(("dnnl_primitive_desc_destroy", pd))
+        return pd
+
+    def _executable(self, pd, kind: str):
+        name = ctypes.c_char_p()
+        if not _lib.dnnl_primitive_desc_query(pd, _QUERY_IMPL_INFO, 0, ctypes.byref(name)):
+            if name.value:
+                _impl_names.add(f"{kind}: {name.value.decode()}")
+        handle = _P()
+        _check(_lib.dnnl_primitive_create(ctypes.byref(handle), pd), "primitive")
+        self.owned.append(("dnnl_primitive_destroy", handle))
+        return handle
+
+    def __del__(self) -> None:
+        lib = _lib
+        if lib is None:
+            return
+        for destroy, handle in reversed(self.owned):
+            getattr(lib, destroy)(handle)
+        for m in self.mds:
+            lib.dnnl_memory_desc_destroy(m)
+
+    @staticmethod
+    def _execute(handle, args) -> None:
+        """Executes a primitive in this thread, single-threaded, on (argument id, memory
+        descriptor, address) triples."""
+        lib = _lib
+        stream = getattr(_local, "stream", None)
+        if stream is None:
+            stream = _local.stream = _P()
+            _check(lib.dnnl_stream_create(ctypes.byref(stream), _engine, _IN_ORDER), "stream")
+        exec_args = (_ExecArg * len(args))()
+        memories = []
+        try:
+            for k, (arg, md, address) in enumerate(args):
+                m = _P()
+                _check(lib.dnnl_memory_create(ctypes.byref(m), md, _engine, address), "memory")
+                memories.append(m)
+                exec_args[k] = _ExecArg(arg, m)
+            threads = _omp.omp_get_max_threads()
+            _omp.omp_set_num_threads(1)
+            try:
+                _check(lib.dnnl_primitive_execute(handle, stream, len(args), exec_args), "execute")
+                _check(lib.dnnl_stream_wait(stream), "stream wait")
+            finally:
+                _omp.omp_set_num_threads(threads)
+        finally:
+            for m in memories:
+                lib.dnnl_memory_destroy(m)
+
+
+class _Primitive(_Compiled):
     """A compiled convolution for one shape (`kind`: "forward", "input" or "filter"
-    gradient), with its memory descriptors, execute-argument ids and scratch size;
-    destroyed with its last reference. The gradients' filters are in the layout oneDNN
-    picks (with HWIO its gradients fall back to im2col and a GEMM, 2-3x slower), so a
-    filter is reordered to it before the input gradient, and the filter gradient from
-    it after."""
+    gradient), with its execute-argument ids and scratch size. The gradients' filters
+    are in the layout oneDNN picks (with HWIO its gradients fall back to im2col and a
+    GEMM, 2-3x slower), so a filter is reordered to it before the input gradient, and
+    the filter gradient from it after."""
 
     def __init__(self, kind: str, geometry: tuple) -> None:
+        super().__init__()
         n, h, w, c, kh, kw, co, oh, ow, strides, dilations, pads = geometry
-        self.mds: list = []
-        self.owned: list = []  # (primitive descriptors and primitives to destroy)
         self.reorder = None
         src = self._md((n, c, h, w), _NHWC)
         hwio = self._md((co, c, kh, kw), _HWIO)
@@ -279,12 +367,6 @@ class _Primitive:
                 self.args = (_ARG_SRC, _ARG_DIFF_DST, _ARG_DIFF_WEIGHTS)
         finally:
             lib.dnnl_primitive_attr_destroy(attr)
-        name = ctypes.c_char_p()
-        if (
-            not lib.dnnl_primitive_desc_query(pd, _QUERY_IMPL_INFO, 0, ctypes.byref(name))
-            and name.value
-        ):
-            _impl_names.add(f"{kind}: {name.value.decode()}")
         self.arg_mds = {_ARG_SRC: src, _ARG_DIFF_SRC: src, _ARG_DST: dst, _ARG_DIFF_DST: dst}
         if kind == "forward":
             self.arg_mds[_ARG_WEIGHTS] = hwio
@@ -295,94 +377,87 @@ class _Primitive:
                 pair = (hwio, chosen) if kind == "input" else (chosen, hwio)
                 self.reorder = (self._executable(self._pd(
                     lib.dnnl_reorder_primitive_desc_create, pair[0], _engine, pair[1], _engine, None
-                )), *pair, lib.dnnl_memory_desc_get_size(chosen))  # fmt: skip
+                ), "reorder"), *pair, lib.dnnl_memory_desc_get_size(chosen))  # fmt: skip
         scratch = lib.dnnl_primitive_desc_query_md(pd, _QUERY_SCRATCHPAD_MD, 0)
         self.scratch_bytes = lib.dnnl_memory_desc_get_size(scratch) if scratch else 0
         self.scratch_md = scratch  # (owned by the primitive descriptor, kept alive)
-        self.handle = self._executable(pd)
-
-    def _md(self, dims, tag):
-        m = _P()
-        _check(
-            _lib.dnnl_memory_desc_create_with_tag(ctypes.byref(m), 4, _Dims(*dims), _F32, tag),
-            "memory desc",
-        )
-        self.mds.append(m)
-        return m
-
-    def _pd(self, create, *args):
-        pd = _P()
-        _check(create(ctypes.byref(pd), *args), "convolution setup")
-        self.owned.append(("dnnl_primitive_desc_destroy", pd))
-        return pd
-
-    def _executable(self, pd):
-        handle = _P()
-        _check(_lib.dnnl_primitive_create(ctypes.byref(handle), pd), "primitive")
-        self.owned.append(("dnnl_primitive_destroy", handle))
-        return handle
-
-    def __del__(self) -> None:
-        lib = _lib
-        if lib is None:
-            return
-        for destroy, handle in reversed(self.owned):
-            getattr(lib, destroy)(handle)
-        for m in self.mds:
-            lib.dnnl_memory_desc_destroy(m)
+        self.handle = self._executable(pd, kind)
 
     def run(self, arrays) -> None:
         """Executes on `arrays` (C-contiguous float32, in `args` order; filters HWIO) in
         this thread, single-threaded."""
-        stream = getattr(_local, "stream", None)
-        if stream is None:
-            stream = _local.stream = _P()
-            _check(_lib.dnnl_stream_create(ctypes.byref(stream), _engine, _IN_ORDER), "stream")
         addresses = [a.ctypes.data for a in arrays]
         if self.reorder is not None:
             reorder, md_from, md_to, nbytes = self.reorder
             chosen = _scratch(nbytes, "weights")
-            k = 1  # (the filter's position among the arguments)
-            if self.args[1] == _ARG_WEIGHTS:
+            if self.args[1] == _ARG_WEIGHTS:  # (the filter, to the layout picked)
                 self._execute(
-                    reorder, stream, ((_ARG_FROM, md_from, addresses[k]), (_ARG_TO, md_to, chosen))
+                    reorder, ((_ARG_FROM, md_from, addresses[1]), (_ARG_TO, md_to, chosen))
                 )
-                addresses[k] = chosen
-            else:
-                k, target = 2, addresses[2]
-                addresses[k] = chosen
+                addresses[1] = chosen
+            else:  # (the filter gradient, written in the layout picked first)
+                target, addresses[2] = addresses[2], chosen
         args = [
             (arg, self.arg_mds[arg], address)
             for arg, address in zip(self.args, addresses, strict=True)
         ]
         if self.scratch_bytes:
             args.append((_ARG_SCRATCHPAD, self.scratch_md, _scratch(self.scratch_bytes, "pad")))
-        self._execute(self.handle, stream, args)
+        self._execute(self.handle, args)
         if self.reorder is not None and self.args[2] == _ARG_DIFF_WEIGHTS:
-            self._execute(reorder, stream, ((_ARG_FROM, md_from, chosen), (_ARG_TO, md_to, target)))
+            self._execute(reorder, ((_ARG_FROM, md_from, chosen), (_ARG_TO, md_to, target)))
 
-    @staticmethod
-    def _execute(handle, stream, args) -> None:
-        """Executes a primitive on (argument id, memory descriptor, address) triples."""
+
+class _Pool(_Compiled):
+    """A compiled pooling for one shape (`kind`: "max", "avg", "max_grad", "avg_grad").
+    A max pool's gradient runs the forward pool first for its workspace (where each
+    window's maximum is: its first, as in TF), then the backward pass."""
+
+    def __init__(self, kind: str, geometry: tuple) -> None:
+        super().__init__()
+        n, h, w, c, kh, kw, oh, ow, strides, pads = geometry
         lib = _lib
-        exec_args = (_ExecArg * len(args))()
-        memories = []
-        try:
-            for k, (arg, md, address) in enumerate(args):
-                m = _P()
-                _check(lib.dnnl_memory_create(ctypes.byref(m), md, _engine, address), "memory")
-                memories.append(m)
-                exec_args[k] = _ExecArg(arg, m)
-            threads = _omp.omp_get_max_threads()
-            _omp.omp_set_num_threads(1)
-            try:
-                _check(lib.dnnl_primitive_execute(handle, stream, len(args), exec_args), "execute")
-                _check(lib.dnnl_stream_wait(stream), "stream wait")
-            finally:
-                _omp.omp_set_num_threads(threads)
-        finally:
-            for m in memories:
-                lib.dnnl_memory_destroy(m)
+        src, dst = self._md((n, c, h, w)), self._md((n, c, oh, ow))
+        pt, pb, pl, pr = pads
+        geo = (_Dims(*strides), _Dims(kh, kw), _Dims(0, 0), _Dims(pt, pl), _Dims(pb, pr))
+        alg = _POOLING_MAX if kind.startswith("max") else _POOLING_AVG_EXCLUDE_PADDING
+        prop = _FORWARD_TRAINING if kind == "max_grad" else _FORWARD_INFERENCE
+        create = lib.dnnl_pooling_forward_primitive_desc_create
+        fwd = self._pd(create, _engine, prop, alg, src, dst, *geo, None)
+        self.src, self.dst = src, dst
+        self.workspace = None
+        if kind in ("max", "avg"):
+            self.forward = self._executable(fwd, kind + "pool")
+            return
+        create = lib.dnnl_pooling_backward_primitive_desc_create
+        bwd = self._pd(create, _engine, alg, src, dst, *geo, fwd, None)
+        if kind == "max_grad":
+            self.forward = self._executable(fwd, "maxpool")
+            workspace = lib.dnnl_primitive_desc_query_md(fwd, _QUERY_WORKSPACE_MD, 0)
+            self.workspace = (workspace, lib.dnnl_memory_desc_get_size(workspace))
+            self.pooled_bytes = n * c * oh * ow * 4
+        self.backward = self._executable(bwd, kind)
+
+    def run(self, arrays) -> None:
+        """Pooling: (x, out); its gradient: (x or None, dy, dx)."""
+        if len(arrays) == 2:
+            x, out = arrays
+            self._execute(self.forward, ((_ARG_SRC, self.src, x.ctypes.data),
+                                         (_ARG_DST, self.dst, out.ctypes.data)))  # fmt: skip
+            return
+        x, dy, dx = arrays
+        args = [
+            (_ARG_DIFF_DST, self.dst, dy.ctypes.data),
+            (_ARG_DIFF_SRC, self.src, dx.ctypes.data),
+        ]
+        if self.workspace is not None:
+            md, nbytes = self.workspace
+            workspace = (_ARG_WORKSPACE, md, _scratch(nbytes, "workspace"))
+            pooled = _scratch(self.pooled_bytes, "pooled")
+            self._execute(self.forward, ((_ARG_SRC, self.src, x.ctypes.data),
+                                         (_ARG_DST, self.dst, pooled), workspace))  # fmt: skip
+            args.append(workspace)
+        self._execute(self.backward, args)
 
 
 def _scratch(nbytes: int, name: str) -> int:
@@ -396,14 +471,18 @@ def _scratch(nbytes: int, name: str) -> int:
     return buf.ctypes.data
 
 
-def _primitive(kind: str, geometry: tuple) -> _Primitive:
+_POOL_KINDS = frozenset(("max", "avg", "max_grad", "avg_grad"))
+
+
+def _primitive(kind: str, geometry: tuple) -> _Primitive | _Pool:
     key = (kind, geometry)
     with _primitives_lock:
         prim = _primitives.get(key)
         if prim is not None:
             _primitives.move_to_end(key)
             return prim
-    prim = _Primitive(kind, geometry)  # (compiling takes a while: outside the lock)
+    make = _Pool if kind in _POOL_KINDS else _Primitive
+    prim = make(kind, geometry)  # (compiling takes a while: outside the lock)
     with _primitives_lock:
         prim = _primitives.setdefault(key, prim)
         while len(_primitives) > _MAX_PRIMITIVES:
@@ -516,3 +595,66 @@ def conv2d_backprop_filter(x, f_shape, dy, strides, dilations, pads) -> np.ndarr
     for part in parts[1:]:
         df += part
     return df
+
+
+# -- pooling ------------------------------------------------------------------------------
+
+
+def _pool_geometry(in_shape, ksize, strides, pads, out_shape) -> tuple | None:
+    """(h, w, c, kh, kw, oh, ow, strides, pads) of a window over rows and columns only,
+    or None."""
+    if (
+        (ksize[0], ksize[3], strides[0], strides[3]) != (1, 1, 1, 1)
+        or tuple(pads[0]) != (0, 0)
+        or tuple(pads[3]) != (0, 0)
+        or not all(out_shape)
+        or math.prod(in_shape) < MIN_POOL_ELEMENTS
+    ):
+        return None
+    _, h, w, c = in_shape
+    geometry = (h, w, c, ksize[1], ksize[2], out_shape[1], out_shape[2],
+                (strides[1], strides[2]), (*pads[1], *pads[2]))  # fmt: skip
+    return tuple(int(d) if not isinstance(d, tuple) else tuple(map(int, d)) for d in geometry)
+
+
+def _pool(kind: str, in_shape, ksize, strides, pads, out_shape, operands, result_shape, *arrays):
+    geometry = _pool_geometry(in_shape, ksize, strides, pads, out_shape)
+    if geometry is None or not all(a.dtype == np.float32 for a in arrays) or not available():
+        return None
+    result = np.empty(tuple(result_shape), np.float32)
+    n = in_shape[0]
+    pieces = _pieces(n, math.prod(in_shape) * _PIECE_MACS // _POOL_PIECE_ELEMENTS)
+    try:
+        _run_pieces(kind, pieces, geometry, lambda b: operands(b, result))
+    except _Unsupported:
+        return None
+    return result
+
+
+def max_pool(x, ksize, strides, pads, out_shape) -> np.ndarray | None:
+    """Max pooling of NHWC `x` (`ksize`, `strides`: NHWC; `pads`: (before, after) per
+    dimension), or None where oneDNN is not used."""
+    x = np.ascontiguousarray(x)
+    return _pool("max", x.shape, ksize, strides, pads, out_shape,
+                 lambda b, out: (x[b], out[b]), out_shape, x)  # fmt: skip
+
+
+def max_pool_grad(x, dy, ksize, strides, pads, out_shape) -> np.ndarray | None:
+    """MaxPoolGrad: each window's gradient to its first maximal input, or None."""
+    x, dy = np.ascontiguousarray(x), np.ascontiguousarray(dy)
+    return _pool("max_grad", x.shape, ksize, strides, pads, out_shape,
+                 lambda b, dx: (x[b], dy[b], dx[b]), x.shape, x, dy)  # fmt: skip
+
+
+def avg_pool(x, ksize, strides, pads, out_shape) -> np.ndarray | None:
+    """Average pooling over each window's input (non-padding) values, or None."""
+    x = np.ascontiguousarray(x)
+    return _pool("avg", x.shape, ksize, strides, pads, out_shape,
+                 lambda b, out: (x[b], out[b]), out_shape, x)  # fmt: skip
+
+
+def avg_pool_grad(in_shape, dy, ksize, strides, pads, out_shape) -> np.ndarray | None:
+    """AvgPoolGrad: each window's gradient spread evenly over its input values, or None."""
+    dy = np.ascontiguousarray(dy)
+    return _pool("avg_grad", tuple(in_shape), ksize, strides, pads, out_shape,
+                 lambda b, dx: (None, dy[b], dx[b]), in_shape, dy)  # fmt: skip
