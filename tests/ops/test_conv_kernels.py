@@ -263,6 +263,18 @@ def _check_conv_case(tf_values, case, fmt):
 @pytest.mark.parametrize("fmt", ["NHWC", "NCHW"])
 @pytest.mark.parametrize("case", DEPTHWISE_CASES, ids=[c[0] for c in DEPTHWISE_CASES])
 def test_depthwise_conv2d_and_gradients_match_tf(tf_values, case, fmt, blocks):
+    _check_depthwise_case(tf_values, case, fmt)
+
+
+@pytest.mark.tf
+@requires_tf
+@pytest.mark.parametrize("fmt", ["NHWC", "NCHW"])
+@pytest.mark.parametrize("case", DEPTHWISE_CASES, ids=[c[0] for c in DEPTHWISE_CASES])
+def test_depthwise_conv2d_and_gradients_on_onednn_match_tf(tf_values, case, fmt, on_onednn):
+    _check_depthwise_case(tf_values, case, fmt)
+
+
+def _check_depthwise_case(tf_values, case, fmt):
     i = DEPTHWISE_CASES.index(case)
     name, xs, fs, st, pad = case
 

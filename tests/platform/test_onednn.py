@@ -28,6 +28,8 @@ CASES = [
     ((9, 29, 27, 16), (3, 3, 16, 24), (2, 2), (1, 1), (0, 1, 0, 1)),  # strided, uneven
     ((7, 20, 21, 12), (3, 3, 12, 20), (1, 1), (2, 2), (2, 2, 2, 2)),  # dilated
     ((5, 17, 18, 8), (3, 2, 8, 16), (3, 2), (1, 1), (4, 0, 1, 5)),  # explicit pads
+    ((6, 12, 13, 16), (3, 3, 4, 24), (1, 1), (1, 1), (1, 1, 1, 1)),  # 4 groups
+    ((6, 12, 13, 16), (3, 3, 8, 8), (2, 2), (1, 1), (0, 1, 0, 1)),  # 2 groups, strided
 ]
 
 
@@ -78,6 +80,33 @@ def test_values_equal_tfgraphs_own_kernels(case, everything, monkeypatch):
         scale = float(np.abs(e).max())
         np.testing.assert_allclose(g, e, rtol=1e-4, atol=2e-6 * scale, err_msg=name)
     assert len(onednn._pieces(x.shape[0], 1 << 30)) > 1  # (these ran in pieces)
+
+
+@pytest.mark.parametrize("strides", [(1, 1), (2, 2)])
+def test_depthwise_convolutions_equal_tfgraphs_own_kernels(strides, everything, monkeypatch):
+    rng = np.random.RandomState(3)
+    x = rng.randn(6, 15, 14, 8).astype(np.float32)
+    f = rng.randn(3, 3, 8, 2).astype(np.float32)  # (channel multiplier 2)
+    pads = (1, 1, 1, 1) if strides == (1, 1) else (0, 1, 0, 1)
+    out_hw = (15, 14) if strides == (1, 1) else (7, 7)
+    dy = rng.randn(6, *out_hw, 16).astype(np.float32)
+    geometry = (strides, (1, 1), pads)
+
+    def three():
+        return (
+            ck.depthwise_conv2d(x, f, *geometry, out_hw),
+            ck.depthwise_conv2d_backprop_input(x.shape, f, dy, *geometry),
+            ck.depthwise_conv2d_backprop_filter(x, f.shape, dy, *geometry),
+        )
+
+    got = three()
+    assert "forward: " in onednn.info()
+    monkeypatch.setattr(onednn, "MIN_MACS", 1 << 62)
+    for name, g, e in zip(("forward", "input gradient", "filter gradient"), got, three()):
+        assert g.shape == e.shape, name
+        np.testing.assert_allclose(
+            g, e, rtol=1e-4, atol=1e-5 * float(np.abs(e).max()), err_msg=name
+        )
 
 
 def test_the_three_kinds_run_on_onednns_kernels(everything):

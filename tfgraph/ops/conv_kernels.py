@@ -17,10 +17,11 @@ multiplied by the (kh * kw * c, co) filter matrix:
                    else:      col2im, (dy[block] @ filter.T) added back into the input
                               one filter offset at a time
 
-With the optional oneDNN library (platform/onednn.py) float32 convolutions of one group
-and their gradients run there instead, from MIN_MACS multiply-adds on (not 1x1 ones: one
-product here already), and so do float32 max and average pools over rows and columns
-and their gradients, from MIN_POOL_ELEMENTS input elements on. 1x1 convolutions are one
+With the optional oneDNN library (platform/onednn.py) float32 convolutions (grouped and
+depthwise ones too) and their gradients run there instead, from MIN_MACS multiply-adds
+on (not 1x1 ones of one group: one product here already), and so do float32 max and
+average pools over rows and columns and their gradients, from MIN_POOL_ELEMENTS input
+elements on. 1x1 convolutions are one
 plain product. Grouped convolutions use one product per filter offset and group.
 Depthwise convolutions are einsums over strided views of window planes (strided ones
 split into stride phases). Pooling reduces or scatters one window offset at a time, or
@@ -259,13 +260,13 @@ def conv2d(x, f, strides, dilations, pads, out_hw) -> np.ndarray:
     p = n * oh * ow
     if p == 0 or co == 0:
         return np.zeros((n, oh, ow, co), x.dtype)
+    if groups == 1 and (kh, kw) == (1, 1) and not any(pads):
+        product = parallel.matmul(_one_by_one(x, strides, out_hw), f.reshape(c, co))
+        return product.reshape(n, oh, ow, co)
+    out = onednn.conv2d(x, f, strides, dilations, pads, out_hw)
+    if out is not None:
+        return out
     if groups == 1:
-        if (kh, kw) == (1, 1) and not any(pads):
-            product = parallel.matmul(_one_by_one(x, strides, out_hw), f.reshape(c, co))
-            return product.reshape(n, oh, ow, co)
-        out = onednn.conv2d(x, f, strides, dilations, pads, out_hw)
-        if out is not None:
-            return out
         return _im2col_matmul(_pad(x, *pads), f.reshape(-1, co), kh, kw, strides, dilations, out_hw)
     xp = _pad(x, *pads)
     acc = np.zeros((groups, p, og), x.dtype)
@@ -287,9 +288,13 @@ def conv2d_backprop_input(in_shape, f, dy, strides, dilations, pads) -> np.ndarr
     dtype = dy.dtype
     if not (p and c and co):
         return np.zeros((n, h, w, c), dtype)
+    (sh, sw), (dh, dw) = strides, dilations
+    if groups > 1 or (kh, kw) != (1, 1) or any(pads):
+        on_onednn = onednn.conv2d_backprop_input(in_shape, f, dy, strides, dilations, pads)
+        if on_onednn is not None:
+            return on_onednn
     if groups > 1:
         return _grouped_backprop_input(in_shape, f, dy, strides, dilations, pads)
-    (sh, sw), (dh, dw) = strides, dilations
     if (kh, kw) == (1, 1) and not any(pads):
         grad = parallel.matmul(dy.reshape(p, co), f.reshape(c, co).T).reshape(n, oh, ow, c)
         if (sh, sw) == (1, 1):
@@ -297,9 +302,6 @@ def conv2d_backprop_input(in_shape, f, dy, strides, dilations, pads) -> np.ndarr
         dx = np.zeros((n, h, w, c), dtype)
         dx[:, : (oh - 1) * sh + 1 : sh, : (ow - 1) * sw + 1 : sw] = grad
         return dx
-    on_onednn = onednn.conv2d_backprop_input(in_shape, f, dy, strides, dilations, pads)
-    if on_onednn is not None:
-        return on_onednn
     if (sh, sw) == (1, 1) and co <= 4 * c:
         # A stride-1 convolution's input gradient is the convolution of the (padded or
         # cropped) output gradient with the filter rotated by 180 degrees, in and out
@@ -420,13 +422,13 @@ def conv2d_backprop_filter(x, f_shape, dy, strides, dilations, pads) -> np.ndarr
     p = n * oh * ow
     if p == 0 or co == 0 or c == 0:
         return np.zeros((kh, kw, cg, co), dy.dtype)
+    if groups == 1 and (kh, kw) == (1, 1) and not any(pads):
+        df = parallel.matmul(_one_by_one(x, strides, (oh, ow)).T, dy.reshape(p, co))
+        return df.reshape(kh, kw, c, co)
+    on_onednn = onednn.conv2d_backprop_filter(x, f_shape, dy, strides, dilations, pads)
+    if on_onednn is not None:
+        return on_onednn
     if groups == 1:
-        if (kh, kw) == (1, 1) and not any(pads):
-            df = parallel.matmul(_one_by_one(x, strides, (oh, ow)).T, dy.reshape(p, co))
-            return df.reshape(kh, kw, c, co)
-        df = onednn.conv2d_backprop_filter(x, f_shape, dy, strides, dilations, pads)
-        if df is not None:
-            return df
         return _im2col_filter_grad(_pad(x, *pads), dy, kh, kw, strides, dilations)
     xp = _pad(x, *pads)
     df = np.zeros((kh, kw, cg, co), dy.dtype)
@@ -525,6 +527,11 @@ def _depthwise_rows(xp, taps, strides, dilations, out_hw, out) -> None:
 
 def depthwise_conv2d(x, f, strides, dilations, pads, out_hw) -> np.ndarray:
     """Depthwise convolution: x [n, h, w, c], f [kh, kw, c, m] -> [n, oh, ow, c * m]."""
+    kh, kw, c, m = f.shape
+    grouped = f.reshape(kh, kw, 1, c * m)  # (one group per channel, its m outputs)
+    on_onednn = onednn.conv2d(x, grouped, strides, dilations, pads, out_hw)
+    if on_onednn is not None:
+        return on_onednn
     n = x.shape[0]
     kh, kw = f.shape[:2]
     oh, ow = out_hw
@@ -581,6 +588,10 @@ def depthwise_conv2d(x, f, strides, dilations, pads, out_hw) -> np.ndarray:
 def depthwise_conv2d_backprop_input(in_shape, f, dy, strides, dilations, pads) -> np.ndarray:
     n, h, w, c = in_shape
     kh, kw, _, m = f.shape
+    grouped = f.reshape(kh, kw, 1, c * m)
+    on_onednn = onednn.conv2d_backprop_input(in_shape, grouped, dy, strides, dilations, pads)
+    if on_onednn is not None:
+        return on_onednn
     _, oh, ow, cm = dy.shape
     pt, pb, pl, pr = pads
     (sh, sw), (dh, dw) = strides, dilations
@@ -635,6 +646,10 @@ def _depthwise_phases(in_shape, f, dy, strides, pads) -> np.ndarray:
 def depthwise_conv2d_backprop_filter(x, f_shape, dy, strides, dilations, pads) -> np.ndarray:
     n = x.shape[0]
     kh, kw, c, m = f_shape
+    grouped = (kh, kw, 1, c * m)
+    on_onednn = onednn.conv2d_backprop_filter(x, grouped, dy, strides, dilations, pads)
+    if on_onednn is not None:
+        return on_onednn.reshape(f_shape)
     _, oh, ow, _ = dy.shape
     xp, cm = _depthwise_setup(x, f_shape, pads)
     sw = strides[1]

@@ -56,7 +56,8 @@ __all__ = [
 # facts of oneDNN 3.x's C API (dnnl_types.h)
 _CPU = 1
 _F32 = 3
-_ANY, _NHWC, _HWIO = 1, 22, 28  # format tags: any (the primitive's pick), acdb, cdba
+# format tags: any (the primitive's pick), acdb, cdba, decab
+_ANY, _NHWC, _HWIO, _HWIGO = 1, 22, 28, 39
 _FORWARD_TRAINING, _FORWARD_INFERENCE = 64, 96
 _POOLING_MAX, _POOLING_AVG_EXCLUDE_PADDING = 0x1FF, 0x3FF
 _CONVOLUTION_DIRECT = 1
@@ -256,7 +257,9 @@ class _Compiled:
     def _md(self, dims, tag=_NHWC):
         m = _P()
         _check(
-            _lib.dnnl_memory_desc_create_with_tag(ctypes.byref(m), 4, _Dims(*dims), _F32, tag),
+            _lib.dnnl_memory_desc_create_with_tag(
+                ctypes.byref(m), len(dims), _Dims(*dims), _F32, tag
+            ),
             "memory desc",
         )
         self.mds.append(m)
@@ -325,11 +328,15 @@ class _Primitive(_Compiled):
 
     def __init__(self, kind: str, geometry: tuple) -> None:
         super().__init__()
-        n, h, w, c, kh, kw, co, oh, ow, strides, dilations, pads = geometry
+        n, h, w, c, kh, kw, co, groups, oh, ow, strides, dilations, pads = geometry
         self.reorder = None
         src = self._md((n, c, h, w), _NHWC)
-        hwio = self._md((co, c, kh, kw), _HWIO)
-        weights = hwio if kind == "forward" else self._md((co, c, kh, kw), _ANY)
+        if groups == 1:
+            dims, tag = (co, c, kh, kw), _HWIO
+        else:  # (TF's [kh, kw, c / groups, co], co = group * (co / groups) + o: hwigo)
+            dims, tag = (groups, co // groups, c // groups, kh, kw), _HWIGO
+        hwio = self._md(dims, tag)
+        weights = hwio if kind == "forward" else self._md(dims, _ANY)
         dst = self._md((n, co, oh, ow), _NHWC)
         pt, pb, pl, pr = pads
         geo = (
@@ -526,8 +533,9 @@ def _run_pieces(kind: str, pieces: list[slice], geometry, operands) -> None:
 
 def _geometry(x_shape, f_shape, out_hw, strides, dilations, pads) -> tuple:
     _, h, w, c = x_shape
-    kh, kw, _, co = f_shape
-    geometry = (h, w, c, kh, kw, co, *out_hw, tuple(strides), tuple(dilations), tuple(pads))
+    kh, kw, cg, co = f_shape
+    geometry = (h, w, c, kh, kw, co, c // cg, *out_hw,
+                tuple(strides), tuple(dilations), tuple(pads))  # fmt: skip
     return tuple(int(d) if not isinstance(d, tuple) else tuple(map(int, d)) for d in geometry)
 
 
@@ -536,8 +544,10 @@ def _usable(macs: int, *arrays) -> bool:
 
 
 def conv2d(x, f, strides, dilations, pads, out_hw) -> np.ndarray | None:
-    """The convolution of NHWC `x` with HWIO `f` (one group; `pads` (top, bottom, left,
-    right)), or None where oneDNN is not used."""
+    """The convolution of NHWC `x` with HWIO `f` (in x.shape[3] / f.shape[2] groups;
+    `pads` (top, bottom, left, right)), or None where oneDNN is not used. A depthwise
+    convolution is one of as many groups as channels (its [kh, kw, c, m] filter seen as
+    [kh, kw, 1, c * m])."""
     macs = x.shape[0] * out_hw[0] * out_hw[1] * f.size
     if not _usable(macs, x, f):
         return None
