@@ -331,6 +331,7 @@ class _Primitive(_Compiled):
         n, h, w, c, kh, kw, co, groups, oh, ow, strides, dilations, pads = geometry
         self.reorder = None
         src = self._md((n, c, h, w), _NHWC)
+        dims: tuple
         if groups == 1:
             dims, tag = (co, c, kh, kw), _HWIO
         else:  # (TF's [kh, kw, c / groups, co], co = group * (co / groups) + o: hwigo)
