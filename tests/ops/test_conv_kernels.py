@@ -189,7 +189,6 @@ def on_onednn(monkeypatch):
     if not onednn.available():
         pytest.skip("oneDNN is not installed (the `onednn` extra)")
     monkeypatch.setattr(onednn, "MIN_MACS", 0)
-    monkeypatch.setattr(onednn, "_MIN_INPUT_CHANNELS", 0)
     monkeypatch.setattr(onednn, "MIN_POOL_ELEMENTS", 0)
 
 

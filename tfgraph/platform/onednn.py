@@ -65,7 +65,8 @@ _IN_ORDER = 1  # stream flags
 _SCRATCHPAD_USER = 1
 _QUERY_IMPL_INFO = 8
 _QUERY_WORKSPACE_MD, _QUERY_SCRATCHPAD_MD = 135, 136
-_QUERY_WEIGHTS_MD = {"input": 131, "filter": 132}  # (weights_md, diff_weights_md)
+# (weights_md, diff_weights_md)
+_QUERY_WEIGHTS_MD = {"forward": 131, "input": 131, "filter": 132}
 _ARG_SRC, _ARG_WEIGHTS, _ARG_DST = 1, 33, 17
 _ARG_DIFF_SRC, _ARG_DIFF_WEIGHTS, _ARG_DIFF_DST = 129, 161, 145
 _ARG_SCRATCHPAD, _ARG_WORKSPACE = 80, 64
@@ -84,8 +85,6 @@ MIN_MACS = 1 << 20
 # batch is about _POOL_PIECE_ELEMENTS input elements.
 MIN_POOL_ELEMENTS = 1 << 16
 _POOL_PIECE_ELEMENTS = 1 << 20
-# The input gradient of fewer input channels stays with tfgraph's own kernels.
-_MIN_INPUT_CHANNELS = 8
 # Primitives kept (each holds compiled code); the least recently used goes first.
 _MAX_PRIMITIVES = 512
 
@@ -337,7 +336,11 @@ class _Primitive(_Compiled):
         else:  # (TF's [kh, kw, c / groups, co], co = group * (co / groups) + o: hwigo)
             dims, tag = (groups, co // groups, c // groups, kh, kw), _HWIGO
         hwio = self._md(dims, tag)
-        weights = hwio if kind == "forward" else self._md(dims, _ANY)
+        # (a forward convolution of one group is fastest on HWIO as it is; grouped ones
+        # and gradients on the layout oneDNN picks: brgconv on hwigo ran a depthwise
+        # 3x3 forward 12x slower than oneDNN's depthwise kernel)
+        picks = kind != "forward" or groups > 1
+        weights = self._md(dims, _ANY) if picks else hwio
         dst = self._md((n, co, oh, ow), _NHWC)
         pt, pb, pl, pr = pads
         geo = (
@@ -376,13 +379,13 @@ class _Primitive(_Compiled):
         finally:
             lib.dnnl_primitive_attr_destroy(attr)
         self.arg_mds = {_ARG_SRC: src, _ARG_DIFF_SRC: src, _ARG_DST: dst, _ARG_DIFF_DST: dst}
-        if kind == "forward":
+        if not picks:
             self.arg_mds[_ARG_WEIGHTS] = hwio
         else:  # (the filter's layout as picked, and a reorder from or to HWIO)
             chosen = lib.dnnl_primitive_desc_query_md(pd, _QUERY_WEIGHTS_MD[kind], 0)
             self.arg_mds[_ARG_WEIGHTS] = self.arg_mds[_ARG_DIFF_WEIGHTS] = chosen
             if not lib.dnnl_memory_desc_equal(chosen, hwio):
-                pair = (hwio, chosen) if kind == "input" else (chosen, hwio)
+                pair = (chosen, hwio) if kind == "filter" else (hwio, chosen)
                 self.reorder = (self._executable(self._pd(
                     lib.dnnl_reorder_primitive_desc_create, pair[0], _engine, pair[1], _engine, None
                 ), "reorder"), *pair, lib.dnnl_memory_desc_get_size(chosen))  # fmt: skip
@@ -569,12 +572,10 @@ def _conv2d(x, f, strides, dilations, pads, out_hw) -> np.ndarray:
 
 
 def conv2d_backprop_input(in_shape, f, dy, strides, dilations, pads) -> np.ndarray | None:
-    """The gradient of `conv2d` with respect to its input, or None. Not for fewer than
-    _MIN_INPUT_CHANNELS input channels (a first layer's, of an image: oneDNN measured as
-    slow as tfgraph's own there, and it is rarely needed)."""
-    n, c = in_shape[0], in_shape[3]
+    """The gradient of `conv2d` with respect to its input, or None."""
+    n = in_shape[0]
     macs = dy.shape[0] * dy.shape[1] * dy.shape[2] * f.size
-    if c < _MIN_INPUT_CHANNELS or not _usable(macs, f, dy):
+    if not _usable(macs, f, dy):
         return None
     f, dy = np.ascontiguousarray(f), np.ascontiguousarray(dy)
     dx = np.empty(tuple(in_shape), np.float32)
