@@ -1,18 +1,26 @@
-"""2-D convolutions on oneDNN, the library TF's own CPU convolutions run on, when the
-optional `onednn-cpu-gomp` wheel is installed (the `onednn` extra).
+"""Convolutions and pools on oneDNN, the library TF's own CPU convolutions run on, when
+the optional `onednn-cpu-gomp` wheel is installed (the `onednn` extra).
 
 numpy has no convolution: tfgraph's own (ops/conv_kernels.py) copies patches (im2col)
 and multiplies them on OpenBLAS, at about half the speed TF's oneDNN kernels reach on a
 CPU with AVX-512 (measured on an AMD Zen 5, 2 cores: the MNIST convnet's second layer,
-128 x 14 x 14 x 32 -> 64 by 5 x 5, 28 ms against oneDNN's 11.6 ms on one thread). With
-the library present, float32 Conv2D and both its gradients run here; without it, or with
-`TFGRAPH_ONEDNN=0`, every function returns None and the caller computes as before.
+128 x 14 x 14 x 32 -> 64 by 5 x 5, 28 ms against oneDNN's 11.6 ms on one thread), and
+its pools are several strided passes. With the library present, float32 Conv2D (grouped
+and depthwise too) with both its gradients, and max and average pools with theirs, run
+here; without it, or with `TFGRAPH_ONEDNN=0`, every function returns None and the caller
+computes as before.
 
-The library is called through its C API (ctypes) with TF's layouts as they are: NHWC
-values, HWIO filters (oneDNN's `acdb` and `cdba` tags), so nothing is reordered. Each
-call runs oneDNN single-threaded in its calling thread (OpenMP's thread count is set to
-1 around the call, in that thread only) on a piece of the batch, and the pieces are
-shared by tfgraph's kernel threads (platform/parallel.py): those threads flush
+The library is called through its C API (ctypes) on TF's NHWC values as they are
+(oneDNN's `acdb` tag). A forward convolution of one group reads TF's HWIO filter as it is
+(`cdba`); the gradients and grouped or depthwise convolutions take the filter in the
+layout oneDNN picks for them, reordered per call (a small copy), since with the filter
+layout fixed oneDNN falls back to slower kernels. A max pool's gradient runs the
+forward pool again for oneDNN's workspace (where each window's maximum is), then the
+backward pass.
+
+Each call runs oneDNN single-threaded in its calling thread (OpenMP's thread count is
+set to 1 around the call, in that thread only) on a piece of the batch, and the pieces
+are shared by tfgraph's kernel threads (platform/parallel.py): those threads flush
 subnormals as TF's do, and a thread the OS deschedules delays only its piece. OpenMP's
 own threads would start without flush-to-zero. The pieces depend on the shape only, and
 a filter gradient adds the pieces' partial sums in their order, so a shape's result has
@@ -37,7 +45,7 @@ from typing import Any
 
 import numpy as np
 
-from tfgraph.platform import denormal
+from tfgraph.platform import denormal, parallel
 
 __all__ = [
     "MIN_MACS",
@@ -504,9 +512,11 @@ def _primitive(kind: str, geometry: tuple) -> _Primitive | _Pool:
 # -- convolutions ---------------------------------------------------------------------------
 
 
-def _pieces(n: int, macs: int) -> list[slice]:
-    """The batch's pieces for a convolution of `macs` multiply-adds: by its shape only."""
-    count = max(1, min(n, macs // _PIECE_MACS))
+def _pieces(n: int, work: int, per_piece: int | None = None) -> list[slice]:
+    """The batch's pieces for a job of `work` units (a convolution's multiply-adds, a
+    pool's input elements), about `per_piece` each (default _PIECE_MACS): by its shape
+    only."""
+    count = max(1, min(n, work // (per_piece or _PIECE_MACS)))
     size = -(-n // count)
     return [slice(b, min(b + size, n)) for b in range(0, n, size)]
 
@@ -519,8 +529,6 @@ def _run_pieces(kind: str, pieces: list[slice], geometry, operands) -> None:
     """Runs the primitive of each piece on `operands(piece)`, the pieces shared by
     tfgraph's kernel threads. Raises _Unsupported before any runs if a primitive
     cannot be made."""
-    from tfgraph.platform import parallel
-
     try:
         prims = {b.stop - b.start: _primitive(kind, (b.stop - b.start, *geometry)) for b in pieces}
     except RuntimeError as e:
@@ -635,7 +643,7 @@ def _pool(kind: str, in_shape, ksize, strides, pads, out_shape, operands, result
         return None
     result = np.empty(tuple(result_shape), np.float32)
     n = in_shape[0]
-    pieces = _pieces(n, math.prod(in_shape) * _PIECE_MACS // _POOL_PIECE_ELEMENTS)
+    pieces = _pieces(n, math.prod(in_shape), _POOL_PIECE_ELEMENTS)
     try:
         _run_pieces(kind, pieces, geometry, lambda b: operands(b, result))
     except _Unsupported:
