@@ -301,3 +301,21 @@ def test_nan_windows_pool_as_tf_does(every_pool):
     window = x[0, 0:2, 0:2, 0]
     assert y[0, 0, 0, 0] == np.nanmax(window)
     assert not np.isnan(y).any()
+
+
+def test_a_forked_child_convolves_too():
+    # libgomp's worker threads do not survive a fork: were any started, the child's next
+    # oneDNN call would wait for them forever. tfgraph never starts them.
+    code = """
+import os, sys, numpy as np
+from tfgraph.platform import onednn
+x = np.ones((64, 16, 16, 32), np.float32); f = np.ones((3, 3, 32, 32), np.float32)
+first = onednn.conv2d(x, f, (1, 1), (1, 1), (1, 1, 1, 1), (16, 16))
+pid = os.fork()
+if pid == 0:
+    again = onednn.conv2d(x, f, (1, 1), (1, 1), (1, 1, 1, 1), (16, 16))
+    os._exit(0 if np.array_equal(first, again) else 3)
+_, status = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)

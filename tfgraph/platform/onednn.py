@@ -34,6 +34,7 @@ tfgraph's flush-to-zero, or the library is not used.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import math
 import os
@@ -207,16 +208,32 @@ def _open() -> None:
         omp = ctypes.CDLL("libgomp.so.1")  # (the OpenMP runtime the library loaded)
         omp.omp_get_max_threads.restype = ctypes.c_int
         omp.omp_set_num_threads.argtypes = [ctypes.c_int]
-        _check(lib.dnnl_engine_create(ctypes.byref(_engine), _CPU, 0), "engine")
+        _lib, _omp = lib, omp
+        with _one_openmp_thread():
+            _check(lib.dnnl_engine_create(ctypes.byref(_engine), _CPU, 0), "engine")
     except (OSError, AttributeError, RuntimeError):
+        _lib = _omp = None
         return
-    _lib, _omp = lib, omp
     try:
         flushes = _flushes()
     except RuntimeError:
         flushes = False
     if not flushes:
         _lib = None
+
+
+@contextlib.contextmanager
+def _one_openmp_thread():
+    """OpenMP's thread count 1 in this thread while oneDNN is called (restored after).
+    OpenMP's worker threads never start: they would not flush subnormals, and libgomp's
+    pool of them does not survive a fork (a forked child's next oneDNN call would hang
+    waiting for threads that are not there)."""
+    threads = _omp.omp_get_max_threads()
+    _omp.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        _omp.omp_set_num_threads(threads)
 
 
 def _flushes() -> bool:
@@ -314,13 +331,9 @@ class _Compiled:
                 _check(lib.dnnl_memory_create(ctypes.byref(m), md, _engine, address), "memory")
                 memories.append(m)
                 exec_args[k] = _ExecArg(arg, m)
-            threads = _omp.omp_get_max_threads()
-            _omp.omp_set_num_threads(1)
-            try:
+            with _one_openmp_thread():
                 _check(lib.dnnl_primitive_execute(handle, stream, len(args), exec_args), "execute")
                 _check(lib.dnnl_stream_wait(stream), "stream wait")
-            finally:
-                _omp.omp_set_num_threads(threads)
         finally:
             for m in memories:
                 lib.dnnl_memory_destroy(m)
@@ -501,7 +514,8 @@ def _primitive(kind: str, geometry: tuple) -> _Primitive | _Pool:
             _primitives.move_to_end(key)
             return prim
     make = _Pool if kind in _POOL_KINDS else _Primitive
-    prim = make(kind, geometry)  # (compiling takes a while: outside the lock)
+    with _one_openmp_thread():  # (compiling takes a while: outside the lock)
+        prim = make(kind, geometry)
     with _primitives_lock:
         prim = _primitives.setdefault(key, prim)
         while len(_primitives) > _MAX_PRIMITIVES:
