@@ -319,3 +319,14 @@ _, status = os.waitpid(pid, 0)
 sys.exit(os.waitstatus_to_exitcode(status))
 """
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_the_library_is_found_where_the_wheel_put_it(monkeypatch):
+    found = onednn._library_path()
+    assert found and os.path.exists(found)
+    # in another prefix than Python's: the wheel's own record says where
+    monkeypatch.setattr(sys, "prefix", "/nonexistent")
+    monkeypatch.setattr(onednn.site, "getuserbase", lambda: "/nonexistent")
+    assert os.path.samefile(onednn._library_path(), found)
+    monkeypatch.setenv("TFGRAPH_ONEDNN_LIBRARY", "/nonexistent/libdnnl.so.3")
+    assert onednn._library_path() is None

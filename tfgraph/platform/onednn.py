@@ -122,6 +122,17 @@ def _library_path() -> str | None:
         path = os.path.join(root, "lib", "libdnnl.so.3")
         if os.path.exists(path):
             return path
+    try:  # (another prefix: where the wheel's record says it put the file)
+        from importlib import metadata
+
+        files = metadata.files("onednn-cpu-gomp") or []
+    except metadata.PackageNotFoundError:
+        return None
+    for record in files:
+        if record.name == "libdnnl.so.3":
+            path = str(record.locate())
+            if os.path.exists(path):
+                return path
     return None
 
 
@@ -161,7 +172,6 @@ def _signatures(lib) -> None:
         ("dnnl_primitive_create", [ptr, _P]),
         ("dnnl_primitive_destroy", [_P]),
         ("dnnl_memory_create", [ptr, _P, _P, _P]),
-        ("dnnl_memory_set_data_handle", [_P, _P]),
         ("dnnl_memory_destroy", [_P]),
         ("dnnl_memory_desc_destroy", [_P]),
         ("dnnl_primitive_execute", [_P, _P, i32, _P]),
