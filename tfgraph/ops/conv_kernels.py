@@ -21,11 +21,11 @@ With the optional oneDNN library (platform/onednn.py) float32 convolutions (grou
 depthwise ones too) and their gradients run there instead, from MIN_MACS multiply-adds
 on (not 1x1 ones of one group: one product here already), and so do float32 max and
 average pools over rows and columns and their gradients, from MIN_POOL_ELEMENTS input
-elements on. 1x1 convolutions are one
-plain product. Grouped convolutions use one product per filter offset and group.
-Depthwise convolutions are einsums over strided views of window planes (strided ones
-split into stride phases). Pooling reduces or scatters one window offset at a time, or
-one dimension at a time for windows larger than 2x2.
+elements on. Here, 1x1 convolutions are one plain product. Grouped convolutions use one
+product per filter offset and group. Depthwise convolutions are einsums over strided
+views of window planes (strided ones split into stride phases). Pooling reduces or
+scatters one window offset at a time, or one dimension at a time for windows larger
+than 2x2.
 """
 
 from __future__ import annotations
@@ -533,7 +533,6 @@ def depthwise_conv2d(x, f, strides, dilations, pads, out_hw) -> np.ndarray:
     if on_onednn is not None:
         return on_onednn
     n = x.shape[0]
-    kh, kw = f.shape[:2]
     oh, ow = out_hw
     xp, cm = _depthwise_setup(x, f.shape, pads)
     sw = strides[1]
@@ -755,7 +754,8 @@ def _max_of_windows(xp, ksize, strides, out_shape) -> np.ndarray:
 
 
 def max_pool(x, ksize, strides, pads, out_shape) -> np.ndarray:
-    """Max over each window; NaN inputs are skipped (as TF's CPU kernel does)."""
+    """Max over each window; NaN inputs are skipped (as TF's CPU kernel does). A window
+    of NaNs only: NaN here, float32's lowest value on oneDNN (as TF 2.21 gives)."""
     on_onednn = onednn.max_pool(x, ksize, strides, pads, out_shape)
     if on_onednn is not None:
         return on_onednn
