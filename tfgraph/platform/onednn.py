@@ -366,12 +366,12 @@ class _Primitive(_Compiled):
             dims, tag = (co, c, kh, kw), _HWIO
         else:  # (TF's [kh, kw, c / groups, co], co = group * (co / groups) + o: hwigo)
             dims, tag = (groups, co // groups, c // groups, kh, kw), _HWIGO
-        hwio = self._md(dims, tag)
+        tf_layout = self._md(dims, tag)
         # (a forward convolution of one group is fastest on HWIO as it is; grouped ones
         # and gradients on the layout oneDNN picks: brgconv on hwigo ran a depthwise
         # 3x3 forward 12x slower than oneDNN's depthwise kernel)
         picks = kind != "forward" or groups > 1
-        weights = self._md(dims, _ANY) if picks else hwio
+        weights = self._md(dims, _ANY) if picks else tf_layout
         dst = self._md((n, co, oh, ow), _NHWC)
         pt, pb, pl, pr = pads
         geo = (
@@ -411,12 +411,12 @@ class _Primitive(_Compiled):
             lib.dnnl_primitive_attr_destroy(attr)
         self.arg_mds = {_ARG_SRC: src, _ARG_DIFF_SRC: src, _ARG_DST: dst, _ARG_DIFF_DST: dst}
         if not picks:
-            self.arg_mds[_ARG_WEIGHTS] = hwio
-        else:  # (the filter's layout as picked, and a reorder from or to HWIO)
+            self.arg_mds[_ARG_WEIGHTS] = tf_layout
+        else:  # (the filter's layout as picked, and a reorder from or to TF's)
             chosen = lib.dnnl_primitive_desc_query_md(pd, _QUERY_WEIGHTS_MD[kind], 0)
             self.arg_mds[_ARG_WEIGHTS] = self.arg_mds[_ARG_DIFF_WEIGHTS] = chosen
-            if not lib.dnnl_memory_desc_equal(chosen, hwio):
-                pair = (chosen, hwio) if kind == "filter" else (hwio, chosen)
+            if not lib.dnnl_memory_desc_equal(chosen, tf_layout):
+                pair = (chosen, tf_layout) if kind == "filter" else (tf_layout, chosen)
                 self.reorder = (self._executable(self._pd(
                     lib.dnnl_reorder_primitive_desc_create, pair[0], _engine, pair[1], _engine, None
                 ), "reorder"), *pair, lib.dnnl_memory_desc_get_size(chosen))  # fmt: skip
@@ -567,12 +567,17 @@ def _run_pieces(kind: str, pieces: list[slice], geometry, operands) -> None:
         parallel.run_blocks(pieces, work, blas=False)
 
 
+def _ints(geometry: tuple) -> tuple:
+    """A primitive cache key of Python ints (numpy integers and nested tuples too)."""
+    return tuple(tuple(map(int, d)) if isinstance(d, tuple) else int(d) for d in geometry)
+
+
 def _geometry(x_shape, f_shape, out_hw, strides, dilations, pads) -> tuple:
     _, h, w, c = x_shape
     kh, kw, cg, co = f_shape
     geometry = (h, w, c, kh, kw, co, c // cg, *out_hw,
                 tuple(strides), tuple(dilations), tuple(pads))  # fmt: skip
-    return tuple(int(d) if not isinstance(d, tuple) else tuple(map(int, d)) for d in geometry)
+    return _ints(geometry)
 
 
 def _usable(macs: int, *arrays) -> bool:
@@ -658,7 +663,7 @@ def _pool_geometry(in_shape, ksize, strides, pads, out_shape) -> tuple | None:
     _, h, w, c = in_shape
     geometry = (h, w, c, ksize[1], ksize[2], out_shape[1], out_shape[2],
                 (strides[1], strides[2]), (*pads[1], *pads[2]))  # fmt: skip
-    return tuple(int(d) if not isinstance(d, tuple) else tuple(map(int, d)) for d in geometry)
+    return _ints(geometry)
 
 
 def _pool(kind: str, in_shape, ksize, strides, pads, out_shape, operands, result_shape, *arrays):
