@@ -66,6 +66,15 @@ They read these, never op-type names:
                         (Shape, Size, Rank): plans fold it when the shape is fully known
     ufunc_form=(u, c)   its kernel computes the ufunc u of its input and the constant c
                         (Relu: maximum against 0), so fused elementwise chains take it
+    epilogue=f          f(op) -> "bias" (adds a vector along the last dimension: AddV2,
+                        NHWC BiasAdd), "relu" or "relu6" (Relu, Relu6), or None: what
+                        the op can be as part of a convolution's epilogue
+    fused_epilogue=f    f(op, ctx, epilogue) -> a kernel taking the op's inputs (and a
+                        bias if "bias" is in `epilogue`, a tuple of `epilogue` results
+                        in order) that returns the op's output with the epilogue applied,
+                        or None where it cannot at run time (the plan then runs the ops
+                        one by one); f returns None for an op it never fuses (Conv2D,
+                        DepthwiseConv2dNative: as TF's remapper fuses them)
     sums_inputs=True    its output is the elementwise sum of its inputs (AddN, all of one
                         shape; AddV2, broadcasting): sums of matrix products may become
                         one product
@@ -307,7 +316,9 @@ class OpDef:
         "attrs",
         "constant",
         "control_flow",
+        "epilogue",
         "forwards_input",
+        "fused_epilogue",
         "grad",
         "has_ref_inputs",
         "has_ref_outputs",
@@ -366,6 +377,8 @@ class OpDef:
         self.reads_state: bool = traits.get("reads_state", False)
         self.static_value: Callable | None = traits.get("static_value")
         self.ufunc_form: tuple | None = traits.get("ufunc_form")
+        self.epilogue: Callable | None = traits.get("epilogue")
+        self.fused_epilogue: Callable | None = traits.get("fused_epilogue")
         self.sums_inputs: bool = traits.get("sums_inputs", False)
         self.matrix_product: bool = traits.get("matrix_product", False)
         self.rowwise: Callable | None = traits.get("rowwise")
@@ -451,6 +464,8 @@ def register_op(
     static_value: Callable | None = None,
     control_flow: str | None = None,
     ufunc_form: tuple | None = None,
+    epilogue: Callable | None = None,
+    fused_epilogue: Callable | None = None,
     sums_inputs: bool = False,
     matrix_product: bool = False,
     rowwise: Callable | None = None,
@@ -484,6 +499,8 @@ def register_op(
             "static_value": static_value,
             "control_flow": control_flow,
             "ufunc_form": ufunc_form,
+            "epilogue": epilogue,
+            "fused_epilogue": fused_epilogue,
             "sums_inputs": sums_inputs,
             "matrix_product": matrix_product,
             "rowwise": rowwise,

@@ -525,6 +525,26 @@ def _depthwise_rows(xp, taps, strides, dilations, out_hw, out) -> None:
     parallel.run_blocks(list(_depthwise_blocks(n, out[0].nbytes)), work, blas=False)
 
 
+def conv2d_fused(x, f, strides, dilations, pads, out_hw, bias, activation) -> np.ndarray | None:
+    """`activation(conv2d(x, f) + bias)` in one pass on oneDNN (`bias` one per output
+    channel or None; `activation` "relu", "relu6" or None), or None where oneDNN does not
+    run it: the caller then runs the convolution and its epilogue op by op. 1x1
+    convolutions of one group stay one product on BLAS, as in `conv2d`."""
+    kh, kw, cg, _ = f.shape
+    if x.shape[3] == cg and (kh, kw) == (1, 1) and not any(pads):
+        return None
+    return onednn.conv2d(x, f, strides, dilations, pads, out_hw, bias, activation)
+
+
+def depthwise_conv2d_fused(
+    x, f, strides, dilations, pads, out_hw, bias, activation
+) -> np.ndarray | None:
+    """`depthwise_conv2d` with an epilogue in one pass on oneDNN, as `conv2d_fused`."""
+    kh, kw, c, m = f.shape
+    grouped = f.reshape(kh, kw, 1, c * m)
+    return onednn.conv2d(x, grouped, strides, dilations, pads, out_hw, bias, activation)
+
+
 def depthwise_conv2d(x, f, strides, dilations, pads, out_hw) -> np.ndarray:
     """Depthwise convolution: x [n, h, w, c], f [kh, kw, c, m] -> [n, oh, ow, c * m]."""
     kh, kw, c, m = f.shape

@@ -367,6 +367,44 @@ def _conv_kernel(depthwise: bool):
     return make
 
 
+def _fused_conv_kernel(depthwise: bool):
+    """The `fused_epilogue` trait of Conv2D and DepthwiseConv2dNative: a kernel computing
+    the convolution with its `epilogue` ("bias", then an activation) in one pass, which
+    returns None where it does not apply (the plan then runs the ops one by one, with
+    their own checks and errors); None for ops it never applies to (NCHW, not float32)."""
+    compute = ck.depthwise_conv2d_fused if depthwise else ck.conv2d_fused
+
+    def make(op, ctx, epilogue: tuple):
+        if op._attrs["data_format"] != b"NHWC" or op._attrs["T"] is not dtypes.float32:
+            return None
+        spec = _ConvSpec(op, "DepthwiseConv2dNative" if depthwise else "Conv2D")
+        if spec.error is not None:
+            return None
+        activation = epilogue[-1] if epilogue and epilogue[-1] != "bias" else None
+
+        def kernel(x, f, bias=None):
+            if not (
+                x.__class__ is np.ndarray
+                and f.__class__ is np.ndarray
+                and x.ndim == f.ndim == 4
+                and x.dtype == f.dtype == np.float32
+            ):
+                return None
+            _, h, w, c = x.shape
+            kh, kw, cg, co = f.shape
+            if c != cg if depthwise else (cg == 0 or c % cg or co % (c // cg)):
+                return None
+            try:
+                (oh, ow), pads = spec.geometry((h, w), (kh, kw))
+            except errors.OpError:
+                return None
+            return compute(x, f, spec.strides, spec.dilations, pads, (oh, ow), bias, activation)
+
+        return kernel
+
+    return make
+
+
 _CONV_ATTRS = (
     "strides",
     "use_cudnn_on_gpu",
@@ -611,6 +649,7 @@ register_op(
     shape=_conv_shape,
     make_kernel=_conv_kernel(depthwise=False),
     grad=_conv2d_grad,
+    fused_epilogue=_fused_conv_kernel(depthwise=False),
 )
 register_op(
     "Conv2DBackpropInput",
@@ -683,6 +722,7 @@ register_op(
     shape=lambda op: _conv_shape(op, depthwise=True),
     make_kernel=_conv_kernel(depthwise=True),
     grad=_depthwise_grad,
+    fused_epilogue=_fused_conv_kernel(depthwise=True),
 )
 register_op(
     "DepthwiseConv2dNativeBackpropInput",
@@ -1191,6 +1231,7 @@ register_op(
     shape=_bias_add_shape,
     make_kernel=_bias_add_kernel,
     grad=_bias_add_grad,
+    epilogue=lambda op: None if op._attrs["data_format"] == b"NCHW" else "bias",
 )
 register_op(
     "BiasAddGrad",

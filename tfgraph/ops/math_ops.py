@@ -1007,6 +1007,7 @@ for _name, (_kernel, _types) in _BINARY.items():
         make_kernel=common_shapes.broadcasting_kernel(_kernel, _BINARY_KERNEL_FACTORIES.get(_name)),
         grad=_BINARY_GRADS[_name],
         sums_inputs=_name == "AddV2",
+        epilogue=(lambda op: "bias") if _name == "AddV2" else None,
         rowwise=common_shapes.elementwise_rows,
     )
 

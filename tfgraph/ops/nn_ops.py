@@ -168,6 +168,8 @@ def _selu_grad_grad(op, grad):
 _kernel: Any
 _grad: Any
 
+_EPILOGUES = {"Relu": lambda op: "relu", "Relu6": lambda op: "relu6"}
+
 for _name, _kernel, _types, _grad in (
     ("Relu", _relu, _REAL, _relu_grad),
     ("Relu6", _relu6, _REAL, _relu6_grad),
@@ -186,6 +188,8 @@ for _name, _kernel, _types, _grad in (
         grad=_grad,
         # (Relu's kernel is maximum against zeros: fused chains run it as that ufunc)
         ufunc_form=(np.maximum, 0) if _name == "Relu" else None,
+        # (what a convolution's fused epilogue may end with, as TF's remapper fuses)
+        epilogue=_EPILOGUES.get(_name),
     )
 
 

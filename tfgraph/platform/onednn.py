@@ -65,18 +65,20 @@ __all__ = [
 # facts of oneDNN 3.x's C API (dnnl_types.h)
 _CPU = 1
 _F32 = 3
-# format tags: any (the primitive's pick), acdb, cdba, decab
-_ANY, _NHWC, _HWIO, _HWIGO = 1, 22, 28, 39
+# format tags: any (the primitive's pick), a, acdb, cdba, decab
+_ANY, _VECTOR, _NHWC, _HWIO, _HWIGO = 1, 2, 22, 28, 39
 _FORWARD_TRAINING, _FORWARD_INFERENCE = 64, 96
 _POOLING_MAX, _POOLING_AVG_EXCLUDE_PADDING = 0x1FF, 0x3FF
 _CONVOLUTION_DIRECT = 1
+# a forward convolution's activations after its bias (post-ops): (algorithm, alpha, beta)
+_ACTIVATIONS = {"relu": (0x20, 0.0, 0.0), "relu6": (0x2E, 0.0, 6.0)}  # (relu, clip)
 _IN_ORDER = 1  # stream flags
 _SCRATCHPAD_USER = 1
 _QUERY_IMPL_INFO = 8
 _QUERY_WORKSPACE_MD, _QUERY_SCRATCHPAD_MD = 135, 136
 # (weights_md, diff_weights_md)
 _QUERY_WEIGHTS_MD = {"forward": 131, "input": 131, "filter": 132}
-_ARG_SRC, _ARG_WEIGHTS, _ARG_DST = 1, 33, 17
+_ARG_SRC, _ARG_WEIGHTS, _ARG_BIAS, _ARG_DST = 1, 33, 41, 17
 _ARG_DIFF_SRC, _ARG_DIFF_WEIGHTS, _ARG_DIFF_DST = 129, 161, 145
 _ARG_SCRATCHPAD, _ARG_WORKSPACE = 80, 64
 _ARG_FROM, _ARG_TO = 1, 17
@@ -145,6 +147,10 @@ def _signatures(lib) -> None:
         ("dnnl_primitive_attr_create", [ptr]),
         ("dnnl_primitive_attr_set_scratchpad_mode", [_P, i32]),
         ("dnnl_primitive_attr_destroy", [_P]),
+        ("dnnl_primitive_attr_set_post_ops", [_P, _P]),
+        ("dnnl_post_ops_create", [ptr]),
+        ("dnnl_post_ops_append_eltwise", [_P, i32, ctypes.c_float, ctypes.c_float]),
+        ("dnnl_post_ops_destroy", [_P]),
         (
             "dnnl_convolution_forward_primitive_desc_create",
             [ptr, _P, i32, i32, _P, _P, _P, _P, _Dims, _Dims, _Dims, _Dims, _P],
@@ -358,7 +364,7 @@ class _Primitive(_Compiled):
 
     def __init__(self, kind: str, geometry: tuple) -> None:
         super().__init__()
-        n, h, w, c, kh, kw, co, groups, oh, ow, strides, dilations, pads = geometry
+        n, h, w, c, kh, kw, co, groups, oh, ow, strides, dilations, pads, epilogue = geometry
         self.reorder = None
         src = self._md((n, c, h, w), _NHWC)
         dims: tuple
@@ -373,6 +379,7 @@ class _Primitive(_Compiled):
         picks = kind != "forward" or groups > 1
         weights = self._md(dims, _ANY) if picks else tf_layout
         dst = self._md((n, co, oh, ow), _NHWC)
+        bias = self._md((co,), _VECTOR) if "bias" in epilogue else None
         pt, pb, pl, pr = pads
         geo = (
             _Dims(*strides),
@@ -388,13 +395,17 @@ class _Primitive(_Compiled):
                 lib.dnnl_primitive_attr_set_scratchpad_mode(attr, _SCRATCHPAD_USER),
                 "scratchpad mode",
             )
+            _set_activation(attr, epilogue)
             fwd = self._pd(
                 lib.dnnl_convolution_forward_primitive_desc_create,
                 _engine, _FORWARD_TRAINING, _CONVOLUTION_DIRECT,
-                src, weights, None, dst, *geo, attr,
+                src, weights, bias, dst, *geo, attr,
             )  # fmt: skip
+            self.args: tuple[int, ...]
             if kind == "forward":
                 pd, self.args = fwd, (_ARG_SRC, _ARG_WEIGHTS, _ARG_DST)
+                if bias is not None:
+                    self.args += (_ARG_BIAS,)
             elif kind == "input":
                 pd = self._pd(
                     lib.dnnl_convolution_backward_data_primitive_desc_create,
@@ -410,6 +421,7 @@ class _Primitive(_Compiled):
         finally:
             lib.dnnl_primitive_attr_destroy(attr)
         self.arg_mds = {_ARG_SRC: src, _ARG_DIFF_SRC: src, _ARG_DST: dst, _ARG_DIFF_DST: dst}
+        self.arg_mds[_ARG_BIAS] = bias
         if not picks:
             self.arg_mds[_ARG_WEIGHTS] = tf_layout
         else:  # (the filter's layout as picked, and a reorder from or to TF's)
@@ -426,8 +438,8 @@ class _Primitive(_Compiled):
         self.handle = self._executable(pd, kind)
 
     def run(self, arrays) -> None:
-        """Executes on `arrays` (C-contiguous float32, in `args` order; filters HWIO) in
-        this thread, single-threaded."""
+        """Executes on `arrays` (C-contiguous float32, in `args` order; filters HWIO; a
+        forward convolution's bias last) in this thread, single-threaded."""
         addresses = [a.ctypes.data for a in arrays]
         if self.reorder is not None:
             reorder, md_from, md_to, nbytes = self.reorder
@@ -448,6 +460,20 @@ class _Primitive(_Compiled):
         self._execute(self.handle, args)
         if self.reorder is not None and self.args[2] == _ARG_DIFF_WEIGHTS:
             self._execute(reorder, ((_ARG_FROM, md_from, chosen), (_ARG_TO, md_to, target)))
+
+
+def _set_activation(attr, epilogue: tuple) -> None:
+    """Sets the activation of a convolution's `epilogue` (after its bias) as a post-op."""
+    activation = next((_ACTIVATIONS[e] for e in epilogue if e in _ACTIVATIONS), None)
+    if activation is None:
+        return
+    post_ops = _P()
+    _check(_lib.dnnl_post_ops_create(ctypes.byref(post_ops)), "post-ops")
+    try:
+        _check(_lib.dnnl_post_ops_append_eltwise(post_ops, *activation), "activation")
+        _check(_lib.dnnl_primitive_attr_set_post_ops(attr, post_ops), "post-ops")
+    finally:
+        _lib.dnnl_post_ops_destroy(post_ops)
 
 
 class _Pool(_Compiled):
@@ -572,39 +598,51 @@ def _ints(geometry: tuple) -> tuple:
     return tuple(tuple(map(int, d)) if isinstance(d, tuple) else int(d) for d in geometry)
 
 
-def _geometry(x_shape, f_shape, out_hw, strides, dilations, pads) -> tuple:
+def _geometry(x_shape, f_shape, out_hw, strides, dilations, pads, epilogue=()) -> tuple:
     _, h, w, c = x_shape
     kh, kw, cg, co = f_shape
     geometry = (h, w, c, kh, kw, co, c // cg, *out_hw,
                 tuple(strides), tuple(dilations), tuple(pads))  # fmt: skip
-    return _ints(geometry)
+    return (*_ints(geometry), tuple(epilogue))
 
 
 def _usable(macs: int, *arrays) -> bool:
     return macs >= MIN_MACS and all(a.dtype == np.float32 for a in arrays) and available()
 
 
-def conv2d(x, f, strides, dilations, pads, out_hw) -> np.ndarray | None:
+def conv2d(x, f, strides, dilations, pads, out_hw, bias=None, activation=None) -> np.ndarray | None:
     """The convolution of NHWC `x` with HWIO `f` (in x.shape[3] / f.shape[2] groups;
     `pads` (top, bottom, left, right)), or None where oneDNN is not used. A depthwise
     convolution is one of as many groups as channels (its [kh, kw, c, m] filter seen as
-    [kh, kw, 1, c * m])."""
+    [kh, kw, 1, c * m]).
+
+    With `bias` (one per output channel) and `activation` ("relu", "relu6"), the
+    result is `activation(conv + bias)` in one pass, as TF's fused convolutions compute
+    it: the bias is added to each sum before it is stored."""
     macs = x.shape[0] * out_hw[0] * out_hw[1] * f.size
-    if not _usable(macs, x, f):
+    extra = () if bias is None else (bias,)
+    if not _usable(macs, x, f, *extra):
         return None
+    if bias is not None and bias.shape != (f.shape[3],):
+        return None
+    epilogue = (*(("bias",) if bias is not None else ()), *((activation,) if activation else ()))
     try:
-        return _conv2d(x, f, strides, dilations, pads, out_hw)
+        return _conv2d(x, f, strides, dilations, pads, out_hw, bias, epilogue)
     except _Unsupported:
         return None
 
 
-def _conv2d(x, f, strides, dilations, pads, out_hw) -> np.ndarray:
+def _conv2d(x, f, strides, dilations, pads, out_hw, bias=None, epilogue=()) -> np.ndarray:
     n = x.shape[0]
     x, f = np.ascontiguousarray(x), np.ascontiguousarray(f)
     out = np.empty((n, *out_hw, f.shape[3]), np.float32)
-    geometry = _geometry(x.shape, f.shape, out_hw, strides, dilations, pads)
+    geometry = _geometry(x.shape, f.shape, out_hw, strides, dilations, pads, epilogue)
     pieces = _pieces(n, n * out_hw[0] * out_hw[1] * f.size)
-    _run_pieces("forward", pieces, geometry, lambda b: (x[b], f, out[b]))
+    if bias is None:
+        _run_pieces("forward", pieces, geometry, lambda b: (x[b], f, out[b]))
+    else:
+        bias = np.ascontiguousarray(bias)
+        _run_pieces("forward", pieces, geometry, lambda b: (x[b], f, out[b], bias))
     return out
 
 

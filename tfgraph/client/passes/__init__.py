@@ -14,8 +14,10 @@ runs them:
     products   sums of many a_i^T @ g_i products (an unrolled RNN's weight gradients)
                become one product of the stacked operands
     liveness   where each slot dies, so steps free it
-    lower      one pre-bound closure (step) per op that computes something; chains of
-               elementwise ops on big float arrays become one chunked step (fuse)
+    lower      one pre-bound closure (step) per op that computes something; a
+               convolution with its bias add and activation becomes one step
+               (epilogues), chains of elementwise ops on big float arrays one chunked
+               step (fuse)
 """
 
 from tfgraph.client.passes.control import dead_region

@@ -85,14 +85,17 @@ def _ufunc_of(op: Operation, ctx, anchors: dict, fed: set, excluded) -> np.ufunc
     return None
 
 
-def elementwise_groups(ordered, slots, anchors: dict, fed: set, ctx) -> tuple[dict, dict]:
+def elementwise_groups(
+    ordered, slots, anchors: dict, fed: set, ctx, taken=frozenset()
+) -> tuple[dict, dict]:
     """The fusable chains of `ordered` ({position: its chain, a list of at least two
-    positions}), and the ufunc of each of their ops."""
+    positions}), and the ufunc of each of their ops; ops in `taken` (fused otherwise)
+    join no chain."""
     ufuncs: dict = {}
     if not ENABLED:
         return {}, ufuncs
     slot_of = slots.slot_of
-    excluded = set(slots.aliased) | set(slots.live_of) | set(slots.lazy_inputs)
+    excluded = set(slots.aliased) | set(slots.live_of) | set(slots.lazy_inputs) | set(taken)
     keep = set(slots.fetch_slots) | set(slots.snapshot_of)
     uses: dict = {}
     for op in ordered:

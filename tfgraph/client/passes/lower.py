@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from tfgraph import errors
-from tfgraph.client.passes import fuse, products
+from tfgraph.client.passes import epilogues, fuse, products
 from tfgraph.client.passes.prune import drop_unused_pure_ops
 from tfgraph.client.passes.slots import Slots
 from tfgraph.framework.ops import Operation, Tensor
@@ -158,7 +158,14 @@ def _grouped_steps(ordered, slots: Slots, anchors, fed, ctx, dead_after: dict, s
     None (the group's other ops)}: chains of elementwise ops (fuse.py) and product sums
     (products.py)."""
     out: dict = {}
-    group_at, ufuncs = fuse.elementwise_groups(ordered, slots, anchors, fed, ctx)
+    taken: set = set()
+    for group, epilogue in epilogues.epilogue_groups(ordered, slots, anchors, fed, dead_after):
+        step = _epilogue_step(ordered, group, epilogue, slots, fed, ctx, dead_after)
+        if step is not None:
+            out.update((p, None) for p in group)
+            out[group[-1]] = step
+            taken.update(ordered[p] for p in group)
+    group_at, ufuncs = fuse.elementwise_groups(ordered, slots, anchors, fed, ctx, taken)
     for i, group in group_at.items():
         last = i == group[-1]
         out[i] = _fused_step(ordered, group, ufuncs, slots, dead_after) if last else None
@@ -169,6 +176,24 @@ def _grouped_steps(ordered, slots: Slots, anchors, fed, ctx, dead_after: dict, s
             i = position[g.total]
             out[i] = products.product_sum_step(g, slots, ctx, tuple(dead_after.get(i, ())))
     return out
+
+
+def _epilogue_step(ordered, group, epilogue, slots: Slots, fed, ctx, dead_after: dict):
+    """The step of a convolution and its epilogue (epilogues.py), or None where the
+    convolution's op does not fuse it."""
+    members = [ordered[p] for p in group]
+    kernel = members[0]._op_def.fused_epilogue(members[0], ctx, epilogue)
+    if kernel is None:
+        return None
+    fallback: list = []
+    fallback_ops: list = []
+    for p in group:
+        _add_kernel_step(ordered[p], ctx, slots, fed, dead_after.get(p, ()), fallback, fallback_ops)
+    dead = sorted({d for p in group for d in dead_after.get(p, ())})
+    step = epilogues.FusedConvolution(
+        members, kernel, slots, list(zip(fallback, fallback_ops, strict=True)), dead
+    )
+    return step
 
 
 def _fused_step(ordered, group: list[int], ufuncs: dict, slots: Slots, dead_after: dict):
