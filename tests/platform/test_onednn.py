@@ -298,6 +298,41 @@ def test_pools_equal_tfgraphs_own_kernels(case, ties, every_pool, monkeypatch):
         assert kind in onednn.info()
 
 
+@pytest.mark.parametrize("case", POOLS[:2], ids=["2x2", "3x3s2"])
+def test_a_max_pools_gradient_reuses_its_workspace(case, every_pool, monkeypatch):
+    # (as TF keeps it between its oneDNN pool and gradient: the gradient then runs the
+    # backward pass only, with the same values as when it pools again for it)
+    x, dy, geometry = _pool_args(case, ties=True)
+    y = onednn.max_pool(x, *geometry)
+    forwards = []
+    execute = onednn._Compiled._execute
+
+    def counting(handle, args):
+        forwards.extend(a for a, _, _ in args if a == onednn._ARG_DST)
+        return execute(handle, args)
+
+    monkeypatch.setattr(onednn._Compiled, "_execute", staticmethod(counting))
+    kept = onednn.max_pool_grad(x, dy, *geometry, y)
+    assert forwards == []
+    again = onednn.max_pool_grad(x, dy, *geometry)
+    assert len(forwards) == len(onednn._pieces(x.shape[0], x.size, onednn._POOL_PIECE_ELEMENTS))
+    np.testing.assert_array_equal(kept, again)
+    # only for that very pool: another result of the same values, or another input
+    forwards.clear()
+    onednn.max_pool_grad(x, dy, *geometry, y.copy())
+    onednn.max_pool_grad(x.copy(), dy, *geometry, y)
+    assert len(forwards) == 2 * len(onednn._pieces(x.shape[0], x.size, onednn._POOL_PIECE_ELEMENTS))
+
+
+def test_kept_workspaces_go_with_their_arrays(every_pool):
+    x, _, geometry = _pool_args(POOLS[1])
+    for _ in range(3 * onednn._Workspace._MAX):
+        onednn.max_pool(x.copy(), *geometry)  # (its input and result die at once)
+    y = onednn.max_pool(x, *geometry)
+    assert len(onednn._Workspace._kept) <= 2
+    assert onednn._Workspace.find(x, y, onednn._pool_geometry(x.shape, *geometry[:3], y.shape))
+
+
 def test_pool_bits_with_one_thread_and_every_run(every_pool):
     x, dy, geometry = _pool_args(POOLS[1])
     first = _four_pools(x, dy, geometry)

@@ -810,11 +810,12 @@ def max_pool_argmax(x, ksize, strides, pads, out_shape) -> tuple[np.ndarray, np.
     return max_pool(x, ksize, strides, pads, out_shape), which
 
 
-def max_pool_grad(x, dy, ksize, strides, pads, out_shape) -> np.ndarray:
+def max_pool_grad(x, dy, ksize, strides, pads, out_shape, pooled=None) -> np.ndarray:
     """Routes each window's gradient to its first maximal input element. Windows that
     stay within one image go in blocks of images (about _POOL_BLOCK_BYTES of input, so
-    the block's passes run in cache), over the kernel threads when the batch is big."""
-    on_onednn = onednn.max_pool_grad(x, dy, ksize, strides, pads, out_shape)
+    the block's passes run in cache), over the kernel threads when the batch is big.
+    `pooled` (the forward pool's result, optional) lets oneDNN reuse its workspace."""
+    on_onednn = onednn.max_pool_grad(x, dy, ksize, strides, pads, out_shape, pooled)
     if on_onednn is not None:
         return on_onednn
 

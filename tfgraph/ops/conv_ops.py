@@ -866,7 +866,7 @@ def _max_pool_grad_kernel(op, ctx):
         _check_pooled(op, "grad", _layout(out_shape, fmt), _layout(dy.shape, fmt))
         if min(out_shape) == 0:
             return _from_nhwc(np.zeros(x.shape, out_dtype), fmt)
-        dx = ck.max_pool_grad(x, dy, spec.ksize, spec.strides, pads, out_shape)
+        dx = ck.max_pool_grad(x, dy, spec.ksize, spec.strides, pads, out_shape, y)
         return _from_nhwc(np.ascontiguousarray(dx).astype(out_dtype, copy=False), fmt)
 
     return kernel

@@ -41,6 +41,7 @@ import os
 import site
 import sys
 import threading
+import weakref
 from collections import OrderedDict
 from typing import Any
 
@@ -478,8 +479,9 @@ def _set_activation(attr, epilogue: tuple) -> None:
 
 class _Pool(_Compiled):
     """A compiled pooling for one shape (`kind`: "max", "avg", "max_grad", "avg_grad").
-    A max pool's gradient runs the forward pool first for its workspace (where each
-    window's maximum is: its first, as in TF), then the backward pass."""
+    A max pool also writes oneDNN's workspace (where each window's maximum is: its
+    first, as in TF) for its gradient; a gradient given none runs the forward pool again
+    for it, then the backward pass."""
 
     def __init__(self, kind: str, geometry: tuple) -> None:
         super().__init__()
@@ -489,42 +491,49 @@ class _Pool(_Compiled):
         pt, pb, pl, pr = pads
         geo = (_Dims(*strides), _Dims(kh, kw), _Dims(0, 0), _Dims(pt, pl), _Dims(pb, pr))
         alg = _POOLING_MAX if kind.startswith("max") else _POOLING_AVG_EXCLUDE_PADDING
-        prop = _FORWARD_TRAINING if kind == "max_grad" else _FORWARD_INFERENCE
+        prop = _FORWARD_TRAINING if kind.startswith("max") else _FORWARD_INFERENCE
         create = lib.dnnl_pooling_forward_primitive_desc_create
         fwd = self._pd(create, _engine, prop, alg, src, dst, *geo, None)
         self.src, self.dst = src, dst
         self.workspace = None
-        if kind in ("max", "avg"):
-            self.forward = self._executable(fwd, kind + "pool")
-            return
-        create = lib.dnnl_pooling_backward_primitive_desc_create
-        bwd = self._pd(create, _engine, alg, src, dst, *geo, fwd, None)
-        if kind == "max_grad":
-            self.forward = self._executable(fwd, "maxpool")
+        if kind.startswith("max"):
             workspace = lib.dnnl_primitive_desc_query_md(fwd, _QUERY_WORKSPACE_MD, 0)
             self.workspace = (workspace, lib.dnnl_memory_desc_get_size(workspace))
             self.pooled_bytes = n * c * oh * ow * 4
+        self.forward = self._executable(fwd, "maxpool" if kind.startswith("max") else "avgpool")
+        self.backward = None
+        if kind in ("max", "avg"):
+            return
+        create = lib.dnnl_pooling_backward_primitive_desc_create
+        bwd = self._pd(create, _engine, alg, src, dst, *geo, fwd, None)
         self.backward = self._executable(bwd, kind)
 
     def run(self, arrays) -> None:
-        """Pooling: (x, out); its gradient: (x or None, dy, dx)."""
-        if len(arrays) == 2:
-            x, out = arrays
-            self._execute(self.forward, ((_ARG_SRC, self.src, x.ctypes.data),
-                                         (_ARG_DST, self.dst, out.ctypes.data)))  # fmt: skip
+        """Pooling: (x, out), a max pool's with the address of its workspace last; its
+        gradient: (x or None, dy, dx), a max pool's with its forward's workspace
+        address last, or None."""
+        if self.backward is None:
+            x, out = arrays[:2]
+            args = [(_ARG_SRC, self.src, x.ctypes.data), (_ARG_DST, self.dst, out.ctypes.data)]
+            if self.workspace is not None:
+                args.append((_ARG_WORKSPACE, self.workspace[0], arrays[2]))
+            self._execute(self.forward, args)
             return
-        x, dy, dx = arrays
+        x, dy, dx, *kept = arrays
         args = [
             (_ARG_DIFF_DST, self.dst, dy.ctypes.data),
             (_ARG_DIFF_SRC, self.src, dx.ctypes.data),
         ]
         if self.workspace is not None:
             md, nbytes = self.workspace
-            workspace = (_ARG_WORKSPACE, md, _scratch(nbytes, "workspace"))
-            pooled = _scratch(self.pooled_bytes, "pooled")
-            self._execute(self.forward, ((_ARG_SRC, self.src, x.ctypes.data),
-                                         (_ARG_DST, self.dst, pooled), workspace))  # fmt: skip
-            args.append(workspace)
+            address = kept[0] if kept and kept[0] is not None else None
+            if address is None:  # (the forward pool again, for its workspace)
+                address = _scratch(nbytes, "workspace")
+                pooled = _scratch(self.pooled_bytes, "pooled")
+                self._execute(self.forward, ((_ARG_SRC, self.src, x.ctypes.data),
+                                             (_ARG_DST, self.dst, pooled),
+                                             (_ARG_WORKSPACE, md, address)))  # fmt: skip
+            args.append((_ARG_WORKSPACE, md, address))
         self._execute(self.backward, args)
 
 
@@ -720,17 +729,83 @@ def _pool(kind: str, in_shape, ksize, strides, pads, out_shape, operands, result
 
 def max_pool(x, ksize, strides, pads, out_shape) -> np.ndarray | None:
     """Max pooling of NHWC `x` (`ksize`, `strides`: NHWC; `pads`: (before, after) per
-    dimension), or None where oneDNN is not used."""
+    dimension), or None where oneDNN is not used. The pool's workspace (where each
+    window's maximum is) is kept for its gradient (`max_pool_grad` given this `x` and
+    the result) while both arrays live, a few pools at most."""
     x = np.ascontiguousarray(x)
-    return _pool("max", x.shape, ksize, strides, pads, out_shape,
-                 lambda b, out: (x[b], out[b]), out_shape, x)  # fmt: skip
+    geometry = _pool_geometry(x.shape, ksize, strides, pads, out_shape)
+    if geometry is None or x.dtype != np.float32 or not available():
+        return None
+    try:
+        workspace = _Workspace(x, geometry)
+    except RuntimeError:
+        return None
+    out = _pool("max", x.shape, ksize, strides, pads, out_shape,
+                lambda b, out: (x[b], out[b], workspace.address(b)), out_shape, x)  # fmt: skip
+    if out is not None:
+        workspace.keep(out)
+    return out
 
 
-def max_pool_grad(x, dy, ksize, strides, pads, out_shape) -> np.ndarray | None:
-    """MaxPoolGrad: each window's gradient to its first maximal input, or None."""
+def max_pool_grad(x, dy, ksize, strides, pads, out_shape, pooled=None) -> np.ndarray | None:
+    """MaxPoolGrad: each window's gradient to its first maximal input, or None. With
+    `pooled`, the max pool's result on this very `x`, its kept workspace is used."""
     x, dy = np.ascontiguousarray(x), np.ascontiguousarray(dy)
+    kept = _Workspace.find(x, pooled, _pool_geometry(x.shape, ksize, strides, pads, out_shape))
     return _pool("max_grad", x.shape, ksize, strides, pads, out_shape,
-                 lambda b, dx: (x[b], dy[b], dx[b]), x.shape, x, dy)  # fmt: skip
+                 lambda b, dx: (x[b], dy[b], dx[b], kept and kept.address(b)),
+                 x.shape, x, dy)  # fmt: skip
+
+
+class _Workspace:
+    """A max pool's workspace for every piece of its batch, kept (weakly keyed by its
+    input and result arrays, which kernels never change) for the pool's gradient: TF
+    keeps it the same way between its oneDNN pool and gradient. The pieces depend on
+    the shape only, so the gradient's pieces are the pool's."""
+
+    _kept: OrderedDict = OrderedDict()  # id(x) -> _Workspace
+    _MAX = 8
+
+    def __init__(self, x, geometry) -> None:
+        self.x = weakref.ref(x)
+        self.out: Any = None
+        self.geometry = geometry
+        n = x.shape[0]
+        self.offsets: dict = {}
+        total = 0
+        for b in _pieces(n, math.prod(x.shape), _POOL_PIECE_ELEMENTS):
+            self.offsets[b.start] = total
+            pool = _primitive("max", (b.stop - b.start, *geometry))
+            assert isinstance(pool, _Pool) and pool.workspace is not None
+            total += pool.workspace[1]
+        self.buffer = np.empty(max(total, 1), np.uint8)
+
+    def address(self, piece: slice) -> int:
+        return self.buffer.ctypes.data + self.offsets[piece.start]
+
+    def keep(self, out) -> None:
+        """Keeps the workspace of the pool that gave `out` (dropping those of arrays
+        gone, and the oldest beyond _MAX)."""
+        self.out = weakref.ref(out)
+        kept = _Workspace._kept
+        with _primitives_lock:
+            for key in [k for k, w in kept.items() if w.x() is None or w.out() is None]:
+                del kept[key]
+            kept[id(self.x())] = self
+            kept.move_to_end(id(self.x()))
+            while len(kept) > _Workspace._MAX:
+                kept.popitem(last=False)
+
+    @staticmethod
+    def find(x, out, geometry):
+        """The workspace kept for the pool of `x` that gave `out`, or None."""
+        if out is None:
+            return None
+        with _primitives_lock:
+            kept = _Workspace._kept.get(id(x))
+        if kept is None or kept.x() is not x or kept.out() is not out:
+            return None
+        return kept if kept.geometry == geometry else None
 
 
 def avg_pool(x, ksize, strides, pads, out_shape) -> np.ndarray | None:
