@@ -26,7 +26,7 @@ from tfgraph.client.passes import KernelContext
 from tfgraph.client.passes.lower import as_op_error
 from tfgraph.framework.ops import Operation, Tensor
 from tfgraph.framework.resources import DEAD
-from tfgraph.platform import denormal, parallel
+from tfgraph.platform import denormal, heap, parallel
 
 __all__ = ["ExecutionPlan", "KernelContext"]
 
@@ -62,6 +62,7 @@ class ExecutionPlan:
         # Building a plan allocates a burst of closures and tuples that all survive; the
         # cyclic GC would rescan the whole graph over and over meanwhile (it doubled the
         # time to initialize 5,000 variables), so it pauses, as `timeit` does.
+        heap.keep_freed_memory()  # (once per process: big values reuse freed memory)
         gc_enabled = gc.isenabled()
         gc.disable()
         try:
