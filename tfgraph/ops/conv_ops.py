@@ -369,9 +369,10 @@ def _conv_kernel(depthwise: bool):
 
 def _fused_conv_kernel(depthwise: bool):
     """The `fused_epilogue` trait of Conv2D and DepthwiseConv2dNative: a kernel computing
-    the convolution with its `epilogue` ("bias", then an activation) in one pass, which
-    returns None where it does not apply (the plan then runs the ops one by one, with
-    their own checks and errors); None for ops it never applies to (NCHW, not float32)."""
+    the convolution with its `epilogue` ("bias", then an activation) in one pass over
+    memory, which returns None where it does not apply (the plan then runs the ops one
+    by one, with their own checks and errors); None for ops it never applies to (NCHW,
+    not float32)."""
     compute = ck.depthwise_conv2d_fused if depthwise else ck.conv2d_fused
 
     def make(op, ctx, epilogue: tuple):

@@ -71,8 +71,6 @@ _ANY, _VECTOR, _NHWC, _HWIO, _HWIGO = 1, 2, 22, 28, 39
 _FORWARD_TRAINING, _FORWARD_INFERENCE = 64, 96
 _POOLING_MAX, _POOLING_AVG_EXCLUDE_PADDING = 0x1FF, 0x3FF
 _CONVOLUTION_DIRECT = 1
-# a forward convolution's activations after its bias (post-ops): (algorithm, alpha, beta)
-_ACTIVATIONS = {"relu": (0x20, 0.0, 0.0), "relu6": (0x2E, 0.0, 6.0)}  # (relu, clip)
 _IN_ORDER = 1  # stream flags
 _SCRATCHPAD_USER = 1
 _QUERY_IMPL_INFO = 8
@@ -148,10 +146,6 @@ def _signatures(lib) -> None:
         ("dnnl_primitive_attr_create", [ptr]),
         ("dnnl_primitive_attr_set_scratchpad_mode", [_P, i32]),
         ("dnnl_primitive_attr_destroy", [_P]),
-        ("dnnl_primitive_attr_set_post_ops", [_P, _P]),
-        ("dnnl_post_ops_create", [ptr]),
-        ("dnnl_post_ops_append_eltwise", [_P, i32, ctypes.c_float, ctypes.c_float]),
-        ("dnnl_post_ops_destroy", [_P]),
         (
             "dnnl_convolution_forward_primitive_desc_create",
             [ptr, _P, i32, i32, _P, _P, _P, _P, _Dims, _Dims, _Dims, _Dims, _P],
@@ -365,7 +359,7 @@ class _Primitive(_Compiled):
 
     def __init__(self, kind: str, geometry: tuple) -> None:
         super().__init__()
-        n, h, w, c, kh, kw, co, groups, oh, ow, strides, dilations, pads, epilogue = geometry
+        n, h, w, c, kh, kw, co, groups, oh, ow, strides, dilations, pads, with_bias = geometry
         self.reorder = None
         src = self._md((n, c, h, w), _NHWC)
         dims: tuple
@@ -380,7 +374,7 @@ class _Primitive(_Compiled):
         picks = kind != "forward" or groups > 1
         weights = self._md(dims, _ANY) if picks else tf_layout
         dst = self._md((n, co, oh, ow), _NHWC)
-        bias = self._md((co,), _VECTOR) if "bias" in epilogue else None
+        bias = self._md((co,), _VECTOR) if with_bias else None
         pt, pb, pl, pr = pads
         geo = (
             _Dims(*strides),
@@ -396,7 +390,6 @@ class _Primitive(_Compiled):
                 lib.dnnl_primitive_attr_set_scratchpad_mode(attr, _SCRATCHPAD_USER),
                 "scratchpad mode",
             )
-            _set_activation(attr, epilogue)
             fwd = self._pd(
                 lib.dnnl_convolution_forward_primitive_desc_create,
                 _engine, _FORWARD_TRAINING, _CONVOLUTION_DIRECT,
@@ -461,20 +454,6 @@ class _Primitive(_Compiled):
         self._execute(self.handle, args)
         if self.reorder is not None and self.args[2] == _ARG_DIFF_WEIGHTS:
             self._execute(reorder, ((_ARG_FROM, md_from, chosen), (_ARG_TO, md_to, target)))
-
-
-def _set_activation(attr, epilogue: tuple) -> None:
-    """Sets the activation of a convolution's `epilogue` (after its bias) as a post-op."""
-    activation = next((_ACTIVATIONS[e] for e in epilogue if e in _ACTIVATIONS), None)
-    if activation is None:
-        return
-    post_ops = _P()
-    _check(_lib.dnnl_post_ops_create(ctypes.byref(post_ops)), "post-ops")
-    try:
-        _check(_lib.dnnl_post_ops_append_eltwise(post_ops, *activation), "activation")
-        _check(_lib.dnnl_primitive_attr_set_post_ops(attr, post_ops), "post-ops")
-    finally:
-        _lib.dnnl_post_ops_destroy(post_ops)
 
 
 class _Pool(_Compiled):
@@ -584,10 +563,10 @@ class _Unsupported(Exception):
     """oneDNN has no primitive for this convolution (the caller computes it)."""
 
 
-def _run_pieces(kind: str, pieces: list[slice], geometry, operands) -> None:
-    """Runs the primitive of each piece on `operands(piece)`, the pieces shared by
-    tfgraph's kernel threads. Raises _Unsupported before any runs if a primitive
-    cannot be made."""
+def _run_pieces(kind: str, pieces: list[slice], geometry, operands, epilogue=None, out=None):
+    """Runs the primitive of each piece on `operands(piece)`, then `epilogue(out[piece])`
+    if given, the pieces shared by tfgraph's kernel threads. Raises _Unsupported before
+    any runs if a primitive cannot be made."""
     try:
         prims = {b.stop - b.start: _primitive(kind, (b.stop - b.start, *geometry)) for b in pieces}
     except RuntimeError as e:
@@ -595,6 +574,8 @@ def _run_pieces(kind: str, pieces: list[slice], geometry, operands) -> None:
 
     def work(piece, _state):
         prims[piece.stop - piece.start].run(operands(piece))
+        if epilogue is not None:
+            epilogue(out[piece])
 
     if len(pieces) == 1:
         work(pieces[0], None)
@@ -607,51 +588,52 @@ def _ints(geometry: tuple) -> tuple:
     return tuple(tuple(map(int, d)) if isinstance(d, tuple) else int(d) for d in geometry)
 
 
-def _geometry(x_shape, f_shape, out_hw, strides, dilations, pads, epilogue=()) -> tuple:
+def _geometry(x_shape, f_shape, out_hw, strides, dilations, pads, with_bias=False) -> tuple:
     _, h, w, c = x_shape
     kh, kw, cg, co = f_shape
     geometry = (h, w, c, kh, kw, co, c // cg, *out_hw,
-                tuple(strides), tuple(dilations), tuple(pads))  # fmt: skip
-    return (*_ints(geometry), tuple(epilogue))
+                tuple(strides), tuple(dilations), tuple(pads), bool(with_bias))  # fmt: skip
+    return _ints(geometry)
 
 
 def _usable(macs: int, *arrays) -> bool:
     return macs >= MIN_MACS and all(a.dtype == np.float32 for a in arrays) and available()
 
 
-def conv2d(x, f, strides, dilations, pads, out_hw, bias=None, activation=None) -> np.ndarray | None:
+def conv2d(x, f, strides, dilations, pads, out_hw, bias=None, epilogue=None) -> np.ndarray | None:
     """The convolution of NHWC `x` with HWIO `f` (in x.shape[3] / f.shape[2] groups;
     `pads` (top, bottom, left, right)), or None where oneDNN is not used. A depthwise
     convolution is one of as many groups as channels (its [kh, kw, c, m] filter seen as
     [kh, kw, 1, c * m]).
 
-    With `bias` (one per output channel) and `activation` ("relu", "relu6"), the
-    result is `activation(conv + bias)` in one pass, as TF's fused convolutions compute
-    it: the bias is added to each sum before it is stored."""
+    With `bias` (one per output channel) oneDNN adds it to each finished sum before
+    storing it (the bits of adding it after); `epilogue(piece)` then changes each piece
+    of the batch's result in place in the thread that computed it, while it is in
+    cache (an activation: numpy's, so NaNs propagate as in TF; oneDNN's ReLU post-op
+    turns them into zeros)."""
     macs = x.shape[0] * out_hw[0] * out_hw[1] * f.size
     extra = () if bias is None else (bias,)
     if not _usable(macs, x, f, *extra):
         return None
     if bias is not None and bias.shape != (f.shape[3],):
         return None
-    epilogue = (*(("bias",) if bias is not None else ()), *((activation,) if activation else ()))
     try:
         return _conv2d(x, f, strides, dilations, pads, out_hw, bias, epilogue)
     except _Unsupported:
         return None
 
 
-def _conv2d(x, f, strides, dilations, pads, out_hw, bias=None, epilogue=()) -> np.ndarray:
+def _conv2d(x, f, strides, dilations, pads, out_hw, bias=None, epilogue=None) -> np.ndarray:
     n = x.shape[0]
     x, f = np.ascontiguousarray(x), np.ascontiguousarray(f)
     out = np.empty((n, *out_hw, f.shape[3]), np.float32)
-    geometry = _geometry(x.shape, f.shape, out_hw, strides, dilations, pads, epilogue)
+    geometry = _geometry(x.shape, f.shape, out_hw, strides, dilations, pads, bias is not None)
     pieces = _pieces(n, n * out_hw[0] * out_hw[1] * f.size)
     if bias is None:
-        _run_pieces("forward", pieces, geometry, lambda b: (x[b], f, out[b]))
+        _run_pieces("forward", pieces, geometry, lambda b: (x[b], f, out[b]), epilogue, out)
     else:
-        bias = np.ascontiguousarray(bias)
-        _run_pieces("forward", pieces, geometry, lambda b: (x[b], f, out[b], bias))
+        b_ = np.ascontiguousarray(bias)
+        _run_pieces("forward", pieces, geometry, lambda b: (x[b], f, out[b], b_), epilogue, out)
     return out
 
 

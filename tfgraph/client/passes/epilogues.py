@@ -14,7 +14,9 @@ The group's step runs the fused kernel where it applies (float32 on oneDNN,
 platform/onednn.py); where it does not (no library, small or odd shapes, any error) it
 runs the ops one by one as their own steps would, so values and errors are as without
 the pass. The fused values have the same bits as op by op: oneDNN adds the bias to the
-finished float32 sum, as the separate add does.
+finished float32 sum, as the separate add does, and the activation is numpy's, run on
+each piece of the batch while it is in cache (oneDNN's own ReLU turns NaNs into zeros;
+TF's Relu keeps them).
 
 Like a chain of elementwise ops (fuse.py), a group is a run of consecutive steps of the
 plan's order (only constants, folded ops and forwarding ops between them), each member
