@@ -78,6 +78,10 @@ They read these, never op-type names:
     sums_inputs=True    its output is the elementwise sum of its inputs (AddN, all of one
                         shape; AddV2, broadcasting): sums of matrix products may become
                         one product
+    overwrites_input=k  its kernel takes `out=`: input k's own array (C-contiguous,
+                        writable, of its output's shape and dtype), which it may
+                        overwrite with its result (TF's buffer forwarding); plans pass it
+                        when input k's value dies at the op and no other value holds it
     matrix_product=True its output is input 0 @ input 1, 2-D, each transposed as its
                         transpose_a / transpose_b attrs say (MatMul)
     control_flow=role   "switch" (forwards to one output, the other is dead), "merge"
@@ -331,6 +335,7 @@ class OpDef:
         "matrix_product",
         "name",
         "outputs",
+        "overwrites_input",
         "placeholder",
         "reads_state",
         "record_sink",
@@ -381,6 +386,7 @@ class OpDef:
         self.fused_epilogue: Callable | None = traits.get("fused_epilogue")
         self.sums_inputs: bool = traits.get("sums_inputs", False)
         self.matrix_product: bool = traits.get("matrix_product", False)
+        self.overwrites_input: int | None = traits.get("overwrites_input")
         self.rowwise: Callable | None = traits.get("rowwise")
         self.record_source: Callable | None = traits.get("record_source")
         self.record_sink: Callable | None = traits.get("record_sink")
@@ -468,6 +474,7 @@ def register_op(
     fused_epilogue: Callable | None = None,
     sums_inputs: bool = False,
     matrix_product: bool = False,
+    overwrites_input: int | None = None,
     rowwise: Callable | None = None,
     record_source: Callable | None = None,
     record_sink: Callable | None = None,
@@ -503,6 +510,7 @@ def register_op(
             "fused_epilogue": fused_epilogue,
             "sums_inputs": sums_inputs,
             "matrix_product": matrix_product,
+            "overwrites_input": overwrites_input,
             "rowwise": rowwise,
             "record_source": record_source,
             "record_sink": record_sink,

@@ -77,12 +77,14 @@ def _softsign(x):
 
 
 # -- activation gradients: (gradients, features or outputs) -> backprops ----------------------
-def _relu_grad_kernel(g, x):
+def _relu_grad_kernel(g, x, out=None):
     # gradients * (features > 0), as TF's kernel computes it (3x faster than np.where,
-    # and NaN/-0.0 propagate as in TF); big ones over the kernel threads.
+    # and NaN/-0.0 propagate as in TF); big ones over the kernel threads; into `out`
+    # (the gradients' own array, when the plan forwards it) where it fits.
     if g.shape != x.shape or not (g.flags.c_contiguous and x.flags.c_contiguous):
         return np.multiply(g, x > 0, dtype=g.dtype)
-    out = np.empty(g.shape, g.dtype)
+    if out is None or out.shape != g.shape or out.dtype != g.dtype:
+        out = np.empty(g.shape, g.dtype)
     parallel.elementwise(_masked_by_positive, out, g, x)
     return out
 
@@ -91,7 +93,9 @@ def _masked_by_positive(g, x, out):
     np.multiply(g, x > 0, out=out, dtype=out.dtype)
 
 
-def _relu6_grad_kernel(g, x):
+def _relu6_grad_kernel(g, x, out=None):
+    if out is not None and out.shape == np.broadcast_shapes(g.shape, x.shape):
+        return np.multiply(g, (x > 0) & (x < 6), out=out, dtype=out.dtype)
     return np.multiply(g, (x > 0) & (x < 6), dtype=g.dtype)
 
 
@@ -197,9 +201,9 @@ def _same_shape_kernel(kernel):
     """A kernel of two same-shaped inputs whose shape failure says what TF says."""
 
     def make(op, ctx):
-        def checked(a, b):
+        def checked(a, b, **out):
             try:
-                return kernel(a, b)
+                return kernel(a, b, **out)
             except ValueError:
                 if np.shape(a) == np.shape(b):
                     raise
@@ -236,6 +240,8 @@ for _name, _second, _kernel, _types, _grad in (
         shape=_pair_shape,
         make_kernel=_same_shape_kernel(_kernel),
         grad=_grad,
+        # (writes into the dying gradient's array, as TF's kernels forward it)
+        overwrites_input=0 if _name in ("ReluGrad", "Relu6Grad") else None,
     )
 
 

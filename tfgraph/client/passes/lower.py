@@ -7,6 +7,8 @@ one slot to free) get closures of their own.
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from tfgraph import errors
@@ -17,6 +19,19 @@ from tfgraph.framework.ops import Operation, Tensor
 from tfgraph.framework.resources import DEAD, DeviceStores, ResourceStore
 
 __all__ = ["KernelContext", "bind_kernel", "lower"]
+
+_refcount = sys.getrefcount
+
+
+def _holders(v: list, a: int) -> int:
+    value = v[a]
+    return _refcount(value)
+
+
+# The reference count of a value only a plan's list holds, read as steps read it (a
+# local name, then getrefcount's argument): measured, since interpreters that borrow
+# references count fewer.
+_ONLY_THE_PLAN = _holders([np.empty(1)], 0)
 
 
 class KernelContext:
@@ -144,6 +159,12 @@ def _add_kernel_step(op, ctx, slots: Slots, fed: set, dead, steps: list, step_op
     else:
         outs = _outs(op, slots, fed)
     if not (snapshot_of and any(t in snapshot_of for t in outputs)):
+        k = op._op_def.overwrites_input
+        if k is not None and single and outs[0] >= 0 and ins[k] in dead and not lazy:
+            if all(t._dtype._base is t._dtype for t in op._inputs):  # (no reference)
+                steps.append(_forwarding_step(fn, ins, outs[0], k, tuple(dead)))
+                step_ops.append(op)
+                return
         steps.append(make_step(fn, ins, outs, single, tuple(dead)))
         step_ops.append(op)
         return
@@ -151,6 +172,31 @@ def _add_kernel_step(op, ctx, slots: Slots, fed: set, dead, steps: list, step_op
     step_ops.append(op)
     for t in outputs:  # (a snapshot of an output comes before the frees)
         _snapshot(t, slots, steps, step_ops)
+
+
+def _forwarding_step(fn, ins: tuple[int, ...], o: int, k: int, dead: tuple[int, ...]):
+    """A step for an op whose kernel may overwrite input k (`overwrites_input`), whose
+    value dies here: the kernel gets its array as `out=` when nothing but the plan holds
+    it (an array of its own, not a view, with no reference but the slot's: as TF
+    forwards a buffer whose reference count is one)."""
+    a = ins[k]
+
+    def step(v):
+        value = v[a]
+        if (
+            value.__class__ is np.ndarray
+            and value.base is None
+            and _refcount(value) == _ONLY_THE_PLAN
+            and value.flags.writeable
+            and value.flags.c_contiguous
+        ):
+            v[o] = fn(*[v[i] for i in ins], out=value)
+        else:
+            v[o] = fn(*[v[i] for i in ins])
+        for d in dead:
+            v[d] = None
+
+    return step
 
 
 def _grouped_steps(ordered, slots: Slots, anchors, fed, ctx, dead_after: dict, sums) -> dict:

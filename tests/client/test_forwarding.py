@@ -1,0 +1,91 @@
+"""Buffer forwarding (client/passes/lower.py, the `overwrites_input` trait): a kernel
+writes its result into an input's array when that value dies at the op and nothing
+else holds the array, as TF forwards a buffer whose reference count is one; never when
+anything else may still read it."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+import tfgraph as tf
+from tfgraph.framework import registry
+
+lower = sys.modules["tfgraph.client.passes.lower"]
+
+
+def _recording_kernel(calls: list):
+    def fn(a, b, out=None):
+        calls.append(out)
+        result = out if out is not None else np.empty_like(a)
+        np.multiply(a, b, out=result)
+        return result
+
+    return fn
+
+
+def test_a_dying_array_only_the_plan_holds_is_written_into():
+    calls: list = []
+    step = lower._forwarding_step(_recording_kernel(calls), (0, 1), 2, 0, (0,))
+    v = [np.arange(6.0), np.full(6, 2.0), None]
+    step(v)
+    assert calls[0] is not None and v[2] is calls[0]
+    assert v[0] is None
+    np.testing.assert_array_equal(v[2], np.arange(6.0) * 2)
+
+
+@pytest.mark.parametrize("held", ["by a name", "by another slot", "as a view's base", "a view"])
+def test_an_array_held_elsewhere_is_not_written_into(held):
+    calls: list = []
+    step = lower._forwarding_step(_recording_kernel(calls), (0, 1), 2, 0, (0,))
+    a = np.arange(6.0)
+    v = [a, np.full(6, 2.0), None, None]
+    if held == "by another slot":
+        v[3] = a
+        del a
+    elif held == "as a view's base":
+        view = a[1:]
+        del a
+    elif held == "a view":
+        v[0] = np.arange(12.0)[::2]
+        del a
+    step(v)
+    assert calls == [None]
+    if held == "by a name":
+        np.testing.assert_array_equal(a, np.arange(6.0))
+    if held == "as a view's base":
+        np.testing.assert_array_equal(view, np.arange(1.0, 6.0))
+
+
+def test_relu_grads_overwrite_their_dying_gradient():
+    assert registry.get("ReluGrad").overwrites_input == 0
+    made: list = []  # (per run of a forwarding step: whether the kernel got `out`)
+    make = lower._forwarding_step
+
+    def spy(fn, *args):
+        def recorded(*inputs, **out):
+            made.append(bool(out))
+            return fn(*inputs, **out)
+
+        return make(recorded, *args)
+
+    rng = np.random.RandomState(0)
+    xs = rng.randn(64, 1000).astype(np.float32)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(lower, "_forwarding_step", spy)
+        with tf.Graph().as_default():
+            x = tf.placeholder(tf.float32, [None, 1000])
+            h = tf.nn.relu(x * 3.0)
+            (g,) = tf.gradients(tf.reduce_sum(h * h), [x])
+            with tf.Session() as sess:
+                got = sess.run(g, {x: xs})
+                # fetched, the incoming gradient is kept: ReluGrad must not overwrite it
+                upstream = [t for t in g.graph.get_operations() if t.type == "ReluGrad"][0]
+                incoming, got_too = sess.run([upstream.inputs[0], g], {x: xs})
+    assert made == [True]  # (the first run; the second fetches the gradient: kept)
+    h_np = np.maximum(xs * 3, 0)
+    np.testing.assert_allclose(got, 2 * h_np * (h_np > 0) * 3, rtol=1e-6)
+    np.testing.assert_allclose(got_too, got)
+    np.testing.assert_allclose(incoming, 2 * h_np, rtol=1e-6)
