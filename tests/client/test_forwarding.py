@@ -82,7 +82,7 @@ def test_relu_grads_overwrite_their_dying_gradient():
             with tf.Session() as sess:
                 got = sess.run(g, {x: xs})
                 # fetched, the incoming gradient is kept: ReluGrad must not overwrite it
-                upstream = [t for t in g.graph.get_operations() if t.type == "ReluGrad"][0]
+                upstream = next(t for t in g.graph.get_operations() if t.type == "ReluGrad")
                 incoming, got_too = sess.run([upstream.inputs[0], g], {x: xs})
     assert made == [True]  # (the first run; the second fetches the gradient: kept)
     h_np = np.maximum(xs * 3, 0)
