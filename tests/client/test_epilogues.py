@@ -220,6 +220,26 @@ def test_what_is_not_fused(monkeypatch):
     assert _groups_of(lambda x: tf.nn.relu(_conv(x, dtype=tf.float64)), monkeypatch) == []
 
 
+def test_a_shape_read_before_the_add_keeps_the_ops_apart(monkeypatch):
+    # (the bias depends on the convolution's run-time shape: its Shape op runs between
+    # the convolution and the add, so the convolution cannot wait for the add)
+    monkeypatch.setattr(onednn, "MIN_MACS", 0)
+
+    def build(x):
+        y = _conv(x)
+        batch = tf.cast(tf.shape(y)[0], tf.float32)
+        return tf.nn.relu(y + tf.constant(np.arange(6, dtype=np.float32)) * batch)
+
+    assert _groups_of(build, monkeypatch) == []
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 9, 9, 4])
+        out = build(x)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            got = sess.run(out, {x: np.ones((2, 9, 9, 4), np.float32)})
+    assert got.shape == (2, 9, 9, 6) and got[0, 4, 4, 5] == pytest.approx(3.6 + 10, rel=1e-5)
+
+
 def test_a_conv_error_names_the_conv(monkeypatch):
     # (fed 5 channels for a filter of 4: the fused kernel declines, the Conv2D step
     # raises TF's error)

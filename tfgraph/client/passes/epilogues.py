@@ -94,15 +94,19 @@ def _next_member(out, readers) -> Operation | None:
 def _defers(ordered, group: list[int], last: int, slots, anchors, dead_after) -> bool:
     """Whether the group's work may move to position `last`: the ops between make no
     step (folded, constant, variable or forwarding ops) or are pure (a variable's read),
-    none snapshots a value or frees one the group reads."""
+    none reads a member's value (its shape either), snapshots a value or frees one the
+    group reads."""
     snapshot_of = slots.snapshot_of
     slot_of = slots.slot_of
     read = {slot_of[t] for p in group for t in ordered[p]._inputs}
+    made = {t for p in group for t in ordered[p]._outputs}
     for p in range(group[-1] + 1, last):
         op = ordered[p]
         if op in anchors or op._op_def.constant:
             continue
         if any(t in snapshot_of for t in op._outputs) or read.intersection(dead_after.get(p, ())):
+            return False
+        if made.intersection(op._inputs):
             return False
         if not (op._op_def.is_pure or op._op_def.variable or op in slots.aliased):
             return False
