@@ -53,7 +53,7 @@ def _apply() -> bool:
         libc = ctypes.CDLL(None)
         mallopt = libc.mallopt
         libc.gnu_get_libc_version  # noqa: B018 - glibc only (musl's mallopt does nothing)
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # (TypeError: no C library by that name)
         return False
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
     mallopt.restype = ctypes.c_int
