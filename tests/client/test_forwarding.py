@@ -14,6 +14,7 @@ import tfgraph as tf
 from tfgraph.framework import registry
 
 lower = sys.modules["tfgraph.client.passes.lower"]
+N = lower._MIN_FORWARDED  # (smaller values are never forwarded)
 
 
 def _recording_kernel(calls: list):
@@ -29,19 +30,19 @@ def _recording_kernel(calls: list):
 def test_a_dying_array_only_the_plan_holds_is_written_into():
     calls: list = []
     step = lower._forwarding_step(_recording_kernel(calls), (0, 1), 2, 0, (0,))
-    v = [np.arange(6.0), np.full(6, 2.0), None]
+    v = [np.arange(float(N)), np.full(N, 2.0), None]
     step(v)
     assert calls[0] is not None and v[2] is calls[0]
     assert v[0] is None
-    np.testing.assert_array_equal(v[2], np.arange(6.0) * 2)
+    np.testing.assert_array_equal(v[2], np.arange(float(N)) * 2)
 
 
 @pytest.mark.parametrize("held", ["by a name", "by another slot", "as a view's base", "a view"])
 def test_an_array_held_elsewhere_is_not_written_into(held):
     calls: list = []
     step = lower._forwarding_step(_recording_kernel(calls), (0, 1), 2, 0, (0,))
-    a = np.arange(6.0)
-    v = [a, np.full(6, 2.0), None, None]
+    a = np.arange(float(N))
+    v = [a, np.full(N, 2.0), None, None]
     if held == "by another slot":
         v[3] = a
         del a
@@ -49,18 +50,18 @@ def test_an_array_held_elsewhere_is_not_written_into(held):
         view = a[1:]
         del a
     elif held == "a view":
-        v[0] = np.arange(12.0)[::2]
+        v[0] = np.arange(2.0 * N)[::2]
         del a
     step(v)
     assert calls == [None]
     if held == "by a name":
-        np.testing.assert_array_equal(a, np.arange(6.0))
+        np.testing.assert_array_equal(a, np.arange(float(N)))
     if held == "as a view's base":
-        np.testing.assert_array_equal(view, np.arange(1.0, 6.0))
+        np.testing.assert_array_equal(view, np.arange(1.0, float(N)))
 
 
 def test_relu_grads_overwrite_their_dying_gradient():
-    assert registry.get("ReluGrad").overwrites_input == 0
+    assert registry.get("ReluGrad").overwrites_input == (0,)
     made: list = []  # (per run of a forwarding step: whether the kernel got `out`)
     make = lower._forwarding_step
 
@@ -84,8 +85,68 @@ def test_relu_grads_overwrite_their_dying_gradient():
                 # fetched, the incoming gradient is kept: ReluGrad must not overwrite it
                 upstream = next(t for t in g.graph.get_operations() if t.type == "ReluGrad")
                 incoming, got_too = sess.run([upstream.inputs[0], g], {x: xs})
-    assert made == [True]  # (the first run; the second fetches the gradient: kept)
+    assert made[0] is True  # (ReluGrad, first of the backward's forwarding steps)
     h_np = np.maximum(xs * 3, 0)
     np.testing.assert_allclose(got, 2 * h_np * (h_np > 0) * 3, rtol=1e-6)
     np.testing.assert_allclose(got_too, got)
     np.testing.assert_allclose(incoming, 2 * h_np, rtol=1e-6)
+
+
+def _forwarded_runs(build, feeds: dict) -> tuple[list, object]:
+    """Whether each forwarding step's kernel got `out=`, and the fetched value."""
+    made: list = []
+    make = lower._forwarding_step
+
+    def spy(fn, *args):
+        def recorded(*inputs, **out):
+            made.append(bool(out))
+            return fn(*inputs, **out)
+
+        return make(recorded, *args)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(lower, "_forwarding_step", spy)
+        with tf.Graph().as_default():
+            placeholders = {
+                k: tf.placeholder(tf.as_dtype(v.dtype), v.shape) for k, v in feeds.items()
+            }
+            out = build(placeholders)
+            with tf.Session() as sess:
+                value = sess.run(out, {placeholders[k]: v for k, v in feeds.items()})
+    return made, value
+
+
+def test_arithmetic_writes_into_a_dying_operand():
+    # (each product dies at the op after it, which is no chain of ufuncs: not fused)
+    rng = np.random.RandomState(1)
+    x = rng.randn(300, 200).astype(np.float32)
+    w1, w2 = rng.randn(200, 400).astype(np.float32), rng.randn(200, 400).astype(np.float32)
+
+    made, got = _forwarded_runs(lambda p: tf.matmul(p["x"], w1) * tf.matmul(p["x"], w2), {"x": x})
+    assert made == [True]
+    np.testing.assert_allclose(got, (x @ w1) * (x @ w2), rtol=1e-4, atol=1e-2)
+
+
+@pytest.mark.parametrize("case", ["broadcast", "int32", "fed"])
+def test_arithmetic_without_a_fitting_operand_allocates(case):
+    rng = np.random.RandomState(2)
+    x = rng.randn(300, 400).astype(np.float32)
+    if case == "broadcast":  # (the dying operand is the smaller one)
+        b = rng.randn(400).astype(np.float32)
+        made, got = _forwarded_runs(lambda p: tf.exp(p["b"]) + p["x"], {"x": x, "b": b})
+        np.testing.assert_allclose(got, np.exp(b) + x, rtol=1e-6)
+    elif case == "int32":
+        i = rng.randint(0, 9, (300, 400)).astype(np.int32)
+        made, got = _forwarded_runs(lambda p: tf.abs(p["i"]) * p["i"], {"i": i})
+        np.testing.assert_array_equal(got, i * i)
+    else:  # (a fed value is the caller's: never written into)
+        made, got = _forwarded_runs(lambda p: p["x"] * p["x"], {"x": x})
+        np.testing.assert_array_equal(x, rng.__class__(2).randn(300, 400).astype(np.float32))
+    assert True not in made
+
+
+def test_small_values_are_allocated():
+    calls: list = []
+    step = lower._forwarding_step(_recording_kernel(calls), (0, 1), 2, 0, (0,))
+    step([np.arange(float(N - 1)), np.full(N - 1, 2.0), None])
+    assert calls == [None]

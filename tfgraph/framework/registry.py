@@ -78,10 +78,11 @@ They read these, never op-type names:
     sums_inputs=True    its output is the elementwise sum of its inputs (AddN, all of one
                         shape; AddV2, broadcasting): sums of matrix products may become
                         one product
-    overwrites_input=k  its kernel takes `out=`: input k's own array (C-contiguous,
-                        writable, of its output's shape and dtype), which it may
-                        overwrite with its result (TF's buffer forwarding); plans pass it
-                        when input k's value dies at the op and no other value holds it
+    overwrites_input=ks its kernel takes `out=`: the own array of one of the inputs
+                        numbered in tuple `ks` (C-contiguous, writable, float, every input
+                        of its shape and dtype), which it may overwrite with its result
+                        (TF's buffer forwarding); plans pass it when that input's value
+                        dies at the op and no other value holds it
     matrix_product=True its output is input 0 @ input 1, 2-D, each transposed as its
                         transpose_a / transpose_b attrs say (MatMul)
     control_flow=role   "switch" (forwards to one output, the other is dead), "merge"
@@ -386,7 +387,7 @@ class OpDef:
         self.fused_epilogue: Callable | None = traits.get("fused_epilogue")
         self.sums_inputs: bool = traits.get("sums_inputs", False)
         self.matrix_product: bool = traits.get("matrix_product", False)
-        self.overwrites_input: int | None = traits.get("overwrites_input")
+        self.overwrites_input: tuple = traits.get("overwrites_input") or ()
         self.rowwise: Callable | None = traits.get("rowwise")
         self.record_source: Callable | None = traits.get("record_source")
         self.record_sink: Callable | None = traits.get("record_sink")
@@ -474,7 +475,7 @@ def register_op(
     fused_epilogue: Callable | None = None,
     sums_inputs: bool = False,
     matrix_product: bool = False,
-    overwrites_input: int | None = None,
+    overwrites_input: tuple = (),
     rowwise: Callable | None = None,
     record_source: Callable | None = None,
     record_sink: Callable | None = None,

@@ -107,9 +107,9 @@ def broadcasting_kernel(kernel=None, make_kernel=None):
         if broadcast_is_safe(x_dims, y_dims):
             return fn
 
-        def checked(x, y):
+        def checked(x, y, **out):
             try:
-                return fn(x, y)
+                return fn(x, y, **out)
             except ValueError:
                 raise_if_incompatible(np.shape(x), np.shape(y))
                 raise

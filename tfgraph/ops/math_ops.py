@@ -787,6 +787,9 @@ _BINARY = {
 }
 
 
+_UFUNC_ARITHMETIC = frozenset(("AddV2", "Sub", "Mul", "Maximum", "Minimum"))
+
+
 def _add_kernel_for_strings(op, ctx):
     if op._attrs["T"] is dtypes.string:
         return lambda x, y: np.char.add(x.astype(bytes), y.astype(bytes)).astype(object)
@@ -1008,6 +1011,8 @@ for _name, (_kernel, _types) in _BINARY.items():
         grad=_BINARY_GRADS[_name],
         sums_inputs=_name == "AddV2",
         epilogue=(lambda op: "bias") if _name == "AddV2" else None,
+        # (ufunc kernels: they write into a dying input's array, as TF forwards it)
+        overwrites_input=(0, 1) if _name in _UFUNC_ARITHMETIC else (),
         rowwise=common_shapes.elementwise_rows,
     )
 

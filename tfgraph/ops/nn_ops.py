@@ -241,7 +241,7 @@ for _name, _second, _kernel, _types, _grad in (
         make_kernel=_same_shape_kernel(_kernel),
         grad=_grad,
         # (writes into the dying gradient's array, as TF's kernels forward it)
-        overwrites_input=0 if _name in ("ReluGrad", "Relu6Grad") else None,
+        overwrites_input=(0,) if _name in ("ReluGrad", "Relu6Grad") else (),
     )
 
 

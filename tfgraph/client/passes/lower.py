@@ -32,6 +32,8 @@ def _holders(v: list, a: int) -> int:
 # local name, then getrefcount's argument): measured, since interpreters that borrow
 # references count fewer.
 _ONLY_THE_PLAN = _holders([np.empty(1)], 0)
+# Smaller values are allocated (numpy keeps small blocks; the checks would cost more).
+_MIN_FORWARDED = 1 << 14
 
 
 class KernelContext:
@@ -159,10 +161,10 @@ def _add_kernel_step(op, ctx, slots: Slots, fed: set, dead, steps: list, step_op
     else:
         outs = _outs(op, slots, fed)
     if not (snapshot_of and any(t in snapshot_of for t in outputs)):
-        k = op._op_def.overwrites_input
-        if k is not None and single and outs[0] >= 0 and ins[k] in dead and not lazy:
+        dying = [k for k in op._op_def.overwrites_input if ins[k] in dead]
+        if dying and single and outs[0] >= 0 and not lazy:
             if all(t._dtype._base is t._dtype for t in op._inputs):  # (no reference)
-                steps.append(_forwarding_step(fn, ins, outs[0], k, tuple(dead)))
+                steps.append(_forwarding_step(fn, ins, outs[0], dying[0], tuple(dead)))
                 step_ops.append(op)
                 return
         steps.append(make_step(fn, ins, outs, single, tuple(dead)))
@@ -178,19 +180,29 @@ def _forwarding_step(fn, ins: tuple[int, ...], o: int, k: int, dead: tuple[int, 
     """A step for an op whose kernel may overwrite input k (`overwrites_input`), whose
     value dies here: the kernel gets its array as `out=` when nothing but the plan holds
     it (an array of its own, not a view, with no reference but the slot's: as TF
-    forwards a buffer whose reference count is one)."""
+    forwards a buffer whose reference count is one), it is float, and every input has
+    its shape and dtype (so it has the result's)."""
     a = ins[k]
 
     def step(v):
         value = v[a]
         if (
             value.__class__ is np.ndarray
+            and value.size >= _MIN_FORWARDED
             and value.base is None
             and _refcount(value) == _ONLY_THE_PLAN
+            and value.dtype.kind == "f"
             and value.flags.writeable
             and value.flags.c_contiguous
         ):
-            v[o] = fn(*[v[i] for i in ins], out=value)
+            args = [v[i] for i in ins]
+            shape, dtype = value.shape, value.dtype
+            for x in args:
+                if x.__class__ is not np.ndarray or x.shape != shape or x.dtype != dtype:
+                    v[o] = fn(*args)
+                    break
+            else:
+                v[o] = fn(*args, out=value)
         else:
             v[o] = fn(*[v[i] for i in ins])
         for d in dead:
