@@ -479,7 +479,8 @@ class _Pool(_Compiled):
             workspace = lib.dnnl_primitive_desc_query_md(fwd, _QUERY_WORKSPACE_MD, 0)
             self.workspace = (workspace, lib.dnnl_memory_desc_get_size(workspace))
             self.pooled_bytes = n * c * oh * ow * 4
-        self.forward = self._executable(fwd, "maxpool" if kind.startswith("max") else "avgpool")
+        if kind != "avg_grad":  # (an average pool's gradient needs no forward pass)
+            self.forward = self._executable(fwd, "maxpool" if kind.startswith("max") else "avgpool")
         self.backward = None
         if kind in ("max", "avg"):
             return
