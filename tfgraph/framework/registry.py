@@ -69,12 +69,13 @@ They read these, never op-type names:
     epilogue=f          f(op) -> "bias" (adds a vector along the last dimension: AddV2,
                         NHWC BiasAdd), "relu" or "relu6" (Relu, Relu6), or None: what
                         the op can be as part of a convolution's epilogue
-    fused_epilogue=f    f(op, ctx, epilogue) -> a kernel taking the op's inputs (and a
-                        bias if "bias" is in `epilogue`, a tuple of `epilogue` results
-                        in order) that returns the op's output with the epilogue applied,
-                        or None where it cannot at run time (the plan then runs the ops
-                        one by one); f returns None for an op it never fuses (Conv2D,
-                        DepthwiseConv2dNative: as TF's remapper fuses them)
+    fused_epilogue=f    f(op, ctx, epilogue) -> a kernel taking the op's inputs, and the
+                        bias last if `epilogue` (a tuple of the epilogue ops' roles in
+                        order, such as ("bias", "relu")) has one, that returns the op's
+                        output with the epilogue applied, or None where it cannot at run
+                        time (the plan then runs the ops one by one); f itself returns
+                        None for an op it never fuses (Conv2D, DepthwiseConv2dNative: as
+                        TF's remapper fuses them)
     sums_inputs=True    its output is the elementwise sum of its inputs (AddN, all of one
                         shape; AddV2, broadcasting): sums of matrix products may become
                         one product

@@ -30,6 +30,8 @@ than 2x2.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
@@ -533,24 +535,22 @@ _SIXES = np.full(_CHUNK, 6, np.float32)
 _ZEROS.flags.writeable = _SIXES.flags.writeable = False
 
 
-def _relu_in_place(a: np.ndarray) -> None:
-    """`a` = max(a, 0) as the Relu kernel computes it (NaNs stay NaN), chunk by chunk."""
+def _relu_in_place(a: np.ndarray, six: bool = False) -> None:
+    """`a` = max(a, 0) (then min(., 6) with `six`) as the Relu and Relu6 kernels compute
+    it (NaNs stay NaN), chunk by chunk."""
     flat = a.reshape(-1)
     for lo in range(0, flat.size, _CHUNK):
         part = flat[lo : lo + _CHUNK]
         np.maximum(part, _ZEROS[: part.size], out=part)
+        if six:
+            np.minimum(part, _SIXES[: part.size], out=part)
 
 
-def _relu6_in_place(a: np.ndarray) -> None:
-    """`a` = min(max(a, 0), 6) as the Relu6 kernel computes it."""
-    flat = a.reshape(-1)
-    for lo in range(0, flat.size, _CHUNK):
-        part = flat[lo : lo + _CHUNK]
-        np.maximum(part, _ZEROS[: part.size], out=part)
-        np.minimum(part, _SIXES[: part.size], out=part)
-
-
-_ACTIVATIONS = {None: None, "relu": _relu_in_place, "relu6": _relu6_in_place}
+_ACTIVATIONS = {
+    None: None,
+    "relu": _relu_in_place,
+    "relu6": functools.partial(_relu_in_place, six=True),
+}
 
 
 def conv2d_fused(x, f, strides, dilations, pads, out_hw, bias, activation) -> np.ndarray | None:

@@ -94,9 +94,7 @@ def _masked_by_positive(g, x, out):
 
 
 def _relu6_grad_kernel(g, x, out=None):
-    if out is not None and out.shape == np.broadcast_shapes(g.shape, x.shape):
-        return np.multiply(g, (x > 0) & (x < 6), out=out, dtype=out.dtype)
-    return np.multiply(g, (x > 0) & (x < 6), dtype=g.dtype)
+    return np.multiply(g, (x > 0) & (x < 6), out=out, dtype=g.dtype)
 
 
 def _elu_grad_kernel(g, y):

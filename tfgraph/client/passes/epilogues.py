@@ -51,7 +51,6 @@ def epilogue_groups(
         for t in op._inputs:
             readers.setdefault(t, []).append(op)
     position = {op: i for i, op in enumerate(ordered)}
-    taken: set[int] = set()
     groups = []
     for i, op in enumerate(ordered):
         if op._op_def.fused_epilogue is None or op in excluded or op in anchors:
@@ -77,9 +76,9 @@ def epilogue_groups(
             out = nxt._outputs[0]
             if role != "bias":
                 break
-        if epilogue and not taken.intersection(group) and _no_references(ordered, group):
+        # (an op joins at most one group: a member is the only reader of the one before)
+        if epilogue and _no_references(ordered, group):
             groups.append((group, tuple(epilogue)))
-            taken.update(group)
     return groups
 
 
