@@ -194,12 +194,26 @@ def test_rows_of_two_sizes_or_non_trailing_broadcasts_run_op_by_op(monkeypatch):
     np.testing.assert_array_equal(got[0], (x * feeds["c"] + feeds["a"]) * np.float32(0.5))
 
 
-def test_mixed_dtypes_are_never_fused(fused_steps, monkeypatch):
+def test_mixed_dtypes_are_never_fused(monkeypatch):
+    """No chain runs ufuncs of two dtypes; the Cast may head the float64 add's step (a
+    head is run by its own kernel, not chunked)."""
+    chains = []
+    make = fuse.FusedChain
+
+    def spy(members, *args):
+        chains.append(make(members, *args))
+        return chains[-1]
+
+    monkeypatch.setattr(fuse, "FusedChain", spy)
+
     def build(p):
         return tf.cast(p["x"] * 2.0, tf.float64) + 1.0
 
     got = _run(build, {"x": np.ones(N, np.float32)}, True, monkeypatch)
-    assert got.dtype == np.float64 and fused_steps == []
+    assert got.dtype == np.float64 and np.all(got == 3.0)
+    for chain in chains:
+        assert {m.outputs[0].dtype for m in chain.fused_ops} == {tf.float64}
+        assert chain.head is None or chain.head[0].type == "Cast"
 
 
 def test_subnormal_results_flush_to_zero_as_unfused(monkeypatch):

@@ -110,13 +110,14 @@ class ExecutionPlan:
         vals = self.template.copy()
         for s, value in zip(self.feed_slots, feed_values):
             vals[s] = value
-        i = 0
+        step = None
         fp = self.fp_enter()  # TF's FTZ/DAZ while the kernels run (platform/denormal.py)
         try:
-            for i, step in enumerate(self.steps):  # noqa: B007 - i names the failing op
+            for step in self.steps:  # (no counter: the failing step is found by identity)
                 step(vals)
         except Exception as e:
             vals.clear()  # (a failed run drops its values now: a held mutex lock, ...)
+            i = next(k for k, s in enumerate(self.steps) if s is step)
             raise as_op_error(e, self.step_ops[i]) from e
         finally:
             self.fp_exit(fp)

@@ -1788,21 +1788,12 @@ def _make_reduction(np_fn, keep_dtype: bool = True):
         # (axes array, its tuple) last seen: a constant's axes are the same object each run.
         # One tuple, swapped whole, so concurrent runs never see a mismatched pair.
         last = [(None, ())]
-        small_sums = np_fn is _sum and keep_dtype
-        add_reduce, nd = np.add.reduce, np.ndarray
 
         def kernel(x, axes):
             seen, axis = last[0]
             if axes is not seen:
                 axis = _axes_tuple(axes)
                 last[0] = (axes, axis)
-            if small_sums and x.__class__ is nd and x.size < _BLAS_SUM_ROWS:
-                # (a small sum, `_sum`'s first case, called here: plans of many tiny ops
-                # run thousands; its result has x's dtype, which is T)
-                try:
-                    return add_reduce(x, axis, x.dtype, None, keep)
-                except ValueError:
-                    raise errors.InvalidArgumentError(None, op, _reduction_error(x, axis)) from None
             try:
                 result = np_fn(x, axis=axis, keepdims=keep)
             except ValueError:
@@ -1811,7 +1802,24 @@ def _make_reduction(np_fn, keep_dtype: bool = True):
                 result = np.asarray(result).astype(out_dtype)
             return result
 
-        return kernel
+        if np_fn is not _sum or not keep_dtype:
+            return kernel
+
+        # A small sum (`_sum`'s first case) at once: plans of many tiny ops run thousands.
+        # Its values are defaults, not a closure's cells (see lower.make_step). Its result
+        # has x's dtype, which is T.
+        def small_first(
+            x, axes, last=last, nd=np.ndarray, add_reduce=np.add.reduce, keep=keep, kernel=kernel
+        ):
+            seen, axis = last[0]
+            if axes is seen and x.__class__ is nd and x.size < _BLAS_SUM_ROWS:
+                try:
+                    return add_reduce(x, axis, x.dtype, None, keep)
+                except ValueError:
+                    pass  # (the kernel raises TF's error)
+            return kernel(x, axes)
+
+        return small_first
 
     return make
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import threading
 
 import numpy as np
@@ -86,14 +87,21 @@ def _ufunc_of(op: Operation, ctx, anchors: dict, fed: set, excluded) -> np.ufunc
 
 
 def elementwise_groups(
-    ordered, slots, anchors: dict, fed: set, ctx, taken=frozenset()
-) -> tuple[dict, dict]:
+    ordered, slots, anchors: dict, fed: set, ctx, taken=frozenset(), no_heads=frozenset()
+) -> tuple[dict, dict, set]:
     """The fusable chains of `ordered` ({position: its chain, a list of at least two
-    positions}), and the ufunc of each of their ops; ops in `taken` (fused otherwise)
-    join no chain."""
+    positions}), the ufunc of each of their ops, and the positions that are heads; ops in
+    `taken` (fused otherwise) join no chain.
+
+    A chain's head is the step before its first op when that op is the only reader of
+    the head's one value (and the head not an op in `no_heads`): any pure op, such as a
+    product or a sum, run by the chain's step before its ufuncs. A plan of tiny ops then
+    makes one step where it made two (each step costs a call, a slot written, read and
+    freed; see `_small_values_step`). A head and one op make a chain too."""
     ufuncs: dict = {}
+    heads: set = set()
     if not ENABLED:
-        return {}, ufuncs
+        return {}, ufuncs, heads
     slot_of = slots.slot_of
     excluded = set(slots.aliased) | set(slots.live_of) | set(slots.lazy_inputs) | set(taken)
     keep = set(slots.fetch_slots) | set(slots.snapshot_of)
@@ -103,52 +111,118 @@ def elementwise_groups(
             continue
         for t in op._inputs:
             uses[t] = uses.get(t, 0) + 1
+
+    def only_reader(op, t) -> bool:  # (op reads t, nothing else does or keeps it)
+        return (
+            t in op._inputs
+            and uses.get(t) == 1
+            and slot_of.get(t) not in keep
+            and t not in slots.snapshot_of
+        )
+
     groups: list[list[int]] = []
     current: list[int] = []
     previous = -1  # position of the last op that makes a step
+    head = -1  # position of the last op that may head a chain
     for i, op in enumerate(ordered):
         if op in anchors or op._op_def.constant:  # (no step: its value is in the template)
             continue
         fn = _ufunc_of(op, ctx, anchors, fed, excluded)
         if fn is None:
-            if len(current) > 1:
+            if len(current) > 1 and _worth_a_step(current, ordered, heads):
                 groups.append(current)
             current, previous = [], i
+            head = i if op not in no_heads and _may_head(op, fed, excluded) else -1
             continue
-        joins = False
-        if current and current[-1] == previous:
-            last = ordered[previous]._outputs[0]
-            joins = (
-                last in op._inputs
-                and uses.get(last) == 1
-                and slot_of.get(last) not in keep
-                and last not in slots.snapshot_of
-            )
+        joins = bool(current) and current[-1] == previous
+        joins = joins and only_reader(op, ordered[previous]._outputs[0])
         ufuncs[op] = fn
         if joins:
             current.append(i)
         else:
-            if len(current) > 1:
+            if len(current) > 1 and _worth_a_step(current, ordered, heads):
                 groups.append(current)
             current = [i]
+            if head == previous >= 0 and only_reader(op, ordered[head]._outputs[0]):
+                current = [head, i]
+                heads.add(head)
         previous = i
-    if len(current) > 1:
+    if len(current) > 1 and _worth_a_step(current, ordered, heads):
         groups.append(current)
-    return {p: g for g in groups for p in g}, ufuncs
+    return {p: g for g in groups for p in g}, ufuncs, heads
+
+
+def _worth_a_step(group: list[int], ordered, heads: set) -> bool:
+    """False for a head and one op that may write into a dying input (`overwrites_input`)
+    unless its operands surely broadcast (a bias of lower rank): its own step keeps that
+    (the chain's big values get a new array). The head is dropped from `heads` then."""
+    if len(group) != 2 or group[0] not in heads:
+        return True
+    op = ordered[group[1]]
+    if not op._op_def.overwrites_input:
+        return True
+    ranks = [t._shape.ndims for t in (*op._inputs, *op._outputs)]
+    if None not in ranks and min(ranks) < max(ranks):
+        return True
+    heads.discard(group[0])
+    return False
+
+
+def _may_head(op: Operation, fed: set, excluded: set) -> bool:
+    """Whether `op` may run as a chain's head: a pure op of one value, read from plain
+    slots (no reference, no dead value), whose step would be a plain call of its kernel
+    (not one that writes into a dying input: `overwrites_input`)."""
+    op_def = op._op_def
+    if (
+        not op_def.is_pure
+        or op_def.variable
+        or op_def.control_flow
+        or op_def.overwrites_input
+        or op in excluded
+        or len(op._outputs) != 1
+        or op._outputs[0] in fed
+        or (op_def.kernel is None and op_def.make_kernel is None)
+    ):
+        return False
+    return all(t._dtype._base is t._dtype for t in op._inputs)
 
 
 class FusedChain:
     """The step running the chain `members` (in order; each reads the one before it),
-    whose kernels are the ufuncs `fns`; `fused_ops` names them for step stats."""
+    whose kernels are the ufuncs `fns`; `fused_ops` names them for step stats. Inputs in
+    `constants` (values the same at every run) are operands of the step itself, not read
+    from their slots. `head`: None, or (op, its bound kernel) run first by the step (see
+    `elementwise_groups`); its value is the first op's input, written to its slot only
+    where the chain needs it there (big values, a failure)."""
 
-    def __init__(self, members: list[Operation], fns: list, slots, out_slot: int, dead) -> None:
+    def __init__(
+        self,
+        members: list[Operation],
+        fns: list,
+        slots,
+        out_slot: int,
+        dead,
+        constants=None,
+        head=None,
+    ) -> None:
+        constants = constants or {}
         slot_of = slots.slot_of
+        self.head = head
+        # the head's operands: ("s", slot) or ("c", a constant's value)
+        self.head_args = (
+            [("c", constants[t]) if t in constants else ("s", slot_of[t]) for t in head[0]._inputs]
+            if head
+            else []
+        )
+        self.head_slot = slot_of[head[0]._outputs[0]] if head else -1
         self.fused_ops = tuple(members)
         self.fns = fns
         self.ext_slots: list[int] = []
         self.dtype = np.dtype(members[-1]._outputs[0]._dtype._base.as_numpy_dtype)
-        # the constant operands of ops with a ufunc_form (external values after the slots')
-        self.consts: list[np.ndarray] = []
+        # the constant operands: of ops with a ufunc_form, and constant inputs (external
+        # values after the slots')
+        self.consts: list = []
+        const_index: dict = {}
         # each member's arguments: ("e", k) external value k, or ("p",) the previous result
         args: list[tuple] = []
         for k, m in enumerate(members):
@@ -156,6 +230,11 @@ class FusedChain:
             for t in m._inputs:
                 if k and t is members[k - 1]._outputs[0]:
                     spec.append(("p",))
+                elif t in constants:
+                    if t not in const_index:
+                        const_index[t] = len(self.consts)
+                        self.consts.append(constants[t])
+                    spec.append(("c", const_index[t]))
                 else:
                     s = slot_of[t]
                     if s not in self.ext_slots:
@@ -180,7 +259,11 @@ class FusedChain:
         self.out_slot = out_slot
         self.dead = tuple(dead)
         self.step = _small_values_step(self)
-        self.step.fused_ops = self.fused_ops
+        self.step.fused_ops = (head[0], *self.fused_ops) if head else self.fused_ops
+
+    def _head_failed(self, e: Exception):
+        """The head's error, naming the head's op."""
+        return _op_error(e, self.head[0])
 
     def __call__(self, v) -> None:
         ext = [v[s] for s in self.ext_slots]
@@ -322,36 +405,57 @@ def _small_values_step(chain: FusedChain):
     """The plan's step for `chain` (see above)."""
     n_ext = len(chain.ext_slots)
     first_ext = sorted({a for a in chain.calls[0][1:] if a is not None and a >= 0})
-    if any(a >= n_ext and chain.consts[a - n_ext].size >= MIN_ELEMENTS for a in first_ext):
-        return chain  # (a big constant: every run may chunk)
+    if any(a >= n_ext and np.size(chain.consts[a - n_ext]) >= MIN_ELEMENTS for a in first_ext):
+        return _with_head(chain) if chain.head else chain  # (a big constant: may chunk)
+    # the head's value: the local `h`, the external value `hx` (k of ext_slots)
+    hx = chain.ext_slots.index(chain.head_slot) if chain.head else -1
+    store = "v[hs] = h; " if chain.head else ""
 
     def operand(a):
         if a < 0:
             return "r"
+        if a == hx:
+            return "h"
         return f"v[s{a}]" if a < n_ext else f"c{a - n_ext}"
 
-    body = [
-        f"    x = v[s{a}]\n    if x.__class__ is nd and x.size >= min_elements:\n"
-        "        return chain(v)"
+    body = []
+    if chain.head:
+        args = ", ".join(f"hc{k}" if kind == "c" else f"v[hs{k}]" for k, (kind, _) in
+                         enumerate(chain.head_args))  # fmt: skip
+        body.append(
+            f"    try:\n        h = hd({args})\n"
+            "    except Exception as e:\n        raise chain._head_failed(e) from e"
+        )
+    body.extend(
+        f"    x = {operand(a)}\n    if x.__class__ is nd and x.size >= min_elements:\n"
+        f"        {store}return chain(v)"
         for a in first_ext
         if a < n_ext
-    ]
+    )
     body.append("    try:")
     for k, (_, a, b) in enumerate(chain.calls):
         args = operand(a) if b is None else f"{operand(a)}, {operand(b)}"
         body.append(f"        r = f{k}({args})")
-    body.append("    except Exception:\n        r = failed(v)")
+    body.append(f"    except Exception:\n        {store}r = chain._failed(v)")
     if chain.out_slot >= 0:
         body.append("    v[out] = r")
     body.extend(f"    v[d{k}] = None" for k in range(len(chain.dead)))
-    names = [
-        "chain", "failed", "nd", "min_elements", "out",
-        *(f"f{k}" for k in range(len(chain.calls))),
-        *(f"s{k}" for k in range(n_ext)),
-        *(f"c{k}" for k in range(len(chain.consts))),
-        *(f"d{k}" for k in range(len(chain.dead))),
-    ]  # fmt: skip
-    source = f"def make({', '.join(names)}):\n  def fused_chain(v):\n"
+    values = {"chain": chain, "nd": np.ndarray, "min_elements": MIN_ELEMENTS, "out": chain.out_slot}
+    if chain.head:
+        values.update(hd=chain.head[1], hs=chain.head_slot)
+        values.update(
+            (f"hc{k}" if kind == "c" else f"hs{k}", value)
+            for k, (kind, value) in enumerate(chain.head_args)
+        )
+    values.update((f"f{k}", fn) for k, (fn, _, _) in enumerate(chain.calls))
+    values.update((f"s{k}", s) for k, s in enumerate(chain.ext_slots))
+    values.update((f"c{k}", c) for k, c in enumerate(chain.consts))
+    values.update((f"d{k}", d) for k, d in enumerate(chain.dead))
+    # the step's values are defaults (see lower.make_step), only those its body uses
+    text = "\n".join(body)
+    names = [n for n in values if n == "chain" or re.search(rf"\b{n}\b", text)]
+    defaults = ", ".join(f"{n}={n}" for n in names)
+    source = f"def make({', '.join(names)}):\n  def fused_chain(v, {defaults}):\n"
     lines = [line for entry in body for line in entry.split("\n")]
     source += "\n".join("  " + line for line in lines) + "\n  return fused_chain\n"
     with _makers_lock:
@@ -360,10 +464,22 @@ def _small_values_step(chain: FusedChain):
             namespace: dict = {}
             exec(compile(source, "<tfgraph fused chain>", "exec"), namespace)
             make = _makers[source] = namespace["make"]
-    return make(
-        chain, chain._failed, np.ndarray, MIN_ELEMENTS, chain.out_slot,
-        *(fn for fn, _, _ in chain.calls), *chain.ext_slots, *chain.consts, *chain.dead,
-    )  # fmt: skip
+    return make(*[values[n] for n in names])
+
+
+def _with_head(chain: FusedChain):
+    """A step running the chain's head into its slot, then the chain."""
+    fn, failed, hs = chain.head[1], chain._head_failed, chain.head_slot
+    args = chain.head_args
+
+    def step(v):
+        try:
+            v[hs] = fn(*[v[x] if kind == "s" else x for kind, x in args])
+        except Exception as e:
+            raise failed(e) from e
+        chain(v)
+
+    return step
 
 
 # Elements of a filled buffer: a whole chunk of the biggest (_MAX_CHUNK_BYTES of float32), as
