@@ -12,7 +12,7 @@ import sys
 import numpy as np
 
 from tfgraph import errors
-from tfgraph.client.passes import epilogues, fuse, products
+from tfgraph.client.passes import epilogues, fuse, products, renumber
 from tfgraph.client.passes.prune import drop_unused_pure_ops
 from tfgraph.client.passes.slots import Slots
 from tfgraph.framework.ops import Operation, Tensor
@@ -98,11 +98,14 @@ def lower(
     live_of = slots.live_of
     aliased = slots.aliased
     snapshot_of = slots.snapshot_of
-    template: list = [None] * slots.n_slots
     steps: list = []
     step_ops: list = []
+    groups, step_at = _groups(ordered, slots, anchors, fed, ctx, dead_after, sums)
+    if renumber.ENABLED:
+        dead_after = renumber.renumber_slots(ordered, slots, dead_after, step_at, anchors)
+    template: list = [None] * slots.n_slots
     inlined: dict = {}
-    grouped = _grouped_steps(ordered, slots, anchors, fed, ctx, dead_after, sums, folded, inlined)
+    grouped = _grouped_steps(ordered, groups, slots, anchors, fed, ctx, dead_after, folded, inlined)
     for i, op in enumerate(ordered):
         if i in grouped:  # (fused: its group's step runs at the group's last op)
             if grouped[i] is not None:
@@ -235,39 +238,57 @@ def _forwarding_step(fn, ins: tuple[int, ...], o: int, k: int, dead: tuple[int, 
     return step
 
 
-def _grouped_steps(
-    ordered, slots: Slots, anchors, fed, ctx, dead_after: dict, sums, folded: dict,
-    inlined: dict,
-) -> dict:  # fmt: skip
-    """{position: the step of a group of ops run as one (at the group's last op), or
-    None (the group's other ops)}: chains of elementwise ops (fuse.py) and product sums
-    (products.py). Counts in `inlined` ({slot: reads}) the reads of constants that
-    chains' steps hold themselves."""
-    out: dict = {}
+def _groups(ordered, slots: Slots, anchors, fed, ctx, dead_after: dict, sums) -> tuple:
+    """The ops run as one step (at the group's last op): convolutions with their
+    epilogues (epilogues.py) as (positions, fused kernel), chains of elementwise ops
+    (fuse.py) as (their positions, the ops' ufuncs, the positions of heads), product
+    sums (products.py); and {position: the position of the step that runs it}."""
+    convolutions: list = []
     taken: set = set()
     for group, epilogue in epilogues.epilogue_groups(ordered, slots, anchors, fed, dead_after):
-        step = _epilogue_step(ordered, group, epilogue, slots, fed, ctx, dead_after)
-        if step is not None:
-            out.update((p, None) for p in group)
-            out[group[-1]] = step
+        conv = ordered[group[0]]
+        kernel = conv._op_def.fused_epilogue(conv, ctx, epilogue)
+        if kernel is not None:  # (else the op does not fuse it)
+            convolutions.append((group, kernel))
             taken.update(ordered[p] for p in group)
     no_heads = {op for g in sums for op in (*g.products, g.total)} if sums else set()
-    group_at, ufuncs, heads = fuse.elementwise_groups(
+    chain_at, ufuncs, heads = fuse.elementwise_groups(
         ordered, slots, anchors, fed, ctx, taken, no_heads
     )
+    chains = [g for i, g in chain_at.items() if i == g[-1]]
+    step_at = {p: g[-1] for g, _ in convolutions for p in g}
+    step_at.update((p, g[-1]) for g in chains for p in g)
+    if sums:
+        position = {op: i for i, op in enumerate(ordered)}
+        for g in sums:
+            step_at.update((position[p], position[g.total]) for p in g.products)
+    return (convolutions, (chains, ufuncs, heads), sums or ()), step_at
+
+
+def _grouped_steps(
+    ordered, groups: tuple, slots: Slots, anchors, fed, ctx, dead_after: dict, folded: dict,
+    inlined: dict,
+) -> dict:  # fmt: skip
+    """{position: the step of a group of `_groups` (at the group's last op), or None
+    (the group's other ops)}. Counts in `inlined` ({slot: reads}) the reads of
+    constants that chains' steps hold themselves."""
+    convolutions, (chains, ufuncs, heads), sums = groups
+    out: dict = {}
+    for group, kernel in convolutions:
+        out.update((p, None) for p in group)
+        out[group[-1]] = _epilogue_step(ordered, group, kernel, slots, fed, ctx, dead_after)
     shared: dict = {}  # (small constants: one object per value)
-    for i, group in group_at.items():
-        if i == group[-1]:
-            members = [ordered[p] for p in group]
-            constants = _constant_inputs(members, anchors, folded, fed, ctx, shared)
-            out[i] = _fused_step(ordered, group, ufuncs, heads, slots, dead_after, constants, ctx)
-            for m in members:
-                for t in m._inputs:
-                    if t in constants:
-                        s = slots.slot_of[t]
-                        inlined[s] = inlined.get(s, 0) + 1
-        else:
-            out[i] = None
+    for group in chains:
+        out.update((p, None) for p in group)
+        members = [ordered[p] for p in group]
+        constants = _constant_inputs(members, anchors, folded, fed, ctx, shared)
+        step = _fused_step(ordered, group, ufuncs, heads, slots, dead_after, constants, ctx)
+        out[group[-1]] = step
+        for m in members:
+            for t in m._inputs:
+                if t in constants:
+                    s = slots.slot_of[t]
+                    inlined[s] = inlined.get(s, 0) + 1
     if sums:
         position = {op: i for i, op in enumerate(ordered)}
         for g in sums:
@@ -277,22 +298,17 @@ def _grouped_steps(
     return out
 
 
-def _epilogue_step(ordered, group, epilogue, slots: Slots, fed, ctx, dead_after: dict):
-    """The step of a convolution and its epilogue (epilogues.py), or None where the
-    convolution's op does not fuse it."""
+def _epilogue_step(ordered, group, kernel, slots: Slots, fed, ctx, dead_after: dict):
+    """The step of a convolution and its epilogue (epilogues.py), run by `kernel`."""
     members = [ordered[p] for p in group]
-    kernel = members[0]._op_def.fused_epilogue(members[0], ctx, epilogue)
-    if kernel is None:
-        return None
     fallback: list = []
     fallback_ops: list = []
     for p in group:
         _add_kernel_step(ordered[p], ctx, slots, fed, dead_after.get(p, ()), fallback, fallback_ops)
     dead = sorted({d for p in group for d in dead_after.get(p, ())})
-    step = epilogues.FusedConvolution(
+    return epilogues.FusedConvolution(
         members, kernel, slots, list(zip(fallback, fallback_ops, strict=True)), dead
     )
-    return step
 
 
 def _constant_inputs(
