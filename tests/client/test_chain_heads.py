@@ -166,3 +166,46 @@ def test_a_head_before_a_big_constant(chains, monkeypatch):
     (expected,), _ = _run(build, {"x": x}, False, monkeypatch)
     np.testing.assert_array_equal(got, expected)
     assert [c.head[0].type for c in chains] == ["MatMul"]
+
+
+def test_small_forms_fall_back_to_the_kernels_errors(monkeypatch):
+    """A head's small form (np.dot, the sum's reduce) that fails hands over to the kernel,
+    which raises TF's error naming the head's op."""
+    monkeypatch.setattr(fuse, "ENABLED", True)
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, None], name="x")
+        w = tf.placeholder(tf.float32, [None, 5], name="w")
+        y = tf.maximum(tf.matmul(x, w, name="product") * 2.0, 0.0)
+        free = tf.placeholder(tf.float32, None, name="free")
+        s = tf.maximum(tf.reduce_sum(free, axis=3, name="total") * 2.0, 0.0)
+        with tf.Session() as sess:
+            np.testing.assert_array_equal(
+                sess.run(y, {x: np.ones((2, 3)), w: np.ones((3, 5))}), np.full((2, 5), 6.0)
+            )
+            with pytest.raises(tf.errors.InvalidArgumentError, match="size-incompatible") as e:
+                sess.run(y, {x: np.ones((2, 3)), w: np.ones((4, 5))})
+            assert e.value.op.name == "product"
+            assert sess.run(s, {free: np.ones((1, 2, 3, 4))}).shape == (1, 2, 3)
+            with pytest.raises(tf.errors.InvalidArgumentError, match="Invalid reduction") as e:
+                sess.run(s, {free: np.ones((2, 3))})
+            assert e.value.op.name == "total"
+
+
+def test_a_product_too_big_for_its_small_form_runs_its_kernel(chains, monkeypatch):
+    """Past its small form's limit a head's product runs its kernel (shared out, in
+    pieces): the same values as the ops one by one."""
+    from tfgraph.platform import parallel
+
+    monkeypatch.setattr(parallel, "_MIN_PARALLEL_MACS", 4096)
+    rng = np.random.RandomState(3)
+    x = rng.standard_normal((64, 128)).astype(np.float32)
+    w = rng.standard_normal((128, 128)).astype(np.float32)
+
+    def build(p):
+        return tf.maximum(tf.matmul(p["x"], w) * 0.5, 0.0)
+
+    (got,), _ = _run(build, {"x": x}, True, monkeypatch)
+    (expected,), _ = _run(build, {"x": x}, False, monkeypatch)
+    np.testing.assert_array_equal(got, expected)
+    (chain,) = chains
+    assert chain.head_form is not None and x.size >= chain.head_form[1]

@@ -66,6 +66,13 @@ They read these, never op-type names:
                         (Shape, Size, Rank): plans fold it when the shape is fully known
     ufunc_form=(u, c)   its kernel computes the ufunc u of its input and the constant c
                         (Relu: maximum against 0), so fused elementwise chains take it
+    small_form=f        f(op, known) -> None or (fn, limit, args): where input 0 is an
+                        ndarray of fewer than `limit` elements, fn(*args) is the kernel's
+                        value (args: ("in", k) input k, ("value", x) x), and where it
+                        raises, the kernel raises the op's error. `known`: {position: the
+                        value} of inputs constant in the plan. A fused chain's head calls
+                        it without the kernel's Python frame (MatMul: np.dot; Sum: the
+                        ufunc's reduce over constant axes)
     epilogue=f          f(op) -> "bias" (adds a vector along the last dimension: AddV2,
                         NHWC BiasAdd), "relu" or "relu6" (Relu, Relu6), or None: what
                         the op can be as part of a convolution's epilogue
@@ -346,6 +353,7 @@ class OpDef:
         "shape",
         "side_effect",
         "single_output",
+        "small_form",
         "static_value",
         "sums_inputs",
         "ufunc_form",
@@ -384,6 +392,7 @@ class OpDef:
         self.reads_state: bool = traits.get("reads_state", False)
         self.static_value: Callable | None = traits.get("static_value")
         self.ufunc_form: tuple | None = traits.get("ufunc_form")
+        self.small_form = traits.get("small_form")
         self.epilogue: Callable | None = traits.get("epilogue")
         self.fused_epilogue: Callable | None = traits.get("fused_epilogue")
         self.sums_inputs: bool = traits.get("sums_inputs", False)
@@ -472,6 +481,7 @@ def register_op(
     static_value: Callable | None = None,
     control_flow: str | None = None,
     ufunc_form: tuple | None = None,
+    small_form=None,
     epilogue: Callable | None = None,
     fused_epilogue: Callable | None = None,
     sums_inputs: bool = False,
@@ -508,6 +518,7 @@ def register_op(
             "static_value": static_value,
             "control_flow": control_flow,
             "ufunc_form": ufunc_form,
+            "small_form": small_form,
             "epilogue": epilogue,
             "fused_epilogue": fused_epilogue,
             "sums_inputs": sums_inputs,

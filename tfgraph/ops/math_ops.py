@@ -1369,6 +1369,21 @@ def _matmul_kernel(op, ctx):
 _PARALLEL_DTYPES = frozenset((dtypes.float32, dtypes.float64))
 
 
+def _matmul_small_form(op, known: dict):
+    """np.dot where the kernel calls it (untransposed matrices of static rank 2 whose
+    product is too small to share out: parallel.matmul's first case)."""
+    a, b = op._inputs[0]._shape._dims, op._inputs[1]._shape._dims
+    if op._attrs["transpose_a"] or op._attrs["transpose_b"] or op._type != "MatMul":
+        return None
+    if a is None or b is None or len(a) != 2 or len(b) != 2 or b[1] is None:
+        return None
+    limit = 1 << 62
+    if op._attrs["T"] in _PARALLEL_DTYPES:  # (kernel threads and the private BLAS from here)
+        macs = min(parallel._MIN_SHARED_MACS, parallel._MIN_PARALLEL_MACS)
+        limit = (macs - 1) // max(int(b[1]), 1) + 1
+    return np.dot, limit, (("in", 0), ("in", 1))
+
+
 def _matmul_fn(ta: bool, tb: bool, split: bool):
     """a @ b with the transposes; 2-D float products big enough are split over the
     kernel threads (platform/parallel.py)."""
@@ -1471,6 +1486,7 @@ register_op(
     make_kernel=_matmul_kernel,
     grad=_matmul_grad,
     matrix_product=True,
+    small_form=_matmul_small_form,
 )
 
 
@@ -2071,6 +2087,18 @@ _REDUCTION_GRADS = {
 }
 
 
+def _sum_small_form(op, known: dict):
+    """The ufunc's reduce over constant axes: the kernel's small sums (`_sum`'s first
+    case), in T (the input's dtype)."""
+    if 1 not in known:
+        return None
+    axis = _axes_tuple(known[1])
+    dtype = op._attrs["T"].np_dtype
+    keep = op._attrs["keep_dims"]
+    args = (("in", 0), ("value", axis), ("value", dtype), ("value", None), ("value", keep))
+    return np.add.reduce, _BLAS_SUM_ROWS, args
+
+
 for _name, (_fn, _types) in _REDUCTIONS.items():
     register_op(
         _name,
@@ -2080,6 +2108,7 @@ for _name, (_fn, _types) in _REDUCTIONS.items():
         shape=_reduction_shape,
         make_kernel=_make_reduction(_fn),
         grad=_REDUCTION_GRADS[_name],
+        small_form=_sum_small_form if _name == "Sum" else None,
     )
 
 for _name, _fn in (("All", np.all), ("Any", np.any)):

@@ -215,6 +215,11 @@ class FusedChain:
             else []
         )
         self.head_slot = slot_of[head[0]._outputs[0]] if head else -1
+        # the head's small form (the registry's `small_form`): (fn, limit, args), or None
+        self.head_form = None
+        if head and head[0]._op_def.small_form is not None:
+            known = {k: value for k, (kind, value) in enumerate(self.head_args) if kind == "c"}
+            self.head_form = head[0]._op_def.small_form(head[0], known)
         self.fused_ops = tuple(members)
         self.fns = fns
         self.ext_slots: list[int] = []
@@ -261,9 +266,13 @@ class FusedChain:
         self.step = _small_values_step(self)
         self.step.fused_ops = (head[0], *self.fused_ops) if head else self.fused_ops
 
-    def _head_failed(self, e: Exception):
-        """The head's error, naming the head's op."""
-        return _op_error(e, self.head[0])
+    def _head_again(self, v):
+        """The head's value by its kernel (its small form failed, or the kernel did: it
+        raises its error again, naming the head's op)."""
+        try:
+            return self.head[1](*[v[x] if kind == "s" else x for kind, x in self.head_args])
+        except Exception as e:
+            raise _op_error(e, self.head[0]) from e
 
     def __call__(self, v) -> None:
         ext = [v[s] for s in self.ext_slots]
@@ -399,6 +408,7 @@ class FusedChain:
 # user's text); one function maker per shape of chain is compiled and kept.
 _makers: dict = {}
 _makers_lock = threading.Lock()
+_SHARED: dict = {}  # (a step's int and tuple values, one object per value)
 
 
 def _small_values_step(chain: FusedChain):
@@ -420,12 +430,7 @@ def _small_values_step(chain: FusedChain):
 
     body = []
     if chain.head:
-        args = ", ".join(f"hc{k}" if kind == "c" else f"v[hs{k}]" for k, (kind, _) in
-                         enumerate(chain.head_args))  # fmt: skip
-        body.append(
-            f"    try:\n        h = hd({args})\n"
-            "    except Exception as e:\n        raise chain._head_failed(e) from e"
-        )
+        body.append(_head_source(chain))
     body.extend(
         f"    x = {operand(a)}\n    if x.__class__ is nd and x.size >= min_elements:\n"
         f"        {store}return chain(v)"
@@ -443,6 +448,10 @@ def _small_values_step(chain: FusedChain):
     values = {"chain": chain, "nd": np.ndarray, "min_elements": MIN_ELEMENTS, "out": chain.out_slot}
     if chain.head:
         values.update(hd=chain.head[1], hs=chain.head_slot)
+        if chain.head_form:
+            fn, limit, form_args = chain.head_form
+            values.update(hf=fn, hlim=limit)
+            values.update((f"hv{j}", a[1]) for j, a in enumerate(form_args) if a[0] == "value")
         values.update(
             (f"hc{k}" if kind == "c" else f"hs{k}", value)
             for k, (kind, value) in enumerate(chain.head_args)
@@ -451,6 +460,9 @@ def _small_values_step(chain: FusedChain):
     values.update((f"s{k}", s) for k, s in enumerate(chain.ext_slots))
     values.update((f"c{k}", c) for k, c in enumerate(chain.consts))
     values.update((f"d{k}", d) for k, d in enumerate(chain.dead))
+    for name, value in values.items():  # (equal numbers and tuples: one object, in cache)
+        if value.__class__ in (int, tuple):
+            values[name] = _SHARED.setdefault(value, value) if len(_SHARED) < 4096 else value
     # the step's values are defaults (see lower.make_step), only those its body uses
     text = "\n".join(body)
     names = [n for n in values if n == "chain" or re.search(rf"\b{n}\b", text)]
@@ -467,16 +479,35 @@ def _small_values_step(chain: FusedChain):
     return make(*[values[n] for n in names])
 
 
+def _head_source(chain: FusedChain) -> str:
+    """The lines computing the head's value `h`: its small form where its first input
+    is a small array (see `small_form` in framework/registry.py), else its kernel; if
+    either fails, the kernel again (`_head_again`: the kernel's value, or its error)."""
+    inputs = [f"hc{k}" if kind == "c" else f"v[hs{k}]" for k, (kind, _) in
+              enumerate(chain.head_args)]  # fmt: skip
+    if not chain.head_form:
+        call = f"        h = hd({', '.join(inputs)})"
+    else:
+        fargs = ", ".join(
+            ("x" if a[1] == 0 else inputs[a[1]]) if a[0] == "in" else f"hv{j}"
+            for j, a in enumerate(chain.head_form[2])
+        )
+        call = (
+            f"        x = {inputs[0]}\n"
+            "        if x.__class__ is nd and x.size < hlim:\n"
+            f"            h = hf({fargs})\n"
+            "        else:\n"
+            f"            h = hd(x, {', '.join(inputs[1:])})"
+        )
+    return f"    try:\n{call}\n    except Exception:\n        h = chain._head_again(v)"
+
+
 def _with_head(chain: FusedChain):
     """A step running the chain's head into its slot, then the chain."""
-    fn, failed, hs = chain.head[1], chain._head_failed, chain.head_slot
-    args = chain.head_args
+    hs = chain.head_slot
 
     def step(v):
-        try:
-            v[hs] = fn(*[v[x] if kind == "s" else x for kind, x in args])
-        except Exception as e:
-            raise failed(e) from e
+        v[hs] = chain._head_again(v)
         chain(v)
 
     return step
