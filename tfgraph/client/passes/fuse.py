@@ -409,6 +409,7 @@ class FusedChain:
 _makers: dict = {}
 _makers_lock = threading.Lock()
 _SHARED: dict = {}  # (a step's int and tuple values, one object per value)
+_WORD = re.compile(r"\w+")
 
 
 def _small_values_step(chain: FusedChain):
@@ -419,6 +420,45 @@ def _small_values_step(chain: FusedChain):
         return _with_head(chain) if chain.head else chain  # (a big constant: may chunk)
     # the head's value: the local `h`, the external value `hx` (k of ext_slots)
     hx = chain.ext_slots.index(chain.head_slot) if chain.head else -1
+    form = chain.head_form
+    key = (
+        n_ext, tuple(first_ext), hx, tuple((a, b) for _, a, b in chain.calls),
+        len(chain.consts), len(chain.dead), chain.out_slot >= 0,
+        tuple(kind for kind, _ in chain.head_args) if chain.head else None,
+        tuple(a if a[0] == "in" else "value" for a in form[2]) if form else None,
+    )  # fmt: skip
+    with _makers_lock:
+        made = _makers.get(key)
+        if made is None:
+            made = _makers[key] = _chain_maker(chain, n_ext, first_ext, hx)
+    make, names = made
+    values = {"chain": chain, "nd": np.ndarray, "min_elements": MIN_ELEMENTS, "out": chain.out_slot}
+    if chain.head:
+        values.update(hd=chain.head[1], hs=chain.head_slot)
+        if form:
+            values.update(hf=form[0], hlim=form[1])
+            values.update((f"hv{j}", a[1]) for j, a in enumerate(form[2]) if a[0] == "value")
+        values.update(
+            (f"hc{k}" if kind == "c" else f"hs{k}", value)
+            for k, (kind, value) in enumerate(chain.head_args)
+        )
+    values.update((f"f{k}", fn) for k, (fn, _, _) in enumerate(chain.calls))
+    values.update((f"s{k}", s) for k, s in enumerate(chain.ext_slots))
+    values.update((f"c{k}", c) for k, c in enumerate(chain.consts))
+    values.update((f"d{k}", d) for k, d in enumerate(chain.dead))
+    args = []
+    for name in names:
+        value = values[name]
+        if value.__class__ in (int, tuple) and len(_SHARED) < 4096:
+            value = _SHARED.setdefault(value, value)  # (equal ones: one object, in cache)
+        args.append(value)
+    return make(*args)
+
+
+def _chain_maker(chain: FusedChain, n_ext: int, first_ext: list, hx: int) -> tuple:
+    """(the function making steps of `chain`'s shape, the names of its values): its
+    source written out and compiled. A step's values are defaults (see lower.make_step),
+    only those its body uses."""
     store = "v[hs] = h; " if chain.head else ""
 
     def operand(a):
@@ -445,38 +485,28 @@ def _small_values_step(chain: FusedChain):
     if chain.out_slot >= 0:
         body.append("    v[out] = r")
     body.extend(f"    v[d{k}] = None" for k in range(len(chain.dead)))
-    values = {"chain": chain, "nd": np.ndarray, "min_elements": MIN_ELEMENTS, "out": chain.out_slot}
-    if chain.head:
-        values.update(hd=chain.head[1], hs=chain.head_slot)
-        if chain.head_form:
-            fn, limit, form_args = chain.head_form
-            values.update(hf=fn, hlim=limit)
-            values.update((f"hv{j}", a[1]) for j, a in enumerate(form_args) if a[0] == "value")
-        values.update(
-            (f"hc{k}" if kind == "c" else f"hs{k}", value)
-            for k, (kind, value) in enumerate(chain.head_args)
-        )
-    values.update((f"f{k}", fn) for k, (fn, _, _) in enumerate(chain.calls))
-    values.update((f"s{k}", s) for k, s in enumerate(chain.ext_slots))
-    values.update((f"c{k}", c) for k, c in enumerate(chain.consts))
-    values.update((f"d{k}", d) for k, d in enumerate(chain.dead))
-    for name, value in values.items():  # (equal numbers and tuples: one object, in cache)
-        if value.__class__ in (int, tuple):
-            values[name] = _SHARED.setdefault(value, value) if len(_SHARED) < 4096 else value
-    # the step's values are defaults (see lower.make_step), only those its body uses
-    text = "\n".join(body)
-    names = [n for n in values if n == "chain" or re.search(rf"\b{n}\b", text)]
+    used = set(_WORD.findall("\n".join(body)))
+    names = ["chain", *sorted(used & _value_names(chain))]
     defaults = ", ".join(f"{n}={n}" for n in names)
     source = f"def make({', '.join(names)}):\n  def fused_chain(v, {defaults}):\n"
     lines = [line for entry in body for line in entry.split("\n")]
     source += "\n".join("  " + line for line in lines) + "\n  return fused_chain\n"
-    with _makers_lock:
-        make = _makers.get(source)
-        if make is None:
-            namespace: dict = {}
-            exec(compile(source, "<tfgraph fused chain>", "exec"), namespace)
-            make = _makers[source] = namespace["make"]
-    return make(*[values[n] for n in names])
+    namespace: dict = {}
+    exec(compile(source, "<tfgraph fused chain>", "exec"), namespace)
+    return namespace["make"], names
+
+
+def _value_names(chain: FusedChain) -> set:
+    """The names of a chain's step's values."""
+    names = {"nd", "min_elements", "out", "hd", "hs", "hf", "hlim"}
+    names.update(f"hc{k}" for k in range(len(chain.head_args)))
+    names.update(f"hs{k}" for k in range(len(chain.head_args)))
+    names.update(f"hv{j}" for j in range(len(chain.head_form[2]) if chain.head_form else 0))
+    names.update(f"f{k}" for k in range(len(chain.calls)))
+    names.update(f"s{k}" for k in range(len(chain.ext_slots)))
+    names.update(f"c{k}" for k in range(len(chain.consts)))
+    names.update(f"d{k}" for k in range(len(chain.dead)))
+    return names
 
 
 def _head_source(chain: FusedChain) -> str:
