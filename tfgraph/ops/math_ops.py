@@ -1373,7 +1373,7 @@ def _matmul_small_form(op, known: dict):
     """np.dot where the kernel calls it (untransposed matrices of static rank 2 whose
     product is too small to share out: parallel.matmul's first case)."""
     a, b = op._inputs[0]._shape._dims, op._inputs[1]._shape._dims
-    if op._attrs["transpose_a"] or op._attrs["transpose_b"] or op._type != "MatMul":
+    if op._attrs["transpose_a"] or op._attrs["transpose_b"]:
         return None
     if a is None or b is None or len(a) != 2 or len(b) != 2 or b[1] is None:
         return None

@@ -427,11 +427,6 @@ def _small_values_step(chain: FusedChain):
         tuple(kind for kind, _ in chain.head_args) if chain.head else None,
         tuple(a if a[0] == "in" else "value" for a in form[2]) if form else None,
     )  # fmt: skip
-    with _makers_lock:
-        made = _makers.get(key)
-        if made is None:
-            made = _makers[key] = _chain_maker(chain, n_ext, first_ext, hx)
-    make, names = made
     values = {"chain": chain, "nd": np.ndarray, "min_elements": MIN_ELEMENTS, "out": chain.out_slot}
     if chain.head:
         values.update(hd=chain.head[1], hs=chain.head_slot)
@@ -446,6 +441,11 @@ def _small_values_step(chain: FusedChain):
     values.update((f"s{k}", s) for k, s in enumerate(chain.ext_slots))
     values.update((f"c{k}", c) for k, c in enumerate(chain.consts))
     values.update((f"d{k}", d) for k, d in enumerate(chain.dead))
+    with _makers_lock:
+        made = _makers.get(key)
+        if made is None:
+            made = _makers[key] = _chain_maker(chain, n_ext, first_ext, hx, values)
+    make, names = made
     args = []
     for name in names:
         value = values[name]
@@ -455,10 +455,10 @@ def _small_values_step(chain: FusedChain):
     return make(*args)
 
 
-def _chain_maker(chain: FusedChain, n_ext: int, first_ext: list, hx: int) -> tuple:
+def _chain_maker(chain: FusedChain, n_ext: int, first_ext: list, hx: int, values) -> tuple:
     """(the function making steps of `chain`'s shape, the names of its values): its
     source written out and compiled. A step's values are defaults (see lower.make_step),
-    only those its body uses."""
+    only those of `values` its body uses."""
     store = "v[hs] = h; " if chain.head else ""
 
     def operand(a):
@@ -486,7 +486,7 @@ def _chain_maker(chain: FusedChain, n_ext: int, first_ext: list, hx: int) -> tup
         body.append("    v[out] = r")
     body.extend(f"    v[d{k}] = None" for k in range(len(chain.dead)))
     used = set(_WORD.findall("\n".join(body)))
-    names = ["chain", *sorted(used & _value_names(chain))]
+    names = ["chain", *sorted((used & values.keys()) - {"chain"})]
     defaults = ", ".join(f"{n}={n}" for n in names)
     source = f"def make({', '.join(names)}):\n  def fused_chain(v, {defaults}):\n"
     lines = [line for entry in body for line in entry.split("\n")]
@@ -494,19 +494,6 @@ def _chain_maker(chain: FusedChain, n_ext: int, first_ext: list, hx: int) -> tup
     namespace: dict = {}
     exec(compile(source, "<tfgraph fused chain>", "exec"), namespace)
     return namespace["make"], names
-
-
-def _value_names(chain: FusedChain) -> set:
-    """The names of a chain's step's values."""
-    names = {"nd", "min_elements", "out", "hd", "hs", "hf", "hlim"}
-    names.update(f"hc{k}" for k in range(len(chain.head_args)))
-    names.update(f"hs{k}" for k in range(len(chain.head_args)))
-    names.update(f"hv{j}" for j in range(len(chain.head_form[2]) if chain.head_form else 0))
-    names.update(f"f{k}" for k in range(len(chain.calls)))
-    names.update(f"s{k}" for k in range(len(chain.ext_slots)))
-    names.update(f"c{k}" for k in range(len(chain.consts)))
-    names.update(f"d{k}" for k in range(len(chain.dead)))
-    return names
 
 
 def _head_source(chain: FusedChain) -> str:

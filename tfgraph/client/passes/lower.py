@@ -347,9 +347,9 @@ def _fused_step(
     ordered, group: list[int], ufuncs: dict, heads: set, slots: Slots, dead_after: dict,
     constants: dict, ctx,
 ):  # fmt: skip
-    """A chain's step (its head first, if `heads` has its first position). Slots it need
-    not free are left alone: those of its own intermediate values (never written) and of
-    constants (the template holds them)."""
+    """A chain's step (its head first, if `heads` has its first position). The slots of
+    its own intermediate values (never written) are not freed. (Constants' slots are
+    never freed: liveness keeps the template's values.)"""
     head = None
     if group[0] in heads:
         head_op = ordered[group[0]]
@@ -358,7 +358,6 @@ def _fused_step(
     slot_of = slots.slot_of
     s = slot_of.get(members[-1]._outputs[0])
     unwritten = {slot_of.get(m._outputs[0]) for m in members[:-1]}
-    unwritten.update(slot_of.get(t) for t in constants)
     dead = tuple(sorted({d for p in group for d in dead_after.get(p, ()) if d not in unwritten}))
     chain = fuse.FusedChain(
         members,
